@@ -1,0 +1,407 @@
+-- Kong-compatible runloop for the aws-masker host (nginx + lua-nginx-module).
+-- init(path): reads the normalized config JSON written by host/gateway.ts,
+-- loads kong.plugins.<name>.handler/.schema, validates plugin configs with the
+-- plugin schemas, resolves env vault references and builds the router.
+-- The phase functions are called from the rendered nginx.conf.
+local cjson = require "cjson.safe"
+
+local _M = {}
+
+local ngx = ngx
+local ipairs, pairs, type, tostring, error, pcall = ipairs, pairs, type, tostring, error, pcall
+local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coroutine.status
+local fmt, concat = string.format, table.concat
+
+local pdk, schema_lib, vault, router_lib -- loaded in init()
+
+local state = {
+  configuration = {},
+  node_id = nil,
+  hostname = nil,
+}
+local loaded = {}          -- plugin name -> { name, handler, schema, priority, log }
+local loaded_list = {}
+local services = {}        -- id -> service
+local routes = {}          -- id -> route
+local plugins_for_route = {} -- route id -> sorted plugin instances
+local global_plugins = {}  -- sorted plugin instances
+local configs_by_name = {} -- name -> list of conf (for handler:configure)
+local router
+local ctx_stash = {}       -- ref -> ngx.ctx kept across ngx.exec / error_page
+local ctx_seq = 0
+
+local function by_priority(a, b)
+  if a.priority ~= b.priority then return a.priority > b.priority end
+  return a.name < b.name
+end
+
+local function install_preloads()
+  package.preload["kong.db.schema.typedefs"] = function() return require "kong_host.typedefs" end
+  if not package.preload["resty.redis"] then
+    package.preload["resty.redis"] = function() return require "nginx.redis" end
+  end
+end
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then return nil, err end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local function load_plugin(name)
+  if loaded[name] then return loaded[name] end
+  local ok, handler = pcall(require, "kong.plugins." .. name .. ".handler")
+  if not ok then
+    return nil, fmt("plugin '%s' could not be loaded (kong.plugins.%s.handler): %s", name, name, tostring(handler))
+  end
+  if type(handler) ~= "table" then
+    return nil, fmt("plugin '%s': handler module must return a table", name)
+  end
+  if type(handler.PRIORITY) ~= "number" or handler.PRIORITY % 1 ~= 0 then
+    return nil, fmt("plugin '%s': handler PRIORITY must be an integer", name)
+  end
+  if type(handler.VERSION) ~= "string" or not handler.VERSION:match("^%d+%.%d+%.%d+") then
+    return nil, fmt("plugin '%s': handler VERSION must be a \"x.y.z\" string", name)
+  end
+  if handler.response and (handler.header_filter or handler.body_filter) then
+    return nil, fmt("plugin '%s': a handler may not implement `response` with header_filter/body_filter", name)
+  end
+  local ok2, schema = pcall(require, "kong.plugins." .. name .. ".schema")
+  if not ok2 then
+    return nil, fmt("plugin '%s' schema could not be loaded: %s", name, tostring(schema))
+  end
+  if type(schema) ~= "table" or type(schema.name) ~= "string" or type(schema.fields) ~= "table" then
+    return nil, fmt("plugin '%s': schema must be a table with `name` and `fields`", name)
+  end
+  local p = {
+    name = name, handler = handler, schema = schema, priority = handler.PRIORITY,
+    log = pdk.new_logger(name),
+  }
+  loaded[name] = p
+  loaded_list[#loaded_list + 1] = p
+  return p
+end
+
+local function warn(msg)
+  ngx.log(ngx.WARN, "[kong] ", msg)
+end
+
+-- ------------------------------------------------------------------ init
+function _M.init(config_path)
+  install_preloads()
+  pdk = require "kong_host.pdk"
+  schema_lib = require "kong_host.schema"
+  vault = require "kong_host.vault"
+  router_lib = require "kong_host.router"
+
+  local raw, err = read_file(config_path)
+  if not raw then error("aws-masker host: cannot read config " .. config_path .. ": " .. tostring(err), 0) end
+  local conf = cjson.decode(raw)
+  if type(conf) ~= "table" then error("aws-masker host: config is not valid JSON: " .. config_path, 0) end
+
+  state.configuration = conf.configuration or {}
+  state.node_id = conf.node_id
+  state.hostname = conf.hostname
+  _G.kong = pdk.new(state)
+
+  for _, s in ipairs(conf.services or {}) do services[s.id] = s end
+  for _, r in ipairs(conf.routes or {}) do routes[r.id] = r end
+
+  local errors = {}
+  local by_scope = { global = {}, service = {}, route = {} }
+  for _, p in ipairs(conf.plugins or {}) do
+    if p.enabled ~= false then
+      local scope = p.route_id and ("route '" .. (routes[p.route_id] and routes[p.route_id].name or p.route_id) .. "'")
+        or p.service_id and ("service '" .. (services[p.service_id] and services[p.service_id].name or p.service_id) .. "'")
+        or "global"
+      local lp, lerr = load_plugin(p.name)
+      if not lp then
+        errors[#errors + 1] = lerr
+      else
+        local cfg, refs_or_errs = schema_lib.validate_plugin(lp.schema, p)
+        if not cfg then
+          errors[#errors + 1] = fmt("invalid configuration for plugin '%s' (%s): %s",
+            p.name, scope, concat(refs_or_errs, "; "))
+        else
+          schema_lib.resolve_references(cfg, refs_or_errs, function(ref) return vault.resolve(ref) end,
+            function(msg) warn(fmt("[%s] %s", p.name, msg)) end)
+          cfg.route_id = p.route_id
+          cfg.service_id = p.service_id
+          cfg.consumer_id = nil
+          cfg.__plugin_id = p.id
+          cfg.__key__ = fmt("plugins:%s:%s:%s::", p.name, p.route_id or "", p.service_id or "")
+          cfg.__seq__ = #configs_by_name + 1
+          local inst = {
+            name = p.name, handler = lp.handler, priority = lp.priority, config = cfg, log = lp.log,
+            id = p.id,
+          }
+          configs_by_name[p.name] = configs_by_name[p.name] or {}
+          local list = configs_by_name[p.name]
+          list[#list + 1] = cfg
+          if p.route_id then
+            by_scope.route[p.route_id] = by_scope.route[p.route_id] or {}
+            by_scope.route[p.route_id][p.name] = inst
+          elseif p.service_id then
+            by_scope.service[p.service_id] = by_scope.service[p.service_id] or {}
+            by_scope.service[p.service_id][p.name] = inst
+          else
+            by_scope.global[p.name] = inst
+          end
+        end
+      end
+    end
+  end
+  if #errors > 0 then
+    error("aws-masker host: invalid declarative configuration:\n  " .. concat(errors, "\n  "), 0)
+  end
+
+  for _, inst in pairs(by_scope.global) do global_plugins[#global_plugins + 1] = inst end
+  table.sort(global_plugins, by_priority)
+  -- precedence for the same plugin name: route > service > global
+  for id, r in pairs(routes) do
+    local chosen = {}
+    for name, inst in pairs(by_scope.global) do chosen[name] = inst end
+    for name, inst in pairs(by_scope.service[r.service_id] or {}) do chosen[name] = inst end
+    for name, inst in pairs(by_scope.route[id] or {}) do chosen[name] = inst end
+    local list = {}
+    for _, inst in pairs(chosen) do list[#list + 1] = inst end
+    table.sort(list, by_priority)
+    plugins_for_route[id] = list
+  end
+
+  local rlist = {}
+  for _, r in ipairs(conf.routes or {}) do rlist[#rlist + 1] = r end
+  router = router_lib.new(rlist, {
+    re_match = function(subject, re)
+      local m = ngx.re.match(subject, re, "jo")
+      return m
+    end,
+  })
+end
+
+-- ------------------------------------------------------------ init_worker
+function _M.init_worker()
+  for _, p in ipairs(loaded_list) do
+    if p.handler.init_worker then
+      state.worker_plugin = p
+      local ok, err = pcall(p.handler.init_worker, p.handler)
+      state.worker_plugin = nil
+      if not ok then ngx.log(ngx.ERR, "[kong] failed to run init_worker of plugin ", p.name, ": ", err) end
+    end
+  end
+  for _, p in ipairs(loaded_list) do
+    if p.handler.configure then
+      state.worker_plugin = p
+      local ok, err = pcall(p.handler.configure, p.handler, configs_by_name[p.name])
+      state.worker_plugin = nil
+      if not ok then ngx.log(ngx.ERR, "[kong] failed to run configure of plugin ", p.name, ": ", err) end
+    end
+  end
+end
+
+-- ---------------------------------------------------------- ctx handling
+local function get_ctx()
+  local ctx = ngx.ctx
+  if ctx.KONG_PLUGINS == nil then
+    local ref = ngx.var.kong_ctx_ref
+    if ref and ref ~= "" and ctx_stash[ref] then
+      ctx = ctx_stash[ref]
+      ngx.ctx = ctx
+    end
+  end
+  return ctx
+end
+
+local function stash_ctx(ctx)
+  if ctx.KONG_CTX_REF then return end
+  ctx_seq = ctx_seq + 1
+  local ref = tostring(ctx_seq)
+  ctx_stash[ref] = ctx
+  ctx.KONG_CTX_REF = ref
+  ngx.var.kong_ctx_ref = ref
+end
+
+-- -------------------------------------------------------------- rewrite
+function _M.rewrite()
+  local ctx = ngx.ctx
+  ctx.KONG_PLUGINS = global_plugins
+  for _, p in ipairs(global_plugins) do
+    local h = p.handler
+    if h.rewrite then
+      ctx.KONG_CURRENT_PLUGIN = p
+      h:rewrite(p.config)
+      ctx.KONG_CURRENT_PLUGIN = nil
+    end
+  end
+end
+
+local function request_path()
+  local uri = ngx.var.request_uri or "/"
+  local q = uri:find("?", 1, true)
+  if q then uri = uri:sub(1, q - 1) end
+  return uri
+end
+
+local function flush_delayed(ctx)
+  local d = ctx.delayed_response
+  return pdk.send(d.status_code, d.content, d.headers, ctx)
+end
+
+-- --------------------------------------------------------------- access
+function _M.access()
+  local ctx = ngx.ctx
+  local var = ngx.var
+  local path = request_path()
+  local route, matched = router:match(ngx.req.get_method(), path, var.http_host)
+  if not route then
+    ctx.KONG_PLUGINS = global_plugins
+    ctx.KONG_EXITED = true
+    return pdk.send(404, { message = "no Route matched with those values" }, nil, ctx)
+  end
+  local service = services[route.service_id]
+  ctx.route = route
+  ctx.service = service
+  local plugins = plugins_for_route[route.id]
+  ctx.KONG_PLUGINS = plugins
+
+  var.upstream_scheme = service.protocol
+  var.upstream_name = service.upstream_name
+  var.upstream_host = route.preserve_host and (var.http_host or service.host_header) or service.host_header
+  var.upstream_uri = router_lib.upstream_path(route, service.path, path, matched)
+  var.upstream_x_forwarded_path = path
+
+  ctx.delay_response = true
+  for i = 1, #plugins do
+    local p = plugins[i]
+    local h = p.handler
+    if h.access then
+      ctx.KONG_CURRENT_PLUGIN = p
+      local co = co_create(h.access)
+      local ok, err = co_resume(co, h, p.config)
+      if not ok then
+        p.log.err(debug.traceback(co, err))
+        ctx.KONG_UNEXPECTED = true
+        ctx.delayed_response = { status_code = 500, content = { message = "An unexpected error occurred" } }
+      end
+      if ctx.delayed_response then break end
+      if co_status(co) ~= "dead" then
+        p.log.err("access handler yielded without kong.response.exit")
+      end
+    end
+  end
+  ctx.KONG_CURRENT_PLUGIN = nil
+  ctx.delay_response = nil
+  if ctx.delayed_response then
+    return flush_delayed(ctx)
+  end
+
+  -- like Kong's access.after: the query string goes upstream as received
+  -- (or as changed by plugins)
+  local args = var.args
+  if args and args ~= "" then
+    var.upstream_uri = var.upstream_uri .. "?" .. args
+  elseif var.is_args == "?" then
+    var.upstream_uri = var.upstream_uri .. "?"
+  end
+  ctx.KONG_PROXIED_ATTEMPT = true
+
+  -- kept across ngx.exec / error_page (like Kong's ctx_ref)
+  stash_ctx(ctx)
+  local rq, rs = route.request_buffering ~= false, route.response_buffering ~= false
+  if not rq or not rs then
+    if not rq and not rs then return ngx.exec("@unbuffered") end
+    if not rq then return ngx.exec("@unbuffered_request") end
+    return ngx.exec("@unbuffered_response")
+  end
+end
+
+-- ---------------------------------------------------------- error pages
+function _M.handle_error()
+  local ctx = get_ctx()
+  local status = ngx.status
+  if not status or status < 400 then status = 500 end
+  if status == 500 then ctx.KONG_UNEXPECTED = true end
+  ctx.KONG_PLUGINS = ctx.KONG_PLUGINS or global_plugins
+  local msg = pdk.ERROR_MESSAGES[status] or "An unexpected error occurred"
+  local body = cjson.encode({ message = msg })
+  ngx.status = status
+  ngx.header["Content-Type"] = "application/json; charset=utf-8"
+  ngx.header["Content-Length"] = #body
+  ngx.print(body)
+  return ngx.exit(status)
+end
+
+-- -------------------------------------------------------- header_filter
+function _M.header_filter()
+  local ctx = get_ctx()
+  if not ctx.KONG_EXITED and not ctx.KONG_UNEXPECTED and ctx.KONG_PROXIED_ATTEMPT then
+    local us = ngx.var.upstream_status
+    if us and us ~= "" and ngx.status == tonumber(us:match("(%d+)%s*$")) then
+      ctx.KONG_PROXIED = true
+    end
+  end
+  local plugins = ctx.KONG_PLUGINS or global_plugins
+  for i = 1, #plugins do
+    local p = plugins[i]
+    local h = p.handler
+    if h.header_filter then
+      ctx.KONG_CURRENT_PLUGIN = p
+      h:header_filter(p.config)
+    end
+  end
+  ctx.KONG_CURRENT_PLUGIN = nil
+end
+
+-- ---------------------------------------------------------- body_filter
+function _M.body_filter()
+  local ctx = get_ctx()
+  local exit_body = ctx.KONG_EXIT_BODY
+  if exit_body then
+    -- kong.response.exit() called in header_filter replaces the body
+    if not ctx.KONG_EXIT_BODY_SENT then
+      ctx.KONG_EXIT_BODY_SENT = true
+      ngx.arg[1] = exit_body
+      ngx.arg[2] = true
+    else
+      ngx.arg[1] = nil
+      return
+    end
+  end
+  local plugins = ctx.KONG_PLUGINS or global_plugins
+  for i = 1, #plugins do
+    local p = plugins[i]
+    local h = p.handler
+    if h.body_filter then
+      ctx.KONG_CURRENT_PLUGIN = p
+      h:body_filter(p.config)
+    end
+  end
+  ctx.KONG_CURRENT_PLUGIN = nil
+end
+
+-- ------------------------------------------------------------------ log
+function _M.log()
+  local ctx = get_ctx()
+  local plugins = ctx.KONG_PLUGINS or global_plugins
+  for i = 1, #plugins do
+    local p = plugins[i]
+    local h = p.handler
+    if h.log then
+      ctx.KONG_CURRENT_PLUGIN = p
+      local ok, err = pcall(h.log, h, p.config)
+      if not ok then p.log.err(err) end
+    end
+  end
+  ctx.KONG_CURRENT_PLUGIN = nil
+  if ctx.KONG_CTX_REF then ctx_stash[ctx.KONG_CTX_REF] = nil end
+end
+
+-- exposed for the host's own specs
+_M._internal = {
+  plugins_for_route = function(id) return plugins_for_route[id] end,
+  global_plugins = function() return global_plugins end,
+}
+
+return _M

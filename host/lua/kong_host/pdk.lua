@@ -1,0 +1,609 @@
+-- The `kong` PDK table for the host, reproducing Kong 3.8+/3.9 semantics for
+-- the functions a body-rewriting plugin uses.  Everything is stateless apart
+-- from ngx.ctx, so the same table serves every request.
+local cjson = require "cjson.safe"
+local errlog = require "ngx.errlog"
+local vault = require "kong_host.vault"
+
+local ngx = ngx
+local type, tostring, tonumber, pairs, ipairs, select, error, setmetatable =
+  type, tostring, tonumber, pairs, ipairs, select, error, setmetatable
+local concat, fmt, lower, sub, find = table.concat, string.format, string.lower, string.sub, string.find
+local get_phase = ngx.get_phase
+local raw_log = errlog.raw_log
+local req = ngx.req
+
+local _M = {}
+
+local function phases(...)
+  local t = {}
+  for i = 1, select("#", ...) do t[select(i, ...)] = true end
+  return t
+end
+
+local PH = {
+  request = phases("rewrite", "access", "content", "header_filter", "body_filter", "log", "balancer"),
+  before_content = phases("rewrite", "access", "balancer"),
+  rewrite_access = phases("rewrite", "access"),
+  rewrite_access_balancer = phases("rewrite", "access", "balancer"),
+  response_read = phases("header_filter", "content", "body_filter", "log"),
+  response_write = phases("rewrite", "access", "header_filter", "content"),
+  exit = phases("rewrite", "access", "header_filter", "content"),
+  body_filter = phases("body_filter"),
+  access_on = phases("access", "header_filter", "content", "body_filter", "log"),
+  access_only = phases("access"),
+}
+
+local function phase_name()
+  local p = get_phase()
+  if p == "content" then return "error" end
+  return p
+end
+
+local function check_phase(allowed)
+  local p = get_phase()
+  if not allowed[p] then
+    error("function cannot be called in " .. phase_name() .. " phase", 3)
+  end
+end
+
+local function in_request()
+  local p = get_phase()
+  return p ~= "init" and p ~= "init_worker" and p ~= "timer"
+end
+
+-- ---------------------------------------------------------------- kong.log
+local LEVELS = {
+  debug = ngx.DEBUG, info = ngx.INFO, notice = ngx.NOTICE, warn = ngx.WARN,
+  err = ngx.ERR, crit = ngx.CRIT, alert = ngx.ALERT, emerg = ngx.EMERG,
+}
+
+local function new_logger(namespace)
+  local ns = namespace and ("[" .. namespace .. "] ") or ""
+  local log = {}
+  for name, lvl in pairs(LEVELS) do
+    log[name] = function(...)
+      local info = debug.getinfo(2, "Sl")
+      local file = info and info.short_src and info.short_src:match("([^/]*)$") or "?"
+      local line = info and info.currentline or 0
+      local n = select("#", ...)
+      local buf = {}
+      for i = 1, n do buf[i] = tostring((select(i, ...))) end
+      raw_log(lvl, "[kong] " .. file .. ":" .. line .. " " .. ns .. concat(buf))
+    end
+  end
+  log.inspect = setmetatable({}, { __call = function(_, ...)
+    local buf = {}
+    for i = 1, select("#", ...) do
+      local v = select(i, ...)
+      buf[i] = type(v) == "table" and (cjson.encode(v) or tostring(v)) or tostring(v)
+    end
+    raw_log(ngx.NOTICE, "[kong] " .. ns .. concat(buf, " "))
+  end })
+  log.deprecation = function(...) return log.warn(...) end
+  log.set_serialize_value = function() end
+  log.serialize = function()
+    local ctx = ngx.ctx
+    local var = ngx.var
+    return {
+      request = {
+        method = req.get_method(), uri = var.request_uri, size = tonumber(var.request_length),
+        headers = req.get_headers(),
+      },
+      response = { status = ngx.status, size = tonumber(var.bytes_sent), headers = ngx.resp.get_headers() },
+      route = ctx.route and { id = ctx.route.id, name = ctx.route.name } or nil,
+      service = ctx.service and { id = ctx.service.id, name = ctx.service.name } or nil,
+      client_ip = var.remote_addr,
+      started_at = ngx.req.start_time() * 1000,
+      source = ctx.KONG_EXITED and "exit" or (ctx.KONG_PROXIED and "service" or "error"),
+    }
+  end
+  return setmetatable(log, { __call = function(_, ...) return log.notice(...) end })
+end
+_M.new_logger = new_logger
+
+-- -------------------------------------------------------------- exit / send
+local function send(status, body, headers, ctx)
+  ctx = ctx or ngx.ctx
+  ngx.status = status
+  if headers then
+    for k, v in pairs(headers) do ngx.header[k] = v end
+  end
+  if type(body) == "table" then
+    local json, err = cjson.encode(body)
+    if not json then error("could not JSON encode the body: " .. tostring(err), 2) end
+    body = json
+    ngx.header["Content-Type"] = "application/json; charset=utf-8"
+  end
+  ctx.KONG_EXITED = true
+  if body ~= nil then
+    ngx.header["Content-Length"] = #body
+    ngx.print(body)
+  else
+    ngx.header["Content-Length"] = 0
+    ngx.send_headers()
+  end
+  return ngx.exit(status)
+end
+_M.send = send
+
+local function validate_exit(status, body, headers)
+  if type(status) ~= "number" or status % 1 ~= 0 then
+    error("code must be a number", 3)
+  elseif status < 100 or status > 599 then
+    error("code must be a number between 100 and 599", 3)
+  end
+  if body ~= nil and type(body) ~= "string" and type(body) ~= "table" then
+    error("body must be a nil, string or table", 3)
+  end
+  if headers ~= nil and type(headers) ~= "table" then
+    error("headers must be a nil or table", 3)
+  end
+end
+
+local function validate_header(name, value)
+  if type(name) ~= "string" then error("header name must be a string", 3) end
+  local tv = type(value)
+  if tv == "table" then
+    for _, v in ipairs(value) do
+      if type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean" then
+        error(fmt("invalid header value in array %q: got %s, expected string", name, type(v)), 3)
+      end
+    end
+    return value
+  end
+  if tv ~= "string" and tv ~= "number" and tv ~= "boolean" then
+    error(fmt("invalid header value for %q: got %s, expected array of string, string, number or boolean", name, tv), 3)
+  end
+  return tostring(value)
+end
+
+-- ---------------------------------------------------------------- builder
+function _M.new(state)
+  local kong = {}
+  kong.version = "3.9.0-host"
+  kong.version_num = 3009000
+  kong.configuration = setmetatable({}, {
+    __index = state.configuration,
+    __newindex = function() error("cannot write to kong.configuration", 2) end,
+  })
+
+  -- kong.log: namespaced per plugin through ngx.ctx, like Kong's set_namespaced_log
+  local default_log = new_logger(nil)
+  kong.log = setmetatable({}, {
+    __index = function(_, k)
+      if in_request() then
+        local p = ngx.ctx.KONG_CURRENT_PLUGIN
+        if p then return p.log[k] end
+      elseif state.worker_plugin then
+        return state.worker_plugin.log[k]
+      end
+      return default_log[k]
+    end,
+    __call = function(_, ...)
+      local l = default_log
+      if in_request() and ngx.ctx.KONG_CURRENT_PLUGIN then l = ngx.ctx.KONG_CURRENT_PLUGIN.log end
+      return l.notice(...)
+    end,
+  })
+
+  -- kong.ctx
+  kong.ctx = setmetatable({}, {
+    __index = function(_, k)
+      local ctx = ngx.ctx
+      if k == "shared" then
+        local s = ctx.KONG_SHARED
+        if not s then s = {} ctx.KONG_SHARED = s end
+        return s
+      elseif k == "plugin" then
+        local p = ctx.KONG_CURRENT_PLUGIN
+        if not p then return nil end
+        local all = ctx.KONG_PLUGIN_CTX
+        if not all then all = {} ctx.KONG_PLUGIN_CTX = all end
+        local t = all[p.name]
+        if not t then t = {} all[p.name] = t end
+        return t
+      elseif k == "core" then
+        return ctx
+      end
+    end,
+  })
+
+  -- kong.node
+  kong.node = {
+    get_id = function() return state.node_id end,
+    get_hostname = function() return state.hostname end,
+    get_memory_stats = function() return { workers_lua_vms = {}, lua_shared_dicts = {} } end,
+  }
+
+  kong.nginx = {
+    get_subsystem = function() return "http" end,
+    get_ctx = function(k) return ngx.ctx[k] end,
+    set_ctx = function(k, v) ngx.ctx[k] = v end,
+    get_statistics = function() return {} end,
+  }
+
+  kong.table = {
+    new = require("table.new"),
+    clear = require("table.clear"),
+    merge = function(a, b)
+      local t = {}
+      for k, v in pairs(a or {}) do t[k] = v end
+      for k, v in pairs(b or {}) do t[k] = v end
+      return t
+    end,
+  }
+
+  kong.ip = { is_trusted = function() return false end }
+
+  kong.vault = {
+    is_reference = vault.is_reference,
+    get = function(ref) return vault.resolve(ref) end,
+    update = function(t) return t end,
+  }
+
+  kong.router = {
+    get_route = function() check_phase(PH.access_on) return ngx.ctx.route end,
+    get_service = function() check_phase(PH.access_on) return ngx.ctx.service end,
+  }
+
+  -- ------------------------------------------------------------ kong.request
+  local request = {}
+  kong.request = request
+
+  function request.get_scheme() check_phase(PH.request) return ngx.var.scheme end
+  function request.get_host() check_phase(PH.request) return ngx.var.host end
+  function request.get_port() check_phase(PH.request) return tonumber(ngx.var.server_port) end
+  function request.get_forwarded_scheme() check_phase(PH.request) return ngx.var.scheme end
+  function request.get_forwarded_host() check_phase(PH.request) return ngx.var.host end
+  function request.get_forwarded_port() check_phase(PH.request) return tonumber(ngx.var.server_port) end
+  function request.get_forwarded_path() check_phase(PH.request) return request.get_path() end
+  function request.get_forwarded_prefix() check_phase(PH.request) return nil end
+  function request.get_http_version() check_phase(PH.request) return req.http_version() end
+  function request.get_method() check_phase(PH.request) return req.get_method() end
+  function request.get_path()
+    check_phase(PH.request)
+    local uri = ngx.var.request_uri or ""
+    local q = find(uri, "?", 1, true)
+    if q then uri = sub(uri, 1, q - 1) end
+    return uri
+  end
+  function request.get_path_with_query()
+    check_phase(PH.request)
+    return ngx.var.request_uri
+  end
+  function request.get_raw_path() check_phase(PH.request) return request.get_path() end
+  function request.get_raw_query() check_phase(PH.request) return ngx.var.args or "" end
+  function request.get_query(max_args)
+    check_phase(PH.request)
+    return req.get_uri_args(max_args or 100)
+  end
+  function request.get_query_arg(name)
+    check_phase(PH.request)
+    local v = req.get_uri_args()[name]
+    if type(v) == "table" then return v[1] end
+    return v
+  end
+  function request.get_start_time() check_phase(PH.request) return req.start_time() * 1000 end
+  function request.get_headers(max_headers)
+    check_phase(PH.request)
+    if max_headers ~= nil then
+      if type(max_headers) ~= "number" then error("max_headers must be a number", 2) end
+      if max_headers < 1 then error("max_headers must be >= 1", 2) end
+      if max_headers > 1000 then error("max_headers must be <= 1000", 2) end
+    end
+    return req.get_headers(max_headers or 100)
+  end
+  function request.get_header(name)
+    check_phase(PH.request)
+    if type(name) ~= "string" then error("header name must be a string", 2) end
+    local v = req.get_headers()[name]
+    if type(v) == "table" then return v[1] end
+    return v
+  end
+  function request.get_raw_body(max_allowed_file_size)
+    check_phase(PH.before_content)
+    req.read_body()
+    local body = req.get_body_data()
+    if not body then
+      local file_path = req.get_body_file()
+      if not file_path then return "" end
+      if not max_allowed_file_size or max_allowed_file_size < 0 then
+        return nil, "request body did not fit into client body buffer, consider raising 'client_body_buffer_size'"
+      end
+      local f, err = io.open(file_path, "rb")
+      if not f then return nil, "failed to open cached request body '" .. file_path .. "': " .. tostring(err) end
+      local size = f:seek("end") or 0
+      if max_allowed_file_size > 0 and size > max_allowed_file_size then
+        f:close()
+        return nil, ("request body file too big: %d > %d"):format(size, max_allowed_file_size)
+      end
+      f:seek("set")
+      local data = f:read("*a")
+      f:close()
+      return data
+    end
+    return body
+  end
+  function request.get_body()
+    check_phase(PH.before_content)
+    local ct = request.get_header("Content-Type") or ""
+    local raw, err = request.get_raw_body()
+    if not raw then return nil, err end
+    if find(lower(ct), "application/json", 1, true) then
+      local obj, derr = cjson.decode(raw)
+      if derr then return nil, "invalid json body", "application/json" end
+      return obj, nil, "application/json"
+    end
+    return nil, "unsupported content type '" .. ct .. "'", ct
+  end
+
+  -- ------------------------------------------------------------ kong.client
+  kong.client = {
+    get_ip = function() check_phase(PH.request) return ngx.var.realip_remote_addr or ngx.var.remote_addr end,
+    get_forwarded_ip = function() check_phase(PH.request) return ngx.var.remote_addr end,
+    get_port = function() check_phase(PH.request) return tonumber(ngx.var.realip_remote_port or ngx.var.remote_port) end,
+    get_forwarded_port = function() check_phase(PH.request) return tonumber(ngx.var.remote_port) end,
+    get_protocol = function() check_phase(PH.access_on) return ngx.var.scheme end,
+    get_consumer = function() check_phase(PH.access_on) return ngx.ctx.authenticated_consumer end,
+    get_credential = function() check_phase(PH.access_on) return ngx.ctx.authenticated_credential end,
+    load_consumer = function() return nil, "consumers are not supported by this host" end,
+    authenticate = function(consumer, credential)
+      check_phase(PH.access_only)
+      if not consumer and not credential then
+        error("either credential or consumer must be provided", 2)
+      end
+      local ctx = ngx.ctx
+      ctx.authenticated_consumer = consumer
+      ctx.authenticated_credential = credential
+    end,
+  }
+
+  -- ------------------------------------------------------------ kong.service
+  local srequest = {}
+  kong.service = {
+    request = srequest,
+    set_target = function(host, port)
+      check_phase(PH.rewrite_access)
+      if type(host) ~= "string" then error("host must be a string", 2) end
+      ngx.var.upstream_host = host
+      ngx.ctx.KONG_TARGET = { host = host, port = port }
+    end,
+    set_upstream = function() error("upstream entities are not supported by this host", 2) end,
+    response = {
+      get_status = function() check_phase(PH.response_read) return tonumber(ngx.var.upstream_status) end,
+      get_headers = function(max)
+        check_phase(PH.response_read)
+        return ngx.resp.get_headers(max or 100)
+      end,
+      get_header = function(name)
+        check_phase(PH.response_read)
+        local v = ngx.resp.get_headers()[name]
+        if type(v) == "table" then return v[1] end
+        return v
+      end,
+      get_raw_body = function() return nil end,
+    },
+  }
+  function srequest.set_raw_body(body)
+    check_phase(PH.rewrite_access_balancer)
+    if type(body) ~= "string" then error("body must be a string", 2) end
+    req.read_body()
+    req.set_body_data(body)
+  end
+  function srequest.set_body(t)
+    check_phase(PH.rewrite_access)
+    if type(t) ~= "table" then error("args must be a table", 2) end
+    local json = cjson.encode(t)
+    req.set_header("Content-Type", "application/json")
+    return srequest.set_raw_body(json)
+  end
+  function srequest.set_header(name, value)
+    check_phase(PH.rewrite_access_balancer)
+    value = validate_header(name, value)
+    if lower(name) == "host" then ngx.var.upstream_host = value end
+    req.set_header(name, value)
+  end
+  function srequest.add_header(name, value)
+    check_phase(PH.rewrite_access)
+    value = validate_header(name, value)
+    if lower(name) == "host" then ngx.var.upstream_host = value end
+    local cur = req.get_headers()[name]
+    if cur == nil then req.set_header(name, value) return end
+    if type(cur) ~= "table" then cur = { cur } end
+    cur[#cur + 1] = value
+    req.set_header(name, cur)
+  end
+  function srequest.clear_header(name)
+    check_phase(PH.rewrite_access)
+    if type(name) ~= "string" then error("header name must be a string", 2) end
+    req.clear_header(name)
+  end
+  function srequest.set_headers(headers)
+    check_phase(PH.rewrite_access)
+    if type(headers) ~= "table" then error("headers must be a table", 2) end
+    for k, v in pairs(headers) do srequest.set_header(k, v) end
+  end
+  function srequest.set_path(path)
+    check_phase(PH.rewrite_access)
+    if type(path) ~= "string" then error("path must be a string", 2) end
+    if sub(path, 1, 1) ~= "/" then error("path must start with /", 2) end
+    ngx.var.upstream_uri = path
+  end
+  function srequest.set_raw_query(q)
+    check_phase(PH.rewrite_access)
+    if type(q) ~= "string" then error("query must be a string", 2) end
+    req.set_uri_args(q)
+  end
+  function srequest.set_query(args)
+    check_phase(PH.rewrite_access)
+    if type(args) ~= "table" then error("args must be a table", 2) end
+    req.set_uri_args(args)
+  end
+  function srequest.set_method(m)
+    check_phase(PH.rewrite_access)
+    if type(m) ~= "string" then error("method must be a string", 2) end
+    local c = ngx["HTTP_" .. m:upper()]
+    if not c then error("invalid method: " .. m, 2) end
+    req.set_method(c)
+  end
+  function srequest.set_scheme(s)
+    check_phase(PH.rewrite_access)
+    if s ~= "http" and s ~= "https" then error("invalid scheme: " .. tostring(s), 2) end
+    ngx.var.upstream_scheme = s
+  end
+  function srequest.enable_buffering()
+    error("buffered proxying (kong.service.request.enable_buffering) is not supported by this host", 2)
+  end
+
+  -- ------------------------------------------------------------ kong.response
+  local response = {}
+  kong.response = response
+
+  function response.get_status()
+    check_phase(PH.response_read)
+    return ngx.status
+  end
+  function response.get_headers(max_headers)
+    check_phase(PH.response_read)
+    return ngx.resp.get_headers(max_headers or 100)
+  end
+  function response.get_header(name)
+    check_phase(PH.response_read)
+    if type(name) ~= "string" then error("header name must be a string", 2) end
+    local v = ngx.resp.get_headers()[name]
+    if type(v) == "table" then return v[1] end
+    return v
+  end
+  function response.get_source()
+    check_phase(PH.response_read)
+    local ctx = ngx.ctx
+    if ctx.KONG_UNEXPECTED then return "error" end
+    if ctx.KONG_EXITED then return "exit" end
+    if ctx.KONG_PROXIED then return "service" end
+    return "error"
+  end
+  local function check_headers_not_sent()
+    if ngx.headers_sent then error("headers have already been sent", 3) end
+  end
+  function response.set_status(status)
+    check_phase(PH.response_write)
+    check_headers_not_sent()
+    if type(status) ~= "number" then error("code must be a number", 2) end
+    if status < 100 or status > 599 then error("code must be a number between 100 and 599", 2) end
+    ngx.status = status
+  end
+  function response.set_header(name, value)
+    check_phase(PH.response_write)
+    check_headers_not_sent()
+    value = validate_header(name, value)
+    ngx.header[name] = value
+  end
+  function response.add_header(name, value)
+    check_phase(PH.response_write)
+    check_headers_not_sent()
+    value = validate_header(name, value)
+    local cur = ngx.header[name]
+    if cur == nil then ngx.header[name] = value return end
+    if type(cur) ~= "table" then cur = { cur } end
+    cur[#cur + 1] = value
+    ngx.header[name] = cur
+  end
+  function response.clear_header(name)
+    check_phase(PH.response_write)
+    check_headers_not_sent()
+    if type(name) ~= "string" then error("header name must be a string", 2) end
+    ngx.header[name] = nil
+  end
+  function response.set_headers(headers)
+    check_phase(PH.response_write)
+    check_headers_not_sent()
+    if type(headers) ~= "table" then error("headers must be a table", 2) end
+    for k, v in pairs(headers) do ngx.header[k] = validate_header(k, v) end
+  end
+
+  -- Kong: buffers chunks in ctx and returns nil (arg[1] = nil) until eof.
+  function response.get_raw_body()
+    check_phase(PH.body_filter)
+    local ctx = ngx.ctx
+    local chunk, eof = ngx.arg[1], ngx.arg[2]
+    local buffer = ctx.KONG_BODY_BUFFER
+    if eof and not buffer then
+      return chunk
+    end
+    if type(chunk) == "string" and chunk ~= "" then
+      if buffer then
+        local n = buffer.n + 1
+        buffer.n = n
+        buffer[n] = chunk
+      else
+        buffer = { chunk, n = 1 }
+        ctx.KONG_BODY_BUFFER = buffer
+      end
+    end
+    if eof then
+      local body = buffer and concat(buffer, "", 1, buffer.n) or ""
+      ctx.KONG_BODY_BUFFER = nil
+      ngx.arg[1] = body
+      return body
+    end
+    ngx.arg[1] = nil
+    return nil
+  end
+  function response.set_raw_body(body)
+    check_phase(PH.body_filter)
+    if type(body) ~= "string" then error("body must be a string", 2) end
+    if body == "" then body = "\n" end
+    ngx.arg[1] = body
+    ngx.arg[2] = true
+  end
+
+  function response.exit(status, body, headers)
+    check_phase(PH.exit)
+    validate_exit(status, body, headers)
+    local ctx = ngx.ctx
+    local phase = get_phase()
+    if phase == "header_filter" then
+      ngx.status = status
+      if headers then for k, v in pairs(headers) do ngx.header[k] = v end end
+      if type(body) == "table" then
+        body = cjson.encode(body)
+        ngx.header["Content-Type"] = "application/json; charset=utf-8"
+      end
+      body = body or ""
+      ngx.header["Content-Length"] = #body
+      ctx.KONG_EXITED = true
+      ctx.KONG_EXIT_BODY = body
+      return ngx.exit(ngx.OK)
+    end
+    if ctx.delay_response and not ctx.delayed_response then
+      ctx.delayed_response = { status_code = status, content = body, headers = headers }
+      -- like Kong: yields out of the plugin's access handler and never returns
+      return coroutine.yield()
+    end
+    return send(status, body, headers, ctx)
+  end
+
+  local ERROR_MESSAGES = {
+    [400] = "Bad request", [401] = "Unauthorized", [403] = "Forbidden", [404] = "Not found",
+    [405] = "Method not allowed", [408] = "Request timeout", [411] = "Length required",
+    [412] = "Precondition failed", [413] = "Payload too large", [414] = "URI too long",
+    [417] = "Expectation failed", [494] = "Request header or cookie too large",
+    [500] = "An unexpected error occurred",
+    [502] = "An invalid response was received from the upstream server",
+    [503] = "The upstream server is currently unavailable",
+    [504] = "The upstream server is timing out",
+  }
+  _M.ERROR_MESSAGES = ERROR_MESSAGES
+  function response.error(status, message, headers)
+    check_phase(PH.exit)
+    if type(status) ~= "number" or status < 400 or status > 599 then
+      error("code must be a number between 400 and 599", 2)
+    end
+    return response.exit(status, { message = message or ERROR_MESSAGES[status] or "An error occurred" }, headers)
+  end
+
+  return kong
+end
+
+return _M

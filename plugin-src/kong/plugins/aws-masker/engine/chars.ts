@@ -1,0 +1,74 @@
+// Byte-level text primitives shared by every engine module.
+// The engine runs compiled to Lua (strings are bytes) and as JavaScript (strings are UTF-16 units). Identifiers are
+// ASCII, so the engine only ever compares ASCII; every unit >= 0x80 is treated alike ("high") in both runtimes.
+
+const G = globalThis as unknown as { string?: { byte: (this: void, s: string, i: number) => number } };
+const luaByte = G.string !== undefined ? G.string.byte : undefined;
+
+/** Code of the unit at 0-based index i. Callers bound i by the string's length. */
+export const byteAt: (this: void, s: string, i: number) => number =
+  luaByte !== undefined ? (s, i) => luaByte(s, i + 1) : (s, i) => s.charCodeAt(i);
+
+export const C_LOWER = 1;
+export const C_UPPER = 2;
+export const C_DIGIT = 4;
+export const C_HEX = 8; // lowercase hex digit, the only hex AWS ids use
+export const C_B32 = 16; // A-Z2-7 (IAM ids)
+export const C_B64 = 32; // A-Za-z0-9+/ (secret keys, tokens)
+export const C_HIGH = 64; // any unit >= 0x80: part of a word, never part of an identifier
+export const C_HOST = 128; // a-z0-9- (DNS label of an AWS hostname)
+export const C_ALNUM = C_LOWER | C_UPPER | C_DIGIT;
+/** Units that glue a word together: an identifier never starts or ends next to one of these. */
+export const C_WORD = C_ALNUM | C_HIGH;
+
+const table: number[] = [];
+for (let c = 0; c < 256; c++) {
+  let f = 0;
+  if (c >= 97 && c <= 122) f |= C_LOWER | C_HOST | C_B64;
+  if (c >= 65 && c <= 90) f |= C_UPPER | C_B32 | C_B64;
+  if (c >= 48 && c <= 57) f |= C_DIGIT | C_HOST | C_B64;
+  if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) f |= C_HEX;
+  if (c >= 50 && c <= 55) f |= C_B32;
+  if (c === 43 || c === 47) f |= C_B64;
+  if (c === 45) f |= C_HOST;
+  if (c >= 128) f |= C_HIGH;
+  table.push(f);
+}
+
+/** Character class bits of a unit (JS units above 0xFF are "high" like Lua's bytes >= 0x80). */
+export function cls(this: void, c: number): number {
+  return c < 256 ? table[c] : C_HIGH;
+}
+
+/** Class of the unit at i, or 0 outside [0, n). */
+export function clsAt(this: void, s: string, i: number, n: number): number {
+  if (i < 0 || i >= n) return 0;
+  const c = byteAt(s, i);
+  return c < 256 ? table[c] : C_HIGH;
+}
+
+/** Count of units from i whose class has any bit of mask, stopping at n. */
+export function runOf(this: void, s: string, i: number, n: number, mask: number): number {
+  let j = i;
+  while (j < n) {
+    const c = byteAt(s, j);
+    if (c >= 256 || (table[c] & mask) === 0) break;
+    j++;
+  }
+  return j - i;
+}
+
+/** ASCII lower-casing of one code (A-Z only). */
+export function lowerCode(this: void, c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
+}
+
+/** True when s[i..i+lit.length) equals lit, comparing ASCII case-insensitively; lit must be lowercase. */
+export function matchesLowerAt(this: void, s: string, i: number, n: number, lit: string): boolean {
+  const m = lit.length;
+  if (i < 0 || i + m > n) return false;
+  for (let k = 0; k < m; k++) {
+    if (lowerCode(byteAt(s, i + k)) !== byteAt(lit, k)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,369 @@
+// Byte-preserving JSON rewrite. Walks the raw text once, validating it, and replaces only the spans of string tokens
+// that hold identifiers. Numbers, key order, whitespace, escapes and every other byte stay as they were; the output
+// is valid JSON whenever the input is (pseudonyms need no escaping). Which strings are scanned is decided by a
+// policy tree (policy.ts): deny by default, structural fields kept.
+// Pure: no ngx/kong.
+
+import { byteAt } from "./chars";
+import { Match } from "./scanner";
+import { Session, findIn, pseudonymFor } from "./session";
+
+export const KEEP = 0; // copy verbatim (validated)
+export const SCAN = 1; // scan every string inside, keys included (free-form data)
+export const OBJ = 2; // object with known fields
+export const ARR = 3; // array of `item`
+export const ALT = 4; // by JSON type: str / arr / obj
+
+export interface PolicyNode {
+  k: number;
+  /** OBJ: known members. */
+  fields?: Record<string, PolicyNode>;
+  /** OBJ: members not in fields. */
+  other?: PolicyNode;
+  /** OBJ: when present, the object's "type" member picks the node (a case missing → `other` for all members). */
+  cases?: Record<string, PolicyNode>;
+  /** ARR. */
+  item?: PolicyNode;
+  /** ALT. */
+  str?: PolicyNode;
+  arr?: PolicyNode;
+  obj?: PolicyNode;
+}
+
+const MAX_DEPTH = 256;
+const HIGH = String.fromCharCode(128);
+
+interface Walk {
+  s: string;
+  n: number;
+  pos: number;
+  at: number; // output copied up to here
+  parts: string[];
+  sess: Session;
+  depth: number;
+  scanNode: PolicyNode;
+}
+
+interface JsonError {
+  jsonError: string;
+  offset: number;
+}
+
+function fail(w: Walk, what: string): never {
+  const e: JsonError = { jsonError: what, offset: w.pos };
+  throw e;
+}
+
+function ws(w: Walk): void {
+  const s = w.s;
+  const n = w.n;
+  let p = w.pos;
+  while (p < n) {
+    const c = byteAt(s, p);
+    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+    else break;
+  }
+  w.pos = p;
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * At an opening quote: validates the string token and moves past it. Returns the content end (exclusive, before the
+ * closing quote) and whether it holds escapes through w.pos / return value: content end; escapes flagged as negative.
+ */
+function stringEnd(w: Walk): number {
+  const s = w.s;
+  const n = w.n;
+  let p = w.pos + 1;
+  let escaped = false;
+  while (p < n) {
+    const c = byteAt(s, p);
+    if (c === 34) {
+      w.pos = p + 1;
+      return escaped ? -p - 1 : p;
+    }
+    if (c === 92) {
+      escaped = true;
+      if (p + 1 >= n) break;
+      const e = byteAt(s, p + 1);
+      if (e === 117) {
+        if (p + 5 >= n || !isHexDigit(byteAt(s, p + 2)) || !isHexDigit(byteAt(s, p + 3)) ||
+          !isHexDigit(byteAt(s, p + 4)) || !isHexDigit(byteAt(s, p + 5))) {
+          w.pos = p;
+          fail(w, "invalid \\u escape in string");
+        }
+        p += 6;
+      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+        p += 2;
+      } else {
+        w.pos = p;
+        fail(w, "invalid escape in string");
+      }
+    } else if (c < 32) {
+      w.pos = p;
+      fail(w, "control character in string");
+    } else {
+      p++;
+    }
+  }
+  w.pos = n;
+  return fail(w, "unterminated string");
+}
+
+/** Decodes the escaped content [a, b): the decoded text (ASCII escapes decoded, others one HIGH unit) and raw offsets. */
+function decodeForScan(s: string, a: number, b: number, raw: number[]): string {
+  const out: string[] = [];
+  let p = a;
+  while (p < b) {
+    raw.push(p);
+    const c = byteAt(s, p);
+    if (c !== 92) {
+      out.push(s.substring(p, p + 1));
+      p++;
+      continue;
+    }
+    const e = byteAt(s, p + 1);
+    if (e === 117) {
+      const code = parseInt(s.substring(p + 2, p + 6), 16);
+      out.push(code < 128 ? String.fromCharCode(code) : HIGH);
+      p += 6;
+    } else {
+      if (e === 110) out.push("\n");
+      else if (e === 116) out.push("\t");
+      else if (e === 114) out.push("\r");
+      else if (e === 98) out.push("\b");
+      else if (e === 102) out.push("\f");
+      else out.push(s.substring(p + 1, p + 2)); // " \ /
+      p += 2;
+    }
+  }
+  raw.push(b);
+  return out.join("");
+}
+
+/** Decoded value of a key token's content (keys are looked up by their JSON value). */
+function decodeKey(s: string, a: number, b: number): string {
+  const raw: number[] = [];
+  return decodeForScan(s, a, b, raw);
+}
+
+/** Masks the string content [a, b) (escaped when esc) in place in the output. */
+function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): void {
+  if (b === a) return;
+  const sess = w.sess;
+  if (!esc) {
+    const text = w.s.substring(a, b);
+    const found = findIn(sess, text, keyCtx);
+    if (found.length === 0) return;
+    for (const m of found) {
+      w.parts.push(w.s.substring(w.at, a + m.s));
+      w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, text.substring(m.s, m.e)));
+      w.at = a + m.e;
+    }
+    return;
+  }
+  const raw: number[] = [];
+  const text = decodeForScan(w.s, a, b, raw);
+  const found: Match[] = findIn(sess, text, keyCtx);
+  for (const m of found) {
+    w.parts.push(w.s.substring(w.at, raw[m.s]));
+    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, text.substring(m.s, m.e)));
+    w.at = raw[m.e];
+  }
+}
+
+function literal(w: Walk, lit: string): void {
+  if (w.s.substring(w.pos, w.pos + lit.length) !== lit) fail(w, "invalid literal");
+  w.pos += lit.length;
+}
+
+function number(w: Walk): void {
+  const s = w.s;
+  const n = w.n;
+  let p = w.pos;
+  if (p < n && byteAt(s, p) === 45) p++;
+  if (p >= n) fail(w, "invalid number");
+  let c = byteAt(s, p);
+  if (c === 48) {
+    p++;
+  } else if (c >= 49 && c <= 57) {
+    while (p < n && (c = byteAt(s, p)) >= 48 && c <= 57) p++;
+  } else {
+    fail(w, "invalid number");
+  }
+  if (p < n && byteAt(s, p) === 46) {
+    p++;
+    const d = p;
+    while (p < n && (c = byteAt(s, p)) >= 48 && c <= 57) p++;
+    if (p === d) fail(w, "invalid number");
+  }
+  if (p < n && ((c = byteAt(s, p)) === 101 || c === 69)) {
+    p++;
+    if (p < n && ((c = byteAt(s, p)) === 43 || c === 45)) p++;
+    const d = p;
+    while (p < n && (c = byteAt(s, p)) >= 48 && c <= 57) p++;
+    if (p === d) fail(w, "invalid number");
+  }
+  w.pos = p;
+}
+
+/** The string value of member "type" of the object starting at w.pos ("" if none), without moving w.pos. */
+function peekType(w: Walk): string {
+  const save = w.pos;
+  let found = "";
+  w.pos++;
+  ws(w);
+  if (w.pos < w.n && byteAt(w.s, w.pos) !== 125) {
+    while (w.pos < w.n) {
+      ws(w);
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) break;
+      const ka = w.pos + 1;
+      const ke = stringEnd(w);
+      const isType = ke === ka + 4 && w.s.substring(ka, ka + 4) === "type";
+      ws(w);
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) break;
+      w.pos++;
+      ws(w);
+      if (isType && w.pos < w.n && byteAt(w.s, w.pos) === 34) {
+        const va = w.pos + 1;
+        const ve = stringEnd(w);
+        found = ve >= 0 ? w.s.substring(va, ve) : decodeKey(w.s, va, -ve - 1);
+        break;
+      }
+      value(w, KEEP_NODE, "");
+      ws(w);
+      if (w.pos < w.n && byteAt(w.s, w.pos) === 44) w.pos++;
+      else break;
+    }
+  }
+  w.pos = save;
+  return found;
+}
+
+const KEEP_NODE: PolicyNode = { k: KEEP };
+
+function objectValue(w: Walk, node: PolicyNode): void {
+  let fields = node.k === OBJ ? node.fields : undefined;
+  let other = node.k === OBJ ? (node.other !== undefined ? node.other : w.scanNode) : node;
+  if (node.k === OBJ && node.cases !== undefined) {
+    const chosen = node.cases[peekType(w)];
+    if (chosen !== undefined) {
+      fields = chosen.k === OBJ ? chosen.fields : undefined;
+      other = chosen.k === OBJ ? (chosen.other !== undefined ? chosen.other : w.scanNode) : chosen;
+    }
+  }
+  const scanKeys = node.k === SCAN;
+  w.pos++;
+  ws(w);
+  if (w.pos < w.n && byteAt(w.s, w.pos) === 125) {
+    w.pos++;
+    return;
+  }
+  while (true) {
+    ws(w);
+    if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) fail(w, "expected a string key");
+    const ka = w.pos + 1;
+    const kr = stringEnd(w);
+    const kb = kr >= 0 ? kr : -kr - 1;
+    const key = kr >= 0 ? w.s.substring(ka, kb) : decodeKey(w.s, ka, kb);
+    if (scanKeys) maskContent(w, ka, kb, kr < 0, "");
+    ws(w);
+    if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) fail(w, "expected ':' after key");
+    w.pos++;
+    let child: PolicyNode | undefined = fields !== undefined ? fields[key] : undefined;
+    if (child === undefined) child = other;
+    value(w, child, key);
+    ws(w);
+    if (w.pos >= w.n) fail(w, "unterminated object");
+    const c = byteAt(w.s, w.pos);
+    w.pos++;
+    if (c === 125) return;
+    if (c !== 44) {
+      w.pos--;
+      fail(w, "expected ',' or '}' in object");
+    }
+  }
+}
+
+function arrayValue(w: Walk, node: PolicyNode): void {
+  const item = node.k === ARR ? (node.item as PolicyNode) : node;
+  w.pos++;
+  ws(w);
+  if (w.pos < w.n && byteAt(w.s, w.pos) === 93) {
+    w.pos++;
+    return;
+  }
+  while (true) {
+    value(w, item, "");
+    ws(w);
+    if (w.pos >= w.n) fail(w, "unterminated array");
+    const c = byteAt(w.s, w.pos);
+    w.pos++;
+    if (c === 93) return;
+    if (c !== 44) {
+      w.pos--;
+      fail(w, "expected ',' or ']' in array");
+    }
+  }
+}
+
+function value(w: Walk, node: PolicyNode, keyCtx: string): void {
+  ws(w);
+  if (w.pos >= w.n) fail(w, "unexpected end of input");
+  const c = byteAt(w.s, w.pos);
+  let nd = node;
+  if (nd.k === ALT) {
+    const pick = c === 34 ? nd.str : c === 91 ? nd.arr : c === 123 ? nd.obj : undefined;
+    nd = pick !== undefined ? pick : w.scanNode;
+  }
+  if (c === 34) {
+    const a = w.pos + 1;
+    const r = stringEnd(w);
+    if (nd.k === SCAN || nd.k === OBJ || nd.k === ARR) {
+      // a string where a container was expected is still user data: scan it
+      maskContent(w, a, r >= 0 ? r : -r - 1, r < 0, keyCtx);
+    }
+    return;
+  }
+  if (c === 123 || c === 91) {
+    w.depth++;
+    if (w.depth > MAX_DEPTH) fail(w, "nesting too deep");
+    if (c === 123) objectValue(w, nd.k === ARR ? w.scanNode : nd);
+    else arrayValue(w, nd.k === OBJ ? w.scanNode : nd);
+    w.depth--;
+    return;
+  }
+  if (c === 116) literal(w, "true");
+  else if (c === 102) literal(w, "false");
+  else if (c === 110) literal(w, "null");
+  else number(w);
+}
+
+const SCAN_NODE: PolicyNode = { k: SCAN };
+
+export interface JsonResult {
+  /** The masked text (the input itself when nothing changed); undefined when the input is not valid JSON. */
+  text?: string;
+  error?: string;
+  offset?: number;
+}
+
+/** Masks the JSON text s under policy. */
+export function maskJson(this: void, sess: Session, s: string, policy: PolicyNode): JsonResult {
+  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, depth: 0, scanNode: SCAN_NODE };
+  try {
+    value(w, policy, "");
+    ws(w);
+    if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
+  } catch (e) {
+    const je = e as JsonError;
+    if (typeof e === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
+    throw e;
+  }
+  if (w.parts.length === 0) return { text: s };
+  w.parts.push(s.substring(w.at));
+  return { text: w.parts.join("") };
+}

@@ -1,0 +1,73 @@
+// Pseudonyms: TAG_xxxxxxxxxx — an upper-case kind tag, "_", and 10 characters of lower-case Crockford base32 taken
+// from HMAC-SHA1(secret, scope \x1f tag \x1f original). Deterministic for the same secret, tenant scope and original
+// (every worker and node agrees with no coordination), 50 bits of hash, ASCII letters/digits/_ only (nothing to escape
+// in JSON), and upper-case tags can never be real AWS ids (those are lower-case hex or upper-case base32 without "_").
+// See docs/pseudonyms.md.
+
+import { byteAt, cls, C_LOWER, C_DIGIT, C_UPPER } from "./chars";
+
+export const HASH_LEN = 10;
+export const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/** Keyed hash supplied by the runtime: raw HMAC-SHA1 bytes (a string of 20 units 0..255). */
+export type Hmac = (this: void, key: string, message: string) => string;
+
+const IS_HASH_CHAR: boolean[] = [];
+for (let c = 0; c < 256; c++) IS_HASH_CHAR.push(false);
+for (let k = 0; k < ALPHABET.length; k++) IS_HASH_CHAR[byteAt(ALPHABET, k)] = true;
+
+export function isHashChar(this: void, c: number): boolean {
+  return c < 256 && IS_HASH_CHAR[c];
+}
+
+/** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
+export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
+  let msg = scope + "\x1f" + tag + "\x1f" + original;
+  if (salt > 0) msg = msg + "\x1f" + salt;
+  const mac = hmac(secret, msg);
+  const out: string[] = [];
+  for (let k = 0; k < HASH_LEN; k++) {
+    const bit = k * 5;
+    const byte = Math.floor(bit / 8);
+    const word = byteAt(mac, byte) * 256 + byteAt(mac, byte + 1);
+    const v = Math.floor(word / 2 ** (11 - (bit % 8))) % 32;
+    out.push(ALPHABET.substring(v, v + 1));
+  }
+  return out.join("");
+}
+
+/**
+ * If s[i..] starts a hash part (10 hash chars) that closes a pseudonym whose tag ends at i-1 (s[i-1] == "_"),
+ * returns the tag start index; otherwise -1. Used to leave pseudonyms alone when masking.
+ */
+export function pseudonymStartBefore(this: void, s: string, i: number): number {
+  if (i < 2 || byteAt(s, i - 1) !== 95) return -1;
+  let t = i - 2;
+  while (t >= 0) {
+    const c = byteAt(s, t);
+    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0 || c === 95) t--;
+    else break;
+  }
+  const start = t + 1;
+  if (start > i - 2 || (cls(byteAt(s, start)) & C_UPPER) === 0) return -1;
+  return start;
+}
+
+/** End index (exclusive) when a pseudonym-shaped token TAG_hash starts at i and ends at a boundary, else -1. */
+export function pseudonymEndAt(this: void, s: string, i: number, n: number): number {
+  if (i >= n || (cls(byteAt(s, i)) & C_UPPER) === 0) return -1;
+  let j = i + 1;
+  while (j < n) {
+    const c = byteAt(s, j);
+    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0 || c === 95) j++;
+    else break;
+  }
+  // the hash may begin with digits, which the run took in: the hash starts after the run's last "_"
+  let u = j - 1;
+  while (u > i && byteAt(s, u) !== 95) u--;
+  if (u <= i || u + 1 + HASH_LEN > n) return -1;
+  for (let k = 1; k <= HASH_LEN; k++) if (!isHashChar(byteAt(s, u + k))) return -1;
+  const e = u + 1 + HASH_LEN;
+  if (e < n && (cls(byteAt(s, e)) & (C_LOWER | C_DIGIT | C_UPPER)) !== 0) return -1;
+  return e;
+}

@@ -1,0 +1,172 @@
+// A masking session: the pseudonyms one request produced, and the two operations on them.
+// mask: identifiers -> pseudonyms (deterministic per secret + tenant scope; collisions inside a request are resolved,
+// never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
+// Pure: the keyed hash is injected.
+
+import { byteAt } from "./chars";
+import { Match, scan, ScanConfig } from "./scanner";
+import { hashPart, Hmac, HASH_LEN, isHashChar } from "./pseudonym";
+
+export interface Entry {
+  pseudonym: string;
+  original: string;
+  kind: string; // kind id
+}
+
+/** Per-config, cached per worker. */
+export interface Masker {
+  secret: string;
+  hmac: Hmac;
+  scan: ScanConfig;
+}
+
+/** Per request. */
+export interface Session {
+  masker: Masker;
+  scope: string;
+  byHash: Record<string, Entry>; // hash part -> entry
+  byOriginal: Record<string, string>; // tag \x1f original -> pseudonym
+  entries: Entry[]; // in order of first appearance
+  /** Longest pseudonym produced so far (bounds what a stream must hold back). */
+  maxLen: number;
+  /** Count of hash collisions resolved inside this request. */
+  collisions: number;
+}
+
+export function newSession(this: void, masker: Masker, scope: string): Session {
+  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0 };
+}
+
+/** The pseudonym for original (of a kind with this tag), creating it if new. */
+export function pseudonymFor(this: void, sess: Session, tag: string, kindId: string, original: string): string {
+  const key = tag + "\x1f" + original;
+  const known = sess.byOriginal[key];
+  if (known !== undefined) return known;
+  const m = sess.masker;
+  let salt = 0;
+  let hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
+  // two originals never share a pseudonym within a request: re-derive with a salt until free
+  while (sess.byHash[hash] !== undefined) {
+    salt++;
+    sess.collisions++;
+    hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
+  }
+  const pseudonym = tag + "_" + hash;
+  const entry: Entry = { pseudonym, original, kind: kindId };
+  sess.byHash[hash] = entry;
+  sess.byOriginal[key] = pseudonym;
+  sess.entries.push(entry);
+  if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
+  return pseudonym;
+}
+
+/** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
+export function adoptEntry(this: void, sess: Session, entry: Entry): boolean {
+  const hash = entry.pseudonym.substring(entry.pseudonym.length - HASH_LEN);
+  const have = sess.byHash[hash];
+  if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
+  sess.byHash[hash] = entry;
+  sess.entries.push(entry);
+  if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
+  return true;
+}
+
+/** Finds identifiers in s; keyCtx is the JSON key s is the value of ("" if none). */
+export function findIn(this: void, sess: Session, s: string, keyCtx: string): Match[] {
+  const out: Match[] = [];
+  scan(sess.masker.scan, s, keyCtx, out);
+  return out;
+}
+
+/** s with every identifier replaced by its pseudonym; s itself when there is none. */
+export function maskText(this: void, sess: Session, s: string, keyCtx: string): string {
+  const found = findIn(sess, s, keyCtx);
+  if (found.length === 0) return s;
+  const parts: string[] = [];
+  let at = 0;
+  for (const m of found) {
+    parts.push(s.substring(at, m.s));
+    parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, s.substring(m.s, m.e)));
+    at = m.e;
+  }
+  parts.push(s.substring(at));
+  return parts.join("");
+}
+
+const HEX = "0123456789abcdef";
+
+/** JSON string-content escaping for a restored original (only what JSON requires). */
+export function jsonEscape(this: void, s: string): string {
+  let plain = true;
+  for (let k = 0; k < s.length; k++) {
+    const c = byteAt(s, k);
+    if (c < 32 || c === 34 || c === 92) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return s;
+  const parts: string[] = [];
+  for (let k = 0; k < s.length; k++) {
+    const c = byteAt(s, k);
+    if (c === 34) parts.push('\\"');
+    else if (c === 92) parts.push("\\\\");
+    else if (c === 10) parts.push("\\n");
+    else if (c === 13) parts.push("\\r");
+    else if (c === 9) parts.push("\\t");
+    else if (c < 32) parts.push("\\u00" + HEX.substring(c >> 4, (c >> 4) + 1) + HEX.substring(c & 15, (c & 15) + 1));
+    else parts.push(s.substring(k, k + 1));
+  }
+  return parts.join("");
+}
+
+/**
+ * If a pseudonym of this session ends at e (exclusive) in s — its hash part is s[e-10, e) — returns its entry.
+ * The tag is checked too, so only an exact pseudonym restores.
+ */
+export function entryEndingAt(this: void, sess: Session, s: string, e: number): Entry | undefined {
+  const h = e - HASH_LEN;
+  if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
+  const entry = sess.byHash[s.substring(h, e)];
+  if (entry === undefined) return undefined;
+  const p = entry.pseudonym;
+  const start = e - p.length;
+  if (start < 0 || s.substring(start, e) !== p) return undefined;
+  return entry;
+}
+
+/**
+ * s with every pseudonym of this session replaced by its original (JSON-escaped when escape is true).
+ * Pseudonyms the session did not produce are left as they are.
+ */
+export function restoreText(this: void, sess: Session, s: string, escape: boolean): string {
+  if (sess.entries.length === 0) return s;
+  const n = s.length;
+  let parts: string[] | undefined = undefined;
+  let at = 0;
+  let u = s.indexOf("_");
+  while (u >= 0) {
+    const e = u + 1 + HASH_LEN;
+    if (e > n) break;
+    let ok = true;
+    for (let k = u + 1; k < e; k++) {
+      if (!isHashChar(byteAt(s, k))) {
+        ok = false;
+        break;
+      }
+    }
+    const entry = ok ? entryEndingAt(sess, s, e) : undefined;
+    if (entry !== undefined) {
+      if (parts === undefined) parts = [];
+      parts.push(s.substring(at, e - entry.pseudonym.length));
+      parts.push(escape ? jsonEscape(entry.original) : entry.original);
+      at = e;
+      u = s.indexOf("_", e);
+    } else {
+      u = s.indexOf("_", u + 1);
+    }
+  }
+  if (parts === undefined) return s;
+  parts.push(s.substring(at));
+  return parts.join("");
+}

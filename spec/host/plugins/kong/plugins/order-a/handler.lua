@@ -1,0 +1,1 @@
+return require("host_test_order")("order-a", 900)
