@@ -52,6 +52,8 @@ export interface GatewayOptions {
   /** keep the run dir after stop (default: removed unless the run failed) */
   keepRunDir?: boolean;
   accessLog?: boolean;
+  /** CA bundle the egress proxy uses to verify an https upstream (default: system bundle) */
+  egressTrustedCertificate?: string;
   /** print the WARNING about a generated secret etc. (default true) */
   log?: (line: string) => void;
 }
@@ -199,6 +201,8 @@ export async function startPlainProxy(opts: {
   runDir?: string;
   name?: string;
   readTimeoutSec?: number;
+  /** CA bundle used to verify an https upstream (default /etc/ssl/certs/ca-certificates.crt) */
+  trustedCertificate?: string;
 }): Promise<PlainProxy & { runDir: string; errorLog(): string }> {
   const ownDir = !opts.runDir;
   const runDir = opts.runDir ?? newRunDir();
@@ -218,6 +222,7 @@ export async function startPlainProxy(opts: {
     resolver: dns ? undefined : systemResolver(),
     buffering: opts.buffering ?? false,
     readTimeoutSec: opts.readTimeoutSec ?? 600,
+    trustedCertificate: opts.trustedCertificate,
   });
   const confPath = path.join(runDir, `${name}.nginx.conf`);
   writeFileSync(confPath, conf);
@@ -334,7 +339,8 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     }
     const serviceOverrides: Record<string, string> = {};
     if (hasClaude) {
-      egress = await startPlainProxy({ upstream, runDir, name: "egress", workers: 1, buffering: false });
+      egress = await startPlainProxy({ upstream, runDir, name: "egress", workers: 1, buffering: false,
+        trustedCertificate: opts.egressTrustedCertificate });
       serviceOverrides[CLAUDE_SERVICE] = egress.url;
     }
 
@@ -539,6 +545,42 @@ async function main(): Promise<void> {
   process.on("SIGTERM", shutdown);
   process.on("SIGINT", shutdown);
   process.on("SIGHUP", shutdown);
+  // `npm run gateway` puts npm, sh and tsx in front of this process and npm does not
+  // forward SIGTERM: stop as well when any of those launchers goes away.
+  const launchers = launcherAncestors();
+  setInterval(() => {
+    if (launchers.some((pid) => !pidAlive(pid))) void shutdown();
+  }, 500).unref();
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** pids of the npm / sh -c / tsx processes that launched this one (nearest first) */
+function launcherAncestors(): number[] {
+  const out: number[] = [];
+  let pid = process.ppid;
+  for (let depth = 0; depth < 4 && pid > 1; depth++) {
+    let cmd = "";
+    let ppid = 0;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      break;
+    }
+    if (!/(^|\/)(npm|npx|tsx)\b|npm-cli|\/\.bin\/tsx|^(\/bin\/)?sh -c /.test(cmd)) break;
+    out.push(pid);
+    pid = ppid;
+  }
+  return out;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

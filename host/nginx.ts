@@ -167,6 +167,8 @@ export interface PlainProxyRender {
   resolver?: string;
   buffering: boolean;
   readTimeoutSec: number;
+  /** CA bundle for proxy_ssl_verify (default: the system bundle) */
+  trustedCertificate?: string;
 }
 
 /** A plain nginx reverse proxy (no Lua): the egress "claude proxy" and the benchmark baseline. */
@@ -185,7 +187,7 @@ export function renderPlainProxyConf(o: PlainProxyRender): string {
       proxy_ssl_name ${host};
       proxy_ssl_verify on;
       proxy_ssl_verify_depth 4;
-      proxy_ssl_trusted_certificate ${CA_BUNDLE};
+      proxy_ssl_trusted_certificate ${o.trustedCertificate ?? CA_BUNDLE};
       proxy_ssl_session_reuse on;`
       : "";
   const upstreamBlock = o.resolver

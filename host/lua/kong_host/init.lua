@@ -323,6 +323,7 @@ function _M.handle_error()
   local status = ngx.status
   if not status or status < 400 then status = 500 end
   if status == 500 then ctx.KONG_UNEXPECTED = true end
+  ctx.KONG_ERROR_PAGE = true -- nginx-generated answer: get_source() is "error"
   ctx.KONG_PLUGINS = ctx.KONG_PLUGINS or global_plugins
   local msg = pdk.ERROR_MESSAGES[status] or "An unexpected error occurred"
   local body = cjson.encode({ message = msg })
@@ -336,7 +337,7 @@ end
 -- -------------------------------------------------------- header_filter
 function _M.header_filter()
   local ctx = get_ctx()
-  if not ctx.KONG_EXITED and not ctx.KONG_UNEXPECTED and ctx.KONG_PROXIED_ATTEMPT then
+  if not ctx.KONG_EXITED and not ctx.KONG_UNEXPECTED and not ctx.KONG_ERROR_PAGE and ctx.KONG_PROXIED_ATTEMPT then
     local us = ngx.var.upstream_status
     if us and us ~= "" and ngx.status == tonumber(us:match("(%d+)%s*$")) then
       ctx.KONG_PROXIED = true

@@ -106,21 +106,32 @@ _M.new_logger = new_logger
 local function send(status, body, headers, ctx)
   ctx = ctx or ngx.ctx
   ngx.status = status
+  local has_ctype, has_clen
   if headers then
-    for k, v in pairs(headers) do ngx.header[k] = v end
+    for k, v in pairs(headers) do
+      ngx.header[k] = v
+      local lk = lower(k)
+      if lk == "content-type" or lk == "content_type" then has_ctype = true
+      elseif lk == "content-length" or lk == "content_length" then has_clen = true end
+    end
   end
   if type(body) == "table" then
     local json, err = cjson.encode(body)
-    if not json then error("could not JSON encode the body: " .. tostring(err), 2) end
+    if not json then error("body encoding failed while flushing response: " .. tostring(err), 2) end
     body = json
-    ngx.header["Content-Type"] = "application/json; charset=utf-8"
+    if not has_ctype then ngx.header["Content-Type"] = "application/json; charset=utf-8" end
   end
   ctx.KONG_EXITED = true
+  if not has_clen then ngx.header["Content-Length"] = body and #body or 0 end
+  local in_header_filter = get_phase() == "header_filter"
+  if in_header_filter then
+    -- the host's body_filter replaces the upstream body by this one
+    ctx.KONG_EXIT_BODY = body or ""
+    return ngx.exit(ngx.OK)
+  end
   if body ~= nil then
-    ngx.header["Content-Length"] = #body
     ngx.print(body)
   else
-    ngx.header["Content-Length"] = 0
     ngx.send_headers()
   end
   return ngx.exit(status)
@@ -526,12 +537,15 @@ function _M.new(state)
   function response.get_raw_body()
     check_phase(PH.body_filter)
     local ctx = ngx.ctx
-    local chunk, eof = ngx.arg[1], ngx.arg[2]
-    local buffer = ctx.KONG_BODY_BUFFER
-    if eof and not buffer then
-      return chunk
+    local arg = ngx.arg
+    local chunk, eof = arg[1], arg[2]
+    local buffer
+    if eof then
+      buffer = ctx.KONG_BODY_BUFFER
+      if not buffer then return chunk end
     end
     if type(chunk) == "string" and chunk ~= "" then
+      if not eof then buffer = ctx.KONG_BODY_BUFFER end
       if buffer then
         local n = buffer.n + 1
         buffer.n = n
@@ -543,39 +557,28 @@ function _M.new(state)
     end
     if eof then
       local body = buffer and concat(buffer, "", 1, buffer.n) or ""
-      ctx.KONG_BODY_BUFFER = nil
-      ngx.arg[1] = body
+      arg[1] = body
       return body
     end
-    ngx.arg[1] = nil
+    arg[1] = nil
     return nil
   end
   function response.set_raw_body(body)
     check_phase(PH.body_filter)
     if type(body) ~= "string" then error("body must be a string", 2) end
-    if body == "" then body = "\n" end
+    if body == "" then body = "\n" end -- needed by nginx (as in Kong)
     ngx.arg[1] = body
     ngx.arg[2] = true
+    ngx.ctx.KONG_BODY_BUFFER = nil
   end
 
   function response.exit(status, body, headers)
     check_phase(PH.exit)
+    if ngx.headers_sent then error("headers have already been sent", 2) end
     validate_exit(status, body, headers)
+    if headers then for k, v in pairs(headers) do validate_header(k, v) end end
     local ctx = ngx.ctx
-    local phase = get_phase()
-    if phase == "header_filter" then
-      ngx.status = status
-      if headers then for k, v in pairs(headers) do ngx.header[k] = v end end
-      if type(body) == "table" then
-        body = cjson.encode(body)
-        ngx.header["Content-Type"] = "application/json; charset=utf-8"
-      end
-      body = body or ""
-      ngx.header["Content-Length"] = #body
-      ctx.KONG_EXITED = true
-      ctx.KONG_EXIT_BODY = body
-      return ngx.exit(ngx.OK)
-    end
+    ctx.KONG_EXITED = true
     if ctx.delay_response and not ctx.delayed_response then
       ctx.delayed_response = { status_code = status, content = body, headers = headers }
       -- like Kong: yields out of the plugin's access handler and never returns

@@ -1,7 +1,8 @@
 // The identifier catalogue: every kind aws-masker finds, in one table.
-// Adding a kind is one entry here. `family` names the matcher that finds it (scanner.ts); the other fields are that
-// matcher's parameters. `tag` is the visible part of the pseudonym (docs/pseudonyms.md): upper-case, so a pseudonym
-// can never be mistaken for a real (lower-case hex) AWS id, and telling the model what kind of thing it stands for.
+// Adding a kind is one entry here. `family` names the matcher that finds it (scanner.ts, names.ts); the other fields
+// are that matcher's parameters. `tag` is the visible part of the pseudonym (docs/pseudonyms.md): upper-case, so a
+// pseudonym can never be mistaken for a real (lower-case hex) AWS id, and telling the model what kind of thing it
+// stands for. docs/identifiers.md is generated from this table (scripts/gen-identifiers-doc.ts).
 
 export interface Kind {
   /** Stable name used in config (`disabled_kinds`) and reports. */
@@ -9,23 +10,42 @@ export interface Kind {
   /** Pseudonym tag: [A-Z][A-Z0-9_]*, shown to the model. */
   tag: string;
   family:
-    | "prefixed-hex" // <prefix>-<8|17 lower hex>
+    | "prefixed-hex" // <prefix>-<lower hex of an allowed length>; multi-segment prefixes ("tgw-attach") allowed
+    | "org-id" // AWS Organizations ids: o-<10-32>, ou-<4-32>-<8-32>, r-<4-32> (lower alnum, with a digit)
     | "iam-id" // <4-letter prefix><16 base32>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
-    | "arn-resource" // the resource component of an ARN
+    | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
     | "secret-key" // 40 base64 chars where the context says secret
     | "session-token" // STS session tokens, by context or by their fixed prefix
     | "ipv4-private"
     | "ipv4-public"
+    | "ipv6" // full and ::-compressed forms, exact boundaries
     | "dashed-ip-host" // ip-10-0-1-5 / ec2-54-1-2-3 host labels
     | "aws-host" // resource labels in front of an AWS service domain
-    | "s3-bucket"; // s3://bucket, bucket.s3.amazonaws.com, s3.amazonaws.com/bucket, arn:aws:s3:::bucket
-  /** prefixed-hex / iam-id: the literal prefix (without the dash). dashed-ip-host: the label head. */
+    | "s3-bucket" // s3://bucket, bucket.s3.amazonaws.com, s3.amazonaws.com/bucket, arn:aws:s3:::bucket, by context
+    | "kms-key" // key UUID where the context says key id, or key/<uuid> in a KMS ARN
+    | "kms-alias" // alias/<name> (not alias/aws/...)
+    | "ctx-id" // fixed-shape id only recognisable by context (hosted zone, distribution, REST API id)
+    | "name" // free-form resource names by context (keys, CLI flags, ARNs); learned per request
+    | "custom"; // a configured custom pattern
+  /** prefixed-hex / iam-id / org-id: the literal prefix (without the dash). dashed-ip-host: the label head. */
   prefix?: string;
   /** prefixed-hex: allowed hex lengths. */
   lengths?: number[];
   /** aws-host: DNS labels (lower case) that identify the service after the resource labels. */
   services?: string[];
+  /** ctx-id: required first character, length bounds (whole id), character set, and context words (lower case). */
+  first?: string;
+  minLen?: number;
+  maxLen?: number;
+  charset?: "upper" | "lower";
+  ctx?: string[];
+  /** name / s3-bucket / kms-*: keys (lower case, without "_" and "-") whose value is a name of this kind. */
+  keys?: string[];
+  /** name and others: "service:resource-type" pairs of ARNs whose resource name is of this kind. */
+  arn?: string[];
+  /** Names of this kind are learned: every other occurrence in the request gets the same pseudonym. */
+  learn?: boolean;
   /** Off unless config enables it. */
   optIn?: boolean;
   title: string;
@@ -33,58 +53,138 @@ export interface Kind {
 }
 
 const EC2 = [8, 17];
+const HEX17 = [17];
+
+function hex(id: string, tag: string, prefix: string, title: string, example: string, lengths?: number[]): Kind {
+  return { id, tag, family: "prefixed-hex", prefix, lengths: lengths !== undefined ? lengths : EC2, title, example };
+}
+
+function iam(id: string, tag: string, prefix: string, title: string, example: string): Kind {
+  return { id, tag, family: "iam-id", prefix, title, example };
+}
+
+function name(id: string, tag: string, keys: string[], arn: string[], title: string, example: string): Kind {
+  return { id, tag, family: "name", keys, arn, learn: true, title, example };
+}
 
 export const KINDS: Kind[] = [
   // EC2 / VPC style ids: 8 hex (legacy) or 17 hex
-  { id: "ec2-instance", tag: "EC2_INSTANCE", family: "prefixed-hex", prefix: "i", lengths: EC2, title: "EC2 instance id", example: "i-0a1b2c3d4e5f67890" },
-  { id: "ami", tag: "AMI", family: "prefixed-hex", prefix: "ami", lengths: EC2, title: "AMI id", example: "ami-0abcdef1234567890" },
-  { id: "ebs-volume", tag: "EBS_VOLUME", family: "prefixed-hex", prefix: "vol", lengths: EC2, title: "EBS volume id", example: "vol-049df61146c4d7901" },
-  { id: "ebs-snapshot", tag: "EBS_SNAPSHOT", family: "prefixed-hex", prefix: "snap", lengths: EC2, title: "EBS snapshot id", example: "snap-0b5e4f1d9c3a2e8f7" },
-  { id: "security-group", tag: "SECURITY_GROUP", family: "prefixed-hex", prefix: "sg", lengths: EC2, title: "Security group id", example: "sg-0123456789abcdef0" },
-  { id: "subnet", tag: "SUBNET", family: "prefixed-hex", prefix: "subnet", lengths: EC2, title: "Subnet id", example: "subnet-0a1b2c3d" },
-  { id: "vpc", tag: "VPC", family: "prefixed-hex", prefix: "vpc", lengths: EC2, title: "VPC id", example: "vpc-0fedcba9876543210" },
-  { id: "network-interface", tag: "ENI", family: "prefixed-hex", prefix: "eni", lengths: EC2, title: "Network interface id", example: "eni-0e3f1a2b3c4d5e6f7" },
-  { id: "internet-gateway", tag: "INTERNET_GATEWAY", family: "prefixed-hex", prefix: "igw", lengths: EC2, title: "Internet gateway id", example: "igw-0c0ffee0c0ffee000" },
-  { id: "nat-gateway", tag: "NAT_GATEWAY", family: "prefixed-hex", prefix: "nat", lengths: EC2, title: "NAT gateway id", example: "nat-0a9b8c7d6e5f40312" },
-  { id: "route-table", tag: "ROUTE_TABLE", family: "prefixed-hex", prefix: "rtb", lengths: EC2, title: "Route table id", example: "rtb-0123abcd4567ef890" },
-  { id: "network-acl", tag: "NETWORK_ACL", family: "prefixed-hex", prefix: "acl", lengths: EC2, title: "Network ACL id", example: "acl-0a1b2c3d" },
-  { id: "elastic-ip-allocation", tag: "EIP_ALLOCATION", family: "prefixed-hex", prefix: "eipalloc", lengths: EC2, title: "Elastic IP allocation id", example: "eipalloc-0b1c2d3e4f5a6b7c8" },
-  { id: "transit-gateway", tag: "TRANSIT_GATEWAY", family: "prefixed-hex", prefix: "tgw", lengths: EC2, title: "Transit gateway id", example: "tgw-0262a0e521a0b1c2d" },
-  { id: "vpc-endpoint", tag: "VPC_ENDPOINT", family: "prefixed-hex", prefix: "vpce", lengths: EC2, title: "VPC endpoint id", example: "vpce-0a1b2c3d4e5f60718" },
-  { id: "vpc-peering", tag: "VPC_PEERING", family: "prefixed-hex", prefix: "pcx", lengths: EC2, title: "VPC peering connection id", example: "pcx-1a2b3c4d" },
-  { id: "efs-file-system", tag: "EFS", family: "prefixed-hex", prefix: "fs", lengths: EC2, title: "EFS file system id", example: "fs-0123456789abcdef0" },
-  { id: "launch-template", tag: "LAUNCH_TEMPLATE", family: "prefixed-hex", prefix: "lt", lengths: EC2, title: "Launch template id", example: "lt-0abcd1234ef567890" },
+  hex("ec2-instance", "EC2_INSTANCE", "i", "EC2 instance id", "i-0a1b2c3d4e5f67890"),
+  hex("ami", "AMI", "ami", "AMI id", "ami-0abcdef1234567890"),
+  hex("aki", "AKI", "aki", "Kernel image id", "aki-88aa75e1"),
+  hex("ari", "ARI", "ari", "RAM disk image id", "ari-a51cf9cc"),
+  hex("ebs-volume", "EBS_VOLUME", "vol", "EBS volume id", "vol-049df61146c4d7901"),
+  hex("ebs-snapshot", "EBS_SNAPSHOT", "snap", "EBS snapshot id", "snap-0b5e4f1d9c3a2e8f7"),
+  hex("security-group", "SECURITY_GROUP", "sg", "Security group id", "sg-0123456789abcdef0"),
+  hex("security-group-rule", "SG_RULE", "sgr", "Security group rule id", "sgr-0b1c2d3e4f5a6b7c8"),
+  hex("subnet", "SUBNET", "subnet", "Subnet id", "subnet-0a1b2c3d"),
+  hex("vpc", "VPC", "vpc", "VPC id", "vpc-0fedcba9876543210"),
+  hex("network-interface", "ENI", "eni", "Network interface id", "eni-0e3f1a2b3c4d5e6f7"),
+  hex("eni-attachment", "ENI_ATTACHMENT", "eni-attach", "Network interface attachment id", "eni-attach-0a1b2c3d4e5f60718"),
+  hex("internet-gateway", "INTERNET_GATEWAY", "igw", "Internet gateway id", "igw-0c0ffee0c0ffee000"),
+  hex("egress-only-igw", "EGRESS_ONLY_IGW", "eigw", "Egress-only internet gateway id", "eigw-015e0e244e24dfe8a"),
+  hex("nat-gateway", "NAT_GATEWAY", "nat", "NAT gateway id", "nat-0a9b8c7d6e5f40312"),
+  hex("vpn-gateway", "VPN_GATEWAY", "vgw", "Virtual private gateway id", "vgw-9a4cacf3"),
+  hex("customer-gateway", "CUSTOMER_GATEWAY", "cgw", "Customer gateway id", "cgw-0e11f167"),
+  hex("vpn-connection", "VPN_CONNECTION", "vpn", "Site-to-site VPN connection id", "vpn-40f41529"),
+  hex("local-gateway", "LOCAL_GATEWAY", "lgw", "Outposts local gateway id", "lgw-09b493aa7c0a1b2c3"),
+  hex("transit-gateway", "TRANSIT_GATEWAY", "tgw", "Transit gateway id", "tgw-0262a0e521a0b1c2d"),
+  hex("tgw-attachment", "TGW_ATTACHMENT", "tgw-attach", "Transit gateway attachment id", "tgw-attach-0a1b2c3d4e5f60718"),
+  hex("tgw-route-table", "TGW_ROUTE_TABLE", "tgw-rtb", "Transit gateway route table id", "tgw-rtb-0123abcd4567ef890"),
+  hex("vpc-endpoint", "VPC_ENDPOINT", "vpce", "VPC endpoint id", "vpce-0a1b2c3d4e5f60718"),
+  hex("vpc-endpoint-service", "VPC_ENDPOINT_SERVICE", "vpce-svc", "VPC endpoint service id", "vpce-svc-03d5ebb7d9579a2b3"),
+  hex("vpc-peering", "VPC_PEERING", "pcx", "VPC peering connection id", "pcx-1a2b3c4d"),
+  hex("route-table", "ROUTE_TABLE", "rtb", "Route table id", "rtb-0123abcd4567ef890"),
+  hex("route-table-assoc", "ROUTE_TABLE_ASSOC", "rtbassoc", "Route table association id", "rtbassoc-0a1b2c3d4e5f60718"),
+  hex("network-acl", "NETWORK_ACL", "acl", "Network ACL id", "acl-0a1b2c3d"),
+  hex("network-acl-assoc", "NETWORK_ACL_ASSOC", "aclassoc", "Network ACL association id", "aclassoc-0a1b2c3d4e5f60718"),
+  hex("elastic-ip-allocation", "EIP_ALLOCATION", "eipalloc", "Elastic IP allocation id", "eipalloc-0b1c2d3e4f5a6b7c8"),
+  hex("elastic-ip-association", "EIP_ASSOCIATION", "eipassoc", "Elastic IP association id", "eipassoc-0a1b2c3d4e5f60718"),
+  hex("dhcp-options", "DHCP_OPTIONS", "dopt", "DHCP options set id", "dopt-7a8b9c2d"),
+  hex("prefix-list", "PREFIX_LIST", "pl", "Managed prefix list id", "pl-02cd2c6b"),
+  hex("launch-template", "LAUNCH_TEMPLATE", "lt", "Launch template id", "lt-0abcd1234ef567890"),
+  hex("reservation", "RESERVATION", "r", "EC2 reservation id (r- + 8 or 17 hex)", "r-0a1b2c3d4e5f60718"),
+  hex("spot-request", "SPOT_REQUEST", "sir", "Spot instance request id", "sir-08b93456"),
+  hex("dedicated-host", "DEDICATED_HOST", "h", "Dedicated host id", "h-0a1b2c3d4e5f60718"),
+  hex("capacity-reservation", "CAPACITY_RESERVATION", "cr", "Capacity reservation id", "cr-0a1b2c3d4e5f60718"),
+  hex("efs-file-system", "EFS", "fs", "EFS file system id", "fs-0123456789abcdef0"),
+  hex("efs-access-point", "EFS_ACCESS_POINT", "fsap", "EFS access point id", "fsap-0a1b2c3d4e5f60718"),
+  hex("efs-mount-target", "EFS_MOUNT_TARGET", "fsmt", "EFS mount target id", "fsmt-0a1b2c3d"),
+  hex("import-image-task", "IMPORT_IMAGE_TASK", "import-ami", "VM import image task id", "import-ami-0a1b2c3d4e5f60718"),
+  hex("import-snapshot-task", "IMPORT_SNAPSHOT_TASK", "import-snap", "Snapshot import task id", "import-snap-0a1b2c3d4e5f60718"),
+  hex("import-instance-task", "IMPORT_INSTANCE_TASK", "import-i", "VM import instance task id", "import-i-ffvko9js"),
+  hex("export-instance-task", "EXPORT_TASK", "export-i", "Instance export task id", "export-i-0a1b2c3d4e5f60718"),
+  hex("export-image-task", "EXPORT_IMAGE_TASK", "export-ami", "Image export task id", "export-ami-0a1b2c3d4e5f60718"),
+  hex("client-vpn-endpoint", "CLIENT_VPN_ENDPOINT", "cvpn-endpoint", "Client VPN endpoint id", "cvpn-endpoint-0a1b2c3d4e5f60718", HEX17),
+  hex("kms-multi-region-key", "KMS_KEY", "mrk", "KMS multi-Region key id", "mrk-1234abcd12ab34cd56ef1234567890ab", [32]),
+
+  // AWS Organizations
+  { id: "org-id", tag: "ORG", family: "org-id", prefix: "o", title: "Organization id (o- + 10-32 lower alnum)", example: "o-a1b2c3d4e5" },
+  { id: "org-unit", tag: "ORG_UNIT", family: "org-id", prefix: "ou", title: "Organizational unit id", example: "ou-ab12-cd34ef56" },
+  { id: "org-root", tag: "ORG_ROOT", family: "org-id", prefix: "r", title: "Organization root id (r- + 4-32 lower alnum, not an 8/17-hex reservation)", example: "r-ab12" },
 
   // IAM: access key ids and unique ids (4-letter prefix + 16 base32)
-  { id: "access-key-id", tag: "ACCESS_KEY_ID", family: "iam-id", prefix: "AKIA", title: "Access key id (long-term)", example: "AKIAIOSFODNN7EXAMPL2" },
-  { id: "temporary-access-key-id", tag: "TEMP_ACCESS_KEY_ID", family: "iam-id", prefix: "ASIA", title: "Access key id (temporary, STS)", example: "ASIAY34FZKBOKMUTVV7A" },
-  { id: "iam-user-id", tag: "IAM_USER_ID", family: "iam-id", prefix: "AIDA", title: "IAM user unique id", example: "AIDAJQABLZS4A3QDU576" },
-  { id: "iam-role-id", tag: "IAM_ROLE_ID", family: "iam-id", prefix: "AROA", title: "IAM role unique id", example: "AROADBQP57FF2AEXAMPL" },
-  { id: "iam-group-id", tag: "IAM_GROUP_ID", family: "iam-id", prefix: "AGPA", title: "IAM group unique id", example: "AGPAI23HZ27SI6FQMGNQ" },
-  { id: "iam-policy-id", tag: "IAM_POLICY_ID", family: "iam-id", prefix: "ANPA", title: "IAM managed policy unique id", example: "ANPAJ2UCCR6DPCEXAMPL" },
-  { id: "iam-instance-profile-id", tag: "INSTANCE_PROFILE_ID", family: "iam-id", prefix: "AIPA", title: "Instance profile unique id", example: "AIPAJQABLZS4A3QDU576" },
+  iam("access-key-id", "ACCESS_KEY_ID", "AKIA", "Access key id (long-term)", "AKIAIOSFODNN7EXAMPL2"),
+  iam("temporary-access-key-id", "TEMP_ACCESS_KEY_ID", "ASIA", "Access key id (temporary, STS)", "ASIAY34FZKBOKMUTVV7A"),
+  iam("iam-user-id", "IAM_USER_ID", "AIDA", "IAM user unique id", "AIDAJQABLZS4A3QDU576"),
+  iam("iam-role-id", "IAM_ROLE_ID", "AROA", "IAM role unique id", "AROADBQP57FF2AEXAMPL"),
+  iam("iam-group-id", "IAM_GROUP_ID", "AGPA", "IAM group unique id", "AGPAI23HZ27SI6FQMGNQ"),
+  iam("iam-policy-id", "IAM_POLICY_ID", "ANPA", "IAM managed policy unique id", "ANPAJ2UCCR6DPCEXAMPL"),
+  iam("iam-policy-version-id", "IAM_POLICY_VERSION_ID", "ANVA", "IAM managed policy version unique id", "ANVAJ2UCCR6DPCEXAMP2"),
+  iam("iam-instance-profile-id", "INSTANCE_PROFILE_ID", "AIPA", "Instance profile unique id", "AIPAJQABLZS4A3QDU576"),
+  iam("iam-server-cert-id", "SERVER_CERT_ID", "ASCA", "IAM server certificate unique id", "ASCACKCEVSQ6C2EXAMPL"),
+  iam("public-key-id", "PUBLIC_KEY_ID", "APKA", "SSH / CloudFront public key id", "APKAEIBAERJR2EXAMPL3"),
+  iam("bearer-token-id", "BEARER_TOKEN_ID", "ABIA", "STS service bearer token id", "ABIAJQABLZS4A3QDU576"),
+  iam("context-credential-id", "CONTEXT_CREDENTIAL_ID", "ACCA", "Context-specific credential id", "ACCAJQABLZS4A3QDU576"),
 
   // ARNs (all partitions) and account ids
-  { id: "account-id", tag: "AWS_ACCOUNT", family: "arn-account", title: "AWS account id (in ARNs, hostnames and where the context says account/owner)", example: "123456789012" },
-  { id: "arn-resource", tag: "ARN_RESOURCE", family: "arn-resource", title: "ARN resource name (the part after the resource type)", example: "arn:aws:iam::123456789012:role/deploy-bot" },
+  { id: "account-id", tag: "AWS_ACCOUNT", family: "arn-account", title: "AWS account id (in ARNs, hostnames, URLs and where the context says account/owner)", example: "123456789012" },
+  { id: "arn-resource", tag: "ARN_RESOURCE", family: "arn-resource", title: "ARN resource name (the part after the resource type)", example: "arn:aws:sns:us-east-1:123456789012:alerts-topic" },
 
   // Credentials by context
   { id: "secret-access-key", tag: "SECRET_ACCESS_KEY", family: "secret-key", title: "Secret access key (by context)", example: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
   { id: "session-token", tag: "SESSION_TOKEN", family: "session-token", title: "STS session token (by context or prefix)", example: "aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==" },
 
+  // KMS
+  { id: "kms-key-id", tag: "KMS_KEY", family: "kms-key", keys: ["keyid", "kmskeyid", "kmskey", "kmskeyarn", "ssekmskeyid", "targetkeyid"], arn: ["kms:key"], title: "KMS key id (UUID where the context says key id; key/<uuid> in KMS ARNs)", example: "\"KeyId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\"" },
+  { id: "kms-alias", tag: "KMS_ALIAS", family: "kms-alias", arn: ["kms:alias"], title: "KMS alias name (alias/<name>; alias/aws/* stays)", example: "alias/orders-prod-key" },
+
   // Network
   { id: "private-ipv4", tag: "PRIVATE_IP", family: "ipv4-private", title: "Private IPv4 address (10/8, 172.16/12, 192.168/16, 100.64/10), also the address of a CIDR", example: "10.0.12.34" },
-  { id: "public-ipv4", tag: "PUBLIC_IP", family: "ipv4-public", title: "Public IPv4 address", example: "54.239.28.85" },
+  { id: "public-ipv4", tag: "PUBLIC_IP", family: "ipv4-public", title: "Public IPv4 address (disable with disabledKinds: [\"public-ipv4\"])", example: "54.239.28.85" },
+  { id: "ipv6", tag: "IPV6", family: "ipv6", title: "IPv6 address (full or ::-compressed; not ::1, not ::)", example: "2600:1f18:4a3:6902::1e" },
   { id: "ec2-private-dns", tag: "EC2_PRIVATE_DNS", family: "dashed-ip-host", prefix: "ip", title: "EC2 private DNS name label (ip-a-b-c-d)", example: "ip-10-0-1-23.eu-west-1.compute.internal" },
   { id: "ec2-public-dns", tag: "EC2_PUBLIC_DNS", family: "dashed-ip-host", prefix: "ec2", title: "EC2 public DNS name label (ec2-a-b-c-d)", example: "ec2-54-12-34-56.compute-1.amazonaws.com" },
 
-  // Resource hostnames under amazonaws.com: the resource labels are masked, the service domain stays
+  // Resource hostnames: the resource labels are masked, the service domain stays
   { id: "rds-endpoint", tag: "RDS_ENDPOINT", family: "aws-host", services: ["rds"], title: "RDS / Aurora endpoint", example: "orders-db.c9akciq32.eu-west-1.rds.amazonaws.com" },
+  { id: "elasticache-endpoint", tag: "ELASTICACHE_ENDPOINT", family: "aws-host", services: ["cache"], title: "ElastiCache endpoint", example: "my-cache.abc123.ng.0001.use1.cache.amazonaws.com" },
+  { id: "redshift-endpoint", tag: "REDSHIFT_ENDPOINT", family: "aws-host", services: ["redshift", "redshift-serverless"], title: "Redshift endpoint", example: "analytics.c2abcdef1234.us-east-1.redshift.amazonaws.com" },
+  { id: "opensearch-endpoint", tag: "OPENSEARCH_ENDPOINT", family: "aws-host", services: ["es", "aos"], title: "OpenSearch domain endpoint", example: "search-logs-abc123def456.us-east-1.es.amazonaws.com" },
   { id: "elb-hostname", tag: "ELB_HOSTNAME", family: "aws-host", services: ["elb"], title: "ELB / ALB / NLB hostname", example: "internal-api-alb-1234567890.us-east-1.elb.amazonaws.com" },
   { id: "api-gateway-host", tag: "API_GATEWAY", family: "aws-host", services: ["execute-api"], title: "API Gateway execute-api hostname", example: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com" },
-  { id: "sqs-queue", tag: "SQS_QUEUE", family: "aws-host", services: ["sqs", "queue"], title: "SQS queue name in a queue URL", example: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq" },
-  { id: "aws-resource-host", tag: "AWS_HOST", family: "aws-host", services: [], title: "Other resource hostname under amazonaws.com", example: "my-cache.abc123.ng.0001.use1.cache.amazonaws.com" },
+  { id: "eks-endpoint", tag: "EKS_ENDPOINT", family: "aws-host", services: ["eks"], title: "EKS cluster API endpoint", example: "0123456789ABCDEF0123456789ABCDEF.gr7.us-west-2.eks.amazonaws.com" },
+  { id: "lambda-url", tag: "LAMBDA_URL", family: "aws-host", services: ["lambda-url"], title: "Lambda function URL id (<id>.lambda-url.<region>.on.aws)", example: "abcdefghij1234567890klmnopqrstuv.lambda-url.us-east-1.on.aws" },
+  { id: "cloudfront-domain", tag: "CLOUDFRONT_DOMAIN", family: "aws-host", services: ["cloudfront.net"], title: "CloudFront distribution domain (dxxxx.cloudfront.net)", example: "d111111abcdef8.cloudfront.net" },
+  { id: "ecr-repository", tag: "ECR_REPOSITORY", family: "aws-host", services: ["dkr"], title: "ECR repository in an image URI (the registry's account is masked too)", example: "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api:1.4.2" },
+  { id: "sqs-queue", tag: "SQS_QUEUE", family: "aws-host", services: ["sqs", "queue"], keys: ["queuename"], arn: ["sqs:"], learn: true, title: "SQS queue name (queue URLs, ARNs, QueueName)", example: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq" },
+  { id: "aws-resource-host", tag: "AWS_HOST", family: "aws-host", services: [], title: "Other resource hostname under amazonaws.com", example: "b-1a2b3c4d.mq.us-east-1.amazonaws.com" },
+
+  // Fixed-shape ids only recognisable by context
+  { id: "route53-zone", tag: "HOSTED_ZONE", family: "ctx-id", first: "Z", minLen: 11, maxLen: 33, charset: "upper", ctx: ["zone"], arn: ["route53:hostedzone"], title: "Route 53 hosted zone id (Z + 10-32 upper alnum, by context)", example: "\"HostedZoneId\": \"Z1D633PJN98FT9\"" },
+  { id: "cloudfront-distribution", tag: "CLOUDFRONT_DISTRIBUTION", family: "ctx-id", first: "E", minLen: 13, maxLen: 15, charset: "upper", ctx: ["distribution"], arn: ["cloudfront:distribution"], title: "CloudFront distribution id (by context)", example: "--distribution-id E2ABCDEF12345X" },
+  { id: "api-gateway-id", tag: "API_GATEWAY_ID", family: "ctx-id", minLen: 10, maxLen: 10, charset: "lower", ctx: ["restapi", "rest-api", "apiid", "api-id", "api_id"], title: "API Gateway REST/HTTP API id (10 lower alnum, by context)", example: "--rest-api-id a1b2c3d4e5" },
 
   // S3
-  { id: "s3-bucket", tag: "S3_BUCKET", family: "s3-bucket", title: "S3 bucket name (s3:// URIs, S3 URLs, S3 ARNs)", example: "s3://acme-prod-invoices/2024/01/report.csv" },
+  { id: "s3-bucket", tag: "S3_BUCKET", family: "s3-bucket", keys: ["bucket", "bucketname", "s3bucket", "s3bucketname", "sourcebucket", "destinationbucket", "targetbucket"], learn: true, title: "S3 bucket name (s3:// URIs, all S3 URL styles, S3 ARNs, Bucket keys and flags)", example: "s3://acme-prod-invoices/2024/01/report.csv" },
+
+  // Names by context (keys, CLI flags, key=value, Terraform attributes, ARNs); learned per request
+  name("lambda-function", "LAMBDA_FUNCTION", ["functionname", "lambdafunctionname"], ["lambda:function"], "Lambda function name", "--function-name orders-ingest"),
+  name("db-instance", "DB_INSTANCE", ["dbinstanceidentifier", "sourcedbinstanceidentifier", "targetdbinstanceidentifier", "dbinstanceid"], ["rds:db"], "RDS DB instance identifier", "\"DBInstanceIdentifier\": \"orders-prod\""),
+  name("db-cluster", "DB_CLUSTER", ["dbclusteridentifier", "clusteridentifier", "sourcedbclusteridentifier"], ["rds:cluster"], "RDS / Aurora / Redshift cluster identifier", "DBClusterIdentifier: aurora-orders"),
+  name("database-name", "DATABASE_NAME", ["dbname", "databasename"], [], "Database name", "db_name = \"ordersdb\""),
+  name("cluster-name", "CLUSTER_NAME", ["cluster", "clustername", "eksclustername", "ecsclustername"], ["eks:cluster", "ecs:cluster", "elasticache:cluster", "kafka:cluster"], "ECS / EKS / other cluster name", "--cluster payments-prod"),
+  name("dynamodb-table", "DYNAMODB_TABLE", ["tablename", "dynamodbtable", "dynamodbtablename"], ["dynamodb:table"], "DynamoDB (or Glue/Athena) table name", "\"TableName\": \"Orders\""),
+  name("iam-role-name", "IAM_ROLE", ["rolename", "iamrolename", "iamrole"], ["iam:role"], "IAM role name", "--role-name deploy-bot"),
+  name("iam-user-name", "IAM_USER", ["username", "iamusername", "iamuser"], ["iam:user"], "IAM user name", "\"UserName\": \"alice.ops\""),
 ];

@@ -13,8 +13,8 @@ export type { JsonResult, PolicyNode } from "./json";
 export { KINDS } from "./catalogue";
 export { HASH_LEN } from "./pseudonym";
 export { newSession, maskText, restoreText, findIn, adoptEntry, jsonEscape, entryEndingAt } from "./session";
-export { maskJson } from "./json";
-export { policyFor, MESSAGES } from "./policy";
+export { maskJson, restoreJson } from "./json";
+export { policyFor, answerPolicyFor, MESSAGES } from "./policy";
 
 export interface MaskerConfig {
   secret: string;

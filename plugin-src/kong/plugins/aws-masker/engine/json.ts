@@ -6,7 +6,7 @@
 
 import { byteAt } from "./chars";
 import { Match } from "./scanner";
-import { Session, findIn, pseudonymFor } from "./session";
+import { Session, findIn, pseudonymFor, restoreText } from "./session";
 
 export const KEEP = 0; // copy verbatim (validated)
 export const SCAN = 1; // scan every string inside, keys included (free-form data)
@@ -40,6 +40,7 @@ interface Walk {
   at: number; // output copied up to here
   parts: string[];
   sess: Session;
+  restore: boolean; // restore pseudonyms instead of masking identifiers
   depth: number;
   scanNode: PolicyNode;
 }
@@ -154,6 +155,17 @@ function decodeKey(s: string, a: number, b: number): string {
 function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): void {
   if (b === a) return;
   const sess = w.sess;
+  if (w.restore) {
+    // pseudonyms hold no escapes: restore on the raw content, originals JSON-escaped
+    const raw = w.s.substring(a, b);
+    const restored = restoreText(sess, raw, true);
+    if (restored !== raw) {
+      w.parts.push(w.s.substring(w.at, a));
+      w.parts.push(restored);
+      w.at = b;
+    }
+    return;
+  }
   if (!esc) {
     const text = w.s.substring(a, b);
     const found = findIn(sess, text, keyCtx);
@@ -353,7 +365,16 @@ export interface JsonResult {
 
 /** Masks the JSON text s under policy. */
 export function maskJson(this: void, sess: Session, s: string, policy: PolicyNode): JsonResult {
-  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, depth: 0, scanNode: SCAN_NODE };
+  return rewrite(sess, s, policy, false);
+}
+
+/** Restores this session's pseudonyms in the JSON text s, in the strings policy scans. */
+export function restoreJson(this: void, sess: Session, s: string, policy: PolicyNode): JsonResult {
+  return rewrite(sess, s, policy, true);
+}
+
+function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean): JsonResult {
+  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, restore, depth: 0, scanNode: SCAN_NODE };
   try {
     value(w, policy, "");
     ws(w);

@@ -80,6 +80,15 @@ export const COMPLETE: PolicyNode = { k: OBJ, other: scan, fields: { model: keep
 /** Any other JSON body: every string scanned. */
 export const ANY: PolicyNode = scan;
 
+/** A /v1/messages answer: every string restored except thinking and redacted_thinking blocks (kept as signed). */
+export const MESSAGE_ANSWER: PolicyNode = { k: OBJ, other: scan, fields: { content: blocks } };
+
+/** The policy for an answer to a request path. */
+export function answerPolicyFor(this: void, path: string): PolicyNode {
+  if (path === "/v1/messages") return MESSAGE_ANSWER;
+  return ANY;
+}
+
 /** The policy for a request path (query string removed). */
 export function policyFor(this: void, path: string): PolicyNode {
   if (path === "/v1/messages" || path === "/v1/messages/count_tokens") return MESSAGES;

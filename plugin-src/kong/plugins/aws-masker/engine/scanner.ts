@@ -423,7 +423,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     }
     return;
   }
-  if (s.substring(starts[0], ends[0]) === "sqs" || s.substring(starts[t], ends[t]) === "queue") {
+  if (s.substring(starts[0], ends[0]) === "sqs" || (t < count && s.substring(starts[t], ends[t]) === "queue")) {
     if (after < n && byteAt(s, after) === 47) sqsPath(cfg, s, n, after, extra);
     return;
   }

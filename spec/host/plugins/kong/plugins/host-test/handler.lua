@@ -40,6 +40,7 @@ function H:access(conf)
       nheaders = (function() local n = 0 for _ in pairs(kong.request.get_headers()) do n = n + 1 end return n end)(),
       route = kong.router.get_route().name, service = kong.router.get_service().name,
       dict = ngx.shared.kong_aws_masker ~= nil,
+      init_workers = ngx.shared.kong_aws_masker:get("host-test:init_worker"),
     })
   elseif a == "log-levels" then
     kong.log.err("an err line ", 42, " ", true)
@@ -52,8 +53,15 @@ function H:access(conf)
   end
 end
 
+function H:init_worker()
+  ngx.shared.kong_aws_masker:incr("host-test:init_worker", 1, 0)
+end
+
 function H:header_filter(conf)
   local a = kong.ctx.plugin.action or ""
+  if a == "hf-exit" then
+    return kong.response.exit(451, { message = "from header_filter" }, { ["X-HF"] = "1" })
+  end
   kong.response.set_header("X-Test-Source", kong.response.get_source())
   kong.response.set_header("X-Test-Ctx", tostring(kong.ctx.plugin.started))
   if a == "rewrite-resp" or a == "buffer-resp" then

@@ -1,0 +1,613 @@
+// Incremental restorer for Claude's streamed answers (Server-Sent Events). Pure (no ngx/kong) and portable: the same
+// source runs compiled to Lua in the gateway's body_filter and as JavaScript in Node. See docs/streaming.md.
+//
+// Chunks may be cut anywhere. Only the unfinished tail of the current event is carried to the next call, and per
+// content block only the tail of its text that could still become one of this session's pseudonyms (at most
+// sess.maxLen - 1 bytes). Everything else goes out at once.
+//
+// Restoration works on the raw, still JSON-escaped content of the string fields: pseudonyms are made of
+// [A-Za-z0-9_], which no JSON encoder escapes, so they read the same escaped or not, and the bytes around them stay
+// exactly as Claude sent them (no decode/re-encode, nothing to get wrong with \u escapes, surrogates or UTF-8 cut in
+// the middle: held tails start at an ASCII letter outside any escape, so they never split one).
+//
+// Strings: in Lua they are bytes; in Node pass "binary" strings (latin1, one unit per byte) for byte-exact results —
+// UTF-16 strings work as well, since only ASCII is ever interpreted.
+
+import { byteAt } from "./chars";
+import { HASH_LEN, isHashChar } from "./pseudonym";
+import { Session, entryEndingAt, jsonEscape } from "./session";
+
+/** Default cap of the carried partial event (bytes); beyond it the event is passed through restored-as-possible. */
+export const MAX_EVENT_BYTES = 1048576;
+
+interface Block {
+  /** Raw (JSON-escaped) masked text not released yet. */
+  held: string;
+  /** Delta type that produced it: text_delta or input_json_delta. */
+  dtype: string;
+  /** Its string field: text or partial_json. */
+  field: string;
+  /** JSON escaping levels of originals in that field: 1 for text, 2 for partial_json (JSON text inside a string). */
+  level: number;
+}
+
+export interface StreamState {
+  sess: Session;
+  /** Cap of the carried partial event. */
+  maxEvent: number;
+  /** -1 undecided, 1 the session has no pseudonym (nothing to restore: chunks pass through), 0 restoring. */
+  passthrough: number;
+  /** Unfinished event carried over: parts and total length, and its last two units (to spot a terminator split). */
+  pend: string[];
+  pendLen: number;
+  last2: string;
+  /** Inside an event larger than maxEvent: its bytes stream through restored, ovTail held like a block's text. */
+  overflow: boolean;
+  ovTail: string;
+  /** Per content block index (the raw JSON number text), and the indexes holding text in arrival order. */
+  blocks: Record<string, Block>;
+  order: string[];
+  /** Line end of the latest event, used for synthesized events. */
+  eol: string;
+  /** Scratch: the tail held back by the last restoreSpan call. */
+  rest: string;
+  /** High-water mark of streamHeld (metrics). */
+  maxHeld: number;
+  /** Counters (metrics/tests): events seen, events rewritten, delta events synthesized, overflowed events. */
+  events: number;
+  rewritten: number;
+  synthesized: number;
+  overflows: number;
+}
+
+export function newStream(this: void, sess: Session, maxEvent?: number): StreamState {
+  return {
+    sess,
+    maxEvent: maxEvent !== undefined && maxEvent > 0 ? maxEvent : MAX_EVENT_BYTES,
+    passthrough: -1,
+    pend: [],
+    pendLen: 0,
+    last2: "",
+    overflow: false,
+    ovTail: "",
+    blocks: {},
+    order: [],
+    eol: "\n",
+    rest: "",
+    maxHeld: 0,
+    events: 0,
+    rewritten: 0,
+    synthesized: 0,
+    overflows: 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Restoring a span of raw JSON string content
+
+function escapeLevel(s: string, level: number): string {
+  if (level <= 0) return s;
+  const once = jsonEscape(s);
+  return level === 1 ? once : jsonEscape(once);
+}
+
+/** True when s[p] (an A-F) is one of the four hex digits of a \u escape. */
+function inUEscape(s: string, p: number): boolean {
+  for (let k = 1; k <= 4; k++) {
+    const q = p - k; // candidate position of the "u"
+    if (q < 1) return false;
+    const c = byteAt(s, q);
+    if (c === 117) {
+      if (byteAt(s, q - 1) !== 92) return false;
+      let b = q - 1;
+      while (b >= 0 && byteAt(s, b) === 92) b--;
+      return (q - 1 - b) % 2 === 1; // odd run of backslashes: a real escape
+    }
+    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
+  }
+  return false;
+}
+
+/** True when s[p, n) (s[p] upper-case) could still grow into a pseudonym: [A-Z][A-Z0-9_]* then at most "_" + hash. */
+function shapePrefix(s: string, p: number, n: number): boolean {
+  let j = p + 1;
+  let lastU = -1;
+  while (j < n) {
+    const c = byteAt(s, j);
+    if ((c >= 65 && c <= 90) || (c >= 48 && c <= 57)) j++;
+    else if (c === 95) {
+      lastU = j;
+      j++;
+    } else break;
+  }
+  if (j === n) return true;
+  if (lastU < 0 || n - lastU - 1 > HASH_LEN) return false;
+  for (let k = lastU + 1; k < n; k++) if (!isHashChar(byteAt(s, k))) return false;
+  return true;
+}
+
+/** Start of the tail of s[from, n) to hold back (n when none): the longest suffix shorter than maxLen that is a pseudonym prefix. */
+function holdStart(s: string, from: number, n: number, maxLen: number): number {
+  if (maxLen <= 1) return n;
+  let p = n - (maxLen - 1);
+  if (p < from) p = from;
+  for (; p < n; p++) {
+    const c = byteAt(s, p);
+    if (c < 65 || c > 90) continue;
+    if (c <= 70 && inUEscape(s, p)) continue;
+    if (shapePrefix(s, p, n)) return p;
+  }
+  return n;
+}
+
+/**
+ * s with this session's complete pseudonyms restored (originals escaped `level` times). When hold is true, the tail
+ * that could still become a pseudonym is cut off and left in st.rest (else st.rest is "").
+ */
+function restoreSpan(st: StreamState, s: string, level: number, hold: boolean): string {
+  const sess = st.sess;
+  const n = s.length;
+  let parts: string[] | undefined = undefined;
+  let at = 0;
+  let u = s.indexOf("_");
+  while (u >= 0) {
+    const e = u + 1 + HASH_LEN;
+    if (e > n) break;
+    let ok = true;
+    for (let k = u + 1; k < e; k++) {
+      if (!isHashChar(byteAt(s, k))) {
+        ok = false;
+        break;
+      }
+    }
+    const entry = ok ? entryEndingAt(sess, s, e) : undefined;
+    if (entry !== undefined && e - entry.pseudonym.length >= at) {
+      if (parts === undefined) parts = [];
+      parts.push(s.substring(at, e - entry.pseudonym.length));
+      parts.push(escapeLevel(entry.original, level));
+      at = e;
+      u = s.indexOf("_", e);
+    } else {
+      u = s.indexOf("_", u + 1);
+    }
+  }
+  const h = hold ? holdStart(s, at, n, sess.maxLen) : n;
+  st.rest = h < n ? s.substring(h) : "";
+  if (parts === undefined) return h < n ? s.substring(0, h) : s;
+  if (at < h) parts.push(s.substring(at, h));
+  return parts.join("");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Minimal raw JSON scanning (values are located, never decoded)
+
+/** p at an opening quote: the index after the closing quote, or -1. */
+function skipString(s: string, p: number, n: number): number {
+  let q = p + 1;
+  while (true) {
+    const k = s.indexOf('"', q);
+    if (k < 0 || k >= n) return -1;
+    let b = k - 1;
+    while (b > p && byteAt(s, b) === 92) b--;
+    if ((k - 1 - b) % 2 === 0) return k + 1;
+    q = k + 1;
+  }
+}
+
+function skipWs(s: string, p: number, n: number): number {
+  while (p < n) {
+    const c = byteAt(s, p);
+    if (c === 32 || c === 9 || c === 10 || c === 13) p++;
+    else break;
+  }
+  return p;
+}
+
+/** The end of the JSON value starting at p, or -1. */
+function skipValue(s: string, p: number, n: number): number {
+  if (p >= n) return -1;
+  const c0 = byteAt(s, p);
+  if (c0 === 34) return skipString(s, p, n);
+  if (c0 === 123 || c0 === 91) {
+    let depth = 0;
+    let q = p;
+    while (q < n) {
+      const c = byteAt(s, q);
+      if (c === 34) {
+        q = skipString(s, q, n);
+        if (q < 0) return -1;
+        continue;
+      }
+      if (c === 123 || c === 91) depth++;
+      else if (c === 125 || c === 93) {
+        depth--;
+        if (depth === 0) return q + 1;
+      }
+      q++;
+    }
+    return -1;
+  }
+  let q = p;
+  while (q < n) {
+    const c = byteAt(s, q);
+    if (c === 44 || c === 125 || c === 93 || c === 32 || c === 9 || c === 10 || c === 13) break;
+    q++;
+  }
+  return q > p ? q : -1;
+}
+
+/**
+ * Members of the object s[a, b): for each key in keys found, spans[2i] / spans[2i+1] = its value's start / end.
+ * Missing keys keep -1. Returns false when the text is not an object this scanner understands.
+ */
+function members(s: string, a: number, b: number, keys: string[], spans: number[]): boolean {
+  for (let i = 0; i < keys.length * 2; i++) spans[i] = -1;
+  let p = skipWs(s, a, b);
+  if (p >= b || byteAt(s, p) !== 123) return false;
+  p = skipWs(s, p + 1, b);
+  if (p < b && byteAt(s, p) === 125) return true;
+  while (p < b) {
+    if (byteAt(s, p) !== 34) return false;
+    const ke = skipString(s, p, b);
+    if (ke < 0) return false;
+    const klen = ke - p - 2;
+    let which = -1;
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i].length === klen && s.substring(p + 1, ke - 1) === keys[i]) {
+        which = i;
+        break;
+      }
+    }
+    p = skipWs(s, ke, b);
+    if (p >= b || byteAt(s, p) !== 58) return false;
+    p = skipWs(s, p + 1, b);
+    const ve = skipValue(s, p, b);
+    if (ve < 0) return false;
+    if (which >= 0) {
+      spans[which * 2] = p;
+      spans[which * 2 + 1] = ve;
+    }
+    p = skipWs(s, ve, b);
+    if (p >= b) return false;
+    const c = byteAt(s, p);
+    if (c === 125) return true;
+    if (c !== 44) return false;
+    p = skipWs(s, p + 1, b);
+  }
+  return false;
+}
+
+/** Content of the string token at [a, b) (quotes stripped), or undefined when it is not a string. */
+function stringContent(s: string, a: number, b: number): string | undefined {
+  if (a < 0 || b - a < 2 || byteAt(s, a) !== 34) return undefined;
+  return s.substring(a + 1, b - 1);
+}
+
+const TOP_KEYS = ["type", "index", "delta", "content_block"];
+const TYPE_KEY = ["type"];
+const DELTA_KEYS = ["type", "text", "partial_json"];
+const TYPE_PREFIX = '{"type":"';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events
+
+/** End (exclusive) of the event starting at `from` in s — after its blank line — or -1 when it is not complete yet. */
+function eventEnd(s: string, from: number): number {
+  const n = s.length;
+  if (from < n) {
+    // a blank line right at the start: an empty event of its own
+    const c = byteAt(s, from);
+    if (c === 10) return from + 1;
+    if (c === 13 && from + 1 < n && byteAt(s, from + 1) === 10) return from + 2;
+  }
+  return terminatorEnd(s, from);
+}
+
+/** End of the first "\n\n" or "\n\r\n" at or after from, or -1. */
+function terminatorEnd(s: string, from: number): number {
+  const n = s.length;
+  let i = s.indexOf("\n", from);
+  while (i >= 0) {
+    if (i + 1 >= n) return -1;
+    const c = byteAt(s, i + 1);
+    if (c === 10) return i + 2;
+    if (c === 13) {
+      if (i + 2 >= n) return -1;
+      if (byteAt(s, i + 2) === 10) return i + 3;
+    }
+    i = s.indexOf("\n", i + 1);
+  }
+  return -1;
+}
+
+function synthDelta(st: StreamState, key: string, b: Block): string {
+  const text = restoreSpan(st, b.held, b.level, false);
+  b.held = "";
+  st.synthesized++;
+  const eol = st.eol;
+  return "event: content_block_delta" + eol + 'data: {"type":"content_block_delta","index":' + key + ',"delta":{"type":"' +
+    b.dtype + '","' + b.field + '":"' + text + '"}}' + eol + eol;
+}
+
+/** Releases the held text of one block (a synthesized delta, or ""). */
+function flushBlock(st: StreamState, key: string): string {
+  const b = st.blocks[key];
+  if (b === undefined || b.held === "") return "";
+  for (let i = 0; i < st.order.length; i++) {
+    if (st.order[i] === key) {
+      st.order.splice(i, 1);
+      break;
+    }
+  }
+  return synthDelta(st, key, b);
+}
+
+/** Releases the held text of every block, in the order they started holding. */
+function flushAll(st: StreamState): string {
+  if (st.order.length === 0) return "";
+  const out: string[] = [];
+  for (const key of st.order) {
+    const b = st.blocks[key];
+    if (b !== undefined && b.held !== "") out.push(synthDelta(st, key, b));
+  }
+  st.order = [];
+  return out.join("");
+}
+
+function isTagChar(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+
+/** text_delta / input_json_delta: the string field [fa, fb) of the event [a, e) restored, its tail held. */
+function textDelta(st: StreamState, s: string, a: number, e: number, key: string, dtype: string, field: string, level: number,
+  fa: number, fb: number): string | undefined {
+  let b: Block | undefined = st.blocks[key];
+  let prefix = "";
+  if (b !== undefined && b.dtype !== dtype) {
+    prefix = flushBlock(st, key);
+    b = undefined;
+  }
+  const held = b !== undefined ? b.held : "";
+  if (held === "") {
+    // fast path: no "_" and no tag character at the end: nothing to restore, nothing to hold
+    if (fb === fa) return prefix === "" ? undefined : prefix + s.substring(a, e);
+    const i = s.indexOf("_", fa);
+    if ((i < 0 || i >= fb) && !isTagChar(byteAt(s, fb - 1))) return prefix === "" ? undefined : prefix + s.substring(a, e);
+  }
+  const raw = s.substring(fa, fb);
+  const c = held === "" ? raw : held + raw;
+  const out = restoreSpan(st, c, level, true);
+  const rest = st.rest;
+  if (b === undefined) {
+    b = { held: "", dtype, field, level };
+    st.blocks[key] = b;
+  }
+  if (rest !== "" && b.held === "") st.order.push(key);
+  else if (rest === "" && b.held !== "") {
+    for (let i = 0; i < st.order.length; i++) {
+      if (st.order[i] === key) {
+        st.order.splice(i, 1);
+        break;
+      }
+    }
+  }
+  b.held = rest;
+  if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
+  return prefix + s.substring(a, fa) + out + s.substring(fb, e);
+}
+
+/** The rewritten event [a, e) with any release of held text before it, or undefined when it goes out unchanged. */
+function processEvent(st: StreamState, s: string, a: number, e: number): string | undefined {
+  st.events++;
+  const nl = s.indexOf("\n", a);
+  if (nl < a || nl >= e) return undefined;
+  st.eol = nl > a && byteAt(s, nl - 1) === 13 ? "\r\n" : "\n";
+  // the data line (exactly one)
+  let d: number;
+  if (s.substring(a, a + 5) === "data:") d = a;
+  else {
+    d = s.indexOf("\ndata:", a);
+    if (d < 0 || d >= e) return undefined;
+    d++;
+  }
+  let vs = d + 5;
+  if (vs < e && byteAt(s, vs) === 32) vs++;
+  const le = s.indexOf("\n", vs);
+  if (le < 0 || le >= e) return undefined;
+  const ve = le > vs && byteAt(s, le - 1) === 13 ? le - 1 : le;
+  const more = s.indexOf("\ndata:", le);
+  if (more >= 0 && more < e) return undefined; // multi-line data: not Claude's format, passed through
+
+  // event type: the data's "type" (Claude always writes it first)
+  let type: string | undefined;
+  if (s.substring(vs, vs + 9) === TYPE_PREFIX) {
+    const q = s.indexOf('"', vs + 9);
+    if (q < 0 || q >= ve) return undefined;
+    type = s.substring(vs + 9, q);
+  } else {
+    const sp: number[] = [];
+    if (!members(s, vs, ve, TYPE_KEY, sp)) return undefined;
+    type = stringContent(s, sp[0], sp[1]);
+  }
+  if (type === undefined) return undefined;
+  if (type === "message_stop" || type === "error") {
+    if (st.order.length === 0) return undefined;
+    return flushAll(st) + s.substring(a, e);
+  }
+  const isDelta = type === "content_block_delta";
+  const isStart = type === "content_block_start";
+  const isStop = type === "content_block_stop";
+  if (!isDelta && !isStart && !isStop) return undefined;
+
+  const top: number[] = [];
+  if (!members(s, vs, ve, TOP_KEYS, top) || top[2] < 0) return undefined;
+  const key = s.substring(top[2], top[3]);
+  if (isStop) {
+    const pre = flushBlock(st, key);
+    delete st.blocks[key];
+    return pre === "" ? undefined : pre + s.substring(a, e);
+  }
+  if (isStart) {
+    const pre = flushBlock(st, key);
+    delete st.blocks[key];
+    const ca = top[6];
+    const cb = top[7];
+    let out: string | undefined = undefined;
+    if (ca >= 0) {
+      const tsp: number[] = [];
+      const cbType = members(s, ca, cb, TYPE_KEY, tsp) ? stringContent(s, tsp[0], tsp[1]) : undefined;
+      if (cbType !== "thinking" && cbType !== "redacted_thinking") {
+        const raw = s.substring(ca, cb);
+        const r = restoreSpan(st, raw, 1, false);
+        if (r !== raw) out = s.substring(a, ca) + r + s.substring(cb, e);
+      }
+    }
+    if (out === undefined) return pre === "" ? undefined : pre + s.substring(a, e);
+    return pre + out;
+  }
+  // content_block_delta
+  const da = top[4];
+  const db = top[5];
+  if (da < 0) return undefined;
+  const dsp: number[] = [];
+  if (!members(s, da, db, DELTA_KEYS, dsp)) return undefined;
+  const dtype = stringContent(s, dsp[0], dsp[1]);
+  if (dtype === "thinking_delta" || dtype === "signature_delta") return undefined; // signed: never touched
+  if (dtype === "text_delta" && dsp[2] >= 0 && byteAt(s, dsp[2]) === 34) {
+    return textDelta(st, s, a, e, key, "text_delta", "text", 1, dsp[2] + 1, dsp[3] - 1);
+  }
+  if (dtype === "input_json_delta" && dsp[4] >= 0 && byteAt(s, dsp[4]) === 34) {
+    return textDelta(st, s, a, e, key, "input_json_delta", "partial_json", 2, dsp[4] + 1, dsp[5] - 1);
+  }
+  // citations_delta and any other delta: every string restored, nothing held (each delta is complete)
+  const pre = flushBlock(st, key);
+  const raw = s.substring(da, db);
+  const r = restoreSpan(st, raw, 1, false);
+  if (r === raw) return pre === "" ? undefined : pre + s.substring(a, e);
+  return pre + s.substring(a, da) + r + s.substring(db, e);
+}
+
+/** Complete events of data: rewritten ones replaced in out; the unfinished tail carried. */
+function processData(st: StreamState, data: string, out: string[]): void {
+  let pos = 0;
+  let copyFrom = 0;
+  while (true) {
+    const e = eventEnd(data, pos);
+    if (e < 0) break;
+    const rep = processEvent(st, data, pos, e);
+    if (rep !== undefined) {
+      st.rewritten++;
+      if (copyFrom < pos) out.push(data.substring(copyFrom, pos));
+      out.push(rep);
+      copyFrom = e;
+    }
+    pos = e;
+  }
+  if (copyFrom === 0 && pos === data.length) out.push(data);
+  else if (copyFrom < pos) out.push(data.substring(copyFrom, pos));
+  if (pos < data.length) {
+    const tail = pos === 0 ? data : data.substring(pos);
+    st.pend = [tail];
+    st.pendLen = tail.length;
+    st.last2 = tail.length > 2 ? tail.substring(tail.length - 2) : tail;
+    if (st.pendLen > st.maxEvent) startOverflow(st, out);
+  }
+}
+
+/** The carried event outgrew maxEvent: release held text, then stream the event's bytes through restored. */
+function startOverflow(st: StreamState, out: string[]): void {
+  st.overflows++;
+  out.push(flushAll(st));
+  const raw = st.pend.length === 1 ? st.pend[0] : st.pend.join("");
+  st.pend = [];
+  st.pendLen = 0;
+  st.overflow = true;
+  st.last2 = raw.length > 2 ? raw.substring(raw.length - 2) : raw;
+  out.push(restoreSpan(st, raw, 1, true));
+  st.ovTail = st.rest;
+}
+
+function result(st: StreamState, out: string[]): string {
+  const h = streamHeld(st);
+  if (h > st.maxHeld) st.maxHeld = h;
+  if (out.length === 0) return "";
+  if (out.length === 1) return out[0];
+  return out.join("");
+}
+
+export function streamFeed(this: void, st: StreamState, chunk: string): string {
+  if (st.passthrough < 0) st.passthrough = st.sess.entries.length === 0 ? 1 : 0;
+  if (st.passthrough === 1 || chunk.length === 0) return chunk;
+  const out: string[] = [];
+  let data = chunk;
+  if (st.overflow) {
+    const look = st.last2 + chunk;
+    const t = terminatorEnd(look, 0);
+    if (t < 0) {
+      out.push(restoreSpan(st, st.ovTail + chunk, 1, true));
+      st.ovTail = st.rest;
+      st.last2 = look.substring(look.length - 2);
+      return result(st, out);
+    }
+    const cut = t - st.last2.length; // the event ends at chunk[cut]
+    out.push(restoreSpan(st, st.ovTail + chunk.substring(0, cut), 1, false));
+    st.overflow = false;
+    st.ovTail = "";
+    st.last2 = "";
+    data = chunk.substring(cut);
+    if (data.length === 0) return result(st, out);
+  } else if (st.pendLen > 0) {
+    const look = st.last2 + chunk;
+    if (terminatorEnd(look, 0) < 0) {
+      st.pend.push(chunk);
+      st.pendLen += chunk.length;
+      st.last2 = look.substring(look.length - 2);
+      if (st.pendLen > st.maxEvent) startOverflow(st, out);
+      return result(st, out);
+    }
+    st.pend.push(chunk);
+    data = st.pend.join("");
+    st.pend = [];
+    st.pendLen = 0;
+    st.last2 = "";
+  }
+  processData(st, data, out);
+  return result(st, out);
+}
+
+export function streamFinish(this: void, st: StreamState): string {
+  const out: string[] = [];
+  if (st.overflow) {
+    out.push(restoreSpan(st, st.ovTail, 1, false));
+    st.overflow = false;
+    st.ovTail = "";
+  }
+  out.push(flushAll(st));
+  if (st.pendLen > 0) {
+    out.push(restoreSpan(st, st.pend.join(""), 1, false));
+    st.pend = [];
+    st.pendLen = 0;
+  }
+  st.last2 = "";
+  st.blocks = {};
+  return out.join("");
+}
+
+export function streamHeld(this: void, st: StreamState): number {
+  let h = st.pendLen + st.ovTail.length;
+  for (const key of st.order) {
+    const b = st.blocks[key];
+    if (b !== undefined) h += b.held.length;
+  }
+  return h;
+}
+
+/** Bytes of text held back for restoration only (excluding the carried partial event). */
+export function streamHeldText(this: void, st: StreamState): number {
+  let h = st.ovTail.length;
+  for (const key of st.order) {
+    const b = st.blocks[key];
+    if (b !== undefined) h += b.held.length;
+  }
+  return h;
+}

@@ -1,0 +1,25 @@
+// aws-masker: masks AWS identifiers in what goes to Claude and restores them in the answers.
+// The handler only wires Kong's phases to the plugin modules.
+import { access } from "./plugin/request";
+import { headerFilter, bodyFilter } from "./plugin/response";
+import { PluginConf } from "./plugin/conf";
+
+const AwsMaskerHandler = {
+  // after auth (1000+) and rate limiting (910), before transformers (801), AI plugins (770) and loggers
+  PRIORITY: 880,
+  VERSION: "0.1.0",
+
+  access(this: unknown, conf: PluginConf): void {
+    access(conf);
+  },
+
+  header_filter(this: unknown, conf: PluginConf): void {
+    headerFilter(conf);
+  },
+
+  body_filter(this: unknown, conf: PluginConf): void {
+    bodyFilter(conf);
+  },
+};
+
+export = AwsMaskerHandler;

@@ -1,0 +1,62 @@
+// header_filter / body_filter: put the originals back into Claude's answer, using only the pseudonyms this request
+// produced. JSON answers are buffered (they are small and must be restored as a whole); SSE streams are restored as
+// they flow. Error answers, compressed answers and other content types pass through untouched.
+import { restoreJson } from "../engine/json";
+import { answerPolicyFor } from "../engine/policy";
+import { PluginConf } from "./conf";
+import { RequestState, isJsonType } from "./request";
+import { storeDegraded } from "./store";
+import { count } from "./stats";
+
+interface ResponseState extends RequestState {
+  mode?: "json" | "sse";
+  chunks?: string[];
+}
+
+export function headerFilter(this: void, conf: PluginConf): void {
+  if (storeDegraded(conf)) {
+    kong.response.set_header("X-AWS-Masker-Degraded", "redis-unavailable");
+    count("degraded_responses");
+  }
+  const st = kong.ctx.plugin.state as ResponseState | undefined;
+  if (st === undefined || kong.response.get_source() !== "service") return;
+  if (kong.response.get_status() >= 400) return;
+  const enc = kong.response.get_header("content-encoding");
+  if (enc !== undefined && enc.toLowerCase() !== "identity") {
+    kong.log.warn("answer is compressed (", enc, "); its pseudonyms are left in place");
+    return;
+  }
+  const ctype = kong.response.get_header("content-type");
+  if (ctype !== undefined && ctype.toLowerCase().indexOf("text/event-stream") >= 0) {
+    st.mode = "sse";
+  } else if (isJsonType(ctype)) {
+    st.mode = "json";
+    st.chunks = [];
+  } else {
+    return;
+  }
+  // the body changes length: the same condition body_filter restores under
+  kong.response.clear_header("Content-Length");
+}
+
+export function bodyFilter(this: void, conf: PluginConf): void {
+  const st = kong.ctx.plugin.state as ResponseState | undefined;
+  if (st === undefined || st.mode === undefined) return;
+  const chunk = ngx.arg.get(1) as string | undefined;
+  const eof = ngx.arg.get(2) === true;
+  if (st.mode === "json") {
+    const chunks = st.chunks as string[];
+    if (chunk !== undefined && chunk !== "") chunks.push(chunk);
+    if (!eof) {
+      ngx.arg.set(1, "");
+      return;
+    }
+    const body = chunks.join("");
+    st.chunks = undefined;
+    const result = restoreJson(st.session, body, answerPolicyFor(st.path));
+    // an answer that is not valid JSON is passed on as it came (it holds pseudonyms, never originals)
+    ngx.arg.set(1, result.text !== undefined ? result.text : body);
+    return;
+  }
+  ngx.arg.set(1, chunk !== undefined ? chunk : "");
+}

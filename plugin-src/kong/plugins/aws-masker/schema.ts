@@ -1,0 +1,44 @@
+// Kong plugin schema: declarative, every field with a description and a default; secrets referenceable (vault).
+import { KINDS } from "./engine/catalogue";
+
+const typedefs = require("kong.db.schema.typedefs") as { no_consumer: unknown; protocols_http: unknown };
+
+const kindIds: string[] = [];
+for (const k of KINDS) kindIds.push(k.id);
+
+const schema = {
+  name: "aws-masker",
+  fields: [
+    { consumer: typedefs.no_consumer },
+    { protocols: typedefs.protocols_http },
+    {
+      config: {
+        type: "record",
+        fields: [
+          { secret: { type: "string", required: true, referenceable: true, encrypted: true, len_min: 16,
+            description: "Key of the HMAC that derives pseudonyms. Same secret on every node = same pseudonyms. Use a vault reference, e.g. {vault://env/AWS_MASKER_SECRET}." } },
+          { tenant_scope: { type: "string", required: true, default: "consumer", one_of: ["consumer", "credential", "global"],
+            description: "Whose pseudonyms are shared: the Kong consumer (falling back to a hash of the client's API key), the client's API key, or one scope for all." } },
+          { mapping_ttl_seconds: { type: "integer", required: true, default: 86400, between: [60, 2592000],
+            description: "How long Redis keeps a pseudonym -> original mapping." } },
+          { max_body_size: { type: "integer", required: true, default: 33554432, between: [1024, 268435456],
+            description: "Largest request body masked (bytes); larger bodies are refused with 413, never forwarded." } },
+          { redis_host: { type: "string", required: false, referenceable: true,
+            description: "Redis host for the shared mapping store; empty for none (masking and restoring still work)." } },
+          { redis_port: { type: "integer", required: true, default: 6379, between: [1, 65535], description: "Redis port." } },
+          { redis_password: { type: "string", required: false, referenceable: true, encrypted: true, description: "Redis AUTH password." } },
+          { redis_database: { type: "integer", required: true, default: 0, between: [0, 15], description: "Redis database number." } },
+          { redis_timeout_ms: { type: "integer", required: true, default: 250, between: [10, 10000],
+            description: "Connect, send and read timeout for Redis (ms)." } },
+          { redis_pool_size: { type: "integer", required: true, default: 32, between: [1, 1000], description: "Redis keepalive pool size per worker." } },
+          { disabled_kinds: { type: "array", required: true, default: [], elements: { type: "string", one_of: kindIds },
+            description: "Identifier kinds not to mask (see docs/identifiers.md)." } },
+          { allowlist: { type: "array", required: true, default: [], elements: { type: "string", len_min: 1 },
+            description: "Exact values never masked (e.g. a public demo account id)." } },
+        ],
+      },
+    },
+  ],
+};
+
+export = schema;

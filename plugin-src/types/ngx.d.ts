@@ -1,0 +1,29 @@
+// The ngx (lua-nginx-module) API that aws-masker uses; all of it exists in Kong's OpenResty and in Debian's nginx.
+/** @noSelfInFile */
+
+declare namespace ngx {
+  /** body_filter: arg.get(1) is the chunk, arg.get(2) the eof flag. */
+  const arg: LuaTable<number, string | boolean | undefined>;
+  function hmac_sha1(key: string, message: string): string;
+  function now(): number;
+  function update_time(): void;
+  const ERR: number;
+  const WARN: number;
+  namespace req {
+    function get_body_file(): string | undefined;
+    function read_body(): void;
+  }
+  namespace timer {
+    function at(delay: number, callback: (this: void, premature: boolean, ...args: any[]) => void, ...args: any[]): LuaMultiReturn<[boolean | undefined, string | undefined]>;
+  }
+  namespace worker {
+    function id(): number | undefined;
+  }
+  namespace shared {
+    const kong_aws_masker: SharedDict | undefined;
+  }
+  interface SharedDict {
+    incr(this: SharedDict, key: string, value: number, init?: number): LuaMultiReturn<[number | undefined, string | undefined]>;
+    get(this: SharedDict, key: string): unknown;
+  }
+}

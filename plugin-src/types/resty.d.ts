@@ -1,0 +1,19 @@
+// lua-resty-redis as Kong ships it (require "resty.redis"; the host maps it to Debian's nginx.redis).
+// Connection methods are called with ":".
+interface RestyRedis {
+  set_timeouts(connect_ms: number, send_ms: number, read_ms: number): void;
+  connect(host: string, port: number, opts?: { pool?: string; pool_size?: number; backlog?: number }): LuaMultiReturn<[number | undefined, string | undefined]>;
+  get_reused_times(): LuaMultiReturn<[number | undefined, string | undefined]>;
+  auth(password: string): LuaMultiReturn<[unknown, string | undefined]>;
+  select(db: number): LuaMultiReturn<[unknown, string | undefined]>;
+  init_pipeline(n?: number): void;
+  commit_pipeline(): LuaMultiReturn<[unknown[] | undefined, string | undefined]>;
+  eval(script: string, numkeys: number, ...args: (string | number)[]): LuaMultiReturn<[unknown, string | undefined]>;
+  set(key: string, value: string, ...args: (string | number)[]): LuaMultiReturn<[unknown, string | undefined]>;
+  set_keepalive(max_idle_ms: number, pool_size: number): LuaMultiReturn<[number | undefined, string | undefined]>;
+  close(): void;
+}
+
+interface RestyRedisModule {
+  new: (this: void) => LuaMultiReturn<[RestyRedis | undefined, string | undefined]>;
+}

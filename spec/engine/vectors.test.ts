@@ -1,0 +1,87 @@
+// The shared vectors, in Node. spec/lua/vectors_spec.lua checks the compiled Lua against the same files.
+import { describe, it, expect } from "vitest";
+import { readFileSync } from "node:fs";
+import { createNodeMasker, newSession, maskText, maskJson, restoreText, restoreJson, policyFor, answerPolicyFor, adoptEntry } from "../../lib/engine";
+
+interface Vector { name: string; scope: string; input: string; path?: string; expected: string | null; error?: string | null; pseudonyms: [string, string, string][] }
+const load = (f: string) => JSON.parse(readFileSync(`spec/fixtures/vectors/${f}.json`, "utf8")) as { secret: string; cases: Vector[] };
+
+describe("text vectors", () => {
+  const { secret, cases } = load("text");
+  const masker = createNodeMasker({ secret });
+  for (const v of cases) {
+    it(v.name, () => {
+      const s = newSession(masker, v.scope);
+      const out = maskText(s, v.input, "");
+      expect(out).toBe(v.expected);
+      expect(s.entries.map((e) => [e.pseudonym, e.original, e.kind])).toEqual(v.pseudonyms);
+      expect(restoreText(s, out, false)).toBe(v.input); // byte-exact round trip
+      expect(maskText(s, out, "")).toBe(out); // pseudonyms are never masked again
+    });
+  }
+});
+
+describe("json vectors", () => {
+  const { secret, cases } = load("json");
+  const masker = createNodeMasker({ secret });
+  for (const v of cases) {
+    it(v.name, () => {
+      const s = newSession(masker, v.scope);
+      const r = maskJson(s, v.input, policyFor(v.path ?? "/v1/messages"));
+      if (v.expected === null) {
+        expect(r.text).toBeUndefined();
+        expect(r.error).toBe(v.error);
+        return;
+      }
+      expect(r.text).toBe(v.expected);
+      expect(() => JSON.parse(r.text as string)).not.toThrow();
+      if (s.entries.length === 0) expect(r.text).toBe(v.input);
+      // restoring every string gives back the input byte for byte (no identifier here holds an escape)
+      const back = restoreJson(s, r.text as string, { k: 1 });
+      if (!v.input.includes("\\/")) expect(back.text).toBe(v.input);
+      else expect(JSON.parse(back.text as string)).toEqual(JSON.parse(v.input));
+    });
+  }
+});
+
+describe("restore", () => {
+  const masker = createNodeMasker({ secret: "restore-secret-0123456789" });
+  it("restores only pseudonyms this session produced (no unmask oracle)", () => {
+    const a = newSession(masker, "t");
+    const masked = maskText(a, "i-0a1b2c3d4e5f67890", "");
+    const b = newSession(masker, "t");
+    expect(restoreText(b, `model says ${masked}`, false)).toBe(`model says ${masked}`);
+    expect(restoreText(a, `model says ${masked}`, false)).toBe("model says i-0a1b2c3d4e5f67890");
+  });
+  it("JSON-escapes originals restored into JSON", () => {
+    const s = newSession(masker, "t");
+    adoptEntry(s, { pseudonym: "ARN_RESOURCE_abcdefghjk", original: 'we"ird\\name\n', kind: "arn-resource" });
+    const r = restoreJson(s, '{"text":"x ARN_RESOURCE_abcdefghjk y"}', answerPolicyFor("/v1/messages"));
+    expect(JSON.parse(r.text as string).text).toBe('x we"ird\\name\n y');
+  });
+  it("keeps thinking blocks of an answer as signed", () => {
+    const s = newSession(masker, "t");
+    const p = maskText(s, "vpc-0fedcba9876543210", "");
+    const answer = JSON.stringify({ content: [{ type: "thinking", thinking: `about ${p}`, signature: "sig" }, { type: "text", text: p }] });
+    const r = JSON.parse(restoreJson(s, answer, answerPolicyFor("/v1/messages")).text as string);
+    expect(r.content[0].thinking).toBe(`about ${p}`);
+    expect(r.content[1].text).toBe("vpc-0fedcba9876543210");
+  });
+  it("a pseudonym that is a prefix of another never restores wrongly", () => {
+    const s = newSession(masker, "t");
+    const out = maskText(s, "sg-12345678 sg-1234567890abcdef0 i-12345678", "");
+    expect(restoreText(s, out + out, false)).toBe("sg-12345678 sg-1234567890abcdef0 i-12345678".repeat(2));
+  });
+  it("never gives two originals one pseudonym in a request (collisions re-derived)", () => {
+    // a hash that always collides: every original gets the same first hash
+    let calls = 0;
+    const weak = { ...masker, hmac: (k: string, m: string) => { calls++; return m.endsWith("\x1f1") || m.endsWith("\x1f2") ? masker.hmac(k, m) : "\x00".repeat(20); } };
+    const s = newSession(weak, "t");
+    const out = maskText(s, "i-0a1b2c3d4e5f67890 i-1a1b2c3d4e5f67890 i-2a1b2c3d4e5f67890", "");
+    const ps = out.split(" ");
+    expect(new Set(ps).size).toBe(3);
+    expect(s.collisions).toBeGreaterThan(0);
+    expect(restoreText(s, out, false)).toBe("i-0a1b2c3d4e5f67890 i-1a1b2c3d4e5f67890 i-2a1b2c3d4e5f67890");
+    expect(calls).toBeGreaterThan(3);
+  });
+});

@@ -1,0 +1,271 @@
+// PDK semantics of the Kong-compatible host, against a real nginx + a Node upstream.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGateway, type Gateway } from "../../host/gateway.ts";
+import { startUpstream, TEST_PLUGINS, unexpectedErrors, type Upstream, waitFor } from "./helpers.ts";
+
+let up: Upstream;
+let gw: Gateway;
+// error lines this file provokes on purpose
+const EXPECTED_ERRORS = [/\[host-test\] .*boom from host-test/, /\[host-test\] an err line 42 true/];
+
+beforeAll(async () => {
+  up = await startUpstream();
+  gw = await startGateway({
+    redis: "none",
+    pluginPaths: [TEST_PLUGINS],
+    log: () => {},
+    configObject: {
+      _format_version: "3.0",
+      services: [
+        {
+          name: "echo",
+          url: up.url,
+          routes: [
+            { name: "main", paths: ["/"] },
+            { name: "streams", paths: ["/s/"], strip_path: false, response_buffering: false },
+            { name: "buffered-streams", paths: ["/b/"], strip_path: false },
+          ],
+          plugins: [{ name: "host-test" }, { name: "order-a" }, { name: "order-b" }],
+        },
+      ],
+    },
+  });
+});
+
+afterAll(async () => {
+  const log = gw?.errorLog() ?? "";
+  await gw?.stop();
+  await up?.close();
+  expect(unexpectedErrors(log, EXPECTED_ERRORS)).toEqual([]);
+});
+
+async function call(path: string, action: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+  const res = await fetch(gw.url + path, {
+    method: init.method ?? (init.body !== undefined ? "POST" : "GET"),
+    body: init.body,
+    headers: { "x-test-action": action, ...(init.headers ?? {}) },
+  });
+  return { res, text: await res.text() };
+}
+
+describe("kong.request.get_raw_body", () => {
+  const small = "x".repeat(1000);
+  const big = "a" + "y".repeat(20000 - 2) + "z"; // > client_body_buffer_size 8k: spilled to a temp file
+
+  it("returns an in-memory body whatever the argument", async () => {
+    for (const arg of [undefined, "-1", "0", "10"]) {
+      const { text } = await call("/", "raw-body", { body: small, headers: arg ? { "x-raw-arg": arg } : {} });
+      expect(JSON.parse(text)).toMatchObject({ len: 1000, err: null });
+    }
+  });
+
+  it("returns \"\" for an empty body", async () => {
+    const { text } = await call("/", "raw-body", { method: "POST", body: "" });
+    expect(JSON.parse(text)).toMatchObject({ len: 0, err: null });
+  });
+
+  it("spilled body: nil + Kong's message when the argument is nil or negative", async () => {
+    for (const arg of [undefined, "-1"]) {
+      const { text } = await call("/", "raw-body", { body: big, headers: arg ? { "x-raw-arg": arg } : {} });
+      expect(JSON.parse(text)).toEqual({
+        len: null, head: null, tail: null,
+        err: "request body did not fit into client body buffer, consider raising 'client_body_buffer_size'",
+      });
+    }
+  });
+
+  it("spilled body: 0 reads the whole file, n > size reads it, n < size fails", async () => {
+    let r = JSON.parse((await call("/", "raw-body", { body: big, headers: { "x-raw-arg": "0" } })).text);
+    expect(r).toMatchObject({ len: 20000, err: null });
+    expect(r.head.startsWith("ay")).toBe(true);
+    expect(r.tail.endsWith("yz")).toBe(true);
+    r = JSON.parse((await call("/", "raw-body", { body: big, headers: { "x-raw-arg": "50000" } })).text);
+    expect(r).toMatchObject({ len: 20000, err: null });
+    r = JSON.parse((await call("/", "raw-body", { body: big, headers: { "x-raw-arg": "1000" } })).text);
+    expect(r.len).toBeNull();
+    expect(r.err).toMatch(/^request body file too big/);
+  });
+});
+
+describe("kong.service.request", () => {
+  it("set_raw_body replaces the body and Content-Length upstream (small and spilled bodies)", async () => {
+    for (const body of ["hello", "q".repeat(30000)]) {
+      const { res } = await call("/up", "set-body", { body });
+      expect(res.status).toBe(200);
+      const seen = up.last();
+      expect(seen.body.toString()).toBe(`<${body}>`);
+      expect(seen.headers["content-length"]).toBe(String(body.length + 2));
+      expect(seen.headers["transfer-encoding"]).toBeUndefined();
+    }
+  });
+
+  it("set_raw_body rejects non-strings", async () => {
+    const { text } = await call("/", "set-body-bad", { body: "x" });
+    expect(JSON.parse(text)).toMatchObject({ ok: false });
+    expect(JSON.parse(text).err).toMatch(/body must be a string/);
+  });
+
+  it("clear_header(Accept-Encoding) reaches the upstream cleared", async () => {
+    await call("/ae", "none", { headers: { "accept-encoding": "gzip" } });
+    expect(up.last().headers["accept-encoding"]).toBe("gzip");
+    await call("/ae", "clear-ae", { headers: { "accept-encoding": "gzip" } });
+    expect(up.last().headers["accept-encoding"]).toBeUndefined();
+  });
+
+  it("passes Kong's proxy headers, the query string and the upstream Host", async () => {
+    const { text } = await call("/p/q?beta=true&x=1", "none");
+    const seen = JSON.parse(text);
+    expect(seen.url).toBe("/p/q?beta=true&x=1"); // "/" route, strip_path true: nothing left to strip
+    expect(seen.headers.host).toBe(`127.0.0.1:${up.port}`);
+    expect(seen.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(seen.headers["x-forwarded-proto"]).toBe("http");
+    expect(seen.headers["x-forwarded-port"]).toBe(String(gw.port));
+    expect(seen.headers["x-forwarded-path"]).toBe("/p/q");
+    expect(seen.headers["x-real-ip"]).toBe("127.0.0.1");
+  });
+});
+
+describe("plugin ordering, exit and errors", () => {
+  it("runs plugins by PRIORITY in access and header_filter", async () => {
+    const { res } = await call("/o", "none");
+    expect(up.last().headers["x-order"]).toBe("order-a,order-b,");
+    expect(res.headers.get("x-resp-order")).toBe("order-a(order-a),order-b(order-b),");
+    expect(res.headers.get("x-test-source")).toBe("service");
+  });
+
+  it("exit with a table body: JSON + content-type; later access skipped, header_filter/log still run", async () => {
+    const before = up.seen.length;
+    const { res, text } = await call("/e", "exit-table");
+    expect(res.status).toBe(403);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(res.headers.get("x-exit")).toBe("yes");
+    expect(JSON.parse(text)).toEqual({ message: "blocked", n: 1 });
+    expect(up.seen.length).toBe(before); // never proxied
+    // order-a/order-b access skipped (no ctx), their header_filter ran
+    expect(res.headers.get("x-resp-order")).toBe("order-a(nil),order-b(nil),");
+    expect(res.headers.get("x-test-source")).toBe("exit");
+    expect(res.headers.get("x-test-ctx")).toBe("yes");
+    expect(await waitFor(() => /log order-b source=exit ctx=nil/.test(gw.errorLog()))).toBe(true);
+  });
+
+  it("exit from a later plugin stops only the plugins after it", async () => {
+    const { res, text } = await call("/e2", "none", { headers: { "x-exit-order-a": "1" } });
+    expect(res.status).toBe(418);
+    expect(JSON.parse(text)).toEqual({ message: "exit from order-a" });
+    expect(res.headers.get("x-resp-order")).toBe("order-a(order-a),order-b(nil),");
+  });
+
+  it("exit with a string body and with no body", async () => {
+    let r = await call("/e3", "exit-string");
+    expect(r.res.status).toBe(401);
+    expect(r.res.headers.get("content-type")).toBe("text/plain");
+    expect(r.text).toBe("plain text");
+    r = await call("/e4", "exit-nobody");
+    expect(r.res.status).toBe(204);
+    expect(r.text).toBe("");
+  });
+
+  it("a Lua error in access becomes Kong's 500 and source 'error'", async () => {
+    const { res, text } = await call("/err", "error");
+    expect(res.status).toBe(500);
+    expect(JSON.parse(text)).toEqual({ message: "An unexpected error occurred" });
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(res.headers.get("x-test-source")).toBe("error");
+    expect(await waitFor(() => /\[error\].*\[kong\] .*\[host-test\] .*boom from host-test/.test(gw.errorLog()))).toBe(true);
+  });
+
+  it("kong.response.exit raises in body_filter; ctx.plugin lives from access to log", async () => {
+    const { res } = await call("/bf", "bf-exit");
+    expect(res.status).toBe(200);
+    expect(
+      await waitFor(() =>
+        /host-test log: action=bf-exit ctx=yes source=service bf_err=.*function cannot be called in body_filter phase/.test(
+          gw.errorLog(),
+        ),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe("response body", () => {
+  it("exit in header_filter replaces status, headers and body", async () => {
+    const res = await fetch(gw.url + "/big?n=5000", { headers: { "x-test-action": "hf-exit" } });
+    expect(res.status).toBe(451);
+    expect(res.headers.get("x-hf")).toBe("1");
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await res.json()).toEqual({ message: "from header_filter" });
+  });
+
+  it("exit keeps a Content-Type given in its headers", async () => {
+    const { res } = await call("/e5", "exit-string");
+    expect(res.headers.get("content-type")).toBe("text/plain");
+  });
+
+  it("get_raw_body buffers until eof, set_raw_body replaces the body", async () => {
+    const res = await fetch(gw.url + "/big?n=50000", { headers: { "x-test-action": "buffer-resp" } });
+    const text = await res.text();
+    expect(res.headers.get("content-length")).toBeNull();
+    expect(text).toBe("[50000]" + "A".repeat(50000));
+  });
+
+  it("response_buffering false delivers chunks as they come", async () => {
+    const t0 = Date.now();
+    const res = await fetch(gw.url + "/s/stream", { headers: { "x-test-action": "none" } });
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    const tFirst = Date.now() - t0;
+    let rest = "";
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      rest += Buffer.from(r.value).toString();
+    }
+    const total = Date.now() - t0;
+    expect(Buffer.from(first.value!).toString()).toContain("chunk0");
+    expect(rest).toContain("chunk2");
+    expect(tFirst).toBeLessThan(total - 200);
+    expect(res.headers.get("x-test-source")).toBe("service"); // ctx survived ngx.exec(@unbuffered*)
+    expect(res.headers.get("x-test-ctx")).toBe("yes");
+  });
+
+  it("body_filter sees every chunk of an unbuffered stream", async () => {
+    const res = await fetch(gw.url + "/s/stream", { headers: { "x-test-action": "rewrite-resp" } });
+    expect(await res.text()).toBe("DATA: CHUNK0\n\nDATA: CHUNK1\n\nDATA: CHUNK2\n\n");
+  });
+});
+
+describe("other PDK functions", () => {
+  it("request getters, router, node, version, shared dict", async () => {
+    const res = await fetch(gw.url + "/info/x?a=1&b=2", { headers: { "x-test-action": "info", "x-multi": "one" } });
+    const info = await res.json();
+    expect(info).toMatchObject({
+      method: "GET", path: "/info/x", query: "a=1&b=2", scheme: "http", host: "127.0.0.1", port: gw.port,
+      ip: "127.0.0.1", fip: "127.0.0.1", consumer: null, version: "3.9.0-host", hdr: "one",
+      route: "main", service: "echo", dict: true,
+    });
+    expect(info.node).toMatch(/^[0-9a-f-]{36}$/);
+    expect(info.init_workers).toBeGreaterThanOrEqual(1); // handler:init_worker() ran in the workers
+  });
+
+  it("kong.client.authenticate sets consumer and credential", async () => {
+    const { text } = await call("/auth", "auth");
+    expect(JSON.parse(text)).toEqual({ consumer: "alice", cred: "cred1" });
+  });
+
+  it("kong.log lines carry Kong's prefix and honour the log level", async () => {
+    await call("/log", "log-levels");
+    expect(
+      await waitFor(() => /\[error\] .*\[kong\] handler\.lua:\d+ \[host-test\] an err line 42 true/.test(gw.errorLog())),
+    ).toBe(true);
+    const log = gw.errorLog();
+    expect(log).toMatch(/\[warn\] .*\[kong\] handler\.lua:\d+ \[host-test\] a warn line/);
+    expect(log).toMatch(/\[notice\] .*\[kong\] handler\.lua:\d+ \[host-test\] a notice line/);
+    expect(log).not.toMatch(/a debug line/);
+  });
+
+  it("HEAD / reaches the catch-all route", async () => {
+    const res = await fetch(gw.url + "/", { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(up.last().method).toBe("HEAD");
+  });
+});
