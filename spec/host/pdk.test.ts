@@ -99,6 +99,17 @@ describe("kong.service.request", () => {
     }
   });
 
+  it("set_raw_body survives the switch to the unbuffered-response location (the /v1/ route case)", async () => {
+    for (const body of ["hello", "q".repeat(30000)]) {
+      const { res } = await call("/s/up", "set-body", { body });
+      expect(res.status).toBe(200);
+      const seen = up.last();
+      expect(seen.url).toBe("/s/up");
+      expect(seen.body.toString()).toBe(`<${body}>`);
+      expect(seen.headers["content-length"]).toBe(String(body.length + 2));
+    }
+  });
+
   it("set_raw_body rejects non-strings", async () => {
     const { text } = await call("/", "set-body-bad", { body: "x" });
     expect(JSON.parse(text)).toMatchObject({ ok: false });

@@ -100,6 +100,7 @@ export const KINDS: Kind[] = [
   hex("network-acl-assoc", "NETWORK_ACL_ASSOC", "aclassoc", "Network ACL association id", "aclassoc-0a1b2c3d4e5f60718"),
   hex("elastic-ip-allocation", "EIP_ALLOCATION", "eipalloc", "Elastic IP allocation id", "eipalloc-0b1c2d3e4f5a6b7c8"),
   hex("elastic-ip-association", "EIP_ASSOCIATION", "eipassoc", "Elastic IP association id", "eipassoc-0a1b2c3d4e5f60718"),
+  hex("flow-log", "FLOW_LOG", "fl", "VPC flow log id", "fl-0a1b2c3d4e5f60718"),
   hex("dhcp-options", "DHCP_OPTIONS", "dopt", "DHCP options set id", "dopt-7a8b9c2d"),
   hex("prefix-list", "PREFIX_LIST", "pl", "Managed prefix list id", "pl-02cd2c6b"),
   hex("launch-template", "LAUNCH_TEMPLATE", "lt", "Launch template id", "lt-0abcd1234ef567890"),
@@ -112,7 +113,6 @@ export const KINDS: Kind[] = [
   hex("efs-mount-target", "EFS_MOUNT_TARGET", "fsmt", "EFS mount target id", "fsmt-0a1b2c3d"),
   hex("import-image-task", "IMPORT_IMAGE_TASK", "import-ami", "VM import image task id", "import-ami-0a1b2c3d4e5f60718"),
   hex("import-snapshot-task", "IMPORT_SNAPSHOT_TASK", "import-snap", "Snapshot import task id", "import-snap-0a1b2c3d4e5f60718"),
-  hex("import-instance-task", "IMPORT_INSTANCE_TASK", "import-i", "VM import instance task id", "import-i-ffvko9js"),
   hex("export-instance-task", "EXPORT_TASK", "export-i", "Instance export task id", "export-i-0a1b2c3d4e5f60718"),
   hex("export-image-task", "EXPORT_IMAGE_TASK", "export-ami", "Image export task id", "export-ami-0a1b2c3d4e5f60718"),
   hex("client-vpn-endpoint", "CLIENT_VPN_ENDPOINT", "cvpn-endpoint", "Client VPN endpoint id", "cvpn-endpoint-0a1b2c3d4e5f60718", HEX17),
@@ -138,7 +138,7 @@ export const KINDS: Kind[] = [
   iam("context-credential-id", "CONTEXT_CREDENTIAL_ID", "ACCA", "Context-specific credential id", "ACCAJQABLZS4A3QDU576"),
 
   // ARNs (all partitions) and account ids
-  { id: "account-id", tag: "AWS_ACCOUNT", family: "arn-account", title: "AWS account id (in ARNs, hostnames, URLs and where the context says account/owner)", example: "123456789012" },
+  { id: "account-id", tag: "AWS_ACCOUNT", family: "arn-account", learn: true, title: "AWS account id (in ARNs, hostnames, URLs and where the context says account/owner; learned)", example: "OwnerId: 123456789012" },
   { id: "arn-resource", tag: "ARN_RESOURCE", family: "arn-resource", title: "ARN resource name (the part after the resource type)", example: "arn:aws:sns:us-east-1:123456789012:alerts-topic" },
 
   // Credentials by context
@@ -186,5 +186,6 @@ export const KINDS: Kind[] = [
   name("cluster-name", "CLUSTER_NAME", ["cluster", "clustername", "eksclustername", "ecsclustername"], ["eks:cluster", "ecs:cluster", "elasticache:cluster", "kafka:cluster"], "ECS / EKS / other cluster name", "--cluster payments-prod"),
   name("dynamodb-table", "DYNAMODB_TABLE", ["tablename", "dynamodbtable", "dynamodbtablename"], ["dynamodb:table"], "DynamoDB (or Glue/Athena) table name", "\"TableName\": \"Orders\""),
   name("iam-role-name", "IAM_ROLE", ["rolename", "iamrolename", "iamrole"], ["iam:role"], "IAM role name", "--role-name deploy-bot"),
+  name("role-session-name", "ROLE_SESSION", ["rolesessionname"], ["sts:assumed-role"], "Role session name (assumed-role ARNs, after an AROA id, RoleSessionName)", "arn:aws:sts::123456789012:assumed-role/deploy-bot/ci-4711"),
   name("iam-user-name", "IAM_USER", ["username", "iamusername", "iamuser"], ["iam:user"], "IAM user name", "\"UserName\": \"alice.ops\""),
 ];

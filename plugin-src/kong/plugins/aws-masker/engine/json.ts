@@ -114,41 +114,57 @@ function stringEnd(w: Walk): number {
   return fail(w, "unterminated string");
 }
 
-/** Decodes the escaped content [a, b): the decoded text (ASCII escapes decoded, others one HIGH unit) and raw offsets. */
-function decodeForScan(s: string, a: number, b: number, raw: number[]): string {
+/**
+ * Decodes the escaped content [a, b) for scanning: ASCII escapes decoded, any other \u escape one HIGH unit.
+ * Runs without escapes are copied whole. `shifts` records, per escape, [decoded index after it, raw - decoded offset
+ * from there on], so rawIndex() can map match bounds back to the raw text.
+ */
+function decodeForScan(s: string, a: number, b: number, shifts: number[]): string {
   const out: string[] = [];
   let p = a;
+  let d = 0; // decoded length so far
   while (p < b) {
-    raw.push(p);
-    const c = byteAt(s, p);
-    if (c !== 92) {
-      out.push(s.substring(p, p + 1));
-      p++;
-      continue;
+    let q = s.indexOf("\\", p);
+    if (q < 0 || q >= b) q = b;
+    if (q > p) {
+      out.push(s.substring(p, q));
+      d += q - p;
+      p = q;
     }
+    if (p >= b) break;
     const e = byteAt(s, p + 1);
+    let width = 2;
     if (e === 117) {
       const code = parseInt(s.substring(p + 2, p + 6), 16);
       out.push(code < 128 ? String.fromCharCode(code) : HIGH);
-      p += 6;
-    } else {
-      if (e === 110) out.push("\n");
-      else if (e === 116) out.push("\t");
-      else if (e === 114) out.push("\r");
-      else if (e === 98) out.push("\b");
-      else if (e === 102) out.push("\f");
-      else out.push(s.substring(p + 1, p + 2)); // " \ /
-      p += 2;
-    }
+      width = 6;
+    } else if (e === 110) out.push("\n");
+    else if (e === 116) out.push("\t");
+    else if (e === 114) out.push("\r");
+    else if (e === 98) out.push("\b");
+    else if (e === 102) out.push("\f");
+    else out.push(s.substring(p + 1, p + 2)); // " \ /
+    p += width;
+    d += 1;
+    shifts.push(d, p - a - d);
   }
-  raw.push(b);
   return out.join("");
+}
+
+/** Raw index of decoded index d (see decodeForScan). */
+function rawIndex(a: number, shifts: number[], d: number): number {
+  let shift = 0;
+  for (let k = 0; k < shifts.length; k += 2) {
+    if (shifts[k] > d) break;
+    shift = shifts[k + 1];
+  }
+  return a + d + shift;
 }
 
 /** Decoded value of a key token's content (keys are looked up by their JSON value). */
 function decodeKey(s: string, a: number, b: number): string {
-  const raw: number[] = [];
-  return decodeForScan(s, a, b, raw);
+  const shifts: number[] = [];
+  return decodeForScan(s, a, b, shifts);
 }
 
 /** Masks the string content [a, b) (escaped when esc) in place in the output. */
@@ -177,13 +193,13 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
     }
     return;
   }
-  const raw: number[] = [];
-  const text = decodeForScan(w.s, a, b, raw);
+  const shifts: number[] = [];
+  const text = decodeForScan(w.s, a, b, shifts);
   const found: Match[] = findIn(sess, text, keyCtx);
   for (const m of found) {
-    w.parts.push(w.s.substring(w.at, raw[m.s]));
+    w.parts.push(w.s.substring(w.at, rawIndex(a, shifts, m.s)));
     w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, text.substring(m.s, m.e)));
-    w.at = raw[m.e];
+    w.at = rawIndex(a, shifts, m.e);
   }
 }
 
@@ -365,7 +381,11 @@ export interface JsonResult {
 
 /** Masks the JSON text s under policy. */
 export function maskJson(this: void, sess: Session, s: string, policy: PolicyNode): JsonResult {
-  return rewrite(sess, s, policy, false);
+  const learnedBefore = sess.learned.length;
+  const r = rewrite(sess, s, policy, false);
+  // names learned in a later string also occur in earlier ones: walk again with everything learned
+  if (sess.learned.length > learnedBefore && r.text !== undefined) return rewrite(sess, s, policy, false);
+  return r;
 }
 
 /** Restores this session's pseudonyms in the JSON text s, in the strings policy scans. */

@@ -4,11 +4,35 @@
 // STS token prefixes) add the identifiers that are only recognisable by what surrounds them.
 // Pure: no ngx/kong; the same code runs compiled to Lua and as JavaScript.
 
-import {
-  byteAt, cls, runOf, matchesLowerAt, C_ALNUM, C_B32, C_B64, C_DIGIT, C_HEX, C_HIGH, C_LOWER, C_UPPER, C_WORD,
-} from "./chars";
+import * as ch from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
+import { addKey, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, VALUE, valueAfter } from "./names";
+
+// Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
+const byteAt = ch.byteAt;
+const cls = ch.cls;
+const runOf = ch.runOf;
+const matchesLowerAt = ch.matchesLowerAt;
+const C_ALNUM = ch.C_ALNUM;
+const C_B32 = ch.C_B32;
+const C_B64 = ch.C_B64;
+const C_DIGIT = ch.C_DIGIT;
+const C_HEX = ch.C_HEX;
+const C_HIGH = ch.C_HIGH;
+const C_LOWER = ch.C_LOWER;
+const C_UPPER = ch.C_UPPER;
+const C_WORD = ch.C_WORD;
+
+/** Injected regular-expression finder for custom patterns: [start, end) of the first match at or after from. */
+export type RegexFind = (this: void, pattern: string, subject: string, from: number) => [number, number] | undefined;
+
+export interface CustomPattern {
+  name: string;
+  pattern: string;
+  /** An existing kind id whose tag the matches get; default: a kind of its own tagged CUSTOM_<NAME>. */
+  kind?: string;
+}
 
 export interface Match {
   s: number; // start (inclusive)
@@ -23,12 +47,21 @@ export interface ScanConfig {
   hexKinds: Record<string, Kind>; // "i" -> kind, "ami" -> kind, ...
   hexHeads: Record<string, boolean>; // heads of multi-segment prefixes ("eni" for "eni-attach")
   iamKinds: Record<string, Kind>; // "AKIA" -> kind
+  orgKinds: Record<string, Kind>; // "o" / "ou" / "r" -> kind
   dashedHostKinds: Record<string, Kind>; // "ip" -> kind
   hostKinds: Record<string, Kind>; // service label -> kind
+  arnKinds: Record<string, Kind>; // "lambda:function" -> kind
+  keys: KeyTable; // normalised key -> kind of the value (names by context)
   byFamily: Record<string, Kind>; // family -> first kind of that family
+  byId: Record<string, Kind>;
   hostFallback: Kind | undefined; // aws-host kind for hostnames of services without a kind of their own
+  zoneKind: Kind | undefined;
+  distributionKind: Kind | undefined;
+  apiIdKind: Kind | undefined;
+  custom: CustomPattern[];
+  customKinds: Kind[];
+  regexFind: RegexFind | undefined;
 }
-
 const PARTITIONS: Record<string, boolean> = {
   aws: true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true, "aws-iso-e": true,
   "aws-iso-f": true, "aws-eusc": true,
@@ -58,17 +91,34 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
 
 const TOKEN_PREFIXES = ["IQoJb3JpZ2lu", "FwoGZXIvYXdz", "AQoDYXdzE"];
 
-export function compileScanConfig(this: void, disabled: string[], allow: string[]): ScanConfig {
+function customTag(name: string): string {
+  const parts: string[] = ["CUSTOM_"];
+  for (let k = 0; k < name.length; k++) {
+    const c = byteAt(name, k);
+    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0) parts.push(name.substring(k, k + 1));
+    else if ((cls(c) & C_LOWER) !== 0) parts.push(String.fromCharCode(c - 32));
+    else parts.push("_");
+  }
+  return parts.join("");
+}
+
+export function compileScanConfig(
+  this: void, disabled: string[], allow: string[], custom?: CustomPattern[], regexFind?: RegexFind,
+): ScanConfig {
   const off: Record<string, boolean> = {};
   for (const id of disabled) off[id] = true;
   const cfg: ScanConfig = {
-    on: {}, allow: {}, hexKinds: {}, hexHeads: {}, iamKinds: {}, dashedHostKinds: {}, hostKinds: {}, byFamily: {},
-    hostFallback: undefined,
+    on: {}, allow: {}, hexKinds: {}, hexHeads: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
+    arnKinds: {}, keys: newKeyTable(), byFamily: {}, byId: {}, hostFallback: undefined, zoneKind: undefined,
+    distributionKind: undefined, apiIdKind: undefined, custom: [], customKinds: [], regexFind,
   };
   for (const v of allow) cfg.allow[v] = true;
   for (const k of KINDS) {
     cfg.on[k.id] = off[k.id] !== true;
+    cfg.byId[k.id] = k;
     if (cfg.byFamily[k.family] === undefined) cfg.byFamily[k.family] = k;
+    if (k.keys !== undefined) for (const key of k.keys) addKey(cfg.keys, key, k);
+    if (k.arn !== undefined) for (const a of k.arn) cfg.arnKinds[a] = k;
     if (k.family === "prefixed-hex" && k.prefix !== undefined) {
       cfg.hexKinds[k.prefix] = k;
       // "eni-attach" registers the head "eni", so the scanner extends "eni" with the next segment
@@ -79,11 +129,29 @@ export function compileScanConfig(this: void, disabled: string[], allow: string[
       }
     } else if (k.family === "iam-id" && k.prefix !== undefined) {
       cfg.iamKinds[k.prefix] = k;
+    } else if (k.family === "org-id" && k.prefix !== undefined) {
+      cfg.orgKinds[k.prefix] = k;
     } else if (k.family === "dashed-ip-host" && k.prefix !== undefined) {
       cfg.dashedHostKinds[k.prefix] = k;
     } else if (k.family === "aws-host" && k.services !== undefined) {
       for (const svc of k.services) cfg.hostKinds[svc] = k;
       if (k.services.length === 0) cfg.hostFallback = k;
+    } else if (k.family === "ctx-id") {
+      if (k.first === "Z") cfg.zoneKind = k;
+      else if (k.first === "E") cfg.distributionKind = k;
+      else cfg.apiIdKind = k;
+    }
+  }
+  if (custom !== undefined && regexFind !== undefined) {
+    for (const p of custom) {
+      const base = p.kind !== undefined ? cfg.byId[p.kind] : undefined;
+      const id = "custom-" + p.name;
+      const kind: Kind = base !== undefined
+        ? base
+        : { id, tag: customTag(p.name), family: "custom", title: "Custom pattern " + p.name, example: p.pattern };
+      if (base === undefined) cfg.on[id] = off[id] !== true && off[p.name] !== true;
+      cfg.custom.push(p);
+      cfg.customKinds.push(kind);
     }
   }
   return cfg;
@@ -122,23 +190,40 @@ function windowHas(s: string, a: number, b: number, lit: string): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Word matchers: each gets the word [i, j) and returns the end of what it consumed (> i) or 0.
 
+function hasLength(kind: Kind, len: number): boolean {
+  const lengths = kind.lengths as number[];
+  for (const l of lengths) if (l === len) return true;
+  return false;
+}
+
+// First letters and max length of multi-segment heads ("eni" of "eni-attach", "import" of "import-ami" ...).
+const HEAD_FIRST: boolean[] = [];
+for (let c = 0; c < 256; c++) HEAD_FIRST.push(false);
+let HEAD_MAX = 0;
+for (const k of KINDS) {
+  if (k.family === "prefixed-hex" && k.prefix !== undefined && k.prefix.indexOf("-") > 0) {
+    HEAD_FIRST[byteAt(k.prefix, 0)] = true;
+    const d = k.prefix.indexOf("-");
+    if (d > HEAD_MAX) HEAD_MAX = d;
+  }
+}
+
 function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   if (j - i > 12) return 0;
+  // cheap reject before any substring: the hex run after the dash must have an id's length, or the word be a head
+  const hl = runOf(s, j + 1, n, C_HEX);
+  const idLen = (hl === 8 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
+  if (!idLen && !(HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) return 0;
   let prefix = s.substring(i, j);
   let pos = j; // s[pos] == "-"
   for (let seg = 0; seg < 3; seg++) {
     const kind = cfg.hexKinds[prefix];
     if (kind !== undefined) {
-      const hexLen = runOf(s, pos + 1, n, C_HEX);
+      const hexLen = seg === 0 ? hl : runOf(s, pos + 1, n, C_HEX);
       const e = pos + 1 + hexLen;
-      if (hexLen > 0 && endsAt(s, e, n)) {
-        const lengths = kind.lengths as number[];
-        for (const len of lengths) {
-          if (len === hexLen) {
-            push(cfg, s, out, i, e, kind);
-            return e;
-          }
-        }
+      if (hexLen > 0 && endsAt(s, e, n) && hasLength(kind, hexLen)) {
+        push(cfg, s, out, i, e, kind);
+        return e;
       }
     }
     if (cfg.hexHeads[prefix] !== true) return 0;
@@ -148,6 +233,215 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     pos = pos + 1 + w;
   }
   return 0;
+}
+
+/** Lower alnum run at a with at least one letter and one digit; returns its length or 0. */
+function mixedAlnum(s: string, a: number, n: number): number {
+  let k = a;
+  let letters = 0;
+  let digits = 0;
+  while (k < n) {
+    const f = cls(byteAt(s, k));
+    if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_LOWER) !== 0) letters++;
+    else break;
+    k++;
+  }
+  return letters > 0 && digits > 0 ? k - a : 0;
+}
+
+/** o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32); lower alnum with a letter and a digit. */
+function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  const len = j - i;
+  const c0 = byteAt(s, i);
+  let kind: Kind | undefined = undefined;
+  let e = -1;
+  if (len === 1 && c0 === 111) {
+    const r = mixedAlnum(s, j + 1, n);
+    if (r >= 10 && r <= 32) e = j + 1 + r;
+    kind = cfg.orgKinds["o"];
+  } else if (len === 1 && c0 === 114) {
+    // all-hex of 7 or more is reservation-shaped (r- + 8/17 hex, or a typo of one): never a root
+    const r = mixedAlnum(s, j + 1, n);
+    if (r >= 4 && r <= 32 && (r <= 6 || runOf(s, j + 1, n, C_HEX) < r)) e = j + 1 + r;
+    kind = cfg.orgKinds["r"];
+  } else if (len === 2 && c0 === 111 && byteAt(s, i + 1) === 117) {
+    const r1 = runOf(s, j + 1, n, C_LOWER | C_DIGIT);
+    const m = j + 1 + r1;
+    if (r1 >= 4 && r1 <= 32 && m < n && byteAt(s, m) === 45) {
+      const r2 = runOf(s, m + 1, n, C_LOWER | C_DIGIT);
+      if (r2 >= 8 && r2 <= 32) e = m + 1 + r2;
+    }
+    kind = cfg.orgKinds["ou"];
+  }
+  if (e < 0 || !endsAt(s, e, n) || (e < n && (byteAt(s, e) === 45 || byteAt(s, e) === 95))) return 0;
+  push(cfg, s, out, i, e, kind);
+  return e;
+}
+
+/** Normalised-key check of a JSON member name or of the text before i: does the context say "key id"? */
+function saysKeyId(s: string, i: number, keyCtx: string): boolean {
+  if (windowHas(s, i - 40, i, "keyid") || windowHas(s, i - 40, i, "key-id") || windowHas(s, i - 40, i, "key_id") ||
+    windowHas(s, i - 40, i, "key id") || windowHas(s, i - 40, i, "kms")) return true;
+  if (keyCtx !== "") {
+    const n = keyCtx.length;
+    return windowHas(keyCtx, 0, n, "keyid") || windowHas(keyCtx, 0, n, "key-id") || windowHas(keyCtx, 0, n, "key_id") ||
+      windowHas(keyCtx, 0, n, "kms");
+  }
+  return false;
+}
+
+/** A UUID (8-4-4-4-12 lower hex) starting at i whose first group is the word [i, j); end or -1. */
+function uuidEnd(s: string, i: number, j: number, n: number): number {
+  if (j - i !== 8 || runOf(s, i, j, C_HEX) !== 8) return -1;
+  let p = j;
+  for (const g of [4, 4, 4, 12]) {
+    if (p >= n || byteAt(s, p) !== 45 || runOf(s, p + 1, n, C_HEX) !== g) return -1;
+    p = p + 1 + g;
+  }
+  if (!endsAt(s, p, n) || (p < n && (byteAt(s, p) === 45 || byteAt(s, p) === 95))) return -1;
+  return p;
+}
+
+function matchKmsUuid(cfg: ScanConfig, s: string, i: number, j: number, n: number, keyCtx: string, out: Match[]): number {
+  const e = uuidEnd(s, i, j, n);
+  if (e < 0) return 0;
+  if (!saysKeyId(s, i, keyCtx)) return e; // a UUID outside a key context: consumed, not masked
+  push(cfg, s, out, i, e, cfg.byFamily["kms-key"]);
+  return e;
+}
+
+/** Hex run (either case) at p, at most 5. */
+function hexGroup(s: string, p: number, n: number): number {
+  let k = p;
+  while (k < n && k - p < 5) {
+    const c = byteAt(s, k);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) k++;
+    else break;
+  }
+  return k - p;
+}
+
+/**
+ * An IPv6 address starting at a (a hex group or "::"): 8 groups, or fewer with exactly one "::", optionally ending
+ * in a dotted quad. Returns the end or -1. Never matches times (10:30:45), MAC addresses (6 groups), "::" alone, or
+ * short code tokens (A::B: fewer than 4 hex digits in all).
+ */
+function ipv6End(s: string, a: number, n: number): number {
+  if (a > 0) {
+    const c = byteAt(s, a - 1);
+    if ((cls(c) & C_WORD) !== 0 || c === 58 || c === 46 || c === 95 || c === 45) return -1;
+  }
+  let p = a;
+  let groups = 0;
+  let digits = 0;
+  let dbl = false;
+  let nonzero = false;
+  let last = 0;
+  if (byteAt(s, p) === 58) {
+    if (p + 1 >= n || byteAt(s, p + 1) !== 58) return -1;
+    dbl = true;
+    p += 2;
+  }
+  while (p < n) {
+    const h = hexGroup(s, p, n);
+    if (h === 0) break;
+    if (p + h < n && byteAt(s, p + h) === 46 && groups <= 6 && (dbl || groups === 6)) {
+      const o: number[] = [0, 0, 0, 0];
+      const e4 = dottedQuadEnd(s, p, n, 46, o);
+      if (e4 < 0) return -1;
+      groups += 2;
+      digits += 4;
+      nonzero = true;
+      p = e4;
+      break;
+    }
+    if (h > 4) return -1;
+    groups++;
+    digits += h;
+    last = 0;
+    for (let k = p; k < p + h; k++) {
+      if (byteAt(s, k) !== 48) nonzero = true;
+      last = last * 16 + (byteAt(s, k) <= 57 ? byteAt(s, k) - 48 : 1);
+    }
+    p += h;
+    if (p < n && byteAt(s, p) === 58) {
+      if (p + 1 < n && byteAt(s, p + 1) === 58) {
+        if (dbl) return -1;
+        dbl = true;
+        p += 2;
+        continue;
+      }
+      if (p + 1 < n && hexGroup(s, p + 1, n) > 0) {
+        p++;
+        continue;
+      }
+    }
+    break;
+  }
+  if (dbl ? groups < 1 || groups > 7 : groups !== 8) return -1;
+  if (digits < 4) return -1;
+  if (!nonzero) return -1;
+  // "fe80::", "2001::" — one group and a trailing "::" — is a prefix, not an address
+  if (dbl && groups === 1 && p >= 2 && byteAt(s, p - 1) === 58 && byteAt(s, p - 2) === 58) return -1;
+  // ::1 (loopback) stays
+  if (dbl && groups === 1 && byteAt(s, a) === 58 && last === 1) return -1;
+  if (p < n) {
+    const c = byteAt(s, p);
+    if ((cls(c) & C_WORD) !== 0 || c === 95) return -1;
+    if (c === 58 && byteAt(s, p - 1) !== 58) return -1;
+    if (c === 46 && p + 1 < n && (cls(byteAt(s, p + 1)) & C_ALNUM) !== 0) return -1;
+  }
+  return p;
+}
+
+function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[]): number {
+  const e = ipv6End(s, a, n);
+  if (e < 0) return 0;
+  push(cfg, s, out, a, e, cfg.byFamily["ipv6"]);
+  return e;
+}
+
+/** Context words for fixed-shape ids (hosted zone, distribution, API id) before i or in the JSON key. */
+function saysCtx(s: string, i: number, keyCtx: string, kind: Kind): boolean {
+  for (const w of kind.ctx as string[]) {
+    if (windowHas(s, i - 40, i, w)) return true;
+    if (keyCtx !== "" && windowHas(keyCtx, 0, keyCtx.length, w)) return true;
+  }
+  return false;
+}
+
+function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number, keyCtx: string, kind: Kind | undefined, out: Match[]): number {
+  if (kind === undefined || cfg.on[kind.id] !== true) return 0;
+  const len = j - i;
+  if (len < (kind.minLen as number) || len > (kind.maxLen as number)) return 0;
+  const set = kind.charset === "upper" ? C_UPPER | C_DIGIT : C_LOWER | C_DIGIT;
+  if (runOf(s, i, j, set) !== len) return 0;
+  let digits = 0;
+  for (let k = i; k < j; k++) if ((cls(byteAt(s, k)) & C_DIGIT) !== 0) digits++;
+  if (digits === 0 || digits === len) return 0;
+  if (j < n && (byteAt(s, j) === 45 || byteAt(s, j) === 95 || byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_ALNUM) !== 0)) return 0;
+  if (!saysCtx(s, i, keyCtx, kind)) return 0;
+  push(cfg, s, out, i, j, kind);
+  return j;
+}
+
+/** A key token ending at j followed by a separator and a name value (names by context). */
+function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
+  const kind = kindOfKeyEndingAt(cfg.keys, s, j);
+  if (kind === undefined || cfg.on[kind.id] !== true) return 0;
+  const keyStart = KEY.start;
+  const flag = KEY.dashes >= 2;
+  if (flagOnly && !flag) return 0;
+  if (keyStart > 0 && KEY.dashes === 0) {
+    const c = byteAt(s, keyStart - 1);
+    if (c === 46 || c === 47) return 0; // obj.bucket, path/bucket: not a key
+  }
+  if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
+  const a = VALUE.s;
+  const b = VALUE.e;
+  push(cfg, s, out, a, b, kind);
+  return b;
 }
 
 /** Parses a dotted quad at i; returns its end or -1. Octets: 1-3 digits, <= 255, no leading zero. */
@@ -179,6 +473,20 @@ function isReserved(a: number, b: number): boolean {
   return a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224;
 }
 
+/** "version 1.2.3.4", "ver 1.2.3.4", and the next dotted number of such a phrase ("version 2.7.0.4 (was 2.6.9.1)"). */
+function versionContext(s: string, i: number): boolean {
+  if (windowHas(s, i - 24, i, "version") || windowHas(s, i - 4, i, "ver")) return true;
+  let k = i - 1;
+  while (k >= 0 && k > i - 16 && (cls(byteAt(s, k)) & C_DIGIT) === 0) k--;
+  if (k < 0 || k <= i - 16) return false;
+  let dots = 0;
+  while (k > 0 && ((cls(byteAt(s, k - 1)) & C_DIGIT) !== 0 || byteAt(s, k - 1) === 46)) {
+    if (byteAt(s, k - 1) === 46) dots++;
+    k--;
+  }
+  return dots >= 2 && windowHas(s, k - 24, k, "version");
+}
+
 function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
   if (i > 0) {
     const p = byteAt(s, i - 1);
@@ -192,14 +500,10 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     if ((cls(c) & C_WORD) !== 0) return 0;
     if (c === 46 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0) return 0; // 1.2.3.4.5
   }
-  if (isPrivate(o[0], o[1])) {
-    push(cfg, s, out, i, e, cfg.byFamily["ipv4-private"]);
-  } else if (!isReserved(o[0], o[1])) {
-    // "version 1.2.3.4", "v1.2.3.4" are versions, not addresses
-    if (!windowHas(s, i - 12, i, "version") && !windowHas(s, i - 4, i, "ver")) {
-      push(cfg, s, out, i, e, cfg.byFamily["ipv4-public"]);
-    }
-  }
+  if (isReserved(o[0], o[1])) return e;
+  // "version 1.2.3.4", "ver 1.2.3.4" are versions, not addresses ("v1.2.3.4" never starts at a word boundary)
+  if (versionContext(s, i)) return e;
+  push(cfg, s, out, i, e, isPrivate(o[0], o[1]) ? cfg.byFamily["ipv4-private"] : cfg.byFamily["ipv4-public"]);
   return e;
 }
 
@@ -219,6 +523,20 @@ function matchIamId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   const kind = cfg.iamKinds[s.substring(i, i + 4)];
   if (kind === undefined) return 0;
   push(cfg, s, out, i, j, kind);
+  // AROA...:<role session name> (CloudTrail principalId)
+  if (j + 1 < n && byteAt(s, j) === 58 && kind.prefix === "AROA") {
+    const sess = cfg.arnKinds["sts:assumed-role"];
+    let e = j + 1;
+    while (e < n) {
+      const c = byteAt(s, e);
+      if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45 || c === 46 || c === 64 || c === 43 || c === 61 || c === 44) e++;
+      else break;
+    }
+    if (sess !== undefined && e - j - 1 >= 2 && endsAt(s, e, n) && plausibleName(s, j + 1, e, sess)) {
+      push(cfg, s, out, j + 1, e, sess);
+      return e;
+    }
+  }
   return j;
 }
 
@@ -296,6 +614,45 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   if (t > resStart && t < resEnd && (byteAt(s, t) === 47 || byteAt(s, t) === 58) && (cls(byteAt(s, resStart)) & C_LOWER) !== 0) {
     nameStart = t + 1;
   }
+  // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
+  // that kind (and is learned), so it has the same pseudonym wherever it appears
+  const rtype = nameStart > resStart ? s.substring(resStart, nameStart - 1) : "";
+  const typed = cfg.arnKinds[service + ":" + rtype];
+  if (typed !== undefined && service === "sts" && rtype === "assumed-role") {
+    // assumed-role/<role>/<session>
+    let slash = nameStart;
+    while (slash < resEnd && byteAt(s, slash) !== 47) slash++;
+    const role = cfg.arnKinds["iam:role"];
+    if (slash > nameStart && role !== undefined && plausibleName(s, nameStart, slash, role)) {
+      push(cfg, s, out, nameStart, slash, role);
+      if (slash + 1 < resEnd && plausibleName(s, slash + 1, resEnd, typed)) push(cfg, s, out, slash + 1, resEnd, typed);
+      return resEnd;
+    }
+  }
+  if (typed !== undefined && (cls(byteAt(s, nameStart)) & C_LOWER) !== 0) {
+    // key/mrk-..., instance/i-...: a known id keeps its own kind
+    const w = nameStart + runOf(s, nameStart, resEnd, C_ALNUM);
+    const inner: Match[] = [];
+    if (w < resEnd && byteAt(s, w) === 45 && matchPrefixedHex(cfg, s, nameStart, w, resEnd, inner) > 0 && inner.length === 1) {
+      out.push(inner[0]);
+      return resEnd;
+    }
+  }
+  if (typed !== undefined) {
+    let a = nameStart;
+    let b = nameStart;
+    if (service === "iam") {
+      // role/path/name: the last segment
+      for (let k = nameStart; k < resEnd; k++) if (byteAt(s, k) === 47) a = k + 1;
+      b = resEnd;
+    } else {
+      while (b < resEnd && byteAt(s, b) !== 47 && byteAt(s, b) !== 58) b++;
+    }
+    if (b > a && byteAt(s, b - 1) !== 42 && (typed.family !== "name" || plausibleName(s, a, b, typed))) {
+      push(cfg, s, out, a, b, typed);
+      return resEnd;
+    }
+  }
   let nameEnd = resEnd;
   // a trailing wildcard (/*, :*) stays visible
   while (nameEnd > nameStart && (byteAt(s, nameEnd - 1) === 42 || byteAt(s, nameEnd - 1) === 47 || byteAt(s, nameEnd - 1) === 58)) nameEnd--;
@@ -325,9 +682,9 @@ function bucketEnd(s: string, a: number, n: number): number {
   return k;
 }
 
-function matchS3Uri(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
-  // s3://bucket[/key]
-  const a = i + 5;
+function matchS3Uri(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  // s3://bucket[/key] (also s3a://, s3n://)
+  const a = j + 3;
   const e = bucketEnd(s, a, n);
   if (e - a < 3 || e - a > 63) return 0;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
@@ -447,6 +804,17 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     push(cfg, s, extra, h, resEnd, cfg.byFamily["s3-bucket"]);
   } else if (service === "dkr" && t === 1 && resEnd - h === 12 && isDigits(s, h, resEnd)) {
     push(cfg, s, extra, h, resEnd, cfg.byFamily["arn-account"]);
+    // /repository[/more][:tag|@digest]
+    if (after < n && byteAt(s, after) === 47) {
+      let e = after + 1;
+      while (e < n) {
+        const c = byteAt(s, e);
+        if ((cls(c) & (C_LOWER | C_DIGIT)) !== 0 || c === 45 || c === 95 || c === 46 || c === 47) e++;
+        else break;
+      }
+      while (e > after + 1 && (byteAt(s, e - 1) === 46 || byteAt(s, e - 1) === 47)) e--;
+      if (e > after + 1) push(cfg, s, extra, after + 1, e, cfg.hostKinds["dkr"]);
+    }
   } else {
     push(cfg, s, extra, h, resEnd, kind !== undefined ? kind : cfg.hostFallback);
   }
@@ -554,30 +922,139 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
+/** Labels of a host name ending at p (exclusive), walking back over [A-Za-z0-9-.]: its start. */
+function hostStart(s: string, p: number): number {
+  let h = p;
+  while (h > 0) {
+    const c = byteAt(s, h - 1);
+    if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46) h--;
+    else break;
+  }
+  while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
+  if (h > 0 && (cls(byteAt(s, h - 1)) & C_HIGH) !== 0) return p;
+  return h;
+}
+
+function hostEndsAt(s: string, e: number, n: number): boolean {
+  return e >= n || ((cls(byteAt(s, e)) & C_ALNUM) === 0 && byteAt(s, e) !== 45 && byteAt(s, e) !== 95);
+}
+
+/** dxxxxxxxxxxxxx.cloudfront.net, <url-id>.lambda-url.<region>.on.aws, alias/<name>, console /s3/buckets/<bucket>. */
+function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const cf = ".cloudfront.net";
+  let p = s.indexOf(cf);
+  while (p >= 0) {
+    if (hostEndsAt(s, p + cf.length, n)) {
+      const h = hostStart(s, p);
+      // the distribution label is the last label before the domain
+      let a = p;
+      while (a > h && byteAt(s, a - 1) !== 46) a--;
+      const len = p - a;
+      if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len) push(cfg, s, extra, a, p, cfg.hostKinds["cloudfront.net"]);
+    }
+    p = s.indexOf(cf, p + 1);
+  }
+  const lu = ".lambda-url.";
+  p = s.indexOf(lu);
+  while (p >= 0) {
+    let a = p;
+    while (a > 0 && (cls(byteAt(s, a - 1)) & (C_LOWER | C_DIGIT)) !== 0) a--;
+    const r = p + lu.length;
+    const re = r + runOf(s, r, n, C_LOWER | C_DIGIT | ch.C_HOST);
+    if (p - a >= 16 && (a === 0 || (cls(byteAt(s, a - 1)) & C_WORD) === 0 && byteAt(s, a - 1) !== 46) &&
+      matchesLowerAt(s, re, n, ".on.aws")) {
+      push(cfg, s, extra, a, p, cfg.hostKinds["lambda-url"]);
+    }
+    p = s.indexOf(lu, p + 1);
+  }
+  p = s.indexOf("alias/");
+  while (p >= 0) {
+    const a = p + 6;
+    if ((p === 0 || (cls(byteAt(s, p - 1)) & C_WORD) === 0 && byteAt(s, p - 1) !== 45 && byteAt(s, p - 1) !== 95) &&
+      !matchesLowerAt(s, a, n, "aws/")) {
+      let e = a;
+      while (e < n) {
+        const c = byteAt(s, e);
+        if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 95 || c === 47) e++;
+        else break;
+      }
+      while (e > a && byteAt(s, e - 1) === 47) e--;
+      if (e - a >= 1 && endsAt(s, e, n)) push(cfg, s, extra, p, e, cfg.byFamily["kms-alias"]);
+    }
+    p = s.indexOf("alias/", p + 1);
+  }
+  const cb = "/s3/buckets/";
+  p = s.indexOf(cb);
+  while (p >= 0) {
+    const a = p + cb.length;
+    const e = bucketEnd(s, a, n);
+    if (e - a >= 3 && e - a <= 63 && hostEndsAt(s, e, n)) push(cfg, s, extra, a, e, cfg.byFamily["s3-bucket"]);
+    p = s.indexOf(cb, p + 1);
+  }
+}
+
+function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const find = cfg.regexFind as RegexFind;
+  for (let k = 0; k < cfg.custom.length; k++) {
+    const kind = cfg.customKinds[k];
+    if (cfg.on[kind.id] !== true) continue;
+    const pat = cfg.custom[k].pattern;
+    let from = 0;
+    while (from <= n) {
+      const r = find(pat, s, from);
+      if (r === undefined) break;
+      const a = r[0];
+      const b = r[1];
+      if (b > a) push(cfg, s, extra, a, b, kind);
+      from = b > a ? b : a + 1;
+    }
+  }
+}
+
+// Units that may follow a key: quote, '=', blank (then '=' / ':' / a flag's value). ':' is handled per branch.
+const KEY_NEXT: boolean[] = [];
+for (let c = 0; c < 256; c++) KEY_NEXT.push(c === 34 || c === 39 || c === 61 || c === 32 || c === 9);
+
+/** Sorts by start; on equal starts the longer first. Insertion sort: a handful of items. */
+function sortMatches(found: Match[]): void {
+  for (let a = 1; a < found.length; a++) {
+    const m = found[a];
+    let b = a - 1;
+    while (b >= 0 && (found[b].s > m.s || (found[b].s === m.s && found[b].e < m.e))) {
+      found[b + 1] = found[b];
+      b--;
+    }
+    found[b + 1] = m;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
  * Appends the identifiers of s to out, in order, non-overlapping. keyCtx is the JSON key whose value s is ("" when
- * none): it supplies context ("OwnerId") that the string itself does not carry.
+ * none): it supplies context ("OwnerId", "BucketName") that the string itself does not carry.
  */
 export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
   const n = s.length;
+  // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
+  if (keyCtx !== "" && n >= 3) {
+    const kind = kindOfKey(cfg.keys, keyCtx);
+    if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, 0, n, kind)) {
+      push(cfg, s, out, 0, n, kind);
+      return;
+    }
+  }
   let extra: Match[] | undefined = undefined;
-  if (n >= 16) {
+  if (n >= 16 || cfg.custom.length > 0) {
     const found: Match[] = [];
-    findHosts(cfg, s, n, found);
-    if (n >= 40) findCredentials(cfg, s, n, found);
+    if (n >= 16) {
+      findHosts(cfg, s, n, found);
+      findOtherAnchors(cfg, s, n, found);
+      if (n >= 40) findCredentials(cfg, s, n, found);
+    }
+    if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
     if (found.length > 0) {
-      // insertion sort: a handful of items
-      for (let a = 1; a < found.length; a++) {
-        const m = found[a];
-        let b = a - 1;
-        while (b >= 0 && found[b].s > m.s) {
-          found[b + 1] = found[b];
-          b--;
-        }
-        found[b + 1] = m;
-      }
+      sortMatches(found);
       extra = found;
     }
   }
@@ -610,22 +1087,65 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
       const before = out.length;
       const nxt = j < n ? byteAt(s, j) : -1;
       const len = j - i;
-      if ((f & C_LOWER) !== 0) {
-        if (nxt === 45) {
-          consumed = matchPrefixedHex(cfg, s, i, j, n, out);
-          if (consumed === 0 && len <= 3) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
-        } else if (nxt === 58 && len === 3 && byteAt(s, i) === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
-          consumed = matchArn(cfg, s, i, n, out);
-        } else if (nxt === 58 && len === 2 && byteAt(s, i) === 115 && byteAt(s, i + 1) === 51 && j + 2 < n &&
-          byteAt(s, j + 1) === 47 && byteAt(s, j + 2) === 47) {
-          consumed = matchS3Uri(cfg, s, i, n, out);
+      if (prev === 58 && i >= 2 && byteAt(s, i - 2) === 58 && (before === 0 || out[before - 1].e <= i - 2)) {
+        // ::ffff:10.0.0.1, ::a:b
+        consumed = matchIpv6(cfg, s, i - 2, n, out);
+      }
+      if (consumed === 0) {
+        if ((f & C_LOWER) !== 0) {
+          if (nxt === 45) {
+          // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start
+          if (prev !== 45 && prev !== 95) {
+            consumed = matchPrefixedHex(cfg, s, i, j, n, out);
+            if (consumed === 0 && len <= 3) {
+              consumed = matchOrg(cfg, s, i, j, n, out);
+              if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
+            }
+            if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+          }
+          } else if (nxt === 58) {
+            if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
+              consumed = matchArn(cfg, s, i, n, out);
+            } else if (c === 115 && byteAt(s, i + 1) === 51 && (len === 2 || (len === 3 && (byteAt(s, i + 2) === 97 || byteAt(s, i + 2) === 110))) &&
+              j + 2 < n && byteAt(s, j + 1) === 47 && byteAt(s, j + 2) === 47) {
+              consumed = matchS3Uri(cfg, s, i, j, n, out);
+            }
+            if (consumed === 0 && len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+            if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+          } else if (len === 10 && cfg.apiIdKind !== undefined) {
+            consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+          }
+        } else if ((f & C_UPPER) !== 0) {
+          if (len === 20) consumed = matchIamId(cfg, s, i, j, n, out);
+          else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
+          else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
+          if (consumed === 0 && nxt === 58) {
+            if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+            if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+          }
+        } else if (nxt === 46) {
+          if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
+        } else if (nxt === 58) {
+          if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+        } else if (len === 12) {
+          consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
+        } else if (len === 10 && cfg.apiIdKind !== undefined) {
+          consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+        } else if (len === 8 && nxt === 45) {
+          consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
         }
-      } else if ((f & C_UPPER) !== 0) {
-        if (len === 20) consumed = matchIamId(cfg, s, i, j, n, out);
-      } else if (len <= 3 && nxt === 46) {
-        consumed = matchIpv4(cfg, s, i, n, out);
-      } else if (len === 12) {
-        consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
+        if (consumed === 0 && nxt >= 32 && KEY_NEXT[nxt]) {
+          if (nxt === 32 || nxt === 9) {
+            // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`
+            let k = j + 1;
+            while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+            const sep = k < n ? byteAt(s, k) : -1;
+            if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
+            else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
+          } else {
+            consumed = matchKeyValue(cfg, s, j, n, false, out);
+          }
+        }
       }
       // drop anchored matches the word matcher consumed
       if (consumed > 0 && out.length > before) {

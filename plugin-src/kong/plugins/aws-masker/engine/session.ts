@@ -5,6 +5,7 @@
 
 import { byteAt } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
+import { Learned, learnedIn, STOPLIST } from "./names";
 import { hashPart, Hmac, HASH_LEN, isHashChar } from "./pseudonym";
 
 export interface Entry {
@@ -31,10 +32,13 @@ export interface Session {
   maxLen: number;
   /** Count of hash collisions resolved inside this request. */
   collisions: number;
+  /** Names learned from their context (names.ts): every other occurrence in the request is masked too. */
+  learned: Learned[];
+  learnedSet: Record<string, boolean>;
 }
 
 export function newSession(this: void, masker: Masker, scope: string): Session {
-  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0 };
+  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {} };
 }
 
 /** The pseudonym for original (of a kind with this tag), creating it if new. */
@@ -75,7 +79,43 @@ export function adoptEntry(this: void, sess: Session, entry: Entry): boolean {
 export function findIn(this: void, sess: Session, s: string, keyCtx: string): Match[] {
   const out: Match[] = [];
   scan(sess.masker.scan, s, keyCtx, out);
-  return out;
+  // learn names found by their context, then mask their other occurrences (earlier and later in s)
+  for (const m of out) {
+    if (m.kind.learn === true) {
+      const name = s.substring(m.s, m.e);
+      if (sess.learnedSet[name] !== true && name.length >= 3 && STOPLIST[name.toLowerCase()] !== true) {
+        sess.learnedSet[name] = true;
+        sess.learned.push({ name, kind: m.kind });
+      }
+    }
+  }
+  if (sess.learned.length === 0) return out;
+  const occ = learnedIn(sess.learned, s);
+  if (occ.length === 0) return out;
+  // first-pass matches win: keep the occurrences that overlap none (usually none survive: the name was found there)
+  let add: Match[] | undefined = undefined;
+  let a = 0;
+  let lastEnd = 0;
+  for (const o of occ) {
+    while (a < out.length && out[a].s < o.e) {
+      if (out[a].e > lastEnd) lastEnd = out[a].e;
+      a++;
+    }
+    if (o.s >= lastEnd && (a >= out.length || out[a].s >= o.e)) {
+      if (add === undefined) add = [];
+      add.push({ s: o.s, e: o.e, kind: o.kind });
+      lastEnd = o.e;
+    }
+  }
+  if (add === undefined) return out;
+  const merged: Match[] = [];
+  let p = 0;
+  for (const m of add) {
+    while (p < out.length && out[p].s < m.s) merged.push(out[p++]);
+    merged.push(m);
+  }
+  while (p < out.length) merged.push(out[p++]);
+  return merged;
 }
 
 /** s with every identifier replaced by its pseudonym; s itself when there is none. */

@@ -396,6 +396,49 @@ function textDelta(st: StreamState, s: string, a: number, e: number, key: string
   return prefix + s.substring(a, fa) + out + s.substring(fb, e);
 }
 
+const INDEX_SEP = '","index":';
+const DELTA_SEP = ',"delta":{"type":"';
+const TEXT_SEP = '","text":"';
+const JSON_SEP = '","partial_json":"';
+
+/**
+ * Fast path for a content_block_delta in the exact layout Claude sends
+ * ({"type":"content_block_delta","index":N,"delta":{"type":"T","text"|"partial_json":"..."}}); p is just after
+ * the type's value. Returns false when the layout differs (the generic scanner then handles the event).
+ */
+function canonicalDelta(st: StreamState, s: string, a: number, e: number, p: number, ve: number): string | undefined | false {
+  if (s.substring(p, p + 10) !== INDEX_SEP) return false;
+  const ia = p + 10;
+  let q = ia;
+  while (q < ve) {
+    const c = byteAt(s, q);
+    if (c >= 48 && c <= 57) q++;
+    else break;
+  }
+  if (q === ia || s.substring(q, q + 18) !== DELTA_SEP) return false;
+  const ta = q + 18;
+  const tb = s.indexOf('"', ta);
+  if (tb < 0 || tb >= ve) return false;
+  const dlen = tb - ta;
+  let field: string;
+  let sep: string;
+  let level: number;
+  if (dlen === 10 && s.substring(ta, tb) === "text_delta") {
+    field = "text";
+    sep = TEXT_SEP;
+    level = 1;
+  } else if (dlen === 16 && s.substring(ta, tb) === "input_json_delta") {
+    field = "partial_json";
+    sep = JSON_SEP;
+    level = 2;
+  } else return false;
+  if (s.substring(tb, tb + sep.length) !== sep) return false;
+  const fq = tb + sep.length - 1; // the value's opening quote
+  const fe = skipString(s, fq, ve);
+  if (fe < 0 || fe + 2 !== ve || byteAt(s, fe) !== 125 || byteAt(s, fe + 1) !== 125) return false;
+  return textDelta(st, s, a, e, s.substring(ia, q), field === "text" ? "text_delta" : "input_json_delta", field, level, fq + 1, fe - 1);
+}
+
 /** The rewritten event [a, e) with any release of held text before it, or undefined when it goes out unchanged. */
 function processEvent(st: StreamState, s: string, a: number, e: number): string | undefined {
   st.events++;
@@ -435,6 +478,10 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
     return flushAll(st) + s.substring(a, e);
   }
   const isDelta = type === "content_block_delta";
+  if (isDelta) {
+    const r = canonicalDelta(st, s, a, e, vs + 9 + type.length, ve);
+    if (r !== false) return r;
+  }
   const isStart = type === "content_block_start";
   const isStop = type === "content_block_stop";
   if (!isDelta && !isStart && !isStop) return undefined;
@@ -479,12 +526,12 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
   if (dtype === "input_json_delta" && dsp[4] >= 0 && byteAt(s, dsp[4]) === 34) {
     return textDelta(st, s, a, e, key, "input_json_delta", "partial_json", 2, dsp[4] + 1, dsp[5] - 1);
   }
-  // citations_delta and any other delta: every string restored, nothing held (each delta is complete)
-  const pre = flushBlock(st, key);
+  // citations_delta and any other delta: every string restored, nothing held (each delta is complete). The block's
+  // held text stays held (it is released before content_block_stop): a citation may arrive between two text deltas.
   const raw = s.substring(da, db);
   const r = restoreSpan(st, raw, 1, false);
-  if (r === raw) return pre === "" ? undefined : pre + s.substring(a, e);
-  return pre + s.substring(a, da) + r + s.substring(db, e);
+  if (r === raw) return undefined;
+  return s.substring(a, da) + r + s.substring(db, e);
 }
 
 /** Complete events of data: rewritten ones replaced in out; the unfinished tail carried. */

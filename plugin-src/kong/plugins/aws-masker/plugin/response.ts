@@ -2,6 +2,7 @@
 // produced. JSON answers are buffered (they are small and must be restored as a whole); SSE streams are restored as
 // they flow. Error answers, compressed answers and other content types pass through untouched.
 import { restoreJson } from "../engine/json";
+import { newStream, streamFeed, streamFinish, StreamState } from "../engine/stream";
 import { answerPolicyFor } from "../engine/policy";
 import { PluginConf } from "./conf";
 import { RequestState, isJsonType } from "./request";
@@ -11,6 +12,7 @@ import { count } from "./stats";
 interface ResponseState extends RequestState {
   mode?: "json" | "sse";
   chunks?: string[];
+  stream?: StreamState;
 }
 
 export function headerFilter(this: void, conf: PluginConf): void {
@@ -29,6 +31,7 @@ export function headerFilter(this: void, conf: PluginConf): void {
   const ctype = kong.response.get_header("content-type");
   if (ctype !== undefined && ctype.toLowerCase().indexOf("text/event-stream") >= 0) {
     st.mode = "sse";
+    st.stream = newStream(st.session);
   } else if (isJsonType(ctype)) {
     st.mode = "json";
     st.chunks = [];
@@ -58,5 +61,12 @@ export function bodyFilter(this: void, conf: PluginConf): void {
     ngx.arg.set(1, result.text !== undefined ? result.text : body);
     return;
   }
-  ngx.arg.set(1, chunk !== undefined ? chunk : "");
+  // SSE: restored as it flows; only a possible pseudonym prefix and a partial event are held back
+  const stream = st.stream as StreamState;
+  let out = streamFeed(stream, chunk !== undefined ? chunk : "");
+  if (eof) {
+    out = out + streamFinish(stream);
+    st.stream = undefined;
+  }
+  ngx.arg.set(1, out);
 }

@@ -1,0 +1,256 @@
+// Names by context: bucket, function, database, cluster, table, queue, role and user names have no fixed shape, so
+// they are recognised by what surrounds them — a key (`"BucketName": "x"`, `DBInstanceIdentifier: x`,
+// `bucket = "x"`, `function_name = "x"`, `key=value`), a CLI flag (`--function-name x`) or the JSON member the value
+// belongs to (keyCtx). Once found, a name is learned for the request (session.ts) and every other occurrence of it,
+// with word boundaries, gets the same pseudonym (learnedIn below).
+// Keys are compared normalised: lower case, without "_" and "-" ("DBInstanceIdentifier", "db-instance-identifier"
+// and "db_instance_identifier" are one key). The scanner only looks a key up when the word is followed by a
+// separator (quote, ':', '=' or, after "--", a blank), through a numeric hash computed without building a string.
+// Pure: the same code runs compiled to Lua and as JavaScript.
+
+import * as ch from "./chars";
+import { Kind } from "./catalogue";
+
+const byteAt = ch.byteAt;
+const cls = ch.cls;
+const lowerCode = ch.lowerCode;
+const C_ALNUM = ch.C_ALNUM;
+const C_LOWER = ch.C_LOWER;
+const C_DIGIT = ch.C_DIGIT;
+
+const HASH_MOD = 16777213;
+
+/** Values never taken as names (common words, defaults, placeholders). Compared lower-cased. */
+export const STOPLIST: Record<string, boolean> = {
+  default: true, true: true, false: true, none: true, null: true, nil: true, main: true, test: true, tests: true,
+  name: true, names: true, example: true, value: true, string: true, undefined: true, yes: true, off: true,
+  enabled: true, disabled: true, admin: true, root: true, user: true, users: true, ubuntu: true, "ec2-user": true,
+  postgres: true, mysql: true, master: true, primary: true, prod: true, production: true, staging: true, dev: true,
+  string2: true, todo: true, my: true, the: true, and: true, for: true, your: true, this: true, that: true,
+  all: true, any: true, bucket: true, table: true, queue: true, role: true, cluster: true, function: true,
+  lambda: true, database: true, db: true, required: true, optional: true, unknown: true, empty: true, auto: true,
+};
+
+/** Normalised-key lookup: hash of the key's normalised units read backwards -> candidates. */
+export interface KeyTable {
+  byHash: Record<number, Kind>;
+  byKey: Record<string, Kind>;
+}
+
+function hashReversed(key: string): number {
+  let h = 0;
+  for (let k = key.length - 1; k >= 0; k--) h = (h * 37 + byteAt(key, k)) % HASH_MOD;
+  return h;
+}
+
+export function newKeyTable(this: void): KeyTable {
+  return { byHash: {}, byKey: {} };
+}
+
+export function addKey(this: void, t: KeyTable, key: string, kind: Kind): void {
+  t.byKey[key] = kind;
+  t.byHash[hashReversed(key)] = kind;
+}
+
+/** True for units of a key token: A-Z a-z 0-9 _ - */
+function isKeyUnit(c: number): boolean {
+  return (cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45;
+}
+
+/**
+ * The kind whose key is the token ending at j (exclusive) in s, or undefined. Sets KEY.start to the token start and
+ * KEY.dashes to the count of leading dashes (CLI flags).
+ */
+export const KEY = { start: 0, dashes: 0 };
+
+export function kindOfKeyEndingAt(this: void, t: KeyTable, s: string, j: number): Kind | undefined {
+  let h = 0;
+  let k = j - 1;
+  let units = 0;
+  while (k >= 0) {
+    const c = byteAt(s, k);
+    if (c >= 256 || !isKeyUnit(c)) break;
+    if (c !== 95 && c !== 45) {
+      h = (h * 37 + lowerCode(c)) % HASH_MOD;
+      units++;
+      if (units > 40) return undefined;
+    }
+    k--;
+  }
+  const kind = t.byHash[h];
+  if (kind === undefined) return undefined;
+  let a = k + 1;
+  let dashes = 0;
+  while (a < j && byteAt(s, a) === 45) {
+    a++;
+    dashes++;
+  }
+  // confirm (hash hits are rare): build the normalised key
+  const parts: string[] = [];
+  for (let q = a; q < j; q++) {
+    const c = byteAt(s, q);
+    if (c !== 95 && c !== 45) parts.push(String.fromCharCode(lowerCode(c)));
+  }
+  if (t.byKey[parts.join("")] !== kind) return undefined;
+  KEY.start = a;
+  KEY.dashes = dashes;
+  return kind;
+}
+
+/** Kind of a whole key string (a JSON member name), or undefined. */
+export function kindOfKey(this: void, t: KeyTable, key: string): Kind | undefined {
+  const n = key.length;
+  if (n < 4 || n > 48) return undefined;
+  return kindOfKeyEndingAt(t, key, n) !== undefined && KEY.start === 0 ? t.byKey[normalise(key)] : undefined;
+}
+
+function normalise(key: string): string {
+  const parts: string[] = [];
+  for (let q = 0; q < key.length; q++) {
+    const c = byteAt(key, q);
+    if (c !== 95 && c !== 45) parts.push(String.fromCharCode(lowerCode(c)));
+  }
+  return parts.join("");
+}
+
+/** Units of a name value: A-Z a-z 0-9 . _ - @ + */
+function isNameUnit(c: number): boolean {
+  return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45 || c === 64 || c === 43;
+}
+
+/** Units that may end an unquoted value. */
+function endsUnquoted(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59 || c === 125 || c === 93 || c === 41 ||
+    c === 34 || c === 39 || c === 96;
+}
+
+const TF_REFS = ["aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count."];
+
+/** True when s[a, b) is acceptable as a name of kind (length, charset, stoplist, references). */
+export function plausibleName(this: void, s: string, a: number, b: number, kind: Kind): boolean {
+  const len = b - a;
+  if (len < 3 || len > 255) return false;
+  let digits = 0;
+  let lower = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c >= 256 || !isNameUnit(c)) return false;
+    const f = cls(c);
+    if ((f & C_DIGIT) !== 0) digits++;
+    if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
+  }
+  if (digits === len) return false;
+  if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
+  const first = byteAt(s, a);
+  if ((cls(first) & C_ALNUM) === 0) return false;
+  const v = s.substring(a, b);
+  if (STOPLIST[v.toLowerCase()] === true) return false;
+  for (const r of TF_REFS) if (v.substring(0, r.length) === r) return false;
+  return true;
+}
+
+/** Result of valueAfter: the value span. */
+export const VALUE = { s: 0, e: 0 };
+
+/**
+ * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
+ * Returns true and sets VALUE when a complete, plausible value follows.
+ */
+export function valueAfter(this: void, s: string, j: number, n: number, keyStart: number, flag: boolean, kind: Kind): boolean {
+  let k = j;
+  const q0 = k < n ? byteAt(s, k) : -1;
+  if (q0 === 34 || q0 === 39) {
+    // quoted key: "Key": / 'key' => — the key must open with the same quote
+    if (keyStart === 0 || byteAt(s, keyStart - 1) !== q0) return false;
+    k++;
+  }
+  while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  let sep = false;
+  let spacedAssign = false;
+  if (k < n && (byteAt(s, k) === 58 || byteAt(s, k) === 61)) {
+    const c = byteAt(s, k);
+    // `x = y` with an unquoted y is code or an HCL reference, not a name
+    spacedAssign = c === 61 && k > j && k + 1 < n && (byteAt(s, k + 1) === 32 || byteAt(s, k + 1) === 9);
+    if (k + 1 < n && (byteAt(s, k + 1) === c || byteAt(s, k + 1) === 47)) return false; // ::, ==, ://
+    sep = true;
+    k++;
+  } else if (flag && k > j) {
+    sep = true;
+  }
+  if (!sep) return false;
+  while (k < n && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  let quote = -1;
+  if (k < n && (byteAt(s, k) === 34 || byteAt(s, k) === 39)) {
+    quote = byteAt(s, k);
+    k++;
+  }
+  const a = k;
+  while (k < n) {
+    const c = byteAt(s, k);
+    if (c >= 256 || !isNameUnit(c)) break;
+    k++;
+  }
+  let b = k;
+  if (quote >= 0) {
+    if (b >= n || byteAt(s, b) !== quote) return false;
+  } else {
+    if (spacedAssign) return false;
+    if (b < n && !endsUnquoted(byteAt(s, b))) return false;
+    while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
+  }
+  if (!plausibleName(s, a, b, kind)) return false;
+  VALUE.s = a;
+  VALUE.e = b;
+  return true;
+}
+
+/** Units around a learned name that glue it into a longer word. */
+function glues(c: number): boolean {
+  return c >= 256 || (cls(c) & (C_ALNUM | ch.C_HIGH)) !== 0 || c === 95 || c === 45;
+}
+
+export interface Learned {
+  name: string;
+  kind: Kind;
+}
+
+export interface Occurrence {
+  s: number;
+  e: number;
+  kind: Kind;
+}
+
+/** Every occurrence of a learned name in s, with word boundaries, sorted by start (longest first on ties). */
+export function learnedIn(this: void, learned: Learned[], s: string): Occurrence[] {
+  const n = s.length;
+  const occ: Occurrence[] = [];
+  for (const l of learned) {
+    const m = l.name.length;
+    let p = s.indexOf(l.name);
+    while (p >= 0) {
+      const e = p + m;
+      let ok = true;
+      if (p > 0) {
+        const c = byteAt(s, p - 1);
+        if (glues(c) || (c === 46 && p > 1 && glues(byteAt(s, p - 2)))) ok = false;
+      }
+      if (ok && e < n) {
+        const c = byteAt(s, e);
+        if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)))) ok = false;
+      }
+      if (ok) occ.push({ s: p, e, kind: l.kind });
+      p = s.indexOf(l.name, p + 1);
+    }
+  }
+  // insertion sort: few items
+  for (let a = 1; a < occ.length; a++) {
+    const o = occ[a];
+    let b = a - 1;
+    while (b >= 0 && (occ[b].s > o.s || (occ[b].s === o.s && occ[b].e < o.e))) {
+      occ[b + 1] = occ[b];
+      b--;
+    }
+    occ[b + 1] = o;
+  }
+  return occ;
+}

@@ -1,0 +1,214 @@
+// The plugin in the real gateway: request masking, JSON restore, Redis mappings, tenants, refusals, Redis outage,
+// two nodes. Every assertion on "no original upstream" reads what the mock Claude actually received.
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { gzipSync } from "node:zlib";
+import Redis from "ioredis";
+import { startStack, post, messagesBody, errorLines, PROMPT, ORIGINALS, assertNoOriginals, IDS, type Stack } from "./support";
+
+let stack: Stack;
+let redis: Redis;
+
+beforeAll(async () => {
+  stack = await startStack();
+  redis = new Redis({ host: "127.0.0.1", port: stack.gw.redisPort as number, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+}, 60000);
+
+afterAll(async () => {
+  redis?.disconnect();
+  const errors = stack ? errorLines(stack.gw) : [];
+  await stack?.stop();
+  expect(errors.filter((l) => !l.includes("Redis unavailable"))).toEqual([]);
+});
+
+async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error("timed out");
+}
+
+describe("round trip", () => {
+  it("masks everything upstream and restores the answer", async () => {
+    stack.mock.reset();
+    const res = await post(stack.gw.url, "/v1/messages?beta=true", messagesBody(PROMPT, { system: `account ${IDS.account}` }));
+    expect(res.status).toBe(200);
+    const answer = await res.json();
+    expect(answer.content[0].text).toBe(`Echo: ${PROMPT}`);
+    const seen = stack.mock.received.at(-1)!;
+    expect(seen.path).toBe("/v1/messages?beta=true");
+    expect(assertNoOriginals(seen.body)).toBeUndefined();
+    expect(seen.body).toMatch(/EC2_INSTANCE_[0-9a-z]{10}/);
+    expect(seen.headers["accept-encoding"]).toBeUndefined();
+    expect(JSON.parse(seen.body).model).toBe("claude-sonnet-5");
+  });
+
+  it("restores tool_use input and keeps the answer valid JSON with the right length", async () => {
+    const res = await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-mock-scenario": "tool_use" });
+    const text = await res.text();
+    expect(res.headers.get("content-length") === null || Number(res.headers.get("content-length")) === Buffer.byteLength(text)).toBe(true);
+    const answer = JSON.parse(text);
+    expect(answer.content[1].input.echo).toBe(PROMPT);
+    expect(answer.content[1].input.words).toContain(IDS.instance);
+  });
+
+  it("masks count_tokens, every path on the service, and answers HEAD /", async () => {
+    stack.mock.reset();
+    expect((await post(stack.gw.url, "/v1/messages/count_tokens", messagesBody(PROMPT))).status).toBe(200);
+    await post(stack.gw.url, "/v1/other/endpoint", JSON.stringify({ note: PROMPT }));
+    await post(stack.gw.url, "/anything", JSON.stringify({ note: PROMPT }));
+    for (const r of stack.mock.received) expect(assertNoOriginals(r.body), r.path).toBeUndefined();
+    expect(stack.mock.received.length).toBe(3);
+    expect((await fetch(stack.gw.url + "/", { method: "HEAD" })).status).toBe(200);
+  });
+
+  it("strips Accept-Encoding so a gzip-capable client still gets a restored answer", async () => {
+    stack.mock.reset();
+    const res = await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "accept-encoding": "gzip, deflate, br, zstd" });
+    expect((await res.json()).content[0].text).toBe(`Echo: ${PROMPT}`);
+    expect(stack.mock.received[0].headers["accept-encoding"]).toBeUndefined();
+  });
+
+  it("passes error answers through", async () => {
+    const res = await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-mock-scenario": "error-529" });
+    expect(res.status).toBe(529);
+    expect((await res.json()).error.type).toBe("overloaded_error");
+  });
+});
+
+describe("Redis mappings", () => {
+  it("stores pseudonym -> original with the configured TTL, scoped by tenant", async () => {
+    stack.mock.reset();
+    await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT));
+    const pseudonym = stack.mock.received[0].body.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
+    const key = await waitFor(async () => (await redis.keys(`aws-masker:v1:*:${pseudonym}`))[0]);
+    expect(key).toMatch(/^aws-masker:v1:k:[0-9a-z]{10}:EC2_INSTANCE_/);
+    expect(await redis.get(key)).toBe(IDS.instance);
+    const ttl = await redis.ttl(key);
+    expect(ttl).toBeGreaterThan(86400 - 60);
+    expect(ttl).toBeLessThanOrEqual(86400);
+  });
+
+  it("isolates tenants: other API key, other pseudonyms and keys; no unmask oracle", async () => {
+    stack.mock.reset();
+    await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-api-key": "sk-tenant-a" });
+    await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-api-key": "sk-tenant-b" });
+    const [a, b] = stack.mock.received.map((r) => r.body.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0]);
+    expect(a).not.toBe(b);
+    // tenant b sends tenant a's pseudonym: it is echoed back unchanged, never restored
+    const res = await post(stack.gw.url, "/v1/messages", messagesBody(`what is ${a}?`), { "x-api-key": "sk-tenant-b" });
+    expect((await res.json()).content[0].text).toBe(`Echo: what is ${a}?`);
+    // even the same tenant gets no restore of a pseudonym it did not earn in this request
+    const res2 = await post(stack.gw.url, "/v1/messages", messagesBody(`what is ${a}?`), { "x-api-key": "sk-tenant-a" });
+    expect((await res2.json()).content[0].text).toBe(`Echo: what is ${a}?`);
+  });
+});
+
+describe("refusals (never forwarded unmasked)", () => {
+  it("masks a body larger than the in-memory buffer (spilled to a temp file)", async () => {
+    stack.mock.reset();
+    const big = (PROMPT + "\n").repeat(5000); // ~600 KB
+    const res = await post(stack.gw.url, "/v1/messages", messagesBody(big));
+    expect(res.status).toBe(200);
+    const seen = stack.mock.received[0].body;
+    expect(seen.length).toBeGreaterThan(400000);
+    expect(assertNoOriginals(seen)).toBeUndefined();
+    expect((await res.json()).content[0].text).toBe(`Echo: ${big}`);
+  });
+
+  it("400 on invalid JSON, 415 on non-JSON and compressed bodies, with Anthropic-shaped errors", async () => {
+    stack.mock.reset();
+    const bad = await post(stack.gw.url, "/v1/messages", `{"model":"m","messages":[{"role":"user","content":"${IDS.instance}"`);
+    expect(bad.status).toBe(400);
+    const err = await bad.json();
+    expect(err).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(JSON.stringify(err)).not.toContain(IDS.instance);
+    const text = await post(stack.gw.url, "/v1/messages", PROMPT, { "content-type": "text/plain" });
+    expect(text.status).toBe(415);
+    const gz = await fetch(stack.gw.url + "/v1/messages", {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip", "x-api-key": "k" },
+      body: gzipSync(messagesBody(PROMPT)),
+    });
+    expect(gz.status).toBe(415);
+    expect(stack.mock.received.length).toBe(0);
+  });
+});
+
+describe("no original in the gateway's logs", () => {
+  it("error log holds no original", () => {
+    expect(assertNoOriginals(stack.gw.errorLog())).toBeUndefined();
+  });
+});
+
+describe("413 above max_body_size", () => {
+  it("refuses, forwards nothing", async () => {
+    const small = await startStack({ redis: "none", pluginConfigOverrides: { "aws-masker": { max_body_size: 4096 } } });
+    try {
+      const res = await post(small.gw.url, "/v1/messages", messagesBody("x".repeat(20000) + IDS.instance));
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.type).toBe("request_too_large");
+      const res2 = await post(small.gw.url, "/v1/messages", messagesBody("y".repeat(2000000) + IDS.instance));
+      expect(res2.status).toBe(413);
+      expect(small.mock.received.length).toBe(0);
+    } finally {
+      await small.stop();
+    }
+  }, 60000);
+});
+
+describe("Redis outage", () => {
+  it("keeps masking and restoring, flags responses, recovers by itself", async () => {
+    const s = await startStack({ workers: 1 });
+    try {
+      await s.gw.stopRedis!();
+      let flagged = false;
+      for (let k = 0; k < 20 && !flagged; k++) {
+        const res = await post(s.gw.url, "/v1/messages", messagesBody(PROMPT));
+        expect(res.status).toBe(200);
+        expect((await res.json()).content[0].text).toBe(`Echo: ${PROMPT}`);
+        flagged = res.headers.get("x-aws-masker-degraded") === "redis-unavailable";
+        if (!flagged) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(flagged).toBe(true);
+      for (const r of s.mock.received) expect(assertNoOriginals(r.body)).toBeUndefined();
+      await s.gw.startRedis!();
+      const r2 = new Redis({ host: "127.0.0.1", port: s.gw.redisPort as number, maxRetriesPerRequest: 1 });
+      try {
+        let recovered = false;
+        for (let k = 0; k < 40 && !recovered; k++) {
+          await new Promise((r) => setTimeout(r, 150));
+          const res = await post(s.gw.url, "/v1/messages", messagesBody(PROMPT + ` ${k}`));
+          expect((await res.json()).content[0].text).toBe(`Echo: ${PROMPT} ${k}`);
+          recovered = res.headers.get("x-aws-masker-degraded") === null && (await r2.keys("aws-masker:v1:*")).length > 0;
+        }
+        expect(recovered).toBe(true);
+      } finally {
+        r2.disconnect();
+      }
+    } finally {
+      await s.stop();
+    }
+  }, 60000);
+});
+
+describe("two gateway nodes", () => {
+  it("sharing a secret and a Redis give the same pseudonyms", async () => {
+    const first = await startStack({ workers: 1 });
+    const second = await startStack({ workers: 1, redis: `127.0.0.1:${first.gw.redisPort}` }, first.mock);
+    try {
+      first.mock.reset();
+      await post(first.gw.url, "/v1/messages", messagesBody(PROMPT));
+      await post(second.gw.url, "/v1/messages", messagesBody(PROMPT));
+      const [a, b] = first.mock.received.map((r) => r.body);
+      expect(a).toBe(b);
+      expect(assertNoOriginals(a)).toBeUndefined();
+    } finally {
+      await second.stop();
+      await first.stop();
+    }
+  }, 60000);
+});
