@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Every test: installs what it needs, builds the plugin, then type checks, busted (compiled Lua under LuaJIT),
+# vitest (engine in Node, host, gateway integration with real nginx + Redis + the mock Claude), and the detection
+# scorer (fails on any leak or false positive).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "== build"
+npm run --silent build
+echo "== typecheck"
+npx tsc -p tsconfig.json
+npx tsc -p host/tsconfig.json
+echo "== busted (LuaJIT)"
+busted --lua=luajit spec/lua spec/host
+echo "== vitest"
+npx vitest run
+echo "== detection scorer"
+npx tsx scripts/score-detection.ts
