@@ -8,6 +8,7 @@ declare namespace kong {
     function get_raw_body(max_allowed_file_size?: number): LuaMultiReturn<[string | undefined, string | undefined]>;
     function get_header(name: string): string | undefined;
     function get_path(): string;
+    function get_raw_query(): string;
     function get_method(): string;
   }
   namespace service.request {

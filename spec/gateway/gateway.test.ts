@@ -136,6 +136,16 @@ describe("refusals (never forwarded unmasked)", () => {
     expect(gz.status).toBe(415);
     expect(stack.mock.received.length).toBe(0);
   });
+
+  it("400 when the URL carries an identifier (it cannot be masked)", async () => {
+    stack.mock.reset();
+    const q = await post(stack.gw.url, `/v1/messages?instance=${IDS.instance}`, messagesBody("hi"));
+    expect(q.status).toBe(400);
+    const p = await post(stack.gw.url, `/v1/files/${IDS.vpc}`, messagesBody("hi"));
+    expect(p.status).toBe(400);
+    expect(JSON.stringify(await p.json())).not.toContain(IDS.vpc);
+    expect(stack.mock.received.length).toBe(0);
+  });
 });
 
 describe("no original in the gateway's logs", () => {

@@ -2,12 +2,40 @@
 // The engine runs compiled to Lua (strings are bytes) and as JavaScript (strings are UTF-16 units). Identifiers are
 // ASCII, so the engine only ever compares ASCII; every unit >= 0x80 is treated alike ("high") in both runtimes.
 
-const G = globalThis as unknown as { string?: { byte: (this: void, s: string, i: number) => number } };
+const G = globalThis as unknown as {
+  string?: { byte: (this: void, s: string, i: number) => number; sub: (this: void, s: string, i: number, j: number) => string };
+  pcall?: (this: void, f: (this: void, a: unknown, b: unknown) => void, a: unknown, b: unknown) => LuaMultiReturn<[boolean, unknown]>;
+};
 const luaByte = G.string !== undefined ? G.string.byte : undefined;
+const luaPcall = G.pcall;
+const luaSub = G.string !== undefined ? G.string.sub : undefined;
+
+/** s[a, b) for 0 <= a <= b <= length (callers keep to that: no clamping or swapping, unlike substring). */
+export const sub: (this: void, s: string, a: number, b: number) => string =
+  luaSub !== undefined ? (s, a, b) => luaSub(s, a + 1, b) : (s, a, b) => (b > a ? s.substring(a, b) : "");
 
 /** Code of the unit at 0-based index i. Callers bound i by the string's length. */
 export const byteAt: (this: void, s: string, i: number) => number =
   luaByte !== undefined ? (s, i) => luaByte(s, i + 1) : (s, i) => s.charCodeAt(i);
+
+/**
+ * Calls f(a, b) and returns undefined, or what it threw. In Lua a plain pcall of a module-level function: a try/catch
+ * would create a closure per call, which LuaJIT cannot compile (NYI FNEW) and so leaves the caller interpreted.
+ */
+export const callProtected: (this: void, f: (this: void, a: any, b: any) => void, a: unknown, b: unknown) => unknown =
+  luaPcall !== undefined
+    ? (f, a, b) => {
+      const [ok, err] = (luaPcall as NonNullable<typeof luaPcall>)(f, a, b);
+      return ok ? undefined : err;
+    }
+    : (f, a, b) => {
+      try {
+        f(a, b);
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    };
 
 export const C_LOWER = 1;
 export const C_UPPER = 2;
@@ -15,11 +43,14 @@ export const C_DIGIT = 4;
 export const C_HEX = 8; // lowercase hex digit, the only hex AWS ids use
 export const C_B32 = 16; // A-Z2-7 (IAM ids)
 export const C_B64 = 32; // A-Za-z0-9+/ (secret keys, tokens)
-export const C_HIGH = 64; // any unit >= 0x80: part of a word, never part of an identifier
+export const C_HIGH = 64; // any unit >= 0x80: never part of an identifier, and a separator next to one
 export const C_HOST = 128; // a-z0-9- (DNS label of an AWS hostname)
 export const C_ALNUM = C_LOWER | C_UPPER | C_DIGIT;
-/** Units that glue a word together: an identifier never starts or ends next to one of these. */
-export const C_WORD = C_ALNUM | C_HIGH;
+/**
+ * Units that glue a word together: an identifier never starts or ends next to one of these. Non-ASCII text is a
+ * separator, not a word character: CJK prose puts identifiers right next to its characters, with no space.
+ */
+export const C_WORD = C_ALNUM;
 
 const table: number[] = [];
 for (let c = 0; c < 256; c++) {

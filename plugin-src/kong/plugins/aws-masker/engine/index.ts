@@ -46,5 +46,7 @@ export function createMasker(this: void, cfg: MaskerConfig, hmac: Hmac, regexFin
       cfg.customPatterns,
       regexFind,
     ),
+    hashes: {},
+    hashCount: 0,
   };
 }

@@ -4,7 +4,7 @@
 // policy tree (policy.ts): deny by default, structural fields kept.
 // Pure: no ngx/kong.
 
-import { byteAt } from "./chars";
+import { byteAt, callProtected, sub } from "./chars";
 import { Match } from "./scanner";
 import { Session, findIn, pseudonymFor, restoreText } from "./session";
 
@@ -41,6 +41,7 @@ interface Walk {
   parts: string[];
   sess: Session;
   restore: boolean; // restore pseudonyms instead of masking identifiers
+  nextEscape: number; // index of the next backslash at or after the last search (n when none)
   depth: number;
   scanNode: PolicyNode;
 }
@@ -80,35 +81,36 @@ function stringEnd(w: Walk): number {
   const n = w.n;
   let p = w.pos + 1;
   let escaped = false;
-  while (p < n) {
-    const c = byteAt(s, p);
-    if (c === 34) {
-      w.pos = p + 1;
-      return escaped ? -p - 1 : p;
+  // plain searches (memchr in Lua) for the closing quote and for escapes; the next backslash is remembered across
+  // strings so the body is searched for backslashes once in all
+  let q = s.indexOf('"', p);
+  while (q >= 0) {
+    if (w.nextEscape < p) {
+      w.nextEscape = s.indexOf("\\", p);
+      if (w.nextEscape < 0) w.nextEscape = n;
     }
-    if (c === 92) {
-      escaped = true;
-      if (p + 1 >= n) break;
-      const e = byteAt(s, p + 1);
-      if (e === 117) {
-        if (p + 5 >= n || !isHexDigit(byteAt(s, p + 2)) || !isHexDigit(byteAt(s, p + 3)) ||
-          !isHexDigit(byteAt(s, p + 4)) || !isHexDigit(byteAt(s, p + 5))) {
-          w.pos = p;
-          fail(w, "invalid \\u escape in string");
-        }
-        p += 6;
-      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
-        p += 2;
-      } else {
-        w.pos = p;
-        fail(w, "invalid escape in string");
+    const bs = w.nextEscape;
+    if (bs > q) {
+      w.pos = q + 1;
+      return escaped ? -q - 1 : q;
+    }
+    escaped = true;
+    if (bs + 1 >= n) break;
+    const e = byteAt(s, bs + 1);
+    if (e === 117) {
+      if (bs + 5 >= n || !isHexDigit(byteAt(s, bs + 2)) || !isHexDigit(byteAt(s, bs + 3)) ||
+        !isHexDigit(byteAt(s, bs + 4)) || !isHexDigit(byteAt(s, bs + 5))) {
+        w.pos = bs;
+        fail(w, "invalid \\u escape in string");
       }
-    } else if (c < 32) {
-      w.pos = p;
-      fail(w, "control character in string");
+      p = bs + 6;
+    } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+      p = bs + 2;
     } else {
-      p++;
+      w.pos = bs;
+      fail(w, "invalid escape in string");
     }
+    if (q < p) q = s.indexOf('"', p);
   }
   w.pos = n;
   return fail(w, "unterminated string");
@@ -127,7 +129,7 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     let q = s.indexOf("\\", p);
     if (q < 0 || q >= b) q = b;
     if (q > p) {
-      out.push(s.substring(p, q));
+      out[out.length] = sub(s, p, q);
       d += q - p;
       p = q;
     }
@@ -135,28 +137,37 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     const e = byteAt(s, p + 1);
     let width = 2;
     if (e === 117) {
-      const code = parseInt(s.substring(p + 2, p + 6), 16);
-      out.push(code < 128 ? String.fromCharCode(code) : HIGH);
+      const code = parseInt(sub(s, p + 2, p + 6), 16);
+      out[out.length] = code < 128 ? String.fromCharCode(code) : HIGH;
       width = 6;
-    } else if (e === 110) out.push("\n");
-    else if (e === 116) out.push("\t");
-    else if (e === 114) out.push("\r");
-    else if (e === 98) out.push("\b");
-    else if (e === 102) out.push("\f");
-    else out.push(s.substring(p + 1, p + 2)); // " \ /
+    } else if (e === 110) out[out.length] = "\n";
+    else if (e === 116) out[out.length] = "\t";
+    else if (e === 114) out[out.length] = "\r";
+    else if (e === 98) out[out.length] = "\b";
+    else if (e === 102) out[out.length] = "\f";
+    else out[out.length] = sub(s, p + 1, p + 2); // " \ /
     p += width;
     d += 1;
-    shifts.push(d, p - a - d);
+    shifts[shifts.length] = d;
+    shifts[shifts.length] = p - a - d;
   }
   return out.join("");
 }
 
 /** Raw index of decoded index d (see decodeForScan). */
 function rawIndex(a: number, shifts: number[], d: number): number {
+  // binary search for the last escape whose decoded end is <= d
+  let lo = 0;
+  let hi = shifts.length / 2 - 1;
   let shift = 0;
-  for (let k = 0; k < shifts.length; k += 2) {
-    if (shifts[k] > d) break;
-    shift = shifts[k + 1];
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (shifts[mid * 2] <= d) {
+      shift = shifts[mid * 2 + 1];
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
   }
   return a + d + shift;
 }
@@ -171,24 +182,25 @@ function decodeKey(s: string, a: number, b: number): string {
 function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): void {
   if (b === a) return;
   const sess = w.sess;
+  sess.rawAt = a;
   if (w.restore) {
     // pseudonyms hold no escapes: restore on the raw content, originals JSON-escaped
-    const raw = w.s.substring(a, b);
+    const raw = sub(w.s, a, b);
     const restored = restoreText(sess, raw, true);
     if (restored !== raw) {
-      w.parts.push(w.s.substring(w.at, a));
-      w.parts.push(restored);
+      w.parts[w.parts.length] = sub(w.s, w.at, a);
+      w.parts[w.parts.length] = restored;
       w.at = b;
     }
     return;
   }
   if (!esc) {
-    const text = w.s.substring(a, b);
+    const text = sub(w.s, a, b);
     const found = findIn(sess, text, keyCtx);
     if (found.length === 0) return;
     for (const m of found) {
-      w.parts.push(w.s.substring(w.at, a + m.s));
-      w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, text.substring(m.s, m.e)));
+      w.parts[w.parts.length] = sub(w.s, w.at, a + m.s);
+      w.parts[w.parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e));
       w.at = a + m.e;
     }
     return;
@@ -197,14 +209,14 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
   const text = decodeForScan(w.s, a, b, shifts);
   const found: Match[] = findIn(sess, text, keyCtx);
   for (const m of found) {
-    w.parts.push(w.s.substring(w.at, rawIndex(a, shifts, m.s)));
-    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, text.substring(m.s, m.e)));
+    w.parts[w.parts.length] = sub(w.s, w.at, rawIndex(a, shifts, m.s));
+    w.parts[w.parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e));
     w.at = rawIndex(a, shifts, m.e);
   }
 }
 
 function literal(w: Walk, lit: string): void {
-  if (w.s.substring(w.pos, w.pos + lit.length) !== lit) fail(w, "invalid literal");
+  if (sub(w.s, w.pos, w.pos + lit.length) !== lit) fail(w, "invalid literal");
   w.pos += lit.length;
 }
 
@@ -241,6 +253,7 @@ function number(w: Walk): void {
 /** The string value of member "type" of the object starting at w.pos ("" if none), without moving w.pos. */
 function peekType(w: Walk): string {
   const save = w.pos;
+  const saveEscape = w.nextEscape;
   let found = "";
   w.pos++;
   ws(w);
@@ -250,7 +263,7 @@ function peekType(w: Walk): string {
       if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) break;
       const ka = w.pos + 1;
       const ke = stringEnd(w);
-      const isType = ke === ka + 4 && w.s.substring(ka, ka + 4) === "type";
+      const isType = ke === ka + 4 && sub(w.s, ka, ka + 4) === "type";
       ws(w);
       if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) break;
       w.pos++;
@@ -258,7 +271,7 @@ function peekType(w: Walk): string {
       if (isType && w.pos < w.n && byteAt(w.s, w.pos) === 34) {
         const va = w.pos + 1;
         const ve = stringEnd(w);
-        found = ve >= 0 ? w.s.substring(va, ve) : decodeKey(w.s, va, -ve - 1);
+        found = ve >= 0 ? sub(w.s, va, ve) : decodeKey(w.s, va, -ve - 1);
         break;
       }
       value(w, KEEP_NODE, "");
@@ -268,6 +281,7 @@ function peekType(w: Walk): string {
     }
   }
   w.pos = save;
+  w.nextEscape = saveEscape;
   return found;
 }
 
@@ -296,7 +310,7 @@ function objectValue(w: Walk, node: PolicyNode): void {
     const ka = w.pos + 1;
     const kr = stringEnd(w);
     const kb = kr >= 0 ? kr : -kr - 1;
-    const key = kr >= 0 ? w.s.substring(ka, kb) : decodeKey(w.s, ka, kb);
+    const key = kr >= 0 ? sub(w.s, ka, kb) : decodeKey(w.s, ka, kb);
     if (scanKeys) maskContent(w, ka, kb, kr < 0, "");
     ws(w);
     if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) fail(w, "expected ':' after key");
@@ -383,8 +397,12 @@ export interface JsonResult {
 export function maskJson(this: void, sess: Session, s: string, policy: PolicyNode): JsonResult {
   const learnedBefore = sess.learned.length;
   const r = rewrite(sess, s, policy, false);
-  // names learned in a later string also occur in earlier ones: walk again with everything learned
-  if (sess.learned.length > learnedBefore && r.text !== undefined) return rewrite(sess, s, policy, false);
+  if (r.text === undefined) return r;
+  // a name learned in a later string may also stand in an earlier one: walk again, with everything learned, only then
+  for (let k = learnedBefore; k < sess.learned.length; k++) {
+    const first = s.indexOf(sess.learned[k].name);
+    if (first >= 0 && first < sess.learned[k].at) return rewrite(sess, s, policy, false);
+  }
   return r;
 }
 
@@ -393,18 +411,21 @@ export function restoreJson(this: void, sess: Session, s: string, policy: Policy
   return rewrite(sess, s, policy, true);
 }
 
+function walkDocument(this: void, w: Walk, policy: PolicyNode): void {
+  value(w, policy, "");
+  ws(w);
+  if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
+}
+
 function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean): JsonResult {
-  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, restore, depth: 0, scanNode: SCAN_NODE };
-  try {
-    value(w, policy, "");
-    ws(w);
-    if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
-  } catch (e) {
-    const je = e as JsonError;
-    if (typeof e === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
-    throw e;
+  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, restore, nextEscape: -1, depth: 0, scanNode: SCAN_NODE };
+  const thrown = callProtected(walkDocument, w, policy);
+  if (thrown !== undefined) {
+    const je = thrown as JsonError;
+    if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
+    throw thrown;
   }
   if (w.parts.length === 0) return { text: s };
-  w.parts.push(s.substring(w.at));
+  w.parts[w.parts.length] = sub(s, w.at, s.length);
   return { text: w.parts.join("") };
 }

@@ -9,6 +9,7 @@
 // Pure: the same code runs compiled to Lua and as JavaScript.
 
 import * as ch from "./chars";
+import { sub } from "./chars";
 import { Kind } from "./catalogue";
 
 const byteAt = ch.byteAt;
@@ -89,7 +90,7 @@ export function kindOfKeyEndingAt(this: void, t: KeyTable, s: string, j: number)
   const parts: string[] = [];
   for (let q = a; q < j; q++) {
     const c = byteAt(s, q);
-    if (c !== 95 && c !== 45) parts.push(String.fromCharCode(lowerCode(c)));
+    if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
   }
   if (t.byKey[parts.join("")] !== kind) return undefined;
   KEY.start = a;
@@ -108,7 +109,7 @@ function normalise(key: string): string {
   const parts: string[] = [];
   for (let q = 0; q < key.length; q++) {
     const c = byteAt(key, q);
-    if (c !== 95 && c !== 45) parts.push(String.fromCharCode(lowerCode(c)));
+    if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
   }
   return parts.join("");
 }
@@ -143,9 +144,9 @@ export function plausibleName(this: void, s: string, a: number, b: number, kind:
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0) return false;
-  const v = s.substring(a, b);
+  const v = sub(s, a, b);
   if (STOPLIST[v.toLowerCase()] === true) return false;
-  for (const r of TF_REFS) if (v.substring(0, r.length) === r) return false;
+  for (const r of TF_REFS) if (sub(v, 0, r.length) === r) return false;
   return true;
 }
 
@@ -206,12 +207,14 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
 
 /** Units around a learned name that glue it into a longer word. */
 function glues(c: number): boolean {
-  return c >= 256 || (cls(c) & (C_ALNUM | ch.C_HIGH)) !== 0 || c === 95 || c === 45;
+  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45);
 }
 
 export interface Learned {
   name: string;
   kind: Kind;
+  /** Start of the string it was learned in, within the request (0 outside JSON). */
+  at: number;
 }
 
 export interface Occurrence {
@@ -238,7 +241,7 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
         const c = byteAt(s, e);
         if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)))) ok = false;
       }
-      if (ok) occ.push({ s: p, e, kind: l.kind });
+      if (ok) occ[occ.length] = { s: p, e, kind: l.kind };
       p = s.indexOf(l.name, p + 1);
     }
   }

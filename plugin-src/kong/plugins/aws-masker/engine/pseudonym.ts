@@ -4,7 +4,7 @@
 // in JSON), and upper-case tags can never be real AWS ids (those are lower-case hex or upper-case base32 without "_").
 // See docs/pseudonyms.md.
 
-import { byteAt, cls, C_LOWER, C_DIGIT, C_UPPER } from "./chars";
+import { byteAt, cls, C_LOWER, C_DIGIT, C_UPPER, sub } from "./chars";
 
 export const HASH_LEN = 10;
 export const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -31,7 +31,7 @@ export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, 
     const byte = Math.floor(bit / 8);
     const word = byteAt(mac, byte) * 256 + byteAt(mac, byte + 1);
     const v = Math.floor(word / 2 ** (11 - (bit % 8))) % 32;
-    out.push(ALPHABET.substring(v, v + 1));
+    out.push(sub(ALPHABET, v, v + 1));
   }
   return out.join("");
 }

@@ -5,6 +5,7 @@
 // Pure: no ngx/kong; the same code runs compiled to Lua and as JavaScript.
 
 import * as ch from "./chars";
+import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
 import { addKey, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, VALUE, valueAfter } from "./names";
@@ -95,9 +96,9 @@ function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
   for (let k = 0; k < name.length; k++) {
     const c = byteAt(name, k);
-    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0) parts.push(name.substring(k, k + 1));
-    else if ((cls(c) & C_LOWER) !== 0) parts.push(String.fromCharCode(c - 32));
-    else parts.push("_");
+    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0) parts[parts.length] = sub(name, k, k + 1);
+    else if ((cls(c) & C_LOWER) !== 0) parts[parts.length] = String.fromCharCode(c - 32);
+    else parts[parts.length] = "_";
   }
   return parts.join("");
 }
@@ -124,7 +125,7 @@ export function compileScanConfig(
       // "eni-attach" registers the head "eni", so the scanner extends "eni" with the next segment
       let dash = k.prefix.indexOf("-");
       while (dash > 0) {
-        cfg.hexHeads[k.prefix.substring(0, dash)] = true;
+        cfg.hexHeads[sub(k.prefix, 0, dash)] = true;
         dash = k.prefix.indexOf("-", dash + 1);
       }
     } else if (k.family === "iam-id" && k.prefix !== undefined) {
@@ -150,8 +151,8 @@ export function compileScanConfig(
         ? base
         : { id, tag: customTag(p.name), family: "custom", title: "Custom pattern " + p.name, example: p.pattern };
       if (base === undefined) cfg.on[id] = off[id] !== true && off[p.name] !== true;
-      cfg.custom.push(p);
-      cfg.customKinds.push(kind);
+      cfg.custom[cfg.custom.length] = p;
+      cfg.customKinds[cfg.customKinds.length] = kind;
     }
   }
   return cfg;
@@ -163,10 +164,10 @@ function kindOn(cfg: ScanConfig, kind: Kind | undefined): boolean {
 
 function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, kind: Kind | undefined): void {
   if (kind === undefined || cfg.on[kind.id] !== true || b <= a) return;
-  if (cfg.allow[s.substring(a, b)] === true) return;
+  if (cfg.allow[sub(s, a, b)] === true) return;
   // a pseudonym is never masked again
   if (pseudonymEndAt(s, a, b) === b) return;
-  out.push({ s: a, e: b, kind });
+  out[out.length] = { s: a, e: b, kind };
 }
 
 /** True when an identifier may end at e: the next unit does not continue a word. */
@@ -180,11 +181,14 @@ function isDigits(s: string, a: number, b: number): boolean {
   return true;
 }
 
-/** Case-insensitive search for a lowercase literal in s[a, b). */
+/**
+ * Case-insensitive search for a lowercase literal in s[a, b). Built from string primitives (C functions in Lua), not
+ * a loop of per-character calls: context checks run on rare paths that LuaJIT does not compile well.
+ */
 function windowHas(s: string, a: number, b: number, lit: string): boolean {
-  const last = b - lit.length;
-  for (let k = a < 0 ? 0 : a; k <= last; k++) if (matchesLowerAt(s, k, b, lit)) return true;
-  return false;
+  const from = a < 0 ? 0 : a;
+  if (b - from < lit.length) return false;
+  return sub(s, from, b).toLowerCase().indexOf(lit) >= 0;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -198,7 +202,7 @@ function hasLength(kind: Kind, len: number): boolean {
 
 // First letters and max length of multi-segment heads ("eni" of "eni-attach", "import" of "import-ami" ...).
 const HEAD_FIRST: boolean[] = [];
-for (let c = 0; c < 256; c++) HEAD_FIRST.push(false);
+for (let c = 0; c < 256; c++) HEAD_FIRST[HEAD_FIRST.length] = false;
 let HEAD_MAX = 0;
 for (const k of KINDS) {
   if (k.family === "prefixed-hex" && k.prefix !== undefined && k.prefix.indexOf("-") > 0) {
@@ -214,7 +218,7 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
   const hl = runOf(s, j + 1, n, C_HEX);
   const idLen = (hl === 8 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
   if (!idLen && !(HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) return 0;
-  let prefix = s.substring(i, j);
+  let prefix = sub(s, i, j);
   let pos = j; // s[pos] == "-"
   for (let seg = 0; seg < 3; seg++) {
     const kind = cfg.hexKinds[prefix];
@@ -229,7 +233,7 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     if (cfg.hexHeads[prefix] !== true) return 0;
     const w = runOf(s, pos + 1, n, C_LOWER | C_DIGIT);
     if (w === 0 || pos + 1 + w >= n || byteAt(s, pos + 1 + w) !== 45) return 0;
-    prefix = prefix + "-" + s.substring(pos + 1, pos + 1 + w);
+    prefix = prefix + "-" + sub(s, pos + 1, pos + 1 + w);
     pos = pos + 1 + w;
   }
   return 0;
@@ -508,7 +512,7 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
 }
 
 function matchDashedIpHost(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
-  const kind = cfg.dashedHostKinds[s.substring(i, j)];
+  const kind = cfg.dashedHostKinds[sub(s, i, j)];
   if (kind === undefined) return 0;
   const o: number[] = [0, 0, 0, 0];
   const e = dottedQuadEnd(s, j + 1, n, 45, o);
@@ -520,7 +524,7 @@ function matchDashedIpHost(cfg: ScanConfig, s: string, i: number, j: number, n: 
 
 function matchIamId(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   if (runOf(s, i, n, C_B32) < 20) return 0;
-  const kind = cfg.iamKinds[s.substring(i, i + 4)];
+  const kind = cfg.iamKinds[sub(s, i, i + 4)];
   if (kind === undefined) return 0;
   push(cfg, s, out, i, j, kind);
   // AROA...:<role session name> (CloudTrail principalId)
@@ -557,7 +561,7 @@ for (let c = 0; c < 256; c++) {
   // what can appear in an ARN resource: letters, digits and - _ / : . + = @ * $ ! ~ % #
   const ok = (c >= 48 && c <= 58) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 ||
     c === 47 || c === 46 || c === 43 || c === 61 || c === 42 || c === 36 || c === 33 || c === 126 || c === 37 || c === 35;
-  ARN_RESOURCE_STOP.push(!ok);
+  ARN_RESOURCE_STOP[ARN_RESOURCE_STOP.length] = !ok;
 }
 
 function arnFieldEnd(s: string, a: number, n: number): number {
@@ -574,7 +578,7 @@ function arnFieldEnd(s: string, a: number, n: number): number {
 function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
   // arn:partition:service:region:account:resource
   const pEnd = arnFieldEnd(s, i + 4, n);
-  if (pEnd < 0 || PARTITIONS[s.substring(i + 4, pEnd)] !== true) return 0;
+  if (pEnd < 0 || PARTITIONS[sub(s, i + 4, pEnd)] !== true) return 0;
   const svcEnd = arnFieldEnd(s, pEnd + 1, n);
   if (svcEnd <= pEnd + 1) return 0;
   const regEnd = arnFieldEnd(s, svcEnd + 1, n);
@@ -595,12 +599,12 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     else break;
   }
   const accStart = regEnd + 1;
-  const awsOwned = accEnd - accStart === 3 && s.substring(accStart, accEnd) === "aws";
+  const awsOwned = accEnd - accStart === 3 && sub(s, accStart, accEnd) === "aws";
   if (accEnd - accStart === 12 && isDigits(s, accStart, accEnd)) {
     push(cfg, s, out, accStart, accEnd, cfg.byFamily["arn-account"]);
   }
   if (awsOwned || resEnd <= resStart) return resEnd > resStart ? resEnd : accEnd;
-  const service = s.substring(pEnd + 1, svcEnd);
+  const service = sub(s, pEnd + 1, svcEnd);
   if (service === "s3") {
     let b = resStart;
     while (b < resEnd && byteAt(s, b) !== 47) b++;
@@ -616,7 +620,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   }
   // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
   // that kind (and is learned), so it has the same pseudonym wherever it appears
-  const rtype = nameStart > resStart ? s.substring(resStart, nameStart - 1) : "";
+  const rtype = nameStart > resStart ? sub(s, resStart, nameStart - 1) : "";
   const typed = cfg.arnKinds[service + ":" + rtype];
   if (typed !== undefined && service === "sts" && rtype === "assumed-role") {
     // assumed-role/<role>/<session>
@@ -634,7 +638,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     const w = nameStart + runOf(s, nameStart, resEnd, C_ALNUM);
     const inner: Match[] = [];
     if (w < resEnd && byteAt(s, w) === 45 && matchPrefixedHex(cfg, s, nameStart, w, resEnd, inner) > 0 && inner.length === 1) {
-      out.push(inner[0]);
+      out[out.length] = inner[0];
       return resEnd;
     }
   }
@@ -662,7 +666,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   if ((cls(byteAt(s, nameStart)) & C_LOWER) !== 0) {
     const w = nameStart + runOf(s, nameStart, nameEnd, C_ALNUM);
     if (w < nameEnd && byteAt(s, w) === 45 && matchPrefixedHex(cfg, s, nameStart, w, nameEnd, inner) === nameEnd && inner.length === 1) {
-      out.push(inner[0]);
+      out[out.length] = inner[0];
       return resEnd;
     }
   }
@@ -687,7 +691,7 @@ function matchS3Uri(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   const a = j + 3;
   const e = bucketEnd(s, a, n);
   if (e - a < 3 || e - a > 63) return 0;
-  if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
+  if (e < n && (cls(byteAt(s, e)) & C_UPPER) !== 0) return 0;
   push(cfg, s, out, a, e, cfg.byFamily["s3-bucket"]);
   return e;
 }
@@ -712,7 +716,7 @@ function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void 
   let p = s.indexOf(anchor);
   while (p >= 0) {
     let after = p + anchor.length;
-    if (after + 3 <= n && s.substring(after, after + 3) === ".cn") after += 3;
+    if (after + 3 <= n && sub(s, after, after + 3) === ".cn") after += 3;
     if (after >= n || (cls(byteAt(s, after)) & C_ALNUM) === 0 && byteAt(s, after) !== 45) {
       hostAt(cfg, s, n, p, after, extra);
     }
@@ -730,15 +734,14 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   }
   while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
   if (h >= p) return;
-  if (h > 0 && (cls(byteAt(s, h - 1)) & C_HIGH) !== 0) return;
   // labels [h, p): find the first service or region label
   const starts: number[] = [];
   const ends: number[] = [];
   let a = h;
   for (let k = h; k <= p; k++) {
     if (k === p || byteAt(s, k) === 46) {
-      starts.push(a);
-      ends.push(k);
+      starts[starts.length] = a;
+      ends[ends.length] = k;
       a = k + 1;
     }
   }
@@ -746,8 +749,8 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   let t = 0;
   let service = "";
   while (t < count) {
-    const label = s.substring(starts[t], ends[t]);
-    if (SERVICE_LABELS[label] === true || label.substring(0, 3) === "s3-" || isRegionLabel(s, starts[t], ends[t])) {
+    const label = sub(s, starts[t], ends[t]);
+    if (SERVICE_LABELS[label] === true || sub(label, 0, 3) === "s3-" || isRegionLabel(s, starts[t], ends[t])) {
       service = label;
       break;
     }
@@ -756,36 +759,36 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   // the service label may follow the region (x.us-east-1.rds): take the first known one after t
   let kind: Kind | undefined = undefined;
   for (let k = t; k < count; k++) {
-    const label = s.substring(starts[k], ends[k]);
+    const label = sub(s, starts[k], ends[k]);
     if (cfg.hostKinds[label] !== undefined) {
       kind = cfg.hostKinds[label];
       service = label;
       break;
     }
-    if (label === "s3" || label.substring(0, 3) === "s3-" || label === "dkr") {
+    if (label === "s3" || sub(label, 0, 3) === "s3-" || label === "dkr") {
       service = label;
       break;
     }
   }
-  const isS3 = service === "s3" || service.substring(0, 3) === "s3-";
+  const isS3 = service === "s3" || sub(service, 0, 3) === "s3-";
   if (t === 0) {
     // no resource labels: a service endpoint; path-style S3 and SQS URLs carry names in the path
     if (after < n && byteAt(s, after) === 47) {
       if (isS3) {
         const e = bucketEnd(s, after + 1, n);
         if (e - after - 1 >= 3) push(cfg, s, extra, after + 1, e, cfg.byFamily["s3-bucket"]);
-      } else if (service === "sqs" || service === "queue" || (count > 0 && s.substring(starts[0], ends[0]) === "sqs")) {
+      } else if (service === "sqs" || service === "queue" || (count > 0 && sub(s, starts[0], ends[0]) === "sqs")) {
         sqsPath(cfg, s, n, after, extra);
       }
     }
     return;
   }
-  if (s.substring(starts[0], ends[0]) === "sqs" || (t < count && s.substring(starts[t], ends[t]) === "queue")) {
+  if (sub(s, starts[0], ends[0]) === "sqs" || (t < count && sub(s, starts[t], ends[t]) === "queue")) {
     if (after < n && byteAt(s, after) === 47) sqsPath(cfg, s, n, after, extra);
     return;
   }
   const resEnd = ends[t - 1];
-  if (t === 1 && PUBLIC_ENDPOINTS[s.substring(h, resEnd)] === true) {
+  if (t === 1 && PUBLIC_ENDPOINTS[sub(s, h, resEnd)] === true) {
     if (after < n && byteAt(s, after) === 47 && isS3) {
       const e = bucketEnd(s, after + 1, n);
       if (e - after - 1 >= 3) push(cfg, s, extra, after + 1, e, cfg.byFamily["s3-bucket"]);
@@ -795,7 +798,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   // ip-a-b-c-d / ec2-a-b-c-d labels are the main pass's
   if (t === 1) {
     const dash = s.indexOf("-", h);
-    if (dash > h && dash < resEnd && cfg.dashedHostKinds[s.substring(h, dash)] !== undefined) {
+    if (dash > h && dash < resEnd && cfg.dashedHostKinds[sub(s, h, dash)] !== undefined) {
       const o: number[] = [0, 0, 0, 0];
       if (dottedQuadEnd(s, dash + 1, resEnd, 45, o) === resEnd) return;
     }
@@ -890,22 +893,27 @@ function credentialAfter(cfg: ScanConfig, s: string, n: number, p: number, secre
   }
 }
 
+// Inner parts of "secret" / "token" in either case, chosen for a rare first letter: Lua's plain find runs memchr on
+// the first letter, and "e" or "o" would stop it every few characters of prose.
+const SECRET_ANCHORS = ["cret", "CRET"];
+const TOKEN_ANCHORS = ["ken", "KEN"];
+
 function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   if (kindOn(cfg, cfg.byFamily["secret-key"])) {
-    for (const lit of ["ecret", "ECRET"]) {
+    for (const lit of SECRET_ANCHORS) {
       let p = s.indexOf(lit);
       while (p >= 0) {
         credentialAfter(cfg, s, n, p, true, extra);
-        p = s.indexOf(lit, p + 5);
+        p = s.indexOf(lit, p + lit.length);
       }
     }
   }
   if (kindOn(cfg, cfg.byFamily["session-token"])) {
-    for (const lit of ["oken", "OKEN"]) {
+    for (const lit of TOKEN_ANCHORS) {
       let p = s.indexOf(lit);
       while (p >= 0) {
         credentialAfter(cfg, s, n, p, false, extra);
-        p = s.indexOf(lit, p + 4);
+        p = s.indexOf(lit, p + lit.length);
       }
     }
     for (const lit of TOKEN_PREFIXES) {
@@ -931,7 +939,6 @@ function hostStart(s: string, p: number): number {
     else break;
   }
   while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
-  if (h > 0 && (cls(byteAt(s, h - 1)) & C_HIGH) !== 0) return p;
   return h;
 }
 
@@ -1013,7 +1020,7 @@ function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
 
 // Units that may follow a key: quote, '=', blank (then '=' / ':' / a flag's value). ':' is handled per branch.
 const KEY_NEXT: boolean[] = [];
-for (let c = 0; c < 256; c++) KEY_NEXT.push(c === 34 || c === 39 || c === 61 || c === 32 || c === 9);
+for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9;
 
 /** Sorts by start; on equal starts the longer first. Insertion sort: a handful of items. */
 function sortMatches(found: Match[]): void {
@@ -1061,98 +1068,131 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
   let x = 0;
   const nx = extra !== undefined ? extra.length : 0;
   let nextExtra = nx > 0 ? (extra as Match[])[0].s : n + 1;
+  // One flat loop over the units, no inner loop on the common path (LuaJIT traces it as one loop): words (runs of
+  // alphanumerics) are collected unit by unit and handed to wordMatch() at their end, with the unit that ends them.
   let i = 0;
-  while (i < n) {
+  let ws = -1; // start of the current word, -1 between words
+  while (i <= n) {
     if (i >= nextExtra) {
       const m = (extra as Match[])[x];
       const last = out.length > 0 ? out[out.length - 1] : undefined;
       if (last === undefined || last.e <= m.s) {
-        out.push(m);
+        out[out.length] = m;
         if (m.e > i) i = m.e;
       }
       x++;
       nextExtra = x < nx ? (extra as Match[])[x].s : n + 1;
+      ws = -1;
       continue;
     }
-    const c = byteAt(s, i);
-    const f = cls(c);
-    if ((f & C_ALNUM) === 0) {
+    const c = i < n ? byteAt(s, i) : -1;
+    if (c >= 0 && c < 256 && (WORD_UNIT[c] & C_ALNUM) !== 0) {
+      if (ws < 0) ws = i;
       i++;
       continue;
     }
-    const j = i + runOf(s, i, n, C_ALNUM);
-    let consumed = 0;
-    const prev = i > 0 ? byteAt(s, i - 1) : 32;
-    if ((cls(prev) & C_HIGH) === 0 && !(prev === 95 && pseudonymStartBefore(s, i) >= 0)) {
-      const before = out.length;
-      const nxt = j < n ? byteAt(s, j) : -1;
-      const len = j - i;
-      if (prev === 58 && i >= 2 && byteAt(s, i - 2) === 58 && (before === 0 || out[before - 1].e <= i - 2)) {
-        // ::ffff:10.0.0.1, ::a:b
-        consumed = matchIpv6(cfg, s, i - 2, n, out);
-      }
-      if (consumed === 0) {
-        if ((f & C_LOWER) !== 0) {
-          if (nxt === 45) {
-          // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start
-          if (prev !== 45 && prev !== 95) {
-            consumed = matchPrefixedHex(cfg, s, i, j, n, out);
-            if (consumed === 0 && len <= 3) {
-              consumed = matchOrg(cfg, s, i, j, n, out);
-              if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
-            }
-            if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
-          }
-          } else if (nxt === 58) {
-            if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
-              consumed = matchArn(cfg, s, i, n, out);
-            } else if (c === 115 && byteAt(s, i + 1) === 51 && (len === 2 || (len === 3 && (byteAt(s, i + 2) === 97 || byteAt(s, i + 2) === 110))) &&
-              j + 2 < n && byteAt(s, j + 1) === 47 && byteAt(s, j + 2) === 47) {
-              consumed = matchS3Uri(cfg, s, i, j, n, out);
-            }
-            if (consumed === 0 && len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
-            if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
-          } else if (len === 10 && cfg.apiIdKind !== undefined) {
-            consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
-          }
-        } else if ((f & C_UPPER) !== 0) {
-          if (len === 20) consumed = matchIamId(cfg, s, i, j, n, out);
-          else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
-          else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
-          if (consumed === 0 && nxt === 58) {
-            if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
-            if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
-          }
-        } else if (nxt === 46) {
-          if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
-        } else if (nxt === 58) {
-          if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
-        } else if (len === 12) {
-          consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
-        } else if (len === 10 && cfg.apiIdKind !== undefined) {
-          consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
-        } else if (len === 8 && nxt === 45) {
-          consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
-        }
-        if (consumed === 0 && nxt >= 32 && KEY_NEXT[nxt]) {
-          if (nxt === 32 || nxt === 9) {
-            // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`
-            let k = j + 1;
-            while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
-            const sep = k < n ? byteAt(s, k) : -1;
-            if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
-            else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
-          } else {
-            consumed = matchKeyValue(cfg, s, j, n, false, out);
-          }
-        }
-      }
+    if (ws < 0) {
+      i++;
+      continue;
+    }
+    const before = out.length;
+    const consumed = wordMatch(cfg, s, ws, i, n, c, keyCtx, out);
+    ws = -1;
+    if (consumed > i) {
       // drop anchored matches the word matcher consumed
-      if (consumed > 0 && out.length > before) {
+      if (out.length > before) {
         while (x < nx && (extra as Match[])[x].s < consumed) x++;
         nextExtra = x < nx ? (extra as Match[])[x].s : n + 1;
       }
+      i = consumed;
+    } else {
+      i++;
     }
-    i = consumed > i ? consumed : j;
   }
 }
+
+/** Class table for the main loop (the same as cls()). */
+const WORD_UNIT: number[] = [];
+for (let c = 0; c < 256; c++) WORD_UNIT[WORD_UNIT.length] = cls(c);
+
+/**
+ * The word [i, j) ended at unit nxt (-1 at the end of s): the identifier it starts, if any. Returns the end of what
+ * was consumed, or 0. Dispatches on the word's first unit, length and the unit after it; the common case (a word of
+ * prose) returns after a few comparisons.
+ */
+function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, nxt: number, keyCtx: string, out: Match[]): number {
+  const c = byteAt(s, i);
+  const f = cls(c);
+  const prev = i > 0 ? byteAt(s, i - 1) : 32;
+  if (prev === 95 && pseudonymStartBefore(s, i) >= 0) return 0;
+  const before = out.length;
+  const len = j - i;
+  let consumed = 0;
+  if (prev === 58 && i >= 2 && byteAt(s, i - 2) === 58 && (before === 0 || out[before - 1].e <= i - 2)) {
+    // ::ffff:10.0.0.1, ::a:b
+    consumed = matchIpv6(cfg, s, i - 2, n, out);
+    if (consumed > 0) return consumed;
+  }
+  if ((f & C_LOWER) !== 0) {
+    if (nxt === 45) {
+      // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start
+      if (prev !== 45 && prev !== 95) {
+        consumed = matchPrefixedHex(cfg, s, i, j, n, out);
+        if (consumed === 0 && len <= 3) {
+          consumed = matchOrg(cfg, s, i, j, n, out);
+          if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
+        }
+        if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+      }
+    } else if (nxt === 58) {
+      if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
+        consumed = matchArn(cfg, s, i, n, out);
+      } else if (c === 115 && byteAt(s, i + 1) === 51 && (len === 2 || (len === 3 && (byteAt(s, i + 2) === 97 || byteAt(s, i + 2) === 110))) &&
+        j + 2 < n && byteAt(s, j + 1) === 47 && byteAt(s, j + 2) === 47) {
+        consumed = matchS3Uri(cfg, s, i, j, n, out);
+      }
+      if (consumed === 0 && len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+      if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+    } else if (len === 10 && cfg.apiIdKind !== undefined) {
+      consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+    }
+  } else if ((f & C_UPPER) !== 0) {
+    if (len === 20) consumed = matchIamId(cfg, s, i, j, n, out);
+    else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
+    else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
+    if (consumed === 0 && nxt === 58) {
+      if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+      if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+    }
+  } else if (nxt === 46) {
+    if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
+  } else if (nxt === 58) {
+    if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+  } else if (len === 12) {
+    consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
+  } else if (len === 10 && cfg.apiIdKind !== undefined) {
+    consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+  } else if (len === 8 && nxt === 45) {
+    consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+  }
+  if (consumed === 0 && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
+    if (nxt === 32 || nxt === 9) {
+      // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`; blanks beyond the first are rare: looked at apart
+      let sep = j + 1 < n ? byteAt(s, j + 1) : -1;
+      if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
+      if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
+      else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
+    } else {
+      consumed = matchKeyValue(cfg, s, j, n, false, out);
+    }
+  }
+  return consumed;
+}
+
+/** The first unit after the blanks starting at k (at most 40 units), or -1. */
+function afterBlanks(s: string, k: number, n: number): number {
+  const start = k;
+  while (k < n && k - start < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  return k < n ? byteAt(s, k) : -1;
+}
+

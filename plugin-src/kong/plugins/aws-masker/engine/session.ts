@@ -3,7 +3,7 @@
 // never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
 // Pure: the keyed hash is injected.
 
-import { byteAt } from "./chars";
+import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, STOPLIST } from "./names";
 import { hashPart, Hmac, HASH_LEN, isHashChar } from "./pseudonym";
@@ -19,7 +19,13 @@ export interface Masker {
   secret: string;
   hmac: Hmac;
   scan: ScanConfig;
+  /** Derived hash parts, scope \x1f tag \x1f original -> hash: conversations resend the same ids every turn. */
+  hashes: Record<string, string>;
+  hashCount: number;
 }
+
+/** Bound of Masker.hashes; past it the cache starts over (cheap, and bounded memory per worker). */
+const HASH_CACHE_MAX = 50000;
 
 /** Per request. */
 export interface Session {
@@ -35,10 +41,12 @@ export interface Session {
   /** Names learned from their context (names.ts): every other occurrence in the request is masked too. */
   learned: Learned[];
   learnedSet: Record<string, boolean>;
+  /** Where the string being scanned starts in the request (set by the JSON walker; recorded with learned names). */
+  rawAt: number;
 }
 
 export function newSession(this: void, masker: Masker, scope: string): Session {
-  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {} };
+  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {}, rawAt: 0 };
 }
 
 /** The pseudonym for original (of a kind with this tag), creating it if new. */
@@ -48,7 +56,17 @@ export function pseudonymFor(this: void, sess: Session, tag: string, kindId: str
   if (known !== undefined) return known;
   const m = sess.masker;
   let salt = 0;
-  let hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
+  const cacheKey = sess.scope + "\x1f" + key;
+  let hash = m.hashes[cacheKey];
+  if (hash === undefined) {
+    hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
+    if (m.hashCount >= HASH_CACHE_MAX) {
+      m.hashes = {};
+      m.hashCount = 0;
+    }
+    m.hashes[cacheKey] = hash;
+    m.hashCount++;
+  }
   // two originals never share a pseudonym within a request: re-derive with a salt until free
   while (sess.byHash[hash] !== undefined) {
     salt++;
@@ -59,18 +77,18 @@ export function pseudonymFor(this: void, sess: Session, tag: string, kindId: str
   const entry: Entry = { pseudonym, original, kind: kindId };
   sess.byHash[hash] = entry;
   sess.byOriginal[key] = pseudonym;
-  sess.entries.push(entry);
+  sess.entries[sess.entries.length] = entry;
   if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
   return pseudonym;
 }
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
 export function adoptEntry(this: void, sess: Session, entry: Entry): boolean {
-  const hash = entry.pseudonym.substring(entry.pseudonym.length - HASH_LEN);
+  const hash = sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length);
   const have = sess.byHash[hash];
   if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
   sess.byHash[hash] = entry;
-  sess.entries.push(entry);
+  sess.entries[sess.entries.length] = entry;
   if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
   return true;
 }
@@ -82,10 +100,10 @@ export function findIn(this: void, sess: Session, s: string, keyCtx: string): Ma
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   for (const m of out) {
     if (m.kind.learn === true) {
-      const name = s.substring(m.s, m.e);
+      const name = sub(s, m.s, m.e);
       if (sess.learnedSet[name] !== true && name.length >= 3 && STOPLIST[name.toLowerCase()] !== true) {
         sess.learnedSet[name] = true;
-        sess.learned.push({ name, kind: m.kind });
+        sess.learned[sess.learned.length] = { name, kind: m.kind, at: sess.rawAt };
       }
     }
   }
@@ -103,7 +121,7 @@ export function findIn(this: void, sess: Session, s: string, keyCtx: string): Ma
     }
     if (o.s >= lastEnd && (a >= out.length || out[a].s >= o.e)) {
       if (add === undefined) add = [];
-      add.push({ s: o.s, e: o.e, kind: o.kind });
+      add[add.length] = { s: o.s, e: o.e, kind: o.kind };
       lastEnd = o.e;
     }
   }
@@ -111,10 +129,10 @@ export function findIn(this: void, sess: Session, s: string, keyCtx: string): Ma
   const merged: Match[] = [];
   let p = 0;
   for (const m of add) {
-    while (p < out.length && out[p].s < m.s) merged.push(out[p++]);
-    merged.push(m);
+    while (p < out.length && out[p].s < m.s) merged[merged.length] = out[p++];
+    merged[merged.length] = m;
   }
-  while (p < out.length) merged.push(out[p++]);
+  while (p < out.length) merged[merged.length] = out[p++];
   return merged;
 }
 
@@ -125,11 +143,11 @@ export function maskText(this: void, sess: Session, s: string, keyCtx: string): 
   const parts: string[] = [];
   let at = 0;
   for (const m of found) {
-    parts.push(s.substring(at, m.s));
-    parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, s.substring(m.s, m.e)));
+    parts[parts.length] = sub(s, at, m.s);
+    parts[parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(s, m.s, m.e));
     at = m.e;
   }
-  parts.push(s.substring(at));
+  parts[parts.length] = sub(s, at, s.length);
   return parts.join("");
 }
 
@@ -149,13 +167,13 @@ export function jsonEscape(this: void, s: string): string {
   const parts: string[] = [];
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
-    if (c === 34) parts.push('\\"');
-    else if (c === 92) parts.push("\\\\");
-    else if (c === 10) parts.push("\\n");
-    else if (c === 13) parts.push("\\r");
-    else if (c === 9) parts.push("\\t");
-    else if (c < 32) parts.push("\\u00" + HEX.substring(c >> 4, (c >> 4) + 1) + HEX.substring(c & 15, (c & 15) + 1));
-    else parts.push(s.substring(k, k + 1));
+    if (c === 34) parts[parts.length] = '\\"';
+    else if (c === 92) parts[parts.length] = "\\\\";
+    else if (c === 10) parts[parts.length] = "\\n";
+    else if (c === 13) parts[parts.length] = "\\r";
+    else if (c === 9) parts[parts.length] = "\\t";
+    else if (c < 32) parts[parts.length] = "\\u00" + sub(HEX, c >> 4, (c >> 4) + 1) + sub(HEX, c & 15, (c & 15) + 1);
+    else parts[parts.length] = sub(s, k, k + 1);
   }
   return parts.join("");
 }
@@ -167,11 +185,11 @@ export function jsonEscape(this: void, s: string): string {
 export function entryEndingAt(this: void, sess: Session, s: string, e: number): Entry | undefined {
   const h = e - HASH_LEN;
   if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
-  const entry = sess.byHash[s.substring(h, e)];
+  const entry = sess.byHash[sub(s, h, e)];
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;
-  if (start < 0 || s.substring(start, e) !== p) return undefined;
+  if (start < 0 || sub(s, start, e) !== p) return undefined;
   return entry;
 }
 
@@ -198,8 +216,8 @@ export function restoreText(this: void, sess: Session, s: string, escape: boolea
     const entry = ok ? entryEndingAt(sess, s, e) : undefined;
     if (entry !== undefined) {
       if (parts === undefined) parts = [];
-      parts.push(s.substring(at, e - entry.pseudonym.length));
-      parts.push(escape ? jsonEscape(entry.original) : entry.original);
+      parts[parts.length] = sub(s, at, e - entry.pseudonym.length);
+      parts[parts.length] = escape ? jsonEscape(entry.original) : entry.original;
       at = e;
       u = s.indexOf("_", e);
     } else {
@@ -207,6 +225,6 @@ export function restoreText(this: void, sess: Session, s: string, escape: boolea
     }
   }
   if (parts === undefined) return s;
-  parts.push(s.substring(at));
+  parts[parts.length] = sub(s, at, s.length);
   return parts.join("");
 }

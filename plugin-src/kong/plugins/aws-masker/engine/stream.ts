@@ -163,8 +163,8 @@ function restoreSpan(st: StreamState, s: string, level: number, hold: boolean): 
     const entry = ok ? entryEndingAt(sess, s, e) : undefined;
     if (entry !== undefined && e - entry.pseudonym.length >= at) {
       if (parts === undefined) parts = [];
-      parts.push(s.substring(at, e - entry.pseudonym.length));
-      parts.push(escapeLevel(entry.original, level));
+      parts[parts.length] = s.substring(at, e - entry.pseudonym.length);
+      parts[parts.length] = escapeLevel(entry.original, level);
       at = e;
       u = s.indexOf("_", e);
     } else {
@@ -174,7 +174,7 @@ function restoreSpan(st: StreamState, s: string, level: number, hold: boolean): 
   const h = hold ? holdStart(s, at, n, sess.maxLen) : n;
   st.rest = h < n ? s.substring(h) : "";
   if (parts === undefined) return h < n ? s.substring(0, h) : s;
-  if (at < h) parts.push(s.substring(at, h));
+  if (at < h) parts[parts.length] = s.substring(at, h);
   return parts.join("");
 }
 
@@ -348,7 +348,7 @@ function flushAll(st: StreamState): string {
   const out: string[] = [];
   for (const key of st.order) {
     const b = st.blocks[key];
-    if (b !== undefined && b.held !== "") out.push(synthDelta(st, key, b));
+    if (b !== undefined && b.held !== "") out[out.length] = synthDelta(st, key, b);
   }
   st.order = [];
   return out.join("");
@@ -382,7 +382,7 @@ function textDelta(st: StreamState, s: string, a: number, e: number, key: string
     b = { held: "", dtype, field, level };
     st.blocks[key] = b;
   }
-  if (rest !== "" && b.held === "") st.order.push(key);
+  if (rest !== "" && b.held === "") st.order[st.order.length] = key;
   else if (rest === "" && b.held !== "") {
     for (let i = 0; i < st.order.length; i++) {
       if (st.order[i] === key) {
@@ -544,14 +544,14 @@ function processData(st: StreamState, data: string, out: string[]): void {
     const rep = processEvent(st, data, pos, e);
     if (rep !== undefined) {
       st.rewritten++;
-      if (copyFrom < pos) out.push(data.substring(copyFrom, pos));
-      out.push(rep);
+      if (copyFrom < pos) out[out.length] = data.substring(copyFrom, pos);
+      out[out.length] = rep;
       copyFrom = e;
     }
     pos = e;
   }
-  if (copyFrom === 0 && pos === data.length) out.push(data);
-  else if (copyFrom < pos) out.push(data.substring(copyFrom, pos));
+  if (copyFrom === 0 && pos === data.length) out[out.length] = data;
+  else if (copyFrom < pos) out[out.length] = data.substring(copyFrom, pos);
   if (pos < data.length) {
     const tail = pos === 0 ? data : data.substring(pos);
     st.pend = [tail];
@@ -564,13 +564,13 @@ function processData(st: StreamState, data: string, out: string[]): void {
 /** The carried event outgrew maxEvent: release held text, then stream the event's bytes through restored. */
 function startOverflow(st: StreamState, out: string[]): void {
   st.overflows++;
-  out.push(flushAll(st));
+  out[out.length] = flushAll(st);
   const raw = st.pend.length === 1 ? st.pend[0] : st.pend.join("");
   st.pend = [];
   st.pendLen = 0;
   st.overflow = true;
   st.last2 = raw.length > 2 ? raw.substring(raw.length - 2) : raw;
-  out.push(restoreSpan(st, raw, 1, true));
+  out[out.length] = restoreSpan(st, raw, 1, true);
   st.ovTail = st.rest;
 }
 
@@ -591,13 +591,13 @@ export function streamFeed(this: void, st: StreamState, chunk: string): string {
     const look = st.last2 + chunk;
     const t = terminatorEnd(look, 0);
     if (t < 0) {
-      out.push(restoreSpan(st, st.ovTail + chunk, 1, true));
+      out[out.length] = restoreSpan(st, st.ovTail + chunk, 1, true);
       st.ovTail = st.rest;
       st.last2 = look.substring(look.length - 2);
       return result(st, out);
     }
     const cut = t - st.last2.length; // the event ends at chunk[cut]
-    out.push(restoreSpan(st, st.ovTail + chunk.substring(0, cut), 1, false));
+    out[out.length] = restoreSpan(st, st.ovTail + chunk.substring(0, cut), 1, false);
     st.overflow = false;
     st.ovTail = "";
     st.last2 = "";
@@ -606,13 +606,13 @@ export function streamFeed(this: void, st: StreamState, chunk: string): string {
   } else if (st.pendLen > 0) {
     const look = st.last2 + chunk;
     if (terminatorEnd(look, 0) < 0) {
-      st.pend.push(chunk);
+      st.pend[st.pend.length] = chunk;
       st.pendLen += chunk.length;
       st.last2 = look.substring(look.length - 2);
       if (st.pendLen > st.maxEvent) startOverflow(st, out);
       return result(st, out);
     }
-    st.pend.push(chunk);
+    st.pend[st.pend.length] = chunk;
     data = st.pend.join("");
     st.pend = [];
     st.pendLen = 0;
@@ -625,13 +625,13 @@ export function streamFeed(this: void, st: StreamState, chunk: string): string {
 export function streamFinish(this: void, st: StreamState): string {
   const out: string[] = [];
   if (st.overflow) {
-    out.push(restoreSpan(st, st.ovTail, 1, false));
+    out[out.length] = restoreSpan(st, st.ovTail, 1, false);
     st.overflow = false;
     st.ovTail = "";
   }
-  out.push(flushAll(st));
+  out[out.length] = flushAll(st);
   if (st.pendLen > 0) {
-    out.push(restoreSpan(st, st.pend.join(""), 1, false));
+    out[out.length] = restoreSpan(st, st.pend.join(""), 1, false);
     st.pend = [];
     st.pendLen = 0;
   }

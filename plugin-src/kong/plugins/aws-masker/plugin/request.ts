@@ -1,6 +1,6 @@
 // access phase: the whole request body is masked before a byte goes upstream. Whatever cannot be masked (too large,
 // not JSON, compressed, unreadable) is refused with an Anthropic-shaped error; nothing is ever forwarded unmasked.
-import { newSession, Session } from "../engine/session";
+import { newSession, findIn, Session } from "../engine/session";
 import { maskJson } from "../engine/json";
 import { policyFor } from "../engine/policy";
 import { PluginConf, maskerFor } from "./conf";
@@ -57,6 +57,13 @@ export function access(this: void, conf: PluginConf): void {
     kong.log.err("no usable secret configured (at least 16 characters); refusing all requests");
     return refuse(500, "api_error", "gateway is not configured (secret missing)");
   }
+  const path = kong.request.get_path();
+  const query = kong.request.get_raw_query();
+  const session = newSession(masker, scopeFor(conf, masker));
+  // the URL goes upstream as it is: an identifier there cannot be masked without breaking the call, so refuse
+  if (findIn(session, path, "").length > 0 || (query !== "" && findIn(session, query, "").length > 0)) {
+    return refuse(400, "invalid_request_error", "the request URL contains an AWS identifier; it was not forwarded");
+  }
   const encoding = kong.request.get_header("content-encoding");
   const ctype = kong.request.get_header("content-type");
   const method = kong.request.get_method();
@@ -76,8 +83,6 @@ export function access(this: void, conf: PluginConf): void {
   if (!isJsonType(ctype)) {
     return refuse(415, "invalid_request_error", "only application/json request bodies can be masked");
   }
-  const path = kong.request.get_path();
-  const session = newSession(masker, scopeFor(conf, masker));
   const result = maskJson(session, body, policyFor(path));
   if (result.text === undefined) {
     count("invalid_json");

@@ -1,0 +1,155 @@
+-- The compiled plugin tree loads under plain LuaJIT (as Kong would require it), and its access / filter phases behave
+-- with a hand-built fake PDK: the PDK-calling modules are tested without nginx here, and in the real gateway by the
+-- vitest integration specs.
+package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
+local cjson = require "cjson.safe"
+local hmac = require "hmac"
+
+package.preload["kong.db.schema.typedefs"] = function()
+  return { no_consumer = { type = "foreign", eq = ngx and ngx.null }, protocols_http = { type = "set" } }
+end
+package.preload["resty.redis"] = function() return { new = function() return nil, "no redis in unit tests" end } end
+
+local function fake_env(req)
+  local sent = { headers_cleared = {}, headers_set = {}, logs = {} }
+  _G.ngx = {
+    hmac_sha1 = hmac,
+    now = os.time,
+    arg = {},
+    shared = {},
+    req = { get_body_file = function() return req.body_file end },
+    timer = { at = function() return true end },
+  }
+  local exit = function(status, body)
+    sent.status, sent.body = status, body
+    error({ exited = true })
+  end
+  _G.kong = {
+    request = {
+      get_raw_body = function() return req.body end,
+      get_header = function(name) return req.headers[name] end,
+      get_path = function() return req.path or "/v1/messages" end,
+      get_raw_query = function() return req.query or "" end,
+      get_method = function() return req.method or "POST" end,
+    },
+    service = { request = {
+      set_raw_body = function(b) sent.body_upstream = b end,
+      clear_header = function(n) sent.headers_cleared[n] = true end,
+      set_header = function(n, v) sent.headers_set[n] = v end,
+    } },
+    response = {
+      exit = exit,
+      get_status = function() return req.status or 200 end,
+      get_header = function(n) return (req.response_headers or {})[n] end,
+      set_header = function(n, v) sent.headers_set[n] = v end,
+      clear_header = function(n) sent.headers_cleared[n] = true end,
+      get_source = function() return "service" end,
+    },
+    client = { get_consumer = function() return req.consumer end, get_credential = function() return nil end },
+    log = setmetatable({}, { __index = function() return function(...) table.insert(sent.logs, table.concat({ ... }, "")) end end }),
+    ctx = { plugin = {} },
+  }
+  return sent
+end
+
+local function conf(over)
+  local c = {
+    secret = "unit-test-secret-0123456789", tenant_scope = "consumer", mapping_ttl_seconds = 86400,
+    max_body_size = 1048576, redis_port = 6379, redis_database = 0, redis_timeout_ms = 250, redis_pool_size = 32,
+    disabled_kinds = {}, allowlist = {},
+  }
+  for k, v in pairs(over or {}) do c[k] = v end
+  return c
+end
+
+local function run(fn)
+  local ok, err = pcall(fn)
+  if not ok and not (type(err) == "table" and err.exited) then error(err) end
+end
+
+describe("plugin tree", function()
+  it("handler and schema load, with PRIORITY, VERSION and a config record", function()
+    fake_env({ headers = {} })
+    local handler = require "kong.plugins.aws-masker.handler"
+    local schema = require "kong.plugins.aws-masker.schema"
+    assert.is_number(handler.PRIORITY)
+    assert.matches("^%d+%.%d+%.%d+$", handler.VERSION)
+    assert.is_function(handler.access)
+    assert.is_function(handler.header_filter)
+    assert.is_function(handler.body_filter)
+    assert.are.equal("aws-masker", schema.name)
+    local config
+    for _, f in ipairs(schema.fields) do if f.config then config = f.config end end
+    assert.are.equal("record", config.type)
+    local names = {}
+    for _, f in ipairs(config.fields) do for k, v in pairs(f) do names[k] = v end end
+    assert.is_true(names.secret.referenceable)
+    assert.are.equal(86400, names.mapping_ttl_seconds.default)
+  end)
+end)
+
+describe("access with a fake PDK", function()
+  local handler = require "kong.plugins.aws-masker.handler"
+  local body = cjson.encode({ model = "m", messages = { { role = "user", content = "why is i-0a1b2c3d4e5f67890 slow" } } })
+
+  it("masks the body, clears Accept-Encoding and keeps the session for the answer", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "k" } })
+    run(function() handler:access(conf()) end)
+    assert.is_nil(sent.status)
+    assert.is_true(sent.headers_cleared["Accept-Encoding"])
+    assert.is_nil(sent.body_upstream:find("i-0a1b2c3d4e5f67890", 1, true))
+    assert.matches("EC2_INSTANCE_[0-9a-z]+", sent.body_upstream)
+    assert.is_not_nil(kong.ctx.plugin.state)
+  end)
+
+  it("refuses invalid JSON with 400 and forwards nothing", function()
+    local bad = '{"messages":[{"content":"i-0a1b2c3d4e5f67890"'
+    local sent = fake_env({ body = bad, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#bad) } })
+    run(function() handler:access(conf()) end)
+    assert.are.equal(400, sent.status)
+    assert.are.equal("invalid_request_error", sent.body.error.type)
+    assert.is_nil(sent.body_upstream)
+    assert.is_nil(sent.body.error.message:find("i-0a1b2c3d4e5f67890", 1, true))
+  end)
+
+  it("refuses 415 for non-JSON, 413 above max_body_size, 500 without a secret", function()
+    local sent = fake_env({ body = "x", headers = { ["content-type"] = "text/plain", ["content-length"] = "1" } })
+    run(function() handler:access(conf()) end)
+    assert.are.equal(415, sent.status)
+    sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } })
+    run(function() handler:access(conf({ max_body_size = 16 })) end)
+    assert.are.equal(413, sent.status)
+    sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } })
+    run(function() handler:access(conf({ secret = "short" })) end)
+    assert.are.equal(500, sent.status)
+    assert.is_nil(sent.body_upstream)
+  end)
+
+  it("reads a body nginx spilled to a temp file (Kong 3.4-3.7 return nil for it)", function()
+    local path = os.tmpname()
+    local f = assert(io.open(path, "wb")); f:write(body); f:close()
+    local sent = fake_env({ body = nil, body_file = path, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } })
+    run(function() handler:access(conf()) end)
+    os.remove(path)
+    assert.is_nil(sent.status)
+    assert.matches("EC2_INSTANCE_", sent.body_upstream)
+  end)
+
+  it("restores a JSON answer across chunks and clears Content-Length", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) },
+      response_headers = { ["content-type"] = "application/json" } })
+    run(function() handler:access(conf()) end)
+    local pseudonym = sent.body_upstream:match("EC2_INSTANCE_[0-9a-z]+")
+    handler:header_filter(conf())
+    assert.is_true(sent.headers_cleared["Content-Length"])
+    local answer = '{"content":[{"type":"text","text":"it is ' .. pseudonym .. '"}]}'
+    local out = {}
+    local cut = 30
+    for _, piece in ipairs({ answer:sub(1, cut), answer:sub(cut + 1) }) do
+      ngx.arg[1], ngx.arg[2] = piece, piece == answer:sub(cut + 1)
+      handler:body_filter(conf())
+      table.insert(out, ngx.arg[1])
+    end
+    assert.are.equal('{"content":[{"type":"text","text":"it is i-0a1b2c3d4e5f67890"}]}', table.concat(out))
+  end)
+end)
