@@ -27,18 +27,24 @@ function measure(fn: () => void): number {
 }
 
 const nodeMask = measure(() => maskJson(newSession(masker, "bench"), body, policy));
+const nodeCold = measure(() => {
+  masker.hashes = {};
+  masker.hashCount = 0;
+  maskJson(newSession(masker, "bench"), body, policy);
+});
 const s = newSession(masker, "bench");
 const masked = maskJson(s, body, policy).text as string;
 const nodeRestore = measure(() => restoreJson(s, masked, answerPolicyFor("/v1/messages")));
 
 if (!existsSync("build/kong/plugins/aws-masker/engine/index.lua")) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
 const luaOut = execFileSync("luajit", ["bench/engine.lua"], { encoding: "utf8", env: { ...process.env, BENCH_ITERATIONS: String(iterations), BENCH_RUNS: String(runs) } });
-const lua = JSON.parse(luaOut.trim().split("\n").pop() as string) as { mask_mbps: number; restore_mbps: number; garbage_per_request: number };
+const lua = JSON.parse(luaOut.trim().split("\n").pop() as string) as { mask_mbps: number; mask_cold_mbps: number; restore_mbps: number; garbage_per_request: number };
 
 const ids = (masked.match(/[A-Z][A-Z0-9_]*_[0-9a-hjkmnp-tv-z]{10}/g) ?? []).length;
 console.log(`engine throughput on ${Buffer.byteLength(body)} B request with ${ids} identifiers (median of ${runs} x ${iterations})`);
-console.log(`  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`);
-console.log(`  Node    mask ${nodeMask.toFixed(1)} MB/s   restore ${nodeRestore.toFixed(1)} MB/s`);
+console.log(`  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s (cold pseudonym cache ${lua.mask_cold_mbps.toFixed(1)})   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`);
+console.log(`  Node    mask ${nodeMask.toFixed(1)} MB/s (cold pseudonym cache ${nodeCold.toFixed(1)})   restore ${nodeRestore.toFixed(1)} MB/s`);
+console.log("  (warm = the per-worker pseudonym cache holds the request's identifiers, as on every turn after the first of a conversation)");
 const ok = lua.mask_mbps >= TARGET_LUAJIT_MBPS;
 console.log(`${ok ? "PASSED" : "FAILED"}: LuaJIT masking ${lua.mask_mbps.toFixed(1)} MB/s (target >= ${TARGET_LUAJIT_MBPS} MB/s)`);
 process.exitCode = ok ? 0 : 1;

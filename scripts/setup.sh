@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(nginx libnginx-mod-http-lua lua-resty-core lua-resty-lrucache lua-nginx-redis lua-cjson lua-busted
-  luajit2 redis-server wrk ca-certificates)
+  luajit2 lua-rex-pcre2 redis-server wrk ca-certificates)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

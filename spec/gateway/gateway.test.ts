@@ -222,3 +222,41 @@ describe("two gateway nodes", () => {
     }
   }, 60000);
 });
+
+describe("configuration is effective", () => {
+  it("disabled_kinds, allowlist, mask_public_ips and custom_patterns change what is masked", async () => {
+    const s = await startStack({
+      redis: "none",
+      pluginConfigOverrides: {
+        "aws-masker": {
+          disabled_kinds: ["vpc"],
+          allowlist: ["10.0.12.34"],
+          mask_public_ips: false,
+          custom_patterns: [{ name: "ticket", pattern: "OPS-[0-9]{4,6}" }, { name: "host", pattern: "[a-z0-9]+\\.corp\\.example", kind: "aws-resource-host" }],
+        },
+      },
+    });
+    try {
+      const text = `${IDS.instance} ${IDS.vpc} 10.0.12.34 10.0.99.1 54.239.28.85 ticket OPS-12345 db1.corp.example`;
+      const res = await post(s.gw.url, "/v1/messages", messagesBody(text));
+      expect((await res.json()).content[0].text).toBe(`Echo: ${text}`);
+      const seen = JSON.parse(s.mock.received[0].body).messages[0].content as string;
+      expect(seen).not.toContain(IDS.instance);
+      expect(seen).toContain(IDS.vpc); // disabled kind
+      expect(seen).toContain("10.0.12.34"); // allowlisted
+      expect(seen).not.toContain("10.0.99.1");
+      expect(seen).toContain("54.239.28.85"); // public IPs off
+      expect(seen).toMatch(/CUSTOM_TICKET_[0-9a-z]{10}/);
+      expect(seen).not.toContain("OPS-12345");
+      expect(seen).toMatch(/AWS_HOST_[0-9a-z]{10}/);
+    } finally {
+      await s.stop();
+    }
+  }, 60000);
+
+  it("refuses to start with an invalid custom pattern or an unknown kind", async () => {
+    await expect(startStack({ redis: "none", pluginConfigOverrides: { "aws-masker": { custom_patterns: [{ name: "bad", pattern: "(unclosed" }] } } })).rejects.toThrow(/pattern/);
+    await expect(startStack({ redis: "none", pluginConfigOverrides: { "aws-masker": { disabled_kinds: ["no-such-kind"] } } })).rejects.toThrow(/disabled_kinds|one of/);
+  }, 60000);
+});
+

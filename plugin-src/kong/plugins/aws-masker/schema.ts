@@ -4,7 +4,14 @@ import { KINDS } from "./engine/catalogue";
 const typedefs = require("kong.db.schema.typedefs") as { no_consumer: unknown; protocols_http: unknown };
 
 const kindIds: string[] = [];
-for (const k of KINDS) kindIds.push(k.id);
+for (const k of KINDS) kindIds[kindIds.length] = k.id;
+
+// A custom pattern must compile as a PCRE for ngx.re (checked when the config is saved, not per request).
+function validPattern(this: void, pattern: string): LuaMultiReturn<[boolean | undefined, string | undefined]> {
+  const [, , err] = ngx.re.find("", pattern, "jo");
+  if (err !== undefined) return $multi(undefined, "invalid pattern: " + err);
+  return $multi(true, undefined);
+}
 
 const schema = {
   name: "aws-masker",
@@ -35,6 +42,15 @@ const schema = {
             description: "Identifier kinds not to mask (see docs/identifiers.md)." } },
           { allowlist: { type: "array", required: true, default: [], elements: { type: "string", len_min: 1 },
             description: "Exact values never masked (e.g. a public demo account id)." } },
+          { mask_public_ips: { type: "boolean", required: true, default: true,
+            description: "Mask public IPv4 addresses too (private ones are always masked)." } },
+          { custom_patterns: { type: "array", required: true, default: [],
+            description: "Extra identifiers to mask, as PCRE patterns; matches get the pseudonym tag CUSTOM_<NAME> (or the tag of `kind`).",
+            elements: { type: "record", fields: [
+              { name: { type: "string", required: true, match: "^[A-Za-z][A-Za-z0-9_]*$", len_max: 32, description: "Name; the pseudonym tag is CUSTOM_<NAME>." } },
+              { pattern: { type: "string", required: true, len_max: 1024, custom_validator: validPattern, description: "PCRE pattern (ngx.re syntax)." } },
+              { kind: { type: "string", required: false, one_of: kindIds, description: "Treat matches as this catalogue kind (its tag)." } },
+            ] } } },
         ],
       },
     },

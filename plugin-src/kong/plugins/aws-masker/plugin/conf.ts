@@ -16,19 +16,42 @@ export interface PluginConf {
   redis_pool_size: number;
   disabled_kinds: string[];
   allowlist: string[];
+  mask_public_ips: boolean;
+  custom_patterns: { name: string; pattern: string; kind?: string }[];
 }
 
 const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, message);
 
+// custom patterns through PCRE ("jo": JIT-compiled and cached per worker); 0-based [start, end) like the engine wants
+const reCtx: { pos?: number } = {};
+const regexFind = (pattern: string, subject: string, from: number): [number, number] | undefined => {
+  reCtx.pos = from + 1;
+  const [a, b] = ngx.re.find(subject, pattern, "jo", reCtx);
+  if (a === undefined || b === undefined) return undefined;
+  return [a - 1, b];
+};
+
 // weak keys: a replaced config's masker goes with it
 const maskers = setmetatable(new LuaTable<PluginConf, Masker>(), { __mode: "k" });
+
+/** A string config value, or "" for unset: Kong hands unset optional fields over as nil or as ngx.null. */
+export function text(this: void, v: unknown): string {
+  return typeof v === "string" ? v : "";
+}
 
 /** The compiled masker for conf, or undefined when conf has no usable secret (the plugin then refuses). */
 export function maskerFor(this: void, conf: PluginConf): Masker | undefined {
   let m = maskers.get(conf);
   if (m === undefined) {
-    if (conf.secret === undefined || conf.secret.length < 16) return undefined;
-    m = createMasker({ secret: conf.secret, disabledKinds: conf.disabled_kinds, allowlist: conf.allowlist }, hmac);
+    if (text(conf.secret).length < 16) return undefined;
+    const disabled: string[] = [];
+    for (const k of conf.disabled_kinds) disabled[disabled.length] = k;
+    if (conf.mask_public_ips === false) disabled[disabled.length] = "public-ipv4";
+    const custom: { name: string; pattern: string; kind?: string }[] = [];
+    for (const c of conf.custom_patterns) {
+      custom[custom.length] = { name: c.name, pattern: c.pattern, kind: text(c.kind) !== "" ? c.kind : undefined };
+    }
+    m = createMasker({ secret: conf.secret, disabledKinds: disabled, allowlist: conf.allowlist, customPatterns: custom }, hmac, regexFind);
     maskers.set(conf, m);
   }
   return m;

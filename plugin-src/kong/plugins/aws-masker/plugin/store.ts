@@ -4,7 +4,7 @@
 // deterministic) and restoring (from the request's own mappings); it retries at most once a second and recovers by
 // itself. Originals are never logged.
 import { Entry } from "../engine/session";
-import { PluginConf } from "./conf";
+import { PluginConf, text } from "./conf";
 import { count } from "./stats";
 
 const redisLib = require("resty.redis") as RestyRedisModule;
@@ -42,7 +42,7 @@ export function keyFor(this: void, scope: string, pseudonym: string): string {
 
 /** True while this worker knows Redis to be unreachable. */
 export function storeDegraded(this: void, conf: PluginConf): boolean {
-  return state.down && conf.redis_host !== undefined && conf.redis_host !== "";
+  return state.down && text(conf.redis_host) !== "";
 }
 
 function flush(this: void, premature: boolean, conf: PluginConf, keys: string[], values: string[]): void {
@@ -60,8 +60,9 @@ function flush(this: void, premature: boolean, conf: PluginConf, keys: string[],
   if (failure === undefined) {
     const [reused] = red.get_reused_times();
     if (reused === 0) {
-      if (conf.redis_password !== undefined && conf.redis_password !== "") {
-        const [authed, aerr] = red.auth(conf.redis_password);
+      const password = text(conf.redis_password);
+      if (password !== "") {
+        const [authed, aerr] = red.auth(password);
         if (authed === undefined) failure = "auth: " + aerr;
       }
       if (failure === undefined && conf.redis_database !== 0) {
@@ -104,7 +105,7 @@ function flush(this: void, premature: boolean, conf: PluginConf, keys: string[],
 
 /** Schedules the request's new mappings for Redis (no-op without Redis). */
 export function storeEntries(this: void, conf: PluginConf, scope: string, entries: Entry[]): void {
-  if (conf.redis_host === undefined || conf.redis_host === "" || entries.length === 0) return;
+  if (text(conf.redis_host) === "" || entries.length === 0) return;
   const now = ngx.now();
   if (state.down && now < state.nextTry) {
     count("redis_skipped_writes");
