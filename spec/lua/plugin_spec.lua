@@ -56,7 +56,7 @@ local function conf(over)
   local c = {
     secret = "unit-test-secret-0123456789", tenant_scope = "consumer", mapping_ttl_seconds = 86400,
     max_body_size = 1048576, redis_port = 6379, redis_database = 0, redis_timeout_ms = 250, redis_pool_size = 32,
-    disabled_kinds = {}, allowlist = {},
+    disabled_kinds = {}, allowlist = {}, mask_public_ips = true, custom_patterns = {},
   }
   for k, v in pairs(over or {}) do c[k] = v end
   return c
