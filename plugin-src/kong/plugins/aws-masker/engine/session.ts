@@ -193,19 +193,20 @@ export function entryEndingAt(this: void, sess: Session, s: string, e: number): 
   return entry;
 }
 
+/** The entry of the pseudonym nextPseudonym() found last (a shared slot: no allocation per find). */
+export const FOUND: { entry: Entry | undefined } = { entry: undefined };
+
 /**
- * s with every pseudonym of this session replaced by its original (JSON-escaped when escape is true).
- * Pseudonyms the session did not produce are left as they are.
+ * The end (exclusive) of the next pseudonym of this session that starts at or after `from` in s, with its entry in
+ * FOUND.entry; -1 when there is none. Anchored on "_" (a plain search), then the 10 hash units, then the exact
+ * pseudonym: pseudonyms this session did not produce are never found.
  */
-export function restoreText(this: void, sess: Session, s: string, escape: boolean): string {
-  if (sess.entries.length === 0) return s;
+export function nextPseudonym(this: void, sess: Session, s: string, from: number): number {
   const n = s.length;
-  let parts: string[] | undefined = undefined;
-  let at = 0;
-  let u = s.indexOf("_");
+  let u = s.indexOf("_", from);
   while (u >= 0) {
     const e = u + 1 + HASH_LEN;
-    if (e > n) break;
+    if (e > n) return -1;
     let ok = true;
     for (let k = u + 1; k < e; k++) {
       if (!isHashChar(byteAt(s, k))) {
@@ -213,16 +214,34 @@ export function restoreText(this: void, sess: Session, s: string, escape: boolea
         break;
       }
     }
-    const entry = ok ? entryEndingAt(sess, s, e) : undefined;
-    if (entry !== undefined) {
-      if (parts === undefined) parts = [];
-      parts[parts.length] = sub(s, at, e - entry.pseudonym.length);
-      parts[parts.length] = escape ? jsonEscape(entry.original) : entry.original;
-      at = e;
-      u = s.indexOf("_", e);
-    } else {
-      u = s.indexOf("_", u + 1);
+    if (ok) {
+      const entry = entryEndingAt(sess, s, e);
+      if (entry !== undefined && e - entry.pseudonym.length >= from) {
+        FOUND.entry = entry;
+        return e;
+      }
     }
+    u = s.indexOf("_", u + 1);
+  }
+  return -1;
+}
+
+/**
+ * s with every pseudonym of this session replaced by its original (JSON-escaped when escape is true).
+ * Pseudonyms the session did not produce are left as they are.
+ */
+export function restoreText(this: void, sess: Session, s: string, escape: boolean): string {
+  if (sess.entries.length === 0) return s;
+  let parts: string[] | undefined = undefined;
+  let at = 0;
+  let e = nextPseudonym(sess, s, 0);
+  while (e >= 0) {
+    const entry = FOUND.entry as Entry;
+    if (parts === undefined) parts = [];
+    parts[parts.length] = sub(s, at, e - entry.pseudonym.length);
+    parts[parts.length] = escape ? jsonEscape(entry.original) : entry.original;
+    at = e;
+    e = nextPseudonym(sess, s, e);
   }
   if (parts === undefined) return s;
   parts[parts.length] = sub(s, at, s.length);

@@ -15,7 +15,7 @@
 
 import { byteAt } from "./chars";
 import { HASH_LEN, isHashChar } from "./pseudonym";
-import { Session, entryEndingAt, jsonEscape } from "./session";
+import { Entry, FOUND, Session, jsonEscape, nextPseudonym } from "./session";
 
 /** Default cap of the carried partial event (bytes); beyond it the event is passed through restored-as-possible. */
 export const MAX_EVENT_BYTES = 1048576;
@@ -149,27 +149,14 @@ function restoreSpan(st: StreamState, s: string, level: number, hold: boolean): 
   const n = s.length;
   let parts: string[] | undefined = undefined;
   let at = 0;
-  let u = s.indexOf("_");
-  while (u >= 0) {
-    const e = u + 1 + HASH_LEN;
-    if (e > n) break;
-    let ok = true;
-    for (let k = u + 1; k < e; k++) {
-      if (!isHashChar(byteAt(s, k))) {
-        ok = false;
-        break;
-      }
-    }
-    const entry = ok ? entryEndingAt(sess, s, e) : undefined;
-    if (entry !== undefined && e - entry.pseudonym.length >= at) {
-      if (parts === undefined) parts = [];
-      parts[parts.length] = s.substring(at, e - entry.pseudonym.length);
-      parts[parts.length] = escapeLevel(entry.original, level);
-      at = e;
-      u = s.indexOf("_", e);
-    } else {
-      u = s.indexOf("_", u + 1);
-    }
+  let e = nextPseudonym(sess, s, 0);
+  while (e >= 0) {
+    const entry = FOUND.entry as Entry;
+    if (parts === undefined) parts = [];
+    parts[parts.length] = s.substring(at, e - entry.pseudonym.length);
+    parts[parts.length] = escapeLevel(entry.original, level);
+    at = e;
+    e = nextPseudonym(sess, s, e);
   }
   const h = hold ? holdStart(s, at, n, sess.maxLen) : n;
   st.rest = h < n ? s.substring(h) : "";
