@@ -30,6 +30,8 @@ const nodeMask = measure(() => maskJson(newSession(masker, "bench"), body, polic
 const nodeCold = measure(() => {
   masker.hashes = {};
   masker.hashCount = 0;
+  masker.scans = {};
+  masker.scanBytes = 0;
   maskJson(newSession(masker, "bench"), body, policy);
 });
 const s = newSession(masker, "bench");
@@ -42,9 +44,11 @@ const lua = JSON.parse(luaOut.trim().split("\n").pop() as string) as { mask_mbps
 
 const ids = (masked.match(/[A-Z][A-Z0-9_]*_[0-9a-hjkmnp-tv-z]{10}/g) ?? []).length;
 console.log(`engine throughput on ${Buffer.byteLength(body)} B request with ${ids} identifiers (median of ${runs} x ${iterations})`);
-console.log(`  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s (cold pseudonym cache ${lua.mask_cold_mbps.toFixed(1)})   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`);
-console.log(`  Node    mask ${nodeMask.toFixed(1)} MB/s (cold pseudonym cache ${nodeCold.toFixed(1)})   restore ${nodeRestore.toFixed(1)} MB/s`);
-console.log("  (warm = the per-worker pseudonym cache holds the request's identifiers, as on every turn after the first of a conversation)");
-const ok = lua.mask_mbps >= TARGET_LUAJIT_MBPS;
-console.log(`${ok ? "PASSED" : "FAILED"}: LuaJIT masking ${lua.mask_mbps.toFixed(1)} MB/s (target >= ${TARGET_LUAJIT_MBPS} MB/s)`);
+console.log(`  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s (cold caches ${lua.mask_cold_mbps.toFixed(1)})   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`);
+console.log(`  Node    mask ${nodeMask.toFixed(1)} MB/s (cold caches ${nodeCold.toFixed(1)})   restore ${nodeRestore.toFixed(1)} MB/s`);
+console.log("  (warm: the per-worker caches hold this request's long strings and identifiers, as on every turn after the first of a");
+console.log("   conversation, which resends the system prompt, tools and earlier turns; cold: every string scanned, every pseudonym an HMAC)");
+// the target is judged on the cold figure: new content must be masked at that speed too
+const ok = lua.mask_cold_mbps >= TARGET_LUAJIT_MBPS;
+console.log(`${ok ? "PASSED" : "FAILED"}: LuaJIT masking, cold caches, ${lua.mask_cold_mbps.toFixed(1)} MB/s (target >= ${TARGET_LUAJIT_MBPS} MB/s)`);
 process.exitCode = ok ? 0 : 1;

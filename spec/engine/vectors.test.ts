@@ -85,3 +85,26 @@ describe("restore", () => {
     expect(calls).toBeGreaterThan(3);
   });
 });
+
+describe("per-worker caches", () => {
+  it("give the same output as a fresh masker, whatever was masked before (learned names, other tenants, keys)", () => {
+    const body = readFileSync("bench/fixtures/request-8k.json", "utf8");
+    const fresh = (scope: string) => maskJson(newSession(createNodeMasker({ secret: "cache-secret-0123456789" }), scope), body, policyFor("/v1/messages")).text;
+    const shared = createNodeMasker({ secret: "cache-secret-0123456789" });
+    const long = "x".repeat(300) + " deploy-bot and i-0a1b2c3d4e5f67890 " + "y".repeat(300);
+    for (let round = 0; round < 3; round++) {
+      for (const scope of ["a", "b"]) {
+        expect(maskJson(newSession(shared, scope), body, policyFor("/v1/messages")).text).toBe(fresh(scope));
+      }
+      // the same long string, once with a name learned earlier in the request and once without
+      const withName = newSession(shared, "a");
+      maskText(withName, "RoleName: deploy-bot", "");
+      expect(maskText(withName, long, "")).not.toContain("deploy-bot");
+      const without = newSession(shared, "a");
+      expect(maskText(without, long, "")).toContain("deploy-bot");
+      expect(maskText(without, long, "")).not.toContain("i-0a1b2c3d4e5f67890");
+    }
+    expect(shared.scanBytes).toBeGreaterThan(0);
+  });
+});
+

@@ -305,12 +305,16 @@ function _M.new(state)
     end
     return req.get_headers(max_headers or 100)
   end
+  -- like Kong 3.x (kong.tools.http get_header): an nginx variable lookup, not a table of every header
+  local header_var = setmetatable({}, { __index = function(t, name)
+    local v = "http_" .. name:lower():gsub("-", "_")
+    t[name] = v
+    return v
+  end })
   function request.get_header(name)
     check_phase(PH.request)
     if type(name) ~= "string" then error("header name must be a string", 2) end
-    local v = req.get_headers()[name]
-    if type(v) == "table" then return v[1] end
-    return v
+    return ngx.var[header_var[name]]
   end
   function request.get_raw_body(max_allowed_file_size)
     check_phase(PH.before_content)

@@ -48,5 +48,7 @@ export function createMasker(this: void, cfg: MaskerConfig, hmac: Hmac, regexFin
     ),
     hashes: {},
     hashCount: 0,
+    scans: {},
+    scanBytes: 0,
   };
 }

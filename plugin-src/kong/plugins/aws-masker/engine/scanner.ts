@@ -45,6 +45,7 @@ export interface Match {
 export interface ScanConfig {
   on: Record<string, boolean>; // kind id -> enabled
   allow: Record<string, boolean>; // exact values never masked
+  allowAny: boolean; // allow has entries (skips building the match's text for the common empty allowlist)
   hexKinds: Record<string, Kind>; // "i" -> kind, "ami" -> kind, ...
   hexHeads: Record<string, boolean>; // heads of multi-segment prefixes ("eni" for "eni-attach")
   iamKinds: Record<string, Kind>; // "AKIA" -> kind
@@ -109,7 +110,7 @@ export function compileScanConfig(
   const off: Record<string, boolean> = {};
   for (const id of disabled) off[id] = true;
   const cfg: ScanConfig = {
-    on: {}, allow: {}, hexKinds: {}, hexHeads: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
+    on: {}, allow: {}, allowAny: allow.length > 0, hexKinds: {}, hexHeads: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
     arnKinds: {}, keys: newKeyTable(), byFamily: {}, byId: {}, hostFallback: undefined, zoneKind: undefined,
     distributionKind: undefined, apiIdKind: undefined, custom: [], customKinds: [], regexFind,
   };
@@ -164,7 +165,7 @@ function kindOn(cfg: ScanConfig, kind: Kind | undefined): boolean {
 
 function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, kind: Kind | undefined): void {
   if (kind === undefined || cfg.on[kind.id] !== true || b <= a) return;
-  if (cfg.allow[sub(s, a, b)] === true) return;
+  if (cfg.allowAny && cfg.allow[sub(s, a, b)] === true) return;
   // a pseudonym is never masked again
   if (pseudonymEndAt(s, a, b) === b) return;
   out[out.length] = { s: a, e: b, kind };

@@ -22,7 +22,22 @@ export interface Masker {
   /** Derived hash parts, scope \x1f tag \x1f original -> hash: conversations resend the same ids every turn. */
   hashes: Record<string, string>;
   hashCount: number;
+  /**
+   * First-pass scan results of long strings, JSON key -> text -> matches. Every turn of a conversation resends the
+   * system prompt, the tool definitions and the earlier turns: those strings are scanned once per worker. Matches
+   * hold positions and kinds only (no pseudonyms, which depend on the tenant); bounded by SCAN_CACHE_BYTES.
+   */
+  scans: Record<string, Record<string, Match[]>>; // \x1f + JSON key -> text -> matches
+  scanBytes: number;
 }
+
+/** Strings shorter than this are scanned every time (cheap, and too many to be worth keeping). */
+const SCAN_CACHE_MIN = 256;
+/** Bound of the text held by Masker.scans; past it the cache starts over. */
+const SCAN_CACHE_BYTES = 8388608;
+
+/** Salts tried before giving up: with a working HMAC a second one is already astronomically rare. */
+const MAX_SALT = 64;
 
 /** Bound of Masker.hashes; past it the cache starts over (cheap, and bounded memory per worker). */
 const HASH_CACHE_MAX = 50000;
@@ -32,7 +47,7 @@ export interface Session {
   masker: Masker;
   scope: string;
   byHash: Record<string, Entry>; // hash part -> entry
-  byOriginal: Record<string, string>; // tag \x1f original -> pseudonym
+  byOriginal: Record<string, Record<string, string>>; // tag -> original -> pseudonym (no key concatenation per hit)
   entries: Entry[]; // in order of first appearance
   /** Longest pseudonym produced so far (bounds what a stream must hold back). */
   maxLen: number;
@@ -51,12 +66,16 @@ export function newSession(this: void, masker: Masker, scope: string): Session {
 
 /** The pseudonym for original (of a kind with this tag), creating it if new. */
 export function pseudonymFor(this: void, sess: Session, tag: string, kindId: string, original: string): string {
-  const key = tag + "\x1f" + original;
-  const known = sess.byOriginal[key];
-  if (known !== undefined) return known;
+  let ofTag = sess.byOriginal[tag];
+  if (ofTag === undefined) {
+    ofTag = {};
+    sess.byOriginal[tag] = ofTag;
+  }
+  const known = ofTag[original];
+  // typeof: in JS a plain object answers "constructor" and friends with functions
+  if (typeof known === "string") return known;
   const m = sess.masker;
-  let salt = 0;
-  const cacheKey = sess.scope + "\x1f" + key;
+  const cacheKey = sess.scope + "\x1f" + tag + "\x1f" + original;
   let hash = m.hashes[cacheKey];
   if (hash === undefined) {
     hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
@@ -68,15 +87,17 @@ export function pseudonymFor(this: void, sess: Session, tag: string, kindId: str
     m.hashCount++;
   }
   // two originals never share a pseudonym within a request: re-derive with a salt until free
+  let salt = 0;
   while (sess.byHash[hash] !== undefined) {
     salt++;
     sess.collisions++;
+    if (salt > MAX_SALT) throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
     hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
   }
   const pseudonym = tag + "_" + hash;
   const entry: Entry = { pseudonym, original, kind: kindId };
   sess.byHash[hash] = entry;
-  sess.byOriginal[key] = pseudonym;
+  ofTag[original] = pseudonym;
   sess.entries[sess.entries.length] = entry;
   if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
   return pseudonym;
@@ -94,9 +115,36 @@ export function adoptEntry(this: void, sess: Session, entry: Entry): boolean {
 }
 
 /** Finds identifiers in s; keyCtx is the JSON key s is the value of ("" if none). */
-export function findIn(this: void, sess: Session, s: string, keyCtx: string): Match[] {
+/** The scanner's matches in s (never mutated by callers: they may be shared through the cache). */
+function firstPass(masker: Masker, s: string, keyCtx: string): Match[] {
+  if (s.length < SCAN_CACHE_MIN) {
+    const fresh: Match[] = [];
+    scan(masker.scan, s, keyCtx, fresh);
+    return fresh;
+  }
+  const ctxKey = "\x1f" + keyCtx; // never an Object.prototype name in JS
+  let byText = masker.scans[ctxKey];
+  if (byText === undefined) {
+    byText = {};
+    masker.scans[ctxKey] = byText;
+  }
+  const hit = byText[s];
+  if (hit !== undefined) return hit;
   const out: Match[] = [];
-  scan(sess.masker.scan, s, keyCtx, out);
+  scan(masker.scan, s, keyCtx, out);
+  if (masker.scanBytes + s.length > SCAN_CACHE_BYTES) {
+    masker.scans = {};
+    masker.scanBytes = 0;
+    byText = {};
+    masker.scans[ctxKey] = byText;
+  }
+  byText[s] = out;
+  masker.scanBytes += s.length;
+  return out;
+}
+
+export function findIn(this: void, sess: Session, s: string, keyCtx: string): Match[] {
+  const out = firstPass(sess.masker, s, keyCtx);
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   for (const m of out) {
     if (m.kind.learn === true) {
