@@ -274,11 +274,22 @@ export function nextPseudonym(this: void, sess: Session, s: string, from: number
   return -1;
 }
 
+/** original escaped for `level` layers of JSON strings (0: as is; 2: JSON text inside a JSON string). */
+export function escapeLevel(this: void, original: string, level: number): string {
+  if (level <= 0) return original;
+  const once = jsonEscape(original);
+  return level === 1 ? once : jsonEscape(once);
+}
+
+/** End of the last pseudonym restoreLevel() restored in its input (0 when none). */
+export const RESTORED = { end: 0 };
+
 /**
- * s with every pseudonym of this session replaced by its original (JSON-escaped when escape is true).
- * Pseudonyms the session did not produce are left as they are.
+ * s with every pseudonym of this session replaced by its original, escaped `level` times (see escapeLevel).
+ * Pseudonyms the session did not produce are left as they are; s itself is returned when nothing changed.
  */
-export function restoreText(this: void, sess: Session, s: string, escape: boolean): string {
+export function restoreLevel(this: void, sess: Session, s: string, level: number): string {
+  RESTORED.end = 0;
   if (sess.entries.length === 0) return s;
   let parts: string[] | undefined = undefined;
   let at = 0;
@@ -287,11 +298,17 @@ export function restoreText(this: void, sess: Session, s: string, escape: boolea
     const entry = FOUND.entry as Entry;
     if (parts === undefined) parts = [];
     parts[parts.length] = sub(s, at, e - entry.pseudonym.length);
-    parts[parts.length] = escape ? jsonEscape(entry.original) : entry.original;
+    parts[parts.length] = escapeLevel(entry.original, level);
     at = e;
     e = nextPseudonym(sess, s, e);
   }
+  RESTORED.end = at;
   if (parts === undefined) return s;
   parts[parts.length] = sub(s, at, s.length);
   return parts.join("");
+}
+
+/** s with this session's pseudonyms restored (originals JSON-escaped when escape is true). */
+export function restoreText(this: void, sess: Session, s: string, escape: boolean): string {
+  return restoreLevel(sess, s, escape ? 1 : 0);
 }

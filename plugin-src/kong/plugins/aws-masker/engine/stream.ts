@@ -15,7 +15,7 @@
 
 import { byteAt } from "./chars";
 import { HASH_LEN, isHashChar } from "./pseudonym";
-import { Entry, FOUND, Session, jsonEscape, nextPseudonym } from "./session";
+import { Session, restoreLevel, RESTORED } from "./session";
 
 /** Default cap of the carried partial event (bytes); beyond it the event is passed through restored-as-possible. */
 export const MAX_EVENT_BYTES = 1048576;
@@ -85,11 +85,6 @@ export function newStream(this: void, sess: Session, maxEvent?: number): StreamS
 // ---------------------------------------------------------------------------------------------------------------
 // Restoring a span of raw JSON string content
 
-function escapeLevel(s: string, level: number): string {
-  if (level <= 0) return s;
-  const once = jsonEscape(s);
-  return level === 1 ? once : jsonEscape(once);
-}
 
 /** True when s[p] (an A-F) is one of the four hex digits of a \u escape. */
 function inUEscape(s: string, p: number): boolean {
@@ -145,24 +140,12 @@ function holdStart(s: string, from: number, n: number, maxLen: number): number {
  * that could still become a pseudonym is cut off and left in st.rest (else st.rest is "").
  */
 function restoreSpan(st: StreamState, s: string, level: number, hold: boolean): string {
-  const sess = st.sess;
   const n = s.length;
-  let parts: string[] | undefined = undefined;
-  let at = 0;
-  let e = nextPseudonym(sess, s, 0);
-  while (e >= 0) {
-    const entry = FOUND.entry as Entry;
-    if (parts === undefined) parts = [];
-    parts[parts.length] = s.substring(at, e - entry.pseudonym.length);
-    parts[parts.length] = escapeLevel(entry.original, level);
-    at = e;
-    e = nextPseudonym(sess, s, e);
-  }
-  const h = hold ? holdStart(s, at, n, sess.maxLen) : n;
+  const out = restoreLevel(st.sess, s, level);
+  // the held tail lies after the last restored pseudonym, so it ends `out` unchanged
+  const h = hold ? holdStart(s, RESTORED.end, n, st.sess.maxLen) : n;
   st.rest = h < n ? s.substring(h) : "";
-  if (parts === undefined) return h < n ? s.substring(0, h) : s;
-  if (at < h) parts[parts.length] = s.substring(at, h);
-  return parts.join("");
+  return h < n ? out.substring(0, out.length - (n - h)) : out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
