@@ -21,19 +21,27 @@ export function isHashChar(this: void, c: number): boolean {
 }
 
 /** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
+// the 5-bit groups of the first 50 bits of the MAC: group k spans bytes BYTE[k], BYTE[k] + 1, shifted right by SHIFT[k]
+const DIGIT: string[] = [];
+for (let k = 0; k < 32; k++) DIGIT[k] = sub(ALPHABET, k, k + 1);
+const BYTE: number[] = [];
+const DIVISOR: number[] = [];
+for (let k = 0; k < HASH_LEN; k++) {
+  BYTE[k] = Math.floor((k * 5) / 8);
+  DIVISOR[k] = 2 ** (11 - ((k * 5) % 8));
+}
+
+function group(mac: string, k: number): string {
+  const b = BYTE[k];
+  return DIGIT[Math.floor((byteAt(mac, b) * 256 + byteAt(mac, b + 1)) / DIVISOR[k]) % 32];
+}
+
 export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
   let msg = scope + "\x1f" + tag + "\x1f" + original;
   if (salt > 0) msg = msg + "\x1f" + salt;
   const mac = hmac(secret, msg);
-  const out: string[] = [];
-  for (let k = 0; k < HASH_LEN; k++) {
-    const bit = k * 5;
-    const byte = Math.floor(bit / 8);
-    const word = byteAt(mac, byte) * 256 + byteAt(mac, byte + 1);
-    const v = Math.floor(word / 2 ** (11 - (bit % 8))) % 32;
-    out.push(sub(ALPHABET, v, v + 1));
-  }
-  return out.join("");
+  return group(mac, 0) + group(mac, 1) + group(mac, 2) + group(mac, 3) + group(mac, 4) +
+    group(mac, 5) + group(mac, 6) + group(mac, 7) + group(mac, 8) + group(mac, 9);
 }
 
 /**
