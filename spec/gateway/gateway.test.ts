@@ -254,6 +254,24 @@ describe("configuration is effective", () => {
     }
   }, 60000);
 
+  it("tenant_scope global shares pseudonyms across API keys; mapping_ttl_seconds sets the Redis TTL", async () => {
+    const s = await startStack({ workers: 1, pluginConfigOverrides: { "aws-masker": { tenant_scope: "global", mapping_ttl_seconds: 120 } } });
+    const r = new Redis({ host: "127.0.0.1", port: s.gw.redisPort as number, maxRetriesPerRequest: 1 });
+    try {
+      await post(s.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-api-key": "sk-one" });
+      await post(s.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-api-key": "sk-two" });
+      const [a, b] = s.mock.received.map((x) => x.body);
+      expect(a).toBe(b);
+      const key = await waitFor(async () => (await r.keys("aws-masker:v1:global:EC2_INSTANCE_*"))[0]);
+      const ttl = await r.ttl(key);
+      expect(ttl).toBeGreaterThan(60);
+      expect(ttl).toBeLessThanOrEqual(120);
+    } finally {
+      r.disconnect();
+      await s.stop();
+    }
+  }, 60000);
+
   it("refuses to start with an invalid custom pattern or an unknown kind", async () => {
     await expect(startStack({ redis: "none", pluginConfigOverrides: { "aws-masker": { custom_patterns: [{ name: "bad", pattern: "(unclosed" }] } } })).rejects.toThrow(/pattern/);
     await expect(startStack({ redis: "none", pluginConfigOverrides: { "aws-masker": { disabled_kinds: ["no-such-kind"] } } })).rejects.toThrow(/disabled_kinds|one of/);
