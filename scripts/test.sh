@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: installs what it needs, builds the plugin, then type checks, busted (compiled Lua under LuaJIT),
 # vitest (engine in Node, host, gateway integration with real nginx + Redis + the mock Claude), and the detection
-# scorer (fails on any leak or false positive).
+# scorer (fails on any leak or false positive), and a check that docs/identifiers.md matches the catalogue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,3 +16,5 @@ echo "== vitest"
 npx vitest run
 echo "== detection scorer"
 npx tsx scripts/score-detection.ts
+echo "== generated docs are current"
+npx tsx scripts/gen-identifiers-doc.ts --check
