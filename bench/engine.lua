@@ -4,9 +4,7 @@ package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local E = require "kong.plugins.aws-masker.engine.index"
 local hmac = require "hmac"
 
-local f = assert(io.open("bench/fixtures/request-8k.json", "rb"))
-local body = f:read("*a")
-f:close()
+local body = require "fixture"("bench/fixtures/request-8k.json")
 local iterations = tonumber(os.getenv("BENCH_ITERATIONS") or "20000")
 local runs = tonumber(os.getenv("BENCH_RUNS") or "5")
 local masker = E.createMasker({ secret = "bench-secret-0123456789" }, hmac)

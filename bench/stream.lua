@@ -14,12 +14,8 @@ local CHUNK = tonumber(os.getenv("BENCH_CHUNK") or "16384")
 local RUNS = tonumber(os.getenv("BENCH_RUNS") or "5")
 local DIR = "spec/fixtures/sse/"
 
-local function read(name)
-  local f = assert(io.open(DIR .. name, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read_file = require "fixture"
+local function read(name) return read_file(DIR .. name) end
 
 local META = cjson.decode(read("cases.json"))
 local sess = E.newSession(E.createMasker({ secret = META.secret }, hmac), META.scope)

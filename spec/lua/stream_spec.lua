@@ -10,12 +10,8 @@ local S = require "kong.plugins.aws-masker.engine.stream"
 
 local DIR = "spec/fixtures/sse/"
 
-local function read(name)
-  local f = assert(io.open(DIR .. name, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local read_file = require "fixture"
+local function read(name) return read_file(DIR .. name) end
 
 local META = cjson.decode(read("cases.json"))
 

@@ -4,11 +4,10 @@ local cjson = require "cjson.safe"
 local hmac = require "hmac"
 local E = require "kong.plugins.aws-masker.engine.index"
 
+local read_file = require "fixture"
+
 local function load(name)
-  local f = assert(io.open("spec/fixtures/vectors/" .. name .. ".json", "rb"))
-  local data = assert(cjson.decode(f:read("*a")))
-  f:close()
-  return data
+  return assert(cjson.decode(read_file("spec/fixtures/vectors/" .. name .. ".json")))
 end
 
 local function entries_of(s)

@@ -5,9 +5,7 @@ local cjson = require "cjson"
 local hmac = require "hmac"
 local E = require "kong.plugins.aws-masker.engine.index"
 
-local f = assert(io.open(arg[1], "rb"))
-local input = cjson.decode(f:read("*a"))
-f:close()
+local input = cjson.decode(require "fixture"(arg[1]))
 local masker = E.createMasker({ secret = input.secret }, hmac)
 local out = {}
 for i, c in ipairs(input.cases) do

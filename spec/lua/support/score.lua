@@ -17,12 +17,7 @@ local m = E.createMasker(cfg, hmac, regex)
 local policy = E.policyFor("/v1/other")
 local claude = E.policyFor("/v1/messages")
 
-local function slurp(p)
-  local f = assert(io.open(p, "rb"))
-  local s = f:read("*a")
-  f:close()
-  return s
-end
+local slurp = require "fixture"
 
 local function spit(p, s)
   local f = assert(io.open(p, "wb"))

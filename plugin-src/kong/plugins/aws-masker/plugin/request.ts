@@ -39,7 +39,12 @@ function readBody(conf: PluginConf): string {
     return refuse(500, "api_error", "request body could not be read; it was not forwarded");
   }
   const [size] = fh.seek("end");
-  if (size === undefined || size > conf.max_body_size) {
+  if (size === undefined) {
+    fh.close();
+    kong.log.err("request body temp file unreadable");
+    return refuse(500, "api_error", "request body could not be read; it was not forwarded");
+  }
+  if (size > conf.max_body_size) {
     fh.close();
     return refuse(413, "request_too_large", "request body exceeds max_body_size");
   }
@@ -78,11 +83,12 @@ export function access(this: void, conf: PluginConf): void {
   if (hasBody && !isJsonType(ctype)) {
     return refuse(415, "invalid_request_error", "only application/json request bodies can be masked");
   }
+  // a declared length over the limit is refused before the body is read into memory
+  if (declared !== undefined && Number(declared) > conf.max_body_size) {
+    return refuse(413, "request_too_large", "request body exceeds max_body_size");
+  }
   const body = readBody(conf);
   if (body === "") return;
-  if (!isJsonType(ctype)) {
-    return refuse(415, "invalid_request_error", "only application/json request bodies can be masked");
-  }
   const result = maskJson(session, body, policyFor(path));
   if (result.text === undefined) {
     count("invalid_json");
