@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { VERSION } from "../plugin-src/kong/plugins/aws-masker/version";
+import { VERSION } from "../plugin-src/kong/plugins/aws-masker/version.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = path.join(ROOT, "plugin-src");

@@ -6,9 +6,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { ROCKSPEC, modules } from "../../scripts/gen-rockspec";
-import { VERSION } from "../../plugin-src/kong/plugins/aws-masker/version";
-import { REPO_ROOT } from "../../host/gateway";
+import { ROCKSPEC, modules } from "../../scripts/gen-rockspec.ts";
+import { VERSION } from "../../plugin-src/kong/plugins/aws-masker/version.ts";
+import { REPO_ROOT } from "../../host/gateway.ts";
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(cmd, args, { cwd: REPO_ROOT, encoding: "utf8", env: { ...process.env, ...env } });
