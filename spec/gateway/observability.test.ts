@@ -28,6 +28,9 @@ beforeAll(async () => {
   // kong/kong.yml plus a stand-in for Kong's log plugins, after aws-masker
   const doc = loadDeclarative(path.join(REPO_ROOT, "kong/kong.yml"));
   doc.services[0].plugins.push({ name: "serialize-capture", config: { path: capturePath } });
+  // priority 1000, answers 403 in access when asked (like an auth plugin); also writes "host-test:init_worker" into
+  // the kong_aws_masker dict, a key the metrics must turn into a valid name
+  doc.services[0].plugins.push({ name: "host-test" });
   stack = await startStack({ configObject: doc, pluginPaths: [TEST_PLUGINS] });
 }, 60000);
 
@@ -81,7 +84,9 @@ describe("one log line per request", () => {
     const urlLine = refused.find((l) => l.includes(URL_REASON))!;
     expect(urlLine).not.toContain("request:");
     expect(urlLine).not.toContain("?");
-    const log = stack.gw.errorLog();
+    // host-test logs a line in every request: nginx appends the request line (the refused URL) to it, as it would to
+    // any other plugin's line; aws-masker's own lines and everything else must hold nothing
+    const log = stack.gw.errorLog().split("\n").filter((l) => !l.includes("[host-test]")).join("\n");
     expect(log.split("\n").filter((l) => assertNoOriginals(l) !== undefined)).toEqual([]);
     expect(log).not.toContain(PLANTED_KEY);
     expect(log).not.toContain("instance=");
@@ -209,6 +214,21 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
     const text = JSON.stringify(after.samples);
     expect(assertNoOriginals(text)).toBeUndefined();
     expect(text).not.toContain(PLANTED_KEY);
+  });
+
+  it("counts a request another plugin answered before aws-masker ran as skipped, and logs it so", async () => {
+    const before = await metrics();
+    const lines = decisionLines(stack.gw.errorLog()).length;
+    const res = await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-test-action": "exit-table" });
+    expect(res.status).toBe(403);
+    const after = await until("skipped", metrics, (m) => m.get("aws_masker_requests_total", { decision: "skipped" }) > before.get("aws_masker_requests_total", { decision: "skipped" }));
+    expect(after.get("aws_masker_requests_total", { decision: "skipped" }) - before.get("aws_masker_requests_total", { decision: "skipped" })).toBe(1);
+    expect(after.get("aws_masker_requests_total") - before.get("aws_masker_requests_total")).toBe(1);
+    const [line] = await until("the line", () => decisionLines(stack.gw.errorLog()).slice(lines), (l) => l.length > 0);
+    expect(/decision=\S+ identifiers=\d+/.exec(line)?.[0]).toBe("decision=skipped identifiers=0");
+    expect(line).not.toContain("request:"); // its URL was never checked: logged outside the request
+    // another plugin's key in the shared dict comes out as a valid metric name
+    expect(after.samples.map((s) => s.name)).toContain("aws_masker_host_test:init_worker_total");
   });
 
   it("answers 404 in Kong's shape for a path no plugin serves, 405 for a method it does not", async () => {

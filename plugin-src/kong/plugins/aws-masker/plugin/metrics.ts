@@ -47,6 +47,7 @@ const PLAIN_HELP: Record<string, string> = {
 };
 
 const BACKSLASH = "\\";
+const UNDERSCORE = "_";
 const QUOTE = '"';
 
 function escapeLabel(this: void, v: string): string {
@@ -54,6 +55,17 @@ function escapeLabel(this: void, v: string): string {
   for (let i = 0; i < v.length; i++) {
     const c = v.substring(i, i + 1);
     out = out + (c === BACKSLASH ? "\\\\" : c === QUOTE ? '\\"' : c === "\n" ? "\\n" : c);
+  }
+  return out;
+}
+
+/** A counter name as a metric name: anything but [a-zA-Z0-9_:] becomes "_" (the dict may hold others' keys). */
+function metricName(this: void, name: string): string {
+  let out = "";
+  for (let i = 0; i < name.length; i++) {
+    const c = name.substring(i, i + 1);
+    const ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === UNDERSCORE || c === ":";
+    out = out + (ok ? c : UNDERSCORE);
   }
   return out;
 }
@@ -101,8 +113,13 @@ export function metricsText(this: void): string {
       lines.push(f.metric + "{" + labels.join(",") + "} " + values[key]);
     }
   }
+  const emitted: Record<string, boolean> = {};
+  for (const fam in FAMILIES) emitted[FAMILIES[fam].metric] = true;
   for (const name of sorted(plain)) {
-    const metric = "aws_masker_" + name + "_total";
+    const metric = "aws_masker_" + metricName(name) + "_total";
+    // a name that sanitizes to a metric already written is left out: a metric appears once
+    if (emitted[metric] === true) continue;
+    emitted[metric] = true;
     const help = PLAIN_HELP[name];
     header(lines, metric, help !== undefined ? help : "aws-masker counter " + name + ".", "counter");
     lines.push(metric + " " + counters[name]);

@@ -89,9 +89,11 @@ function logNotice(this: void, premature: boolean, line: string): void {
 export function observe(this: void): void {
   const f = figuresOf();
   const line = logLine(f);
-  if (f.decision === "refused") {
-    // nginx appends the request line (with its query) to every line logged in a request; a refused URL holds
-    // the identifier it was refused for: log outside the request
+  // only a masked or passed-through request had its URL checked: no identifier in it
+  const urlChecked = f.decision === "masked" || f.decision === "passthrough";
+  if (!urlChecked) {
+    // nginx appends the request line (with its query) to every line logged in a request; a refused URL may hold
+    // the identifier it was refused for, an unchecked one anything: log outside the request
     const [ok, err] = ngx.timer.at(0, logNotice, line);
     if (!ok) kong.log.warn("aws-masker: could not log a refusal: ", err);
   } else {
@@ -99,9 +101,9 @@ export function observe(this: void): void {
   }
   kong.log.set_serialize_value(SERIALIZE_KEY, f);
   // what Kong's log plugins would otherwise carry: Anthropic's API key (Kong itself redacts only authorization), and
-  // the URL of a refused request (it may be why it was refused)
+  // a URL not known to be clean (a refused one may be why it was refused)
   kong.log.set_serialize_value("request.headers.x-api-key", REDACTED, REPLACE);
-  if (f.decision === "refused") {
+  if (!urlChecked) {
     for (const key of REFUSED_URL_FIELDS) kong.log.set_serialize_value(key, REDACTED, REPLACE);
     kong.log.set_serialize_value("request.querystring", {}, REPLACE);
   }
