@@ -15,7 +15,7 @@ description = {
 }
 
 dependencies = {
-  "lua >= 5.1",
+  "lua ~> 5.1", -- Kong runs LuaJIT (Lua 5.1): on Debian, luarocks --lua-version 5.1 make
 }
 
 build = {
