@@ -24,7 +24,7 @@ export const SERIALIZE_KEY = "aws_masker";
 
 const REDACTED = "REDACTED";
 const REPLACE = { mode: "replace" as const };
-const REFUSED_URL_FIELDS = ["request.uri", "request.url", "upstream_uri"];
+const UNCHECKED_URL_FIELDS = ["request.uri", "request.url", "upstream_uri"];
 
 export interface RequestFigures {
   decision: Decision;
@@ -95,7 +95,7 @@ export function observe(this: void): void {
     // nginx appends the request line (with its query) to every line logged in a request; a refused URL may hold
     // the identifier it was refused for, an unchecked one anything: log outside the request
     const [ok, err] = ngx.timer.at(0, logNotice, line);
-    if (!ok) kong.log.warn("aws-masker: could not log a refusal: ", err);
+    if (!ok) kong.log.warn("aws-masker: could not write the request's log line: ", err);
   } else {
     logNotice(false, line);
   }
@@ -104,7 +104,7 @@ export function observe(this: void): void {
   // a URL not known to be clean (a refused one may be why it was refused)
   kong.log.set_serialize_value("request.headers.x-api-key", REDACTED, REPLACE);
   if (!urlChecked) {
-    for (const key of REFUSED_URL_FIELDS) kong.log.set_serialize_value(key, REDACTED, REPLACE);
+    for (const key of UNCHECKED_URL_FIELDS) kong.log.set_serialize_value(key, REDACTED, REPLACE);
     kong.log.set_serialize_value("request.querystring", {}, REPLACE);
   }
   countLabelled("requests_total", f.decision);
