@@ -44,6 +44,7 @@ const PLAIN_HELP: Record<string, string> = {
   redis_failures: "Redis operations that failed (masking goes on; answers are flagged degraded).",
   redis_skipped_writes: "Mapping writes skipped while Redis was marked unavailable.",
   degraded_responses: "Answers flagged X-AWS-Masker-Degraded.",
+  log_lines_dropped: "Per-request log lines not written (no timer to write them outside the request).",
 };
 
 const BACKSLASH = "\\";

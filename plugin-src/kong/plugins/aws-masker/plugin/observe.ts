@@ -2,7 +2,7 @@
 // (kong.log.set_serialize_value, carried by http-log, file-log, ...) and the counters behind the metrics endpoint.
 // Counts and kinds only: never a value, a key, a path or a query.
 import { RequestState } from "./request";
-import { countLabelled, LABEL_SEP } from "./stats";
+import { count, countLabelled, LABEL_SEP } from "./stats";
 
 /** kong.ctx.plugin.refusal, set by refuse() (errors.ts). */
 export interface Refusal {
@@ -94,8 +94,9 @@ export function observe(this: void): void {
   if (!urlChecked) {
     // nginx appends the request line (with its query) to every line logged in a request; a refused URL may hold
     // the identifier it was refused for, an unchecked one anything: log outside the request
-    const [ok, err] = ngx.timer.at(0, logNotice, line);
-    if (!ok) kong.log.warn("aws-masker: could not write the request's log line: ", err);
+    const [ok] = ngx.timer.at(0, logNotice, line);
+    // no timer (too many pending): a line in the request would carry the URL, so the line is dropped, and counted
+    if (!ok) count("log_lines_dropped");
   } else {
     logNotice(false, line);
   }
