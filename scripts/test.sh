@@ -17,6 +17,8 @@ echo "== busted (LuaJIT)"
 busted --lua=luajit spec/lua spec/host
 echo "== vitest"
 npx vitest run
+echo "== portable gateway suite against a URL (as docker-compose runs it)"
+bash scripts/portable-remote.sh
 echo "== detection scorer"
 npx tsx scripts/score-detection.ts
 echo "== generated docs are current"
