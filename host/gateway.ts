@@ -52,6 +52,8 @@ export interface GatewayOptions {
   /** keep the run dir after stop (default: removed unless the run failed) */
   keepRunDir?: boolean;
   accessLog?: boolean;
+  /** Admin API port on 127.0.0.1 (the plugins' api.lua endpoints, e.g. GET /aws-masker/metrics); 0 or unset: a free port */
+  adminPort?: number;
   /** CA bundle the egress proxy uses to verify an https upstream (default: system bundle) */
   egressTrustedCertificate?: string;
   /** print the WARNING about a generated secret etc. (default true) */
@@ -61,6 +63,8 @@ export interface GatewayOptions {
 export interface Gateway {
   url: string;
   port: number;
+  /** the Admin API (127.0.0.1) */
+  adminUrl: string;
   egressUrl?: string;
   redisPort?: number;
   redisHost?: string;
@@ -408,6 +412,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     for (const k of Object.keys(opts.env ?? {})) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) envNames.add(k);
 
     const port = opts.port || (await freePort());
+    const adminPort = opts.adminPort || (await freePort());
     const conf = renderGatewayConf({
       runDir,
       port,
@@ -420,6 +425,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
       sharedDicts: { kong_aws_masker: "10m", ...(opts.sharedDicts ?? {}) },
       config: hostConfig,
       accessLog: opts.accessLog ?? false,
+      adminPort,
     });
     const confPath = path.join(runDir, "nginx.conf");
     writeFileSync(confPath, conf);
@@ -431,6 +437,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const gateway: Gateway = {
       url: `http://127.0.0.1:${port}`,
       port,
+      adminUrl: `http://127.0.0.1:${adminPort}`,
       egressUrl: egress?.url,
       redisPort,
       redisHost,
@@ -496,6 +503,7 @@ function parseArgs(argv: string[]): GatewayOptions & { help?: boolean } {
       case "--log-level": o.logLevel = need(++i, a) as GatewayOptions["logLevel"]; break;
       case "--no-build": o.build = false; break;
       case "--access-log": o.accessLog = true; break;
+      case "--admin-port": o.adminPort = Number(need(++i, a)); break;
       case "-h": case "--help": o.help = true; break;
       default: throw new Error(`unknown option ${a}`);
     }
@@ -507,7 +515,8 @@ function parseArgs(argv: string[]): GatewayOptions & { help?: boolean } {
 
 const USAGE = `usage: npm run gateway -- [--port 8000] [--upstream https://api.anthropic.com] [--redis HOST:PORT|none]
                           [--mock] [--config kong/kong.yml] [--workers 2] [--plugin-path DIR]
-                          [--client-body-buffer-size 8k] [--log-level notice] [--no-build] [--access-log]`;
+                          [--client-body-buffer-size 8k] [--log-level notice] [--no-build] [--access-log]
+                          [--admin-port PORT]`;
 
 async function main(): Promise<void> {
   let opts: ReturnType<typeof parseArgs>;
@@ -533,7 +542,7 @@ async function main(): Promise<void> {
   process.stderr.write(
     `  egress ${gw.egressUrl ?? "-"} -> ${opts.mock ? gw.mockUrl : opts.upstream ?? DEFAULT_UPSTREAM}; redis ${
       gw.redisPort ? `${gw.redisHost}:${gw.redisPort}` : "none"
-    }; logs ${gw.runDir}/logs\n`,
+    }; admin API ${gw.adminUrl}; logs ${gw.runDir}/logs\n`,
   );
   let stopping = false;
   const shutdown = async () => {

@@ -19,7 +19,30 @@ export interface GatewayRender {
   sharedDicts: Record<string, string>;
   config: HostConfig;
   accessLog: boolean;
+  /** Admin API listener (127.0.0.1): the plugins' api.lua endpoints */
+  adminPort: number;
 }
+
+/**
+ * nginx error_log level for a Kong log_level. Debian's nginx is built --with-debug: at "debug" it would log every
+ * request header (x-api-key) and request line (query). Kong's OpenResty is not, so Kong's debug level carries Lua debug
+ * lines only. "debug_stream" sets only the stream module's debug bit (no stream module here): Lua's debug lines pass,
+ * nginx's http debug lines do not.
+ */
+export function errorLogLevel(level: string): string {
+  return level === "debug" ? "debug_stream" : level;
+}
+
+/**
+ * The access log: no query string, no headers; the path only when the answer is not a 400, the status of a request
+ * refused for what its URL holds (an identifier in the path or the query).
+ */
+const ACCESS_LOG_FORMAT = `  map $status $kong_logged_path {
+    400 "-";
+    default $uri;
+  }
+  log_format kong_safe '$remote_addr [$time_local] "$request_method $kong_logged_path" $status $body_bytes_sent '
+                       '$request_time $upstream_response_time';`;
 
 const q = (s: string) => `'${s.replace(/'/g, "\\'")}'`;
 
@@ -76,7 +99,7 @@ worker_processes ${o.workers};
 daemon off;
 master_process on;
 pid ${o.runDir}/gateway.pid;
-error_log ${o.runDir}/logs/error.log ${o.logLevel};
+error_log ${o.runDir}/logs/error.log ${errorLogLevel(o.logLevel)};
 ${o.envNames.map((n) => `env ${n};`).join("\n")}
 
 events {
@@ -85,7 +108,8 @@ events {
 }
 
 http {
-  ${o.accessLog ? `access_log ${o.runDir}/logs/access.log;` : "access_log off;"}
+${ACCESS_LOG_FORMAT}
+  ${o.accessLog ? `access_log ${o.runDir}/logs/access.log kong_safe;` : "access_log off;"}
   ${tempPaths(o.runDir)}
   default_type application/octet-stream;
   server_tokens off;
@@ -151,6 +175,14 @@ ${upstreams}
       header_filter_by_lua_block { KONG_HOST.header_filter() }
       body_filter_by_lua_block { KONG_HOST.body_filter() }
       log_by_lua_block { KONG_HOST.log() }
+    }
+  }
+
+  server {
+    listen 127.0.0.1:${o.adminPort};
+    location / {
+      default_type application/json;
+      content_by_lua_block { KONG_HOST.admin() }
     }
   }
 }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what aws-masker needs on a fresh Debian 12 + Node 20 machine (root, no Docker): Debian's nginx with
-# lua-nginx-module, LuaJIT, busted, Redis, wrk; then the npm dependencies. Idempotent: skips what is there.
+# lua-nginx-module, LuaJIT, busted, Redis, wrk; luarocks (+ Lua 5.1 headers), decK and docker-compose for the install
+# checks (rockspec, kong.yml, docker-compose.yml); then the npm dependencies. Idempotent: skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(nginx libnginx-mod-http-lua lua-resty-core lua-resty-lrucache lua-nginx-redis lua-cjson lua-busted
-  luajit2 lua-rex-pcre2 redis-server wrk ca-certificates)
+  luajit2 lua-rex-pcre2 redis-server wrk ca-certificates
+  luarocks liblua5.1-0-dev deck docker-compose)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

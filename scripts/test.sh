@@ -2,6 +2,9 @@
 # Every test: installs what it needs, builds the plugin, then type checks, busted (compiled Lua under LuaJIT),
 # vitest (engine in Node, host, gateway integration with real nginx + Redis + the mock Claude), and the detection
 # scorer (fails on any leak or false positive), and a check that docs/identifiers.md matches the catalogue.
+# The install checks are vitest specs (spec/host/install.test.ts, after the build): the rockspec is current and
+# `luarocks make --tree <tmp>` installs every module; `deck validate` accepts kong/kong.yml; `docker-compose config`
+# accepts docker-compose.yml (Docker itself cannot run here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,6 +17,8 @@ echo "== busted (LuaJIT)"
 busted --lua=luajit spec/lua spec/host
 echo "== vitest"
 npx vitest run
+echo "== portable gateway suite against a URL (as docker-compose runs it)"
+bash scripts/portable-remote.sh
 echo "== detection scorer"
 npx tsx scripts/score-detection.ts
 echo "== generated docs are current"

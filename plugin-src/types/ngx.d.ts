@@ -13,6 +13,8 @@ declare namespace ngx {
   function update_time(): void;
   const ERR: number;
   const WARN: number;
+  const NOTICE: number;
+  function log(level: number, ...args: unknown[]): void;
   namespace req {
     function get_body_file(): string | undefined;
     function read_body(): void;
@@ -29,5 +31,7 @@ declare namespace ngx {
   interface SharedDict {
     incr(this: SharedDict, key: string, value: number, init?: number): LuaMultiReturn<[number | undefined, string | undefined]>;
     get(this: SharedDict, key: string): unknown;
+    /** max_count 0: every key */
+    get_keys(this: SharedDict, max_count?: number): string[];
   }
 }

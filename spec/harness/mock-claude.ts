@@ -43,7 +43,15 @@ export interface MockClaudeOptions {
   thinkingSecret?: string;
   /** mixed into every per-request PRNG (delta sizes, chunk sizes, ids); default 1 */
   seed?: number;
+  /**
+   * Serve RECEIVED_PATH: GET gives `received` as JSON, DELETE empties it (not recorded themselves). For tests that reach
+   * the mock over the network only (docker-compose). Default false: the mock then answers it like any unknown path.
+   */
+  exposeReceived?: boolean;
 }
+
+/** The recording endpoint (exposeReceived / --expose-received). */
+export const RECEIVED_PATH = '/__mock/received';
 
 export const DEFAULT_THINKING_SECRET = 'mock-claude-thinking-secret';
 
@@ -694,6 +702,12 @@ export async function startMockClaude(opts: MockClaudeOptions = {}): Promise<Moc
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const pathname = new URL(target, 'http://mock.invalid').pathname;
+    if (opts.exposeReceived && pathname === RECEIVED_PATH) {
+      if (method === 'DELETE') received.length = 0;
+      const out = Buffer.from(JSON.stringify(method === 'GET' ? received : []));
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': out.length });
+      return void res.end(out);
+    }
 
     // body as received (decompressed when the request says so)
     let body = raw;
@@ -881,6 +895,7 @@ async function cliMain(): Promise<void> {
     host: arg('--host') ?? '127.0.0.1',
     seed: arg('--seed') !== undefined ? Number(arg('--seed')) : undefined,
     thinkingSecret: arg('--thinking-secret'),
+    exposeReceived: args.includes('--expose-received'),
   });
   process.stdout.write(`mock-claude listening on ${mock.url}\n`);
   let stopping = false;

@@ -10,7 +10,7 @@ local _M = {}
 local ngx = ngx
 local ipairs, pairs, type, tostring, error, pcall = ipairs, pairs, type, tostring, error, pcall
 local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coroutine.status
-local fmt, concat = string.format, table.concat
+local fmt, concat, sub = string.format, table.concat, string.sub
 
 local pdk, schema_lib, vault, router_lib -- loaded in init()
 
@@ -27,6 +27,7 @@ local plugins_for_route = {} -- route id -> sorted plugin instances
 local global_plugins = {}  -- sorted plugin instances
 local configs_by_name = {} -- name -> list of conf (for handler:configure)
 local router
+local admin_routes = {}    -- Admin API: { pattern, methods, plugin } from kong.plugins.<name>.api
 local ctx_stash = {}       -- ref -> ngx.ctx kept across ngx.exec / error_page
 local ctx_seq = 0
 
@@ -82,6 +83,34 @@ local function load_plugin(name)
   loaded[name] = p
   loaded_list[#loaded_list + 1] = p
   return p
+end
+
+
+-- Admin API endpoints of a plugin, like Kong's kong/api/init.lua: kong.plugins.<name>.api returns
+-- { ["/path/:param"] = { GET = function(self, db, helpers) ... end, ... } } (old-style routes, no schema).
+local function load_api(p, errors)
+  local modname = "kong.plugins." .. p.name .. ".api"
+  if not package.searchpath(modname, package.path) then
+    ngx.log(ngx.DEBUG, "No API endpoints loaded for plugin: ", p.name)
+    return
+  end
+  local ok, api = pcall(require, modname)
+  if not ok or type(api) ~= "table" then
+    errors[#errors + 1] = fmt("plugin '%s': %s could not be loaded: %s", p.name, modname, tostring(api))
+    return
+  end
+  ngx.log(ngx.DEBUG, "Loading API endpoints for plugin: ", p.name)
+  for route_path, methods in pairs(api) do
+    if type(route_path) == "string" and type(methods) == "table" then
+      -- lapis-style ":name" segments capture one path segment
+      local names = {}
+      local pattern = "^" .. route_path:gsub("[%-%.%+%[%]%(%)%$%^%%%?%*]", "%%%0"):gsub(":([%w_]+)", function(n)
+        names[#names + 1] = n
+        return "([^/]+)"
+      end) .. "$"
+      admin_routes[#admin_routes + 1] = { path = route_path, pattern = pattern, names = names, methods = methods, plugin = p }
+    end
+  end
 end
 
 local function warn(msg)
@@ -153,6 +182,7 @@ function _M.init(config_path)
       end
     end
   end
+  for _, lp in ipairs(loaded_list) do load_api(lp, errors) end
   if #errors > 0 then
     error("aws-masker host: invalid declarative configuration:\n  " .. concat(errors, "\n  "), 0)
   end
@@ -397,6 +427,36 @@ function _M.log()
   end
   ctx.KONG_CURRENT_PLUGIN = nil
   if ctx.KONG_CTX_REF then ctx_stash[ctx.KONG_CTX_REF] = nil end
+end
+
+
+-- ------------------------------------------------------------ Admin API
+-- The plugins' api.lua endpoints on the admin listener (127.0.0.1 only, like Kong's default admin_listen).
+-- Handlers answer with kong.response.exit, as in Kong; a trailing slash is ignored (Kong's default_route).
+function _M.admin()
+  local path = ngx.var.uri
+  if #path > 1 and sub(path, -1) == "/" then path = sub(path, 1, -2) end
+  local method = ngx.req.get_method()
+  for _, r in ipairs(admin_routes) do
+    local caps = { path:match(r.pattern) }
+    if caps[1] ~= nil or path == r.path then
+      local handler = r.methods[method] or (method == "HEAD" and r.methods.GET)
+      if type(handler) ~= "function" then
+        return pdk.send(405, { message = "Method not allowed" })
+      end
+      local params = ngx.req.get_uri_args()
+      for i, n in ipairs(r.names) do params[n] = caps[i] end
+      local self = { params = params, req = { parsed_url = { path = path } } }
+      ngx.ctx.KONG_CURRENT_PLUGIN = r.plugin
+      local ok, err = pcall(handler, self, {}, {})
+      if not ok then
+        r.plugin.log.err(err)
+        return pdk.send(500, { message = "An unexpected error occurred" })
+      end
+      return pdk.send(204)
+    end
+  end
+  return pdk.send(404, { message = "Not found" })
 end
 
 -- exposed for the host's own specs

@@ -58,6 +58,78 @@ local LEVELS = {
   err = ngx.ERR, crit = ngx.CRIT, alert = ngx.ALERT, emerg = ngx.EMERG,
 }
 
+-- kong.log.set_serialize_value / serialize, with Kong's semantics (kong/pdk/log.lua): values are queued in ngx.ctx
+-- and applied when serialize() runs; dots in the key walk (and create) sub-tables, "\." is a literal dot; mode
+-- "set" (default), "add" (only when absent), "replace" (only when present).
+local DOT_BYTE, ESCAPE_BYTE = string.byte("."), string.byte("\\")
+local byte, gsub = string.byte, string.gsub
+local PH_SERIALIZE = phases("rewrite", "access", "header_filter", "body_filter", "log")
+
+local function set_serialize_value(key, value, options)
+  check_phase(PH_SERIALIZE)
+  if type(key) ~= "string" then error("key must be a string", 2) end
+  local mode = options and options.mode or "set"
+  if mode ~= "set" and mode ~= "add" and mode ~= "replace" then
+    error("mode must be 'set', 'add' or 'replace'", 2)
+  end
+  local ctx = ngx.ctx
+  local values = ctx.serialize_values
+  if not values then
+    values = {}
+    ctx.serialize_values = values
+  end
+  values[#values + 1] = { key = key, value = value, mode = mode }
+end
+
+local function is_valid_value(v, visited)
+  local t = type(v)
+  if v == nil or v == ngx.null or t == "number" or t == "string" or t == "boolean" then return true end
+  if t ~= "table" then return false end
+  visited = visited or {}
+  if visited[v] then return false end
+  visited[v] = true
+  for k, val in pairs(v) do
+    local kt = type(k)
+    if (kt ~= "string" and kt ~= "number" and kt ~= "boolean") or not is_valid_value(val, visited) then
+      return false
+    end
+  end
+  return true
+end
+
+local function edit_serialized(root, values)
+  for _, item in ipairs(values) do
+    if not is_valid_value(item.value) then
+      error("value must be nil, a number, string, boolean or a non-self-referencial table containing numbers, string and booleans", 3)
+    end
+    local key, mode = item.key, item.mode
+    local set_or_add = mode == "set" or mode == "add"
+    local node, start = root, 1
+    for i = 2, #key do
+      if byte(key, i) == DOT_BYTE and byte(key, i - 1) ~= ESCAPE_BYTE then
+        local subkey = gsub(sub(key, start, i - 1), "\\%.", ".")
+        start = i + 1
+        if node[subkey] == nil then
+          if not set_or_add then node = nil break end
+          node[subkey] = {}
+        elseif type(node[subkey]) ~= "table" then
+          error("The key '" .. key .. "' could not be used as a serialize value. Subkey '" .. subkey
+            .. "' is not a table. It's " .. tostring(node[subkey]))
+        end
+        node = node[subkey]
+      end
+    end
+    if type(node) == "table" then
+      local last = gsub(sub(key, start), "\\%.", ".")
+      local existing = node[last]
+      if mode == "set" or (mode == "add" and existing == nil) or (mode == "replace" and existing ~= nil) then
+        node[last] = item.value
+      end
+    end
+  end
+  return root
+end
+
 local function new_logger(namespace)
   local ns = namespace and ("[" .. namespace .. "] ") or ""
   local log = {}
@@ -81,15 +153,21 @@ local function new_logger(namespace)
     raw_log(ngx.NOTICE, "[kong] " .. ns .. concat(buf, " "))
   end })
   log.deprecation = function(...) return log.warn(...) end
-  log.set_serialize_value = function() end
+  log.set_serialize_value = set_serialize_value
   log.serialize = function()
     local ctx = ngx.ctx
     local var = ngx.var
-    return {
+    local headers = req.get_headers()
+    -- like Kong: these two are redacted, every other header is logged as received
+    if headers["authorization"] ~= nil then headers["authorization"] = "REDACTED" end
+    if headers["proxy-authorization"] ~= nil then headers["proxy-authorization"] = "REDACTED" end
+    local root = {
       request = {
         method = req.get_method(), uri = var.request_uri, size = tonumber(var.request_length),
-        headers = req.get_headers(),
+        url = var.scheme .. "://" .. var.host .. ":" .. var.server_port .. var.request_uri,
+        querystring = req.get_uri_args(), headers = headers,
       },
+      upstream_uri = var.upstream_uri,
       response = { status = ngx.status, size = tonumber(var.bytes_sent), headers = ngx.resp.get_headers() },
       route = ctx.route and { id = ctx.route.id, name = ctx.route.name } or nil,
       service = ctx.service and { id = ctx.service.id, name = ctx.service.name } or nil,
@@ -97,6 +175,8 @@ local function new_logger(namespace)
       started_at = ngx.req.start_time() * 1000,
       source = ctx.KONG_EXITED and "exit" or (ctx.KONG_PROXIED and "service" or "error"),
     }
+    if ctx.serialize_values then root = edit_serialized(root, ctx.serialize_values) end
+    return root
   end
   return setmetatable(log, { __call = function(_, ...) return log.notice(...) end })
 end

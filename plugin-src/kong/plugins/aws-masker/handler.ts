@@ -3,14 +3,18 @@
 import { access } from "./plugin/request";
 import { headerFilter, bodyFilter } from "./plugin/response";
 import { PluginConf } from "./plugin/conf";
+import { accessStarted, accessDone, observe } from "./plugin/observe";
+import { VERSION } from "./version";
 
 const AwsMaskerHandler = {
   // after auth (1000+) and rate limiting (910), before transformers (801), AI plugins (770) and loggers
   PRIORITY: 880,
-  VERSION: "0.1.0",
+  VERSION,
 
   access(this: unknown, conf: PluginConf): void {
+    accessStarted();
     access(conf);
+    accessDone();
   },
 
   header_filter(this: unknown, conf: PluginConf): void {
@@ -19,6 +23,10 @@ const AwsMaskerHandler = {
 
   body_filter(this: unknown, conf: PluginConf): void {
     bodyFilter(conf);
+  },
+
+  log(this: unknown): void {
+    observe();
   },
 };
 

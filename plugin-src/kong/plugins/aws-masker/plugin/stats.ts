@@ -1,5 +1,8 @@
 // Counters: in the shared dict kong_aws_masker when the nginx config declares one (all workers), else per worker.
+// A counter is a name, or a family and one label value joined by LABEL_SEP ("requests_total\x1fmasked").
 const local: Record<string, number> = {};
+
+export const LABEL_SEP = "\x1f";
 
 export function count(this: void, name: string, by?: number): void {
   const n = by !== undefined ? by : 1;
@@ -11,6 +14,11 @@ export function count(this: void, name: string, by?: number): void {
   local[name] = (local[name] !== undefined ? local[name] : 0) + n;
 }
 
+/** A counter of a labelled family. */
+export function countLabelled(this: void, family: string, label: string, by?: number): void {
+  count(family + LABEL_SEP + label, by);
+}
+
 export function counter(this: void, name: string): number {
   const dict = ngx.shared.kong_aws_masker;
   if (dict !== undefined) {
@@ -18,4 +26,20 @@ export function counter(this: void, name: string): number {
     return typeof v === "number" ? v : 0;
   }
   return local[name] !== undefined ? local[name] : 0;
+}
+
+/** Every counter: name -> value (from the shared dict: all workers; else this worker's). */
+export function allCounters(this: void): Record<string, number> {
+  const out: Record<string, number> = {};
+  const dict = ngx.shared.kong_aws_masker;
+  if (dict === undefined) {
+    for (const [k, v] of pairs(local)) out[k as string] = v as number;
+    return out;
+  }
+  // 0: all keys; the dict holds only counters, a few hundred at most (families x kinds)
+  for (const k of dict.get_keys(0)) {
+    const v = dict.get(k);
+    if (typeof v === "number") out[k] = v;
+  }
+  return out;
 }
