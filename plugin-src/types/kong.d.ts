@@ -34,6 +34,7 @@ declare namespace kong {
     function notice(...args: unknown[]): void;
     function warn(...args: unknown[]): void;
     function err(...args: unknown[]): void;
+    function crit(...args: unknown[]): void;
   }
   namespace ctx {
     /** Per plugin, per request; lives from access to log. */

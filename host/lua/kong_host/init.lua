@@ -125,8 +125,13 @@ function _M.init(config_path)
           errors[#errors + 1] = fmt("invalid configuration for plugin '%s' (%s): %s",
             p.name, scope, concat(refs_or_errs, "; "))
         else
-          schema_lib.resolve_references(cfg, refs_or_errs, function(ref) return vault.resolve(ref) end,
+          local _, unresolved = schema_lib.resolve_references(cfg, refs_or_errs,
+            function(ref) return vault.resolve(ref) end,
             function(msg) warn(fmt("[%s] %s", p.name, msg)) end)
+          local bad = schema_lib.check_resolved(lp.schema, cfg, refs_or_errs, unresolved)
+          if #bad > 0 then
+            errors[#errors + 1] = fmt("invalid configuration for plugin '%s' (%s): %s", p.name, scope, concat(bad, "; "))
+          end
           cfg.route_id = p.route_id
           cfg.service_id = p.service_id
           cfg.consumer_id = nil

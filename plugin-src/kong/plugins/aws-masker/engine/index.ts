@@ -2,7 +2,7 @@
 // gateway, node:crypto in Node). Build a Masker once per configuration, a Session per request.
 
 import { compileScanConfig, CustomPattern, RegexFind } from "./scanner";
-import { Hmac } from "./pseudonym";
+import { Hmac, hashPart } from "./pseudonym";
 import { Masker } from "./session";
 
 export type { Kind } from "./catalogue";
@@ -51,4 +51,44 @@ export function createMasker(this: void, cfg: MaskerConfig, hmac: Hmac, regexFin
     scans: {},
     scanBytes: 0,
   };
+}
+
+/** Who sent a request, as far as the tenant scope cares (the gateway reads it from Kong; the CLI from its options). */
+export interface TenantIdentity {
+  /** Kong consumer id (kong.client.get_consumer().id) */
+  consumerId?: string;
+  /** Kong credential id (kong.client.get_credential().id), e.g. key-auth's: stable even with hide_credentials */
+  credentialId?: string;
+  /** the client's API key as sent (x-api-key, or the token of Authorization: Bearer; see apiKeyOf) */
+  apiKey?: string;
+}
+
+const BEARER = "bearer ";
+
+/** The client's API key from its headers: x-api-key K and Authorization: Bearer K name the same key. */
+export function apiKeyOf(this: void, xApiKey: string | undefined, authorization: string | undefined): string | undefined {
+  if (xApiKey !== undefined && xApiKey.trim() !== "") return xApiKey.trim();
+  if (authorization === undefined) return undefined;
+  let auth = authorization.trim();
+  if (auth.length > BEARER.length && auth.substring(0, BEARER.length).toLowerCase() === BEARER) {
+    auth = auth.substring(BEARER.length).trim();
+  }
+  return auth !== "" ? auth : undefined;
+}
+
+/**
+ * The tenant scope of a request: part of every pseudonym's hash and of every Redis key, so one tenant's pseudonyms
+ * never reveal (or even equal) another's. mode is the plugin's tenant_scope: "global" (one scope), "consumer" (the
+ * Kong consumer, else the credential, else the API key) or "credential" (the Kong credential, else the consumer, else
+ * the API key). The API key itself never leaves the gateway: a keyed hash of it names the scope.
+ */
+export function tenantScope(this: void, masker: Masker, mode: string, who: TenantIdentity): string {
+  if (mode === "global") return "global";
+  const consumer = who.consumerId !== undefined && who.consumerId !== "" ? who.consumerId : undefined;
+  const credential = who.credentialId !== undefined && who.credentialId !== "" ? who.credentialId : undefined;
+  if (mode === "consumer" && consumer !== undefined) return "c:" + consumer;
+  if (credential !== undefined) return "cr:" + credential;
+  if (consumer !== undefined) return "c:" + consumer;
+  if (who.apiKey === undefined || who.apiKey === "") return "anonymous";
+  return "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", who.apiKey, 0);
 }
