@@ -111,7 +111,8 @@ ${upstreams}
 
   server {
     listen 127.0.0.1:${o.port} backlog=4096;
-    error_page 400 404 405 408 411 412 413 414 417 494 500 502 503 504 @kong_error;
+    # a URI, like Kong's template: a named location cannot serve errors of an unparsable request line
+    error_page 400 404 405 408 411 412 413 414 417 494 500 502 503 504 /kong_error_handler;
 
     location / {
       set $upstream_scheme 'http';
@@ -144,7 +145,7 @@ ${upstreams}
       proxy_buffering off;${PROXY_COMMON}
     }
 
-    location @kong_error {
+    location = /kong_error_handler {
       internal;
       default_type '';
       content_by_lua_block { KONG_HOST.handle_error() }
