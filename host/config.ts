@@ -88,8 +88,19 @@ function parseServiceUrl(svc: any): { protocol: "http" | "https"; host: string; 
 }
 
 export function loadDeclarative(file: string): any {
-  const text = readFileSync(file, "utf8");
-  const doc = parseYaml(text);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  let doc: any;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
   if (!doc || typeof doc !== "object") throw new ConfigError(`${file}: empty or invalid YAML`);
   return doc;
 }
