@@ -219,3 +219,23 @@ export function vaultEnvNames(value: unknown, out = new Set<string>()): Set<stri
   }
   return out;
 }
+
+/**
+ * Resolves a value the way Kong's env vault does (`{vault://env/NAME}` -> env NAME upper-cased, `-` -> `_`;
+ * `{vault://env/NAME/key}` -> `key` of NAME's JSON). Plain values come back as they are.
+ */
+export function resolveEnvReference(value: string, env: Record<string, string | undefined> = process.env):
+  { value: string } | { error: string } {
+  const m = /^\{vault:\/\/([^/}]+)\/([^/}?]+)(?:\/([^}?]+))?(?:\?[^}]*)?\}$/.exec(value);
+  if (!m) return value.startsWith("{vault://") ? { error: `${value} is not a valid vault reference` } : { value };
+  if (m[1] !== "env") return { error: `${value}: only the env vault can be resolved here` };
+  const name = m[2].toUpperCase().replace(/-/g, "_");
+  const raw = env[name];
+  if (raw === undefined) return { error: `vault reference ${value} could not be resolved (environment variable ${name} is not set)` };
+  if (m[3] === undefined) return { value: raw };
+  try {
+    const v = JSON.parse(raw)?.[m[3]];
+    if (v !== undefined) return { value: String(v) };
+  } catch {}
+  return { error: `vault reference ${value} could not be resolved (no key ${m[3]} in the JSON of ${name})` };
+}

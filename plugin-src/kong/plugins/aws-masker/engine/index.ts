@@ -32,6 +32,33 @@ export interface MaskerConfig {
   customPatterns?: CustomPattern[];
 }
 
+/** The plugin config fields (schema.ts) that shape masking, as Kong hands them over or as kong.yml holds them. */
+export interface MaskingFields {
+  secret: string;
+  disabled_kinds?: string[];
+  allowlist?: string[];
+  mask_public_ips?: boolean;
+  custom_patterns?: { name: string; pattern: string; kind?: unknown }[];
+}
+
+/** The masker config of a plugin config: the gateway (plugin/conf.ts) and the CLI (--config kong.yml) both use it. */
+export function maskerConfigOf(this: void, conf: MaskingFields): MaskerConfig {
+  const disabled: string[] = [];
+  if (conf.disabled_kinds !== undefined) for (const k of conf.disabled_kinds) disabled[disabled.length] = k;
+  if (conf.mask_public_ips === false) disabled[disabled.length] = "public-ipv4";
+  const custom: CustomPattern[] = [];
+  if (conf.custom_patterns !== undefined) {
+    for (const c of conf.custom_patterns) {
+      // an unset optional field is nil or ngx.null on Kong, absent in kong.yml
+      const kind = typeof c.kind === "string" && c.kind !== "" ? c.kind : undefined;
+      custom[custom.length] = { name: c.name, pattern: c.pattern, kind };
+    }
+  }
+  const allow: string[] = [];
+  if (conf.allowlist !== undefined) for (const a of conf.allowlist) allow[allow.length] = a;
+  return { secret: conf.secret, disabledKinds: disabled, allowlist: allow, customPatterns: custom };
+}
+
 /**
  * regexFind is the runtime's regular-expression engine (RegExp in Node, ngx.re.find in the gateway); without it,
  * customPatterns are ignored.

@@ -1,6 +1,6 @@
 // Plugin configuration as Kong hands it over (validated, vault references resolved), and what is derived from it
 // once per worker: the compiled masker. conf is shared by all requests: never mutated, cached by identity.
-import { createMasker } from "../engine/index";
+import { createMasker, maskerConfigOf } from "../engine/index";
 import { Masker } from "../engine/session";
 import { refuse } from "./errors";
 
@@ -78,18 +78,10 @@ export function maskerFor(this: void, conf: PluginConf): Masker | undefined {
   // one string comparison per request: a rotated secret builds a new masker
   if (hit !== undefined && hit.secret === conf.secret) return hit.masker;
   if (secretProblem(conf) !== undefined) return undefined;
-  const disabled: string[] = [];
-  for (const k of conf.disabled_kinds) disabled[disabled.length] = k;
-  if (conf.mask_public_ips === false) disabled[disabled.length] = "public-ipv4";
-  const custom: { name: string; pattern: string; kind?: string }[] = [];
+  // custom pattern -> its name, for the refusal message
   const names: Record<string, string> = {};
-  for (const c of conf.custom_patterns) {
-    custom[custom.length] = { name: c.name, pattern: c.pattern, kind: text(c.kind) !== "" ? c.kind : undefined };
-    names[c.pattern] = c.name;
-  }
-  const masker = createMasker(
-    { secret: conf.secret, disabledKinds: disabled, allowlist: conf.allowlist, customPatterns: custom },
-    hmac, customFinder(names));
+  for (const c of conf.custom_patterns) names[c.pattern] = c.name;
+  const masker = createMasker(maskerConfigOf(conf), hmac, customFinder(names));
   maskers.set(conf, { masker, secret: conf.secret });
   return masker;
 }
