@@ -58,7 +58,8 @@ class CliError extends Error {
   }
 }
 
-const PROGRESS_STEP = 8 * 1024 * 1024;
+// a progress line every 8 MB (AWS_MASKER_PROGRESS_BYTES: a smaller step, for the tests)
+const PROGRESS_STEP = Number(process.env.AWS_MASKER_PROGRESS_BYTES) > 0 ? Number(process.env.AWS_MASKER_PROGRESS_BYTES) : 8 * 1024 * 1024;
 const DEMO_SECRET = "aws-masker-cli-demo-secret";
 const MIN_SECRET = 16;
 

@@ -3,6 +3,7 @@
 
 import { compileScanConfig, CustomPattern, RegexFind } from "./scanner";
 import { Hmac, hashPart } from "./pseudonym";
+import { byteAt, sub } from "./chars";
 import { Masker } from "./session";
 
 export type { Kind } from "./catalogue";
@@ -91,14 +92,26 @@ export interface TenantIdentity {
 }
 
 const BEARER = "bearer ";
+const SPACE = 32;
+const TAB = 9;
+
+/** s without leading and trailing blanks (HTTP's optional whitespace: space, tab; the same bytes in both runtimes). */
+function stripBlanks(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (byteAt(s, a) === SPACE || byteAt(s, a) === TAB)) a++;
+  while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === TAB)) b--;
+  return sub(s, a, b);
+}
 
 /** The client's API key from its headers: x-api-key K and Authorization: Bearer K name the same key. */
 export function apiKeyOf(this: void, xApiKey: string | undefined, authorization: string | undefined): string | undefined {
-  if (xApiKey !== undefined && xApiKey.trim() !== "") return xApiKey.trim();
+  const key = xApiKey !== undefined ? stripBlanks(xApiKey) : "";
+  if (key !== "") return key;
   if (authorization === undefined) return undefined;
-  let auth = authorization.trim();
-  if (auth.length > BEARER.length && auth.substring(0, BEARER.length).toLowerCase() === BEARER) {
-    auth = auth.substring(BEARER.length).trim();
+  let auth = stripBlanks(authorization);
+  if (auth.length > BEARER.length && sub(auth, 0, BEARER.length).toLowerCase() === BEARER) {
+    auth = stripBlanks(sub(auth, BEARER.length, auth.length));
   }
   return auth !== "" ? auth : undefined;
 }
