@@ -12,8 +12,8 @@ import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../host/gateway.ts";
 import { loadDeclarative } from "../../host/config.ts";
-import { startStack, post, messagesBody, PROMPT, ORIGINALS, SECRET, type Stack } from "../gateway/support.ts";
-import { TEST_PLUGINS, unexpectedErrors } from "./helpers.ts";
+import { startStack, post, messagesBody, PROMPT, ORIGINALS, SECRET, type Stack } from "./support.ts";
+import { TEST_PLUGINS, unexpectedErrors } from "../host/helpers.ts";
 
 // aws-masker logs the PCRE failure (no request content in it)
 const EXPECTED_ERRORS = [/\[aws-masker\] custom_patterns 'runaway' failed: pcre_exec\(\) failed: -8/];
