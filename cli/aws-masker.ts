@@ -252,7 +252,11 @@ function run(p: Parsed): string {
       // by pieces, to report progress: a first pass learns every name found by its context, so that the second
       // masks all their occurrences, earlier pieces included (the same result as one maskText over the whole input)
       const chunks = lineChunks(input);
-      for (const [a, b] of chunks) findIn(session, input.substring(a, b), "");
+      const reportFind = progressReporter(true, "mask (finding identifiers)", input.length);
+      for (const [a, b] of chunks) {
+        findIn(session, input.substring(a, b), "");
+        reportFind(b);
+      }
       const parts: string[] = [];
       for (const [a, b] of chunks) {
         parts.push(maskText(session, input.substring(a, b), ""));
