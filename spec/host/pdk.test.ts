@@ -289,6 +289,21 @@ describe("other PDK functions", () => {
     for (const [raw, want] of cases) expect([raw, await pathOf(raw)]).toEqual([raw, want]);
   });
 
+  it("routes match the normalised path and it goes upstream re-escaped, like Kong's router and runloop", async () => {
+    const upstreamUrl = (raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port: gw.port, path: raw }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve(JSON.parse(body).url));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await upstreamUrl("/x/./y/../%7Bz%7D/%6D%2fn?q=%41")).toBe("/x/%7Bz%7D/m%2Fn?q=%41");
+    expect(await upstreamUrl("/s/%2e%2e/b/%78")).toBe("/b/x"); // the /b/ route: /s/.. is gone
+  });
+
   it("kong.client.authenticate sets consumer and credential", async () => {
     const { text } = await call("/auth", "auth");
     expect(JSON.parse(text)).toEqual({ consumer: "alice", cred: "cred1" });

@@ -259,7 +259,9 @@ function _M.access()
   local ctx = ngx.ctx
   local var = ngx.var
   local path = request_path()
-  local route, matched = router:match(ngx.req.get_method(), path, var.http_host)
+  -- like Kong's router (router/utils.lua strip_uri_args): routes match the normalised path, which also goes upstream
+  local normalized = pdk.normalize_path(path, true)
+  local route, matched = router:match(ngx.req.get_method(), normalized, var.http_host)
   if not route then
     ctx.KONG_PLUGINS = global_plugins
     ctx.KONG_EXITED = true
@@ -274,7 +276,7 @@ function _M.access()
   var.upstream_scheme = service.protocol
   var.upstream_name = service.upstream_name
   var.upstream_host = route.preserve_host and (var.http_host or service.host_header) or service.host_header
-  var.upstream_uri = router_lib.upstream_path(route, service.path, path, matched)
+  var.upstream_uri = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched))
   var.upstream_x_forwarded_path = path
 
   ctx.delay_response = true

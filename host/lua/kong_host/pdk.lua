@@ -237,6 +237,17 @@ local function normalize_path(uri, merge_slashes)
 end
 _M.normalize_path = normalize_path
 
+-- Kong's kong.tools.uri.escape (3.9.3), applied by the runloop to the upstream URI: bytes outside the reserved and
+-- unreserved sets (a normalised path may hold decoded ones) are percent-encoded again.
+local ESCAPE_PATTERN = "[^!#$&'()*+,/:;=?@[\\]A-Z\\d\\-_.~%]"
+local function percent_escape(m) return fmt("%%%02X", string.byte(m[0])) end
+function _M.escape_path(uri)
+  if ngx.re.find(uri, ESCAPE_PATTERN, "joi") then
+    return (ngx.re.gsub(uri, ESCAPE_PATTERN, percent_escape, "joi"))
+  end
+  return uri
+end
+
 -- ---------------------------------------------------------------- builder
 function _M.new(state)
   local kong = {}
