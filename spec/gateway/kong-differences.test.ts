@@ -14,12 +14,14 @@ import { REPO_ROOT } from "../../host/gateway.ts";
 import { loadDeclarative } from "../../host/config.ts";
 import { startStack, post, messagesBody, PROMPT, ORIGINALS, SECRET, type Stack } from "./support.ts";
 import { TEST_PLUGINS, unexpectedErrors } from "../host/helpers.ts";
+import { startMockClaude, type MockClaude } from "../harness/mock-claude.ts";
 
 // aws-masker logs the PCRE failure (no request content in it)
 const EXPECTED_ERRORS = [/\[aws-masker\] custom_patterns 'runaway' failed: pcre_exec\(\) failed: -8/];
 const RUNAWAY = "(a+)+b"; // catastrophic backtracking on a run of "a" without "b"
 
 let stack: Stack;
+let ownMock: MockClaude | undefined;
 const dir = mkdtempSync(path.join(tmpdir(), "aws-masker-kd-"));
 const ymlPath = path.join(dir, "kong.yml");
 
@@ -31,12 +33,21 @@ beforeAll(async () => {
   masker.config.tenant_scope = "credential";
   masker.config.custom_patterns = [{ name: "runaway", pattern: RUNAWAY }];
   writeFileSync(ymlPath, stringify(doc)); // the same config for the CLI
-  stack = await startStack({ configObject: doc, redis: "none", pluginPaths: [TEST_PLUGINS], build: false });
+  // a second service, straight to the mock: key-auth with a consumer, aws-masker in its default consumer scope
+  const mock = await startMockClaude({ port: 0 });
+  doc.services.push({
+    name: "claude-consumers", url: mock.url, routes: [{ name: "consumers", paths: ["/consumer"] }],
+    plugins: [{ name: "fake-key-auth", config: { with_consumer: true } },
+      { name: "aws-masker", config: { secret: "{vault://env/AWS_MASKER_SECRET}" } }],
+  });
+  stack = await startStack({ configObject: doc, redis: "none", pluginPaths: [TEST_PLUGINS], build: false }, mock);
+  ownMock = mock;
 }, 60000);
 
 afterAll(async () => {
   const log = stack?.gw.errorLog() ?? "";
   await stack?.stop();
+  await ownMock?.close();
   rmSync(dir, { recursive: true, force: true });
   expect(unexpectedErrors(log, EXPECTED_ERRORS)).toEqual([]);
 });
@@ -64,6 +75,24 @@ describe("tenant_scope credential behind key-auth with hide_credentials", () => 
       { input: body, encoding: "utf8", env: { ...process.env, AWS_MASKER_SECRET: SECRET } });
     expect(cli.stderr).toBe("");
     expect(cli.stdout).toBe(a1.upstream);
+  });
+});
+
+describe("tenant_scope consumer behind key-auth", () => {
+  it("the consumer names the scope; the CLI's --consumer reproduces it", async () => {
+    // (the mock answers 401 to the key-less request, after recording what it received)
+    const before = stack.mock.received.length;
+    await (await post(stack.gw.url, "/consumer/v1/messages", body, { "x-api-key": "sk-client-c" })).text();
+    expect(stack.mock.received.length).toBe(before + 1);
+    const upstream = stack.mock.received.at(-1)!;
+    expect(upstream.path).toBe("/v1/messages");
+    expect(upstream.headers["x-api-key"]).toBeUndefined();
+    const cli = spawnSync(path.join(REPO_ROOT, "bin/aws-masker"),
+      ["mask", "--json", "--secret", SECRET, "--consumer", "consumer-sk-client-c"], { input: body, encoding: "utf8" });
+    expect(cli.stdout).toBe(upstream.body);
+    const asKey = spawnSync(path.join(REPO_ROOT, "bin/aws-masker"),
+      ["mask", "--json", "--secret", SECRET, "--api-key", "sk-client-c"], { input: body, encoding: "utf8" });
+    expect(asKey.stdout).not.toBe(upstream.body);
   });
 });
 

@@ -1,5 +1,6 @@
 // Plugin configuration as Kong hands it over (validated, vault references resolved), and what is derived from it
-// once per worker: the compiled masker. conf is shared by all requests: never mutated, cached by identity.
+// once per worker: the compiled masker. conf is shared by all requests: never mutated, cached by identity (and
+// rebuilt when Kong refreshes a rotated vault secret in the same table).
 import { createMasker, maskerConfigOf } from "../engine/index";
 import { Masker } from "../engine/session";
 import { refuse } from "./errors";
