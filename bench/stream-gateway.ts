@@ -26,8 +26,7 @@ import http from "node:http";
 import { startGateway, startPlainProxy } from "../host/gateway";
 import { startMockClaude } from "../spec/harness/mock-claude";
 import { parseSSE, assembleMessage } from "../spec/harness/sse";
-import { createNodeMasker, newSession, maskJson, policyFor } from "../lib/engine";
-import { hashPart } from "../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
+import { createNodeMasker, newSession, maskJson, policyFor, tenantScope } from "../lib/engine";
 import { newStream, streamFeed, streamFinish, streamHeld, streamHeldText } from "../plugin-src/kong/plugins/aws-masker/engine/stream";
 
 const N = Number(process.env.BENCH_N ?? 200);
@@ -221,7 +220,7 @@ async function main(): Promise<void> {
     const viaGw = await once(gw.url, body, {}, checkAnswer, true);
     const forwarded = mock.received.at(-1)!.body;
     const masker = createNodeMasker({ secret: SECRET });
-    const sess = newSession(masker, "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", API_KEY, 0));
+    const sess = newSession(masker, tenantScope(masker, "consumer", { apiKey: API_KEY }));
     const masked = maskJson(sess, body, policyFor("/v1/messages")).text;
     let heldNote = "";
     if (masked !== forwarded) {

@@ -88,8 +88,19 @@ function parseServiceUrl(svc: any): { protocol: "http" | "https"; host: string; 
 }
 
 export function loadDeclarative(file: string): any {
-  const text = readFileSync(file, "utf8");
-  const doc = parseYaml(text);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read ${file}: ${code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  let doc: any;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: invalid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
   if (!doc || typeof doc !== "object") throw new ConfigError(`${file}: empty or invalid YAML`);
   return doc;
 }
@@ -207,4 +218,24 @@ export function vaultEnvNames(value: unknown, out = new Set<string>()): Set<stri
     for (const v of Object.values(value)) vaultEnvNames(v, out);
   }
   return out;
+}
+
+/**
+ * Resolves a value the way Kong's env vault does (`{vault://env/NAME}` -> env NAME upper-cased, `-` -> `_`;
+ * `{vault://env/NAME/key}` -> `key` of NAME's JSON). Plain values come back as they are.
+ */
+export function resolveEnvReference(value: string, env: Record<string, string | undefined> = process.env):
+  { value: string } | { error: string } {
+  const m = /^\{vault:\/\/([^/}]+)\/([^/}?]+)(?:\/([^}?]+))?(?:\?[^}]*)?\}$/.exec(value);
+  if (!m) return value.startsWith("{vault://") ? { error: `${value} is not a valid vault reference` } : { value };
+  if (m[1] !== "env") return { error: `${value}: only the env vault can be resolved here` };
+  const name = m[2].toUpperCase().replace(/-/g, "_");
+  const raw = env[name];
+  if (raw === undefined) return { error: `vault reference ${value} could not be resolved (environment variable ${name} is not set)` };
+  if (m[3] === undefined) return { value: raw };
+  try {
+    const v = JSON.parse(raw)?.[m[3]];
+    if (v !== undefined) return { value: String(v) };
+  } catch {}
+  return { error: `vault reference ${value} could not be resolved (no key ${m[3]} in the JSON of ${name})` };
 }

@@ -7,7 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { lookup } from "node:dns/promises";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
@@ -123,13 +123,52 @@ function startProc(name: string, cmd: string, args: string[], env?: NodeJS.Proce
   return { name, child, exited, stderr: () => err };
 }
 
+/** Inodes of the sockets listening on 127.0.0.1:port (/proc/net/tcp: local address in hex, state 0A = LISTEN). */
+function listeningInodes(port: number): Set<string> {
+  const out = new Set<string>();
+  const want = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  try {
+    for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[1] === want && f[3] === "0A") out.add(f[9]);
+    }
+  } catch {}
+  return out;
+}
+
+/** Whether process pid itself holds a socket listening on 127.0.0.1:port (not some other program on that port). */
+export function listensOn(pid: number, port: number): boolean {
+  const inodes = listeningInodes(port);
+  if (inodes.size === 0) return false;
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return true;
+      } catch {}
+    }
+  } catch {}
+  return false;
+}
+
+/** Fails fast, with a clear message, when something already listens on 127.0.0.1:port. */
+async function ensurePortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", (e: NodeJS.ErrnoException) =>
+      reject(new Error(`${what} cannot listen on 127.0.0.1:${port}: ${e.code === "EADDRINUSE" ? "the port is already in use" : e.message}`)));
+    s.listen(port, "127.0.0.1", () => s.close(() => resolve()));
+  });
+}
+
+/** Ready when port accepts connections AND p's own nginx holds the listening socket (not another program). */
 async function waitReady(p: Proc, port: number, what: string, logFile?: string, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let dead = false;
   p.exited.then(() => (dead = true));
   while (Date.now() < deadline) {
     if (dead) break;
-    if (await canConnect(port)) return;
+    if ((await canConnect(port)) && p.child.pid !== undefined && listensOn(p.child.pid, port)) return;
     await sleep(25);
   }
   const log = logFile && existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
@@ -231,6 +270,7 @@ export async function startPlainProxy(opts: {
   const confPath = path.join(runDir, `${name}.nginx.conf`);
   writeFileSync(confPath, conf);
   const logFile = path.join(runDir, "logs", `${name}.error.log`);
+  await ensurePortFree(port, `the ${name} nginx`);
   const p = startProc(name, "nginx", ["-p", runDir, "-c", confPath, "-e", logFile]);
   await waitReady(p, port, `${name} nginx`, logFile).catch(async (e) => {
     await stopProc(p, "SIGKILL");
@@ -313,7 +353,9 @@ function configHasKey(doc: any, plugin: string, key: string): boolean {
 // ---------------------------------------------------------------- gateway
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + "\n"));
-  const doc: any = opts.configObject ?? loadDeclarative(path.resolve(REPO_ROOT, opts.config ?? "kong/kong.yml"));
+  // a given path is relative to the current directory (the CLI resolves it against the caller's); the default is ours
+  const doc: any = opts.configObject ??
+    loadDeclarative(opts.config !== undefined ? path.resolve(opts.config) : path.join(REPO_ROOT, "kong/kong.yml"));
   const runDir = newRunDir();
   const procs: Proc[] = [];
   let redisProc: Proc | undefined;
@@ -430,6 +472,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const confPath = path.join(runDir, "nginx.conf");
     writeFileSync(confPath, conf);
     const errorLogPath = path.join(runDir, "logs", "error.log");
+    await ensurePortFree(port, "the gateway");
     const gw = startProc("gateway", "nginx", ["-p", runDir, "-c", confPath, "-e", errorLogPath], baseEnv);
     procs.push(gw);
     await waitReady(gw, port, "aws-masker gateway", errorLogPath);
@@ -478,13 +521,21 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     await cleanup().catch(() => {});
     // keep the run dir of a failed start for inspection only when asked
     if (!opts.keepRunDir) rmSync(runDir, { recursive: true, force: true });
+    else if (e instanceof Error) e.message += `\n(run directory kept: ${runDir}, logs in ${runDir}/logs)`;
     throw e;
   }
 }
 
 // -------------------------------------------------------------------- CLI
-function parseArgs(argv: string[]): GatewayOptions & { help?: boolean } {
-  const o: GatewayOptions & { help?: boolean } = { port: 8000 };
+type CliOptions = GatewayOptions & { help?: boolean };
+
+/** The directory the user ran the command from: npm runs scripts in the package root and says where in INIT_CWD. */
+export function callerDir(): string {
+  return process.env.INIT_CWD ?? process.cwd();
+}
+
+function parseArgs(argv: string[], cwd = callerDir()): CliOptions {
+  const o: CliOptions = { port: 8000 };
   const need = (i: number, flag: string) => {
     if (i >= argv.length) throw new Error(`${flag} needs a value`);
     return argv[i];
@@ -496,14 +547,15 @@ function parseArgs(argv: string[]): GatewayOptions & { help?: boolean } {
       case "--upstream": o.upstream = need(++i, a); break;
       case "--redis": o.redis = need(++i, a); break;
       case "--mock": o.mock = true; break;
-      case "--config": o.config = need(++i, a); break;
+      case "--config": o.config = path.resolve(cwd, need(++i, a)); break;
       case "--workers": o.workers = Number(need(++i, a)); break;
-      case "--plugin-path": (o.pluginPaths ??= []).push(need(++i, a)); break;
+      case "--plugin-path": (o.pluginPaths ??= []).push(path.resolve(cwd, need(++i, a))); break;
       case "--client-body-buffer-size": o.clientBodyBufferSize = need(++i, a); break;
       case "--log-level": o.logLevel = need(++i, a) as GatewayOptions["logLevel"]; break;
       case "--no-build": o.build = false; break;
       case "--access-log": o.accessLog = true; break;
       case "--admin-port": o.adminPort = Number(need(++i, a)); break;
+      case "--keep-run-dir": o.keepRunDir = true; break;
       case "-h": case "--help": o.help = true; break;
       default: throw new Error(`unknown option ${a}`);
     }
@@ -516,49 +568,74 @@ function parseArgs(argv: string[]): GatewayOptions & { help?: boolean } {
 const USAGE = `usage: npm run gateway -- [--port 8000] [--upstream https://api.anthropic.com] [--redis HOST:PORT|none]
                           [--mock] [--config kong/kong.yml] [--workers 2] [--plugin-path DIR]
                           [--client-body-buffer-size 8k] [--log-level notice] [--no-build] [--access-log]
-                          [--admin-port PORT]`;
+                          [--admin-port PORT] [--keep-run-dir]
+  --config and --plugin-path are relative to the current directory.`;
+
+/** stdout/stderr may be closed under us (\`gateway.sh | head -1\`): a failed write must not kill the launcher. */
+function survivePipeErrors(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EPIPE") throw e;
+    });
+  }
+}
+
+const say = (stream: NodeJS.WriteStream, line: string) => {
+  if (stream.writable) stream.write(line + "\n");
+};
 
 async function main(): Promise<void> {
-  let opts: ReturnType<typeof parseArgs>;
+  survivePipeErrors();
+  let opts: CliOptions;
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    say(process.stderr, `${(e as Error).message}\n${USAGE}`);
     process.exit(2);
   }
   if (opts.help) {
-    process.stdout.write(USAGE + "\n");
+    say(process.stdout, USAGE);
     return;
   }
-  let gw: Gateway;
-  try {
-    gw = await startGateway(opts);
-  } catch (e) {
-    process.stderr.write(`aws-masker gateway: ${(e as Error).message}\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`aws-masker gateway listening on ${gw.url}\n`);
-  process.stdout.write(`export ANTHROPIC_BASE_URL=${gw.url}\n`);
-  process.stderr.write(
-    `  egress ${gw.egressUrl ?? "-"} -> ${opts.mock ? gw.mockUrl : opts.upstream ?? DEFAULT_UPSTREAM}; redis ${
-      gw.redisPort ? `${gw.redisHost}:${gw.redisPort}` : "none"
-    }; admin API ${gw.adminUrl}; logs ${gw.runDir}/logs\n`,
-  );
+  let runDir: string | undefined;
+  let gw: Gateway | undefined;
   let stopping = false;
-  const shutdown = async () => {
+  const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await gw.stop();
-    process.exit(0);
+    await gw?.stop().catch(() => {});
+    if (opts.keepRunDir && runDir) say(process.stderr, `aws-masker gateway: run directory kept: ${runDir} (logs in ${runDir}/logs)`);
+    process.exit(code);
   };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
-  process.on("SIGHUP", shutdown);
+  // whatever goes wrong in the launcher, everything it started goes with it (no orphan nginx or redis-server)
+  process.on("uncaughtException", (e) => {
+    say(process.stderr, `aws-masker gateway: ${e.message}`);
+    void shutdown(1);
+  });
+  process.on("SIGTERM", () => void shutdown(0));
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGHUP", () => void shutdown(0));
+  try {
+    gw = await startGateway({ ...opts, log: (line) => say(process.stderr, line) });
+    runDir = gw.runDir;
+  } catch (e) {
+    say(process.stderr, `aws-masker gateway: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  if (stopping) return void (await gw.stop());
+  say(process.stdout, `aws-masker gateway listening on ${gw.url}`);
+  say(process.stdout, `export ANTHROPIC_BASE_URL=${gw.url}`);
+  say(
+    process.stderr,
+    `  egress ${gw.egressUrl ?? "-"} -> ${opts.mock ? gw.mockUrl : opts.upstream ?? DEFAULT_UPSTREAM}; redis ${
+      gw.redisPort ? `${gw.redisHost}:${gw.redisPort}` : "none"
+    }; admin API ${gw.adminUrl}; logs ${gw.runDir}/logs`,
+  );
   // `npm run gateway` puts npm, sh and tsx in front of this process and npm does not
   // forward SIGTERM: stop as well when any of those launchers goes away.
   const launchers = launcherAncestors();
   setInterval(() => {
-    if (launchers.some((pid) => !pidAlive(pid))) void shutdown();
+    if (launchers.some((pid) => !pidAlive(pid))) void shutdown(0);
   }, 500).unref();
 }
 

@@ -123,6 +123,9 @@ ${ACCESS_LOG_FORMAT}
   proxy_read_timeout ${maxMs("read_timeout")}ms;
   lua_package_path ${q(luaPath + ";;")};
   lua_socket_log_errors off;
+  # like Kong's template (nginx_http_lua_regex_*): a runaway pattern fails instead of holding the worker
+  lua_regex_match_limit 100000;
+  lua_regex_cache_max_entries 8192;
 ${dicts}
 
   init_by_lua_block {
@@ -135,7 +138,8 @@ ${upstreams}
 
   server {
     listen 127.0.0.1:${o.port} backlog=4096;
-    error_page 400 404 405 408 411 412 413 414 417 494 500 502 503 504 @kong_error;
+    # a URI, like Kong's template: a named location cannot serve errors of an unparsable request line
+    error_page 400 404 405 408 411 412 413 414 417 494 500 502 503 504 /kong_error_handler;
 
     location / {
       set $upstream_scheme 'http';
@@ -168,7 +172,7 @@ ${upstreams}
       proxy_buffering off;${PROXY_COMMON}
     }
 
-    location @kong_error {
+    location = /kong_error_handler {
       internal;
       default_type '';
       content_by_lua_block { KONG_HOST.handle_error() }
@@ -202,6 +206,26 @@ export interface PlainProxyRender {
   /** CA bundle for proxy_ssl_verify (default: the system bundle) */
   trustedCertificate?: string;
 }
+
+// What a client gets when the egress cannot reach the Claude API: the API's own error shape (an SDK reports it like
+// any API error), never nginx's HTML page. Only errors nginx generates itself: the API's own answers pass through.
+// kong/claude-proxy.conf (the egress of docker-compose) carries the same block (spec/host/startup.test.ts checks).
+export const EGRESS_ERROR_PAGES = `
+    error_page 502 @claude_unreachable;
+    error_page 503 @claude_unavailable;
+    error_page 504 @claude_timeout;
+    location @claude_unreachable {
+      default_type application/json;
+      return 502 '{"type":"error","error":{"type":"api_error","message":"aws-masker egress: the Claude API could not be reached"}}';
+    }
+    location @claude_unavailable {
+      default_type application/json;
+      return 503 '{"type":"error","error":{"type":"overloaded_error","message":"aws-masker egress: the Claude API is unavailable"}}';
+    }
+    location @claude_timeout {
+      default_type application/json;
+      return 504 '{"type":"error","error":{"type":"api_error","message":"aws-masker egress: the Claude API did not answer in time"}}';
+    }`;
 
 /** A plain nginx reverse proxy (no Lua): the egress "claude proxy" and the benchmark baseline. */
 export function renderPlainProxyConf(o: PlainProxyRender): string {
@@ -249,7 +273,7 @@ http {
   client_body_buffer_size 1m;
 ${upstreamBlock}
   server {
-    listen 127.0.0.1:${o.port} backlog=4096;
+    listen 127.0.0.1:${o.port} backlog=4096;${EGRESS_ERROR_PAGES}
     location / {
       proxy_http_version 1.1;
       proxy_set_header Host ${hostHeader};

@@ -34,6 +34,7 @@ declare namespace kong {
     function notice(...args: unknown[]): void;
     function warn(...args: unknown[]): void;
     function err(...args: unknown[]): void;
+    function crit(...args: unknown[]): void;
     /** Adds key (dots: nested tables) to what kong.log.serialize() returns to log plugins; mode "set" by default. */
     function set_serialize_value(key: string, value: unknown, options?: { mode?: "set" | "add" | "replace" }): void;
   }

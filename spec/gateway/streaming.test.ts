@@ -6,8 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { readFileSync } from "node:fs";
 import { startStack, post, messagesBody, errorLines, PROMPT, ORIGINALS, assertNoOriginals, IDS, SECRET, type Stack } from "./support";
 import { parseSSE, assembleMessage } from "../harness/sse";
-import { createNodeMasker, newSession, maskJson, policyFor, restoreText } from "../../lib/engine";
-import { hashPart } from "../../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
+import { createNodeMasker, newSession, maskJson, policyFor, tenantScope, restoreText } from "../../lib/engine";
 
 let stack: Stack;
 
@@ -75,7 +74,7 @@ const API_KEY = "sk-test-tenant-a"; // what post() sends
  */
 async function expectedFailedText(sent: string, forwarded: string, headers: Record<string, string>): Promise<string> {
   const masker = createNodeMasker({ secret: SECRET });
-  const sess = newSession(masker, "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", API_KEY, 0));
+  const sess = newSession(masker, tenantScope(masker, "consumer", { apiKey: API_KEY }));
   expect(maskJson(sess, sent, policyFor("/v1/messages")).text).toBe(forwarded); // same pseudonyms as the gateway's
   const res = await post(stack.mock.url, "/v1/messages", forwarded, headers);
   const { raw } = await readAll(res);

@@ -1,4 +1,5 @@
 // PDK semantics of the Kong-compatible host, against a real nginx + a Node upstream.
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../host/gateway.ts";
 import { startUpstream, TEST_PLUGINS, unexpectedErrors, type Upstream, waitFor } from "./helpers.ts";
@@ -256,6 +257,51 @@ describe("other PDK functions", () => {
     });
     expect(info.node).toMatch(/^[0-9a-f-]{36}$/);
     expect(info.init_workers).toBeGreaterThanOrEqual(1); // handler:init_worker() ran in the workers
+  });
+
+  // Kong's kong.tools.uri.normalize (3.4.0 = 3.9.3); paths sent raw (fetch would remove dot segments itself)
+  it("get_path is normalised like Kong: decoded except reserved characters, dot segments removed, // merged", async () => {
+    const pathOf = (raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port: gw.port, path: raw, headers: { "x-test-action": "info" } }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve(res.statusCode === 200 ? JSON.parse(body).path : `${res.statusCode}`));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const cases: [string, string][] = [
+      ["/v1/./a/../messages?x=1", "/v1/messages"],
+      ["/v1/%6Dessages", "/v1/messages"], // unreserved: decoded
+      ["/v1/i%2D0123456789abcdef0", "/v1/i-0123456789abcdef0"],
+      ["/a%2fb", "/a%2Fb"], // reserved: kept, upper-cased
+      ["/a%3Ab%40c", "/a%3Ab%40c"],
+      ["/a/%2e%2e/b", "/b"], // an encoded dot segment is a dot segment
+      ["/a/%2E/b", "/a/b"],
+      ["/%252e%252e/x", "/%252e%252e/x"], // one pass: %25 is reserved, never decoded twice
+      ["/a%zz%4", "400"], // invalid escapes: nginx answers 400 before any Lua (Kong too, through its error handler)
+      ["//v1//messages", "/v1/messages"],
+      ["/../../etc", "400"], // above the root: nginx itself refuses (on Kong too)
+      ["/a/b/..", "/a/"],
+      ["/", "/"],
+    ];
+    for (const [raw, want] of cases) expect([raw, await pathOf(raw)]).toEqual([raw, want]);
+  });
+
+  it("routes match the normalised path and it goes upstream re-escaped, like Kong's router and runloop", async () => {
+    const upstreamUrl = (raw: string) =>
+      new Promise<string>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port: gw.port, path: raw }, (res) => {
+          let body = "";
+          res.on("data", (d) => (body += d));
+          res.on("end", () => resolve(JSON.parse(body).url));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await upstreamUrl("/x/./y/../%7Bz%7D/%6D%2fn?q=%41")).toBe("/x/%7Bz%7D/m%2Fn?q=%41");
+    expect(await upstreamUrl("/s/%2e%2e/b/%78")).toBe("/b/x"); // the /b/ route: /s/.. is gone
   });
 
   it("kong.client.authenticate sets consumer and credential", async () => {

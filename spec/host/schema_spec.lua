@@ -115,6 +115,22 @@ describe("host schema validator", function()
     assert.truthy(warned:find("NOPE", 1, true))
   end)
 
+  it("check_resolved (host startup): a required field's unresolved reference and a resolved value that fails its rules", function()
+    local getenv = function(n) return ({ SHORT = "tiny", GOOD = "0123456789abcdef-ok" })[n] end
+    local resolve = function(ref) return require("kong_host.vault").resolve(ref, getenv) end
+    local problems = {}
+    for _, ref in ipairs({ "{vault://env/NOPE}", "{vault://env/SHORT}", "{vault://env/GOOD}" }) do
+      local conf, refs = v({ secret = ref })
+      local _, unresolved = schema.resolve_references(conf, refs, resolve)
+      problems[#problems + 1] = schema.check_resolved(S, conf, refs, unresolved)
+    end
+    assert.same(1, #problems[1])
+    assert.matches("^config%.secret: vault reference {vault://env/NOPE} could not be resolved %(", problems[1][1])
+    assert.same({ "config.secret: length must be at least 16 (value from a vault reference)" }, problems[2])
+    assert.same({}, problems[3])
+    assert.is_nil(problems[2][1]:find("tiny", 1, true)) -- never the value
+  end)
+
   it("typedefs are callable with overrides without mutating the original", function()
     local p = typedefs.port { default = 1 }
     assert.same(1, p.default)

@@ -45,7 +45,7 @@ local function fake_env(req)
       clear_header = function(n) sent.headers_cleared[n] = true end,
       get_source = function() return "service" end,
     },
-    client = { get_consumer = function() return req.consumer end, get_credential = function() return nil end },
+    client = { get_consumer = function() return req.consumer end, get_credential = function() return req.credential end },
     log = setmetatable({}, { __index = function() return function(...) table.insert(sent.logs, table.concat({ ... }, "")) end end }),
     ctx = { plugin = {} },
   }
@@ -162,5 +162,64 @@ describe("access with a fake PDK", function()
       table.insert(out, ngx.arg[1])
     end
     assert.are.equal('{"content":[{"type":"text","text":"it is i-0a1b2c3d4e5f67890"}]}', table.concat(out))
+  end)
+end)
+
+describe("Kong behaviours the host cannot show (fake PDK)", function()
+  local handler = require "kong.plugins.aws-masker.handler"
+  local body = cjson.encode({ model = "m", messages = { { role = "user", content = "why is i-0a1b2c3d4e5f67890 slow" } } })
+  local function masked(c, headers, extra)
+    local req = { body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } }
+    for k, v in pairs(headers or {}) do req.headers[k] = v end
+    for k, v in pairs(extra or {}) do req[k] = v end
+    local sent = fake_env(req)
+    run(function() handler:access(c) end)
+    return sent.body_upstream, sent
+  end
+
+  it("a vault secret rotated in place (Kong refreshes conf from the vault) gives the new secret's pseudonyms", function()
+    local c = conf()
+    local first = masked(c, { ["x-api-key"] = "k" })
+    assert.are.equal(first, masked(c, { ["x-api-key"] = "k" })) -- cached masker, same pseudonyms
+    c.secret = "rotated-secret-0123456789abcdef" -- the same conf table, a new value
+    local rotated = masked(c, { ["x-api-key"] = "k" })
+    assert.are_not.equal(first, rotated)
+    assert.are.equal(rotated, masked(conf({ secret = "rotated-secret-0123456789abcdef" }), { ["x-api-key"] = "k" }))
+    c.secret = "" -- Kong 3.9: a reference that no longer resolves
+    local _, sent = masked(c, { ["x-api-key"] = "k" })
+    assert.are.equal(500, sent.status)
+    assert.is_nil(sent.body_upstream)
+  end)
+
+  it("configure() logs an unusable secret at startup: empty (unresolved reference) or too short", function()
+    local sent = fake_env({ headers = {} })
+    kong.log = setmetatable({}, { __index = function(_, level)
+      return function(...) table.insert(sent.logs, level .. ": " .. table.concat({ ... }, "")) end
+    end })
+    handler:configure({ conf(), conf({ secret = "" }), conf({ secret = "short" }) })
+    handler:configure(nil) -- Kong passes nil when the plugin has no config
+    assert.same({
+      "crit: config.secret is empty (an unresolved vault reference?): every request through this plugin instance is refused with 500",
+      "crit: config.secret is shorter than 16 characters: every request through this plugin instance is refused with 500",
+    }, sent.logs)
+  end)
+
+  it("tenant scope: x-api-key K and Authorization: Bearer K share a scope; Kong's credential comes first", function()
+    local c = conf({ tenant_scope = "credential" })
+    local viaKey = masked(c, { ["x-api-key"] = "sk-one" })
+    assert.are.equal(viaKey, masked(c, { authorization = "Bearer sk-one" }))
+    assert.are.equal(viaKey, masked(c, { authorization = "bearer   sk-one " }))
+    assert.are_not.equal(viaKey, masked(c, { ["x-api-key"] = "sk-two" }))
+    -- key-auth with hide_credentials: no header left, the credential names the scope
+    local cred1 = masked(c, {}, { credential = { id = "cred-1" } })
+    local cred2 = masked(c, {}, { credential = { id = "cred-2" } })
+    local anonymous = masked(c, {})
+    assert.are_not.equal(cred1, cred2)
+    assert.are_not.equal(cred1, anonymous)
+    assert.are.equal(cred1, masked(c, { ["x-api-key"] = "sk-one" }, { credential = { id = "cred-1" } }))
+    -- consumer mode: the consumer first
+    local cc = conf({ tenant_scope = "consumer" })
+    assert.are.equal(masked(cc, {}, { consumer = { id = "u1" }, credential = { id = "cred-1" } }),
+      masked(cc, {}, { consumer = { id = "u1" }, credential = { id = "cred-9" } }))
   end)
 end)

@@ -154,8 +154,13 @@ function _M.init(config_path)
           errors[#errors + 1] = fmt("invalid configuration for plugin '%s' (%s): %s",
             p.name, scope, concat(refs_or_errs, "; "))
         else
-          schema_lib.resolve_references(cfg, refs_or_errs, function(ref) return vault.resolve(ref) end,
+          local _, unresolved = schema_lib.resolve_references(cfg, refs_or_errs,
+            function(ref) return vault.resolve(ref) end,
             function(msg) warn(fmt("[%s] %s", p.name, msg)) end)
+          local bad = schema_lib.check_resolved(lp.schema, cfg, refs_or_errs, unresolved)
+          if #bad > 0 then
+            errors[#errors + 1] = fmt("invalid configuration for plugin '%s' (%s): %s", p.name, scope, concat(bad, "; "))
+          end
           cfg.route_id = p.route_id
           cfg.service_id = p.service_id
           cfg.consumer_id = nil
@@ -284,7 +289,9 @@ function _M.access()
   local ctx = ngx.ctx
   local var = ngx.var
   local path = request_path()
-  local route, matched = router:match(ngx.req.get_method(), path, var.http_host)
+  -- like Kong's router (router/utils.lua strip_uri_args): routes match the normalised path, which also goes upstream
+  local normalized = pdk.normalize_path(path, true)
+  local route, matched = router:match(ngx.req.get_method(), normalized, var.http_host)
   if not route then
     ctx.KONG_PLUGINS = global_plugins
     ctx.KONG_EXITED = true
@@ -299,7 +306,7 @@ function _M.access()
   var.upstream_scheme = service.protocol
   var.upstream_name = service.upstream_name
   var.upstream_host = route.preserve_host and (var.http_host or service.host_header) or service.host_header
-  var.upstream_uri = router_lib.upstream_path(route, service.path, path, matched)
+  var.upstream_uri = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched))
   var.upstream_x_forwarded_path = path
 
   ctx.delay_response = true

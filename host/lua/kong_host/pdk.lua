@@ -249,6 +249,85 @@ local function validate_header(name, value)
   return tostring(value)
 end
 
+-- ----------------------------------------------------------- path normalisation
+-- A copy of Kong's kong.tools.uri.normalize (identical in 3.4.0 and 3.9.3), which kong.request.get_path() applies:
+-- percent-encoded triplets are decoded in one pass except reserved characters (RFC 3986: "%2F" stays, upper-cased),
+-- invalid escapes ("%zz") stay as they are, dot segments are removed ("/%2e%2e/" counts as "/../") and, with
+-- merge_slashes, "//" becomes "/".
+local RESERVED_CHARS = "!*'();:@&=+$,/?%#[]"
+local chars_to_decode = {}
+for i = 1, #RESERVED_CHARS do chars_to_decode[string.byte(RESERVED_CHARS, i)] = true end
+local DOT, SLASH = string.byte("."), string.byte("/")
+local TMP_OUTPUT = {}
+
+local function normalize_decode(m)
+  local num = tonumber(m[1], 16)
+  if not chars_to_decode[num] then return string.char(num) end
+  return string.upper(m[0])
+end
+
+local function normalize_path(uri, merge_slashes)
+  if uri == "" or uri == "/" then return uri end
+  if find(uri, "%", 1, true) then
+    uri = ngx.re.gsub(uri, "%([\\dA-F]{2})", normalize_decode, "joi")
+  end
+  if find(uri, ".", 1, true) == nil then
+    if not merge_slashes then return uri end
+    if find(uri, "//", 1, true) == nil then return uri end
+  end
+  local output_n = 0
+  while #uri > 0 do
+    local FIRST = string.byte(uri, 1)
+    local SECOND = FIRST and string.byte(uri, 2) or nil
+    local THIRD = SECOND and string.byte(uri, 3) or nil
+    local FOURTH = THIRD and string.byte(uri, 4) or nil
+    if uri == "/." then
+      uri = "/"
+    elseif uri == "/.." then
+      uri = "/"
+      if output_n > 0 then output_n = output_n - 1 end
+    elseif uri == "." or uri == ".." then
+      uri = ""
+    elseif FIRST == DOT and SECOND == DOT and THIRD == SLASH then
+      uri = sub(uri, 4)
+    elseif FIRST == DOT and SECOND == SLASH then
+      uri = sub(uri, 3)
+    elseif FIRST == SLASH and SECOND == DOT and THIRD == SLASH then
+      uri = sub(uri, 3)
+    elseif FIRST == SLASH and SECOND == DOT and THIRD == DOT and FOURTH == SLASH then
+      uri = sub(uri, 4)
+      if output_n > 0 then output_n = output_n - 1 end
+    elseif merge_slashes and FIRST == SLASH and SECOND == SLASH then
+      uri = sub(uri, 2)
+    else
+      local i = find(uri, "/", 2, true)
+      output_n = output_n + 1
+      if i then
+        TMP_OUTPUT[output_n] = sub(uri, 1, i - 1)
+        uri = sub(uri, i)
+      else
+        TMP_OUTPUT[output_n] = uri
+        uri = ""
+      end
+    end
+  end
+  if output_n == 0 then return "" end
+  if output_n == 1 then return TMP_OUTPUT[1] end
+  return concat(TMP_OUTPUT, nil, 1, output_n)
+end
+_M.normalize_path = normalize_path
+
+-- Kong's kong.tools.uri.escape (3.9.3), applied by the runloop to the upstream URI: bytes outside the reserved and
+-- unreserved sets (a normalised path may hold decoded ones) are percent-encoded again.
+local ESCAPE_PATTERN = "[^!#$&'()*+,/:;=?@[\\]A-Z\\d\\-_.~%]"
+local function percent_escape(m) return fmt("%%%02X", string.byte(m[0])) end
+function _M.escape_path(uri)
+  if ngx.re.find(uri, ESCAPE_PATTERN, "joi") then
+    return (ngx.re.gsub(uri, ESCAPE_PATTERN, percent_escape, "joi"))
+  end
+  return uri
+end
+
 -- ---------------------------------------------------------------- builder
 function _M.new(state)
   local kong = {}
@@ -352,18 +431,20 @@ function _M.new(state)
   function request.get_forwarded_prefix() check_phase(PH.request) return nil end
   function request.get_http_version() check_phase(PH.request) return req.http_version() end
   function request.get_method() check_phase(PH.request) return req.get_method() end
-  function request.get_path()
+  -- like Kong 3.4-3.9: the raw path is request_uri up to "?"; get_path is its normalised form
+  function request.get_raw_path()
     check_phase(PH.request)
     local uri = ngx.var.request_uri or ""
-    local q = find(uri, "?", 1, true)
-    if q then uri = sub(uri, 1, q - 1) end
-    return uri
+    local q = find(uri, "?", 2, true)
+    return q and sub(uri, 1, q - 1) or uri
+  end
+  function request.get_path()
+    return normalize_path(request.get_raw_path(), true)
   end
   function request.get_path_with_query()
     check_phase(PH.request)
     return ngx.var.request_uri
   end
-  function request.get_raw_path() check_phase(PH.request) return request.get_path() end
   function request.get_raw_query() check_phase(PH.request) return ngx.var.args or "" end
   function request.get_query(max_args)
     check_phase(PH.request)

@@ -355,7 +355,10 @@ end
 
 -- Replaces every reference (found at `refs` paths like "config.secret")
 -- by its resolved value.  `resolve(ref)` returns value or nil, err.
+-- Like Kong, an unresolvable reference becomes "" with a warning; the second
+-- return value maps each such path to the reason (for check_resolved).
 function _M.resolve_references(conf, refs, resolve, warn)
+  local unresolved = {}
   for _, path in ipairs(refs) do
     local parts = {}
     for part in path:gmatch("[^%.]+") do parts[#parts + 1] = part end
@@ -370,11 +373,52 @@ function _M.resolve_references(conf, refs, resolve, warn)
     local value, err = resolve(ref)
     if value == nil then
       if warn then warn(fmt("unable to resolve reference %s (%s)", ref, tostring(err))) end
+      unresolved[path] = fmt("vault reference %s could not be resolved (%s)", ref, tostring(err))
       value = ""
     end
     cur[key] = value
   end
-  return conf
+  return conf, unresolved
+end
+
+-- The definition of the field at a dotted path ("config.secret") of a plugin schema (through records only).
+local function field_at(schema, dotted)
+  local fields, f = schema.fields, nil
+  for part in dotted:gmatch("[^%.]+") do
+    if not fields then return nil end
+    f = nil
+    for _, fdef in ipairs(fields) do
+      local name, def = field_name(fdef)
+      if name == part then f = def break end
+    end
+    if not f then return nil end
+    fields = f.type == "record" and f.fields or nil
+  end
+  return f
+end
+
+-- Host-only, at startup: resolved references are checked like literal values (Kong checks neither, so a plugin
+-- would start and then fail every request). A required field whose reference did not resolve (or resolved to "")
+-- and a resolved value its validators reject are errors; an optional field left "" is accepted, as in Kong.
+-- Returns a list of "path: message" strings (empty when all is well); values are never part of a message.
+function _M.check_resolved(schema, conf, refs, unresolved)
+  local out = {}
+  for _, path in ipairs(refs) do
+    local f = field_at(schema, path)
+    local v = get_path({ config = conf }, path)
+    if f then
+      if v == nil or v == "" then
+        if f.required then
+          out[#out + 1] = path .. ": " .. (unresolved and unresolved[path] or "vault reference resolved to an empty value")
+        end
+      else
+        local errors = {}
+        validate_field(f, v, path, errors, { refs = {} })
+        for _, m in ipairs(sorted_errors(errors)) do out[#out + 1] = m .. " (value from a vault reference)" end
+      end
+    end
+  end
+  return out
 end
 
 return _M

@@ -25,7 +25,7 @@ const schema = {
           { secret: { type: "string", required: true, referenceable: true, encrypted: true, len_min: 16,
             description: "Key of the HMAC that derives pseudonyms. Same secret on every node = same pseudonyms. Use a vault reference, e.g. {vault://env/AWS_MASKER_SECRET}." } },
           { tenant_scope: { type: "string", required: true, default: "consumer", one_of: ["consumer", "credential", "global"],
-            description: "Whose pseudonyms are shared: the Kong consumer (falling back to a hash of the client's API key), the client's API key, or one scope for all." } },
+            description: "Whose pseudonyms are shared: the Kong consumer (else the Kong credential, else a hash of the client's API key from x-api-key or Authorization: Bearer), the Kong credential (else the consumer, else the API key), or one scope for all." } },
           { mapping_ttl_seconds: { type: "integer", required: true, default: 86400, between: [60, 2592000],
             description: "How long Redis keeps a pseudonym -> original mapping." } },
           { max_body_size: { type: "integer", required: true, default: 33554432, between: [1024, 268435456],

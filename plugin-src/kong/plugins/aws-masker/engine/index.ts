@@ -2,7 +2,8 @@
 // gateway, node:crypto in Node). Build a Masker once per configuration, a Session per request.
 
 import { compileScanConfig, CustomPattern, RegexFind } from "./scanner";
-import { Hmac } from "./pseudonym";
+import { Hmac, hashPart } from "./pseudonym";
+import { byteAt, sub } from "./chars";
 import { Masker } from "./session";
 
 export type { Kind } from "./catalogue";
@@ -32,6 +33,33 @@ export interface MaskerConfig {
   customPatterns?: CustomPattern[];
 }
 
+/** The plugin config fields (schema.ts) that shape masking, as Kong hands them over or as kong.yml holds them. */
+export interface MaskingFields {
+  secret: string;
+  disabled_kinds?: string[];
+  allowlist?: string[];
+  mask_public_ips?: boolean;
+  custom_patterns?: { name: string; pattern: string; kind?: unknown }[];
+}
+
+/** The masker config of a plugin config: the gateway (plugin/conf.ts) and the CLI (--config kong.yml) both use it. */
+export function maskerConfigOf(this: void, conf: MaskingFields): MaskerConfig {
+  const disabled: string[] = [];
+  if (conf.disabled_kinds !== undefined) for (const k of conf.disabled_kinds) disabled[disabled.length] = k;
+  if (conf.mask_public_ips === false) disabled[disabled.length] = "public-ipv4";
+  const custom: CustomPattern[] = [];
+  if (conf.custom_patterns !== undefined) {
+    for (const c of conf.custom_patterns) {
+      // an unset optional field is nil or ngx.null on Kong, absent in kong.yml
+      const kind = typeof c.kind === "string" && c.kind !== "" ? c.kind : undefined;
+      custom[custom.length] = { name: c.name, pattern: c.pattern, kind };
+    }
+  }
+  const allow: string[] = [];
+  if (conf.allowlist !== undefined) for (const a of conf.allowlist) allow[allow.length] = a;
+  return { secret: conf.secret, disabledKinds: disabled, allowlist: allow, customPatterns: custom };
+}
+
 /**
  * regexFind is the runtime's regular-expression engine (RegExp in Node, ngx.re.find in the gateway); without it,
  * customPatterns are ignored.
@@ -51,4 +79,56 @@ export function createMasker(this: void, cfg: MaskerConfig, hmac: Hmac, regexFin
     scans: {},
     scanBytes: 0,
   };
+}
+
+/** Who sent a request, as far as the tenant scope cares (the gateway reads it from Kong; the CLI from its options). */
+export interface TenantIdentity {
+  /** Kong consumer id (kong.client.get_consumer().id) */
+  consumerId?: string;
+  /** Kong credential id (kong.client.get_credential().id), e.g. key-auth's: stable even with hide_credentials */
+  credentialId?: string;
+  /** the client's API key as sent (x-api-key, or the token of Authorization: Bearer; see apiKeyOf) */
+  apiKey?: string;
+}
+
+const BEARER = "bearer ";
+const SPACE = 32;
+const TAB = 9;
+
+/** s without leading and trailing blanks (HTTP's optional whitespace: space, tab; the same bytes in both runtimes). */
+function stripBlanks(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (byteAt(s, a) === SPACE || byteAt(s, a) === TAB)) a++;
+  while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === TAB)) b--;
+  return sub(s, a, b);
+}
+
+/** The client's API key from its headers: x-api-key K and Authorization: Bearer K name the same key. */
+export function apiKeyOf(this: void, xApiKey: string | undefined, authorization: string | undefined): string | undefined {
+  const key = xApiKey !== undefined ? stripBlanks(xApiKey) : "";
+  if (key !== "") return key;
+  if (authorization === undefined) return undefined;
+  let auth = stripBlanks(authorization);
+  if (auth.length > BEARER.length && sub(auth, 0, BEARER.length).toLowerCase() === BEARER) {
+    auth = stripBlanks(sub(auth, BEARER.length, auth.length));
+  }
+  return auth !== "" ? auth : undefined;
+}
+
+/**
+ * The tenant scope of a request: part of every pseudonym's hash and of every Redis key, so one tenant's pseudonyms
+ * never reveal (or even equal) another's. mode is the plugin's tenant_scope: "global" (one scope), "consumer" (the
+ * Kong consumer, else the credential, else the API key) or "credential" (the Kong credential, else the consumer, else
+ * the API key). The API key itself never leaves the gateway: a keyed hash of it names the scope.
+ */
+export function tenantScope(this: void, masker: Masker, mode: string, who: TenantIdentity): string {
+  if (mode === "global") return "global";
+  const consumer = who.consumerId !== undefined && who.consumerId !== "" ? who.consumerId : undefined;
+  const credential = who.credentialId !== undefined && who.credentialId !== "" ? who.credentialId : undefined;
+  if (mode === "consumer" && consumer !== undefined) return "c:" + consumer;
+  if (credential !== undefined) return "cr:" + credential;
+  if (consumer !== undefined) return "c:" + consumer;
+  if (who.apiKey === undefined || who.apiKey === "") return "anonymous";
+  return "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", who.apiKey, 0);
 }

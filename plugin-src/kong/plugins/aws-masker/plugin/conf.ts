@@ -1,7 +1,9 @@
 // Plugin configuration as Kong hands it over (validated, vault references resolved), and what is derived from it
-// once per worker: the compiled masker. conf is shared by all requests: never mutated, cached by identity.
-import { createMasker } from "../engine/index";
+// once per worker: the compiled masker. conf is shared by all requests: never mutated, cached by identity (and
+// rebuilt when Kong refreshes a rotated vault secret in the same table).
+import { createMasker, maskerConfigOf } from "../engine/index";
 import { Masker } from "../engine/session";
+import { refuse } from "./errors";
 
 export interface PluginConf {
   secret: string;
@@ -22,37 +24,65 @@ export interface PluginConf {
 
 const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, message);
 
-// custom patterns through PCRE ("jo": JIT-compiled and cached per worker); 0-based [start, end) like the engine wants
+// Kong's nginx sets lua_regex_match_limit (100000): a custom pattern that backtracks past it makes ngx.re.find return
+// nil plus an error. Read as "no match", the identifier would go upstream, so the request is refused instead.
 const reCtx: { pos?: number } = {};
-const regexFind = (pattern: string, subject: string, from: number): [number, number] | undefined => {
-  reCtx.pos = from + 1;
-  const [a, b] = ngx.re.find(subject, pattern, "jo", reCtx);
-  if (a === undefined || b === undefined) return undefined;
-  return [a - 1, b];
-};
+function customFinder(this: void, names: Record<string, string>) {
+  // PCRE through ngx.re ("jo": JIT-compiled and cached per worker); 0-based [start, end) like the engine wants
+  return (pattern: string, subject: string, from: number): [number, number] | undefined => {
+    reCtx.pos = from + 1;
+    const [a, b, err] = ngx.re.find(subject, pattern, "jo", reCtx);
+    if (err !== undefined) {
+      kong.log.err("custom_patterns '", names[pattern], "' failed: ", err);
+      return refuse(500, "api_error", "custom_patterns '" + names[pattern] +
+        "' could not be evaluated (regex match limit or PCRE error); the request was not forwarded");
+    }
+    if (a === undefined || b === undefined) return undefined;
+    return [a - 1, b];
+  };
+}
+
+interface Cached {
+  masker: Masker;
+  /** the secret it was built with: Kong refreshes vault references in conf in place (rotation) */
+  secret: string;
+}
 
 // weak keys: a replaced config's masker goes with it
-const maskers = setmetatable(new LuaTable<PluginConf, Masker>(), { __mode: "k" });
+const maskers = setmetatable(new LuaTable<PluginConf, Cached>(), { __mode: "k" });
 
 /** A string config value, or "" for unset: Kong hands unset optional fields over as nil or as ngx.null. */
 export function text(this: void, v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
+/** Why conf's secret cannot be used, or undefined: an unresolved vault reference is nil (Kong 3.4) or "" (3.9). */
+export function secretProblem(this: void, conf: PluginConf): string | undefined {
+  const secret = text(conf.secret);
+  if (secret === "") return "config.secret is empty (an unresolved vault reference?)";
+  if (secret.length < 16) return "config.secret is shorter than 16 characters";
+  return undefined;
+}
+
+/** Logs each config whose secret cannot be used: that plugin instance refuses every request with 500. */
+export function reportUnusableSecrets(this: void, configs: PluginConf[] | undefined): void {
+  if (configs === undefined) return;
+  for (const conf of configs) {
+    const problem = secretProblem(conf);
+    if (problem !== undefined) kong.log.crit(problem, ": every request through this plugin instance is refused with 500");
+  }
+}
+
 /** The compiled masker for conf, or undefined when conf has no usable secret (the plugin then refuses). */
 export function maskerFor(this: void, conf: PluginConf): Masker | undefined {
-  let m = maskers.get(conf);
-  if (m === undefined) {
-    if (text(conf.secret).length < 16) return undefined;
-    const disabled: string[] = [];
-    for (const k of conf.disabled_kinds) disabled[disabled.length] = k;
-    if (conf.mask_public_ips === false) disabled[disabled.length] = "public-ipv4";
-    const custom: { name: string; pattern: string; kind?: string }[] = [];
-    for (const c of conf.custom_patterns) {
-      custom[custom.length] = { name: c.name, pattern: c.pattern, kind: text(c.kind) !== "" ? c.kind : undefined };
-    }
-    m = createMasker({ secret: conf.secret, disabledKinds: disabled, allowlist: conf.allowlist, customPatterns: custom }, hmac, regexFind);
-    maskers.set(conf, m);
-  }
-  return m;
+  const hit = maskers.get(conf);
+  // one string comparison per request: a rotated secret builds a new masker
+  if (hit !== undefined && hit.secret === conf.secret) return hit.masker;
+  if (secretProblem(conf) !== undefined) return undefined;
+  // custom pattern -> its name, for the refusal message
+  const names: Record<string, string> = {};
+  for (const c of conf.custom_patterns) names[c.pattern] = c.name;
+  const masker = createMasker(maskerConfigOf(conf), hmac, customFinder(names));
+  maskers.set(conf, { masker, secret: conf.secret });
+  return masker;
 }

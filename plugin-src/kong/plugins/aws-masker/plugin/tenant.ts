@@ -1,25 +1,20 @@
-// Tenant scope: whose pseudonyms are shared. Part of every pseudonym's hash and of every Redis key, so one tenant's
-// pseudonyms never reveal (or even equal) another's.
+// Tenant scope: whose pseudonyms are shared. Kong's own identity first (consumer, credential: they survive key-auth's
+// hide_credentials, which removes the key header before this plugin runs), else the client's API key from its headers.
+// The formula is the engine's tenantScope, which the CLI uses too.
 import { Masker } from "../engine/session";
-import { hashPart } from "../engine/pseudonym";
+import { tenantScope, apiKeyOf } from "../engine/index";
 import { PluginConf } from "./conf";
 
-function credential(): string | undefined {
-  const key = kong.request.get_header("x-api-key");
-  if (key !== undefined && key !== "") return key;
-  const auth = kong.request.get_header("authorization");
-  if (auth !== undefined && auth !== "") return auth;
-  return undefined;
+/** An entity's id, or undefined: Kong hands over tables (consumer, credential) or nil. */
+function idOf(entity: { id?: unknown } | undefined): string | undefined {
+  return entity !== undefined && typeof entity.id === "string" ? entity.id : undefined;
 }
 
 export function scopeFor(this: void, conf: PluginConf, masker: Masker): string {
   if (conf.tenant_scope === "global") return "global";
-  if (conf.tenant_scope === "consumer") {
-    const consumer = kong.client.get_consumer();
-    if (consumer !== undefined) return "c:" + consumer.id;
-  }
-  const cred = credential();
-  if (cred === undefined) return "anonymous";
-  // the credential itself never leaves the gateway: a keyed hash of it names the scope
-  return "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", cred, 0);
+  return tenantScope(masker, conf.tenant_scope, {
+    consumerId: idOf(kong.client.get_consumer()),
+    credentialId: idOf(kong.client.get_credential()),
+    apiKey: apiKeyOf(kong.request.get_header("x-api-key"), kong.request.get_header("authorization")),
+  });
 }
