@@ -14,6 +14,7 @@ interface Ffi {
   string: (this: void, p: CData, len?: number) => string;
   gc: (this: void, p: CData, finalizer: unknown) => CData;
   copy: (this: void, dst: CData, src: string, len: number) => void;
+  load: (this: void, name: string) => LibCrypto;
   C: LibCrypto;
 }
 type CData = { readonly __cdata: unique symbol } & Record<number, number>;
@@ -54,7 +55,19 @@ const DECLARATIONS = [
 ];
 for (const d of DECLARATIONS) pcall(ffi.cdef, d);
 
-const C = ffi.C;
+// nginx (Debian's and Kong's) has libcrypto loaded already; a bare LuaJIT (the Lua specs) loads it by name
+function hasSymbols(this: void, lib: LibCrypto): void {
+  if (lib.EVP_CIPHER_CTX_new === undefined) throw "missing";
+}
+function libcrypto(): LibCrypto {
+  if (pcall(hasSymbols, ffi.C)[0]) return ffi.C;
+  for (const name of ["crypto", "libcrypto.so.3"]) {
+    const [ok, lib] = pcall(ffi.load, name);
+    if (ok && pcall(hasSymbols, lib as LibCrypto)[0]) return lib as LibCrypto;
+  }
+  throw "aws-masker: OpenSSL's libcrypto is not available to LuaJIT's ffi";
+}
+const C = libcrypto();
 const VERSION = "\x01";
 const NONCE_LEN = 12;
 const TAG_LEN = 16;

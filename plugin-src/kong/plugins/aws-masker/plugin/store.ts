@@ -34,7 +34,11 @@ if added > 0 then redis.call('INCR', KEYS[2]) end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return added
 `;
-const NAMES_SCRIPT_SHA = hex(ngx.sha1_bin(NAMES_SCRIPT));
+let namesScriptSha = "";
+function namesScript(): string {
+  if (namesScriptSha === "") namesScriptSha = hex(ngx.sha1_bin(NAMES_SCRIPT));
+  return namesScriptSha;
+}
 
 type Command = (string | number)[];
 type Reply = LuaMultiReturn<[unknown, string | undefined]>;
@@ -268,7 +272,7 @@ export function storeNames(this: void, conf: PluginConf, scope: string, names: s
   if (!hasRedis(conf) || names.length === 0) return;
   const st = stateFor(conf);
   const nk = nameKeys(conf, scope);
-  const command: Command = ["evalsha", NAMES_SCRIPT_SHA, 2, nk.hash, nk.version, conf.learned_names_max, conf.learned_names_ttl_seconds];
+  const command: Command = ["evalsha", namesScript(), 2, nk.hash, nk.version, conf.learned_names_max, conf.learned_names_ttl_seconds];
   for (const [kind, name] of names) {
     const field = keyName(st.keys, "", scope + "\x1f" + kind + "\x1f" + name);
     command[command.length] = field;
