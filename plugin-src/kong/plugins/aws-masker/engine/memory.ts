@@ -17,6 +17,7 @@ const HASH_MOD = 16777213;
 const HASH_MUL = 31;
 /** Longest name remembered (names.ts accepts up to 255; longer ones are rare and would raise the work per start). */
 export const MAX_NAME_LEN = 128;
+export const MIN_NAME_LEN = 3;
 const UNDERSCORE = 95;
 const DASH = 45;
 const DOT = 46;
@@ -28,18 +29,31 @@ export interface TenantMemory {
   names: Record<string, Kind>;
   /** rolling hash of a name -> how many names share it */
   hashes: Record<number, number>;
+  /** rolling hash of the first MIN_NAME_LEN units of each name: a start whose prefix is not here is dropped early */
+  prefixes: Record<number, boolean>;
   /** lengths[len] is true when some name has that length */
   lengths: boolean[];
   maxLen: number;
   count: number;
   /** bound of count: past it new names are not remembered */
   max: number;
+  /**
+   * Occurrences in long strings, text -> matches: conversations resend the system prompt, tools and earlier turns
+   * every turn (as session.ts caches the scanner's first pass). Emptied when a name is added; bounded by CACHE_BYTES.
+   */
+  cache: Record<string, Match[]>;
+  cacheBytes: number;
 }
+
+/** Strings shorter than this are matched every time. */
+const CACHE_MIN = 256;
+/** Bound of the text Memory.cache refers to (the strings themselves are shared with the request). */
+const CACHE_BYTES = 4194304;
 
 export function newMemory(this: void, max: number): TenantMemory {
   const lengths: boolean[] = [];
   for (let k = 0; k <= MAX_NAME_LEN; k++) lengths[k] = false;
-  return { names: {}, hashes: {}, lengths, maxLen: 0, count: 0, max };
+  return { names: {}, hashes: {}, prefixes: {}, lengths, maxLen: 0, count: 0, max, cache: {}, cacheBytes: 0 };
 }
 
 /** Units that glue a name into a longer word (same rule as names.ts). */
@@ -52,16 +66,16 @@ function isNameUnit(c: number): boolean {
   return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === UNDERSCORE || c === DASH || c === AT || c === PLUS);
 }
 
-function hashOf(s: string): number {
+function hashOf(s: string, len: number): number {
   let h = 0;
-  for (let k = 0; k < s.length; k++) h = (h * HASH_MUL + byteAt(s, k)) % HASH_MOD;
+  for (let k = 0; k < len; k++) h = (h * HASH_MUL + byteAt(s, k)) % HASH_MOD;
   return h;
 }
 
 /** True when a name could be remembered at all (length, first unit, every unit a name unit). */
 export function rememberable(this: void, name: string): boolean {
   const n = name.length;
-  if (n < 3 || n > MAX_NAME_LEN || (cls(byteAt(name, 0)) & C_ALNUM) === 0) return false;
+  if (n < MIN_NAME_LEN || n > MAX_NAME_LEN || (cls(byteAt(name, 0)) & C_ALNUM) === 0) return false;
   for (let k = 0; k < n; k++) if (!isNameUnit(byteAt(name, k))) return false;
   return true;
 }
@@ -71,12 +85,15 @@ export function remember(this: void, mem: TenantMemory, name: string, kind: Kind
   const key = "\x1f" + name;
   if (mem.names[key] !== undefined || mem.count >= mem.max || !rememberable(name)) return false;
   mem.names[key] = kind;
-  const h = hashOf(name);
+  const h = hashOf(name, name.length);
+  mem.prefixes[hashOf(name, MIN_NAME_LEN)] = true;
   const have = mem.hashes[h];
   mem.hashes[h] = have !== undefined ? have + 1 : 1;
   mem.lengths[name.length] = true;
   if (name.length > mem.maxLen) mem.maxLen = name.length;
   mem.count++;
+  mem.cache = {};
+  mem.cacheBytes = 0;
   return true;
 }
 
@@ -119,11 +136,15 @@ export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Matc
   if (mem.count === 0) return;
   const lengths = mem.lengths;
   const hashes = mem.hashes;
+  const prefixes = mem.prefixes;
   const maxLen = mem.maxLen;
   let i = 0;
   while (i < n) {
-    if (!startsAt(s, i)) {
+    const c0 = byteAt(s, i);
+    // not a start: the next unit is tried; no unit right after a glued one is a start, so a word is skipped whole
+    if (c0 >= 256 || (cls(c0) & C_ALNUM) === 0 || !startsAt(s, i)) {
       i++;
+      if (glues(c0)) while (i < n && glues(byteAt(s, i))) i++;
       continue;
     }
     let h = 0;
@@ -136,6 +157,7 @@ export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Matc
       if (!isNameUnit(c)) break;
       h = (h * HASH_MUL + c) % HASH_MOD;
       j++;
+      if (j - i === MIN_NAME_LEN && prefixes[h] !== true) break;
       if (lengths[j - i] && hashes[h] !== undefined && endsAt(s, j, n)) {
         const kind = mem.names["\x1f" + sub(s, i, j)];
         if (kind !== undefined) {
@@ -149,6 +171,7 @@ export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Matc
       i = bestEnd;
     } else {
       i++;
+      while (i < n && glues(byteAt(s, i))) i++;
     }
   }
 }
@@ -159,8 +182,19 @@ export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Matc
  */
 export function withRemembered(this: void, mem: TenantMemory, s: string, found: Match[]): Match[] {
   if (mem.count === 0) return found;
-  const occ: Match[] = [];
-  rememberedIn(mem, s, occ);
+  let occ: Match[] | undefined = s.length >= CACHE_MIN ? mem.cache[s] : undefined;
+  if (occ === undefined) {
+    occ = [];
+    rememberedIn(mem, s, occ);
+    if (s.length >= CACHE_MIN) {
+      if (mem.cacheBytes + s.length > CACHE_BYTES) {
+        mem.cache = {};
+        mem.cacheBytes = 0;
+      }
+      mem.cache[s] = occ;
+      mem.cacheBytes += s.length;
+    }
+  }
   if (occ.length === 0) return found;
   const merged: Match[] = [];
   let p = 0;
