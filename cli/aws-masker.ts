@@ -1,6 +1,7 @@
 // aws-masker CLI: see exactly what the gateway would send to Claude, with the same engine the gateway runs.
 //   aws-masker mask   [FILE|-] [--json] [--path /v1/messages] [--map MAP.json] [--secret S] [--scope T]
 //   aws-masker unmask [FILE|-] --map MAP.json [--json]
+//   aws-masker unmask [FILE|-] --redis HOST:PORT --secret-env VAR (--scope SCOPE | --api-key-env VAR) [--json]
 //   aws-masker scan   [FILE|-] [--json]
 import { readFileSync, writeFileSync } from "node:fs";
 import {
@@ -10,7 +11,7 @@ import {
 
 const USAGE = `usage: aws-masker mask|unmask|scan [FILE|-] [options]
   mask     print the input with every AWS identifier replaced by its pseudonym
-  unmask   print the input with the pseudonyms of --map restored
+  unmask   print the input with the pseudonyms of --map restored (or through the gateway's Redis: unmask --redis --help)
   scan     list the identifiers found, by kind
 options:
   --json          the input is a Claude API request body (JSON): mask it as the gateway does (field rules, byte-preserving)
@@ -27,6 +28,11 @@ function fail(msg: string): never {
 
 const args = process.argv.slice(2);
 const cmd = args.shift();
+// restoring through the gateway's Redis: its own options and code path (cli/unmask-redis.ts)
+if (cmd === "unmask" && args.includes("--redis")) {
+  await (await import("./unmask-redis")).unmaskThroughRedis(args);
+  process.exit(0);
+}
 if (cmd === undefined || cmd === "-h" || cmd === "--help") {
   process.stdout.write(USAGE);
   process.exit(cmd === undefined ? 2 : 0);

@@ -2,6 +2,7 @@
 // without that context — on another gateway process sharing the Redis too — and nothing in Redis is readable.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import Redis from "ioredis";
+import { execFileSync } from "node:child_process";
 import { startStack, post, messagesBody, errorLines, SECRET, type Stack } from "./support";
 import { sealKeysFor, unseal } from "../../lib/sealed";
 import { credentialScope, mappingKey } from "../../lib/store";
@@ -141,5 +142,21 @@ describe("nothing plain at rest", () => {
     expect(unseal(sk, mappingKey(sk, scope, inst), v!)!.toString()).toBe("ec2-instance\x1fi-0a1b2c3d4e5f67890");
     // a value moved under another key (another tenant's) does not open
     expect(unseal(sk, mappingKey(sk, credentialScope(SECRET, TENANT_B), inst), v!)).toBeUndefined();
+  }, 30000);
+
+  it("bin/aws-masker unmask --redis restores the tenant's pseudonyms, and only for that tenant", async () => {
+    const first = await ask(a, "host i-0fedcba9876543210 and --function-name " + FUNCTION, TENANT_A);
+    const inst = first.sent.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
+    const fn = first.sent.match(/LAMBDA_FUNCTION_[0-9a-z]{10}/)![0];
+    await sleep(300);
+    const run = (apiKey: string) =>
+      execFileSync("bin/aws-masker", ["unmask", "--redis", `127.0.0.1:${a.gw.redisPort}`, "--secret-env", "GW_SECRET", "--api-key-env", "TENANT_KEY"], {
+        input: `answer about ${inst} and ${fn}.`,
+        env: { ...process.env, GW_SECRET: SECRET, TENANT_KEY: apiKey },
+        encoding: "utf8",
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+    expect(run(TENANT_A)).toBe(`answer about i-0fedcba9876543210 and ${FUNCTION}.`);
+    expect(run(TENANT_B)).toBe(`answer about ${inst} and ${fn}.`);
   }, 30000);
 });
