@@ -98,6 +98,8 @@ http {
   proxy_send_timeout ${maxMs("write_timeout")}ms;
   proxy_read_timeout ${maxMs("read_timeout")}ms;
   lua_package_path ${q(luaPath + ";;")};
+  # as Kong's nginx template sets it: cosocket failures are not logged by nginx itself, so plugins must check and log
+  # every socket result (aws-masker does: "Redis unavailable ..." with the cause, timeouts included)
   lua_socket_log_errors off;
 ${dicts}
 

@@ -1,6 +1,7 @@
 // The Message Batches API through the gateway: requests masked, results (JSON Lines, cut into small TCP pieces)
 // restored later from the batch's record in Redis, for its tenant only; Redis down means 503 + retry-after.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { createServer, type Socket } from "node:net";
 import { startStack, messagesBody, errorLines, PROMPT, IDS, assertNoOriginals, type Stack } from "./support";
 
 let a: Stack;
@@ -122,6 +123,32 @@ describe("Message Batches", () => {
       expect(sent).not.toContain(IDS.instance);
     } finally {
       await a.gw.startRedis!();
+    }
+  }, 30000);
+});
+
+describe("redis_timeout_ms is applied on this host (lua-resty-redis 0.27 has set_timeout, not set_timeouts)", () => {
+  it("a Redis that accepts and never answers costs one timeout: results 503 and masking 200, both fast", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((sock) => sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    const port = (silent.address() as { port: number }).port;
+    const s = await startStack({ workers: 1, redis: `127.0.0.1:${port}`, pluginConfigOverrides: { "aws-masker": { redis_timeout_ms: 200 } } }, a.mock);
+    try {
+      let t0 = Date.now();
+      const res = await fetch(`${s.gw.url}/v1/messages/batches/msgbatch_x/results`, { headers: HEADERS });
+      expect(res.status).toBe(503);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      t0 = Date.now();
+      const m = await fetch(s.gw.url + "/v1/messages", { method: "POST", headers: { ...HEADERS, "x-api-key": "sk-timeout" }, body: messagesBody(PROMPT) });
+      expect(m.status).toBe(200);
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(m.headers.get("x-aws-masker-degraded")).toBe("redis-unavailable");
+      expect(s.gw.errorLog()).toMatch(/Redis unavailable.*timeout/);
+    } finally {
+      await s.stop();
+      for (const sock of sockets) sock.destroy();
+      silent.close();
     }
   }, 30000);
 });
