@@ -10,7 +10,7 @@ import { restoreJson } from "../engine/json";
 import { BATCH_RESULT } from "../engine/policy";
 import { PluginConf } from "./conf";
 import { refuse } from "./errors";
-import { loadBatch, storeBatch, StoredEntry, BATCH_UNAVAILABLE, BATCH_UNKNOWN } from "./store";
+import { loadBatch, storeBatch, StoredEntry, BATCH_UNAVAILABLE, BATCH_UNKNOWN, BATCH_NO_STORE } from "./store";
 import { count } from "./stats";
 
 export const BATCHES_PATH = "/v1/messages/batches";
@@ -62,6 +62,10 @@ export function batchResultsAccess(this: void, conf: PluginConf, session: Sessio
     count("batch_results_refused");
     return refuse(503, "api_error", "the mapping store (Redis) is unavailable, so these batch results cannot be restored; retry later",
       { "Retry-After": RETRY_AFTER_SECONDS });
+  }
+  if (found === BATCH_NO_STORE) {
+    count("batch_results_refused");
+    return refuse(500, "api_error", "batch results can only be restored with a mapping store (redis_host) configured");
   }
   if (found === BATCH_UNKNOWN) {
     count("batch_results_refused");

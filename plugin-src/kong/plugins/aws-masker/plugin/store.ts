@@ -78,7 +78,8 @@ export function hasRedis(this: void, conf: PluginConf): boolean {
 
 /** True while this worker knows Redis to be unreachable. */
 export function storeDegraded(this: void, conf: PluginConf): boolean {
-  return hasRedis(conf) && stateFor(conf).down;
+  const st = states.get(conf); // not created here: header_filter also runs for refusals (no usable secret)
+  return st !== undefined && st.down && hasRedis(conf);
 }
 
 /** Schedules fn(premature, ...args) now; false (logged) when nginx or Kong's timer library refuses. */
@@ -369,10 +370,11 @@ export function storeBatch(this: void, conf: PluginConf, scope: string, batchId:
 /** What loadBatch found. */
 export const BATCH_UNAVAILABLE = "unavailable";
 export const BATCH_UNKNOWN = "unknown";
+export const BATCH_NO_STORE = "no-store";
 
 /** The batch's mappings (access phase), BATCH_UNKNOWN when none are stored, BATCH_UNAVAILABLE when Redis failed. */
 export function loadBatch(this: void, conf: PluginConf, scope: string, batchId: string): StoredEntry[] | string {
-  if (!hasRedis(conf)) return BATCH_UNKNOWN;
+  if (!hasRedis(conf)) return BATCH_NO_STORE;
   if (!mayTry(conf)) return BATCH_UNAVAILABLE;
   const red = connect(conf);
   if (red === undefined) return BATCH_UNAVAILABLE;
