@@ -12,7 +12,8 @@ import { hashPart } from "../../plugin-src/kong/plugins/aws-masker/engine/pseudo
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // expectedFailedText re-masks with a Node session, which has no tenant memory of names learned by earlier tests
+  stack = await startStack({ pluginConfigOverrides: { "aws-masker": { learn_names: false } } });
 }, 60000);
 
 afterAll(async () => {

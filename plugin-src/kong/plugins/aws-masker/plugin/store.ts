@@ -56,7 +56,7 @@ interface StoreState {
   flushing: boolean;
   down: boolean;
   nextTry: number;
-  recent: Record<string, number>; // mapping key -> time after which it is written again (TTL refresh)
+  recent: Record<string, number>; // scope \x1f pseudonym -> time after which it is written again (TTL refresh)
   recentCount: number;
 }
 
@@ -242,15 +242,17 @@ export function storeEntries(this: void, conf: PluginConf, scope: string, entrie
   const now = ngx.now();
   const until = now + conf.mapping_ttl_seconds / 10;
   for (const e of entries) {
-    const k = mappingKey(st.keys, scope, e.pseudonym);
-    const fresh = st.recent[k];
+    // keyed by (scope, pseudonym) in the worker: the keyed hash and the sealing are paid only for a write
+    const seen = scope + "\x1f" + e.pseudonym;
+    const fresh = st.recent[seen];
     if (fresh === undefined || fresh < now) {
       if (st.recentCount > RECENT_MAX) {
         st.recent = {};
         st.recentCount = 0;
       }
       if (fresh === undefined) st.recentCount++;
-      st.recent[k] = until;
+      st.recent[seen] = until;
+      const k = mappingKey(st.keys, scope, e.pseudonym);
       enqueue(conf, st, ["set", k, seal(st.keys, k, e.kind + "\x1f" + e.original), "ex", conf.mapping_ttl_seconds]);
     }
   }
