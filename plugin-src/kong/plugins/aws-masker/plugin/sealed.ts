@@ -1,8 +1,9 @@
 // Nothing plain at rest: what the plugin keeps in Redis is sealed with AES-256-GCM, and Redis key names are keyed
 // hashes that reveal neither the tenant, the kind nor the value (docs/redis.md).
 // OpenSSL's libcrypto through LuaJIT's ffi: Debian's nginx links libcrypto.so.3 and Kong's nginx links Kong's own
-// OpenSSL (resty.openssl reads the same symbols through ffi.C), so ffi.C finds them in both. Declarations Kong's
-// resty.openssl already made are kept (each cdef is tried on its own). The same format in Node: lib/sealed.ts.
+// OpenSSL (resty.openssl and resty.aes read the same symbols through ffi.C), so ffi.C finds them in both. LuaJIT
+// accepts the same declaration twice (those modules make some of these too); each cdef is tried on its own so that a
+// conflicting one cannot stop the plugin from loading. The same format in Node: lib/sealed.ts.
 //   key names:  HMAC-SHA256(HMAC-SHA256(secret, "aws-masker/redis/keys/v1"), parts joined by \x1f), hex, 32 chars
 //   values:     0x01 | nonce (12 random bytes) | AES-256-GCM ciphertext | tag (16); the Redis key is the AAD, so a
 //               value copied under another key (another tenant) does not open
