@@ -21,6 +21,7 @@ beforeAll(async () => {
   a = await startStack({ workers: 2 });
   b = await startStack({ workers: 1, redis: `127.0.0.1:${a.gw.redisPort}` }, a.mock);
   redis = new Redis({ host: "127.0.0.1", port: a.gw.redisPort as number, maxRetriesPerRequest: 1 });
+  redis.on("error", () => {}); // the last test stops Redis
 }, 60000);
 
 afterAll(async () => {
