@@ -1,6 +1,7 @@
 // aws-masker CLI: see exactly what the gateway would send to Claude, with the same engine the gateway runs.
 //   aws-masker mask   [FILE|-] [--json] [--path P] [--map MAP.json] [--config kong.yml] [--secret S] [scope options]
 //   aws-masker unmask [FILE|-] --map MAP.json [--json] [--path P]
+//   aws-masker unmask [FILE|-] --redis HOST:PORT --secret-env VAR (--scope SCOPE | --api-key-env VAR) [--json]
 //   aws-masker scan   [FILE|-] [--json] [--config kong.yml]
 // Exit status: 0 done, 1 unexpected failure, 2 usage error or unusable input (one line on stderr, no stack trace).
 import { readFileSync, writeFileSync } from "node:fs";
@@ -43,7 +44,7 @@ const OPTIONS: OptionSpec[] = [
 const USAGE = `usage: aws-masker mask|unmask|scan [FILE|-] [options]
        aws-masker --version
   mask     print the input with every AWS identifier replaced by its pseudonym
-  unmask   print the input with the pseudonyms of --map restored
+  unmask   print the input with the pseudonyms of --map restored (or through the gateway's Redis: unmask --redis --help)
   scan     list the identifiers found, by kind
 options:
 ${OPTIONS.map((o) => `  ${(o.flag + (o.value ? " V" : "")).padEnd(16)} ${o.help} [${o.commands.join(", ")}]`).join("\n")}
@@ -328,4 +329,10 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === "unmask" && argv.includes("--redis")) {
+  // restoring through the gateway's Redis: its own options and code path (cli/unmask-redis.ts)
+  await (await import("./unmask-redis")).unmaskThroughRedis(argv.slice(1));
+} else {
+  process.exitCode = main(argv);
+}

@@ -122,6 +122,8 @@ ${ACCESS_LOG_FORMAT}
   proxy_send_timeout ${maxMs("write_timeout")}ms;
   proxy_read_timeout ${maxMs("read_timeout")}ms;
   lua_package_path ${q(luaPath + ";;")};
+  # as Kong's nginx template sets it: cosocket failures are not logged by nginx itself, so plugins must check and log
+  # every socket result (aws-masker does: "Redis unavailable ..." with the cause, timeouts included)
   lua_socket_log_errors off;
   # like Kong's template (nginx_http_lua_regex_*): a runaway pattern fails instead of holding the worker
   lua_regex_match_limit 100000;

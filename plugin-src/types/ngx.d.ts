@@ -5,6 +5,7 @@ declare namespace ngx {
   /** body_filter: arg.get(1) is the chunk, arg.get(2) the eof flag. */
   const arg: LuaTable<number, string | boolean | undefined>;
   function hmac_sha1(key: string, message: string): string;
+  function sha1_bin(s: string): string;
   namespace re {
     /** 1-based inclusive from/to, or nil (+ err on a bad pattern). */
     function find(subject: string, regex: string, options?: string, ctx?: { pos?: number }): LuaMultiReturn<[number | undefined, number | undefined, string | undefined]>;

@@ -3,7 +3,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { gzipSync } from "node:zlib";
 import Redis from "ioredis";
-import { startStack, post, messagesBody, errorLines, PROMPT, ORIGINALS, assertNoOriginals, IDS, type Stack } from "./support";
+import { startStack, post, messagesBody, errorLines, PROMPT, ORIGINALS, assertNoOriginals, IDS, SECRET, type Stack } from "./support";
+import { sealKeysFor, unseal } from "../../lib/sealed";
+import { credentialScope, mappingKey } from "../../lib/store";
+
+const SEAL_KEYS = sealKeysFor(SECRET);
 
 let stack: Stack;
 let redis: Redis;
@@ -84,9 +88,11 @@ describe("Redis mappings", () => {
     stack.mock.reset();
     await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT));
     const pseudonym = stack.mock.received[0].body.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
-    const key = await waitFor(async () => (await redis.keys(`aws-masker:v1:*:${pseudonym}`))[0]);
-    expect(key).toMatch(/^aws-masker:v1:k:[0-9a-z]{10}:EC2_INSTANCE_/);
-    expect(await redis.get(key)).toBe(IDS.instance);
+    // the key is a keyed hash of (tenant, pseudonym); the value sealed (docs/redis.md)
+    const key = mappingKey(SEAL_KEYS, credentialScope(SECRET, "sk-test-tenant-a"), pseudonym);
+    const value = await waitFor(async () => (await redis.getBuffer(key)) ?? undefined);
+    expect(key).toMatch(/^aws-masker:v2:m:[0-9a-f]{32}$/);
+    expect(unseal(SEAL_KEYS, key, value)!.toString()).toBe("ec2-instance\x1f" + IDS.instance);
     const ttl = await redis.ttl(key);
     expect(ttl).toBeGreaterThan(86400 - 60);
     expect(ttl).toBeLessThanOrEqual(86400);
@@ -193,7 +199,7 @@ describe("Redis outage", () => {
           await new Promise((r) => setTimeout(r, 150));
           const res = await post(s.gw.url, "/v1/messages", messagesBody(PROMPT + ` ${k}`));
           expect((await res.json()).content[0].text).toBe(`Echo: ${PROMPT} ${k}`);
-          recovered = res.headers.get("x-aws-masker-degraded") === null && (await r2.keys("aws-masker:v1:*")).length > 0;
+          recovered = res.headers.get("x-aws-masker-degraded") === null && (await r2.keys("aws-masker:v2:m:*")).length > 0;
         }
         expect(recovered).toBe(true);
       } finally {
@@ -262,7 +268,9 @@ describe("configuration is effective", () => {
       await post(s.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-api-key": "sk-two" });
       const [a, b] = s.mock.received.map((x) => x.body);
       expect(a).toBe(b);
-      const key = await waitFor(async () => (await r.keys("aws-masker:v1:global:EC2_INSTANCE_*"))[0]);
+      const pseudonym = a.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
+      const key = mappingKey(SEAL_KEYS, "global", pseudonym);
+      await waitFor(async () => ((await r.exists(key)) === 1 ? true : undefined));
       const ttl = await r.ttl(key);
       expect(ttl).toBeGreaterThan(60);
       expect(ttl).toBeLessThanOrEqual(120);

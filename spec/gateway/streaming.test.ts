@@ -11,7 +11,8 @@ import { createNodeMasker, newSession, maskJson, policyFor, tenantScope, restore
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // expectedFailedText re-masks with a Node session, which has no tenant memory of names learned by earlier tests
+  stack = await startStack({ pluginConfigOverrides: { "aws-masker": { learn_names: false } } });
 }, 60000);
 
 afterAll(async () => {

@@ -696,6 +696,167 @@ export async function startMockClaude(opts: MockClaudeOptions = {}): Promise<Moc
     await sink.end();
   }
 
+  // ---- Message Batches ------------------------------------------------------------------------------------------
+  // create -> in_progress; processing ends batchMs after creation (header x-mock-batch-ms on create, default 0), so
+  // the next retrieve shows "ended" with a results_url; results are JSON Lines (content-type application/binary as
+  // the API sends them), one line per request, answers built exactly like /v1/messages (echo of the last user text).
+  // x-mock-chunking: random on the results request re-cuts the lines into 1..64-byte pieces.
+  interface BatchRequest {
+    custom_id: string;
+    params: Record<string, unknown>;
+  }
+  interface Batch {
+    id: string;
+    createdAt: number;
+    endsAt: number;
+    cancelAt?: number;
+    requests: BatchRequest[];
+    results?: string[];
+  }
+  const batches = new Map<string, Batch>();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const BATCH_EXPIRY_MS = 24 * 3600 * 1000;
+  const RESULTS_KEPT_MS = 29 * 24 * 3600 * 1000;
+
+  function batchResults(b: Batch): string[] {
+    if (b.results) return b.results;
+    b.results = b.requests.map((r) => {
+      if (b.cancelAt !== undefined && b.cancelAt < b.endsAt) return JSON.stringify({ custom_id: r.custom_id, result: { type: 'canceled' } });
+      const body = Buffer.from(JSON.stringify(r.params), 'utf8');
+      const bodyHash = fnv1a(body, seed);
+      const blocks = buildBlocks(r.params, parseScenarios(undefined), bodyHash);
+      const message = {
+        id: newId('msg_', bodyHash),
+        type: 'message',
+        role: 'assistant',
+        model: r.params.model,
+        content: blocks,
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: Math.ceil(body.length / 4), output_tokens: outputTokens(blocks) },
+      };
+      return JSON.stringify({ custom_id: r.custom_id, result: { type: 'succeeded', message } });
+    });
+    return b.results;
+  }
+
+  function batchObject(b: Batch, base: string): Record<string, unknown> {
+    const now = Date.now();
+    const ended = now >= b.endsAt || (b.cancelAt !== undefined && now >= b.cancelAt);
+    const endedAt = Math.min(b.endsAt, b.cancelAt ?? Infinity);
+    const n = b.requests.length;
+    const canceled = ended && b.cancelAt !== undefined && b.cancelAt < b.endsAt;
+    return {
+      id: b.id,
+      type: 'message_batch',
+      processing_status: ended ? 'ended' : b.cancelAt !== undefined ? 'canceling' : 'in_progress',
+      request_counts: {
+        processing: ended ? 0 : n,
+        succeeded: ended && !canceled ? n : 0,
+        errored: 0,
+        canceled: canceled ? n : 0,
+        expired: 0,
+      },
+      ended_at: ended ? iso(endedAt) : null,
+      created_at: iso(b.createdAt),
+      expires_at: iso(b.createdAt + BATCH_EXPIRY_MS),
+      archived_at: null,
+      cancel_initiated_at: b.cancelAt !== undefined ? iso(b.cancelAt) : null,
+      results_url: ended ? `${base}/v1/messages/batches/${b.id}/results` : null,
+    };
+  }
+
+  /** true when the request was a batches request (answered). */
+  async function handleBatches(req: http.IncomingMessage, res: http.ServerResponse, method: string, pathname: string, body: Buffer, sc: Scenarios): Promise<boolean> {
+    const m = /^\/v1\/messages\/batches(?:\/([^/]+)(?:\/(results|cancel))?)?$/.exec(pathname);
+    if (!m) return false;
+    const [, id, action] = m;
+    const base = `http://${req.headers.host ?? 'mock.invalid'}`;
+    const find = (): Batch => {
+      const b = batches.get(id);
+      if (!b || Date.now() > b.createdAt + RESULTS_KEPT_MS) throw new HttpError(404, 'not_found_error', `No message batch found with id ${id}`);
+      return b;
+    };
+    if (id === undefined && method === 'POST') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch (e) {
+        throw new HttpError(400, 'invalid_request_error', `There was an error parsing the body of your request: ${(e as Error).message}`);
+      }
+      const requests = (parsed as { requests?: unknown })?.requests;
+      if (!Array.isArray(requests) || requests.length === 0) throw new HttpError(400, 'invalid_request_error', 'requests: Field required');
+      if (requests.length > 100000) throw new HttpError(400, 'invalid_request_error', 'requests: at most 100000 items');
+      const seen = new Set<string>();
+      requests.forEach((r, i) => {
+        const cid = (r as { custom_id?: unknown })?.custom_id;
+        const params = (r as { params?: unknown })?.params;
+        if (typeof cid !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(cid)) throw new HttpError(400, 'invalid_request_error', `requests.${i}.custom_id: invalid`);
+        if (seen.has(cid)) throw new HttpError(400, 'invalid_request_error', `requests.${i}.custom_id: must be unique within the batch`);
+        seen.add(cid);
+        if (!params || typeof params !== 'object' || Array.isArray(params)) throw new HttpError(400, 'invalid_request_error', `requests.${i}.params: Field required`);
+        if ((params as Record<string, unknown>).stream === true) throw new HttpError(400, 'invalid_request_error', `requests.${i}.params.stream: streaming is not supported in batches`);
+        validateBody(params as Record<string, unknown>, 'messages');
+      });
+      const now = Date.now();
+      const ms = Number(req.headers['x-mock-batch-ms'] ?? 0);
+      const b: Batch = { id: newId('msgbatch_', now), createdAt: now, endsAt: now + (Number.isFinite(ms) && ms > 0 ? ms : 0), requests: requests as BatchRequest[] };
+      batches.set(b.id, b);
+      const obj = batchObject(b, base);
+      // the create answer always shows the batch as just started
+      sendJson(req, res, 200, { ...obj, processing_status: 'in_progress', ended_at: null, results_url: null, request_counts: { processing: b.requests.length, succeeded: 0, errored: 0, canceled: 0, expired: 0 } }, sc);
+      return true;
+    }
+    if (id === undefined && method === 'GET') {
+      const url = new URL(req.url ?? '/', 'http://mock.invalid');
+      const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? 20) || 20));
+      let all = [...batches.values()].sort((a, z) => z.createdAt - a.createdAt);
+      const after = url.searchParams.get('after_id');
+      const before = url.searchParams.get('before_id');
+      if (after) all = all.slice(all.findIndex((b) => b.id === after) + 1);
+      if (before) all = all.slice(0, Math.max(0, all.findIndex((b) => b.id === before)));
+      const page = all.slice(0, limit);
+      sendJson(req, res, 200, { data: page.map((b) => batchObject(b, base)), has_more: all.length > limit, first_id: page[0]?.id ?? null, last_id: page[page.length - 1]?.id ?? null }, sc);
+      return true;
+    }
+    if (id !== undefined && action === undefined && method === 'GET') {
+      sendJson(req, res, 200, batchObject(find(), base), sc);
+      return true;
+    }
+    if (id !== undefined && action === undefined && method === 'DELETE') {
+      const b = find();
+      if (batchObject(b, base).processing_status !== 'ended') throw new HttpError(400, 'invalid_request_error', 'Message batches cannot be deleted while processing; cancel it first');
+      batches.delete(id);
+      sendJson(req, res, 200, { id, type: 'message_batch_deleted' }, sc);
+      return true;
+    }
+    if (action === 'cancel' && method === 'POST') {
+      const b = find();
+      if (b.cancelAt === undefined && Date.now() < b.endsAt) b.cancelAt = Date.now();
+      sendJson(req, res, 200, batchObject(b, base), sc);
+      return true;
+    }
+    if (action === 'results' && method === 'GET') {
+      const b = find();
+      if (batchObject(b, base).processing_status !== 'ended') throw new HttpError(400, 'invalid_request_error', `Message batch ${id} is still processing; results are available once it has ended`);
+      const data = Buffer.from(batchResults(b).map((l) => l + '\n').join(''), 'utf8');
+      res.writeHead(200, { ...baseHeaders(), 'content-type': 'application/binary' });
+      const random = String(req.headers['x-mock-chunking'] ?? '').trim().toLowerCase() === 'random';
+      const rng = mulberry32(fnv1a(data, seed));
+      let at = 0;
+      while (at < data.length && !res.destroyed) {
+        const n = random ? randInt(rng, 1, 64) : data.length;
+        const piece = data.subarray(at, at + n);
+        at += piece.length;
+        if (!res.write(piece)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+        if (random) await new Promise<void>((r) => setImmediate(r));
+      }
+      res.end();
+      return true;
+    }
+    throw new HttpError(405, 'invalid_request_error', `Method ${method} not allowed on ${pathname}`);
+  }
+
   // ---- request handling ----------------------------------------------------------------------------------------
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer) {
@@ -732,7 +893,8 @@ export async function startMockClaude(opts: MockClaudeOptions = {}): Promise<Moc
     const isMessages = method === 'POST' && pathname === '/v1/messages';
     const isCount = method === 'POST' && pathname === '/v1/messages/count_tokens';
     const isModels = (method === 'GET' || method === 'HEAD') && pathname === '/v1/models';
-    if (!isMessages && !isCount && !isModels) {
+    const isBatches = pathname.startsWith('/v1/messages/batches');
+    if (!isMessages && !isCount && !isModels && !isBatches) {
       return sendError(req, res, 404, 'not_found_error', `Not found: ${method} ${pathname}`, sc);
     }
 
@@ -751,6 +913,8 @@ export async function startMockClaude(opts: MockClaudeOptions = {}): Promise<Moc
         throw new HttpError(413, 'request_too_large', 'Request exceeds the maximum allowed number of bytes.');
       }
       checkAuth(req);
+      if (isBatches && (await handleBatches(req, res, method, pathname, body, sc))) return;
+      if (isBatches) throw new HttpError(404, 'not_found_error', `Not found: ${method} ${pathname}`);
       if (isModels) {
         return sendJson(
           req,

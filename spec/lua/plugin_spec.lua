@@ -57,6 +57,7 @@ local function conf(over)
     secret = "unit-test-secret-0123456789", tenant_scope = "consumer", mapping_ttl_seconds = 86400,
     max_body_size = 1048576, redis_port = 6379, redis_database = 0, redis_timeout_ms = 250, redis_pool_size = 32,
     disabled_kinds = {}, allowlist = {}, mask_public_ips = true, custom_patterns = {},
+    learn_names = true, learned_names_max = 10000, learned_names_ttl_seconds = 604800,
   }
   for k, v in pairs(over or {}) do c[k] = v end
   return c
@@ -85,6 +86,31 @@ describe("plugin tree", function()
     for _, f in ipairs(config.fields) do for k, v in pairs(f) do names[k] = v end end
     assert.is_true(names.secret.referenceable)
     assert.are.equal(86400, names.mapping_ttl_seconds.default)
+  end)
+end)
+
+describe("timers", function()
+  local handler = require "kong.plugins.aws-masker.handler"
+  local body = cjson.encode({ model = "m", messages = { { role = "user", content = "why is i-0a1b2c3d4e5f67890 slow" } } })
+
+  it("a timer refused with false, err (Kong 3.x's timer library) is logged, and the next request schedules again", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "t1" } })
+    local calls = 0
+    ngx.timer.at = function() calls = calls + 1; return false, "too many pending timers" end
+    local c = conf({ redis_host = "127.0.0.1" })
+    run(function() handler:access(c) end)
+    assert.is_nil(sent.status)
+    local logged = false
+    for _, l in ipairs(sent.logs) do if l:find("could not schedule a timer: too many pending timers", 1, true) then logged = true end end
+    assert.is_true(logged)
+    local refused = calls
+    assert.is_true(refused > 0)
+    -- nothing believes a flush is pending: the next request's writes schedule one
+    sent = fake_env({ body = body:gsub("0a1b", "0b1b"), headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "t1" } })
+    local scheduled = 0
+    ngx.timer.at = function() scheduled = scheduled + 1; return true end
+    run(function() handler:access(c) end)
+    assert.is_true(scheduled > 0)
   end)
 end)
 

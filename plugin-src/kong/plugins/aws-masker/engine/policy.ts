@@ -83,6 +83,13 @@ export const ANY: PolicyNode = scan;
 /** A /v1/messages answer: every string restored except thinking and redacted_thinking blocks (kept as signed). */
 export const MESSAGE_ANSWER: PolicyNode = { k: OBJ, other: scan, fields: { content: blocks } };
 
+/** One line of Message Batch results (JSONL): a succeeded result carries a message answer. */
+export const BATCH_RESULT: PolicyNode = {
+  k: OBJ,
+  other: scan,
+  fields: { result: { k: OBJ, other: scan, fields: { message: MESSAGE_ANSWER } } },
+};
+
 /** The policy for an answer to a request path. */
 export function answerPolicyFor(this: void, path: string): PolicyNode {
   if (path === "/v1/messages") return MESSAGE_ANSWER;

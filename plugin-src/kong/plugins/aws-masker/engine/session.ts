@@ -7,6 +7,7 @@ import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, STOPLIST } from "./names";
 import { hashPart, Hmac, HASH_LEN, isHashChar } from "./pseudonym";
+import { TenantMemory, withRemembered } from "./memory";
 
 export interface Entry {
   pseudonym: string;
@@ -58,6 +59,8 @@ export interface Session {
   learnedSet: Record<string, boolean>;
   /** Where the string being scanned starts in the request (set by the JSON walker; recorded with learned names). */
   rawAt: number;
+  /** The tenant's names learned in earlier requests (memory.ts), masked wherever they stand; set by the caller. */
+  memory?: TenantMemory;
 }
 
 export function newSession(this: void, masker: Masker, scope: string): Session {
@@ -144,7 +147,7 @@ function firstPass(masker: Masker, s: string, keyCtx: string): Match[] {
 }
 
 export function findIn(this: void, sess: Session, s: string, keyCtx: string): Match[] {
-  const out = firstPass(sess.masker, s, keyCtx);
+  let out = firstPass(sess.masker, s, keyCtx);
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   for (const m of out) {
     if (m.kind.learn === true) {
@@ -155,6 +158,7 @@ export function findIn(this: void, sess: Session, s: string, keyCtx: string): Ma
       }
     }
   }
+  if (sess.memory !== undefined) out = withRemembered(sess.memory, s, out);
   if (sess.learned.length === 0) return out;
   const occ = learnedIn(sess.learned, s);
   if (occ.length === 0) return out;

@@ -20,6 +20,9 @@ export interface PluginConf {
   allowlist: string[];
   mask_public_ips: boolean;
   custom_patterns: { name: string; pattern: string; kind?: string }[];
+  learn_names: boolean;
+  learned_names_max: number;
+  learned_names_ttl_seconds: number;
 }
 
 const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, message);

@@ -6,7 +6,8 @@ import { policyFor } from "../engine/policy";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
 import { scopeFor } from "./tenant";
-import { storeEntries } from "./store";
+import { memoryFor, rememberSession } from "./learned";
+import { batchResultsAccess, BATCHES_PATH, BatchState } from "./batches";
 import { count } from "./stats";
 
 /** What access leaves for the response phases in kong.ctx.plugin. */
@@ -75,7 +76,9 @@ export function access(this: void, conf: PluginConf): void {
   const declared = kong.request.get_header("content-length");
   const chunked = kong.request.get_header("transfer-encoding");
   const hasBody = (declared !== undefined && declared !== "0") || chunked !== undefined;
+  if (method === "GET" && batchResultsAccess(conf, session, path)) return;
   if (!hasBody && (method === "GET" || method === "HEAD" || method === "DELETE" || method === "OPTIONS")) return;
+  session.memory = memoryFor(conf, session.scope);
 
   if (encoding !== undefined && encoding.toLowerCase() !== "identity") {
     return refuse(415, "invalid_request_error", "compressed request bodies (content-encoding) cannot be masked; send them uncompressed");
@@ -96,10 +99,10 @@ export function access(this: void, conf: PluginConf): void {
   }
   if (result.text !== body) kong.service.request.set_raw_body(result.text);
   count("requests_masked");
-  if (session.entries.length > 0) {
+  const stored = rememberSession(conf, session);
+  if (session.entries.length > 0 || path === BATCHES_PATH) {
     count("identifiers_masked", session.entries.length);
-    const st: RequestState = { session, path };
+    const st: BatchState = { session, path, batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined };
     kong.ctx.plugin.state = st;
-    storeEntries(conf, session.scope, session.entries);
   }
 }

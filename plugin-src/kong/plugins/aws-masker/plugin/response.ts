@@ -7,10 +7,12 @@ import { answerPolicyFor } from "../engine/policy";
 import { PluginConf } from "./conf";
 import { RequestState, isJsonType } from "./request";
 import { storeDegraded } from "./store";
+import { BatchState, batchCreated, restoreResults } from "./batches";
 import { count } from "./stats";
 
-interface ResponseState extends RequestState {
-  mode?: "json" | "sse";
+interface ResponseState extends RequestState, BatchState {
+  mode?: "json" | "sse" | "jsonl";
+  pending?: string;
   chunks?: string[];
   stream?: StreamState;
 }
@@ -29,7 +31,9 @@ export function headerFilter(this: void, conf: PluginConf): void {
     return;
   }
   const ctype = kong.response.get_header("content-type");
-  if (ctype !== undefined && ctype.toLowerCase().indexOf("text/event-stream") >= 0) {
+  if (st.batchResults === true) {
+    st.mode = "jsonl"; // whatever the content type (the API sends application/binary), restored line by line
+  } else if (ctype !== undefined && ctype.toLowerCase().indexOf("text/event-stream") >= 0) {
     st.mode = "sse";
     st.stream = newStream(st.session);
   } else if (isJsonType(ctype)) {
@@ -56,9 +60,14 @@ export function bodyFilter(this: void, conf: PluginConf): void {
     }
     const body = chunks.join("");
     st.chunks = undefined;
+    if (st.batchCreate !== undefined) batchCreated(conf, st, body);
     const result = restoreJson(st.session, body, answerPolicyFor(st.path));
     // an answer that is not valid JSON is passed on as it came (it holds pseudonyms, never originals)
     ngx.arg.set(1, result.text !== undefined ? result.text : body);
+    return;
+  }
+  if (st.mode === "jsonl") {
+    ngx.arg.set(1, restoreResults(st, chunk !== undefined ? chunk : "", eof));
     return;
   }
   // SSE: restored as it flows; only a possible pseudonym prefix and a partial event are held back

@@ -1,56 +1,125 @@
-// The shared mapping store: pseudonym -> original in Redis, keyed by tenant scope, with a TTL.
-// Writes leave the request path: they run in a zero-delay timer, one pipelined script per request, on pooled
-// connections with bounded timeouts. While Redis is unreachable the gateway keeps masking (pseudonyms are
-// deterministic) and restoring (from the request's own mappings); it retries at most once a second and recovers by
-// itself. Originals are never logged.
-import { Entry } from "../engine/session";
+// The shared store in Redis (docs/redis.md): per tenant, pseudonym -> original mappings, the names the tenant's
+// requests taught the gateway, and the mappings of each Message Batch created through it. Everything is sealed
+// (sealed.ts); credential kinds are never written.
+// Writes leave the request path: requests queue them per worker, and one timer at a time (never one per request)
+// sends the whole queue in one pipeline (SET ... EX for mappings and batches, EVALSHA of one script per tenant for
+// names). Reads happen in access only where a request cannot go on without them (a batch's results; the first
+// request of a tenant in a worker), and in a background refresh (learned.ts). While Redis is unreachable the gateway
+// keeps masking; it retries at most once a second and recovers by itself. Originals are never logged.
 import { PluginConf, text } from "./conf";
+import { SealKeys, sealKeysFor, keyName, seal, unseal, hex } from "./sealed";
 import { count } from "./stats";
 
 const redisLib = require("resty.redis") as RestyRedisModule;
 
-// Sets each key unless it holds another value (a cross-request collision, counted, never overwritten).
-const SET_SCRIPT = `
-local ttl = ARGV[1]
-local clash = 0
-for i, key in ipairs(KEYS) do
-  local cur = redis.call('GET', key)
-  if cur and cur ~= ARGV[i + 1] then
-    clash = clash + 1
-  else
-    redis.call('SET', key, ARGV[i + 1], 'EX', ttl)
-  end
-end
-return clash
-`;
-
+const PREFIX = "aws-masker:v2:";
 const RETRY_SECONDS = 1;
 const RECENT_MAX = 20000;
+/** Bound of the queue of commands waiting for the next flush (past it writes are dropped, counted). */
+const QUEUE_MAX = 20000;
 
-interface WorkerState {
+// Adds a tenant's new names to its hash while it holds fewer than max, keeps the hash and its version key alive for
+// the TTL, and bumps the version when something was added (other workers then pull the names).
+const NAMES_SCRIPT = `
+local max = tonumber(ARGV[1])
+local added = 0
+for i = 3, #ARGV, 2 do
+  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 0 and redis.call('HLEN', KEYS[1]) < max then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    added = added + 1
+  end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+if added > 0 then redis.call('INCR', KEYS[2]) end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return added
+`;
+let namesScriptSha = "";
+function namesScript(): string {
+  if (namesScriptSha === "") namesScriptSha = hex(ngx.sha1_bin(NAMES_SCRIPT));
+  return namesScriptSha;
+}
+
+type Command = (string | number)[];
+type Reply = LuaMultiReturn<[unknown, string | undefined]>;
+
+/** Sends one command (any Redis command is a method of a resty.redis client). */
+function send(red: RestyRedis, c: Command): Reply {
+  const method = (red as unknown as Record<string, (this: void, self: RestyRedis, ...args: (string | number)[]) => Reply>)[c[0] as string];
+  return method(red, ...c.slice(1));
+}
+
+interface StoreState {
+  keys: SealKeys;
+  queue: Command[];
+  /** a flush timer is pending or running: requests only append to the queue */
+  flushing: boolean;
   down: boolean;
   nextTry: number;
-  recent: Record<string, number>; // key -> time after which it is written again (TTL refresh)
+  recent: Record<string, number>; // scope \x1f pseudonym -> time after which it is written again (TTL refresh)
   recentCount: number;
 }
 
-const state: WorkerState = { down: false, nextTry: 0, recent: {}, recentCount: 0 };
+// one state per plugin configuration (weak: a replaced config's state goes with it)
+const states = setmetatable(new LuaTable<PluginConf, StoreState>(), { __mode: "k" });
 
-export function keyFor(this: void, scope: string, pseudonym: string): string {
-  return "aws-masker:v1:" + scope + ":" + pseudonym;
+export function stateFor(this: void, conf: PluginConf): StoreState {
+  let st = states.get(conf);
+  if (st === undefined) {
+    st = { keys: sealKeysFor(conf.secret), queue: [], flushing: false, down: false, nextTry: 0, recent: {}, recentCount: 0 };
+    states.set(conf, st);
+  }
+  return st;
+}
+
+export function hasRedis(this: void, conf: PluginConf): boolean {
+  return text(conf.redis_host) !== "";
 }
 
 /** True while this worker knows Redis to be unreachable. */
 export function storeDegraded(this: void, conf: PluginConf): boolean {
-  return state.down && text(conf.redis_host) !== "";
+  const st = states.get(conf); // not created here: header_filter also runs for refusals (no usable secret)
+  return st !== undefined && st.down && hasRedis(conf);
 }
 
-function flush(this: void, premature: boolean, conf: PluginConf, keys: string[], values: string[]): void {
-  if (premature) return;
-  const now = ngx.now();
-  const [red] = redisLib.new();
-  if (red === undefined) return;
-  red.set_timeouts(conf.redis_timeout_ms, conf.redis_timeout_ms, conf.redis_timeout_ms);
+/** Schedules fn(premature, ...args) now; false (logged) when nginx or Kong's timer library refuses. */
+export function schedule(this: void, delay: number, fn: (this: void, premature: boolean, ...args: any[]) => void, ...args: any[]): boolean {
+  // ngx.timer.at answers nil, err on failure; Kong 3.x's timer library (lua-resty-timer-ng) false, err
+  const [ok, err] = ngx.timer.at(delay, fn, ...args);
+  if (ok === undefined || ok === false) {
+    kong.log.err("could not schedule a timer: ", err);
+    return false;
+  }
+  return true;
+}
+
+function markDown(st: StoreState, failure: string): void {
+  count("redis_failures");
+  if (!st.down) kong.log.err("Redis unavailable, masking goes on with this worker's memory only: ", failure);
+  st.down = true;
+  st.nextTry = ngx.now() + RETRY_SECONDS;
+}
+
+function markUp(st: StoreState): void {
+  if (st.down) kong.log.notice("Redis reachable again");
+  st.down = false;
+}
+
+/** A connected client, or undefined (Redis marked down) — cosockets: access phase and timers only. */
+export function connect(this: void, conf: PluginConf): RestyRedis | undefined {
+  const st = stateFor(conf);
+  const [red, nerr] = redisLib.new();
+  if (red === undefined) {
+    markDown(st, "new: " + nerr);
+    return undefined;
+  }
+  // set_timeouts (connect, send, read) exists in lua-resty-redis 0.28+ (Kong); Debian's 0.27 would send it to Redis
+  // as a command, so it is looked up on the module itself; set_timeout exists in both
+  if ((rawget as (this: void, t: unknown, k: string) => unknown)(redisLib, "set_timeouts") !== undefined) {
+    red.set_timeouts(conf.redis_timeout_ms, conf.redis_timeout_ms, conf.redis_timeout_ms);
+  } else {
+    red.set_timeout(conf.redis_timeout_ms);
+  }
   const host = conf.redis_host as string;
   const [ok, err] = red.connect(host, conf.redis_port, {
     pool: host + ":" + conf.redis_port + ":" + conf.redis_database,
@@ -71,58 +140,260 @@ function flush(this: void, premature: boolean, conf: PluginConf, keys: string[],
       }
     }
   }
-  if (failure === undefined) {
-    const [clash, eerr] = red.eval(SET_SCRIPT, keys.length, ...keys, conf.mapping_ttl_seconds, ...values);
-    if (clash === undefined) {
-      failure = "write: " + eerr;
-    } else {
-      red.set_keepalive(60000, conf.redis_pool_size);
-      if (typeof clash === "number" && clash > 0) {
-        count("mapping_collisions", clash);
-        kong.log.warn("pseudonym collision across requests in Redis (", clash, " keys kept their first value)");
-      }
-      count("redis_writes", keys.length);
-      const until = now + conf.mapping_ttl_seconds / 10;
-      if (state.recentCount > RECENT_MAX) {
-        state.recent = {};
-        state.recentCount = 0;
-      }
-      for (const k of keys) {
-        if (state.recent[k] === undefined) state.recentCount++;
-        state.recent[k] = until;
-      }
-      if (state.down) kong.log.notice("Redis reachable again; mappings are stored again");
-      state.down = false;
-      return;
-    }
+  if (failure !== undefined) {
+    red.close();
+    markDown(st, failure);
+    return undefined;
   }
-  red.close();
-  count("redis_failures");
-  if (!state.down) kong.log.err("Redis unavailable, continuing with per-request mappings only: ", failure);
-  state.down = true;
-  state.nextTry = now + RETRY_SECONDS;
+  return red;
 }
 
-/** Schedules the request's new mappings for Redis (no-op without Redis). */
-export function storeEntries(this: void, conf: PluginConf, scope: string, entries: Entry[]): void {
-  if (text(conf.redis_host) === "" || entries.length === 0) return;
-  const now = ngx.now();
-  if (state.down && now < state.nextTry) {
+/** Returns the connection to the pool after a successful exchange. */
+export function release(this: void, conf: PluginConf, red: RestyRedis): void {
+  markUp(stateFor(conf));
+  red.set_keepalive(60000, conf.redis_pool_size);
+}
+
+/** Closes a connection whose exchange failed and marks Redis down. */
+export function fail(this: void, conf: PluginConf, red: RestyRedis, failure: string): void {
+  red.close();
+  markDown(stateFor(conf), failure);
+}
+
+/** True when a request may try Redis now (up, or the retry interval has passed). */
+export function mayTry(this: void, conf: PluginConf): boolean {
+  const st = stateFor(conf);
+  return !st.down || ngx.now() >= st.nextTry;
+}
+
+function flush(this: void, premature: boolean, conf: PluginConf): void {
+  const st = stateFor(conf);
+  if (premature) {
+    st.flushing = false;
+    return;
+  }
+  const commands = st.queue;
+  st.queue = [];
+  const red = connect(conf);
+  if (red !== undefined) {
+    red.init_pipeline(commands.length);
+    for (const c of commands) send(red, c);
+    const [results, err] = red.commit_pipeline();
+    if (results === undefined) {
+      fail(conf, red, "write: " + err);
+    } else {
+      // a script not yet in this Redis' cache: once more with its source (EVAL also caches it)
+      let retry: Command[] | undefined = undefined;
+      for (let k = 0; k < commands.length; k++) {
+        const r = results[k];
+        if (type(r) === "table" && (r as unknown[])[0] === false) {
+          const msg = tostring((r as unknown[])[1]);
+          const [noScript] = string.find(msg, "NOSCRIPT", 1, true);
+          if (commands[k][0] === "evalsha" && noScript !== undefined) {
+            if (retry === undefined) retry = [];
+            const c = commands[k];
+            retry[retry.length] = ["eval", NAMES_SCRIPT, ...c.slice(2)];
+          } else {
+            kong.log.err("Redis refused a write: ", msg);
+          }
+        }
+      }
+      if (retry !== undefined) {
+        red.init_pipeline(retry.length);
+        for (const c of retry) send(red, c);
+        const [, rerr] = red.commit_pipeline();
+        if (rerr !== undefined) kong.log.err("Redis refused a write: ", rerr);
+      }
+      count("redis_writes", commands.length);
+      release(conf, red);
+    }
+  } else {
+    count("redis_skipped_writes", commands.length);
+  }
+  // what requests queued meanwhile goes in the next flush
+  if (st.queue.length > 0 && schedule(st.down ? RETRY_SECONDS : 0, flush, conf)) return;
+  st.flushing = false;
+}
+
+function enqueue(conf: PluginConf, st: StoreState, command: Command): void {
+  if (st.queue.length >= QUEUE_MAX) {
     count("redis_skipped_writes");
     return;
   }
-  const keys: string[] = [];
-  const values: string[] = [];
+  st.queue[st.queue.length] = command;
+  if (!st.flushing) st.flushing = schedule(st.down ? RETRY_SECONDS : 0, flush, conf);
+}
+
+export interface StoredEntry {
+  pseudonym: string;
+  original: string;
+  kind: string;
+}
+
+/** The Redis key of a pseudonym's mapping (also computed by `aws-masker unmask --redis`). */
+export function mappingKey(this: void, keys: SealKeys, scope: string, pseudonym: string): string {
+  return keyName(keys, PREFIX + "m:", scope + "\x1f" + pseudonym);
+}
+
+/** Queues the request's new mappings (credentials already left out by the caller; no-op without Redis). */
+export function storeEntries(this: void, conf: PluginConf, scope: string, entries: StoredEntry[]): void {
+  if (!hasRedis(conf) || entries.length === 0) return;
+  const st = stateFor(conf);
+  const now = ngx.now();
+  const until = now + conf.mapping_ttl_seconds / 10;
   for (const e of entries) {
-    const k = keyFor(scope, e.pseudonym);
-    const fresh = state.recent[k];
+    // keyed by (scope, pseudonym) in the worker: the keyed hash and the sealing are paid only for a write
+    const seen = scope + "\x1f" + e.pseudonym;
+    const fresh = st.recent[seen];
     if (fresh === undefined || fresh < now) {
-      keys.push(k);
-      values.push(e.original);
+      if (st.recentCount > RECENT_MAX) {
+        st.recent = {};
+        st.recentCount = 0;
+      }
+      if (fresh === undefined) st.recentCount++;
+      st.recent[seen] = until;
+      const k = mappingKey(st.keys, scope, e.pseudonym);
+      enqueue(conf, st, ["set", k, seal(st.keys, k, e.kind + "\x1f" + e.original), "ex", conf.mapping_ttl_seconds]);
     }
   }
-  if (keys.length === 0) return;
-  if (state.down) state.nextTry = now + RETRY_SECONDS; // one probe at a time while down
-  const [ok, err] = ngx.timer.at(0, flush, conf, keys, values);
-  if (ok === undefined) kong.log.err("could not schedule the Redis write: ", err);
+}
+
+// ---- a tenant's learned names ----------------------------------------------------------------------------------
+
+export interface NameKeys {
+  hash: string;
+  version: string;
+}
+
+export function nameKeys(this: void, conf: PluginConf, scope: string): NameKeys {
+  const keys = stateFor(conf).keys;
+  return { hash: keyName(keys, PREFIX + "n:", scope), version: keyName(keys, PREFIX + "nv:", scope) };
+}
+
+/** Queues names ([kind id, name] pairs) for the tenant's set in Redis. */
+export function storeNames(this: void, conf: PluginConf, scope: string, names: string[][]): void {
+  if (!hasRedis(conf) || names.length === 0) return;
+  const st = stateFor(conf);
+  const nk = nameKeys(conf, scope);
+  const command: Command = ["evalsha", namesScript(), 2, nk.hash, nk.version, conf.learned_names_max, conf.learned_names_ttl_seconds];
+  for (const [kind, name] of names) {
+    const field = keyName(st.keys, "", scope + "\x1f" + kind + "\x1f" + name);
+    command[command.length] = field;
+    command[command.length] = seal(st.keys, nk.hash + "\x1f" + field, kind + "\x1f" + name);
+  }
+  enqueue(conf, st, command);
+}
+
+/** The version counter of each tenant's names, in one pipeline; undefined when Redis failed. */
+export function nameVersions(this: void, conf: PluginConf, red: RestyRedis, versionKeys: string[]): string[] | undefined {
+  red.init_pipeline(versionKeys.length);
+  for (const k of versionKeys) send(red, ["get", k]);
+  const [results, err] = red.commit_pipeline();
+  if (results === undefined) {
+    fail(conf, red, "read: " + err);
+    return undefined;
+  }
+  const out: string[] = [];
+  for (let k = 0; k < versionKeys.length; k++) {
+    const v = results[k];
+    out[k] = typeof v === "string" ? v : "0";
+  }
+  return out;
+}
+
+/** The tenant's names as [kind id, name] pairs; undefined when Redis failed (the connection is then closed). */
+export function loadNames(this: void, conf: PluginConf, red: RestyRedis, scope: string): string[][] | undefined {
+  const st = stateFor(conf);
+  const nk = nameKeys(conf, scope);
+  const [all, err] = send(red, ["hgetall", nk.hash]);
+  if (all === undefined) {
+    fail(conf, red, "read: " + err);
+    return undefined;
+  }
+  const out: string[][] = [];
+  const list = all as string[];
+  for (let k = 0; k + 1 < list.length; k += 2) {
+    const plain = unseal(st.keys, nk.hash + "\x1f" + list[k], list[k + 1]);
+    if (plain === undefined) continue;
+    const [sep] = string.find(plain, "\x1f", 1, true);
+    if (sep === undefined) continue;
+    out[out.length] = [string.sub(plain, 1, sep - 1), string.sub(plain, sep + 1)];
+  }
+  return out;
+}
+
+// ---- Message Batches -------------------------------------------------------------------------------------------
+
+/** Results of a batch stay available 29 days: its mappings are kept at least that long. */
+const BATCH_TTL_MIN = 29 * 86400;
+
+function batchKey(keys: SealKeys, scope: string, batchId: string): string {
+  return keyName(keys, PREFIX + "b:", scope + "\x1f" + batchId);
+}
+
+/** Length-prefixed fields: originals may hold any byte. */
+function pack(entries: StoredEntry[]): string {
+  const parts: string[] = [];
+  for (const e of entries) {
+    parts[parts.length] = e.kind.length + ":" + e.kind + e.pseudonym.length + ":" + e.pseudonym + e.original.length + ":" + e.original;
+  }
+  return parts.join("");
+}
+
+function unpack(s: string): StoredEntry[] | undefined {
+  const out: StoredEntry[] = [];
+  const fields: string[] = [];
+  let at = 1;
+  const n = s.length;
+  while (at <= n) {
+    const [colon] = string.find(s, ":", at, true);
+    if (colon === undefined) return undefined;
+    const len = tonumber(string.sub(s, at, colon - 1));
+    if (len === undefined || colon + len > n) return undefined;
+    fields[fields.length] = string.sub(s, colon + 1, colon + len);
+    at = colon + len + 1;
+    if (fields.length === 3) {
+      out[out.length] = { kind: fields[0], pseudonym: fields[1], original: fields[2] };
+      fields.length = 0;
+    }
+  }
+  return fields.length === 0 ? out : undefined;
+}
+
+/** Queues the record of a batch created through the gateway: its mappings, for restoring its results later. */
+export function storeBatch(this: void, conf: PluginConf, scope: string, batchId: string, entries: StoredEntry[]): void {
+  if (!hasRedis(conf)) return;
+  const st = stateFor(conf);
+  const k = batchKey(st.keys, scope, batchId);
+  const ttl = conf.mapping_ttl_seconds > BATCH_TTL_MIN ? conf.mapping_ttl_seconds : BATCH_TTL_MIN;
+  enqueue(conf, st, ["set", k, seal(st.keys, k, pack(entries)), "ex", ttl]);
+}
+
+/** What loadBatch found. */
+export const BATCH_UNAVAILABLE = "unavailable";
+export const BATCH_UNKNOWN = "unknown";
+export const BATCH_NO_STORE = "no-store";
+
+/** The batch's mappings (access phase), BATCH_UNKNOWN when none are stored, BATCH_UNAVAILABLE when Redis failed. */
+export function loadBatch(this: void, conf: PluginConf, scope: string, batchId: string): StoredEntry[] | string {
+  if (!hasRedis(conf)) return BATCH_NO_STORE;
+  if (!mayTry(conf)) return BATCH_UNAVAILABLE;
+  const red = connect(conf);
+  if (red === undefined) return BATCH_UNAVAILABLE;
+  const st = stateFor(conf);
+  const k = batchKey(st.keys, scope, batchId);
+  const [v, err] = send(red, ["get", k]);
+  if (v === undefined) {
+    fail(conf, red, "read: " + err);
+    return BATCH_UNAVAILABLE;
+  }
+  release(conf, red);
+  if (typeof v !== "string") return BATCH_UNKNOWN;
+  const plain = unseal(st.keys, k, v);
+  const entries = plain !== undefined ? unpack(plain) : undefined;
+  if (entries === undefined) {
+    kong.log.err("a batch record in Redis does not open (secret changed?); its results cannot be restored");
+    return BATCH_UNKNOWN;
+  }
+  return entries;
 }

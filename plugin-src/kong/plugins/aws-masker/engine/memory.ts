@@ -1,0 +1,216 @@
+// A tenant's memory of learned names: names found by their context in earlier requests (names.ts, session.ts) are
+// masked in the tenant's later requests wherever they stand, even without that context. Pseudonyms are derived, not
+// stored, so a remembered name gets the same pseudonym it had when it was learned.
+//
+// Matching is one pass over the text, linear whatever the number of names: a name can only start at a word start
+// (an alphanumeric unit not glued to what precedes it, the same boundary rule as learnedIn in names.ts) and is
+// read forward over name units with a rolling hash; at each length some remembered name has, a boundary check and
+// a numeric table lookup decide, and only a hash hit builds a string (to confirm). Work per start is bounded by the
+// longest remembered name (at most MAX_NAME_LEN), never by how many names there are.
+// Pure and portable (no RegExp, no closures per call): Node and LuaJIT find the same occurrences.
+
+import { byteAt, cls, C_ALNUM, sub } from "./chars";
+import { Kind, KINDS } from "./catalogue";
+import { Match } from "./scanner";
+
+const HASH_MOD = 16777213;
+const HASH_MUL = 31;
+/** Longest name remembered (names.ts accepts up to 255; longer ones are rare and would raise the work per start). */
+export const MAX_NAME_LEN = 128;
+export const MIN_NAME_LEN = 3;
+const UNDERSCORE = 95;
+const DASH = 45;
+const DOT = 46;
+const AT = 64;
+const PLUS = 43;
+
+export interface TenantMemory {
+  /** "\x1f" + name -> kind ("\x1f": never an Object.prototype name in JS). */
+  names: Record<string, Kind>;
+  /** rolling hash of a name -> how many names share it */
+  hashes: Record<number, number>;
+  /** rolling hash of the first MIN_NAME_LEN units of each name: a start whose prefix is not here is dropped early */
+  prefixes: Record<number, boolean>;
+  /** lengths[len] is true when some name has that length */
+  lengths: boolean[];
+  maxLen: number;
+  count: number;
+  /** bound of count: past it new names are not remembered */
+  max: number;
+  /**
+   * Occurrences in long strings, text -> matches: conversations resend the system prompt, tools and earlier turns
+   * every turn (as session.ts caches the scanner's first pass). Emptied when a name is added; bounded by CACHE_BYTES.
+   */
+  cache: Record<string, Match[]>;
+  cacheBytes: number;
+}
+
+/** Strings shorter than this are matched every time. */
+const CACHE_MIN = 256;
+/** Bound of the text Memory.cache refers to (the strings themselves are shared with the request). */
+const CACHE_BYTES = 4194304;
+
+export function newMemory(this: void, max: number): TenantMemory {
+  const lengths: boolean[] = [];
+  for (let k = 0; k <= MAX_NAME_LEN; k++) lengths[k] = false;
+  return { names: {}, hashes: {}, prefixes: {}, lengths, maxLen: 0, count: 0, max, cache: {}, cacheBytes: 0 };
+}
+
+/** Units that glue a name into a longer word (same rule as names.ts). */
+function glues(c: number): boolean {
+  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE || c === DASH);
+}
+
+/** Units a name is made of (names.ts isNameUnit). */
+function isNameUnit(c: number): boolean {
+  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === UNDERSCORE || c === DASH || c === AT || c === PLUS);
+}
+
+function hashOf(s: string, len: number): number {
+  let h = 0;
+  for (let k = 0; k < len; k++) h = (h * HASH_MUL + byteAt(s, k)) % HASH_MOD;
+  return h;
+}
+
+/** True when a name could be remembered at all (length, first unit, every unit a name unit). */
+export function rememberable(this: void, name: string): boolean {
+  const n = name.length;
+  if (n < MIN_NAME_LEN || n > MAX_NAME_LEN || (cls(byteAt(name, 0)) & C_ALNUM) === 0) return false;
+  for (let k = 0; k < n; k++) if (!isNameUnit(byteAt(name, k))) return false;
+  return true;
+}
+
+/** Remembers name as kind; false when it is already known, not rememberable, or the memory is full. */
+export function remember(this: void, mem: TenantMemory, name: string, kind: Kind): boolean {
+  const key = "\x1f" + name;
+  if (mem.names[key] !== undefined || mem.count >= mem.max || !rememberable(name)) return false;
+  mem.names[key] = kind;
+  const h = hashOf(name, name.length);
+  mem.prefixes[hashOf(name, MIN_NAME_LEN)] = true;
+  const have = mem.hashes[h];
+  mem.hashes[h] = have !== undefined ? have + 1 : 1;
+  mem.lengths[name.length] = true;
+  if (name.length > mem.maxLen) mem.maxLen = name.length;
+  mem.count++;
+  mem.cache = {};
+  mem.cacheBytes = 0;
+  return true;
+}
+
+/** True when name is remembered. */
+export function remembers(this: void, mem: TenantMemory, name: string): boolean {
+  return mem.names["\x1f" + name] !== undefined;
+}
+
+const KIND_BY_ID: Record<string, Kind> = {};
+for (const k of KINDS) KIND_BY_ID["\x1f" + k.id] = k;
+
+/** The catalogue kind with this id (names come back from storage by kind id). */
+export function kindById(this: void, id: string): Kind | undefined {
+  return KIND_BY_ID["\x1f" + id];
+}
+
+/** True when a name may start at i: an alphanumeric unit not glued to the unit(s) before it. */
+function startsAt(s: string, i: number): boolean {
+  if ((cls(byteAt(s, i)) & C_ALNUM) === 0) return false;
+  if (i === 0) return true;
+  const c = byteAt(s, i - 1);
+  if (glues(c)) return false;
+  return !(c === DOT && i > 1 && glues(byteAt(s, i - 2)));
+}
+
+/** True when a name may end at e (exclusive). */
+function endsAt(s: string, e: number, n: number): boolean {
+  if (e >= n) return true;
+  const c = byteAt(s, e);
+  if (glues(c)) return false;
+  return !(c === DOT && e + 1 < n && glues(byteAt(s, e + 1)));
+}
+
+/**
+ * Occurrences of remembered names in s: leftmost first, the longest at each start, never overlapping each other.
+ * Appended to occ (sorted by start).
+ */
+export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Match[]): void {
+  const n = s.length;
+  if (mem.count === 0) return;
+  const lengths = mem.lengths;
+  const hashes = mem.hashes;
+  const prefixes = mem.prefixes;
+  const maxLen = mem.maxLen;
+  let i = 0;
+  while (i < n) {
+    const c0 = byteAt(s, i);
+    // not a start: the next unit is tried; no unit right after a glued one is a start, so a word is skipped whole
+    if (c0 >= 256 || (cls(c0) & C_ALNUM) === 0 || !startsAt(s, i)) {
+      i++;
+      if (glues(c0)) while (i < n && glues(byteAt(s, i))) i++;
+      continue;
+    }
+    let h = 0;
+    let j = i;
+    const limit = i + maxLen < n ? i + maxLen : n;
+    let bestEnd = -1;
+    let bestKind: Kind | undefined = undefined;
+    while (j < limit) {
+      const c = byteAt(s, j);
+      if (!isNameUnit(c)) break;
+      h = (h * HASH_MUL + c) % HASH_MOD;
+      j++;
+      if (j - i === MIN_NAME_LEN && prefixes[h] !== true) break;
+      if (lengths[j - i] && hashes[h] !== undefined && endsAt(s, j, n)) {
+        const kind = mem.names["\x1f" + sub(s, i, j)];
+        if (kind !== undefined) {
+          bestEnd = j;
+          bestKind = kind;
+        }
+      }
+    }
+    if (bestKind !== undefined) {
+      occ[occ.length] = { s: i, e: bestEnd, kind: bestKind };
+      i = bestEnd;
+    } else {
+      i++;
+      while (i < n && glues(byteAt(s, i))) i++;
+    }
+  }
+}
+
+/**
+ * found (the scanner's matches, sorted, never mutated: they may be cached) with the occurrences of remembered names
+ * that overlap none of them; found itself when there are none.
+ */
+export function withRemembered(this: void, mem: TenantMemory, s: string, found: Match[]): Match[] {
+  if (mem.count === 0) return found;
+  let occ: Match[] | undefined = s.length >= CACHE_MIN ? mem.cache[s] : undefined;
+  if (occ === undefined) {
+    occ = [];
+    rememberedIn(mem, s, occ);
+    if (s.length >= CACHE_MIN) {
+      if (mem.cacheBytes + s.length > CACHE_BYTES) {
+        mem.cache = {};
+        mem.cacheBytes = 0;
+      }
+      mem.cache[s] = occ;
+      mem.cacheBytes += s.length;
+    }
+  }
+  if (occ.length === 0) return found;
+  const merged: Match[] = [];
+  let p = 0;
+  for (const o of occ) {
+    while (p < found.length && found[p].e <= o.s) merged[merged.length] = found[p++];
+    // an overlapping scanner match wins: the occurrence is dropped
+    if (p < found.length && found[p].s < o.e) continue;
+    merged[merged.length] = o;
+  }
+  while (p < found.length) merged[merged.length] = found[p++];
+  return merged;
+}
+
+/** Kinds whose values are credentials: never stored anywhere (Redis included), only masked. */
+export function isCredential(this: void, kind: Kind): boolean {
+  if (kind.family === "secret-key" || kind.family === "session-token") return true;
+  const t = kind.tag;
+  return t.indexOf("SECRET") >= 0 || t.indexOf("TOKEN") >= 0 || t.indexOf("PASSWORD") >= 0 || t.indexOf("CREDENTIAL") >= 0;
+}

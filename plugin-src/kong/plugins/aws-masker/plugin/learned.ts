@@ -1,0 +1,175 @@
+// The tenant's memory in each worker (engine/memory.ts): names learned in the tenant's earlier requests, masked in
+// its later ones. Shared through Redis (store.ts) with bounded staleness and no Redis round trip on the path of a
+// request, except the first of a tenant in a worker (which loads the tenant's names once):
+//   - a request's new names go into the worker's memory at once and are queued for Redis (written by the flush timer);
+//   - one refresh timer per worker, every REFRESH_SECONDS, reads the version counter of each active tenant (one
+//     pipeline) and reloads the names of those whose version moved;
+//   - tenants idle for IDLE_SECONDS are forgotten by the worker (Redis still has them); at most TENANTS_MAX per worker.
+// Credential kinds are never remembered (they have a fixed shape anyway) and never stored.
+import { newMemory, remember, TenantMemory, kindById, isCredential } from "../engine/memory";
+import { Kind } from "../engine/catalogue";
+import { Session } from "../engine/session";
+import { PluginConf } from "./conf";
+import { hasRedis, mayTry, connect, release, nameKeys, nameVersions, loadNames, storeNames, storeEntries, schedule, StoredEntry } from "./store";
+import { count } from "./stats";
+
+const REFRESH_SECONDS = 1;
+const IDLE_SECONDS = 3600;
+const TENANTS_MAX = 256;
+/** How long a name learned here survives a reload that does not show it yet (flush and refresh take ~1 s each). */
+const RECENT_SECONDS = 10;
+
+interface Tenant {
+  scope: string;
+  memory: TenantMemory;
+  versionKey: string;
+  /** the version counter the memory reflects ("" before the first load) */
+  version: string;
+  lastUse: number;
+  /** names this worker learned and queued recently: kept over a reload until Redis surely has them */
+  recent: Record<string, { kind: Kind; at: number }>;
+}
+
+interface Memories {
+  tenants: Record<string, Tenant>;
+  count: number;
+  refreshing: boolean;
+}
+
+const byConf = setmetatable(new LuaTable<PluginConf, Memories>(), { __mode: "k" });
+
+function memoriesFor(conf: PluginConf): Memories {
+  let ms = byConf.get(conf);
+  if (ms === undefined) {
+    ms = { tenants: {}, count: 0, refreshing: false };
+    byConf.set(conf, ms);
+  }
+  return ms;
+}
+
+/** A fresh memory holding names ([kind id, name] pairs). */
+function memoryOf(conf: PluginConf, names: string[][]): TenantMemory {
+  const mem = newMemory(conf.learned_names_max);
+  for (const [id, name] of names) {
+    const kind = kindById(id);
+    if (kind !== undefined && !isCredential(kind)) remember(mem, name, kind);
+  }
+  return mem;
+}
+
+/** Loads (or reloads) the tenants' names whose version moved; false when Redis failed. */
+function pull(conf: PluginConf, tenants: Tenant[]): boolean {
+  const red = connect(conf);
+  if (red === undefined) return false;
+  const keys: string[] = [];
+  for (const t of tenants) keys[keys.length] = t.versionKey;
+  const versions = nameVersions(conf, red, keys);
+  if (versions === undefined) return false;
+  for (let k = 0; k < tenants.length; k++) {
+    const t = tenants[k];
+    if (versions[k] === t.version) continue;
+    const names = loadNames(conf, red, t.scope);
+    if (names === undefined) return false;
+    // rebuilt, not merged: names Redis let expire are forgotten here too (but not those just learned here)
+    const mem = memoryOf(conf, names);
+    const now = ngx.now();
+    for (const [name, r] of pairs(t.recent)) {
+      if (r.at < now - RECENT_SECONDS) delete t.recent[name];
+      else remember(mem, name, r.kind);
+    }
+    t.memory = mem;
+    t.version = versions[k];
+    count("learned_names_reloads");
+  }
+  release(conf, red);
+  return true;
+}
+
+function refresh(this: void, premature: boolean, conf: PluginConf): void {
+  const ms = memoriesFor(conf);
+  if (premature) {
+    ms.refreshing = false;
+    return;
+  }
+  const now = ngx.now();
+  const active: Tenant[] = [];
+  for (const [scope, t] of pairs(ms.tenants)) {
+    if (t.lastUse < now - IDLE_SECONDS) {
+      delete ms.tenants[scope];
+      ms.count--;
+    } else if (t.version !== "") {
+      active[active.length] = t;
+    }
+  }
+  if (ms.count === 0) {
+    ms.refreshing = false;
+    return;
+  }
+  if (active.length > 0 && mayTry(conf)) pull(conf, active);
+  ms.refreshing = schedule(REFRESH_SECONDS, refresh, conf);
+}
+
+function evictOldest(ms: Memories): void {
+  let oldest: string | undefined = undefined;
+  let at = 0;
+  for (const [scope, t] of pairs(ms.tenants)) {
+    if (oldest === undefined || t.lastUse < at) {
+      oldest = scope;
+      at = t.lastUse;
+    }
+  }
+  if (oldest !== undefined) {
+    delete ms.tenants[oldest];
+    ms.count--;
+  }
+}
+
+/** The tenant's memory for this request (access phase), or undefined when learn_names is off. */
+export function memoryFor(this: void, conf: PluginConf, scope: string): TenantMemory | undefined {
+  if (conf.learn_names === false || conf.learned_names_max === 0) return undefined;
+  const ms = memoriesFor(conf);
+  let t = ms.tenants[scope];
+  if (t === undefined) {
+    if (ms.count >= TENANTS_MAX) evictOldest(ms);
+    t = { scope, memory: newMemory(conf.learned_names_max), versionKey: "", version: "", lastUse: 0, recent: {} };
+    if (hasRedis(conf)) t.versionKey = nameKeys(conf, scope).version;
+    ms.tenants[scope] = t;
+    ms.count++;
+  }
+  t.lastUse = ngx.now();
+  if (hasRedis(conf)) {
+    // the tenant's first request in this worker waits for its names once (and again, at most once a second, while
+    // Redis is down); afterwards the refresh timer keeps them current
+    if (t.version === "" && mayTry(conf)) pull(conf, [t]);
+    if (!ms.refreshing) ms.refreshing = schedule(REFRESH_SECONDS, refresh, conf);
+  }
+  return t.memory;
+}
+
+/**
+ * After masking: the request's learned names go into the tenant's memory and to Redis, and its mappings to Redis.
+ * Credential kinds go nowhere. Returns the mappings that may be stored (a batch record keeps the same).
+ */
+export function rememberSession(this: void, conf: PluginConf, sess: Session): StoredEntry[] {
+  const t = sess.memory !== undefined ? memoriesFor(conf).tenants[sess.scope] : undefined;
+  const storable: StoredEntry[] = [];
+  for (const e of sess.entries) {
+    const kind = kindById(e.kind);
+    if (kind === undefined || !isCredential(kind)) storable[storable.length] = { pseudonym: e.pseudonym, original: e.original, kind: e.kind };
+  }
+  storeEntries(conf, sess.scope, storable);
+  const mem = sess.memory;
+  if (mem === undefined || sess.learned.length === 0) return storable;
+  const fresh: string[][] = [];
+  for (const l of sess.learned) {
+    if (!isCredential(l.kind) && remember(mem, l.name, l.kind)) {
+      fresh[fresh.length] = [l.kind.id, l.name];
+      if (t !== undefined) t.recent[l.name] = { kind: l.kind, at: ngx.now() };
+    }
+  }
+  if (fresh.length > 0) {
+    count("learned_names", fresh.length);
+    storeNames(conf, sess.scope, fresh);
+  }
+  return storable;
+}

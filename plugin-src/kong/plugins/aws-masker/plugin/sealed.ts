@@ -1,0 +1,149 @@
+// Nothing plain at rest: what the plugin keeps in Redis is sealed with AES-256-GCM, and Redis key names are keyed
+// hashes that reveal neither the tenant, the kind nor the value (docs/redis.md).
+// OpenSSL's libcrypto through LuaJIT's ffi: Debian's nginx links libcrypto.so.3 and Kong's nginx links Kong's own
+// OpenSSL (resty.openssl and resty.aes read the same symbols through ffi.C), so ffi.C finds them in both. LuaJIT
+// accepts the same declaration twice (those modules make some of these too); each cdef is tried on its own so that a
+// conflicting one cannot stop the plugin from loading. The same format in Node: lib/sealed.ts.
+//   key names:  HMAC-SHA256(HMAC-SHA256(secret, "aws-masker/redis/keys/v1"), parts joined by \x1f), hex, 32 chars
+//   values:     0x01 | nonce (12 random bytes) | AES-256-GCM ciphertext | tag (16); the Redis key is the AAD, so a
+//               value copied under another key (another tenant) does not open
+const ffi = require("ffi") as Ffi;
+
+interface Ffi {
+  cdef(this: void, decl: string): void;
+  new: (this: void, ct: string, n?: number) => CData;
+  string: (this: void, p: CData, len?: number) => string;
+  gc: (this: void, p: CData, finalizer: unknown) => CData;
+  copy: (this: void, dst: CData, src: string, len: number) => void;
+  load: (this: void, name: string) => LibCrypto;
+  C: LibCrypto;
+}
+type CData = { readonly __cdata: unique symbol } & Record<number, number>;
+interface LibCrypto {
+  EVP_aes_256_gcm(this: void): CData;
+  EVP_sha256(this: void): CData;
+  EVP_CIPHER_CTX_new(this: void): CData;
+  EVP_CIPHER_CTX_free: unknown;
+  EVP_EncryptInit_ex(this: void, ctx: CData, c: CData | undefined, e: undefined, key: string | undefined, iv: string | undefined): number;
+  EVP_EncryptUpdate(this: void, ctx: CData, out: CData | undefined, outl: CData, data: string, len: number): number;
+  EVP_EncryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
+  EVP_DecryptInit_ex(this: void, ctx: CData, c: CData | undefined, e: undefined, key: string | undefined, iv: string | undefined): number;
+  EVP_DecryptUpdate(this: void, ctx: CData, out: CData | undefined, outl: CData, data: string, len: number): number;
+  EVP_DecryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
+  EVP_CIPHER_CTX_ctrl(this: void, ctx: CData, type: number, arg: number, ptr: CData): number;
+  RAND_bytes(this: void, buf: CData, n: number): number;
+  HMAC(this: void, md: CData, key: string, keyLen: number, data: string, n: number, out: CData, outLen: CData): CData | undefined;
+}
+
+const DECLARATIONS = [
+  "typedef struct evp_cipher_st EVP_CIPHER;",
+  "typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;",
+  "typedef struct evp_md_st EVP_MD;",
+  "typedef struct engine_st ENGINE;",
+  "const EVP_CIPHER *EVP_aes_256_gcm(void);",
+  "const EVP_MD *EVP_sha256(void);",
+  "EVP_CIPHER_CTX *EVP_CIPHER_CTX_new(void);",
+  "void EVP_CIPHER_CTX_free(EVP_CIPHER_CTX *ctx);",
+  "int EVP_EncryptInit_ex(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, ENGINE *impl, const unsigned char *key, const unsigned char *iv);",
+  "int EVP_EncryptUpdate(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl, const unsigned char *in, int inl);",
+  "int EVP_EncryptFinal_ex(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl);",
+  "int EVP_DecryptInit_ex(EVP_CIPHER_CTX *ctx, const EVP_CIPHER *cipher, ENGINE *impl, const unsigned char *key, const unsigned char *iv);",
+  "int EVP_DecryptUpdate(EVP_CIPHER_CTX *ctx, unsigned char *out, int *outl, const unsigned char *in, int inl);",
+  "int EVP_DecryptFinal_ex(EVP_CIPHER_CTX *ctx, unsigned char *outm, int *outl);",
+  "int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr);",
+  "int RAND_bytes(unsigned char *buf, int num);",
+  "unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len, const unsigned char *d, size_t n, unsigned char *md, unsigned int *md_len);",
+];
+for (const d of DECLARATIONS) pcall(ffi.cdef, d);
+
+// nginx (Debian's and Kong's) has libcrypto loaded already; a bare LuaJIT (the Lua specs) loads it by name
+function hasSymbols(this: void, lib: LibCrypto): void {
+  if (lib.EVP_CIPHER_CTX_new === undefined) throw "missing";
+}
+function libcrypto(): LibCrypto {
+  if (pcall(hasSymbols, ffi.C)[0]) return ffi.C;
+  for (const name of ["crypto", "libcrypto.so.3"]) {
+    const [ok, lib] = pcall(ffi.load, name);
+    if (ok && pcall(hasSymbols, lib as LibCrypto)[0]) return lib as LibCrypto;
+  }
+  throw "aws-masker: OpenSSL's libcrypto is not available to LuaJIT's ffi";
+}
+const C = libcrypto();
+const VERSION = "\x01";
+const NONCE_LEN = 12;
+const TAG_LEN = 16;
+const EVP_CTRL_GCM_GET_TAG = 0x10;
+const EVP_CTRL_GCM_SET_TAG = 0x11;
+const HEX = "0123456789abcdef";
+
+// one context and small buffers per worker (requests in a worker never run crypto concurrently: no yields inside)
+const ctx = ffi.gc(C.EVP_CIPHER_CTX_new(), C.EVP_CIPHER_CTX_free);
+const outLen = ffi.new("int[1]");
+const mdLen = ffi.new("unsigned int[1]");
+const md = ffi.new("unsigned char[32]");
+const tagBuf = ffi.new("unsigned char[16]");
+const nonceBuf = ffi.new("unsigned char[12]");
+
+/** Raw HMAC-SHA256. */
+export function hmacSha256(this: void, key: string, data: string): string {
+  C.HMAC(C.EVP_sha256(), key, key.length, data, data.length, md, mdLen);
+  return ffi.string(md, 32);
+}
+
+export interface SealKeys {
+  aead: string;
+  names: string;
+}
+
+/** The two keys derived from the plugin secret: one seals values, one names keys. */
+export function sealKeysFor(this: void, secret: string): SealKeys {
+  return { aead: hmacSha256(secret, "aws-masker/redis/aead/v1"), names: hmacSha256(secret, "aws-masker/redis/keys/v1") };
+}
+
+/** Lower-case hex of the first `bytes` bytes of raw (all of it by default). */
+export function hex(this: void, raw: string, bytes?: number): string {
+  const n = bytes !== undefined ? bytes : raw.length;
+  const out: string[] = [];
+  for (let k = 1; k <= n; k++) {
+    const b = string.byte(raw, k);
+    out[out.length] = string.sub(HEX, (b >> 4) + 1, (b >> 4) + 1) + string.sub(HEX, (b & 15) + 1, (b & 15) + 1);
+  }
+  return out.join("");
+}
+
+/** A Redis key name: prefix + 32 hex characters of a keyed hash of parts (nothing readable from it). */
+export function keyName(this: void, keys: SealKeys, prefix: string, parts: string): string {
+  return prefix + hex(hmacSha256(keys.names, parts), 16);
+}
+
+/** plain sealed for the Redis key `aad` (AES-256-GCM, random nonce). */
+export function seal(this: void, keys: SealKeys, aad: string, plain: string): string {
+  if (C.RAND_bytes(nonceBuf, NONCE_LEN) !== 1) throw "aws-masker: RAND_bytes failed";
+  const nonce = ffi.string(nonceBuf, NONCE_LEN);
+  const out = ffi.new("unsigned char[?]", plain.length + TAG_LEN);
+  if (C.EVP_EncryptInit_ex(ctx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce) !== 1) throw "aws-masker: cipher init failed";
+  C.EVP_EncryptUpdate(ctx, undefined, outLen, aad, aad.length);
+  C.EVP_EncryptUpdate(ctx, out, outLen, plain, plain.length);
+  const n = outLen[0];
+  C.EVP_EncryptFinal_ex(ctx, out, outLen);
+  C.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, tagBuf);
+  return VERSION + nonce + ffi.string(out, n) + ffi.string(tagBuf, TAG_LEN);
+}
+
+/** The plain text of a sealed value, or undefined when it does not open (wrong key, wrong Redis key, altered). */
+export function unseal(this: void, keys: SealKeys, aad: string, sealed: string): string | undefined {
+  const n = sealed.length - 1 - NONCE_LEN - TAG_LEN;
+  if (n < 0 || string.sub(sealed, 1, 1) !== VERSION) return undefined;
+  const nonce = string.sub(sealed, 2, 1 + NONCE_LEN);
+  const body = string.sub(sealed, 2 + NONCE_LEN, 1 + NONCE_LEN + n);
+  const tag = string.sub(sealed, 2 + NONCE_LEN + n);
+  const out = ffi.new("unsigned char[?]", n + 1);
+  if (C.EVP_DecryptInit_ex(ctx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce) !== 1) return undefined;
+  C.EVP_DecryptUpdate(ctx, undefined, outLen, aad, aad.length);
+  C.EVP_DecryptUpdate(ctx, out, outLen, body, n);
+  const got = outLen[0];
+  ffi.copy(tagBuf, tag, TAG_LEN);
+  C.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TAG_LEN, tagBuf);
+  if (C.EVP_DecryptFinal_ex(ctx, out, outLen) !== 1) return undefined;
+  return ffi.string(out, got);
+}

@@ -1,0 +1,120 @@
+// The tenant's memory of learned names (engine/memory.ts): whole-word matches only, leftmost-longest, scanner
+// matches win, credentials never remembered, and Node and LuaJIT mask alike (cost: bench/memory.ts).
+import { describe, it, expect, beforeAll } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createNodeMasker, newSession, maskText, restoreText, KINDS } from "../../lib/engine";
+import { newMemory, remember, rememberedIn, kindById, isCredential, MAX_NAME_LEN, type TenantMemory } from "../../plugin-src/kong/plugins/aws-masker/engine/memory";
+import type { Match } from "../../plugin-src/kong/plugins/aws-masker/engine/scanner";
+import { rng } from "./corpus";
+
+const SECRET = "memory-secret-0123456789";
+const masker = createNodeMasker({ secret: SECRET });
+const FN = kindById("lambda-function")!;
+const TABLE = kindById("dynamodb-table")!;
+
+function found(mem: TenantMemory, s: string): string[] {
+  const occ: Match[] = [];
+  rememberedIn(mem, s, occ);
+  return occ.map((o) => s.slice(o.s, o.e));
+}
+
+describe("matching", () => {
+  const mem = newMemory(100);
+  remember(mem, "orders-api", FN);
+  remember(mem, "orders-api.v2", FN);
+  remember(mem, "alice@example.com", kindById("iam-user-name")!);
+  remember(mem, "Ledger", TABLE);
+
+  it("finds whole words only: glued by letters, digits, - or _ (or a dot between word units) is not the name", () => {
+    expect(found(mem, "orders-api-2 xorders-api orders-api_x orders-api.v3 orders-apis")).toEqual([]);
+    expect(found(mem, "(orders-api) orders-api. 'orders-api', orders-api")).toEqual(["orders-api", "orders-api", "orders-api", "orders-api"]);
+    expect(found(mem, "Ledger ledger LEDGER")).toEqual(["Ledger"]);
+  });
+  it("prefers the longest name at a start, and a name with @ is one name", () => {
+    expect(found(mem, "deploy orders-api.v2 now")).toEqual(["orders-api.v2"]);
+    expect(found(mem, "mail alice@example.com today")).toEqual(["alice@example.com"]);
+  });
+  it("masks remembered names with the pseudonym their kind gives, and restores them", () => {
+    const s = newSession(masker, "t");
+    s.memory = mem;
+    const out = maskText(s, "call orders-api on Ledger", "");
+    expect(out).toMatch(/^call LAMBDA_FUNCTION_[0-9a-z]{10} on DYNAMODB_TABLE_[0-9a-z]{10}$/);
+    expect(restoreText(s, out, false)).toBe("call orders-api on Ledger");
+    // the same pseudonym as when the name was learned from its context
+    const learned = newSession(masker, "t");
+    const first = maskText(learned, "aws lambda invoke --function-name orders-api x", "");
+    expect(out).toContain(first.match(/LAMBDA_FUNCTION_[0-9a-z]{10}/)![0]);
+  });
+  it("scanner matches win over a remembered name that overlaps them", () => {
+    const m2 = newMemory(10);
+    remember(m2, "i-0a1b2c3d4e5f67890", FN);
+    const s = newSession(masker, "t");
+    s.memory = m2;
+    expect(maskText(s, "i-0a1b2c3d4e5f67890", "")).toMatch(/^EC2_INSTANCE_/);
+  });
+  it("is bounded: past max, and for names it could not match, nothing is remembered", () => {
+    const small = newMemory(2);
+    expect(remember(small, "one-name", FN)).toBe(true);
+    expect(remember(small, "one-name", FN)).toBe(false);
+    expect(remember(small, "-leading", FN)).toBe(false);
+    expect(remember(small, "x".repeat(MAX_NAME_LEN + 1), FN)).toBe(false);
+    expect(remember(small, "two-name", FN)).toBe(true);
+    expect(remember(small, "three-name", FN)).toBe(false);
+  });
+  it("credential kinds are recognised (never remembered nor stored)", () => {
+    const creds = KINDS.filter((k) => isCredential(k)).map((k) => k.id);
+    expect(creds).toContain("secret-access-key");
+    expect(creds).toContain("session-token");
+    expect(creds).not.toContain("lambda-function");
+  });
+});
+
+describe("Node and LuaJIT agree", () => {
+  const luajit = ["/usr/bin/luajit", "/usr/local/bin/luajit"].find((p) => existsSync(p));
+  beforeAll(() => {
+    if (!existsSync("build/kong/plugins/aws-masker/engine/memory.lua")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
+  });
+  it.runIf(luajit !== undefined)("byte-identical masks with 2,000 remembered names on 1,000 random texts", () => {
+    const r = rng(31);
+    const parts = ["orders", "api", "prod", "ledger", "v2", "x", "alice", "example.com", "db", "eu-west-1", "@", ".", "-", "_"];
+    const word = () => {
+      let w = parts[Math.floor(r() * 8)];
+      const n = Math.floor(r() * 4);
+      for (let k = 0; k < n; k++) w += ["-", "_", ".", "@", ""][Math.floor(r() * 5)] + parts[Math.floor(r() * parts.length)];
+      return w;
+    };
+    const kinds = ["lambda-function", "dynamodb-table", "s3-bucket", "iam-role-name"];
+    const names: [string, string][] = [];
+    const mem = newMemory(3000);
+    for (let k = 0; k < 2000; k++) {
+      const n: [string, string] = [kinds[k % kinds.length], word() + (k % 3 === 0 ? String(k) : "")];
+      if (remember(mem, n[1], kindById(n[0])!)) names.push(n);
+    }
+    const seps = [" ", " ", ". ", ", ", "\n", "(", ")", "-", ".", "@", "_", "'", '"', "é"];
+    const texts: string[] = [];
+    for (let k = 0; k < 1000; k++) {
+      let t = "";
+      const n = 5 + Math.floor(r() * 60);
+      for (let j = 0; j < n; j++) t += (r() < 0.5 ? names[Math.floor(r() * names.length)][1] : word()) + seps[Math.floor(r() * seps.length)];
+      texts.push(t);
+    }
+    const dir = mkdtempSync(join(tmpdir(), "awsm-mem-"));
+    writeFileSync(join(dir, "in.json"), JSON.stringify({ secret: SECRET, names, texts }));
+    execFileSync(luajit as string, ["spec/lua/support/memory_batch.lua", join(dir, "in.json"), join(dir, "out.json")]);
+    const lua = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as string[];
+    let diverged = 0;
+    let masked = 0;
+    texts.forEach((t, k) => {
+      const s = newSession(masker, "t");
+      s.memory = mem;
+      const out = maskText(s, t, "");
+      if (out !== t) masked++;
+      if (lua[k] !== out && diverged++ < 3) console.error("divergence", JSON.stringify(t), "\nnode", JSON.stringify(out), "\nlua ", JSON.stringify(lua[k]));
+    });
+    expect(diverged).toBe(0);
+    expect(masked).toBeGreaterThan(900);
+  });
+});
