@@ -300,6 +300,9 @@ function peekMember(w: Walk, name: string): string {
 
 const KEEP_NODE: PolicyNode = { k: KEEP };
 
+/** JsonResult.error of a request refused for a duplicate key. */
+export const DUPLICATE_KEY = "duplicate object key";
+
 // a record without inherited members: in JS "__proto__" or "constructor" are keys like any other
 const jsObject = (globalThis as unknown as { Object?: { create: (this: void, p: null) => Record<string, number> } }).Object;
 const newKeyTable: (this: void) => Record<string, number> = jsObject !== undefined ? () => jsObject.create(null) : () => ({});
@@ -318,7 +321,7 @@ function checkDuplicate(w: Walk, serial: number, key: string, ka: number, kb: nu
   const k = escaped && key.indexOf(HIGH) >= 0 ? "\x00" + sub(w.s, ka, kb) : key;
   if (seen[k] === serial) {
     w.pos = ka - 1;
-    fail(w, "duplicate object key");
+    fail(w, DUPLICATE_KEY);
   }
   seen[k] = serial;
 }

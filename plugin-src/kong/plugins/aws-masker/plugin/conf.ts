@@ -18,6 +18,7 @@ export interface PluginConf {
   allowlist: string[];
   mask_public_ips: boolean;
   custom_patterns: { name: string; pattern: string; kind?: string }[];
+  unscannable_content: "refuse" | "forward";
 }
 
 const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, message);
