@@ -18,6 +18,7 @@ local function fake_env(req)
     arg = {},
     shared = {},
     req = { get_body_file = function() return req.body_file end },
+    var = { request_uri = (req.path or "/v1/messages") .. (req.query and ("?" .. req.query) or "") },
     timer = { at = function() return true end },
   }
   local exit = function(status, body)
@@ -28,6 +29,7 @@ local function fake_env(req)
     request = {
       get_raw_body = function() return req.body end,
       get_header = function(name) return req.headers[name] end,
+      get_headers = function() return req.headers end,
       get_path = function() return req.path or "/v1/messages" end,
       get_raw_query = function() return req.query or "" end,
       get_method = function() return req.method or "POST" end,
@@ -36,6 +38,7 @@ local function fake_env(req)
       set_raw_body = function(b) sent.body_upstream = b end,
       clear_header = function(n) sent.headers_cleared[n] = true end,
       set_header = function(n, v) sent.headers_set[n] = v end,
+      add_header = function(n, v) sent.headers_set[n] = v end,
     } },
     response = {
       exit = exit,

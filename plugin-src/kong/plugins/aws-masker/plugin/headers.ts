@@ -57,7 +57,10 @@ const UNSCANNED: Record<string, boolean> = {
 /** Kong's limit for kong.request.get_headers(); a request with more is refused rather than partly scanned. */
 const MAX_HEADERS = 1000;
 
-const nginxVars = (ngx as unknown as { var: Record<string, string | undefined> }).var;
+/** ngx.var (a reserved word in TypeScript), read per call: it is bound to the current request. */
+export function nginxVars(this: void): Record<string, string | undefined> {
+  return (ngx as unknown as { var: Record<string, string | undefined> }).var;
+}
 
 function isClientAddress(name: string): boolean {
   return CLIENT_ADDRESS[name] === true || name.substring(0, FORWARDED_PREFIX.length) === FORWARDED_PREFIX;
@@ -65,8 +68,9 @@ function isClientAddress(name: string): boolean {
 
 /** Empties the variables Kong's template builds forwarding headers from (a variable the template lacks is skipped). */
 export function dropForwarding(this: void): void {
+  const vars = nginxVars();
   for (const name of FORWARDING_VARS) {
-    if (nginxVars[name] !== undefined) nginxVars[name] = "";
+    if (vars[name] !== undefined) vars[name] = "";
   }
 }
 

@@ -3,7 +3,7 @@
 import { newSession, findIn, Session } from "../engine/session";
 import { maskJson, DUPLICATE_KEY } from "../engine/json";
 import { urlForms } from "../engine/url";
-import { dropForwarding, maskHeaders } from "./headers";
+import { dropForwarding, maskHeaders, nginxVars } from "./headers";
 import { policyFor } from "../engine/policy";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
@@ -56,11 +56,10 @@ function readBody(conf: PluginConf): string {
   return data;
 }
 
-const nginxVars = (ngx as unknown as { var: { request_uri?: string } }).var;
-
 /** True when an identifier is in the URL in any form the gateway, Kong or the upstream may read it in. */
 function urlHoldsIdentifier(session: Session): boolean {
-  const forms = urlForms(nginxVars.request_uri !== undefined ? nginxVars.request_uri : kong.request.get_path());
+  const raw = nginxVars().request_uri;
+  const forms = urlForms(raw !== undefined ? raw : kong.request.get_path());
   if (forms === undefined) return true; // encoded deeper than anyone decodes: not checked, so refused
   for (const form of forms) {
     if (findIn(session, form, "").length > 0) return true;
