@@ -151,6 +151,15 @@ describe("other request headers", () => {
     expect(seen["anthropic-beta"]).toBe("prompt-caching-2024-07-31");
   });
 
+  it("a header name holding an identifier is refused (a name cannot be masked)", async () => {
+    mock.reset();
+    const a = await post("/v1/messages", messagesBody("hello"), { [`x-owner-${IDS.account}`]: "1" });
+    expect(a.status).toBe(400);
+    expect(refusal(a).message).toContain("header name");
+    expect(a.body).not.toContain(IDS.account);
+    expect(mock.received.length).toBe(0);
+  });
+
   it("a header's identifier uses the same pseudonym as the body's", async () => {
     mock.reset();
     await post("/v1/messages", messagesBody(`look at ${IDS.instance}`), { "x-ticket": IDS.instance });

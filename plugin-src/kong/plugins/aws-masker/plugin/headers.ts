@@ -1,7 +1,7 @@
 // Request headers toward the upstream (docs/field-rules.md, "Headers"): what says where the client is or which hops
 // the request took is not sent; the Claude API's credentials and the transport headers nginx rebuilds go as they
 // are; every other header is scanned and its identifiers masked in place.
-import { Session, maskText } from "../engine/session";
+import { Session, findIn, maskText } from "../engine/session";
 import { refuse } from "./errors";
 import { count } from "./stats";
 
@@ -87,6 +87,10 @@ export function maskHeaders(this: void, sess: Session): void {
       continue;
     }
     if (UNSCANNED[name] === true) continue;
+    // a name cannot be masked without changing what the header means
+    if (findIn(sess, name, "").length > 0) {
+      return refuse(400, "invalid_request_error", "a request header name contains an AWS identifier; it was not forwarded");
+    }
     if (typeof value === "string") {
       const out = maskText(sess, value, "");
       if (out !== value) {
