@@ -24,40 +24,56 @@ values[CR] = SKIP;
 /** Bytes per decoded part (keeps the parts list short without building one huge string per step). */
 const PART = 3 * 1024;
 
+/** Every 12-bit value as its two base64 characters: three bytes encode with two lookups. */
+const PAIRS: string[] = [];
+for (let v = 0; v < 4096; v++) PAIRS.push(sub(ALPHABET, v >> 6, (v >> 6) + 1) + sub(ALPHABET, v & 63, (v & 63) + 1));
+
 /** The bytes s encodes, or undefined when s is not base64 (an invalid character, or padding in the middle). */
 export function base64Decode(this: void, s: string): string | undefined {
   const n = s.length;
   const parts: string[] = [];
-  let bytes: number[] = [];
+  const bytes: number[] = [];
+  let nb = 0; // bytes in the current part
   let quad = 0;
   let filled = 0; // sextets in quad
   let pads = 0;
   for (let i = 0; i < n; i++) {
     const c = byteAt(s, i);
     const v = c < 256 ? values[c] : INVALID;
-    if (v === SKIP) continue;
-    if (c === PAD) {
-      pads++;
-      continue;
-    }
-    if (v === INVALID || pads > 0) return undefined;
-    quad = quad * 64 + v;
-    filled++;
-    if (filled === 4) {
-      bytes.push(Math.floor(quad / 65536), Math.floor(quad / 256) % 256, quad % 256);
-      quad = 0;
-      filled = 0;
-      if (bytes.length >= PART) {
-        parts.push(String.fromCharCode(...bytes));
-        bytes = [];
+    if (v >= 0 && pads === 0) {
+      quad = quad * 64 + v;
+      filled++;
+      if (filled === 4) {
+        bytes[nb] = quad >> 16;
+        bytes[nb + 1] = (quad >> 8) & 255;
+        bytes[nb + 2] = quad & 255;
+        nb += 3;
+        quad = 0;
+        filled = 0;
+        if (nb === PART) {
+          parts[parts.length] = String.fromCharCode(...bytes);
+          nb = 0;
+        }
       }
+    } else if (c === PAD) {
+      pads++;
+    } else if (v !== SKIP) {
+      return undefined; // not base64, or data after the padding
     }
   }
   // a final group of 2 or 3 sextets holds 1 or 2 bytes; padding, when present, completes it to 4
   if (filled === 1 || (pads > 0 && (filled < 2 || filled + pads !== 4))) return undefined;
-  if (filled === 2) bytes.push(Math.floor(quad / 16));
-  else if (filled === 3) bytes.push(Math.floor(quad / 1024), Math.floor(quad / 4) % 256);
-  if (bytes.length > 0) parts.push(String.fromCharCode(...bytes));
+  if (filled === 2) bytes[nb++] = quad >> 4;
+  else if (filled === 3) {
+    bytes[nb] = quad >> 10;
+    bytes[nb + 1] = (quad >> 2) & 255;
+    nb += 2;
+  }
+  if (nb > 0) {
+    // the part's array still holds PART entries from earlier parts: only its first nb count
+    bytes.length = nb;
+    parts[parts.length] = String.fromCharCode(...bytes);
+  }
   return parts.join("");
 }
 
@@ -65,29 +81,29 @@ export function base64Decode(this: void, s: string): string | undefined {
 export function base64Encode(this: void, s: string): string {
   const n = s.length;
   const parts: string[] = [];
-  let chars: string[] = [];
+  const chars: string[] = [];
+  let nc = 0;
   let i = 0;
   while (i + 2 < n) {
-    const v = byteAt(s, i) * 65536 + byteAt(s, i + 1) * 256 + byteAt(s, i + 2);
-    chars.push(sub(ALPHABET, Math.floor(v / 262144), Math.floor(v / 262144) + 1));
-    chars.push(sub(ALPHABET, Math.floor(v / 4096) % 64, Math.floor(v / 4096) % 64 + 1));
-    chars.push(sub(ALPHABET, Math.floor(v / 64) % 64, Math.floor(v / 64) % 64 + 1));
-    chars.push(sub(ALPHABET, v % 64, v % 64 + 1));
+    const v = (byteAt(s, i) << 16) | (byteAt(s, i + 1) << 8) | byteAt(s, i + 2);
+    chars[nc] = PAIRS[v >> 12];
+    chars[nc + 1] = PAIRS[v & 4095];
+    nc += 2;
     i += 3;
-    if (chars.length >= PART) {
-      parts.push(chars.join(""));
-      chars = [];
+    if (nc === PART) {
+      parts[parts.length] = chars.join("");
+      nc = 0;
     }
   }
+  chars.length = nc;
   const rest = n - i;
   if (rest === 1) {
-    const v = byteAt(s, i) * 16;
-    chars.push(sub(ALPHABET, Math.floor(v / 64), Math.floor(v / 64) + 1), sub(ALPHABET, v % 64, v % 64 + 1), "==");
+    const v = byteAt(s, i) << 4;
+    chars[nc] = PAIRS[v] + "==";
   } else if (rest === 2) {
-    const v = (byteAt(s, i) * 256 + byteAt(s, i + 1)) * 4;
-    chars.push(sub(ALPHABET, Math.floor(v / 4096), Math.floor(v / 4096) + 1), sub(ALPHABET, Math.floor(v / 64) % 64, Math.floor(v / 64) % 64 + 1),
-      sub(ALPHABET, v % 64, v % 64 + 1), "=");
+    const v = (byteAt(s, i) << 8) | byteAt(s, i + 1);
+    chars[nc] = PAIRS[v >> 4] + sub(ALPHABET, (v & 15) << 2, ((v & 15) << 2) + 1) + "=";
   }
-  parts.push(chars.join(""));
+  parts[parts.length] = chars.join("");
   return parts.join("");
 }
