@@ -1,5 +1,7 @@
-// access phase: the whole request body is masked before a byte goes upstream. Whatever cannot be masked (too large,
-// not JSON, compressed, unreadable) is refused with an Anthropic-shaped error; nothing is ever forwarded unmasked.
+// access phase: the whole request is masked before a byte goes upstream: the URL is checked in every decoded form,
+// the body masked, the headers masked (headers.ts; forwarding headers dropped). Whatever cannot be masked (too large,
+// not JSON, ambiguous, compressed, unreadable, unscannable media unless allowed) is refused with an Anthropic-shaped
+// error; nothing is ever forwarded unmasked.
 import { newSession, findIn, Session } from "../engine/session";
 import { maskJson, DUPLICATE_KEY } from "../engine/json";
 import { urlForms } from "../engine/url";
