@@ -151,6 +151,16 @@ describe("other request headers", () => {
     expect(seen["anthropic-beta"]).toBe("prompt-caching-2024-07-31");
   });
 
+  it("a header value seen clean before is still masked when this request's body teaches a name in it", async () => {
+    mock.reset();
+    // the bare bucket name is no identifier on its own: the value is remembered as clean
+    await post("/v1/messages", messagesBody("hello"), { "x-report": "acme-prod-invoices" });
+    expect(mock.received[0].headers["x-report"]).toBe("acme-prod-invoices");
+    // the body names it as a bucket (s3://...): the same header value now carries its pseudonym
+    await post("/v1/messages", messagesBody(`logs in ${IDS.bucket}`), { "x-report": "acme-prod-invoices" });
+    expect(mock.received[1].headers["x-report"]).toMatch(/^S3_BUCKET_[0-9a-z]{10}$/);
+  });
+
   it("a header name holding an identifier is refused (a name cannot be masked)", async () => {
     mock.reset();
     const a = await post("/v1/messages", messagesBody("hello"), { [`x-owner-${IDS.account}`]: "1" });

@@ -305,7 +305,7 @@ export const DUPLICATE_KEY = "duplicate object key";
 
 // a record without inherited members: in JS "__proto__" or "constructor" are keys like any other
 const jsObject = (globalThis as unknown as { Object?: { create: (this: void, p: null) => Record<string, number> } }).Object;
-const newKeyTable: (this: void) => Record<string, number> = jsObject !== undefined ? () => jsObject.create(null) : () => ({});
+const newKeySerials: (this: void) => Record<string, number> = jsObject !== undefined ? () => jsObject.create(null) : () => ({});
 
 /**
  * Refuses a key the current object already has (masking, not restoring): parsers disagree on which duplicate wins,
@@ -315,7 +315,7 @@ const newKeyTable: (this: void) => Record<string, number> = jsObject !== undefin
 function checkDuplicate(w: Walk, serial: number, key: string, ka: number, kb: number, escaped: boolean): void {
   let seen = w.keysAt[w.depth];
   if (seen === undefined) {
-    seen = newKeyTable();
+    seen = newKeySerials();
     w.keysAt[w.depth] = seen;
   }
   const k = escaped && key.indexOf(HIGH) >= 0 ? "\x00" + sub(w.s, ka, kb) : key;

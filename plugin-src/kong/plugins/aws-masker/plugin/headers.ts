@@ -1,7 +1,8 @@
 // Request headers toward the upstream (docs/field-rules.md, "Headers"): what says where the client is or which hops
 // the request took is not sent; the Claude API's credentials and the transport headers nginx rebuilds go as they
 // are; every other header is scanned and its identifiers masked in place.
-import { Session, findIn, maskText } from "../engine/session";
+import { Masker, Session, maskText } from "../engine/session";
+import { learnedIn } from "../engine/names";
 import { refuse } from "./errors";
 import { count } from "./stats";
 
@@ -74,6 +75,34 @@ export function dropForwarding(this: void): void {
   }
 }
 
+/**
+ * Per masker (weak keys), header names and values it found nothing in: clients resend the same user-agent, beta and
+ * SDK headers on every request, so those are scanned once per worker (only this request's learned names are looked
+ * for again). Bounded by CLEAN_MAX; past it the cache starts over.
+ */
+const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, boolean>; size: number }>(), { __mode: "k" });
+const CLEAN_MAX = 4096;
+
+/** value with its identifiers masked (value itself when there are none): a header name or value. */
+function maskValue(sess: Session, value: string): string {
+  let clean = cleanValues.get(sess.masker);
+  if (clean === undefined) {
+    clean = { values: {}, size: 0 };
+    cleanValues.set(sess.masker, clean);
+  }
+  if (clean.values[value] === true && (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0)) return value;
+  const out = maskText(sess, value, "");
+  if (out === value) {
+    if (clean.size >= CLEAN_MAX) {
+      clean.values = {};
+      clean.size = 0;
+    }
+    clean.values[value] = true;
+    clean.size++;
+  }
+  return out;
+}
+
 /** Removes client-address headers and masks identifiers in every scanned header, with the request's session. */
 export function maskHeaders(this: void, sess: Session): void {
   const [headers, err] = kong.request.get_headers(MAX_HEADERS);
@@ -88,11 +117,11 @@ export function maskHeaders(this: void, sess: Session): void {
     }
     if (UNSCANNED[name] === true) continue;
     // a name cannot be masked without changing what the header means
-    if (findIn(sess, name, "").length > 0) {
+    if (maskValue(sess, name) !== name) {
       return refuse(400, "invalid_request_error", "a request header name contains an AWS identifier; it was not forwarded");
     }
     if (typeof value === "string") {
-      const out = maskText(sess, value, "");
+      const out = maskValue(sess, value);
       if (out !== value) {
         kong.service.request.set_header(name, out);
         masked++;
@@ -103,7 +132,7 @@ export function maskHeaders(this: void, sess: Session): void {
     const outs: string[] = [];
     let changed = false;
     for (const v of value) {
-      const out = maskText(sess, v, "");
+      const out = maskValue(sess, v);
       outs[outs.length] = out;
       if (out !== v) changed = true;
     }
