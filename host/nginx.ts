@@ -56,15 +56,19 @@ function tempPaths(runDir: string): string {
   ].join("\n  ");
 }
 
+// Forwarding headers as Kong 3.9's proxy template sends them: from variables the runloop fills before the plugins'
+// access phase (a plugin may empty them), X-Real-IP from $remote_addr.
 const PROXY_COMMON = `
     proxy_http_version 1.1;
     proxy_set_header Host $upstream_host;
     proxy_set_header Connection "";
-    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-    proxy_set_header X-Forwarded-Proto $scheme;
-    proxy_set_header X-Forwarded-Host $host;
-    proxy_set_header X-Forwarded-Port $server_port;
+    proxy_set_header Via $upstream_via;
+    proxy_set_header X-Forwarded-For $upstream_x_forwarded_for;
+    proxy_set_header X-Forwarded-Proto $upstream_x_forwarded_proto;
+    proxy_set_header X-Forwarded-Host $upstream_x_forwarded_host;
+    proxy_set_header X-Forwarded-Port $upstream_x_forwarded_port;
     proxy_set_header X-Forwarded-Path $upstream_x_forwarded_path;
+    proxy_set_header X-Forwarded-Prefix $upstream_x_forwarded_prefix;
     proxy_set_header X-Real-IP $remote_addr;
     proxy_pass_header Server;
     proxy_pass_header Date;
@@ -148,7 +152,13 @@ ${upstreams}
       set $upstream_name '';
       set $upstream_host '';
       set $upstream_uri '';
+      set $upstream_via '';
+      set $upstream_x_forwarded_for '';
+      set $upstream_x_forwarded_proto '';
+      set $upstream_x_forwarded_host '';
+      set $upstream_x_forwarded_port '';
       set $upstream_x_forwarded_path '';
+      set $upstream_x_forwarded_prefix '';
       set $kong_ctx_ref '';
       rewrite_by_lua_block { KONG_HOST.rewrite() }
       access_by_lua_block { KONG_HOST.access() }
@@ -194,6 +204,20 @@ ${upstreams}
 }
 `;
 }
+
+/**
+ * The egress proxy sends no header that says where the client is or which hops the request took (defence in depth
+ * behind the plugin, and the only remover of Kong's X-Real-IP, which comes from $remote_addr). An empty value makes
+ * nginx drop the header; the same lines are in kong/claude-proxy.conf.
+ */
+export const CLIENT_ADDRESS_HEADERS = [
+  "Forwarded", "Via", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port",
+  "X-Forwarded-Path", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Forwarded-Scheme", "X-Forwarded-Ssl",
+  "X-Forwarded-Uri", "X-Forwarded-Client-Cert", "True-Client-IP", "X-Client-IP", "Client-IP", "X-Cluster-Client-IP",
+  "CF-Connecting-IP", "Fastly-Client-IP", "X-Original-Forwarded-For", "X-Originating-IP", "X-Envoy-External-Address",
+  "X-Amzn-Trace-Id",
+];
+const STRIP_CLIENT_ADDRESS = CLIENT_ADDRESS_HEADERS.map((h) => `\n      proxy_set_header ${h} "";`).join("");
 
 export interface PlainProxyRender {
   runDir: string;
@@ -279,7 +303,7 @@ ${upstreamBlock}
     location / {
       proxy_http_version 1.1;
       proxy_set_header Host ${hostHeader};
-      proxy_set_header Connection "";
+      proxy_set_header Connection "";${STRIP_CLIENT_ADDRESS}
       proxy_buffering ${o.buffering ? "on" : "off"};
       proxy_request_buffering on;
       proxy_connect_timeout 10s;

@@ -7,6 +7,8 @@ declare namespace kong {
     /** 3.8+: max_allowed_file_size 0 reads a spilled body from its temp file; 3.4-3.7 ignore it and return nil + error. */
     function get_raw_body(max_allowed_file_size?: number): LuaMultiReturn<[string | undefined, string | undefined]>;
     function get_header(name: string): string | undefined;
+    /** Lower-cased names; a repeated header is an array. Second value "truncated" past max_headers (1-1000). */
+    function get_headers(max_headers?: number): LuaMultiReturn<[LuaTable<string, string | string[]>, string | undefined]>;
     function get_path(): string;
     function get_raw_query(): string;
     function get_method(): string;
@@ -14,6 +16,7 @@ declare namespace kong {
   namespace service.request {
     function set_raw_body(body: string): void;
     function set_header(name: string, value: string): void;
+    function add_header(name: string, value: string): void;
     function clear_header(name: string): void;
   }
   namespace response {

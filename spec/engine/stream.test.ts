@@ -36,7 +36,8 @@ function events(s: string): Ev[] {
 }
 
 const RESTORED = new Set(["text_delta", "input_json_delta", "citations_delta"]);
-const isRestored = (e: Ev) => e.data?.type === "content_block_delta" && RESTORED.has(e.data.delta?.type);
+const isRestored = (e: Ev) =>
+  (e.data?.type === "content_block_delta" && RESTORED.has(e.data.delta?.type)) || e.data?.type === "message_delta";
 
 interface Block { text: string; json: string; thinking: string; signature: string; citations: string[] }
 
@@ -118,6 +119,8 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
           if (want.signature !== undefined) expect(b.signature).toBe(want.signature);
           if (want.citations !== undefined) expect(b.citations).toEqual(want.citations);
         }
+        const stopped = outEvents.find((e) => e.data?.type === "message_delta");
+        if (stopped !== undefined) expect(stopped.data.delta.stop_sequence).toBe(c.stopSequence ?? null);
         if (c.error) expect(outEvents[outEvents.length - 1].data.type).toBe("error");
         if (c.cut) expect(out.endsWith(input.substring(input.lastIndexOf("\n\n") + 2))).toBe(true);
       }

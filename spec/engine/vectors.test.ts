@@ -3,7 +3,11 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { createNodeMasker, newSession, maskText, maskJson, restoreText, restoreJson, policyFor, answerPolicyFor, adoptEntry } from "../../lib/engine";
 
-interface Vector { name: string; scope: string; input: string; path?: string; expected: string | null; error?: string | null; pseudonyms: [string, string, string][] }
+interface Vector {
+  name: string; scope: string; input: string; path?: string; expected: string | null; error?: string | null; pseudonyms: [string, string, string][];
+  /** identifiers masked inside base64 data: restoring strings does not give the input back */
+  encoded?: boolean;
+}
 const load = (f: string) => JSON.parse(readFileSync(`spec/fixtures/vectors/${f}.json`, "utf8")) as { secret: string; cases: Vector[] };
 
 describe("text vectors", () => {
@@ -36,6 +40,7 @@ describe("json vectors", () => {
       expect(r.text).toBe(v.expected);
       if (!/[\u0000-\u001f]/.test(v.input.replace(/^[^"]*|"\s*[:,\]}]\s*"?/g, ""))) expect(() => JSON.parse(r.text as string)).not.toThrow();
       if (s.entries.length === 0) expect(r.text).toBe(v.input);
+      if (v.encoded) return;
       // restoring every string gives back the input byte for byte (no identifier here holds an escape)
       const back = restoreJson(s, r.text as string, { k: 1 });
       if (!v.input.includes("\\/")) expect(back.text).toBe(v.input);

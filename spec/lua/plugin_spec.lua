@@ -18,6 +18,7 @@ local function fake_env(req)
     arg = {},
     shared = {},
     req = { get_body_file = function() return req.body_file end },
+    var = { request_uri = (req.path or "/v1/messages") .. (req.query and ("?" .. req.query) or "") },
     timer = { at = function() return true end },
   }
   local exit = function(status, body)
@@ -28,6 +29,7 @@ local function fake_env(req)
     request = {
       get_raw_body = function() return req.body end,
       get_header = function(name) return req.headers[name] end,
+      get_headers = function() return req.headers end,
       get_path = function() return req.path or "/v1/messages" end,
       get_raw_query = function() return req.query or "" end,
       get_method = function() return req.method or "POST" end,
@@ -36,6 +38,7 @@ local function fake_env(req)
       set_raw_body = function(b) sent.body_upstream = b end,
       clear_header = function(n) sent.headers_cleared[n] = true end,
       set_header = function(n, v) sent.headers_set[n] = v end,
+      add_header = function(n, v) sent.headers_set[n] = v end,
     } },
     response = {
       exit = exit,
@@ -127,6 +130,41 @@ describe("access with a fake PDK", function()
     assert.matches("EC2_INSTANCE_[0-9a-z]+", sent.body_upstream)
     assert.is_not_nil(kong.ctx.plugin.state)
   end)
+
+  -- ngx.var as Kong's proxy location has it after access.before: 3.9 declares $upstream_via, 3.4 does not (writing an
+  -- undeclared variable raises, as nginx does)
+  local function kong_vars(with_via)
+    local declared = {
+      request_uri = "/v1/messages", upstream_x_forwarded_for = "10.0.12.34, 10.0.0.7", upstream_x_forwarded_proto = "https",
+      upstream_x_forwarded_host = "internal-lb-1.us-east-1.elb.amazonaws.com", upstream_x_forwarded_port = "443",
+      upstream_x_forwarded_path = "/v1/messages", upstream_x_forwarded_prefix = "",
+      upstream_via = with_via and "1.1 kong/3.9.3" or nil,
+    }
+    return setmetatable({}, {
+      __index = function(_, k) return declared[k] end,
+      __newindex = function(_, k, v)
+        if declared[k] == nil then error("variable \"" .. k .. "\" not found for writing") end
+        declared[k] = v
+      end,
+    }), declared
+  end
+
+  for _, with_via in ipairs({ true, false }) do
+    it("empties Kong's forwarding variables and drops client-address headers (" .. (with_via and "3.9" or "3.4: no $upstream_via") .. ")", function()
+      local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body),
+        ["x-forwarded-host"] = "internal-lb-1.us-east-1.elb.amazonaws.com", via = "1.1 lb", ["x-ticket"] = "see i-0a1b2c3d4e5f67890" } })
+      local vars, declared = kong_vars(with_via)
+      ngx.var = vars
+      run(function() handler:access(conf()) end)
+      assert.is_nil(sent.status)
+      for k, v in pairs(declared) do
+        if k ~= "request_uri" then assert.are.equal("", v, k) end
+      end
+      assert.is_true(sent.headers_cleared["x-forwarded-host"])
+      assert.is_true(sent.headers_cleared["via"])
+      assert.matches("^see EC2_INSTANCE_[0-9a-z]+$", sent.headers_set["x-ticket"])
+    end)
+  end
 
   it("refuses invalid JSON with 400 and forwards nothing", function()
     local bad = '{"messages":[{"content":"i-0a1b2c3d4e5f67890"'

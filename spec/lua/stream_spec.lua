@@ -55,7 +55,8 @@ end
 local RESTORED = { text_delta = true, input_json_delta = true, citations_delta = true }
 local function is_restored(e)
   local d = e.data
-  return d ~= nil and d.type == "content_block_delta" and type(d.delta) == "table" and RESTORED[d.delta.type] == true
+  return d ~= nil and ((d.type == "content_block_delta" and type(d.delta) == "table" and RESTORED[d.delta.type] == true)
+    or d.type == "message_delta")
 end
 
 local function kept(evs)
@@ -145,6 +146,12 @@ describe("stream (LuaJIT): SSE fixtures in seeded chunkings", function()
             if want.thinking then assert.are.equal(want.thinking, b.thinking) end
             if want.signature then assert.are.equal(want.signature, b.signature) end
             if want.citations then assert.are.same(want.citations, b.citations) end
+          end
+          for _, e in ipairs(evs) do
+            if type(e.data) == "table" and e.data.type == "message_delta" then
+              local want = c.stopSequence ~= nil and c.stopSequence or cjson.null
+              assert.are.equal(want, e.data.delta.stop_sequence)
+            end
           end
           if c.error then assert.are.equal("error", evs[#evs].data.type) end
         end

@@ -307,7 +307,17 @@ function _M.access()
   var.upstream_name = service.upstream_name
   var.upstream_host = route.preserve_host and (var.http_host or service.host_header) or service.host_header
   var.upstream_uri = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched))
+  -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them)
+  local xff = var.http_x_forwarded_for
+  var.upstream_x_forwarded_for = xff and (xff .. ", " .. (var.realip_remote_addr or var.remote_addr)) or var.remote_addr
+  var.upstream_x_forwarded_proto = var.scheme
+  var.upstream_x_forwarded_host = var.host
+  var.upstream_x_forwarded_port = var.server_port
   var.upstream_x_forwarded_path = path
+  var.upstream_x_forwarded_prefix = (route.strip_path ~= false and matched and matched ~= "/") and matched or ""
+  local via = var.http_via
+  local inbound_via = ngx.req.http_version() .. " kong/host"
+  var.upstream_via = via and (via .. ", " .. inbound_via) or inbound_via
 
   ctx.delay_response = true
   for i = 1, #plugins do

@@ -44,6 +44,8 @@ const schema = {
             description: "Exact values never masked (e.g. a public demo account id)." } },
           { mask_public_ips: { type: "boolean", required: true, default: true,
             description: "Mask public IPv4 addresses too (private ones are always masked)." } },
+          { unscannable_content: { type: "string", required: true, default: "refuse", one_of: ["refuse", "forward"],
+            description: "Content the gateway cannot scan for identifiers (images, PDFs and other media, URL and file sources): refuse the request (400), or forward it unscanned. Counted either way." } },
           { custom_patterns: { type: "array", required: true, default: [],
             description: "Extra identifiers to mask, as PCRE patterns; matches get the pseudonym tag CUSTOM_<NAME> (or the tag of `kind`).",
             elements: { type: "record", fields: [

@@ -6,13 +6,15 @@
 
 import { byteAt, callProtected, sub } from "./chars";
 import { Match } from "./scanner";
-import { Session, findIn, pseudonymFor, restoreText } from "./session";
+import { Session, findIn, maskText, pseudonymFor, restoreText } from "./session";
+import { base64Decode, base64Encode } from "./base64";
 
 export const KEEP = 0; // copy verbatim (validated)
 export const SCAN = 1; // scan every string inside, keys included (free-form data)
 export const OBJ = 2; // object with known fields
 export const ARR = 3; // array of `item`
 export const ALT = 4; // by JSON type: str / arr / obj
+export const MEDIA = 5; // base64 data of its object's media_type: text/* decoded, masked, re-encoded; else unscannable
 
 export interface PolicyNode {
   k: number;
@@ -22,6 +24,10 @@ export interface PolicyNode {
   other?: PolicyNode;
   /** OBJ: when present, the object's "type" member picks the node (a case missing → `other` for all members). */
   cases?: Record<string, PolicyNode>;
+  /** OBJ: content the gateway cannot scan goes with this object (a URL or a file the API reads itself): counted. */
+  unscannable?: boolean;
+  /** OBJ: its MEDIA members are read by its "media_type" member. */
+  peekMedia?: boolean;
   /** ARR. */
   item?: PolicyNode;
   /** ALT. */
@@ -44,6 +50,12 @@ interface Walk {
   nextEscape: number; // index of the next backslash at or after the last search (n when none)
   depth: number;
   scanNode: PolicyNode;
+  /** Duplicate keys: per nesting depth, key -> serial of the object that last used it (one table per depth, not per object). */
+  keysAt: Record<string, number>[];
+  /** Objects opened so far: each object's serial. */
+  serial: number;
+  /** Content seen that could not be scanned (kept as it is; the caller decides to refuse or forward). */
+  unscannable: number;
 }
 
 interface JsonError {
@@ -250,8 +262,8 @@ function number(w: Walk): void {
   w.pos = p;
 }
 
-/** The string value of member "type" of the object starting at w.pos ("" if none), without moving w.pos. */
-function peekType(w: Walk): string {
+/** The string value of member `name` of the object starting at w.pos ("" if none), without moving w.pos. */
+function peekMember(w: Walk, name: string): string {
   const save = w.pos;
   const saveEscape = w.nextEscape;
   let found = "";
@@ -263,12 +275,13 @@ function peekType(w: Walk): string {
       if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) break;
       const ka = w.pos + 1;
       const ke = stringEnd(w);
-      const isType = ke === ka + 4 && sub(w.s, ka, ka + 4) === "type";
+      // keys compare by their JSON value, as the walk and the API read them ("\u0074ype" is "type")
+      const isName = ke >= 0 ? ke === ka + name.length && sub(w.s, ka, ke) === name : decodeKey(w.s, ka, -ke - 1) === name;
       ws(w);
       if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) break;
       w.pos++;
       ws(w);
-      if (isType && w.pos < w.n && byteAt(w.s, w.pos) === 34) {
+      if (isName && w.pos < w.n && byteAt(w.s, w.pos) === 34) {
         const va = w.pos + 1;
         const ve = stringEnd(w);
         found = ve >= 0 ? sub(w.s, va, ve) : decodeKey(w.s, va, -ve - 1);
@@ -287,17 +300,95 @@ function peekType(w: Walk): string {
 
 const KEEP_NODE: PolicyNode = { k: KEEP };
 
+/** JsonResult.error of a request refused for a duplicate key. */
+export const DUPLICATE_KEY = "duplicate object key";
+
+// a record without inherited members: in JS "__proto__" or "constructor" are keys like any other
+const jsObject = (globalThis as unknown as { Object?: { create: (this: void, p: null) => Record<string, number> } }).Object;
+const newKeySerials: (this: void) => Record<string, number> = jsObject !== undefined ? () => jsObject.create(null) : () => ({});
+
+/**
+ * Refuses a key the current object already has (masking, not restoring): parsers disagree on which duplicate wins,
+ * so a request whose meaning depends on that is never guessed at. Keys compare by their JSON value; a key with a
+ * non-ASCII escape compares by its raw text (no rule depends on such keys).
+ */
+function checkDuplicate(w: Walk, serial: number, key: string, ka: number, kb: number, escaped: boolean): void {
+  let seen = w.keysAt[w.depth];
+  if (seen === undefined) {
+    seen = newKeySerials();
+    w.keysAt[w.depth] = seen;
+  }
+  const k = escaped && key.indexOf(HIGH) >= 0 ? "\x00" + sub(w.s, ka, kb) : key;
+  if (seen[k] === serial) {
+    w.pos = ka - 1;
+    fail(w, DUPLICATE_KEY);
+  }
+  seen[k] = serial;
+}
+
+const NUL = "\0";
+
+/** Text documents are masked like text; every other media type (PDF, images, audio ...) cannot be scanned. */
+function isTextMedia(mediaType: string): boolean {
+  return sub(mediaType, 0, 5).toLowerCase() === "text/";
+}
+
+/**
+ * The base64 data of a source whose media type is `media`: text is decoded, masked and re-encoded (the whole value
+ * replaced only when an identifier was found); anything else is kept and counted as unscannable, as is text that is
+ * not a byte-oriented encoding (a NUL byte: UTF-16, UTF-32, binary), where identifiers would not be found.
+ */
+function mediaValue(w: Walk, media: string): void {
+  ws(w);
+  if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) {
+    value(w, w.scanNode, "");
+    return;
+  }
+  const a = w.pos + 1;
+  const r = stringEnd(w);
+  if (w.restore) return;
+  if (!isTextMedia(media)) {
+    w.unscannable++;
+    return;
+  }
+  const b = r >= 0 ? r : -r - 1;
+  const shifts: number[] = [];
+  const encoded = r >= 0 ? sub(w.s, a, b) : decodeForScan(w.s, a, b, shifts);
+  const text = base64Decode(encoded);
+  if (text === undefined) {
+    w.pos = a;
+    fail(w, "base64 data of a text document is not valid base64");
+  }
+  if (text.indexOf(NUL) >= 0) {
+    w.unscannable++;
+    return;
+  }
+  w.sess.rawAt = a;
+  const masked = maskText(w.sess, text, "");
+  if (masked === text) return;
+  w.parts[w.parts.length] = sub(w.s, w.at, a);
+  w.parts[w.parts.length] = base64Encode(masked);
+  w.at = b;
+}
+
 function objectValue(w: Walk, node: PolicyNode): void {
   let fields = node.k === OBJ ? node.fields : undefined;
   let other = node.k === OBJ ? (node.other !== undefined ? node.other : w.scanNode) : node;
+  let shape = node;
   if (node.k === OBJ && node.cases !== undefined) {
-    const chosen = node.cases[peekType(w)];
+    const chosen = node.cases[peekMember(w, "type")];
     if (chosen !== undefined) {
       fields = chosen.k === OBJ ? chosen.fields : undefined;
       other = chosen.k === OBJ ? (chosen.other !== undefined ? chosen.other : w.scanNode) : chosen;
+      shape = chosen;
     }
   }
+  if (shape.unscannable === true) w.unscannable++;
+  const media = shape.peekMedia === true ? peekMember(w, "media_type") : "";
   const scanKeys = node.k === SCAN;
+  const checkKeys = !w.restore;
+  w.serial++;
+  const serial = w.serial;
   w.pos++;
   ws(w);
   if (w.pos < w.n && byteAt(w.s, w.pos) === 125) {
@@ -311,13 +402,15 @@ function objectValue(w: Walk, node: PolicyNode): void {
     const kr = stringEnd(w);
     const kb = kr >= 0 ? kr : -kr - 1;
     const key = kr >= 0 ? sub(w.s, ka, kb) : decodeKey(w.s, ka, kb);
+    if (checkKeys) checkDuplicate(w, serial, key, ka, kb, kr < 0);
     if (scanKeys) maskContent(w, ka, kb, kr < 0, "");
     ws(w);
     if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) fail(w, "expected ':' after key");
     w.pos++;
     let child: PolicyNode | undefined = fields !== undefined ? fields[key] : undefined;
     if (child === undefined) child = other;
-    value(w, child, key);
+    if (child.k === MEDIA) mediaValue(w, media);
+    else value(w, child, key);
     ws(w);
     if (w.pos >= w.n) fail(w, "unterminated object");
     const c = byteAt(w.s, w.pos);
@@ -389,6 +482,8 @@ const SCAN_NODE: PolicyNode = { k: SCAN };
 export interface JsonResult {
   /** The masked text (the input itself when nothing changed); undefined when the input is not valid JSON. */
   text?: string;
+  /** Pieces of content that could not be scanned and were kept as they are (images, PDFs, URL and file sources). */
+  unscannable?: number;
   error?: string;
   offset?: number;
 }
@@ -418,14 +513,14 @@ function walkDocument(this: void, w: Walk, policy: PolicyNode): void {
 }
 
 function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean): JsonResult {
-  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, restore, nextEscape: -1, depth: 0, scanNode: SCAN_NODE };
+  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, restore, nextEscape: -1, depth: 0, scanNode: SCAN_NODE, keysAt: [], serial: 0, unscannable: 0 };
   const thrown = callProtected(walkDocument, w, policy);
   if (thrown !== undefined) {
     const je = thrown as JsonError;
     if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
     throw thrown;
   }
-  if (w.parts.length === 0) return { text: s };
+  if (w.parts.length === 0) return { text: s, unscannable: w.unscannable };
   w.parts[w.parts.length] = sub(s, w.at, s.length);
-  return { text: w.parts.join("") };
+  return { text: w.parts.join(""), unscannable: w.unscannable };
 }

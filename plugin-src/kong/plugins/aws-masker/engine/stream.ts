@@ -452,6 +452,12 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
     const r = canonicalDelta(st, s, a, e, vs + 9 + type.length, ve);
     if (r !== false) return r;
   }
+  if (type === "message_delta") {
+    // stop_sequence holds the pseudonym the model stopped on (stop_sequences are masked): restored like a JSON answer
+    const raw = s.substring(vs, ve);
+    const r = restoreSpan(st, raw, 1, false);
+    return r === raw ? undefined : s.substring(a, vs) + r + s.substring(ve, e);
+  }
   const isStart = type === "content_block_start";
   const isStop = type === "content_block_stop";
   if (!isDelta && !isStart && !isStop) return undefined;

@@ -23,6 +23,7 @@ export interface PluginConf {
   learn_names: boolean;
   learned_names_max: number;
   learned_names_ttl_seconds: number;
+  unscannable_content: "refuse" | "forward";
 }
 
 const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, message);

@@ -1,7 +1,11 @@
-// access phase: the whole request body is masked before a byte goes upstream. Whatever cannot be masked (too large,
-// not JSON, compressed, unreadable) is refused with an Anthropic-shaped error; nothing is ever forwarded unmasked.
+// access phase: the whole request is masked before a byte goes upstream: the URL is checked in every decoded form,
+// the body masked, the headers masked (headers.ts; forwarding headers dropped). Whatever cannot be masked (too large,
+// not JSON, ambiguous, compressed, unreadable, unscannable media unless allowed) is refused with an Anthropic-shaped
+// error; nothing is ever forwarded unmasked.
 import { newSession, findIn, Session } from "../engine/session";
-import { maskJson } from "../engine/json";
+import { maskJson, DUPLICATE_KEY } from "../engine/json";
+import { urlForms } from "../engine/url";
+import { dropForwarding, maskHeaders, nginxVars } from "./headers";
 import { policyFor } from "../engine/policy";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
@@ -55,30 +59,59 @@ function readBody(conf: PluginConf): string {
   return data;
 }
 
+/** True when an identifier is in the URL in any form the gateway, Kong or the upstream may read it in. */
+function urlHoldsIdentifier(session: Session): boolean {
+  const raw = nginxVars().request_uri;
+  const forms = urlForms(raw !== undefined ? raw : kong.request.get_path());
+  if (forms === undefined) return true; // encoded deeper than anyone decodes: not checked, so refused
+  for (const form of forms) {
+    if (findIn(session, form, "").length > 0) return true;
+  }
+  return false;
+}
+
 export function access(this: void, conf: PluginConf): void {
   // answers must come back uncompressed to be restored
   kong.service.request.clear_header("Accept-Encoding");
+  dropForwarding();
   const masker = maskerFor(conf);
   if (masker === undefined) {
     kong.log.err("no usable secret configured (at least 16 characters); refusing all requests");
     return refuse(500, "api_error", "gateway is not configured (secret missing)");
   }
   const path = kong.request.get_path();
-  const query = kong.request.get_raw_query();
   const session = newSession(masker, scopeFor(conf, masker));
   // the URL goes upstream as it is: an identifier there cannot be masked without breaking the call, so refuse
-  if (findIn(session, path, "").length > 0 || (query !== "" && findIn(session, query, "").length > 0)) {
-    return refuse(400, "invalid_request_error", "the request URL contains an AWS identifier; it was not forwarded");
+  if (urlHoldsIdentifier(session)) {
+    return refuse(400, "invalid_request_error", "the request URL contains an AWS identifier (possibly percent-encoded); it was not forwarded");
   }
+  const method = kong.request.get_method();
+  // batch results: the batch's mappings are loaded from Redis for the restore (or the request is refused)
+  const batchResults = method === "GET" && batchResultsAccess(conf, session, path);
+  if (!batchResults) {
+    session.memory = memoryFor(conf, session.scope);
+    maskBody(conf, session, path, method);
+  }
+  // after the body: names learned there are masked in the headers too
+  maskHeaders(session);
+  count("requests_masked");
+  if (batchResults) return;
+  const stored = rememberSession(conf, session);
+  if (session.entries.length > 0 || path === BATCHES_PATH) {
+    count("identifiers_masked", session.entries.length);
+    const st: BatchState = { session, path, batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined };
+    kong.ctx.plugin.state = st;
+  }
+}
+
+/** Masks the JSON body in place (set_raw_body), or refuses; a request without a body passes. */
+function maskBody(conf: PluginConf, session: Session, path: string, method: string): void {
   const encoding = kong.request.get_header("content-encoding");
   const ctype = kong.request.get_header("content-type");
-  const method = kong.request.get_method();
   const declared = kong.request.get_header("content-length");
   const chunked = kong.request.get_header("transfer-encoding");
   const hasBody = (declared !== undefined && declared !== "0") || chunked !== undefined;
-  if (method === "GET" && batchResultsAccess(conf, session, path)) return;
   if (!hasBody && (method === "GET" || method === "HEAD" || method === "DELETE" || method === "OPTIONS")) return;
-  session.memory = memoryFor(conf, session.scope);
 
   if (encoding !== undefined && encoding.toLowerCase() !== "identity") {
     return refuse(415, "invalid_request_error", "compressed request bodies (content-encoding) cannot be masked; send them uncompressed");
@@ -94,15 +127,23 @@ export function access(this: void, conf: PluginConf): void {
   if (body === "") return;
   const result = maskJson(session, body, policyFor(path));
   if (result.text === undefined) {
+    if (result.error === DUPLICATE_KEY) {
+      count("duplicate_keys");
+      return refuse(400, "invalid_request_error", "request body has a duplicate object key at byte " + result.offset +
+        " (parsers disagree on which one counts); it was not forwarded");
+    }
     count("invalid_json");
     return refuse(400, "invalid_request_error", "request body is not valid JSON: " + result.error + " at byte " + result.offset);
   }
-  if (result.text !== body) kong.service.request.set_raw_body(result.text);
-  count("requests_masked");
-  const stored = rememberSession(conf, session);
-  if (session.entries.length > 0 || path === BATCHES_PATH) {
-    count("identifiers_masked", session.entries.length);
-    const st: BatchState = { session, path, batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined };
-    kong.ctx.plugin.state = st;
+  const unscannable = result.unscannable !== undefined ? result.unscannable : 0;
+  if (unscannable > 0) {
+    if (conf.unscannable_content !== "forward") {
+      count("unscannable_refused");
+      return refuse(400, "invalid_request_error", "the request holds content that cannot be scanned for AWS identifiers " +
+        "(an image, a PDF or other media, or a URL or file the API reads itself); it was not forwarded. " +
+        "The gateway setting unscannable_content: forward lets such content through unscanned");
+    }
+    count("unscannable_forwarded", unscannable);
   }
+  if (result.text !== body) kong.service.request.set_raw_body(result.text);
 }
