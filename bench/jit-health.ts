@@ -21,6 +21,7 @@ interface Run {
   mask_mbps: number;
   mask_cold_mbps: number;
   restore_mbps: number;
+  learned_mbps: number;
 }
 
 export interface JitHealth {
@@ -29,7 +30,7 @@ export interface JitHealth {
   blacklisted: Record<string, number>;
   engineBlacklisted: string[];
   topAborts: { start: string; reason: string; count: number }[];
-  mbps: { mask: number[]; cold: number[]; restore: number[] };
+  mbps: { mask: number[]; cold: number[]; restore: number[]; learned: number[] };
 }
 
 const sources = new Map<string, string[]>();
@@ -76,11 +77,11 @@ export function jitHealth(processes = PROCESSES, log: (s: string) => void = (s) 
     }
   }
   const topAborts = [...aborts.values()].sort((x, y) => y.count - x.count).slice(0, 15);
-  const mbps = { mask: runs.map((r) => r.mask_mbps), cold: runs.map((r) => r.mask_cold_mbps), restore: runs.map((r) => r.restore_mbps) };
+  const mbps = { mask: runs.map((r) => r.mask_mbps), cold: runs.map((r) => r.mask_cold_mbps), restore: runs.map((r) => r.restore_mbps), learned: runs.map((r) => r.learned_mbps) };
   const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}-${Math.max(...v).toFixed(0)} MB/s (spread ${(Math.max(...v) / Math.min(...v)).toFixed(2)}x)`;
   log(`JIT health: ${processes} fresh LuaJIT processes, engine on bench/fixtures/request-8k.json (build: ${BUILD})`);
   log(`  traces ${runs.map((r) => r.traces).join("/")}, aborts ${runs.map((r) => r.aborts).join("/")}`);
-  log(`  mask warm ${spread(mbps.mask)}, cold ${spread(mbps.cold)}, restore ${spread(mbps.restore)}`);
+  log(`  mask warm ${spread(mbps.mask)}, cold ${spread(mbps.cold)}, restore ${spread(mbps.restore)}, with 1,000 learned names ${spread(mbps.learned)}`);
   log(`  blacklisted trace starts (in how many of ${processes} processes):`);
   for (const [k, n] of Object.entries(blacklisted).sort((x, y) => y[1] - x[1])) log(`    ${n}/${processes}  ${k}`);
   if (Object.keys(blacklisted).length === 0) log("    none");
