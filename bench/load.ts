@@ -6,7 +6,9 @@
 //   npx tsx bench/load.ts                     the default matrix (~5-8 minutes on 2 cores)
 //   BENCH_FULL=1 npx tsx bench/load.ts        every combination (long)
 //   env: BENCH_DURATION (s per wrk run, 3), BENCH_CONNECTIONS (16), BENCH_FRESH (fresh gateway processes for the
-//        4 KB / 20 id cells, 3), BENCH_SIZES (bytes, comma separated), BENCH_WRITE_DOCS (1; 0 = print only)
+//        4 KB / 20 id cells, 3), BENCH_SIZES (bytes, comma separated), BENCH_WRITE_DOCS (1; 0 = print only),
+//        BENCH_ONLY (run only the cells whose name contains it, e.g. "4 KB / 20 ids / cold"; implies BENCH_WRITE_DOCS=0),
+//        BENCH_REPEAT (measure each cell this many times in a row: shows drift, e.g. a growing tenant memory)
 //
 // Paths, both ending at bench/echo-upstream.lua (nginx + a few lines of Lua, 1 worker; it echoes the last user text,
 // as JSON or as Server-Sent Events, so the client can check that every original came back):
@@ -33,8 +35,11 @@ const FULL = process.env.BENCH_FULL === "1";
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const FRESH = Number(process.env.BENCH_FRESH ?? 3);
+const LATENCY_ROUNDS = 3;
 const SIZES = (process.env.BENCH_SIZES ?? "1024,4096,32768,77824,1048576").split(",").map(Number);
-const WRITE_DOCS = process.env.BENCH_WRITE_DOCS !== "0";
+const ONLY = process.env.BENCH_ONLY;
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
+const WRITE_DOCS = process.env.BENCH_WRITE_DOCS !== "0" && ONLY === undefined;
 const SECRET = "bench-secret-0123456789abcdef0123";
 const API_KEY = "sk-bench-tenant-0001";
 const KB = 1024;
@@ -280,6 +285,13 @@ function runWrk(script: string, url: string, conns: number, seconds: number): Pr
   });
 }
 
+/** The runs summed, with the median of their percentiles. */
+function medianRun(runs: WrkResult[]): WrkResult {
+  const sum = (f: (r: WrkResult) => number) => runs.reduce((a, r) => a + f(r), 0);
+  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
+    requests: sum((r) => r.requests), errors: sum((r) => r.errors), bad: sum((r) => r.bad), checked: sum((r) => r.checked) };
+}
+
 // ----------------------------------------------------------------------------------------------------------- cells
 interface Cell { size: number; ids: number; cold: boolean; stream: boolean; redis: boolean; fresh?: number }
 interface CellResult extends Cell {
@@ -408,10 +420,11 @@ async function main(): Promise<number> {
 
     const cells = matrix();
     // fresh gateway processes for the 4 KB / 20 id cells (the issue's reference request): ranges over processes
-    for (let k = 2; k <= FRESH; k++) {
+    for (let k = 2; k <= (ONLY === undefined ? FRESH : 0); k++) {
       for (const cold of [false, true]) cells.push({ size: 4 * KB, ids: 20, cold, stream: false, redis: true, fresh: k });
     }
-    for (const cell of cells) {
+    const chosen = cells.filter((c) => ONLY === undefined || cellName(c).includes(ONLY));
+    for (const cell of chosen.flatMap((c) => Array.from({ length: REPEAT }, () => c))) {
       const b = buildBody(cell.size, cell.ids, cell.stream);
       if (!b) continue;
       const sess = newSession(nodeMasker, "bench");
@@ -427,8 +440,16 @@ async function main(): Promise<number> {
       await run(gw.url, CONNS, 1);
       const p = await run(plain.url, CONNS, DURATION);
       const g = await run(gw.url, CONNS, DURATION);
-      const p1 = await run(plain.url, 1, Math.max(2, DURATION - 1));
-      const g1 = await run(gw.url, 1, Math.max(2, DURATION - 1));
+      // latency: short one-connection runs alternating between the paths, the median of each percentile (other load on
+      // the machine hits both paths alike instead of one run)
+      const p1s: WrkResult[] = [];
+      const g1s: WrkResult[] = [];
+      for (let k = 0; k < LATENCY_ROUNDS; k++) {
+        p1s.push(await run(plain.url, 1, 1));
+        g1s.push(await run(gw.url, 1, 1));
+      }
+      const p1 = medianRun(p1s);
+      const g1 = medianRun(g1s);
       for (const [what, r] of [["gateway", g], ["plain", p], ["gateway c=1", g1], ["plain c=1", p1]] as const) {
         if (r.errors > 0 || r.bad > 0 || r.requests === 0 || r.checked === 0) {
           failures.push(`${cellName(cell)} ${what}: ${r.errors} errors, ${r.bad} bad answers (non-200, or a sample without the ` +
@@ -448,7 +469,7 @@ async function main(): Promise<number> {
     }
 
     // engine: JIT health and the spread between fresh LuaJIT processes; streamed restore per event (bench/stream.lua)
-    health = jitHealth(Math.max(3, FRESH), (s) => process.stdout.write(s + "\n"));
+    if (ONLY === undefined) health = jitHealth(Math.max(3, FRESH), (s) => process.stdout.write(s + "\n"));
     try {
       const out = execFileSync("luajit", ["bench/stream.lua"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_MB: "2", BENCH_RUNS: "3" } });
       streamUs = [...out.matchAll(/^(\S+)\s+per-event streamFeed: median ([\d.]+) µs/gm)].map((m) => ({ name: m[1], median: Number(m[2]) }));
