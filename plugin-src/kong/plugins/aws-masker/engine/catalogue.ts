@@ -12,7 +12,7 @@ export interface Kind {
   family:
     | "prefixed-hex" // <prefix>-<lower hex of an allowed length>; multi-segment prefixes ("tgw-attach") allowed
     | "org-id" // AWS Organizations ids: o-<10-32>, ou-<4-32>-<8-32>, r-<4-32> (lower alnum, with a digit)
-    | "iam-id" // <4-letter prefix><16 base32>
+    | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
     | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
     | "secret-key" // 40 base64 chars where the context says secret
@@ -142,8 +142,9 @@ export const KINDS: Kind[] = [
   { id: "arn-resource", tag: "ARN_RESOURCE", family: "arn-resource", title: "ARN resource name (the part after the resource type)", example: "arn:aws:sns:us-east-1:123456789012:alerts-topic" },
 
   // Credentials by context
-  { id: "secret-access-key", tag: "SECRET_ACCESS_KEY", family: "secret-key", title: "Secret access key (by context)", example: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-  { id: "session-token", tag: "SESSION_TOKEN", family: "session-token", title: "STS session token (by context or prefix)", example: "aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==" },
+  { id: "secret-access-key", tag: "SECRET_ACCESS_KEY", family: "secret-key", title: "Secret access key (40 base64 units with the class mix of random data, anywhere; any value of a secret-key field)", example: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+  { id: "session-token", tag: "SESSION_TOKEN", family: "session-token", title: "STS session token (any value of a session/security token field; IQoJ/AgoJ/FQoG/FwoG/AQoD prefixes, also URL-encoded)", example: "aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==" },
+  { id: "credential", tag: "CREDENTIAL", family: "secret-key", title: "Any value of a credential-named field (password, passwd, secret, token, credential, private key, api key ...), whatever its length", example: "DB_PASSWORD=hunter2-Prod" },
 
   // KMS
   { id: "kms-key-id", tag: "KMS_KEY", family: "kms-key", keys: ["keyid", "kmskeyid", "kmskey", "kmskeyarn", "ssekmskeyid", "targetkeyid"], arn: ["kms:key"], title: "KMS key id (UUID where the context says key id; key/<uuid> in KMS ARNs)", example: "\"KeyId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\"" },

@@ -381,7 +381,25 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
   if (c === 116) literal(w, "true");
   else if (c === 102) literal(w, "false");
   else if (c === 110) literal(w, "null");
-  else number(w);
+  else {
+    const a = w.pos;
+    number(w);
+    if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) accountNumber(w, a, keyCtx);
+  }
+}
+
+/**
+ * A 12-digit JSON number in scanned data is an account id where the member name says account/owner or the request
+ * carries an AWS signal (as in text). A number cannot hold a pseudonym: the token becomes a quoted pseudonym (the type
+ * changes, the original never leaves). docs/detection.md.
+ */
+function accountNumber(w: Walk, a: number, keyCtx: string): void {
+  const digits = sub(w.s, a, w.pos);
+  const found = findIn(w.sess, digits, keyCtx);
+  if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
+  w.parts[w.parts.length] = sub(w.s, w.at, a);
+  w.parts[w.parts.length] = '"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"';
+  w.at = w.pos;
 }
 
 const SCAN_NODE: PolicyNode = { k: SCAN };
@@ -403,6 +421,8 @@ export function maskJson(this: void, sess: Session, s: string, policy: PolicyNod
     const first = s.indexOf(sess.learned[k].name);
     if (first >= 0 && first < sess.learned[k].at) return rewrite(sess, s, policy, false);
   }
+  // bare 12-digit numbers left alone before the first AWS signal are account ids after all
+  if (sess.weakDropped && sess.awsSignal) return rewrite(sess, s, policy, false);
   return r;
 }
 

@@ -7,8 +7,12 @@
 import * as ch from "./chars";
 import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
-import { pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
+import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
 import { addKey, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, VALUE, valueAfter } from "./names";
+import {
+  CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CRED_VALUE, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
+  KEY_AT, mayEndCredentialKey, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
+} from "./credentials";
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
 const byteAt = ch.byteAt;
@@ -39,6 +43,8 @@ export interface Match {
   s: number; // start (inclusive)
   e: number; // end (exclusive)
   kind: Kind;
+  /** A free-standing 12-digit number in a string without an AWS signal: an account id only if the request has one. */
+  weak?: boolean;
 }
 
 /** Compiled per config (cached per worker): which kinds are on, values never masked. */
@@ -91,7 +97,15 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   cloudfront: true, "api.ecr": true, tagging: true, account: true, identitystore: true, oidc: true,
 };
 
-const TOKEN_PREFIXES = ["IQoJb3JpZ2lu", "FwoGZXIvYXdz", "AQoDYXdzE"];
+const SLASH = ch.SLASH;
+const PLUS = ch.PLUS;
+const QUOTE = ch.QUOTE;
+const DASH = ch.DASH;
+const DOT = ch.DOT;
+const UNDERSCORE = ch.UNDERSCORE;
+const COLON = ch.COLON;
+const PIPE = ch.PIPE;
+const BACKSLASH = ch.BACKSLASH;
 
 function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
@@ -506,9 +520,14 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     if (c === 46 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0) return 0; // 1.2.3.4.5
   }
   if (isReserved(o[0], o[1])) return e;
-  // "version 1.2.3.4", "ver 1.2.3.4" are versions, not addresses ("v1.2.3.4" never starts at a word boundary)
+  // a private address is always masked (a false positive there costs nothing); a public one after "version" / "ver"
+  // is taken for a version number ("v1.2.3.4" never starts at a word boundary)
+  if (isPrivate(o[0], o[1])) {
+    push(cfg, s, out, i, e, cfg.byFamily["ipv4-private"]);
+    return e;
+  }
   if (versionContext(s, i)) return e;
-  push(cfg, s, out, i, e, isPrivate(o[0], o[1]) ? cfg.byFamily["ipv4-private"] : cfg.byFamily["ipv4-public"]);
+  push(cfg, s, out, i, e, cfg.byFamily["ipv4-public"]);
   return e;
 }
 
@@ -524,7 +543,7 @@ function matchDashedIpHost(cfg: ScanConfig, s: string, i: number, j: number, n: 
 }
 
 function matchIamId(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
-  if (runOf(s, i, n, C_B32) < 20) return 0;
+  if (runOf(s, i, j, C_UPPER | C_DIGIT) !== j - i) return 0;
   const kind = cfg.iamKinds[sub(s, i, i + 4)];
   if (kind === undefined) return 0;
   push(cfg, s, out, i, j, kind);
@@ -552,7 +571,22 @@ function matchAccountByContext(cfg: ScanConfig, s: string, i: number, j: number,
   if (!said && i < 4 && keyCtx !== "") {
     said = windowHas(keyCtx, 0, keyCtx.length, "account") || windowHas(keyCtx, 0, keyCtx.length, "owner");
   }
-  if (!said) return 0;
+  if (!said) {
+    // a free-standing 12-digit number: an account id when the text carries an AWS signal (docs/detection.md), else
+    // a weak candidate that the session keeps only if the request carries one elsewhere
+    const p = i > 0 ? byteAt(s, i - 1) : 32;
+    if (p === 43 || p === 36 || p === 35 || (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0)) return 0;
+    const kind = cfg.byFamily["arn-account"];
+    if (!kindOn(cfg, kind)) return 0;
+    if (hasSignal(s, out)) {
+      push(cfg, s, out, i, j, kind);
+    } else {
+      const before = out.length;
+      push(cfg, s, out, i, j, kind);
+      if (out.length > before) out[before].weak = true;
+    }
+    return j;
+  }
   push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
   return j;
 }
@@ -841,90 +875,43 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
   if (e > q) push(cfg, s, extra, q, e, cfg.hostKinds["sqs"]);
 }
 
-/** Key-ish token around p ([A-Za-z0-9_-]), returned as [start, end]. */
-function keyAround(s: string, p: number, n: number): [number, number] {
-  let a = p;
-  while (a > 0) {
-    const c = byteAt(s, a - 1);
-    if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45) a--;
-    else break;
+/** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
+function credentialKind(cfg: ScanConfig, code: number, s: string, a: number, b: number): Kind | undefined {
+  if (code === CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
+  if (code === CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
+  if (b - a === 40 && secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
+  if (b - a >= 100) {
+    for (const lit of TOKEN_PREFIXES) if (sub(s, a, a + lit.length) === lit) return cfg.byFamily["session-token"];
   }
-  let b = p;
-  while (b < n) {
-    const c = byteAt(s, b);
-    if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45) b++;
-    else break;
-  }
-  return [a, b];
+  return cfg.byId["credential"];
 }
 
-/** After a key ending at b: skips a separator (quotes, ':', '=', blanks; at most 8 units); returns the value start or -1. */
-function valueAfterKey(s: string, b: number, n: number): number {
-  let k = b;
-  let seen = false;
-  while (k < n && k - b < 8) {
-    const c = byteAt(s, k);
-    if (c === 58 || c === 61) seen = true;
-    else if (c !== 34 && c !== 39 && c !== 32 && c !== 9 && c !== 62) break;
-    k++;
-  }
-  if (!seen && k === b) return -1;
-  return k;
+/** A credential key ending at j followed by its value (credentials.ts); the value's end or 0. */
+function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
+  const code = credentialKeyEndingAt(s, j, false);
+  if (code === 0) return 0;
+  const ks = KEY_AT.start;
+  const flag = ks >= 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
+  if (!credentialValueAfter(s, j, n, flag)) return 0;
+  const a = CRED_VALUE.s;
+  const b = CRED_VALUE.e;
+  if (out.length > 0 && out[out.length - 1].e > a) return 0;
+  push(cfg, s, out, a, b, credentialKind(cfg, code, s, a, b));
+  return b;
 }
 
-function credentialAfter(cfg: ScanConfig, s: string, n: number, p: number, secret: boolean, extra: Match[]): void {
-  const [ka, kb] = keyAround(s, p, n);
-  if (!secret) {
-    // session tokens: the key must say session or security (aws_session_token, x-amz-security-token, SessionToken)
-    if (!windowHas(s, ka, kb, "session") && !windowHas(s, ka, kb, "security")) return;
-  }
-  const v = valueAfterKey(s, kb, n);
-  if (v < 0 || v >= n) return;
-  if (secret) {
-    const len = runOf(s, v, n, C_B64);
-    if (len !== 40) return;
-    const e = v + 40;
-    if (e < n && byteAt(s, e) === 61) return;
-    if (runOf(s, v, e, C_LOWER | C_DIGIT) === 40) return; // 40 lower-case hex/alnum: a git SHA, not a key
-    push(cfg, s, extra, v, e, cfg.byFamily["secret-key"]);
-  } else {
-    let e = v + runOf(s, v, n, C_B64);
-    while (e < n && byteAt(s, e) === 61) e++;
-    if (e - v >= 32) push(cfg, s, extra, v, e, cfg.byFamily["session-token"]);
-  }
-}
-
-// Inner parts of "secret" / "token" in either case, chosen for a rare first letter: Lua's plain find runs memchr on
-// the first letter, and "e" or "o" would stop it every few characters of prose.
-const SECRET_ANCHORS = ["cret", "CRET"];
-const TOKEN_ANCHORS = ["ken", "KEN"];
-
+/** STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs). */
 function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  if (kindOn(cfg, cfg.byFamily["secret-key"])) {
-    for (const lit of SECRET_ANCHORS) {
-      let p = s.indexOf(lit);
-      while (p >= 0) {
-        credentialAfter(cfg, s, n, p, true, extra);
-        p = s.indexOf(lit, p + lit.length);
-      }
-    }
-  }
-  if (kindOn(cfg, cfg.byFamily["session-token"])) {
-    for (const lit of TOKEN_ANCHORS) {
-      let p = s.indexOf(lit);
-      while (p >= 0) {
-        credentialAfter(cfg, s, n, p, false, extra);
-        p = s.indexOf(lit, p + lit.length);
-      }
-    }
-    for (const lit of TOKEN_PREFIXES) {
-      let p = s.indexOf(lit);
-      while (p >= 0) {
-        if (p === 0 || (cls(byteAt(s, p - 1)) & C_B64) === 0) {
-          let e = p + runOf(s, p, n, C_B64);
-          while (e < n && byteAt(s, e) === 61) e++;
-          if (e - p >= 100) push(cfg, s, extra, p, e, cfg.byFamily["session-token"]);
-        }
+  const kind = cfg.byFamily["session-token"];
+  if (!kindOn(cfg, kind)) return;
+  for (const lit of TOKEN_PREFIXES) {
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      const e = sessionTokenEnd(s, p, n);
+      if (e > 0) {
+        push(cfg, s, extra, p, e, kind);
+        p = s.indexOf(lit, e);
+      } else {
         p = s.indexOf(lit, p + 1);
       }
     }
@@ -1023,6 +1010,41 @@ function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
 const KEY_NEXT: boolean[] = [];
 for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9;
 
+// Units that may follow a credential key: quote, ':', '=', '|', blank, backslash (an escaped quote).
+const CRED_NEXT: boolean[] = [];
+for (let c = 0; c < 256; c++) {
+  CRED_NEXT[CRED_NEXT.length] = c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE ||
+    c === BACKSLASH;
+}
+
+/** Whether the string being scanned carries an AWS signal (computed once per scan, when a bare 12-digit number needs it). */
+const SIGNAL = { known: false, value: false };
+
+const SIGNAL_WORDS = ["aws", "AWS", "Aws", "amazon", "Amazon", "arn:", "ARN"];
+
+function hasSignal(s: string, out: Match[]): boolean {
+  if (SIGNAL.known) return SIGNAL.value;
+  let v = false;
+  for (const m of out) {
+    const f = m.kind.family;
+    if (f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential" && m.weak !== true) {
+      v = true;
+      break;
+    }
+  }
+  if (!v) {
+    for (const w of SIGNAL_WORDS) {
+      if (s.indexOf(w) >= 0) {
+        v = true;
+        break;
+      }
+    }
+  }
+  SIGNAL.known = true;
+  SIGNAL.value = v;
+  return v;
+}
+
 /** Sorts by start; on equal starts the longer first. Insertion sort: a handful of items. */
 function sortMatches(found: Match[]): void {
   for (let a = 1; a < found.length; a++) {
@@ -1044,6 +1066,16 @@ function sortMatches(found: Match[]): void {
  */
 export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
   const n = s.length;
+  SIGNAL.known = false;
+  // any value of a credential-named member ("Password", "SecretAccessKey", "Token") is a credential as a whole
+  const kl = keyCtx.length;
+  if (kl >= 3 && n >= 1 && mayEndCredentialKey(byteAt(keyCtx, kl - 1))) {
+    const code = credentialKeyCode(keyCtx, 0, kl);
+    if (code !== 0 && plausibleCredential(s, 0, n, true, QUOTE)) {
+      push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
+      if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
+    }
+  }
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
     const kind = kindOfKey(cfg.keys, keyCtx);
@@ -1058,7 +1090,7 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
     if (n >= 16) {
       findHosts(cfg, s, n, found);
       findOtherAnchors(cfg, s, n, found);
-      if (n >= 40) findCredentials(cfg, s, n, found);
+      if (n >= 100) findCredentials(cfg, s, n, found);
     }
     if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
     if (found.length > 0) {
@@ -1125,10 +1157,23 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
   const c = byteAt(s, i);
   const f = cls(c);
   const prev = i > 0 ? byteAt(s, i - 1) : 32;
-  if (prev === 95 && pseudonymStartBefore(s, i) >= 0) return 0;
+  // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one
+  if (prev === UNDERSCORE && j - i === HASH_LEN && pseudonymStartBefore(s, i) >= 0) return 0;
   const before = out.length;
   const len = j - i;
   let consumed = 0;
+  if (len === 40 || nxt === SLASH || nxt === PLUS) {
+    // a secret access key by its shape, wherever it stands (it may start with "/" or "+")
+    let a = i;
+    while (a > 0 && i - a < 2 && (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === PLUS)) a--;
+    if ((before === 0 || out[before - 1].e <= a) && kindOn(cfg, cfg.byFamily["secret-key"])) {
+      const e = secretShapeEnd(s, a, n);
+      if (e > 0) {
+        push(cfg, s, out, a, e, cfg.byFamily["secret-key"]);
+        return e;
+      }
+    }
+  }
   if (prev === 58 && i >= 2 && byteAt(s, i - 2) === 58 && (before === 0 || out[before - 1].e <= i - 2)) {
     // ::ffff:10.0.0.1, ::a:b
     consumed = matchIpv6(cfg, s, i - 2, n, out);
@@ -1158,7 +1203,7 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
     }
   } else if ((f & C_UPPER) !== 0) {
-    if (len === 20) consumed = matchIamId(cfg, s, i, j, n, out);
+    if (len === 20 || len === 21) consumed = matchIamId(cfg, s, i, j, n, out);
     else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     if (consumed === 0 && nxt === 58) {
@@ -1175,6 +1220,10 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
   } else if (len === 8 && nxt === 45) {
     consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+  }
+  if (consumed === 0 && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
+    consumed = matchCredential(cfg, s, j, n, out);
+    if (consumed > 0) return consumed;
   }
   if (consumed === 0 && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
     if (nxt === 32 || nxt === 9) {
