@@ -140,6 +140,15 @@ export function credentialKeyCode(this: void, s: string, a: number, b: number): 
   return code;
 }
 
+/** The last unquoted value walk of this scan: a later walk starting inside it ends at the same place. */
+const WALK = { from: -1, to: -1, pipe: false };
+
+/** Forgets the last value walk: called when a new string is scanned. */
+export function newCredentialScan(this: void): void {
+  WALK.from = -1;
+  WALK.to = -1;
+}
+
 /** Result of credentialValueAfter: the value span. */
 export const CRED_VALUE = { s: 0, e: 0 };
 
@@ -210,6 +219,9 @@ export function credentialValueAfter(this: void, s: string, j: number, n: number
       }
       b++;
     }
+  } else if (a > WALK.from && a < WALK.to && WALK.pipe === (sep === PIPE)) {
+    // inside the last unquoted value walked (and rejected): it ends where that one did (linear time on key runs)
+    b = WALK.to;
   } else {
     while (b < n && b - a < MAX_VALUE) {
       const c = byteAt(s, b);
@@ -218,6 +230,9 @@ export function credentialValueAfter(this: void, s: string, j: number, n: number
       if (sep === PIPE && c === PIPE) break;
       b++;
     }
+    WALK.from = a;
+    WALK.to = b;
+    WALK.pipe = sep === PIPE;
     // a separator after the value, not part of it
     while (b > a) {
       const c = byteAt(s, b - 1);

@@ -417,6 +417,8 @@ export function maskJson(this: void, sess: Session, s: string, policy: PolicyNod
   const r = rewrite(sess, s, policy, false);
   if (r.text === undefined) return r;
   // a name learned in a later string may also stand in an earlier one: walk again, with everything learned, only then
+  // (many new names: walk again without searching for each, which would be quadratic)
+  if (sess.learned.length - learnedBefore > 16) return rewrite(sess, s, policy, false);
   for (let k = learnedBefore; k < sess.learned.length; k++) {
     const first = s.indexOf(sess.learned[k].name);
     if (first >= 0 && first < sess.learned[k].at) return rewrite(sess, s, policy, false);

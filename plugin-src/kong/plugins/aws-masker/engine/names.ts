@@ -223,37 +223,132 @@ export interface Occurrence {
   kind: Kind;
 }
 
-/** Every occurrence of a learned name in s, with word boundaries, sorted by start (longest first on ties). */
+/** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
+const SEARCH_MAX = 8;
+
+/** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
+const INDEX: { list: Learned[] | undefined; count: number; byName: Record<string, Learned> } = { list: undefined, count: 0, byName: {} };
+
+function indexOf(learned: Learned[]): Record<string, Learned> {
+  if (INDEX.list !== learned || INDEX.count > learned.length) {
+    INDEX.list = learned;
+    INDEX.count = 0;
+    INDEX.byName = {};
+  }
+  const byName = INDEX.byName;
+  for (let k = INDEX.count; k < learned.length; k++) {
+    const l = learned[k];
+    if (byName["\x1f" + l.name] === undefined) byName["\x1f" + l.name] = l;
+  }
+  INDEX.count = learned.length;
+  return byName;
+}
+
+/** True when s[p, e) stands with word boundaries (see learnedIn). */
+function bounded(s: string, n: number, p: number, e: number): boolean {
+  if (p > 0) {
+    const c = byteAt(s, p - 1);
+    if (glues(c) || (c === 46 && p > 1 && glues(byteAt(s, p - 2)))) return false;
+  }
+  if (e < n) {
+    const c = byteAt(s, e);
+    if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)))) return false;
+  }
+  return true;
+}
+
+/**
+ * Every occurrence of a learned name in s, with word boundaries, sorted by start (longest first on ties). A few names:
+ * one search per name; many: one pass over the runs of name units of s, each run (and its pieces between "@" and "+")
+ * looked up — linear in s whatever the number of names.
+ */
 export function learnedIn(this: void, learned: Learned[], s: string): Occurrence[] {
   const n = s.length;
   const occ: Occurrence[] = [];
+  if (learned.length > SEARCH_MAX) {
+    const byName = indexOf(learned);
+    let k = 0;
+    while (k < n) {
+      const c = byteAt(s, k);
+      if (c >= 256 || !isNameUnit(c)) {
+        k++;
+        continue;
+      }
+      let b = k;
+      while (b < n && byteAt(s, b) < 256 && isNameUnit(byteAt(s, b))) b++;
+      // the run [k, b): trimmed of leading non-alnum and trailing dots, then its pieces between "@" / "+"
+      let a = k;
+      while (a < b && (cls(byteAt(s, a)) & C_ALNUM) === 0) a++;
+      let e = b;
+      while (e > a && byteAt(s, e - 1) === 46) e--;
+      if (e > a) {
+        const whole = byName["\x1f" + sub(s, a, e)];
+        if (whole !== undefined && bounded(s, n, a, e)) {
+          occ[occ.length] = { s: a, e, kind: whole.kind };
+        } else {
+          let p = a;
+          for (let q = a; q <= e; q++) {
+            if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
+              if (q > p && !(p === a && q === e)) {
+                const l = byName["\x1f" + sub(s, p, q)];
+                if (l !== undefined && bounded(s, n, p, q)) occ[occ.length] = { s: p, e: q, kind: l.kind };
+              }
+              p = q + 1;
+            }
+          }
+        }
+      }
+      k = b;
+    }
+    return occ;
+  }
   for (const l of learned) {
     const m = l.name.length;
     let p = s.indexOf(l.name);
     while (p >= 0) {
       const e = p + m;
-      let ok = true;
-      if (p > 0) {
-        const c = byteAt(s, p - 1);
-        if (glues(c) || (c === 46 && p > 1 && glues(byteAt(s, p - 2)))) ok = false;
-      }
-      if (ok && e < n) {
-        const c = byteAt(s, e);
-        if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)))) ok = false;
-      }
-      if (ok) occ[occ.length] = { s: p, e, kind: l.kind };
+      if (bounded(s, n, p, e)) occ[occ.length] = { s: p, e, kind: l.kind };
       p = s.indexOf(l.name, p + 1);
     }
   }
-  // insertion sort: few items
-  for (let a = 1; a < occ.length; a++) {
-    const o = occ[a];
-    let b = a - 1;
-    while (b >= 0 && (occ[b].s > o.s || (occ[b].s === o.s && occ[b].e < o.e))) {
-      occ[b + 1] = occ[b];
-      b--;
-    }
-    occ[b + 1] = o;
-  }
+  sortSpans(occ);
   return occ;
+}
+
+/**
+ * Sorts spans by start, the longer first on equal starts; stable. Bottom-up merge sort: the inputs are a few sorted
+ * runs, but there may be many spans (an adversarial input has hundreds of thousands): never quadratic.
+ */
+export function sortSpans(this: void, a: Occurrence[]): void {
+  const n = a.length;
+  let sorted = true;
+  for (let k = 1; k < n; k++) {
+    if (before(a[k], a[k - 1])) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return;
+  let src: Occurrence[] = a;
+  let dst: Occurrence[] = [];
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = lo + width < n ? lo + width : n;
+      const hi = lo + 2 * width < n ? lo + 2 * width : n;
+      let i = lo;
+      let j = mid;
+      for (let k = lo; k < hi; k++) {
+        if (i < mid && (j >= hi || !before(src[j], src[i]))) dst[k] = src[i++];
+        else dst[k] = src[j++];
+      }
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== a) for (let k = 0; k < n; k++) a[k] = src[k];
+}
+
+function before(x: Occurrence, y: Occurrence): boolean {
+  return x.s < y.s || (x.s === y.s && x.e > y.e);
 }

@@ -4,7 +4,15 @@
 // in JSON), and upper-case tags can never be real AWS ids (those are lower-case hex or upper-case base32 without "_").
 // See docs/pseudonyms.md.
 
-import { byteAt, cls, C_LOWER, C_DIGIT, C_UPPER, sub } from "./chars";
+import * as ch from "./chars";
+
+// Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
+const byteAt = ch.byteAt;
+const cls = ch.cls;
+const sub = ch.sub;
+const C_LOWER = ch.C_LOWER;
+const C_DIGIT = ch.C_DIGIT;
+const C_UPPER = ch.C_UPPER;
 
 export const HASH_LEN = 10;
 export const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -51,7 +59,8 @@ export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, 
 export function pseudonymStartBefore(this: void, s: string, i: number): number {
   if (i < 2 || byteAt(s, i - 1) !== 95) return -1;
   let t = i - 2;
-  while (t >= 0) {
+  // tags are short: never walk back further (linear time on long upper-case runs)
+  while (t >= 0 && i - t < 64) {
     const c = byteAt(s, t);
     if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0 || c === 95) t--;
     else break;

@@ -8,10 +8,10 @@ import * as ch from "./chars";
 import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
-import { addKey, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, VALUE, valueAfter } from "./names";
+import { addKey, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, sortSpans, VALUE, valueAfter } from "./names";
 import {
   CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CRED_VALUE, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
-  KEY_AT, mayEndCredentialKey, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
+  KEY_AT, mayEndCredentialKey, newCredentialScan, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
 } from "./credentials";
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
@@ -375,7 +375,7 @@ function ipv6End(s: string, a: number, n: number): number {
       p = e4;
       break;
     }
-    if (h > 4) return -1;
+    if (h > 4 || groups >= 8) return -1;
     groups++;
     digits += h;
     last = 0;
@@ -746,23 +746,29 @@ function isRegionLabel(s: string, a: number, b: number): boolean {
   return true;
 }
 
+/** Longest host name walked back over from an anchor (a DNS name has at most 253 units). */
+const HOST_MAX = 253;
+
 function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const anchor = ".amazonaws.com";
   let p = s.indexOf(anchor);
+  let floor = 0; // a host never reaches back past the previous anchor: linear time on anchor runs
   while (p >= 0) {
     let after = p + anchor.length;
     if (after + 3 <= n && sub(s, after, after + 3) === ".cn") after += 3;
     if (after >= n || (cls(byteAt(s, after)) & C_ALNUM) === 0 && byteAt(s, after) !== 45) {
-      hostAt(cfg, s, n, p, after, extra);
+      hostAt(cfg, s, n, p, after, floor, extra);
     }
+    floor = p + anchor.length;
     p = s.indexOf(anchor, p + 1);
   }
 }
 
-function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number, extra: Match[]): void {
+function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number, floor: number, extra: Match[]): void {
   // walk back over the host name
   let h = p;
-  while (h > 0) {
+  const low = p - HOST_MAX > floor ? p - HOST_MAX : floor;
+  while (h > low) {
     const c = byteAt(s, h - 1);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46 || c === 95) h--;
     else break;
@@ -845,7 +851,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     // /repository[/more][:tag|@digest]
     if (after < n && byteAt(s, after) === 47) {
       let e = after + 1;
-      while (e < n) {
+      while (e < n && e - after < 1024) {
         const c = byteAt(s, e);
         if ((cls(c) & (C_LOWER | C_DIGIT)) !== 0 || c === 45 || c === 95 || c === 46 || c === 47) e++;
         else break;
@@ -866,7 +872,7 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
   push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
   const q = a + 13;
   let e = q;
-  while (e < n) {
+  while (e < n && e - q < 1024) {
     const c = byteAt(s, e);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 95 || c === 46) e++;
     else break;
@@ -919,9 +925,10 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
 }
 
 /** Labels of a host name ending at p (exclusive), walking back over [A-Za-z0-9-.]: its start. */
-function hostStart(s: string, p: number): number {
+function hostStart(s: string, p: number, floor: number): number {
   let h = p;
-  while (h > 0) {
+  const low = p - HOST_MAX > floor ? p - HOST_MAX : floor;
+  while (h > low) {
     const c = byteAt(s, h - 1);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46) h--;
     else break;
@@ -938,15 +945,17 @@ function hostEndsAt(s: string, e: number, n: number): boolean {
 function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cf = ".cloudfront.net";
   let p = s.indexOf(cf);
+  let floor = 0;
   while (p >= 0) {
     if (hostEndsAt(s, p + cf.length, n)) {
-      const h = hostStart(s, p);
+      const h = hostStart(s, p, floor);
       // the distribution label is the last label before the domain
       let a = p;
       while (a > h && byteAt(s, a - 1) !== 46) a--;
       const len = p - a;
       if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len) push(cfg, s, extra, a, p, cfg.hostKinds["cloudfront.net"]);
     }
+    floor = p + cf.length;
     p = s.indexOf(cf, p + 1);
   }
   const lu = ".lambda-url.";
@@ -965,6 +974,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   p = s.indexOf("alias/");
   while (p >= 0) {
     const a = p + 6;
+    let next = p + 1;
     if ((p === 0 || (cls(byteAt(s, p - 1)) & C_WORD) === 0 && byteAt(s, p - 1) !== 45 && byteAt(s, p - 1) !== 95) &&
       !matchesLowerAt(s, a, n, "aws/")) {
       let e = a;
@@ -975,8 +985,10 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
       }
       while (e > a && byteAt(s, e - 1) === 47) e--;
       if (e - a >= 1 && endsAt(s, e, n)) push(cfg, s, extra, p, e, cfg.byFamily["kms-alias"]);
+      // the next alias starts after this one ("alias/alias/..." is one walk, not one per repetition)
+      if (e > next) next = e;
     }
-    p = s.indexOf("alias/", p + 1);
+    p = s.indexOf("alias/", next);
   }
   const cb = "/s3/buckets/";
   p = s.indexOf(cb);
@@ -1045,19 +1057,6 @@ function hasSignal(s: string, out: Match[]): boolean {
   return v;
 }
 
-/** Sorts by start; on equal starts the longer first. Insertion sort: a handful of items. */
-function sortMatches(found: Match[]): void {
-  for (let a = 1; a < found.length; a++) {
-    const m = found[a];
-    let b = a - 1;
-    while (b >= 0 && (found[b].s > m.s || (found[b].s === m.s && found[b].e < m.e))) {
-      found[b + 1] = found[b];
-      b--;
-    }
-    found[b + 1] = m;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 
 /**
@@ -1067,6 +1066,7 @@ function sortMatches(found: Match[]): void {
 export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
   const n = s.length;
   SIGNAL.known = false;
+  newCredentialScan();
   // any value of a credential-named member ("Password", "SecretAccessKey", "Token") is a credential as a whole
   const kl = keyCtx.length;
   if (kl >= 3 && n >= 1 && mayEndCredentialKey(byteAt(keyCtx, kl - 1))) {
@@ -1094,7 +1094,7 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
     }
     if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
     if (found.length > 0) {
-      sortMatches(found);
+      sortSpans(found);
       extra = found;
     }
   }
