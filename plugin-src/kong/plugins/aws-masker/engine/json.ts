@@ -330,7 +330,7 @@ function objectValue(w: Walk, node: PolicyNode): void {
   }
 }
 
-function arrayValue(w: Walk, node: PolicyNode): void {
+function arrayValue(w: Walk, node: PolicyNode, keyCtx: string): void {
   const item = node.k === ARR ? (node.item as PolicyNode) : node;
   w.pos++;
   ws(w);
@@ -339,7 +339,8 @@ function arrayValue(w: Walk, node: PolicyNode): void {
     return;
   }
   while (true) {
-    value(w, item, "");
+    // items keep the array's member name as context ("TableNames": ["orders", ...])
+    value(w, item, keyCtx);
     ws(w);
     if (w.pos >= w.n) fail(w, "unterminated array");
     const c = byteAt(w.s, w.pos);
@@ -374,7 +375,7 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
     w.depth++;
     if (w.depth > MAX_DEPTH) fail(w, "nesting too deep");
     if (c === 123) objectValue(w, nd.k === ARR ? w.scanNode : nd);
-    else arrayValue(w, nd.k === OBJ ? w.scanNode : nd);
+    else arrayValue(w, nd.k === OBJ ? w.scanNode : nd, keyCtx);
     w.depth--;
     return;
   }

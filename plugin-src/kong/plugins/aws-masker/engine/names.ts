@@ -30,6 +30,16 @@ export const STOPLIST: Record<string, boolean> = {
   string2: true, todo: true, my: true, the: true, and: true, for: true, your: true, this: true, that: true,
   all: true, any: true, bucket: true, table: true, queue: true, role: true, cluster: true, function: true,
   lambda: true, database: true, db: true, required: true, optional: true, unknown: true, empty: true, auto: true,
+  // states, types and other values of name-like keys in AWS outputs that are not resource names
+  running: true, stopped: true, pending: true, terminated: true, stopping: true, available: true, active: true,
+  inactive: true, creating: true, deleting: true, deleted: true, failed: true, succeeded: true, completed: true,
+  ok: true, alarm: true, insufficient_data: true, standard: true, stringlist: true, securestring: true,
+  number: true, boolean: true, binary: true, internal: true, "internet-facing": true, application: true, network: true,
+  gateway: true, fargate: true, ec2: true, replica: true, serverless: true, provisioned: true, ondemand: true,
+  pay_per_request: true, enabled_: true, resource: true, stack: true, service: true, tag: true, tags: true, key: true,
+  id: true, arn: true, type: true, region: true, app: true, web: true, api: true, worker: true, http: true, https: true,
+  tcp: true, udp: true, json: true, yaml: true, latest: true, stable: true, local: true, global: true, public: true,
+  private: true, managed: true, custom: true, aws: true, amazon: true, linux: true, windows: true, key_name: true,
 };
 
 /** Normalised-key lookup: hash of the key's normalised units read backwards -> candidates. */
@@ -112,6 +122,52 @@ function normalise(key: string): string {
     if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
   }
   return parts.join("");
+}
+
+// Normalised key endings that say "a resource name" whatever the service (KeyName, GroupName, TableNames,
+// AutoScalingGroupName, --stack-name, key_name, PhysicalResourceId, identifier ...): fail closed, the value is a name
+// (the generic kind "resource-name") unless a kind of its own claims the key.
+const GENERIC_ENDINGS = [
+  "name", "names", "identifier", "physicalresourceid", "resourceid", "externalid", "instanceprofile", "bucket", "buckets",
+  "table", "tables", "cluster", "clusters", "function", "functions", "repository", "repositories", "vault", "topic",
+  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias",
+];
+
+/** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets KEY. */
+export function genericKeyEndingAt(this: void, s: string, j: number): boolean {
+  let k = j;
+  while (k > 0 && j - k < 64) {
+    const c = byteAt(s, k - 1);
+    if (c < 256 && isKeyUnit(c)) k--;
+    else break;
+  }
+  let a = k;
+  let dashes = 0;
+  while (a < j && byteAt(s, a) === 45) {
+    a++;
+    dashes++;
+  }
+  if (j - a < 2 || j - k >= 64) return false;
+  if (!genericKey(s, a, j)) return false;
+  KEY.start = a;
+  KEY.dashes = dashes;
+  return true;
+}
+
+/** True when s[a, b) (a key) ends like a resource-name key. */
+export function genericKey(this: void, s: string, a: number, b: number): boolean {
+  const parts: string[] = [];
+  for (let q = a; q < b; q++) {
+    const c = byteAt(s, q);
+    if (c !== 95 && c !== 45 && c !== 32) parts[parts.length] = String.fromCharCode(lowerCode(c));
+  }
+  const key = parts.join("");
+  const m = key.length;
+  for (const e of GENERIC_ENDINGS) {
+    const l = e.length;
+    if (m >= l && sub(key, m - l, m) === e) return true;
+  }
+  return false;
 }
 
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */

@@ -8,7 +8,10 @@ import * as ch from "./chars";
 import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
-import { addKey, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, sortSpans, VALUE, valueAfter } from "./names";
+import {
+  addKey, genericKey, genericKeyEndingAt, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, sortSpans, VALUE,
+  valueAfter,
+} from "./names";
 import {
   CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CRED_VALUE, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
   KEY_AT, mayEndCredentialKey, newCredentialScan, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
@@ -447,7 +450,8 @@ function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
 
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
-  const kind = kindOfKeyEndingAt(cfg.keys, s, j);
+  let kind = kindOfKeyEndingAt(cfg.keys, s, j);
+  if (kind === undefined && genericKeyEndingAt(s, j)) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const keyStart = KEY.start;
   const flag = KEY.dashes >= 2;
@@ -1078,7 +1082,8 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
   }
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
-    const kind = kindOfKey(cfg.keys, keyCtx);
+    let kind = kindOfKey(cfg.keys, keyCtx);
+    if (kind === undefined && kl <= 64 && genericKey(keyCtx, 0, kl)) kind = cfg.byId["resource-name"];
     if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, 0, n, kind)) {
       push(cfg, s, out, 0, n, kind);
       return;
