@@ -1068,6 +1068,16 @@ function hasSignal(s: string, out: Match[]): boolean {
  * none): it supplies context ("OwnerId", "BucketName") that the string itself does not carry.
  */
 export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
+  const base = out.length;
+  scanWords(cfg, s, keyCtx, out);
+  const n = s.length;
+  // CLI output (--output text / table): a cell no matcher claimed is a name, when the text carries an AWS signal
+  if (n >= 8 && kindOn(cfg, cfg.byId["resource-name"]) && (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0) && hasSignal(s, out)) {
+    fillCells(cfg, s, n, out, base);
+  }
+}
+
+function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
   const n = s.length;
   SIGNAL.known = false;
   newCredentialScan();
@@ -1147,6 +1157,127 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
       i++;
     }
   }
+}
+
+/** True for a line of a table's frame (+----+, -----). */
+function borderLine(s: string, a: number, b: number): boolean {
+  let k = a;
+  while (k < b && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  if (k >= b) return false;
+  const c = byteAt(s, k);
+  return c === PLUS || c === DASH;
+}
+
+/** A cell's token [a, b) that may be a name: no blank inside, a letter, not all upper case (row keys), not a region. */
+function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
+  let letters = 0;
+  let lower = 0;
+  for (let k = a; k < b; k++) {
+    const f = cls(byteAt(s, k));
+    if ((f & C_LOWER) !== 0) lower++;
+    if ((f & (C_LOWER | C_UPPER)) !== 0) letters++;
+  }
+  if (letters === 0 || lower === 0) return false;
+  if (isRegionLabel(s, a, b) || (b - a > 9 && isRegionLabel(s, a, b - 1))) return false;
+  return plausibleName(s, a, b, cfg.byId["resource-name"]);
+}
+
+/** CamelCase word without digits or punctuation: a column header or a row key of `--output table`. */
+function headerWord(s: string, a: number, b: number): boolean {
+  if ((cls(byteAt(s, a)) & C_UPPER) === 0) return false;
+  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0) return false;
+  return true;
+}
+
+/**
+ * Cells of CLI output that no matcher claimed: tab-separated fields (--output text) and `| cell |` of --output table,
+ * skipping header and title rows (CamelCase between two frame lines) and the key cell of `| Key | value |` rows.
+ * Added to out (sorted) where they overlap nothing.
+ */
+function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: number): void {
+  const kind = cfg.byId["resource-name"];
+  const cells: Match[] = [];
+  let ls = 0;
+  let prevBorder = false;
+  while (ls < n) {
+    let le = s.indexOf("\n", ls);
+    if (le < 0) le = n;
+    let e = le;
+    if (e > ls && byteAt(s, e - 1) === 13) e--;
+    let k = ls;
+    while (k < e && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+    const isBorder = borderLine(s, ls, e);
+    const pipeRow = k < e && byteAt(s, k) === PIPE;
+    let hasTab = false;
+    if (!pipeRow) {
+      for (let q = ls; q < e; q++) {
+        if (byteAt(s, q) === 9) {
+          hasTab = true;
+          break;
+        }
+      }
+    }
+    if (pipeRow || hasTab) {
+      const sep = pipeRow ? PIPE : 9;
+      let nextBorder = false;
+      if (pipeRow && le < n) {
+        let ne = s.indexOf("\n", le + 1);
+        if (ne < 0) ne = n;
+        nextBorder = borderLine(s, le + 1, ne);
+      }
+      const first = cells.length;
+      let allHeaders = true;
+      let count = 0;
+      let c = pipeRow ? k : ls;
+      while (c < e) {
+        while (c < e && byteAt(s, c) === sep) c++;
+        let ce = c;
+        while (ce < e && byteAt(s, ce) !== sep) ce++;
+        let a = c;
+        let b = ce;
+        while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
+        while (b > a && (byteAt(s, b - 1) === 32 || byteAt(s, b - 1) === 9)) b--;
+        if (b > a) {
+          count++;
+          let blank = false;
+          for (let q = a; q < b; q++) {
+            if (byteAt(s, q) === 32) {
+              blank = true;
+              break;
+            }
+          }
+          if (!headerWord(s, a, b)) allHeaders = false;
+          if (!blank && cellName(cfg, s, a, b)) cells[cells.length] = { s: a, e: b, kind };
+        }
+        c = ce;
+      }
+      if (pipeRow) {
+        if (allHeaders && prevBorder && nextBorder) {
+          cells.length = first; // a header or title row
+        } else if (count === 2 && cells.length > first && headerWord(s, cells[first].s, cells[first].e)) {
+          // | Key | value |: the key stays
+          for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
+          cells.length = cells.length - 1;
+        }
+      }
+    }
+    prevBorder = isBorder;
+    ls = le + 1;
+  }
+  if (cells.length === 0) return;
+  // merge: cells that overlap no match
+  const merged: Match[] = [];
+  let p = base;
+  for (const m of cells) {
+    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    if (p < out.length && out[p].s < m.e) continue;
+    if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
+    if (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true) continue;
+    if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
+    merged[merged.length] = m;
+  }
+  while (p < out.length) merged[merged.length] = out[p++];
+  for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
 }
 
 /** Class table for the main loop (the same as cls()). */
