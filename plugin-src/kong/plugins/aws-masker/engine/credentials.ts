@@ -67,7 +67,12 @@ const KEY_ENDINGS: [string, number][] = [
   ["password", CRED_OTHER], ["passwd", CRED_OTHER], ["passphrase", CRED_OTHER], ["pwd", CRED_OTHER],
   ["token", CRED_OTHER], ["credential", CRED_OTHER], ["credentials", CRED_OTHER], ["privatekey", CRED_OTHER],
   ["apikey", CRED_OTHER], ["accesstoken", CRED_OTHER], ["authtoken", CRED_OTHER], ["clientsecret", CRED_OTHER],
-  ["connectionstring", CRED_OTHER],
+  ["connectionstring", CRED_OTHER], ["externalid", CRED_OTHER], ["auth", CRED_OTHER],
+];
+
+const NOT_PASSWORD_ENDINGS = [
+  "lastused", "policy", "length", "required", "enabled", "reset", "age", "date", "changed", "expired", "expires", "set",
+  "file", "path", "arn", "id", "name", "version", "count", "prompt", "field", "type", "label",
 ];
 
 /** Last units (lower case) of every key ending: a cheap reject before a key is normalised. */
@@ -78,6 +83,8 @@ for (const e of KEY_ENDINGS) {
   LAST_UNIT[last] = true;
   LAST_UNIT[last - 32] = true;
 }
+// password_v4, db_password_2
+for (let c = 48; c <= 57; c++) LAST_UNIT[c] = true;
 
 /** Values that are placeholders or types, not credentials (compared lower-cased). */
 const NOT_A_VALUE: Record<string, boolean> = {
@@ -133,6 +140,13 @@ export function credentialKeyCode(this: void, s: string, a: number, b: number): 
       // the most specific ending wins (secretaccesskey over secret ... ): the list puts them first
       code = e[1];
       break;
+    }
+  }
+  if (code === CRED_NONE && (key.indexOf("password") >= 0 || key.indexOf("passwd") >= 0)) {
+    // password_v4, db_password_2: a password; PasswordLastUsed, PasswordPolicy: not
+    code = CRED_OTHER;
+    for (const e of NOT_PASSWORD_ENDINGS) {
+      if (m >= e.length && sub(key, m - e.length, m) === e) code = CRED_NONE;
     }
   }
   if (code === CRED_OTHER && (key.indexOf("session") >= 0 || key.indexOf("security") >= 0) &&
@@ -359,6 +373,42 @@ export function secretShaped(this: void, s: string, a: number, e: number): boole
   if (!ok) return false;
   if (upper < 2 || lower < 2 || other < 1 || distinct < 20) return false;
   return slashes >= 3 ? changes >= 20 : changes >= 14;
+}
+
+/**
+ * A random-looking token s[a, b): 12-256 units of A-Za-z0-9 + / = . _ -, upper and lower case and a digit, and a class
+ * change at least every third unit (words, versions, paths and kebab-case names have far fewer). Generated passwords
+ * and keys stored as plain values (SSM SecureString "Value").
+ */
+export function randomToken(this: void, s: string, a: number, b: number): boolean {
+  const len = b - a;
+  if (len < 12 || len > 256) return false;
+  let upper = 0;
+  let lower = 0;
+  let digit = 0;
+  let changes = 0;
+  let last = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c >= 256) return false;
+    const f = cls(c);
+    let kind = 4;
+    if ((f & C_UPPER) !== 0) {
+      kind = 1;
+      upper++;
+    } else if ((f & C_LOWER) !== 0) {
+      kind = 2;
+      lower++;
+    } else if ((f & C_DIGIT) !== 0) {
+      kind = 3;
+      digit++;
+    } else if (c !== PLUS && c !== SLASH && c !== EQUALS && c !== DOT && c !== UNDERSCORE && c !== DASH) {
+      return false;
+    }
+    if (k > a && kind !== last) changes++;
+    last = kind;
+  }
+  return upper > 0 && lower > 0 && digit > 0 && changes * 3 >= len;
 }
 
 // STS session token prefixes (base64 of the token's first bytes: IQoJb3JpZ2lu..., FwoGZXIvYXdz..., AQoDYXdzE...); a

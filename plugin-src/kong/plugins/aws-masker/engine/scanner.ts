@@ -14,7 +14,7 @@ import {
 } from "./names";
 import {
   CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CRED_VALUE, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
-  KEY_AT, mayEndCredentialKey, newCredentialScan, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
+  KEY_AT, mayEndCredentialKey, newCredentialScan, randomToken, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
 } from "./credentials";
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
@@ -22,6 +22,7 @@ const byteAt = ch.byteAt;
 const cls = ch.cls;
 const runOf = ch.runOf;
 const matchesLowerAt = ch.matchesLowerAt;
+const lowerCode = ch.lowerCode;
 const C_ALNUM = ch.C_ALNUM;
 const C_B32 = ch.C_B32;
 const C_B64 = ch.C_B64;
@@ -426,6 +427,9 @@ function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[
 
 /** Context words for fixed-shape ids (hosted zone, distribution, API id) before i or in the JSON key. */
 function saysCtx(s: string, i: number, keyCtx: string, kind: Kind): boolean {
+  // the whole value of a JSON member named ...Id ("Id": "E2ABCDEF12345X", "id": "a1b2c3d4e5")
+  const kl = keyCtx.length;
+  if (i === 0 && kl >= 2 && lowerCode(byteAt(keyCtx, kl - 2)) === 105 && lowerCode(byteAt(keyCtx, kl - 1)) === 100) return true;
   for (const w of kind.ctx as string[]) {
     if (windowHas(s, i - 40, i, w)) return true;
     if (keyCtx !== "" && windowHas(keyCtx, 0, keyCtx.length, w)) return true;
@@ -464,6 +468,20 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   const a = VALUE.s;
   const b = VALUE.e;
   push(cfg, s, out, a, b, kind);
+  // terraform plan: ~ name = "old" -> "new"
+  let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
+  if (k + 3 < n && byteAt(s, k) === 32 && byteAt(s, k + 1) === DASH && byteAt(s, k + 2) === 62 && byteAt(s, k + 3) === 32) {
+    k += 4;
+    const q = k < n ? byteAt(s, k) : -1;
+    if (q === QUOTE || q === 39) {
+      let e = k + 1;
+      while (e < n && e - k < 256 && byteAt(s, e) !== q && byteAt(s, e) !== 10) e++;
+      if (e < n && byteAt(s, e) === q && plausibleName(s, k + 1, e, kind)) {
+        push(cfg, s, out, k + 1, e, kind);
+        return e;
+      }
+    }
+  }
   return b;
 }
 
@@ -994,6 +1012,34 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
     p = s.indexOf("alias/", next);
   }
+  findUserinfo(cfg, s, n, extra);
+  const si = ".signin.aws.amazon.com";
+  p = s.indexOf(si);
+  while (p >= 0) {
+    // https://<account>.signin.aws.amazon.com/console
+    if (p >= 12 && isDigits(s, p - 12, p) && (p === 12 || (cls(byteAt(s, p - 13)) & C_WORD) === 0)) {
+      push(cfg, s, extra, p - 12, p, cfg.byFamily["arn-account"]);
+    }
+    p = s.indexOf(si, p + 1);
+  }
+  const sc = "security-credentials/";
+  p = s.indexOf(sc);
+  while (p >= 0) {
+    // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
+    let a = p + sc.length;
+    if (a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) {
+      while (a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) a++;
+    }
+    let e = a;
+    while (e < n && e - a < 128) {
+      const c = byteAt(s, e);
+      if ((cls(c) & C_ALNUM) !== 0 || c === DASH || c === UNDERSCORE || c === PLUS || c === 61 || c === 44 || c === DOT || c === 64) e++;
+      else break;
+    }
+    const role = cfg.arnKinds["iam:role"];
+    if (role !== undefined && e > a && plausibleName(s, a, e, role)) push(cfg, s, extra, a, e, role);
+    p = s.indexOf(sc, p + 1);
+  }
   const cb = "/s3/buckets/";
   p = s.indexOf(cb);
   while (p >= 0) {
@@ -1001,6 +1047,31 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     const e = bucketEnd(s, a, n);
     if (e - a >= 3 && e - a <= 63 && hostEndsAt(s, e, n)) push(cfg, s, extra, a, e, cfg.byFamily["s3-bucket"]);
     p = s.indexOf(cb, p + 1);
+  }
+}
+
+/** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
+function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let p = s.indexOf("://");
+  while (p >= 0) {
+    const a = p + 3;
+    let k = a;
+    let colon = -1;
+    let at = -1;
+    while (k < n && k - a < 512) {
+      const c = byteAt(s, k);
+      if (c === 64) at = k; // the last "@" of the authority
+      else if (c === COLON && colon < 0 && at < 0) colon = k;
+      else if (c === SLASH || c === 32 || c === 9 || c === 10 || c === 13 || c === QUOTE || c === 39 || c === 63 || c === 35 || c === 96 || c === 62 || c === 60) break;
+      k++;
+    }
+    if (at > a) {
+      const userEnd = colon >= 0 && colon < at ? colon : at;
+      const user = cfg.byId["resource-name"];
+      if (userEnd - a >= 3 && user !== undefined && plausibleName(s, a, userEnd, user)) push(cfg, s, extra, a, userEnd, user);
+      if (colon >= 0 && at > colon + 1) push(cfg, s, extra, colon + 1, at, cfg.byId["credential"]);
+    }
+    p = s.indexOf("://", k > a ? k : a);
   }
 }
 
@@ -1089,6 +1160,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
       if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
     }
+  }
+  // a generated secret stored as a plain value ({"Type": "SecureString", "Value": "q22m5RGq..."})
+  if (kl === 5 && n >= 12 && (keyCtx === "Value" || keyCtx === "value") && randomToken(s, 0, n)) {
+    push(cfg, s, out, 0, n, cfg.byId["credential"]);
+    return;
   }
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
@@ -1340,7 +1416,9 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     }
   } else if ((f & C_UPPER) !== 0) {
     if (len === 20 || len === 21) consumed = matchIamId(cfg, s, i, j, n, out);
-    else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
+    if (consumed > 0) {
+      // an IAM id
+    } else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     if (consumed === 0 && nxt === 58) {
       if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
