@@ -11,6 +11,9 @@ export interface Kind {
   tag: string;
   family:
     | "prefixed-hex" // <prefix>-<lower hex of an allowed length>; multi-segment prefixes ("tgw-attach") allowed
+    | "prefixed-upper" // <prefix>-<upper alnum of an allowed length, with a digit> (EMR j-, RDS db-/cluster- resource ids)
+    | "cognito-pool" // <region>_<9 alnum> user pools, <region>:<uuid> identity pools
+    | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
     | "org-id" // AWS Organizations ids: o-<10-32>, ou-<4-32>-<8-32>, r-<4-32> (lower alnum, with a digit)
     | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
@@ -117,6 +120,16 @@ export const KINDS: Kind[] = [
   hex("export-image-task", "EXPORT_IMAGE_TASK", "export-ami", "Image export task id", "export-ami-0a1b2c3d4e5f60718"),
   hex("client-vpn-endpoint", "CLIENT_VPN_ENDPOINT", "cvpn-endpoint", "Client VPN endpoint id", "cvpn-endpoint-0a1b2c3d4e5f60718", HEX17),
   hex("kms-multi-region-key", "KMS_KEY", "mrk", "KMS multi-Region key id", "mrk-1234abcd12ab34cd56ef1234567890ab", [32]),
+  hex("kms-custom-key-store", "KMS_CUSTOM_KEY_STORE", "cks", "KMS custom key store id", "cks-05911fe35e7c81a4b", HEX17),
+  hex("directory-id", "DIRECTORY", "d", "Directory Service / IAM Identity Center directory id (d- + 10 hex)", "d-1d47e39a1b.awsapps.com", [10]),
+  hex("backup-job", "BACKUP_JOB", "backup-job", "AWS Backup job id", "backup-job-0a1b2c3d4e5f60718"),
+  { id: "emr-cluster", tag: "EMR_CLUSTER", family: "prefixed-upper", prefix: "j", lengths: [12, 13], title: "EMR cluster id (j- + 12-13 upper alnum)", example: "j-2X6JQV6K88TZZ" },
+  { id: "emr-step", tag: "EMR_STEP", family: "prefixed-upper", prefix: "s", lengths: [12, 13], title: "EMR step id (s- + 12-13 upper alnum)", example: "s-1Z9ABCDEF2GHI" },
+  { id: "rds-resource-id", tag: "RDS_RESOURCE_ID", family: "prefixed-upper", prefix: "db", lengths: [26], title: "RDS DB instance resource id (db- + 26 upper alnum)", example: "db-ABCDEFGHIJKLMNOPQRSTU12345" },
+  { id: "rds-cluster-resource-id", tag: "RDS_CLUSTER_RESOURCE_ID", family: "prefixed-upper", prefix: "cluster", lengths: [26], title: "Aurora DB cluster resource id (cluster- + 26 upper alnum)", example: "cluster-ABCDEFGHIJKLMNOPQRSTU12345" },
+  { id: "cognito-user-pool", tag: "COGNITO_USER_POOL", family: "cognito-pool", title: "Cognito user pool id (<region>_<9 alnum>)", example: "us-east-1_PAOGPucrO" },
+  { id: "cognito-identity-pool", tag: "COGNITO_IDENTITY_POOL", family: "cognito-pool", title: "Cognito identity pool id (<region>:<uuid>)", example: "us-east-1:4afea258-8922-4476-8906-c713d677c403" },
+  { id: "canonical-user-id", tag: "CANONICAL_USER", family: "canonical-id", title: "S3 canonical user id (64 hex, as the value of an ID / Owner / CanonicalUser member)", example: "\"ID\": \"e50a589a6976f9acaf6d6c50c4081f6fafeb2594d50cd7a25d68434b5e4ee9a1\"" },
 
   // AWS Organizations
   { id: "org-id", tag: "ORG", family: "org-id", prefix: "o", title: "Organization id (o- + 10-32 lower alnum)", example: "o-a1b2c3d4e5" },

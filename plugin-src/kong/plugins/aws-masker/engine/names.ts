@@ -189,8 +189,15 @@ export function plausibleName(this: void, s: string, a: number, b: number, kind:
   if (len < 3 || len > 255) return false;
   let digits = 0;
   let lower = 0;
+  // other resource names may be paths (SSM parameters, secrets, log groups: /prod/app/db-url)
+  const slash = kind.id === "resource-name";
+  let slashes = 0;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
+    if (c === 47 && slash) {
+      slashes++;
+      continue;
+    }
     if (c >= 256 || !isNameUnit(c)) return false;
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
@@ -199,11 +206,17 @@ export function plausibleName(this: void, s: string, a: number, b: number, kind:
   if (digits === len) return false;
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
-  if ((cls(first) & C_ALNUM) === 0) return false;
+  if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
+  if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   const v = sub(s, a, b);
   if (STOPLIST[v.toLowerCase()] === true) return false;
   for (const r of TF_REFS) if (sub(v, 0, r.length) === r) return false;
   return true;
+}
+
+function kebab(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (byteAt(s, k) === 45) return true;
+  return false;
 }
 
 /** Result of valueAfter: the value span. */
@@ -242,16 +255,18 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
     k++;
   }
   const a = k;
+  const slash = kind.id === "resource-name";
   while (k < n) {
     const c = byteAt(s, k);
-    if (c >= 256 || !isNameUnit(c)) break;
+    if (c >= 256 || !(isNameUnit(c) || (slash && c === 47))) break;
     k++;
   }
   let b = k;
   if (quote >= 0) {
     if (b >= n || byteAt(s, b) !== quote) return false;
   } else {
-    if (spacedAssign) return false;
+    // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
+    if (spacedAssign && !(kebab(s, a, k) && (k >= n || byteAt(s, k) === 10 || byteAt(s, k) === 13))) return false;
     if (b < n && !endsUnquoted(byteAt(s, b))) return false;
     while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }

@@ -58,6 +58,7 @@ export interface ScanConfig {
   allowAny: boolean; // allow has entries (skips building the match's text for the common empty allowlist)
   hexKinds: Record<string, Kind>; // "i" -> kind, "ami" -> kind, ...
   hexHeads: Record<string, boolean>; // heads of multi-segment prefixes ("eni" for "eni-attach")
+  upperKinds: Record<string, Kind>; // "j" -> EMR cluster, "db" -> RDS resource id
   iamKinds: Record<string, Kind>; // "AKIA" -> kind
   orgKinds: Record<string, Kind>; // "o" / "ou" / "r" -> kind
   dashedHostKinds: Record<string, Kind>; // "ip" -> kind
@@ -128,7 +129,7 @@ export function compileScanConfig(
   const off: Record<string, boolean> = {};
   for (const id of disabled) off[id] = true;
   const cfg: ScanConfig = {
-    on: {}, allow: {}, allowAny: allow.length > 0, hexKinds: {}, hexHeads: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
+    on: {}, allow: {}, allowAny: allow.length > 0, hexKinds: {}, hexHeads: {}, upperKinds: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
     arnKinds: {}, keys: newKeyTable(), byFamily: {}, byId: {}, hostFallback: undefined, zoneKind: undefined,
     distributionKind: undefined, apiIdKind: undefined, custom: [], customKinds: [], regexFind,
   };
@@ -147,6 +148,8 @@ export function compileScanConfig(
         cfg.hexHeads[sub(k.prefix, 0, dash)] = true;
         dash = k.prefix.indexOf("-", dash + 1);
       }
+    } else if (k.family === "prefixed-upper" && k.prefix !== undefined) {
+      cfg.upperKinds[k.prefix] = k;
     } else if (k.family === "iam-id" && k.prefix !== undefined) {
       cfg.iamKinds[k.prefix] = k;
     } else if (k.family === "org-id" && k.prefix !== undefined) {
@@ -235,7 +238,7 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
   if (j - i > 12) return 0;
   // cheap reject before any substring: the hex run after the dash must have an id's length, or the word be a head
   const hl = runOf(s, j + 1, n, C_HEX);
-  const idLen = (hl === 8 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
+  const idLen = (hl === 8 || hl === 10 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
   if (!idLen && !(HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) return 0;
   let prefix = sub(s, i, j);
   let pos = j; // s[pos] == "-"
@@ -254,6 +257,40 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     if (w === 0 || pos + 1 + w >= n || byteAt(s, pos + 1 + w) !== 45) return 0;
     prefix = prefix + "-" + sub(s, pos + 1, pos + 1 + w);
     pos = pos + 1 + w;
+  }
+  return 0;
+}
+
+/** <prefix>-<upper alnum of an allowed length with a digit> (EMR j-, RDS db- / cluster- resource ids). */
+function matchPrefixedUpper(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  const r = runOf(s, j + 1, n, C_UPPER | C_DIGIT);
+  if (r < 12) return 0;
+  const kind = cfg.upperKinds[sub(s, i, j)];
+  if (kind === undefined || !hasLength(kind, r) || !endsAt(s, j + 1 + r, n)) return 0;
+  if (runOf(s, j + 1, j + 1 + r, C_UPPER) === r) return 0; // a word, not an id: ids carry a digit
+  const e = j + 1 + r;
+  if (e < n && (byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE)) return 0;
+  push(cfg, s, out, i, e, kind);
+  return e;
+}
+
+/** Cognito pools: <region>_<9 alnum> (user pool), <region>:<uuid> (identity pool), the region starting at i. */
+function matchCognitoPool(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  let r = i;
+  while (r < n && r - i < 24 && ((cls(byteAt(s, r)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, r) === DASH)) r++;
+  if (r >= n || !isRegionLabel(s, i, r)) return 0;
+  const c = byteAt(s, r);
+  if (c === UNDERSCORE) {
+    const a = runOf(s, r + 1, n, C_ALNUM);
+    if (a !== 9 || !endsAt(s, r + 10, n)) return 0;
+    push(cfg, s, out, i, r + 10, cfg.byId["cognito-user-pool"]);
+    return r + 10;
+  }
+  if (c === COLON && r + 1 < n) {
+    const e = uuidEnd(s, r + 1, r + 1 + runOf(s, r + 1, n, C_HEX), n);
+    if (e < 0) return 0;
+    push(cfg, s, out, i, e, cfg.byId["cognito-identity-pool"]);
+    return e;
   }
   return 0;
 }
@@ -462,7 +499,8 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   if (flagOnly && !flag) return 0;
   if (keyStart > 0 && KEY.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
-    if (c === 46 || c === 47) return 0; // obj.bucket, path/bucket: not a key
+    // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
+    if ((c === 46 || c === 47) && !(c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61))) return 0;
   }
   if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
   const a = VALUE.s;
@@ -1040,6 +1078,43 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     if (role !== undefined && e > a && plausibleName(s, a, e, role)) push(cfg, s, extra, a, e, role);
     p = s.indexOf(sc, p + 1);
   }
+  const sa = "system:serviceaccount:";
+  p = s.indexOf(sa);
+  while (p >= 0) {
+    // EKS IRSA trust policies: system:serviceaccount:<namespace>:<service account>
+    const name = cfg.byId["resource-name"];
+    let a = p + sa.length;
+    for (let part = 0; part < 2 && name !== undefined; part++) {
+      let e = a;
+      while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)) e++;
+      if (e > a && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+      if (e >= n || byteAt(s, e) !== COLON) break;
+      a = e + 1;
+    }
+    p = s.indexOf(sa, p + 1);
+  }
+  const fn = "Name(";
+  p = s.indexOf(fn);
+  while (p >= 0) {
+    // CDK imports: Bucket.fromBucketName(this, 'Id', 'name'), Function.fromFunctionName(...), Table.fromTableName(...)
+    let k = p + fn.length;
+    let lastA = -1;
+    let lastE = -1;
+    while (k < n && k - p < 256 && byteAt(s, k) !== 41 && byteAt(s, k) !== 10) {
+      const q = byteAt(s, k);
+      if (q === QUOTE || q === 39 || q === 96) {
+        const e = s.indexOf(String.fromCharCode(q), k + 1);
+        if (e < 0 || e - k > 256) break;
+        lastA = k + 1;
+        lastE = e;
+        k = e + 1;
+      } else k++;
+    }
+    const bucket = matchesLowerAt(s, p - 6, n, "bucket");
+    const kind = bucket ? cfg.byFamily["s3-bucket"] : cfg.byId["resource-name"];
+    if (lastA >= 0 && k < n && byteAt(s, k) === 41 && kind !== undefined && plausibleName(s, lastA, lastE, kind)) push(cfg, s, extra, lastA, lastE, kind);
+    p = s.indexOf(fn, p + 1);
+  }
   const cb = "/s3/buckets/";
   p = s.indexOf(cb);
   while (p >= 0) {
@@ -1048,6 +1123,16 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     if (e - a >= 3 && e - a <= 63 && hostEndsAt(s, e, n)) push(cfg, s, extra, a, e, cfg.byFamily["s3-bucket"]);
     p = s.indexOf(cb, p + 1);
   }
+}
+
+const DB_SCHEMES = ["postgres", "mysql", "mariadb", "sqlserver", "mongodb", "oracle", "redshift", "aurora"];
+
+/** The URL scheme ending at p ("://") names a database (postgres, postgresql, jdbc:mysql, mongodb+srv ...). */
+function isDatabaseScheme(s: string, p: number): boolean {
+  const a = p - 16 > 0 ? p - 16 : 0;
+  const scheme = sub(s, a, p).toLowerCase();
+  for (const d of DB_SCHEMES) if (scheme.indexOf(d) >= 0) return true;
+  return false;
 }
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
@@ -1064,6 +1149,13 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
       else if (c === COLON && colon < 0 && at < 0) colon = k;
       else if (c === SLASH || c === 32 || c === 9 || c === 10 || c === 13 || c === QUOTE || c === 39 || c === 63 || c === 35 || c === 96 || c === 62 || c === 60) break;
       k++;
+    }
+    if (k < n && byteAt(s, k) === SLASH && isDatabaseScheme(s, p)) {
+      // postgres://host:5432/<database>
+      let e = k + 1;
+      while (e < n && e - k < 128 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH)) e++;
+      const db = cfg.byId["database-name"];
+      if (db !== undefined && e - k - 1 >= 3 && plausibleName(s, k + 1, e, db)) push(cfg, s, extra, k + 1, e, db);
     }
     if (at > a) {
       const userEnd = colon >= 0 && colon < at ? colon : at;
@@ -1159,6 +1251,21 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     if (code !== 0 && plausibleCredential(s, 0, n, true, QUOTE)) {
       push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
       if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
+    }
+  }
+  // S3 canonical user id: 64 hex as the value of an ...ID / Owner member
+  if (n === 64 && kl >= 2 && runOf(s, 0, n, C_HEX) === 64 && (lowerCode(byteAt(keyCtx, kl - 1)) === 100 ||
+    windowHas(keyCtx, 0, kl, "owner") || windowHas(keyCtx, 0, kl, "canonical"))) {
+    push(cfg, s, out, 0, n, cfg.byId["canonical-user-id"]);
+    return;
+  }
+  // `aws sts get-caller-identity --query Account --output text` prints the account alone
+  if (n >= 12 && n <= 14 && runOf(s, 0, n, C_DIGIT) === 12) {
+    let e = 12;
+    while (e < n && (byteAt(s, e) === 10 || byteAt(s, e) === 13)) e++;
+    if (e === n) {
+      push(cfg, s, out, 0, 12, cfg.byFamily["arn-account"]);
+      return;
     }
   }
   // a generated secret stored as a plain value ({"Type": "SecureString", "Value": "q22m5RGq..."})
@@ -1401,6 +1508,8 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
           if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
         }
         if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+        if (consumed === 0 && len <= 7) consumed = matchPrefixedUpper(cfg, s, i, j, n, out);
+        if (consumed === 0 && len === 2) consumed = matchCognitoPool(cfg, s, i, n, out);
       }
     } else if (nxt === 58) {
       if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
