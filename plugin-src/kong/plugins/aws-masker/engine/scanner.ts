@@ -295,6 +295,25 @@ function matchCognitoPool(cfg: ScanConfig, s: string, i: number, n: number, out:
   return 0;
 }
 
+/** `aws s3 ls`: "2023-01-05 07:29:58 bucket-name" to the end of the line (no size column: buckets, not objects). */
+function matchS3Listing(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  // dddd-dd-dd dd:dd:dd
+  const shape = "dddd-dd-dd dd:dd:dd";
+  if (i + shape.length + 4 > n) return 0;
+  for (let k = 0; k < shape.length; k++) {
+    const c = byteAt(s, i + k);
+    const want = byteAt(shape, k);
+    if (want === 100 ? (cls(c) & C_DIGIT) === 0 : c !== want) return 0;
+  }
+  let a = i + shape.length;
+  if (byteAt(s, a) !== 32) return 0;
+  while (a < n && byteAt(s, a) === 32) a++;
+  const e = bucketEnd(s, a, n);
+  if (e - a < 3 || e - a > 63 || (e < n && byteAt(s, e) !== 10 && byteAt(s, e) !== 13)) return 0;
+  push(cfg, s, out, a, e, cfg.byFamily["s3-bucket"]);
+  return e;
+}
+
 /** Lower alnum run at a with at least one letter and one digit; returns its length or 0. */
 function mixedAlnum(s: string, a: number, n: number): number {
   let k = a;
@@ -500,7 +519,9 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   if (keyStart > 0 && KEY.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
     // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
-    if ((c === 46 || c === 47) && !(c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61))) return 0;
+    const annotation = c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
+    const property = c === 46 && j < n && byteAt(s, j) === 61; // spring.datasource.username=x
+    if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
   const a = VALUE.s;
@@ -889,6 +910,12 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     return;
   }
   const resEnd = ends[t - 1];
+  if (t === 1 && resEnd - h === 4 && sub(s, h, resEnd) === "oidc" && matchesLowerAt(s, after, n, "/id/")) {
+    // EKS OIDC issuer: oidc.eks.<region>.amazonaws.com/id/<cluster id>
+    const r = runOf(s, after + 4, n, C_ALNUM);
+    if (r >= 16) push(cfg, s, extra, after + 4, after + 4 + r, cfg.hostKinds["eks"]);
+    return;
+  }
   if (t === 1 && PUBLIC_ENDPOINTS[sub(s, h, resEnd)] === true) {
     if (after < n && byteAt(s, after) === 47 && isS3) {
       const e = bucketEnd(s, after + 1, n);
@@ -1051,6 +1078,30 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf("alias/", next);
   }
   findUserinfo(cfg, s, n, extra);
+  for (const d of APP_DOMAINS) {
+    p = s.indexOf(d);
+    let floor = 0;
+    while (p >= 0) {
+      // Elastic Beanstalk / Amplify / App Runner: every label before the region (or the domain) is the resource
+      if (hostEndsAt(s, p + d.length, n)) {
+        const h = hostStart(s, p, floor);
+        let e = p;
+        let k = h;
+        while (k < p) {
+          let le = k;
+          while (le < p && byteAt(s, le) !== DOT) le++;
+          if (isRegionLabel(s, k, le)) {
+            e = k - 1;
+            break;
+          }
+          k = le + 1;
+        }
+        if (e > h) push(cfg, s, extra, h, e, cfg.hostFallback);
+      }
+      floor = p + d.length;
+      p = s.indexOf(d, p + 1);
+    }
+  }
   const si = ".signin.aws.amazon.com";
   p = s.indexOf(si);
   while (p >= 0) {
@@ -1134,6 +1185,8 @@ function isDatabaseScheme(s: string, p: number): boolean {
   for (const d of DB_SCHEMES) if (scheme.indexOf(d) >= 0) return true;
   return false;
 }
+
+const APP_DOMAINS = [".elasticbeanstalk.com", ".amplifyapp.com", ".awsapprunner.com", ".awsapps.com"];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
 function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -1234,6 +1287,13 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
   const base = out.length;
   scanWords(cfg, s, keyCtx, out);
   const n = s.length;
+  const kl = keyCtx.length;
+  if (out.length === base && kl >= 2 && n >= 6 && n <= 64 && lowerCode(byteAt(keyCtx, kl - 1)) === 100 &&
+    lowerCode(byteAt(keyCtx, kl - 2)) === 105 && opaqueId(s, n)) {
+    // the whole value of an ...Id member that no kind claimed (app client ids, CloudHSM clusters ...): fail closed
+    push(cfg, s, out, 0, n, cfg.byId["resource-name"]);
+    return;
+  }
   // CLI output (--output text / table): a cell no matcher claimed is a name, when the text carries an AWS signal
   if (n >= 8 && kindOn(cfg, cfg.byId["resource-name"]) && (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0) && hasSignal(s, out)) {
     fillCells(cfg, s, n, out, base);
@@ -1267,6 +1327,12 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       push(cfg, s, out, 0, 12, cfg.byFamily["arn-account"]);
       return;
     }
+  }
+  // CloudWatch LoadBalancer / TargetGroup dimension values: app/<name>/<16 hex>, net/..., targetgroup/...
+  if (kl === 5 && (keyCtx === "Value" || keyCtx === "value") && n > 20 && (sub(s, 0, 4) === "app/" || sub(s, 0, 4) === "net/" ||
+    sub(s, 0, 12) === "targetgroup/") && runOf(s, n - 16, n, C_HEX) === 16 && byteAt(s, n - 17) === SLASH) {
+    push(cfg, s, out, 0, n, cfg.byId["elb-hostname"]);
+    return;
   }
   // a generated secret stored as a plain value ({"Type": "SecureString", "Value": "q22m5RGq..."})
   if (kl === 5 && n >= 12 && (keyCtx === "Value" || keyCtx === "value") && randomToken(s, 0, n)) {
@@ -1340,6 +1406,20 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       i++;
     }
   }
+}
+
+/** A single token of lower-case letters and digits (and - _) with both: an opaque id. */
+function opaqueId(s: string, n: number): boolean {
+  let letters = 0;
+  let digits = 0;
+  for (let k = 0; k < n; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_LOWER) !== 0) letters++;
+    else if (c !== DASH && c !== UNDERSCORE) return false;
+  }
+  return letters > 0 && digits > 0;
 }
 
 /** True for a line of a table's frame (+----+, -----). */
@@ -1539,6 +1619,8 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
   } else if (len === 12) {
     consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
+  } else if (len === 4 && nxt === DASH) {
+    consumed = matchS3Listing(cfg, s, i, n, out);
   } else if (len === 10 && cfg.apiIdKind !== undefined) {
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
   } else if (len === 8 && nxt === 45) {
