@@ -164,6 +164,8 @@ for (const d of docs) {
 }
 
 // ---- scoring
+// the forms a value can take in a masked output: raw, URL-encoded, JSON-escaped up to three levels (a JSON document
+// inside a string inside a string), each also with "\/"-escaped slashes
 function encodedForms(v: string): string[] {
   const forms = new Set<string>([v]);
   try {
@@ -171,10 +173,12 @@ function encodedForms(v: string): string[] {
   } catch {
     // not valid UTF-8 once decoded: the raw form is checked
   }
-  const json = JSON.stringify(v).slice(1, -1);
-  forms.add(json);
-  forms.add(json.replace(/\//g, "\\/"));
-  forms.add(JSON.stringify(json).slice(1, -1));
+  let level = v;
+  for (let k = 0; k < 3; k++) {
+    level = JSON.stringify(level).slice(1, -1);
+    forms.add(level);
+    forms.add(level.replace(/\//g, "\\/"));
+  }
   return [...forms].filter((f) => f.length > 0);
 }
 
