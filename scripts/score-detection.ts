@@ -164,6 +164,8 @@ for (const d of docs) {
 }
 
 // ---- scoring
+// the forms a value can take in a masked output: raw, URL-encoded, JSON-escaped up to three levels (a JSON document
+// inside a string inside a string), each also with "\/"-escaped slashes
 function encodedForms(v: string): string[] {
   const forms = new Set<string>([v]);
   try {
@@ -171,15 +173,17 @@ function encodedForms(v: string): string[] {
   } catch {
     // not valid UTF-8 once decoded: the raw form is checked
   }
-  const json = JSON.stringify(v).slice(1, -1);
-  forms.add(json);
-  forms.add(json.replace(/\//g, "\\/"));
-  forms.add(JSON.stringify(json).slice(1, -1));
+  let level = v;
+  for (let k = 0; k < 3; k++) {
+    level = JSON.stringify(level).slice(1, -1);
+    forms.add(level);
+    forms.add(level.replace(/\//g, "\\/"));
+  }
   return [...forms].filter((f) => f.length > 0);
 }
 
-interface Tally { labels: number; found: number; leaks: number }
-const tally = (): Tally => ({ labels: 0, found: 0, leaks: 0 });
+interface Tally { labels: number; found: number; masked: number; leaks: number }
+const tally = (): Tally => ({ labels: 0, found: 0, masked: 0, leaks: 0 });
 const byFamily = new Map<string, Tally & { docs: number; formats: Set<string>; bytes: number }>();
 const byCategory = new Map<Category, Tally>(CATEGORIES.map((c) => [c, tally()]));
 const byKind = new Map<string, Tally & { exact: number }>();
@@ -216,6 +220,7 @@ docs.forEach((d, i) => {
     const cat = byCategory.get(l.category)!;
     fam.labels++; cat.labels++;
     if (ok) { fam.found++; cat.found++; }
+    if (!leaked && covering.length) { fam.masked++; cat.masked++; }
     if (leaked) { fam.leaks++; cat.leaks++; leaks.push(`${d.name}: ${l.kind} ${JSON.stringify(l.value)}`); }
     let k = byKind.get(l.kind);
     if (!k) byKind.set(l.kind, (k = { ...tally(), exact: 0 }));
@@ -274,13 +279,16 @@ for (const w of [...new Set(warnings)].slice(0, verbose ? undefined : 5)) consol
 if (!verbose && new Set(warnings).size > 5) console.log(`warning: ${new Set(warnings).size - 5} more unknown-kind labels (--verbose lists them)`);
 console.log("");
 const row = (name: string, docsN: string, t: Tally) =>
-  `${name.padEnd(22)} ${docsN.padStart(5)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${pct(t.found, t.labels).padStart(7)} ${String(t.leaks).padStart(6)}`;
-console.log(`${"family".padEnd(22)} ${"docs".padStart(5)} ${"labels".padStart(6)} ${"found".padStart(6)} ${"recall".padStart(7)} ${"leaks".padStart(6)}`);
-for (const [name, f] of [...byFamily.entries()].sort()) console.log(row(name, String(f.docs), f) + `   formats: ${[...f.formats].sort().join(" ")}`);
-const all = [...byFamily.values()].reduce((a, f) => ({ labels: a.labels + f.labels, found: a.found + f.found, leaks: a.leaks + f.leaks }), tally());
+  `${name.padEnd(22)} ${docsN.padStart(5)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${pct(t.found, t.labels).padStart(7)} ${String(t.masked).padStart(6)} ${String(t.leaks).padStart(6)}`;
+const header = (first: string, docsCol: string) =>
+  `${first.padEnd(22)} ${docsCol.padStart(5)} ${"labels".padStart(6)} ${"found".padStart(6)} ${"recall".padStart(7)} ${"masked".padStart(6)} ${"leaks".padStart(6)}`;
+console.log("found: masked under a kind of the label's category; masked: not in the output any more, whatever the kind");
+console.log(header("family", "docs"));
+for (const [name, f] of [...byFamily.entries()].sort()) console.log(row(name, String(f.docs), f) + `  ${f.formats.size} formats` + (verbose ? `: ${[...f.formats].sort().join(" ")}` : ""));
+const all = [...byFamily.values()].reduce((a, f) => ({ labels: a.labels + f.labels, found: a.found + f.found, masked: a.masked + f.masked, leaks: a.leaks + f.leaks }), tally());
 console.log(row("TOTAL", String(pos.length), all));
 console.log("");
-console.log(`${"category".padEnd(22)} ${"".padStart(5)} ${"labels".padStart(6)} ${"found".padStart(6)} ${"recall".padStart(7)} ${"leaks".padStart(6)}`);
+console.log(header("category", ""));
 for (const c of CATEGORIES) console.log(row(c, "", byCategory.get(c)!));
 if (verbose) {
   console.log("");

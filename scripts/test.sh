@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: installs what it needs, builds the plugin, then type checks, busted (compiled Lua under LuaJIT),
 # vitest (engine in Node, host, gateway integration with real nginx + Redis + the mock Claude), and the detection
-# scorer (fails on any leak or false positive), and a check that docs/identifiers.md matches the catalogue.
+# corpus check (generated documents are current) and scorer (fails on any leak, name recall < 95 %, negative false
+# positives >= 0.5 % of tokens, or a Node/Lua difference), and a check that docs/identifiers.md matches the catalogue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,6 +15,8 @@ echo "== busted (LuaJIT)"
 busted --lua=luajit spec/lua spec/host
 echo "== vitest"
 npx vitest run
+echo "== detection corpus is current"
+npx tsx spec/fixtures/corpus/generate.ts --check
 echo "== detection scorer"
 npx tsx scripts/score-detection.ts
 echo "== generated docs are current"

@@ -1,7 +1,7 @@
 // Detection: boundaries and precision per kind, names by context, learned names, custom patterns, configuration.
 // The corpus scorer (scripts/score-detection.ts) covers recall on realistic documents and Node/Lua agreement.
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createNodeMasker, newSession, maskText, maskJson, findIn, policyFor, KINDS } from "../../lib/engine";
 import type { Masker } from "../../lib/engine";
@@ -196,7 +196,8 @@ describe("catalogue", () => {
 
 describe("negative corpus", () => {
   const dir = join(import.meta.dirname, "../fixtures/corpus/negative");
-  for (const f of readdirSync(dir)) {
+  // the hand-written files; the generated family folders are scored by scripts/score-detection.ts (share of tokens)
+  for (const f of readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile())) {
     it(`${f}: nothing found`, () => {
       expect(found(readFileSync(join(dir, f), "utf8"))).toEqual([]);
     });
