@@ -40,6 +40,9 @@ export const STOPLIST: Record<string, boolean> = {
   id: true, arn: true, type: true, region: true, app: true, web: true, api: true, worker: true, http: true, https: true,
   tcp: true, udp: true, json: true, yaml: true, latest: true, stable: true, local: true, global: true, public: true,
   private: true, managed: true, custom: true, aws: true, amazon: true, linux: true, windows: true, key_name: true,
+  // types and placeholders of code
+  str: true, int: true, dict: true, list: true, float: true, bytes: true, tuple: true, object: true, bool: true, too: true,
+  self: true, cls: true, args: true, kwargs: true, options: true, opts: true, params: true, config: true, data: true,
 };
 
 /** Normalised-key lookup: hash of the key's normalised units read backwards -> candidates. */
@@ -130,7 +133,7 @@ function normalise(key: string): string {
 const GENERIC_ENDINGS = [
   "name", "names", "identifier", "physicalresourceid", "resourceid", "externalid", "instanceprofile", "bucket", "buckets",
   "table", "tables", "cluster", "clusters", "function", "functions", "repository", "repositories", "vault", "topic",
-  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias",
+  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias", "role", "roles", "users", "domain",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets KEY. */
@@ -209,6 +212,8 @@ export function plausibleName(this: void, s: string, a: number, b: number, kind:
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   const v = sub(s, a, b);
+  // a service principal (sns.amazonaws.com) names a service, not a resource
+  if (len > 14 && sub(v, len - 14, len) === ".amazonaws.com") return false;
   if (STOPLIST[v.toLowerCase()] === true) return false;
   for (const r of TF_REFS) if (sub(v, 0, r.length) === r) return false;
   return true;

@@ -511,7 +511,9 @@ function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
   let kind = kindOfKeyEndingAt(cfg.keys, s, j);
-  if (kind === undefined && genericKeyEndingAt(s, j)) kind = cfg.byId["resource-name"];
+  // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
+  // code use the same keys for their own names
+  if (kind === undefined && genericKeyEndingAt(s, j) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const keyStart = KEY.start;
   const flag = KEY.dashes >= 2;
@@ -916,7 +918,9 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     if (r >= 16) push(cfg, s, extra, after + 4, after + 4 + r, cfg.hostKinds["eks"]);
     return;
   }
-  if (t === 1 && PUBLIC_ENDPOINTS[sub(s, h, resEnd)] === true) {
+  let first = sub(s, h, resEnd);
+  if (resEnd - h > 5 && sub(first, first.length - 5, first.length) === "-fips") first = sub(first, 0, first.length - 5);
+  if (t === 1 && PUBLIC_ENDPOINTS[first] === true) {
     if (after < n && byteAt(s, after) === 47 && isS3) {
       const e = bucketEnd(s, after + 1, n);
       if (e - after - 1 >= 3) push(cfg, s, extra, after + 1, e, cfg.byFamily["s3-bucket"]);
