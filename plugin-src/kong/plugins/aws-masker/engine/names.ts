@@ -181,7 +181,7 @@ function isNameUnit(c: number): boolean {
 /** Units that may end an unquoted value. */
 function endsUnquoted(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59 || c === 125 || c === 93 || c === 41 ||
-    c === 34 || c === 39 || c === 96;
+    c === 34 || c === 39 || c === 96 || c === 38 || c === 35; // & # end a URL query value
 }
 
 const TF_REFS = ["aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count."];

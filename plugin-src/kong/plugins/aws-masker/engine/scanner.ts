@@ -1082,6 +1082,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf("alias/", next);
   }
   findUserinfo(cfg, s, n, extra);
+  if (s.indexOf("console.aws.amazon.com") >= 0 || s.indexOf("/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
   for (const d of APP_DOMAINS) {
     p = s.indexOf(d);
     let floor = 0;
@@ -1224,6 +1225,110 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
   }
 }
 
+/** Nesting of findEncoded (a decoded run is scanned once, never decoded again). */
+const ENCODED = { depth: 0 };
+
+/** True for a unit of a URL-encoded run (no "&", "?", "#": those separate query parameters). */
+function urlUnit(c: number): boolean {
+  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 37 || c === 36 || c === DOT || c === UNDERSCORE || c === 126 || c === DASH ||
+    c === SLASH || c === PLUS || c === COLON || c === 61);
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = lowerCode(c);
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F"];
+
+/**
+ * URL-encoded text (console URLs: arn%3Aaws%3A..., CloudWatch's $252F): the run around an escape is decoded (%XX, and
+ * $25XX for a doubly encoded %XX), scanned, and what is found there masks the raw span it came from.
+ */
+function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let floor = 0;
+  for (const lit of ENCODED_ANCHORS) {
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      if (p < floor) {
+        p = s.indexOf(lit, floor);
+        continue;
+      }
+      let a = p;
+      while (a > floor && p - a < 2048 && urlUnit(byteAt(s, a - 1))) a--;
+      let b = p;
+      while (b < n && b - p < 4096 && urlUnit(byteAt(s, b))) b++;
+      decodeAndScan(cfg, s, a, b, extra);
+      floor = b;
+      p = s.indexOf(lit, b);
+    }
+  }
+}
+
+function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: Match[]): void {
+  const parts: string[] = [];
+  const raw: number[] = []; // raw index of each decoded unit
+  let k = a;
+  while (k < b) {
+    const c = byteAt(s, k);
+    let w = 1;
+    let code = c;
+    if (c === 37 && k + 2 < b + 0 && hexValue(byteAt(s, k + 1)) >= 0 && hexValue(byteAt(s, k + 2)) >= 0) {
+      code = hexValue(byteAt(s, k + 1)) * 16 + hexValue(byteAt(s, k + 2));
+      w = 3;
+    } else if (c === 36 && k + 4 < b && byteAt(s, k + 1) === 50 && byteAt(s, k + 2) === 53 && hexValue(byteAt(s, k + 3)) >= 0 &&
+      hexValue(byteAt(s, k + 4)) >= 0) {
+      code = hexValue(byteAt(s, k + 3)) * 16 + hexValue(byteAt(s, k + 4));
+      w = 5;
+    }
+    // a non-ASCII escape decodes to one opaque unit (never part of an identifier)
+    parts[parts.length] = w === 1 ? sub(s, k, k + 1) : String.fromCharCode(code < 128 ? code : 128);
+    raw[raw.length] = k;
+    k += w;
+  }
+  raw[raw.length] = b;
+  const text = parts.join("");
+  const found: Match[] = [];
+  ENCODED.depth++;
+  scanWords(cfg, text, "", found);
+  ENCODED.depth--;
+  // the nested scan used the per-string slots: the outer string's are recomputed
+  SIGNAL.known = false;
+  newCredentialScan();
+  for (const m of found) {
+    push(cfg, s, extra, raw[m.s], raw[m.e], m.kind);
+  }
+}
+
+// Console URL paths whose next segment is a resource name (console.aws.amazon.com/...).
+const CONSOLE_PATHS = [
+  "/functions/", "/clusters/", "/roles/details/", "/users/details/", "/groups/details/", "/buckets/", "/tables/", "/queues/",
+  "/topics/", "/repositories/", "/repositories/private/", "/services/", "/stacks/", "database:id=", "/instances/",
+  "/alarms/", "/secrets/", "/parameters/", "/state-machines/", "/log-groups/log-group/", "/aws/lambda/", "/pipelines/",
+];
+
+function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  if (kind === undefined) return;
+  for (const lit of CONSOLE_PATHS) {
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 255) {
+        const c = byteAt(s, e);
+        if ((cls(c) & C_ALNUM) !== 0 || c === DASH || c === UNDERSCORE || c === DOT) e++;
+        else break;
+      }
+      if (e - a >= 3 && plausibleName(s, a, e, kind) && !isRegionLabel(s, a, e)) {
+        push(cfg, s, extra, a, e, lit === "/aws/lambda/" ? cfg.arnKinds["lambda:function"] : kind);
+      }
+      p = s.indexOf(lit, e > p + 1 ? e : p + 1);
+    }
+  }
+}
+
 function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const find = cfg.regexFind as RegexFind;
   for (let k = 0; k < cfg.custom.length; k++) {
@@ -1359,6 +1464,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       findHosts(cfg, s, n, found);
       findOtherAnchors(cfg, s, n, found);
       if (n >= 100) findCredentials(cfg, s, n, found);
+      if (ENCODED.depth === 0) findEncoded(cfg, s, n, found);
     }
     if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
     if (found.length > 0) {
