@@ -298,6 +298,8 @@ function objectValue(w: Walk, node: PolicyNode): void {
     }
   }
   const scanKeys = node.k === SCAN;
+  // {"Key": "Name", "Value": "web-1"}, {"name": "UPLOADS_BUCKET", "value": "x"}: the pair's name is the value's context
+  let pairName = "";
   w.pos++;
   ws(w);
   if (w.pos < w.n && byteAt(w.s, w.pos) === 125) {
@@ -317,7 +319,10 @@ function objectValue(w: Walk, node: PolicyNode): void {
     w.pos++;
     let child: PolicyNode | undefined = fields !== undefined ? fields[key] : undefined;
     if (child === undefined) child = other;
-    value(w, child, key);
+    const paired = pairName !== "" && (key === "Value" || key === "value");
+    const vs = w.pos;
+    value(w, child, paired ? pairName : key);
+    if (key === "Key" || key === "key" || key === "Name" || key === "name") pairName = stringAt(w, vs);
     ws(w);
     if (w.pos >= w.n) fail(w, "unterminated object");
     const c = byteAt(w.s, w.pos);
@@ -328,6 +333,15 @@ function objectValue(w: Walk, node: PolicyNode): void {
       fail(w, "expected ',' or '}' in object");
     }
   }
+}
+
+/** The content of the string token between from and w.pos (after ws), or "" when the value there is no plain string. */
+function stringAt(w: Walk, from: number): string {
+  let a = from;
+  while (a < w.pos && byteAt(w.s, a) !== 34) a++;
+  if (a >= w.pos || w.pos - a > 66 || byteAt(w.s, w.pos - 1) !== 34) return "";
+  const inner = sub(w.s, a + 1, w.pos - 1);
+  return inner.indexOf("\\") >= 0 ? "" : inner;
 }
 
 function arrayValue(w: Walk, node: PolicyNode, keyCtx: string): void {

@@ -133,7 +133,8 @@ function normalise(key: string): string {
 const GENERIC_ENDINGS = [
   "name", "names", "identifier", "physicalresourceid", "resourceid", "externalid", "instanceprofile", "bucket", "buckets",
   "table", "tables", "cluster", "clusters", "function", "functions", "repository", "repositories", "vault", "topic",
-  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias", "role", "roles", "users", "domain",
+  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias", "role", "roles", "users", "domain", "family",
+  "secretid", "nodegroupname", "alarmname",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets KEY. */

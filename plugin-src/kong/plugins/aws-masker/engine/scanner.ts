@@ -75,6 +75,20 @@ export interface ScanConfig {
   customKinds: Kind[];
   regexFind: RegexFind | undefined;
 }
+function nounKinds(): void {
+  const generic = KINDS.filter((k) => k.id === "resource-name")[0];
+  const byId: Record<string, Kind> = {};
+  for (const k of KINDS) byId[k.id] = k;
+  const nouns: [string, string][] = [
+    ["cluster", "cluster-name"], ["bucket", "s3-bucket"], ["table", "dynamodb-table"], ["function", "lambda-function"],
+    ["role", "iam-role-name"], ["queue", "sqs-queue"], ["topic", "resource-name"], ["stack", "resource-name"],
+    ["alarm", "resource-name"], ["group", "resource-name"], ["nodegroup", "resource-name"], ["database", "db-instance"],
+    ["repository", "resource-name"], ["repo", "resource-name"], ["service", "resource-name"], ["user", "iam-user-name"],
+    ["instance", "db-instance"], ["secret", "resource-name"], ["parameter", "resource-name"], ["vault", "resource-name"],
+  ];
+  for (const [w, id] of nouns) addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
+}
+
 const PARTITIONS: Record<string, boolean> = {
   aws: true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true, "aws-iso-e": true,
   "aws-iso-f": true, "aws-eusc": true,
@@ -505,6 +519,105 @@ function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   if (j < n && (byteAt(s, j) === 45 || byteAt(s, j) === 95 || byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_ALNUM) !== 0)) return 0;
   if (!saysCtx(s, i, keyCtx, kind)) return 0;
   push(cfg, s, out, i, j, kind);
+  return j;
+}
+
+/**
+ * `value:` whose pair name stands on the line before (`- Key: Name` / `Value: web-1`, `- name: UPLOADS_BUCKET` /
+ * `value: x`, the same in JSON text): the pair name is the key that says what the value is.
+ */
+function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  let ls = i;
+  while (ls > 0 && i - ls < 256 && byteAt(s, ls - 1) !== 10) ls--;
+  if (ls === 0 || byteAt(s, ls - 1) !== 10) return 0;
+  let ps = ls - 1;
+  while (ps > 0 && ls - ps < 256 && byteAt(s, ps - 1) !== 10) ps--;
+  const prev = sub(s, ps, ls - 1).toLowerCase();
+  let at = prev.indexOf("name");
+  if (at < 0) at = prev.indexOf("key");
+  if (at < 0) return 0;
+  let k = ps + at + (byteAt(prev, at) === 110 ? 4 : 3);
+  if (k < n && byteAt(s, k) === QUOTE) k++;
+  if (k >= n || byteAt(s, k) !== COLON) return 0;
+  k++;
+  while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
+  let e = k;
+  while (e < ls && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH || byteAt(s, e) === DOT ||
+    byteAt(s, e) === COLON)) e++;
+  if (e - k < 2) return 0;
+  const code = credentialKeyCode(s, k, e);
+  if (code !== 0) {
+    if (!credentialValueAfter(s, j, n, false)) return 0;
+    push(cfg, s, out, CRED_VALUE.s, CRED_VALUE.e, credentialKind(cfg, code, s, CRED_VALUE.s, CRED_VALUE.e));
+    return CRED_VALUE.e;
+  }
+  let kind = kindOfKey(cfg.keys, sub(s, k, e));
+  if (kind === undefined && genericKey(s, k, e) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
+  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind)) return 0;
+  push(cfg, s, out, VALUE.s, VALUE.e, kind);
+  return VALUE.e;
+}
+
+// Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
+const PROSE_NOUNS = newKeyTable();
+
+/** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
+function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
+  const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j);
+  if (kind === undefined || KEY.dashes > 0 || cfg.on[kind.id] !== true) return 0;
+  const a = j + 1;
+  let e = a;
+  let dashes = 0;
+  let digits = 0;
+  while (e < n && e - a < 64) {
+    const c = byteAt(s, e);
+    const f = cls(c);
+    if (c === DASH) dashes++;
+    else if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_LOWER) === 0 && c !== DOT && c !== UNDERSCORE) break;
+    e++;
+  }
+  while (e > a && byteAt(s, e - 1) === DOT) e--;
+  if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
+  if (!(dashes >= 2 || (dashes === 1 && digits > 0)) || !plausibleName(s, a, e, kind) || !hasSignal(s, out)) return 0;
+  push(cfg, s, out, a, e, kind);
+  return e;
+}
+
+/** A chat or log line "[10:02] bob.kowalski: ..." / "09:20 alice.nguyen-admin ...": the handle (with a dot) is a user. */
+function matchChatHandle(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  if (i > 1 && byteAt(s, i - 1) === 91) {
+    if (byteAt(s, i - 2) !== 10) return 0;
+  } else if (i > 0 && byteAt(s, i - 1) !== 10) return 0;
+  if (i + 6 >= n || runOf(s, i + 3, n, C_DIGIT) !== 2) return 0;
+  let k = i + 5;
+  if (byteAt(s, k) === 93) k++;
+  if (k >= n || byteAt(s, k) !== 32) return 0;
+  k++;
+  const a = k;
+  let dots = 0;
+  while (k < n && k - a < 64 && ((cls(byteAt(s, k)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, k) === DOT || byteAt(s, k) === DASH || byteAt(s, k) === UNDERSCORE)) {
+    if (byteAt(s, k) === DOT) dots++;
+    k++;
+  }
+  const kind = cfg.arnKinds["iam:user"];
+  if (dots === 0 || k >= n || (byteAt(s, k) !== COLON && byteAt(s, k) !== 32) || kind === undefined || !plausibleName(s, a, k, kind) ||
+    !hasSignal(s, out)) return 0;
+  push(cfg, s, out, a, k, kind);
+  return k;
+}
+
+/** <name>-<17 hex> (SSM session ids: grace.liu-99d750412c6bbbdf6): the whole token, fail closed. */
+function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  if (!endsAt(s, j, n) || (j < n && (byteAt(s, j) === DASH || byteAt(s, j) === UNDERSCORE))) return 0;
+  let a = i - 1;
+  while (a > 0 && i - a < 64) {
+    const c = byteAt(s, a - 1);
+    if ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === DASH || c === UNDERSCORE) a--;
+    else break;
+  }
+  if (a >= i - 1 || (out.length > 0 && out[out.length - 1].e > a)) return 0;
+  push(cfg, s, out, a, j, cfg.byId["resource-name"]);
   return j;
 }
 
@@ -1226,7 +1339,7 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
 }
 
 /** Nesting of findEncoded (a decoded run is scanned once, never decoded again). */
-const ENCODED = { depth: 0 };
+const ENCODED = { depth: 0, signal: false };
 
 /** True for a unit of a URL-encoded run (no "&", "?", "#": those separate query parameters). */
 function urlUnit(c: number): boolean {
@@ -1247,9 +1360,15 @@ const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F"];
  * $25XX for a doubly encoded %XX), scanned, and what is found there masks the raw span it came from.
  */
 function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  let floor = 0;
+  let first = true;
   for (const lit of ENCODED_ANCHORS) {
+    let floor = 0;
     let p = s.indexOf(lit);
+    if (p >= 0 && first) {
+      // the decoded runs carry the signal of the text they stand in
+      ENCODED.signal = hasSignal(s, extra);
+      first = false;
+    }
     while (p >= 0) {
       if (p < floor) {
         p = s.indexOf(lit, floor);
@@ -1365,6 +1484,7 @@ const SIGNAL_WORDS = ["aws", "AWS", "Aws", "amazon", "Amazon", "arn:", "ARN"];
 
 function hasSignal(s: string, out: Match[]): boolean {
   if (SIGNAL.known) return SIGNAL.value;
+  if (ENCODED.depth > 0 && ENCODED.signal) return true;
   let v = false;
   for (const m of out) {
     const f = m.kind.family;
@@ -1727,6 +1847,9 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
   } else if (nxt === 58) {
     if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+    if (consumed === 0 && len === 2) consumed = matchChatHandle(cfg, s, i, n, out);
+  } else if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
+    consumed = matchHexTailToken(cfg, s, i, j, n, out);
   } else if (len === 12) {
     consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
   } else if (len === 4 && nxt === DASH) {
@@ -1735,6 +1858,10 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
   } else if (len === 8 && nxt === 45) {
     consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+  }
+  if (consumed === 0 && len === 5 && (nxt === COLON || nxt === QUOTE) && (c === 86 || c === 118) && matchesLowerAt(s, i, n, "value")) {
+    consumed = matchPairedValue(cfg, s, i, j, n, out);
+    if (consumed > 0) return consumed;
   }
   if (consumed === 0 && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
     consumed = matchCredential(cfg, s, j, n, out);
@@ -1747,6 +1874,7 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
       if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
       if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
       else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
+      else if (len >= 4 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
     } else {
       consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
@@ -1761,3 +1889,5 @@ function afterBlanks(s: string, k: number, n: number): number {
   return k < n ? byteAt(s, k) : -1;
 }
 
+
+nounKinds();
