@@ -196,7 +196,7 @@ export const KINDS: Kind[] = [
   name("lambda-function", "LAMBDA_FUNCTION", ["functionname", "lambdafunctionname"], ["lambda:function"], "Lambda function name", "--function-name orders-ingest"),
   name("db-instance", "DB_INSTANCE", ["dbinstanceidentifier", "sourcedbinstanceidentifier", "targetdbinstanceidentifier", "dbinstanceid"], ["rds:db"], "RDS DB instance identifier", "\"DBInstanceIdentifier\": \"orders-prod\""),
   name("db-cluster", "DB_CLUSTER", ["dbclusteridentifier", "clusteridentifier", "sourcedbclusteridentifier"], ["rds:cluster"], "RDS / Aurora / Redshift cluster identifier", "DBClusterIdentifier: aurora-orders"),
-  name("database-name", "DATABASE_NAME", ["dbname", "databasename"], [], "Database name", "db_name = \"ordersdb\""),
+  name("database-name", "DATABASE_NAME", ["dbname", "databasename", "database", "initialcatalog"], [], "Database name", "db_name = \"ordersdb\""),
   name("cluster-name", "CLUSTER_NAME", ["cluster", "clustername", "eksclustername", "ecsclustername"], ["eks:cluster", "ecs:cluster", "elasticache:cluster", "kafka:cluster"], "ECS / EKS / other cluster name", "--cluster payments-prod"),
   name("dynamodb-table", "DYNAMODB_TABLE", ["tablename", "dynamodbtable", "dynamodbtablename"], ["dynamodb:table"], "DynamoDB (or Glue/Athena) table name", "\"TableName\": \"Orders\""),
   name("iam-role-name", "IAM_ROLE", ["rolename", "iamrolename", "iamrole"], ["iam:role"], "IAM role name", "--role-name deploy-bot"),

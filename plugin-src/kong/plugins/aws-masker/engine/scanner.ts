@@ -251,7 +251,19 @@ for (const k of KINDS) {
 function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   if (j - i > 12) return 0;
   // cheap reject before any substring: the hex run after the dash must have an id's length, or the word be a head
-  const hl = runOf(s, j + 1, n, C_HEX);
+  let hl = runOf(s, j + 1, n, C_HEX);
+  const cut = cutBy(s, j + 1 + hl, n);
+  if (cut > 0) {
+    // an odd unit (zero-width space ...) inside the id: the whole token is the id, never a head with a leaking tail
+    const h2 = runOf(s, j + 1 + hl + cut, n, C_HEX);
+    const whole = hl + h2;
+    const kind = cfg.hexKinds[sub(s, i, j)];
+    const e = j + 1 + hl + cut + h2;
+    if (h2 > 0 && kind !== undefined && hasLength(kind, whole) && endsAt(s, e, n)) {
+      push(cfg, s, out, i, e, kind);
+      return e;
+    }
+  }
   const idLen = (hl === 8 || hl === 10 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
   if (!idLen && !(HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) return 0;
   let prefix = sub(s, i, j);
@@ -326,6 +338,14 @@ function matchS3Listing(cfg: ScanConfig, s: string, i: number, n: number, out: M
   if (e - a < 3 || e - a > 63 || (e < n && byteAt(s, e) !== 10 && byteAt(s, e) !== 13)) return 0;
   push(cfg, s, out, a, e, cfg.byFamily["s3-bucket"]);
   return e;
+}
+
+/** Length of a run of 1-3 non-ASCII units at k followed by a hex digit (an invisible character cutting an id), or 0. */
+function cutBy(s: string, k: number, n: number): number {
+  let q = k;
+  while (q < n && q - k < 3 && (cls(byteAt(s, q)) & C_HIGH) !== 0) q++;
+  if (q === k || q >= n || (cls(byteAt(s, q)) & C_HEX) === 0) return 0;
+  return q - k;
 }
 
 /** Lower alnum run at a with at least one letter and one digit; returns its length or 0. */
@@ -836,6 +856,14 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   }
   if (awsOwned || resEnd <= resStart) return resEnd > resStart ? resEnd : accEnd;
   const service = sub(s, pEnd + 1, svcEnd);
+  if (service === "s3" && matchesLowerAt(s, resStart, resEnd, "accesspoint/")) {
+    // arn:aws:s3:<region>:<account>:accesspoint/<name>: the name, not the word
+    const a = resStart + 12;
+    let b = a;
+    while (b < resEnd && byteAt(s, b) !== 47) b++;
+    if (b > a) push(cfg, s, out, a, b, cfg.byId["resource-name"]);
+    return resEnd;
+  }
   if (service === "s3") {
     let b = resStart;
     while (b < resEnd && byteAt(s, b) !== 47) b++;
@@ -846,7 +874,8 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   let nameStart = resStart;
   let t = resStart;
   while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, t) === 45)) t++;
-  if (t > resStart && t < resEnd && (byteAt(s, t) === 47 || byteAt(s, t) === 58) && (cls(byteAt(s, resStart)) & C_LOWER) !== 0) {
+  // SNS resources have no type: topic[:subscription]
+  if (service !== "sns" && t > resStart && t < resEnd && (byteAt(s, t) === 47 || byteAt(s, t) === 58) && (cls(byteAt(s, resStart)) & C_LOWER) !== 0) {
     nameStart = t + 1;
   }
   // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
@@ -1196,6 +1225,8 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   }
   findUserinfo(cfg, s, n, extra);
   if (s.indexOf("console.aws.amazon.com") >= 0 || s.indexOf("/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
+  findLoadBalancerIds(cfg, s, n, extra);
+  findLineAnchors(cfg, s, n, extra);
   for (const d of APP_DOMAINS) {
     p = s.indexOf(d);
     let floor = 0;
@@ -1448,6 +1479,74 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
   }
 }
 
+// ELB ids in CloudWatch dimensions and ENI descriptions: app/<name>/<16 hex>, net/..., targetgroup/...
+const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/"];
+
+function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["elb-hostname"];
+  for (const lit of ELB_ANCHORS) {
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && byteAt(s, p - 1) !== SLASH && byteAt(s, p - 1) !== DASH) {
+        const a = p + lit.length;
+        let b = a;
+        while (b < n && b - a < 64 && ((cls(byteAt(s, b)) & C_ALNUM) !== 0 || byteAt(s, b) === DASH)) b++;
+        if (b > a && b < n && byteAt(s, b) === SLASH && runOf(s, b + 1, n, C_HEX) === 16 && endsAt(s, b + 17, n)) {
+          push(cfg, s, extra, p, b + 17, kind);
+        }
+      }
+      p = s.indexOf(lit, p + 1);
+    }
+  }
+}
+
+/**
+ * Line-shaped contexts: INI section names ([profile x], [x]) in text with an AWS signal, terraform apply's [id=x], and
+ * the output line after `--query SecretString --output text` (the secret alone).
+ */
+function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const name = cfg.byId["resource-name"];
+  let p = s.indexOf("[id=");
+  while (p >= 0) {
+    const a = p + 4;
+    const e = s.indexOf("]", a);
+    if (name !== undefined && e > a && e - a < 256 && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+    p = s.indexOf("[id=", p + 1);
+  }
+  p = s.indexOf("\n[");
+  let signal = -1;
+  while (p >= 0) {
+    let a = p + 2;
+    if (matchesLowerAt(s, a, n, "profile ")) a += 8;
+    else if (matchesLowerAt(s, a, n, "sso-session ")) a += 12;
+    let e = a;
+    while (e < n && e - a < 128 && byteAt(s, e) !== 93 && byteAt(s, e) !== 10) e++;
+    if (e < n && byteAt(s, e) === 93 && name !== undefined && plausibleName(s, a, e, name)) {
+      if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+      if (signal === 1) push(cfg, s, extra, a, e, name);
+    }
+    p = s.indexOf("\n[", p + 1);
+  }
+  for (const q of SECRET_QUERIES) {
+    p = s.indexOf(q);
+    while (p >= 0) {
+      // the command line ends; the next line is the secret (up to the next prompt or blank line)
+      let a = s.indexOf("\n", p);
+      if (a < 0) break;
+      a++;
+      let e = s.indexOf("\n", a);
+      if (e < 0) e = n;
+      let b = e;
+      while (b > a && (byteAt(s, b - 1) === 13 || byteAt(s, b - 1) === 32)) b--;
+      if (b > a && byteAt(s, a) !== 36) push(cfg, s, extra, a, b, cfg.byId["credential"]);
+      p = s.indexOf(q, p + 1);
+    }
+  }
+}
+
+const SECRET_QUERIES = ["--query SecretString", "--query 'SecretString'", "--query \"SecretString\"", "--query Parameter.Value",
+  "--query 'Parameter.Value'", "--query SecretBinary"];
+
 function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const find = cfg.regexFind as RegexFind;
   for (let k = 0; k < cfg.custom.length; k++) {
@@ -1642,14 +1741,16 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
 function opaqueId(s: string, n: number): boolean {
   let letters = 0;
   let digits = 0;
+  let dashes = 0;
   for (let k = 0; k < n; k++) {
     const c = byteAt(s, k);
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
-    else if ((f & C_LOWER) !== 0) letters++;
-    else if (c !== DASH && c !== UNDERSCORE) return false;
+    else if ((f & (C_LOWER | C_UPPER)) !== 0) letters++;
+    else if (c === DASH || c === UNDERSCORE) dashes++;
+    else return false;
   }
-  return letters > 0 && digits > 0;
+  return letters > 0 && (digits > 0 || dashes > 0);
 }
 
 /** True for a line of a table's frame (+----+, -----). */
@@ -1791,6 +1892,10 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
   const before = out.length;
   const len = j - i;
   let consumed = 0;
+  if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
+    consumed = matchHexTailToken(cfg, s, i, j, n, out);
+    if (consumed > 0) return consumed;
+  }
   if (len === 40 || nxt === SLASH || nxt === PLUS) {
     // a secret access key by its shape, wherever it stands (it may start with "/" or "+")
     let a = i;
@@ -1845,11 +1950,10 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     }
   } else if (nxt === 46) {
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
+    else if (len === 12) consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out); // "account 123456789012."
   } else if (nxt === 58) {
     if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
     if (consumed === 0 && len === 2) consumed = matchChatHandle(cfg, s, i, n, out);
-  } else if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
-    consumed = matchHexTailToken(cfg, s, i, j, n, out);
   } else if (len === 12) {
     consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
   } else if (len === 4 && nxt === DASH) {
