@@ -44,8 +44,37 @@ function group(mac: string, k: number): string {
   return DIGIT[Math.floor((byteAt(mac, b) * 256 + byteAt(mac, b + 1)) / DIVISOR[k]) % 32];
 }
 
+/**
+ * The original as the keyed hash sees it: each run of non-ASCII units becomes one DEL. A zero-width space is 3 bytes in
+ * Lua and 1 or 3 units in JavaScript (UTF-16 or bytes read as latin1): the same pseudonym in every runtime. Originals
+ * differing only there share the derivation; a request never shares a pseudonym (collisions get a salt).
+ */
+function hashInput(original: string): string {
+  const n = original.length;
+  let high = false;
+  for (let k = 0; k < n; k++) {
+    if (byteAt(original, k) >= 128) {
+      high = true;
+      break;
+    }
+  }
+  if (!high) return original;
+  const parts: string[] = [];
+  let k = 0;
+  while (k < n) {
+    if (byteAt(original, k) >= 128) {
+      parts[parts.length] = "\x7f";
+      while (k < n && byteAt(original, k) >= 128) k++;
+    } else {
+      parts[parts.length] = sub(original, k, k + 1);
+      k++;
+    }
+  }
+  return parts.join("");
+}
+
 export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
-  let msg = scope + "\x1f" + tag + "\x1f" + original;
+  let msg = scope + "\x1f" + tag + "\x1f" + hashInput(original);
   if (salt > 0) msg = msg + "\x1f" + salt;
   const mac = hmac(secret, msg);
   return group(mac, 0) + group(mac, 1) + group(mac, 2) + group(mac, 3) + group(mac, 4) +

@@ -124,6 +124,7 @@ const DOT = ch.DOT;
 const UNDERSCORE = ch.UNDERSCORE;
 const COLON = ch.COLON;
 const PIPE = ch.PIPE;
+const COMMA = ch.COMMA;
 const BACKSLASH = ch.BACKSLASH;
 
 function customTag(name: string): string {
@@ -542,6 +543,8 @@ function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   return j;
 }
 
+const PAIR_KEYS = ["key:", "key\":", "name:", "name\":"];
+
 /**
  * `value:` whose pair name stands on the line before (`- Key: Name` / `Value: web-1`, `- name: UPLOADS_BUCKET` /
  * `value: x`, the same in JSON text): the pair name is the key that says what the value is.
@@ -553,13 +556,15 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   let ps = ls - 1;
   while (ps > 0 && ls - ps < 256 && byteAt(s, ps - 1) !== 10) ps--;
   const prev = sub(s, ps, ls - 1).toLowerCase();
-  let at = prev.indexOf("name");
-  if (at < 0) at = prev.indexOf("key");
-  if (at < 0) return 0;
-  let k = ps + at + (byteAt(prev, at) === 110 ? 4 : 3);
-  if (k < n && byteAt(s, k) === QUOTE) k++;
-  if (k >= n || byteAt(s, k) !== COLON) return 0;
-  k++;
+  let k = -1;
+  for (const w of PAIR_KEYS) {
+    const at = prev.indexOf(w);
+    if (at >= 0) {
+      k = ps + at + w.length;
+      break;
+    }
+  }
+  if (k < 0) return 0;
   while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
   let e = k;
   while (e < ls && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH || byteAt(s, e) === DOT ||
@@ -1626,6 +1631,88 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
   if (n >= 8 && kindOn(cfg, cfg.byId["resource-name"]) && (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0) && hasSignal(s, out)) {
     fillCells(cfg, s, n, out, base);
   }
+  // CSV with a header row: the columns the header names (Password, User name, lineItem/ResourceId ...)
+  if (n >= 16 && s.indexOf(",") >= 0 && s.indexOf("\n") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base);
+}
+
+/** Cells [a, b) of the line [ls, le) split at commas (surrounding blanks and quotes trimmed) into CSV_A / CSV_B. */
+const CSV_A: number[] = [];
+const CSV_B: number[] = [];
+
+function csvCells(s: string, ls: number, le: number): number {
+  let count = 0;
+  let c = ls;
+  while (c <= le) {
+    let ce = c;
+    while (ce < le && byteAt(s, ce) !== COMMA) ce++;
+    let a = c;
+    let b = ce;
+    while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === QUOTE)) a++;
+    while (b > a && (byteAt(s, b - 1) === 32 || byteAt(s, b - 1) === QUOTE || byteAt(s, b - 1) === 13)) b--;
+    CSV_A[count] = a;
+    CSV_B[count] = b;
+    count++;
+    c = ce + 1;
+  }
+  return count;
+}
+
+function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: number): void {
+  const cells: Match[] = [];
+  let cols: (Kind | undefined)[] = [];
+  let width = 0;
+  let ls = 0;
+  while (ls < n) {
+    let le = s.indexOf("\n", ls);
+    if (le < 0) le = n;
+    const count = le - ls > 4096 ? 0 : csvCells(s, ls, le);
+    if (width > 0 && count === width) {
+      for (let k = 0; k < count; k++) {
+        const kind = cols[k];
+        const a = CSV_A[k];
+        const b = CSV_B[k];
+        if (kind !== undefined && b > a && (kind.id === "credential" ? plausibleCredential(s, a, b, true, COMMA) : plausibleName(s, a, b, kind))) {
+          cells[cells.length] = { s: a, e: b, kind };
+        }
+      }
+    } else if (count >= 3) {
+      // a header: every cell a short label; some name a credential or a resource
+      width = 0;
+      cols = [];
+      let any = false;
+      let labels = true;
+      for (let k = 0; k < count; k++) {
+        const a = CSV_A[k];
+        const b = CSV_B[k];
+        if (b - a > 48 || b === a) labels = false;
+        let kind: Kind | undefined = undefined;
+        if (labels) {
+          const code = credentialKeyCode(s, a, b);
+          if (code !== 0) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
+          else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
+        }
+        if (kind !== undefined) any = true;
+        cols[k] = kind;
+      }
+      if (labels && any) width = count;
+    } else {
+      width = 0;
+    }
+    ls = le + 1;
+  }
+  if (cells.length === 0) return;
+  const merged: Match[] = [];
+  let p = base;
+  for (const m of cells) {
+    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    if (p < out.length && out[p].s < m.e) continue;
+    if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
+    if (cfg.on[m.kind.id] !== true || (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true)) continue;
+    if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
+    merged[merged.length] = m;
+  }
+  while (p < out.length) merged[merged.length] = out[p++];
+  for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
 }
 
 function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
