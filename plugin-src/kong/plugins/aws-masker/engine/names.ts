@@ -243,7 +243,11 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
   while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   let sep = false;
   let spacedAssign = false;
-  if (k < n && (byteAt(s, k) === 58 || byteAt(s, k) === 61)) {
+  if (k === j && k + 1 < n && byteAt(s, k) === 40 && (byteAt(s, k + 1) === 34 || byteAt(s, k + 1) === 39)) {
+    // a call with the name as its argument: Table("orders"), .bucket("b"), fromBucketName(...)
+    sep = true;
+    k++;
+  } else if (k < n && (byteAt(s, k) === 58 || byteAt(s, k) === 61)) {
     const c = byteAt(s, k);
     // `x = y` with an unquoted y is code or an HCL reference, not a name
     spacedAssign = c === 61 && k > j && k + 1 < n && (byteAt(s, k + 1) === 32 || byteAt(s, k + 1) === 9);
@@ -255,6 +259,13 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
   }
   if (!sep) return false;
   while (k < n && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  // a wrapped literal: TableName: aws.String("orders"), Bucket=str("b")
+  let w = k;
+  while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95)) w++;
+  if (w > k && w + 1 < n && byteAt(s, w) === 40 && (byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39)) {
+    k = w + 1;
+    spacedAssign = false;
+  }
   let quote = -1;
   if (k < n && (byteAt(s, k) === 34 || byteAt(s, k) === 39)) {
     quote = byteAt(s, k);
@@ -272,7 +283,8 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
     if (b >= n || byteAt(s, b) !== quote) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
-    if (spacedAssign && !(kebab(s, a, k) && (k >= n || byteAt(s, k) === 10 || byteAt(s, k) === 13))) return false;
+    // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
+    if (spacedAssign && !(k >= n || byteAt(s, k) === 10 || byteAt(s, k) === 13 || byteAt(s, k) === 93 || (kebab(s, a, k) && byteAt(s, k) !== 59))) return false;
     if (b < n && !endsUnquoted(byteAt(s, b))) return false;
     while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }

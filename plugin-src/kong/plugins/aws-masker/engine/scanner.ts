@@ -660,7 +660,8 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
     const c = byteAt(s, keyStart - 1);
     // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
     const annotation = c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
-    const property = c === 46 && j < n && byteAt(s, j) === 61; // spring.datasource.username=x
+    // spring.datasource.username=x, Stack.TableName = Orders (a stack output)
+    const property = c === 46 && j < n && (byteAt(s, j) === 61 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
@@ -1572,7 +1573,7 @@ function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
 
 // Units that may follow a key: quote, '=', blank (then '=' / ':' / a flag's value). ':' is handled per branch.
 const KEY_NEXT: boolean[] = [];
-for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9;
+for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40;
 
 // Units that may follow a credential key: quote, ':', '=', '|', blank, backslash (an escaped quote).
 const CRED_NEXT: boolean[] = [];
