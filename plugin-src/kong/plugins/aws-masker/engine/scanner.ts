@@ -661,12 +661,20 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
     // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
     const annotation = c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
     // spring.datasource.username=x, Stack.TableName = Orders (a stack output)
-    const property = c === 46 && j < n && (byteAt(s, j) === 61 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
+    const property = c === 46 && j < n && (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
   const a = VALUE.s;
   const b = VALUE.e;
+  if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
+    // a stack output line `<stack>.<Key> = value`: the stack name too
+    let t = keyStart - 1;
+    while (t > 0 && keyStart - t < 128 && ((cls(byteAt(s, t - 1)) & C_ALNUM) !== 0 || byteAt(s, t - 1) === DASH || byteAt(s, t - 1) === UNDERSCORE)) t--;
+    const generic = cfg.byId["resource-name"];
+    if ((t === 0 || byteAt(s, t - 1) === 10) && t < keyStart - 1 && generic !== undefined && (out.length === 0 || out[out.length - 1].e <= t) &&
+      plausibleName(s, t, keyStart - 1, generic)) push(cfg, s, out, t, keyStart - 1, generic);
+  }
   push(cfg, s, out, a, b, kind);
   // terraform plan: ~ name = "old" -> "new"
   let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
@@ -1519,9 +1527,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     if (name !== undefined && e > a && e - a < 256 && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
     p = s.indexOf("[id=", p + 1);
   }
-  p = s.indexOf("\n[");
+  let atStart = byteAt(s, 0) === 91; // "[section]" on the first line
+  p = atStart ? -1 : s.indexOf("\n[");
   let signal = -1;
-  while (p >= 0) {
+  while (atStart || p >= 0) {
+    atStart = false;
     let a = p + 2;
     if (matchesLowerAt(s, a, n, "profile ")) a += 8;
     else if (matchesLowerAt(s, a, n, "sso-session ")) a += 12;
@@ -1531,7 +1541,16 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       if (signal === 1) push(cfg, s, extra, a, e, name);
     }
-    p = s.indexOf("\n[", p + 1);
+    p = s.indexOf("\n[", p + 2);
+  }
+  p = s.indexOf("eksctl-");
+  while (p >= 0) {
+    // eksctl's CloudFormation stacks: eksctl-<cluster>-cluster, eksctl-<cluster>-nodegroup-<group>
+    const a = p + 7;
+    let e = a;
+    while (e < n && e - a < 128 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH)) e++;
+    if (name !== undefined && e - a >= 3 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) push(cfg, s, extra, a, e, name);
+    p = s.indexOf("eksctl-", e > p ? e : p + 1);
   }
   for (const q of SECRET_QUERIES) {
     p = s.indexOf(q);
@@ -1550,7 +1569,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
-const SECRET_QUERIES = ["--query SecretString", "--query 'SecretString'", "--query \"SecretString\"", "--query Parameter.Value",
+const SECRET_QUERIES = ["get-login-password", "--query SecretString", "--query 'SecretString'", "--query \"SecretString\"", "--query Parameter.Value",
   "--query 'Parameter.Value'", "--query SecretBinary"];
 
 function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
