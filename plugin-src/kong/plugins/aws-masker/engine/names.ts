@@ -333,7 +333,10 @@ function indexOf(learned: Learned[]): Record<string, Learned> {
   return byName;
 }
 
-/** True when s[p, e) stands with word boundaries (see learnedIn). */
+/**
+ * True when s[p, e) stands with word boundaries (see learnedIn). A dot after the name continues it only when the
+ * name has dots itself: "orders-stack.ApiEndpoint" (a stack output) holds the name, "my.bucket.v2" does not hold "my.bucket".
+ */
 function bounded(s: string, n: number, p: number, e: number): boolean {
   if (p > 0) {
     const c = byteAt(s, p - 1);
@@ -341,9 +344,14 @@ function bounded(s: string, n: number, p: number, e: number): boolean {
   }
   if (e < n) {
     const c = byteAt(s, e);
-    if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)))) return false;
+    if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)) && hasDot(s, p, e))) return false;
   }
   return true;
+}
+
+function hasDot(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (byteAt(s, k) === 46) return true;
+  return false;
 }
 
 /**
@@ -372,8 +380,14 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
       while (e > a && byteAt(s, e - 1) === 46) e--;
       if (e > a) {
         const whole = byName["\x1f" + sub(s, a, e)];
+        let dot = a;
+        while (dot < e && byteAt(s, dot) !== 46) dot++;
+        const head = dot < e && dot > a ? byName["\x1f" + sub(s, a, dot)] : undefined;
         if (whole !== undefined && bounded(s, n, a, e)) {
           occ[occ.length] = { s: a, e, kind: whole.kind };
+        } else if (head !== undefined && bounded(s, n, a, dot)) {
+          // name.Suffix (a stack output key after the stack name)
+          occ[occ.length] = { s: a, e: dot, kind: head.kind };
         } else {
           let p = a;
           for (let q = a; q <= e; q++) {

@@ -590,7 +590,8 @@ const PROSE_NOUNS = newKeyTable();
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
   const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j);
   if (kind === undefined || KEY.dashes > 0 || cfg.on[kind.id] !== true) return 0;
-  const a = j + 1;
+  const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39);
+  const a = quoted ? j + 2 : j + 1;
   let e = a;
   let dashes = 0;
   let digits = 0;
@@ -604,6 +605,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
+  if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, j + 1))) return 0;
   if (!(dashes >= 2 || (dashes === 1 && digits > 0)) || !plausibleName(s, a, e, kind) || !hasSignal(s, out)) return 0;
   push(cfg, s, out, a, e, kind);
   return e;
@@ -1601,33 +1603,44 @@ for (let c = 0; c < 256; c++) {
     c === BACKSLASH;
 }
 
-/** Whether the string being scanned carries an AWS signal (computed once per scan, when a bare 12-digit number needs it). */
-const SIGNAL = { known: false, value: false };
+/**
+ * Whether the string being scanned carries an AWS signal: an AWS word (aws, amazon, arn:, eksctl, CloudFormation) or
+ * an AWS identifier found so far. Words are looked up once per string; matches incrementally (the signal only turns on).
+ */
+const SIGNAL = { known: false, words: false, value: false, list: undefined as Match[] | undefined, checked: 0 };
 
-const SIGNAL_WORDS = ["aws", "AWS", "Aws", "amazon", "Amazon", "arn:", "ARN"];
+const SIGNAL_WORDS = ["aws", "AWS", "Aws", "amazon", "Amazon", "arn:", "ARN", "eksctl", "CloudFormation"];
 
 function hasSignal(s: string, out: Match[]): boolean {
-  if (SIGNAL.known) return SIGNAL.value;
   if (ENCODED.depth > 0 && ENCODED.signal) return true;
-  let v = false;
-  for (const m of out) {
-    const f = m.kind.family;
-    if (f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential" && m.weak !== true) {
-      v = true;
-      break;
-    }
-  }
-  if (!v) {
+  if (!SIGNAL.known) {
+    SIGNAL.known = true;
+    SIGNAL.list = undefined;
+    SIGNAL.checked = 0;
+    let v = false;
     for (const w of SIGNAL_WORDS) {
       if (s.indexOf(w) >= 0) {
         v = true;
         break;
       }
     }
+    SIGNAL.words = v;
+    SIGNAL.value = v;
   }
-  SIGNAL.known = true;
-  SIGNAL.value = v;
-  return v;
+  if (SIGNAL.value) return true;
+  let k = SIGNAL.list === out ? SIGNAL.checked : 0;
+  while (k < out.length) {
+    const m = out[k];
+    const f = m.kind.family;
+    k++;
+    if (f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential" && m.weak !== true) {
+      SIGNAL.value = true;
+      break;
+    }
+  }
+  SIGNAL.list = out;
+  SIGNAL.checked = k;
+  return SIGNAL.value;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
