@@ -552,19 +552,50 @@ const PAIR_KEYS = ["key:", "key\":", "name:", "name\":"];
 function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   let ls = i;
   while (ls > 0 && i - ls < 256 && byteAt(s, ls - 1) !== 10) ls--;
-  if (ls === 0 || byteAt(s, ls - 1) !== 10) return 0;
-  let ps = ls - 1;
-  while (ps > 0 && ls - ps < 256 && byteAt(s, ps - 1) !== 10) ps--;
-  const prev = sub(s, ps, ls - 1).toLowerCase();
   let k = -1;
-  for (const w of PAIR_KEYS) {
-    const at = prev.indexOf(w);
-    if (at >= 0) {
-      k = ps + at + w.length;
-      break;
+  if (ls > 0 && byteAt(s, ls - 1) === 10) {
+    let ps = ls - 1;
+    while (ps > 0 && ls - ps < 256 && byteAt(s, ps - 1) !== 10) ps--;
+    const prev = sub(s, ps, ls - 1).toLowerCase();
+    for (const w of PAIR_KEYS) {
+      const at = prev.indexOf(w);
+      if (at >= 0) {
+        k = ps + at + w.length;
+        break;
+      }
     }
   }
-  if (k < 0) return 0;
+  if (k < 0) {
+    // {"name": "DBInstanceIdentifier", "value": "x"} on one line: the pair name before the value, in the same object
+    let open = i - 1;
+    while (open > 0 && i - open < 256 && byteAt(s, open) !== 123) open--;
+    if (byteAt(s, open) === 123) {
+      const before = sub(s, open, i).toLowerCase();
+      for (const w of PAIR_KEYS) {
+        const at = before.indexOf(w);
+        if (at > 0 && byteAt(before, at - 1) === QUOTE) {
+          k = open + at + w.length;
+          ls = i;
+          break;
+        }
+      }
+    }
+  }
+  if (k < 0) {
+    // {"value": "x", "name": "DBInstanceIdentifier"}: the pair name after the value, in the same object
+    let close = s.indexOf("}", j);
+    if (close < 0 || close - j > 256) close = j + 256 < n ? j + 256 : n;
+    const next = sub(s, j, close).toLowerCase();
+    for (const w of PAIR_KEYS) {
+      const at = next.indexOf(w);
+      if (at > 0 && byteAt(next, at - 1) === QUOTE) {
+        k = j + at + w.length;
+        break;
+      }
+    }
+    if (k < 0) return 0;
+    ls = close;
+  }
   while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
   let e = k;
   while (e < ls && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH || byteAt(s, e) === DOT ||
