@@ -198,8 +198,9 @@ describe("negative corpus", () => {
   const dir = join(import.meta.dirname, "../fixtures/corpus/negative");
   // the hand-written files; the generated family folders are scored by scripts/score-detection.ts (share of tokens)
   for (const f of readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile())) {
-    it(`${f}: nothing found`, () => {
-      expect(found(readFileSync(join(dir, f), "utf8"))).toEqual([]);
+    // private IPv4 addresses are always masked, even after "version" (issue 9: a false positive there costs nothing)
+    it(`${f}: nothing found but private IPv4 addresses`, () => {
+      expect(found(readFileSync(join(dir, f), "utf8")).filter((x) => x[0] !== "private-ipv4")).toEqual([]);
     });
   }
 });

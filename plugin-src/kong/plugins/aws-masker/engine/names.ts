@@ -11,6 +11,7 @@
 import * as ch from "./chars";
 import { sub } from "./chars";
 import { Kind } from "./catalogue";
+import { pseudonymEndAt } from "./pseudonym";
 
 const byteAt = ch.byteAt;
 const cls = ch.cls;
@@ -185,7 +186,10 @@ function endsUnquoted(c: number): boolean {
     c === 34 || c === 39 || c === 96 || c === 38 || c === 35; // & # end a URL query value
 }
 
-const TF_REFS = ["aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count."];
+const TF_REFS = [
+  "aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count.", "process.", "os.", "this.", "env.", "config.",
+  "settings.", "args.", "props.", "params.", "options.", "ctx.", "context.", "event.", "request.", "req.",
+];
 
 /** True when s[a, b) is acceptable as a name of kind (length, charset, stoplist, references). */
 export function plausibleName(this: void, s: string, a: number, b: number, kind: Kind): boolean {
@@ -211,6 +215,11 @@ export function plausibleName(this: void, s: string, a: number, b: number, kind:
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
+  // a value holding a pseudonym (EC2_PRIVATE_DNS_x.eu-west-1.compute.internal) was masked already
+  if ((cls(first) & ch.C_UPPER) !== 0) {
+    const pe = pseudonymEndAt(s, a, b);
+    if (pe > 0 && pe < b) return false;
+  }
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   const v = sub(s, a, b);
   // a service principal (sns.amazonaws.com) names a service, not a resource

@@ -675,6 +675,10 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
     else break;
   }
   if (a >= i - 1 || (out.length > 0 && out[out.length - 1].e > a)) return 0;
+  // the head is a user name (first.last): a word glued to an id prefix (xami-<17 hex>) is not a session id
+  let dot = false;
+  for (let k = a; k < i - 1; k++) if (byteAt(s, k) === DOT) dot = true;
+  if (!dot) return 0;
   push(cfg, s, out, a, j, cfg.byId["resource-name"]);
   return j;
 }
@@ -1382,7 +1386,7 @@ function isDatabaseScheme(s: string, p: number): boolean {
   return false;
 }
 
-const APP_DOMAINS = [".elasticbeanstalk.com", ".amplifyapp.com", ".awsapprunner.com", ".awsapps.com"];
+const APP_DOMAINS = [".elasticbeanstalk.com", ".amplifyapp.com", ".awsapprunner.com"];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
 function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -2046,6 +2050,12 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
   if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
+  }
+  if (len === 64 && runOf(s, i, j, C_HEX) === 64 && (windowHas(s, i - 16, i, "id\"") || windowHas(s, i - 16, i, "id:") ||
+    windowHas(s, i - 24, i, "owner") || windowHas(s, i - 24, i, "canonical"))) {
+    // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
+    push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
+    return j;
   }
   if (len === 40 || nxt === SLASH || nxt === PLUS) {
     // a secret access key by its shape, wherever it stands (it may start with "/" or "+")
