@@ -201,6 +201,6 @@ export const KINDS: Kind[] = [
   name("dynamodb-table", "DYNAMODB_TABLE", ["tablename", "dynamodbtable", "dynamodbtablename"], ["dynamodb:table"], "DynamoDB (or Glue/Athena) table name", "\"TableName\": \"Orders\""),
   name("iam-role-name", "IAM_ROLE", ["rolename", "iamrolename", "iamrole"], ["iam:role"], "IAM role name", "--role-name deploy-bot"),
   name("role-session-name", "ROLE_SESSION", ["rolesessionname"], ["sts:assumed-role"], "Role session name (assumed-role ARNs, after an AROA id, RoleSessionName)", "arn:aws:sts::123456789012:assumed-role/deploy-bot/ci-4711"),
-  { id: "resource-name", tag: "RESOURCE_NAME", family: "name", learn: true, title: "Any other resource name by context: the value of a key ending like a name key (KeyName, GroupName, TableNames, --stack-name, key_name, PhysicalResourceId, identifier ...)", example: "\"AutoScalingGroupName\": \"orders-asg\"" },
+  { id: "resource-name", tag: "RESOURCE_NAME", family: "name", learn: true, title: "Any other resource name by context: the value of a key ending like a name key (KeyName, GroupName, TableNames, --stack-name, key_name, PhysicalResourceId, identifier ...)", example: "aws autoscaling ... \"AutoScalingGroupName\": \"orders-asg\"" },
   name("iam-user-name", "IAM_USER", ["username", "iamusername", "iamuser"], ["iam:user"], "IAM user name", "\"UserName\": \"alice.ops\""),
 ];

@@ -410,7 +410,8 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
  */
 function accountNumber(w: Walk, a: number, keyCtx: string): void {
   const digits = sub(w.s, a, w.pos);
-  const found = findIn(w.sess, digits, keyCtx);
+  // (never "" as the context: a string that is only 12 digits is an account, a number needs the signal or the member)
+  const found = findIn(w.sess, digits, keyCtx !== "" ? keyCtx : "#");
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
   w.parts[w.parts.length] = sub(w.s, w.at, a);
   w.parts[w.parts.length] = '"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"';

@@ -1803,7 +1803,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     return;
   }
   // `aws sts get-caller-identity --query Account --output text` prints the account alone
-  if (n >= 12 && n <= 14 && runOf(s, 0, n, C_DIGIT) === 12) {
+  if (kl === 0 && n >= 12 && n <= 14 && runOf(s, 0, n, C_DIGIT) === 12) {
     let e = 12;
     while (e < n && (byteAt(s, e) === 10 || byteAt(s, e) === 13)) e++;
     if (e === n) {
