@@ -87,7 +87,7 @@ interface Doc {
   labels: Label[];
 }
 
-const warnings: string[] = [];
+const unknownKinds = new Map<string, number>();
 const isCategory = (k: string): k is Category => (CATEGORIES as string[]).includes(k);
 // the engine reads bytes (latin1 strings); labels are Unicode: compare in the same representation
 const bytes = (s: string) => Buffer.from(s, "utf8").toString("latin1");
@@ -116,7 +116,7 @@ function docsIn(top: "positive" | "negative"): Doc[] {
       if (kindFamily.has(kind) || kind.startsWith("custom-")) {
         return { value: bytes(value), kind, category: kind.startsWith("custom-") ? "id" : categoryOfKind(kind), exactKind: kind };
       }
-      warnings.push(`${top}/${rel}: kind ${kind} is not in the catalogue; scored as id`);
+      unknownKinds.set(kind, (unknownKinds.get(kind) ?? 0) + 1);
       return { value: bytes(value), kind, category: "id" };
     });
     return {
@@ -275,8 +275,9 @@ const labelled = pos.reduce((a, d) => a + d.labels.length, 0);
 console.log(`corpus: ${pos.length} positive documents in ${byFamily.size} families, ${formats.size} formats, ${posBytes} bytes, ${labelled} labels; ` +
   `${neg.length} negative documents, ${negBytes} bytes, ${negTokens} tokens`);
 console.log(`kinds in catalogue: ${KINDS.length}`);
-for (const w of [...new Set(warnings)].slice(0, verbose ? undefined : 5)) console.log(`warning: ${w}`);
-if (!verbose && new Set(warnings).size > 5) console.log(`warning: ${new Set(warnings).size - 5} more unknown-kind labels (--verbose lists them)`);
+if (unknownKinds.size) {
+  console.log(`warning: label kinds not in the catalogue, scored as id: ${[...unknownKinds.entries()].sort().map(([k, n]) => `${k} (${n})`).join(", ")}`);
+}
 console.log("");
 const row = (name: string, docsN: string, t: Tally) =>
   `${name.padEnd(22)} ${docsN.padStart(5)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${pct(t.found, t.labels).padStart(7)} ${String(t.masked).padStart(6)} ${String(t.leaks).padStart(6)}`;
