@@ -50,6 +50,16 @@ export function adversarialInputs(size: number): Input[] {
     ["b64 token", "Ab3/"], ["b64 slash run", "a/"], ["dashes", "-"], ["underscores", "_"], ["dots", "a."],
     ["quotes", "\"key\": \""], ["escaped quotes", "password: \\\"x"], ["backslashes", "\\"], ["percent", "%2F"],
     ["zero-width", "i-0a1b2c3d\u00ad"],
+    // the contexts added for issue 9
+    ["://user:pass@ run", "a://u:p@"], [":// run", "://"], ["%3A run", "arn%3Aaws%3A"], ["$252F run", "$252F"],
+    ["console path run", "console.aws.amazon.com/functions/"], ["[id= run", "[id="], ["\\n[ run", "\n["],
+    ["app/ run", "app/"], ["Name( run", "fromBucketName(this, 'x', "], ["serviceaccount run", "system:serviceaccount:"],
+    ["value: run", "- name: X_BUCKET\n  value: "], ["value: same line run", "{\"name\": \"Bucket\", \"value\": "],
+    ["security-credentials/ run", "security-credentials/"], ["beanstalk run", "x.elasticbeanstalk.com"],
+    ["SecretString run", "--query SecretString\n"], ["eksctl- run", "eksctl-"], ["tab cells", "aws\tname-1\t"],
+    ["table cells", "| aws-x |\n"], ["csv rows", "aws,User name,Password\n"], ["s3 ls lines", "2023-01-05 07:29:58 b\n"],
+    ["prose nouns", "cluster a-b-c "], ["chat handles", "\n10:02 a.b: "], ["hex tail", "a.b-0a1b2c3d4e5f60718 "],
+    ["cognito", "us-east-1_"], ["paired", "value:"], ["Stack.Key =", "s.TableName = x\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -271,15 +271,18 @@ describe("private IPv4 and accounts", () => {
     expect(found("123456789012\n")).toEqual([["account-id", "123456789012"]]);
     expect(found("https://123456789012.signin.aws.amazon.com/console")).toEqual([["account-id", "123456789012"]]);
   });
-  it("a 12-digit JSON number becomes a quoted pseudonym where the member says account or the request has an AWS signal", () => {
-    const out = maskJson(newSession(masker, "t"), '{"Account": 123456789012, "n": 111122223333, "max": 5}', policyFor("/v1/other")).text as string;
-    expect(JSON.parse(out).Account).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10}$/);
-    expect(JSON.parse(out).max).toBe(5);
-    const plain = maskJson(newSession(masker, "t"), '{"n": 111122223333}', policyFor("/v1/other")).text as string;
-    expect(JSON.parse(plain).n).toBe(111122223333);
-    // the signal may come later in the request: the earlier number is masked too
-    const later = maskJson(newSession(masker, "t"), '{"n": 111122223333, "a": "arn:aws:iam::123456789012:root"}', policyFor("/v1/other")).text as string;
-    expect(later).not.toContain("111122223333");
+  it("a 12-digit JSON integer is an account id, fail closed: a quoted pseudonym, learned for the text", () => {
+    const out = maskJson(newSession(masker, "t"), '{"Account": 123456789012, "prod": 111122223333, "max": 5, "ms": 1700000000123, "f": 123456789012.5}', policyFor("/v1/other")).text as string;
+    const v = JSON.parse(out);
+    expect(v.Account).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10}$/);
+    expect(v.prod).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10}$/);
+    expect([v.max, v.ms, v.f]).toEqual([5, 1700000000123, 123456789012.5]);
+    const both = maskJson(newSession(masker, "t"), '{"note": "see 111122223333", "n": 111122223333}', policyFor("/v1/other")).text as string;
+    expect(both).not.toContain("111122223333");
+  });
+  it("a bare 12-digit number in a string of a request without any AWS signal stays", () => {
+    const out = maskJson(newSession(masker, "t"), '{"note": "order 111122223333 shipped"}', policyFor("/v1/other")).text as string;
+    expect(out).toContain("111122223333");
   });
 });
 

@@ -404,14 +404,14 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
 }
 
 /**
- * A 12-digit JSON number in scanned data is an account id where the member name says account/owner or the request
- * carries an AWS signal (as in text). A number cannot hold a pseudonym: the token becomes a quoted pseudonym (the type
- * changes, the original never leaves). docs/detection.md.
+ * A 12-digit JSON integer in scanned data is an account id, fail closed (no signal needed: {"prod": 123456789012} is
+ * how account maps are written; other 12-digit integers are rare). A number cannot hold a pseudonym: the token becomes
+ * a quoted pseudonym (the type changes, the original never leaves). docs/detection.md.
  */
 function accountNumber(w: Walk, a: number, keyCtx: string): void {
   const digits = sub(w.s, a, w.pos);
-  // (never "" as the context: a string that is only 12 digits is an account, a number needs the signal or the member)
-  const found = findIn(w.sess, digits, keyCtx !== "" ? keyCtx : "#");
+  // scanned with an account context, so that it is learned (its occurrences in text are masked too)
+  const found = findIn(w.sess, digits, "account");
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
   w.parts[w.parts.length] = sub(w.s, w.at, a);
   w.parts[w.parts.length] = '"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"';

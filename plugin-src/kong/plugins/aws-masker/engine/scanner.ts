@@ -207,6 +207,13 @@ function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, ki
   out[out.length] = { s: a, e: b, kind };
 }
 
+/** Index of the first unit c in s[from, from + limit), or -1: a bounded search (an unbounded one per anchor is quadratic). */
+function unitWithin(s: string, c: number, from: number, n: number, limit: number): number {
+  const end = from + limit < n ? from + limit : n;
+  for (let k = from; k < end; k++) if (byteAt(s, k) === c) return k;
+  return -1;
+}
+
 /** True when an identifier may end at e: the next unit does not continue a word. */
 function endsAt(s: string, e: number, n: number): boolean {
   if (e >= n) return true;
@@ -544,18 +551,20 @@ function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
 }
 
 const PAIR_KEYS = ["key:", "key\":", "name:", "name\":"];
+const PAIR_WINDOW = 96;
 
 /**
  * `value:` whose pair name stands on the line before (`- Key: Name` / `Value: web-1`, `- name: UPLOADS_BUCKET` /
  * `value: x`, the same in JSON text): the pair name is the key that says what the value is.
  */
 function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  // (windows of PAIR_WINDOW units: a run of "value:" stays linear with a small factor)
   let ls = i;
-  while (ls > 0 && i - ls < 256 && byteAt(s, ls - 1) !== 10) ls--;
+  while (ls > 0 && i - ls < PAIR_WINDOW && byteAt(s, ls - 1) !== 10) ls--;
   let k = -1;
   if (ls > 0 && byteAt(s, ls - 1) === 10) {
     let ps = ls - 1;
-    while (ps > 0 && ls - ps < 256 && byteAt(s, ps - 1) !== 10) ps--;
+    while (ps > 0 && ls - ps < PAIR_WINDOW && byteAt(s, ps - 1) !== 10) ps--;
     const prev = sub(s, ps, ls - 1).toLowerCase();
     for (const w of PAIR_KEYS) {
       const at = prev.indexOf(w);
@@ -568,7 +577,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   if (k < 0) {
     // {"name": "DBInstanceIdentifier", "value": "x"} on one line: the pair name before the value, in the same object
     let open = i - 1;
-    while (open > 0 && i - open < 256 && byteAt(s, open) !== 123) open--;
+    while (open > 0 && i - open < PAIR_WINDOW && byteAt(s, open) !== 123) open--;
     if (byteAt(s, open) === 123) {
       const before = sub(s, open, i).toLowerCase();
       for (const w of PAIR_KEYS) {
@@ -583,8 +592,8 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   }
   if (k < 0) {
     // {"value": "x", "name": "DBInstanceIdentifier"}: the pair name after the value, in the same object
-    let close = s.indexOf("}", j);
-    if (close < 0 || close - j > 256) close = j + 256 < n ? j + 256 : n;
+    let close = unitWithin(s, 125, j, n, PAIR_WINDOW);
+    if (close < 0) close = j + PAIR_WINDOW < n ? j + PAIR_WINDOW : n;
     const next = sub(s, j, close).toLowerCase();
     for (const w of PAIR_KEYS) {
       const at = next.indexOf(w);
@@ -1122,7 +1131,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   }
   // ip-a-b-c-d / ec2-a-b-c-d labels are the main pass's
   if (t === 1) {
-    const dash = s.indexOf("-", h);
+    const dash = unitWithin(s, DASH, h, resEnd, resEnd - h);
     if (dash > h && dash < resEnd && cfg.dashedHostKinds[sub(s, h, dash)] !== undefined) {
       const o: number[] = [0, 0, 0, 0];
       if (dottedQuadEnd(s, dash + 1, resEnd, 45, o) === resEnd) return;
@@ -1354,7 +1363,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     while (k < n && k - p < 256 && byteAt(s, k) !== 41 && byteAt(s, k) !== 10) {
       const q = byteAt(s, k);
       if (q === QUOTE || q === 39 || q === 96) {
-        const e = s.indexOf(String.fromCharCode(q), k + 1);
+        const e = unitWithin(s, q, k + 1, n, 256);
         if (e < 0 || e - k > 256) break;
         lastA = k + 1;
         lastE = e;
@@ -1560,7 +1569,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   let p = s.indexOf("[id=");
   while (p >= 0) {
     const a = p + 4;
-    const e = s.indexOf("]", a);
+    const e = unitWithin(s, 93, a, n, 256);
     if (name !== undefined && e > a && e - a < 256 && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
     p = s.indexOf("[id=", p + 1);
   }
@@ -1593,15 +1602,15 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf(q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
-      let a = s.indexOf("\n", p);
+      let a = unitWithin(s, 10, p, n, 4096);
       if (a < 0) break;
       a++;
-      let e = s.indexOf("\n", a);
-      if (e < 0) e = n;
+      let e = unitWithin(s, 10, a, n, 65536);
+      if (e < 0) e = a + 65536 < n ? a + 65536 : n;
       let b = e;
       while (b > a && (byteAt(s, b - 1) === 13 || byteAt(s, b - 1) === 32)) b--;
       if (b > a && byteAt(s, a) !== 36) push(cfg, s, extra, a, b, cfg.byId["credential"]);
-      p = s.indexOf(q, p + 1);
+      p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
 }
