@@ -59,7 +59,8 @@ export function adversarialInputs(size: number): Input[] {
     ["SecretString run", "--query SecretString\n"], ["eksctl- run", "eksctl-"], ["tab cells", "aws\tname-1\t"],
     ["table cells", "| aws-x |\n"], ["csv rows", "aws,User name,Password\n"], ["s3 ls lines", "2023-01-05 07:29:58 b\n"],
     ["prose nouns", "cluster a-b-c "], ["chat handles", "\n10:02 a.b: "], ["hex tail", "a.b-0a1b2c3d4e5f60718 "],
-    ["cognito", "us-east-1_"], ["paired", "value:"], ["Stack.Key =", "s.TableName = x\n"],
+    ["cognito", "us-east-1_"], ["paired", "value:"], ["Stack.Key =", "s.TableName = x\n"], ["kubectl rows", "\nNAME x\nabc-d "],
+    ["csv quotes", "aws,User name,\"a,b"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1589,6 +1589,27 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("\n[", p + 2);
   }
+  // kubectl get: the first column (NAME, or NAMESPACE with -A) of the rows under a "NAME   ..." header
+  let h = byteAt(s, 0) === 78 && sub(s, 0, 4) === "NAME" ? 0 : s.indexOf("\nNAME");
+  while (h >= 0 && name !== undefined) {
+    const hs = byteAt(s, h) === 10 ? h + 1 : h;
+    if (!(sub(s, hs, hs + 5) === "NAME " || sub(s, hs, hs + 10) === "NAMESPACE ")) {
+      h = s.indexOf("\nNAME", h + 1);
+      continue;
+    }
+    let ls = unitWithin(s, 10, h + 1, n, 4096);
+    while (ls >= 0 && ls + 1 < n && byteAt(s, ls + 1) !== 10 && byteAt(s, ls + 1) !== 36) {
+      const a = ls + 1;
+      let e = a;
+      while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)) e++;
+      if (e < n && byteAt(s, e) === 32 && e - a >= 3 && plausibleName(s, a, e, name)) {
+        if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+        if (signal === 1) push(cfg, s, extra, a, e, name);
+      }
+      ls = unitWithin(s, 10, a, n, 4096);
+    }
+    h = s.indexOf("\nNAME", h + 1 > (ls < 0 ? n : ls) ? h + 1 : ls);
+  }
   p = s.indexOf("eksctl-");
   while (p >= 0) {
     // eksctl's CloudFormation stacks: eksctl-<cluster>-cluster, eksctl-<cluster>-nodegroup-<group>
@@ -1721,6 +1742,11 @@ function csvCells(s: string, ls: number, le: number): number {
   let c = ls;
   while (c <= le) {
     let ce = c;
+    if (ce < le && byteAt(s, ce) === QUOTE) {
+      // a quoted cell may hold commas ("2024-07-09, 01:43:13")
+      ce++;
+      while (ce < le && byteAt(s, ce) !== QUOTE) ce++;
+    }
     while (ce < le && byteAt(s, ce) !== COMMA) ce++;
     let a = c;
     let b = ce;
