@@ -1608,7 +1608,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
       ls = unitWithin(s, 10, a, n, 4096);
     }
-    h = s.indexOf("\nNAME", h + 1 > (ls < 0 ? n : ls) ? h + 1 : ls);
+    if (ls < 0) break;
+    h = s.indexOf("\nNAME", ls > h ? ls : h + 1);
   }
   p = s.indexOf("eksctl-");
   while (p >= 0) {
