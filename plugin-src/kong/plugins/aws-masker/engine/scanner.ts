@@ -1547,7 +1547,8 @@ function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match
   for (const lit of ELB_ANCHORS) {
     let p = s.indexOf(lit);
     while (p >= 0) {
-      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && byteAt(s, p - 1) !== SLASH && byteAt(s, p - 1) !== DASH) {
+      // (after "loadbalancer/" too: the ARN's resource names the same id)
+      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && byteAt(s, p - 1) !== DASH) {
         const a = p + lit.length;
         let b = a;
         while (b < n && b - a < 64 && ((cls(byteAt(s, b)) & C_ALNUM) !== 0 || byteAt(s, b) === DASH)) b++;
@@ -2087,7 +2088,7 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (len === 64 && runOf(s, i, j, C_HEX) === 64 && (windowHas(s, i - 16, i, "id\"") || windowHas(s, i - 16, i, "id:") ||
+  if (len === 64 && runOf(s, i, j, C_HEX) === 64 && ((prev === 10 || i === 0) && nxt === 32 || windowHas(s, i - 16, i, "id\"") || windowHas(s, i - 16, i, "id:") ||
     windowHas(s, i - 24, i, "owner") || windowHas(s, i - 24, i, "canonical"))) {
     // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
