@@ -62,6 +62,16 @@ describe("prefixed hex ids", () => {
   });
 });
 
+describe("ids after a prose noun keep their own kind", () => {
+  it("'instance i-…' and 'volume vol-…' in text with an AWS signal are EC2 ids, not names found by the noun", () => {
+    const text = `instance i-${HEX17} in vpc-0fedcba9876543210\ninstance i-0a1b2c3d4e5f60719 ok\nvolume vol-${HEX17}`;
+    expect(found(text)).toEqual([
+      ["ec2-instance", `i-${HEX17}`], ["vpc", "vpc-0fedcba9876543210"], ["ec2-instance", "i-0a1b2c3d4e5f60719"],
+      ["ebs-volume", `vol-${HEX17}`],
+    ]);
+  });
+});
+
 describe("organizations, IAM, credentials", () => {
   it("org ids", () => {
     expect(found("o-a1b2c3d4e5 ou-ab12-cd34ef56 o-short o-abcdefghijkl ou-ab-cd")).toEqual([["org-id", "o-a1b2c3d4e5"], ["org-unit", "ou-ab12-cd34ef56"]]);
