@@ -188,6 +188,8 @@ describe("service log fields", () => {
     const line = "2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.38.0\" - -\n";
     expect(found(line).filter(([k]) => k === "resource-name")).toEqual([["resource-name", "my-loadbalancer"]]);
     expect(found("2015-05-13T23:39:43.945958Z worker started on port 80\n")).toEqual([]);
+    // whole seconds, and a line that is not the first
+    expect(found("x\n2015-05-13T23:39:43Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 -\n").filter(([k]) => k === "resource-name")).toEqual([["resource-name", "my-loadbalancer"]]);
   });
   it("NLB TLS access log: the load balancer id and the listener id after it", () => {
     const line = "tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 a3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 -";

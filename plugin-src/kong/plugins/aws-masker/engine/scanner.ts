@@ -1584,6 +1584,9 @@ const INVALIDATION_PATH = "/invalidation/";
 const CLB_NAME_MAX = 32;
 const ISO_T = 84; // "T" between date and time
 const ISO_Z = 90; // "Z": UTC
+const ISO_SECONDS_LEN = 19; // 2024-01-12T00:10:28
+const ISO_FRACTION_MAX = 9;
+const CLB_STAMP_END = "Z ";
 
 /** The end of an ISO-8601 UTC timestamp starting at a (2024-01-12T00:10:28.423958Z), or -1. */
 function isoStampEnd(s: string, a: number, n: number): number {
@@ -1613,18 +1616,21 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
     p = s.indexOf(INVALIDATION_PATH, a);
   }
   const name = cfg.byId["resource-name"];
-  let ls = 0;
-  while (ls >= 0 && ls < n) {
-    const t = (cls(byteAt(s, ls)) & C_DIGIT) !== 0 ? isoStampEnd(s, ls, n) : -1;
-    if (t > 0 && byteAt(s, t) === SPACE) {
+  // each "Z " (the end of a UTC timestamp) is checked once: back over the fraction to a timestamp at a line start
+  p = s.indexOf(CLB_STAMP_END);
+  while (p >= 0) {
+    let ls = p;
+    while (ls > 0 && p - ls < ISO_FRACTION_MAX && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
+    ls = (ls < p && ls > 0 && byteAt(s, ls - 1) === DOT ? ls - 1 : p) - ISO_SECONDS_LEN;
+    const t = ls >= 0 && (ls === 0 || byteAt(s, ls - 1) === LF) ? isoStampEnd(s, ls, n) : -1;
+    if (t === p + 1) {
       const a = t + 1;
       const e = a + runOf(s, a, n, C_ALNUM | ch.C_HOST);
       // the name is followed by the client's ip:port
       const q = e > a && e - a <= CLB_NAME_MAX && byteAt(s, e) === SPACE ? dottedQuadEnd(s, e + 1, n, DOT, []) : -1;
       if (q > 0 && byteAt(s, q) === COLON && name !== undefined) push(cfg, s, extra, a, e, name);
     }
-    const nl = s.indexOf("\n", ls);
-    ls = nl < 0 ? -1 : nl + 1;
+    p = s.indexOf(CLB_STAMP_END, p + 2);
   }
 }
 
