@@ -207,9 +207,6 @@ describe("service log fields", () => {
     const headers = "Endpoint request headers: {x-amzn-apigateway-api-id=a1b2c3d4e5, User-Agent=AmazonAPIGateway_a1b2c3d4e5, Accept=application/json}";
     expect(found(headers)).toEqual([["api-gateway-id", "a1b2c3d4e5"], ["api-gateway-id", "a1b2c3d4e5"]]);
   });
-  it("a prefixed id after a prose noun keeps its own kind (not the noun's name kind)", () => {
-    expect(found("Instance i-0a1b2c3d4e5f67890 stopped\nrole arn:aws:iam::123456789012:role/Deploy")[0]).toEqual(["ec2-instance", "i-0a1b2c3d4e5f67890"]);
-  });
   it("CloudFront invalidation URL: the invalidation id after invalidation/", () => {
     const url = "https://cloudfront.amazonaws.com/2020-05-31/distribution/EDFDVBD6EXAMPLE/invalidation/I2J0I21PCUYOIK";
     expect(found(url)).toContainEqual(["resource-name", "I2J0I21PCUYOIK"]);

@@ -650,12 +650,6 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
   if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, j + 1))) return 0;
   if (!(dashes >= 2 || (dashes === 1 && digits > 0)) || !plausibleName(s, a, e, kind) || !hasSignal(s, out)) return 0;
-  // a prefixed id after the noun ("instance i-0a1b...") keeps its own kind
-  const d = quoted ? -1 : unitWithin(s, DASH, a, e, 13);
-  if (d > a) {
-    const id = matchPrefixedHex(cfg, s, a, d, n, out);
-    if (id > 0) return id;
-  }
   push(cfg, s, out, a, e, kind);
   return e;
 }
