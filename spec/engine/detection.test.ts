@@ -184,6 +184,46 @@ describe("context ids", () => {
   });
 });
 
+// Service log formats whose fields are ids by position (shapes from the services' log-format documentation)
+describe("service log fields", () => {
+  const OWNER = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be";
+  it("S3 server access log: the owner and the requester canonical ids, not other 64-hex digests", () => {
+    const line = `${OWNER} awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 ${OWNER} 3E57427F3EXAMPLE REST.GET.VERSIONING - "GET /awsexamplebucket1?versioning HTTP/1.1" 200 -\n`;
+    const ids = found(line).filter(([k]) => k === "canonical-user-id");
+    expect(ids).toEqual([["canonical-user-id", OWNER], ["canonical-user-id", OWNER]]);
+    expect(mask(line)).not.toContain(OWNER);
+    expect(found(`[build 12] step 3 digest sha256:${OWNER} pushed`)).toEqual([]);
+  });
+  it("Classic Load Balancer access log: the name after the timestamp, when the client ip:port follows", () => {
+    const line = "2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.38.0\" - -\n";
+    expect(found(line).filter(([k]) => k === "resource-name")).toEqual([["resource-name", "my-loadbalancer"]]);
+    expect(found("2015-05-13T23:39:43.945958Z worker started on port 80\n")).toEqual([]);
+    // whole seconds, and a line that is not the first
+    expect(found("x\n2015-05-13T23:39:43Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 -\n").filter(([k]) => k === "resource-name")).toEqual([["resource-name", "my-loadbalancer"]]);
+  });
+  it("NLB TLS access log: the load balancer id and the listener id after it", () => {
+    const line = "tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 a3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 -";
+    const elb = found(line).filter(([k]) => k === "elb-hostname");
+    expect(elb).toEqual([["elb-hostname", "net/my-network-loadbalancer/c6e77e28c25b2234"], ["elb-hostname", "a3d4b5e8bb8464cd"]]);
+  });
+  it("WAF log httpSourceId: <account>-app/<name>/<id> for an ALB, <account>:<api id>:<stage> for API Gateway", () => {
+    const alb = found('{"httpSourceName":"ALB","httpSourceId":"123456789012-app/my-alb/1234567890abcdef"}');
+    expect(alb).toContainEqual(["elb-hostname", "app/my-alb/1234567890abcdef"]);
+    expect(mask('"httpSourceId":"123456789012:a1b2c3d4e5:prod"')).not.toContain("a1b2c3d4e5");
+    expect(found("build-app/x1/1234567890abcdef")).toEqual([]);
+  });
+  it("API Gateway execution log: the API id in the stage line, the api-id header and the integration user agent", () => {
+    expect(found("Verifying Usage Plan for request: x. API Stage: a1b2c3d4e5/prod")).toEqual([["api-gateway-id", "a1b2c3d4e5"]]);
+    const headers = "Endpoint request headers: {x-amzn-apigateway-api-id=a1b2c3d4e5, User-Agent=AmazonAPIGateway_a1b2c3d4e5, Accept=application/json}";
+    expect(found(headers)).toEqual([["api-gateway-id", "a1b2c3d4e5"], ["api-gateway-id", "a1b2c3d4e5"]]);
+  });
+  it("CloudFront invalidation URL: the invalidation id after invalidation/", () => {
+    const url = "https://cloudfront.amazonaws.com/2020-05-31/distribution/EDFDVBD6EXAMPLE/invalidation/I2J0I21PCUYOIK";
+    expect(found(url)).toContainEqual(["resource-name", "I2J0I21PCUYOIK"]);
+    expect(mask(url)).not.toMatch(/EDFDVBD6EXAMPLE|I2J0I21PCUYOIK/);
+  });
+});
+
 describe("custom patterns", () => {
   it("are found by the injected finder and tagged CUSTOM_<NAME>", () => {
     const m = createNodeMasker({ secret: "x", customPatterns: [{ name: "ticket", pattern: "TICKET-[0-9]{4,}" }, { name: "emp", pattern: "EMP[0-9]{6}", kind: "iam-user-name" }] });

@@ -187,7 +187,7 @@ export const KINDS: Kind[] = [
   // Fixed-shape ids only recognisable by context
   { id: "route53-zone", tag: "HOSTED_ZONE", family: "ctx-id", first: "Z", minLen: 11, maxLen: 33, charset: "upper", ctx: ["zone"], arn: ["route53:hostedzone"], title: "Route 53 hosted zone id (Z + 10-32 upper alnum, by context)", example: "\"HostedZoneId\": \"Z1D633PJN98FT9\"" },
   { id: "cloudfront-distribution", tag: "CLOUDFRONT_DISTRIBUTION", family: "ctx-id", first: "E", minLen: 13, maxLen: 15, charset: "upper", ctx: ["distribution"], arn: ["cloudfront:distribution"], title: "CloudFront distribution id (by context)", example: "--distribution-id E2ABCDEF12345X" },
-  { id: "api-gateway-id", tag: "API_GATEWAY_ID", family: "ctx-id", minLen: 10, maxLen: 10, charset: "lower", ctx: ["restapi", "rest-api", "apiid", "api-id", "api_id"], title: "API Gateway REST/HTTP API id (10 lower alnum, by context)", example: "--rest-api-id a1b2c3d4e5" },
+  { id: "api-gateway-id", tag: "API_GATEWAY_ID", family: "ctx-id", minLen: 10, maxLen: 10, charset: "lower", ctx: ["restapi", "rest-api", "apiid", "api-id", "api_id", "api stage:", "httpsourceid"], title: "API Gateway REST/HTTP API id (10 lower alnum, by context)", example: "--rest-api-id a1b2c3d4e5" },
 
   // S3
   { id: "s3-bucket", tag: "S3_BUCKET", family: "s3-bucket", keys: ["bucket", "bucketname", "s3bucket", "s3bucketname", "sourcebucket", "destinationbucket", "targetbucket"], learn: true, title: "S3 bucket name (s3:// URIs, all S3 URL styles, S3 ARNs, Bucket keys and flags)", example: "s3://acme-prod-invoices/2024/01/report.csv" },

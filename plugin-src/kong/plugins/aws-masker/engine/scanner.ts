@@ -126,6 +126,9 @@ const COLON = ch.COLON;
 const PIPE = ch.PIPE;
 const COMMA = ch.COMMA;
 const BACKSLASH = ch.BACKSLASH;
+const SPACE = ch.SPACE;
+const LF = ch.LF;
+const RBRACKET = ch.RBRACKET;
 
 function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
@@ -1289,6 +1292,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findUserinfo(cfg, s, n, extra);
   if (s.indexOf("console.aws.amazon.com") >= 0 || s.indexOf("/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
   findLoadBalancerIds(cfg, s, n, extra);
+  findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   for (const d of APP_DOMAINS) {
     p = s.indexOf(d);
@@ -1550,17 +1554,80 @@ function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match
   for (const lit of ELB_ANCHORS) {
     let p = s.indexOf(lit);
     while (p >= 0) {
-      // (after "loadbalancer/" too: the ARN's resource names the same id)
-      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && byteAt(s, p - 1) !== DASH) {
+      // (after "loadbalancer/" too: the ARN's resource names the same id; after "<account>-" in WAF's httpSourceId)
+      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && (byteAt(s, p - 1) !== DASH || p >= 13 && isDigits(s, p - 13, p - 1))) {
         const a = p + lit.length;
         let b = a;
         while (b < n && b - a < 64 && ((cls(byteAt(s, b)) & C_ALNUM) !== 0 || byteAt(s, b) === DASH)) b++;
         if (b > a && b < n && byteAt(s, b) === SLASH && runOf(s, b + 1, n, C_HEX) === 16 && endsAt(s, b + 17, n)) {
           push(cfg, s, extra, p, b + 17, kind);
+          // NLB TLS access logs: the next field is the listener id (16 hex)
+          const l = b + 18;
+          if (byteAt(s, b + 17) === SPACE && runOf(s, l, n, C_HEX) === 16 && (l + 16 >= n || byteAt(s, l + 16) === SPACE)) {
+            push(cfg, s, extra, l, l + 16, kind);
+          }
         }
       }
       p = s.indexOf(lit, p + 1);
     }
+  }
+}
+
+// API Gateway's integration requests carry User-Agent: AmazonAPIGateway_<api id>
+const APIGW_USER_AGENT = "AmazonAPIGateway_";
+const API_ID_LEN = 10;
+// CloudFront's invalidation URL: .../distribution/<id>/invalidation/<invalidation id>
+const INVALIDATION_PATH = "/invalidation/";
+const CLB_NAME_MAX = 32;
+const ISO_T = 84; // "T" between date and time
+const ISO_Z = 90; // "Z": UTC
+const ISO_SECONDS_LEN = 19; // 2024-01-12T00:10:28
+const ISO_FRACTION_MAX = 9;
+const CLB_STAMP_END = "Z ";
+
+/** The end of an ISO-8601 UTC timestamp starting at a (2024-01-12T00:10:28.423958Z), or -1. */
+function isoStampEnd(s: string, a: number, n: number): number {
+  if (a + 20 > n || byteAt(s, a + 4) !== DASH || byteAt(s, a + 10) !== ISO_T || runOf(s, a, n, C_DIGIT) !== 4 ||
+    byteAt(s, a + 13) !== COLON || byteAt(s, a + 16) !== COLON) return -1;
+  let e = a + 19;
+  if (byteAt(s, e) === DOT) e += 1 + runOf(s, e + 1, n, C_DIGIT);
+  return e < n && byteAt(s, e) === ISO_Z ? e + 1 : -1;
+}
+
+/**
+ * Service log lines whose fields are ids by position: API Gateway's user agent, CloudFront invalidation URLs, and the
+ * Classic Load Balancer access log (`<time> <elb name> <client ip:port> ...`).
+ */
+function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let p = s.indexOf(APIGW_USER_AGENT);
+  while (p >= 0) {
+    const a = p + APIGW_USER_AGENT.length;
+    if (runOf(s, a, n, C_LOWER | C_DIGIT) === API_ID_LEN && endsAt(s, a + API_ID_LEN, n)) push(cfg, s, extra, a, a + API_ID_LEN, cfg.byId["api-gateway-id"]);
+    p = s.indexOf(APIGW_USER_AGENT, a);
+  }
+  p = s.indexOf(INVALIDATION_PATH);
+  while (p >= 0) {
+    const a = p + INVALIDATION_PATH.length;
+    const len = runOf(s, a, n, C_UPPER | C_DIGIT);
+    if (len >= 12 && len <= 16 && endsAt(s, a + len, n)) push(cfg, s, extra, a, a + len, cfg.byId["resource-name"]);
+    p = s.indexOf(INVALIDATION_PATH, a);
+  }
+  const name = cfg.byId["resource-name"];
+  // each "Z " (the end of a UTC timestamp) is checked once: back over the fraction to a timestamp at a line start
+  p = s.indexOf(CLB_STAMP_END);
+  while (p >= 0) {
+    let ls = p;
+    while (ls > 0 && p - ls < ISO_FRACTION_MAX && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
+    ls = (ls < p && ls > 0 && byteAt(s, ls - 1) === DOT ? ls - 1 : p) - ISO_SECONDS_LEN;
+    const t = ls >= 0 && (ls === 0 || byteAt(s, ls - 1) === LF) ? isoStampEnd(s, ls, n) : -1;
+    if (t === p + 1) {
+      const a = t + 1;
+      const e = a + runOf(s, a, n, C_ALNUM | ch.C_HOST);
+      // the name is followed by the client's ip:port
+      const q = e > a && e - a <= CLB_NAME_MAX && byteAt(s, e) === SPACE ? dottedQuadEnd(s, e + 1, n, DOT, []) : -1;
+      if (q > 0 && byteAt(s, q) === COLON && name !== undefined) push(cfg, s, extra, a, e, name);
+    }
+    p = s.indexOf(CLB_STAMP_END, p + 2);
   }
 }
 
@@ -2069,6 +2136,17 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
 }
 
+/**
+ * S3 server access logs: `[<time>] <remote ip> <requester>`: the word at i follows the bracketed time and an address
+ * (the owner's canonical id starts the line; the requester's is this field).
+ */
+function s3RequesterAt(s: string, i: number): boolean {
+  if (i < 4 || byteAt(s, i - 1) !== SPACE) return false;
+  let k = i - 2;
+  while (k >= 0 && i - k < 48 && ((cls(byteAt(s, k)) & C_HEX) !== 0 || byteAt(s, k) === DOT || byteAt(s, k) === COLON)) k--;
+  return k >= 1 && k < i - 2 && byteAt(s, k) === SPACE && byteAt(s, k - 1) === RBRACKET;
+}
+
 /** Class table for the main loop (the same as cls()). */
 const WORD_UNIT: number[] = [];
 for (let c = 0; c < 256; c++) WORD_UNIT[WORD_UNIT.length] = cls(c);
@@ -2091,7 +2169,7 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (len === 64 && runOf(s, i, j, C_HEX) === 64 && ((prev === 10 || i === 0) && nxt === 32 || windowHas(s, i - 16, i, "id\"") || windowHas(s, i - 16, i, "id:") ||
+  if (len === 64 && runOf(s, i, j, C_HEX) === 64 && ((prev === LF || i === 0) && nxt === SPACE || s3RequesterAt(s, i) || windowHas(s, i - 16, i, "id\"") || windowHas(s, i - 16, i, "id:") ||
     windowHas(s, i - 24, i, "owner") || windowHas(s, i - 24, i, "canonical"))) {
     // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
@@ -2135,6 +2213,8 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
         consumed = matchS3Uri(cfg, s, i, j, n, out);
       }
       if (consumed === 0 && len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+      // WAF's httpSourceId for a stage: <account>:<api id>:<stage>
+      if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
       if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
