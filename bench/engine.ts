@@ -2,9 +2,9 @@
 // request holding 40 identifier occurrences (bench/fixtures/request-8k.json). A benchmark, not a test: it prints
 // figures, and FAILED when LuaJIT masks below the 100 MB/s target.
 //   npm run bench:engine            (BENCH_ITERATIONS, BENCH_RUNS to change the effort)
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { createNodeMasker, newSession, maskJson, restoreJson, policyFor, answerPolicyFor } from "../lib/engine";
+import { createNodeMasker, newSession, maskJson, restoreJson, policyFor, answerPolicyFor, resetCaches } from "../lib/engine";
 
 const TARGET_LUAJIT_MBPS = 100;
 const body = readFileSync("bench/fixtures/request-8k.json", "utf8");
@@ -28,17 +28,15 @@ function measure(fn: () => void): number {
 
 const nodeMask = measure(() => maskJson(newSession(masker, "bench"), body, policy));
 const nodeCold = measure(() => {
-  masker.hashes = {};
-  masker.hashCount = 0;
-  masker.scans = {};
-  masker.scanBytes = 0;
+  resetCaches(masker);
   maskJson(newSession(masker, "bench"), body, policy);
 });
 const s = newSession(masker, "bench");
 const masked = maskJson(s, body, policy).text as string;
 const nodeRestore = measure(() => restoreJson(s, masked, answerPolicyFor("/v1/messages")));
 
-if (!existsSync("build/kong/plugins/aws-masker/engine/index.lua")) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
+// always a fresh build: a stale one would measure code that is not the source's
+execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
 const luaOut = execFileSync("luajit", ["bench/engine.lua"], { encoding: "utf8", env: { ...process.env, BENCH_ITERATIONS: String(iterations), BENCH_RUNS: String(runs) } });
 const lua = JSON.parse(luaOut.trim().split("\n").pop() as string) as { mask_mbps: number; mask_cold_mbps: number; restore_mbps: number; garbage_per_request: number };
 

@@ -3,15 +3,14 @@
 // ("a@a@a@...", the densest word starts, with the longest remembered name shape); and Redis bytes per mapping
 // measured in a private redis-server. A benchmark, not a test: prints figures, and FAILED when a target is missed.
 //   npx tsx bench/memory.ts            (BENCH_ITERATIONS, BENCH_RUNS to change the effort)
-import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import Redis from "ioredis";
 import { createNodeMasker, newSession, maskJson, policyFor } from "../lib/engine";
-import { newMemory, remember, rememberedIn, kindById, type TenantMemory } from "../plugin-src/kong/plugins/aws-masker/engine/memory";
-import type { Match } from "../plugin-src/kong/plugins/aws-masker/engine/scanner";
+import { newMemory, remember, rememberedIn, kindById, type TenantMemory, type Match } from "../lib/engine";
 import { sealKeysFor, seal } from "../lib/sealed";
 import { mappingKey, nameKeys, PREFIX } from "../lib/store";
 import { keyName } from "../lib/sealed";
@@ -76,7 +75,7 @@ for (const count of COUNTS) {
   });
 }
 
-if (!existsSync("build/kong/plugins/aws-masker/engine/memory.lua")) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
+execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" }); // always fresh: never measure a stale build
 const dir = mkdtempSync(join(tmpdir(), "awsm-bench-"));
 writeFileSync(join(dir, "in.json"), JSON.stringify({ counts: COUNTS, names, adversarial }));
 const luaOut = execFileSync("luajit", ["bench/memory.lua", join(dir, "in.json")], {

@@ -26,8 +26,7 @@ import http from "node:http";
 import { startGateway, startPlainProxy } from "../host/gateway";
 import { startMockClaude } from "../spec/harness/mock-claude";
 import { parseSSE, assembleMessage } from "../spec/harness/sse";
-import { createNodeMasker, newSession, maskJson, policyFor, tenantScope } from "../lib/engine";
-import { newStream, streamFeed, streamFinish, streamHeld, streamHeldText } from "../plugin-src/kong/plugins/aws-masker/engine/stream";
+import { createNodeMasker, newSession, maskJson, policyFor, tenantScope, newStream, streamFeed, streamFinish, streamHeld, streamHeldText } from "../lib/engine";
 
 const N = Number(process.env.BENCH_N ?? 200);
 const SLOW_N = Number(process.env.BENCH_SLOW_N ?? 20);

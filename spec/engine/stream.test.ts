@@ -3,10 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createNodeMasker, maskText, newSession, Session } from "../../lib/engine";
 import {
-  newStream, streamFeed, streamFinish, streamHeld, streamHeldText, StreamState,
-} from "../../plugin-src/kong/plugins/aws-masker/engine/stream";
+  createNodeMasker, maskText, newSession, Session, newStream, streamFeed, streamFinish, streamHeld, streamHeldText, StreamState,
+} from "../../lib/engine";
 import { chunkSizes, digest } from "./stream-support";
 
 const DIR = join(__dirname, "..", "fixtures", "sse");

@@ -16,6 +16,16 @@ export { HASH_LEN } from "./pseudonym";
 export { newSession, maskText, restoreText, findIn, adoptEntry, jsonEscape, entryEndingAt } from "./session";
 export { maskJson, restoreJson } from "./json";
 export { policyFor, answerPolicyFor, MESSAGES } from "./policy";
+// the rest of the surface used by the plugin modules, the CLI, benches and specs: nothing imports engine files directly
+export type { StreamState } from "./stream";
+export { newStream, streamFeed, streamFinish, streamHeld, streamHeldText, MAX_EVENT_BYTES } from "./stream";
+export { DUPLICATE_KEY } from "./json";
+export { BATCH_RESULT } from "./policy";
+export { urlForms } from "./url";
+export type { Learned, Occurrence } from "./names";
+export { learnedIn } from "./names";
+export type { TenantMemory } from "./memory";
+export { newMemory, remember, rememberedIn, kindById, isCredential, MAX_NAME_LEN } from "./memory";
 
 export interface MaskerConfig {
   secret: string;
@@ -131,4 +141,15 @@ export function tenantScope(this: void, masker: Masker, mode: string, who: Tenan
   if (consumer !== undefined) return "c:" + consumer;
   if (who.apiKey === undefined || who.apiKey === "") return "anonymous";
   return "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", who.apiKey, 0);
+}
+
+/**
+ * Empties the masker's per-worker caches (pseudonyms already derived, scans of long strings): what a cold worker
+ * starts with. For benchmarks that measure the cold path; the gateway never needs it.
+ */
+export function resetCaches(this: void, masker: Masker): void {
+  masker.hashes = {};
+  masker.hashCount = 0;
+  masker.scans = {};
+  masker.scanBytes = 0;
 }

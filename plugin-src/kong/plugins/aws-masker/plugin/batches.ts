@@ -5,9 +5,7 @@
 //                                      and each line is restored as it streams by, with this batch's mappings only
 //   retrieve, list, cancel, delete     pass through (they carry no content)
 // Results that need Redis while it is down get 503 with retry-after: pseudonyms are never passed off as the answer.
-import { Session, adoptEntry } from "../engine/session";
-import { restoreJson } from "../engine/json";
-import { BATCH_RESULT } from "../engine/policy";
+import { Session, adoptEntry, restoreJson, BATCH_RESULT } from "../engine/index";
 import { PluginConf } from "./conf";
 import { refuse } from "./errors";
 import { loadBatch, storeBatch, StoredEntry, BATCH_UNAVAILABLE, BATCH_UNKNOWN, BATCH_NO_STORE } from "./store";

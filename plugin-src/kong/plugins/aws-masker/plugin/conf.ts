@@ -1,8 +1,7 @@
 // Plugin configuration as Kong hands it over (validated, vault references resolved), and what is derived from it
 // once per worker: the compiled masker. conf is shared by all requests: never mutated, cached by identity (and
 // rebuilt when Kong refreshes a rotated vault secret in the same table).
-import { createMasker, maskerConfigOf } from "../engine/index";
-import { Masker } from "../engine/session";
+import { createMasker, maskerConfigOf, Masker } from "../engine/index";
 import { refuse } from "./errors";
 
 export interface PluginConf {

@@ -1,8 +1,7 @@
 // Request headers toward the upstream (docs/field-rules.md, "Headers"): what says where the client is or which hops
 // the request took is not sent; the Claude API's credentials and the transport headers nginx rebuilds go as they
 // are; every other header is scanned and its identifiers masked in place.
-import { Masker, Session, maskText } from "../engine/session";
-import { learnedIn } from "../engine/names";
+import { Masker, Session, maskText, learnedIn } from "../engine/index";
 import { refuse } from "./errors";
 import { count } from "./stats";
 

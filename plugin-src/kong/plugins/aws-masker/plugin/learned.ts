@@ -6,9 +6,7 @@
 //     pipeline) and reloads the names of those whose version moved;
 //   - tenants idle for IDLE_SECONDS are forgotten by the worker (Redis still has them); at most TENANTS_MAX per worker.
 // Credential kinds are never remembered (they have a fixed shape anyway) and never stored.
-import { newMemory, remember, TenantMemory, kindById, isCredential } from "../engine/memory";
-import { Kind } from "../engine/catalogue";
-import { Session } from "../engine/session";
+import { newMemory, remember, TenantMemory, kindById, isCredential, Kind, Session } from "../engine/index";
 import { PluginConf } from "./conf";
 import { hasRedis, mayTry, connect, release, nameKeys, nameVersions, loadNames, storeNames, storeEntries, schedule, StoredEntry } from "./store";
 import { count } from "./stats";

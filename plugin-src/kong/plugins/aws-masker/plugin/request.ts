@@ -2,11 +2,8 @@
 // the body masked, the headers masked (headers.ts; forwarding headers dropped). Whatever cannot be masked (too large,
 // not JSON, ambiguous, compressed, unreadable, unscannable media unless allowed) is refused with an Anthropic-shaped
 // error; nothing is ever forwarded unmasked.
-import { newSession, findIn, Session } from "../engine/session";
-import { maskJson, DUPLICATE_KEY } from "../engine/json";
-import { urlForms } from "../engine/url";
+import { newSession, findIn, Session, maskJson, DUPLICATE_KEY, urlForms, policyFor } from "../engine/index";
 import { dropForwarding, maskHeaders, nginxVars } from "./headers";
-import { policyFor } from "../engine/policy";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
 import { scopeFor } from "./tenant";
