@@ -252,14 +252,13 @@ describe("two gateway nodes", () => {
 });
 
 describe("configuration is effective", () => {
-  it("disabled_kinds, allowlist, mask_public_ips and custom_patterns change what is masked", async () => {
+  it("disabled_kinds (public-ipv4 among them), allowlist and custom_patterns change what is masked", async () => {
     const s = await startStack({
       redis: "none",
       pluginConfigOverrides: {
         "aws-masker": {
-          disabled_kinds: ["vpc"],
+          disabled_kinds: ["vpc", "public-ipv4"],
           allowlist: ["10.0.12.34"],
-          mask_public_ips: false,
           custom_patterns: [{ name: "ticket", pattern: "OPS-[0-9]{4,6}" }, { name: "host", pattern: "[a-z0-9]+\\.corp\\.example", kind: "aws-resource-host" }],
         },
       },
@@ -273,7 +272,7 @@ describe("configuration is effective", () => {
       expect(seen).toContain(IDS.vpc); // disabled kind
       expect(seen).toContain("10.0.12.34"); // allowlisted
       expect(seen).not.toContain("10.0.99.1");
-      expect(seen).toContain("54.239.28.85"); // public IPs off
+      expect(seen).toContain("54.239.28.85"); // public-ipv4 disabled
       expect(seen).toMatch(/CUSTOM_TICKET_[0-9a-z]{10}/);
       expect(seen).not.toContain("OPS-12345");
       expect(seen).toMatch(/AWS_HOST_[0-9a-z]{10}/);

@@ -284,6 +284,26 @@ describe("Kong behaviours the host cannot show (fake PDK)", function()
     }, sent.logs)
   end)
 
+  it("mask_public_ips = false (deprecated) masks like disabled_kinds = { \"public-ipv4\" } and is warned about once per config", function()
+    local ip_body = cjson.encode({ model = "m", max_tokens = 1, messages = { { role = "user", content = "from 54.239.28.85 to i-0a1b2c3d4e5f67890" } } })
+    local function upstream(c)
+      local sent = fake_env({ body = ip_body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#ip_body) } })
+      run(function() handler:access(c) end)
+      return sent.body_upstream
+    end
+    local old_way = upstream(conf({ mask_public_ips = false }))
+    assert.is_truthy(old_way:find("54.239.28.85", 1, true))
+    assert.is_nil(old_way:find("i-0a1b2c3d4e5f67890", 1, true))
+    assert.are.equal(old_way, upstream(conf({ disabled_kinds = { "public-ipv4" } })))
+    assert.is_nil(upstream(conf()):find("54.239.28.85", 1, true))
+    local sent = fake_env({ headers = {} })
+    kong.log = setmetatable({}, { __index = function(_, level)
+      return function(...) table.insert(sent.logs, level .. ": " .. table.concat({ ... }, "")) end
+    end })
+    handler:configure({ conf(), conf({ mask_public_ips = false }), conf({ disabled_kinds = { "public-ipv4" } }) })
+    assert.same({ 'warn: config.mask_public_ips is deprecated: use disabled_kinds: ["public-ipv4"] (same effect)' }, sent.logs)
+  end)
+
   it("tenant scope: x-api-key K and Authorization: Bearer K share a scope; Kong's credential comes first", function()
     local c = conf({ tenant_scope = "credential" })
     local viaKey = masked(c, { ["x-api-key"] = "sk-one" })

@@ -43,7 +43,7 @@ const schema = {
           { allowlist: { type: "array", required: true, default: [], elements: { type: "string", len_min: 1 },
             description: "Exact values never masked (e.g. a public demo account id)." } },
           { mask_public_ips: { type: "boolean", required: true, default: true,
-            description: "Mask public IPv4 addresses too (private ones are always masked)." } },
+            description: "Deprecated: false is the same as \"public-ipv4\" in disabled_kinds (use that). Kept so existing configs keep their meaning; a warning is logged at startup." } },
           { unscannable_content: { type: "string", required: true, default: "refuse", one_of: ["refuse", "forward"],
             description: "Content the gateway cannot scan for identifiers (images, PDFs and other media, URL and file sources): refuse the request (400), or forward it unscanned. Counted either way." } },
           { custom_patterns: { type: "array", required: true, default: [],
@@ -63,6 +63,6 @@ const schema = {
       },
     },
   ],
-};
+} as const; // literal types: plugin/conf.ts derives PluginConf from this declaration
 
 export = schema;

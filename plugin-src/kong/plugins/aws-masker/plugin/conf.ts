@@ -4,26 +4,35 @@
 import { createMasker, maskerConfigOf, Masker } from "../engine/index";
 import { refuse } from "./errors";
 
-export interface PluginConf {
-  secret: string;
-  tenant_scope: string;
-  mapping_ttl_seconds: number;
-  max_body_size: number;
-  redis_host?: string;
-  redis_port: number;
-  redis_password?: string;
-  redis_database: number;
-  redis_timeout_ms: number;
-  redis_pool_size: number;
-  disabled_kinds: string[];
-  allowlist: string[];
-  mask_public_ips: boolean;
-  custom_patterns: { name: string; pattern: string; kind?: string }[];
-  learn_names: boolean;
-  learned_names_max: number;
-  learned_names_ttl_seconds: number;
-  unscannable_content: "refuse" | "forward";
-}
+// PluginConf is derived from schema.ts, the one declaration of the config's shape: a field added, removed or changed
+// there changes the type here (type-level only: nothing of the schema module is loaded at run time).
+type Schema = typeof import("../schema");
+type Fields = Schema["fields"][2]["config"]["fields"];
+/** The value Kong hands over for a field declaration (after validation and defaults). */
+type ValueOf<F> = F extends { type: "string"; one_of: readonly (infer U extends string)[] }
+  ? U
+  : F extends { type: "string" }
+    ? string
+    : F extends { type: "integer" | "number" }
+      ? number
+      : F extends { type: "boolean" }
+        ? boolean
+        : F extends { type: "array"; elements: infer E }
+          ? ValueOf<E>[]
+          : F extends { type: "record"; fields: infer R extends readonly object[] }
+            ? RecordOf<R>
+            : never;
+type Entry<R extends readonly object[]> = R[number];
+type KeyOf<E> = E extends object ? keyof E : never;
+type DeclOf<R extends readonly object[], K> = Entry<R> extends infer E ? (E extends Record<K & PropertyKey, infer D> ? D : never) : never;
+/** A record's fields: `required: true` ones always present (Kong fills defaults), the others optional. */
+type RecordOf<R extends readonly object[]> = {
+  -readonly [K in KeyOf<Entry<R>> as DeclOf<R, K> extends { required: true } ? K : never]: ValueOf<DeclOf<R, K>>;
+} & {
+  -readonly [K in KeyOf<Entry<R>> as DeclOf<R, K> extends { required: true } ? never : K]?: ValueOf<DeclOf<R, K>>;
+};
+
+export type PluginConf = RecordOf<Fields>;
 
 const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, message);
 
@@ -73,6 +82,19 @@ export function reportUnusableSecrets(this: void, configs: PluginConf[] | undefi
   for (const conf of configs) {
     const problem = secretProblem(conf);
     if (problem !== undefined) kong.log.crit(problem, ": every request through this plugin instance is refused with 500");
+  }
+}
+
+/**
+ * Logs each config that still sets mask_public_ips to false: disabled_kinds ["public-ipv4"] is the one way to say it
+ * (the engine's maskerConfigOf reads the old field as that, so existing configs keep their meaning).
+ */
+export function reportDeprecatedFields(this: void, configs: PluginConf[] | undefined): void {
+  if (configs === undefined) return;
+  for (const conf of configs) {
+    if (conf.mask_public_ips === false) {
+      kong.log.warn('config.mask_public_ips is deprecated: use disabled_kinds: ["public-ipv4"] (same effect)');
+    }
   }
 }
 
