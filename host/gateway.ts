@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadDeclarative, normalizeConfig, vaultEnvNames, ConfigError } from "./config.ts";
@@ -653,8 +653,8 @@ function launcherAncestors(): number[] {
   const out: number[] = [];
   let pid = process.ppid;
   for (let depth = 0; depth < 4 && pid > 1; depth++) {
-    let cmd = "";
-    let ppid = 0;
+    let cmd: string;
+    let ppid: number;
     try {
       cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

@@ -99,7 +99,7 @@ docs.forEach((d, i) => {
 });
 
 // ---- Lua
-let divergences: string[] = [];
+const divergences: string[] = [];
 let luaNote = "skipped (--no-lua)";
 if (withLua) {
   const dir = mkdtempSync(join(tmpdir(), "score-detection-"));

@@ -13,6 +13,8 @@ npm run --silent build
 echo "== typecheck"
 npx tsc -p tsconfig.json
 npx tsc -p host/tsconfig.json
+echo "== lint (eslint + typescript-eslint: eslint.config.js; conventions in CONTRIBUTING.md)"
+npx eslint .
 echo "== busted (LuaJIT)"
 busted --lua=luajit spec/lua spec/host
 echo "== vitest"

@@ -3,7 +3,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { gzipSync } from "node:zlib";
 import Redis from "ioredis";
-import { startStack, post, messagesBody, errorLines, PROMPT, ORIGINALS, assertNoOriginals, IDS, SECRET, type Stack } from "./support";
+import { startStack, post, messagesBody, errorLines, PROMPT, assertNoOriginals, IDS, SECRET, type Stack } from "./support";
 import { sealKeysFor, unseal } from "../../lib/sealed";
 import { credentialScope, mappingKey } from "../../lib/store";
 

@@ -19,7 +19,7 @@ async function waitUntilUp(url: string, timeoutMs = 120000): Promise<void> {
       await fetch(url, { method: "HEAD" });
       return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${(e as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${(e as Error).message}`, { cause: e });
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -4,10 +4,10 @@ import { KINDS } from "./engine/catalogue";
 const typedefs = require("kong.db.schema.typedefs") as { no_consumer: unknown; protocols_http: unknown };
 
 const kindIds: string[] = [];
-for (const k of KINDS) kindIds[kindIds.length] = k.id;
+for (const k of KINDS) kindIds.push(k.id);
 
 // A custom pattern must compile as a PCRE for ngx.re (checked when the config is saved, not per request).
-function validPattern(this: void, pattern: string): LuaMultiReturn<[boolean | undefined, string | undefined]> {
+function validPattern(pattern: string): LuaMultiReturn<[boolean | undefined, string | undefined]> {
   const [, , err] = ngx.re.find("", pattern, "jo");
   if (err !== undefined) return $multi(undefined, "invalid pattern: " + err);
   return $multi(true, undefined);

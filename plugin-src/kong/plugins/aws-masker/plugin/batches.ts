@@ -30,7 +30,7 @@ function validId(id: string): boolean {
 }
 
 /** The batch id of a results path, or undefined. */
-export function resultsBatchId(this: void, path: string): string | undefined {
+export function resultsBatchId(path: string): string | undefined {
   const h = RESULTS_HEAD.length;
   const t = RESULTS_TAIL.length;
   if (path.length <= h + t || string.sub(path, 1, h) !== RESULTS_HEAD || string.sub(path, -t) !== RESULTS_TAIL) return undefined;
@@ -52,7 +52,7 @@ export interface BatchState {
  * Access, GET results: loads the batch's mappings into the session, or refuses. True when the request is a results
  * request (its state is set).
  */
-export function batchResultsAccess(this: void, conf: PluginConf, session: Session, path: string): boolean {
+export function batchResultsAccess(conf: PluginConf, session: Session, path: string): boolean {
   const id = resultsBatchId(path);
   if (id === undefined) return false;
   const found = loadBatch(conf, session.scope, id);
@@ -86,7 +86,7 @@ function batchIdOf(body: string): string | undefined {
 }
 
 /** body_filter, create answer complete: records the batch's mappings under its id. */
-export function batchCreated(this: void, conf: PluginConf, st: BatchState, body: string): void {
+export function batchCreated(conf: PluginConf, st: BatchState, body: string): void {
   const id = batchIdOf(body);
   if (id === undefined) {
     kong.log.warn("batch create answer without a batch id; its results will not be restorable");
@@ -100,7 +100,7 @@ export function batchCreated(this: void, conf: PluginConf, st: BatchState, body:
  * body_filter, results: complete lines are restored and passed on, a partial line is held for the next piece.
  * Returns what to send now.
  */
-export function restoreResults(this: void, st: BatchState & { pending?: string }, chunk: string, eof: boolean): string {
+export function restoreResults(st: BatchState & { pending?: string }, chunk: string, eof: boolean): string {
   let text = st.pending !== undefined ? st.pending + chunk : chunk;
   st.pending = undefined;
   const parts: string[] = [];
@@ -108,16 +108,17 @@ export function restoreResults(this: void, st: BatchState & { pending?: string }
   while (true) {
     const [nl] = string.find(text, NEWLINE, at, true);
     if (nl === undefined) break;
-    parts[parts.length] = restoreLine(st.session, string.sub(text, at, nl - 1));
-    parts[parts.length] = NEWLINE;
+    parts.push(restoreLine(st.session, string.sub(text, at, nl - 1)));
+    parts.push(NEWLINE);
     at = nl + 1;
   }
   const rest = string.sub(text, at);
   if (eof) {
-    if (rest !== "") parts[parts.length] = restoreLine(st.session, rest);
+    if (rest !== "") parts.push(restoreLine(st.session, rest));
   } else if (rest !== "") {
     st.pending = rest;
   }
+  // eslint-disable-next-line no-useless-assignment -- drops the chunk's reference before the join allocates
   text = "";
   return parts.join("");
 }

@@ -39,7 +39,7 @@ const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, messag
 // Kong's nginx sets lua_regex_match_limit (100000): a custom pattern that backtracks past it makes ngx.re.find return
 // nil plus an error. Read as "no match", the identifier would go upstream, so the request is refused instead.
 const reCtx: { pos?: number } = {};
-function customFinder(this: void, names: Record<string, string>) {
+function customFinder(names: Record<string, string>) {
   // PCRE through ngx.re ("jo": JIT-compiled and cached per worker); 0-based [start, end) like the engine wants
   return (pattern: string, subject: string, from: number): [number, number] | undefined => {
     reCtx.pos = from + 1;
@@ -64,12 +64,12 @@ interface Cached {
 const maskers = setmetatable(new LuaTable<PluginConf, Cached>(), { __mode: "k" });
 
 /** A string config value, or "" for unset: Kong hands unset optional fields over as nil or as ngx.null. */
-export function text(this: void, v: unknown): string {
+export function text(v: unknown): string {
   return typeof v === "string" ? v : "";
 }
 
 /** Why conf's secret cannot be used, or undefined: an unresolved vault reference is nil (Kong 3.4) or "" (3.9). */
-export function secretProblem(this: void, conf: PluginConf): string | undefined {
+export function secretProblem(conf: PluginConf): string | undefined {
   const secret = text(conf.secret);
   if (secret === "") return "config.secret is empty (an unresolved vault reference?)";
   if (secret.length < 16) return "config.secret is shorter than 16 characters";
@@ -77,7 +77,7 @@ export function secretProblem(this: void, conf: PluginConf): string | undefined 
 }
 
 /** Logs each config whose secret cannot be used: that plugin instance refuses every request with 500. */
-export function reportUnusableSecrets(this: void, configs: PluginConf[] | undefined): void {
+export function reportUnusableSecrets(configs: PluginConf[] | undefined): void {
   if (configs === undefined) return;
   for (const conf of configs) {
     const problem = secretProblem(conf);
@@ -89,7 +89,7 @@ export function reportUnusableSecrets(this: void, configs: PluginConf[] | undefi
  * Logs each config that still sets mask_public_ips to false: disabled_kinds ["public-ipv4"] is the one way to say it
  * (the engine's maskerConfigOf reads the old field as that, so existing configs keep their meaning).
  */
-export function reportDeprecatedFields(this: void, configs: PluginConf[] | undefined): void {
+export function reportDeprecatedFields(configs: PluginConf[] | undefined): void {
   if (configs === undefined) return;
   for (const conf of configs) {
     if (conf.mask_public_ips === false) {
@@ -99,7 +99,7 @@ export function reportDeprecatedFields(this: void, configs: PluginConf[] | undef
 }
 
 /** The compiled masker for conf, or undefined when conf has no usable secret (the plugin then refuses). */
-export function maskerFor(this: void, conf: PluginConf): Masker | undefined {
+export function maskerFor(conf: PluginConf): Masker | undefined {
   const hit = maskers.get(conf);
   // one string comparison per request: a rotated secret builds a new masker
   if (hit !== undefined && hit.secret === conf.secret) return hit.masker;

@@ -58,16 +58,16 @@ const UNSCANNED: Record<string, boolean> = {
 const MAX_HEADERS = 1000;
 
 /** ngx.var (a reserved word in TypeScript), read per call: it is bound to the current request. */
-export function nginxVars(this: void): Record<string, string | undefined> {
+export function nginxVars(): Record<string, string | undefined> {
   return (ngx as unknown as { var: Record<string, string | undefined> }).var;
 }
 
 function isClientAddress(name: string): boolean {
-  return CLIENT_ADDRESS[name] === true || name.substring(0, FORWARDED_PREFIX.length) === FORWARDED_PREFIX;
+  return CLIENT_ADDRESS[name] === true || string.sub(name, 1, FORWARDED_PREFIX.length) === FORWARDED_PREFIX;
 }
 
 /** Empties the variables Kong's template builds forwarding headers from (a variable the template lacks is skipped). */
-export function dropForwarding(this: void): void {
+export function dropForwarding(): void {
   const vars = nginxVars();
   for (const name of FORWARDING_VARS) {
     if (vars[name] !== undefined) vars[name] = "";
@@ -103,7 +103,7 @@ function maskValue(sess: Session, value: string): string {
 }
 
 /** Removes client-address headers and masks identifiers in every scanned header, with the request's session. */
-export function maskHeaders(this: void, sess: Session): void {
+export function maskHeaders(sess: Session): void {
   const [headers, err] = kong.request.get_headers(MAX_HEADERS);
   if (err === "truncated") {
     return refuse(400, "invalid_request_error", "more than " + MAX_HEADERS + " request headers; they were not forwarded");
@@ -132,7 +132,7 @@ export function maskHeaders(this: void, sess: Session): void {
     let changed = false;
     for (const v of value) {
       const out = maskValue(sess, v);
-      outs[outs.length] = out;
+      outs.push(out);
       if (out !== v) changed = true;
     }
     if (changed) {

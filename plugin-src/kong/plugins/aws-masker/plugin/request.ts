@@ -17,7 +17,7 @@ export interface RequestState {
   path: string;
 }
 
-export function isJsonType(this: void, ct: string | undefined): boolean {
+export function isJsonType(ct: string | undefined): boolean {
   if (ct === undefined) return false;
   const t = ct.toLowerCase();
   return t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0;
@@ -67,7 +67,7 @@ function urlHoldsIdentifier(session: Session): boolean {
   return false;
 }
 
-export function access(this: void, conf: PluginConf): void {
+export function access(conf: PluginConf): void {
   // answers must come back uncompressed to be restored
   kong.service.request.clear_header("Accept-Encoding");
   dropForwarding();
