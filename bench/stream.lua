@@ -9,7 +9,6 @@ package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local cjson = require "cjson"
 local hmac = require "hmac"
 local E = require "kong.plugins.aws-masker.engine.index"
-local S = require "kong.plugins.aws-masker.engine.stream"
 
 local MB = tonumber(os.getenv("BENCH_MB") or "10")
 local CHUNK = tonumber(os.getenv("BENCH_CHUNK") or "16384")
@@ -121,17 +120,17 @@ end
 local function throughput(name, input)
   local times, max_held, max_text, out = {}, 0, 0, nil
   for r = 1, RUNS do
-    local st = S.newStream(sess)
+    local st = E.newStream(sess)
     local parts = {}
     local t0 = now()
     for at = 1, #input, CHUNK do
-      parts[#parts + 1] = S.streamFeed(st, input:sub(at, at + CHUNK - 1))
-      local h = S.streamHeld(st)
+      parts[#parts + 1] = E.streamFeed(st, input:sub(at, at + CHUNK - 1))
+      local h = E.streamHeld(st)
       if h > max_held then max_held = h end
-      local t = S.streamHeldText(st)
+      local t = E.streamHeldText(st)
       if t > max_text then max_text = t end
     end
-    parts[#parts + 1] = S.streamFinish(st)
+    parts[#parts + 1] = E.streamFinish(st)
     times[#times + 1] = now() - t0
     if r == 1 then out = table.concat(parts) end
   end
@@ -148,7 +147,7 @@ local function throughput(name, input)
 end
 
 local function latency(name, input)
-  local st = S.newStream(sess)
+  local st = E.newStream(sess)
   local lat, at = {}, 1
   while #lat < 20000 do
     local a, b = input:find("\n\n", at, true)
@@ -156,10 +155,10 @@ local function latency(name, input)
     local ev = input:sub(at, b)
     at = b + 1
     local t0 = now()
-    S.streamFeed(st, ev)
+    E.streamFeed(st, ev)
     lat[#lat + 1] = (now() - t0) * 1e6
   end
-  S.streamFinish(st)
+  E.streamFinish(st)
   table.sort(lat)
   local med, p99 = lat[math.floor(#lat / 2) + 1], lat[math.floor(#lat * 0.99) + 1]
   print(string.format("%-6s per-event streamFeed: median %.2f µs, p99 %.2f µs (%d events)", name, med, p99, #lat))

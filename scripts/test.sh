@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: installs what it needs, builds the plugin, then type checks, busted (compiled Lua under LuaJIT),
+# Every test: installs what it needs, builds the plugin, then type checks, lints (eslint), busted (compiled Lua under LuaJIT),
 # vitest (engine in Node, host, gateway integration with real nginx + Redis + the mock Claude), and the detection
 # scorer (fails on any leak or false positive), and a check that docs/identifiers.md matches the catalogue.
 # The install checks are vitest specs (spec/host/install.test.ts, after the build): the rockspec is current and
