@@ -14,7 +14,7 @@ import { startStack, post, messagesBody, errorLines, PROMPT, IDS, ORIGINALS, ass
 const PLANTED_KEY = "sk-ant-planted-key-7f3a9c0e1d2b";
 const PLANTED_BEARER = "planted-bearer-token-5e8d1c";
 const REFUSED_URL = `/v1/messages?instance=${IDS.instance}&account=${IDS.account}`;
-const URL_REASON = "the request URL contains an AWS identifier";
+const URL_REASON = "the request URL contains an AWS identifier (possibly percent-encoded)";
 const JSON_REASON = "request body is not valid JSON";
 
 let stack: Stack;
