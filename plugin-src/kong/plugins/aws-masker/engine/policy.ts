@@ -111,13 +111,13 @@ export const BATCH_RESULT: PolicyNode = {
 };
 
 /** The policy for an answer to a request path. */
-export function answerPolicyFor(this: void, path: string): PolicyNode {
+export function answerPolicyFor(path: string): PolicyNode {
   if (path === "/v1/messages") return MESSAGE_ANSWER;
   return ANY;
 }
 
 /** The policy for a request path (query string removed). */
-export function policyFor(this: void, path: string): PolicyNode {
+export function policyFor(path: string): PolicyNode {
   if (path === "/v1/messages" || path === "/v1/messages/count_tokens") return MESSAGES;
   if (path === "/v1/messages/batches") return BATCHES;
   if (path === "/v1/complete") return COMPLETE;

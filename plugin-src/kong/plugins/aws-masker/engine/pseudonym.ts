@@ -16,7 +16,7 @@ const IS_HASH_CHAR: boolean[] = [];
 for (let c = 0; c < 256; c++) IS_HASH_CHAR.push(false);
 for (let k = 0; k < ALPHABET.length; k++) IS_HASH_CHAR[byteAt(ALPHABET, k)] = true;
 
-export function isHashChar(this: void, c: number): boolean {
+export function isHashChar(c: number): boolean {
   return c < 256 && IS_HASH_CHAR[c];
 }
 
@@ -36,7 +36,7 @@ function group(mac: string, k: number): string {
   return DIGIT[Math.floor((byteAt(mac, b) * 256 + byteAt(mac, b + 1)) / DIVISOR[k]) % 32];
 }
 
-export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
+export function hashPart(hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
   let msg = scope + "\x1f" + tag + "\x1f" + original;
   if (salt > 0) msg = msg + "\x1f" + salt;
   const mac = hmac(secret, msg);
@@ -48,7 +48,7 @@ export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, 
  * If s[i..] starts a hash part (10 hash chars) that closes a pseudonym whose tag ends at i-1 (s[i-1] == "_"),
  * returns the tag start index; otherwise -1. Used to leave pseudonyms alone when masking.
  */
-export function pseudonymStartBefore(this: void, s: string, i: number): number {
+export function pseudonymStartBefore(s: string, i: number): number {
   if (i < 2 || byteAt(s, i - 1) !== 95) return -1;
   let t = i - 2;
   while (t >= 0) {
@@ -62,7 +62,7 @@ export function pseudonymStartBefore(this: void, s: string, i: number): number {
 }
 
 /** End index (exclusive) when a pseudonym-shaped token TAG_hash starts at i and ends at a boundary, else -1. */
-export function pseudonymEndAt(this: void, s: string, i: number, n: number): number {
+export function pseudonymEndAt(s: string, i: number, n: number): number {
   if (i >= n || (cls(byteAt(s, i)) & C_UPPER) === 0) return -1;
   let j = i + 1;
   while (j < n) {
