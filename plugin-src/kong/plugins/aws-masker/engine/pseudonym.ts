@@ -20,6 +20,12 @@ export function isHashChar(c: number): boolean {
   return c < 256 && IS_HASH_CHAR[c];
 }
 
+/** True when every unit of s[a, b) is a hash character (the callers bound b by the length). */
+export function hashCharsIn(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (!isHashChar(byteAt(s, k))) return false;
+  return true;
+}
+
 /** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
 // the 5-bit groups of the first 50 bits of the MAC: group k spans bytes BYTE[k], BYTE[k] + 1, shifted right by SHIFT[k]
 const DIGIT: string[] = [];
@@ -73,9 +79,8 @@ export function pseudonymEndAt(s: string, i: number, n: number): number {
   // the hash may begin with digits, which the run took in: the hash starts after the run's last "_"
   let u = j - 1;
   while (u > i && byteAt(s, u) !== 95) u--;
-  if (u <= i || u + 1 + HASH_LEN > n) return -1;
-  for (let k = 1; k <= HASH_LEN; k++) if (!isHashChar(byteAt(s, u + k))) return -1;
   const e = u + 1 + HASH_LEN;
+  if (u <= i || e > n || !hashCharsIn(s, u + 1, e)) return -1;
   if (e < n && (cls(byteAt(s, e)) & (C_LOWER | C_DIGIT | C_UPPER)) !== 0) return -1;
   return e;
 }

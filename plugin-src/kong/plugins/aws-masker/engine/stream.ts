@@ -14,7 +14,7 @@
 // UTF-16 strings work as well, since only ASCII is ever interpreted.
 
 import { byteAt, sub } from "./chars";
-import { HASH_LEN, isHashChar } from "./pseudonym";
+import { HASH_LEN, hashCharsIn } from "./pseudonym";
 import { Session, restoreLevel, RESTORED } from "./session";
 
 /** Default cap of the carried partial event (bytes); beyond it the event is passed through restored-as-possible. */
@@ -119,9 +119,7 @@ function shapePrefix(s: string, p: number, n: number): boolean {
     } else break;
   }
   if (j === n) return true;
-  if (lastU < 0 || n - lastU - 1 > HASH_LEN) return false;
-  for (let k = lastU + 1; k < n; k++) if (!isHashChar(byteAt(s, k))) return false;
-  return true;
+  return lastU >= 0 && n - lastU - 1 <= HASH_LEN && hashCharsIn(s, lastU + 1, n);
 }
 
 /** Start of the tail of s[from, n) to hold back (n when none): the longest suffix shorter than maxLen that is a pseudonym prefix. */
