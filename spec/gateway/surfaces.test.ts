@@ -153,13 +153,27 @@ describe("other request headers", () => {
 
   it("a header value seen clean before is still masked when this request's body teaches a name in it", async () => {
     mock.reset();
-    // the bare bucket name is no identifier on its own: the value is remembered as clean (a name no earlier test
-    // taught this tenant: the tenant's memory would mask it from the start)
-    await post("/v1/messages", messagesBody("hello"), { "x-report": "acme-surfaces-reports" });
-    expect(mock.received[0].headers["x-report"]).toBe("acme-surfaces-reports");
+    // a bucket name no earlier test taught this tenant (the tenant's memory would mask it from the start)
+    const bucket = "surfaces-header-report-bucket";
+    // the bare bucket name is no identifier on its own: the value is remembered as clean
+    await post("/v1/messages", messagesBody("hello"), { "x-report": bucket });
+    expect(mock.received[0].headers["x-report"]).toBe(bucket);
     // the body names it as a bucket (s3://...): the same header value now carries its pseudonym
-    await post("/v1/messages", messagesBody("logs in s3://acme-surfaces-reports/x"), { "x-report": "acme-surfaces-reports" });
+    await post("/v1/messages", messagesBody(`logs in s3://${bucket}/x`), { "x-report": bucket });
     expect(mock.received[1].headers["x-report"]).toMatch(/^S3_BUCKET_[0-9a-z]{10}$/);
+  });
+
+  it("a header value seen clean before is masked once the tenant's memory holds the name (learned in an earlier request)", async () => {
+    mock.reset();
+    const bucket = "surfaces-remembered-bucket";
+    const tenant = { "x-api-key": "sk-test-surfaces-memory" };
+    await post("/v1/messages", messagesBody("hello"), { ...tenant, "x-report": bucket });
+    expect(mock.received[0].headers["x-report"]).toBe(bucket);
+    // the name is learned from its context and remembered for the tenant
+    await post("/v1/messages", messagesBody(`logs in s3://${bucket}/x`), tenant);
+    // no context in this request: only the tenant's memory knows the name, and the header was cached as clean
+    await post("/v1/messages", messagesBody("hello again"), { ...tenant, "x-report": bucket });
+    expect(mock.received[2].headers["x-report"]).toMatch(/^S3_BUCKET_[0-9a-z]{10}$/);
   });
 
   it("a header name holding an identifier is refused (a name cannot be masked)", async () => {

@@ -1,7 +1,7 @@
 // Request headers toward the upstream (docs/field-rules.md, "Headers"): what says where the client is or which hops
 // the request took is not sent; the Claude API's credentials and the transport headers nginx rebuilds go as they
 // are; every other header is scanned and its identifiers masked in place.
-import { Masker, Session, maskText, learnedIn } from "../engine/index";
+import { Masker, Session, maskText, learnedIn, rememberedIn, Match } from "../engine/index";
 import { refuse } from "./errors";
 import { count } from "./stats";
 
@@ -76,11 +76,20 @@ export function dropForwarding(): void {
 
 /**
  * Per masker (weak keys), header names and values it found nothing in: clients resend the same user-agent, beta and
- * SDK headers on every request, so those are scanned once per worker (only this request's learned names are looked
- * for again). Bounded by CLEAN_MAX; past it the cache starts over.
+ * SDK headers on every request, so those are scanned once per worker (this request's learned names and the tenant's
+ * remembered names are looked for again: either may have grown since). Bounded by CLEAN_MAX; past it the cache starts
+ * over.
  */
 const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, boolean>; size: number }>(), { __mode: "k" });
 const CLEAN_MAX = 4096;
+
+/** True when the tenant's memory holds a name that stands in value. */
+function remembersIn(sess: Session, value: string): boolean {
+  if (sess.memory === undefined) return false;
+  const occ: Match[] = [];
+  rememberedIn(sess.memory, value, occ);
+  return occ.length > 0;
+}
 
 /** value with its identifiers masked (value itself when there are none): a header name or value. */
 function maskValue(sess: Session, value: string): string {
@@ -89,7 +98,8 @@ function maskValue(sess: Session, value: string): string {
     clean = { values: {}, size: 0 };
     cleanValues.set(sess.masker, clean);
   }
-  if (clean.values[value] === true && (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0)) return value;
+  if (clean.values[value] === true && (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0) &&
+    !remembersIn(sess, value)) return value;
   const out = maskText(sess, value, "");
   if (out === value) {
     if (clean.size >= CLEAN_MAX) {

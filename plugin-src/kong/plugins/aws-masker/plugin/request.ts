@@ -78,6 +78,8 @@ export function access(conf: PluginConf): void {
   }
   const path = kong.request.get_path();
   const session = newSession(masker, scopeFor(conf, masker));
+  // the tenant's remembered names count everywhere: URL, body and headers
+  session.memory = memoryFor(conf, session.scope);
   // the URL goes upstream as it is: an identifier there cannot be masked without breaking the call, so refuse
   if (urlHoldsIdentifier(session)) {
     return refuse(400, "invalid_request_error", "the request URL contains an AWS identifier (possibly percent-encoded); it was not forwarded");
@@ -85,10 +87,7 @@ export function access(conf: PluginConf): void {
   const method = kong.request.get_method();
   // batch results: the batch's mappings are loaded from Redis for the restore (or the request is refused)
   const batchResults = method === "GET" && batchResultsAccess(conf, session, path);
-  if (!batchResults) {
-    session.memory = memoryFor(conf, session.scope);
-    maskBody(conf, session, path, method);
-  }
+  if (!batchResults) maskBody(conf, session, path, method);
   // after the body: names learned there are masked in the headers too
   maskHeaders(session);
   count("requests_masked");
