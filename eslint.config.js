@@ -28,6 +28,15 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS tools (the tstl plugin under tools/ is loaded by require)
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["spec/**/*.ts", "bench/**/*.ts"],
     // specs feed control characters on purpose
     rules: { "no-control-regex": "off" },
