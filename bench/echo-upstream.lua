@@ -1,8 +1,10 @@
--- bench/echo-upstream.lua: a minimal, fast stand-in for Claude's /v1/messages, used by bench/latency.ts.
+-- bench/echo-upstream.lua: a minimal, fast stand-in for Claude's /v1/messages, used by bench/load.ts.
 -- content_by_lua_file in a plain nginx (no Node on the hot path): it answers a Claude-shaped non-streaming message
 -- whose text is the LAST user message's text (string content, or its text blocks joined by "\n"), like the mock's
 -- echo, so the client can check that the gateway restored every original. X-Bench-Body-Md5 is the md5 of the body it
 -- received: equal to the client's body through a plain proxy, different through the gateway (the body was masked).
+-- With "stream": true it answers the same text as Server-Sent Events, in text_delta events of DELTA_BYTES bytes (cut
+-- anywhere, also inside an identifier's pseudonym, as Claude's deltas are).
 local cjson = require "cjson.safe"
 
 ngx.req.read_body()
@@ -49,6 +51,30 @@ if type(messages) == "table" then
 end
 
 local model = type(doc.model) == "string" and doc.model or "claude-sonnet-5"
+local DELTA_BYTES = 40
+
+if doc.stream == true then
+  local events = {
+    'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_01BenchEchoUpstream000000","type":"message",'
+      .. '"role":"assistant","model":' .. cjson.encode(model) .. ',"content":[],"stop_reason":null,"stop_sequence":null,'
+      .. '"usage":{"input_tokens":' .. math.floor(#body / 4) .. ',"output_tokens":1}}}\n\n',
+    'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+  }
+  for at = 1, #text, DELTA_BYTES do
+    events[#events + 1] = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":'
+      .. cjson.encode(text:sub(at, at + DELTA_BYTES - 1)) .. '}}\n\n'
+  end
+  events[#events + 1] = 'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n'
+  events[#events + 1] = 'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},'
+    .. '"usage":{"output_tokens":' .. math.floor(#text / 4) .. '}}\n\n'
+  events[#events + 1] = 'event: message_stop\ndata: {"type":"message_stop"}\n\n'
+  ngx.header["Content-Type"] = "text/event-stream"
+  ngx.header["X-Bench-Body-Md5"] = ngx.md5(body)
+  ngx.header["X-Bench-Events"] = #events
+  ngx.print(events) -- one write: a burst, like a fast model; the gateway still restores event by event
+  return
+end
+
 local out = '{"id":"msg_01BenchEchoUpstream000000","type":"message","role":"assistant","model":' .. cjson.encode(model)
   .. ',"content":[{"type":"text","text":' .. cjson.encode(text) .. '}],"stop_reason":"end_turn","stop_sequence":null'
   .. ',"usage":{"input_tokens":' .. math.floor(#body / 4) .. ',"output_tokens":' .. math.floor(#text / 4) .. '}}'

@@ -4,7 +4,8 @@ package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local E = require "kong.plugins.aws-masker.engine.index"
 local hmac = require "hmac"
 
-local body = require "fixture"("bench/fixtures/request-8k.json")
+-- BENCH_BODY: another request (bench/load.ts compares request sizes with it)
+local body = require "fixture"(os.getenv("BENCH_BODY") or "bench/fixtures/request-8k.json")
 local iterations = tonumber(os.getenv("BENCH_ITERATIONS") or "20000")
 local runs = tonumber(os.getenv("BENCH_RUNS") or "5")
 local masker = E.createMasker({ secret = "bench-secret-0123456789" }, hmac)
@@ -17,7 +18,7 @@ local function median(t)
 end
 
 local function measure(fn)
-  for _ = 1, 2000 do fn() end -- warm up (JIT)
+  for _ = 1, math.min(2000, iterations) do fn() end -- warm up (JIT)
   local rates = {}
   for r = 1, runs do
     local t0 = os.clock()
@@ -49,11 +50,12 @@ end)
 collectgarbage("collect")
 collectgarbage("stop")
 local before = collectgarbage("count")
-for _ = 1, 1000 do
+local garbageRuns = math.min(1000, iterations)
+for _ = 1, garbageRuns do
   local s2 = E.newSession(masker, "bench")
   E.maskJson(s2, body, policy)
 end
-local garbage = (collectgarbage("count") - before) * 1024 / 1000
+local garbage = (collectgarbage("count") - before) * 1024 / garbageRuns
 collectgarbage("restart")
 
 print(string.format('{"mask_mbps":%.1f,"mask_cold_mbps":%.1f,"restore_mbps":%.1f,"bytes":%d,"garbage_per_request":%d}', mask_rate, cold_rate, restore_rate, #body, garbage))

@@ -20,6 +20,10 @@ local function fake_env(req)
     req = { get_body_file = function() return req.body_file end },
     var = { request_uri = (req.path or "/v1/messages") .. (req.query and ("?" .. req.query) or "") },
     timer = { at = function() return true end },
+    -- the answer's headers as nginx's ngx.header reads them (case and "_" / "-" insensitive)
+    header = setmetatable({}, { __index = function(_, k)
+      return (req.response_headers or {})[k:lower():gsub("_", "-")]
+    end }),
   }
   local exit = function(status, body)
     sent.status, sent.body = status, body

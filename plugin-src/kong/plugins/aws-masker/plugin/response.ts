@@ -17,6 +17,17 @@ interface ResponseState extends RequestState, BatchState {
   stream?: StreamState;
 }
 
+/**
+ * One answer header, read straight from nginx's header list: kong.response.get_header builds the table of every
+ * header (ngx.resp.get_headers) on each call, twice per answer here (issue 12). The first value when repeated.
+ */
+function responseHeader(name: string): string | undefined {
+  const v = ngx.header.get(name) as unknown;
+  if (typeof v === "string") return v;
+  if (typeof v === "object" && v !== null) return (v as string[])[0];
+  return undefined;
+}
+
 export function headerFilter(this: void, conf: PluginConf): void {
   if (storeDegraded(conf)) {
     kong.response.set_header("X-AWS-Masker-Degraded", "redis-unavailable");
@@ -25,12 +36,12 @@ export function headerFilter(this: void, conf: PluginConf): void {
   const st = kong.ctx.plugin.state as ResponseState | undefined;
   if (st === undefined || kong.response.get_source() !== "service") return;
   if (kong.response.get_status() >= 400) return;
-  const enc = kong.response.get_header("content-encoding");
+  const enc = responseHeader("content-encoding");
   if (enc !== undefined && enc.toLowerCase() !== "identity") {
     kong.log.warn("answer is compressed (", enc, "); its pseudonyms are left in place");
     return;
   }
-  const ctype = kong.response.get_header("content-type");
+  const ctype = responseHeader("content-type");
   if (st.batchResults === true) {
     st.mode = "jsonl"; // whatever the content type (the API sends application/binary), restored line by line
   } else if (ctype !== undefined && ctype.toLowerCase().indexOf("text/event-stream") >= 0) {

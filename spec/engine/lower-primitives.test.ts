@@ -1,0 +1,64 @@
+// tools/tstl-lower-primitives.cjs: the compiled Lua calls string.byte / string.sub directly instead of the chars.ts
+// wrappers (a hot wrapper is what LuaJIT blacklists, issue 12). Node vs LuaJIT equality of the result is checked by
+// cross-runtime.test.ts and the vectors; this checks that the lowering happens, how, and only where it should.
+import { describe, expect, it } from "vitest";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import * as tstl from "typescript-to-lua";
+
+const PLUGIN = path.resolve("tools/tstl-lower-primitives.cjs");
+
+function compile(use: string): string {
+  const files = {
+    "engine/chars.ts": `export const byteAt: (this: void, s: string, i: number) => number = (s, i) => s.charCodeAt(i);
+export const sub: (this: void, s: string, a: number, b: number) => string = (s, a, b) => s.substring(a, b);`,
+    "engine/use.ts": use,
+  };
+  const r = tstl.transpileVirtualProject(files, {
+    luaTarget: tstl.LuaTarget.LuaJIT, noImplicitSelf: true, noHeader: true, luaLibImport: tstl.LuaLibImportKind.Require,
+    luaPlugins: [{ name: PLUGIN }],
+  } as tstl.CompilerOptions);
+  expect(r.diagnostics.map((d) => d.messageText)).toEqual([]);
+  const out = r.transpiledFiles.find((f) => f.sourceFiles?.[0]?.fileName === "engine/use.ts");
+  return out?.lua ?? "";
+}
+
+describe("tstl plugin lowering the byte primitives", () => {
+  it("lowers byteAt and sub reached by a named import, a namespace and a const alias, folding constant offsets", () => {
+    const lua = compile(`import * as ch from "./chars";
+import { sub } from "./chars";
+const byteAt = ch.byteAt;
+export function f(this: void, s: string, p: number) {
+  return [byteAt(s, p), ch.byteAt(s, p + 1), byteAt(s, 0), byteAt(s, p - 1), byteAt(s, p - 3), sub(s, p, p + 2)];
+}`);
+    expect(lua).toContain("string.byte(s, p + 1)");
+    expect(lua).toContain("string.byte(s, p + 2)");
+    expect(lua).toContain("string.byte(s, 1)");
+    expect(lua).toContain("string.byte(s, p)");
+    expect(lua).toContain("string.byte(s, p - 2)");
+    expect(lua).toContain("string.sub(s, p + 1, p + 2)");
+    expect(lua).not.toMatch(/[^.\w]byteAt\(|[^.\w]sub\(/);
+  });
+
+  it("leaves alone a function of another module that is also called sub or byteAt", () => {
+    const lua = compile(`function sub(this: void, s: string, a: number, b: number) { return s; }
+const byteAt = (s: string, i: number) => i;
+export function f(this: void, s: string, p: number) { return [sub(s, p, 1), byteAt(s, p)]; }`);
+    expect(lua).toContain("sub(s, p, 1)");
+    expect(lua).toContain("byteAt(s, p)");
+    expect(lua).not.toContain("string.");
+  });
+
+  it("the build of the engine and plugin holds no call of the wrappers (the plugin is in tsconfig.lua.json)", () => {
+    const dirs = ["build/kong/plugins/aws-masker/engine", "build/kong/plugins/aws-masker/plugin"];
+    const calls: string[] = [];
+    for (const dir of dirs) {
+      for (const f of readdirSync(dir).filter((n) => n.endsWith(".lua"))) {
+        // tstl's own inlined library functions have a local `sub` (string.sub) of their own
+        const text = readFileSync(path.join(dir, f), "utf8").replace(/-- Lua Library inline imports[\s\S]*?-- End of Lua Library inline imports/g, "");
+        for (const m of text.matchAll(/(^|[^.\w])(byteAt|sub)\(/gm)) calls.push(`${f}: ${m[0]}`);
+      }
+    }
+    expect(calls).toEqual([]);
+  });
+});
