@@ -400,7 +400,7 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const misses: string[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), "aws-masker-load-"));
-  if (!existsSync(path.join(ROOT, "build/kong/plugins/aws-masker/handler.lua"))) execFileSync("npm", ["run", "build"], { stdio: "inherit", cwd: ROOT });
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit", cwd: ROOT }); // always fresh: never measure a stale build
   const stops: (() => Promise<void>)[] = [];
   const cleanup = async () => { for (const s of stops.splice(0).reverse()) await s().catch(() => {}); rmSync(dir, { recursive: true, force: true }); };
   process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));

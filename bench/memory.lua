@@ -39,8 +39,7 @@ for _, count in ipairs(input.counts) do
     E.maskJson(s, body, policy)
   end)
   out.mask_cold_mbps[tostring(count)] = measure(#body, iterations, function()
-    mem.cache = {}
-    mem.cacheBytes = 0
+    E.clearMemoryCache(mem)
     local s = E.newSession(masker, "bench")
     s.memory = mem
     E.maskJson(s, body, policy)

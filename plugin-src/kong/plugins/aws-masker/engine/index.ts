@@ -25,7 +25,7 @@ export { urlForms } from "./url";
 export type { Learned, Occurrence } from "./names";
 export { learnedIn } from "./names";
 export type { TenantMemory } from "./memory";
-export { newMemory, remember, rememberedIn, kindById, isCredential, MAX_NAME_LEN } from "./memory";
+export { newMemory, remember, rememberedIn, kindById, isCredential, MAX_NAME_LEN, clearMemoryCache } from "./memory";
 
 export interface MaskerConfig {
   secret: string;

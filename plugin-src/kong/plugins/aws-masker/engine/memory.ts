@@ -92,9 +92,15 @@ export function remember(this: void, mem: TenantMemory, name: string, kind: Kind
   mem.lengths[name.length] = true;
   if (name.length > mem.maxLen) mem.maxLen = name.length;
   mem.count++;
+  clearMemoryCache(mem);
+  return true;
+}
+
+/** Empties the tenant's cache of long-string results: a name was added, the bound was reached, or a benchmark
+ * measures the cold path. */
+export function clearMemoryCache(this: void, mem: TenantMemory): void {
   mem.cache = {};
   mem.cacheBytes = 0;
-  return true;
 }
 
 /** True when name is remembered. */
@@ -187,10 +193,7 @@ export function withRemembered(this: void, mem: TenantMemory, s: string, found: 
     occ = [];
     rememberedIn(mem, s, occ);
     if (s.length >= CACHE_MIN) {
-      if (mem.cacheBytes + s.length > CACHE_BYTES) {
-        mem.cache = {};
-        mem.cacheBytes = 0;
-      }
+      if (mem.cacheBytes + s.length > CACHE_BYTES) clearMemoryCache(mem);
       mem.cache[s] = occ;
       mem.cacheBytes += s.length;
     }
