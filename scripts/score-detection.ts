@@ -1,16 +1,22 @@
 // Detection scorer: runs the labelled corpus (spec/fixtures/corpus) through the engine in Node and in LuaJIT and
-// prints recall per kind, false positives per kind and leaks. Exits non-zero (FAILED) on any leak, any false positive
-// in the negative corpus, or any difference between the Node and Lua outputs.
-//   npx tsx scripts/score-detection.ts [--no-lua] [--verbose]
-// Positive documents: spec/fixtures/corpus/positive/<doc> with labels in <doc>.labels.json: [[value, kind id], ...].
-// .json documents go through maskJson (every string scanned, member names as context), .claude.json ones through
-// maskJson with the /v1/messages policy; others through maskText.
-// A label is found when the session holds an entry for that value with that kind; it leaks when the value is still
-// in the masked output. Any entry whose original is not a labelled value is a false positive of its kind.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+// prints recall per format family and per category, leaks, and false positives on the negative set.
+//   npx tsx scripts/score-detection.ts [--no-lua] [--verbose] [--family NAME]
+// Documents: spec/fixtures/corpus/{positive,negative}/[<family>/]<doc>; files directly under positive/ or negative/
+// form the family "regression" (the hand-written set the detector was built with). A document's format is its file
+// name up to the first dot. Labels: <doc>.labels.json = [[value, kind], ...] where kind is a catalogue kind id
+// (docs/identifiers.md) or a category: secret | account-id | ip | name | id. An unknown kind id counts as `id` (warned).
+// .claude.json documents go through maskJson with the /v1/messages policy, other .json through maskJson, the rest
+// through maskText.
+// A label is found when a session entry of the label's category (for a kind label: the category of that kind; `id`:
+// any kind) covers the value (its original contains the value). It leaks when the value — raw, URL-encoded or
+// JSON-escaped — is still in the masked output. On the negative set every output token carrying a pseudonym is a
+// false positive; the share is taken over the set's whitespace-separated tokens.
+// FAILED (exit 1): any leak, name recall < 95 %, negative false positives >= 0.5 % of tokens, a Node/Lua difference,
+// or a failed build (the Lua side is always scored on a fresh `npm run build`).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, basename } from "node:path";
 import { createNodeMasker, newSession, maskText, maskJson, policyFor, KINDS } from "../lib/engine";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -18,30 +24,119 @@ const CORPUS = join(ROOT, "spec/fixtures/corpus");
 const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
 const withLua = !args.includes("--no-lua");
+const familyArg = args.includes("--family") ? args[args.indexOf("--family") + 1] : undefined;
 
+const NAME_RECALL_TARGET = 95;
+const NEGATIVE_FP_LIMIT = 0.5; // percent of tokens
+
+type Category = "secret" | "account-id" | "ip" | "name" | "id";
+const CATEGORIES: Category[] = ["secret", "account-id", "ip", "name", "id"];
+
+// Catalogue kind -> category. Explicit ids first, then the kind's matcher family, then words in a new kind's id.
+const KIND_CATEGORY: Record<string, Category> = {
+  "secret-access-key": "secret",
+  "session-token": "secret",
+  "access-key-id": "secret",
+  "temporary-access-key-id": "secret",
+  "account-id": "account-id",
+  "private-ipv4": "ip",
+  "public-ipv4": "ip",
+  ipv6: "ip",
+  "ec2-private-dns": "ip",
+  "ec2-public-dns": "ip",
+  "s3-bucket": "name",
+  "sqs-queue": "name",
+  "ecr-repository": "name",
+  "kms-alias": "name",
+  "arn-resource": "name",
+  "role-session-name": "name",
+};
+const FAMILY_CATEGORY: Record<string, Category> = {
+  "secret-key": "secret",
+  "session-token": "secret",
+  secret: "secret",
+  credential: "secret",
+  "arn-account": "account-id",
+  "ipv4-private": "ip",
+  "ipv4-public": "ip",
+  ipv6: "ip",
+  "dashed-ip-host": "ip",
+  name: "name",
+  "s3-bucket": "name",
+};
+const kindFamily = new Map(KINDS.map((k) => [k.id, (k as { family?: string }).family ?? ""]));
+
+function categoryOfKind(kind: string): Category {
+  const explicit = KIND_CATEGORY[kind];
+  if (explicit) return explicit;
+  const fam = kindFamily.get(kind) ?? "";
+  if (FAMILY_CATEGORY[fam]) return FAMILY_CATEGORY[fam];
+  if (/password|secret|credential-value|private-key|auth-token/.test(kind)) return "secret";
+  if (/(^|-)name$|-name-/.test(kind) || fam.includes("name")) return "name";
+  return "id";
+}
+
+interface Label { value: string; kind: string; category: Category; exactKind?: string }
 interface Doc {
   path: string;
   name: string;
+  family: string;
+  format: string;
   negative: boolean;
   mode: "text" | "json" | "claude";
-  labels: [string, string][];
+  labels: Label[];
 }
 
-function docsIn(dir: string, negative: boolean): Doc[] {
-  const out: Doc[] = [];
-  for (const f of readdirSync(join(CORPUS, dir)).sort()) {
-    if (f.endsWith(".labels.json")) continue;
-    const path = join(CORPUS, dir, f);
-    const lp = path + ".labels.json";
-    const labels: [string, string][] = existsSync(lp) ? JSON.parse(readFileSync(lp, "utf8")) : [];
-    out.push({ path, name: `${dir}/${f}`, negative, mode: f.endsWith(".claude.json") ? "claude" : f.endsWith(".json") ? "json" : "text", labels });
+const unknownKinds = new Map<string, number>();
+const isCategory = (k: string): k is Category => (CATEGORIES as string[]).includes(k);
+// the engine reads bytes (latin1 strings); labels are Unicode: compare in the same representation
+const bytes = (s: string) => Buffer.from(s, "utf8").toString("latin1");
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else if (!f.endsWith(".labels.json") && !f.endsWith(".md5") && f !== "README.md") out.push(p);
   }
   return out;
 }
 
-const docs = [...docsIn("positive", false), ...docsIn("negative", true)];
-const kindIds = new Set(KINDS.map((k) => k.id));
-for (const d of docs) for (const [, k] of d.labels) if (!kindIds.has(k) && !k.startsWith("custom-")) throw new Error(`${d.name}: unknown kind ${k}`);
+function docsIn(top: "positive" | "negative"): Doc[] {
+  const base = join(CORPUS, top);
+  return walk(base).map((path) => {
+    const rel = path.slice(base.length + 1);
+    const parts = rel.split("/");
+    const family = parts.length > 1 ? parts[0] : "regression";
+    const file = basename(path);
+    const lp = path + ".labels.json";
+    const raw: [string, string][] = existsSync(lp) ? JSON.parse(readFileSync(lp, "utf8")) : [];
+    const labels: Label[] = raw.map(([value, kind]) => {
+      if (isCategory(kind)) return { value: bytes(value), kind, category: kind };
+      if (kindFamily.has(kind) || kind.startsWith("custom-")) {
+        return { value: bytes(value), kind, category: kind.startsWith("custom-") ? "id" : categoryOfKind(kind), exactKind: kind };
+      }
+      unknownKinds.set(kind, (unknownKinds.get(kind) ?? 0) + 1);
+      return { value: bytes(value), kind, category: "id" };
+    });
+    return {
+      path,
+      name: `${top}/${rel}`,
+      family,
+      format: file.split(".")[0],
+      negative: top === "negative",
+      mode: file.endsWith(".claude.json") ? "claude" : file.endsWith(".json") ? "json" : "text",
+      labels,
+    };
+  });
+}
+
+let docs = [...docsIn("positive"), ...docsIn("negative")];
+if (familyArg) docs = docs.filter((d) => d.family === familyArg);
+if (docs.length === 0) {
+  console.log(`no documents${familyArg ? ` in family ${familyArg}` : ""}\nFAILED`);
+  process.exit(1);
+}
 
 // Lua needs lua-rex-pcre2 for custom patterns; without it both sides run without them
 const luaRegex = withLua && spawnSync("luajit", ["-e", 'require "rex_pcre2"']).status === 0;
@@ -53,7 +148,7 @@ const masker = createNodeMasker({
 const policy = policyFor("/v1/other");
 const claudePolicy = policyFor("/v1/messages");
 
-interface Result { out: string; entries: string }
+interface Result { input: string; out: string; entries: string }
 const nodeResults: Result[] = [];
 for (const d of docs) {
   const text = readFileSync(d.path, "latin1");
@@ -65,51 +160,97 @@ for (const d of docs) {
   } else {
     out = maskText(sess, text, "");
   }
-  nodeResults.push({ out, entries: sess.entries.map((e) => `${e.kind}\t${e.original}\t${e.pseudonym}`).join("\n") });
+  nodeResults.push({ input: text, out, entries: sess.entries.map((e) => `${e.kind}\t${e.original}\t${e.pseudonym}`).join("\n") });
 }
 
 // ---- scoring
-const total: Record<string, number> = {};
-const found: Record<string, number> = {};
-const fp: Record<string, number> = {};
-const confused: string[] = [];
+// the forms a value can take in a masked output: raw, URL-encoded, JSON-escaped up to three levels (a JSON document
+// inside a string inside a string), each also with "\/"-escaped slashes
+function encodedForms(v: string): string[] {
+  const forms = new Set<string>([v]);
+  try {
+    forms.add(encodeURIComponent(Buffer.from(v, "latin1").toString("utf8")));
+  } catch {
+    // not valid UTF-8 once decoded: the raw form is checked
+  }
+  let level = v;
+  for (let k = 0; k < 3; k++) {
+    level = JSON.stringify(level).slice(1, -1);
+    forms.add(level);
+    forms.add(level.replace(/\//g, "\\/"));
+  }
+  return [...forms].filter((f) => f.length > 0);
+}
+
+interface Tally { labels: number; found: number; masked: number; leaks: number }
+const tally = (): Tally => ({ labels: 0, found: 0, masked: 0, leaks: 0 });
+const byFamily = new Map<string, Tally & { docs: number; formats: Set<string>; bytes: number }>();
+const byCategory = new Map<Category, Tally>(CATEGORIES.map((c) => [c, tally()]));
+const byKind = new Map<string, Tally & { exact: number }>();
+const missed: string[] = [];
 const leaks: string[] = [];
+const posUnlabelled: string[] = [];
 const negFps: string[] = [];
-const fpList: string[] = [];
-let labelled = 0;
+let negTokens = 0;
+let negFpTokens = 0;
+let negBytes = 0;
+
 docs.forEach((d, i) => {
   const r = nodeResults[i];
   const entries = r.entries === "" ? [] : r.entries.split("\n").map((l) => l.split("\t"));
-  const labelledValues = new Set(d.labels.map(([v]) => v));
-  for (const [v, k] of d.labels) {
-    labelled++;
-    total[k] = (total[k] ?? 0) + 1;
-    if (entries.some(([ek, eo]) => ek === k && eo === v)) found[k] = (found[k] ?? 0) + 1;
-    else {
-      const other = entries.filter(([, eo]) => eo === v).map(([ek]) => ek);
-      confused.push(`${d.name}: ${k} ${JSON.stringify(v)}${other.length ? " found as " + other.join(",") : " not found"}`);
+  if (d.negative) {
+    negBytes += Buffer.byteLength(r.input, "latin1");
+    negTokens += r.input.split(/\s+/).filter(Boolean).length;
+    const pseudonyms = entries.map(([, , p]) => p).filter(Boolean);
+    if (pseudonyms.length) {
+      for (const tok of r.out.split(/\s+/)) if (pseudonyms.some((p) => tok.includes(p))) negFpTokens++;
     }
-    if (r.out.includes(v)) leaks.push(`${d.name}: ${k} ${JSON.stringify(v)}`);
+    for (const [ek, eo] of entries) negFps.push(`${d.name}: ${ek} ${JSON.stringify(eo)}`);
+    return;
   }
+  let fam = byFamily.get(d.family);
+  if (!fam) byFamily.set(d.family, (fam = { ...tally(), docs: 0, formats: new Set(), bytes: 0 }));
+  fam.docs++;
+  fam.formats.add(d.format);
+  fam.bytes += Buffer.byteLength(r.input, "latin1");
+  for (const l of d.labels) {
+    const covering = entries.filter(([, eo]) => eo.includes(l.value));
+    const ok = covering.some(([ek]) => l.category === "id" || categoryOfKind(ek) === l.category);
+    const leaked = encodedForms(l.value).some((f) => r.out.includes(f));
+    const cat = byCategory.get(l.category)!;
+    fam.labels++; cat.labels++;
+    if (ok) { fam.found++; cat.found++; }
+    if (!leaked && covering.length) { fam.masked++; cat.masked++; }
+    if (leaked) { fam.leaks++; cat.leaks++; leaks.push(`${d.name}: ${l.kind} ${JSON.stringify(l.value)}`); }
+    let k = byKind.get(l.kind);
+    if (!k) byKind.set(l.kind, (k = { ...tally(), exact: 0 }));
+    k.labels++;
+    if (ok) k.found++;
+    if (leaked) k.leaks++;
+    if (l.exactKind && entries.some(([ek, eo]) => ek === l.exactKind && eo.includes(l.value))) k.exact++;
+    if (!ok) {
+      const other = covering.map(([ek]) => ek);
+      missed.push(`${d.name}: ${l.kind} ${JSON.stringify(l.value)}${other.length ? " masked as " + [...new Set(other)].join(",") : leaked ? " LEAKED" : " not found"}`);
+    }
+  }
+  const values = d.labels.map((l) => l.value);
   for (const [ek, eo] of entries) {
-    if (labelledValues.has(eo)) continue;
-    fp[ek] = (fp[ek] ?? 0) + 1;
-    (d.negative ? negFps : fpList).push(`${d.name}: ${ek} ${JSON.stringify(eo)}`);
+    if (!values.some((v) => eo.includes(v) || v.includes(eo))) posUnlabelled.push(`${d.name}: ${ek} ${JSON.stringify(eo)}`);
   }
 });
 
-// ---- Lua
+// ---- Lua (always on a fresh build: a stale build would score old code)
 const divergences: string[] = [];
 let luaNote = "skipped (--no-lua)";
 if (withLua) {
+  const build = spawnSync("npm", ["run", "--silent", "build"], { cwd: ROOT, encoding: "utf8" });
+  if (build.status !== 0) {
+    console.log(`npm run build failed (exit ${build.status}):\n${build.stdout}${build.stderr}\nFAILED`);
+    process.exit(1);
+  }
   const dir = mkdtempSync(join(tmpdir(), "score-detection-"));
   const manifest = join(dir, "manifest.tsv");
   writeFileSync(manifest, docs.map((d, i) => `${d.mode}\t${d.path}\t${i}`).join("\n") + "\n");
-  try {
-    execFileSync("npx", ["tstl", "-p", "tsconfig.lua.json"], { cwd: ROOT, stdio: "ignore" });
-  } catch {
-    // type errors elsewhere in the tree do not stop emission; the engine files are checked below
-  }
   const lua = spawnSync("luajit", ["spec/lua/support/score.lua", manifest, dir, custom ? "" : "nocustom"], { cwd: ROOT, encoding: "utf8" });
   if (lua.status !== 0) {
     divergences.push(`luajit failed: ${lua.stderr}`);
@@ -125,31 +266,60 @@ if (withLua) {
 }
 
 // ---- report
+const pct = (a: number, b: number) => (b > 0 ? ((100 * a) / b).toFixed(1) + "%" : "-");
 const pos = docs.filter((d) => !d.negative);
 const neg = docs.filter((d) => d.negative);
-const negBytes = neg.reduce((a, d) => a + readFileSync(d.path).length, 0);
-console.log(`corpus: ${pos.length} positive documents, ${labelled} labelled identifiers; ${neg.length} negative documents (${negBytes} bytes)`);
+const formats = new Set(pos.map((d) => `${d.family}/${d.format}`));
+const posBytes = [...byFamily.values()].reduce((a, f) => a + f.bytes, 0);
+const labelled = pos.reduce((a, d) => a + d.labels.length, 0);
+console.log(`corpus: ${pos.length} positive documents in ${byFamily.size} families, ${formats.size} formats, ${posBytes} bytes, ${labelled} labels; ` +
+  `${neg.length} negative documents, ${negBytes} bytes, ${negTokens} tokens`);
 console.log(`kinds in catalogue: ${KINDS.length}`);
-console.log("");
-console.log("kind                              labels  found  recall   FP");
-const kinds = [...new Set([...Object.keys(total), ...Object.keys(fp)])].sort();
-for (const k of kinds) {
-  const t = total[k] ?? 0;
-  const f = found[k] ?? 0;
-  const rec = t > 0 ? ((100 * f) / t).toFixed(1) + "%" : "-";
-  console.log(`${k.padEnd(33)} ${String(t).padStart(6)} ${String(f).padStart(6)} ${rec.padStart(7)} ${String(fp[k] ?? 0).padStart(4)}`);
+if (unknownKinds.size) {
+  console.log(`warning: label kinds not in the catalogue, scored as id: ${[...unknownKinds.entries()].sort().map(([k, n]) => `${k} (${n})`).join(", ")}`);
 }
-const tf = Object.values(found).reduce((a, b) => a + b, 0);
-console.log(`${"TOTAL".padEnd(33)} ${String(labelled).padStart(6)} ${String(tf).padStart(6)} ${((100 * tf) / labelled).toFixed(1).padStart(6)}% ${String(Object.values(fp).reduce((a, b) => a + b, 0)).padStart(4)}`);
-const untested = KINDS.filter((k) => total[k.id] === undefined).map((k) => k.id);
-if (untested.length) console.log(`kinds without labels in the corpus: ${untested.join(", ")}`);
 console.log("");
-if (confused.length) console.log(`missed or wrong kind (${confused.length}):\n  ` + confused.join("\n  "));
-if (fpList.length && verbose) console.log(`unlabelled entries in positive documents (${fpList.length}):\n  ` + fpList.join("\n  "));
-else if (fpList.length) console.log(`unlabelled entries in positive documents: ${fpList.length} (--verbose lists them)`);
-console.log(`leaks: ${leaks.length}` + (leaks.length ? "\n  " + leaks.join("\n  ") : ""));
-console.log(`false positives in the negative corpus: ${negFps.length}` + (negFps.length ? "\n  " + negFps.join("\n  ") : ""));
+const row = (name: string, docsN: string, t: Tally) =>
+  `${name.padEnd(22)} ${docsN.padStart(5)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${pct(t.found, t.labels).padStart(7)} ${String(t.masked).padStart(6)} ${String(t.leaks).padStart(6)}`;
+const header = (first: string, docsCol: string) =>
+  `${first.padEnd(22)} ${docsCol.padStart(5)} ${"labels".padStart(6)} ${"found".padStart(6)} ${"recall".padStart(7)} ${"masked".padStart(6)} ${"leaks".padStart(6)}`;
+console.log("found: masked under a kind of the label's category; masked: not in the output any more, whatever the kind");
+console.log(header("family", "docs"));
+for (const [name, f] of [...byFamily.entries()].sort()) console.log(row(name, String(f.docs), f) + `  ${f.formats.size} formats` + (verbose ? `: ${[...f.formats].sort().join(" ")}` : ""));
+const all = [...byFamily.values()].reduce((a, f) => ({ labels: a.labels + f.labels, found: a.found + f.found, masked: a.masked + f.masked, leaks: a.leaks + f.leaks }), tally());
+console.log(row("TOTAL", String(pos.length), all));
+console.log("");
+console.log(header("category", ""));
+for (const c of CATEGORIES) console.log(row(c, "", byCategory.get(c)!));
+if (verbose) {
+  console.log("");
+  console.log(`${"label kind".padEnd(34)} labels  found  exact  leaks`);
+  for (const [k, t] of [...byKind.entries()].sort()) {
+    console.log(`${k.padEnd(34)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${String(t.exact).padStart(6)} ${String(t.leaks).padStart(6)}`);
+  }
+}
+console.log("");
+const nameT = byCategory.get("name")!;
+const nameRecall = nameT.labels ? (100 * nameT.found) / nameT.labels : 100;
+const negShare = negTokens ? (100 * negFpTokens) / negTokens : 0;
+const listed = (title: string, items: string[], limit: number) => {
+  if (!items.length) return;
+  const shown = verbose ? items : items.slice(0, limit);
+  console.log(`${title} (${items.length}):\n  ${shown.join("\n  ")}` + (shown.length < items.length ? `\n  ... ${items.length - shown.length} more (--verbose lists them)` : ""));
+};
+listed("missed or masked under another category", missed, 40);
+if (verbose) listed("unlabelled entries in positive documents", posUnlabelled, 0);
+else if (posUnlabelled.length) console.log(`unlabelled entries in positive documents: ${posUnlabelled.length} (--verbose lists them)`);
+console.log(`leaks: ${leaks.length}`);
+listed("leaked labels", leaks, 60);
+console.log(`recall of names (category name): ${nameRecall.toFixed(1)}% (target >= ${NAME_RECALL_TARGET}%)`);
+console.log(`false positives on the negative set: ${negFpTokens} of ${negTokens} tokens = ${negShare.toFixed(3)}% (limit < ${NEGATIVE_FP_LIMIT}%), ${negFps.length} entries`);
+listed("negative-set entries", negFps, 30);
 console.log(`node/lua: ${luaNote}` + (divergences.length ? "\n  " + divergences.join("\n  ") : ""));
-const failed = leaks.length > 0 || negFps.length > 0 || divergences.length > 0;
-console.log(failed ? "FAILED" : "PASSED");
-process.exit(failed ? 1 : 0);
+const failures: string[] = [];
+if (leaks.length) failures.push(`${leaks.length} leaks`);
+if (nameRecall < NAME_RECALL_TARGET) failures.push(`name recall ${nameRecall.toFixed(1)}% < ${NAME_RECALL_TARGET}%`);
+if (negShare >= NEGATIVE_FP_LIMIT) failures.push(`negative false positives ${negShare.toFixed(3)}% >= ${NEGATIVE_FP_LIMIT}%`);
+if (divergences.length) failures.push(`${divergences.length} Node/Lua differences`);
+console.log(failures.length ? `FAILED: ${failures.join("; ")}` : "PASSED");
+process.exit(failures.length ? 1 : 0);

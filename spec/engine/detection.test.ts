@@ -1,7 +1,7 @@
 // Detection: boundaries and precision per kind, names by context, learned names, custom patterns, configuration.
 // The corpus scorer (scripts/score-detection.ts) covers recall on realistic documents and Node/Lua agreement.
 import { describe, it, expect } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createNodeMasker, newSession, maskText, maskJson, findIn, policyFor, KINDS } from "../../lib/engine";
 import type { Masker } from "../../lib/engine";
@@ -70,13 +70,16 @@ describe("organizations, IAM, credentials", () => {
     for (const p of ["AIDA", "AROA", "ANPA", "AGPA", "AIPA", "ANVA", "ASCA", "APKA", "ABIA", "ACCA", "AKIA", "ASIA"]) {
       const id = `${p}JQABLZS4A3QDU576`;
       expect(found(`id ${id}.`).length, p).toBe(1);
-      expect(found(`id ${id}X`), p).toEqual([]);
+      // unique ids of 21 units (4 + 17) exist too; 22 or 19 are nothing, never a cut-off piece
+      expect(found(`id ${id}X`).map((f) => f[1]), p).toEqual([`${id}X`]);
+      expect(found(`id ${id}XY`), p).toEqual([]);
       expect(found(`id ${p}JQABLZS4A3QDU57`), p).toEqual([]);
     }
   });
-  it("secret keys by context, not git SHAs", () => {
+  it("secret keys by context; a bare git SHA is no secret, but any value of a secret field is one", () => {
     expect(found("aws_secret_access_key = 7sGq/Nx2Lr9KpT4vWb8Zc1Yd6Hf0Jm3QeRtUiOpA")[0][0]).toBe("secret-access-key");
-    expect(found("secret: da39a3ee5e6b4b0d3255bfef95601890afd80709")).toEqual([]);
+    expect(found("commit da39a3ee5e6b4b0d3255bfef95601890afd80709")).toEqual([]);
+    expect(found("secret: da39a3ee5e6b4b0d3255bfef95601890afd80709")).toEqual([["credential", "da39a3ee5e6b4b0d3255bfef95601890afd80709"]]);
   });
 });
 
@@ -87,7 +90,7 @@ describe("numbers: accounts, epochs, IPv4", () => {
   });
   it("public IPv4 vs versions", () => {
     expect(found("host 54.239.28.85, private 10.0.12.34")).toEqual([["public-ipv4", "54.239.28.85"], ["private-ipv4", "10.0.12.34"]]);
-    expect(found("version 1.2.3.4, v1.2.3.4, version 10.4.2.1, 1.2.3, 1.2.3.4.5, 127.0.0.1, 169.254.169.254")).toEqual([]);
+    expect(found("version 1.2.3.4, v1.2.3.4, version 8.4.2.1, 1.2.3, 1.2.3.4.5, 127.0.0.1, 169.254.169.254")).toEqual([]);
   });
   it("public IPv4 can be turned off with disabledKinds", () => {
     const m = createNodeMasker({ secret: "x", disabledKinds: ["public-ipv4"] });
@@ -193,9 +196,153 @@ describe("catalogue", () => {
 
 describe("negative corpus", () => {
   const dir = join(import.meta.dirname, "../fixtures/corpus/negative");
-  for (const f of readdirSync(dir)) {
-    it(`${f}: nothing found`, () => {
-      expect(found(readFileSync(join(dir, f), "utf8"))).toEqual([]);
+  // the hand-written files; the generated family folders are scored by scripts/score-detection.ts (share of tokens)
+  for (const f of readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile())) {
+    // private IPv4 addresses are always masked, even after "version" (issue 9: a false positive there costs nothing)
+    it(`${f}: nothing found but private IPv4 addresses`, () => {
+      expect(found(readFileSync(join(dir, f), "utf8")).filter((x) => x[0] !== "private-ipv4")).toEqual([]);
     });
   }
+});
+
+// ---- issue 9: fail closed
+const SECRET = "kRPBIgqjCwZ7Ob4EMFl3Ml8/fRiwtrPSjEN4ym3X";
+const TOKEN = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG1hJ3kL5mN7pQ9rS1tU3vW5xY7zA9bC1dE3fG5hJ7kL9mN1pQ3rS5t";
+
+describe("credentials fail closed", () => {
+  it("a secret access key by its shape wherever it stands: CLI text and table output, a CSV row", () => {
+    expect(found(`ACCESSKEY\tAKIAIOSFODNN7EXAMPLE\t2024-01-01T00:00:00Z\t${SECRET}\tActive\tbob`).map((f) => f[0]))
+      .toEqual(["access-key-id", "secret-access-key", "resource-name"]);
+    expect(found(`|  ${SECRET}  |`)).toEqual([["secret-access-key", SECRET]]);
+    expect(found(`bob,AKIAIOSFODNN7EXAMPLE,${SECRET}`).map((f) => f[1])).toContain(SECRET);
+  });
+  it("never a git SHA, plain hex, a path or a camelCase word of 40 units", () => {
+    expect(found("commit da39a3ee5e6b4b0d3255bfef95601890afd80709 DA39A3EE5E6B4B0D3255BFEF95601890AFD80709")).toEqual([]);
+    expect(found("see /home/someone/projects/MyApp/src/Main1.java now")).toEqual([]);
+  });
+  it("any value of a credential-named field, whatever its length: INI with aligned blanks, YAML next line, env, table row", () => {
+    expect(found("aws_secret_access_key   =   abc123")).toEqual([["secret-access-key", "abc123"]]);
+    expect(found("db:\n  password:\n    hunter2-Prod\n")).toEqual([["credential", "hunter2-Prod"]]);
+    expect(found("export DB_PASSWORD='p@ss:w0rd!'")).toEqual([["credential", "p@ss:w0rd!"]]);
+    expect(found("||  SecretAccessKey |  shortSecret1  ||")).toEqual([["secret-access-key", "shortSecret1"]]);
+    expect(found('{"smtp_password_v4": "x9Y8z7"}').map((f) => f[1])).toEqual(["x9Y8z7"]);
+  });
+  it("placeholders, types and code are not credentials", () => {
+    expect(found("password: string; token: ${TOKEN}; secret = os.getenv(\"X\"); password = <redacted>")).toEqual([]);
+  });
+  it("JSON members: any credential member, a generated value of an SSM SecureString", () => {
+    expect(found("hunter2", masker, "Password")).toEqual([["credential", "hunter2"]]);
+    expect(found("q22m5RGqOwuJSjJi9tZ_3", masker, "Value")).toEqual([["credential", "q22m5RGqOwuJSjJi9tZ_3"]]);
+    expect(found("prod-app", masker, "Value")).toEqual([]);
+  });
+  it("session tokens by every STS prefix, URL-encoded in presigned URLs, and IMDS Token members", () => {
+    for (const p of ["IQoJ", "AgoJ", "FQoG", "FwoG"]) {
+      const t = p + TOKEN.substring(4);
+      expect(found(`token ${t} end`)).toEqual([["session-token", t]]);
+    }
+    const enc = TOKEN.replace(/\//g, "%2F");
+    const url = `https://b.s3.amazonaws.com/k?X-Amz-Credential=ASIAY34FZKBOKMUTVV7A%2F20240101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=${enc}&X-Amz-Signature=ab`;
+    const out = mask(url);
+    expect(out).not.toContain("ASIAY34FZKBOKMUTVV7A");
+    expect(out).not.toContain(enc.substring(0, 40));
+    expect(found(TOKEN, masker, "Token")).toEqual([["session-token", TOKEN]]);
+  });
+  it("access key ids with any digit and IAM unique ids of 21 units", () => {
+    expect(found("AKIA0123456789ABCDEF AIDAJQABLZS4A3QDU5761").map((f) => f[0])).toEqual(["access-key-id", "iam-user-id"]);
+  });
+  it("connection strings: the password and the user", () => {
+    const out = mask("DATABASE_URL=postgres://svc_app:Xy9-secret.7@db.example.internal:5432/orders_db");
+    expect(out).not.toContain("Xy9-secret.7");
+    expect(out).not.toContain("svc_app");
+    expect(out).not.toContain("orders_db");
+  });
+});
+
+describe("private IPv4 and accounts", () => {
+  it("a private IPv4 address is always masked, whatever word stands before it", () => {
+    for (const w of ["nameserver", "DNS server", "resolver", "failover", "driver", "version"]) {
+      expect(found(`${w} 10.0.0.2`), w).toEqual([["private-ipv4", "10.0.0.2"]]);
+    }
+  });
+  it("a free-standing 12-digit number is an account id in text with an AWS signal, not elsewhere", () => {
+    expect(found("aws sts get-caller-identity --query Account --output text\n123456789012")).toEqual([["account-id", "123456789012"]]);
+    expect(found("srcaddr 10.0.1.5 dst 123456789012 in arn:aws:s3:::b").map((f) => f[0])).toContain("account-id");
+    expect(found("order number 123456789012 shipped")).toEqual([]);
+    expect(found("123456789012\n")).toEqual([["account-id", "123456789012"]]);
+    expect(found("https://123456789012.signin.aws.amazon.com/console")).toEqual([["account-id", "123456789012"]]);
+  });
+  it("a 12-digit JSON integer is an account id, fail closed: a quoted pseudonym, learned for the text", () => {
+    const out = maskJson(newSession(masker, "t"), '{"Account": 123456789012, "prod": 111122223333, "max": 5, "ms": 1700000000123, "f": 123456789012.5}', policyFor("/v1/other")).text as string;
+    const v = JSON.parse(out);
+    expect(v.Account).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10}$/);
+    expect(v.prod).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10}$/);
+    expect([v.max, v.ms, v.f]).toEqual([5, 1700000000123, 123456789012.5]);
+    const both = maskJson(newSession(masker, "t"), '{"note": "see 111122223333", "n": 111122223333}', policyFor("/v1/other")).text as string;
+    expect(both).not.toContain("111122223333");
+  });
+  it("a bare 12-digit number in a string of a request without any AWS signal stays", () => {
+    const out = maskJson(newSession(masker, "t"), '{"note": "order 111122223333 shipped"}', policyFor("/v1/other")).text as string;
+    expect(out).toContain("111122223333");
+  });
+});
+
+describe("names from structure", () => {
+  it("--output text rows and --output table cells are names; headers, titles and row keys stay", () => {
+    const text = "$ aws dynamodb list-tables --output text\nTABLENAMES\tOrdersProd\nTABLENAMES\tInvoicesV2\n";
+    expect(found(text).map((f) => f[1])).toEqual(["OrdersProd", "InvoicesV2"]);
+    const table = "$ aws dynamodb list-tables --output table\n----------------\n|  ListTables  |\n+--------------+\n|  TableNames  |\n+--------------+\n|  OrdersProd  |\n|  Refunds     |\n+--------------+\n";
+    expect(found(table).map((f) => f[1])).toEqual(["OrdersProd", "Refunds"]);
+  });
+  it("aws s3 ls lines, JSON arrays under name keys, any key ending like a name key, terraform plan values after ->", () => {
+    expect(found("$ aws s3 ls\n2023-01-05 07:29:58 acme-logs-prod\n").map((f) => f[1])).toEqual(["acme-logs-prod"]);
+    const out = maskJson(newSession(masker, "t"), '{"TableNames": ["Orders2", "Refunds-v2"]}', policyFor("/v1/other")).text as string;
+    expect(out).not.toMatch(/Orders2|Refunds-v2/);
+    expect(found('aws: "AutoScalingGroupName": "orders-asg"').map((f) => f[1])).toEqual(["orders-asg"]);
+    expect(found('aws_db_instance: ~ identifier = "orders-old" -> "orders-new"').map((f) => f[1])).toEqual(["orders-old", "orders-new"]);
+  });
+  it("generic name keys need an AWS signal: other clouds' and k8s names stay", () => {
+    expect(found("metadata:\n  name: frame-server\n")).toEqual([]);
+  });
+  it("CSV with a header row: the columns it names", () => {
+    const csv = "User name,Password,Access key ID,Console login link\nalice.ops,Pw-123.x,AKIAIOSFODNN7EXAMPLE,https://123456789012.signin.aws.amazon.com/console\n";
+    const out = mask(csv);
+    for (const v of ["alice.ops", "Pw-123.x", "AKIAIOSFODNN7EXAMPLE", "123456789012"]) expect(out).not.toContain(v);
+  });
+});
+
+describe("new kinds (one catalogue entry each)", () => {
+  it("cks-, d-, j-, db- resource ids, Cognito pools, canonical user ids", () => {
+    expect(found("cks-05911fe35e7c81a4b d-1d47e39a1b j-2X6JQV6K88TZZ db-ABCDEFGHIJKLMNOPQRSTU12345").map((f) => f[0]))
+      .toEqual(["kms-custom-key-store", "directory-id", "emr-cluster", "rds-resource-id"]);
+    expect(found("pool us-east-1_PAOGPucrO and us-east-1:4afea258-8922-4476-8906-c713d677c403").map((f) => f[0]))
+      .toEqual(["cognito-user-pool", "cognito-identity-pool"]);
+    expect(found("e50a589a6976f9acaf6d6c50c4081f6fafeb2594d50cd7a25d68434b5e4ee9a1", masker, "ID")).toEqual([
+      ["canonical-user-id", "e50a589a6976f9acaf6d6c50c4081f6fafeb2594d50cd7a25d68434b5e4ee9a1"],
+    ]);
+  });
+  it("the name after accesspoint/, not the word; Beanstalk hosts", () => {
+    expect(found("arn:aws:s3:us-east-1:123456789012:accesspoint/orders-ap").map((f) => f[1])).toEqual(["123456789012", "orders-ap"]);
+    expect(mask("https://orders-prod.eba-s1ip3xod.eu-central-1.elasticbeanstalk.com")).not.toContain("orders-prod");
+  });
+});
+
+describe("encodings and cut tokens", () => {
+  it("URL-encoded ARNs in console URLs are decoded, scanned and masked in place", () => {
+    const url = "https://console.aws.amazon.com/go?arn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeploy-bot&x=1";
+    const out = mask(url);
+    expect(out).not.toContain("123456789012");
+    expect(out).not.toContain("deploy-bot");
+    expect(out).toContain("&x=1");
+  });
+  it("a JSON document inside a JSON string: its secrets are masked, the escapes kept", () => {
+    const body = JSON.stringify({ Message: JSON.stringify({ SecretAccessKey: SECRET, user: "x" }) });
+    const out = maskJson(newSession(masker, "t"), body, policyFor("/v1/other")).text as string;
+    expect(out).not.toContain(SECRET);
+    expect(JSON.parse(JSON.parse(out).Message).user).toBe("x");
+  });
+  it("an id cut by a zero-width space is masked whole: never a masked head with a leaking tail", () => {
+    const out = mask("target i-0aa90c\u200b0f940689145 unhealthy");
+    expect(out).not.toContain("0f940689145");
+    expect(out).toMatch(/^target EC2_INSTANCE_[0-9a-z]{10} unhealthy$/);
+  });
 });

@@ -11,8 +11,11 @@ export interface Kind {
   tag: string;
   family:
     | "prefixed-hex" // <prefix>-<lower hex of an allowed length>; multi-segment prefixes ("tgw-attach") allowed
+    | "prefixed-upper" // <prefix>-<upper alnum of an allowed length, with a digit> (EMR j-, RDS db-/cluster- resource ids)
+    | "cognito-pool" // <region>_<9 alnum> user pools, <region>:<uuid> identity pools
+    | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
     | "org-id" // AWS Organizations ids: o-<10-32>, ou-<4-32>-<8-32>, r-<4-32> (lower alnum, with a digit)
-    | "iam-id" // <4-letter prefix><16 base32>
+    | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
     | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
     | "secret-key" // 40 base64 chars where the context says secret
@@ -117,6 +120,16 @@ export const KINDS: Kind[] = [
   hex("export-image-task", "EXPORT_IMAGE_TASK", "export-ami", "Image export task id", "export-ami-0a1b2c3d4e5f60718"),
   hex("client-vpn-endpoint", "CLIENT_VPN_ENDPOINT", "cvpn-endpoint", "Client VPN endpoint id", "cvpn-endpoint-0a1b2c3d4e5f60718", HEX17),
   hex("kms-multi-region-key", "KMS_KEY", "mrk", "KMS multi-Region key id", "mrk-1234abcd12ab34cd56ef1234567890ab", [32]),
+  hex("kms-custom-key-store", "KMS_CUSTOM_KEY_STORE", "cks", "KMS custom key store id", "cks-05911fe35e7c81a4b", HEX17),
+  hex("directory-id", "DIRECTORY", "d", "Directory Service / IAM Identity Center directory id (d- + 10 hex)", "d-1d47e39a1b.awsapps.com", [10]),
+  hex("backup-job", "BACKUP_JOB", "backup-job", "AWS Backup job id", "backup-job-0a1b2c3d4e5f60718"),
+  { id: "emr-cluster", tag: "EMR_CLUSTER", family: "prefixed-upper", prefix: "j", lengths: [12, 13], title: "EMR cluster id (j- + 12-13 upper alnum)", example: "j-2X6JQV6K88TZZ" },
+  { id: "emr-step", tag: "EMR_STEP", family: "prefixed-upper", prefix: "s", lengths: [12, 13], title: "EMR step id (s- + 12-13 upper alnum)", example: "s-1Z9ABCDEF2GHI" },
+  { id: "rds-resource-id", tag: "RDS_RESOURCE_ID", family: "prefixed-upper", prefix: "db", lengths: [26], title: "RDS DB instance resource id (db- + 26 upper alnum)", example: "db-ABCDEFGHIJKLMNOPQRSTU12345" },
+  { id: "rds-cluster-resource-id", tag: "RDS_CLUSTER_RESOURCE_ID", family: "prefixed-upper", prefix: "cluster", lengths: [26], title: "Aurora DB cluster resource id (cluster- + 26 upper alnum)", example: "cluster-ABCDEFGHIJKLMNOPQRSTU12345" },
+  { id: "cognito-user-pool", tag: "COGNITO_USER_POOL", family: "cognito-pool", title: "Cognito user pool id (<region>_<9 alnum>)", example: "us-east-1_PAOGPucrO" },
+  { id: "cognito-identity-pool", tag: "COGNITO_IDENTITY_POOL", family: "cognito-pool", title: "Cognito identity pool id (<region>:<uuid>)", example: "us-east-1:4afea258-8922-4476-8906-c713d677c403" },
+  { id: "canonical-user-id", tag: "CANONICAL_USER", family: "canonical-id", title: "S3 canonical user id (64 hex, as the value of an ID / Owner / CanonicalUser member)", example: "\"ID\": \"e50a589a6976f9acaf6d6c50c4081f6fafeb2594d50cd7a25d68434b5e4ee9a1\"" },
 
   // AWS Organizations
   { id: "org-id", tag: "ORG", family: "org-id", prefix: "o", title: "Organization id (o- + 10-32 lower alnum)", example: "o-a1b2c3d4e5" },
@@ -142,8 +155,9 @@ export const KINDS: Kind[] = [
   { id: "arn-resource", tag: "ARN_RESOURCE", family: "arn-resource", title: "ARN resource name (the part after the resource type)", example: "arn:aws:sns:us-east-1:123456789012:alerts-topic" },
 
   // Credentials by context
-  { id: "secret-access-key", tag: "SECRET_ACCESS_KEY", family: "secret-key", title: "Secret access key (by context)", example: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-  { id: "session-token", tag: "SESSION_TOKEN", family: "session-token", title: "STS session token (by context or prefix)", example: "aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==" },
+  { id: "secret-access-key", tag: "SECRET_ACCESS_KEY", family: "secret-key", title: "Secret access key (40 base64 units with the class mix of random data, anywhere; any value of a secret-key field)", example: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+  { id: "session-token", tag: "SESSION_TOKEN", family: "session-token", title: "STS session token (any value of a session/security token field; IQoJ/AgoJ/FQoG/FwoG/AQoD prefixes, also URL-encoded)", example: "aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==" },
+  { id: "credential", tag: "CREDENTIAL", family: "secret-key", title: "Any value of a credential-named field (password, passwd, secret, token, credential, private key, api key ...), whatever its length", example: "DB_PASSWORD=hunter2-Prod" },
 
   // KMS
   { id: "kms-key-id", tag: "KMS_KEY", family: "kms-key", keys: ["keyid", "kmskeyid", "kmskey", "kmskeyarn", "ssekmskeyid", "targetkeyid"], arn: ["kms:key"], title: "KMS key id (UUID where the context says key id; key/<uuid> in KMS ARNs)", example: "\"KeyId\": \"1234abcd-12ab-34cd-56ef-1234567890ab\"" },
@@ -182,10 +196,11 @@ export const KINDS: Kind[] = [
   name("lambda-function", "LAMBDA_FUNCTION", ["functionname", "lambdafunctionname"], ["lambda:function"], "Lambda function name", "--function-name orders-ingest"),
   name("db-instance", "DB_INSTANCE", ["dbinstanceidentifier", "sourcedbinstanceidentifier", "targetdbinstanceidentifier", "dbinstanceid"], ["rds:db"], "RDS DB instance identifier", "\"DBInstanceIdentifier\": \"orders-prod\""),
   name("db-cluster", "DB_CLUSTER", ["dbclusteridentifier", "clusteridentifier", "sourcedbclusteridentifier"], ["rds:cluster"], "RDS / Aurora / Redshift cluster identifier", "DBClusterIdentifier: aurora-orders"),
-  name("database-name", "DATABASE_NAME", ["dbname", "databasename"], [], "Database name", "db_name = \"ordersdb\""),
+  name("database-name", "DATABASE_NAME", ["dbname", "databasename", "database", "initialcatalog"], [], "Database name", "db_name = \"ordersdb\""),
   name("cluster-name", "CLUSTER_NAME", ["cluster", "clustername", "eksclustername", "ecsclustername"], ["eks:cluster", "ecs:cluster", "elasticache:cluster", "kafka:cluster"], "ECS / EKS / other cluster name", "--cluster payments-prod"),
   name("dynamodb-table", "DYNAMODB_TABLE", ["tablename", "dynamodbtable", "dynamodbtablename"], ["dynamodb:table"], "DynamoDB (or Glue/Athena) table name", "\"TableName\": \"Orders\""),
   name("iam-role-name", "IAM_ROLE", ["rolename", "iamrolename", "iamrole"], ["iam:role"], "IAM role name", "--role-name deploy-bot"),
   name("role-session-name", "ROLE_SESSION", ["rolesessionname"], ["sts:assumed-role"], "Role session name (assumed-role ARNs, after an AROA id, RoleSessionName)", "arn:aws:sts::123456789012:assumed-role/deploy-bot/ci-4711"),
+  { id: "resource-name", tag: "RESOURCE_NAME", family: "name", learn: true, title: "Any other resource name by context: the value of a key ending like a name key (KeyName, GroupName, TableNames, --stack-name, key_name, PhysicalResourceId, identifier ...)", example: "aws autoscaling ... \"AutoScalingGroupName\": \"orders-asg\"" },
   name("iam-user-name", "IAM_USER", ["username", "iamusername", "iamuser"], ["iam:user"], "IAM user name", "\"UserName\": \"alice.ops\""),
 ];

@@ -103,3 +103,38 @@ export function matchesLowerAt(this: void, s: string, i: number, n: number, lit:
   }
   return true;
 }
+
+// Named units (ASCII codes) for the matchers.
+export const TAB = 9;
+export const LF = 10;
+export const CR = 13;
+export const SPACE = 32;
+export const BANG = 33;
+export const QUOTE = 34;
+export const HASH = 35;
+export const DOLLAR = 36;
+export const PERCENT = 37;
+export const AMP = 38;
+export const APOS = 39;
+export const LPAREN = 40;
+export const RPAREN = 41;
+export const STAR = 42;
+export const PLUS = 43;
+export const COMMA = 44;
+export const DASH = 45;
+export const DOT = 46;
+export const SLASH = 47;
+export const COLON = 58;
+export const SEMI = 59;
+export const LT = 60;
+export const EQUALS = 61;
+export const GT = 62;
+export const AT = 64;
+export const LBRACKET = 91;
+export const BACKSLASH = 92;
+export const RBRACKET = 93;
+export const UNDERSCORE = 95;
+export const BACKTICK = 96;
+export const LBRACE = 123;
+export const PIPE = 124;
+export const RBRACE = 125;

@@ -389,6 +389,8 @@ function objectValue(w: Walk, node: PolicyNode): void {
   const checkKeys = !w.restore;
   w.serial++;
   const serial = w.serial;
+  // {"Key": "Name", "Value": "web-1"}, {"name": "UPLOADS_BUCKET", "value": "x"}: the pair's name is the value's context
+  let pairName = "";
   w.pos++;
   ws(w);
   if (w.pos < w.n && byteAt(w.s, w.pos) === 125) {
@@ -409,8 +411,11 @@ function objectValue(w: Walk, node: PolicyNode): void {
     w.pos++;
     let child: PolicyNode | undefined = fields !== undefined ? fields[key] : undefined;
     if (child === undefined) child = other;
+    const paired = pairName !== "" && (key === "Value" || key === "value");
+    const vs = w.pos;
     if (child.k === MEDIA) mediaValue(w, media);
-    else value(w, child, key);
+    else value(w, child, paired ? pairName : key);
+    if (key === "Key" || key === "key" || key === "Name" || key === "name") pairName = stringAt(w, vs);
     ws(w);
     if (w.pos >= w.n) fail(w, "unterminated object");
     const c = byteAt(w.s, w.pos);
@@ -423,7 +428,16 @@ function objectValue(w: Walk, node: PolicyNode): void {
   }
 }
 
-function arrayValue(w: Walk, node: PolicyNode): void {
+/** The content of the string token between from and w.pos (after ws), or "" when the value there is no plain string. */
+function stringAt(w: Walk, from: number): string {
+  let a = from;
+  while (a < w.pos && byteAt(w.s, a) !== 34) a++;
+  if (a >= w.pos || w.pos - a > 66 || byteAt(w.s, w.pos - 1) !== 34) return "";
+  const inner = sub(w.s, a + 1, w.pos - 1);
+  return inner.indexOf("\\") >= 0 ? "" : inner;
+}
+
+function arrayValue(w: Walk, node: PolicyNode, keyCtx: string): void {
   const item = node.k === ARR ? (node.item as PolicyNode) : node;
   w.pos++;
   ws(w);
@@ -432,7 +446,8 @@ function arrayValue(w: Walk, node: PolicyNode): void {
     return;
   }
   while (true) {
-    value(w, item, "");
+    // items keep the array's member name as context ("TableNames": ["orders", ...])
+    value(w, item, keyCtx);
     ws(w);
     if (w.pos >= w.n) fail(w, "unterminated array");
     const c = byteAt(w.s, w.pos);
@@ -467,14 +482,33 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
     w.depth++;
     if (w.depth > MAX_DEPTH) fail(w, "nesting too deep");
     if (c === 123) objectValue(w, nd.k === ARR ? w.scanNode : nd);
-    else arrayValue(w, nd.k === OBJ ? w.scanNode : nd);
+    else arrayValue(w, nd.k === OBJ ? w.scanNode : nd, keyCtx);
     w.depth--;
     return;
   }
   if (c === 116) literal(w, "true");
   else if (c === 102) literal(w, "false");
   else if (c === 110) literal(w, "null");
-  else number(w);
+  else {
+    const a = w.pos;
+    number(w);
+    if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) accountNumber(w, a, keyCtx);
+  }
+}
+
+/**
+ * A 12-digit JSON integer in scanned data is an account id, fail closed (no signal needed: {"prod": 123456789012} is
+ * how account maps are written; other 12-digit integers are rare). A number cannot hold a pseudonym: the token becomes
+ * a quoted pseudonym (the type changes, the original never leaves). docs/detection.md.
+ */
+function accountNumber(w: Walk, a: number, keyCtx: string): void {
+  const digits = sub(w.s, a, w.pos);
+  // scanned with an account context, so that it is learned (its occurrences in text are masked too)
+  const found = findIn(w.sess, digits, "account");
+  if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
+  w.parts[w.parts.length] = sub(w.s, w.at, a);
+  w.parts[w.parts.length] = '"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"';
+  w.at = w.pos;
 }
 
 const SCAN_NODE: PolicyNode = { k: SCAN };
@@ -494,10 +528,14 @@ export function maskJson(this: void, sess: Session, s: string, policy: PolicyNod
   const r = rewrite(sess, s, policy, false);
   if (r.text === undefined) return r;
   // a name learned in a later string may also stand in an earlier one: walk again, with everything learned, only then
+  // (many new names: walk again without searching for each, which would be quadratic)
+  if (sess.learned.length - learnedBefore > 16) return rewrite(sess, s, policy, false);
   for (let k = learnedBefore; k < sess.learned.length; k++) {
     const first = s.indexOf(sess.learned[k].name);
     if (first >= 0 && first < sess.learned[k].at) return rewrite(sess, s, policy, false);
   }
+  // bare 12-digit numbers left alone before the first AWS signal are account ids after all
+  if (sess.weakDropped && sess.awsSignal) return rewrite(sess, s, policy, false);
   return r;
 }
 

@@ -11,6 +11,7 @@
 import * as ch from "./chars";
 import { sub } from "./chars";
 import { Kind } from "./catalogue";
+import { pseudonymEndAt } from "./pseudonym";
 
 const byteAt = ch.byteAt;
 const cls = ch.cls;
@@ -30,6 +31,19 @@ export const STOPLIST: Record<string, boolean> = {
   string2: true, todo: true, my: true, the: true, and: true, for: true, your: true, this: true, that: true,
   all: true, any: true, bucket: true, table: true, queue: true, role: true, cluster: true, function: true,
   lambda: true, database: true, db: true, required: true, optional: true, unknown: true, empty: true, auto: true,
+  // states, types and other values of name-like keys in AWS outputs that are not resource names
+  running: true, stopped: true, pending: true, terminated: true, stopping: true, available: true, active: true,
+  inactive: true, creating: true, deleting: true, deleted: true, failed: true, succeeded: true, completed: true,
+  ok: true, alarm: true, insufficient_data: true, standard: true, stringlist: true, securestring: true,
+  number: true, boolean: true, binary: true, internal: true, "internet-facing": true, application: true, network: true,
+  gateway: true, fargate: true, ec2: true, replica: true, serverless: true, provisioned: true, ondemand: true,
+  pay_per_request: true, enabled_: true, resource: true, stack: true, service: true, tag: true, tags: true, key: true,
+  id: true, arn: true, type: true, region: true, app: true, web: true, api: true, worker: true, http: true, https: true,
+  tcp: true, udp: true, json: true, yaml: true, latest: true, stable: true, local: true, global: true, public: true,
+  private: true, managed: true, custom: true, aws: true, amazon: true, linux: true, windows: true, key_name: true,
+  // types and placeholders of code
+  str: true, int: true, dict: true, list: true, float: true, bytes: true, tuple: true, object: true, bool: true, too: true,
+  self: true, cls: true, args: true, kwargs: true, options: true, opts: true, params: true, config: true, data: true,
 };
 
 /** Normalised-key lookup: hash of the key's normalised units read backwards -> candidates. */
@@ -114,6 +128,53 @@ function normalise(key: string): string {
   return parts.join("");
 }
 
+// Normalised key endings that say "a resource name" whatever the service (KeyName, GroupName, TableNames,
+// AutoScalingGroupName, --stack-name, key_name, PhysicalResourceId, identifier ...): fail closed, the value is a name
+// (the generic kind "resource-name") unless a kind of its own claims the key.
+const GENERIC_ENDINGS = [
+  "name", "names", "identifier", "physicalresourceid", "resourceid", "externalid", "instanceprofile", "bucket", "buckets",
+  "table", "tables", "cluster", "clusters", "function", "functions", "repository", "repositories", "vault", "topic",
+  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias", "role", "roles", "users", "domain", "family",
+  "secretid", "nodegroupname", "alarmname",
+];
+
+/** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets KEY. */
+export function genericKeyEndingAt(this: void, s: string, j: number): boolean {
+  let k = j;
+  while (k > 0 && j - k < 64) {
+    const c = byteAt(s, k - 1);
+    if (c < 256 && isKeyUnit(c)) k--;
+    else break;
+  }
+  let a = k;
+  let dashes = 0;
+  while (a < j && byteAt(s, a) === 45) {
+    a++;
+    dashes++;
+  }
+  if (j - a < 2 || j - k >= 64) return false;
+  if (!genericKey(s, a, j)) return false;
+  KEY.start = a;
+  KEY.dashes = dashes;
+  return true;
+}
+
+/** True when s[a, b) (a key) ends like a resource-name key. */
+export function genericKey(this: void, s: string, a: number, b: number): boolean {
+  const parts: string[] = [];
+  for (let q = a; q < b; q++) {
+    const c = byteAt(s, q);
+    if (c !== 95 && c !== 45 && c !== 32) parts[parts.length] = String.fromCharCode(lowerCode(c));
+  }
+  const key = parts.join("");
+  const m = key.length;
+  for (const e of GENERIC_ENDINGS) {
+    const l = e.length;
+    if (m >= l && sub(key, m - l, m) === e) return true;
+  }
+  return false;
+}
+
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
 function isNameUnit(c: number): boolean {
   return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45 || c === 64 || c === 43;
@@ -122,10 +183,13 @@ function isNameUnit(c: number): boolean {
 /** Units that may end an unquoted value. */
 function endsUnquoted(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59 || c === 125 || c === 93 || c === 41 ||
-    c === 34 || c === 39 || c === 96;
+    c === 34 || c === 39 || c === 96 || c === 38 || c === 35; // & # end a URL query value
 }
 
-const TF_REFS = ["aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count."];
+const TF_REFS = [
+  "aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count.", "process.", "os.", "this.", "env.", "config.",
+  "settings.", "args.", "props.", "params.", "options.", "ctx.", "context.", "event.", "request.", "req.",
+];
 
 /** True when s[a, b) is acceptable as a name of kind (length, charset, stoplist, references). */
 export function plausibleName(this: void, s: string, a: number, b: number, kind: Kind): boolean {
@@ -133,8 +197,15 @@ export function plausibleName(this: void, s: string, a: number, b: number, kind:
   if (len < 3 || len > 255) return false;
   let digits = 0;
   let lower = 0;
+  // other resource names may be paths (SSM parameters, secrets, log groups: /prod/app/db-url)
+  const slash = kind.id === "resource-name";
+  let slashes = 0;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
+    if (c === 47 && slash) {
+      slashes++;
+      continue;
+    }
     if (c >= 256 || !isNameUnit(c)) return false;
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
@@ -143,11 +214,24 @@ export function plausibleName(this: void, s: string, a: number, b: number, kind:
   if (digits === len) return false;
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
-  if ((cls(first) & C_ALNUM) === 0) return false;
+  if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
+  // a value holding a pseudonym (EC2_PRIVATE_DNS_x.eu-west-1.compute.internal) was masked already
+  if ((cls(first) & ch.C_UPPER) !== 0) {
+    const pe = pseudonymEndAt(s, a, b);
+    if (pe > 0 && pe < b) return false;
+  }
+  if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   const v = sub(s, a, b);
+  // a service principal (sns.amazonaws.com) names a service, not a resource
+  if (len > 14 && sub(v, len - 14, len) === ".amazonaws.com") return false;
   if (STOPLIST[v.toLowerCase()] === true) return false;
   for (const r of TF_REFS) if (sub(v, 0, r.length) === r) return false;
   return true;
+}
+
+function kebab(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (byteAt(s, k) === 45) return true;
+  return false;
 }
 
 /** Result of valueAfter: the value span. */
@@ -168,7 +252,11 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
   while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   let sep = false;
   let spacedAssign = false;
-  if (k < n && (byteAt(s, k) === 58 || byteAt(s, k) === 61)) {
+  if (k === j && k + 1 < n && byteAt(s, k) === 40 && (byteAt(s, k + 1) === 34 || byteAt(s, k + 1) === 39)) {
+    // a call with the name as its argument: Table("orders"), .bucket("b"), fromBucketName(...)
+    sep = true;
+    k++;
+  } else if (k < n && (byteAt(s, k) === 58 || byteAt(s, k) === 61)) {
     const c = byteAt(s, k);
     // `x = y` with an unquoted y is code or an HCL reference, not a name
     spacedAssign = c === 61 && k > j && k + 1 < n && (byteAt(s, k + 1) === 32 || byteAt(s, k + 1) === 9);
@@ -180,22 +268,32 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
   }
   if (!sep) return false;
   while (k < n && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  // a wrapped literal: TableName: aws.String("orders"), Bucket=str("b")
+  let w = k;
+  while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95)) w++;
+  if (w > k && w + 1 < n && byteAt(s, w) === 40 && (byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39)) {
+    k = w + 1;
+    spacedAssign = false;
+  }
   let quote = -1;
   if (k < n && (byteAt(s, k) === 34 || byteAt(s, k) === 39)) {
     quote = byteAt(s, k);
     k++;
   }
   const a = k;
+  const slash = kind.id === "resource-name";
   while (k < n) {
     const c = byteAt(s, k);
-    if (c >= 256 || !isNameUnit(c)) break;
+    if (c >= 256 || !(isNameUnit(c) || (slash && c === 47))) break;
     k++;
   }
   let b = k;
   if (quote >= 0) {
     if (b >= n || byteAt(s, b) !== quote) return false;
   } else {
-    if (spacedAssign) return false;
+    // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
+    // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
+    if (spacedAssign && !(k >= n || byteAt(s, k) === 10 || byteAt(s, k) === 13 || byteAt(s, k) === 93 || (kebab(s, a, k) && byteAt(s, k) !== 59))) return false;
     if (b < n && !endsUnquoted(byteAt(s, b))) return false;
     while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
@@ -223,37 +321,146 @@ export interface Occurrence {
   kind: Kind;
 }
 
-/** Every occurrence of a learned name in s, with word boundaries, sorted by start (longest first on ties). */
+/** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
+const SEARCH_MAX = 8;
+
+/** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
+const INDEX: { list: Learned[] | undefined; count: number; byName: Record<string, Learned> } = { list: undefined, count: 0, byName: {} };
+
+function indexOf(learned: Learned[]): Record<string, Learned> {
+  if (INDEX.list !== learned || INDEX.count > learned.length) {
+    INDEX.list = learned;
+    INDEX.count = 0;
+    INDEX.byName = {};
+  }
+  const byName = INDEX.byName;
+  for (let k = INDEX.count; k < learned.length; k++) {
+    const l = learned[k];
+    if (byName["\x1f" + l.name] === undefined) byName["\x1f" + l.name] = l;
+  }
+  INDEX.count = learned.length;
+  return byName;
+}
+
+/**
+ * True when s[p, e) stands with word boundaries (see learnedIn). A dot after the name continues it only when the
+ * name has dots itself: "orders-stack.ApiEndpoint" (a stack output) holds the name, "my.bucket.v2" does not hold "my.bucket".
+ */
+function bounded(s: string, n: number, p: number, e: number): boolean {
+  if (p > 0) {
+    const c = byteAt(s, p - 1);
+    if (glues(c) || (c === 46 && p > 1 && glues(byteAt(s, p - 2)))) return false;
+  }
+  if (e < n) {
+    const c = byteAt(s, e);
+    if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)) && hasDot(s, p, e))) return false;
+  }
+  return true;
+}
+
+function hasDot(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (byteAt(s, k) === 46) return true;
+  return false;
+}
+
+/**
+ * Every occurrence of a learned name in s, with word boundaries, sorted by start (longest first on ties). A few names:
+ * one search per name; many: one pass over the runs of name units of s, each run (and its pieces between "@" and "+")
+ * looked up — linear in s whatever the number of names.
+ */
 export function learnedIn(this: void, learned: Learned[], s: string): Occurrence[] {
   const n = s.length;
   const occ: Occurrence[] = [];
+  if (learned.length > SEARCH_MAX) {
+    const byName = indexOf(learned);
+    let k = 0;
+    while (k < n) {
+      const c = byteAt(s, k);
+      if (c >= 256 || !isNameUnit(c)) {
+        k++;
+        continue;
+      }
+      let b = k;
+      while (b < n && byteAt(s, b) < 256 && isNameUnit(byteAt(s, b))) b++;
+      // the run [k, b): trimmed of leading non-alnum and trailing dots, then its pieces between "@" / "+"
+      let a = k;
+      while (a < b && (cls(byteAt(s, a)) & C_ALNUM) === 0) a++;
+      let e = b;
+      while (e > a && byteAt(s, e - 1) === 46) e--;
+      if (e > a) {
+        const whole = byName["\x1f" + sub(s, a, e)];
+        let dot = a;
+        while (dot < e && byteAt(s, dot) !== 46) dot++;
+        const head = dot < e && dot > a ? byName["\x1f" + sub(s, a, dot)] : undefined;
+        if (whole !== undefined && bounded(s, n, a, e)) {
+          occ[occ.length] = { s: a, e, kind: whole.kind };
+        } else if (head !== undefined && bounded(s, n, a, dot)) {
+          // name.Suffix (a stack output key after the stack name)
+          occ[occ.length] = { s: a, e: dot, kind: head.kind };
+        } else {
+          let p = a;
+          for (let q = a; q <= e; q++) {
+            if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
+              if (q > p && !(p === a && q === e)) {
+                const l = byName["\x1f" + sub(s, p, q)];
+                if (l !== undefined && bounded(s, n, p, q)) occ[occ.length] = { s: p, e: q, kind: l.kind };
+              }
+              p = q + 1;
+            }
+          }
+        }
+      }
+      k = b;
+    }
+    return occ;
+  }
   for (const l of learned) {
     const m = l.name.length;
     let p = s.indexOf(l.name);
     while (p >= 0) {
       const e = p + m;
-      let ok = true;
-      if (p > 0) {
-        const c = byteAt(s, p - 1);
-        if (glues(c) || (c === 46 && p > 1 && glues(byteAt(s, p - 2)))) ok = false;
-      }
-      if (ok && e < n) {
-        const c = byteAt(s, e);
-        if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)))) ok = false;
-      }
-      if (ok) occ[occ.length] = { s: p, e, kind: l.kind };
+      if (bounded(s, n, p, e)) occ[occ.length] = { s: p, e, kind: l.kind };
       p = s.indexOf(l.name, p + 1);
     }
   }
-  // insertion sort: few items
-  for (let a = 1; a < occ.length; a++) {
-    const o = occ[a];
-    let b = a - 1;
-    while (b >= 0 && (occ[b].s > o.s || (occ[b].s === o.s && occ[b].e < o.e))) {
-      occ[b + 1] = occ[b];
-      b--;
-    }
-    occ[b + 1] = o;
-  }
+  sortSpans(occ);
   return occ;
+}
+
+/**
+ * Sorts spans by start, the longer first on equal starts; stable. Bottom-up merge sort: the inputs are a few sorted
+ * runs, but there may be many spans (an adversarial input has hundreds of thousands): never quadratic.
+ */
+export function sortSpans(this: void, a: Occurrence[]): void {
+  const n = a.length;
+  let sorted = true;
+  for (let k = 1; k < n; k++) {
+    if (before(a[k], a[k - 1])) {
+      sorted = false;
+      break;
+    }
+  }
+  if (sorted) return;
+  let src: Occurrence[] = a;
+  let dst: Occurrence[] = [];
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = lo + width < n ? lo + width : n;
+      const hi = lo + 2 * width < n ? lo + 2 * width : n;
+      let i = lo;
+      let j = mid;
+      for (let k = lo; k < hi; k++) {
+        if (i < mid && (j >= hi || !before(src[j], src[i]))) dst[k] = src[i++];
+        else dst[k] = src[j++];
+      }
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== a) for (let k = 0; k < n; k++) a[k] = src[k];
+}
+
+function before(x: Occurrence, y: Occurrence): boolean {
+  return x.s < y.s || (x.s === y.s && x.e > y.e);
 }

@@ -4,7 +4,15 @@
 // in JSON), and upper-case tags can never be real AWS ids (those are lower-case hex or upper-case base32 without "_").
 // See docs/pseudonyms.md.
 
-import { byteAt, cls, C_LOWER, C_DIGIT, C_UPPER, sub } from "./chars";
+import * as ch from "./chars";
+
+// Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
+const byteAt = ch.byteAt;
+const cls = ch.cls;
+const sub = ch.sub;
+const C_LOWER = ch.C_LOWER;
+const C_DIGIT = ch.C_DIGIT;
+const C_UPPER = ch.C_UPPER;
 
 export const HASH_LEN = 10;
 export const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -42,8 +50,37 @@ function group(mac: string, k: number): string {
   return DIGIT[Math.floor((byteAt(mac, b) * 256 + byteAt(mac, b + 1)) / DIVISOR[k]) % 32];
 }
 
+/**
+ * The original as the keyed hash sees it: each run of non-ASCII units becomes one DEL. A zero-width space is 3 bytes in
+ * Lua and 1 or 3 units in JavaScript (UTF-16 or bytes read as latin1): the same pseudonym in every runtime. Originals
+ * differing only there share the derivation; a request never shares a pseudonym (collisions get a salt).
+ */
+function hashInput(original: string): string {
+  const n = original.length;
+  let high = false;
+  for (let k = 0; k < n; k++) {
+    if (byteAt(original, k) >= 128) {
+      high = true;
+      break;
+    }
+  }
+  if (!high) return original;
+  const parts: string[] = [];
+  let k = 0;
+  while (k < n) {
+    if (byteAt(original, k) >= 128) {
+      parts.push("\x7f");
+      while (k < n && byteAt(original, k) >= 128) k++;
+    } else {
+      parts.push(sub(original, k, k + 1));
+      k++;
+    }
+  }
+  return parts.join("");
+}
+
 export function hashPart(hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
-  let msg = scope + "\x1f" + tag + "\x1f" + original;
+  let msg = scope + "\x1f" + tag + "\x1f" + hashInput(original);
   if (salt > 0) msg = msg + "\x1f" + salt;
   const mac = hmac(secret, msg);
   return group(mac, 0) + group(mac, 1) + group(mac, 2) + group(mac, 3) + group(mac, 4) +
@@ -57,7 +94,8 @@ export function hashPart(hmac: Hmac, secret: string, scope: string, tag: string,
 export function pseudonymStartBefore(s: string, i: number): number {
   if (i < 2 || byteAt(s, i - 1) !== 95) return -1;
   let t = i - 2;
-  while (t >= 0) {
+  // tags are short: never walk back further (linear time on long upper-case runs)
+  while (t >= 0 && i - t < 64) {
     const c = byteAt(s, t);
     if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0 || c === 95) t--;
     else break;

@@ -7,14 +7,22 @@
 import * as ch from "./chars";
 import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
-import { pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
-import { addKey, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, VALUE, valueAfter } from "./names";
+import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
+import {
+  addKey, genericKey, genericKeyEndingAt, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, sortSpans, VALUE,
+  valueAfter,
+} from "./names";
+import {
+  CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CRED_VALUE, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
+  KEY_AT, mayEndCredentialKey, newCredentialScan, randomToken, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
+} from "./credentials";
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
 const byteAt = ch.byteAt;
 const cls = ch.cls;
 const runOf = ch.runOf;
 const matchesLowerAt = ch.matchesLowerAt;
+const lowerCode = ch.lowerCode;
 const C_ALNUM = ch.C_ALNUM;
 const C_B32 = ch.C_B32;
 const C_B64 = ch.C_B64;
@@ -39,6 +47,8 @@ export interface Match {
   s: number; // start (inclusive)
   e: number; // end (exclusive)
   kind: Kind;
+  /** A free-standing 12-digit number in a string without an AWS signal: an account id only if the request has one. */
+  weak?: boolean;
 }
 
 /** Compiled per config (cached per worker): which kinds are on, values never masked. */
@@ -48,6 +58,7 @@ export interface ScanConfig {
   allowAny: boolean; // allow has entries (skips building the match's text for the common empty allowlist)
   hexKinds: Record<string, Kind>; // "i" -> kind, "ami" -> kind, ...
   hexHeads: Record<string, boolean>; // heads of multi-segment prefixes ("eni" for "eni-attach")
+  upperKinds: Record<string, Kind>; // "j" -> EMR cluster, "db" -> RDS resource id
   iamKinds: Record<string, Kind>; // "AKIA" -> kind
   orgKinds: Record<string, Kind>; // "o" / "ou" / "r" -> kind
   dashedHostKinds: Record<string, Kind>; // "ip" -> kind
@@ -64,6 +75,20 @@ export interface ScanConfig {
   customKinds: Kind[];
   regexFind: RegexFind | undefined;
 }
+function nounKinds(): void {
+  const generic = KINDS.filter((k) => k.id === "resource-name")[0];
+  const byId: Record<string, Kind> = {};
+  for (const k of KINDS) byId[k.id] = k;
+  const nouns: [string, string][] = [
+    ["cluster", "cluster-name"], ["bucket", "s3-bucket"], ["table", "dynamodb-table"], ["function", "lambda-function"],
+    ["role", "iam-role-name"], ["queue", "sqs-queue"], ["topic", "resource-name"], ["stack", "resource-name"],
+    ["alarm", "resource-name"], ["group", "resource-name"], ["nodegroup", "resource-name"], ["database", "db-instance"],
+    ["repository", "resource-name"], ["repo", "resource-name"], ["service", "resource-name"], ["user", "iam-user-name"],
+    ["instance", "db-instance"], ["secret", "resource-name"], ["parameter", "resource-name"], ["vault", "resource-name"],
+  ];
+  for (const [w, id] of nouns) addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
+}
+
 const PARTITIONS: Record<string, boolean> = {
   aws: true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true, "aws-iso-e": true,
   "aws-iso-f": true, "aws-eusc": true,
@@ -91,7 +116,16 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   cloudfront: true, "api.ecr": true, tagging: true, account: true, identitystore: true, oidc: true,
 };
 
-const TOKEN_PREFIXES = ["IQoJb3JpZ2lu", "FwoGZXIvYXdz", "AQoDYXdzE"];
+const SLASH = ch.SLASH;
+const PLUS = ch.PLUS;
+const QUOTE = ch.QUOTE;
+const DASH = ch.DASH;
+const DOT = ch.DOT;
+const UNDERSCORE = ch.UNDERSCORE;
+const COLON = ch.COLON;
+const PIPE = ch.PIPE;
+const COMMA = ch.COMMA;
+const BACKSLASH = ch.BACKSLASH;
 
 function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
@@ -110,7 +144,7 @@ export function compileScanConfig(
   const off: Record<string, boolean> = {};
   for (const id of disabled) off[id] = true;
   const cfg: ScanConfig = {
-    on: {}, allow: {}, allowAny: allow.length > 0, hexKinds: {}, hexHeads: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
+    on: {}, allow: {}, allowAny: allow.length > 0, hexKinds: {}, hexHeads: {}, upperKinds: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
     arnKinds: {}, keys: newKeyTable(), byFamily: {}, byId: {}, hostFallback: undefined, zoneKind: undefined,
     distributionKind: undefined, apiIdKind: undefined, custom: [], customKinds: [], regexFind,
   };
@@ -129,6 +163,8 @@ export function compileScanConfig(
         cfg.hexHeads[sub(k.prefix, 0, dash)] = true;
         dash = k.prefix.indexOf("-", dash + 1);
       }
+    } else if (k.family === "prefixed-upper" && k.prefix !== undefined) {
+      cfg.upperKinds[k.prefix] = k;
     } else if (k.family === "iam-id" && k.prefix !== undefined) {
       cfg.iamKinds[k.prefix] = k;
     } else if (k.family === "org-id" && k.prefix !== undefined) {
@@ -169,6 +205,13 @@ function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, ki
   // a pseudonym is never masked again
   if (pseudonymEndAt(s, a, b) === b) return;
   out[out.length] = { s: a, e: b, kind };
+}
+
+/** Index of the first unit c in s[from, from + limit), or -1: a bounded search (an unbounded one per anchor is quadratic). */
+function unitWithin(s: string, c: number, from: number, n: number, limit: number): number {
+  const end = from + limit < n ? from + limit : n;
+  for (let k = from; k < end; k++) if (byteAt(s, k) === c) return k;
+  return -1;
 }
 
 /** True when an identifier may end at e: the next unit does not continue a word. */
@@ -216,8 +259,20 @@ for (const k of KINDS) {
 function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   if (j - i > 12) return 0;
   // cheap reject before any substring: the hex run after the dash must have an id's length, or the word be a head
-  const hl = runOf(s, j + 1, n, C_HEX);
-  const idLen = (hl === 8 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
+  let hl = runOf(s, j + 1, n, C_HEX);
+  const cut = cutBy(s, j + 1 + hl, n);
+  if (cut > 0) {
+    // an odd unit (zero-width space ...) inside the id: the whole token is the id, never a head with a leaking tail
+    const h2 = runOf(s, j + 1 + hl + cut, n, C_HEX);
+    const whole = hl + h2;
+    const kind = cfg.hexKinds[sub(s, i, j)];
+    const e = j + 1 + hl + cut + h2;
+    if (h2 > 0 && kind !== undefined && hasLength(kind, whole) && endsAt(s, e, n)) {
+      push(cfg, s, out, i, e, kind);
+      return e;
+    }
+  }
+  const idLen = (hl === 8 || hl === 10 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
   if (!idLen && !(HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) return 0;
   let prefix = sub(s, i, j);
   let pos = j; // s[pos] == "-"
@@ -238,6 +293,67 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     pos = pos + 1 + w;
   }
   return 0;
+}
+
+/** <prefix>-<upper alnum of an allowed length with a digit> (EMR j-, RDS db- / cluster- resource ids). */
+function matchPrefixedUpper(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  const r = runOf(s, j + 1, n, C_UPPER | C_DIGIT);
+  if (r < 12) return 0;
+  const kind = cfg.upperKinds[sub(s, i, j)];
+  if (kind === undefined || !hasLength(kind, r) || !endsAt(s, j + 1 + r, n)) return 0;
+  if (runOf(s, j + 1, j + 1 + r, C_UPPER) === r) return 0; // a word, not an id: ids carry a digit
+  const e = j + 1 + r;
+  if (e < n && (byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE)) return 0;
+  push(cfg, s, out, i, e, kind);
+  return e;
+}
+
+/** Cognito pools: <region>_<9 alnum> (user pool), <region>:<uuid> (identity pool), the region starting at i. */
+function matchCognitoPool(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  let r = i;
+  while (r < n && r - i < 24 && ((cls(byteAt(s, r)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, r) === DASH)) r++;
+  if (r >= n || !isRegionLabel(s, i, r)) return 0;
+  const c = byteAt(s, r);
+  if (c === UNDERSCORE) {
+    const a = runOf(s, r + 1, n, C_ALNUM);
+    if (a !== 9 || !endsAt(s, r + 10, n)) return 0;
+    push(cfg, s, out, i, r + 10, cfg.byId["cognito-user-pool"]);
+    return r + 10;
+  }
+  if (c === COLON && r + 1 < n) {
+    const e = uuidEnd(s, r + 1, r + 1 + runOf(s, r + 1, n, C_HEX), n);
+    if (e < 0) return 0;
+    push(cfg, s, out, i, e, cfg.byId["cognito-identity-pool"]);
+    return e;
+  }
+  return 0;
+}
+
+/** `aws s3 ls`: "2023-01-05 07:29:58 bucket-name" to the end of the line (no size column: buckets, not objects). */
+function matchS3Listing(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  // dddd-dd-dd dd:dd:dd
+  const shape = "dddd-dd-dd dd:dd:dd";
+  if (i + shape.length + 4 > n) return 0;
+  for (let k = 0; k < shape.length; k++) {
+    const c = byteAt(s, i + k);
+    const want = byteAt(shape, k);
+    if (want === 100 ? (cls(c) & C_DIGIT) === 0 : c !== want) return 0;
+  }
+  let a = i + shape.length;
+  if (byteAt(s, a) !== 32) return 0;
+  while (a < n && byteAt(s, a) === 32) a++;
+  const e = bucketEnd(s, a, n);
+  if (e - a < 3 || e - a > 63 || (e < n && byteAt(s, e) !== 10 && byteAt(s, e) !== 13)) return 0;
+  push(cfg, s, out, a, e, cfg.byFamily["s3-bucket"]);
+  return e;
+}
+
+/** Length of a run of 1-3 non-ASCII units at k followed by a hex digit (an invisible character cutting an id), or 0. */
+function cutBy(s: string, k: number, n: number): number {
+  let q = k;
+  while (q < n && q - k < 3 && (cls(byteAt(s, q)) & C_HIGH) !== 0) q++;
+  if (q === k || q >= n || (cls(byteAt(s, q)) & C_HEX) === 0) return 0;
+  return q - k;
 }
 
 /** Lower alnum run at a with at least one letter and one digit; returns its length or 0. */
@@ -361,7 +477,7 @@ function ipv6End(s: string, a: number, n: number): number {
       p = e4;
       break;
     }
-    if (h > 4) return -1;
+    if (h > 4 || groups >= 8) return -1;
     groups++;
     digits += h;
     last = 0;
@@ -409,6 +525,9 @@ function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[
 
 /** Context words for fixed-shape ids (hosted zone, distribution, API id) before i or in the JSON key. */
 function saysCtx(s: string, i: number, keyCtx: string, kind: Kind): boolean {
+  // the whole value of a JSON member named ...Id ("Id": "E2ABCDEF12345X", "id": "a1b2c3d4e5")
+  const kl = keyCtx.length;
+  if (i === 0 && kl >= 2 && lowerCode(byteAt(keyCtx, kl - 2)) === 105 && lowerCode(byteAt(keyCtx, kl - 1)) === 100) return true;
   for (const w of kind.ctx as string[]) {
     if (windowHas(s, i - 40, i, w)) return true;
     if (keyCtx !== "" && windowHas(keyCtx, 0, keyCtx.length, w)) return true;
@@ -431,21 +550,192 @@ function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   return j;
 }
 
+const PAIR_KEYS = ["key:", "key\":", "name:", "name\":"];
+const PAIR_WINDOW = 96;
+
+/**
+ * `value:` whose pair name stands on the line before (`- Key: Name` / `Value: web-1`, `- name: UPLOADS_BUCKET` /
+ * `value: x`, the same in JSON text): the pair name is the key that says what the value is.
+ */
+function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  // (windows of PAIR_WINDOW units: a run of "value:" stays linear with a small factor)
+  let ls = i;
+  while (ls > 0 && i - ls < PAIR_WINDOW && byteAt(s, ls - 1) !== 10) ls--;
+  let k = -1;
+  if (ls > 0 && byteAt(s, ls - 1) === 10) {
+    let ps = ls - 1;
+    while (ps > 0 && ls - ps < PAIR_WINDOW && byteAt(s, ps - 1) !== 10) ps--;
+    const prev = sub(s, ps, ls - 1).toLowerCase();
+    for (const w of PAIR_KEYS) {
+      const at = prev.indexOf(w);
+      if (at >= 0) {
+        k = ps + at + w.length;
+        break;
+      }
+    }
+  }
+  if (k < 0) {
+    // {"name": "DBInstanceIdentifier", "value": "x"} on one line: the pair name before the value, in the same object
+    let open = i - 1;
+    while (open > 0 && i - open < PAIR_WINDOW && byteAt(s, open) !== 123) open--;
+    if (byteAt(s, open) === 123) {
+      const before = sub(s, open, i).toLowerCase();
+      for (const w of PAIR_KEYS) {
+        const at = before.indexOf(w);
+        if (at > 0 && byteAt(before, at - 1) === QUOTE) {
+          k = open + at + w.length;
+          ls = i;
+          break;
+        }
+      }
+    }
+  }
+  if (k < 0) {
+    // {"value": "x", "name": "DBInstanceIdentifier"}: the pair name after the value, in the same object
+    let close = unitWithin(s, 125, j, n, PAIR_WINDOW);
+    if (close < 0) close = j + PAIR_WINDOW < n ? j + PAIR_WINDOW : n;
+    const next = sub(s, j, close).toLowerCase();
+    for (const w of PAIR_KEYS) {
+      const at = next.indexOf(w);
+      if (at > 0 && byteAt(next, at - 1) === QUOTE) {
+        k = j + at + w.length;
+        break;
+      }
+    }
+    if (k < 0) return 0;
+    ls = close;
+  }
+  while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
+  let e = k;
+  while (e < ls && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH || byteAt(s, e) === DOT ||
+    byteAt(s, e) === COLON)) e++;
+  if (e - k < 2) return 0;
+  const code = credentialKeyCode(s, k, e);
+  if (code !== 0) {
+    if (!credentialValueAfter(s, j, n, false)) return 0;
+    push(cfg, s, out, CRED_VALUE.s, CRED_VALUE.e, credentialKind(cfg, code, s, CRED_VALUE.s, CRED_VALUE.e));
+    return CRED_VALUE.e;
+  }
+  let kind = kindOfKey(cfg.keys, sub(s, k, e));
+  if (kind === undefined && genericKey(s, k, e) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
+  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind)) return 0;
+  push(cfg, s, out, VALUE.s, VALUE.e, kind);
+  return VALUE.e;
+}
+
+// Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
+const PROSE_NOUNS = newKeyTable();
+
+/** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
+function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
+  const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j);
+  if (kind === undefined || KEY.dashes > 0 || cfg.on[kind.id] !== true) return 0;
+  const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39);
+  const a = quoted ? j + 2 : j + 1;
+  let e = a;
+  let dashes = 0;
+  let digits = 0;
+  while (e < n && e - a < 64) {
+    const c = byteAt(s, e);
+    const f = cls(c);
+    if (c === DASH) dashes++;
+    else if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_LOWER) === 0 && c !== DOT && c !== UNDERSCORE) break;
+    e++;
+  }
+  while (e > a && byteAt(s, e - 1) === DOT) e--;
+  if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
+  if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, j + 1))) return 0;
+  if (!(dashes >= 2 || (dashes === 1 && digits > 0)) || !plausibleName(s, a, e, kind) || !hasSignal(s, out)) return 0;
+  push(cfg, s, out, a, e, kind);
+  return e;
+}
+
+/** A chat or log line "[10:02] bob.kowalski: ..." / "09:20 alice.nguyen-admin ...": the handle (with a dot) is a user. */
+function matchChatHandle(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  if (i > 1 && byteAt(s, i - 1) === 91) {
+    if (byteAt(s, i - 2) !== 10) return 0;
+  } else if (i > 0 && byteAt(s, i - 1) !== 10) return 0;
+  if (i + 6 >= n || runOf(s, i + 3, n, C_DIGIT) !== 2) return 0;
+  let k = i + 5;
+  if (byteAt(s, k) === 93) k++;
+  if (k >= n || byteAt(s, k) !== 32) return 0;
+  k++;
+  const a = k;
+  let dots = 0;
+  while (k < n && k - a < 64 && ((cls(byteAt(s, k)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, k) === DOT || byteAt(s, k) === DASH || byteAt(s, k) === UNDERSCORE)) {
+    if (byteAt(s, k) === DOT) dots++;
+    k++;
+  }
+  const kind = cfg.arnKinds["iam:user"];
+  if (dots === 0 || k >= n || (byteAt(s, k) !== COLON && byteAt(s, k) !== 32) || kind === undefined || !plausibleName(s, a, k, kind) ||
+    !hasSignal(s, out)) return 0;
+  push(cfg, s, out, a, k, kind);
+  return k;
+}
+
+/** <name>-<17 hex> (SSM session ids: grace.liu-99d750412c6bbbdf6): the whole token, fail closed. */
+function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  if (!endsAt(s, j, n) || (j < n && (byteAt(s, j) === DASH || byteAt(s, j) === UNDERSCORE))) return 0;
+  let a = i - 1;
+  while (a > 0 && i - a < 64) {
+    const c = byteAt(s, a - 1);
+    if ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === DASH || c === UNDERSCORE) a--;
+    else break;
+  }
+  if (a >= i - 1 || (out.length > 0 && out[out.length - 1].e > a)) return 0;
+  // the head is a user name (first.last): a word glued to an id prefix (xami-<17 hex>) is not a session id
+  let dot = false;
+  for (let k = a; k < i - 1; k++) if (byteAt(s, k) === DOT) dot = true;
+  if (!dot) return 0;
+  push(cfg, s, out, a, j, cfg.byId["resource-name"]);
+  return j;
+}
+
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
-  const kind = kindOfKeyEndingAt(cfg.keys, s, j);
+  let kind = kindOfKeyEndingAt(cfg.keys, s, j);
+  // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
+  // code use the same keys for their own names
+  if (kind === undefined && genericKeyEndingAt(s, j) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const keyStart = KEY.start;
   const flag = KEY.dashes >= 2;
   if (flagOnly && !flag) return 0;
   if (keyStart > 0 && KEY.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
-    if (c === 46 || c === 47) return 0; // obj.bucket, path/bucket: not a key
+    // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
+    const annotation = c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
+    // spring.datasource.username=x, Stack.TableName = Orders (a stack output)
+    const property = c === 46 && j < n && (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
+    if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
   const a = VALUE.s;
   const b = VALUE.e;
+  if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
+    // a stack output line `<stack>.<Key> = value`: the stack name too
+    let t = keyStart - 1;
+    while (t > 0 && keyStart - t < 128 && ((cls(byteAt(s, t - 1)) & C_ALNUM) !== 0 || byteAt(s, t - 1) === DASH || byteAt(s, t - 1) === UNDERSCORE)) t--;
+    const generic = cfg.byId["resource-name"];
+    if ((t === 0 || byteAt(s, t - 1) === 10) && t < keyStart - 1 && generic !== undefined && (out.length === 0 || out[out.length - 1].e <= t) &&
+      plausibleName(s, t, keyStart - 1, generic)) push(cfg, s, out, t, keyStart - 1, generic);
+  }
   push(cfg, s, out, a, b, kind);
+  // terraform plan: ~ name = "old" -> "new"
+  let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
+  if (k + 3 < n && byteAt(s, k) === 32 && byteAt(s, k + 1) === DASH && byteAt(s, k + 2) === 62 && byteAt(s, k + 3) === 32) {
+    k += 4;
+    const q = k < n ? byteAt(s, k) : -1;
+    if (q === QUOTE || q === 39) {
+      let e = k + 1;
+      while (e < n && e - k < 256 && byteAt(s, e) !== q && byteAt(s, e) !== 10) e++;
+      if (e < n && byteAt(s, e) === q && plausibleName(s, k + 1, e, kind)) {
+        push(cfg, s, out, k + 1, e, kind);
+        return e;
+      }
+    }
+  }
   return b;
 }
 
@@ -506,9 +796,14 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     if (c === 46 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0) return 0; // 1.2.3.4.5
   }
   if (isReserved(o[0], o[1])) return e;
-  // "version 1.2.3.4", "ver 1.2.3.4" are versions, not addresses ("v1.2.3.4" never starts at a word boundary)
+  // a private address is always masked (a false positive there costs nothing); a public one after "version" / "ver"
+  // is taken for a version number ("v1.2.3.4" never starts at a word boundary)
+  if (isPrivate(o[0], o[1])) {
+    push(cfg, s, out, i, e, cfg.byFamily["ipv4-private"]);
+    return e;
+  }
   if (versionContext(s, i)) return e;
-  push(cfg, s, out, i, e, isPrivate(o[0], o[1]) ? cfg.byFamily["ipv4-private"] : cfg.byFamily["ipv4-public"]);
+  push(cfg, s, out, i, e, cfg.byFamily["ipv4-public"]);
   return e;
 }
 
@@ -524,7 +819,7 @@ function matchDashedIpHost(cfg: ScanConfig, s: string, i: number, j: number, n: 
 }
 
 function matchIamId(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
-  if (runOf(s, i, n, C_B32) < 20) return 0;
+  if (runOf(s, i, j, C_UPPER | C_DIGIT) !== j - i) return 0;
   const kind = cfg.iamKinds[sub(s, i, i + 4)];
   if (kind === undefined) return 0;
   push(cfg, s, out, i, j, kind);
@@ -552,7 +847,22 @@ function matchAccountByContext(cfg: ScanConfig, s: string, i: number, j: number,
   if (!said && i < 4 && keyCtx !== "") {
     said = windowHas(keyCtx, 0, keyCtx.length, "account") || windowHas(keyCtx, 0, keyCtx.length, "owner");
   }
-  if (!said) return 0;
+  if (!said) {
+    // a free-standing 12-digit number: an account id when the text carries an AWS signal (docs/detection.md), else
+    // a weak candidate that the session keeps only if the request carries one elsewhere
+    const p = i > 0 ? byteAt(s, i - 1) : 32;
+    if (p === 43 || p === 36 || p === 35 || (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0)) return 0;
+    const kind = cfg.byFamily["arn-account"];
+    if (!kindOn(cfg, kind)) return 0;
+    if (hasSignal(s, out)) {
+      push(cfg, s, out, i, j, kind);
+    } else {
+      const before = out.length;
+      push(cfg, s, out, i, j, kind);
+      if (out.length > before) out[before].weak = true;
+    }
+    return j;
+  }
   push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
   return j;
 }
@@ -606,6 +916,14 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   }
   if (awsOwned || resEnd <= resStart) return resEnd > resStart ? resEnd : accEnd;
   const service = sub(s, pEnd + 1, svcEnd);
+  if (service === "s3" && matchesLowerAt(s, resStart, resEnd, "accesspoint/")) {
+    // arn:aws:s3:<region>:<account>:accesspoint/<name>: the name, not the word
+    const a = resStart + 12;
+    let b = a;
+    while (b < resEnd && byteAt(s, b) !== 47) b++;
+    if (b > a) push(cfg, s, out, a, b, cfg.byId["resource-name"]);
+    return resEnd;
+  }
   if (service === "s3") {
     let b = resStart;
     while (b < resEnd && byteAt(s, b) !== 47) b++;
@@ -616,7 +934,8 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   let nameStart = resStart;
   let t = resStart;
   while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, t) === 45)) t++;
-  if (t > resStart && t < resEnd && (byteAt(s, t) === 47 || byteAt(s, t) === 58) && (cls(byteAt(s, resStart)) & C_LOWER) !== 0) {
+  // SNS resources have no type: topic[:subscription]
+  if (service !== "sns" && t > resStart && t < resEnd && (byteAt(s, t) === 47 || byteAt(s, t) === 58) && (cls(byteAt(s, resStart)) & C_LOWER) !== 0) {
     nameStart = t + 1;
   }
   // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
@@ -712,23 +1031,29 @@ function isRegionLabel(s: string, a: number, b: number): boolean {
   return true;
 }
 
+/** Longest host name walked back over from an anchor (a DNS name has at most 253 units). */
+const HOST_MAX = 253;
+
 function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const anchor = ".amazonaws.com";
   let p = s.indexOf(anchor);
+  let floor = 0; // a host never reaches back past the previous anchor: linear time on anchor runs
   while (p >= 0) {
     let after = p + anchor.length;
     if (after + 3 <= n && sub(s, after, after + 3) === ".cn") after += 3;
     if (after >= n || (cls(byteAt(s, after)) & C_ALNUM) === 0 && byteAt(s, after) !== 45) {
-      hostAt(cfg, s, n, p, after, extra);
+      hostAt(cfg, s, n, p, after, floor, extra);
     }
+    floor = p + anchor.length;
     p = s.indexOf(anchor, p + 1);
   }
 }
 
-function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number, extra: Match[]): void {
+function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number, floor: number, extra: Match[]): void {
   // walk back over the host name
   let h = p;
-  while (h > 0) {
+  const low = p - HOST_MAX > floor ? p - HOST_MAX : floor;
+  while (h > low) {
     const c = byteAt(s, h - 1);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46 || c === 95) h--;
     else break;
@@ -789,7 +1114,15 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     return;
   }
   const resEnd = ends[t - 1];
-  if (t === 1 && PUBLIC_ENDPOINTS[sub(s, h, resEnd)] === true) {
+  if (t === 1 && resEnd - h === 4 && sub(s, h, resEnd) === "oidc" && matchesLowerAt(s, after, n, "/id/")) {
+    // EKS OIDC issuer: oidc.eks.<region>.amazonaws.com/id/<cluster id>
+    const r = runOf(s, after + 4, n, C_ALNUM);
+    if (r >= 16) push(cfg, s, extra, after + 4, after + 4 + r, cfg.hostKinds["eks"]);
+    return;
+  }
+  let first = sub(s, h, resEnd);
+  if (resEnd - h > 5 && sub(first, first.length - 5, first.length) === "-fips") first = sub(first, 0, first.length - 5);
+  if (t === 1 && PUBLIC_ENDPOINTS[first] === true) {
     if (after < n && byteAt(s, after) === 47 && isS3) {
       const e = bucketEnd(s, after + 1, n);
       if (e - after - 1 >= 3) push(cfg, s, extra, after + 1, e, cfg.byFamily["s3-bucket"]);
@@ -798,7 +1131,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   }
   // ip-a-b-c-d / ec2-a-b-c-d labels are the main pass's
   if (t === 1) {
-    const dash = s.indexOf("-", h);
+    const dash = unitWithin(s, DASH, h, resEnd, resEnd - h);
     if (dash > h && dash < resEnd && cfg.dashedHostKinds[sub(s, h, dash)] !== undefined) {
       const o: number[] = [0, 0, 0, 0];
       if (dottedQuadEnd(s, dash + 1, resEnd, 45, o) === resEnd) return;
@@ -811,7 +1144,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     // /repository[/more][:tag|@digest]
     if (after < n && byteAt(s, after) === 47) {
       let e = after + 1;
-      while (e < n) {
+      while (e < n && e - after < 1024) {
         const c = byteAt(s, e);
         if ((cls(c) & (C_LOWER | C_DIGIT)) !== 0 || c === 45 || c === 95 || c === 46 || c === 47) e++;
         else break;
@@ -832,7 +1165,7 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
   push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
   const q = a + 13;
   let e = q;
-  while (e < n) {
+  while (e < n && e - q < 1024) {
     const c = byteAt(s, e);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 95 || c === 46) e++;
     else break;
@@ -841,90 +1174,43 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
   if (e > q) push(cfg, s, extra, q, e, cfg.hostKinds["sqs"]);
 }
 
-/** Key-ish token around p ([A-Za-z0-9_-]), returned as [start, end]. */
-function keyAround(s: string, p: number, n: number): [number, number] {
-  let a = p;
-  while (a > 0) {
-    const c = byteAt(s, a - 1);
-    if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45) a--;
-    else break;
+/** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
+function credentialKind(cfg: ScanConfig, code: number, s: string, a: number, b: number): Kind | undefined {
+  if (code === CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
+  if (code === CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
+  if (b - a === 40 && secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
+  if (b - a >= 100) {
+    for (const lit of TOKEN_PREFIXES) if (sub(s, a, a + lit.length) === lit) return cfg.byFamily["session-token"];
   }
-  let b = p;
-  while (b < n) {
-    const c = byteAt(s, b);
-    if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45) b++;
-    else break;
-  }
-  return [a, b];
+  return cfg.byId["credential"];
 }
 
-/** After a key ending at b: skips a separator (quotes, ':', '=', blanks; at most 8 units); returns the value start or -1. */
-function valueAfterKey(s: string, b: number, n: number): number {
-  let k = b;
-  let seen = false;
-  while (k < n && k - b < 8) {
-    const c = byteAt(s, k);
-    if (c === 58 || c === 61) seen = true;
-    else if (c !== 34 && c !== 39 && c !== 32 && c !== 9 && c !== 62) break;
-    k++;
-  }
-  if (!seen && k === b) return -1;
-  return k;
+/** A credential key ending at j followed by its value (credentials.ts); the value's end or 0. */
+function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
+  const code = credentialKeyEndingAt(s, j, false);
+  if (code === 0) return 0;
+  const ks = KEY_AT.start;
+  const flag = ks >= 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
+  if (!credentialValueAfter(s, j, n, flag)) return 0;
+  const a = CRED_VALUE.s;
+  const b = CRED_VALUE.e;
+  if (out.length > 0 && out[out.length - 1].e > a) return 0;
+  push(cfg, s, out, a, b, credentialKind(cfg, code, s, a, b));
+  return b;
 }
 
-function credentialAfter(cfg: ScanConfig, s: string, n: number, p: number, secret: boolean, extra: Match[]): void {
-  const [ka, kb] = keyAround(s, p, n);
-  if (!secret) {
-    // session tokens: the key must say session or security (aws_session_token, x-amz-security-token, SessionToken)
-    if (!windowHas(s, ka, kb, "session") && !windowHas(s, ka, kb, "security")) return;
-  }
-  const v = valueAfterKey(s, kb, n);
-  if (v < 0 || v >= n) return;
-  if (secret) {
-    const len = runOf(s, v, n, C_B64);
-    if (len !== 40) return;
-    const e = v + 40;
-    if (e < n && byteAt(s, e) === 61) return;
-    if (runOf(s, v, e, C_LOWER | C_DIGIT) === 40) return; // 40 lower-case hex/alnum: a git SHA, not a key
-    push(cfg, s, extra, v, e, cfg.byFamily["secret-key"]);
-  } else {
-    let e = v + runOf(s, v, n, C_B64);
-    while (e < n && byteAt(s, e) === 61) e++;
-    if (e - v >= 32) push(cfg, s, extra, v, e, cfg.byFamily["session-token"]);
-  }
-}
-
-// Inner parts of "secret" / "token" in either case, chosen for a rare first letter: Lua's plain find runs memchr on
-// the first letter, and "e" or "o" would stop it every few characters of prose.
-const SECRET_ANCHORS = ["cret", "CRET"];
-const TOKEN_ANCHORS = ["ken", "KEN"];
-
+/** STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs). */
 function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  if (kindOn(cfg, cfg.byFamily["secret-key"])) {
-    for (const lit of SECRET_ANCHORS) {
-      let p = s.indexOf(lit);
-      while (p >= 0) {
-        credentialAfter(cfg, s, n, p, true, extra);
-        p = s.indexOf(lit, p + lit.length);
-      }
-    }
-  }
-  if (kindOn(cfg, cfg.byFamily["session-token"])) {
-    for (const lit of TOKEN_ANCHORS) {
-      let p = s.indexOf(lit);
-      while (p >= 0) {
-        credentialAfter(cfg, s, n, p, false, extra);
-        p = s.indexOf(lit, p + lit.length);
-      }
-    }
-    for (const lit of TOKEN_PREFIXES) {
-      let p = s.indexOf(lit);
-      while (p >= 0) {
-        if (p === 0 || (cls(byteAt(s, p - 1)) & C_B64) === 0) {
-          let e = p + runOf(s, p, n, C_B64);
-          while (e < n && byteAt(s, e) === 61) e++;
-          if (e - p >= 100) push(cfg, s, extra, p, e, cfg.byFamily["session-token"]);
-        }
+  const kind = cfg.byFamily["session-token"];
+  if (!kindOn(cfg, kind)) return;
+  for (const lit of TOKEN_PREFIXES) {
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      const e = sessionTokenEnd(s, p, n);
+      if (e > 0) {
+        push(cfg, s, extra, p, e, kind);
+        p = s.indexOf(lit, e);
+      } else {
         p = s.indexOf(lit, p + 1);
       }
     }
@@ -932,9 +1218,10 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
 }
 
 /** Labels of a host name ending at p (exclusive), walking back over [A-Za-z0-9-.]: its start. */
-function hostStart(s: string, p: number): number {
+function hostStart(s: string, p: number, floor: number): number {
   let h = p;
-  while (h > 0) {
+  const low = p - HOST_MAX > floor ? p - HOST_MAX : floor;
+  while (h > low) {
     const c = byteAt(s, h - 1);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46) h--;
     else break;
@@ -951,15 +1238,17 @@ function hostEndsAt(s: string, e: number, n: number): boolean {
 function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cf = ".cloudfront.net";
   let p = s.indexOf(cf);
+  let floor = 0;
   while (p >= 0) {
     if (hostEndsAt(s, p + cf.length, n)) {
-      const h = hostStart(s, p);
+      const h = hostStart(s, p, floor);
       // the distribution label is the last label before the domain
       let a = p;
       while (a > h && byteAt(s, a - 1) !== 46) a--;
       const len = p - a;
       if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len) push(cfg, s, extra, a, p, cfg.hostKinds["cloudfront.net"]);
     }
+    floor = p + cf.length;
     p = s.indexOf(cf, p + 1);
   }
   const lu = ".lambda-url.";
@@ -978,6 +1267,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   p = s.indexOf("alias/");
   while (p >= 0) {
     const a = p + 6;
+    let next = p + 1;
     if ((p === 0 || (cls(byteAt(s, p - 1)) & C_WORD) === 0 && byteAt(s, p - 1) !== 45 && byteAt(s, p - 1) !== 95) &&
       !matchesLowerAt(s, a, n, "aws/")) {
       let e = a;
@@ -988,8 +1278,102 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
       }
       while (e > a && byteAt(s, e - 1) === 47) e--;
       if (e - a >= 1 && endsAt(s, e, n)) push(cfg, s, extra, p, e, cfg.byFamily["kms-alias"]);
+      // the next alias starts after this one ("alias/alias/..." is one walk, not one per repetition)
+      if (e > next) next = e;
     }
-    p = s.indexOf("alias/", p + 1);
+    p = s.indexOf("alias/", next);
+  }
+  findUserinfo(cfg, s, n, extra);
+  if (s.indexOf("console.aws.amazon.com") >= 0 || s.indexOf("/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
+  findLoadBalancerIds(cfg, s, n, extra);
+  findLineAnchors(cfg, s, n, extra);
+  for (const d of APP_DOMAINS) {
+    p = s.indexOf(d);
+    let floor = 0;
+    while (p >= 0) {
+      // Elastic Beanstalk / Amplify / App Runner: every label before the region (or the domain) is the resource
+      if (hostEndsAt(s, p + d.length, n)) {
+        const h = hostStart(s, p, floor);
+        let e = p;
+        let k = h;
+        while (k < p) {
+          let le = k;
+          while (le < p && byteAt(s, le) !== DOT) le++;
+          if (isRegionLabel(s, k, le)) {
+            e = k - 1;
+            break;
+          }
+          k = le + 1;
+        }
+        if (e > h) push(cfg, s, extra, h, e, cfg.hostFallback);
+      }
+      floor = p + d.length;
+      p = s.indexOf(d, p + 1);
+    }
+  }
+  const si = ".signin.aws.amazon.com";
+  p = s.indexOf(si);
+  while (p >= 0) {
+    // https://<account>.signin.aws.amazon.com/console
+    if (p >= 12 && isDigits(s, p - 12, p) && (p === 12 || (cls(byteAt(s, p - 13)) & C_WORD) === 0)) {
+      push(cfg, s, extra, p - 12, p, cfg.byFamily["arn-account"]);
+    }
+    p = s.indexOf(si, p + 1);
+  }
+  const sc = "security-credentials/";
+  p = s.indexOf(sc);
+  while (p >= 0) {
+    // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
+    let a = p + sc.length;
+    if (a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) {
+      while (a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) a++;
+    }
+    let e = a;
+    while (e < n && e - a < 128) {
+      const c = byteAt(s, e);
+      if ((cls(c) & C_ALNUM) !== 0 || c === DASH || c === UNDERSCORE || c === PLUS || c === 61 || c === 44 || c === DOT || c === 64) e++;
+      else break;
+    }
+    const role = cfg.arnKinds["iam:role"];
+    if (role !== undefined && e > a && plausibleName(s, a, e, role)) push(cfg, s, extra, a, e, role);
+    p = s.indexOf(sc, p + 1);
+  }
+  const sa = "system:serviceaccount:";
+  p = s.indexOf(sa);
+  while (p >= 0) {
+    // EKS IRSA trust policies: system:serviceaccount:<namespace>:<service account>
+    const name = cfg.byId["resource-name"];
+    let a = p + sa.length;
+    for (let part = 0; part < 2 && name !== undefined; part++) {
+      let e = a;
+      while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)) e++;
+      if (e > a && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+      if (e >= n || byteAt(s, e) !== COLON) break;
+      a = e + 1;
+    }
+    p = s.indexOf(sa, p + 1);
+  }
+  const fn = "Name(";
+  p = s.indexOf(fn);
+  while (p >= 0) {
+    // CDK imports: Bucket.fromBucketName(this, 'Id', 'name'), Function.fromFunctionName(...), Table.fromTableName(...)
+    let k = p + fn.length;
+    let lastA = -1;
+    let lastE = -1;
+    while (k < n && k - p < 256 && byteAt(s, k) !== 41 && byteAt(s, k) !== 10) {
+      const q = byteAt(s, k);
+      if (q === QUOTE || q === 39 || q === 96) {
+        const e = unitWithin(s, q, k + 1, n, 256);
+        if (e < 0 || e - k > 256) break;
+        lastA = k + 1;
+        lastE = e;
+        k = e + 1;
+      } else k++;
+    }
+    const bucket = matchesLowerAt(s, p - 6, n, "bucket");
+    const kind = bucket ? cfg.byFamily["s3-bucket"] : cfg.byId["resource-name"];
+    if (lastA >= 0 && k < n && byteAt(s, k) === 41 && kind !== undefined && plausibleName(s, lastA, lastE, kind)) push(cfg, s, extra, lastA, lastE, kind);
+    p = s.indexOf(fn, p + 1);
   }
   const cb = "/s3/buckets/";
   p = s.indexOf(cb);
@@ -1000,6 +1384,262 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf(cb, p + 1);
   }
 }
+
+const DB_SCHEMES = ["postgres", "mysql", "mariadb", "sqlserver", "mongodb", "oracle", "redshift", "aurora"];
+
+/** The URL scheme ending at p ("://") names a database (postgres, postgresql, jdbc:mysql, mongodb+srv ...). */
+function isDatabaseScheme(s: string, p: number): boolean {
+  const a = p - 16 > 0 ? p - 16 : 0;
+  const scheme = sub(s, a, p).toLowerCase();
+  for (const d of DB_SCHEMES) if (scheme.indexOf(d) >= 0) return true;
+  return false;
+}
+
+const APP_DOMAINS = [".elasticbeanstalk.com", ".amplifyapp.com", ".awsapprunner.com"];
+
+/** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
+function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let p = s.indexOf("://");
+  while (p >= 0) {
+    const a = p + 3;
+    let k = a;
+    let colon = -1;
+    let at = -1;
+    while (k < n && k - a < 512) {
+      const c = byteAt(s, k);
+      if (c === 64) at = k; // the last "@" of the authority
+      else if (c === COLON && colon < 0 && at < 0) colon = k;
+      else if (c === SLASH || c === 32 || c === 9 || c === 10 || c === 13 || c === QUOTE || c === 39 || c === 63 || c === 35 || c === 96 || c === 62 || c === 60) break;
+      k++;
+    }
+    if (k < n && byteAt(s, k) === SLASH && isDatabaseScheme(s, p)) {
+      // postgres://host:5432/<database>
+      let e = k + 1;
+      while (e < n && e - k < 128 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH)) e++;
+      const db = cfg.byId["database-name"];
+      if (db !== undefined && e - k - 1 >= 3 && plausibleName(s, k + 1, e, db)) push(cfg, s, extra, k + 1, e, db);
+    }
+    if (at > a) {
+      const userEnd = colon >= 0 && colon < at ? colon : at;
+      const user = cfg.byId["resource-name"];
+      if (userEnd - a >= 3 && user !== undefined && plausibleName(s, a, userEnd, user)) push(cfg, s, extra, a, userEnd, user);
+      if (colon >= 0 && at > colon + 1) push(cfg, s, extra, colon + 1, at, cfg.byId["credential"]);
+    }
+    p = s.indexOf("://", k > a ? k : a);
+  }
+}
+
+/** Nesting of findEncoded (a decoded run is scanned once, never decoded again). */
+const ENCODED = { depth: 0, signal: false };
+
+/** True for a unit of a URL-encoded run (no "&", "?", "#": those separate query parameters). */
+function urlUnit(c: number): boolean {
+  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 37 || c === 36 || c === DOT || c === UNDERSCORE || c === 126 || c === DASH ||
+    c === SLASH || c === PLUS || c === COLON || c === 61);
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = lowerCode(c);
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F"];
+
+/**
+ * URL-encoded text (console URLs: arn%3Aaws%3A..., CloudWatch's $252F): the run around an escape is decoded (%XX, and
+ * $25XX for a doubly encoded %XX), scanned, and what is found there masks the raw span it came from.
+ */
+function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let first = true;
+  for (const lit of ENCODED_ANCHORS) {
+    let floor = 0;
+    let p = s.indexOf(lit);
+    if (p >= 0 && first) {
+      // the decoded runs carry the signal of the text they stand in
+      ENCODED.signal = hasSignal(s, extra);
+      first = false;
+    }
+    while (p >= 0) {
+      if (p < floor) {
+        p = s.indexOf(lit, floor);
+        continue;
+      }
+      let a = p;
+      while (a > floor && p - a < 2048 && urlUnit(byteAt(s, a - 1))) a--;
+      let b = p;
+      while (b < n && b - p < 4096 && urlUnit(byteAt(s, b))) b++;
+      decodeAndScan(cfg, s, a, b, extra);
+      floor = b;
+      p = s.indexOf(lit, b);
+    }
+  }
+}
+
+function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: Match[]): void {
+  const parts: string[] = [];
+  const raw: number[] = []; // raw index of each decoded unit
+  let k = a;
+  while (k < b) {
+    const c = byteAt(s, k);
+    let w = 1;
+    let code = c;
+    if (c === 37 && k + 2 < b + 0 && hexValue(byteAt(s, k + 1)) >= 0 && hexValue(byteAt(s, k + 2)) >= 0) {
+      code = hexValue(byteAt(s, k + 1)) * 16 + hexValue(byteAt(s, k + 2));
+      w = 3;
+    } else if (c === 36 && k + 4 < b && byteAt(s, k + 1) === 50 && byteAt(s, k + 2) === 53 && hexValue(byteAt(s, k + 3)) >= 0 &&
+      hexValue(byteAt(s, k + 4)) >= 0) {
+      code = hexValue(byteAt(s, k + 3)) * 16 + hexValue(byteAt(s, k + 4));
+      w = 5;
+    }
+    // a non-ASCII escape decodes to one opaque unit (never part of an identifier)
+    parts[parts.length] = w === 1 ? sub(s, k, k + 1) : String.fromCharCode(code < 128 ? code : 128);
+    raw[raw.length] = k;
+    k += w;
+  }
+  raw[raw.length] = b;
+  const text = parts.join("");
+  const found: Match[] = [];
+  ENCODED.depth++;
+  scanWords(cfg, text, "", found);
+  ENCODED.depth--;
+  // the nested scan used the per-string slots: the outer string's are recomputed
+  SIGNAL.known = false;
+  newCredentialScan();
+  for (const m of found) {
+    push(cfg, s, extra, raw[m.s], raw[m.e], m.kind);
+  }
+}
+
+// Console URL paths whose next segment is a resource name (console.aws.amazon.com/...).
+const CONSOLE_PATHS = [
+  "/functions/", "/clusters/", "/roles/details/", "/users/details/", "/groups/details/", "/buckets/", "/tables/", "/queues/",
+  "/topics/", "/repositories/", "/repositories/private/", "/services/", "/stacks/", "database:id=", "/instances/",
+  "/alarms/", "/secrets/", "/parameters/", "/state-machines/", "/log-groups/log-group/", "/aws/lambda/", "/pipelines/",
+];
+
+function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  if (kind === undefined) return;
+  for (const lit of CONSOLE_PATHS) {
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 255) {
+        const c = byteAt(s, e);
+        if ((cls(c) & C_ALNUM) !== 0 || c === DASH || c === UNDERSCORE || c === DOT) e++;
+        else break;
+      }
+      if (e - a >= 3 && plausibleName(s, a, e, kind) && !isRegionLabel(s, a, e)) {
+        push(cfg, s, extra, a, e, lit === "/aws/lambda/" ? cfg.arnKinds["lambda:function"] : kind);
+      }
+      p = s.indexOf(lit, e > p + 1 ? e : p + 1);
+    }
+  }
+}
+
+// ELB ids in CloudWatch dimensions and ENI descriptions: app/<name>/<16 hex>, net/..., targetgroup/...
+const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/"];
+
+function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["elb-hostname"];
+  for (const lit of ELB_ANCHORS) {
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      // (after "loadbalancer/" too: the ARN's resource names the same id)
+      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && byteAt(s, p - 1) !== DASH) {
+        const a = p + lit.length;
+        let b = a;
+        while (b < n && b - a < 64 && ((cls(byteAt(s, b)) & C_ALNUM) !== 0 || byteAt(s, b) === DASH)) b++;
+        if (b > a && b < n && byteAt(s, b) === SLASH && runOf(s, b + 1, n, C_HEX) === 16 && endsAt(s, b + 17, n)) {
+          push(cfg, s, extra, p, b + 17, kind);
+        }
+      }
+      p = s.indexOf(lit, p + 1);
+    }
+  }
+}
+
+/**
+ * Line-shaped contexts: INI section names ([profile x], [x]) in text with an AWS signal, terraform apply's [id=x], and
+ * the output line after `--query SecretString --output text` (the secret alone).
+ */
+function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const name = cfg.byId["resource-name"];
+  let p = s.indexOf("[id=");
+  while (p >= 0) {
+    const a = p + 4;
+    const e = unitWithin(s, 93, a, n, 256);
+    if (name !== undefined && e > a && e - a < 256 && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+    p = s.indexOf("[id=", p + 1);
+  }
+  let atStart = byteAt(s, 0) === 91; // "[section]" on the first line
+  p = atStart ? -1 : s.indexOf("\n[");
+  let signal = -1;
+  while (atStart || p >= 0) {
+    atStart = false;
+    let a = p + 2;
+    if (matchesLowerAt(s, a, n, "profile ")) a += 8;
+    else if (matchesLowerAt(s, a, n, "sso-session ")) a += 12;
+    let e = a;
+    while (e < n && e - a < 128 && byteAt(s, e) !== 93 && byteAt(s, e) !== 10) e++;
+    if (e < n && byteAt(s, e) === 93 && name !== undefined && plausibleName(s, a, e, name)) {
+      if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+      if (signal === 1) push(cfg, s, extra, a, e, name);
+    }
+    p = s.indexOf("\n[", p + 2);
+  }
+  // kubectl get: the first column (NAME, or NAMESPACE with -A) of the rows under a "NAME   ..." header
+  let h = byteAt(s, 0) === 78 && sub(s, 0, 4) === "NAME" ? 0 : s.indexOf("\nNAME");
+  while (h >= 0 && name !== undefined) {
+    const hs = byteAt(s, h) === 10 ? h + 1 : h;
+    if (!(sub(s, hs, hs + 5) === "NAME " || sub(s, hs, hs + 10) === "NAMESPACE ")) {
+      h = s.indexOf("\nNAME", h + 1);
+      continue;
+    }
+    let ls = unitWithin(s, 10, h + 1, n, 4096);
+    while (ls >= 0 && ls + 1 < n && byteAt(s, ls + 1) !== 10 && byteAt(s, ls + 1) !== 36) {
+      const a = ls + 1;
+      let e = a;
+      while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)) e++;
+      if (e < n && byteAt(s, e) === 32 && e - a >= 3 && plausibleName(s, a, e, name)) {
+        if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+        if (signal === 1) push(cfg, s, extra, a, e, name);
+      }
+      ls = unitWithin(s, 10, a, n, 4096);
+    }
+    if (ls < 0) break;
+    h = s.indexOf("\nNAME", ls > h ? ls : h + 1);
+  }
+  p = s.indexOf("eksctl-");
+  while (p >= 0) {
+    // eksctl's CloudFormation stacks: eksctl-<cluster>-cluster, eksctl-<cluster>-nodegroup-<group>
+    const a = p + 7;
+    let e = a;
+    while (e < n && e - a < 128 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH)) e++;
+    if (name !== undefined && e - a >= 3 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) push(cfg, s, extra, a, e, name);
+    p = s.indexOf("eksctl-", e > p ? e : p + 1);
+  }
+  for (const q of SECRET_QUERIES) {
+    p = s.indexOf(q);
+    while (p >= 0) {
+      // the command line ends; the next line is the secret (up to the next prompt or blank line)
+      let a = unitWithin(s, 10, p, n, 4096);
+      if (a < 0) break;
+      a++;
+      let e = unitWithin(s, 10, a, n, 65536);
+      if (e < 0) e = a + 65536 < n ? a + 65536 : n;
+      let b = e;
+      while (b > a && (byteAt(s, b - 1) === 13 || byteAt(s, b - 1) === 32)) b--;
+      if (b > a && byteAt(s, a) !== 36) push(cfg, s, extra, a, b, cfg.byId["credential"]);
+      p = s.indexOf(q, e > p ? e : p + 1);
+    }
+  }
+}
+
+const SECRET_QUERIES = ["get-login-password", "--query SecretString", "--query 'SecretString'", "--query \"SecretString\"", "--query Parameter.Value",
+  "--query 'Parameter.Value'", "--query SecretBinary"];
 
 function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const find = cfg.regexFind as RegexFind;
@@ -1021,19 +1661,53 @@ function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
 
 // Units that may follow a key: quote, '=', blank (then '=' / ':' / a flag's value). ':' is handled per branch.
 const KEY_NEXT: boolean[] = [];
-for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9;
+for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40;
 
-/** Sorts by start; on equal starts the longer first. Insertion sort: a handful of items. */
-function sortMatches(found: Match[]): void {
-  for (let a = 1; a < found.length; a++) {
-    const m = found[a];
-    let b = a - 1;
-    while (b >= 0 && (found[b].s > m.s || (found[b].s === m.s && found[b].e < m.e))) {
-      found[b + 1] = found[b];
-      b--;
+// Units that may follow a credential key: quote, ':', '=', '|', blank, backslash (an escaped quote).
+const CRED_NEXT: boolean[] = [];
+for (let c = 0; c < 256; c++) {
+  CRED_NEXT[CRED_NEXT.length] = c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE ||
+    c === BACKSLASH;
+}
+
+/**
+ * Whether the string being scanned carries an AWS signal: an AWS word (aws, amazon, arn:, eksctl, CloudFormation) or
+ * an AWS identifier found so far. Words are looked up once per string; matches incrementally (the signal only turns on).
+ */
+const SIGNAL = { known: false, words: false, value: false, list: undefined as Match[] | undefined, checked: 0 };
+
+const SIGNAL_WORDS = ["aws", "AWS", "Aws", "amazon", "Amazon", "arn:", "ARN", "eksctl", "CloudFormation"];
+
+function hasSignal(s: string, out: Match[]): boolean {
+  if (ENCODED.depth > 0 && ENCODED.signal) return true;
+  if (!SIGNAL.known) {
+    SIGNAL.known = true;
+    SIGNAL.list = undefined;
+    SIGNAL.checked = 0;
+    let v = false;
+    for (const w of SIGNAL_WORDS) {
+      if (s.indexOf(w) >= 0) {
+        v = true;
+        break;
+      }
     }
-    found[b + 1] = m;
+    SIGNAL.words = v;
+    SIGNAL.value = v;
   }
+  if (SIGNAL.value) return true;
+  let k = SIGNAL.list === out ? SIGNAL.checked : 0;
+  while (k < out.length) {
+    const m = out[k];
+    const f = m.kind.family;
+    k++;
+    if (f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential" && m.weak !== true) {
+      SIGNAL.value = true;
+      break;
+    }
+  }
+  SIGNAL.list = out;
+  SIGNAL.checked = k;
+  return SIGNAL.value;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1043,10 +1717,152 @@ function sortMatches(found: Match[]): void {
  * none): it supplies context ("OwnerId", "BucketName") that the string itself does not carry.
  */
 export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
+  const base = out.length;
+  scanWords(cfg, s, keyCtx, out);
   const n = s.length;
+  const kl = keyCtx.length;
+  if (out.length === base && kl >= 2 && n >= 6 && n <= 64 && lowerCode(byteAt(keyCtx, kl - 1)) === 100 &&
+    lowerCode(byteAt(keyCtx, kl - 2)) === 105 && opaqueId(s, n)) {
+    // the whole value of an ...Id member that no kind claimed (app client ids, CloudHSM clusters ...): fail closed
+    push(cfg, s, out, 0, n, cfg.byId["resource-name"]);
+    return;
+  }
+  // CLI output (--output text / table): a cell no matcher claimed is a name, when the text carries an AWS signal
+  if (n >= 8 && kindOn(cfg, cfg.byId["resource-name"]) && (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0) && hasSignal(s, out)) {
+    fillCells(cfg, s, n, out, base);
+  }
+  // CSV with a header row: the columns the header names (Password, User name, lineItem/ResourceId ...)
+  if (n >= 16 && s.indexOf(",") >= 0 && s.indexOf("\n") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base);
+}
+
+/** Cells [a, b) of the line [ls, le) split at commas (surrounding blanks and quotes trimmed) into CSV_A / CSV_B. */
+const CSV_A: number[] = [];
+const CSV_B: number[] = [];
+
+function csvCells(s: string, ls: number, le: number): number {
+  let count = 0;
+  let c = ls;
+  while (c <= le) {
+    let ce = c;
+    if (ce < le && byteAt(s, ce) === QUOTE) {
+      // a quoted cell may hold commas ("2024-07-09, 01:43:13")
+      ce++;
+      while (ce < le && byteAt(s, ce) !== QUOTE) ce++;
+    }
+    while (ce < le && byteAt(s, ce) !== COMMA) ce++;
+    let a = c;
+    let b = ce;
+    while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === QUOTE)) a++;
+    while (b > a && (byteAt(s, b - 1) === 32 || byteAt(s, b - 1) === QUOTE || byteAt(s, b - 1) === 13)) b--;
+    CSV_A[count] = a;
+    CSV_B[count] = b;
+    count++;
+    c = ce + 1;
+  }
+  return count;
+}
+
+function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: number): void {
+  const cells: Match[] = [];
+  let cols: (Kind | undefined)[] = [];
+  let width = 0;
+  let ls = 0;
+  while (ls < n) {
+    let le = s.indexOf("\n", ls);
+    if (le < 0) le = n;
+    const count = le - ls > 4096 ? 0 : csvCells(s, ls, le);
+    if (width > 0 && count === width) {
+      for (let k = 0; k < count; k++) {
+        const kind = cols[k];
+        const a = CSV_A[k];
+        const b = CSV_B[k];
+        if (kind !== undefined && b > a && (kind.id === "credential" ? plausibleCredential(s, a, b, true, COMMA) : plausibleName(s, a, b, kind))) {
+          cells[cells.length] = { s: a, e: b, kind };
+        }
+      }
+    } else if (count >= 3) {
+      // a header: every cell a short label; some name a credential or a resource
+      width = 0;
+      cols = [];
+      let any = false;
+      let labels = true;
+      for (let k = 0; k < count; k++) {
+        const a = CSV_A[k];
+        const b = CSV_B[k];
+        if (b - a > 48 || b === a) labels = false;
+        let kind: Kind | undefined = undefined;
+        if (labels) {
+          const code = credentialKeyCode(s, a, b);
+          if (code !== 0) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
+          else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
+        }
+        if (kind !== undefined) any = true;
+        cols[k] = kind;
+      }
+      if (labels && any) width = count;
+    } else {
+      width = 0;
+    }
+    ls = le + 1;
+  }
+  if (cells.length === 0) return;
+  const merged: Match[] = [];
+  let p = base;
+  for (const m of cells) {
+    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    if (p < out.length && out[p].s < m.e) continue;
+    if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
+    if (cfg.on[m.kind.id] !== true || (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true)) continue;
+    if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
+    merged[merged.length] = m;
+  }
+  while (p < out.length) merged[merged.length] = out[p++];
+  for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
+}
+
+function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
+  const n = s.length;
+  SIGNAL.known = false;
+  newCredentialScan();
+  // any value of a credential-named member ("Password", "SecretAccessKey", "Token") is a credential as a whole
+  const kl = keyCtx.length;
+  if (kl >= 3 && n >= 1 && mayEndCredentialKey(byteAt(keyCtx, kl - 1))) {
+    const code = credentialKeyCode(keyCtx, 0, kl);
+    if (code !== 0 && plausibleCredential(s, 0, n, true, QUOTE)) {
+      push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
+      if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
+    }
+  }
+  // S3 canonical user id: 64 hex as the value of an ...ID / Owner member
+  if (n === 64 && kl >= 2 && runOf(s, 0, n, C_HEX) === 64 && (lowerCode(byteAt(keyCtx, kl - 1)) === 100 ||
+    windowHas(keyCtx, 0, kl, "owner") || windowHas(keyCtx, 0, kl, "canonical"))) {
+    push(cfg, s, out, 0, n, cfg.byId["canonical-user-id"]);
+    return;
+  }
+  // `aws sts get-caller-identity --query Account --output text` prints the account alone
+  if (kl === 0 && n >= 12 && n <= 14 && runOf(s, 0, n, C_DIGIT) === 12) {
+    let e = 12;
+    while (e < n && (byteAt(s, e) === 10 || byteAt(s, e) === 13)) e++;
+    if (e === n) {
+      push(cfg, s, out, 0, 12, cfg.byFamily["arn-account"]);
+      return;
+    }
+  }
+  // CloudWatch LoadBalancer / TargetGroup dimension values: app/<name>/<16 hex>, net/..., targetgroup/...
+  if (kl === 5 && (keyCtx === "Value" || keyCtx === "value") && n > 20 && (sub(s, 0, 4) === "app/" || sub(s, 0, 4) === "net/" ||
+    sub(s, 0, 12) === "targetgroup/") && runOf(s, n - 16, n, C_HEX) === 16 && byteAt(s, n - 17) === SLASH) {
+    push(cfg, s, out, 0, n, cfg.byId["elb-hostname"]);
+    return;
+  }
+  // a generated secret stored as a plain value ({"Type": "SecureString", "Value": "q22m5RGq..."})
+  if (kl === 5 && n >= 12 && (keyCtx === "Value" || keyCtx === "value") && randomToken(s, 0, n)) {
+    push(cfg, s, out, 0, n, cfg.byId["credential"]);
+    return;
+  }
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
-    const kind = kindOfKey(cfg.keys, keyCtx);
+    let kind = kindOfKey(cfg.keys, keyCtx);
+    if (kind === undefined && kl <= 64 && genericKey(keyCtx, 0, kl)) kind = cfg.byId["resource-name"];
     if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, 0, n, kind)) {
       push(cfg, s, out, 0, n, kind);
       return;
@@ -1058,11 +1874,12 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
     if (n >= 16) {
       findHosts(cfg, s, n, found);
       findOtherAnchors(cfg, s, n, found);
-      if (n >= 40) findCredentials(cfg, s, n, found);
+      if (n >= 100) findCredentials(cfg, s, n, found);
+      if (ENCODED.depth === 0) findEncoded(cfg, s, n, found);
     }
     if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
     if (found.length > 0) {
-      sortMatches(found);
+      sortSpans(found);
       extra = found;
     }
   }
@@ -1112,6 +1929,143 @@ export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out
   }
 }
 
+/** A single token of lower-case letters and digits (and - _) with both: an opaque id. */
+function opaqueId(s: string, n: number): boolean {
+  let letters = 0;
+  let digits = 0;
+  let dashes = 0;
+  for (let k = 0; k < n; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & (C_LOWER | C_UPPER)) !== 0) letters++;
+    else if (c === DASH || c === UNDERSCORE) dashes++;
+    else return false;
+  }
+  return letters > 0 && (digits > 0 || dashes > 0);
+}
+
+/** True for a line of a table's frame (+----+, -----). */
+function borderLine(s: string, a: number, b: number): boolean {
+  let k = a;
+  while (k < b && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  if (k >= b) return false;
+  const c = byteAt(s, k);
+  return c === PLUS || c === DASH;
+}
+
+/** A cell's token [a, b) that may be a name: no blank inside, a letter, not all upper case (row keys), not a region. */
+function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
+  let letters = 0;
+  let lower = 0;
+  for (let k = a; k < b; k++) {
+    const f = cls(byteAt(s, k));
+    if ((f & C_LOWER) !== 0) lower++;
+    if ((f & (C_LOWER | C_UPPER)) !== 0) letters++;
+  }
+  if (letters === 0 || lower === 0) return false;
+  if (isRegionLabel(s, a, b) || (b - a > 9 && isRegionLabel(s, a, b - 1))) return false;
+  return plausibleName(s, a, b, cfg.byId["resource-name"]);
+}
+
+/** CamelCase word without digits or punctuation: a column header or a row key of `--output table`. */
+function headerWord(s: string, a: number, b: number): boolean {
+  if ((cls(byteAt(s, a)) & C_UPPER) === 0) return false;
+  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0) return false;
+  return true;
+}
+
+/**
+ * Cells of CLI output that no matcher claimed: tab-separated fields (--output text) and `| cell |` of --output table,
+ * skipping header and title rows (CamelCase between two frame lines) and the key cell of `| Key | value |` rows.
+ * Added to out (sorted) where they overlap nothing.
+ */
+function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: number): void {
+  const kind = cfg.byId["resource-name"];
+  const cells: Match[] = [];
+  let ls = 0;
+  let prevBorder = false;
+  while (ls < n) {
+    let le = s.indexOf("\n", ls);
+    if (le < 0) le = n;
+    let e = le;
+    if (e > ls && byteAt(s, e - 1) === 13) e--;
+    let k = ls;
+    while (k < e && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+    const isBorder = borderLine(s, ls, e);
+    const pipeRow = k < e && byteAt(s, k) === PIPE;
+    let hasTab = false;
+    if (!pipeRow) {
+      for (let q = ls; q < e; q++) {
+        if (byteAt(s, q) === 9) {
+          hasTab = true;
+          break;
+        }
+      }
+    }
+    if (pipeRow || hasTab) {
+      const sep = pipeRow ? PIPE : 9;
+      let nextBorder = false;
+      if (pipeRow && le < n) {
+        let ne = s.indexOf("\n", le + 1);
+        if (ne < 0) ne = n;
+        nextBorder = borderLine(s, le + 1, ne);
+      }
+      const first = cells.length;
+      let allHeaders = true;
+      let count = 0;
+      let c = pipeRow ? k : ls;
+      while (c < e) {
+        while (c < e && byteAt(s, c) === sep) c++;
+        let ce = c;
+        while (ce < e && byteAt(s, ce) !== sep) ce++;
+        let a = c;
+        let b = ce;
+        while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
+        while (b > a && (byteAt(s, b - 1) === 32 || byteAt(s, b - 1) === 9)) b--;
+        if (b > a) {
+          count++;
+          let blank = false;
+          for (let q = a; q < b; q++) {
+            if (byteAt(s, q) === 32) {
+              blank = true;
+              break;
+            }
+          }
+          if (!headerWord(s, a, b)) allHeaders = false;
+          if (!blank && cellName(cfg, s, a, b)) cells[cells.length] = { s: a, e: b, kind };
+        }
+        c = ce;
+      }
+      if (pipeRow) {
+        if (allHeaders && prevBorder && nextBorder) {
+          cells.length = first; // a header or title row
+        } else if (count === 2 && cells.length > first && headerWord(s, cells[first].s, cells[first].e)) {
+          // | Key | value |: the key stays
+          for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
+          cells.length = cells.length - 1;
+        }
+      }
+    }
+    prevBorder = isBorder;
+    ls = le + 1;
+  }
+  if (cells.length === 0) return;
+  // merge: cells that overlap no match
+  const merged: Match[] = [];
+  let p = base;
+  for (const m of cells) {
+    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    if (p < out.length && out[p].s < m.e) continue;
+    if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
+    if (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true) continue;
+    if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
+    merged[merged.length] = m;
+  }
+  while (p < out.length) merged[merged.length] = out[p++];
+  for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
+}
+
 /** Class table for the main loop (the same as cls()). */
 const WORD_UNIT: number[] = [];
 for (let c = 0; c < 256; c++) WORD_UNIT[WORD_UNIT.length] = cls(c);
@@ -1125,10 +2079,33 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
   const c = byteAt(s, i);
   const f = cls(c);
   const prev = i > 0 ? byteAt(s, i - 1) : 32;
-  if (prev === 95 && pseudonymStartBefore(s, i) >= 0) return 0;
+  // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one
+  if (prev === UNDERSCORE && j - i === HASH_LEN && pseudonymStartBefore(s, i) >= 0) return 0;
   const before = out.length;
   const len = j - i;
   let consumed = 0;
+  if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
+    consumed = matchHexTailToken(cfg, s, i, j, n, out);
+    if (consumed > 0) return consumed;
+  }
+  if (len === 64 && runOf(s, i, j, C_HEX) === 64 && ((prev === 10 || i === 0) && nxt === 32 || windowHas(s, i - 16, i, "id\"") || windowHas(s, i - 16, i, "id:") ||
+    windowHas(s, i - 24, i, "owner") || windowHas(s, i - 24, i, "canonical"))) {
+    // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
+    push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
+    return j;
+  }
+  if (len === 40 || nxt === SLASH || nxt === PLUS) {
+    // a secret access key by its shape, wherever it stands (it may start with "/" or "+")
+    let a = i;
+    while (a > 0 && i - a < 2 && (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === PLUS)) a--;
+    if ((before === 0 || out[before - 1].e <= a) && kindOn(cfg, cfg.byFamily["secret-key"])) {
+      const e = secretShapeEnd(s, a, n);
+      if (e > 0) {
+        push(cfg, s, out, a, e, cfg.byFamily["secret-key"]);
+        return e;
+      }
+    }
+  }
   if (prev === 58 && i >= 2 && byteAt(s, i - 2) === 58 && (before === 0 || out[before - 1].e <= i - 2)) {
     // ::ffff:10.0.0.1, ::a:b
     consumed = matchIpv6(cfg, s, i - 2, n, out);
@@ -1144,6 +2121,8 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
           if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
         }
         if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+        if (consumed === 0 && len <= 7) consumed = matchPrefixedUpper(cfg, s, i, j, n, out);
+        if (consumed === 0 && len === 2) consumed = matchCognitoPool(cfg, s, i, n, out);
       }
     } else if (nxt === 58) {
       if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
@@ -1158,8 +2137,10 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
     }
   } else if ((f & C_UPPER) !== 0) {
-    if (len === 20) consumed = matchIamId(cfg, s, i, j, n, out);
-    else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
+    if (len === 20 || len === 21) consumed = matchIamId(cfg, s, i, j, n, out);
+    if (consumed > 0) {
+      // an IAM id
+    } else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     if (consumed === 0 && nxt === 58) {
       if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
@@ -1167,14 +2148,26 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     }
   } else if (nxt === 46) {
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
+    else if (len === 12) consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out); // "account 123456789012."
   } else if (nxt === 58) {
     if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
+    if (consumed === 0 && len === 2) consumed = matchChatHandle(cfg, s, i, n, out);
   } else if (len === 12) {
     consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
+  } else if (len === 4 && nxt === DASH) {
+    consumed = matchS3Listing(cfg, s, i, n, out);
   } else if (len === 10 && cfg.apiIdKind !== undefined) {
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
   } else if (len === 8 && nxt === 45) {
     consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+  }
+  if (consumed === 0 && len === 5 && (nxt === COLON || nxt === QUOTE) && (c === 86 || c === 118) && matchesLowerAt(s, i, n, "value")) {
+    consumed = matchPairedValue(cfg, s, i, j, n, out);
+    if (consumed > 0) return consumed;
+  }
+  if (consumed === 0 && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
+    consumed = matchCredential(cfg, s, j, n, out);
+    if (consumed > 0) return consumed;
   }
   if (consumed === 0 && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
     if (nxt === 32 || nxt === 9) {
@@ -1183,6 +2176,7 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
       if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
       if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
       else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
+      else if (len >= 4 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
     } else {
       consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
@@ -1197,3 +2191,5 @@ function afterBlanks(s: string, k: number, n: number): number {
   return k < n ? byteAt(s, k) : -1;
 }
 
+
+nounKinds();

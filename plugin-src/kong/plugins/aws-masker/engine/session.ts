@@ -61,10 +61,14 @@ export interface Session {
   rawAt: number;
   /** The tenant's names learned in earlier requests (memory.ts), masked wherever they stand; set by the caller. */
   memory?: TenantMemory;
+  /** The request carries an AWS signal (an AWS id, ARN or hostname was found): bare 12-digit numbers are accounts. */
+  awsSignal: boolean;
+  /** Bare 12-digit numbers were left alone before the signal was seen (the JSON walker then walks again). */
+  weakDropped: boolean;
 }
 
 export function newSession(this: void, masker: Masker, scope: string): Session {
-  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {}, rawAt: 0 };
+  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {}, rawAt: 0, awsSignal: false, weakDropped: false };
 }
 
 /** The pseudonym for original (of a kind with this tag), creating it if new. */
@@ -146,8 +150,28 @@ function firstPass(masker: Masker, s: string, keyCtx: string): Match[] {
   return out;
 }
 
+/** Kinds whose match is no AWS signal on its own (IPs, generic credentials, custom patterns). */
+function isSignal(m: Match): boolean {
+  const f = m.kind.family;
+  return m.weak !== true && f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential";
+}
+
+/** The first-pass matches with weak account candidates kept only when the request carries an AWS signal. */
+function withSignal(sess: Session, found: Match[]): Match[] {
+  let weak = false;
+  for (const m of found) {
+    if (m.weak === true) weak = true;
+    else if (!sess.awsSignal && isSignal(m)) sess.awsSignal = true;
+  }
+  if (!weak || sess.awsSignal) return found;
+  sess.weakDropped = true;
+  const kept: Match[] = [];
+  for (const m of found) if (m.weak !== true) kept[kept.length] = m;
+  return kept;
+}
+
 export function findIn(this: void, sess: Session, s: string, keyCtx: string): Match[] {
-  let out = firstPass(sess.masker, s, keyCtx);
+  let out = withSignal(sess, firstPass(sess.masker, s, keyCtx));
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   for (const m of out) {
     if (m.kind.learn === true) {

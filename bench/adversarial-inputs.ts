@@ -1,0 +1,92 @@
+// Generated adversarial inputs for the linear-time checks (spec/engine/linear-time.test.ts, bench/adversarial.ts):
+// runs of every anchor and key word without separators, long tokens, many identifiers, deep escapes. Each is built by
+// repeating a unit up to `size` bytes (ASCII only: Node and LuaJIT see the same units).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface Input {
+  name: string;
+  /** "text": maskText; "json": maskJson with the generic policy. */
+  mode: "text" | "json";
+  text: string;
+}
+
+function repeat(unit: string, size: number): string {
+  return unit.repeat(Math.max(1, Math.floor(size / unit.length)));
+}
+
+function jsonString(content: string): string {
+  return JSON.stringify({ content });
+}
+
+const ROOT = join(import.meta.dirname, "..");
+
+/** The typical case: the realistic 8 KB request's text (prose, CLI output, ids) repeated to size, as one string. */
+export function typicalInput(size: number): Input {
+  const body = JSON.parse(readFileSync(join(ROOT, "bench/fixtures/request-8k.json"), "utf8")) as unknown;
+  const texts: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") texts.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(body);
+  return { name: "typical (request-8k text repeated)", mode: "text", text: repeat(texts.join("\n") + "\n", size) };
+}
+
+export function adversarialInputs(size: number): Input[] {
+  const units: [string, string][] = [
+    ["secret run", "secret"], ["SECRET run", "SECRET"], ["token run", "token"], ["password run", "password"],
+    ["secret= run", "secret="], ["password: run", "password:"], ["token=$ run", "token=$"], ["Secret | run", "Secret |"],
+    ["key: newline run", "password:\n "], ["alias/ run", "alias/"], ["alias/aws/ run", "alias/aws/"],
+    [".amazonaws.com run", ".amazonaws.com"], ["x.amazonaws.com/ run", "x.s3.amazonaws.com/"],
+    ["ecr host run", "123456789012.dkr.ecr.us-east-1.amazonaws.com/"], [".cloudfront.net run", "d111111abcdef8.cloudfront.net"],
+    [".lambda-url. run", ".lambda-url."], ["/s3/buckets/ run", "/s3/buckets/"], ["arn:aws: run", "arn:aws:"],
+    ["arn run", "arn:aws:iam::123456789012:role/x "], ["s3:// run", "s3://"], ["IQoJ run", "IQoJ"],
+    ["IQoJ%2F run", "IQoJ%2F"], ["AROA:session run", "AROAJQABLZS4A3QDU576:"], ["i- run", "i-"], ["i-0a run", "i-0a"],
+    ["--bucket run", "--bucket "], ["bucket= run", "bucket="], ["bucket: run", "bucket:"], ["ou- run", "ou-"],
+    ["1:1: run", "1:"], ["1::1 run", "1::"], ["10. run", "10."], ["ip-10- run", "ip-10-"], ["digits", "1"],
+    ["12-digit accounts", "123456789012 "], ["many learned names", ""], ["letters", "a"], ["A_ run", "AAAAAAAAAA_"],
+    ["b64 token", "Ab3/"], ["b64 slash run", "a/"], ["dashes", "-"], ["underscores", "_"], ["dots", "a."],
+    ["quotes", "\"key\": \""], ["escaped quotes", "password: \\\"x"], ["backslashes", "\\"], ["percent", "%2F"],
+    ["zero-width", "i-0a1b2c3d\u00ad"],
+    // the contexts added for issue 9
+    ["://user:pass@ run", "a://u:p@"], [":// run", "://"], ["%3A run", "arn%3Aaws%3A"], ["$252F run", "$252F"],
+    ["console path run", "console.aws.amazon.com/functions/"], ["[id= run", "[id="], ["\\n[ run", "\n["],
+    ["app/ run", "app/"], ["Name( run", "fromBucketName(this, 'x', "], ["serviceaccount run", "system:serviceaccount:"],
+    ["value: run", "- name: X_BUCKET\n  value: "], ["value: same line run", "{\"name\": \"Bucket\", \"value\": "],
+    ["security-credentials/ run", "security-credentials/"], ["beanstalk run", "x.elasticbeanstalk.com"],
+    ["SecretString run", "--query SecretString\n"], ["eksctl- run", "eksctl-"], ["tab cells", "aws\tname-1\t"],
+    ["table cells", "| aws-x |\n"], ["csv rows", "aws,User name,Password\n"], ["s3 ls lines", "2023-01-05 07:29:58 b\n"],
+    ["prose nouns", "cluster a-b-c "], ["chat handles", "\n10:02 a.b: "], ["hex tail", "a.b-0a1b2c3d4e5f60718 "],
+    ["cognito", "us-east-1_"], ["paired", "value:"], ["Stack.Key =", "s.TableName = x\n"], ["kubectl rows", "\nNAME x\nabc-d "],
+    ["csv quotes", "aws,User name,\"a,b"],
+  ];
+  const out: Input[] = [];
+  for (const [name, unit] of units) {
+    if (name === "many learned names") {
+      const parts: string[] = [];
+      let len = 0;
+      for (let k = 0; len < size; k++) {
+        const p = `--bucket b${k.toString(36)}-logs `;
+        parts.push(p);
+        len += p.length;
+      }
+      out.push({ name, mode: "text", text: parts.join("") });
+      continue;
+    }
+    out.push({ name, mode: "text", text: repeat(unit, size) });
+  }
+  // long tokens
+  let b64 = "";
+  for (let k = 0; b64.length < size; k++) b64 += "Ab9+/cD3eF"[k % 10];
+  out.push({ name: "long base64 token", mode: "text", text: b64 });
+  out.push({ name: "long hex token", mode: "text", text: "i-" + repeat("0a1b2c3d", size) });
+  // JSON: deep escapes, escaped JSON inside JSON, many small strings
+  out.push({ name: "json \\\\ escapes", mode: "json", text: jsonString(repeat("\\", size / 2)) });
+  out.push({ name: "json \\u escapes", mode: "json", text: jsonString(repeat("\u0001", size / 6)) });
+  out.push({ name: "json embedded json", mode: "json", text: jsonString(repeat(JSON.stringify({ password: "x\"y" }), size / 2)) });
+  out.push({ name: "json many strings", mode: "json", text: "[" + repeat("\"password\",", size).slice(0, -1) + "]" });
+  out.push({ name: "json 12-digit numbers", mode: "json", text: "[\"arn:aws:iam::123456789012:root\"" + repeat(",123456789012", size) + "]" });
+  return out;
+}

@@ -1,0 +1,448 @@
+// Credentials, fail closed: a secret access key is recognised by its shape wherever it stands (40 units of the base64
+// alphabet with the mixed classes of random data: never a git SHA, plain hex or a word), and ANY value of a field whose
+// name says credential (secret, password, passwd, token, credential, private key, api key ...) is masked whatever its
+// length: in JSON (the member name), `key: value` (also on the next line, YAML), `key = value` (aligned blanks, INI,
+// ~/.aws/credentials), `export KEY=value`, `--flag value`, `| Key | value |` table rows. STS session tokens are also
+// found by their fixed prefixes, URL-encoded too (presigned URLs).
+// Every function here looks at a bounded window (keys <= 64 units, values <= MAX_VALUE): linear time overall.
+// Pure: the same code runs compiled to Lua and as JavaScript.
+
+import * as ch from "./chars";
+import { sub } from "./chars";
+
+const byteAt = ch.byteAt;
+const cls = ch.cls;
+const lowerCode = ch.lowerCode;
+const C_B64 = ch.C_B64;
+const C_UPPER = ch.C_UPPER;
+const C_LOWER = ch.C_LOWER;
+const C_DIGIT = ch.C_DIGIT;
+const C_ALNUM = ch.C_ALNUM;
+const C_HIGH = ch.C_HIGH;
+const TAB = ch.TAB;
+const LF = ch.LF;
+const CR = ch.CR;
+const SPACE = ch.SPACE;
+const QUOTE = ch.QUOTE;
+const APOS = ch.APOS;
+const DASH = ch.DASH;
+const UNDERSCORE = ch.UNDERSCORE;
+const EQUALS = ch.EQUALS;
+const COLON = ch.COLON;
+const SLASH = ch.SLASH;
+const PLUS = ch.PLUS;
+const PIPE = ch.PIPE;
+const GT = ch.GT;
+const BACKSLASH = ch.BACKSLASH;
+const DOT = ch.DOT;
+const PERCENT = ch.PERCENT;
+const AMP = ch.AMP;
+const COMMA = ch.COMMA;
+const SEMI = ch.SEMI;
+const DOLLAR = ch.DOLLAR;
+const LT = ch.LT;
+const LBRACE = ch.LBRACE;
+const RBRACE = ch.RBRACE;
+const LPAREN = ch.LPAREN;
+const STAR = ch.STAR;
+const BACKTICK = ch.BACKTICK;
+const RBRACKET = ch.RBRACKET;
+
+/** Longest credential value taken (a PEM private key fits; past it the value is cut there, masked up to it). */
+const MAX_VALUE = 8192;
+/** Longest key looked at. */
+const MAX_KEY = 64;
+
+export const CRED_NONE = 0;
+export const CRED_SECRET_KEY = 1;
+export const CRED_SESSION_TOKEN = 2;
+export const CRED_OTHER = 3;
+
+// Normalised (lower case, no "_", "-", blank) key endings that name a credential, and what it is.
+const KEY_ENDINGS: [string, number][] = [
+  ["amzcredential", CRED_NONE], // X-Amz-Credential (presigned URLs): access key id, date, region; scanned as text
+  ["secretaccesskey", CRED_SECRET_KEY], ["secretkey", CRED_SECRET_KEY], ["awssecret", CRED_SECRET_KEY],
+  ["sessiontoken", CRED_SESSION_TOKEN], ["securitytoken", CRED_SESSION_TOKEN], ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
+  ["secret", CRED_OTHER], ["secretstring", CRED_OTHER], ["secretbinary", CRED_OTHER], ["secretvalue", CRED_OTHER],
+  ["password", CRED_OTHER], ["passwd", CRED_OTHER], ["passphrase", CRED_OTHER], ["pwd", CRED_OTHER],
+  ["token", CRED_OTHER], ["credential", CRED_OTHER], ["credentials", CRED_OTHER], ["privatekey", CRED_OTHER],
+  ["apikey", CRED_OTHER], ["accesstoken", CRED_OTHER], ["authtoken", CRED_OTHER], ["clientsecret", CRED_OTHER],
+  ["connectionstring", CRED_OTHER], ["externalid", CRED_OTHER], ["auth", CRED_OTHER],
+];
+
+const NOT_PASSWORD_ENDINGS = [
+  "lastused", "policy", "length", "required", "enabled", "reset", "age", "date", "changed", "expired", "expires", "set",
+  "file", "path", "arn", "id", "name", "version", "count", "prompt", "field", "type", "label",
+];
+
+/** Last units (lower case) of every key ending: a cheap reject before a key is normalised. */
+const LAST_UNIT: boolean[] = [];
+for (let c = 0; c < 256; c++) LAST_UNIT[LAST_UNIT.length] = false;
+for (const e of KEY_ENDINGS) {
+  const last = byteAt(e[0], e[0].length - 1);
+  LAST_UNIT[last] = true;
+  LAST_UNIT[last - 32] = true;
+}
+// password_v4, db_password_2
+for (let c = 48; c <= 57; c++) LAST_UNIT[c] = true;
+
+/** Values that are placeholders or types, not credentials (compared lower-cased). */
+const NOT_A_VALUE: Record<string, boolean> = {
+  string: true, str: true, none: true, null: true, nil: true, true: true, false: true, undefined: true, required: true,
+  optional: true, bool: true, boolean: true, number: true, int: true, integer: true, bytes: true, any: true, object: true,
+  text: true, secret: true, password: true, token: true, "": true, redacted: true, masked: true, hidden: true,
+  omitted: true, "n/a": true, na: true, empty: true, changeme: false, sensitive: true, "(sensitive)": true,
+  "(sensitive value)": true, "known after apply": true, "(known": true, value: true, type: true, yes: true, no: true,
+};
+
+function isKeyUnit(c: number): boolean {
+  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE || c === DASH);
+}
+
+/** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
+export function mayEndCredentialKey(this: void, c: number): boolean {
+  return c < 256 && LAST_UNIT[c];
+}
+
+/** Start of the key token ending at j (walks back at most MAX_KEY units over A-Za-z0-9_- and single blanks). */
+export const KEY_AT = { start: 0 };
+
+/**
+ * What the key ending at j (exclusive) names: CRED_* (CRED_NONE for anything else). Keys may hold blanks ("Secret
+ * access key" in a CSV or table header) when allowBlanks. Sets KEY_AT.start.
+ */
+export function credentialKeyEndingAt(this: void, s: string, j: number, allowBlanks: boolean): number {
+  let k = j;
+  while (k > 0 && j - k < MAX_KEY) {
+    const c = byteAt(s, k - 1);
+    if (isKeyUnit(c) || (allowBlanks && c === SPACE && k - 1 > 0 && isKeyUnit(byteAt(s, k - 2)))) k--;
+    else break;
+  }
+  if (j - k >= MAX_KEY) return CRED_NONE;
+  KEY_AT.start = k;
+  return credentialKeyCode(s, k, j);
+}
+
+/** What the key s[a, b) names (CRED_*). */
+export function credentialKeyCode(this: void, s: string, a: number, b: number): number {
+  if (b - a < 3 || b - a > MAX_KEY) return CRED_NONE;
+  const parts: string[] = [];
+  for (let q = a; q < b; q++) {
+    const c = byteAt(s, q);
+    if (c !== UNDERSCORE && c !== DASH && c !== SPACE && c !== DOT) parts[parts.length] = String.fromCharCode(lowerCode(c));
+  }
+  const key = parts.join("");
+  const m = key.length;
+  let code = CRED_NONE;
+  for (const e of KEY_ENDINGS) {
+    const l = e[0].length;
+    if (m >= l && sub(key, m - l, m) === e[0]) {
+      // the most specific ending wins (secretaccesskey over secret ... ): the list puts them first
+      code = e[1];
+      break;
+    }
+  }
+  if (code === CRED_NONE && (key.indexOf("password") >= 0 || key.indexOf("passwd") >= 0)) {
+    // password_v4, db_password_2: a password; PasswordLastUsed, PasswordPolicy: not
+    code = CRED_OTHER;
+    for (const e of NOT_PASSWORD_ENDINGS) {
+      if (m >= e.length && sub(key, m - e.length, m) === e) code = CRED_NONE;
+    }
+  }
+  if (code === CRED_OTHER && (key.indexOf("session") >= 0 || key.indexOf("security") >= 0) &&
+    sub(key, m - 5, m) === "token") code = CRED_SESSION_TOKEN;
+  return code;
+}
+
+/** The last unquoted value walk of this scan: a later walk starting inside it ends at the same place. */
+const WALK = { from: -1, to: -1, pipe: false };
+
+/** Forgets the last value walk: called when a new string is scanned. */
+export function newCredentialScan(this: void): void {
+  WALK.from = -1;
+  WALK.to = -1;
+}
+
+/** Result of credentialValueAfter: the value span. */
+export const CRED_VALUE = { s: 0, e: 0 };
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+/**
+ * After a credential key ending at j: the separator and the value. Separators: ':' '=' ':=' '=>' '|' (table cell),
+ * or blanks after a CLI flag (flag). A value may stand quoted (an escaped quote \" too: JSON inside a string), on the
+ * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets CRED_VALUE.
+ */
+export function credentialValueAfter(this: void, s: string, j: number, n: number, flag: boolean): boolean {
+  let k = j;
+  // the key's closing quote (possibly escaped)
+  if (k < n && byteAt(s, k) === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) k += 2;
+  else if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === APOS)) k++;
+  while (k < n && k - j < 48 && isBlank(byteAt(s, k))) k++;
+  let sep = -1;
+  if (k < n) {
+    const c = byteAt(s, k);
+    if (c === COLON || c === EQUALS || c === PIPE) {
+      sep = c;
+      k++;
+      if (k < n && (byteAt(s, k) === EQUALS || (c === EQUALS && byteAt(s, k) === GT))) k++;
+      if (c !== PIPE && k < n && (byteAt(s, k) === c || byteAt(s, k) === SLASH)) return false; // ::, ==, ://
+    }
+  }
+  if (sep < 0 && !(flag && k > j)) return false;
+  while (k < n && k - j < 96 && isBlank(byteAt(s, k))) k++;
+  if (sep === COLON && k < n && (byteAt(s, k) === PIPE || byteAt(s, k) === GT)) {
+    // YAML block scalar: `key: |` / `key: >-`, the value on the next lines
+    k++;
+    while (k < n && (byteAt(s, k) === DASH || byteAt(s, k) === PLUS)) k++;
+    while (k < n && isBlank(byteAt(s, k))) k++;
+    if (k < n && byteAt(s, k) !== LF && byteAt(s, k) !== CR) return false;
+  }
+  if (sep === COLON && k < n && (byteAt(s, k) === LF || byteAt(s, k) === CR)) {
+    // YAML: the value on the next line, indented
+    if (byteAt(s, k) === CR) k++;
+    if (k < n && byteAt(s, k) === LF) k++;
+    const lineStart = k;
+    while (k < n && k - lineStart < 96 && isBlank(byteAt(s, k))) k++;
+    if (k === lineStart) return false;
+  }
+  if (k >= n) return false;
+  let quote = -1;
+  let c0 = byteAt(s, k);
+  if (c0 === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) {
+    quote = QUOTE;
+    k += 2;
+  } else if (c0 === QUOTE || c0 === APOS || c0 === BACKTICK) {
+    quote = c0;
+    k++;
+  }
+  const a = k;
+  let b = k;
+  if (quote >= 0) {
+    // a value opened by \" ends at the next \"; a plainly quoted one at its quote (not an escaped one)
+    const escapedQuote = c0 === BACKSLASH;
+    while (b < n && b - a < MAX_VALUE) {
+      const c = byteAt(s, b);
+      if (c === LF) break;
+      if (escapedQuote) {
+        if (c === BACKSLASH && b + 1 < n && byteAt(s, b + 1) === QUOTE) break;
+      } else if (c === quote && (b === a || byteAt(s, b - 1) !== BACKSLASH)) {
+        break;
+      }
+      b++;
+    }
+  } else if (a > WALK.from && a < WALK.to && WALK.pipe === (sep === PIPE)) {
+    // inside the last unquoted value walked (and rejected): it ends where that one did (linear time on key runs)
+    b = WALK.to;
+  } else {
+    while (b < n && b - a < MAX_VALUE) {
+      const c = byteAt(s, b);
+      if (c === SPACE || c === TAB || c === LF || c === CR || c === QUOTE || c === APOS || c === AMP || c === BACKTICK ||
+        (c === BACKSLASH && b + 1 < n && byteAt(s, b + 1) === QUOTE)) break;
+      if (sep === PIPE && c === PIPE) break;
+      b++;
+    }
+    WALK.from = a;
+    WALK.to = b;
+    WALK.pipe = sep === PIPE;
+    // a separator after the value, not part of it
+    while (b > a) {
+      const c = byteAt(s, b - 1);
+      if (c === COMMA || c === SEMI || (c === RBRACE && b - 1 === a + 0)) b--;
+      else break;
+    }
+    if (b > a && (byteAt(s, b - 1) === RBRACE || byteAt(s, b - 1) === RBRACKET) && !hasOpener(s, a, b - 1)) b--;
+  }
+  if (b <= a) return false;
+  if (!plausibleCredential(s, a, b, quote >= 0, sep)) return false;
+  CRED_VALUE.s = a;
+  CRED_VALUE.e = b;
+  return true;
+}
+
+function hasOpener(s: string, a: number, b: number): boolean {
+  const close = byteAt(s, b);
+  const open = close === RBRACE ? LBRACE : 91;
+  for (let k = a; k < b; k++) if (byteAt(s, k) === open) return true;
+  return false;
+}
+
+/** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
+export function plausibleCredential(this: void, s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
+  const len = b - a;
+  const c0 = byteAt(s, a);
+  if (c0 === DOLLAR || c0 === LT || c0 === PERCENT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE)) return false;
+  if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
+  if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
+  if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
+  if (len === 1 && (cls(c0) & C_ALNUM) === 0) return false;
+  if (len > 2 && c0 === 60) return false;
+  // a pseudonym is never masked again
+  if (!quoted && sep !== PIPE) {
+    // code: an identifier chain with a call, member access or a statement end (`os.environ["X"]`, `args.token;`)
+    let k = a;
+    let dots = 0;
+    let call = false;
+    while (k < b) {
+      const c = byteAt(s, k);
+      if ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE) k++;
+      else if (c === DOT && k > a && k + 1 < b && (cls(byteAt(s, k + 1)) & (C_LOWER | C_UPPER)) !== 0) {
+        dots++;
+        k++;
+      } else break;
+    }
+    if (k < b) {
+      const c = byteAt(s, k);
+      if (c === LPAREN || c === 91 || c === SEMI) call = true;
+    }
+    if ((cls(c0) & (C_LOWER | C_UPPER)) !== 0 && (call || (dots > 0 && k === b && dots < 4 && !hasDigitOrUpperMix(s, a, b)))) return false;
+  }
+  return true;
+}
+
+function hasDigitOrUpperMix(s: string, a: number, b: number): boolean {
+  let up = 0;
+  let dig = 0;
+  for (let k = a; k < b; k++) {
+    const f = cls(byteAt(s, k));
+    if ((f & C_UPPER) !== 0) up++;
+    if ((f & C_DIGIT) !== 0) dig++;
+  }
+  return up > 0 && dig > 0;
+}
+
+/**
+ * A secret access key by shape: s[a, a+40) is 40 units of A-Za-z0-9+/ standing alone (no base64 unit, "=" padding,
+ * "-" or "_" on either side) with the classes of random data: upper and lower case, a digit or "+"/"/", at least 20
+ * distinct units and 14 class changes (a word, a path, camelCase or hex has far fewer). Returns a + 40 or -1.
+ */
+export function secretShapeEnd(this: void, s: string, a: number, n: number): number {
+  const e = a + 40;
+  if (e > n) return -1;
+  if (a > 0) {
+    const p = byteAt(s, a - 1);
+    if (p < 256 && ((cls(p) & C_B64) !== 0 || p === UNDERSCORE || p === DASH)) return -1;
+  }
+  if (e < n) {
+    const c = byteAt(s, e);
+    if (c < 256 && ((cls(c) & C_B64) !== 0 || c === EQUALS || c === UNDERSCORE || c === DASH)) return -1;
+    if (c === PERCENT) return -1;
+  }
+  return secretShaped(s, a, e) ? e : -1;
+}
+
+const SEEN: boolean[] = [];
+for (let c = 0; c < 256; c++) SEEN[SEEN.length] = false;
+
+/** The class mix of random base64 in s[a, e) (all units already checked or checked here). */
+export function secretShaped(this: void, s: string, a: number, e: number): boolean {
+  let upper = 0;
+  let lower = 0;
+  let other = 0;
+  let changes = 0;
+  let distinct = 0;
+  let slashes = 0;
+  let last = 0;
+  const seen = SEEN;
+  let ok = true;
+  for (let k = a; k < e; k++) {
+    const c = byteAt(s, k);
+    if (c >= 256 || (cls(c) & C_B64) === 0) {
+      ok = false;
+      break;
+    }
+    const f = cls(c);
+    const kind = (f & C_UPPER) !== 0 ? 1 : (f & C_LOWER) !== 0 ? 2 : (f & C_DIGIT) !== 0 ? 3 : 4;
+    if (kind === 1) upper++;
+    else if (kind === 2) lower++;
+    else other++;
+    if (kind === 4) slashes++;
+    if (k > a && kind !== last) changes++;
+    last = kind;
+    if (!seen[c]) {
+      seen[c] = true;
+      distinct++;
+    }
+  }
+  for (let k = a; k < e; k++) {
+    const c = byteAt(s, k);
+    if (c < 256) seen[c] = false;
+  }
+  if (!ok) return false;
+  if (upper < 2 || lower < 2 || other < 1 || distinct < 20) return false;
+  return slashes >= 3 ? changes >= 20 : changes >= 14;
+}
+
+/**
+ * A random-looking token s[a, b): 12-256 units of A-Za-z0-9 + / = . _ -, upper and lower case and a digit, and a class
+ * change at least every third unit (words, versions, paths and kebab-case names have far fewer). Generated passwords
+ * and keys stored as plain values (SSM SecureString "Value").
+ */
+export function randomToken(this: void, s: string, a: number, b: number): boolean {
+  const len = b - a;
+  if (len < 12 || len > 256) return false;
+  let upper = 0;
+  let lower = 0;
+  let digit = 0;
+  let changes = 0;
+  let last = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c >= 256) return false;
+    const f = cls(c);
+    let kind = 4;
+    if ((f & C_UPPER) !== 0) {
+      kind = 1;
+      upper++;
+    } else if ((f & C_LOWER) !== 0) {
+      kind = 2;
+      lower++;
+    } else if ((f & C_DIGIT) !== 0) {
+      kind = 3;
+      digit++;
+    } else if (c !== PLUS && c !== SLASH && c !== EQUALS && c !== DOT && c !== UNDERSCORE && c !== DASH) {
+      return false;
+    }
+    if (k > a && kind !== last) changes++;
+    last = kind;
+  }
+  return upper > 0 && lower > 0 && digit > 0 && changes * 3 >= len;
+}
+
+// STS session token prefixes (base64 of the token's first bytes: IQoJb3JpZ2lu..., FwoGZXIvYXdz..., AQoDYXdzE...); a
+// token is hundreds of units long.
+export const TOKEN_PREFIXES = ["IQoJ", "AgoJ", "FQoG", "FwoG", "AQoD"];
+const TOKEN_MIN = 100;
+
+/**
+ * End of a session token starting at a: base64 units, "=" padding, and the URL escapes of "/", "+", "=" (%2F %2B %3D,
+ * presigned URLs). -1 when shorter than a token or glued to a longer word.
+ */
+export function sessionTokenEnd(this: void, s: string, a: number, n: number): number {
+  if (a > 0) {
+    const p = byteAt(s, a - 1);
+    if (p < 256 && ((cls(p) & C_B64) !== 0 || p === UNDERSCORE || p === DASH)) return -1;
+  }
+  let e = a;
+  while (e < n) {
+    const c = byteAt(s, e);
+    if (c < 256 && (cls(c) & C_B64) !== 0) e++;
+    else if (c === PERCENT && e + 2 < n && isUrlB64Escape(byteAt(s, e + 1), byteAt(s, e + 2))) e += 3;
+    else break;
+  }
+  while (e < n && byteAt(s, e) === EQUALS) e++;
+  while (e + 2 < n && byteAt(s, e) === PERCENT && byteAt(s, e + 1) === 51 && lowerCode(byteAt(s, e + 2)) === 100) e += 3;
+  return e - a >= TOKEN_MIN ? e : -1;
+}
+
+function isUrlB64Escape(c1: number, c2: number): boolean {
+  const l = lowerCode(c2);
+  return (c1 === 50 && (l === 102 || l === 98)) || (c1 === 51 && l === 100);
+}
+
+/** True for a unit that is never part of a credential-shaped token (used by callers' cheap checks). */
+export function isHigh(this: void, c: number): boolean {
+  return c >= 256 || (cls(c) & C_HIGH) !== 0;
+}
