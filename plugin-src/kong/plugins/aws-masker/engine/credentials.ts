@@ -9,6 +9,7 @@
 
 import * as ch from "./chars";
 import { sub } from "./chars";
+import type { KeyToken, Span } from "./names";
 
 const byteAt = ch.byteAt;
 const cls = ch.cls;
@@ -104,14 +105,12 @@ export function mayEndCredentialKey(this: void, c: number): boolean {
   return c < 256 && LAST_UNIT[c];
 }
 
-/** Start of the key token ending at j (walks back at most MAX_KEY units over A-Za-z0-9_- and single blanks). */
-export const KEY_AT = { start: 0 };
-
 /**
  * What the key ending at j (exclusive) names: CRED_* (CRED_NONE for anything else). Keys may hold blanks ("Secret
- * access key" in a CSV or table header) when allowBlanks. Sets KEY_AT.start.
+ * access key" in a CSV or table header) when allowBlanks. Sets key.start to the start of the key token (walking back
+ * at most MAX_KEY units over A-Za-z0-9_- and single blanks).
  */
-export function credentialKeyEndingAt(this: void, s: string, j: number, allowBlanks: boolean): number {
+export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean, key: KeyToken): number {
   let k = j;
   while (k > 0 && j - k < MAX_KEY) {
     const c = byteAt(s, k - 1);
@@ -119,7 +118,7 @@ export function credentialKeyEndingAt(this: void, s: string, j: number, allowBla
     else break;
   }
   if (j - k >= MAX_KEY) return CRED_NONE;
-  KEY_AT.start = k;
+  key.start = k;
   return credentialKeyCode(s, k, j);
 }
 
@@ -163,9 +162,6 @@ export function newCredentialScan(this: void): void {
   WALK.to = -1;
 }
 
-/** Result of credentialValueAfter: the value span. */
-export const CRED_VALUE = { s: 0, e: 0 };
-
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
 }
@@ -173,9 +169,9 @@ function isBlank(c: number): boolean {
 /**
  * After a credential key ending at j: the separator and the value. Separators: ':' '=' ':=' '=>' '|' (table cell),
  * or blanks after a CLI flag (flag). A value may stand quoted (an escaped quote \" too: JSON inside a string), on the
- * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets CRED_VALUE.
+ * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets value to its span.
  */
-export function credentialValueAfter(this: void, s: string, j: number, n: number, flag: boolean): boolean {
+export function credentialValueAfter(s: string, j: number, n: number, flag: boolean, value: Span): boolean {
   let k = j;
   // the key's closing quote (possibly escaped)
   if (k < n && byteAt(s, k) === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) k += 2;
@@ -257,8 +253,8 @@ export function credentialValueAfter(this: void, s: string, j: number, n: number
   }
   if (b <= a) return false;
   if (!plausibleCredential(s, a, b, quote >= 0, sep)) return false;
-  CRED_VALUE.s = a;
-  CRED_VALUE.e = b;
+  value.s = a;
+  value.e = b;
   return true;
 }
 

@@ -194,7 +194,6 @@ function decodeKey(s: string, a: number, b: number): string {
 function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): void {
   if (b === a) return;
   const sess = w.sess;
-  sess.rawAt = a;
   if (w.restore) {
     // pseudonyms hold no escapes: restore on the raw content, originals JSON-escaped
     const raw = sub(w.s, a, b);
@@ -208,7 +207,7 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
   }
   if (!esc) {
     const text = sub(w.s, a, b);
-    const found = findIn(sess, text, keyCtx);
+    const found = findIn(sess, text, keyCtx, a);
     if (found.length === 0) return;
     for (const m of found) {
       w.parts[w.parts.length] = sub(w.s, w.at, a + m.s);
@@ -219,7 +218,7 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
   }
   const shifts: number[] = [];
   const text = decodeForScan(w.s, a, b, shifts);
-  const found: Match[] = findIn(sess, text, keyCtx);
+  const found: Match[] = findIn(sess, text, keyCtx, a);
   for (const m of found) {
     w.parts[w.parts.length] = sub(w.s, w.at, rawIndex(a, shifts, m.s));
     w.parts[w.parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e));
@@ -363,8 +362,7 @@ function mediaValue(w: Walk, media: string): void {
     w.unscannable++;
     return;
   }
-  w.sess.rawAt = a;
-  const masked = maskText(w.sess, text, "");
+  const masked = maskText(w.sess, text, "", a);
   if (masked === text) return;
   w.parts[w.parts.length] = sub(w.s, w.at, a);
   w.parts[w.parts.length] = base64Encode(masked);
@@ -504,7 +502,7 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
 function accountNumber(w: Walk, a: number, keyCtx: string): void {
   const digits = sub(w.s, a, w.pos);
   // scanned with an account context, so that it is learned (its occurrences in text are masked too)
-  const found = findIn(w.sess, digits, "account");
+  const found = findIn(w.sess, digits, "account", a);
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
   w.parts[w.parts.length] = sub(w.s, w.at, a);
   w.parts[w.parts.length] = '"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"';

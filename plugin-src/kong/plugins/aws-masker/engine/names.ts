@@ -72,13 +72,23 @@ function isKeyUnit(c: number): boolean {
   return (cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45;
 }
 
-/**
- * The kind whose key is the token ending at j (exclusive) in s, or undefined. Sets KEY.start to the token start and
- * KEY.dashes to the count of leading dashes (CLI flags).
- */
-export const KEY = { start: 0, dashes: 0 };
+/** Where a key token starts, and its leading dashes (CLI flags): filled by the key readers for their caller. */
+export interface KeyToken {
+  start: number;
+  dashes: number;
+}
 
-export function kindOfKeyEndingAt(this: void, t: KeyTable, s: string, j: number): Kind | undefined {
+/** A span [s, e) of a text: filled by the value readers for their caller. */
+export interface Span {
+  s: number;
+  e: number;
+}
+
+/**
+ * The kind whose key is the token ending at j (exclusive) in s, or undefined. Sets key.start to the token start and
+ * key.dashes to the count of leading dashes (CLI flags).
+ */
+export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyToken): Kind | undefined {
   let h = 0;
   let k = j - 1;
   let units = 0;
@@ -107,16 +117,19 @@ export function kindOfKeyEndingAt(this: void, t: KeyTable, s: string, j: number)
     if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
   }
   if (t.byKey[parts.join("")] !== kind) return undefined;
-  KEY.start = a;
-  KEY.dashes = dashes;
+  key.start = a;
+  key.dashes = dashes;
   return kind;
 }
+
+/** kindOfKey's own token record (read right after the call that fills it). */
+const WHOLE_KEY: KeyToken = { start: 0, dashes: 0 };
 
 /** Kind of a whole key string (a JSON member name), or undefined. */
 export function kindOfKey(this: void, t: KeyTable, key: string): Kind | undefined {
   const n = key.length;
   if (n < 4 || n > 48) return undefined;
-  return kindOfKeyEndingAt(t, key, n) !== undefined && KEY.start === 0 ? t.byKey[normalise(key)] : undefined;
+  return kindOfKeyEndingAt(t, key, n, WHOLE_KEY) !== undefined && WHOLE_KEY.start === 0 ? t.byKey[normalise(key)] : undefined;
 }
 
 function normalise(key: string): string {
@@ -138,8 +151,8 @@ const GENERIC_ENDINGS = [
   "secretid", "nodegroupname", "alarmname",
 ];
 
-/** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets KEY. */
-export function genericKeyEndingAt(this: void, s: string, j: number): boolean {
+/** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
+export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   let k = j;
   while (k > 0 && j - k < 64) {
     const c = byteAt(s, k - 1);
@@ -154,8 +167,8 @@ export function genericKeyEndingAt(this: void, s: string, j: number): boolean {
   }
   if (j - a < 2 || j - k >= 64) return false;
   if (!genericKey(s, a, j)) return false;
-  KEY.start = a;
-  KEY.dashes = dashes;
+  key.start = a;
+  key.dashes = dashes;
   return true;
 }
 
@@ -234,14 +247,11 @@ function kebab(s: string, a: number, b: number): boolean {
   return false;
 }
 
-/** Result of valueAfter: the value span. */
-export const VALUE = { s: 0, e: 0 };
-
 /**
  * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
- * Returns true and sets VALUE when a complete, plausible value follows.
+ * Returns true and sets value to its span when a complete, plausible value follows.
  */
-export function valueAfter(this: void, s: string, j: number, n: number, keyStart: number, flag: boolean, kind: Kind): boolean {
+export function valueAfter(s: string, j: number, n: number, keyStart: number, flag: boolean, kind: Kind, value: Span): boolean {
   let k = j;
   const q0 = k < n ? byteAt(s, k) : -1;
   if (q0 === 34 || q0 === 39) {
@@ -298,8 +308,8 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
     while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
   if (!plausibleName(s, a, b, kind)) return false;
-  VALUE.s = a;
-  VALUE.e = b;
+  value.s = a;
+  value.e = b;
   return true;
 }
 

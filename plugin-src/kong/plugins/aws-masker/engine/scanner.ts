@@ -9,13 +9,20 @@ import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
 import {
-  addKey, genericKey, genericKeyEndingAt, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, sortSpans, VALUE,
+  addKey, genericKey, genericKeyEndingAt, KeyTable, KeyToken, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, sortSpans, Span,
   valueAfter,
 } from "./names";
 import {
-  CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CRED_VALUE, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
-  KEY_AT, mayEndCredentialKey, newCredentialScan, randomToken, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
+  CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
+  mayEndCredentialKey, newCredentialScan, randomToken, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
 } from "./credentials";
+
+// What the key and value readers (names.ts, credentials.ts) fill for the matcher that calls them, read right after the
+// call: passed explicitly, owned here (no allocation per candidate).
+const KEY_TOKEN: KeyToken = { start: 0, dashes: 0 };
+const VALUE_SPAN: Span = { s: 0, e: 0 };
+const CRED_KEY: KeyToken = { start: 0, dashes: 0 };
+const CRED_SPAN: Span = { s: 0, e: 0 };
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
 const byteAt = ch.byteAt;
@@ -612,15 +619,15 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   if (e - k < 2) return 0;
   const code = credentialKeyCode(s, k, e);
   if (code !== 0) {
-    if (!credentialValueAfter(s, j, n, false)) return 0;
-    push(cfg, s, out, CRED_VALUE.s, CRED_VALUE.e, credentialKind(cfg, code, s, CRED_VALUE.s, CRED_VALUE.e));
-    return CRED_VALUE.e;
+    if (!credentialValueAfter(s, j, n, false, CRED_SPAN)) return 0;
+    push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
+    return CRED_SPAN.e;
   }
   let kind = kindOfKey(cfg.keys, sub(s, k, e));
   if (kind === undefined && genericKey(s, k, e) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
-  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind)) return 0;
-  push(cfg, s, out, VALUE.s, VALUE.e, kind);
-  return VALUE.e;
+  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind, VALUE_SPAN)) return 0;
+  push(cfg, s, out, VALUE_SPAN.s, VALUE_SPAN.e, kind);
+  return VALUE_SPAN.e;
 }
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
@@ -628,8 +635,8 @@ const PROSE_NOUNS = newKeyTable();
 
 /** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
-  const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j);
-  if (kind === undefined || KEY.dashes > 0 || cfg.on[kind.id] !== true) return 0;
+  const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN);
+  if (kind === undefined || KEY_TOKEN.dashes > 0 || cfg.on[kind.id] !== true) return 0;
   const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39);
   const a = quoted ? j + 2 : j + 1;
   let e = a;
@@ -694,15 +701,15 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
 
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
-  let kind = kindOfKeyEndingAt(cfg.keys, s, j);
+  let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
-  if (kind === undefined && genericKeyEndingAt(s, j) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
+  if (kind === undefined && genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
-  const keyStart = KEY.start;
-  const flag = KEY.dashes >= 2;
+  const keyStart = KEY_TOKEN.start;
+  const flag = KEY_TOKEN.dashes >= 2;
   if (flagOnly && !flag) return 0;
-  if (keyStart > 0 && KEY.dashes === 0) {
+  if (keyStart > 0 && KEY_TOKEN.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
     // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
     const annotation = c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
@@ -710,9 +717,9 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
     const property = c === 46 && j < n && (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
-  if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
-  const a = VALUE.s;
-  const b = VALUE.e;
+  if (!valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN)) return 0;
+  const a = VALUE_SPAN.s;
+  const b = VALUE_SPAN.e;
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
     let t = keyStart - 1;
@@ -1187,13 +1194,13 @@ function credentialKind(cfg: ScanConfig, code: number, s: string, a: number, b: 
 
 /** A credential key ending at j followed by its value (credentials.ts); the value's end or 0. */
 function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
-  const code = credentialKeyEndingAt(s, j, false);
+  const code = credentialKeyEndingAt(s, j, false, CRED_KEY);
   if (code === 0) return 0;
-  const ks = KEY_AT.start;
+  const ks = CRED_KEY.start;
   const flag = ks >= 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
-  if (!credentialValueAfter(s, j, n, flag)) return 0;
-  const a = CRED_VALUE.s;
-  const b = CRED_VALUE.e;
+  if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
+  const a = CRED_SPAN.s;
+  const b = CRED_SPAN.e;
   if (out.length > 0 && out[out.length - 1].e > a) return 0;
   push(cfg, s, out, a, b, credentialKind(cfg, code, s, a, b));
   return b;

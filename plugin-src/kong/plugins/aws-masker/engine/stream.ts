@@ -15,7 +15,7 @@
 
 import { byteAt, sub } from "./chars";
 import { HASH_LEN, hashCharsIn } from "./pseudonym";
-import { Session, restoreLevel, RESTORED } from "./session";
+import { Session, restoreLevel, RestoreMark } from "./session";
 
 /** Default cap of the carried partial event (bytes); beyond it the event is passed through restored-as-possible. */
 export const MAX_EVENT_BYTES = 1048576;
@@ -54,6 +54,8 @@ export interface StreamState {
   eol: string;
   /** Scratch: the tail held back by the last restoreSpan call. */
   rest: string;
+  /** Scratch: where restoreSpan's restoring ended (restoreLevel fills it). */
+  mark: RestoreMark;
   /** High-water mark of streamHeld (metrics). */
   maxHeld: number;
   /** Counters (metrics/tests): events seen, events rewritten, delta events synthesized, overflowed events. */
@@ -77,6 +79,7 @@ export function newStream(sess: Session, maxEvent?: number): StreamState {
     order: [],
     eol: "\n",
     rest: "",
+    mark: { end: 0 },
     maxHeld: 0,
     events: 0,
     rewritten: 0,
@@ -142,9 +145,9 @@ function holdStart(s: string, from: number, n: number, maxLen: number): number {
  */
 function restoreSpan(st: StreamState, s: string, level: number, hold: boolean): string {
   const n = s.length;
-  const out = restoreLevel(st.sess, s, level);
+  const out = restoreLevel(st.sess, s, level, st.mark);
   // the held tail lies after the last restored pseudonym, so it ends `out` unchanged
-  const h = hold ? holdStart(s, RESTORED.end, n, st.sess.maxLen) : n;
+  const h = hold ? holdStart(s, st.mark.end, n, st.sess.maxLen) : n;
   st.rest = h < n ? sub(s, h, n) : "";
   return h < n ? sub(out, 0, out.length - (n - h)) : out;
 }
