@@ -89,6 +89,11 @@ export function runOf(this: void, s: string, i: number, n: number, mask: number)
   return j - i;
 }
 
+/** True for 0-9, a-f and A-F: the digits of a \u escape or a percent-encoding (AWS ids use lower case only: C_HEX). */
+export function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
 /** ASCII lower-casing of one code (A-Z only). */
 export function lowerCode(this: void, c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;

@@ -4,7 +4,7 @@
 // policy tree (policy.ts): deny by default, structural fields kept.
 // Pure: no ngx/kong.
 
-import { byteAt, callProtected, sub } from "./chars";
+import { byteAt, callProtected, isHexDigit, sub } from "./chars";
 import { Match } from "./scanner";
 import { Session, findIn, maskText, pseudonymFor, restoreText } from "./session";
 import { base64Decode, base64Encode } from "./base64";
@@ -80,9 +80,6 @@ function ws(w: Walk): void {
   w.pos = p;
 }
 
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
 
 /**
  * At an opening quote: validates the string token and moves past it. Returns the content end (exclusive, before the

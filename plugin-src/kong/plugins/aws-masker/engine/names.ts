@@ -111,12 +111,7 @@ export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyTok
     dashes++;
   }
   // confirm (hash hits are rare): build the normalised key
-  const parts: string[] = [];
-  for (let q = a; q < j; q++) {
-    const c = byteAt(s, q);
-    if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
-  }
-  if (t.byKey[parts.join("")] !== kind) return undefined;
+  if (t.byKey[normalisedKey(s, a, j)] !== kind) return undefined;
   key.start = a;
   key.dashes = dashes;
   return kind;
@@ -132,13 +127,18 @@ export function kindOfKey(this: void, t: KeyTable, key: string): Kind | undefine
   return kindOfKeyEndingAt(t, key, n, WHOLE_KEY) !== undefined && WHOLE_KEY.start === 0 ? t.byKey[normalise(key)] : undefined;
 }
 
-function normalise(key: string): string {
+/** The key s[a, b) as keys are compared: lower case, without "_" and "-". */
+function normalisedKey(s: string, a: number, b: number): string {
   const parts: string[] = [];
-  for (let q = 0; q < key.length; q++) {
-    const c = byteAt(key, q);
-    if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
+  for (let q = a; q < b; q++) {
+    const c = byteAt(s, q);
+    if (c !== 95 && c !== 45) parts.push(String.fromCharCode(lowerCode(c)));
   }
   return parts.join("");
+}
+
+function normalise(key: string): string {
+  return normalisedKey(key, 0, key.length);
 }
 
 // Normalised key endings that say "a resource name" whatever the service (KeyName, GroupName, TableNames,

@@ -30,6 +30,7 @@ const cls = ch.cls;
 const runOf = ch.runOf;
 const matchesLowerAt = ch.matchesLowerAt;
 const lowerCode = ch.lowerCode;
+const isHexDigit = ch.isHexDigit;
 const C_ALNUM = ch.C_ALNUM;
 const C_B32 = ch.C_B32;
 const C_B64 = ch.C_B64;
@@ -444,7 +445,7 @@ function hexGroup(s: string, p: number, n: number): number {
   let k = p;
   while (k < n && k - p < 5) {
     const c = byteAt(s, k);
-    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) k++;
+    if (isHexDigit(c)) k++;
     else break;
   }
   return k - p;

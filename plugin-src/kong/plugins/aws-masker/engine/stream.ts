@@ -13,7 +13,7 @@
 // Strings: in Lua they are bytes; in Node pass "binary" strings (latin1, one unit per byte) for byte-exact results —
 // UTF-16 strings work as well, since only ASCII is ever interpreted.
 
-import { byteAt, sub } from "./chars";
+import { byteAt, isHexDigit, sub } from "./chars";
 import { HASH_LEN, hashCharsIn } from "./pseudonym";
 import { Session, restoreLevel, RestoreMark } from "./session";
 
@@ -104,7 +104,7 @@ function inUEscape(s: string, p: number): boolean {
       while (b >= 0 && byteAt(s, b) === 92) b--;
       return (q - 1 - b) % 2 === 1; // odd run of backslashes: a real escape
     }
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
+    if (!isHexDigit(c)) return false;
   }
   return false;
 }
