@@ -10,6 +10,8 @@ const luaByte = G.string !== undefined ? G.string.byte : undefined;
 const luaPcall = G.pcall;
 const luaSub = G.string !== undefined ? G.string.sub : undefined;
 
+// the one place the portable primitives are written with JavaScript's own (the tstl plugin lowers calls to them)
+/* eslint-disable no-restricted-properties */
 /** s[a, b) for 0 <= a <= b <= length (callers keep to that: no clamping or swapping, unlike substring). */
 export const sub: (this: void, s: string, a: number, b: number) => string =
   luaSub !== undefined ? (s, a, b) => luaSub(s, a + 1, b) : (s, a, b) => (b > a ? s.substring(a, b) : "");
@@ -17,6 +19,7 @@ export const sub: (this: void, s: string, a: number, b: number) => string =
 /** Code of the unit at 0-based index i. Callers bound i by the string's length. */
 export const byteAt: (this: void, s: string, i: number) => number =
   luaByte !== undefined ? (s, i) => luaByte(s, i + 1) : (s, i) => s.charCodeAt(i);
+/* eslint-enable no-restricted-properties */
 
 /**
  * Calls f(a, b) and returns undefined, or what it threw. In Lua a plain pcall of a module-level function: a try/catch
@@ -67,19 +70,19 @@ for (let c = 0; c < 256; c++) {
 }
 
 /** Character class bits of a unit (JS units above 0xFF are "high" like Lua's bytes >= 0x80). */
-export function cls(this: void, c: number): number {
+export function cls(c: number): number {
   return c < 256 ? table[c] : C_HIGH;
 }
 
 /** Class of the unit at i, or 0 outside [0, n). */
-export function clsAt(this: void, s: string, i: number, n: number): number {
+export function clsAt(s: string, i: number, n: number): number {
   if (i < 0 || i >= n) return 0;
   const c = byteAt(s, i);
   return c < 256 ? table[c] : C_HIGH;
 }
 
 /** Count of units from i whose class has any bit of mask, stopping at n. */
-export function runOf(this: void, s: string, i: number, n: number, mask: number): number {
+export function runOf(s: string, i: number, n: number, mask: number): number {
   let j = i;
   while (j < n) {
     const c = byteAt(s, j);
@@ -95,12 +98,12 @@ export function isHexDigit(c: number): boolean {
 }
 
 /** ASCII lower-casing of one code (A-Z only). */
-export function lowerCode(this: void, c: number): number {
+export function lowerCode(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
 /** True when s[i..i+lit.length) equals lit, comparing ASCII case-insensitively; lit must be lowercase. */
-export function matchesLowerAt(this: void, s: string, i: number, n: number, lit: string): boolean {
+export function matchesLowerAt(s: string, i: number, n: number, lit: string): boolean {
   const m = lit.length;
   if (i < 0 || i + m > n) return false;
   for (let k = 0; k < m; k++) {

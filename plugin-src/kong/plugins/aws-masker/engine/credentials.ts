@@ -54,13 +54,15 @@ const MAX_VALUE = 8192;
 /** Longest key looked at. */
 const MAX_KEY = 64;
 
-export const CRED_NONE = 0;
-export const CRED_SECRET_KEY = 1;
-export const CRED_SESSION_TOKEN = 2;
-export const CRED_OTHER = 3;
+/** What a key names: no credential, an AWS secret access key, an STS session token, or another credential. */
+export type CredentialKey = "none" | "secret-key" | "session-token" | "other";
+export const CRED_NONE: CredentialKey = "none";
+export const CRED_SECRET_KEY: CredentialKey = "secret-key";
+export const CRED_SESSION_TOKEN: CredentialKey = "session-token";
+export const CRED_OTHER: CredentialKey = "other";
 
 // Normalised (lower case, no "_", "-", blank) key endings that name a credential, and what it is.
-const KEY_ENDINGS: [string, number][] = [
+const KEY_ENDINGS: [string, CredentialKey][] = [
   ["amzcredential", CRED_NONE], // X-Amz-Credential (presigned URLs): access key id, date, region; scanned as text
   ["secretaccesskey", CRED_SECRET_KEY], ["secretkey", CRED_SECRET_KEY], ["awssecret", CRED_SECRET_KEY],
   ["sessiontoken", CRED_SESSION_TOKEN], ["securitytoken", CRED_SESSION_TOKEN], ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
@@ -78,7 +80,7 @@ const NOT_PASSWORD_ENDINGS = [
 
 /** Last units (lower case) of every key ending: a cheap reject before a key is normalised. */
 const LAST_UNIT: boolean[] = [];
-for (let c = 0; c < 256; c++) LAST_UNIT[LAST_UNIT.length] = false;
+for (let c = 0; c < 256; c++) LAST_UNIT.push(false);
 for (const e of KEY_ENDINGS) {
   const last = byteAt(e[0], e[0].length - 1);
   LAST_UNIT[last] = true;
@@ -101,7 +103,7 @@ function isKeyUnit(c: number): boolean {
 }
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
-export function mayEndCredentialKey(this: void, c: number): boolean {
+export function mayEndCredentialKey(c: number): boolean {
   return c < 256 && LAST_UNIT[c];
 }
 
@@ -110,7 +112,7 @@ export function mayEndCredentialKey(this: void, c: number): boolean {
  * access key" in a CSV or table header) when allowBlanks. Sets key.start to the start of the key token (walking back
  * at most MAX_KEY units over A-Za-z0-9_- and single blanks).
  */
-export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean, key: KeyToken): number {
+export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean, key: KeyToken): CredentialKey {
   let k = j;
   while (k > 0 && j - k < MAX_KEY) {
     const c = byteAt(s, k - 1);
@@ -123,12 +125,12 @@ export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean
 }
 
 /** What the key s[a, b) names (CRED_*). */
-export function credentialKeyCode(this: void, s: string, a: number, b: number): number {
+export function credentialKeyCode(s: string, a: number, b: number): CredentialKey {
   if (b - a < 3 || b - a > MAX_KEY) return CRED_NONE;
   const parts: string[] = [];
   for (let q = a; q < b; q++) {
     const c = byteAt(s, q);
-    if (c !== UNDERSCORE && c !== DASH && c !== SPACE && c !== DOT) parts[parts.length] = String.fromCharCode(lowerCode(c));
+    if (c !== UNDERSCORE && c !== DASH && c !== SPACE && c !== DOT) parts.push(String.fromCharCode(lowerCode(c)));
   }
   const key = parts.join("");
   const m = key.length;
@@ -157,7 +159,7 @@ export function credentialKeyCode(this: void, s: string, a: number, b: number): 
 const WALK = { from: -1, to: -1, pipe: false };
 
 /** Forgets the last value walk: called when a new string is scanned. */
-export function newCredentialScan(this: void): void {
+export function newCredentialScan(): void {
   WALK.from = -1;
   WALK.to = -1;
 }
@@ -206,7 +208,7 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   }
   if (k >= n) return false;
   let quote = -1;
-  let c0 = byteAt(s, k);
+  const c0 = byteAt(s, k);
   if (c0 === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) {
     quote = QUOTE;
     k += 2;
@@ -266,7 +268,7 @@ function hasOpener(s: string, a: number, b: number): boolean {
 }
 
 /** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
-export function plausibleCredential(this: void, s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
+export function plausibleCredential(s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
   const len = b - a;
   const c0 = byteAt(s, a);
   if (c0 === DOLLAR || c0 === LT || c0 === PERCENT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE)) return false;
@@ -314,7 +316,7 @@ function hasDigitOrUpperMix(s: string, a: number, b: number): boolean {
  * "-" or "_" on either side) with the classes of random data: upper and lower case, a digit or "+"/"/", at least 20
  * distinct units and 14 class changes (a word, a path, camelCase or hex has far fewer). Returns a + 40 or -1.
  */
-export function secretShapeEnd(this: void, s: string, a: number, n: number): number {
+export function secretShapeEnd(s: string, a: number, n: number): number {
   const e = a + 40;
   if (e > n) return -1;
   if (a > 0) {
@@ -330,10 +332,10 @@ export function secretShapeEnd(this: void, s: string, a: number, n: number): num
 }
 
 const SEEN: boolean[] = [];
-for (let c = 0; c < 256; c++) SEEN[SEEN.length] = false;
+for (let c = 0; c < 256; c++) SEEN.push(false);
 
 /** The class mix of random base64 in s[a, e) (all units already checked or checked here). */
-export function secretShaped(this: void, s: string, a: number, e: number): boolean {
+export function secretShaped(s: string, a: number, e: number): boolean {
   let upper = 0;
   let lower = 0;
   let other = 0;
@@ -376,7 +378,7 @@ export function secretShaped(this: void, s: string, a: number, e: number): boole
  * change at least every third unit (words, versions, paths and kebab-case names have far fewer). Generated passwords
  * and keys stored as plain values (SSM SecureString "Value").
  */
-export function randomToken(this: void, s: string, a: number, b: number): boolean {
+export function randomToken(s: string, a: number, b: number): boolean {
   const len = b - a;
   if (len < 12 || len > 256) return false;
   let upper = 0;
@@ -416,7 +418,7 @@ const TOKEN_MIN = 100;
  * End of a session token starting at a: base64 units, "=" padding, and the URL escapes of "/", "+", "=" (%2F %2B %3D,
  * presigned URLs). -1 when shorter than a token or glued to a longer word.
  */
-export function sessionTokenEnd(this: void, s: string, a: number, n: number): number {
+export function sessionTokenEnd(s: string, a: number, n: number): number {
   if (a > 0) {
     const p = byteAt(s, a - 1);
     if (p < 256 && ((cls(p) & C_B64) !== 0 || p === UNDERSCORE || p === DASH)) return -1;
@@ -439,6 +441,6 @@ function isUrlB64Escape(c1: number, c2: number): boolean {
 }
 
 /** True for a unit that is never part of a credential-shaped token (used by callers' cheap checks). */
-export function isHigh(this: void, c: number): boolean {
+export function isHigh(c: number): boolean {
   return c >= 256 || (cls(c) & C_HIGH) !== 0;
 }

@@ -58,11 +58,11 @@ function hashReversed(key: string): number {
   return h;
 }
 
-export function newKeyTable(this: void): KeyTable {
+export function newKeyTable(): KeyTable {
   return { byHash: {}, byKey: {} };
 }
 
-export function addKey(this: void, t: KeyTable, key: string, kind: Kind): void {
+export function addKey(t: KeyTable, key: string, kind: Kind): void {
   t.byKey[key] = kind;
   t.byHash[hashReversed(key)] = kind;
 }
@@ -121,7 +121,7 @@ export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyTok
 const WHOLE_KEY: KeyToken = { start: 0, dashes: 0 };
 
 /** Kind of a whole key string (a JSON member name), or undefined. */
-export function kindOfKey(this: void, t: KeyTable, key: string): Kind | undefined {
+export function kindOfKey(t: KeyTable, key: string): Kind | undefined {
   const n = key.length;
   if (n < 4 || n > 48) return undefined;
   return kindOfKeyEndingAt(t, key, n, WHOLE_KEY) !== undefined && WHOLE_KEY.start === 0 ? t.byKey[normalise(key)] : undefined;
@@ -173,11 +173,11 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
 }
 
 /** True when s[a, b) (a key) ends like a resource-name key. */
-export function genericKey(this: void, s: string, a: number, b: number): boolean {
+export function genericKey(s: string, a: number, b: number): boolean {
   const parts: string[] = [];
   for (let q = a; q < b; q++) {
     const c = byteAt(s, q);
-    if (c !== 95 && c !== 45 && c !== 32) parts[parts.length] = String.fromCharCode(lowerCode(c));
+    if (c !== 95 && c !== 45 && c !== 32) parts.push(String.fromCharCode(lowerCode(c)));
   }
   const key = parts.join("");
   const m = key.length;
@@ -205,7 +205,7 @@ const TF_REFS = [
 ];
 
 /** True when s[a, b) is acceptable as a name of kind (length, charset, stoplist, references). */
-export function plausibleName(this: void, s: string, a: number, b: number, kind: Kind): boolean {
+export function plausibleName(s: string, a: number, b: number, kind: Kind): boolean {
   const len = b - a;
   if (len < 3 || len > 255) return false;
   let digits = 0;
@@ -378,7 +378,7 @@ function hasDot(s: string, a: number, b: number): boolean {
  * one search per name; many: one pass over the runs of name units of s, each run (and its pieces between "@" and "+")
  * looked up — linear in s whatever the number of names.
  */
-export function learnedIn(this: void, learned: Learned[], s: string): Occurrence[] {
+export function learnedIn(learned: Learned[], s: string): Occurrence[] {
   const n = s.length;
   const occ: Occurrence[] = [];
   if (learned.length > SEARCH_MAX) {
@@ -403,17 +403,17 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
         while (dot < e && byteAt(s, dot) !== 46) dot++;
         const head = dot < e && dot > a ? byName["\x1f" + sub(s, a, dot)] : undefined;
         if (whole !== undefined && bounded(s, n, a, e)) {
-          occ[occ.length] = { s: a, e, kind: whole.kind };
+          occ.push({ s: a, e, kind: whole.kind });
         } else if (head !== undefined && bounded(s, n, a, dot)) {
           // name.Suffix (a stack output key after the stack name)
-          occ[occ.length] = { s: a, e: dot, kind: head.kind };
+          occ.push({ s: a, e: dot, kind: head.kind });
         } else {
           let p = a;
           for (let q = a; q <= e; q++) {
             if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
               if (q > p && !(p === a && q === e)) {
                 const l = byName["\x1f" + sub(s, p, q)];
-                if (l !== undefined && bounded(s, n, p, q)) occ[occ.length] = { s: p, e: q, kind: l.kind };
+                if (l !== undefined && bounded(s, n, p, q)) occ.push({ s: p, e: q, kind: l.kind });
               }
               p = q + 1;
             }
@@ -429,7 +429,7 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
     let p = s.indexOf(l.name);
     while (p >= 0) {
       const e = p + m;
-      if (bounded(s, n, p, e)) occ[occ.length] = { s: p, e, kind: l.kind };
+      if (bounded(s, n, p, e)) occ.push({ s: p, e, kind: l.kind });
       p = s.indexOf(l.name, p + 1);
     }
   }
@@ -441,7 +441,7 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
  * Sorts spans by start, the longer first on equal starts; stable. Bottom-up merge sort: the inputs are a few sorted
  * runs, but there may be many spans (an adversarial input has hundreds of thousands): never quadratic.
  */
-export function sortSpans(this: void, a: Occurrence[]): void {
+export function sortSpans(a: Occurrence[]): void {
   const n = a.length;
   let sorted = true;
   for (let k = 1; k < n; k++) {

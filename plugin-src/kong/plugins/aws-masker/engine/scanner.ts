@@ -13,7 +13,7 @@ import {
   valueAfter,
 } from "./names";
 import {
-  CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
+  CRED_NONE, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CredentialKey, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
   mayEndCredentialKey, newCredentialScan, randomToken, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
 } from "./credentials";
 
@@ -32,8 +32,6 @@ const matchesLowerAt = ch.matchesLowerAt;
 const lowerCode = ch.lowerCode;
 const isHexDigit = ch.isHexDigit;
 const C_ALNUM = ch.C_ALNUM;
-const C_B32 = ch.C_B32;
-const C_B64 = ch.C_B64;
 const C_DIGIT = ch.C_DIGIT;
 const C_HEX = ch.C_HEX;
 const C_HIGH = ch.C_HIGH;
@@ -139,15 +137,15 @@ function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
   for (let k = 0; k < name.length; k++) {
     const c = byteAt(name, k);
-    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0) parts[parts.length] = sub(name, k, k + 1);
-    else if ((cls(c) & C_LOWER) !== 0) parts[parts.length] = String.fromCharCode(c - 32);
-    else parts[parts.length] = "_";
+    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0) parts.push(sub(name, k, k + 1));
+    else if ((cls(c) & C_LOWER) !== 0) parts.push(String.fromCharCode(c - 32));
+    else parts.push("_");
   }
   return parts.join("");
 }
 
 export function compileScanConfig(
-  this: void, disabled: string[], allow: string[], custom?: CustomPattern[], regexFind?: RegexFind,
+  disabled: string[], allow: string[], custom?: CustomPattern[], regexFind?: RegexFind,
 ): ScanConfig {
   const off: Record<string, boolean> = {};
   for (const id of disabled) off[id] = true;
@@ -196,8 +194,8 @@ export function compileScanConfig(
         ? base
         : { id, tag: customTag(p.name), family: "custom", title: "Custom pattern " + p.name, example: p.pattern };
       if (base === undefined) cfg.on[id] = off[id] !== true && off[p.name] !== true;
-      cfg.custom[cfg.custom.length] = p;
-      cfg.customKinds[cfg.customKinds.length] = kind;
+      cfg.custom.push(p);
+      cfg.customKinds.push(kind);
     }
   }
   return cfg;
@@ -212,7 +210,7 @@ function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, ki
   if (cfg.allowAny && cfg.allow[sub(s, a, b)] === true) return;
   // a pseudonym is never masked again
   if (pseudonymEndAt(s, a, b) === b) return;
-  out[out.length] = { s: a, e: b, kind };
+  out.push({ s: a, e: b, kind });
 }
 
 /** Index of the first unit c in s[from, from + limit), or -1: a bounded search (an unbounded one per anchor is quadratic). */
@@ -254,7 +252,7 @@ function hasLength(kind: Kind, len: number): boolean {
 
 // First letters and max length of multi-segment heads ("eni" of "eni-attach", "import" of "import-ami" ...).
 const HEAD_FIRST: boolean[] = [];
-for (let c = 0; c < 256; c++) HEAD_FIRST[HEAD_FIRST.length] = false;
+for (let c = 0; c < 256; c++) HEAD_FIRST.push(false);
 let HEAD_MAX = 0;
 for (const k of KINDS) {
   if (k.family === "prefixed-hex" && k.prefix !== undefined && k.prefix.indexOf("-") > 0) {
@@ -267,7 +265,7 @@ for (const k of KINDS) {
 function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   if (j - i > 12) return 0;
   // cheap reject before any substring: the hex run after the dash must have an id's length, or the word be a head
-  let hl = runOf(s, j + 1, n, C_HEX);
+  const hl = runOf(s, j + 1, n, C_HEX);
   const cut = cutBy(s, j + 1 + hl, n);
   if (cut > 0) {
     // an odd unit (zero-width space ...) inside the id: the whole token is the id, never a head with a leaking tail
@@ -619,7 +617,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
     byteAt(s, e) === COLON)) e++;
   if (e - k < 2) return 0;
   const code = credentialKeyCode(s, k, e);
-  if (code !== 0) {
+  if (code !== CRED_NONE) {
     if (!credentialValueAfter(s, j, n, false, CRED_SPAN)) return 0;
     push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
     return CRED_SPAN.e;
@@ -880,7 +878,7 @@ for (let c = 0; c < 256; c++) {
   // what can appear in an ARN resource: letters, digits and - _ / : . + = @ * $ ! ~ % #
   const ok = (c >= 48 && c <= 58) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 ||
     c === 47 || c === 46 || c === 43 || c === 61 || c === 42 || c === 36 || c === 33 || c === 126 || c === 37 || c === 35;
-  ARN_RESOURCE_STOP[ARN_RESOURCE_STOP.length] = !ok;
+  ARN_RESOURCE_STOP.push(!ok);
 }
 
 function arnFieldEnd(s: string, a: number, n: number): number {
@@ -966,7 +964,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     const w = nameStart + runOf(s, nameStart, resEnd, C_ALNUM);
     const inner: Match[] = [];
     if (w < resEnd && byteAt(s, w) === 45 && matchPrefixedHex(cfg, s, nameStart, w, resEnd, inner) > 0 && inner.length === 1) {
-      out[out.length] = inner[0];
+      out.push(inner[0]);
       return resEnd;
     }
   }
@@ -994,7 +992,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   if ((cls(byteAt(s, nameStart)) & C_LOWER) !== 0) {
     const w = nameStart + runOf(s, nameStart, nameEnd, C_ALNUM);
     if (w < nameEnd && byteAt(s, w) === 45 && matchPrefixedHex(cfg, s, nameStart, w, nameEnd, inner) === nameEnd && inner.length === 1) {
-      out[out.length] = inner[0];
+      out.push(inner[0]);
       return resEnd;
     }
   }
@@ -1074,8 +1072,8 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   let a = h;
   for (let k = h; k <= p; k++) {
     if (k === p || byteAt(s, k) === 46) {
-      starts[starts.length] = a;
-      ends[ends.length] = k;
+      starts.push(a);
+      ends.push(k);
       a = k + 1;
     }
   }
@@ -1183,7 +1181,7 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
 }
 
 /** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
-function credentialKind(cfg: ScanConfig, code: number, s: string, a: number, b: number): Kind | undefined {
+function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: number, b: number): Kind | undefined {
   if (code === CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
   if (code === CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
   if (b - a === 40 && secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
@@ -1196,7 +1194,7 @@ function credentialKind(cfg: ScanConfig, code: number, s: string, a: number, b: 
 /** A credential key ending at j followed by its value (credentials.ts); the value's end or 0. */
 function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
   const code = credentialKeyEndingAt(s, j, false, CRED_KEY);
-  if (code === 0) return 0;
+  if (code === CRED_NONE) return 0;
   const ks = CRED_KEY.start;
   const flag = ks >= 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
@@ -1501,11 +1499,11 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
       w = 5;
     }
     // a non-ASCII escape decodes to one opaque unit (never part of an identifier)
-    parts[parts.length] = w === 1 ? sub(s, k, k + 1) : String.fromCharCode(code < 128 ? code : 128);
-    raw[raw.length] = k;
+    parts.push(w === 1 ? sub(s, k, k + 1) : String.fromCharCode(code < 128 ? code : 128));
+    raw.push(k);
     k += w;
   }
-  raw[raw.length] = b;
+  raw.push(b);
   const text = parts.join("");
   const found: Match[] = [];
   ENCODED.depth++;
@@ -1669,13 +1667,12 @@ function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
 
 // Units that may follow a key: quote, '=', blank (then '=' / ':' / a flag's value). ':' is handled per branch.
 const KEY_NEXT: boolean[] = [];
-for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40;
+for (let c = 0; c < 256; c++) KEY_NEXT.push(c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40);
 
 // Units that may follow a credential key: quote, ':', '=', '|', blank, backslash (an escaped quote).
 const CRED_NEXT: boolean[] = [];
 for (let c = 0; c < 256; c++) {
-  CRED_NEXT[CRED_NEXT.length] = c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE ||
-    c === BACKSLASH;
+  CRED_NEXT.push(c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE || c === BACKSLASH);
 }
 
 /**
@@ -1724,7 +1721,7 @@ function hasSignal(s: string, out: Match[]): boolean {
  * Appends the identifiers of s to out, in order, non-overlapping. keyCtx is the JSON key whose value s is ("" when
  * none): it supplies context ("OwnerId", "BucketName") that the string itself does not carry.
  */
-export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
+export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
   const base = out.length;
   scanWords(cfg, s, keyCtx, out);
   const n = s.length;
@@ -1785,7 +1782,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         const a = CSV_A[k];
         const b = CSV_B[k];
         if (kind !== undefined && b > a && (kind.id === "credential" ? plausibleCredential(s, a, b, true, COMMA) : plausibleName(s, a, b, kind))) {
-          cells[cells.length] = { s: a, e: b, kind };
+          cells.push({ s: a, e: b, kind });
         }
       }
     } else if (count >= 3) {
@@ -1801,7 +1798,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         let kind: Kind | undefined = undefined;
         if (labels) {
           const code = credentialKeyCode(s, a, b);
-          if (code !== 0) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
+          if (code !== CRED_NONE) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
           else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
         }
         if (kind !== undefined) any = true;
@@ -1817,14 +1814,14 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
   const merged: Match[] = [];
   let p = base;
   for (const m of cells) {
-    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    while (p < out.length && out[p].e <= m.s) merged.push(out[p++]);
     if (p < out.length && out[p].s < m.e) continue;
     if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
     if (cfg.on[m.kind.id] !== true || (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true)) continue;
     if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
-    merged[merged.length] = m;
+    merged.push(m);
   }
-  while (p < out.length) merged[merged.length] = out[p++];
+  while (p < out.length) merged.push(out[p++]);
   for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
 }
 
@@ -1836,7 +1833,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   const kl = keyCtx.length;
   if (kl >= 3 && n >= 1 && mayEndCredentialKey(byteAt(keyCtx, kl - 1))) {
     const code = credentialKeyCode(keyCtx, 0, kl);
-    if (code !== 0 && plausibleCredential(s, 0, n, true, QUOTE)) {
+    if (code !== CRED_NONE && plausibleCredential(s, 0, n, true, QUOTE)) {
       push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
       if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
     }
@@ -1903,7 +1900,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       const m = (extra as Match[])[x];
       const last = out.length > 0 ? out[out.length - 1] : undefined;
       if (last === undefined || last.e <= m.s) {
-        out[out.length] = m;
+        out.push(m);
         if (m.e > i) i = m.e;
       }
       x++;
@@ -2041,7 +2038,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             }
           }
           if (!headerWord(s, a, b)) allHeaders = false;
-          if (!blank && cellName(cfg, s, a, b)) cells[cells.length] = { s: a, e: b, kind };
+          if (!blank && cellName(cfg, s, a, b)) cells.push({ s: a, e: b, kind });
         }
         c = ce;
       }
@@ -2063,20 +2060,20 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   const merged: Match[] = [];
   let p = base;
   for (const m of cells) {
-    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    while (p < out.length && out[p].e <= m.s) merged.push(out[p++]);
     if (p < out.length && out[p].s < m.e) continue;
     if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
     if (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true) continue;
     if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
-    merged[merged.length] = m;
+    merged.push(m);
   }
-  while (p < out.length) merged[merged.length] = out[p++];
+  while (p < out.length) merged.push(out[p++]);
   for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
 }
 
 /** Class table for the main loop (the same as cls()). */
 const WORD_UNIT: number[] = [];
-for (let c = 0; c < 256; c++) WORD_UNIT[WORD_UNIT.length] = cls(c);
+for (let c = 0; c < 256; c++) WORD_UNIT.push(cls(c));
 
 /**
  * The word [i, j) ended at unit nxt (-1 at the end of s): the identifier it starts, if any. Returns the end of what

@@ -65,12 +65,12 @@ export interface Session {
   weakDropped: boolean;
 }
 
-export function newSession(this: void, masker: Masker, scope: string): Session {
+export function newSession(masker: Masker, scope: string): Session {
   return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {}, awsSignal: false, weakDropped: false };
 }
 
 /** The pseudonym for original (of a kind with this tag), creating it if new. */
-export function pseudonymFor(this: void, sess: Session, tag: string, kindId: string, original: string): string {
+export function pseudonymFor(sess: Session, tag: string, kindId: string, original: string): string {
   let ofTag = sess.byOriginal[tag];
   if (ofTag === undefined) {
     ofTag = {};
@@ -103,18 +103,18 @@ export function pseudonymFor(this: void, sess: Session, tag: string, kindId: str
   const entry: Entry = { pseudonym, original, kind: kindId };
   sess.byHash[hash] = entry;
   ofTag[original] = pseudonym;
-  sess.entries[sess.entries.length] = entry;
+  sess.entries.push(entry);
   if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
   return pseudonym;
 }
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
-export function adoptEntry(this: void, sess: Session, entry: Entry): boolean {
+export function adoptEntry(sess: Session, entry: Entry): boolean {
   const hash = sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length);
   const have = sess.byHash[hash];
   if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
   sess.byHash[hash] = entry;
-  sess.entries[sess.entries.length] = entry;
+  sess.entries.push(entry);
   if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
   return true;
 }
@@ -163,7 +163,7 @@ function withSignal(sess: Session, found: Match[]): Match[] {
   if (!weak || sess.awsSignal) return found;
   sess.weakDropped = true;
   const kept: Match[] = [];
-  for (const m of found) if (m.weak !== true) kept[kept.length] = m;
+  for (const m of found) if (m.weak !== true) kept.push(m);
   return kept;
 }
 
@@ -180,7 +180,7 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
       const name = sub(s, m.s, m.e);
       if (sess.learnedSet[name] !== true && name.length >= 3 && STOPLIST[name.toLowerCase()] !== true) {
         sess.learnedSet[name] = true;
-        sess.learned[sess.learned.length] = { name, kind: m.kind, at: rawAt };
+        sess.learned.push({ name, kind: m.kind, at: rawAt });
       }
     }
   }
@@ -199,7 +199,7 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
     }
     if (o.s >= lastEnd && (a >= out.length || out[a].s >= o.e)) {
       if (add === undefined) add = [];
-      add[add.length] = { s: o.s, e: o.e, kind: o.kind };
+      add.push({ s: o.s, e: o.e, kind: o.kind });
       lastEnd = o.e;
     }
   }
@@ -207,10 +207,10 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
   const merged: Match[] = [];
   let p = 0;
   for (const m of add) {
-    while (p < out.length && out[p].s < m.s) merged[merged.length] = out[p++];
-    merged[merged.length] = m;
+    while (p < out.length && out[p].s < m.s) merged.push(out[p++]);
+    merged.push(m);
   }
-  while (p < out.length) merged[merged.length] = out[p++];
+  while (p < out.length) merged.push(out[p++]);
   return merged;
 }
 
@@ -221,18 +221,18 @@ export function maskText(sess: Session, s: string, keyCtx: string, rawAt = 0): s
   const parts: string[] = [];
   let at = 0;
   for (const m of found) {
-    parts[parts.length] = sub(s, at, m.s);
-    parts[parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(s, m.s, m.e));
+    parts.push(sub(s, at, m.s));
+    parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(s, m.s, m.e)));
     at = m.e;
   }
-  parts[parts.length] = sub(s, at, s.length);
+  parts.push(sub(s, at, s.length));
   return parts.join("");
 }
 
 const HEX = "0123456789abcdef";
 
 /** JSON string-content escaping for a restored original (only what JSON requires). */
-export function jsonEscape(this: void, s: string): string {
+export function jsonEscape(s: string): string {
   let plain = true;
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
@@ -245,13 +245,13 @@ export function jsonEscape(this: void, s: string): string {
   const parts: string[] = [];
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
-    if (c === 34) parts[parts.length] = '\\"';
-    else if (c === 92) parts[parts.length] = "\\\\";
-    else if (c === 10) parts[parts.length] = "\\n";
-    else if (c === 13) parts[parts.length] = "\\r";
-    else if (c === 9) parts[parts.length] = "\\t";
-    else if (c < 32) parts[parts.length] = "\\u00" + sub(HEX, c >> 4, (c >> 4) + 1) + sub(HEX, c & 15, (c & 15) + 1);
-    else parts[parts.length] = sub(s, k, k + 1);
+    if (c === 34) parts.push('\\"');
+    else if (c === 92) parts.push("\\\\");
+    else if (c === 10) parts.push("\\n");
+    else if (c === 13) parts.push("\\r");
+    else if (c === 9) parts.push("\\t");
+    else if (c < 32) parts.push("\\u00" + sub(HEX, c >> 4, (c >> 4) + 1) + sub(HEX, c & 15, (c & 15) + 1));
+    else parts.push(sub(s, k, k + 1));
   }
   return parts.join("");
 }
@@ -260,7 +260,7 @@ export function jsonEscape(this: void, s: string): string {
  * If a pseudonym of this session ends at e (exclusive) in s — its hash part is s[e-10, e) — returns its entry.
  * The tag is checked too, so only an exact pseudonym restores.
  */
-export function entryEndingAt(this: void, sess: Session, s: string, e: number): Entry | undefined {
+export function entryEndingAt(sess: Session, s: string, e: number): Entry | undefined {
   const h = e - HASH_LEN;
   if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
   const entry = sess.byHash[sub(s, h, e)];
@@ -272,7 +272,7 @@ export function entryEndingAt(this: void, sess: Session, s: string, e: number): 
 }
 
 /** original escaped for `level` layers of JSON strings (0: as is; 2: JSON text inside a JSON string). */
-export function escapeLevel(this: void, original: string, level: number): string {
+export function escapeLevel(original: string, level: number): string {
   if (level <= 0) return original;
   const once = jsonEscape(original);
   return level === 1 ? once : jsonEscape(once);
@@ -318,6 +318,6 @@ export function restoreLevel(sess: Session, s: string, level: number, mark?: Res
 }
 
 /** s with this session's pseudonyms restored (originals JSON-escaped when escape is true). */
-export function restoreText(this: void, sess: Session, s: string, escape: boolean): string {
+export function restoreText(sess: Session, s: string, escape: boolean): string {
   return restoreLevel(sess, s, escape ? 1 : 0);
 }
