@@ -14,7 +14,10 @@ export default tseslint.config(
     rules: {
       // JSON from the wire, fixtures and Lua interop are untyped by nature; `unknown` is preferred in new code
       "@typescript-eslint/no-explicit-any": "off",
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       // best-effort probes (/proc, resolv.conf) ignore failures on purpose
       "no-empty": ["error", { allowEmptyCatch: true }],
     },
@@ -24,7 +27,13 @@ export default tseslint.config(
     files: ["**/*.cjs"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" },
+      globals: {
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        process: "readonly",
+        console: "readonly",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
@@ -40,12 +49,21 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
       "no-restricted-properties": [
         "error",
-        { property: "substring", message: "use sub(s, a, b) from engine/chars (substring compiles to a clamping helper)" },
-        { property: "charCodeAt", message: "use byteAt(s, i) from engine/chars (charCodeAt compiles to `string.byte(...) or 0/0`)" },
+        {
+          property: "substring",
+          message: "use sub(s, a, b) from engine/chars (substring compiles to a clamping helper)",
+        },
+        {
+          property: "charCodeAt",
+          message: "use byteAt(s, i) from engine/chars (charCodeAt compiles to `string.byte(...) or 0/0`)",
+        },
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "Literal[regex]", message: "no RegExp in the plugin: TSTL cannot compile it (byte loops, ngx.re behind an interface)" },
+        {
+          selector: "Literal[regex]",
+          message: "no RegExp in the plugin: TSTL cannot compile it (byte loops, ngx.re behind an interface)",
+        },
         { selector: "NewExpression[callee.name='RegExp']", message: "no RegExp in the plugin: TSTL cannot compile it" },
         {
           selector: "CallExpression[callee.property.name='push'][arguments.length>1]",
@@ -55,7 +73,8 @@ export default tseslint.config(
           // (object-literal methods are different: they take self unless declared `this: void`)
           selector:
             ":matches(FunctionDeclaration, ArrowFunctionExpression) > Identifier.params[name='this'][typeAnnotation.typeAnnotation.type='TSVoidKeyword']",
-          message: "no `this: void` on functions: tsconfig.lua.json's noImplicitSelf already compiles them without self",
+          message:
+            "no `this: void` on functions: tsconfig.lua.json's noImplicitSelf already compiles them without self",
         },
       ],
     },

@@ -4,7 +4,15 @@
 //   npm run bench:engine            (BENCH_ITERATIONS, BENCH_RUNS to change the effort)
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { createNodeMasker, newSession, maskJson, restoreJson, policyFor, answerPolicyFor, resetCaches } from "../lib/engine";
+import {
+  createNodeMasker,
+  newSession,
+  maskJson,
+  restoreJson,
+  policyFor,
+  answerPolicyFor,
+  resetCaches,
+} from "../lib/engine";
 
 const TARGET_LUAJIT_MBPS = 100;
 const body = readFileSync("bench/fixtures/request-8k.json", "utf8");
@@ -37,16 +45,36 @@ const nodeRestore = measure(() => restoreJson(s, masked, answerPolicyFor("/v1/me
 
 // always a fresh build: a stale one would measure code that is not the source's
 execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
-const luaOut = execFileSync("luajit", ["bench/engine.lua"], { encoding: "utf8", env: { ...process.env, BENCH_ITERATIONS: String(iterations), BENCH_RUNS: String(runs) } });
-const lua = JSON.parse(luaOut.trim().split("\n").pop() as string) as { mask_mbps: number; mask_cold_mbps: number; restore_mbps: number; garbage_per_request: number };
+const luaOut = execFileSync("luajit", ["bench/engine.lua"], {
+  encoding: "utf8",
+  env: { ...process.env, BENCH_ITERATIONS: String(iterations), BENCH_RUNS: String(runs) },
+});
+const lua = JSON.parse(luaOut.trim().split("\n").pop() as string) as {
+  mask_mbps: number;
+  mask_cold_mbps: number;
+  restore_mbps: number;
+  garbage_per_request: number;
+};
 
 const ids = (masked.match(/[A-Z][A-Z0-9_]*_[0-9a-hjkmnp-tv-z]{10}/g) ?? []).length;
-console.log(`engine throughput on ${Buffer.byteLength(body)} B request with ${ids} identifiers (median of ${runs} x ${iterations})`);
-console.log(`  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s (cold caches ${lua.mask_cold_mbps.toFixed(1)})   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`);
-console.log(`  Node    mask ${nodeMask.toFixed(1)} MB/s (cold caches ${nodeCold.toFixed(1)})   restore ${nodeRestore.toFixed(1)} MB/s`);
-console.log("  (warm: the per-worker caches hold this request's long strings and identifiers, as on every turn after the first of a");
-console.log("   conversation, which resends the system prompt, tools and earlier turns; cold: every string scanned, every pseudonym an HMAC)");
+console.log(
+  `engine throughput on ${Buffer.byteLength(body)} B request with ${ids} identifiers (median of ${runs} x ${iterations})`,
+);
+console.log(
+  `  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s (cold caches ${lua.mask_cold_mbps.toFixed(1)})   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`,
+);
+console.log(
+  `  Node    mask ${nodeMask.toFixed(1)} MB/s (cold caches ${nodeCold.toFixed(1)})   restore ${nodeRestore.toFixed(1)} MB/s`,
+);
+console.log(
+  "  (warm: the per-worker caches hold this request's long strings and identifiers, as on every turn after the first of a",
+);
+console.log(
+  "   conversation, which resends the system prompt, tools and earlier turns; cold: every string scanned, every pseudonym an HMAC)",
+);
 // the target is judged on the cold figure: new content must be masked at that speed too
 const ok = lua.mask_cold_mbps >= TARGET_LUAJIT_MBPS;
-console.log(`${ok ? "PASSED" : "FAILED"}: LuaJIT masking, cold caches, ${lua.mask_cold_mbps.toFixed(1)} MB/s (target >= ${TARGET_LUAJIT_MBPS} MB/s)`);
+console.log(
+  `${ok ? "PASSED" : "FAILED"}: LuaJIT masking, cold caches, ${lua.mask_cold_mbps.toFixed(1)} MB/s (target >= ${TARGET_LUAJIT_MBPS} MB/s)`,
+);
 process.exitCode = ok ? 0 : 1;

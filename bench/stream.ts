@@ -12,7 +12,17 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createNodeMasker, maskText, newSession, restoreText, newStream, streamFeed, streamFinish, streamHeld, streamHeldText } from "../lib/engine";
+import {
+  createNodeMasker,
+  maskText,
+  newSession,
+  restoreText,
+  newStream,
+  streamFeed,
+  streamFinish,
+  streamHeld,
+  streamHeldText,
+} from "../lib/engine";
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "spec", "fixtures", "sse");
 const META = JSON.parse(readFileSync(join(DIR, "cases.json"), "utf8"));
@@ -30,7 +40,13 @@ function build(unit: string): string {
   return head + unit.repeat(Math.ceil((MB * 1048576) / unit.length)) + tail;
 }
 
-interface Block { text: string; json: string; thinking: string; signature: string; citations: string[] }
+interface Block {
+  text: string;
+  json: string;
+  thinking: string;
+  signature: string;
+  citations: string[];
+}
 
 /** Per content block index, the concatenated deltas of a (latin1) stream, as a client reassembles them. */
 function reassemble(stream: string): Record<string, Block>[] {
@@ -40,7 +56,8 @@ function reassemble(stream: string): Record<string, Block>[] {
     if (!line.startsWith("data: ")) continue;
     const d = JSON.parse(Buffer.from(line.substring(6), "latin1").toString("utf8"));
     if (d.type === "message_start") messages.push((blocks = {}));
-    else if (d.type === "content_block_start") blocks[d.index] = { text: "", json: "", thinking: "", signature: "", citations: [] };
+    else if (d.type === "content_block_start")
+      blocks[d.index] = { text: "", json: "", thinking: "", signature: "", citations: [] };
     else if (d.type === "content_block_delta") {
       const b = blocks[d.index];
       const t = d.delta.type;
@@ -72,7 +89,10 @@ const prose = build(proseUnit);
 const toolsBody = read("tools.sse");
 const toolsCount = Math.ceil((MB * 1048576) / toolsBody.length);
 const tools = toolsBody.repeat(toolsCount);
-const TOOLS_EXPECT = META.cases.find((c: { name: string }) => c.name === "tools").expect as Record<string, Partial<Block>>;
+const TOOLS_EXPECT = META.cases.find((c: { name: string }) => c.name === "tools").expect as Record<
+  string,
+  Partial<Block>
+>;
 
 /** Whether out is the exact restoration of the scenario's input. */
 function restoredAsExpected(name: string, out: string): boolean {
@@ -83,7 +103,9 @@ function restoredAsExpected(name: string, out: string): boolean {
   if (messages.length !== toolsCount) return false;
   return messages.every((m) =>
     Object.entries(TOOLS_EXPECT).every(([index, want]) =>
-      Object.entries(want).every(([field, value]) => JSON.stringify(m[index][field as keyof Block]) === JSON.stringify(value)),
+      Object.entries(want).every(
+        ([field, value]) => JSON.stringify(m[index][field as keyof Block]) === JSON.stringify(value),
+      ),
     ),
   );
 }
@@ -123,7 +145,9 @@ function throughput(name: string, input: string): void {
     // (tools carries pseudonyms inside signed thinking blocks, which are never restored)
     check(`${name}: pseudonym left in output`, !sess.entries.some((e) => out.includes(e.pseudonym)));
   }
-  console.log(`${name.padEnd(6)} ${(input.length / 1048576).toFixed(1)} MB in ${CHUNK} B chunks: ${(input.length / 1048576 / (med / 1000)).toFixed(1)} MB/s (median of ${RUNS}), held max ${maxText} B text / ${maxHeld} B incl. partial event`);
+  console.log(
+    `${name.padEnd(6)} ${(input.length / 1048576).toFixed(1)} MB in ${CHUNK} B chunks: ${(input.length / 1048576 / (med / 1000)).toFixed(1)} MB/s (median of ${RUNS}), held max ${maxText} B text / ${maxHeld} B incl. partial event`,
+  );
 }
 
 function latency(name: string, input: string): void {
@@ -140,7 +164,9 @@ function latency(name: string, input: string): void {
   lat.sort((a, b) => a - b);
   const med = lat[Math.floor(lat.length / 2)];
   const p99 = lat[Math.floor(lat.length * 0.99)];
-  console.log(`${name.padEnd(6)} per-event streamFeed: median ${med.toFixed(2)} µs, p99 ${p99.toFixed(2)} µs (${lat.length} events)`);
+  console.log(
+    `${name.padEnd(6)} per-event streamFeed: median ${med.toFixed(2)} µs, p99 ${p99.toFixed(2)} µs (${lat.length} events)`,
+  );
   check(`${name}: median per-event latency ${med} µs > 1 ms`, med <= 1000);
 }
 
@@ -149,8 +175,11 @@ function latency(name: string, input: string): void {
   const st = newStream(sess);
   const unit = read("big-unit.sse");
   const out = streamFeed(st, read("big-head.sse") + unit) + streamFinish(st);
-  const text = out.split("\n").filter((l) => l.startsWith("data: ") && l.includes('"text_delta"'))
-    .map((l) => JSON.parse(Buffer.from(l.substring(6), "latin1").toString("utf8")).delta.text).join("");
+  const text = out
+    .split("\n")
+    .filter((l) => l.startsWith("data: ") && l.includes('"text_delta"'))
+    .map((l) => JSON.parse(Buffer.from(l.substring(6), "latin1").toString("utf8")).delta.text)
+    .join("");
   check("dense unit restores exactly", text === META.big.unitText && restoreText(sess, text, false) === text);
 }
 throughput("dense", dense);

@@ -12,6 +12,7 @@ export function buildPlugin(): void {
 /** The luajit binary; throws when it is not installed. */
 export function luajitPath(): string {
   const found = ["/usr/bin/luajit", "/usr/local/bin/luajit"].find((p) => existsSync(p));
-  if (found === undefined) throw new Error("luajit is not installed (run scripts/setup.sh): the Node/LuaJIT comparison cannot run");
+  if (found === undefined)
+    throw new Error("luajit is not installed (run scripts/setup.sh): the Node/LuaJIT comparison cannot run");
   return found;
 }

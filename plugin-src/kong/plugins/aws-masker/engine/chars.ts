@@ -3,8 +3,16 @@
 // ASCII, so the engine only ever compares ASCII; every unit >= 0x80 is treated alike ("high") in both runtimes.
 
 const G = globalThis as unknown as {
-  string?: { byte: (this: void, s: string, i: number) => number; sub: (this: void, s: string, i: number, j: number) => string };
-  pcall?: (this: void, f: (this: void, a: unknown, b: unknown) => void, a: unknown, b: unknown) => LuaMultiReturn<[boolean, unknown]>;
+  string?: {
+    byte: (this: void, s: string, i: number) => number;
+    sub: (this: void, s: string, i: number, j: number) => string;
+  };
+  pcall?: (
+    this: void,
+    f: (this: void, a: unknown, b: unknown) => void,
+    a: unknown,
+    b: unknown,
+  ) => LuaMultiReturn<[boolean, unknown]>;
 };
 const luaByte = G.string !== undefined ? G.string.byte : undefined;
 const luaPcall = G.pcall;
@@ -28,17 +36,17 @@ export const byteAt: (this: void, s: string, i: number) => number =
 export const callProtected: (this: void, f: (this: void, a: any, b: any) => void, a: unknown, b: unknown) => unknown =
   luaPcall !== undefined
     ? (f, a, b) => {
-      const [ok, err] = (luaPcall as NonNullable<typeof luaPcall>)(f, a, b);
-      return ok ? undefined : err;
-    }
-    : (f, a, b) => {
-      try {
-        f(a, b);
-        return undefined;
-      } catch (e) {
-        return e;
+        const [ok, err] = (luaPcall as NonNullable<typeof luaPcall>)(f, a, b);
+        return ok ? undefined : err;
       }
-    };
+    : (f, a, b) => {
+        try {
+          f(a, b);
+          return undefined;
+        } catch (e) {
+          return e;
+        }
+      };
 
 export const C_LOWER = 1;
 export const C_UPPER = 2;

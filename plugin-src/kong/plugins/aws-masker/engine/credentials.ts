@@ -64,18 +64,57 @@ export const CRED_OTHER: CredentialKey = "other";
 // Normalised (lower case, no "_", "-", blank) key endings that name a credential, and what it is.
 const KEY_ENDINGS: [string, CredentialKey][] = [
   ["amzcredential", CRED_NONE], // X-Amz-Credential (presigned URLs): access key id, date, region; scanned as text
-  ["secretaccesskey", CRED_SECRET_KEY], ["secretkey", CRED_SECRET_KEY], ["awssecret", CRED_SECRET_KEY],
-  ["sessiontoken", CRED_SESSION_TOKEN], ["securitytoken", CRED_SESSION_TOKEN], ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
-  ["secret", CRED_OTHER], ["secretstring", CRED_OTHER], ["secretbinary", CRED_OTHER], ["secretvalue", CRED_OTHER],
-  ["password", CRED_OTHER], ["passwd", CRED_OTHER], ["passphrase", CRED_OTHER], ["pwd", CRED_OTHER],
-  ["token", CRED_OTHER], ["credential", CRED_OTHER], ["credentials", CRED_OTHER], ["privatekey", CRED_OTHER],
-  ["apikey", CRED_OTHER], ["accesstoken", CRED_OTHER], ["authtoken", CRED_OTHER], ["clientsecret", CRED_OTHER],
-  ["connectionstring", CRED_OTHER], ["externalid", CRED_OTHER], ["auth", CRED_OTHER],
+  ["secretaccesskey", CRED_SECRET_KEY],
+  ["secretkey", CRED_SECRET_KEY],
+  ["awssecret", CRED_SECRET_KEY],
+  ["sessiontoken", CRED_SESSION_TOKEN],
+  ["securitytoken", CRED_SESSION_TOKEN],
+  ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
+  ["secret", CRED_OTHER],
+  ["secretstring", CRED_OTHER],
+  ["secretbinary", CRED_OTHER],
+  ["secretvalue", CRED_OTHER],
+  ["password", CRED_OTHER],
+  ["passwd", CRED_OTHER],
+  ["passphrase", CRED_OTHER],
+  ["pwd", CRED_OTHER],
+  ["token", CRED_OTHER],
+  ["credential", CRED_OTHER],
+  ["credentials", CRED_OTHER],
+  ["privatekey", CRED_OTHER],
+  ["apikey", CRED_OTHER],
+  ["accesstoken", CRED_OTHER],
+  ["authtoken", CRED_OTHER],
+  ["clientsecret", CRED_OTHER],
+  ["connectionstring", CRED_OTHER],
+  ["externalid", CRED_OTHER],
+  ["auth", CRED_OTHER],
 ];
 
 const NOT_PASSWORD_ENDINGS = [
-  "lastused", "policy", "length", "required", "enabled", "reset", "age", "date", "changed", "expired", "expires", "set",
-  "file", "path", "arn", "id", "name", "version", "count", "prompt", "field", "type", "label",
+  "lastused",
+  "policy",
+  "length",
+  "required",
+  "enabled",
+  "reset",
+  "age",
+  "date",
+  "changed",
+  "expired",
+  "expires",
+  "set",
+  "file",
+  "path",
+  "arn",
+  "id",
+  "name",
+  "version",
+  "count",
+  "prompt",
+  "field",
+  "type",
+  "label",
 ];
 
 /** Last units (lower case) of every key ending: a cheap reject before a key is normalised. */
@@ -91,11 +130,46 @@ for (let c = 48; c <= 57; c++) LAST_UNIT[c] = true;
 
 /** Values that are placeholders or types, not credentials (compared lower-cased). */
 const NOT_A_VALUE: Record<string, boolean> = {
-  string: true, str: true, none: true, null: true, nil: true, true: true, false: true, undefined: true, required: true,
-  optional: true, bool: true, boolean: true, number: true, int: true, integer: true, bytes: true, any: true, object: true,
-  text: true, secret: true, password: true, token: true, "": true, redacted: true, masked: true, hidden: true,
-  omitted: true, "n/a": true, na: true, empty: true, changeme: false, sensitive: true, "(sensitive)": true,
-  "(sensitive value)": true, "known after apply": true, "(known": true, value: true, type: true, yes: true, no: true,
+  string: true,
+  str: true,
+  none: true,
+  null: true,
+  nil: true,
+  true: true,
+  false: true,
+  undefined: true,
+  required: true,
+  optional: true,
+  bool: true,
+  boolean: true,
+  number: true,
+  int: true,
+  integer: true,
+  bytes: true,
+  any: true,
+  object: true,
+  text: true,
+  secret: true,
+  password: true,
+  token: true,
+  "": true,
+  redacted: true,
+  masked: true,
+  hidden: true,
+  omitted: true,
+  "n/a": true,
+  na: true,
+  empty: true,
+  changeme: false,
+  sensitive: true,
+  "(sensitive)": true,
+  "(sensitive value)": true,
+  "known after apply": true,
+  "(known": true,
+  value: true,
+  type: true,
+  yes: true,
+  no: true,
 };
 
 function isKeyUnit(c: number): boolean {
@@ -150,8 +224,12 @@ export function credentialKeyCode(s: string, a: number, b: number): CredentialKe
       if (m >= e.length && sub(key, m - e.length, m) === e) code = CRED_NONE;
     }
   }
-  if (code === CRED_OTHER && (key.indexOf("session") >= 0 || key.indexOf("security") >= 0) &&
-    sub(key, m - 5, m) === "token") code = CRED_SESSION_TOKEN;
+  if (
+    code === CRED_OTHER &&
+    (key.indexOf("session") >= 0 || key.indexOf("security") >= 0) &&
+    sub(key, m - 5, m) === "token"
+  )
+    code = CRED_SESSION_TOKEN;
   return code;
 }
 
@@ -237,8 +315,18 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   } else {
     while (b < n && b - a < MAX_VALUE) {
       const c = byteAt(s, b);
-      if (c === SPACE || c === TAB || c === LF || c === CR || c === QUOTE || c === APOS || c === AMP || c === BACKTICK ||
-        (c === BACKSLASH && b + 1 < n && byteAt(s, b + 1) === QUOTE)) break;
+      if (
+        c === SPACE ||
+        c === TAB ||
+        c === LF ||
+        c === CR ||
+        c === QUOTE ||
+        c === APOS ||
+        c === AMP ||
+        c === BACKTICK ||
+        (c === BACKSLASH && b + 1 < n && byteAt(s, b + 1) === QUOTE)
+      )
+        break;
       if (sep === PIPE && c === PIPE) break;
       b++;
     }
@@ -271,7 +359,8 @@ function hasOpener(s: string, a: number, b: number): boolean {
 export function plausibleCredential(s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
   const len = b - a;
   const c0 = byteAt(s, a);
-  if (c0 === DOLLAR || c0 === LT || c0 === PERCENT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE)) return false;
+  if (c0 === DOLLAR || c0 === LT || c0 === PERCENT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE))
+    return false;
   if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
   if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
   if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
@@ -295,7 +384,11 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
       const c = byteAt(s, k);
       if (c === LPAREN || c === 91 || c === SEMI) call = true;
     }
-    if ((cls(c0) & (C_LOWER | C_UPPER)) !== 0 && (call || (dots > 0 && k === b && dots < 4 && !hasDigitOrUpperMix(s, a, b)))) return false;
+    if (
+      (cls(c0) & (C_LOWER | C_UPPER)) !== 0 &&
+      (call || (dots > 0 && k === b && dots < 4 && !hasDigitOrUpperMix(s, a, b)))
+    )
+      return false;
   }
   return true;
 }
@@ -431,7 +524,8 @@ export function sessionTokenEnd(s: string, a: number, n: number): number {
     else break;
   }
   while (e < n && byteAt(s, e) === EQUALS) e++;
-  while (e + 2 < n && byteAt(s, e) === PERCENT && byteAt(s, e + 1) === 51 && lowerCode(byteAt(s, e + 2)) === 100) e += 3;
+  while (e + 2 < n && byteAt(s, e) === PERCENT && byteAt(s, e + 1) === 51 && lowerCode(byteAt(s, e + 2)) === 100)
+    e += 3;
   return e - a >= TOKEN_MIN ? e : -1;
 }
 

@@ -83,7 +83,6 @@ function ws(w: Walk): void {
   w.pos = p;
 }
 
-
 /**
  * At an opening quote: validates the string token and moves past it. Returns the content end (exclusive, before the
  * closing quote); w.escaped says whether the content holds escapes.
@@ -111,8 +110,13 @@ function stringEnd(w: Walk): number {
     if (bs + 1 >= n) break;
     const e = byteAt(s, bs + 1);
     if (e === 117) {
-      if (bs + 5 >= n || !isHexDigit(byteAt(s, bs + 2)) || !isHexDigit(byteAt(s, bs + 3)) ||
-        !isHexDigit(byteAt(s, bs + 4)) || !isHexDigit(byteAt(s, bs + 5))) {
+      if (
+        bs + 5 >= n ||
+        !isHexDigit(byteAt(s, bs + 2)) ||
+        !isHexDigit(byteAt(s, bs + 3)) ||
+        !isHexDigit(byteAt(s, bs + 4)) ||
+        !isHexDigit(byteAt(s, bs + 5))
+      ) {
         w.pos = bs;
         fail(w, "invalid \\u escape in string");
       }
@@ -276,7 +280,9 @@ function peekMember(w: Walk, name: string): string {
       const ka = w.pos + 1;
       const ke = stringEnd(w);
       // keys compare by their JSON value, as the walk and the API read them ("\u0074ype" is "type")
-      const isName = !w.escaped ? ke === ka + name.length && sub(w.s, ka, ke) === name : decodeKey(w.s, ka, ke) === name;
+      const isName = !w.escaped
+        ? ke === ka + name.length && sub(w.s, ka, ke) === name
+        : decodeKey(w.s, ka, ke) === name;
       ws(w);
       if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) break;
       w.pos++;
@@ -304,8 +310,10 @@ const KEEP_NODE: PolicyNode = { k: KEEP };
 export const DUPLICATE_KEY = "duplicate object key";
 
 // a record without inherited members: in JS "__proto__" or "constructor" are keys like any other
-const jsObject = (globalThis as unknown as { Object?: { create: (this: void, p: null) => Record<string, number> } }).Object;
-const newKeySerials: (this: void) => Record<string, number> = jsObject !== undefined ? () => jsObject.create(null) : () => ({});
+const jsObject = (globalThis as unknown as { Object?: { create: (this: void, p: null) => Record<string, number> } })
+  .Object;
+const newKeySerials: (this: void) => Record<string, number> =
+  jsObject !== undefined ? () => jsObject.create(null) : () => ({});
 
 /**
  * Refuses a key the current object already has (masking, not restoring): parsers disagree on which duplicate wins,
@@ -550,7 +558,22 @@ function walkDocument(w: Walk, policy: PolicyNode): void {
 }
 
 function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean): JsonResult {
-  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, restore, nextEscape: -1, escaped: false, depth: 0, scanNode: SCAN_NODE, keysAt: [], serial: 0, unscannable: 0 };
+  const w: Walk = {
+    s,
+    n: s.length,
+    pos: 0,
+    at: 0,
+    parts: [],
+    sess,
+    restore,
+    nextEscape: -1,
+    escaped: false,
+    depth: 0,
+    scanNode: SCAN_NODE,
+    keysAt: [],
+    serial: 0,
+    unscannable: 0,
+  };
   const thrown = callProtected(walkDocument, w, policy);
   if (thrown !== undefined) {
     const je = thrown as JsonError;

@@ -215,5 +215,7 @@ export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Ma
 export function isCredential(kind: Kind): boolean {
   if (kind.family === "secret-key" || kind.family === "session-token") return true;
   const t = kind.tag;
-  return t.indexOf("SECRET") >= 0 || t.indexOf("TOKEN") >= 0 || t.indexOf("PASSWORD") >= 0 || t.indexOf("CREDENTIAL") >= 0;
+  return (
+    t.indexOf("SECRET") >= 0 || t.indexOf("TOKEN") >= 0 || t.indexOf("PASSWORD") >= 0 || t.indexOf("CREDENTIAL") >= 0
+  );
 }

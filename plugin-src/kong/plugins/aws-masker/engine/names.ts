@@ -24,26 +24,154 @@ const HASH_MOD = 16777213;
 
 /** Values never taken as names (common words, defaults, placeholders). Compared lower-cased. */
 export const STOPLIST: Record<string, boolean> = {
-  default: true, true: true, false: true, none: true, null: true, nil: true, main: true, test: true, tests: true,
-  name: true, names: true, example: true, value: true, string: true, undefined: true, yes: true, off: true,
-  enabled: true, disabled: true, admin: true, root: true, user: true, users: true, ubuntu: true, "ec2-user": true,
-  postgres: true, mysql: true, master: true, primary: true, prod: true, production: true, staging: true, dev: true,
-  string2: true, todo: true, my: true, the: true, and: true, for: true, your: true, this: true, that: true,
-  all: true, any: true, bucket: true, table: true, queue: true, role: true, cluster: true, function: true,
-  lambda: true, database: true, db: true, required: true, optional: true, unknown: true, empty: true, auto: true,
+  default: true,
+  true: true,
+  false: true,
+  none: true,
+  null: true,
+  nil: true,
+  main: true,
+  test: true,
+  tests: true,
+  name: true,
+  names: true,
+  example: true,
+  value: true,
+  string: true,
+  undefined: true,
+  yes: true,
+  off: true,
+  enabled: true,
+  disabled: true,
+  admin: true,
+  root: true,
+  user: true,
+  users: true,
+  ubuntu: true,
+  "ec2-user": true,
+  postgres: true,
+  mysql: true,
+  master: true,
+  primary: true,
+  prod: true,
+  production: true,
+  staging: true,
+  dev: true,
+  string2: true,
+  todo: true,
+  my: true,
+  the: true,
+  and: true,
+  for: true,
+  your: true,
+  this: true,
+  that: true,
+  all: true,
+  any: true,
+  bucket: true,
+  table: true,
+  queue: true,
+  role: true,
+  cluster: true,
+  function: true,
+  lambda: true,
+  database: true,
+  db: true,
+  required: true,
+  optional: true,
+  unknown: true,
+  empty: true,
+  auto: true,
   // states, types and other values of name-like keys in AWS outputs that are not resource names
-  running: true, stopped: true, pending: true, terminated: true, stopping: true, available: true, active: true,
-  inactive: true, creating: true, deleting: true, deleted: true, failed: true, succeeded: true, completed: true,
-  ok: true, alarm: true, insufficient_data: true, standard: true, stringlist: true, securestring: true,
-  number: true, boolean: true, binary: true, internal: true, "internet-facing": true, application: true, network: true,
-  gateway: true, fargate: true, ec2: true, replica: true, serverless: true, provisioned: true, ondemand: true,
-  pay_per_request: true, enabled_: true, resource: true, stack: true, service: true, tag: true, tags: true, key: true,
-  id: true, arn: true, type: true, region: true, app: true, web: true, api: true, worker: true, http: true, https: true,
-  tcp: true, udp: true, json: true, yaml: true, latest: true, stable: true, local: true, global: true, public: true,
-  private: true, managed: true, custom: true, aws: true, amazon: true, linux: true, windows: true, key_name: true,
+  running: true,
+  stopped: true,
+  pending: true,
+  terminated: true,
+  stopping: true,
+  available: true,
+  active: true,
+  inactive: true,
+  creating: true,
+  deleting: true,
+  deleted: true,
+  failed: true,
+  succeeded: true,
+  completed: true,
+  ok: true,
+  alarm: true,
+  insufficient_data: true,
+  standard: true,
+  stringlist: true,
+  securestring: true,
+  number: true,
+  boolean: true,
+  binary: true,
+  internal: true,
+  "internet-facing": true,
+  application: true,
+  network: true,
+  gateway: true,
+  fargate: true,
+  ec2: true,
+  replica: true,
+  serverless: true,
+  provisioned: true,
+  ondemand: true,
+  pay_per_request: true,
+  enabled_: true,
+  resource: true,
+  stack: true,
+  service: true,
+  tag: true,
+  tags: true,
+  key: true,
+  id: true,
+  arn: true,
+  type: true,
+  region: true,
+  app: true,
+  web: true,
+  api: true,
+  worker: true,
+  http: true,
+  https: true,
+  tcp: true,
+  udp: true,
+  json: true,
+  yaml: true,
+  latest: true,
+  stable: true,
+  local: true,
+  global: true,
+  public: true,
+  private: true,
+  managed: true,
+  custom: true,
+  aws: true,
+  amazon: true,
+  linux: true,
+  windows: true,
+  key_name: true,
   // types and placeholders of code
-  str: true, int: true, dict: true, list: true, float: true, bytes: true, tuple: true, object: true, bool: true, too: true,
-  self: true, cls: true, args: true, kwargs: true, options: true, opts: true, params: true, config: true, data: true,
+  str: true,
+  int: true,
+  dict: true,
+  list: true,
+  float: true,
+  bytes: true,
+  tuple: true,
+  object: true,
+  bool: true,
+  too: true,
+  self: true,
+  cls: true,
+  args: true,
+  kwargs: true,
+  options: true,
+  opts: true,
+  params: true,
+  config: true,
+  data: true,
 };
 
 /** Normalised-key lookup: hash of the key's normalised units read backwards -> candidates. */
@@ -124,7 +252,9 @@ const WHOLE_KEY: KeyToken = { start: 0, dashes: 0 };
 export function kindOfKey(t: KeyTable, key: string): Kind | undefined {
   const n = key.length;
   if (n < 4 || n > 48) return undefined;
-  return kindOfKeyEndingAt(t, key, n, WHOLE_KEY) !== undefined && WHOLE_KEY.start === 0 ? t.byKey[normalise(key)] : undefined;
+  return kindOfKeyEndingAt(t, key, n, WHOLE_KEY) !== undefined && WHOLE_KEY.start === 0
+    ? t.byKey[normalise(key)]
+    : undefined;
 }
 
 /** The key s[a, b) as keys are compared: lower case, without "_" and "-". */
@@ -145,10 +275,41 @@ function normalise(key: string): string {
 // AutoScalingGroupName, --stack-name, key_name, PhysicalResourceId, identifier ...): fail closed, the value is a name
 // (the generic kind "resource-name") unless a kind of its own claims the key.
 const GENERIC_ENDINGS = [
-  "name", "names", "identifier", "physicalresourceid", "resourceid", "externalid", "instanceprofile", "bucket", "buckets",
-  "table", "tables", "cluster", "clusters", "function", "functions", "repository", "repositories", "vault", "topic",
-  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias", "role", "roles", "users", "domain", "family",
-  "secretid", "nodegroupname", "alarmname",
+  "name",
+  "names",
+  "identifier",
+  "physicalresourceid",
+  "resourceid",
+  "externalid",
+  "instanceprofile",
+  "bucket",
+  "buckets",
+  "table",
+  "tables",
+  "cluster",
+  "clusters",
+  "function",
+  "functions",
+  "repository",
+  "repositories",
+  "vault",
+  "topic",
+  "queue",
+  "user",
+  "namespace",
+  "nodegroup",
+  "profile",
+  "service",
+  "stack",
+  "alias",
+  "role",
+  "roles",
+  "users",
+  "domain",
+  "family",
+  "secretid",
+  "nodegroupname",
+  "alarmname",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -195,13 +356,48 @@ function isNameUnit(c: number): boolean {
 
 /** Units that may end an unquoted value. */
 function endsUnquoted(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59 || c === 125 || c === 93 || c === 41 ||
-    c === 34 || c === 39 || c === 96 || c === 38 || c === 35; // & # end a URL query value
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 44 ||
+    c === 59 ||
+    c === 125 ||
+    c === 93 ||
+    c === 41 ||
+    c === 34 ||
+    c === 39 ||
+    c === 96 ||
+    c === 38 ||
+    c === 35
+  ); // & # end a URL query value
 }
 
 const TF_REFS = [
-  "aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count.", "process.", "os.", "this.", "env.", "config.",
-  "settings.", "args.", "props.", "params.", "options.", "ctx.", "context.", "event.", "request.", "req.",
+  "aws_",
+  "var.",
+  "local.",
+  "data.",
+  "module.",
+  "each.",
+  "self.",
+  "count.",
+  "process.",
+  "os.",
+  "this.",
+  "env.",
+  "config.",
+  "settings.",
+  "args.",
+  "props.",
+  "params.",
+  "options.",
+  "ctx.",
+  "context.",
+  "event.",
+  "request.",
+  "req.",
 ];
 
 /** True when s[a, b) is acceptable as a name of kind (length, charset, stoplist, references). */
@@ -251,7 +447,15 @@ function kebab(s: string, a: number, b: number): boolean {
  * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
  * Returns true and sets value to its span when a complete, plausible value follows.
  */
-export function valueAfter(s: string, j: number, n: number, keyStart: number, flag: boolean, kind: Kind, value: Span): boolean {
+export function valueAfter(
+  s: string,
+  j: number,
+  n: number,
+  keyStart: number,
+  flag: boolean,
+  kind: Kind,
+  value: Span,
+): boolean {
   let k = j;
   const q0 = k < n ? byteAt(s, k) : -1;
   if (q0 === 34 || q0 === 39) {
@@ -280,7 +484,8 @@ export function valueAfter(s: string, j: number, n: number, keyStart: number, fl
   while (k < n && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   // a wrapped literal: TableName: aws.String("orders"), Bucket=str("b")
   let w = k;
-  while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95)) w++;
+  while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95))
+    w++;
   if (w > k && w + 1 < n && byteAt(s, w) === 40 && (byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39)) {
     k = w + 1;
     spacedAssign = false;
@@ -303,7 +508,17 @@ export function valueAfter(s: string, j: number, n: number, keyStart: number, fl
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
-    if (spacedAssign && !(k >= n || byteAt(s, k) === 10 || byteAt(s, k) === 13 || byteAt(s, k) === 93 || (kebab(s, a, k) && byteAt(s, k) !== 59))) return false;
+    if (
+      spacedAssign &&
+      !(
+        k >= n ||
+        byteAt(s, k) === 10 ||
+        byteAt(s, k) === 13 ||
+        byteAt(s, k) === 93 ||
+        (kebab(s, a, k) && byteAt(s, k) !== 59)
+      )
+    )
+      return false;
     if (b < n && !endsUnquoted(byteAt(s, b))) return false;
     while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
@@ -335,7 +550,11 @@ export interface Occurrence {
 const SEARCH_MAX = 8;
 
 /** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
-const INDEX: { list: Learned[] | undefined; count: number; byName: Record<string, Learned> } = { list: undefined, count: 0, byName: {} };
+const INDEX: { list: Learned[] | undefined; count: number; byName: Record<string, Learned> } = {
+  list: undefined,
+  count: 0,
+  byName: {},
+};
 
 function indexOf(learned: Learned[]): Record<string, Learned> {
   if (INDEX.list !== learned || INDEX.count > learned.length) {

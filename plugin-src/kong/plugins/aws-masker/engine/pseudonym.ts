@@ -79,12 +79,29 @@ function hashInput(original: string): string {
   return parts.join("");
 }
 
-export function hashPart(hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
+export function hashPart(
+  hmac: Hmac,
+  secret: string,
+  scope: string,
+  tag: string,
+  original: string,
+  salt: number,
+): string {
   let msg = scope + "\x1f" + tag + "\x1f" + hashInput(original);
   if (salt > 0) msg = msg + "\x1f" + salt;
   const mac = hmac(secret, msg);
-  return group(mac, 0) + group(mac, 1) + group(mac, 2) + group(mac, 3) + group(mac, 4) +
-    group(mac, 5) + group(mac, 6) + group(mac, 7) + group(mac, 8) + group(mac, 9);
+  return (
+    group(mac, 0) +
+    group(mac, 1) +
+    group(mac, 2) +
+    group(mac, 3) +
+    group(mac, 4) +
+    group(mac, 5) +
+    group(mac, 6) +
+    group(mac, 7) +
+    group(mac, 8) +
+    group(mac, 9)
+  );
 }
 
 /**

@@ -66,7 +66,19 @@ export interface Session {
 }
 
 export function newSession(masker: Masker, scope: string): Session {
-  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {}, awsSignal: false, weakDropped: false };
+  return {
+    masker,
+    scope,
+    byHash: {},
+    byOriginal: {},
+    entries: [],
+    maxLen: 0,
+    collisions: 0,
+    learned: [],
+    learnedSet: {},
+    awsSignal: false,
+    weakDropped: false,
+  };
 }
 
 /** The pseudonym for original (of a kind with this tag), creating it if new. */
@@ -150,7 +162,14 @@ function firstPass(masker: Masker, s: string, keyCtx: string): Match[] {
 /** Kinds whose match is no AWS signal on its own (IPs, generic credentials, custom patterns). */
 function isSignal(m: Match): boolean {
   const f = m.kind.family;
-  return m.weak !== true && f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential";
+  return (
+    m.weak !== true &&
+    f !== "ipv4-private" &&
+    f !== "ipv4-public" &&
+    f !== "ipv6" &&
+    f !== "custom" &&
+    m.kind.id !== "credential"
+  );
 }
 
 /** The first-pass matches with weak account candidates kept only when the request carries an AWS signal. */

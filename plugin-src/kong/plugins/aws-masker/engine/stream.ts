@@ -91,7 +91,6 @@ export function newStream(sess: Session, maxEvent?: number): StreamState {
 // ---------------------------------------------------------------------------------------------------------------
 // Restoring a span of raw JSON string content
 
-
 /** True when s[p] (an A-F) is one of the four hex digits of a \u escape. */
 function inUEscape(s: string, p: number): boolean {
   for (let k = 1; k <= 4; k++) {
@@ -304,8 +303,21 @@ function synthDelta(st: StreamState, key: string, b: Block): string {
   b.held = "";
   st.synthesized++;
   const eol = st.eol;
-  return "event: content_block_delta" + eol + 'data: {"type":"content_block_delta","index":' + key + ',"delta":{"type":"' +
-    b.dtype + '","' + b.field + '":"' + text + '"}}' + eol + eol;
+  return (
+    "event: content_block_delta" +
+    eol +
+    'data: {"type":"content_block_delta","index":' +
+    key +
+    ',"delta":{"type":"' +
+    b.dtype +
+    '","' +
+    b.field +
+    '":"' +
+    text +
+    '"}}' +
+    eol +
+    eol
+  );
 }
 
 /** Releases the held text of one block (a synthesized delta, or ""). */
@@ -338,8 +350,18 @@ function isTagChar(c: number): boolean {
 }
 
 /** text_delta / input_json_delta: the string field [fa, fb) of the event [a, e) restored, its tail held. */
-function textDelta(st: StreamState, s: string, a: number, e: number, key: string, dtype: string, field: string, level: number,
-  fa: number, fb: number): string | undefined {
+function textDelta(
+  st: StreamState,
+  s: string,
+  a: number,
+  e: number,
+  key: string,
+  dtype: string,
+  field: string,
+  level: number,
+  fa: number,
+  fb: number,
+): string | undefined {
   let b: Block | undefined = st.blocks[key];
   let prefix = "";
   if (b !== undefined && b.dtype !== dtype) {
@@ -385,7 +407,14 @@ const JSON_SEP = '","partial_json":"';
  * ({"type":"content_block_delta","index":N,"delta":{"type":"T","text"|"partial_json":"..."}}); p is just after
  * the type's value. Returns false when the layout differs (the generic scanner then handles the event).
  */
-function canonicalDelta(st: StreamState, s: string, a: number, e: number, p: number, ve: number): string | undefined | false {
+function canonicalDelta(
+  st: StreamState,
+  s: string,
+  a: number,
+  e: number,
+  p: number,
+  ve: number,
+): string | undefined | false {
   if (sub(s, p, p + 10) !== INDEX_SEP) return false;
   const ia = p + 10;
   let q = ia;
@@ -415,7 +444,18 @@ function canonicalDelta(st: StreamState, s: string, a: number, e: number, p: num
   const fq = tb + sep.length - 1; // the value's opening quote
   const fe = skipString(s, fq, ve);
   if (fe < 0 || fe + 2 !== ve || byteAt(s, fe) !== 125 || byteAt(s, fe + 1) !== 125) return false;
-  return textDelta(st, s, a, e, sub(s, ia, q), field === "text" ? "text_delta" : "input_json_delta", field, level, fq + 1, fe - 1);
+  return textDelta(
+    st,
+    s,
+    a,
+    e,
+    sub(s, ia, q),
+    field === "text" ? "text_delta" : "input_json_delta",
+    field,
+    level,
+    fq + 1,
+    fe - 1,
+  );
 }
 
 /** The rewritten event [a, e) with any release of held text before it, or undefined when it goes out unchanged. */

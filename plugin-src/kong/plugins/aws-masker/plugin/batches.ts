@@ -33,7 +33,8 @@ function validId(id: string): boolean {
 export function resultsBatchId(path: string): string | undefined {
   const h = RESULTS_HEAD.length;
   const t = RESULTS_TAIL.length;
-  if (path.length <= h + t || string.sub(path, 1, h) !== RESULTS_HEAD || string.sub(path, -t) !== RESULTS_TAIL) return undefined;
+  if (path.length <= h + t || string.sub(path, 1, h) !== RESULTS_HEAD || string.sub(path, -t) !== RESULTS_TAIL)
+    return undefined;
   const id = string.sub(path, h + 1, path.length - t);
   return validId(id) ? id : undefined;
 }
@@ -58,8 +59,12 @@ export function batchResultsAccess(conf: PluginConf, session: Session, path: str
   const found = loadBatch(conf, session.scope, id);
   if (found === BATCH_UNAVAILABLE) {
     count("batch_results_refused");
-    return refuse(503, "api_error", "the mapping store (Redis) is unavailable, so these batch results cannot be restored; retry later",
-      { "Retry-After": RETRY_AFTER_SECONDS });
+    return refuse(
+      503,
+      "api_error",
+      "the mapping store (Redis) is unavailable, so these batch results cannot be restored; retry later",
+      { "Retry-After": RETRY_AFTER_SECONDS },
+    );
   }
   if (found === BATCH_NO_STORE) {
     count("batch_results_refused");
@@ -67,7 +72,11 @@ export function batchResultsAccess(conf: PluginConf, session: Session, path: str
   }
   if (found === BATCH_UNKNOWN) {
     count("batch_results_refused");
-    return refuse(404, "not_found_error", "no mappings are stored for this batch under your tenant (created elsewhere, or expired); its results cannot be restored");
+    return refuse(
+      404,
+      "not_found_error",
+      "no mappings are stored for this batch under your tenant (created elsewhere, or expired); its results cannot be restored",
+    );
   }
   for (const e of found as StoredEntry[]) adoptEntry(session, e);
   const st: BatchState = { session, path, batchResults: true };

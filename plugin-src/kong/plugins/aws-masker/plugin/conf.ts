@@ -24,7 +24,8 @@ type ValueOf<F> = F extends { type: "string"; one_of: readonly (infer U extends 
             : never;
 type Entry<R extends readonly object[]> = R[number];
 type KeyOf<E> = E extends object ? keyof E : never;
-type DeclOf<R extends readonly object[], K> = Entry<R> extends infer E ? (E extends Record<K & PropertyKey, infer D> ? D : never) : never;
+type DeclOf<R extends readonly object[], K> =
+  Entry<R> extends infer E ? (E extends Record<K & PropertyKey, infer D> ? D : never) : never;
 /** A record's fields: `required: true` ones always present (Kong fills defaults), the others optional. */
 type RecordOf<R extends readonly object[]> = {
   -readonly [K in KeyOf<Entry<R>> as DeclOf<R, K> extends { required: true } ? K : never]: ValueOf<DeclOf<R, K>>;
@@ -46,8 +47,13 @@ function customFinder(names: Record<string, string>) {
     const [a, b, err] = ngx.re.find(subject, pattern, "jo", reCtx);
     if (err !== undefined) {
       kong.log.err("custom_patterns '", names[pattern], "' failed: ", err);
-      return refuse(500, "api_error", "custom_patterns '" + names[pattern] +
-        "' could not be evaluated (regex match limit or PCRE error); the request was not forwarded");
+      return refuse(
+        500,
+        "api_error",
+        "custom_patterns '" +
+          names[pattern] +
+          "' could not be evaluated (regex match limit or PCRE error); the request was not forwarded",
+      );
     }
     if (a === undefined || b === undefined) return undefined;
     return [a - 1, b];
@@ -81,7 +87,8 @@ export function reportUnusableSecrets(configs: PluginConf[] | undefined): void {
   if (configs === undefined) return;
   for (const conf of configs) {
     const problem = secretProblem(conf);
-    if (problem !== undefined) kong.log.crit(problem, ": every request through this plugin instance is refused with 500");
+    if (problem !== undefined)
+      kong.log.crit(problem, ": every request through this plugin instance is refused with 500");
   }
 }
 

@@ -9,5 +9,9 @@ export function refuse(status: number, errorType: string, message: string, heade
   if (semi >= 0 && (cut < 0 || semi < cut)) cut = semi;
   const refusal: Refusal = { status, type: errorType, reason: cut >= 0 ? string.sub(message, 1, cut) : message };
   kong.ctx.plugin.refusal = refusal;
-  return kong.response.exit(status, { type: "error", error: { type: errorType, message: "aws-masker: " + message } }, headers);
+  return kong.response.exit(
+    status,
+    { type: "error", error: { type: errorType, message: "aws-masker: " + message } },
+    headers,
+  );
 }

@@ -80,7 +80,9 @@ export function dropForwarding(): void {
  * remembered names are looked for again: either may have grown since). Bounded by CLEAN_MAX; past it the cache starts
  * over.
  */
-const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, boolean>; size: number }>(), { __mode: "k" });
+const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, boolean>; size: number }>(), {
+  __mode: "k",
+});
 const CLEAN_MAX = 4096;
 
 /** True when the tenant's memory holds a name that stands in value. */
@@ -98,8 +100,12 @@ function maskValue(sess: Session, value: string): string {
     clean = { values: {}, size: 0 };
     cleanValues.set(sess.masker, clean);
   }
-  if (clean.values[value] === true && (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0) &&
-    !remembersIn(sess, value)) return value;
+  if (
+    clean.values[value] === true &&
+    (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0) &&
+    !remembersIn(sess, value)
+  )
+    return value;
   const out = maskText(sess, value, "");
   if (out === value) {
     if (clean.size >= CLEAN_MAX) {
@@ -116,7 +122,11 @@ function maskValue(sess: Session, value: string): string {
 export function maskHeaders(sess: Session): void {
   const [headers, err] = kong.request.get_headers(MAX_HEADERS);
   if (err === "truncated") {
-    return refuse(400, "invalid_request_error", "more than " + MAX_HEADERS + " request headers; they were not forwarded");
+    return refuse(
+      400,
+      "invalid_request_error",
+      "more than " + MAX_HEADERS + " request headers; they were not forwarded",
+    );
   }
   let masked = 0;
   for (const [name, value] of headers) {
@@ -127,7 +137,11 @@ export function maskHeaders(sess: Session): void {
     if (UNSCANNED[name] === true) continue;
     // a name cannot be masked without changing what the header means
     if (maskValue(sess, name) !== name) {
-      return refuse(400, "invalid_request_error", "a request header name contains an AWS identifier; it was not forwarded");
+      return refuse(
+        400,
+        "invalid_request_error",
+        "a request header name contains an AWS identifier; it was not forwarded",
+      );
     }
     if (typeof value === "string") {
       const out = maskValue(sess, value);

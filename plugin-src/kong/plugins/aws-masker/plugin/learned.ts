@@ -8,7 +8,19 @@
 // Credential kinds are never remembered (they have a fixed shape anyway) and never stored.
 import { newMemory, remember, TenantMemory, kindById, isCredential, Kind, Session } from "../engine/index";
 import { PluginConf } from "./conf";
-import { hasRedis, mayTry, connect, release, nameKeys, nameVersions, loadNames, storeNames, storeEntries, schedule, StoredEntry } from "./store";
+import {
+  hasRedis,
+  mayTry,
+  connect,
+  release,
+  nameKeys,
+  nameVersions,
+  loadNames,
+  storeNames,
+  storeEntries,
+  schedule,
+  StoredEntry,
+} from "./store";
 import { count } from "./stats";
 
 const REFRESH_SECONDS = 1;
@@ -153,7 +165,8 @@ export function rememberSession(conf: PluginConf, sess: Session): StoredEntry[] 
   const storable: StoredEntry[] = [];
   for (const e of sess.entries) {
     const kind = kindById(e.kind);
-    if (kind === undefined || !isCredential(kind)) storable.push({ pseudonym: e.pseudonym, original: e.original, kind: e.kind });
+    if (kind === undefined || !isCredential(kind))
+      storable.push({ pseudonym: e.pseudonym, original: e.original, kind: e.kind });
   }
   storeEntries(conf, sess.scope, storable);
   const mem = sess.memory;

@@ -65,7 +65,8 @@ function metricName(name: string): string {
   let out = "";
   for (let i = 0; i < name.length; i++) {
     const c = string.sub(name, i + 1, i + 1);
-    const ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === UNDERSCORE || c === ":";
+    const ok =
+      (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === UNDERSCORE || c === ":";
     out = out + (ok ? c : UNDERSCORE);
   }
   return out;

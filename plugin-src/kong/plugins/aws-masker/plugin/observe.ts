@@ -59,7 +59,8 @@ export function figuresOf(): RequestFigures {
   // no refusal and no state: passed on unchanged; access that did not finish failed (Kong answers 500); access
   // that never started was cut short by a plugin that ran before this one (auth, rate limiting)
   const progress = ctx.access;
-  const decision: Decision = progress === ACCESS_DONE ? "passthrough" : progress === ACCESS_STARTED ? "error" : "skipped";
+  const decision: Decision =
+    progress === ACCESS_DONE ? "passthrough" : progress === ACCESS_STARTED ? "error" : "skipped";
   return { decision, identifiers: 0, kinds };
 }
 

@@ -24,15 +24,38 @@ interface LibCrypto {
   EVP_sha256(this: void): CData;
   EVP_CIPHER_CTX_new(this: void): CData;
   EVP_CIPHER_CTX_free: unknown;
-  EVP_EncryptInit_ex(this: void, ctx: CData, c: CData | undefined, e: undefined, key: string | undefined, iv: string | undefined): number;
+  EVP_EncryptInit_ex(
+    this: void,
+    ctx: CData,
+    c: CData | undefined,
+    e: undefined,
+    key: string | undefined,
+    iv: string | undefined,
+  ): number;
   EVP_EncryptUpdate(this: void, ctx: CData, out: CData | undefined, outl: CData, data: string, len: number): number;
   EVP_EncryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
-  EVP_DecryptInit_ex(this: void, ctx: CData, c: CData | undefined, e: undefined, key: string | undefined, iv: string | undefined): number;
+  EVP_DecryptInit_ex(
+    this: void,
+    ctx: CData,
+    c: CData | undefined,
+    e: undefined,
+    key: string | undefined,
+    iv: string | undefined,
+  ): number;
   EVP_DecryptUpdate(this: void, ctx: CData, out: CData | undefined, outl: CData, data: string, len: number): number;
   EVP_DecryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
   EVP_CIPHER_CTX_ctrl(this: void, ctx: CData, type: number, arg: number, ptr: CData): number;
   RAND_bytes(this: void, buf: CData, n: number): number;
-  HMAC(this: void, md: CData, key: string, keyLen: number, data: string, n: number, out: CData, outLen: CData): CData | undefined;
+  HMAC(
+    this: void,
+    md: CData,
+    key: string,
+    keyLen: number,
+    data: string,
+    n: number,
+    out: CData,
+    outLen: CData,
+  ): CData | undefined;
 }
 
 const DECLARATIONS = [
@@ -97,7 +120,10 @@ export interface SealKeys {
 
 /** The two keys derived from the plugin secret: one seals values, one names keys. */
 export function sealKeysFor(secret: string): SealKeys {
-  return { aead: hmacSha256(secret, "aws-masker/redis/aead/v1"), names: hmacSha256(secret, "aws-masker/redis/keys/v1") };
+  return {
+    aead: hmacSha256(secret, "aws-masker/redis/aead/v1"),
+    names: hmacSha256(secret, "aws-masker/redis/keys/v1"),
+  };
 }
 
 /** Lower-case hex of the first `bytes` bytes of raw (all of it by default). */
@@ -121,7 +147,8 @@ export function seal(keys: SealKeys, aad: string, plain: string): string {
   if (C.RAND_bytes(nonceBuf, NONCE_LEN) !== 1) throw "aws-masker: RAND_bytes failed";
   const nonce = ffi.string(nonceBuf, NONCE_LEN);
   const out = ffi.new("unsigned char[?]", plain.length + TAG_LEN);
-  if (C.EVP_EncryptInit_ex(ctx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce) !== 1) throw "aws-masker: cipher init failed";
+  if (C.EVP_EncryptInit_ex(ctx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce) !== 1)
+    throw "aws-masker: cipher init failed";
   C.EVP_EncryptUpdate(ctx, undefined, outLen, aad, aad.length);
   C.EVP_EncryptUpdate(ctx, out, outLen, plain, plain.length);
   const n = outLen[0];

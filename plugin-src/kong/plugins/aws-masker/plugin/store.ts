@@ -45,7 +45,9 @@ type Reply = LuaMultiReturn<[unknown, string | undefined]>;
 
 /** Sends one command (any Redis command is a method of a resty.redis client). */
 function send(red: RestyRedis, c: Command): Reply {
-  const method = (red as unknown as Record<string, (this: void, self: RestyRedis, ...args: (string | number)[]) => Reply>)[c[0] as string];
+  const method = (
+    red as unknown as Record<string, (this: void, self: RestyRedis, ...args: (string | number)[]) => Reply>
+  )[c[0] as string];
   return method(red, ...c.slice(1));
 }
 
@@ -66,7 +68,15 @@ const states = setmetatable(new LuaTable<PluginConf, StoreState>(), { __mode: "k
 export function stateFor(conf: PluginConf): StoreState {
   let st = states.get(conf);
   if (st === undefined) {
-    st = { keys: sealKeysFor(conf.secret), queue: [], flushing: false, down: false, nextTry: 0, recent: {}, recentCount: 0 };
+    st = {
+      keys: sealKeysFor(conf.secret),
+      queue: [],
+      flushing: false,
+      down: false,
+      nextTry: 0,
+      recent: {},
+      recentCount: 0,
+    };
     states.set(conf, st);
   }
   return st;
@@ -83,7 +93,11 @@ export function storeDegraded(conf: PluginConf): boolean {
 }
 
 /** Schedules fn(premature, ...args) now; false (logged) when nginx or Kong's timer library refuses. */
-export function schedule(delay: number, fn: (this: void, premature: boolean, ...args: any[]) => void, ...args: any[]): boolean {
+export function schedule(
+  delay: number,
+  fn: (this: void, premature: boolean, ...args: any[]) => void,
+  ...args: any[]
+): boolean {
   // ngx.timer.at answers nil, err on failure; Kong 3.x's timer library (lua-resty-timer-ng) false, err
   const [ok, err] = ngx.timer.at(delay, fn, ...args);
   if (ok === undefined || ok === false) {
@@ -275,7 +289,15 @@ export function storeNames(conf: PluginConf, scope: string, names: string[][]): 
   if (!hasRedis(conf) || names.length === 0) return;
   const st = stateFor(conf);
   const nk = nameKeys(conf, scope);
-  const command: Command = ["evalsha", namesScript(), 2, nk.hash, nk.version, conf.learned_names_max, conf.learned_names_ttl_seconds];
+  const command: Command = [
+    "evalsha",
+    namesScript(),
+    2,
+    nk.hash,
+    nk.version,
+    conf.learned_names_max,
+    conf.learned_names_ttl_seconds,
+  ];
   for (const [kind, name] of names) {
     const field = keyName(st.keys, "", scope + "\x1f" + kind + "\x1f" + name);
     command.push(field);
@@ -335,7 +357,9 @@ function batchKey(keys: SealKeys, scope: string, batchId: string): string {
 function pack(entries: StoredEntry[]): string {
   const parts: string[] = [];
   for (const e of entries) {
-    parts.push(e.kind.length + ":" + e.kind + e.pseudonym.length + ":" + e.pseudonym + e.original.length + ":" + e.original);
+    parts.push(
+      e.kind.length + ":" + e.kind + e.pseudonym.length + ":" + e.pseudonym + e.original.length + ":" + e.original,
+    );
   }
   return parts.join("");
 }

@@ -12,7 +12,9 @@ function idOf(entity: { id?: unknown } | undefined): string | undefined {
 /** Bound of a masker's scope cache; past it the cache starts over (bounded memory per worker). */
 const SCOPE_CACHE_MAX = 10000;
 /** Per worker, per masker (secret): API key -> its scope. The keyed hash of a key is the same on every request. */
-const scopeCaches = setmetatable(new LuaTable<Masker, { scopes: Record<string, string>; count: number }>(), { __mode: "k" });
+const scopeCaches = setmetatable(new LuaTable<Masker, { scopes: Record<string, string>; count: number }>(), {
+  __mode: "k",
+});
 
 /** The scope of an API key, its HMAC computed once per worker (and masker). */
 function keyScope(masker: Masker, mode: string, apiKey: string): string {
