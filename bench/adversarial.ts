@@ -34,7 +34,8 @@ function nodeRate(inp: Input): number {
 
 const node = inputs.map(nodeRate);
 
-if (!existsSync("build/kong/plugins/aws-masker/engine/index.lua")) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
+if (!existsSync("build/kong/plugins/aws-masker/engine/index.lua"))
+  execFileSync("npm", ["run", "build"], { stdio: "inherit" });
 const dir = mkdtempSync(join(tmpdir(), "adversarial-"));
 const manifest = inputs.map((inp, k) => {
   const path = join(dir, `${k}.txt`);
@@ -43,7 +44,9 @@ const manifest = inputs.map((inp, k) => {
 });
 writeFileSync(join(dir, "manifest.tsv"), manifest.join("\n") + "\n");
 const luaOut = execFileSync("luajit", ["bench/adversarial.lua", join(dir, "manifest.tsv")], {
-  encoding: "utf8", env: { ...process.env, BENCH_RUNS: String(runs) }, maxBuffer: 1 << 24,
+  encoding: "utf8",
+  env: { ...process.env, BENCH_RUNS: String(runs) },
+  maxBuffer: 1 << 24,
 });
 const lua: number[] = [];
 for (const line of luaOut.trim().split("\n")) {
@@ -53,14 +56,21 @@ for (const line of luaOut.trim().split("\n")) {
 
 console.log(`masking throughput on ${inputs.length} inputs of ${size} B (best of ${runs}), MB/s`);
 console.log(`${"input".padEnd(40)} ${"Node".padStart(9)} ${"LuaJIT".padStart(9)}`);
-inputs.forEach((inp, k) => console.log(`${inp.name.padEnd(40)} ${node[k].toFixed(1).padStart(9)} ${lua[k].toFixed(1).padStart(9)}`));
+inputs.forEach((inp, k) =>
+  console.log(`${inp.name.padEnd(40)} ${node[k].toFixed(1).padStart(9)} ${lua[k].toFixed(1).padStart(9)}`),
+);
 let failed = false;
-for (const [rt, rates] of [["Node", node], ["LuaJIT", lua]] as [string, number[]][]) {
+for (const [rt, rates] of [
+  ["Node", node],
+  ["LuaJIT", lua],
+] as [string, number[]][]) {
   const typical = rates[0];
   let worst = 1;
   for (let k = 2; k < rates.length; k++) if (rates[k] < rates[worst]) worst = k;
   const ok = rates[worst] >= typical / 10;
   if (!ok) failed = true;
-  console.log(`${ok ? "PASSED" : "FAILED"}: ${rt} worst case "${inputs[worst].name}" ${rates[worst].toFixed(1)} MB/s vs typical ${typical.toFixed(1)} MB/s (target: worst >= typical / 10)`);
+  console.log(
+    `${ok ? "PASSED" : "FAILED"}: ${rt} worst case "${inputs[worst].name}" ${rates[worst].toFixed(1)} MB/s vs typical ${typical.toFixed(1)} MB/s (target: worst >= typical / 10)`,
+  );
 }
 process.exitCode = failed ? 1 : 0;

@@ -36,10 +36,7 @@ end)
 
 -- cold: the per-worker caches (pseudonyms, scans of long strings) emptied before every request
 local cold_rate = measure(function()
-  masker.hashes = {}
-  masker.hashCount = 0
-  masker.scans = {}
-  masker.scanBytes = 0
+  E.resetCaches(masker)
   local s = E.newSession(masker, "bench")
   E.maskJson(s, body, policy)
 end)

@@ -59,21 +59,42 @@ const T_ENGINE_SPREAD = 1.5;
 // ------------------------------------------------------------------------------------------------------- the bodies
 // Identifier shapes the wrk script can vary per request: a prefix, then `fill` + a 10-digit hex (or 12-digit decimal)
 // counter. Every body holds `ids` of them, in the last user message, which the upstream echoes.
-interface IdShape { pre: string; fill: string; dec?: boolean; post: string }
+interface IdShape {
+  pre: string;
+  fill: string;
+  dec?: boolean;
+  post: string;
+}
 const SHAPES: IdShape[] = [
-  { pre: "i-", fill: "0a1b2c3", post: "" }, { pre: "vpc-", fill: "0fedcba", post: "" }, { pre: "subnet-", fill: "0a1b2c3", post: "" },
-  { pre: "sg-", fill: "0123456", post: "" }, { pre: "vol-", fill: "049df61", post: "" }, { pre: "eni-", fill: "0e3f1a2", post: "" },
-  { pre: "snap-", fill: "0b5e4f1", post: "" }, { pre: "ami-", fill: "0abcdef", post: "" }, { pre: "nat-", fill: "0a9b8c7", post: "" },
+  { pre: "i-", fill: "0a1b2c3", post: "" },
+  { pre: "vpc-", fill: "0fedcba", post: "" },
+  { pre: "subnet-", fill: "0a1b2c3", post: "" },
+  { pre: "sg-", fill: "0123456", post: "" },
+  { pre: "vol-", fill: "049df61", post: "" },
+  { pre: "eni-", fill: "0e3f1a2", post: "" },
+  { pre: "snap-", fill: "0b5e4f1", post: "" },
+  { pre: "ami-", fill: "0abcdef", post: "" },
+  { pre: "nat-", fill: "0a9b8c7", post: "" },
   { pre: "arn:aws:iam::", fill: "", dec: true, post: ":role/deploy-bot" },
 ];
 /** The value of identifier k of request `counter` (the wrk script computes the same). */
 function idValue(shape: IdShape, counter: number, k: number): string {
   const v = counter * 1000 + k;
-  return shape.pre + (shape.dec ? String(100000000000 + v) : shape.fill + v.toString(16).padStart(10, "0")) + shape.post;
+  return (
+    shape.pre + (shape.dec ? String(100000000000 + v) : shape.fill + v.toString(16).padStart(10, "0")) + shape.post
+  );
 }
 
-interface Body { size: number; ids: number; stream: boolean; parts: string[]; shapes: IdShape[]; warm: string }
-const PROSE = "The on-call engineer reviewed the dashboards, compared the error budget with last week's, and wrote down " +
+interface Body {
+  size: number;
+  ids: number;
+  stream: boolean;
+  parts: string[];
+  shapes: IdShape[];
+  warm: string;
+}
+const PROSE =
+  "The on-call engineer reviewed the dashboards, compared the error budget with last week's, and wrote down " +
   "what changed since the deploy; nothing in this paragraph names a resource. ";
 
 /** A Claude Code-like body of exactly `size` bytes: system prompt, history turns, a last user message with the ids. */
@@ -86,22 +107,39 @@ function buildBody(size: number, ids: number, stream: boolean): Body | undefined
   }
   last += "what should I check first?";
   const doc: any = {
-    model: "claude-sonnet-5", max_tokens: 4096, stream,
+    model: "claude-sonnet-5",
+    max_tokens: 4096,
+    stream,
     system: [{ type: "text", text: "", cache_control: { type: "ephemeral" } }],
-    tools: [{ name: "describe_instances", description: "Describe EC2 instances by id",
-      input_schema: { type: "object", properties: { ids: { type: "array", items: { type: "string" } } }, required: ["ids"] } }],
+    tools: [
+      {
+        name: "describe_instances",
+        description: "Describe EC2 instances by id",
+        input_schema: {
+          type: "object",
+          properties: { ids: { type: "array", items: { type: "string" } } },
+          required: ["ids"],
+        },
+      },
+    ],
     messages: [] as any[],
     metadata: { user_id: "user_bench_session_7f3a" },
   };
   const filled = (): string => {
-    const text = JSON.stringify({ ...doc, messages: [...doc.messages, { role: "user", content: [{ type: "text", text: last }] }] });
+    const text = JSON.stringify({
+      ...doc,
+      messages: [...doc.messages, { role: "user", content: [{ type: "text", text: last }] }],
+    });
     return text.replace(/@@ID(\d+)@@/g, (_, k) => idValue(marks[Number(k)], 1, Number(k)));
   };
-  const turn = PROSE.repeat(Math.ceil(2 * KB / PROSE.length));
+  const turn = PROSE.repeat(Math.ceil((2 * KB) / PROSE.length));
   while (Buffer.byteLength(filled()) + 2 * turn.length + 200 < size - 4 * KB) {
     // every turn its own text: identical strings would be scanned once per request (the engine caches long strings)
     const n = doc.messages.length;
-    doc.messages.push({ role: "user", content: [{ type: "tool_result", tool_use_id: `toolu_${n}`, content: `Turn ${n}. ${turn}` }] });
+    doc.messages.push({
+      role: "user",
+      content: [{ type: "tool_result", tool_use_id: `toolu_${n}`, content: `Turn ${n}. ${turn}` }],
+    });
     doc.messages.push({ role: "assistant", content: [{ type: "text", text: `Turn ${n + 1}. ${turn}` }] });
   }
   const missing = size - Buffer.byteLength(filled());
@@ -109,20 +147,30 @@ function buildBody(size: number, ids: number, stream: boolean): Body | undefined
   doc.system[0].text = PROSE.repeat(Math.ceil(missing / PROSE.length)).slice(0, missing);
   const warm = filled();
   if (Buffer.byteLength(warm) !== size) throw new Error(`body of ${Buffer.byteLength(warm)} B, wanted ${size}`);
-  const template = JSON.stringify({ ...doc, messages: [...doc.messages, { role: "user", content: [{ type: "text", text: last }] }] });
+  const template = JSON.stringify({
+    ...doc,
+    messages: [...doc.messages, { role: "user", content: [{ type: "text", text: last }] }],
+  });
   const parts = template.split(/@@ID\d+@@/);
   return { size, ids, stream, parts, shapes: marks, warm };
 }
 
 // ----------------------------------------------------------------------------------------------- processes
-interface Proc { url: string; stop(): Promise<void>; errorLog(): string }
+interface Proc {
+  url: string;
+  stop(): Promise<void>;
+  errorLog(): string;
+}
 
 async function waitPort(port: number, child: ChildProcess, what: string, log: () => string): Promise<void> {
   const end = Date.now() + 10000;
   while (Date.now() < end) {
     if (child.exitCode !== null) break;
     const ok = await new Promise<boolean>((res) => {
-      const s = net.connect({ port, host: "127.0.0.1" }, () => { s.destroy(); res(true); });
+      const s = net.connect({ port, host: "127.0.0.1" }, () => {
+        s.destroy();
+        res(true);
+      });
       s.once("error", () => res(false));
     });
     if (ok) return;
@@ -135,7 +183,10 @@ function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const t = setTimeout(() => child.kill("SIGKILL"), 5000);
-    child.once("exit", () => { clearTimeout(t); resolve(); });
+    child.once("exit", () => {
+      clearTimeout(t);
+      resolve();
+    });
     child.kill("SIGTERM");
   });
 }
@@ -186,28 +237,47 @@ async function startPlainPath(upstream: string): Promise<Proc> {
   return {
     url: first.url,
     errorLog: () => first.errorLog() + second.errorLog(),
-    stop: async () => { await first.stop().catch(() => {}); await second.stop().catch(() => {}); },
+    stop: async () => {
+      await first.stop().catch(() => {});
+      await second.stop().catch(() => {});
+    },
   };
 }
 
 async function startGatewayPath(upstream: string, redis: boolean): Promise<Gateway> {
   return startGateway({
-    upstream, workers: 1, redis: redis ? undefined : "none", env: { AWS_MASKER_SECRET: SECRET }, log: () => {},
+    upstream,
+    workers: 1,
+    redis: redis ? undefined : "none",
+    env: { AWS_MASKER_SECRET: SECRET },
+    log: () => {},
     clientBodyBufferSize: "2m",
   });
 }
 
 // ------------------------------------------------------------------------------------------------------------ wrk
-interface WrkResult { rps: number; p50: number; p99: number; requests: number; errors: number; bad: number; checked: number }
+interface WrkResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  bad: number;
+  checked: number;
+}
 
 /** The wrk script of a body: warm posts the same bytes; cold fills new identifier values into the template per request. */
 function wrkScript(dir: string, b: Body, cold: boolean, counterBase: number): string {
   const name = `${b.size}-${b.ids}-${b.stream ? "s" : "j"}-${cold ? "c" : "w"}`;
   const template = path.join(dir, `${name}.tpl`);
   writeFileSync(template, b.parts.join("\u0001"));
-  const shapes = b.shapes.map((s) => `{${JSON.stringify(s.pre)},${JSON.stringify(s.fill)},${s.dec ? "true" : "false"},${JSON.stringify(s.post)}}`);
+  const shapes = b.shapes.map(
+    (s) => `{${JSON.stringify(s.pre)},${JSON.stringify(s.fill)},${s.dec ? "true" : "false"},${JSON.stringify(s.post)}}`,
+  );
   const script = path.join(dir, `${name}.lua`);
-  writeFileSync(script, `-- generated by bench/load.ts
+  writeFileSync(
+    script,
+    `-- generated by bench/load.ts
 local f = assert(io.open(${JSON.stringify(template)}, "rb"))
 local template = f:read("*a")
 f:close()
@@ -266,15 +336,20 @@ function done(summary, latency, requests)
     summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout, b, c,
     latency:percentile(50), latency:percentile(99)))
 end
-`);
+`,
+  );
   return script;
 }
 
 function runWrk(script: string, url: string, conns: number, seconds: number): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn("wrk", ["-t1", `-c${conns}`, `-d${seconds}s`, "--timeout", "10s", "--latency", "-s", script, url + "/v1/messages"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const p = spawn(
+      "wrk",
+      ["-t1", `-c${conns}`, `-d${seconds}s`, "--timeout", "10s", "--latency", "-s", script, url + "/v1/messages"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     p.stdout.on("data", (d) => (out += d));
     p.stderr.on("data", (d) => (out += d));
@@ -283,8 +358,15 @@ function runWrk(script: string, url: string, conns: number, seconds: number): Pr
       const m = /BENCHJSON (\{.*\})/.exec(out);
       if (code !== 0 || !m) return reject(new Error(`wrk failed (exit ${code}): ${out.slice(0, 400)}`));
       const j = JSON.parse(m[1]);
-      resolve({ rps: j.requests / (j.duration_us / 1e6), requests: j.requests, errors: j.errors, bad: j.bad, checked: j.checked,
-        p50: j.p50 / 1000, p99: j.p99 / 1000 });
+      resolve({
+        rps: j.requests / (j.duration_us / 1e6),
+        requests: j.requests,
+        errors: j.errors,
+        bad: j.bad,
+        checked: j.checked,
+        p50: j.p50 / 1000,
+        p99: j.p99 / 1000,
+      });
     });
   });
 }
@@ -292,26 +374,51 @@ function runWrk(script: string, url: string, conns: number, seconds: number): Pr
 /** The runs summed, with the median of their percentiles. */
 function medianRun(runs: WrkResult[]): WrkResult {
   const sum = (f: (r: WrkResult) => number) => runs.reduce((a, r) => a + f(r), 0);
-  return { rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
-    requests: sum((r) => r.requests), errors: sum((r) => r.errors), bad: sum((r) => r.bad), checked: sum((r) => r.checked) };
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    requests: sum((r) => r.requests),
+    errors: sum((r) => r.errors),
+    bad: sum((r) => r.bad),
+    checked: sum((r) => r.checked),
+  };
 }
 
 // ----------------------------------------------------------------------------------------------------------- cells
-interface Cell { size: number; ids: number; cold: boolean; stream: boolean; redis: boolean; fresh?: number }
+interface Cell {
+  size: number;
+  ids: number;
+  cold: boolean;
+  stream: boolean;
+  redis: boolean;
+  fresh?: number;
+}
 interface CellResult extends Cell {
   masked: number;
-  gw: WrkResult; plain: WrkResult; gw1: WrkResult; plain1: WrkResult;
-  ratio: number; addedP50: number; addedP99: number; gwMBps: number;
+  gw: WrkResult;
+  plain: WrkResult;
+  gw1: WrkResult;
+  plain1: WrkResult;
+  ratio: number;
+  addedP50: number;
+  addedP99: number;
+  gwMBps: number;
 }
-const cellName = (c: Cell) => `${c.size >= 1048576 ? `${c.size / 1048576} MB` : `${c.size / KB} KB`} / ${c.ids} ids / ` +
+const cellName = (c: Cell) =>
+  `${c.size >= 1048576 ? `${c.size / 1048576} MB` : `${c.size / KB} KB`} / ${c.ids} ids / ` +
   `${c.cold ? "cold" : "warm"} / ${c.stream ? "streamed" : "JSON"} / ${c.redis ? "Redis" : "no Redis"}`;
 
 function matrix(): Cell[] {
   const cells: Cell[] = [];
-  const add = (c: Cell) => { if (!cells.some((x) => JSON.stringify(x) === JSON.stringify(c))) cells.push(c); };
+  const add = (c: Cell) => {
+    if (!cells.some((x) => JSON.stringify(x) === JSON.stringify(c))) cells.push(c);
+  };
   if (FULL) {
-    for (const redis of [true, false]) for (const stream of [false, true]) for (const cold of [false, true])
-      for (const ids of [0, 20, 200]) for (const size of SIZES) add({ size, ids, cold, stream, redis });
+    for (const redis of [true, false])
+      for (const stream of [false, true])
+        for (const cold of [false, true])
+          for (const ids of [0, 20, 200]) for (const size of SIZES) add({ size, ids, cold, stream, redis });
     return cells;
   }
   for (const size of SIZES) add({ size, ids: 20, cold: false, stream: false, redis: true });
@@ -332,11 +439,20 @@ function matrix(): Cell[] {
 function machineFacts(): string[] {
   const cpus = os.cpus();
   let kernel = "?";
-  try { kernel = readFileSync("/proc/version", "utf8").split(" ").slice(0, 3).join(" "); } catch { /* not linux */ }
+  try {
+    kernel = readFileSync("/proc/version", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    /* not linux */
+  }
   // nginx -v writes to stderr, wrk -v exits 1: take the first line of either stream
   const ver = (cmd: string, args: string[]) => {
     const r = spawnSync(cmd, args, { encoding: "utf8" });
-    return `${r.stdout ?? ""}\n${r.stderr ?? ""}`.split("\n").map((l) => l.trim()).find((l) => l !== "") ?? `${cmd}: ?`;
+    return (
+      `${r.stdout ?? ""}\n${r.stderr ?? ""}`
+        .split("\n")
+        .map((l) => l.trim())
+        .find((l) => l !== "") ?? `${cmd}: ?`
+    );
   };
   return [
     `- ${os.availableParallelism?.() ?? cpus.length} cores (${cpus[0]?.model ?? "?"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${kernel}`,
@@ -348,46 +464,78 @@ function machineFacts(): string[] {
 
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "n/a");
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "n/a");
-const median = (v: number[]) => { const s = v.slice().sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
-const range = (v: number[], f = f2) => (v.length ? (v.length === 1 ? f(v[0]) : `${f(Math.min(...v))}–${f(Math.max(...v))}`) : "n/a");
+const median = (v: number[]) => {
+  const s = v.slice().sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN;
+};
+const range = (v: number[], f = f2) =>
+  v.length ? (v.length === 1 ? f(v[0]) : `${f(Math.min(...v))}–${f(Math.max(...v))}`) : "n/a";
 
 /** A line chart as plain SVG: x is the request size (log scale), one polyline per series. */
-function svgChart(title: string, yLabel: string, series: { name: string; color: string; points: [number, number][] }[], target?: number): string {
-  const W = 640, H = 360, L = 60, R = 170, T = 40, B = 50;
+function svgChart(
+  title: string,
+  yLabel: string,
+  series: { name: string; color: string; points: [number, number][] }[],
+  target?: number,
+): string {
+  const W = 640,
+    H = 360,
+    L = 60,
+    R = 170,
+    T = 40,
+    B = 50;
   const xs = [...new Set(series.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
-  const ys = series.flatMap((s) => s.points.map((p) => p[1])).concat(target ?? []).filter(Number.isFinite);
+  const ys = series
+    .flatMap((s) => s.points.map((p) => p[1]))
+    .concat(target ?? [])
+    .filter(Number.isFinite);
   const yMax = Math.max(1e-9, ...ys) * 1.15;
   const yMin = Math.min(0, ...ys);
   const lx = (x: number) => Math.log2(x);
-  const x0 = lx(xs[0] ?? 1), x1 = lx(xs[xs.length - 1] ?? 2);
+  const x0 = lx(xs[0] ?? 1),
+    x1 = lx(xs[xs.length - 1] ?? 2);
   const px = (x: number) => L + ((lx(x) - x0) / Math.max(1e-9, x1 - x0)) * (W - L - R);
   const py = (y: number) => T + (1 - (y - yMin) / (yMax - yMin)) * (H - T - B);
   const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`,
     `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/>`,
     `<line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
     `<text x="15" y="${(T + H - B) / 2}" transform="rotate(-90 15 ${(T + H - B) / 2})" text-anchor="middle">${esc(yLabel)}</text>`,
-    `<text x="${(L + W - R) / 2}" y="${H - 10}" text-anchor="middle">request size (log scale)</text>`];
+    `<text x="${(L + W - R) / 2}" y="${H - 10}" text-anchor="middle">request size (log scale)</text>`,
+  ];
   for (let k = 0; k <= 4; k++) {
     const y = yMin + ((yMax - yMin) * k) / 4;
-    out.push(`<line x1="${L - 4}" y1="${py(y).toFixed(1)}" x2="${W - R}" y2="${py(y).toFixed(1)}" stroke="#ddd"/>`,
-      `<text x="${L - 6}" y="${(py(y) + 4).toFixed(1)}" text-anchor="end">${y.toFixed(2)}</text>`);
+    out.push(
+      `<line x1="${L - 4}" y1="${py(y).toFixed(1)}" x2="${W - R}" y2="${py(y).toFixed(1)}" stroke="#ddd"/>`,
+      `<text x="${L - 6}" y="${(py(y) + 4).toFixed(1)}" text-anchor="end">${y.toFixed(2)}</text>`,
+    );
   }
   for (const x of xs) {
-    out.push(`<text x="${px(x).toFixed(1)}" y="${H - B + 16}" text-anchor="middle">${x >= 1048576 ? `${x / 1048576} MB` : `${Math.round(x / KB)} KB`}</text>`);
+    out.push(
+      `<text x="${px(x).toFixed(1)}" y="${H - B + 16}" text-anchor="middle">${x >= 1048576 ? `${x / 1048576} MB` : `${Math.round(x / KB)} KB`}</text>`,
+    );
   }
   if (target !== undefined) {
-    out.push(`<line x1="${L}" y1="${py(target).toFixed(1)}" x2="${W - R}" y2="${py(target).toFixed(1)}" stroke="red" stroke-dasharray="6 4"/>`,
-      `<text x="${W - R + 6}" y="${(py(target) + 4).toFixed(1)}" fill="red">target ${target}</text>`);
+    out.push(
+      `<line x1="${L}" y1="${py(target).toFixed(1)}" x2="${W - R}" y2="${py(target).toFixed(1)}" stroke="red" stroke-dasharray="6 4"/>`,
+      `<text x="${W - R + 6}" y="${(py(target) + 4).toFixed(1)}" fill="red">target ${target}</text>`,
+    );
   }
   series.forEach((s, i) => {
     const pts = s.points.filter((p) => Number.isFinite(p[1])).sort((a, b) => a[0] - b[0]);
-    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(" ")}"/>`);
-    for (const p of pts) out.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${s.color}"/>`);
-    out.push(`<rect x="${W - R + 6}" y="${T + 20 * i + 10}" width="12" height="3" fill="${s.color}"/>`,
-      `<text x="${W - R + 22}" y="${T + 20 * i + 15}">${esc(s.name)}</text>`);
+    if (pts.length > 1)
+      out.push(
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${pts.map((p) => `${px(p[0]).toFixed(1)},${py(p[1]).toFixed(1)}`).join(" ")}"/>`,
+      );
+    for (const p of pts)
+      out.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="3" fill="${s.color}"/>`);
+    out.push(
+      `<rect x="${W - R + 6}" y="${T + 20 * i + 10}" width="12" height="3" fill="${s.color}"/>`,
+      `<text x="${W - R + 22}" y="${T + 20 * i + 15}">${esc(s.name)}</text>`,
+    );
   });
   out.push("</svg>");
   return out.join("\n") + "\n";
@@ -400,9 +548,12 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const misses: string[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), "aws-masker-load-"));
-  if (!existsSync(path.join(ROOT, "build/kong/plugins/aws-masker/handler.lua"))) execFileSync("npm", ["run", "build"], { stdio: "inherit", cwd: ROOT });
+  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit", cwd: ROOT }); // always fresh: never measure a stale build
   const stops: (() => Promise<void>)[] = [];
-  const cleanup = async () => { for (const s of stops.splice(0).reverse()) await s().catch(() => {}); rmSync(dir, { recursive: true, force: true }); };
+  const cleanup = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  };
   process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
   process.once("SIGTERM", () => void cleanup().then(() => process.exit(143)));
 
@@ -432,7 +583,8 @@ async function main(): Promise<number> {
     const cells = matrix();
     // fresh gateway processes for the 4 KB / 20 id cells (the issue's reference request): ranges over processes
     for (let k = 2; k <= (ONLY === undefined ? FRESH : 0); k++) {
-      for (const cold of [false, true]) cells.push({ size: 4 * KB, ids: 20, cold, stream: false, redis: true, fresh: k });
+      for (const cold of [false, true])
+        cells.push({ size: 4 * KB, ids: 20, cold, stream: false, redis: true, fresh: k });
     }
     const chosen = cells.filter((c) => ONLY === undefined || cellName(c).includes(ONLY));
     for (const cell of chosen.flatMap((c) => Array.from({ length: REPEAT }, () => c))) {
@@ -464,21 +616,43 @@ async function main(): Promise<number> {
       }
       const p1 = medianRun(p1s);
       const g1 = medianRun(g1s);
-      for (const [what, r] of [["gateway", g], ["plain", p], ["gateway c=1", g1], ["plain c=1", p1]] as const) {
+      for (const [what, r] of [
+        ["gateway", g],
+        ["plain", p],
+        ["gateway c=1", g1],
+        ["plain c=1", p1],
+      ] as const) {
         if (r.errors > 0 || r.bad > 0 || r.requests === 0 || r.checked === 0) {
-          failures.push(`${cellName(cell)} ${what}: ${r.errors} errors, ${r.bad} bad answers (non-200, or a sample without the ` +
-            `originals / with a pseudonym) of ${r.requests}, ${r.checked} checked`);
+          failures.push(
+            `${cellName(cell)} ${what}: ${r.errors} errors, ${r.bad} bad answers (non-200, or a sample without the ` +
+              `originals / with a pseudonym) of ${r.requests}, ${r.checked} checked`,
+          );
         }
       }
-      const res: CellResult = { ...cell, masked, gw: g, plain: p, gw1: g1, plain1: p1, ratio: g.rps / p.rps,
-        addedP50: g1.p50 - p1.p50, addedP99: g1.p99 - p1.p99, gwMBps: (g.rps * b.size) / 1e6 };
+      const res: CellResult = {
+        ...cell,
+        masked,
+        gw: g,
+        plain: p,
+        gw1: g1,
+        plain1: p1,
+        ratio: g.rps / p.rps,
+        addedP50: g1.p50 - p1.p50,
+        addedP99: g1.p99 - p1.p99,
+        gwMBps: (g.rps * b.size) / 1e6,
+      };
       results.push(res);
-      process.stdout.write(`${cellName(cell)}${cell.fresh ? ` (fresh gateway #${cell.fresh})` : ""}: gateway ${g.rps.toFixed(0)} req/s, ` +
-        `plain ${p.rps.toFixed(0)} req/s, ratio ${f2(res.ratio)}; c=1 added p50 ${f3(res.addedP50)} ms, p99 ${f3(res.addedP99)} ms; ` +
-        `${masked} ids masked; load ${os.loadavg()[0].toFixed(2)}\n`);
+      process.stdout.write(
+        `${cellName(cell)}${cell.fresh ? ` (fresh gateway #${cell.fresh})` : ""}: gateway ${g.rps.toFixed(0)} req/s, ` +
+          `plain ${p.rps.toFixed(0)} req/s, ratio ${f2(res.ratio)}; c=1 added p50 ${f3(res.addedP50)} ms, p99 ${f3(res.addedP99)} ms; ` +
+          `${masked} ids masked; load ${os.loadavg()[0].toFixed(2)}\n`,
+      );
     }
     for (const gw of gateways.values()) {
-      const errs = gw.errorLog().split("\n").filter((l) => /\[(error|crit|alert|emerg)\]/.test(l));
+      const errs = gw
+        .errorLog()
+        .split("\n")
+        .filter((l) => /\[(error|crit|alert|emerg)\]/.test(l));
       if (errs.length) failures.push(`gateway error log: ${errs.length} error lines, first: ${errs[0].slice(0, 300)}`);
     }
 
@@ -489,14 +663,29 @@ async function main(): Promise<number> {
       const b = buildBody(size, 20, false) as Body;
       const file = path.join(dir, `engine-${size}.json`);
       writeFileSync(file, b.warm);
-      const out = execFileSync("luajit", ["bench/engine.lua"], { cwd: ROOT, encoding: "utf8",
-        env: { ...process.env, BENCH_BODY: file, BENCH_ITERATIONS: String(Math.ceil((8 * 1048576) / size)), BENCH_RUNS: "3" } });
+      const out = execFileSync("luajit", ["bench/engine.lua"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: {
+          ...process.env,
+          BENCH_BODY: file,
+          BENCH_ITERATIONS: String(Math.ceil((8 * 1048576) / size)),
+          BENCH_RUNS: "3",
+        },
+      });
       const j = JSON.parse(out.trim().split("\n").pop() as string);
       engineBySize.push({ size, warm: j.mask_mbps, cold: j.mask_cold_mbps });
     }
     try {
-      const out = execFileSync("luajit", ["bench/stream.lua"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, BENCH_MB: "2", BENCH_RUNS: "3" } });
-      streamUs = [...out.matchAll(/^(\S+)\s+per-event streamFeed: median ([\d.]+) µs/gm)].map((m) => ({ name: m[1], median: Number(m[2]) }));
+      const out = execFileSync("luajit", ["bench/stream.lua"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, BENCH_MB: "2", BENCH_RUNS: "3" },
+      });
+      streamUs = [...out.matchAll(/^(\S+)\s+per-event streamFeed: median ([\d.]+) µs/gm)].map((m) => ({
+        name: m[1],
+        median: Number(m[2]),
+      }));
     } catch (e) {
       failures.push(`bench/stream.lua failed: ${String((e as any).stdout ?? e).slice(0, 300)}`);
     }
@@ -507,41 +696,87 @@ async function main(): Promise<number> {
   }
 
   // ------------------------------------------------------------------------------------------------ the verdict
-  const ref = (cold: boolean) => results.filter((r) => r.size === 4 * KB && r.ids === 20 && r.cold === cold && !r.stream && r.redis);
+  const ref = (cold: boolean) =>
+    results.filter((r) => r.size === 4 * KB && r.ids === 20 && r.cold === cold && !r.stream && r.redis);
   const warmRatios = ref(false).map((r) => r.ratio);
   const coldRatios = ref(true).map((r) => r.ratio);
   const p99s = ref(false).map((r) => r.addedP99);
-  const mb = (size: number) => results.find((r) => r.size === size && r.ids === 20 && !r.cold && !r.stream && r.redis && !r.fresh)?.gwMBps ?? NaN;
+  const mb = (size: number) =>
+    results.find((r) => r.size === size && r.ids === 20 && !r.cold && !r.stream && r.redis && !r.fresh)?.gwMBps ?? NaN;
   const eng = (size: number) => engineBySize.find((e) => e.size === size) ?? { size, warm: NaN, cold: NaN };
   const engScaling = eng(4 * KB).warm / eng(1048576).warm;
   const streamMedian = Math.max(...streamUs.map((s) => s.median));
   const targets: { what: string; measured: string; ok: boolean }[] = [
-    { what: `gateway / plain throughput, 4 KB, 20 ids, warm ≥ ${T_RATIO_WARM}`, measured: `${range(warmRatios)} (median ${f2(median(warmRatios))}, ${warmRatios.length} gateway processes)`, ok: median(warmRatios) >= T_RATIO_WARM },
-    { what: `gateway / plain throughput, 4 KB, 20 ids, cold ≥ ${T_RATIO_COLD}`, measured: `${range(coldRatios)} (median ${f2(median(coldRatios))})`, ok: median(coldRatios) >= T_RATIO_COLD },
-    { what: `p99 latency added (one request at a time), 4 KB, 20 ids, warm ≤ ${T_P99_ADDED_MS} ms`, measured: `${range(p99s, f3)} ms (median ${f3(median(p99s))}; gateway p99 ${ref(false).map((r) => f3(r.gw1.p99)).join(", ")} ms vs plain ${ref(false).map((r) => f3(r.plain1.p99)).join(", ")} ms: differences of tails of separate runs, noisy under load)`, ok: median(p99s) <= T_P99_ADDED_MS },
-    { what: `engine MB/s (LuaJIT, bench/engine.lua) at 1 MB within ${T_MB_SCALING}× of 4 KB (20 ids, warm caches; no learned names)`,
-      measured: `${f2(eng(1048576).warm)} vs ${f2(eng(4 * KB).warm)} MB/s: ${f2(engScaling)}× slower (cold caches ${f2(eng(1048576).cold)} vs ${f2(eng(4 * KB).cold)}); ` +
-        `gateway ${f2(mb(1048576))} vs ${f2(mb(4 * KB))} MB/s`, ok: engScaling <= T_MB_SCALING },
-    { what: `streamed restore ≤ ${T_STREAM_US_PER_EVENT} µs per event, median (bench/stream.lua)`, measured: streamUs.map((s) => `${s.name} ${s.median.toFixed(2)} µs`).join(", ") || "n/a", ok: streamMedian <= T_STREAM_US_PER_EVENT },
+    {
+      what: `gateway / plain throughput, 4 KB, 20 ids, warm ≥ ${T_RATIO_WARM}`,
+      measured: `${range(warmRatios)} (median ${f2(median(warmRatios))}, ${warmRatios.length} gateway processes)`,
+      ok: median(warmRatios) >= T_RATIO_WARM,
+    },
+    {
+      what: `gateway / plain throughput, 4 KB, 20 ids, cold ≥ ${T_RATIO_COLD}`,
+      measured: `${range(coldRatios)} (median ${f2(median(coldRatios))})`,
+      ok: median(coldRatios) >= T_RATIO_COLD,
+    },
+    {
+      what: `p99 latency added (one request at a time), 4 KB, 20 ids, warm ≤ ${T_P99_ADDED_MS} ms`,
+      measured: `${range(p99s, f3)} ms (median ${f3(median(p99s))}; gateway p99 ${ref(false)
+        .map((r) => f3(r.gw1.p99))
+        .join(", ")} ms vs plain ${ref(false)
+        .map((r) => f3(r.plain1.p99))
+        .join(", ")} ms: differences of tails of separate runs, noisy under load)`,
+      ok: median(p99s) <= T_P99_ADDED_MS,
+    },
+    {
+      what: `engine MB/s (LuaJIT, bench/engine.lua) at 1 MB within ${T_MB_SCALING}× of 4 KB (20 ids, warm caches; no learned names)`,
+      measured:
+        `${f2(eng(1048576).warm)} vs ${f2(eng(4 * KB).warm)} MB/s: ${f2(engScaling)}× slower (cold caches ${f2(eng(1048576).cold)} vs ${f2(eng(4 * KB).cold)}); ` +
+        `gateway ${f2(mb(1048576))} vs ${f2(mb(4 * KB))} MB/s`,
+      ok: engScaling <= T_MB_SCALING,
+    },
+    {
+      what: `streamed restore ≤ ${T_STREAM_US_PER_EVENT} µs per event, median (bench/stream.lua)`,
+      measured: streamUs.map((s) => `${s.name} ${s.median.toFixed(2)} µs`).join(", ") || "n/a",
+      ok: streamMedian <= T_STREAM_US_PER_EVENT,
+    },
   ];
   if (health) {
     const spread = (v: number[]) => Math.max(...v) / Math.min(...v);
     targets.push(
-      { what: `engine in LuaJIT, 8 KB request, warm ≥ ${T_ENGINE_WARM} MB/s`, measured: `${range(health.mbps.mask, (v) => v.toFixed(0))} MB/s`, ok: Math.min(...health.mbps.mask) >= T_ENGINE_WARM },
-      { what: `engine in LuaJIT, 8 KB request, cold ≥ ${T_ENGINE_COLD} MB/s`, measured: `${range(health.mbps.cold, (v) => v.toFixed(0))} MB/s`, ok: Math.min(...health.mbps.cold) >= T_ENGINE_COLD },
-      { what: `engine spread between fresh processes ≤ ${T_ENGINE_SPREAD}×`, measured: `warm ${f2(spread(health.mbps.mask))}×, cold ${f2(spread(health.mbps.cold))}×, restore ${f2(spread(health.mbps.restore))}×`,
-        ok: Math.max(spread(health.mbps.mask), spread(health.mbps.cold)) <= T_ENGINE_SPREAD },
-      { what: "no blacklisted trace start in engine modules (bench/jit-health.ts)", measured: health.engineBlacklisted.length ? health.engineBlacklisted.join("; ") : "none", ok: health.engineBlacklisted.length === 0 },
+      {
+        what: `engine in LuaJIT, 8 KB request, warm ≥ ${T_ENGINE_WARM} MB/s`,
+        measured: `${range(health.mbps.mask, (v) => v.toFixed(0))} MB/s`,
+        ok: Math.min(...health.mbps.mask) >= T_ENGINE_WARM,
+      },
+      {
+        what: `engine in LuaJIT, 8 KB request, cold ≥ ${T_ENGINE_COLD} MB/s`,
+        measured: `${range(health.mbps.cold, (v) => v.toFixed(0))} MB/s`,
+        ok: Math.min(...health.mbps.cold) >= T_ENGINE_COLD,
+      },
+      {
+        what: `engine spread between fresh processes ≤ ${T_ENGINE_SPREAD}×`,
+        measured: `warm ${f2(spread(health.mbps.mask))}×, cold ${f2(spread(health.mbps.cold))}×, restore ${f2(spread(health.mbps.restore))}×`,
+        ok: Math.max(spread(health.mbps.mask), spread(health.mbps.cold)) <= T_ENGINE_SPREAD,
+      },
+      {
+        what: "no blacklisted trace start in engine modules (bench/jit-health.ts)",
+        measured: health.engineBlacklisted.length ? health.engineBlacklisted.join("; ") : "none",
+        ok: health.engineBlacklisted.length === 0,
+      },
     );
   }
   for (const t of targets) if (!t.ok) misses.push(`${t.what}: ${t.measured}`);
 
   // ------------------------------------------------------------------------------------------- docs/performance.md
   const md: string[] = [];
-  md.push(`Generated by \`npx tsx bench/load.ts\`${FULL ? " (BENCH_FULL=1)" : ""} on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC; ` +
-    `load average ${loadStart.map((l) => l.toFixed(2)).join(" ")} at start, ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} at end; ` +
-    `${((Date.now() - started.getTime()) / 1000).toFixed(0)} s. wrk -t1, ${CONNS} connections (throughput) and 1 connection (latency), ` +
-    `${DURATION} s per run; 1 gateway worker; both paths end at bench/echo-upstream.lua.`);
+  md.push(
+    `Generated by \`npx tsx bench/load.ts\`${FULL ? " (BENCH_FULL=1)" : ""} on ${started.toISOString().slice(0, 16).replace("T", " ")} UTC; ` +
+      `load average ${loadStart.map((l) => l.toFixed(2)).join(" ")} at start, ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")} at end; ` +
+      `${((Date.now() - started.getTime()) / 1000).toFixed(0)} s. wrk -t1, ${CONNS} connections (throughput) and 1 connection (latency), ` +
+      `${DURATION} s per run; 1 gateway worker; both paths end at bench/echo-upstream.lua.`,
+  );
   md.push("");
   md.push(...machineFacts());
   md.push("");
@@ -553,13 +788,19 @@ async function main(): Promise<number> {
   md.push("");
   md.push("### Cells");
   md.push("");
-  md.push("Throughput with 16 connections; added latency = gateway − plain with one connection (p50, p99). Cold: every request new identifier values.");
+  md.push(
+    "Throughput with 16 connections; added latency = gateway − plain with one connection (p50, p99). Cold: every request new identifier values.",
+  );
   md.push("");
-  md.push("| request | ids masked | gateway req/s | plain req/s | ratio | gateway MB/s | added p50 ms | added p99 ms |");
+  md.push(
+    "| request | ids masked | gateway req/s | plain req/s | ratio | gateway MB/s | added p50 ms | added p99 ms |",
+  );
   md.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results) {
-    md.push(`| ${cellName(r)}${r.fresh ? ` (fresh gateway #${r.fresh})` : ""} | ${r.masked} | ${r.gw.rps.toFixed(0)} | ${r.plain.rps.toFixed(0)} | ` +
-      `${f2(r.ratio)} | ${f2(r.gwMBps)} | ${f3(r.addedP50)} | ${f3(r.addedP99)} |`);
+    md.push(
+      `| ${cellName(r)}${r.fresh ? ` (fresh gateway #${r.fresh})` : ""} | ${r.masked} | ${r.gw.rps.toFixed(0)} | ${r.plain.rps.toFixed(0)} | ` +
+        `${f2(r.ratio)} | ${f2(r.gwMBps)} | ${f3(r.addedP50)} | ${f3(r.addedP99)} |`,
+    );
   }
   for (const k of skipped) md.push(`- not run: ${k}`);
   // the gateway's cost per streamed event, derived: (added p50 streamed - added p50 JSON) / text_delta events
@@ -569,9 +810,11 @@ async function main(): Promise<number> {
     const b = buildBody(4 * KB, 20, false) as Body;
     const text = (JSON.parse(b.warm).messages.at(-1).content[0].text as string).length;
     const events = Math.ceil(text / ECHO_DELTA_BYTES);
-    md.push(`- streamed vs JSON answer, 4 KB / 20 ids / warm: ${events} text_delta events; added p50 ${f3(streamed.addedP50)} vs ` +
-      `${f3(jsonAdded)} ms (median of the JSON cells), i.e. about ${(((streamed.addedP50 - jsonAdded) * 1000) / events).toFixed(1)} µs per event in the gateway ` +
-      "(body_filter restore, SSE framing and the extra chunked writes; one cell, noisy)");
+    md.push(
+      `- streamed vs JSON answer, 4 KB / 20 ids / warm: ${events} text_delta events; added p50 ${f3(streamed.addedP50)} vs ` +
+        `${f3(jsonAdded)} ms (median of the JSON cells), i.e. about ${(((streamed.addedP50 - jsonAdded) * 1000) / events).toFixed(1)} µs per event in the gateway ` +
+        "(body_filter restore, SSE framing and the extra chunked writes; one cell, noisy)",
+    );
   }
   md.push("");
   if (health) {
@@ -591,16 +834,30 @@ async function main(): Promise<number> {
   const series = (pred: (r: CellResult) => boolean, pick: (r: CellResult) => number) =>
     results.filter((r) => pred(r) && !r.fresh).map((r) => [r.size, pick(r)] as [number, number]);
   const warmJson = (r: CellResult) => r.ids === 20 && !r.cold && !r.stream && r.redis;
-  const ratioSvg = svgChart("Gateway / plain two-hop throughput (20 ids, warm, JSON, Redis)", "throughput ratio",
-    [{ name: "gateway / plain", color: "#1f77b4", points: series(warmJson, (r) => r.ratio) }], T_RATIO_WARM);
-  const latencySvg = svgChart("Latency added by the gateway, one request at a time", "ms",
-    [{ name: "added p50", color: "#1f77b4", points: series(warmJson, (r) => r.addedP50) },
-      { name: "added p99", color: "#ff7f0e", points: series(warmJson, (r) => r.addedP99) }], T_P99_ADDED_MS);
+  const ratioSvg = svgChart(
+    "Gateway / plain two-hop throughput (20 ids, warm, JSON, Redis)",
+    "throughput ratio",
+    [{ name: "gateway / plain", color: "#1f77b4", points: series(warmJson, (r) => r.ratio) }],
+    T_RATIO_WARM,
+  );
+  const latencySvg = svgChart(
+    "Latency added by the gateway, one request at a time",
+    "ms",
+    [
+      { name: "added p50", color: "#1f77b4", points: series(warmJson, (r) => r.addedP50) },
+      { name: "added p99", color: "#ff7f0e", points: series(warmJson, (r) => r.addedP99) },
+    ],
+    T_P99_ADDED_MS,
+  );
   md.push("![throughput ratio vs size](performance-ratio.svg)");
   md.push("");
   md.push("![added latency vs size](performance-latency.svg)");
   md.push("");
-  md.push(misses.length || failures.length ? `**FAILED**: ${misses.length} target(s) missed, ${failures.length} other problem(s).` : "**PASSED**: every target met.");
+  md.push(
+    misses.length || failures.length
+      ? `**FAILED**: ${misses.length} target(s) missed, ${failures.length} other problem(s).`
+      : "**PASSED**: every target met.",
+  );
   for (const f of failures) md.push(`- problem: ${f.replace(/\n/g, " ").slice(0, 400)}`);
 
   const report = md.join("\n") + "\n";
@@ -608,10 +865,17 @@ async function main(): Promise<number> {
   if (WRITE_DOCS && results.length) {
     const docPath = path.join(ROOT, "docs/performance.md");
     const doc = readFileSync(docPath, "utf8");
-    const BEGIN = "<!-- bench/load.ts:begin -->", END = "<!-- bench/load.ts:end -->";
-    const a = doc.indexOf(BEGIN), z = doc.indexOf(END);
+    const BEGIN = "<!-- bench/load.ts:begin -->",
+      END = "<!-- bench/load.ts:end -->";
+    const a = doc.indexOf(BEGIN),
+      z = doc.indexOf(END);
     const block = `${BEGIN}\n${report}${END}`;
-    writeFileSync(docPath, a >= 0 && z > a ? doc.slice(0, a) + block + doc.slice(z + END.length) : doc.trimEnd() + "\n\n## Load harness\n\n" + block + "\n");
+    writeFileSync(
+      docPath,
+      a >= 0 && z > a
+        ? doc.slice(0, a) + block + doc.slice(z + END.length)
+        : doc.trimEnd() + "\n\n## Load harness\n\n" + block + "\n",
+    );
     writeFileSync(path.join(ROOT, "docs/performance-ratio.svg"), ratioSvg);
     writeFileSync(path.join(ROOT, "docs/performance-latency.svg"), latencySvg);
     process.stdout.write("wrote docs/performance.md, docs/performance-ratio.svg, docs/performance-latency.svg\n");
@@ -622,7 +886,10 @@ async function main(): Promise<number> {
   return misses.length || failures.length ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  process.stderr.write(`bench/load.ts: ${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`bench/load.ts: ${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);

@@ -4,7 +4,6 @@
 package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local cjson = require "cjson"
 local E = require "kong.plugins.aws-masker.engine.index"
-local M = require "kong.plugins.aws-masker.engine.memory"
 local hmac = require "hmac"
 
 local input = cjson.decode(require "fixture"(arg[1]))
@@ -32,23 +31,22 @@ end
 
 local out = { mask_mbps = {}, mask_cold_mbps = {}, adversarial_mbps = {} }
 for _, count in ipairs(input.counts) do
-  local mem = M.newMemory(count + 10)
-  for k = 1, count do M.remember(mem, input.names[k], M.kindById("lambda-function")) end
+  local mem = E.newMemory(count + 10)
+  for k = 1, count do E.remember(mem, input.names[k], E.kindById("lambda-function")) end
   out.mask_mbps[tostring(count)] = measure(#body, iterations, function()
     local s = E.newSession(masker, "bench")
     s.memory = mem
     E.maskJson(s, body, policy)
   end)
   out.mask_cold_mbps[tostring(count)] = measure(#body, iterations, function()
-    mem.cache = {}
-    mem.cacheBytes = 0
+    E.clearMemoryCache(mem)
     local s = E.newSession(masker, "bench")
     s.memory = mem
     E.maskJson(s, body, policy)
   end)
   local occ = {}
   if count > 0 then out.adversarial_mbps[tostring(count)] = measure(#input.adversarial, 3, function()
-    M.rememberedIn(mem, input.adversarial, occ)
+    E.rememberedIn(mem, input.adversarial, occ)
     for k = #occ, 1, -1 do occ[k] = nil end
   end) end
 end

@@ -3,15 +3,25 @@
 // ("a@a@a@...", the densest word starts, with the longest remembered name shape); and Redis bytes per mapping
 // measured in a private redis-server. A benchmark, not a test: prints figures, and FAILED when a target is missed.
 //   npx tsx bench/memory.ts            (BENCH_ITERATIONS, BENCH_RUNS to change the effort)
-import { readFileSync, writeFileSync, mkdtempSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import Redis from "ioredis";
-import { createNodeMasker, newSession, maskJson, policyFor } from "../lib/engine";
-import { newMemory, remember, rememberedIn, kindById, type TenantMemory } from "../plugin-src/kong/plugins/aws-masker/engine/memory";
-import type { Match } from "../plugin-src/kong/plugins/aws-masker/engine/scanner";
+import {
+  createNodeMasker,
+  newSession,
+  maskJson,
+  policyFor,
+  newMemory,
+  remember,
+  rememberedIn,
+  kindById,
+  clearMemoryCache,
+  type TenantMemory,
+  type Match,
+} from "../lib/engine";
 import { sealKeysFor, seal } from "../lib/sealed";
 import { mappingKey, nameKeys, PREFIX } from "../lib/store";
 import { keyName } from "../lib/sealed";
@@ -31,11 +41,14 @@ const FN = kindById("lambda-function")!;
 
 // realistic names (service-env-suffix), a few of them present in the request, plus the longest adversarial shape
 let seed = 7;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const words = ["orders", "billing", "ledger", "payments", "ingest", "export", "audit", "search", "users", "events"];
 const envs = ["prod", "staging", "dev", "eu", "us"];
 const names: string[] = ["a@".repeat(63) + "a"];
-while (names.length < 10000) names.push(`${words[Math.floor(rand() * 10)]}-${envs[Math.floor(rand() * 5)]}-${Math.floor(rand() * 1e8).toString(36)}`);
+while (names.length < 10000)
+  names.push(
+    `${words[Math.floor(rand() * 10)]}-${envs[Math.floor(rand() * 5)]}-${Math.floor(rand() * 1e8).toString(36)}`,
+  );
 const inBody = body.match(/\b[a-z]+(?:-[a-z0-9]+){1,3}\b/g) ?? [];
 for (let k = 0; k < Math.min(5, inBody.length); k++) names[1 + k] = inBody[k];
 const adversarial = "a@".repeat(512 * 1024);
@@ -52,7 +65,11 @@ function measure(bytes: number, n: number, fn: () => void): number {
   return rates[Math.floor((rates.length - 1) / 2)];
 }
 
-const node = { mask_mbps: {} as Record<string, number>, mask_cold_mbps: {} as Record<string, number>, adversarial_mbps: {} as Record<string, number> };
+const node = {
+  mask_mbps: {} as Record<string, number>,
+  mask_cold_mbps: {} as Record<string, number>,
+  adversarial_mbps: {} as Record<string, number>,
+};
 for (const count of COUNTS) {
   const mem: TenantMemory = newMemory(count + 10);
   for (let k = 0; k < count; k++) remember(mem, names[k], FN);
@@ -63,8 +80,7 @@ for (const count of COUNTS) {
   });
   // cold: the memory's cache of matches emptied before every request (every string matched)
   node.mask_cold_mbps[count] = measure(Buffer.byteLength(body), iterations, () => {
-    mem.cache = {};
-    mem.cacheBytes = 0;
+    clearMemoryCache(mem);
     const s = newSession(masker, "bench");
     s.memory = mem;
     maskJson(s, body, policy);
@@ -76,7 +92,7 @@ for (const count of COUNTS) {
   });
 }
 
-if (!existsSync("build/kong/plugins/aws-masker/engine/memory.lua")) execFileSync("npm", ["run", "build"], { stdio: "inherit" });
+execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit" }); // always fresh: never measure a stale build
 const dir = mkdtempSync(join(tmpdir(), "awsm-bench-"));
 writeFileSync(join(dir, "in.json"), JSON.stringify({ counts: COUNTS, names, adversarial }));
 const luaOut = execFileSync("luajit", ["bench/memory.lua", join(dir, "in.json")], {
@@ -97,8 +113,17 @@ async function freePort(): Promise<number> {
 }
 async function redisFigures(): Promise<{ mapping: number; name: number; valueBytes: number }> {
   const port = await freePort();
-  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const r = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1, retryStrategy: (n) => (n > 50 ? null : 100) });
+  const proc = spawn(
+    "redis-server",
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "ignore" },
+  );
+  const r = new Redis({
+    host: "127.0.0.1",
+    port,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (n) => (n > 50 ? null : 100),
+  });
   r.on("error", () => {}); // refused until redis-server listens: retried
   try {
     const keys = sealKeysFor("bench-secret-0123456789");
@@ -112,7 +137,11 @@ async function redisFigures(): Promise<{ mapping: number; name: number; valueByt
       for (let j = k; j < k + 1000; j++) {
         const pseudonym = `EC2_INSTANCE_${(1e9 + j).toString(32).slice(-10).padStart(10, "0")}`;
         const key = mappingKey(keys, scope, pseudonym);
-        const value = seal(keys, key, Buffer.from(`ec2-instance\x1fi-${(0x1000000000000 + j).toString(16).padStart(17, "0")}`));
+        const value = seal(
+          keys,
+          key,
+          Buffer.from(`ec2-instance\x1fi-${(0x1000000000000 + j).toString(16).padStart(17, "0")}`),
+        );
         valueBytes += key.length + value.length;
         p.set(key, value, "EX", 86400);
       }
@@ -140,23 +169,40 @@ async function redisFigures(): Promise<{ mapping: number; name: number; valueByt
 const redisBytes = await redisFigures();
 
 const failed: string[] = [];
-console.log(`masking ${Buffer.byteLength(body)} B requests with the tenant's learned names (median of ${runs} x ${iterations})`);
-console.log("  (warm: per-worker caches hold this request's strings, as on every turn after a conversation's first; cold memory:");
+console.log(
+  `masking ${Buffer.byteLength(body)} B requests with the tenant's learned names (median of ${runs} x ${iterations})`,
+);
+console.log(
+  "  (warm: per-worker caches hold this request's strings, as on every turn after a conversation's first; cold memory:",
+);
 console.log("   the memory's match cache emptied before each request, every string matched against the names)");
 for (const count of COUNTS) {
-  console.log(`  ${String(count).padStart(6)} names   LuaJIT ${lua.mask_mbps[count].toFixed(1).padStart(6)} MB/s (cold memory ${lua.mask_cold_mbps[count].toFixed(1).padStart(5)})   Node ${node.mask_mbps[count].toFixed(1).padStart(6)} MB/s (cold memory ${node.mask_cold_mbps[count].toFixed(1).padStart(5)})`);
+  console.log(
+    `  ${String(count).padStart(6)} names   LuaJIT ${lua.mask_mbps[count].toFixed(1).padStart(6)} MB/s (cold memory ${lua.mask_cold_mbps[count].toFixed(1).padStart(5)})   Node ${node.mask_mbps[count].toFixed(1).padStart(6)} MB/s (cold memory ${node.mask_cold_mbps[count].toFixed(1).padStart(5)})`,
+  );
 }
 console.log(`matcher alone on 1 MB of "a@a@..." (every second byte a word start; longest name ${names[0].length} B)`);
 for (const count of COUNTS.slice(1)) {
-  console.log(`  ${String(count).padStart(6)} names   LuaJIT ${lua.adversarial_mbps[count].toFixed(1).padStart(6)} MB/s   Node ${node.adversarial_mbps[count].toFixed(1).padStart(6)} MB/s`);
+  console.log(
+    `  ${String(count).padStart(6)} names   LuaJIT ${lua.adversarial_mbps[count].toFixed(1).padStart(6)} MB/s   Node ${node.adversarial_mbps[count].toFixed(1).padStart(6)} MB/s`,
+  );
 }
 console.log(`Redis (used_memory delta, ${PREFIX}* keys, sealed):`);
-console.log(`  ${redisBytes.mapping.toFixed(0)} B per mapping (key + value ${redisBytes.valueBytes.toFixed(0)} B, plus Redis overhead and TTL)`);
+console.log(
+  `  ${redisBytes.mapping.toFixed(0)} B per mapping (key + value ${redisBytes.valueBytes.toFixed(0)} B, plus Redis overhead and TTL)`,
+);
 console.log(`  ${redisBytes.name.toFixed(0)} B per learned name (a field of the tenant's hash)`);
-for (const [rt, fig] of [["LuaJIT", lua], ["Node", node]] as const) {
+for (const [rt, fig] of [
+  ["LuaJIT", lua],
+  ["Node", node],
+] as const) {
   const share = fig.mask_mbps[10000] / fig.mask_mbps[0];
-  if (share < MIN_SHARE_10K) failed.push(`${rt}: 10,000 names keep ${(share * 100).toFixed(0)}% of the speed without names (< ${MIN_SHARE_10K * 100}%)`);
+  if (share < MIN_SHARE_10K)
+    failed.push(
+      `${rt}: 10,000 names keep ${(share * 100).toFixed(0)}% of the speed without names (< ${MIN_SHARE_10K * 100}%)`,
+    );
 }
-if (lua.adversarial_mbps[10000] < MIN_ADVERSARIAL_MBPS) failed.push(`LuaJIT adversarial ${lua.adversarial_mbps[10000].toFixed(1)} MB/s < ${MIN_ADVERSARIAL_MBPS}`);
+if (lua.adversarial_mbps[10000] < MIN_ADVERSARIAL_MBPS)
+  failed.push(`LuaJIT adversarial ${lua.adversarial_mbps[10000].toFixed(1)} MB/s < ${MIN_ADVERSARIAL_MBPS}`);
 for (const f of failed) console.log(`FAILED: ${f}`);
 if (failed.length > 0) process.exit(1);

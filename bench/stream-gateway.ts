@@ -26,8 +26,18 @@ import http from "node:http";
 import { startGateway, startPlainProxy } from "../host/gateway";
 import { startMockClaude } from "../spec/harness/mock-claude";
 import { parseSSE, assembleMessage } from "../spec/harness/sse";
-import { createNodeMasker, newSession, maskJson, policyFor, tenantScope } from "../lib/engine";
-import { newStream, streamFeed, streamFinish, streamHeld, streamHeldText } from "../plugin-src/kong/plugins/aws-masker/engine/stream";
+import {
+  createNodeMasker,
+  newSession,
+  maskJson,
+  policyFor,
+  tenantScope,
+  newStream,
+  streamFeed,
+  streamFinish,
+  streamHeld,
+  streamHeldText,
+} from "../lib/engine";
 
 const N = Number(process.env.BENCH_N ?? 200);
 const SLOW_N = Number(process.env.BENCH_SLOW_N ?? 20);
@@ -68,11 +78,22 @@ function agentFor(base: string): http.Agent {
 }
 
 function streamBody(content: string): string {
-  return JSON.stringify({ model: "claude-sonnet-5", max_tokens: 4096, stream: true, messages: [{ role: "user", content }] });
+  return JSON.stringify({
+    model: "claude-sonnet-5",
+    max_tokens: 4096,
+    stream: true,
+    messages: [{ role: "user", content }],
+  });
 }
 
 /** One streamed request: time to the first body byte and to the last, the body checked. */
-function once(base: string, body: string, headers: Record<string, string>, check: (raw: Buffer) => string | undefined, keep = false): Promise<Sample> {
+function once(
+  base: string,
+  body: string,
+  headers: Record<string, string>,
+  check: (raw: Buffer) => string | undefined,
+  keep = false,
+): Promise<Sample> {
   return new Promise((resolve) => {
     const url = new URL("/v1/messages", base);
     let ttfb = -1;
@@ -99,14 +120,19 @@ function once(base: string, body: string, headers: Record<string, string>, check
         res.on("end", () => {
           const ttlb = performance.now() - t0;
           const raw = Buffer.concat(chunks);
-          const why = res.statusCode !== 200 ? `status ${res.statusCode}: ${raw.toString("utf8").slice(0, 200)}` : check(raw);
+          const why =
+            res.statusCode !== 200 ? `status ${res.statusCode}: ${raw.toString("utf8").slice(0, 200)}` : check(raw);
           const events = (raw.toString("latin1").match(/\n\r?\n/g) ?? []).length;
           resolve({ ttfb, ttlb, events, ok: why === undefined, why, raw: keep ? raw : undefined });
         });
-        res.on("error", (e) => resolve({ ttfb, ttlb: performance.now() - t0, ok: false, why: `response error: ${e.message}` }));
+        res.on("error", (e) =>
+          resolve({ ttfb, ttlb: performance.now() - t0, ok: false, why: `response error: ${e.message}` }),
+        );
       },
     );
-    req.on("error", (e) => resolve({ ttfb, ttlb: performance.now() - t0, ok: false, why: `request error: ${e.message}` }));
+    req.on("error", (e) =>
+      resolve({ ttfb, ttlb: performance.now() - t0, ok: false, why: `request error: ${e.message}` }),
+    );
     req.end(body);
   });
 }
@@ -122,7 +148,10 @@ function checkAnswer(raw: Buffer): string | undefined {
   } catch (e) {
     return `unparseable stream: ${(e as Error).message}`;
   }
-  const got = msg.content.filter((b: any) => b.type === "text").map((b: any) => b.text).join("");
+  const got = msg.content
+    .filter((b: any) => b.type === "text")
+    .map((b: any) => b.text)
+    .join("");
   if (got !== `Echo: ${PROMPT}`) return `wrong text: ${JSON.stringify(got.slice(0, 160))}...`;
   const left = text.match(PSEUDONYM);
   if (left) return `pseudonym left in the answer: ${left[0]}`;
@@ -141,7 +170,13 @@ interface Path {
   samples: Sample[];
 }
 
-async function run(label: string, paths: Path[], n: number, headers: Record<string, string>, warmup: number): Promise<string[]> {
+async function run(
+  label: string,
+  paths: Path[],
+  n: number,
+  headers: Record<string, string>,
+  warmup: number,
+): Promise<string[]> {
   const failures: string[] = [];
   const body = streamBody(PROMPT);
   for (let i = 0; i < warmup; i++) for (const p of paths) await once(p.base, body, headers, checkAnswer);
@@ -161,7 +196,9 @@ async function run(label: string, paths: Path[], n: number, headers: Record<stri
 function table(label: string, paths: Path[]): { addedTtfb: number; addedPlugin?: number; rows: string[] } {
   const rows: string[] = [];
   rows.push(`${label}`);
-  rows.push(`  ${"path".padEnd(12)} ${"n".padStart(4)} ${"fail".padStart(4)} ${"TTFB med".padStart(9)} ${"TTFB p99".padStart(9)} ${"TTLB med".padStart(9)} ${"TTLB p99".padStart(9)} ${"events".padStart(6)}   (ms)`);
+  rows.push(
+    `  ${"path".padEnd(12)} ${"n".padStart(4)} ${"fail".padStart(4)} ${"TTFB med".padStart(9)} ${"TTFB p99".padStart(9)} ${"TTLB med".padStart(9)} ${"TTLB p99".padStart(9)} ${"events".padStart(6)}   (ms)`,
+  );
   const med: Record<string, number> = {};
   for (const p of paths) {
     const good = p.samples.filter((s) => s.ok);
@@ -175,7 +212,10 @@ function table(label: string, paths: Path[]): { addedTtfb: number; addedPlugin?:
   }
   const addedTtfb = med["gateway"] - med["plain"];
   const addedPlugin = med["plain x2"] !== undefined ? med["gateway"] - med["plain x2"] : undefined;
-  rows.push(`  added TTFB (median): gateway - plain = ${addedTtfb.toFixed(3)} ms` + (addedPlugin !== undefined ? `; gateway - plain x2 (plugin + Lua host) = ${addedPlugin.toFixed(3)} ms` : ""));
+  rows.push(
+    `  added TTFB (median): gateway - plain = ${addedTtfb.toFixed(3)} ms` +
+      (addedPlugin !== undefined ? `; gateway - plain x2 (plugin + Lua host) = ${addedPlugin.toFixed(3)} ms` : ""),
+  );
   return { addedTtfb, addedPlugin, rows };
 }
 
@@ -198,19 +238,27 @@ async function main(): Promise<void> {
     const events = answerInfo.raw ? parseSSE(answerInfo.raw.toString("utf8")).length : 0;
     const ids = (mock.received.at(-1)?.body.match(new RegExp(PSEUDONYM.source, "g")) ?? []).length;
 
-    console.log(`prompt: ${PROMPT.length} chars, ${ids} pseudonyms in the masked request; answer: ${sseBytes} B of SSE, ${events} events`);
-    console.log(`requests per path: ${N} unpaced, ${SLOW_N} with slow-20 (text_delta <= ${SLOW_DELTA_MAX}); warm-up ${WARMUP}; interleaved\n`);
+    console.log(
+      `prompt: ${PROMPT.length} chars, ${ids} pseudonyms in the masked request; answer: ${sseBytes} B of SSE, ${events} events`,
+    );
+    console.log(
+      `requests per path: ${N} unpaced, ${SLOW_N} with slow-20 (text_delta <= ${SLOW_DELTA_MAX}); warm-up ${WARMUP}; interleaved\n`,
+    );
 
     mock.reset();
     failures.push(...(await run("unpaced", paths, N, {}, WARMUP)));
     const fast = table(`unpaced stream (${N} requests per path)`, paths);
     for (const p of paths) {
       const failed = p.samples.filter((s) => !s.ok).length;
-      if (failed > 0) failures.push(`${p.name}: ${failed} of ${p.samples.length} unpaced requests failed or returned a wrong body`);
-      if (p.samples.length !== N) failures.push(`${p.name}: ${p.samples.length} unpaced requests measured, ${N} planned`);
+      if (failed > 0)
+        failures.push(`${p.name}: ${failed} of ${p.samples.length} unpaced requests failed or returned a wrong body`);
+      if (p.samples.length !== N)
+        failures.push(`${p.name}: ${p.samples.length} unpaced requests measured, ${N} planned`);
     }
     mock.reset();
-    failures.push(...(await run("slow-20", paths, SLOW_N, { "x-mock-scenario": "slow-20", "x-mock-delta-max": SLOW_DELTA_MAX }, 2)));
+    failures.push(
+      ...(await run("slow-20", paths, SLOW_N, { "x-mock-scenario": "slow-20", "x-mock-delta-max": SLOW_DELTA_MAX }, 2)),
+    );
     const slow = table(`slow-20 paced stream (${SLOW_N} requests per path)`, paths);
     for (const r of [...fast.rows, "", ...slow.rows]) console.log(r);
 
@@ -224,20 +272,28 @@ async function main(): Promise<void> {
     const masked = maskJson(sess, body, policyFor("/v1/messages")).text;
     let heldNote = "";
     if (masked !== forwarded) {
-      failures.push("held-bytes replay: the Node session does not reproduce the gateway's masked body (different pseudonyms)");
+      failures.push(
+        "held-bytes replay: the Node session does not reproduce the gateway's masked body (different pseudonyms)",
+      );
     } else {
       let maxHeld = 0;
       let maxText = 0;
       let identical = true;
       for (const mode of ["per event", "random 1..64 B"]) {
-        const upstream = await once(mock.url, masked, mode === "per event" ? {} : { "x-mock-chunking": "random" }, () => undefined, true);
+        const upstream = await once(
+          mock.url,
+          masked,
+          mode === "per event" ? {} : { "x-mock-chunking": "random" },
+          () => undefined,
+          true,
+        );
         // replay in the mock's own write sizes is not observable here; feed per event and in random small cuts
         const bytes = upstream.raw!.toString("latin1");
         const cuts: string[] = [];
         if (mode === "per event") cuts.push(...bytes.split(/(?<=\n\n)/));
         else {
           let seed = 12345;
-          for (let at = 0; at < bytes.length; ) {
+          for (let at = 0; at < bytes.length;) {
             seed = (seed * 16807) % 2147483647;
             const len = 1 + (seed % 64);
             cuts.push(bytes.slice(at, at + len));
@@ -257,18 +313,26 @@ async function main(): Promise<void> {
         if (norm(out) !== norm(viaGw.raw!.toString("latin1"))) identical = false;
       }
       heldNote = `held back per stream (Node replay of the same upstream bytes and session): max ${maxText} B of text, max ${maxHeld} B incl. a partial event (maxLen ${sess.maxLen}); Node output ${identical ? "byte-identical to" : "DIFFERS from"} the gateway's`;
-      if (!identical) failures.push("the gateway's restored stream differs from the Node engine's output on the same bytes");
+      if (!identical)
+        failures.push("the gateway's restored stream differs from the Node engine's output on the same bytes");
     }
     console.log("\n" + heldNote);
 
-    const errs = gw.errorLog().split("\n").filter((l) => /\[(error|crit|alert|emerg)\]/.test(l));
+    const errs = gw
+      .errorLog()
+      .split("\n")
+      .filter((l) => /\[(error|crit|alert|emerg)\]/.test(l));
     if (errs.length) failures.push(`gateway error log: ${errs.length} error lines, first: ${errs[0]}`);
-    if (!(fast.addedTtfb <= TTFB_BUDGET_MS)) failures.push(`added median TTFB ${fast.addedTtfb.toFixed(3)} ms > ${TTFB_BUDGET_MS} ms (unpaced)`);
-    if (!(slow.addedTtfb <= TTFB_BUDGET_MS)) failures.push(`added median TTFB ${slow.addedTtfb.toFixed(3)} ms > ${TTFB_BUDGET_MS} ms (slow-20)`);
+    if (!(fast.addedTtfb <= TTFB_BUDGET_MS))
+      failures.push(`added median TTFB ${fast.addedTtfb.toFixed(3)} ms > ${TTFB_BUDGET_MS} ms (unpaced)`);
+    if (!(slow.addedTtfb <= TTFB_BUDGET_MS))
+      failures.push(`added median TTFB ${slow.addedTtfb.toFixed(3)} ms > ${TTFB_BUDGET_MS} ms (slow-20)`);
     for (const p of paths) {
       const failed = p.samples.filter((s) => !s.ok).length;
-      if (failed > 0) failures.push(`${p.name}: ${failed} of ${p.samples.length} slow-20 requests failed or returned a wrong body`);
-      if (p.samples.length !== SLOW_N) failures.push(`${p.name}: ${p.samples.length} slow-20 requests measured, ${SLOW_N} planned`);
+      if (failed > 0)
+        failures.push(`${p.name}: ${failed} of ${p.samples.length} slow-20 requests failed or returned a wrong body`);
+      if (p.samples.length !== SLOW_N)
+        failures.push(`${p.name}: ${p.samples.length} slow-20 requests measured, ${SLOW_N} planned`);
     }
   } catch (e) {
     failures.push(`bench crashed: ${(e as Error).stack ?? e}`);

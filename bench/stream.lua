@@ -1,13 +1,14 @@
 -- Streaming restorer benchmark (LuaJIT), the counterpart of bench/stream.ts on the same fixtures.
 -- Run from the project root after `npm run build`:  luajit bench/stream.lua   (env: BENCH_MB, BENCH_CHUNK, BENCH_RUNS)
 -- Prints MB/s (median of runs) per scenario, bytes held back per stream (max) and per-event streamFeed latency.
--- Exits 1 when a pseudonym of the session is left in restorable output or the median per-event latency is above 1 ms.
+-- Exits 1 when an output is not the expected restoration (dense, prose: the reassembled text is the unmasked text,
+-- repeated; tools: every block of every copy holds the fixture's expected content), when a pseudonym of the session is
+-- left in restorable output, or when the median per-event latency is above 1 ms.
 package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 
 local cjson = require "cjson"
 local hmac = require "hmac"
 local E = require "kong.plugins.aws-masker.engine.index"
-local S = require "kong.plugins.aws-masker.engine.stream"
 
 local MB = tonumber(os.getenv("BENCH_MB") or "10")
 local CHUNK = tonumber(os.getenv("BENCH_CHUNK") or "16384")
@@ -26,11 +27,76 @@ local function build(unit)
 end
 local unit = read("big-unit.sse")
 local dense = build(unit)
--- same framing, no pseudonym-shaped text (the fast path)
-local prose_unit = unit:gsub('"text":"([^"]*)"', function(t) return '"text":"' .. t:lower():gsub("_", "-") .. '"' end)
+-- same framing (~6-byte text deltas, a ping every 7), plain prose with nothing pseudonym-shaped (the fast path);
+-- the same bytes as bench/stream.ts builds
+local PROSE = "the deploy went out at noon; the queue drained, the workers caught up and the dashboards stayed calm. "
+local prose_parts, at, n = {}, 1, 0
+while at <= #PROSE do
+  local piece = PROSE:sub(at, at + (n * 5) % 11)
+  at = at + #piece
+  prose_parts[#prose_parts + 1] = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"'
+    .. piece .. '"}}\n\n'
+  if n % 7 == 6 then prose_parts[#prose_parts + 1] = 'event: ping\ndata: {"type": "ping"}\n\n' end
+  n = n + 1
+end
+local prose_unit = table.concat(prose_parts)
 local prose = build(prose_unit)
 local tools_body = read("tools.sse")
-local tools = tools_body:rep(math.ceil(MB * 1048576 / #tools_body))
+local tools_count = math.ceil(MB * 1048576 / #tools_body)
+local tools = tools_body:rep(tools_count)
+
+local EXPECTED_TEXT = {
+  dense = META.big.unitText:rep(math.ceil(MB * 1048576 / #unit)),
+  prose = PROSE:rep(math.ceil(MB * 1048576 / #prose_unit)),
+}
+local TOOLS_EXPECT
+for _, c in ipairs(META.cases) do if c.name == "tools" then TOOLS_EXPECT = c.expect end end
+
+-- per message, per content block index: the concatenated deltas, as a client reassembles them
+local function reassemble(stream)
+  local messages, blocks = {}, nil
+  for line in stream:gmatch("[^\r\n]+") do
+    if line:sub(1, 6) == "data: " then
+      local d = cjson.decode(line:sub(7))
+      if d.type == "message_start" then
+        blocks = {}
+        messages[#messages + 1] = blocks
+      elseif d.type == "content_block_start" then
+        blocks[tostring(d.index)] = { text = {}, json = {}, thinking = {}, signature = {}, citations = {} }
+      elseif d.type == "content_block_delta" then
+        local b, t = blocks[tostring(d.index)], d.delta.type
+        if t == "text_delta" then b.text[#b.text + 1] = d.delta.text
+        elseif t == "input_json_delta" then b.json[#b.json + 1] = d.delta.partial_json
+        elseif t == "thinking_delta" then b.thinking[#b.thinking + 1] = d.delta.thinking
+        elseif t == "signature_delta" then b.signature[#b.signature + 1] = d.delta.signature
+        elseif t == "citations_delta" then b.citations[#b.citations + 1] = d.delta.citation.cited_text end
+      end
+    end
+  end
+  return messages
+end
+
+local function restored_as_expected(name, out)
+  local messages = reassemble(out)
+  if name ~= "tools" then
+    return #messages == 1 and table.concat(messages[1]["0"].text) == EXPECTED_TEXT[name]
+  end
+  if #messages ~= tools_count then return false end
+  for _, m in ipairs(messages) do
+    for index, want in pairs(TOOLS_EXPECT) do
+      for field, value in pairs(want) do
+        local got = m[index][field]
+        if field == "citations" then
+          if #got ~= #value then return false end
+          for k = 1, #value do if got[k] ~= value[k] then return false end end
+        elseif table.concat(got) ~= value then
+          return false
+        end
+      end
+    end
+  end
+  return true
+end
 
 local failed = false
 local function check(name, ok)
@@ -54,22 +120,23 @@ end
 local function throughput(name, input)
   local times, max_held, max_text, out = {}, 0, 0, nil
   for r = 1, RUNS do
-    local st = S.newStream(sess)
+    local st = E.newStream(sess)
     local parts = {}
     local t0 = now()
     for at = 1, #input, CHUNK do
-      parts[#parts + 1] = S.streamFeed(st, input:sub(at, at + CHUNK - 1))
-      local h = S.streamHeld(st)
+      parts[#parts + 1] = E.streamFeed(st, input:sub(at, at + CHUNK - 1))
+      local h = E.streamHeld(st)
       if h > max_held then max_held = h end
-      local t = S.streamHeldText(st)
+      local t = E.streamHeldText(st)
       if t > max_text then max_text = t end
     end
-    parts[#parts + 1] = S.streamFinish(st)
+    parts[#parts + 1] = E.streamFinish(st)
     times[#times + 1] = now() - t0
     if r == 1 then out = table.concat(parts) end
   end
   table.sort(times)
   local med = times[math.floor(#times / 2) + 1]
+  check(name .. ": output is not the expected restoration", restored_as_expected(name, out))
   if name ~= "tools" then -- tools carries pseudonyms inside signed thinking blocks, never restored
     for _, e in ipairs(sess.entries) do
       check(name .. ": pseudonym " .. e.pseudonym .. " left in output", not out:find(e.pseudonym, 1, true))
@@ -80,7 +147,7 @@ local function throughput(name, input)
 end
 
 local function latency(name, input)
-  local st = S.newStream(sess)
+  local st = E.newStream(sess)
   local lat, at = {}, 1
   while #lat < 20000 do
     local a, b = input:find("\n\n", at, true)
@@ -88,10 +155,10 @@ local function latency(name, input)
     local ev = input:sub(at, b)
     at = b + 1
     local t0 = now()
-    S.streamFeed(st, ev)
+    E.streamFeed(st, ev)
     lat[#lat + 1] = (now() - t0) * 1e6
   end
-  S.streamFinish(st)
+  E.streamFinish(st)
   table.sort(lat)
   local med, p99 = lat[math.floor(#lat / 2) + 1], lat[math.floor(#lat * 0.99) + 1]
   print(string.format("%-6s per-event streamFeed: median %.2f µs, p99 %.2f µs (%d events)", name, med, p99, #lat))

@@ -7,8 +7,21 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
-  createNodeMasker, newSession, maskText, maskJson, restoreText, restoreJson, policyFor, answerPolicyFor, findIn,
-  adoptEntry, tenantScope, maskerConfigOf, type Entry, type Session, type MaskingFields,
+  createNodeMasker,
+  newSession,
+  maskText,
+  maskJson,
+  restoreText,
+  restoreJson,
+  policyFor,
+  answerPolicyFor,
+  findIn,
+  adoptEntry,
+  tenantScope,
+  maskerConfigOf,
+  type Entry,
+  type Session,
+  type MaskingFields,
 } from "../lib/engine";
 import { VERSION } from "../plugin-src/kong/plugins/aws-masker/version";
 import { loadDeclarative, resolveEnvReference } from "../host/config";
@@ -26,19 +39,67 @@ interface OptionSpec {
 }
 
 const OPTIONS: OptionSpec[] = [
-  { flag: "--json", value: false, commands: ["mask", "unmask", "scan"],
-    help: "the input is a Claude API body (JSON): masked/restored as the gateway does (field rules); scan prints JSON" },
-  { flag: "--path", value: true, commands: ["mask", "unmask"], help: "the API path the JSON body is for (default /v1/messages)" },
-  { flag: "--map", value: true, commands: ["mask", "unmask"], help: "mask: write the pseudonym map here; unmask: read it (required)" },
-  { flag: "--config", value: true, commands: ["mask", "scan"],
-    help: "apply the aws-masker plugin config of a declarative kong.yml (secret, allowlist, custom_patterns, disabled_kinds, mask_public_ips, tenant_scope)" },
-  { flag: "--secret", value: true, commands: ["mask"], help: "pseudonym secret (default: config.secret of --config, else $AWS_MASKER_SECRET)" },
-  { flag: "--tenant-scope", value: true, commands: ["mask"], help: "consumer|credential|global (default: tenant_scope of --config, else consumer)" },
-  { flag: "--api-key", value: true, commands: ["mask"], help: "the client's API key (x-api-key, or the token of Authorization: Bearer)" },
+  {
+    flag: "--json",
+    value: false,
+    commands: ["mask", "unmask", "scan"],
+    help: "the input is a Claude API body (JSON): masked/restored as the gateway does (field rules); scan prints JSON",
+  },
+  {
+    flag: "--path",
+    value: true,
+    commands: ["mask", "unmask"],
+    help: "the API path the JSON body is for (default /v1/messages)",
+  },
+  {
+    flag: "--map",
+    value: true,
+    commands: ["mask", "unmask"],
+    help: "mask: write the pseudonym map here; unmask: read it (required)",
+  },
+  {
+    flag: "--config",
+    value: true,
+    commands: ["mask", "scan"],
+    help: "apply the aws-masker plugin config of a declarative kong.yml (secret, allowlist, custom_patterns, disabled_kinds, mask_public_ips, tenant_scope)",
+  },
+  {
+    flag: "--secret",
+    value: true,
+    commands: ["mask"],
+    help: "pseudonym secret (default: config.secret of --config, else $AWS_MASKER_SECRET)",
+  },
+  {
+    flag: "--tenant-scope",
+    value: true,
+    commands: ["mask"],
+    help: "consumer|credential|global (default: tenant_scope of --config, else consumer)",
+  },
+  {
+    flag: "--api-key",
+    value: true,
+    commands: ["mask"],
+    help: "the client's API key (x-api-key, or the token of Authorization: Bearer)",
+  },
   { flag: "--consumer", value: true, commands: ["mask"], help: "the Kong consumer id the gateway authenticated" },
-  { flag: "--credential", value: true, commands: ["mask"], help: "the Kong credential id the gateway authenticated (e.g. key-auth's)" },
-  { flag: "--scope", value: true, commands: ["mask"], help: "the tenant scope itself, as the gateway computed it (overrides the above)" },
-  { flag: "--progress", value: false, commands: ["mask", "unmask", "scan"], help: "report progress on stderr (default: when stderr is a terminal)" },
+  {
+    flag: "--credential",
+    value: true,
+    commands: ["mask"],
+    help: "the Kong credential id the gateway authenticated (e.g. key-auth's)",
+  },
+  {
+    flag: "--scope",
+    value: true,
+    commands: ["mask"],
+    help: "the tenant scope itself, as the gateway computed it (overrides the above)",
+  },
+  {
+    flag: "--progress",
+    value: false,
+    commands: ["mask", "unmask", "scan"],
+    help: "report progress on stderr (default: when stderr is a terminal)",
+  },
 ];
 
 const USAGE = `usage: aws-masker mask|unmask|scan [FILE|-] [options]
@@ -54,13 +115,17 @@ FILE - reads stdin; with no FILE, stdin must not be a terminal.
 
 /** A usage mistake or an input the CLI cannot use: one line, exit 2. */
 class CliError extends Error {
-  constructor(message: string, readonly usage = false) {
+  constructor(
+    message: string,
+    readonly usage = false,
+  ) {
     super(message);
   }
 }
 
 // a progress line every 8 MB (AWS_MASKER_PROGRESS_BYTES: a smaller step, for the tests)
-const PROGRESS_STEP = Number(process.env.AWS_MASKER_PROGRESS_BYTES) > 0 ? Number(process.env.AWS_MASKER_PROGRESS_BYTES) : 8 * 1024 * 1024;
+const PROGRESS_STEP =
+  Number(process.env.AWS_MASKER_PROGRESS_BYTES) > 0 ? Number(process.env.AWS_MASKER_PROGRESS_BYTES) : 8 * 1024 * 1024;
 const DEMO_SECRET = "aws-masker-cli-demo-secret";
 const MIN_SECRET = 16;
 
@@ -100,7 +165,8 @@ function parseArgs(argv: string[]): Parsed | "help" | "version" {
       throw new CliError(`one input at a time (got ${file} and ${a})`, true);
     }
   }
-  if (cmd === "unmask" && !opts.has("--map")) throw new CliError("unmask needs --map FILE (written by mask --map)", true);
+  if (cmd === "unmask" && !opts.has("--map"))
+    throw new CliError("unmask needs --map FILE (written by mask --map)", true);
   const ts = opts.get("--tenant-scope");
   if (ts !== undefined && ts !== "consumer" && ts !== "credential" && ts !== "global") {
     throw new CliError("--tenant-scope must be consumer, credential or global", true);
@@ -126,13 +192,15 @@ function pluginConfigFrom(file: string): MaskingFields & { tenant_scope?: string
     if (Array.isArray(v)) v.forEach(walk);
     else if (v !== null && typeof v === "object") {
       const o = v as Record<string, unknown>;
-      if (o.name === "aws-masker" && (o.config === undefined || typeof o.config === "object")) found.push((o.config ?? {}) as Record<string, unknown>);
+      if (o.name === "aws-masker" && (o.config === undefined || typeof o.config === "object"))
+        found.push((o.config ?? {}) as Record<string, unknown>);
       else Object.values(o).forEach(walk);
     }
   };
   walk(doc);
   if (found.length === 0) throw new CliError(`--config ${file}: no aws-masker plugin in it`);
-  if (found.length > 1) process.stderr.write(`aws-masker: ${file} has ${found.length} aws-masker plugins: using the first\n`);
+  if (found.length > 1)
+    process.stderr.write(`aws-masker: ${file} has ${found.length} aws-masker plugins: using the first\n`);
   const c = found[0];
   const out: MaskingFields & { tenant_scope?: string } = {
     secret: "",
@@ -145,7 +213,8 @@ function pluginConfigFrom(file: string): MaskingFields & { tenant_scope?: string
   if (typeof c.secret === "string") {
     const r = resolveEnvReference(c.secret);
     if ("error" in r) throw new CliError(`--config ${file}: config.secret: ${r.error}`);
-    if (r.value.length < MIN_SECRET) throw new CliError(`--config ${file}: config.secret: length must be at least ${MIN_SECRET}`);
+    if (r.value.length < MIN_SECRET)
+      throw new CliError(`--config ${file}: config.secret: length must be at least ${MIN_SECRET}`);
     out.secret = r.value;
   }
   return out;
@@ -160,7 +229,9 @@ function readInput(file: string | undefined): string {
     return readFileSync(source, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`cannot read ${file ?? "stdin"}: ${code === "ENOENT" ? "no such file" : code ?? (e as Error).message}`);
+    throw new CliError(
+      `cannot read ${file ?? "stdin"}: ${code === "ENOENT" ? "no such file" : (code ?? (e as Error).message)}`,
+    );
   }
 }
 
@@ -170,7 +241,9 @@ function readMap(file: string): Entry[] {
     text = readFileSync(file, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`--map ${file}: cannot read it: ${code === "ENOENT" ? "no such file" : code ?? (e as Error).message}`);
+    throw new CliError(
+      `--map ${file}: cannot read it: ${code === "ENOENT" ? "no such file" : (code ?? (e as Error).message)}`,
+    );
   }
   let map: unknown;
   try {
@@ -181,11 +254,18 @@ function readMap(file: string): Entry[] {
   const entries = (map as { entries?: unknown } | null)?.entries;
   const valid = (e: unknown) => {
     const x = e as Entry;
-    return x !== null && typeof x === "object" && typeof x.pseudonym === "string" && typeof x.original === "string" &&
-      typeof x.kind === "string";
+    return (
+      x !== null &&
+      typeof x === "object" &&
+      typeof x.pseudonym === "string" &&
+      typeof x.original === "string" &&
+      typeof x.kind === "string"
+    );
   };
   if (!Array.isArray(entries) || !entries.every(valid)) {
-    throw new CliError(`--map ${file}: not a map written by \`aws-masker mask --map\` (needs "entries": [{pseudonym, original, kind}])`);
+    throw new CliError(
+      `--map ${file}: not a map written by \`aws-masker mask --map\` (needs "entries": [{pseudonym, original, kind}])`,
+    );
   }
   return entries as Entry[];
 }
@@ -226,13 +306,20 @@ function run(p: Parsed): string {
   let secret = str(opts, "--secret") ?? (pluginConf?.secret || undefined) ?? process.env.AWS_MASKER_SECRET;
   if (secret === undefined || secret === "") {
     secret = DEMO_SECRET;
-    if (cmd === "mask") process.stderr.write("aws-masker: no --secret, --config or AWS_MASKER_SECRET: using the demo secret (pseudonyms differ from your gateway's)\n");
+    if (cmd === "mask")
+      process.stderr.write(
+        "aws-masker: no --secret, --config or AWS_MASKER_SECRET: using the demo secret (pseudonyms differ from your gateway's)\n",
+      );
   }
   const masker = createNodeMasker(maskerConfigOf({ ...(pluginConf ?? {}), secret }));
   const mode = str(opts, "--tenant-scope") ?? pluginConf?.tenant_scope ?? "consumer";
-  const scope = str(opts, "--scope") ?? tenantScope(masker, mode, {
-    apiKey: str(opts, "--api-key"), consumerId: str(opts, "--consumer"), credentialId: str(opts, "--credential"),
-  });
+  const scope =
+    str(opts, "--scope") ??
+    tenantScope(masker, mode, {
+      apiKey: str(opts, "--api-key"),
+      consumerId: str(opts, "--consumer"),
+      credentialId: str(opts, "--credential"),
+    });
   const session: Session = newSession(masker, scope);
   const mapFile = str(opts, "--map");
   if (cmd === "unmask") for (const e of readMap(mapFile as string)) adoptEntry(session, e);
@@ -267,7 +354,8 @@ function run(p: Parsed): string {
     } else {
       out = maskText(session, input, "");
     }
-    if (mapFile !== undefined) writeFileSync(mapFile, JSON.stringify({ scope: session.scope, entries: session.entries }, null, 2) + "\n");
+    if (mapFile !== undefined)
+      writeFileSync(mapFile, JSON.stringify({ scope: session.scope, entries: session.entries }, null, 2) + "\n");
     return out;
   }
   if (cmd === "unmask") {

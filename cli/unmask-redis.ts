@@ -41,7 +41,8 @@ export async function unmaskThroughRedis(args: string[]): Promise<void> {
   if (!m) fail(`--redis must be HOST:PORT\n${USAGE}`);
   const secretVar = typeof opts["secret-env"] === "string" ? opts["secret-env"] : "AWS_MASKER_SECRET";
   const secret = process.env[secretVar];
-  if (secret === undefined || secret.length < 16) fail(`${secretVar} is not set to the gateway's secret (16+ characters)`);
+  if (secret === undefined || secret.length < 16)
+    fail(`${secretVar} is not set to the gateway's secret (16+ characters)`);
   let scope = opts.scope as string | undefined;
   if (typeof opts["api-key-env"] === "string") {
     const key = process.env[opts["api-key-env"]];
@@ -59,7 +60,14 @@ export async function unmaskThroughRedis(args: string[]): Promise<void> {
   const keys = sealKeysFor(secret);
   const session = newSession(createNodeMasker({ secret }), scope);
   if (pseudonyms.length > 0) {
-    const redis = new Redis({ host: m[1], port: Number(m[2]), password: process.env.REDIS_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    const redis = new Redis({
+      host: m[1],
+      port: Number(m[2]),
+      password: process.env.REDIS_PASSWORD,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
     redis.on("error", () => {});
     try {
       await redis.connect();

@@ -80,7 +80,9 @@ function parseServiceUrl(svc: any): { protocol: "http" | "https"; host: string; 
     path = u.pathname || "/";
   }
   if (protocol !== "http" && protocol !== "https") {
-    throw new ConfigError(`service '${svc.name}': protocol '${protocol}' is not supported by the host (http/https only)`);
+    throw new ConfigError(
+      `service '${svc.name}': protocol '${protocol}' is not supported by the host (http/https only)`,
+    );
   }
   if (!host) throw new ConfigError(`service '${svc.name ?? "?"}': needs url or host`);
   port = port ?? (protocol === "https" ? 443 : 80);
@@ -117,7 +119,7 @@ export function normalizeConfig(doc: any, opts: NormalizeOptions = {}): HostConf
   const pendingPlugins: Array<{ p: any; service?: string; route?: string; where: string }> = [];
 
   const addRoute = (r: any, serviceId: string | undefined, where: string) => {
-    const sref = serviceId ?? (typeof r.service === "object" ? r.service?.name ?? r.service?.id : r.service);
+    const sref = serviceId ?? (typeof r.service === "object" ? (r.service?.name ?? r.service?.id) : r.service);
     const svc = serviceId ? services.find((s) => s.id === serviceId) : svcByKey.get(String(sref));
     if (!svc) throw new ConfigError(`route '${r.name ?? where}': unknown service '${sref}'`);
     const name = r.name ?? `${svc.name}-route-${routes.length + 1}`;
@@ -175,8 +177,8 @@ export function normalizeConfig(doc: any, opts: NormalizeOptions = {}): HostConf
   });
   for (const r of doc.routes ?? []) addRoute(r, undefined, "routes");
   for (const p of doc.plugins ?? []) {
-    const sref = typeof p.service === "object" ? p.service?.name ?? p.service?.id : p.service;
-    const rref = typeof p.route === "object" ? p.route?.name ?? p.route?.id : p.route;
+    const sref = typeof p.service === "object" ? (p.service?.name ?? p.service?.id) : p.service;
+    const rref = typeof p.route === "object" ? (p.route?.name ?? p.route?.id) : p.route;
     const service = sref ? svcByKey.get(String(sref))?.id : undefined;
     const route = rref ? routeByKey.get(String(rref))?.id : undefined;
     if (sref && !service) throw new ConfigError(`plugin '${p.name}': unknown service '${sref}'`);
@@ -186,9 +188,11 @@ export function normalizeConfig(doc: any, opts: NormalizeOptions = {}): HostConf
   const seen = new Set<string>();
   for (const { p, service, route, where } of pendingPlugins) {
     if (!p || typeof p.name !== "string") throw new ConfigError(`${where}: plugin without a name`);
-    const scopeKey = `${p.name}|${route ?? ""}|${route ? "" : service ?? ""}`;
+    const scopeKey = `${p.name}|${route ?? ""}|${route ? "" : (service ?? "")}`;
     if (seen.has(scopeKey)) {
-      throw new ConfigError(`plugin '${p.name}' is attached twice to the same ${route ? "route" : service ? "service" : "global scope"}`);
+      throw new ConfigError(
+        `plugin '${p.name}' is attached twice to the same ${route ? "route" : service ? "service" : "global scope"}`,
+      );
     }
     seen.add(scopeKey);
     const override = opts.pluginConfigOverrides?.[p.name];
@@ -224,14 +228,17 @@ export function vaultEnvNames(value: unknown, out = new Set<string>()): Set<stri
  * Resolves a value the way Kong's env vault does (`{vault://env/NAME}` -> env NAME upper-cased, `-` -> `_`;
  * `{vault://env/NAME/key}` -> `key` of NAME's JSON). Plain values come back as they are.
  */
-export function resolveEnvReference(value: string, env: Record<string, string | undefined> = process.env):
-  { value: string } | { error: string } {
+export function resolveEnvReference(
+  value: string,
+  env: Record<string, string | undefined> = process.env,
+): { value: string } | { error: string } {
   const m = /^\{vault:\/\/([^/}]+)\/([^/}?]+)(?:\/([^}?]+))?(?:\?[^}]*)?\}$/.exec(value);
   if (!m) return value.startsWith("{vault://") ? { error: `${value} is not a valid vault reference` } : { value };
   if (m[1] !== "env") return { error: `${value}: only the env vault can be resolved here` };
   const name = m[2].toUpperCase().replace(/-/g, "_");
   const raw = env[name];
-  if (raw === undefined) return { error: `vault reference ${value} could not be resolved (environment variable ${name} is not set)` };
+  if (raw === undefined)
+    return { error: `vault reference ${value} could not be resolved (environment variable ${name} is not set)` };
   if (m[3] === undefined) return { value: raw };
   try {
     const v = JSON.parse(raw)?.[m[3]];

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { lookup } from "node:dns/promises";
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import { hostname, tmpdir } from "node:os";
+import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadDeclarative, normalizeConfig, vaultEnvNames, ConfigError } from "./config.ts";
@@ -156,7 +156,12 @@ async function ensurePortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const s = net.createServer();
     s.once("error", (e: NodeJS.ErrnoException) =>
-      reject(new Error(`${what} cannot listen on 127.0.0.1:${port}: ${e.code === "EADDRINUSE" ? "the port is already in use" : e.message}`)));
+      reject(
+        new Error(
+          `${what} cannot listen on 127.0.0.1:${port}: ${e.code === "EADDRINUSE" ? "the port is already in use" : e.message}`,
+        ),
+      ),
+    );
     s.listen(port, "127.0.0.1", () => s.close(() => resolve()));
   });
 }
@@ -310,8 +315,20 @@ async function startRedisServer(runDir: string, port: number): Promise<Proc> {
   const dir = path.join(runDir, "redis");
   mkdirSync(dir, { recursive: true });
   const p = startProc("redis", "redis-server", [
-    "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-    "--dir", dir, "--daemonize", "no", "--loglevel", "warning",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--daemonize",
+    "no",
+    "--loglevel",
+    "warning",
   ]);
   const deadline = Date.now() + 10000;
   while (Date.now() < deadline) {
@@ -336,17 +353,22 @@ function ensureBuild(log: (s: string) => void): void {
 
 function configUsesPlugin(doc: any, name: string): boolean {
   const walk = (v: any): boolean =>
-    Array.isArray(v) ? v.some(walk) : v && typeof v === "object"
-      ? (Array.isArray(v.plugins) && v.plugins.some((p: any) => p?.name === name)) || Object.values(v).some(walk)
-      : false;
+    Array.isArray(v)
+      ? v.some(walk)
+      : v && typeof v === "object"
+        ? (Array.isArray(v.plugins) && v.plugins.some((p: any) => p?.name === name)) || Object.values(v).some(walk)
+        : false;
   return walk(doc);
 }
 
 function configHasKey(doc: any, plugin: string, key: string): boolean {
   const walk = (v: any): boolean =>
-    Array.isArray(v) ? v.some(walk) : v && typeof v === "object"
-      ? (v.name === plugin && v.config && typeof v.config === "object" && key in v.config) || Object.values(v).some(walk)
-      : false;
+    Array.isArray(v)
+      ? v.some(walk)
+      : v && typeof v === "object"
+        ? (v.name === plugin && v.config && typeof v.config === "object" && key in v.config) ||
+          Object.values(v).some(walk)
+        : false;
   return walk(doc);
 }
 
@@ -354,7 +376,8 @@ function configHasKey(doc: any, plugin: string, key: string): boolean {
 export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + "\n"));
   // a given path is relative to the current directory (the CLI resolves it against the caller's); the default is ours
-  const doc: any = opts.configObject ??
+  const doc: any =
+    opts.configObject ??
     loadDeclarative(opts.config !== undefined ? path.resolve(opts.config) : path.join(REPO_ROOT, "kong/kong.yml"));
   const runDir = newRunDir();
   const procs: Proc[] = [];
@@ -385,8 +408,14 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     }
     const serviceOverrides: Record<string, string> = {};
     if (hasClaude) {
-      egress = await startPlainProxy({ upstream, runDir, name: "egress", workers: 1, buffering: false,
-        trustedCertificate: opts.egressTrustedCertificate });
+      egress = await startPlainProxy({
+        upstream,
+        runDir,
+        name: "egress",
+        workers: 1,
+        buffering: false,
+        trustedCertificate: opts.egressTrustedCertificate,
+      });
       serviceOverrides[CLAUDE_SERVICE] = egress.url;
     }
 
@@ -414,7 +443,9 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const baseEnv = { ...process.env, ...env, ...(opts.env ?? {}) } as Record<string, string>;
     if (!baseEnv.AWS_MASKER_SECRET) {
       baseEnv.AWS_MASKER_SECRET = randomBytes(32).toString("hex");
-      log("WARNING: AWS_MASKER_SECRET is not set: using a random secret for this run (pseudonyms change across restarts)");
+      log(
+        "WARNING: AWS_MASKER_SECRET is not set: using a random secret for this run (pseudonyms change across restarts)",
+      );
     }
     if (!("AWS_MASKER_REDIS_PASSWORD" in baseEnv)) baseEnv.AWS_MASKER_REDIS_PASSWORD = "";
 
@@ -428,7 +459,9 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const hostConfig = normalizeConfig(doc, { serviceOverrides, pluginConfigOverrides });
     for (const s of hostConfig.services) {
       if (!(await resolvable(s.host))) {
-        throw new ConfigError(`service '${s.name}': host '${s.host}' does not resolve (the host resolves service hosts at startup)`);
+        throw new ConfigError(
+          `service '${s.name}': host '${s.host}' does not resolve (the host resolves service hosts at startup)`,
+        );
       }
     }
     hostConfig.node_id = (() => {
@@ -449,8 +482,16 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     const configJsonPath = path.join(runDir, "config.json");
     writeFileSync(configJsonPath, JSON.stringify(hostConfig, null, 2));
 
-    const envNames = new Set<string>(["AWS_MASKER_SECRET", "AWS_MASKER_REDIS_HOST", "AWS_MASKER_REDIS_PORT", "AWS_MASKER_REDIS_PASSWORD"]);
-    vaultEnvNames(hostConfig.plugins.map((p) => p.config), envNames);
+    const envNames = new Set<string>([
+      "AWS_MASKER_SECRET",
+      "AWS_MASKER_REDIS_HOST",
+      "AWS_MASKER_REDIS_PORT",
+      "AWS_MASKER_REDIS_PASSWORD",
+    ]);
+    vaultEnvNames(
+      hostConfig.plugins.map((p) => p.config),
+      envNames,
+    );
     for (const k of Object.keys(opts.env ?? {})) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) envNames.add(k);
 
     const port = opts.port || (await freePort());
@@ -543,25 +584,56 @@ function parseArgs(argv: string[], cwd = callerDir()): CliOptions {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
-      case "--port": o.port = Number(need(++i, a)); break;
-      case "--upstream": o.upstream = need(++i, a); break;
-      case "--redis": o.redis = need(++i, a); break;
-      case "--mock": o.mock = true; break;
-      case "--config": o.config = path.resolve(cwd, need(++i, a)); break;
-      case "--workers": o.workers = Number(need(++i, a)); break;
-      case "--plugin-path": (o.pluginPaths ??= []).push(path.resolve(cwd, need(++i, a))); break;
-      case "--client-body-buffer-size": o.clientBodyBufferSize = need(++i, a); break;
-      case "--log-level": o.logLevel = need(++i, a) as GatewayOptions["logLevel"]; break;
-      case "--no-build": o.build = false; break;
-      case "--access-log": o.accessLog = true; break;
-      case "--admin-port": o.adminPort = Number(need(++i, a)); break;
-      case "--keep-run-dir": o.keepRunDir = true; break;
-      case "-h": case "--help": o.help = true; break;
-      default: throw new Error(`unknown option ${a}`);
+      case "--port":
+        o.port = Number(need(++i, a));
+        break;
+      case "--upstream":
+        o.upstream = need(++i, a);
+        break;
+      case "--redis":
+        o.redis = need(++i, a);
+        break;
+      case "--mock":
+        o.mock = true;
+        break;
+      case "--config":
+        o.config = path.resolve(cwd, need(++i, a));
+        break;
+      case "--workers":
+        o.workers = Number(need(++i, a));
+        break;
+      case "--plugin-path":
+        (o.pluginPaths ??= []).push(path.resolve(cwd, need(++i, a)));
+        break;
+      case "--client-body-buffer-size":
+        o.clientBodyBufferSize = need(++i, a);
+        break;
+      case "--log-level":
+        o.logLevel = need(++i, a) as GatewayOptions["logLevel"];
+        break;
+      case "--no-build":
+        o.build = false;
+        break;
+      case "--access-log":
+        o.accessLog = true;
+        break;
+      case "--admin-port":
+        o.adminPort = Number(need(++i, a));
+        break;
+      case "--keep-run-dir":
+        o.keepRunDir = true;
+        break;
+      case "-h":
+      case "--help":
+        o.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${a}`);
     }
   }
   if (!Number.isInteger(o.port) || o.port! < 0 || o.port! > 65535) throw new Error("--port must be 0..65535");
-  if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 1)) throw new Error("--workers must be >= 1");
+  if (o.workers !== undefined && (!Number.isInteger(o.workers) || o.workers < 1))
+    throw new Error("--workers must be >= 1");
   return o;
 }
 
@@ -604,7 +676,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await gw?.stop().catch(() => {});
-    if (opts.keepRunDir && runDir) say(process.stderr, `aws-masker gateway: run directory kept: ${runDir} (logs in ${runDir}/logs)`);
+    if (opts.keepRunDir && runDir)
+      say(process.stderr, `aws-masker gateway: run directory kept: ${runDir} (logs in ${runDir}/logs)`);
     process.exit(code);
   };
   // whatever goes wrong in the launcher, everything it started goes with it (no orphan nginx or redis-server)
@@ -627,7 +700,7 @@ async function main(): Promise<void> {
   say(process.stdout, `export ANTHROPIC_BASE_URL=${gw.url}`);
   say(
     process.stderr,
-    `  egress ${gw.egressUrl ?? "-"} -> ${opts.mock ? gw.mockUrl : opts.upstream ?? DEFAULT_UPSTREAM}; redis ${
+    `  egress ${gw.egressUrl ?? "-"} -> ${opts.mock ? gw.mockUrl : (opts.upstream ?? DEFAULT_UPSTREAM)}; redis ${
       gw.redisPort ? `${gw.redisHost}:${gw.redisPort}` : "none"
     }; admin API ${gw.adminUrl}; logs ${gw.runDir}/logs`,
   );
@@ -653,8 +726,8 @@ function launcherAncestors(): number[] {
   const out: number[] = [];
   let pid = process.ppid;
   for (let depth = 0; depth < 4 && pid > 1; depth++) {
-    let cmd = "";
-    let ppid = 0;
+    let cmd: string;
+    let ppid: number;
     try {
       cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ");
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

@@ -84,10 +84,12 @@ const PROXY_COMMON = `
 
 export function renderGatewayConf(o: GatewayRender): string {
   const svcs = o.config.services;
-  const maxMs = (k: "connect_timeout" | "read_timeout" | "write_timeout") =>
-    Math.max(1000, ...svcs.map((s) => s[k]));
+  const maxMs = (k: "connect_timeout" | "read_timeout" | "write_timeout") => Math.max(1000, ...svcs.map((s) => s[k]));
   const upstreams = svcs
-    .map((s) => `  upstream ${s.upstream_name} {\n    server ${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port};\n    keepalive 64;\n  }`)
+    .map(
+      (s) =>
+        `  upstream ${s.upstream_name} {\n    server ${s.host.includes(":") ? `[${s.host}]` : s.host}:${s.port};\n    keepalive 64;\n  }`,
+    )
     .join("\n");
   const luaPath = [
     ...o.luaPaths.flatMap((d) => [`${d}/?.lua`, `${d}/?/init.lua`]),
@@ -211,10 +213,29 @@ ${upstreams}
  * nginx drop the header; the same lines are in kong/claude-proxy.conf.
  */
 export const CLIENT_ADDRESS_HEADERS = [
-  "Forwarded", "Via", "X-Real-IP", "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port",
-  "X-Forwarded-Path", "X-Forwarded-Prefix", "X-Forwarded-Server", "X-Forwarded-Scheme", "X-Forwarded-Ssl",
-  "X-Forwarded-Uri", "X-Forwarded-Client-Cert", "True-Client-IP", "X-Client-IP", "Client-IP", "X-Cluster-Client-IP",
-  "CF-Connecting-IP", "Fastly-Client-IP", "X-Original-Forwarded-For", "X-Originating-IP", "X-Envoy-External-Address",
+  "Forwarded",
+  "Via",
+  "X-Real-IP",
+  "X-Forwarded-For",
+  "X-Forwarded-Proto",
+  "X-Forwarded-Host",
+  "X-Forwarded-Port",
+  "X-Forwarded-Path",
+  "X-Forwarded-Prefix",
+  "X-Forwarded-Server",
+  "X-Forwarded-Scheme",
+  "X-Forwarded-Ssl",
+  "X-Forwarded-Uri",
+  "X-Forwarded-Client-Cert",
+  "True-Client-IP",
+  "X-Client-IP",
+  "Client-IP",
+  "X-Cluster-Client-IP",
+  "CF-Connecting-IP",
+  "Fastly-Client-IP",
+  "X-Original-Forwarded-For",
+  "X-Originating-IP",
+  "X-Envoy-External-Address",
   "X-Amzn-Trace-Id",
 ];
 const STRIP_CLIENT_ADDRESS = CLIENT_ADDRESS_HEADERS.map((h) => `\n      proxy_set_header ${h} "";`).join("");

@@ -12,7 +12,9 @@ const NONCE_LEN = 12;
 const TAG_LEN = 16;
 
 const hmac = (key: Buffer | string, data: string | Buffer): Buffer =>
-  createHmac("sha256", typeof key === "string" ? Buffer.from(key, "utf8") : key).update(data).digest();
+  createHmac("sha256", typeof key === "string" ? Buffer.from(key, "utf8") : key)
+    .update(data)
+    .digest();
 
 export function sealKeysFor(secret: string): SealKeys {
   return { aead: hmac(secret, "aws-masker/redis/aead/v1"), names: hmac(secret, "aws-masker/redis/keys/v1") };

@@ -74,7 +74,8 @@ function check(): string[] {
   }
   const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8"));
   if (pkg.version !== VERSION) problems.push(`package.json version ${pkg.version} is not version.ts's ${VERSION}`);
-  for (const [, f] of modules()) if (!existsSync(path.join(ROOT, f))) problems.push(`${f} is not built (npm run build)`);
+  for (const [, f] of modules())
+    if (!existsSync(path.join(ROOT, f))) problems.push(`${f} is not built (npm run build)`);
   return problems;
 }
 
@@ -82,7 +83,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   if (process.argv.includes("--check")) {
     const problems = check();
     if (problems.length > 0) {
-      process.stderr.write(problems.map((p) => `rockspec: ${p}`).join("\n") + "\nrun: npx tsx scripts/gen-rockspec.ts\n");
+      process.stderr.write(
+        problems.map((p) => `rockspec: ${p}`).join("\n") + "\nrun: npx tsx scripts/gen-rockspec.ts\n",
+      );
       process.exit(1);
     }
   } else {

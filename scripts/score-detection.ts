@@ -76,7 +76,12 @@ function categoryOfKind(kind: string): Category {
   return "id";
 }
 
-interface Label { value: string; kind: string; category: Category; exactKind?: string }
+interface Label {
+  value: string;
+  kind: string;
+  category: Category;
+  exactKind?: string;
+}
 interface Doc {
   path: string;
   name: string;
@@ -114,7 +119,12 @@ function docsIn(top: "positive" | "negative"): Doc[] {
     const labels: Label[] = raw.map(([value, kind]) => {
       if (isCategory(kind)) return { value: bytes(value), kind, category: kind };
       if (kindFamily.has(kind) || kind.startsWith("custom-")) {
-        return { value: bytes(value), kind, category: kind.startsWith("custom-") ? "id" : categoryOfKind(kind), exactKind: kind };
+        return {
+          value: bytes(value),
+          kind,
+          category: kind.startsWith("custom-") ? "id" : categoryOfKind(kind),
+          exactKind: kind,
+        };
       }
       unknownKinds.set(kind, (unknownKinds.get(kind) ?? 0) + 1);
       return { value: bytes(value), kind, category: "id" };
@@ -148,7 +158,11 @@ const masker = createNodeMasker({
 const policy = policyFor("/v1/other");
 const claudePolicy = policyFor("/v1/messages");
 
-interface Result { input: string; out: string; entries: string }
+interface Result {
+  input: string;
+  out: string;
+  entries: string;
+}
 const nodeResults: Result[] = [];
 for (const d of docs) {
   const text = readFileSync(d.path, "latin1");
@@ -160,7 +174,11 @@ for (const d of docs) {
   } else {
     out = maskText(sess, text, "");
   }
-  nodeResults.push({ input: text, out, entries: sess.entries.map((e) => `${e.kind}\t${e.original}\t${e.pseudonym}`).join("\n") });
+  nodeResults.push({
+    input: text,
+    out,
+    entries: sess.entries.map((e) => `${e.kind}\t${e.original}\t${e.pseudonym}`).join("\n"),
+  });
 }
 
 // ---- scoring
@@ -182,7 +200,12 @@ function encodedForms(v: string): string[] {
   return [...forms].filter((f) => f.length > 0);
 }
 
-interface Tally { labels: number; found: number; masked: number; leaks: number }
+interface Tally {
+  labels: number;
+  found: number;
+  masked: number;
+  leaks: number;
+}
 const tally = (): Tally => ({ labels: 0, found: 0, masked: 0, leaks: 0 });
 const byFamily = new Map<string, Tally & { docs: number; formats: Set<string>; bytes: number }>();
 const byCategory = new Map<Category, Tally>(CATEGORIES.map((c) => [c, tally()]));
@@ -218,10 +241,21 @@ docs.forEach((d, i) => {
     const ok = covering.some(([ek]) => l.category === "id" || categoryOfKind(ek) === l.category);
     const leaked = encodedForms(l.value).some((f) => r.out.includes(f));
     const cat = byCategory.get(l.category)!;
-    fam.labels++; cat.labels++;
-    if (ok) { fam.found++; cat.found++; }
-    if (!leaked && covering.length) { fam.masked++; cat.masked++; }
-    if (leaked) { fam.leaks++; cat.leaks++; leaks.push(`${d.name}: ${l.kind} ${JSON.stringify(l.value)}`); }
+    fam.labels++;
+    cat.labels++;
+    if (ok) {
+      fam.found++;
+      cat.found++;
+    }
+    if (!leaked && covering.length) {
+      fam.masked++;
+      cat.masked++;
+    }
+    if (leaked) {
+      fam.leaks++;
+      cat.leaks++;
+      leaks.push(`${d.name}: ${l.kind} ${JSON.stringify(l.value)}`);
+    }
     let k = byKind.get(l.kind);
     if (!k) byKind.set(l.kind, (k = { ...tally(), exact: 0 }));
     k.labels++;
@@ -230,12 +264,15 @@ docs.forEach((d, i) => {
     if (l.exactKind && entries.some(([ek, eo]) => ek === l.exactKind && eo.includes(l.value))) k.exact++;
     if (!ok) {
       const other = covering.map(([ek]) => ek);
-      missed.push(`${d.name}: ${l.kind} ${JSON.stringify(l.value)}${other.length ? " masked as " + [...new Set(other)].join(",") : leaked ? " LEAKED" : " not found"}`);
+      missed.push(
+        `${d.name}: ${l.kind} ${JSON.stringify(l.value)}${other.length ? " masked as " + [...new Set(other)].join(",") : leaked ? " LEAKED" : " not found"}`,
+      );
     }
   }
   const values = d.labels.map((l) => l.value);
   for (const [ek, eo] of entries) {
-    if (!values.some((v) => eo.includes(v) || v.includes(eo))) posUnlabelled.push(`${d.name}: ${ek} ${JSON.stringify(eo)}`);
+    if (!values.some((v) => eo.includes(v) || v.includes(eo)))
+      posUnlabelled.push(`${d.name}: ${ek} ${JSON.stringify(eo)}`);
   }
 });
 
@@ -251,7 +288,10 @@ if (withLua) {
   const dir = mkdtempSync(join(tmpdir(), "score-detection-"));
   const manifest = join(dir, "manifest.tsv");
   writeFileSync(manifest, docs.map((d, i) => `${d.mode}\t${d.path}\t${i}`).join("\n") + "\n");
-  const lua = spawnSync("luajit", ["spec/lua/support/score.lua", manifest, dir, custom ? "" : "nocustom"], { cwd: ROOT, encoding: "utf8" });
+  const lua = spawnSync("luajit", ["spec/lua/support/score.lua", manifest, dir, custom ? "" : "nocustom"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
   if (lua.status !== 0) {
     divergences.push(`luajit failed: ${lua.stderr}`);
   } else {
@@ -262,7 +302,9 @@ if (withLua) {
       if (le !== nodeResults[i].entries) divergences.push(`${d.name}: entries differ`);
     });
   }
-  luaNote = `${docs.length - divergences.length}/${docs.length} documents byte-identical` + (custom ? "" : " (custom patterns off: lua-rex-pcre2 missing)");
+  luaNote =
+    `${docs.length - divergences.length}/${docs.length} documents byte-identical` +
+    (custom ? "" : " (custom patterns off: lua-rex-pcre2 missing)");
 }
 
 // ---- report
@@ -272,21 +314,43 @@ const neg = docs.filter((d) => d.negative);
 const formats = new Set(pos.map((d) => `${d.family}/${d.format}`));
 const posBytes = [...byFamily.values()].reduce((a, f) => a + f.bytes, 0);
 const labelled = pos.reduce((a, d) => a + d.labels.length, 0);
-console.log(`corpus: ${pos.length} positive documents in ${byFamily.size} families, ${formats.size} formats, ${posBytes} bytes, ${labelled} labels; ` +
-  `${neg.length} negative documents, ${negBytes} bytes, ${negTokens} tokens`);
+console.log(
+  `corpus: ${pos.length} positive documents in ${byFamily.size} families, ${formats.size} formats, ${posBytes} bytes, ${labelled} labels; ` +
+    `${neg.length} negative documents, ${negBytes} bytes, ${negTokens} tokens`,
+);
 console.log(`kinds in catalogue: ${KINDS.length}`);
 if (unknownKinds.size) {
-  console.log(`warning: label kinds not in the catalogue, scored as id: ${[...unknownKinds.entries()].sort().map(([k, n]) => `${k} (${n})`).join(", ")}`);
+  console.log(
+    `warning: label kinds not in the catalogue, scored as id: ${[...unknownKinds.entries()]
+      .sort()
+      .map(([k, n]) => `${k} (${n})`)
+      .join(", ")}`,
+  );
 }
 console.log("");
 const row = (name: string, docsN: string, t: Tally) =>
   `${name.padEnd(22)} ${docsN.padStart(5)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${pct(t.found, t.labels).padStart(7)} ${String(t.masked).padStart(6)} ${String(t.leaks).padStart(6)}`;
 const header = (first: string, docsCol: string) =>
   `${first.padEnd(22)} ${docsCol.padStart(5)} ${"labels".padStart(6)} ${"found".padStart(6)} ${"recall".padStart(7)} ${"masked".padStart(6)} ${"leaks".padStart(6)}`;
-console.log("found: masked under a kind of the label's category; masked: not in the output any more, whatever the kind");
+console.log(
+  "found: masked under a kind of the label's category; masked: not in the output any more, whatever the kind",
+);
 console.log(header("family", "docs"));
-for (const [name, f] of [...byFamily.entries()].sort()) console.log(row(name, String(f.docs), f) + `  ${f.formats.size} formats` + (verbose ? `: ${[...f.formats].sort().join(" ")}` : ""));
-const all = [...byFamily.values()].reduce((a, f) => ({ labels: a.labels + f.labels, found: a.found + f.found, masked: a.masked + f.masked, leaks: a.leaks + f.leaks }), tally());
+for (const [name, f] of [...byFamily.entries()].sort())
+  console.log(
+    row(name, String(f.docs), f) +
+      `  ${f.formats.size} formats` +
+      (verbose ? `: ${[...f.formats].sort().join(" ")}` : ""),
+  );
+const all = [...byFamily.values()].reduce(
+  (a, f) => ({
+    labels: a.labels + f.labels,
+    found: a.found + f.found,
+    masked: a.masked + f.masked,
+    leaks: a.leaks + f.leaks,
+  }),
+  tally(),
+);
 console.log(row("TOTAL", String(pos.length), all));
 console.log("");
 console.log(header("category", ""));
@@ -295,7 +359,9 @@ if (verbose) {
   console.log("");
   console.log(`${"label kind".padEnd(34)} labels  found  exact  leaks`);
   for (const [k, t] of [...byKind.entries()].sort()) {
-    console.log(`${k.padEnd(34)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${String(t.exact).padStart(6)} ${String(t.leaks).padStart(6)}`);
+    console.log(
+      `${k.padEnd(34)} ${String(t.labels).padStart(6)} ${String(t.found).padStart(6)} ${String(t.exact).padStart(6)} ${String(t.leaks).padStart(6)}`,
+    );
   }
 }
 console.log("");
@@ -305,21 +371,28 @@ const negShare = negTokens ? (100 * negFpTokens) / negTokens : 0;
 const listed = (title: string, items: string[], limit: number) => {
   if (!items.length) return;
   const shown = verbose ? items : items.slice(0, limit);
-  console.log(`${title} (${items.length}):\n  ${shown.join("\n  ")}` + (shown.length < items.length ? `\n  ... ${items.length - shown.length} more (--verbose lists them)` : ""));
+  console.log(
+    `${title} (${items.length}):\n  ${shown.join("\n  ")}` +
+      (shown.length < items.length ? `\n  ... ${items.length - shown.length} more (--verbose lists them)` : ""),
+  );
 };
 listed("missed or masked under another category", missed, 40);
 if (verbose) listed("unlabelled entries in positive documents", posUnlabelled, 0);
-else if (posUnlabelled.length) console.log(`unlabelled entries in positive documents: ${posUnlabelled.length} (--verbose lists them)`);
+else if (posUnlabelled.length)
+  console.log(`unlabelled entries in positive documents: ${posUnlabelled.length} (--verbose lists them)`);
 console.log(`leaks: ${leaks.length}`);
 listed("leaked labels", leaks, 60);
 console.log(`recall of names (category name): ${nameRecall.toFixed(1)}% (target >= ${NAME_RECALL_TARGET}%)`);
-console.log(`false positives on the negative set: ${negFpTokens} of ${negTokens} tokens = ${negShare.toFixed(3)}% (limit < ${NEGATIVE_FP_LIMIT}%), ${negFps.length} entries`);
+console.log(
+  `false positives on the negative set: ${negFpTokens} of ${negTokens} tokens = ${negShare.toFixed(3)}% (limit < ${NEGATIVE_FP_LIMIT}%), ${negFps.length} entries`,
+);
 listed("negative-set entries", negFps, 30);
 console.log(`node/lua: ${luaNote}` + (divergences.length ? "\n  " + divergences.join("\n  ") : ""));
 const failures: string[] = [];
 if (leaks.length) failures.push(`${leaks.length} leaks`);
 if (nameRecall < NAME_RECALL_TARGET) failures.push(`name recall ${nameRecall.toFixed(1)}% < ${NAME_RECALL_TARGET}%`);
-if (negShare >= NEGATIVE_FP_LIMIT) failures.push(`negative false positives ${negShare.toFixed(3)}% >= ${NEGATIVE_FP_LIMIT}%`);
+if (negShare >= NEGATIVE_FP_LIMIT)
+  failures.push(`negative false positives ${negShare.toFixed(3)}% >= ${NEGATIVE_FP_LIMIT}%`);
 if (divergences.length) failures.push(`${divergences.length} Node/Lua differences`);
 console.log(failures.length ? `FAILED: ${failures.join("; ")}` : "PASSED");
 process.exit(failures.length ? 1 : 0);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: installs what it needs, builds the plugin, then type checks, busted (compiled Lua under LuaJIT),
+# Every test: installs what it needs, builds the plugin, then type checks, lints (eslint) and checks the format (prettier), busted (compiled Lua under LuaJIT),
 # vitest (engine in Node, host, gateway integration with real nginx + Redis + the mock Claude), and the detection
 # corpus check (generated documents are current) and scorer (fails on any leak, name recall < 95 %, negative false
 # positives >= 0.5 % of tokens, or a Node/Lua difference), and a check that docs/identifiers.md matches the catalogue.
@@ -14,6 +14,9 @@ npm run --silent build
 echo "== typecheck"
 npx tsc -p tsconfig.json
 npx tsc -p host/tsconfig.json
+echo "== lint (eslint + typescript-eslint: eslint.config.js; conventions in CONTRIBUTING.md) and format (prettier)"
+npx eslint .
+npx prettier --check . >/dev/null
 echo "== busted (LuaJIT)"
 busted --lua=luajit spec/lua spec/host
 echo "== vitest"

@@ -42,9 +42,12 @@ function primitiveOf(checker, callee) {
       if (Object.prototype.hasOwnProperty.call(LOWERED, name)) return name;
     }
     // a local alias such as `const byteAt = ch.byteAt`: follow its initializer
-    if (ts.isVariableDeclaration(decl) && decl.initializer !== undefined &&
+    if (
+      ts.isVariableDeclaration(decl) &&
+      decl.initializer !== undefined &&
       (ts.isIdentifier(decl.initializer) || ts.isPropertyAccessExpression(decl.initializer)) &&
-      (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0) {
+      (ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) !== 0
+    ) {
       node = decl.initializer;
       continue;
     }
@@ -59,7 +62,9 @@ function plusOne(expr) {
   if (tstl.isBinaryExpression(expr) && tstl.isNumericLiteral(expr.right)) {
     const k = expr.right.value;
     if (expr.operator === tstl.SyntaxKind.AdditionOperator) {
-      return k + 1 === 0 ? expr.left : tstl.createBinaryExpression(expr.left, tstl.createNumericLiteral(k + 1), tstl.SyntaxKind.AdditionOperator);
+      return k + 1 === 0
+        ? expr.left
+        : tstl.createBinaryExpression(expr.left, tstl.createNumericLiteral(k + 1), tstl.SyntaxKind.AdditionOperator);
     }
     if (expr.operator === tstl.SyntaxKind.SubtractionOperator) {
       if (k - 1 === 0) return expr.left;
@@ -84,7 +89,10 @@ const plugin = {
         const lua = context.transformExpression(a);
         return spec.shift.includes(k) ? plusOne(lua) : lua;
       });
-      const fn = tstl.createTableIndexExpression(tstl.createIdentifier("string"), tstl.createStringLiteral(spec.builtin));
+      const fn = tstl.createTableIndexExpression(
+        tstl.createIdentifier("string"),
+        tstl.createStringLiteral(spec.builtin),
+      );
       return tstl.createCallExpression(fn, args, node);
     },
   },

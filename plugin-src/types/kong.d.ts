@@ -8,7 +8,9 @@ declare namespace kong {
     function get_raw_body(max_allowed_file_size?: number): LuaMultiReturn<[string | undefined, string | undefined]>;
     function get_header(name: string): string | undefined;
     /** Lower-cased names; a repeated header is an array. Second value "truncated" past max_headers (1-1000). */
-    function get_headers(max_headers?: number): LuaMultiReturn<[LuaTable<string, string | string[]>, string | undefined]>;
+    function get_headers(
+      max_headers?: number,
+    ): LuaMultiReturn<[LuaTable<string, string | string[]>, string | undefined]>;
     function get_path(): string;
     function get_raw_query(): string;
     function get_method(): string;

@@ -10,7 +10,12 @@ declare namespace ngx {
   function sha1_bin(s: string): string;
   namespace re {
     /** 1-based inclusive from/to, or nil (+ err on a bad pattern). */
-    function find(subject: string, regex: string, options?: string, ctx?: { pos?: number }): LuaMultiReturn<[number | undefined, number | undefined, string | undefined]>;
+    function find(
+      subject: string,
+      regex: string,
+      options?: string,
+      ctx?: { pos?: number },
+    ): LuaMultiReturn<[number | undefined, number | undefined, string | undefined]>;
   }
   function now(): number;
   function update_time(): void;
@@ -23,7 +28,11 @@ declare namespace ngx {
     function read_body(): void;
   }
   namespace timer {
-    function at(delay: number, callback: (this: void, premature: boolean, ...args: any[]) => void, ...args: any[]): LuaMultiReturn<[boolean | undefined, string | undefined]>;
+    function at(
+      delay: number,
+      callback: (this: void, premature: boolean, ...args: any[]) => void,
+      ...args: any[]
+    ): LuaMultiReturn<[boolean | undefined, string | undefined]>;
   }
   namespace worker {
     function id(): number | undefined;
@@ -32,7 +41,12 @@ declare namespace ngx {
     const kong_aws_masker: SharedDict | undefined;
   }
   interface SharedDict {
-    incr(this: SharedDict, key: string, value: number, init?: number): LuaMultiReturn<[number | undefined, string | undefined]>;
+    incr(
+      this: SharedDict,
+      key: string,
+      value: number,
+      init?: number,
+    ): LuaMultiReturn<[number | undefined, string | undefined]>;
     get(this: SharedDict, key: string): unknown;
     /** max_count 0: every key */
     get_keys(this: SharedDict, max_count?: number): string[];

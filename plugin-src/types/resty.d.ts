@@ -4,7 +4,11 @@ interface RestyRedis {
   /** lua-resty-redis 0.28+ only (Kong); Debian's 0.27 has set_timeout alone */
   set_timeouts(connect_ms: number, send_ms: number, read_ms: number): void;
   set_timeout(ms: number): void;
-  connect(host: string, port: number, opts?: { pool?: string; pool_size?: number; backlog?: number }): LuaMultiReturn<[number | undefined, string | undefined]>;
+  connect(
+    host: string,
+    port: number,
+    opts?: { pool?: string; pool_size?: number; backlog?: number },
+  ): LuaMultiReturn<[number | undefined, string | undefined]>;
   get_reused_times(): LuaMultiReturn<[number | undefined, string | undefined]>;
   auth(password: string): LuaMultiReturn<[unknown, string | undefined]>;
   select(db: number): LuaMultiReturn<[unknown, string | undefined]>;

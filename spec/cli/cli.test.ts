@@ -1,7 +1,7 @@
 // bin/aws-masker as a user runs it: one-line errors with exit 2 (never a stack trace, never waiting on stdin),
 // --version, --config kong.yml, progress, and tenant-scope options that reproduce the real gateway's pseudonyms.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,7 +47,9 @@ describe("errors: one line (plus usage for usage mistakes), exit 2, no stack, no
     for (const args of [[], ["frobnicate"], ["mask", "--frob"], ["scan", "--secret", "x"]]) {
       const r = await cli(args); // stdin stays open: a CLI that reads it would time out
       expect(r.code).toBe(2);
-      expect(r.err).toMatch(/^aws-masker: (no command given|unknown command frobnicate|unknown option --frob|--secret does not apply to scan)\nusage: aws-masker mask\|unmask\|scan/);
+      expect(r.err).toMatch(
+        /^aws-masker: (no command given|unknown command frobnicate|unknown option --frob|--secret does not apply to scan)\nusage: aws-masker mask\|unmask\|scan/,
+      );
       expect(r.out).toBe("");
       noStack(r.err);
     }
@@ -86,7 +88,12 @@ describe("errors: one line (plus usage for usage mistakes), exit 2, no stack, no
 
   it("stdin on a terminal and no FILE: says so instead of waiting", () => {
     // `script` gives the CLI a pseudo-terminal as stdin
-    const r = spawnSync("script", ["-qec", `${BIN} scan`, "/dev/null"], { cwd: dir, env: cleanEnv(), encoding: "utf8", timeout: 20000 });
+    const r = spawnSync("script", ["-qec", `${BIN} scan`, "/dev/null"], {
+      cwd: dir,
+      env: cleanEnv(),
+      encoding: "utf8",
+      timeout: 20000,
+    });
     expect(r.status).toBe(2);
     expect(r.stdout).toContain("aws-masker: no input: give a FILE or pipe the text in");
   });
@@ -94,8 +101,12 @@ describe("errors: one line (plus usage for usage mistakes), exit 2, no stack, no
   it("--version prints the plugin's VERSION (one source: version.ts, also the handler's)", async () => {
     const r = await cli(["--version"]);
     expect([r.code, r.out]).toEqual([0, `aws-masker ${VERSION}\n`]);
-    expect(readFileSync(path.join(REPO_ROOT, "build/kong/plugins/aws-masker/version.lua"), "utf8")).toContain(`"${VERSION}"`);
-    expect(readFileSync(path.join(REPO_ROOT, "build/kong/plugins/aws-masker/handler.lua"), "utf8")).toMatch(/VERSION = VERSION/);
+    expect(readFileSync(path.join(REPO_ROOT, "build/kong/plugins/aws-masker/version.lua"), "utf8")).toContain(
+      `"${VERSION}"`,
+    );
+    expect(readFileSync(path.join(REPO_ROOT, "build/kong/plugins/aws-masker/handler.lua"), "utf8")).toMatch(
+      /VERSION = VERSION/,
+    );
   });
 });
 
@@ -116,7 +127,8 @@ services:
           custom_patterns:
             - { name: ticket, pattern: "TICKET-[0-9]{4}" }
 `;
-  const text = "account 111122223333 and account 123456789012, vpc-0fedcba9876543210, host 8.8.8.8, TICKET-1234, i-0a1b2c3d4e5f67890\n";
+  const text =
+    "account 111122223333 and account 123456789012, vpc-0fedcba9876543210, host 8.8.8.8, TICKET-1234, i-0a1b2c3d4e5f67890\n";
 
   it("applies allowlist, disabled_kinds, mask_public_ips, custom_patterns, tenant_scope and the env-vault secret", async () => {
     writeFileSync(path.join(dir, "kong.yml"), yml("{vault://env/CLI_TEST_SECRET}"));
@@ -140,7 +152,9 @@ services:
     writeFileSync(path.join(dir, "kong.yml"), yml("{vault://env/CLI_TEST_MISSING}"));
     const a = await cli(["mask", "--config", "kong.yml"], text);
     expect(a.code).toBe(2);
-    expect(a.err.trim()).toBe(`aws-masker: --config ${path.join(dir, "kong.yml")}: config.secret: vault reference {vault://env/CLI_TEST_MISSING} could not be resolved (environment variable CLI_TEST_MISSING is not set)`);
+    expect(a.err.trim()).toBe(
+      `aws-masker: --config ${path.join(dir, "kong.yml")}: config.secret: vault reference {vault://env/CLI_TEST_MISSING} could not be resolved (environment variable CLI_TEST_MISSING is not set)`,
+    );
     writeFileSync(path.join(dir, "kong.yml"), yml("{vault://env/CLI_TEST_SECRET}"));
     const b = await cli(["mask", "--config", "kong.yml"], text, { CLI_TEST_SECRET: "short" });
     expect(b.code).toBe(2);
@@ -151,8 +165,11 @@ services:
 describe("progress on stderr", () => {
   it("--progress reports every step, and masking by pieces gives exactly the one-piece output", async () => {
     const corpusDir = path.join(REPO_ROOT, "spec/fixtures/corpus/positive");
-    // the hand-written documents at the top (family folders hold the generated ones)
-    const corpus = readdirSync(corpusDir).filter((f) => !f.endsWith(".labels.json") && statSync(path.join(corpusDir, f)).isFile()).map((f) => readFileSync(path.join(corpusDir, f), "utf8")).join("\n");
+    // the documents at the top of the corpus (its subfolders hold more of the same families)
+    const corpus = readdirSync(corpusDir, { withFileTypes: true })
+      .filter((d) => d.isFile() && !d.name.endsWith(".labels.json"))
+      .map((d) => readFileSync(path.join(corpusDir, d.name), "utf8"))
+      .join("\n");
     const input = corpus.repeat(4);
     const env = { AWS_MASKER_SECRET: "progress-secret-0123456789abcdef", AWS_MASKER_PROGRESS_BYTES: "32768" };
     const quiet = await cli(["mask"], input, env, 60000);
@@ -193,8 +210,11 @@ describe("tenant scope options reproduce the real gateway's pseudonyms", () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(viaKey);
     // --config kong/kong.yml with the gateway's secret in the environment: the same
-    const c = await cli(["mask", "--json", "--config", path.join(REPO_ROOT, "kong/kong.yml"), "--api-key", "sk-cli-tenant-1"], body,
-      { AWS_MASKER_SECRET: SECRET });
+    const c = await cli(
+      ["mask", "--json", "--config", path.join(REPO_ROOT, "kong/kong.yml"), "--api-key", "sk-cli-tenant-1"],
+      body,
+      { AWS_MASKER_SECRET: SECRET },
+    );
     expect(c.out).toBe(viaKey);
   });
 

@@ -22,9 +22,48 @@ describe("prefixed hex ids", () => {
   const hexKinds = KINDS.filter((k) => k.family === "prefixed-hex");
   it("has the EC2/VPC prefixes the issue lists", () => {
     const prefixes = new Set(hexKinds.map((k) => k.prefix));
-    for (const p of ["i", "ami", "aki", "ari", "vol", "snap", "eni", "eni-attach", "igw", "eigw", "nat", "vgw", "cgw", "lgw", "tgw",
-      "tgw-attach", "tgw-rtb", "vpce", "vpce-svc", "pcx", "rtb", "acl", "eipalloc", "eipassoc", "dopt", "pl", "lt", "r", "sir", "h",
-      "cr", "fs", "fsap", "fsmt", "import-ami", "import-snap", "export-i", "sg", "subnet", "vpc"]) {
+    for (const p of [
+      "i",
+      "ami",
+      "aki",
+      "ari",
+      "vol",
+      "snap",
+      "eni",
+      "eni-attach",
+      "igw",
+      "eigw",
+      "nat",
+      "vgw",
+      "cgw",
+      "lgw",
+      "tgw",
+      "tgw-attach",
+      "tgw-rtb",
+      "vpce",
+      "vpce-svc",
+      "pcx",
+      "rtb",
+      "acl",
+      "eipalloc",
+      "eipassoc",
+      "dopt",
+      "pl",
+      "lt",
+      "r",
+      "sir",
+      "h",
+      "cr",
+      "fs",
+      "fsap",
+      "fsmt",
+      "import-ami",
+      "import-snap",
+      "export-i",
+      "sg",
+      "subnet",
+      "vpc",
+    ]) {
       expect(prefixes.has(p), p).toBe(true);
     }
   });
@@ -56,7 +95,10 @@ describe("prefixed hex ids", () => {
   });
   it("r- reservations (8/17 hex) vs organization roots", () => {
     expect(found(`r-${HEX8} r-${HEX17} r-ab12 r-x7k2m9`)).toEqual([
-      ["reservation", `r-${HEX8}`], ["reservation", `r-${HEX17}`], ["org-root", "r-ab12"], ["org-root", "r-x7k2m9"],
+      ["reservation", `r-${HEX8}`],
+      ["reservation", `r-${HEX17}`],
+      ["org-root", "r-ab12"],
+      ["org-root", "r-x7k2m9"],
     ]);
     expect(found("the r-squared value, r-ab, r-2024x-y")).toEqual([]);
   });
@@ -66,7 +108,9 @@ describe("ids after a prose noun keep their own kind", () => {
   it("'instance i-…' and 'volume vol-…' in text with an AWS signal are EC2 ids, not names found by the noun", () => {
     const text = `instance i-${HEX17} in vpc-0fedcba9876543210\ninstance i-0a1b2c3d4e5f60719 ok\nvolume vol-${HEX17}`;
     expect(found(text)).toEqual([
-      ["ec2-instance", `i-${HEX17}`], ["vpc", "vpc-0fedcba9876543210"], ["ec2-instance", "i-0a1b2c3d4e5f60719"],
+      ["ec2-instance", `i-${HEX17}`],
+      ["vpc", "vpc-0fedcba9876543210"],
+      ["ec2-instance", "i-0a1b2c3d4e5f60719"],
       ["ebs-volume", `vol-${HEX17}`],
     ]);
   });
@@ -74,14 +118,20 @@ describe("ids after a prose noun keep their own kind", () => {
 
 describe("organizations, IAM, credentials", () => {
   it("org ids", () => {
-    expect(found("o-a1b2c3d4e5 ou-ab12-cd34ef56 o-short o-abcdefghijkl ou-ab-cd")).toEqual([["org-id", "o-a1b2c3d4e5"], ["org-unit", "ou-ab12-cd34ef56"]]);
+    expect(found("o-a1b2c3d4e5 ou-ab12-cd34ef56 o-short o-abcdefghijkl ou-ab-cd")).toEqual([
+      ["org-id", "o-a1b2c3d4e5"],
+      ["org-unit", "ou-ab12-cd34ef56"],
+    ]);
   });
   it("every IAM unique-id prefix", () => {
     for (const p of ["AIDA", "AROA", "ANPA", "AGPA", "AIPA", "ANVA", "ASCA", "APKA", "ABIA", "ACCA", "AKIA", "ASIA"]) {
       const id = `${p}JQABLZS4A3QDU576`;
       expect(found(`id ${id}.`).length, p).toBe(1);
       // unique ids of 21 units (4 + 17) exist too; 22 or 19 are nothing, never a cut-off piece
-      expect(found(`id ${id}X`).map((f) => f[1]), p).toEqual([`${id}X`]);
+      expect(
+        found(`id ${id}X`).map((f) => f[1]),
+        p,
+      ).toEqual([`${id}X`]);
       expect(found(`id ${id}XY`), p).toEqual([]);
       expect(found(`id ${p}JQABLZS4A3QDU57`), p).toEqual([]);
     }
@@ -89,7 +139,9 @@ describe("organizations, IAM, credentials", () => {
   it("secret keys by context; a bare git SHA is no secret, but any value of a secret field is one", () => {
     expect(found("aws_secret_access_key = 7sGq/Nx2Lr9KpT4vWb8Zc1Yd6Hf0Jm3QeRtUiOpA")[0][0]).toBe("secret-access-key");
     expect(found("commit da39a3ee5e6b4b0d3255bfef95601890afd80709")).toEqual([]);
-    expect(found("secret: da39a3ee5e6b4b0d3255bfef95601890afd80709")).toEqual([["credential", "da39a3ee5e6b4b0d3255bfef95601890afd80709"]]);
+    expect(found("secret: da39a3ee5e6b4b0d3255bfef95601890afd80709")).toEqual([
+      ["credential", "da39a3ee5e6b4b0d3255bfef95601890afd80709"],
+    ]);
   });
 });
 
@@ -99,8 +151,13 @@ describe("numbers: accounts, epochs, IPv4", () => {
     expect(found("account 123456789012")).toEqual([["account-id", "123456789012"]]);
   });
   it("public IPv4 vs versions", () => {
-    expect(found("host 54.239.28.85, private 10.0.12.34")).toEqual([["public-ipv4", "54.239.28.85"], ["private-ipv4", "10.0.12.34"]]);
-    expect(found("version 1.2.3.4, v1.2.3.4, version 8.4.2.1, 1.2.3, 1.2.3.4.5, 127.0.0.1, 169.254.169.254")).toEqual([]);
+    expect(found("host 54.239.28.85, private 10.0.12.34")).toEqual([
+      ["public-ipv4", "54.239.28.85"],
+      ["private-ipv4", "10.0.12.34"],
+    ]);
+    expect(found("version 1.2.3.4, v1.2.3.4, version 8.4.2.1, 1.2.3, 1.2.3.4.5, 127.0.0.1, 169.254.169.254")).toEqual(
+      [],
+    );
   });
   it("public IPv4 can be turned off with disabledKinds", () => {
     const m = createNodeMasker({ secret: "x", disabledKinds: ["public-ipv4"] });
@@ -110,7 +167,13 @@ describe("numbers: accounts, epochs, IPv4", () => {
 
 describe("IPv6", () => {
   it("full and compressed forms with exact boundaries", () => {
-    for (const a of ["2600:1f18:4a3:6902:5e3c:9f1a:44b2:c0de", "2600:1f18:4a3:6902::1e", "fe80::1ff:fe23:4567:890a", "::ffff:10.0.0.1", "2001:DB8::8:800:200C:417A"]) {
+    for (const a of [
+      "2600:1f18:4a3:6902:5e3c:9f1a:44b2:c0de",
+      "2600:1f18:4a3:6902::1e",
+      "fe80::1ff:fe23:4567:890a",
+      "::ffff:10.0.0.1",
+      "2001:DB8::8:800:200C:417A",
+    ]) {
       expect(found(`addr ${a} ok`), a).toEqual([["ipv6", a]]);
       expect(found(`[${a}]:443`), a).toEqual([["ipv6", a]]);
     }
@@ -127,12 +190,22 @@ describe("names by context", () => {
   it("JSON/YAML keys, CLI flags, key=value, Terraform attributes", () => {
     expect(found('"BucketName": "acme-data-1"')).toEqual([["s3-bucket", "acme-data-1"]]);
     expect(found("DBInstanceIdentifier: orders-prod")).toEqual([["db-instance", "orders-prod"]]);
-    expect(found("aws lambda invoke --function-name orders-ingest out.json")).toEqual([["lambda-function", "orders-ingest"]]);
+    expect(found("aws lambda invoke --function-name orders-ingest out.json")).toEqual([
+      ["lambda-function", "orders-ingest"],
+    ]);
     expect(found("--db-instance-identifier=orders-prod")).toEqual([["db-instance", "orders-prod"]]);
-    expect(found("table_name=Orders2024 queue_name=jobs-dlq")).toEqual([["dynamodb-table", "Orders2024"], ["sqs-queue", "jobs-dlq"]]);
-    expect(found('bucket        = "tf-logs-bucket"\nfunction_name = "tf-fn"')).toEqual([["s3-bucket", "tf-logs-bucket"], ["lambda-function", "tf-fn"]]);
+    expect(found("table_name=Orders2024 queue_name=jobs-dlq")).toEqual([
+      ["dynamodb-table", "Orders2024"],
+      ["sqs-queue", "jobs-dlq"],
+    ]);
+    expect(found('bucket        = "tf-logs-bucket"\nfunction_name = "tf-fn"')).toEqual([
+      ["s3-bucket", "tf-logs-bucket"],
+      ["lambda-function", "tf-fn"],
+    ]);
     expect(found("--role-name deploy-bot --user-name alice.ops --cluster payments")).toEqual([
-      ["iam-role-name", "deploy-bot"], ["iam-user-name", "alice.ops"], ["cluster-name", "payments"],
+      ["iam-role-name", "deploy-bot"],
+      ["iam-user-name", "alice.ops"],
+      ["cluster-name", "payments"],
     ]);
   });
   it("the JSON member name is the context of its value", () => {
@@ -140,7 +213,9 @@ describe("names by context", () => {
     expect(found("orders ingest", masker, "FunctionName")).toEqual([]);
   });
   it("precision: stoplist, length, references, code", () => {
-    expect(found('"Bucket": "default" --cluster test --function-name ab role_name = null bucket = var.bucket_name')).toEqual([]);
+    expect(
+      found('"Bucket": "default" --cluster test --function-name ab role_name = null bucket = var.bucket_name'),
+    ).toEqual([]);
     expect(found("bucket = get_bucket(name)  const user_name = process.env.USER_NAME")).toEqual([]);
     expect(found("the bucket was full; the function returned; cluster: 3 nodes")).toEqual([]);
   });
@@ -152,7 +227,12 @@ describe("names by context", () => {
     expect(out).toContain("orders-ingest-v2");
   });
   it("learned names across JSON strings (earlier strings too)", () => {
-    const body = JSON.stringify({ messages: [{ role: "user", content: "why is acme-orders-eu slow?" }, { role: "user", content: "aws s3 ls --bucket acme-orders-eu" }] });
+    const body = JSON.stringify({
+      messages: [
+        { role: "user", content: "why is acme-orders-eu slow?" },
+        { role: "user", content: "aws s3 ls --bucket acme-orders-eu" },
+      ],
+    });
     const s = newSession(masker, "t");
     const out = maskJson(s, body, policyFor("/v1/messages")).text as string;
     expect(out).not.toContain("acme-orders-eu");
@@ -190,21 +270,33 @@ describe("service log fields", () => {
   it("S3 server access log: the owner and the requester canonical ids, not other 64-hex digests", () => {
     const line = `${OWNER} awsexamplebucket1 [06/Feb/2019:00:00:38 +0000] 192.0.2.3 ${OWNER} 3E57427F3EXAMPLE REST.GET.VERSIONING - "GET /awsexamplebucket1?versioning HTTP/1.1" 200 -\n`;
     const ids = found(line).filter(([k]) => k === "canonical-user-id");
-    expect(ids).toEqual([["canonical-user-id", OWNER], ["canonical-user-id", OWNER]]);
+    expect(ids).toEqual([
+      ["canonical-user-id", OWNER],
+      ["canonical-user-id", OWNER],
+    ]);
     expect(mask(line)).not.toContain(OWNER);
     expect(found(`[build 12] step 3 digest sha256:${OWNER} pushed`)).toEqual([]);
   });
   it("Classic Load Balancer access log: the name after the timestamp, when the client ip:port follows", () => {
-    const line = "2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 \"GET http://www.example.com:80/ HTTP/1.1\" \"curl/7.38.0\" - -\n";
+    const line =
+      '2015-05-13T23:39:43.945958Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -\n';
     expect(found(line).filter(([k]) => k === "resource-name")).toEqual([["resource-name", "my-loadbalancer"]]);
     expect(found("2015-05-13T23:39:43.945958Z worker started on port 80\n")).toEqual([]);
     // whole seconds, and a line that is not the first
-    expect(found("x\n2015-05-13T23:39:43Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 -\n").filter(([k]) => k === "resource-name")).toEqual([["resource-name", "my-loadbalancer"]]);
+    expect(
+      found("x\n2015-05-13T23:39:43Z my-loadbalancer 192.168.131.39:2817 10.0.0.1:80 -\n").filter(
+        ([k]) => k === "resource-name",
+      ),
+    ).toEqual([["resource-name", "my-loadbalancer"]]);
   });
   it("NLB TLS access log: the load balancer id and the listener id after it", () => {
-    const line = "tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 a3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 -";
+    const line =
+      "tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 a3d4b5e8bb8464cd 72.21.218.154:51341 172.100.100.185:443 5 2 98 246 -";
     const elb = found(line).filter(([k]) => k === "elb-hostname");
-    expect(elb).toEqual([["elb-hostname", "net/my-network-loadbalancer/c6e77e28c25b2234"], ["elb-hostname", "a3d4b5e8bb8464cd"]]);
+    expect(elb).toEqual([
+      ["elb-hostname", "net/my-network-loadbalancer/c6e77e28c25b2234"],
+      ["elb-hostname", "a3d4b5e8bb8464cd"],
+    ]);
   });
   it("WAF log httpSourceId: <account>-app/<name>/<id> for an ALB, <account>:<api id>:<stage> for API Gateway", () => {
     const alb = found('{"httpSourceName":"ALB","httpSourceId":"123456789012-app/my-alb/1234567890abcdef"}');
@@ -213,9 +305,15 @@ describe("service log fields", () => {
     expect(found("build-app/x1/1234567890abcdef")).toEqual([]);
   });
   it("API Gateway execution log: the API id in the stage line, the api-id header and the integration user agent", () => {
-    expect(found("Verifying Usage Plan for request: x. API Stage: a1b2c3d4e5/prod")).toEqual([["api-gateway-id", "a1b2c3d4e5"]]);
-    const headers = "Endpoint request headers: {x-amzn-apigateway-api-id=a1b2c3d4e5, User-Agent=AmazonAPIGateway_a1b2c3d4e5, Accept=application/json}";
-    expect(found(headers)).toEqual([["api-gateway-id", "a1b2c3d4e5"], ["api-gateway-id", "a1b2c3d4e5"]]);
+    expect(found("Verifying Usage Plan for request: x. API Stage: a1b2c3d4e5/prod")).toEqual([
+      ["api-gateway-id", "a1b2c3d4e5"],
+    ]);
+    const headers =
+      "Endpoint request headers: {x-amzn-apigateway-api-id=a1b2c3d4e5, User-Agent=AmazonAPIGateway_a1b2c3d4e5, Accept=application/json}";
+    expect(found(headers)).toEqual([
+      ["api-gateway-id", "a1b2c3d4e5"],
+      ["api-gateway-id", "a1b2c3d4e5"],
+    ]);
   });
   it("CloudFront invalidation URL: the invalidation id after invalidation/", () => {
     const url = "https://cloudfront.amazonaws.com/2020-05-31/distribution/EDFDVBD6EXAMPLE/invalidation/I2J0I21PCUYOIK";
@@ -226,9 +324,21 @@ describe("service log fields", () => {
 
 describe("custom patterns", () => {
   it("are found by the injected finder and tagged CUSTOM_<NAME>", () => {
-    const m = createNodeMasker({ secret: "x", customPatterns: [{ name: "ticket", pattern: "TICKET-[0-9]{4,}" }, { name: "emp", pattern: "EMP[0-9]{6}", kind: "iam-user-name" }] });
-    expect(mask("see TICKET-1234 and EMP123456 i-1a2b3c4d", m)).toMatch(/^see CUSTOM_TICKET_[0-9a-z]{10} and IAM_USER_[0-9a-z]{10} EC2_INSTANCE_[0-9a-z]{10}$/);
-    const off = createNodeMasker({ secret: "x", disabledKinds: ["ticket"], customPatterns: [{ name: "ticket", pattern: "TICKET-[0-9]+" }] });
+    const m = createNodeMasker({
+      secret: "x",
+      customPatterns: [
+        { name: "ticket", pattern: "TICKET-[0-9]{4,}" },
+        { name: "emp", pattern: "EMP[0-9]{6}", kind: "iam-user-name" },
+      ],
+    });
+    expect(mask("see TICKET-1234 and EMP123456 i-1a2b3c4d", m)).toMatch(
+      /^see CUSTOM_TICKET_[0-9a-z]{10} and IAM_USER_[0-9a-z]{10} EC2_INSTANCE_[0-9a-z]{10}$/,
+    );
+    const off = createNodeMasker({
+      secret: "x",
+      disabledKinds: ["ticket"],
+      customPatterns: [{ name: "ticket", pattern: "TICKET-[0-9]+" }],
+    });
     expect(found("TICKET-1234", off)).toEqual([]);
   });
 });
@@ -239,7 +349,10 @@ describe("catalogue", () => {
     expect(new Set(KINDS.map((k) => k.id)).size).toBe(KINDS.length);
     for (const k of KINDS) {
       expect(k.tag, k.id).toMatch(/^[A-Z][A-Z0-9_]*$/);
-      expect(found(k.example).map((f) => f[0]), `${k.id}: ${k.example}`).toContain(k.id);
+      expect(
+        found(k.example).map((f) => f[0]),
+        `${k.id}: ${k.example}`,
+      ).toContain(k.id);
     }
   });
 });
@@ -257,17 +370,22 @@ describe("negative corpus", () => {
 
 // ---- issue 9: fail closed
 const SECRET = "kRPBIgqjCwZ7Ob4EMFl3Ml8/fRiwtrPSjEN4ym3X";
-const TOKEN = "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" + "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG1hJ3kL5mN7pQ9rS1tU3vW5xY7zA9bC1dE3fG5hJ7kL9mN1pQ3rS5t";
+const TOKEN =
+  "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD" +
+  "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5bC7dE9fG1hJ3kL5mN7pQ9rS1tU3vW5xY7zA9bC1dE3fG5hJ7kL9mN1pQ3rS5t";
 
 describe("credentials fail closed", () => {
   it("a secret access key by its shape wherever it stands: CLI text and table output, a CSV row", () => {
-    expect(found(`ACCESSKEY\tAKIAIOSFODNN7EXAMPLE\t2024-01-01T00:00:00Z\t${SECRET}\tActive\tbob`).map((f) => f[0]))
-      .toEqual(["access-key-id", "secret-access-key", "resource-name"]);
+    expect(
+      found(`ACCESSKEY\tAKIAIOSFODNN7EXAMPLE\t2024-01-01T00:00:00Z\t${SECRET}\tActive\tbob`).map((f) => f[0]),
+    ).toEqual(["access-key-id", "secret-access-key", "resource-name"]);
     expect(found(`|  ${SECRET}  |`)).toEqual([["secret-access-key", SECRET]]);
     expect(found(`bob,AKIAIOSFODNN7EXAMPLE,${SECRET}`).map((f) => f[1])).toContain(SECRET);
   });
   it("never a git SHA, plain hex, a path or a camelCase word of 40 units", () => {
-    expect(found("commit da39a3ee5e6b4b0d3255bfef95601890afd80709 DA39A3EE5E6B4B0D3255BFEF95601890AFD80709")).toEqual([]);
+    expect(found("commit da39a3ee5e6b4b0d3255bfef95601890afd80709 DA39A3EE5E6B4B0D3255BFEF95601890AFD80709")).toEqual(
+      [],
+    );
     expect(found("see /home/someone/projects/MyApp/src/Main1.java now")).toEqual([]);
   });
   it("any value of a credential-named field, whatever its length: INI with aligned blanks, YAML next line, env, table row", () => {
@@ -278,7 +396,7 @@ describe("credentials fail closed", () => {
     expect(found('{"smtp_password_v4": "x9Y8z7"}').map((f) => f[1])).toEqual(["x9Y8z7"]);
   });
   it("placeholders, types and code are not credentials", () => {
-    expect(found("password: string; token: ${TOKEN}; secret = os.getenv(\"X\"); password = <redacted>")).toEqual([]);
+    expect(found('password: string; token: ${TOKEN}; secret = os.getenv("X"); password = <redacted>')).toEqual([]);
   });
   it("JSON members: any credential member, a generated value of an SSM SecureString", () => {
     expect(found("hunter2", masker, "Password")).toEqual([["credential", "hunter2"]]);
@@ -298,7 +416,10 @@ describe("credentials fail closed", () => {
     expect(found(TOKEN, masker, "Token")).toEqual([["session-token", TOKEN]]);
   });
   it("access key ids with any digit and IAM unique ids of 21 units", () => {
-    expect(found("AKIA0123456789ABCDEF AIDAJQABLZS4A3QDU5761").map((f) => f[0])).toEqual(["access-key-id", "iam-user-id"]);
+    expect(found("AKIA0123456789ABCDEF AIDAJQABLZS4A3QDU5761").map((f) => f[0])).toEqual([
+      "access-key-id",
+      "iam-user-id",
+    ]);
   });
   it("connection strings: the password and the user", () => {
     const out = mask("DATABASE_URL=postgres://svc_app:Xy9-secret.7@db.example.internal:5432/orders_db");
@@ -315,23 +436,34 @@ describe("private IPv4 and accounts", () => {
     }
   });
   it("a free-standing 12-digit number is an account id in text with an AWS signal, not elsewhere", () => {
-    expect(found("aws sts get-caller-identity --query Account --output text\n123456789012")).toEqual([["account-id", "123456789012"]]);
+    expect(found("aws sts get-caller-identity --query Account --output text\n123456789012")).toEqual([
+      ["account-id", "123456789012"],
+    ]);
     expect(found("srcaddr 10.0.1.5 dst 123456789012 in arn:aws:s3:::b").map((f) => f[0])).toContain("account-id");
     expect(found("order number 123456789012 shipped")).toEqual([]);
     expect(found("123456789012\n")).toEqual([["account-id", "123456789012"]]);
     expect(found("https://123456789012.signin.aws.amazon.com/console")).toEqual([["account-id", "123456789012"]]);
   });
   it("a 12-digit JSON integer is an account id, fail closed: a quoted pseudonym, learned for the text", () => {
-    const out = maskJson(newSession(masker, "t"), '{"Account": 123456789012, "prod": 111122223333, "max": 5, "ms": 1700000000123, "f": 123456789012.5}', policyFor("/v1/other")).text as string;
+    const out = maskJson(
+      newSession(masker, "t"),
+      '{"Account": 123456789012, "prod": 111122223333, "max": 5, "ms": 1700000000123, "f": 123456789012.5}',
+      policyFor("/v1/other"),
+    ).text as string;
     const v = JSON.parse(out);
     expect(v.Account).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10}$/);
     expect(v.prod).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10}$/);
     expect([v.max, v.ms, v.f]).toEqual([5, 1700000000123, 123456789012.5]);
-    const both = maskJson(newSession(masker, "t"), '{"note": "see 111122223333", "n": 111122223333}', policyFor("/v1/other")).text as string;
+    const both = maskJson(
+      newSession(masker, "t"),
+      '{"note": "see 111122223333", "n": 111122223333}',
+      policyFor("/v1/other"),
+    ).text as string;
     expect(both).not.toContain("111122223333");
   });
   it("a bare 12-digit number in a string of a request without any AWS signal stays", () => {
-    const out = maskJson(newSession(masker, "t"), '{"note": "order 111122223333 shipped"}', policyFor("/v1/other")).text as string;
+    const out = maskJson(newSession(masker, "t"), '{"note": "order 111122223333 shipped"}', policyFor("/v1/other"))
+      .text as string;
     expect(out).toContain("111122223333");
   });
 });
@@ -340,21 +472,27 @@ describe("names from structure", () => {
   it("--output text rows and --output table cells are names; headers, titles and row keys stay", () => {
     const text = "$ aws dynamodb list-tables --output text\nTABLENAMES\tOrdersProd\nTABLENAMES\tInvoicesV2\n";
     expect(found(text).map((f) => f[1])).toEqual(["OrdersProd", "InvoicesV2"]);
-    const table = "$ aws dynamodb list-tables --output table\n----------------\n|  ListTables  |\n+--------------+\n|  TableNames  |\n+--------------+\n|  OrdersProd  |\n|  Refunds     |\n+--------------+\n";
+    const table =
+      "$ aws dynamodb list-tables --output table\n----------------\n|  ListTables  |\n+--------------+\n|  TableNames  |\n+--------------+\n|  OrdersProd  |\n|  Refunds     |\n+--------------+\n";
     expect(found(table).map((f) => f[1])).toEqual(["OrdersProd", "Refunds"]);
   });
   it("aws s3 ls lines, JSON arrays under name keys, any key ending like a name key, terraform plan values after ->", () => {
     expect(found("$ aws s3 ls\n2023-01-05 07:29:58 acme-logs-prod\n").map((f) => f[1])).toEqual(["acme-logs-prod"]);
-    const out = maskJson(newSession(masker, "t"), '{"TableNames": ["Orders2", "Refunds-v2"]}', policyFor("/v1/other")).text as string;
+    const out = maskJson(newSession(masker, "t"), '{"TableNames": ["Orders2", "Refunds-v2"]}', policyFor("/v1/other"))
+      .text as string;
     expect(out).not.toMatch(/Orders2|Refunds-v2/);
     expect(found('aws: "AutoScalingGroupName": "orders-asg"').map((f) => f[1])).toEqual(["orders-asg"]);
-    expect(found('aws_db_instance: ~ identifier = "orders-old" -> "orders-new"').map((f) => f[1])).toEqual(["orders-old", "orders-new"]);
+    expect(found('aws_db_instance: ~ identifier = "orders-old" -> "orders-new"').map((f) => f[1])).toEqual([
+      "orders-old",
+      "orders-new",
+    ]);
   });
   it("generic name keys need an AWS signal: other clouds' and k8s names stay", () => {
     expect(found("metadata:\n  name: frame-server\n")).toEqual([]);
   });
   it("CSV with a header row: the columns it names", () => {
-    const csv = "User name,Password,Access key ID,Console login link\nalice.ops,Pw-123.x,AKIAIOSFODNN7EXAMPLE,https://123456789012.signin.aws.amazon.com/console\n";
+    const csv =
+      "User name,Password,Access key ID,Console login link\nalice.ops,Pw-123.x,AKIAIOSFODNN7EXAMPLE,https://123456789012.signin.aws.amazon.com/console\n";
     const out = mask(csv);
     for (const v of ["alice.ops", "Pw-123.x", "AKIAIOSFODNN7EXAMPLE", "123456789012"]) expect(out).not.toContain(v);
   });
@@ -362,16 +500,21 @@ describe("names from structure", () => {
 
 describe("new kinds (one catalogue entry each)", () => {
   it("cks-, d-, j-, db- resource ids, Cognito pools, canonical user ids", () => {
-    expect(found("cks-05911fe35e7c81a4b d-1d47e39a1b j-2X6JQV6K88TZZ db-ABCDEFGHIJKLMNOPQRSTU12345").map((f) => f[0]))
-      .toEqual(["kms-custom-key-store", "directory-id", "emr-cluster", "rds-resource-id"]);
-    expect(found("pool us-east-1_PAOGPucrO and us-east-1:4afea258-8922-4476-8906-c713d677c403").map((f) => f[0]))
-      .toEqual(["cognito-user-pool", "cognito-identity-pool"]);
+    expect(
+      found("cks-05911fe35e7c81a4b d-1d47e39a1b j-2X6JQV6K88TZZ db-ABCDEFGHIJKLMNOPQRSTU12345").map((f) => f[0]),
+    ).toEqual(["kms-custom-key-store", "directory-id", "emr-cluster", "rds-resource-id"]);
+    expect(
+      found("pool us-east-1_PAOGPucrO and us-east-1:4afea258-8922-4476-8906-c713d677c403").map((f) => f[0]),
+    ).toEqual(["cognito-user-pool", "cognito-identity-pool"]);
     expect(found("e50a589a6976f9acaf6d6c50c4081f6fafeb2594d50cd7a25d68434b5e4ee9a1", masker, "ID")).toEqual([
       ["canonical-user-id", "e50a589a6976f9acaf6d6c50c4081f6fafeb2594d50cd7a25d68434b5e4ee9a1"],
     ]);
   });
   it("the name after accesspoint/, not the word; Beanstalk hosts", () => {
-    expect(found("arn:aws:s3:us-east-1:123456789012:accesspoint/orders-ap").map((f) => f[1])).toEqual(["123456789012", "orders-ap"]);
+    expect(found("arn:aws:s3:us-east-1:123456789012:accesspoint/orders-ap").map((f) => f[1])).toEqual([
+      "123456789012",
+      "orders-ap",
+    ]);
     expect(mask("https://orders-prod.eba-s1ip3xod.eu-central-1.elasticbeanstalk.com")).not.toContain("orders-prod");
   });
 });

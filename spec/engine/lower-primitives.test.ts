@@ -15,7 +15,10 @@ export const sub: (this: void, s: string, a: number, b: number) => string = (s, 
     "engine/use.ts": use,
   };
   const r = tstl.transpileVirtualProject(files, {
-    luaTarget: tstl.LuaTarget.LuaJIT, noImplicitSelf: true, noHeader: true, luaLibImport: tstl.LuaLibImportKind.Require,
+    luaTarget: tstl.LuaTarget.LuaJIT,
+    noImplicitSelf: true,
+    noHeader: true,
+    luaLibImport: tstl.LuaLibImportKind.Require,
     luaPlugins: [{ name: PLUGIN }],
   } as tstl.CompilerOptions);
   expect(r.diagnostics.map((d) => d.messageText)).toEqual([]);
@@ -55,7 +58,10 @@ export function f(this: void, s: string, p: number) { return [sub(s, p, 1), byte
     for (const dir of dirs) {
       for (const f of readdirSync(dir).filter((n) => n.endsWith(".lua"))) {
         // tstl's own inlined library functions have a local `sub` (string.sub) of their own
-        const text = readFileSync(path.join(dir, f), "utf8").replace(/-- Lua Library inline imports[\s\S]*?-- End of Lua Library inline imports/g, "");
+        const text = readFileSync(path.join(dir, f), "utf8").replace(
+          /-- Lua Library inline imports[\s\S]*?-- End of Lua Library inline imports/g,
+          "",
+        );
         for (const m of text.matchAll(/(^|[^.\w])(byteAt|sub)\(/gm)) calls.push(`${f}: ${m[0]}`);
       }
     }

@@ -2,13 +2,26 @@
 // matches win, credentials never remembered, and Node and LuaJIT mask alike (cost: bench/memory.ts).
 import { describe, it, expect, beforeAll } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createNodeMasker, newSession, maskText, restoreText, KINDS } from "../../lib/engine";
-import { newMemory, remember, rememberedIn, kindById, isCredential, MAX_NAME_LEN, type TenantMemory } from "../../plugin-src/kong/plugins/aws-masker/engine/memory";
-import type { Match } from "../../plugin-src/kong/plugins/aws-masker/engine/scanner";
+import {
+  createNodeMasker,
+  newSession,
+  maskText,
+  restoreText,
+  KINDS,
+  newMemory,
+  remember,
+  rememberedIn,
+  kindById,
+  isCredential,
+  MAX_NAME_LEN,
+  type TenantMemory,
+  type Match,
+} from "../../lib/engine";
 import { rng } from "./corpus";
+import { buildPlugin, luajitPath } from "./luajit";
 
 const SECRET = "memory-secret-0123456789";
 const masker = createNodeMasker({ secret: SECRET });
@@ -30,7 +43,12 @@ describe("matching", () => {
 
   it("finds whole words only: glued by letters, digits, - or _ (or a dot between word units) is not the name", () => {
     expect(found(mem, "orders-api-2 xorders-api orders-api_x orders-api.v3 orders-apis")).toEqual([]);
-    expect(found(mem, "(orders-api) orders-api. 'orders-api', orders-api")).toEqual(["orders-api", "orders-api", "orders-api", "orders-api"]);
+    expect(found(mem, "(orders-api) orders-api. 'orders-api', orders-api")).toEqual([
+      "orders-api",
+      "orders-api",
+      "orders-api",
+      "orders-api",
+    ]);
     expect(found(mem, "Ledger ledger LEDGER")).toEqual(["Ledger"]);
   });
   it("prefers the longest name at a start, and a name with @ is one name", () => {
@@ -73,17 +91,34 @@ describe("matching", () => {
 });
 
 describe("Node and LuaJIT agree", () => {
-  const luajit = ["/usr/bin/luajit", "/usr/local/bin/luajit"].find((p) => existsSync(p));
+  let luajit = "";
   beforeAll(() => {
-    if (!existsSync("build/kong/plugins/aws-masker/engine/memory.lua")) execFileSync("npm", ["run", "build"], { stdio: "ignore" });
-  });
-  it.runIf(luajit !== undefined)("byte-identical masks with 2,000 remembered names on 1,000 random texts", () => {
+    luajit = luajitPath();
+    buildPlugin();
+  }, 120000);
+  it("byte-identical masks with 2,000 remembered names on 1,000 random texts", () => {
     const r = rng(31);
-    const parts = ["orders", "api", "prod", "ledger", "v2", "x", "alice", "example.com", "db", "eu-west-1", "@", ".", "-", "_"];
+    const parts = [
+      "orders",
+      "api",
+      "prod",
+      "ledger",
+      "v2",
+      "x",
+      "alice",
+      "example.com",
+      "db",
+      "eu-west-1",
+      "@",
+      ".",
+      "-",
+      "_",
+    ];
     const word = () => {
       let w = parts[Math.floor(r() * 8)];
       const n = Math.floor(r() * 4);
-      for (let k = 0; k < n; k++) w += ["-", "_", ".", "@", ""][Math.floor(r() * 5)] + parts[Math.floor(r() * parts.length)];
+      for (let k = 0; k < n; k++)
+        w += ["-", "_", ".", "@", ""][Math.floor(r() * 5)] + parts[Math.floor(r() * parts.length)];
       return w;
     };
     const kinds = ["lambda-function", "dynamodb-table", "s3-bucket", "iam-role-name"];
@@ -98,12 +133,13 @@ describe("Node and LuaJIT agree", () => {
     for (let k = 0; k < 1000; k++) {
       let t = "";
       const n = 5 + Math.floor(r() * 60);
-      for (let j = 0; j < n; j++) t += (r() < 0.5 ? names[Math.floor(r() * names.length)][1] : word()) + seps[Math.floor(r() * seps.length)];
+      for (let j = 0; j < n; j++)
+        t += (r() < 0.5 ? names[Math.floor(r() * names.length)][1] : word()) + seps[Math.floor(r() * seps.length)];
       texts.push(t);
     }
     const dir = mkdtempSync(join(tmpdir(), "awsm-mem-"));
     writeFileSync(join(dir, "in.json"), JSON.stringify({ secret: SECRET, names, texts }));
-    execFileSync(luajit as string, ["spec/lua/support/memory_batch.lua", join(dir, "in.json"), join(dir, "out.json")]);
+    execFileSync(luajit, ["spec/lua/support/memory_batch.lua", join(dir, "in.json"), join(dir, "out.json")]);
     const lua = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as string[];
     let diverged = 0;
     let masked = 0;
@@ -112,7 +148,8 @@ describe("Node and LuaJIT agree", () => {
       s.memory = mem;
       const out = maskText(s, t, "");
       if (out !== t) masked++;
-      if (lua[k] !== out && diverged++ < 3) console.error("divergence", JSON.stringify(t), "\nnode", JSON.stringify(out), "\nlua ", JSON.stringify(lua[k]));
+      if (lua[k] !== out && diverged++ < 3)
+        console.error("divergence", JSON.stringify(t), "\nnode", JSON.stringify(out), "\nlua ", JSON.stringify(lua[k]));
     });
     expect(diverged).toBe(0);
     expect(masked).toBeGreaterThan(900);

@@ -3,16 +3,28 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createNodeMasker, maskText, newSession, Session } from "../../lib/engine";
 import {
-  newStream, streamFeed, streamFinish, streamHeld, streamHeldText, StreamState,
-} from "../../plugin-src/kong/plugins/aws-masker/engine/stream";
+  createNodeMasker,
+  maskText,
+  newSession,
+  Session,
+  newStream,
+  streamFeed,
+  streamFinish,
+  streamHeld,
+  streamHeldText,
+  StreamState,
+} from "../../lib/engine";
 import { chunkSizes, digest } from "./stream-support";
 
 const DIR = join(__dirname, "..", "fixtures", "sse");
 const META = JSON.parse(readFileSync(join(DIR, "cases.json"), "utf8"));
 
-interface Ev { raw: string; name: string; data: any }
+interface Ev {
+  raw: string;
+  name: string;
+  data: any;
+}
 
 /** Complete events of a latin1 (byte) string; a trailing incomplete event is ignored, as SSE clients do. */
 function events(s: string): Ev[] {
@@ -28,7 +40,8 @@ function events(s: string): Ev[] {
     let data: any;
     for (const l of lines) {
       if (l.startsWith("event:")) name = l.substring(6).trim();
-      else if (l.startsWith("data:")) data = JSON.parse(Buffer.from(l.substring(5).trimStart(), "latin1").toString("utf8"));
+      else if (l.startsWith("data:"))
+        data = JSON.parse(Buffer.from(l.substring(5).trimStart(), "latin1").toString("utf8"));
     }
     out.push({ raw, name, data });
   }
@@ -39,7 +52,13 @@ const RESTORED = new Set(["text_delta", "input_json_delta", "citations_delta"]);
 const isRestored = (e: Ev) =>
   (e.data?.type === "content_block_delta" && RESTORED.has(e.data.delta?.type)) || e.data?.type === "message_delta";
 
-interface Block { text: string; json: string; thinking: string; signature: string; citations: string[] }
+interface Block {
+  text: string;
+  json: string;
+  thinking: string;
+  signature: string;
+  citations: string[];
+}
 
 function reassemble(evs: Ev[]): Record<string, Block> {
   const blocks: Record<string, Block> = {};
@@ -49,7 +68,8 @@ function reassemble(evs: Ev[]): Record<string, Block> {
     const d = e.data;
     if (d === undefined) continue;
     if (d.type === "error") errored = true;
-    if (d.type === "content_block_start") blocks[d.index] = { text: "", json: "", thinking: "", signature: "", citations: [] };
+    if (d.type === "content_block_start")
+      blocks[d.index] = { text: "", json: "", thinking: "", signature: "", citations: [] };
     if (d.type === "content_block_stop") stopped.add(d.index);
     if (d.type !== "content_block_delta") continue;
     expect(stopped.has(d.index), `delta for block ${d.index} after its stop`).toBe(false);
@@ -102,7 +122,10 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
           maxText = Math.max(maxText, streamHeldText(s));
           maxHeld = Math.max(maxHeld, streamHeld(s));
         });
-        expect(digest(out), `${c.name} chunking ${k} (seed ${seed}, max ${max}): output differs from the recorded one`).toEqual(c.digests[k]);
+        expect(
+          digest(out),
+          `${c.name} chunking ${k} (seed ${seed}, max ${max}): output differs from the recorded one`,
+        ).toEqual(c.digests[k]);
         if (k > 60 && k % 10 !== 0) continue; // full semantic checks on a subset; the digest pins the rest
         const outEvents = events(out);
         expect(outEvents.filter((e) => !isRestored(e)).map((e) => e.raw)).toEqual(kept);
@@ -137,10 +160,18 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
     const sess = session(c.maskInputs);
     const out = run(newStream(sess), input, chunkSizes(7, 13, input.length));
     const signed = (e: Ev) =>
-      e.data?.delta?.type === "thinking_delta" || e.data?.delta?.type === "signature_delta" || e.data?.content_block?.type === "redacted_thinking";
-    const want = events(input).filter(signed).map((e) => e.raw);
+      e.data?.delta?.type === "thinking_delta" ||
+      e.data?.delta?.type === "signature_delta" ||
+      e.data?.content_block?.type === "redacted_thinking";
+    const want = events(input)
+      .filter(signed)
+      .map((e) => e.raw);
     expect(want.length).toBeGreaterThan(3);
-    expect(events(out).filter(signed).map((e) => e.raw)).toEqual(want);
+    expect(
+      events(out)
+        .filter(signed)
+        .map((e) => e.raw),
+    ).toEqual(want);
     // they do carry pseudonyms of this session: untouched on purpose
     expect(want.join("")).toMatch(/SECURITY_GROUP_[0-9a-z]{10}/);
     expect(want.join("")).toMatch(/AMI_[0-9a-z]{10}/);
@@ -165,12 +196,14 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
   it("a session without pseudonyms passes chunks through untouched; unchanged chunks are returned as is", () => {
     const empty = newSession(createNodeMasker({ secret: "x" }), "s");
     const st = newStream(empty);
-    const chunk = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"EC2_INS';
+    const chunk =
+      'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"EC2_INS';
     expect(streamFeed(st, chunk)).toBe(chunk);
     expect(streamFinish(st)).toBe("");
     const sess = session(["i-0a1b2c3d4e5f67890"]);
     const st2 = newStream(sess);
-    const plain = 'event: ping\ndata: {"type": "ping"}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hello world"}}\n\n';
+    const plain =
+      'event: ping\ndata: {"type": "ping"}\n\nevent: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hello world"}}\n\n';
     expect(streamFeed(st2, plain)).toBe(plain);
     expect(streamHeld(st2)).toBe(0);
   });
@@ -181,10 +214,17 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
     const theirs = other.entries[0].pseudonym;
     const ours = sess.entries[0].pseudonym;
     const st = newStream(sess);
-    const ev = (t: string) => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${t}"}}\n\n`;
- let out = streamFeed(st, 'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n');
+    const ev = (t: string) =>
+      `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${t}"}}\n\n`;
+    let out = streamFeed(
+      st,
+      'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n',
+    );
     out += streamFeed(st, ev("a " + theirs.substring(0, 7)) + ev(theirs.substring(7) + " b " + ours.substring(0, 3)));
-    out += streamFeed(st, ev(ours.substring(3) + " c") + 'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n');
+    out += streamFeed(
+      st,
+      ev(ours.substring(3) + " c") + 'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+    );
     out += streamFinish(st);
     const text = reassemble(events(out))[0].text;
     expect(text).toBe("a " + theirs + " b i-0a1b2c3d4e5f67890 c");
@@ -212,6 +252,8 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
     expect(text).toBe(big.unitText.repeat(big.repeat));
     expect(maxText).toBeLessThanOrEqual(sess.maxLen - 1);
     expect(maxHeld).toBeLessThan(65536 + 1024);
-    console.log(`10 MB stream (node): ${(input.length / 1048576 / (ms / 1000)).toFixed(1)} MB/s, max held text ${maxText} B, max held incl. partial event ${maxHeld} B, synthesized ${st.synthesized}, events ${st.events}`);
+    console.log(
+      `10 MB stream (node): ${(input.length / 1048576 / (ms / 1000)).toFixed(1)} MB/s, max held text ${maxText} B, max held incl. partial event ${maxHeld} B, synthesized ${st.synthesized}, events ${st.events}`,
+    );
   });
 });

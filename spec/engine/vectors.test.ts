@@ -1,14 +1,31 @@
 // The shared vectors, in Node. spec/lua/vectors_spec.lua checks the compiled Lua against the same files.
 import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
-import { createNodeMasker, newSession, maskText, maskJson, restoreText, restoreJson, policyFor, answerPolicyFor, adoptEntry } from "../../lib/engine";
+import {
+  createNodeMasker,
+  newSession,
+  maskText,
+  maskJson,
+  restoreText,
+  restoreJson,
+  policyFor,
+  answerPolicyFor,
+  adoptEntry,
+} from "../../lib/engine";
 
 interface Vector {
-  name: string; scope: string; input: string; path?: string; expected: string | null; error?: string | null; pseudonyms: [string, string, string][];
+  name: string;
+  scope: string;
+  input: string;
+  path?: string;
+  expected: string | null;
+  error?: string | null;
+  pseudonyms: [string, string, string][];
   /** identifiers masked inside base64 data: restoring strings does not give the input back */
   encoded?: boolean;
 }
-const load = (f: string) => JSON.parse(readFileSync(`spec/fixtures/vectors/${f}.json`, "utf8")) as { secret: string; cases: Vector[] };
+const load = (f: string) =>
+  JSON.parse(readFileSync(`spec/fixtures/vectors/${f}.json`, "utf8")) as { secret: string; cases: Vector[] };
 
 describe("text vectors", () => {
   const { secret, cases } = load("text");
@@ -38,11 +55,12 @@ describe("json vectors", () => {
         return;
       }
       expect(r.text).toBe(v.expected);
-      if (!/[\u0000-\u001f]/.test(v.input.replace(/^[^"]*|"\s*[:,\]}]\s*"?/g, ""))) expect(() => JSON.parse(r.text as string)).not.toThrow();
+      if (!/[\u0000-\u001f]/.test(v.input.replace(/^[^"]*|"\s*[:,\]}]\s*"?/g, "")))
+        expect(() => JSON.parse(r.text as string)).not.toThrow();
       if (s.entries.length === 0) expect(r.text).toBe(v.input);
       if (v.encoded) return;
       // restoring every string gives back the input byte for byte (no identifier here holds an escape)
-      const back = restoreJson(s, r.text as string, { k: 1 });
+      const back = restoreJson(s, r.text as string, { k: "scan" });
       if (!v.input.includes("\\/")) expect(back.text).toBe(v.input);
       else expect(JSON.parse(back.text as string)).toEqual(JSON.parse(v.input));
     });
@@ -67,7 +85,12 @@ describe("restore", () => {
   it("keeps thinking blocks of an answer as signed", () => {
     const s = newSession(masker, "t");
     const p = maskText(s, "vpc-0fedcba9876543210", "");
-    const answer = JSON.stringify({ content: [{ type: "thinking", thinking: `about ${p}`, signature: "sig" }, { type: "text", text: p }] });
+    const answer = JSON.stringify({
+      content: [
+        { type: "thinking", thinking: `about ${p}`, signature: "sig" },
+        { type: "text", text: p },
+      ],
+    });
     const r = JSON.parse(restoreJson(s, answer, answerPolicyFor("/v1/messages")).text as string);
     expect(r.content[0].thinking).toBe(`about ${p}`);
     expect(r.content[1].text).toBe("vpc-0fedcba9876543210");
@@ -80,7 +103,15 @@ describe("restore", () => {
   it("never gives two originals one pseudonym in a request (collisions re-derived)", () => {
     // a hash that always collides: every original gets the same first hash
     let calls = 0;
-    const weak = { ...masker, hashes: {}, hashCount: 0, hmac: (k: string, m: string) => { calls++; return m.endsWith("\x1f1") || m.endsWith("\x1f2") ? masker.hmac(k, m) : "\x00".repeat(20); } };
+    const weak = {
+      ...masker,
+      hashes: {},
+      hashCount: 0,
+      hmac: (k: string, m: string) => {
+        calls++;
+        return m.endsWith("\x1f1") || m.endsWith("\x1f2") ? masker.hmac(k, m) : "\x00".repeat(20);
+      },
+    };
     const s = newSession(weak, "t");
     const out = maskText(s, "i-0a1b2c3d4e5f67890 i-1a1b2c3d4e5f67890 i-2a1b2c3d4e5f67890", "");
     const ps = out.split(" ");
@@ -94,7 +125,12 @@ describe("restore", () => {
 describe("per-worker caches", () => {
   it("give the same output as a fresh masker, whatever was masked before (learned names, other tenants, keys)", () => {
     const body = readFileSync("bench/fixtures/request-8k.json", "utf8");
-    const fresh = (scope: string) => maskJson(newSession(createNodeMasker({ secret: "cache-secret-0123456789" }), scope), body, policyFor("/v1/messages")).text;
+    const fresh = (scope: string) =>
+      maskJson(
+        newSession(createNodeMasker({ secret: "cache-secret-0123456789" }), scope),
+        body,
+        policyFor("/v1/messages"),
+      ).text;
     const shared = createNodeMasker({ secret: "cache-secret-0123456789" });
     const long = "x".repeat(300) + " deploy-bot and i-0a1b2c3d4e5f67890 " + "y".repeat(300);
     for (let round = 0; round < 3; round++) {
@@ -112,4 +148,3 @@ describe("per-worker caches", () => {
     expect(shared.scanBytes).toBeGreaterThan(0);
   });
 });
-

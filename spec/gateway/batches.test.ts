@@ -19,7 +19,11 @@ afterAll(async () => {
   expect(errors.filter((l) => !l.includes("Redis unavailable"))).toEqual([]);
 });
 
-const HEADERS = { "content-type": "application/json", "x-api-key": "sk-batch-tenant", "anthropic-version": "2023-06-01" };
+const HEADERS = {
+  "content-type": "application/json",
+  "x-api-key": "sk-batch-tenant",
+  "anthropic-version": "2023-06-01",
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function batchBody(texts: string[]): string {
@@ -29,7 +33,11 @@ function batchBody(texts: string[]): string {
 }
 
 async function createBatch(stack: Stack, texts: string[], headers: Record<string, string> = {}): Promise<string> {
-  const res = await fetch(stack.gw.url + "/v1/messages/batches", { method: "POST", headers: { ...HEADERS, ...headers }, body: batchBody(texts) });
+  const res = await fetch(stack.gw.url + "/v1/messages/batches", {
+    method: "POST",
+    headers: { ...HEADERS, ...headers },
+    body: batchBody(texts),
+  });
   expect(res.status).toBe(200);
   const batch = await res.json();
   expect(batch.type).toBe("message_batch");
@@ -37,7 +45,9 @@ async function createBatch(stack: Stack, texts: string[], headers: Record<string
 }
 
 async function results(stack: Stack, id: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${stack.gw.url}/v1/messages/batches/${id}/results`, { headers: { ...HEADERS, "x-mock-chunking": "random", ...headers } });
+  return fetch(`${stack.gw.url}/v1/messages/batches/${id}/results`, {
+    headers: { ...HEADERS, "x-mock-chunking": "random", ...headers },
+  });
 }
 
 /** Results once the batch record is in Redis (written by the gateway's flush timer right after the create answer). */
@@ -51,7 +61,11 @@ async function resultsWhenRecorded(stack: Stack, id: string): Promise<Response> 
   throw new Error("batch never recorded");
 }
 
-const TEXTS = [PROMPT, `second: ${IDS.account} and aws lambda invoke --function-name ledger-batcher x`, "nothing to mask here"];
+const TEXTS = [
+  PROMPT,
+  `second: ${IDS.account} and aws lambda invoke --function-name ledger-batcher x`,
+  "nothing to mask here",
+];
 
 describe("Message Batches", () => {
   let id = "";
@@ -83,8 +97,14 @@ describe("Message Batches", () => {
       const text = await res.text();
       const lines = text.split("\n").filter((l) => l !== "");
       expect(lines.length).toBe(3);
-      const byId = Object.fromEntries(lines.map((l) => JSON.parse(l)).map((r) => [r.custom_id, r.result.message.content[0].text]));
-      expect(byId).toEqual({ "req-0": `Echo: ${TEXTS[0]}`, "req-1": `Echo: ${TEXTS[1]}`, "req-2": `Echo: ${TEXTS[2]}` });
+      const byId = Object.fromEntries(
+        lines.map((l) => JSON.parse(l)).map((r) => [r.custom_id, r.result.message.content[0].text]),
+      );
+      expect(byId).toEqual({
+        "req-0": `Echo: ${TEXTS[0]}`,
+        "req-1": `Echo: ${TEXTS[1]}`,
+        "req-2": `Echo: ${TEXTS[2]}`,
+      });
       expect(text.endsWith("\n")).toBe(true);
     }
   }, 30000);
@@ -115,7 +135,11 @@ describe("Message Batches", () => {
       expect(body).toMatchObject({ type: "error", error: { type: "api_error" } });
       expect(body.error.message).toMatch(/^aws-masker: /);
       a.mock.reset();
-      const m = await fetch(a.gw.url + "/v1/messages", { method: "POST", headers: HEADERS, body: messagesBody(`still ${IDS.instance}, and ledger-batcher`) });
+      const m = await fetch(a.gw.url + "/v1/messages", {
+        method: "POST",
+        headers: HEADERS,
+        body: messagesBody(`still ${IDS.instance}, and ledger-batcher`),
+      });
       expect(m.status).toBe(200);
       expect(m.headers.get("x-aws-masker-degraded")).toBe("redis-unavailable");
       expect((await m.json()).content[0].text).toBe(`Echo: still ${IDS.instance}, and ledger-batcher`);
@@ -133,14 +157,21 @@ describe("redis_timeout_ms is applied on this host (lua-resty-redis 0.27 has set
     const silent = createServer((sock) => sockets.push(sock));
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
     const port = (silent.address() as { port: number }).port;
-    const s = await startStack({ workers: 1, redis: `127.0.0.1:${port}`, pluginConfigOverrides: { "aws-masker": { redis_timeout_ms: 200 } } }, a.mock);
+    const s = await startStack(
+      { workers: 1, redis: `127.0.0.1:${port}`, pluginConfigOverrides: { "aws-masker": { redis_timeout_ms: 200 } } },
+      a.mock,
+    );
     try {
       let t0 = Date.now();
       const res = await fetch(`${s.gw.url}/v1/messages/batches/msgbatch_x/results`, { headers: HEADERS });
       expect(res.status).toBe(503);
       expect(Date.now() - t0).toBeLessThan(3000);
       t0 = Date.now();
-      const m = await fetch(s.gw.url + "/v1/messages", { method: "POST", headers: { ...HEADERS, "x-api-key": "sk-timeout" }, body: messagesBody(PROMPT) });
+      const m = await fetch(s.gw.url + "/v1/messages", {
+        method: "POST",
+        headers: { ...HEADERS, "x-api-key": "sk-timeout" },
+        body: messagesBody(PROMPT),
+      });
       expect(m.status).toBe(200);
       expect(Date.now() - t0).toBeLessThan(3000);
       expect(m.headers.get("x-aws-masker-degraded")).toBe("redis-unavailable");

@@ -36,9 +36,13 @@ beforeAll(async () => {
   // a second service, straight to the mock: key-auth with a consumer, aws-masker in its default consumer scope
   const mock = await startMockClaude({ port: 0 });
   doc.services.push({
-    name: "claude-consumers", url: mock.url, routes: [{ name: "consumers", paths: ["/consumer"] }],
-    plugins: [{ name: "fake-key-auth", config: { with_consumer: true } },
-      { name: "aws-masker", config: { secret: "{vault://env/AWS_MASKER_SECRET}" } }],
+    name: "claude-consumers",
+    url: mock.url,
+    routes: [{ name: "consumers", paths: ["/consumer"] }],
+    plugins: [
+      { name: "fake-key-auth", config: { with_consumer: true } },
+      { name: "aws-masker", config: { secret: "{vault://env/AWS_MASKER_SECRET}" } },
+    ],
   });
   stack = await startStack({ configObject: doc, redis: "none", pluginPaths: [TEST_PLUGINS], build: false }, mock);
   ownMock = mock;
@@ -70,9 +74,11 @@ describe("tenant_scope credential behind key-auth with hide_credentials", () => 
     for (const o of ORIGINALS) expect(a1.upstream).not.toContain(o);
     expect(a2.upstream).toBe(a1.upstream); // stable per client
     expect(b.upstream).not.toBe(a1.upstream); // not one scope for everyone
-    const cli = spawnSync(path.join(REPO_ROOT, "bin/aws-masker"),
+    const cli = spawnSync(
+      path.join(REPO_ROOT, "bin/aws-masker"),
       ["mask", "--json", "--config", ymlPath, "--credential", "credential-sk-client-a"],
-      { input: body, encoding: "utf8", env: { ...process.env, AWS_MASKER_SECRET: SECRET } });
+      { input: body, encoding: "utf8", env: { ...process.env, AWS_MASKER_SECRET: SECRET } },
+    );
     expect(cli.stderr).toBe("");
     expect(cli.stdout).toBe(a1.upstream);
   });
@@ -87,18 +93,26 @@ describe("tenant_scope consumer behind key-auth", () => {
     const upstream = stack.mock.received.at(-1)!;
     expect(upstream.path).toBe("/v1/messages");
     expect(upstream.headers["x-api-key"]).toBeUndefined();
-    const cli = spawnSync(path.join(REPO_ROOT, "bin/aws-masker"),
-      ["mask", "--json", "--secret", SECRET, "--consumer", "consumer-sk-client-c"], { input: body, encoding: "utf8" });
+    const cli = spawnSync(
+      path.join(REPO_ROOT, "bin/aws-masker"),
+      ["mask", "--json", "--secret", SECRET, "--consumer", "consumer-sk-client-c"],
+      { input: body, encoding: "utf8" },
+    );
     expect(cli.stdout).toBe(upstream.body);
-    const asKey = spawnSync(path.join(REPO_ROOT, "bin/aws-masker"),
-      ["mask", "--json", "--secret", SECRET, "--api-key", "sk-client-c"], { input: body, encoding: "utf8" });
+    const asKey = spawnSync(
+      path.join(REPO_ROOT, "bin/aws-masker"),
+      ["mask", "--json", "--secret", SECRET, "--api-key", "sk-client-c"],
+      { input: body, encoding: "utf8" },
+    );
     expect(asKey.stdout).not.toBe(upstream.body);
   });
 });
 
 describe("lua_regex_match_limit", () => {
   it("the host's nginx sets Kong's limit", () => {
-    expect(readFileSync(path.join(stack.gw.runDir, "nginx.conf"), "utf8")).toMatch(/^\s*lua_regex_match_limit 100000;$/m);
+    expect(readFileSync(path.join(stack.gw.runDir, "nginx.conf"), "utf8")).toMatch(
+      /^\s*lua_regex_match_limit 100000;$/m,
+    );
   });
 
   it("a custom pattern that hits the limit refuses the request (500 naming custom_patterns); nothing goes upstream", async () => {

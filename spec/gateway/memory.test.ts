@@ -34,7 +34,11 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function ask(stack: Stack, text: string, apiKey: string): Promise<{ sent: string; answer: string; degraded: string | null }> {
+async function ask(
+  stack: Stack,
+  text: string,
+  apiKey: string,
+): Promise<{ sent: string; answer: string; degraded: string | null }> {
   stack.mock.reset();
   const res = await post(stack.gw.url, "/v1/messages", messagesBody(text), { "x-api-key": apiKey });
   expect(res.status).toBe(200);
@@ -56,7 +60,11 @@ describe("learned names persist per tenant", () => {
   let pseudonym = "";
 
   it("a name learned from a CLI flag in request 1 is masked in request 2 without its context, on another gateway", async () => {
-    const first = await ask(a, `aws lambda invoke --function-name ${FUNCTION} out.json, then "TableName": "${TABLE}"`, TENANT_A);
+    const first = await ask(
+      a,
+      `aws lambda invoke --function-name ${FUNCTION} out.json, then "TableName": "${TABLE}"`,
+      TENANT_A,
+    );
     expect(first.sent).not.toContain(FUNCTION);
     expect(first.sent).not.toContain(TABLE);
     pseudonym = first.sent.match(/LAMBDA_FUNCTION_[0-9a-z]{10}/)![0];
@@ -82,7 +90,9 @@ describe("learned names persist per tenant", () => {
     for (let k = 0; k < 40 && !masked; k++) {
       // both workers of A must have it: ask several times
       let all = true;
-      for (let w = 0; w < 4; w++) all = all && !(await ask(a, "is payroll-exporter allowed to read it?", TENANT_A)).sent.includes("payroll-exporter");
+      for (let w = 0; w < 4; w++)
+        all =
+          all && !(await ask(a, "is payroll-exporter allowed to read it?", TENANT_A)).sent.includes("payroll-exporter");
       masked = all;
       if (!masked) await sleep(250);
     }
@@ -98,11 +108,31 @@ describe("learned names persist per tenant", () => {
 
 describe("nothing plain at rest", () => {
   it("no key or value in Redis holds an original in any form; credentials are never stored", async () => {
-    await ask(a, `aws_secret_access_key = ${SECRET_KEY} for role arn:aws:iam::123456789012:role/deploy-bot on i-0a1b2c3d4e5f67890`, TENANT_A);
+    await ask(
+      a,
+      `aws_secret_access_key = ${SECRET_KEY} for role arn:aws:iam::123456789012:role/deploy-bot on i-0a1b2c3d4e5f67890`,
+      TENANT_A,
+    );
     await sleep(500);
-    const originals = [FUNCTION, TABLE, "payroll-exporter", SECRET_KEY, "123456789012", "deploy-bot", "i-0a1b2c3d4e5f67890", TENANT_A];
-    const forms = originals.flatMap((o) => [o, Buffer.from(o).toString("base64"), Buffer.from(o).toString("base64url"), Buffer.from(o).toString("hex")]);
-    const keys = execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(a.gw.redisPort), "--scan"], { encoding: "utf8" })
+    const originals = [
+      FUNCTION,
+      TABLE,
+      "payroll-exporter",
+      SECRET_KEY,
+      "123456789012",
+      "deploy-bot",
+      "i-0a1b2c3d4e5f67890",
+      TENANT_A,
+    ];
+    const forms = originals.flatMap((o) => [
+      o,
+      Buffer.from(o).toString("base64"),
+      Buffer.from(o).toString("base64url"),
+      Buffer.from(o).toString("hex"),
+    ]);
+    const keys = execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(a.gw.redisPort), "--scan"], {
+      encoding: "utf8",
+    })
       .split("\n")
       .filter((k) => k !== "");
     expect(keys.length).toBeGreaterThan(3);
@@ -147,12 +177,24 @@ describe("nothing plain at rest", () => {
     const fn = first.sent.match(/LAMBDA_FUNCTION_[0-9a-z]{10}/)![0];
     await sleep(300);
     const run = (apiKey: string) =>
-      execFileSync("bin/aws-masker", ["unmask", "--redis", `127.0.0.1:${a.gw.redisPort}`, "--secret-env", "GW_SECRET", "--api-key-env", "TENANT_KEY"], {
-        input: `answer about ${inst} and ${fn}.`,
-        env: { ...process.env, GW_SECRET: SECRET, TENANT_KEY: apiKey },
-        encoding: "utf8",
-        stdio: ["pipe", "pipe", "pipe"],
-      });
+      execFileSync(
+        "bin/aws-masker",
+        [
+          "unmask",
+          "--redis",
+          `127.0.0.1:${a.gw.redisPort}`,
+          "--secret-env",
+          "GW_SECRET",
+          "--api-key-env",
+          "TENANT_KEY",
+        ],
+        {
+          input: `answer about ${inst} and ${fn}.`,
+          env: { ...process.env, GW_SECRET: SECRET, TENANT_KEY: apiKey },
+          encoding: "utf8",
+          stdio: ["pipe", "pipe", "pipe"],
+        },
+      );
     expect(run(TENANT_A)).toBe(`answer about i-0fedcba9876543210 and ${FUNCTION}.`);
     expect(run(TENANT_B)).toBe(`answer about ${inst} and ${fn}.`);
   }, 30000);

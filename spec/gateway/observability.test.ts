@@ -9,7 +9,17 @@ import { loadDeclarative } from "../../host/config";
 import { REPO_ROOT } from "../../host/gateway";
 import { TEST_PLUGINS } from "../host/helpers";
 import { VERSION } from "../../plugin-src/kong/plugins/aws-masker/version";
-import { startStack, post, messagesBody, errorLines, PROMPT, IDS, ORIGINALS, assertNoOriginals, type Stack } from "./support";
+import {
+  startStack,
+  post,
+  messagesBody,
+  errorLines,
+  PROMPT,
+  IDS,
+  ORIGINALS,
+  assertNoOriginals,
+  type Stack,
+} from "./support";
 
 const PLANTED_KEY = "sk-ant-planted-key-7f3a9c0e1d2b";
 const PLANTED_BEARER = "planted-bearer-token-5e8d1c";
@@ -53,7 +63,12 @@ async function until<T>(what: string, get: () => T | Promise<T>, ok: (v: T) => b
 
 const decisionLines = (log: string) => log.split("\n").filter((l) => l.includes("aws-masker: decision="));
 const captured = (): any[] =>
-  existsSync(capturePath) ? readFileSync(capturePath, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+  existsSync(capturePath)
+    ? readFileSync(capturePath, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 
 /** One request of each decision; the planted key goes with every request. */
 async function oneOfEach(base: string): Promise<void> {
@@ -68,14 +83,22 @@ describe("one log line per request", () => {
   it("at notice: the decision and counts by kind; no value, no key, no query; a refused URL's line has no request line", async () => {
     const before = decisionLines(stack.gw.errorLog()).length;
     await oneOfEach(stack.gw.url);
-    const lines = (await until("4 lines", () => decisionLines(stack.gw.errorLog()), (l) => l.length >= before + 4)).slice(before);
+    const lines = (
+      await until(
+        "4 lines",
+        () => decisionLines(stack.gw.errorLog()),
+        (l) => l.length >= before + 4,
+      )
+    ).slice(before);
     expect(lines.length).toBe(4);
     for (const l of lines) expect(l).toMatch(/\[notice\]/);
     const masked = lines.filter((l) => l.includes("decision=masked"));
     expect(masked.length).toBe(1);
     expect(masked[0]).toMatch(/decision=masked identifiers=6 kinds=\S*ec2-instance:1/);
     for (const kind of ["account-id:1", "vpc:1", "private-ipv4:1"]) expect(masked[0]).toContain(kind);
-    expect(lines.filter((l) => / decision=passthrough identifiers=0( |$)/.test(l.replace(/^.*aws-masker:/, " "))).length).toBe(1);
+    expect(
+      lines.filter((l) => / decision=passthrough identifiers=0( |$)/.test(l.replace(/^.*aws-masker:/, " "))).length,
+    ).toBe(1);
     const refused = lines.filter((l) => l.includes("decision=refused"));
     expect(refused.map((l) => /reason="([^"]*)" status=(\d+)/.exec(l)?.slice(1)).sort()).toEqual([
       [JSON_REASON, "400"],
@@ -86,7 +109,11 @@ describe("one log line per request", () => {
     expect(urlLine).not.toContain("?");
     // host-test logs a line in every request: nginx appends the request line (the refused URL) to it, as it would to
     // any other plugin's line; aws-masker's own lines and everything else must hold nothing
-    const log = stack.gw.errorLog().split("\n").filter((l) => !l.includes("[host-test]")).join("\n");
+    const log = stack.gw
+      .errorLog()
+      .split("\n")
+      .filter((l) => !l.includes("[host-test]"))
+      .join("\n");
     expect(log.split("\n").filter((l) => assertNoOriginals(l) !== undefined)).toEqual([]);
     expect(log).not.toContain(PLANTED_KEY);
     expect(log).not.toContain("instance=");
@@ -106,7 +133,13 @@ describe("kong.log.set_serialize_value", () => {
     expect(masked.request.headers["x-api-key"]).toBe("REDACTED");
     expect(by("passthrough")[0].aws_masker).toEqual({ decision: "passthrough", identifiers: 0, kinds: {} });
     const refusedUrl = by("refused").find((e) => e.aws_masker.reason === URL_REASON);
-    expect(refusedUrl.aws_masker).toEqual({ decision: "refused", reason: URL_REASON, status: 400, identifiers: 0, kinds: {} });
+    expect(refusedUrl.aws_masker).toEqual({
+      decision: "refused",
+      reason: URL_REASON,
+      status: 400,
+      identifiers: 0,
+      kinds: {},
+    });
     expect(refusedUrl.request.uri).toBe("REDACTED");
     expect(refusedUrl.request.url).toBe("REDACTED");
     expect(refusedUrl.request.querystring).toEqual({});
@@ -138,44 +171,54 @@ interface Sample {
 function parsePrometheus(text: string): { samples: Sample[]; types: Record<string, string> } {
   const NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
   const LABEL = `[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\\\\n]|\\\\[\\\\"n])*"`;
-  const SAMPLE = new RegExp(`^(${NAME})(?:\\{((?:${LABEL})(?:,${LABEL})*)?\\})? ([-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))$`);
+  const SAMPLE = new RegExp(
+    `^(${NAME})(?:\\{((?:${LABEL})(?:,${LABEL})*)?\\})? ([-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|Inf|NaN))$`,
+  );
   const types: Record<string, string> = {};
   const helps = new Set<string>();
   const series = new Set<string>();
   const samples: Sample[] = [];
   if (!text.endsWith("\n")) throw new Error("must end with a newline");
-  text.slice(0, -1).split("\n").forEach((line, i) => {
-    const where = `line ${i + 1}: ${line}`;
-    let m: RegExpExecArray | null;
-    if ((m = new RegExp(`^# HELP (${NAME}) (.+)$`).exec(line))) {
-      if (helps.has(m[1])) throw new Error(`second HELP: ${where}`);
-      helps.add(m[1]);
-    } else if ((m = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`).exec(line))) {
-      if (types[m[1]]) throw new Error(`second TYPE: ${where}`);
-      if (!helps.has(m[1])) throw new Error(`TYPE before HELP: ${where}`);
-      types[m[1]] = m[2];
-    } else if ((m = SAMPLE.exec(line))) {
-      const [, name, labelText, value] = m;
-      if (!types[name]) throw new Error(`sample without TYPE: ${where}`);
-      if (types[name] === "counter" && !name.endsWith("_total")) throw new Error(`counter not named _total: ${where}`);
-      const labels: Record<string, string> = {};
-      for (const l of (labelText ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-        labels[l[1]] = l[2].replace(/\\(.)/g, (_, c) => (c === "n" ? "\n" : c));
+  text
+    .slice(0, -1)
+    .split("\n")
+    .forEach((line, i) => {
+      const where = `line ${i + 1}: ${line}`;
+      let m: RegExpExecArray | null;
+      if ((m = new RegExp(`^# HELP (${NAME}) (.+)$`).exec(line))) {
+        if (helps.has(m[1])) throw new Error(`second HELP: ${where}`);
+        helps.add(m[1]);
+      } else if ((m = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`).exec(line))) {
+        if (types[m[1]]) throw new Error(`second TYPE: ${where}`);
+        if (!helps.has(m[1])) throw new Error(`TYPE before HELP: ${where}`);
+        types[m[1]] = m[2];
+      } else if ((m = SAMPLE.exec(line))) {
+        const [, name, labelText, value] = m;
+        if (!types[name]) throw new Error(`sample without TYPE: ${where}`);
+        if (types[name] === "counter" && !name.endsWith("_total"))
+          throw new Error(`counter not named _total: ${where}`);
+        const labels: Record<string, string> = {};
+        for (const l of (labelText ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+          labels[l[1]] = l[2].replace(/\\(.)/g, (_, c) => (c === "n" ? "\n" : c));
+        }
+        const key = name + JSON.stringify(Object.entries(labels).sort());
+        if (series.has(key)) throw new Error(`series twice: ${where}`);
+        series.add(key);
+        const v = Number(value.replace("Inf", "Infinity"));
+        if (Number.isNaN(v) && value !== "NaN") throw new Error(`bad value: ${where}`);
+        samples.push({ name, labels, value: v });
+      } else {
+        throw new Error(`not Prometheus text: ${where}`);
       }
-      const key = name + JSON.stringify(Object.entries(labels).sort());
-      if (series.has(key)) throw new Error(`series twice: ${where}`);
-      series.add(key);
-      const v = Number(value.replace("Inf", "Infinity"));
-      if (Number.isNaN(v) && value !== "NaN") throw new Error(`bad value: ${where}`);
-      samples.push({ name, labels, value: v });
-    } else {
-      throw new Error(`not Prometheus text: ${where}`);
-    }
-  });
+    });
   return { samples, types };
 }
 
-async function metrics(): Promise<{ samples: Sample[]; types: Record<string, string>; get(name: string, labels?: Record<string, string>): number }> {
+async function metrics(): Promise<{
+  samples: Sample[];
+  types: Record<string, string>;
+  get(name: string, labels?: Record<string, string>): number;
+}> {
   const res = await fetch(stack.gw.adminUrl + "/aws-masker/metrics");
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toBe("text/plain; version=0.0.4; charset=utf-8");
@@ -191,7 +234,11 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
   it("is valid Prometheus text with the version, and its counters move with the requests", async () => {
     expect(new URL(stack.gw.adminUrl).hostname).toBe("127.0.0.1");
     const before = await metrics();
-    expect(before.samples.find((s) => s.name === "aws_masker_info")).toEqual({ name: "aws_masker_info", labels: { version: VERSION }, value: 1 });
+    expect(before.samples.find((s) => s.name === "aws_masker_info")).toEqual({
+      name: "aws_masker_info",
+      labels: { version: VERSION },
+      value: 1,
+    });
     expect(before.types.aws_masker_requests_total).toBe("counter");
     await oneOfEach(stack.gw.url);
     const expected: [string, Record<string, string>, number][] = [
@@ -205,12 +252,11 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
       ["aws_masker_identifiers_masked_total", {}, 6],
     ];
     // counted in the log phase, which ends after the answer reached the client
-    const after = await until(
-      "counters",
-      metrics,
-      (m) => expected.every(([name, labels, d]) => m.get(name, labels) - before.get(name, labels) >= d),
+    const after = await until("counters", metrics, (m) =>
+      expected.every(([name, labels, d]) => m.get(name, labels) - before.get(name, labels) >= d),
     );
-    for (const [name, labels, d] of expected) expect([name, labels, after.get(name, labels) - before.get(name, labels)]).toEqual([name, labels, d]);
+    for (const [name, labels, d] of expected)
+      expect([name, labels, after.get(name, labels) - before.get(name, labels)]).toEqual([name, labels, d]);
     const text = JSON.stringify(after.samples);
     expect(assertNoOriginals(text)).toBeUndefined();
     expect(text).not.toContain(PLANTED_KEY);
@@ -221,10 +267,23 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
     const lines = decisionLines(stack.gw.errorLog()).length;
     const res = await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-test-action": "exit-table" });
     expect(res.status).toBe(403);
-    const after = await until("skipped", metrics, (m) => m.get("aws_masker_requests_total", { decision: "skipped" }) > before.get("aws_masker_requests_total", { decision: "skipped" }));
-    expect(after.get("aws_masker_requests_total", { decision: "skipped" }) - before.get("aws_masker_requests_total", { decision: "skipped" })).toBe(1);
+    const after = await until(
+      "skipped",
+      metrics,
+      (m) =>
+        m.get("aws_masker_requests_total", { decision: "skipped" }) >
+        before.get("aws_masker_requests_total", { decision: "skipped" }),
+    );
+    expect(
+      after.get("aws_masker_requests_total", { decision: "skipped" }) -
+        before.get("aws_masker_requests_total", { decision: "skipped" }),
+    ).toBe(1);
     expect(after.get("aws_masker_requests_total") - before.get("aws_masker_requests_total")).toBe(1);
-    const [line] = await until("the line", () => decisionLines(stack.gw.errorLog()).slice(lines), (l) => l.length > 0);
+    const [line] = await until(
+      "the line",
+      () => decisionLines(stack.gw.errorLog()).slice(lines),
+      (l) => l.length > 0,
+    );
     expect(/decision=\S+ identifiers=\d+/.exec(line)?.[0]).toBe("decision=skipped identifiers=0");
     expect(line).not.toContain("request:"); // its URL was never checked: logged outside the request
     // another plugin's key in the shared dict comes out as a valid metric name
@@ -249,8 +308,16 @@ describe("nothing secret at any log level", () => {
       expect((await post(dbg.gw.url, REFUSED_URL, messagesBody("hi"), auth)).status).toBe(400);
       expect((await post(dbg.gw.url, `/v1/files/${IDS.vpc}`, messagesBody("hi"), auth)).status).toBe(400);
       const accessLog = path.join(dbg.gw.runDir, "logs/access.log");
-      const access = await until("3 access lines", () => (existsSync(accessLog) ? readFileSync(accessLog, "utf8") : ""), (t) => t.split("\n").filter(Boolean).length >= 3);
-      await until("3 decision lines", () => decisionLines(dbg.gw.errorLog()), (l) => l.length >= 3);
+      const access = await until(
+        "3 access lines",
+        () => (existsSync(accessLog) ? readFileSync(accessLog, "utf8") : ""),
+        (t) => t.split("\n").filter(Boolean).length >= 3,
+      );
+      await until(
+        "3 decision lines",
+        () => decisionLines(dbg.gw.errorLog()),
+        (l) => l.length >= 3,
+      );
       const error = dbg.gw.errorLog();
       // debug is on: Lua debug lines are written (the host's, like Kong's "Loading API endpoints")
       expect(error).toMatch(/\[debug\].*Loading API endpoints for plugin: aws-masker/);

@@ -19,7 +19,8 @@ async function waitUntilUp(url: string, timeoutMs = 120000): Promise<void> {
       await fetch(url, { method: "HEAD" });
       return;
     } catch (e) {
-      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${(e as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`${url} did not answer within ${timeoutMs} ms: ${(e as Error).message}`, { cause: e });
       await new Promise((r) => setTimeout(r, 500));
     }
   }
@@ -27,7 +28,8 @@ async function waitUntilUp(url: string, timeoutMs = 120000): Promise<void> {
 
 beforeAll(async () => {
   if (remote !== undefined) {
-    if (!process.env.MOCK_URL) throw new Error("GATEWAY_URL needs MOCK_URL: the mock Claude started with --expose-received");
+    if (!process.env.MOCK_URL)
+      throw new Error("GATEWAY_URL needs MOCK_URL: the mock Claude started with --expose-received");
     gatewayUrl = remote.replace(/\/$/, "");
     mockUrl = process.env.MOCK_URL.replace(/\/$/, "");
     await waitUntilUp(mockUrl);
@@ -65,7 +67,11 @@ function everything(r: RecordedRequest): string {
 describe(`gateway ${remote ?? "(host, started here)"}`, () => {
   it("round trip: the upstream gets pseudonyms only (body, target, headers); the answer gets the originals back", async () => {
     await resetReceived();
-    const res = await post(gatewayUrl, "/v1/messages?beta=true", messagesBody(PROMPT, { system: `account ${IDS.account}` }));
+    const res = await post(
+      gatewayUrl,
+      "/v1/messages?beta=true",
+      messagesBody(PROMPT, { system: `account ${IDS.account}` }),
+    );
     expect(res.status).toBe(200);
     expect((await res.json()).content[0].text).toBe(`Echo: ${PROMPT}`);
     const seen = await received();

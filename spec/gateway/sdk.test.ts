@@ -75,7 +75,16 @@ describe("@anthropic-ai/sdk through the gateway", () => {
     expect(final.content).toEqual([{ type: "text", text: `Echo: ${PROMPT}` }]);
     expect(fromTextEvents).toBe(`Echo: ${PROMPT}`);
     expect(await stream.finalText()).toBe(`Echo: ${PROMPT}`);
-    expect([...types]).toEqual(expect.arrayContaining(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop"]));
+    expect([...types]).toEqual(
+      expect.arrayContaining([
+        "message_start",
+        "content_block_start",
+        "content_block_delta",
+        "content_block_stop",
+        "message_delta",
+        "message_stop",
+      ]),
+    );
     expect(final.stop_reason).toBe("end_turn");
     expect(JSON.parse(stack.mock.received[0].body).stream).toBe(true);
     mockSawNoOriginals();
@@ -98,14 +107,20 @@ describe("@anthropic-ai/sdk through the gateway", () => {
 
   it("messages.stream with tool use (per-request headers, random chunking, CRLF)", async () => {
     const final = await client.messages
-      .stream({ ...params, tools: [TOOL] }, { headers: { "x-mock-scenario": "tool_use", "x-mock-chunking": "random", "x-mock-sse-crlf": "1" } })
+      .stream(
+        { ...params, tools: [TOOL] },
+        { headers: { "x-mock-scenario": "tool_use", "x-mock-chunking": "random", "x-mock-sse-crlf": "1" } },
+      )
       .finalMessage();
     expect(final.content[1]).toMatchObject({ type: "tool_use", input: expectedTool });
   });
 
   it("messages.create({stream: true}): raw events, restored when concatenated", async () => {
     stack.mock.reset();
-    const stream = await tools.messages.create({ ...params, tools: [TOOL], stream: true }, { headers: { "x-mock-chunking": "random" } });
+    const stream = await tools.messages.create(
+      { ...params, tools: [TOOL], stream: true },
+      { headers: { "x-mock-chunking": "random" } },
+    );
     let text = "";
     let json = "";
     const seen: string[] = [];
@@ -123,7 +138,12 @@ describe("@anthropic-ai/sdk through the gateway", () => {
 
   it("beta.messages.stream with thinking, two turns: the thinking block goes back intact", async () => {
     stack.mock.reset();
-    const p = { ...params, max_tokens: 4096, thinking: { type: "enabled" as const, budget_tokens: 1024 }, tools: [TOOL] };
+    const p = {
+      ...params,
+      max_tokens: 4096,
+      thinking: { type: "enabled" as const, budget_tokens: 1024 },
+      tools: [TOOL],
+    };
     const first = await tools.beta.messages.stream(p).finalMessage();
     expect(first.content.map((b) => b.type)).toEqual(["thinking", "text", "tool_use"]);
     const tu = first.content[2] as Anthropic.Beta.BetaToolUseBlock;

@@ -4,7 +4,18 @@
 // signed thinking blocks and tool use. Every "no original upstream" assertion reads what the mock actually received.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { readFileSync } from "node:fs";
-import { startStack, post, messagesBody, errorLines, PROMPT, ORIGINALS, assertNoOriginals, IDS, SECRET, type Stack } from "./support";
+import {
+  startStack,
+  post,
+  messagesBody,
+  errorLines,
+  PROMPT,
+  ORIGINALS,
+  assertNoOriginals,
+  IDS,
+  SECRET,
+  type Stack,
+} from "./support";
 import { parseSSE, assembleMessage } from "../harness/sse";
 import { createNodeMasker, newSession, maskJson, policyFor, tenantScope, restoreText } from "../../lib/engine";
 
@@ -33,11 +44,15 @@ function luaErrors(lines: string[]): string[] {
 /** A pseudonym: TAG (upper-case words joined by _) + "_" + 10 hash characters. */
 const PSEUDONYM = /[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_[0-9a-z]{10}/;
 
-const streamBody = (content: unknown, extra: Record<string, unknown> = {}) => messagesBody(content, { stream: true, ...extra });
+const streamBody = (content: unknown, extra: Record<string, unknown> = {}) =>
+  messagesBody(content, { stream: true, ...extra });
 
 /** The text of every text block of an assembled message, joined. */
 function textOf(msg: any): string {
-  return msg.content.filter((b: any) => b.type === "text").map((b: any) => b.text).join("");
+  return msg.content
+    .filter((b: any) => b.type === "text")
+    .map((b: any) => b.text)
+    .join("");
 }
 
 /** Text reassembled from text_delta events only (works on a stream that ends with an error or is cut). */
@@ -125,7 +140,10 @@ describe("streamed text is restored exactly", () => {
   it("tool use: streamed input_json_delta restored (input.echo == PROMPT)", async () => {
     for (const headers of [{}, { "x-mock-chunking": "random" }] as Record<string, string>[]) {
       stack.mock.reset();
-      const res = await post(stack.gw.url, "/v1/messages", streamBody(PROMPT), { "x-mock-scenario": "tool_use", ...headers });
+      const res = await post(stack.gw.url, "/v1/messages", streamBody(PROMPT), {
+        "x-mock-scenario": "tool_use",
+        ...headers,
+      });
       expect(res.status).toBe(200);
       const msg = assembleMessage(parseSSE(await res.text()));
       expect(textOf(msg)).toBe(`Echo: ${PROMPT}`);
@@ -141,7 +159,10 @@ describe("streamed text is restored exactly", () => {
 describe("compression", () => {
   it("a gzip-capable client and a gzip-capable upstream: the stream is still restored (never compressed upstream)", async () => {
     stack.mock.reset();
-    const res = await post(stack.gw.url, "/v1/messages", streamBody(PROMPT), { "x-mock-scenario": "gzip", "accept-encoding": "gzip, deflate, br, zstd" });
+    const res = await post(stack.gw.url, "/v1/messages", streamBody(PROMPT), {
+      "x-mock-scenario": "gzip",
+      "accept-encoding": "gzip, deflate, br, zstd",
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-encoding")).toBeNull();
     expect(textOf(assembleMessage(parseSSE(await res.text())))).toBe(`Echo: ${PROMPT}`);
@@ -154,7 +175,14 @@ describe("stream failures", () => {
     // identifiers right at the start so that the two deltas before the error end inside or just after a pseudonym
     const content = `${IDS.instance} ${IDS.vpc} ${IDS.ip} ${IDS.account}`;
     let sawOriginal = false;
-    for (const [max, chunking] of [["8", ""], ["16", "random"], ["24", ""], ["32", "random"], ["48", ""], ["64", "random"]]) {
+    for (const [max, chunking] of [
+      ["8", ""],
+      ["16", "random"],
+      ["24", ""],
+      ["32", "random"],
+      ["48", ""],
+      ["64", "random"],
+    ]) {
       stack.mock.reset();
       const headers: Record<string, string> = { "x-mock-scenario": "stream-error", "x-mock-delta-max": max };
       if (chunking) headers["x-mock-chunking"] = chunking;
@@ -191,7 +219,9 @@ describe("stream failures", () => {
       expect(events[0].data.type).toBe("message_start");
       const text = deltaText(events);
       expect(text.length).toBeGreaterThan(20);
-      expect(text).toBe(await expectedFailedText(sent, stack.mock.received[0].body, { "x-mock-scenario": "stream-cut", ...headers }));
+      expect(text).toBe(
+        await expectedFailedText(sent, stack.mock.received[0].body, { "x-mock-scenario": "stream-cut", ...headers }),
+      );
       expect(isRestoredPrefix(text, `Echo: ${content}`), text).toBe(true);
       expect(text).not.toMatch(/_[0-9a-z]{10}/);
       expect(ORIGINALS.some((o) => text.includes(o))).toBe(true);
@@ -218,7 +248,9 @@ describe("stream failures", () => {
     expect(assertNoOriginals(raw) !== undefined).toBe(true); // originals restored in what arrived
     expect(raw).not.toMatch(PSEUDONYM);
     // recorded, not asserted: whether the client saw the cut as an error (an incomplete chunked body) or a clean end
-    console.log(`stream-cut: client read ${raw.length} bytes, ${events.length} events, ended with ${failed ? "a network error" : "a clean end"}`);
+    console.log(
+      `stream-cut: client read ${raw.length} bytes, ${events.length} events, ended with ${failed ? "a network error" : "a clean end"}`,
+    );
   });
 
   it("client disconnect mid-stream: the gateway survives, the next request is fine, no Lua error", async () => {
@@ -342,7 +374,9 @@ describe("really streamed", () => {
     const events = parseSSE(Buffer.concat(parts).toString("utf8"));
     expect(textOf(assembleMessage(events))).toBe(`Echo: ${content}`);
     const ttfb = arrivals[0];
-    console.log(`slow-100: ${events.length} events, first bytes at ${ttfb.toFixed(0)} ms, last at ${total.toFixed(0)} ms, ${arrivals.length} reads`);
+    console.log(
+      `slow-100: ${events.length} events, first bytes at ${ttfb.toFixed(0)} ms, last at ${total.toFixed(0)} ms, ${arrivals.length} reads`,
+    );
     expect(events.length).toBeGreaterThan(8);
     // the mock waits 100 ms before answering and between events: the first event comes ~100 ms in, the last ~N*100 ms
     expect(ttfb).toBeLessThan(400);
@@ -356,7 +390,10 @@ const TOOLS = [
   {
     name: "describe",
     description: "Describe AWS resources",
-    input_schema: { type: "object", properties: { echo: { type: "string" }, words: { type: "array" }, n: { type: "number" } } },
+    input_schema: {
+      type: "object",
+      properties: { echo: { type: "string" }, words: { type: "array" }, n: { type: "number" } },
+    },
   },
 ];
 const TOOL_RESULTS = [
@@ -429,7 +466,12 @@ async function conversation(stream: boolean): Promise<void> {
   const bad = await post(
     stack.gw.url,
     "/v1/messages",
-    JSON.stringify({ model: "claude-sonnet-5", max_tokens: 4096, thinking: { type: "enabled", budget_tokens: 1024 }, messages: tampered }),
+    JSON.stringify({
+      model: "claude-sonnet-5",
+      max_tokens: 4096,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      messages: tampered,
+    }),
   );
   expect(bad.status).toBe(400);
   expect(await bad.text()).toContain("signature");

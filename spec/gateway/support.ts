@@ -32,17 +32,30 @@ export function messagesBody(content: unknown, extra: Record<string, unknown> = 
   return JSON.stringify({ model: "claude-sonnet-5", max_tokens: 256, messages: [{ role: "user", content }], ...extra });
 }
 
-export async function post(base: string, path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function post(
+  base: string,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(base + path, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-api-key": "sk-test-tenant-a", "anthropic-version": "2023-06-01", ...headers },
+    headers: {
+      "content-type": "application/json",
+      "x-api-key": "sk-test-tenant-a",
+      "anthropic-version": "2023-06-01",
+      ...headers,
+    },
     body,
   });
 }
 
 /** Error-level lines of the gateway's log (Kong-style tests fail on any). */
 export function errorLines(gw: Gateway): string[] {
-  return gw.errorLog().split("\n").filter((l) => /\[(error|crit|alert|emerg)\]/.test(l));
+  return gw
+    .errorLog()
+    .split("\n")
+    .filter((l) => /\[(error|crit|alert|emerg)\]/.test(l));
 }
 
 export const IDS = {
@@ -53,7 +66,14 @@ export const IDS = {
   ip: "10.0.12.34",
   bucket: "s3://acme-prod-invoices/x",
 };
-export const ORIGINALS = ["i-0a1b2c3d4e5f67890", "vpc-0fedcba9876543210", "123456789012", "deploy-bot", "10.0.12.34", "acme-prod-invoices"];
+export const ORIGINALS = [
+  "i-0a1b2c3d4e5f67890",
+  "vpc-0fedcba9876543210",
+  "123456789012",
+  "deploy-bot",
+  "10.0.12.34",
+  "acme-prod-invoices",
+];
 export const PROMPT = `Why is ${IDS.instance} in ${IDS.vpc} slow? Role ${IDS.role}, host ${IDS.ip}, logs ${IDS.bucket}`;
 
 export function assertNoOriginals(text: string): string | undefined {

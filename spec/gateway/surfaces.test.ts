@@ -55,7 +55,11 @@ afterAll(async () => {
   expect(assertNoOriginals(log)).toBeUndefined();
 });
 
-interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 /** A raw HTTP request: the path goes on the wire exactly as given (fetch would normalise dot segments). */
 function send(method: string, path: string, headers: http.OutgoingHttpHeaders, body?: string): Promise<Answer> {
@@ -64,7 +68,9 @@ function send(method: string, path: string, headers: http.OutgoingHttpHeaders, b
     const req = http.request({ host: u.hostname, port: u.port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+      );
     });
     req.on("error", reject);
     if (body !== undefined) req.end(body);
@@ -108,7 +114,8 @@ describe("forwarding and client-address headers", () => {
     expect(a.status).toBe(200);
     expect(JSON.parse(a.body).content[0].text).toBe(`Echo: ${PROMPT}`);
     const seen = mock.received[0].headers;
-    for (const name of Object.keys(seen)) expect(name, name).not.toMatch(/^(x-forwarded-|x-real-ip$|forwarded$|via$|true-client-ip$|x-amzn-trace-id$)/);
+    for (const name of Object.keys(seen))
+      expect(name, name).not.toMatch(/^(x-forwarded-|x-real-ip$|forwarded$|via$|true-client-ip$|x-amzn-trace-id$)/);
     expect(assertNoOriginals(JSON.stringify(seen))).toBeUndefined();
     expect(JSON.stringify(seen)).not.toContain("elb.amazonaws.com");
   });
@@ -118,7 +125,9 @@ describe("forwarding and client-address headers", () => {
     const a = await post("/direct/v1/messages", messagesBody(PROMPT), BEHIND_LB);
     expect(a.status).toBe(200);
     const seen = mock.received[0].headers;
-    const sent = Object.keys(seen).filter((n) => /^(x-forwarded-|x-real-ip$|forwarded$|via$|true-client-ip$|x-amzn-trace-id$)/.test(n));
+    const sent = Object.keys(seen).filter((n) =>
+      /^(x-forwarded-|x-real-ip$|forwarded$|via$|true-client-ip$|x-amzn-trace-id$)/.test(n),
+    );
     expect(sent).toEqual(["x-real-ip"]);
     expect(seen["x-real-ip"]).toBe("127.0.0.1"); // the TCP peer, never the client's own X-Real-IP header
   });
@@ -143,7 +152,9 @@ describe("other request headers", () => {
     const seen = mock.received[0].headers;
     expect(assertNoOriginals(JSON.stringify(seen))).toBeUndefined();
     expect(seen["x-ticket"]).toMatch(/^instance EC2_INSTANCE_[0-9a-z]{10} in VPC_[0-9a-z]{10}$/);
-    expect(String(seen["x-note"])).toMatch(/role arn:aws:iam::AWS_ACCOUNT_[0-9a-z]{10}:role\/IAM_ROLE_[0-9a-z]{10}.*plain/);
+    expect(String(seen["x-note"])).toMatch(
+      /role arn:aws:iam::AWS_ACCOUNT_[0-9a-z]{10}:role\/IAM_ROLE_[0-9a-z]{10}.*plain/,
+    );
     expect(seen["user-agent"]).toMatch(/^ops-bot\/1\.2 \(account AWS_ACCOUNT_[0-9a-z]{10}\)$/);
     expect(seen.cookie).toMatch(/^session=abc; last=PRIVATE_IP_[0-9a-z]{10}$/);
     expect(seen["x-api-key"]).toBe("sk-test-surfaces");
@@ -205,7 +216,10 @@ describe("the URL, in every decoded form", () => {
     ["a percent-encoded ARN in the query", "/v1/messages?ctx=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeploy-bot"],
     ["%2F inside a path segment", `/v1/messages/x%2F${IDS.instance}`],
     ["double encoding", "/v1/messages?q=i%252D0a1b2c3d4e5f67890"],
-    ["an identifier removed by dot segments (Kong normalises it away, the raw form holds it)", `/v1/${IDS.instance}/../messages`],
+    [
+      "an identifier removed by dot segments (Kong normalises it away, the raw form holds it)",
+      `/v1/${IDS.instance}/../messages`,
+    ],
     ["encoded letters", "/v1/messages?vpc=%76%70%63-0fedcba9876543210"],
   ];
   for (const [what, path] of cases) {
@@ -246,21 +260,33 @@ function sourceOf(body: string, block: number): { data: string } {
 describe("attached documents and media", () => {
   it("a base64 text/plain document is decoded, masked and re-encoded; the client gets its answer", async () => {
     mock.reset();
-    const a = await post("/v1/messages", messagesBody([
-      { type: "document", source: { type: "base64", media_type: "text/plain", data: b64(DOC_TEXT) } },
-      { type: "text", text: "summarise" },
-    ]));
+    const a = await post(
+      "/v1/messages",
+      messagesBody([
+        { type: "document", source: { type: "base64", media_type: "text/plain", data: b64(DOC_TEXT) } },
+        { type: "text", text: "summarise" },
+      ]),
+    );
     expect(a.status).toBe(200);
     const sent = Buffer.from(sourceOf(mock.received[0].body, 0).data, "base64").toString("utf8");
     expect(assertNoOriginals(sent)).toBeUndefined();
-    expect(sent).toMatch(/^Inventory\nEC2_INSTANCE_[0-9a-z]{10} runs in VPC_[0-9a-z]{10}, account AWS_ACCOUNT_[0-9a-z]{10} — owner café$/);
+    expect(sent).toMatch(
+      /^Inventory\nEC2_INSTANCE_[0-9a-z]{10} runs in VPC_[0-9a-z]{10}, account AWS_ACCOUNT_[0-9a-z]{10} — owner café$/,
+    );
   });
 
   it("a text source is masked as text", async () => {
     mock.reset();
-    const a = await post("/v1/messages", messagesBody([
-      { type: "document", title: `notes on ${IDS.vpc}`, source: { type: "text", media_type: "text/plain", data: DOC_TEXT } },
-    ]));
+    const a = await post(
+      "/v1/messages",
+      messagesBody([
+        {
+          type: "document",
+          title: `notes on ${IDS.vpc}`,
+          source: { type: "text", media_type: "text/plain", data: DOC_TEXT },
+        },
+      ]),
+    );
     expect(a.status).toBe(200);
     expect(assertNoOriginals(mock.received[0].body)).toBeUndefined();
     expect(sourceOf(mock.received[0].body, 0).data).toMatch(/EC2_INSTANCE_[0-9a-z]{10} runs in VPC_/);
@@ -271,7 +297,17 @@ describe("attached documents and media", () => {
     ["an image", { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } }],
     ["an image URL", { type: "image", source: { type: "url", url: "https://example.com/diagram.png" } }],
     ["a file id", { type: "document", source: { type: "file", file_id: "file_011CNha8iCJcU1wXNR6q4V8w" } }],
-    ["UTF-16 text", { type: "document", source: { type: "base64", media_type: "text/plain; charset=utf-16le", data: Buffer.from(DOC_TEXT, "utf16le").toString("base64") } }],
+    [
+      "UTF-16 text",
+      {
+        type: "document",
+        source: {
+          type: "base64",
+          media_type: "text/plain; charset=utf-16le",
+          data: Buffer.from(DOC_TEXT, "utf16le").toString("base64"),
+        },
+      },
+    ],
   ];
   for (const [what, block] of unscannable) {
     it(`${what}: refused by default (400 naming unscannable_content), nothing upstream`, async () => {
@@ -287,11 +323,14 @@ describe("attached documents and media", () => {
 
   it("with unscannable_content: forward, media go unchanged and the text around them is still masked", async () => {
     mock.reset();
-    const a = await post("/direct/v1/messages", messagesBody([
-      { type: "document", source: { type: "base64", media_type: "application/pdf", data: PDF } },
-      { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
-      { type: "text", text: `about ${IDS.instance}` },
-    ]));
+    const a = await post(
+      "/direct/v1/messages",
+      messagesBody([
+        { type: "document", source: { type: "base64", media_type: "application/pdf", data: PDF } },
+        { type: "image", source: { type: "base64", media_type: "image/png", data: PNG } },
+        { type: "text", text: `about ${IDS.instance}` },
+      ]),
+    );
     expect(a.status).toBe(200);
     const body = mock.received[0].body;
     expect(sourceOf(body, 0).data).toBe(PDF); // forwarded as it was: the operator chose to
@@ -303,7 +342,8 @@ describe("attached documents and media", () => {
 describe("ambiguous JSON", () => {
   it("a duplicate key (thinking first, text last) is refused, never guessed", async () => {
     mock.reset();
-    const body = `{"model":"claude-sonnet-5","max_tokens":256,"messages":[{"role":"user","content":[` +
+    const body =
+      `{"model":"claude-sonnet-5","max_tokens":256,"messages":[{"role":"user","content":[` +
       `{"type":"thinking","thinking":"${PROMPT}","signature":"sig","type":"text","text":"${PROMPT}"}]}]}`;
     const a = await post("/v1/messages", body);
     expect(a.status).toBe(400);
@@ -314,9 +354,18 @@ describe("ambiguous JSON", () => {
 
   it("a duplicate key spelled with an escape, or deep in tool input, is refused too", async () => {
     mock.reset();
-    const a = await post("/v1/messages", `{"model":"claude-sonnet-5","max_tokens":256,"messages":[],"\\u006dodel":"x"}`);
+    const a = await post(
+      "/v1/messages",
+      `{"model":"claude-sonnet-5","max_tokens":256,"messages":[],"\\u006dodel":"x"}`,
+    );
     expect(a.status).toBe(400);
-    const b = await post("/v1/messages", messagesBody([{ type: "tool_use", id: "toolu_1", name: "t", input: {} }]).replace('"input":{}', '"input":{"a":{"k":1,"k":2}}'));
+    const b = await post(
+      "/v1/messages",
+      messagesBody([{ type: "tool_use", id: "toolu_1", name: "t", input: {} }]).replace(
+        '"input":{}',
+        '"input":{"a":{"k":1,"k":2}}',
+      ),
+    );
     expect(b.status).toBe(400);
     expect(mock.received.length).toBe(0);
   });
@@ -333,25 +382,55 @@ describe("stop_sequence comes back restored", () => {
       req.on("end", () => {
         const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
         const stop = body.stop_sequences[0];
-        const message = { id: "msg_1", type: "message", role: "assistant", model: body.model, content: [{ type: "text", text: "Look at " }],
-          stop_reason: "stop_sequence", stop_sequence: stop, usage: { input_tokens: 5, output_tokens: 3 } };
+        const message = {
+          id: "msg_1",
+          type: "message",
+          role: "assistant",
+          model: body.model,
+          content: [{ type: "text", text: "Look at " }],
+          stop_reason: "stop_sequence",
+          stop_sequence: stop,
+          usage: { input_tokens: 5, output_tokens: 3 },
+        };
         if (!body.stream) {
           res.writeHead(200, { "content-type": "application/json" });
           return res.end(JSON.stringify(message));
         }
         res.writeHead(200, { "content-type": "text/event-stream" });
         const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-        res.end(ev("message_start", { type: "message_start", message: { ...message, content: [], stop_reason: null, stop_sequence: null } }) +
-          ev("content_block_start", { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) +
-          ev("content_block_delta", { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "Look at " } }) +
-          ev("content_block_stop", { type: "content_block_stop", index: 0 }) +
-          ev("message_delta", { type: "message_delta", delta: { stop_reason: "stop_sequence", stop_sequence: stop }, usage: { output_tokens: 3 } }) +
-          ev("message_stop", { type: "message_stop" }));
+        res.end(
+          ev("message_start", {
+            type: "message_start",
+            message: { ...message, content: [], stop_reason: null, stop_sequence: null },
+          }) +
+            ev("content_block_start", {
+              type: "content_block_start",
+              index: 0,
+              content_block: { type: "text", text: "" },
+            }) +
+            ev("content_block_delta", {
+              type: "content_block_delta",
+              index: 0,
+              delta: { type: "text_delta", text: "Look at " },
+            }) +
+            ev("content_block_stop", { type: "content_block_stop", index: 0 }) +
+            ev("message_delta", {
+              type: "message_delta",
+              delta: { stop_reason: "stop_sequence", stop_sequence: stop },
+              usage: { output_tokens: 3 },
+            }) +
+            ev("message_stop", { type: "message_stop" }),
+        );
       });
     });
     await new Promise<void>((r) => up.listen(0, "127.0.0.1", () => r()));
     const port = (up.address() as { port: number }).port;
-    gw2 = await startGateway({ upstream: `http://127.0.0.1:${port}`, redis: "none", log: () => {}, env: { AWS_MASKER_SECRET: SECRET } });
+    gw2 = await startGateway({
+      upstream: `http://127.0.0.1:${port}`,
+      redis: "none",
+      log: () => {},
+      env: { AWS_MASKER_SECRET: SECRET },
+    });
   }, 60000);
   afterAll(async () => {
     await gw2?.stop();

@@ -18,10 +18,40 @@ let seen: { host?: string; servername?: string; url?: string } = {};
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "host-tls-"));
   const o = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  o("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=host-test-ca");
+  o(
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.crt",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=host-test-ca",
+  );
   o("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/CN=localhost");
   writeFileSync(path.join(dir, "ext.cnf"), "subjectAltName=DNS:localhost\nextendedKeyUsage=serverAuth\n");
-  o("x509", "-req", "-in", "leaf.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.crt", "-days", "2", "-extfile", "ext.cnf");
+  o(
+    "x509",
+    "-req",
+    "-in",
+    "leaf.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "leaf.crt",
+    "-days",
+    "2",
+    "-extfile",
+    "ext.cnf",
+  );
   server = https.createServer(
     { key: readFileSync(path.join(dir, "leaf.key")), cert: readFileSync(path.join(dir, "leaf.crt")) },
     (req, res) => {
@@ -49,7 +79,13 @@ it("gateway -> egress -> https upstream with a verified certificate, SNI and Hos
     egressTrustedCertificate: path.join(dir, "ca.crt"),
     configObject: {
       _format_version: "3.0",
-      services: [{ name: "claude-api", url: "http://claude-proxy:8080", routes: [{ name: "m", paths: ["/v1/"], strip_path: false }] }],
+      services: [
+        {
+          name: "claude-api",
+          url: "http://claude-proxy:8080",
+          routes: [{ name: "m", paths: ["/v1/"], strip_path: false }],
+        },
+      ],
       plugins: [{ name: "host-test" }],
     },
   });

@@ -48,7 +48,10 @@ export async function startUpstream(): Promise<Upstream> {
         return;
       }
       const out = JSON.stringify({
-        method: req.method, url: req.url, headers: req.headers, len: body.length,
+        method: req.method,
+        url: req.url,
+        headers: req.headers,
+        len: body.length,
         body: body.toString("utf8").slice(0, 200),
       });
       res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(out)) });
@@ -63,7 +66,11 @@ export async function startUpstream(): Promise<Upstream> {
     port,
     seen,
     last: () => seen[seen.length - 1],
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

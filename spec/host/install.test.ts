@@ -59,10 +59,14 @@ describe("declarative config and compose", () => {
   });
 
   it("docker-compose config accepts docker-compose.yml, its test profile wires the suite to Kong and the mock", () => {
-    const env = { AWS_MASKER_SECRET: "compose-config-check-0123456789abcdef", CLAUDE_PROXY_CONF: "claude-proxy-mock.conf" };
+    const env = {
+      AWS_MASKER_SECRET: "compose-config-check-0123456789abcdef",
+      CLAUDE_PROXY_CONF: "claude-proxy-mock.conf",
+    };
     const r = run("docker-compose", ["--profile", "test", "config"], env);
     expect(r.status, r.out).toBe(0);
-    for (const service of ["kong:", "redis:", "claude-proxy:", "mock-claude:", "test:"]) expect(r.out).toContain(`  ${service}\n`);
+    for (const service of ["kong:", "redis:", "claude-proxy:", "mock-claude:", "test:"])
+      expect(r.out).toContain(`  ${service}\n`);
     expect(r.out).toContain("GATEWAY_URL: http://kong:8000");
     expect(r.out).toContain("MOCK_URL: http://mock-claude:8080");
     expect(r.out).toContain("--expose-received");
@@ -78,8 +82,15 @@ describe("declarative config and compose", () => {
     try {
       mkdirSync(path.join(dir, "conf.d"));
       copyFileSync(path.join(REPO_ROOT, "kong/claude-proxy-mock.conf"), path.join(dir, "conf.d/default.conf"));
-      writeFileSync(path.join(dir, "nginx.conf"), `pid ${dir}/nginx.pid;\nevents {}\nhttp { include ${dir}/conf.d/*.conf; }\n`);
-      const r = spawnSync("nginx", ["-t", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "error.log")], { encoding: "utf8" });
+      writeFileSync(
+        path.join(dir, "nginx.conf"),
+        `pid ${dir}/nginx.pid;\nevents {}\nhttp { include ${dir}/conf.d/*.conf; }\n`,
+      );
+      const r = spawnSync(
+        "nginx",
+        ["-t", "-p", dir, "-c", path.join(dir, "nginx.conf"), "-e", path.join(dir, "error.log")],
+        { encoding: "utf8" },
+      );
       expect(r.status, r.stderr).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

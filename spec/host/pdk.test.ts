@@ -40,7 +40,11 @@ afterAll(async () => {
   expect(unexpectedErrors(log, EXPECTED_ERRORS)).toEqual([]);
 });
 
-async function call(path: string, action: string, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
+async function call(
+  path: string,
+  action: string,
+  init: { method?: string; body?: string; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(gw.url + path, {
     method: init.method ?? (init.body !== undefined ? "POST" : "GET"),
     body: init.body,
@@ -60,7 +64,7 @@ describe("kong.request.get_raw_body", () => {
     }
   });
 
-  it("returns \"\" for an empty body", async () => {
+  it('returns "" for an empty body', async () => {
     const { text } = await call("/", "raw-body", { method: "POST", body: "" });
     expect(JSON.parse(text)).toMatchObject({ len: 0, err: null });
   });
@@ -69,7 +73,9 @@ describe("kong.request.get_raw_body", () => {
     for (const arg of [undefined, "-1"]) {
       const { text } = await call("/", "raw-body", { body: big, headers: arg ? { "x-raw-arg": arg } : {} });
       expect(JSON.parse(text)).toEqual({
-        len: null, head: null, tail: null,
+        len: null,
+        head: null,
+        tail: null,
         err: "request body did not fit into client body buffer, consider raising 'client_body_buffer_size'",
       });
     }
@@ -183,7 +189,9 @@ describe("plugin ordering, exit and errors", () => {
     expect(JSON.parse(text)).toEqual({ message: "An unexpected error occurred" });
     expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
     expect(res.headers.get("x-test-source")).toBe("error");
-    expect(await waitFor(() => /\[error\].*\[kong\] .*\[host-test\] .*boom from host-test/.test(gw.errorLog()))).toBe(true);
+    expect(await waitFor(() => /\[error\].*\[kong\] .*\[host-test\] .*boom from host-test/.test(gw.errorLog()))).toBe(
+      true,
+    );
   });
 
   it("kong.response.exit raises in body_filter; ctx.plugin lives from access to log", async () => {
@@ -251,9 +259,20 @@ describe("other PDK functions", () => {
     const res = await fetch(gw.url + "/info/x?a=1&b=2", { headers: { "x-test-action": "info", "x-multi": "one" } });
     const info = await res.json();
     expect(info).toMatchObject({
-      method: "GET", path: "/info/x", query: "a=1&b=2", scheme: "http", host: "127.0.0.1", port: gw.port,
-      ip: "127.0.0.1", fip: "127.0.0.1", consumer: null, version: "3.9.0-host", hdr: "one",
-      route: "main", service: "echo", dict: true,
+      method: "GET",
+      path: "/info/x",
+      query: "a=1&b=2",
+      scheme: "http",
+      host: "127.0.0.1",
+      port: gw.port,
+      ip: "127.0.0.1",
+      fip: "127.0.0.1",
+      consumer: null,
+      version: "3.9.0-host",
+      hdr: "one",
+      route: "main",
+      service: "echo",
+      dict: true,
     });
     expect(info.node).toMatch(/^[0-9a-f-]{36}$/);
     expect(info.init_workers).toBeGreaterThanOrEqual(1); // handler:init_worker() ran in the workers
@@ -263,11 +282,14 @@ describe("other PDK functions", () => {
   it("get_path is normalised like Kong: decoded except reserved characters, dot segments removed, // merged", async () => {
     const pathOf = (raw: string) =>
       new Promise<string>((resolve, reject) => {
-        const req = http.request({ host: "127.0.0.1", port: gw.port, path: raw, headers: { "x-test-action": "info" } }, (res) => {
-          let body = "";
-          res.on("data", (d) => (body += d));
-          res.on("end", () => resolve(res.statusCode === 200 ? JSON.parse(body).path : `${res.statusCode}`));
-        });
+        const req = http.request(
+          { host: "127.0.0.1", port: gw.port, path: raw, headers: { "x-test-action": "info" } },
+          (res) => {
+            let body = "";
+            res.on("data", (d) => (body += d));
+            res.on("end", () => resolve(res.statusCode === 200 ? JSON.parse(body).path : `${res.statusCode}`));
+          },
+        );
         req.on("error", reject);
         req.end();
       });
@@ -312,7 +334,9 @@ describe("other PDK functions", () => {
   it("kong.log lines carry Kong's prefix and honour the log level", async () => {
     await call("/log", "log-levels");
     expect(
-      await waitFor(() => /\[error\] .*\[kong\] handler\.lua:\d+ \[host-test\] an err line 42 true/.test(gw.errorLog())),
+      await waitFor(() =>
+        /\[error\] .*\[kong\] handler\.lua:\d+ \[host-test\] an err line 42 true/.test(gw.errorLog()),
+      ),
     ).toBe(true);
     const log = gw.errorLog();
     expect(log).toMatch(/\[warn\] .*\[kong\] handler\.lua:\d+ \[host-test\] a warn line/);

@@ -5,7 +5,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, startPlainProxy, REPO_ROOT } from "../../host/gateway.ts";
-import { alive, processTree, startUpstream, TEST_PLUGINS, unexpectedErrors, waitFor, type Upstream } from "./helpers.ts";
+import {
+  alive,
+  processTree,
+  startUpstream,
+  TEST_PLUGINS,
+  unexpectedErrors,
+  waitFor,
+  type Upstream,
+} from "./helpers.ts";
 
 let up: Upstream;
 beforeAll(async () => {
@@ -32,8 +40,19 @@ const claudeDoc = () => ({
 
 describe("egress and side-by-side gateways", () => {
   it("routes claude-api through the egress proxy to the upstream, with a private redis", async () => {
-    const a = await startGateway({ configObject: claudeDoc(), upstream: up.url, pluginPaths: [TEST_PLUGINS], log: () => {} });
-    const b = await startGateway({ configObject: claudeDoc(), upstream: up.url, pluginPaths: [TEST_PLUGINS], log: () => {}, redis: "none" });
+    const a = await startGateway({
+      configObject: claudeDoc(),
+      upstream: up.url,
+      pluginPaths: [TEST_PLUGINS],
+      log: () => {},
+    });
+    const b = await startGateway({
+      configObject: claudeDoc(),
+      upstream: up.url,
+      pluginPaths: [TEST_PLUGINS],
+      log: () => {},
+      redis: "none",
+    });
     try {
       expect(a.port).not.toBe(b.port);
       expect(a.egressUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -98,8 +117,21 @@ services:
     );
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(REPO_ROOT, "host/gateway.ts"), "--port", "0", "--config", cfg,
-        "--plugin-path", TEST_PLUGINS, "--upstream", up.url, "--workers", "2"],
+      [
+        "--import",
+        "tsx",
+        path.join(REPO_ROOT, "host/gateway.ts"),
+        "--port",
+        "0",
+        "--config",
+        cfg,
+        "--plugin-path",
+        TEST_PLUGINS,
+        "--upstream",
+        up.url,
+        "--workers",
+        "2",
+      ],
       { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, AWS_MASKER_SECRET: "" } },
     );
     let out = "";
@@ -145,8 +177,19 @@ plugins:
     );
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(REPO_ROOT, "host/gateway.ts"), "--port", "0", "--config", cfg,
-        "--plugin-path", TEST_PLUGINS, "--redis", "none"],
+      [
+        "--import",
+        "tsx",
+        path.join(REPO_ROOT, "host/gateway.ts"),
+        "--port",
+        "0",
+        "--config",
+        cfg,
+        "--plugin-path",
+        TEST_PLUGINS,
+        "--redis",
+        "none",
+      ],
       { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
     );
     let err = "";
@@ -154,6 +197,8 @@ plugins:
     const code = await new Promise<number | null>((r) => child.on("exit", (c) => r(c)));
     rmSync(dir, { recursive: true, force: true });
     expect(code).toBe(1);
-    expect(err).toMatch(/invalid configuration for plugin 'schema-test' \(global\): config\.ttl: value must be greater than 0/);
+    expect(err).toMatch(
+      /invalid configuration for plugin 'schema-test' \(global\): config\.ttl: value must be greater than 0/,
+    );
   }, 30000);
 });

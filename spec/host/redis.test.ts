@@ -32,7 +32,11 @@ afterAll(async () => {
   const log = gw?.errorLog() ?? "";
   await gw?.stop();
   await up?.close();
-  expect(unexpectedErrors(log, [/connect\(\) failed \(111: Connection refused\) while connecting to upstream.*127\.0\.0\.1:1\//])).toEqual([]);
+  expect(
+    unexpectedErrors(log, [
+      /connect\(\) failed \(111: Connection refused\) while connecting to upstream.*127\.0\.0\.1:1\//,
+    ]),
+  ).toEqual([]);
 });
 
 it("talks to the private redis through resty.redis; workers see the vault env variables", async () => {
@@ -52,7 +56,9 @@ it("survives a redis outage and recovers after restartRedis (data is not persist
   await gw.startRedis!();
   await fetch(gw.url + "/x");
   expect(up.last().headers["x-count"]).toBe("1");
-  expect(gw.errorLog()).toMatch(/\[warn\].*\[kong\] handler\.lua:\d+ \[redis-test\] redis unavailable: connection refused/);
+  expect(gw.errorLog()).toMatch(
+    /\[warn\].*\[kong\] handler\.lua:\d+ \[redis-test\] redis unavailable: connection refused/,
+  );
 });
 
 it("nginx-generated upstream errors get Kong's JSON body and source 'error'", async () => {

@@ -23,7 +23,12 @@ beforeAll(async () => {
           routes: [
             { name: "strip-default", paths: ["/strip"] },
             { name: "keep", paths: ["/keep/"], strip_path: false },
-            { name: "route-tagged", paths: ["/v1/"], strip_path: false, plugins: [{ name: "tagger", config: { tag: "route" } }] },
+            {
+              name: "route-tagged",
+              paths: ["/v1/"],
+              strip_path: false,
+              plugins: [{ name: "tagger", config: { tag: "route" } }],
+            },
             { name: "v1-prefix", paths: ["/v1"], strip_path: false },
             { name: "post-only", paths: ["/m"], methods: ["POST"], strip_path: false },
             { name: "regex", paths: ["~/items/\\d+$"], strip_path: false },
@@ -133,7 +138,9 @@ describe("schema and vault", () => {
     });
     expect(a.conf.route_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(b.same_table).toBe(true);
-    expect(gw.errorLog()).toMatch(/\[warn\].*\[schema-test\] unable to resolve reference \{vault:\/\/env\/HOST_TEST_UNSET\}/);
+    expect(gw.errorLog()).toMatch(
+      /\[warn\].*\[schema-test\] unable to resolve reference \{vault:\/\/env\/HOST_TEST_UNSET\}/,
+    );
   });
 });
 
@@ -151,9 +158,13 @@ describe("invalid configuration", () => {
       /invalid configuration for plugin 'schema-test' \(global\): config\.mode: expected one of: mask, off/,
     );
     await expect(start(base({}))).rejects.toThrow(/config\.secret: required field missing/);
-    await expect(start(base({ secret: "0123456789abcdef", ttl: "1" }))).rejects.toThrow(/config\.ttl: expected an integer/);
+    await expect(start(base({ secret: "0123456789abcdef", ttl: "1" }))).rejects.toThrow(
+      /config\.ttl: expected an integer/,
+    );
     await expect(start(base({ secret: "0123456789abcdef", nope: 1 }))).rejects.toThrow(/config\.nope: unknown field/);
-    await expect(start(base({ secret: "0123456789abcdef" }, { consumer: "bob" }))).rejects.toThrow(/consumer: value must be null/);
+    await expect(start(base({ secret: "0123456789abcdef" }, { consumer: "bob" }))).rejects.toThrow(
+      /consumer: value must be null/,
+    );
   });
 
   it("refuses unknown plugins and bad routes", async () => {

@@ -25,7 +25,11 @@ afterAll(() => {
 function launch(args: string[], cwd = REPO_ROOT, env: Record<string, string> = {}) {
   const e: Record<string, string | undefined> = { ...process.env, AWS_MASKER_SECRET: SECRET, ...env };
   delete e.INIT_CWD;
-  const child = spawn(process.execPath, ["--import", TSX, LAUNCHER, ...args], { cwd, env: e, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", TSX, LAUNCHER, ...args], {
+    cwd,
+    env: e,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   started.push(child);
   let stdout = "";
   let stderr = "";
@@ -53,9 +57,17 @@ async function waitForAsync(cond: () => Promise<boolean>, ms: number): Promise<b
   return false;
 }
 
-const messages = JSON.stringify({ model: "claude-sonnet-5", max_tokens: 16, messages: [{ role: "user", content: "hi i-0a1b2c3d4e5f67890" }] });
+const messages = JSON.stringify({
+  model: "claude-sonnet-5",
+  max_tokens: 16,
+  messages: [{ role: "user", content: "hi i-0a1b2c3d4e5f67890" }],
+});
 const post = (url: string) =>
-  fetch(url + "/v1/messages", { method: "POST", headers: { "content-type": "application/json", "x-api-key": "sk-a" }, body: messages });
+  fetch(url + "/v1/messages", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-api-key": "sk-a" },
+    body: messages,
+  });
 
 describe("startup failures stop the start with a message", () => {
   it("a port already taken by another program: the gateway fails, the CLI never prints 'listening'", async () => {
@@ -63,12 +75,15 @@ describe("startup failures stop the start with a message", () => {
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      await expect(startGateway({ port, redis: "none", log: () => {}, env: { AWS_MASKER_SECRET: SECRET } }))
-        .rejects.toThrow(`the gateway cannot listen on 127.0.0.1:${port}: the port is already in use`);
+      await expect(
+        startGateway({ port, redis: "none", log: () => {}, env: { AWS_MASKER_SECRET: SECRET } }),
+      ).rejects.toThrow(`the gateway cannot listen on 127.0.0.1:${port}: the port is already in use`);
       const cli = launch(["--port", String(port), "--redis", "none", "--no-build"]);
       expect(await cli.exited).toBe(1);
       expect(cli.out()).toBe("");
-      expect(cli.err().trim()).toBe(`aws-masker gateway: the gateway cannot listen on 127.0.0.1:${port}: the port is already in use`);
+      expect(cli.err().trim()).toBe(
+        `aws-masker gateway: the gateway cannot listen on 127.0.0.1:${port}: the port is already in use`,
+      );
     } finally {
       blocker.close();
     }
@@ -77,17 +92,22 @@ describe("startup failures stop the start with a message", () => {
   it("a secret shorter than 16 characters (from the env vault) names config.secret", async () => {
     const e = await startGateway({ redis: "none", log: () => {}, env: { AWS_MASKER_SECRET: "short" } }).catch((x) => x);
     expect(e).toBeInstanceOf(Error);
-    expect(e.message).toMatch(/plugin 'aws-masker' \(service 'claude-api'\): config\.secret: length must be at least 16/);
+    expect(e.message).toMatch(
+      /plugin 'aws-masker' \(service 'claude-api'\): config\.secret: length must be at least 16/,
+    );
     expect(e.message).not.toContain("short"); // the value itself is never printed
   });
 
   it("an unresolved vault reference names config.secret and the variable", async () => {
     const e = await startGateway({
-      redis: "none", log: () => {},
+      redis: "none",
+      log: () => {},
       pluginConfigOverrides: { "aws-masker": { secret: "{vault://env/AWS_MASKER_STARTUP_MISSING}" } },
     }).catch((x) => x);
     expect(e).toBeInstanceOf(Error);
-    expect(e.message).toMatch(/config\.secret: vault reference \{vault:\/\/env\/AWS_MASKER_STARTUP_MISSING\} could not be resolved/);
+    expect(e.message).toMatch(
+      /config\.secret: vault reference \{vault:\/\/env\/AWS_MASKER_STARTUP_MISSING\} could not be resolved/,
+    );
     expect(e.message).toContain("AWS_MASKER_STARTUP_MISSING");
   });
 });
@@ -113,8 +133,10 @@ describe("the launcher owns what it starts", () => {
     const port = await freePort();
     const env: Record<string, string | undefined> = { ...process.env, AWS_MASKER_SECRET: SECRET };
     delete env.INIT_CWD;
-    const sh = spawn("bash", ["-c", `"${REPO_ROOT}/scripts/gateway.sh" --port ${port} --mock --redis none | head -1`],
-      { env, stdio: ["ignore", "pipe", "ignore"] });
+    const sh = spawn("bash", ["-c", `"${REPO_ROOT}/scripts/gateway.sh" --port ${port} --mock --redis none | head -1`], {
+      env,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     started.push(sh);
     let out = "";
     sh.stdout!.on("data", (d) => (out += d));
@@ -133,10 +155,28 @@ describe("the launcher owns what it starts", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "aws-masker-cfg-"));
     tmpDirs.push(dir);
     const up = await freePort(); // nothing listens there
-    writeFileSync(path.join(dir, "my-kong.yml"), readFileSync(path.join(REPO_ROOT, "kong/kong.yml"), "utf8")
-      .replace("mapping_ttl_seconds: 86400", "mapping_ttl_seconds: 600"));
-    const cli = launch(["--config", "my-kong.yml", "--port", "0", "--redis", "none", "--no-build", "--keep-run-dir",
-      "--upstream", `http://127.0.0.1:${up}`], dir);
+    writeFileSync(
+      path.join(dir, "my-kong.yml"),
+      readFileSync(path.join(REPO_ROOT, "kong/kong.yml"), "utf8").replace(
+        "mapping_ttl_seconds: 86400",
+        "mapping_ttl_seconds: 600",
+      ),
+    );
+    const cli = launch(
+      [
+        "--config",
+        "my-kong.yml",
+        "--port",
+        "0",
+        "--redis",
+        "none",
+        "--no-build",
+        "--keep-run-dir",
+        "--upstream",
+        `http://127.0.0.1:${up}`,
+      ],
+      dir,
+    );
     const line = await cli.firstLine;
     const url = line.slice(line.indexOf("http"));
     // the upstream is down: the client gets the Claude API's error shape, not nginx's HTML
@@ -144,7 +184,8 @@ describe("the launcher owns what it starts", () => {
     expect(res.status).toBe(502);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({
-      type: "error", error: { type: "api_error", message: "aws-masker egress: the Claude API could not be reached" },
+      type: "error",
+      error: { type: "api_error", message: "aws-masker egress: the Claude API could not be reached" },
     });
     cli.child.kill("SIGTERM");
     expect(await cli.exited).toBe(0);
@@ -167,6 +208,9 @@ describe("the launcher owns what it starts", () => {
 describe("upstream failures are Claude-API-shaped JSON", () => {
   it("the egress of docker-compose (kong/claude-proxy.conf) has the host egress's error pages", () => {
     const conf = readFileSync(path.join(REPO_ROOT, "kong/claude-proxy.conf"), "utf8");
-    for (const line of EGRESS_ERROR_PAGES.split("\n").map((l) => l.trim()).filter(Boolean)) expect(conf).toContain(line);
+    for (const line of EGRESS_ERROR_PAGES.split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean))
+      expect(conf).toContain(line);
   });
 });

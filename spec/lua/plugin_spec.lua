@@ -170,38 +170,54 @@ describe("access with a fake PDK", function()
     end)
   end
 
+  -- a refusal: the status, an Anthropic-shaped error whose message names the plugin, and nothing sent upstream
+  local function assert_refused(sent, status)
+    assert.are.equal(status, sent.status)
+    assert.are.equal("error", sent.body.type)
+    assert.matches("^aws%-masker: ", sent.body.error.message)
+    assert.is_nil(sent.body_upstream)
+  end
+
   it("refuses invalid JSON with 400 and forwards nothing", function()
     local bad = '{"messages":[{"content":"i-0a1b2c3d4e5f67890"'
     local sent = fake_env({ body = bad, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#bad) } })
     run(function() handler:access(conf()) end)
-    assert.are.equal(400, sent.status)
+    assert_refused(sent, 400)
     assert.are.equal("invalid_request_error", sent.body.error.type)
-    assert.is_nil(sent.body_upstream)
     assert.is_nil(sent.body.error.message:find("i-0a1b2c3d4e5f67890", 1, true))
   end)
 
-  it("refuses 415 for non-JSON, 413 above max_body_size, 500 without a secret", function()
+  it("refuses a non-JSON body with 415", function()
     local sent = fake_env({ body = "x", headers = { ["content-type"] = "text/plain", ["content-length"] = "1" } })
     run(function() handler:access(conf()) end)
-    assert.are.equal(415, sent.status)
-    sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } })
+    assert_refused(sent, 415)
+  end)
+
+  it("refuses with 413 a declared Content-Length above max_body_size", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } })
     run(function() handler:access(conf({ max_body_size = 16 })) end)
-    assert.are.equal(413, sent.status)
-    -- chunked: no declared length, the size is checked on the body read
-    sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["transfer-encoding"] = "chunked" } })
+    assert_refused(sent, 413)
+  end)
+
+  it("refuses with 413 a chunked body (no declared length) above max_body_size, checked on the body read", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["transfer-encoding"] = "chunked" } })
     run(function() handler:access(conf({ max_body_size = 16 })) end)
-    assert.are.equal(413, sent.status)
-    assert.is_nil(sent.body_upstream)
+    assert_refused(sent, 413)
+  end)
+
+  it("refuses with 413 a chunked body above max_body_size that nginx spilled to a temp file", function()
     local path = os.tmpname()
     local f = assert(io.open(path, "wb")); f:write(body); f:close()
-    sent = fake_env({ body = nil, body_file = path, headers = { ["content-type"] = "application/json", ["transfer-encoding"] = "chunked" } })
+    local sent = fake_env({ body = nil, body_file = path, headers = { ["content-type"] = "application/json", ["transfer-encoding"] = "chunked" } })
     run(function() handler:access(conf({ max_body_size = 16 })) end)
     os.remove(path)
-    assert.are.equal(413, sent.status)
-    sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } })
+    assert_refused(sent, 413)
+  end)
+
+  it("refuses with 500 when the secret is unusable (too short)", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } })
     run(function() handler:access(conf({ secret = "short" })) end)
-    assert.are.equal(500, sent.status)
-    assert.is_nil(sent.body_upstream)
+    assert_refused(sent, 500)
   end)
 
   it("reads a body nginx spilled to a temp file (Kong 3.4-3.7 return nil for it)", function()
@@ -270,6 +286,26 @@ describe("Kong behaviours the host cannot show (fake PDK)", function()
       "crit: config.secret is empty (an unresolved vault reference?): every request through this plugin instance is refused with 500",
       "crit: config.secret is shorter than 16 characters: every request through this plugin instance is refused with 500",
     }, sent.logs)
+  end)
+
+  it("mask_public_ips = false (deprecated) masks like disabled_kinds = { \"public-ipv4\" } and is warned about once per config", function()
+    local ip_body = cjson.encode({ model = "m", max_tokens = 1, messages = { { role = "user", content = "from 54.239.28.85 to i-0a1b2c3d4e5f67890" } } })
+    local function upstream(c)
+      local sent = fake_env({ body = ip_body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#ip_body) } })
+      run(function() handler:access(c) end)
+      return sent.body_upstream
+    end
+    local old_way = upstream(conf({ mask_public_ips = false }))
+    assert.is_truthy(old_way:find("54.239.28.85", 1, true))
+    assert.is_nil(old_way:find("i-0a1b2c3d4e5f67890", 1, true))
+    assert.are.equal(old_way, upstream(conf({ disabled_kinds = { "public-ipv4" } })))
+    assert.is_nil(upstream(conf()):find("54.239.28.85", 1, true))
+    local sent = fake_env({ headers = {} })
+    kong.log = setmetatable({}, { __index = function(_, level)
+      return function(...) table.insert(sent.logs, level .. ": " .. table.concat({ ... }, "")) end
+    end })
+    handler:configure({ conf(), conf({ mask_public_ips = false }), conf({ disabled_kinds = { "public-ipv4" } }) })
+    assert.same({ 'warn: config.mask_public_ips is deprecated: use disabled_kinds: ["public-ipv4"] (same effect)' }, sent.logs)
   end)
 
   it("tenant scope: x-api-key K and Authorization: Bearer K share a scope; Kong's credential comes first", function()

@@ -6,7 +6,6 @@ package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local cjson = require "cjson"
 local hmac = require "hmac"
 local E = require "kong.plugins.aws-masker.engine.index"
-local S = require "kong.plugins.aws-masker.engine.stream"
 
 local DIR = "spec/fixtures/sse/"
 
@@ -108,11 +107,11 @@ end
 local function run(st, input, sizes, bound)
   local out, at = {}, 1
   for _, n in ipairs(sizes) do
-    out[#out + 1] = S.streamFeed(st, input:sub(at, at + n - 1))
+    out[#out + 1] = E.streamFeed(st, input:sub(at, at + n - 1))
     at = at + n
     if bound then bound(st) end
   end
-  out[#out + 1] = S.streamFinish(st)
+  out[#out + 1] = E.streamFinish(st)
   return table.concat(out)
 end
 
@@ -125,10 +124,10 @@ describe("stream (LuaJIT): SSE fixtures in seeded chunkings", function()
       local max_text, max_held = 0, 0
       local max_event = c.maxEvent ~= nil and c.maxEvent ~= cjson.null and c.maxEvent or nil
       for k, ch in ipairs(c.chunkings) do
-        local st = S.newStream(sess, max_event)
+        local st = E.newStream(sess, max_event)
         local out = run(st, input, chunk_sizes(ch[1], ch[2], #input), function(s)
-          max_text = math.max(max_text, S.streamHeldText(s))
-          max_held = math.max(max_held, S.streamHeld(s))
+          max_text = math.max(max_text, E.streamHeldText(s))
+          max_held = math.max(max_held, E.streamHeld(s))
         end)
         local d = digest(out)
         assert.are.same(c.digests[k], d, c.name .. " chunking " .. (k - 1) .. " (seed " .. ch[1] .. ", max " .. ch[2] .. ")")
@@ -162,10 +161,10 @@ describe("stream (LuaJIT): SSE fixtures in seeded chunkings", function()
   end
 
   it("a session without pseudonyms passes chunks through untouched", function()
-    local st = S.newStream(session({}))
+    local st = E.newStream(session({}))
     local chunk = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"EC2_INS'
-    assert.are.equal(chunk, S.streamFeed(st, chunk))
-    assert.are.equal("", S.streamFinish(st))
+    assert.are.equal(chunk, E.streamFeed(st, chunk))
+    assert.are.equal("", E.streamFinish(st))
   end)
 
   it("10 MB stream: same bytes as TypeScript, exact, held bytes bounded", function()
@@ -174,12 +173,12 @@ describe("stream (LuaJIT): SSE fixtures in seeded chunkings", function()
     local input = read(big.head) .. unit:rep(big.repeat_ or big["repeat"]) .. read(big.tail)
     assert.is_true(#input > 10 * 1024 * 1024)
     local sess = session(big.maskInputs)
-    local st = S.newStream(sess)
+    local st = E.newStream(sess)
     local max_text, max_held = 0, 0
     local t0 = os.clock()
     local out = run(st, input, chunk_sizes(big.chunking[1], big.chunking[2], #input), function(s)
-      max_text = math.max(max_text, S.streamHeldText(s))
-      max_held = math.max(max_held, S.streamHeld(s))
+      max_text = math.max(max_text, E.streamHeldText(s))
+      max_held = math.max(max_held, E.streamHeld(s))
     end)
     local secs = os.clock() - t0
     assert.are.same(big.digest, digest(out))

@@ -4,12 +4,11 @@ package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local cjson = require "cjson"
 local hmac = require "hmac"
 local E = require "kong.plugins.aws-masker.engine.index"
-local M = require "kong.plugins.aws-masker.engine.memory"
 
 local input = cjson.decode(require "fixture"(arg[1]))
 local masker = E.createMasker({ secret = input.secret }, hmac)
-local mem = M.newMemory(#input.names + 1)
-for _, n in ipairs(input.names) do M.remember(mem, n[2], M.kindById(n[1])) end
+local mem = E.newMemory(#input.names + 1)
+for _, n in ipairs(input.names) do E.remember(mem, n[2], E.kindById(n[1])) end
 local out = {}
 for i, text in ipairs(input.texts) do
   local s = E.newSession(masker, "t")

@@ -2,8 +2,9 @@
 -- find(pattern, subject, from) -> { start, end } (0-based, end exclusive) or nil.
 -- Inside nginx the plugin uses ngx.re.find(subject, pattern, "jo", ctx) instead; this stands in for it (PCRE2 via
 -- lua-rex-pcre2, Debian package lua-rex-pcre2).
+-- Missing, it fails loudly: custom patterns must not be skipped silently (scripts/setup.sh installs it).
 local ok, rex = pcall(require, "rex_pcre2")
-if not ok then return nil end
+if not ok then error("lua-rex-pcre2 is not installed (run scripts/setup.sh): " .. tostring(rex)) end
 
 local cache = {}
 

@@ -2,7 +2,7 @@
 // The handler only wires Kong's phases to the plugin modules.
 import { access } from "./plugin/request";
 import { headerFilter, bodyFilter } from "./plugin/response";
-import { PluginConf, reportUnusableSecrets } from "./plugin/conf";
+import { PluginConf, reportUnusableSecrets, reportDeprecatedFields } from "./plugin/conf";
 import { accessStarted, accessDone, observe } from "./plugin/observe";
 import { VERSION } from "./version";
 
@@ -12,9 +12,10 @@ const AwsMaskerHandler = {
   VERSION,
 
   // Kong 3.5+ (and the host): once per worker with every config; an unusable secret is logged loudly at startup,
-  // not only as a 500 on each request
+  // not only as a 500 on each request; a deprecated field is warned about
   configure(this: unknown, configs: PluginConf[] | undefined): void {
     reportUnusableSecrets(configs);
+    reportDeprecatedFields(configs);
   },
 
   access(this: unknown, conf: PluginConf): void {

@@ -29,7 +29,7 @@ const PAIRS: string[] = [];
 for (let v = 0; v < 4096; v++) PAIRS.push(sub(ALPHABET, v >> 6, (v >> 6) + 1) + sub(ALPHABET, v & 63, (v & 63) + 1));
 
 /** The bytes s encodes, or undefined when s is not base64 (an invalid character, or padding in the middle). */
-export function base64Decode(this: void, s: string): string | undefined {
+export function base64Decode(s: string): string | undefined {
   const n = s.length;
   const parts: string[] = [];
   const bytes: number[] = [];
@@ -51,7 +51,7 @@ export function base64Decode(this: void, s: string): string | undefined {
         quad = 0;
         filled = 0;
         if (nb === PART) {
-          parts[parts.length] = String.fromCharCode(...bytes);
+          parts.push(String.fromCharCode(...bytes));
           nb = 0;
         }
       }
@@ -72,13 +72,13 @@ export function base64Decode(this: void, s: string): string | undefined {
   if (nb > 0) {
     // the part's array still holds PART entries from earlier parts: only its first nb count
     bytes.length = nb;
-    parts[parts.length] = String.fromCharCode(...bytes);
+    parts.push(String.fromCharCode(...bytes));
   }
   return parts.join("");
 }
 
 /** s (bytes; units 0-255 in JavaScript) in base64 with padding. */
-export function base64Encode(this: void, s: string): string {
+export function base64Encode(s: string): string {
   const n = s.length;
   const parts: string[] = [];
   const chars: string[] = [];
@@ -91,7 +91,7 @@ export function base64Encode(this: void, s: string): string {
     nc += 2;
     i += 3;
     if (nc === PART) {
-      parts[parts.length] = chars.join("");
+      parts.push(chars.join(""));
       nc = 0;
     }
   }
@@ -104,6 +104,6 @@ export function base64Encode(this: void, s: string): string {
     const v = (byteAt(s, i) << 8) | byteAt(s, i + 1);
     chars[nc] = PAIRS[v >> 4] + sub(ALPHABET, (v & 15) << 2, ((v & 15) << 2) + 1) + "=";
   }
-  parts[parts.length] = chars.join("");
+  parts.push(chars.join(""));
   return parts.join("");
 }

@@ -3,13 +3,23 @@
 // ASCII, so the engine only ever compares ASCII; every unit >= 0x80 is treated alike ("high") in both runtimes.
 
 const G = globalThis as unknown as {
-  string?: { byte: (this: void, s: string, i: number) => number; sub: (this: void, s: string, i: number, j: number) => string };
-  pcall?: (this: void, f: (this: void, a: unknown, b: unknown) => void, a: unknown, b: unknown) => LuaMultiReturn<[boolean, unknown]>;
+  string?: {
+    byte: (this: void, s: string, i: number) => number;
+    sub: (this: void, s: string, i: number, j: number) => string;
+  };
+  pcall?: (
+    this: void,
+    f: (this: void, a: unknown, b: unknown) => void,
+    a: unknown,
+    b: unknown,
+  ) => LuaMultiReturn<[boolean, unknown]>;
 };
 const luaByte = G.string !== undefined ? G.string.byte : undefined;
 const luaPcall = G.pcall;
 const luaSub = G.string !== undefined ? G.string.sub : undefined;
 
+// the one place the portable primitives are written with JavaScript's own (the tstl plugin lowers calls to them)
+/* eslint-disable no-restricted-properties */
 /** s[a, b) for 0 <= a <= b <= length (callers keep to that: no clamping or swapping, unlike substring). */
 export const sub: (this: void, s: string, a: number, b: number) => string =
   luaSub !== undefined ? (s, a, b) => luaSub(s, a + 1, b) : (s, a, b) => (b > a ? s.substring(a, b) : "");
@@ -17,6 +27,7 @@ export const sub: (this: void, s: string, a: number, b: number) => string =
 /** Code of the unit at 0-based index i. Callers bound i by the string's length. */
 export const byteAt: (this: void, s: string, i: number) => number =
   luaByte !== undefined ? (s, i) => luaByte(s, i + 1) : (s, i) => s.charCodeAt(i);
+/* eslint-enable no-restricted-properties */
 
 /**
  * Calls f(a, b) and returns undefined, or what it threw. In Lua a plain pcall of a module-level function: a try/catch
@@ -25,17 +36,17 @@ export const byteAt: (this: void, s: string, i: number) => number =
 export const callProtected: (this: void, f: (this: void, a: any, b: any) => void, a: unknown, b: unknown) => unknown =
   luaPcall !== undefined
     ? (f, a, b) => {
-      const [ok, err] = (luaPcall as NonNullable<typeof luaPcall>)(f, a, b);
-      return ok ? undefined : err;
-    }
-    : (f, a, b) => {
-      try {
-        f(a, b);
-        return undefined;
-      } catch (e) {
-        return e;
+        const [ok, err] = (luaPcall as NonNullable<typeof luaPcall>)(f, a, b);
+        return ok ? undefined : err;
       }
-    };
+    : (f, a, b) => {
+        try {
+          f(a, b);
+          return undefined;
+        } catch (e) {
+          return e;
+        }
+      };
 
 export const C_LOWER = 1;
 export const C_UPPER = 2;
@@ -67,19 +78,19 @@ for (let c = 0; c < 256; c++) {
 }
 
 /** Character class bits of a unit (JS units above 0xFF are "high" like Lua's bytes >= 0x80). */
-export function cls(this: void, c: number): number {
+export function cls(c: number): number {
   return c < 256 ? table[c] : C_HIGH;
 }
 
 /** Class of the unit at i, or 0 outside [0, n). */
-export function clsAt(this: void, s: string, i: number, n: number): number {
+export function clsAt(s: string, i: number, n: number): number {
   if (i < 0 || i >= n) return 0;
   const c = byteAt(s, i);
   return c < 256 ? table[c] : C_HIGH;
 }
 
 /** Count of units from i whose class has any bit of mask, stopping at n. */
-export function runOf(this: void, s: string, i: number, n: number, mask: number): number {
+export function runOf(s: string, i: number, n: number, mask: number): number {
   let j = i;
   while (j < n) {
     const c = byteAt(s, j);
@@ -89,13 +100,18 @@ export function runOf(this: void, s: string, i: number, n: number, mask: number)
   return j - i;
 }
 
+/** True for 0-9, a-f and A-F: the digits of a \u escape or a percent-encoding (AWS ids use lower case only: C_HEX). */
+export function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
 /** ASCII lower-casing of one code (A-Z only). */
-export function lowerCode(this: void, c: number): number {
+export function lowerCode(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
 /** True when s[i..i+lit.length) equals lit, comparing ASCII case-insensitively; lit must be lowercase. */
-export function matchesLowerAt(this: void, s: string, i: number, n: number, lit: string): boolean {
+export function matchesLowerAt(s: string, i: number, n: number, lit: string): boolean {
   const m = lit.length;
   if (i < 0 || i + m > n) return false;
   for (let k = 0; k < m; k++) {

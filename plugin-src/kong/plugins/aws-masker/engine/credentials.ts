@@ -9,6 +9,7 @@
 
 import * as ch from "./chars";
 import { sub } from "./chars";
+import type { KeyToken, Span } from "./names";
 
 const byteAt = ch.byteAt;
 const cls = ch.cls;
@@ -53,31 +54,72 @@ const MAX_VALUE = 8192;
 /** Longest key looked at. */
 const MAX_KEY = 64;
 
-export const CRED_NONE = 0;
-export const CRED_SECRET_KEY = 1;
-export const CRED_SESSION_TOKEN = 2;
-export const CRED_OTHER = 3;
+/** What a key names: no credential, an AWS secret access key, an STS session token, or another credential. */
+export type CredentialKey = "none" | "secret-key" | "session-token" | "other";
+export const CRED_NONE: CredentialKey = "none";
+export const CRED_SECRET_KEY: CredentialKey = "secret-key";
+export const CRED_SESSION_TOKEN: CredentialKey = "session-token";
+export const CRED_OTHER: CredentialKey = "other";
 
 // Normalised (lower case, no "_", "-", blank) key endings that name a credential, and what it is.
-const KEY_ENDINGS: [string, number][] = [
+const KEY_ENDINGS: [string, CredentialKey][] = [
   ["amzcredential", CRED_NONE], // X-Amz-Credential (presigned URLs): access key id, date, region; scanned as text
-  ["secretaccesskey", CRED_SECRET_KEY], ["secretkey", CRED_SECRET_KEY], ["awssecret", CRED_SECRET_KEY],
-  ["sessiontoken", CRED_SESSION_TOKEN], ["securitytoken", CRED_SESSION_TOKEN], ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
-  ["secret", CRED_OTHER], ["secretstring", CRED_OTHER], ["secretbinary", CRED_OTHER], ["secretvalue", CRED_OTHER],
-  ["password", CRED_OTHER], ["passwd", CRED_OTHER], ["passphrase", CRED_OTHER], ["pwd", CRED_OTHER],
-  ["token", CRED_OTHER], ["credential", CRED_OTHER], ["credentials", CRED_OTHER], ["privatekey", CRED_OTHER],
-  ["apikey", CRED_OTHER], ["accesstoken", CRED_OTHER], ["authtoken", CRED_OTHER], ["clientsecret", CRED_OTHER],
-  ["connectionstring", CRED_OTHER], ["externalid", CRED_OTHER], ["auth", CRED_OTHER],
+  ["secretaccesskey", CRED_SECRET_KEY],
+  ["secretkey", CRED_SECRET_KEY],
+  ["awssecret", CRED_SECRET_KEY],
+  ["sessiontoken", CRED_SESSION_TOKEN],
+  ["securitytoken", CRED_SESSION_TOKEN],
+  ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
+  ["secret", CRED_OTHER],
+  ["secretstring", CRED_OTHER],
+  ["secretbinary", CRED_OTHER],
+  ["secretvalue", CRED_OTHER],
+  ["password", CRED_OTHER],
+  ["passwd", CRED_OTHER],
+  ["passphrase", CRED_OTHER],
+  ["pwd", CRED_OTHER],
+  ["token", CRED_OTHER],
+  ["credential", CRED_OTHER],
+  ["credentials", CRED_OTHER],
+  ["privatekey", CRED_OTHER],
+  ["apikey", CRED_OTHER],
+  ["accesstoken", CRED_OTHER],
+  ["authtoken", CRED_OTHER],
+  ["clientsecret", CRED_OTHER],
+  ["connectionstring", CRED_OTHER],
+  ["externalid", CRED_OTHER],
+  ["auth", CRED_OTHER],
 ];
 
 const NOT_PASSWORD_ENDINGS = [
-  "lastused", "policy", "length", "required", "enabled", "reset", "age", "date", "changed", "expired", "expires", "set",
-  "file", "path", "arn", "id", "name", "version", "count", "prompt", "field", "type", "label",
+  "lastused",
+  "policy",
+  "length",
+  "required",
+  "enabled",
+  "reset",
+  "age",
+  "date",
+  "changed",
+  "expired",
+  "expires",
+  "set",
+  "file",
+  "path",
+  "arn",
+  "id",
+  "name",
+  "version",
+  "count",
+  "prompt",
+  "field",
+  "type",
+  "label",
 ];
 
 /** Last units (lower case) of every key ending: a cheap reject before a key is normalised. */
 const LAST_UNIT: boolean[] = [];
-for (let c = 0; c < 256; c++) LAST_UNIT[LAST_UNIT.length] = false;
+for (let c = 0; c < 256; c++) LAST_UNIT.push(false);
 for (const e of KEY_ENDINGS) {
   const last = byteAt(e[0], e[0].length - 1);
   LAST_UNIT[last] = true;
@@ -88,11 +130,46 @@ for (let c = 48; c <= 57; c++) LAST_UNIT[c] = true;
 
 /** Values that are placeholders or types, not credentials (compared lower-cased). */
 const NOT_A_VALUE: Record<string, boolean> = {
-  string: true, str: true, none: true, null: true, nil: true, true: true, false: true, undefined: true, required: true,
-  optional: true, bool: true, boolean: true, number: true, int: true, integer: true, bytes: true, any: true, object: true,
-  text: true, secret: true, password: true, token: true, "": true, redacted: true, masked: true, hidden: true,
-  omitted: true, "n/a": true, na: true, empty: true, changeme: false, sensitive: true, "(sensitive)": true,
-  "(sensitive value)": true, "known after apply": true, "(known": true, value: true, type: true, yes: true, no: true,
+  string: true,
+  str: true,
+  none: true,
+  null: true,
+  nil: true,
+  true: true,
+  false: true,
+  undefined: true,
+  required: true,
+  optional: true,
+  bool: true,
+  boolean: true,
+  number: true,
+  int: true,
+  integer: true,
+  bytes: true,
+  any: true,
+  object: true,
+  text: true,
+  secret: true,
+  password: true,
+  token: true,
+  "": true,
+  redacted: true,
+  masked: true,
+  hidden: true,
+  omitted: true,
+  "n/a": true,
+  na: true,
+  empty: true,
+  changeme: false,
+  sensitive: true,
+  "(sensitive)": true,
+  "(sensitive value)": true,
+  "known after apply": true,
+  "(known": true,
+  value: true,
+  type: true,
+  yes: true,
+  no: true,
 };
 
 function isKeyUnit(c: number): boolean {
@@ -100,18 +177,16 @@ function isKeyUnit(c: number): boolean {
 }
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
-export function mayEndCredentialKey(this: void, c: number): boolean {
+export function mayEndCredentialKey(c: number): boolean {
   return c < 256 && LAST_UNIT[c];
 }
 
-/** Start of the key token ending at j (walks back at most MAX_KEY units over A-Za-z0-9_- and single blanks). */
-export const KEY_AT = { start: 0 };
-
 /**
  * What the key ending at j (exclusive) names: CRED_* (CRED_NONE for anything else). Keys may hold blanks ("Secret
- * access key" in a CSV or table header) when allowBlanks. Sets KEY_AT.start.
+ * access key" in a CSV or table header) when allowBlanks. Sets key.start to the start of the key token (walking back
+ * at most MAX_KEY units over A-Za-z0-9_- and single blanks).
  */
-export function credentialKeyEndingAt(this: void, s: string, j: number, allowBlanks: boolean): number {
+export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean, key: KeyToken): CredentialKey {
   let k = j;
   while (k > 0 && j - k < MAX_KEY) {
     const c = byteAt(s, k - 1);
@@ -119,17 +194,17 @@ export function credentialKeyEndingAt(this: void, s: string, j: number, allowBla
     else break;
   }
   if (j - k >= MAX_KEY) return CRED_NONE;
-  KEY_AT.start = k;
+  key.start = k;
   return credentialKeyCode(s, k, j);
 }
 
 /** What the key s[a, b) names (CRED_*). */
-export function credentialKeyCode(this: void, s: string, a: number, b: number): number {
+export function credentialKeyCode(s: string, a: number, b: number): CredentialKey {
   if (b - a < 3 || b - a > MAX_KEY) return CRED_NONE;
   const parts: string[] = [];
   for (let q = a; q < b; q++) {
     const c = byteAt(s, q);
-    if (c !== UNDERSCORE && c !== DASH && c !== SPACE && c !== DOT) parts[parts.length] = String.fromCharCode(lowerCode(c));
+    if (c !== UNDERSCORE && c !== DASH && c !== SPACE && c !== DOT) parts.push(String.fromCharCode(lowerCode(c)));
   }
   const key = parts.join("");
   const m = key.length;
@@ -149,8 +224,12 @@ export function credentialKeyCode(this: void, s: string, a: number, b: number): 
       if (m >= e.length && sub(key, m - e.length, m) === e) code = CRED_NONE;
     }
   }
-  if (code === CRED_OTHER && (key.indexOf("session") >= 0 || key.indexOf("security") >= 0) &&
-    sub(key, m - 5, m) === "token") code = CRED_SESSION_TOKEN;
+  if (
+    code === CRED_OTHER &&
+    (key.indexOf("session") >= 0 || key.indexOf("security") >= 0) &&
+    sub(key, m - 5, m) === "token"
+  )
+    code = CRED_SESSION_TOKEN;
   return code;
 }
 
@@ -158,13 +237,10 @@ export function credentialKeyCode(this: void, s: string, a: number, b: number): 
 const WALK = { from: -1, to: -1, pipe: false };
 
 /** Forgets the last value walk: called when a new string is scanned. */
-export function newCredentialScan(this: void): void {
+export function newCredentialScan(): void {
   WALK.from = -1;
   WALK.to = -1;
 }
-
-/** Result of credentialValueAfter: the value span. */
-export const CRED_VALUE = { s: 0, e: 0 };
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
@@ -173,9 +249,9 @@ function isBlank(c: number): boolean {
 /**
  * After a credential key ending at j: the separator and the value. Separators: ':' '=' ':=' '=>' '|' (table cell),
  * or blanks after a CLI flag (flag). A value may stand quoted (an escaped quote \" too: JSON inside a string), on the
- * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets CRED_VALUE.
+ * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets value to its span.
  */
-export function credentialValueAfter(this: void, s: string, j: number, n: number, flag: boolean): boolean {
+export function credentialValueAfter(s: string, j: number, n: number, flag: boolean, value: Span): boolean {
   let k = j;
   // the key's closing quote (possibly escaped)
   if (k < n && byteAt(s, k) === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) k += 2;
@@ -210,7 +286,7 @@ export function credentialValueAfter(this: void, s: string, j: number, n: number
   }
   if (k >= n) return false;
   let quote = -1;
-  let c0 = byteAt(s, k);
+  const c0 = byteAt(s, k);
   if (c0 === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) {
     quote = QUOTE;
     k += 2;
@@ -239,8 +315,18 @@ export function credentialValueAfter(this: void, s: string, j: number, n: number
   } else {
     while (b < n && b - a < MAX_VALUE) {
       const c = byteAt(s, b);
-      if (c === SPACE || c === TAB || c === LF || c === CR || c === QUOTE || c === APOS || c === AMP || c === BACKTICK ||
-        (c === BACKSLASH && b + 1 < n && byteAt(s, b + 1) === QUOTE)) break;
+      if (
+        c === SPACE ||
+        c === TAB ||
+        c === LF ||
+        c === CR ||
+        c === QUOTE ||
+        c === APOS ||
+        c === AMP ||
+        c === BACKTICK ||
+        (c === BACKSLASH && b + 1 < n && byteAt(s, b + 1) === QUOTE)
+      )
+        break;
       if (sep === PIPE && c === PIPE) break;
       b++;
     }
@@ -257,8 +343,8 @@ export function credentialValueAfter(this: void, s: string, j: number, n: number
   }
   if (b <= a) return false;
   if (!plausibleCredential(s, a, b, quote >= 0, sep)) return false;
-  CRED_VALUE.s = a;
-  CRED_VALUE.e = b;
+  value.s = a;
+  value.e = b;
   return true;
 }
 
@@ -270,10 +356,11 @@ function hasOpener(s: string, a: number, b: number): boolean {
 }
 
 /** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
-export function plausibleCredential(this: void, s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
+export function plausibleCredential(s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
   const len = b - a;
   const c0 = byteAt(s, a);
-  if (c0 === DOLLAR || c0 === LT || c0 === PERCENT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE)) return false;
+  if (c0 === DOLLAR || c0 === LT || c0 === PERCENT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE))
+    return false;
   if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
   if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
   if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
@@ -297,7 +384,11 @@ export function plausibleCredential(this: void, s: string, a: number, b: number,
       const c = byteAt(s, k);
       if (c === LPAREN || c === 91 || c === SEMI) call = true;
     }
-    if ((cls(c0) & (C_LOWER | C_UPPER)) !== 0 && (call || (dots > 0 && k === b && dots < 4 && !hasDigitOrUpperMix(s, a, b)))) return false;
+    if (
+      (cls(c0) & (C_LOWER | C_UPPER)) !== 0 &&
+      (call || (dots > 0 && k === b && dots < 4 && !hasDigitOrUpperMix(s, a, b)))
+    )
+      return false;
   }
   return true;
 }
@@ -318,7 +409,7 @@ function hasDigitOrUpperMix(s: string, a: number, b: number): boolean {
  * "-" or "_" on either side) with the classes of random data: upper and lower case, a digit or "+"/"/", at least 20
  * distinct units and 14 class changes (a word, a path, camelCase or hex has far fewer). Returns a + 40 or -1.
  */
-export function secretShapeEnd(this: void, s: string, a: number, n: number): number {
+export function secretShapeEnd(s: string, a: number, n: number): number {
   const e = a + 40;
   if (e > n) return -1;
   if (a > 0) {
@@ -334,10 +425,10 @@ export function secretShapeEnd(this: void, s: string, a: number, n: number): num
 }
 
 const SEEN: boolean[] = [];
-for (let c = 0; c < 256; c++) SEEN[SEEN.length] = false;
+for (let c = 0; c < 256; c++) SEEN.push(false);
 
 /** The class mix of random base64 in s[a, e) (all units already checked or checked here). */
-export function secretShaped(this: void, s: string, a: number, e: number): boolean {
+export function secretShaped(s: string, a: number, e: number): boolean {
   let upper = 0;
   let lower = 0;
   let other = 0;
@@ -380,7 +471,7 @@ export function secretShaped(this: void, s: string, a: number, e: number): boole
  * change at least every third unit (words, versions, paths and kebab-case names have far fewer). Generated passwords
  * and keys stored as plain values (SSM SecureString "Value").
  */
-export function randomToken(this: void, s: string, a: number, b: number): boolean {
+export function randomToken(s: string, a: number, b: number): boolean {
   const len = b - a;
   if (len < 12 || len > 256) return false;
   let upper = 0;
@@ -420,7 +511,7 @@ const TOKEN_MIN = 100;
  * End of a session token starting at a: base64 units, "=" padding, and the URL escapes of "/", "+", "=" (%2F %2B %3D,
  * presigned URLs). -1 when shorter than a token or glued to a longer word.
  */
-export function sessionTokenEnd(this: void, s: string, a: number, n: number): number {
+export function sessionTokenEnd(s: string, a: number, n: number): number {
   if (a > 0) {
     const p = byteAt(s, a - 1);
     if (p < 256 && ((cls(p) & C_B64) !== 0 || p === UNDERSCORE || p === DASH)) return -1;
@@ -433,7 +524,8 @@ export function sessionTokenEnd(this: void, s: string, a: number, n: number): nu
     else break;
   }
   while (e < n && byteAt(s, e) === EQUALS) e++;
-  while (e + 2 < n && byteAt(s, e) === PERCENT && byteAt(s, e + 1) === 51 && lowerCode(byteAt(s, e + 2)) === 100) e += 3;
+  while (e + 2 < n && byteAt(s, e) === PERCENT && byteAt(s, e + 1) === 51 && lowerCode(byteAt(s, e + 2)) === 100)
+    e += 3;
   return e - a >= TOKEN_MIN ? e : -1;
 }
 
@@ -443,6 +535,6 @@ function isUrlB64Escape(c1: number, c2: number): boolean {
 }
 
 /** True for a unit that is never part of a credential-shaped token (used by callers' cheap checks). */
-export function isHigh(this: void, c: number): boolean {
+export function isHigh(c: number): boolean {
   return c >= 256 || (cls(c) & C_HIGH) !== 0;
 }

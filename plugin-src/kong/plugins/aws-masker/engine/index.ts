@@ -16,6 +16,16 @@ export { HASH_LEN } from "./pseudonym";
 export { newSession, maskText, restoreText, findIn, adoptEntry, jsonEscape, entryEndingAt } from "./session";
 export { maskJson, restoreJson } from "./json";
 export { policyFor, answerPolicyFor, MESSAGES } from "./policy";
+// the rest of the surface used by the plugin modules, the CLI, benches and specs: nothing imports engine files directly
+export type { StreamState } from "./stream";
+export { newStream, streamFeed, streamFinish, streamHeld, streamHeldText, MAX_EVENT_BYTES } from "./stream";
+export { DUPLICATE_KEY } from "./json";
+export { BATCH_RESULT } from "./policy";
+export { urlForms } from "./url";
+export type { Learned, Occurrence } from "./names";
+export { learnedIn } from "./names";
+export type { TenantMemory } from "./memory";
+export { newMemory, remember, rememberedIn, kindById, isCredential, MAX_NAME_LEN, clearMemoryCache } from "./memory";
 
 export interface MaskerConfig {
   secret: string;
@@ -43,20 +53,20 @@ export interface MaskingFields {
 }
 
 /** The masker config of a plugin config: the gateway (plugin/conf.ts) and the CLI (--config kong.yml) both use it. */
-export function maskerConfigOf(this: void, conf: MaskingFields): MaskerConfig {
+export function maskerConfigOf(conf: MaskingFields): MaskerConfig {
   const disabled: string[] = [];
-  if (conf.disabled_kinds !== undefined) for (const k of conf.disabled_kinds) disabled[disabled.length] = k;
-  if (conf.mask_public_ips === false) disabled[disabled.length] = "public-ipv4";
+  if (conf.disabled_kinds !== undefined) for (const k of conf.disabled_kinds) disabled.push(k);
+  if (conf.mask_public_ips === false) disabled.push("public-ipv4");
   const custom: CustomPattern[] = [];
   if (conf.custom_patterns !== undefined) {
     for (const c of conf.custom_patterns) {
       // an unset optional field is nil or ngx.null on Kong, absent in kong.yml
       const kind = typeof c.kind === "string" && c.kind !== "" ? c.kind : undefined;
-      custom[custom.length] = { name: c.name, pattern: c.pattern, kind };
+      custom.push({ name: c.name, pattern: c.pattern, kind });
     }
   }
   const allow: string[] = [];
-  if (conf.allowlist !== undefined) for (const a of conf.allowlist) allow[allow.length] = a;
+  if (conf.allowlist !== undefined) for (const a of conf.allowlist) allow.push(a);
   return { secret: conf.secret, disabledKinds: disabled, allowlist: allow, customPatterns: custom };
 }
 
@@ -64,7 +74,7 @@ export function maskerConfigOf(this: void, conf: MaskingFields): MaskerConfig {
  * regexFind is the runtime's regular-expression engine (RegExp in Node, ngx.re.find in the gateway); without it,
  * customPatterns are ignored.
  */
-export function createMasker(this: void, cfg: MaskerConfig, hmac: Hmac, regexFind?: RegexFind): Masker {
+export function createMasker(cfg: MaskerConfig, hmac: Hmac, regexFind?: RegexFind): Masker {
   return {
     secret: cfg.secret,
     hmac,
@@ -105,7 +115,7 @@ function stripBlanks(s: string): string {
 }
 
 /** The client's API key from its headers: x-api-key K and Authorization: Bearer K name the same key. */
-export function apiKeyOf(this: void, xApiKey: string | undefined, authorization: string | undefined): string | undefined {
+export function apiKeyOf(xApiKey: string | undefined, authorization: string | undefined): string | undefined {
   const key = xApiKey !== undefined ? stripBlanks(xApiKey) : "";
   if (key !== "") return key;
   if (authorization === undefined) return undefined;
@@ -122,7 +132,7 @@ export function apiKeyOf(this: void, xApiKey: string | undefined, authorization:
  * Kong consumer, else the credential, else the API key) or "credential" (the Kong credential, else the consumer, else
  * the API key). The API key itself never leaves the gateway: a keyed hash of it names the scope.
  */
-export function tenantScope(this: void, masker: Masker, mode: string, who: TenantIdentity): string {
+export function tenantScope(masker: Masker, mode: string, who: TenantIdentity): string {
   if (mode === "global") return "global";
   const consumer = who.consumerId !== undefined && who.consumerId !== "" ? who.consumerId : undefined;
   const credential = who.credentialId !== undefined && who.credentialId !== "" ? who.credentialId : undefined;
@@ -131,4 +141,15 @@ export function tenantScope(this: void, masker: Masker, mode: string, who: Tenan
   if (consumer !== undefined) return "c:" + consumer;
   if (who.apiKey === undefined || who.apiKey === "") return "anonymous";
   return "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", who.apiKey, 0);
+}
+
+/**
+ * Empties the masker's per-worker caches (pseudonyms already derived, scans of long strings): what a cold worker
+ * starts with. For benchmarks that measure the cold path; the gateway never needs it.
+ */
+export function resetCaches(masker: Masker): void {
+  masker.hashes = {};
+  masker.hashCount = 0;
+  masker.scans = {};
+  masker.scanBytes = 0;
 }

@@ -4,20 +4,22 @@
 // policy tree (policy.ts): deny by default, structural fields kept.
 // Pure: no ngx/kong.
 
-import { byteAt, callProtected, sub } from "./chars";
+import { byteAt, callProtected, isHexDigit, sub } from "./chars";
 import { Match } from "./scanner";
 import { Session, findIn, maskText, pseudonymFor, restoreText } from "./session";
 import { base64Decode, base64Encode } from "./base64";
 
-export const KEEP = 0; // copy verbatim (validated)
-export const SCAN = 1; // scan every string inside, keys included (free-form data)
-export const OBJ = 2; // object with known fields
-export const ARR = 3; // array of `item`
-export const ALT = 4; // by JSON type: str / arr / obj
-export const MEDIA = 5; // base64 data of its object's media_type: text/* decoded, masked, re-encoded; else unscannable
+/** What a policy node does with the value it meets. */
+export type NodeKind = "keep" | "scan" | "object" | "array" | "alt" | "media";
+export const KEEP: NodeKind = "keep"; // copy verbatim (validated)
+export const SCAN: NodeKind = "scan"; // scan every string inside, keys included (free-form data)
+export const OBJ: NodeKind = "object"; // object with known fields
+export const ARR: NodeKind = "array"; // array of `item`
+export const ALT: NodeKind = "alt"; // by JSON type: str / arr / obj
+export const MEDIA: NodeKind = "media"; // base64 data of its object's media_type: text/* decoded, masked, re-encoded; else unscannable
 
 export interface PolicyNode {
-  k: number;
+  k: NodeKind;
   /** OBJ: known members. */
   fields?: Record<string, PolicyNode>;
   /** OBJ: members not in fields. */
@@ -48,6 +50,7 @@ interface Walk {
   sess: Session;
   restore: boolean; // restore pseudonyms instead of masking identifiers
   nextEscape: number; // index of the next backslash at or after the last search (n when none)
+  escaped: boolean; // the string token stringEnd() read last holds escapes
   depth: number;
   scanNode: PolicyNode;
   /** Duplicate keys: per nesting depth, key -> serial of the object that last used it (one table per depth, not per object). */
@@ -80,13 +83,9 @@ function ws(w: Walk): void {
   w.pos = p;
 }
 
-function isHexDigit(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
 /**
  * At an opening quote: validates the string token and moves past it. Returns the content end (exclusive, before the
- * closing quote) and whether it holds escapes through w.pos / return value: content end; escapes flagged as negative.
+ * closing quote); w.escaped says whether the content holds escapes.
  */
 function stringEnd(w: Walk): number {
   const s = w.s;
@@ -104,14 +103,20 @@ function stringEnd(w: Walk): number {
     const bs = w.nextEscape;
     if (bs > q) {
       w.pos = q + 1;
-      return escaped ? -q - 1 : q;
+      w.escaped = escaped;
+      return q;
     }
     escaped = true;
     if (bs + 1 >= n) break;
     const e = byteAt(s, bs + 1);
     if (e === 117) {
-      if (bs + 5 >= n || !isHexDigit(byteAt(s, bs + 2)) || !isHexDigit(byteAt(s, bs + 3)) ||
-        !isHexDigit(byteAt(s, bs + 4)) || !isHexDigit(byteAt(s, bs + 5))) {
+      if (
+        bs + 5 >= n ||
+        !isHexDigit(byteAt(s, bs + 2)) ||
+        !isHexDigit(byteAt(s, bs + 3)) ||
+        !isHexDigit(byteAt(s, bs + 4)) ||
+        !isHexDigit(byteAt(s, bs + 5))
+      ) {
         w.pos = bs;
         fail(w, "invalid \\u escape in string");
       }
@@ -141,7 +146,7 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     let q = s.indexOf("\\", p);
     if (q < 0 || q >= b) q = b;
     if (q > p) {
-      out[out.length] = sub(s, p, q);
+      out.push(sub(s, p, q));
       d += q - p;
       p = q;
     }
@@ -150,18 +155,18 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     let width = 2;
     if (e === 117) {
       const code = parseInt(sub(s, p + 2, p + 6), 16);
-      out[out.length] = code < 128 ? String.fromCharCode(code) : HIGH;
+      out.push(code < 128 ? String.fromCharCode(code) : HIGH);
       width = 6;
-    } else if (e === 110) out[out.length] = "\n";
-    else if (e === 116) out[out.length] = "\t";
-    else if (e === 114) out[out.length] = "\r";
-    else if (e === 98) out[out.length] = "\b";
-    else if (e === 102) out[out.length] = "\f";
-    else out[out.length] = sub(s, p + 1, p + 2); // " \ /
+    } else if (e === 110) out.push("\n");
+    else if (e === 116) out.push("\t");
+    else if (e === 114) out.push("\r");
+    else if (e === 98) out.push("\b");
+    else if (e === 102) out.push("\f");
+    else out.push(sub(s, p + 1, p + 2)); // " \ /
     p += width;
     d += 1;
-    shifts[shifts.length] = d;
-    shifts[shifts.length] = p - a - d;
+    shifts.push(d);
+    shifts.push(p - a - d);
   }
   return out.join("");
 }
@@ -194,35 +199,34 @@ function decodeKey(s: string, a: number, b: number): string {
 function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): void {
   if (b === a) return;
   const sess = w.sess;
-  sess.rawAt = a;
   if (w.restore) {
     // pseudonyms hold no escapes: restore on the raw content, originals JSON-escaped
     const raw = sub(w.s, a, b);
     const restored = restoreText(sess, raw, true);
     if (restored !== raw) {
-      w.parts[w.parts.length] = sub(w.s, w.at, a);
-      w.parts[w.parts.length] = restored;
+      w.parts.push(sub(w.s, w.at, a));
+      w.parts.push(restored);
       w.at = b;
     }
     return;
   }
   if (!esc) {
     const text = sub(w.s, a, b);
-    const found = findIn(sess, text, keyCtx);
+    const found = findIn(sess, text, keyCtx, a);
     if (found.length === 0) return;
     for (const m of found) {
-      w.parts[w.parts.length] = sub(w.s, w.at, a + m.s);
-      w.parts[w.parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e));
+      w.parts.push(sub(w.s, w.at, a + m.s));
+      w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e)));
       w.at = a + m.e;
     }
     return;
   }
   const shifts: number[] = [];
   const text = decodeForScan(w.s, a, b, shifts);
-  const found: Match[] = findIn(sess, text, keyCtx);
+  const found: Match[] = findIn(sess, text, keyCtx, a);
   for (const m of found) {
-    w.parts[w.parts.length] = sub(w.s, w.at, rawIndex(a, shifts, m.s));
-    w.parts[w.parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e));
+    w.parts.push(sub(w.s, w.at, rawIndex(a, shifts, m.s)));
+    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e)));
     w.at = rawIndex(a, shifts, m.e);
   }
 }
@@ -276,7 +280,9 @@ function peekMember(w: Walk, name: string): string {
       const ka = w.pos + 1;
       const ke = stringEnd(w);
       // keys compare by their JSON value, as the walk and the API read them ("\u0074ype" is "type")
-      const isName = ke >= 0 ? ke === ka + name.length && sub(w.s, ka, ke) === name : decodeKey(w.s, ka, -ke - 1) === name;
+      const isName = !w.escaped
+        ? ke === ka + name.length && sub(w.s, ka, ke) === name
+        : decodeKey(w.s, ka, ke) === name;
       ws(w);
       if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) break;
       w.pos++;
@@ -284,7 +290,7 @@ function peekMember(w: Walk, name: string): string {
       if (isName && w.pos < w.n && byteAt(w.s, w.pos) === 34) {
         const va = w.pos + 1;
         const ve = stringEnd(w);
-        found = ve >= 0 ? sub(w.s, va, ve) : decodeKey(w.s, va, -ve - 1);
+        found = !w.escaped ? sub(w.s, va, ve) : decodeKey(w.s, va, ve);
         break;
       }
       value(w, KEEP_NODE, "");
@@ -304,8 +310,10 @@ const KEEP_NODE: PolicyNode = { k: KEEP };
 export const DUPLICATE_KEY = "duplicate object key";
 
 // a record without inherited members: in JS "__proto__" or "constructor" are keys like any other
-const jsObject = (globalThis as unknown as { Object?: { create: (this: void, p: null) => Record<string, number> } }).Object;
-const newKeySerials: (this: void) => Record<string, number> = jsObject !== undefined ? () => jsObject.create(null) : () => ({});
+const jsObject = (globalThis as unknown as { Object?: { create: (this: void, p: null) => Record<string, number> } })
+  .Object;
+const newKeySerials: (this: void) => Record<string, number> =
+  jsObject !== undefined ? () => jsObject.create(null) : () => ({});
 
 /**
  * Refuses a key the current object already has (masking, not restoring): parsers disagree on which duplicate wins,
@@ -345,15 +353,15 @@ function mediaValue(w: Walk, media: string): void {
     return;
   }
   const a = w.pos + 1;
-  const r = stringEnd(w);
+  const b = stringEnd(w);
+  const escaped = w.escaped;
   if (w.restore) return;
   if (!isTextMedia(media)) {
     w.unscannable++;
     return;
   }
-  const b = r >= 0 ? r : -r - 1;
   const shifts: number[] = [];
-  const encoded = r >= 0 ? sub(w.s, a, b) : decodeForScan(w.s, a, b, shifts);
+  const encoded = !escaped ? sub(w.s, a, b) : decodeForScan(w.s, a, b, shifts);
   const text = base64Decode(encoded);
   if (text === undefined) {
     w.pos = a;
@@ -363,11 +371,10 @@ function mediaValue(w: Walk, media: string): void {
     w.unscannable++;
     return;
   }
-  w.sess.rawAt = a;
-  const masked = maskText(w.sess, text, "");
+  const masked = maskText(w.sess, text, "", a);
   if (masked === text) return;
-  w.parts[w.parts.length] = sub(w.s, w.at, a);
-  w.parts[w.parts.length] = base64Encode(masked);
+  w.parts.push(sub(w.s, w.at, a));
+  w.parts.push(base64Encode(masked));
   w.at = b;
 }
 
@@ -401,11 +408,11 @@ function objectValue(w: Walk, node: PolicyNode): void {
     ws(w);
     if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) fail(w, "expected a string key");
     const ka = w.pos + 1;
-    const kr = stringEnd(w);
-    const kb = kr >= 0 ? kr : -kr - 1;
-    const key = kr >= 0 ? sub(w.s, ka, kb) : decodeKey(w.s, ka, kb);
-    if (checkKeys) checkDuplicate(w, serial, key, ka, kb, kr < 0);
-    if (scanKeys) maskContent(w, ka, kb, kr < 0, "");
+    const kb = stringEnd(w);
+    const keyEscaped = w.escaped;
+    const key = !keyEscaped ? sub(w.s, ka, kb) : decodeKey(w.s, ka, kb);
+    if (checkKeys) checkDuplicate(w, serial, key, ka, kb, keyEscaped);
+    if (scanKeys) maskContent(w, ka, kb, keyEscaped, "");
     ws(w);
     if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) fail(w, "expected ':' after key");
     w.pos++;
@@ -471,10 +478,10 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
   }
   if (c === 34) {
     const a = w.pos + 1;
-    const r = stringEnd(w);
+    const b = stringEnd(w);
     if (nd.k === SCAN || nd.k === OBJ || nd.k === ARR) {
       // a string where a container was expected is still user data: scan it
-      maskContent(w, a, r >= 0 ? r : -r - 1, r < 0, keyCtx);
+      maskContent(w, a, b, w.escaped, keyCtx);
     }
     return;
   }
@@ -492,7 +499,7 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
   else {
     const a = w.pos;
     number(w);
-    if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) accountNumber(w, a, keyCtx);
+    if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) accountNumber(w, a);
   }
 }
 
@@ -501,13 +508,13 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
  * how account maps are written; other 12-digit integers are rare). A number cannot hold a pseudonym: the token becomes
  * a quoted pseudonym (the type changes, the original never leaves). docs/detection.md.
  */
-function accountNumber(w: Walk, a: number, keyCtx: string): void {
+function accountNumber(w: Walk, a: number): void {
   const digits = sub(w.s, a, w.pos);
   // scanned with an account context, so that it is learned (its occurrences in text are masked too)
-  const found = findIn(w.sess, digits, "account");
+  const found = findIn(w.sess, digits, "account", a);
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
-  w.parts[w.parts.length] = sub(w.s, w.at, a);
-  w.parts[w.parts.length] = '"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"';
+  w.parts.push(sub(w.s, w.at, a));
+  w.parts.push('"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
   w.at = w.pos;
 }
 
@@ -523,7 +530,7 @@ export interface JsonResult {
 }
 
 /** Masks the JSON text s under policy. */
-export function maskJson(this: void, sess: Session, s: string, policy: PolicyNode): JsonResult {
+export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const learnedBefore = sess.learned.length;
   const r = rewrite(sess, s, policy, false);
   if (r.text === undefined) return r;
@@ -540,18 +547,33 @@ export function maskJson(this: void, sess: Session, s: string, policy: PolicyNod
 }
 
 /** Restores this session's pseudonyms in the JSON text s, in the strings policy scans. */
-export function restoreJson(this: void, sess: Session, s: string, policy: PolicyNode): JsonResult {
+export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   return rewrite(sess, s, policy, true);
 }
 
-function walkDocument(this: void, w: Walk, policy: PolicyNode): void {
+function walkDocument(w: Walk, policy: PolicyNode): void {
   value(w, policy, "");
   ws(w);
   if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
 }
 
 function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean): JsonResult {
-  const w: Walk = { s, n: s.length, pos: 0, at: 0, parts: [], sess, restore, nextEscape: -1, depth: 0, scanNode: SCAN_NODE, keysAt: [], serial: 0, unscannable: 0 };
+  const w: Walk = {
+    s,
+    n: s.length,
+    pos: 0,
+    at: 0,
+    parts: [],
+    sess,
+    restore,
+    nextEscape: -1,
+    escaped: false,
+    depth: 0,
+    scanNode: SCAN_NODE,
+    keysAt: [],
+    serial: 0,
+    unscannable: 0,
+  };
   const thrown = callProtected(walkDocument, w, policy);
   if (thrown !== undefined) {
     const je = thrown as JsonError;
@@ -559,6 +581,6 @@ function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean)
     throw thrown;
   }
   if (w.parts.length === 0) return { text: s, unscannable: w.unscannable };
-  w.parts[w.parts.length] = sub(s, w.at, s.length);
+  w.parts.push(sub(s, w.at, s.length));
   return { text: w.parts.join(""), unscannable: w.unscannable };
 }

@@ -50,7 +50,7 @@ const CACHE_MIN = 256;
 /** Bound of the text Memory.cache refers to (the strings themselves are shared with the request). */
 const CACHE_BYTES = 4194304;
 
-export function newMemory(this: void, max: number): TenantMemory {
+export function newMemory(max: number): TenantMemory {
   const lengths: boolean[] = [];
   for (let k = 0; k <= MAX_NAME_LEN; k++) lengths[k] = false;
   return { names: {}, hashes: {}, prefixes: {}, lengths, maxLen: 0, count: 0, max, cache: {}, cacheBytes: 0 };
@@ -73,7 +73,7 @@ function hashOf(s: string, len: number): number {
 }
 
 /** True when a name could be remembered at all (length, first unit, every unit a name unit). */
-export function rememberable(this: void, name: string): boolean {
+export function rememberable(name: string): boolean {
   const n = name.length;
   if (n < MIN_NAME_LEN || n > MAX_NAME_LEN || (cls(byteAt(name, 0)) & C_ALNUM) === 0) return false;
   for (let k = 0; k < n; k++) if (!isNameUnit(byteAt(name, k))) return false;
@@ -81,7 +81,7 @@ export function rememberable(this: void, name: string): boolean {
 }
 
 /** Remembers name as kind; false when it is already known, not rememberable, or the memory is full. */
-export function remember(this: void, mem: TenantMemory, name: string, kind: Kind): boolean {
+export function remember(mem: TenantMemory, name: string, kind: Kind): boolean {
   const key = "\x1f" + name;
   if (mem.names[key] !== undefined || mem.count >= mem.max || !rememberable(name)) return false;
   mem.names[key] = kind;
@@ -92,13 +92,19 @@ export function remember(this: void, mem: TenantMemory, name: string, kind: Kind
   mem.lengths[name.length] = true;
   if (name.length > mem.maxLen) mem.maxLen = name.length;
   mem.count++;
-  mem.cache = {};
-  mem.cacheBytes = 0;
+  clearMemoryCache(mem);
   return true;
 }
 
+/** Empties the tenant's cache of long-string results: a name was added, the bound was reached, or a benchmark
+ * measures the cold path. */
+export function clearMemoryCache(mem: TenantMemory): void {
+  mem.cache = {};
+  mem.cacheBytes = 0;
+}
+
 /** True when name is remembered. */
-export function remembers(this: void, mem: TenantMemory, name: string): boolean {
+export function remembers(mem: TenantMemory, name: string): boolean {
   return mem.names["\x1f" + name] !== undefined;
 }
 
@@ -106,7 +112,7 @@ const KIND_BY_ID: Record<string, Kind> = {};
 for (const k of KINDS) KIND_BY_ID["\x1f" + k.id] = k;
 
 /** The catalogue kind with this id (names come back from storage by kind id). */
-export function kindById(this: void, id: string): Kind | undefined {
+export function kindById(id: string): Kind | undefined {
   return KIND_BY_ID["\x1f" + id];
 }
 
@@ -131,7 +137,7 @@ function endsAt(s: string, e: number, n: number): boolean {
  * Occurrences of remembered names in s: leftmost first, the longest at each start, never overlapping each other.
  * Appended to occ (sorted by start).
  */
-export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Match[]): void {
+export function rememberedIn(mem: TenantMemory, s: string, occ: Match[]): void {
   const n = s.length;
   if (mem.count === 0) return;
   const lengths = mem.lengths;
@@ -167,7 +173,7 @@ export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Matc
       }
     }
     if (bestKind !== undefined) {
-      occ[occ.length] = { s: i, e: bestEnd, kind: bestKind };
+      occ.push({ s: i, e: bestEnd, kind: bestKind });
       i = bestEnd;
     } else {
       i++;
@@ -180,17 +186,14 @@ export function rememberedIn(this: void, mem: TenantMemory, s: string, occ: Matc
  * found (the scanner's matches, sorted, never mutated: they may be cached) with the occurrences of remembered names
  * that overlap none of them; found itself when there are none.
  */
-export function withRemembered(this: void, mem: TenantMemory, s: string, found: Match[]): Match[] {
+export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Match[] {
   if (mem.count === 0) return found;
   let occ: Match[] | undefined = s.length >= CACHE_MIN ? mem.cache[s] : undefined;
   if (occ === undefined) {
     occ = [];
     rememberedIn(mem, s, occ);
     if (s.length >= CACHE_MIN) {
-      if (mem.cacheBytes + s.length > CACHE_BYTES) {
-        mem.cache = {};
-        mem.cacheBytes = 0;
-      }
+      if (mem.cacheBytes + s.length > CACHE_BYTES) clearMemoryCache(mem);
       mem.cache[s] = occ;
       mem.cacheBytes += s.length;
     }
@@ -199,18 +202,20 @@ export function withRemembered(this: void, mem: TenantMemory, s: string, found: 
   const merged: Match[] = [];
   let p = 0;
   for (const o of occ) {
-    while (p < found.length && found[p].e <= o.s) merged[merged.length] = found[p++];
+    while (p < found.length && found[p].e <= o.s) merged.push(found[p++]);
     // an overlapping scanner match wins: the occurrence is dropped
     if (p < found.length && found[p].s < o.e) continue;
-    merged[merged.length] = o;
+    merged.push(o);
   }
-  while (p < found.length) merged[merged.length] = found[p++];
+  while (p < found.length) merged.push(found[p++]);
   return merged;
 }
 
 /** Kinds whose values are credentials: never stored anywhere (Redis included), only masked. */
-export function isCredential(this: void, kind: Kind): boolean {
+export function isCredential(kind: Kind): boolean {
   if (kind.family === "secret-key" || kind.family === "session-token") return true;
   const t = kind.tag;
-  return t.indexOf("SECRET") >= 0 || t.indexOf("TOKEN") >= 0 || t.indexOf("PASSWORD") >= 0 || t.indexOf("CREDENTIAL") >= 0;
+  return (
+    t.indexOf("SECRET") >= 0 || t.indexOf("TOKEN") >= 0 || t.indexOf("PASSWORD") >= 0 || t.indexOf("CREDENTIAL") >= 0
+  );
 }

@@ -24,26 +24,154 @@ const HASH_MOD = 16777213;
 
 /** Values never taken as names (common words, defaults, placeholders). Compared lower-cased. */
 export const STOPLIST: Record<string, boolean> = {
-  default: true, true: true, false: true, none: true, null: true, nil: true, main: true, test: true, tests: true,
-  name: true, names: true, example: true, value: true, string: true, undefined: true, yes: true, off: true,
-  enabled: true, disabled: true, admin: true, root: true, user: true, users: true, ubuntu: true, "ec2-user": true,
-  postgres: true, mysql: true, master: true, primary: true, prod: true, production: true, staging: true, dev: true,
-  string2: true, todo: true, my: true, the: true, and: true, for: true, your: true, this: true, that: true,
-  all: true, any: true, bucket: true, table: true, queue: true, role: true, cluster: true, function: true,
-  lambda: true, database: true, db: true, required: true, optional: true, unknown: true, empty: true, auto: true,
+  default: true,
+  true: true,
+  false: true,
+  none: true,
+  null: true,
+  nil: true,
+  main: true,
+  test: true,
+  tests: true,
+  name: true,
+  names: true,
+  example: true,
+  value: true,
+  string: true,
+  undefined: true,
+  yes: true,
+  off: true,
+  enabled: true,
+  disabled: true,
+  admin: true,
+  root: true,
+  user: true,
+  users: true,
+  ubuntu: true,
+  "ec2-user": true,
+  postgres: true,
+  mysql: true,
+  master: true,
+  primary: true,
+  prod: true,
+  production: true,
+  staging: true,
+  dev: true,
+  string2: true,
+  todo: true,
+  my: true,
+  the: true,
+  and: true,
+  for: true,
+  your: true,
+  this: true,
+  that: true,
+  all: true,
+  any: true,
+  bucket: true,
+  table: true,
+  queue: true,
+  role: true,
+  cluster: true,
+  function: true,
+  lambda: true,
+  database: true,
+  db: true,
+  required: true,
+  optional: true,
+  unknown: true,
+  empty: true,
+  auto: true,
   // states, types and other values of name-like keys in AWS outputs that are not resource names
-  running: true, stopped: true, pending: true, terminated: true, stopping: true, available: true, active: true,
-  inactive: true, creating: true, deleting: true, deleted: true, failed: true, succeeded: true, completed: true,
-  ok: true, alarm: true, insufficient_data: true, standard: true, stringlist: true, securestring: true,
-  number: true, boolean: true, binary: true, internal: true, "internet-facing": true, application: true, network: true,
-  gateway: true, fargate: true, ec2: true, replica: true, serverless: true, provisioned: true, ondemand: true,
-  pay_per_request: true, enabled_: true, resource: true, stack: true, service: true, tag: true, tags: true, key: true,
-  id: true, arn: true, type: true, region: true, app: true, web: true, api: true, worker: true, http: true, https: true,
-  tcp: true, udp: true, json: true, yaml: true, latest: true, stable: true, local: true, global: true, public: true,
-  private: true, managed: true, custom: true, aws: true, amazon: true, linux: true, windows: true, key_name: true,
+  running: true,
+  stopped: true,
+  pending: true,
+  terminated: true,
+  stopping: true,
+  available: true,
+  active: true,
+  inactive: true,
+  creating: true,
+  deleting: true,
+  deleted: true,
+  failed: true,
+  succeeded: true,
+  completed: true,
+  ok: true,
+  alarm: true,
+  insufficient_data: true,
+  standard: true,
+  stringlist: true,
+  securestring: true,
+  number: true,
+  boolean: true,
+  binary: true,
+  internal: true,
+  "internet-facing": true,
+  application: true,
+  network: true,
+  gateway: true,
+  fargate: true,
+  ec2: true,
+  replica: true,
+  serverless: true,
+  provisioned: true,
+  ondemand: true,
+  pay_per_request: true,
+  enabled_: true,
+  resource: true,
+  stack: true,
+  service: true,
+  tag: true,
+  tags: true,
+  key: true,
+  id: true,
+  arn: true,
+  type: true,
+  region: true,
+  app: true,
+  web: true,
+  api: true,
+  worker: true,
+  http: true,
+  https: true,
+  tcp: true,
+  udp: true,
+  json: true,
+  yaml: true,
+  latest: true,
+  stable: true,
+  local: true,
+  global: true,
+  public: true,
+  private: true,
+  managed: true,
+  custom: true,
+  aws: true,
+  amazon: true,
+  linux: true,
+  windows: true,
+  key_name: true,
   // types and placeholders of code
-  str: true, int: true, dict: true, list: true, float: true, bytes: true, tuple: true, object: true, bool: true, too: true,
-  self: true, cls: true, args: true, kwargs: true, options: true, opts: true, params: true, config: true, data: true,
+  str: true,
+  int: true,
+  dict: true,
+  list: true,
+  float: true,
+  bytes: true,
+  tuple: true,
+  object: true,
+  bool: true,
+  too: true,
+  self: true,
+  cls: true,
+  args: true,
+  kwargs: true,
+  options: true,
+  opts: true,
+  params: true,
+  config: true,
+  data: true,
 };
 
 /** Normalised-key lookup: hash of the key's normalised units read backwards -> candidates. */
@@ -58,11 +186,11 @@ function hashReversed(key: string): number {
   return h;
 }
 
-export function newKeyTable(this: void): KeyTable {
+export function newKeyTable(): KeyTable {
   return { byHash: {}, byKey: {} };
 }
 
-export function addKey(this: void, t: KeyTable, key: string, kind: Kind): void {
+export function addKey(t: KeyTable, key: string, kind: Kind): void {
   t.byKey[key] = kind;
   t.byHash[hashReversed(key)] = kind;
 }
@@ -72,13 +200,23 @@ function isKeyUnit(c: number): boolean {
   return (cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45;
 }
 
-/**
- * The kind whose key is the token ending at j (exclusive) in s, or undefined. Sets KEY.start to the token start and
- * KEY.dashes to the count of leading dashes (CLI flags).
- */
-export const KEY = { start: 0, dashes: 0 };
+/** Where a key token starts, and its leading dashes (CLI flags): filled by the key readers for their caller. */
+export interface KeyToken {
+  start: number;
+  dashes: number;
+}
 
-export function kindOfKeyEndingAt(this: void, t: KeyTable, s: string, j: number): Kind | undefined {
+/** A span [s, e) of a text: filled by the value readers for their caller. */
+export interface Span {
+  s: number;
+  e: number;
+}
+
+/**
+ * The kind whose key is the token ending at j (exclusive) in s, or undefined. Sets key.start to the token start and
+ * key.dashes to the count of leading dashes (CLI flags).
+ */
+export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyToken): Kind | undefined {
   let h = 0;
   let k = j - 1;
   let units = 0;
@@ -101,45 +239,81 @@ export function kindOfKeyEndingAt(this: void, t: KeyTable, s: string, j: number)
     dashes++;
   }
   // confirm (hash hits are rare): build the normalised key
-  const parts: string[] = [];
-  for (let q = a; q < j; q++) {
-    const c = byteAt(s, q);
-    if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
-  }
-  if (t.byKey[parts.join("")] !== kind) return undefined;
-  KEY.start = a;
-  KEY.dashes = dashes;
+  if (t.byKey[normalisedKey(s, a, j)] !== kind) return undefined;
+  key.start = a;
+  key.dashes = dashes;
   return kind;
 }
 
+/** kindOfKey's own token record (read right after the call that fills it). */
+const WHOLE_KEY: KeyToken = { start: 0, dashes: 0 };
+
 /** Kind of a whole key string (a JSON member name), or undefined. */
-export function kindOfKey(this: void, t: KeyTable, key: string): Kind | undefined {
+export function kindOfKey(t: KeyTable, key: string): Kind | undefined {
   const n = key.length;
   if (n < 4 || n > 48) return undefined;
-  return kindOfKeyEndingAt(t, key, n) !== undefined && KEY.start === 0 ? t.byKey[normalise(key)] : undefined;
+  return kindOfKeyEndingAt(t, key, n, WHOLE_KEY) !== undefined && WHOLE_KEY.start === 0
+    ? t.byKey[normalise(key)]
+    : undefined;
+}
+
+/** The key s[a, b) as keys are compared: lower case, without "_" and "-". */
+function normalisedKey(s: string, a: number, b: number): string {
+  const parts: string[] = [];
+  for (let q = a; q < b; q++) {
+    const c = byteAt(s, q);
+    if (c !== 95 && c !== 45) parts.push(String.fromCharCode(lowerCode(c)));
+  }
+  return parts.join("");
 }
 
 function normalise(key: string): string {
-  const parts: string[] = [];
-  for (let q = 0; q < key.length; q++) {
-    const c = byteAt(key, q);
-    if (c !== 95 && c !== 45) parts[parts.length] = String.fromCharCode(lowerCode(c));
-  }
-  return parts.join("");
+  return normalisedKey(key, 0, key.length);
 }
 
 // Normalised key endings that say "a resource name" whatever the service (KeyName, GroupName, TableNames,
 // AutoScalingGroupName, --stack-name, key_name, PhysicalResourceId, identifier ...): fail closed, the value is a name
 // (the generic kind "resource-name") unless a kind of its own claims the key.
 const GENERIC_ENDINGS = [
-  "name", "names", "identifier", "physicalresourceid", "resourceid", "externalid", "instanceprofile", "bucket", "buckets",
-  "table", "tables", "cluster", "clusters", "function", "functions", "repository", "repositories", "vault", "topic",
-  "queue", "user", "namespace", "nodegroup", "profile", "service", "stack", "alias", "role", "roles", "users", "domain", "family",
-  "secretid", "nodegroupname", "alarmname",
+  "name",
+  "names",
+  "identifier",
+  "physicalresourceid",
+  "resourceid",
+  "externalid",
+  "instanceprofile",
+  "bucket",
+  "buckets",
+  "table",
+  "tables",
+  "cluster",
+  "clusters",
+  "function",
+  "functions",
+  "repository",
+  "repositories",
+  "vault",
+  "topic",
+  "queue",
+  "user",
+  "namespace",
+  "nodegroup",
+  "profile",
+  "service",
+  "stack",
+  "alias",
+  "role",
+  "roles",
+  "users",
+  "domain",
+  "family",
+  "secretid",
+  "nodegroupname",
+  "alarmname",
 ];
 
-/** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets KEY. */
-export function genericKeyEndingAt(this: void, s: string, j: number): boolean {
+/** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
+export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   let k = j;
   while (k > 0 && j - k < 64) {
     const c = byteAt(s, k - 1);
@@ -154,17 +328,17 @@ export function genericKeyEndingAt(this: void, s: string, j: number): boolean {
   }
   if (j - a < 2 || j - k >= 64) return false;
   if (!genericKey(s, a, j)) return false;
-  KEY.start = a;
-  KEY.dashes = dashes;
+  key.start = a;
+  key.dashes = dashes;
   return true;
 }
 
 /** True when s[a, b) (a key) ends like a resource-name key. */
-export function genericKey(this: void, s: string, a: number, b: number): boolean {
+export function genericKey(s: string, a: number, b: number): boolean {
   const parts: string[] = [];
   for (let q = a; q < b; q++) {
     const c = byteAt(s, q);
-    if (c !== 95 && c !== 45 && c !== 32) parts[parts.length] = String.fromCharCode(lowerCode(c));
+    if (c !== 95 && c !== 45 && c !== 32) parts.push(String.fromCharCode(lowerCode(c)));
   }
   const key = parts.join("");
   const m = key.length;
@@ -182,17 +356,52 @@ function isNameUnit(c: number): boolean {
 
 /** Units that may end an unquoted value. */
 function endsUnquoted(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 44 || c === 59 || c === 125 || c === 93 || c === 41 ||
-    c === 34 || c === 39 || c === 96 || c === 38 || c === 35; // & # end a URL query value
+  return (
+    c === 32 ||
+    c === 9 ||
+    c === 10 ||
+    c === 13 ||
+    c === 44 ||
+    c === 59 ||
+    c === 125 ||
+    c === 93 ||
+    c === 41 ||
+    c === 34 ||
+    c === 39 ||
+    c === 96 ||
+    c === 38 ||
+    c === 35
+  ); // & # end a URL query value
 }
 
 const TF_REFS = [
-  "aws_", "var.", "local.", "data.", "module.", "each.", "self.", "count.", "process.", "os.", "this.", "env.", "config.",
-  "settings.", "args.", "props.", "params.", "options.", "ctx.", "context.", "event.", "request.", "req.",
+  "aws_",
+  "var.",
+  "local.",
+  "data.",
+  "module.",
+  "each.",
+  "self.",
+  "count.",
+  "process.",
+  "os.",
+  "this.",
+  "env.",
+  "config.",
+  "settings.",
+  "args.",
+  "props.",
+  "params.",
+  "options.",
+  "ctx.",
+  "context.",
+  "event.",
+  "request.",
+  "req.",
 ];
 
 /** True when s[a, b) is acceptable as a name of kind (length, charset, stoplist, references). */
-export function plausibleName(this: void, s: string, a: number, b: number, kind: Kind): boolean {
+export function plausibleName(s: string, a: number, b: number, kind: Kind): boolean {
   const len = b - a;
   if (len < 3 || len > 255) return false;
   let digits = 0;
@@ -234,14 +443,19 @@ function kebab(s: string, a: number, b: number): boolean {
   return false;
 }
 
-/** Result of valueAfter: the value span. */
-export const VALUE = { s: 0, e: 0 };
-
 /**
  * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
- * Returns true and sets VALUE when a complete, plausible value follows.
+ * Returns true and sets value to its span when a complete, plausible value follows.
  */
-export function valueAfter(this: void, s: string, j: number, n: number, keyStart: number, flag: boolean, kind: Kind): boolean {
+export function valueAfter(
+  s: string,
+  j: number,
+  n: number,
+  keyStart: number,
+  flag: boolean,
+  kind: Kind,
+  value: Span,
+): boolean {
   let k = j;
   const q0 = k < n ? byteAt(s, k) : -1;
   if (q0 === 34 || q0 === 39) {
@@ -270,7 +484,8 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
   while (k < n && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   // a wrapped literal: TableName: aws.String("orders"), Bucket=str("b")
   let w = k;
-  while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95)) w++;
+  while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95))
+    w++;
   if (w > k && w + 1 < n && byteAt(s, w) === 40 && (byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39)) {
     k = w + 1;
     spacedAssign = false;
@@ -293,13 +508,23 @@ export function valueAfter(this: void, s: string, j: number, n: number, keyStart
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
-    if (spacedAssign && !(k >= n || byteAt(s, k) === 10 || byteAt(s, k) === 13 || byteAt(s, k) === 93 || (kebab(s, a, k) && byteAt(s, k) !== 59))) return false;
+    if (
+      spacedAssign &&
+      !(
+        k >= n ||
+        byteAt(s, k) === 10 ||
+        byteAt(s, k) === 13 ||
+        byteAt(s, k) === 93 ||
+        (kebab(s, a, k) && byteAt(s, k) !== 59)
+      )
+    )
+      return false;
     if (b < n && !endsUnquoted(byteAt(s, b))) return false;
     while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
   if (!plausibleName(s, a, b, kind)) return false;
-  VALUE.s = a;
-  VALUE.e = b;
+  value.s = a;
+  value.e = b;
   return true;
 }
 
@@ -325,7 +550,11 @@ export interface Occurrence {
 const SEARCH_MAX = 8;
 
 /** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
-const INDEX: { list: Learned[] | undefined; count: number; byName: Record<string, Learned> } = { list: undefined, count: 0, byName: {} };
+const INDEX: { list: Learned[] | undefined; count: number; byName: Record<string, Learned> } = {
+  list: undefined,
+  count: 0,
+  byName: {},
+};
 
 function indexOf(learned: Learned[]): Record<string, Learned> {
   if (INDEX.list !== learned || INDEX.count > learned.length) {
@@ -368,7 +597,7 @@ function hasDot(s: string, a: number, b: number): boolean {
  * one search per name; many: one pass over the runs of name units of s, each run (and its pieces between "@" and "+")
  * looked up — linear in s whatever the number of names.
  */
-export function learnedIn(this: void, learned: Learned[], s: string): Occurrence[] {
+export function learnedIn(learned: Learned[], s: string): Occurrence[] {
   const n = s.length;
   const occ: Occurrence[] = [];
   if (learned.length > SEARCH_MAX) {
@@ -393,17 +622,17 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
         while (dot < e && byteAt(s, dot) !== 46) dot++;
         const head = dot < e && dot > a ? byName["\x1f" + sub(s, a, dot)] : undefined;
         if (whole !== undefined && bounded(s, n, a, e)) {
-          occ[occ.length] = { s: a, e, kind: whole.kind };
+          occ.push({ s: a, e, kind: whole.kind });
         } else if (head !== undefined && bounded(s, n, a, dot)) {
           // name.Suffix (a stack output key after the stack name)
-          occ[occ.length] = { s: a, e: dot, kind: head.kind };
+          occ.push({ s: a, e: dot, kind: head.kind });
         } else {
           let p = a;
           for (let q = a; q <= e; q++) {
             if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
               if (q > p && !(p === a && q === e)) {
                 const l = byName["\x1f" + sub(s, p, q)];
-                if (l !== undefined && bounded(s, n, p, q)) occ[occ.length] = { s: p, e: q, kind: l.kind };
+                if (l !== undefined && bounded(s, n, p, q)) occ.push({ s: p, e: q, kind: l.kind });
               }
               p = q + 1;
             }
@@ -419,7 +648,7 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
     let p = s.indexOf(l.name);
     while (p >= 0) {
       const e = p + m;
-      if (bounded(s, n, p, e)) occ[occ.length] = { s: p, e, kind: l.kind };
+      if (bounded(s, n, p, e)) occ.push({ s: p, e, kind: l.kind });
       p = s.indexOf(l.name, p + 1);
     }
   }
@@ -431,7 +660,7 @@ export function learnedIn(this: void, learned: Learned[], s: string): Occurrence
  * Sorts spans by start, the longer first on equal starts; stable. Bottom-up merge sort: the inputs are a few sorted
  * runs, but there may be many spans (an adversarial input has hundreds of thousands): never quadratic.
  */
-export function sortSpans(this: void, a: Occurrence[]): void {
+export function sortSpans(a: Occurrence[]): void {
   const n = a.length;
   let sorted = true;
   for (let k = 1; k < n; k++) {

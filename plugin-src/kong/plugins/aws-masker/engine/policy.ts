@@ -24,7 +24,11 @@ const source: PolicyNode = { k: OBJ, other: scan, fields: { type: keep, media_ty
 // encrypted members, which must go back byte-identical.
 const serverData: PolicyNode = { k: ALT, str: scan };
 serverData.arr = { k: ARR, item: serverData };
-serverData.obj = { k: OBJ, other: serverData, fields: { type: keep, encrypted_content: keep, encrypted_stdout: keep, encrypted_index: keep } };
+serverData.obj = {
+  k: OBJ,
+  other: serverData,
+  fields: { type: keep, encrypted_content: keep, encrypted_stdout: keep, encrypted_index: keep },
+};
 
 const blockCommon: Record<string, PolicyNode> = {
   type: keep,
@@ -51,10 +55,25 @@ blockCases["tool_result"] = {
   fields: { type: keep, tool_use_id: keep, cache_control: keep, is_error: keep, content },
 };
 // a file uploaded into the code-execution container: its content never passed through the gateway
-blockCases["container_upload"] = { k: OBJ, other: scan, fields: { type: keep, file_id: keep, cache_control: keep }, unscannable: true };
-for (const t of ["web_search_tool_result", "web_fetch_tool_result", "code_execution_tool_result", "bash_code_execution_tool_result",
-  "text_editor_code_execution_tool_result", "tool_search_tool_result"]) {
-  blockCases[t] = { k: OBJ, other: scan, fields: { type: keep, tool_use_id: keep, cache_control: keep, content: serverData } };
+blockCases["container_upload"] = {
+  k: OBJ,
+  other: scan,
+  fields: { type: keep, file_id: keep, cache_control: keep },
+  unscannable: true,
+};
+for (const t of [
+  "web_search_tool_result",
+  "web_fetch_tool_result",
+  "code_execution_tool_result",
+  "bash_code_execution_tool_result",
+  "text_editor_code_execution_tool_result",
+  "tool_search_tool_result",
+]) {
+  blockCases[t] = {
+    k: OBJ,
+    other: scan,
+    fields: { type: keep, tool_use_id: keep, cache_control: keep, content: serverData },
+  };
 }
 sourceCases["content"] = { k: OBJ, other: scan, fields: { type: keep, content } };
 
@@ -95,7 +114,11 @@ export const BATCHES: PolicyNode = {
 };
 
 /** POST /v1/complete (legacy). */
-export const COMPLETE: PolicyNode = { k: OBJ, other: scan, fields: { model: keep, max_tokens_to_sample: keep, stream: keep } };
+export const COMPLETE: PolicyNode = {
+  k: OBJ,
+  other: scan,
+  fields: { model: keep, max_tokens_to_sample: keep, stream: keep },
+};
 
 /** Any other JSON body: every string scanned. */
 export const ANY: PolicyNode = scan;
@@ -111,13 +134,13 @@ export const BATCH_RESULT: PolicyNode = {
 };
 
 /** The policy for an answer to a request path. */
-export function answerPolicyFor(this: void, path: string): PolicyNode {
+export function answerPolicyFor(path: string): PolicyNode {
   if (path === "/v1/messages") return MESSAGE_ANSWER;
   return ANY;
 }
 
 /** The policy for a request path (query string removed). */
-export function policyFor(this: void, path: string): PolicyNode {
+export function policyFor(path: string): PolicyNode {
   if (path === "/v1/messages" || path === "/v1/messages/count_tokens") return MESSAGES;
   if (path === "/v1/messages/batches") return BATCHES;
   if (path === "/v1/complete") return COMPLETE;

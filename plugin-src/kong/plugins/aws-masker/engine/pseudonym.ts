@@ -24,8 +24,14 @@ const IS_HASH_CHAR: boolean[] = [];
 for (let c = 0; c < 256; c++) IS_HASH_CHAR.push(false);
 for (let k = 0; k < ALPHABET.length; k++) IS_HASH_CHAR[byteAt(ALPHABET, k)] = true;
 
-export function isHashChar(this: void, c: number): boolean {
+export function isHashChar(c: number): boolean {
   return c < 256 && IS_HASH_CHAR[c];
+}
+
+/** True when every unit of s[a, b) is a hash character (the callers bound b by the length). */
+export function hashCharsIn(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if (!isHashChar(byteAt(s, k))) return false;
+  return true;
 }
 
 /** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
@@ -63,29 +69,46 @@ function hashInput(original: string): string {
   let k = 0;
   while (k < n) {
     if (byteAt(original, k) >= 128) {
-      parts[parts.length] = "\x7f";
+      parts.push("\x7f");
       while (k < n && byteAt(original, k) >= 128) k++;
     } else {
-      parts[parts.length] = sub(original, k, k + 1);
+      parts.push(sub(original, k, k + 1));
       k++;
     }
   }
   return parts.join("");
 }
 
-export function hashPart(this: void, hmac: Hmac, secret: string, scope: string, tag: string, original: string, salt: number): string {
+export function hashPart(
+  hmac: Hmac,
+  secret: string,
+  scope: string,
+  tag: string,
+  original: string,
+  salt: number,
+): string {
   let msg = scope + "\x1f" + tag + "\x1f" + hashInput(original);
   if (salt > 0) msg = msg + "\x1f" + salt;
   const mac = hmac(secret, msg);
-  return group(mac, 0) + group(mac, 1) + group(mac, 2) + group(mac, 3) + group(mac, 4) +
-    group(mac, 5) + group(mac, 6) + group(mac, 7) + group(mac, 8) + group(mac, 9);
+  return (
+    group(mac, 0) +
+    group(mac, 1) +
+    group(mac, 2) +
+    group(mac, 3) +
+    group(mac, 4) +
+    group(mac, 5) +
+    group(mac, 6) +
+    group(mac, 7) +
+    group(mac, 8) +
+    group(mac, 9)
+  );
 }
 
 /**
  * If s[i..] starts a hash part (10 hash chars) that closes a pseudonym whose tag ends at i-1 (s[i-1] == "_"),
  * returns the tag start index; otherwise -1. Used to leave pseudonyms alone when masking.
  */
-export function pseudonymStartBefore(this: void, s: string, i: number): number {
+export function pseudonymStartBefore(s: string, i: number): number {
   if (i < 2 || byteAt(s, i - 1) !== 95) return -1;
   let t = i - 2;
   // tags are short: never walk back further (linear time on long upper-case runs)
@@ -100,7 +123,7 @@ export function pseudonymStartBefore(this: void, s: string, i: number): number {
 }
 
 /** End index (exclusive) when a pseudonym-shaped token TAG_hash starts at i and ends at a boundary, else -1. */
-export function pseudonymEndAt(this: void, s: string, i: number, n: number): number {
+export function pseudonymEndAt(s: string, i: number, n: number): number {
   if (i >= n || (cls(byteAt(s, i)) & C_UPPER) === 0) return -1;
   let j = i + 1;
   while (j < n) {
@@ -111,9 +134,8 @@ export function pseudonymEndAt(this: void, s: string, i: number, n: number): num
   // the hash may begin with digits, which the run took in: the hash starts after the run's last "_"
   let u = j - 1;
   while (u > i && byteAt(s, u) !== 95) u--;
-  if (u <= i || u + 1 + HASH_LEN > n) return -1;
-  for (let k = 1; k <= HASH_LEN; k++) if (!isHashChar(byteAt(s, u + k))) return -1;
   const e = u + 1 + HASH_LEN;
+  if (u <= i || e > n || !hashCharsIn(s, u + 1, e)) return -1;
   if (e < n && (cls(byteAt(s, e)) & (C_LOWER | C_DIGIT | C_UPPER)) !== 0) return -1;
   return e;
 }

@@ -9,13 +9,42 @@ import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
 import {
-  addKey, genericKey, genericKeyEndingAt, KEY, KeyTable, kindOfKey, kindOfKeyEndingAt, newKeyTable, plausibleName, sortSpans, VALUE,
+  addKey,
+  genericKey,
+  genericKeyEndingAt,
+  KeyTable,
+  KeyToken,
+  kindOfKey,
+  kindOfKeyEndingAt,
+  newKeyTable,
+  plausibleName,
+  sortSpans,
+  Span,
   valueAfter,
 } from "./names";
 import {
-  CRED_OTHER, CRED_SECRET_KEY, CRED_SESSION_TOKEN, CRED_VALUE, credentialKeyCode, credentialKeyEndingAt, credentialValueAfter,
-  KEY_AT, mayEndCredentialKey, newCredentialScan, randomToken, plausibleCredential, secretShapeEnd, sessionTokenEnd, TOKEN_PREFIXES,
+  CRED_NONE,
+  CRED_SECRET_KEY,
+  CRED_SESSION_TOKEN,
+  CredentialKey,
+  credentialKeyCode,
+  credentialKeyEndingAt,
+  credentialValueAfter,
+  mayEndCredentialKey,
+  newCredentialScan,
+  randomToken,
+  plausibleCredential,
+  secretShapeEnd,
+  sessionTokenEnd,
+  TOKEN_PREFIXES,
 } from "./credentials";
+
+// What the key and value readers (names.ts, credentials.ts) fill for the matcher that calls them, read right after the
+// call: passed explicitly, owned here (no allocation per candidate).
+const KEY_TOKEN: KeyToken = { start: 0, dashes: 0 };
+const VALUE_SPAN: Span = { s: 0, e: 0 };
+const CRED_KEY: KeyToken = { start: 0, dashes: 0 };
+const CRED_SPAN: Span = { s: 0, e: 0 };
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
 const byteAt = ch.byteAt;
@@ -23,9 +52,8 @@ const cls = ch.cls;
 const runOf = ch.runOf;
 const matchesLowerAt = ch.matchesLowerAt;
 const lowerCode = ch.lowerCode;
+const isHexDigit = ch.isHexDigit;
 const C_ALNUM = ch.C_ALNUM;
-const C_B32 = ch.C_B32;
-const C_B64 = ch.C_B64;
 const C_DIGIT = ch.C_DIGIT;
 const C_HEX = ch.C_HEX;
 const C_HIGH = ch.C_HIGH;
@@ -80,40 +108,146 @@ function nounKinds(): void {
   const byId: Record<string, Kind> = {};
   for (const k of KINDS) byId[k.id] = k;
   const nouns: [string, string][] = [
-    ["cluster", "cluster-name"], ["bucket", "s3-bucket"], ["table", "dynamodb-table"], ["function", "lambda-function"],
-    ["role", "iam-role-name"], ["queue", "sqs-queue"], ["topic", "resource-name"], ["stack", "resource-name"],
-    ["alarm", "resource-name"], ["group", "resource-name"], ["nodegroup", "resource-name"], ["database", "db-instance"],
-    ["repository", "resource-name"], ["repo", "resource-name"], ["service", "resource-name"], ["user", "iam-user-name"],
-    ["instance", "db-instance"], ["secret", "resource-name"], ["parameter", "resource-name"], ["vault", "resource-name"],
+    ["cluster", "cluster-name"],
+    ["bucket", "s3-bucket"],
+    ["table", "dynamodb-table"],
+    ["function", "lambda-function"],
+    ["role", "iam-role-name"],
+    ["queue", "sqs-queue"],
+    ["topic", "resource-name"],
+    ["stack", "resource-name"],
+    ["alarm", "resource-name"],
+    ["group", "resource-name"],
+    ["nodegroup", "resource-name"],
+    ["database", "db-instance"],
+    ["repository", "resource-name"],
+    ["repo", "resource-name"],
+    ["service", "resource-name"],
+    ["user", "iam-user-name"],
+    ["instance", "db-instance"],
+    ["secret", "resource-name"],
+    ["parameter", "resource-name"],
+    ["vault", "resource-name"],
   ];
   for (const [w, id] of nouns) addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
 }
 
 const PARTITIONS: Record<string, boolean> = {
-  aws: true, "aws-cn": true, "aws-us-gov": true, "aws-iso": true, "aws-iso-b": true, "aws-iso-e": true,
-  "aws-iso-f": true, "aws-eusc": true,
+  aws: true,
+  "aws-cn": true,
+  "aws-us-gov": true,
+  "aws-iso": true,
+  "aws-iso-b": true,
+  "aws-iso-e": true,
+  "aws-iso-f": true,
+  "aws-eusc": true,
 };
 
 // Labels that name a service (not a resource) in hostnames under amazonaws.com.
 const SERVICE_LABELS: Record<string, boolean> = {
-  rds: true, elb: true, "execute-api": true, dkr: true, ecr: true, sqs: true, queue: true, compute: true,
-  "compute-1": true, cache: true, redshift: true, "redshift-serverless": true, es: true, aos: true, eks: true,
-  elasticbeanstalk: true, s3: true, "s3-website": true, kafka: true, mq: true, docdb: true, neptune: true,
-  "cloudfront": true, "lambda-url": true, "vpce": true, "appsync-api": true, "amplifyapp": true, "dynamodb": true,
+  rds: true,
+  elb: true,
+  "execute-api": true,
+  dkr: true,
+  ecr: true,
+  sqs: true,
+  queue: true,
+  compute: true,
+  "compute-1": true,
+  cache: true,
+  redshift: true,
+  "redshift-serverless": true,
+  es: true,
+  aos: true,
+  eks: true,
+  elasticbeanstalk: true,
+  s3: true,
+  "s3-website": true,
+  kafka: true,
+  mq: true,
+  docdb: true,
+  neptune: true,
+  cloudfront: true,
+  "lambda-url": true,
+  vpce: true,
+  "appsync-api": true,
+  amplifyapp: true,
+  dynamodb: true,
 };
 
 // First labels of public service endpoints (ec2.us-east-1.amazonaws.com): nothing to mask there.
 const PUBLIC_ENDPOINTS: Record<string, boolean> = {
-  ec2: true, sts: true, iam: true, s3: true, sqs: true, sns: true, lambda: true, logs: true, monitoring: true,
-  dynamodb: true, kms: true, secretsmanager: true, ssm: true, ecr: true, api: true, ecs: true, eks: true, rds: true,
-  elasticloadbalancing: true, cloudformation: true, autoscaling: true, route53: true, events: true, states: true,
-  kinesis: true, firehose: true, athena: true, glue: true, elasticache: true, es: true, apigateway: true,
-  "cognito-idp": true, bedrock: true, "bedrock-runtime": true, organizations: true, sso: true, portal: true,
-  signin: true, health: true, ce: true, xray: true, codebuild: true, codecommit: true, codepipeline: true,
-  codedeploy: true, ebs: true, elasticfilesystem: true, backup: true, acm: true, wafv2: true, guardduty: true,
-  securityhub: true, config: true, cloudtrail: true, email: true, sagemaker: true, runtime: true, "s3-control": true,
-  ssmmessages: true, ec2messages: true, servicequotas: true, pricing: true, support: true, ram: true, sdb: true,
-  cloudfront: true, "api.ecr": true, tagging: true, account: true, identitystore: true, oidc: true,
+  ec2: true,
+  sts: true,
+  iam: true,
+  s3: true,
+  sqs: true,
+  sns: true,
+  lambda: true,
+  logs: true,
+  monitoring: true,
+  dynamodb: true,
+  kms: true,
+  secretsmanager: true,
+  ssm: true,
+  ecr: true,
+  api: true,
+  ecs: true,
+  eks: true,
+  rds: true,
+  elasticloadbalancing: true,
+  cloudformation: true,
+  autoscaling: true,
+  route53: true,
+  events: true,
+  states: true,
+  kinesis: true,
+  firehose: true,
+  athena: true,
+  glue: true,
+  elasticache: true,
+  es: true,
+  apigateway: true,
+  "cognito-idp": true,
+  bedrock: true,
+  "bedrock-runtime": true,
+  organizations: true,
+  sso: true,
+  portal: true,
+  signin: true,
+  health: true,
+  ce: true,
+  xray: true,
+  codebuild: true,
+  codecommit: true,
+  codepipeline: true,
+  codedeploy: true,
+  ebs: true,
+  elasticfilesystem: true,
+  backup: true,
+  acm: true,
+  wafv2: true,
+  guardduty: true,
+  securityhub: true,
+  config: true,
+  cloudtrail: true,
+  email: true,
+  sagemaker: true,
+  runtime: true,
+  "s3-control": true,
+  ssmmessages: true,
+  ec2messages: true,
+  servicequotas: true,
+  pricing: true,
+  support: true,
+  ram: true,
+  sdb: true,
+  cloudfront: true,
+  "api.ecr": true,
+  tagging: true,
+  account: true,
+  identitystore: true,
+  oidc: true,
 };
 
 const SLASH = ch.SLASH;
@@ -134,22 +268,43 @@ function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
   for (let k = 0; k < name.length; k++) {
     const c = byteAt(name, k);
-    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0) parts[parts.length] = sub(name, k, k + 1);
-    else if ((cls(c) & C_LOWER) !== 0) parts[parts.length] = String.fromCharCode(c - 32);
-    else parts[parts.length] = "_";
+    if ((cls(c) & (C_UPPER | C_DIGIT)) !== 0) parts.push(sub(name, k, k + 1));
+    else if ((cls(c) & C_LOWER) !== 0) parts.push(String.fromCharCode(c - 32));
+    else parts.push("_");
   }
   return parts.join("");
 }
 
 export function compileScanConfig(
-  this: void, disabled: string[], allow: string[], custom?: CustomPattern[], regexFind?: RegexFind,
+  disabled: string[],
+  allow: string[],
+  custom?: CustomPattern[],
+  regexFind?: RegexFind,
 ): ScanConfig {
   const off: Record<string, boolean> = {};
   for (const id of disabled) off[id] = true;
   const cfg: ScanConfig = {
-    on: {}, allow: {}, allowAny: allow.length > 0, hexKinds: {}, hexHeads: {}, upperKinds: {}, iamKinds: {}, orgKinds: {}, dashedHostKinds: {}, hostKinds: {},
-    arnKinds: {}, keys: newKeyTable(), byFamily: {}, byId: {}, hostFallback: undefined, zoneKind: undefined,
-    distributionKind: undefined, apiIdKind: undefined, custom: [], customKinds: [], regexFind,
+    on: {},
+    allow: {},
+    allowAny: allow.length > 0,
+    hexKinds: {},
+    hexHeads: {},
+    upperKinds: {},
+    iamKinds: {},
+    orgKinds: {},
+    dashedHostKinds: {},
+    hostKinds: {},
+    arnKinds: {},
+    keys: newKeyTable(),
+    byFamily: {},
+    byId: {},
+    hostFallback: undefined,
+    zoneKind: undefined,
+    distributionKind: undefined,
+    apiIdKind: undefined,
+    custom: [],
+    customKinds: [],
+    regexFind,
   };
   for (const v of allow) cfg.allow[v] = true;
   for (const k of KINDS) {
@@ -187,12 +342,13 @@ export function compileScanConfig(
     for (const p of custom) {
       const base = p.kind !== undefined ? cfg.byId[p.kind] : undefined;
       const id = "custom-" + p.name;
-      const kind: Kind = base !== undefined
-        ? base
-        : { id, tag: customTag(p.name), family: "custom", title: "Custom pattern " + p.name, example: p.pattern };
+      const kind: Kind =
+        base !== undefined
+          ? base
+          : { id, tag: customTag(p.name), family: "custom", title: "Custom pattern " + p.name, example: p.pattern };
       if (base === undefined) cfg.on[id] = off[id] !== true && off[p.name] !== true;
-      cfg.custom[cfg.custom.length] = p;
-      cfg.customKinds[cfg.customKinds.length] = kind;
+      cfg.custom.push(p);
+      cfg.customKinds.push(kind);
     }
   }
   return cfg;
@@ -207,7 +363,7 @@ function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, ki
   if (cfg.allowAny && cfg.allow[sub(s, a, b)] === true) return;
   // a pseudonym is never masked again
   if (pseudonymEndAt(s, a, b) === b) return;
-  out[out.length] = { s: a, e: b, kind };
+  out.push({ s: a, e: b, kind });
 }
 
 /** Index of the first unit c in s[from, from + limit), or -1: a bounded search (an unbounded one per anchor is quadratic). */
@@ -249,7 +405,7 @@ function hasLength(kind: Kind, len: number): boolean {
 
 // First letters and max length of multi-segment heads ("eni" of "eni-attach", "import" of "import-ami" ...).
 const HEAD_FIRST: boolean[] = [];
-for (let c = 0; c < 256; c++) HEAD_FIRST[HEAD_FIRST.length] = false;
+for (let c = 0; c < 256; c++) HEAD_FIRST.push(false);
 let HEAD_MAX = 0;
 for (const k of KINDS) {
   if (k.family === "prefixed-hex" && k.prefix !== undefined && k.prefix.indexOf("-") > 0) {
@@ -262,7 +418,7 @@ for (const k of KINDS) {
 function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   if (j - i > 12) return 0;
   // cheap reject before any substring: the hex run after the dash must have an id's length, or the word be a head
-  let hl = runOf(s, j + 1, n, C_HEX);
+  const hl = runOf(s, j + 1, n, C_HEX);
   const cut = cutBy(s, j + 1 + hl, n);
   if (cut > 0) {
     // an odd unit (zero-width space ...) inside the id: the whole token is the id, never a head with a leaking tail
@@ -405,12 +561,22 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
 
 /** Normalised-key check of a JSON member name or of the text before i: does the context say "key id"? */
 function saysKeyId(s: string, i: number, keyCtx: string): boolean {
-  if (windowHas(s, i - 40, i, "keyid") || windowHas(s, i - 40, i, "key-id") || windowHas(s, i - 40, i, "key_id") ||
-    windowHas(s, i - 40, i, "key id") || windowHas(s, i - 40, i, "kms")) return true;
+  if (
+    windowHas(s, i - 40, i, "keyid") ||
+    windowHas(s, i - 40, i, "key-id") ||
+    windowHas(s, i - 40, i, "key_id") ||
+    windowHas(s, i - 40, i, "key id") ||
+    windowHas(s, i - 40, i, "kms")
+  )
+    return true;
   if (keyCtx !== "") {
     const n = keyCtx.length;
-    return windowHas(keyCtx, 0, n, "keyid") || windowHas(keyCtx, 0, n, "key-id") || windowHas(keyCtx, 0, n, "key_id") ||
-      windowHas(keyCtx, 0, n, "kms");
+    return (
+      windowHas(keyCtx, 0, n, "keyid") ||
+      windowHas(keyCtx, 0, n, "key-id") ||
+      windowHas(keyCtx, 0, n, "key_id") ||
+      windowHas(keyCtx, 0, n, "kms")
+    );
   }
   return false;
 }
@@ -427,7 +593,15 @@ function uuidEnd(s: string, i: number, j: number, n: number): number {
   return p;
 }
 
-function matchKmsUuid(cfg: ScanConfig, s: string, i: number, j: number, n: number, keyCtx: string, out: Match[]): number {
+function matchKmsUuid(
+  cfg: ScanConfig,
+  s: string,
+  i: number,
+  j: number,
+  n: number,
+  keyCtx: string,
+  out: Match[],
+): number {
   const e = uuidEnd(s, i, j, n);
   if (e < 0) return 0;
   if (!saysKeyId(s, i, keyCtx)) return e; // a UUID outside a key context: consumed, not masked
@@ -440,7 +614,7 @@ function hexGroup(s: string, p: number, n: number): number {
   let k = p;
   while (k < n && k - p < 5) {
     const c = byteAt(s, k);
-    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) k++;
+    if (isHexDigit(c)) k++;
     else break;
   }
   return k - p;
@@ -530,7 +704,8 @@ function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[
 function saysCtx(s: string, i: number, keyCtx: string, kind: Kind): boolean {
   // the whole value of a JSON member named ...Id ("Id": "E2ABCDEF12345X", "id": "a1b2c3d4e5")
   const kl = keyCtx.length;
-  if (i === 0 && kl >= 2 && lowerCode(byteAt(keyCtx, kl - 2)) === 105 && lowerCode(byteAt(keyCtx, kl - 1)) === 100) return true;
+  if (i === 0 && kl >= 2 && lowerCode(byteAt(keyCtx, kl - 2)) === 105 && lowerCode(byteAt(keyCtx, kl - 1)) === 100)
+    return true;
   for (const w of kind.ctx as string[]) {
     if (windowHas(s, i - 40, i, w)) return true;
     if (keyCtx !== "" && windowHas(keyCtx, 0, keyCtx.length, w)) return true;
@@ -538,7 +713,16 @@ function saysCtx(s: string, i: number, keyCtx: string, kind: Kind): boolean {
   return false;
 }
 
-function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number, keyCtx: string, kind: Kind | undefined, out: Match[]): number {
+function matchCtxId(
+  cfg: ScanConfig,
+  s: string,
+  i: number,
+  j: number,
+  n: number,
+  keyCtx: string,
+  kind: Kind | undefined,
+  out: Match[],
+): number {
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const len = j - i;
   if (len < (kind.minLen as number) || len > (kind.maxLen as number)) return 0;
@@ -547,13 +731,19 @@ function matchCtxId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   let digits = 0;
   for (let k = i; k < j; k++) if ((cls(byteAt(s, k)) & C_DIGIT) !== 0) digits++;
   if (digits === 0 || digits === len) return 0;
-  if (j < n && (byteAt(s, j) === 45 || byteAt(s, j) === 95 || byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_ALNUM) !== 0)) return 0;
+  if (
+    j < n &&
+    (byteAt(s, j) === 45 ||
+      byteAt(s, j) === 95 ||
+      (byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_ALNUM) !== 0))
+  )
+    return 0;
   if (!saysCtx(s, i, keyCtx, kind)) return 0;
   push(cfg, s, out, i, j, kind);
   return j;
 }
 
-const PAIR_KEYS = ["key:", "key\":", "name:", "name\":"];
+const PAIR_KEYS = ["key:", 'key":', "name:", 'name":'];
 const PAIR_WINDOW = 96;
 
 /**
@@ -610,20 +800,27 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   }
   while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
   let e = k;
-  while (e < ls && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH || byteAt(s, e) === DOT ||
-    byteAt(s, e) === COLON)) e++;
+  while (
+    e < ls &&
+    ((cls(byteAt(s, e)) & C_ALNUM) !== 0 ||
+      byteAt(s, e) === UNDERSCORE ||
+      byteAt(s, e) === DASH ||
+      byteAt(s, e) === DOT ||
+      byteAt(s, e) === COLON)
+  )
+    e++;
   if (e - k < 2) return 0;
   const code = credentialKeyCode(s, k, e);
-  if (code !== 0) {
-    if (!credentialValueAfter(s, j, n, false)) return 0;
-    push(cfg, s, out, CRED_VALUE.s, CRED_VALUE.e, credentialKind(cfg, code, s, CRED_VALUE.s, CRED_VALUE.e));
-    return CRED_VALUE.e;
+  if (code !== CRED_NONE) {
+    if (!credentialValueAfter(s, j, n, false, CRED_SPAN)) return 0;
+    push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
+    return CRED_SPAN.e;
   }
   let kind = kindOfKey(cfg.keys, sub(s, k, e));
   if (kind === undefined && genericKey(s, k, e) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
-  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind)) return 0;
-  push(cfg, s, out, VALUE.s, VALUE.e, kind);
-  return VALUE.e;
+  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind, VALUE_SPAN)) return 0;
+  push(cfg, s, out, VALUE_SPAN.s, VALUE_SPAN.e, kind);
+  return VALUE_SPAN.e;
 }
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
@@ -631,8 +828,8 @@ const PROSE_NOUNS = newKeyTable();
 
 /** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
-  const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j);
-  if (kind === undefined || KEY.dashes > 0 || cfg.on[kind.id] !== true) return 0;
+  const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN);
+  if (kind === undefined || KEY_TOKEN.dashes > 0 || cfg.on[kind.id] !== true) return 0;
   const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39);
   const a = quoted ? j + 2 : j + 1;
   let e = a;
@@ -669,13 +866,27 @@ function matchChatHandle(cfg: ScanConfig, s: string, i: number, n: number, out: 
   k++;
   const a = k;
   let dots = 0;
-  while (k < n && k - a < 64 && ((cls(byteAt(s, k)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, k) === DOT || byteAt(s, k) === DASH || byteAt(s, k) === UNDERSCORE)) {
+  while (
+    k < n &&
+    k - a < 64 &&
+    ((cls(byteAt(s, k)) & (C_LOWER | C_DIGIT)) !== 0 ||
+      byteAt(s, k) === DOT ||
+      byteAt(s, k) === DASH ||
+      byteAt(s, k) === UNDERSCORE)
+  ) {
     if (byteAt(s, k) === DOT) dots++;
     k++;
   }
   const kind = cfg.arnKinds["iam:user"];
-  if (dots === 0 || k >= n || (byteAt(s, k) !== COLON && byteAt(s, k) !== 32) || kind === undefined || !plausibleName(s, a, k, kind) ||
-    !hasSignal(s, out)) return 0;
+  if (
+    dots === 0 ||
+    k >= n ||
+    (byteAt(s, k) !== COLON && byteAt(s, k) !== 32) ||
+    kind === undefined ||
+    !plausibleName(s, a, k, kind) ||
+    !hasSignal(s, out)
+  )
+    return 0;
   push(cfg, s, out, a, k, kind);
   return k;
 }
@@ -700,37 +911,58 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
 
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
-  let kind = kindOfKeyEndingAt(cfg.keys, s, j);
+  let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
-  if (kind === undefined && genericKeyEndingAt(s, j) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
+  if (kind === undefined && genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
-  const keyStart = KEY.start;
-  const flag = KEY.dashes >= 2;
+  const keyStart = KEY_TOKEN.start;
+  const flag = KEY_TOKEN.dashes >= 2;
   if (flagOnly && !flag) return 0;
-  if (keyStart > 0 && KEY.dashes === 0) {
+  if (keyStart > 0 && KEY_TOKEN.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
     // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
-    const annotation = c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
+    const annotation =
+      c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
     // spring.datasource.username=x, Stack.TableName = Orders (a stack output)
-    const property = c === 46 && j < n && (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
+    const property =
+      c === 46 &&
+      j < n &&
+      (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
-  if (!valueAfter(s, j, n, keyStart, flag, kind)) return 0;
-  const a = VALUE.s;
-  const b = VALUE.e;
+  if (!valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN)) return 0;
+  const a = VALUE_SPAN.s;
+  const b = VALUE_SPAN.e;
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
     let t = keyStart - 1;
-    while (t > 0 && keyStart - t < 128 && ((cls(byteAt(s, t - 1)) & C_ALNUM) !== 0 || byteAt(s, t - 1) === DASH || byteAt(s, t - 1) === UNDERSCORE)) t--;
+    while (
+      t > 0 &&
+      keyStart - t < 128 &&
+      ((cls(byteAt(s, t - 1)) & C_ALNUM) !== 0 || byteAt(s, t - 1) === DASH || byteAt(s, t - 1) === UNDERSCORE)
+    )
+      t--;
     const generic = cfg.byId["resource-name"];
-    if ((t === 0 || byteAt(s, t - 1) === 10) && t < keyStart - 1 && generic !== undefined && (out.length === 0 || out[out.length - 1].e <= t) &&
-      plausibleName(s, t, keyStart - 1, generic)) push(cfg, s, out, t, keyStart - 1, generic);
+    if (
+      (t === 0 || byteAt(s, t - 1) === 10) &&
+      t < keyStart - 1 &&
+      generic !== undefined &&
+      (out.length === 0 || out[out.length - 1].e <= t) &&
+      plausibleName(s, t, keyStart - 1, generic)
+    )
+      push(cfg, s, out, t, keyStart - 1, generic);
   }
   push(cfg, s, out, a, b, kind);
   // terraform plan: ~ name = "old" -> "new"
   let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
-  if (k + 3 < n && byteAt(s, k) === 32 && byteAt(s, k + 1) === DASH && byteAt(s, k + 2) === 62 && byteAt(s, k + 3) === 32) {
+  if (
+    k + 3 < n &&
+    byteAt(s, k) === 32 &&
+    byteAt(s, k + 1) === DASH &&
+    byteAt(s, k + 2) === 62 &&
+    byteAt(s, k + 3) === 32
+  ) {
     k += 4;
     const q = k < n ? byteAt(s, k) : -1;
     if (q === QUOTE || q === 39) {
@@ -766,7 +998,9 @@ function dottedQuadEnd(s: string, i: number, n: number, sep: number, octets: num
 }
 
 function isPrivate(a: number, b: number): boolean {
-  return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  return (
+    a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127)
+  );
 }
 
 function isReserved(a: number, b: number): boolean {
@@ -835,7 +1069,8 @@ function matchIamId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
     let e = j + 1;
     while (e < n) {
       const c = byteAt(s, e);
-      if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45 || c === 46 || c === 64 || c === 43 || c === 61 || c === 44) e++;
+      if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45 || c === 46 || c === 64 || c === 43 || c === 61 || c === 44)
+        e++;
       else break;
     }
     if (sess !== undefined && e - j - 1 >= 2 && endsAt(s, e, n) && plausibleName(s, j + 1, e, sess)) {
@@ -846,7 +1081,15 @@ function matchIamId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   return j;
 }
 
-function matchAccountByContext(cfg: ScanConfig, s: string, i: number, j: number, n: number, keyCtx: string, out: Match[]): number {
+function matchAccountByContext(
+  cfg: ScanConfig,
+  s: string,
+  i: number,
+  j: number,
+  n: number,
+  keyCtx: string,
+  out: Match[],
+): number {
   if (i > 0 && byteAt(s, i - 1) === 46) return 0;
   if (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0) return 0;
   let said = windowHas(s, i - 48, i, "account") || windowHas(s, i - 48, i, "owner");
@@ -857,7 +1100,13 @@ function matchAccountByContext(cfg: ScanConfig, s: string, i: number, j: number,
     // a free-standing 12-digit number: an account id when the text carries an AWS signal (docs/detection.md), else
     // a weak candidate that the session keeps only if the request carries one elsewhere
     const p = i > 0 ? byteAt(s, i - 1) : 32;
-    if (p === 43 || p === 36 || p === 35 || (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0)) return 0;
+    if (
+      p === 43 ||
+      p === 36 ||
+      p === 35 ||
+      (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0)
+    )
+      return 0;
     const kind = cfg.byFamily["arn-account"];
     if (!kindOn(cfg, kind)) return 0;
     if (hasSignal(s, out)) {
@@ -876,9 +1125,23 @@ function matchAccountByContext(cfg: ScanConfig, s: string, i: number, j: number,
 const ARN_RESOURCE_STOP: boolean[] = [];
 for (let c = 0; c < 256; c++) {
   // what can appear in an ARN resource: letters, digits and - _ / : . + = @ * $ ! ~ % #
-  const ok = (c >= 48 && c <= 58) || (c >= 64 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95 ||
-    c === 47 || c === 46 || c === 43 || c === 61 || c === 42 || c === 36 || c === 33 || c === 126 || c === 37 || c === 35;
-  ARN_RESOURCE_STOP[ARN_RESOURCE_STOP.length] = !ok;
+  const ok =
+    (c >= 48 && c <= 58) ||
+    (c >= 64 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 45 ||
+    c === 95 ||
+    c === 47 ||
+    c === 46 ||
+    c === 43 ||
+    c === 61 ||
+    c === 42 ||
+    c === 36 ||
+    c === 33 ||
+    c === 126 ||
+    c === 37 ||
+    c === 35;
+  ARN_RESOURCE_STOP.push(!ok);
 }
 
 function arnFieldEnd(s: string, a: number, n: number): number {
@@ -941,7 +1204,13 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   let t = resStart;
   while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, t) === 45)) t++;
   // SNS resources have no type: topic[:subscription]
-  if (service !== "sns" && t > resStart && t < resEnd && (byteAt(s, t) === 47 || byteAt(s, t) === 58) && (cls(byteAt(s, resStart)) & C_LOWER) !== 0) {
+  if (
+    service !== "sns" &&
+    t > resStart &&
+    t < resEnd &&
+    (byteAt(s, t) === 47 || byteAt(s, t) === 58) &&
+    (cls(byteAt(s, resStart)) & C_LOWER) !== 0
+  ) {
     nameStart = t + 1;
   }
   // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
@@ -963,8 +1232,13 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     // key/mrk-..., instance/i-...: a known id keeps its own kind
     const w = nameStart + runOf(s, nameStart, resEnd, C_ALNUM);
     const inner: Match[] = [];
-    if (w < resEnd && byteAt(s, w) === 45 && matchPrefixedHex(cfg, s, nameStart, w, resEnd, inner) > 0 && inner.length === 1) {
-      out[out.length] = inner[0];
+    if (
+      w < resEnd &&
+      byteAt(s, w) === 45 &&
+      matchPrefixedHex(cfg, s, nameStart, w, resEnd, inner) > 0 &&
+      inner.length === 1
+    ) {
+      out.push(inner[0]);
       return resEnd;
     }
   }
@@ -985,14 +1259,23 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   }
   let nameEnd = resEnd;
   // a trailing wildcard (/*, :*) stays visible
-  while (nameEnd > nameStart && (byteAt(s, nameEnd - 1) === 42 || byteAt(s, nameEnd - 1) === 47 || byteAt(s, nameEnd - 1) === 58)) nameEnd--;
+  while (
+    nameEnd > nameStart &&
+    (byteAt(s, nameEnd - 1) === 42 || byteAt(s, nameEnd - 1) === 47 || byteAt(s, nameEnd - 1) === 58)
+  )
+    nameEnd--;
   if (nameEnd <= nameStart) return resEnd;
   // a name that is itself a known id (instance/i-0abc...) gets that id's pseudonym, as it does elsewhere
   const inner: Match[] = [];
   if ((cls(byteAt(s, nameStart)) & C_LOWER) !== 0) {
     const w = nameStart + runOf(s, nameStart, nameEnd, C_ALNUM);
-    if (w < nameEnd && byteAt(s, w) === 45 && matchPrefixedHex(cfg, s, nameStart, w, nameEnd, inner) === nameEnd && inner.length === 1) {
-      out[out.length] = inner[0];
+    if (
+      w < nameEnd &&
+      byteAt(s, w) === 45 &&
+      matchPrefixedHex(cfg, s, nameStart, w, nameEnd, inner) === nameEnd &&
+      inner.length === 1
+    ) {
+      out.push(inner[0]);
       return resEnd;
     }
   }
@@ -1028,7 +1311,8 @@ function matchS3Uri(cfg: ScanConfig, s: string, i: number, j: number, n: number,
 function isRegionLabel(s: string, a: number, b: number): boolean {
   // xx-name-N, xx-gov-name-N, xx-iso-name-N ...
   if (b - a < 9) return false;
-  if ((cls(byteAt(s, a)) & C_LOWER) === 0 || (cls(byteAt(s, a + 1)) & C_LOWER) === 0 || byteAt(s, a + 2) !== 45) return false;
+  if ((cls(byteAt(s, a)) & C_LOWER) === 0 || (cls(byteAt(s, a + 1)) & C_LOWER) === 0 || byteAt(s, a + 2) !== 45)
+    return false;
   if ((cls(byteAt(s, b - 1)) & C_DIGIT) === 0 || byteAt(s, b - 2) !== 45) return false;
   for (let k = a + 3; k < b - 2; k++) {
     const c = byteAt(s, k);
@@ -1047,7 +1331,7 @@ function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void 
   while (p >= 0) {
     let after = p + anchor.length;
     if (after + 3 <= n && sub(s, after, after + 3) === ".cn") after += 3;
-    if (after >= n || (cls(byteAt(s, after)) & C_ALNUM) === 0 && byteAt(s, after) !== 45) {
+    if (after >= n || ((cls(byteAt(s, after)) & C_ALNUM) === 0 && byteAt(s, after) !== 45)) {
       hostAt(cfg, s, n, p, after, floor, extra);
     }
     floor = p + anchor.length;
@@ -1072,8 +1356,8 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   let a = h;
   for (let k = h; k <= p; k++) {
     if (k === p || byteAt(s, k) === 46) {
-      starts[starts.length] = a;
-      ends[ends.length] = k;
+      starts.push(a);
+      ends.push(k);
       a = k + 1;
     }
   }
@@ -1181,7 +1465,7 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
 }
 
 /** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
-function credentialKind(cfg: ScanConfig, code: number, s: string, a: number, b: number): Kind | undefined {
+function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: number, b: number): Kind | undefined {
   if (code === CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
   if (code === CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
   if (b - a === 40 && secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
@@ -1193,13 +1477,13 @@ function credentialKind(cfg: ScanConfig, code: number, s: string, a: number, b: 
 
 /** A credential key ending at j followed by its value (credentials.ts); the value's end or 0. */
 function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
-  const code = credentialKeyEndingAt(s, j, false);
-  if (code === 0) return 0;
-  const ks = KEY_AT.start;
+  const code = credentialKeyEndingAt(s, j, false, CRED_KEY);
+  if (code === CRED_NONE) return 0;
+  const ks = CRED_KEY.start;
   const flag = ks >= 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
-  if (!credentialValueAfter(s, j, n, flag)) return 0;
-  const a = CRED_VALUE.s;
-  const b = CRED_VALUE.e;
+  if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
+  const a = CRED_SPAN.s;
+  const b = CRED_SPAN.e;
   if (out.length > 0 && out[out.length - 1].e > a) return 0;
   push(cfg, s, out, a, b, credentialKind(cfg, code, s, a, b));
   return b;
@@ -1252,7 +1536,8 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
       let a = p;
       while (a > h && byteAt(s, a - 1) !== 46) a--;
       const len = p - a;
-      if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len) push(cfg, s, extra, a, p, cfg.hostKinds["cloudfront.net"]);
+      if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len)
+        push(cfg, s, extra, a, p, cfg.hostKinds["cloudfront.net"]);
     }
     floor = p + cf.length;
     p = s.indexOf(cf, p + 1);
@@ -1264,8 +1549,11 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     while (a > 0 && (cls(byteAt(s, a - 1)) & (C_LOWER | C_DIGIT)) !== 0) a--;
     const r = p + lu.length;
     const re = r + runOf(s, r, n, C_LOWER | C_DIGIT | ch.C_HOST);
-    if (p - a >= 16 && (a === 0 || (cls(byteAt(s, a - 1)) & C_WORD) === 0 && byteAt(s, a - 1) !== 46) &&
-      matchesLowerAt(s, re, n, ".on.aws")) {
+    if (
+      p - a >= 16 &&
+      (a === 0 || ((cls(byteAt(s, a - 1)) & C_WORD) === 0 && byteAt(s, a - 1) !== 46)) &&
+      matchesLowerAt(s, re, n, ".on.aws")
+    ) {
       push(cfg, s, extra, a, p, cfg.hostKinds["lambda-url"]);
     }
     p = s.indexOf(lu, p + 1);
@@ -1274,8 +1562,10 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   while (p >= 0) {
     const a = p + 6;
     let next = p + 1;
-    if ((p === 0 || (cls(byteAt(s, p - 1)) & C_WORD) === 0 && byteAt(s, p - 1) !== 45 && byteAt(s, p - 1) !== 95) &&
-      !matchesLowerAt(s, a, n, "aws/")) {
+    if (
+      (p === 0 || ((cls(byteAt(s, p - 1)) & C_WORD) === 0 && byteAt(s, p - 1) !== 45 && byteAt(s, p - 1) !== 95)) &&
+      !matchesLowerAt(s, a, n, "aws/")
+    ) {
       let e = a;
       while (e < n) {
         const c = byteAt(s, e);
@@ -1338,7 +1628,17 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     let e = a;
     while (e < n && e - a < 128) {
       const c = byteAt(s, e);
-      if ((cls(c) & C_ALNUM) !== 0 || c === DASH || c === UNDERSCORE || c === PLUS || c === 61 || c === 44 || c === DOT || c === 64) e++;
+      if (
+        (cls(c) & C_ALNUM) !== 0 ||
+        c === DASH ||
+        c === UNDERSCORE ||
+        c === PLUS ||
+        c === 61 ||
+        c === 44 ||
+        c === DOT ||
+        c === 64
+      )
+        e++;
       else break;
     }
     const role = cfg.arnKinds["iam:role"];
@@ -1353,7 +1653,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     let a = p + sa.length;
     for (let part = 0; part < 2 && name !== undefined; part++) {
       let e = a;
-      while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)) e++;
+      while (
+        e < n &&
+        e - a < 253 &&
+        ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)
+      )
+        e++;
       if (e > a && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
       if (e >= n || byteAt(s, e) !== COLON) break;
       a = e + 1;
@@ -1379,7 +1684,8 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
     const bucket = matchesLowerAt(s, p - 6, n, "bucket");
     const kind = bucket ? cfg.byFamily["s3-bucket"] : cfg.byId["resource-name"];
-    if (lastA >= 0 && k < n && byteAt(s, k) === 41 && kind !== undefined && plausibleName(s, lastA, lastE, kind)) push(cfg, s, extra, lastA, lastE, kind);
+    if (lastA >= 0 && k < n && byteAt(s, k) === 41 && kind !== undefined && plausibleName(s, lastA, lastE, kind))
+      push(cfg, s, extra, lastA, lastE, kind);
     p = s.indexOf(fn, p + 1);
   }
   const cb = "/s3/buckets/";
@@ -1414,22 +1720,43 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
     let at = -1;
     while (k < n && k - a < 512) {
       const c = byteAt(s, k);
-      if (c === 64) at = k; // the last "@" of the authority
+      if (c === 64)
+        at = k; // the last "@" of the authority
       else if (c === COLON && colon < 0 && at < 0) colon = k;
-      else if (c === SLASH || c === 32 || c === 9 || c === 10 || c === 13 || c === QUOTE || c === 39 || c === 63 || c === 35 || c === 96 || c === 62 || c === 60) break;
+      else if (
+        c === SLASH ||
+        c === 32 ||
+        c === 9 ||
+        c === 10 ||
+        c === 13 ||
+        c === QUOTE ||
+        c === 39 ||
+        c === 63 ||
+        c === 35 ||
+        c === 96 ||
+        c === 62 ||
+        c === 60
+      )
+        break;
       k++;
     }
     if (k < n && byteAt(s, k) === SLASH && isDatabaseScheme(s, p)) {
       // postgres://host:5432/<database>
       let e = k + 1;
-      while (e < n && e - k < 128 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH)) e++;
+      while (
+        e < n &&
+        e - k < 128 &&
+        ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH)
+      )
+        e++;
       const db = cfg.byId["database-name"];
       if (db !== undefined && e - k - 1 >= 3 && plausibleName(s, k + 1, e, db)) push(cfg, s, extra, k + 1, e, db);
     }
     if (at > a) {
       const userEnd = colon >= 0 && colon < at ? colon : at;
       const user = cfg.byId["resource-name"];
-      if (userEnd - a >= 3 && user !== undefined && plausibleName(s, a, userEnd, user)) push(cfg, s, extra, a, userEnd, user);
+      if (userEnd - a >= 3 && user !== undefined && plausibleName(s, a, userEnd, user))
+        push(cfg, s, extra, a, userEnd, user);
       if (colon >= 0 && at > colon + 1) push(cfg, s, extra, colon + 1, at, cfg.byId["credential"]);
     }
     p = s.indexOf("://", k > a ? k : a);
@@ -1441,8 +1768,20 @@ const ENCODED = { depth: 0, signal: false };
 
 /** True for a unit of a URL-encoded run (no "&", "?", "#": those separate query parameters). */
 function urlUnit(c: number): boolean {
-  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 37 || c === 36 || c === DOT || c === UNDERSCORE || c === 126 || c === DASH ||
-    c === SLASH || c === PLUS || c === COLON || c === 61);
+  return (
+    c < 256 &&
+    ((cls(c) & C_ALNUM) !== 0 ||
+      c === 37 ||
+      c === 36 ||
+      c === DOT ||
+      c === UNDERSCORE ||
+      c === 126 ||
+      c === DASH ||
+      c === SLASH ||
+      c === PLUS ||
+      c === COLON ||
+      c === 61)
+  );
 }
 
 function hexValue(c: number): number {
@@ -1494,17 +1833,23 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
     if (c === 37 && k + 2 < b + 0 && hexValue(byteAt(s, k + 1)) >= 0 && hexValue(byteAt(s, k + 2)) >= 0) {
       code = hexValue(byteAt(s, k + 1)) * 16 + hexValue(byteAt(s, k + 2));
       w = 3;
-    } else if (c === 36 && k + 4 < b && byteAt(s, k + 1) === 50 && byteAt(s, k + 2) === 53 && hexValue(byteAt(s, k + 3)) >= 0 &&
-      hexValue(byteAt(s, k + 4)) >= 0) {
+    } else if (
+      c === 36 &&
+      k + 4 < b &&
+      byteAt(s, k + 1) === 50 &&
+      byteAt(s, k + 2) === 53 &&
+      hexValue(byteAt(s, k + 3)) >= 0 &&
+      hexValue(byteAt(s, k + 4)) >= 0
+    ) {
       code = hexValue(byteAt(s, k + 3)) * 16 + hexValue(byteAt(s, k + 4));
       w = 5;
     }
     // a non-ASCII escape decodes to one opaque unit (never part of an identifier)
-    parts[parts.length] = w === 1 ? sub(s, k, k + 1) : String.fromCharCode(code < 128 ? code : 128);
-    raw[raw.length] = k;
+    parts.push(w === 1 ? sub(s, k, k + 1) : String.fromCharCode(code < 128 ? code : 128));
+    raw.push(k);
     k += w;
   }
-  raw[raw.length] = b;
+  raw.push(b);
   const text = parts.join("");
   const found: Match[] = [];
   ENCODED.depth++;
@@ -1520,9 +1865,28 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
 
 // Console URL paths whose next segment is a resource name (console.aws.amazon.com/...).
 const CONSOLE_PATHS = [
-  "/functions/", "/clusters/", "/roles/details/", "/users/details/", "/groups/details/", "/buckets/", "/tables/", "/queues/",
-  "/topics/", "/repositories/", "/repositories/private/", "/services/", "/stacks/", "database:id=", "/instances/",
-  "/alarms/", "/secrets/", "/parameters/", "/state-machines/", "/log-groups/log-group/", "/aws/lambda/", "/pipelines/",
+  "/functions/",
+  "/clusters/",
+  "/roles/details/",
+  "/users/details/",
+  "/groups/details/",
+  "/buckets/",
+  "/tables/",
+  "/queues/",
+  "/topics/",
+  "/repositories/",
+  "/repositories/private/",
+  "/services/",
+  "/stacks/",
+  "database:id=",
+  "/instances/",
+  "/alarms/",
+  "/secrets/",
+  "/parameters/",
+  "/state-machines/",
+  "/log-groups/log-group/",
+  "/aws/lambda/",
+  "/pipelines/",
 ];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -1555,7 +1919,11 @@ function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match
     let p = s.indexOf(lit);
     while (p >= 0) {
       // (after "loadbalancer/" too: the ARN's resource names the same id; after "<account>-" in WAF's httpSourceId)
-      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && (byteAt(s, p - 1) !== DASH || p >= 13 && isDigits(s, p - 13, p - 1))) {
+      if (
+        p === 0 ||
+        ((cls(byteAt(s, p - 1)) & C_ALNUM) === 0 &&
+          (byteAt(s, p - 1) !== DASH || (p >= 13 && isDigits(s, p - 13, p - 1))))
+      ) {
         const a = p + lit.length;
         let b = a;
         while (b < n && b - a < 64 && ((cls(byteAt(s, b)) & C_ALNUM) !== 0 || byteAt(s, b) === DASH)) b++;
@@ -1563,7 +1931,11 @@ function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match
           push(cfg, s, extra, p, b + 17, kind);
           // NLB TLS access logs: the next field is the listener id (16 hex)
           const l = b + 18;
-          if (byteAt(s, b + 17) === SPACE && runOf(s, l, n, C_HEX) === 16 && (l + 16 >= n || byteAt(s, l + 16) === SPACE)) {
+          if (
+            byteAt(s, b + 17) === SPACE &&
+            runOf(s, l, n, C_HEX) === 16 &&
+            (l + 16 >= n || byteAt(s, l + 16) === SPACE)
+          ) {
             push(cfg, s, extra, l, l + 16, kind);
           }
         }
@@ -1587,8 +1959,15 @@ const CLB_STAMP_END = "Z ";
 
 /** The end of an ISO-8601 UTC timestamp starting at a (2024-01-12T00:10:28.423958Z), or -1. */
 function isoStampEnd(s: string, a: number, n: number): number {
-  if (a + 20 > n || byteAt(s, a + 4) !== DASH || byteAt(s, a + 10) !== ISO_T || runOf(s, a, n, C_DIGIT) !== 4 ||
-    byteAt(s, a + 13) !== COLON || byteAt(s, a + 16) !== COLON) return -1;
+  if (
+    a + 20 > n ||
+    byteAt(s, a + 4) !== DASH ||
+    byteAt(s, a + 10) !== ISO_T ||
+    runOf(s, a, n, C_DIGIT) !== 4 ||
+    byteAt(s, a + 13) !== COLON ||
+    byteAt(s, a + 16) !== COLON
+  )
+    return -1;
   let e = a + 19;
   if (byteAt(s, e) === DOT) e += 1 + runOf(s, e + 1, n, C_DIGIT);
   return e < n && byteAt(s, e) === ISO_Z ? e + 1 : -1;
@@ -1602,7 +1981,8 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
   let p = s.indexOf(APIGW_USER_AGENT);
   while (p >= 0) {
     const a = p + APIGW_USER_AGENT.length;
-    if (runOf(s, a, n, C_LOWER | C_DIGIT) === API_ID_LEN && endsAt(s, a + API_ID_LEN, n)) push(cfg, s, extra, a, a + API_ID_LEN, cfg.byId["api-gateway-id"]);
+    if (runOf(s, a, n, C_LOWER | C_DIGIT) === API_ID_LEN && endsAt(s, a + API_ID_LEN, n))
+      push(cfg, s, extra, a, a + API_ID_LEN, cfg.byId["api-gateway-id"]);
     p = s.indexOf(APIGW_USER_AGENT, a);
   }
   p = s.indexOf(INVALIDATION_PATH);
@@ -1672,7 +2052,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (ls >= 0 && ls + 1 < n && byteAt(s, ls + 1) !== 10 && byteAt(s, ls + 1) !== 36) {
       const a = ls + 1;
       let e = a;
-      while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)) e++;
+      while (
+        e < n &&
+        e - a < 253 &&
+        ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)
+      )
+        e++;
       if (e < n && byteAt(s, e) === 32 && e - a >= 3 && plausibleName(s, a, e, name)) {
         if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
         if (signal === 1) push(cfg, s, extra, a, e, name);
@@ -1688,7 +2073,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const a = p + 7;
     let e = a;
     while (e < n && e - a < 128 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH)) e++;
-    if (name !== undefined && e - a >= 3 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) push(cfg, s, extra, a, e, name);
+    if (name !== undefined && e - a >= 3 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0))
+      push(cfg, s, extra, a, e, name);
     p = s.indexOf("eksctl-", e > p ? e : p + 1);
   }
   for (const q of SECRET_QUERIES) {
@@ -1708,8 +2094,15 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
-const SECRET_QUERIES = ["get-login-password", "--query SecretString", "--query 'SecretString'", "--query \"SecretString\"", "--query Parameter.Value",
-  "--query 'Parameter.Value'", "--query SecretBinary"];
+const SECRET_QUERIES = [
+  "get-login-password",
+  "--query SecretString",
+  "--query 'SecretString'",
+  '--query "SecretString"',
+  "--query Parameter.Value",
+  "--query 'Parameter.Value'",
+  "--query SecretBinary",
+];
 
 function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const find = cfg.regexFind as RegexFind;
@@ -1731,13 +2124,14 @@ function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
 
 // Units that may follow a key: quote, '=', blank (then '=' / ':' / a flag's value). ':' is handled per branch.
 const KEY_NEXT: boolean[] = [];
-for (let c = 0; c < 256; c++) KEY_NEXT[KEY_NEXT.length] = c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40;
+for (let c = 0; c < 256; c++) KEY_NEXT.push(c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40);
 
 // Units that may follow a credential key: quote, ':', '=', '|', blank, backslash (an escaped quote).
 const CRED_NEXT: boolean[] = [];
 for (let c = 0; c < 256; c++) {
-  CRED_NEXT[CRED_NEXT.length] = c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE ||
-    c === BACKSLASH;
+  CRED_NEXT.push(
+    c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE || c === BACKSLASH,
+  );
 }
 
 /**
@@ -1770,7 +2164,14 @@ function hasSignal(s: string, out: Match[]): boolean {
     const m = out[k];
     const f = m.kind.family;
     k++;
-    if (f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential" && m.weak !== true) {
+    if (
+      f !== "ipv4-private" &&
+      f !== "ipv4-public" &&
+      f !== "ipv6" &&
+      f !== "custom" &&
+      m.kind.id !== "credential" &&
+      m.weak !== true
+    ) {
       SIGNAL.value = true;
       break;
     }
@@ -1786,19 +2187,31 @@ function hasSignal(s: string, out: Match[]): boolean {
  * Appends the identifiers of s to out, in order, non-overlapping. keyCtx is the JSON key whose value s is ("" when
  * none): it supplies context ("OwnerId", "BucketName") that the string itself does not carry.
  */
-export function scan(this: void, cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
+export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
   const base = out.length;
   scanWords(cfg, s, keyCtx, out);
   const n = s.length;
   const kl = keyCtx.length;
-  if (out.length === base && kl >= 2 && n >= 6 && n <= 64 && lowerCode(byteAt(keyCtx, kl - 1)) === 100 &&
-    lowerCode(byteAt(keyCtx, kl - 2)) === 105 && opaqueId(s, n)) {
+  if (
+    out.length === base &&
+    kl >= 2 &&
+    n >= 6 &&
+    n <= 64 &&
+    lowerCode(byteAt(keyCtx, kl - 1)) === 100 &&
+    lowerCode(byteAt(keyCtx, kl - 2)) === 105 &&
+    opaqueId(s, n)
+  ) {
     // the whole value of an ...Id member that no kind claimed (app client ids, CloudHSM clusters ...): fail closed
     push(cfg, s, out, 0, n, cfg.byId["resource-name"]);
     return;
   }
   // CLI output (--output text / table): a cell no matcher claimed is a name, when the text carries an AWS signal
-  if (n >= 8 && kindOn(cfg, cfg.byId["resource-name"]) && (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0) && hasSignal(s, out)) {
+  if (
+    n >= 8 &&
+    kindOn(cfg, cfg.byId["resource-name"]) &&
+    (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0) &&
+    hasSignal(s, out)
+  ) {
     fillCells(cfg, s, n, out, base);
   }
   // CSV with a header row: the columns the header names (Password, User name, lineItem/ResourceId ...)
@@ -1846,8 +2259,12 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         const kind = cols[k];
         const a = CSV_A[k];
         const b = CSV_B[k];
-        if (kind !== undefined && b > a && (kind.id === "credential" ? plausibleCredential(s, a, b, true, COMMA) : plausibleName(s, a, b, kind))) {
-          cells[cells.length] = { s: a, e: b, kind };
+        if (
+          kind !== undefined &&
+          b > a &&
+          (kind.id === "credential" ? plausibleCredential(s, a, b, true, COMMA) : plausibleName(s, a, b, kind))
+        ) {
+          cells.push({ s: a, e: b, kind });
         }
       }
     } else if (count >= 3) {
@@ -1863,7 +2280,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         let kind: Kind | undefined = undefined;
         if (labels) {
           const code = credentialKeyCode(s, a, b);
-          if (code !== 0) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
+          if (code !== CRED_NONE) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
           else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
         }
         if (kind !== undefined) any = true;
@@ -1879,14 +2296,14 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
   const merged: Match[] = [];
   let p = base;
   for (const m of cells) {
-    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    while (p < out.length && out[p].e <= m.s) merged.push(out[p++]);
     if (p < out.length && out[p].s < m.e) continue;
     if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
     if (cfg.on[m.kind.id] !== true || (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true)) continue;
     if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
-    merged[merged.length] = m;
+    merged.push(m);
   }
-  while (p < out.length) merged[merged.length] = out[p++];
+  while (p < out.length) merged.push(out[p++]);
   for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
 }
 
@@ -1898,14 +2315,20 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   const kl = keyCtx.length;
   if (kl >= 3 && n >= 1 && mayEndCredentialKey(byteAt(keyCtx, kl - 1))) {
     const code = credentialKeyCode(keyCtx, 0, kl);
-    if (code !== 0 && plausibleCredential(s, 0, n, true, QUOTE)) {
+    if (code !== CRED_NONE && plausibleCredential(s, 0, n, true, QUOTE)) {
       push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
       if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
     }
   }
   // S3 canonical user id: 64 hex as the value of an ...ID / Owner member
-  if (n === 64 && kl >= 2 && runOf(s, 0, n, C_HEX) === 64 && (lowerCode(byteAt(keyCtx, kl - 1)) === 100 ||
-    windowHas(keyCtx, 0, kl, "owner") || windowHas(keyCtx, 0, kl, "canonical"))) {
+  if (
+    n === 64 &&
+    kl >= 2 &&
+    runOf(s, 0, n, C_HEX) === 64 &&
+    (lowerCode(byteAt(keyCtx, kl - 1)) === 100 ||
+      windowHas(keyCtx, 0, kl, "owner") ||
+      windowHas(keyCtx, 0, kl, "canonical"))
+  ) {
     push(cfg, s, out, 0, n, cfg.byId["canonical-user-id"]);
     return;
   }
@@ -1919,8 +2342,14 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     }
   }
   // CloudWatch LoadBalancer / TargetGroup dimension values: app/<name>/<16 hex>, net/..., targetgroup/...
-  if (kl === 5 && (keyCtx === "Value" || keyCtx === "value") && n > 20 && (sub(s, 0, 4) === "app/" || sub(s, 0, 4) === "net/" ||
-    sub(s, 0, 12) === "targetgroup/") && runOf(s, n - 16, n, C_HEX) === 16 && byteAt(s, n - 17) === SLASH) {
+  if (
+    kl === 5 &&
+    (keyCtx === "Value" || keyCtx === "value") &&
+    n > 20 &&
+    (sub(s, 0, 4) === "app/" || sub(s, 0, 4) === "net/" || sub(s, 0, 12) === "targetgroup/") &&
+    runOf(s, n - 16, n, C_HEX) === 16 &&
+    byteAt(s, n - 17) === SLASH
+  ) {
     push(cfg, s, out, 0, n, cfg.byId["elb-hostname"]);
     return;
   }
@@ -1965,7 +2394,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       const m = (extra as Match[])[x];
       const last = out.length > 0 ? out[out.length - 1] : undefined;
       if (last === undefined || last.e <= m.s) {
-        out[out.length] = m;
+        out.push(m);
         if (m.e > i) i = m.e;
       }
       x++;
@@ -2103,7 +2532,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             }
           }
           if (!headerWord(s, a, b)) allHeaders = false;
-          if (!blank && cellName(cfg, s, a, b)) cells[cells.length] = { s: a, e: b, kind };
+          if (!blank && cellName(cfg, s, a, b)) cells.push({ s: a, e: b, kind });
         }
         c = ce;
       }
@@ -2125,14 +2554,14 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   const merged: Match[] = [];
   let p = base;
   for (const m of cells) {
-    while (p < out.length && out[p].e <= m.s) merged[merged.length] = out[p++];
+    while (p < out.length && out[p].e <= m.s) merged.push(out[p++]);
     if (p < out.length && out[p].s < m.e) continue;
     if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
     if (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true) continue;
     if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
-    merged[merged.length] = m;
+    merged.push(m);
   }
-  while (p < out.length) merged[merged.length] = out[p++];
+  while (p < out.length) merged.push(out[p++]);
   for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
 }
 
@@ -2143,20 +2572,30 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
 function s3RequesterAt(s: string, i: number): boolean {
   if (i < 4 || byteAt(s, i - 1) !== SPACE) return false;
   let k = i - 2;
-  while (k >= 0 && i - k < 48 && ((cls(byteAt(s, k)) & C_HEX) !== 0 || byteAt(s, k) === DOT || byteAt(s, k) === COLON)) k--;
+  while (k >= 0 && i - k < 48 && ((cls(byteAt(s, k)) & C_HEX) !== 0 || byteAt(s, k) === DOT || byteAt(s, k) === COLON))
+    k--;
   return k >= 1 && k < i - 2 && byteAt(s, k) === SPACE && byteAt(s, k - 1) === RBRACKET;
 }
 
 /** Class table for the main loop (the same as cls()). */
 const WORD_UNIT: number[] = [];
-for (let c = 0; c < 256; c++) WORD_UNIT[WORD_UNIT.length] = cls(c);
+for (let c = 0; c < 256; c++) WORD_UNIT.push(cls(c));
 
 /**
  * The word [i, j) ended at unit nxt (-1 at the end of s): the identifier it starts, if any. Returns the end of what
  * was consumed, or 0. Dispatches on the word's first unit, length and the unit after it; the common case (a word of
  * prose) returns after a few comparisons.
  */
-function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, nxt: number, keyCtx: string, out: Match[]): number {
+function wordMatch(
+  cfg: ScanConfig,
+  s: string,
+  i: number,
+  j: number,
+  n: number,
+  nxt: number,
+  keyCtx: string,
+  out: Match[],
+): number {
   const c = byteAt(s, i);
   const f = cls(c);
   const prev = i > 0 ? byteAt(s, i - 1) : 32;
@@ -2169,8 +2608,16 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (len === 64 && runOf(s, i, j, C_HEX) === 64 && ((prev === LF || i === 0) && nxt === SPACE || s3RequesterAt(s, i) || windowHas(s, i - 16, i, "id\"") || windowHas(s, i - 16, i, "id:") ||
-    windowHas(s, i - 24, i, "owner") || windowHas(s, i - 24, i, "canonical"))) {
+  if (
+    len === 64 &&
+    runOf(s, i, j, C_HEX) === 64 &&
+    (((prev === LF || i === 0) && nxt === SPACE) ||
+      s3RequesterAt(s, i) ||
+      windowHas(s, i - 16, i, 'id"') ||
+      windowHas(s, i - 16, i, "id:") ||
+      windowHas(s, i - 24, i, "owner") ||
+      windowHas(s, i - 24, i, "canonical"))
+  ) {
     // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
     return j;
@@ -2208,13 +2655,20 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
     } else if (nxt === 58) {
       if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
         consumed = matchArn(cfg, s, i, n, out);
-      } else if (c === 115 && byteAt(s, i + 1) === 51 && (len === 2 || (len === 3 && (byteAt(s, i + 2) === 97 || byteAt(s, i + 2) === 110))) &&
-        j + 2 < n && byteAt(s, j + 1) === 47 && byteAt(s, j + 2) === 47) {
+      } else if (
+        c === 115 &&
+        byteAt(s, i + 1) === 51 &&
+        (len === 2 || (len === 3 && (byteAt(s, i + 2) === 97 || byteAt(s, i + 2) === 110))) &&
+        j + 2 < n &&
+        byteAt(s, j + 1) === 47 &&
+        byteAt(s, j + 2) === 47
+      ) {
         consumed = matchS3Uri(cfg, s, i, j, n, out);
       }
       if (consumed === 0 && len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
       // WAF's httpSourceId for a stage: <account>:<api id>:<stage>
-      if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+      if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
+        consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
       if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
@@ -2244,7 +2698,13 @@ function wordMatch(cfg: ScanConfig, s: string, i: number, j: number, n: number, 
   } else if (len === 8 && nxt === 45) {
     consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
   }
-  if (consumed === 0 && len === 5 && (nxt === COLON || nxt === QUOTE) && (c === 86 || c === 118) && matchesLowerAt(s, i, n, "value")) {
+  if (
+    consumed === 0 &&
+    len === 5 &&
+    (nxt === COLON || nxt === QUOTE) &&
+    (c === 86 || c === 118) &&
+    matchesLowerAt(s, i, n, "value")
+  ) {
     consumed = matchPairedValue(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
@@ -2273,6 +2733,5 @@ function afterBlanks(s: string, k: number, n: number): number {
   while (k < n && k - start < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   return k < n ? byteAt(s, k) : -1;
 }
-
 
 nounKinds();

@@ -6,7 +6,7 @@
 import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, STOPLIST } from "./names";
-import { hashPart, Hmac, HASH_LEN, isHashChar } from "./pseudonym";
+import { hashPart, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { TenantMemory, withRemembered } from "./memory";
 
 export interface Entry {
@@ -57,8 +57,6 @@ export interface Session {
   /** Names learned from their context (names.ts): every other occurrence in the request is masked too. */
   learned: Learned[];
   learnedSet: Record<string, boolean>;
-  /** Where the string being scanned starts in the request (set by the JSON walker; recorded with learned names). */
-  rawAt: number;
   /** The tenant's names learned in earlier requests (memory.ts), masked wherever they stand; set by the caller. */
   memory?: TenantMemory;
   /** The request carries an AWS signal (an AWS id, ARN or hostname was found): bare 12-digit numbers are accounts. */
@@ -67,12 +65,24 @@ export interface Session {
   weakDropped: boolean;
 }
 
-export function newSession(this: void, masker: Masker, scope: string): Session {
-  return { masker, scope, byHash: {}, byOriginal: {}, entries: [], maxLen: 0, collisions: 0, learned: [], learnedSet: {}, rawAt: 0, awsSignal: false, weakDropped: false };
+export function newSession(masker: Masker, scope: string): Session {
+  return {
+    masker,
+    scope,
+    byHash: {},
+    byOriginal: {},
+    entries: [],
+    maxLen: 0,
+    collisions: 0,
+    learned: [],
+    learnedSet: {},
+    awsSignal: false,
+    weakDropped: false,
+  };
 }
 
 /** The pseudonym for original (of a kind with this tag), creating it if new. */
-export function pseudonymFor(this: void, sess: Session, tag: string, kindId: string, original: string): string {
+export function pseudonymFor(sess: Session, tag: string, kindId: string, original: string): string {
   let ofTag = sess.byOriginal[tag];
   if (ofTag === undefined) {
     ofTag = {};
@@ -105,23 +115,22 @@ export function pseudonymFor(this: void, sess: Session, tag: string, kindId: str
   const entry: Entry = { pseudonym, original, kind: kindId };
   sess.byHash[hash] = entry;
   ofTag[original] = pseudonym;
-  sess.entries[sess.entries.length] = entry;
+  sess.entries.push(entry);
   if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
   return pseudonym;
 }
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
-export function adoptEntry(this: void, sess: Session, entry: Entry): boolean {
+export function adoptEntry(sess: Session, entry: Entry): boolean {
   const hash = sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length);
   const have = sess.byHash[hash];
   if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
   sess.byHash[hash] = entry;
-  sess.entries[sess.entries.length] = entry;
+  sess.entries.push(entry);
   if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
   return true;
 }
 
-/** Finds identifiers in s; keyCtx is the JSON key s is the value of ("" if none). */
 /** The scanner's matches in s (never mutated by callers: they may be shared through the cache). */
 function firstPass(masker: Masker, s: string, keyCtx: string): Match[] {
   if (s.length < SCAN_CACHE_MIN) {
@@ -153,7 +162,14 @@ function firstPass(masker: Masker, s: string, keyCtx: string): Match[] {
 /** Kinds whose match is no AWS signal on its own (IPs, generic credentials, custom patterns). */
 function isSignal(m: Match): boolean {
   const f = m.kind.family;
-  return m.weak !== true && f !== "ipv4-private" && f !== "ipv4-public" && f !== "ipv6" && f !== "custom" && m.kind.id !== "credential";
+  return (
+    m.weak !== true &&
+    f !== "ipv4-private" &&
+    f !== "ipv4-public" &&
+    f !== "ipv6" &&
+    f !== "custom" &&
+    m.kind.id !== "credential"
+  );
 }
 
 /** The first-pass matches with weak account candidates kept only when the request carries an AWS signal. */
@@ -166,11 +182,16 @@ function withSignal(sess: Session, found: Match[]): Match[] {
   if (!weak || sess.awsSignal) return found;
   sess.weakDropped = true;
   const kept: Match[] = [];
-  for (const m of found) if (m.weak !== true) kept[kept.length] = m;
+  for (const m of found) if (m.weak !== true) kept.push(m);
   return kept;
 }
 
-export function findIn(this: void, sess: Session, s: string, keyCtx: string): Match[] {
+/**
+ * The identifiers in s (the first pass's, the tenant's remembered names, and this request's learned names); keyCtx is
+ * the JSON key s is the value of ("" if none), rawAt where s starts in the request body (recorded with the names
+ * learned from s: the JSON walker walks again when one also stands earlier).
+ */
+export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Match[] {
   let out = withSignal(sess, firstPass(sess.masker, s, keyCtx));
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   for (const m of out) {
@@ -178,7 +199,7 @@ export function findIn(this: void, sess: Session, s: string, keyCtx: string): Ma
       const name = sub(s, m.s, m.e);
       if (sess.learnedSet[name] !== true && name.length >= 3 && STOPLIST[name.toLowerCase()] !== true) {
         sess.learnedSet[name] = true;
-        sess.learned[sess.learned.length] = { name, kind: m.kind, at: sess.rawAt };
+        sess.learned.push({ name, kind: m.kind, at: rawAt });
       }
     }
   }
@@ -197,7 +218,7 @@ export function findIn(this: void, sess: Session, s: string, keyCtx: string): Ma
     }
     if (o.s >= lastEnd && (a >= out.length || out[a].s >= o.e)) {
       if (add === undefined) add = [];
-      add[add.length] = { s: o.s, e: o.e, kind: o.kind };
+      add.push({ s: o.s, e: o.e, kind: o.kind });
       lastEnd = o.e;
     }
   }
@@ -205,32 +226,32 @@ export function findIn(this: void, sess: Session, s: string, keyCtx: string): Ma
   const merged: Match[] = [];
   let p = 0;
   for (const m of add) {
-    while (p < out.length && out[p].s < m.s) merged[merged.length] = out[p++];
-    merged[merged.length] = m;
+    while (p < out.length && out[p].s < m.s) merged.push(out[p++]);
+    merged.push(m);
   }
-  while (p < out.length) merged[merged.length] = out[p++];
+  while (p < out.length) merged.push(out[p++]);
   return merged;
 }
 
 /** s with every identifier replaced by its pseudonym; s itself when there is none. */
-export function maskText(this: void, sess: Session, s: string, keyCtx: string): string {
-  const found = findIn(sess, s, keyCtx);
+export function maskText(sess: Session, s: string, keyCtx: string, rawAt = 0): string {
+  const found = findIn(sess, s, keyCtx, rawAt);
   if (found.length === 0) return s;
   const parts: string[] = [];
   let at = 0;
   for (const m of found) {
-    parts[parts.length] = sub(s, at, m.s);
-    parts[parts.length] = pseudonymFor(sess, m.kind.tag, m.kind.id, sub(s, m.s, m.e));
+    parts.push(sub(s, at, m.s));
+    parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(s, m.s, m.e)));
     at = m.e;
   }
-  parts[parts.length] = sub(s, at, s.length);
+  parts.push(sub(s, at, s.length));
   return parts.join("");
 }
 
 const HEX = "0123456789abcdef";
 
 /** JSON string-content escaping for a restored original (only what JSON requires). */
-export function jsonEscape(this: void, s: string): string {
+export function jsonEscape(s: string): string {
   let plain = true;
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
@@ -243,13 +264,13 @@ export function jsonEscape(this: void, s: string): string {
   const parts: string[] = [];
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
-    if (c === 34) parts[parts.length] = '\\"';
-    else if (c === 92) parts[parts.length] = "\\\\";
-    else if (c === 10) parts[parts.length] = "\\n";
-    else if (c === 13) parts[parts.length] = "\\r";
-    else if (c === 9) parts[parts.length] = "\\t";
-    else if (c < 32) parts[parts.length] = "\\u00" + sub(HEX, c >> 4, (c >> 4) + 1) + sub(HEX, c & 15, (c & 15) + 1);
-    else parts[parts.length] = sub(s, k, k + 1);
+    if (c === 34) parts.push('\\"');
+    else if (c === 92) parts.push("\\\\");
+    else if (c === 10) parts.push("\\n");
+    else if (c === 13) parts.push("\\r");
+    else if (c === 9) parts.push("\\t");
+    else if (c < 32) parts.push("\\u00" + sub(HEX, c >> 4, (c >> 4) + 1) + sub(HEX, c & 15, (c & 15) + 1));
+    else parts.push(sub(s, k, k + 1));
   }
   return parts.join("");
 }
@@ -258,7 +279,7 @@ export function jsonEscape(this: void, s: string): string {
  * If a pseudonym of this session ends at e (exclusive) in s — its hash part is s[e-10, e) — returns its entry.
  * The tag is checked too, so only an exact pseudonym restores.
  */
-export function entryEndingAt(this: void, sess: Session, s: string, e: number): Entry | undefined {
+export function entryEndingAt(sess: Session, s: string, e: number): Entry | undefined {
   const h = e - HASH_LEN;
   if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
   const entry = sess.byHash[sub(s, h, e)];
@@ -269,74 +290,53 @@ export function entryEndingAt(this: void, sess: Session, s: string, e: number): 
   return entry;
 }
 
-/** The entry of the pseudonym nextPseudonym() found last (a shared slot: no allocation per find). */
-export const FOUND: { entry: Entry | undefined } = { entry: undefined };
-
-/**
- * The end (exclusive) of the next pseudonym of this session that starts at or after `from` in s, with its entry in
- * FOUND.entry; -1 when there is none. Anchored on "_" (a plain search), then the 10 hash units, then the exact
- * pseudonym: pseudonyms this session did not produce are never found.
- */
-export function nextPseudonym(this: void, sess: Session, s: string, from: number): number {
-  const n = s.length;
-  let u = s.indexOf("_", from);
-  while (u >= 0) {
-    const e = u + 1 + HASH_LEN;
-    if (e > n) return -1;
-    let ok = true;
-    for (let k = u + 1; k < e; k++) {
-      if (!isHashChar(byteAt(s, k))) {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) {
-      const entry = entryEndingAt(sess, s, e);
-      if (entry !== undefined && e - entry.pseudonym.length >= from) {
-        FOUND.entry = entry;
-        return e;
-      }
-    }
-    u = s.indexOf("_", u + 1);
-  }
-  return -1;
-}
-
 /** original escaped for `level` layers of JSON strings (0: as is; 2: JSON text inside a JSON string). */
-export function escapeLevel(this: void, original: string, level: number): string {
+export function escapeLevel(original: string, level: number): string {
   if (level <= 0) return original;
   const once = jsonEscape(original);
   return level === 1 ? once : jsonEscape(once);
 }
 
-/** End of the last pseudonym restoreLevel() restored in its input (0 when none). */
-export const RESTORED = { end: 0 };
+/** Filled by restoreLevel for a caller that needs it (the stream): where its last restored pseudonym ended. */
+export interface RestoreMark {
+  /** End (exclusive) of the last pseudonym restored in the input, 0 when none. */
+  end: number;
+}
 
 /**
  * s with every pseudonym of this session replaced by its original, escaped `level` times (see escapeLevel).
  * Pseudonyms the session did not produce are left as they are; s itself is returned when nothing changed.
+ * Pseudonyms are found anchored on "_" (a plain search), then the 10 hash units, then the exact pseudonym: pseudonyms
+ * this session did not produce are never found.
  */
-export function restoreLevel(this: void, sess: Session, s: string, level: number): string {
-  RESTORED.end = 0;
+export function restoreLevel(sess: Session, s: string, level: number, mark?: RestoreMark): string {
+  if (mark !== undefined) mark.end = 0;
   if (sess.entries.length === 0) return s;
   let parts: string[] | undefined = undefined;
   let at = 0;
-  let e = nextPseudonym(sess, s, 0);
-  while (e >= 0) {
-    const entry = FOUND.entry as Entry;
-    if (parts === undefined) parts = [];
-    parts[parts.length] = sub(s, at, e - entry.pseudonym.length);
-    parts[parts.length] = escapeLevel(entry.original, level);
-    at = e;
-    e = nextPseudonym(sess, s, e);
+  const n = s.length;
+  let u = s.indexOf("_", 0);
+  while (u >= 0) {
+    const e = u + 1 + HASH_LEN;
+    if (e > n) break;
+    const entry = hashCharsIn(s, u + 1, e) ? entryEndingAt(sess, s, e) : undefined;
+    if (entry !== undefined && e - entry.pseudonym.length >= at) {
+      if (parts === undefined) parts = [];
+      parts.push(sub(s, at, e - entry.pseudonym.length));
+      parts.push(escapeLevel(entry.original, level));
+      at = e;
+      u = s.indexOf("_", e);
+    } else {
+      u = s.indexOf("_", u + 1);
+    }
   }
-  RESTORED.end = at;
+  if (mark !== undefined) mark.end = at;
   if (parts === undefined) return s;
-  parts[parts.length] = sub(s, at, s.length);
+  parts.push(sub(s, at, s.length));
   return parts.join("");
 }
 
 /** s with this session's pseudonyms restored (originals JSON-escaped when escape is true). */
-export function restoreText(this: void, sess: Session, s: string, escape: boolean): string {
+export function restoreText(sess: Session, s: string, escape: boolean): string {
   return restoreLevel(sess, s, escape ? 1 : 0);
 }

@@ -13,9 +13,9 @@
 // Strings: in Lua they are bytes; in Node pass "binary" strings (latin1, one unit per byte) for byte-exact results —
 // UTF-16 strings work as well, since only ASCII is ever interpreted.
 
-import { byteAt } from "./chars";
-import { HASH_LEN, isHashChar } from "./pseudonym";
-import { Session, restoreLevel, RESTORED } from "./session";
+import { byteAt, isHexDigit, sub } from "./chars";
+import { HASH_LEN, hashCharsIn } from "./pseudonym";
+import { Session, restoreLevel, RestoreMark } from "./session";
 
 /** Default cap of the carried partial event (bytes); beyond it the event is passed through restored-as-possible. */
 export const MAX_EVENT_BYTES = 1048576;
@@ -31,12 +31,15 @@ interface Block {
   level: number;
 }
 
+/** "undecided" until the first chunk; then "pass" (nothing to restore) or "restore". */
+export type StreamMode = "undecided" | "pass" | "restore";
+
 export interface StreamState {
   sess: Session;
   /** Cap of the carried partial event. */
   maxEvent: number;
-  /** -1 undecided, 1 the session has no pseudonym (nothing to restore: chunks pass through), 0 restoring. */
-  passthrough: number;
+  /** Decided at the first chunk: "pass" when the session has no pseudonym (chunks go through as they are). */
+  mode: StreamMode;
   /** Unfinished event carried over: parts and total length, and its last two units (to spot a terminator split). */
   pend: string[];
   pendLen: number;
@@ -51,6 +54,8 @@ export interface StreamState {
   eol: string;
   /** Scratch: the tail held back by the last restoreSpan call. */
   rest: string;
+  /** Scratch: where restoreSpan's restoring ended (restoreLevel fills it). */
+  mark: RestoreMark;
   /** High-water mark of streamHeld (metrics). */
   maxHeld: number;
   /** Counters (metrics/tests): events seen, events rewritten, delta events synthesized, overflowed events. */
@@ -60,11 +65,11 @@ export interface StreamState {
   overflows: number;
 }
 
-export function newStream(this: void, sess: Session, maxEvent?: number): StreamState {
+export function newStream(sess: Session, maxEvent?: number): StreamState {
   return {
     sess,
     maxEvent: maxEvent !== undefined && maxEvent > 0 ? maxEvent : MAX_EVENT_BYTES,
-    passthrough: -1,
+    mode: "undecided",
     pend: [],
     pendLen: 0,
     last2: "",
@@ -74,6 +79,7 @@ export function newStream(this: void, sess: Session, maxEvent?: number): StreamS
     order: [],
     eol: "\n",
     rest: "",
+    mark: { end: 0 },
     maxHeld: 0,
     events: 0,
     rewritten: 0,
@@ -84,7 +90,6 @@ export function newStream(this: void, sess: Session, maxEvent?: number): StreamS
 
 // ---------------------------------------------------------------------------------------------------------------
 // Restoring a span of raw JSON string content
-
 
 /** True when s[p] (an A-F) is one of the four hex digits of a \u escape. */
 function inUEscape(s: string, p: number): boolean {
@@ -98,7 +103,7 @@ function inUEscape(s: string, p: number): boolean {
       while (b >= 0 && byteAt(s, b) === 92) b--;
       return (q - 1 - b) % 2 === 1; // odd run of backslashes: a real escape
     }
-    if (!((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102))) return false;
+    if (!isHexDigit(c)) return false;
   }
   return false;
 }
@@ -116,9 +121,7 @@ function shapePrefix(s: string, p: number, n: number): boolean {
     } else break;
   }
   if (j === n) return true;
-  if (lastU < 0 || n - lastU - 1 > HASH_LEN) return false;
-  for (let k = lastU + 1; k < n; k++) if (!isHashChar(byteAt(s, k))) return false;
-  return true;
+  return lastU >= 0 && n - lastU - 1 <= HASH_LEN && hashCharsIn(s, lastU + 1, n);
 }
 
 /** Start of the tail of s[from, n) to hold back (n when none): the longest suffix shorter than maxLen that is a pseudonym prefix. */
@@ -141,11 +144,11 @@ function holdStart(s: string, from: number, n: number, maxLen: number): number {
  */
 function restoreSpan(st: StreamState, s: string, level: number, hold: boolean): string {
   const n = s.length;
-  const out = restoreLevel(st.sess, s, level);
+  const out = restoreLevel(st.sess, s, level, st.mark);
   // the held tail lies after the last restored pseudonym, so it ends `out` unchanged
-  const h = hold ? holdStart(s, RESTORED.end, n, st.sess.maxLen) : n;
-  st.rest = h < n ? s.substring(h) : "";
-  return h < n ? out.substring(0, out.length - (n - h)) : out;
+  const h = hold ? holdStart(s, st.mark.end, n, st.sess.maxLen) : n;
+  st.rest = h < n ? sub(s, h, n) : "";
+  return h < n ? sub(out, 0, out.length - (n - h)) : out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -223,7 +226,7 @@ function members(s: string, a: number, b: number, keys: string[], spans: number[
     const klen = ke - p - 2;
     let which = -1;
     for (let i = 0; i < keys.length; i++) {
-      if (keys[i].length === klen && s.substring(p + 1, ke - 1) === keys[i]) {
+      if (keys[i].length === klen && sub(s, p + 1, ke - 1) === keys[i]) {
         which = i;
         break;
       }
@@ -250,7 +253,7 @@ function members(s: string, a: number, b: number, keys: string[], spans: number[
 /** Content of the string token at [a, b) (quotes stripped), or undefined when it is not a string. */
 function stringContent(s: string, a: number, b: number): string | undefined {
   if (a < 0 || b - a < 2 || byteAt(s, a) !== 34) return undefined;
-  return s.substring(a + 1, b - 1);
+  return sub(s, a + 1, b - 1);
 }
 
 const TOP_KEYS = ["type", "index", "delta", "content_block"];
@@ -260,6 +263,11 @@ const TYPE_PREFIX = '{"type":"';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Events
+
+/** The last two units of s (s itself when shorter): enough to spot an event terminator split across chunks. */
+function lastTwo(s: string): string {
+  return s.length > 2 ? sub(s, s.length - 2, s.length) : s;
+}
 
 /** End (exclusive) of the event starting at `from` in s — after its blank line — or -1 when it is not complete yet. */
 function eventEnd(s: string, from: number): number {
@@ -295,8 +303,21 @@ function synthDelta(st: StreamState, key: string, b: Block): string {
   b.held = "";
   st.synthesized++;
   const eol = st.eol;
-  return "event: content_block_delta" + eol + 'data: {"type":"content_block_delta","index":' + key + ',"delta":{"type":"' +
-    b.dtype + '","' + b.field + '":"' + text + '"}}' + eol + eol;
+  return (
+    "event: content_block_delta" +
+    eol +
+    'data: {"type":"content_block_delta","index":' +
+    key +
+    ',"delta":{"type":"' +
+    b.dtype +
+    '","' +
+    b.field +
+    '":"' +
+    text +
+    '"}}' +
+    eol +
+    eol
+  );
 }
 
 /** Releases the held text of one block (a synthesized delta, or ""). */
@@ -318,7 +339,7 @@ function flushAll(st: StreamState): string {
   const out: string[] = [];
   for (const key of st.order) {
     const b = st.blocks[key];
-    if (b !== undefined && b.held !== "") out[out.length] = synthDelta(st, key, b);
+    if (b !== undefined && b.held !== "") out.push(synthDelta(st, key, b));
   }
   st.order = [];
   return out.join("");
@@ -329,8 +350,18 @@ function isTagChar(c: number): boolean {
 }
 
 /** text_delta / input_json_delta: the string field [fa, fb) of the event [a, e) restored, its tail held. */
-function textDelta(st: StreamState, s: string, a: number, e: number, key: string, dtype: string, field: string, level: number,
-  fa: number, fb: number): string | undefined {
+function textDelta(
+  st: StreamState,
+  s: string,
+  a: number,
+  e: number,
+  key: string,
+  dtype: string,
+  field: string,
+  level: number,
+  fa: number,
+  fb: number,
+): string | undefined {
   let b: Block | undefined = st.blocks[key];
   let prefix = "";
   if (b !== undefined && b.dtype !== dtype) {
@@ -340,11 +371,11 @@ function textDelta(st: StreamState, s: string, a: number, e: number, key: string
   const held = b !== undefined ? b.held : "";
   if (held === "") {
     // fast path: no "_" and no tag character at the end: nothing to restore, nothing to hold
-    if (fb === fa) return prefix === "" ? undefined : prefix + s.substring(a, e);
+    if (fb === fa) return prefix === "" ? undefined : prefix + sub(s, a, e);
     const i = s.indexOf("_", fa);
-    if ((i < 0 || i >= fb) && !isTagChar(byteAt(s, fb - 1))) return prefix === "" ? undefined : prefix + s.substring(a, e);
+    if ((i < 0 || i >= fb) && !isTagChar(byteAt(s, fb - 1))) return prefix === "" ? undefined : prefix + sub(s, a, e);
   }
-  const raw = s.substring(fa, fb);
+  const raw = sub(s, fa, fb);
   const c = held === "" ? raw : held + raw;
   const out = restoreSpan(st, c, level, true);
   const rest = st.rest;
@@ -352,7 +383,7 @@ function textDelta(st: StreamState, s: string, a: number, e: number, key: string
     b = { held: "", dtype, field, level };
     st.blocks[key] = b;
   }
-  if (rest !== "" && b.held === "") st.order[st.order.length] = key;
+  if (rest !== "" && b.held === "") st.order.push(key);
   else if (rest === "" && b.held !== "") {
     for (let i = 0; i < st.order.length; i++) {
       if (st.order[i] === key) {
@@ -363,7 +394,7 @@ function textDelta(st: StreamState, s: string, a: number, e: number, key: string
   }
   b.held = rest;
   if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
-  return prefix + s.substring(a, fa) + out + s.substring(fb, e);
+  return prefix + sub(s, a, fa) + out + sub(s, fb, e);
 }
 
 const INDEX_SEP = '","index":';
@@ -376,8 +407,15 @@ const JSON_SEP = '","partial_json":"';
  * ({"type":"content_block_delta","index":N,"delta":{"type":"T","text"|"partial_json":"..."}}); p is just after
  * the type's value. Returns false when the layout differs (the generic scanner then handles the event).
  */
-function canonicalDelta(st: StreamState, s: string, a: number, e: number, p: number, ve: number): string | undefined | false {
-  if (s.substring(p, p + 10) !== INDEX_SEP) return false;
+function canonicalDelta(
+  st: StreamState,
+  s: string,
+  a: number,
+  e: number,
+  p: number,
+  ve: number,
+): string | undefined | false {
+  if (sub(s, p, p + 10) !== INDEX_SEP) return false;
   const ia = p + 10;
   let q = ia;
   while (q < ve) {
@@ -385,7 +423,7 @@ function canonicalDelta(st: StreamState, s: string, a: number, e: number, p: num
     if (c >= 48 && c <= 57) q++;
     else break;
   }
-  if (q === ia || s.substring(q, q + 18) !== DELTA_SEP) return false;
+  if (q === ia || sub(s, q, q + 18) !== DELTA_SEP) return false;
   const ta = q + 18;
   const tb = s.indexOf('"', ta);
   if (tb < 0 || tb >= ve) return false;
@@ -393,20 +431,31 @@ function canonicalDelta(st: StreamState, s: string, a: number, e: number, p: num
   let field: string;
   let sep: string;
   let level: number;
-  if (dlen === 10 && s.substring(ta, tb) === "text_delta") {
+  if (dlen === 10 && sub(s, ta, tb) === "text_delta") {
     field = "text";
     sep = TEXT_SEP;
     level = 1;
-  } else if (dlen === 16 && s.substring(ta, tb) === "input_json_delta") {
+  } else if (dlen === 16 && sub(s, ta, tb) === "input_json_delta") {
     field = "partial_json";
     sep = JSON_SEP;
     level = 2;
   } else return false;
-  if (s.substring(tb, tb + sep.length) !== sep) return false;
+  if (sub(s, tb, tb + sep.length) !== sep) return false;
   const fq = tb + sep.length - 1; // the value's opening quote
   const fe = skipString(s, fq, ve);
   if (fe < 0 || fe + 2 !== ve || byteAt(s, fe) !== 125 || byteAt(s, fe + 1) !== 125) return false;
-  return textDelta(st, s, a, e, s.substring(ia, q), field === "text" ? "text_delta" : "input_json_delta", field, level, fq + 1, fe - 1);
+  return textDelta(
+    st,
+    s,
+    a,
+    e,
+    sub(s, ia, q),
+    field === "text" ? "text_delta" : "input_json_delta",
+    field,
+    level,
+    fq + 1,
+    fe - 1,
+  );
 }
 
 /** The rewritten event [a, e) with any release of held text before it, or undefined when it goes out unchanged. */
@@ -417,7 +466,7 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
   st.eol = nl > a && byteAt(s, nl - 1) === 13 ? "\r\n" : "\n";
   // the data line (exactly one)
   let d: number;
-  if (s.substring(a, a + 5) === "data:") d = a;
+  if (sub(s, a, a + 5) === "data:") d = a;
   else {
     d = s.indexOf("\ndata:", a);
     if (d < 0 || d >= e) return undefined;
@@ -433,10 +482,10 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
 
   // event type: the data's "type" (Claude always writes it first)
   let type: string | undefined;
-  if (s.substring(vs, vs + 9) === TYPE_PREFIX) {
+  if (sub(s, vs, vs + 9) === TYPE_PREFIX) {
     const q = s.indexOf('"', vs + 9);
     if (q < 0 || q >= ve) return undefined;
-    type = s.substring(vs + 9, q);
+    type = sub(s, vs + 9, q);
   } else {
     const sp: number[] = [];
     if (!members(s, vs, ve, TYPE_KEY, sp)) return undefined;
@@ -445,7 +494,7 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
   if (type === undefined) return undefined;
   if (type === "message_stop" || type === "error") {
     if (st.order.length === 0) return undefined;
-    return flushAll(st) + s.substring(a, e);
+    return flushAll(st) + sub(s, a, e);
   }
   const isDelta = type === "content_block_delta";
   if (isDelta) {
@@ -454,9 +503,9 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
   }
   if (type === "message_delta") {
     // stop_sequence holds the pseudonym the model stopped on (stop_sequences are masked): restored like a JSON answer
-    const raw = s.substring(vs, ve);
+    const raw = sub(s, vs, ve);
     const r = restoreSpan(st, raw, 1, false);
-    return r === raw ? undefined : s.substring(a, vs) + r + s.substring(ve, e);
+    return r === raw ? undefined : sub(s, a, vs) + r + sub(s, ve, e);
   }
   const isStart = type === "content_block_start";
   const isStop = type === "content_block_stop";
@@ -464,11 +513,11 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
 
   const top: number[] = [];
   if (!members(s, vs, ve, TOP_KEYS, top) || top[2] < 0) return undefined;
-  const key = s.substring(top[2], top[3]);
+  const key = sub(s, top[2], top[3]);
   if (isStop) {
     const pre = flushBlock(st, key);
     delete st.blocks[key];
-    return pre === "" ? undefined : pre + s.substring(a, e);
+    return pre === "" ? undefined : pre + sub(s, a, e);
   }
   if (isStart) {
     const pre = flushBlock(st, key);
@@ -480,12 +529,12 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
       const tsp: number[] = [];
       const cbType = members(s, ca, cb, TYPE_KEY, tsp) ? stringContent(s, tsp[0], tsp[1]) : undefined;
       if (cbType !== "thinking" && cbType !== "redacted_thinking") {
-        const raw = s.substring(ca, cb);
+        const raw = sub(s, ca, cb);
         const r = restoreSpan(st, raw, 1, false);
-        if (r !== raw) out = s.substring(a, ca) + r + s.substring(cb, e);
+        if (r !== raw) out = sub(s, a, ca) + r + sub(s, cb, e);
       }
     }
-    if (out === undefined) return pre === "" ? undefined : pre + s.substring(a, e);
+    if (out === undefined) return pre === "" ? undefined : pre + sub(s, a, e);
     return pre + out;
   }
   // content_block_delta
@@ -504,10 +553,10 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
   }
   // citations_delta and any other delta: every string restored, nothing held (each delta is complete). The block's
   // held text stays held (it is released before content_block_stop): a citation may arrive between two text deltas.
-  const raw = s.substring(da, db);
+  const raw = sub(s, da, db);
   const r = restoreSpan(st, raw, 1, false);
   if (r === raw) return undefined;
-  return s.substring(a, da) + r + s.substring(db, e);
+  return sub(s, a, da) + r + sub(s, db, e);
 }
 
 /** Complete events of data: rewritten ones replaced in out; the unfinished tail carried. */
@@ -520,19 +569,19 @@ function processData(st: StreamState, data: string, out: string[]): void {
     const rep = processEvent(st, data, pos, e);
     if (rep !== undefined) {
       st.rewritten++;
-      if (copyFrom < pos) out[out.length] = data.substring(copyFrom, pos);
-      out[out.length] = rep;
+      if (copyFrom < pos) out.push(sub(data, copyFrom, pos));
+      out.push(rep);
       copyFrom = e;
     }
     pos = e;
   }
-  if (copyFrom === 0 && pos === data.length) out[out.length] = data;
-  else if (copyFrom < pos) out[out.length] = data.substring(copyFrom, pos);
+  if (copyFrom === 0 && pos === data.length) out.push(data);
+  else if (copyFrom < pos) out.push(sub(data, copyFrom, pos));
   if (pos < data.length) {
-    const tail = pos === 0 ? data : data.substring(pos);
+    const tail = pos === 0 ? data : sub(data, pos, data.length);
     st.pend = [tail];
     st.pendLen = tail.length;
-    st.last2 = tail.length > 2 ? tail.substring(tail.length - 2) : tail;
+    st.last2 = lastTwo(tail);
     if (st.pendLen > st.maxEvent) startOverflow(st, out);
   }
 }
@@ -540,13 +589,13 @@ function processData(st: StreamState, data: string, out: string[]): void {
 /** The carried event outgrew maxEvent: release held text, then stream the event's bytes through restored. */
 function startOverflow(st: StreamState, out: string[]): void {
   st.overflows++;
-  out[out.length] = flushAll(st);
+  out.push(flushAll(st));
   const raw = st.pend.length === 1 ? st.pend[0] : st.pend.join("");
   st.pend = [];
   st.pendLen = 0;
   st.overflow = true;
-  st.last2 = raw.length > 2 ? raw.substring(raw.length - 2) : raw;
-  out[out.length] = restoreSpan(st, raw, 1, true);
+  st.last2 = lastTwo(raw);
+  out.push(restoreSpan(st, raw, 1, true));
   st.ovTail = st.rest;
 }
 
@@ -558,37 +607,37 @@ function result(st: StreamState, out: string[]): string {
   return out.join("");
 }
 
-export function streamFeed(this: void, st: StreamState, chunk: string): string {
-  if (st.passthrough < 0) st.passthrough = st.sess.entries.length === 0 ? 1 : 0;
-  if (st.passthrough === 1 || chunk.length === 0) return chunk;
+export function streamFeed(st: StreamState, chunk: string): string {
+  if (st.mode === "undecided") st.mode = st.sess.entries.length === 0 ? "pass" : "restore";
+  if (st.mode === "pass" || chunk.length === 0) return chunk;
   const out: string[] = [];
   let data = chunk;
   if (st.overflow) {
     const look = st.last2 + chunk;
     const t = terminatorEnd(look, 0);
     if (t < 0) {
-      out[out.length] = restoreSpan(st, st.ovTail + chunk, 1, true);
+      out.push(restoreSpan(st, st.ovTail + chunk, 1, true));
       st.ovTail = st.rest;
-      st.last2 = look.substring(look.length - 2);
+      st.last2 = lastTwo(look);
       return result(st, out);
     }
     const cut = t - st.last2.length; // the event ends at chunk[cut]
-    out[out.length] = restoreSpan(st, st.ovTail + chunk.substring(0, cut), 1, false);
+    out.push(restoreSpan(st, st.ovTail + sub(chunk, 0, cut), 1, false));
     st.overflow = false;
     st.ovTail = "";
     st.last2 = "";
-    data = chunk.substring(cut);
+    data = sub(chunk, cut, chunk.length);
     if (data.length === 0) return result(st, out);
   } else if (st.pendLen > 0) {
     const look = st.last2 + chunk;
     if (terminatorEnd(look, 0) < 0) {
-      st.pend[st.pend.length] = chunk;
+      st.pend.push(chunk);
       st.pendLen += chunk.length;
-      st.last2 = look.substring(look.length - 2);
+      st.last2 = lastTwo(look);
       if (st.pendLen > st.maxEvent) startOverflow(st, out);
       return result(st, out);
     }
-    st.pend[st.pend.length] = chunk;
+    st.pend.push(chunk);
     data = st.pend.join("");
     st.pend = [];
     st.pendLen = 0;
@@ -598,16 +647,16 @@ export function streamFeed(this: void, st: StreamState, chunk: string): string {
   return result(st, out);
 }
 
-export function streamFinish(this: void, st: StreamState): string {
+export function streamFinish(st: StreamState): string {
   const out: string[] = [];
   if (st.overflow) {
-    out[out.length] = restoreSpan(st, st.ovTail, 1, false);
+    out.push(restoreSpan(st, st.ovTail, 1, false));
     st.overflow = false;
     st.ovTail = "";
   }
-  out[out.length] = flushAll(st);
+  out.push(flushAll(st));
   if (st.pendLen > 0) {
-    out[out.length] = restoreSpan(st, st.pend.join(""), 1, false);
+    out.push(restoreSpan(st, st.pend.join(""), 1, false));
     st.pend = [];
     st.pendLen = 0;
   }
@@ -616,7 +665,7 @@ export function streamFinish(this: void, st: StreamState): string {
   return out.join("");
 }
 
-export function streamHeld(this: void, st: StreamState): number {
+export function streamHeld(st: StreamState): number {
   let h = st.pendLen + st.ovTail.length;
   for (const key of st.order) {
     const b = st.blocks[key];
@@ -626,7 +675,7 @@ export function streamHeld(this: void, st: StreamState): number {
 }
 
 /** Bytes of text held back for restoration only (excluding the carried partial event). */
-export function streamHeldText(this: void, st: StreamState): number {
+export function streamHeldText(st: StreamState): number {
   let h = st.ovTail.length;
   for (const key of st.order) {
     const b = st.blocks[key];

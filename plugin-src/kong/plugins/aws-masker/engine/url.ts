@@ -18,7 +18,7 @@ function hexValue(c: number): number {
 }
 
 /** s with every %XY replaced by its byte; other "%" kept. */
-export function percentDecode(this: void, s: string): string {
+export function percentDecode(s: string): string {
   let p = s.indexOf("%");
   if (p < 0) return s;
   const parts: string[] = [];
@@ -29,8 +29,8 @@ export function percentDecode(this: void, s: string): string {
       const hi = hexValue(byteAt(s, p + 1));
       const lo = hexValue(byteAt(s, p + 2));
       if (hi >= 0 && lo >= 0) {
-        parts[parts.length] = sub(s, at, p);
-        parts[parts.length] = String.fromCharCode(hi * 16 + lo);
+        parts.push(sub(s, at, p));
+        parts.push(String.fromCharCode(hi * 16 + lo));
         at = p + 3;
         p = s.indexOf("%", at);
         continue;
@@ -38,12 +38,12 @@ export function percentDecode(this: void, s: string): string {
     }
     p = s.indexOf("%", p + 1);
   }
-  parts[parts.length] = sub(s, at, n);
+  parts.push(sub(s, at, n));
   return parts.join("");
 }
 
 /** The path with "." and ".." segments resolved and empty segments dropped (RFC 3986 5.2.4, Kong's normalisation). */
-export function removeDotSegments(this: void, path: string): string {
+export function removeDotSegments(path: string): string {
   const kept: string[] = [];
   const n = path.length;
   let a = 0;
@@ -56,7 +56,7 @@ export function removeDotSegments(this: void, path: string): string {
     } else if (len === 2 && byteAt(path, a) === DOT && byteAt(path, a + 1) === DOT) {
       if (kept.length > 0) kept.length = kept.length - 1;
     } else {
-      kept[kept.length] = sub(path, a, b);
+      kept.push(sub(path, a, b));
     }
     a = b + 1;
   }
@@ -68,14 +68,14 @@ export function removeDotSegments(this: void, path: string): string {
  * The forms of requestUri (path and query as received) to check for identifiers: the raw form, each decoded layer
  * and the normalised decoded path. undefined when it is encoded more than MAX_URL_LAYERS deep.
  */
-export function urlForms(this: void, requestUri: string): string[] | undefined {
+export function urlForms(requestUri: string): string[] | undefined {
   const forms: string[] = [requestUri];
   let cur = requestUri;
   for (let layer = 0; ; layer++) {
     const next = percentDecode(cur);
     if (next === cur) break;
     if (layer >= MAX_URL_LAYERS) return undefined;
-    forms[forms.length] = next;
+    forms.push(next);
     cur = next;
   }
   // the path of the fully decoded form, normalised (a decoded "?" is part of the path, so cut the raw form's query)
@@ -88,7 +88,7 @@ export function urlForms(this: void, requestUri: string): string[] | undefined {
   }
   if (path.length > 0 && byteAt(path, 0) === SLASH) {
     const normal = removeDotSegments(path);
-    if (normal !== path) forms[forms.length] = normal;
+    if (normal !== path) forms.push(normal);
   }
   return forms;
 }

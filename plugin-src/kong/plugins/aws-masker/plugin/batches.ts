@@ -5,9 +5,7 @@
 //                                      and each line is restored as it streams by, with this batch's mappings only
 //   retrieve, list, cancel, delete     pass through (they carry no content)
 // Results that need Redis while it is down get 503 with retry-after: pseudonyms are never passed off as the answer.
-import { Session, adoptEntry } from "../engine/session";
-import { restoreJson } from "../engine/json";
-import { BATCH_RESULT } from "../engine/policy";
+import { Session, adoptEntry, restoreJson, BATCH_RESULT } from "../engine/index";
 import { PluginConf } from "./conf";
 import { refuse } from "./errors";
 import { loadBatch, storeBatch, StoredEntry, BATCH_UNAVAILABLE, BATCH_UNKNOWN, BATCH_NO_STORE } from "./store";
@@ -32,10 +30,11 @@ function validId(id: string): boolean {
 }
 
 /** The batch id of a results path, or undefined. */
-export function resultsBatchId(this: void, path: string): string | undefined {
+export function resultsBatchId(path: string): string | undefined {
   const h = RESULTS_HEAD.length;
   const t = RESULTS_TAIL.length;
-  if (path.length <= h + t || string.sub(path, 1, h) !== RESULTS_HEAD || string.sub(path, -t) !== RESULTS_TAIL) return undefined;
+  if (path.length <= h + t || string.sub(path, 1, h) !== RESULTS_HEAD || string.sub(path, -t) !== RESULTS_TAIL)
+    return undefined;
   const id = string.sub(path, h + 1, path.length - t);
   return validId(id) ? id : undefined;
 }
@@ -54,14 +53,18 @@ export interface BatchState {
  * Access, GET results: loads the batch's mappings into the session, or refuses. True when the request is a results
  * request (its state is set).
  */
-export function batchResultsAccess(this: void, conf: PluginConf, session: Session, path: string): boolean {
+export function batchResultsAccess(conf: PluginConf, session: Session, path: string): boolean {
   const id = resultsBatchId(path);
   if (id === undefined) return false;
   const found = loadBatch(conf, session.scope, id);
   if (found === BATCH_UNAVAILABLE) {
     count("batch_results_refused");
-    return refuse(503, "api_error", "the mapping store (Redis) is unavailable, so these batch results cannot be restored; retry later",
-      { "Retry-After": RETRY_AFTER_SECONDS });
+    return refuse(
+      503,
+      "api_error",
+      "the mapping store (Redis) is unavailable, so these batch results cannot be restored; retry later",
+      { "Retry-After": RETRY_AFTER_SECONDS },
+    );
   }
   if (found === BATCH_NO_STORE) {
     count("batch_results_refused");
@@ -69,7 +72,11 @@ export function batchResultsAccess(this: void, conf: PluginConf, session: Sessio
   }
   if (found === BATCH_UNKNOWN) {
     count("batch_results_refused");
-    return refuse(404, "not_found_error", "no mappings are stored for this batch under your tenant (created elsewhere, or expired); its results cannot be restored");
+    return refuse(
+      404,
+      "not_found_error",
+      "no mappings are stored for this batch under your tenant (created elsewhere, or expired); its results cannot be restored",
+    );
   }
   for (const e of found as StoredEntry[]) adoptEntry(session, e);
   const st: BatchState = { session, path, batchResults: true };
@@ -88,7 +95,7 @@ function batchIdOf(body: string): string | undefined {
 }
 
 /** body_filter, create answer complete: records the batch's mappings under its id. */
-export function batchCreated(this: void, conf: PluginConf, st: BatchState, body: string): void {
+export function batchCreated(conf: PluginConf, st: BatchState, body: string): void {
   const id = batchIdOf(body);
   if (id === undefined) {
     kong.log.warn("batch create answer without a batch id; its results will not be restorable");
@@ -102,7 +109,7 @@ export function batchCreated(this: void, conf: PluginConf, st: BatchState, body:
  * body_filter, results: complete lines are restored and passed on, a partial line is held for the next piece.
  * Returns what to send now.
  */
-export function restoreResults(this: void, st: BatchState & { pending?: string }, chunk: string, eof: boolean): string {
+export function restoreResults(st: BatchState & { pending?: string }, chunk: string, eof: boolean): string {
   let text = st.pending !== undefined ? st.pending + chunk : chunk;
   st.pending = undefined;
   const parts: string[] = [];
@@ -110,16 +117,17 @@ export function restoreResults(this: void, st: BatchState & { pending?: string }
   while (true) {
     const [nl] = string.find(text, NEWLINE, at, true);
     if (nl === undefined) break;
-    parts[parts.length] = restoreLine(st.session, string.sub(text, at, nl - 1));
-    parts[parts.length] = NEWLINE;
+    parts.push(restoreLine(st.session, string.sub(text, at, nl - 1)));
+    parts.push(NEWLINE);
     at = nl + 1;
   }
   const rest = string.sub(text, at);
   if (eof) {
-    if (rest !== "") parts[parts.length] = restoreLine(st.session, rest);
+    if (rest !== "") parts.push(restoreLine(st.session, rest));
   } else if (rest !== "") {
     st.pending = rest;
   }
+  // eslint-disable-next-line no-useless-assignment -- drops the chunk's reference before the join allocates
   text = "";
   return parts.join("");
 }

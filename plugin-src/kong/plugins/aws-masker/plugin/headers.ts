@@ -1,10 +1,7 @@
 // Request headers toward the upstream (docs/field-rules.md, "Headers"): what says where the client is or which hops
 // the request took is not sent; the Claude API's credentials and the transport headers nginx rebuilds go as they
 // are; every other header is scanned and its identifiers masked in place.
-import { Masker, Session, maskText } from "../engine/session";
-import { learnedIn } from "../engine/names";
-import { Match } from "../engine/scanner";
-import { rememberedIn } from "../engine/memory";
+import { Masker, Session, maskText, learnedIn, rememberedIn, Match } from "../engine/index";
 import { refuse } from "./errors";
 import { count } from "./stats";
 
@@ -61,16 +58,16 @@ const UNSCANNED: Record<string, boolean> = {
 const MAX_HEADERS = 1000;
 
 /** ngx.var (a reserved word in TypeScript), read per call: it is bound to the current request. */
-export function nginxVars(this: void): Record<string, string | undefined> {
+export function nginxVars(): Record<string, string | undefined> {
   return (ngx as unknown as { var: Record<string, string | undefined> }).var;
 }
 
 function isClientAddress(name: string): boolean {
-  return CLIENT_ADDRESS[name] === true || name.substring(0, FORWARDED_PREFIX.length) === FORWARDED_PREFIX;
+  return CLIENT_ADDRESS[name] === true || string.sub(name, 1, FORWARDED_PREFIX.length) === FORWARDED_PREFIX;
 }
 
 /** Empties the variables Kong's template builds forwarding headers from (a variable the template lacks is skipped). */
-export function dropForwarding(this: void): void {
+export function dropForwarding(): void {
   const vars = nginxVars();
   for (const name of FORWARDING_VARS) {
     if (vars[name] !== undefined) vars[name] = "";
@@ -83,7 +80,9 @@ export function dropForwarding(this: void): void {
  * remembered names are looked for again: either may have grown since). Bounded by CLEAN_MAX; past it the cache starts
  * over.
  */
-const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, boolean>; size: number }>(), { __mode: "k" });
+const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, boolean>; size: number }>(), {
+  __mode: "k",
+});
 const CLEAN_MAX = 4096;
 
 /** True when the tenant's memory holds a name that stands in value. */
@@ -101,8 +100,12 @@ function maskValue(sess: Session, value: string): string {
     clean = { values: {}, size: 0 };
     cleanValues.set(sess.masker, clean);
   }
-  if (clean.values[value] === true && (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0) &&
-    !remembersIn(sess, value)) return value;
+  if (
+    clean.values[value] === true &&
+    (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0) &&
+    !remembersIn(sess, value)
+  )
+    return value;
   const out = maskText(sess, value, "");
   if (out === value) {
     if (clean.size >= CLEAN_MAX) {
@@ -116,10 +119,14 @@ function maskValue(sess: Session, value: string): string {
 }
 
 /** Removes client-address headers and masks identifiers in every scanned header, with the request's session. */
-export function maskHeaders(this: void, sess: Session): void {
+export function maskHeaders(sess: Session): void {
   const [headers, err] = kong.request.get_headers(MAX_HEADERS);
   if (err === "truncated") {
-    return refuse(400, "invalid_request_error", "more than " + MAX_HEADERS + " request headers; they were not forwarded");
+    return refuse(
+      400,
+      "invalid_request_error",
+      "more than " + MAX_HEADERS + " request headers; they were not forwarded",
+    );
   }
   let masked = 0;
   for (const [name, value] of headers) {
@@ -130,7 +137,11 @@ export function maskHeaders(this: void, sess: Session): void {
     if (UNSCANNED[name] === true) continue;
     // a name cannot be masked without changing what the header means
     if (maskValue(sess, name) !== name) {
-      return refuse(400, "invalid_request_error", "a request header name contains an AWS identifier; it was not forwarded");
+      return refuse(
+        400,
+        "invalid_request_error",
+        "a request header name contains an AWS identifier; it was not forwarded",
+      );
     }
     if (typeof value === "string") {
       const out = maskValue(sess, value);
@@ -145,7 +156,7 @@ export function maskHeaders(this: void, sess: Session): void {
     let changed = false;
     for (const v of value) {
       const out = maskValue(sess, v);
-      outs[outs.length] = out;
+      outs.push(out);
       if (out !== v) changed = true;
     }
     if (changed) {

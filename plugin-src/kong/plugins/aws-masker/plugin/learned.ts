@@ -6,11 +6,21 @@
 //     pipeline) and reloads the names of those whose version moved;
 //   - tenants idle for IDLE_SECONDS are forgotten by the worker (Redis still has them); at most TENANTS_MAX per worker.
 // Credential kinds are never remembered (they have a fixed shape anyway) and never stored.
-import { newMemory, remember, TenantMemory, kindById, isCredential } from "../engine/memory";
-import { Kind } from "../engine/catalogue";
-import { Session } from "../engine/session";
+import { newMemory, remember, TenantMemory, kindById, isCredential, Kind, Session } from "../engine/index";
 import { PluginConf } from "./conf";
-import { hasRedis, mayTry, connect, release, nameKeys, nameVersions, loadNames, storeNames, storeEntries, schedule, StoredEntry } from "./store";
+import {
+  hasRedis,
+  mayTry,
+  connect,
+  release,
+  nameKeys,
+  nameVersions,
+  loadNames,
+  storeNames,
+  storeEntries,
+  schedule,
+  StoredEntry,
+} from "./store";
 import { count } from "./stats";
 
 const REFRESH_SECONDS = 1;
@@ -62,7 +72,7 @@ function pull(conf: PluginConf, tenants: Tenant[]): boolean {
   const red = connect(conf);
   if (red === undefined) return false;
   const keys: string[] = [];
-  for (const t of tenants) keys[keys.length] = t.versionKey;
+  for (const t of tenants) keys.push(t.versionKey);
   const versions = nameVersions(conf, red, keys);
   if (versions === undefined) return false;
   for (let k = 0; k < tenants.length; k++) {
@@ -85,7 +95,7 @@ function pull(conf: PluginConf, tenants: Tenant[]): boolean {
   return true;
 }
 
-function refresh(this: void, premature: boolean, conf: PluginConf): void {
+function refresh(premature: boolean, conf: PluginConf): void {
   const ms = memoriesFor(conf);
   if (premature) {
     ms.refreshing = false;
@@ -98,7 +108,7 @@ function refresh(this: void, premature: boolean, conf: PluginConf): void {
       delete ms.tenants[scope];
       ms.count--;
     } else if (t.version !== "") {
-      active[active.length] = t;
+      active.push(t);
     }
   }
   if (ms.count === 0) {
@@ -125,7 +135,7 @@ function evictOldest(ms: Memories): void {
 }
 
 /** The tenant's memory for this request (access phase), or undefined when learn_names is off. */
-export function memoryFor(this: void, conf: PluginConf, scope: string): TenantMemory | undefined {
+export function memoryFor(conf: PluginConf, scope: string): TenantMemory | undefined {
   if (conf.learn_names === false || conf.learned_names_max === 0) return undefined;
   const ms = memoriesFor(conf);
   let t = ms.tenants[scope];
@@ -150,12 +160,13 @@ export function memoryFor(this: void, conf: PluginConf, scope: string): TenantMe
  * After masking: the request's learned names go into the tenant's memory and to Redis, and its mappings to Redis.
  * Credential kinds go nowhere. Returns the mappings that may be stored (a batch record keeps the same).
  */
-export function rememberSession(this: void, conf: PluginConf, sess: Session): StoredEntry[] {
+export function rememberSession(conf: PluginConf, sess: Session): StoredEntry[] {
   const t = sess.memory !== undefined ? memoriesFor(conf).tenants[sess.scope] : undefined;
   const storable: StoredEntry[] = [];
   for (const e of sess.entries) {
     const kind = kindById(e.kind);
-    if (kind === undefined || !isCredential(kind)) storable[storable.length] = { pseudonym: e.pseudonym, original: e.original, kind: e.kind };
+    if (kind === undefined || !isCredential(kind))
+      storable.push({ pseudonym: e.pseudonym, original: e.original, kind: e.kind });
   }
   storeEntries(conf, sess.scope, storable);
   const mem = sess.memory;
@@ -163,7 +174,7 @@ export function rememberSession(this: void, conf: PluginConf, sess: Session): St
   const fresh: string[][] = [];
   for (const l of sess.learned) {
     if (!isCredential(l.kind) && remember(mem, l.name, l.kind)) {
-      fresh[fresh.length] = [l.kind.id, l.name];
+      fresh.push([l.kind.id, l.name]);
       if (t !== undefined) t.recent[l.name] = { kind: l.kind, at: ngx.now() };
     }
   }

@@ -51,37 +51,38 @@ const BACKSLASH = "\\";
 const UNDERSCORE = "_";
 const QUOTE = '"';
 
-function escapeLabel(this: void, v: string): string {
+function escapeLabel(v: string): string {
   let out = "";
   for (let i = 0; i < v.length; i++) {
-    const c = v.substring(i, i + 1);
+    const c = string.sub(v, i + 1, i + 1);
     out = out + (c === BACKSLASH ? "\\\\" : c === QUOTE ? '\\"' : c === "\n" ? "\\n" : c);
   }
   return out;
 }
 
 /** A counter name as a metric name: anything but [a-zA-Z0-9_:] becomes "_" (the dict may hold others' keys). */
-function metricName(this: void, name: string): string {
+function metricName(name: string): string {
   let out = "";
   for (let i = 0; i < name.length; i++) {
-    const c = name.substring(i, i + 1);
-    const ok = (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === UNDERSCORE || c === ":";
+    const c = string.sub(name, i + 1, i + 1);
+    const ok =
+      (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c === UNDERSCORE || c === ":";
     out = out + (ok ? c : UNDERSCORE);
   }
   return out;
 }
 
-function header(this: void, lines: string[], metric: string, help: string, type: string): void {
+function header(lines: string[], metric: string, help: string, type: string): void {
   lines.push("# HELP " + metric + " " + help);
   lines.push("# TYPE " + metric + " " + type);
 }
 
-function sorted(this: void, keys: string[]): string[] {
+function sorted(keys: string[]): string[] {
   table.sort(keys);
   return keys;
 }
 
-export function metricsText(this: void): string {
+export function metricsText(): string {
   const counters = allCounters();
   const lines: string[] = [];
   header(lines, "aws_masker_info", "The aws-masker plugin's version.", "gauge");
@@ -95,9 +96,9 @@ export function metricsText(this: void): string {
     if (sep < 0) {
       plain.push(name);
     } else {
-      const fam = name.substring(0, sep);
+      const fam = string.sub(name, 1, sep);
       if (byFamily[fam] === undefined) byFamily[fam] = {};
-      byFamily[fam][name.substring(sep + 1)] = counters[name];
+      byFamily[fam][string.sub(name, sep + 2)] = counters[name];
     }
   }
   for (const fam of sorted(Object.keys(FAMILIES))) {

@@ -36,15 +36,15 @@ export interface RequestFigures {
   kinds: Record<string, number>;
 }
 
-export function accessStarted(this: void): void {
+export function accessStarted(): void {
   kong.ctx.plugin.access = ACCESS_STARTED;
 }
 
-export function accessDone(this: void): void {
+export function accessDone(): void {
   kong.ctx.plugin.access = ACCESS_DONE;
 }
 
-export function figuresOf(this: void): RequestFigures {
+export function figuresOf(): RequestFigures {
   const ctx = kong.ctx.plugin;
   const refusal = ctx.refusal as Refusal | undefined;
   if (refusal !== undefined) {
@@ -59,7 +59,8 @@ export function figuresOf(this: void): RequestFigures {
   // no refusal and no state: passed on unchanged; access that did not finish failed (Kong answers 500); access
   // that never started was cut short by a plugin that ran before this one (auth, rate limiting)
   const progress = ctx.access;
-  const decision: Decision = progress === ACCESS_DONE ? "passthrough" : progress === ACCESS_STARTED ? "error" : "skipped";
+  const decision: Decision =
+    progress === ACCESS_DONE ? "passthrough" : progress === ACCESS_STARTED ? "error" : "skipped";
   return { decision, identifiers: 0, kinds };
 }
 
@@ -73,7 +74,7 @@ function kindList(kinds: Record<string, number>): string {
   return parts.join(",");
 }
 
-export function logLine(this: void, f: RequestFigures): string {
+export function logLine(f: RequestFigures): string {
   let line = "decision=" + f.decision;
   if (f.reason !== undefined) line = line + ' reason="' + f.reason + '" status=' + f.status;
   line = line + " identifiers=" + f.identifiers;
@@ -81,12 +82,12 @@ export function logLine(this: void, f: RequestFigures): string {
   return line;
 }
 
-function logNotice(this: void, premature: boolean, line: string): void {
+function logNotice(premature: boolean, line: string): void {
   if (!premature) kong.log.notice("aws-masker: ", line);
 }
 
 /** log phase: one line, the serialized figures, the counters. */
-export function observe(this: void): void {
+export function observe(): void {
   const f = figuresOf();
   const line = logLine(f);
   // only a masked or passed-through request had its URL checked: no identifier in it

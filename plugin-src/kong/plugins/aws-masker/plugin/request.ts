@@ -2,11 +2,8 @@
 // the body masked, the headers masked (headers.ts; forwarding headers dropped). Whatever cannot be masked (too large,
 // not JSON, ambiguous, compressed, unreadable, unscannable media unless allowed) is refused with an Anthropic-shaped
 // error; nothing is ever forwarded unmasked.
-import { newSession, findIn, Session } from "../engine/session";
-import { maskJson, DUPLICATE_KEY } from "../engine/json";
-import { urlForms } from "../engine/url";
+import { newSession, findIn, Session, maskJson, DUPLICATE_KEY, urlForms, policyFor } from "../engine/index";
 import { dropForwarding, maskHeaders, nginxVars } from "./headers";
-import { policyFor } from "../engine/policy";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
 import { scopeFor } from "./tenant";
@@ -20,7 +17,7 @@ export interface RequestState {
   path: string;
 }
 
-export function isJsonType(this: void, ct: string | undefined): boolean {
+export function isJsonType(ct: string | undefined): boolean {
   if (ct === undefined) return false;
   const t = ct.toLowerCase();
   return t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0;
@@ -70,7 +67,7 @@ function urlHoldsIdentifier(session: Session): boolean {
   return false;
 }
 
-export function access(this: void, conf: PluginConf): void {
+export function access(conf: PluginConf): void {
   // answers must come back uncompressed to be restored
   kong.service.request.clear_header("Accept-Encoding");
   dropForwarding();
@@ -85,7 +82,11 @@ export function access(this: void, conf: PluginConf): void {
   session.memory = memoryFor(conf, session.scope);
   // the URL goes upstream as it is: an identifier there cannot be masked without breaking the call, so refuse
   if (urlHoldsIdentifier(session)) {
-    return refuse(400, "invalid_request_error", "the request URL contains an AWS identifier (possibly percent-encoded); it was not forwarded");
+    return refuse(
+      400,
+      "invalid_request_error",
+      "the request URL contains an AWS identifier (possibly percent-encoded); it was not forwarded",
+    );
   }
   const method = kong.request.get_method();
   // batch results: the batch's mappings are loaded from Redis for the restore (or the request is refused)
@@ -98,7 +99,11 @@ export function access(this: void, conf: PluginConf): void {
   const stored = rememberSession(conf, session);
   if (session.entries.length > 0 || path === BATCHES_PATH) {
     count("identifiers_masked", session.entries.length);
-    const st: BatchState = { session, path, batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined };
+    const st: BatchState = {
+      session,
+      path,
+      batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined,
+    };
     kong.ctx.plugin.state = st;
   }
 }
@@ -113,7 +118,11 @@ function maskBody(conf: PluginConf, session: Session, path: string, method: stri
   if (!hasBody && (method === "GET" || method === "HEAD" || method === "DELETE" || method === "OPTIONS")) return;
 
   if (encoding !== undefined && encoding.toLowerCase() !== "identity") {
-    return refuse(415, "invalid_request_error", "compressed request bodies (content-encoding) cannot be masked; send them uncompressed");
+    return refuse(
+      415,
+      "invalid_request_error",
+      "compressed request bodies (content-encoding) cannot be masked; send them uncompressed",
+    );
   }
   if (hasBody && !isJsonType(ctype)) {
     return refuse(415, "invalid_request_error", "only application/json request bodies can be masked");
@@ -128,19 +137,32 @@ function maskBody(conf: PluginConf, session: Session, path: string, method: stri
   if (result.text === undefined) {
     if (result.error === DUPLICATE_KEY) {
       count("duplicate_keys");
-      return refuse(400, "invalid_request_error", "request body has a duplicate object key at byte " + result.offset +
-        " (parsers disagree on which one counts); it was not forwarded");
+      return refuse(
+        400,
+        "invalid_request_error",
+        "request body has a duplicate object key at byte " +
+          result.offset +
+          " (parsers disagree on which one counts); it was not forwarded",
+      );
     }
     count("invalid_json");
-    return refuse(400, "invalid_request_error", "request body is not valid JSON: " + result.error + " at byte " + result.offset);
+    return refuse(
+      400,
+      "invalid_request_error",
+      "request body is not valid JSON: " + result.error + " at byte " + result.offset,
+    );
   }
   const unscannable = result.unscannable !== undefined ? result.unscannable : 0;
   if (unscannable > 0) {
     if (conf.unscannable_content !== "forward") {
       count("unscannable_refused");
-      return refuse(400, "invalid_request_error", "the request holds content that cannot be scanned for AWS identifiers " +
-        "(an image, a PDF or other media, or a URL or file the API reads itself); it was not forwarded. " +
-        "The gateway setting unscannable_content: forward lets such content through unscanned");
+      return refuse(
+        400,
+        "invalid_request_error",
+        "the request holds content that cannot be scanned for AWS identifiers " +
+          "(an image, a PDF or other media, or a URL or file the API reads itself); it was not forwarded. " +
+          "The gateway setting unscannable_content: forward lets such content through unscanned",
+      );
     }
     count("unscannable_forwarded", unscannable);
   }

@@ -1,9 +1,7 @@
 // header_filter / body_filter: put the originals back into Claude's answer, using only the pseudonyms this request
 // produced. JSON answers are buffered (they are small and must be restored as a whole); SSE streams are restored as
 // they flow. Error answers, compressed answers and other content types pass through untouched.
-import { restoreJson } from "../engine/json";
-import { newStream, streamFeed, streamFinish, StreamState } from "../engine/stream";
-import { answerPolicyFor } from "../engine/policy";
+import { restoreJson, newStream, streamFeed, streamFinish, StreamState, answerPolicyFor } from "../engine/index";
 import { PluginConf } from "./conf";
 import { RequestState, isJsonType } from "./request";
 import { storeDegraded } from "./store";
@@ -28,7 +26,7 @@ function responseHeader(name: string): string | undefined {
   return undefined;
 }
 
-export function headerFilter(this: void, conf: PluginConf): void {
+export function headerFilter(conf: PluginConf): void {
   if (storeDegraded(conf)) {
     kong.response.set_header("X-AWS-Masker-Degraded", "redis-unavailable");
     count("degraded_responses");
@@ -57,7 +55,7 @@ export function headerFilter(this: void, conf: PluginConf): void {
   kong.response.clear_header("Content-Length");
 }
 
-export function bodyFilter(this: void, conf: PluginConf): void {
+export function bodyFilter(conf: PluginConf): void {
   const st = kong.ctx.plugin.state as ResponseState | undefined;
   if (st === undefined || st.mode === undefined) return;
   const chunk = ngx.arg.get(1) as string | undefined;

@@ -24,15 +24,38 @@ interface LibCrypto {
   EVP_sha256(this: void): CData;
   EVP_CIPHER_CTX_new(this: void): CData;
   EVP_CIPHER_CTX_free: unknown;
-  EVP_EncryptInit_ex(this: void, ctx: CData, c: CData | undefined, e: undefined, key: string | undefined, iv: string | undefined): number;
+  EVP_EncryptInit_ex(
+    this: void,
+    ctx: CData,
+    c: CData | undefined,
+    e: undefined,
+    key: string | undefined,
+    iv: string | undefined,
+  ): number;
   EVP_EncryptUpdate(this: void, ctx: CData, out: CData | undefined, outl: CData, data: string, len: number): number;
   EVP_EncryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
-  EVP_DecryptInit_ex(this: void, ctx: CData, c: CData | undefined, e: undefined, key: string | undefined, iv: string | undefined): number;
+  EVP_DecryptInit_ex(
+    this: void,
+    ctx: CData,
+    c: CData | undefined,
+    e: undefined,
+    key: string | undefined,
+    iv: string | undefined,
+  ): number;
   EVP_DecryptUpdate(this: void, ctx: CData, out: CData | undefined, outl: CData, data: string, len: number): number;
   EVP_DecryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
   EVP_CIPHER_CTX_ctrl(this: void, ctx: CData, type: number, arg: number, ptr: CData): number;
   RAND_bytes(this: void, buf: CData, n: number): number;
-  HMAC(this: void, md: CData, key: string, keyLen: number, data: string, n: number, out: CData, outLen: CData): CData | undefined;
+  HMAC(
+    this: void,
+    md: CData,
+    key: string,
+    keyLen: number,
+    data: string,
+    n: number,
+    out: CData,
+    outLen: CData,
+  ): CData | undefined;
 }
 
 const DECLARATIONS = [
@@ -57,7 +80,7 @@ const DECLARATIONS = [
 for (const d of DECLARATIONS) pcall(ffi.cdef, d);
 
 // nginx (Debian's and Kong's) has libcrypto loaded already; a bare LuaJIT (the Lua specs) loads it by name
-function hasSymbols(this: void, lib: LibCrypto): void {
+function hasSymbols(lib: LibCrypto): void {
   if (lib.EVP_CIPHER_CTX_new === undefined) throw "missing";
 }
 function libcrypto(): LibCrypto {
@@ -85,7 +108,7 @@ const tagBuf = ffi.new("unsigned char[16]");
 const nonceBuf = ffi.new("unsigned char[12]");
 
 /** Raw HMAC-SHA256. */
-export function hmacSha256(this: void, key: string, data: string): string {
+export function hmacSha256(key: string, data: string): string {
   C.HMAC(C.EVP_sha256(), key, key.length, data, data.length, md, mdLen);
   return ffi.string(md, 32);
 }
@@ -96,32 +119,36 @@ export interface SealKeys {
 }
 
 /** The two keys derived from the plugin secret: one seals values, one names keys. */
-export function sealKeysFor(this: void, secret: string): SealKeys {
-  return { aead: hmacSha256(secret, "aws-masker/redis/aead/v1"), names: hmacSha256(secret, "aws-masker/redis/keys/v1") };
+export function sealKeysFor(secret: string): SealKeys {
+  return {
+    aead: hmacSha256(secret, "aws-masker/redis/aead/v1"),
+    names: hmacSha256(secret, "aws-masker/redis/keys/v1"),
+  };
 }
 
 /** Lower-case hex of the first `bytes` bytes of raw (all of it by default). */
-export function hex(this: void, raw: string, bytes?: number): string {
+export function hex(raw: string, bytes?: number): string {
   const n = bytes !== undefined ? bytes : raw.length;
   const out: string[] = [];
   for (let k = 1; k <= n; k++) {
     const b = string.byte(raw, k);
-    out[out.length] = string.sub(HEX, (b >> 4) + 1, (b >> 4) + 1) + string.sub(HEX, (b & 15) + 1, (b & 15) + 1);
+    out.push(string.sub(HEX, (b >> 4) + 1, (b >> 4) + 1) + string.sub(HEX, (b & 15) + 1, (b & 15) + 1));
   }
   return out.join("");
 }
 
 /** A Redis key name: prefix + 32 hex characters of a keyed hash of parts (nothing readable from it). */
-export function keyName(this: void, keys: SealKeys, prefix: string, parts: string): string {
+export function keyName(keys: SealKeys, prefix: string, parts: string): string {
   return prefix + hex(hmacSha256(keys.names, parts), 16);
 }
 
 /** plain sealed for the Redis key `aad` (AES-256-GCM, random nonce). */
-export function seal(this: void, keys: SealKeys, aad: string, plain: string): string {
+export function seal(keys: SealKeys, aad: string, plain: string): string {
   if (C.RAND_bytes(nonceBuf, NONCE_LEN) !== 1) throw "aws-masker: RAND_bytes failed";
   const nonce = ffi.string(nonceBuf, NONCE_LEN);
   const out = ffi.new("unsigned char[?]", plain.length + TAG_LEN);
-  if (C.EVP_EncryptInit_ex(ctx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce) !== 1) throw "aws-masker: cipher init failed";
+  if (C.EVP_EncryptInit_ex(ctx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce) !== 1)
+    throw "aws-masker: cipher init failed";
   C.EVP_EncryptUpdate(ctx, undefined, outLen, aad, aad.length);
   C.EVP_EncryptUpdate(ctx, out, outLen, plain, plain.length);
   const n = outLen[0];
@@ -131,7 +158,7 @@ export function seal(this: void, keys: SealKeys, aad: string, plain: string): st
 }
 
 /** The plain text of a sealed value, or undefined when it does not open (wrong key, wrong Redis key, altered). */
-export function unseal(this: void, keys: SealKeys, aad: string, sealed: string): string | undefined {
+export function unseal(keys: SealKeys, aad: string, sealed: string): string | undefined {
   const n = sealed.length - 1 - NONCE_LEN - TAG_LEN;
   if (n < 0 || string.sub(sealed, 1, 1) !== VERSION) return undefined;
   const nonce = string.sub(sealed, 2, 1 + NONCE_LEN);

@@ -4,7 +4,7 @@ const local: Record<string, number> = {};
 
 export const LABEL_SEP = "\x1f";
 
-export function count(this: void, name: string, by?: number): void {
+export function count(name: string, by?: number): void {
   const n = by !== undefined ? by : 1;
   const dict = ngx.shared.kong_aws_masker;
   if (dict !== undefined) {
@@ -15,11 +15,11 @@ export function count(this: void, name: string, by?: number): void {
 }
 
 /** A counter of a labelled family. */
-export function countLabelled(this: void, family: string, label: string, by?: number): void {
+export function countLabelled(family: string, label: string, by?: number): void {
   count(family + LABEL_SEP + label, by);
 }
 
-export function counter(this: void, name: string): number {
+export function counter(name: string): number {
   const dict = ngx.shared.kong_aws_masker;
   if (dict !== undefined) {
     const v = dict.get(name);
@@ -29,7 +29,7 @@ export function counter(this: void, name: string): number {
 }
 
 /** Every counter: name -> value (from the shared dict: all workers; else this worker's). */
-export function allCounters(this: void): Record<string, number> {
+export function allCounters(): Record<string, number> {
   const out: Record<string, number> = {};
   const dict = ngx.shared.kong_aws_masker;
   if (dict === undefined) {

@@ -45,7 +45,9 @@ type Reply = LuaMultiReturn<[unknown, string | undefined]>;
 
 /** Sends one command (any Redis command is a method of a resty.redis client). */
 function send(red: RestyRedis, c: Command): Reply {
-  const method = (red as unknown as Record<string, (this: void, self: RestyRedis, ...args: (string | number)[]) => Reply>)[c[0] as string];
+  const method = (
+    red as unknown as Record<string, (this: void, self: RestyRedis, ...args: (string | number)[]) => Reply>
+  )[c[0] as string];
   return method(red, ...c.slice(1));
 }
 
@@ -63,27 +65,39 @@ interface StoreState {
 // one state per plugin configuration (weak: a replaced config's state goes with it)
 const states = setmetatable(new LuaTable<PluginConf, StoreState>(), { __mode: "k" });
 
-export function stateFor(this: void, conf: PluginConf): StoreState {
+export function stateFor(conf: PluginConf): StoreState {
   let st = states.get(conf);
   if (st === undefined) {
-    st = { keys: sealKeysFor(conf.secret), queue: [], flushing: false, down: false, nextTry: 0, recent: {}, recentCount: 0 };
+    st = {
+      keys: sealKeysFor(conf.secret),
+      queue: [],
+      flushing: false,
+      down: false,
+      nextTry: 0,
+      recent: {},
+      recentCount: 0,
+    };
     states.set(conf, st);
   }
   return st;
 }
 
-export function hasRedis(this: void, conf: PluginConf): boolean {
+export function hasRedis(conf: PluginConf): boolean {
   return text(conf.redis_host) !== "";
 }
 
 /** True while this worker knows Redis to be unreachable. */
-export function storeDegraded(this: void, conf: PluginConf): boolean {
+export function storeDegraded(conf: PluginConf): boolean {
   const st = states.get(conf); // not created here: header_filter also runs for refusals (no usable secret)
   return st !== undefined && st.down && hasRedis(conf);
 }
 
 /** Schedules fn(premature, ...args) now; false (logged) when nginx or Kong's timer library refuses. */
-export function schedule(this: void, delay: number, fn: (this: void, premature: boolean, ...args: any[]) => void, ...args: any[]): boolean {
+export function schedule(
+  delay: number,
+  fn: (this: void, premature: boolean, ...args: any[]) => void,
+  ...args: any[]
+): boolean {
   // ngx.timer.at answers nil, err on failure; Kong 3.x's timer library (lua-resty-timer-ng) false, err
   const [ok, err] = ngx.timer.at(delay, fn, ...args);
   if (ok === undefined || ok === false) {
@@ -106,7 +120,7 @@ function markUp(st: StoreState): void {
 }
 
 /** A connected client, or undefined (Redis marked down) — cosockets: access phase and timers only. */
-export function connect(this: void, conf: PluginConf): RestyRedis | undefined {
+export function connect(conf: PluginConf): RestyRedis | undefined {
   const st = stateFor(conf);
   const [red, nerr] = redisLib.new();
   if (red === undefined) {
@@ -149,24 +163,24 @@ export function connect(this: void, conf: PluginConf): RestyRedis | undefined {
 }
 
 /** Returns the connection to the pool after a successful exchange. */
-export function release(this: void, conf: PluginConf, red: RestyRedis): void {
+export function release(conf: PluginConf, red: RestyRedis): void {
   markUp(stateFor(conf));
   red.set_keepalive(60000, conf.redis_pool_size);
 }
 
 /** Closes a connection whose exchange failed and marks Redis down. */
-export function fail(this: void, conf: PluginConf, red: RestyRedis, failure: string): void {
+export function fail(conf: PluginConf, red: RestyRedis, failure: string): void {
   red.close();
   markDown(stateFor(conf), failure);
 }
 
 /** True when a request may try Redis now (up, or the retry interval has passed). */
-export function mayTry(this: void, conf: PluginConf): boolean {
+export function mayTry(conf: PluginConf): boolean {
   const st = stateFor(conf);
   return !st.down || ngx.now() >= st.nextTry;
 }
 
-function flush(this: void, premature: boolean, conf: PluginConf): void {
+function flush(premature: boolean, conf: PluginConf): void {
   const st = stateFor(conf);
   if (premature) {
     st.flushing = false;
@@ -192,7 +206,7 @@ function flush(this: void, premature: boolean, conf: PluginConf): void {
           if (commands[k][0] === "evalsha" && noScript !== undefined) {
             if (retry === undefined) retry = [];
             const c = commands[k];
-            retry[retry.length] = ["eval", NAMES_SCRIPT, ...c.slice(2)];
+            retry.push(["eval", NAMES_SCRIPT, ...c.slice(2)]);
           } else {
             kong.log.err("Redis refused a write: ", msg);
           }
@@ -220,7 +234,7 @@ function enqueue(conf: PluginConf, st: StoreState, command: Command): void {
     count("redis_skipped_writes");
     return;
   }
-  st.queue[st.queue.length] = command;
+  st.queue.push(command);
   if (!st.flushing) st.flushing = schedule(st.down ? RETRY_SECONDS : 0, flush, conf);
 }
 
@@ -231,12 +245,12 @@ export interface StoredEntry {
 }
 
 /** The Redis key of a pseudonym's mapping (also computed by `aws-masker unmask --redis`). */
-export function mappingKey(this: void, keys: SealKeys, scope: string, pseudonym: string): string {
+export function mappingKey(keys: SealKeys, scope: string, pseudonym: string): string {
   return keyName(keys, PREFIX + "m:", scope + "\x1f" + pseudonym);
 }
 
 /** Queues the request's new mappings (credentials already left out by the caller; no-op without Redis). */
-export function storeEntries(this: void, conf: PluginConf, scope: string, entries: StoredEntry[]): void {
+export function storeEntries(conf: PluginConf, scope: string, entries: StoredEntry[]): void {
   if (!hasRedis(conf) || entries.length === 0) return;
   const st = stateFor(conf);
   const now = ngx.now();
@@ -265,27 +279,35 @@ export interface NameKeys {
   version: string;
 }
 
-export function nameKeys(this: void, conf: PluginConf, scope: string): NameKeys {
+export function nameKeys(conf: PluginConf, scope: string): NameKeys {
   const keys = stateFor(conf).keys;
   return { hash: keyName(keys, PREFIX + "n:", scope), version: keyName(keys, PREFIX + "nv:", scope) };
 }
 
 /** Queues names ([kind id, name] pairs) for the tenant's set in Redis. */
-export function storeNames(this: void, conf: PluginConf, scope: string, names: string[][]): void {
+export function storeNames(conf: PluginConf, scope: string, names: string[][]): void {
   if (!hasRedis(conf) || names.length === 0) return;
   const st = stateFor(conf);
   const nk = nameKeys(conf, scope);
-  const command: Command = ["evalsha", namesScript(), 2, nk.hash, nk.version, conf.learned_names_max, conf.learned_names_ttl_seconds];
+  const command: Command = [
+    "evalsha",
+    namesScript(),
+    2,
+    nk.hash,
+    nk.version,
+    conf.learned_names_max,
+    conf.learned_names_ttl_seconds,
+  ];
   for (const [kind, name] of names) {
     const field = keyName(st.keys, "", scope + "\x1f" + kind + "\x1f" + name);
-    command[command.length] = field;
-    command[command.length] = seal(st.keys, nk.hash + "\x1f" + field, kind + "\x1f" + name);
+    command.push(field);
+    command.push(seal(st.keys, nk.hash + "\x1f" + field, kind + "\x1f" + name));
   }
   enqueue(conf, st, command);
 }
 
 /** The version counter of each tenant's names, in one pipeline; undefined when Redis failed. */
-export function nameVersions(this: void, conf: PluginConf, red: RestyRedis, versionKeys: string[]): string[] | undefined {
+export function nameVersions(conf: PluginConf, red: RestyRedis, versionKeys: string[]): string[] | undefined {
   red.init_pipeline(versionKeys.length);
   for (const k of versionKeys) send(red, ["get", k]);
   const [results, err] = red.commit_pipeline();
@@ -302,7 +324,7 @@ export function nameVersions(this: void, conf: PluginConf, red: RestyRedis, vers
 }
 
 /** The tenant's names as [kind id, name] pairs; undefined when Redis failed (the connection is then closed). */
-export function loadNames(this: void, conf: PluginConf, red: RestyRedis, scope: string): string[][] | undefined {
+export function loadNames(conf: PluginConf, red: RestyRedis, scope: string): string[][] | undefined {
   const st = stateFor(conf);
   const nk = nameKeys(conf, scope);
   const [all, err] = send(red, ["hgetall", nk.hash]);
@@ -317,7 +339,7 @@ export function loadNames(this: void, conf: PluginConf, red: RestyRedis, scope: 
     if (plain === undefined) continue;
     const [sep] = string.find(plain, "\x1f", 1, true);
     if (sep === undefined) continue;
-    out[out.length] = [string.sub(plain, 1, sep - 1), string.sub(plain, sep + 1)];
+    out.push([string.sub(plain, 1, sep - 1), string.sub(plain, sep + 1)]);
   }
   return out;
 }
@@ -335,7 +357,9 @@ function batchKey(keys: SealKeys, scope: string, batchId: string): string {
 function pack(entries: StoredEntry[]): string {
   const parts: string[] = [];
   for (const e of entries) {
-    parts[parts.length] = e.kind.length + ":" + e.kind + e.pseudonym.length + ":" + e.pseudonym + e.original.length + ":" + e.original;
+    parts.push(
+      e.kind.length + ":" + e.kind + e.pseudonym.length + ":" + e.pseudonym + e.original.length + ":" + e.original,
+    );
   }
   return parts.join("");
 }
@@ -350,10 +374,10 @@ function unpack(s: string): StoredEntry[] | undefined {
     if (colon === undefined) return undefined;
     const len = tonumber(string.sub(s, at, colon - 1));
     if (len === undefined || colon + len > n) return undefined;
-    fields[fields.length] = string.sub(s, colon + 1, colon + len);
+    fields.push(string.sub(s, colon + 1, colon + len));
     at = colon + len + 1;
     if (fields.length === 3) {
-      out[out.length] = { kind: fields[0], pseudonym: fields[1], original: fields[2] };
+      out.push({ kind: fields[0], pseudonym: fields[1], original: fields[2] });
       fields.length = 0;
     }
   }
@@ -361,7 +385,7 @@ function unpack(s: string): StoredEntry[] | undefined {
 }
 
 /** Queues the record of a batch created through the gateway: its mappings, for restoring its results later. */
-export function storeBatch(this: void, conf: PluginConf, scope: string, batchId: string, entries: StoredEntry[]): void {
+export function storeBatch(conf: PluginConf, scope: string, batchId: string, entries: StoredEntry[]): void {
   if (!hasRedis(conf)) return;
   const st = stateFor(conf);
   const k = batchKey(st.keys, scope, batchId);
@@ -375,7 +399,7 @@ export const BATCH_UNKNOWN = "unknown";
 export const BATCH_NO_STORE = "no-store";
 
 /** The batch's mappings (access phase), BATCH_UNKNOWN when none are stored, BATCH_UNAVAILABLE when Redis failed. */
-export function loadBatch(this: void, conf: PluginConf, scope: string, batchId: string): StoredEntry[] | string {
+export function loadBatch(conf: PluginConf, scope: string, batchId: string): StoredEntry[] | string {
   if (!hasRedis(conf)) return BATCH_NO_STORE;
   if (!mayTry(conf)) return BATCH_UNAVAILABLE;
   const red = connect(conf);

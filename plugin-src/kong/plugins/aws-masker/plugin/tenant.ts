@@ -1,8 +1,7 @@
 // Tenant scope: whose pseudonyms are shared. Kong's own identity first (consumer, credential: they survive key-auth's
 // hide_credentials, which removes the key header before this plugin runs), else the client's API key from its headers.
 // The formula is the engine's tenantScope, which the CLI uses too.
-import { Masker } from "../engine/session";
-import { tenantScope, apiKeyOf } from "../engine/index";
+import { Masker, tenantScope, apiKeyOf } from "../engine/index";
 import { PluginConf } from "./conf";
 
 /** An entity's id, or undefined: Kong hands over tables (consumer, credential) or nil. */
@@ -13,7 +12,9 @@ function idOf(entity: { id?: unknown } | undefined): string | undefined {
 /** Bound of a masker's scope cache; past it the cache starts over (bounded memory per worker). */
 const SCOPE_CACHE_MAX = 10000;
 /** Per worker, per masker (secret): API key -> its scope. The keyed hash of a key is the same on every request. */
-const scopeCaches = setmetatable(new LuaTable<Masker, { scopes: Record<string, string>; count: number }>(), { __mode: "k" });
+const scopeCaches = setmetatable(new LuaTable<Masker, { scopes: Record<string, string>; count: number }>(), {
+  __mode: "k",
+});
 
 /** The scope of an API key, its HMAC computed once per worker (and masker). */
 function keyScope(masker: Masker, mode: string, apiKey: string): string {
@@ -35,7 +36,7 @@ function keyScope(masker: Masker, mode: string, apiKey: string): string {
   return scope;
 }
 
-export function scopeFor(this: void, conf: PluginConf, masker: Masker): string {
+export function scopeFor(conf: PluginConf, masker: Masker): string {
   if (conf.tenant_scope === "global") return "global";
   const consumerId = idOf(kong.client.get_consumer());
   const credentialId = idOf(kong.client.get_credential());
