@@ -2292,6 +2292,14 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
     }
     ls = le + 1;
   }
+  mergeCells(cfg, s, out, base, cells);
+}
+
+/**
+ * Merges cells (sorted, from a table or text layout) into out[base..]: a cell that overlaps a match already found, a
+ * disabled kind, an allowlisted value or a pseudonym is dropped.
+ */
+function mergeCells(cfg: ScanConfig, s: string, out: Match[], base: number, cells: Match[]): void {
   if (cells.length === 0) return;
   const merged: Match[] = [];
   let p = base;
@@ -2549,20 +2557,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     prevBorder = isBorder;
     ls = le + 1;
   }
-  if (cells.length === 0) return;
-  // merge: cells that overlap no match
-  const merged: Match[] = [];
-  let p = base;
-  for (const m of cells) {
-    while (p < out.length && out[p].e <= m.s) merged.push(out[p++]);
-    if (p < out.length && out[p].s < m.e) continue;
-    if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
-    if (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true) continue;
-    if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
-    merged.push(m);
-  }
-  while (p < out.length) merged.push(out[p++]);
-  for (let q = 0; q < merged.length; q++) out[base + q] = merged[q];
+  mergeCells(cfg, s, out, base, cells);
 }
 
 /**
