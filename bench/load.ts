@@ -8,7 +8,8 @@
 //   env: BENCH_DURATION (s per wrk run, 3), BENCH_CONNECTIONS (16), BENCH_FRESH (fresh gateway processes for the
 //        4 KB / 20 id cells, 3), BENCH_SIZES (bytes, comma separated), BENCH_WRITE_DOCS (1; 0 = print only),
 //        BENCH_ONLY (run only the cells whose name contains it, e.g. "4 KB / 20 ids / cold"; implies BENCH_WRITE_DOCS=0),
-//        BENCH_REPEAT (measure each cell this many times in a row: shows drift, e.g. a growing tenant memory)
+//        BENCH_REPEAT (measure each cell this many times in a row: shows drift, e.g. a growing tenant memory),
+//        BENCH_PROFILE=<file> (LuaJIT profiler in the gateway worker, written to <file>.<pid>; BENCH_PROFILE_MODE: jit.p mode)
 //
 // Paths, both ending at bench/echo-upstream.lua (nginx + a few lines of Lua, 1 worker; it echoes the last user text,
 // as JSON or as Server-Sent Events, so the client can check that every original came back):
@@ -249,7 +250,12 @@ async function startGatewayPath(upstream: string, redis: boolean): Promise<Gatew
     upstream,
     workers: 1,
     redis: redis ? undefined : "none",
-    env: { AWS_MASKER_SECRET: SECRET },
+    // BENCH_PROFILE=<file>: LuaJIT's profiler in the gateway worker (host/lua/kong_host: KONG_HOST_JIT_PROFILE)
+    env: {
+      AWS_MASKER_SECRET: SECRET,
+      ...(process.env.BENCH_PROFILE ? { KONG_HOST_JIT_PROFILE: process.env.BENCH_PROFILE } : {}),
+      ...(process.env.BENCH_PROFILE_MODE ? { KONG_HOST_JIT_PROFILE_MODE: process.env.BENCH_PROFILE_MODE } : {}),
+    },
     log: () => {},
     clientBodyBufferSize: "2m",
   });

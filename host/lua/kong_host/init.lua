@@ -218,6 +218,14 @@ end
 
 -- ------------------------------------------------------------ init_worker
 function _M.init_worker()
+  -- KONG_HOST_JIT_PROFILE=<file>: LuaJIT's sampling profiler (jit.p) over the worker's life, written to <file>.<pid>
+  -- when the worker exits (a dev tool for bench/; Kong has no such switch)
+  local profile = os.getenv("KONG_HOST_JIT_PROFILE")
+  if profile and profile ~= "" then
+    local jp = require "jit.p"
+    jp.start(os.getenv("KONG_HOST_JIT_PROFILE_MODE") or "Fl,i1", profile .. "." .. ngx.worker.pid())
+    ngx.timer.at(31536000, function() jp.stop() end)
+  end
   for _, p in ipairs(loaded_list) do
     if p.handler.init_worker then
       state.worker_plugin = p
