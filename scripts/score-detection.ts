@@ -1,6 +1,8 @@
 // Detection scorer: runs the labelled corpus (spec/fixtures/corpus) through the engine in Node and in LuaJIT and
 // prints recall per format family and per category, leaks, and false positives on the negative set.
-//   npx tsx scripts/score-detection.ts [--no-lua] [--verbose] [--family NAME]
+//   npx tsx scripts/score-detection.ts [--no-lua] [--verbose] [--family NAME] [--dump DIR]
+// --dump DIR writes each document's masked output and entries (Node) under DIR: diff two dumps to see what a change
+// to the engine changed.
 // Documents: spec/fixtures/corpus/{positive,negative}/[<family>/]<doc>; files directly under positive/ or negative/
 // form the family "regression" (the hand-written set the detector was built with). A document's format is its file
 // name up to the first dot. Labels: <doc>.labels.json = [[value, kind], ...] where kind is a catalogue kind id
@@ -14,7 +16,7 @@
 // FAILED (exit 1): any leak, name recall < 95 %, negative false positives >= 0.5 % of tokens, a Node/Lua difference,
 // or a failed build (the Lua side is always scored on a fresh `npm run build`).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, basename } from "node:path";
 import { createNodeMasker, newSession, maskText, maskJson, policyFor, KINDS } from "../lib/engine";
@@ -25,6 +27,7 @@ const args = process.argv.slice(2);
 const verbose = args.includes("--verbose");
 const withLua = !args.includes("--no-lua");
 const familyArg = args.includes("--family") ? args[args.indexOf("--family") + 1] : undefined;
+const dumpDir = args.includes("--dump") ? args[args.indexOf("--dump") + 1] : undefined;
 
 const NAME_RECALL_TARGET = 95;
 const NEGATIVE_FP_LIMIT = 0.5; // percent of tokens
@@ -178,6 +181,14 @@ for (const d of docs) {
     input: text,
     out,
     entries: sess.entries.map((e) => `${e.kind}\t${e.original}\t${e.pseudonym}`).join("\n"),
+  });
+}
+if (dumpDir !== undefined) {
+  mkdirSync(dumpDir, { recursive: true });
+  docs.forEach((d, k) => {
+    const name = d.path.slice(CORPUS.length + 1).replace(/\//g, "__");
+    writeFileSync(join(dumpDir, name + ".out"), nodeResults[k].out, "latin1");
+    writeFileSync(join(dumpDir, name + ".entries"), nodeResults[k].entries, "latin1");
   });
 }
 
