@@ -120,6 +120,95 @@ export function matchesLowerAt(s: string, i: number, n: number, lit: string): bo
   return true;
 }
 
+/**
+ * A set of words matched as suffixes of a key read backwards, with no string built: lower-case ASCII words, compared
+ * against a span case-insensitively with the units of `skip` left out ("Secret_Access-Key" ends with "secretaccesskey").
+ * Keys are classified per word and per string: a walk that fails at the first or second unit is the common case.
+ */
+export interface SuffixSet {
+  /** node * 128 + unit -> child node (nodes are numbered from 1; the root is 0) */
+  next: Record<number, number>;
+  /** node -> index in the word list of the word ending there */
+  word: Record<number, number>;
+  size: number;
+}
+
+export function newSuffixSet(words: string[]): SuffixSet {
+  const set: SuffixSet = { next: {}, word: {}, size: 0 };
+  for (let w = 0; w < words.length; w++) {
+    const node = suffixNode(set, words[w]);
+    if (set.word[node] === undefined) set.word[node] = w;
+  }
+  return set;
+}
+
+/** The node lit (lower case) ends at when read backwards, created if new (for callers that keep their own values). */
+export function suffixNode(set: SuffixSet, lit: string): number {
+  let node = 0;
+  for (let k = lit.length - 1; k >= 0; k--) {
+    const key = node * 128 + byteAt(lit, k);
+    let child = set.next[key];
+    if (child === undefined) {
+      set.size++;
+      child = set.size;
+      set.next[key] = child;
+    }
+    node = child;
+  }
+  return node;
+}
+
+/**
+ * The lowest index of a word of set that ends s[a, b) once lower-cased and stripped of the units marked in skip, or
+ * -1 (the lowest index: callers list the most specific word first).
+ */
+export function suffixIn(set: SuffixSet, s: string, a: number, b: number, skip: boolean[]): number {
+  let node = 0;
+  let best = -1;
+  let k = b - 1;
+  while (k >= a) {
+    const c = byteAt(s, k);
+    k--;
+    if (c < 256 && skip[c]) continue;
+    const l = c >= 65 && c <= 90 ? c + 32 : c;
+    if (l >= 128) break;
+    const child = set.next[node * 128 + l];
+    if (child === undefined) break;
+    node = child;
+    const w = set.word[node];
+    if (w !== undefined && (best < 0 || w < best)) best = w;
+  }
+  return best;
+}
+
+/** True when lit (lower case) occurs in s[a, b) lower-cased and stripped of the units marked in skip. */
+export function containsSkipping(s: string, a: number, b: number, lit: string, skip: boolean[]): boolean {
+  const m = lit.length;
+  const first = byteAt(lit, 0);
+  for (let q = a; q < b; q++) {
+    if (lowerCode(byteAt(s, q)) !== first) continue;
+    let k = 1;
+    let r = q + 1;
+    while (k < m && r < b) {
+      const c = byteAt(s, r);
+      r++;
+      if (c < 256 && skip[c]) continue;
+      if (lowerCode(c) !== byteAt(lit, k)) break;
+      k++;
+    }
+    if (k === m) return true;
+  }
+  return false;
+}
+
+/** A table of units (the skip argument of suffixIn / containsSkipping). */
+export function unitSet(units: number[]): boolean[] {
+  const t: boolean[] = [];
+  for (let c = 0; c < 256; c++) t.push(false);
+  for (const c of units) t[c] = true;
+  return t;
+}
+
 // Named units (ASCII codes) for the matchers.
 export const TAB = 9;
 export const LF = 10;

@@ -14,6 +14,8 @@ import type { KeyToken, Span } from "./names";
 const byteAt = ch.byteAt;
 const cls = ch.cls;
 const lowerCode = ch.lowerCode;
+const suffixIn = ch.suffixIn;
+const containsSkipping = ch.containsSkipping;
 const C_B64 = ch.C_B64;
 const C_UPPER = ch.C_UPPER;
 const C_LOWER = ch.C_LOWER;
@@ -48,6 +50,8 @@ const LPAREN = ch.LPAREN;
 const STAR = ch.STAR;
 const BACKTICK = ch.BACKTICK;
 const RBRACKET = ch.RBRACKET;
+const LOWER_W = 119;
+const UPPER_W = 87;
 
 /** Longest credential value taken (a PEM private key fits; past it the value is cut there, masked up to it). */
 const MAX_VALUE = 8192;
@@ -188,46 +192,49 @@ export function mayEndCredentialKey(c: number): boolean {
  */
 export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean, key: KeyToken): CredentialKey {
   let k = j;
+  // "password" and "passwd" have a "w": a key without one (most words) skips that search
+  let w = false;
   while (k > 0 && j - k < MAX_KEY) {
     const c = byteAt(s, k - 1);
-    if (isKeyUnit(c) || (allowBlanks && c === SPACE && k - 1 > 0 && isKeyUnit(byteAt(s, k - 2)))) k--;
-    else break;
+    if (isKeyUnit(c) || (allowBlanks && c === SPACE && k - 1 > 0 && isKeyUnit(byteAt(s, k - 2)))) {
+      if (c === LOWER_W || c === UPPER_W) w = true;
+      k--;
+    } else break;
   }
   if (j - k >= MAX_KEY) return CRED_NONE;
   key.start = k;
-  return credentialKeyCode(s, k, j);
+  return keyCode(s, k, j, w);
 }
 
-/** What the key s[a, b) names (CRED_*). */
+// Units a key is compared without ("secret_access-key", "Secret access key", "db.password").
+const KEY_SKIP = ch.unitSet([UNDERSCORE, DASH, SPACE, DOT]);
+const ENDINGS = ch.newSuffixSet(KEY_ENDINGS.map((e) => e[0]));
+const NOT_PASSWORD = ch.newSuffixSet(NOT_PASSWORD_ENDINGS);
+const TOKEN_ENDING = ch.newSuffixSet(["token"]);
+
+/** What the key s[a, b) names (CRED_*): compared in place, lower-cased and without "_", "-", blanks and dots. */
 export function credentialKeyCode(s: string, a: number, b: number): CredentialKey {
+  return keyCode(s, a, b, true);
+}
+
+/** credentialKeyCode; mayHaveW false when s[a, b) is known to hold no "w" (then it cannot hold "password"). */
+function keyCode(s: string, a: number, b: number, mayHaveW: boolean): CredentialKey {
   if (b - a < 3 || b - a > MAX_KEY) return CRED_NONE;
-  const parts: string[] = [];
-  for (let q = a; q < b; q++) {
-    const c = byteAt(s, q);
-    if (c !== UNDERSCORE && c !== DASH && c !== SPACE && c !== DOT) parts.push(String.fromCharCode(lowerCode(c)));
-  }
-  const key = parts.join("");
-  const m = key.length;
-  let code = CRED_NONE;
-  for (const e of KEY_ENDINGS) {
-    const l = e[0].length;
-    if (m >= l && sub(key, m - l, m) === e[0]) {
-      // the most specific ending wins (secretaccesskey over secret ... ): the list puts them first
-      code = e[1];
-      break;
-    }
-  }
-  if (code === CRED_NONE && (key.indexOf("password") >= 0 || key.indexOf("passwd") >= 0)) {
+  // the most specific ending wins (secretaccesskey over secret ...): the list puts them first
+  const w = suffixIn(ENDINGS, s, a, b, KEY_SKIP);
+  let code = w >= 0 ? KEY_ENDINGS[w][1] : CRED_NONE;
+  if (
+    code === CRED_NONE &&
+    mayHaveW &&
+    (containsSkipping(s, a, b, "password", KEY_SKIP) || containsSkipping(s, a, b, "passwd", KEY_SKIP))
+  ) {
     // password_v4, db_password_2: a password; PasswordLastUsed, PasswordPolicy: not
-    code = CRED_OTHER;
-    for (const e of NOT_PASSWORD_ENDINGS) {
-      if (m >= e.length && sub(key, m - e.length, m) === e) code = CRED_NONE;
-    }
+    code = suffixIn(NOT_PASSWORD, s, a, b, KEY_SKIP) >= 0 ? CRED_NONE : CRED_OTHER;
   }
   if (
     code === CRED_OTHER &&
-    (key.indexOf("session") >= 0 || key.indexOf("security") >= 0) &&
-    sub(key, m - 5, m) === "token"
+    suffixIn(TOKEN_ENDING, s, a, b, KEY_SKIP) >= 0 &&
+    (containsSkipping(s, a, b, "session", KEY_SKIP) || containsSkipping(s, a, b, "security", KEY_SKIP))
   )
     code = CRED_SESSION_TOKEN;
   return code;

@@ -16,11 +16,13 @@ import { pseudonymEndAt } from "./pseudonym";
 const byteAt = ch.byteAt;
 const cls = ch.cls;
 const lowerCode = ch.lowerCode;
+const suffixIn = ch.suffixIn;
 const C_ALNUM = ch.C_ALNUM;
 const C_LOWER = ch.C_LOWER;
 const C_DIGIT = ch.C_DIGIT;
 
-const HASH_MOD = 16777213;
+/** Longest key looked up, in units without "_" and "-". */
+const KEY_UNITS_MAX = 40;
 
 /** Values never taken as names (common words, defaults, placeholders). Compared lower-cased. */
 export const STOPLIST: Record<string, boolean> = {
@@ -174,25 +176,23 @@ export const STOPLIST: Record<string, boolean> = {
   data: true,
 };
 
-/** Normalised-key lookup: hash of the key's normalised units read backwards -> candidates. */
+/**
+ * Normalised-key lookup: the keys' units read backwards (a suffix trie, chars.ts), so a word is looked up from its end
+ * with no string built, and most words leave at their last or second-to-last unit.
+ */
 export interface KeyTable {
-  byHash: Record<number, Kind>;
-  byKey: Record<string, Kind>;
-}
-
-function hashReversed(key: string): number {
-  let h = 0;
-  for (let k = key.length - 1; k >= 0; k--) h = (h * 37 + byteAt(key, k)) % HASH_MOD;
-  return h;
+  trie: ch.SuffixSet;
+  /** trie node -> the kind of the key ending there */
+  kinds: Record<number, Kind>;
 }
 
 export function newKeyTable(): KeyTable {
-  return { byHash: {}, byKey: {} };
+  return { trie: ch.newSuffixSet([]), kinds: {} };
 }
 
+/** key: lower case, without "_" and "-" (as keys are compared). */
 export function addKey(t: KeyTable, key: string, kind: Kind): void {
-  t.byKey[key] = kind;
-  t.byHash[hashReversed(key)] = kind;
+  t.kinds[ch.suffixNode(t.trie, key)] = kind;
 }
 
 /** True for units of a key token: A-Z a-z 0-9 _ - */
@@ -217,20 +217,22 @@ export interface Span {
  * key.dashes to the count of leading dashes (CLI flags).
  */
 export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyToken): Kind | undefined {
-  let h = 0;
+  const next = t.trie.next;
+  let node = 0;
   let k = j - 1;
   let units = 0;
   while (k >= 0) {
     const c = byteAt(s, k);
     if (c >= 256 || !isKeyUnit(c)) break;
     if (c !== 95 && c !== 45) {
-      h = (h * 37 + lowerCode(c)) % HASH_MOD;
+      const child = next[node * 128 + lowerCode(c)];
       units++;
-      if (units > 40) return undefined;
+      if (child === undefined || units > KEY_UNITS_MAX) return undefined;
+      node = child;
     }
     k--;
   }
-  const kind = t.byHash[h];
+  const kind = t.kinds[node];
   if (kind === undefined) return undefined;
   let a = k + 1;
   let dashes = 0;
@@ -238,8 +240,6 @@ export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyTok
     a++;
     dashes++;
   }
-  // confirm (hash hits are rare): build the normalised key
-  if (t.byKey[normalisedKey(s, a, j)] !== kind) return undefined;
   key.start = a;
   key.dashes = dashes;
   return kind;
@@ -252,23 +252,8 @@ const WHOLE_KEY: KeyToken = { start: 0, dashes: 0 };
 export function kindOfKey(t: KeyTable, key: string): Kind | undefined {
   const n = key.length;
   if (n < 4 || n > 48) return undefined;
-  return kindOfKeyEndingAt(t, key, n, WHOLE_KEY) !== undefined && WHOLE_KEY.start === 0
-    ? t.byKey[normalise(key)]
-    : undefined;
-}
-
-/** The key s[a, b) as keys are compared: lower case, without "_" and "-". */
-function normalisedKey(s: string, a: number, b: number): string {
-  const parts: string[] = [];
-  for (let q = a; q < b; q++) {
-    const c = byteAt(s, q);
-    if (c !== 95 && c !== 45) parts.push(String.fromCharCode(lowerCode(c)));
-  }
-  return parts.join("");
-}
-
-function normalise(key: string): string {
-  return normalisedKey(key, 0, key.length);
+  const kind = kindOfKeyEndingAt(t, key, n, WHOLE_KEY);
+  return kind !== undefined && WHOLE_KEY.start === 0 ? kind : undefined;
 }
 
 // Normalised key endings that say "a resource name" whatever the service (KeyName, GroupName, TableNames,
@@ -333,20 +318,13 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
   return true;
 }
 
-/** True when s[a, b) (a key) ends like a resource-name key. */
+const GENERIC = ch.newSuffixSet(GENERIC_ENDINGS);
+// Units a generic key is compared without ("stack_name", "--stack-name", "Stack name" in a CSV header).
+const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
+
+/** True when s[a, b) (a key) ends like a resource-name key (compared in place, no string built). */
 export function genericKey(s: string, a: number, b: number): boolean {
-  const parts: string[] = [];
-  for (let q = a; q < b; q++) {
-    const c = byteAt(s, q);
-    if (c !== 95 && c !== 45 && c !== 32) parts.push(String.fromCharCode(lowerCode(c)));
-  }
-  const key = parts.join("");
-  const m = key.length;
-  for (const e of GENERIC_ENDINGS) {
-    const l = e.length;
-    if (m >= l && sub(key, m - l, m) === e) return true;
-  }
-  return false;
+  return suffixIn(GENERIC, s, a, b, GENERIC_SKIP) >= 0;
 }
 
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
