@@ -129,7 +129,10 @@ function nounKinds(): void {
     ["parameter", "resource-name"],
     ["vault", "resource-name"],
   ];
-  for (const [w, id] of nouns) addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
+  for (const [w, id] of nouns) {
+    addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
+    NOUN_ENDS[byteAt(w, 0) * 128 + byteAt(w, w.length - 1)] = true;
+  }
 }
 
 const PARTITIONS: Record<string, boolean> = {
@@ -263,6 +266,8 @@ const BACKSLASH = ch.BACKSLASH;
 const SPACE = ch.SPACE;
 const LF = ch.LF;
 const RBRACKET = ch.RBRACKET;
+const TAB = ch.TAB;
+const EQUALS = ch.EQUALS;
 
 function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
@@ -825,6 +830,9 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
 const PROSE_NOUNS = newKeyTable();
+/** first unit * 128 + last unit (lower case) of each prose noun: a word of letters is looked up only when it may be one */
+const NOUN_ENDS: boolean[] = [];
+for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(false);
 
 /** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
@@ -1321,12 +1329,39 @@ function isRegionLabel(s: string, a: number, b: number): boolean {
   return true;
 }
 
+/**
+ * The units of the string being scanned, marked with its generation (markUnits): an anchor with a unit the string does
+ * not hold is not searched for. About 45 anchors per string: a plain search each is a pass over the string, and many
+ * restart at every occurrence of their first unit ("alias/", "eksctl-").
+ */
+const MARKS: number[] = [];
+for (let c = 0; c < 256; c++) MARKS.push(0);
+const MARK = { gen: 0 };
+
+function markUnits(s: string, n: number): void {
+  MARK.gen++;
+  const gen = MARK.gen;
+  for (let k = 0; k < n; k++) MARKS[unitAt(s, k)] = gen;
+}
+
+/** False when lit holds a unit the last marked string does not (then it is not in that string). */
+function mayHold(lit: string): boolean {
+  const gen = MARK.gen;
+  for (let k = 0; k < lit.length; k++) if (MARKS[byteAt(lit, k)] !== gen) return false;
+  return true;
+}
+
+/** s.indexOf(lit) for the string last marked (markUnits), -1 at once when it cannot hold lit. */
+function firstOf(s: string, lit: string): number {
+  return mayHold(lit) ? s.indexOf(lit) : -1;
+}
+
 /** Longest host name walked back over from an anchor (a DNS name has at most 253 units). */
 const HOST_MAX = 253;
 
 function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const anchor = ".amazonaws.com";
-  let p = s.indexOf(anchor);
+  let p = firstOf(s, anchor);
   let floor = 0; // a host never reaches back past the previous anchor: linear time on anchor runs
   while (p >= 0) {
     let after = p + anchor.length;
@@ -1494,7 +1529,7 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   const kind = cfg.byFamily["session-token"];
   if (!kindOn(cfg, kind)) return;
   for (const lit of TOKEN_PREFIXES) {
-    let p = s.indexOf(lit);
+    let p = firstOf(s, lit);
     while (p >= 0) {
       const e = sessionTokenEnd(s, p, n);
       if (e > 0) {
@@ -1527,7 +1562,7 @@ function hostEndsAt(s: string, e: number, n: number): boolean {
 /** dxxxxxxxxxxxxx.cloudfront.net, <url-id>.lambda-url.<region>.on.aws, alias/<name>, console /s3/buckets/<bucket>. */
 function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cf = ".cloudfront.net";
-  let p = s.indexOf(cf);
+  let p = firstOf(s, cf);
   let floor = 0;
   while (p >= 0) {
     if (hostEndsAt(s, p + cf.length, n)) {
@@ -1543,7 +1578,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf(cf, p + 1);
   }
   const lu = ".lambda-url.";
-  p = s.indexOf(lu);
+  p = firstOf(s, lu);
   while (p >= 0) {
     let a = p;
     while (a > 0 && (cls(byteAt(s, a - 1)) & (C_LOWER | C_DIGIT)) !== 0) a--;
@@ -1558,7 +1593,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
     p = s.indexOf(lu, p + 1);
   }
-  p = s.indexOf("alias/");
+  p = firstOf(s, "alias/");
   while (p >= 0) {
     const a = p + 6;
     let next = p + 1;
@@ -1580,12 +1615,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf("alias/", next);
   }
   findUserinfo(cfg, s, n, extra);
-  if (s.indexOf("console.aws.amazon.com") >= 0 || s.indexOf("/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
+  if (firstOf(s, "console.aws.amazon.com") >= 0 || firstOf(s, "/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
   findLoadBalancerIds(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   for (const d of APP_DOMAINS) {
-    p = s.indexOf(d);
+    p = firstOf(s, d);
     let floor = 0;
     while (p >= 0) {
       // Elastic Beanstalk / Amplify / App Runner: every label before the region (or the domain) is the resource
@@ -1609,7 +1644,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
   }
   const si = ".signin.aws.amazon.com";
-  p = s.indexOf(si);
+  p = firstOf(s, si);
   while (p >= 0) {
     // https://<account>.signin.aws.amazon.com/console
     if (p >= 12 && isDigits(s, p - 12, p) && (p === 12 || (cls(byteAt(s, p - 13)) & C_WORD) === 0)) {
@@ -1618,7 +1653,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf(si, p + 1);
   }
   const sc = "security-credentials/";
-  p = s.indexOf(sc);
+  p = firstOf(s, sc);
   while (p >= 0) {
     // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
     let a = p + sc.length;
@@ -1646,7 +1681,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf(sc, p + 1);
   }
   const sa = "system:serviceaccount:";
-  p = s.indexOf(sa);
+  p = firstOf(s, sa);
   while (p >= 0) {
     // EKS IRSA trust policies: system:serviceaccount:<namespace>:<service account>
     const name = cfg.byId["resource-name"];
@@ -1666,7 +1701,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf(sa, p + 1);
   }
   const fn = "Name(";
-  p = s.indexOf(fn);
+  p = firstOf(s, fn);
   while (p >= 0) {
     // CDK imports: Bucket.fromBucketName(this, 'Id', 'name'), Function.fromFunctionName(...), Table.fromTableName(...)
     let k = p + fn.length;
@@ -1689,7 +1724,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     p = s.indexOf(fn, p + 1);
   }
   const cb = "/s3/buckets/";
-  p = s.indexOf(cb);
+  p = firstOf(s, cb);
   while (p >= 0) {
     const a = p + cb.length;
     const e = bucketEnd(s, a, n);
@@ -1712,7 +1747,7 @@ const APP_DOMAINS = [".elasticbeanstalk.com", ".amplifyapp.com", ".awsapprunner.
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
 function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  let p = s.indexOf("://");
+  let p = firstOf(s, "://");
   while (p >= 0) {
     const a = p + 3;
     let k = a;
@@ -1798,9 +1833,13 @@ const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F"];
  */
 function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   let first = true;
-  for (const lit of ENCODED_ANCHORS) {
+  // which anchors the string may hold, read before the decoded runs are scanned (that marks their units)
+  let gates = 0;
+  for (let k = 0; k < ENCODED_ANCHORS.length; k++) if (mayHold(ENCODED_ANCHORS[k])) gates |= 1 << k;
+  for (let k = 0; k < ENCODED_ANCHORS.length; k++) {
+    const lit = ENCODED_ANCHORS[k];
     let floor = 0;
-    let p = s.indexOf(lit);
+    let p = (gates & (1 << k)) !== 0 ? s.indexOf(lit) : -1;
     if (p >= 0 && first) {
       // the decoded runs carry the signal of the text they stand in
       ENCODED.signal = hasSignal(s, extra);
@@ -1893,7 +1932,7 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
   const kind = cfg.byId["resource-name"];
   if (kind === undefined) return;
   for (const lit of CONSOLE_PATHS) {
-    let p = s.indexOf(lit);
+    let p = firstOf(s, lit);
     while (p >= 0) {
       const a = p + lit.length;
       let e = a;
@@ -1916,7 +1955,7 @@ const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/"];
 function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["elb-hostname"];
   for (const lit of ELB_ANCHORS) {
-    let p = s.indexOf(lit);
+    let p = firstOf(s, lit);
     while (p >= 0) {
       // (after "loadbalancer/" too: the ARN's resource names the same id; after "<account>-" in WAF's httpSourceId)
       if (
@@ -1978,14 +2017,14 @@ function isoStampEnd(s: string, a: number, n: number): number {
  * Classic Load Balancer access log (`<time> <elb name> <client ip:port> ...`).
  */
 function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  let p = s.indexOf(APIGW_USER_AGENT);
+  let p = firstOf(s, APIGW_USER_AGENT);
   while (p >= 0) {
     const a = p + APIGW_USER_AGENT.length;
     if (runOf(s, a, n, C_LOWER | C_DIGIT) === API_ID_LEN && endsAt(s, a + API_ID_LEN, n))
       push(cfg, s, extra, a, a + API_ID_LEN, cfg.byId["api-gateway-id"]);
     p = s.indexOf(APIGW_USER_AGENT, a);
   }
-  p = s.indexOf(INVALIDATION_PATH);
+  p = firstOf(s, INVALIDATION_PATH);
   while (p >= 0) {
     const a = p + INVALIDATION_PATH.length;
     const len = runOf(s, a, n, C_UPPER | C_DIGIT);
@@ -1994,7 +2033,7 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
   }
   const name = cfg.byId["resource-name"];
   // each "Z " (the end of a UTC timestamp) is checked once: back over the fraction to a timestamp at a line start
-  p = s.indexOf(CLB_STAMP_END);
+  p = firstOf(s, CLB_STAMP_END);
   while (p >= 0) {
     let ls = p;
     while (ls > 0 && p - ls < ISO_FRACTION_MAX && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
@@ -2017,7 +2056,7 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
  */
 function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const name = cfg.byId["resource-name"];
-  let p = s.indexOf("[id=");
+  let p = firstOf(s, "[id=");
   while (p >= 0) {
     const a = p + 4;
     const e = unitWithin(s, 93, a, n, 256);
@@ -2025,7 +2064,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("[id=", p + 1);
   }
   let atStart = byteAt(s, 0) === 91; // "[section]" on the first line
-  p = atStart ? -1 : s.indexOf("\n[");
+  p = atStart ? -1 : firstOf(s, "\n[");
   let signal = -1;
   while (atStart || p >= 0) {
     atStart = false;
@@ -2041,7 +2080,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("\n[", p + 2);
   }
   // kubectl get: the first column (NAME, or NAMESPACE with -A) of the rows under a "NAME   ..." header
-  let h = byteAt(s, 0) === 78 && sub(s, 0, 4) === "NAME" ? 0 : s.indexOf("\nNAME");
+  let h = byteAt(s, 0) === 78 && sub(s, 0, 4) === "NAME" ? 0 : firstOf(s, "\nNAME");
   while (h >= 0 && name !== undefined) {
     const hs = byteAt(s, h) === 10 ? h + 1 : h;
     if (!(sub(s, hs, hs + 5) === "NAME " || sub(s, hs, hs + 10) === "NAMESPACE ")) {
@@ -2067,7 +2106,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     if (ls < 0) break;
     h = s.indexOf("\nNAME", ls > h ? ls : h + 1);
   }
-  p = s.indexOf("eksctl-");
+  p = firstOf(s, "eksctl-");
   while (p >= 0) {
     // eksctl's CloudFormation stacks: eksctl-<cluster>-cluster, eksctl-<cluster>-nodegroup-<group>
     const a = p + 7;
@@ -2078,7 +2117,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("eksctl-", e > p ? e : p + 1);
   }
   for (const q of SECRET_QUERIES) {
-    p = s.indexOf(q);
+    p = firstOf(s, q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
       let a = unitWithin(s, 10, p, n, 4096);
@@ -2379,6 +2418,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   if (n >= 16 || cfg.custom.length > 0) {
     const found: Match[] = [];
     if (n >= 16) {
+      markUnits(s, n);
       findHosts(cfg, s, n, found);
       findOtherAnchors(cfg, s, n, found);
       if (n >= 100) findCredentials(cfg, s, n, found);
@@ -2393,11 +2433,12 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   let x = 0;
   const nx = extra !== undefined ? extra.length : 0;
   let nextExtra = nx > 0 ? (extra as Match[])[0].s : n + 1;
-  // One flat loop over the units, no inner loop on the common path (LuaJIT traces it as one loop): words (runs of
-  // alphanumerics) are collected unit by unit and handed to wordMatch() at their end, with the unit that ends them.
+  // Words (runs of alphanumerics) are handed to wordMatch() at their end, with the unit that ends them. Two tight
+  // inner loops (over separators, over a word's units) stop at the next anchored match: a flat loop with a branch per
+  // unit costs LuaJIT a trace exit at every word boundary (3x slower on prose).
   let i = 0;
-  let ws = -1; // start of the current word, -1 between words
-  while (i <= n) {
+  // (an anchored match left behind by a word matcher's jump is still merged at the end)
+  while (i < n || (x < nx && i >= nextExtra)) {
     if (i >= nextExtra) {
       const m = (extra as Match[])[x];
       const last = out.length > 0 ? out[out.length - 1] : undefined;
@@ -2407,22 +2448,30 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       }
       x++;
       nextExtra = x < nx ? (extra as Match[])[x].s : n + 1;
-      ws = -1;
       continue;
     }
-    const c = i < n ? byteAt(s, i) : -1;
-    if (c >= 0 && c < 256 && (WORD_UNIT[c] & C_ALNUM) !== 0) {
-      if (ws < 0) ws = i;
+    const lim = nextExtra < n ? nextExtra : n;
+    while (i < lim && (WORD_UNIT[unitAt(s, i)] & C_ALNUM) === 0) i++;
+    if (i >= lim) continue;
+    const ws = i;
+    let tail = 0; // classes of the word's units after its first
+    i++;
+    while (i < lim) {
+      const f = WORD_UNIT[unitAt(s, i)];
+      if ((f & C_ALNUM) === 0) break;
+      tail |= f;
       i++;
-      continue;
     }
-    if (ws < 0) {
+    // a word cut by an anchored match is not a word (the match is merged at the top)
+    if (i >= nextExtra) continue;
+    const c = i < n ? byteAt(s, i) : -1;
+    // a word of prose: no matcher can start there (the common case skips the dispatch)
+    if ((tail & (C_UPPER | C_DIGIT)) === 0 && plainWord(s, ws, i, n, c)) {
       i++;
       continue;
     }
     const before = out.length;
     const consumed = wordMatch(cfg, s, ws, i, n, c, keyCtx, out);
-    ws = -1;
     if (consumed > i) {
       // drop anchored matches the word matcher consumed
       if (out.length > before) {
@@ -2434,6 +2483,43 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       i++;
     }
   }
+}
+
+/** The unit at i (i < length) as an index of a 256-entry class table: JS units above 0xFF read as 0x80 (high). */
+function unitAt(s: string, i: number): number {
+  const c = byteAt(s, i);
+  return c < 256 ? c : HIGH_UNIT;
+}
+const HIGH_UNIT = 128;
+
+// Units after which a word of letters starts nothing: not "-" ":" "/" "+" (ids, ARNs, IPv6, secrets), nor what may
+// follow a key (CRED_NEXT, KEY_NEXT). A blank is looked at apart (plainWord).
+const PLAIN_NEXT: boolean[] = [];
+for (let c = 0; c < 256; c++) {
+  PLAIN_NEXT.push(!(c === DASH || c === COLON || c === SLASH || c === PLUS || CRED_NEXT[c] || KEY_NEXT[c]));
+}
+
+/**
+ * True when wordMatch cannot find anything at the word [i, j) ended by nxt: a capitalised or lower-case word of letters
+ * (the caller checked the units after the first), of no length an id of letters may have (17 hex, 40 secret, 64 hex),
+ * not after ":" "-" "_", followed by a unit that starts nothing, or by one blank and no key separator and not a noun
+ * that names a resource ("cluster x", matchProseName). Must agree with wordMatch: every branch there needs more.
+ */
+function plainWord(s: string, i: number, j: number, n: number, nxt: number): boolean {
+  const len = j - i;
+  if (len === 17 || len === 40 || len === 64 || (cls(byteAt(s, i)) & (C_LOWER | C_UPPER)) === 0) return false;
+  const prev = i > 0 ? byteAt(s, i - 1) : SPACE;
+  if (prev === COLON || prev === DASH || prev === UNDERSCORE) return false;
+  if (nxt < 0 || nxt >= 256 || PLAIN_NEXT[nxt]) return true;
+  if (nxt !== SPACE || j + 1 >= n) return false;
+  const sep = byteAt(s, j + 1);
+  if (sep === SPACE || sep === TAB || sep === COLON || sep === EQUALS || sep === PIPE) return false;
+  return (
+    len < 4 ||
+    len > 10 ||
+    !NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] ||
+    kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
+  );
 }
 
 /** A single token of lower-case letters and digits (and - _) with both: an opaque id. */
