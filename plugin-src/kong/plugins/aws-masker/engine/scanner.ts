@@ -1330,25 +1330,33 @@ function isRegionLabel(s: string, a: number, b: number): boolean {
 }
 
 /**
- * The units of the string being scanned, marked with its generation (markUnits): an anchor with a unit the string does
- * not hold is not searched for. About 45 anchors per string: a plain search each is a pass over the string, and many
- * restart at every occurrence of their first unit ("alias/", "eksctl-").
+ * Which of the RARE units the string being scanned holds (markUnits: one pass, one OR per unit): an anchor holding a
+ * rare unit the string lacks is not searched for. About 45 anchors per string: a plain search each is a pass over the
+ * string, and many restart at every occurrence of their first unit ("alias/", "eksctl-").
  */
-const MARKS: number[] = [];
-for (let c = 0; c < 256; c++) MARKS.push(0);
-const MARK = { gen: 0 };
+const RARE = "/:%$[(_=\n.- 3ABDEFGIJMNPQSVZkwz";
+const RARE_BIT: number[] = [];
+for (let c = 0; c < 256; c++) RARE_BIT.push(0);
+for (let k = 0; k < RARE.length; k++) RARE_BIT[byteAt(RARE, k)] = 2 ** k;
+/** anchor -> the bits of its rare units (computed at its first use) */
+const NEEDS: Record<string, number> = {};
+const PRESENT = { bits: 0 };
 
 function markUnits(s: string, n: number): void {
-  MARK.gen++;
-  const gen = MARK.gen;
-  for (let k = 0; k < n; k++) MARKS[unitAt(s, k)] = gen;
+  let bits = 0;
+  for (let k = 0; k < n; k++) bits |= RARE_BIT[unitAt(s, k)];
+  PRESENT.bits = bits;
 }
 
-/** False when lit holds a unit the last marked string does not (then it is not in that string). */
+/** False when lit holds a rare unit the last marked string does not (then it is not in that string). */
 function mayHold(lit: string): boolean {
-  const gen = MARK.gen;
-  for (let k = 0; k < lit.length; k++) if (MARKS[byteAt(lit, k)] !== gen) return false;
-  return true;
+  let need = NEEDS[lit];
+  if (need === undefined) {
+    need = 0;
+    for (let k = 0; k < lit.length; k++) need |= RARE_BIT[byteAt(lit, k)];
+    NEEDS[lit] = need;
+  }
+  return (PRESENT.bits & need) === need;
 }
 
 /** s.indexOf(lit) for the string last marked (markUnits), -1 at once when it cannot hold lit. */
