@@ -2298,8 +2298,23 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
   let width = 0;
   let ls = 0;
   while (ls < n) {
+    // a line with fewer than two commas is neither a header nor a row (it ends a table): found by searching commas
+    const c1 = s.indexOf(",", ls);
+    if (c1 < 0) break;
     let le = s.indexOf("\n", ls);
     if (le < 0) le = n;
+    if (c1 > le) {
+      width = 0;
+      ls = c1;
+      while (byteAt(s, ls - 1) !== LF) ls--;
+      continue;
+    }
+    const c2 = s.indexOf(",", c1 + 1);
+    if (c2 < 0 || c2 > le) {
+      width = 0;
+      ls = le + 1;
+      continue;
+    }
     const count = le - ls > 4096 ? 0 : csvCells(s, ls, le);
     if (width > 0 && count === width) {
       for (let k = 0; k < count; k++) {
