@@ -102,6 +102,46 @@ export interface ScanConfig {
   custom: CustomPattern[];
   customKinds: Kind[];
   regexFind: RegexFind | undefined;
+  /** JSON member name -> what it says about its values (keyInfoOf): keys repeat in every request, classified once. */
+  keyInfo: Record<string, KeyInfo>;
+  keyInfoCount: number;
+}
+
+/** What a JSON member name says about the values under it (scanWords). */
+interface KeyInfo {
+  key: string;
+  /** the credential its name says (credentials.ts), CRED_NONE for most */
+  cred: CredentialKey;
+  /** the kind of name its values are (a name key, or a generic one such as ...Name), or undefined */
+  name: Kind | undefined;
+}
+
+/** Bound of ScanConfig.keyInfo (member names of one API are a few hundred); past it the table starts over. */
+const KEY_INFO_MAX = 4096;
+const NO_KEY: KeyInfo = { key: "", cred: CRED_NONE, name: undefined };
+
+function keyInfoOf(cfg: ScanConfig, key: string): KeyInfo {
+  const kl = key.length;
+  if (kl === 0) return NO_KEY;
+  const known = cfg.keyInfo[key];
+  // (key check: in JS a plain object answers "constructor" and friends itself)
+  if (known !== undefined && known.key === key) return known;
+  let name = kindOfKey(cfg.keys, key);
+  if (name === undefined && kl <= 64 && genericKey(key, 0, kl)) name = cfg.byId["resource-name"];
+  const info: KeyInfo = {
+    key,
+    cred: kl >= 3 && mayEndCredentialKey(byteAt(key, kl - 1)) ? credentialKeyCode(key, 0, kl) : CRED_NONE,
+    name,
+  };
+  if (key !== "__proto__") {
+    if (cfg.keyInfoCount >= KEY_INFO_MAX) {
+      cfg.keyInfo = {};
+      cfg.keyInfoCount = 0;
+    }
+    cfg.keyInfo[key] = info;
+    cfg.keyInfoCount++;
+  }
+  return info;
 }
 function nounKinds(): void {
   const generic = KINDS.filter((k) => k.id === "resource-name")[0];
@@ -310,6 +350,8 @@ export function compileScanConfig(
     custom: [],
     customKinds: [],
     regexFind,
+    keyInfo: {},
+    keyInfoCount: 0,
   };
   for (const v of allow) cfg.allow[v] = true;
   for (const k of KINDS) {
@@ -2383,9 +2425,10 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   newCredentialScan();
   // any value of a credential-named member ("Password", "SecretAccessKey", "Token") is a credential as a whole
   const kl = keyCtx.length;
-  if (kl >= 3 && n >= 1 && mayEndCredentialKey(byteAt(keyCtx, kl - 1))) {
-    const code = credentialKeyCode(keyCtx, 0, kl);
-    if (code !== CRED_NONE && plausibleCredential(s, 0, n, true, QUOTE)) {
+  const key = keyInfoOf(cfg, keyCtx);
+  if (n >= 1 && key.cred !== CRED_NONE) {
+    const code = key.cred;
+    if (plausibleCredential(s, 0, n, true, QUOTE)) {
       push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
       if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
     }
@@ -2430,8 +2473,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   }
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
-    let kind = kindOfKey(cfg.keys, keyCtx);
-    if (kind === undefined && kl <= 64 && genericKey(keyCtx, 0, kl)) kind = cfg.byId["resource-name"];
+    const kind = key.name;
     if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, 0, n, kind)) {
       push(cfg, s, out, 0, n, kind);
       return;
