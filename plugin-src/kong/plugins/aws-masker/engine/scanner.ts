@@ -307,6 +307,9 @@ const SPACE = ch.SPACE;
 const LF = ch.LF;
 const RBRACKET = ch.RBRACKET;
 const TAB = ch.TAB;
+const APOS = ch.APOS;
+const LPAREN = ch.LPAREN;
+const LOWER_V = 118;
 const EQUALS = ch.EQUALS;
 
 function customTag(name: string): string {
@@ -2567,8 +2570,10 @@ for (let c = 0; c < 256; c++) {
 /**
  * True when wordMatch cannot find anything at the word [i, j) ended by nxt: a capitalised or lower-case word of letters
  * (the caller checked the units after the first), of no length an id of letters may have (17 hex, 40 secret, 64 hex),
- * not after ":" "-" "_", followed by a unit that starts nothing, or by one blank and no key separator and not a noun
- * that names a resource ("cluster x", matchProseName). Must agree with wordMatch: every branch there needs more.
+ * not after ":" "-" "_", and followed by a unit that starts nothing; or by a blank or a closing quote and then no key
+ * separator (":" "=" "|": every key matcher needs one), and (blank) not by a noun that names a resource ("cluster x",
+ * matchProseName), (quote) not "value" (matchPairedValue); or by "(" and no quote (a call, not `Table("orders")`).
+ * Must agree with wordMatch: every branch there needs more than such a word.
  */
 function plainWord(s: string, i: number, j: number, n: number, nxt: number): boolean {
   const len = j - i;
@@ -2576,15 +2581,20 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   const prev = i > 0 ? byteAt(s, i - 1) : SPACE;
   if (prev === COLON || prev === DASH || prev === UNDERSCORE) return false;
   if (nxt < 0 || nxt >= 256 || PLAIN_NEXT[nxt]) return true;
-  if (nxt !== SPACE || j + 1 >= n) return false;
-  const sep = byteAt(s, j + 1);
-  if (sep === SPACE || sep === TAB || sep === COLON || sep === EQUALS || sep === PIPE) return false;
-  return (
-    len < 4 ||
-    len > 10 ||
-    !NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] ||
-    kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
-  );
+  if (j + 1 >= n) return false;
+  const after = byteAt(s, j + 1);
+  if (nxt === LPAREN) return after !== QUOTE && after !== APOS;
+  if (nxt !== SPACE && nxt !== TAB && nxt !== QUOTE && nxt !== APOS) return false;
+  if (after === SPACE || after === TAB || after === COLON || after === EQUALS || after === PIPE) return false;
+  if (nxt === SPACE) {
+    return (
+      len < 4 ||
+      len > 10 ||
+      !NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] ||
+      kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
+    );
+  }
+  return len !== 5 || lowerCode(byteAt(s, i)) !== LOWER_V;
 }
 
 /** A single token of lower-case letters and digits (and - _) with both: an opaque id. */
