@@ -110,6 +110,16 @@ export function lowerCode(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
+/** True when s[i..i+lit.length) equals lit and ends by n (no substring built). */
+export function matchesAt(s: string, i: number, n: number, lit: string): boolean {
+  const m = lit.length;
+  if (i < 0 || i + m > n) return false;
+  for (let k = 0; k < m; k++) {
+    if (byteAt(s, i + k) !== byteAt(lit, k)) return false;
+  }
+  return true;
+}
+
 /** True when s[i..i+lit.length) equals lit, comparing ASCII case-insensitively; lit must be lowercase. */
 export function matchesLowerAt(s: string, i: number, n: number, lit: string): boolean {
   const m = lit.length;

@@ -17,6 +17,7 @@ const byteAt = ch.byteAt;
 const cls = ch.cls;
 const lowerCode = ch.lowerCode;
 const suffixIn = ch.suffixIn;
+const matchesAt = ch.matchesAt;
 const C_ALNUM = ch.C_ALNUM;
 const C_LOWER = ch.C_LOWER;
 const C_DIGIT = ch.C_DIGIT;
@@ -408,12 +409,19 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     if (pe > 0 && pe < b) return false;
   }
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
-  const v = sub(s, a, b);
   // a service principal (sns.amazonaws.com) names a service, not a resource
-  if (len > 14 && sub(v, len - 14, len) === ".amazonaws.com") return false;
-  if (STOPLIST[v.toLowerCase()] === true) return false;
-  for (const r of TF_REFS) if (sub(v, 0, r.length) === r) return false;
-  return true;
+  if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
+  for (const r of TF_REFS) if (matchesAt(s, a, b, r)) return false;
+  return len > STOP_MAX || STOPLIST[sub(s, a, b).toLowerCase()] !== true;
+}
+
+/** Longest word of the stoplist: a longer value is never in it (no lower-cased copy built). */
+const STOP_MAX = longestKey(STOPLIST);
+
+function longestKey(t: Record<string, boolean>): number {
+  let m = 0;
+  for (const k in t) if (k.length > m) m = k.length;
+  return m;
 }
 
 function kebab(s: string, a: number, b: number): boolean {
