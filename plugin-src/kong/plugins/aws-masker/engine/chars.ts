@@ -219,6 +219,49 @@ export function unitSet(units: number[]): boolean[] {
   return t;
 }
 
+/** The unit at i (i < length) as an index of a 256-entry class table: JS units above 0xFF read as 0x80 (high). */
+export function unitAt(s: string, i: number): number {
+  const c = byteAt(s, i);
+  return c < 256 ? c : HIGH_UNIT;
+}
+const HIGH_UNIT = 128;
+
+/**
+ * Which of the RARE units a string holds (markUnits: one pass, one OR per unit), for the scanner's anchors: an anchor
+ * holding a rare unit the string lacks is not searched for. About 45 anchors per string: a plain search each is a pass
+ * over the string, and many restart at every occurrence of their first unit ("alias/", "eksctl-").
+ */
+const RARE = "/:%$[(_=\n.- 3ABDEFGIJMNPQSVZkwz";
+const RARE_BIT: number[] = [];
+for (let c = 0; c < 256; c++) RARE_BIT.push(0);
+for (let k = 0; k < RARE.length; k++) RARE_BIT[byteAt(RARE, k)] = 2 ** k;
+/** anchor -> the bits of its rare units (computed at its first use) */
+const NEEDS: Record<string, number> = {};
+const PRESENT = { bits: 0 };
+
+/** Marks the rare units of s[0, n) (mayHold and firstOf then answer for s). */
+export function markUnits(s: string, n: number): void {
+  let bits = 0;
+  for (let k = 0; k < n; k++) bits |= RARE_BIT[unitAt(s, k)];
+  PRESENT.bits = bits;
+}
+
+/** False when lit holds a rare unit the last marked string does not (then it is not in that string). */
+export function mayHold(lit: string): boolean {
+  let need = NEEDS[lit];
+  if (need === undefined) {
+    need = 0;
+    for (let k = 0; k < lit.length; k++) need |= RARE_BIT[byteAt(lit, k)];
+    NEEDS[lit] = need;
+  }
+  return (PRESENT.bits & need) === need;
+}
+
+/** s.indexOf(lit) for the string last marked (markUnits), -1 at once when it cannot hold lit. */
+export function firstOf(s: string, lit: string): number {
+  return mayHold(lit) ? s.indexOf(lit) : -1;
+}
+
 // Named units (ASCII codes) for the matchers.
 export const TAB = 9;
 export const LF = 10;
@@ -253,3 +296,4 @@ export const BACKTICK = 96;
 export const LBRACE = 123;
 export const PIPE = 124;
 export const RBRACE = 125;
+export const LOWER_V = 118;

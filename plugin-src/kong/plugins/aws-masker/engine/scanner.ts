@@ -5,7 +5,6 @@
 // Pure: no ngx/kong; the same code runs compiled to Lua and as JavaScript.
 
 import * as ch from "./chars";
-import { sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
 import {
@@ -48,9 +47,14 @@ const CRED_SPAN: Span = { s: 0, e: 0 };
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
 const byteAt = ch.byteAt;
+const sub = ch.sub;
 const cls = ch.cls;
 const runOf = ch.runOf;
 const matchesLowerAt = ch.matchesLowerAt;
+const unitAt = ch.unitAt;
+const markUnits = ch.markUnits;
+const firstOf = ch.firstOf;
+const mayHold = ch.mayHold;
 const lowerCode = ch.lowerCode;
 const isHexDigit = ch.isHexDigit;
 const C_ALNUM = ch.C_ALNUM;
@@ -306,11 +310,6 @@ const BACKSLASH = ch.BACKSLASH;
 const SPACE = ch.SPACE;
 const LF = ch.LF;
 const RBRACKET = ch.RBRACKET;
-const TAB = ch.TAB;
-const APOS = ch.APOS;
-const LPAREN = ch.LPAREN;
-const LOWER_V = 118;
-const EQUALS = ch.EQUALS;
 
 function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
@@ -1374,41 +1373,6 @@ function isRegionLabel(s: string, a: number, b: number): boolean {
   return true;
 }
 
-/**
- * Which of the RARE units the string being scanned holds (markUnits: one pass, one OR per unit): an anchor holding a
- * rare unit the string lacks is not searched for. About 45 anchors per string: a plain search each is a pass over the
- * string, and many restart at every occurrence of their first unit ("alias/", "eksctl-").
- */
-const RARE = "/:%$[(_=\n.- 3ABDEFGIJMNPQSVZkwz";
-const RARE_BIT: number[] = [];
-for (let c = 0; c < 256; c++) RARE_BIT.push(0);
-for (let k = 0; k < RARE.length; k++) RARE_BIT[byteAt(RARE, k)] = 2 ** k;
-/** anchor -> the bits of its rare units (computed at its first use) */
-const NEEDS: Record<string, number> = {};
-const PRESENT = { bits: 0 };
-
-function markUnits(s: string, n: number): void {
-  let bits = 0;
-  for (let k = 0; k < n; k++) bits |= RARE_BIT[unitAt(s, k)];
-  PRESENT.bits = bits;
-}
-
-/** False when lit holds a rare unit the last marked string does not (then it is not in that string). */
-function mayHold(lit: string): boolean {
-  let need = NEEDS[lit];
-  if (need === undefined) {
-    need = 0;
-    for (let k = 0; k < lit.length; k++) need |= RARE_BIT[byteAt(lit, k)];
-    NEEDS[lit] = need;
-  }
-  return (PRESENT.bits & need) === need;
-}
-
-/** s.indexOf(lit) for the string last marked (markUnits), -1 at once when it cannot hold lit. */
-function firstOf(s: string, lit: string): number {
-  return mayHold(lit) ? s.indexOf(lit) : -1;
-}
-
 /** Longest host name walked back over from an anchor (a DNS name has at most 253 units). */
 const HOST_MAX = 253;
 
@@ -1612,8 +1576,28 @@ function hostEndsAt(s: string, e: number, n: number): boolean {
   return e >= n || ((cls(byteAt(s, e)) & C_ALNUM) === 0 && byteAt(s, e) !== 45 && byteAt(s, e) !== 95);
 }
 
-/** dxxxxxxxxxxxxx.cloudfront.net, <url-id>.lambda-url.<region>.on.aws, alias/<name>, console /s3/buckets/<bucket>. */
+/** The identifiers found by anchors other than .amazonaws.com, STS token prefixes and URL escapes. */
 function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  // one small function per anchor, called in this order (the order of pushes decides ties): a root trace at the
+  // entry of one long function of many loops aborts ("inner loop in root trace") until LuaJIT blacklists it
+  findCloudFrontDomains(cfg, s, n, extra);
+  findLambdaUrls(cfg, s, n, extra);
+  findKmsAliases(cfg, s, n, extra);
+  findUserinfo(cfg, s, n, extra);
+  if (firstOf(s, "console.aws.amazon.com") >= 0 || firstOf(s, "/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
+  findLoadBalancerIds(cfg, s, n, extra);
+  findLogFields(cfg, s, n, extra);
+  findLineAnchors(cfg, s, n, extra);
+  findAppDomains(cfg, s, n, extra);
+  findSigninAccounts(cfg, s, n, extra);
+  findImdsRoles(cfg, s, n, extra);
+  findServiceAccounts(cfg, s, n, extra);
+  findCdkImports(cfg, s, n, extra);
+  findConsoleBuckets(cfg, s, n, extra);
+}
+
+/** CloudFront distribution domains: dxxxxxxxxxxxxx.cloudfront.net. */
+function findCloudFrontDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cf = ".cloudfront.net";
   let p = firstOf(s, cf);
   let floor = 0;
@@ -1630,8 +1614,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     floor = p + cf.length;
     p = s.indexOf(cf, p + 1);
   }
+}
+
+/** Lambda function URLs: <url-id>.lambda-url.<region>.on.aws. */
+function findLambdaUrls(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const lu = ".lambda-url.";
-  p = firstOf(s, lu);
+  let p = firstOf(s, lu);
   while (p >= 0) {
     let a = p;
     while (a > 0 && (cls(byteAt(s, a - 1)) & (C_LOWER | C_DIGIT)) !== 0) a--;
@@ -1646,7 +1634,11 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
     p = s.indexOf(lu, p + 1);
   }
-  p = firstOf(s, "alias/");
+}
+
+/** KMS aliases: alias/<name> (not alias/aws/...). */
+function findKmsAliases(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let p = firstOf(s, "alias/");
   while (p >= 0) {
     const a = p + 6;
     let next = p + 1;
@@ -1667,13 +1659,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
     p = s.indexOf("alias/", next);
   }
-  findUserinfo(cfg, s, n, extra);
-  if (firstOf(s, "console.aws.amazon.com") >= 0 || firstOf(s, "/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
-  findLoadBalancerIds(cfg, s, n, extra);
-  findLogFields(cfg, s, n, extra);
-  findLineAnchors(cfg, s, n, extra);
+}
+
+/** Elastic Beanstalk / Amplify / App Runner domains. */
+function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   for (const d of APP_DOMAINS) {
-    p = firstOf(s, d);
+    let p = firstOf(s, d);
     let floor = 0;
     while (p >= 0) {
       // Elastic Beanstalk / Amplify / App Runner: every label before the region (or the domain) is the resource
@@ -1696,8 +1687,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
       p = s.indexOf(d, p + 1);
     }
   }
+}
+
+/** Console sign-in URLs: https://<account>.signin.aws.amazon.com. */
+function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const si = ".signin.aws.amazon.com";
-  p = firstOf(s, si);
+  let p = firstOf(s, si);
   while (p >= 0) {
     // https://<account>.signin.aws.amazon.com/console
     if (p >= 12 && isDigits(s, p - 12, p) && (p === 12 || (cls(byteAt(s, p - 13)) & C_WORD) === 0)) {
@@ -1705,8 +1700,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
     p = s.indexOf(si, p + 1);
   }
+}
+
+/** IMDS role names: .../iam/security-credentials/<role>. */
+function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const sc = "security-credentials/";
-  p = firstOf(s, sc);
+  let p = firstOf(s, sc);
   while (p >= 0) {
     // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
     let a = p + sc.length;
@@ -1733,8 +1732,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     if (role !== undefined && e > a && plausibleName(s, a, e, role)) push(cfg, s, extra, a, e, role);
     p = s.indexOf(sc, p + 1);
   }
+}
+
+/** EKS IRSA service accounts: system:serviceaccount:<namespace>:<name>. */
+function findServiceAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const sa = "system:serviceaccount:";
-  p = firstOf(s, sa);
+  let p = firstOf(s, sa);
   while (p >= 0) {
     // EKS IRSA trust policies: system:serviceaccount:<namespace>:<service account>
     const name = cfg.byId["resource-name"];
@@ -1753,8 +1756,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     }
     p = s.indexOf(sa, p + 1);
   }
+}
+
+/** CDK imports: Bucket.fromBucketName(this, 'Id', 'name') ... */
+function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const fn = "Name(";
-  p = firstOf(s, fn);
+  let p = firstOf(s, fn);
   while (p >= 0) {
     // CDK imports: Bucket.fromBucketName(this, 'Id', 'name'), Function.fromFunctionName(...), Table.fromTableName(...)
     let k = p + fn.length;
@@ -1776,8 +1783,12 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
       push(cfg, s, extra, lastA, lastE, kind);
     p = s.indexOf(fn, p + 1);
   }
+}
+
+/** S3 console paths: /s3/buckets/<bucket>. */
+function findConsoleBuckets(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cb = "/s3/buckets/";
-  p = firstOf(s, cb);
+  let p = firstOf(s, cb);
   while (p >= 0) {
     const a = p + cb.length;
     const e = bucketEnd(s, a, n);
@@ -2553,13 +2564,6 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   }
 }
 
-/** The unit at i (i < length) as an index of a 256-entry class table: JS units above 0xFF read as 0x80 (high). */
-function unitAt(s: string, i: number): number {
-  const c = byteAt(s, i);
-  return c < 256 ? c : HIGH_UNIT;
-}
-const HIGH_UNIT = 128;
-
 // Units after which a word of letters starts nothing: not "-" ":" "/" "+" (ids, ARNs, IPv6, secrets), nor what may
 // follow a key (CRED_NEXT, KEY_NEXT). A blank is looked at apart (plainWord).
 const PLAIN_NEXT: boolean[] = [];
@@ -2583,9 +2587,9 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   if (nxt < 0 || nxt >= 256 || PLAIN_NEXT[nxt]) return true;
   if (j + 1 >= n) return false;
   const after = byteAt(s, j + 1);
-  if (nxt === LPAREN) return after !== QUOTE && after !== APOS;
-  if (nxt !== SPACE && nxt !== TAB && nxt !== QUOTE && nxt !== APOS) return false;
-  if (after === SPACE || after === TAB || after === COLON || after === EQUALS || after === PIPE) return false;
+  if (nxt === ch.LPAREN) return after !== QUOTE && after !== ch.APOS;
+  if (nxt !== SPACE && nxt !== ch.TAB && nxt !== QUOTE && nxt !== ch.APOS) return false;
+  if (after === SPACE || after === ch.TAB || after === COLON || after === ch.EQUALS || after === PIPE) return false;
   if (nxt === SPACE) {
     return (
       len < 4 ||
@@ -2594,7 +2598,7 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
       kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
     );
   }
-  return len !== 5 || lowerCode(byteAt(s, i)) !== LOWER_V;
+  return len !== 5 || lowerCode(byteAt(s, i)) !== ch.LOWER_V;
 }
 
 /** A single token of lower-case letters and digits (and - _) with both: an opaque id. */
