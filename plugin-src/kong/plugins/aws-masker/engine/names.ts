@@ -300,6 +300,9 @@ const GENERIC_ENDINGS = [
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
 export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
+  // most words end like no generic key: the ending is looked up before the token is walked (a walk from further back
+  // finds every ending the token's own walk finds)
+  if (suffixIn(GENERIC, s, j > 64 ? j - 64 : 0, j, GENERIC_SKIP) < 0) return false;
   let k = j;
   while (k > 0 && j - k < 64) {
     const c = byteAt(s, k - 1);
