@@ -899,7 +899,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
   if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, j + 1))) return 0;
   // "instance i-0abc...", "volume vol-0abc...": an id of a known shape is left to its own matcher (its own kind)
-  const dash = s.indexOf("-", a);
+  // (a search bounded by the name: an unbounded one per noun is quadratic on a run of nouns without a dash)
+  const dash = unitWithin(s, DASH, a, n, e - a);
   if (dash > a && dash < e && cfg.hexKinds[sub(s, a, dash)] !== undefined) return 0;
   if (!(dashes >= 2 || (dashes === 1 && digits > 0)) || !plausibleName(s, a, e, kind) || !hasSignal(s, out)) return 0;
   push(cfg, s, out, a, e, kind);
