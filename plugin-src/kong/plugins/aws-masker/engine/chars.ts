@@ -6,6 +6,7 @@ const G = globalThis as unknown as {
   string?: {
     byte: (this: void, s: string, i: number) => number;
     sub: (this: void, s: string, i: number, j: number) => string;
+    find: (this: void, s: string, pattern: string) => number | undefined;
   };
   pcall?: (
     this: void,
@@ -17,6 +18,9 @@ const G = globalThis as unknown as {
 const luaByte = G.string !== undefined ? G.string.byte : undefined;
 const luaPcall = G.pcall;
 const luaSub = G.string !== undefined ? G.string.sub : undefined;
+const luaFind = G.string !== undefined ? G.string.find : undefined;
+/** Lua pattern of one byte >= 0x80 (built from codes: a literal would be written to the Lua source as UTF-8) */
+const HIGH_BYTE = "[" + String.fromCharCode(128) + "-" + String.fromCharCode(255) + "]";
 
 // the one place the portable primitives are written with JavaScript's own (the tstl plugin lowers calls to them)
 /* eslint-disable no-restricted-properties */
@@ -27,6 +31,18 @@ export const sub: (this: void, s: string, a: number, b: number) => string =
 /** Code of the unit at 0-based index i. Callers bound i by the string's length. */
 export const byteAt: (this: void, s: string, i: number) => number =
   luaByte !== undefined ? (s, i) => luaByte(s, i + 1) : (s, i) => s.charCodeAt(i);
+
+/**
+ * True when s holds a unit >= 0x80. In Lua one C search (string.find): a Lua loop in a short hot function makes LuaJIT
+ * abort the traces that start at the function ("inner loop in root trace") until it blacklists it (pseudonym.ts).
+ */
+export const hasHighUnit: (this: void, s: string) => boolean =
+  luaFind !== undefined
+    ? (s) => luaFind(s, HIGH_BYTE) !== undefined
+    : (s) => {
+        for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return true;
+        return false;
+      };
 /* eslint-enable no-restricted-properties */
 
 /**

@@ -10,6 +10,7 @@ import * as ch from "./chars";
 const byteAt = ch.byteAt;
 const cls = ch.cls;
 const sub = ch.sub;
+const hasHighUnit = ch.hasHighUnit;
 const C_LOWER = ch.C_LOWER;
 const C_DIGIT = ch.C_DIGIT;
 const C_UPPER = ch.C_UPPER;
@@ -56,15 +57,8 @@ function group(mac: string, k: number): string {
  * differing only there share the derivation; a request never shares a pseudonym (collisions get a salt).
  */
 function hashInput(original: string): string {
+  if (!hasHighUnit(original)) return original;
   const n = original.length;
-  let high = false;
-  for (let k = 0; k < n; k++) {
-    if (byteAt(original, k) >= 128) {
-      high = true;
-      break;
-    }
-  }
-  if (!high) return original;
   const parts: string[] = [];
   let k = 0;
   while (k < n) {
