@@ -95,6 +95,9 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["auth", CRED_OTHER],
 ];
 
+/** For the specs: the endings and what they name, most specific first. */
+export const CREDENTIAL_KEY_ENDINGS: readonly [string, CredentialKey][] = KEY_ENDINGS;
+
 const NOT_PASSWORD_ENDINGS = [
   "lastused",
   "policy",
@@ -120,6 +123,9 @@ const NOT_PASSWORD_ENDINGS = [
   "type",
   "label",
 ];
+
+/** For the specs: endings of keys that hold "password" but name no password (PasswordLastUsed). */
+export const NOT_PASSWORD_KEY_ENDINGS: readonly string[] = NOT_PASSWORD_ENDINGS;
 
 /** Last units (lower case) of every key ending: a cheap reject before a key is normalised. */
 const LAST_UNIT: boolean[] = [];

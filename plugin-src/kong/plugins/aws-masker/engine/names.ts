@@ -322,6 +322,8 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
   return true;
 }
 
+/** For the specs. */
+export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
 const GENERIC = ch.newSuffixSet(GENERIC_ENDINGS);
 // Units a generic key is compared without ("stack_name", "--stack-name", "Stack name" in a CSV header).
 const GENERIC_SKIP = ch.unitSet([95, 45, 32]);

@@ -2896,3 +2896,6 @@ function afterBlanks(s: string, k: number, n: number): number {
 }
 
 nounKinds();
+
+/** For the specs only (spec/engine/scanner-paths.test.ts): the word fast exit checked against the dispatch it skips. */
+export const WORD_PATHS = { plainWord, wordMatch };

@@ -1,0 +1,287 @@
+// The scanner's fast paths (issue 12) against the rules they stand for: key classification in place (a backwards suffix
+// trie instead of a normalised copy of the key), the exit for words of prose (plainWord instead of the dispatch of
+// wordMatch), anchors searched only in strings that hold their rare units, and the bounded dash search of prose nouns.
+// The corpus scorer checks that the masked outputs did not change (scripts/score-detection.ts --dump); these check the
+// rules on generated inputs the corpus may not hold.
+import { describe, it, expect } from "vitest";
+import fc from "fast-check";
+import { createNodeMasker, newSession, maskText, KINDS } from "../../lib/engine";
+import type { Kind, Match } from "../../lib/engine";
+import * as ch from "../../plugin-src/kong/plugins/aws-masker/engine/chars";
+import {
+  credentialKeyCode,
+  CREDENTIAL_KEY_ENDINGS,
+  NOT_PASSWORD_KEY_ENDINGS,
+} from "../../plugin-src/kong/plugins/aws-masker/engine/credentials";
+import {
+  genericKey,
+  GENERIC_KEY_ENDINGS,
+  kindOfKeyEndingAt,
+  KeyToken,
+} from "../../plugin-src/kong/plugins/aws-masker/engine/names";
+import { scan, WORD_PATHS } from "../../plugin-src/kong/plugins/aws-masker/engine/scanner";
+
+const masker = createNodeMasker({ secret: "scanner-paths-test" });
+const cfg = masker.scan;
+
+/** The key as the rules compare it: lower case, without the skipped units. */
+function normalised(s: string, skip: string): string {
+  let key = "";
+  for (const c of s) if (!skip.includes(c)) key += c.toLowerCase();
+  return key;
+}
+
+/** credentialKeyCode as written before the trie: a normalised copy and one comparison per ending. */
+function referenceCredentialCode(key: string): string {
+  if (key.length < 3 || key.length > 64) return "none";
+  const k = normalised(key, "_- .");
+  let code = "none";
+  for (const [ending, c] of CREDENTIAL_KEY_ENDINGS) {
+    if (k.endsWith(ending)) {
+      code = c;
+      break;
+    }
+  }
+  if (code === "none" && (k.includes("password") || k.includes("passwd"))) {
+    code = NOT_PASSWORD_KEY_ENDINGS.some((e) => k.endsWith(e)) ? "none" : "other";
+  }
+  if (code === "other" && (k.includes("session") || k.includes("security")) && k.endsWith("token")) {
+    code = "session-token";
+  }
+  return code;
+}
+
+// keys built from pieces of the endings and of other words, with the separators the rules skip
+const KEY_PIECES = [
+  ...CREDENTIAL_KEY_ENDINGS.map((e) => e[0]),
+  ...NOT_PASSWORD_KEY_ENDINGS,
+  ...GENERIC_KEY_ENDINGS,
+  "Secret",
+  "ACCESS",
+  "Key",
+  "pass",
+  "word",
+  "w",
+  "d",
+  "db",
+  "Session",
+  "Token",
+  "x",
+  "2",
+  "_",
+  "-",
+  " ",
+  ".",
+  "é",
+];
+const keyArb = fc.array(fc.constantFrom(...KEY_PIECES), { minLength: 1, maxLength: 6 }).map((a) => a.join(""));
+
+describe("keys are classified in place as the normalised-key rules say", () => {
+  it("credentialKeyCode gives the code of the most specific ending, password and session-token rules", () => {
+    fc.assert(
+      fc.property(keyArb, (key) => {
+        expect(credentialKeyCode(key, 0, key.length)).toBe(referenceCredentialCode(key));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("credentialKeyCode reads only its span (a key inside a longer text)", () => {
+    fc.assert(
+      fc.property(keyArb, keyArb, keyArb, (before, key, after) => {
+        const s = before + key + after;
+        expect(credentialKeyCode(s, before.length, before.length + key.length)).toBe(referenceCredentialCode(key));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("genericKey is true exactly for a key ending (without _ - and blanks) like a resource-name key", () => {
+    fc.assert(
+      fc.property(keyArb, (key) => {
+        const k = normalised(key, "_- ");
+        expect(genericKey(key, 0, key.length)).toBe(GENERIC_KEY_ENDINGS.some((e) => k.endsWith(e)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("kindOfKeyEndingAt finds the catalogue key the token normalises to, and only that", () => {
+    const byKey = new Map<string, Kind>();
+    for (const k of KINDS) for (const key of k.keys ?? []) byKey.set(key, k);
+    const pieces = [...byKey.keys(), "Name", "ID", "_", "-", "--", "x", " ", ":"];
+    const textArb = fc.array(fc.constantFrom(...pieces), { minLength: 1, maxLength: 5 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(textArb, (s) => {
+        const token: KeyToken = { start: -1, dashes: -1 };
+        const got = kindOfKeyEndingAt(cfg.keys, s, s.length, token);
+        let k = s.length;
+        while (k > 0 && /[A-Za-z0-9_-]/.test(s[k - 1])) k--;
+        const norm = normalised(s.slice(k), "_-");
+        const want = norm.length > 40 ? undefined : byKey.get(norm);
+        expect(got).toBe(want);
+        if (want !== undefined) {
+          let a = k;
+          while (a < s.length && s[a] === "-") a++;
+          expect([token.start, token.dashes]).toEqual([a, a - k]);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+// texts of words, keys, nouns, ids and every separator wordMatch looks at
+const TEXT_PIECES = [
+  "Keep",
+  "answers",
+  "short",
+  "cluster",
+  "Cluster",
+  "instance",
+  "bucket",
+  "secret",
+  "Secret",
+  "password",
+  "value",
+  "Value",
+  "name",
+  "table",
+  "aws",
+  "abcdefabcdefabcde", // 17 letters of hex
+  "abcdefabcdefabcdefabcdefabcdefabcdefabcd", // 40
+  "deadbeef".repeat(8), // 64
+  "orders-api-prod",
+  "payments-db-1",
+  "- Key: Name\n",
+  "- name: UPLOADS_BUCKET\n",
+  '{"name": "FunctionName", ',
+  "SRE",
+  "i",
+  "o",
+  "r",
+  "ou",
+  "ami",
+  "123456789012",
+  "10",
+  "0a1b2c3d",
+  "AKIAIOSFODNN7EXAMPLE",
+  " ",
+  "  ",
+  "\t",
+  "\n",
+  ":",
+  "::",
+  "=",
+  "|",
+  '"',
+  "'",
+  "(",
+  ")",
+  "-",
+  "--",
+  "_",
+  "/",
+  "+",
+  ",",
+  ".",
+  "\\",
+  "é",
+];
+const textArb = fc.array(fc.constantFrom(...TEXT_PIECES), { minLength: 1, maxLength: 24 }).map((a) => a.join(""));
+
+/** Checks every word of s that plainWord lets through: wordMatch finds nothing there. Returns how many it checked. */
+function checkPlainWords(s: string, keyCtx: string): number {
+  scan(cfg, s, keyCtx, []); // the per-string state (AWS signal, last value walk) of s
+  let checked = 0;
+  const n = s.length;
+  let i = 0;
+  while (i < n) {
+    if ((ch.cls(s.charCodeAt(i)) & ch.C_ALNUM) === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && (ch.cls(s.charCodeAt(j)) & ch.C_ALNUM) !== 0) j++;
+    const nxt = j < n ? s.charCodeAt(j) : -1;
+    let tail = 0;
+    for (let k = i + 1; k < j; k++) tail |= ch.cls(s.charCodeAt(k));
+    if ((tail & (ch.C_UPPER | ch.C_DIGIT)) === 0 && WORD_PATHS.plainWord(s, i, j, n, nxt)) {
+      const out: Match[] = [];
+      expect(WORD_PATHS.wordMatch(cfg, s, i, j, n, nxt, keyCtx, out), `${JSON.stringify(s)} at ${i}`).toBe(0);
+      expect(out).toEqual([]);
+      checked++;
+    }
+    i = j;
+  }
+  return checked;
+}
+
+describe("the fast exit for words of prose", () => {
+  it("plainWord lets through no word where a matcher starts (one text per branch of wordMatch)", () => {
+    const texts = [
+      "aws: the cluster orders-api-prod is down", // a noun and a name (matchProseName)
+      "aws: the alarm orders-5xx fired",
+      "aws s3 ls --bucket orders-logs", // a flag (prev "-")
+      "aws lambda get-function --function-name orders-api",
+      "password = hunter2x", // a key, blanks, a separator
+      "password\t: hunter2x",
+      "secret | s3cr3t-value",
+      '"Secret": "abc"',
+      "'token'='abc'",
+      'Table("orders")', // a call with a quoted name
+      "- name: UPLOADS_BUCKET\n  value: acme-uploads",
+      "aws: [10:02] bob.kowalski: hi",
+      "arn:aws:iam::123456789012:role/deploy-bot",
+      "grace.liu-abcdefabcdefabcde in aws",
+    ];
+    let checked = 0;
+    for (const s of texts) for (const keyCtx of ["", "text", "Name"]) checked += checkPlainWords(s, keyCtx);
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it("a word plainWord lets through starts nothing in wordMatch (generated texts)", () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(textArb, fc.constantFrom("", "text", "Name", "password"), (s, keyCtx) => {
+        checked += checkPlainWords(s, keyCtx);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+describe("anchors are searched only in strings that may hold them", () => {
+  const anchors = [".amazonaws.com", "alias/", "://", "Z ", "\n[", "eksctl-", "IQoJ", "%3A", "$253A", "Name(", "x"];
+  it("firstOf after markUnits answers as indexOf", () => {
+    const pieceArb = fc.constantFrom(...anchors, "a", "Z", " ", "\n", "[", "%", "3", "A", "/", ":", ".", "é");
+    fc.assert(
+      fc.property(fc.array(pieceArb, { maxLength: 20 }), (parts) => {
+        const s = parts.join("");
+        ch.markUnits(s, s.length);
+        for (const lit of anchors) expect(ch.firstOf(s, lit)).toBe(s.indexOf(lit));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("hasHighUnit is true exactly for a string with a unit >= 0x80", () => {
+    expect(ch.hasHighUnit("i-0a1b2c3d4e5f67890")).toBe(false);
+    expect(ch.hasHighUnit("")).toBe(false);
+    expect(ch.hasHighUnit("i-0a1b\u00ad2c3d")).toBe(true);
+    expect(ch.hasHighUnit("\u007f")).toBe(false);
+    expect(ch.hasHighUnit("名前")).toBe(true);
+  });
+});
+
+describe("prose nouns scan in linear time", () => {
+  it('a run of nouns without a dash ("Secret |" x 4 MB) masks in under 6 s', () => {
+    // the dash of a name after a noun was searched to the end of the text: 1 MB took 1.4 s, 4 MB would take 20 s
+    const text = "Secret |".repeat(524288);
+    const t0 = performance.now();
+    const out = maskText(newSession(masker, "t"), text, "");
+    expect(performance.now() - t0).toBeLessThan(6000);
+    expect(out.length).toBeGreaterThan(0);
+  }, 60000);
+});
