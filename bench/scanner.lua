@@ -22,7 +22,9 @@ end
 
 local function rate(list, bytes, fn)
   local reps = math.max(2, math.ceil(target / bytes))
-  for _, d in ipairs(list) do fn(d) end -- warm up (JIT)
+  for _ = 1, 3 do
+    for _, d in ipairs(list) do fn(d) end -- warm up (JIT)
+  end
   local t0 = os.clock()
   for _ = 1, reps do
     for _, d in ipairs(list) do fn(d) end

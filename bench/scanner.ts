@@ -12,6 +12,7 @@ import { createNodeMasker, newSession, findIn, maskText, resetCaches } from "../
 const CORPUS = "spec/fixtures/corpus";
 const target = Number(process.env.BENCH_BYTES ?? 4000000);
 const only = process.env.BENCH_FAMILY;
+const WARM_UP = 3;
 
 /** family -> documents (positive/<family>/*, negative/<family>/* as neg-<family>; loose files: regression, negative) */
 const families = new Map<string, string[]>();
@@ -38,7 +39,7 @@ const masker = createNodeMasker({ secret: "bench-secret-0123456789" });
 
 function rate(docs: string[], bytes: number, fn: (d: string) => void): number {
   const reps = Math.max(2, Math.ceil(target / bytes));
-  for (const d of docs) fn(d); // warm up (JIT)
+  for (let r = 0; r < WARM_UP; r++) for (const d of docs) fn(d); // (JIT)
   const t0 = process.hrtime.bigint();
   for (let r = 0; r < reps; r++) for (const d of docs) fn(d);
   return (bytes * reps) / (Number(process.hrtime.bigint() - t0) / 1e9) / 1e6;
