@@ -416,9 +416,17 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   // a service principal (sns.amazonaws.com) names a service, not a resource
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
-  for (const r of TF_REFS) if (matchesAt(s, a, b, r)) return false;
+  // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
+  // loop LuaJIT blacklists)
+  if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
+    for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
+  }
   return len > STOP_MAX || STOPLIST[sub(s, a, b).toLowerCase()] !== true;
 }
+
+/** first unit * 128 + second unit of each reference prefix (plausibleName) */
+const REF_HEADS: Record<number, boolean> = {};
+for (const r of TF_REFS) REF_HEADS[byteAt(r, 0) * 128 + byteAt(r, 1)] = true;
 
 /** Longest word of the stoplist: a longer value is never in it (no lower-cased copy built). */
 const STOP_MAX = longestKey(STOPLIST);
