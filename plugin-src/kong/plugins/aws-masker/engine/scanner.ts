@@ -147,6 +147,7 @@ function keyInfoOf(cfg: ScanConfig, key: string): KeyInfo {
   }
   return info;
 }
+
 function nounKinds(): void {
   const generic = KINDS.filter((k) => k.id === "resource-name")[0];
   const byId: Record<string, Kind> = {};
