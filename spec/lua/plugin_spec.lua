@@ -126,7 +126,8 @@ describe("access with a fake PDK", function()
   local body = cjson.encode({ model = "m", messages = { { role = "user", content = "why is i-0a1b2c3d4e5f67890 slow" } } })
 
   it("masks the body, clears Accept-Encoding and keeps the session for the answer", function()
-    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "k" } })
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "k",
+      ["accept-encoding"] = "gzip, br" } })
     run(function() handler:access(conf()) end)
     assert.is_nil(sent.status)
     assert.is_true(sent.headers_cleared["Accept-Encoding"])
