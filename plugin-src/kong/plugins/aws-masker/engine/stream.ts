@@ -415,8 +415,19 @@ function canonicalDelta(
   p: number,
   ve: number,
 ): string | undefined | false {
-  if (sub(s, p, p + 10) !== INDEX_SEP) return false;
-  const ia = p + 10;
+  if (sub(s, p, p + INDEX_SEP.length) !== INDEX_SEP) return false;
+  return deltaAfterIndex(st, s, a, e, p + INDEX_SEP.length, ve);
+}
+
+/** canonicalDelta from the index value on (ia): its digits, then the delta in Claude's layout. */
+function deltaAfterIndex(
+  st: StreamState,
+  s: string,
+  a: number,
+  e: number,
+  ia: number,
+  ve: number,
+): string | undefined | false {
   let q = ia;
   while (q < ve) {
     const c = byteAt(s, q);
@@ -439,6 +450,11 @@ function canonicalDelta(
     field = "partial_json";
     sep = JSON_SEP;
     level = 2;
+  } else if (
+    (dlen === 14 && sub(s, ta, tb) === "thinking_delta") ||
+    (dlen === 15 && sub(s, ta, tb) === "signature_delta")
+  ) {
+    return undefined; // signed: never touched
   } else return false;
   if (sub(s, tb, tb + sep.length) !== sep) return false;
   const fq = tb + sep.length - 1; // the value's opening quote
@@ -458,9 +474,41 @@ function canonicalDelta(
   );
 }
 
+// Claude's own layout of its most frequent events, matched whole (one substring each) before the generic scan: a
+// content_block_delta up to its index, and a ping (a ping is never rewritten, whatever it says).
+const DELTA_EVENT_HEAD = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":';
+const DELTA_EVENT_HEAD_CRLF = 'event: content_block_delta\r\ndata: {"type":"content_block_delta","index":';
+const PING_EVENT = 'event: ping\ndata: {"type": "ping"}\n\n';
+const PING_EVENT_CRLF = 'event: ping\r\ndata: {"type": "ping"}\r\n\r\n';
+
+/**
+ * Fast path for the event [a, e) in Claude's exact layout of a content_block_delta (event line, one data line, blank
+ * line): the delta restored (text, partial_json) or left alone (thinking, signature). false when the layout differs:
+ * the generic scan then decides, with the same outcome for this layout.
+ */
+function claudeDelta(st: StreamState, s: string, a: number, e: number): string | undefined | false {
+  let head = DELTA_EVENT_HEAD.length;
+  if (sub(s, a, a + head) !== DELTA_EVENT_HEAD) {
+    head = DELTA_EVENT_HEAD_CRLF.length;
+    if (sub(s, a, a + head) !== DELTA_EVENT_HEAD_CRLF) return false;
+  }
+  // the data line is the event's last line (nothing but the blank line after it)
+  const ia = a + head;
+  const le = s.indexOf("\n", ia);
+  if (le < 0 || le >= e || e - le > 3) return false;
+  st.eol = head === DELTA_EVENT_HEAD.length ? "\n" : "\r\n";
+  const ve = byteAt(s, le - 1) === 13 ? le - 1 : le;
+  return deltaAfterIndex(st, s, a, e, ia, ve);
+}
+
 /** The rewritten event [a, e) with any release of held text before it, or undefined when it goes out unchanged. */
 function processEvent(st: StreamState, s: string, a: number, e: number): string | undefined {
   st.events++;
+  const fast = claudeDelta(st, s, a, e);
+  if (fast !== false) return fast;
+  const len = e - a;
+  if ((len === PING_EVENT.length || len === PING_EVENT_CRLF.length) && sub(s, a, e) === PING_EVENT) return undefined;
+  if (len === PING_EVENT_CRLF.length && sub(s, a, e) === PING_EVENT_CRLF) return undefined;
   const nl = s.indexOf("\n", a);
   if (nl < a || nl >= e) return undefined;
   st.eol = nl > a && byteAt(s, nl - 1) === 13 ? "\r\n" : "\n";
