@@ -7,7 +7,8 @@
 //   BENCH_FULL=1 npx tsx bench/load.ts        every combination (long)
 //   env: BENCH_DURATION (s per wrk run, 3), BENCH_CONNECTIONS (16), BENCH_FRESH (fresh gateway processes for the
 //        4 KB / 20 id cells, 3), BENCH_SIZES (bytes, comma separated), BENCH_WRITE_DOCS (1; 0 = print only),
-//        BENCH_ONLY (run only the cells whose name contains it, e.g. "4 KB / 20 ids / cold"; implies BENCH_WRITE_DOCS=0),
+//        BENCH_ONLY (run only the cells whose name contains it, e.g. "4 KB / 20 ids / cold", or one of several
+//        separated by "|"; implies BENCH_WRITE_DOCS=0),
 //        BENCH_REPEAT (measure each cell this many times in a row: shows drift, e.g. a growing tenant memory),
 //        BENCH_ENGINE (1; 0 = skip the engine-alone and stream.lua runs, e.g. with BENCH_ONLY),
 //        BENCH_PROFILE=<file> (LuaJIT profiler in the gateway worker, written to <file>.<pid>; BENCH_PROFILE_MODE: jit.p mode)
@@ -639,7 +640,8 @@ async function main(): Promise<number> {
       for (const cold of [false, true])
         cells.push({ size: 4 * KB, ids: 20, cold, stream: false, redis: true, fresh: k });
     }
-    const chosen = cells.filter((c) => ONLY === undefined || cellName(c).includes(ONLY));
+    const only = ONLY?.split("|");
+    const chosen = cells.filter((c) => only === undefined || only.some((o) => cellName(c).includes(o)));
     for (const cell of chosen.flatMap((c) => Array.from({ length: REPEAT }, () => c))) {
       const b = buildBody(cell.size, cell.ids, cell.stream);
       if (!b) {
