@@ -48,7 +48,8 @@ function send(red: RestyRedis, c: Command): Reply {
   const method = (
     red as unknown as Record<string, (this: void, self: RestyRedis, ...args: (string | number)[]) => Reply>
   )[c[0] as string];
-  return method(red, ...c.slice(1));
+  // Lua's unpack from the second element (1-based): the arguments without a copy of the command
+  return method(red, ...unpack(c, 2));
 }
 
 interface StoreState {
@@ -354,7 +355,7 @@ function batchKey(keys: SealKeys, scope: string, batchId: string): string {
 }
 
 /** Length-prefixed fields: originals may hold any byte. */
-function pack(entries: StoredEntry[]): string {
+function packEntries(entries: StoredEntry[]): string {
   const parts: string[] = [];
   for (const e of entries) {
     parts.push(
@@ -364,7 +365,7 @@ function pack(entries: StoredEntry[]): string {
   return parts.join("");
 }
 
-function unpack(s: string): StoredEntry[] | undefined {
+function unpackEntries(s: string): StoredEntry[] | undefined {
   const out: StoredEntry[] = [];
   const fields: string[] = [];
   let at = 1;
@@ -390,7 +391,7 @@ export function storeBatch(conf: PluginConf, scope: string, batchId: string, ent
   const st = stateFor(conf);
   const k = batchKey(st.keys, scope, batchId);
   const ttl = conf.mapping_ttl_seconds > BATCH_TTL_MIN ? conf.mapping_ttl_seconds : BATCH_TTL_MIN;
-  enqueue(conf, st, ["set", k, seal(st.keys, k, pack(entries)), "ex", ttl]);
+  enqueue(conf, st, ["set", k, seal(st.keys, k, packEntries(entries)), "ex", ttl]);
 }
 
 /** What loadBatch found. */
@@ -414,7 +415,7 @@ export function loadBatch(conf: PluginConf, scope: string, batchId: string): Sto
   release(conf, red);
   if (typeof v !== "string") return BATCH_UNKNOWN;
   const plain = unseal(st.keys, k, v);
-  const entries = plain !== undefined ? unpack(plain) : undefined;
+  const entries = plain !== undefined ? unpackEntries(plain) : undefined;
   if (entries === undefined) {
     kong.log.err("a batch record in Redis does not open (secret changed?); its results cannot be restored");
     return BATCH_UNKNOWN;
