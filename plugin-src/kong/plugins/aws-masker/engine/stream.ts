@@ -476,8 +476,9 @@ function deltaAfterIndex(
 
 // Claude's own layout of its most frequent events, matched whole (one substring each) before the generic scan: a
 // content_block_delta up to its index, and a ping (a ping is never rewritten, whatever it says).
-const DELTA_EVENT_HEAD = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":';
-const DELTA_EVENT_HEAD_CRLF = 'event: content_block_delta\r\ndata: {"type":"content_block_delta","index":';
+const DELTA_EVENT_LINE = "event: content_block_delta";
+const DELTA_EVENT_HEAD = DELTA_EVENT_LINE + '\ndata: {"type":"content_block_delta","index":';
+const DELTA_EVENT_HEAD_CRLF = DELTA_EVENT_LINE + '\r\ndata: {"type":"content_block_delta","index":';
 const PING_EVENT = 'event: ping\ndata: {"type": "ping"}\n\n';
 const PING_EVENT_CRLF = 'event: ping\r\ndata: {"type": "ping"}\r\n\r\n';
 
@@ -487,11 +488,12 @@ const PING_EVENT_CRLF = 'event: ping\r\ndata: {"type": "ping"}\r\n\r\n';
  * the generic scan then decides, with the same outcome for this layout.
  */
 function claudeDelta(st: StreamState, s: string, a: number, e: number): string | undefined | false {
-  let head = DELTA_EVENT_HEAD.length;
-  if (sub(s, a, a + head) !== DELTA_EVENT_HEAD) {
-    head = DELTA_EVENT_HEAD_CRLF.length;
-    if (sub(s, a, a + head) !== DELTA_EVENT_HEAD_CRLF) return false;
-  }
+  // the unit after "event: content_block_delta" picks the line ending; any other event is turned away with no substring
+  const c = byteAt(s, a + DELTA_EVENT_LINE.length);
+  const want = c === 10 ? DELTA_EVENT_HEAD : c === 13 ? DELTA_EVENT_HEAD_CRLF : undefined;
+  if (want === undefined) return false;
+  const head = want.length;
+  if (sub(s, a, a + head) !== want) return false;
   // the data line is the event's last line (nothing but the blank line after it)
   const ia = a + head;
   const le = s.indexOf("\n", ia);
