@@ -59,7 +59,8 @@ interface StoreState {
   flushing: boolean;
   down: boolean;
   nextTry: number;
-  recent: Record<string, number>; // scope \x1f pseudonym -> time after which it is written again (TTL refresh)
+  /** scope -> pseudonym -> time after which it is written again (TTL refresh); recentCount pseudonyms in all */
+  recent: Record<string, Record<string, number>>;
   recentCount: number;
 }
 
@@ -258,15 +259,20 @@ export function storeEntries(conf: PluginConf, scope: string, entries: StoredEnt
   const until = now + conf.mapping_ttl_seconds / 10;
   for (const e of entries) {
     // keyed by (scope, pseudonym) in the worker: the keyed hash and the sealing are paid only for a write
-    const seen = scope + "\x1f" + e.pseudonym;
-    const fresh = st.recent[seen];
+    let recent: Record<string, number> | undefined = st.recent[scope];
+    const fresh = recent !== undefined ? recent[e.pseudonym] : undefined;
     if (fresh === undefined || fresh < now) {
       if (st.recentCount > RECENT_MAX) {
         st.recent = {};
         st.recentCount = 0;
+        recent = undefined;
+      }
+      if (recent === undefined) {
+        recent = {};
+        st.recent[scope] = recent;
       }
       if (fresh === undefined) st.recentCount++;
-      st.recent[seen] = until;
+      recent[e.pseudonym] = until;
       const k = mappingKey(st.keys, scope, e.pseudonym);
       enqueue(conf, st, ["set", k, seal(st.keys, k, e.kind + "\x1f" + e.original), "ex", conf.mapping_ttl_seconds]);
     }
