@@ -253,44 +253,42 @@ end)
 describe("JSON answer with a Content-Length (fake PDK)", function()
   local handler = require "kong.plugins.aws-masker.handler"
   local body = cjson.encode({ model = "m", messages = { { role = "user", content = "why is i-0a1b2c3d4e5f67890 slow" } } })
+  local RESTORED = '{"content":[{"type":"text","text":"it is i-0a1b2c3d4e5f67890"}]}'
 
-  it("goes out restored and marked last as soon as the declared length is in, not at nginx's later empty buffer", function()
+  -- a masked request, then the answer holding its pseudonym, with header_filter run over the given answer headers
+  local function answering(response_headers)
     local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) },
-      response_headers = { ["content-type"] = "application/json" } })
+      response_headers = response_headers })
     run(function() handler:access(conf()) end)
-    local pseudonym = sent.body_upstream:match("EC2_INSTANCE_[0-9a-z]+")
-    local answer = '{"content":[{"type":"text","text":"it is ' .. pseudonym .. '"}]}'
-    ngx.header = setmetatable({}, { __index = function(_, k)
-      local h = { ["content-type"] = "application/json", ["content-length"] = tostring(#answer) }
-      return h[k:lower():gsub("_", "-")]
-    end })
+    local answer = '{"content":[{"type":"text","text":"it is ' .. sent.body_upstream:match("EC2_INSTANCE_[0-9a-z]+") .. '"}]}'
+    if response_headers["content-length"] then response_headers["content-length"] = tostring(#answer) end
     handler:header_filter(conf())
     assert.is_true(sent.headers_cleared["Content-Length"])
-    -- two reads short of the length: held back (nothing out, not last)
-    ngx.arg[1], ngx.arg[2] = answer:sub(1, 20), false
+    return answer
+  end
+
+  local function feed(chunk, eof)
+    ngx.arg[1], ngx.arg[2] = chunk, eof
     handler:body_filter(conf())
-    assert.are.equal("", ngx.arg[1])
-    assert.is_false(ngx.arg[2])
+    return ngx.arg[1], ngx.arg[2]
+  end
+
+  it("goes out restored and marked last as soon as the declared length is in, not at nginx's later empty buffer", function()
+    local answer = answering({ ["content-type"] = "application/json", ["content-length"] = "?" })
+    -- short of the length: held back (nothing out, not last)
+    local out, last = feed(answer:sub(1, 20), false)
+    assert.are.equal("", out)
+    assert.is_false(last)
     -- the rest: the whole restored answer, marked last (nginx then skips the filter for its empty last buffer)
-    ngx.arg[1], ngx.arg[2] = answer:sub(21), false
-    handler:body_filter(conf())
-    assert.are.equal('{"content":[{"type":"text","text":"it is i-0a1b2c3d4e5f67890"}]}', ngx.arg[1])
-    assert.is_true(ngx.arg[2])
+    out, last = feed(answer:sub(21), false)
+    assert.are.equal(RESTORED, out)
+    assert.is_true(last)
   end)
 
   it("without a Content-Length waits for the last buffer", function()
-    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) },
-      response_headers = { ["content-type"] = "application/json" } })
-    run(function() handler:access(conf()) end)
-    local pseudonym = sent.body_upstream:match("EC2_INSTANCE_[0-9a-z]+")
-    local answer = '{"content":[{"type":"text","text":"it is ' .. pseudonym .. '"}]}'
-    handler:header_filter(conf())
-    ngx.arg[1], ngx.arg[2] = answer, false
-    handler:body_filter(conf())
-    assert.are.equal("", ngx.arg[1])
-    ngx.arg[1], ngx.arg[2] = "", true
-    handler:body_filter(conf())
-    assert.are.equal('{"content":[{"type":"text","text":"it is i-0a1b2c3d4e5f67890"}]}', ngx.arg[1])
+    local answer = answering({ ["content-type"] = "application/json" })
+    assert.are.equal("", (feed(answer, false)))
+    assert.are.equal(RESTORED, (feed("", true)))
   end)
 end)
 
