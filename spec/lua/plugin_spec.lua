@@ -285,6 +285,15 @@ describe("JSON answer with a Content-Length (fake PDK)", function()
     assert.is_true(last)
   end)
 
+  it("more bytes than the declared length (a header changed on the way) wait for the last buffer", function()
+    local headers = { ["content-type"] = "application/json", ["content-length"] = "?" }
+    local answer = answering(headers)
+    headers["content-length"] = tostring(#answer - 5) -- as if changed after the upstream
+    handler:header_filter(conf())
+    assert.are.equal("", (feed(answer, false)))
+    assert.are.equal(RESTORED, (feed("", true)))
+  end)
+
   it("without a Content-Length waits for the last buffer", function()
     local answer = answering({ ["content-type"] = "application/json" })
     assert.are.equal("", (feed(answer, false)))

@@ -72,8 +72,9 @@ export function bodyFilter(conf: PluginConf): void {
       st.received = (st.received as number) + chunk.length;
     }
     // all of an answer whose length the upstream gave is here before nginx's last (empty) buffer: restored and marked
-    // last now, it goes out with the chunked encoding's end in one write (nginx skips this filter afterwards)
-    const complete = st.expected !== undefined && st.expected > 0 && (st.received as number) >= st.expected;
+    // last now, it goes out with the chunked encoding's end in one write (nginx skips this filter afterwards). Exactly
+    // that length only: more bytes than declared (a header changed on the way) wait for the last buffer.
+    const complete = st.expected !== undefined && st.expected > 0 && st.received === st.expected;
     if (!eof && !complete) {
       ngx.arg.set(1, "");
       return;
