@@ -399,8 +399,8 @@ function textDelta(
 
 const INDEX_SEP = '","index":';
 const DELTA_SEP = ',"delta":{"type":"';
-const TEXT_SEP = '","text":"';
-const JSON_SEP = '","partial_json":"';
+const TEXT_DELTA_HEAD = DELTA_SEP + 'text_delta","text":"';
+const JSON_DELTA_HEAD = DELTA_SEP + 'input_json_delta","partial_json":"';
 
 /**
  * Fast path for a content_block_delta in the exact layout Claude sends
@@ -434,30 +434,28 @@ function deltaAfterIndex(
     if (c >= 48 && c <= 57) q++;
     else break;
   }
-  if (q === ia || sub(s, q, q + 18) !== DELTA_SEP) return false;
-  const ta = q + 18;
-  const tb = s.indexOf('"', ta);
-  if (tb < 0 || tb >= ve) return false;
-  const dlen = tb - ta;
+  if (q === ia) return false;
   let field: string;
-  let sep: string;
   let level: number;
-  if (dlen === 10 && sub(s, ta, tb) === "text_delta") {
+  let fq: number; // the string value's opening quote
+  // the delta's type and field in one comparison each (text first: most deltas are text)
+  if (sub(s, q, q + TEXT_DELTA_HEAD.length) === TEXT_DELTA_HEAD) {
     field = "text";
-    sep = TEXT_SEP;
     level = 1;
-  } else if (dlen === 16 && sub(s, ta, tb) === "input_json_delta") {
+    fq = q + TEXT_DELTA_HEAD.length - 1;
+  } else if (sub(s, q, q + JSON_DELTA_HEAD.length) === JSON_DELTA_HEAD) {
     field = "partial_json";
-    sep = JSON_SEP;
     level = 2;
-  } else if (
-    (dlen === 14 && sub(s, ta, tb) === "thinking_delta") ||
-    (dlen === 15 && sub(s, ta, tb) === "signature_delta")
-  ) {
-    return undefined; // signed: never touched
-  } else return false;
-  if (sub(s, tb, tb + sep.length) !== sep) return false;
-  const fq = tb + sep.length - 1; // the value's opening quote
+    fq = q + JSON_DELTA_HEAD.length - 1;
+  } else {
+    if (sub(s, q, q + DELTA_SEP.length) !== DELTA_SEP) return false;
+    const ta = q + DELTA_SEP.length;
+    const tb = s.indexOf('"', ta);
+    if (tb < 0 || tb >= ve) return false;
+    const dtype = sub(s, ta, tb);
+    if (dtype === "thinking_delta" || dtype === "signature_delta") return undefined; // signed: never touched
+    return false;
+  }
   const fe = skipString(s, fq, ve);
   if (fe < 0 || fe + 2 !== ve || byteAt(s, fe) !== 125 || byteAt(s, fe + 1) !== 125) return false;
   return textDelta(
