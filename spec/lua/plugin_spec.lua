@@ -33,7 +33,7 @@ local function fake_env(req)
     request = {
       get_raw_body = function() return req.body end,
       get_header = function(name) return req.headers[name] end,
-      get_headers = function() return req.headers end,
+      get_headers = function() return req.headers, req.headers_err end,
       get_path = function() return req.path or "/v1/messages" end,
       get_raw_query = function() return req.query or "" end,
       get_method = function() return req.method or "POST" end,
@@ -186,6 +186,15 @@ describe("access with a fake PDK", function()
     assert_refused(sent, 400)
     assert.are.equal("invalid_request_error", sent.body.error.type)
     assert.is_nil(sent.body.error.message:find("i-0a1b2c3d4e5f67890", 1, true))
+  end)
+
+  it("refuses with 400 a request with more headers than it reads (Kong's get_headers says truncated), before anything else", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body),
+      ["x-ticket"] = "see i-0a1b2c3d4e5f67890" }, headers_err = "truncated" })
+    run(function() handler:access(conf()) end)
+    assert_refused(sent, 400)
+    assert.matches("request headers", sent.body.error.message)
+    assert.is_nil(next(sent.headers_set))
   end)
 
   it("refuses a non-JSON body with 415", function()

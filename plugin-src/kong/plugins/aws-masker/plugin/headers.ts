@@ -178,13 +178,19 @@ function maskValue(sess: Session, value: string): string {
 /** The request's headers, read once in access (kong.request.get_headers builds the whole table on every call). */
 export interface RequestHeaders {
   headers: LuaTable<string, string | string[]>;
-  /** "truncated" when the client sent more than MAX_HEADERS */
-  err?: string;
 }
 
+/** The request's headers; a request with more than MAX_HEADERS is refused rather than partly read. */
 export function requestHeaders(): RequestHeaders {
   const [headers, err] = kong.request.get_headers(MAX_HEADERS);
-  return { headers, err };
+  if (err === "truncated") {
+    return refuse(
+      400,
+      "invalid_request_error",
+      "more than " + MAX_HEADERS + " request headers; they were not forwarded",
+    );
+  }
+  return { headers };
 }
 
 /**
@@ -199,13 +205,6 @@ export function headerOf(rh: RequestHeaders, name: string): string | undefined {
 
 /** Removes client-address headers and masks identifiers in every scanned header, with the request's session. */
 export function maskHeaders(sess: Session, rh: RequestHeaders): void {
-  if (rh.err === "truncated") {
-    return refuse(
-      400,
-      "invalid_request_error",
-      "more than " + MAX_HEADERS + " request headers; they were not forwarded",
-    );
-  }
   let masked = 0;
   for (const [name, value] of rh.headers) {
     const action = headerAction(name);
