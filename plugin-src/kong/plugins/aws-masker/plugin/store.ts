@@ -34,10 +34,27 @@ if added > 0 then redis.call('INCR', KEYS[2]) end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return added
 `;
-let namesScriptSha = "";
-function namesScript(): string {
-  if (namesScriptSha === "") namesScriptSha = hex(ngx.sha1_bin(NAMES_SCRIPT));
-  return namesScriptSha;
+// Sets KEYS[i] to ARGV[i + 1] with the TTL ARGV[1]: the mappings (and batch records) of a flush with one TTL in one
+// command, so that Redis answers once for all of them instead of once per key.
+const SETS_SCRIPT = `
+local ttl = ARGV[1]
+for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ttl) end
+return #KEYS
+`;
+/** Keys per SETS_SCRIPT command (its arguments are unpacked onto the Lua stack when sent). */
+const SETS_MAX = 500;
+
+/** script source -> its SHA1 (hex), and back: EVALSHA, then EVAL with the source when Redis has not cached it. */
+const shaBySource: Record<string, string> = {};
+const sourceBySha: Record<string, string> = {};
+function scriptSha(source: string): string {
+  let sha = shaBySource[source];
+  if (sha === undefined) {
+    sha = hex(ngx.sha1_bin(source));
+    shaBySource[source] = sha;
+    sourceBySha[sha] = source;
+  }
+  return sha;
 }
 
 type Command = (string | number)[];
@@ -182,13 +199,38 @@ export function mayTry(conf: PluginConf): boolean {
   return !st.down || ngx.now() >= st.nextTry;
 }
 
+/** The queue as sent: every SET ... EX of one TTL folded into SETS_SCRIPT commands, the others as they are. */
+function batched(queue: Command[]): Command[] {
+  const out: Command[] = [];
+  const groups: { ttl: string | number; keys: (string | number)[]; values: (string | number)[] }[] = [];
+  const byTtl: Record<string, number> = {};
+  for (const c of queue) {
+    if (c[0] !== "set" || c.length !== 5 || c[3] !== "ex") {
+      out.push(c);
+      continue;
+    }
+    const ttl = c[4];
+    let at = byTtl[tostring(ttl)];
+    if (at === undefined || groups[at].keys.length >= SETS_MAX) {
+      at = groups.length;
+      groups.push({ ttl, keys: [], values: [] });
+      byTtl[tostring(ttl)] = at;
+    }
+    groups[at].keys.push(c[1]);
+    groups[at].values.push(c[2]);
+  }
+  for (const g of groups) out.push(["evalsha", scriptSha(SETS_SCRIPT), g.keys.length, ...g.keys, g.ttl, ...g.values]);
+  return out;
+}
+
 function flush(premature: boolean, conf: PluginConf): void {
   const st = stateFor(conf);
   if (premature) {
     st.flushing = false;
     return;
   }
-  const commands = st.queue;
+  const queued = st.queue.length;
+  const commands = batched(st.queue);
   st.queue = [];
   const red = connect(conf);
   if (red !== undefined) {
@@ -205,10 +247,11 @@ function flush(premature: boolean, conf: PluginConf): void {
         if (type(r) === "table" && (r as unknown[])[0] === false) {
           const msg = tostring((r as unknown[])[1]);
           const [noScript] = string.find(msg, "NOSCRIPT", 1, true);
-          if (commands[k][0] === "evalsha" && noScript !== undefined) {
+          const c = commands[k];
+          const source = c[0] === "evalsha" ? sourceBySha[c[1] as string] : undefined;
+          if (source !== undefined && noScript !== undefined) {
             if (retry === undefined) retry = [];
-            const c = commands[k];
-            retry.push(["eval", NAMES_SCRIPT, ...c.slice(2)]);
+            retry.push(["eval", source, ...c.slice(2)]);
           } else {
             kong.log.err("Redis refused a write: ", msg);
           }
@@ -220,11 +263,11 @@ function flush(premature: boolean, conf: PluginConf): void {
         const [, rerr] = red.commit_pipeline();
         if (rerr !== undefined) kong.log.err("Redis refused a write: ", rerr);
       }
-      count("redis_writes", commands.length);
+      count("redis_writes", queued);
       release(conf, red);
     }
   } else {
-    count("redis_skipped_writes", commands.length);
+    count("redis_skipped_writes", queued);
   }
   // what requests queued meanwhile goes in the next flush
   if (st.queue.length > 0 && schedule(st.down ? RETRY_SECONDS : 0, flush, conf)) return;
@@ -298,7 +341,7 @@ export function storeNames(conf: PluginConf, scope: string, names: string[][]): 
   const nk = nameKeys(conf, scope);
   const command: Command = [
     "evalsha",
-    namesScript(),
+    scriptSha(NAMES_SCRIPT),
     2,
     nk.hash,
     nk.version,
