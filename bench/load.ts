@@ -7,8 +7,10 @@
 //   BENCH_FULL=1 npx tsx bench/load.ts        every combination (long)
 //   env: BENCH_DURATION (s per wrk run, 3), BENCH_CONNECTIONS (16), BENCH_FRESH (fresh gateway processes for the
 //        4 KB / 20 id cells, 3), BENCH_SIZES (bytes, comma separated), BENCH_WRITE_DOCS (1; 0 = print only),
-//        BENCH_ONLY (run only the cells whose name contains it, e.g. "4 KB / 20 ids / cold"; implies BENCH_WRITE_DOCS=0),
+//        BENCH_ONLY (run only the cells whose name contains it, e.g. "4 KB / 20 ids / cold", or one of several
+//        separated by "|"; implies BENCH_WRITE_DOCS=0),
 //        BENCH_REPEAT (measure each cell this many times in a row: shows drift, e.g. a growing tenant memory),
+//        BENCH_ENGINE (1; 0 = skip the engine-alone and stream.lua runs, e.g. with BENCH_ONLY),
 //        BENCH_PROFILE=<file> (LuaJIT profiler in the gateway worker, written to <file>.<pid>; BENCH_PROFILE_MODE: jit.p mode)
 //
 // Paths, both ending at bench/echo-upstream.lua (nginx + a few lines of Lua, 1 worker; it echoes the last user text,
@@ -40,6 +42,7 @@ const LATENCY_ROUNDS = 3;
 const SIZES = (process.env.BENCH_SIZES ?? "1024,4096,32768,77824,1048576").split(",").map(Number);
 const ONLY = process.env.BENCH_ONLY;
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
+const ENGINE = process.env.BENCH_ENGINE !== "0";
 const WRITE_DOCS = process.env.BENCH_WRITE_DOCS !== "0" && ONLY === undefined;
 const SECRET = "bench-secret-0123456789abcdef0123";
 const API_KEY = "sk-bench-tenant-0001";
@@ -232,11 +235,13 @@ http {
   return { url: `http://127.0.0.1:${port}`, errorLog, stop: () => stopChild(child) };
 }
 
-async function startPlainPath(upstream: string): Promise<Proc> {
+/** The plain path, with the nginx master of each hop (the workers are their children; for the CPU figures). */
+async function startPlainPath(upstream: string): Promise<Proc & { masters(): (number | undefined)[] }> {
   const second = await startPlainProxy({ upstream, workers: 1, name: "plain-2" });
   const first = await startPlainProxy({ upstream: second.url, workers: 1, name: "plain-1" });
   return {
     url: first.url,
+    masters: () => [first.pid(), second.pid()],
     errorLog: () => first.errorLog() + second.errorLog(),
     stop: async () => {
       await first.stop().catch(() => {});
@@ -259,6 +264,46 @@ async function startGatewayPath(upstream: string, redis: boolean): Promise<Gatew
     log: () => {},
     clientBodyBufferSize: "2m",
   });
+}
+
+// ------------------------------------------------------------------------------------------------------- CPU time
+// CPU time per request of each hop's nginx workers, read from /proc around a throughput run: on a shared 2-core machine
+// far steadier than req/s (other load slows both paths, it does not add CPU time to their workers).
+
+/** The worker processes of an nginx master. */
+function workersOf(master: number | undefined): number[] {
+  if (master === undefined) return [];
+  const r = spawnSync("ps", ["-o", "pid=", "--ppid", String(master)], { encoding: "utf8" });
+  return (r.stdout ?? "")
+    .split("\n")
+    .map((l) => Number(l.trim()))
+    .filter((n) => n > 0);
+}
+
+const CLOCK_TICK_NS = 1e9 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim() || 100);
+
+/** CPU time a process has used, ns: /proc/<pid>/schedstat (ns), else utime + stime of /proc/<pid>/stat (ticks). */
+function cpuNs(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
+  } catch {
+    try {
+      // the fields after the command name "(...)": state is field 3, utime 14, stime 15
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(f[11]) + Number(f[12])) * CLOCK_TICK_NS;
+    } catch {
+      return NaN;
+    }
+  }
+}
+
+/** Runs fn and returns its result with the CPU time (ns) each group of processes used meanwhile. */
+async function withCpu<T>(groups: number[][], fn: () => Promise<T>): Promise<[T, number[]]> {
+  const sum = (pids: number[]) => pids.reduce((a, pid) => a + cpuNs(pid), 0);
+  const before = groups.map(sum);
+  const out = await fn();
+  return [out, groups.map((g, k) => sum(g) - before[k])];
 }
 
 // ------------------------------------------------------------------------------------------------------------ wrk
@@ -402,6 +447,8 @@ interface Cell {
 }
 interface CellResult extends Cell {
   masked: number;
+  /** CPU µs per request of the workers: gateway hop, egress hop, plain first hop, plain second hop */
+  cpu: { gateway: number; egress: number; plain1: number; plain2: number };
   gw: WrkResult;
   plain: WrkResult;
   gw1: WrkResult;
@@ -468,6 +515,7 @@ function machineFacts(): string[] {
   ];
 }
 
+const f1 = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "n/a");
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : "n/a");
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : "n/a");
 const median = (v: number[]) => {
@@ -592,7 +640,8 @@ async function main(): Promise<number> {
       for (const cold of [false, true])
         cells.push({ size: 4 * KB, ids: 20, cold, stream: false, redis: true, fresh: k });
     }
-    const chosen = cells.filter((c) => ONLY === undefined || cellName(c).includes(ONLY));
+    const only = ONLY?.split("|");
+    const chosen = cells.filter((c) => only === undefined || only.some((o) => cellName(c).includes(o)));
     for (const cell of chosen.flatMap((c) => Array.from({ length: REPEAT }, () => c))) {
       const b = buildBody(cell.size, cell.ids, cell.stream);
       if (!b) {
@@ -610,8 +659,18 @@ async function main(): Promise<number> {
       // a short warm-up per path (JIT, connection pools, caches for the warm body)
       await run(plain.url, CONNS, 1);
       await run(gw.url, CONNS, 2); // a fresh gateway worker's traces take a moment to settle
-      const p = await run(plain.url, CONNS, DURATION);
-      const g = await run(gw.url, CONNS, DURATION);
+      const plainWorkers = plain.masters().map(workersOf);
+      const gwMasters = gw.masterPids();
+      const gwWorkers = [workersOf(gwMasters.gateway), workersOf(gwMasters.egress)];
+      const [p, plainNs] = await withCpu(plainWorkers, () => run(plain.url, CONNS, DURATION));
+      const [g, gwNs] = await withCpu(gwWorkers, () => run(gw.url, CONNS, DURATION));
+      const perRequest = (ns: number, r: WrkResult) => ns / 1000 / Math.max(1, r.requests);
+      const cpu = {
+        gateway: perRequest(gwNs[0], g),
+        egress: perRequest(gwNs[1], g),
+        plain1: perRequest(plainNs[0], p),
+        plain2: perRequest(plainNs[1], p),
+      };
       // latency: short one-connection runs alternating between the paths, the median of each percentile (other load on
       // the machine hits both paths alike instead of one run)
       const p1s: WrkResult[] = [];
@@ -638,6 +697,7 @@ async function main(): Promise<number> {
       const res: CellResult = {
         ...cell,
         masked,
+        cpu,
         gw: g,
         plain: p,
         gw1: g1,
@@ -651,6 +711,7 @@ async function main(): Promise<number> {
       process.stdout.write(
         `${cellName(cell)}${cell.fresh ? ` (fresh gateway #${cell.fresh})` : ""}: gateway ${g.rps.toFixed(0)} req/s, ` +
           `plain ${p.rps.toFixed(0)} req/s, ratio ${f2(res.ratio)}; c=1 added p50 ${f3(res.addedP50)} ms, p99 ${f3(res.addedP99)} ms; ` +
+          `CPU µs/request: gateway ${f1(cpu.gateway)}, egress ${f1(cpu.egress)}, plain ${f1(cpu.plain1)} + ${f1(cpu.plain2)}; ` +
           `${masked} ids masked; load ${os.loadavg()[0].toFixed(2)}\n`,
       );
     }
@@ -665,7 +726,7 @@ async function main(): Promise<number> {
     // engine: JIT health and the spread between fresh LuaJIT processes; streamed restore per event (bench/stream.lua)
     if (ONLY === undefined) health = jitHealth(Math.max(3, FRESH), (s) => process.stdout.write(s + "\n"));
     // the engine alone in LuaJIT on the 4 KB and 1 MB bodies (bench/engine.lua): does its cost grow faster than the size?
-    for (const size of [4 * KB, 1048576]) {
+    for (const size of ENGINE ? [4 * KB, 1048576] : []) {
       const b = buildBody(size, 20, false) as Body;
       const file = path.join(dir, `engine-${size}.json`);
       writeFileSync(file, b.warm);
@@ -682,19 +743,20 @@ async function main(): Promise<number> {
       const j = JSON.parse(out.trim().split("\n").pop() as string);
       engineBySize.push({ size, warm: j.mask_mbps, cold: j.mask_cold_mbps });
     }
-    try {
-      const out = execFileSync("luajit", ["bench/stream.lua"], {
-        cwd: ROOT,
-        encoding: "utf8",
-        env: { ...process.env, BENCH_MB: "2", BENCH_RUNS: "3" },
-      });
-      streamUs = [...out.matchAll(/^(\S+)\s+per-event streamFeed: median ([\d.]+) µs/gm)].map((m) => ({
-        name: m[1],
-        median: Number(m[2]),
-      }));
-    } catch (e) {
-      failures.push(`bench/stream.lua failed: ${String((e as any).stdout ?? e).slice(0, 300)}`);
-    }
+    if (ENGINE)
+      try {
+        const out = execFileSync("luajit", ["bench/stream.lua"], {
+          cwd: ROOT,
+          encoding: "utf8",
+          env: { ...process.env, BENCH_MB: "2", BENCH_RUNS: "3" },
+        });
+        streamUs = [...out.matchAll(/^(\S+)\s+per-event streamFeed: median ([\d.]+) µs/gm)].map((m) => ({
+          name: m[1],
+          median: Number(m[2]),
+        }));
+      } catch (e) {
+        failures.push(`bench/stream.lua failed: ${String((e as any).stdout ?? e).slice(0, 300)}`);
+      }
   } catch (e) {
     failures.push(`harness aborted: ${(e as Error).stack ?? e}`);
   } finally {
@@ -795,17 +857,20 @@ async function main(): Promise<number> {
   md.push("### Cells");
   md.push("");
   md.push(
-    "Throughput with 16 connections; added latency = gateway − plain with one connection (p50, p99). Cold: every request new identifier values.",
+    "Throughput with 16 connections; added latency = gateway − plain with one connection (p50, p99). Cold: every request new identifier values. " +
+      "CPU µs/req: CPU time of the hop's nginx worker per request during the throughput run (/proc/<pid>/schedstat), " +
+      "the gateway hop (aws-masker) against the first plain hop; the second hops (egress, plain) are the same plain nginx.",
   );
   md.push("");
   md.push(
-    "| request | ids masked | gateway req/s | plain req/s | ratio | gateway MB/s | added p50 ms | added p99 ms |",
+    "| request | ids masked | gateway req/s | plain req/s | ratio | gateway MB/s | added p50 ms | added p99 ms | CPU µs/req gateway hop | CPU µs/req plain hop | egress / plain 2nd hop |",
   );
-  md.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  md.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results) {
     md.push(
       `| ${cellName(r)}${r.fresh ? ` (fresh gateway #${r.fresh})` : ""} | ${r.masked} | ${r.gw.rps.toFixed(0)} | ${r.plain.rps.toFixed(0)} | ` +
-        `${f2(r.ratio)} | ${f2(r.gwMBps)} | ${f3(r.addedP50)} | ${f3(r.addedP99)} |`,
+        `${f2(r.ratio)} | ${f2(r.gwMBps)} | ${f3(r.addedP50)} | ${f3(r.addedP99)} | ${f1(r.cpu.gateway)} | ${f1(r.cpu.plain1)} | ` +
+        `${f1(r.cpu.egress)} / ${f1(r.cpu.plain2)} |`,
     );
   }
   for (const k of skipped) md.push(`- not run: ${k}`);

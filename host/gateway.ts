@@ -72,6 +72,8 @@ export interface Gateway {
   runDir: string;
   /** the pids of every process this gateway started (masters + workers + redis) */
   pids(): number[];
+  /** the nginx master pids of the gateway and of its egress proxy (their workers are the children; bench/load.ts) */
+  masterPids(): { gateway?: number; egress?: number };
   errorLog(): string;
   stop(): Promise<void>;
   /** only when the gateway started its own redis */
@@ -536,6 +538,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         if (ep) out.push(ep, ...childPids(ep));
         return out;
       },
+      masterPids: () => ({ gateway: gw.child.pid, egress: egress?.pid() }),
       errorLog: () => (existsSync(errorLogPath) ? readFileSync(errorLogPath, "utf8") : ""),
       stop: async () => {
         if (stopped) return;

@@ -177,6 +177,23 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
     expect(want.join("")).toMatch(/AMI_[0-9a-z]{10}/);
   });
 
+  it("events in Claude's exact layout (matched whole) restore exactly as the generic scan restores the same events", () => {
+    // the generic scan also reads "event:content_block_delta" (no space) and "data:{...}": the same events in that
+    // layout miss the whole-event match, and must come out with the same content
+    for (const name of ["text", "tools", "crlf"]) {
+      const c = META.cases.find((x: any) => x.name === name);
+      const input = readFileSync(join(DIR, c.file)).toString("latin1");
+      const generic = input.replace(/event: /g, "event:").replace(/data: /g, "data:");
+      expect(generic).not.toBe(input);
+      for (let k = 1; k < 20; k++) {
+        const sizes = chunkSizes(k, 1 + (k % 7) * 11, input.length);
+        const fast = run(newStream(session(c.maskInputs)), input, sizes);
+        const slow = run(newStream(session(c.maskInputs)), generic, chunkSizes(k, 1 + (k % 7) * 11, generic.length));
+        expect(fast.replace(/event: /g, "event:").replace(/data: /g, "data:")).toBe(slow);
+      }
+    }
+  });
+
   it("works on UTF-16 strings as well (Node callers that do not use binary strings)", () => {
     for (const name of ["text", "tools", "crlf"]) {
       const c = META.cases.find((x: any) => x.name === name);

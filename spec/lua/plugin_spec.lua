@@ -33,7 +33,7 @@ local function fake_env(req)
     request = {
       get_raw_body = function() return req.body end,
       get_header = function(name) return req.headers[name] end,
-      get_headers = function() return req.headers end,
+      get_headers = function() return req.headers, req.headers_err end,
       get_path = function() return req.path or "/v1/messages" end,
       get_raw_query = function() return req.query or "" end,
       get_method = function() return req.method or "POST" end,
@@ -126,7 +126,8 @@ describe("access with a fake PDK", function()
   local body = cjson.encode({ model = "m", messages = { { role = "user", content = "why is i-0a1b2c3d4e5f67890 slow" } } })
 
   it("masks the body, clears Accept-Encoding and keeps the session for the answer", function()
-    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "k" } })
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "k",
+      ["accept-encoding"] = "gzip, br" } })
     run(function() handler:access(conf()) end)
     assert.is_nil(sent.status)
     assert.is_true(sent.headers_cleared["Accept-Encoding"])
@@ -185,6 +186,15 @@ describe("access with a fake PDK", function()
     assert_refused(sent, 400)
     assert.are.equal("invalid_request_error", sent.body.error.type)
     assert.is_nil(sent.body.error.message:find("i-0a1b2c3d4e5f67890", 1, true))
+  end)
+
+  it("refuses with 400 a request with more headers than it reads (Kong's get_headers says truncated), before anything else", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body),
+      ["x-ticket"] = "see i-0a1b2c3d4e5f67890" }, headers_err = "truncated" })
+    run(function() handler:access(conf()) end)
+    assert_refused(sent, 400)
+    assert.matches("request headers", sent.body.error.message)
+    assert.is_nil(next(sent.headers_set))
   end)
 
   it("refuses a non-JSON body with 415", function()
@@ -246,6 +256,57 @@ describe("access with a fake PDK", function()
       table.insert(out, ngx.arg[1])
     end
     assert.are.equal('{"content":[{"type":"text","text":"it is i-0a1b2c3d4e5f67890"}]}', table.concat(out))
+  end)
+end)
+
+describe("JSON answer with a Content-Length (fake PDK)", function()
+  local handler = require "kong.plugins.aws-masker.handler"
+  local body = cjson.encode({ model = "m", messages = { { role = "user", content = "why is i-0a1b2c3d4e5f67890 slow" } } })
+  local RESTORED = '{"content":[{"type":"text","text":"it is i-0a1b2c3d4e5f67890"}]}'
+
+  -- a masked request, then the answer holding its pseudonym, with header_filter run over the given answer headers
+  local function answering(response_headers)
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) },
+      response_headers = response_headers })
+    run(function() handler:access(conf()) end)
+    local answer = '{"content":[{"type":"text","text":"it is ' .. sent.body_upstream:match("EC2_INSTANCE_[0-9a-z]+") .. '"}]}'
+    if response_headers["content-length"] then response_headers["content-length"] = tostring(#answer) end
+    handler:header_filter(conf())
+    assert.is_true(sent.headers_cleared["Content-Length"])
+    return answer
+  end
+
+  local function feed(chunk, eof)
+    ngx.arg[1], ngx.arg[2] = chunk, eof
+    handler:body_filter(conf())
+    return ngx.arg[1], ngx.arg[2]
+  end
+
+  it("goes out restored and marked last as soon as the declared length is in, not at nginx's later empty buffer", function()
+    local answer = answering({ ["content-type"] = "application/json", ["content-length"] = "?" })
+    -- short of the length: held back (nothing out, not last)
+    local out, last = feed(answer:sub(1, 20), false)
+    assert.are.equal("", out)
+    assert.is_false(last)
+    -- the rest: the whole restored answer, marked last (nginx then skips the filter for its empty last buffer)
+    out, last = feed(answer:sub(21), false)
+    assert.are.equal(RESTORED, out)
+    assert.is_true(last)
+  end)
+
+  it("more bytes than the declared length (a header changed on the way) wait for the last buffer", function()
+    local headers = { ["content-type"] = "application/json", ["content-length"] = "?" }
+    local answer = answering(headers)
+    headers["content-length"] = tostring(#answer - 5) -- as if changed after the upstream
+    handler:header_filter(conf())
+    assert.are.equal("", (feed(answer, false)))
+    assert.are.equal(RESTORED, (feed("", true)))
+  end)
+
+  it("without a Content-Length waits for the last buffer", function()
+    local answer = answering({ ["content-type"] = "application/json" })
+    assert.are.equal("", (feed(answer, false)))
+    assert.are.equal(RESTORED, (feed("", true)))
   end)
 end)
 

@@ -130,18 +130,43 @@ local function edit_serialized(root, values)
   return root
 end
 
+-- short_src -> its file name (the part after the last "/"): sources are few, and matching a path on every log line
+-- costs more than the rest of the line
+local basenames = {}
+local function basename(src)
+  local b = basenames[src]
+  if b == nil then
+    b = src:match("([^/]*)$") or "?"
+    basenames[src] = b
+  end
+  return b
+end
+
+local get_sys_filter_level = errlog.get_sys_filter_level
+
 local function new_logger(namespace)
   local ns = namespace and ("[" .. namespace .. "] ") or ""
   local log = {}
   for name, lvl in pairs(LEVELS) do
     log[name] = function(...)
+      -- like Kong (pdk/log.lua): a level the error_log filters out costs nothing more
+      if lvl > get_sys_filter_level() then return end
       local info = debug.getinfo(2, "Sl")
-      local file = info and info.short_src and info.short_src:match("([^/]*)$") or "?"
+      local file = info and info.short_src and basename(info.short_src) or "?"
       local line = info and info.currentline or 0
       local n = select("#", ...)
-      local buf = {}
-      for i = 1, n do buf[i] = tostring((select(i, ...))) end
-      raw_log(lvl, "[kong] " .. file .. ":" .. line .. " " .. ns .. concat(buf))
+      local msg
+      if n == 1 then
+        msg = tostring((...))
+      elseif n == 2 then
+        local a, b = ...
+        msg = tostring(a) .. tostring(b)
+      else
+        local buf = {}
+        for i = 1, n do buf[i] = tostring((select(i, ...))) end
+        msg = concat(buf)
+      end
+      raw_log(lvl, "[kong] " .. file .. ":" .. line .. " " .. ns .. msg)
     end
   end
   log.inspect = setmetatable({}, { __call = function(_, ...)

@@ -19,9 +19,10 @@ const AwsMaskerHandler = {
   },
 
   access(this: unknown, conf: PluginConf): void {
-    accessStarted();
-    access(conf);
-    accessDone();
+    const pctx = kong.ctx.plugin;
+    accessStarted(pctx);
+    access(conf, pctx);
+    accessDone(pctx);
   },
 
   header_filter(this: unknown, conf: PluginConf): void {

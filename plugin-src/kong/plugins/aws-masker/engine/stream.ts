@@ -399,8 +399,8 @@ function textDelta(
 
 const INDEX_SEP = '","index":';
 const DELTA_SEP = ',"delta":{"type":"';
-const TEXT_SEP = '","text":"';
-const JSON_SEP = '","partial_json":"';
+const TEXT_DELTA_HEAD = DELTA_SEP + 'text_delta","text":"';
+const JSON_DELTA_HEAD = DELTA_SEP + 'input_json_delta","partial_json":"';
 
 /**
  * Fast path for a content_block_delta in the exact layout Claude sends
@@ -415,33 +415,47 @@ function canonicalDelta(
   p: number,
   ve: number,
 ): string | undefined | false {
-  if (sub(s, p, p + 10) !== INDEX_SEP) return false;
-  const ia = p + 10;
+  if (sub(s, p, p + INDEX_SEP.length) !== INDEX_SEP) return false;
+  return deltaAfterIndex(st, s, a, e, p + INDEX_SEP.length, ve);
+}
+
+/** canonicalDelta from the index value on (ia): its digits, then the delta in Claude's layout. */
+function deltaAfterIndex(
+  st: StreamState,
+  s: string,
+  a: number,
+  e: number,
+  ia: number,
+  ve: number,
+): string | undefined | false {
   let q = ia;
   while (q < ve) {
     const c = byteAt(s, q);
     if (c >= 48 && c <= 57) q++;
     else break;
   }
-  if (q === ia || sub(s, q, q + 18) !== DELTA_SEP) return false;
-  const ta = q + 18;
-  const tb = s.indexOf('"', ta);
-  if (tb < 0 || tb >= ve) return false;
-  const dlen = tb - ta;
+  if (q === ia) return false;
   let field: string;
-  let sep: string;
   let level: number;
-  if (dlen === 10 && sub(s, ta, tb) === "text_delta") {
+  let fq: number; // the string value's opening quote
+  // the delta's type and field in one comparison each (text first: most deltas are text)
+  if (sub(s, q, q + TEXT_DELTA_HEAD.length) === TEXT_DELTA_HEAD) {
     field = "text";
-    sep = TEXT_SEP;
     level = 1;
-  } else if (dlen === 16 && sub(s, ta, tb) === "input_json_delta") {
+    fq = q + TEXT_DELTA_HEAD.length - 1;
+  } else if (sub(s, q, q + JSON_DELTA_HEAD.length) === JSON_DELTA_HEAD) {
     field = "partial_json";
-    sep = JSON_SEP;
     level = 2;
-  } else return false;
-  if (sub(s, tb, tb + sep.length) !== sep) return false;
-  const fq = tb + sep.length - 1; // the value's opening quote
+    fq = q + JSON_DELTA_HEAD.length - 1;
+  } else {
+    if (sub(s, q, q + DELTA_SEP.length) !== DELTA_SEP) return false;
+    const ta = q + DELTA_SEP.length;
+    const tb = s.indexOf('"', ta);
+    if (tb < 0 || tb >= ve) return false;
+    const dtype = sub(s, ta, tb);
+    if (dtype === "thinking_delta" || dtype === "signature_delta") return undefined; // signed: never touched
+    return false;
+  }
   const fe = skipString(s, fq, ve);
   if (fe < 0 || fe + 2 !== ve || byteAt(s, fe) !== 125 || byteAt(s, fe + 1) !== 125) return false;
   return textDelta(
@@ -458,9 +472,43 @@ function canonicalDelta(
   );
 }
 
+// Claude's own layout of its most frequent events, matched whole (one substring each) before the generic scan: a
+// content_block_delta up to its index, and a ping (a ping is never rewritten, whatever it says).
+const DELTA_EVENT_LINE = "event: content_block_delta";
+const DELTA_EVENT_HEAD = DELTA_EVENT_LINE + '\ndata: {"type":"content_block_delta","index":';
+const DELTA_EVENT_HEAD_CRLF = DELTA_EVENT_LINE + '\r\ndata: {"type":"content_block_delta","index":';
+const PING_EVENT = 'event: ping\ndata: {"type": "ping"}\n\n';
+const PING_EVENT_CRLF = 'event: ping\r\ndata: {"type": "ping"}\r\n\r\n';
+
+/**
+ * Fast path for the event [a, e) in Claude's exact layout of a content_block_delta (event line, one data line, blank
+ * line): the delta restored (text, partial_json) or left alone (thinking, signature). false when the layout differs:
+ * the generic scan then decides, with the same outcome for this layout.
+ */
+function claudeDelta(st: StreamState, s: string, a: number, e: number): string | undefined | false {
+  // the unit after "event: content_block_delta" picks the line ending; any other event is turned away with no substring
+  const c = byteAt(s, a + DELTA_EVENT_LINE.length);
+  const want = c === 10 ? DELTA_EVENT_HEAD : c === 13 ? DELTA_EVENT_HEAD_CRLF : undefined;
+  if (want === undefined) return false;
+  const head = want.length;
+  if (sub(s, a, a + head) !== want) return false;
+  // the data line is the event's last line (nothing but the blank line after it)
+  const ia = a + head;
+  const le = s.indexOf("\n", ia);
+  if (le < 0 || le >= e || e - le > 3) return false;
+  st.eol = head === DELTA_EVENT_HEAD.length ? "\n" : "\r\n";
+  const ve = byteAt(s, le - 1) === 13 ? le - 1 : le;
+  return deltaAfterIndex(st, s, a, e, ia, ve);
+}
+
 /** The rewritten event [a, e) with any release of held text before it, or undefined when it goes out unchanged. */
 function processEvent(st: StreamState, s: string, a: number, e: number): string | undefined {
   st.events++;
+  const fast = claudeDelta(st, s, a, e);
+  if (fast !== false) return fast;
+  const len = e - a;
+  if ((len === PING_EVENT.length || len === PING_EVENT_CRLF.length) && sub(s, a, e) === PING_EVENT) return undefined;
+  if (len === PING_EVENT_CRLF.length && sub(s, a, e) === PING_EVENT_CRLF) return undefined;
   const nl = s.indexOf("\n", a);
   if (nl < a || nl >= e) return undefined;
   st.eol = nl > a && byteAt(s, nl - 1) === 13 ? "\r\n" : "\n";

@@ -62,15 +62,50 @@ export function nginxVars(): Record<string, string | undefined> {
   return (ngx as unknown as { var: Record<string, string | undefined> }).var;
 }
 
-function isClientAddress(name: string): boolean {
-  return CLIENT_ADDRESS[name] === true || string.sub(name, 1, FORWARDED_PREFIX.length) === FORWARDED_PREFIX;
+/** What maskHeaders does with a header, by its (lower-case) name. */
+const DROP = 1;
+const PASS = 2;
+const SCAN = 3;
+/** Per worker: header name -> DROP, PASS or SCAN (clients send the same few names on every request); bounded. */
+let headerActions: Record<string, number> = {};
+let headerActionCount = 0;
+const HEADER_ACTIONS_MAX = 1024;
+
+function headerAction(name: string): number {
+  let action = headerActions[name];
+  if (action === undefined) {
+    if (CLIENT_ADDRESS[name] === true || string.sub(name, 1, FORWARDED_PREFIX.length) === FORWARDED_PREFIX)
+      action = DROP;
+    else action = UNSCANNED[name] === true ? PASS : SCAN;
+    if (headerActionCount >= HEADER_ACTIONS_MAX) {
+      headerActions = {};
+      headerActionCount = 0;
+    }
+    headerActions[name] = action;
+    headerActionCount++;
+  }
+  return action;
 }
+
+/**
+ * Forwarding variables known to exist in this nginx (for the ngx.var table they were seen in): nginx defines its
+ * variables at startup, so one that was there is there for the worker's life and is set without reading it first. One
+ * not seen yet is read every time (Kong 3.4's template has no $upstream_via; setting a variable nginx lacks raises).
+ */
+let knownVars: { vars: unknown; present: Record<string, boolean> } = { vars: undefined, present: {} };
 
 /** Empties the variables Kong's template builds forwarding headers from (a variable the template lacks is skipped). */
 export function dropForwarding(): void {
   const vars = nginxVars();
+  if (knownVars.vars !== vars) knownVars = { vars, present: {} };
+  const present = knownVars.present;
   for (const name of FORWARDING_VARS) {
-    if (vars[name] !== undefined) vars[name] = "";
+    if (present[name] === true) {
+      vars[name] = "";
+    } else if (vars[name] !== undefined) {
+      present[name] = true;
+      vars[name] = "";
+    }
   }
 }
 
@@ -85,41 +120,68 @@ const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, b
 });
 const CLEAN_MAX = 4096;
 
+/** Scratch list for remembersIn (replaced when it receives matches): no table per header on the clean path. */
+let remembered: Match[] = [];
+
 /** True when the tenant's memory holds a name that stands in value. */
 function remembersIn(sess: Session, value: string): boolean {
-  if (sess.memory === undefined) return false;
-  const occ: Match[] = [];
-  rememberedIn(sess.memory, value, occ);
-  return occ.length > 0;
+  const mem = sess.memory;
+  if (mem === undefined || mem.count === 0) return false;
+  const occ = remembered;
+  rememberedIn(mem, value, occ);
+  if (occ.length === 0) return false;
+  remembered = [];
+  return true;
+}
+
+function cleanFor(masker: Masker): { values: Record<string, boolean>; size: number } {
+  let clean = cleanValues.get(masker);
+  if (clean === undefined) {
+    clean = { values: {}, size: 0 };
+    cleanValues.set(masker, clean);
+  }
+  return clean;
+}
+
+/** True when one of this request's learned names or of the tenant's remembered names stands in value. */
+export function namesIn(sess: Session, value: string): boolean {
+  return (sess.learned.length > 0 && learnedIn(sess.learned, value).length > 0) || remembersIn(sess, value);
+}
+
+/**
+ * True when value is known to hold no identifier for this request: the masker found none in it before, and no
+ * learned or remembered name stands in it now.
+ */
+function knownClean(sess: Session, value: string): boolean {
+  return cleanFor(sess.masker).values[value] === true && !namesIn(sess, value);
+}
+
+/** Records that the masker found no identifier in value (bounded: past CLEAN_MAX the cache starts over). */
+function noteClean(sess: Session, value: string): void {
+  const clean = cleanFor(sess.masker);
+  if (clean.size >= CLEAN_MAX) {
+    clean.values = {};
+    clean.size = 0;
+  }
+  clean.values[value] = true;
+  clean.size++;
 }
 
 /** value with its identifiers masked (value itself when there are none): a header name or value. */
 function maskValue(sess: Session, value: string): string {
-  let clean = cleanValues.get(sess.masker);
-  if (clean === undefined) {
-    clean = { values: {}, size: 0 };
-    cleanValues.set(sess.masker, clean);
-  }
-  if (
-    clean.values[value] === true &&
-    (sess.learned.length === 0 || learnedIn(sess.learned, value).length === 0) &&
-    !remembersIn(sess, value)
-  )
-    return value;
+  if (knownClean(sess, value)) return value;
   const out = maskText(sess, value, "");
-  if (out === value) {
-    if (clean.size >= CLEAN_MAX) {
-      clean.values = {};
-      clean.size = 0;
-    }
-    clean.values[value] = true;
-    clean.size++;
-  }
+  if (out === value) noteClean(sess, value);
   return out;
 }
 
-/** Removes client-address headers and masks identifiers in every scanned header, with the request's session. */
-export function maskHeaders(sess: Session): void {
+/** The request's headers, read once in access (kong.request.get_headers builds the whole table on every call). */
+export interface RequestHeaders {
+  headers: LuaTable<string, string | string[]>;
+}
+
+/** The request's headers; a request with more than MAX_HEADERS is refused rather than partly read. */
+export function requestHeaders(): RequestHeaders {
   const [headers, err] = kong.request.get_headers(MAX_HEADERS);
   if (err === "truncated") {
     return refuse(
@@ -128,13 +190,29 @@ export function maskHeaders(sess: Session): void {
       "more than " + MAX_HEADERS + " request headers; they were not forwarded",
     );
   }
+  return { headers };
+}
+
+/**
+ * One request header as kong.request.get_header gives it, from the table read once: a repeated header is asked
+ * again (nginx gives its first value, or since 1.23 all of them joined).
+ */
+export function headerOf(rh: RequestHeaders, name: string): string | undefined {
+  const v = rh.headers.get(name);
+  if (v === undefined || typeof v === "string") return v;
+  return kong.request.get_header(name);
+}
+
+/** Removes client-address headers and masks identifiers in every scanned header, with the request's session. */
+export function maskHeaders(sess: Session, rh: RequestHeaders): void {
   let masked = 0;
-  for (const [name, value] of headers) {
-    if (isClientAddress(name)) {
+  for (const [name, value] of rh.headers) {
+    const action = headerAction(name);
+    if (action === DROP) {
       kong.service.request.clear_header(name);
       continue;
     }
-    if (UNSCANNED[name] === true) continue;
+    if (action === PASS) continue;
     // a name cannot be masked without changing what the header means
     if (maskValue(sess, name) !== name) {
       return refuse(

@@ -156,6 +156,19 @@ export function memoryFor(conf: PluginConf, scope: string): TenantMemory | undef
   return t.memory;
 }
 
+/** Per worker: kind id -> whether it is a credential kind (ids are the catalogue's and the configs' custom kinds). */
+const credentialIds: Record<string, boolean> = {};
+
+function credentialId(id: string): boolean {
+  let credential = credentialIds[id];
+  if (credential === undefined) {
+    const kind = kindById(id);
+    credential = kind !== undefined && isCredential(kind);
+    credentialIds[id] = credential;
+  }
+  return credential;
+}
+
 /**
  * After masking: the request's learned names go into the tenant's memory and to Redis, and its mappings to Redis.
  * Credential kinds go nowhere. Returns the mappings that may be stored (a batch record keeps the same).
@@ -163,11 +176,7 @@ export function memoryFor(conf: PluginConf, scope: string): TenantMemory | undef
 export function rememberSession(conf: PluginConf, sess: Session): StoredEntry[] {
   const t = sess.memory !== undefined ? memoriesFor(conf).tenants[sess.scope] : undefined;
   const storable: StoredEntry[] = [];
-  for (const e of sess.entries) {
-    const kind = kindById(e.kind);
-    if (kind === undefined || !isCredential(kind))
-      storable.push({ pseudonym: e.pseudonym, original: e.original, kind: e.kind });
-  }
+  for (const e of sess.entries) if (!credentialId(e.kind)) storable.push(e);
   storeEntries(conf, sess.scope, storable);
   const mem = sess.memory;
   if (mem === undefined || sess.learned.length === 0) return storable;

@@ -36,16 +36,16 @@ export interface RequestFigures {
   kinds: Record<string, number>;
 }
 
-export function accessStarted(): void {
-  kong.ctx.plugin.access = ACCESS_STARTED;
+/** pctx: kong.ctx.plugin, read once by the phase (each read goes through ngx.ctx). */
+export function accessStarted(pctx: Record<string, unknown>): void {
+  pctx.access = ACCESS_STARTED;
 }
 
-export function accessDone(): void {
-  kong.ctx.plugin.access = ACCESS_DONE;
+export function accessDone(pctx: Record<string, unknown>): void {
+  pctx.access = ACCESS_DONE;
 }
 
-export function figuresOf(): RequestFigures {
-  const ctx = kong.ctx.plugin;
+export function figuresOf(ctx: Record<string, unknown>): RequestFigures {
   const refusal = ctx.refusal as Refusal | undefined;
   if (refusal !== undefined) {
     return { decision: "refused", reason: refusal.reason, status: refusal.status, identifiers: 0, kinds: {} };
@@ -88,7 +88,7 @@ function logNotice(premature: boolean, line: string): void {
 
 /** log phase: one line, the serialized figures, the counters. */
 export function observe(): void {
-  const f = figuresOf();
+  const f = figuresOf(kong.ctx.plugin);
   const line = logLine(f);
   // only a masked or passed-through request had its URL checked: no identifier in it
   const urlChecked = f.decision === "masked" || f.decision === "passthrough";

@@ -2,8 +2,8 @@
 // the body masked, the headers masked (headers.ts; forwarding headers dropped). Whatever cannot be masked (too large,
 // not JSON, ambiguous, compressed, unreadable, unscannable media unless allowed) is refused with an Anthropic-shaped
 // error; nothing is ever forwarded unmasked.
-import { newSession, findIn, Session, maskJson, DUPLICATE_KEY, urlForms, policyFor } from "../engine/index";
-import { dropForwarding, maskHeaders, nginxVars } from "./headers";
+import { newSession, findIn, Session, Masker, maskJson, DUPLICATE_KEY, urlForms, policyFor } from "../engine/index";
+import { dropForwarding, maskHeaders, nginxVars, requestHeaders, headerOf, namesIn, RequestHeaders } from "./headers";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
 import { scopeFor } from "./tenant";
@@ -56,20 +56,50 @@ function readBody(conf: PluginConf): string {
   return data;
 }
 
+/**
+ * Per masker (weak keys): the forms (urlForms) of request URIs the masker found no identifier in. Clients call the same
+ * few URLs, so their forms are decoded and scanned once per worker; the request's learned and the tenant's remembered
+ * names are looked for again every time (either may have grown since). Bounded by URLS_MAX; past it the cache starts
+ * over.
+ */
+const cleanUrls = setmetatable(new LuaTable<Masker, { forms: Record<string, string[]>; size: number }>(), {
+  __mode: "k",
+});
+const URLS_MAX = 1024;
+
 /** True when an identifier is in the URL in any form the gateway, Kong or the upstream may read it in. */
-function urlHoldsIdentifier(session: Session): boolean {
-  const raw = nginxVars().request_uri;
-  const forms = urlForms(raw !== undefined ? raw : kong.request.get_path());
+function urlHoldsIdentifier(session: Session, path: string): boolean {
+  const uri = nginxVars().request_uri;
+  const raw = uri !== undefined ? uri : path;
+  let cache = cleanUrls.get(session.masker);
+  if (cache === undefined) {
+    cache = { forms: {}, size: 0 };
+    cleanUrls.set(session.masker, cache);
+  }
+  const known = cache.forms[raw];
+  if (known !== undefined) {
+    for (const form of known) if (namesIn(session, form)) return true;
+    return false;
+  }
+  const forms = urlForms(raw);
   if (forms === undefined) return true; // encoded deeper than anyone decodes: not checked, so refused
   for (const form of forms) {
     if (findIn(session, form, "").length > 0) return true;
   }
+  if (cache.size >= URLS_MAX) {
+    cache.forms = {};
+    cache.size = 0;
+  }
+  cache.forms[raw] = forms;
+  cache.size++;
   return false;
 }
 
-export function access(conf: PluginConf): void {
+/** pctx: kong.ctx.plugin (read once per phase: each read goes through ngx.ctx). */
+export function access(conf: PluginConf, pctx: Record<string, unknown>): void {
+  const rh = requestHeaders();
   // answers must come back uncompressed to be restored
-  kong.service.request.clear_header("Accept-Encoding");
+  if (rh.headers.get("accept-encoding") !== undefined) kong.service.request.clear_header("Accept-Encoding");
   dropForwarding();
   const masker = maskerFor(conf);
   if (masker === undefined) {
@@ -77,11 +107,11 @@ export function access(conf: PluginConf): void {
     return refuse(500, "api_error", "gateway is not configured (secret missing)");
   }
   const path = kong.request.get_path();
-  const session = newSession(masker, scopeFor(conf, masker));
+  const session = newSession(masker, scopeFor(conf, masker, rh));
   // the tenant's remembered names count everywhere: URL, body and headers
   session.memory = memoryFor(conf, session.scope);
   // the URL goes upstream as it is: an identifier there cannot be masked without breaking the call, so refuse
-  if (urlHoldsIdentifier(session)) {
+  if (urlHoldsIdentifier(session, path)) {
     return refuse(
       400,
       "invalid_request_error",
@@ -91,9 +121,9 @@ export function access(conf: PluginConf): void {
   const method = kong.request.get_method();
   // batch results: the batch's mappings are loaded from Redis for the restore (or the request is refused)
   const batchResults = method === "GET" && batchResultsAccess(conf, session, path);
-  if (!batchResults) maskBody(conf, session, path, method);
+  if (!batchResults) maskBody(conf, session, path, method, rh);
   // after the body: names learned there are masked in the headers too
-  maskHeaders(session);
+  maskHeaders(session, rh);
   count("requests_masked");
   if (batchResults) return;
   const stored = rememberSession(conf, session);
@@ -104,16 +134,16 @@ export function access(conf: PluginConf): void {
       path,
       batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined,
     };
-    kong.ctx.plugin.state = st;
+    pctx.state = st;
   }
 }
 
 /** Masks the JSON body in place (set_raw_body), or refuses; a request without a body passes. */
-function maskBody(conf: PluginConf, session: Session, path: string, method: string): void {
-  const encoding = kong.request.get_header("content-encoding");
-  const ctype = kong.request.get_header("content-type");
-  const declared = kong.request.get_header("content-length");
-  const chunked = kong.request.get_header("transfer-encoding");
+function maskBody(conf: PluginConf, session: Session, path: string, method: string, rh: RequestHeaders): void {
+  const encoding = headerOf(rh, "content-encoding");
+  const ctype = headerOf(rh, "content-type");
+  const declared = headerOf(rh, "content-length");
+  const chunked = headerOf(rh, "transfer-encoding");
   const hasBody = (declared !== undefined && declared !== "0") || chunked !== undefined;
   if (!hasBody && (method === "GET" || method === "HEAD" || method === "DELETE" || method === "OPTIONS")) return;
 

@@ -12,6 +12,9 @@ interface ResponseState extends RequestState, BatchState {
   mode?: "json" | "sse" | "jsonl";
   pending?: string;
   chunks?: string[];
+  /** JSON answer: the upstream's Content-Length (when it gave one), and the bytes received so far */
+  expected?: number;
+  received?: number;
   stream?: StreamState;
 }
 
@@ -48,6 +51,8 @@ export function headerFilter(conf: PluginConf): void {
   } else if (isJsonType(ctype)) {
     st.mode = "json";
     st.chunks = [];
+    st.expected = tonumber(responseHeader("content-length"));
+    st.received = 0;
   } else {
     return;
   }
@@ -62,8 +67,15 @@ export function bodyFilter(conf: PluginConf): void {
   const eof = ngx.arg.get(2) === true;
   if (st.mode === "json") {
     const chunks = st.chunks as string[];
-    if (chunk !== undefined && chunk !== "") chunks.push(chunk);
-    if (!eof) {
+    if (chunk !== undefined && chunk !== "") {
+      chunks.push(chunk);
+      st.received = (st.received as number) + chunk.length;
+    }
+    // all of an answer whose length the upstream gave is here before nginx's last (empty) buffer: restored and marked
+    // last now, it goes out with the chunked encoding's end in one write (nginx skips this filter afterwards). Exactly
+    // that length only: more bytes than declared (a header changed on the way) wait for the last buffer.
+    const complete = st.expected !== undefined && st.expected > 0 && st.received === st.expected;
+    if (!eof && !complete) {
       ngx.arg.set(1, "");
       return;
     }
@@ -73,6 +85,8 @@ export function bodyFilter(conf: PluginConf): void {
     const result = restoreJson(st.session, body, answerPolicyFor(st.path));
     // an answer that is not valid JSON is passed on as it came (it holds pseudonyms, never originals)
     ngx.arg.set(1, result.text !== undefined ? result.text : body);
+    if (!eof) ngx.arg.set(2, true);
+    st.mode = undefined;
     return;
   }
   if (st.mode === "jsonl") {

@@ -97,10 +97,15 @@ const NONCE_LEN = 12;
 const TAG_LEN = 16;
 const EVP_CTRL_GCM_GET_TAG = 0x10;
 const EVP_CTRL_GCM_SET_TAG = 0x11;
-const HEX = "0123456789abcdef";
 
-// one context and small buffers per worker (requests in a worker never run crypto concurrently: no yields inside)
+// one context per direction and small buffers per worker (requests in a worker never run crypto concurrently: no
+// yields inside). The sealing context keeps its key between calls (each seal sets only the nonce): the key schedule
+// is computed once per worker and secret, not per mapping.
 const ctx = ffi.gc(C.EVP_CIPHER_CTX_new(), C.EVP_CIPHER_CTX_free);
+const sealCtx = ffi.gc(C.EVP_CIPHER_CTX_new(), C.EVP_CIPHER_CTX_free);
+let sealCtxKey: string | undefined = undefined;
+let sealOut = ffi.new("unsigned char[?]", 512);
+let sealOutSize = 512;
 const outLen = ffi.new("int[1]");
 const mdLen = ffi.new("unsigned int[1]");
 const md = ffi.new("unsigned char[32]");
@@ -126,15 +131,18 @@ export function sealKeysFor(secret: string): SealKeys {
   };
 }
 
-/** Lower-case hex of the first `bytes` bytes of raw (all of it by default). */
+/** "%02x" repeated n times, per n (the hashes made hex are 16, 20 and 32 bytes long). */
+const hexFormats: Record<number, string> = {};
+
+/** Lower-case hex of the first `bytes` bytes of raw (all of it by default): one string.format, no table per call. */
 export function hex(raw: string, bytes?: number): string {
   const n = bytes !== undefined ? bytes : raw.length;
-  const out: string[] = [];
-  for (let k = 1; k <= n; k++) {
-    const b = string.byte(raw, k);
-    out.push(string.sub(HEX, (b >> 4) + 1, (b >> 4) + 1) + string.sub(HEX, (b & 15) + 1, (b & 15) + 1));
+  let format = hexFormats[n];
+  if (format === undefined) {
+    format = string.rep("%02x", n);
+    hexFormats[n] = format;
   }
-  return out.join("");
+  return string.format(format, ...string.byte(raw, 1, n));
 }
 
 /** A Redis key name: prefix + 32 hex characters of a keyed hash of parts (nothing readable from it). */
@@ -146,14 +154,26 @@ export function keyName(keys: SealKeys, prefix: string, parts: string): string {
 export function seal(keys: SealKeys, aad: string, plain: string): string {
   if (C.RAND_bytes(nonceBuf, NONCE_LEN) !== 1) throw "aws-masker: RAND_bytes failed";
   const nonce = ffi.string(nonceBuf, NONCE_LEN);
-  const out = ffi.new("unsigned char[?]", plain.length + TAG_LEN);
-  if (C.EVP_EncryptInit_ex(ctx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce) !== 1)
+  if (plain.length + TAG_LEN > sealOutSize) {
+    sealOutSize = plain.length + TAG_LEN;
+    sealOut = ffi.new("unsigned char[?]", sealOutSize);
+  }
+  const out = sealOut;
+  // the same key as last time: only the nonce is set (OpenSSL keeps the key schedule of the context)
+  const ok =
+    sealCtxKey === keys.aead
+      ? C.EVP_EncryptInit_ex(sealCtx, undefined, undefined, undefined, nonce)
+      : C.EVP_EncryptInit_ex(sealCtx, C.EVP_aes_256_gcm(), undefined, keys.aead, nonce);
+  if (ok !== 1) {
+    sealCtxKey = undefined;
     throw "aws-masker: cipher init failed";
-  C.EVP_EncryptUpdate(ctx, undefined, outLen, aad, aad.length);
-  C.EVP_EncryptUpdate(ctx, out, outLen, plain, plain.length);
+  }
+  sealCtxKey = keys.aead;
+  C.EVP_EncryptUpdate(sealCtx, undefined, outLen, aad, aad.length);
+  C.EVP_EncryptUpdate(sealCtx, out, outLen, plain, plain.length);
   const n = outLen[0];
-  C.EVP_EncryptFinal_ex(ctx, out, outLen);
-  C.EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, tagBuf);
+  C.EVP_EncryptFinal_ex(sealCtx, out, outLen);
+  C.EVP_CIPHER_CTX_ctrl(sealCtx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, tagBuf);
   return VERSION + nonce + ffi.string(out, n) + ffi.string(tagBuf, TAG_LEN);
 }
 

@@ -14,9 +14,29 @@ export function count(name: string, by?: number): void {
   local[name] = (local[name] !== undefined ? local[name] : 0) + n;
 }
 
+/**
+ * Per worker: family -> label -> the counter's name (the same few names on every request, built once). Bounded per
+ * family (a refusal's label may carry a byte offset): past LABELS_MAX names are built each time.
+ */
+const labelledNames: Record<string, { names: Record<string, string>; size: number }> = {};
+const LABELS_MAX = 256;
+
 /** A counter of a labelled family. */
 export function countLabelled(family: string, label: string, by?: number): void {
-  count(family + LABEL_SEP + label, by);
+  let cache = labelledNames[family];
+  if (cache === undefined) {
+    cache = { names: {}, size: 0 };
+    labelledNames[family] = cache;
+  }
+  let name = cache.names[label];
+  if (name === undefined) {
+    name = family + LABEL_SEP + label;
+    if (cache.size < LABELS_MAX) {
+      cache.names[label] = name;
+      cache.size++;
+    }
+  }
+  count(name, by);
 }
 
 export function counter(name: string): number {

@@ -34,10 +34,27 @@ if added > 0 then redis.call('INCR', KEYS[2]) end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return added
 `;
-let namesScriptSha = "";
-function namesScript(): string {
-  if (namesScriptSha === "") namesScriptSha = hex(ngx.sha1_bin(NAMES_SCRIPT));
-  return namesScriptSha;
+// Sets KEYS[i] to ARGV[i + 1] with the TTL ARGV[1]: the mappings (and batch records) of a flush with one TTL in one
+// command, so that Redis answers once for all of them instead of once per key.
+const SETS_SCRIPT = `
+local ttl = ARGV[1]
+for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ttl) end
+return #KEYS
+`;
+/** Keys per SETS_SCRIPT command (its arguments are unpacked onto the Lua stack when sent). */
+const SETS_MAX = 500;
+
+/** script source -> its SHA1 (hex), and back: EVALSHA, then EVAL with the source when Redis has not cached it. */
+const shaBySource: Record<string, string> = {};
+const sourceBySha: Record<string, string> = {};
+function scriptSha(source: string): string {
+  let sha = shaBySource[source];
+  if (sha === undefined) {
+    sha = hex(ngx.sha1_bin(source));
+    shaBySource[source] = sha;
+    sourceBySha[sha] = source;
+  }
+  return sha;
 }
 
 type Command = (string | number)[];
@@ -48,7 +65,8 @@ function send(red: RestyRedis, c: Command): Reply {
   const method = (
     red as unknown as Record<string, (this: void, self: RestyRedis, ...args: (string | number)[]) => Reply>
   )[c[0] as string];
-  return method(red, ...c.slice(1));
+  // Lua's unpack from the second element (1-based): the arguments without a copy of the command
+  return method(red, ...unpack(c, 2));
 }
 
 interface StoreState {
@@ -58,7 +76,8 @@ interface StoreState {
   flushing: boolean;
   down: boolean;
   nextTry: number;
-  recent: Record<string, number>; // scope \x1f pseudonym -> time after which it is written again (TTL refresh)
+  /** scope -> pseudonym -> time after which it is written again (TTL refresh); recentCount pseudonyms in all */
+  recent: Record<string, Record<string, number>>;
   recentCount: number;
 }
 
@@ -180,13 +199,38 @@ export function mayTry(conf: PluginConf): boolean {
   return !st.down || ngx.now() >= st.nextTry;
 }
 
+/** The queue as sent: every SET ... EX of one TTL folded into SETS_SCRIPT commands, the others as they are. */
+function batched(queue: Command[]): Command[] {
+  const out: Command[] = [];
+  const groups: { ttl: string | number; keys: (string | number)[]; values: (string | number)[] }[] = [];
+  const byTtl: Record<string, number> = {};
+  for (const c of queue) {
+    if (c[0] !== "set" || c.length !== 5 || c[3] !== "ex") {
+      out.push(c);
+      continue;
+    }
+    const ttl = c[4];
+    let at = byTtl[tostring(ttl)];
+    if (at === undefined || groups[at].keys.length >= SETS_MAX) {
+      at = groups.length;
+      groups.push({ ttl, keys: [], values: [] });
+      byTtl[tostring(ttl)] = at;
+    }
+    groups[at].keys.push(c[1]);
+    groups[at].values.push(c[2]);
+  }
+  for (const g of groups) out.push(["evalsha", scriptSha(SETS_SCRIPT), g.keys.length, ...g.keys, g.ttl, ...g.values]);
+  return out;
+}
+
 function flush(premature: boolean, conf: PluginConf): void {
   const st = stateFor(conf);
   if (premature) {
     st.flushing = false;
     return;
   }
-  const commands = st.queue;
+  const queued = st.queue.length;
+  const commands = batched(st.queue);
   st.queue = [];
   const red = connect(conf);
   if (red !== undefined) {
@@ -203,10 +247,11 @@ function flush(premature: boolean, conf: PluginConf): void {
         if (type(r) === "table" && (r as unknown[])[0] === false) {
           const msg = tostring((r as unknown[])[1]);
           const [noScript] = string.find(msg, "NOSCRIPT", 1, true);
-          if (commands[k][0] === "evalsha" && noScript !== undefined) {
+          const c = commands[k];
+          const source = c[0] === "evalsha" ? sourceBySha[c[1] as string] : undefined;
+          if (source !== undefined && noScript !== undefined) {
             if (retry === undefined) retry = [];
-            const c = commands[k];
-            retry.push(["eval", NAMES_SCRIPT, ...c.slice(2)]);
+            retry.push(["eval", source, ...c.slice(2)]);
           } else {
             kong.log.err("Redis refused a write: ", msg);
           }
@@ -218,11 +263,11 @@ function flush(premature: boolean, conf: PluginConf): void {
         const [, rerr] = red.commit_pipeline();
         if (rerr !== undefined) kong.log.err("Redis refused a write: ", rerr);
       }
-      count("redis_writes", commands.length);
+      count("redis_writes", queued);
       release(conf, red);
     }
   } else {
-    count("redis_skipped_writes", commands.length);
+    count("redis_skipped_writes", queued);
   }
   // what requests queued meanwhile goes in the next flush
   if (st.queue.length > 0 && schedule(st.down ? RETRY_SECONDS : 0, flush, conf)) return;
@@ -257,15 +302,20 @@ export function storeEntries(conf: PluginConf, scope: string, entries: StoredEnt
   const until = now + conf.mapping_ttl_seconds / 10;
   for (const e of entries) {
     // keyed by (scope, pseudonym) in the worker: the keyed hash and the sealing are paid only for a write
-    const seen = scope + "\x1f" + e.pseudonym;
-    const fresh = st.recent[seen];
+    let recent: Record<string, number> | undefined = st.recent[scope];
+    const fresh = recent !== undefined ? recent[e.pseudonym] : undefined;
     if (fresh === undefined || fresh < now) {
       if (st.recentCount > RECENT_MAX) {
         st.recent = {};
         st.recentCount = 0;
+        recent = undefined;
+      }
+      if (recent === undefined) {
+        recent = {};
+        st.recent[scope] = recent;
       }
       if (fresh === undefined) st.recentCount++;
-      st.recent[seen] = until;
+      recent[e.pseudonym] = until;
       const k = mappingKey(st.keys, scope, e.pseudonym);
       enqueue(conf, st, ["set", k, seal(st.keys, k, e.kind + "\x1f" + e.original), "ex", conf.mapping_ttl_seconds]);
     }
@@ -291,7 +341,7 @@ export function storeNames(conf: PluginConf, scope: string, names: string[][]): 
   const nk = nameKeys(conf, scope);
   const command: Command = [
     "evalsha",
-    namesScript(),
+    scriptSha(NAMES_SCRIPT),
     2,
     nk.hash,
     nk.version,
@@ -354,7 +404,7 @@ function batchKey(keys: SealKeys, scope: string, batchId: string): string {
 }
 
 /** Length-prefixed fields: originals may hold any byte. */
-function pack(entries: StoredEntry[]): string {
+function packEntries(entries: StoredEntry[]): string {
   const parts: string[] = [];
   for (const e of entries) {
     parts.push(
@@ -364,7 +414,7 @@ function pack(entries: StoredEntry[]): string {
   return parts.join("");
 }
 
-function unpack(s: string): StoredEntry[] | undefined {
+function unpackEntries(s: string): StoredEntry[] | undefined {
   const out: StoredEntry[] = [];
   const fields: string[] = [];
   let at = 1;
@@ -390,7 +440,7 @@ export function storeBatch(conf: PluginConf, scope: string, batchId: string, ent
   const st = stateFor(conf);
   const k = batchKey(st.keys, scope, batchId);
   const ttl = conf.mapping_ttl_seconds > BATCH_TTL_MIN ? conf.mapping_ttl_seconds : BATCH_TTL_MIN;
-  enqueue(conf, st, ["set", k, seal(st.keys, k, pack(entries)), "ex", ttl]);
+  enqueue(conf, st, ["set", k, seal(st.keys, k, packEntries(entries)), "ex", ttl]);
 }
 
 /** What loadBatch found. */
@@ -414,7 +464,7 @@ export function loadBatch(conf: PluginConf, scope: string, batchId: string): Sto
   release(conf, red);
   if (typeof v !== "string") return BATCH_UNKNOWN;
   const plain = unseal(st.keys, k, v);
-  const entries = plain !== undefined ? unpack(plain) : undefined;
+  const entries = plain !== undefined ? unpackEntries(plain) : undefined;
   if (entries === undefined) {
     kong.log.err("a batch record in Redis does not open (secret changed?); its results cannot be restored");
     return BATCH_UNKNOWN;

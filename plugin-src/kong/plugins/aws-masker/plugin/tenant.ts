@@ -3,6 +3,7 @@
 // The formula is the engine's tenantScope, which the CLI uses too.
 import { Masker, tenantScope, apiKeyOf } from "../engine/index";
 import { PluginConf } from "./conf";
+import { RequestHeaders, headerOf } from "./headers";
 
 /** An entity's id, or undefined: Kong hands over tables (consumer, credential) or nil. */
 function idOf(entity: { id?: unknown } | undefined): string | undefined {
@@ -36,11 +37,11 @@ function keyScope(masker: Masker, mode: string, apiKey: string): string {
   return scope;
 }
 
-export function scopeFor(conf: PluginConf, masker: Masker): string {
+export function scopeFor(conf: PluginConf, masker: Masker, rh: RequestHeaders): string {
   if (conf.tenant_scope === "global") return "global";
   const consumerId = idOf(kong.client.get_consumer());
   const credentialId = idOf(kong.client.get_credential());
-  const apiKey = apiKeyOf(kong.request.get_header("x-api-key"), kong.request.get_header("authorization"));
+  const apiKey = apiKeyOf(headerOf(rh, "x-api-key"), headerOf(rh, "authorization"));
   // Kong's identity needs no hash; only the API key's scope is a keyed hash, cached
   if (consumerId === undefined && credentialId === undefined && apiKey !== undefined && apiKey !== "") {
     return keyScope(masker, conf.tenant_scope, apiKey);
