@@ -9,7 +9,43 @@ local function hex_reference(raw, n)
   return table.concat(out)
 end
 
+-- OpenSSL's one-shot HMAC(), which ngx.hmac_sha1 calls: the reference the keyed-state HMAC must equal byte for byte
+local ffi = require "ffi"
+pcall(ffi.cdef, "typedef struct evp_md_st EVP_MD;")
+pcall(ffi.cdef, "const EVP_MD *EVP_sha1(void);")
+pcall(ffi.cdef, [[unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len, const unsigned char *d,
+  size_t n, unsigned char *md, unsigned int *md_len);]])
+local crypto = ffi.load("crypto")
+local function hmac_sha1_reference(key, msg)
+  local out, len = ffi.new("unsigned char[20]"), ffi.new("unsigned int[1]")
+  crypto.HMAC(crypto.EVP_sha1(), key, #key, msg, #msg, out, len)
+  return ffi.string(out, 20)
+end
+
 describe("sealed", function()
+  it("hmacSha1 equals OpenSSL's one-shot HMAC-SHA1 for keys shorter, as long as and longer than a block, in turn", function()
+    math.randomseed(12)
+    local keys = { "", "k", string.rep("s", 63), string.rep("b", 64), string.rep("l", 65), string.rep("\255", 200) }
+    for round = 1, 3 do
+      for _, key in ipairs(keys) do
+        for i = 1, 40 do
+          local bytes = {}
+          for k = 1, (i * 7 + round) % 150 do bytes[k] = string.char(math.random(0, 255)) end
+          local msg = table.concat(bytes)
+          assert.are.equal(hmac_sha1_reference(key, msg), sealed.hmacSha1(key, msg))
+        end
+      end
+    end
+  end)
+
+  it("hmacSha1 keeps its per-key states bounded: more keys than it keeps still give the right digests", function()
+    for k = 1, 40 do
+      local key = "secret-" .. k
+      assert.are.equal(hmac_sha1_reference(key, "m" .. k), sealed.hmacSha1(key, "m" .. k))
+    end
+    assert.are.equal(hmac_sha1_reference("secret-1", "again"), sealed.hmacSha1("secret-1", "again"))
+  end)
+
   it("hex gives two lower-case digits per byte, for every byte value and the lengths key names use", function()
     local all = {}
     for b = 0, 255 do all[#all + 1] = string.char(b) end

@@ -3,6 +3,7 @@
 // rebuilt when Kong refreshes a rotated vault secret in the same table).
 import { createMasker, maskerConfigOf, Masker } from "../engine/index";
 import { refuse } from "./errors";
+import { hmacSha1 } from "./sealed";
 
 // PluginConf is derived from schema.ts, the one declaration of the config's shape: a field added, removed or changed
 // there changes the type here (type-level only: nothing of the schema module is loaded at run time).
@@ -34,8 +35,6 @@ type RecordOf<R extends readonly object[]> = {
 };
 
 export type PluginConf = RecordOf<Fields>;
-
-const hmac = (key: string, message: string): string => ngx.hmac_sha1(key, message);
 
 // Kong's nginx sets lua_regex_match_limit (100000): a custom pattern that backtracks past it makes ngx.re.find return
 // nil plus an error. Read as "no match", the identifier would go upstream, so the request is refused instead.
@@ -114,7 +113,7 @@ export function maskerFor(conf: PluginConf): Masker | undefined {
   // custom pattern -> its name, for the refusal message
   const names: Record<string, string> = {};
   for (const c of conf.custom_patterns) names[c.pattern] = c.name;
-  const masker = createMasker(maskerConfigOf(conf), hmac, customFinder(names));
+  const masker = createMasker(maskerConfigOf(conf), hmacSha1, customFinder(names));
   maskers.set(conf, { masker, secret: conf.secret });
   return masker;
 }

@@ -46,6 +46,13 @@ interface LibCrypto {
   EVP_DecryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
   EVP_CIPHER_CTX_ctrl(this: void, ctx: CData, type: number, arg: number, ptr: CData): number;
   RAND_bytes(this: void, buf: CData, n: number): number;
+  EVP_sha1(this: void): CData;
+  EVP_MD_CTX_new(this: void): CData;
+  EVP_MD_CTX_free: unknown;
+  EVP_DigestInit_ex(this: void, ctx: CData, md: CData, e: undefined): number;
+  EVP_DigestUpdate(this: void, ctx: CData, data: string | CData, n: number): number;
+  EVP_DigestFinal_ex(this: void, ctx: CData, out: CData, outLen: CData): number;
+  EVP_MD_CTX_copy_ex(this: void, out: CData, from: CData): number;
   HMAC(
     this: void,
     md: CData,
@@ -75,6 +82,14 @@ const DECLARATIONS = [
   "int EVP_DecryptFinal_ex(EVP_CIPHER_CTX *ctx, unsigned char *outm, int *outl);",
   "int EVP_CIPHER_CTX_ctrl(EVP_CIPHER_CTX *ctx, int type, int arg, void *ptr);",
   "int RAND_bytes(unsigned char *buf, int num);",
+  "typedef struct evp_md_ctx_st EVP_MD_CTX;",
+  "const EVP_MD *EVP_sha1(void);",
+  "EVP_MD_CTX *EVP_MD_CTX_new(void);",
+  "void EVP_MD_CTX_free(EVP_MD_CTX *ctx);",
+  "int EVP_DigestInit_ex(EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl);",
+  "int EVP_DigestUpdate(EVP_MD_CTX *ctx, const void *d, size_t cnt);",
+  "int EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s);",
+  "int EVP_MD_CTX_copy_ex(EVP_MD_CTX *out, const EVP_MD_CTX *in);",
   "unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len, const unsigned char *d, size_t n, unsigned char *md, unsigned int *md_len);",
 ];
 for (const d of DECLARATIONS) pcall(ffi.cdef, d);
@@ -116,6 +131,67 @@ const nonceBuf = ffi.new("unsigned char[12]");
 export function hmacSha256(key: string, data: string): string {
   C.HMAC(C.EVP_sha256(), key, key.length, data, data.length, md, mdLen);
   return ffi.string(md, 32);
+}
+
+// HMAC-SHA1 (RFC 2104) with each key's inner and outer digest states computed once per worker: a pseudonym costs two
+// copies of a digest context and two short digests (~0.3 µs in LuaJIT) instead of OpenSSL's one-shot HMAC(), which
+// sets the key up again on every call (~1.7 µs; it is what ngx.hmac_sha1 calls). Same bytes as ngx.hmac_sha1.
+const SHA1_BLOCK = 64;
+const SHA1_LEN = 20;
+const IPAD = 0x36;
+const OPAD = 0x5c;
+/** Keys kept before the table starts over (one secret per plugin instance; rotation adds one). */
+const HMAC_KEYS_MAX = 16;
+
+interface KeyedSha1 {
+  inner: CData;
+  outer: CData;
+}
+let keyedSha1: Record<string, KeyedSha1> = {};
+let keyedSha1Count = 0;
+const digestWork = ffi.gc(C.EVP_MD_CTX_new(), C.EVP_MD_CTX_free);
+const sha1Out = ffi.new("unsigned char[20]");
+
+/** A SHA-1 context that has absorbed one block: the key padded to 64 bytes, each byte XOR pad. */
+function padDigest(key: string, pad: number): CData {
+  const block: string[] = [];
+  for (let k = 0; k < SHA1_BLOCK; k++) block.push(string.char((k < key.length ? string.byte(key, k + 1) : 0) ^ pad));
+  const d = ffi.gc(C.EVP_MD_CTX_new(), C.EVP_MD_CTX_free);
+  C.EVP_DigestInit_ex(d, C.EVP_sha1(), undefined);
+  C.EVP_DigestUpdate(d, block.join(""), SHA1_BLOCK);
+  return d;
+}
+
+function keyStates(key: string): KeyedSha1 {
+  let k = key;
+  if (k.length > SHA1_BLOCK) {
+    // RFC 2104: a key longer than the block is hashed first
+    C.EVP_DigestInit_ex(digestWork, C.EVP_sha1(), undefined);
+    C.EVP_DigestUpdate(digestWork, k, k.length);
+    C.EVP_DigestFinal_ex(digestWork, sha1Out, mdLen);
+    k = ffi.string(sha1Out, SHA1_LEN);
+  }
+  if (keyedSha1Count >= HMAC_KEYS_MAX) {
+    keyedSha1 = {};
+    keyedSha1Count = 0;
+  }
+  const states = { inner: padDigest(k, IPAD), outer: padDigest(k, OPAD) };
+  keyedSha1[key] = states;
+  keyedSha1Count++;
+  return states;
+}
+
+/** Raw HMAC-SHA1 (20 bytes), as ngx.hmac_sha1 returns it. */
+export function hmacSha1(key: string, data: string): string {
+  let states = keyedSha1[key];
+  if (states === undefined) states = keyStates(key);
+  C.EVP_MD_CTX_copy_ex(digestWork, states.inner);
+  C.EVP_DigestUpdate(digestWork, data, data.length);
+  C.EVP_DigestFinal_ex(digestWork, sha1Out, mdLen);
+  C.EVP_MD_CTX_copy_ex(digestWork, states.outer);
+  C.EVP_DigestUpdate(digestWork, sha1Out, SHA1_LEN);
+  C.EVP_DigestFinal_ex(digestWork, sha1Out, mdLen);
+  return ffi.string(sha1Out, SHA1_LEN);
 }
 
 export interface SealKeys {
