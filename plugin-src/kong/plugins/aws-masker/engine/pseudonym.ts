@@ -35,20 +35,23 @@ export function hashCharsIn(s: string, a: number, b: number): boolean {
   return true;
 }
 
-/** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
-// the 5-bit groups of the first 50 bits of the MAC: group k spans bytes BYTE[k], BYTE[k] + 1, shifted right by SHIFT[k]
-const DIGIT: string[] = [];
-for (let k = 0; k < 32; k++) DIGIT[k] = sub(ALPHABET, k, k + 1);
-const BYTE: number[] = [];
-const DIVISOR: number[] = [];
-for (let k = 0; k < HASH_LEN; k++) {
-  BYTE[k] = Math.floor((k * 5) / 8);
-  DIVISOR[k] = 2 ** (11 - ((k * 5) % 8));
+// The hash part is the first 50 bits of the MAC in 5-bit groups, one alphabet character each, taken as five 10-bit
+// chunks (two characters each, from a table): chunk k starts at bit 10k, i.e. in byte CHUNK_BYTE[k], and is read from
+// that byte and the next two, divided by CHUNK_DIVISOR[k] (a power of two: exact in doubles and Lua numbers).
+const HASH_CHUNKS = 5;
+const PAIR: string[] = [];
+for (let v = 0; v < 1024; v++) PAIR[v] = sub(ALPHABET, v >> 5, (v >> 5) + 1) + sub(ALPHABET, v & 31, (v & 31) + 1);
+const CHUNK_BYTE: number[] = [];
+const CHUNK_DIVISOR: number[] = [];
+for (let k = 0; k < HASH_CHUNKS; k++) {
+  CHUNK_BYTE[k] = Math.floor((k * 10) / 8);
+  CHUNK_DIVISOR[k] = 2 ** (14 - ((k * 10) % 8));
 }
 
-function group(mac: string, k: number): string {
-  const b = BYTE[k];
-  return DIGIT[Math.floor((byteAt(mac, b) * 256 + byteAt(mac, b + 1)) / DIVISOR[k]) % 32];
+function chunk(mac: string, k: number): string {
+  const b = CHUNK_BYTE[k];
+  const v = (byteAt(mac, b) * 65536 + byteAt(mac, b + 1) * 256 + byteAt(mac, b + 2)) / CHUNK_DIVISOR[k];
+  return PAIR[Math.floor(v) % 1024];
 }
 
 /**
@@ -73,6 +76,7 @@ function hashInput(original: string): string {
   return parts.join("");
 }
 
+/** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
 export function hashPart(
   hmac: Hmac,
   secret: string,
@@ -84,18 +88,7 @@ export function hashPart(
   let msg = scope + "\x1f" + tag + "\x1f" + hashInput(original);
   if (salt > 0) msg = msg + "\x1f" + salt;
   const mac = hmac(secret, msg);
-  return (
-    group(mac, 0) +
-    group(mac, 1) +
-    group(mac, 2) +
-    group(mac, 3) +
-    group(mac, 4) +
-    group(mac, 5) +
-    group(mac, 6) +
-    group(mac, 7) +
-    group(mac, 8) +
-    group(mac, 9)
-  );
+  return chunk(mac, 0) + chunk(mac, 1) + chunk(mac, 2) + chunk(mac, 3) + chunk(mac, 4);
 }
 
 /**
