@@ -55,6 +55,7 @@ const T_RATIO_WARM = 0.7;
 const T_RATIO_COLD = 0.5;
 const T_P99_ADDED_MS = 1;
 const T_MB_SCALING = 2; // MB/s at 1 MB within 2x of MB/s at 4 KB
+const ENGINE_LEARNED = 1000; // ... with this many learned names in the tenant's memory
 const T_STREAM_US_PER_EVENT = 1;
 const T_ENGINE_WARM = 300;
 const T_ENGINE_COLD = 150;
@@ -736,6 +737,7 @@ async function main(): Promise<number> {
         env: {
           ...process.env,
           BENCH_BODY: file,
+          BENCH_LEARNED: String(ENGINE_LEARNED),
           BENCH_ITERATIONS: String(Math.ceil((8 * 1048576) / size)),
           BENCH_RUNS: "3",
         },
@@ -772,7 +774,8 @@ async function main(): Promise<number> {
   const mb = (size: number) =>
     results.find((r) => r.size === size && r.ids === 20 && !r.cold && !r.stream && r.redis && !r.fresh)?.gwMBps ?? NaN;
   const eng = (size: number) => engineBySize.find((e) => e.size === size) ?? { size, warm: NaN, cold: NaN };
-  const engScaling = eng(4 * KB).warm / eng(1048576).warm;
+  // the slower of warm and cold: cost per byte must not grow with the size either way
+  const engScaling = Math.max(eng(4 * KB).warm / eng(1048576).warm, eng(4 * KB).cold / eng(1048576).cold);
   const streamMedian = Math.max(...streamUs.map((s) => s.median));
   const targets: { what: string; measured: string; ok: boolean }[] = [
     {
@@ -795,9 +798,9 @@ async function main(): Promise<number> {
       ok: median(p99s) <= T_P99_ADDED_MS,
     },
     {
-      what: `engine MB/s (LuaJIT, bench/engine.lua) at 1 MB within ${T_MB_SCALING}× of 4 KB (20 ids, warm caches; no learned names)`,
+      what: `engine MB/s (LuaJIT, bench/engine.lua) at 1 MB within ${T_MB_SCALING}× of 4 KB (20 ids, ${ENGINE_LEARNED.toLocaleString("en-US")} learned names, warm and cold caches)`,
       measured:
-        `${f2(eng(1048576).warm)} vs ${f2(eng(4 * KB).warm)} MB/s: ${f2(engScaling)}× slower (cold caches ${f2(eng(1048576).cold)} vs ${f2(eng(4 * KB).cold)}); ` +
+        `1 MB vs 4 KB: warm ${f2(eng(1048576).warm)} vs ${f2(eng(4 * KB).warm)} MB/s, cold ${f2(eng(1048576).cold)} vs ${f2(eng(4 * KB).cold)} MB/s: 4 KB is ${f2(engScaling)}× the 1 MB rate at most; ` +
         `gateway ${f2(mb(1048576))} vs ${f2(mb(4 * KB))} MB/s`,
       ok: engScaling <= T_MB_SCALING,
     },
