@@ -23,8 +23,18 @@ import {
   SPACE,
   TAB,
 } from "./chars";
-import { Match } from "./scanner";
-import { Session, findIn, maskText, pseudonymFor, restoreText } from "./session";
+import {
+  Scanned,
+  Session,
+  cachedScan,
+  findIn,
+  identifiersOf,
+  keepScan,
+  maskText,
+  pseudonymFor,
+  rawIndex,
+  restoreText,
+} from "./session";
 import { base64Decode, base64Encode } from "./base64";
 
 /** What a policy node does with the value it meets. */
@@ -245,28 +255,25 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
   return out.join("");
 }
 
-/** Raw index of decoded index d (see decodeForScan). */
-function rawIndex(a: number, shifts: number[], d: number): number {
-  // binary search for the last escape whose decoded end is <= d
-  let lo = 0;
-  let hi = shifts.length / 2 - 1;
-  let shift = 0;
-  while (lo <= hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (shifts[mid * 2] <= d) {
-      shift = shifts[mid * 2 + 1];
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return a + d + shift;
-}
-
 /** Decoded value of a key token's content (keys are looked up by their JSON value). */
 function decodeKey(s: string, a: number, b: number): string {
   const shifts: number[] = [];
   return decodeForScan(s, a, b, shifts);
+}
+
+/**
+ * The first pass over the string content [a, b) (escaped when esc), from the per-worker cache by the raw content:
+ * a string seen before costs a lookup, not a decoding and a scan.
+ */
+function scannedContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): Scanned {
+  const masker = w.sess.masker;
+  const raw = sub(w.s, a, b);
+  const hit = cachedScan(masker, raw, esc, keyCtx);
+  if (hit !== undefined) return hit;
+  if (!esc) return keepScan(masker, raw, false, keyCtx, raw, undefined);
+  const shifts: number[] = [];
+  const text = decodeForScan(w.s, a, b, shifts);
+  return keepScan(masker, raw, true, keyCtx, text, shifts);
 }
 
 /** Masks the string content [a, b) (escaped when esc) in place in the output. */
@@ -284,24 +291,26 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
     }
     return;
   }
-  if (!esc) {
-    const text = sub(w.s, a, b);
-    const found = findIn(sess, text, keyCtx, a);
-    if (found.length === 0) return;
-    for (const m of found) {
-      w.parts.push(sub(w.s, w.at, a + m.s));
-      w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e)));
-      w.at = a + m.e;
-    }
-    return;
-  }
-  const shifts: number[] = [];
-  const text = decodeForScan(w.s, a, b, shifts);
-  const found: Match[] = findIn(sess, text, keyCtx, a);
+  const sc = scannedContent(w, a, b, esc, keyCtx);
+  const found = identifiersOf(sess, sc, a);
+  if (found.length === 0) return;
+  const first = sc.found;
+  const shifts = sc.shifts;
+  // the first pass's matches come with their text and raw bounds; others (learned and remembered names) are mapped
+  let k = 0;
   for (const m of found) {
-    w.parts.push(sub(w.s, w.at, rawIndex(a, shifts, m.s)));
-    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e)));
-    w.at = rawIndex(a, shifts, m.e);
+    while (k < first.length && first[k].s < m.s) k++;
+    const cached = k < first.length && first[k] === m;
+    const original = cached ? sc.originals[k] : sub(sc.text, m.s, m.e);
+    let rs = a + m.s;
+    let re = a + m.e;
+    if (shifts !== undefined) {
+      rs = cached ? a + sc.rawStart[k] : rawIndex(a, shifts, m.s);
+      re = cached ? a + sc.rawEnd[k] : rawIndex(a, shifts, m.e);
+    }
+    w.parts.push(sub(w.s, w.at, rs));
+    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, original));
+    w.at = re;
   }
 }
 
