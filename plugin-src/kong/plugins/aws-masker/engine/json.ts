@@ -31,6 +31,7 @@ import {
   identifiersOf,
   keepScan,
   maskText,
+  NO_SCAN,
   pseudonymFor,
   rawIndex,
   restoreText,
@@ -95,7 +96,21 @@ interface Walk {
   unscannable: number;
   /** The open containers, by nesting depth (reused for every container at that depth: the walk has no recursion). */
   frames: Frame[];
+  /**
+   * Masking: every piece of content the walk masked, in order (what, where, its scan or text), so that a second walk
+   * (maskJson) replays them without parsing the JSON again.
+   */
+  done: number[];
+  doneAt: number[];
+  doneEnd: number[];
+  doneScans: Scanned[];
+  doneTexts: string[];
 }
+
+/** What a recorded piece of content is (Walk.done). */
+const STRING_CONTENT = 0; // string content (or a scanned key): doneScans
+const MEDIA_TEXT = 1; // decoded text of base64 data: doneTexts
+const ACCOUNT_NUMBER = 2; // a 12-digit number token: doneTexts
 
 /** An open object or array of the walk. */
 interface Frame {
@@ -292,6 +307,22 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
     return;
   }
   const sc = scannedContent(w, a, b, esc, keyCtx);
+  record(w, STRING_CONTENT, a, b, sc, "");
+  maskScanned(w, a, sc);
+}
+
+/** Records a piece of content the walk masks (see Walk.done). */
+function record(w: Walk, what: number, a: number, b: number, sc: Scanned, text: string): void {
+  w.done.push(what);
+  w.doneAt.push(a);
+  w.doneEnd.push(b);
+  w.doneScans.push(sc);
+  w.doneTexts.push(text);
+}
+
+/** Masks string content that starts at a and was scanned as sc. */
+function maskScanned(w: Walk, a: number, sc: Scanned): void {
+  const sess = w.sess;
   const found = identifiersOf(sess, sc, a);
   if (found.length === 0) return;
   const first = sc.found;
@@ -472,6 +503,12 @@ function mediaString(w: Walk, media: string): void {
     w.unscannable++;
     return;
   }
+  record(w, MEDIA_TEXT, a, b, NO_SCAN, text);
+  maskMediaText(w, a, b, text);
+}
+
+/** Masks the decoded text of base64 data [a, b): the data is replaced when an identifier was found. */
+function maskMediaText(w: Walk, a: number, b: number, text: string): void {
   const masked = maskText(w.sess, text, "", a);
   if (masked === text) return;
   w.parts.push(sub(w.s, w.at, a));
@@ -622,7 +659,11 @@ function walkValue(w: Walk, root: PolicyNode): void {
         else {
           const a = w.pos;
           number(w);
-          if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) accountNumber(w, a);
+          if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) {
+            const digits = sub(s, a, w.pos);
+            record(w, ACCOUNT_NUMBER, a, w.pos, NO_SCAN, digits);
+            accountNumber(w, a, w.pos, digits);
+          }
         }
       }
     } else if (step === AFTER) {
@@ -732,14 +773,13 @@ function skipValue(w: Walk): void {
  * how account maps are written; other 12-digit integers are rare). A number cannot hold a pseudonym: the token becomes
  * a quoted pseudonym (the type changes, the original never leaves). docs/detection.md.
  */
-function accountNumber(w: Walk, a: number): void {
-  const digits = sub(w.s, a, w.pos);
+function accountNumber(w: Walk, a: number, b: number, digits: string): void {
   // scanned with an account context, so that it is learned (its occurrences in text are masked too)
   const found = findIn(w.sess, digits, "account", a);
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
   w.parts.push(sub(w.s, w.at, a));
   w.parts.push('"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
-  w.at = w.pos;
+  w.at = b;
 }
 
 const SCAN_NODE: PolicyNode = { k: SCAN };
@@ -756,23 +796,50 @@ export interface JsonResult {
 /** Masks the JSON text s under policy. */
 export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const learnedBefore = sess.learned.length;
-  const r = rewrite(sess, s, policy, false);
-  if (r.text === undefined) return r;
-  // a name learned in a later string may also stand in an earlier one: walk again, with everything learned, only then
-  // (many new names: walk again without searching for each, which would be quadratic)
-  if (sess.learned.length - learnedBefore > 16) return rewrite(sess, s, policy, false);
+  const w = newWalk(sess, s, false);
+  const error = walk(w, policy);
+  if (error !== undefined) return error;
+  if (walkAgain(sess, s, learnedBefore)) replay(w);
+  return resultOf(w);
+}
+
+/**
+ * True when the masking must be done again, with what the first walk learned: a name learned in a later string may
+ * also stand in an earlier one (many new names: always, without searching for each, which would be quadratic), and
+ * bare 12-digit numbers left alone before the first AWS signal are account ids after all.
+ */
+function walkAgain(sess: Session, s: string, learnedBefore: number): boolean {
+  if (sess.learned.length - learnedBefore > 16) return true;
   for (let k = learnedBefore; k < sess.learned.length; k++) {
     const first = s.indexOf(sess.learned[k].name);
-    if (first >= 0 && first < sess.learned[k].at) return rewrite(sess, s, policy, false);
+    if (first >= 0 && first < sess.learned[k].at) return true;
   }
-  // bare 12-digit numbers left alone before the first AWS signal are account ids after all
-  if (sess.weakDropped && sess.awsSignal) return rewrite(sess, s, policy, false);
-  return r;
+  return sess.weakDropped && sess.awsSignal;
+}
+
+/**
+ * The second walk: the content the first one masked, masked again in the same order (the session now knows every
+ * name), into a new output. The JSON itself is not parsed again: its structure, and so which content is masked
+ * under which key, does not change.
+ */
+function replay(w: Walk): void {
+  w.parts = [];
+  w.at = 0;
+  const count = w.done.length;
+  for (let k = 0; k < count; k++) {
+    const what = w.done[k];
+    const a = w.doneAt[k];
+    if (what === STRING_CONTENT) maskScanned(w, a, w.doneScans[k]);
+    else if (what === MEDIA_TEXT) maskMediaText(w, a, w.doneEnd[k], w.doneTexts[k]);
+    else accountNumber(w, a, w.doneEnd[k], w.doneTexts[k]);
+  }
 }
 
 /** Restores this session's pseudonyms in the JSON text s, in the strings policy scans. */
 export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
-  return rewrite(sess, s, policy, true);
+  const w = newWalk(sess, s, true);
+  const error = walk(w, policy);
+  return error !== undefined ? error : resultOf(w);
 }
 
 function walkDocument(w: Walk, policy: PolicyNode): void {
@@ -781,8 +848,8 @@ function walkDocument(w: Walk, policy: PolicyNode): void {
   if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
 }
 
-function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean): JsonResult {
-  const w: Walk = {
+function newWalk(sess: Session, s: string, restore: boolean): Walk {
+  return {
     s,
     n: s.length,
     pos: 0,
@@ -798,14 +865,26 @@ function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean)
     serial: 0,
     unscannable: 0,
     frames: [],
+    done: [],
+    doneAt: [],
+    doneEnd: [],
+    doneScans: [],
+    doneTexts: [],
   };
+}
+
+/** Walks the whole document: undefined, or the result of invalid JSON. */
+function walk(w: Walk, policy: PolicyNode): JsonResult | undefined {
   const thrown = callProtected(walkDocument, w, policy);
-  if (thrown !== undefined) {
-    const je = thrown as JsonError;
-    if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
-    throw thrown;
-  }
-  if (w.parts.length === 0) return { text: s, unscannable: w.unscannable };
-  w.parts.push(sub(s, w.at, s.length));
+  if (thrown === undefined) return undefined;
+  const je = thrown as JsonError;
+  if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
+  throw thrown;
+}
+
+/** The walk's output: the input itself when nothing changed. */
+function resultOf(w: Walk): JsonResult {
+  if (w.parts.length === 0) return { text: w.s, unscannable: w.unscannable };
+  w.parts.push(sub(w.s, w.at, w.n));
   return { text: w.parts.join(""), unscannable: w.unscannable };
 }

@@ -182,6 +182,18 @@ const NO_MATCHES: Match[] = [];
 const NO_STRINGS: string[] = [];
 const NO_OFFSETS: number[] = [];
 
+/** A scan of nothing (a placeholder where a scan is expected). */
+export const NO_SCAN: Scanned = {
+  text: "",
+  found: NO_MATCHES,
+  originals: NO_STRINGS,
+  shifts: undefined,
+  rawStart: NO_OFFSETS,
+  rawEnd: NO_OFFSETS,
+  occ: undefined,
+  occCount: 0,
+};
+
 /** The cache's table of one kind of content (JSON content with escapes or not) under one JSON key. */
 function scansOf(masker: Masker, escaped: boolean, keyCtx: string): Record<string, Scanned> | undefined {
   // the prefix: never an Object.prototype name in JS; typeof for the same reason
