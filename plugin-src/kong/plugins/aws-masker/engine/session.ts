@@ -46,9 +46,20 @@ export interface Scanned {
   shifts: number[] | undefined;
   rawStart: number[];
   rawEnd: number[];
-  /** Occurrences of a session's learned names in text, by the session's learnedKey (a few lists kept). */
-  occ: Record<string, Occurrence[]> | undefined;
+  /** Some match is an AWS signal (isSignal); some is weak (withSignal); the indexes of the matches learned (learnable). */
+  signal: boolean;
+  weak: boolean;
+  learns: number[];
+  /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
+  occ: Record<string, LearnedInScan> | undefined;
   occCount: number;
+}
+
+/** The learned names of one learnedKey in one cached scan. */
+interface LearnedInScan {
+  occ: Occurrence[];
+  /** identifiersOf's result when neither weak matches nor remembered names changed the first pass (else undefined). */
+  merged: Match[] | undefined;
 }
 
 /** Bound of the text held by Masker.scans (with a fixed charge per scan and match); past it the cache starts over. */
@@ -190,6 +201,9 @@ export const NO_SCAN: Scanned = {
   shifts: undefined,
   rawStart: NO_OFFSETS,
   rawEnd: NO_OFFSETS,
+  signal: false,
+  weak: false,
+  learns: NO_OFFSETS,
   occ: undefined,
   occCount: 0,
 };
@@ -230,13 +244,25 @@ export function keepScan(
     shifts,
     rawStart: NO_OFFSETS,
     rawEnd: NO_OFFSETS,
+    signal: false,
+    weak: false,
+    learns: NO_OFFSETS,
     occ: undefined,
     occCount: 0,
   };
   if (found.length > 0) {
     sc.found = found;
     sc.originals = [];
-    for (const m of found) sc.originals.push(sub(text, m.s, m.e));
+    for (let k = 0; k < found.length; k++) {
+      const m = found[k];
+      sc.originals.push(sub(text, m.s, m.e));
+      if (m.weak === true) sc.weak = true;
+      else if (isSignal(m)) sc.signal = true;
+      if (m.kind.learn === true && learnable(sc.originals[k])) {
+        if (sc.learns === NO_OFFSETS) sc.learns = [];
+        sc.learns.push(k);
+      }
+    }
     if (shifts !== undefined) {
       sc.rawStart = [];
       sc.rawEnd = [];
@@ -301,17 +327,13 @@ function isSignal(m: Match): boolean {
   );
 }
 
-/** The first-pass matches with weak account candidates kept only when the request carries an AWS signal. */
-function withSignal(sess: Session, found: Match[]): Match[] {
-  let weak = false;
-  for (const m of found) {
-    if (m.weak === true) weak = true;
-    else if (!sess.awsSignal && isSignal(m)) sess.awsSignal = true;
-  }
-  if (!weak || sess.awsSignal) return found;
+/** The first-pass matches of sc with weak account candidates kept only when the request carries an AWS signal. */
+function withSignal(sess: Session, sc: Scanned): Match[] {
+  if (sc.signal) sess.awsSignal = true;
+  if (!sc.weak || sess.awsSignal) return sc.found;
   sess.weakDropped = true;
   const kept: Match[] = [];
-  for (const m of found) if (m.weak !== true) kept.push(m);
+  for (const m of sc.found) if (m.weak !== true) kept.push(m);
   return kept;
 }
 
@@ -324,9 +346,14 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
   return identifiersOf(sess, scannedText(sess.masker, s, keyCtx), rawAt);
 }
 
-/** Learns name (of kind) for the rest of the request: every other occurrence is masked too. */
+/** True when a name found by its context is learned (see learn): decided once per cached scan. */
+function learnable(name: string): boolean {
+  return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
+}
+
+/** Learns name (of kind; learnable) for the rest of the request: every other occurrence is masked too. */
 function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
-  if (sess.learnedSet[name] === true || name.length < 3 || STOPLIST[name.toLowerCase()] === true) return;
+  if (sess.learnedSet[name] === true) return;
   sess.learnedSet[name] = true;
   sess.learned.push({ name, kind, at: rawAt });
   const key = sess.learnedKey;
@@ -343,45 +370,55 @@ function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
   }
 }
 
-/** learnedIn(sess.learned, sc.text), kept with the cached scan for the session's learned names. */
-function learnedOccurrences(sess: Session, sc: Scanned): Occurrence[] {
+/** The learned-name occurrences in sc.text for the session's learned names, kept with the cached scan (undefined: the
+ * session's names have no key, see learnedKey). */
+function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
   const key = sess.learnedKey;
-  if (key === undefined || sess.learnedKeyCount !== sess.learned.length) return learnedIn(sess.learned, sc.text);
+  if (key === undefined || sess.learnedKeyCount !== sess.learned.length) return undefined;
   if (sc.occ !== undefined) {
     const hit = sc.occ[key];
     if (hit !== undefined) return hit;
   }
-  const occ = learnedIn(sess.learned, sc.text);
+  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined };
   if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
     sc.occ = {};
     sc.occCount = 0;
   }
-  sc.occ[key] = occ;
+  sc.occ[key] = found;
   sc.occCount++;
-  sess.masker.scanBytes += key.length + occ.length * MATCH_BYTES;
-  return occ;
+  sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
+  return found;
 }
 
 /**
  * The identifiers in a scanned string, for this session: the first pass's (weak account candidates only with an AWS
  * signal), the tenant's remembered names, and this request's learned names (names learned here recorded with rawAt).
- * Offsets are in sc.text.
+ * Offsets are in sc.text; the result may be shared with the cache (never mutated).
  */
 export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[] {
-  const s = sc.text;
-  let out = withSignal(sess, sc.found);
+  const found = sc.found;
+  let out = withSignal(sess, sc);
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
-  if (out === sc.found) {
-    for (let k = 0; k < out.length; k++)
-      if (out[k].kind.learn === true) learn(sess, sc.originals[k], out[k].kind, rawAt);
-  } else {
-    for (const m of out) if (m.kind.learn === true) learn(sess, sub(s, m.s, m.e), m.kind, rawAt);
+  const learns = sc.learns;
+  for (let k = 0; k < learns.length; k++) {
+    const m = found[learns[k]];
+    if (out === found || m.weak !== true) learn(sess, sc.originals[learns[k]], m.kind, rawAt);
   }
-  if (sess.memory !== undefined) out = withRemembered(sess.memory, s, out);
+  if (sess.memory !== undefined) out = withRemembered(sess.memory, sc.text, out);
   if (sess.learned.length === 0) return out;
-  const occ = learnedOccurrences(sess, sc);
+  const cached = learnedInScan(sess, sc);
+  // the result depends on the scan and the learned names only: kept with them
+  const keep = cached !== undefined && out === found;
+  if (keep && cached.merged !== undefined) return cached.merged;
+  const merged = withLearned(out, cached !== undefined ? cached.occ : learnedIn(sess.learned, sc.text));
+  if (keep) cached.merged = merged;
+  return merged;
+}
+
+/** out with the learned-name occurrences occ that overlap none of its matches (first-pass matches win). */
+function withLearned(out: Match[], occ: Occurrence[]): Match[] {
   if (occ.length === 0) return out;
-  // first-pass matches win: keep the occurrences that overlap none (usually none survive: the name was found there)
+  // usually none survive: the name was found there
   let add: Match[] | undefined = undefined;
   let a = 0;
   let lastEnd = 0;
