@@ -178,6 +178,36 @@ function stringEnd(w: Walk): number {
   return escapedStringEnd(w, p, q);
 }
 
+/**
+ * At the opening quote of a string holding escapes whose content was scanned before under keyCtx: its cached scan,
+ * and w.pos moved past it; else undefined and w.pos unchanged. Its end is the first quote after an even run of
+ * backslashes, found without reading each escape: content that is in the cache was validated when it was scanned,
+ * and a string token's validity depends on its content alone.
+ */
+function knownEscapedString(w: Walk, keyCtx: string): Scanned | undefined {
+  const s = w.s;
+  const p = w.pos + 1;
+  let q = s.indexOf('"', p);
+  if (w.nextEscape < p) {
+    const bs = s.indexOf("\\", p);
+    w.nextEscape = bs >= 0 ? bs : w.n;
+  }
+  // no escape before the first quote: stringEnd's plain case
+  if (q < 0 || w.nextEscape > q) return undefined;
+  while (q >= 0) {
+    let k = q;
+    while (k > p && byteAt(s, k - 1) === BACKSLASH) k--;
+    if ((q - k) % 2 === 0) break;
+    q = s.indexOf('"', q + 1);
+  }
+  if (q < 0) return undefined;
+  const sc = cachedScan(w.sess.masker, sub(s, p, q), true, keyCtx);
+  if (sc === undefined) return undefined;
+  w.pos = q + 1;
+  w.escaped = true;
+  return sc;
+}
+
 /** stringEnd of a string holding escapes (or unterminated): q is the first quote at or after the content start p. */
 function escapedStringEnd(w: Walk, from: number, firstQuote: number): number {
   const s = w.s;
@@ -639,10 +669,15 @@ function walkValue(w: Walk, root: PolicyNode): void {
         }
         if (c === QUOTE) {
           const a = w.pos + 1;
-          const b = stringEnd(w);
-          if (nd.k === SCAN || nd.k === OBJ || nd.k === ARR) {
-            // a string where a container was expected is still user data: scan it
-            maskContent(w, a, b, w.escaped, ctx);
+          // a string where a container was expected is still user data: scan it
+          const scanned = nd.k === SCAN || nd.k === OBJ || nd.k === ARR;
+          const known = scanned && !w.restore ? knownEscapedString(w, ctx) : undefined;
+          if (known !== undefined) {
+            record(w, STRING_CONTENT, a, w.pos - 1, known, "");
+            maskScanned(w, a, known);
+          } else {
+            const b = stringEnd(w);
+            if (scanned) maskContent(w, a, b, w.escaped, ctx);
           }
         } else if (c === LBRACE || c === LBRACKET) {
           w.depth++;
