@@ -21,8 +21,8 @@ export interface Masker {
   secret: string;
   hmac: Hmac;
   scan: ScanConfig;
-  /** Derived hash parts, scope -> tag -> original -> hash: conversations resend the same ids every turn. */
-  hashes: Record<string, Record<string, Record<string, string>>>;
+  /** Derived pseudonyms, scope -> tag -> original -> hash part and pseudonym: conversations resend the same ids. */
+  hashes: Record<string, Record<string, Record<string, Derived>>>;
   hashCount: number;
   /**
    * First-pass scans, "\x1f" (text, or JSON content without escapes) or "\x1e" (JSON content with escapes) + JSON key
@@ -32,6 +32,12 @@ export interface Masker {
    */
   scans: Record<string, Record<string, Scanned>>;
   scanBytes: number;
+}
+
+/** An original's unsalted hash part and pseudonym (Masker.hashes). */
+export interface Derived {
+  hash: string;
+  pseudonym: string;
 }
 
 /** The first pass over one string, cached per worker and shared by every request (only its occ lists grow). */
@@ -135,6 +141,24 @@ export function pseudonymFor(sess: Session, tag: string, kindId: string, origina
   const known = ofTag[original];
   // typeof: in JS a plain object answers "constructor" and friends with functions
   if (typeof known === "string") return known;
+  const derived = derivedPseudonym(sess, tag, original);
+  let hash = derived.hash;
+  let pseudonym = derived.pseudonym;
+  // two originals never share a pseudonym within a request: re-derive with a salt until free
+  if (sess.byHash[hash] !== undefined) {
+    hash = saltedHash(sess, tag, original);
+    pseudonym = tag + "_" + hash;
+  }
+  const entry: Entry = { pseudonym, original, kind: kindId };
+  sess.byHash[hash] = entry;
+  ofTag[original] = pseudonym;
+  sess.entries.push(entry);
+  if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
+  return pseudonym;
+}
+
+/** The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker. */
+function derivedPseudonym(sess: Session, tag: string, original: string): Derived {
   const m = sess.masker;
   // nested tables, no key concatenation; typeof: in JS a plain object answers "constructor" and friends
   let ofScope = m.hashes[sess.scope];
@@ -142,40 +166,37 @@ export function pseudonymFor(sess: Session, tag: string, kindId: string, origina
     ofScope = {};
     m.hashes[sess.scope] = ofScope;
   }
-  let hashes = ofScope[tag];
-  if (typeof hashes !== "object") {
-    hashes = {};
-    ofScope[tag] = hashes;
+  let ofTag = ofScope[tag];
+  if (typeof ofTag !== "object") {
+    ofTag = {};
+    ofScope[tag] = ofTag;
   }
-  let hash = hashes[original];
-  if (typeof hash !== "string") {
-    hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
-    if (m.hashCount >= HASH_CACHE_MAX) {
-      m.hashes = {};
-      m.hashCount = 0;
-      hashes = {};
-      ofScope = {};
-      ofScope[tag] = hashes;
-      m.hashes[sess.scope] = ofScope;
-    }
-    hashes[original] = hash;
-    m.hashCount++;
+  const known = ofTag[original];
+  if (typeof known === "object") return known;
+  const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
+  const derived: Derived = { hash, pseudonym: tag + "_" + hash };
+  if (m.hashCount >= HASH_CACHE_MAX) {
+    m.hashes = {};
+    m.hashCount = 0;
+    ofTag = {};
+    ofScope = {};
+    ofScope[tag] = ofTag;
+    m.hashes[sess.scope] = ofScope;
   }
-  // two originals never share a pseudonym within a request: re-derive with a salt until free
-  let salt = 0;
-  while (sess.byHash[hash] !== undefined) {
-    salt++;
+  ofTag[original] = derived;
+  m.hashCount++;
+  return derived;
+}
+
+/** The first salted hash part of original that no other original of the session has (a collision, astronomically rare). */
+function saltedHash(sess: Session, tag: string, original: string): string {
+  const m = sess.masker;
+  for (let salt = 1; salt <= MAX_SALT; salt++) {
     sess.collisions++;
-    if (salt > MAX_SALT) throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
-    hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
+    const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
+    if (sess.byHash[hash] === undefined) return hash;
   }
-  const pseudonym = tag + "_" + hash;
-  const entry: Entry = { pseudonym, original, kind: kindId };
-  sess.byHash[hash] = entry;
-  ofTag[original] = pseudonym;
-  sess.entries.push(entry);
-  if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
-  return pseudonym;
+  throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
 }
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
