@@ -104,6 +104,15 @@ describe("JSON walker", () => {
     expect([r.error, r.offset]).toEqual(["nesting too deep", 369]);
   });
 
+  it("scans a member or a block named like an Object.prototype property in Node as in LuaJIT", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    for (const body of [
+      '{"messages":[{"role":"user","content":"x","constructor":"i-0a1b2c3d4e5f67890"}]}',
+      '{"messages":[{"role":"user","content":[{"type":"constructor","text":"i-0a1b2c3d4e5f67890"}]}]}',
+    ])
+      expect(maskJson(newSession(masker, "t"), body, MESSAGES).text).not.toContain("i-0a1b2c3d4e5f67890");
+  });
+
   it("masks a name learned in a later string where it stands earlier (the second walk)", () => {
     const masker = createNodeMasker({ secret: SECRET });
     const out = maskJson(newSession(masker, "t"), requests().at(-2) as string, MESSAGES).text as string;

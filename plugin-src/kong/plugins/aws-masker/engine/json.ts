@@ -556,7 +556,7 @@ function openObject(w: Walk, node: PolicyNode): boolean {
   let shape = node;
   if (node.k === OBJ && node.cases !== undefined) {
     const chosen = node.cases[peekMember(w, "type")];
-    if (chosen !== undefined) {
+    if (typeof chosen === "object") {
       fields = chosen.k === OBJ ? chosen.fields : undefined;
       other = chosen.k === OBJ ? (chosen.other !== undefined ? chosen.other : w.scanNode) : chosen;
       shape = chosen;
@@ -612,8 +612,9 @@ function memberKey(w: Walk, f: Frame): PolicyNode {
   ws(w);
   if (w.pos >= w.n || byteAt(w.s, w.pos) !== COLON) fail(w, "expected ':' after key");
   w.pos++;
-  let child: PolicyNode | undefined = f.fields !== undefined ? f.fields[key] : undefined;
-  if (child === undefined) child = f.other;
+  // typeof: in JS a plain object answers "constructor" and friends with functions (a member that must be scanned)
+  const known: PolicyNode | undefined = f.fields !== undefined ? f.fields[key] : undefined;
+  const child = typeof known === "object" ? known : f.other;
   f.key = key;
   f.valueStart = w.pos;
   return child;
