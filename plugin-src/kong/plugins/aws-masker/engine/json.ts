@@ -4,9 +4,38 @@
 // policy tree (policy.ts): deny by default, structural fields kept.
 // Pure: no ngx/kong.
 
-import { byteAt, callProtected, isHexDigit, sub } from "./chars";
-import { Match } from "./scanner";
-import { Session, findIn, maskText, pseudonymFor, restoreText } from "./session";
+import {
+  byteAt,
+  callProtected,
+  isHexDigit,
+  sub,
+  BACKSLASH,
+  COLON,
+  COMMA,
+  CR,
+  LBRACE,
+  LBRACKET,
+  LF,
+  QUOTE,
+  RBRACE,
+  RBRACKET,
+  SLASH,
+  SPACE,
+  TAB,
+} from "./chars";
+import {
+  Scanned,
+  Session,
+  cachedScan,
+  findIn,
+  identifiersOf,
+  keepScan,
+  maskText,
+  NO_SCAN,
+  pseudonymFor,
+  rawIndex,
+  restoreText,
+} from "./session";
 import { base64Decode, base64Encode } from "./base64";
 
 /** What a policy node does with the value it meets. */
@@ -39,6 +68,12 @@ export interface PolicyNode {
 }
 
 const MAX_DEPTH = 256;
+const LOWER_B = 98;
+const LOWER_F = 102;
+const LOWER_N = 110;
+const LOWER_R = 114;
+const LOWER_T = 116;
+const LOWER_U = 117;
 const HIGH = String.fromCharCode(128);
 
 interface Walk {
@@ -59,6 +94,43 @@ interface Walk {
   serial: number;
   /** Content seen that could not be scanned (kept as it is; the caller decides to refuse or forward). */
   unscannable: number;
+  /** The open containers, by nesting depth (reused for every container at that depth: the walk has no recursion). */
+  frames: Frame[];
+  /**
+   * Masking: every piece of content the walk masked, in order (what, where, its scan or text), so that a second walk
+   * (maskJson) replays them without parsing the JSON again.
+   */
+  done: number[];
+  doneAt: number[];
+  doneEnd: number[];
+  doneScans: Scanned[];
+  doneTexts: string[];
+}
+
+/** What a recorded piece of content is (Walk.done). */
+const STRING_CONTENT = 0; // string content (or a scanned key): doneScans
+const MEDIA_TEXT = 1; // decoded text of base64 data: doneTexts
+const ACCOUNT_NUMBER = 2; // a 12-digit number token: doneTexts
+
+/** An open object or array of the walk. */
+interface Frame {
+  obj: boolean;
+  /** object: known members, the node of the others, the media type its MEDIA members are read by */
+  fields: Record<string, PolicyNode> | undefined;
+  other: PolicyNode;
+  media: string;
+  /** object: its keys are scanned (free-form data) */
+  scanKeys: boolean;
+  /** object: its serial (duplicate keys) */
+  serial: number;
+  /** object: the name of a {"Key": name, "Value": ...} pair read so far ("" if none) */
+  pair: string;
+  /** object: the key of the member being read, and where its value starts */
+  key: string;
+  valueStart: number;
+  /** array: the node of its items and their context (the array's member name) */
+  item: PolicyNode;
+  ctx: string;
 }
 
 interface JsonError {
@@ -75,9 +147,11 @@ function ws(w: Walk): void {
   const s = w.s;
   const n = w.n;
   let p = w.pos;
+  // compact JSON has no blank between tokens: answer without entering the loop
+  if (p >= n || byteAt(s, p) > SPACE) return;
   while (p < n) {
     const c = byteAt(s, p);
-    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+    if (c === SPACE || c === LF || c === CR || c === TAB) p++;
     else break;
   }
   w.pos = p;
@@ -85,16 +159,62 @@ function ws(w: Walk): void {
 
 /**
  * At an opening quote: validates the string token and moves past it. Returns the content end (exclusive, before the
- * closing quote); w.escaped says whether the content holds escapes.
+ * closing quote); w.escaped says whether the content holds escapes. A string without escapes (most) costs two plain
+ * searches and no loop, so the walker's trace runs straight through it.
  */
 function stringEnd(w: Walk): number {
+  const p = w.pos + 1;
+  const q = w.s.indexOf('"', p);
+  // the next backslash is remembered across strings, so the body is searched for backslashes once in all
+  if (w.nextEscape < p) {
+    const bs = w.s.indexOf("\\", p);
+    w.nextEscape = bs >= 0 ? bs : w.n;
+  }
+  if (q >= 0 && w.nextEscape > q) {
+    w.pos = q + 1;
+    w.escaped = false;
+    return q;
+  }
+  return escapedStringEnd(w, p, q);
+}
+
+/**
+ * At the opening quote of a string holding escapes whose content was scanned before under keyCtx: its cached scan,
+ * and w.pos moved past it; else undefined and w.pos unchanged. Its end is the first quote after an even run of
+ * backslashes, found without reading each escape: content that is in the cache was validated when it was scanned,
+ * and a string token's validity depends on its content alone.
+ */
+function knownEscapedString(w: Walk, keyCtx: string): Scanned | undefined {
+  const s = w.s;
+  const p = w.pos + 1;
+  let q = s.indexOf('"', p);
+  if (w.nextEscape < p) {
+    const bs = s.indexOf("\\", p);
+    w.nextEscape = bs >= 0 ? bs : w.n;
+  }
+  // no escape before the first quote: stringEnd's plain case
+  if (q < 0 || w.nextEscape > q) return undefined;
+  while (q >= 0) {
+    let k = q;
+    while (k > p && byteAt(s, k - 1) === BACKSLASH) k--;
+    if ((q - k) % 2 === 0) break;
+    q = s.indexOf('"', q + 1);
+  }
+  if (q < 0) return undefined;
+  const sc = cachedScan(w.sess.masker, sub(s, p, q), true, keyCtx);
+  if (sc === undefined) return undefined;
+  w.pos = q + 1;
+  w.escaped = true;
+  return sc;
+}
+
+/** stringEnd of a string holding escapes (or unterminated): q is the first quote at or after the content start p. */
+function escapedStringEnd(w: Walk, from: number, firstQuote: number): number {
   const s = w.s;
   const n = w.n;
-  let p = w.pos + 1;
+  let p = from;
+  let q = firstQuote;
   let escaped = false;
-  // plain searches (memchr in Lua) for the closing quote and for escapes; the next backslash is remembered across
-  // strings so the body is searched for backslashes once in all
-  let q = s.indexOf('"', p);
   while (q >= 0) {
     if (w.nextEscape < p) {
       w.nextEscape = s.indexOf("\\", p);
@@ -109,7 +229,7 @@ function stringEnd(w: Walk): number {
     escaped = true;
     if (bs + 1 >= n) break;
     const e = byteAt(s, bs + 1);
-    if (e === 117) {
+    if (e === LOWER_U) {
       if (
         bs + 5 >= n ||
         !isHexDigit(byteAt(s, bs + 2)) ||
@@ -121,7 +241,16 @@ function stringEnd(w: Walk): number {
         fail(w, "invalid \\u escape in string");
       }
       p = bs + 6;
-    } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+    } else if (
+      e === QUOTE ||
+      e === BACKSLASH ||
+      e === SLASH ||
+      e === LOWER_B ||
+      e === LOWER_F ||
+      e === LOWER_N ||
+      e === LOWER_R ||
+      e === LOWER_T
+    ) {
       p = bs + 2;
     } else {
       w.pos = bs;
@@ -171,28 +300,25 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
   return out.join("");
 }
 
-/** Raw index of decoded index d (see decodeForScan). */
-function rawIndex(a: number, shifts: number[], d: number): number {
-  // binary search for the last escape whose decoded end is <= d
-  let lo = 0;
-  let hi = shifts.length / 2 - 1;
-  let shift = 0;
-  while (lo <= hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (shifts[mid * 2] <= d) {
-      shift = shifts[mid * 2 + 1];
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  return a + d + shift;
-}
-
 /** Decoded value of a key token's content (keys are looked up by their JSON value). */
 function decodeKey(s: string, a: number, b: number): string {
   const shifts: number[] = [];
   return decodeForScan(s, a, b, shifts);
+}
+
+/**
+ * The first pass over the string content [a, b) (escaped when esc), from the per-worker cache by the raw content:
+ * a string seen before costs a lookup, not a decoding and a scan.
+ */
+function scannedContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): Scanned {
+  const masker = w.sess.masker;
+  const raw = sub(w.s, a, b);
+  const hit = cachedScan(masker, raw, esc, keyCtx);
+  if (hit !== undefined) return hit;
+  if (!esc) return keepScan(masker, raw, false, keyCtx, raw, undefined);
+  const shifts: number[] = [];
+  const text = decodeForScan(w.s, a, b, shifts);
+  return keepScan(masker, raw, true, keyCtx, text, shifts);
 }
 
 /** Masks the string content [a, b) (escaped when esc) in place in the output. */
@@ -210,24 +336,42 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
     }
     return;
   }
-  if (!esc) {
-    const text = sub(w.s, a, b);
-    const found = findIn(sess, text, keyCtx, a);
-    if (found.length === 0) return;
-    for (const m of found) {
-      w.parts.push(sub(w.s, w.at, a + m.s));
-      w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e)));
-      w.at = a + m.e;
-    }
-    return;
-  }
-  const shifts: number[] = [];
-  const text = decodeForScan(w.s, a, b, shifts);
-  const found: Match[] = findIn(sess, text, keyCtx, a);
+  const sc = scannedContent(w, a, b, esc, keyCtx);
+  record(w, STRING_CONTENT, a, b, sc, "");
+  maskScanned(w, a, sc);
+}
+
+/** Records a piece of content the walk masks (see Walk.done). */
+function record(w: Walk, what: number, a: number, b: number, sc: Scanned, text: string): void {
+  w.done.push(what);
+  w.doneAt.push(a);
+  w.doneEnd.push(b);
+  w.doneScans.push(sc);
+  w.doneTexts.push(text);
+}
+
+/** Masks string content that starts at a and was scanned as sc. */
+function maskScanned(w: Walk, a: number, sc: Scanned): void {
+  const sess = w.sess;
+  const found = identifiersOf(sess, sc, a);
+  if (found.length === 0) return;
+  const first = sc.found;
+  const shifts = sc.shifts;
+  // the first pass's matches come with their text and raw bounds; others (learned and remembered names) are mapped
+  let k = 0;
   for (const m of found) {
-    w.parts.push(sub(w.s, w.at, rawIndex(a, shifts, m.s)));
-    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(text, m.s, m.e)));
-    w.at = rawIndex(a, shifts, m.e);
+    while (k < first.length && first[k].s < m.s) k++;
+    const cached = k < first.length && first[k] === m;
+    const original = cached ? sc.originals[k] : sub(sc.text, m.s, m.e);
+    let rs = a + m.s;
+    let re = a + m.e;
+    if (shifts !== undefined) {
+      rs = cached ? a + sc.rawStart[k] : rawIndex(a, shifts, m.s);
+      re = cached ? a + sc.rawEnd[k] : rawIndex(a, shifts, m.e);
+    }
+    w.parts.push(sub(w.s, w.at, rs));
+    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, original));
+    w.at = re;
   }
 }
 
@@ -266,6 +410,28 @@ function number(w: Walk): void {
   w.pos = p;
 }
 
+/** The frame of depth d, created on first use. */
+function frameAt(w: Walk, d: number): Frame {
+  let f = w.frames[d];
+  if (f === undefined) {
+    f = {
+      obj: false,
+      fields: undefined,
+      other: KEEP_NODE,
+      media: "",
+      scanKeys: false,
+      serial: 0,
+      pair: "",
+      key: "",
+      valueStart: 0,
+      item: KEEP_NODE,
+      ctx: "",
+    };
+    w.frames[d] = f;
+  }
+  return f;
+}
+
 /** The string value of member `name` of the object starting at w.pos ("" if none), without moving w.pos. */
 function peekMember(w: Walk, name: string): string {
   const save = w.pos;
@@ -273,10 +439,10 @@ function peekMember(w: Walk, name: string): string {
   let found = "";
   w.pos++;
   ws(w);
-  if (w.pos < w.n && byteAt(w.s, w.pos) !== 125) {
+  if (w.pos < w.n && byteAt(w.s, w.pos) !== RBRACE) {
     while (w.pos < w.n) {
       ws(w);
-      if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) break;
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== QUOTE) break;
       const ka = w.pos + 1;
       const ke = stringEnd(w);
       // keys compare by their JSON value, as the walk and the API read them ("\u0074ype" is "type")
@@ -284,18 +450,18 @@ function peekMember(w: Walk, name: string): string {
         ? ke === ka + name.length && sub(w.s, ka, ke) === name
         : decodeKey(w.s, ka, ke) === name;
       ws(w);
-      if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) break;
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== COLON) break;
       w.pos++;
       ws(w);
-      if (isName && w.pos < w.n && byteAt(w.s, w.pos) === 34) {
+      if (isName && w.pos < w.n && byteAt(w.s, w.pos) === QUOTE) {
         const va = w.pos + 1;
         const ve = stringEnd(w);
         found = !w.escaped ? sub(w.s, va, ve) : decodeKey(w.s, va, ve);
         break;
       }
-      value(w, KEEP_NODE, "");
+      skipValue(w);
       ws(w);
-      if (w.pos < w.n && byteAt(w.s, w.pos) === 44) w.pos++;
+      if (w.pos < w.n && byteAt(w.s, w.pos) === COMMA) w.pos++;
       else break;
     }
   }
@@ -342,16 +508,12 @@ function isTextMedia(mediaType: string): boolean {
 }
 
 /**
- * The base64 data of a source whose media type is `media`: text is decoded, masked and re-encoded (the whole value
- * replaced only when an identifier was found); anything else is kept and counted as unscannable, as is text that is
- * not a byte-oriented encoding (a NUL byte: UTF-16, UTF-32, binary), where identifiers would not be found.
+ * At the opening quote of the base64 data of a source whose media type is `media`: text is decoded, masked and
+ * re-encoded (the whole value replaced only when an identifier was found); anything else is kept and counted as
+ * unscannable, as is text that is not a byte-oriented encoding (a NUL byte: UTF-16, UTF-32, binary), where
+ * identifiers would not be found.
  */
-function mediaValue(w: Walk, media: string): void {
-  ws(w);
-  if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) {
-    value(w, w.scanNode, "");
-    return;
-  }
+function mediaString(w: Walk, media: string): void {
   const a = w.pos + 1;
   const b = stringEnd(w);
   const escaped = w.escaped;
@@ -371,6 +533,12 @@ function mediaValue(w: Walk, media: string): void {
     w.unscannable++;
     return;
   }
+  record(w, MEDIA_TEXT, a, b, NO_SCAN, text);
+  maskMediaText(w, a, b, text);
+}
+
+/** Masks the decoded text of base64 data [a, b): the data is replaced when an identifier was found. */
+function maskMediaText(w: Walk, a: number, b: number, text: string): void {
   const masked = maskText(w.sess, text, "", a);
   if (masked === text) return;
   w.parts.push(sub(w.s, w.at, a));
@@ -378,13 +546,17 @@ function mediaValue(w: Walk, media: string): void {
   w.at = b;
 }
 
-function objectValue(w: Walk, node: PolicyNode): void {
+/**
+ * At the "{" of an object under node (depth already counted): picks its shape (by its "type" member when the node
+ * has cases), then moves past "{". True when the object is empty (and read whole); else its frame is set up.
+ */
+function openObject(w: Walk, node: PolicyNode): boolean {
   let fields = node.k === OBJ ? node.fields : undefined;
   let other = node.k === OBJ ? (node.other !== undefined ? node.other : w.scanNode) : node;
   let shape = node;
   if (node.k === OBJ && node.cases !== undefined) {
     const chosen = node.cases[peekMember(w, "type")];
-    if (chosen !== undefined) {
+    if (typeof chosen === "object") {
       fields = chosen.k === OBJ ? chosen.fields : undefined;
       other = chosen.k === OBJ ? (chosen.other !== undefined ? chosen.other : w.scanNode) : chosen;
       shape = chosen;
@@ -392,114 +564,243 @@ function objectValue(w: Walk, node: PolicyNode): void {
   }
   if (shape.unscannable === true) w.unscannable++;
   const media = shape.peekMedia === true ? peekMember(w, "media_type") : "";
-  const scanKeys = node.k === SCAN;
-  const checkKeys = !w.restore;
   w.serial++;
-  const serial = w.serial;
-  // {"Key": "Name", "Value": "web-1"}, {"name": "UPLOADS_BUCKET", "value": "x"}: the pair's name is the value's context
-  let pairName = "";
   w.pos++;
   ws(w);
-  if (w.pos < w.n && byteAt(w.s, w.pos) === 125) {
+  if (w.pos < w.n && byteAt(w.s, w.pos) === RBRACE) {
     w.pos++;
-    return;
+    return true;
   }
-  while (true) {
-    ws(w);
-    if (w.pos >= w.n || byteAt(w.s, w.pos) !== 34) fail(w, "expected a string key");
-    const ka = w.pos + 1;
-    const kb = stringEnd(w);
-    const keyEscaped = w.escaped;
-    const key = !keyEscaped ? sub(w.s, ka, kb) : decodeKey(w.s, ka, kb);
-    if (checkKeys) checkDuplicate(w, serial, key, ka, kb, keyEscaped);
-    if (scanKeys) maskContent(w, ka, kb, keyEscaped, "");
-    ws(w);
-    if (w.pos >= w.n || byteAt(w.s, w.pos) !== 58) fail(w, "expected ':' after key");
+  const f = frameAt(w, w.depth);
+  f.obj = true;
+  f.fields = fields;
+  f.other = other;
+  f.media = media;
+  f.scanKeys = node.k === SCAN;
+  f.serial = w.serial;
+  // {"Key": "Name", "Value": "web-1"}, {"name": "UPLOADS_BUCKET", "value": "x"}: the pair's name is the value's context
+  f.pair = "";
+  return false;
+}
+
+/** At the "[" of an array under node whose items get the context ctx: as openObject. */
+function openArray(w: Walk, node: PolicyNode, ctx: string): boolean {
+  w.pos++;
+  ws(w);
+  if (w.pos < w.n && byteAt(w.s, w.pos) === RBRACKET) {
     w.pos++;
-    let child: PolicyNode | undefined = fields !== undefined ? fields[key] : undefined;
-    if (child === undefined) child = other;
-    const paired = pairName !== "" && (key === "Value" || key === "value");
-    const vs = w.pos;
-    if (child.k === MEDIA) mediaValue(w, media);
-    else value(w, child, paired ? pairName : key);
-    if (key === "Key" || key === "key" || key === "Name" || key === "name") pairName = stringAt(w, vs);
-    ws(w);
-    if (w.pos >= w.n) fail(w, "unterminated object");
-    const c = byteAt(w.s, w.pos);
-    w.pos++;
-    if (c === 125) return;
-    if (c !== 44) {
-      w.pos--;
-      fail(w, "expected ',' or '}' in object");
-    }
+    return true;
   }
+  const f = frameAt(w, w.depth);
+  f.obj = false;
+  f.item = node.k === ARR ? (node.item as PolicyNode) : node;
+  // items keep the array's member name as context ("TableNames": ["orders", ...])
+  f.ctx = ctx;
+  return false;
+}
+
+/** Reads the key of the next member of object f up to its value: the value's policy node (its context in f.key). */
+function memberKey(w: Walk, f: Frame): PolicyNode {
+  ws(w);
+  if (w.pos >= w.n || byteAt(w.s, w.pos) !== QUOTE) fail(w, "expected a string key");
+  const ka = w.pos + 1;
+  const kb = stringEnd(w);
+  const keyEscaped = w.escaped;
+  const key = !keyEscaped ? sub(w.s, ka, kb) : decodeKey(w.s, ka, kb);
+  if (!w.restore) checkDuplicate(w, f.serial, key, ka, kb, keyEscaped);
+  if (f.scanKeys) maskContent(w, ka, kb, keyEscaped, "");
+  ws(w);
+  if (w.pos >= w.n || byteAt(w.s, w.pos) !== COLON) fail(w, "expected ':' after key");
+  w.pos++;
+  // typeof: in JS a plain object answers "constructor" and friends with functions (a member that must be scanned)
+  const known: PolicyNode | undefined = f.fields !== undefined ? f.fields[key] : undefined;
+  const child = typeof known === "object" ? known : f.other;
+  f.key = key;
+  f.valueStart = w.pos;
+  return child;
 }
 
 /** The content of the string token between from and w.pos (after ws), or "" when the value there is no plain string. */
 function stringAt(w: Walk, from: number): string {
+  // only a string ends with a quote; blanks alone stand before its opening quote
+  if (byteAt(w.s, w.pos - 1) !== QUOTE) return "";
   let a = from;
-  while (a < w.pos && byteAt(w.s, a) !== 34) a++;
-  if (a >= w.pos || w.pos - a > 66 || byteAt(w.s, w.pos - 1) !== 34) return "";
+  while (a < w.pos && byteAt(w.s, a) !== QUOTE) a++;
+  if (a >= w.pos || w.pos - a > 66) return "";
   const inner = sub(w.s, a + 1, w.pos - 1);
   return inner.indexOf("\\") >= 0 ? "" : inner;
 }
 
-function arrayValue(w: Walk, node: PolicyNode, keyCtx: string): void {
-  const item = node.k === ARR ? (node.item as PolicyNode) : node;
-  w.pos++;
-  ws(w);
-  if (w.pos < w.n && byteAt(w.s, w.pos) === 93) {
-    w.pos++;
-    return;
-  }
+/** What the walk does next (one step per turn of its loop). */
+const VALUE = 0; // read a value under `node`
+const AFTER = 1; // after a value: "," or the end of the innermost container
+const NEXT = 2; // the next member or item of the innermost container
+
+/**
+ * Walks the JSON value at w.pos under node, masking (or restoring) the strings the policy scans. One loop with an
+ * explicit stack of frames, no recursion: LuaJIT compiles it as one trace with side traces (a recursive walker
+ * aborted on down-recursion and was blacklisted).
+ */
+function walkValue(w: Walk, root: PolicyNode): void {
+  const s = w.s;
+  const n = w.n;
+  const base = w.depth;
+  let node = root;
+  let ctx = "";
+  // the value is an object member whose node is MEDIA (base64 data read by the object's media type)
+  let media = false;
+  let step = VALUE;
   while (true) {
-    // items keep the array's member name as context ("TableNames": ["orders", ...])
-    value(w, item, keyCtx);
-    ws(w);
-    if (w.pos >= w.n) fail(w, "unterminated array");
-    const c = byteAt(w.s, w.pos);
-    w.pos++;
-    if (c === 93) return;
-    if (c !== 44) {
-      w.pos--;
-      fail(w, "expected ',' or ']' in array");
+    if (step === VALUE) {
+      ws(w);
+      if (w.pos >= n) fail(w, "unexpected end of input");
+      const c = byteAt(s, w.pos);
+      step = AFTER;
+      if (media && c === QUOTE) {
+        mediaString(w, w.frames[w.depth].media);
+      } else {
+        let nd = node;
+        if (media) {
+          // base64 data that is no string is scanned as any other data
+          nd = w.scanNode;
+          ctx = "";
+        } else if (nd.k === ALT) {
+          const pick = c === QUOTE ? nd.str : c === LBRACKET ? nd.arr : c === LBRACE ? nd.obj : undefined;
+          nd = pick !== undefined ? pick : w.scanNode;
+        }
+        if (c === QUOTE) {
+          const a = w.pos + 1;
+          // a string where a container was expected is still user data: scan it
+          const scanned = nd.k === SCAN || nd.k === OBJ || nd.k === ARR;
+          const known = scanned && !w.restore ? knownEscapedString(w, ctx) : undefined;
+          if (known !== undefined) {
+            record(w, STRING_CONTENT, a, w.pos - 1, known, "");
+            maskScanned(w, a, known);
+          } else {
+            const b = stringEnd(w);
+            if (scanned) maskContent(w, a, b, w.escaped, ctx);
+          }
+        } else if (c === LBRACE || c === LBRACKET) {
+          w.depth++;
+          if (w.depth > MAX_DEPTH) fail(w, "nesting too deep");
+          const empty =
+            c === LBRACE
+              ? openObject(w, nd.k === ARR ? w.scanNode : nd)
+              : openArray(w, nd.k === OBJ ? w.scanNode : nd, ctx);
+          if (empty) w.depth--;
+          else step = NEXT;
+        } else if (c === LOWER_T) literal(w, "true");
+        else if (c === LOWER_F) literal(w, "false");
+        else if (c === LOWER_N) literal(w, "null");
+        else {
+          const a = w.pos;
+          number(w);
+          if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) {
+            const digits = sub(s, a, w.pos);
+            record(w, ACCOUNT_NUMBER, a, w.pos, NO_SCAN, digits);
+            accountNumber(w, a, w.pos, digits);
+          }
+        }
+      }
+    } else if (step === AFTER) {
+      if (w.depth === base) return;
+      const f = w.frames[w.depth];
+      if (f.obj) {
+        const key = f.key;
+        if (key === "Key" || key === "key" || key === "Name" || key === "name") f.pair = stringAt(w, f.valueStart);
+      }
+      ws(w);
+      if (w.pos >= n) fail(w, f.obj ? "unterminated object" : "unterminated array");
+      const c = byteAt(s, w.pos);
+      w.pos++;
+      if (c === (f.obj ? RBRACE : RBRACKET)) w.depth--;
+      else if (c === COMMA) step = NEXT;
+      else {
+        w.pos--;
+        fail(w, f.obj ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
+      }
+    } else {
+      const f = w.frames[w.depth];
+      if (f.obj) {
+        node = memberKey(w, f);
+        const key = f.key;
+        ctx = f.pair !== "" && (key === "Value" || key === "value") ? f.pair : key;
+        media = node.k === MEDIA;
+      } else {
+        node = f.item;
+        ctx = f.ctx;
+        media = false;
+      }
+      step = VALUE;
     }
   }
 }
 
-function value(w: Walk, node: PolicyNode, keyCtx: string): void {
-  ws(w);
-  if (w.pos >= w.n) fail(w, "unexpected end of input");
-  const c = byteAt(w.s, w.pos);
-  let nd = node;
-  if (nd.k === ALT) {
-    const pick = c === 34 ? nd.str : c === 91 ? nd.arr : c === 123 ? nd.obj : undefined;
-    nd = pick !== undefined ? pick : w.scanNode;
-  }
-  if (c === 34) {
-    const a = w.pos + 1;
-    const b = stringEnd(w);
-    if (nd.k === SCAN || nd.k === OBJ || nd.k === ARR) {
-      // a string where a container was expected is still user data: scan it
-      maskContent(w, a, b, w.escaped, keyCtx);
+/**
+ * Validates the JSON value at w.pos and moves past it, changing nothing (a member read ahead of the walk by
+ * peekMember): the walk's checks and errors, in a loop of its own without policy.
+ */
+function skipValue(w: Walk): void {
+  const s = w.s;
+  const n = w.n;
+  const base = w.depth;
+  let step = VALUE;
+  while (true) {
+    if (step === VALUE) {
+      ws(w);
+      if (w.pos >= n) fail(w, "unexpected end of input");
+      const c = byteAt(s, w.pos);
+      step = AFTER;
+      if (c === QUOTE) stringEnd(w);
+      else if (c === LBRACE || c === LBRACKET) {
+        w.depth++;
+        if (w.depth > MAX_DEPTH) fail(w, "nesting too deep");
+        const obj = c === LBRACE;
+        if (obj) w.serial++;
+        w.pos++;
+        ws(w);
+        if (w.pos < n && byteAt(s, w.pos) === (obj ? RBRACE : RBRACKET)) {
+          w.pos++;
+          w.depth--;
+        } else {
+          const f = frameAt(w, w.depth);
+          f.obj = obj;
+          f.serial = w.serial;
+          step = NEXT;
+        }
+      } else if (c === LOWER_T) literal(w, "true");
+      else if (c === LOWER_F) literal(w, "false");
+      else if (c === LOWER_N) literal(w, "null");
+      else number(w);
+    } else if (step === AFTER) {
+      if (w.depth === base) return;
+      const f = w.frames[w.depth];
+      ws(w);
+      if (w.pos >= n) fail(w, f.obj ? "unterminated object" : "unterminated array");
+      const c = byteAt(s, w.pos);
+      w.pos++;
+      if (c === (f.obj ? RBRACE : RBRACKET)) w.depth--;
+      else if (c === COMMA) step = NEXT;
+      else {
+        w.pos--;
+        fail(w, f.obj ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
+      }
+    } else {
+      const f = w.frames[w.depth];
+      if (f.obj) {
+        ws(w);
+        if (w.pos >= n || byteAt(s, w.pos) !== QUOTE) fail(w, "expected a string key");
+        const ka = w.pos + 1;
+        const kb = stringEnd(w);
+        const keyEscaped = w.escaped;
+        if (!w.restore)
+          checkDuplicate(w, f.serial, !keyEscaped ? sub(s, ka, kb) : decodeKey(s, ka, kb), ka, kb, keyEscaped);
+        ws(w);
+        if (w.pos >= n || byteAt(s, w.pos) !== COLON) fail(w, "expected ':' after key");
+        w.pos++;
+      }
+      step = VALUE;
     }
-    return;
-  }
-  if (c === 123 || c === 91) {
-    w.depth++;
-    if (w.depth > MAX_DEPTH) fail(w, "nesting too deep");
-    if (c === 123) objectValue(w, nd.k === ARR ? w.scanNode : nd);
-    else arrayValue(w, nd.k === OBJ ? w.scanNode : nd, keyCtx);
-    w.depth--;
-    return;
-  }
-  if (c === 116) literal(w, "true");
-  else if (c === 102) literal(w, "false");
-  else if (c === 110) literal(w, "null");
-  else {
-    const a = w.pos;
-    number(w);
-    if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) accountNumber(w, a);
   }
 }
 
@@ -508,14 +809,13 @@ function value(w: Walk, node: PolicyNode, keyCtx: string): void {
  * how account maps are written; other 12-digit integers are rare). A number cannot hold a pseudonym: the token becomes
  * a quoted pseudonym (the type changes, the original never leaves). docs/detection.md.
  */
-function accountNumber(w: Walk, a: number): void {
-  const digits = sub(w.s, a, w.pos);
+function accountNumber(w: Walk, a: number, b: number, digits: string): void {
   // scanned with an account context, so that it is learned (its occurrences in text are masked too)
   const found = findIn(w.sess, digits, "account", a);
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
   w.parts.push(sub(w.s, w.at, a));
   w.parts.push('"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
-  w.at = w.pos;
+  w.at = b;
 }
 
 const SCAN_NODE: PolicyNode = { k: SCAN };
@@ -532,33 +832,60 @@ export interface JsonResult {
 /** Masks the JSON text s under policy. */
 export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const learnedBefore = sess.learned.length;
-  const r = rewrite(sess, s, policy, false);
-  if (r.text === undefined) return r;
-  // a name learned in a later string may also stand in an earlier one: walk again, with everything learned, only then
-  // (many new names: walk again without searching for each, which would be quadratic)
-  if (sess.learned.length - learnedBefore > 16) return rewrite(sess, s, policy, false);
+  const w = newWalk(sess, s, false);
+  const error = walk(w, policy);
+  if (error !== undefined) return error;
+  if (walkAgain(sess, s, learnedBefore)) replay(w);
+  return resultOf(w);
+}
+
+/**
+ * True when the masking must be done again, with what the first walk learned: a name learned in a later string may
+ * also stand in an earlier one (many new names: always, without searching for each, which would be quadratic), and
+ * bare 12-digit numbers left alone before the first AWS signal are account ids after all.
+ */
+function walkAgain(sess: Session, s: string, learnedBefore: number): boolean {
+  if (sess.learned.length - learnedBefore > 16) return true;
   for (let k = learnedBefore; k < sess.learned.length; k++) {
     const first = s.indexOf(sess.learned[k].name);
-    if (first >= 0 && first < sess.learned[k].at) return rewrite(sess, s, policy, false);
+    if (first >= 0 && first < sess.learned[k].at) return true;
   }
-  // bare 12-digit numbers left alone before the first AWS signal are account ids after all
-  if (sess.weakDropped && sess.awsSignal) return rewrite(sess, s, policy, false);
-  return r;
+  return sess.weakDropped && sess.awsSignal;
+}
+
+/**
+ * The second walk: the content the first one masked, masked again in the same order (the session now knows every
+ * name), into a new output. The JSON itself is not parsed again: its structure, and so which content is masked
+ * under which key, does not change.
+ */
+function replay(w: Walk): void {
+  w.parts = [];
+  w.at = 0;
+  const count = w.done.length;
+  for (let k = 0; k < count; k++) {
+    const what = w.done[k];
+    const a = w.doneAt[k];
+    if (what === STRING_CONTENT) maskScanned(w, a, w.doneScans[k]);
+    else if (what === MEDIA_TEXT) maskMediaText(w, a, w.doneEnd[k], w.doneTexts[k]);
+    else accountNumber(w, a, w.doneEnd[k], w.doneTexts[k]);
+  }
 }
 
 /** Restores this session's pseudonyms in the JSON text s, in the strings policy scans. */
 export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
-  return rewrite(sess, s, policy, true);
+  const w = newWalk(sess, s, true);
+  const error = walk(w, policy);
+  return error !== undefined ? error : resultOf(w);
 }
 
 function walkDocument(w: Walk, policy: PolicyNode): void {
-  value(w, policy, "");
+  walkValue(w, policy);
   ws(w);
   if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
 }
 
-function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean): JsonResult {
-  const w: Walk = {
+function newWalk(sess: Session, s: string, restore: boolean): Walk {
+  return {
     s,
     n: s.length,
     pos: 0,
@@ -573,14 +900,27 @@ function rewrite(sess: Session, s: string, policy: PolicyNode, restore: boolean)
     keysAt: [],
     serial: 0,
     unscannable: 0,
+    frames: [],
+    done: [],
+    doneAt: [],
+    doneEnd: [],
+    doneScans: [],
+    doneTexts: [],
   };
+}
+
+/** Walks the whole document: undefined, or the result of invalid JSON. */
+function walk(w: Walk, policy: PolicyNode): JsonResult | undefined {
   const thrown = callProtected(walkDocument, w, policy);
-  if (thrown !== undefined) {
-    const je = thrown as JsonError;
-    if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
-    throw thrown;
-  }
-  if (w.parts.length === 0) return { text: s, unscannable: w.unscannable };
-  w.parts.push(sub(s, w.at, s.length));
+  if (thrown === undefined) return undefined;
+  const je = thrown as JsonError;
+  if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
+  throw thrown;
+}
+
+/** The walk's output: the input itself when nothing changed. */
+function resultOf(w: Walk): JsonResult {
+  if (w.parts.length === 0) return { text: w.s, unscannable: w.unscannable };
+  w.parts.push(sub(w.s, w.at, w.n));
   return { text: w.parts.join(""), unscannable: w.unscannable };
 }

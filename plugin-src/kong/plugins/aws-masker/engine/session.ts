@@ -5,7 +5,8 @@
 
 import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
-import { Learned, learnedIn, STOPLIST } from "./names";
+import { Learned, learnedIn, Occurrence, STOPLIST } from "./names";
+import { Kind } from "./catalogue";
 import { hashPart, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { TenantMemory, withRemembered } from "./memory";
 
@@ -20,22 +21,63 @@ export interface Masker {
   secret: string;
   hmac: Hmac;
   scan: ScanConfig;
-  /** Derived hash parts, scope \x1f tag \x1f original -> hash: conversations resend the same ids every turn. */
-  hashes: Record<string, string>;
+  /** Derived pseudonyms, scope -> tag -> original -> hash part and pseudonym: conversations resend the same ids. */
+  hashes: Record<string, Record<string, Record<string, Derived>>>;
   hashCount: number;
   /**
-   * First-pass scan results of long strings, JSON key -> text -> matches. Every turn of a conversation resends the
-   * system prompt, the tool definitions and the earlier turns: those strings are scanned once per worker. Matches
-   * hold positions and kinds only (no pseudonyms, which depend on the tenant); bounded by SCAN_CACHE_BYTES.
+   * First-pass scans, "\x1f" (text, or JSON content without escapes) or "\x1e" (JSON content with escapes) + JSON key
+   * -> content -> scan. Every turn of a conversation resends the system prompt, the tool definitions and the earlier
+   * turns: those strings are scanned (and their escapes decoded) once per worker. A scan holds positions, kinds and
+   * the matched text, never pseudonyms (which depend on the tenant); bounded by SCAN_CACHE_BYTES.
    */
-  scans: Record<string, Record<string, Match[]>>; // \x1f + JSON key -> text -> matches
+  scans: Record<string, Record<string, Scanned>>;
   scanBytes: number;
 }
 
-/** Strings shorter than this are scanned every time (cheap, and too many to be worth keeping). */
-const SCAN_CACHE_MIN = 256;
-/** Bound of the text held by Masker.scans; past it the cache starts over. */
+/** An original's unsalted hash part and pseudonym (Masker.hashes). */
+export interface Derived {
+  hash: string;
+  pseudonym: string;
+}
+
+/** The first pass over one string, cached per worker and shared by every request (only its occ lists grow). */
+export interface Scanned {
+  /** What was scanned: the content with its JSON escapes decoded (the content itself when it has none). */
+  text: string;
+  /** The scanner's matches in text (never mutated). */
+  found: Match[];
+  /** The text of each match. */
+  originals: string[];
+  /** JSON content with escapes: decoded -> raw offsets (see rawIndex), and each match's raw bounds in the content. */
+  shifts: number[] | undefined;
+  rawStart: number[];
+  rawEnd: number[];
+  /** Some match is an AWS signal (isSignal); some is weak (withSignal); the indexes of the matches learned (learnable). */
+  signal: boolean;
+  weak: boolean;
+  learns: number[];
+  /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
+  occ: Record<string, LearnedInScan> | undefined;
+  occCount: number;
+}
+
+/** The learned names of one learnedKey in one cached scan. */
+interface LearnedInScan {
+  occ: Occurrence[];
+  /** identifiersOf's result when neither weak matches nor remembered names changed the first pass (else undefined). */
+  merged: Match[] | undefined;
+}
+
+/** Bound of the text held by Masker.scans (with a fixed charge per scan and match); past it the cache starts over. */
 const SCAN_CACHE_BYTES = 8388608;
+/** What a cached scan costs besides its text (tables, match records), in the SCAN_CACHE_BYTES budget. */
+const SCAN_ENTRY_BYTES = 160;
+const MATCH_BYTES = 96;
+/** Learned-name lists kept per cached scan (a request sees a string with a few lists: before and after learning). */
+const OCC_LISTS_MAX = 4;
+/** A session's learnedKey is kept while it names at most this many learned names in this many bytes. */
+const LEARNED_KEY_NAMES = 32;
+const LEARNED_KEY_BYTES = 4096;
 
 /** Salts tried before giving up: with a working HMAC a second one is already astronomically rare. */
 const MAX_SALT = 64;
@@ -57,6 +99,12 @@ export interface Session {
   /** Names learned from their context (names.ts): every other occurrence in the request is masked too. */
   learned: Learned[];
   learnedSet: Record<string, boolean>;
+  /**
+   * The learned names and kinds as one string (undefined past LEARNED_KEY_NAMES / LEARNED_KEY_BYTES): cached scans
+   * keep the learned-name occurrences found in them by this key. learnedKeyCount: how many names it covers.
+   */
+  learnedKey: string | undefined;
+  learnedKeyCount: number;
   /** The tenant's names learned in earlier requests (memory.ts), masked wherever they stand; set by the caller. */
   memory?: TenantMemory;
   /** The request carries an AWS signal (an AWS id, ARN or hostname was found): bare 12-digit numbers are accounts. */
@@ -76,6 +124,8 @@ export function newSession(masker: Masker, scope: string): Session {
     collisions: 0,
     learned: [],
     learnedSet: {},
+    learnedKey: "",
+    learnedKeyCount: 0,
     awsSignal: false,
     weakDropped: false,
   };
@@ -91,33 +141,62 @@ export function pseudonymFor(sess: Session, tag: string, kindId: string, origina
   const known = ofTag[original];
   // typeof: in JS a plain object answers "constructor" and friends with functions
   if (typeof known === "string") return known;
-  const m = sess.masker;
-  const cacheKey = sess.scope + "\x1f" + tag + "\x1f" + original;
-  let hash = m.hashes[cacheKey];
-  if (hash === undefined) {
-    hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
-    if (m.hashCount >= HASH_CACHE_MAX) {
-      m.hashes = {};
-      m.hashCount = 0;
-    }
-    m.hashes[cacheKey] = hash;
-    m.hashCount++;
-  }
+  const derived = derivedPseudonym(sess, tag, original);
+  let hash = derived.hash;
+  let pseudonym = derived.pseudonym;
   // two originals never share a pseudonym within a request: re-derive with a salt until free
-  let salt = 0;
-  while (sess.byHash[hash] !== undefined) {
-    salt++;
-    sess.collisions++;
-    if (salt > MAX_SALT) throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
-    hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
+  if (sess.byHash[hash] !== undefined) {
+    hash = saltedHash(sess, tag, original);
+    pseudonym = tag + "_" + hash;
   }
-  const pseudonym = tag + "_" + hash;
   const entry: Entry = { pseudonym, original, kind: kindId };
   sess.byHash[hash] = entry;
   ofTag[original] = pseudonym;
   sess.entries.push(entry);
   if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
   return pseudonym;
+}
+
+/** The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker. */
+function derivedPseudonym(sess: Session, tag: string, original: string): Derived {
+  const m = sess.masker;
+  // nested tables, no key concatenation; typeof: in JS a plain object answers "constructor" and friends
+  let ofScope = m.hashes[sess.scope];
+  if (typeof ofScope !== "object") {
+    ofScope = {};
+    m.hashes[sess.scope] = ofScope;
+  }
+  let ofTag = ofScope[tag];
+  if (typeof ofTag !== "object") {
+    ofTag = {};
+    ofScope[tag] = ofTag;
+  }
+  const known = ofTag[original];
+  if (typeof known === "object") return known;
+  const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
+  const derived: Derived = { hash, pseudonym: tag + "_" + hash };
+  if (m.hashCount >= HASH_CACHE_MAX) {
+    m.hashes = {};
+    m.hashCount = 0;
+    ofTag = {};
+    ofScope = {};
+    ofScope[tag] = ofTag;
+    m.hashes[sess.scope] = ofScope;
+  }
+  ofTag[original] = derived;
+  m.hashCount++;
+  return derived;
+}
+
+/** The first salted hash part of original that no other original of the session has (a collision, astronomically rare). */
+function saltedHash(sess: Session, tag: string, original: string): string {
+  const m = sess.masker;
+  for (let salt = 1; salt <= MAX_SALT; salt++) {
+    sess.collisions++;
+    const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
+    if (sess.byHash[hash] === undefined) return hash;
+  }
+  throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
 }
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
@@ -131,32 +210,129 @@ export function adoptEntry(sess: Session, entry: Entry): boolean {
   return true;
 }
 
-/** The scanner's matches in s (never mutated by callers: they may be shared through the cache). */
-function firstPass(masker: Masker, s: string, keyCtx: string): Match[] {
-  if (s.length < SCAN_CACHE_MIN) {
-    const fresh: Match[] = [];
-    scan(masker.scan, s, keyCtx, fresh);
-    return fresh;
+const NO_MATCHES: Match[] = [];
+const NO_STRINGS: string[] = [];
+const NO_OFFSETS: number[] = [];
+
+/** A scan of nothing (a placeholder where a scan is expected). */
+export const NO_SCAN: Scanned = {
+  text: "",
+  found: NO_MATCHES,
+  originals: NO_STRINGS,
+  shifts: undefined,
+  rawStart: NO_OFFSETS,
+  rawEnd: NO_OFFSETS,
+  signal: false,
+  weak: false,
+  learns: NO_OFFSETS,
+  occ: undefined,
+  occCount: 0,
+};
+
+/** The cache's table of one kind of content (JSON content with escapes or not) under one JSON key. */
+function scansOf(masker: Masker, escaped: boolean, keyCtx: string): Record<string, Scanned> | undefined {
+  // the prefix: never an Object.prototype name in JS; typeof for the same reason
+  const byContent = masker.scans[(escaped ? "\x1e" : "\x1f") + keyCtx];
+  return typeof byContent === "object" ? byContent : undefined;
+}
+
+/** The cached first pass over content (raw JSON string content when escaped) under JSON key keyCtx, if any. */
+export function cachedScan(masker: Masker, content: string, escaped: boolean, keyCtx: string): Scanned | undefined {
+  const byContent = scansOf(masker, escaped, keyCtx);
+  if (byContent === undefined) return undefined;
+  const hit = byContent[content];
+  return typeof hit === "object" ? hit : undefined;
+}
+
+/**
+ * Scans text, the content with its escapes decoded (shifts: as decodeForScan records them; undefined when content has
+ * no escapes and is the text), and keeps the scan in the per-worker cache.
+ */
+export function keepScan(
+  masker: Masker,
+  content: string,
+  escaped: boolean,
+  keyCtx: string,
+  text: string,
+  shifts: number[] | undefined,
+): Scanned {
+  const found: Match[] = [];
+  scan(masker.scan, text, keyCtx, found);
+  const sc: Scanned = {
+    text,
+    found: NO_MATCHES,
+    originals: NO_STRINGS,
+    shifts,
+    rawStart: NO_OFFSETS,
+    rawEnd: NO_OFFSETS,
+    signal: false,
+    weak: false,
+    learns: NO_OFFSETS,
+    occ: undefined,
+    occCount: 0,
+  };
+  if (found.length > 0) {
+    sc.found = found;
+    sc.originals = [];
+    for (let k = 0; k < found.length; k++) {
+      const m = found[k];
+      sc.originals.push(sub(text, m.s, m.e));
+      if (m.weak === true) sc.weak = true;
+      else if (isSignal(m)) sc.signal = true;
+      if (m.kind.learn === true && learnable(sc.originals[k])) {
+        if (sc.learns === NO_OFFSETS) sc.learns = [];
+        sc.learns.push(k);
+      }
+    }
+    if (shifts !== undefined) {
+      sc.rawStart = [];
+      sc.rawEnd = [];
+      for (const m of found) {
+        sc.rawStart.push(rawIndex(0, shifts, m.s));
+        sc.rawEnd.push(rawIndex(0, shifts, m.e));
+      }
+    }
   }
-  const ctxKey = "\x1f" + keyCtx; // never an Object.prototype name in JS
-  let byText = masker.scans[ctxKey];
-  if (byText === undefined) {
-    byText = {};
-    masker.scans[ctxKey] = byText;
-  }
-  const hit = byText[s];
-  if (hit !== undefined) return hit;
-  const out: Match[] = [];
-  scan(masker.scan, s, keyCtx, out);
-  if (masker.scanBytes + s.length > SCAN_CACHE_BYTES) {
+  const cost = content.length + (escaped ? text.length : 0) + SCAN_ENTRY_BYTES + found.length * MATCH_BYTES;
+  if (masker.scanBytes + cost > SCAN_CACHE_BYTES) {
     masker.scans = {};
     masker.scanBytes = 0;
-    byText = {};
-    masker.scans[ctxKey] = byText;
   }
-  byText[s] = out;
-  masker.scanBytes += s.length;
-  return out;
+  let byContent = scansOf(masker, escaped, keyCtx);
+  if (byContent === undefined) {
+    byContent = {};
+    masker.scans[(escaped ? "\x1e" : "\x1f") + keyCtx] = byContent;
+  }
+  byContent[content] = sc;
+  masker.scanBytes += cost;
+  return sc;
+}
+
+/** The first pass over text s (cached). */
+function scannedText(masker: Masker, s: string, keyCtx: string): Scanned {
+  const hit = cachedScan(masker, s, false, keyCtx);
+  return hit !== undefined ? hit : keepScan(masker, s, false, keyCtx, s, undefined);
+}
+
+/**
+ * Raw offset of decoded offset d of content starting at raw offset a, whose escapes decodeForScan (json.ts) recorded
+ * in shifts: per escape, [decoded offset after it, raw - decoded offset from there on].
+ */
+export function rawIndex(a: number, shifts: number[], d: number): number {
+  // binary search for the last escape whose decoded end is <= d
+  let lo = 0;
+  let hi = shifts.length / 2 - 1;
+  let shift = 0;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (shifts[mid * 2] <= d) {
+      shift = shifts[mid * 2 + 1];
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return a + d + shift;
 }
 
 /** Kinds whose match is no AWS signal on its own (IPs, generic credentials, custom patterns). */
@@ -172,17 +348,13 @@ function isSignal(m: Match): boolean {
   );
 }
 
-/** The first-pass matches with weak account candidates kept only when the request carries an AWS signal. */
-function withSignal(sess: Session, found: Match[]): Match[] {
-  let weak = false;
-  for (const m of found) {
-    if (m.weak === true) weak = true;
-    else if (!sess.awsSignal && isSignal(m)) sess.awsSignal = true;
-  }
-  if (!weak || sess.awsSignal) return found;
+/** The first-pass matches of sc with weak account candidates kept only when the request carries an AWS signal. */
+function withSignal(sess: Session, sc: Scanned): Match[] {
+  if (sc.signal) sess.awsSignal = true;
+  if (!sc.weak || sess.awsSignal) return sc.found;
   sess.weakDropped = true;
   const kept: Match[] = [];
-  for (const m of found) if (m.weak !== true) kept.push(m);
+  for (const m of sc.found) if (m.weak !== true) kept.push(m);
   return kept;
 }
 
@@ -192,22 +364,82 @@ function withSignal(sess: Session, found: Match[]): Match[] {
  * learned from s: the JSON walker walks again when one also stands earlier).
  */
 export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Match[] {
-  let out = withSignal(sess, firstPass(sess.masker, s, keyCtx));
-  // learn names found by their context, then mask their other occurrences (earlier and later in s)
-  for (const m of out) {
-    if (m.kind.learn === true) {
-      const name = sub(s, m.s, m.e);
-      if (sess.learnedSet[name] !== true && name.length >= 3 && STOPLIST[name.toLowerCase()] !== true) {
-        sess.learnedSet[name] = true;
-        sess.learned.push({ name, kind: m.kind, at: rawAt });
-      }
-    }
+  return identifiersOf(sess, scannedText(sess.masker, s, keyCtx), rawAt);
+}
+
+/** True when a name found by its context is learned (see learn): decided once per cached scan. */
+function learnable(name: string): boolean {
+  return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
+}
+
+/** Learns name (of kind; learnable) for the rest of the request: every other occurrence is masked too. */
+function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
+  if (sess.learnedSet[name] === true) return;
+  sess.learnedSet[name] = true;
+  sess.learned.push({ name, kind, at: rawAt });
+  const key = sess.learnedKey;
+  if (
+    key !== undefined &&
+    sess.learnedKeyCount === sess.learned.length - 1 &&
+    sess.learned.length <= LEARNED_KEY_NAMES &&
+    key.length + name.length < LEARNED_KEY_BYTES
+  ) {
+    sess.learnedKey = key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+    sess.learnedKeyCount = sess.learned.length;
+  } else {
+    sess.learnedKey = undefined;
   }
-  if (sess.memory !== undefined) out = withRemembered(sess.memory, s, out);
+}
+
+/** The learned-name occurrences in sc.text for the session's learned names, kept with the cached scan (undefined: the
+ * session's names have no key, see learnedKey). */
+function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
+  const key = sess.learnedKey;
+  if (key === undefined || sess.learnedKeyCount !== sess.learned.length) return undefined;
+  if (sc.occ !== undefined) {
+    const hit = sc.occ[key];
+    if (hit !== undefined) return hit;
+  }
+  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined };
+  if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
+    sc.occ = {};
+    sc.occCount = 0;
+  }
+  sc.occ[key] = found;
+  sc.occCount++;
+  sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
+  return found;
+}
+
+/**
+ * The identifiers in a scanned string, for this session: the first pass's (weak account candidates only with an AWS
+ * signal), the tenant's remembered names, and this request's learned names (names learned here recorded with rawAt).
+ * Offsets are in sc.text; the result may be shared with the cache (never mutated).
+ */
+export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[] {
+  const found = sc.found;
+  let out = withSignal(sess, sc);
+  // learn names found by their context, then mask their other occurrences (earlier and later in s)
+  const learns = sc.learns;
+  for (let k = 0; k < learns.length; k++) {
+    const m = found[learns[k]];
+    if (out === found || m.weak !== true) learn(sess, sc.originals[learns[k]], m.kind, rawAt);
+  }
+  if (sess.memory !== undefined) out = withRemembered(sess.memory, sc.text, out);
   if (sess.learned.length === 0) return out;
-  const occ = learnedIn(sess.learned, s);
+  const cached = learnedInScan(sess, sc);
+  // the result depends on the scan and the learned names only: kept with them
+  const keep = cached !== undefined && out === found;
+  if (keep && cached.merged !== undefined) return cached.merged;
+  const merged = withLearned(out, cached !== undefined ? cached.occ : learnedIn(sess.learned, sc.text));
+  if (keep) cached.merged = merged;
+  return merged;
+}
+
+/** out with the learned-name occurrences occ that overlap none of its matches (first-pass matches win). */
+function withLearned(out: Match[], occ: Occurrence[]): Match[] {
   if (occ.length === 0) return out;
-  // first-pass matches win: keep the occurrences that overlap none (usually none survive: the name was found there)
+  // usually none survive: the name was found there
   let add: Match[] | undefined = undefined;
   let a = 0;
   let lastEnd = 0;

@@ -1,0 +1,179 @@
+// The JSON walker (engine/json.ts) and the per-worker scan cache (engine/session.ts): the iterative walk refuses
+// invalid JSON exactly as the recursive one did, and a request masked on a warm worker (every string's scan cached,
+// learned names' occurrences kept with it, the second walk replayed) comes out as on a fresh worker, in Node and LuaJIT.
+import { describe, it, expect, beforeAll } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createNodeMasker, newSession, maskJson, policyFor, Masker } from "../../lib/engine";
+import { buildPlugin, luajitPath } from "./luajit";
+
+const SECRET = "walk-secret-0123456789";
+const MESSAGES = policyFor("/v1/messages");
+
+/** Invalid requests with the error and offset the recursive walker gave (members read ahead by "type" included). */
+const INVALID: [string, string, number][] = [
+  [
+    '{"messages":[{"role":"user","content":[{"a":{"x":[1,{"y":2,"y":3}]},"type":"text","text":"hi"}]}]}',
+    "duplicate object key",
+    59,
+  ],
+  ['{"messages":[{"role":"user","content":[{"a":[1,,2],"type":"text","text":"hi"}]}]}', "invalid number", 47],
+  ['{"messages":[{"role":"user","content":[{"a":{"q":1 "r":2},"type":"text"}]}]}', "expected ',' or '}' in object", 51],
+  ['{"messages":[{"role":"user","content":[{"a":"x\\qy","type":"text"}]}]}', "invalid escape in string", 46],
+  ['{"messages":[{"role":"user","content":[{"a":"x\\u12G4","type":"text"}]}]}', "invalid \\u escape in string", 46],
+  ['{"messages":[{"role":"user","content":[{"a":tru,"type":"text"}]}]}', "invalid literal", 44],
+  ['{"messages":[{"role":"user","content":[{"a":-,"type":"text"}]}]}', "invalid number", 44],
+  ['{"messages":[{"role":"user","content":[{"a":1.e5,"type":"text"}]}]}', "invalid number", 44],
+  ['{"messages":[{"role":"user","content":[{"a":{1:2},"type":"text"}]}]}', "expected a string key", 45],
+  ['{"messages":[{"role":"user","content":[{"a":{"b" 2},"type":"text"}]}]}', "expected ':' after key", 49],
+  ['{"messages":[{"role":"user","content":[{"a":[1 2],"type":"text"}]}]}', "expected ',' or ']' in array", 47],
+  ['{"messages":[{"role":"user","content":[{"a":[1,2', "unterminated array", 48],
+  ['{"messages":[{"role":"user","content":[{"a":{"b":1', "unterminated object", 50],
+  ['{"messages":[{"role":"user","content":[{"a":"unterminated', "unterminated string", 57],
+  ['{"messages":[{"role":"user","content":[{"type":"text","text":"a","type":"text"}]}]}', "duplicate object key", 65],
+  ['{"messages":[{"role":"user","content":"x"}],"model":"m"} x', "unexpected data after the JSON value", 57],
+  ['{"messages":[{"role":"user","content":"x"}],"model":"m",}', "expected a string key", 56],
+  ['{"messages":[{"role":"user","content":"x\\"}]}', "unterminated string", 45],
+  [
+    '{"messages":[{"role":"user","content":[{"type":"image","source":{"data":"!!!","media_type":"text/plain","type":"base64"}}]}]}',
+    "base64 data of a text document is not valid base64",
+    73,
+  ],
+  [
+    '{"messages":[{"role":"user","content":[{"type":"image","source":{"data":"aGk=","media_type":"text/plain","type":"base64","x":[1,]}}]}]}',
+    "invalid number",
+    128,
+  ],
+  ["", "unexpected end of input", 0],
+  ["   ", "unexpected end of input", 3],
+  ["[1,2,]", "invalid number", 5],
+  ['{"a":1,"a":2}', "duplicate object key", 7],
+  ['{"\\u0061":1,"a":2}', "duplicate object key", 12],
+];
+
+/** A request whose tool result nests depth arrays in a block. */
+function nested(depth: number): string {
+  const head =
+    '{"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"text","text":"x","z":';
+  return head + "[".repeat(depth) + "]".repeat(depth) + "}]}]}]}";
+}
+
+/** Requests that take every path of the walker and the cache: escapes, learned names, weak accounts, media, pairs. */
+function requests(): string[] {
+  const body = readFileSync("bench/fixtures/request-8k.json", "utf8");
+  const vectors = JSON.parse(readFileSync("spec/fixtures/vectors/json.json", "utf8")) as {
+    cases: { input: string; expected: string | null }[];
+  };
+  const text = Buffer.from("host i-0a1b2c3d4e5f67890 in arn:aws:iam::123456789012:role/deploy").toString("base64");
+  return [
+    body,
+    ...vectors.cases.filter((c) => c.expected !== null).map((c) => c.input),
+    // a name learned in a later string (tool input) stands in an earlier one; a bare account before the first signal
+    '{"messages":[{"role":"user","content":"account 123456789012, orders-db and acme-logs"},' +
+      '{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"n","input":' +
+      '{"acct":123456789012,"DBInstanceIdentifier":"orders-db","BucketName":"acme-logs"}}]},' +
+      '{"role":"user","content":"arn:aws:iam::123456789012:role/x \\/dev\\/xvda \\"i-0a1b2c3d4e5f67890\\\\"}]}',
+    // escaped quotes and backslashes right before the closing quote; a Key/Value pair inside a tool result
+    '{"messages":[{"role":"user","content":[{"type":"text","text":"see web-1 \\u0069-0a1b2c3d4e5f67890 \\\\"},' +
+      '{"type":"tool_result","tool_use_id":"t","content":"{\\"Tags\\":[{\\"Key\\":\\"Name\\",\\"Value\\":\\"web-1\\"}]}"},' +
+      `{"type":"document","source":{"type":"base64","media_type":"text/plain","data":"${text}"}}]}]}`,
+  ];
+}
+
+function masked(masker: Masker, input: string): string {
+  const s = newSession(masker, "t");
+  const r = maskJson(s, input, MESSAGES);
+  return JSON.stringify([r.text, r.error, r.offset, s.entries.map((e) => [e.pseudonym, e.original, e.kind])]);
+}
+
+describe("JSON walker", () => {
+  it("refuses invalid JSON with the recursive walker's error and offset", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    for (const [input, error, offset] of INVALID) {
+      const r = maskJson(newSession(masker, "t"), input, MESSAGES);
+      expect([r.text, r.error, r.offset], input).toEqual([undefined, error, offset]);
+    }
+  });
+
+  it("walks 256 levels of nesting and refuses 257 where the 257th opens", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    expect(maskJson(newSession(masker, "t"), nested(240), MESSAGES).text).toBe(nested(240));
+    const r = maskJson(newSession(masker, "t"), nested(260), MESSAGES);
+    expect([r.error, r.offset]).toEqual(["nesting too deep", 369]);
+  });
+
+  it("scans a member or a block named like an Object.prototype property in Node as in LuaJIT", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    for (const body of [
+      '{"messages":[{"role":"user","content":"x","constructor":"i-0a1b2c3d4e5f67890"}]}',
+      '{"messages":[{"role":"user","content":[{"type":"constructor","text":"i-0a1b2c3d4e5f67890"}]}]}',
+    ])
+      expect(maskJson(newSession(masker, "t"), body, MESSAGES).text).not.toContain("i-0a1b2c3d4e5f67890");
+  });
+
+  it("masks a name learned in a later string where it stands earlier (the second walk)", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const out = maskJson(newSession(masker, "t"), requests().at(-2) as string, MESSAGES).text as string;
+    for (const original of ["orders-db", "acme-logs", "123456789012", "i-0a1b2c3d4e5f67890"])
+      expect(out.includes(original), original).toBe(false);
+  });
+});
+
+describe("warm worker", () => {
+  it("masks every request as a fresh worker does, the first time and when it comes again", () => {
+    const warm = createNodeMasker({ secret: SECRET });
+    for (const input of requests()) {
+      const fresh = masked(createNodeMasker({ secret: SECRET }), input);
+      expect(masked(warm, input), input).toBe(fresh);
+      expect(masked(warm, input), input).toBe(fresh);
+    }
+  });
+
+  it("still refuses a string whose valid twin is cached once one escape in it is broken", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const valid = '{"messages":[{"role":"user","content":"a\\n i-0a1b2c3d4e5f67890 \\\\"}]}';
+    expect(maskJson(newSession(masker, "t"), valid, MESSAGES).error).toBeUndefined();
+    const broken = valid.replace("\\n", "\\q");
+    expect(maskJson(newSession(masker, "t"), broken, MESSAGES).error).toBe("invalid escape in string");
+    const unterminated = valid.replace('\\\\"}', '\\"}');
+    expect(maskJson(newSession(masker, "t"), unterminated, MESSAGES).error).toBe("unterminated string");
+  });
+
+  it("keeps the scan cache within its bound over 10 MB of distinct strings", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const filler = "x".repeat(4000);
+    for (let k = 0; k < 2500; k++)
+      maskJson(newSession(masker, "t"), `{"messages":[{"role":"user","content":"${k} ${filler}"}]}`, MESSAGES);
+    expect(masker.scanBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+  });
+});
+
+describe("Node and LuaJIT agree on a warm worker", () => {
+  let luajit = "";
+  beforeAll(() => {
+    luajit = luajitPath();
+    buildPlugin();
+  }, 120000);
+
+  it("byte-identical masks and errors, each request masked twice by one masker", () => {
+    const cases: { scope: string; input: string; json: boolean }[] = [];
+    for (const input of [...requests(), ...INVALID.map((c) => c[0])]) {
+      cases.push({ scope: "t", input, json: true });
+      cases.push({ scope: "t", input, json: true });
+    }
+    const dir = mkdtempSync(join(tmpdir(), "awsm-"));
+    writeFileSync(join(dir, "in.json"), JSON.stringify({ secret: SECRET, cases }));
+    execFileSync(luajit, ["spec/lua/support/mask_batch.lua", join(dir, "in.json"), join(dir, "out.json")]);
+    const lua = JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as {
+      text: string | null;
+      error: string | null;
+    }[];
+    const masker = createNodeMasker({ secret: SECRET });
+    cases.forEach((c, k) => {
+      const r = maskJson(newSession(masker, c.scope), c.input, MESSAGES);
+      expect([lua[k].text, lua[k].error], c.input).toEqual([r.text ?? null, r.error ?? null]);
+    });
+  });
+});
