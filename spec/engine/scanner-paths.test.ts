@@ -1,6 +1,7 @@
 // The scanner's fast paths (issue 12) against the rules they stand for: key classification in place (a backwards suffix
 // trie instead of a normalised copy of the key), the exit for words of prose (plainWord instead of the dispatch of
-// wordMatch), anchors searched only in strings that hold their rare units, and the bounded dash search of prose nouns.
+// wordMatch), anchors searched only in strings that hold their rare units, the bounded dash search of prose nouns, and
+// the unrolled hash-character check of pseudonyms.
 // The corpus scorer checks that the masked outputs did not change (scripts/score-detection.ts --dump); these check the
 // rules on generated inputs the corpus may not hold.
 import { describe, it, expect } from "vitest";
@@ -20,6 +21,7 @@ import {
   KeyToken,
 } from "../../plugin-src/kong/plugins/aws-masker/engine/names";
 import { scan, WORD_PATHS } from "../../plugin-src/kong/plugins/aws-masker/engine/scanner";
+import { ALPHABET, hashCharsIn } from "../../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
 
 const masker = createNodeMasker({ secret: "scanner-paths-test" });
 const cfg = masker.scan;
@@ -272,6 +274,20 @@ describe("anchors are searched only in strings that may hold them", () => {
     expect(ch.hasHighUnit("i-0a1b\u00ad2c3d")).toBe(true);
     expect(ch.hasHighUnit("\u007f")).toBe(false);
     expect(ch.hasHighUnit("名前")).toBe(true);
+  });
+
+  it("hashCharsIn (unrolled up to HASH_LEN) agrees with the unit-by-unit rule for every span of 0 to 14 units", () => {
+    const units = "0123456789abcdefghjkmnpqrstvwxyzilouA_-";
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...units), maxLength: 20 }), fc.nat(6), fc.nat(14), (s, a, len) => {
+        const b = Math.min(s.length, a + len);
+        if (a > b) return;
+        let rule = true;
+        for (let k = a; k < b; k++) if (!ALPHABET.includes(s[k])) rule = false;
+        expect(hashCharsIn(s, a, b)).toBe(rule);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

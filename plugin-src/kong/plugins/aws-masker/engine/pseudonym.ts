@@ -29,10 +29,29 @@ export function isHashChar(c: number): boolean {
   return c < 256 && IS_HASH_CHAR[c];
 }
 
-/** True when every unit of s[a, b) is a hash character (the callers bound b by the length). */
+/**
+ * True when every unit of s[a, b) is a hash character (the callers bound b by the length). Unrolled for spans up to
+ * HASH_LEN, the only ones the callers check: a loop here would be an inner loop of the callers' loops (restoreLevel,
+ * the stream's hold-back), which LuaJIT aborts and then blacklists.
+ */
 export function hashCharsIn(s: string, a: number, b: number): boolean {
-  for (let k = a; k < b; k++) if (!isHashChar(byteAt(s, k))) return false;
-  return true;
+  const n = b - a;
+  if (n > HASH_LEN) {
+    for (let k = a; k < b; k++) if (!isHashChar(byteAt(s, k))) return false;
+    return true;
+  }
+  return (
+    (n < 1 || isHashChar(byteAt(s, a))) &&
+    (n < 2 || isHashChar(byteAt(s, a + 1))) &&
+    (n < 3 || isHashChar(byteAt(s, a + 2))) &&
+    (n < 4 || isHashChar(byteAt(s, a + 3))) &&
+    (n < 5 || isHashChar(byteAt(s, a + 4))) &&
+    (n < 6 || isHashChar(byteAt(s, a + 5))) &&
+    (n < 7 || isHashChar(byteAt(s, a + 6))) &&
+    (n < 8 || isHashChar(byteAt(s, a + 7))) &&
+    (n < 9 || isHashChar(byteAt(s, a + 8))) &&
+    (n < 10 || isHashChar(byteAt(s, a + 9)))
+  );
 }
 
 // The hash part is the first 50 bits of the MAC in 5-bit groups, one alphabet character each, taken as five 10-bit
