@@ -2,7 +2,9 @@
 // one left by an earlier checkout) and the luajit binary, whose absence fails the spec instead of skipping it
 // (scripts/setup.sh installs it; CI always has it).
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Compiles plugin-src into build/ (npm run build), every time it is called. */
 export function buildPlugin(): void {
@@ -15,4 +17,26 @@ export function luajitPath(): string {
   if (found === undefined)
     throw new Error("luajit is not installed (run scripts/setup.sh): the Node/LuaJIT comparison cannot run");
   return found;
+}
+
+/** A request for spec/lua/support/mask_batch.lua: masked as JSON (the /v1/messages policy) or as text. */
+export interface LuaCase {
+  scope: string;
+  input: string;
+  json: boolean;
+}
+
+/** What mask_batch.lua answers per case (null where it does not apply). */
+export interface LuaResult {
+  text: string | null;
+  error: string | null;
+  restored: string | null;
+}
+
+/** Masks the cases in order with one LuaJIT masker (a warm worker: later cases see the caches of earlier ones). */
+export function maskInLua(luajit: string, secret: string, cases: LuaCase[]): LuaResult[] {
+  const dir = mkdtempSync(join(tmpdir(), "awsm-"));
+  writeFileSync(join(dir, "in.json"), JSON.stringify({ secret, cases }));
+  execFileSync(luajit, ["spec/lua/support/mask_batch.lua", join(dir, "in.json"), join(dir, "out.json")]);
+  return JSON.parse(readFileSync(join(dir, "out.json"), "utf8")) as LuaResult[];
 }

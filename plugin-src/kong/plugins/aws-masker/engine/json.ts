@@ -709,16 +709,8 @@ function walkValue(w: Walk, root: PolicyNode): void {
         const key = f.key;
         if (key === "Key" || key === "key" || key === "Name" || key === "name") f.pair = stringAt(w, f.valueStart);
       }
-      ws(w);
-      if (w.pos >= n) fail(w, f.obj ? "unterminated object" : "unterminated array");
-      const c = byteAt(s, w.pos);
-      w.pos++;
-      if (c === (f.obj ? RBRACE : RBRACKET)) w.depth--;
-      else if (c === COMMA) step = NEXT;
-      else {
-        w.pos--;
-        fail(w, f.obj ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
-      }
+      if (closesAfterItem(w, f)) w.depth--;
+      else step = NEXT;
     } else {
       const f = w.frames[w.depth];
       if (f.obj) {
@@ -734,6 +726,20 @@ function walkValue(w: Walk, root: PolicyNode): void {
       step = VALUE;
     }
   }
+}
+
+/** After a member or item of frame f: true when f's object or array closes here, false after a comma; else an error. */
+function closesAfterItem(w: Walk, f: Frame): boolean {
+  ws(w);
+  if (w.pos >= w.n) fail(w, f.obj ? "unterminated object" : "unterminated array");
+  const c = byteAt(w.s, w.pos);
+  w.pos++;
+  if (c === (f.obj ? RBRACE : RBRACKET)) return true;
+  if (c !== COMMA) {
+    w.pos--;
+    fail(w, f.obj ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
+  }
+  return false;
 }
 
 /**
@@ -775,16 +781,8 @@ function skipValue(w: Walk): void {
     } else if (step === AFTER) {
       if (w.depth === base) return;
       const f = w.frames[w.depth];
-      ws(w);
-      if (w.pos >= n) fail(w, f.obj ? "unterminated object" : "unterminated array");
-      const c = byteAt(s, w.pos);
-      w.pos++;
-      if (c === (f.obj ? RBRACE : RBRACKET)) w.depth--;
-      else if (c === COMMA) step = NEXT;
-      else {
-        w.pos--;
-        fail(w, f.obj ? "expected ',' or '}' in object" : "expected ',' or ']' in array");
-      }
+      if (closesAfterItem(w, f)) w.depth--;
+      else step = NEXT;
     } else {
       const f = w.frames[w.depth];
       if (f.obj) {
