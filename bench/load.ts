@@ -11,7 +11,9 @@
 //        separated by "|"; implies BENCH_WRITE_DOCS=0),
 //        BENCH_REPEAT (measure each cell this many times in a row: shows drift, e.g. a growing tenant memory),
 //        BENCH_ENGINE (1; 0 = skip the engine-alone and stream.lua runs, e.g. with BENCH_ONLY),
-//        BENCH_PROFILE=<file> (LuaJIT profiler in the gateway worker, written to <file>.<pid>; BENCH_PROFILE_MODE: jit.p mode)
+//        BENCH_BUILD=0 (do not rebuild build/ first), BENCH_HOLD=1 (start the paths, print wrk commands for the BENCH_ONLY cells and keep running: for perf, jit.p),
+//        BENCH_PROFILE=<file> (LuaJIT profiler in the gateway worker, written to <file>.<pid>; BENCH_PROFILE_MODE: jit.p mode),
+//        BENCH_JIT_V=<file> (LuaJIT's trace log, jit.v, of the gateway worker, to <file>.<pid>)
 //
 // Paths, both ending at bench/echo-upstream.lua (nginx + a few lines of Lua, 1 worker; it echoes the last user text,
 // as JSON or as Server-Sent Events, so the client can check that every original came back):
@@ -43,6 +45,7 @@ const SIZES = (process.env.BENCH_SIZES ?? "1024,4096,32768,77824,1048576").split
 const ONLY = process.env.BENCH_ONLY;
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
 const ENGINE = process.env.BENCH_ENGINE !== "0";
+const HOLD = process.env.BENCH_HOLD === "1";
 const WRITE_DOCS = process.env.BENCH_WRITE_DOCS !== "0" && ONLY === undefined;
 const SECRET = "bench-secret-0123456789abcdef0123";
 const API_KEY = "sk-bench-tenant-0001";
@@ -261,6 +264,7 @@ async function startGatewayPath(upstream: string, redis: boolean): Promise<Gatew
       AWS_MASKER_SECRET: SECRET,
       ...(process.env.BENCH_PROFILE ? { KONG_HOST_JIT_PROFILE: process.env.BENCH_PROFILE } : {}),
       ...(process.env.BENCH_PROFILE_MODE ? { KONG_HOST_JIT_PROFILE_MODE: process.env.BENCH_PROFILE_MODE } : {}),
+      ...(process.env.BENCH_JIT_V ? { KONG_HOST_JIT_V: process.env.BENCH_JIT_V } : {}),
     },
     log: () => {},
     clientBodyBufferSize: "2m",
@@ -603,7 +607,9 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const misses: string[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), "aws-masker-load-"));
-  execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit", cwd: ROOT }); // always fresh: never measure a stale build
+  // always fresh: never measure a stale build (BENCH_BUILD=0 keeps build/ as it is, e.g. to measure an edit of it)
+  if (process.env.BENCH_BUILD !== "0")
+    execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit", cwd: ROOT });
   const stops: (() => Promise<void>)[] = [];
   const cleanup = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => {});
@@ -643,6 +649,22 @@ async function main(): Promise<number> {
     }
     const only = ONLY?.split("|");
     const chosen = cells.filter((c) => only === undefined || only.some((o) => cellName(c).includes(o)));
+    if (HOLD) {
+      // BENCH_HOLD=1: keep both paths running and print wrk commands for the chosen cells (profiling with perf, jit.p)
+      for (const cell of chosen) {
+        const b = buildBody(cell.size, cell.ids, cell.stream);
+        if (!b) continue;
+        const gw = await gatewayFor(cell.redis, false);
+        const script = wrkScript(dir, b, cell.cold, (counterBase += 1_000_000));
+        console.log(`${cellName(cell)}:\n  wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${gw.url}/v1/messages`);
+        console.log(`  plain: wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${plain.url}/v1/messages`);
+        console.log(
+          `  gateway worker ${workersOf(gw.masterPids().gateway).join(",")}, plain hop ${workersOf(plain.masters()[0]).join(",")}`,
+        );
+      }
+      console.log("holding; Ctrl-C to stop");
+      await new Promise(() => {});
+    }
     for (const cell of chosen.flatMap((c) => Array.from({ length: REPEAT }, () => c))) {
       const b = buildBody(cell.size, cell.ids, cell.stream);
       if (!b) {

@@ -226,6 +226,9 @@ function _M.init_worker()
     jp.start(os.getenv("KONG_HOST_JIT_PROFILE_MODE") or "Fl,i1", profile .. "." .. ngx.worker.pid())
     ngx.timer.at(31536000, function() jp.stop() end)
   end
+  -- KONG_HOST_JIT_V=<file>: LuaJIT's trace log (jit.v: traces, aborts, blacklisting) of the worker, to <file>.<pid>
+  local jitv = os.getenv("KONG_HOST_JIT_V")
+  if jitv and jitv ~= "" then require("jit.v").start(jitv .. "." .. ngx.worker.pid()) end
   for _, p in ipairs(loaded_list) do
     if p.handler.init_worker then
       state.worker_plugin = p
