@@ -13,14 +13,17 @@ end
 local ffi = require "ffi"
 pcall(ffi.cdef, "typedef struct evp_md_st EVP_MD;")
 pcall(ffi.cdef, "const EVP_MD *EVP_sha1(void);")
+pcall(ffi.cdef, "const EVP_MD *EVP_sha256(void);")
 pcall(ffi.cdef, [[unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len, const unsigned char *d,
   size_t n, unsigned char *md, unsigned int *md_len);]])
 local crypto = ffi.load("crypto")
-local function hmac_sha1_reference(key, msg)
-  local out, len = ffi.new("unsigned char[20]"), ffi.new("unsigned int[1]")
-  crypto.HMAC(crypto.EVP_sha1(), key, #key, msg, #msg, out, len)
-  return ffi.string(out, 20)
+local function hmac_reference(md, len, key, msg)
+  local out, outlen = ffi.new("unsigned char[32]"), ffi.new("unsigned int[1]")
+  crypto.HMAC(md, key, #key, msg, #msg, out, outlen)
+  return ffi.string(out, len)
 end
+local function hmac_sha1_reference(key, msg) return hmac_reference(crypto.EVP_sha1(), 20, key, msg) end
+local function hmac_sha256_reference(key, msg) return hmac_reference(crypto.EVP_sha256(), 32, key, msg) end
 
 describe("sealed", function()
   it("hmacSha1 equals OpenSSL's one-shot HMAC-SHA1 for keys shorter, as long as and longer than a block, in turn", function()
@@ -34,6 +37,21 @@ describe("sealed", function()
           local msg = table.concat(bytes)
           assert.are.equal(hmac_sha1_reference(key, msg), sealed.hmacSha1(key, msg))
         end
+      end
+    end
+  end)
+
+  it("hmacSha256 equals OpenSSL's one-shot HMAC-SHA256 for keys shorter, as long as and longer than a block", function()
+    math.randomseed(13)
+    local keys = { "", "k", string.rep("s", 63), string.rep("b", 64), string.rep("l", 65), string.rep("\255", 200) }
+    for _, key in ipairs(keys) do
+      for i = 1, 40 do
+        local bytes = {}
+        for k = 1, (i * 11) % 150 do bytes[k] = string.char(math.random(0, 255)) end
+        local msg = table.concat(bytes)
+        assert.are.equal(hmac_sha256_reference(key, msg), sealed.hmacSha256(key, msg))
+        -- the two digests keep their key states apart: the same key under SHA-1 right after
+        assert.are.equal(hmac_sha1_reference(key, msg), sealed.hmacSha1(key, msg))
       end
     end
   end)
@@ -71,5 +89,18 @@ describe("sealed", function()
       assert.is_nil(sealed.unseal(v.keys, v.aad .. "x", v.sealed))
       if i > 1 then assert.are_not.equal(values[i - 1].sealed:sub(2, 13), v.sealed:sub(2, 13)) end -- fresh nonce
     end
+  end)
+
+  it("never repeats a nonce over several refills of the nonce block", function()
+    local keys = sealed.sealKeysFor("secret-n-0123456789abcdef")
+    local seen, n = {}, 0
+    for i = 1, 2000 do -- the block holds 256 nonces: about eight refills
+      local nonce = sealed.seal(keys, "aad", "v" .. i):sub(2, 13)
+      assert.are.equal(12, #nonce)
+      assert.is_nil(seen[nonce])
+      seen[nonce] = true
+      n = n + 1
+    end
+    assert.are.equal(2000, n)
   end)
 end)

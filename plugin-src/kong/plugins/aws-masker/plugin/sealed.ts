@@ -53,16 +53,6 @@ interface LibCrypto {
   EVP_DigestUpdate(this: void, ctx: CData, data: string | CData, n: number): number;
   EVP_DigestFinal_ex(this: void, ctx: CData, out: CData, outLen: CData): number;
   EVP_MD_CTX_copy_ex(this: void, out: CData, from: CData): number;
-  HMAC(
-    this: void,
-    md: CData,
-    key: string,
-    keyLen: number,
-    data: string,
-    n: number,
-    out: CData,
-    outLen: CData,
-  ): CData | undefined;
 }
 
 const DECLARATIONS = [
@@ -90,7 +80,6 @@ const DECLARATIONS = [
   "int EVP_DigestUpdate(EVP_MD_CTX *ctx, const void *d, size_t cnt);",
   "int EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s);",
   "int EVP_MD_CTX_copy_ex(EVP_MD_CTX *out, const EVP_MD_CTX *in);",
-  "unsigned char *HMAC(const EVP_MD *evp_md, const void *key, int key_len, const unsigned char *d, size_t n, unsigned char *md, unsigned int *md_len);",
 ];
 for (const d of DECLARATIONS) pcall(ffi.cdef, d);
 
@@ -123,75 +112,99 @@ let sealOut = ffi.new("unsigned char[?]", 512);
 let sealOutSize = 512;
 const outLen = ffi.new("int[1]");
 const mdLen = ffi.new("unsigned int[1]");
-const md = ffi.new("unsigned char[32]");
 const tagBuf = ffi.new("unsigned char[16]");
-const nonceBuf = ffi.new("unsigned char[12]");
 
-/** Raw HMAC-SHA256. */
-export function hmacSha256(key: string, data: string): string {
-  C.HMAC(C.EVP_sha256(), key, key.length, data, data.length, md, mdLen);
-  return ffi.string(md, 32);
-}
-
-// HMAC-SHA1 (RFC 2104) with each key's inner and outer digest states computed once per worker: a pseudonym costs two
+// HMAC (RFC 2104) with each key's inner and outer digest states computed once per worker: a keyed hash costs two
 // copies of a digest context and two short digests (~0.3 µs in LuaJIT) instead of OpenSSL's one-shot HMAC(), which
-// sets the key up again on every call (~1.7 µs; it is what ngx.hmac_sha1 calls). Same bytes as ngx.hmac_sha1.
-const SHA1_BLOCK = 64;
-const SHA1_LEN = 20;
+// sets the key up again on every call (~1.7 µs; it is what ngx.hmac_sha1 calls). Same bytes as HMAC() and
+// ngx.hmac_sha1 (spec/lua/sealed_spec.lua compares them).
+const HMAC_BLOCK = 64; // SHA-1 and SHA-256 both
 const IPAD = 0x36;
 const OPAD = 0x5c;
-/** Keys kept before the table starts over (one secret per plugin instance; rotation adds one). */
+/** Keys kept per digest before the table starts over (a few per plugin instance; rotation adds some). */
 const HMAC_KEYS_MAX = 16;
 
-interface KeyedSha1 {
+interface KeyedDigest {
   inner: CData;
   outer: CData;
 }
-let keyedSha1: Record<string, KeyedSha1> = {};
-let keyedSha1Count = 0;
+interface Digest {
+  md: (this: void) => CData;
+  len: number;
+  keyed: Record<string, KeyedDigest>;
+  count: number;
+}
+const SHA1: Digest = { md: C.EVP_sha1, len: 20, keyed: {}, count: 0 };
+const SHA256: Digest = { md: C.EVP_sha256, len: 32, keyed: {}, count: 0 };
 const digestWork = ffi.gc(C.EVP_MD_CTX_new(), C.EVP_MD_CTX_free);
-const sha1Out = ffi.new("unsigned char[20]");
+const digestOut = ffi.new("unsigned char[32]");
 
-/** A SHA-1 context that has absorbed one block: the key padded to 64 bytes, each byte XOR pad. */
-function padDigest(key: string, pad: number): CData {
+/** A digest context that has absorbed one block: the key padded to 64 bytes, each byte XOR pad. */
+function padDigest(d: Digest, key: string, pad: number): CData {
   const block: string[] = [];
-  for (let k = 0; k < SHA1_BLOCK; k++) block.push(string.char((k < key.length ? string.byte(key, k + 1) : 0) ^ pad));
-  const d = ffi.gc(C.EVP_MD_CTX_new(), C.EVP_MD_CTX_free);
-  C.EVP_DigestInit_ex(d, C.EVP_sha1(), undefined);
-  C.EVP_DigestUpdate(d, block.join(""), SHA1_BLOCK);
-  return d;
+  for (let k = 0; k < HMAC_BLOCK; k++) block.push(string.char((k < key.length ? string.byte(key, k + 1) : 0) ^ pad));
+  const state = ffi.gc(C.EVP_MD_CTX_new(), C.EVP_MD_CTX_free);
+  C.EVP_DigestInit_ex(state, d.md(), undefined);
+  C.EVP_DigestUpdate(state, block.join(""), HMAC_BLOCK);
+  return state;
 }
 
-function keyStates(key: string): KeyedSha1 {
+function keyStates(d: Digest, key: string): KeyedDigest {
   let k = key;
-  if (k.length > SHA1_BLOCK) {
+  if (k.length > HMAC_BLOCK) {
     // RFC 2104: a key longer than the block is hashed first
-    C.EVP_DigestInit_ex(digestWork, C.EVP_sha1(), undefined);
+    C.EVP_DigestInit_ex(digestWork, d.md(), undefined);
     C.EVP_DigestUpdate(digestWork, k, k.length);
-    C.EVP_DigestFinal_ex(digestWork, sha1Out, mdLen);
-    k = ffi.string(sha1Out, SHA1_LEN);
+    C.EVP_DigestFinal_ex(digestWork, digestOut, mdLen);
+    k = ffi.string(digestOut, d.len);
   }
-  if (keyedSha1Count >= HMAC_KEYS_MAX) {
-    keyedSha1 = {};
-    keyedSha1Count = 0;
+  if (d.count >= HMAC_KEYS_MAX) {
+    d.keyed = {};
+    d.count = 0;
   }
-  const states = { inner: padDigest(k, IPAD), outer: padDigest(k, OPAD) };
-  keyedSha1[key] = states;
-  keyedSha1Count++;
+  const states = { inner: padDigest(d, k, IPAD), outer: padDigest(d, k, OPAD) };
+  d.keyed[key] = states;
+  d.count++;
   return states;
+}
+
+function hmac(d: Digest, key: string, data: string): string {
+  let states = d.keyed[key];
+  if (states === undefined) states = keyStates(d, key);
+  C.EVP_MD_CTX_copy_ex(digestWork, states.inner);
+  C.EVP_DigestUpdate(digestWork, data, data.length);
+  C.EVP_DigestFinal_ex(digestWork, digestOut, mdLen);
+  C.EVP_MD_CTX_copy_ex(digestWork, states.outer);
+  C.EVP_DigestUpdate(digestWork, digestOut, d.len);
+  C.EVP_DigestFinal_ex(digestWork, digestOut, mdLen);
+  return ffi.string(digestOut, d.len);
 }
 
 /** Raw HMAC-SHA1 (20 bytes), as ngx.hmac_sha1 returns it. */
 export function hmacSha1(key: string, data: string): string {
-  let states = keyedSha1[key];
-  if (states === undefined) states = keyStates(key);
-  C.EVP_MD_CTX_copy_ex(digestWork, states.inner);
-  C.EVP_DigestUpdate(digestWork, data, data.length);
-  C.EVP_DigestFinal_ex(digestWork, sha1Out, mdLen);
-  C.EVP_MD_CTX_copy_ex(digestWork, states.outer);
-  C.EVP_DigestUpdate(digestWork, sha1Out, SHA1_LEN);
-  C.EVP_DigestFinal_ex(digestWork, sha1Out, mdLen);
-  return ffi.string(sha1Out, SHA1_LEN);
+  return hmac(SHA1, key, data);
+}
+
+/** Raw HMAC-SHA256 (32 bytes). */
+export function hmacSha256(key: string, data: string): string {
+  return hmac(SHA256, key, data);
+}
+
+// Nonces: 12 random bytes per sealed value, cut from a block filled by one RAND_bytes call per NONCES_PER_FILL values
+// (RAND_bytes costs about as much for 12 bytes as for 3 KB). Each nonce is used once and never leaves the worker
+// before its value is sealed.
+const NONCES_PER_FILL = 256;
+const nonceBlock = ffi.new("unsigned char[?]", NONCE_LEN * NONCES_PER_FILL);
+let noncesLeft = 0;
+
+function nextNonce(): string {
+  if (noncesLeft === 0) {
+    if (C.RAND_bytes(nonceBlock, NONCE_LEN * NONCES_PER_FILL) !== 1) throw "aws-masker: RAND_bytes failed";
+    noncesLeft = NONCES_PER_FILL;
+  }
+  noncesLeft--;
+  // a pointer into the block (LuaJIT adds a number to an array cdata as C adds to a pointer)
+  return ffi.string(((nonceBlock as unknown as number) + noncesLeft * NONCE_LEN) as unknown as CData, NONCE_LEN);
 }
 
 export interface SealKeys {
@@ -228,8 +241,7 @@ export function keyName(keys: SealKeys, prefix: string, parts: string): string {
 
 /** plain sealed for the Redis key `aad` (AES-256-GCM, random nonce). */
 export function seal(keys: SealKeys, aad: string, plain: string): string {
-  if (C.RAND_bytes(nonceBuf, NONCE_LEN) !== 1) throw "aws-masker: RAND_bytes failed";
-  const nonce = ffi.string(nonceBuf, NONCE_LEN);
+  const nonce = nextNonce();
   if (plain.length + TAG_LEN > sealOutSize) {
     sealOutSize = plain.length + TAG_LEN;
     sealOut = ffi.new("unsigned char[?]", sealOutSize);
