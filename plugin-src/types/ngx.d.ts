@@ -36,6 +36,7 @@ declare namespace ngx {
   }
   namespace worker {
     function id(): number | undefined;
+    function pid(): number;
   }
   namespace shared {
     const kong_aws_masker: SharedDict | undefined;

@@ -191,16 +191,25 @@ export function hmacSha256(key: string, data: string): string {
 }
 
 // Nonces: 12 random bytes per sealed value, cut from a block filled by one RAND_bytes call per NONCES_PER_FILL values
-// (RAND_bytes costs about as much for 12 bytes as for 3 KB). Each nonce is used once and never leaves the worker
-// before its value is sealed.
+// (RAND_bytes costs about as much for 12 bytes as for 3 KB). Each nonce is used once; the block is refilled in a
+// process that did not fill it (an nginx worker forked after its master had used this module), so two workers never
+// share one.
 const NONCES_PER_FILL = 256;
 const nonceBlock = ffi.new("unsigned char[?]", NONCE_LEN * NONCES_PER_FILL);
 let noncesLeft = 0;
+let nonceProcess = -1;
+
+/** The process id in nginx (0 under plain LuaJIT: the specs, the benchmarks). */
+function processId(): number {
+  return typeof ngx === "object" ? ngx.worker.pid() : 0;
+}
 
 function nextNonce(): string {
-  if (noncesLeft === 0) {
+  const pid = processId();
+  if (noncesLeft === 0 || pid !== nonceProcess) {
     if (C.RAND_bytes(nonceBlock, NONCE_LEN * NONCES_PER_FILL) !== 1) throw "aws-masker: RAND_bytes failed";
     noncesLeft = NONCES_PER_FILL;
+    nonceProcess = pid;
   }
   noncesLeft--;
   // a pointer into the block (LuaJIT adds a number to an array cdata as C adds to a pointer)
