@@ -7,7 +7,7 @@ import { dropForwarding, maskHeaders, nginxVars, requestHeaders, headerOf, names
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
 import { scopeFor } from "./tenant";
-import { memoryFor, rememberSession } from "./learned";
+import { memoryFor, rememberSession, storableEntries } from "./learned";
 import { batchResultsAccess, BATCHES_PATH, BatchState } from "./batches";
 import { count } from "./stats";
 
@@ -126,13 +126,13 @@ export function access(conf: PluginConf, pctx: Record<string, unknown>): void {
   maskHeaders(session, rh);
   count("requests_masked");
   if (batchResults) return;
-  const stored = rememberSession(conf, session);
+  rememberSession(conf, session);
   if (session.entries.length > 0 || path === BATCHES_PATH) {
     count("identifiers_masked", session.entries.length);
     const st: BatchState = {
       session,
       path,
-      batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined,
+      batchCreate: path === BATCHES_PATH && method === "POST" ? storableEntries(session) : undefined,
     };
     pctx.state = st;
   }
