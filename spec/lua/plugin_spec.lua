@@ -308,6 +308,13 @@ describe("JSON answer with a Content-Length (fake PDK)", function()
     assert.are.equal("", (feed(answer, false)))
     assert.are.equal(RESTORED, (feed("", true)))
   end)
+
+  it("held over three buffers (the last one not empty), goes out whole, restored, once", function()
+    local answer = answering({ ["content-type"] = "application/json" })
+    assert.are.equal("", (feed(answer:sub(1, 10), false)))
+    assert.are.equal("", (feed(answer:sub(11, 40), false)))
+    assert.are.equal(RESTORED, (feed(answer:sub(41), true)))
+  end)
 end)
 
 describe("Kong behaviours the host cannot show (fake PDK)", function()

@@ -52,6 +52,8 @@ export function headerFilter(conf: PluginConf): void {
     st.stream = newStream(st.session);
   } else if (isJsonType(ctype)) {
     st.mode = "json";
+    st.first = undefined;
+    st.chunks = undefined;
     st.expected = tonumber(responseHeader("content-length"));
     st.received = 0;
   } else {
