@@ -179,6 +179,23 @@ describe("access with a fake PDK", function()
     assert.is_nil(sent.body_upstream)
   end
 
+  it("checks a URL it found clean again for the tenant's names once the tenant's memory has grown", function()
+    local c = conf()
+    local function send(text, query)
+      local b = cjson.encode({ model = "m", messages = { { role = "user", content = text } } })
+      local sent = fake_env({ body = b, query = query, headers = { ["content-type"] = "application/json",
+        ["content-length"] = tostring(#b), ["x-api-key"] = "url-tenant" } })
+      run(function() handler:access(c) end)
+      return sent
+    end
+    -- the same URL twice: clean (the second time from the worker's cache)
+    assert.is_nil(send("hello", "tag=billing-reconciler").status)
+    assert.is_nil(send("hello", "tag=billing-reconciler").status)
+    -- the tenant's request teaches the name; the same URL now holds a name of the tenant's
+    assert.is_nil(send("aws lambda invoke --function-name billing-reconciler out.json").status)
+    assert_refused(send("hello", "tag=billing-reconciler"), 400)
+  end)
+
   it("refuses invalid JSON with 400 and forwards nothing", function()
     local bad = '{"messages":[{"content":"i-0a1b2c3d4e5f67890"'
     local sent = fake_env({ body = bad, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#bad) } })

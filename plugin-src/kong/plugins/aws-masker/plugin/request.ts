@@ -2,7 +2,17 @@
 // the body masked, the headers masked (headers.ts; forwarding headers dropped). Whatever cannot be masked (too large,
 // not JSON, ambiguous, compressed, unreadable, unscannable media unless allowed) is refused with an Anthropic-shaped
 // error; nothing is ever forwarded unmasked.
-import { newSession, findIn, Session, Masker, maskJson, DUPLICATE_KEY, urlForms, policyFor } from "../engine/index";
+import {
+  newSession,
+  findIn,
+  Session,
+  Masker,
+  TenantMemory,
+  maskJson,
+  DUPLICATE_KEY,
+  urlForms,
+  policyFor,
+} from "../engine/index";
 import { dropForwarding, maskHeaders, nginxVars, requestHeaders, headerOf, namesIn, RequestHeaders } from "./headers";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
@@ -56,13 +66,19 @@ function readBody(conf: PluginConf): string {
   return data;
 }
 
+/** A request URI the masker found no identifier in. */
+interface CleanUrl {
+  forms: string[];
+  /** tenant memory (weak keys) -> its count when none of its names was in the forms (a memory only grows) */
+  checked: LuaTable<TenantMemory, number>;
+}
+
 /**
  * Per masker (weak keys): the forms (urlForms) of request URIs the masker found no identifier in. Clients call the same
- * few URLs, so their forms are decoded and scanned once per worker; the request's learned and the tenant's remembered
- * names are looked for again every time (either may have grown since). Bounded by URLS_MAX; past it the cache starts
- * over.
+ * few URLs, so their forms are decoded and scanned once per worker; the tenant's remembered names are looked for
+ * again when its memory has grown since (or is another one). Bounded by URLS_MAX; past it the cache starts over.
  */
-const cleanUrls = setmetatable(new LuaTable<Masker, { forms: Record<string, string[]>; size: number }>(), {
+const cleanUrls = setmetatable(new LuaTable<Masker, { forms: Record<string, CleanUrl>; size: number }>(), {
   __mode: "k",
 });
 const URLS_MAX = 1024;
@@ -76,13 +92,18 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
     cache = { forms: {}, size: 0 };
     cleanUrls.set(session.masker, cache);
   }
+  const mem = session.memory;
   const known = cache.forms[raw];
   if (known !== undefined) {
-    for (const form of known) if (namesIn(session, form)) return true;
+    // checked before the body: nothing learned in this request yet, so only the tenant's names can be new in it
+    if (session.learned.length === 0 && (mem === undefined || known.checked.get(mem) === mem.count)) return false;
+    for (const form of known.forms) if (namesIn(session, form)) return true;
+    if (mem !== undefined) known.checked.set(mem, mem.count);
     return false;
   }
   const forms = urlForms(raw);
   if (forms === undefined) return true; // encoded deeper than anyone decodes: not checked, so refused
+  // findIn looks for the tenant's remembered names too
   for (const form of forms) {
     if (findIn(session, form, "").length > 0) return true;
   }
@@ -90,7 +111,9 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
     cache.forms = {};
     cache.size = 0;
   }
-  cache.forms[raw] = forms;
+  const clean: CleanUrl = { forms, checked: setmetatable(new LuaTable<TenantMemory, number>(), { __mode: "k" }) };
+  if (mem !== undefined) clean.checked.set(mem, mem.count);
+  cache.forms[raw] = clean;
   cache.size++;
   return false;
 }
