@@ -179,6 +179,24 @@ describe("access with a fake PDK", function()
     assert.is_nil(sent.body_upstream)
   end
 
+  it("checks a header value it found clean again for the request's learned names and the tenant's grown memory", function()
+    local c = conf()
+    local function send(text)
+      local b = cjson.encode({ model = "m", messages = { { role = "user", content = text } } })
+      local sent = fake_env({ body = b, headers = { ["content-type"] = "application/json",
+        ["content-length"] = tostring(#b), ["x-api-key"] = "header-tenant", ["x-note"] = "ask ledger-compactor" } })
+      run(function() handler:access(c) end)
+      return sent
+    end
+    -- clean twice (the second time from the worker's cache): sent as it is
+    assert.is_nil(send("hello").headers_set["x-note"])
+    assert.is_nil(send("hello").headers_set["x-note"])
+    -- learned from this request's body: masked in the header too
+    assert.matches("^ask LAMBDA_FUNCTION_[0-9a-z]+$", send("aws lambda invoke --function-name ledger-compactor o.json").headers_set["x-note"])
+    -- remembered by the tenant: masked without the context
+    assert.matches("^ask LAMBDA_FUNCTION_[0-9a-z]+$", send("hello").headers_set["x-note"])
+  end)
+
   it("checks a URL it found clean again for the tenant's names once the tenant's memory has grown", function()
     local c = conf()
     local function send(text, query)
