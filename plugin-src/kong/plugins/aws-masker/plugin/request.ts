@@ -27,10 +27,39 @@ export interface RequestState {
   path: string;
 }
 
+/** What a Content-Type value says, once per value and worker (clients and the API send the same few). */
+interface MediaType {
+  json: boolean;
+  eventStream: boolean;
+}
+let mediaTypes: Record<string, MediaType> = {};
+let mediaTypeCount = 0;
+const MEDIA_TYPES_MAX = 256;
+
+function mediaTypeOf(ct: string): MediaType {
+  let m = mediaTypes[ct];
+  if (m === undefined) {
+    const t = ct.toLowerCase();
+    m = {
+      json: t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0,
+      eventStream: t.indexOf("text/event-stream") >= 0,
+    };
+    if (mediaTypeCount >= MEDIA_TYPES_MAX) {
+      mediaTypes = {};
+      mediaTypeCount = 0;
+    }
+    mediaTypes[ct] = m;
+    mediaTypeCount++;
+  }
+  return m;
+}
+
 export function isJsonType(ct: string | undefined): boolean {
-  if (ct === undefined) return false;
-  const t = ct.toLowerCase();
-  return t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0;
+  return ct !== undefined && mediaTypeOf(ct).json;
+}
+
+export function isEventStream(ct: string | undefined): boolean {
+  return ct !== undefined && mediaTypeOf(ct).eventStream;
 }
 
 /** The raw body; nginx may have spilled it to a temp file (Kong 3.4-3.7 then return nil). */

@@ -3,7 +3,7 @@
 // they flow. Error answers, compressed answers and other content types pass through untouched.
 import { restoreJson, newStream, streamFeed, streamFinish, StreamState, answerPolicyFor } from "../engine/index";
 import { PluginConf } from "./conf";
-import { RequestState, isJsonType } from "./request";
+import { RequestState, isJsonType, isEventStream } from "./request";
 import { storeDegraded } from "./store";
 import { BatchState, batchCreated, restoreResults } from "./batches";
 import { count } from "./stats";
@@ -47,7 +47,7 @@ export function headerFilter(conf: PluginConf): void {
   const ctype = responseHeader("content-type");
   if (st.batchResults === true) {
     st.mode = "jsonl"; // whatever the content type (the API sends application/binary), restored line by line
-  } else if (ctype !== undefined && ctype.toLowerCase().indexOf("text/event-stream") >= 0) {
+  } else if (isEventStream(ctype)) {
     st.mode = "sse";
     st.stream = newStream(st.session);
   } else if (isJsonType(ctype)) {
