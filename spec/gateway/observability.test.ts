@@ -294,7 +294,7 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
     const n = 40;
     const before = await metrics();
     const auth = { "x-api-key": PLANTED_KEY };
-    // in parallel: the gateway's two workers share them (each keeps its own pending counts)
+    // in parallel (the gateway runs two workers, each with its own pending counts)
     const statuses = await Promise.all(
       Array.from(
         { length: n },
