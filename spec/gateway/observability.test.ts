@@ -290,6 +290,30 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
     expect(after.samples.map((s) => s.name)).toContain("aws_masker_host_test:init_worker_total");
   });
 
+  it("counts every request of every worker exactly once: counts kept in the workers reach the metrics within the flush interval", async () => {
+    const n = 40;
+    const before = await metrics();
+    const auth = { "x-api-key": PLANTED_KEY };
+    // in parallel (the gateway runs two workers, each with its own pending counts)
+    const statuses = await Promise.all(
+      Array.from(
+        { length: n },
+        async () => (await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), auth)).status,
+      ),
+    );
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    const delta = (m: Awaited<ReturnType<typeof metrics>>, name: string, labels: Record<string, string> = {}) =>
+      m.get(name, labels) - before.get(name, labels);
+    await until("every count", metrics, (m) => delta(m, "aws_masker_requests_total", { decision: "masked" }) >= n);
+    // past the flush interval (1 s) of every worker: nothing more arrives, nothing was counted twice
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await metrics();
+    expect(delta(after, "aws_masker_requests_total", { decision: "masked" })).toBe(n);
+    expect(delta(after, "aws_masker_requests_masked_total")).toBe(n);
+    expect(delta(after, "aws_masker_identifiers_by_kind_total", { kind: "ec2-instance" })).toBe(n);
+    expect(delta(after, "aws_masker_identifiers_masked_total")).toBe(6 * n);
+  });
+
   it("answers 404 in Kong's shape for a path no plugin serves, 405 for a method it does not", async () => {
     const nf = await fetch(stack.gw.adminUrl + "/nope");
     expect(nf.status).toBe(404);

@@ -179,6 +179,41 @@ describe("access with a fake PDK", function()
     assert.is_nil(sent.body_upstream)
   end
 
+  it("checks a header value it found clean again for the request's learned names and the tenant's grown memory", function()
+    local c = conf()
+    local function send(text)
+      local b = cjson.encode({ model = "m", messages = { { role = "user", content = text } } })
+      local sent = fake_env({ body = b, headers = { ["content-type"] = "application/json",
+        ["content-length"] = tostring(#b), ["x-api-key"] = "header-tenant", ["x-note"] = "ask ledger-compactor" } })
+      run(function() handler:access(c) end)
+      return sent
+    end
+    -- clean twice (the second time from the worker's cache): sent as it is
+    assert.is_nil(send("hello").headers_set["x-note"])
+    assert.is_nil(send("hello").headers_set["x-note"])
+    -- learned from this request's body: masked in the header too
+    assert.matches("^ask LAMBDA_FUNCTION_[0-9a-z]+$", send("aws lambda invoke --function-name ledger-compactor o.json").headers_set["x-note"])
+    -- remembered by the tenant: masked without the context
+    assert.matches("^ask LAMBDA_FUNCTION_[0-9a-z]+$", send("hello").headers_set["x-note"])
+  end)
+
+  it("checks a URL it found clean again for the tenant's names once the tenant's memory has grown", function()
+    local c = conf()
+    local function send(text, query)
+      local b = cjson.encode({ model = "m", messages = { { role = "user", content = text } } })
+      local sent = fake_env({ body = b, query = query, headers = { ["content-type"] = "application/json",
+        ["content-length"] = tostring(#b), ["x-api-key"] = "url-tenant" } })
+      run(function() handler:access(c) end)
+      return sent
+    end
+    -- the same URL twice: clean (the second time from the worker's cache)
+    assert.is_nil(send("hello", "tag=billing-reconciler").status)
+    assert.is_nil(send("hello", "tag=billing-reconciler").status)
+    -- the tenant's request teaches the name; the same URL now holds a name of the tenant's
+    assert.is_nil(send("aws lambda invoke --function-name billing-reconciler out.json").status)
+    assert_refused(send("hello", "tag=billing-reconciler"), 400)
+  end)
+
   it("refuses invalid JSON with 400 and forwards nothing", function()
     local bad = '{"messages":[{"content":"i-0a1b2c3d4e5f67890"'
     local sent = fake_env({ body = bad, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#bad) } })
@@ -307,6 +342,13 @@ describe("JSON answer with a Content-Length (fake PDK)", function()
     local answer = answering({ ["content-type"] = "application/json" })
     assert.are.equal("", (feed(answer, false)))
     assert.are.equal(RESTORED, (feed("", true)))
+  end)
+
+  it("held over three buffers (the last one not empty), goes out whole, restored, once", function()
+    local answer = answering({ ["content-type"] = "application/json" })
+    assert.are.equal("", (feed(answer:sub(1, 10), false)))
+    assert.are.equal("", (feed(answer:sub(11, 40), false)))
+    assert.are.equal(RESTORED, (feed(answer:sub(41), true)))
   end)
 end)
 

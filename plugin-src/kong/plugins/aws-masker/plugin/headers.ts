@@ -1,7 +1,7 @@
 // Request headers toward the upstream (docs/field-rules.md, "Headers"): what says where the client is or which hops
 // the request took is not sent; the Claude API's credentials and the transport headers nginx rebuilds go as they
 // are; every other header is scanned and its identifiers masked in place.
-import { Masker, Session, maskText, learnedIn, rememberedIn, Match } from "../engine/index";
+import { Masker, Session, TenantMemory, maskText, learnedIn, rememberedIn, Match } from "../engine/index";
 import { refuse } from "./errors";
 import { count } from "./stats";
 
@@ -110,12 +110,21 @@ export function dropForwarding(): void {
 }
 
 /**
- * Per masker (weak keys), header names and values it found nothing in: clients resend the same user-agent, beta and
- * SDK headers on every request, so those are scanned once per worker (this request's learned names and the tenant's
- * remembered names are looked for again: either may have grown since). Bounded by CLEAN_MAX; past it the cache starts
- * over.
+ * A header name or value the masker found no identifier in, and the names last looked for in it: this request's learned
+ * names by their learnedKey, and each tenant memory (weak keys) at its count then (a memory only grows).
  */
-const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, boolean>; size: number }>(), {
+interface CleanValue {
+  learnedKey: string | undefined;
+  checked: LuaTable<TenantMemory, number> | undefined;
+}
+
+/**
+ * Per masker (weak keys), header names and values it found nothing in: clients resend the same user-agent, beta and
+ * SDK headers on every request, so those are scanned once per worker; learned and remembered names are looked for
+ * again when they differ from those last looked for (another request's learned names, a grown memory). Bounded by
+ * CLEAN_MAX; past it the cache starts over.
+ */
+const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, CleanValue>; size: number }>(), {
   __mode: "k",
 });
 const CLEAN_MAX = 4096;
@@ -134,7 +143,7 @@ function remembersIn(sess: Session, value: string): boolean {
   return true;
 }
 
-function cleanFor(masker: Masker): { values: Record<string, boolean>; size: number } {
+function cleanFor(masker: Masker): { values: Record<string, CleanValue>; size: number } {
   let clean = cleanValues.get(masker);
   if (clean === undefined) {
     clean = { values: {}, size: 0 };
@@ -148,22 +157,52 @@ export function namesIn(sess: Session, value: string): boolean {
   return (sess.learned.length > 0 && learnedIn(sess.learned, value).length > 0) || remembersIn(sess, value);
 }
 
+/** The session's learned names as one key, or undefined when they have none (too many; see Session.learnedKey). */
+function learnedKeyOf(sess: Session): string | undefined {
+  return sess.learnedKeyCount === sess.learned.length ? sess.learnedKey : undefined;
+}
+
+/** Records that no learned or remembered name of this request stands in a clean value. */
+function noteNames(sess: Session, clean: CleanValue): void {
+  clean.learnedKey = learnedKeyOf(sess);
+  const mem = sess.memory;
+  if (mem === undefined) return;
+  if (clean.checked === undefined) clean.checked = setmetatable(new LuaTable<TenantMemory, number>(), { __mode: "k" });
+  clean.checked.set(mem, mem.count);
+}
+
 /**
  * True when value is known to hold no identifier for this request: the masker found none in it before, and no
  * learned or remembered name stands in it now.
  */
 function knownClean(sess: Session, value: string): boolean {
-  return cleanFor(sess.masker).values[value] === true && !namesIn(sess, value);
+  const clean = cleanFor(sess.masker).values[value];
+  if (clean === undefined) return false;
+  const key = learnedKeyOf(sess);
+  const mem = sess.memory;
+  // the same names as last time: nothing new can stand in it
+  if (
+    key !== undefined &&
+    clean.learnedKey === key &&
+    (mem === undefined || (clean.checked !== undefined && clean.checked.get(mem) === mem.count))
+  ) {
+    return true;
+  }
+  if (namesIn(sess, value)) return false;
+  noteNames(sess, clean);
+  return true;
 }
 
-/** Records that the masker found no identifier in value (bounded: past CLEAN_MAX the cache starts over). */
+/** Records that the masker (with this request's names) found no identifier in value (bounded: CLEAN_MAX). */
 function noteClean(sess: Session, value: string): void {
   const clean = cleanFor(sess.masker);
   if (clean.size >= CLEAN_MAX) {
     clean.values = {};
     clean.size = 0;
   }
-  clean.values[value] = true;
+  const entry: CleanValue = { learnedKey: undefined, checked: undefined };
+  noteNames(sess, entry);
+  clean.values[value] = entry;
   clean.size++;
 }
 

@@ -170,26 +170,49 @@ function credentialId(id: string): boolean {
 }
 
 /**
- * After masking: the request's learned names go into the tenant's memory and to Redis, and its mappings to Redis.
- * Credential kinds go nowhere. Returns the mappings that may be stored (a batch record keeps the same).
+ * Per memory (weak keys): names already offered to it. remember() answers false for such a name from then on (a memory
+ * never forgets a name, and a full one stays full), so a warm request's learned names cost one lookup each. Bounded
+ * by OFFERED_MAX; past it the set starts over.
  */
-export function rememberSession(conf: PluginConf, sess: Session): StoredEntry[] {
-  const t = sess.memory !== undefined ? memoriesFor(conf).tenants[sess.scope] : undefined;
+const offeredNames = setmetatable(new LuaTable<TenantMemory, { names: Record<string, boolean>; size: number }>(), {
+  __mode: "k",
+});
+const OFFERED_MAX = 20000;
+
+/** The mappings of the session that may be stored (credential kinds left out): what a batch record keeps. */
+export function storableEntries(sess: Session): StoredEntry[] {
   const storable: StoredEntry[] = [];
   for (const e of sess.entries) if (!credentialId(e.kind)) storable.push(e);
-  storeEntries(conf, sess.scope, storable);
+  return storable;
+}
+
+/**
+ * After masking: the request's learned names go into the tenant's memory and to Redis, and its mappings to Redis.
+ * Credential kinds go nowhere.
+ */
+export function rememberSession(conf: PluginConf, sess: Session): void {
+  storeEntries(conf, sess.scope, sess.entries, credentialId);
   const mem = sess.memory;
-  if (mem === undefined || sess.learned.length === 0) return storable;
-  const fresh: string[][] = [];
+  if (mem === undefined || sess.learned.length === 0) return;
+  let offered = offeredNames.get(mem);
+  if (offered === undefined || offered.size >= OFFERED_MAX) {
+    offered = { names: {}, size: 0 };
+    offeredNames.set(mem, offered);
+  }
+  let fresh: string[][] | undefined = undefined;
   for (const l of sess.learned) {
-    if (!isCredential(l.kind) && remember(mem, l.name, l.kind)) {
+    if (offered.names[l.name] === true) continue;
+    offered.names[l.name] = true;
+    offered.size++;
+    if (!credentialId(l.kind.id) && remember(mem, l.name, l.kind)) {
+      if (fresh === undefined) fresh = [];
       fresh.push([l.kind.id, l.name]);
+      const t = memoriesFor(conf).tenants[sess.scope];
       if (t !== undefined) t.recent[l.name] = { kind: l.kind, at: ngx.now() };
     }
   }
-  if (fresh.length > 0) {
+  if (fresh !== undefined) {
     count("learned_names", fresh.length);
     storeNames(conf, sess.scope, fresh);
   }
-  return storable;
 }

@@ -2,7 +2,8 @@
 // (kong.log.set_serialize_value, carried by http-log, file-log, ...) and the counters behind the metrics endpoint.
 // Counts and kinds only: never a value, a key, a path or a query.
 import { RequestState } from "./request";
-import { count, countLabelled, LABEL_SEP } from "./stats";
+import { Entry } from "../engine/index";
+import { count, countLabelled, labelledName, LABEL_SEP } from "./stats";
 
 /** kong.ctx.plugin.refusal, set by refuse() (errors.ts). */
 export interface Refusal {
@@ -45,23 +46,74 @@ export function accessDone(pctx: Record<string, unknown>): void {
   pctx.access = ACCESS_DONE;
 }
 
-export function figuresOf(ctx: Record<string, unknown>): RequestFigures {
+/**
+ * What the log phase reports for a masked request whose identifiers have these kinds (in the order they were found),
+ * built once: the same request shape (a conversation resent turn after turn) gives the same line and counters.
+ * Never changed once built; each request gets its own copy of the figures.
+ */
+interface MaskedSummary {
+  /** the kind of each entry, in entry order: what a request is compared with */
+  entryKinds: string[];
+  /** kind ids, sorted, and the identifiers of each */
+  kinds: string[];
+  counts: number[];
+  /** the identifiers_total counter of each kind */
+  counters: string[];
+  notice: string;
+}
+
+/** Per worker: the summary of the last masked request (one: a new shape replaces it). */
+let lastMasked: MaskedSummary | undefined = undefined;
+
+const NOTICE_PREFIX = "aws-masker: ";
+
+/** LuaJIT's table.new (Kong's LuaJIT and the host's have it): a table sized for its keys, no rehash as they go in. */
+const newTable = require("table.new") as (this: void, narray: number, nhash: number) => object;
+
+function maskedSummary(entries: Entry[]): MaskedSummary {
+  const last = lastMasked;
+  if (last !== undefined && last.entryKinds.length === entries.length) {
+    let same = true;
+    for (let i = 0; i < entries.length; i++) {
+      if (entries[i].kind !== last.entryKinds[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
+  }
+  const entryKinds: string[] = [];
+  const byKind: Record<string, number> = {};
+  for (const e of entries) {
+    entryKinds.push(e.kind);
+    byKind[e.kind] = (byKind[e.kind] !== undefined ? byKind[e.kind] : 0) + 1;
+  }
+  const kinds: string[] = [];
+  for (const k in byKind) kinds.push(k);
+  table.sort(kinds);
+  const counts: number[] = [];
+  const counters: string[] = [];
+  for (const k of kinds) {
+    counts.push(byKind[k]);
+    counters.push(labelledName("identifiers_total", k));
+  }
+  const notice = NOTICE_PREFIX + logLine({ decision: "masked", identifiers: entries.length, kinds: byKind });
+  const summary = { entryKinds, kinds, counts, counters, notice };
+  lastMasked = summary;
+  return summary;
+}
+
+function figuresOf(ctx: Record<string, unknown>): RequestFigures {
   const refusal = ctx.refusal as Refusal | undefined;
   if (refusal !== undefined) {
     return { decision: "refused", reason: refusal.reason, status: refusal.status, identifiers: 0, kinds: {} };
-  }
-  const kinds: Record<string, number> = {};
-  const st = ctx.state as RequestState | undefined;
-  if (st !== undefined) {
-    for (const e of st.session.entries) kinds[e.kind] = (kinds[e.kind] !== undefined ? kinds[e.kind] : 0) + 1;
-    return { decision: "masked", identifiers: st.session.entries.length, kinds };
   }
   // no refusal and no state: passed on unchanged; access that did not finish failed (Kong answers 500); access
   // that never started was cut short by a plugin that ran before this one (auth, rate limiting)
   const progress = ctx.access;
   const decision: Decision =
     progress === ACCESS_DONE ? "passthrough" : progress === ACCESS_STARTED ? "error" : "skipped";
-  return { decision, identifiers: 0, kinds };
+  return { decision, identifiers: 0, kinds: {} };
 }
 
 /** "aws-account-id:1,ec2-instance:2", sorted so equal requests give equal lines. */
@@ -74,7 +126,7 @@ function kindList(kinds: Record<string, number>): string {
   return parts.join(",");
 }
 
-export function logLine(f: RequestFigures): string {
+function logLine(f: RequestFigures): string {
   let line = "decision=" + f.decision;
   if (f.reason !== undefined) line = line + ' reason="' + f.reason + '" status=' + f.status;
   line = line + " identifiers=" + f.identifiers;
@@ -82,34 +134,66 @@ export function logLine(f: RequestFigures): string {
   return line;
 }
 
-function logNotice(premature: boolean, line: string): void {
-  if (!premature) kong.log.notice("aws-masker: ", line);
+/** Per worker: the line of each decision without a reason or identifiers (passthrough, error, skipped). */
+const plainNotices: Record<string, string> = {};
+
+function logNotice(premature: boolean, notice: string): void {
+  if (!premature) kong.log.notice(notice);
 }
+
+const REQUESTS_MASKED = labelledName("requests_total", "masked");
 
 /** log phase: one line, the serialized figures, the counters. */
 export function observe(): void {
-  const f = figuresOf(kong.ctx.plugin);
-  const line = logLine(f);
+  const ctx = kong.ctx.plugin;
+  // a function of the PDK read once: each read of kong.log goes through the request's context
+  const setValue = kong.log.set_serialize_value;
+  const st = ctx.state as RequestState | undefined;
+  if (st !== undefined && ctx.refusal === undefined) {
+    // masked: its URL was checked, so the line is written in the request
+    const entries = st.session.entries;
+    const summary = maskedSummary(entries);
+    kong.log.notice(summary.notice);
+    // the request's own table (a log plugin may add to what it serializes), sized once
+    const kinds = newTable(0, summary.kinds.length) as Record<string, number>;
+    for (let i = 0; i < summary.kinds.length; i++) kinds[summary.kinds[i]] = summary.counts[i];
+    const masked: RequestFigures = { decision: "masked", identifiers: entries.length, kinds };
+    setValue(SERIALIZE_KEY, masked);
+    setValue("request.headers.x-api-key", REDACTED, REPLACE);
+    count(REQUESTS_MASKED);
+    for (let i = 0; i < summary.counters.length; i++) count(summary.counters[i], summary.counts[i]);
+    return;
+  }
+  const f = figuresOf(ctx);
+  let notice: string;
+  if (f.decision === "refused") {
+    notice = NOTICE_PREFIX + logLine(f);
+  } else {
+    notice = plainNotices[f.decision];
+    if (notice === undefined) {
+      notice = NOTICE_PREFIX + logLine(f);
+      plainNotices[f.decision] = notice;
+    }
+  }
   // only a masked or passed-through request had its URL checked: no identifier in it
-  const urlChecked = f.decision === "masked" || f.decision === "passthrough";
+  const urlChecked = f.decision === "passthrough";
   if (!urlChecked) {
     // nginx appends the request line (with its query) to every line logged in a request; a refused URL may hold
     // the identifier it was refused for, an unchecked one anything: log outside the request
-    const [ok] = ngx.timer.at(0, logNotice, line);
+    const [ok] = ngx.timer.at(0, logNotice, notice);
     // no timer (too many pending): a line in the request would carry the URL, so the line is dropped, and counted
     if (!ok) count("log_lines_dropped");
   } else {
-    logNotice(false, line);
+    logNotice(false, notice);
   }
-  kong.log.set_serialize_value(SERIALIZE_KEY, f);
+  setValue(SERIALIZE_KEY, f);
   // what Kong's log plugins would otherwise carry: Anthropic's API key (Kong itself redacts only authorization), and
   // a URL not known to be clean (a refused one may be why it was refused)
-  kong.log.set_serialize_value("request.headers.x-api-key", REDACTED, REPLACE);
+  setValue("request.headers.x-api-key", REDACTED, REPLACE);
   if (!urlChecked) {
-    for (const key of UNCHECKED_URL_FIELDS) kong.log.set_serialize_value(key, REDACTED, REPLACE);
-    kong.log.set_serialize_value("request.querystring", {}, REPLACE);
+    for (const key of UNCHECKED_URL_FIELDS) setValue(key, REDACTED, REPLACE);
+    setValue("request.querystring", {}, REPLACE);
   }
   countLabelled("requests_total", f.decision);
   if (f.decision === "refused") countLabelled("refusals_total", f.status + LABEL_SEP + f.reason);
-  for (const k in f.kinds) countLabelled("identifiers_total", k, f.kinds[k]);
 }

@@ -2,12 +2,22 @@
 // the body masked, the headers masked (headers.ts; forwarding headers dropped). Whatever cannot be masked (too large,
 // not JSON, ambiguous, compressed, unreadable, unscannable media unless allowed) is refused with an Anthropic-shaped
 // error; nothing is ever forwarded unmasked.
-import { newSession, findIn, Session, Masker, maskJson, DUPLICATE_KEY, urlForms, policyFor } from "../engine/index";
+import {
+  newSession,
+  findIn,
+  Session,
+  Masker,
+  TenantMemory,
+  maskJson,
+  DUPLICATE_KEY,
+  urlForms,
+  policyFor,
+} from "../engine/index";
 import { dropForwarding, maskHeaders, nginxVars, requestHeaders, headerOf, namesIn, RequestHeaders } from "./headers";
 import { PluginConf, maskerFor } from "./conf";
 import { refuse } from "./errors";
 import { scopeFor } from "./tenant";
-import { memoryFor, rememberSession } from "./learned";
+import { memoryFor, rememberSession, storableEntries } from "./learned";
 import { batchResultsAccess, BATCHES_PATH, BatchState } from "./batches";
 import { count } from "./stats";
 
@@ -17,10 +27,39 @@ export interface RequestState {
   path: string;
 }
 
+/** What a Content-Type value says, once per value and worker (clients and the API send the same few). */
+interface MediaType {
+  json: boolean;
+  eventStream: boolean;
+}
+let mediaTypes: Record<string, MediaType> = {};
+let mediaTypeCount = 0;
+const MEDIA_TYPES_MAX = 256;
+
+function mediaTypeOf(ct: string): MediaType {
+  let m = mediaTypes[ct];
+  if (m === undefined) {
+    const t = ct.toLowerCase();
+    m = {
+      json: t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0,
+      eventStream: t.indexOf("text/event-stream") >= 0,
+    };
+    if (mediaTypeCount >= MEDIA_TYPES_MAX) {
+      mediaTypes = {};
+      mediaTypeCount = 0;
+    }
+    mediaTypes[ct] = m;
+    mediaTypeCount++;
+  }
+  return m;
+}
+
 export function isJsonType(ct: string | undefined): boolean {
-  if (ct === undefined) return false;
-  const t = ct.toLowerCase();
-  return t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0;
+  return ct !== undefined && mediaTypeOf(ct).json;
+}
+
+export function isEventStream(ct: string | undefined): boolean {
+  return ct !== undefined && mediaTypeOf(ct).eventStream;
 }
 
 /** The raw body; nginx may have spilled it to a temp file (Kong 3.4-3.7 then return nil). */
@@ -56,13 +95,19 @@ function readBody(conf: PluginConf): string {
   return data;
 }
 
+/** A request URI the masker found no identifier in. */
+interface CleanUrl {
+  forms: string[];
+  /** tenant memory (weak keys) -> its count when none of its names was in the forms (a memory only grows) */
+  checked: LuaTable<TenantMemory, number>;
+}
+
 /**
  * Per masker (weak keys): the forms (urlForms) of request URIs the masker found no identifier in. Clients call the same
- * few URLs, so their forms are decoded and scanned once per worker; the request's learned and the tenant's remembered
- * names are looked for again every time (either may have grown since). Bounded by URLS_MAX; past it the cache starts
- * over.
+ * few URLs, so their forms are decoded and scanned once per worker; the tenant's remembered names are looked for
+ * again when its memory has grown since (or is another one). Bounded by URLS_MAX; past it the cache starts over.
  */
-const cleanUrls = setmetatable(new LuaTable<Masker, { forms: Record<string, string[]>; size: number }>(), {
+const cleanUrls = setmetatable(new LuaTable<Masker, { forms: Record<string, CleanUrl>; size: number }>(), {
   __mode: "k",
 });
 const URLS_MAX = 1024;
@@ -76,13 +121,18 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
     cache = { forms: {}, size: 0 };
     cleanUrls.set(session.masker, cache);
   }
+  const mem = session.memory;
   const known = cache.forms[raw];
   if (known !== undefined) {
-    for (const form of known) if (namesIn(session, form)) return true;
+    // checked before the body: nothing learned in this request yet, so only the tenant's names can be new in it
+    if (session.learned.length === 0 && (mem === undefined || known.checked.get(mem) === mem.count)) return false;
+    for (const form of known.forms) if (namesIn(session, form)) return true;
+    if (mem !== undefined) known.checked.set(mem, mem.count);
     return false;
   }
   const forms = urlForms(raw);
   if (forms === undefined) return true; // encoded deeper than anyone decodes: not checked, so refused
+  // findIn looks for the tenant's remembered names too
   for (const form of forms) {
     if (findIn(session, form, "").length > 0) return true;
   }
@@ -90,7 +140,9 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
     cache.forms = {};
     cache.size = 0;
   }
-  cache.forms[raw] = forms;
+  const clean: CleanUrl = { forms, checked: setmetatable(new LuaTable<TenantMemory, number>(), { __mode: "k" }) };
+  if (mem !== undefined) clean.checked.set(mem, mem.count);
+  cache.forms[raw] = clean;
   cache.size++;
   return false;
 }
@@ -126,13 +178,13 @@ export function access(conf: PluginConf, pctx: Record<string, unknown>): void {
   maskHeaders(session, rh);
   count("requests_masked");
   if (batchResults) return;
-  const stored = rememberSession(conf, session);
+  rememberSession(conf, session);
   if (session.entries.length > 0 || path === BATCHES_PATH) {
     count("identifiers_masked", session.entries.length);
     const st: BatchState = {
       session,
       path,
-      batchCreate: path === BATCHES_PATH && method === "POST" ? stored : undefined,
+      batchCreate: path === BATCHES_PATH && method === "POST" ? storableEntries(session) : undefined,
     };
     pctx.state = st;
   }

@@ -3,7 +3,7 @@
 // they flow. Error answers, compressed answers and other content types pass through untouched.
 import { restoreJson, newStream, streamFeed, streamFinish, StreamState, answerPolicyFor } from "../engine/index";
 import { PluginConf } from "./conf";
-import { RequestState, isJsonType } from "./request";
+import { RequestState, isJsonType, isEventStream } from "./request";
 import { storeDegraded } from "./store";
 import { BatchState, batchCreated, restoreResults } from "./batches";
 import { count } from "./stats";
@@ -11,6 +11,8 @@ import { count } from "./stats";
 interface ResponseState extends RequestState, BatchState {
   mode?: "json" | "sse" | "jsonl";
   pending?: string;
+  /** JSON answer: its first buffer (usually the whole answer: no table, no join), and the later ones */
+  first?: string;
   chunks?: string[];
   /** JSON answer: the upstream's Content-Length (when it gave one), and the bytes received so far */
   expected?: number;
@@ -45,12 +47,13 @@ export function headerFilter(conf: PluginConf): void {
   const ctype = responseHeader("content-type");
   if (st.batchResults === true) {
     st.mode = "jsonl"; // whatever the content type (the API sends application/binary), restored line by line
-  } else if (ctype !== undefined && ctype.toLowerCase().indexOf("text/event-stream") >= 0) {
+  } else if (isEventStream(ctype)) {
     st.mode = "sse";
     st.stream = newStream(st.session);
   } else if (isJsonType(ctype)) {
     st.mode = "json";
-    st.chunks = [];
+    st.first = undefined;
+    st.chunks = undefined;
     st.expected = tonumber(responseHeader("content-length"));
     st.received = 0;
   } else {
@@ -66,9 +69,10 @@ export function bodyFilter(conf: PluginConf): void {
   const chunk = ngx.arg.get(1) as string | undefined;
   const eof = ngx.arg.get(2) === true;
   if (st.mode === "json") {
-    const chunks = st.chunks as string[];
     if (chunk !== undefined && chunk !== "") {
-      chunks.push(chunk);
+      if (st.first === undefined) st.first = chunk;
+      else if (st.chunks === undefined) st.chunks = [st.first, chunk];
+      else st.chunks.push(chunk);
       st.received = (st.received as number) + chunk.length;
     }
     // all of an answer whose length the upstream gave is here before nginx's last (empty) buffer: restored and marked
@@ -79,7 +83,8 @@ export function bodyFilter(conf: PluginConf): void {
       ngx.arg.set(1, "");
       return;
     }
-    const body = chunks.join("");
+    const body = st.chunks !== undefined ? st.chunks.join("") : st.first !== undefined ? st.first : "";
+    st.first = undefined;
     st.chunks = undefined;
     if (st.batchCreate !== undefined) batchCreated(conf, st, body);
     const result = restoreJson(st.session, body, answerPolicyFor(st.path));

@@ -294,17 +294,25 @@ export function mappingKey(keys: SealKeys, scope: string, pseudonym: string): st
   return keyName(keys, PREFIX + "m:", scope + "\x1f" + pseudonym);
 }
 
-/** Queues the request's new mappings (credentials already left out by the caller; no-op without Redis). */
-export function storeEntries(conf: PluginConf, scope: string, entries: StoredEntry[]): void {
-  if (!hasRedis(conf) || entries.length === 0) return;
+/**
+ * Queues the request's mappings not written (or refreshed) lately; those of a kind credential() names are never
+ * written. No-op without Redis.
+ */
+export function storeEntries(
+  conf: PluginConf,
+  scope: string,
+  entries: StoredEntry[],
+  credential: (this: void, kind: string) => boolean,
+): void {
+  if (entries.length === 0 || !hasRedis(conf)) return;
   const st = stateFor(conf);
   const now = ngx.now();
   const until = now + conf.mapping_ttl_seconds / 10;
+  // keyed by (scope, pseudonym) in the worker: the keyed hash and the sealing are paid only for a write
+  let recent: Record<string, number> | undefined = st.recent[scope];
   for (const e of entries) {
-    // keyed by (scope, pseudonym) in the worker: the keyed hash and the sealing are paid only for a write
-    let recent: Record<string, number> | undefined = st.recent[scope];
     const fresh = recent !== undefined ? recent[e.pseudonym] : undefined;
-    if (fresh === undefined || fresh < now) {
+    if ((fresh === undefined || fresh < now) && !credential(e.kind)) {
       if (st.recentCount > RECENT_MAX) {
         st.recent = {};
         st.recentCount = 0;
