@@ -199,9 +199,9 @@ const nonceBlock = ffi.new("unsigned char[?]", NONCE_LEN * NONCES_PER_FILL);
 let noncesLeft = 0;
 let nonceProcess = -1;
 
-/** The process id in nginx (0 under plain LuaJIT: the specs, the benchmarks). */
+/** The process id in nginx (0 under plain LuaJIT and fake PDKs: the specs, the benchmarks). */
 function processId(): number {
-  return typeof ngx === "object" ? ngx.worker.pid() : 0;
+  return typeof ngx === "object" && ngx.worker !== undefined ? ngx.worker.pid() : 0;
 }
 
 function nextNonce(): string {
