@@ -10,7 +10,7 @@ local _M = {}
 local ngx = ngx
 local ipairs, pairs, type, tostring, error, pcall = ipairs, pairs, type, tostring, error, pcall
 local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coroutine.status
-local fmt, concat, sub = string.format, table.concat, string.sub
+local fmt, concat, sub, find, byte = string.format, table.concat, string.sub, string.find, string.byte
 
 local pdk, schema_lib, vault, router_lib -- loaded in init()
 
@@ -28,6 +28,11 @@ local global_plugins = {}  -- sorted plugin instances
 local configs_by_name = {} -- name -> list of conf (for handler:configure)
 local router
 local admin_routes = {}    -- Admin API: { pattern, methods, plugin } from kong.plugins.<name>.api
+local route_modes = {}     -- route -> its proxy mode (host/nginx.ts proxyModeOf)
+local NAMED_LOCATION = {
+  buffered = "@buffered", unbuffered = "@unbuffered",
+  unbuffered_request = "@unbuffered_request", unbuffered_response = "@unbuffered_response",
+}
 local ctx_stash = {}       -- ref -> ngx.ctx kept across ngx.exec / error_page
 local ctx_seq = 0
 
@@ -207,7 +212,11 @@ function _M.init(config_path)
   end
 
   local rlist = {}
-  for _, r in ipairs(conf.routes or {}) do rlist[#rlist + 1] = r end
+  for _, r in ipairs(conf.routes or {}) do
+    rlist[#rlist + 1] = r
+    local rq, rs = r.request_buffering ~= false, r.response_buffering ~= false
+    route_modes[r] = rq and (rs and "buffered" or "unbuffered_response") or (rs and "unbuffered_request" or "unbuffered")
+  end
   router = router_lib.new(rlist, {
     re_match = function(subject, re)
       local m = ngx.re.match(subject, re, "jo")
@@ -283,23 +292,22 @@ function _M.rewrite()
   end
 end
 
-local function request_path()
-  local uri = ngx.var.request_uri or "/"
-  local q = uri:find("?", 1, true)
-  if q then uri = uri:sub(1, q - 1) end
-  return uri
-end
-
 local function flush_delayed(ctx)
   local d = ctx.delayed_response
   return pdk.send(d.status_code, d.content, d.headers, ctx)
 end
 
+local QUESTION_MARK = string.byte("?")
+
 -- --------------------------------------------------------------- access
-function _M.access()
+-- location_mode: the proxy mode of the location nginx picked (host/nginx.ts entryLocations: a guess from the route
+-- paths); when the matched route needs another one, the request moves to that named location (Kong's @unbuffered*).
+function _M.access(location_mode)
   local ctx = ngx.ctx
   local var = ngx.var
-  local path = request_path()
+  local request_uri = var.request_uri or "/"
+  local q = find(request_uri, "?", 1, true)
+  local path = q and sub(request_uri, 1, q - 1) or request_uri
   -- like Kong's router (router/utils.lua strip_uri_args): routes match the normalised path, which also goes upstream
   local normalized = pdk.normalize_path(path, true)
   local route, matched = router:match(ngx.req.get_method(), normalized, var.http_host)
@@ -314,18 +322,18 @@ function _M.access()
   local plugins = plugins_for_route[route.id]
   ctx.KONG_PLUGINS = plugins
 
-  var.upstream_scheme = service.protocol
+  if service.protocol ~= "http" then var.upstream_scheme = service.protocol end -- else the location's 'http'
   var.upstream_name = service.upstream_name
   var.upstream_host = route.preserve_host and (var.http_host or service.host_header) or service.host_header
   var.upstream_uri = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched))
-  -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them)
+  -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them);
+  -- X-Forwarded-Proto/Host/Port ($scheme, $host, $server_port) are set by the location (host/nginx.ts)
   local xff = var.http_x_forwarded_for
   var.upstream_x_forwarded_for = xff and (xff .. ", " .. (var.realip_remote_addr or var.remote_addr)) or var.remote_addr
-  var.upstream_x_forwarded_proto = var.scheme
-  var.upstream_x_forwarded_host = var.host
-  var.upstream_x_forwarded_port = var.server_port
   var.upstream_x_forwarded_path = path
-  var.upstream_x_forwarded_prefix = (route.strip_path ~= false and matched and matched ~= "/") and matched or ""
+  if route.strip_path ~= false and matched and matched ~= "/" and matched ~= "" then
+    var.upstream_x_forwarded_prefix = matched -- else the location's ''
+  end
   local via = var.http_via
   local inbound_via = ngx.req.http_version() .. " kong/host"
   var.upstream_via = via and (via .. ", " .. inbound_via) or inbound_via
@@ -355,23 +363,18 @@ function _M.access()
     return flush_delayed(ctx)
   end
 
-  -- like Kong's access.after: the query string goes upstream as received
-  -- (or as changed by plugins)
-  local args = var.args
-  if args and args ~= "" then
-    var.upstream_uri = var.upstream_uri .. "?" .. args
-  elseif var.is_args == "?" then
-    var.upstream_uri = var.upstream_uri .. "?"
+  -- like Kong's access.after: the query string goes upstream as received (or as changed by plugins), and so does
+  -- an empty one ("/foo?")
+  if byte(request_uri, -1) == QUESTION_MARK or var.is_args == "?" then
+    var.upstream_uri = var.upstream_uri .. "?" .. (var.args or "")
   end
   ctx.KONG_PROXIED_ATTEMPT = true
 
-  -- kept across ngx.exec / error_page (like Kong's ctx_ref)
+  -- kept across ngx.exec and error_page (like Kong's ctx_ref, stashed in every request's rewrite)
   stash_ctx(ctx)
-  local rq, rs = route.request_buffering ~= false, route.response_buffering ~= false
-  if not rq or not rs then
-    if not rq and not rs then return ngx.exec("@unbuffered") end
-    if not rq then return ngx.exec("@unbuffered_request") end
-    return ngx.exec("@unbuffered_response")
+  local mode = route_modes[route]
+  if mode ~= location_mode then
+    return ngx.exec(NAMED_LOCATION[mode])
   end
 end
 
@@ -397,7 +400,8 @@ function _M.header_filter()
   local ctx = get_ctx()
   if not ctx.KONG_EXITED and not ctx.KONG_UNEXPECTED and not ctx.KONG_ERROR_PAGE and ctx.KONG_PROXIED_ATTEMPT then
     local us = ngx.var.upstream_status
-    if us and us ~= "" and ngx.status == tonumber(us:match("(%d+)%s*$")) then
+    -- "502, 200" after a retry: the last attempt's status
+    if us and us ~= "" and ngx.status == (tonumber(us) or tonumber(us:match("(%d+)%s*$"))) then
       ctx.KONG_PROXIED = true
     end
   end
