@@ -299,6 +299,43 @@ end
 
 local QUESTION_MARK = string.byte("?")
 
+-- The router's answer per worker, like Kong's router cache (an LRU of 1,000s of matches): the route, service, the
+-- matched prefix and the upstream path are functions of (method, raw path, Host), so a repeated request skips path
+-- normalisation, matching and escaping. Bounded: emptied when full; paths longer than ROUTE_CACHE_PATH_MAX bytes
+-- are matched every time (no cache growth from long attacker-chosen paths).
+local ROUTE_CACHE_MAX = 1024
+local ROUTE_CACHE_PATH_MAX = 512
+local NO_ROUTE = {}
+local route_cache, route_cache_n = {}, 0
+local clear_table = require "table.clear"
+
+local function route_for(method, path, http_host)
+  local key = method .. "\0" .. (http_host or "") .. "\0" .. path
+  local match = route_cache[key]
+  if match then return match end
+  -- like Kong's router (router/utils.lua strip_uri_args): routes match the normalised path, which also goes upstream
+  local normalized = pdk.normalize_path(path, true)
+  local route, matched = router:match(method, normalized, http_host)
+  if route then
+    local service = services[route.service_id]
+    match = {
+      route = route, service = service, matched = matched,
+      upstream_path = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched)),
+    }
+  else
+    match = NO_ROUTE
+  end
+  if #path <= ROUTE_CACHE_PATH_MAX then
+    if route_cache_n >= ROUTE_CACHE_MAX then
+      clear_table(route_cache)
+      route_cache_n = 0
+    end
+    route_cache[key] = match
+    route_cache_n = route_cache_n + 1
+  end
+  return match
+end
+
 -- --------------------------------------------------------------- access
 -- location_mode: the proxy mode of the location nginx picked (host/nginx.ts entryLocations: a guess from the route
 -- paths); when the matched route needs another one, the request moves to that named location (Kong's @unbuffered*).
@@ -308,15 +345,14 @@ function _M.access(location_mode)
   local request_uri = var.request_uri or "/"
   local q = find(request_uri, "?", 1, true)
   local path = q and sub(request_uri, 1, q - 1) or request_uri
-  -- like Kong's router (router/utils.lua strip_uri_args): routes match the normalised path, which also goes upstream
-  local normalized = pdk.normalize_path(path, true)
-  local route, matched = router:match(ngx.req.get_method(), normalized, var.http_host)
-  if not route then
+  local http_host = var.http_host
+  local match = route_for(ngx.req.get_method(), path, http_host)
+  if match == NO_ROUTE then
     ctx.KONG_PLUGINS = global_plugins
     ctx.KONG_EXITED = true
     return pdk.send(404, { message = "no Route matched with those values" }, nil, ctx)
   end
-  local service = services[route.service_id]
+  local route, service, matched = match.route, match.service, match.matched
   ctx.route = route
   ctx.service = service
   local plugins = plugins_for_route[route.id]
@@ -324,8 +360,8 @@ function _M.access(location_mode)
 
   if service.protocol ~= "http" then var.upstream_scheme = service.protocol end -- else the location's 'http'
   var.upstream_name = service.upstream_name
-  var.upstream_host = route.preserve_host and (var.http_host or service.host_header) or service.host_header
-  var.upstream_uri = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched))
+  var.upstream_host = route.preserve_host and (http_host or service.host_header) or service.host_header
+  var.upstream_uri = match.upstream_path
   -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them);
   -- X-Forwarded-Proto/Host/Port ($scheme, $host, $server_port) are set by the location (host/nginx.ts)
   local xff = var.http_x_forwarded_for
@@ -495,6 +531,8 @@ end
 _M._internal = {
   plugins_for_route = function(id) return plugins_for_route[id] end,
   global_plugins = function() return global_plugins end,
+  route_for = function(method, path, host) return route_for(method, path, host) end,
+  route_cache_size = function() return route_cache_n end,
 }
 
 return _M
