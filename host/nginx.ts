@@ -82,6 +82,93 @@ const PROXY_COMMON = `
     log_by_lua_block { KONG_HOST.log() }
     proxy_pass $upstream_scheme://$upstream_name$upstream_uri;`;
 
+/**
+ * Kong's proxy modes of a route (the @unbuffered* locations of its nginx template), from request_buffering and
+ * response_buffering. "buffered" is Kong's `location /`.
+ */
+export type ProxyMode = "buffered" | "unbuffered" | "unbuffered_request" | "unbuffered_response";
+export function proxyModeOf(route: { request_buffering: boolean; response_buffering: boolean }): ProxyMode {
+  if (route.request_buffering !== false) return route.response_buffering !== false ? "buffered" : "unbuffered_response";
+  return route.response_buffering !== false ? "unbuffered_request" : "unbuffered";
+}
+const MODE_DIRECTIVES: Record<ProxyMode, string> = {
+  buffered: "proxy_request_buffering on;\n      proxy_buffering on;",
+  unbuffered: "proxy_request_buffering off;\n      proxy_buffering off;",
+  unbuffered_request: "proxy_request_buffering off;\n      proxy_buffering on;",
+  unbuffered_response: "proxy_request_buffering on;\n      proxy_buffering off;",
+};
+
+/** $kong_proxy_mode as Kong's template sets it: "http" in `location /`, "unbuffered" in the @unbuffered* locations */
+const KONG_PROXY_MODE: Record<ProxyMode, string> = {
+  buffered: "http",
+  unbuffered: "unbuffered",
+  unbuffered_request: "unbuffered",
+  unbuffered_response: "unbuffered",
+};
+
+/** route path characters that need no quoting in an nginx location (others keep the `location /` guess) */
+const PLAIN_PREFIX = /^\/[A-Za-z0-9._~\-/]*$/;
+
+/**
+ * Where a request starts: one prefix location per plain route path whose route has another proxy mode than
+ * `location /`, so that nginx already picks the route's buffering and the access phase needs no internal redirect
+ * (ngx.exec, as Kong's runloop does) for it. The location is only a guess: the Lua router decides, and access()
+ * redirects to the route's named location (@<mode>) when the guess was wrong (hosts, methods, regex paths, or a path
+ * nginx normalises differently from Kong). A trailing slash is dropped from the location: nginx answers a request for
+ * "/v1" with a 301 to "/v1/" when a proxying location is named "/v1/", which Kong's router does not do.
+ */
+export function entryLocations(config: HostConfig): { prefix: string; mode: ProxyMode }[] {
+  const modes = new Map<string, ProxyMode | null>();
+  for (const r of config.routes) {
+    const mode = proxyModeOf(r);
+    for (const p of r.paths ?? []) {
+      if (!PLAIN_PREFIX.test(p)) continue;
+      const prefix = p.length > 1 ? p.replace(/\/+$/, "") || "/" : p;
+      const seen = modes.get(prefix);
+      modes.set(prefix, seen === undefined || seen === mode ? mode : null); // two modes: no guess
+    }
+  }
+  const root = modes.get("/") ?? "buffered";
+  const out = [{ prefix: "/", mode: root }];
+  for (const [prefix, mode] of modes) if (prefix !== "/" && mode && mode !== root) out.push({ prefix, mode });
+  return out;
+}
+
+function proxyLocations(config: HostConfig): string {
+  // Kong's rewrite phase runs global plugins only: without one, rewrite_by_lua would have nothing to run
+  const hasGlobal = config.plugins.some((p) => p.enabled !== false && !p.route_id && !p.service_id);
+  const rewrite = hasGlobal ? "\n      rewrite_by_lua_block { KONG_HOST.rewrite() }" : "";
+  const entry = entryLocations(config).map(
+    ({ prefix, mode }) => `    location ${prefix} {
+      set $upstream_scheme 'http';
+      set $upstream_name '';
+      set $upstream_host '';
+      set $upstream_uri '';
+      set $upstream_via '';
+      set $upstream_x_forwarded_for '';
+      set $upstream_x_forwarded_proto $scheme;
+      set $upstream_x_forwarded_host $host;
+      set $upstream_x_forwarded_port $server_port;
+      set $upstream_x_forwarded_path '';
+      set $upstream_x_forwarded_prefix '';
+      set $kong_ctx_ref '';
+      set $kong_proxy_mode '${KONG_PROXY_MODE[mode]}';${rewrite}
+      access_by_lua_block { KONG_HOST.access("${mode}") }
+      ${MODE_DIRECTIVES[mode]}${PROXY_COMMON}
+    }
+`,
+  );
+  const named = (Object.keys(MODE_DIRECTIVES) as ProxyMode[]).map(
+    (mode) => `    location @${mode} {
+      internal;
+      set $kong_proxy_mode '${KONG_PROXY_MODE[mode]}';
+      ${MODE_DIRECTIVES[mode]}${PROXY_COMMON}
+    }
+`,
+  );
+  return [...entry, ...named].join("\n");
+}
+
 export function renderGatewayConf(o: GatewayRender): string {
   const svcs = o.config.services;
   const maxMs = (k: "connect_timeout" | "read_timeout" | "write_timeout") => Math.max(1000, ...svcs.map((s) => s[k]));
@@ -149,43 +236,7 @@ ${upstreams}
     # a URI, like Kong's template: a named location cannot serve errors of an unparsable request line
     error_page 400 404 405 408 411 412 413 414 417 494 500 502 503 504 /kong_error_handler;
 
-    location / {
-      set $upstream_scheme 'http';
-      set $upstream_name '';
-      set $upstream_host '';
-      set $upstream_uri '';
-      set $upstream_via '';
-      set $upstream_x_forwarded_for '';
-      set $upstream_x_forwarded_proto '';
-      set $upstream_x_forwarded_host '';
-      set $upstream_x_forwarded_port '';
-      set $upstream_x_forwarded_path '';
-      set $upstream_x_forwarded_prefix '';
-      set $kong_ctx_ref '';
-      rewrite_by_lua_block { KONG_HOST.rewrite() }
-      access_by_lua_block { KONG_HOST.access() }
-      proxy_request_buffering on;
-      proxy_buffering on;${PROXY_COMMON}
-    }
-
-    location @unbuffered {
-      internal;
-      proxy_request_buffering off;
-      proxy_buffering off;${PROXY_COMMON}
-    }
-
-    location @unbuffered_request {
-      internal;
-      proxy_request_buffering off;
-      proxy_buffering on;${PROXY_COMMON}
-    }
-
-    location @unbuffered_response {
-      internal;
-      proxy_request_buffering on;
-      proxy_buffering off;${PROXY_COMMON}
-    }
-
+${proxyLocations(o.config)}
     location = /kong_error_handler {
       internal;
       default_type '';

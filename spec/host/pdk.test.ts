@@ -25,6 +25,8 @@ beforeAll(async () => {
             { name: "main", paths: ["/"] },
             { name: "streams", paths: ["/s/"], strip_path: false, response_buffering: false },
             { name: "buffered-streams", paths: ["/b/"], strip_path: false },
+            // nginx starts every /p request in an unbuffered-response location; only POST matches this route
+            { name: "post-streams", paths: ["/p/"], methods: ["POST"], strip_path: false, response_buffering: false },
           ],
           plugins: [{ name: "host-test" }, { name: "order-a" }, { name: "order-b" }],
         },
@@ -244,8 +246,49 @@ describe("response body", () => {
     expect(Buffer.from(first.value!).toString()).toContain("chunk0");
     expect(rest).toContain("chunk2");
     expect(tFirst).toBeLessThan(total - 200);
-    expect(res.headers.get("x-test-source")).toBe("service"); // ctx survived ngx.exec(@unbuffered*)
+    expect(res.headers.get("x-test-source")).toBe("service"); // ctx kept from access to header_filter
     expect(res.headers.get("x-test-ctx")).toBe("yes");
+  });
+
+  // ms until the first chunk of /stream (3 chunks, 150 ms apart) and the whole answer, with the plugin's ctx marks
+  async function streamTiming(path: string, method = "GET") {
+    const t0 = Date.now();
+    const res = await fetch(gw.url + path, { method, headers: { "x-test-action": "none" } });
+    const reader = res.body!.getReader();
+    let tFirst = -1;
+    let text = "";
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      if (tFirst < 0) tFirst = Date.now() - t0;
+      text += Buffer.from(r.value).toString();
+    }
+    return {
+      tFirst,
+      total: Date.now() - t0,
+      text,
+      mode: res.headers.get("x-test-proxy-mode"),
+      source: res.headers.get("x-test-source"),
+      ctx: res.headers.get("x-test-ctx"),
+    };
+  }
+
+  it("a route's buffering holds where nginx's starting location guessed another one (ngx.exec to @buffered)", async () => {
+    // GET /p/stream: nginx picks the unbuffered-response location of /p/, the router the buffered "main" route
+    const get = await streamTiming("/p/stream");
+    expect(get.text).toContain("chunk2");
+    expect([get.mode, get.source, get.ctx]).toEqual(["http", "service", "yes"]); // @buffered; ctx survived ngx.exec
+    // POST /p/stream: the route of the location, no internal redirect
+    const post = await streamTiming("/p/stream", "POST");
+    expect(post.tFirst).toBeLessThan(post.total - 200);
+    expect([post.mode, post.source, post.ctx]).toEqual(["unbuffered", "service", "yes"]);
+  });
+
+  it("a route path with a trailing slash gets no nginx redirect for the path without it", async () => {
+    // a proxying nginx location named "/s/" would answer "/s" with a 301; Kong routes it to "main" ("/")
+    const res = await fetch(gw.url + "/s", { headers: { "x-test-action": "none" }, redirect: "manual" });
+    expect(res.status).toBe(200);
+    expect((await res.json()).url).toBe("/s");
   });
 
   it("body_filter sees every chunk of an unbuffered stream", async () => {
@@ -324,6 +367,8 @@ describe("other PDK functions", () => {
       });
     expect(await upstreamUrl("/x/./y/../%7Bz%7D/%6D%2fn?q=%41")).toBe("/x/%7Bz%7D/m%2Fn?q=%41");
     expect(await upstreamUrl("/s/%2e%2e/b/%78")).toBe("/b/x"); // the /b/ route: /s/.. is gone
+    // like Kong's access.after: an empty query string ("?") goes upstream too
+    expect(await upstreamUrl("/x/y?")).toBe("/x/y?");
   });
 
   it("kong.client.authenticate sets consumer and credential", async () => {

@@ -1,4 +1,5 @@
 // Routing, plugin scopes, schema validation and vault resolution on a real host.
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../host/gateway.ts";
 import { startUpstream, TEST_PLUGINS, unexpectedErrors, type Upstream } from "./helpers.ts";
@@ -40,6 +41,7 @@ beforeAll(async () => {
           url: up.url,
           routes: [
             { name: "global-only", paths: ["/g"], strip_path: false },
+            { name: "host-only", paths: ["/h"], hosts: ["a.example"], strip_path: false },
             { name: "conf", paths: ["/conf"] },
           ],
         },
@@ -102,6 +104,34 @@ describe("router", () => {
   it("~ paths are regexes", async () => {
     expect((await get("/items/12")).res.status).toBe(200);
     expect((await get("/items/ab")).res.status).toBe(404);
+  });
+
+  // the router's answers are cached per worker by (method, raw path, Host): repeats must not leak across those
+  it("repeated requests keep their route per Host and method (the per-worker route cache)", async () => {
+    const status = (path: string, host: string, method = "GET") =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port: gw.port, path, method, headers: { host } }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    for (let i = 0; i < 3; i++) {
+      expect(await status("/h/x", "a.example")).toBe(200);
+      expect(await status("/h/x", "b.example")).toBe(404);
+      expect(await status("/h/x", "A.EXAMPLE:8000")).toBe(200);
+      expect(await status("/m", "a.example", "POST")).toBe(200);
+      expect(await status("/m", "a.example", "GET")).toBe(404);
+    }
+  });
+
+  it("routes stay right after more distinct paths than the route cache holds, and for paths too long to cache", async () => {
+    for (let i = 0; i < 1100; i++) expect((await get(`/keep/${i}`)).seen.url).toBe(`/base/keep/${i}`);
+    const long = "/keep/" + "x".repeat(600);
+    for (let i = 0; i < 2; i++) expect((await get(long)).seen.url).toBe("/base" + long);
+    expect((await get("/v1/messages")).seen.headers["x-tag"]).toBe("route");
+    expect((await get("/m", "GET")).res.status).toBe(404);
   });
 
   it("unmatched requests get Kong's 404", async () => {

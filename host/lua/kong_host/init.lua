@@ -10,7 +10,7 @@ local _M = {}
 local ngx = ngx
 local ipairs, pairs, type, tostring, error, pcall = ipairs, pairs, type, tostring, error, pcall
 local co_create, co_resume, co_status = coroutine.create, coroutine.resume, coroutine.status
-local fmt, concat, sub = string.format, table.concat, string.sub
+local fmt, concat, sub, find, byte = string.format, table.concat, string.sub, string.find, string.byte
 
 local pdk, schema_lib, vault, router_lib -- loaded in init()
 
@@ -28,6 +28,11 @@ local global_plugins = {}  -- sorted plugin instances
 local configs_by_name = {} -- name -> list of conf (for handler:configure)
 local router
 local admin_routes = {}    -- Admin API: { pattern, methods, plugin } from kong.plugins.<name>.api
+local route_modes = {}     -- route -> its proxy mode (host/nginx.ts proxyModeOf)
+local NAMED_LOCATION = {
+  buffered = "@buffered", unbuffered = "@unbuffered",
+  unbuffered_request = "@unbuffered_request", unbuffered_response = "@unbuffered_response",
+}
 local ctx_stash = {}       -- ref -> ngx.ctx kept across ngx.exec / error_page
 local ctx_seq = 0
 
@@ -207,7 +212,11 @@ function _M.init(config_path)
   end
 
   local rlist = {}
-  for _, r in ipairs(conf.routes or {}) do rlist[#rlist + 1] = r end
+  for _, r in ipairs(conf.routes or {}) do
+    rlist[#rlist + 1] = r
+    local rq, rs = r.request_buffering ~= false, r.response_buffering ~= false
+    route_modes[r] = rq and (rs and "buffered" or "unbuffered_response") or (rs and "unbuffered_request" or "unbuffered")
+  end
   router = router_lib.new(rlist, {
     re_match = function(subject, re)
       local m = ngx.re.match(subject, re, "jo")
@@ -283,49 +292,84 @@ function _M.rewrite()
   end
 end
 
-local function request_path()
-  local uri = ngx.var.request_uri or "/"
-  local q = uri:find("?", 1, true)
-  if q then uri = uri:sub(1, q - 1) end
-  return uri
-end
-
 local function flush_delayed(ctx)
   local d = ctx.delayed_response
   return pdk.send(d.status_code, d.content, d.headers, ctx)
 end
 
--- --------------------------------------------------------------- access
-function _M.access()
-  local ctx = ngx.ctx
-  local var = ngx.var
-  local path = request_path()
+local QUESTION_MARK = string.byte("?")
+
+-- The router's answer per worker, like Kong's router cache (an LRU of 1,000s of matches): the route, service, the
+-- matched prefix and the upstream path are functions of (method, raw path, Host), so a repeated request skips path
+-- normalisation, matching and escaping. Bounded: emptied when full; paths longer than ROUTE_CACHE_PATH_MAX bytes
+-- are matched every time (no cache growth from long attacker-chosen paths).
+local ROUTE_CACHE_MAX = 1024
+local ROUTE_CACHE_PATH_MAX = 512
+local NO_ROUTE = {}
+local route_cache, route_cache_n = {}, 0
+local clear_table = require "table.clear"
+
+local function route_for(method, path, http_host)
+  local key = method .. "\0" .. (http_host or "") .. "\0" .. path
+  local match = route_cache[key]
+  if match then return match end
   -- like Kong's router (router/utils.lua strip_uri_args): routes match the normalised path, which also goes upstream
   local normalized = pdk.normalize_path(path, true)
-  local route, matched = router:match(ngx.req.get_method(), normalized, var.http_host)
-  if not route then
+  local route, matched = router:match(method, normalized, http_host)
+  if route then
+    local service = services[route.service_id]
+    match = {
+      route = route, service = service, matched = matched,
+      upstream_path = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched)),
+    }
+  else
+    match = NO_ROUTE
+  end
+  if #path <= ROUTE_CACHE_PATH_MAX then
+    if route_cache_n >= ROUTE_CACHE_MAX then
+      clear_table(route_cache)
+      route_cache_n = 0
+    end
+    route_cache[key] = match
+    route_cache_n = route_cache_n + 1
+  end
+  return match
+end
+
+-- --------------------------------------------------------------- access
+-- location_mode: the proxy mode of the location nginx picked (host/nginx.ts entryLocations: a guess from the route
+-- paths); when the matched route needs another one, the request moves to that named location (Kong's @unbuffered*).
+function _M.access(location_mode)
+  local ctx = ngx.ctx
+  local var = ngx.var
+  local request_uri = var.request_uri or "/"
+  local q = find(request_uri, "?", 1, true)
+  local path = q and sub(request_uri, 1, q - 1) or request_uri
+  local http_host = var.http_host
+  local match = route_for(ngx.req.get_method(), path, http_host)
+  if match == NO_ROUTE then
     ctx.KONG_PLUGINS = global_plugins
     ctx.KONG_EXITED = true
     return pdk.send(404, { message = "no Route matched with those values" }, nil, ctx)
   end
-  local service = services[route.service_id]
+  local route, service, matched = match.route, match.service, match.matched
   ctx.route = route
   ctx.service = service
   local plugins = plugins_for_route[route.id]
   ctx.KONG_PLUGINS = plugins
 
-  var.upstream_scheme = service.protocol
+  if service.protocol ~= "http" then var.upstream_scheme = service.protocol end -- else the location's 'http'
   var.upstream_name = service.upstream_name
-  var.upstream_host = route.preserve_host and (var.http_host or service.host_header) or service.host_header
-  var.upstream_uri = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched))
-  -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them)
+  var.upstream_host = route.preserve_host and (http_host or service.host_header) or service.host_header
+  var.upstream_uri = match.upstream_path
+  -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them);
+  -- X-Forwarded-Proto/Host/Port ($scheme, $host, $server_port) are set by the location (host/nginx.ts)
   local xff = var.http_x_forwarded_for
   var.upstream_x_forwarded_for = xff and (xff .. ", " .. (var.realip_remote_addr or var.remote_addr)) or var.remote_addr
-  var.upstream_x_forwarded_proto = var.scheme
-  var.upstream_x_forwarded_host = var.host
-  var.upstream_x_forwarded_port = var.server_port
   var.upstream_x_forwarded_path = path
-  var.upstream_x_forwarded_prefix = (route.strip_path ~= false and matched and matched ~= "/") and matched or ""
+  if route.strip_path ~= false and matched and matched ~= "/" and matched ~= "" then
+    var.upstream_x_forwarded_prefix = matched -- else the location's ''
+  end
   local via = var.http_via
   local inbound_via = ngx.req.http_version() .. " kong/host"
   var.upstream_via = via and (via .. ", " .. inbound_via) or inbound_via
@@ -355,23 +399,18 @@ function _M.access()
     return flush_delayed(ctx)
   end
 
-  -- like Kong's access.after: the query string goes upstream as received
-  -- (or as changed by plugins)
-  local args = var.args
-  if args and args ~= "" then
-    var.upstream_uri = var.upstream_uri .. "?" .. args
-  elseif var.is_args == "?" then
-    var.upstream_uri = var.upstream_uri .. "?"
+  -- like Kong's access.after: the query string goes upstream as received (or as changed by plugins), and so does
+  -- an empty one ("/foo?")
+  if byte(request_uri, -1) == QUESTION_MARK or var.is_args == "?" then
+    var.upstream_uri = var.upstream_uri .. "?" .. (var.args or "")
   end
   ctx.KONG_PROXIED_ATTEMPT = true
 
-  -- kept across ngx.exec / error_page (like Kong's ctx_ref)
+  -- kept across ngx.exec and error_page (like Kong's ctx_ref, stashed in every request's rewrite)
   stash_ctx(ctx)
-  local rq, rs = route.request_buffering ~= false, route.response_buffering ~= false
-  if not rq or not rs then
-    if not rq and not rs then return ngx.exec("@unbuffered") end
-    if not rq then return ngx.exec("@unbuffered_request") end
-    return ngx.exec("@unbuffered_response")
+  local mode = route_modes[route]
+  if mode ~= location_mode then
+    return ngx.exec(NAMED_LOCATION[mode])
   end
 end
 
@@ -397,7 +436,8 @@ function _M.header_filter()
   local ctx = get_ctx()
   if not ctx.KONG_EXITED and not ctx.KONG_UNEXPECTED and not ctx.KONG_ERROR_PAGE and ctx.KONG_PROXIED_ATTEMPT then
     local us = ngx.var.upstream_status
-    if us and us ~= "" and ngx.status == tonumber(us:match("(%d+)%s*$")) then
+    -- "502, 200" after a retry: the last attempt's status
+    if us and us ~= "" and ngx.status == (tonumber(us) or tonumber(us:match("(%d+)%s*$"))) then
       ctx.KONG_PROXIED = true
     end
   end
@@ -491,6 +531,8 @@ end
 _M._internal = {
   plugins_for_route = function(id) return plugins_for_route[id] end,
   global_plugins = function() return global_plugins end,
+  route_for = function(method, path, host) return route_for(method, path, host) end,
+  route_cache_size = function() return route_cache_n end,
 }
 
 return _M

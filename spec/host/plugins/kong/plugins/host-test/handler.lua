@@ -64,6 +64,8 @@ function H:header_filter(conf)
   end
   kong.response.set_header("X-Test-Source", kong.response.get_source())
   kong.response.set_header("X-Test-Ctx", tostring(kong.ctx.plugin.started))
+  -- the location the answer is proxied from (Kong's $kong_proxy_mode: "http" buffered, "unbuffered" otherwise)
+  kong.response.set_header("X-Test-Proxy-Mode", ngx.var.kong_proxy_mode)
   if a == "rewrite-resp" or a == "buffer-resp" then
     kong.response.clear_header("Content-Length")
   end
