@@ -38,6 +38,7 @@ import {
   rawIndex,
 } from "./session";
 import { base64Decode, base64Encode } from "./base64";
+import type { Match } from "./scanner";
 
 /** What a policy node does with the value it meets. */
 export type NodeKind = "keep" | "scan" | "object" | "array" | "alt" | "media";
@@ -121,6 +122,8 @@ interface Walk {
   doneEnd: number[];
   doneScans: Scanned[];
   doneTexts: string[];
+  /** String content: the identifiers the walk masked in it. */
+  doneFound: Match[][];
   /**
    * Restoring: the session's pseudonyms in the text, in order (start, end, original), found before the walk;
    * occNext: the first one not yet passed by the walk.
@@ -355,7 +358,7 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
   }
   const sc = scannedContent(w, a, b, esc, keyCtx);
   record(w, STRING_CONTENT, a, b, sc, "");
-  maskScanned(w, a, sc);
+  w.doneFound[w.count - 1] = maskScanned(w, a, sc);
 }
 
 /**
@@ -389,11 +392,11 @@ function record(w: Walk, what: number, a: number, b: number, sc: Scanned, text: 
   if (what !== STRING_CONTENT) w.textCount++;
 }
 
-/** Masks string content that starts at a and was scanned as sc. */
-function maskScanned(w: Walk, a: number, sc: Scanned): void {
+/** Masks string content that starts at a and was scanned as sc: the identifiers it masked. */
+function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   const sess = w.sess;
   const found = identifiersOf(sess, sc, a);
-  if (found.length === 0) return;
+  if (found.length === 0) return found;
   const first = sc.found;
   const shifts = sc.shifts;
   // the first pass's matches come with their text and raw bounds; others (learned and remembered names) are mapped
@@ -412,6 +415,7 @@ function maskScanned(w: Walk, a: number, sc: Scanned): void {
     w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, original));
     w.at = re;
   }
+  return found;
 }
 
 function literal(w: Walk, lit: string): void {
@@ -716,7 +720,7 @@ function walkValue(w: Walk, root: PolicyNode): void {
           const known = scanned && !w.restore ? knownEscapedString(w, ctx) : undefined;
           if (known !== undefined) {
             record(w, STRING_CONTENT, a, w.pos - 1, known, "");
-            maskScanned(w, a, known);
+            w.doneFound[w.count - 1] = maskScanned(w, a, known);
           } else {
             const b = stringEnd(w);
             if (scanned) maskContent(w, a, b, w.escaped, ctx);
@@ -880,22 +884,59 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
   const w = startWalk(sess, s, false);
   const error = walk(w, policy);
   if (error !== undefined) return error;
-  if (walkAgain(sess, s, learnedBefore)) replay(w);
+  if (walkAgain(w, learnedBefore)) replay(w);
   return resultOf(w);
 }
 
 /**
- * True when the masking must be done again, with what the first walk learned: a name learned in a later string may
- * also stand in an earlier one (many new names: always, without searching for each, which would be quadratic), and
- * bare 12-digit numbers left alone before the first AWS signal are account ids after all.
+ * True when the masking must be done again, with what the first walk learned: bare 12-digit numbers left alone
+ * before the first AWS signal are account ids after all, and a name learned in a later string may also stand in an
+ * earlier one. A second walk that would mask every string as the first did is skipped: the strings before the last
+ * name learned are looked at first (their learned names are cached with their scans on a warm worker).
  */
-function walkAgain(sess: Session, s: string, learnedBefore: number): boolean {
+function walkAgain(w: Walk, learnedBefore: number): boolean {
+  const sess = w.sess;
+  if (sess.weakDropped && sess.awsSignal) return true;
+  if (sess.learned.length === learnedBefore) return false;
+  let last = -1;
+  for (let k = learnedBefore; k < sess.learned.length; k++) if (sess.learned[k].at > last) last = sess.learned[k].at;
+  return maskedOtherwise(w, last) && learnedEarlier(sess, w.s, learnedBefore);
+}
+
+/**
+ * True when a piece of content the walk recorded at or before last would be masked otherwise now (with every name the
+ * session learned): always for decoded text and numbers, which are not compared.
+ */
+function maskedOtherwise(w: Walk, last: number): boolean {
+  for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
+    if (w.done[k] !== STRING_CONTENT) return true;
+    if (!sameMatches(identifiersOf(w.sess, w.doneScans[k], w.doneAt[k]), w.doneFound[k])) return true;
+  }
+  return false;
+}
+
+function sameMatches(x: Match[], y: Match[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let k = 0; k < x.length; k++) {
+    const a = x[k];
+    const b = y[k];
+    if (a !== b && (a.s !== b.s || a.e !== b.e || a.kind !== b.kind)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when a name learned since learnedBefore stands in s before where it was learned (many new names: always,
+ * without searching for each, which would be quadratic).
+ */
+function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolean {
   if (sess.learned.length - learnedBefore > 16) return true;
   for (let k = learnedBefore; k < sess.learned.length; k++) {
     const first = s.indexOf(sess.learned[k].name);
     if (first >= 0 && first < sess.learned[k].at) return true;
   }
-  return sess.weakDropped && sess.awsSignal;
+  return false;
 }
 
 /**
@@ -971,6 +1012,7 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
       doneEnd: [],
       doneScans: [],
       doneTexts: [],
+      doneFound: [],
       occCount: 0,
       occNext: 0,
       occStart: [],
