@@ -898,8 +898,8 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
   const sess = w.sess;
   if (sess.weakDropped && sess.awsSignal) return true;
   if (sess.learned.length === learnedBefore) return false;
-  let last = -1;
-  for (let k = learnedBefore; k < sess.learned.length; k++) if (sess.learned[k].at > last) last = sess.learned[k].at;
+  // the walk learns in the order of the body: its last name was learned last
+  const last = sess.learned[sess.learned.length - 1].at;
   return maskedOtherwise(w, last) && learnedEarlier(sess, w.s, learnedBefore);
 }
 
