@@ -507,8 +507,32 @@ export function maskText(sess: Session, s: string, keyCtx: string, rawAt = 0): s
 
 const HEX = "0123456789abcdef";
 
+/**
+ * JSON-escaped originals by original, per worker: answers restore the ids their requests masked, turn after turn.
+ * Bounded: past ESCAPED_MAX strings the cache starts over; strings longer than ESCAPED_LEN_MAX are not kept.
+ */
+let escapedCache: Record<string, string> = {};
+let escapedCount = 0;
+const ESCAPED_MAX = 10000;
+const ESCAPED_LEN_MAX = 256;
+
 /** JSON string-content escaping for a restored original (only what JSON requires). */
 export function jsonEscape(s: string): string {
+  if (s.length > ESCAPED_LEN_MAX) return escapedOf(s);
+  // typeof: in JS a plain object answers "constructor" and friends with functions
+  const known = escapedCache[s];
+  if (typeof known === "string") return known;
+  const escaped = escapedOf(s);
+  if (escapedCount >= ESCAPED_MAX) {
+    escapedCache = {};
+    escapedCount = 0;
+  }
+  escapedCache[s] = escaped;
+  escapedCount++;
+  return escaped;
+}
+
+function escapedOf(s: string): string {
   let plain = true;
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
