@@ -42,12 +42,14 @@ import type { Match } from "./scanner";
 
 /** What a policy node does with the value it meets. */
 export type NodeKind = "keep" | "scan" | "object" | "array" | "alt" | "media";
-export const KEEP: NodeKind = "keep"; // copy verbatim (validated)
-export const SCAN: NodeKind = "scan"; // scan every string inside, keys included (free-form data)
-export const OBJ: NodeKind = "object"; // object with known fields
-export const ARR: NodeKind = "array"; // array of `item`
-export const ALT: NodeKind = "alt"; // by JSON type: str / arr / obj
-export const MEDIA: NodeKind = "media"; // base64 data of its object's media_type: text/* decoded, masked, re-encoded; else unscannable
+const KEEP: NodeKind = "keep"; // copy verbatim (validated)
+const SCAN: NodeKind = "scan"; // scan every string inside, keys included (free-form data)
+const OBJ: NodeKind = "object"; // object with known fields
+const ARR: NodeKind = "array"; // array of `item`
+const ALT: NodeKind = "alt"; // by JSON type: str / arr / obj
+const MEDIA: NodeKind = "media"; // base64 data of its object's media_type: text/* decoded, masked, re-encoded; else unscannable
+// exported as a list: the walk's loops read the locals (in Lua upvalues, not lookups in the module's table)
+export { KEEP, SCAN, OBJ, ARR, ALT, MEDIA };
 
 export interface PolicyNode {
   k: NodeKind;
