@@ -874,7 +874,10 @@ const SCAN_NODE: PolicyNode = { k: SCAN };
 export interface JsonResult {
   /** The masked text (the input itself when nothing changed); undefined when the input is not valid JSON. */
   text?: string;
-  /** Pieces of content that could not be scanned and were kept as they are (images, PDFs, URL and file sources). */
+  /**
+   * Masking: pieces of content that could not be scanned and were kept as they are (images, PDFs, URL and file
+   * sources). Restoring counts none (0).
+   */
   unscannable?: number;
   error?: string;
   offset?: number;
