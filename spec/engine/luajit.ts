@@ -24,6 +24,8 @@ export interface LuaCase {
   scope: string;
   input: string;
   json: boolean;
+  /** A JSON answer restored by the case's session after the masking (the /v1/messages answer policy). */
+  answer?: string;
 }
 
 /** What mask_batch.lua answers per case (null where it does not apply). */
@@ -31,6 +33,10 @@ export interface LuaResult {
   text: string | null;
   error: string | null;
   restored: string | null;
+  /** With an answer: restoreJson's text, or its error and offset. */
+  answer?: string | null;
+  answerError?: string | null;
+  answerOffset?: number | null;
 }
 
 /** Masks the cases in order with one LuaJIT masker (a warm worker: later cases see the caches of earlier ones). */

@@ -120,6 +120,32 @@ describe("restore", () => {
     expect(restoreText(s, out, false)).toBe("i-0a1b2c3d4e5f67890 i-1a1b2c3d4e5f67890 i-2a1b2c3d4e5f67890");
     expect(calls).toBeGreaterThan(3);
   });
+  it("gives an original that collided its salted pseudonym again when it comes again in the request", () => {
+    const weak = {
+      ...masker,
+      hashes: {},
+      hashCount: 0,
+      // every original's first hash is the same: all but the first are salted
+      hmac: (k: string, m: string) =>
+        m.endsWith("\x1f1") || m.endsWith("\x1f2") ? masker.hmac(k, m) : "\x00".repeat(20),
+    };
+    const s = newSession(weak, "t");
+    const ids = "i-0a1b2c3d4e5f67890 i-1a1b2c3d4e5f67890 i-2a1b2c3d4e5f67890";
+    const ps = maskText(s, `${ids} ${ids}`, "").split(" ");
+    expect(new Set(ps).size).toBe(3);
+    expect(ps.slice(3)).toEqual(ps.slice(0, 3));
+    expect(s.collisions).toBeGreaterThan(0);
+    expect(s.entries.map((e) => e.original)).toEqual(ids.split(" "));
+    expect(restoreText(s, ps.join(" "), false)).toBe(`${ids} ${ids}`);
+  });
+  it("masks an original as the pseudonym an entry adopted from the store gives it, without a second entry", () => {
+    const a = newSession(masker, "t");
+    const out = maskText(a, "i-0a1b2c3d4e5f67890", "");
+    const b = newSession(masker, "t");
+    expect(adoptEntry(b, { ...a.entries[0] })).toBe(true);
+    expect(maskText(b, "i-0a1b2c3d4e5f67890", "")).toBe(out);
+    expect([b.entries.length, b.collisions]).toEqual([1, 0]);
+  });
 });
 
 describe("per-worker caches", () => {

@@ -18,6 +18,10 @@ for i, c in ipairs(input.cases) do
     r = { text = E.maskText(s, c.input, ""), error = cjson.null }
   end
   r.restored = r.text ~= cjson.null and E.restoreText(s, r.text, c.json and true or false) or cjson.null
+  if c.answer then
+    local a = E.restoreJson(s, c.answer, E.answerPolicyFor("/v1/messages"))
+    r.answer, r.answerError, r.answerOffset = a.text or cjson.null, a.error or cjson.null, a.offset or cjson.null
+  end
   out[i] = r
 end
 local o = assert(io.open(arg[2], "wb"))

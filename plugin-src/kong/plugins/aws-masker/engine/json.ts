@@ -29,23 +29,27 @@ import {
   cachedScan,
   findIn,
   identifiersOf,
+  jsonEscape,
   keepScan,
   maskText,
   NO_SCAN,
   pseudonymFor,
+  pseudonymsIn,
   rawIndex,
-  restoreText,
 } from "./session";
 import { base64Decode, base64Encode } from "./base64";
+import type { Match } from "./scanner";
 
 /** What a policy node does with the value it meets. */
 export type NodeKind = "keep" | "scan" | "object" | "array" | "alt" | "media";
-export const KEEP: NodeKind = "keep"; // copy verbatim (validated)
-export const SCAN: NodeKind = "scan"; // scan every string inside, keys included (free-form data)
-export const OBJ: NodeKind = "object"; // object with known fields
-export const ARR: NodeKind = "array"; // array of `item`
-export const ALT: NodeKind = "alt"; // by JSON type: str / arr / obj
-export const MEDIA: NodeKind = "media"; // base64 data of its object's media_type: text/* decoded, masked, re-encoded; else unscannable
+const KEEP: NodeKind = "keep"; // copy verbatim (validated)
+const SCAN: NodeKind = "scan"; // scan every string inside, keys included (free-form data)
+const OBJ: NodeKind = "object"; // object with known fields
+const ARR: NodeKind = "array"; // array of `item`
+const ALT: NodeKind = "alt"; // by JSON type: str / arr / obj
+const MEDIA: NodeKind = "media"; // base64 data of its object's media_type: text/* decoded, masked, re-encoded; else unscannable
+// exported as a list: the walk's loops read the locals (in Lua upvalues, not lookups in the module's table)
+export { KEEP, SCAN, OBJ, ARR, ALT, MEDIA };
 
 export interface PolicyNode {
   k: NodeKind;
@@ -76,11 +80,18 @@ const LOWER_T = 116;
 const LOWER_U = 117;
 const HIGH = String.fromCharCode(128);
 
+/**
+ * The state of one maskJson / restoreJson. One is kept per worker and reused by the next call (startWalk / endWalk):
+ * its arrays and tables are filled again instead of allocated per request. Nothing in it outlives a call's meaning:
+ * every field a walk reads is set by startWalk or written before it is read, and the record arrays are read up to
+ * `count` only.
+ */
 interface Walk {
   s: string;
   n: number;
   pos: number;
   at: number; // output copied up to here
+  /** The output pieces (empty when nothing changed so far; emptied again when the walk ends). */
   parts: string[];
   sess: Session;
   restore: boolean; // restore pseudonyms instead of masking identifiers
@@ -88,9 +99,14 @@ interface Walk {
   escaped: boolean; // the string token stringEnd() read last holds escapes
   depth: number;
   scanNode: PolicyNode;
-  /** Duplicate keys: per nesting depth, key -> serial of the object that last used it (one table per depth, not per object). */
+  /**
+   * Duplicate keys: per nesting depth, key -> serial of the object that last used it (one table per depth, not per
+   * object, kept from walk to walk: serials only grow, so an entry of an earlier object or request never matches).
+   */
   keysAt: Record<string, number>[];
-  /** Objects opened so far: each object's serial. */
+  /** Keys held by keysAt (a walk that collected many is not kept). */
+  keysHeld: number;
+  /** Objects opened so far, by every walk of this state: each object's serial. */
   serial: number;
   /** Content seen that could not be scanned (kept as it is; the caller decides to refuse or forward). */
   unscannable: number;
@@ -98,13 +114,27 @@ interface Walk {
   frames: Frame[];
   /**
    * Masking: every piece of content the walk masked, in order (what, where, its scan or text), so that a second walk
-   * (maskJson) replays them without parsing the JSON again.
+   * (maskJson) replays them without parsing the JSON again. The first `count` entries are this walk's.
    */
+  count: number;
+  /** Records of decoded text or digits among them (doneTexts then holds more than empty strings). */
+  textCount: number;
   done: number[];
   doneAt: number[];
   doneEnd: number[];
   doneScans: Scanned[];
   doneTexts: string[];
+  /** String content: the identifiers the walk masked in it. */
+  doneFound: Match[][];
+  /**
+   * Restoring: the session's pseudonyms in the text, in order (start, end, original), found before the walk;
+   * occNext: the first one not yet passed by the walk.
+   */
+  occCount: number;
+  occNext: number;
+  occStart: number[];
+  occEnd: number[];
+  occOriginal: string[];
 }
 
 /** What a recorded piece of content is (Walk.done). */
@@ -324,37 +354,51 @@ function scannedContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: str
 /** Masks the string content [a, b) (escaped when esc) in place in the output. */
 function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string): void {
   if (b === a) return;
-  const sess = w.sess;
   if (w.restore) {
-    // pseudonyms hold no escapes: restore on the raw content, originals JSON-escaped
-    const raw = sub(w.s, a, b);
-    const restored = restoreText(sess, raw, true);
-    if (restored !== raw) {
-      w.parts.push(sub(w.s, w.at, a));
-      w.parts.push(restored);
-      w.at = b;
-    }
+    restoreContent(w, a, b);
     return;
   }
   const sc = scannedContent(w, a, b, esc, keyCtx);
   record(w, STRING_CONTENT, a, b, sc, "");
-  maskScanned(w, a, sc);
+  w.doneFound[w.count - 1] = maskScanned(w, a, sc);
+}
+
+/**
+ * Restores the pseudonyms found in the string content [a, b) (see Walk.occStart): the ones before it stand in strings
+ * the policy keeps and are passed. Pseudonyms hold no escapes and no quote: each stands whole inside one string
+ * token's raw content, and is found there exactly as restoreText would find it in that content alone.
+ */
+function restoreContent(w: Walk, a: number, b: number): void {
+  let k = w.occNext;
+  const count = w.occCount;
+  while (k < count && w.occStart[k] < a) k++;
+  while (k < count && w.occEnd[k] <= b) {
+    w.parts.push(sub(w.s, w.at, w.occStart[k]));
+    // originals JSON-escaped
+    w.parts.push(jsonEscape(w.occOriginal[k]));
+    w.at = w.occEnd[k];
+    k++;
+  }
+  w.occNext = k;
 }
 
 /** Records a piece of content the walk masks (see Walk.done). */
 function record(w: Walk, what: number, a: number, b: number, sc: Scanned, text: string): void {
-  w.done.push(what);
-  w.doneAt.push(a);
-  w.doneEnd.push(b);
-  w.doneScans.push(sc);
-  w.doneTexts.push(text);
+  const k = w.count;
+  w.done[k] = what;
+  w.doneAt[k] = a;
+  w.doneEnd[k] = b;
+  w.doneScans[k] = sc;
+  w.doneTexts[k] = text;
+  w.count = k + 1;
+  if (what !== STRING_CONTENT) w.textCount++;
 }
 
-/** Masks string content that starts at a and was scanned as sc. */
-function maskScanned(w: Walk, a: number, sc: Scanned): void {
+/** Masks string content that starts at a and was scanned as sc: the identifiers it masked. */
+function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   const sess = w.sess;
   const found = identifiersOf(sess, sc, a);
-  if (found.length === 0) return;
+  if (found.length === 0) return found;
   const first = sc.found;
   const shifts = sc.shifts;
   // the first pass's matches come with their text and raw bounds; others (learned and remembered names) are mapped
@@ -373,6 +417,7 @@ function maskScanned(w: Walk, a: number, sc: Scanned): void {
     w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, original));
     w.at = re;
   }
+  return found;
 }
 
 function literal(w: Walk, lit: string): void {
@@ -459,7 +504,7 @@ function peekMember(w: Walk, name: string): string {
         found = !w.escaped ? sub(w.s, va, ve) : decodeKey(w.s, va, ve);
         break;
       }
-      skipValue(w);
+      skipValue(w, w.depth, VALUE);
       ws(w);
       if (w.pos < w.n && byteAt(w.s, w.pos) === COMMA) w.pos++;
       else break;
@@ -493,10 +538,12 @@ function checkDuplicate(w: Walk, serial: number, key: string, ka: number, kb: nu
     w.keysAt[w.depth] = seen;
   }
   const k = escaped && key.indexOf(HIGH) >= 0 ? "\x00" + sub(w.s, ka, kb) : key;
-  if (seen[k] === serial) {
+  const last = seen[k];
+  if (last === serial) {
     w.pos = ka - 1;
     fail(w, DUPLICATE_KEY);
   }
+  if (last === undefined) w.keysHeld++;
   seen[k] = serial;
 }
 
@@ -562,7 +609,7 @@ function openObject(w: Walk, node: PolicyNode): boolean {
       shape = chosen;
     }
   }
-  if (shape.unscannable === true) w.unscannable++;
+  if (shape.unscannable === true && !w.restore) w.unscannable++;
   const media = shape.peekMedia === true ? peekMember(w, "media_type") : "";
   w.serial++;
   w.pos++;
@@ -675,7 +722,7 @@ function walkValue(w: Walk, root: PolicyNode): void {
           const known = scanned && !w.restore ? knownEscapedString(w, ctx) : undefined;
           if (known !== undefined) {
             record(w, STRING_CONTENT, a, w.pos - 1, known, "");
-            maskScanned(w, a, known);
+            w.doneFound[w.count - 1] = maskScanned(w, a, known);
           } else {
             const b = stringEnd(w);
             if (scanned) maskContent(w, a, b, w.escaped, ctx);
@@ -704,6 +751,11 @@ function walkValue(w: Walk, root: PolicyNode): void {
       }
     } else if (step === AFTER) {
       if (w.depth === base) return;
+      if (w.restore && w.occNext >= w.occCount) {
+        // every pseudonym restored: the rest is only validated
+        skipValue(w, base, AFTER);
+        return;
+      }
       const f = w.frames[w.depth];
       if (f.obj) {
         const key = f.key;
@@ -743,14 +795,15 @@ function closesAfterItem(w: Walk, f: Frame): boolean {
 }
 
 /**
- * Validates the JSON value at w.pos and moves past it, changing nothing (a member read ahead of the walk by
- * peekMember): the walk's checks and errors, in a loop of its own without policy.
+ * Validates JSON and moves past it, changing nothing: the walk's checks and errors, in a loop of its own without
+ * policy. From step VALUE at depth base: the value at w.pos (a member read ahead of the walk by peekMember, or a whole
+ * answer with nothing to restore). From step AFTER: the rest of the containers the walk has open above depth base
+ * (an answer whose last pseudonym was restored).
  */
-function skipValue(w: Walk): void {
+function skipValue(w: Walk, base: number, first: number): void {
   const s = w.s;
   const n = w.n;
-  const base = w.depth;
-  let step = VALUE;
+  let step = first;
   while (true) {
     if (step === VALUE) {
       ws(w);
@@ -821,7 +874,10 @@ const SCAN_NODE: PolicyNode = { k: SCAN };
 export interface JsonResult {
   /** The masked text (the input itself when nothing changed); undefined when the input is not valid JSON. */
   text?: string;
-  /** Pieces of content that could not be scanned and were kept as they are (images, PDFs, URL and file sources). */
+  /**
+   * Masking: pieces of content that could not be scanned and were kept as they are (images, PDFs, URL and file
+   * sources). Restoring counts none (0).
+   */
   unscannable?: number;
   error?: string;
   offset?: number;
@@ -830,25 +886,62 @@ export interface JsonResult {
 /** Masks the JSON text s under policy. */
 export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const learnedBefore = sess.learned.length;
-  const w = newWalk(sess, s, false);
+  const w = startWalk(sess, s, false);
   const error = walk(w, policy);
   if (error !== undefined) return error;
-  if (walkAgain(sess, s, learnedBefore)) replay(w);
+  if (walkAgain(w, learnedBefore)) replay(w);
   return resultOf(w);
 }
 
 /**
- * True when the masking must be done again, with what the first walk learned: a name learned in a later string may
- * also stand in an earlier one (many new names: always, without searching for each, which would be quadratic), and
- * bare 12-digit numbers left alone before the first AWS signal are account ids after all.
+ * True when the masking must be done again, with what the first walk learned: bare 12-digit numbers left alone
+ * before the first AWS signal are account ids after all, and a name learned in a later string may also stand in an
+ * earlier one. A second walk that would mask every string as the first did is skipped: the strings before the last
+ * name learned are looked at first (their learned names are cached with their scans on a warm worker).
  */
-function walkAgain(sess: Session, s: string, learnedBefore: number): boolean {
+function walkAgain(w: Walk, learnedBefore: number): boolean {
+  const sess = w.sess;
+  if (sess.weakDropped && sess.awsSignal) return true;
+  if (sess.learned.length === learnedBefore) return false;
+  // the walk learns in the order of the body: its last name was learned last
+  const last = sess.learned[sess.learned.length - 1].at;
+  return maskedOtherwise(w, last) && learnedEarlier(sess, w.s, learnedBefore);
+}
+
+/**
+ * True when a piece of content the walk recorded at or before last would be masked otherwise now (with every name the
+ * session learned): always for decoded text and numbers, which are not compared.
+ */
+function maskedOtherwise(w: Walk, last: number): boolean {
+  for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
+    if (w.done[k] !== STRING_CONTENT) return true;
+    if (!sameMatches(identifiersOf(w.sess, w.doneScans[k], w.doneAt[k]), w.doneFound[k])) return true;
+  }
+  return false;
+}
+
+function sameMatches(x: Match[], y: Match[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let k = 0; k < x.length; k++) {
+    const a = x[k];
+    const b = y[k];
+    if (a !== b && (a.s !== b.s || a.e !== b.e || a.kind !== b.kind)) return false;
+  }
+  return true;
+}
+
+/**
+ * True when a name learned since learnedBefore stands in s before where it was learned (many new names: always,
+ * without searching for each, which would be quadratic).
+ */
+function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolean {
   if (sess.learned.length - learnedBefore > 16) return true;
   for (let k = learnedBefore; k < sess.learned.length; k++) {
     const first = s.indexOf(sess.learned[k].name);
     if (first >= 0 && first < sess.learned[k].at) return true;
   }
-  return sess.weakDropped && sess.awsSignal;
+  return false;
 }
 
 /**
@@ -857,9 +950,9 @@ function walkAgain(sess: Session, s: string, learnedBefore: number): boolean {
  * under which key, does not change.
  */
 function replay(w: Walk): void {
-  w.parts = [];
+  w.parts.length = 0;
   w.at = 0;
-  const count = w.done.length;
+  const count = w.count;
   for (let k = 0; k < count; k++) {
     const what = w.done[k];
     const a = w.doneAt[k];
@@ -869,56 +962,118 @@ function replay(w: Walk): void {
   }
 }
 
-/** Restores this session's pseudonyms in the JSON text s, in the strings policy scans. */
+/**
+ * Restores this session's pseudonyms in the JSON text s, in the strings policy scans. The pseudonyms are found first
+ * (one search over the text): a text without any is only validated and comes back as it is; else the policy walk
+ * restores the ones in scanned strings and, past the last one, only validates.
+ */
 export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
-  const w = newWalk(sess, s, true);
-  const error = walk(w, policy);
+  const w = startWalk(sess, s, true);
+  w.occCount = pseudonymsIn(sess, s, w.occStart, w.occEnd, w.occOriginal);
+  const error = walk(w, w.occCount > 0 ? policy : undefined);
   return error !== undefined ? error : resultOf(w);
 }
 
-function walkDocument(w: Walk, policy: PolicyNode): void {
-  walkValue(w, policy);
+/** Walks the document under policy; with no policy, only validates it. */
+function walkDocument(w: Walk, policy: PolicyNode | undefined): void {
+  if (policy !== undefined) walkValue(w, policy);
+  else skipValue(w, 0, VALUE);
   ws(w);
   if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
 }
 
-function newWalk(sess: Session, s: string, restore: boolean): Walk {
-  return {
-    s,
-    n: s.length,
-    pos: 0,
-    at: 0,
-    parts: [],
-    sess,
-    restore,
-    nextEscape: -1,
-    escaped: false,
-    depth: 0,
-    scanNode: SCAN_NODE,
-    keysAt: [],
-    serial: 0,
-    unscannable: 0,
-    frames: [],
-    done: [],
-    doneAt: [],
-    doneEnd: [],
-    doneScans: [],
-    doneTexts: [],
-  };
+/** The walk kept for the next call (see Walk); undefined while a call uses it (a nested call gets its own). */
+let spareWalk: Walk | undefined = undefined;
+/** A walk that recorded more than this (a large request) is not kept: its arrays go with it. */
+const KEPT_RECORDS_MAX = 4096;
+const KEPT_KEYS_MAX = 4096;
+
+/** A walk over s for sess: the one kept from an earlier call, or a new one. */
+function startWalk(sess: Session, s: string, restore: boolean): Walk {
+  let w = spareWalk;
+  spareWalk = undefined;
+  if (w === undefined) {
+    w = {
+      s,
+      n: 0,
+      pos: 0,
+      at: 0,
+      parts: [],
+      sess,
+      restore,
+      nextEscape: -1,
+      escaped: false,
+      depth: 0,
+      scanNode: SCAN_NODE,
+      keysAt: [],
+      keysHeld: 0,
+      serial: 0,
+      unscannable: 0,
+      frames: [],
+      count: 0,
+      textCount: 0,
+      done: [],
+      doneAt: [],
+      doneEnd: [],
+      doneScans: [],
+      doneTexts: [],
+      doneFound: [],
+      occCount: 0,
+      occNext: 0,
+      occStart: [],
+      occEnd: [],
+      occOriginal: [],
+    };
+  }
+  w.s = s;
+  w.n = s.length;
+  w.pos = 0;
+  w.at = 0;
+  w.sess = sess;
+  w.restore = restore;
+  w.nextEscape = -1;
+  w.escaped = false;
+  w.depth = 0;
+  w.unscannable = 0;
+  w.count = 0;
+  w.textCount = 0;
+  w.occCount = 0;
+  w.occNext = 0;
+  // a walk an exception ended (see walk) may still hold output
+  if (w.parts.length > 0) w.parts.length = 0;
+  return w;
 }
 
-/** Walks the whole document: undefined, or the result of invalid JSON. */
-function walk(w: Walk, policy: PolicyNode): JsonResult | undefined {
+/** Ends a walk: it is kept for the next call unless it grew large; no body, original or decoded text stays in it. */
+function endWalk(w: Walk): void {
+  w.s = "";
+  w.n = 0;
+  if (w.parts.length > 0) w.parts.length = 0;
+  for (let k = 0; k < w.occCount; k++) w.occOriginal[k] = "";
+  w.occCount = 0;
+  if (w.textCount > 0) w.doneTexts = [];
+  if (w.count > KEPT_RECORDS_MAX || w.keysHeld > KEPT_KEYS_MAX || w.occStart.length > KEPT_RECORDS_MAX) return;
+  spareWalk = w;
+}
+
+/** Walks the whole document: undefined, or the result of invalid JSON (the walk then ended). */
+function walk(w: Walk, policy: PolicyNode | undefined): JsonResult | undefined {
   const thrown = callProtected(walkDocument, w, policy);
   if (thrown === undefined) return undefined;
+  endWalk(w);
   const je = thrown as JsonError;
   if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
   throw thrown;
 }
 
-/** The walk's output: the input itself when nothing changed. */
+/** The walk's output, and the walk ended: the input itself when nothing changed. */
 function resultOf(w: Walk): JsonResult {
-  if (w.parts.length === 0) return { text: w.s, unscannable: w.unscannable };
-  w.parts.push(sub(w.s, w.at, w.n));
-  return { text: w.parts.join(""), unscannable: w.unscannable };
+  const unscannable = w.unscannable;
+  let text = w.s;
+  if (w.parts.length > 0) {
+    w.parts.push(sub(w.s, w.at, w.n));
+    text = w.parts.join("");
+  }
+  endWalk(w);
+  return { text, unscannable };
 }

@@ -34,10 +34,14 @@ export interface Masker {
   scanBytes: number;
 }
 
-/** An original's unsalted hash part and pseudonym (Masker.hashes). */
+/**
+ * An original's unsalted hash part and pseudonym (Masker.hashes), and the entry of the kind it was first derived for:
+ * entries are never changed, so every session of the scope that masks the original under that kind shares it.
+ */
 export interface Derived {
   hash: string;
   pseudonym: string;
+  entry: Entry;
 }
 
 /** The first pass over one string, cached per worker and shared by every request (only its occ lists grow). */
@@ -90,7 +94,8 @@ export interface Session {
   masker: Masker;
   scope: string;
   byHash: Record<string, Entry>; // hash part -> entry
-  byOriginal: Record<string, Record<string, string>>; // tag -> original -> pseudonym (no key concatenation per hit)
+  /** Collisions only: tag -> original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
+  salted: Record<string, Record<string, string>> | undefined;
   entries: Entry[]; // in order of first appearance
   /** Longest pseudonym produced so far (bounds what a stream must hold back). */
   maxLen: number;
@@ -118,7 +123,7 @@ export function newSession(masker: Masker, scope: string): Session {
     masker,
     scope,
     byHash: {},
-    byOriginal: {},
+    salted: undefined,
     entries: [],
     maxLen: 0,
     collisions: 0,
@@ -131,34 +136,55 @@ export function newSession(masker: Masker, scope: string): Session {
   };
 }
 
-/** The pseudonym for original (of a kind with this tag), creating it if new. */
+/**
+ * The pseudonym for original (of a kind with this tag), creating it if new. The session's pseudonym of an original
+ * is the one its hash part names, unless another original took that hash part first (a collision: then a salted one).
+ */
 export function pseudonymFor(sess: Session, tag: string, kindId: string, original: string): string {
-  let ofTag = sess.byOriginal[tag];
-  if (ofTag === undefined) {
+  const derived = derivedPseudonym(sess, tag, kindId, original);
+  const have = sess.byHash[derived.hash];
+  if (have === undefined) {
+    // the first appearance decides the kind
+    const entry =
+      derived.entry.kind === kindId ? derived.entry : { pseudonym: derived.pseudonym, original, kind: kindId };
+    addEntry(sess, derived.hash, entry);
+    return derived.pseudonym;
+  }
+  if (have.original === original && have.pseudonym === derived.pseudonym) return have.pseudonym;
+  return saltedPseudonym(sess, tag, kindId, original);
+}
+
+/** Registers a new entry of the session under its hash part. */
+function addEntry(sess: Session, hash: string, entry: Entry): void {
+  sess.byHash[hash] = entry;
+  sess.entries.push(entry);
+  if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
+}
+
+/** The pseudonym of original whose hash part another original of the session has (see saltedHash). */
+function saltedPseudonym(sess: Session, tag: string, kindId: string, original: string): string {
+  let salted = sess.salted;
+  if (salted === undefined) {
+    salted = {};
+    sess.salted = salted;
+  }
+  // typeof: in JS a plain object answers "constructor" and friends with functions
+  let ofTag = salted[tag];
+  if (typeof ofTag !== "object") {
     ofTag = {};
-    sess.byOriginal[tag] = ofTag;
+    salted[tag] = ofTag;
   }
   const known = ofTag[original];
-  // typeof: in JS a plain object answers "constructor" and friends with functions
   if (typeof known === "string") return known;
-  const derived = derivedPseudonym(sess, tag, original);
-  let hash = derived.hash;
-  let pseudonym = derived.pseudonym;
-  // two originals never share a pseudonym within a request: re-derive with a salt until free
-  if (sess.byHash[hash] !== undefined) {
-    hash = saltedHash(sess, tag, original);
-    pseudonym = tag + "_" + hash;
-  }
-  const entry: Entry = { pseudonym, original, kind: kindId };
-  sess.byHash[hash] = entry;
+  const hash = saltedHash(sess, tag, original);
+  const pseudonym = tag + "_" + hash;
+  addEntry(sess, hash, { pseudonym, original, kind: kindId });
   ofTag[original] = pseudonym;
-  sess.entries.push(entry);
-  if (pseudonym.length > sess.maxLen) sess.maxLen = pseudonym.length;
   return pseudonym;
 }
 
 /** The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker. */
-function derivedPseudonym(sess: Session, tag: string, original: string): Derived {
+function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
   const m = sess.masker;
   // nested tables, no key concatenation; typeof: in JS a plain object answers "constructor" and friends
   let ofScope = m.hashes[sess.scope];
@@ -174,7 +200,8 @@ function derivedPseudonym(sess: Session, tag: string, original: string): Derived
   const known = ofTag[original];
   if (typeof known === "object") return known;
   const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
-  const derived: Derived = { hash, pseudonym: tag + "_" + hash };
+  const pseudonym = tag + "_" + hash;
+  const derived: Derived = { hash, pseudonym, entry: { pseudonym, original, kind: kindId } };
   if (m.hashCount >= HASH_CACHE_MAX) {
     m.hashes = {};
     m.hashCount = 0;
@@ -204,9 +231,7 @@ export function adoptEntry(sess: Session, entry: Entry): boolean {
   const hash = sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length);
   const have = sess.byHash[hash];
   if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
-  sess.byHash[hash] = entry;
-  sess.entries.push(entry);
-  if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
+  addEntry(sess, hash, entry);
   return true;
 }
 
@@ -482,8 +507,32 @@ export function maskText(sess: Session, s: string, keyCtx: string, rawAt = 0): s
 
 const HEX = "0123456789abcdef";
 
+/**
+ * JSON-escaped originals by original, per worker: answers restore the ids their requests masked, turn after turn.
+ * Bounded: past ESCAPED_MAX strings the cache starts over; strings longer than ESCAPED_LEN_MAX are not kept.
+ */
+let escapedCache: Record<string, string> = {};
+let escapedCount = 0;
+const ESCAPED_MAX = 10000;
+const ESCAPED_LEN_MAX = 256;
+
 /** JSON string-content escaping for a restored original (only what JSON requires). */
 export function jsonEscape(s: string): string {
+  if (s.length > ESCAPED_LEN_MAX) return escapedOf(s);
+  // typeof: in JS a plain object answers "constructor" and friends with functions
+  const known = escapedCache[s];
+  if (typeof known === "string") return known;
+  const escaped = escapedOf(s);
+  if (escapedCount >= ESCAPED_MAX) {
+    escapedCache = {};
+    escapedCount = 0;
+  }
+  escapedCache[s] = escaped;
+  escapedCount++;
+  return escaped;
+}
+
+function escapedOf(s: string): string {
   let plain = true;
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
@@ -536,15 +585,14 @@ export interface RestoreMark {
 }
 
 /**
- * s with every pseudonym of this session replaced by its original, escaped `level` times (see escapeLevel).
- * Pseudonyms the session did not produce are left as they are; s itself is returned when nothing changed.
- * Pseudonyms are found anchored on "_" (a plain search), then the 10 hash units, then the exact pseudonym: pseudonyms
- * this session did not produce are never found.
+ * Finds this session's pseudonyms in s, in order: their start, end (exclusive) and original in starts, ends and
+ * originals from index 0 (entries past the returned count are left as they were). Pseudonyms the session did not
+ * produce are never found: they are anchored on "_" (a plain search), then the 10 hash units, then the exact
+ * pseudonym; one never starts inside the one before.
  */
-export function restoreLevel(sess: Session, s: string, level: number, mark?: RestoreMark): string {
-  if (mark !== undefined) mark.end = 0;
-  if (sess.entries.length === 0) return s;
-  let parts: string[] | undefined = undefined;
+export function pseudonymsIn(sess: Session, s: string, starts: number[], ends: number[], originals: string[]): number {
+  if (sess.entries.length === 0) return 0;
+  let count = 0;
   let at = 0;
   const n = s.length;
   let u = s.indexOf("_", 0);
@@ -553,18 +601,48 @@ export function restoreLevel(sess: Session, s: string, level: number, mark?: Res
     if (e > n) break;
     const entry = hashCharsIn(s, u + 1, e) ? entryEndingAt(sess, s, e) : undefined;
     if (entry !== undefined && e - entry.pseudonym.length >= at) {
-      if (parts === undefined) parts = [];
-      parts.push(sub(s, at, e - entry.pseudonym.length));
-      parts.push(escapeLevel(entry.original, level));
+      starts[count] = e - entry.pseudonym.length;
+      ends[count] = e;
+      originals[count] = entry.original;
+      count++;
       at = e;
       u = s.indexOf("_", e);
     } else {
       u = s.indexOf("_", u + 1);
     }
   }
-  if (mark !== undefined) mark.end = at;
-  if (parts === undefined) return s;
+  return count;
+}
+
+/** restoreLevel's finds (pseudonymsIn), reused by every call: restoreLevel calls nothing that restores. */
+let foundStarts: number[] = [];
+let foundEnds: number[] = [];
+let foundOriginals: string[] = [];
+/** Past this many finds the arrays are not kept (originals of one large answer). */
+const FOUND_KEPT_MAX = 1024;
+
+/**
+ * s with every pseudonym of this session (see pseudonymsIn) replaced by its original, escaped `level` times (see
+ * escapeLevel); s itself when nothing changed.
+ */
+export function restoreLevel(sess: Session, s: string, level: number, mark?: RestoreMark): string {
+  const count = pseudonymsIn(sess, s, foundStarts, foundEnds, foundOriginals);
+  if (mark !== undefined) mark.end = count > 0 ? foundEnds[count - 1] : 0;
+  if (count === 0) return s;
+  const parts: string[] = [];
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    parts.push(sub(s, at, foundStarts[k]));
+    parts.push(escapeLevel(foundOriginals[k], level));
+    foundOriginals[k] = ""; // no original outlives the call
+    at = foundEnds[k];
+  }
   parts.push(sub(s, at, s.length));
+  if (count > FOUND_KEPT_MAX) {
+    foundStarts = [];
+    foundEnds = [];
+    foundOriginals = [];
+  }
   return parts.join("");
 }
 
