@@ -82,6 +82,45 @@ describe("matching", () => {
     expect(remember(small, "two-name", FN)).toBe(true);
     expect(remember(small, "three-name", FN)).toBe(false);
   });
+  it("finds a name added after a string was matched without it, in short and long strings alike", () => {
+    const m3 = newMemory(10);
+    remember(m3, "billing-api", FN);
+    const long = "restart payments-api now. " + "nothing else in here. ".repeat(20);
+    for (const text of ["restart payments-api now", long]) {
+      const before = newSession(masker, "t");
+      before.memory = m3;
+      expect(maskText(before, text, "")).toBe(text); // matched (and cached) while the name is unknown
+      remember(m3, "payments-api", FN);
+      const after = newSession(masker, "t");
+      after.memory = m3;
+      expect(maskText(after, text, "")).toMatch(/^restart LAMBDA_FUNCTION_[0-9a-z]{10} now/);
+      m3.names = {};
+      Object.assign(m3, newMemory(10));
+      remember(m3, "billing-api", FN);
+    }
+  });
+  it("matches strings named like JavaScript prototype members or cached-scan fields as any other string", () => {
+    const m4 = newMemory(10);
+    remember(m4, "constructor", FN);
+    const texts = [
+      "__proto__",
+      "toString",
+      "found",
+      "learns",
+      "occ",
+      "text",
+      "constructor",
+      "__proto__",
+      "constructor",
+    ];
+    for (const text of texts) {
+      const sess = newSession(masker, "t");
+      sess.memory = m4;
+      const out = maskText(sess, text, "");
+      if (text === "constructor") expect(out).toMatch(/^LAMBDA_FUNCTION_[0-9a-z]{10}$/);
+      else expect(out).toBe(text);
+    }
+  });
   it("credential kinds are recognised (never remembered nor stored)", () => {
     const creds = KINDS.filter((k) => isCredential(k)).map((k) => k.id);
     expect(creds).toContain("secret-access-key");

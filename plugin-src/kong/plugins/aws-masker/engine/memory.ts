@@ -38,22 +38,40 @@ export interface TenantMemory {
   /** bound of count: past it new names are not remembered */
   max: number;
   /**
-   * Occurrences in long strings, text -> matches: conversations resend the system prompt, tools and earlier turns
-   * every turn (as session.ts caches the scanner's first pass). Emptied when a name is added; bounded by CACHE_BYTES.
+   * Occurrences per string, text -> matches: conversations resend the system prompt, tools and earlier turns every
+   * turn (as session.ts caches the scanner's first pass), and clients the same short values (roles, types, models).
+   * Emptied when a name is added; bounded by CACHE_BYTES.
    */
   cache: Record<string, Match[]>;
+  /** The same for strings shorter than SHORT, keyed "\x1f" + text (never an Object.prototype name in JS). */
+  short: Record<string, Match[]>;
   cacheBytes: number;
 }
 
-/** Strings shorter than this are matched every time. */
-const CACHE_MIN = 256;
-/** Bound of the text Memory.cache refers to (the strings themselves are shared with the request). */
+/** Bound of the text Memory.cache refers to (the strings themselves are shared with the request), with ENTRY_BYTES
+ * charged per entry so that many short strings are bounded too. */
 const CACHE_BYTES = 4194304;
+const ENTRY_BYTES = 64;
+/** The matches of every string that holds no remembered name (never added to: withRemembered only reads them). */
+const NONE: Match[] = [];
+/** Strings shorter than this are cached under a prefixed key (JavaScript's prototype names are short). */
+const SHORT = 64;
 
 export function newMemory(max: number): TenantMemory {
   const lengths: boolean[] = [];
   for (let k = 0; k <= MAX_NAME_LEN; k++) lengths[k] = false;
-  return { names: {}, hashes: {}, prefixes: {}, lengths, maxLen: 0, count: 0, max, cache: {}, cacheBytes: 0 };
+  return {
+    names: {},
+    hashes: {},
+    prefixes: {},
+    lengths,
+    maxLen: 0,
+    count: 0,
+    max,
+    cache: {},
+    short: {},
+    cacheBytes: 0,
+  };
 }
 
 /** Units that glue a name into a longer word (same rule as names.ts). */
@@ -100,6 +118,7 @@ export function remember(mem: TenantMemory, name: string, kind: Kind): boolean {
  * measures the cold path. */
 export function clearMemoryCache(mem: TenantMemory): void {
   mem.cache = {};
+  mem.short = {};
   mem.cacheBytes = 0;
 }
 
@@ -188,15 +207,16 @@ export function rememberedIn(mem: TenantMemory, s: string, occ: Match[]): void {
  */
 export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Match[] {
   if (mem.count === 0) return found;
-  let occ: Match[] | undefined = s.length >= CACHE_MIN ? mem.cache[s] : undefined;
+  const key = s.length < SHORT ? "\x1f" + s : s;
+  let occ: Match[] | undefined = s.length < SHORT ? mem.short[key] : mem.cache[key];
   if (occ === undefined) {
     occ = [];
     rememberedIn(mem, s, occ);
-    if (s.length >= CACHE_MIN) {
-      if (mem.cacheBytes + s.length > CACHE_BYTES) clearMemoryCache(mem);
-      mem.cache[s] = occ;
-      mem.cacheBytes += s.length;
-    }
+    if (occ.length === 0) occ = NONE;
+    if (mem.cacheBytes + s.length + ENTRY_BYTES > CACHE_BYTES) clearMemoryCache(mem);
+    if (s.length < SHORT) mem.short[key] = occ;
+    else mem.cache[key] = occ;
+    mem.cacheBytes += s.length + ENTRY_BYTES;
   }
   if (occ.length === 0) return found;
   const merged: Match[] = [];

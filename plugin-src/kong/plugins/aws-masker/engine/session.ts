@@ -266,7 +266,9 @@ export function cachedScan(masker: Masker, content: string, escaped: boolean, ke
   const byContent = scansOf(masker, escaped, keyCtx);
   if (byContent === undefined) return undefined;
   const hit = byContent[content];
-  return typeof hit === "object" ? hit : undefined;
+  // in JavaScript a content named like an Object.prototype member, or "__proto__" (which, once assigned, makes a
+  // cached scan the table's prototype and its fields look like entries), reads something that is no scan
+  return typeof hit === "object" && hit.learns !== undefined ? hit : undefined;
 }
 
 /**
