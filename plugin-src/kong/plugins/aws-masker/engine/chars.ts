@@ -189,6 +189,23 @@ export function suffixNode(set: SuffixSet, lit: string): number {
  * -1 (the lowest index: callers list the most specific word first).
  */
 export function suffixIn(set: SuffixSet, s: string, a: number, b: number, skip: boolean[]): number {
+  // loop-free pre-check of the last two units: most strings end like no word of set. Answering them before the loop
+  // keeps the common path of this function (and its callers') loop-free, so a trace LuaJIT starts at its entry when
+  // interpreted code calls it compiles; one that reaches the loop below aborts, and ~11 aborts blacklist the function.
+  if (b <= a) return -1;
+  const last = byteAt(s, b - 1);
+  if (last >= 256 || !skip[last]) {
+    const l1 = lowerCode(last);
+    const n1 = l1 < 128 ? set.next[l1] : undefined;
+    if (n1 === undefined) return -1;
+    if (set.word[n1] === undefined && b - 2 >= a) {
+      const prev = byteAt(s, b - 2);
+      if (prev >= 256 || !skip[prev]) {
+        const l2 = lowerCode(prev);
+        if (l2 >= 128 || set.next[n1 * 128 + l2] === undefined) return -1;
+      }
+    }
+  }
   let node = 0;
   let best = -1;
   let k = b - 1;

@@ -2514,9 +2514,9 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   let x = 0;
   const nx = extra !== undefined ? extra.length : 0;
   let nextExtra = nx > 0 ? (extra as Match[])[0].s : n + 1;
-  // Words (runs of alphanumerics) are handed to wordMatch() at their end, with the unit that ends them. Two tight
-  // inner loops (over separators, over a word's units) stop at the next anchored match: a flat loop with a branch per
-  // unit costs LuaJIT a trace exit at every word boundary (3x slower on prose).
+  // Words (runs of alphanumerics) are handed to wordMatch() at their end, with the unit that ends them. A tight inner
+  // loop over a word's units stops at the next anchored match: a flat loop with a branch per unit costs LuaJIT a trace
+  // exit at every word boundary (3x slower on prose).
   let i = 0;
   // (an anchored match left behind by a word matcher's jump is still merged at the end)
   while (i < n || (x < nx && i >= nextExtra)) {
@@ -2531,9 +2531,14 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       nextExtra = x < nx ? (extra as Match[])[x].s : n + 1;
       continue;
     }
+    // a separator is skipped by this loop itself, not by an inner loop: this loop's own trace then compiles on its
+    // common path. With an inner loop first, every trace LuaJIT started here aborted ("inner loop in root trace") and
+    // it blacklisted this loop after ~11 aborts, when this function was called from interpreted code.
+    if ((WORD_UNIT[unitAt(s, i)] & C_ALNUM) === 0) {
+      i++;
+      continue;
+    }
     const lim = nextExtra < n ? nextExtra : n;
-    while (i < lim && (WORD_UNIT[unitAt(s, i)] & C_ALNUM) === 0) i++;
-    if (i >= lim) continue;
     const ws = i;
     let tail = 0; // classes of the word's units after its first
     i++;
