@@ -15,6 +15,7 @@ export { KINDS } from "./catalogue";
 export { HASH_LEN } from "./pseudonym";
 export { newSession, maskText, restoreText, findIn, adoptEntry, jsonEscape, entryEndingAt } from "./session";
 export { maskJson, restoreJson } from "./json";
+export { newMemo, memoSet, type Memo } from "./memo";
 export { policyFor, answerPolicyFor, MESSAGES } from "./policy";
 // the rest of the surface used by the plugin modules, the CLI, benches and specs: nothing imports engine files directly
 export type { StreamState } from "./stream";

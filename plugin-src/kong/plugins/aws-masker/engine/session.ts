@@ -8,6 +8,7 @@ import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, Occurrence, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
+import { newMemo, memoSet } from "./memo";
 import { TenantMemory, withRemembered } from "./memory";
 
 export interface Entry {
@@ -511,27 +512,18 @@ const HEX = "0123456789abcdef";
 
 /**
  * JSON-escaped originals by original, per worker: answers restore the ids their requests masked, turn after turn.
- * Bounded: past ESCAPED_MAX strings the cache starts over; strings longer than ESCAPED_LEN_MAX are not kept.
+ * Bounded: past 10,000 strings the cache starts over; strings longer than ESCAPED_LEN_MAX are not kept.
  */
-let escapedCache: Record<string, string> = {};
-let escapedCount = 0;
-const ESCAPED_MAX = 10000;
+const escapedCache = newMemo<string>(10000);
 const ESCAPED_LEN_MAX = 256;
 
 /** JSON string-content escaping for a restored original (only what JSON requires). */
 export function jsonEscape(s: string): string {
   if (s.length > ESCAPED_LEN_MAX) return escapedOf(s);
   // typeof: in JS a plain object answers "constructor" and friends with functions
-  const known = escapedCache[s];
+  const known = escapedCache.entries[s];
   if (typeof known === "string") return known;
-  const escaped = escapedOf(s);
-  if (escapedCount >= ESCAPED_MAX) {
-    escapedCache = {};
-    escapedCount = 0;
-  }
-  escapedCache[s] = escaped;
-  escapedCount++;
-  return escaped;
+  return memoSet(escapedCache, s, escapedOf(s));
 }
 
 function escapedOf(s: string): string {

@@ -1,7 +1,18 @@
 // Request headers toward the upstream (docs/field-rules.md, "Headers"): what says where the client is or which hops
 // the request took is not sent; the Claude API's credentials and the transport headers nginx rebuilds go as they
 // are; every other header is scanned and its identifiers masked in place.
-import { Masker, Session, TenantMemory, maskText, learnedIn, rememberedIn, Match } from "../engine/index";
+import {
+  Masker,
+  Session,
+  TenantMemory,
+  maskText,
+  learnedIn,
+  rememberedIn,
+  Match,
+  Memo,
+  newMemo,
+  memoSet,
+} from "../engine/index";
 import { refuse } from "./errors";
 import { count } from "./stats";
 
@@ -67,24 +78,14 @@ const DROP = 1;
 const PASS = 2;
 const SCAN = 3;
 /** Per worker: header name -> DROP, PASS or SCAN (clients send the same few names on every request); bounded. */
-let headerActions: Record<string, number> = {};
-let headerActionCount = 0;
-const HEADER_ACTIONS_MAX = 1024;
+const headerActions = newMemo<number>(1024);
 
 function headerAction(name: string): number {
-  let action = headerActions[name];
-  if (action === undefined) {
-    if (CLIENT_ADDRESS[name] === true || string.sub(name, 1, FORWARDED_PREFIX.length) === FORWARDED_PREFIX)
-      action = DROP;
-    else action = UNSCANNED[name] === true ? PASS : SCAN;
-    if (headerActionCount >= HEADER_ACTIONS_MAX) {
-      headerActions = {};
-      headerActionCount = 0;
-    }
-    headerActions[name] = action;
-    headerActionCount++;
-  }
-  return action;
+  const action = headerActions.entries[name];
+  if (action !== undefined) return action;
+  if (CLIENT_ADDRESS[name] === true || string.sub(name, 1, FORWARDED_PREFIX.length) === FORWARDED_PREFIX)
+    return memoSet(headerActions, name, DROP);
+  return memoSet(headerActions, name, UNSCANNED[name] === true ? PASS : SCAN);
 }
 
 /**
@@ -124,9 +125,7 @@ interface CleanValue {
  * again when they differ from those last looked for (another request's learned names, a grown memory). Bounded by
  * CLEAN_MAX; past it the cache starts over.
  */
-const cleanValues = setmetatable(new LuaTable<Masker, { values: Record<string, CleanValue>; size: number }>(), {
-  __mode: "k",
-});
+const cleanValues = setmetatable(new LuaTable<Masker, Memo<CleanValue>>(), { __mode: "k" });
 const CLEAN_MAX = 4096;
 
 /** Scratch list for remembersIn (replaced when it receives matches): no table per header on the clean path. */
@@ -143,10 +142,10 @@ function remembersIn(sess: Session, value: string): boolean {
   return true;
 }
 
-function cleanFor(masker: Masker): { values: Record<string, CleanValue>; size: number } {
+function cleanFor(masker: Masker): Memo<CleanValue> {
   let clean = cleanValues.get(masker);
   if (clean === undefined) {
-    clean = { values: {}, size: 0 };
+    clean = newMemo<CleanValue>(CLEAN_MAX);
     cleanValues.set(masker, clean);
   }
   return clean;
@@ -176,7 +175,7 @@ function noteNames(sess: Session, clean: CleanValue): void {
  * learned or remembered name stands in it now.
  */
 function knownClean(sess: Session, value: string): boolean {
-  const clean = cleanFor(sess.masker).values[value];
+  const clean = cleanFor(sess.masker).entries[value];
   if (clean === undefined) return false;
   const key = learnedKeyOf(sess);
   const mem = sess.memory;
@@ -195,15 +194,9 @@ function knownClean(sess: Session, value: string): boolean {
 
 /** Records that the masker (with this request's names) found no identifier in value (bounded: CLEAN_MAX). */
 function noteClean(sess: Session, value: string): void {
-  const clean = cleanFor(sess.masker);
-  if (clean.size >= CLEAN_MAX) {
-    clean.values = {};
-    clean.size = 0;
-  }
   const entry: CleanValue = { learnedKey: undefined, checked: undefined };
   noteNames(sess, entry);
-  clean.values[value] = entry;
-  clean.size++;
+  memoSet(cleanFor(sess.masker), value, entry);
 }
 
 /** value with its identifiers masked (value itself when there are none): a header name or value. */

@@ -12,6 +12,9 @@ import {
   DUPLICATE_KEY,
   urlForms,
   policyFor,
+  Memo,
+  newMemo,
+  memoSet,
 } from "../engine/index";
 import { dropForwarding, maskHeaders, nginxVars, requestHeaders, headerOf, namesIn, RequestHeaders } from "./headers";
 import { PluginConf, maskerFor } from "./conf";
@@ -32,26 +35,16 @@ interface MediaType {
   json: boolean;
   eventStream: boolean;
 }
-let mediaTypes: Record<string, MediaType> = {};
-let mediaTypeCount = 0;
-const MEDIA_TYPES_MAX = 256;
+const mediaTypes = newMemo<MediaType>(256);
 
 function mediaTypeOf(ct: string): MediaType {
-  let m = mediaTypes[ct];
-  if (m === undefined) {
-    const t = ct.toLowerCase();
-    m = {
-      json: t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0,
-      eventStream: t.indexOf("text/event-stream") >= 0,
-    };
-    if (mediaTypeCount >= MEDIA_TYPES_MAX) {
-      mediaTypes = {};
-      mediaTypeCount = 0;
-    }
-    mediaTypes[ct] = m;
-    mediaTypeCount++;
-  }
-  return m;
+  const m = mediaTypes.entries[ct];
+  if (m !== undefined) return m;
+  const t = ct.toLowerCase();
+  return memoSet(mediaTypes, ct, {
+    json: t.indexOf("application/json") >= 0 || t.indexOf("+json") >= 0,
+    eventStream: t.indexOf("text/event-stream") >= 0,
+  });
 }
 
 export function isJsonType(ct: string | undefined): boolean {
@@ -107,9 +100,7 @@ interface CleanUrl {
  * few URLs, so their forms are decoded and scanned once per worker; the tenant's remembered names are looked for
  * again when its memory has grown since (or is another one). Bounded by URLS_MAX; past it the cache starts over.
  */
-const cleanUrls = setmetatable(new LuaTable<Masker, { forms: Record<string, CleanUrl>; size: number }>(), {
-  __mode: "k",
-});
+const cleanUrls = setmetatable(new LuaTable<Masker, Memo<CleanUrl>>(), { __mode: "k" });
 const URLS_MAX = 1024;
 
 /** True when an identifier is in the URL in any form the gateway, Kong or the upstream may read it in. */
@@ -118,11 +109,11 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
   const raw = uri !== undefined ? uri : path;
   let cache = cleanUrls.get(session.masker);
   if (cache === undefined) {
-    cache = { forms: {}, size: 0 };
+    cache = newMemo<CleanUrl>(URLS_MAX);
     cleanUrls.set(session.masker, cache);
   }
   const mem = session.memory;
-  const known = cache.forms[raw];
+  const known = cache.entries[raw];
   if (known !== undefined) {
     // checked before the body: nothing learned in this request yet, so only the tenant's names can be new in it
     if (session.learned.length === 0 && (mem === undefined || known.checked.get(mem) === mem.count)) return false;
@@ -136,14 +127,9 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
   for (const form of forms) {
     if (findIn(session, form, "").length > 0) return true;
   }
-  if (cache.size >= URLS_MAX) {
-    cache.forms = {};
-    cache.size = 0;
-  }
   const clean: CleanUrl = { forms, checked: setmetatable(new LuaTable<TenantMemory, number>(), { __mode: "k" }) };
   if (mem !== undefined) clean.checked.set(mem, mem.count);
-  cache.forms[raw] = clean;
-  cache.size++;
+  memoSet(cache, raw, clean);
   return false;
 }
 
