@@ -483,25 +483,44 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
   }
   const idLen = (hl === 8 || hl === 10 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
   if (!idLen && !(HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) return 0;
-  let prefix = sub(s, i, j);
-  let pos = j; // s[pos] == "-"
-  for (let seg = 0; seg < 3; seg++) {
-    const kind = cfg.hexKinds[prefix];
-    if (kind !== undefined) {
-      const hexLen = seg === 0 ? hl : runOf(s, pos + 1, n, C_HEX);
-      const e = pos + 1 + hexLen;
-      if (hexLen > 0 && endsAt(s, e, n) && hasLength(kind, hexLen)) {
-        push(cfg, s, out, i, e, kind);
-        return e;
-      }
+  // at most three head segments, written out instead of a loop: LuaJIT blacklisted that loop in some processes (its
+  // body calls runOf, whose own loop is compiled first, so every trace starting at it aborted)
+  let r = prefixedHexAt(cfg, s, i, j, n, hl, out);
+  if (r >= 0) return r;
+  r = prefixedHexAt(cfg, s, i, -r, n, -1, out);
+  if (r >= 0) return r;
+  r = prefixedHexAt(cfg, s, i, -r, n, -1, out);
+  return r >= 0 ? r : 0;
+}
+
+/**
+ * One head segment of matchPrefixedHex: the head is s[i, pos) (s[pos] is a dash), hexLen the hex run after it when
+ * known (-1: read it). The id's end when one is pushed; 0 when no id and no longer head can follow; else -(the end of
+ * the next, longer head).
+ */
+function prefixedHexAt(
+  cfg: ScanConfig,
+  s: string,
+  i: number,
+  pos: number,
+  n: number,
+  hexLen: number,
+  out: Match[],
+): number {
+  const prefix = sub(s, i, pos);
+  const kind = cfg.hexKinds[prefix];
+  if (kind !== undefined) {
+    const hl = hexLen >= 0 ? hexLen : runOf(s, pos + 1, n, C_HEX);
+    const e = pos + 1 + hl;
+    if (hl > 0 && endsAt(s, e, n) && hasLength(kind, hl)) {
+      push(cfg, s, out, i, e, kind);
+      return e;
     }
-    if (cfg.hexHeads[prefix] !== true) return 0;
-    const w = runOf(s, pos + 1, n, C_LOWER | C_DIGIT);
-    if (w === 0 || pos + 1 + w >= n || byteAt(s, pos + 1 + w) !== 45) return 0;
-    prefix = prefix + "-" + sub(s, pos + 1, pos + 1 + w);
-    pos = pos + 1 + w;
   }
-  return 0;
+  if (cfg.hexHeads[prefix] !== true) return 0;
+  const w = runOf(s, pos + 1, n, C_LOWER | C_DIGIT);
+  if (w === 0 || pos + 1 + w >= n || byteAt(s, pos + 1 + w) !== DASH) return 0;
+  return -(pos + 1 + w);
 }
 
 /** <prefix>-<upper alnum of an allowed length with a digit> (EMR j-, RDS db- / cluster- resource ids). */
