@@ -28,6 +28,7 @@ build = {
     ["kong.plugins.aws-masker.engine.credentials"] = "build/kong/plugins/aws-masker/engine/credentials.lua",
     ["kong.plugins.aws-masker.engine.index"]       = "build/kong/plugins/aws-masker/engine/index.lua",
     ["kong.plugins.aws-masker.engine.json"]        = "build/kong/plugins/aws-masker/engine/json.lua",
+    ["kong.plugins.aws-masker.engine.memo"]        = "build/kong/plugins/aws-masker/engine/memo.lua",
     ["kong.plugins.aws-masker.engine.memory"]      = "build/kong/plugins/aws-masker/engine/memory.lua",
     ["kong.plugins.aws-masker.engine.names"]       = "build/kong/plugins/aws-masker/engine/names.lua",
     ["kong.plugins.aws-masker.engine.policy"]      = "build/kong/plugins/aws-masker/engine/policy.lua",
