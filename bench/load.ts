@@ -397,6 +397,27 @@ end
   return script;
 }
 
+/** bench/engine.lua on its 8 KB request in n fresh LuaJIT processes, one after the other: MB/s per process. */
+function engineProcesses(n: number): { mask: number[]; cold: number[]; restore: number[] } {
+  const r = { mask: [] as number[], cold: [] as number[], restore: [] as number[] };
+  for (let k = 0; k < n; k++) {
+    const out = execFileSync("luajit", ["bench/engine.lua"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      // cold requests are ~20x slower than warm ones: fewer of them keep a process under ~15 s
+      env: { ...process.env, BENCH_ITERATIONS: "4000", BENCH_RUNS: "3" },
+    });
+    const j = JSON.parse(out.trim().split("\n").pop() as string);
+    r.mask.push(j.mask_mbps);
+    r.cold.push(j.mask_cold_mbps);
+    r.restore.push(j.restore_mbps);
+    process.stdout.write(
+      `engine process ${k + 1}/${n}: warm ${j.mask_mbps} MB/s, cold ${j.mask_cold_mbps}, restore ${j.restore_mbps}\n`,
+    );
+  }
+  return r;
+}
+
 function runWrk(script: string, url: string, conns: number, seconds: number): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
     const p = spawn(
@@ -623,6 +644,8 @@ async function main(): Promise<number> {
   const engineBySize: { size: number; warm: number; cold: number }[] = [];
   let counterBase = 1000;
   let health: JitHealth | undefined;
+  /** bench/engine.lua on the 8 KB request, one entry per fresh LuaJIT process */
+  let engine8k: { mask: number[]; cold: number[]; restore: number[] } | undefined;
   let streamUs: { name: string; median: number }[] = [];
   try {
     const upstream = await startEchoUpstream(path.join(dir, "echo"));
@@ -748,6 +771,9 @@ async function main(): Promise<number> {
 
     // engine: JIT health and the spread between fresh LuaJIT processes; streamed restore per event (bench/stream.lua)
     if (ONLY === undefined) health = jitHealth(Math.max(3, FRESH), (s) => process.stdout.write(s + "\n"));
+    // the engine's figures: bench/engine.lua itself (warmed up, median of its runs) in fresh processes, without the
+    // trace hook jit-health runs under (its single pass includes the compilation)
+    if (ONLY === undefined) engine8k = engineProcesses(Math.max(3, FRESH));
     // the engine alone in LuaJIT on the 4 KB and 1 MB bodies (bench/engine.lua): does its cost grow faster than the size?
     for (const size of ENGINE ? [4 * KB, 1048576] : []) {
       const b = buildBody(size, 20, false) as Body;
@@ -832,30 +858,33 @@ async function main(): Promise<number> {
       ok: streamMedian <= T_STREAM_US_PER_EVENT,
     },
   ];
-  if (health) {
+  if (engine8k) {
     const spread = (v: number[]) => Math.max(...v) / Math.min(...v);
+    const e = engine8k;
     targets.push(
       {
-        what: `engine in LuaJIT, 8 KB request, warm ≥ ${T_ENGINE_WARM} MB/s`,
-        measured: `${range(health.mbps.mask, (v) => v.toFixed(0))} MB/s`,
-        ok: Math.min(...health.mbps.mask) >= T_ENGINE_WARM,
+        what: `engine in LuaJIT (bench/engine.lua, ${e.mask.length} fresh processes), 8 KB request, warm ≥ ${T_ENGINE_WARM} MB/s`,
+        measured: `${range(e.mask, (v) => v.toFixed(0))} MB/s`,
+        ok: Math.min(...e.mask) >= T_ENGINE_WARM,
       },
       {
         what: `engine in LuaJIT, 8 KB request, cold ≥ ${T_ENGINE_COLD} MB/s`,
-        measured: `${range(health.mbps.cold, (v) => v.toFixed(0))} MB/s`,
-        ok: Math.min(...health.mbps.cold) >= T_ENGINE_COLD,
+        measured: `${range(e.cold, (v) => v.toFixed(0))} MB/s`,
+        ok: Math.min(...e.cold) >= T_ENGINE_COLD,
       },
       {
         what: `engine spread between fresh processes ≤ ${T_ENGINE_SPREAD}×`,
-        measured: `warm ${f2(spread(health.mbps.mask))}×, cold ${f2(spread(health.mbps.cold))}×, restore ${f2(spread(health.mbps.restore))}×`,
-        ok: Math.max(spread(health.mbps.mask), spread(health.mbps.cold)) <= T_ENGINE_SPREAD,
-      },
-      {
-        what: "no blacklisted trace start in engine modules (bench/jit-health.ts)",
-        measured: health.engineBlacklisted.length ? health.engineBlacklisted.join("; ") : "none",
-        ok: health.engineBlacklisted.length === 0,
+        measured: `warm ${f2(spread(e.mask))}×, cold ${f2(spread(e.cold))}×, restore ${f2(spread(e.restore))}×`,
+        ok: Math.max(spread(e.mask), spread(e.cold), spread(e.restore)) <= T_ENGINE_SPREAD,
       },
     );
+  }
+  if (health) {
+    targets.push({
+      what: "no blacklisted trace start in engine modules (bench/jit-health.ts)",
+      measured: health.engineBlacklisted.length ? health.engineBlacklisted.join("; ") : "none",
+      ok: health.engineBlacklisted.length === 0,
+    });
   }
   for (const t of targets) if (!t.ok) misses.push(`${t.what}: ${t.measured}`);
 
@@ -915,6 +944,12 @@ async function main(): Promise<number> {
   md.push("");
   if (health) {
     md.push(`### JIT health (${health.processes} fresh LuaJIT processes, bench/jit-health.ts)`);
+    md.push("");
+    md.push(
+      `Its single pass of ${process.env.JIT_HEALTH_ITERATIONS ?? 3000} requests per figure includes the compilation and runs under the trace hook: ` +
+        `warm ${range(health.mbps.mask, (v) => v.toFixed(0))}, cold ${range(health.mbps.cold, (v) => v.toFixed(0))}, ` +
+        `restore ${range(health.mbps.restore, (v) => v.toFixed(0))} MB/s (the targets above use bench/engine.lua).`,
+    );
     md.push("");
     md.push("Blacklisted trace starts (LuaJIT stopped compiling there; in how many processes):");
     md.push("");
