@@ -140,10 +140,26 @@ describe("warm worker", () => {
 
   it("keeps the scan cache within its bound over 10 MB of distinct strings", () => {
     const masker = createNodeMasker({ secret: SECRET });
-    const filler = "x".repeat(4000);
+    // every content a length of its own (the cache keeps few of one length, see below)
     for (let k = 0; k < 2500; k++)
-      maskJson(newSession(masker, "t"), `{"messages":[{"role":"user","content":"${k} ${filler}"}]}`, MESSAGES);
+      maskJson(newSession(masker, "t"), `{"messages":[{"role":"user","content":"${"x".repeat(4000 + k)}"}]}`, MESSAGES);
+    expect(masker.scanBytes).toBeGreaterThan(4 * 1024 * 1024);
     expect(masker.scanBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+  });
+
+  it("keeps at most 16 scans of long contents of one length, and masks the others the same", () => {
+    // LuaJIT hashes long strings from a few bytes: thousands of kept same-length contents would slow every new one
+    const masker = createNodeMasker({ secret: SECRET });
+    const body = (k: number) =>
+      `{"messages":[{"role":"user","content":"${"lorem ipsum ".repeat(20)} ${String(k).padStart(6, "0")} i-0a1b2c3d4e5f67890"}]}`;
+    const first = maskJson(newSession(masker, "t"), body(0), MESSAGES).text;
+    for (let k = 1; k < 40; k++) maskJson(newSession(masker, "t"), body(k), MESSAGES);
+    const content = (JSON.parse(body(0)).messages[0].content as string).length;
+    expect(masker.scanLengths[content]).toBe(16);
+    expect(Object.keys(masker.scans["\x1fcontent"] ?? {}).length).toBe(16);
+    const late = maskJson(newSession(masker, "t"), body(39), MESSAGES).text;
+    expect(late).toBe(maskJson(newSession(createNodeMasker({ secret: SECRET }), "t"), body(39), MESSAGES).text);
+    expect(maskJson(newSession(masker, "t"), body(0), MESSAGES).text).toBe(first);
   });
 });
 

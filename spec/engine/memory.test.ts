@@ -99,6 +99,22 @@ describe("matching", () => {
       remember(m3, "billing-api", FN);
     }
   });
+  it("keeps at most 16 long texts of one length in its per-string cache, and matches the others the same", () => {
+    const mem = newMemory(10);
+    remember(mem, "payments-api", FN);
+    const text = (k: number) =>
+      `${"nothing to see here. ".repeat(8)}${String(k).padStart(6, "0")} restart payments-api`;
+    const masked: string[] = [];
+    for (let k = 0; k < 40; k++) {
+      const sess = newSession(masker, "t");
+      sess.memory = mem;
+      masked.push(maskText(sess, text(k), ""));
+    }
+    expect(mem.cacheLengths[text(0).length]).toBe(16);
+    expect(Object.keys(mem.cache).length).toBe(16);
+    for (const m of masked) expect(m).toMatch(/ restart LAMBDA_FUNCTION_[0-9a-z]{10}$/);
+  });
+
   it("matches strings named like JavaScript prototype members or cached-scan fields as any other string", () => {
     const m4 = newMemory(10);
     remember(m4, "constructor", FN);

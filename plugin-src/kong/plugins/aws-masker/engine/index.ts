@@ -89,6 +89,7 @@ export function createMasker(cfg: MaskerConfig, hmac: Hmac, regexFind?: RegexFin
     hashCount: 0,
     scans: {},
     scanBytes: 0,
+    scanLengths: {},
   };
 }
 
@@ -153,4 +154,5 @@ export function resetCaches(masker: Masker): void {
   masker.hashCount = 0;
   masker.scans = {};
   masker.scanBytes = 0;
+  masker.scanLengths = {};
 }

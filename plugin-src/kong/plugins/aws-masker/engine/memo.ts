@@ -24,3 +24,26 @@ export function memoSet<V>(memo: Memo<V>, key: string, value: V): V {
   memo.count++;
   return value;
 }
+
+/**
+ * LuaJIT (OpenResty's branch, which Kong and the host run) hashes a string of LONG_KEY bytes or more from a few of its
+ * bytes, so strings of one length that differ in few bytes share a chain of the VM's string table, and making any new
+ * string of that length walks every live one (measured: a 600-byte content resent with a changed counter costs 10x
+ * when the scan cache keeps thousands of them). A cache keyed by such strings keeps at most SAME_LENGTH_MAX of each
+ * length: past it a string is worked out again each time instead of being kept.
+ */
+const LONG_KEY = 128;
+const SAME_LENGTH_MAX = 16;
+
+/** Whether a cache whose keys by length are counted in `lengths` may keep a key of length len (and counts it if so). */
+export function admitsLength(lengths: Record<number, number>, len: number): boolean {
+  if (len < LONG_KEY) return true;
+  const n = lengths[len];
+  if (n === undefined) {
+    lengths[len] = 1;
+    return true;
+  }
+  if (n >= SAME_LENGTH_MAX) return false;
+  lengths[len] = n + 1;
+  return true;
+}

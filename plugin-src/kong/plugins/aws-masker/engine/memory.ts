@@ -12,6 +12,7 @@
 import { byteAt, cls, C_ALNUM, sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { Match } from "./scanner";
+import { admitsLength } from "./memo";
 
 const HASH_MOD = 16777213;
 const HASH_MUL = 31;
@@ -46,6 +47,8 @@ export interface TenantMemory {
   /** The same for strings shorter than SHORT, keyed "\x1f" + text (never an Object.prototype name in JS). */
   short: Record<string, Match[]>;
   cacheBytes: number;
+  /** length -> cache entries of a text that long (admitsLength) */
+  cacheLengths: Record<number, number>;
 }
 
 /** Bound of the text Memory.cache refers to (the strings themselves are shared with the request), with ENTRY_BYTES
@@ -71,6 +74,7 @@ export function newMemory(max: number): TenantMemory {
     cache: {},
     short: {},
     cacheBytes: 0,
+    cacheLengths: {},
   };
 }
 
@@ -120,6 +124,7 @@ export function clearMemoryCache(mem: TenantMemory): void {
   mem.cache = {};
   mem.short = {};
   mem.cacheBytes = 0;
+  mem.cacheLengths = {};
 }
 
 /** True when name is remembered. */
@@ -215,7 +220,7 @@ export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Ma
     if (occ.length === 0) occ = NONE;
     if (mem.cacheBytes + s.length + ENTRY_BYTES > CACHE_BYTES) clearMemoryCache(mem);
     if (s.length < SHORT) mem.short[key] = occ;
-    else mem.cache[key] = occ;
+    else if (admitsLength(mem.cacheLengths, s.length)) mem.cache[key] = occ;
     mem.cacheBytes += s.length + ENTRY_BYTES;
   }
   if (occ.length === 0) return found;
