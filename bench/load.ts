@@ -647,6 +647,8 @@ async function main(): Promise<number> {
   /** bench/engine.lua on the 8 KB request, one entry per fresh LuaJIT process */
   let engine8k: { mask: number[]; cold: number[]; restore: number[] } | undefined;
   let streamUs: { name: string; median: number }[] = [];
+  /** bench/same-length.lua's line: requests whose long strings share one length vs varied lengths */
+  let sameLength = "";
   try {
     const upstream = await startEchoUpstream(path.join(dir, "echo"));
     stops.push(upstream.stop);
@@ -807,6 +809,13 @@ async function main(): Promise<number> {
       } catch (e) {
         failures.push(`bench/stream.lua failed: ${String((e as any).stdout ?? e).slice(0, 300)}`);
       }
+    if (ENGINE)
+      try {
+        sameLength = execFileSync("luajit", ["bench/same-length.lua"], { cwd: ROOT, encoding: "utf8" }).trim();
+      } catch (e) {
+        sameLength = String((e as any).stdout ?? e).trim();
+        failures.push(`bench/same-length.lua: ${sameLength.slice(0, 300)}`);
+      }
   } catch (e) {
     failures.push(`harness aborted: ${(e as Error).stack ?? e}`);
   } finally {
@@ -943,6 +952,12 @@ async function main(): Promise<number> {
   }
   md.push("");
   if (health) {
+    if (sameLength) {
+      md.push("### Same-length strings (bench/same-length.lua)");
+      md.push("");
+      md.push(`- ${sameLength}`);
+      md.push("");
+    }
     md.push(`### JIT health (${health.processes} fresh LuaJIT processes, bench/jit-health.ts)`);
     md.push("");
     md.push(
