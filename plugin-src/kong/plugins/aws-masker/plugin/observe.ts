@@ -1,7 +1,9 @@
-// What happened to each request, for operators: one log line at notice, the same figures in Kong's serialized log
-// (kong.log.set_serialize_value, carried by http-log, file-log, ...) and the counters behind the metrics endpoint.
+// What happened to each request, for operators: one error-log line (refusals and errors at notice, the others at
+// request_log_level, info by default), the same figures in Kong's serialized log (kong.log.set_serialize_value,
+// carried by http-log, file-log, ...) and the counters behind the metrics endpoint.
 // Counts and kinds only: never a value, a key, a path or a query.
 import { RequestState } from "./request";
+import { PluginConf } from "./conf";
 import { Entry } from "../engine/index";
 import { count, countLabelled, labelledName, LABEL_SEP } from "./stats";
 
@@ -137,14 +139,23 @@ function logLine(f: RequestFigures): string {
 /** Per worker: the line of each decision without a reason or identifiers (passthrough, error, skipped). */
 const plainNotices: Record<string, string> = {};
 
-function logNotice(premature: boolean, notice: string): void {
-  if (!premature) kong.log.notice(notice);
+/** kong.log's function of a level (kong.log.info, kong.log.notice, ...). */
+type LogLevel = PluginConf["request_log_level"];
+function logAt(level: LogLevel): (this: void, ...args: unknown[]) => void {
+  return (kong.log as unknown as Record<LogLevel, (this: void, ...args: unknown[]) => void>)[level];
+}
+
+function writeLine(premature: boolean, level: LogLevel, notice: string): void {
+  if (!premature) logAt(level)(notice);
 }
 
 const REQUESTS_MASKED = labelledName("requests_total", "masked");
 
-/** log phase: one line, the serialized figures, the counters. */
-export function observe(): void {
+/**
+ * log phase: one line, the serialized figures, the counters. A routine request's line is written at request_log_level
+ * (info by default: Kong's default log_level, notice, writes none, so there is no error-log write per request).
+ */
+export function observe(conf: PluginConf): void {
   const ctx = kong.ctx.plugin;
   // a function of the PDK read once: each read of kong.log goes through the request's context
   const setValue = kong.log.set_serialize_value;
@@ -153,7 +164,7 @@ export function observe(): void {
     // masked: its URL was checked, so the line is written in the request
     const entries = st.session.entries;
     const summary = maskedSummary(entries);
-    kong.log.notice(summary.notice);
+    logAt(conf.request_log_level)(summary.notice);
     // the request's own table (a log plugin may add to what it serializes), sized once
     const kinds = newTable(0, summary.kinds.length) as Record<string, number>;
     for (let i = 0; i < summary.kinds.length; i++) kinds[summary.kinds[i]] = summary.counts[i];
@@ -177,14 +188,16 @@ export function observe(): void {
   }
   // only a masked or passed-through request had its URL checked: no identifier in it
   const urlChecked = f.decision === "passthrough";
+  // refusals and errors are not routine: always at notice
+  const level = f.decision === "passthrough" || f.decision === "skipped" ? conf.request_log_level : "notice";
   if (!urlChecked) {
     // nginx appends the request line (with its query) to every line logged in a request; a refused URL may hold
     // the identifier it was refused for, an unchecked one anything: log outside the request
-    const [ok] = ngx.timer.at(0, logNotice, notice);
+    const [ok] = ngx.timer.at(0, writeLine, level, notice);
     // no timer (too many pending): a line in the request would carry the URL, so the line is dropped, and counted
     if (!ok) count("log_lines_dropped");
   } else {
-    logNotice(false, notice);
+    writeLine(false, level, notice);
   }
   setValue(SERIALIZE_KEY, f);
   // what Kong's log plugins would otherwise carry: Anthropic's API key (Kong itself redacts only authorization), and
