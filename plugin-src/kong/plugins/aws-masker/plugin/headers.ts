@@ -230,7 +230,9 @@ export function requestHeaders(): RequestHeaders {
  * again (nginx gives its first value, or since 1.23 all of them joined).
  */
 export function headerOf(rh: RequestHeaders, name: string): string | undefined {
-  const v = rh.headers.get(name);
+  // name is lower-case, as the table's keys: rawget skips the table's case-folding __index (a tail call to rawget
+  // that LuaJIT cannot compile, which blacklisted the trace of the caller; issue 12)
+  const v = rawget(rh.headers as unknown as Record<string, string | string[] | undefined>, name);
   if (v === undefined || typeof v === "string") return v;
   return kong.request.get_header(name);
 }
