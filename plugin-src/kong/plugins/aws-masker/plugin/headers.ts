@@ -34,7 +34,6 @@ const CLIENT_ADDRESS: Record<string, boolean> = {
 };
 const FORWARDED_PREFIX = "x-forwarded-";
 
-
 /** Sent as received, never scanned: the API's credentials, and transport headers nginx rebuilds or access checks. */
 const UNSCANNED: Record<string, boolean> = {
   "x-api-key": true,
