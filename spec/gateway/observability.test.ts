@@ -1,5 +1,5 @@
 // What operators see, through the real gateway (host + aws-masker + egress nginx + Redis + the mock Claude): one
-// notice line per request (decision, counts by kind; no value, key or query), the same figures in kong.log.serialize()
+// line per request (decision, counts by kind; no value, key or query; at info by default, refusals at notice), the same figures in kong.log.serialize()
 // for Kong's log plugins, the counters in Prometheus text on the Admin API, and nothing secret at debug level.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -41,7 +41,8 @@ beforeAll(async () => {
   // priority 1000, answers 403 in access when asked (like an auth plugin); also writes "host-test:init_worker" into
   // the kong_aws_masker dict, a key the metrics must turn into a valid name
   doc.services[0].plugins.push({ name: "host-test" });
-  stack = await startStack({ configObject: doc, pluginPaths: [TEST_PLUGINS] });
+  // Kong's log_level info: the routine lines (request_log_level's default, info) are written too
+  stack = await startStack({ configObject: doc, pluginPaths: [TEST_PLUGINS], logLevel: "info" });
 }, 60000);
 
 afterAll(async () => {
@@ -80,7 +81,7 @@ async function oneOfEach(base: string): Promise<void> {
 }
 
 describe("one log line per request", () => {
-  it("at notice: the decision and counts by kind; no value, no key, no query; a refused URL's line has no request line", async () => {
+  it("the decision and counts by kind (masked, passthrough at info, refusals at notice); no value, no key, no query; a refused URL's line has no request line", async () => {
     const before = decisionLines(stack.gw.errorLog()).length;
     await oneOfEach(stack.gw.url);
     const lines = (
@@ -91,7 +92,7 @@ describe("one log line per request", () => {
       )
     ).slice(before);
     expect(lines.length).toBe(4);
-    for (const l of lines) expect(l).toMatch(/\[notice\]/);
+    for (const l of lines) expect(l).toMatch(l.includes("decision=refused") ? /\[notice\]/ : /\[info\]/);
     const masked = lines.filter((l) => l.includes("decision=masked"));
     expect(masked.length).toBe(1);
     expect(masked[0]).toMatch(/decision=masked identifiers=6 kinds=\S*ec2-instance:1/);

@@ -1,6 +1,7 @@
 -- The log phase (plugin/observe.lua, plugin/stats.lua) with a fake PDK: counts wait in the worker and reach the shared
 -- dict whole (flush timer, premature at worker exit, a read in this worker, no timer at all); the line, the serialized
--- figures and the per-kind counters follow each request's own kinds, also when they are built once per request shape.
+-- figures and the per-kind counters follow each request's own kinds, also when they are built once per request shape;
+-- the line's level (request_log_level for routine requests, notice for refusals).
 package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local cjson = require "cjson.safe"
 local hmac = require "hmac"
@@ -33,7 +34,7 @@ local function fresh_worker()
   for name in pairs(package.loaded) do
     if name:find("^kong%.plugins%.aws%-masker") then package.loaded[name] = nil end
   end
-  env = { timers = {}, timer_ok = true, notices = {}, dict = shared_dict() }
+  env = { timers = {}, timer_ok = true, notices = {}, infos = {}, debugs = {}, dict = shared_dict() }
   _G.ngx = {
     hmac_sha1 = hmac,
     now = os.time,
@@ -51,9 +52,10 @@ local function fresh_worker()
   return require "kong.plugins.aws-masker.handler"
 end
 
--- one request through access and log; returns the value serialized under aws_masker
-local function request(handler, text)
-  local body = cjson.encode({ model = "m", messages = { { role = "user", content = text } } })
+-- one request through access and log; returns the value serialized under aws_masker. body: the raw body (else a
+-- message with text); level: request_log_level (else the schema's default, info)
+local function request(handler, text, level, body)
+  body = body or cjson.encode({ model = "m", messages = { { role = "user", content = text } } })
   local headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body), ["x-api-key"] = "k" }
   local serialized = {}
   _G.kong = {
@@ -71,18 +73,23 @@ local function request(handler, text)
     client = { get_consumer = function() end, get_credential = function() end },
     log = {
       notice = function(...) table.insert(env.notices, table.concat({ ... })) end,
+      info = function(...) table.insert(env.infos, table.concat({ ... })) end,
+      debug = function(...) table.insert(env.debugs, table.concat({ ... })) end,
       err = function() end, warn = function() end,
       set_serialize_value = function(key, value) serialized[key] = value end,
     },
     ctx = { plugin = {} },
   }
-  handler:access({
+  local conf = {
     secret = "unit-test-secret-0123456789", tenant_scope = "global", mapping_ttl_seconds = 86400,
     max_body_size = 1048576, redis_port = 6379, redis_database = 0, redis_timeout_ms = 250, redis_pool_size = 32,
     disabled_kinds = {}, allowlist = {}, mask_public_ips = true, custom_patterns = {},
     learn_names = false, learned_names_max = 0, learned_names_ttl_seconds = 604800,
-  })
-  handler:log()
+    request_log_level = level or "info",
+  }
+  local ok, err = pcall(handler.access, handler, conf)
+  if not ok and not (type(err) == "table" and err.exited) then error(err, 0) end
+  handler:log(conf)
   return serialized.aws_masker
 end
 
@@ -148,7 +155,7 @@ describe("the log phase of masked requests", function()
       "aws-masker: decision=masked identifiers=1 kinds=ec2-instance:1",
       "aws-masker: decision=masked identifiers=1 kinds=private-ipv4:1",
       "aws-masker: decision=masked identifiers=1 kinds=ec2-instance:1",
-    }, env.notices)
+    }, env.infos)
     assert.are.equal(2, stats().counter("identifiers_total" .. SEP .. "ec2-instance"))
     assert.are.equal(1, stats().counter("identifiers_total" .. SEP .. "private-ipv4"))
     assert.are.equal(3, stats().counter("requests_total" .. SEP .. "masked"))
@@ -158,7 +165,7 @@ describe("the log phase of masked requests", function()
     local handler = fresh_worker()
     local f = request(handler, "10.1.2.3 runs i-0a1b2c3d4e5f67890 and i-0a1b2c3d4e5f67891 next to 10.1.2.4")
     assert.are.same({ decision = "masked", identifiers = 4, kinds = { ["ec2-instance"] = 2, ["private-ipv4"] = 2 } }, f)
-    assert.are.equal("aws-masker: decision=masked identifiers=4 kinds=ec2-instance:2,private-ipv4:2", env.notices[1])
+    assert.are.equal("aws-masker: decision=masked identifiers=4 kinds=ec2-instance:2,private-ipv4:2", env.infos[1])
     assert.are.equal(2, stats().counter("identifiers_total" .. SEP .. "private-ipv4"))
   end)
 
@@ -170,5 +177,30 @@ describe("the log phase of masked requests", function()
     local second = request(handler, "why is i-0a1b2c3d4e5f67890 slow")
     assert.are_not.equal(first, second)
     assert.are.same({ ["ec2-instance"] = 1 }, second.kinds)
+  end)
+end)
+
+describe("the line's level", function()
+  it("is request_log_level for masked and passed-through requests (info by default), notice for a refusal", function()
+    local handler = fresh_worker()
+    request(handler, "why is i-0a1b2c3d4e5f67890 slow")
+    request(handler, "nothing to hide")
+    assert.are.same({
+      "aws-masker: decision=masked identifiers=1 kinds=ec2-instance:1",
+      "aws-masker: decision=passthrough identifiers=0",
+    }, env.infos)
+    assert.are.same({}, env.notices)
+    request(handler, "why is i-0a1b2c3d4e5f67890 slow", "notice")
+    request(handler, "why is i-0a1b2c3d4e5f67890 slow", "debug")
+    assert.are.same({ "aws-masker: decision=masked identifiers=1 kinds=ec2-instance:1" }, env.notices)
+    assert.are.same({ "aws-masker: decision=masked identifiers=1 kinds=ec2-instance:1" }, env.debugs)
+    -- a refusal: written outside the request (timer), at notice whatever the level
+    local refused = request(handler, nil, "debug", '{"messages": [')
+    assert.are.equal("refused", refused.decision)
+    local timer = env.timers[#env.timers]
+    timer.fn(false, unpack(timer.args))
+    assert.are.equal(2, #env.notices)
+    assert.truthy(env.notices[2]:find('^aws%-masker: decision=refused reason="request body is not valid JSON" status=400'))
+    assert.are.equal(1, #env.debugs)
   end)
 end)

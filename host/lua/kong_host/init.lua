@@ -404,7 +404,8 @@ function _M.access(location_mode)
   if byte(request_uri, -1) == QUESTION_MARK or var.is_args == "?" then
     var.upstream_uri = var.upstream_uri .. "?" .. (var.args or "")
   end
-  ctx.KONG_PROXIED_ATTEMPT = true
+  -- like Kong's access: "we intend to proxy, though balancer may fail on that" (an nginx error page clears it)
+  ctx.KONG_PROXIED = true
 
   -- kept across ngx.exec and error_page (like Kong's ctx_ref, stashed in every request's rewrite)
   stash_ctx(ctx)
@@ -421,6 +422,7 @@ function _M.handle_error()
   if not status or status < 400 then status = 500 end
   if status == 500 then ctx.KONG_UNEXPECTED = true end
   ctx.KONG_ERROR_PAGE = true -- nginx-generated answer: get_source() is "error"
+  ctx.KONG_PROXIED = nil
   ctx.KONG_PLUGINS = ctx.KONG_PLUGINS or global_plugins
   local msg = pdk.ERROR_MESSAGES[status] or "An unexpected error occurred"
   local body = cjson.encode({ message = msg })
@@ -434,13 +436,6 @@ end
 -- -------------------------------------------------------- header_filter
 function _M.header_filter()
   local ctx = get_ctx()
-  if not ctx.KONG_EXITED and not ctx.KONG_UNEXPECTED and not ctx.KONG_ERROR_PAGE and ctx.KONG_PROXIED_ATTEMPT then
-    local us = ngx.var.upstream_status
-    -- "502, 200" after a retry: the last attempt's status
-    if us and us ~= "" and ngx.status == (tonumber(us) or tonumber(us:match("(%d+)%s*$"))) then
-      ctx.KONG_PROXIED = true
-    end
-  end
   local plugins = ctx.KONG_PLUGINS or global_plugins
   for i = 1, #plugins do
     local p = plugins[i]

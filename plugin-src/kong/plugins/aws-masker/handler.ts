@@ -33,8 +33,8 @@ const AwsMaskerHandler = {
     bodyFilter(conf);
   },
 
-  log(this: unknown): void {
-    observe();
+  log(this: unknown, conf: PluginConf): void {
+    observe(conf);
   },
 };
 

@@ -220,6 +220,16 @@ const schema = {
               description: "How long Redis keeps a tenant's learned names after the last new one.",
             },
           },
+          {
+            request_log_level: {
+              type: "string",
+              required: true,
+              default: "info",
+              one_of: ["debug", "info", "notice"],
+              description:
+                "Level of the error-log line of each masked, passed-through or skipped request (refusals and errors are always logged at notice). Kong's default log_level (notice) leaves info out: the same figures reach Kong's log plugins (kong.log.set_serialize_value) and the metrics without an error-log write per request.",
+            },
+          },
         ],
       },
     },

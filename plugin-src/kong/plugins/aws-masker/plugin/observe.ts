@@ -1,7 +1,9 @@
-// What happened to each request, for operators: one log line at notice, the same figures in Kong's serialized log
-// (kong.log.set_serialize_value, carried by http-log, file-log, ...) and the counters behind the metrics endpoint.
+// What happened to each request, for operators: one error-log line (refusals and errors at notice, the others at
+// request_log_level, info by default), the same figures in Kong's serialized log (kong.log.set_serialize_value,
+// carried by http-log, file-log, ...) and the counters behind the metrics endpoint.
 // Counts and kinds only: never a value, a key, a path or a query.
 import { RequestState } from "./request";
+import { PluginConf } from "./conf";
 import { Entry } from "../engine/index";
 import { count, countLabelled, labelledName, LABEL_SEP } from "./stats";
 
@@ -59,13 +61,13 @@ interface MaskedSummary {
   counts: number[];
   /** the identifiers_total counter of each kind */
   counters: string[];
-  notice: string;
+  line: string;
 }
 
 /** Per worker: the summary of the last masked request (one: a new shape replaces it). */
 let lastMasked: MaskedSummary | undefined = undefined;
 
-const NOTICE_PREFIX = "aws-masker: ";
+const LINE_PREFIX = "aws-masker: ";
 
 /** LuaJIT's table.new (Kong's LuaJIT and the host's have it): a table sized for its keys, no rehash as they go in. */
 const newTable = require("table.new") as (this: void, narray: number, nhash: number) => object;
@@ -97,8 +99,8 @@ function maskedSummary(entries: Entry[]): MaskedSummary {
     counts.push(byKind[k]);
     counters.push(labelledName("identifiers_total", k));
   }
-  const notice = NOTICE_PREFIX + logLine({ decision: "masked", identifiers: entries.length, kinds: byKind });
-  const summary = { entryKinds, kinds, counts, counters, notice };
+  const line = LINE_PREFIX + logLine({ decision: "masked", identifiers: entries.length, kinds: byKind });
+  const summary = { entryKinds, kinds, counts, counters, line };
   lastMasked = summary;
   return summary;
 }
@@ -135,16 +137,25 @@ function logLine(f: RequestFigures): string {
 }
 
 /** Per worker: the line of each decision without a reason or identifiers (passthrough, error, skipped). */
-const plainNotices: Record<string, string> = {};
+const plainLines: Record<string, string> = {};
 
-function logNotice(premature: boolean, notice: string): void {
-  if (!premature) kong.log.notice(notice);
+/** kong.log's function of a level (kong.log.info, kong.log.notice, ...). */
+type LogLevel = PluginConf["request_log_level"];
+function logAt(level: LogLevel): (this: void, ...args: unknown[]) => void {
+  return (kong.log as unknown as Record<LogLevel, (this: void, ...args: unknown[]) => void>)[level];
+}
+
+function writeLine(premature: boolean, level: LogLevel, line: string): void {
+  if (!premature) logAt(level)(line);
 }
 
 const REQUESTS_MASKED = labelledName("requests_total", "masked");
 
-/** log phase: one line, the serialized figures, the counters. */
-export function observe(): void {
+/**
+ * log phase: one line, the serialized figures, the counters. A routine request's line is written at request_log_level
+ * (info by default: Kong's default log_level, notice, writes none, so there is no error-log write per request).
+ */
+export function observe(conf: PluginConf): void {
   const ctx = kong.ctx.plugin;
   // a function of the PDK read once: each read of kong.log goes through the request's context
   const setValue = kong.log.set_serialize_value;
@@ -153,7 +164,7 @@ export function observe(): void {
     // masked: its URL was checked, so the line is written in the request
     const entries = st.session.entries;
     const summary = maskedSummary(entries);
-    kong.log.notice(summary.notice);
+    logAt(conf.request_log_level)(summary.line);
     // the request's own table (a log plugin may add to what it serializes), sized once
     const kinds = newTable(0, summary.kinds.length) as Record<string, number>;
     for (let i = 0; i < summary.kinds.length; i++) kinds[summary.kinds[i]] = summary.counts[i];
@@ -165,26 +176,28 @@ export function observe(): void {
     return;
   }
   const f = figuresOf(ctx);
-  let notice: string;
+  let line: string;
   if (f.decision === "refused") {
-    notice = NOTICE_PREFIX + logLine(f);
+    line = LINE_PREFIX + logLine(f);
   } else {
-    notice = plainNotices[f.decision];
-    if (notice === undefined) {
-      notice = NOTICE_PREFIX + logLine(f);
-      plainNotices[f.decision] = notice;
+    line = plainLines[f.decision];
+    if (line === undefined) {
+      line = LINE_PREFIX + logLine(f);
+      plainLines[f.decision] = line;
     }
   }
   // only a masked or passed-through request had its URL checked: no identifier in it
   const urlChecked = f.decision === "passthrough";
+  // refusals and errors are not routine: always at notice
+  const level = f.decision === "passthrough" || f.decision === "skipped" ? conf.request_log_level : "notice";
   if (!urlChecked) {
     // nginx appends the request line (with its query) to every line logged in a request; a refused URL may hold
     // the identifier it was refused for, an unchecked one anything: log outside the request
-    const [ok] = ngx.timer.at(0, logNotice, notice);
+    const [ok] = ngx.timer.at(0, writeLine, level, line);
     // no timer (too many pending): a line in the request would carry the URL, so the line is dropped, and counted
     if (!ok) count("log_lines_dropped");
   } else {
-    logNotice(false, notice);
+    writeLine(false, level, line);
   }
   setValue(SERIALIZE_KEY, f);
   // what Kong's log plugins would otherwise carry: Anthropic's API key (Kong itself redacts only authorization), and

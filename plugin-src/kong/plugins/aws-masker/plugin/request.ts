@@ -137,7 +137,7 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
 export function access(conf: PluginConf, pctx: Record<string, unknown>): void {
   const rh = requestHeaders();
   // answers must come back uncompressed to be restored
-  if (rh.headers.get("accept-encoding") !== undefined) kong.service.request.clear_header("Accept-Encoding");
+  if (headerOf(rh, "accept-encoding") !== undefined) kong.service.request.clear_header("Accept-Encoding");
   dropForwarding();
   const masker = maskerFor(conf);
   if (masker === undefined) {
