@@ -64,13 +64,21 @@ export interface Scanned {
   /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
   occ: Record<string, LearnedInScan> | undefined;
   occCount: number;
+  /**
+   * The last tenant-memory answer for this scan (see remembered): the memory's version it was found with, the matches
+   * it was merged into, and the result. A string resent turn after turn to the same tenant costs two comparisons.
+   */
+  memVersion: number;
+  memBase: Match[];
+  memOut: Match[];
 }
 
 /** The learned names of one learnedKey in one cached scan. */
 interface LearnedInScan {
   occ: Occurrence[];
-  /** identifiersOf's result when neither weak matches nor remembered names changed the first pass (else undefined). */
+  /** identifiersOf's last result (undefined before the first), and the matches it merged occ into (never mutated). */
   merged: Match[] | undefined;
+  base: Match[];
 }
 
 /** Bound of the text held by Masker.scans (with a fixed charge per scan and match); past it the cache starts over. */
@@ -253,6 +261,9 @@ export const NO_SCAN: Scanned = {
   learns: NO_OFFSETS,
   occ: undefined,
   occCount: 0,
+  memVersion: 0,
+  memBase: NO_MATCHES,
+  memOut: NO_MATCHES,
 };
 
 /** The cache's table of one kind of content (JSON content with escapes or not) under one JSON key. */
@@ -298,6 +309,9 @@ export function keepScan(
     learns: NO_OFFSETS,
     occ: undefined,
     occCount: 0,
+    memVersion: 0,
+    memBase: NO_MATCHES,
+    memOut: NO_MATCHES,
   };
   if (found.length > 0) {
     sc.found = found;
@@ -428,7 +442,7 @@ function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
     const hit = sc.occ[key];
     if (hit !== undefined) return hit;
   }
-  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined };
+  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined, base: NO_MATCHES };
   if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
     sc.occ = {};
     sc.occCount = 0;
@@ -453,14 +467,27 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[
     const m = found[learns[k]];
     if (out === found || m.weak !== true) learn(sess, sc.originals[learns[k]], m.kind, rawAt);
   }
-  if (sess.memory !== undefined) out = withRemembered(sess.memory, sc.text, out);
+  if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
   const cached = learnedInScan(sess, sc);
-  // the result depends on the scan and the learned names only: kept with them
-  const keep = cached !== undefined && out === found;
-  if (keep && cached.merged !== undefined) return cached.merged;
-  const merged = withLearned(out, cached !== undefined ? cached.occ : learnedIn(sess.learned, sc.text));
-  if (keep) cached.merged = merged;
+  if (cached === undefined) return withLearned(out, learnedIn(sess.learned, sc.text));
+  // the result depends on out and the learned names only: kept with them (out is the first pass, or the tenant
+  // memory's result kept with the scan, on a warm worker the same array every request)
+  if (cached.merged !== undefined && cached.base === out) return cached.merged;
+  const merged = withLearned(out, cached.occ);
+  cached.base = out;
+  cached.merged = merged;
+  return merged;
+}
+
+/** out with the tenant's remembered names in sc.text (see withRemembered), the last answer kept with the scan. */
+function remembered(mem: TenantMemory, sc: Scanned, out: Match[]): Match[] {
+  if (mem.count === 0) return out;
+  if (sc.memVersion === mem.version && sc.memBase === out) return sc.memOut;
+  const merged = withRemembered(mem, sc.text, out);
+  sc.memVersion = mem.version;
+  sc.memBase = out;
+  sc.memOut = merged;
   return merged;
 }
 
