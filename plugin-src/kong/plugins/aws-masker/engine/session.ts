@@ -71,6 +71,24 @@ export interface Scanned {
   memVersion: number;
   memBase: Match[];
   memOut: Match[];
+  /** The last masking of the content (see KeptMasking), undefined before the first. */
+  kept: KeptMasking | undefined;
+}
+
+/**
+ * How a scanned string was masked last, kept with its scan (json.ts maskScanned): for one tenant scope and one list of
+ * identifiers (identifiersOf's result, never mutated), the masked content is the same every time, unless a collision
+ * inside a request salts a pseudonym (such a masking is not kept, and a kept one is not used then).
+ */
+export interface KeptMasking {
+  scope: string;
+  found: Match[];
+  /** The raw content from its start to the end of its last identifier, masked; and that end (raw, from the start). */
+  masked: string;
+  end: number;
+  /** Per identifier: its hash part, and the entry a session registers for it (see entryOfKind). */
+  hashes: string[];
+  entries: Entry[];
 }
 
 /** The learned names of one learnedKey in one cached scan. */
@@ -150,17 +168,24 @@ export function newSession(masker: Masker, scope: string): Session {
  * is the one its hash part names, unless another original took that hash part first (a collision: then a salted one).
  */
 export function pseudonymFor(sess: Session, tag: string, kindId: string, original: string): string {
-  const derived = derivedPseudonym(sess, tag, kindId, original);
+  return pseudonymOf(sess, derivedPseudonym(sess, tag, kindId, original), tag, kindId, original);
+}
+
+/** pseudonymFor with the original's derived pseudonym (derivedPseudonym) already looked up. */
+export function pseudonymOf(sess: Session, derived: Derived, tag: string, kindId: string, original: string): string {
   const have = sess.byHash[derived.hash];
   if (have === undefined) {
-    // the first appearance decides the kind
-    const entry =
-      derived.entry.kind === kindId ? derived.entry : { pseudonym: derived.pseudonym, original, kind: kindId };
-    addEntry(sess, derived.hash, entry);
+    addEntry(sess, derived.hash, entryOfKind(derived, kindId));
     return derived.pseudonym;
   }
   if (have.original === original && have.pseudonym === derived.pseudonym) return have.pseudonym;
   return saltedPseudonym(sess, tag, kindId, original);
+}
+
+/** The entry a session registers for a derived pseudonym first met as kindId: the first appearance decides the kind. */
+export function entryOfKind(derived: Derived, kindId: string): Entry {
+  const e = derived.entry;
+  return e.kind === kindId ? e : { pseudonym: e.pseudonym, original: e.original, kind: kindId };
 }
 
 /** Registers a new entry of the session under its hash part. */
@@ -193,7 +218,7 @@ function saltedPseudonym(sess: Session, tag: string, kindId: string, original: s
 }
 
 /** The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker. */
-function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
+export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
   const m = sess.masker;
   // nested tables, no key concatenation; typeof: in JS a plain object answers "constructor" and friends
   let ofScope = m.hashes[sess.scope];
@@ -237,10 +262,44 @@ function saltedHash(sess: Session, tag: string, original: string): string {
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
 export function adoptEntry(sess: Session, entry: Entry): boolean {
-  const hash = sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length);
+  return adoptEntryAt(sess, sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length), entry);
+}
+
+/** adoptEntry of an entry whose hash part is known. */
+export function adoptEntryAt(sess: Session, hash: string, entry: Entry): boolean {
   const have = sess.byHash[hash];
   if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
   addEntry(sess, hash, entry);
+  return true;
+}
+
+/**
+ * Keeps how a scanned string was masked (see KeptMasking) with its scan. Charged to the scan cache's budget once per
+ * scan: a later masking replaces the kept one (another tenant's, or other identifiers).
+ */
+export function keepMasking(
+  sess: Session,
+  sc: Scanned,
+  found: Match[],
+  masked: string,
+  end: number,
+  hashes: string[],
+  entries: Entry[],
+): void {
+  if (sc === NO_SCAN) return;
+  if (sc.kept === undefined) sess.masker.scanBytes += masked.length + found.length * MATCH_BYTES;
+  sc.kept = { scope: sess.scope, found, masked, end, hashes, entries };
+}
+
+/**
+ * Registers the entries of a kept masking in the session, as masking its identifiers one by one would (the first
+ * appearance decides the kind): false at the first whose hash part another original holds here (a collision: the
+ * caller masks one by one, and salts).
+ */
+export function adoptKept(sess: Session, kept: KeptMasking): boolean {
+  const hashes = kept.hashes;
+  const entries = kept.entries;
+  for (let k = 0; k < hashes.length; k++) if (!adoptEntryAt(sess, hashes[k], entries[k])) return false;
   return true;
 }
 
@@ -264,6 +323,7 @@ export const NO_SCAN: Scanned = {
   memVersion: 0,
   memBase: NO_MATCHES,
   memOut: NO_MATCHES,
+  kept: undefined,
 };
 
 /** The cache's table of one kind of content (JSON content with escapes or not) under one JSON key. */
@@ -312,6 +372,7 @@ export function keepScan(
     memVersion: 0,
     memBase: NO_MATCHES,
     memOut: NO_MATCHES,
+    kept: undefined,
   };
   if (found.length > 0) {
     sc.found = found;
