@@ -176,6 +176,20 @@ describe("warm worker", () => {
     expect(maskJson(newSession(masker, "t"), input, MESSAGES).text).toBe(plain);
   });
 
+  it("lends a kept string's entries to a request's first identifiers, which then count as taken as any other", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const input = '{"messages":[{"role":"user","content":"restart i-0a1b2c3d4e5f67890 and i-0fedcba9876543210"}]}';
+    maskJson(newSession(masker, "t"), input, MESSAGES);
+    const s = newSession(masker, "t");
+    const out = maskJson(s, input, MESSAGES).text as string;
+    expect(s.entries.map((e) => e.original)).toEqual(["i-0a1b2c3d4e5f67890", "i-0fedcba9876543210"]);
+    expect(s.maxLen).toBe(s.entries[0].pseudonym.length);
+    expect(adoptEntry(s, { ...s.entries[1], original: "i-0000000000000000a" })).toBe(false);
+    expect(adoptEntry(s, { ...s.entries[1] })).toBe(true);
+    expect(s.entries.length).toBe(2);
+    expect(restoreJson(s, out, MESSAGES).text).toBe(input);
+  });
+
   it("keeps the scan cache within its bound over 10 MB of distinct strings", () => {
     const masker = createNodeMasker({ secret: SECRET });
     const filler = "x".repeat(4000);

@@ -89,6 +89,10 @@ export interface KeptMasking {
   /** Per identifier: its hash part, and the entry a session registers for it (see entryOfKind). */
   hashes: string[];
   entries: Entry[];
+  /** The same by hash part, and the entries once each in order (a session with no entries yet takes them as they are). */
+  byHash: Record<string, Entry>;
+  unique: Entry[];
+  maxLen: number;
 }
 
 /** The learned names of one learnedKey in one cached scan. */
@@ -120,7 +124,12 @@ const HASH_CACHE_MAX = 50000;
 export interface Session {
   masker: Masker;
   scope: string;
-  byHash: Record<string, Entry>; // hash part -> entry
+  byHash: Record<string, Entry>; // hash part -> entry (with lent: see entryOf)
+  /**
+   * The hash parts and entries of the first kept masking the session adopted with no entries of its own yet (see
+   * adoptKept): shared with the cache, never written; byHash holds the entries added after it.
+   */
+  lent: Record<string, Entry> | undefined;
   /** Collisions only: tag -> original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
   salted: Record<string, Record<string, string>> | undefined;
   entries: Entry[]; // in order of first appearance
@@ -150,6 +159,7 @@ export function newSession(masker: Masker, scope: string): Session {
     masker,
     scope,
     byHash: {},
+    lent: undefined,
     salted: undefined,
     entries: [],
     maxLen: 0,
@@ -173,7 +183,7 @@ export function pseudonymFor(sess: Session, tag: string, kindId: string, origina
 
 /** pseudonymFor with the original's derived pseudonym (derivedPseudonym) already looked up. */
 export function pseudonymOf(sess: Session, derived: Derived, tag: string, kindId: string, original: string): string {
-  const have = sess.byHash[derived.hash];
+  const have = entryOf(sess, derived.hash);
   if (have === undefined) {
     addEntry(sess, derived.hash, entryOfKind(derived, kindId));
     return derived.pseudonym;
@@ -188,7 +198,17 @@ export function entryOfKind(derived: Derived, kindId: string): Entry {
   return e.kind === kindId ? e : { pseudonym: e.pseudonym, original: e.original, kind: kindId };
 }
 
-/** Registers a new entry of the session under its hash part. */
+/** The session's entry whose hash part is hash, if any. */
+function entryOf(sess: Session, hash: string): Entry | undefined {
+  // the lent table first: on a warm worker it holds most of a request's entries
+  if (sess.lent !== undefined) {
+    const lent = sess.lent[hash];
+    if (lent !== undefined) return lent;
+  }
+  return sess.byHash[hash];
+}
+
+/** Registers a new entry of the session under its hash part (no entry of the session has it). */
 function addEntry(sess: Session, hash: string, entry: Entry): void {
   sess.byHash[hash] = entry;
   sess.entries.push(entry);
@@ -255,7 +275,7 @@ function saltedHash(sess: Session, tag: string, original: string): string {
   for (let salt = 1; salt <= MAX_SALT; salt++) {
     sess.collisions++;
     const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
-    if (sess.byHash[hash] === undefined) return hash;
+    if (entryOf(sess, hash) === undefined) return hash;
   }
   throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
 }
@@ -267,7 +287,7 @@ export function adoptEntry(sess: Session, entry: Entry): boolean {
 
 /** adoptEntry of an entry whose hash part is known. */
 export function adoptEntryAt(sess: Session, hash: string, entry: Entry): boolean {
-  const have = sess.byHash[hash];
+  const have = entryOf(sess, hash);
   if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
   addEntry(sess, hash, entry);
   return true;
@@ -288,7 +308,16 @@ export function keepMasking(
 ): void {
   if (sc === NO_SCAN) return;
   if (sc.kept === undefined) sess.masker.scanBytes += masked.length + found.length * MATCH_BYTES;
-  sc.kept = { scope: sess.scope, found, masked, end, hashes, entries };
+  const byHash: Record<string, Entry> = {};
+  const unique: Entry[] = [];
+  let maxLen = 0;
+  for (let k = 0; k < hashes.length; k++) {
+    if (byHash[hashes[k]] !== undefined) continue;
+    byHash[hashes[k]] = entries[k];
+    unique.push(entries[k]);
+    if (entries[k].pseudonym.length > maxLen) maxLen = entries[k].pseudonym.length;
+  }
+  sc.kept = { scope: sess.scope, found, masked, end, hashes, entries, byHash, unique, maxLen };
 }
 
 /**
@@ -297,6 +326,13 @@ export function keepMasking(
  * caller masks one by one, and salts).
  */
 export function adoptKept(sess: Session, kept: KeptMasking): boolean {
+  // the session's first identifiers: nothing to collide with; the kept ones are lent instead of copied one by one
+  if (sess.entries.length === 0 && sess.lent === undefined) {
+    sess.lent = kept.byHash;
+    for (const e of kept.unique) sess.entries.push(e);
+    sess.maxLen = kept.maxLen;
+    return true;
+  }
   const hashes = kept.hashes;
   const entries = kept.entries;
   for (let k = 0; k < hashes.length; k++) if (!adoptEntryAt(sess, hashes[k], entries[k])) return false;
@@ -645,7 +681,7 @@ function escapedOf(s: string): string {
 export function entryEndingAt(sess: Session, s: string, e: number): Entry | undefined {
   const h = e - HASH_LEN;
   if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
-  const entry = sess.byHash[sub(s, h, e)];
+  const entry = entryOf(sess, sub(s, h, e));
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;
