@@ -3,7 +3,7 @@
 // learned names' occurrences kept with it, the second walk replayed) comes out as on a fresh worker, in Node and LuaJIT.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
-import { createNodeMasker, newSession, maskJson, policyFor, Masker } from "../../lib/engine";
+import { createNodeMasker, newSession, maskJson, policyFor, Masker, adoptEntry, restoreJson } from "../../lib/engine";
 import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
 
 const SECRET = "walk-secret-0123456789";
@@ -136,6 +136,58 @@ describe("warm worker", () => {
     expect(maskJson(newSession(masker, "t"), broken, MESSAGES).error).toBe("invalid escape in string");
     const unterminated = valid.replace('\\\\"}', '\\"}');
     expect(maskJson(newSession(masker, "t"), unterminated, MESSAGES).error).toBe("unterminated string");
+  });
+
+  it("masks a string kept for one tenant afresh for another, and again as before for the first", () => {
+    const warm = createNodeMasker({ secret: SECRET });
+    const maskedFor = (masker: Masker, scope: string, input: string) => {
+      const s = newSession(masker, scope);
+      const r = maskJson(s, input, MESSAGES);
+      return JSON.stringify([r.text, s.entries.map((e) => [e.pseudonym, e.original, e.kind])]);
+    };
+    for (const input of requests()) {
+      const fresh1 = maskedFor(createNodeMasker({ secret: SECRET }), "t1", input);
+      const fresh2 = maskedFor(createNodeMasker({ secret: SECRET }), "t2", input);
+      for (let k = 0; k < 2; k++) {
+        expect(maskedFor(warm, "t1", input), input).toBe(fresh1);
+        expect(maskedFor(warm, "t2", input), input).toBe(fresh2);
+      }
+    }
+  });
+
+  it("salts a pseudonym of a kept string when another original of the request holds its hash part", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const input = '{"messages":[{"role":"user","content":"restart i-0a1b2c3d4e5f67890 and i-0fedcba9876543210"}]}';
+    const first = newSession(masker, "t");
+    const plain = maskJson(first, input, MESSAGES).text as string;
+    const taken = first.entries[1];
+    // a request whose own (earlier) original took the second id's hash part: a collision, which the kept masking
+    // of the string must not hide
+    const second = newSession(masker, "t");
+    expect(adoptEntry(second, { pseudonym: taken.pseudonym, original: "i-0000000000000000a", kind: taken.kind })).toBe(
+      true,
+    );
+    const salted = maskJson(second, input, MESSAGES).text as string;
+    expect(salted).toContain(first.entries[0].pseudonym);
+    expect(salted).not.toContain(taken.pseudonym);
+    expect(second.collisions).toBeGreaterThan(0);
+    expect(restoreJson(second, salted, MESSAGES).text).toBe(input);
+    // and the next request without the collision gets the kept masking again
+    expect(maskJson(newSession(masker, "t"), input, MESSAGES).text).toBe(plain);
+  });
+
+  it("lends a kept string's entries to a request's first identifiers, which then count as taken as any other", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const input = '{"messages":[{"role":"user","content":"restart i-0a1b2c3d4e5f67890 and i-0fedcba9876543210"}]}';
+    maskJson(newSession(masker, "t"), input, MESSAGES);
+    const s = newSession(masker, "t");
+    const out = maskJson(s, input, MESSAGES).text as string;
+    expect(s.entries.map((e) => e.original)).toEqual(["i-0a1b2c3d4e5f67890", "i-0fedcba9876543210"]);
+    expect(s.maxLen).toBe(s.entries[0].pseudonym.length);
+    expect(adoptEntry(s, { ...s.entries[1], original: "i-0000000000000000a" })).toBe(false);
+    expect(adoptEntry(s, { ...s.entries[1] })).toBe(true);
+    expect(s.entries.length).toBe(2);
+    expect(restoreJson(s, out, MESSAGES).text).toBe(input);
   });
 
   it("keeps the scan cache within its bound over 10 MB of distinct strings", () => {

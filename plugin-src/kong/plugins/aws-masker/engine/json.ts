@@ -24,9 +24,15 @@ import {
   TAB,
 } from "./chars";
 import {
+  Entry,
   Scanned,
   Session,
+  adoptKept,
   cachedScan,
+  derivedPseudonym,
+  entryOfKind,
+  keepMasking,
+  pseudonymOf,
   findIn,
   identifiersOf,
   jsonEscape,
@@ -399,8 +405,28 @@ function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   const sess = w.sess;
   const found = identifiersOf(sess, sc, a);
   if (found.length === 0) return found;
+  // a string resent to the same tenant (every turn of a conversation): its masking kept with its scan
+  const kept = sc.kept;
+  if (kept !== undefined && kept.found === found && kept.scope === sess.scope && adoptKept(sess, kept)) {
+    w.parts.push(sub(w.s, w.at, a));
+    w.parts.push(kept.masked);
+    w.at = a + kept.end;
+    return found;
+  }
+  maskFound(w, a, sc, found);
+  return found;
+}
+
+/** maskScanned without a kept masking: each identifier masked in turn; the masking is kept unless a pseudonym was salted. */
+function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
+  const sess = w.sess;
   const first = sc.found;
   const shifts = sc.shifts;
+  const masked: string[] = [];
+  const hashes: string[] = [];
+  const entries: Entry[] = [];
+  let salted = false;
+  let end = a;
   // the first pass's matches come with their text and raw bounds; others (learned and remembered names) are mapped
   let k = 0;
   for (const m of found) {
@@ -413,11 +439,19 @@ function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
       rs = cached ? a + sc.rawStart[k] : rawIndex(a, shifts, m.s);
       re = cached ? a + sc.rawEnd[k] : rawIndex(a, shifts, m.e);
     }
+    const derived = derivedPseudonym(sess, m.kind.tag, m.kind.id, original);
+    const pseudonym = pseudonymOf(sess, derived, m.kind.tag, m.kind.id, original);
+    if (pseudonym !== derived.pseudonym) salted = true;
     w.parts.push(sub(w.s, w.at, rs));
-    w.parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, original));
+    w.parts.push(pseudonym);
+    masked.push(sub(w.s, end, rs));
+    masked.push(pseudonym);
+    hashes.push(derived.hash);
+    entries.push(entryOfKind(derived, m.kind.id));
     w.at = re;
+    end = re;
   }
-  return found;
+  if (!salted) keepMasking(sess, sc, found, masked.join(""), end - a, hashes, entries);
 }
 
 function literal(w: Walk, lit: string): void {

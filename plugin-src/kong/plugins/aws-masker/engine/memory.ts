@@ -36,6 +36,11 @@ export interface TenantMemory {
   lengths: boolean[];
   maxLen: number;
   count: number;
+  /**
+   * A number no other state of any memory had (per worker): new when the memory is made and whenever a name is added.
+   * What was matched in a string with this version stands until it changes (session.ts keeps it with cached scans).
+   */
+  version: number;
   /** bound of count: past it new names are not remembered */
   max: number;
   /**
@@ -60,6 +65,14 @@ const NONE: Match[] = [];
 /** Strings shorter than this are cached under a prefixed key (JavaScript's prototype names are short). */
 const SHORT = 64;
 
+/** The last version handed out (see TenantMemory.version). */
+let lastVersion = 0;
+
+function nextVersion(): number {
+  lastVersion++;
+  return lastVersion;
+}
+
 export function newMemory(max: number): TenantMemory {
   const lengths: boolean[] = [];
   for (let k = 0; k <= MAX_NAME_LEN; k++) lengths[k] = false;
@@ -70,6 +83,7 @@ export function newMemory(max: number): TenantMemory {
     lengths,
     maxLen: 0,
     count: 0,
+    version: nextVersion(),
     max,
     cache: {},
     short: {},
@@ -114,6 +128,7 @@ export function remember(mem: TenantMemory, name: string, kind: Kind): boolean {
   mem.lengths[name.length] = true;
   if (name.length > mem.maxLen) mem.maxLen = name.length;
   mem.count++;
+  mem.version = nextVersion();
   clearMemoryCache(mem);
   return true;
 }

@@ -66,13 +66,43 @@ export interface Scanned {
   /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
   occ: Record<string, LearnedInScan> | undefined;
   occCount: number;
+  /**
+   * The last tenant-memory answer for this scan (see remembered): the memory's version it was found with, the matches
+   * it was merged into, and the result. A string resent turn after turn to the same tenant costs two comparisons.
+   */
+  memVersion: number;
+  memBase: Match[];
+  memOut: Match[];
+  /** The last masking of the content (see KeptMasking), undefined before the first. */
+  kept: KeptMasking | undefined;
+}
+
+/**
+ * How a scanned string was masked last, kept with its scan (json.ts maskScanned): for one tenant scope and one list of
+ * identifiers (identifiersOf's result, never mutated), the masked content is the same every time, unless a collision
+ * inside a request salts a pseudonym (such a masking is not kept, and a kept one is not used then).
+ */
+export interface KeptMasking {
+  scope: string;
+  found: Match[];
+  /** The raw content from its start to the end of its last identifier, masked; and that end (raw, from the start). */
+  masked: string;
+  end: number;
+  /** Per identifier: its hash part, and the entry a session registers for it (see entryOfKind). */
+  hashes: string[];
+  entries: Entry[];
+  /** The same by hash part, and the entries once each in order (a session with no entries yet takes them as they are). */
+  byHash: Record<string, Entry>;
+  unique: Entry[];
+  maxLen: number;
 }
 
 /** The learned names of one learnedKey in one cached scan. */
 interface LearnedInScan {
   occ: Occurrence[];
-  /** identifiersOf's result when neither weak matches nor remembered names changed the first pass (else undefined). */
+  /** identifiersOf's last result (undefined before the first), and the matches it merged occ into (never mutated). */
   merged: Match[] | undefined;
+  base: Match[];
 }
 
 /** Bound of the text held by Masker.scans (with a fixed charge per scan and match); past it the cache starts over. */
@@ -96,7 +126,12 @@ const HASH_CACHE_MAX = 50000;
 export interface Session {
   masker: Masker;
   scope: string;
-  byHash: Record<string, Entry>; // hash part -> entry
+  byHash: Record<string, Entry>; // hash part -> entry (with lent: see entryOf)
+  /**
+   * The hash parts and entries of the first kept masking the session adopted with no entries of its own yet (see
+   * adoptKept): shared with the cache, never written; byHash holds the entries added after it.
+   */
+  lent: Record<string, Entry> | undefined;
   /** Collisions only: tag -> original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
   salted: Record<string, Record<string, string>> | undefined;
   entries: Entry[]; // in order of first appearance
@@ -126,6 +161,7 @@ export function newSession(masker: Masker, scope: string): Session {
     masker,
     scope,
     byHash: {},
+    lent: undefined,
     salted: undefined,
     entries: [],
     maxLen: 0,
@@ -144,20 +180,37 @@ export function newSession(masker: Masker, scope: string): Session {
  * is the one its hash part names, unless another original took that hash part first (a collision: then a salted one).
  */
 export function pseudonymFor(sess: Session, tag: string, kindId: string, original: string): string {
-  const derived = derivedPseudonym(sess, tag, kindId, original);
-  const have = sess.byHash[derived.hash];
+  return pseudonymOf(sess, derivedPseudonym(sess, tag, kindId, original), tag, kindId, original);
+}
+
+/** pseudonymFor with the original's derived pseudonym (derivedPseudonym) already looked up. */
+export function pseudonymOf(sess: Session, derived: Derived, tag: string, kindId: string, original: string): string {
+  const have = entryOf(sess, derived.hash);
   if (have === undefined) {
-    // the first appearance decides the kind
-    const entry =
-      derived.entry.kind === kindId ? derived.entry : { pseudonym: derived.pseudonym, original, kind: kindId };
-    addEntry(sess, derived.hash, entry);
+    addEntry(sess, derived.hash, entryOfKind(derived, kindId));
     return derived.pseudonym;
   }
   if (have.original === original && have.pseudonym === derived.pseudonym) return have.pseudonym;
   return saltedPseudonym(sess, tag, kindId, original);
 }
 
-/** Registers a new entry of the session under its hash part. */
+/** The entry a session registers for a derived pseudonym first met as kindId: the first appearance decides the kind. */
+export function entryOfKind(derived: Derived, kindId: string): Entry {
+  const e = derived.entry;
+  return e.kind === kindId ? e : { pseudonym: e.pseudonym, original: e.original, kind: kindId };
+}
+
+/** The session's entry whose hash part is hash, if any. */
+function entryOf(sess: Session, hash: string): Entry | undefined {
+  // the lent table first: on a warm worker it holds most of a request's entries
+  if (sess.lent !== undefined) {
+    const lent = sess.lent[hash];
+    if (lent !== undefined) return lent;
+  }
+  return sess.byHash[hash];
+}
+
+/** Registers a new entry of the session under its hash part (no entry of the session has it). */
 function addEntry(sess: Session, hash: string, entry: Entry): void {
   sess.byHash[hash] = entry;
   sess.entries.push(entry);
@@ -187,7 +240,7 @@ function saltedPseudonym(sess: Session, tag: string, kindId: string, original: s
 }
 
 /** The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker. */
-function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
+export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
   const m = sess.masker;
   // nested tables, no key concatenation; typeof: in JS a plain object answers "constructor" and friends
   let ofScope = m.hashes[sess.scope];
@@ -224,17 +277,67 @@ function saltedHash(sess: Session, tag: string, original: string): string {
   for (let salt = 1; salt <= MAX_SALT; salt++) {
     sess.collisions++;
     const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
-    if (sess.byHash[hash] === undefined) return hash;
+    if (entryOf(sess, hash) === undefined) return hash;
   }
   throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
 }
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
 export function adoptEntry(sess: Session, entry: Entry): boolean {
-  const hash = sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length);
-  const have = sess.byHash[hash];
+  return adoptEntryAt(sess, sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length), entry);
+}
+
+/** adoptEntry of an entry whose hash part is known. */
+export function adoptEntryAt(sess: Session, hash: string, entry: Entry): boolean {
+  const have = entryOf(sess, hash);
   if (have !== undefined) return have.original === entry.original && have.pseudonym === entry.pseudonym;
   addEntry(sess, hash, entry);
+  return true;
+}
+
+/**
+ * Keeps how a scanned string was masked (see KeptMasking) with its scan. Charged to the scan cache's budget once per
+ * scan: a later masking replaces the kept one (another tenant's, or other identifiers).
+ */
+export function keepMasking(
+  sess: Session,
+  sc: Scanned,
+  found: Match[],
+  masked: string,
+  end: number,
+  hashes: string[],
+  entries: Entry[],
+): void {
+  if (sc === NO_SCAN) return;
+  if (sc.kept === undefined) sess.masker.scanBytes += masked.length + found.length * MATCH_BYTES;
+  const byHash: Record<string, Entry> = {};
+  const unique: Entry[] = [];
+  let maxLen = 0;
+  for (let k = 0; k < hashes.length; k++) {
+    if (byHash[hashes[k]] !== undefined) continue;
+    byHash[hashes[k]] = entries[k];
+    unique.push(entries[k]);
+    if (entries[k].pseudonym.length > maxLen) maxLen = entries[k].pseudonym.length;
+  }
+  sc.kept = { scope: sess.scope, found, masked, end, hashes, entries, byHash, unique, maxLen };
+}
+
+/**
+ * Registers the entries of a kept masking in the session, as masking its identifiers one by one would (the first
+ * appearance decides the kind): false at the first whose hash part another original holds here (a collision: the
+ * caller masks one by one, and salts).
+ */
+export function adoptKept(sess: Session, kept: KeptMasking): boolean {
+  // the session's first identifiers: nothing to collide with; the kept ones are lent instead of copied one by one
+  if (sess.entries.length === 0 && sess.lent === undefined) {
+    sess.lent = kept.byHash;
+    for (const e of kept.unique) sess.entries.push(e);
+    sess.maxLen = kept.maxLen;
+    return true;
+  }
+  const hashes = kept.hashes;
+  const entries = kept.entries;
+  for (let k = 0; k < hashes.length; k++) if (!adoptEntryAt(sess, hashes[k], entries[k])) return false;
   return true;
 }
 
@@ -255,6 +358,10 @@ export const NO_SCAN: Scanned = {
   learns: NO_OFFSETS,
   occ: undefined,
   occCount: 0,
+  memVersion: 0,
+  memBase: NO_MATCHES,
+  memOut: NO_MATCHES,
+  kept: undefined,
 };
 
 /** The cache's table of one kind of content (JSON content with escapes or not) under one JSON key. */
@@ -300,6 +407,10 @@ export function keepScan(
     learns: NO_OFFSETS,
     occ: undefined,
     occCount: 0,
+    memVersion: 0,
+    memBase: NO_MATCHES,
+    memOut: NO_MATCHES,
+    kept: undefined,
   };
   if (found.length > 0) {
     sc.found = found;
@@ -432,7 +543,7 @@ function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
     const hit = sc.occ[key];
     if (hit !== undefined) return hit;
   }
-  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined };
+  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined, base: NO_MATCHES };
   if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
     sc.occ = {};
     sc.occCount = 0;
@@ -457,14 +568,27 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[
     const m = found[learns[k]];
     if (out === found || m.weak !== true) learn(sess, sc.originals[learns[k]], m.kind, rawAt);
   }
-  if (sess.memory !== undefined) out = withRemembered(sess.memory, sc.text, out);
+  if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
   const cached = learnedInScan(sess, sc);
-  // the result depends on the scan and the learned names only: kept with them
-  const keep = cached !== undefined && out === found;
-  if (keep && cached.merged !== undefined) return cached.merged;
-  const merged = withLearned(out, cached !== undefined ? cached.occ : learnedIn(sess.learned, sc.text));
-  if (keep) cached.merged = merged;
+  if (cached === undefined) return withLearned(out, learnedIn(sess.learned, sc.text));
+  // the result depends on out and the learned names only: kept with them (out is the first pass, or the tenant
+  // memory's result kept with the scan, on a warm worker the same array every request)
+  if (cached.merged !== undefined && cached.base === out) return cached.merged;
+  const merged = withLearned(out, cached.occ);
+  cached.base = out;
+  cached.merged = merged;
+  return merged;
+}
+
+/** out with the tenant's remembered names in sc.text (see withRemembered), the last answer kept with the scan. */
+function remembered(mem: TenantMemory, sc: Scanned, out: Match[]): Match[] {
+  if (mem.count === 0) return out;
+  if (sc.memVersion === mem.version && sc.memBase === out) return sc.memOut;
+  const merged = withRemembered(mem, sc.text, out);
+  sc.memVersion = mem.version;
+  sc.memBase = out;
+  sc.memOut = merged;
   return merged;
 }
 
@@ -561,7 +685,7 @@ function escapedOf(s: string): string {
 export function entryEndingAt(sess: Session, s: string, e: number): Entry | undefined {
   const h = e - HASH_LEN;
   if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
-  const entry = sess.byHash[sub(s, h, e)];
+  const entry = entryOf(sess, sub(s, h, e));
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;
