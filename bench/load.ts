@@ -323,8 +323,8 @@ interface WrkResult {
 }
 
 /** The wrk script of a body: warm posts the same bytes; cold fills new identifier values into the template per request. */
-function wrkScript(dir: string, b: Body, cold: boolean, counterBase: number): string {
-  const name = `${b.size}-${b.ids}-${b.stream ? "s" : "j"}-${cold ? "c" : "w"}`;
+function wrkScript(dir: string, b: Body, cold: boolean, counterBase: number, varied = false): string {
+  const name = `${b.size}-${b.ids}-${b.stream ? "s" : "j"}-${cold ? "c" : "w"}${varied ? "v" : ""}`;
   const template = path.join(dir, `${name}.tpl`);
   writeFileSync(template, b.parts.join("\u0001"));
   const shapes = b.shapes.map(
@@ -341,6 +341,8 @@ local parts = {}
 for p in (template .. "\\1"):gmatch("([^\\1]*)\\1") do parts[#parts + 1] = p end
 local shapes = {${shapes.join(",")}}
 local cold = ${cold}
+-- varied: 0-60 spaces before the first identifier, so that bodies are not all of one length (see bench/same-length.lua)
+local varied = ${varied}
 local counter = ${counterBase}
 local function idValue(s, c, k)
   local v = c * 1000 + k
@@ -349,6 +351,7 @@ local function idValue(s, c, k)
 end
 local function body(c)
   local out = { parts[1] }
+  if varied and #shapes > 0 then out[#out + 1] = string.rep(" ", c % 61) end
   for k = 1, #shapes do
     out[#out + 1] = idValue(shapes[k], c, k - 1)
     out[#out + 1] = parts[k + 1]
@@ -470,6 +473,8 @@ interface Cell {
   stream: boolean;
   redis: boolean;
   fresh?: number;
+  /** cold bodies of varied lengths (the cold cells' bodies all have one length: a worst case for LuaJIT's string table) */
+  varied?: boolean;
 }
 interface CellResult extends Cell {
   masked: number;
@@ -486,7 +491,8 @@ interface CellResult extends Cell {
 }
 const cellName = (c: Cell) =>
   `${c.size >= 1048576 ? `${c.size / 1048576} MB` : `${c.size / KB} KB`} / ${c.ids} ids / ` +
-  `${c.cold ? "cold" : "warm"} / ${c.stream ? "streamed" : "JSON"} / ${c.redis ? "Redis" : "no Redis"}`;
+  `${c.cold ? "cold" : "warm"} / ${c.stream ? "streamed" : "JSON"} / ${c.redis ? "Redis" : "no Redis"}` +
+  (c.varied ? " / varied lengths" : "");
 
 function matrix(): Cell[] {
   const cells: Cell[] = [];
@@ -502,6 +508,7 @@ function matrix(): Cell[] {
   }
   for (const size of SIZES) add({ size, ids: 20, cold: false, stream: false, redis: true });
   add({ size: 4 * KB, ids: 20, cold: true, stream: false, redis: true });
+  add({ size: 4 * KB, ids: 20, cold: true, stream: false, redis: true, varied: true });
   add({ size: KB, ids: 0, cold: false, stream: false, redis: true });
   add({ size: 4 * KB, ids: 0, cold: false, stream: false, redis: true });
   add({ size: 32 * KB, ids: 0, cold: false, stream: false, redis: true });
@@ -680,7 +687,7 @@ async function main(): Promise<number> {
         const b = buildBody(cell.size, cell.ids, cell.stream);
         if (!b) continue;
         const gw = await gatewayFor(cell.redis, false);
-        const script = wrkScript(dir, b, cell.cold, (counterBase += 1_000_000));
+        const script = wrkScript(dir, b, cell.cold, (counterBase += 1_000_000), cell.varied);
         console.log(`${cellName(cell)}:\n  wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${gw.url}/v1/messages`);
         console.log(`  plain: wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${plain.url}/v1/messages`);
         console.log(
@@ -701,7 +708,7 @@ async function main(): Promise<number> {
       const gw = await gatewayFor(cell.redis, cell.fresh !== undefined && !cell.cold);
       const run = async (url: string, conns: number, seconds: number) => {
         counterBase += 1_000_000; // cold ids never repeat across runs
-        const script = wrkScript(dir, b, cell.cold, counterBase);
+        const script = wrkScript(dir, b, cell.cold, counterBase, cell.varied);
         return runWrk(script, url, conns, seconds);
       };
       // a short warm-up per path (JIT, connection pools, caches for the warm body)
@@ -824,7 +831,7 @@ async function main(): Promise<number> {
 
   // ------------------------------------------------------------------------------------------------ the verdict
   const ref = (cold: boolean) =>
-    results.filter((r) => r.size === 4 * KB && r.ids === 20 && r.cold === cold && !r.stream && r.redis);
+    results.filter((r) => r.size === 4 * KB && r.ids === 20 && r.cold === cold && !r.stream && r.redis && !r.varied);
   const warmRatios = ref(false).map((r) => r.ratio);
   const coldRatios = ref(true).map((r) => r.ratio);
   const p99s = ref(false).map((r) => r.addedP99);
