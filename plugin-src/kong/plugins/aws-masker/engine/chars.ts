@@ -273,10 +273,20 @@ for (let k = 0; k < RARE.length; k++) RARE_BIT[byteAt(RARE, k)] = 2 ** k;
 const NEEDS: Record<string, number> = {};
 const PRESENT = { bits: 0 };
 
+/** Each rare unit as a string, for plain searches. */
+const RARE_UNITS: string[] = [];
+for (let k = 0; k < RARE.length; k++) RARE_UNITS.push(sub(RARE, k, k + 1));
+/** From this length on, the rare units are looked for with one plain search each (C, many bytes per step). */
+const MARK_SEARCH_MIN = 256;
+
 /** Marks the rare units of s[0, n) (mayHold and firstOf then answer for s). */
 export function markUnits(s: string, n: number): void {
   let bits = 0;
-  for (let k = 0; k < n; k++) bits |= RARE_BIT[unitAt(s, k)];
+  if (n >= MARK_SEARCH_MIN && n === s.length) {
+    for (let k = 0; k < RARE_UNITS.length; k++) if (s.indexOf(RARE_UNITS[k]) >= 0) bits |= RARE_BIT[byteAt(RARE, k)];
+  } else {
+    for (let k = 0; k < n; k++) bits |= RARE_BIT[unitAt(s, k)];
+  }
   PRESENT.bits = bits;
 }
 
