@@ -651,7 +651,7 @@ export function learnedIn(learned: Learned[], s: string): Occurrence[] {
     let at = l.anchor;
     let tail = l.tail;
     if (at === undefined || tail === undefined) {
-      at = rarestUnit(name);
+      at = ch.rarestUnit(name);
       tail = at > 0 ? sub(name, at, m) : name;
       l.anchor = at;
       l.tail = tail;
@@ -672,27 +672,6 @@ export function learnedIn(learned: Learned[], s: string): Occurrence[] {
   return occ;
 }
 
-/** Units of text in order of frequency, the most frequent first (English prose and JSON); any other unit is rarer. */
-const COMMON_UNITS = ' etaoinsrhldcumfpgwybvkxjqz"';
-const UNIT_RARITY: number[] = [];
-for (let c = 0; c < 256; c++) UNIT_RARITY.push(COMMON_UNITS.length);
-for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k)] = k;
-
-/** Offset of the rarest unit of name (the first of equally rare ones). */
-function rarestUnit(name: string): number {
-  let best = 0;
-  let rank = -1;
-  for (let k = 0; k < name.length; k++) {
-    const c = byteAt(name, k);
-    const r = c < 256 ? UNIT_RARITY[c] : COMMON_UNITS.length;
-    if (r > rank) {
-      rank = r;
-      best = k;
-      if (r === COMMON_UNITS.length) break;
-    }
-  }
-  return best;
-}
 
 /**
  * Sorts spans by start, the longer first on equal starts; stable. Bottom-up merge sort: the inputs are a few sorted
