@@ -18,7 +18,8 @@ const G = globalThis as unknown as {
 };
 const luaByte = G.string !== undefined ? G.string.byte : undefined;
 /** string.byte(s, i, j): the units of s[i, j] (1-based) as that many results */
-const luaUnits = luaByte as unknown as ((this: void, s: string, i: number, j: number) => LuaMultiReturn<number[]>) | undefined;
+const luaUnits = luaByte as unknown as
+  ((this: void, s: string, i: number, j: number) => LuaMultiReturn<number[]>) | undefined;
 const luaMax = G.math !== undefined ? G.math.max : undefined;
 /** Longest string whose units hasHighUnit passes to math.max at once (more: one C search) */
 const UNITS_AT_ONCE = 64;

@@ -672,7 +672,6 @@ export function learnedIn(learned: Learned[], s: string): Occurrence[] {
   return occ;
 }
 
-
 /**
  * Sorts spans by start, the longer first on equal starts; stable. Bottom-up merge sort: the inputs are a few sorted
  * runs, but there may be many spans (an adversarial input has hundreds of thousands): never quadratic.

@@ -2541,6 +2541,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   // plain words the loop below passed in a row: the automaton (PLAIN_RUN) runs again after two, and at the start
   // (run at every word, it costs more than it saves in text of ids, keys and numbers)
   let plainInRow = 2;
+  const runOn = PLAIN_RUN.on;
   // (an anchored match left behind by a word matcher's jump is still merged at the end)
   while (i < n || (x < nx && i >= nextExtra)) {
     if (i >= nextExtra) {
@@ -2554,7 +2555,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       nextExtra = x < nx ? (extra as Match[])[x].s : n + 1;
       continue;
     }
-    if (plainInRow >= 2) {
+    if (runOn && plainInRow >= 2) {
       // plain prose first: the words plainWord passes and the separators between them, skipped by one table step
       // per unit (PLAIN_RUN); a word that needs a look stops it, and the loop below takes over at its start
       const lim = nextExtra < n ? nextExtra : n;
@@ -2669,7 +2670,7 @@ const enum Run {
 }
 /** A state of the automaton: the state after each unit class (PLAIN_RUN.stop: stopped). */
 type RunRow = RunRow[];
-const PLAIN_RUN = { rows: [] as RunRow[], stop: [] as RunRow, unit: [] as number[] };
+const PLAIN_RUN = { rows: [] as RunRow[], stop: [] as RunRow, unit: [] as number[], on: true };
 
 /** Fills PLAIN_RUN (after nounKinds: prose nouns are stopped at). */
 function buildPlainRun(): void {
@@ -3080,5 +3081,8 @@ function afterBlanks(s: string, k: number, n: number): number {
 nounKinds();
 buildPlainRun();
 
-/** For the specs only (spec/engine/scanner-paths.test.ts): the word fast exit checked against the dispatch it skips. */
-export const WORD_PATHS = { plainWord, wordMatch };
+/**
+ * For the specs only (spec/engine/scanner-paths.test.ts): the word fast exit checked against the dispatch it skips, and
+ * the plain-prose automaton (plainRun.on = false: scanWords without it).
+ */
+export const WORD_PATHS = { plainWord, wordMatch, plainRun: PLAIN_RUN };
