@@ -3,7 +3,6 @@
 // ASCII, so the engine only ever compares ASCII; every unit >= 0x80 is treated alike ("high") in both runtimes.
 
 const G = globalThis as unknown as {
-  math?: { max: (this: void, ...values: number[]) => number };
   string?: {
     byte: (this: void, s: string, i: number) => number;
     sub: (this: void, s: string, i: number, j: number) => string;
@@ -17,12 +16,6 @@ const G = globalThis as unknown as {
   ) => LuaMultiReturn<[boolean, unknown]>;
 };
 const luaByte = G.string !== undefined ? G.string.byte : undefined;
-/** string.byte(s, i, j): the units of s[i, j] (1-based) as that many results */
-const luaUnits = luaByte as unknown as
-  ((this: void, s: string, i: number, j: number) => LuaMultiReturn<number[]>) | undefined;
-const luaMax = G.math !== undefined ? G.math.max : undefined;
-/** Longest string whose units hasHighUnit passes to math.max at once (more: one C search) */
-const UNITS_AT_ONCE = 64;
 const luaPcall = G.pcall;
 const luaSub = G.string !== undefined ? G.string.sub : undefined;
 const luaFind = G.string !== undefined ? G.string.find : undefined;
@@ -40,19 +33,12 @@ export const byteAt: (this: void, s: string, i: number) => number =
   luaByte !== undefined ? (s, i) => luaByte(s, i + 1) : (s, i) => s.charCodeAt(i);
 
 /**
- * True when s holds a unit >= 0x80. In Lua without a loop: a Lua loop in a short hot function makes LuaJIT abort the
- * traces that start at the function ("inner loop in root trace") until it blacklists it (pseudonym.ts). A short string
- * (an identifier) is one math.max over its units (compiled, ~15 ns; the C pattern search costs ~15 ns per unit), a
- * longer one a pattern search.
+ * True when s holds a unit >= 0x80. In Lua one C search (string.find): a Lua loop in a short hot function makes LuaJIT
+ * abort the traces that start at the function ("inner loop in root trace") until it blacklists it (pseudonym.ts).
  */
 export const hasHighUnit: (this: void, s: string) => boolean =
-  luaFind !== undefined && luaUnits !== undefined && luaMax !== undefined
-    ? (s) => {
-        const n = s.length;
-        if (n === 0) return false;
-        if (n <= UNITS_AT_ONCE) return luaMax(...luaUnits(s, 1, n)) >= 128;
-        return luaFind(s, HIGH_BYTE) !== undefined;
-      }
+  luaFind !== undefined
+    ? (s) => luaFind(s, HIGH_BYTE) !== undefined
     : (s) => {
         for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return true;
         return false;
