@@ -648,6 +648,7 @@ export function learnedIn(learned: Learned[], s: string): Occurrence[] {
   for (const l of learned) {
     const name = l.name;
     const m = name.length;
+    if (m > n) continue;
     let at = l.anchor;
     let tail = l.tail;
     if (at === undefined || tail === undefined) {
