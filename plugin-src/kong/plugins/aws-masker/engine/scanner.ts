@@ -2662,11 +2662,10 @@ const enum Run {
   Dash = 58,
   Underscore = 59,
   Paren = 60,
-  Quote = 61,
-  Apos = 62,
-  PlainNext = 63, // any other unit plainWord lets a word end with (PLAIN_NEXT)
-  OtherNext = 64,
-  Classes = 65,
+  Quote = 61, // " and '
+  PlainNext = 62, // any other unit plainWord lets a word end with (PLAIN_NEXT)
+  OtherNext = 63,
+  Classes = 64, // (a row of 64 fits the array part LuaJIT gives it: 65 would double it)
 }
 /** A state of the automaton: the state after each unit class (PLAIN_RUN.stop: stopped). */
 type RunRow = RunRow[];
@@ -2685,7 +2684,7 @@ function buildPlainRun(): void {
   named[UNDERSCORE] = Run.Underscore;
   named[ch.LPAREN] = Run.Paren;
   named[QUOTE] = Run.Quote;
-  named[ch.APOS] = Run.Apos;
+  named[ch.APOS] = Run.Quote;
   for (let c = 0; c < 256; c++) {
     const f = cls(c);
     if ((f & C_LOWER) !== 0) unit.push(c - 97);
@@ -2710,7 +2709,7 @@ function buildPlainRun(): void {
         (u === Run.Blank || u === Run.Tab || u === Run.Colon || u === Run.Equals || u === Run.Pipe)
       )
         return Run.Stop;
-      if (st === Run.AfterParen && (u === Run.Quote || u === Run.Apos)) return Run.Stop;
+      if (st === Run.AfterParen && u === Run.Quote) return Run.Stop;
       st = Run.Separator;
     }
     if (st === Run.Separator || st === Run.Glued) {
