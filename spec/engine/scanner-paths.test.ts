@@ -254,6 +254,48 @@ describe("the fast exit for words of prose", () => {
   });
 });
 
+/** scan(s) with the plain-prose automaton on or off. */
+function scanned(s: string, keyCtx: string, run: boolean): Match[] {
+  const out: Match[] = [];
+  WORD_PATHS.plainRun.on = run;
+  try {
+    scan(cfg, s, keyCtx, out);
+  } finally {
+    WORD_PATHS.plainRun.on = true;
+  }
+  return out;
+}
+
+describe("plain prose skipped by the automaton (PLAIN_RUN)", () => {
+  it("finds the same identifiers with and without it (generated texts, also as long prose around them)", () => {
+    let found = 0;
+    fc.assert(
+      fc.property(textArb, fc.constantFrom("", "text", "Name", "password"), fc.boolean(), (piece, keyCtx, long) => {
+        // long: the text between sentences of prose, so the automaton runs into it from a run of plain words
+        const s = long ? "Keep answers short and precise. " + piece + " then stop here, (as told) please." : piece;
+        const want = scanned(s, keyCtx, false);
+        expect(scanned(s, keyCtx, true), JSON.stringify(s)).toEqual(want);
+        found += want.length;
+      }),
+      { numRuns: 4000 },
+    );
+    expect(found).toBeGreaterThan(1000);
+  });
+
+  it("stops at what plainWord would look up: a noun before a name, a double blank, a word glued by - : _", () => {
+    for (const s of [
+      "then the cluster orders-api-prod failed in aws",
+      "keep  password = hunter2x and move on",
+      "the flag --bucket orders-logs was set in aws",
+      "see value: abc and Secret: xyz in aws",
+      "a word_UPPER here, ('quoted') there: arn:aws:s3:::acme-logs",
+    ]) {
+      expect(scanned(s, "", true), s).toEqual(scanned(s, "", false));
+      expect(scanned(s, "", true).length, s).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe("anchors are searched only in strings that may hold them", () => {
   const anchors = [".amazonaws.com", "alias/", "://", "Z ", "\n[", "eksctl-", "IQoJ", "%3A", "$253A", "Name(", "x"];
   it("firstOf after markUnits answers as indexOf", () => {
@@ -265,6 +307,31 @@ describe("anchors are searched only in strings that may hold them", () => {
         for (const lit of anchors) expect(ch.firstOf(s, lit)).toBe(s.indexOf(lit));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("firstOf after markUnits answers as indexOf in strings of 256 units or more (one search per rare unit)", () => {
+    const pieceArb = fc.constantFrom(...anchors, "a", "Z", " ", "\n", "[", "%", "3", "A", "/", ":", ".", "é");
+    fc.assert(
+      fc.property(fc.array(pieceArb, { maxLength: 20 }), fc.nat(40), (parts, pad) => {
+        const s = "keep answers short ".repeat(14 + pad) + parts.join("");
+        ch.markUnits(s, s.length);
+        for (const lit of anchors) expect(ch.firstOf(s, lit)).toBe(s.indexOf(lit));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("indexFrom (searched from the anchor's rarest unit) answers as indexOf from every offset", () => {
+    const pieceArb = fc.constantFrom(...anchors, "a", "z", "s", ".amazonaws.co", "alias", "zonaws.com", "/", ".");
+    fc.assert(
+      fc.property(fc.array(pieceArb, { maxLength: 16 }), (parts) => {
+        const s = parts.join("");
+        for (const lit of anchors) {
+          for (let from = 0; from <= s.length; from++) expect(ch.indexFrom(s, lit, from)).toBe(s.indexOf(lit, from));
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 

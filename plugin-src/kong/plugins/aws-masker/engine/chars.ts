@@ -273,10 +273,20 @@ for (let k = 0; k < RARE.length; k++) RARE_BIT[byteAt(RARE, k)] = 2 ** k;
 const NEEDS: Record<string, number> = {};
 const PRESENT = { bits: 0 };
 
+/** Each rare unit as a string, for plain searches. */
+const RARE_UNITS: string[] = [];
+for (let k = 0; k < RARE.length; k++) RARE_UNITS.push(sub(RARE, k, k + 1));
+/** From this length on, the rare units are looked for with one plain search each (C, many bytes per step). */
+const MARK_SEARCH_MIN = 256;
+
 /** Marks the rare units of s[0, n) (mayHold and firstOf then answer for s). */
 export function markUnits(s: string, n: number): void {
   let bits = 0;
-  for (let k = 0; k < n; k++) bits |= RARE_BIT[unitAt(s, k)];
+  if (n >= MARK_SEARCH_MIN && n === s.length) {
+    for (let k = 0; k < RARE_UNITS.length; k++) if (s.indexOf(RARE_UNITS[k]) >= 0) bits |= RARE_BIT[byteAt(RARE, k)];
+  } else {
+    for (let k = 0; k < n; k++) bits |= RARE_BIT[unitAt(s, k)];
+  }
   PRESENT.bits = bits;
 }
 
@@ -293,7 +303,55 @@ export function mayHold(lit: string): boolean {
 
 /** s.indexOf(lit) for the string last marked (markUnits), -1 at once when it cannot hold lit. */
 export function firstOf(s: string, lit: string): number {
-  return mayHold(lit) ? s.indexOf(lit) : -1;
+  return mayHold(lit) ? indexFrom(s, lit, 0) : -1;
+}
+
+/** Units of text in order of frequency, the most frequent first (prose, JSON, CLI output); any other unit is rarer. */
+const COMMON_UNITS = ' etaoinsr".-/:_,0123456789hldcumfpgwybvkxjqz';
+const UNIT_RARITY: number[] = [];
+for (let c = 0; c < 256; c++) UNIT_RARITY.push(COMMON_UNITS.length);
+for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k)] = k;
+
+/** Offset of the rarest unit of lit (the first of equally rare ones): where a plain search for lit had better start. */
+export function rarestUnit(lit: string): number {
+  let best = 0;
+  let rank = -1;
+  for (let k = 0; k < lit.length; k++) {
+    const c = byteAt(lit, k);
+    const r = c < 256 ? UNIT_RARITY[c] : COMMON_UNITS.length;
+    if (r > rank) {
+      rank = r;
+      best = k;
+      if (r === COMMON_UNITS.length) break;
+    }
+  }
+  return best;
+}
+
+/** anchor -> offset of its rarest unit, and the anchor from there (computed at its first search; anchors are constants) */
+const ANCHOR_AT: Record<string, number> = {};
+const ANCHOR_TAIL: Record<string, string> = {};
+const ANCHOR_HEAD: Record<string, string> = {};
+
+/**
+ * s.indexOf(lit, from) for a constant lit, searched from its rarest unit: a plain search stops at every unit like the
+ * first of what it looks for (every "." of a text for ".amazonaws.com", searched as "zonaws.com" here).
+ */
+export function indexFrom(s: string, lit: string, from: number): number {
+  let at = ANCHOR_AT[lit];
+  if (typeof at !== "number") {
+    at = rarestUnit(lit);
+    ANCHOR_AT[lit] = at;
+    ANCHOR_TAIL[lit] = sub(lit, at, lit.length);
+    ANCHOR_HEAD[lit] = sub(lit, 0, at);
+  }
+  if (at === 0) return s.indexOf(lit, from);
+  const tail = ANCHOR_TAIL[lit];
+  const head = ANCHOR_HEAD[lit];
+  // the usual outcomes (no tail, or the first tail is the anchor's) are answered before the loop (see suffixIn)
+  let r = s.indexOf(tail, from + at);
+  while (r >= 0 && sub(s, r - at, r) !== head) r = s.indexOf(tail, r + 1);
+  return r >= 0 ? r - at : -1;
 }
 
 // Named units (ASCII codes) for the matchers.

@@ -305,34 +305,39 @@ function escapedStringEnd(w: Walk, from: number, firstQuote: number): number {
  */
 function decodeForScan(s: string, a: number, b: number, shifts: number[]): string {
   const out: string[] = [];
-  let p = a;
-  let d = 0; // decoded length so far
-  while (p < b) {
-    let q = s.indexOf("\\", p);
-    if (q < 0 || q >= b) q = b;
-    if (q > p) {
-      out.push(sub(s, p, q));
-      d += q - p;
-      p = q;
-    }
-    if (p >= b) break;
-    const e = byteAt(s, p + 1);
+  let count = 0;
+  let recorded = shifts.length;
+  let p = a; // start of the run not copied yet (its units decode to themselves)
+  let d = 0; // decoded length of s[a, p)
+  let q = s.indexOf("\\", a);
+  while (q >= 0 && q < b) {
+    if (q > p) out[count++] = sub(s, p, q);
+    d += q - p;
+    const e = byteAt(s, q + 1);
     let width = 2;
-    if (e === 117) {
-      const code = parseInt(sub(s, p + 2, p + 6), 16);
-      out.push(code < 128 ? String.fromCharCode(code) : HIGH);
-      width = 6;
-    } else if (e === 110) out.push("\n");
-    else if (e === 116) out.push("\t");
-    else if (e === 114) out.push("\r");
-    else if (e === 98) out.push("\b");
-    else if (e === 102) out.push("\f");
-    else out.push(sub(s, p + 1, p + 2)); // " \ /
-    p += width;
-    d += 1;
-    shifts.push(d);
-    shifts.push(p - a - d);
+    if (e === QUOTE || e === BACKSLASH || e === SLASH) {
+      // the escaped unit stands for itself: it opens the next run (one piece fewer per escape)
+      p = q + 1;
+    } else {
+      if (e === LOWER_U) {
+        const code = parseInt(sub(s, q + 2, q + 6), 16);
+        out[count++] = code < 128 ? String.fromCharCode(code) : HIGH;
+        width = 6;
+      } else if (e === LOWER_N) out[count++] = "\n";
+      else if (e === LOWER_T) out[count++] = "\t";
+      else if (e === LOWER_R) out[count++] = "\r";
+      else if (e === LOWER_B) out[count++] = "\b";
+      else out[count++] = "\f";
+      p = q + width;
+      d += 1;
+    }
+    // after the escape: decoded length (before the next run) and the raw - decoded offset from there on
+    const after = p === q + 1 ? d + 1 : d;
+    shifts[recorded++] = after;
+    shifts[recorded++] = q + width - a - after;
+    q = s.indexOf("\\", q + width);
   }
+  if (b > p) out[count] = sub(s, p, b);
   return out.join("");
 }
 

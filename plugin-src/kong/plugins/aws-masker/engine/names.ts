@@ -537,6 +537,9 @@ export interface Learned {
   kind: Kind;
   /** Start of the string it was learned in, within the request (0 outside JSON). */
   at: number;
+  /** Offset in name of its rarest unit and name from there (learnedIn searches that tail; set at its first search). */
+  anchor?: number;
+  tail?: string;
 }
 
 export interface Occurrence {
@@ -643,12 +646,27 @@ export function learnedIn(learned: Learned[], s: string): Occurrence[] {
     return occ;
   }
   for (const l of learned) {
-    const m = l.name.length;
-    let p = s.indexOf(l.name);
-    while (p >= 0) {
+    const name = l.name;
+    const m = name.length;
+    if (m > n) continue;
+    let at = l.anchor;
+    let tail = l.tail;
+    if (at === undefined || tail === undefined) {
+      at = ch.rarestUnit(name);
+      tail = at > 0 ? sub(name, at, m) : name;
+      l.anchor = at;
+      l.tail = tail;
+    }
+    // the name's tail from its rarest unit is searched (a plain search stops at every unit like the tail's first:
+    // "deploy-bot" from "-", not at every "d" of prose); every occurrence of the name holds one at p + at
+    let r = s.indexOf(tail, at);
+    while (r >= 0) {
+      const p = r - at;
+      let k = 0;
+      while (k < at && byteAt(s, p + k) === byteAt(name, k)) k++;
       const e = p + m;
-      if (bounded(s, n, p, e)) occ.push({ s: p, e, kind: l.kind });
-      p = s.indexOf(l.name, p + 1);
+      if (k === at && bounded(s, n, p, e)) occ.push({ s: p, e, kind: l.kind });
+      r = s.indexOf(tail, r + 1);
     }
   }
   sortSpans(occ);

@@ -52,9 +52,7 @@ const cls = ch.cls;
 const runOf = ch.runOf;
 const matchesLowerAt = ch.matchesLowerAt;
 const unitAt = ch.unitAt;
-const markUnits = ch.markUnits;
 const firstOf = ch.firstOf;
-const mayHold = ch.mayHold;
 const lowerCode = ch.lowerCode;
 const isHexDigit = ch.isHexDigit;
 const C_ALNUM = ch.C_ALNUM;
@@ -1920,7 +1918,7 @@ function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): voi
   let first = true;
   // which anchors the string may hold, read before the decoded runs are scanned (that marks their units)
   let gates = 0;
-  for (let k = 0; k < ENCODED_ANCHORS.length; k++) if (mayHold(ENCODED_ANCHORS[k])) gates |= 1 << k;
+  for (let k = 0; k < ENCODED_ANCHORS.length; k++) if (ch.mayHold(ENCODED_ANCHORS[k])) gates |= 1 << k;
   for (let k = 0; k < ENCODED_ANCHORS.length; k++) {
     const lit = ENCODED_ANCHORS[k];
     let floor = 0;
@@ -2518,7 +2516,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   if (n >= 16 || cfg.custom.length > 0) {
     const found: Match[] = [];
     if (n >= 16) {
-      markUnits(s, n);
+      ch.markUnits(s, n);
       findHosts(cfg, s, n, found);
       findOtherAnchors(cfg, s, n, found);
       if (n >= 100) findCredentials(cfg, s, n, found);
@@ -2537,6 +2535,13 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   // loop over a word's units stops at the next anchored match: a flat loop with a branch per unit costs LuaJIT a trace
   // exit at every word boundary (3x slower on prose).
   let i = 0;
+  const runRows = PLAIN_RUN.rows;
+  const runStop = PLAIN_RUN.stop;
+  const runUnit = PLAIN_RUN.unit;
+  // plain words the loop below passed in a row: the automaton (PLAIN_RUN) runs again after two, and at the start
+  // (run at every word, it costs more than it saves in text of ids, keys and numbers)
+  let plainInRow = 2;
+  const runOn = PLAIN_RUN.on;
   // (an anchored match left behind by a word matcher's jump is still merged at the end)
   while (i < n || (x < nx && i >= nextExtra)) {
     if (i >= nextExtra) {
@@ -2549,6 +2554,34 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       x++;
       nextExtra = x < nx ? (extra as Match[])[x].s : n + 1;
       continue;
+    }
+    if (runOn && plainInRow >= 2) {
+      // plain prose first: the words plainWord passes and the separators between them, skipped by one table step
+      // per unit (PLAIN_RUN); a word that needs a look stops it, and the loop below takes over at its start
+      const lim = nextExtra < n ? nextExtra : n;
+      let row = runRows[Run.Separator];
+      if (i > 0) {
+        const before = runUnit[unitAt(s, i - 1)];
+        if (before === Run.Colon || before === Run.Dash || before === Run.Underscore) row = runRows[Run.Glued];
+      }
+      // (the state is a row of next states, not a number: a number would be converted to an index at every unit)
+      let k = i;
+      while (k < lim) {
+        const next = row[runUnit[unitAt(s, k)]];
+        if (next === runStop) break;
+        row = next;
+        k++;
+      }
+      // a word start at or before k: back over a blank or "(" (it may have ended the word that stopped the run),
+      // then over the word's units
+      let h = k;
+      if (h > i && (byteAt(s, h - 1) === SPACE || byteAt(s, h - 1) === ch.LPAREN)) h--;
+      while (h > i && (WORD_UNIT[unitAt(s, h - 1)] & C_ALNUM) !== 0) h--;
+      plainInRow = 0;
+      if (h > i) {
+        i = h;
+        continue;
+      }
     }
     // a separator is skipped by this loop itself, not by an inner loop: this loop's own trace then compiles on its
     // common path. With an inner loop first, every trace LuaJIT started here aborted ("inner loop in root trace") and
@@ -2572,9 +2605,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     const c = i < n ? byteAt(s, i) : -1;
     // a word of prose: no matcher can start there (the common case skips the dispatch)
     if ((tail & (C_UPPER | C_DIGIT)) === 0 && plainWord(s, ws, i, n, c)) {
+      plainInRow++;
       i++;
       continue;
     }
+    plainInRow = 0;
     const before = out.length;
     const consumed = wordMatch(cfg, s, ws, i, n, c, keyCtx, out);
     if (consumed > i) {
@@ -2595,6 +2630,128 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
 const PLAIN_NEXT: boolean[] = [];
 for (let c = 0; c < 256; c++) {
   PLAIN_NEXT.push(!(c === DASH || c === COLON || c === SLASH || c === PLUS || CRED_NEXT[c] || KEY_NEXT[c]));
+}
+
+/**
+ * Plain prose, skipped by scanWords with one table step per unit: an automaton over unit classes that follows words
+ * and separators while every word it passes is one plainWord passes (letters, capitalised at most, not after ":"
+ * "-" "_", no noun that plainWord would look up, followed by what plainWord lets through) and stops at any other word
+ * (Run.Stop). Which words it stops at is a choice of speed only: scanWords looks at each of them as before.
+ * States: a separator (Run.Separator, or Run.Glued after ":" "-" "_"), a word's blank or "(" awaiting the next unit
+ * (Run.AfterBlank, Run.AfterParen), and words: Run.Word + ((len - 1) * 26 + first letter) * 2 + (1 when first and last
+ * letter are those of a prose noun) up to 10 letters, then one state per length up to 64 and one beyond.
+ */
+const enum Run {
+  Stop = 0,
+  Separator = 1,
+  Glued = 2,
+  AfterBlank = 3,
+  AfterParen = 4,
+  Word = 5,
+  LongWord = 5 + 10 * 26 * 2, // 11 letters; + (len - 11) up to 64
+  Longest = LongWord + 54, // more than 64 letters
+  States = Longest + 1,
+  // unit classes: 0-25 lower-case letters, 26-51 upper-case letters
+  Upper = 26,
+  Digit = 52,
+  Blank = 53,
+  Tab = 54,
+  Colon = 55,
+  Equals = 56,
+  Pipe = 57,
+  Dash = 58,
+  Underscore = 59,
+  Paren = 60,
+  Quote = 61, // " and '
+  PlainNext = 62, // any other unit plainWord lets a word end with (PLAIN_NEXT)
+  OtherNext = 63,
+  Classes = 64, // (a row of 64 fits the array part LuaJIT gives it: 65 would double it)
+}
+/** A state of the automaton: the state after each unit class (PLAIN_RUN.stop: stopped). */
+type RunRow = RunRow[];
+const PLAIN_RUN = { rows: [] as RunRow[], stop: [] as RunRow, unit: [] as number[], on: true };
+
+/** Fills PLAIN_RUN (after nounKinds: prose nouns are stopped at). */
+function buildPlainRun(): void {
+  const unit = PLAIN_RUN.unit;
+  const named: Record<number, number> = {};
+  named[SPACE] = Run.Blank;
+  named[ch.TAB] = Run.Tab;
+  named[COLON] = Run.Colon;
+  named[ch.EQUALS] = Run.Equals;
+  named[PIPE] = Run.Pipe;
+  named[DASH] = Run.Dash;
+  named[UNDERSCORE] = Run.Underscore;
+  named[ch.LPAREN] = Run.Paren;
+  named[QUOTE] = Run.Quote;
+  named[ch.APOS] = Run.Quote;
+  for (let c = 0; c < 256; c++) {
+    const f = cls(c);
+    if ((f & C_LOWER) !== 0) unit.push(c - 97);
+    else if ((f & C_UPPER) !== 0) unit.push(Run.Upper + c - 65);
+    else if ((f & C_DIGIT) !== 0) unit.push(Run.Digit);
+    else if (named[c] !== undefined) unit.push(named[c]);
+    else unit.push(PLAIN_NEXT[c] ? Run.PlainNext : Run.OtherNext);
+  }
+  /** A separator's state: the next word stands after it. */
+  function runAfterSeparator(u: number): number {
+    return u === Run.Colon || u === Run.Dash || u === Run.Underscore ? Run.Glued : Run.Separator;
+  }
+
+  /** The state after unit class u in state st. */
+  function runStep(st: number, u: number): number {
+    const letter = u < Run.Digit;
+    if (st === Run.Stop) return Run.Stop;
+    if (st === Run.AfterBlank || st === Run.AfterParen) {
+      // plainWord looks at the unit after the blank / "(" too
+      if (
+        st === Run.AfterBlank &&
+        (u === Run.Blank || u === Run.Tab || u === Run.Colon || u === Run.Equals || u === Run.Pipe)
+      )
+        return Run.Stop;
+      if (st === Run.AfterParen && u === Run.Quote) return Run.Stop;
+      st = Run.Separator;
+    }
+    if (st === Run.Separator || st === Run.Glued) {
+      if (!letter) return u === Run.Digit ? Run.Stop : runAfterSeparator(u);
+      if (st === Run.Glued) return Run.Stop;
+      return Run.Word + (u % 26) * 2;
+    }
+    // in a word of len letters
+    let len: number;
+    let first = 0;
+    let noun = false;
+    if (st < Run.LongWord) {
+      const w = st - Run.Word;
+      noun = w % 2 === 1;
+      first = Math.floor(w / 2) % 26;
+      len = Math.floor(w / 2 / 26) + 1;
+    } else {
+      len = st - Run.LongWord + 11;
+    }
+    if (u < Run.Upper) {
+      const grown = len + 1;
+      if (grown <= 10) {
+        const isNoun = NOUN_ENDS[(97 + first) * 128 + 97 + u];
+        return Run.Word + ((grown - 1) * 26 + first) * 2 + (isNoun ? 1 : 0);
+      }
+      return grown <= 64 ? Run.LongWord + grown - 11 : Run.Longest;
+    }
+    // a unit after the first that is upper case or a digit: wordMatch looks at the word
+    if (u < Run.Blank) return Run.Stop;
+    if (len === 17 || len === 40 || len === 64) return Run.Stop;
+    if (u === Run.PlainNext) return Run.Separator;
+    if (u === Run.Underscore) return Run.Glued;
+    if (u === Run.Blank) return len >= 4 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
+    if (u === Run.Paren) return Run.AfterParen;
+    return Run.Stop;
+  }
+
+  const rows = PLAIN_RUN.rows;
+  for (let st = 0; st < Run.States; st++) rows.push(st === Run.Stop ? PLAIN_RUN.stop : []);
+  for (let st = 1; st < Run.States; st++) {
+    for (let u = 0; u < Run.Classes; u++) rows[st].push(rows[runStep(st, u)]);
+  }
 }
 
 /**
@@ -2921,6 +3078,10 @@ function afterBlanks(s: string, k: number, n: number): number {
 }
 
 nounKinds();
+buildPlainRun();
 
-/** For the specs only (spec/engine/scanner-paths.test.ts): the word fast exit checked against the dispatch it skips. */
-export const WORD_PATHS = { plainWord, wordMatch };
+/**
+ * For the specs only (spec/engine/scanner-paths.test.ts): the word fast exit checked against the dispatch it skips, and
+ * the plain-prose automaton (plainRun.on = false: scanWords without it).
+ */
+export const WORD_PATHS = { plainWord, wordMatch, plainRun: PLAIN_RUN };
