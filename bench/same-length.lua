@@ -2,7 +2,7 @@
 -- generator, a retry loop, or a client doing it on purpose), against the same requests with lengths that vary.
 -- LuaJIT (OpenResty's branch, as in Kong) hashes a string of 128 bytes or more from a few of its bytes, so such strings
 -- share a chain of the VM's string table and creating each new one walks every live one: what the engine keeps alive
--- (its per-worker caches) must not grow that chain (engine/memo.ts admitsLength). Prints µs per request for each and
+-- (its per-worker caches) must not grow that chain (engine/memo.ts admitsKey). Prints µs per request for each and
 -- FAILED (exit 1) when same-length requests cost more than 2x the varied ones. A benchmark, not a test.
 --   luajit bench/same-length.lua        env: BENCH_REQUESTS (20000), BENCH_LENGTH (600: bytes of the long content, at least 600)
 package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path

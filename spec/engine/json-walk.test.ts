@@ -199,19 +199,31 @@ describe("warm worker", () => {
     expect(masker.scanBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
   });
 
-  it("keeps at most 16 scans of long contents of one length, and masks the others the same", () => {
-    // LuaJIT hashes long strings from a few bytes: thousands of kept same-length contents would slow every new one
+  it("keeps at most 256 scans of long contents of one class (length, first and last 8 bytes), and masks the others the same", () => {
+    // LuaJIT hashes long strings from a few bytes: thousands of kept contents that differ only in the middle would slow
+    // every new one of their length
     const masker = createNodeMasker({ secret: SECRET });
-    const body = (k: number) =>
-      `{"messages":[{"role":"user","content":"${"lorem ipsum ".repeat(20)} ${String(k).padStart(6, "0")} i-0a1b2c3d4e5f67890"}]}`;
+    const content = (k: number) => `${"lorem ipsum ".repeat(20)} ${String(k).padStart(6, "0")} i-0a1b2c3d4e5f67890`;
+    const body = (k: number) => `{"messages":[{"role":"user","content":"${content(k)}"}]}`;
     const first = maskJson(newSession(masker, "t"), body(0), MESSAGES).text;
-    for (let k = 1; k < 40; k++) maskJson(newSession(masker, "t"), body(k), MESSAGES);
-    const content = (JSON.parse(body(0)).messages[0].content as string).length;
-    expect(masker.scanLengths[content]).toBe(16);
-    expect(Object.keys(masker.scans["\x1fcontent"] ?? {}).length).toBe(16);
-    const late = maskJson(newSession(masker, "t"), body(39), MESSAGES).text;
-    expect(late).toBe(maskJson(newSession(createNodeMasker({ secret: SECRET }), "t"), body(39), MESSAGES).text);
+    for (let k = 1; k < 300; k++) maskJson(newSession(masker, "t"), body(k), MESSAGES);
+    const c = content(0);
+    expect(masker.scanClasses[`${c.length}:${c.slice(0, 8)}${c.slice(-8)}`]).toBe(256);
+    expect(Object.keys(masker.scans["\x1fcontent"] ?? {}).length).toBe(256);
+    const late = maskJson(newSession(masker, "t"), body(299), MESSAGES).text;
+    expect(late).toBe(maskJson(newSession(createNodeMasker({ secret: SECRET }), "t"), body(299), MESSAGES).text);
     expect(maskJson(newSession(masker, "t"), body(0), MESSAGES).text).toBe(first);
+  });
+
+  it("keeps long contents of one length that differ in their first bytes (turns numbered at their start)", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    for (let k = 100; k < 500; k++)
+      maskJson(
+        newSession(masker, "t"),
+        `{"messages":[{"role":"user","content":"Turn ${k}. ${"lorem ipsum ".repeat(20)}"}]}`,
+        MESSAGES,
+      );
+    expect(Object.keys(masker.scans["\x1fcontent"] ?? {}).length).toBe(400);
   });
 });
 

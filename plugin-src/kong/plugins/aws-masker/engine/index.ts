@@ -89,7 +89,7 @@ export function createMasker(cfg: MaskerConfig, hmac: Hmac, regexFind?: RegexFin
     hashCount: 0,
     scans: {},
     scanBytes: 0,
-    scanLengths: {},
+    scanClasses: {},
   };
 }
 
@@ -154,5 +154,5 @@ export function resetCaches(masker: Masker): void {
   masker.hashCount = 0;
   masker.scans = {};
   masker.scanBytes = 0;
-  masker.scanLengths = {};
+  masker.scanClasses = {};
 }

@@ -12,7 +12,7 @@
 import { byteAt, cls, C_ALNUM, sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { Match } from "./scanner";
-import { admitsLength } from "./memo";
+import { admitsKey } from "./memo";
 
 const HASH_MOD = 16777213;
 const HASH_MUL = 31;
@@ -52,8 +52,8 @@ export interface TenantMemory {
   /** The same for strings shorter than SHORT, keyed "\x1f" + text (never an Object.prototype name in JS). */
   short: Record<string, Match[]>;
   cacheBytes: number;
-  /** length -> cache entries of a text that long (admitsLength) */
-  cacheLengths: Record<number, number>;
+  /** class (admitsKey) -> cache entries of texts of that class */
+  cacheClasses: Record<string, number>;
 }
 
 /** Bound of the text Memory.cache refers to (the strings themselves are shared with the request), with ENTRY_BYTES
@@ -88,7 +88,7 @@ export function newMemory(max: number): TenantMemory {
     cache: {},
     short: {},
     cacheBytes: 0,
-    cacheLengths: {},
+    cacheClasses: {},
   };
 }
 
@@ -139,7 +139,7 @@ export function clearMemoryCache(mem: TenantMemory): void {
   mem.cache = {};
   mem.short = {};
   mem.cacheBytes = 0;
-  mem.cacheLengths = {};
+  mem.cacheClasses = {};
 }
 
 /** True when name is remembered. */
@@ -235,7 +235,7 @@ export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Ma
     if (occ.length === 0) occ = NONE;
     if (mem.cacheBytes + s.length + ENTRY_BYTES > CACHE_BYTES) clearMemoryCache(mem);
     if (s.length < SHORT) mem.short[key] = occ;
-    else if (admitsLength(mem.cacheLengths, s.length)) mem.cache[key] = occ;
+    else if (admitsKey(mem.cacheClasses, s)) mem.cache[key] = occ;
     mem.cacheBytes += s.length + ENTRY_BYTES;
   }
   if (occ.length === 0) return found;

@@ -8,7 +8,7 @@ import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, Occurrence, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
-import { admitsLength, newMemo, memoSet } from "./memo";
+import { admitsKey, newMemo, memoSet } from "./memo";
 import { TenantMemory, withRemembered } from "./memory";
 
 export interface Entry {
@@ -33,8 +33,8 @@ export interface Masker {
    */
   scans: Record<string, Record<string, Scanned>>;
   scanBytes: number;
-  /** length -> scans kept of a content that long (admitsLength) */
-  scanLengths: Record<number, number>;
+  /** class (admitsKey) -> scans kept of contents of that class */
+  scanClasses: Record<string, number>;
 }
 
 /**
@@ -438,9 +438,9 @@ export function keepScan(
   if (masker.scanBytes + cost > SCAN_CACHE_BYTES) {
     masker.scans = {};
     masker.scanBytes = 0;
-    masker.scanLengths = {};
+    masker.scanClasses = {};
   }
-  if (!admitsLength(masker.scanLengths, content.length)) return sc;
+  if (!admitsKey(masker.scanClasses, content)) return sc;
   let byContent = scansOf(masker, escaped, keyCtx);
   if (byContent === undefined) {
     byContent = {};
