@@ -234,9 +234,13 @@ export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Ma
     rememberedIn(mem, s, occ);
     if (occ.length === 0) occ = NONE;
     if (mem.cacheBytes + s.length + ENTRY_BYTES > CACHE_BYTES) clearMemoryCache(mem);
-    if (s.length < SHORT) mem.short[key] = occ;
-    else if (admitsKey(mem.cacheClasses, s)) mem.cache[key] = occ;
-    mem.cacheBytes += s.length + ENTRY_BYTES;
+    const short = s.length < SHORT;
+    // only what is kept counts against the bound
+    if (short || admitsKey(mem.cacheClasses, s)) {
+      if (short) mem.short[key] = occ;
+      else mem.cache[key] = occ;
+      mem.cacheBytes += s.length + ENTRY_BYTES;
+    }
   }
   if (occ.length === 0) return found;
   const merged: Match[] = [];

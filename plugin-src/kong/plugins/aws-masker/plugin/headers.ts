@@ -111,7 +111,7 @@ export function dropForwarding(): void {
 
 /**
  * A header name or value the masker found no identifier in, and the names last looked for in it: this request's learned
- * names by their learnedKey, and each tenant memory (weak keys) at its count then (a memory only grows).
+ * names by their learnedKey, and each tenant memory (weak keys) at its version then (TenantMemory.version).
  */
 interface CleanValue {
   learnedKey: string | undefined;
@@ -166,7 +166,7 @@ function noteNames(sess: Session, clean: CleanValue): void {
   const mem = sess.memory;
   if (mem === undefined) return;
   if (clean.checked === undefined) clean.checked = setmetatable(new LuaTable<TenantMemory, number>(), { __mode: "k" });
-  clean.checked.set(mem, mem.count);
+  clean.checked.set(mem, mem.version);
 }
 
 /**
@@ -182,7 +182,7 @@ function knownClean(sess: Session, value: string): boolean {
   if (
     key !== undefined &&
     clean.learnedKey === key &&
-    (mem === undefined || (clean.checked !== undefined && clean.checked.get(mem) === mem.count))
+    (mem === undefined || (clean.checked !== undefined && clean.checked.get(mem) === mem.version))
   ) {
     return true;
   }

@@ -91,14 +91,14 @@ function readBody(conf: PluginConf): string {
 /** A request URI the masker found no identifier in. */
 interface CleanUrl {
   forms: string[];
-  /** tenant memory (weak keys) -> its count when none of its names was in the forms (a memory only grows) */
+  /** tenant memory (weak keys) -> its version (TenantMemory.version) when none of its names was in the forms */
   checked: LuaTable<TenantMemory, number>;
 }
 
 /**
  * Per masker (weak keys): the forms (urlForms) of request URIs the masker found no identifier in. Clients call the same
  * few URLs, so their forms are decoded and scanned once per worker; the tenant's remembered names are looked for
- * again when its memory has grown since (or is another one). Bounded by URLS_MAX; past it the cache starts over.
+ * again when its memory has changed since (or is another one). Bounded by URLS_MAX; past it the cache starts over.
  */
 const cleanUrls = setmetatable(new LuaTable<Masker, Memo<CleanUrl>>(), { __mode: "k" });
 const URLS_MAX = 1024;
@@ -116,9 +116,9 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
   const known = cache.entries[raw];
   if (known !== undefined) {
     // checked before the body: nothing learned in this request yet, so only the tenant's names can be new in it
-    if (session.learned.length === 0 && (mem === undefined || known.checked.get(mem) === mem.count)) return false;
+    if (session.learned.length === 0 && (mem === undefined || known.checked.get(mem) === mem.version)) return false;
     for (const form of known.forms) if (namesIn(session, form)) return true;
-    if (mem !== undefined) known.checked.set(mem, mem.count);
+    if (mem !== undefined) known.checked.set(mem, mem.version);
     return false;
   }
   const forms = urlForms(raw);
@@ -128,7 +128,7 @@ function urlHoldsIdentifier(session: Session, path: string): boolean {
     if (findIn(session, form, "").length > 0) return true;
   }
   const clean: CleanUrl = { forms, checked: setmetatable(new LuaTable<TenantMemory, number>(), { __mode: "k" }) };
-  if (mem !== undefined) clean.checked.set(mem, mem.count);
+  if (mem !== undefined) clean.checked.set(mem, mem.version);
   memoSet(cache, raw, clean);
   return false;
 }
