@@ -5,7 +5,8 @@
 //
 //   npx tsx bench/load.ts                     the default matrix (~5-8 minutes on 2 cores)
 //   BENCH_FULL=1 npx tsx bench/load.ts        every combination (long)
-//   env: BENCH_DURATION (s per wrk run, 3), BENCH_CONNECTIONS (16), BENCH_FRESH (fresh gateway processes for the
+//   env: BENCH_DURATION (s per wrk run, 3), BENCH_ROUNDS (throughput runs per path and cell, alternating; 2),
+//        BENCH_CONNECTIONS (16), BENCH_FRESH (fresh gateway processes for the
 //        4 KB / 20 id cells, 3), BENCH_SIZES (bytes, comma separated), BENCH_WRITE_DOCS (1; 0 = print only),
 //        BENCH_ONLY (run only the cells whose name contains it, e.g. "4 KB / 20 ids / cold", or one of several
 //        separated by "|"; implies BENCH_WRITE_DOCS=0),
@@ -19,8 +20,9 @@
 // as JSON or as Server-Sent Events, so the client can check that every original came back):
 //   gateway  client -> gateway nginx (aws-masker; Redis or none) -> egress nginx -> upstream
 //   plain    client -> plain nginx -> plain nginx -> upstream     (the same two hops without Lua: the baseline)
-// The first hop has 1 worker on both paths, the second 1 worker. Each cell runs wrk -c16 (throughput) and wrk -c1
-// (latency, one request at a time) on each path, plain first; the ratio and the added latency come from the same cell.
+// The first hop has 1 worker on both paths, the second 1 worker. Each cell runs wrk -c16 (throughput; BENCH_ROUNDS runs
+// per path, alternating plain-gateway and gateway-plain, pooled) and wrk -c1 (latency, one request at a time, alternating)
+// on each path; the ratio and the added latency come from the same cell.
 // Warm: the same body every request (every turn after the first resends the same history). Cold: wrk's request()
 // builds every body with new identifier values (new pseudonyms, HMACs and scans for the strings holding them).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -41,6 +43,8 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const CONNS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const FRESH = Number(process.env.BENCH_FRESH ?? 3);
 const LATENCY_ROUNDS = 3;
+// throughput runs per path and cell, alternating (see the cell loop)
+const THROUGHPUT_ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SIZES = (process.env.BENCH_SIZES ?? "1024,4096,32768,77824,1048576").split(",").map(Number);
 const ONLY = process.env.BENCH_ONLY;
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
@@ -451,6 +455,12 @@ function runWrk(script: string, url: string, conns: number, seconds: number): Pr
   });
 }
 
+/** Throughput runs pooled: all their requests over all their time; the median of their percentiles. */
+function pooledRun(runs: WrkResult[]): WrkResult {
+  const m = medianRun(runs);
+  return { ...m, rps: m.requests / runs.reduce((a, r) => a + r.requests / r.rps, 0) };
+}
+
 /** The runs summed, with the median of their percentiles. */
 function medianRun(runs: WrkResult[]): WrkResult {
   const sum = (f: (r: WrkResult) => number) => runs.reduce((a, r) => a + f(r), 0);
@@ -717,8 +727,33 @@ async function main(): Promise<number> {
       const plainWorkers = plain.masters().map(workersOf);
       const gwMasters = gw.masterPids();
       const gwWorkers = [workersOf(gwMasters.gateway), workersOf(gwMasters.egress)];
-      const [p, plainNs] = await withCpu(plainWorkers, () => run(plain.url, CONNS, DURATION));
-      const [g, gwNs] = await withCpu(gwWorkers, () => run(gw.url, CONNS, DURATION));
+      // throughput: rounds alternating plain-gateway, gateway-plain (ABBA), pooled: one run per path moved ±20 % from
+      // run to run on this machine (same worker, same minute); drift and the other processes hit both paths alike
+      const ps: WrkResult[] = [];
+      const gs: WrkResult[] = [];
+      const plainNs = plainWorkers.map(() => 0);
+      const gwNs = gwWorkers.map(() => 0);
+      const measurePlain = async () => {
+        const [r, ns] = await withCpu(plainWorkers, () => run(plain.url, CONNS, DURATION));
+        ps.push(r);
+        ns.forEach((v, i) => (plainNs[i] += v));
+      };
+      const measureGateway = async () => {
+        const [r, ns] = await withCpu(gwWorkers, () => run(gw.url, CONNS, DURATION));
+        gs.push(r);
+        ns.forEach((v, i) => (gwNs[i] += v));
+      };
+      for (let k = 0; k < THROUGHPUT_ROUNDS; k++) {
+        if (k % 2 === 0) {
+          await measurePlain();
+          await measureGateway();
+        } else {
+          await measureGateway();
+          await measurePlain();
+        }
+      }
+      const p = pooledRun(ps);
+      const g = pooledRun(gs);
       const perRequest = (ns: number, r: WrkResult) => ns / 1000 / Math.max(1, r.requests);
       const cpu = {
         gateway: perRequest(gwNs[0], g),
@@ -912,8 +947,8 @@ async function main(): Promise<number> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(" ")} at end; ` +
-      `${((Date.now() - started.getTime()) / 1000).toFixed(0)} s. wrk -t1, ${CONNS} connections (throughput) and 1 connection (latency), ` +
-      `${DURATION} s per run; 1 gateway worker; both paths end at bench/echo-upstream.lua.`,
+      `${((Date.now() - started.getTime()) / 1000).toFixed(0)} s. wrk -t1, ${CONNS} connections (throughput, ` +
+      `${THROUGHPUT_ROUNDS} runs per path alternating, pooled) and 1 connection (latency), ${DURATION} s per run; 1 gateway worker; both paths end at bench/echo-upstream.lua.`,
   );
   md.push("");
   md.push(...machineFacts());
