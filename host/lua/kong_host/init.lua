@@ -29,6 +29,7 @@ local configs_by_name = {} -- name -> list of conf (for handler:configure)
 local router
 local admin_routes = {}    -- Admin API: { pattern, methods, plugin } from kong.plugins.<name>.api
 local route_modes = {}     -- route -> its proxy mode (host/nginx.ts proxyModeOf)
+local location_service     -- the service whose upstream and Host the entry locations start with, if any
 local NAMED_LOCATION = {
   buffered = "@buffered", unbuffered = "@unbuffered",
   unbuffered_request = "@unbuffered_request", unbuffered_response = "@unbuffered_response",
@@ -39,6 +40,22 @@ local ctx_seq = 0
 local function by_priority(a, b)
   if a.priority ~= b.priority then return a.priority > b.priority end
   return a.name < b.name
+end
+
+-- A sorted plugin list gets, per phase, the list of its plugins whose handler implements that phase (like Kong's
+-- plugins iterator, built once per config): the phase functions run that list without testing each handler.
+local PHASES = { "rewrite", "access", "header_filter", "body_filter", "log" }
+local function with_phase_lists(plugins)
+  local lists = {}
+  for _, phase in ipairs(PHASES) do
+    local list = {}
+    for _, p in ipairs(plugins) do
+      if p.handler[phase] then list[#list + 1] = p end
+    end
+    lists[phase] = list
+  end
+  plugins.phases = lists
+  return plugins
 end
 
 local function install_preloads()
@@ -199,6 +216,7 @@ function _M.init(config_path)
 
   for _, inst in pairs(by_scope.global) do global_plugins[#global_plugins + 1] = inst end
   table.sort(global_plugins, by_priority)
+  with_phase_lists(global_plugins)
   -- precedence for the same plugin name: route > service > global
   for id, r in pairs(routes) do
     local chosen = {}
@@ -208,7 +226,7 @@ function _M.init(config_path)
     local list = {}
     for _, inst in pairs(chosen) do list[#list + 1] = inst end
     table.sort(list, by_priority)
-    plugins_for_route[id] = list
+    plugins_for_route[id] = with_phase_lists(list)
   end
 
   local rlist = {}
@@ -217,6 +235,8 @@ function _M.init(config_path)
     local rq, rs = r.request_buffering ~= false, r.response_buffering ~= false
     route_modes[r] = rq and (rs and "buffered" or "unbuffered_response") or (rs and "unbuffered_request" or "unbuffered")
   end
+  -- the service the entry locations start with (host/nginx.ts locationService: the only one, if there is one)
+  if #(conf.services or {}) == 1 then location_service = services[conf.services[1].id] end
   router = router_lib.new(rlist, {
     re_match = function(subject, re)
       local m = ngx.re.match(subject, re, "jo")
@@ -282,13 +302,12 @@ end
 function _M.rewrite()
   local ctx = ngx.ctx
   ctx.KONG_PLUGINS = global_plugins
-  for _, p in ipairs(global_plugins) do
-    local h = p.handler
-    if h.rewrite then
-      ctx.KONG_CURRENT_PLUGIN = p
-      h:rewrite(p.config)
-      ctx.KONG_CURRENT_PLUGIN = nil
-    end
+  local list = global_plugins.phases.rewrite
+  for i = 1, #list do
+    local p = list[i]
+    ctx.KONG_CURRENT_PLUGIN = p
+    p.handler:rewrite(p.config)
+    ctx.KONG_CURRENT_PLUGIN = nil
   end
 end
 
@@ -358,39 +377,40 @@ function _M.access(location_mode)
   local plugins = plugins_for_route[route.id]
   ctx.KONG_PLUGINS = plugins
 
-  if service.protocol ~= "http" then var.upstream_scheme = service.protocol end -- else the location's 'http'
-  var.upstream_name = service.upstream_name
-  var.upstream_host = route.preserve_host and (http_host or service.host_header) or service.host_header
+  -- the entry location starts with the 'http' scheme and, when the config has one service, with its upstream and
+  -- Host (host/nginx.ts locationService): only what differs is written (each write looks the variable up by name)
+  if service.protocol ~= "http" then var.upstream_scheme = service.protocol end
+  if service ~= location_service then var.upstream_name = service.upstream_name end
+  if route.preserve_host then
+    var.upstream_host = http_host or service.host_header
+  elseif service ~= location_service then
+    var.upstream_host = service.host_header
+  end
   var.upstream_uri = match.upstream_path
   -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them);
-  -- X-Forwarded-Proto/Host/Port ($scheme, $host, $server_port) are set by the location (host/nginx.ts)
-  local xff = var.http_x_forwarded_for
-  var.upstream_x_forwarded_for = xff and (xff .. ", " .. (var.realip_remote_addr or var.remote_addr)) or var.remote_addr
+  -- X-Forwarded-For ($proxy_add_x_forwarded_for: Kong's value, as no trusted proxy or realip is configured),
+  -- -Proto/-Host/-Port ($scheme, $host, $server_port) and Via ($kong_upstream_via) are set by the location
   var.upstream_x_forwarded_path = path
   if route.strip_path ~= false and matched and matched ~= "/" and matched ~= "" then
     var.upstream_x_forwarded_prefix = matched -- else the location's ''
   end
-  local via = var.http_via
-  local inbound_via = ngx.req.http_version() .. " kong/host"
-  var.upstream_via = via and (via .. ", " .. inbound_via) or inbound_via
 
   ctx.delay_response = true
-  for i = 1, #plugins do
-    local p = plugins[i]
+  local list = plugins.phases.access
+  for i = 1, #list do
+    local p = list[i]
     local h = p.handler
-    if h.access then
-      ctx.KONG_CURRENT_PLUGIN = p
-      local co = co_create(h.access)
-      local ok, err = co_resume(co, h, p.config)
-      if not ok then
-        p.log.err(debug.traceback(co, err))
-        ctx.KONG_UNEXPECTED = true
-        ctx.delayed_response = { status_code = 500, content = { message = "An unexpected error occurred" } }
-      end
-      if ctx.delayed_response then break end
-      if co_status(co) ~= "dead" then
-        p.log.err("access handler yielded without kong.response.exit")
-      end
+    ctx.KONG_CURRENT_PLUGIN = p
+    local co = co_create(h.access)
+    local ok, err = co_resume(co, h, p.config)
+    if not ok then
+      p.log.err(debug.traceback(co, err))
+      ctx.KONG_UNEXPECTED = true
+      ctx.delayed_response = { status_code = 500, content = { message = "An unexpected error occurred" } }
+    end
+    if ctx.delayed_response then break end
+    if co_status(co) ~= "dead" then
+      p.log.err("access handler yielded without kong.response.exit")
     end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
@@ -434,15 +454,21 @@ function _M.handle_error()
 end
 
 -- -------------------------------------------------------- header_filter
+-- The filter and log phases call a single plugin without a loop: a loop entered and left in a root trace aborts
+-- LuaJIT's recording, and after a few aborts these functions would run interpreted on every request.
 function _M.header_filter()
   local ctx = get_ctx()
-  local plugins = ctx.KONG_PLUGINS or global_plugins
-  for i = 1, #plugins do
-    local p = plugins[i]
-    local h = p.handler
-    if h.header_filter then
+  local list = (ctx.KONG_PLUGINS or global_plugins).phases.header_filter
+  local n = #list
+  if n == 1 then
+    local p = list[1]
+    ctx.KONG_CURRENT_PLUGIN = p
+    p.handler:header_filter(p.config)
+  else
+    for i = 1, n do
+      local p = list[i]
       ctx.KONG_CURRENT_PLUGIN = p
-      h:header_filter(p.config)
+      p.handler:header_filter(p.config)
     end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
@@ -463,33 +489,42 @@ function _M.body_filter()
       return
     end
   end
-  local plugins = ctx.KONG_PLUGINS or global_plugins
-  for i = 1, #plugins do
-    local p = plugins[i]
-    local h = p.handler
-    if h.body_filter then
+  local list = (ctx.KONG_PLUGINS or global_plugins).phases.body_filter
+  local n = #list
+  if n == 1 then
+    local p = list[1]
+    ctx.KONG_CURRENT_PLUGIN = p
+    p.handler:body_filter(p.config)
+  else
+    for i = 1, n do
+      local p = list[i]
       ctx.KONG_CURRENT_PLUGIN = p
-      h:body_filter(p.config)
+      p.handler:body_filter(p.config)
     end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
 end
 
 -- ------------------------------------------------------------------ log
+local function log_plugin(ctx, p)
+  ctx.KONG_CURRENT_PLUGIN = p
+  local h = p.handler
+  local ok, err = pcall(h.log, h, p.config)
+  if not ok then p.log.err(err) end
+end
+
 function _M.log()
   local ctx = get_ctx()
-  local plugins = ctx.KONG_PLUGINS or global_plugins
-  for i = 1, #plugins do
-    local p = plugins[i]
-    local h = p.handler
-    if h.log then
-      ctx.KONG_CURRENT_PLUGIN = p
-      local ok, err = pcall(h.log, h, p.config)
-      if not ok then p.log.err(err) end
-    end
+  local list = (ctx.KONG_PLUGINS or global_plugins).phases.log
+  local n = #list
+  if n == 1 then
+    log_plugin(ctx, list[1])
+  else
+    for i = 1, n do log_plugin(ctx, list[i]) end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
-  if ctx.KONG_CTX_REF then ctx_stash[ctx.KONG_CTX_REF] = nil end
+  local ref = ctx.KONG_CTX_REF
+  if ref then ctx_stash[ref] = nil end
 end
 
 
