@@ -34,8 +34,6 @@ local NAMED_LOCATION = {
   buffered = "@buffered", unbuffered = "@unbuffered",
   unbuffered_request = "@unbuffered_request", unbuffered_response = "@unbuffered_response",
 }
-local ctx_stash = {}       -- ref -> ngx.ctx kept across ngx.exec / error_page
-local ctx_seq = 0
 
 local function by_priority(a, b)
   if a.priority ~= b.priority then return a.priority > b.priority end
@@ -277,25 +275,35 @@ function _M.init_worker()
 end
 
 -- ---------------------------------------------------------- ctx handling
+-- ngx.ctx kept across ngx.exec and error_page as Kong keeps it (kong/resty/ctx.lua stash_ref/apply_ref): nginx drops
+-- the request's Lua context on an internal redirect, but lua-nginx-module keeps the ctx table referenced in its
+-- registry (resty.core.ctx's ngx_lua_ctx_tables) until the request ends, so the reference number, kept in
+-- $kong_ctx_ref (nginx keeps variables across the redirect), finds it again. Per request, not per worker: no table
+-- of the host's own to fill and empty.
+local get_request = require("resty.core.base").get_request
+local resty_ctx = require "resty.core.ctx"
+local ctx_tables = debug.getregistry().ngx_lua_ctx_tables
+local get_ctx_ref = require("ffi").C.ngx_http_lua_ffi_get_ctx_ref
+local new_tab = require "table.new"
+-- fields the runloop and the PDK put in a request's ctx (route, service, plugins, plugin ctx, ...): made with room
+-- for them, as Kong does (CTX_NREC), instead of growing twice
+local CTX_NREC = 16
+
 local function get_ctx()
   local ctx = ngx.ctx
   if ctx.KONG_PLUGINS == nil then
-    local ref = ngx.var.kong_ctx_ref
-    if ref and ref ~= "" and ctx_stash[ref] then
-      ctx = ctx_stash[ref]
+    local ref = tonumber(ngx.var.kong_ctx_ref)
+    local stashed = ref and ctx_tables[ref]
+    if stashed then
+      ctx = stashed
       ngx.ctx = ctx
     end
   end
   return ctx
 end
 
-local function stash_ctx(ctx)
-  if ctx.KONG_CTX_REF then return end
-  ctx_seq = ctx_seq + 1
-  local ref = tostring(ctx_seq)
-  ctx_stash[ref] = ctx
-  ctx.KONG_CTX_REF = ref
-  ngx.var.kong_ctx_ref = ref
+local function stash_ctx()
+  ngx.var.kong_ctx_ref = get_ctx_ref(get_request(), nil, nil)
 end
 
 -- -------------------------------------------------------------- rewrite
@@ -359,7 +367,7 @@ end
 -- location_mode: the proxy mode of the location nginx picked (host/nginx.ts entryLocations: a guess from the route
 -- paths); when the matched route needs another one, the request moves to that named location (Kong's @unbuffered*).
 function _M.access(location_mode)
-  local ctx = ngx.ctx
+  local ctx = resty_ctx.get_ctx_table(new_tab(0, CTX_NREC)) -- ngx.ctx (the rewrite phase's, if it ran)
   local var = ngx.var
   local request_uri = var.request_uri or "/"
   local q = find(request_uri, "?", 1, true)
@@ -428,7 +436,7 @@ function _M.access(location_mode)
   ctx.KONG_PROXIED = true
 
   -- kept across ngx.exec and error_page (like Kong's ctx_ref, stashed in every request's rewrite)
-  stash_ctx(ctx)
+  stash_ctx()
   local mode = route_modes[route]
   if mode ~= location_mode then
     return ngx.exec(NAMED_LOCATION[mode])
@@ -523,8 +531,6 @@ function _M.log()
     for i = 1, n do log_plugin(ctx, list[i]) end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
-  local ref = ctx.KONG_CTX_REF
-  if ref then ctx_stash[ref] = nil end
 end
 
 
