@@ -175,7 +175,7 @@ function proxyLocations(config: HostConfig): string {
       set $upstream_x_forwarded_proto $scheme;
       set $upstream_x_forwarded_host $host;
       set $upstream_x_forwarded_port $server_port;
-      set $upstream_x_forwarded_path '';
+      set $upstream_x_forwarded_path $request_uri;
       set $upstream_x_forwarded_prefix '';
       set $kong_ctx_ref '';
       set $kong_proxy_mode '${KONG_PROXY_MODE[mode]}';${rewrite}

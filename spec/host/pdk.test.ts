@@ -155,6 +155,17 @@ describe("kong.service.request", () => {
     expect(up.last().headers.via).toBe("1.1 proxy-a, 1.1 kong/host");
   });
 
+  it("X-Forwarded-Path is the raw request path without its query (no query, an empty one, one)", async () => {
+    for (const [url, path] of [
+      ["/fp/a%2Fb//c", "/fp/a%2Fb//c"], // the raw path, not the normalised one
+      ["/fp/x?", "/fp/x"],
+      ["/fp/y?z=1?2", "/fp/y"],
+    ]) {
+      await call(url, "none");
+      expect(up.last().headers["x-forwarded-path"]).toBe(path);
+    }
+  });
+
   it("Via carries the HTTP version as Lua prints ngx.req.http_version() (HTTP/1.0: \"1\")", async () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const sock = net.connect(gw.port, "127.0.0.1", () =>

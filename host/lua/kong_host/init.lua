@@ -397,8 +397,9 @@ function _M.access(location_mode)
   var.upstream_uri = match.upstream_path
   -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them);
   -- X-Forwarded-For ($proxy_add_x_forwarded_for: Kong's value, as no trusted proxy or realip is configured),
-  -- -Proto/-Host/-Port ($scheme, $host, $server_port) and Via ($kong_upstream_via) are set by the location
-  var.upstream_x_forwarded_path = path
+  -- -Proto/-Host/-Port ($scheme, $host, $server_port) and Via ($kong_upstream_via) are set by the location, and so is
+  -- -Path ($request_uri), which is the path unless a query follows it
+  if q then var.upstream_x_forwarded_path = path end
   if route.strip_path ~= false and matched and matched ~= "/" and matched ~= "" then
     var.upstream_x_forwarded_prefix = matched -- else the location's ''
   end
