@@ -166,7 +166,7 @@ describe("kong.service.request", () => {
     }
   });
 
-  it("Via carries the HTTP version as Lua prints ngx.req.http_version() (HTTP/1.0: \"1\")", async () => {
+  it('Via carries the HTTP version as Lua prints ngx.req.http_version() (HTTP/1.0: "1")', async () => {
     const raw = await new Promise<string>((resolve, reject) => {
       const sock = net.connect(gw.port, "127.0.0.1", () =>
         sock.write("GET /v10 HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Test-Action: none\r\n\r\n"),
