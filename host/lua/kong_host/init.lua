@@ -463,24 +463,30 @@ function _M.handle_error()
 end
 
 -- -------------------------------------------------------- header_filter
--- The filter and log phases call a single plugin without a loop: a loop entered and left in a root trace aborts
--- LuaJIT's recording, and after a few aborts these functions would run interpreted on every request.
-function _M.header_filter()
-  local ctx = get_ctx()
-  local list = (ctx.KONG_PLUGINS or global_plugins).phases.header_filter
+-- Runs the plugins of a filter phase (no pcall, as in Kong). A single plugin is called without a loop, as in the log
+-- phase: a loop entered and left in a root trace aborts LuaJIT's recording, and after a few aborts the phase function
+-- would run interpreted on every request.
+local function run_filters(ctx, list, phase)
   local n = #list
   if n == 1 then
     local p = list[1]
+    local h = p.handler
     ctx.KONG_CURRENT_PLUGIN = p
-    p.handler:header_filter(p.config)
+    h[phase](h, p.config)
   else
     for i = 1, n do
       local p = list[i]
+      local h = p.handler
       ctx.KONG_CURRENT_PLUGIN = p
-      p.handler:header_filter(p.config)
+      h[phase](h, p.config)
     end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
+end
+
+function _M.header_filter()
+  local ctx = get_ctx()
+  run_filters(ctx, (ctx.KONG_PLUGINS or global_plugins).phases.header_filter, "header_filter")
 end
 
 -- ---------------------------------------------------------- body_filter
@@ -498,20 +504,7 @@ function _M.body_filter()
       return
     end
   end
-  local list = (ctx.KONG_PLUGINS or global_plugins).phases.body_filter
-  local n = #list
-  if n == 1 then
-    local p = list[1]
-    ctx.KONG_CURRENT_PLUGIN = p
-    p.handler:body_filter(p.config)
-  else
-    for i = 1, n do
-      local p = list[i]
-      ctx.KONG_CURRENT_PLUGIN = p
-      p.handler:body_filter(p.config)
-    end
-  end
-  ctx.KONG_CURRENT_PLUGIN = nil
+  run_filters(ctx, (ctx.KONG_PLUGINS or global_plugins).phases.body_filter, "body_filter")
 end
 
 -- ------------------------------------------------------------------ log
