@@ -346,7 +346,7 @@ local function route_for(method, path, http_host)
   if route then
     local service = services[route.service_id]
     match = {
-      route = route, service = service, matched = matched,
+      route = route, service = service, matched = matched, path = normalized,
       upstream_path = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched)),
     }
   else
@@ -382,6 +382,7 @@ function _M.access(location_mode)
   local route, service, matched = match.route, match.service, match.matched
   ctx.route = route
   ctx.service = service
+  ctx.KONG_PATH = match.path -- kong.request.get_path()
   local plugins = plugins_for_route[route.id]
   ctx.KONG_PLUGINS = plugins
 
