@@ -134,22 +134,48 @@ export function entryLocations(config: HostConfig): { prefix: string; mode: Prox
   return out;
 }
 
+/**
+ * The service every request goes to when the config has exactly one: the entry locations start with its upstream and
+ * Host, and access() writes them only for a route that needs others (preserve_host). The same rule is in
+ * host/lua/kong_host/init.lua (location_service).
+ */
+export function locationService(config: HostConfig): HostConfig["services"][number] | undefined {
+  return config.services.length === 1 ? config.services[0] : undefined;
+}
+
+/**
+ * Kong's Via (runloop access.before): the client's Via, then "<HTTP version> kong/host", the version as Lua prints
+ * ngx.req.http_version() (1.0 prints "1"). Computed by nginx when the entry location starts, as X-Forwarded-For is.
+ */
+const VIA_MAPS = `  map $server_protocol $kong_inbound_via {
+    "HTTP/1.1" "1.1 kong/host";
+    "HTTP/1.0" "1 kong/host";
+    "HTTP/2.0" "2 kong/host";
+    "HTTP/0.9" "0.9 kong/host";
+    default "kong/host";
+  }
+  map $http_via $kong_upstream_via {
+    "" $kong_inbound_via;
+    default "$http_via, $kong_inbound_via";
+  }`;
+
 function proxyLocations(config: HostConfig): string {
   // Kong's rewrite phase runs global plugins only: without one, rewrite_by_lua would have nothing to run
   const hasGlobal = config.plugins.some((p) => p.enabled !== false && !p.route_id && !p.service_id);
   const rewrite = hasGlobal ? "\n      rewrite_by_lua_block { KONG_HOST.rewrite() }" : "";
+  const svc = locationService(config);
   const entry = entryLocations(config).map(
     ({ prefix, mode }) => `    location ${prefix} {
       set $upstream_scheme 'http';
-      set $upstream_name '';
-      set $upstream_host '';
+      set $upstream_name ${q(svc?.upstream_name ?? "")};
+      set $upstream_host ${q(svc?.host_header ?? "")};
       set $upstream_uri '';
-      set $upstream_via '';
-      set $upstream_x_forwarded_for '';
+      set $upstream_via $kong_upstream_via;
+      set $upstream_x_forwarded_for $proxy_add_x_forwarded_for;
       set $upstream_x_forwarded_proto $scheme;
       set $upstream_x_forwarded_host $host;
       set $upstream_x_forwarded_port $server_port;
-      set $upstream_x_forwarded_path '';
+      set $upstream_x_forwarded_path $request_uri;
       set $upstream_x_forwarded_prefix '';
       set $kong_ctx_ref '';
       set $kong_proxy_mode '${KONG_PROXY_MODE[mode]}';${rewrite}
@@ -222,6 +248,7 @@ ${ACCESS_LOG_FORMAT}
   lua_regex_match_limit 100000;
   lua_regex_cache_max_entries 8192;
 ${dicts}
+${VIA_MAPS}
 
   init_by_lua_block {
     KONG_HOST = require "kong_host"

@@ -111,6 +111,31 @@ describe("proxy modes and entry locations", () => {
     expect(body).toContain("set $upstream_x_forwarded_port $server_port;");
   });
 
+  it("X-Forwarded-For and Via start as Kong's values, computed by nginx ($proxy_add_x_forwarded_for, the Via map)", () => {
+    const conf = render(normalize([route(["/"])]));
+    const body = locationBody(conf, "/")!;
+    expect(body).toContain("set $upstream_x_forwarded_for $proxy_add_x_forwarded_for;");
+    expect(body).toContain("set $upstream_via $kong_upstream_via;");
+    expect(conf).toContain('"HTTP/1.0" "1 kong/host";');
+    expect(conf).toContain('default "$http_via, $kong_inbound_via";');
+  });
+
+  it("one service: the entry locations start with its upstream and Host; several: empty, written by access", () => {
+    const one = locationBody(render(normalize([route(["/"])])), "/")!;
+    expect(one).toContain("set $upstream_name 'kong_upstream_1';");
+    expect(one).toContain("set $upstream_host '127.0.0.1:9';");
+    const two = normalizeConfig({
+      _format_version: "3.0",
+      services: [
+        { name: "a", url: "http://127.0.0.1:9", routes: [{ name: "ra", paths: ["/a"] }] },
+        { name: "b", url: "http://127.0.0.1:10", routes: [{ name: "rb", paths: ["/b"] }] },
+      ],
+    });
+    const body = locationBody(render(two), "/")!;
+    expect(body).toContain("set $upstream_name '';");
+    expect(body).toContain("set $upstream_host '';");
+  });
+
   it("rewrite_by_lua only when a global plugin exists (Kong's rewrite phase runs global plugins only)", () => {
     const scoped = render(normalize([route(["/"])], [{ name: "host-test" }]));
     expect(scoped).not.toContain("rewrite_by_lua");

@@ -1,5 +1,6 @@
 // PDK semantics of the Kong-compatible host, against a real nginx + a Node upstream.
 import http from "node:http";
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../host/gateway.ts";
 import { startUpstream, TEST_PLUGINS, unexpectedErrors, type Upstream, waitFor } from "./helpers.ts";
@@ -27,6 +28,7 @@ beforeAll(async () => {
             { name: "buffered-streams", paths: ["/b/"], strip_path: false },
             // nginx starts every /p request in an unbuffered-response location; only POST matches this route
             { name: "post-streams", paths: ["/p/"], methods: ["POST"], strip_path: false, response_buffering: false },
+            { name: "preserve", paths: ["/keep-host"], preserve_host: true },
           ],
           plugins: [{ name: "host-test" }, { name: "order-a" }, { name: "order-b" }],
         },
@@ -142,6 +144,72 @@ describe("kong.service.request", () => {
     expect(seen.headers["x-forwarded-port"]).toBe(String(gw.port));
     expect(seen.headers["x-forwarded-path"]).toBe("/p/q");
     expect(seen.headers["x-real-ip"]).toBe("127.0.0.1");
+  });
+
+  it("appends the client to X-Forwarded-For and kong/host to Via, as Kong's runloop does (none given, one given)", async () => {
+    await call("/fw", "none");
+    expect(up.last().headers["x-forwarded-for"]).toBe("127.0.0.1");
+    expect(up.last().headers.via).toBe("1.1 kong/host");
+    await call("/fw", "none", { headers: { "x-forwarded-for": "10.9.8.7", via: "1.1 proxy-a" } });
+    expect(up.last().headers["x-forwarded-for"]).toBe("10.9.8.7, 127.0.0.1");
+    expect(up.last().headers.via).toBe("1.1 proxy-a, 1.1 kong/host");
+  });
+
+  it("X-Forwarded-Path is the raw request path without its query (no query, an empty one, one)", async () => {
+    for (const [url, path] of [
+      ["/fp/a%2Fb//c", "/fp/a%2Fb//c"], // the raw path, not the normalised one
+      ["/fp/x?", "/fp/x"],
+      ["/fp/y?z=1?2", "/fp/y"],
+    ]) {
+      await call(url, "none");
+      expect(up.last().headers["x-forwarded-path"]).toBe(path);
+    }
+  });
+
+  it('Via carries the HTTP version as Lua prints ngx.req.http_version() (HTTP/1.0: "1")', async () => {
+    const raw = await new Promise<string>((resolve, reject) => {
+      const sock = net.connect(gw.port, "127.0.0.1", () =>
+        sock.write("GET /v10 HTTP/1.0\r\nHost: 127.0.0.1\r\nX-Test-Action: none\r\n\r\n"),
+      );
+      let data = "";
+      sock.on("data", (d) => (data += d.toString()));
+      sock.on("end", () => resolve(data));
+      sock.on("error", reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 200/);
+    expect(up.last().url).toBe("/v10");
+    expect(up.last().headers.via).toBe("1 kong/host");
+  });
+
+  it("plugins see the upstream and forwarding variables filled before their access phase", async () => {
+    const { text } = await call("/vars/x?q=1", "upstream-vars", { headers: { "x-forwarded-for": "10.0.0.1" } });
+    expect(JSON.parse(text)).toEqual({
+      upstream_host: `127.0.0.1:${up.port}`,
+      upstream_uri: "/vars/x",
+      upstream_via: "1.1 kong/host",
+      upstream_x_forwarded_for: "10.0.0.1, 127.0.0.1",
+      upstream_x_forwarded_proto: "http",
+      upstream_x_forwarded_path: "/vars/x",
+      upstream_x_forwarded_prefix: "",
+    });
+  });
+
+  it("preserve_host sends the client's Host upstream; the other routes of the service send the service's", async () => {
+    const hostOf = (path: string, host: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const req = http.request(
+          { host: "127.0.0.1", port: gw.port, path, headers: { host, "x-test-action": "none" } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(up.last().headers.host as string | undefined));
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+    expect(await hostOf("/keep-host/a", "client.example:8443")).toBe("client.example:8443");
+    expect(up.last().url).toBe("/a");
+    expect(await hostOf("/other", "client.example:8443")).toBe(`127.0.0.1:${up.port}`);
   });
 });
 

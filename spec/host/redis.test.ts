@@ -2,7 +2,7 @@
 // redis-server, env vault references seen by workers, and restartRedis().
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startGateway, type Gateway } from "../../host/gateway.ts";
-import { startUpstream, TEST_PLUGINS, unexpectedErrors, type Upstream } from "./helpers.ts";
+import { startUpstream, TEST_PLUGINS, unexpectedErrors, type Upstream, waitFor } from "./helpers.ts";
 
 let up: Upstream;
 let gw: Gateway;
@@ -61,9 +61,12 @@ it("survives a redis outage and recovers after restartRedis (data is not persist
   );
 });
 
-it("nginx-generated upstream errors get Kong's JSON body and source 'error'", async () => {
-  const res = await fetch(gw.url + "/dead", { headers: { "x-test-action": "none" } });
+it("nginx-generated upstream errors get Kong's JSON body and source 'error', with the request's ctx from access", async () => {
+  const res = await fetch(gw.url + "/dead", { headers: { "x-test-action": "dead-ctx" } });
   expect(res.status).toBe(502);
   expect(await res.json()).toEqual({ message: "An invalid response was received from the upstream server" });
   expect(res.headers.get("x-test-source")).toBe("error");
+  // kong.ctx.plugin of the access phase, found again after nginx's internal redirect to the error page
+  expect(res.headers.get("x-test-ctx")).toBe("yes");
+  expect(await waitFor(() => /host-test log: action=dead-ctx ctx=yes source=error/.test(gw.errorLog()))).toBe(true);
 });

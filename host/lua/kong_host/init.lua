@@ -29,16 +29,31 @@ local configs_by_name = {} -- name -> list of conf (for handler:configure)
 local router
 local admin_routes = {}    -- Admin API: { pattern, methods, plugin } from kong.plugins.<name>.api
 local route_modes = {}     -- route -> its proxy mode (host/nginx.ts proxyModeOf)
+local location_service     -- the service whose upstream and Host the entry locations start with, if any
 local NAMED_LOCATION = {
   buffered = "@buffered", unbuffered = "@unbuffered",
   unbuffered_request = "@unbuffered_request", unbuffered_response = "@unbuffered_response",
 }
-local ctx_stash = {}       -- ref -> ngx.ctx kept across ngx.exec / error_page
-local ctx_seq = 0
 
 local function by_priority(a, b)
   if a.priority ~= b.priority then return a.priority > b.priority end
   return a.name < b.name
+end
+
+-- A sorted plugin list gets, per phase, the list of its plugins whose handler implements that phase (like Kong's
+-- plugins iterator, built once per config): the phase functions run that list without testing each handler.
+local PHASES = { "rewrite", "access", "header_filter", "body_filter", "log" }
+local function with_phase_lists(plugins)
+  local lists = {}
+  for _, phase in ipairs(PHASES) do
+    local list = {}
+    for _, p in ipairs(plugins) do
+      if p.handler[phase] then list[#list + 1] = p end
+    end
+    lists[phase] = list
+  end
+  plugins.phases = lists
+  return plugins
 end
 
 local function install_preloads()
@@ -199,6 +214,7 @@ function _M.init(config_path)
 
   for _, inst in pairs(by_scope.global) do global_plugins[#global_plugins + 1] = inst end
   table.sort(global_plugins, by_priority)
+  with_phase_lists(global_plugins)
   -- precedence for the same plugin name: route > service > global
   for id, r in pairs(routes) do
     local chosen = {}
@@ -208,7 +224,7 @@ function _M.init(config_path)
     local list = {}
     for _, inst in pairs(chosen) do list[#list + 1] = inst end
     table.sort(list, by_priority)
-    plugins_for_route[id] = list
+    plugins_for_route[id] = with_phase_lists(list)
   end
 
   local rlist = {}
@@ -217,6 +233,8 @@ function _M.init(config_path)
     local rq, rs = r.request_buffering ~= false, r.response_buffering ~= false
     route_modes[r] = rq and (rs and "buffered" or "unbuffered_response") or (rs and "unbuffered_request" or "unbuffered")
   end
+  -- the service the entry locations start with (host/nginx.ts locationService: the only one, if there is one)
+  if #(conf.services or {}) == 1 then location_service = services[conf.services[1].id] end
   router = router_lib.new(rlist, {
     re_match = function(subject, re)
       local m = ngx.re.match(subject, re, "jo")
@@ -257,38 +275,47 @@ function _M.init_worker()
 end
 
 -- ---------------------------------------------------------- ctx handling
+-- ngx.ctx kept across ngx.exec and error_page as Kong keeps it (kong/resty/ctx.lua stash_ref/apply_ref): nginx drops
+-- the request's Lua context on an internal redirect, but lua-nginx-module keeps the ctx table referenced in its
+-- registry (resty.core.ctx's ngx_lua_ctx_tables) until the request ends, so the reference number, kept in
+-- $kong_ctx_ref (nginx keeps variables across the redirect), finds it again. Per request, not per worker: no table
+-- of the host's own to fill and empty.
+local get_request = require("resty.core.base").get_request
+local resty_ctx = require "resty.core.ctx"
+local ctx_tables = debug.getregistry().ngx_lua_ctx_tables
+local get_ctx_ref = require("ffi").C.ngx_http_lua_ffi_get_ctx_ref
+local new_tab = require "table.new"
+-- fields the runloop and the PDK put in a request's ctx (route, service, plugins, plugin ctx, ...): made with room
+-- for them, as Kong does (CTX_NREC), instead of growing twice
+local CTX_NREC = 16
+
 local function get_ctx()
   local ctx = ngx.ctx
   if ctx.KONG_PLUGINS == nil then
-    local ref = ngx.var.kong_ctx_ref
-    if ref and ref ~= "" and ctx_stash[ref] then
-      ctx = ctx_stash[ref]
+    local ref = tonumber(ngx.var.kong_ctx_ref)
+    local stashed = ref and ctx_tables[ref]
+    if stashed then
+      ctx = stashed
       ngx.ctx = ctx
     end
   end
   return ctx
 end
 
-local function stash_ctx(ctx)
-  if ctx.KONG_CTX_REF then return end
-  ctx_seq = ctx_seq + 1
-  local ref = tostring(ctx_seq)
-  ctx_stash[ref] = ctx
-  ctx.KONG_CTX_REF = ref
-  ngx.var.kong_ctx_ref = ref
+local function stash_ctx()
+  ngx.var.kong_ctx_ref = get_ctx_ref(get_request(), nil, nil)
 end
 
 -- -------------------------------------------------------------- rewrite
 function _M.rewrite()
   local ctx = ngx.ctx
   ctx.KONG_PLUGINS = global_plugins
-  for _, p in ipairs(global_plugins) do
-    local h = p.handler
-    if h.rewrite then
-      ctx.KONG_CURRENT_PLUGIN = p
-      h:rewrite(p.config)
-      ctx.KONG_CURRENT_PLUGIN = nil
-    end
+  local list = global_plugins.phases.rewrite
+  for i = 1, #list do
+    local p = list[i]
+    ctx.KONG_CURRENT_PLUGIN = p
+    p.handler:rewrite(p.config)
+    ctx.KONG_CURRENT_PLUGIN = nil
   end
 end
 
@@ -319,7 +346,7 @@ local function route_for(method, path, http_host)
   if route then
     local service = services[route.service_id]
     match = {
-      route = route, service = service, matched = matched,
+      route = route, service = service, matched = matched, path = normalized,
       upstream_path = pdk.escape_path(router_lib.upstream_path(route, service.path, normalized, matched)),
     }
   else
@@ -340,7 +367,7 @@ end
 -- location_mode: the proxy mode of the location nginx picked (host/nginx.ts entryLocations: a guess from the route
 -- paths); when the matched route needs another one, the request moves to that named location (Kong's @unbuffered*).
 function _M.access(location_mode)
-  local ctx = ngx.ctx
+  local ctx = resty_ctx.get_ctx_table(new_tab(0, CTX_NREC)) -- ngx.ctx (the rewrite phase's, if it ran)
   local var = ngx.var
   local request_uri = var.request_uri or "/"
   local q = find(request_uri, "?", 1, true)
@@ -355,42 +382,45 @@ function _M.access(location_mode)
   local route, service, matched = match.route, match.service, match.matched
   ctx.route = route
   ctx.service = service
+  ctx.KONG_PATH = match.path -- kong.request.get_path()
   local plugins = plugins_for_route[route.id]
   ctx.KONG_PLUGINS = plugins
 
-  if service.protocol ~= "http" then var.upstream_scheme = service.protocol end -- else the location's 'http'
-  var.upstream_name = service.upstream_name
-  var.upstream_host = route.preserve_host and (http_host or service.host_header) or service.host_header
+  -- the entry location starts with the 'http' scheme and, when the config has one service, with its upstream and
+  -- Host (host/nginx.ts locationService): only what differs is written (each write looks the variable up by name)
+  if service.protocol ~= "http" then var.upstream_scheme = service.protocol end
+  if service ~= location_service then var.upstream_name = service.upstream_name end
+  if route.preserve_host then
+    var.upstream_host = http_host or service.host_header
+  elseif service ~= location_service then
+    var.upstream_host = service.host_header
+  end
   var.upstream_uri = match.upstream_path
   -- forwarding headers, filled before the plugins run like Kong's access.before (3.9; a plugin may empty them);
-  -- X-Forwarded-Proto/Host/Port ($scheme, $host, $server_port) are set by the location (host/nginx.ts)
-  local xff = var.http_x_forwarded_for
-  var.upstream_x_forwarded_for = xff and (xff .. ", " .. (var.realip_remote_addr or var.remote_addr)) or var.remote_addr
-  var.upstream_x_forwarded_path = path
+  -- X-Forwarded-For ($proxy_add_x_forwarded_for: Kong's value, as no trusted proxy or realip is configured),
+  -- -Proto/-Host/-Port ($scheme, $host, $server_port) and Via ($kong_upstream_via) are set by the location, and so is
+  -- -Path ($request_uri), which is the path unless a query follows it
+  if q then var.upstream_x_forwarded_path = path end
   if route.strip_path ~= false and matched and matched ~= "/" and matched ~= "" then
     var.upstream_x_forwarded_prefix = matched -- else the location's ''
   end
-  local via = var.http_via
-  local inbound_via = ngx.req.http_version() .. " kong/host"
-  var.upstream_via = via and (via .. ", " .. inbound_via) or inbound_via
 
   ctx.delay_response = true
-  for i = 1, #plugins do
-    local p = plugins[i]
+  local list = plugins.phases.access
+  for i = 1, #list do
+    local p = list[i]
     local h = p.handler
-    if h.access then
-      ctx.KONG_CURRENT_PLUGIN = p
-      local co = co_create(h.access)
-      local ok, err = co_resume(co, h, p.config)
-      if not ok then
-        p.log.err(debug.traceback(co, err))
-        ctx.KONG_UNEXPECTED = true
-        ctx.delayed_response = { status_code = 500, content = { message = "An unexpected error occurred" } }
-      end
-      if ctx.delayed_response then break end
-      if co_status(co) ~= "dead" then
-        p.log.err("access handler yielded without kong.response.exit")
-      end
+    ctx.KONG_CURRENT_PLUGIN = p
+    local co = co_create(h.access)
+    local ok, err = co_resume(co, h, p.config)
+    if not ok then
+      p.log.err(debug.traceback(co, err))
+      ctx.KONG_UNEXPECTED = true
+      ctx.delayed_response = { status_code = 500, content = { message = "An unexpected error occurred" } }
+    end
+    if ctx.delayed_response then break end
+    if co_status(co) ~= "dead" then
+      p.log.err("access handler yielded without kong.response.exit")
     end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
@@ -408,7 +438,7 @@ function _M.access(location_mode)
   ctx.KONG_PROXIED = true
 
   -- kept across ngx.exec and error_page (like Kong's ctx_ref, stashed in every request's rewrite)
-  stash_ctx(ctx)
+  stash_ctx()
   local mode = route_modes[route]
   if mode ~= location_mode then
     return ngx.exec(NAMED_LOCATION[mode])
@@ -434,18 +464,30 @@ function _M.handle_error()
 end
 
 -- -------------------------------------------------------- header_filter
-function _M.header_filter()
-  local ctx = get_ctx()
-  local plugins = ctx.KONG_PLUGINS or global_plugins
-  for i = 1, #plugins do
-    local p = plugins[i]
+-- Runs the plugins of a filter phase (no pcall, as in Kong). A single plugin is called without a loop, as in the log
+-- phase: a loop entered and left in a root trace aborts LuaJIT's recording, and after a few aborts the phase function
+-- would run interpreted on every request.
+local function run_filters(ctx, list, phase)
+  local n = #list
+  if n == 1 then
+    local p = list[1]
     local h = p.handler
-    if h.header_filter then
+    ctx.KONG_CURRENT_PLUGIN = p
+    h[phase](h, p.config)
+  else
+    for i = 1, n do
+      local p = list[i]
+      local h = p.handler
       ctx.KONG_CURRENT_PLUGIN = p
-      h:header_filter(p.config)
+      h[phase](h, p.config)
     end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
+end
+
+function _M.header_filter()
+  local ctx = get_ctx()
+  run_filters(ctx, (ctx.KONG_PLUGINS or global_plugins).phases.header_filter, "header_filter")
 end
 
 -- ---------------------------------------------------------- body_filter
@@ -463,33 +505,27 @@ function _M.body_filter()
       return
     end
   end
-  local plugins = ctx.KONG_PLUGINS or global_plugins
-  for i = 1, #plugins do
-    local p = plugins[i]
-    local h = p.handler
-    if h.body_filter then
-      ctx.KONG_CURRENT_PLUGIN = p
-      h:body_filter(p.config)
-    end
-  end
-  ctx.KONG_CURRENT_PLUGIN = nil
+  run_filters(ctx, (ctx.KONG_PLUGINS or global_plugins).phases.body_filter, "body_filter")
 end
 
 -- ------------------------------------------------------------------ log
+local function log_plugin(ctx, p)
+  ctx.KONG_CURRENT_PLUGIN = p
+  local h = p.handler
+  local ok, err = pcall(h.log, h, p.config)
+  if not ok then p.log.err(err) end
+end
+
 function _M.log()
   local ctx = get_ctx()
-  local plugins = ctx.KONG_PLUGINS or global_plugins
-  for i = 1, #plugins do
-    local p = plugins[i]
-    local h = p.handler
-    if h.log then
-      ctx.KONG_CURRENT_PLUGIN = p
-      local ok, err = pcall(h.log, h, p.config)
-      if not ok then p.log.err(err) end
-    end
+  local list = (ctx.KONG_PLUGINS or global_plugins).phases.log
+  local n = #list
+  if n == 1 then
+    log_plugin(ctx, list[1])
+  else
+    for i = 1, n do log_plugin(ctx, list[i]) end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
-  if ctx.KONG_CTX_REF then ctx_stash[ctx.KONG_CTX_REF] = nil end
 end
 
 

@@ -464,6 +464,10 @@ function _M.new(state)
     return q and sub(uri, 1, q - 1) or uri
   end
   function request.get_path()
+    check_phase(PH.request)
+    -- the normalised path the router matched (the runloop keeps it in ctx), else normalised now (rewrite phase)
+    local path = ngx.ctx.KONG_PATH
+    if path then return path end
     return normalize_path(request.get_raw_path(), true)
   end
   function request.get_path_with_query()

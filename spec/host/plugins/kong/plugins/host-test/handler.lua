@@ -50,6 +50,14 @@ function H:access(conf)
   elseif a == "auth" then
     kong.client.authenticate({ id = "c1", username = "alice" }, { id = "cred1" })
     return kong.response.exit(200, { consumer = kong.client.get_consumer().username, cred = kong.client.get_credential().id })
+  elseif a == "upstream-vars" then
+    -- what Kong's runloop has filled before the plugins' access phase
+    local out = {}
+    for _, name in ipairs({ "upstream_host", "upstream_uri", "upstream_via", "upstream_x_forwarded_for",
+      "upstream_x_forwarded_proto", "upstream_x_forwarded_path", "upstream_x_forwarded_prefix" }) do
+      out[name] = ngx.var[name]
+    end
+    return kong.response.exit(200, out)
   end
 end
 
