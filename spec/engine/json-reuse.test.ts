@@ -135,6 +135,33 @@ describe("restoreJson", () => {
     expect(out.stop_reason).toBe("end_turn");
   });
 
+  it("a warm worker restores the pseudonyms of a lent kept masking as a fresh one: whole, after their own tag", () => {
+    const warm = createNodeMasker({ secret: SECRET });
+    const body = request(`${ID} in ${VPC}`);
+    for (let round = 0; round < 3; round++) {
+      const s = newSession(warm, "t");
+      const { id, vpc } = maskedIds(s, body);
+      // from the second request on, the masking kept with the string's scan is lent to the session
+      expect(s.lent !== undefined, `round ${round}`).toBe(round > 0);
+      const cold = newSession(createNodeMasker({ secret: SECRET }), "t");
+      expect(maskedIds(cold, body)).toEqual({ id, vpc });
+      const wrongTag = "VPC_" + id.slice(id.length - 10);
+      const text = `${id} ${wrongTag} x${id}, ${vpc}_ ${id.slice(0, -1)} ${id}${vpc}`;
+      const answer = JSON.stringify({ content: [{ type: "text", text }] });
+      const restored = JSON.parse(restoreJson(s, answer, ANSWER).text as string).content[0].text;
+      expect(restored).toBe(`${ID} ${wrongTag} x${ID}, ${VPC}_ ${id.slice(0, -1)} ${ID}${VPC}`);
+      expect(restoreJson(cold, answer, ANSWER).text).toBe(restoreJson(s, answer, ANSWER).text);
+    }
+
+    // the pseudonyms of ID and VPC in the masked request
+    function maskedIds(s: Session, input: string): { id: string; vpc: string } {
+      const [id, , vpc] = (JSON.parse(maskJson(s, input, MESSAGES).text as string).messages[0].content as string).split(
+        " ",
+      );
+      return { id, vpc };
+    }
+  });
+
   it("validates the answer to its end past the last pseudonym, with the walk's error and offset", () => {
     const { s, id } = sessionOf(masker);
     const head = `{"content":[{"type":"text","text":"${id}"}],`;
@@ -170,6 +197,13 @@ describe("Node and LuaJIT agree on reused walks and restores", () => {
     for (let k = 0; k < BROKEN.length; k++) {
       for (const input of [VALID[k], BROKEN[k]]) cases.push({ scope: "t", input, json: true, answer: answers[k] });
     }
+    // the same request again: its masking kept, lent to the session, its pseudonyms restored from the lent entries; one
+    // behind another tag or cut short stays
+    const wrongTag = "VPC_" + id.slice(id.length - 10);
+    const lentAnswer = JSON.stringify({
+      content: [{ type: "text", text: `${id} ${wrongTag} ${id.slice(0, -1)} x${vpc}` }],
+    });
+    for (let k = 0; k < 2; k++) cases.push({ scope: "t", input: VALID[0], json: true, answer: lentAnswer });
     const lua = maskInLua(luajit, SECRET, cases);
     const node = masker();
     cases.forEach((c, k) => {
