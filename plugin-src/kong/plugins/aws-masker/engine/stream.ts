@@ -128,7 +128,7 @@ function shapePrefix(s: string, p: number, n: number): boolean {
 }
 
 /** True for [A-Za-z0-9_], the units a pseudonym is made of. */
-function isNameUnit(c: number): boolean {
+function isPseudonymUnit(c: number): boolean {
   return c === UNDERSCORE || (cls(c) & C_WORD) !== 0;
 }
 
@@ -140,7 +140,7 @@ function holdStart(s: string, from: number, n: number, maxLen: number): number {
   // a pseudonym prefix is made of [A-Za-z0-9_] only: candidates lie in the run of those that ends s (most texts end
   // with a space or punctuation: no candidate, no scan)
   let p = n;
-  while (p > lo && isNameUnit(byteAt(s, p - 1))) p--;
+  while (p > lo && isPseudonymUnit(byteAt(s, p - 1))) p--;
   for (; p < n; p++) {
     const c = byteAt(s, p);
     if (c < 65 || c > 90) continue;
