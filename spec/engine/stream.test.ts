@@ -194,7 +194,6 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
     }
   });
 
-
   it("fed one whole event per chunk (the gateway's usual chunk, a path of its own) every case restores as fed whole", () => {
     for (const c of META.cases) {
       const input = readFileSync(join(DIR, c.file)).toString("latin1");

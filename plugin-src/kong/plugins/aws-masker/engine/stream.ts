@@ -352,13 +352,28 @@ function synthDelta(st: StreamState, key: string, b: Block): string {
 function flushBlock(st: StreamState, key: string): string {
   const b = st.blocks[key];
   if (b === undefined || b.held === "") return "";
-  for (let i = 0; i < st.order.length; i++) {
-    if (st.order[i] === key) {
-      st.order.splice(i, 1);
-      break;
+  dropHolder(st, key);
+  return synthDelta(st, key, b);
+}
+
+/**
+ * Removes key from st.order (the block no longer holds text). Usually the one holding block, checked without a loop:
+ * a generic splice here, per event, is a function of loops LuaJIT aborts traces on.
+ */
+function dropHolder(st: StreamState, key: string): void {
+  const order = st.order;
+  const last = order.length - 1;
+  if (last >= 0 && order[last] === key) {
+    order.pop();
+    return;
+  }
+  for (let i = 0; i < last; i++) {
+    if (order[i] === key) {
+      for (let j = i; j < last; j++) order[j] = order[j + 1];
+      order.pop();
+      return;
     }
   }
-  return synthDelta(st, key, b);
 }
 
 /** Releases the held text of every block, in the order they started holding. */
@@ -412,14 +427,7 @@ function textDelta(
     st.blocks[key] = b;
   }
   if (rest !== "" && b.held === "") st.order.push(key);
-  else if (rest === "" && b.held !== "") {
-    for (let i = 0; i < st.order.length; i++) {
-      if (st.order[i] === key) {
-        st.order.splice(i, 1);
-        break;
-      }
-    }
-  }
+  else if (rest === "" && b.held !== "") dropHolder(st, key);
   st.heldText += rest.length - b.held.length;
   b.held = rest;
   if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
