@@ -194,6 +194,23 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
     }
   });
 
+  it("fed one whole event per chunk (the gateway's usual chunk, a path of its own) every case restores as fed whole", () => {
+    for (const c of META.cases) {
+      const input = readFileSync(join(DIR, c.file)).toString("latin1");
+      const sizes: number[] = [];
+      let at = 0;
+      for (const m of input.matchAll(/\r?\n\r?\n/g)) {
+        const end = (m.index as number) + m[0].length;
+        sizes.push(end - at);
+        at = end;
+      }
+      if (at < input.length) sizes.push(input.length - at);
+      expect(sizes.length, c.name).toBeGreaterThan(3);
+      const whole = run(newStream(session(c.maskInputs), c.maxEvent), input, [input.length]);
+      const perEvent = run(newStream(session(c.maskInputs), c.maxEvent), input, sizes);
+      expect(perEvent, c.name).toBe(whole);
+    }
+  });
   it("works on UTF-16 strings as well (Node callers that do not use binary strings)", () => {
     for (const name of ["text", "tools", "crlf"]) {
       const c = META.cases.find((x: any) => x.name === name);

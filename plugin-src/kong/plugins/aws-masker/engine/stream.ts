@@ -13,7 +13,7 @@
 // Strings: in Lua they are bytes; in Node pass "binary" strings (latin1, one unit per byte) for byte-exact results —
 // UTF-16 strings work as well, since only ASCII is ever interpreted.
 
-import { byteAt, isHexDigit, sub, LF, CR, BACKSLASH } from "./chars";
+import { byteAt, cls, clsAt, runOf, isHexDigit, sub, C_DIGIT, C_WORD, LF, CR, BACKSLASH, UNDERSCORE } from "./chars";
 import { HASH_LEN, hashCharsIn } from "./pseudonym";
 import { Session, restoreLevel, RestoreMark } from "./session";
 
@@ -50,6 +50,8 @@ export interface StreamState {
   /** Per content block index (the raw JSON number text), and the indexes holding text in arrival order. */
   blocks: Record<string, Block>;
   order: string[];
+  /** Total length of the blocks' held text (kept as it changes: streamHeld runs after every chunk). */
+  heldText: number;
   /** Line end of the latest event, used for synthesized events. */
   eol: string;
   /** Scratch: the tail held back by the last restoreSpan call. */
@@ -77,6 +79,7 @@ export function newStream(sess: Session, maxEvent?: number): StreamState {
     ovTail: "",
     blocks: {},
     order: [],
+    heldText: 0,
     eol: "\n",
     rest: "",
     mark: { end: 0 },
@@ -124,11 +127,20 @@ function shapePrefix(s: string, p: number, n: number): boolean {
   return lastU >= 0 && n - lastU - 1 <= HASH_LEN && hashCharsIn(s, lastU + 1, n);
 }
 
+/** True for [A-Za-z0-9_], the units a pseudonym is made of. */
+function isPseudonymUnit(c: number): boolean {
+  return c === UNDERSCORE || (cls(c) & C_WORD) !== 0;
+}
+
 /** Start of the tail of s[from, n) to hold back (n when none): the longest suffix shorter than maxLen that is a pseudonym prefix. */
 function holdStart(s: string, from: number, n: number, maxLen: number): number {
   if (maxLen <= 1) return n;
-  let p = n - (maxLen - 1);
-  if (p < from) p = from;
+  let lo = n - (maxLen - 1);
+  if (lo < from) lo = from;
+  // a pseudonym prefix is made of [A-Za-z0-9_] only: candidates lie in the run of those that ends s (most texts end
+  // with a space or punctuation: no candidate, no scan)
+  let p = n;
+  while (p > lo && isPseudonymUnit(byteAt(s, p - 1))) p--;
   for (; p < n; p++) {
     const c = byteAt(s, p);
     if (c < 65 || c > 90) continue;
@@ -315,6 +327,7 @@ function terminatorEnd(s: string, from: number): number {
 
 function synthDelta(st: StreamState, key: string, b: Block): string {
   const text = restoreSpan(st, b.held, b.level, false);
+  st.heldText -= b.held.length;
   b.held = "";
   st.synthesized++;
   const eol = st.eol;
@@ -339,13 +352,28 @@ function synthDelta(st: StreamState, key: string, b: Block): string {
 function flushBlock(st: StreamState, key: string): string {
   const b = st.blocks[key];
   if (b === undefined || b.held === "") return "";
-  for (let i = 0; i < st.order.length; i++) {
-    if (st.order[i] === key) {
-      st.order.splice(i, 1);
-      break;
+  dropHolder(st, key);
+  return synthDelta(st, key, b);
+}
+
+/**
+ * Removes key from st.order (the block no longer holds text). Usually the one holding block, checked without a loop:
+ * a generic splice here, per event, is a function of loops LuaJIT aborts traces on.
+ */
+function dropHolder(st: StreamState, key: string): void {
+  const order = st.order;
+  const last = order.length - 1;
+  if (last >= 0 && order[last] === key) {
+    order.pop();
+    return;
+  }
+  for (let i = 0; i < last; i++) {
+    if (order[i] === key) {
+      for (let j = i; j < last; j++) order[j] = order[j + 1];
+      order.pop();
+      return;
     }
   }
-  return synthDelta(st, key, b);
 }
 
 /** Releases the held text of every block, in the order they started holding. */
@@ -399,14 +427,8 @@ function textDelta(
     st.blocks[key] = b;
   }
   if (rest !== "" && b.held === "") st.order.push(key);
-  else if (rest === "" && b.held !== "") {
-    for (let i = 0; i < st.order.length; i++) {
-      if (st.order[i] === key) {
-        st.order.splice(i, 1);
-        break;
-      }
-    }
-  }
+  else if (rest === "" && b.held !== "") dropHolder(st, key);
+  st.heldText += rest.length - b.held.length;
   b.held = rest;
   if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
   return prefix + sub(s, a, fa) + out + sub(s, fb, e);
@@ -434,6 +456,16 @@ function canonicalDelta(
   return deltaAfterIndex(st, s, a, e, p + INDEX_SEP.length, ve);
 }
 
+/**
+ * End of the run of digits at s[p, n). A block index has one or two digits: those are checked without a loop, which
+ * would be an inner loop of every trace through the per-event path (LuaJIT then splits it there).
+ */
+function digitsEnd(s: string, p: number, n: number): number {
+  if ((clsAt(s, p, n) & C_DIGIT) === 0) return p;
+  if ((clsAt(s, p + 1, n) & C_DIGIT) === 0) return p + 1;
+  return p + 2 + runOf(s, p + 2, n, C_DIGIT);
+}
+
 /** canonicalDelta from the index value on (ia): its digits, then the delta in Claude's layout. */
 function deltaAfterIndex(
   st: StreamState,
@@ -443,12 +475,7 @@ function deltaAfterIndex(
   ia: number,
   ve: number,
 ): string | undefined | false {
-  let q = ia;
-  while (q < ve) {
-    const c = byteAt(s, q);
-    if (c >= 48 && c <= 57) q++;
-    else break;
-  }
+  const q = digitsEnd(s, ia, ve);
   if (q === ia) return false;
   let field: string;
   let level: number;
@@ -673,6 +700,14 @@ function result(st: StreamState, out: string[]): string {
 export function streamFeed(st: StreamState, chunk: string): string {
   if (st.mode === "undecided") st.mode = st.sess.entries.length === 0 ? "pass" : "restore";
   if (st.mode === "pass" || chunk.length === 0) return chunk;
+  if (!st.overflow && st.pendLen === 0 && eventEnd(chunk, 0) === chunk.length) {
+    // one whole event, the usual chunk of a streamed answer (Claude flushes every event): no parts to gather
+    const rep = processEvent(st, chunk, 0, chunk.length);
+    if (rep !== undefined) st.rewritten++;
+    const h = streamHeld(st);
+    if (h > st.maxHeld) st.maxHeld = h;
+    return rep === undefined ? chunk : rep;
+  }
   const out: string[] = [];
   let data = chunk;
   if (st.overflow) {
@@ -725,24 +760,15 @@ export function streamFinish(st: StreamState): string {
   }
   st.last2 = "";
   st.blocks = {};
+  st.heldText = 0;
   return out.join("");
 }
 
 export function streamHeld(st: StreamState): number {
-  let h = st.pendLen + st.ovTail.length;
-  for (const key of st.order) {
-    const b = st.blocks[key];
-    if (b !== undefined) h += b.held.length;
-  }
-  return h;
+  return st.pendLen + st.ovTail.length + st.heldText;
 }
 
 /** Bytes of text held back for restoration only (excluding the carried partial event). */
 export function streamHeldText(st: StreamState): number {
-  let h = st.ovTail.length;
-  for (const key of st.order) {
-    const b = st.blocks[key];
-    if (b !== undefined) h += b.held.length;
-  }
-  return h;
+  return st.ovTail.length + st.heldText;
 }
