@@ -451,7 +451,7 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
       rs = cached ? a + sc.rawStart[k] : rawIndex(a, shifts, m.s);
       re = cached ? a + sc.rawEnd[k] : rawIndex(a, shifts, m.e);
     }
-    const derived = derivedPseudonym(sess, m.kind.tag, m.kind.id, original, sc);
+    const derived = derivedPseudonym(sess, m.kind.tag, m.kind.id, original);
     const pseudonym = pseudonymOf(sess, derived, m.kind.tag, m.kind.id, original);
     if (pseudonym !== derived.pseudonym) salted = true;
     w.parts.push(sub(w.s, w.at, rs));

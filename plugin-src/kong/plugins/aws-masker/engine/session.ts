@@ -8,7 +8,6 @@ import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, Occurrence, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
-import { hasHighUnit } from "./chars";
 import { admitsKey, newMemo, memoSet } from "./memo";
 import { TenantMemory, withRemembered } from "./memory";
 
@@ -93,8 +92,6 @@ export interface Scanned {
    * one's scan serves its request only, and neither it nor its masking is kept.
    */
   cached: boolean;
-  /** text holds a unit >= 0x80: 1, none: 0, not looked at yet: -1 (see plainText) */
-  highUnits: number;
 }
 
 /**
@@ -281,16 +278,14 @@ function tagHashes(m: Masker, scope: string, tag: string): TagHashes {
 /**
  * The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker from its second
  * derivation on: an identifier a request sends once (most of a cold request's) leaves a mark, not a record that every
- * GC cycle walks again. sc: the scan original was found in (its text is looked at once for non-ASCII units, instead
- * of each new original), if any.
+ * GC cycle walks again.
  */
-export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string, sc?: Scanned): Derived {
+export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
   const m = sess.masker;
   let ofTag = tagHashes(m, sess.scope, tag);
   const known = ofTag.byOriginal[original];
   if (typeof known === "object" && known !== DERIVED_ONCE) return known;
-  const input = sc !== undefined && plainText(sc) ? original : hashInput(original);
-  const hash = hashOfMessage(m.hmac, m.secret, ofTag.message + input);
+  const hash = hashOfMessage(m.hmac, m.secret, ofTag.message + hashInput(original));
   const pseudonym = ofTag.prefix + hash;
   const derived: Derived = { hash, pseudonym, entry: { pseudonym, original, kind: kindId } };
   if (known === DERIVED_ONCE) {
@@ -305,12 +300,6 @@ export function derivedPseudonym(sess: Session, tag: string, kindId: string, ori
   ofTag.byOriginal[original] = DERIVED_ONCE;
   m.hashCount++;
   return derived;
-}
-
-/** True when sc.text holds no unit >= 0x80 (then neither does any original found in it): looked at once per scan. */
-function plainText(sc: Scanned): boolean {
-  if (sc.highUnits < 0) sc.highUnits = hasHighUnit(sc.text) ? 1 : 0;
-  return sc.highUnits === 0;
 }
 
 /** The first salted hash part of original that no other original of the session has (a collision, astronomically rare). */
@@ -406,7 +395,6 @@ function newScan(text: string, shifts: number[] | undefined): Scanned {
     memOut: NO_MATCHES,
     kept: undefined,
     cached: false,
-    highUnits: -1,
   };
 }
 
