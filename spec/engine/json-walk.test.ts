@@ -205,23 +205,25 @@ describe("warm worker", () => {
   it("keeps only a mark of a string and of its identifiers seen once; their scan, masking and pseudonyms from the second sighting on", () => {
     // a cold request's strings and identifiers rarely come back: kept records of them would be live data that every
     // GC cycle walks (the cold cost per new identifier, issue 12)
+    // ids no other test derives (the marks of ids derived once are per worker, whatever the masker)
     const masker = createNodeMasker({ secret: SECRET });
-    const id = "i-0a1b2c3d4e5f67890";
-    const content = `restart ${id} and i-0fedcba9876543210`;
+    const id = "i-0c0ffee0c0ffee123";
+    const content = `restart ${id} and i-0badc0de0badc0de1`;
     const input = JSON.stringify({ messages: [{ role: "user", content }] });
-    const fresh = masked(createNodeMasker({ secret: SECRET }), input);
     const scanOf = () => masker.scans["\x1fcontent"]?.[content];
+    const tags = () => Object.values(masker.hashes["t"] ?? {});
     const derivationOf = () =>
-      Object.values(masker.hashes["t"] ?? {})
+      tags()
         .map((t) => t.byOriginal[id])
         .find((d) => d !== undefined);
-    expect(masked(masker, input)).toBe(fresh);
-    expect([scanOf()?.found.length, scanOf()?.kept, derivationOf()?.pseudonym]).toEqual([0, undefined, ""]);
-    expect(masked(masker, input)).toBe(fresh);
+    const first = masked(masker, input);
+    expect([scanOf()?.found.length, scanOf()?.kept, derivationOf()]).toEqual([0, undefined, undefined]);
+    expect(masked(masker, input)).toBe(first);
     expect([scanOf()?.found.length, scanOf()?.kept?.entries.length]).toEqual([2, 2]);
-    expect(fresh).toContain(derivationOf()?.pseudonym);
     expect(derivationOf()?.pseudonym).toMatch(/^EC2_INSTANCE_[0-9a-z]{10}$/);
-    expect(masked(masker, input)).toBe(fresh);
+    expect(first).toContain(derivationOf()?.pseudonym);
+    expect(masked(masker, input)).toBe(first);
+    expect(masked(createNodeMasker({ secret: SECRET }), input)).toBe(first);
   });
 
   it("keeps the scan cache within its bound over 10 MB of distinct strings", () => {

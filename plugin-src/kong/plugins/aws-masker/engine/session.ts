@@ -55,7 +55,7 @@ export interface TagHashes {
   /** What the keyed hash reads before an original (messagePrefix), and what a pseudonym starts with (tag "_"). */
   message: string;
   prefix: string;
-  /** original -> its derivation, or DERIVED_ONCE for an original derived once (kept when it comes back) */
+  /** original -> its derivation, kept from its second derivation on (see derivedPseudonym) */
   byOriginal: Record<string, Derived>;
 }
 
@@ -256,8 +256,14 @@ function saltedPseudonym(sess: Session, tag: string, kindId: string, original: s
   return pseudonym;
 }
 
-/** Masker.hashes' mark of an original derived once (not kept: see derivedPseudonym). */
-const DERIVED_ONCE: Derived = { hash: "", pseudonym: "", entry: { pseudonym: "", original: "", kind: "" } };
+/**
+ * The originals derived once and not kept (see derivedPseudonym), per worker, whatever their scope and tag (an original
+ * met under two tags is kept at the second: harmless). Bounded by few entries: marks hold their originals, and a table
+ * of tens of thousands of short strings is itself what the GC walks and sweeps (measured: 50,000 marks cost a cold
+ * request of 20 new ids ~20 % of its time). An identifier that comes back after this many new ones is derived and
+ * marked afresh; it is kept once it comes back within the bound.
+ */
+const derivedOnce = newMemo<boolean>(4096);
 
 /** The derivations of a scope and tag (created if new). */
 function tagHashes(m: Masker, scope: string, tag: string): TagHashes {
@@ -284,20 +290,22 @@ export function derivedPseudonym(sess: Session, tag: string, kindId: string, ori
   const m = sess.masker;
   let ofTag = tagHashes(m, sess.scope, tag);
   const known = ofTag.byOriginal[original];
-  if (typeof known === "object" && known !== DERIVED_ONCE) return known;
+  if (typeof known === "object") return known;
   const hash = hashOfMessage(m.hmac, m.secret, ofTag.message + hashInput(original));
   const pseudonym = ofTag.prefix + hash;
   const derived: Derived = { hash, pseudonym, entry: { pseudonym, original, kind: kindId } };
-  if (known === DERIVED_ONCE) {
-    ofTag.byOriginal[original] = derived;
+  // "=== true": in JS a plain object answers "constructor" and friends with functions
+  if (derivedOnce.entries[original] !== true) {
+    memoSet(derivedOnce, original, true);
     return derived;
   }
+  // derived before: kept
   if (m.hashCount >= HASH_CACHE_MAX) {
     m.hashes = {};
     m.hashCount = 0;
     ofTag = tagHashes(m, sess.scope, tag);
   }
-  ofTag.byOriginal[original] = DERIVED_ONCE;
+  ofTag.byOriginal[original] = derived;
   m.hashCount++;
   return derived;
 }
