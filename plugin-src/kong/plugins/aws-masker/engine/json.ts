@@ -422,14 +422,21 @@ function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   return found;
 }
 
-/** maskScanned without a kept masking: each identifier masked in turn; the masking is kept unless a pseudonym was salted. */
+/** maskFound's lists when its masking is not kept (never written). */
+const NOT_KEPT: never[] = [];
+
+/**
+ * maskScanned without a kept masking: each identifier masked in turn; the masking is kept with a cached scan unless a
+ * pseudonym was salted (a scan that is not cached is a string seen once: nothing of its masking is built to keep).
+ */
 function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
   const sess = w.sess;
   const first = sc.found;
   const shifts = sc.shifts;
-  const masked: string[] = [];
-  const hashes: string[] = [];
-  const entries: Entry[] = [];
+  const keep = sc.cached;
+  const masked: string[] = keep ? [] : NOT_KEPT;
+  const hashes: string[] = keep ? [] : NOT_KEPT;
+  const entries: Entry[] = keep ? [] : NOT_KEPT;
   let salted = false;
   let end = a;
   // the first pass's matches come with their text and raw bounds; others (learned and remembered names) are mapped
@@ -449,14 +456,16 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     if (pseudonym !== derived.pseudonym) salted = true;
     w.parts.push(sub(w.s, w.at, rs));
     w.parts.push(pseudonym);
-    masked.push(sub(w.s, end, rs));
-    masked.push(pseudonym);
-    hashes.push(derived.hash);
-    entries.push(entryOfKind(derived, m.kind.id));
+    if (keep) {
+      masked.push(sub(w.s, end, rs));
+      masked.push(pseudonym);
+      hashes.push(derived.hash);
+      entries.push(entryOfKind(derived, m.kind.id));
+    }
     w.at = re;
     end = re;
   }
-  if (!salted) keepMasking(sess, sc, found, masked.join(""), end - a, hashes, entries);
+  if (keep && !salted) keepMasking(sess, sc, found, masked.join(""), end - a, hashes, entries);
 }
 
 function literal(w: Walk, lit: string): void {

@@ -78,7 +78,7 @@ function chunk(mac: string, k: number): string {
  * Lua and 1 or 3 units in JavaScript (UTF-16 or bytes read as latin1): the same pseudonym in every runtime. Originals
  * differing only there share the derivation; a request never shares a pseudonym (collisions get a salt).
  */
-function hashInput(original: string): string {
+export function hashInput(original: string): string {
   if (!hasHighUnit(original)) return original;
   const n = original.length;
   const parts: string[] = [];
@@ -95,6 +95,17 @@ function hashInput(original: string): string {
   return parts.join("");
 }
 
+/** What the keyed hash reads before the original: scope \x1f tag \x1f (derivedPseudonym keeps it per scope and tag). */
+export function messagePrefix(scope: string, tag: string): string {
+  return scope + "\x1f" + tag + "\x1f";
+}
+
+/** The 10-character hash part of the keyed hash of message (messagePrefix + hashInput(original) [+ \x1f salt]). */
+export function hashOfMessage(hmac: Hmac, secret: string, message: string): string {
+  const mac = hmac(secret, message);
+  return chunk(mac, 0) + chunk(mac, 1) + chunk(mac, 2) + chunk(mac, 3) + chunk(mac, 4);
+}
+
 /** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
 export function hashPart(
   hmac: Hmac,
@@ -104,10 +115,8 @@ export function hashPart(
   original: string,
   salt: number,
 ): string {
-  let msg = scope + "\x1f" + tag + "\x1f" + hashInput(original);
-  if (salt > 0) msg = msg + "\x1f" + salt;
-  const mac = hmac(secret, msg);
-  return chunk(mac, 0) + chunk(mac, 1) + chunk(mac, 2) + chunk(mac, 3) + chunk(mac, 4);
+  const msg = messagePrefix(scope, tag) + hashInput(original);
+  return hashOfMessage(hmac, secret, salt > 0 ? msg + "\x1f" + salt : msg);
 }
 
 /**

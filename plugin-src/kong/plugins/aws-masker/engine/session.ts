@@ -7,7 +7,7 @@ import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, Occurrence, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
-import { hashPart, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
+import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
 import { TenantMemory, withRemembered } from "./memory";
 
@@ -22,8 +22,11 @@ export interface Masker {
   secret: string;
   hmac: Hmac;
   scan: ScanConfig;
-  /** Derived pseudonyms, scope -> tag -> original -> hash part and pseudonym: conversations resend the same ids. */
-  hashes: Record<string, Record<string, Record<string, Derived>>>;
+  /**
+   * Derived pseudonyms, scope -> tag -> original -> hash part and pseudonym: conversations resend the same ids. An
+   * original is kept from its second derivation on (see derivedPseudonym); hashCount counts both kinds of entry.
+   */
+  hashes: Record<string, Record<string, TagHashes>>;
   hashCount: number;
   /**
    * First-pass scans, "\x1f" (text, or JSON content without escapes) or "\x1e" (JSON content with escapes) + JSON key
@@ -45,6 +48,15 @@ export interface Derived {
   hash: string;
   pseudonym: string;
   entry: Entry;
+}
+
+/** The derived pseudonyms of one scope and tag (Masker.hashes). */
+export interface TagHashes {
+  /** What the keyed hash reads before an original (messagePrefix), and what a pseudonym starts with (tag "_"). */
+  message: string;
+  prefix: string;
+  /** original -> its derivation, kept from its second derivation on (see derivedPseudonym) */
+  byOriginal: Record<string, Derived>;
 }
 
 /** The first pass over one string, cached per worker and shared by every request (only its occ lists grow). */
@@ -75,6 +87,11 @@ export interface Scanned {
   memOut: Match[];
   /** The last masking of the content (see KeptMasking), undefined before the first. */
   kept: KeptMasking | undefined;
+  /**
+   * The scan is in the per-worker cache. A string is cached from its second sighting on (see keepScan): the first
+   * one's scan serves its request only, and neither it nor its masking is kept.
+   */
+  cached: boolean;
 }
 
 /**
@@ -239,34 +256,56 @@ function saltedPseudonym(sess: Session, tag: string, kindId: string, original: s
   return pseudonym;
 }
 
-/** The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker. */
-export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
-  const m = sess.masker;
+/**
+ * The originals derived once and not kept (see derivedPseudonym), per worker, whatever their scope and tag (an original
+ * met under two tags is kept at the second: harmless). Bounded by few entries: marks hold their originals, and a table
+ * of tens of thousands of short strings is itself what the GC walks and sweeps (measured: 50,000 marks cost a cold
+ * request of 20 new ids ~20 % of its time). An identifier that comes back after this many new ones is derived and
+ * marked afresh; it is kept once it comes back within the bound.
+ */
+const derivedOnce = newMemo<boolean>(4096);
+
+/** The derivations of a scope and tag (created if new). */
+function tagHashes(m: Masker, scope: string, tag: string): TagHashes {
   // nested tables, no key concatenation; typeof: in JS a plain object answers "constructor" and friends
-  let ofScope = m.hashes[sess.scope];
+  let ofScope = m.hashes[scope];
   if (typeof ofScope !== "object") {
     ofScope = {};
-    m.hashes[sess.scope] = ofScope;
+    m.hashes[scope] = ofScope;
   }
   let ofTag = ofScope[tag];
-  if (typeof ofTag !== "object") {
-    ofTag = {};
+  if (typeof ofTag !== "object" || ofTag.byOriginal === undefined) {
+    ofTag = { message: messagePrefix(scope, tag), prefix: tag + "_", byOriginal: {} };
     ofScope[tag] = ofTag;
   }
-  const known = ofTag[original];
+  return ofTag;
+}
+
+/**
+ * The unsalted hash part and pseudonym of original (a tag's) in the session's scope, cached per worker from its second
+ * derivation on: an identifier a request sends once (most of a cold request's) leaves a mark, not a record that every
+ * GC cycle walks again.
+ */
+export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
+  const m = sess.masker;
+  let ofTag = tagHashes(m, sess.scope, tag);
+  const known = ofTag.byOriginal[original];
   if (typeof known === "object") return known;
-  const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, 0);
-  const pseudonym = tag + "_" + hash;
+  const hash = hashOfMessage(m.hmac, m.secret, ofTag.message + hashInput(original));
+  const pseudonym = ofTag.prefix + hash;
   const derived: Derived = { hash, pseudonym, entry: { pseudonym, original, kind: kindId } };
+  // "=== true": in JS a plain object answers "constructor" and friends with functions
+  if (derivedOnce.entries[original] !== true) {
+    memoSet(derivedOnce, original, true);
+    return derived;
+  }
+  // derived before: kept
   if (m.hashCount >= HASH_CACHE_MAX) {
     m.hashes = {};
     m.hashCount = 0;
-    ofTag = {};
-    ofScope = {};
-    ofScope[tag] = ofTag;
-    m.hashes[sess.scope] = ofScope;
+    ofTag = tagHashes(m, sess.scope, tag);
   }
-  ofTag[original] = derived;
+  ofTag.byOriginal[original] = derived;
   m.hashCount++;
   return derived;
 }
@@ -296,8 +335,8 @@ export function adoptEntryAt(sess: Session, hash: string, entry: Entry): boolean
 }
 
 /**
- * Keeps how a scanned string was masked (see KeptMasking) with its scan. Charged to the scan cache's budget once per
- * scan: a later masking replaces the kept one (another tenant's, or other identifiers).
+ * Keeps how a scanned string was masked (see KeptMasking) with its scan, if the scan is cached. Charged to the scan
+ * cache's budget once per scan: a later masking replaces the kept one (another tenant's, or other identifiers).
  */
 export function keepMasking(
   sess: Session,
@@ -308,7 +347,7 @@ export function keepMasking(
   hashes: string[],
   entries: Entry[],
 ): void {
-  if (sc === NO_SCAN) return;
+  if (!sc.cached) return;
   if (sc.kept === undefined) sess.masker.scanBytes += masked.length + found.length * MATCH_BYTES;
   const byHash: Record<string, Entry> = {};
   const unique: Entry[] = [];
@@ -345,57 +384,9 @@ const NO_MATCHES: Match[] = [];
 const NO_STRINGS: string[] = [];
 const NO_OFFSETS: number[] = [];
 
-/** A scan of nothing (a placeholder where a scan is expected). */
-export const NO_SCAN: Scanned = {
-  text: "",
-  found: NO_MATCHES,
-  originals: NO_STRINGS,
-  shifts: undefined,
-  rawStart: NO_OFFSETS,
-  rawEnd: NO_OFFSETS,
-  signal: false,
-  weak: false,
-  learns: NO_OFFSETS,
-  occ: undefined,
-  occCount: 0,
-  memVersion: 0,
-  memBase: NO_MATCHES,
-  memOut: NO_MATCHES,
-  kept: undefined,
-};
-
-/** The cache's table of one kind of content (JSON content with escapes or not) under one JSON key. */
-function scansOf(masker: Masker, escaped: boolean, keyCtx: string): Record<string, Scanned> | undefined {
-  // the prefix: never an Object.prototype name in JS; typeof for the same reason
-  const byContent = masker.scans[(escaped ? "\x1e" : "\x1f") + keyCtx];
-  return typeof byContent === "object" ? byContent : undefined;
-}
-
-/** The cached first pass over content (raw JSON string content when escaped) under JSON key keyCtx, if any. */
-export function cachedScan(masker: Masker, content: string, escaped: boolean, keyCtx: string): Scanned | undefined {
-  const byContent = scansOf(masker, escaped, keyCtx);
-  if (byContent === undefined) return undefined;
-  const hit = byContent[content];
-  // in JavaScript a content named like an Object.prototype member, or "__proto__" (which, once assigned, makes a
-  // cached scan the table's prototype and its fields look like entries), reads something that is no scan
-  return typeof hit === "object" && hit.learns !== undefined ? hit : undefined;
-}
-
-/**
- * Scans text, the content with its escapes decoded (shifts: as decodeForScan records them; undefined when content has
- * no escapes and is the text), and keeps the scan in the per-worker cache.
- */
-export function keepScan(
-  masker: Masker,
-  content: string,
-  escaped: boolean,
-  keyCtx: string,
-  text: string,
-  shifts: number[] | undefined,
-): Scanned {
-  const found: Match[] = [];
-  scan(masker.scan, text, keyCtx, found);
-  const sc: Scanned = {
+/** A scan of text with no matches (yet), not cached. */
+function newScan(text: string, shifts: number[] | undefined): Scanned {
+  return {
     text,
     found: NO_MATCHES,
     originals: NO_STRINGS,
@@ -411,7 +402,52 @@ export function keepScan(
     memBase: NO_MATCHES,
     memOut: NO_MATCHES,
     kept: undefined,
+    cached: false,
   };
+}
+
+/** A scan of nothing (a placeholder where a scan is expected). */
+export const NO_SCAN: Scanned = newScan("", undefined);
+
+/**
+ * Masker.scans' mark of a string seen once: its scan was not kept. Most strings of a cold request never come back,
+ * and a kept scan (its match records, originals and masking) is live data that every GC cycle walks again: measured,
+ * that made each new identifier cost several times its own work. The second sighting keeps the scan.
+ */
+const SEEN_ONCE: Scanned = newScan("", undefined);
+
+/** The cache's table of one kind of content (JSON content with escapes or not) under one JSON key. */
+function scansOf(masker: Masker, escaped: boolean, keyCtx: string): Record<string, Scanned> | undefined {
+  // the prefix: never an Object.prototype name in JS; typeof for the same reason
+  const byContent = masker.scans[(escaped ? "\x1e" : "\x1f") + keyCtx];
+  return typeof byContent === "object" ? byContent : undefined;
+}
+
+/** The cached first pass over content (raw JSON string content when escaped) under JSON key keyCtx, if any. */
+export function cachedScan(masker: Masker, content: string, escaped: boolean, keyCtx: string): Scanned | undefined {
+  const byContent = scansOf(masker, escaped, keyCtx);
+  if (byContent === undefined) return undefined;
+  const hit = byContent[content];
+  // in JavaScript a content named like an Object.prototype member, or "__proto__" (which, once assigned, makes a
+  // cached scan the table's prototype and its fields look like entries), reads something that is no scan
+  return typeof hit === "object" && hit.learns !== undefined && hit !== SEEN_ONCE ? hit : undefined;
+}
+
+/**
+ * Scans text, the content with its escapes decoded (shifts: as decodeForScan records them; undefined when content has
+ * no escapes and is the text), and keeps the scan in the per-worker cache if content was seen before (see SEEN_ONCE).
+ */
+export function keepScan(
+  masker: Masker,
+  content: string,
+  escaped: boolean,
+  keyCtx: string,
+  text: string,
+  shifts: number[] | undefined,
+): Scanned {
+  const found: Match[] = [];
+  scan(masker.scan, text, keyCtx, found);
+  const sc = newScan(text, shifts);
   if (found.length > 0) {
     sc.found = found;
     sc.originals = [];
@@ -434,20 +470,30 @@ export function keepScan(
       }
     }
   }
-  const cost = content.length + (escaped ? text.length : 0) + SCAN_ENTRY_BYTES + found.length * MATCH_BYTES;
+  let byContent = scansOf(masker, escaped, keyCtx);
+  const seen = byContent !== undefined && byContent[content] === SEEN_ONCE;
+  // a mark holds the content; a scan adds its decoded text and its matches
+  const cost = seen ? (escaped ? text.length : 0) + found.length * MATCH_BYTES : content.length + SCAN_ENTRY_BYTES;
   if (masker.scanBytes + cost > SCAN_CACHE_BYTES) {
     masker.scans = {};
     masker.scanBytes = 0;
     masker.scanClasses = {};
+    byContent = undefined;
   }
+  if (seen && byContent !== undefined) {
+    byContent[content] = sc;
+    sc.cached = true;
+    masker.scanBytes += cost;
+    return sc;
+  }
+  // seen for the first time (or again after the cache started over)
   if (!admitsKey(masker.scanClasses, content)) return sc;
-  let byContent = scansOf(masker, escaped, keyCtx);
   if (byContent === undefined) {
     byContent = {};
     masker.scans[(escaped ? "\x1e" : "\x1f") + keyCtx] = byContent;
   }
-  byContent[content] = sc;
-  masker.scanBytes += cost;
+  byContent[content] = SEEN_ONCE;
+  masker.scanBytes += content.length + SCAN_ENTRY_BYTES;
   return sc;
 }
 
@@ -550,7 +596,7 @@ function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
   }
   sc.occ[key] = found;
   sc.occCount++;
-  sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
+  if (sc.cached) sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
   return found;
 }
 
