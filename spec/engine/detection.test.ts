@@ -226,6 +226,15 @@ describe("names by context", () => {
     expect(new Set(p).size).toBe(1);
     expect(out).toContain("orders-ingest-v2");
   });
+  it("learned names holding a '/' are found again past 8 learned names (the one-pass matcher never sees them as a run)", () => {
+    for (const others of [0, 12]) {
+      const lambdas = Array.from({ length: others }, (_, k) => `aws lambda invoke --function-name orders-fn-${k}`);
+      const text = ["aws ssm get-parameter --name /prod/app/db-url", ...lambdas, "then I read /prod/app/db-url again"];
+      const out = mask(text.join("\n"));
+      expect(out).not.toContain("/prod/app/db-url");
+      expect(out.split("\n").pop()).toMatch(/^then I read [A-Z_]+_[0-9a-z]{10} again$/);
+    }
+  });
   it("learned names across JSON strings (earlier strings too)", () => {
     const body = JSON.stringify({
       messages: [

@@ -552,25 +552,47 @@ export interface Occurrence {
 const SEARCH_MAX = 8;
 
 /** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
-const INDEX: { list: Learned[] | undefined; count: number; byName: Record<string, Learned> } = {
+const INDEX: {
+  list: Learned[] | undefined;
+  count: number;
+  byName: Record<string, Learned>;
+  /** the names holding a unit that is not a name unit ("/prod/app/db-url"): never one run, searched one by one */
+  odd: Learned[];
+} = {
   list: undefined,
   count: 0,
   byName: {},
+  odd: [],
 };
+
+/** Above this many names holding other units, the one-pass matcher finds only the others (docs/detection.md). */
+const ODD_SEARCH_MAX = 16;
 
 function indexOf(learned: Learned[]): Record<string, Learned> {
   if (INDEX.list !== learned || INDEX.count > learned.length) {
     INDEX.list = learned;
     INDEX.count = 0;
     INDEX.byName = {};
+    INDEX.odd = [];
   }
   const byName = INDEX.byName;
   for (let k = INDEX.count; k < learned.length; k++) {
     const l = learned[k];
-    if (byName["\x1f" + l.name] === undefined) byName["\x1f" + l.name] = l;
+    if (byName["\x1f" + l.name] === undefined) {
+      byName["\x1f" + l.name] = l;
+      if (!allNameUnits(l.name)) INDEX.odd.push(l);
+    }
   }
   INDEX.count = learned.length;
   return byName;
+}
+
+function allNameUnits(name: string): boolean {
+  for (let k = 0; k < name.length; k++) {
+    const c = byteAt(name, k);
+    if (c >= 256 || !isNameUnit(c)) return false;
+  }
+  return true;
 }
 
 /**
@@ -597,7 +619,8 @@ function hasDot(s: string, a: number, b: number): boolean {
 /**
  * Every occurrence of a learned name in s, with word boundaries, sorted by start (longest first on ties). A few names:
  * one search per name; many: one pass over the runs of name units of s, each run (and its pieces between "@" and "+")
- * looked up — linear in s whatever the number of names.
+ * looked up — linear in s whatever the number of names — and a search for each of the first ODD_SEARCH_MAX names that
+ * hold other units (a "/" or ":" never stands in a run).
  */
 export function learnedIn(learned: Learned[], s: string): Occurrence[] {
   const n = s.length;
@@ -643,34 +666,42 @@ export function learnedIn(learned: Learned[], s: string): Occurrence[] {
       }
       k = b;
     }
+    // names holding other units are never one run: a few are searched one by one (linear: at most ODD_SEARCH_MAX)
+    const odd = INDEX.odd;
+    if (odd.length === 0) return occ;
+    for (let j = 0; j < odd.length && j < ODD_SEARCH_MAX; j++) searchName(odd[j], s, n, occ);
+    sortSpans(occ);
     return occ;
   }
-  for (const l of learned) {
-    const name = l.name;
-    const m = name.length;
-    if (m > n) continue;
-    let at = l.anchor;
-    let tail = l.tail;
-    if (at === undefined || tail === undefined) {
-      at = ch.rarestUnit(name);
-      tail = at > 0 ? sub(name, at, m) : name;
-      l.anchor = at;
-      l.tail = tail;
-    }
-    // the name's tail from its rarest unit is searched (a plain search stops at every unit like the tail's first:
-    // "deploy-bot" from "-", not at every "d" of prose); every occurrence of the name holds one at p + at
-    let r = s.indexOf(tail, at);
-    while (r >= 0) {
-      const p = r - at;
-      let k = 0;
-      while (k < at && byteAt(s, p + k) === byteAt(name, k)) k++;
-      const e = p + m;
-      if (k === at && bounded(s, n, p, e)) occ.push({ s: p, e, kind: l.kind });
-      r = s.indexOf(tail, r + 1);
-    }
-  }
+  for (const l of learned) searchName(l, s, n, occ);
   sortSpans(occ);
   return occ;
+}
+
+/** Appends the occurrences of the learned name l in s (with word boundaries) to occ, in order. */
+function searchName(l: Learned, s: string, n: number, occ: Occurrence[]): void {
+  const name = l.name;
+  const m = name.length;
+  if (m > n) return;
+  let at = l.anchor;
+  let tail = l.tail;
+  if (at === undefined || tail === undefined) {
+    at = ch.rarestUnit(name);
+    tail = at > 0 ? sub(name, at, m) : name;
+    l.anchor = at;
+    l.tail = tail;
+  }
+  // the name's tail from its rarest unit is searched (a plain search stops at every unit like the tail's first:
+  // "deploy-bot" from "-", not at every "d" of prose); every occurrence of the name holds one at p + at
+  let r = s.indexOf(tail, at);
+  while (r >= 0) {
+    const p = r - at;
+    let k = 0;
+    while (k < at && byteAt(s, p + k) === byteAt(name, k)) k++;
+    const e = p + m;
+    if (k === at && bounded(s, n, p, e)) occ.push({ s: p, e, kind: l.kind });
+    r = s.indexOf(tail, r + 1);
+  }
 }
 
 /**
