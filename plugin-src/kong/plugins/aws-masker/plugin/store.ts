@@ -3,9 +3,7 @@
 // (sealed.ts); credential kinds are never written.
 // Writes leave the request path: requests queue them per worker, and one timer at a time (never one per request)
 // sends the whole queue in one pipeline (SET ... EX for mappings and batches, EVALSHA of one script per tenant for
-// names). A mapping is queued as it is (scope, pseudonym, kind and original, in the worker's memory only) and named
-// and sealed by the timer: one loop over every mapping of the flush, which LuaJIT compiles, instead of a few per
-// request. Reads happen in access only where a request cannot go on without them (a batch's results; the first
+// names). Reads happen in access only where a request cannot go on without them (a batch's results; the first
 // request of a tenant in a worker), and in a background refresh (learned.ts). While Redis is unreachable the gateway
 // keeps masking; it retries at most once a second and recovers by itself. Originals are never logged.
 import { PluginConf, text } from "./conf";
@@ -74,8 +72,6 @@ function send(red: RestyRedis, c: Command): Reply {
 interface StoreState {
   keys: SealKeys;
   queue: Command[];
-  /** mappings waiting for the next flush, MAPPING_FIELDS strings each: scope, pseudonym, kind \x1f original */
-  mappings: string[];
   /** a flush timer is pending or running: requests only append to the queue */
   flushing: boolean;
   down: boolean;
@@ -94,7 +90,6 @@ export function stateFor(conf: PluginConf): StoreState {
     st = {
       keys: sealKeysFor(conf.secret),
       queue: [],
-      mappings: [],
       flushing: false,
       down: false,
       nextTry: 0,
@@ -234,14 +229,7 @@ function flush(premature: boolean, conf: PluginConf): void {
     st.flushing = false;
     return;
   }
-  const mappings = st.mappings;
-  st.mappings = [];
-  const queued = st.queue.length + mappings.length / MAPPING_FIELDS;
-  const ttl = conf.mapping_ttl_seconds;
-  for (let k = 0; k < mappings.length; k += MAPPING_FIELDS) {
-    const key = mappingKey(st.keys, mappings[k], mappings[k + 1]);
-    st.queue.push(["set", key, seal(st.keys, key, mappings[k + 2]), "ex", ttl]);
-  }
+  const queued = st.queue.length;
   const commands = batched(st.queue);
   st.queue = [];
   const red = connect(conf);
@@ -282,42 +270,17 @@ function flush(premature: boolean, conf: PluginConf): void {
     count("redis_skipped_writes", queued);
   }
   // what requests queued meanwhile goes in the next flush
-  if ((st.queue.length > 0 || st.mappings.length > 0) && schedule(st.down ? RETRY_SECONDS : 0, flush, conf)) return;
+  if (st.queue.length > 0 && schedule(st.down ? RETRY_SECONDS : 0, flush, conf)) return;
   st.flushing = false;
 }
 
-/** Strings per queued mapping (StoreState.mappings). */
-const MAPPING_FIELDS = 3;
-
-/** Commands and mappings waiting for the next flush (QUEUE_MAX bounds them together). */
-function queuedCount(st: StoreState): number {
-  return st.queue.length + st.mappings.length / MAPPING_FIELDS;
-}
-
-function startFlush(conf: PluginConf, st: StoreState): void {
-  if (!st.flushing) st.flushing = schedule(st.down ? RETRY_SECONDS : 0, flush, conf);
-}
-
 function enqueue(conf: PluginConf, st: StoreState, command: Command): void {
-  if (queuedCount(st) >= QUEUE_MAX) {
+  if (st.queue.length >= QUEUE_MAX) {
     count("redis_skipped_writes");
     return;
   }
   st.queue.push(command);
-  startFlush(conf, st);
-}
-
-/** Queues a mapping; the flush names its key and seals it (see the header). */
-function enqueueMapping(conf: PluginConf, st: StoreState, scope: string, pseudonym: string, plain: string): void {
-  if (queuedCount(st) >= QUEUE_MAX) {
-    count("redis_skipped_writes");
-    return;
-  }
-  const m = st.mappings;
-  m.push(scope);
-  m.push(pseudonym);
-  m.push(plain);
-  startFlush(conf, st);
+  if (!st.flushing) st.flushing = schedule(st.down ? RETRY_SECONDS : 0, flush, conf);
 }
 
 export interface StoredEntry {
@@ -361,7 +324,8 @@ export function storeEntries(
       }
       if (fresh === undefined) st.recentCount++;
       recent[e.pseudonym] = until;
-      enqueueMapping(conf, st, scope, e.pseudonym, e.kind + "\x1f" + e.original);
+      const k = mappingKey(st.keys, scope, e.pseudonym);
+      enqueue(conf, st, ["set", k, seal(st.keys, k, e.kind + "\x1f" + e.original), "ex", conf.mapping_ttl_seconds]);
     }
   }
 }
