@@ -257,8 +257,9 @@ function saltedPseudonym(sess: Session, tag: string, kindId: string, original: s
 }
 
 /**
- * The originals derived once and not kept (see derivedPseudonym), per worker, whatever their scope and tag (an original
- * met under two tags is kept at the second: harmless). Bounded by few entries: marks hold their originals, and a table
+ * The keyed-hash messages (scope, tag and original) derived once and not kept (see derivedPseudonym), per worker: a mark
+ * is per tenant scope, so what one tenant sent never changes how another's identifiers are cached. Bounded by few
+ * entries: marks hold their messages, and a table
  * of tens of thousands of short strings is itself what the GC walks and sweeps (measured: 50,000 marks cost a cold
  * request of 20 new ids ~20 % of its time). An identifier that comes back after this many new ones is derived and
  * marked afresh; it is kept once it comes back within the bound.
@@ -291,12 +292,13 @@ export function derivedPseudonym(sess: Session, tag: string, kindId: string, ori
   let ofTag = tagHashes(m, sess.scope, tag);
   const known = ofTag.byOriginal[original];
   if (typeof known === "object") return known;
-  const hash = hashOfMessage(m.hmac, m.secret, ofTag.message + hashInput(original));
+  const message = ofTag.message + hashInput(original);
+  const hash = hashOfMessage(m.hmac, m.secret, message);
   const pseudonym = ofTag.prefix + hash;
   const derived: Derived = { hash, pseudonym, entry: { pseudonym, original, kind: kindId } };
   // "=== true": in JS a plain object answers "constructor" and friends with functions
-  if (derivedOnce.entries[original] !== true) {
-    memoSet(derivedOnce, original, true);
+  if (derivedOnce.entries[message] !== true) {
+    memoSet(derivedOnce, message, true);
     return derived;
   }
   // derived before: kept
