@@ -13,6 +13,7 @@ import { byteAt, cls, C_ALNUM, sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { Match } from "./scanner";
 import { admitsKey } from "./memo";
+import { allNameUnits, isNameUnit } from "./names";
 
 const HASH_MOD = 16777213;
 const HASH_MUL = 31;
@@ -22,8 +23,6 @@ export const MIN_NAME_LEN = 3;
 const UNDERSCORE = 95;
 const DASH = 45;
 const DOT = 46;
-const AT = 64;
-const PLUS = 43;
 
 export interface TenantMemory {
   /** "\x1f" + name -> kind ("\x1f": never an Object.prototype name in JS). */
@@ -97,11 +96,6 @@ function glues(c: number): boolean {
   return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE || c === DASH);
 }
 
-/** Units a name is made of (names.ts isNameUnit). */
-function isNameUnit(c: number): boolean {
-  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === UNDERSCORE || c === DASH || c === AT || c === PLUS);
-}
-
 function hashOf(s: string, len: number): number {
   let h = 0;
   for (let k = 0; k < len; k++) h = (h * HASH_MUL + byteAt(s, k)) % HASH_MOD;
@@ -112,8 +106,7 @@ function hashOf(s: string, len: number): number {
 export function rememberable(name: string): boolean {
   const n = name.length;
   if (n < MIN_NAME_LEN || n > MAX_NAME_LEN || (cls(byteAt(name, 0)) & C_ALNUM) === 0) return false;
-  for (let k = 0; k < n; k++) if (!isNameUnit(byteAt(name, k))) return false;
-  return true;
+  return allNameUnits(name);
 }
 
 /** Remembers name as kind; false when it is already known, not rememberable, or the memory is full. */

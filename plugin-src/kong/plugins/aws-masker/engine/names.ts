@@ -334,8 +334,8 @@ export function genericKey(s: string, a: number, b: number): boolean {
 }
 
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
-function isNameUnit(c: number): boolean {
-  return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45 || c === 64 || c === 43;
+export function isNameUnit(c: number): boolean {
+  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45 || c === 64 || c === 43);
 }
 
 /** Units that may end an unquoted value. */
@@ -587,10 +587,11 @@ function indexOf(learned: Learned[]): Record<string, Learned> {
   return byName;
 }
 
-function allNameUnits(name: string): boolean {
+/** True when every unit of name is a name unit: learnedIn's one-pass matcher can see it as a run (memory.ts needs it). */
+export function allNameUnits(name: string): boolean {
   for (let k = 0; k < name.length; k++) {
     const c = byteAt(name, k);
-    if (c >= 256 || !isNameUnit(c)) return false;
+    if (!isNameUnit(c)) return false;
   }
   return true;
 }
