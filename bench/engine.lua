@@ -30,10 +30,24 @@ local function median(t)
   return t[math.floor((#t + 1) / 2)]
 end
 
+-- BENCH_TURNS=1: before each warm-up and timed run, print "turn" and wait for a line on stdin. bench/load.ts runs
+-- several fresh processes so, one run at a time in turns: a slow minute of the VM then falls on every process alike,
+-- and the spread between them is the processes' own (JIT, layout), not the machine's drift.
+local turns = os.getenv("BENCH_TURNS") == "1"
+local function turn()
+  if turns then
+    io.stdout:write("turn\n")
+    io.stdout:flush()
+    io.read("*l")
+  end
+end
+
 local function measure(fn)
+  turn()
   for _ = 1, math.min(2000, iterations) do fn() end -- warm up (JIT)
   local rates = {}
   for r = 1, runs do
+    turn()
     local t0 = os.clock()
     for _ = 1, iterations do fn() end
     local dt = os.clock() - t0
@@ -59,6 +73,7 @@ local restore_rate = measure(function()
   E.restoreJson(s, masked, answerPolicy)
 end)
 
+turn()
 collectgarbage("collect")
 collectgarbage("stop")
 local before = collectgarbage("count")

@@ -405,23 +405,60 @@ end
 }
 
 /** bench/engine.lua on its 8 KB request in n fresh LuaJIT processes, one after the other: MB/s per process. */
-function engineProcesses(n: number): { mask: number[]; cold: number[]; restore: number[] } {
-  const r = { mask: [] as number[], cold: [] as number[], restore: [] as number[] };
-  for (let k = 0; k < n; k++) {
-    const out = execFileSync("luajit", ["bench/engine.lua"], {
+/**
+ * bench/engine.lua in n fresh processes that take their runs in turns (BENCH_TURNS): one process runs at a time, and
+ * each process's runs are spread over the whole measurement, so a slow stretch of the VM (steal, a vCPU that runs
+ * slower for a minute) falls on all of them alike. The spread between them is then the processes' own.
+ */
+async function engineProcesses(n: number): Promise<{ mask: number[]; cold: number[]; restore: number[] }> {
+  const procs = Array.from({ length: n }, () => {
+    const p = spawn("luajit", ["bench/engine.lua"], {
       cwd: ROOT,
-      encoding: "utf8",
+      stdio: ["pipe", "pipe", "inherit"],
       // cold requests are ~20x slower than warm ones: fewer of them keep a process under ~15 s
-      env: { ...process.env, BENCH_ITERATIONS: "4000", BENCH_RUNS: "3" },
+      env: { ...process.env, BENCH_ITERATIONS: "4000", BENCH_RUNS: "3", BENCH_TURNS: "1" },
     });
-    const j = JSON.parse(out.trim().split("\n").pop() as string);
+    const state = { p, out: "", turns: 0, exited: false, wake: () => {} };
+    // each "turn" line is a process waiting for its turn; its end (stdout closed) ends its part
+    p.stdout.on("data", (d) => {
+      state.out += d;
+      state.wake();
+    });
+    p.on("close", () => {
+      state.exited = true;
+      state.wake();
+    });
+    return state;
+  });
+  const waiting = (st: (typeof procs)[number]) => (st.out.match(/^turn$/gm) ?? []).length > st.turns;
+  const next = (st: (typeof procs)[number]) =>
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (st.exited || waiting(st)) resolve();
+        else st.wake = check;
+      };
+      check();
+    });
+  // every process loads and stops at its first turn; then each gets one turn at a time, round after round
+  for (const st of procs) await next(st);
+  while (procs.some((st) => !st.exited)) {
+    for (const st of procs) {
+      if (st.exited) continue;
+      st.turns++;
+      st.p.stdin.write("\n");
+      await next(st);
+    }
+  }
+  const r = { mask: [] as number[], cold: [] as number[], restore: [] as number[] };
+  procs.forEach((st, k) => {
+    const j = JSON.parse(st.out.trim().split("\n").pop() as string);
     r.mask.push(j.mask_mbps);
     r.cold.push(j.mask_cold_mbps);
     r.restore.push(j.restore_mbps);
     process.stdout.write(
-      `engine process ${k + 1}/${n}: warm ${j.mask_mbps} MB/s, cold ${j.mask_cold_mbps}, restore ${j.restore_mbps}\n`,
+      `engine process ${k + 1}/${n} (runs in turns): warm ${j.mask_mbps} MB/s, cold ${j.mask_cold_mbps}, restore ${j.restore_mbps}\n`,
     );
-  }
+  });
   return r;
 }
 
@@ -817,7 +854,7 @@ async function main(): Promise<number> {
     if (ONLY === undefined) health = jitHealth(Math.max(3, FRESH), (s) => process.stdout.write(s + "\n"));
     // the engine's figures: bench/engine.lua itself (warmed up, median of its runs) in fresh processes, without the
     // trace hook jit-health runs under (its single pass includes the compilation)
-    if (ONLY === undefined) engine8k = engineProcesses(Math.max(3, FRESH));
+    if (ONLY === undefined) engine8k = await engineProcesses(Math.max(3, FRESH));
     // the engine alone in LuaJIT on the 4 KB and 1 MB bodies (bench/engine.lua): does its cost grow faster than the size?
     for (const size of ENGINE ? [4 * KB, 1048576] : []) {
       const b = buildBody(size, 20, false) as Body;
