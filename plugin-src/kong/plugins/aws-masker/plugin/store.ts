@@ -215,7 +215,8 @@ function batched(queue: Command[]): Command[] {
     }
     const folded: Command = ["rpush", key, c[2]];
     pushes[key] = folded;
-    out.push(folded, ["expireat", key, c[3]]);
+    out.push(folded);
+    out.push(["expireat", key, c[3]]);
   }
   return out;
 }
