@@ -66,6 +66,8 @@ interface StoreState {
   queued: number;
   /** scope -> its current slot of mapping records and that slot's key (a keyed hash once per tenant and slot) */
   slots: Record<string, { slot: number; key: string; expireAt: number }>;
+  /** recordSlotSeconds(mapping_ttl_seconds) */
+  slotSeconds: number;
   /** a flush timer is pending or running: requests only append to the queue */
   flushing: boolean;
   down: boolean;
@@ -86,6 +88,7 @@ export function stateFor(conf: PluginConf): StoreState {
       queue: [],
       queued: 0,
       slots: {},
+      slotSeconds: recordSlotSeconds(conf.mapping_ttl_seconds),
       flushing: false,
       down: false,
       nextTry: 0,
@@ -313,16 +316,36 @@ export function recordKey(keys: SealKeys, scope: string, seconds: number, slot: 
   return keyName(keys, PREFIX + "r:", scope + "\x1f" + seconds + "\x1f" + slot);
 }
 
-/** Length-prefixed fields: originals may hold any byte. */
-function packEntries(entries: StoredEntry[]): string {
-  const parts: string[] = [];
-  for (const e of entries) {
-    parts.push(
-      e.kind.length + ":" + e.kind + e.pseudonym.length + ":" + e.pseudonym + e.original.length + ":" + e.original,
-    );
-  }
-  return parts.join("");
+/**
+ * Appends an entry's length-prefixed fields (the record format: originals may hold any byte) to parts from index n;
+ * returns the next index. The lengths stay numbers: table.concat writes them into the record's buffer, no string each.
+ */
+function packEntry(parts: (string | number)[], n: number, e: StoredEntry): number {
+  parts[n] = e.kind.length;
+  parts[n + 1] = ":";
+  parts[n + 2] = e.kind;
+  parts[n + 3] = e.pseudonym.length;
+  parts[n + 4] = ":";
+  parts[n + 5] = e.pseudonym;
+  parts[n + 6] = e.original.length;
+  parts[n + 7] = ":";
+  parts[n + 8] = e.original;
+  return n + 9;
 }
+
+function packEntries(entries: StoredEntry[]): string {
+  const parts: (string | number)[] = [];
+  let n = 0;
+  for (const e of entries) n = packEntry(parts, n, e);
+  return table.concat(parts, "", 1, n);
+}
+
+/**
+ * The fields of the record a request is writing, reused (a record is packed and sealed before the next starts); past
+ * RECORD_PARTS_KEPT fields it is let go after the record (a worker does not keep a large request's originals).
+ */
+let recordParts: (string | number)[] = [];
+const RECORD_PARTS_KEPT = 4096;
 
 /**
  * Queues the request's mappings not written (or refreshed) lately, as one record; those of a kind credential() names
@@ -340,7 +363,8 @@ export function storeEntries(
   const until = now + conf.mapping_ttl_seconds / 10;
   // keyed by (scope, pseudonym) in the worker: a mapping is written again only when its refresh is due
   let recent: Record<string, number> | undefined = st.recent[scope];
-  let fresh: StoredEntry[] | undefined = undefined;
+  let n = 0;
+  let fresh = 0;
   for (const e of entries) {
     const at = recent !== undefined ? recent[e.pseudonym] : undefined;
     if ((at === undefined || at < now) && !credential(e.kind)) {
@@ -356,12 +380,12 @@ export function storeEntries(
       }
       if (at === undefined) st.recentCount++;
       recent[e.pseudonym] = until;
-      if (fresh === undefined) fresh = [];
-      fresh.push(e);
+      n = packEntry(recordParts, n, e);
+      fresh++;
     }
   }
-  if (fresh === undefined) return;
-  const seconds = recordSlotSeconds(conf.mapping_ttl_seconds);
+  if (fresh === 0) return;
+  const seconds = st.slotSeconds;
   const slot = math.floor(now / seconds) * seconds;
   let current = st.slots[scope];
   if (current === undefined || current.slot !== slot) {
@@ -372,12 +396,9 @@ export function storeEntries(
     };
     st.slots[scope] = current;
   }
-  enqueue(
-    conf,
-    st,
-    ["rpush", current.key, seal(st.keys, current.key, packEntries(fresh)), current.expireAt],
-    fresh.length,
-  );
+  const record = seal(st.keys, current.key, table.concat(recordParts, "", 1, n));
+  if (n > RECORD_PARTS_KEPT) recordParts = [];
+  enqueue(conf, st, ["rpush", current.key, record, current.expireAt], fresh);
 }
 
 // ---- a tenant's learned names ----------------------------------------------------------------------------------
