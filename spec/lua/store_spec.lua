@@ -1,16 +1,21 @@
 -- plugin/store.lua under plain LuaJIT with a fake PDK and a fake resty.redis that records what a flush sends: a
 -- request's mappings go to Redis as one sealed record on the tenant's list of its time slot (docs/redis.md), the records
--- of one flush in one RPUSH per list, credential kinds never, a mapping not again before its refresh is due.
+-- of one flush in one RPUSH per list, credential kinds never, a mapping not again before its refresh is due; a
+-- tenant's names of one flush in one names command, and a version moved only by this worker's writes is known as its.
 package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 
 local sent -- the commands of the flushes, in order: { name, args... }
+local version = 41 -- the names version the fake Redis answers a names command with (bumped by each)
 package.preload["resty.redis"] = function()
   local client = {}
   client.__index = function(_, name)
     return function(_, ...)
       if name == "commit_pipeline" then
         local results = {}
-        for k = 1, #sent do results[k] = 1 end
+        for k = 1, #sent do
+          if sent[k][1] == "evalsha" then version = version + 1; results[k] = { (#sent[k] - 7) / 2, version }
+          else results[k] = 1 end
+        end
         return results
       end
       if name == "connect" or name == "set_keepalive" or name == "set_timeout" or name == "close" then return 1 end
@@ -26,6 +31,7 @@ local now = 1764590400.25 -- a slot start (a multiple of 3600) plus a quarter se
 local timers
 _G.ngx = {
   now = function() return now end,
+  sha1_bin = function(s) return string.format("%020d", #s) end,
   shared = {},
   timer = { at = function(_, fn, ...) table.insert(timers, { fn = fn, args = { ... } }); return true end },
   worker = { pid = function() return 1 end },
@@ -125,5 +131,32 @@ describe("mapping records", function()
     assert.are.equal(60, store.recordSlotSeconds(5999))
     assert.are.equal(600, store.recordSlotSeconds(6000))
     assert.are.equal(3600, store.recordSlotSeconds(36000))
+  end)
+
+  it("a tenant's names of one flush go in one names command; versions its own bumps made are known as its own", function()
+    local c = conf()
+    c.learned_names_max, c.learned_names_ttl_seconds = 10000, 604800
+    local nk = store.nameKeys(c, "k:tenant-e")
+    assert.are.equal(nk, store.nameKeys(c, "k:tenant-e")) -- computed once
+    store.storeNames(c, "k:tenant-e", { { "lambda-function", "billing-reconciler" } })
+    store.storeNames(c, "k:tenant-e", { { "dynamodb-table", "Ledger" }, { "s3-bucket", "acme-invoices" } })
+    local cmds = flush()
+    assert.are.equal(1, #cmds)
+    assert.are.equal("evalsha", cmds[1][1])
+    assert.are.equal(nk.hash, cmds[1][4])
+    assert.are.equal(7 + 6, #cmds[1]) -- evalsha sha 2 hash version max ttl, 3 field/value pairs
+    -- the fake Redis moved the version from 41 to 42: this worker's own bump
+    assert.is_true(store.ownNameVersions(c, nk.version, "41", "42"))
+    store.storeNames(c, "k:tenant-e", { { "lambda-function", "payroll-exporter" } })
+    flush()
+    assert.is_true(store.ownNameVersions(c, nk.version, "41", "43"))
+    assert.is_true(store.ownNameVersions(c, nk.version, "42", "43"))
+    -- a bump by another worker in between (41 -> 44 seen, its own went 44 -> 45): not its own alone
+    version = version + 1
+    store.storeNames(c, "k:tenant-e", { { "lambda-function", "cost-report" } })
+    flush()
+    assert.is_false(store.ownNameVersions(c, nk.version, "43", "45"))
+    assert.is_true(store.ownNameVersions(c, nk.version, "44", "45"))
+    assert.is_false(store.ownNameVersions(c, nk.version, "", "45")) -- never loaded: load
   end)
 end)

@@ -15,6 +15,7 @@ import {
   release,
   nameKeys,
   nameVersions,
+  ownNameVersions,
   loadNames,
   storeNames,
   storeEntries,
@@ -78,6 +79,12 @@ function pull(conf: PluginConf, tenants: Tenant[]): boolean {
   for (let k = 0; k < tenants.length; k++) {
     const t = tenants[k];
     if (versions[k] === t.version) continue;
+    // moved by this worker's own writes only: its memory holds those names already (a reload would rebuild it from
+    // every name of the tenant, each opened, once a second while the tenant learns)
+    if (ownNameVersions(conf, t.versionKey, t.version, versions[k])) {
+      t.version = versions[k];
+      continue;
+    }
     const names = loadNames(conf, red, t.scope);
     if (names === undefined) return false;
     // rebuilt, not merged: names Redis let expire are forgotten here too (but not those just learned here)

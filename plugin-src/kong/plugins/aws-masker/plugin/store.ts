@@ -19,7 +19,8 @@ const RECENT_MAX = 20000;
 const QUEUE_MAX = 20000;
 
 // Adds a tenant's new names to its hash while it holds fewer than max, keeps the hash and its version key alive for
-// the TTL, and bumps the version when something was added (other workers then pull the names).
+// the TTL, and bumps the version when something was added (other workers then pull the names). Answers the number of
+// names added and the version after it: a worker that finds its own bump there does not pull its own names again.
 const NAMES_SCRIPT = `
 local max = tonumber(ARGV[1])
 local added = 0
@@ -30,10 +31,14 @@ for i = 3, #ARGV, 2 do
   end
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-if added > 0 then redis.call('INCR', KEYS[2]) end
+local version
+if added > 0 then version = redis.call('INCR', KEYS[2]) else version = tonumber(redis.call('GET', KEYS[2]) or '0') end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-return added
+return { added, version }
 `;
+/** The arguments of a names command before its field/value pairs: evalsha, sha, 2, hash, version, max, ttl. */
+const NAMES_ARGS = 7;
+
 /** script source -> its SHA1 (hex), and back: EVALSHA, then EVAL with the source when Redis has not cached it. */
 const shaBySource: Record<string, string> = {};
 const sourceBySha: Record<string, string> = {};
@@ -59,13 +64,30 @@ function send(red: RestyRedis, c: Command): Reply {
   return method(red, ...unpack(c, 2));
 }
 
+/** A tenant's Redis keys in this worker. */
+interface ScopeKeys {
+  /** the slot of its current mapping records (its start), that list's key and when the key expires */
+  slot: number;
+  recordKey: string;
+  expireAt: number;
+  names?: NameKeys;
+}
+/** Bound of the tenants whose keys a worker keeps (past it they start over). */
+const SCOPES_MAX = 1024;
+
 interface StoreState {
   keys: SealKeys;
   queue: Command[];
   /** what the queue's commands write: the mappings of each record, 1 for any other command (bound and counters) */
   queued: number;
-  /** scope -> its current slot of mapping records and that slot's key (a keyed hash once per tenant and slot) */
-  slots: Record<string, { slot: number; key: string; expireAt: number }>;
+  /** scope -> its keys: each a keyed hash, computed once per tenant (and slot) */
+  scopes: Record<string, ScopeKeys>;
+  scopeCount: number;
+  /**
+   * version key of a tenant's names -> the versions this worker's own writes moved it through, from..to (a
+   * contiguous run of its bumps): a refresh that finds the version moved only by them does not reload the names
+   */
+  ownVersions: Record<string, { from: number; to: number }>;
   /** recordSlotSeconds(mapping_ttl_seconds) */
   slotSeconds: number;
   /** a flush timer is pending or running: requests only append to the queue */
@@ -87,7 +109,9 @@ export function stateFor(conf: PluginConf): StoreState {
       keys: sealKeysFor(conf.secret),
       queue: [],
       queued: 0,
-      slots: {},
+      scopes: {},
+      scopeCount: 0,
+      ownVersions: {},
       slotSeconds: recordSlotSeconds(conf.mapping_ttl_seconds),
       flushing: false,
       down: false,
@@ -200,28 +224,59 @@ export function mayTry(conf: PluginConf): boolean {
 
 /**
  * The queue as sent: the records of one key (a tenant's slot) in one RPUSH with one EXPIREAT (the same time for every
- * record of the slot), the other commands as they are.
+ * record of the slot), the names of one tenant in one names command, the other commands as they are.
  */
 function batched(queue: Command[]): Command[] {
   const out: Command[] = [];
-  const pushes: Record<string, Command> = {};
+  const folded: Record<string, Command> = {};
+  const namesSha = scriptSha(NAMES_SCRIPT);
   for (const c of queue) {
-    if (c[0] !== "rpush") {
+    const names = c[0] === "evalsha" && c[1] === namesSha;
+    if (c[0] !== "rpush" && !names) {
       out.push(c);
       continue;
     }
-    const key = c[1] as string;
-    const push = pushes[key];
-    if (push !== undefined) {
-      push.push(c[2]);
-      continue;
+    // a list's key or a names hash's key
+    const key = (names ? c[3] : c[1]) as string;
+    const into = folded[key];
+    if (into === undefined) {
+      // the RPUSH sent holds values only: the EXPIREAT time rides along as the queued command's fourth element
+      const first: Command = names ? c : ["rpush", key, c[2]];
+      folded[key] = first;
+      out.push(first);
+      if (!names) out.push(["expireat", key, c[3]]);
+    } else if (names) {
+      for (let k = NAMES_ARGS; k < c.length; k++) into.push(c[k]);
+    } else {
+      into.push(c[2]);
     }
-    const folded: Command = ["rpush", key, c[2]];
-    pushes[key] = folded;
-    out.push(folded);
-    out.push(["expireat", key, c[3]]);
   }
   return out;
+}
+
+/** Answers of a pipeline: the versions the names commands moved to, and the commands to send again with EVAL. */
+function answered(st: StoreState, commands: Command[], results: unknown[]): Command[] | undefined {
+  const namesSha = scriptSha(NAMES_SCRIPT);
+  let retry: Command[] | undefined = undefined;
+  for (let k = 0; k < commands.length; k++) {
+    const r = results[k];
+    const c = commands[k];
+    if (type(r) === "table" && (r as unknown[])[0] === false) {
+      const msg = tostring((r as unknown[])[1]);
+      const [noScript] = string.find(msg, "NOSCRIPT", 1, true);
+      const source = c[0] === "evalsha" ? sourceBySha[c[1] as string] : undefined;
+      if (source !== undefined && noScript !== undefined) {
+        // a script not yet in this Redis' cache: once more with its source (EVAL also caches it)
+        if (retry === undefined) retry = [];
+        retry.push(["eval", source, ...c.slice(2)]);
+      } else {
+        kong.log.err("Redis refused a write: ", msg);
+      }
+    } else if ((c[0] === "evalsha" && c[1] === namesSha) || (c[0] === "eval" && c[1] === NAMES_SCRIPT)) {
+      namesWritten(st, c[4] as string, r);
+    }
+  }
+  return retry;
 }
 
 function flush(premature: boolean, conf: PluginConf): void {
@@ -242,28 +297,13 @@ function flush(premature: boolean, conf: PluginConf): void {
     if (results === undefined) {
       fail(conf, red, "write: " + err);
     } else {
-      // a script not yet in this Redis' cache: once more with its source (EVAL also caches it)
-      let retry: Command[] | undefined = undefined;
-      for (let k = 0; k < commands.length; k++) {
-        const r = results[k];
-        if (type(r) === "table" && (r as unknown[])[0] === false) {
-          const msg = tostring((r as unknown[])[1]);
-          const [noScript] = string.find(msg, "NOSCRIPT", 1, true);
-          const c = commands[k];
-          const source = c[0] === "evalsha" ? sourceBySha[c[1] as string] : undefined;
-          if (source !== undefined && noScript !== undefined) {
-            if (retry === undefined) retry = [];
-            retry.push(["eval", source, ...c.slice(2)]);
-          } else {
-            kong.log.err("Redis refused a write: ", msg);
-          }
-        }
-      }
+      const retry = answered(st, commands, results as unknown[]);
       if (retry !== undefined) {
         red.init_pipeline(retry.length);
         for (const c of retry) send(red, c);
-        const [, rerr] = red.commit_pipeline();
-        if (rerr !== undefined) kong.log.err("Redis refused a write: ", rerr);
+        const [again, rerr] = red.commit_pipeline();
+        if (again === undefined) kong.log.err("Redis refused a write: ", rerr);
+        else answered(st, retry, again as unknown[]);
       }
       count("redis_writes", queued);
       release(conf, red);
@@ -347,6 +387,22 @@ function packEntries(entries: StoredEntry[]): string {
 let recordParts: (string | number)[] = [];
 const RECORD_PARTS_KEPT = 4096;
 
+/** The tenant's keys in this worker (a slot of 0: none computed yet). */
+function scopeKeys(conf: PluginConf, st: StoreState, scope: string): ScopeKeys {
+  let sk = st.scopes[scope];
+  if (sk === undefined) {
+    if (st.scopeCount >= SCOPES_MAX) {
+      st.scopes = {};
+      st.scopeCount = 0;
+      st.ownVersions = {};
+    }
+    sk = { slot: 0, recordKey: "", expireAt: 0 };
+    st.scopes[scope] = sk;
+    st.scopeCount++;
+  }
+  return sk;
+}
+
 /**
  * Queues the request's mappings not written (or refreshed) lately, as one record; those of a kind credential() names
  * are never written. No-op without Redis.
@@ -371,7 +427,6 @@ export function storeEntries(
       if (st.recentCount > RECENT_MAX) {
         st.recent = {};
         st.recentCount = 0;
-        st.slots = {};
         recent = undefined;
       }
       if (recent === undefined) {
@@ -387,18 +442,15 @@ export function storeEntries(
   if (fresh === 0) return;
   const seconds = st.slotSeconds;
   const slot = math.floor(now / seconds) * seconds;
-  let current = st.slots[scope];
-  if (current === undefined || current.slot !== slot) {
-    current = {
-      slot,
-      key: recordKey(st.keys, scope, seconds, slot),
-      expireAt: slot + seconds + conf.mapping_ttl_seconds,
-    };
-    st.slots[scope] = current;
+  const sk = scopeKeys(conf, st, scope);
+  if (sk.slot !== slot) {
+    sk.slot = slot;
+    sk.recordKey = recordKey(st.keys, scope, seconds, slot);
+    sk.expireAt = slot + seconds + conf.mapping_ttl_seconds;
   }
-  const record = seal(st.keys, current.key, table.concat(recordParts, "", 1, n));
+  const record = seal(st.keys, sk.recordKey, table.concat(recordParts, "", 1, n));
   if (n > RECORD_PARTS_KEPT) recordParts = [];
-  enqueue(conf, st, ["rpush", current.key, record, current.expireAt], fresh);
+  enqueue(conf, st, ["rpush", sk.recordKey, record, sk.expireAt], fresh);
 }
 
 // ---- a tenant's learned names ----------------------------------------------------------------------------------
@@ -409,8 +461,32 @@ export interface NameKeys {
 }
 
 export function nameKeys(conf: PluginConf, scope: string): NameKeys {
-  const keys = stateFor(conf).keys;
-  return { hash: keyName(keys, PREFIX + "n:", scope), version: keyName(keys, PREFIX + "nv:", scope) };
+  const st = stateFor(conf);
+  const sk = scopeKeys(conf, st, scope);
+  if (sk.names === undefined) {
+    sk.names = { hash: keyName(st.keys, PREFIX + "n:", scope), version: keyName(st.keys, PREFIX + "nv:", scope) };
+  }
+  return sk.names;
+}
+
+/**
+ * True when the tenant's names version moved from `from` to `to` (as GET answers them) by this worker's own writes
+ * alone: it holds those names already.
+ */
+export function ownNameVersions(conf: PluginConf, versionKey: string, from: string, to: string): boolean {
+  const own = stateFor(conf).ownVersions[versionKey];
+  const a = tonumber(from);
+  return own !== undefined && a !== undefined && own.from <= a && a <= own.to && tonumber(to) === own.to;
+}
+
+/** A names command's answer ({added, version}): the version this worker's bump moved it to. */
+function namesWritten(st: StoreState, versionKey: string, reply: unknown): void {
+  if (type(reply) !== "table") return;
+  const [added, version] = reply as number[];
+  if (typeof added !== "number" || typeof version !== "number" || added === 0) return;
+  const own = st.ownVersions[versionKey];
+  if (own !== undefined && own.to === version - 1) own.to = version;
+  else st.ownVersions[versionKey] = { from: version - 1, to: version };
 }
 
 /** Queues names ([kind id, name] pairs) for the tenant's set in Redis. */
