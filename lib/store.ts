@@ -42,6 +42,18 @@ export function recordKeys(keys: SealKeys, scope: string, now: number): string[]
   return out;
 }
 
+/** A mapping record (or batch record) as the gateway packs it: length-prefixed (bytes) kind, pseudonym, original. */
+export function packEntries(entries: { kind: string; pseudonym: string; original: string }[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const e of entries) {
+    for (const f of [e.kind, e.pseudonym, e.original]) {
+      const b = Buffer.from(f, "utf8");
+      parts.push(Buffer.from(`${b.length}:`, "latin1"), b);
+    }
+  }
+  return Buffer.concat(parts);
+}
+
 /** A mapping record (or batch record) opened: length-prefixed kind, pseudonym, original; undefined when malformed. */
 export function unpackEntries(plain: Buffer): { kind: string; pseudonym: string; original: string }[] | undefined {
   const out: { kind: string; pseudonym: string; original: string }[] = [];
