@@ -151,6 +151,8 @@ describe("mapping records", function()
     flush()
     assert.is_true(store.ownNameVersions(c, nk.version, "41", "43"))
     assert.is_true(store.ownNameVersions(c, nk.version, "42", "43"))
+    assert.is_true(store.ownNameVersions(c, nk.version, "41", "42")) -- read before its second bump was answered
+    assert.is_false(store.ownNameVersions(c, nk.version, "41", "44")) -- a bump it has no answer of
     -- a bump by another worker in between (41 -> 44 seen, its own went 44 -> 45): not its own alone
     version = version + 1
     store.storeNames(c, "k:tenant-e", { { "lambda-function", "cost-report" } })

@@ -471,12 +471,13 @@ export function nameKeys(conf: PluginConf, scope: string): NameKeys {
 
 /**
  * True when the tenant's names version moved from `from` to `to` (as GET answers them) by this worker's own writes
- * alone: it holds those names already.
+ * alone (both in one run of its bumps; a flush may have bumped it again since the GET): it holds those names already.
  */
 export function ownNameVersions(conf: PluginConf, versionKey: string, from: string, to: string): boolean {
   const own = stateFor(conf).ownVersions[versionKey];
   const a = tonumber(from);
-  return own !== undefined && a !== undefined && own.from <= a && a <= own.to && tonumber(to) === own.to;
+  const b = tonumber(to);
+  return own !== undefined && a !== undefined && b !== undefined && own.from <= a && a <= b && b <= own.to;
 }
 
 /** A names command's answer ({added, version}): the version this worker's bump moved it to. */
