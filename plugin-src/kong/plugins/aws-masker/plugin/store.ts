@@ -388,7 +388,7 @@ let recordParts: (string | number)[] = [];
 const RECORD_PARTS_KEPT = 4096;
 
 /** The tenant's keys in this worker (a slot of 0: none computed yet). */
-function scopeKeys(conf: PluginConf, st: StoreState, scope: string): ScopeKeys {
+function scopeKeys(st: StoreState, scope: string): ScopeKeys {
   let sk = st.scopes[scope];
   if (sk === undefined) {
     if (st.scopeCount >= SCOPES_MAX) {
@@ -442,7 +442,7 @@ export function storeEntries(
   if (fresh === 0) return;
   const seconds = st.slotSeconds;
   const slot = math.floor(now / seconds) * seconds;
-  const sk = scopeKeys(conf, st, scope);
+  const sk = scopeKeys(st, scope);
   if (sk.slot !== slot) {
     sk.slot = slot;
     sk.recordKey = recordKey(st.keys, scope, seconds, slot);
@@ -462,7 +462,7 @@ export interface NameKeys {
 
 export function nameKeys(conf: PluginConf, scope: string): NameKeys {
   const st = stateFor(conf);
-  const sk = scopeKeys(conf, st, scope);
+  const sk = scopeKeys(st, scope);
   if (sk.names === undefined) {
     sk.names = { hash: keyName(st.keys, PREFIX + "n:", scope), version: keyName(st.keys, PREFIX + "nv:", scope) };
   }
