@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import Redis from "ioredis";
 import { createNodeMasker, newSession, restoreText, restoreJson, answerPolicyFor, adoptEntry } from "../lib/engine";
-import { sealKeysFor, unseal } from "../lib/sealed";
-import { credentialScope, mappingKey, splitMapping } from "../lib/store";
+import { sealKeysFor } from "../lib/sealed";
+import { credentialScope, loadMappings } from "../lib/store";
 
 const USAGE = `usage: aws-masker unmask [FILE|-] --redis HOST:PORT --secret-env VAR (--scope SCOPE | --api-key-env VAR) [--json] [--path P]
   --redis HOST:PORT   the gateway's Redis (database 0; REDIS_PASSWORD in the environment if it needs AUTH)
@@ -75,17 +75,8 @@ export async function unmaskThroughRedis(args: string[]): Promise<void> {
       fail(`cannot reach Redis at ${opts.redis}: ${(e as Error).message}`);
     }
     try {
-      const names = pseudonyms.map((p) => mappingKey(keys, scope as string, p));
-      for (let k = 0; k < names.length; k += 1000) {
-        const values = await redis.mgetBuffer(...names.slice(k, k + 1000));
-        values.forEach((v, j) => {
-          if (v === null) return;
-          const plain = unseal(keys, names[k + j], v);
-          if (plain === undefined) return;
-          const { kind, original } = splitMapping(plain);
-          adoptEntry(session, { pseudonym: pseudonyms[k + j], original, kind });
-        });
-      }
+      for (const [pseudonym, m] of await loadMappings(redis, keys, scope, pseudonyms))
+        adoptEntry(session, { pseudonym, original: m.original, kind: m.kind });
     } finally {
       redis.disconnect();
     }

@@ -15,7 +15,7 @@ import {
   type Stack,
 } from "./support";
 import { sealKeysFor, unseal } from "../../lib/sealed";
-import { credentialScope, mappingKey } from "../../lib/store";
+import { credentialScope, loadMappings, recordKey } from "../../lib/store";
 
 const SEAL_KEYS = sealKeysFor(SECRET);
 
@@ -108,18 +108,26 @@ describe("round trip", () => {
 });
 
 describe("Redis mappings", () => {
-  it("stores pseudonym -> original with the configured TTL, scoped by tenant", async () => {
+  it("stores pseudonym -> original in the tenant's sealed mapping record, kept the configured TTL", async () => {
     stack.mock.reset();
     await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT));
     const pseudonym = stack.mock.received[0].body.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
-    // the key is a keyed hash of (tenant, pseudonym); the value sealed (docs/redis.md)
-    const key = mappingKey(SEAL_KEYS, credentialScope(SECRET, "sk-test-tenant-a"), pseudonym);
-    const value = await waitFor(async () => (await redis.getBuffer(key)) ?? undefined);
-    expect(key).toMatch(/^aws-masker:v2:m:[0-9a-f]{32}$/);
-    expect(unseal(SEAL_KEYS, key, value)!.toString()).toBe("ec2-instance\x1f" + IDS.instance);
-    const ttl = await redis.ttl(key);
+    // the record's key is a keyed hash of (tenant, time slot); the record sealed (docs/redis.md)
+    const scope = credentialScope(SECRET, "sk-test-tenant-a");
+    const found = await waitFor(async () => (await loadMappings(redis, SEAL_KEYS, scope, [pseudonym])).get(pseudonym));
+    expect(found.key).toMatch(/^aws-masker:v2:r:[0-9a-f]{32}$/);
+    expect(found).toMatchObject({ kind: "ec2-instance", original: IDS.instance });
+    expect(await redis.type(found.key)).toBe("list");
+    // kept at least the TTL, at most one slot (an hour at this TTL) longer
+    const ttl = await redis.ttl(found.key);
     expect(ttl).toBeGreaterThan(86400 - 60);
-    expect(ttl).toBeLessThanOrEqual(86400);
+    expect(ttl).toBeLessThanOrEqual(86400 + 3600);
+    // under another tenant's key nothing opens, and that tenant finds nothing
+    const other = credentialScope(SECRET, "sk-test-tenant-z");
+    const [record] = await redis.lrangeBuffer(found.key, 0, 0);
+    const slot = Math.floor(Date.now() / 1000 / 3600) * 3600;
+    expect(unseal(SEAL_KEYS, recordKey(SEAL_KEYS, other, 3600, slot), record)).toBeUndefined();
+    expect((await loadMappings(redis, SEAL_KEYS, other, [pseudonym])).size).toBe(0);
   });
 
   it("isolates tenants: other API key, other pseudonyms and keys; no unmask oracle", async () => {
@@ -244,7 +252,7 @@ describe("Redis outage", () => {
           const res = await post(s.gw.url, "/v1/messages", messagesBody(text));
           expect((await res.json()).content[0].text).toBe(`Echo: ${text}`);
           recovered =
-            res.headers.get("x-aws-masker-degraded") === null && (await r2.keys("aws-masker:v2:m:*")).length > 0;
+            res.headers.get("x-aws-masker-degraded") === null && (await r2.keys("aws-masker:v2:r:*")).length > 0;
         }
         expect(recovered).toBe(true);
       } finally {
@@ -330,11 +338,11 @@ describe("configuration is effective", () => {
       const [a, b] = s.mock.received.map((x) => x.body);
       expect(a).toBe(b);
       const pseudonym = a.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
-      const key = mappingKey(SEAL_KEYS, "global", pseudonym);
-      await waitFor(async () => ((await r.exists(key)) === 1 ? true : undefined));
-      const ttl = await r.ttl(key);
+      const found = await waitFor(async () => (await loadMappings(r, SEAL_KEYS, "global", [pseudonym])).get(pseudonym));
+      // a TTL under 6,000 s: slots of 60 s, so the record is kept 120 to 180 s
+      const ttl = await r.ttl(found.key);
       expect(ttl).toBeGreaterThan(60);
-      expect(ttl).toBeLessThanOrEqual(120);
+      expect(ttl).toBeLessThanOrEqual(180);
     } finally {
       r.disconnect();
       await s.stop();

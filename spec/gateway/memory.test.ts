@@ -4,8 +4,8 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import Redis from "ioredis";
 import { execFileSync } from "node:child_process";
 import { startStack, post, messagesBody, errorLines, SECRET, type Stack } from "./support";
-import { sealKeysFor, unseal } from "../../lib/sealed";
-import { credentialScope, mappingKey } from "../../lib/store";
+import { seal, sealKeysFor, unseal } from "../../lib/sealed";
+import { credentialScope, loadMappings, mappingKey, recordKey } from "../../lib/store";
 
 const FUNCTION = "billing-reconciler";
 const TABLE = "LedgerEntriesV2";
@@ -135,18 +135,25 @@ describe("nothing plain at rest", () => {
     })
       .split("\n")
       .filter((k) => k !== "");
-    expect(keys.length).toBeGreaterThan(3);
+    // mapping records, a names hash and its version: one key of each per tenant (and record slot)
+    const types = new Set(keys.map((k) => k.split(":")[2]));
+    for (const t of ["r", "n", "nv"]) expect(types.has(t), `a key of type ${t}`).toBe(true);
     const dump: Buffer[] = [];
     const opened: string[] = [];
     const sk = sealKeysFor(SECRET);
     for (const k of keys) {
-      expect(k).toMatch(/^aws-masker:v2:(m|n|nv|b):[0-9a-f]{32}$/);
+      expect(k).toMatch(/^aws-masker:v2:(r|n|nv|b):[0-9a-f]{32}$/);
       dump.push(Buffer.from(k));
       const type = await redis.type(k);
       if (type === "string") {
         const v = (await redis.getBuffer(k))!;
         dump.push(v);
         if (!k.includes(":nv:")) opened.push(unseal(sk, k, v)!.toString("utf8"));
+      } else if (type === "list") {
+        for (const v of await redis.lrangeBuffer(k, 0, -1)) {
+          dump.push(v);
+          opened.push(unseal(sk, k, v)!.toString("utf8"));
+        }
       } else {
         expect(type).toBe("hash");
         const h = await redis.hgetallBuffer(k);
@@ -165,17 +172,24 @@ describe("nothing plain at rest", () => {
     const scope = credentialScope(SECRET, TENANT_A);
     const sent = a.mock.received.at(-1)!.body;
     const inst = sent.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
-    const v = await redis.getBuffer(mappingKey(sk, scope, inst));
-    expect(unseal(sk, mappingKey(sk, scope, inst), v!)!.toString()).toBe("ec2-instance\x1fi-0a1b2c3d4e5f67890");
-    // a value moved under another key (another tenant's) does not open
-    expect(unseal(sk, mappingKey(sk, credentialScope(SECRET, TENANT_B), inst), v!)).toBeUndefined();
+    const found = (await loadMappings(redis, sk, scope, [inst])).get(inst);
+    expect(found).toMatchObject({ kind: "ec2-instance", original: "i-0a1b2c3d4e5f67890" });
+    // a record moved under another key (another tenant's) does not open
+    const [record] = await redis.lrangeBuffer(found!.key, 0, 0);
+    const slot = Math.floor(Date.now() / 1000 / 3600) * 3600;
+    expect(unseal(sk, recordKey(sk, credentialScope(SECRET, TENANT_B), 3600, slot), record)).toBeUndefined();
   }, 30000);
 
-  it("bin/aws-masker unmask --redis restores the tenant's pseudonyms, and only for that tenant", async () => {
+  it("bin/aws-masker unmask --redis restores the tenant's pseudonyms from its mapping records and from one-key-per-mapping entries of earlier versions, and only for that tenant", async () => {
     const first = await ask(a, "host i-0fedcba9876543210 and --function-name " + FUNCTION, TENANT_A);
     const inst = first.sent.match(/EC2_INSTANCE_[0-9a-z]{10}/)![0];
     const fn = first.sent.match(/LAMBDA_FUNCTION_[0-9a-z]{10}/)![0];
     await sleep(300);
+    // a mapping as gateways before mapping records stored it (one key per pseudonym) is still read until it expires
+    const legacy = "EC2_INSTANCE_0123456789";
+    const sk = sealKeysFor(SECRET);
+    const legacyKey = mappingKey(sk, credentialScope(SECRET, TENANT_A), legacy);
+    await redis.set(legacyKey, seal(sk, legacyKey, Buffer.from("ec2-instance\x1fi-0aaaabbbbccccdddd")), "EX", 60);
     const run = (apiKey: string) =>
       execFileSync(
         "bin/aws-masker",
@@ -189,14 +203,14 @@ describe("nothing plain at rest", () => {
           "TENANT_KEY",
         ],
         {
-          input: `answer about ${inst} and ${fn}.`,
+          input: `answer about ${inst} and ${fn} and ${legacy}.`,
           env: { ...process.env, GW_SECRET: SECRET, TENANT_KEY: apiKey },
           encoding: "utf8",
           stdio: ["pipe", "pipe", "pipe"],
         },
       );
-    expect(run(TENANT_A)).toBe(`answer about i-0fedcba9876543210 and ${FUNCTION}.`);
-    expect(run(TENANT_B)).toBe(`answer about ${inst} and ${fn}.`);
+    expect(run(TENANT_A)).toBe(`answer about i-0fedcba9876543210 and ${FUNCTION} and i-0aaaabbbbccccdddd.`);
+    expect(run(TENANT_B)).toBe(`answer about ${inst} and ${fn} and ${legacy}.`);
   }, 30000);
 });
 

@@ -15,6 +15,7 @@ import {
   release,
   nameKeys,
   nameVersions,
+  ownNameVersions,
   loadNames,
   storeNames,
   storeEntries,
@@ -78,15 +79,19 @@ function pull(conf: PluginConf, tenants: Tenant[]): boolean {
   for (let k = 0; k < tenants.length; k++) {
     const t = tenants[k];
     if (versions[k] === t.version) continue;
+    const now = ngx.now();
+    for (const [name, r] of pairs(t.recent)) if (r.at < now - RECENT_SECONDS) delete t.recent[name];
+    // moved by this worker's own writes only: its memory holds those names already (a reload would rebuild it from
+    // every name of the tenant, each opened, once a second while the tenant learns)
+    if (ownNameVersions(conf, t.versionKey, t.version, versions[k])) {
+      t.version = versions[k];
+      continue;
+    }
     const names = loadNames(conf, red, t.scope);
     if (names === undefined) return false;
     // rebuilt, not merged: names Redis let expire are forgotten here too (but not those just learned here)
     const mem = memoryOf(conf, names);
-    const now = ngx.now();
-    for (const [name, r] of pairs(t.recent)) {
-      if (r.at < now - RECENT_SECONDS) delete t.recent[name];
-      else remember(mem, name, r.kind);
-    }
+    for (const [name, r] of pairs(t.recent)) remember(mem, name, r.kind);
     t.memory = mem;
     t.version = versions[k];
     count("learned_names_reloads");

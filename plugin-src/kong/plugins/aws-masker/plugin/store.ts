@@ -2,10 +2,10 @@
 // requests taught the gateway, and the mappings of each Message Batch created through it. Everything is sealed
 // (sealed.ts); credential kinds are never written.
 // Writes leave the request path: requests queue them per worker, and one timer at a time (never one per request)
-// sends the whole queue in one pipeline (SET ... EX for mappings and batches, EVALSHA of one script per tenant for
-// names). Reads happen in access only where a request cannot go on without them (a batch's results; the first
-// request of a tenant in a worker), and in a background refresh (learned.ts). While Redis is unreachable the gateway
-// keeps masking; it retries at most once a second and recovers by itself. Originals are never logged.
+// sends the whole queue in one pipeline (RPUSH of mapping records, SET ... EX for batches, EVALSHA of one script per
+// tenant for names). Reads happen in access only where a request cannot go on without them (a batch's results; the
+// first request of a tenant in a worker), and in a background refresh (learned.ts). While Redis is unreachable the
+// gateway keeps masking; it retries at most once a second and recovers by itself. Originals are never logged.
 import { PluginConf, text } from "./conf";
 import { SealKeys, sealKeysFor, keyName, seal, unseal, hex } from "./sealed";
 import { count } from "./stats";
@@ -15,11 +15,12 @@ const redisLib = require("resty.redis") as RestyRedisModule;
 const PREFIX = "aws-masker:v2:";
 const RETRY_SECONDS = 1;
 const RECENT_MAX = 20000;
-/** Bound of the queue of commands waiting for the next flush (past it writes are dropped, counted). */
+/** Bound of the queue: the mappings (and other writes) waiting for the next flush; past it writes are dropped, counted. */
 const QUEUE_MAX = 20000;
 
 // Adds a tenant's new names to its hash while it holds fewer than max, keeps the hash and its version key alive for
-// the TTL, and bumps the version when something was added (other workers then pull the names).
+// the TTL, and bumps the version when something was added (other workers then pull the names). Answers the number of
+// names added and the version after it: a worker that finds its own bump there does not pull its own names again.
 const NAMES_SCRIPT = `
 local max = tonumber(ARGV[1])
 local added = 0
@@ -30,19 +31,13 @@ for i = 3, #ARGV, 2 do
   end
 end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-if added > 0 then redis.call('INCR', KEYS[2]) end
+local version
+if added > 0 then version = redis.call('INCR', KEYS[2]) else version = tonumber(redis.call('GET', KEYS[2]) or '0') end
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-return added
+return { added, version }
 `;
-// Sets KEYS[i] to ARGV[i + 1] with the TTL ARGV[1]: the mappings (and batch records) of a flush with one TTL in one
-// command, so that Redis answers once for all of them instead of once per key.
-const SETS_SCRIPT = `
-local ttl = ARGV[1]
-for i = 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'EX', ttl) end
-return #KEYS
-`;
-/** Keys per SETS_SCRIPT command (its arguments are unpacked onto the Lua stack when sent). */
-const SETS_MAX = 500;
+/** The arguments of a names command before its field/value pairs: evalsha, sha, 2, hash, version, max, ttl. */
+const NAMES_ARGS = 7;
 
 /** script source -> its SHA1 (hex), and back: EVALSHA, then EVAL with the source when Redis has not cached it. */
 const shaBySource: Record<string, string> = {};
@@ -69,9 +64,32 @@ function send(red: RestyRedis, c: Command): Reply {
   return method(red, ...unpack(c, 2));
 }
 
+/** A tenant's Redis keys in this worker. */
+interface ScopeKeys {
+  /** the slot of its current mapping records (its start), that list's key and when the key expires */
+  slot: number;
+  recordKey: string;
+  expireAt: number;
+  names?: NameKeys;
+}
+/** Bound of the tenants whose keys a worker keeps (past it they start over). */
+const SCOPES_MAX = 1024;
+
 interface StoreState {
   keys: SealKeys;
   queue: Command[];
+  /** what the queue's commands write: the mappings of each record, 1 for any other command (bound and counters) */
+  queued: number;
+  /** scope -> its keys: each a keyed hash, computed once per tenant (and slot) */
+  scopes: Record<string, ScopeKeys>;
+  scopeCount: number;
+  /**
+   * version key of a tenant's names -> the versions this worker's own writes moved it through, from..to (a
+   * contiguous run of its bumps): a refresh that finds the version moved only by them does not reload the names
+   */
+  ownVersions: Record<string, { from: number; to: number }>;
+  /** recordSlotSeconds(mapping_ttl_seconds) */
+  slotSeconds: number;
   /** a flush timer is pending or running: requests only append to the queue */
   flushing: boolean;
   down: boolean;
@@ -90,6 +108,11 @@ export function stateFor(conf: PluginConf): StoreState {
     st = {
       keys: sealKeysFor(conf.secret),
       queue: [],
+      queued: 0,
+      scopes: {},
+      scopeCount: 0,
+      ownVersions: {},
+      slotSeconds: recordSlotSeconds(conf.mapping_ttl_seconds),
       flushing: false,
       down: false,
       nextTry: 0,
@@ -199,28 +222,61 @@ export function mayTry(conf: PluginConf): boolean {
   return !st.down || ngx.now() >= st.nextTry;
 }
 
-/** The queue as sent: every SET ... EX of one TTL folded into SETS_SCRIPT commands, the others as they are. */
+/**
+ * The queue as sent: the records of one key (a tenant's slot) in one RPUSH with one EXPIREAT (the same time for every
+ * record of the slot), the names of one tenant in one names command, the other commands as they are.
+ */
 function batched(queue: Command[]): Command[] {
   const out: Command[] = [];
-  const groups: { ttl: string | number; keys: (string | number)[]; values: (string | number)[] }[] = [];
-  const byTtl: Record<string, number> = {};
+  const folded: Record<string, Command> = {};
+  const namesSha = scriptSha(NAMES_SCRIPT);
   for (const c of queue) {
-    if (c[0] !== "set" || c.length !== 5 || c[3] !== "ex") {
+    const names = c[0] === "evalsha" && c[1] === namesSha;
+    if (c[0] !== "rpush" && !names) {
       out.push(c);
       continue;
     }
-    const ttl = c[4];
-    let at = byTtl[tostring(ttl)];
-    if (at === undefined || groups[at].keys.length >= SETS_MAX) {
-      at = groups.length;
-      groups.push({ ttl, keys: [], values: [] });
-      byTtl[tostring(ttl)] = at;
+    // a list's key or a names hash's key
+    const key = (names ? c[3] : c[1]) as string;
+    const into = folded[key];
+    if (into === undefined) {
+      // the RPUSH sent holds values only: the EXPIREAT time rides along as the queued command's fourth element
+      const first: Command = names ? c : ["rpush", key, c[2]];
+      folded[key] = first;
+      out.push(first);
+      if (!names) out.push(["expireat", key, c[3]]);
+    } else if (names) {
+      for (let k = NAMES_ARGS; k < c.length; k++) into.push(c[k]);
+    } else {
+      into.push(c[2]);
     }
-    groups[at].keys.push(c[1]);
-    groups[at].values.push(c[2]);
   }
-  for (const g of groups) out.push(["evalsha", scriptSha(SETS_SCRIPT), g.keys.length, ...g.keys, g.ttl, ...g.values]);
   return out;
+}
+
+/** Answers of a pipeline: the versions the names commands moved to, and the commands to send again with EVAL. */
+function answered(st: StoreState, commands: Command[], results: unknown[]): Command[] | undefined {
+  const namesSha = scriptSha(NAMES_SCRIPT);
+  let retry: Command[] | undefined = undefined;
+  for (let k = 0; k < commands.length; k++) {
+    const r = results[k];
+    const c = commands[k];
+    if (type(r) === "table" && (r as unknown[])[0] === false) {
+      const msg = tostring((r as unknown[])[1]);
+      const [noScript] = string.find(msg, "NOSCRIPT", 1, true);
+      const source = c[0] === "evalsha" ? sourceBySha[c[1] as string] : undefined;
+      if (source !== undefined && noScript !== undefined) {
+        // a script not yet in this Redis' cache: once more with its source (EVAL also caches it)
+        if (retry === undefined) retry = [];
+        retry.push(["eval", source, ...c.slice(2)]);
+      } else {
+        kong.log.err("Redis refused a write: ", msg);
+      }
+    } else if ((c[0] === "evalsha" && c[1] === namesSha) || (c[0] === "eval" && c[1] === NAMES_SCRIPT)) {
+      namesWritten(st, c[4] as string, r);
+    }
+  }
+  return retry;
 }
 
 function flush(premature: boolean, conf: PluginConf): void {
@@ -229,9 +285,10 @@ function flush(premature: boolean, conf: PluginConf): void {
     st.flushing = false;
     return;
   }
-  const queued = st.queue.length;
+  const queued = st.queued;
   const commands = batched(st.queue);
   st.queue = [];
+  st.queued = 0;
   const red = connect(conf);
   if (red !== undefined) {
     red.init_pipeline(commands.length);
@@ -240,28 +297,13 @@ function flush(premature: boolean, conf: PluginConf): void {
     if (results === undefined) {
       fail(conf, red, "write: " + err);
     } else {
-      // a script not yet in this Redis' cache: once more with its source (EVAL also caches it)
-      let retry: Command[] | undefined = undefined;
-      for (let k = 0; k < commands.length; k++) {
-        const r = results[k];
-        if (type(r) === "table" && (r as unknown[])[0] === false) {
-          const msg = tostring((r as unknown[])[1]);
-          const [noScript] = string.find(msg, "NOSCRIPT", 1, true);
-          const c = commands[k];
-          const source = c[0] === "evalsha" ? sourceBySha[c[1] as string] : undefined;
-          if (source !== undefined && noScript !== undefined) {
-            if (retry === undefined) retry = [];
-            retry.push(["eval", source, ...c.slice(2)]);
-          } else {
-            kong.log.err("Redis refused a write: ", msg);
-          }
-        }
-      }
+      const retry = answered(st, commands, results as unknown[]);
       if (retry !== undefined) {
         red.init_pipeline(retry.length);
         for (const c of retry) send(red, c);
-        const [, rerr] = red.commit_pipeline();
-        if (rerr !== undefined) kong.log.err("Redis refused a write: ", rerr);
+        const [again, rerr] = red.commit_pipeline();
+        if (again === undefined) kong.log.err("Redis refused a write: ", rerr);
+        else answered(st, retry, again as unknown[]);
       }
       count("redis_writes", queued);
       release(conf, red);
@@ -274,12 +316,14 @@ function flush(premature: boolean, conf: PluginConf): void {
   st.flushing = false;
 }
 
-function enqueue(conf: PluginConf, st: StoreState, command: Command): void {
-  if (st.queue.length >= QUEUE_MAX) {
-    count("redis_skipped_writes");
+/** Queues a command that writes `weight` mappings (1 for names and batches). */
+function enqueue(conf: PluginConf, st: StoreState, command: Command, weight: number): void {
+  if (st.queued + weight > QUEUE_MAX) {
+    count("redis_skipped_writes", weight);
     return;
   }
   st.queue.push(command);
+  st.queued += weight;
   if (!st.flushing) st.flushing = schedule(st.down ? RETRY_SECONDS : 0, flush, conf);
 }
 
@@ -289,14 +333,79 @@ export interface StoredEntry {
   kind: string;
 }
 
-/** The Redis key of a pseudonym's mapping (also computed by `aws-masker unmask --redis`). */
-export function mappingKey(keys: SealKeys, scope: string, pseudonym: string): string {
-  return keyName(keys, PREFIX + "m:", scope + "\x1f" + pseudonym);
+/**
+ * Mapping records. A request's new mappings go to Redis as one record: their length-prefixed fields (the batch
+ * records' format), sealed once, pushed on a list per tenant and time slot. One keyed hash, one seal and one list
+ * element per request instead of one of each per mapping: a Redis key per mapping cost Redis ~4 µs each and the worker
+ * ~5 µs each (bench/load.ts, 4 KB / 20 ids / cold). `aws-masker unmask --redis` reads the slots' lists
+ * (lib/store.ts). A slot is RECORD_SLOTS[k] seconds long, the longest that is at most a tenth of mapping_ttl_seconds
+ * (60 s at least); its key expires at the slot's end plus the TTL: every record is kept at least the TTL and at most
+ * one slot longer.
+ */
+const RECORD_SLOTS = [60, 600, 3600];
+
+/** The slot length of a mapping TTL (also computed by `aws-masker unmask --redis`, for every TTL it may meet). */
+export function recordSlotSeconds(ttl: number): number {
+  let seconds = RECORD_SLOTS[0];
+  for (const s of RECORD_SLOTS) if (s * 10 <= ttl) seconds = s;
+  return seconds;
+}
+
+/** The Redis key of a tenant's mapping records of one slot (the slot's start / its length). */
+export function recordKey(keys: SealKeys, scope: string, seconds: number, slot: number): string {
+  return keyName(keys, PREFIX + "r:", scope + "\x1f" + seconds + "\x1f" + slot);
 }
 
 /**
- * Queues the request's mappings not written (or refreshed) lately; those of a kind credential() names are never
- * written. No-op without Redis.
+ * Appends an entry's length-prefixed fields (the record format: originals may hold any byte) to parts from index n;
+ * returns the next index. The lengths stay numbers: table.concat writes them into the record's buffer, no string each.
+ */
+function packEntry(parts: (string | number)[], n: number, e: StoredEntry): number {
+  parts[n] = e.kind.length;
+  parts[n + 1] = ":";
+  parts[n + 2] = e.kind;
+  parts[n + 3] = e.pseudonym.length;
+  parts[n + 4] = ":";
+  parts[n + 5] = e.pseudonym;
+  parts[n + 6] = e.original.length;
+  parts[n + 7] = ":";
+  parts[n + 8] = e.original;
+  return n + 9;
+}
+
+function packEntries(entries: StoredEntry[]): string {
+  const parts: (string | number)[] = [];
+  let n = 0;
+  for (const e of entries) n = packEntry(parts, n, e);
+  return table.concat(parts, "", 1, n);
+}
+
+/**
+ * The fields of the record a request is writing, reused (a record is packed and sealed before the next starts); past
+ * RECORD_PARTS_KEPT fields it is let go after the record (a worker does not keep a large request's originals).
+ */
+let recordParts: (string | number)[] = [];
+const RECORD_PARTS_KEPT = 4096;
+
+/** The tenant's keys in this worker (a slot of 0: none computed yet). */
+function scopeKeys(st: StoreState, scope: string): ScopeKeys {
+  let sk = st.scopes[scope];
+  if (sk === undefined) {
+    if (st.scopeCount >= SCOPES_MAX) {
+      st.scopes = {};
+      st.scopeCount = 0;
+      st.ownVersions = {};
+    }
+    sk = { slot: 0, recordKey: "", expireAt: 0 };
+    st.scopes[scope] = sk;
+    st.scopeCount++;
+  }
+  return sk;
+}
+
+/**
+ * Queues the request's mappings not written (or refreshed) lately, as one record; those of a kind credential() names
+ * are never written. No-op without Redis.
  */
 export function storeEntries(
   conf: PluginConf,
@@ -308,11 +417,13 @@ export function storeEntries(
   const st = stateFor(conf);
   const now = ngx.now();
   const until = now + conf.mapping_ttl_seconds / 10;
-  // keyed by (scope, pseudonym) in the worker: the keyed hash and the sealing are paid only for a write
+  // keyed by (scope, pseudonym) in the worker: a mapping is written again only when its refresh is due
   let recent: Record<string, number> | undefined = st.recent[scope];
+  let n = 0;
+  let fresh = 0;
   for (const e of entries) {
-    const fresh = recent !== undefined ? recent[e.pseudonym] : undefined;
-    if ((fresh === undefined || fresh < now) && !credential(e.kind)) {
+    const at = recent !== undefined ? recent[e.pseudonym] : undefined;
+    if ((at === undefined || at < now) && !credential(e.kind)) {
       if (st.recentCount > RECENT_MAX) {
         st.recent = {};
         st.recentCount = 0;
@@ -322,12 +433,24 @@ export function storeEntries(
         recent = {};
         st.recent[scope] = recent;
       }
-      if (fresh === undefined) st.recentCount++;
+      if (at === undefined) st.recentCount++;
       recent[e.pseudonym] = until;
-      const k = mappingKey(st.keys, scope, e.pseudonym);
-      enqueue(conf, st, ["set", k, seal(st.keys, k, e.kind + "\x1f" + e.original), "ex", conf.mapping_ttl_seconds]);
+      n = packEntry(recordParts, n, e);
+      fresh++;
     }
   }
+  if (fresh === 0) return;
+  const seconds = st.slotSeconds;
+  const slot = math.floor(now / seconds) * seconds;
+  const sk = scopeKeys(st, scope);
+  if (sk.slot !== slot) {
+    sk.slot = slot;
+    sk.recordKey = recordKey(st.keys, scope, seconds, slot);
+    sk.expireAt = slot + seconds + conf.mapping_ttl_seconds;
+  }
+  const record = seal(st.keys, sk.recordKey, table.concat(recordParts, "", 1, n));
+  if (n > RECORD_PARTS_KEPT) recordParts = [];
+  enqueue(conf, st, ["rpush", sk.recordKey, record, sk.expireAt], fresh);
 }
 
 // ---- a tenant's learned names ----------------------------------------------------------------------------------
@@ -338,8 +461,33 @@ export interface NameKeys {
 }
 
 export function nameKeys(conf: PluginConf, scope: string): NameKeys {
-  const keys = stateFor(conf).keys;
-  return { hash: keyName(keys, PREFIX + "n:", scope), version: keyName(keys, PREFIX + "nv:", scope) };
+  const st = stateFor(conf);
+  const sk = scopeKeys(st, scope);
+  if (sk.names === undefined) {
+    sk.names = { hash: keyName(st.keys, PREFIX + "n:", scope), version: keyName(st.keys, PREFIX + "nv:", scope) };
+  }
+  return sk.names;
+}
+
+/**
+ * True when the tenant's names version moved from `from` to `to` (as GET answers them) by this worker's own writes
+ * alone (both in one run of its bumps; a flush may have bumped it again since the GET): it holds those names already.
+ */
+export function ownNameVersions(conf: PluginConf, versionKey: string, from: string, to: string): boolean {
+  const own = stateFor(conf).ownVersions[versionKey];
+  const a = tonumber(from);
+  const b = tonumber(to);
+  return own !== undefined && a !== undefined && b !== undefined && own.from <= a && a <= b && b <= own.to;
+}
+
+/** A names command's answer ({added, version}): the version this worker's bump moved it to. */
+function namesWritten(st: StoreState, versionKey: string, reply: unknown): void {
+  if (type(reply) !== "table") return;
+  const [added, version] = reply as number[];
+  if (typeof added !== "number" || typeof version !== "number" || added === 0) return;
+  const own = st.ownVersions[versionKey];
+  if (own !== undefined && own.to === version - 1) own.to = version;
+  else st.ownVersions[versionKey] = { from: version - 1, to: version };
 }
 
 /** Queues names ([kind id, name] pairs) for the tenant's set in Redis. */
@@ -361,7 +509,7 @@ export function storeNames(conf: PluginConf, scope: string, names: string[][]): 
     command.push(field);
     command.push(seal(st.keys, nk.hash + "\x1f" + field, kind + "\x1f" + name));
   }
-  enqueue(conf, st, command);
+  enqueue(conf, st, command, 1);
 }
 
 /** The version counter of each tenant's names, in one pipeline; undefined when Redis failed. */
@@ -411,17 +559,6 @@ function batchKey(keys: SealKeys, scope: string, batchId: string): string {
   return keyName(keys, PREFIX + "b:", scope + "\x1f" + batchId);
 }
 
-/** Length-prefixed fields: originals may hold any byte. */
-function packEntries(entries: StoredEntry[]): string {
-  const parts: string[] = [];
-  for (const e of entries) {
-    parts.push(
-      e.kind.length + ":" + e.kind + e.pseudonym.length + ":" + e.pseudonym + e.original.length + ":" + e.original,
-    );
-  }
-  return parts.join("");
-}
-
 function unpackEntries(s: string): StoredEntry[] | undefined {
   const out: StoredEntry[] = [];
   const fields: string[] = [];
@@ -448,7 +585,7 @@ export function storeBatch(conf: PluginConf, scope: string, batchId: string, ent
   const st = stateFor(conf);
   const k = batchKey(st.keys, scope, batchId);
   const ttl = conf.mapping_ttl_seconds > BATCH_TTL_MIN ? conf.mapping_ttl_seconds : BATCH_TTL_MIN;
-  enqueue(conf, st, ["set", k, seal(st.keys, k, packEntries(entries)), "ex", ttl]);
+  enqueue(conf, st, ["set", k, seal(st.keys, k, packEntries(entries)), "ex", ttl], 1);
 }
 
 /** What loadBatch found. */
