@@ -180,6 +180,32 @@ describe("the log phase of masked requests", function()
   end)
 end)
 
+describe("the log phase under LuaJIT", function()
+  -- a loop in the log phase (the per-kind work over a request's entries) made every trace started at the phase's entry
+  -- abort ("inner loop in root trace"); after a few aborts LuaJIT stops trying and the phase runs interpreted. Access
+  -- makes the report (plugin/observe.lua reportMasked), so the log phase has no loop left.
+  it("compiles: no trace started at the log phase's entry aborts on a loop, over 3,000 masked requests", function()
+    local handler = fresh_worker()
+    local log_phase = { [handler.log] = true, [require("kong.plugins.aws-masker.plugin.observe").observe] = true }
+    local ids = {}
+    for k = 1, 20 do ids[k] = string.format("i-0a1b2c3d4e5f6%04d", k) end
+    local text = "check " .. table.concat(ids, ", ")
+    local starts, aborts = {}, {}
+    jit.attach(function(what, tr, func, _, otr)
+      if what == "start" then
+        starts[tr] = log_phase[func] == true
+      elseif what == "abort" and starts[tr] then
+        local reason = require("jit.vmdef").traceerr[otr] or tostring(otr)
+        if reason:find("loop") then aborts[#aborts + 1] = reason end
+      end
+    end, "trace")
+    for _ = 1, 3000 do request(handler, text) end
+    jit.attach(function() end)
+    assert.are.same({}, aborts)
+    assert.are.equal(20, request(handler, text).identifiers)
+  end)
+end)
+
 describe("the line's level", function()
   it("is request_log_level for masked and passed-through requests (info by default), notice for a refusal", function()
     local handler = fresh_worker()

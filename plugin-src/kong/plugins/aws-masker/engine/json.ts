@@ -38,7 +38,6 @@ import {
   jsonEscape,
   keepScan,
   maskText,
-  NO_SCAN,
   pseudonymFor,
   pseudonymsIn,
   rawIndex,
@@ -123,14 +122,15 @@ interface Walk {
    * (maskJson) replays them without parsing the JSON again. The first `count` entries are this walk's.
    */
   count: number;
-  /** Records of decoded text or digits among them (doneTexts then holds more than empty strings). */
+  /** Records of decoded text or digits among them (doneTexts then holds text). */
   textCount: number;
   done: number[];
   doneAt: number[];
+  /** Decoded text and digits only: their end and text (left unwritten for string content). */
   doneEnd: number[];
-  doneScans: Scanned[];
   doneTexts: string[];
-  /** String content: the identifiers the walk masked in it. */
+  /** String content only: its scan, and the identifiers the walk masked in it. */
+  doneScans: Scanned[];
   doneFound: Match[][];
   /**
    * Restoring: the session's pseudonyms in the text, in order (start, end, original), found before the walk;
@@ -215,21 +215,14 @@ function stringEnd(w: Walk): number {
 }
 
 /**
- * At the opening quote of a string holding escapes whose content was scanned before under keyCtx: its cached scan,
- * and w.pos moved past it; else undefined and w.pos unchanged. Its end is the first quote after an even run of
- * backslashes, found without reading each escape: content that is in the cache was validated when it was scanned,
- * and a string token's validity depends on its content alone.
+ * The string holding escapes whose content starts at p, its first quote at q0 (an escape stands before it), if its
+ * content was scanned before under keyCtx: its cached scan, and w.pos moved past it; else undefined and w.pos
+ * unchanged. Its end is the first quote after an even run of backslashes, found without reading each escape: content
+ * that is in the cache was validated when it was scanned, and a string token's validity depends on its content alone.
  */
-function knownEscapedString(w: Walk, keyCtx: string): Scanned | undefined {
+function knownEscapedString(w: Walk, p: number, q0: number, keyCtx: string): Scanned | undefined {
   const s = w.s;
-  const p = w.pos + 1;
-  let q = s.indexOf('"', p);
-  if (w.nextEscape < p) {
-    const bs = s.indexOf("\\", p);
-    w.nextEscape = bs >= 0 ? bs : w.n;
-  }
-  // no escape before the first quote: stringEnd's plain case
-  if (q < 0 || w.nextEscape > q) return undefined;
+  let q = q0;
   while (q >= 0) {
     let k = q;
     while (k > p && byteAt(s, k - 1) === BACKSLASH) k--;
@@ -242,6 +235,34 @@ function knownEscapedString(w: Walk, keyCtx: string): Scanned | undefined {
   w.pos = q + 1;
   w.escaped = true;
   return sc;
+}
+
+/**
+ * At the opening quote of a string the policy scans: masks (or restores) its content and moves past it. Its closing
+ * quote is searched for once: a string without escapes goes straight to its scan, one with escapes is looked up in
+ * the cache before its escapes are read.
+ */
+function scannedString(w: Walk, ctx: string): void {
+  const s = w.s;
+  const a = w.pos + 1;
+  const q = s.indexOf('"', a);
+  if (w.nextEscape < a) {
+    const bs = s.indexOf("\\", a);
+    w.nextEscape = bs >= 0 ? bs : w.n;
+  }
+  if (q >= 0 && w.nextEscape > q) {
+    w.pos = q + 1;
+    w.escaped = false;
+    maskContent(w, a, q, false, ctx);
+    return;
+  }
+  const known = q >= 0 && !w.restore ? knownEscapedString(w, a, q, ctx) : undefined;
+  if (known !== undefined) {
+    w.doneFound[recordString(w, a, known)] = maskScanned(w, a, known);
+    return;
+  }
+  const b = escapedStringEnd(w, a, q);
+  maskContent(w, a, b, true, ctx);
 }
 
 /** stringEnd of a string holding escapes (or unterminated): q is the first quote at or after the content start p. */
@@ -370,8 +391,7 @@ function maskContent(w: Walk, a: number, b: number, esc: boolean, keyCtx: string
     return;
   }
   const sc = scannedContent(w, a, b, esc, keyCtx);
-  record(w, STRING_CONTENT, a, b, sc, "");
-  w.doneFound[w.count - 1] = maskScanned(w, a, sc);
+  w.doneFound[recordString(w, a, sc)] = maskScanned(w, a, sc);
 }
 
 /**
@@ -393,16 +413,28 @@ function restoreContent(w: Walk, a: number, b: number): void {
   w.occNext = k;
 }
 
-/** Records a piece of content the walk masks (see Walk.done). */
-function record(w: Walk, what: number, a: number, b: number, sc: Scanned, text: string): void {
+/**
+ * Records string content the walk masks (see Walk.done): its index. What replay and maskedOtherwise read of it only
+ * (its end and text are read for the other records alone).
+ */
+function recordString(w: Walk, a: number, sc: Scanned): number {
+  const k = w.count;
+  w.done[k] = STRING_CONTENT;
+  w.doneAt[k] = a;
+  w.doneScans[k] = sc;
+  w.count = k + 1;
+  return k;
+}
+
+/** Records decoded text or digits the walk masks [a, b) (see Walk.done). */
+function recordText(w: Walk, what: number, a: number, b: number, text: string): void {
   const k = w.count;
   w.done[k] = what;
   w.doneAt[k] = a;
   w.doneEnd[k] = b;
-  w.doneScans[k] = sc;
   w.doneTexts[k] = text;
   w.count = k + 1;
-  if (what !== STRING_CONTENT) w.textCount++;
+  w.textCount++;
 }
 
 /** Masks string content that starts at a and was scanned as sc: the identifiers it masked. */
@@ -628,7 +660,7 @@ function mediaString(w: Walk, media: string): void {
     w.unscannable++;
     return;
   }
-  record(w, MEDIA_TEXT, a, b, NO_SCAN, text);
+  recordText(w, MEDIA_TEXT, a, b, text);
   maskMediaText(w, a, b, text);
 }
 
@@ -764,17 +796,9 @@ function walkValue(w: Walk, root: PolicyNode): void {
           nd = pick !== undefined ? pick : w.scanNode;
         }
         if (c === QUOTE) {
-          const a = w.pos + 1;
           // a string where a container was expected is still user data: scan it
-          const scanned = nd.k === SCAN || nd.k === OBJ || nd.k === ARR;
-          const known = scanned && !w.restore ? knownEscapedString(w, ctx) : undefined;
-          if (known !== undefined) {
-            record(w, STRING_CONTENT, a, w.pos - 1, known, "");
-            w.doneFound[w.count - 1] = maskScanned(w, a, known);
-          } else {
-            const b = stringEnd(w);
-            if (scanned) maskContent(w, a, b, w.escaped, ctx);
-          }
+          if (nd.k === SCAN || nd.k === OBJ || nd.k === ARR) scannedString(w, ctx);
+          else stringEnd(w);
         } else if (c === LBRACE || c === LBRACKET) {
           w.depth++;
           if (w.depth > MAX_DEPTH) fail(w, "nesting too deep");
@@ -792,7 +816,7 @@ function walkValue(w: Walk, root: PolicyNode): void {
           number(w);
           if (w.pos - a === 12 && !w.restore && (nd.k === SCAN || nd.k === OBJ || nd.k === ARR)) {
             const digits = sub(s, a, w.pos);
-            record(w, ACCOUNT_NUMBER, a, w.pos, NO_SCAN, digits);
+            recordText(w, ACCOUNT_NUMBER, a, w.pos, digits);
             accountNumber(w, a, w.pos, digits);
           }
         }

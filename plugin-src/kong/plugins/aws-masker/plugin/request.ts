@@ -23,11 +23,14 @@ import { scopeFor } from "./tenant";
 import { memoryFor, rememberSession, storableEntries } from "./learned";
 import { batchResultsAccess, BATCHES_PATH, BatchState } from "./batches";
 import { count } from "./stats";
+import { MaskedReport, reportMasked } from "./observe";
 
 /** What access leaves for the response phases in kong.ctx.plugin. */
 export interface RequestState {
   session: Session;
   path: string;
+  /** what the log phase reports (observe.ts) */
+  report?: MaskedReport;
 }
 
 /** What a Content-Type value says, once per value and worker (clients and the API send the same few). */
@@ -167,10 +170,11 @@ export function access(conf: PluginConf, pctx: Record<string, unknown>): void {
   rememberSession(conf, session);
   if (session.entries.length > 0 || path === BATCHES_PATH) {
     count("identifiers_masked", session.entries.length);
-    const st: BatchState = {
+    const st: BatchState & RequestState = {
       session,
       path,
       batchCreate: path === BATCHES_PATH && method === "POST" ? storableEntries(session) : undefined,
+      report: reportMasked(session.entries),
     };
     pctx.state = st;
   }
