@@ -463,14 +463,7 @@ export function keepScan(
         sc.learns.push(k);
       }
     }
-    if (shifts !== undefined) {
-      sc.rawStart = [];
-      sc.rawEnd = [];
-      for (const m of found) {
-        sc.rawStart.push(rawIndex(0, shifts, m.s));
-        sc.rawEnd.push(rawIndex(0, shifts, m.e));
-      }
-    }
+    if (shifts !== undefined) rawBounds(sc, shifts);
   }
   let byContent = scansOf(masker, escaped, keyCtx);
   const seen = byContent !== undefined && byContent[content] === SEEN_ONCE;
@@ -497,6 +490,47 @@ export function keepScan(
   byContent[content] = SEEN_ONCE;
   masker.scanBytes += content.length + SCAN_ENTRY_BYTES;
   return sc;
+}
+
+/**
+ * The raw bounds of sc's matches (rawIndex of each start and end), in one walk over the escapes: the matches are in
+ * order, so each bound's escape is found from the one before (a bound before it, as overlapping matches could give,
+ * is searched for).
+ */
+function rawBounds(sc: Scanned, shifts: number[]): void {
+  const found = sc.found;
+  const escapes = shifts.length / 2;
+  const rawStart: number[] = [];
+  const rawEnd: number[] = [];
+  // per kind of bound: the escapes passed (decoded end <= the last bound), and the shift after them
+  let js = 0;
+  let shiftS = 0;
+  let je = 0;
+  let shiftE = 0;
+  for (let k = 0; k < found.length; k++) {
+    const ds = found[k].s;
+    const de = found[k].e;
+    if (js > 0 && shifts[js * 2 - 2] > ds) {
+      rawStart.push(rawIndex(0, shifts, ds));
+    } else {
+      while (js < escapes && shifts[js * 2] <= ds) {
+        shiftS = shifts[js * 2 + 1];
+        js++;
+      }
+      rawStart.push(ds + shiftS);
+    }
+    if (je > 0 && shifts[je * 2 - 2] > de) {
+      rawEnd.push(rawIndex(0, shifts, de));
+    } else {
+      while (je < escapes && shifts[je * 2] <= de) {
+        shiftE = shifts[je * 2 + 1];
+        je++;
+      }
+      rawEnd.push(de + shiftE);
+    }
+  }
+  sc.rawStart = rawStart;
+  sc.rawEnd = rawEnd;
 }
 
 /** The first pass over text s (cached). */
