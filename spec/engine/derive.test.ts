@@ -2,7 +2,7 @@
 // from its MAC are computed without loops or pattern searches, and the raw bounds of matches in JSON content with
 // escapes in one walk; each must give exactly what its plain definition gives (the Lua side: spec/lua/pseudonym_spec.lua).
 import { describe, it, expect } from "vitest";
-import { createNodeMasker, newSession, maskJson, maskText, policyFor } from "../../lib/engine";
+import { createNodeMasker, newSession, maskJson, maskText, policyFor, learnedIn, kindById } from "../../lib/engine";
 import { ALPHABET, hashInput, hashOfMessage } from "../../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
 import { rng, randomText } from "./corpus";
 
@@ -69,5 +69,70 @@ describe("deriving a pseudonym", () => {
         expect(JSON.parse(out).messages[0].content[0].text, `round ${round}: ${content}`).toBe(expected);
       }
     }
+  });
+});
+
+describe("learned names looked for in the request body first", () => {
+  const kind = kindById("lambda-function");
+  const NAMES = ["deploy-bot", "orders-db", "bot", "a.b-c", "x9", "zz-top", "deploy-bot-2", "db"];
+  const WORDS = [" ", "-", ".", "deploy", "-bot", "orders", "-db", "bot", "zz-top", "x9", "a.b-c", "\n", "q", "2"];
+
+  it("finds in each piece of a body exactly what searching the piece alone finds, in any order of pieces", () => {
+    const r = rng(77);
+    for (let k = 0; k < 400; k++) {
+      let body = "";
+      for (let w = 0; w < 20 + Math.floor(r() * 200); w++) body += WORDS[Math.floor(r() * WORDS.length)];
+      // cut into pieces (strings of a request); every order: body order, backwards, shuffled, and again
+      const cuts = [0];
+      while (cuts[cuts.length - 1] < body.length) cuts.push(cuts[cuts.length - 1] + 1 + Math.floor(r() * 40));
+      cuts[cuts.length - 1] = body.length;
+      const pieces: [number, number][] = [];
+      for (let c = 1; c < cuts.length; c++) pieces.push([cuts[c - 1], cuts[c]]);
+      const shuffled = [...pieces].sort(() => r() - 0.5);
+      const orders = [pieces, [...pieces].reverse(), shuffled, pieces];
+      const learned = NAMES.slice(0, 1 + Math.floor(r() * NAMES.length)).map((name) => ({ name, kind, at: 0 }));
+      for (const order of orders) {
+        for (const [a, b] of order) {
+          const piece = body.slice(a, b);
+          expect(learnedIn(learned, piece, body, a), `${JSON.stringify(body)} [${a}, ${b})`).toEqual(
+            learnedIn(learned, piece),
+          );
+        }
+      }
+      // the same names in another body: nothing of the first body's search is used
+      const other = body.split("").reverse().join("");
+      expect(learnedIn(learned, other, other, 0)).toEqual(learnedIn(learned, other));
+    }
+  });
+
+  it("masks the names a request learns first wherever they stand in its later strings, as without the body", () => {
+    const masker = createNodeMasker({ secret: "derive-secret-0123456789" });
+    const policy = policyFor("/v1/messages");
+    const first = 'aws lambda invoke --function-name fn-a out.json; "BucketName": "bkt-b"; --table-name tbl-c';
+    const later = [
+      "fn-a",
+      "fn-a failed",
+      "then bkt-b",
+      "bkt-b tbl-c fn-a",
+      "xfn-a and fn-a2 are other names; tbl-c.",
+      "(fn-a)",
+      "nothing here",
+      "tbl-c",
+      "fn-a bkt-b",
+      "b",
+    ];
+    const blocks = [first, ...later, ...later].map((text) => JSON.stringify({ type: "text", text }));
+    const body = `{"messages":[{"role":"user","content":[${blocks.join(",")}]}]}`;
+    const s = newSession(masker, "t");
+    const out = JSON.parse(maskJson(s, body, policy).text as string);
+    expect(s.learned.map((l) => l.name)).toEqual(["fn-a", "bkt-b", "tbl-c"]);
+    // the oracle: each later string masked as text by a session that knows the names
+    later.forEach((text, k) => {
+      const expected = maskText(s, text, "text");
+      expect(out.messages[0].content[1 + k].text).toBe(expected);
+      expect(out.messages[0].content[1 + later.length + k].text).toBe(expected);
+    });
+    expect(out.messages[0].content[1].text).toMatch(/^LAMBDA_FUNCTION_\w+$/);
+    expect(out.messages[0].content[5].text).toContain("xfn-a and fn-a2");
   });
 });

@@ -408,7 +408,7 @@ function record(w: Walk, what: number, a: number, b: number, sc: Scanned, text: 
 /** Masks string content that starts at a and was scanned as sc: the identifiers it masked. */
 function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   const sess = w.sess;
-  const found = identifiersOf(sess, sc, a);
+  const found = identifiersOf(sess, sc, a, w.s);
   if (found.length === 0) return found;
   // a string resent to the same tenant (every turn of a conversation): its masking kept with its scan
   const kept = sc.kept;
@@ -964,7 +964,7 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
 function maskedOtherwise(w: Walk, last: number): boolean {
   for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
     if (w.done[k] !== STRING_CONTENT) return true;
-    if (!sameMatches(identifiersOf(w.sess, w.doneScans[k], w.doneAt[k]), w.doneFound[k])) return true;
+    if (!sameMatches(identifiersOf(w.sess, w.doneScans[k], w.doneAt[k], w.s), w.doneFound[k])) return true;
   }
   return false;
 }

@@ -618,14 +618,15 @@ function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
 
 /** The learned-name occurrences in sc.text for the session's learned names, kept with the cached scan (undefined: the
  * session's names have no key, see learnedKey). */
-function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
+function learnedInScan(sess: Session, sc: Scanned, body: string | undefined, rawAt: number): LearnedInScan | undefined {
   const key = sess.learnedKey;
   if (key === undefined || sess.learnedKeyCount !== sess.learned.length) return undefined;
   if (sc.occ !== undefined) {
     const hit = sc.occ[key];
     if (hit !== undefined) return hit;
   }
-  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined, base: NO_MATCHES };
+  const occ = learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt);
+  const found: LearnedInScan = { occ, merged: undefined, base: NO_MATCHES };
   if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
     sc.occ = {};
     sc.occCount = 0;
@@ -639,9 +640,10 @@ function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
 /**
  * The identifiers in a scanned string, for this session: the first pass's (weak account candidates only with an AWS
  * signal), the tenant's remembered names, and this request's learned names (names learned here recorded with rawAt).
- * Offsets are in sc.text; the result may be shared with the cache (never mutated).
+ * Offsets are in sc.text; the result may be shared with the cache (never mutated). body: the JSON text whose string
+ * content starting at rawAt sc scanned (learned names are then looked for in the body first, see names.ts learnedIn).
  */
-export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[] {
+export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: string): Match[] {
   const found = sc.found;
   let out = withSignal(sess, sc);
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
@@ -652,8 +654,9 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[
   }
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
-  const cached = learnedInScan(sess, sc);
-  if (cached === undefined) return withLearned(out, learnedIn(sess.learned, sc.text));
+  const cached = learnedInScan(sess, sc, body, rawAt);
+  if (cached === undefined)
+    return withLearned(out, learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt));
   // the result depends on out and the learned names only: kept with them (out is the first pass, or the tenant
   // memory's result kept with the scan, on a warm worker the same array every request)
   if (cached.merged !== undefined && cached.base === out) return cached.merged;
