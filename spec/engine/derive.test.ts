@@ -135,4 +135,34 @@ describe("learned names looked for in the request body first", () => {
     expect(out.messages[0].content[1].text).toMatch(/^LAMBDA_FUNCTION_\w+$/);
     expect(out.messages[0].content[5].text).toContain("xfn-a and fn-a2");
   });
+  it("masks a name learned in a later string in the earlier ones that hold it, escaped or not (the second walk)", () => {
+    const masker = createNodeMasker({ secret: "derive-secret-0123456789" });
+    const policy = policyFor("/v1/messages");
+    const texts = [
+      "nothing to see",
+      "late-fn timed out",
+      'quoted "late-fn"\nand a tab\tlate-fn',
+      "xlate-fn is another",
+      "still nothing",
+      "aws lambda invoke --function-name late-fn out.json",
+      "late-fn again",
+    ];
+    const unescaped = texts.filter((text) => !text.includes("\n"));
+    const first = ["aws lambda invoke --function-name first-fn out.json"];
+    for (const [prefix, rest] of [
+      [[], texts],
+      [first, texts],
+      [[], unescaped],
+      [first, unescaped],
+    ]) {
+      const all = [...prefix, ...rest];
+      const blocks = all.map((text) => JSON.stringify({ type: "text", text }));
+      const body = `{"messages":[{"role":"user","content":[${blocks.join(",")}]}]}`;
+      const s = newSession(masker, "t");
+      const out = JSON.parse(maskJson(s, body, policy).text as string);
+      expect(s.learned.map((l) => l.name)).toContain("late-fn");
+      all.forEach((text, k) => expect(out.messages[0].content[k].text).toBe(maskText(s, text, "text")));
+      expect(out.messages[0].content[prefix.length + 1].text).toMatch(/^LAMBDA_FUNCTION_\w+ timed out$/);
+    }
+  });
 });

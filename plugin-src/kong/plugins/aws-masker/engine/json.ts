@@ -35,6 +35,7 @@ import {
   pseudonymOf,
   findIn,
   identifiersOf,
+  learnedLaterMayStandIn,
   jsonEscape,
   keepScan,
   maskText,
@@ -954,16 +955,18 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
   if (sess.learned.length === learnedBefore) return false;
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;
-  return learnedEarlier(sess, w.s, learnedBefore) && maskedOtherwise(w, last);
+  return learnedEarlier(sess, w.s, learnedBefore) && maskedOtherwise(w, last, learnedBefore);
 }
 
 /**
  * True when a piece of content the walk recorded at or before last would be masked otherwise now (with every name the
  * session learned): always for decoded text and numbers, which are not compared.
  */
-function maskedOtherwise(w: Walk, last: number): boolean {
+function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean {
   for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
     if (w.done[k] !== STRING_CONTENT) return true;
+    // none of the names learned after it stands in it: the same matches
+    if (!learnedLaterMayStandIn(w.sess, w.doneScans[k], w.doneAt[k], w.s, learnedBefore)) continue;
     if (!sameMatches(identifiersOf(w.sess, w.doneScans[k], w.doneAt[k], w.s), w.doneFound[k])) return true;
   }
   return false;

@@ -556,7 +556,7 @@ export interface Occurrence {
 }
 
 /** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
-const SEARCH_MAX = 8;
+export const SEARCH_MAX = 8;
 
 /** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
 const INDEX: {
@@ -706,7 +706,7 @@ function anchorOf(l: Learned): number {
  * inside [a, b). The first such place is kept with l and serves every later string before it: a cold request's strings
  * come in body order, so each name costs about one plain search of the body instead of one per string.
  */
-function mayStandIn(l: Learned, body: string, a: number, b: number): boolean {
+export function mayStandIn(l: Learned, body: string, a: number, b: number): boolean {
   const anchor = anchorOf(l);
   let next = l.next;
   // stale when searched in another body, from further on, or when its place was passed

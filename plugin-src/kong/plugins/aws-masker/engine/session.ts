@@ -5,7 +5,7 @@
 
 import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
-import { Learned, learnedIn, Occurrence, STOPLIST } from "./names";
+import { Learned, learnedIn, mayStandIn, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
@@ -664,6 +664,23 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   cached.base = out;
   cached.merged = merged;
   return merged;
+}
+
+/**
+ * False when identifiersOf would find in sc what it found when the walk masked it at rawAt of body, as far as learned
+ * names go: no name learned since index `since` of sess.learned at a later string (Learned.at > rawAt; the names of
+ * sc's own string were learned before its search) may stand in it (see mayStandIn). True when one may, when sc has
+ * escapes (its text is not the body's), or past SEARCH_MAX names (another matcher than the first masking's).
+ */
+export function learnedLaterMayStandIn(sess: Session, sc: Scanned, rawAt: number, body: string, since: number): boolean {
+  const learned = sess.learned;
+  if (sc.shifts !== undefined || learned.length > SEARCH_MAX) return true;
+  const end = rawAt + sc.text.length;
+  for (let k = since; k < learned.length; k++) {
+    const l = learned[k];
+    if (l.at > rawAt && mayStandIn(l, body, rawAt, end)) return true;
+  }
+  return false;
 }
 
 /** out with the tenant's remembered names in sc.text (see withRemembered), the last answer kept with the scan. */
