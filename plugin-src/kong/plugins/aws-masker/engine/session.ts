@@ -672,7 +672,13 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
  * sc's own string were learned before its search) may stand in it (see mayStandIn). True when one may, when sc has
  * escapes (its text is not the body's), or past SEARCH_MAX names (another matcher than the first masking's).
  */
-export function learnedLaterMayStandIn(sess: Session, sc: Scanned, rawAt: number, body: string, since: number): boolean {
+export function learnedLaterMayStandIn(
+  sess: Session,
+  sc: Scanned,
+  rawAt: number,
+  body: string,
+  since: number,
+): boolean {
   const learned = sess.learned;
   if (sc.shifts !== undefined || learned.length > SEARCH_MAX) return true;
   const end = rawAt + sc.text.length;
