@@ -945,9 +945,8 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
 /**
  * True when the masking must be done again, with what the first walk learned: bare 12-digit numbers left alone
  * before the first AWS signal are account ids after all, and a name learned in a later string may also stand in an
- * earlier one. A second walk that would mask every string as the first did is skipped: a plain search of the body for
- * each new name first (a name that stands nowhere before where it was learned changes nothing), then the strings
- * before the last name learned (their learned names are cached with their scans on a warm worker).
+ * earlier one. A second walk that would mask every string as the first did is skipped: the strings before the last
+ * name learned are looked at first (their learned names are cached with their scans on a warm worker).
  */
 function walkAgain(w: Walk, learnedBefore: number): boolean {
   const sess = w.sess;
@@ -955,7 +954,7 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
   if (sess.learned.length === learnedBefore) return false;
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;
-  return learnedEarlier(sess, w.s, learnedBefore) && maskedOtherwise(w, last, learnedBefore);
+  return maskedOtherwise(w, last, learnedBefore) && learnedEarlier(sess, w.s, learnedBefore);
 }
 
 /**

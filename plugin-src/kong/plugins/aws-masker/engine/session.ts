@@ -670,7 +670,8 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
  * False when identifiersOf would find in sc what it found when the walk masked it at rawAt of body, as far as learned
  * names go: no name learned since index `since` of sess.learned at a later string (Learned.at > rawAt; the names of
  * sc's own string were learned before its search) may stand in it (see mayStandIn). True when one may, when sc has
- * escapes (its text is not the body's), or past SEARCH_MAX names (another matcher than the first masking's).
+ * escapes (its text is not the body's), past SEARCH_MAX names (another matcher than the first masking's), and for a
+ * cached scan (identifiersOf answers from the occurrences kept with it).
  */
 export function learnedLaterMayStandIn(
   sess: Session,
@@ -680,7 +681,8 @@ export function learnedLaterMayStandIn(
   since: number,
 ): boolean {
   const learned = sess.learned;
-  if (sc.shifts !== undefined || learned.length > SEARCH_MAX) return true;
+  // a cached scan keeps its learned names' occurrences: identifiersOf answers from them at once
+  if (sc.cached || sc.shifts !== undefined || learned.length > SEARCH_MAX) return true;
   const end = rawAt + sc.text.length;
   for (let k = since; k < learned.length; k++) {
     const l = learned[k];
