@@ -36,6 +36,7 @@ import {
   findIn,
   identifiersOf,
   learnedLaterMayStandIn,
+  learnedKept,
   jsonEscape,
   keepScan,
   maskText,
@@ -954,19 +955,29 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
   if (sess.learned.length === learnedBefore) return false;
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;
-  return maskedOtherwise(w, last, learnedBefore) && learnedEarlier(sess, w.s, learnedBefore);
+  return maskedOtherwise(w, last, learnedBefore);
 }
 
 /**
  * True when a piece of content the walk recorded at or before last would be masked otherwise now (with every name the
- * session learned): always for decoded text and numbers, which are not compared.
+ * session learned; always for decoded text and numbers, which are not compared) and a new name stands in the body
+ * before where it was learned (learnedEarlier). The cheaper question first: strings whose scans keep the occurrences of
+ * the session's names (a warm worker) are compared; at the first that needs a search, the body's plain searches.
  */
 function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean {
+  const sess = w.sess;
+  let earlier = false;
   for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
-    if (w.done[k] !== STRING_CONTENT) return true;
+    if (w.done[k] !== STRING_CONTENT) return earlier || learnedEarlier(sess, w.s, learnedBefore);
+    const sc = w.doneScans[k];
+    if (!earlier && !learnedKept(sess, sc)) {
+      if (!learnedEarlier(sess, w.s, learnedBefore)) return false;
+      earlier = true;
+    }
     // none of the names learned after it stands in it: the same matches
-    if (!learnedLaterMayStandIn(w.sess, w.doneScans[k], w.doneAt[k], w.s, learnedBefore)) continue;
-    if (!sameMatches(identifiersOf(w.sess, w.doneScans[k], w.doneAt[k], w.s), w.doneFound[k])) return true;
+    if (!learnedLaterMayStandIn(sess, sc, w.doneAt[k], w.s, learnedBefore)) continue;
+    if (!sameMatches(identifiersOf(sess, sc, w.doneAt[k], w.s), w.doneFound[k]))
+      return earlier || learnedEarlier(sess, w.s, learnedBefore);
   }
   return false;
 }

@@ -666,6 +666,17 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   return merged;
 }
 
+/** True when sc keeps the occurrences of the session's learned names: identifiersOf answers from them at once. */
+export function learnedKept(sess: Session, sc: Scanned): boolean {
+  const key = sess.learnedKey;
+  return (
+    key !== undefined &&
+    sess.learnedKeyCount === sess.learned.length &&
+    sc.occ !== undefined &&
+    sc.occ[key] !== undefined
+  );
+}
+
 /**
  * False when identifiersOf would find in sc what it found when the walk masked it at rawAt of body, as far as learned
  * names go: no name learned since index `since` of sess.learned at a later string (Learned.at > rawAt; the names of
