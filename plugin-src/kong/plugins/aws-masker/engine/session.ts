@@ -463,7 +463,10 @@ export function keepScan(
         sc.learns.push(k);
       }
     }
-    if (shifts !== undefined) rawBounds(sc, shifts);
+    if (shifts !== undefined) {
+      sc.rawStart = rawOffsetsOf(found, shifts, false);
+      sc.rawEnd = rawOffsetsOf(found, shifts, true);
+    }
   }
   let byContent = scansOf(masker, escaped, keyCtx);
   const seen = byContent !== undefined && byContent[content] === SEEN_ONCE;
@@ -493,44 +496,29 @@ export function keepScan(
 }
 
 /**
- * The raw bounds of sc's matches (rawIndex of each start and end), in one walk over the escapes: the matches are in
- * order, so each bound's escape is found from the one before (a bound before it, as overlapping matches could give,
- * is searched for).
+ * rawIndex(0, shifts, d) of each match's start (or end when ends) in found, in one walk over the escapes: the matches
+ * are in order, so each bound's escape is found from the one before (a bound before it, as overlapping matches could
+ * give, is searched for).
  */
-function rawBounds(sc: Scanned, shifts: number[]): void {
-  const found = sc.found;
+function rawOffsetsOf(found: Match[], shifts: number[], ends: boolean): number[] {
+  const out: number[] = [];
   const escapes = shifts.length / 2;
-  const rawStart: number[] = [];
-  const rawEnd: number[] = [];
-  // per kind of bound: the escapes passed (decoded end <= the last bound), and the shift after them
-  let js = 0;
-  let shiftS = 0;
-  let je = 0;
-  let shiftE = 0;
+  // the escapes passed (decoded end <= the last bound), and the shift after them
+  let j = 0;
+  let shift = 0;
   for (let k = 0; k < found.length; k++) {
-    const ds = found[k].s;
-    const de = found[k].e;
-    if (js > 0 && shifts[js * 2 - 2] > ds) {
-      rawStart.push(rawIndex(0, shifts, ds));
-    } else {
-      while (js < escapes && shifts[js * 2] <= ds) {
-        shiftS = shifts[js * 2 + 1];
-        js++;
-      }
-      rawStart.push(ds + shiftS);
+    const d = ends ? found[k].e : found[k].s;
+    if (j > 0 && shifts[j * 2 - 2] > d) {
+      out.push(rawIndex(0, shifts, d));
+      continue;
     }
-    if (je > 0 && shifts[je * 2 - 2] > de) {
-      rawEnd.push(rawIndex(0, shifts, de));
-    } else {
-      while (je < escapes && shifts[je * 2] <= de) {
-        shiftE = shifts[je * 2 + 1];
-        je++;
-      }
-      rawEnd.push(de + shiftE);
+    while (j < escapes && shifts[j * 2] <= d) {
+      shift = shifts[j * 2 + 1];
+      j++;
     }
+    out.push(d + shift);
   }
-  sc.rawStart = rawStart;
-  sc.rawEnd = rawEnd;
+  return out;
 }
 
 /** The first pass over text s (cached). */
