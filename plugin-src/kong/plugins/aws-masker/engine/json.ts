@@ -35,6 +35,8 @@ import {
   pseudonymOf,
   findIn,
   identifiersOf,
+  learnedLaterMayStandIn,
+  learnedKept,
   jsonEscape,
   keepScan,
   maskText,
@@ -440,7 +442,7 @@ function recordText(w: Walk, what: number, a: number, b: number, text: string): 
 /** Masks string content that starts at a and was scanned as sc: the identifiers it masked. */
 function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   const sess = w.sess;
-  const found = identifiersOf(sess, sc, a);
+  const found = identifiersOf(sess, sc, a, w.s);
   if (found.length === 0) return found;
   // a string resent to the same tenant (every turn of a conversation): its masking kept with its scan
   const kept = sc.kept;
@@ -977,17 +979,29 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
   if (sess.learned.length === learnedBefore) return false;
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;
-  return maskedOtherwise(w, last) && learnedEarlier(sess, w.s, learnedBefore);
+  return maskedOtherwise(w, last, learnedBefore);
 }
 
 /**
  * True when a piece of content the walk recorded at or before last would be masked otherwise now (with every name the
- * session learned): always for decoded text and numbers, which are not compared.
+ * session learned; always for decoded text and numbers, which are not compared) and a new name stands in the body
+ * before where it was learned (learnedEarlier). The cheaper question first: strings whose scans keep the occurrences of
+ * the session's names (a warm worker) are compared; at the first that needs a search, the body's plain searches.
  */
-function maskedOtherwise(w: Walk, last: number): boolean {
+function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean {
+  const sess = w.sess;
+  let earlier = false;
   for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
-    if (w.done[k] !== STRING_CONTENT) return true;
-    if (!sameMatches(identifiersOf(w.sess, w.doneScans[k], w.doneAt[k]), w.doneFound[k])) return true;
+    if (w.done[k] !== STRING_CONTENT) return earlier || learnedEarlier(sess, w.s, learnedBefore);
+    const sc = w.doneScans[k];
+    if (!earlier && !learnedKept(sess, sc)) {
+      if (!learnedEarlier(sess, w.s, learnedBefore)) return false;
+      earlier = true;
+    }
+    // none of the names learned after it stands in it: the same matches
+    if (!learnedLaterMayStandIn(sess, sc, w.doneAt[k], w.s, learnedBefore)) continue;
+    if (!sameMatches(identifiersOf(sess, sc, w.doneAt[k], w.s), w.doneFound[k]))
+      return earlier || learnedEarlier(sess, w.s, learnedBefore);
   }
   return false;
 }

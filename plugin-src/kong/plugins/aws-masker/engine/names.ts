@@ -540,6 +540,13 @@ export interface Learned {
   /** Offset in name of its rarest unit and name from there (learnedIn searches that tail; set at its first search). */
   anchor?: number;
   tail?: string;
+  /**
+   * learnedIn with the request body (see mayStandIn): the body its tail was last searched in, where that search
+   * started, and the first start of the name whose tail it found (-1: none to the end of the body).
+   */
+  body?: string;
+  from?: number;
+  next?: number;
 }
 
 export interface Occurrence {
@@ -549,7 +556,7 @@ export interface Occurrence {
 }
 
 /** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
-const SEARCH_MAX = 8;
+export const SEARCH_MAX = 8;
 
 /** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
 const INDEX: {
@@ -621,9 +628,10 @@ function hasDot(s: string, a: number, b: number): boolean {
  * Every occurrence of a learned name in s, with word boundaries, sorted by start (longest first on ties). A few names:
  * one search per name; many: one pass over the runs of name units of s, each run (and its pieces between "@" and "+")
  * looked up — linear in s whatever the number of names — and a search for each of the first ODD_SEARCH_MAX names that
- * hold other units (a "/" or ":" never stands in a run).
+ * hold other units (a "/" or ":" never stands in a run). body: s is body[rawAt, rawAt + s.length) (a JSON string's
+ * content without escapes): a name is only searched in s when its next place in the body is in s (see mayStandIn).
  */
-export function learnedIn(learned: Learned[], s: string): Occurrence[] {
+export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 0): Occurrence[] {
   const n = s.length;
   const occ: Occurrence[] = [];
   if (learned.length > SEARCH_MAX) {
@@ -674,9 +682,42 @@ export function learnedIn(learned: Learned[], s: string): Occurrence[] {
     sortSpans(occ);
     return occ;
   }
-  for (const l of learned) searchName(l, s, n, occ);
+  if (body === undefined) {
+    for (const l of learned) searchName(l, s, n, occ);
+  } else {
+    for (const l of learned) if (mayStandIn(l, body, rawAt, rawAt + n)) searchName(l, s, n, occ);
+  }
   sortSpans(occ);
   return occ;
+}
+
+/** Sets the learned name's anchor and tail (see Learned) if not yet set; returns the anchor. */
+function anchorOf(l: Learned): number {
+  const at = l.anchor;
+  if (at !== undefined && l.tail !== undefined) return at;
+  const anchor = ch.rarestUnit(l.name);
+  l.anchor = anchor;
+  l.tail = anchor > 0 ? sub(l.name, anchor, l.name.length) : l.name;
+  return anchor;
+}
+
+/**
+ * False when the learned name l cannot stand in body[a, b): no place of its tail in the body from a leaves the name
+ * inside [a, b). The first such place is kept with l and serves every later string before it: a cold request's strings
+ * come in body order, so each name costs about one plain search of the body instead of one per string.
+ */
+export function mayStandIn(l: Learned, body: string, a: number, b: number): boolean {
+  const anchor = anchorOf(l);
+  let next = l.next;
+  // stale when searched in another body, from further on, or when its place was passed
+  if (l.body !== body || l.from === undefined || next === undefined || l.from > a || (next >= 0 && next < a)) {
+    const r = body.indexOf(l.tail as string, a + anchor);
+    next = r < 0 ? -1 : r - anchor;
+    l.body = body;
+    l.from = a;
+    l.next = next;
+  }
+  return next >= 0 && next + l.name.length <= b;
 }
 
 /** Appends the occurrences of the learned name l in s (with word boundaries) to occ, in order. */
@@ -684,14 +725,8 @@ function searchName(l: Learned, s: string, n: number, occ: Occurrence[]): void {
   const name = l.name;
   const m = name.length;
   if (m > n) return;
-  let at = l.anchor;
-  let tail = l.tail;
-  if (at === undefined || tail === undefined) {
-    at = ch.rarestUnit(name);
-    tail = at > 0 ? sub(name, at, m) : name;
-    l.anchor = at;
-    l.tail = tail;
-  }
+  const at = anchorOf(l);
+  const tail = l.tail as string;
   // the name's tail from its rarest unit is searched (a plain search stops at every unit like the tail's first:
   // "deploy-bot" from "-", not at every "d" of prose); every occurrence of the name holds one at p + at
   let r = s.indexOf(tail, at);

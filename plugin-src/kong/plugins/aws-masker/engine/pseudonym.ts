@@ -55,22 +55,36 @@ export function hashCharsIn(s: string, a: number, b: number): boolean {
 }
 
 // The hash part is the first 50 bits of the MAC in 5-bit groups, one alphabet character each, taken as five 10-bit
-// chunks (two characters each, from a table): chunk k starts at bit 10k, i.e. in byte CHUNK_BYTE[k], and is read from
-// that byte and the next two, divided by CHUNK_DIVISOR[k] (a power of two: exact in doubles and Lua numbers).
-const HASH_CHUNKS = 5;
+// chunks (two characters each, from a table): bits 0-9, 10-19, 20-29, 30-39 and 40-49 of the MAC's bytes 0-6, read once.
 const PAIR: string[] = [];
 for (let v = 0; v < 1024; v++) PAIR[v] = sub(ALPHABET, v >> 5, (v >> 5) + 1) + sub(ALPHABET, v & 31, (v & 31) + 1);
-const CHUNK_BYTE: number[] = [];
-const CHUNK_DIVISOR: number[] = [];
-for (let k = 0; k < HASH_CHUNKS; k++) {
-  CHUNK_BYTE[k] = Math.floor((k * 10) / 8);
-  CHUNK_DIVISOR[k] = 2 ** (14 - ((k * 10) % 8));
+
+/** Longest original asciiOnly checks unit by unit; a longer one is searched (chars.ts hasHighUnit, a C search). */
+const ASCII_CHECKED_MAX = 64;
+
+/**
+ * True when s holds no unit >= 0x80. Every original derived goes through here: a C pattern search costs a LuaJIT trace
+ * a stitch (~0.4 µs), so up to ASCII_CHECKED_MAX units are read in overlapping windows of 4 or 16 (no loop, and no
+ * branch on the exact length, see hashCharsIn).
+ */
+function asciiOnly(s: string): boolean {
+  const n = s.length;
+  if (n >= 16) {
+    if (n > ASCII_CHECKED_MAX) return !hasHighUnit(s);
+    return ascii16(s, 0) && ascii16(s, n - 16) && (n <= 32 || (ascii16(s, 16) && (n <= 48 || ascii16(s, 32))));
+  }
+  if (n >= 4) return ascii4(s, 0) && ascii4(s, n - 4) && (n <= 8 || (ascii4(s, 4) && (n <= 12 || ascii4(s, 8))));
+  return n === 0 || (byteAt(s, 0) < 128 && byteAt(s, n - 1) < 128 && byteAt(s, n >> 1) < 128);
 }
 
-function chunk(mac: string, k: number): string {
-  const b = CHUNK_BYTE[k];
-  const v = (byteAt(mac, b) * 65536 + byteAt(mac, b + 1) * 256 + byteAt(mac, b + 2)) / CHUNK_DIVISOR[k];
-  return PAIR[Math.floor(v) % 1024];
+/** True when s[a, a + 4) holds no unit >= 0x80 (a + 4 <= length). */
+function ascii4(s: string, a: number): boolean {
+  return byteAt(s, a) < 128 && byteAt(s, a + 1) < 128 && byteAt(s, a + 2) < 128 && byteAt(s, a + 3) < 128;
+}
+
+/** True when s[a, a + 16) holds no unit >= 0x80 (a + 16 <= length). */
+function ascii16(s: string, a: number): boolean {
+  return ascii4(s, a) && ascii4(s, a + 4) && ascii4(s, a + 8) && ascii4(s, a + 12);
 }
 
 /**
@@ -79,7 +93,7 @@ function chunk(mac: string, k: number): string {
  * differing only there share the derivation; a request never shares a pseudonym (collisions get a salt).
  */
 export function hashInput(original: string): string {
-  if (!hasHighUnit(original)) return original;
+  if (asciiOnly(original)) return original;
   const n = original.length;
   const parts: string[] = [];
   let k = 0;
@@ -103,7 +117,16 @@ export function messagePrefix(scope: string, tag: string): string {
 /** The 10-character hash part of the keyed hash of message (messagePrefix + hashInput(original) [+ \x1f salt]). */
 export function hashOfMessage(hmac: Hmac, secret: string, message: string): string {
   const mac = hmac(secret, message);
-  return chunk(mac, 0) + chunk(mac, 1) + chunk(mac, 2) + chunk(mac, 3) + chunk(mac, 4);
+  const b1 = byteAt(mac, 1);
+  const b2 = byteAt(mac, 2);
+  const b3 = byteAt(mac, 3);
+  return (
+    PAIR[byteAt(mac, 0) * 4 + Math.floor(b1 / 64)] +
+    PAIR[(b1 % 64) * 16 + Math.floor(b2 / 16)] +
+    PAIR[(b2 % 16) * 64 + Math.floor(b3 / 4)] +
+    PAIR[(b3 % 4) * 256 + byteAt(mac, 4)] +
+    PAIR[byteAt(mac, 5) * 4 + Math.floor(byteAt(mac, 6) / 64)]
+  );
 }
 
 /** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */

@@ -5,7 +5,7 @@
 
 import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
-import { Learned, learnedIn, Occurrence, STOPLIST } from "./names";
+import { Learned, learnedIn, mayStandIn, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
@@ -464,12 +464,8 @@ export function keepScan(
       }
     }
     if (shifts !== undefined) {
-      sc.rawStart = [];
-      sc.rawEnd = [];
-      for (const m of found) {
-        sc.rawStart.push(rawIndex(0, shifts, m.s));
-        sc.rawEnd.push(rawIndex(0, shifts, m.e));
-      }
+      sc.rawStart = rawOffsetsOf(found, shifts, false);
+      sc.rawEnd = rawOffsetsOf(found, shifts, true);
     }
   }
   let byContent = scansOf(masker, escaped, keyCtx);
@@ -497,6 +493,32 @@ export function keepScan(
   byContent[content] = SEEN_ONCE;
   masker.scanBytes += content.length + SCAN_ENTRY_BYTES;
   return sc;
+}
+
+/**
+ * rawIndex(0, shifts, d) of each match's start (or end when ends) in found, in one walk over the escapes: the matches
+ * are in order, so each bound's escape is found from the one before (a bound before it, as overlapping matches could
+ * give, is searched for).
+ */
+function rawOffsetsOf(found: Match[], shifts: number[], ends: boolean): number[] {
+  const out: number[] = [];
+  const escapes = shifts.length / 2;
+  // the escapes passed (decoded end <= the last bound), and the shift after them
+  let j = 0;
+  let shift = 0;
+  for (let k = 0; k < found.length; k++) {
+    const d = ends ? found[k].e : found[k].s;
+    if (j > 0 && shifts[j * 2 - 2] > d) {
+      out.push(rawIndex(0, shifts, d));
+      continue;
+    }
+    while (j < escapes && shifts[j * 2] <= d) {
+      shift = shifts[j * 2 + 1];
+      j++;
+    }
+    out.push(d + shift);
+  }
+  return out;
 }
 
 /** The first pass over text s (cached). */
@@ -584,14 +606,15 @@ function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
 
 /** The learned-name occurrences in sc.text for the session's learned names, kept with the cached scan (undefined: the
  * session's names have no key, see learnedKey). */
-function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
+function learnedInScan(sess: Session, sc: Scanned, body: string | undefined, rawAt: number): LearnedInScan | undefined {
   const key = sess.learnedKey;
   if (key === undefined || sess.learnedKeyCount !== sess.learned.length) return undefined;
   if (sc.occ !== undefined) {
     const hit = sc.occ[key];
     if (hit !== undefined) return hit;
   }
-  const found: LearnedInScan = { occ: learnedIn(sess.learned, sc.text), merged: undefined, base: NO_MATCHES };
+  const occ = learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt);
+  const found: LearnedInScan = { occ, merged: undefined, base: NO_MATCHES };
   if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
     sc.occ = {};
     sc.occCount = 0;
@@ -605,9 +628,10 @@ function learnedInScan(sess: Session, sc: Scanned): LearnedInScan | undefined {
 /**
  * The identifiers in a scanned string, for this session: the first pass's (weak account candidates only with an AWS
  * signal), the tenant's remembered names, and this request's learned names (names learned here recorded with rawAt).
- * Offsets are in sc.text; the result may be shared with the cache (never mutated).
+ * Offsets are in sc.text; the result may be shared with the cache (never mutated). body: the JSON text whose string
+ * content starting at rawAt sc scanned (learned names are then looked for in the body first, see names.ts learnedIn).
  */
-export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[] {
+export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: string): Match[] {
   const found = sc.found;
   let out = withSignal(sess, sc);
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
@@ -618,8 +642,9 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[
   }
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
-  const cached = learnedInScan(sess, sc);
-  if (cached === undefined) return withLearned(out, learnedIn(sess.learned, sc.text));
+  const cached = learnedInScan(sess, sc, body, rawAt);
+  if (cached === undefined)
+    return withLearned(out, learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt));
   // the result depends on out and the learned names only: kept with them (out is the first pass, or the tenant
   // memory's result kept with the scan, on a warm worker the same array every request)
   if (cached.merged !== undefined && cached.base === out) return cached.merged;
@@ -627,6 +652,42 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number): Match[
   cached.base = out;
   cached.merged = merged;
   return merged;
+}
+
+/** True when sc keeps the occurrences of the session's learned names: identifiersOf answers from them at once. */
+export function learnedKept(sess: Session, sc: Scanned): boolean {
+  const key = sess.learnedKey;
+  return (
+    key !== undefined &&
+    sess.learnedKeyCount === sess.learned.length &&
+    sc.occ !== undefined &&
+    sc.occ[key] !== undefined
+  );
+}
+
+/**
+ * False when identifiersOf would find in sc what it found when the walk masked it at rawAt of body, as far as learned
+ * names go: no name learned since index `since` of sess.learned at a later string (Learned.at > rawAt; the names of
+ * sc's own string were learned before its search) may stand in it (see mayStandIn). True when one may, when sc has
+ * escapes (its text is not the body's), past SEARCH_MAX names (another matcher than the first masking's), and for a
+ * cached scan (identifiersOf answers from the occurrences kept with it).
+ */
+export function learnedLaterMayStandIn(
+  sess: Session,
+  sc: Scanned,
+  rawAt: number,
+  body: string,
+  since: number,
+): boolean {
+  const learned = sess.learned;
+  // a cached scan keeps its learned names' occurrences: identifiersOf answers from them at once
+  if (sc.cached || sc.shifts !== undefined || learned.length > SEARCH_MAX) return true;
+  const end = rawAt + sc.text.length;
+  for (let k = since; k < learned.length; k++) {
+    const l = learned[k];
+    if (l.at > rawAt && mayStandIn(l, body, rawAt, end)) return true;
+  }
+  return false;
 }
 
 /** out with the tenant's remembered names in sc.text (see withRemembered), the last answer kept with the scan. */
