@@ -107,6 +107,13 @@ export interface ScanConfig {
   /** JSON member name -> what it says about its values (keyInfoOf): keys repeat in every request, classified once. */
   keyInfo: Record<string, KeyInfo>;
   keyInfoCount: number;
+  /**
+   * A word of text that stands as a whole key token ("InstanceId" in `"InstanceId": "i-..."`) -> true when it names no
+   * key of any kind (credential, name, generic name): wordMatch then skips the key matchers. Keys repeat in every
+   * request; bounded like keyInfo.
+   */
+  keylessWords: Record<string, boolean>;
+  keylessCount: number;
 }
 
 /** What a JSON member name says about the values under it (scanWords). */
@@ -353,6 +360,8 @@ export function compileScanConfig(
     regexFind,
     keyInfo: {},
     keyInfoCount: 0,
+    keylessWords: {},
+    keylessCount: 0,
   };
   for (const v of allow) cfg.allow[v] = true;
   for (const k of KINDS) {
@@ -2947,6 +2956,34 @@ function wordMatch(
   const before = out.length;
   const len = j - i;
   let consumed = 0;
+  // a word followed by a key separator that stands as a whole key token (nothing glued before it) and names no key of
+  // any kind ("InstanceId" in JSON text): the key matchers are skipped. The three key readers read the token alone, so
+  // what they say of it holds wherever it stands; asked once per worker (cfg.keylessWords).
+  let keyless = false;
+  if (
+    (nxt === COLON || nxt === QUOTE || nxt === ch.APOS || nxt === ch.EQUALS) &&
+    len <= 64 && // (no key reader takes a longer token: the longest words are not kept)
+    (cls(prev) & C_ALNUM) === 0 &&
+    prev !== UNDERSCORE &&
+    prev !== DASH
+  ) {
+    const word = sub(s, i, j);
+    const known = cfg.keylessWords[word];
+    if (known === true || known === false) {
+      keyless = known;
+    } else {
+      keyless =
+        credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
+        kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
+        !genericKeyEndingAt(s, j, KEY_TOKEN);
+      if (cfg.keylessCount >= KEY_INFO_MAX) {
+        cfg.keylessWords = {};
+        cfg.keylessCount = 0;
+      }
+      cfg.keylessWords[word] = keyless;
+      cfg.keylessCount++;
+    }
+  }
   if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
@@ -3012,7 +3049,7 @@ function wordMatch(
       // WAF's httpSourceId for a stage: <account>:<api id>:<stage>
       if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
         consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
-      if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
     }
@@ -3024,7 +3061,7 @@ function wordMatch(
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     if (consumed === 0 && nxt === 58) {
       if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
-      if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
   } else if (nxt === 46) {
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
@@ -3051,11 +3088,11 @@ function wordMatch(
     consumed = matchPairedValue(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (consumed === 0 && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
+  if (consumed === 0 && !keyless && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
     consumed = matchCredential(cfg, s, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (consumed === 0 && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
+  if (consumed === 0 && !keyless && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
     if (nxt === 32 || nxt === 9) {
       // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`; blanks beyond the first are rare: looked at apart
       let sep = j + 1 < n ? byteAt(s, j + 1) : -1;
