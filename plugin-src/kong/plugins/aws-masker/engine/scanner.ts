@@ -456,6 +456,10 @@ function windowHas(s: string, a: number, b: number, lit: string): boolean {
 
 function hasLength(kind: Kind, len: number): boolean {
   const lengths = kind.lengths as number[];
+  // every list of the catalogue holds one or two lengths: answered without a loop (a loop in this small function, called
+  // for every id, made LuaJIT abort the traces it started at its entry, "inner loop in root trace")
+  const m = lengths.length;
+  if (m <= 2) return m > 0 && (lengths[0] === len || (m === 2 && lengths[1] === len));
   for (const l of lengths) if (l === len) return true;
   return false;
 }
@@ -2418,17 +2422,16 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
       width = 0;
       cols = [];
       let any = false;
+      // (the labels are checked first: a line with a long or empty cell is no header, its cells are not classified)
       let labels = true;
-      for (let k = 0; k < count; k++) {
+      for (let k = 0; k < count; k++) if (CSV_B[k] - CSV_A[k] > 48 || CSV_B[k] === CSV_A[k]) labels = false;
+      for (let k = 0; labels && k < count; k++) {
         const a = CSV_A[k];
         const b = CSV_B[k];
-        if (b - a > 48 || b === a) labels = false;
         let kind: Kind | undefined = undefined;
-        if (labels) {
-          const code = credentialKeyCode(s, a, b);
-          if (code !== CRED_NONE) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
-          else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
-        }
+        const code = credentialKeyCode(s, a, b);
+        if (code !== CRED_NONE) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
+        else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
         if (kind !== undefined) any = true;
         cols[k] = kind;
       }
