@@ -296,6 +296,98 @@ describe("plain prose skipped by the automaton (PLAIN_RUN)", () => {
   });
 });
 
+describe("prose nouns are told from look-alikes by their length too (NOUN_ENDS)", () => {
+  // "customer", "time", "resource": the ends of a noun ("cluster", "table", "role") at another length
+  const lookAlikes = ["customer", "cursor", "time", "template", "trace", "resource", "ready", "parser", "Prefer"];
+  const nouns = ["cluster", "table", "role", "queue", "service", "user", "repository", "parameter"];
+
+  it("the automaton and plainWord stop at every noun before a name, and pass look-alikes of other lengths", () => {
+    for (const w of [...nouns, ...lookAlikes]) {
+      const s = `in aws the ${w} orders-api-prod failed, the ${w} is fine and the ${w} orders-db-1 too`;
+      const want = scanned(s, "", false);
+      expect(scanned(s, "", true), s).toEqual(want);
+      const named = want.filter((m) => s.slice(m.s, m.e).startsWith("orders-")).length;
+      expect(named, s).toBe(nouns.includes(w) ? 2 : 0);
+      const i = s.indexOf(w);
+      expect(WORD_PATHS.plainWord(s, i, i + w.length, s.length, 32), w).toBe(!nouns.includes(w));
+    }
+  });
+
+  it("finds the same with and without the automaton where nouns and look-alikes stand before names", () => {
+    const pieceArb = fc.constantFrom(...nouns, ...lookAlikes, " ", "  ", "orders-api-prod", "db-1", "x", "'", '"', ".");
+    fc.assert(
+      fc.property(fc.array(pieceArb, { minLength: 1, maxLength: 16 }), (parts) => {
+        const s = "Keep answers short in aws. " + parts.join(" ");
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("a word that stands as a whole key token is classified once per worker (keylessWords)", () => {
+  it("keeps the words that name no key, and finds the keys the same way the second time", () => {
+    const s = '{"InstanceId": "i-0a1b2c3d4e5f67890", "Password": "hunter2x", "GroupName": "web-prod", "Note": "x"}';
+    cfg.keylessWords = {};
+    cfg.keylessCount = 0;
+    const first: Match[] = [];
+    scan(cfg, s, "", first);
+    expect(cfg.keylessWords["Note"]).toBe(true);
+    expect(cfg.keylessWords["Password"]).toBe(false);
+    expect(cfg.keylessWords["GroupName"]).toBe(false);
+    const again: Match[] = [];
+    scan(cfg, s, "", again);
+    expect(again).toEqual(first);
+    expect(first.map((m) => s.slice(m.s, m.e))).toEqual(["i-0a1b2c3d4e5f67890", "hunter2x", "web-prod"]);
+  });
+
+  it("a word kept alone as no key is still read as part of a longer key (Secret_Key, db-password)", () => {
+    cfg.keylessWords = {};
+    cfg.keylessCount = 0;
+    scan(cfg, '{"Key": "a", "password": "b", "Name": "c"}', "", []);
+    expect(cfg.keylessWords["Key"]).toBe(true);
+    for (const s of ["Secret_Key: s3cr3tvalue9", "aws_secret_access_Key = s3cr3tvalue9", "--db-password=s3cr3tvalue9"]) {
+      const out: Match[] = [];
+      scan(cfg, s, "", out);
+      expect(out.map((m) => s.slice(m.s, m.e)), s).toEqual(["s3cr3tvalue9"]);
+    }
+  });
+
+  // words that name no key alone and do glued to others, key separators, values
+  const keyPieceArb = fc.constantFrom(
+    ...["Key", "Secret", "Access", "Id", "Instance", "Name", "Bucket", "password", "db", "Token", "Session", "Note"],
+    ...["_", "-", "--", ":", '"', "'", "=", " ", "\n", "value", "x1", "orders-prod-1", "s3cr3tvalue9", "{", ","],
+  );
+  const keyTextArb = fc.oneof(
+    textArb,
+    fc.array(keyPieceArb, { minLength: 1, maxLength: 24 }).map((a) => a.join("")),
+  );
+
+  it("finds the same with the words of earlier texts kept as without (generated texts)", () => {
+    fc.assert(
+      fc.property(fc.array(keyTextArb, { minLength: 2, maxLength: 6 }), (texts) => {
+        cfg.keylessWords = {};
+        cfg.keylessCount = 0;
+        const fresh = texts.map((s) => {
+          cfg.keylessWords = {};
+          cfg.keylessCount = 0;
+          const out: Match[] = [];
+          scan(cfg, s, "", out);
+          return out;
+        });
+        // now with every text's words kept, in reverse order
+        for (const s of texts) scan(cfg, s, "", []);
+        for (let k = texts.length - 1; k >= 0; k--) {
+          const out: Match[] = [];
+          scan(cfg, texts[k], "", out);
+          expect(out, JSON.stringify(texts[k])).toEqual(fresh[k]);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
 describe("anchors are searched only in strings that may hold them", () => {
   const anchors = [".amazonaws.com", "alias/", "://", "Z ", "\n[", "eksctl-", "IQoJ", "%3A", "$253A", "Name(", "x"];
   it("firstOf after markUnits answers as indexOf", () => {

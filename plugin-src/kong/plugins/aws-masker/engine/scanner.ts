@@ -181,7 +181,7 @@ function nounKinds(): void {
   ];
   for (const [w, id] of nouns) {
     addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
-    NOUN_ENDS[byteAt(w, 0) * 128 + byteAt(w, w.length - 1)] = true;
+    NOUN_ENDS[byteAt(w, 0) * 128 + byteAt(w, w.length - 1)] |= 1 << w.length;
   }
 }
 
@@ -905,9 +905,13 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
 const PROSE_NOUNS = newKeyTable();
-/** first unit * 128 + last unit (lower case) of each prose noun: a word of letters is looked up only when it may be one */
-const NOUN_ENDS: boolean[] = [];
-for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(false);
+/**
+ * first unit * 128 + last unit (lower case) of each prose noun -> a bit per length of the nouns with these ends (bit len):
+ * a word of letters is looked up only when it may be one ("customer" and "time" are not: "cluster" and "table" differ in
+ * length)
+ */
+const NOUN_ENDS: number[] = [];
+for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(0);
 
 /** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
@@ -2744,7 +2748,7 @@ function buildPlainRun(): void {
     if (u < Run.Upper) {
       const grown = len + 1;
       if (grown <= 10) {
-        const isNoun = NOUN_ENDS[(97 + first) * 128 + 97 + u];
+        const isNoun = (NOUN_ENDS[(97 + first) * 128 + 97 + u] & (1 << grown)) !== 0;
         return Run.Word + ((grown - 1) * 26 + first) * 2 + (isNoun ? 1 : 0);
       }
       return grown <= 64 ? Run.LongWord + grown - 11 : Run.Longest;
@@ -2789,7 +2793,7 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
     return (
       len < 4 ||
       len > 10 ||
-      !NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] ||
+      (NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] & (1 << len)) === 0 ||
       kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
     );
   }
