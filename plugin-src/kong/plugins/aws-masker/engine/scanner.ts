@@ -3096,7 +3096,19 @@ function wordMatch(
     if (consumed > 0) return consumed;
   }
   if (consumed === 0 && !keyless && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
-    consumed = matchCredential(cfg, s, j, n, out);
+    // after one blank a credential key needs a separator (":" "=" "|", credentialValueAfter) unless it is a flag's
+    // ("--db_password x", a token that reaches back over "-" or "_"): a word followed by a blank and a word is none
+    const after = j + 1 < n ? byteAt(s, j + 1) : -1;
+    const noSeparator =
+      (nxt === SPACE || nxt === ch.TAB) &&
+      prev !== DASH &&
+      prev !== UNDERSCORE &&
+      after !== SPACE &&
+      after !== ch.TAB &&
+      after !== COLON &&
+      after !== ch.EQUALS &&
+      after !== PIPE;
+    consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out);
     if (consumed > 0) return consumed;
   }
   if (consumed === 0 && !keyless && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
