@@ -2216,7 +2216,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("eksctl-", e > p ? e : p + 1);
   }
+  // every query but the first holds "--query ": without it in s, one search instead of six
+  const queries = firstOf(s, "--query ") >= 0;
   for (const q of SECRET_QUERIES) {
+    if (!queries && q !== SECRET_QUERIES[0]) break;
     p = firstOf(s, q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
@@ -2233,6 +2236,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
+// (the first is the one without "--query ": findLineAnchors)
 const SECRET_QUERIES = [
   "get-login-password",
   "--query SecretString",
