@@ -388,6 +388,44 @@ describe("a word that stands as a whole key token is classified once per worker 
   });
 });
 
+describe("a word followed by a blank is a credential key only before a separator, or as a flag's", () => {
+  it("finds the value after a separator or a flag, and none after a blank and a word", () => {
+    const cases: [string, string[]][] = [
+      ["password = s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["password\t: s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["| Password | s3cr3tvalue9 |", ["s3cr3tvalue9"]],
+      ["aws configure --db_password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["run --password s3cr3tvalue9 now", ["s3cr3tvalue9"]],
+      ["the password s3cr3tvalue9 is weak", []],
+      ["rotate the token daily", []],
+    ];
+    for (const [s, want] of cases) {
+      for (const run of [true, false]) {
+        expect(
+          scanned(s, "", run).map((m) => s.slice(m.s, m.e)),
+          s,
+        ).toEqual(want);
+      }
+    }
+  });
+});
+
+describe("the automaton runs again right after a word that started nothing before a blank and a word", () => {
+  it("finds the same with and without the automaton in prose with numbers, acronyms and ids (generated texts)", () => {
+    const pieceArb = fc.constantFrom(
+      ...["SRE", "HTTP", "16", "2024", "on-call", "i-0a1b2c3d4e5f67890", "10.0.1.5", "cluster", "orders-api-prod"],
+      ...["the", "and", "answer", "it's", "(see", "x2", "password", "=", ":", "s3cr3tvalue9", "aws", "\n"],
+    );
+    fc.assert(
+      fc.property(fc.array(pieceArb, { minLength: 1, maxLength: 20 }), (parts) => {
+        const s = "Keep answers short. " + parts.join(" ") + " and then stop.";
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe("anchors are searched only in strings that may hold them", () => {
   const anchors = [".amazonaws.com", "alias/", "://", "Z ", "\n[", "eksctl-", "IQoJ", "%3A", "$253A", "Name(", "x"];
   it("firstOf after markUnits answers as indexOf", () => {

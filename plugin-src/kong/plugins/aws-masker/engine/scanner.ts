@@ -2640,6 +2640,9 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       }
       i = consumed;
     } else {
+      // a word that started nothing, then a blank and a word of letters: prose goes on, the automaton runs again at once
+      // (not after two plain words: that wait is for text of ids, keys and numbers)
+      if (c === SPACE && i + 1 < n && (WORD_UNIT[unitAt(s, i + 1)] & C_LOWER) !== 0) plainInRow = 2;
       i++;
     }
   }
