@@ -344,6 +344,9 @@ export function indexFrom(s: string, lit: string, from: number): number {
   let at = ANCHOR_AT[lit];
   if (typeof at !== "number") {
     at = rarestUnit(lit);
+    // a tail of one unit ("/" of "net/") stops at every such unit and checks the head in Lua: one unit more, and C
+    // compares it ("t/")
+    if (at > 0 && at === lit.length - 1) at--;
     ANCHOR_AT[lit] = at;
     ANCHOR_TAIL[lit] = sub(lit, at, lit.length);
     ANCHOR_HEAD[lit] = sub(lit, 0, at);
