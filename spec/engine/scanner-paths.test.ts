@@ -426,6 +426,36 @@ describe("the automaton runs again right after a word that started nothing befor
   });
 });
 
+describe("the automaton passes a word of prose before a closing quote (Run.AfterQuote)", () => {
+  it("still stops where plainWord looks: a key separator after the quote, \"value\", a quote at the end", () => {
+    for (const s of [
+      'in aws, it\'s the "Password": s3cr3tvalue9 and that\'s it',
+      "in aws, keep 'token' = s3cr3tvalue9 here",
+      'in aws the pair {"name": "orders", "value": "s3cr3tvalue9"} stays',
+      'in aws see the "quoted" i-0a1b2c3d4e5f67890 and the "end"',
+      'aws: we\'re told "bucket": "acme-logs-prod" is it',
+    ]) {
+      const want = scanned(s, "", false);
+      expect(scanned(s, "", true), s).toEqual(want);
+      expect(want.length, s).toBeGreaterThan(0);
+    }
+  });
+
+  it("finds the same with and without the automaton around quotes (generated texts)", () => {
+    const pieceArb = fc.constantFrom(
+      ...["it", "s", "value", "Value", "token", "cluster", "words", "\"", "'", ":", "=", "|", " ", "  ", "\t", "(", ","],
+      ...["orders-api-prod", "s3cr3tvalue9", "i-0a1b2c3d4e5f67890", "aws", "\n"],
+    );
+    fc.assert(
+      fc.property(fc.array(pieceArb, { minLength: 1, maxLength: 24 }), fc.boolean(), (parts, tail) => {
+        const s = "Keep answers short. " + parts.join("") + (tail ? " and then stop." : "");
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe("anchors are searched only in strings that may hold them", () => {
   const anchors = [".amazonaws.com", "alias/", "://", "Z ", "\n[", "eksctl-", "IQoJ", "%3A", "$253A", "Name(", "x", "net/"];
   it("firstOf after markUnits answers as indexOf", () => {

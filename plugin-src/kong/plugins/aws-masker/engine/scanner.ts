@@ -2592,10 +2592,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
         row = next;
         k++;
       }
-      // a word start at or before k: back over a blank or "(" (it may have ended the word that stopped the run),
+      // a word start at or before k: back over a blank, "(" or quote (it may have ended the word that stopped the run),
       // then over the word's units
       let h = k;
-      if (h > i && (byteAt(s, h - 1) === SPACE || byteAt(s, h - 1) === ch.LPAREN)) h--;
+      const last = h > i ? byteAt(s, h - 1) : -1;
+      if (last === SPACE || last === ch.LPAREN || last === QUOTE || last === ch.APOS) h--;
       while (h > i && (WORD_UNIT[unitAt(s, h - 1)] & C_ALNUM) !== 0) h--;
       plainInRow = 0;
       if (h > i) {
@@ -2660,8 +2661,8 @@ for (let c = 0; c < 256; c++) {
  * and separators while every word it passes is one plainWord passes (letters, capitalised at most, not after ":"
  * "-" "_", no noun that plainWord would look up, followed by what plainWord lets through) and stops at any other word
  * (Run.Stop). Which words it stops at is a choice of speed only: scanWords looks at each of them as before.
- * States: a separator (Run.Separator, or Run.Glued after ":" "-" "_"), a word's blank or "(" awaiting the next unit
- * (Run.AfterBlank, Run.AfterParen), and words: Run.Word + ((len - 1) * 26 + first letter) * 2 + (1 when first and last
+ * States: a separator (Run.Separator, or Run.Glued after ":" "-" "_"), a word's blank, "(" or closing quote awaiting the
+ * next unit (Run.AfterBlank, Run.AfterParen, Run.AfterQuote), and words: Run.Word + ((len - 1) * 26 + first letter) * 2 + (1 when first and last
  * letter are those of a prose noun) up to 10 letters, then one state per length up to 64 and one beyond.
  */
 const enum Run {
@@ -2670,8 +2671,9 @@ const enum Run {
   Glued = 2,
   AfterBlank = 3,
   AfterParen = 4,
-  Word = 5,
-  LongWord = 5 + 10 * 26 * 2, // 11 letters; + (len - 11) up to 64
+  AfterQuote = 5,
+  Word = 6,
+  LongWord = 6 + 10 * 26 * 2, // 11 letters; + (len - 11) up to 64
   Longest = LongWord + 54, // more than 64 letters
   States = Longest + 1,
   // unit classes: 0-25 lower-case letters, 26-51 upper-case letters
@@ -2725,10 +2727,10 @@ function buildPlainRun(): void {
   function runStep(st: number, u: number): number {
     const letter = u < Run.Digit;
     if (st === Run.Stop) return Run.Stop;
-    if (st === Run.AfterBlank || st === Run.AfterParen) {
-      // plainWord looks at the unit after the blank / "(" too
+    if (st === Run.AfterBlank || st === Run.AfterParen || st === Run.AfterQuote) {
+      // plainWord looks at the unit after the blank / "(" / quote too
       if (
-        st === Run.AfterBlank &&
+        st !== Run.AfterParen &&
         (u === Run.Blank || u === Run.Tab || u === Run.Colon || u === Run.Equals || u === Run.Pipe)
       )
         return Run.Stop;
@@ -2767,6 +2769,8 @@ function buildPlainRun(): void {
     if (u === Run.Underscore) return Run.Glued;
     if (u === Run.Blank) return len >= 4 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
     if (u === Run.Paren) return Run.AfterParen;
+    // a closing quote: "value" (matchPairedValue) is looked at
+    if (u === Run.Quote) return len === 5 && first === ch.LOWER_V - 97 ? Run.Stop : Run.AfterQuote;
     return Run.Stop;
   }
 
