@@ -346,10 +346,17 @@ describe("a word that stands as a whole key token is classified once per worker 
     cfg.keylessCount = 0;
     scan(cfg, '{"Key": "a", "password": "b", "Name": "c"}', "", []);
     expect(cfg.keylessWords["Key"]).toBe(true);
-    for (const s of ["Secret_Key: s3cr3tvalue9", "aws_secret_access_Key = s3cr3tvalue9", "--db-password=s3cr3tvalue9"]) {
+    for (const s of [
+      "Secret_Key: s3cr3tvalue9",
+      "aws_secret_access_Key = s3cr3tvalue9",
+      "--db-password=s3cr3tvalue9",
+    ]) {
       const out: Match[] = [];
       scan(cfg, s, "", out);
-      expect(out.map((m) => s.slice(m.s, m.e)), s).toEqual(["s3cr3tvalue9"]);
+      expect(
+        out.map((m) => s.slice(m.s, m.e)),
+        s,
+      ).toEqual(["s3cr3tvalue9"]);
     }
   });
 
@@ -427,9 +434,9 @@ describe("the automaton runs again right after a word that started nothing befor
 });
 
 describe("the automaton passes a word of prose before a closing quote (Run.AfterQuote)", () => {
-  it("still stops where plainWord looks: a key separator after the quote, \"value\", a quote at the end", () => {
+  it('still stops where plainWord looks: a key separator after the quote, "value", a quote at the end', () => {
     for (const s of [
-      'in aws, it\'s the "Password": s3cr3tvalue9 and that\'s it',
+      "in aws, it's the \"Password\": s3cr3tvalue9 and that's it",
       "in aws, keep 'token' = s3cr3tvalue9 here",
       'in aws the pair {"name": "orders", "value": "s3cr3tvalue9"} stays',
       'in aws see the "quoted" i-0a1b2c3d4e5f67890 and the "end"',
@@ -443,7 +450,7 @@ describe("the automaton passes a word of prose before a closing quote (Run.After
 
   it("finds the same with and without the automaton around quotes (generated texts)", () => {
     const pieceArb = fc.constantFrom(
-      ...["it", "s", "value", "Value", "token", "cluster", "words", "\"", "'", ":", "=", "|", " ", "  ", "\t", "(", ","],
+      ...["it", "s", "value", "Value", "token", "cluster", "words", '"', "'", ":", "=", "|", " ", "  ", "\t", "(", ","],
       ...["orders-api-prod", "s3cr3tvalue9", "i-0a1b2c3d4e5f67890", "aws", "\n"],
     );
     fc.assert(
@@ -457,7 +464,20 @@ describe("the automaton passes a word of prose before a closing quote (Run.After
 });
 
 describe("anchors are searched only in strings that may hold them", () => {
-  const anchors = [".amazonaws.com", "alias/", "://", "Z ", "\n[", "eksctl-", "IQoJ", "%3A", "$253A", "Name(", "x", "net/"];
+  const anchors = [
+    ".amazonaws.com",
+    "alias/",
+    "://",
+    "Z ",
+    "\n[",
+    "eksctl-",
+    "IQoJ",
+    "%3A",
+    "$253A",
+    "Name(",
+    "x",
+    "net/",
+  ];
   it("firstOf after markUnits answers as indexOf", () => {
     const pieceArb = fc.constantFrom(...anchors, "a", "Z", " ", "\n", "[", "%", "3", "A", "/", ":", ".", "é");
     fc.assert(
@@ -483,7 +503,20 @@ describe("anchors are searched only in strings that may hold them", () => {
   });
 
   it("indexFrom (searched from the anchor's rarest unit) answers as indexOf from every offset", () => {
-    const pieceArb = fc.constantFrom(...anchors, "a", "z", "s", ".amazonaws.co", "alias", "zonaws.com", "/", ".", "t/", "ne", "t");
+    const pieceArb = fc.constantFrom(
+      ...anchors,
+      "a",
+      "z",
+      "s",
+      ".amazonaws.co",
+      "alias",
+      "zonaws.com",
+      "/",
+      ".",
+      "t/",
+      "ne",
+      "t",
+    );
     fc.assert(
       fc.property(fc.array(pieceArb, { maxLength: 16 }), (parts) => {
         const s = parts.join("");
