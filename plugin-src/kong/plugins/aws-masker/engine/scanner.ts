@@ -2641,9 +2641,18 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       }
       i = consumed;
     } else {
-      // a word that started nothing, then a blank and a word of letters: prose goes on, the automaton runs again at once
-      // (not after two plain words: that wait is for text of ids, keys and numbers)
-      if (c === SPACE && i + 1 < n && (WORD_UNIT[unitAt(s, i + 1)] & C_LOWER) !== 0) plainInRow = 2;
+      // a word that started nothing, between blanks and before a word of letters: prose goes on, the automaton runs
+      // again at once (not after two plain words: that wait is for text of ids, keys and numbers); not after a prose
+      // noun or a dashed word ("cluster a-b-c"), whose next word is often one the automaton would stop at again
+      const wl = i - ws;
+      if (
+        c === SPACE &&
+        (ws === 0 || byteAt(s, ws - 1) === SPACE) &&
+        i + 1 < n &&
+        (WORD_UNIT[unitAt(s, i + 1)] & C_LOWER) !== 0 &&
+        (wl < 4 || wl > 10 || (NOUN_ENDS[lowerCode(byteAt(s, ws)) * 128 + unitAt(s, i - 1)] & (1 << wl)) === 0)
+      )
+        plainInRow = 2;
       i++;
     }
   }
