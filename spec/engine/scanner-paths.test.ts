@@ -296,8 +296,188 @@ describe("plain prose skipped by the automaton (PLAIN_RUN)", () => {
   });
 });
 
+describe("prose nouns are told from look-alikes by their length too (NOUN_ENDS)", () => {
+  // "customer", "time", "resource": the ends of a noun ("cluster", "table", "role") at another length
+  const lookAlikes = ["customer", "cursor", "time", "template", "trace", "resource", "ready", "parser", "Prefer"];
+  const nouns = ["cluster", "table", "role", "queue", "service", "user", "repository", "parameter"];
+
+  it("the automaton and plainWord stop at every noun before a name, and pass look-alikes of other lengths", () => {
+    for (const w of [...nouns, ...lookAlikes]) {
+      const s = `in aws the ${w} orders-api-prod failed, the ${w} is fine and the ${w} orders-db-1 too`;
+      const want = scanned(s, "", false);
+      expect(scanned(s, "", true), s).toEqual(want);
+      const named = want.filter((m) => s.slice(m.s, m.e).startsWith("orders-")).length;
+      expect(named, s).toBe(nouns.includes(w) ? 2 : 0);
+      const i = s.indexOf(w);
+      expect(WORD_PATHS.plainWord(s, i, i + w.length, s.length, 32), w).toBe(!nouns.includes(w));
+    }
+  });
+
+  it("finds the same with and without the automaton where nouns and look-alikes stand before names", () => {
+    const pieceArb = fc.constantFrom(...nouns, ...lookAlikes, " ", "  ", "orders-api-prod", "db-1", "x", "'", '"', ".");
+    fc.assert(
+      fc.property(fc.array(pieceArb, { minLength: 1, maxLength: 16 }), (parts) => {
+        const s = "Keep answers short in aws. " + parts.join(" ");
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("a word that stands as a whole key token is classified once per worker (keylessWords)", () => {
+  it("keeps the words that name no key, and finds the keys the same way the second time", () => {
+    const s = '{"InstanceId": "i-0a1b2c3d4e5f67890", "Password": "hunter2x", "GroupName": "web-prod", "Note": "x"}';
+    cfg.keylessWords = {};
+    cfg.keylessCount = 0;
+    const first: Match[] = [];
+    scan(cfg, s, "", first);
+    expect(cfg.keylessWords["Note"]).toBe(true);
+    expect(cfg.keylessWords["Password"]).toBe(false);
+    expect(cfg.keylessWords["GroupName"]).toBe(false);
+    const again: Match[] = [];
+    scan(cfg, s, "", again);
+    expect(again).toEqual(first);
+    expect(first.map((m) => s.slice(m.s, m.e))).toEqual(["i-0a1b2c3d4e5f67890", "hunter2x", "web-prod"]);
+  });
+
+  it("a word kept alone as no key is still read as part of a longer key (Secret_Key, db-password)", () => {
+    cfg.keylessWords = {};
+    cfg.keylessCount = 0;
+    scan(cfg, '{"Key": "a", "password": "b", "Name": "c"}', "", []);
+    expect(cfg.keylessWords["Key"]).toBe(true);
+    for (const s of [
+      "Secret_Key: s3cr3tvalue9",
+      "aws_secret_access_Key = s3cr3tvalue9",
+      "--db-password=s3cr3tvalue9",
+    ]) {
+      const out: Match[] = [];
+      scan(cfg, s, "", out);
+      expect(
+        out.map((m) => s.slice(m.s, m.e)),
+        s,
+      ).toEqual(["s3cr3tvalue9"]);
+    }
+  });
+
+  // words that name no key alone and do glued to others, key separators, values
+  const keyPieceArb = fc.constantFrom(
+    ...["Key", "Secret", "Access", "Id", "Instance", "Name", "Bucket", "password", "db", "Token", "Session", "Note"],
+    ...["_", "-", "--", ":", '"', "'", "=", " ", "\n", "value", "x1", "orders-prod-1", "s3cr3tvalue9", "{", ","],
+  );
+  const keyTextArb = fc.oneof(
+    textArb,
+    fc.array(keyPieceArb, { minLength: 1, maxLength: 24 }).map((a) => a.join("")),
+  );
+
+  it("finds the same with the words of earlier texts kept as without (generated texts)", () => {
+    fc.assert(
+      fc.property(fc.array(keyTextArb, { minLength: 2, maxLength: 6 }), (texts) => {
+        cfg.keylessWords = {};
+        cfg.keylessCount = 0;
+        const fresh = texts.map((s) => {
+          cfg.keylessWords = {};
+          cfg.keylessCount = 0;
+          const out: Match[] = [];
+          scan(cfg, s, "", out);
+          return out;
+        });
+        // now with every text's words kept, in reverse order
+        for (const s of texts) scan(cfg, s, "", []);
+        for (let k = texts.length - 1; k >= 0; k--) {
+          const out: Match[] = [];
+          scan(cfg, texts[k], "", out);
+          expect(out, JSON.stringify(texts[k])).toEqual(fresh[k]);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe("a word followed by a blank is a credential key only before a separator, or as a flag's", () => {
+  it("finds the value after a separator or a flag, and none after a blank and a word", () => {
+    const cases: [string, string[]][] = [
+      ["password = s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["password\t: s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["| Password | s3cr3tvalue9 |", ["s3cr3tvalue9"]],
+      ["aws configure --db_password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["run --password s3cr3tvalue9 now", ["s3cr3tvalue9"]],
+      ["the password s3cr3tvalue9 is weak", []],
+      ["rotate the token daily", []],
+    ];
+    for (const [s, want] of cases) {
+      for (const run of [true, false]) {
+        expect(
+          scanned(s, "", run).map((m) => s.slice(m.s, m.e)),
+          s,
+        ).toEqual(want);
+      }
+    }
+  });
+});
+
+describe("the automaton runs again right after a word that started nothing before a blank and a word", () => {
+  it("finds the same with and without the automaton in prose with numbers, acronyms and ids (generated texts)", () => {
+    const pieceArb = fc.constantFrom(
+      ...["SRE", "HTTP", "16", "2024", "on-call", "i-0a1b2c3d4e5f67890", "10.0.1.5", "cluster", "orders-api-prod"],
+      ...["the", "and", "answer", "it's", "(see", "x2", "password", "=", ":", "s3cr3tvalue9", "aws", "\n"],
+    );
+    fc.assert(
+      fc.property(fc.array(pieceArb, { minLength: 1, maxLength: 20 }), (parts) => {
+        const s = "Keep answers short. " + parts.join(" ") + " and then stop.";
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe("the automaton passes a word of prose before a closing quote (Run.AfterQuote)", () => {
+  it('still stops where plainWord looks: a key separator after the quote, "value", a quote at the end', () => {
+    for (const s of [
+      "in aws, it's the \"Password\": s3cr3tvalue9 and that's it",
+      "in aws, keep 'token' = s3cr3tvalue9 here",
+      'in aws the pair {"name": "orders", "value": "s3cr3tvalue9"} stays',
+      'in aws see the "quoted" i-0a1b2c3d4e5f67890 and the "end"',
+      'aws: we\'re told "bucket": "acme-logs-prod" is it',
+    ]) {
+      const want = scanned(s, "", false);
+      expect(scanned(s, "", true), s).toEqual(want);
+      expect(want.length, s).toBeGreaterThan(0);
+    }
+  });
+
+  it("finds the same with and without the automaton around quotes (generated texts)", () => {
+    const pieceArb = fc.constantFrom(
+      ...["it", "s", "value", "Value", "token", "cluster", "words", '"', "'", ":", "=", "|", " ", "  ", "\t", "(", ","],
+      ...["orders-api-prod", "s3cr3tvalue9", "i-0a1b2c3d4e5f67890", "aws", "\n"],
+    );
+    fc.assert(
+      fc.property(fc.array(pieceArb, { minLength: 1, maxLength: 24 }), fc.boolean(), (parts, tail) => {
+        const s = "Keep answers short. " + parts.join("") + (tail ? " and then stop." : "");
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe("anchors are searched only in strings that may hold them", () => {
-  const anchors = [".amazonaws.com", "alias/", "://", "Z ", "\n[", "eksctl-", "IQoJ", "%3A", "$253A", "Name(", "x"];
+  const anchors = [
+    ".amazonaws.com",
+    "alias/",
+    "://",
+    "Z ",
+    "\n[",
+    "eksctl-",
+    "IQoJ",
+    "%3A",
+    "$253A",
+    "Name(",
+    "x",
+    "net/",
+  ];
   it("firstOf after markUnits answers as indexOf", () => {
     const pieceArb = fc.constantFrom(...anchors, "a", "Z", " ", "\n", "[", "%", "3", "A", "/", ":", ".", "é");
     fc.assert(
@@ -323,7 +503,20 @@ describe("anchors are searched only in strings that may hold them", () => {
   });
 
   it("indexFrom (searched from the anchor's rarest unit) answers as indexOf from every offset", () => {
-    const pieceArb = fc.constantFrom(...anchors, "a", "z", "s", ".amazonaws.co", "alias", "zonaws.com", "/", ".");
+    const pieceArb = fc.constantFrom(
+      ...anchors,
+      "a",
+      "z",
+      "s",
+      ".amazonaws.co",
+      "alias",
+      "zonaws.com",
+      "/",
+      ".",
+      "t/",
+      "ne",
+      "t",
+    );
     fc.assert(
       fc.property(fc.array(pieceArb, { maxLength: 16 }), (parts) => {
         const s = parts.join("");

@@ -306,8 +306,11 @@ export function firstOf(s: string, lit: string): number {
   return mayHold(lit) ? indexFrom(s, lit, 0) : -1;
 }
 
-/** Units of text in order of frequency, the most frequent first (prose, JSON, CLI output); any other unit is rarer. */
-const COMMON_UNITS = ' etaoinsr".-/:_,0123456789hldcumfpgwybvkxjqz';
+/**
+ * Units of text in order of frequency, the most frequent first (prose, JSON, CLI output); any other unit is rarer. (A
+ * line feed is as common as a comma: "\n[" is searched from its "[", once per "[" rather than once per line.)
+ */
+const COMMON_UNITS = ' etaoinsr".-/:_,\n0123456789hldcumfpgwybvkxjqz';
 const UNIT_RARITY: number[] = [];
 for (let c = 0; c < 256; c++) UNIT_RARITY.push(COMMON_UNITS.length);
 for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k)] = k;
@@ -341,6 +344,9 @@ export function indexFrom(s: string, lit: string, from: number): number {
   let at = ANCHOR_AT[lit];
   if (typeof at !== "number") {
     at = rarestUnit(lit);
+    // a tail of one unit ("/" of "net/") stops at every such unit and checks the head in Lua: one unit more, and C
+    // compares it ("t/")
+    if (at > 0 && at === lit.length - 1) at--;
     ANCHOR_AT[lit] = at;
     ANCHOR_TAIL[lit] = sub(lit, at, lit.length);
     ANCHOR_HEAD[lit] = sub(lit, 0, at);

@@ -107,6 +107,13 @@ export interface ScanConfig {
   /** JSON member name -> what it says about its values (keyInfoOf): keys repeat in every request, classified once. */
   keyInfo: Record<string, KeyInfo>;
   keyInfoCount: number;
+  /**
+   * A word of text that stands as a whole key token ("InstanceId" in `"InstanceId": "i-..."`) -> true when it names no
+   * key of any kind (credential, name, generic name): wordMatch then skips the key matchers. Keys repeat in every
+   * request; bounded like keyInfo.
+   */
+  keylessWords: Record<string, boolean>;
+  keylessCount: number;
 }
 
 /** What a JSON member name says about the values under it (scanWords). */
@@ -174,7 +181,7 @@ function nounKinds(): void {
   ];
   for (const [w, id] of nouns) {
     addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
-    NOUN_ENDS[byteAt(w, 0) * 128 + byteAt(w, w.length - 1)] = true;
+    NOUN_ENDS[byteAt(w, 0) * 128 + byteAt(w, w.length - 1)] |= 1 << w.length;
   }
 }
 
@@ -353,6 +360,8 @@ export function compileScanConfig(
     regexFind,
     keyInfo: {},
     keyInfoCount: 0,
+    keylessWords: {},
+    keylessCount: 0,
   };
   for (const v of allow) cfg.allow[v] = true;
   for (const k of KINDS) {
@@ -447,6 +456,10 @@ function windowHas(s: string, a: number, b: number, lit: string): boolean {
 
 function hasLength(kind: Kind, len: number): boolean {
   const lengths = kind.lengths as number[];
+  // every list of the catalogue holds one or two lengths: answered without a loop (a loop in this small function, called
+  // for every id, made LuaJIT abort the traces it started at its entry, "inner loop in root trace")
+  const m = lengths.length;
+  if (m <= 2) return m > 0 && (lengths[0] === len || (m === 2 && lengths[1] === len));
   for (const l of lengths) if (l === len) return true;
   return false;
 }
@@ -892,9 +905,13 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
 const PROSE_NOUNS = newKeyTable();
-/** first unit * 128 + last unit (lower case) of each prose noun: a word of letters is looked up only when it may be one */
-const NOUN_ENDS: boolean[] = [];
-for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(false);
+/**
+ * first unit * 128 + last unit (lower case) of each prose noun -> a bit per length of the nouns with these ends (bit len):
+ * a word of letters is looked up only when it may be one ("customer" and "time" are not: "cluster" and "table" differ in
+ * length)
+ */
+const NOUN_ENDS: number[] = [];
+for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(0);
 
 /** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
@@ -2199,7 +2216,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("eksctl-", e > p ? e : p + 1);
   }
+  // every query but the first holds "--query ": without it in s, one search instead of six
+  const queries = firstOf(s, "--query ") >= 0;
   for (const q of SECRET_QUERIES) {
+    if (!queries && q !== SECRET_QUERIES[0]) break;
     p = firstOf(s, q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
@@ -2216,6 +2236,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
+// (the first is the one without "--query ": findLineAnchors)
 const SECRET_QUERIES = [
   "get-login-password",
   "--query SecretString",
@@ -2409,17 +2430,16 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
       width = 0;
       cols = [];
       let any = false;
+      // (the labels are checked first: a line with a long or empty cell is no header, its cells are not classified)
       let labels = true;
-      for (let k = 0; k < count; k++) {
+      for (let k = 0; k < count; k++) if (CSV_B[k] - CSV_A[k] > 48 || CSV_B[k] === CSV_A[k]) labels = false;
+      for (let k = 0; labels && k < count; k++) {
         const a = CSV_A[k];
         const b = CSV_B[k];
-        if (b - a > 48 || b === a) labels = false;
         let kind: Kind | undefined = undefined;
-        if (labels) {
-          const code = credentialKeyCode(s, a, b);
-          if (code !== CRED_NONE) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
-          else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
-        }
+        const code = credentialKeyCode(s, a, b);
+        if (code !== CRED_NONE) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
+        else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
         if (kind !== undefined) any = true;
         cols[k] = kind;
       }
@@ -2572,10 +2592,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
         row = next;
         k++;
       }
-      // a word start at or before k: back over a blank or "(" (it may have ended the word that stopped the run),
+      // a word start at or before k: back over a blank, "(" or quote (it may have ended the word that stopped the run),
       // then over the word's units
       let h = k;
-      if (h > i && (byteAt(s, h - 1) === SPACE || byteAt(s, h - 1) === ch.LPAREN)) h--;
+      const last = h > i ? byteAt(s, h - 1) : -1;
+      if (last === SPACE || last === ch.LPAREN || last === QUOTE || last === ch.APOS) h--;
       while (h > i && (WORD_UNIT[unitAt(s, h - 1)] & C_ALNUM) !== 0) h--;
       plainInRow = 0;
       if (h > i) {
@@ -2620,6 +2641,18 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       }
       i = consumed;
     } else {
+      // a word that started nothing, between blanks and before a word of letters: prose goes on, the automaton runs
+      // again at once (not after two plain words: that wait is for text of ids, keys and numbers); not after a prose
+      // noun or a dashed word ("cluster a-b-c"), whose next word is often one the automaton would stop at again
+      const wl = i - ws;
+      if (
+        c === SPACE &&
+        (ws === 0 || byteAt(s, ws - 1) === SPACE) &&
+        i + 1 < n &&
+        (WORD_UNIT[unitAt(s, i + 1)] & C_LOWER) !== 0 &&
+        (wl < 4 || wl > 10 || (NOUN_ENDS[lowerCode(byteAt(s, ws)) * 128 + unitAt(s, i - 1)] & (1 << wl)) === 0)
+      )
+        plainInRow = 2;
       i++;
     }
   }
@@ -2637,8 +2670,8 @@ for (let c = 0; c < 256; c++) {
  * and separators while every word it passes is one plainWord passes (letters, capitalised at most, not after ":"
  * "-" "_", no noun that plainWord would look up, followed by what plainWord lets through) and stops at any other word
  * (Run.Stop). Which words it stops at is a choice of speed only: scanWords looks at each of them as before.
- * States: a separator (Run.Separator, or Run.Glued after ":" "-" "_"), a word's blank or "(" awaiting the next unit
- * (Run.AfterBlank, Run.AfterParen), and words: Run.Word + ((len - 1) * 26 + first letter) * 2 + (1 when first and last
+ * States: a separator (Run.Separator, or Run.Glued after ":" "-" "_"), a word's blank, "(" or closing quote awaiting the
+ * next unit (Run.AfterBlank, Run.AfterParen, Run.AfterQuote), and words: Run.Word + ((len - 1) * 26 + first letter) * 2 + (1 when first and last
  * letter are those of a prose noun) up to 10 letters, then one state per length up to 64 and one beyond.
  */
 const enum Run {
@@ -2647,8 +2680,9 @@ const enum Run {
   Glued = 2,
   AfterBlank = 3,
   AfterParen = 4,
-  Word = 5,
-  LongWord = 5 + 10 * 26 * 2, // 11 letters; + (len - 11) up to 64
+  AfterQuote = 5,
+  Word = 6,
+  LongWord = 6 + 10 * 26 * 2, // 11 letters; + (len - 11) up to 64
   Longest = LongWord + 54, // more than 64 letters
   States = Longest + 1,
   // unit classes: 0-25 lower-case letters, 26-51 upper-case letters
@@ -2702,10 +2736,10 @@ function buildPlainRun(): void {
   function runStep(st: number, u: number): number {
     const letter = u < Run.Digit;
     if (st === Run.Stop) return Run.Stop;
-    if (st === Run.AfterBlank || st === Run.AfterParen) {
-      // plainWord looks at the unit after the blank / "(" too
+    if (st === Run.AfterBlank || st === Run.AfterParen || st === Run.AfterQuote) {
+      // plainWord looks at the unit after the blank / "(" / quote too
       if (
-        st === Run.AfterBlank &&
+        st !== Run.AfterParen &&
         (u === Run.Blank || u === Run.Tab || u === Run.Colon || u === Run.Equals || u === Run.Pipe)
       )
         return Run.Stop;
@@ -2732,7 +2766,7 @@ function buildPlainRun(): void {
     if (u < Run.Upper) {
       const grown = len + 1;
       if (grown <= 10) {
-        const isNoun = NOUN_ENDS[(97 + first) * 128 + 97 + u];
+        const isNoun = (NOUN_ENDS[(97 + first) * 128 + 97 + u] & (1 << grown)) !== 0;
         return Run.Word + ((grown - 1) * 26 + first) * 2 + (isNoun ? 1 : 0);
       }
       return grown <= 64 ? Run.LongWord + grown - 11 : Run.Longest;
@@ -2744,6 +2778,8 @@ function buildPlainRun(): void {
     if (u === Run.Underscore) return Run.Glued;
     if (u === Run.Blank) return len >= 4 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
     if (u === Run.Paren) return Run.AfterParen;
+    // a closing quote: "value" (matchPairedValue) is looked at
+    if (u === Run.Quote) return len === 5 && first === ch.LOWER_V - 97 ? Run.Stop : Run.AfterQuote;
     return Run.Stop;
   }
 
@@ -2777,7 +2813,7 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
     return (
       len < 4 ||
       len > 10 ||
-      !NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] ||
+      (NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] & (1 << len)) === 0 ||
       kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
     );
   }
@@ -2947,6 +2983,34 @@ function wordMatch(
   const before = out.length;
   const len = j - i;
   let consumed = 0;
+  // a word followed by a key separator that stands as a whole key token (nothing glued before it) and names no key of
+  // any kind ("InstanceId" in JSON text): the key matchers are skipped. The three key readers read the token alone, so
+  // what they say of it holds wherever it stands; asked once per worker (cfg.keylessWords).
+  let keyless = false;
+  if (
+    (nxt === COLON || nxt === QUOTE || nxt === ch.APOS || nxt === ch.EQUALS) &&
+    len <= 64 && // (no key reader takes a longer token: the longest words are not kept)
+    (cls(prev) & C_ALNUM) === 0 &&
+    prev !== UNDERSCORE &&
+    prev !== DASH
+  ) {
+    const word = sub(s, i, j);
+    const known = cfg.keylessWords[word];
+    if (known === true || known === false) {
+      keyless = known;
+    } else {
+      keyless =
+        credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
+        kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
+        !genericKeyEndingAt(s, j, KEY_TOKEN);
+      if (cfg.keylessCount >= KEY_INFO_MAX) {
+        cfg.keylessWords = {};
+        cfg.keylessCount = 0;
+      }
+      cfg.keylessWords[word] = keyless;
+      cfg.keylessCount++;
+    }
+  }
   if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
@@ -3012,7 +3076,7 @@ function wordMatch(
       // WAF's httpSourceId for a stage: <account>:<api id>:<stage>
       if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
         consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
-      if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
     }
@@ -3024,7 +3088,7 @@ function wordMatch(
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     if (consumed === 0 && nxt === 58) {
       if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
-      if (consumed === 0) consumed = matchKeyValue(cfg, s, j, n, false, out);
+      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
   } else if (nxt === 46) {
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
@@ -3051,11 +3115,23 @@ function wordMatch(
     consumed = matchPairedValue(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (consumed === 0 && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
-    consumed = matchCredential(cfg, s, j, n, out);
+  if (consumed === 0 && !keyless && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
+    // after one blank a credential key needs a separator (":" "=" "|", credentialValueAfter) unless it is a flag's
+    // ("--db_password x", a token that reaches back over "-" or "_"): a word followed by a blank and a word is none
+    const after = j + 1 < n ? byteAt(s, j + 1) : -1;
+    const noSeparator =
+      (nxt === SPACE || nxt === ch.TAB) &&
+      prev !== DASH &&
+      prev !== UNDERSCORE &&
+      after !== SPACE &&
+      after !== ch.TAB &&
+      after !== COLON &&
+      after !== ch.EQUALS &&
+      after !== PIPE;
+    consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (consumed === 0 && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
+  if (consumed === 0 && !keyless && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
     if (nxt === 32 || nxt === 9) {
       // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`; blanks beyond the first are rare: looked at apart
       let sep = j + 1 < n ? byteAt(s, j + 1) : -1;
