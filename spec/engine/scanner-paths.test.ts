@@ -396,13 +396,15 @@ describe("a word that stands as a whole key token is classified once per worker 
 });
 
 describe("a word followed by a blank is a credential key only before a separator, or as a flag's", () => {
-  it("finds the value after a separator or a flag, and none after a blank and a word", () => {
+  it("finds the value after a separator or a flag (also one that opens the text), and none after a blank and a word", () => {
     const cases: [string, string[]][] = [
       ["password = s3cr3tvalue9", ["s3cr3tvalue9"]],
       ["password\t: s3cr3tvalue9", ["s3cr3tvalue9"]],
       ["| Password | s3cr3tvalue9 |", ["s3cr3tvalue9"]],
       ["aws configure --db_password s3cr3tvalue9", ["s3cr3tvalue9"]],
       ["run --password s3cr3tvalue9 now", ["s3cr3tvalue9"]],
+      ["--db-password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["--password s3cr3tvalue9", ["s3cr3tvalue9"]],
       ["the password s3cr3tvalue9 is weak", []],
       ["rotate the token daily", []],
     ];

@@ -1568,7 +1568,8 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   const code = credentialKeyEndingAt(s, j, false, CRED_KEY);
   if (code === CRED_NONE) return 0;
   const ks = CRED_KEY.start;
-  const flag = ks >= 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
+  // (a flag may open the text: "--db-password x" as a whole string)
+  const flag = j - ks > 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
   const a = CRED_SPAN.s;
   const b = CRED_SPAN.e;
