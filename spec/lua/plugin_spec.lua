@@ -329,6 +329,13 @@ describe("JSON answer with a Content-Length (fake PDK)", function()
     assert.is_true(last)
   end)
 
+  it("the whole declared length in nginx's last buffer goes out restored and marked last, once", function()
+    local answer = answering({ ["content-type"] = "application/json", ["content-length"] = "?" })
+    local out, last = feed(answer, true)
+    assert.are.equal(RESTORED, out)
+    assert.is_true(last)
+  end)
+
   it("more bytes than the declared length (a header changed on the way) wait for the last buffer", function()
     local headers = { ["content-type"] = "application/json", ["content-length"] = "?" }
     local answer = answering(headers)

@@ -63,37 +63,50 @@ export function headerFilter(conf: PluginConf): void {
   kong.response.clear_header("Content-Length");
 }
 
+/**
+ * A JSON answer's buffer kept; the whole answer once it is all here, else undefined (nginx gets nothing yet). All of an
+ * answer whose length the upstream gave is here before nginx's last (empty) buffer: restored and marked last then, it
+ * goes out with the chunked encoding's end in one write (nginx skips this filter afterwards). Exactly that length only:
+ * more bytes than declared (a header changed on the way) wait for the last buffer. A function of its own, the eof flag
+ * read only when the answer is short: LuaJIT compiles it apart from bodyFilter, whose traces reach the restore's loops
+ * and abort, so that bodyFilter runs in the interpreter, where each ngx.arg read is a slow FFI call (issue 12).
+ */
+function jsonAnswer(st: ResponseState): string | undefined {
+  const chunk = ngx.arg.get(1) as string | undefined;
+  if (chunk !== undefined && chunk !== "") {
+    if (st.first === undefined) st.first = chunk;
+    else if (st.chunks === undefined) st.chunks = [st.first, chunk];
+    else st.chunks.push(chunk);
+    st.received = (st.received as number) + chunk.length;
+  }
+  const complete = st.expected !== undefined && st.expected > 0 && st.received === st.expected;
+  if (!complete && ngx.arg.get(2) !== true) {
+    ngx.arg.set(1, "");
+    return undefined;
+  }
+  const body = st.chunks !== undefined ? st.chunks.join("") : st.first !== undefined ? st.first : "";
+  st.first = undefined;
+  st.chunks = undefined;
+  return body;
+}
+
 export function bodyFilter(conf: PluginConf): void {
   const st = kong.ctx.plugin.state as ResponseState | undefined;
   if (st === undefined || st.mode === undefined) return;
-  const chunk = ngx.arg.get(1) as string | undefined;
-  const eof = ngx.arg.get(2) === true;
   if (st.mode === "json") {
-    if (chunk !== undefined && chunk !== "") {
-      if (st.first === undefined) st.first = chunk;
-      else if (st.chunks === undefined) st.chunks = [st.first, chunk];
-      else st.chunks.push(chunk);
-      st.received = (st.received as number) + chunk.length;
-    }
-    // all of an answer whose length the upstream gave is here before nginx's last (empty) buffer: restored and marked
-    // last now, it goes out with the chunked encoding's end in one write (nginx skips this filter afterwards). Exactly
-    // that length only: more bytes than declared (a header changed on the way) wait for the last buffer.
-    const complete = st.expected !== undefined && st.expected > 0 && st.received === st.expected;
-    if (!eof && !complete) {
-      ngx.arg.set(1, "");
-      return;
-    }
-    const body = st.chunks !== undefined ? st.chunks.join("") : st.first !== undefined ? st.first : "";
-    st.first = undefined;
-    st.chunks = undefined;
+    const body = jsonAnswer(st);
+    if (body === undefined) return;
     if (st.batchCreate !== undefined) batchCreated(conf, st, body);
     const result = restoreJson(st.session, body, answerPolicyFor(st.path));
-    // an answer that is not valid JSON is passed on as it came (it holds pseudonyms, never originals)
+    // an answer that is not valid JSON is passed on as it came (it holds pseudonyms, never originals); marked last
+    // (it may be last already: marking it again changes nothing)
     ngx.arg.set(1, result.text !== undefined ? result.text : body);
-    if (!eof) ngx.arg.set(2, true);
+    ngx.arg.set(2, true);
     st.mode = undefined;
     return;
   }
+  const chunk = ngx.arg.get(1) as string | undefined;
+  const eof = ngx.arg.get(2) === true;
   if (st.mode === "jsonl") {
     ngx.arg.set(1, restoreResults(st, chunk !== undefined ? chunk : "", eof));
     return;
