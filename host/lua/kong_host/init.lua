@@ -364,6 +364,27 @@ local function route_for(method, path, http_host)
 end
 
 -- --------------------------------------------------------------- access
+-- One plugin's access handler, in a coroutine of its own as Kong runs it (kong.response.exit yields out of it); true
+-- when the request is answered (a delayed response). A function of its own, called without a loop for a single plugin
+-- (as run_filters below): a loop entered once per request aborts LuaJIT's root traces, and the access phase would run
+-- interpreted.
+local function access_plugin(ctx, p)
+  local h = p.handler
+  ctx.KONG_CURRENT_PLUGIN = p
+  local co = co_create(h.access)
+  local ok, err = co_resume(co, h, p.config)
+  if not ok then
+    p.log.err(debug.traceback(co, err))
+    ctx.KONG_UNEXPECTED = true
+    ctx.delayed_response = { status_code = 500, content = { message = "An unexpected error occurred" } }
+  end
+  if ctx.delayed_response then return true end
+  if co_status(co) ~= "dead" then
+    p.log.err("access handler yielded without kong.response.exit")
+  end
+  return false
+end
+
 -- location_mode: the proxy mode of the location nginx picked (host/nginx.ts entryLocations: a guess from the route
 -- paths); when the matched route needs another one, the request moves to that named location (Kong's @unbuffered*).
 function _M.access(location_mode)
@@ -407,20 +428,12 @@ function _M.access(location_mode)
 
   ctx.delay_response = true
   local list = plugins.phases.access
-  for i = 1, #list do
-    local p = list[i]
-    local h = p.handler
-    ctx.KONG_CURRENT_PLUGIN = p
-    local co = co_create(h.access)
-    local ok, err = co_resume(co, h, p.config)
-    if not ok then
-      p.log.err(debug.traceback(co, err))
-      ctx.KONG_UNEXPECTED = true
-      ctx.delayed_response = { status_code = 500, content = { message = "An unexpected error occurred" } }
-    end
-    if ctx.delayed_response then break end
-    if co_status(co) ~= "dead" then
-      p.log.err("access handler yielded without kong.response.exit")
+  local n = #list
+  if n == 1 then
+    access_plugin(ctx, list[1])
+  else
+    for i = 1, n do
+      if access_plugin(ctx, list[i]) then break end
     end
   end
   ctx.KONG_CURRENT_PLUGIN = nil
