@@ -351,6 +351,35 @@ describe("JSON answer with a Content-Length (fake PDK)", function()
     assert.are.equal(RESTORED, (feed("", true)))
   end)
 
+  -- bodyFilter's traces reach the restore's loops and abort, so after a few aborts it runs interpreted (slow ngx.arg
+  -- reads); the buffering is a function of its own (jsonAnswer) that LuaJIT compiles apart
+  it("compiles the answer's buffering: traces started at it complete, none aborts, over 3,000 answers", function()
+    local json_answer
+    for i = 1, math.huge do
+      local name, value = debug.getupvalue(require("kong.plugins.aws-masker.plugin.response").bodyFilter, i)
+      if name == nil then break end
+      if name == "jsonAnswer" then json_answer = value end
+    end
+    assert.is_function(json_answer)
+    local starts, aborts, compiled = {}, {}, 0
+    jit.attach(function(what, tr, func, _, otr)
+      if what == "start" then
+        starts[tr] = func == json_answer
+      elseif what == "stop" and starts[tr] then
+        compiled = compiled + 1
+      elseif what == "abort" and starts[tr] then
+        aborts[#aborts + 1] = require("jit.vmdef").traceerr[otr] or tostring(otr)
+      end
+    end, "trace")
+    for _ = 1, 3000 do
+      local answer = answering({ ["content-type"] = "application/json", ["content-length"] = "?" })
+      assert.are.equal(RESTORED, (feed(answer, false)))
+    end
+    jit.attach(function() end)
+    assert.are.same({}, aborts)
+    assert.is_true(compiled > 0)
+  end)
+
   it("held over three buffers (the last one not empty), goes out whole, restored, once", function()
     local answer = answering({ ["content-type"] = "application/json" })
     assert.are.equal("", (feed(answer:sub(1, 10), false)))
