@@ -62,6 +62,20 @@ describe("sealed", function()
     assert.are.equal("sha", sealed.hmacPath())
   end)
 
+  it("a sealed value is version, nonce, ciphertext and tag (one buffer), and opens for its Redis key only, before and after its buffer grew", function()
+    local keys = sealed.sealKeysFor("buffer-secret-0123456789")
+    for _, size in ipairs({ 0, 1, 100, 511, 600, 5000, 20 }) do
+      local plain = string.rep("\0x:", size):sub(1, size)
+      local value = sealed.seal(keys, "aad-" .. size, plain)
+      assert.are.equal(1 + 12 + size + 16, #value)
+      assert.are.equal("\1", value:sub(1, 1))
+      assert.are.equal(plain, sealed.unseal(keys, "aad-" .. size, value))
+      assert.is_nil(sealed.unseal(keys, "another key", value))
+    end
+    -- two seals of one plain text differ (a new nonce each)
+    assert.are_not.equal(sealed.seal(keys, "k", "same"), sealed.seal(keys, "k", "same"))
+  end)
+
   it("hmacSha1 keeps its per-key states bounded: more keys than it keeps still give the right digests", function()
     for k = 1, 40 do
       local key = "secret-" .. k

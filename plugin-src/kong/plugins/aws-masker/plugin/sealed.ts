@@ -31,9 +31,16 @@ interface LibCrypto {
     c: CData | undefined,
     e: undefined,
     key: string | undefined,
-    iv: string | undefined,
+    iv: string | CData | undefined,
   ): number;
-  EVP_EncryptUpdate(this: void, ctx: CData, out: CData | undefined, outl: CData, data: string, len: number): number;
+  EVP_EncryptUpdate(
+    this: void,
+    ctx: CData,
+    out: CData | undefined,
+    outl: CData,
+    data: string | CData,
+    len: number,
+  ): number;
   EVP_EncryptFinal_ex(this: void, ctx: CData, out: CData, outl: CData): number;
   EVP_DecryptInit_ex(
     this: void,
@@ -124,6 +131,7 @@ const EVP_CTRL_GCM_SET_TAG = 0x11;
 const ctx = ffi.gc(C.EVP_CIPHER_CTX_new(), C.EVP_CIPHER_CTX_free);
 const sealCtx = ffi.gc(C.EVP_CIPHER_CTX_new(), C.EVP_CIPHER_CTX_free);
 let sealCtxKey: string | undefined = undefined;
+// the sealed value is built in one buffer (VERSION | nonce | plain, encrypted in place | tag) and made a string once
 let sealOut = ffi.new("unsigned char[?]", 512);
 let sealOutSize = 512;
 const outLen = ffi.new("int[1]");
@@ -278,7 +286,13 @@ function processId(): number {
   return typeof ngx === "object" && ngx.worker !== undefined ? ngx.worker.pid() : 0;
 }
 
-function nextNonce(): string {
+/** The byte at offset `at` of a buffer (LuaJIT adds a number to an array cdata as C adds to a pointer). */
+function at(buf: CData, offset: number): CData {
+  return ((buf as unknown as number) + offset) as unknown as CData;
+}
+
+/** Copies the next unused nonce to dst. */
+function nextNonce(dst: CData): void {
   const pid = processId();
   if (noncesLeft === 0 || pid !== nonceProcess) {
     if (C.RAND_bytes(nonceBlock, NONCE_LEN * NONCES_PER_FILL) !== 1) throw "aws-masker: RAND_bytes failed";
@@ -286,8 +300,7 @@ function nextNonce(): string {
     nonceProcess = pid;
   }
   noncesLeft--;
-  // a pointer into the block (LuaJIT adds a number to an array cdata as C adds to a pointer)
-  return ffi.string(((nonceBlock as unknown as number) + noncesLeft * NONCE_LEN) as unknown as CData, NONCE_LEN);
+  ffi.copy(dst, at(nonceBlock, noncesLeft * NONCE_LEN), NONCE_LEN);
 }
 
 export interface SealKeys {
@@ -322,14 +335,25 @@ export function keyName(keys: SealKeys, prefix: string, parts: string): string {
   return prefix + hex(hmacSha256(keys.names, parts), 16);
 }
 
-/** plain sealed for the Redis key `aad` (AES-256-GCM, random nonce). */
-export function seal(keys: SealKeys, aad: string, plain: string): string {
-  const nonce = nextNonce();
-  if (plain.length + TAG_LEN > sealOutSize) {
-    sealOutSize = plain.length + TAG_LEN;
+/** Where the plain text goes in the seal buffer: after the version byte and the nonce. */
+const SEALED_HEAD = 1 + NONCE_LEN;
+const VERSION_BYTE = 1;
+
+/** The seal buffer, large enough for a plain text of `len` bytes. */
+function sealRoom(len: number): CData {
+  if (SEALED_HEAD + len + TAG_LEN > sealOutSize) {
+    sealOutSize = SEALED_HEAD + len + TAG_LEN;
     sealOut = ffi.new("unsigned char[?]", sealOutSize);
   }
-  const out = sealOut;
+  return sealOut;
+}
+
+/** Seals the `len` plain bytes in the seal buffer (after SEALED_HEAD) in place; the sealed value as a string. */
+function sealBuffered(keys: SealKeys, aad: string, len: number): string {
+  const buf = sealOut;
+  buf[0] = VERSION_BYTE;
+  const nonce = at(buf, 1);
+  nextNonce(nonce);
   // the same key as last time: only the nonce is set (OpenSSL keeps the key schedule of the context)
   const ok =
     sealCtxKey === keys.aead
@@ -340,12 +364,19 @@ export function seal(keys: SealKeys, aad: string, plain: string): string {
     throw "aws-masker: cipher init failed";
   }
   sealCtxKey = keys.aead;
+  const plain = at(buf, SEALED_HEAD);
   C.EVP_EncryptUpdate(sealCtx, undefined, outLen, aad, aad.length);
-  C.EVP_EncryptUpdate(sealCtx, out, outLen, plain, plain.length);
+  C.EVP_EncryptUpdate(sealCtx, plain, outLen, plain, len);
   const n = outLen[0];
-  C.EVP_EncryptFinal_ex(sealCtx, out, outLen);
-  C.EVP_CIPHER_CTX_ctrl(sealCtx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, tagBuf);
-  return VERSION + nonce + ffi.string(out, n) + ffi.string(tagBuf, TAG_LEN);
+  C.EVP_EncryptFinal_ex(sealCtx, at(plain, n), outLen);
+  C.EVP_CIPHER_CTX_ctrl(sealCtx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, at(plain, len));
+  return ffi.string(buf, SEALED_HEAD + len + TAG_LEN);
+}
+
+/** plain sealed for the Redis key `aad` (AES-256-GCM, random nonce). */
+export function seal(keys: SealKeys, aad: string, plain: string): string {
+  ffi.copy(at(sealRoom(plain.length), SEALED_HEAD), plain, plain.length);
+  return sealBuffered(keys, aad, plain.length);
 }
 
 /** The plain text of a sealed value, or undefined when it does not open (wrong key, wrong Redis key, altered). */
