@@ -99,6 +99,42 @@ describe("matching", () => {
       remember(m3, "billing-api", FN);
     }
   });
+  it("keeps a text's cached matches when the names added since do not stand in it (a filling memory does not match every text again)", () => {
+    const m5 = newMemory(100);
+    remember(m5, "billing-api", FN);
+    const long = "call billing-api now. " + "nothing else in here. ".repeat(20);
+    const sess = newSession(masker, "t");
+    sess.memory = m5;
+    const first = maskText(sess, long, "");
+    expect(first).toMatch(/^call LAMBDA_FUNCTION_[0-9a-z]{10} now/);
+    const entry = m5.cache[long];
+    expect(entry.count).toBe(1);
+    remember(m5, "ledger-api", FN);
+    remember(m5, "orders-api", FN);
+    const again = newSession(masker, "t");
+    again.memory = m5;
+    expect(maskText(again, long, "")).toBe(first);
+    // the same entry, now valid for all three names: checked, not matched again
+    expect(m5.cache[long]).toBe(entry);
+    expect(entry.count).toBe(3);
+  });
+  it("finds a name added after a text was cached, whether one, a few or more names than it checks one by one were added since", () => {
+    for (const added of [1, 3, 16, 17, 40]) {
+      for (const at of [0, added - 1]) {
+        const m6 = newMemory(100);
+        remember(m6, "billing-api", FN);
+        const names = Array.from({ length: added }, (_, k) => `svc-${k}-api`);
+        const text = `restart ${names[at]} now. ` + "nothing else in here. ".repeat(20);
+        const before = newSession(masker, "t");
+        before.memory = m6;
+        expect(maskText(before, text, "")).toBe(text);
+        for (const n of names) remember(m6, n, FN);
+        const after = newSession(masker, "t");
+        after.memory = m6;
+        expect(maskText(after, text, "")).toMatch(/^restart LAMBDA_FUNCTION_[0-9a-z]{10} now/);
+      }
+    }
+  });
   it("keeps at most 256 long texts of one class (length, first and last 8 bytes) in its per-string cache, and matches the others the same", () => {
     const mem = newMemory(10);
     remember(mem, "payments-api", FN);

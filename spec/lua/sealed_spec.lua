@@ -56,6 +56,26 @@ describe("sealed", function()
     end
   end)
 
+  it("keyed hashes copy plain SHA states (SHA1_Init ... exported by this libcrypto), not EVP digest contexts", function()
+    -- the EVP path (EVP_MD_CTX_copy_ex frees and allocates a provider context per copy in OpenSSL 3) is only the
+    -- fallback for a libcrypto without sha.h's functions; the digests above are compared on the path taken here
+    assert.are.equal("sha", sealed.hmacPath())
+  end)
+
+  it("a sealed value is version, nonce, ciphertext and tag (one buffer), and opens for its Redis key only, before and after its buffer grew", function()
+    local keys = sealed.sealKeysFor("buffer-secret-0123456789")
+    for _, size in ipairs({ 0, 1, 100, 511, 600, 5000, 20 }) do
+      local plain = string.rep("\0x:", size):sub(1, size)
+      local value = sealed.seal(keys, "aad-" .. size, plain)
+      assert.are.equal(1 + 12 + size + 16, #value)
+      assert.are.equal("\1", value:sub(1, 1))
+      assert.are.equal(plain, sealed.unseal(keys, "aad-" .. size, value))
+      assert.is_nil(sealed.unseal(keys, "another key", value))
+    end
+    -- two seals of one plain text differ (a new nonce each)
+    assert.are_not.equal(sealed.seal(keys, "k", "same"), sealed.seal(keys, "k", "same"))
+  end)
+
   it("hmacSha1 keeps its per-key states bounded: more keys than it keeps still give the right digests", function()
     for k = 1, 40 do
       local key = "secret-" .. k

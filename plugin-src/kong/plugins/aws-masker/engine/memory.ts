@@ -43,17 +43,32 @@ export interface TenantMemory {
   /** bound of count: past it new names are not remembered */
   max: number;
   /**
-   * Occurrences per string, text -> matches: conversations resend the system prompt, tools and earlier turns every
-   * turn (as session.ts caches the scanner's first pass), and clients the same short values (roles, types, models).
-   * Emptied when a name is added; bounded by CACHE_BYTES.
+   * Occurrences per string, text -> matches and the count of names they were matched with: conversations resend the
+   * system prompt, tools and earlier turns every turn (as session.ts caches the scanner's first pass), and clients the
+   * same short values (roles, types, models). A name added since is looked for in the text (one plain search each,
+   * see recentNames) before the matches are used again; bounded by CACHE_BYTES.
    */
-  cache: Record<string, Match[]>;
+  cache: Record<string, CachedOccurrences>;
   /** The same for strings shorter than SHORT, keyed "\x1f" + text (never an Object.prototype name in JS). */
-  short: Record<string, Match[]>;
+  short: Record<string, CachedOccurrences>;
+  /**
+   * The last RECENT_NAMES names added, the k-th (1-based, count order) at index k % RECENT_NAMES: while a tenant's
+   * memory fills (a few new names per request), its cached matches stay valid unless a new name stands in the text.
+   */
+  recentNames: string[];
   cacheBytes: number;
   /** class (admitsKey) -> cache entries of texts of that class */
   cacheClasses: Record<string, number>;
 }
+
+/** Matches of a text, valid for the memory's first `count` names. */
+export interface CachedOccurrences {
+  occ: Match[];
+  count: number;
+}
+
+/** How many of the latest names a cached text is checked for before it is matched again in full. */
+const RECENT_NAMES = 16;
 
 /** Bound of the text Memory.cache refers to (the strings themselves are shared with the request), with ENTRY_BYTES
  * charged per entry so that many short strings are bounded too. */
@@ -88,6 +103,7 @@ export function newMemory(max: number): TenantMemory {
     short: {},
     cacheBytes: 0,
     cacheClasses: {},
+    recentNames: [],
   };
 }
 
@@ -122,12 +138,12 @@ export function remember(mem: TenantMemory, name: string, kind: Kind): boolean {
   if (name.length > mem.maxLen) mem.maxLen = name.length;
   mem.count++;
   mem.version = nextVersion();
-  clearMemoryCache(mem);
+  // the cached matches stay: a text is checked for the names added since before its matches are used again
+  mem.recentNames[mem.count % RECENT_NAMES] = name;
   return true;
 }
 
-/** Empties the tenant's cache of long-string results: a name was added, the bound was reached, or a benchmark
- * measures the cold path. */
+/** Empties the tenant's cache of per-string results: the bound was reached, or a benchmark measures the cold path. */
 export function clearMemoryCache(mem: TenantMemory): void {
   mem.cache = {};
   mem.short = {};
@@ -220,19 +236,29 @@ export function rememberedIn(mem: TenantMemory, s: string, occ: Match[]): void {
  */
 export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Match[] {
   if (mem.count === 0) return found;
-  const key = s.length < SHORT ? "\x1f" + s : s;
-  let occ: Match[] | undefined = s.length < SHORT ? mem.short[key] : mem.cache[key];
-  if (occ === undefined) {
+  const short = s.length < SHORT;
+  const key = short ? "\x1f" + s : s;
+  const cached: CachedOccurrences | undefined = short ? mem.short[key] : mem.cache[key];
+  let occ: Match[];
+  if (cached !== undefined && (cached.count === mem.count || noneAddedIn(mem, cached, s))) {
+    occ = cached.occ;
+  } else {
     occ = [];
     rememberedIn(mem, s, occ);
     if (occ.length === 0) occ = NONE;
-    if (mem.cacheBytes + s.length + ENTRY_BYTES > CACHE_BYTES) clearMemoryCache(mem);
-    const short = s.length < SHORT;
-    // only what is kept counts against the bound
-    if (short || admitsKey(mem.cacheClasses, s)) {
-      if (short) mem.short[key] = occ;
-      else mem.cache[key] = occ;
-      mem.cacheBytes += s.length + ENTRY_BYTES;
+    if (cached !== undefined) {
+      // matched again: its entry is updated in place (already counted against the bound)
+      cached.occ = occ;
+      cached.count = mem.count;
+    } else {
+      if (mem.cacheBytes + s.length + ENTRY_BYTES > CACHE_BYTES) clearMemoryCache(mem);
+      // only what is kept counts against the bound
+      if (short || admitsKey(mem.cacheClasses, s)) {
+        const entry: CachedOccurrences = { occ, count: mem.count };
+        if (short) mem.short[key] = entry;
+        else mem.cache[key] = entry;
+        mem.cacheBytes += s.length + ENTRY_BYTES;
+      }
     }
   }
   if (occ.length === 0) return found;
@@ -246,6 +272,20 @@ export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Ma
   }
   while (p < found.length) merged.push(found[p++]);
   return merged;
+}
+
+/**
+ * True when none of the names added after the cached matches of s were taken stands in s (then they are still its
+ * matches, which now hold for every name: the entry's count moves up); false when one does or when more were added
+ * than recentNames keeps.
+ */
+function noneAddedIn(mem: TenantMemory, cached: CachedOccurrences, s: string): boolean {
+  if (mem.count - cached.count > RECENT_NAMES) return false;
+  for (let k = cached.count + 1; k <= mem.count; k++) {
+    if (s.indexOf(mem.recentNames[k % RECENT_NAMES]) >= 0) return false;
+  }
+  cached.count = mem.count;
+  return true;
 }
 
 /** Kinds whose values are credentials: never stored anywhere (Redis included), only masked. */

@@ -174,16 +174,6 @@ function credentialId(id: string): boolean {
   return credential;
 }
 
-/**
- * Per memory (weak keys): names already offered to it. remember() answers false for such a name from then on (a memory
- * never forgets a name, and a full one stays full), so a warm request's learned names cost one lookup each. Bounded
- * by OFFERED_MAX; past it the set starts over.
- */
-const offeredNames = setmetatable(new LuaTable<TenantMemory, { names: Record<string, boolean>; size: number }>(), {
-  __mode: "k",
-});
-const OFFERED_MAX = 20000;
-
 /** The mappings of the session that may be stored (credential kinds left out): what a batch record keeps. */
 export function storableEntries(sess: Session): StoredEntry[] {
   const storable: StoredEntry[] = [];
@@ -198,17 +188,11 @@ export function storableEntries(sess: Session): StoredEntry[] {
 export function rememberSession(conf: PluginConf, sess: Session): void {
   storeEntries(conf, sess.scope, sess.entries, credentialId);
   const mem = sess.memory;
-  if (mem === undefined || sess.learned.length === 0) return;
-  let offered = offeredNames.get(mem);
-  if (offered === undefined || offered.size >= OFFERED_MAX) {
-    offered = { names: {}, size: 0 };
-    offeredNames.set(mem, offered);
-  }
+  // a full memory stays full (it never forgets a name): nothing to offer it. A known name costs remember() one lookup;
+  // no set of the names offered is kept (for cold requests it was ~20,000 strings more for every GC cycle to walk)
+  if (mem === undefined || sess.learned.length === 0 || mem.count >= mem.max) return;
   let fresh: string[][] | undefined = undefined;
   for (const l of sess.learned) {
-    if (offered.names[l.name] === true) continue;
-    offered.names[l.name] = true;
-    offered.size++;
     if (!credentialId(l.kind.id) && remember(mem, l.name, l.kind)) {
       if (fresh === undefined) fresh = [];
       fresh.push([l.kind.id, l.name]);
