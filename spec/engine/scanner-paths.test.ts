@@ -337,6 +337,48 @@ describe("the automaton's states, merged and numbered into one string table (PLA
     }
   });
 
+  it("finds the same at the end of a string as the word loop does (the automaton ends there without it)", () => {
+    const h17 = "abcdefabcdefabcde";
+    const endings = [
+      "word",
+      "Word",
+      h17,
+      "a".repeat(40),
+      "b".repeat(64),
+      "c".repeat(70),
+      "word ",
+      "word  ",
+      "word (",
+      'word "',
+      "word '",
+      "word:",
+      "word -",
+      "word_",
+      "--bucket",
+      "--bucket ",
+      "password",
+      "password ",
+      "password:",
+      "cluster",
+      "cluster ",
+      // 64 hex units of letters only after "owner": an S3 canonical user id that only the word loop finds
+      "owner " + "abcdef".repeat(10) + "abcd",
+      "value",
+      'value"',
+      "queue x-",
+      "x",
+      "a-b",
+      "cluster orders-api-prod",
+      "deploy-bot",
+    ];
+    for (const end of endings) {
+      for (const lead of ["Keep answers short in aws. the ", "aws: keep  it, then ", ""]) {
+        const s = lead + end;
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }
+    }
+  });
+
   it("fits a byte per state (at most 255 states, 64 unit classes)", () => {
     const run = WORD_PATHS.plainRun;
     expect(run.table.length).toBe(64 * 256);

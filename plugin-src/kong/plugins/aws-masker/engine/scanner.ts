@@ -2593,6 +2593,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
         st = next;
         k++;
       }
+      // the rest of the string is plain: its last word is not handed to the loop below
+      if (k === n && PLAIN_RUN.ends[st]) {
+        i = n;
+        continue;
+      }
       // a word start at or before k: back over a blank, "(" or quote (it may have ended the word that stopped the run),
       // then over the word's units
       let h = k;
@@ -2709,7 +2714,16 @@ const enum Run {
  * become a prose noun (nor "value") forget their first letter, which brings the 581 states of Run down to 168.
  * base: unit -> its class * 256; unit: unit -> its class; separator / glued: the start states.
  */
-const PLAIN_RUN = { table: "", base: [] as number[], unit: [] as number[], separator: 0, glued: 0, on: true };
+const PLAIN_RUN = {
+  table: "",
+  base: [] as number[],
+  unit: [] as number[],
+  separator: 0,
+  glued: 0,
+  /** state -> true when, at the end of the string, nothing it passed is left to look at (see buildPlainRun) */
+  ends: [] as boolean[],
+  on: true,
+};
 
 /** Fills PLAIN_RUN (after nounKinds: prose nouns are stopped at). */
 function buildPlainRun(): void {
@@ -2840,6 +2854,14 @@ function buildPlainRun(): void {
       units.push(String.fromCharCode(q < order.length ? number[canonical(runStep(order[q], u))] : 0));
   }
   PLAIN_RUN.table = units.join("");
+  // the end of the string after a separator, or after a word that plainWord passes before the end (nxt -1: as before a
+  // PlainNext unit); not after a blank, "(" or quote, where plainWord looks at the unit after them
+  PLAIN_RUN.ends.push(false);
+  for (const st of order) {
+    PLAIN_RUN.ends.push(
+      st === Run.Separator || st === Run.Glued || (st >= Run.Word && runStep(st, Run.PlainNext) !== Run.Stop),
+    );
+  }
   for (let c = 0; c < 256; c++) PLAIN_RUN.base.push(unit[c] * 256);
   PLAIN_RUN.separator = 1;
   PLAIN_RUN.glued = 2;
