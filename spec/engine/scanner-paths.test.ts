@@ -296,6 +296,99 @@ describe("plain prose skipped by the automaton (PLAIN_RUN)", () => {
   });
 });
 
+describe("the automaton's states, merged and numbered into one string table (PLAIN_RUN.table)", () => {
+  // every prose noun of scanner.ts nounKinds: a merged word state that forgot its first letter too early would pass one
+  const allNouns = [
+    "cluster",
+    "bucket",
+    "table",
+    "function",
+    "role",
+    "queue",
+    "topic",
+    "stack",
+    "alarm",
+    "group",
+    "nodegroup",
+    "database",
+    "repository",
+    "repo",
+    "service",
+    "user",
+    "instance",
+    "secret",
+    "parameter",
+    "vault",
+  ];
+
+  it("still stops at every prose noun before a name, capitalised or not, after plain words of any length", () => {
+    for (const noun of allNouns) {
+      for (const w of [noun, noun[0].toUpperCase() + noun.slice(1)]) {
+        for (const lead of ["Keep answers short in aws. ", "In aws, an extraordinarily long prose word then the "]) {
+          const s = `${lead}${w} orders-api-prod failed`;
+          const on = scanned(s, "", true);
+          expect(on, s).toEqual(scanned(s, "", false));
+          expect(
+            on.map((m) => s.slice(m.s, m.e)),
+            s,
+          ).toEqual(["orders-api-prod"]);
+        }
+      }
+    }
+  });
+
+  it("finds the same at the end of a string as the word loop does (the automaton ends there without it)", () => {
+    const h17 = "abcdefabcdefabcde";
+    const endings = [
+      "word",
+      "Word",
+      h17,
+      "a".repeat(40),
+      "b".repeat(64),
+      "c".repeat(70),
+      "word ",
+      "word  ",
+      "word (",
+      'word "',
+      "word '",
+      "word:",
+      "word -",
+      "word_",
+      "--bucket",
+      "--bucket ",
+      "password",
+      "password ",
+      "password:",
+      "cluster",
+      "cluster ",
+      // 64 hex units of letters only after "owner": an S3 canonical user id that only the word loop finds
+      "owner " + "abcdef".repeat(10) + "abcd",
+      "value",
+      'value"',
+      "queue x-",
+      "x",
+      "a-b",
+      "cluster orders-api-prod",
+      "deploy-bot",
+    ];
+    for (const end of endings) {
+      for (const lead of ["Keep answers short in aws. the ", "aws: keep  it, then ", ""]) {
+        const s = lead + end;
+        expect(scanned(s, "", true), JSON.stringify(s)).toEqual(scanned(s, "", false));
+      }
+    }
+  });
+
+  it("fits a byte per state (at most 255 states, 64 unit classes)", () => {
+    const run = WORD_PATHS.plainRun;
+    expect(run.table.length).toBe(64 * 256);
+    let states = 0;
+    for (let k = 0; k < run.table.length; k++) states = Math.max(states, run.table.charCodeAt(k));
+    expect(states).toBeLessThanOrEqual(255);
+    expect(states).toBeGreaterThan(100);
+  });
+});
+
 describe("prose nouns are told from look-alikes by their length too (NOUN_ENDS)", () => {
   // "customer", "time", "resource": the ends of a noun ("cluster", "table", "role") at another length
   const lookAlikes = ["customer", "cursor", "time", "template", "trace", "resource", "ready", "parser", "Prefer"];

@@ -2556,8 +2556,8 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   // loop over a word's units stops at the next anchored match: a flat loop with a branch per unit costs LuaJIT a trace
   // exit at every word boundary (3x slower on prose).
   let i = 0;
-  const runRows = PLAIN_RUN.rows;
-  const runStop = PLAIN_RUN.stop;
+  const runTable = PLAIN_RUN.table;
+  const runBase = PLAIN_RUN.base;
   const runUnit = PLAIN_RUN.unit;
   // plain words the loop below passed in a row: the automaton (PLAIN_RUN) runs again after two, and at the start
   // (run at every word, it costs more than it saves in text of ids, keys and numbers)
@@ -2580,18 +2580,23 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       // plain prose first: the words plainWord passes and the separators between them, skipped by one table step
       // per unit (PLAIN_RUN); a word that needs a look stops it, and the loop below takes over at its start
       const lim = nextExtra < n ? nextExtra : n;
-      let row = runRows[Run.Separator];
+      let st = PLAIN_RUN.separator;
       if (i > 0) {
         const before = runUnit[unitAt(s, i - 1)];
-        if (before === Run.Colon || before === Run.Dash || before === Run.Underscore) row = runRows[Run.Glued];
+        if (before === Run.Colon || before === Run.Dash || before === Run.Underscore) st = PLAIN_RUN.glued;
       }
-      // (the state is a row of next states, not a number: a number would be converted to an index at every unit)
       let k = i;
       while (k < lim) {
-        const next = row[runUnit[unitAt(s, k)]];
-        if (next === runStop) break;
-        row = next;
+        // (| not +: st < 256, and LuaJIT keeps the bit operation on integers where + would convert st to a double)
+        const next = byteAt(runTable, runBase[unitAt(s, k)] | st);
+        if (next === Run.Stop) break;
+        st = next;
         k++;
+      }
+      // the rest of the string is plain: its last word is not handed to the loop below
+      if (k === n && PLAIN_RUN.ends[st]) {
+        i = n;
+        continue;
       }
       // a word start at or before k: back over a blank, "(" or quote (it may have ended the word that stopped the run),
       // then over the word's units
@@ -2700,11 +2705,25 @@ const enum Run {
   Quote = 61, // " and '
   PlainNext = 62, // any other unit plainWord lets a word end with (PLAIN_NEXT)
   OtherNext = 63,
-  Classes = 64, // (a row of 64 fits the array part LuaJIT gives it: 65 would double it)
+  Classes = 64, // (each a block of 256 units of PLAIN_RUN.table)
 }
-/** A state of the automaton: the state after each unit class (PLAIN_RUN.stop: stopped). */
-type RunRow = RunRow[];
-const PLAIN_RUN = { rows: [] as RunRow[], stop: [] as RunRow, unit: [] as number[], on: true };
+/**
+ * The automaton as LuaJIT runs it fastest: states renumbered 1..255 (0: stopped), and the state after unit class u in
+ * state st is the unit at u * 256 + st of one string (table). A step is then one byte load whose result is the next
+ * index, with no conversion or table pointer on the chain from one unit to the next. Word states that can no longer
+ * become a prose noun (nor "value") forget their first letter, which brings the 581 states of Run down to 168.
+ * base: unit -> its class * 256; unit: unit -> its class; separator / glued: the start states.
+ */
+const PLAIN_RUN = {
+  table: "",
+  base: [] as number[],
+  unit: [] as number[],
+  separator: 0,
+  glued: 0,
+  /** state -> true when, at the end of the string, nothing it passed is left to look at (see buildPlainRun) */
+  ends: [] as boolean[],
+  on: true,
+};
 
 /** Fills PLAIN_RUN (after nounKinds: prose nouns are stopped at). */
 function buildPlainRun(): void {
@@ -2784,11 +2803,68 @@ function buildPlainRun(): void {
     return Run.Stop;
   }
 
-  const rows = PLAIN_RUN.rows;
-  for (let st = 0; st < Run.States; st++) rows.push(st === Run.Stop ? PLAIN_RUN.stop : []);
-  for (let st = 1; st < Run.States; st++) {
-    for (let u = 0; u < Run.Classes; u++) rows[st].push(rows[runStep(st, u)]);
+  // the longest prose noun of each first letter (a word state of that letter and a length from it on forgets it)
+  const nounMax: number[] = [];
+  for (let f = 0; f < 26; f++) {
+    nounMax.push(0);
+    for (let len = 1; len <= 10; len++) {
+      for (let l = 0; l < 26; l++) if ((NOUN_ENDS[(97 + f) * 128 + 97 + l] & (1 << len)) !== 0) nounMax[f] = len;
+    }
   }
+  const FORGOTTEN = 23; // "x": no noun starts with it
+  /** st with the first letter forgotten when it can no longer matter. */
+  function canonical(st: number): number {
+    if (st < Run.Word || st >= Run.LongWord) return st;
+    const w = st - Run.Word;
+    const first = Math.floor(w / 2) % 26;
+    const len = Math.floor(w / 2 / 26) + 1;
+    if (len < nounMax[first] || (first === ch.LOWER_V - 97 && len <= 5)) return st;
+    return Run.Word + ((len - 1) * 26 + FORGOTTEN) * 2 + (w % 2);
+  }
+  if (nounMax[FORGOTTEN] !== 0) throw "aws-masker: scanner: a prose noun starts with x";
+  // the merged states must step alike (then the automaton stops at the same units): checked here, once per worker
+  for (let st = Run.Word; st < Run.LongWord; st++) {
+    const c = canonical(st);
+    for (let u = 0; c !== st && u < Run.Classes; u++) {
+      if (canonical(runStep(st, u)) !== canonical(runStep(c, u)))
+        throw "aws-masker: scanner: automaton states merged wrongly";
+    }
+  }
+  // number the states reachable from the two start states
+  const number: number[] = [];
+  for (let st = 0; st < Run.States; st++) number.push(-1);
+  number[Run.Stop] = 0;
+  const order: number[] = [Run.Separator, Run.Glued];
+  number[Run.Separator] = 1;
+  number[Run.Glued] = 2;
+  for (let q = 0; q < order.length; q++) {
+    for (let u = 0; u < Run.Classes; u++) {
+      const next = canonical(runStep(order[q], u));
+      if (number[next] < 0) {
+        number[next] = order.length + 1;
+        order.push(next);
+      }
+    }
+  }
+  if (order.length > 255) throw "aws-masker: scanner: the automaton has more than 255 states";
+  const units: string[] = [];
+  for (let u = 0; u < Run.Classes; u++) {
+    units.push(String.fromCharCode(0));
+    for (let q = 0; q < 255; q++)
+      units.push(String.fromCharCode(q < order.length ? number[canonical(runStep(order[q], u))] : 0));
+  }
+  PLAIN_RUN.table = units.join("");
+  // the end of the string after a separator, or after a word that plainWord passes before the end (nxt -1: as before a
+  // PlainNext unit); not after a blank, "(" or quote, where plainWord looks at the unit after them
+  PLAIN_RUN.ends.push(false);
+  for (const st of order) {
+    PLAIN_RUN.ends.push(
+      st === Run.Separator || st === Run.Glued || (st >= Run.Word && runStep(st, Run.PlainNext) !== Run.Stop),
+    );
+  }
+  for (let c = 0; c < 256; c++) PLAIN_RUN.base.push(unit[c] * 256);
+  PLAIN_RUN.separator = 1;
+  PLAIN_RUN.glued = 2;
 }
 
 /**
