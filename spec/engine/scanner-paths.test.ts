@@ -489,7 +489,7 @@ describe("a word that stands as a whole key token is classified once per worker 
 });
 
 describe("a word followed by a blank is a credential key only before a separator, or as a flag's", () => {
-  it("finds the value after a separator or a flag (also one that opens the text), and none after a blank and a word", () => {
+  it("finds the value after a separator or a flag (also one that opens the text or has a dotted name), and none after a blank and a word", () => {
     const cases: [string, string[]][] = [
       ["password = s3cr3tvalue9", ["s3cr3tvalue9"]],
       ["password\t: s3cr3tvalue9", ["s3cr3tvalue9"]],
@@ -498,6 +498,12 @@ describe("a word followed by a blank is a credential key only before a separator
       ["run --password s3cr3tvalue9 now", ["s3cr3tvalue9"]],
       ["--db-password s3cr3tvalue9", ["s3cr3tvalue9"]],
       ["--password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      // a dotted flag name: its key token starts after the last dot, the flag is found by its "--"
+      ["java -jar app.jar --spring.datasource.password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["--spring.datasource.password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["run --config.api_token\ts3cr3tvalue9 --dry-run", ["s3cr3tvalue9"]],
+      ["---- --spring.datasource.password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      ["--spring.datasource.password-policy strict --spring.datasource.url jdbc", []],
       ["the password s3cr3tvalue9 is weak", []],
       ["rotate the token daily", []],
     ];

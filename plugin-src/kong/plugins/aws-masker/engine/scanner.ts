@@ -1631,6 +1631,36 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findServiceAccounts(cfg, s, n, extra);
   findCdkImports(cfg, s, n, extra);
   findConsoleBuckets(cfg, s, n, extra);
+  findDottedCredentialFlags(cfg, s, n, extra);
+}
+
+/**
+ * A credential after a dotted CLI flag and a blank (`--spring.datasource.password s3cr3t`): the prose automaton does
+ * not stop at a word glued after ".", and the word's key token starts after the dot, so the flag is found by its "--".
+ */
+function findDottedCredentialFlags(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let p = firstOf(s, "--");
+  while (p >= 0) {
+    let e = p + 2;
+    let dotted = false;
+    while (e < n) {
+      const c = byteAt(s, e);
+      if (c === DOT) dotted = true;
+      else if (c >= 256 || ((cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE)) break;
+      e++;
+    }
+    const blank = e < n ? byteAt(s, e) : -1;
+    if (dotted && (blank === SPACE || blank === ch.TAB) && mayEndCredentialKey(byteAt(s, e - 1))) {
+      const code = credentialKeyEndingAt(s, e, false, CRED_KEY);
+      if (code !== CRED_NONE && credentialValueAfter(s, e, n, true, CRED_SPAN)) {
+        const a = CRED_SPAN.s;
+        const b = CRED_SPAN.e;
+        push(cfg, s, extra, a, b, credentialKind(cfg, code, s, a, b));
+      }
+    }
+    // a run of dashes and the flag's own units are passed: each unit is looked at once
+    p = s.indexOf("--", e);
+  }
 }
 
 /** CloudFront distribution domains: dxxxxxxxxxxxxx.cloudfront.net. */
