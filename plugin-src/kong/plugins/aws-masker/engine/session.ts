@@ -38,6 +38,27 @@ export interface Masker {
   scanBytes: number;
   /** class (admitsKey) -> scans kept of contents of that class */
   scanClasses: Record<string, number>;
+  /**
+   * json.ts learnedEarlier's searches in the last request body searched (firstBody; "" when none): learned name -> the
+   * index of its first occurrence there (-1 when absent). A warm worker is sent the same body again, and each search
+   * reads it up to the name's first occurrence. Bounded by FIRST_INDEX_MAX names and FIRST_BODY_MAX bytes (json.ts).
+   */
+  firstBody: string;
+  firstIndex: Record<string, number>;
+  firstCount: number;
+  /**
+   * learn's steps of Session.learnedKey: key before -> name -> the kind it was learned as and the key after. A warm
+   * worker learns the same names in the same order request after request; a step found here builds no string.
+   * keyStepCount: steps kept (bounded by KEY_STEPS_MAX; past it they start over).
+   */
+  keySteps: Record<string, Record<string, KeyStep>>;
+  keyStepCount: number;
+}
+
+/** One step of a learnedKey (Masker.keySteps). */
+export interface KeyStep {
+  kind: Kind;
+  next: string;
 }
 
 /**
@@ -597,11 +618,39 @@ function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
     sess.learned.length <= LEARNED_KEY_NAMES &&
     key.length + name.length < LEARNED_KEY_BYTES
   ) {
-    sess.learnedKey = key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+    sess.learnedKey = keyAfter(sess.masker, key, name, kind);
     sess.learnedKeyCount = sess.learned.length;
   } else {
     sess.learnedKey = undefined;
   }
+}
+
+/** Bound of Masker.keySteps. */
+const KEY_STEPS_MAX = 4096;
+
+/** The learnedKey after key once name is learned as kind (see Masker.keySteps). */
+function keyAfter(m: Masker, key: string, name: string, kind: Kind): string {
+  // "__proto__" would set an object's prototype in JavaScript: not kept
+  if (name === "__proto__") return key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+  // the prefix (or ""): never an Object.prototype name in JS; typeof for the names
+  let steps: Record<string, KeyStep> | undefined = m.keySteps[key];
+  if (steps !== undefined) {
+    const step = steps[name];
+    if (typeof step === "object" && step.kind === kind) return step.next;
+  }
+  if (m.keyStepCount >= KEY_STEPS_MAX) {
+    m.keySteps = {};
+    m.keyStepCount = 0;
+    steps = undefined;
+  }
+  if (steps === undefined) {
+    steps = {};
+    m.keySteps[key] = steps;
+  }
+  const next = key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+  steps[name] = { kind, next };
+  m.keyStepCount++;
+  return next;
 }
 
 /** The learned-name occurrences in sc.text for the session's learned names, kept with the cached scan (undefined: the
