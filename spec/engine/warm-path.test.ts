@@ -23,7 +23,28 @@ const LATER = request("nothing restarted!", ROLE_ARN, "deploy-bot failed");
 // the same name learned first as a role, or as a Lambda function: its later occurrence takes that kind's tag
 const AS_ROLE = request("why?", ROLE_ARN, "deploy-bot failed again");
 const AS_FUNCTION = request("why?", FUNCTION_ARN, "deploy-bot failed again");
-const SEQUENCE = [LATER, LATER, EARLIER, EARLIER, LATER, EARLIER, AS_ROLE, AS_ROLE, AS_FUNCTION, AS_FUNCTION, AS_ROLE];
+// the ARN string at another place: the name learned from it is learned there (SHIFTED names it after where NEAR
+// learned it, before where SHIFTED does: the walk masks it again only if the name's place is SHIFTED's own)
+const NEAR = request("x", ROLE_ARN, "deploy-bot failed");
+const SHIFTED = request("a".repeat(100) + " deploy-bot restarted", ROLE_ARN, "deploy-bot failed");
+const SEQUENCE = [
+  LATER,
+  LATER,
+  EARLIER,
+  EARLIER,
+  LATER,
+  EARLIER,
+  AS_ROLE,
+  AS_ROLE,
+  AS_FUNCTION,
+  AS_FUNCTION,
+  AS_ROLE,
+  NEAR,
+  NEAR,
+  SHIFTED,
+  SHIFTED,
+  NEAR,
+];
 
 /** A request masked by a fresh session of masker, and the echo of its last message restored: one comparable string. */
 function masked(masker: Masker, input: string): string {
@@ -43,6 +64,24 @@ describe("warm path memos", () => {
     const out = masked(warm, EARLIER);
     expect(out).not.toContain("deploy-bot restarted");
     expect(masked(warm, LATER)).toContain("nothing restarted!");
+  });
+
+  it("a name learned from a string seen before at another place is learned at the new place: masked before it too", () => {
+    const warm = createNodeMasker({ secret: SECRET });
+    for (const body of [NEAR, NEAR, NEAR]) masked(warm, body);
+    const out = masked(warm, SHIFTED);
+    expect(out).toBe(masked(createNodeMasker({ secret: SECRET }), SHIFTED));
+    expect(out).not.toContain("deploy-bot restarted");
+  });
+
+  it("no learned name, kept with a cached scan for later requests, still holds the body it was searched in", () => {
+    const warm = createNodeMasker({ secret: SECRET });
+    for (const body of [EARLIER, EARLIER, EARLIER]) {
+      const s = newSession(warm, "t");
+      maskJson(s, body, MESSAGES);
+      expect(s.learned.length).toBeGreaterThan(0);
+      expect(s.learned.map((l) => l.body)).toEqual(s.learned.map(() => undefined));
+    }
   });
 
   it("the same name learned as a role, then as a Lambda function: each request's later occurrence gets its own tag", () => {

@@ -30,6 +30,7 @@ import {
   Session,
   adoptKept,
   cachedScan,
+  clearLearnedBodies,
   derivedPseudonym,
   entryOfKind,
   keepMasking,
@@ -1154,6 +1155,7 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
 
 /** Ends a walk: it is kept for the next call unless it grew large; no body, original or decoded text stays in it. */
 function endWalk(w: Walk): void {
+  if (!w.restore) clearLearnedBodies(w.sess);
   w.s = "";
   w.n = 0;
   if (w.parts.length > 0) w.parts.length = 0;

@@ -96,6 +96,11 @@ export interface Scanned {
   signal: boolean;
   weak: boolean;
   learns: number[];
+  /**
+   * Per entry of learns, the session record (Learned) of its name as last learned, shared by every session that learns
+   * it from this string at the same place (see learnedRecord); undefined before the first.
+   */
+  learnedRecs: Learned[] | undefined;
   /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
   occ: Record<string, LearnedInScan> | undefined;
   occCount: number;
@@ -419,6 +424,7 @@ function newScan(text: string, shifts: number[] | undefined): Scanned {
     signal: false,
     weak: false,
     learns: NO_OFFSETS,
+    learnedRecs: undefined,
     occ: undefined,
     occCount: 0,
     memVersion: 0,
@@ -606,11 +612,16 @@ function learnable(name: string): boolean {
   return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
 }
 
-/** Learns name (of kind; learnable) for the rest of the request: every other occurrence is masked too. */
-function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
+/**
+ * Learns the name of the match sc.learns[k] (learnable) for the rest of the request, learned from the string at rawAt:
+ * every other occurrence is masked too.
+ */
+function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
+  const name = sc.originals[sc.learns[k]];
   if (sess.learnedSet[name] === true) return;
   sess.learnedSet[name] = true;
-  sess.learned.push({ name, kind, at: rawAt });
+  const kind = sc.found[sc.learns[k]].kind;
+  sess.learned.push(learnedRecord(sess, sc, k, rawAt));
   const key = sess.learnedKey;
   if (
     key !== undefined &&
@@ -623,6 +634,33 @@ function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
   } else {
     sess.learnedKey = undefined;
   }
+}
+
+/**
+ * The record of the name of sc.learns[k] learned at rawAt: the one kept with sc when it was learned there before (a
+ * warm worker learns the same names from the same strings at the same places request after request), else a new one,
+ * kept. Its fields are the same for every session (the name, its kind and rawAt); what names.ts keeps in it about a
+ * body (Learned.body) is checked against the body searched, and cleared when the walk ends (clearLearnedBodies).
+ */
+function learnedRecord(sess: Session, sc: Scanned, k: number, rawAt: number): Learned {
+  let recs = sc.learnedRecs;
+  if (recs !== undefined) {
+    const known = recs[k];
+    if (known !== undefined && known.at === rawAt) return known;
+  } else {
+    recs = [];
+    sc.learnedRecs = recs;
+  }
+  const l: Learned = { name: sc.originals[sc.learns[k]], kind: sc.found[sc.learns[k]].kind, at: rawAt };
+  if (sc.cached && recs[k] === undefined) sess.masker.scanBytes += MATCH_BYTES;
+  recs[k] = l;
+  return l;
+}
+
+/** Lets go of the bodies the session's learned names were last searched in (records may be kept, see learnedRecord). */
+export function clearLearnedBodies(sess: Session): void {
+  const learned = sess.learned;
+  for (let k = 0; k < learned.length; k++) learned[k].body = undefined;
 }
 
 /** Bound of Masker.keySteps. */
@@ -686,8 +724,7 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   const learns = sc.learns;
   for (let k = 0; k < learns.length; k++) {
-    const m = found[learns[k]];
-    if (out === found || m.weak !== true) learn(sess, sc.originals[learns[k]], m.kind, rawAt);
+    if (out === found || found[learns[k]].weak !== true) learn(sess, sc, k, rawAt);
   }
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
