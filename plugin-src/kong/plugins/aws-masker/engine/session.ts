@@ -647,12 +647,15 @@ function learnedRecord(sess: Session, sc: Scanned, k: number, rawAt: number): Le
   if (recs !== undefined) {
     const known = recs[k];
     if (known !== undefined && known.at === rawAt) return known;
-  } else {
+  }
+  const l: Learned = { name: sc.originals[sc.learns[k]], kind: sc.found[sc.learns[k]].kind, at: rawAt };
+  // a scan not cached serves its request only (a cold request's): nothing kept
+  if (!sc.cached) return l;
+  if (recs === undefined) {
     recs = [];
     sc.learnedRecs = recs;
   }
-  const l: Learned = { name: sc.originals[sc.learns[k]], kind: sc.found[sc.learns[k]].kind, at: rawAt };
-  if (sc.cached && recs[k] === undefined) sess.masker.scanBytes += MATCH_BYTES;
+  if (recs[k] === undefined) sess.masker.scanBytes += MATCH_BYTES;
   recs[k] = l;
   return l;
 }
