@@ -3,7 +3,15 @@
 // before masks each request byte for byte as a fresh worker does, when the body changes (the same length, a learned
 // name earlier or not) and when the same name is learned as another kind. In Node and LuaJIT.
 import { describe, it, expect, beforeAll } from "vitest";
-import { createNodeMasker, newSession, maskJson, restoreJson, policyFor, answerPolicyFor, Masker } from "../../lib/engine";
+import {
+  createNodeMasker,
+  newSession,
+  maskJson,
+  restoreJson,
+  policyFor,
+  answerPolicyFor,
+  Masker,
+} from "../../lib/engine";
 import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
 
 const SECRET = "warm-path-secret-0123456789";
@@ -59,7 +67,8 @@ function masked(masker: Masker, input: string): string {
 describe("warm path memos", () => {
   it("a worker that masked other bodies before masks each as a fresh worker: a learned name earlier or not", () => {
     const warm = createNodeMasker({ secret: SECRET });
-    for (const body of SEQUENCE) expect(masked(warm, body), body).toBe(masked(createNodeMasker({ secret: SECRET }), body));
+    for (const body of SEQUENCE)
+      expect(masked(warm, body), body).toBe(masked(createNodeMasker({ secret: SECRET }), body));
     // the name that stands before the ARN is masked there as well, on the warm worker too
     const out = masked(warm, EARLIER);
     expect(out).not.toContain("deploy-bot restarted");
