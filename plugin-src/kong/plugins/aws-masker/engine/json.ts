@@ -25,10 +25,12 @@ import {
 } from "./chars";
 import {
   Entry,
+  Masker,
   Scanned,
   Session,
   adoptKept,
   cachedScan,
+  clearLearnedBodies,
   derivedPseudonym,
   entryOfKind,
   keepMasking,
@@ -1024,10 +1026,31 @@ function sameMatches(x: Match[], y: Match[]): boolean {
 function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolean {
   if (sess.learned.length - learnedBefore > 16) return true;
   for (let k = learnedBefore; k < sess.learned.length; k++) {
-    const first = s.indexOf(sess.learned[k].name);
+    const first = firstIndexOf(sess.masker, s, sess.learned[k].name);
     if (first >= 0 && first < sess.learned[k].at) return true;
   }
   return false;
+}
+
+/** Bounds of Masker.firstIndex: names kept for one body, and the longest body whose searches are kept. */
+const FIRST_INDEX_MAX = 256;
+const FIRST_BODY_MAX = 262144;
+
+/** s.indexOf(name), kept per worker for the last body s (see Masker.firstBody). */
+function firstIndexOf(m: Masker, s: string, name: string): number {
+  if (s.length > FIRST_BODY_MAX) return s.indexOf(name);
+  if (m.firstBody !== s || m.firstCount >= FIRST_INDEX_MAX) {
+    m.firstBody = s;
+    m.firstIndex = {};
+    m.firstCount = 0;
+  }
+  // typeof: in JS a plain object answers "constructor" and friends with functions
+  const known = m.firstIndex[name];
+  if (typeof known === "number") return known;
+  const first = s.indexOf(name);
+  m.firstIndex[name] = first;
+  m.firstCount++;
+  return first;
 }
 
 /**
@@ -1132,6 +1155,7 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
 
 /** Ends a walk: it is kept for the next call unless it grew large; no body, original or decoded text stays in it. */
 function endWalk(w: Walk): void {
+  if (!w.restore) clearLearnedBodies(w.sess);
   w.s = "";
   w.n = 0;
   if (w.parts.length > 0) w.parts.length = 0;

@@ -38,6 +38,27 @@ export interface Masker {
   scanBytes: number;
   /** class (admitsKey) -> scans kept of contents of that class */
   scanClasses: Record<string, number>;
+  /**
+   * json.ts learnedEarlier's searches in the last request body searched (firstBody; "" when none): learned name -> the
+   * index of its first occurrence there (-1 when absent). A warm worker is sent the same body again, and each search
+   * reads it up to the name's first occurrence. Bounded by FIRST_INDEX_MAX names and FIRST_BODY_MAX bytes (json.ts).
+   */
+  firstBody: string;
+  firstIndex: Record<string, number>;
+  firstCount: number;
+  /**
+   * learn's steps of Session.learnedKey: key before -> name -> the kind it was learned as and the key after. A warm
+   * worker learns the same names in the same order request after request; a step found here builds no string.
+   * keyStepCount: steps kept (bounded by KEY_STEPS_MAX; past it they start over).
+   */
+  keySteps: Record<string, Record<string, KeyStep>>;
+  keyStepCount: number;
+}
+
+/** One step of a learnedKey (Masker.keySteps). */
+export interface KeyStep {
+  kind: Kind;
+  next: string;
 }
 
 /**
@@ -75,6 +96,11 @@ export interface Scanned {
   signal: boolean;
   weak: boolean;
   learns: number[];
+  /**
+   * Per entry of learns, the session record (Learned) of its name as last learned, shared by every session that learns
+   * it from this string at the same place (see learnedRecord); undefined before the first.
+   */
+  learnedRecs: Learned[] | undefined;
   /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
   occ: Record<string, LearnedInScan> | undefined;
   occCount: number;
@@ -398,6 +424,7 @@ function newScan(text: string, shifts: number[] | undefined): Scanned {
     signal: false,
     weak: false,
     learns: NO_OFFSETS,
+    learnedRecs: undefined,
     occ: undefined,
     occCount: 0,
     memVersion: 0,
@@ -585,11 +612,16 @@ function learnable(name: string): boolean {
   return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
 }
 
-/** Learns name (of kind; learnable) for the rest of the request: every other occurrence is masked too. */
-function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
+/**
+ * Learns the name of the match sc.learns[k] (learnable) for the rest of the request, learned from the string at rawAt:
+ * every other occurrence is masked too.
+ */
+function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
+  const name = sc.originals[sc.learns[k]];
   if (sess.learnedSet[name] === true) return;
   sess.learnedSet[name] = true;
-  sess.learned.push({ name, kind, at: rawAt });
+  const kind = sc.found[sc.learns[k]].kind;
+  sess.learned.push(learnedRecord(sess, sc, k, rawAt));
   const key = sess.learnedKey;
   if (
     key !== undefined &&
@@ -597,11 +629,69 @@ function learn(sess: Session, name: string, kind: Kind, rawAt: number): void {
     sess.learned.length <= LEARNED_KEY_NAMES &&
     key.length + name.length < LEARNED_KEY_BYTES
   ) {
-    sess.learnedKey = key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+    sess.learnedKey = keyAfter(sess.masker, key, name, kind);
     sess.learnedKeyCount = sess.learned.length;
   } else {
     sess.learnedKey = undefined;
   }
+}
+
+/**
+ * The record of the name of sc.learns[k] learned at rawAt: the one kept with sc when it was learned there before (a
+ * warm worker learns the same names from the same strings at the same places request after request), else a new one,
+ * kept. Its fields are the same for every session (the name, its kind and rawAt); what names.ts keeps in it about a
+ * body (Learned.body) is checked against the body searched, and cleared when the walk ends (clearLearnedBodies).
+ */
+function learnedRecord(sess: Session, sc: Scanned, k: number, rawAt: number): Learned {
+  let recs = sc.learnedRecs;
+  if (recs !== undefined) {
+    const known = recs[k];
+    if (known !== undefined && known.at === rawAt) return known;
+  }
+  const l: Learned = { name: sc.originals[sc.learns[k]], kind: sc.found[sc.learns[k]].kind, at: rawAt };
+  // a scan not cached serves its request only (a cold request's): nothing kept
+  if (!sc.cached) return l;
+  if (recs === undefined) {
+    recs = [];
+    sc.learnedRecs = recs;
+  }
+  if (recs[k] === undefined) sess.masker.scanBytes += MATCH_BYTES;
+  recs[k] = l;
+  return l;
+}
+
+/** Lets go of the bodies the session's learned names were last searched in (records may be kept, see learnedRecord). */
+export function clearLearnedBodies(sess: Session): void {
+  const learned = sess.learned;
+  for (let k = 0; k < learned.length; k++) learned[k].body = undefined;
+}
+
+/** Bound of Masker.keySteps. */
+const KEY_STEPS_MAX = 4096;
+
+/** The learnedKey after key once name is learned as kind (see Masker.keySteps). */
+function keyAfter(m: Masker, key: string, name: string, kind: Kind): string {
+  // "__proto__" would set an object's prototype in JavaScript: not kept
+  if (name === "__proto__") return key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+  // the prefix (or ""): never an Object.prototype name in JS; typeof for the names
+  let steps: Record<string, KeyStep> | undefined = m.keySteps[key];
+  if (steps !== undefined) {
+    const step = steps[name];
+    if (typeof step === "object" && step.kind === kind) return step.next;
+  }
+  if (m.keyStepCount >= KEY_STEPS_MAX) {
+    m.keySteps = {};
+    m.keyStepCount = 0;
+    steps = undefined;
+  }
+  if (steps === undefined) {
+    steps = {};
+    m.keySteps[key] = steps;
+  }
+  const next = key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+  steps[name] = { kind, next };
+  m.keyStepCount++;
+  return next;
 }
 
 /** The learned-name occurrences in sc.text for the session's learned names, kept with the cached scan (undefined: the
@@ -637,8 +727,7 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   const learns = sc.learns;
   for (let k = 0; k < learns.length; k++) {
-    const m = found[learns[k]];
-    if (out === found || m.weak !== true) learn(sess, sc.originals[learns[k]], m.kind, rawAt);
+    if (out === found || found[learns[k]].weak !== true) learn(sess, sc, k, rawAt);
   }
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
