@@ -1,5 +1,5 @@
-// The warm path's per-worker memos (engine/json.ts firstIndexOf: where a learned name first stands in the last body;
-// engine/session.ts keyAfter: the learned-name key after each name learned; learnedRecord: a name's record kept with
+// The warm path's per-worker memos (engine/session.ts keyAfter: the learned-name key after each name learned;
+// learnedRecord: a name's record kept with
 // the cached scan it was learned from, at its place): a worker that masked other requests before masks each request
 // byte for byte as a fresh worker does, when the body changes (the same length, a learned name earlier or not, the
 // string it is learned from at another place) and when the same name is learned as another kind; no kept record holds

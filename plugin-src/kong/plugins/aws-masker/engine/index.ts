@@ -90,9 +90,6 @@ export function createMasker(cfg: MaskerConfig, hmac: Hmac, regexFind?: RegexFin
     scans: {},
     scanBytes: 0,
     scanClasses: {},
-    firstBody: "",
-    firstIndex: {},
-    firstCount: 0,
     keySteps: {},
     keyStepCount: 0,
   };
@@ -160,9 +157,6 @@ export function resetCaches(masker: Masker): void {
   masker.scans = {};
   masker.scanBytes = 0;
   masker.scanClasses = {};
-  masker.firstBody = "";
-  masker.firstIndex = {};
-  masker.firstCount = 0;
   masker.keySteps = {};
   masker.keyStepCount = 0;
 }

@@ -25,7 +25,6 @@ import {
 } from "./chars";
 import {
   Entry,
-  Masker,
   Scanned,
   Session,
   adoptKept,
@@ -1026,31 +1025,10 @@ function sameMatches(x: Match[], y: Match[]): boolean {
 function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolean {
   if (sess.learned.length - learnedBefore > 16) return true;
   for (let k = learnedBefore; k < sess.learned.length; k++) {
-    const first = firstIndexOf(sess.masker, s, sess.learned[k].name);
+    const first = s.indexOf(sess.learned[k].name);
     if (first >= 0 && first < sess.learned[k].at) return true;
   }
   return false;
-}
-
-/** Bounds of Masker.firstIndex: names kept for one body, and the longest body whose searches are kept. */
-const FIRST_INDEX_MAX = 256;
-const FIRST_BODY_MAX = 262144;
-
-/** s.indexOf(name), kept per worker for the last body s (see Masker.firstBody). */
-function firstIndexOf(m: Masker, s: string, name: string): number {
-  if (s.length > FIRST_BODY_MAX) return s.indexOf(name);
-  if (m.firstBody !== s || m.firstCount >= FIRST_INDEX_MAX) {
-    m.firstBody = s;
-    m.firstIndex = {};
-    m.firstCount = 0;
-  }
-  // typeof: in JS a plain object answers "constructor" and friends with functions
-  const known = m.firstIndex[name];
-  if (typeof known === "number") return known;
-  const first = s.indexOf(name);
-  m.firstIndex[name] = first;
-  m.firstCount++;
-  return first;
 }
 
 /**

@@ -39,14 +39,6 @@ export interface Masker {
   /** class (admitsKey) -> scans kept of contents of that class */
   scanClasses: Record<string, number>;
   /**
-   * json.ts learnedEarlier's searches in the last request body searched (firstBody; "" when none): learned name -> the
-   * index of its first occurrence there (-1 when absent). A warm worker is sent the same body again, and each search
-   * reads it up to the name's first occurrence. Bounded by FIRST_INDEX_MAX names and FIRST_BODY_MAX bytes (json.ts).
-   */
-  firstBody: string;
-  firstIndex: Record<string, number>;
-  firstCount: number;
-  /**
    * learn's steps of Session.learnedKey: key before -> name -> the kind it was learned as and the key after. A warm
    * worker learns the same names in the same order request after request; a step found here builds no string.
    * keyStepCount: steps kept (bounded by KEY_STEPS_MAX; past it they start over).
