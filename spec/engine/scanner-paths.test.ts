@@ -503,6 +503,11 @@ describe("a word followed by a blank is a credential key only before a separator
       ["--spring.datasource.password s3cr3tvalue9", ["s3cr3tvalue9"]],
       ["run --config.api_token\ts3cr3tvalue9 --dry-run", ["s3cr3tvalue9"]],
       ["---- --spring.datasource.password s3cr3tvalue9", ["s3cr3tvalue9"]],
+      // another anchor's match later in the text is found before it
+      [
+        "--spring.datasource.password s3cr3tvalue9 --url orders.c9akciq32.us-east-1.rds.amazonaws.com",
+        ["s3cr3tvalue9", "orders.c9akciq32"],
+      ],
       ["--spring.datasource.password-policy strict --spring.datasource.url jdbc", []],
       ["the password s3cr3tvalue9 is weak", []],
       ["rotate the token daily", []],

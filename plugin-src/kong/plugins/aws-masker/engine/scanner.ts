@@ -1563,17 +1563,21 @@ function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: numb
   return cfg.byId["credential"];
 }
 
-/** A credential key ending at j followed by its value (credentials.ts); the value's end or 0. */
-function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
+/**
+ * A credential key ending at j followed by its value (credentials.ts); the value's end or 0. dottedFlag: the key ends
+ * a flag whose name holds dots ("--spring.datasource.password"; its key token starts after the last dot).
+ */
+function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[], dottedFlag: boolean): number {
   const code = credentialKeyEndingAt(s, j, false, CRED_KEY);
   if (code === CRED_NONE) return 0;
   const ks = CRED_KEY.start;
   // (a flag may open the text: "--db-password x" as a whole string)
-  const flag = j - ks > 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH;
+  const flag = dottedFlag || (j - ks > 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH);
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
   const a = CRED_SPAN.s;
   const b = CRED_SPAN.e;
-  if (out.length > 0 && out[out.length - 1].e > a) return 0;
+  // (a dotted flag's goes to the anchors' matches, not in order: overlaps are resolved when they are merged)
+  if (!dottedFlag && out.length > 0 && out[out.length - 1].e > a) return 0;
   push(cfg, s, out, a, b, credentialKind(cfg, code, s, a, b));
   return b;
 }
@@ -1650,14 +1654,8 @@ function findDottedCredentialFlags(cfg: ScanConfig, s: string, n: number, extra:
       e++;
     }
     const blank = e < n ? byteAt(s, e) : -1;
-    if (dotted && (blank === SPACE || blank === ch.TAB) && mayEndCredentialKey(byteAt(s, e - 1))) {
-      const code = credentialKeyEndingAt(s, e, false, CRED_KEY);
-      if (code !== CRED_NONE && credentialValueAfter(s, e, n, true, CRED_SPAN)) {
-        const a = CRED_SPAN.s;
-        const b = CRED_SPAN.e;
-        push(cfg, s, extra, a, b, credentialKind(cfg, code, s, a, b));
-      }
-    }
+    if (dotted && (blank === SPACE || blank === ch.TAB) && mayEndCredentialKey(byteAt(s, e - 1)))
+      matchCredential(cfg, s, e, n, extra, true);
     // a run of dashes and the flag's own units are passed: each unit is looked at once
     p = s.indexOf("--", e);
   }
@@ -3235,7 +3233,7 @@ function wordMatch(
       after !== COLON &&
       after !== ch.EQUALS &&
       after !== PIPE;
-    consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out);
+    consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
     if (consumed > 0) return consumed;
   }
   if (consumed === 0 && !keyless && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {

@@ -612,8 +612,8 @@ function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
   const name = sc.originals[sc.learns[k]];
   if (sess.learnedSet[name] === true) return;
   sess.learnedSet[name] = true;
-  const kind = sc.found[sc.learns[k]].kind;
-  sess.learned.push(learnedRecord(sess, sc, k, rawAt));
+  const l = learnedRecord(sess, sc, k, rawAt);
+  sess.learned.push(l);
   const key = sess.learnedKey;
   if (
     key !== undefined &&
@@ -621,7 +621,7 @@ function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
     sess.learned.length <= LEARNED_KEY_NAMES &&
     key.length + name.length < LEARNED_KEY_BYTES
   ) {
-    sess.learnedKey = keyAfter(sess.masker, key, name, kind);
+    sess.learnedKey = keyAfter(sess.masker, key, name, l.kind);
     sess.learnedKeyCount = sess.learned.length;
   } else {
     sess.learnedKey = undefined;
@@ -663,14 +663,16 @@ const KEY_STEPS_MAX = 4096;
 
 /** The learnedKey after key once name is learned as kind (see Masker.keySteps). */
 function keyAfter(m: Masker, key: string, name: string, kind: Kind): string {
-  // "__proto__" would set an object's prototype in JavaScript: not kept
-  if (name === "__proto__") return key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
-  // the prefix (or ""): never an Object.prototype name in JS; typeof for the names
-  let steps: Record<string, KeyStep> | undefined = m.keySteps[key];
+  // "__proto__" would set an object's prototype in JavaScript: never kept (key, "" or holding "\x1f", never is one)
+  const kept = name !== "__proto__";
+  let steps: Record<string, KeyStep> | undefined = kept ? m.keySteps[key] : undefined;
   if (steps !== undefined) {
+    // typeof: in JS a plain object answers "constructor" and friends with functions
     const step = steps[name];
     if (typeof step === "object" && step.kind === kind) return step.next;
   }
+  const next = key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
+  if (!kept) return next;
   if (m.keyStepCount >= KEY_STEPS_MAX) {
     m.keySteps = {};
     m.keyStepCount = 0;
@@ -680,7 +682,6 @@ function keyAfter(m: Masker, key: string, name: string, kind: Kind): string {
     steps = {};
     m.keySteps[key] = steps;
   }
-  const next = key + "\x1f" + kind.id + "\x1e" + kind.tag + "\x1e" + name;
   steps[name] = { kind, next };
   m.keyStepCount++;
   return next;

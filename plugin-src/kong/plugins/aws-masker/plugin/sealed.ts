@@ -337,19 +337,15 @@ export function keyName(keys: SealKeys, prefix: string, parts: string): string {
 
 /** Where the plain text goes in the seal buffer: after the version byte and the nonce. */
 const SEALED_HEAD = 1 + NONCE_LEN;
-const VERSION_BYTE = 1;
+const VERSION_BYTE = string.byte(VERSION);
 
-/** The seal buffer, large enough for a plain text of `len` bytes. */
-function sealRoom(len: number): CData {
+/** plain sealed for the Redis key `aad` (AES-256-GCM, random nonce). */
+export function seal(keys: SealKeys, aad: string, plain: string): string {
+  const len = plain.length;
   if (SEALED_HEAD + len + TAG_LEN > sealOutSize) {
     sealOutSize = SEALED_HEAD + len + TAG_LEN;
     sealOut = ffi.new("unsigned char[?]", sealOutSize);
   }
-  return sealOut;
-}
-
-/** Seals the `len` plain bytes in the seal buffer (after SEALED_HEAD) in place; the sealed value as a string. */
-function sealBuffered(keys: SealKeys, aad: string, len: number): string {
   const buf = sealOut;
   buf[0] = VERSION_BYTE;
   const nonce = at(buf, 1);
@@ -364,19 +360,15 @@ function sealBuffered(keys: SealKeys, aad: string, len: number): string {
     throw "aws-masker: cipher init failed";
   }
   sealCtxKey = keys.aead;
-  const plain = at(buf, SEALED_HEAD);
+  // encrypted in place: GCM writes as many bytes as it reads
+  const body = at(buf, SEALED_HEAD);
+  ffi.copy(body, plain, len);
   C.EVP_EncryptUpdate(sealCtx, undefined, outLen, aad, aad.length);
-  C.EVP_EncryptUpdate(sealCtx, plain, outLen, plain, len);
+  C.EVP_EncryptUpdate(sealCtx, body, outLen, body, len);
   const n = outLen[0];
-  C.EVP_EncryptFinal_ex(sealCtx, at(plain, n), outLen);
-  C.EVP_CIPHER_CTX_ctrl(sealCtx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, at(plain, len));
+  C.EVP_EncryptFinal_ex(sealCtx, at(body, n), outLen);
+  C.EVP_CIPHER_CTX_ctrl(sealCtx, EVP_CTRL_GCM_GET_TAG, TAG_LEN, at(body, len));
   return ffi.string(buf, SEALED_HEAD + len + TAG_LEN);
-}
-
-/** plain sealed for the Redis key `aad` (AES-256-GCM, random nonce). */
-export function seal(keys: SealKeys, aad: string, plain: string): string {
-  ffi.copy(at(sealRoom(plain.length), SEALED_HEAD), plain, plain.length);
-  return sealBuffered(keys, aad, plain.length);
 }
 
 /** The plain text of a sealed value, or undefined when it does not open (wrong key, wrong Redis key, altered). */
