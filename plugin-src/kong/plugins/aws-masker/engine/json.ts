@@ -45,6 +45,7 @@ import {
   pseudonymsIn,
   rawIndex,
 } from "./session";
+import { standsBefore } from "./names";
 import { base64Decode, base64Encode } from "./base64";
 import type { Match } from "./scanner";
 
@@ -1025,8 +1026,8 @@ function sameMatches(x: Match[], y: Match[]): boolean {
 function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolean {
   if (sess.learned.length - learnedBefore > 16) return true;
   for (let k = learnedBefore; k < sess.learned.length; k++) {
-    const first = s.indexOf(sess.learned[k].name);
-    if (first >= 0 && first < sess.learned[k].at) return true;
+    const l = sess.learned[k];
+    if (standsBefore(l, s, l.at)) return true;
   }
   return false;
 }

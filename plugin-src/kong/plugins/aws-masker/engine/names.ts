@@ -720,6 +720,25 @@ export function mayStandIn(l: Learned, body: string, a: number, b: number): bool
   return next >= 0 && next + l.name.length <= b;
 }
 
+/**
+ * True when the learned name l stands in s (any occurrence, word boundaries or not) at a place before `before`: as
+ * s.indexOf(l.name) in [0, before), but searched from the name's rarest unit, so that the plain search does not stop
+ * at every unit like the name's first ("deploy-bot" from its "b", not at every "d" of the prose before it).
+ */
+export function standsBefore(l: Learned, s: string, before: number): boolean {
+  const at = anchorOf(l);
+  const name = l.name;
+  let r = s.indexOf(l.tail as string, at);
+  while (r >= 0 && r - at < before) {
+    const p = r - at;
+    let k = 0;
+    while (k < at && byteAt(s, p + k) === byteAt(name, k)) k++;
+    if (k === at) return true;
+    r = s.indexOf(l.tail as string, r + 1);
+  }
+  return false;
+}
+
 /** Appends the occurrences of the learned name l in s (with word boundaries) to occ, in order. */
 function searchName(l: Learned, s: string, n: number, occ: Occurrence[]): void {
   const name = l.name;
