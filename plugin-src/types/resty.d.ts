@@ -23,3 +23,16 @@ interface RestyRedis {
 interface RestyRedisModule {
   new: (this: void) => LuaMultiReturn<[RestyRedis | undefined, string | undefined]>;
 }
+
+// ngx.semaphore (lua-resty-core, which Kong and OpenResty ship): light threads of one worker wait for one another.
+// Methods are called with ":".
+interface NgxSemaphore {
+  wait(timeoutSeconds: number): LuaMultiReturn<[boolean | undefined, string | undefined]>;
+  post(n?: number): void;
+  /** resources left; negative: how many threads wait */
+  count(): number;
+}
+
+interface NgxSemaphoreModule {
+  new: (this: void, n?: number) => LuaMultiReturn<[NgxSemaphore | undefined, string | undefined]>;
+}

@@ -99,6 +99,32 @@ describe("learned names persist per tenant", () => {
     expect(masked).toBe(true);
   }, 30000);
 
+  it("a tenant's first requests arriving together at a worker load its names from Redis once, and all are masked", async () => {
+    const TENANT_C = "sk-memory-tenant-c";
+    const NAME = "ledger-compactor";
+    const before = (await redis.keys("aws-masker:v2:n:*")).length;
+    await ask(a, `aws lambda invoke --function-name ${NAME} out.json`, TENANT_C);
+    for (let k = 0; k < 100 && (await redis.keys("aws-masker:v2:n:*")).length === before; k++) await sleep(50);
+    // gateway B (one worker) has never seen the tenant: a burst of its first requests there
+    const monitor = await redis.monitor();
+    const loads: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (String(args[0]).toLowerCase() === "hgetall") loads.push(String(args[1]));
+    });
+    b.mock.reset();
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, k) =>
+        post(b.gw.url, "/v1/messages", messagesBody(`is ${NAME} done? (${k})`), { "x-api-key": TENANT_C }),
+      ),
+    );
+    await sleep(100);
+    monitor.disconnect();
+    expect(burst.map((r) => r.status)).toEqual(Array(12).fill(200));
+    expect(b.mock.received).toHaveLength(12);
+    for (const r of b.mock.received) expect(r.body).not.toContain(NAME);
+    expect(loads).toHaveLength(1);
+  }, 30000);
+
   it("names are matched as whole words only", async () => {
     const r = await ask(b, `${FUNCTION}-v2 and x${FUNCTION} stay, (${FUNCTION}) goes`, TENANT_A);
     expect(r.sent).toContain(`${FUNCTION}-v2 and x${FUNCTION} stay`);

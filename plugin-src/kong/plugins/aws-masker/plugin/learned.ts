@@ -39,6 +39,8 @@ interface Tenant {
   lastUse: number;
   /** names this worker learned and queued recently: kept over a reload until Redis surely has them */
   recent: Record<string, { kind: Kind; at: number }>;
+  /** the first load of its names in this worker, while in flight: the tenant's other first requests wait on it */
+  loading?: NgxSemaphore;
 }
 
 interface Memories {
@@ -139,6 +141,31 @@ function evictOldest(ms: Memories): void {
   }
 }
 
+let semaphores: NgxSemaphoreModule | undefined = undefined;
+
+/**
+ * The tenant's first load of its names in this worker (access phase). Its requests that arrive while the load is in
+ * flight wait for it instead of each loading every name of the tenant again (a burst of first requests after a worker
+ * starts made one load each); a waiter loads them itself when that load failed or outlasts the Redis timeouts.
+ */
+function firstLoad(conf: PluginConf, t: Tenant): void {
+  const inFlight = t.loading;
+  if (inFlight !== undefined) {
+    // a load is a connect and two round trips, each bounded by redis_timeout_ms
+    inFlight.wait((3 * conf.redis_timeout_ms) / 1000);
+    if (t.version !== "" || !mayTry(conf)) return;
+  }
+  if (semaphores === undefined) semaphores = require("ngx.semaphore") as NgxSemaphoreModule;
+  const [done] = semaphores.new(0);
+  t.loading = done;
+  try {
+    pull(conf, [t]);
+  } finally {
+    if (t.loading === done) t.loading = undefined;
+    if (done !== undefined && done.count() < 0) done.post(-done.count());
+  }
+}
+
 /** The tenant's memory for this request (access phase), or undefined when learn_names is off. */
 export function memoryFor(conf: PluginConf, scope: string): TenantMemory | undefined {
   if (conf.learn_names === false || conf.learned_names_max === 0) return undefined;
@@ -155,7 +182,7 @@ export function memoryFor(conf: PluginConf, scope: string): TenantMemory | undef
   if (hasRedis(conf)) {
     // the tenant's first request in this worker waits for its names once (and again, at most once a second, while
     // Redis is down); afterwards the refresh timer keeps them current
-    if (t.version === "" && mayTry(conf)) pull(conf, [t]);
+    if (t.version === "" && mayTry(conf)) firstLoad(conf, t);
     if (!ms.refreshing) ms.refreshing = schedule(REFRESH_SECONDS, refresh, conf);
   }
   return t.memory;
