@@ -33,6 +33,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startGateway, startPlainProxy, freePort, type Gateway } from "../host/gateway";
 import { NGINX_MODULES } from "../host/nginx";
+import { loadDeclarative } from "../host/config";
 import { createNodeMasker, newSession, maskJson, policyFor } from "../lib/engine";
 import { jitHealth, type JitHealth } from "./jit-health";
 
@@ -258,8 +259,20 @@ async function startPlainPath(upstream: string): Promise<Proc & { masters(): (nu
   };
 }
 
-async function startGatewayPath(upstream: string, redis: boolean): Promise<Gateway> {
+/** kong/kong.yml with no plugin: the gateway path's runtime (routing, phases, proxying) without aws-masker */
+function configWithoutPlugins(): unknown {
+  const doc = loadDeclarative(path.join(ROOT, "kong/kong.yml"));
+  delete doc.plugins;
+  for (const service of doc.services ?? []) {
+    delete service.plugins;
+    for (const route of service.routes ?? []) delete route.plugins;
+  }
+  return doc;
+}
+
+async function startGatewayPath(upstream: string, redis: boolean, plugin = true): Promise<Gateway> {
   return startGateway({
+    ...(plugin ? {} : { configObject: configWithoutPlugins() }),
     upstream,
     workers: 1,
     redis: redis ? undefined : "none",
@@ -522,6 +535,8 @@ interface Cell {
   fresh?: number;
   /** cold bodies of varied lengths (the cold cells' bodies all have one length: a worst case for LuaJIT's string table) */
   varied?: boolean;
+  /** false: the same gateway path with no plugin on the route (a reference: what the runtime costs by itself) */
+  plugin?: boolean;
 }
 interface CellResult extends Cell {
   masked: number;
@@ -538,7 +553,8 @@ interface CellResult extends Cell {
 }
 const cellName = (c: Cell) =>
   `${c.size >= 1048576 ? `${c.size / 1048576} MB` : `${c.size / KB} KB`} / ${c.ids} ids / ` +
-  `${c.cold ? "cold" : "warm"} / ${c.stream ? "streamed" : "JSON"} / ${c.redis ? "Redis" : "no Redis"}` +
+  `${c.cold ? "cold" : "warm"} / ${c.stream ? "streamed" : "JSON"} / ` +
+  (c.plugin === false ? "no plugin (the runtime alone)" : c.redis ? "Redis" : "no Redis") +
   (c.varied ? " / varied lengths" : "");
 
 function matrix(): Cell[] {
@@ -565,6 +581,7 @@ function matrix(): Cell[] {
   add({ size: 4 * KB, ids: 20, cold: true, stream: true, redis: true });
   add({ size: 4 * KB, ids: 20, cold: false, stream: false, redis: false });
   add({ size: 4 * KB, ids: 20, cold: true, stream: false, redis: false });
+  add({ size: 4 * KB, ids: 20, cold: false, stream: false, redis: false, plugin: false });
   return cells;
 }
 
@@ -708,13 +725,14 @@ async function main(): Promise<number> {
     stops.push(upstream.stop);
     const plain = await startPlainPath(upstream.url);
     stops.push(plain.stop);
-    const gateways = new Map<boolean, Gateway>();
-    const gatewayFor = async (redis: boolean, fresh: boolean): Promise<Gateway> => {
-      const old = gateways.get(redis);
+    const gateways = new Map<string, Gateway>();
+    const gatewayFor = async (cell: Cell, fresh: boolean): Promise<Gateway> => {
+      const key = `${cell.redis}/${cell.plugin !== false}`;
+      const old = gateways.get(key);
       if (old && !fresh) return old;
       if (old) await old.stop().catch(() => {});
-      const gw = await startGatewayPath(upstream.url, redis);
-      gateways.set(redis, gw);
+      const gw = await startGatewayPath(upstream.url, cell.redis, cell.plugin !== false);
+      gateways.set(key, gw);
       stops.push(() => gw.stop());
       return gw;
     };
@@ -733,7 +751,7 @@ async function main(): Promise<number> {
       for (const cell of chosen) {
         const b = buildBody(cell.size, cell.ids, cell.stream);
         if (!b) continue;
-        const gw = await gatewayFor(cell.redis, false);
+        const gw = await gatewayFor(cell, false);
         const script = wrkScript(dir, b, cell.cold, (counterBase += 1_000_000), cell.varied);
         console.log(`${cellName(cell)}:\n  wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${gw.url}/v1/messages`);
         console.log(`  plain: wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${plain.url}/v1/messages`);
@@ -751,8 +769,13 @@ async function main(): Promise<number> {
         continue;
       }
       const sess = newSession(nodeMasker, "bench");
-      const masked = maskJson(sess, b.warm, policyFor("/v1/messages")).text === undefined ? -1 : sess.entries.length;
-      const gw = await gatewayFor(cell.redis, cell.fresh !== undefined && !cell.cold);
+      const masked =
+        cell.plugin === false
+          ? 0
+          : maskJson(sess, b.warm, policyFor("/v1/messages")).text === undefined
+            ? -1
+            : sess.entries.length;
+      const gw = await gatewayFor(cell, cell.fresh !== undefined && !cell.cold);
       const run = async (url: string, conns: number, seconds: number) => {
         counterBase += 1_000_000; // cold ids never repeat across runs
         const script = wrkScript(dir, b, cell.cold, counterBase, cell.varied);
@@ -1001,7 +1024,9 @@ async function main(): Promise<number> {
   md.push(
     "Throughput with 16 connections; added latency = gateway − plain with one connection (p50, p99). Cold: every request new identifier values. " +
       "CPU µs/req: CPU time of the hop's nginx worker per request during the throughput run (/proc/<pid>/schedstat), " +
-      "the gateway hop (aws-masker) against the first plain hop; the second hops (egress, plain) are the same plain nginx.",
+      "the gateway hop (aws-masker) against the first plain hop; the second hops (egress, plain) are the same plain nginx. " +
+      '"no plugin (the runtime alone)": the same gateway path with no plugin on the route (the host\'s routing, phases ' +
+      "and proxying, which Kong has too): what the plugin's own ratio is measured against.",
   );
   md.push("");
   md.push(
