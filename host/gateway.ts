@@ -13,7 +13,7 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadDeclarative, normalizeConfig, vaultEnvNames, ConfigError } from "./config.ts";
-import { renderGatewayConf, renderPlainProxyConf } from "./nginx.ts";
+import { renderGatewayConf, renderPlainProxyConf, CLIENT_HEADER_BUFFER_SIZE } from "./nginx.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, "..");
@@ -476,6 +476,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
     hostConfig.configuration = {
       log_level: logLevel,
       nginx_http_client_body_buffer_size: clientBodyBufferSize,
+      nginx_http_client_header_buffer_size: CLIENT_HEADER_BUFFER_SIZE,
       nginx_worker_processes: opts.workers ?? 2,
       plugins: ["bundled", ...new Set(hostConfig.plugins.map((p) => p.name))],
       prefix: runDir,

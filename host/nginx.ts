@@ -7,6 +7,14 @@ export const NGINX_MODULES = [
 ];
 export const CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
+/**
+ * client_header_buffer_size of every nginx rendered here (the gateway, its egress, the plain baseline proxies). A body
+ * that arrives with its headers within it stays in that one buffer, and lua-nginx-module's ngx.req.get_body_data
+ * pushes it as it is; with nginx's default 1k the body is split over two buffers and each read copies it into a Lua
+ * userdata of its size first (garbage of the body's size per request). Kong: nginx_http_client_header_buffer_size.
+ */
+export const CLIENT_HEADER_BUFFER_SIZE = "8k";
+
 export interface GatewayRender {
   runDir: string;
   port: number;
@@ -233,6 +241,7 @@ ${ACCESS_LOG_FORMAT}
   default_type application/octet-stream;
   server_tokens off;
   keepalive_requests 10000;
+  client_header_buffer_size ${CLIENT_HEADER_BUFFER_SIZE};
   client_body_buffer_size ${o.clientBodyBufferSize};
   client_max_body_size 0;
   proxy_request_buffering on;
@@ -394,6 +403,7 @@ http {
   ${tempPaths(o.runDir + "/" + o.name)}
   server_tokens off;
   keepalive_requests 10000;
+  client_header_buffer_size ${CLIENT_HEADER_BUFFER_SIZE};
   client_max_body_size 0;
   client_body_buffer_size 1m;
 ${upstreamBlock}
