@@ -146,7 +146,8 @@ let semaphores: NgxSemaphoreModule | undefined = undefined;
 /**
  * The tenant's first load of its names in this worker (access phase). Its requests that arrive while the load is in
  * flight wait for it instead of each loading every name of the tenant again (a burst of first requests after a worker
- * starts made one load each); a waiter loads them itself when that load failed or outlasts the Redis timeouts.
+ * starts made one load each). A waiter whose wait outlasts three Redis timeouts loads them itself; after a failed
+ * load (Redis marked down) it goes on with the memory the worker has, as the first request does.
  */
 function firstLoad(conf: PluginConf, t: Tenant): void {
   const inFlight = t.loading;
