@@ -549,6 +549,9 @@ export interface Learned {
   next?: number;
 }
 
+/** learnedIn's spans when the caller gives none. */
+const NO_SPANS: Span[] = [];
+
 export interface Occurrence {
   s: number;
   e: number;
@@ -562,36 +565,52 @@ export const SEARCH_MAX = 8;
 const INDEX: {
   list: Learned[] | undefined;
   count: number;
+  /** name -> its record: keyed by the name itself (no prefixed copy per name and per lookup), read through indexed */
   byName: Record<string, Learned>;
+  /** the name "__proto__" (in JavaScript it would set byName's prototype) */
+  proto: Learned | undefined;
   /** the names holding a unit that is not a name unit ("/prod/app/db-url"): never one run, searched one by one */
   odd: Learned[];
 } = {
   list: undefined,
   count: 0,
   byName: {},
+  proto: undefined,
   odd: [],
 };
 
 /** Above this many names holding other units, the one-pass matcher finds only the others (docs/detection.md). */
 const ODD_SEARCH_MAX = 16;
 
-function indexOf(learned: Learned[]): Record<string, Learned> {
+const PROTO = "__proto__";
+
+/** Brings INDEX up to the list learned. */
+function indexOf(learned: Learned[]): void {
   if (INDEX.list !== learned || INDEX.count > learned.length) {
     INDEX.list = learned;
     INDEX.count = 0;
     INDEX.byName = {};
+    INDEX.proto = undefined;
     INDEX.odd = [];
   }
-  const byName = INDEX.byName;
-  for (let k = INDEX.count; k < learned.length; k++) {
+  const n = learned.length;
+  for (let k = INDEX.count; k < n; k++) {
     const l = learned[k];
-    if (byName["\x1f" + l.name] === undefined) {
-      byName["\x1f" + l.name] = l;
+    if (indexed(l.name) === undefined) {
+      if (l.name === PROTO) INDEX.proto = l;
+      else INDEX.byName[l.name] = l;
       if (!allNameUnits(l.name)) INDEX.odd.push(l);
     }
   }
-  INDEX.count = learned.length;
-  return byName;
+  INDEX.count = n;
+}
+
+/** The record of name in INDEX, if any. */
+function indexed(name: string): Learned | undefined {
+  if (name === PROTO) return INDEX.proto;
+  const l = INDEX.byName[name];
+  // in JavaScript a plain object answers "constructor" and friends with what is no record of that name
+  return typeof l === "object" && l.name === name ? l : undefined;
 }
 
 /** True when every unit of name is a name unit: learnedIn's one-pass matcher can see it as a run (memory.ts needs it). */
@@ -630,12 +649,20 @@ function hasDot(s: string, a: number, b: number): boolean {
  * looked up — linear in s whatever the number of names — and a search for each of the first ODD_SEARCH_MAX names that
  * hold other units (a "/" or ":" never stands in a run). body: s is body[rawAt, rawAt + s.length) (a JSON string's
  * content without escapes): a name is only searched in s when its next place in the body is in s (see mayStandIn).
+ * covered: spans of s sorted by start (the caller's matches, which win over learned names): with many names, a run
+ * inside one of them is not looked up (whatever stands in it overlaps that span): a name is mostly learned where it
+ * stands, and every new name of a text would otherwise be looked up and recorded twice.
  */
-export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 0): Occurrence[] {
+export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 0, covered?: Span[]): Occurrence[] {
   const n = s.length;
   const occ: Occurrence[] = [];
   if (learned.length > SEARCH_MAX) {
-    const byName = indexOf(learned);
+    indexOf(learned);
+    const spans = covered !== undefined ? covered : NO_SPANS;
+    const spanCount = spans.length;
+    // the spans starting at or before the run passed, and the furthest end among them
+    let span = 0;
+    let coveredTo = 0;
     let k = 0;
     while (k < n) {
       const c = byteAt(s, k);
@@ -650,11 +677,15 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
       while (a < b && (cls(byteAt(s, a)) & C_ALNUM) === 0) a++;
       let e = b;
       while (e > a && byteAt(s, e - 1) === 46) e--;
-      if (e > a) {
-        const whole = byName["\x1f" + sub(s, a, e)];
+      while (span < spanCount && spans[span].s <= a) {
+        if (spans[span].e > coveredTo) coveredTo = spans[span].e;
+        span++;
+      }
+      if (e > a && coveredTo < e) {
+        const whole = indexed(sub(s, a, e));
         let dot = a;
         while (dot < e && byteAt(s, dot) !== 46) dot++;
-        const head = dot < e && dot > a ? byName["\x1f" + sub(s, a, dot)] : undefined;
+        const head = dot < e && dot > a ? indexed(sub(s, a, dot)) : undefined;
         if (whole !== undefined && bounded(s, n, a, e)) {
           occ.push({ s: a, e, kind: whole.kind });
         } else if (head !== undefined && bounded(s, n, a, dot)) {
@@ -665,7 +696,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
           for (let q = a; q <= e; q++) {
             if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
               if (q > p && !(p === a && q === e)) {
-                const l = byName["\x1f" + sub(s, p, q)];
+                const l = indexed(sub(s, p, q));
                 if (l !== undefined && bounded(s, n, p, q)) occ.push({ s: p, e: q, kind: l.kind });
               }
               p = q + 1;

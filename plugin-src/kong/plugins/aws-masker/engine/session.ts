@@ -725,8 +725,9 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
   const cached = learnedInScan(sess, sc, body, rawAt);
+  // not kept: the occurrences inside out's matches are not looked for (withLearned would drop them)
   if (cached === undefined)
-    return withLearned(out, learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt));
+    return withLearned(out, learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt, out));
   // the result depends on out and the learned names only: kept with them (out is the first pass, or the tenant
   // memory's result kept with the scan, on a warm worker the same array every request)
   if (cached.merged !== undefined && cached.base === out) return cached.merged;
