@@ -561,7 +561,10 @@ export interface Occurrence {
 /** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
 export const SEARCH_MAX = 8;
 
-/** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
+/**
+ * Index of a session's learned names by name (extended as the list grows; rebuilt for another list): learnedNamed
+ * and learnedIn with many names.
+ */
 const INDEX: {
   list: Learned[] | undefined;
   count: number;
@@ -603,6 +606,15 @@ function indexOf(learned: Learned[]): void {
     }
   }
   INDEX.count = n;
+}
+
+/**
+ * The record of name in learned (a session's names), if any: the session asks before it learns one, and its list is
+ * indexed as it grows (the name is at hand then; a later pass over thousands of records would fetch each again).
+ */
+export function learnedNamed(learned: Learned[], name: string): Learned | undefined {
+  indexOf(learned);
+  return indexed(name);
 }
 
 /** The record of name in INDEX, if any. */
