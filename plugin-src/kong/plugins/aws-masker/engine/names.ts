@@ -21,6 +21,7 @@ const matchesAt = ch.matchesAt;
 const C_ALNUM = ch.C_ALNUM;
 const C_LOWER = ch.C_LOWER;
 const C_DIGIT = ch.C_DIGIT;
+const C_UPPER = ch.C_UPPER;
 
 /** Longest key looked up, in units without "_" and "-". */
 const KEY_UNITS_MAX = 40;
@@ -390,6 +391,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len < 3 || len > 255) return false;
   let digits = 0;
   let lower = 0;
+  let upper = 0;
   // other resource names may be paths (SSM parameters, secrets, log groups: /prod/app/db-url)
   const slash = kind.id === "resource-name";
   let slashes = 0;
@@ -399,9 +401,11 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
       slashes++;
       continue;
     }
-    if (c >= 256 || !isNameUnit(c)) return false;
+    // a name unit (isNameUnit), classified once
     const f = cls(c);
+    if ((f & C_ALNUM) === 0 && c !== 46 && c !== 95 && c !== 45 && c !== 64 && c !== 43) return false;
     if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_UPPER) !== 0) upper++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
   }
   if (digits === len) return false;
@@ -421,7 +425,10 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
     for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
   }
-  return len > STOP_MAX || STOPLIST[sub(s, a, b).toLowerCase()] !== true;
+  if (len > STOP_MAX) return true;
+  // the stoplist is lower case: a value with no upper-case unit is looked up as it is (no lower-cased copy)
+  const value = sub(s, a, b);
+  return STOPLIST[upper > 0 ? value.toLowerCase() : value] !== true;
 }
 
 /** first unit * 128 + second unit of each reference prefix (plausibleName) */
