@@ -21,7 +21,6 @@ const matchesAt = ch.matchesAt;
 const C_ALNUM = ch.C_ALNUM;
 const C_LOWER = ch.C_LOWER;
 const C_DIGIT = ch.C_DIGIT;
-const C_UPPER = ch.C_UPPER;
 
 /** Longest key looked up, in units without "_" and "-". */
 const KEY_UNITS_MAX = 40;
@@ -391,7 +390,6 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len < 3 || len > 255) return false;
   let digits = 0;
   let lower = 0;
-  let upper = 0;
   // other resource names may be paths (SSM parameters, secrets, log groups: /prod/app/db-url)
   const slash = kind.id === "resource-name";
   let slashes = 0;
@@ -405,7 +403,6 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     const f = cls(c);
     if ((f & C_ALNUM) === 0 && c !== 46 && c !== 95 && c !== 45 && c !== 64 && c !== 43) return false;
     if ((f & C_DIGIT) !== 0) digits++;
-    else if ((f & C_UPPER) !== 0) upper++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
   }
   if (digits === len) return false;
@@ -425,10 +422,32 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
     for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
   }
-  if (len > STOP_MAX) return true;
-  // the stoplist is lower case: a value with no upper-case unit is looked up as it is (no lower-cased copy)
-  const value = sub(s, a, b);
-  return STOPLIST[upper > 0 ? value.toLowerCase() : value] !== true;
+  return len > STOP_MAX || !stopWord(s, a, b);
+}
+
+/** The stoplist's words read backwards (a suffix trie, chars.ts): stopWord compares in place, no string built. */
+const STOP_WORDS = stopWords();
+
+function stopWords(): ch.SuffixSet {
+  const words: string[] = [];
+  for (const w in STOPLIST) words.push(w);
+  return ch.newSuffixSet(words);
+}
+
+/**
+ * True when s[a, b) lower-cased (ASCII) is a word of STOPLIST. Read from its end: most values leave at their last or
+ * second-to-last unit; a value found by its context is then cut out of the text once, not also for this check.
+ */
+export function stopWord(s: string, a: number, b: number): boolean {
+  const next = STOP_WORDS.next;
+  let node = 0;
+  for (let k = b - 1; k >= a; k--) {
+    const c = byteAt(s, k);
+    const child = c < 128 ? next[node * 128 + lowerCode(c)] : undefined;
+    if (child === undefined) return false;
+    node = child;
+  }
+  return STOP_WORDS.word[node] !== undefined;
 }
 
 /** first unit * 128 + second unit of each reference prefix (plausibleName) */

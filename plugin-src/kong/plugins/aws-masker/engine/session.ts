@@ -5,7 +5,7 @@
 
 import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
-import { Learned, learnedIn, learnedNamed, mayStandIn, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
+import { Learned, learnedIn, learnedNamed, mayStandIn, Occurrence, SEARCH_MAX, stopWord } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
@@ -599,7 +599,7 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
 
 /** True when a name found by its context is learned (see learn): decided once per cached scan. */
 function learnable(name: string): boolean {
-  return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
+  return name.length >= 3 && !stopWord(name, 0, name.length);
 }
 
 /**
@@ -817,12 +817,11 @@ export function maskText(sess: Session, s: string, keyCtx: string, rawAt = 0): s
   if (found.length === 0) return s;
   const parts: string[] = [];
   let at = 0;
-  // the first pass's matches come with their text (as json.ts maskScanned takes them): not cut out again
-  const first = sc.found;
-  let k = 0;
-  for (const m of found) {
-    while (k < first.length && first[k].s < m.s) k++;
-    const original = k < first.length && first[k] === m ? sc.originals[k] : sub(s, m.s, m.e);
+  // the first pass's matches as they are (the usual case) come with their text: not cut out again
+  const originals = found === sc.found ? sc.originals : undefined;
+  for (let k = 0; k < found.length; k++) {
+    const m = found[k];
+    const original = originals !== undefined ? originals[k] : sub(s, m.s, m.e);
     parts.push(sub(s, at, m.s));
     parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, original));
     at = m.e;
