@@ -593,11 +593,14 @@ export const SEARCH_MAX = 8;
  */
 const INDEX: {
   list: Learned[] | undefined;
+  /** names of list indexed in byName (or proto) */
   count: number;
   /** name -> its record: keyed by the name itself (no prefixed copy per name and per lookup), read through indexed */
   byName: Record<string, Learned>;
   /** the name "__proto__" (in JavaScript it would set byName's prototype) */
   proto: Learned | undefined;
+  /** names of list checked for units that are not name units (see odd) */
+  oddCount: number;
   /** the names holding a unit that is not a name unit ("/prod/app/db-url"): never one run, searched one by one */
   odd: Learned[];
 } = {
@@ -605,6 +608,7 @@ const INDEX: {
   count: 0,
   byName: {},
   proto: undefined,
+  oddCount: 0,
   odd: [],
 };
 
@@ -613,34 +617,53 @@ const ODD_SEARCH_MAX = 16;
 
 const PROTO = "__proto__";
 
-/** Brings INDEX up to the list learned. */
+/** Brings INDEX's byName up to the list learned. */
 function indexOf(learned: Learned[]): void {
   if (INDEX.list !== learned || INDEX.count > learned.length) {
     INDEX.list = learned;
     INDEX.count = 0;
     INDEX.byName = {};
     INDEX.proto = undefined;
+    INDEX.oddCount = 0;
     INDEX.odd = [];
   }
   const n = learned.length;
-  for (let k = INDEX.count; k < n; k++) {
-    const l = learned[k];
-    if (indexed(l.name) === undefined) {
-      if (l.name === PROTO) INDEX.proto = l;
-      else INDEX.byName[l.name] = l;
-      if (!allNameUnits(l.name)) INDEX.odd.push(l);
-    }
-  }
+  for (let k = INDEX.count; k < n; k++) addIndexed(learned[k]);
   INDEX.count = n;
 }
 
+/** Indexes l unless its name is indexed already (the first record of a name stands). */
+function addIndexed(l: Learned): void {
+  if (indexed(l.name) !== undefined) return;
+  if (l.name === PROTO) INDEX.proto = l;
+  else INDEX.byName[l.name] = l;
+}
+
+/** Brings INDEX's odd list up to its byName (learnedIn with many names). */
+function oddOf(learned: Learned[]): Learned[] {
+  for (let k = INDEX.oddCount; k < INDEX.count; k++) {
+    const l = learned[k];
+    if (!allNameUnits(l.name) && indexed(l.name) === l) INDEX.odd.push(l);
+  }
+  INDEX.oddCount = INDEX.count;
+  return INDEX.odd;
+}
+
 /**
- * The record of name in learned (a session's names), if any: the session asks before it learns one, and its list is
- * indexed as it grows (the name is at hand then; a later pass over thousands of records would fetch each again).
+ * The record of name in learned (a session's names), if any: the session asks before it learns one. No loop when the
+ * index is up to the list (see noteLearned): the session's learn loop stays one trace.
  */
 export function learnedNamed(learned: Learned[], name: string): Learned | undefined {
-  indexOf(learned);
+  if (INDEX.list !== learned || INDEX.count !== learned.length) indexOf(learned);
   return indexed(name);
+}
+
+/** Indexes l, just appended to learned: the name is at hand now (a later pass over thousands would fetch each again). */
+export function noteLearned(learned: Learned[], l: Learned): void {
+  if (INDEX.list === learned && INDEX.count === learned.length - 1) {
+    addIndexed(l);
+    INDEX.count = learned.length;
+  }
 }
 
 /** The record of name in INDEX, if any. */
@@ -745,7 +768,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
       k = b;
     }
     // names holding other units are never one run: a few are searched one by one (linear: at most ODD_SEARCH_MAX)
-    const odd = INDEX.odd;
+    const odd = oddOf(learned);
     if (odd.length === 0) return occ;
     for (let j = 0; j < odd.length && j < ODD_SEARCH_MAX; j++) searchName(odd[j], s, n, occ);
     sortSpans(occ);

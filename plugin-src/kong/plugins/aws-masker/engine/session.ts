@@ -5,7 +5,7 @@
 
 import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
-import { Learned, learnedIn, learnedNamed, mayStandIn, Occurrence, SEARCH_MAX, stopWord } from "./names";
+import { Learned, learnedIn, learnedNamed, mayStandIn, noteLearned, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
@@ -599,7 +599,7 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
 
 /** True when a name found by its context is learned (see learn): decided once per cached scan. */
 function learnable(name: string): boolean {
-  return name.length >= 3 && !stopWord(name, 0, name.length);
+  return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
 }
 
 /**
@@ -611,6 +611,7 @@ function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
   if (learnedNamed(sess.learned, name) !== undefined) return;
   const l = learnedRecord(sess, sc, k, rawAt);
   sess.learned.push(l);
+  noteLearned(sess.learned, l);
   const key = sess.learnedKey;
   if (
     key !== undefined &&
