@@ -587,6 +587,9 @@ export interface Occurrence {
 /** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
 export const SEARCH_MAX = 8;
 
+/** INDEX.odd while it is empty (never added to). */
+const NO_ODD: Learned[] = [];
+
 /**
  * Index of a session's learned names by name (extended as the list grows; rebuilt for another list): learnedNamed
  * and learnedIn with many names.
@@ -609,7 +612,7 @@ const INDEX: {
   byName: {},
   proto: undefined,
   oddCount: 0,
-  odd: [],
+  odd: NO_ODD,
 };
 
 /** Above this many names holding other units, the one-pass matcher finds only the others (docs/detection.md). */
@@ -625,7 +628,8 @@ function indexOf(learned: Learned[]): void {
     INDEX.byName = {};
     INDEX.proto = undefined;
     INDEX.oddCount = 0;
-    INDEX.odd = [];
+    // made when the first such name is found: a request's few names make one table here (byName), as few as before
+    INDEX.odd = NO_ODD;
   }
   const n = learned.length;
   for (let k = INDEX.count; k < n; k++) addIndexed(learned[k]);
@@ -643,7 +647,10 @@ function addIndexed(l: Learned): void {
 function oddOf(learned: Learned[]): Learned[] {
   for (let k = INDEX.oddCount; k < INDEX.count; k++) {
     const l = learned[k];
-    if (!allNameUnits(l.name) && indexed(l.name) === l) INDEX.odd.push(l);
+    if (!allNameUnits(l.name) && indexed(l.name) === l) {
+      if (INDEX.odd === NO_ODD) INDEX.odd = [];
+      INDEX.odd.push(l);
+    }
   }
   INDEX.oddCount = INDEX.count;
   return INDEX.odd;
