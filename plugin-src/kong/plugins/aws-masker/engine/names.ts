@@ -399,8 +399,9 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
       slashes++;
       continue;
     }
-    if (c >= 256 || !isNameUnit(c)) return false;
+    // a name unit (isNameUnit), classified once
     const f = cls(c);
+    if ((f & C_ALNUM) === 0 && c !== 46 && c !== 95 && c !== 45 && c !== 64 && c !== 43) return false;
     if ((f & C_DIGIT) !== 0) digits++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
   }
@@ -421,7 +422,32 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
     for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
   }
-  return len > STOP_MAX || STOPLIST[sub(s, a, b).toLowerCase()] !== true;
+  return len > STOP_MAX || !stopWord(s, a, b);
+}
+
+/** The stoplist's words read backwards (a suffix trie, chars.ts): stopWord compares in place, no string built. */
+const STOP_WORDS = stopWords();
+
+function stopWords(): ch.SuffixSet {
+  const words: string[] = [];
+  for (const w in STOPLIST) words.push(w);
+  return ch.newSuffixSet(words);
+}
+
+/**
+ * True when s[a, b) lower-cased (ASCII) is a word of STOPLIST. Read from its end: most values leave at their last or
+ * second-to-last unit; a value found by its context is then cut out of the text once, not also for this check.
+ */
+export function stopWord(s: string, a: number, b: number): boolean {
+  const next = STOP_WORDS.next;
+  let node = 0;
+  for (let k = b - 1; k >= a; k--) {
+    const c = byteAt(s, k);
+    const child = c < 128 ? next[node * 128 + lowerCode(c)] : undefined;
+    if (child === undefined) return false;
+    node = child;
+  }
+  return STOP_WORDS.word[node] !== undefined;
 }
 
 /** first unit * 128 + second unit of each reference prefix (plausibleName) */
@@ -549,6 +575,9 @@ export interface Learned {
   next?: number;
 }
 
+/** learnedIn's spans when the caller gives none. */
+const NO_SPANS: Span[] = [];
+
 export interface Occurrence {
   s: number;
   e: number;
@@ -558,40 +587,98 @@ export interface Occurrence {
 /** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
 export const SEARCH_MAX = 8;
 
-/** Index of a session's learned names by name (extended as the list grows; rebuilt for another list). */
+/** INDEX.odd while it is empty (never added to). */
+const NO_ODD: Learned[] = [];
+
+/**
+ * Index of a session's learned names by name (extended as the list grows; rebuilt for another list): learnedNamed
+ * and learnedIn with many names.
+ */
 const INDEX: {
   list: Learned[] | undefined;
+  /** names of list indexed in byName (or proto) */
   count: number;
+  /** name -> its record: keyed by the name itself (no prefixed copy per name and per lookup), read through indexed */
   byName: Record<string, Learned>;
+  /** the name "__proto__" (in JavaScript it would set byName's prototype) */
+  proto: Learned | undefined;
+  /** names of list checked for units that are not name units (see odd) */
+  oddCount: number;
   /** the names holding a unit that is not a name unit ("/prod/app/db-url"): never one run, searched one by one */
   odd: Learned[];
 } = {
   list: undefined,
   count: 0,
   byName: {},
-  odd: [],
+  proto: undefined,
+  oddCount: 0,
+  odd: NO_ODD,
 };
 
 /** Above this many names holding other units, the one-pass matcher finds only the others (docs/detection.md). */
 const ODD_SEARCH_MAX = 16;
 
-function indexOf(learned: Learned[]): Record<string, Learned> {
+const PROTO = "__proto__";
+
+/** Brings INDEX's byName up to the list learned. */
+function indexOf(learned: Learned[]): void {
   if (INDEX.list !== learned || INDEX.count > learned.length) {
     INDEX.list = learned;
     INDEX.count = 0;
     INDEX.byName = {};
-    INDEX.odd = [];
+    INDEX.proto = undefined;
+    INDEX.oddCount = 0;
+    // made when the first such name is found: a request's few names make one table here (byName), as few as before
+    INDEX.odd = NO_ODD;
   }
-  const byName = INDEX.byName;
-  for (let k = INDEX.count; k < learned.length; k++) {
+  const n = learned.length;
+  for (let k = INDEX.count; k < n; k++) addIndexed(learned[k]);
+  INDEX.count = n;
+}
+
+/** Indexes l unless its name is indexed already (the first record of a name stands). */
+function addIndexed(l: Learned): void {
+  if (indexed(l.name) !== undefined) return;
+  if (l.name === PROTO) INDEX.proto = l;
+  else INDEX.byName[l.name] = l;
+}
+
+/** Brings INDEX's odd list up to its byName (learnedIn with many names). */
+function oddOf(learned: Learned[]): Learned[] {
+  for (let k = INDEX.oddCount; k < INDEX.count; k++) {
     const l = learned[k];
-    if (byName["\x1f" + l.name] === undefined) {
-      byName["\x1f" + l.name] = l;
-      if (!allNameUnits(l.name)) INDEX.odd.push(l);
+    if (!allNameUnits(l.name) && indexed(l.name) === l) {
+      if (INDEX.odd === NO_ODD) INDEX.odd = [];
+      INDEX.odd.push(l);
     }
   }
-  INDEX.count = learned.length;
-  return byName;
+  INDEX.oddCount = INDEX.count;
+  return INDEX.odd;
+}
+
+/**
+ * The record of name in learned (a session's names), if any: the session asks before it learns one. No loop when the
+ * index is up to the list (see noteLearned): the session's learn loop stays one trace.
+ */
+export function learnedNamed(learned: Learned[], name: string): Learned | undefined {
+  if (INDEX.list !== learned || INDEX.count !== learned.length) indexOf(learned);
+  return indexed(name);
+}
+
+/** Indexes l, just appended to learned: the name is at hand now (a later pass over thousands would fetch each again). */
+export function noteLearned(learned: Learned[], l: Learned): void {
+  if (INDEX.list === learned && INDEX.count === learned.length - 1) {
+    addIndexed(l);
+    INDEX.count = learned.length;
+  }
+}
+
+/** The record of name in INDEX, if any. */
+function indexed(name: string): Learned | undefined {
+  if (name === PROTO) return INDEX.proto;
+  const l = INDEX.byName[name];
+  // in JavaScript a plain object answers "constructor" and friends with what is no record of that name
+  return typeof l === "object" && l.name === name ? l : undefined;
 }
 
 /** True when every unit of name is a name unit: learnedIn's one-pass matcher can see it as a run (memory.ts needs it). */
@@ -630,12 +717,20 @@ function hasDot(s: string, a: number, b: number): boolean {
  * looked up — linear in s whatever the number of names — and a search for each of the first ODD_SEARCH_MAX names that
  * hold other units (a "/" or ":" never stands in a run). body: s is body[rawAt, rawAt + s.length) (a JSON string's
  * content without escapes): a name is only searched in s when its next place in the body is in s (see mayStandIn).
+ * covered: spans of s sorted by start (the caller's matches, which win over learned names): with many names, a run
+ * inside one of them is not looked up (whatever stands in it overlaps that span): a name is mostly learned where it
+ * stands, and every new name of a text would otherwise be looked up and recorded twice.
  */
-export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 0): Occurrence[] {
+export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 0, covered?: Span[]): Occurrence[] {
   const n = s.length;
   const occ: Occurrence[] = [];
   if (learned.length > SEARCH_MAX) {
-    const byName = indexOf(learned);
+    indexOf(learned);
+    const spans = covered !== undefined ? covered : NO_SPANS;
+    const spanCount = spans.length;
+    // the spans starting at or before the run passed, and the furthest end among them
+    let span = 0;
+    let coveredTo = 0;
     let k = 0;
     while (k < n) {
       const c = byteAt(s, k);
@@ -650,11 +745,15 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
       while (a < b && (cls(byteAt(s, a)) & C_ALNUM) === 0) a++;
       let e = b;
       while (e > a && byteAt(s, e - 1) === 46) e--;
-      if (e > a) {
-        const whole = byName["\x1f" + sub(s, a, e)];
+      while (span < spanCount && spans[span].s <= a) {
+        if (spans[span].e > coveredTo) coveredTo = spans[span].e;
+        span++;
+      }
+      if (e > a && coveredTo < e) {
+        const whole = indexed(sub(s, a, e));
         let dot = a;
         while (dot < e && byteAt(s, dot) !== 46) dot++;
-        const head = dot < e && dot > a ? byName["\x1f" + sub(s, a, dot)] : undefined;
+        const head = dot < e && dot > a ? indexed(sub(s, a, dot)) : undefined;
         if (whole !== undefined && bounded(s, n, a, e)) {
           occ.push({ s: a, e, kind: whole.kind });
         } else if (head !== undefined && bounded(s, n, a, dot)) {
@@ -665,7 +764,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
           for (let q = a; q <= e; q++) {
             if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
               if (q > p && !(p === a && q === e)) {
-                const l = byName["\x1f" + sub(s, p, q)];
+                const l = indexed(sub(s, p, q));
                 if (l !== undefined && bounded(s, n, p, q)) occ.push({ s: p, e: q, kind: l.kind });
               }
               p = q + 1;
@@ -676,7 +775,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
       k = b;
     }
     // names holding other units are never one run: a few are searched one by one (linear: at most ODD_SEARCH_MAX)
-    const odd = INDEX.odd;
+    const odd = oddOf(learned);
     if (odd.length === 0) return occ;
     for (let j = 0; j < odd.length && j < ODD_SEARCH_MAX; j++) searchName(odd[j], s, n, occ);
     sortSpans(occ);

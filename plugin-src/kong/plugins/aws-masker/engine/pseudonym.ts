@@ -120,12 +120,13 @@ export function hashOfMessage(hmac: Hmac, secret: string, message: string): stri
   const b1 = byteAt(mac, 1);
   const b2 = byteAt(mac, 2);
   const b3 = byteAt(mac, 3);
+  // grouped to the right: Lua joins a right-nested concatenation in one step (left-nested, it built three
+  // intermediate strings per new identifier)
   return (
     PAIR[byteAt(mac, 0) * 4 + Math.floor(b1 / 64)] +
-    PAIR[(b1 % 64) * 16 + Math.floor(b2 / 16)] +
-    PAIR[(b2 % 16) * 64 + Math.floor(b3 / 4)] +
-    PAIR[(b3 % 4) * 256 + byteAt(mac, 4)] +
-    PAIR[byteAt(mac, 5) * 4 + Math.floor(byteAt(mac, 6) / 64)]
+    (PAIR[(b1 % 64) * 16 + Math.floor(b2 / 16)] +
+      (PAIR[(b2 % 16) * 64 + Math.floor(b3 / 4)] +
+        (PAIR[(b3 % 4) * 256 + byteAt(mac, 4)] + PAIR[byteAt(mac, 5) * 4 + Math.floor(byteAt(mac, 6) / 64)])))
   );
 }
 

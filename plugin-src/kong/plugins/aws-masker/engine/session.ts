@@ -5,7 +5,7 @@
 
 import { byteAt, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
-import { Learned, learnedIn, mayStandIn, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
+import { Learned, learnedIn, learnedNamed, mayStandIn, noteLearned, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
@@ -176,7 +176,6 @@ export interface Session {
   collisions: number;
   /** Names learned from their context (names.ts): every other occurrence in the request is masked too. */
   learned: Learned[];
-  learnedSet: Record<string, boolean>;
   /**
    * The learned names and kinds as one string (undefined past LEARNED_KEY_NAMES / LEARNED_KEY_BYTES): cached scans
    * keep the learned-name occurrences found in them by this key. learnedKeyCount: how many names it covers.
@@ -202,7 +201,6 @@ export function newSession(masker: Masker, scope: string): Session {
     maxLen: 0,
     collisions: 0,
     learned: [],
-    learnedSet: {},
     learnedKey: "",
     learnedKeyCount: 0,
     awsSignal: false,
@@ -610,10 +608,10 @@ function learnable(name: string): boolean {
  */
 function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
   const name = sc.originals[sc.learns[k]];
-  if (sess.learnedSet[name] === true) return;
-  sess.learnedSet[name] = true;
+  if (learnedNamed(sess.learned, name) !== undefined) return;
   const l = learnedRecord(sess, sc, k, rawAt);
   sess.learned.push(l);
+  noteLearned(sess.learned, l);
   const key = sess.learnedKey;
   if (
     key !== undefined &&
@@ -725,8 +723,9 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
   const cached = learnedInScan(sess, sc, body, rawAt);
+  // not kept: the occurrences inside out's matches are not looked for (withLearned would drop them)
   if (cached === undefined)
-    return withLearned(out, learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt));
+    return withLearned(out, learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt, out));
   // the result depends on out and the learned names only: kept with them (out is the first pass, or the tenant
   // memory's result kept with the scan, on a warm worker the same array every request)
   if (cached.merged !== undefined && cached.base === out) return cached.merged;
@@ -814,13 +813,18 @@ function withLearned(out: Match[], occ: Occurrence[]): Match[] {
 
 /** s with every identifier replaced by its pseudonym; s itself when there is none. */
 export function maskText(sess: Session, s: string, keyCtx: string, rawAt = 0): string {
-  const found = findIn(sess, s, keyCtx, rawAt);
+  const sc = scannedText(sess.masker, s, keyCtx);
+  const found = identifiersOf(sess, sc, rawAt);
   if (found.length === 0) return s;
   const parts: string[] = [];
   let at = 0;
-  for (const m of found) {
+  // the first pass's matches as they are (the usual case) come with their text: not cut out again
+  const originals = found === sc.found ? sc.originals : undefined;
+  for (let k = 0; k < found.length; k++) {
+    const m = found[k];
+    const original = originals !== undefined ? originals[k] : sub(s, m.s, m.e);
     parts.push(sub(s, at, m.s));
-    parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, sub(s, m.s, m.e)));
+    parts.push(pseudonymFor(sess, m.kind.tag, m.kind.id, original));
     at = m.e;
   }
   parts.push(sub(s, at, s.length));

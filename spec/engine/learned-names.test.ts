@@ -1,0 +1,104 @@
+// Learned names past the few that are searched one by one (names.ts SEARCH_MAX): the one-pass matcher, its index of the
+// session's names, and the runs it skips inside the first pass's matches. Every occurrence is masked, in Node and in
+// LuaJIT alike.
+import { describe, it, expect, beforeAll } from "vitest";
+import { createNodeMasker, newSession, maskText, findIn } from "../../lib/engine";
+import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
+
+const SECRET = "learned-names-0123456789";
+const masker = createNodeMasker({ secret: SECRET });
+
+const PSEUDONYM = /[A-Z][A-Z0-9_]*_[0-9a-z]{10}/g;
+
+/** `--bucket <name> ` for each name: every name is learned where it stands (the adversarial "many learned names"). */
+function flags(names: string[]): string {
+  return names.map((n) => `--bucket ${n} `).join("");
+}
+
+const NAMES = Array.from({ length: 40 }, (_, k) => `b${k.toString(36)}-logs`);
+/** Names learned late standing earlier, names standing again later, and glued into longer words (never masked). */
+const TEXT =
+  `early: ${NAMES[39]} and ${NAMES[0]}.\n` +
+  flags(NAMES) +
+  `\nlate: ${NAMES[0]}, ${NAMES[20]}. x-${NAMES[7]} ${NAMES[7]}-old ${NAMES[12]}.suffix (${NAMES[33]})`;
+
+/** The pseudonym each name got where it was learned (its --bucket occurrence). */
+function learnedPseudonyms(out: string): Map<string, string> {
+  const byName = new Map<string, string>();
+  const flagged = out.split("\n")[1].split("--bucket ").slice(1);
+  NAMES.forEach((n, k) => byName.set(n, flagged[k].trim()));
+  return byName;
+}
+
+describe("many learned names in one text", () => {
+  it("every occurrence of every name is masked, earlier and later than where it was learned, with its pseudonym", () => {
+    const out = maskText(newSession(masker, "t"), TEXT, "");
+    const p = learnedPseudonyms(out);
+    for (const n of NAMES) expect(p.get(n)).toMatch(/^S3_BUCKET_[0-9a-z]{10}$/);
+    expect(new Set(p.values()).size).toBe(NAMES.length);
+    const [early, , late] = out.split("\n");
+    expect(early).toBe(`early: ${p.get(NAMES[39])} and ${p.get(NAMES[0])}.`);
+    // glued into a longer word: not the name (word boundaries); a stack-output style suffix after a dot is
+    expect(late).toBe(
+      `late: ${p.get(NAMES[0])}, ${p.get(NAMES[20])}. x-${NAMES[7]} ${NAMES[7]}-old ${p.get(NAMES[12])}.suffix (${p.get(NAMES[33])})`,
+    );
+  });
+
+  it("a name standing inside another identifier is that identifier's: one match there, never a second over it", () => {
+    const cases: [string, string[]][] = [
+      [`arn:aws:lambda:us-east-1:123456789012:function:${NAMES[5]}`, ["123456789012", NAMES[5], NAMES[5]]],
+      [`${NAMES[5]}.cluster-abc123def.us-east-1.rds.amazonaws.com`, [`${NAMES[5]}.cluster-abc123def`, NAMES[5]]],
+      [`s3://${NAMES[5]}/key`, [NAMES[5], NAMES[5]]],
+    ];
+    for (const [container, expected] of cases) {
+      const text = `${flags(NAMES)}\n${container} and ${NAMES[5]}`;
+      const found = findIn(newSession(masker, "t"), text, "");
+      for (let k = 1; k < found.length; k++) expect(found[k].s).toBeGreaterThanOrEqual(found[k - 1].e);
+      const at = text.indexOf("\n");
+      expect(found.filter((m) => m.s > at).map((m) => text.substring(m.s, m.e))).toEqual(expected);
+    }
+  });
+
+  it("names that are JavaScript object members (constructor, toString, __proto__) are learned and found like others", () => {
+    for (const count of [2, 20]) {
+      const others = NAMES.slice(0, count);
+      const text =
+        `see constructor, tostring and hasOwnProperty, valueOf, __proto__\n` +
+        `--function-name constructor --function-name tostring ${flags(others)}\n` +
+        `again constructor and tostring; hasOwnProperty valueOf __proto__ stay`;
+      const out = maskText(newSession(masker, "t"), text, "");
+      expect(out).not.toMatch(/\bconstructor\b|\btostring\b/);
+      expect(out).toContain("hasOwnProperty, valueOf, __proto__\n");
+      expect(out.split("\n")[2]).toMatch(
+        /^again LAMBDA_FUNCTION_[0-9a-z]{10} and LAMBDA_FUNCTION_[0-9a-z]{10}; hasOwnProperty valueOf __proto__ stay$/,
+      );
+      expect((out.match(PSEUDONYM) as string[]).length).toBe(6 + count);
+    }
+  });
+
+  describe("LuaJIT", () => {
+    let luajit = "";
+    beforeAll(() => {
+      luajit = luajitPath();
+      buildPlugin();
+    }, 120000);
+
+    it("masks these texts byte for byte as Node does", () => {
+      const texts = [
+        TEXT,
+        `${flags(NAMES)}\n${NAMES[5]}.cluster-abc123def.us-east-1.rds.amazonaws.com and ${NAMES[5]}`,
+        `--function-name constructor --function-name tostring ${flags(NAMES.slice(0, 20))} constructor tostring __proto__ valueOf`,
+        // the adversarial input's shape, long enough for the index to grow several times
+        flags(Array.from({ length: 3000 }, (_, k) => `b${k.toString(36)}-logs`)) +
+          Array.from({ length: 3000 }, (_, k) => `b${(2999 - k).toString(36)}-logs`).join(" "),
+      ];
+      const cases: LuaCase[] = texts.map((input) => ({ scope: "t", input, json: false }));
+      const lua = maskInLua(luajit, SECRET, cases);
+      texts.forEach((input, k) => {
+        const node = maskText(newSession(masker, "t"), input, "");
+        expect(lua[k].text).toBe(node);
+        if (k > 0) expect(node).not.toMatch(/\bb[0-9a-z]+-logs\b/);
+      });
+    });
+  });
+});
