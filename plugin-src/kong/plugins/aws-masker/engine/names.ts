@@ -399,9 +399,8 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
       slashes++;
       continue;
     }
-    // a name unit (isNameUnit), classified once
+    if (!isNameUnit(c)) return false;
     const f = cls(c);
-    if ((f & C_ALNUM) === 0 && c !== 46 && c !== 95 && c !== 45 && c !== 64 && c !== 43) return false;
     if ((f & C_DIGIT) !== 0) digits++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
   }

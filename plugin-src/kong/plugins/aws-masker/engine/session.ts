@@ -597,7 +597,10 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
   return identifiersOf(sess, scannedText(sess.masker, s, keyCtx), rawAt);
 }
 
-/** True when a name found by its context is learned (see learn): decided once per cached scan. */
+/**
+ * True when a name found by its context is learned (see learn): decided once per cached scan. The lower-cased name is
+ * looked up, not names.ts's stopWord: that one's loop inside keepScan's loop made LuaJIT abort keepScan's trace.
+ */
 function learnable(name: string): boolean {
   return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
 }
