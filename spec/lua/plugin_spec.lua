@@ -355,6 +355,15 @@ describe("JSON answer with a Content-Length (fake PDK)", function()
     assert.are.equal(RESTORED, (feed("", true)))
   end)
 
+  it("an answer that is not valid JSON goes out as it came, its pseudonym left in place, marked last", function()
+    local answer = answering({ ["content-type"] = "application/json" })
+    local broken = answer:sub(1, -2) .. ",}" -- a trailing comma: invalid
+    assert.are.equal("", (feed(broken, false)))
+    local out, last = feed("", true)
+    assert.are.equal(broken, out)
+    assert.is_true(last)
+  end)
+
   -- bodyFilter's traces reach the restore's loops and abort, so after a few aborts it runs interpreted (slow ngx.arg
   -- reads); the buffering is a function of its own (jsonAnswer) that LuaJIT compiles apart
   -- earlier specs may have compiled it already (then no trace starts here): the spec flushes the trace cache first
