@@ -8,11 +8,7 @@ local hmac = require "hmac"
 
 local SEP = "\031"
 
-package.preload["resty.redis"] = function() return { new = function() return nil, "no redis in unit tests" end } end
--- one request at a time here: nothing ever waits on a semaphore
-package.preload["ngx.semaphore"] = function()
-  return { new = function() return { wait = function() return true end, post = function() end, count = function() return 0 end } end }
-end
+require "no_services"
 
 -- a stand-in for lua_shared_dict: incr with init, get, get_keys; incr_calls counts the writes
 local function shared_dict()

@@ -8,11 +8,7 @@ local hmac = require "hmac"
 package.preload["kong.db.schema.typedefs"] = function()
   return { no_consumer = { type = "foreign", eq = ngx and ngx.null }, protocols_http = { type = "set" } }
 end
-package.preload["resty.redis"] = function() return { new = function() return nil, "no redis in unit tests" end } end
--- one request at a time here: nothing ever waits on a semaphore
-package.preload["ngx.semaphore"] = function()
-  return { new = function() return { wait = function() return true end, post = function() end, count = function() return 0 end } end }
-end
+require "no_services"
 
 local function fake_env(req)
   local sent = { headers_cleared = {}, headers_set = {}, logs = {} }
