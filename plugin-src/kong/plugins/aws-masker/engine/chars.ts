@@ -64,6 +64,50 @@ export const callProtected: (this: void, f: (this: void, a: any, b: any) => void
         }
       };
 
+/**
+ * Text built from pieces: `put` appends a piece (usually `sub(s, a, b)` of a longer text), `get` returns what was put
+ * and empties the builder for the next text, `reset` empties it. In Lua it is LuaJIT's string.buffer, whose `put` of a `string.sub`
+ * copies the bytes into the buffer without making (hashing, interning) the piece as a string of its own: a string
+ * assembled from ~240 pieces cost 2.3-3.5 µs against 10.3 µs with a table of substrings and table.concat. Without
+ * string.buffer (a LuaJIT older than 2.1-2021) and in JavaScript, a list of pieces joined.
+ */
+export interface Builder {
+  put(this: Builder, piece: string): unknown;
+  get(this: Builder): string;
+  /** empties it, dropping what was put */
+  reset(this: Builder): unknown;
+}
+
+class PieceList implements Builder {
+  private pieces: string[] = [];
+  put(piece: string): unknown {
+    this.pieces.push(piece);
+    return this;
+  }
+  get(): string {
+    const text = this.pieces.join("");
+    this.pieces = [];
+    return text;
+  }
+  reset(): unknown {
+    this.pieces = [];
+    return this;
+  }
+}
+
+/** LuaJIT's string.buffer module (Kong's and the host's LuaJIT have it), or undefined. */
+const luaStringBuffer: { new: (this: void) => Builder } | undefined = (() => {
+  const lua = globalThis as unknown as { require?: (this: void, name: string) => unknown };
+  if (luaPcall === undefined || lua.require === undefined) return undefined;
+  const [ok, mod] = luaPcall(lua.require as (this: void, a: unknown, b: unknown) => void, "string.buffer", undefined);
+  return ok ? (mod as { new: (this: void) => Builder }) : undefined;
+})();
+
+/** A new, empty Builder (keep one per use and reuse it: get empties it). */
+export function newBuilder(): Builder {
+  return luaStringBuffer !== undefined ? luaStringBuffer.new() : new PieceList();
+}
+
 export const C_LOWER = 1;
 export const C_UPPER = 2;
 export const C_DIGIT = 4;

@@ -7,6 +7,8 @@
 import {
   byteAt,
   callProtected,
+  newBuilder,
+  Builder,
   isHexDigit,
   sub,
   BACKSLASH,
@@ -100,8 +102,9 @@ interface Walk {
   n: number;
   pos: number;
   at: number; // output copied up to here
-  /** The output pieces (empty when nothing changed so far; emptied again when the walk ends). */
-  parts: string[];
+  /** The output (empty while nothing changed: `changed` false; emptied again when the walk ends). */
+  out: Builder;
+  changed: boolean;
   sess: Session;
   restore: boolean; // restore pseudonyms instead of masking identifiers
   nextEscape: number; // index of the next backslash at or after the last search (n when none)
@@ -329,14 +332,13 @@ function escapedStringEnd(w: Walk, from: number, firstQuote: number): number {
  * from there on], so rawIndex() can map match bounds back to the raw text.
  */
 function decodeForScan(s: string, a: number, b: number, shifts: number[]): string {
-  const out: string[] = [];
-  let count = 0;
+  const out = decoded;
   let recorded = shifts.length;
   let p = a; // start of the run not copied yet (its units decode to themselves)
   let d = 0; // decoded length of s[a, p)
   let q = s.indexOf("\\", a);
   while (q >= 0 && q < b) {
-    if (q > p) out[count++] = sub(s, p, q);
+    if (q > p) out.put(sub(s, p, q));
     d += q - p;
     const e = byteAt(s, q + 1);
     let width = 2;
@@ -346,13 +348,13 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     } else {
       if (e === LOWER_U) {
         const code = parseInt(sub(s, q + 2, q + 6), 16);
-        out[count++] = code < 128 ? String.fromCharCode(code) : HIGH;
+        out.put(code < 128 ? String.fromCharCode(code) : HIGH);
         width = 6;
-      } else if (e === LOWER_N) out[count++] = "\n";
-      else if (e === LOWER_T) out[count++] = "\t";
-      else if (e === LOWER_R) out[count++] = "\r";
-      else if (e === LOWER_B) out[count++] = "\b";
-      else out[count++] = "\f";
+      } else if (e === LOWER_N) out.put("\n");
+      else if (e === LOWER_T) out.put("\t");
+      else if (e === LOWER_R) out.put("\r");
+      else if (e === LOWER_B) out.put("\b");
+      else out.put("\f");
       p = q + width;
       d += 1;
     }
@@ -362,9 +364,12 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     shifts[recorded++] = q + width - a - after;
     q = s.indexOf("\\", q + width);
   }
-  if (b > p) out[count] = sub(s, p, b);
-  return out.join("");
+  if (b > p) out.put(sub(s, p, b));
+  return out.get();
 }
+
+/** decodeForScan's output (nothing stays in it between calls: each call takes what it put). */
+const decoded = newBuilder();
 
 /** Decoded value of a key token's content (keys are looked up by their JSON value). */
 function decodeKey(s: string, a: number, b: number): string {
@@ -408,12 +413,13 @@ function restoreContent(w: Walk, a: number, b: number): void {
   const count = w.occCount;
   while (k < count && w.occStart[k] < a) k++;
   while (k < count && w.occEnd[k] <= b) {
-    w.parts.push(sub(w.s, w.at, w.occStart[k]));
+    w.out.put(sub(w.s, w.at, w.occStart[k]));
     // originals JSON-escaped
-    w.parts.push(jsonEscape(w.occOriginal[k]));
+    w.out.put(jsonEscape(w.occOriginal[k]));
     w.at = w.occEnd[k];
     k++;
   }
+  if (k > w.occNext) w.changed = true;
   w.occNext = k;
 }
 
@@ -449,8 +455,9 @@ function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   // a string resent to the same tenant (every turn of a conversation): its masking kept with its scan
   const kept = sc.kept;
   if (kept !== undefined && kept.found === found && kept.scope === sess.scope && adoptKept(sess, kept)) {
-    w.parts.push(sub(w.s, w.at, a));
-    w.parts.push(kept.masked);
+    w.out.put(sub(w.s, w.at, a));
+    w.out.put(kept.masked);
+    w.changed = true;
     w.at = a + kept.end;
     return found;
   }
@@ -490,8 +497,9 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     const derived = derivedPseudonym(sess, m.kind.tag, m.kind.id, original);
     const pseudonym = pseudonymOf(sess, derived, m.kind.tag, m.kind.id, original);
     if (pseudonym !== derived.pseudonym) salted = true;
-    w.parts.push(sub(w.s, w.at, rs));
-    w.parts.push(pseudonym);
+    w.out.put(sub(w.s, w.at, rs));
+    w.out.put(pseudonym);
+    w.changed = true;
     if (keep) {
       masked.push(sub(w.s, end, rs));
       masked.push(pseudonym);
@@ -672,8 +680,9 @@ function mediaString(w: Walk, media: string): void {
 function maskMediaText(w: Walk, a: number, b: number, text: string): void {
   const masked = maskText(w.sess, text, "", a);
   if (masked === text) return;
-  w.parts.push(sub(w.s, w.at, a));
-  w.parts.push(base64Encode(masked));
+  w.out.put(sub(w.s, w.at, a));
+  w.out.put(base64Encode(masked));
+  w.changed = true;
   w.at = b;
 }
 
@@ -940,8 +949,9 @@ function accountNumber(w: Walk, a: number, b: number, digits: string): void {
   // scanned with an account context, so that it is learned (its occurrences in text are masked too)
   const found = findIn(w.sess, digits, "account", a);
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
-  w.parts.push(sub(w.s, w.at, a));
-  w.parts.push('"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
+  w.out.put(sub(w.s, w.at, a));
+  w.out.put('"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
+  w.changed = true;
   w.at = b;
 }
 
@@ -1038,7 +1048,8 @@ function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolea
  * under which key, does not change.
  */
 function replay(w: Walk): void {
-  w.parts.length = 0;
+  if (w.changed) w.out.reset();
+  w.changed = false;
   w.at = 0;
   const count = w.count;
   for (let k = 0; k < count; k++) {
@@ -1086,7 +1097,8 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
       n: 0,
       pos: 0,
       at: 0,
-      parts: [],
+      out: newBuilder(),
+      changed: false,
       sess,
       restore,
       nextEscape: -1,
@@ -1128,7 +1140,8 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
   w.occCount = 0;
   w.occNext = 0;
   // a walk an exception ended (see walk) may still hold output
-  if (w.parts.length > 0) w.parts.length = 0;
+  if (w.changed) w.out.reset();
+  w.changed = false;
   return w;
 }
 
@@ -1137,7 +1150,8 @@ function endWalk(w: Walk): void {
   if (!w.restore) clearLearnedBodies(w.sess);
   w.s = "";
   w.n = 0;
-  if (w.parts.length > 0) w.parts.length = 0;
+  if (w.changed) w.out.reset();
+  w.changed = false;
   for (let k = 0; k < w.occCount; k++) w.occOriginal[k] = "";
   w.occCount = 0;
   if (w.textCount > 0) w.doneTexts = [];
@@ -1159,9 +1173,10 @@ function walk(w: Walk, policy: PolicyNode | undefined): JsonResult | undefined {
 function resultOf(w: Walk): JsonResult {
   const unscannable = w.unscannable;
   let text = w.s;
-  if (w.parts.length > 0) {
-    w.parts.push(sub(w.s, w.at, w.n));
-    text = w.parts.join("");
+  if (w.changed) {
+    w.out.put(sub(w.s, w.at, w.n));
+    text = w.out.get();
+    w.changed = false;
   }
   endWalk(w);
   return { text, unscannable };

@@ -3,7 +3,7 @@
 // never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
 // Pure: the keyed hash is injected.
 
-import { byteAt, sub } from "./chars";
+import { byteAt, newBuilder, sub } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, learnedNamed, mayStandIn, noteLearned, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
@@ -948,7 +948,7 @@ export function pseudonymsIn(sess: Session, s: string, starts: number[], ends: n
 export function restoreLevel(sess: Session, s: string, level: number, mark?: RestoreMark): string {
   if (mark !== undefined) mark.end = 0;
   if (sess.entries.length === 0) return s;
-  let parts: string[] | undefined = undefined;
+  const out = restored;
   let at = 0;
   const n = s.length;
   let u = s.indexOf("_", 0);
@@ -957,9 +957,8 @@ export function restoreLevel(sess: Session, s: string, level: number, mark?: Res
     if (e > n) break;
     const entry = pseudonymEndingAt(sess, s, u, e);
     if (entry !== undefined && e - entry.pseudonym.length >= at) {
-      if (parts === undefined) parts = [];
-      parts.push(sub(s, at, e - entry.pseudonym.length));
-      parts.push(escapeLevel(entry.original, level));
+      out.put(sub(s, at, e - entry.pseudonym.length));
+      out.put(escapeLevel(entry.original, level));
       at = e;
       u = s.indexOf("_", e);
     } else {
@@ -967,10 +966,13 @@ export function restoreLevel(sess: Session, s: string, level: number, mark?: Res
     }
   }
   if (mark !== undefined) mark.end = at;
-  if (parts === undefined) return s;
-  parts.push(sub(s, at, s.length));
-  return parts.join("");
+  if (at === 0) return s;
+  out.put(sub(s, at, s.length));
+  return out.get();
 }
+
+/** restoreLevel's output (nothing stays in it between calls: each call that put takes it). */
+const restored = newBuilder();
 
 /** s with this session's pseudonyms restored (originals JSON-escaped when escape is true). */
 export function restoreText(sess: Session, s: string, escape: boolean): string {
