@@ -418,20 +418,16 @@ describe("prose nouns are told from look-alikes by their length too (NOUN_ENDS)"
   });
 });
 
-describe("a word that stands as a whole key token is classified once per worker (keyWords)", () => {
-  it("keeps what the key readers say of each word, and finds the keys the same way the second time", () => {
+describe("a word that stands as a whole key token is classified once per worker (keylessWords)", () => {
+  it("keeps the words that name no key, and finds the keys the same way the second time", () => {
     const s = '{"InstanceId": "i-0a1b2c3d4e5f67890", "Password": "hunter2x", "GroupName": "web-prod", "Note": "x"}';
-    cfg.keyWords = {};
-    cfg.keyWordCount = 0;
+    cfg.keylessWords = {};
+    cfg.keylessCount = 0;
     const first: Match[] = [];
     scan(cfg, s, "", first);
-    expect(cfg.keyWords["Note"].keyless).toBe(true);
-    expect(cfg.keyWords["Password"].keyless).toBe(false);
-    expect(cfg.keyWords["GroupName"].keyless).toBe(false);
-    // what the key matchers take from the record instead of reading the token again
-    expect(cfg.keyWords["Password"].cred).toBe("other");
-    expect(cfg.keyWords["GroupName"].generic).toBe(true);
-    expect(cfg.keyWords["InstanceId"].kind).toBeUndefined();
+    expect(cfg.keylessWords["Note"]).toBe(true);
+    expect(cfg.keylessWords["Password"]).toBe(false);
+    expect(cfg.keylessWords["GroupName"]).toBe(false);
     const again: Match[] = [];
     scan(cfg, s, "", again);
     expect(again).toEqual(first);
@@ -439,10 +435,10 @@ describe("a word that stands as a whole key token is classified once per worker 
   });
 
   it("a word kept alone as no key is still read as part of a longer key (Secret_Key, db-password)", () => {
-    cfg.keyWords = {};
-    cfg.keyWordCount = 0;
+    cfg.keylessWords = {};
+    cfg.keylessCount = 0;
     scan(cfg, '{"Key": "a", "password": "b", "Name": "c"}', "", []);
-    expect(cfg.keyWords["Key"].keyless).toBe(true);
+    expect(cfg.keylessWords["Key"]).toBe(true);
     for (const s of [
       "Secret_Key: s3cr3tvalue9",
       "aws_secret_access_Key = s3cr3tvalue9",
@@ -470,11 +466,11 @@ describe("a word that stands as a whole key token is classified once per worker 
   it("finds the same with the words of earlier texts kept as without (generated texts)", () => {
     fc.assert(
       fc.property(fc.array(keyTextArb, { minLength: 2, maxLength: 6 }), (texts) => {
-        cfg.keyWords = {};
-        cfg.keyWordCount = 0;
+        cfg.keylessWords = {};
+        cfg.keylessCount = 0;
         const fresh = texts.map((s) => {
-          cfg.keyWords = {};
-          cfg.keyWordCount = 0;
+          cfg.keylessWords = {};
+          cfg.keylessCount = 0;
           const out: Match[] = [];
           scan(cfg, s, "", out);
           return out;

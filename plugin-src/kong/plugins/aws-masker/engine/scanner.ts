@@ -108,29 +108,12 @@ export interface ScanConfig {
   keyInfo: Record<string, KeyInfo>;
   keyInfoCount: number;
   /**
-   * A word of text that stands as a whole key token ("InstanceId" in `"InstanceId": "i-..."`) -> what the three key
-   * readers say of it (KeyWord): wordMatch skips the key matchers of a word that names no key, and the key matchers
-   * take a key word's kind from here instead of reading the token again. Keys repeat in every request; bounded like
-   * keyInfo.
+   * A word of text that stands as a whole key token ("InstanceId" in `"InstanceId": "i-..."`) -> true when it names no
+   * key of any kind (credential, name, generic name): wordMatch then skips the key matchers. Keys repeat in every
+   * request; bounded like keyInfo.
    */
-  keyWords: Record<string, KeyWord>;
-  keyWordCount: number;
-}
-
-/**
- * What the key readers say of a word that stands as a whole key token (nothing glued before it): they read the token
- * alone, so it holds wherever the word stands as one (ScanConfig.keyWords).
- */
-interface KeyWord {
-  word: string;
-  /** credentialKeyEndingAt */
-  cred: CredentialKey;
-  /** kindOfKeyEndingAt */
-  kind: Kind | undefined;
-  /** genericKeyEndingAt */
-  generic: boolean;
-  /** none of the three: the key matchers are skipped */
-  keyless: boolean;
+  keylessWords: Record<string, boolean>;
+  keylessCount: number;
 }
 
 /** What a JSON member name says about the values under it (scanWords). */
@@ -377,8 +360,8 @@ export function compileScanConfig(
     regexFind,
     keyInfo: {},
     keyInfoCount: 0,
-    keyWords: {},
-    keyWordCount: 0,
+    keylessWords: {},
+    keylessCount: 0,
   };
   for (const v of allow) cfg.allow[v] = true;
   for (const k of KINDS) {
@@ -1015,32 +998,11 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
 }
 
 /** A key token ending at j followed by a separator and a name value (names by context). */
-function matchKeyValue(
-  cfg: ScanConfig,
-  s: string,
-  j: number,
-  n: number,
-  flagOnly: boolean,
-  out: Match[],
-  word?: KeyWord,
-): number {
-  // (a word standing as a whole key token: what the readers said of it, its token the word itself)
-  let kind: Kind | undefined;
-  if (word !== undefined) {
-    kind = word.kind;
-    KEY_TOKEN.start = j - word.word.length;
-    KEY_TOKEN.dashes = 0;
-  } else {
-    kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
-  }
+function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
+  let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
-  if (
-    kind === undefined &&
-    (word !== undefined ? word.generic : genericKeyEndingAt(s, j, KEY_TOKEN)) &&
-    hasSignal(s, out)
-  )
-    kind = cfg.byId["resource-name"];
+  if (kind === undefined && genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const keyStart = KEY_TOKEN.start;
   const flag = KEY_TOKEN.dashes >= 2;
@@ -1605,23 +1567,8 @@ function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: numb
  * A credential key ending at j followed by its value (credentials.ts); the value's end or 0. dottedFlag: the key ends
  * a flag whose name holds dots ("--spring.datasource.password"; its key token starts after the last dot).
  */
-function matchCredential(
-  cfg: ScanConfig,
-  s: string,
-  j: number,
-  n: number,
-  out: Match[],
-  dottedFlag: boolean,
-  word?: KeyWord,
-): number {
-  // (a word standing as a whole key token: what the reader said of it, its token the word itself)
-  let code: CredentialKey;
-  if (word !== undefined) {
-    code = word.cred;
-    CRED_KEY.start = j - word.word.length;
-  } else {
-    code = credentialKeyEndingAt(s, j, false, CRED_KEY);
-  }
+function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[], dottedFlag: boolean): number {
+  const code = credentialKeyEndingAt(s, j, false, CRED_KEY);
   if (code === CRED_NONE) return 0;
   const ks = CRED_KEY.start;
   // (a flag may open the text: "--db-password x" as a whole string)
@@ -3141,12 +3088,10 @@ function wordMatch(
   const before = out.length;
   const len = j - i;
   let consumed = 0;
-  // a word followed by a key separator that stands as a whole key token (nothing glued before it): the three key
-  // readers read the token alone, so what they say of it holds wherever it stands; asked once per worker
-  // (cfg.keyWords). One that names no key of any kind ("InstanceId" in JSON text) skips the key matchers; the key
-  // matchers take a key word's ("GroupName") kind from the record.
+  // a word followed by a key separator that stands as a whole key token (nothing glued before it) and names no key of
+  // any kind ("InstanceId" in JSON text): the key matchers are skipped. The three key readers read the token alone, so
+  // what they say of it holds wherever it stands; asked once per worker (cfg.keylessWords).
   let keyless = false;
-  let keyWord: KeyWord | undefined = undefined;
   if (
     (nxt === COLON || nxt === QUOTE || nxt === ch.APOS || nxt === ch.EQUALS) &&
     len <= 64 && // (no key reader takes a longer token: the longest words are not kept)
@@ -3155,24 +3100,21 @@ function wordMatch(
     prev !== DASH
   ) {
     const word = sub(s, i, j);
-    let known = cfg.keyWords[word];
-    // (word check: in JS a plain object answers "constructor" and friends itself)
-    if (known === undefined || known.word !== word) {
-      const cred = credentialKeyEndingAt(s, j, false, CRED_KEY);
-      const kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
-      const generic = genericKeyEndingAt(s, j, KEY_TOKEN);
-      known = { word, cred, kind, generic, keyless: cred === CRED_NONE && kind === undefined && !generic };
-      if (word !== "__proto__") {
-        if (cfg.keyWordCount >= KEY_INFO_MAX) {
-          cfg.keyWords = {};
-          cfg.keyWordCount = 0;
-        }
-        cfg.keyWords[word] = known;
-        cfg.keyWordCount++;
+    const known = cfg.keylessWords[word];
+    if (known === true || known === false) {
+      keyless = known;
+    } else {
+      keyless =
+        credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
+        kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
+        !genericKeyEndingAt(s, j, KEY_TOKEN);
+      if (cfg.keylessCount >= KEY_INFO_MAX) {
+        cfg.keylessWords = {};
+        cfg.keylessCount = 0;
       }
+      cfg.keylessWords[word] = keyless;
+      cfg.keylessCount++;
     }
-    keyless = known.keyless;
-    keyWord = known;
   }
   if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
@@ -3239,7 +3181,7 @@ function wordMatch(
       // WAF's httpSourceId for a stage: <account>:<api id>:<stage>
       if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
         consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
-      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out, keyWord);
+      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
     }
@@ -3251,7 +3193,7 @@ function wordMatch(
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     if (consumed === 0 && nxt === 58) {
       if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
-      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out, keyWord);
+      if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
   } else if (nxt === 46) {
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
@@ -3291,7 +3233,7 @@ function wordMatch(
       after !== COLON &&
       after !== ch.EQUALS &&
       after !== PIPE;
-    consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false, keyWord);
+    consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
     if (consumed > 0) return consumed;
   }
   if (consumed === 0 && !keyless && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
@@ -3299,11 +3241,11 @@ function wordMatch(
       // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`; blanks beyond the first are rare: looked at apart
       let sep = j + 1 < n ? byteAt(s, j + 1) : -1;
       if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
-      if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out, keyWord);
+      if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
       else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
       else if (len >= 4 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
     } else {
-      consumed = matchKeyValue(cfg, s, j, n, false, out, keyWord);
+      consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
   }
   return consumed;
