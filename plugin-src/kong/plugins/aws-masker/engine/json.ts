@@ -32,6 +32,7 @@ import {
   clearLearnedBodies,
   derivedPseudonym,
   entryOfKind,
+  hashPartOf,
   keepMasking,
   pseudonymOf,
   findIn,
@@ -495,7 +496,7 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     if (keep) {
       masked.push(sub(w.s, end, rs));
       masked.push(pseudonym);
-      hashes.push(derived.hash);
+      hashes.push(hashPartOf(derived));
       entries.push(entryOfKind(derived, m.kind.id));
     }
     w.at = re;
