@@ -74,10 +74,13 @@ export interface Scanned {
   found: Match[];
   /** The text of each match. */
   originals: string[];
-  /** JSON content with escapes: decoded -> raw offsets (see rawIndex), and each match's raw bounds in the content. */
+  /**
+   * JSON content with escapes: decoded -> raw offsets (see rawIndex), and each match's raw bounds in the content
+   * (undefined when it has no escapes or no matches).
+   */
   shifts: number[] | undefined;
-  rawStart: number[];
-  rawEnd: number[];
+  rawStart: number[] | undefined;
+  rawEnd: number[] | undefined;
   /** Some match is an AWS signal (isSignal); some is weak (withSignal); the indexes of the matches learned (learnable). */
   signal: boolean;
   weak: boolean;
@@ -89,14 +92,15 @@ export interface Scanned {
   learnedRecs: Learned[] | undefined;
   /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
   occ: Record<string, LearnedInScan> | undefined;
-  occCount: number;
+  occCount: number | undefined;
   /**
-   * The last tenant-memory answer for this scan (see remembered): the memory's version it was found with, the matches
-   * it was merged into, and the result. A string resent turn after turn to the same tenant costs two comparisons.
+   * The last tenant-memory answer for this cached scan (see remembered): the memory's version it was found with, the
+   * matches it was merged into, and the result. A string resent turn after turn to the same tenant costs two
+   * comparisons.
    */
-  memVersion: number;
-  memBase: Match[];
-  memOut: Match[];
+  memVersion: number | undefined;
+  memBase: Match[] | undefined;
+  memOut: Match[] | undefined;
   /** The last masking of the content (see KeptMasking), undefined before the first. */
   kept: KeptMasking | undefined;
   /**
@@ -406,24 +410,28 @@ const NO_MATCHES: Match[] = [];
 const NO_STRINGS: string[] = [];
 const NO_OFFSETS: number[] = [];
 
-/** A scan of text with no matches (yet), not cached. */
+/**
+ * A scan of text with no matches (yet), not cached. The fields a scan that is not cached never sets start undefined: in
+ * LuaJIT a table is made with room for the fields its constructor gives a value, 8 here instead of 14 (a cold request
+ * makes one per string; 256 bytes instead of 448); a cached scan grows once.
+ */
 function newScan(text: string, shifts: number[] | undefined): Scanned {
   return {
     text,
     found: NO_MATCHES,
     originals: NO_STRINGS,
     shifts,
-    rawStart: NO_OFFSETS,
-    rawEnd: NO_OFFSETS,
+    rawStart: undefined,
+    rawEnd: undefined,
     signal: false,
     weak: false,
     learns: NO_OFFSETS,
     learnedRecs: undefined,
     occ: undefined,
-    occCount: 0,
-    memVersion: 0,
-    memBase: NO_MATCHES,
-    memOut: NO_MATCHES,
+    occCount: undefined,
+    memVersion: undefined,
+    memBase: undefined,
+    memOut: undefined,
     kept: undefined,
     cached: false,
   };
@@ -715,12 +723,14 @@ function learnedInScan(sess: Session, sc: Scanned, body: string | undefined, raw
   }
   const occ = learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt);
   const found: LearnedInScan = { occ, merged: undefined, base: NO_MATCHES };
-  if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
+  const count = sc.occCount;
+  if (sc.occ === undefined || count === undefined || count >= OCC_LISTS_MAX) {
     sc.occ = {};
-    sc.occCount = 0;
+    sc.occCount = 1;
+  } else {
+    sc.occCount = count + 1;
   }
   sc.occ[key] = found;
-  sc.occCount++;
   sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
   return found;
 }
@@ -789,7 +799,10 @@ export function learnedLaterMayStandIn(
 /** out with the tenant's remembered names in sc.text (see withRemembered), the last answer kept with the scan. */
 function remembered(mem: TenantMemory, sc: Scanned, out: Match[]): Match[] {
   if (mem.count === 0) return out;
-  if (sc.memVersion === mem.version && sc.memBase === out) return sc.memOut;
+  // a scan not cached serves its request only: the memory's own cache by text answers it again (see newScan)
+  if (!sc.cached) return withRemembered(mem, sc.text, out);
+  const kept = sc.memOut;
+  if (kept !== undefined && sc.memVersion === mem.version && sc.memBase === out) return kept;
   const merged = withRemembered(mem, sc.text, out);
   sc.memVersion = mem.version;
   sc.memBase = out;
@@ -797,7 +810,10 @@ function remembered(mem: TenantMemory, sc: Scanned, out: Match[]): Match[] {
   return merged;
 }
 
-/** out with the learned-name occurrences occ that overlap none of its matches (first-pass matches win). */
+/**
+ * out with the learned-name occurrences occ that overlap none of its matches (first-pass matches win). An occurrence is
+ * a match as it is (never mutated, like every match): not copied.
+ */
 function withLearned(out: Match[], occ: Occurrence[]): Match[] {
   if (occ.length === 0) return out;
   // usually none survive: the name was found there
@@ -811,7 +827,7 @@ function withLearned(out: Match[], occ: Occurrence[]): Match[] {
     }
     if (o.s >= lastEnd && (a >= out.length || out[a].s >= o.e)) {
       if (add === undefined) add = [];
-      add.push({ s: o.s, e: o.e, kind: o.kind });
+      add.push(o);
       lastEnd = o.e;
     }
   }
