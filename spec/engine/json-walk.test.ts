@@ -3,20 +3,7 @@
 // learned names' occurrences kept with it, the second walk replayed) comes out as on a fresh worker, in Node and LuaJIT.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
-import {
-  createNodeMasker,
-  newSession,
-  maskJson,
-  policyFor,
-  Masker,
-  adoptEntry,
-  restoreJson,
-  newMemory,
-  remember,
-  kindById,
-  learnedKeyOf,
-  type TenantMemory,
-} from "../../lib/engine";
+import { createNodeMasker, newSession, maskJson, policyFor, Masker, adoptEntry, restoreJson } from "../../lib/engine";
 import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
 
 const SECRET = "walk-secret-0123456789";
@@ -141,52 +128,6 @@ describe("warm worker", () => {
       expect(masked(warm, input), input).toBe(fresh);
       expect(masked(warm, input), input).toBe(fresh);
     }
-  });
-
-  it("masks every request with a tenant memory as a fresh worker does (a scan not cached keeps no memory answer)", () => {
-    const memoryOf = (): TenantMemory => {
-      const mem = newMemory(100);
-      const kind = kindById("lambda-function");
-      if (kind === undefined) throw new Error("no lambda-function kind");
-      // names the scanner does not find by itself: masked as remembered names (the body: "checkout", "on-call")
-      for (const name of ["checkout", "on-call", "web-1", "acme-logs"]) remember(mem, name, kind);
-      return mem;
-    };
-    const withMemory = (masker: Masker, mem: TenantMemory, input: string): string => {
-      const s = newSession(masker, "t");
-      s.memory = mem;
-      const r = maskJson(s, input, MESSAGES);
-      return JSON.stringify([r.text, r.error, s.entries.map((e) => [e.pseudonym, e.original, e.kind])]);
-    };
-    const warm = createNodeMasker({ secret: SECRET });
-    const mem = memoryOf();
-    expect(withMemory(createNodeMasker({ secret: SECRET }), memoryOf(), requests()[0])).toContain("LAMBDA_FUNCTION_");
-    for (const input of requests()) {
-      const fresh = withMemory(createNodeMasker({ secret: SECRET }), memoryOf(), input);
-      // seen once (the scan serves this request only), seen again (kept), then from what was kept
-      for (let k = 0; k < 3; k++) expect(withMemory(warm, mem, input), input).toBe(fresh);
-    }
-  });
-
-  it("builds the learned-name key only when a cached scan asks for it, the same key as one name at a time", () => {
-    const masker = createNodeMasker({ secret: SECRET });
-    // names learned in the second string stand in the first (the second walk masks it again)
-    const input =
-      '{"messages":[{"role":"user","content":"deploy-bot writes to acme-logs-2"},' +
-      '{"role":"user","content":"role arn:aws:iam::123456789012:role/deploy-bot, bucket s3://acme-logs-2/x"}]}';
-    // every string new (none comes twice): no scan is cached, nothing looks up by the key, no step of it is built
-    const cold = newSession(masker, "t");
-    maskJson(cold, input, MESSAGES);
-    expect(cold.learned.length).toBeGreaterThan(2);
-    expect(masker.keyStepCount).toBe(0);
-    const expected = cold.learned.map((l) => "\x1f" + l.kind.id + "\x1e" + l.kind.tag + "\x1e" + l.name).join("");
-    expect(learnedKeyOf(cold)).toBe(expected);
-    expect([cold.learnedKeyCount, masker.keyStepCount]).toEqual([cold.learned.length, cold.learned.length]);
-    // the strings come again (cached from now on): the key is built as the cached scans ask for it, the same one
-    const warm = newSession(masker, "t");
-    maskJson(warm, input, MESSAGES);
-    expect(warm.learnedKeyCount).toBe(warm.learned.length);
-    expect(warm.learnedKey).toBe(expected);
   });
 
   it("still refuses a string whose valid twin is cached once one escape in it is broken", () => {
