@@ -485,9 +485,8 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     let rs = a + m.s;
     let re = a + m.e;
     if (shifts !== undefined) {
-      // a first-pass match of content with escapes: its raw bounds were kept (keepScan)
-      rs = cached ? a + (sc.rawStart as number[])[k] : rawIndex(a, shifts, m.s);
-      re = cached ? a + (sc.rawEnd as number[])[k] : rawIndex(a, shifts, m.e);
+      rs = cached ? a + sc.rawStart[k] : rawIndex(a, shifts, m.s);
+      re = cached ? a + sc.rawEnd[k] : rawIndex(a, shifts, m.e);
     }
     const derived = derivedPseudonym(sess, m.kind.tag, m.kind.id, original);
     const pseudonym = pseudonymOf(sess, derived, m.kind.tag, m.kind.id, original);

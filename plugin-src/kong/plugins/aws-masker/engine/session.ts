@@ -74,13 +74,10 @@ export interface Scanned {
   found: Match[];
   /** The text of each match. */
   originals: string[];
-  /**
-   * JSON content with escapes: decoded -> raw offsets (see rawIndex), and each match's raw bounds in the content
-   * (undefined when it has no escapes or no matches).
-   */
+  /** JSON content with escapes: decoded -> raw offsets (see rawIndex), and each match's raw bounds in the content. */
   shifts: number[] | undefined;
-  rawStart: number[] | undefined;
-  rawEnd: number[] | undefined;
+  rawStart: number[];
+  rawEnd: number[];
   /** Some match is an AWS signal (isSignal); some is weak (withSignal); the indexes of the matches learned (learnable). */
   signal: boolean;
   weak: boolean;
@@ -92,15 +89,14 @@ export interface Scanned {
   learnedRecs: Learned[] | undefined;
   /** By a session's learnedKey (a few kept): the occurrences of its learned names in text, and what they add. */
   occ: Record<string, LearnedInScan> | undefined;
-  occCount: number | undefined;
+  occCount: number;
   /**
-   * The last tenant-memory answer for this cached scan (see remembered): the memory's version it was found with, the
-   * matches it was merged into, and the result. A string resent turn after turn to the same tenant costs two
-   * comparisons.
+   * The last tenant-memory answer for this scan (see remembered): the memory's version it was found with, the matches
+   * it was merged into, and the result. A string resent turn after turn to the same tenant costs two comparisons.
    */
-  memVersion: number | undefined;
-  memBase: Match[] | undefined;
-  memOut: Match[] | undefined;
+  memVersion: number;
+  memBase: Match[];
+  memOut: Match[];
   /** The last masking of the content (see KeptMasking), undefined before the first. */
   kept: KeptMasking | undefined;
   /**
@@ -410,28 +406,24 @@ const NO_MATCHES: Match[] = [];
 const NO_STRINGS: string[] = [];
 const NO_OFFSETS: number[] = [];
 
-/**
- * A scan of text with no matches (yet), not cached. The fields a scan that is not cached never sets start undefined: in
- * LuaJIT a table is made with room for the fields its constructor gives a value, 8 here instead of 14 (a cold request
- * makes one per string; 256 bytes instead of 448); a cached scan grows once.
- */
+/** A scan of text with no matches (yet), not cached. */
 function newScan(text: string, shifts: number[] | undefined): Scanned {
   return {
     text,
     found: NO_MATCHES,
     originals: NO_STRINGS,
     shifts,
-    rawStart: undefined,
-    rawEnd: undefined,
+    rawStart: NO_OFFSETS,
+    rawEnd: NO_OFFSETS,
     signal: false,
     weak: false,
     learns: NO_OFFSETS,
     learnedRecs: undefined,
     occ: undefined,
-    occCount: undefined,
-    memVersion: undefined,
-    memBase: undefined,
-    memOut: undefined,
+    occCount: 0,
+    memVersion: 0,
+    memBase: NO_MATCHES,
+    memOut: NO_MATCHES,
     kept: undefined,
     cached: false,
   };
@@ -723,14 +715,12 @@ function learnedInScan(sess: Session, sc: Scanned, body: string | undefined, raw
   }
   const occ = learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt);
   const found: LearnedInScan = { occ, merged: undefined, base: NO_MATCHES };
-  const count = sc.occCount;
-  if (sc.occ === undefined || count === undefined || count >= OCC_LISTS_MAX) {
+  if (sc.occ === undefined || sc.occCount >= OCC_LISTS_MAX) {
     sc.occ = {};
-    sc.occCount = 1;
-  } else {
-    sc.occCount = count + 1;
+    sc.occCount = 0;
   }
   sc.occ[key] = found;
+  sc.occCount++;
   sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
   return found;
 }
@@ -799,10 +789,7 @@ export function learnedLaterMayStandIn(
 /** out with the tenant's remembered names in sc.text (see withRemembered), the last answer kept with the scan. */
 function remembered(mem: TenantMemory, sc: Scanned, out: Match[]): Match[] {
   if (mem.count === 0) return out;
-  // a scan not cached serves its request only: the memory's own cache by text answers it again (see newScan)
-  if (!sc.cached) return withRemembered(mem, sc.text, out);
-  const kept = sc.memOut;
-  if (kept !== undefined && sc.memVersion === mem.version && sc.memBase === out) return kept;
+  if (sc.memVersion === mem.version && sc.memBase === out) return sc.memOut;
   const merged = withRemembered(mem, sc.text, out);
   sc.memVersion = mem.version;
   sc.memBase = out;
@@ -810,10 +797,7 @@ function remembered(mem: TenantMemory, sc: Scanned, out: Match[]): Match[] {
   return merged;
 }
 
-/**
- * out with the learned-name occurrences occ that overlap none of its matches (first-pass matches win). An occurrence is
- * a match as it is (never mutated, like every match): not copied.
- */
+/** out with the learned-name occurrences occ that overlap none of its matches (first-pass matches win). */
 function withLearned(out: Match[], occ: Occurrence[]): Match[] {
   if (occ.length === 0) return out;
   // usually none survive: the name was found there
@@ -827,7 +811,7 @@ function withLearned(out: Match[], occ: Occurrence[]): Match[] {
     }
     if (o.s >= lastEnd && (a >= out.length || out[a].s >= o.e)) {
       if (add === undefined) add = [];
-      add.push(o);
+      add.push({ s: o.s, e: o.e, kind: o.kind });
       lastEnd = o.e;
     }
   }
