@@ -13,7 +13,7 @@ export type { Masker, Session, Entry } from "./session";
 export type { JsonResult, PolicyNode } from "./json";
 export { KINDS } from "./catalogue";
 export { HASH_LEN } from "./pseudonym";
-export { newSession, maskText, restoreText, findIn, adoptEntry, jsonEscape, entryEndingAt, learnedKeyOf } from "./session";
+export { newSession, maskText, restoreText, findIn, adoptEntry, jsonEscape, entryEndingAt } from "./session";
 export { maskJson, restoreJson } from "./json";
 export { newMemo, memoSet, type Memo } from "./memo";
 export { policyFor, answerPolicyFor, MESSAGES } from "./policy";

@@ -32,7 +32,6 @@ import {
   clearLearnedBodies,
   derivedPseudonym,
   entryOfKind,
-  hashPartOf,
   keepMasking,
   pseudonymOf,
   findIn,
@@ -496,7 +495,7 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     if (keep) {
       masked.push(sub(w.s, end, rs));
       masked.push(pseudonym);
-      hashes.push(hashPartOf(derived));
+      hashes.push(derived.hash);
       entries.push(entryOfKind(derived, m.kind.id));
     }
     w.at = re;

@@ -53,17 +53,23 @@ export interface KeyStep {
   next: string;
 }
 
+/**
+ * An original's unsalted hash part and pseudonym (Masker.hashes), and the entry of the kind it was first derived for:
+ * entries are never changed, so every session of the scope that masks the original under that kind shares it.
+ */
+export interface Derived {
+  hash: string;
+  pseudonym: string;
+  entry: Entry;
+}
+
 /** The derived pseudonyms of one scope and tag (Masker.hashes). */
 export interface TagHashes {
   /** What the keyed hash reads before an original (messagePrefix), and what a pseudonym starts with (tag "_"). */
   message: string;
   prefix: string;
-  /**
-   * original -> its unsalted pseudonym, as the entry of the kind it was first derived for (entries are never changed:
-   * every session of the scope that masks the original under that kind shares it); kept from its second derivation on
-   * (see derivedPseudonym)
-   */
-  byOriginal: Record<string, Entry>;
+  /** original -> its derivation, kept from its second derivation on (see derivedPseudonym) */
+  byOriginal: Record<string, Derived>;
 }
 
 /** The first pass over one string, cached per worker and shared by every request (only its occ lists grow). */
@@ -172,9 +178,7 @@ export interface Session {
   learned: Learned[];
   /**
    * The learned names and kinds as one string (undefined past LEARNED_KEY_NAMES / LEARNED_KEY_BYTES): cached scans
-   * keep the learned-name occurrences found in them by this key. learnedKeyCount: how many names it covers. Extended
-   * when asked for (learnedKeyOf): a cold request's names are mostly new and its strings not cached, and the key of
-   * names nothing looks up by it was a string and a kept step per name.
+   * keep the learned-name occurrences found in them by this key. learnedKeyCount: how many names it covers.
    */
   learnedKey: string | undefined;
   learnedKeyCount: number;
@@ -213,30 +217,20 @@ export function pseudonymFor(sess: Session, tag: string, kindId: string, origina
 }
 
 /** pseudonymFor with the original's derived pseudonym (derivedPseudonym) already looked up. */
-export function pseudonymOf(sess: Session, derived: Entry, tag: string, kindId: string, original: string): string {
-  const hash = hashPartOf(derived);
-  const have = entryOf(sess, hash);
+export function pseudonymOf(sess: Session, derived: Derived, tag: string, kindId: string, original: string): string {
+  const have = entryOf(sess, derived.hash);
   if (have === undefined) {
-    addEntry(sess, hash, entryOfKind(derived, kindId));
+    addEntry(sess, derived.hash, entryOfKind(derived, kindId));
     return derived.pseudonym;
   }
   if (have.original === original && have.pseudonym === derived.pseudonym) return have.pseudonym;
   return saltedPseudonym(sess, tag, kindId, original);
 }
 
-/**
- * The hash part of an entry's pseudonym (its last HASH_LEN units): a derivation is one record, not a record of its hash
- * and another of its entry (per new identifier of a cold request, one table fewer; in Lua the hash part is the string
- * the derivation made, found again, not a new one).
- */
-export function hashPartOf(e: Entry): string {
-  const p = e.pseudonym;
-  return sub(p, p.length - HASH_LEN, p.length);
-}
-
 /** The entry a session registers for a derived pseudonym first met as kindId: the first appearance decides the kind. */
-export function entryOfKind(derived: Entry, kindId: string): Entry {
-  return derived.kind === kindId ? derived : { pseudonym: derived.pseudonym, original: derived.original, kind: kindId };
+export function entryOfKind(derived: Derived, kindId: string): Entry {
+  const e = derived.entry;
+  return e.kind === kindId ? e : { pseudonym: e.pseudonym, original: e.original, kind: kindId };
 }
 
 /** The session's entry whose hash part is hash, if any. */
@@ -309,13 +303,15 @@ function tagHashes(m: Masker, scope: string, tag: string): TagHashes {
  * derivation on: an identifier a request sends once (most of a cold request's) leaves a mark, not a record that every
  * GC cycle walks again.
  */
-export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Entry {
+export function derivedPseudonym(sess: Session, tag: string, kindId: string, original: string): Derived {
   const m = sess.masker;
   let ofTag = tagHashes(m, sess.scope, tag);
   const known = ofTag.byOriginal[original];
   if (typeof known === "object") return known;
   const message = ofTag.message + hashInput(original);
-  const derived: Entry = { pseudonym: ofTag.prefix + hashOfMessage(m.hmac, m.secret, message), original, kind: kindId };
+  const hash = hashOfMessage(m.hmac, m.secret, message);
+  const pseudonym = ofTag.prefix + hash;
+  const derived: Derived = { hash, pseudonym, entry: { pseudonym, original, kind: kindId } };
   // "=== true": in JS a plain object answers "constructor" and friends with functions
   if (derivedOnce.entries[message] !== true) {
     memoSet(derivedOnce, message, true);
@@ -345,7 +341,7 @@ function saltedHash(sess: Session, tag: string, original: string): string {
 
 /** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
 export function adoptEntry(sess: Session, entry: Entry): boolean {
-  return adoptEntryAt(sess, hashPartOf(entry), entry);
+  return adoptEntryAt(sess, sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length), entry);
 }
 
 /** adoptEntry of an entry whose hash part is known. */
@@ -619,28 +615,18 @@ function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
   const l = learnedRecord(sess, sc, k, rawAt);
   sess.learned.push(l);
   noteLearned(sess.learned, l);
-}
-
-/**
- * The session's learnedKey over all its learned names (extended by the names learned since it was last asked for), or
- * undefined when they have none (past LEARNED_KEY_NAMES / LEARNED_KEY_BYTES).
- */
-export function learnedKeyOf(sess: Session): string | undefined {
-  const learned = sess.learned;
-  let key = sess.learnedKey;
-  let count = sess.learnedKeyCount;
-  while (key !== undefined && count < learned.length) {
-    const l = learned[count];
-    if (count < LEARNED_KEY_NAMES && key.length + l.name.length < LEARNED_KEY_BYTES) {
-      key = keyAfter(sess.masker, key, l.name, l.kind);
-      count++;
-    } else {
-      key = undefined;
-    }
+  const key = sess.learnedKey;
+  if (
+    key !== undefined &&
+    sess.learnedKeyCount === sess.learned.length - 1 &&
+    sess.learned.length <= LEARNED_KEY_NAMES &&
+    key.length + name.length < LEARNED_KEY_BYTES
+  ) {
+    sess.learnedKey = keyAfter(sess.masker, key, name, l.kind);
+    sess.learnedKeyCount = sess.learned.length;
+  } else {
+    sess.learnedKey = undefined;
   }
-  sess.learnedKey = key;
-  sess.learnedKeyCount = count;
-  return key;
 }
 
 /**
@@ -705,10 +691,8 @@ function keyAfter(m: Masker, key: string, name: string, kind: Kind): string {
 /** The learned-name occurrences in sc.text for the session's learned names, kept with the cached scan (undefined: the
  * session's names have no key, see learnedKey). */
 function learnedInScan(sess: Session, sc: Scanned, body: string | undefined, rawAt: number): LearnedInScan | undefined {
-  // a scan not cached serves its request only (a cold request's strings): its occurrences are not kept
-  if (!sc.cached) return undefined;
-  const key = learnedKeyOf(sess);
-  if (key === undefined) return undefined;
+  const key = sess.learnedKey;
+  if (key === undefined || sess.learnedKeyCount !== sess.learned.length) return undefined;
   if (sc.occ !== undefined) {
     const hit = sc.occ[key];
     if (hit !== undefined) return hit;
@@ -721,7 +705,7 @@ function learnedInScan(sess: Session, sc: Scanned, body: string | undefined, raw
   }
   sc.occ[key] = found;
   sc.occCount++;
-  sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
+  if (sc.cached) sess.masker.scanBytes += key.length + found.occ.length * MATCH_BYTES;
   return found;
 }
 
@@ -756,9 +740,13 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
 
 /** True when sc keeps the occurrences of the session's learned names: identifiersOf answers from them at once. */
 export function learnedKept(sess: Session, sc: Scanned): boolean {
-  if (sc.occ === undefined) return false;
-  const key = learnedKeyOf(sess);
-  return key !== undefined && sc.occ[key] !== undefined;
+  const key = sess.learnedKey;
+  return (
+    key !== undefined &&
+    sess.learnedKeyCount === sess.learned.length &&
+    sc.occ !== undefined &&
+    sc.occ[key] !== undefined
+  );
 }
 
 /**

@@ -6,7 +6,6 @@ import {
   Session,
   TenantMemory,
   maskText,
-  learnedKeyOf,
   learnedIn,
   rememberedIn,
   Match,
@@ -154,6 +153,11 @@ function cleanFor(masker: Masker): Memo<CleanValue> {
 /** True when one of this request's learned names or of the tenant's remembered names stands in value. */
 export function namesIn(sess: Session, value: string): boolean {
   return (sess.learned.length > 0 && learnedIn(sess.learned, value).length > 0) || remembersIn(sess, value);
+}
+
+/** The session's learned names as one key, or undefined when they have none (too many; see Session.learnedKey). */
+function learnedKeyOf(sess: Session): string | undefined {
+  return sess.learnedKeyCount === sess.learned.length ? sess.learnedKey : undefined;
 }
 
 /** Records that no learned or remembered name of this request stands in a clean value. */
