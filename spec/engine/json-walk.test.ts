@@ -3,7 +3,19 @@
 // learned names' occurrences kept with it, the second walk replayed) comes out as on a fresh worker, in Node and LuaJIT.
 import { describe, it, expect, beforeAll } from "vitest";
 import { readFileSync } from "node:fs";
-import { createNodeMasker, newSession, maskJson, policyFor, Masker, adoptEntry, restoreJson } from "../../lib/engine";
+import {
+  createNodeMasker,
+  newSession,
+  maskJson,
+  policyFor,
+  Masker,
+  adoptEntry,
+  restoreJson,
+  newMemory,
+  remember,
+  kindById,
+  type TenantMemory,
+} from "../../lib/engine";
 import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
 
 const SECRET = "walk-secret-0123456789";
@@ -127,6 +139,31 @@ describe("warm worker", () => {
       expect(masked(warm, input), input).toBe(fresh);
       expect(masked(warm, input), input).toBe(fresh);
       expect(masked(warm, input), input).toBe(fresh);
+    }
+  });
+
+  it("masks every request with a tenant memory as a fresh worker does, seen once, kept, and from what was kept", () => {
+    const memoryOf = (): TenantMemory => {
+      const mem = newMemory(100);
+      const kind = kindById("lambda-function");
+      if (kind === undefined) throw new Error("no lambda-function kind");
+      // names the scanner does not find by itself: masked as remembered names (the body: "checkout", "on-call")
+      for (const name of ["checkout", "on-call", "web-1", "acme-logs"]) remember(mem, name, kind);
+      return mem;
+    };
+    const withMemory = (masker: Masker, mem: TenantMemory, input: string): string => {
+      const s = newSession(masker, "t");
+      s.memory = mem;
+      const r = maskJson(s, input, MESSAGES);
+      return JSON.stringify([r.text, r.error, s.entries.map((e) => [e.pseudonym, e.original, e.kind])]);
+    };
+    const warm = createNodeMasker({ secret: SECRET });
+    const mem = memoryOf();
+    expect(withMemory(createNodeMasker({ secret: SECRET }), memoryOf(), requests()[0])).toContain("LAMBDA_FUNCTION_");
+    for (const input of requests()) {
+      const fresh = withMemory(createNodeMasker({ secret: SECRET }), memoryOf(), input);
+      // seen once (the scan serves this request only), seen again (kept), then from what was kept
+      for (let k = 0; k < 3; k++) expect(withMemory(warm, mem, input), input).toBe(fresh);
     }
   });
 
