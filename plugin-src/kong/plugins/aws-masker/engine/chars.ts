@@ -66,10 +66,11 @@ export const callProtected: (this: void, f: (this: void, a: any, b: any) => void
 
 /**
  * Text built from pieces: `put` appends a piece (usually `sub(s, a, b)` of a longer text), `get` returns what was put
- * and empties the builder for the next text, `reset` empties it. In Lua it is LuaJIT's string.buffer, whose `put` of a `string.sub`
- * copies the bytes into the buffer without making (hashing, interning) the piece as a string of its own: a string
- * assembled from ~240 pieces cost 2.3-3.5 µs against 10.3 µs with a table of substrings and table.concat. Without
- * string.buffer (a LuaJIT older than 2.1-2021) and in JavaScript, a list of pieces joined.
+ * and empties the builder for the next text, `reset` empties it. In Lua it is LuaJIT's string.buffer, whose `put` of a
+ * `string.sub` copies the bytes into the buffer without making (hashing, interning) the piece a string of its own: a
+ * text assembled from ~240 pieces cost 2.3-3.5 µs against 10.3 µs with a table of substrings and table.concat. Without
+ * string.buffer (a LuaJIT older than 2.1-2021) and in JavaScript, a list of pieces joined. A builder keeps the room
+ * its longest text took: a user that built a long one replaces it (see BUILT_KEPT_MAX).
  */
 export interface Builder {
   put(this: Builder, piece: string): unknown;
@@ -107,6 +108,9 @@ const luaStringBuffer: { new: (this: void) => Builder } | undefined = (() => {
 export function newBuilder(): Builder {
   return luaStringBuffer !== undefined ? luaStringBuffer.new() : new PieceList();
 }
+
+/** Longest text after which a builder is kept for the next one (a longer one's room goes with it). */
+export const BUILT_KEPT_MAX = 65536;
 
 export const C_LOWER = 1;
 export const C_UPPER = 2;

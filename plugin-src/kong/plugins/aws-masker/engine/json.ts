@@ -9,6 +9,7 @@ import {
   callProtected,
   newBuilder,
   Builder,
+  BUILT_KEPT_MAX,
   isHexDigit,
   sub,
   BACKSLASH,
@@ -365,11 +366,13 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     q = s.indexOf("\\", q + width);
   }
   if (b > p) out.put(sub(s, p, b));
-  return out.get();
+  const text = out.get();
+  if (text.length > BUILT_KEPT_MAX) decoded = newBuilder();
+  return text;
 }
 
 /** decodeForScan's output (nothing stays in it between calls: each call takes what it put). */
-const decoded = newBuilder();
+let decoded = newBuilder();
 
 /** Decoded value of a key token's content (keys are looked up by their JSON value). */
 function decodeKey(s: string, a: number, b: number): string {
@@ -1177,6 +1180,7 @@ function resultOf(w: Walk): JsonResult {
     w.out.put(sub(w.s, w.at, w.n));
     text = w.out.get();
     w.changed = false;
+    if (text.length > BUILT_KEPT_MAX) w.out = newBuilder();
   }
   endWalk(w);
   return { text, unscannable };
