@@ -69,14 +69,16 @@ export const callProtected: (this: void, f: (this: void, a: any, b: any) => void
  * and empties the builder for the next text, `reset` empties it. In Lua it is LuaJIT's string.buffer, whose `put` of a
  * `string.sub` copies the bytes into the buffer without making (hashing, interning) the piece a string of its own: a
  * text assembled from ~240 pieces cost 2.3-3.5 µs against 10.3 µs with a table of substrings and table.concat. Without
- * string.buffer (a LuaJIT older than 2.1-2021) and in JavaScript, a list of pieces joined. A builder keeps the room
- * its longest text took: a user that built a long one replaces it (see BUILT_KEPT_MAX).
+ * string.buffer (a LuaJIT older than 2.1-2021) and in JavaScript, a list of pieces joined. A string.buffer keeps the
+ * room its longest text took: `take` gives it back after a long one.
  */
 export interface Builder {
   put(this: Builder, piece: string): unknown;
   get(this: Builder): string;
   /** empties it, dropping what was put */
   reset(this: Builder): unknown;
+  /** empties it and gives back the room it holds */
+  free(this: Builder): unknown;
 }
 
 class PieceList implements Builder {
@@ -94,6 +96,9 @@ class PieceList implements Builder {
     this.pieces = [];
     return this;
   }
+  free(): unknown {
+    return this.reset();
+  }
 }
 
 /** LuaJIT's string.buffer module (Kong's and the host's LuaJIT have it), or undefined. */
@@ -109,8 +114,15 @@ export function newBuilder(): Builder {
   return luaStringBuffer !== undefined ? luaStringBuffer.new() : new PieceList();
 }
 
-/** Longest text after which a builder is kept for the next one (a longer one's room goes with it). */
-export const BUILT_KEPT_MAX = 65536;
+/** Longest text whose room a builder keeps for the next one. */
+const BUILT_KEPT_MAX = 65536;
+
+/** The text b built (b is empty after it, and holds no room past BUILT_KEPT_MAX). */
+export function take(b: Builder): string {
+  const text = b.get();
+  if (text.length > BUILT_KEPT_MAX) b.free();
+  return text;
+}
 
 export const C_LOWER = 1;
 export const C_UPPER = 2;

@@ -8,8 +8,8 @@ import {
   byteAt,
   callProtected,
   newBuilder,
+  take,
   Builder,
-  BUILT_KEPT_MAX,
   isHexDigit,
   sub,
   BACKSLASH,
@@ -103,9 +103,11 @@ interface Walk {
   n: number;
   pos: number;
   at: number; // output copied up to here
-  /** The output (empty while nothing changed: `changed` false; emptied again when the walk ends). */
+  /**
+   * The output: empty while `at` is 0 (a change ends past 0, as content starts after a quote); emptied again when the
+   * walk ends.
+   */
   out: Builder;
-  changed: boolean;
   sess: Session;
   restore: boolean; // restore pseudonyms instead of masking identifiers
   nextEscape: number; // index of the next backslash at or after the last search (n when none)
@@ -366,13 +368,11 @@ function decodeForScan(s: string, a: number, b: number, shifts: number[]): strin
     q = s.indexOf("\\", q + width);
   }
   if (b > p) out.put(sub(s, p, b));
-  const text = out.get();
-  if (text.length > BUILT_KEPT_MAX) decoded = newBuilder();
-  return text;
+  return take(out);
 }
 
 /** decodeForScan's output (nothing stays in it between calls: each call takes what it put). */
-let decoded = newBuilder();
+const decoded = newBuilder();
 
 /** Decoded value of a key token's content (keys are looked up by their JSON value). */
 function decodeKey(s: string, a: number, b: number): string {
@@ -422,7 +422,6 @@ function restoreContent(w: Walk, a: number, b: number): void {
     w.at = w.occEnd[k];
     k++;
   }
-  if (k > w.occNext) w.changed = true;
   w.occNext = k;
 }
 
@@ -460,7 +459,6 @@ function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   if (kept !== undefined && kept.found === found && kept.scope === sess.scope && adoptKept(sess, kept)) {
     w.out.put(sub(w.s, w.at, a));
     w.out.put(kept.masked);
-    w.changed = true;
     w.at = a + kept.end;
     return found;
   }
@@ -502,7 +500,6 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     if (pseudonym !== derived.pseudonym) salted = true;
     w.out.put(sub(w.s, w.at, rs));
     w.out.put(pseudonym);
-    w.changed = true;
     if (keep) {
       masked.push(sub(w.s, end, rs));
       masked.push(pseudonym);
@@ -685,7 +682,6 @@ function maskMediaText(w: Walk, a: number, b: number, text: string): void {
   if (masked === text) return;
   w.out.put(sub(w.s, w.at, a));
   w.out.put(base64Encode(masked));
-  w.changed = true;
   w.at = b;
 }
 
@@ -954,7 +950,6 @@ function accountNumber(w: Walk, a: number, b: number, digits: string): void {
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
   w.out.put(sub(w.s, w.at, a));
   w.out.put('"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
-  w.changed = true;
   w.at = b;
 }
 
@@ -1051,8 +1046,7 @@ function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolea
  * under which key, does not change.
  */
 function replay(w: Walk): void {
-  if (w.changed) w.out.reset();
-  w.changed = false;
+  w.out.reset();
   w.at = 0;
   const count = w.count;
   for (let k = 0; k < count; k++) {
@@ -1101,7 +1095,6 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
       pos: 0,
       at: 0,
       out: newBuilder(),
-      changed: false,
       sess,
       restore,
       nextEscape: -1,
@@ -1143,8 +1136,7 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
   w.occCount = 0;
   w.occNext = 0;
   // a walk an exception ended (see walk) may still hold output
-  if (w.changed) w.out.reset();
-  w.changed = false;
+  w.out.reset();
   return w;
 }
 
@@ -1153,8 +1145,7 @@ function endWalk(w: Walk): void {
   if (!w.restore) clearLearnedBodies(w.sess);
   w.s = "";
   w.n = 0;
-  if (w.changed) w.out.reset();
-  w.changed = false;
+  w.out.reset();
   for (let k = 0; k < w.occCount; k++) w.occOriginal[k] = "";
   w.occCount = 0;
   if (w.textCount > 0) w.doneTexts = [];
@@ -1176,11 +1167,9 @@ function walk(w: Walk, policy: PolicyNode | undefined): JsonResult | undefined {
 function resultOf(w: Walk): JsonResult {
   const unscannable = w.unscannable;
   let text = w.s;
-  if (w.changed) {
+  if (w.at > 0) {
     w.out.put(sub(w.s, w.at, w.n));
-    text = w.out.get();
-    w.changed = false;
-    if (text.length > BUILT_KEPT_MAX) w.out = newBuilder();
+    text = take(w.out);
   }
   endWalk(w);
   return { text, unscannable };

@@ -3,7 +3,7 @@
 // never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
 // Pure: the keyed hash is injected.
 
-import { byteAt, newBuilder, sub, BUILT_KEPT_MAX } from "./chars";
+import { byteAt, newBuilder, sub, take } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, learnedNamed, mayStandIn, noteLearned, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
@@ -968,13 +968,11 @@ export function restoreLevel(sess: Session, s: string, level: number, mark?: Res
   if (mark !== undefined) mark.end = at;
   if (at === 0) return s;
   out.put(sub(s, at, s.length));
-  const text = out.get();
-  if (text.length > BUILT_KEPT_MAX) restored = newBuilder();
-  return text;
+  return take(out);
 }
 
 /** restoreLevel's output (nothing stays in it between calls: each call that put takes it). */
-let restored = newBuilder();
+const restored = newBuilder();
 
 /** s with this session's pseudonyms restored (originals JSON-escaped when escape is true). */
 export function restoreText(sess: Session, s: string, escape: boolean): string {
