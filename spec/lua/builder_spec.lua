@@ -1,5 +1,6 @@
 -- engine/chars.ts Builder in LuaJIT: backed by string.buffer (the JSON walk's output, escape decoding and restoreLevel
--- rely on it not making each piece a string), and what was put comes out once, in order.
+-- rely on it not making each piece a string), what was put comes out once, in order, and the room of a large text is
+-- kept up to 4 MB.
 package.path = "build/?.lua;" .. package.path
 local chars = require "kong.plugins.aws-masker.engine.chars"
 
@@ -29,6 +30,34 @@ describe("Builder (chars.ts) in LuaJIT", function()
     b:put(string.sub(long, 1, #long))
     assert.equals(long, chars.take(b))
     assert.equals("", b:get())
+    b:put("after")
+    assert.equals("after", chars.take(b))
+  end)
+
+  -- room: what reserve offers an empty buffer. LuaJIT mmaps 128 KB and more, so room grown afresh for every large
+  -- request faults in new pages each time (docs/performance.md, "A builder's room")
+  local function room(b)
+    local _, len = b:reserve(1)
+    return len
+  end
+
+  it("take keeps the room of a 1 MB text for the next one", function()
+    local b = chars.newBuilder()
+    local mb = string.rep("x", 1048576)
+    b:put(mb)
+    assert.equals(mb, chars.take(b))
+    assert.is_true(room(b) >= 1048576)
+    b:put("next")
+    assert.equals("next", chars.take(b))
+    assert.is_true(room(b) >= 1048576)
+  end)
+
+  it("take gives back the room of a text over 4 MB", function()
+    local b = chars.newBuilder()
+    local big = string.rep("x", 4194305)
+    b:put(big)
+    assert.equals(big, chars.take(b))
+    assert.is_true(room(b) < 65536)
     b:put("after")
     assert.equals("after", chars.take(b))
   end)

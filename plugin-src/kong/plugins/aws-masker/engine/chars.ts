@@ -114,8 +114,14 @@ export function newBuilder(): Builder {
   return luaStringBuffer !== undefined ? luaStringBuffer.new() : new PieceList();
 }
 
-/** Longest text whose room a builder keeps for the next one. */
-const BUILT_KEPT_MAX = 65536;
+/**
+ * Longest text whose room a builder keeps for the next one: 4 MB, about a 1M-token conversation. LuaJIT allocates
+ * 128 KB and more with mmap, so a builder grown afresh for every large request faults in new pages each time: with
+ * the room given back past 64 KB, the warm 1 MB mask ran at 150-220 MB/s instead of 870-1,300 (docs/performance.md,
+ * "A builder's room"). A worker keeps at most this much per builder (three: the walk's output, escape decoding,
+ * restoreLevel); a larger text's room is given back.
+ */
+const BUILT_KEPT_MAX = 4194304;
 
 /** The text b built (b is empty after it, and holds no room past BUILT_KEPT_MAX). */
 export function take(b: Builder): string {
