@@ -231,10 +231,22 @@ async function metrics(): Promise<{
   return { ...parsed, get };
 }
 
+/** Past the flush interval (1 s) of every worker: counts a worker still held have reached the metrics. */
+const PAST_FLUSH_MS = 1500;
+
+/**
+ * The metrics once the counts of earlier requests held by the other worker have arrived: read at once, a request of an
+ * earlier test could be counted after `before` and show as this test's (the masked counter moved by 3 instead of 1).
+ */
+async function settledMetrics(): ReturnType<typeof metrics> {
+  await new Promise((r) => setTimeout(r, PAST_FLUSH_MS));
+  return metrics();
+}
+
 describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
   it("is valid Prometheus text with the version, and its counters move with the requests", async () => {
     expect(new URL(stack.gw.adminUrl).hostname).toBe("127.0.0.1");
-    const before = await metrics();
+    const before = await settledMetrics();
     expect(before.samples.find((s) => s.name === "aws_masker_info")).toEqual({
       name: "aws_masker_info",
       labels: { version: VERSION },
@@ -264,7 +276,7 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
   });
 
   it("counts a request another plugin answered before aws-masker ran as skipped, and logs it so", async () => {
-    const before = await metrics();
+    const before = await settledMetrics();
     const lines = decisionLines(stack.gw.errorLog()).length;
     const res = await post(stack.gw.url, "/v1/messages", messagesBody(PROMPT), { "x-test-action": "exit-table" });
     expect(res.status).toBe(403);
@@ -293,7 +305,7 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
 
   it("counts every request of every worker exactly once: counts kept in the workers reach the metrics within the flush interval", async () => {
     const n = 40;
-    const before = await metrics();
+    const before = await settledMetrics();
     const auth = { "x-api-key": PLANTED_KEY };
     // in parallel (the gateway runs two workers, each with its own pending counts)
     const statuses = await Promise.all(
@@ -306,9 +318,8 @@ describe("metrics on the Admin API (GET /aws-masker/metrics)", () => {
     const delta = (m: Awaited<ReturnType<typeof metrics>>, name: string, labels: Record<string, string> = {}) =>
       m.get(name, labels) - before.get(name, labels);
     await until("every count", metrics, (m) => delta(m, "aws_masker_requests_total", { decision: "masked" }) >= n);
-    // past the flush interval (1 s) of every worker: nothing more arrives, nothing was counted twice
-    await new Promise((r) => setTimeout(r, 1500));
-    const after = await metrics();
+    // nothing more arrives, nothing was counted twice
+    const after = await settledMetrics();
     expect(delta(after, "aws_masker_requests_total", { decision: "masked" })).toBe(n);
     expect(delta(after, "aws_masker_requests_masked_total")).toBe(n);
     expect(delta(after, "aws_masker_identifiers_by_kind_total", { kind: "ec2-instance" })).toBe(n);
