@@ -35,7 +35,7 @@ export interface JitHealth {
 
 const sources = new Map<string, string[]>();
 /** The Lua function enclosing file:line in the build, by the nearest `function` header above it. */
-function functionAt(loc: string): string {
+export function functionAt(loc: string): string {
   const m = /^(.*):(\d+)$/.exec(loc);
   if (!m) return loc;
   const file = m[1].split("/").pop() as string;

@@ -14,7 +14,8 @@
 //        BENCH_ENGINE (1; 0 = skip the engine-alone and stream.lua runs, e.g. with BENCH_ONLY),
 //        BENCH_BUILD=0 (do not rebuild build/ first), BENCH_HOLD=1 (start the paths, print wrk commands for the BENCH_ONLY cells and keep running: for perf, jit.p),
 //        BENCH_PROFILE=<file> (LuaJIT profiler in the gateway worker, written to <file>.<pid>; BENCH_PROFILE_MODE: jit.p mode),
-//        BENCH_JIT_V=<file> (LuaJIT's trace log, jit.v, of the gateway worker, to <file>.<pid>)
+//        BENCH_JIT_V=<file> (LuaJIT's trace log, jit.v, of the gateway worker, to <file>.<pid>; by default it goes to the
+//        run's directory and its blacklisted engine trace starts are reported)
 //
 // Paths, both ending at bench/echo-upstream.lua (nginx + a few lines of Lua, 1 worker; it echoes the last user text,
 // as JSON or as Server-Sent Events, so the client can check that every original came back):
@@ -26,7 +27,7 @@
 // Warm: the same body every request (every turn after the first resends the same history). Cold: wrk's request()
 // builds every body with new identifier values (new pseudonyms, HMACs and scans for the strings holding them).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -35,7 +36,7 @@ import { startGateway, startPlainProxy, freePort, type Gateway } from "../host/g
 import { NGINX_MODULES } from "../host/nginx";
 import { loadDeclarative } from "../host/config";
 import { createNodeMasker, newSession, maskJson, policyFor } from "../lib/engine";
-import { jitHealth, type JitHealth } from "./jit-health";
+import { functionAt, jitHealth, type JitHealth } from "./jit-health";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..");
@@ -289,7 +290,12 @@ function configWithoutPlugins(): unknown {
   return doc;
 }
 
-async function startGatewayPath(upstream: string, redis: boolean, plugin = true): Promise<Gateway> {
+/**
+ * jitLog: LuaJIT's trace log (jit.v) of the gateway worker goes to <jitLog>.<pid> (host/lua/kong_host: KONG_HOST_JIT_V),
+ * for the blacklisted trace starts the standalone check (bench/jit-health.ts) cannot see: the gateway's phases start
+ * traces of their own around the engine's loops. BENCH_JIT_V=<file> puts it there instead (no check then).
+ */
+async function startGatewayPath(upstream: string, redis: boolean, plugin: boolean, jitLog: string): Promise<Gateway> {
   return startGateway({
     ...(plugin ? {} : { configObject: configWithoutPlugins() }),
     upstream,
@@ -300,11 +306,36 @@ async function startGatewayPath(upstream: string, redis: boolean, plugin = true)
       AWS_MASKER_SECRET: SECRET,
       ...(process.env.BENCH_PROFILE ? { KONG_HOST_JIT_PROFILE: process.env.BENCH_PROFILE } : {}),
       ...(process.env.BENCH_PROFILE_MODE ? { KONG_HOST_JIT_PROFILE_MODE: process.env.BENCH_PROFILE_MODE } : {}),
-      ...(process.env.BENCH_JIT_V ? { KONG_HOST_JIT_V: process.env.BENCH_JIT_V } : {}),
+      KONG_HOST_JIT_V: process.env.BENCH_JIT_V ?? jitLog,
     },
     log: () => {},
     clientBodyBufferSize: "2m",
   });
+}
+
+/** File name prefix of the gateways' trace logs in the run's directory (startGatewayPath's jitLog). */
+const GATEWAY_JIT_LOG = "gateway-jit-";
+
+interface GatewayJit {
+  /** gateway worker processes whose trace log was read */
+  workers: number;
+  /** "file:line function()" of an engine module -> in how many of them LuaJIT blacklisted that trace start */
+  engineBlacklisted: Record<string, number>;
+}
+
+/** The blacklisted root trace starts in engine modules, from the gateway workers' jit.v logs in dir. */
+function gatewayBlacklists(dir: string): GatewayJit {
+  const engineDir = path.join(ROOT, "build/kong/plugins/aws-masker/engine");
+  const logs = readdirSync(dir).filter((f) => f.startsWith(GATEWAY_JIT_LOG));
+  const engineBlacklisted: Record<string, number> = {};
+  for (const f of logs) {
+    const starts = new Set<string>();
+    // "[TRACE --- json.lua:1050 -- blacklisted at json.lua:1126]"; side traces ("(53/1)") are never blacklisted
+    for (const m of readFileSync(path.join(dir, f), "utf8").matchAll(/^\[TRACE --- ([\w.-]+\.lua):(\d+) -- blacklisted/gm))
+      if (existsSync(path.join(engineDir, m[1]))) starts.add(functionAt(`${m[1]}:${m[2]}`));
+    for (const k of starts) engineBlacklisted[k] = (engineBlacklisted[k] ?? 0) + 1;
+  }
+  return { workers: logs.length, engineBlacklisted };
 }
 
 // ------------------------------------------------------------------------------------------------------- CPU time
@@ -718,6 +749,9 @@ async function main(): Promise<number> {
   const failures: string[] = [];
   const misses: string[] = [];
   const dir = mkdtempSync(path.join(os.tmpdir(), "aws-masker-load-"));
+  // the gateways' trace logs: written by their workers, which run as nobody
+  const jitDir = mkdtempSync(path.join(os.tmpdir(), "aws-masker-jit-"));
+  chmodSync(jitDir, 0o777);
   // always fresh: never measure a stale build (BENCH_BUILD=0 keeps build/ as it is, e.g. to measure an edit of it)
   if (process.env.BENCH_BUILD !== "0")
     execFileSync("npm", ["run", "--silent", "build"], { stdio: "inherit", cwd: ROOT });
@@ -725,6 +759,7 @@ async function main(): Promise<number> {
   const cleanup = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
+    rmSync(jitDir, { recursive: true, force: true });
   };
   process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
   process.once("SIGTERM", () => void cleanup().then(() => process.exit(143)));
@@ -734,6 +769,7 @@ async function main(): Promise<number> {
   const engineBySize: { size: number; warm: number; cold: number }[] = [];
   let counterBase = 1000;
   let health: JitHealth | undefined;
+  let gatewayJit: GatewayJit | undefined;
   /** bench/engine.lua on the 8 KB request, one entry per fresh LuaJIT process */
   let engine8k: { mask: number[]; cold: number[]; restore: number[] } | undefined;
   let streamUs: { name: string; median: number }[] = [];
@@ -746,12 +782,18 @@ async function main(): Promise<number> {
     stops.push(plain.stop);
     await primeMalloc(plain.url);
     const gateways = new Map<string, Gateway>();
+    let gatewaysStarted = 0;
     const gatewayFor = async (cell: Cell, fresh: boolean): Promise<Gateway> => {
       const key = `${cell.redis}/${cell.plugin !== false}`;
       const old = gateways.get(key);
       if (old && !fresh) return old;
       if (old) await old.stop().catch(() => {});
-      const gw = await startGatewayPath(upstream.url, cell.redis, cell.plugin !== false);
+      const gw = await startGatewayPath(
+        upstream.url,
+        cell.redis,
+        cell.plugin !== false,
+        path.join(jitDir, `${GATEWAY_JIT_LOG}${++gatewaysStarted}`),
+      );
       gateways.set(key, gw);
       stops.push(() => gw.stop());
       await primeMalloc(gw.url);
@@ -894,6 +936,7 @@ async function main(): Promise<number> {
       if (errs.length) failures.push(`gateway error log: ${errs.length} error lines, first: ${errs[0].slice(0, 300)}`);
     }
 
+    gatewayJit = gatewayBlacklists(jitDir);
     // engine: JIT health and the spread between fresh LuaJIT processes; streamed restore per event (bench/stream.lua)
     if (ONLY === undefined) health = jitHealth(Math.max(3, FRESH), (s) => process.stdout.write(s + "\n"));
     // the engine's figures: bench/engine.lua itself (warmed up, median of its runs) in fresh processes, without the
@@ -1016,6 +1059,14 @@ async function main(): Promise<number> {
       what: "no blacklisted trace start in engine modules (bench/jit-health.ts)",
       measured: health.engineBlacklisted.length ? health.engineBlacklisted.join("; ") : "none",
       ok: health.engineBlacklisted.length === 0,
+    });
+  }
+  if (gatewayJit && gatewayJit.workers > 0) {
+    const bl = Object.entries(gatewayJit.engineBlacklisted).sort((a, b) => b[1] - a[1]);
+    targets.push({
+      what: `no blacklisted trace start in engine modules in the gateway worker (jit.v, ${gatewayJit.workers} gateway processes)`,
+      measured: bl.length ? bl.map(([k, n]) => `${k} (${n}/${gatewayJit?.workers})`).join("; ") : "none",
+      ok: bl.length === 0,
     });
   }
   for (const t of targets) if (!t.ok) misses.push(`${t.what}: ${t.measured}`);
