@@ -27,7 +27,16 @@
 // Warm: the same body every request (every turn after the first resends the same history). Cold: wrk's request()
 // builds every body with new identifier values (new pseudonyms, HMACs and scans for the strings holding them).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -331,7 +340,9 @@ function gatewayBlacklists(dir: string): GatewayJit {
   for (const f of logs) {
     const starts = new Set<string>();
     // "[TRACE --- json.lua:1050 -- blacklisted at json.lua:1126]"; side traces ("(53/1)") are never blacklisted
-    for (const m of readFileSync(path.join(dir, f), "utf8").matchAll(/^\[TRACE --- ([\w.-]+\.lua):(\d+) -- blacklisted/gm))
+    for (const m of readFileSync(path.join(dir, f), "utf8").matchAll(
+      /^\[TRACE --- ([\w.-]+\.lua):(\d+) -- blacklisted/gm,
+    ))
       if (existsSync(path.join(engineDir, m[1]))) starts.add(functionAt(`${m[1]}:${m[2]}`));
     for (const k of starts) engineBlacklisted[k] = (engineBlacklisted[k] ?? 0) + 1;
   }
