@@ -382,10 +382,18 @@ describe("JSON answer with a Content-Length (fake PDK)", function()
         aborts[#aborts + 1] = require("jit.vmdef").traceerr[otr] or tostring(otr)
       end
     end, "trace")
-    for _ = 1, 3000 do
-      local answer = answering({ ["content-type"] = "application/json", ["content-length"] = "?" })
-      assert.are.equal(RESTORED, (feed(answer, false)))
+    -- the spec's own functions are not compiled: a trace of its loop could take jsonAnswer in (then none starts at it,
+    -- and nothing is measured); LuaJIT's choice between the two varies from run to run
+    local function drive()
+      for _ = 1, 3000 do
+        local answer = answering({ ["content-type"] = "application/json", ["content-length"] = "?" })
+        assert.are.equal(RESTORED, (feed(answer, false)))
+      end
     end
+    jit.off(drive)
+    jit.off(answering)
+    jit.off(feed)
+    drive()
     jit.attach(function() end)
     assert.are.same({}, aborts)
     assert.is_true(compiled > 0)
