@@ -254,6 +254,9 @@ http {
   return { url: `http://127.0.0.1:${port}`, errorLog, stop: () => stopChild(child) };
 }
 
+/** primeMalloc's request body, built at its first use. */
+let primingBody: string | undefined;
+
 /**
  * Sends one 1 MB request through a path, so that every nginx worker on it has freed a chunk of that size once: glibc
  * then raises its mmap and trim thresholds above it (its dynamic threshold). Before that, a plain nginx worker gave back
@@ -263,11 +266,11 @@ http {
  * Every path (plain, gateway, no plugin) is primed alike when it starts.
  */
 async function primeMalloc(url: string): Promise<void> {
-  const b = buildBody(1048576, 0, false) as Body;
+  primingBody ??= (buildBody(1048576, 0, false) as Body).warm;
   const res = await fetch(`${url}/v1/messages`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-api-key": API_KEY, "anthropic-version": "2023-06-01" },
-    body: b.warm,
+    body: primingBody,
   });
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`priming ${url}: status ${res.status}`);

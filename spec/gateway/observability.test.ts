@@ -9,6 +9,7 @@ import { loadDeclarative } from "../../host/config";
 import { REPO_ROOT } from "../../host/gateway";
 import { TEST_PLUGINS } from "../host/helpers";
 import { VERSION } from "../../plugin-src/kong/plugins/aws-masker/version";
+import { FLUSH_SECONDS } from "../../plugin-src/kong/plugins/aws-masker/plugin/stats";
 import {
   startStack,
   post,
@@ -231,8 +232,8 @@ async function metrics(): Promise<{
   return { ...parsed, get };
 }
 
-/** Past the flush interval (1 s) of every worker: counts a worker still held have reached the metrics. */
-const PAST_FLUSH_MS = 1500;
+/** Past the flush interval of every worker: counts a worker still held have reached the metrics. */
+const PAST_FLUSH_MS = FLUSH_SECONDS * 1000 + 500;
 
 /**
  * The metrics once the counts of earlier requests held by the other worker have arrived: read at once, a request of an
