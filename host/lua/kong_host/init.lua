@@ -256,6 +256,28 @@ function _M.init_worker()
   -- KONG_HOST_JIT_V=<file>: LuaJIT's trace log (jit.v: traces, aborts, blacklisting) of the worker, to <file>.<pid>
   local jitv = os.getenv("KONG_HOST_JIT_V")
   if jitv and jitv ~= "" then require("jit.v").start(jitv .. "." .. ngx.worker.pid()) end
+  -- KONG_HOST_PERF_MAP=1: each compiled trace's machine code named in /tmp/perf-<pid>.map, so that `perf report`
+  -- names the traces ("trace 12 json.lua:661") instead of bare addresses (a dev tool for bench/). LuaJIT keeps one
+  -- handler per event: this one replaces KONG_HOST_JIT_V's log
+  if os.getenv("KONG_HOST_PERF_MAP") == "1" then
+    local jutil = require "jit.util"
+    local map = io.open("/tmp/perf-" .. ngx.worker.pid() .. ".map", "w")
+    local starts = {}
+    if map then
+      jit.attach(function(what, tr, func, pc, otr, oex)
+        if what == "start" then
+          local fi = jutil.funcinfo(func, pc)
+          starts[tr] = (fi.loc or "?") .. (otr and (" (" .. otr .. "/" .. tostring(oex) .. ")") or "")
+        elseif what == "stop" then
+          local mcode, addr = jutil.tracemc(tr)
+          if mcode and addr then
+            map:write(string.format("%x %x trace %d %s\n", addr, #mcode, tr, starts[tr] or "?"))
+            map:flush()
+          end
+        end
+      end, "trace")
+    end
+  end
   for _, p in ipairs(loaded_list) do
     if p.handler.init_worker then
       state.worker_plugin = p

@@ -974,7 +974,9 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
   const error = walk(w, policy);
   if (error !== undefined) return error;
   if (walkAgain(w, learnedBefore)) replay(w);
-  return resultOf(w);
+  const result = resultOf(w);
+  clearLearnedBodies(sess);
+  return result;
 }
 
 /**
@@ -1065,9 +1067,14 @@ function replay(w: Walk): void {
  */
 export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const w = startWalk(sess, s, true);
-  w.occCount = pseudonymsIn(sess, s, w.occStart, w.occEnd, w.occOriginal);
-  const error = walk(w, w.occCount > 0 ? policy : undefined);
-  return error !== undefined ? error : resultOf(w);
+  const originals = w.occOriginal;
+  const count = pseudonymsIn(sess, s, w.occStart, w.occEnd, originals);
+  w.occCount = count;
+  const error = walk(w, count > 0 ? policy : undefined);
+  const result = error !== undefined ? error : resultOf(w);
+  // the kept walk holds no original
+  for (let k = 0; k < count; k++) originals[k] = "";
+  return result;
 }
 
 /** Walks the document under policy; with no policy, only validates it. */
@@ -1142,11 +1149,11 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
 
 /** Ends a walk: it is kept for the next call unless it grew large; no body, original or decoded text stays in it. */
 function endWalk(w: Walk): void {
-  if (!w.restore) clearLearnedBodies(w.sess);
   w.s = "";
   w.n = 0;
   w.out.reset();
-  for (let k = 0; k < w.occCount; k++) w.occOriginal[k] = "";
+  // no loop here: resultOf's trace runs through this, and a root trace that reaches a loop aborts until LuaJIT
+  // blacklists it (docs/performance.md); maskJson lets go of the learned names' bodies, restoreJson of the originals
   w.occCount = 0;
   if (w.textCount > 0) w.doneTexts = [];
   if (w.count > KEPT_RECORDS_MAX || w.keysHeld > KEPT_KEYS_MAX || w.occStart.length > KEPT_RECORDS_MAX) return;
@@ -1157,6 +1164,7 @@ function endWalk(w: Walk): void {
 function walk(w: Walk, policy: PolicyNode | undefined): JsonResult | undefined {
   const thrown = callProtected(walkDocument, w, policy);
   if (thrown === undefined) return undefined;
+  if (!w.restore) clearLearnedBodies(w.sess);
   endWalk(w);
   const je = thrown as JsonError;
   if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
