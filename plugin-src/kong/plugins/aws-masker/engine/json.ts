@@ -32,7 +32,6 @@ import {
   Session,
   adoptKept,
   cachedScan,
-  clearLearnedBodies,
   derivedPseudonym,
   entryOfKind,
   keepMasking,
@@ -48,7 +47,7 @@ import {
   pseudonymsIn,
   rawIndex,
 } from "./session";
-import { standsBefore } from "./names";
+import { nextSearchRound, standsBefore } from "./names";
 import { base64Decode, base64Encode } from "./base64";
 import type { Match } from "./scanner";
 
@@ -970,13 +969,12 @@ export interface JsonResult {
 /** Masks the JSON text s under policy. */
 export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const learnedBefore = sess.learned.length;
+  nextSearchRound();
   const w = startWalk(sess, s, false);
   const error = walk(w, policy);
-  if (error !== undefined) return error;
-  if (walkAgain(w, learnedBefore)) replay(w);
-  const result = resultOf(w);
-  clearLearnedBodies(sess);
-  return result;
+  if (error === undefined && walkAgain(w, learnedBefore)) replay(w);
+  nextSearchRound();
+  return error !== undefined ? error : resultOf(w);
 }
 
 /**
@@ -1153,7 +1151,7 @@ function endWalk(w: Walk): void {
   w.n = 0;
   w.out.reset();
   // no loop here: resultOf's trace runs through this, and a root trace that reaches a loop aborts until LuaJIT
-  // blacklists it (docs/performance.md); maskJson lets go of the learned names' bodies, restoreJson of the originals
+  // blacklists it (docs/performance.md); restoreJson lets go of the originals
   w.occCount = 0;
   if (w.textCount > 0) w.doneTexts = [];
   if (w.count > KEPT_RECORDS_MAX || w.keysHeld > KEPT_KEYS_MAX || w.occStart.length > KEPT_RECORDS_MAX) return;
@@ -1164,7 +1162,6 @@ function endWalk(w: Walk): void {
 function walk(w: Walk, policy: PolicyNode | undefined): JsonResult | undefined {
   const thrown = callProtected(walkDocument, w, policy);
   if (thrown === undefined) return undefined;
-  if (!w.restore) clearLearnedBodies(w.sess);
   endWalk(w);
   const je = thrown as JsonError;
   if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };

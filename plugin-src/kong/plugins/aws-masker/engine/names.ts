@@ -566,12 +566,24 @@ export interface Learned {
   anchor?: number;
   tail?: string;
   /**
-   * learnedIn with the request body (see mayStandIn): the body its tail was last searched in, where that search
-   * started, and the first start of the name whose tail it found (-1: none to the end of the body).
+   * learnedIn with the request body (see mayStandIn): the search round (one per body, see nextSearchRound) its tail was
+   * last searched in, where that search started, and the first start of the name whose tail it found (-1: none to the
+   * end of the body). A round, not the body itself: a record may be kept past its request, and keeps no body.
    */
-  body?: string;
+  round?: number;
   from?: number;
   next?: number;
+}
+
+/** The current search round of mayStandIn: what it kept with a learned name holds for this round's body only. */
+let searchRound = 0;
+
+/**
+ * Starts a new search round: maskJson calls it when it starts and before it returns, so that a name's kept place is
+ * never taken for another body's (a later request's, or the body of a walk around a nested one).
+ */
+export function nextSearchRound(): void {
+  searchRound++;
 }
 
 /** learnedIn's spans when the caller gives none. */
@@ -807,11 +819,11 @@ function anchorOf(l: Learned): number {
 export function mayStandIn(l: Learned, body: string, a: number, b: number): boolean {
   const anchor = anchorOf(l);
   let next = l.next;
-  // stale when searched in another body, from further on, or when its place was passed
-  if (l.body !== body || l.from === undefined || next === undefined || l.from > a || (next >= 0 && next < a)) {
+  // stale when searched in another round's body, from further on, or when its place was passed
+  if (l.round !== searchRound || l.from === undefined || next === undefined || l.from > a || (next >= 0 && next < a)) {
     const r = body.indexOf(l.tail as string, a + anchor);
     next = r < 0 ? -1 : r - anchor;
-    l.body = body;
+    l.round = searchRound;
     l.from = a;
     l.next = next;
   }

@@ -633,7 +633,7 @@ function learn(sess: Session, sc: Scanned, k: number, rawAt: number): void {
  * The record of the name of sc.learns[k] learned at rawAt: the one kept with sc when it was learned there before (a
  * warm worker learns the same names from the same strings at the same places request after request), else a new one,
  * kept. Its fields are the same for every session (the name, its kind and rawAt); what names.ts keeps in it about a
- * body (Learned.body) is checked against the body searched, and cleared when the walk ends (clearLearnedBodies).
+ * body (Learned.round, from, next) holds for one search round only (see nextSearchRound).
  */
 function learnedRecord(sess: Session, sc: Scanned, k: number, rawAt: number): Learned {
   let recs = sc.learnedRecs;
@@ -651,12 +651,6 @@ function learnedRecord(sess: Session, sc: Scanned, k: number, rawAt: number): Le
   if (recs[k] === undefined) sess.masker.scanBytes += MATCH_BYTES;
   recs[k] = l;
   return l;
-}
-
-/** Lets go of the bodies the session's learned names were last searched in (records may be kept, see learnedRecord). */
-export function clearLearnedBodies(sess: Session): void {
-  const learned = sess.learned;
-  for (let k = 0; k < learned.length; k++) learned[k].body = undefined;
 }
 
 /** Bound of Masker.keySteps. */
