@@ -34,17 +34,27 @@ export interface JitHealth {
 }
 
 const sources = new Map<string, string[]>();
-/** The Lua function enclosing file:line in the build, by the nearest `function` header above it. */
-export function functionAt(loc: string): string {
-  const m = /^(.*):(\d+)$/.exec(loc);
-  if (!m) return loc;
-  const file = m[1].split("/").pop() as string;
+/** The lines of an engine or plugin module of the build (read once), none when there is no such module. */
+function sourceLines(file: string): string[] {
   let lines = sources.get(file);
   if (!lines) {
     const dir = ["engine", "plugin"].map((d) => path.join(BUILD, "kong/plugins/aws-masker", d, file)).find(existsSync);
     lines = dir ? readFileSync(dir, "utf8").split("\n") : [];
     sources.set(file, lines);
   }
+  return lines;
+}
+
+/** Line `line` (from 1) of an engine or plugin module of the build, "" when there is none. */
+export function sourceLine(file: string, line: number): string {
+  return sourceLines(file)[line - 1] ?? "";
+}
+
+/** The Lua function enclosing file:line in the build, by the nearest `function` header above it. */
+export function functionAt(loc: string): string {
+  const m = /^(.*):(\d+)$/.exec(loc);
+  if (!m) return loc;
+  const lines = sourceLines(m[1].split("/").pop() as string);
   for (let i = Number(m[2]) - 1; i >= 0 && i < lines.length; i--) {
     const h = /(?:local\s+)?function\s+([\w.:]+)\s*\(|([\w.]+)\s*=\s*function\s*\(/.exec(lines[i] ?? "");
     if (h) return `${loc} ${h[1] ?? h[2]}()`;

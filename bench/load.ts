@@ -46,7 +46,7 @@ import { startGateway, startPlainProxy, freePort, type Gateway } from "../host/g
 import { NGINX_MODULES } from "../host/nginx";
 import { loadDeclarative } from "../host/config";
 import { createNodeMasker, newSession, maskJson, policyFor } from "../lib/engine";
-import { functionAt, jitHealth, type JitHealth } from "./jit-health";
+import { functionAt, jitHealth, sourceLine, type JitHealth } from "./jit-health";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..");
@@ -344,14 +344,6 @@ interface GatewayJit {
   atEntries: Record<string, number>;
 }
 
-/** The source line of a build file (engine or plugin module), "" when there is none. */
-function buildLine(file: string, line: number): string {
-  const dir = ["engine", "plugin"]
-    .map((d) => path.join(ROOT, "build/kong/plugins/aws-masker", d, file))
-    .find(existsSync);
-  return dir ? (readFileSync(dir, "utf8").split("\n")[line - 1] ?? "") : "";
-}
-
 const LOOP_LINE = /^\s*(while|for|repeat)\b/;
 
 /**
@@ -375,9 +367,9 @@ function gatewayBlacklists(dir: string): GatewayJit {
       /^\[TRACE --- (\(\d+\/\d+\) )?([\w.-]+\.lua):(\d+) -- blacklisted at ([\w.-]+\.lua):(\d+)\]/gm,
     )) {
       if (!existsSync(path.join(engineDir, m[4]))) continue;
-      const isLoop = LOOP_LINE.test(buildLine(m[4], Number(m[5])));
+      const isLoop = LOOP_LINE.test(sourceLine(m[4], Number(m[5])));
       const name = functionAt(`${m[4]}:${m[5]}`) + (isLoop ? ", a loop" : "");
-      const stoppedLoop = m[1] !== undefined || LOOP_LINE.test(buildLine(m[2], Number(m[3])));
+      const stoppedLoop = m[1] !== undefined || LOOP_LINE.test(sourceLine(m[2], Number(m[3])));
       (isLoop || stoppedLoop ? loops : entries).add(name);
     }
     for (const k of loops) inLoops[k] = (inLoops[k] ?? 0) + 1;

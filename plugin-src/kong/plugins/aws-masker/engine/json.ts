@@ -1165,6 +1165,8 @@ function walk(w: Walk, policy: PolicyNode | undefined): JsonResult | undefined {
   endWalk(w);
   const je = thrown as JsonError;
   if (typeof thrown === "object" && je.jsonError !== undefined) return { error: je.jsonError, offset: je.offset };
+  // not kept: restoreJson, which lets go of a walk's originals after it, does not get there
+  if (spareWalk === w) spareWalk = undefined;
   throw thrown;
 }
 
