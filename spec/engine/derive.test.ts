@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { createNodeMasker, newSession, maskJson, maskText, policyFor, learnedIn, kindById } from "../../lib/engine";
 import { ALPHABET, hashInput, hashOfMessage } from "../../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
-import { standsBefore } from "../../plugin-src/kong/plugins/aws-masker/engine/names";
+import { learnedStandsBefore } from "../../plugin-src/kong/plugins/aws-masker/engine/names";
 import { rng, randomText } from "./corpus";
 
 /** The definition: each run of units >= 0x80 becomes one DEL. */
@@ -106,21 +106,28 @@ describe("learned names looked for in the request body first", () => {
     }
   });
 
-  it("standsBefore answers as a plain search for the whole name before a place (searched from its rarest unit)", () => {
+  it("learnedStandsBefore answers as a plain search for each whole name before where it was learned (searched from its rarest unit)", () => {
     const r = rng(91);
+    const stands = (l: { name: string; at: number }, body: string): boolean => {
+      const first = body.indexOf(l.name);
+      return first >= 0 && first < l.at;
+    };
     for (let k = 0; k < 400; k++) {
       let body = "";
       for (let w = 0; w < 5 + Math.floor(r() * 120); w++) body += WORDS[Math.floor(r() * WORDS.length)];
       // one record per name, reused across places: its anchor and tail are computed once
       const learned = NAMES.map((name) => ({ name, kind, at: 0 }));
       for (let c = 0; c < 8; c++) {
-        const before = Math.floor(r() * (body.length + 2));
         for (const l of learned) {
-          const first = body.indexOf(l.name);
-          expect(standsBefore(l, body, before), `${l.name} before ${before} in ${JSON.stringify(body)}`).toBe(
-            first >= 0 && first < before,
+          l.at = Math.floor(r() * (body.length + 2));
+          expect(learnedStandsBefore([l], 0, body), `${l.name} before ${l.at} in ${JSON.stringify(body)}`).toBe(
+            stands(l, body),
           );
         }
+        const from = Math.floor(r() * (learned.length + 1));
+        expect(learnedStandsBefore(learned, from, body), `names from ${from} in ${JSON.stringify(body)}`).toBe(
+          learned.slice(from).some((l) => stands(l, body)),
+        );
       }
     }
   });

@@ -47,7 +47,7 @@ import {
   pseudonymsIn,
   rawIndex,
 } from "./session";
-import { nextSearchRound, standsBefore } from "./names";
+import { nextSearchRound, learnedStandsBefore } from "./names";
 import { base64Decode, base64Encode } from "./base64";
 import type { Match } from "./scanner";
 
@@ -1000,7 +1000,14 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
  */
 function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean {
   const sess = w.sess;
+  if (w.count === 0 || w.doneAt[0] > last) return false;
+  // the first string asked before the loop: on most requests the body's searches answer there and the loop is not
+  // entered (LuaJIT blacklists a loop whose every round leaves it, here into learnedEarlier's loop: issue 12)
   let earlier = false;
+  if (w.done[0] === STRING_CONTENT && !learnedKept(sess, w.doneScans[0])) {
+    if (!learnedEarlier(sess, w.s, learnedBefore)) return false;
+    earlier = true;
+  }
   for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
     if (w.done[k] !== STRING_CONTENT) return earlier || learnedEarlier(sess, w.s, learnedBefore);
     const sc = w.doneScans[k];
@@ -1032,12 +1039,7 @@ function sameMatches(x: Match[], y: Match[]): boolean {
  * without searching for each, which would be quadratic).
  */
 function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolean {
-  if (sess.learned.length - learnedBefore > 16) return true;
-  for (let k = learnedBefore; k < sess.learned.length; k++) {
-    const l = sess.learned[k];
-    if (standsBefore(l, s, l.at)) return true;
-  }
-  return false;
+  return sess.learned.length - learnedBefore > 16 || learnedStandsBefore(sess.learned, learnedBefore, s);
 }
 
 /**

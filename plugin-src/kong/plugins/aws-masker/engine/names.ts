@@ -831,20 +831,25 @@ export function mayStandIn(l: Learned, body: string, a: number, b: number): bool
 }
 
 /**
- * True when the learned name l stands in s (any occurrence, word boundaries or not) at a place before `before`: as
- * s.indexOf(l.name) in [0, before), but searched from the name's rarest unit, so that the plain search does not stop
- * at every unit like the name's first ("deploy-bot" from its "b", not at every "d" of the prose before it).
+ * True when one of the names learned[from..] stands in s (any occurrence, word boundaries or not) before where it was
+ * learned (Learned.at): as s.indexOf(l.name) in [0, l.at), but searched from the name's rarest unit, so that the plain
+ * search does not stop at every unit like the name's first ("deploy-bot" from its "b", not at every "d" of the prose
+ * before it). One loop over the names and their tails' places, the head compared as a string: a nest of loops that
+ * run once or twice per request is blacklisted by LuaJIT, and with it the loops around it (issue 12).
  */
-export function standsBefore(l: Learned, s: string, before: number): boolean {
-  const at = anchorOf(l);
-  const name = l.name;
-  let r = s.indexOf(l.tail as string, at);
-  while (r >= 0 && r - at < before) {
-    const p = r - at;
-    let k = 0;
-    while (k < at && byteAt(s, p + k) === byteAt(name, k)) k++;
-    if (k === at) return true;
-    r = s.indexOf(l.tail as string, r + 1);
+export function learnedStandsBefore(learned: Learned[], from: number, s: string): boolean {
+  let k = from;
+  let r = -1;
+  while (k < learned.length) {
+    const l = learned[k];
+    const at = anchorOf(l);
+    r = s.indexOf(l.tail as string, r < 0 ? at : r + 1);
+    if (r < 0 || r - at >= l.at) {
+      k++;
+      r = -1;
+    } else if (at === 0 || sub(s, r - at, r) === sub(l.name, 0, at)) {
+      return true;
+    }
   }
   return false;
 }

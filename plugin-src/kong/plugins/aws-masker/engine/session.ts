@@ -786,23 +786,29 @@ function withLearned(out: Match[], occ: Occurrence[]): Match[] {
   let add: Match[] | undefined = undefined;
   let a = 0;
   let lastEnd = 0;
-  for (const o of occ) {
-    while (a < out.length && out[a].s < o.e) {
+  // merges as one loop, not a loop per occurrence: LuaJIT blacklists nested loops of a round or two (issue 12)
+  let k = 0;
+  while (k < occ.length) {
+    const o = occ[k];
+    if (a < out.length && out[a].s < o.e) {
       if (out[a].e > lastEnd) lastEnd = out[a].e;
       a++;
-    }
-    if (o.s >= lastEnd && (a >= out.length || out[a].s >= o.e)) {
-      if (add === undefined) add = [];
-      add.push({ s: o.s, e: o.e, kind: o.kind });
-      lastEnd = o.e;
+    } else {
+      if (o.s >= lastEnd) {
+        if (add === undefined) add = [];
+        add.push({ s: o.s, e: o.e, kind: o.kind });
+        lastEnd = o.e;
+      }
+      k++;
     }
   }
   if (add === undefined) return out;
   const merged: Match[] = [];
   let p = 0;
-  for (const m of add) {
-    while (p < out.length && out[p].s < m.s) merged.push(out[p++]);
-    merged.push(m);
+  let q = 0;
+  while (q < add.length) {
+    if (p < out.length && out[p].s < add[q].s) merged.push(out[p++]);
+    else merged.push(add[q++]);
   }
   while (p < out.length) merged.push(out[p++]);
   return merged;
