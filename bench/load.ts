@@ -15,7 +15,8 @@
 //        BENCH_BUILD=0 (do not rebuild build/ first), BENCH_HOLD=1 (start the paths, print wrk commands for the BENCH_ONLY cells and keep running: for perf, jit.p),
 //        BENCH_PROFILE=<file> (LuaJIT profiler in the gateway worker, written to <file>.<pid>; BENCH_PROFILE_MODE: jit.p mode),
 //        BENCH_JIT_V=<file> (LuaJIT's trace log, jit.v, of the gateway worker, to <file>.<pid>; by default it goes to the
-//        run's directory and the engine functions and loops found blacklisted there are reported)
+//        run's directory and the engine functions and loops found blacklisted there are reported; BENCH_KEEP_JIT=1
+//        keeps that directory)
 //        BENCH_PERF_MAP=1 (the gateway worker names its traces in /tmp/perf-<pid>.map for perf; it replaces the jit.v log)
 //
 // Paths, both ending at bench/echo-upstream.lua (nginx + a few lines of Lua, 1 worker; it echoes the last user text,
@@ -799,7 +800,9 @@ async function main(): Promise<number> {
   const cleanup = async () => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => {});
     rmSync(dir, { recursive: true, force: true });
-    rmSync(jitDir, { recursive: true, force: true });
+    // BENCH_KEEP_JIT=1: the gateways' trace logs stay, to read what the check reports in them
+    if (process.env.BENCH_KEEP_JIT === "1") console.log(`gateway trace logs kept in ${jitDir}`);
+    else rmSync(jitDir, { recursive: true, force: true });
   };
   process.once("SIGINT", () => void cleanup().then(() => process.exit(130)));
   process.once("SIGTERM", () => void cleanup().then(() => process.exit(143)));
