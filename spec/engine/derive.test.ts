@@ -4,7 +4,7 @@
 import { describe, it, expect } from "vitest";
 import { createNodeMasker, newSession, maskJson, maskText, policyFor, learnedIn, kindById } from "../../lib/engine";
 import { ALPHABET, hashInput, hashOfMessage } from "../../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
-import { learnedStandsBefore } from "../../plugin-src/kong/plugins/aws-masker/engine/names";
+import { nextEarlierPlace, STANDS, type Learned } from "../../plugin-src/kong/plugins/aws-masker/engine/names";
 import { rng, randomText } from "./corpus";
 
 /** The definition: each run of units >= 0x80 becomes one DEL. */
@@ -106,7 +106,18 @@ describe("learned names looked for in the request body first", () => {
     }
   });
 
-  it("learnedStandsBefore answers as a plain search for each whole name before where it was learned (searched from its rarest unit)", () => {
+  it("nextEarlierPlace, stepped over names and places as maskedOtherwise does, answers as a plain search for each whole name before where it was learned", () => {
+    // the loop of maskedOtherwise (json.ts) over the names learned[from..] and their tails' places
+    const learnedStandsBefore = (learned: Learned[], from: number, body: string): boolean => {
+      let n = from;
+      let p = -1;
+      while (n < learned.length) {
+        p = nextEarlierPlace(learned[n], body, p);
+        if (p === STANDS) return true;
+        if (p < 0) n++;
+      }
+      return false;
+    };
     const r = rng(91);
     const stands = (l: { name: string; at: number }, body: string): boolean => {
       const first = body.indexOf(l.name);

@@ -47,7 +47,7 @@ import {
   pseudonymsIn,
   rawIndex,
 } from "./session";
-import { nextSearchRound, learnedStandsBefore } from "./names";
+import { nextSearchRound, nextEarlierPlace, STANDS } from "./names";
 import { base64Decode, base64Encode } from "./base64";
 import type { Match } from "./scanner";
 
@@ -995,32 +995,61 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
 /**
  * True when a piece of content the walk recorded at or before last would be masked otherwise now (with every name the
  * session learned; always for decoded text and numbers, which are not compared) and a new name stands in the body
- * before where it was learned (learnedEarlier). The cheaper question first: strings whose scans keep the occurrences of
- * the session's names (a warm worker) are compared; at the first that needs a search, the body's plain searches.
+ * before where it was learned. The cheaper question first: strings whose scans keep the occurrences of the session's
+ * names (a warm worker) are compared; at the first that needs the body, the body's plain searches for the new names.
+ * Three loops one after the other, none calling a function that holds one: LuaJIT blacklists a loop whose rounds leave
+ * it or enter another, and a function holding a loop that runs once per request, and a side trace out of a loop stops
+ * at such a function (issue 12).
  */
 function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean {
   const sess = w.sess;
   if (w.count === 0 || w.doneAt[0] > last) return false;
-  // the first string asked before the loop: on most requests the body's searches answer there and the loop is not
-  // entered (LuaJIT blacklists a loop whose every round leaves it, here into learnedEarlier's loop: issue 12)
-  let earlier = false;
-  if (w.done[0] === STRING_CONTENT && !learnedKept(sess, w.doneScans[0])) {
-    if (!learnedEarlier(sess, w.s, learnedBefore)) return false;
-    earlier = true;
-  }
-  for (let k = 0; k < w.count && w.doneAt[k] <= last; k++) {
-    if (w.done[k] !== STRING_CONTENT) return earlier || learnedEarlier(sess, w.s, learnedBefore);
-    const sc = w.doneScans[k];
-    if (!earlier && !learnedKept(sess, sc)) {
-      if (!learnedEarlier(sess, w.s, learnedBefore)) return false;
-      earlier = true;
+  let k = 0;
+  let changed = false;
+  // the first string asked before the loop: on most requests its scan does not keep the names, and it is not entered
+  if (w.done[0] === STRING_CONTENT && learnedKept(sess, w.doneScans[0])) {
+    while (k < w.count && w.doneAt[k] <= last) {
+      const sc = w.doneScans[k];
+      if (w.done[k] !== STRING_CONTENT || !learnedKept(sess, sc)) {
+        changed = w.done[k] !== STRING_CONTENT;
+        break;
+      }
+      if (maskedDifferently(w, k, learnedBefore)) {
+        changed = true;
+        break;
+      }
+      k++;
     }
-    // none of the names learned after it stands in it: the same matches
-    if (!learnedLaterMayStandIn(sess, sc, w.doneAt[k], w.s, learnedBefore)) continue;
-    if (!sameMatches(identifiersOf(sess, sc, w.doneAt[k], w.s), w.doneFound[k]))
-      return earlier || learnedEarlier(sess, w.s, learnedBefore);
+    if (!changed && (k >= w.count || w.doneAt[k] > last)) return false;
+  }
+  // a name learned since learnedBefore stands in the body before where it was learned (many: always, without
+  // searching for each, which would be quadratic)
+  const learned = sess.learned;
+  if (learned.length - learnedBefore <= 16) {
+    let n = learnedBefore;
+    let r = -1;
+    while (n < learned.length) {
+      r = nextEarlierPlace(learned[n], w.s, r);
+      if (r === STANDS) break;
+      if (r < 0) n++;
+    }
+    if (n >= learned.length) return false;
+  }
+  if (changed) return true;
+  // the rest, each string compared
+  while (k < w.count && w.doneAt[k] <= last) {
+    if (w.done[k] !== STRING_CONTENT || maskedDifferently(w, k, learnedBefore)) return true;
+    k++;
   }
   return false;
+}
+
+/** True when the string the walk recorded as its k-th piece would now be masked otherwise (its scan is compared). */
+function maskedDifferently(w: Walk, k: number, learnedBefore: number): boolean {
+  const sc = w.doneScans[k];
+  // none of the names learned after it stands in it: the same matches
+  if (!learnedLaterMayStandIn(w.sess, sc, w.doneAt[k], w.s, learnedBefore)) return false;
+  return !sameMatches(identifiersOf(w.sess, sc, w.doneAt[k], w.s), w.doneFound[k]);
 }
 
 function sameMatches(x: Match[], y: Match[]): boolean {
@@ -1032,14 +1061,6 @@ function sameMatches(x: Match[], y: Match[]): boolean {
     if (a !== b && (a.s !== b.s || a.e !== b.e || a.kind !== b.kind)) return false;
   }
   return true;
-}
-
-/**
- * True when a name learned since learnedBefore stands in s before where it was learned (many new names: always,
- * without searching for each, which would be quadratic).
- */
-function learnedEarlier(sess: Session, s: string, learnedBefore: number): boolean {
-  return sess.learned.length - learnedBefore > 16 || learnedStandsBefore(sess.learned, learnedBefore, s);
 }
 
 /**

@@ -830,28 +830,23 @@ export function mayStandIn(l: Learned, body: string, a: number, b: number): bool
   return next >= 0 && next + l.name.length <= b;
 }
 
+/** nextEarlierPlace's answer when the whole name stands at the next place. */
+export const STANDS = -2;
+
 /**
- * True when one of the names learned[from..] stands in s (any occurrence, word boundaries or not) before where it was
- * learned (Learned.at): as s.indexOf(l.name) in [0, l.at), but searched from the name's rarest unit, so that the plain
- * search does not stop at every unit like the name's first ("deploy-bot" from its "b", not at every "d" of the prose
- * before it). One loop over the names and their tails' places, the head compared as a string: a nest of loops that
- * run once or twice per request is blacklisted by LuaJIT, and with it the loops around it (issue 12).
+ * One step of looking for the learned name l in s (any occurrence, word boundaries or not) before where it was learned
+ * (Learned.at), as s.indexOf(l.name) in [0, l.at), but from the name's rarest unit, so that the plain search does not
+ * stop at every unit like the name's first ("deploy-bot" from its "b", not at every "d" of the prose before it): after
+ * the place r of its tail (r < 0: from the start), STANDS when the whole name stands at the next place, that place when
+ * only the tail does, -1 when there is none before l.at. No loop: the caller's loop over names and places is the only
+ * one (a function holding a loop that runs once per request has its entry blacklisted by LuaJIT, and a side trace
+ * that calls it stops there: issue 12).
  */
-export function learnedStandsBefore(learned: Learned[], from: number, s: string): boolean {
-  let k = from;
-  let r = -1;
-  while (k < learned.length) {
-    const l = learned[k];
-    const at = anchorOf(l);
-    r = s.indexOf(l.tail as string, r < 0 ? at : r + 1);
-    if (r < 0 || r - at >= l.at) {
-      k++;
-      r = -1;
-    } else if (at === 0 || sub(s, r - at, r) === sub(l.name, 0, at)) {
-      return true;
-    }
-  }
-  return false;
+export function nextEarlierPlace(l: Learned, s: string, r: number): number {
+  const at = anchorOf(l);
+  const p = s.indexOf(l.tail as string, r < 0 ? at : r + 1);
+  if (p < 0 || p - at >= l.at) return -1;
+  return at === 0 || sub(s, p - at, p) === sub(l.name, 0, at) ? STANDS : p;
 }
 
 /** Appends the occurrences of the learned name l in s (with word boundaries) to occ, in order. */
