@@ -148,5 +148,13 @@ export function adversarialInputs(size: number): Input[] {
     mode: "json",
     text: '["arn:aws:iam::123456789012:root"' + repeat(",123456789012", size) + "]",
   });
+  // a name learned in the last string, the tail it is searched from (its rarest units) all over the strings before
+  // it: the second walk's search for names that stand earlier tries every place
+  const late = "e".repeat(40) + "qz";
+  out.push({
+    name: "json learned name's tail before it",
+    mode: "json",
+    text: '["' + repeat("qz ", size - 64) + '", "aws s3 ls s3://' + late + '"]',
+  });
   return out;
 }

@@ -1009,11 +1009,12 @@ function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean 
   // the first string asked before the loop: on most requests its scan does not keep the names, and it is not entered
   if (w.done[0] === STRING_CONTENT && learnedKept(sess, w.doneScans[0])) {
     while (k < w.count && w.doneAt[k] <= last) {
-      const sc = w.doneScans[k];
-      if (w.done[k] !== STRING_CONTENT || !learnedKept(sess, sc)) {
-        changed = w.done[k] !== STRING_CONTENT;
+      if (w.done[k] !== STRING_CONTENT) {
+        changed = true;
         break;
       }
+      // a scan without the names is compared once the body's searches say a name stands earlier
+      if (!learnedKept(sess, w.doneScans[k])) break;
       if (maskedDifferently(w, k, learnedBefore)) {
         changed = true;
         break;

@@ -565,6 +565,8 @@ export interface Learned {
   /** Offset in name of its rarest unit and name from there (learnedIn searches that tail; set at its first search). */
   anchor?: number;
   tail?: string;
+  /** the name before its anchor (see anchorOf) */
+  head?: string;
   /**
    * learnedIn with the request body (see mayStandIn): the search round (one per body, see nextSearchRound) its tail was
    * last searched in, where that search started, and the first start of the name whose tail it found (-1: none to the
@@ -801,13 +803,14 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
   return occ;
 }
 
-/** Sets the learned name's anchor and tail (see Learned) if not yet set; returns the anchor. */
+/** Sets the learned name's anchor, tail and head (see Learned) if not yet set; returns the anchor. */
 function anchorOf(l: Learned): number {
   const at = l.anchor;
   if (at !== undefined && l.tail !== undefined) return at;
   const anchor = ch.rarestUnit(l.name);
   l.anchor = anchor;
   l.tail = anchor > 0 ? sub(l.name, anchor, l.name.length) : l.name;
+  l.head = sub(l.name, 0, anchor);
   return anchor;
 }
 
@@ -846,7 +849,8 @@ export function nextEarlierPlace(l: Learned, s: string, r: number): number {
   const at = anchorOf(l);
   const p = s.indexOf(l.tail as string, r < 0 ? at : r + 1);
   if (p < 0 || p - at >= l.at) return -1;
-  return at === 0 || sub(s, p - at, p) === sub(l.name, 0, at) ? STANDS : p;
+  // the head's first unit first: most places of a common tail are not the name's, and make no substring
+  return at === 0 || (byteAt(s, p - at) === byteAt(l.name, 0) && sub(s, p - at, p) === l.head) ? STANDS : p;
 }
 
 /** Appends the occurrences of the learned name l in s (with word boundaries) to occ, in order. */
