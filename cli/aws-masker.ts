@@ -355,7 +355,18 @@ function run(p: Parsed): string {
       out = maskText(session, input, "");
     }
     if (mapFile !== undefined)
-      writeFileSync(mapFile, JSON.stringify({ scope: session.scope, entries: session.entries }, null, 2) + "\n");
+      writeFileSync(
+        mapFile,
+        // the three fields of a mapping (the engine's entries may carry its own bookkeeping)
+        JSON.stringify(
+          {
+            scope: session.scope,
+            entries: session.entries.map((e) => ({ pseudonym: e.pseudonym, original: e.original, kind: e.kind })),
+          },
+          null,
+          2,
+        ) + "\n",
+      );
     return out;
   }
   if (cmd === "unmask") {

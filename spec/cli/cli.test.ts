@@ -110,6 +110,24 @@ describe("errors: one line (plus usage for usage mistakes), exit 2, no stack, no
   });
 });
 
+describe("mask --map and unmask --map", () => {
+  it("the map holds the scope and each mapping's pseudonym, original and kind only, and unmask restores from it", async () => {
+    const map = path.join(dir, "roundtrip-map.json");
+    const text = "i-0a1b2c3d4e5f67890 in vpc-0fedcba9876543210\n";
+    const m = await cli(["mask", "--secret", "0123456789abcdef0", "--map", map], text);
+    expect(m.code).toBe(0);
+    const written = JSON.parse(readFileSync(map, "utf8")) as { scope: string; entries: Record<string, string>[] };
+    expect(Object.keys(written).sort()).toEqual(["entries", "scope"]);
+    expect(written.entries.map((e) => Object.keys(e).sort())).toEqual([
+      ["kind", "original", "pseudonym"],
+      ["kind", "original", "pseudonym"],
+    ]);
+    expect(written.entries.map((e) => e.original)).toEqual(["i-0a1b2c3d4e5f67890", "vpc-0fedcba9876543210"]);
+    const u = await cli(["unmask", "--map", map], m.out);
+    expect([u.code, u.out]).toEqual([0, text]);
+  });
+});
+
 describe("--config kong.yml", () => {
   const yml = (secret: string) => `_format_version: "3.0"
 services:

@@ -54,13 +54,12 @@ export interface KeyStep {
 }
 
 /**
- * An original's unsalted hash part and pseudonym (Masker.hashes), and the entry of the kind it was first derived for:
- * entries are never changed, so every session of the scope that masks the original under that kind shares it.
+ * An original's unsalted pseudonym and its hash part (Masker.hashes): the entry of the kind it was first derived for,
+ * with the hash part (one table per new identifier, not two). Entries are never changed, so every session of the scope
+ * that masks the original under that kind shares it.
  */
-export interface Derived {
+export interface Derived extends Entry {
   hash: string;
-  pseudonym: string;
-  entry: Entry;
 }
 
 /** The derived pseudonyms of one scope and tag (Masker.hashes). */
@@ -229,8 +228,7 @@ export function pseudonymOf(sess: Session, derived: Derived, tag: string, kindId
 
 /** The entry a session registers for a derived pseudonym first met as kindId: the first appearance decides the kind. */
 export function entryOfKind(derived: Derived, kindId: string): Entry {
-  const e = derived.entry;
-  return e.kind === kindId ? e : { pseudonym: e.pseudonym, original: e.original, kind: kindId };
+  return derived.kind === kindId ? derived : { pseudonym: derived.pseudonym, original: derived.original, kind: kindId };
 }
 
 /** The session's entry whose hash part is hash, if any. */
@@ -311,7 +309,7 @@ export function derivedPseudonym(sess: Session, tag: string, kindId: string, ori
   const message = ofTag.message + hashInput(original);
   const hash = hashOfMessage(m.hmac, m.secret, message);
   const pseudonym = ofTag.prefix + hash;
-  const derived: Derived = { hash, pseudonym, entry: { pseudonym, original, kind: kindId } };
+  const derived: Derived = { pseudonym, original, kind: kindId, hash };
   // "=== true": in JS a plain object answers "constructor" and friends with functions
   if (derivedOnce.entries[message] !== true) {
     memoSet(derivedOnce, message, true);
