@@ -49,3 +49,28 @@ describe("pseudonym (LuaJIT)", function()
     assert.are.equal(("0"):rep(10), P.hashOfMessage(function() return ("\0"):rep(20) end, "k", "m"))
   end)
 end)
+
+-- holdsAt (engine/chars.ts) compares in place with memcmp through the FFI in LuaJIT; the restore's check that a whole
+-- pseudonym stands where its hash part was found rests on it
+describe("holdsAt and the exact-pseudonym check (LuaJIT)", function()
+  local ch = require "kong.plugins.aws-masker.engine.chars"
+  it("holdsAt equals comparing the substring at every offset, for literals inside, across and past the end", function()
+    local s = "ab\0cdEC2_x\0abcab"
+    for _, lit in ipairs({ "", "a", "ab", "b\0c", "cab", "abcab", "EC2_x\0", "abd", "abcabX", s, s .. "a" }) do
+      for at = 0, #s + 1 do
+        local expected = at + #lit <= #s and s:sub(at + 1, at + #lit) == lit
+        assert.are.equal(expected, ch.holdsAt(s, at, lit), ("%q at %d"):format(lit, at))
+      end
+    end
+  end)
+  it("a pseudonym's hash part after another tag, or cut short, is not restored; the pseudonym itself is", function()
+    local E = require "kong.plugins.aws-masker.engine.index"
+    local s = E.newSession(E.createMasker({ secret = "spec-secret-0123456789" }, require "hmac"), "global")
+    local masked = E.maskText(s, "i-0a1b2c3d4e5f67890", "")
+    local tag, hash = masked:match("^(.+)_(%w+)$")
+    assert.is_truthy(tag and #hash == 10)
+    local fake = "X" .. tag:sub(2) .. "_" .. hash
+    assert.are.equal(fake .. " " .. hash .. " _" .. hash, E.restoreText(s, fake .. " " .. hash .. " _" .. hash, false))
+    assert.are.equal("at i-0a1b2c3d4e5f67890.", E.restoreText(s, "at " .. masked .. ".", false))
+  end)
+end)

@@ -45,6 +45,35 @@ export const hasHighUnit: (this: void, s: string) => boolean =
       };
 /* eslint-enable no-restricted-properties */
 
+/** LuaJIT's FFI with libc's memcmp declared (Kong's and the host's LuaJIT have it), or undefined. */
+const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) | undefined = (() => {
+  const lua = globalThis as unknown as { require?: (this: void, name: string) => unknown };
+  if (luaPcall === undefined || lua.require === undefined) return undefined;
+  const [ok, mod] = luaPcall(lua.require as (this: void, a: unknown, b: unknown) => void, "ffi", undefined);
+  if (!ok) return undefined;
+  const ffi = mod as {
+    cdef: (this: void, decl: string) => void;
+    typeof: (this: void, ct: string) => unknown;
+    cast: (this: void, ct: unknown, v: unknown) => number;
+    C: { memcmp: (this: void, a: unknown, b: unknown, n: number) => number };
+  };
+  // declared already by another module (Kong, lua-resty-*): a second cdef of it is an error, and the first stands
+  luaPcall((f) => (f as typeof ffi).cdef("int memcmp(const void *, const void *, size_t);"), ffi, undefined);
+  const charp = ffi.typeof("const char *");
+  const C = ffi.C;
+  return (s, at, lit) => C.memcmp(ffi.cast(charp, s) + at, lit, lit.length) === 0;
+})();
+
+/**
+ * True when s holds lit at 0-based offset at (0 <= at; past the end is false). Compared in place: in LuaJIT with memcmp
+ * through the FFI, where `sub(s, at, at + n) === lit` would make the substring only to compare it, a lookup in the VM's
+ * string table that misses the CPU caches in a busy worker (the restore's check of each pseudonym: issue 12).
+ */
+export const holdsAt: (this: void, s: string, at: number, lit: string) => boolean =
+  luaMemcmp !== undefined
+    ? (s, at, lit) => at + lit.length <= s.length && (luaMemcmp as NonNullable<typeof luaMemcmp>)(s, at, lit)
+    : (s, at, lit) => s.startsWith(lit, at);
+
 /**
  * Calls f(a, b) and returns undefined, or what it threw. In Lua a plain pcall of a module-level function: a try/catch
  * would create a closure per call, which LuaJIT cannot compile (NYI FNEW) and so leaves the caller interpreted.

@@ -3,7 +3,7 @@
 // never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
 // Pure: the keyed hash is injected.
 
-import { byteAt, newBuilder, sub, take } from "./chars";
+import { byteAt, holdsAt, newBuilder, sub, take } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import { Learned, learnedIn, learnedNamed, mayStandIn, noteLearned, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
 import { Kind } from "./catalogue";
@@ -885,7 +885,7 @@ export function entryEndingAt(sess: Session, s: string, e: number): Entry | unde
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;
-  if (start < 0 || sub(s, start, e) !== p) return undefined;
+  if (start < 0 || !holdsAt(s, start, p)) return undefined;
   return entry;
 }
 
