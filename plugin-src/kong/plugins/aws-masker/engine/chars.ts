@@ -66,8 +66,8 @@ const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) |
 
 /**
  * True when s holds lit at 0-based offset at (0 <= at; past the end is false). Compared in place: in LuaJIT with memcmp
- * through the FFI, where `sub(s, at, at + n) === lit` would make the substring only to compare it, a lookup in the VM's
- * string table that misses the CPU caches in a busy worker (the restore's check of each pseudonym: issue 12).
+ * through the FFI, where comparing a substring cut out of s would make that string only to compare it, a lookup in the
+ * VM's string table that misses the CPU caches in a busy worker (the restore's check of each pseudonym: issue 12).
  */
 export const holdsAt: (this: void, s: string, at: number, lit: string) => boolean =
   luaMemcmp !== undefined
