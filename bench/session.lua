@@ -6,7 +6,9 @@
 --   env: BENCH_BODY (a request; default bench/fixtures/request-8k.json; bench/load.ts BENCH_HOLD=1 writes the harness's
 --        bodies), BENCH_ITERATIONS (3000), BENCH_RUNS (15), BENCH_MEMORY=0 (no tenant memory),
 --        BENCH_POLLUTE=<KB> (memory touched between requests: inside nginx the rest of the request's work evicts the CPU
---        caches, and the engine's sections cost ~1.7x what they cost here without it; 2048 comes close)
+--        caches, and the engine's sections cost ~1.7x what they cost here without it; 2048 comes close),
+--        BENCH_STRINGS=<N> (N strings kept alive: a busy worker's string table is large, and every string the engine
+--        makes, or looks up by making it, costs a lookup there that misses the caches; 200000 comes close)
 package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
 local E = require "kong.plugins.aws-masker.engine.index"
 local hmac = require "hmac"
@@ -52,6 +54,9 @@ local function answerTo(masked)
     .. ',"usage":{"input_tokens":' .. math.floor(#body / 4) .. ',"output_tokens":' .. math.floor(#text / 4) .. "}}"
 end
 
+local liveStrings = {}
+for k = 1, tonumber(os.getenv("BENCH_STRINGS") or "0") do liveStrings[k] = string.format("live-%08x-%d", k * 2654435761 % 4294967296, k) end
+
 local junk = pollute > 0 and ffi.new("uint8_t[?]", pollute) or nil
 local CACHE_LINE = 64
 local function polluteCaches()
@@ -92,5 +97,5 @@ for _ = 1, runs do
   bestMask = math.min(bestMask, maskTime / iterations * 1e6)
   bestRestore = math.min(bestRestore, restoreTime / iterations * 1e6)
 end
-print(string.format('{"bytes":%d,"mask_us":%.2f,"restore_us":%.2f,"memory_names":%d,"pollute_kb":%d}', #body,
-  bestMask, bestRestore, memory and memory.count or 0, pollute / 1024))
+print(string.format('{"bytes":%d,"mask_us":%.2f,"restore_us":%.2f,"memory_names":%d,"pollute_kb":%d,"live_strings":%d}',
+  #body, bestMask, bestRestore, memory and memory.count or 0, pollute / 1024, #liveStrings))
