@@ -68,3 +68,16 @@ export function f(this: void, s: string, p: number) { return [sub(s, p, 1), byte
     expect(calls).toEqual([]);
   });
 });
+
+describe("holdsAt in JavaScript (LuaJIT: spec/lua/pseudonym_spec.lua)", () => {
+  it("equals comparing the substring at every offset, and is false before the start and past the end", async () => {
+    const { holdsAt } = await import("../../plugin-src/kong/plugins/aws-masker/engine/chars");
+    const s = "ab\0cdEC2_x\0abcab";
+    for (const lit of ["", "a", "ab", "b\0c", "cab", "abcab", "EC2_x\0", "abd", "abcabX", s, s + "a"]) {
+      for (let at = -2; at <= s.length + 1; at++) {
+        const expected = at >= 0 && at + lit.length <= s.length && s.slice(at, at + lit.length) === lit;
+        expect(holdsAt(s, at, lit), `${JSON.stringify(lit)} at ${at}`).toBe(expected);
+      }
+    }
+  });
+});

@@ -54,11 +54,11 @@ end)
 -- pseudonym stands where its hash part was found rests on it
 describe("holdsAt and the exact-pseudonym check (LuaJIT)", function()
   local ch = require "kong.plugins.aws-masker.engine.chars"
-  it("holdsAt equals comparing the substring at every offset, for literals inside, across and past the end", function()
+  it("holdsAt equals comparing the substring at every offset, for literals inside, across, before and past the ends", function()
     local s = "ab\0cdEC2_x\0abcab"
     for _, lit in ipairs({ "", "a", "ab", "b\0c", "cab", "abcab", "EC2_x\0", "abd", "abcabX", s, s .. "a" }) do
-      for at = 0, #s + 1 do
-        local expected = at + #lit <= #s and s:sub(at + 1, at + #lit) == lit
+      for at = -2, #s + 1 do
+        local expected = at >= 0 and at + #lit <= #s and s:sub(at + 1, at + #lit) == lit
         assert.are.equal(expected, ch.holdsAt(s, at, lit), ("%q at %d"):format(lit, at))
       end
     end

@@ -45,12 +45,18 @@ export const hasHighUnit: (this: void, s: string) => boolean =
       };
 /* eslint-enable no-restricted-properties */
 
-/** LuaJIT's FFI with libc's memcmp declared (Kong's and the host's LuaJIT have it), or undefined. */
-const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) | undefined = (() => {
+/** A Lua module (require), or undefined in JavaScript and when this Lua does not have it. */
+function luaModule(name: string): unknown {
   const lua = globalThis as unknown as { require?: (this: void, name: string) => unknown };
   if (luaPcall === undefined || lua.require === undefined) return undefined;
-  const [ok, mod] = luaPcall(lua.require as (this: void, a: unknown, b: unknown) => void, "ffi", undefined);
-  if (!ok) return undefined;
+  const [ok, mod] = luaPcall(lua.require as (this: void, a: unknown, b: unknown) => void, name, undefined);
+  return ok ? mod : undefined;
+}
+
+/** LuaJIT's FFI with libc's memcmp declared (Kong's and the host's LuaJIT have it), or undefined. */
+const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) | undefined = (() => {
+  const mod = luaModule("ffi");
+  if (mod === undefined || luaPcall === undefined) return undefined;
   const ffi = mod as {
     cdef: (this: void, decl: string) => void;
     typeof: (this: void, ct: string) => unknown;
@@ -64,15 +70,18 @@ const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) |
   return (s, at, lit) => C.memcmp(ffi.cast(charp, s) + at, lit, lit.length) === 0;
 })();
 
+/** s[at, at + lit.length) === lit for an offset in bounds, without cutting it out. */
+const compareAt: (this: void, s: string, at: number, lit: string) => boolean =
+  luaMemcmp !== undefined ? luaMemcmp : (s, at, lit) => s.startsWith(lit, at);
+
 /**
- * True when s holds lit at 0-based offset at (0 <= at; past the end is false). Compared in place: in LuaJIT with memcmp
- * through the FFI, where comparing a substring cut out of s would make that string only to compare it, a lookup in the
- * VM's string table that misses the CPU caches in a busy worker (the restore's check of each pseudonym: issue 12).
+ * True when s holds lit at 0-based offset at (before the start or past the end: false, in both runtimes). Compared in
+ * place: in LuaJIT with memcmp through the FFI, where comparing a substring cut out of s would make that string only to
+ * compare it, a lookup in the VM's string table that misses the CPU caches in a busy worker (the restore's check of
+ * each pseudonym: issue 12).
  */
-export const holdsAt: (this: void, s: string, at: number, lit: string) => boolean =
-  luaMemcmp !== undefined
-    ? (s, at, lit) => at + lit.length <= s.length && (luaMemcmp as NonNullable<typeof luaMemcmp>)(s, at, lit)
-    : (s, at, lit) => s.startsWith(lit, at);
+export const holdsAt: (this: void, s: string, at: number, lit: string) => boolean = (s, at, lit) =>
+  at >= 0 && at + lit.length <= s.length && compareAt(s, at, lit);
 
 /**
  * Calls f(a, b) and returns undefined, or what it threw. In Lua a plain pcall of a module-level function: a try/catch
@@ -131,12 +140,7 @@ class PieceList implements Builder {
 }
 
 /** LuaJIT's string.buffer module (Kong's and the host's LuaJIT have it), or undefined. */
-const luaStringBuffer: { new: (this: void) => Builder } | undefined = (() => {
-  const lua = globalThis as unknown as { require?: (this: void, name: string) => unknown };
-  if (luaPcall === undefined || lua.require === undefined) return undefined;
-  const [ok, mod] = luaPcall(lua.require as (this: void, a: unknown, b: unknown) => void, "string.buffer", undefined);
-  return ok ? (mod as { new: (this: void) => Builder }) : undefined;
-})();
+const luaStringBuffer = luaModule("string.buffer") as { new: (this: void) => Builder } | undefined;
 
 /** A new, empty Builder (keep one per use and reuse it: get empties it). */
 export function newBuilder(): Builder {
