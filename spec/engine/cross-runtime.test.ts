@@ -1,7 +1,7 @@
 // Properties of the engine on random input, and the same inputs through the compiled Lua under LuaJIT: outputs must
 // be byte-identical across runtimes.
 import { describe, it, expect, beforeAll } from "vitest";
-import { createNodeMasker, newSession, maskText, maskJson, restoreText, policyFor } from "../../lib/engine";
+import { createNodeMasker, newSession, maskText, maskJson, restoreText, policyFor, warmUp } from "../../lib/engine";
 import { randomText, randomBody, rng } from "./corpus";
 import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
 
@@ -35,6 +35,16 @@ describe("properties (Node)", () => {
       for (const id of ids) expect(decoded.includes(` ${id} `)).toBe(false);
       expect(JSON.parse(restoreText(s, out, true))).toEqual(before);
     }
+  });
+});
+
+describe("the worker's warm-up (Node)", () => {
+  it("runs in Node too, and what a masker masks does not depend on it", () => {
+    const text = "instance i-0abc1234def567890 in vpc-0123abcd of account 123456789012";
+    const before = maskText(newSession(createNodeMasker({ secret: SECRET }), "p"), text, "");
+    warmUp(createNodeMasker({ secret: "warm-up-test, not a secret" }));
+    expect(maskText(newSession(createNodeMasker({ secret: SECRET }), "p"), text, "")).toBe(before);
+    expect(before).not.toContain("i-0abc1234def567890");
   });
 });
 

@@ -2,7 +2,7 @@
 // The handler only wires Kong's phases to the plugin modules.
 import { access } from "./plugin/request";
 import { headerFilter, bodyFilter } from "./plugin/response";
-import { PluginConf, reportUnusableSecrets, reportDeprecatedFields } from "./plugin/conf";
+import { PluginConf, reportUnusableSecrets, reportDeprecatedFields, warmUpWorker } from "./plugin/conf";
 import { accessStarted, accessDone, observe } from "./plugin/observe";
 import { VERSION } from "./version";
 
@@ -10,6 +10,10 @@ const AwsMaskerHandler = {
   // after auth (1000+) and rate limiting (910), before transformers (801), AI plugins (770) and loggers
   PRIORITY: 880,
   VERSION,
+
+  init_worker(this: unknown): void {
+    warmUpWorker();
+  },
 
   // Kong 3.5+ (and the host): once per worker with every config; an unusable secret is logged loudly at startup,
   // not only as a 500 on each request; a deprecated field is warned about

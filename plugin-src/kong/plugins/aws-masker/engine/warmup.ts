@@ -1,0 +1,49 @@
+// The engine's first traces, made at worker start on input chosen for them (see warmUp).
+import { Masker, newSession, maskText, findIn, restoreLevel } from "./session";
+import { newStream, streamFeed, streamFinish } from "./stream";
+import { Learned, learnedIn, SEARCH_MAX } from "./names";
+import { kindById } from "./memory";
+
+/** Rounds of each warmed loop: above LuaJIT's hot count (56 rounds), with room for a counter another loop shares. */
+const ROUNDS = 240;
+
+/** An event the stream passes through unchanged without looking into it (Claude's keep-alive). */
+const PING = 'event: ping\ndata: {"type": "ping"}\n\n';
+
+/**
+ * Runs the engine's loops whose rounds mostly run other loops (or leave at once) on input whose rounds run none, so that
+ * LuaJIT's first trace of each loop forms there.
+ *
+ * Why: LuaJIT compiles a loop from one of its rounds. It aborts the attempt when that round enters another loop
+ * ("inner loop in root trace") or leaves the loop ("leaving loop in root trace"), and after about ten aborts it
+ * blacklists the loop for the life of the process: every trace that reaches it stops there. Which round an attempt
+ * lands on depends on a worker's first requests, so in the gateway some workers lost the scanner's word loop, the
+ * stream's event loop or learnedIn's run loop, and others did not (docs/performance.md, "The gateway's JIT check is a
+ * race"). A compiled loop is never blacklisted: run once at worker start, this decides the race the same way in every
+ * worker. It masks only its own text, with the masker it is given (one of its own); nothing of it stays but compiled
+ * code.
+ */
+export function warmUp(masker: Masker): void {
+  const sess = newSession(masker, "warm-up");
+  // a session with one pseudonym: the stream and the restore look for pseudonyms only then
+  maskText(sess, "i-0123456789abcdef0", "");
+
+  // the scanner's word loop (scanWords): after a word that starts a look, separators are skipped one per round
+  findIn(sess, "X1" + ",".repeat(ROUNDS), "");
+
+  // learnedIn's run loop over many names: units no name holds are skipped one per round
+  const kind = kindById("lambda-function");
+  if (kind !== undefined) {
+    const learned: Learned[] = [];
+    for (let k = 0; k <= SEARCH_MAX; k++) learned.push({ name: "warm-up-name-" + k, kind, at: 0 });
+    learnedIn(learned, " ".repeat(ROUNDS));
+  }
+
+  // the stream's event loop (processData): events passed through as they are
+  const st = newStream(sess);
+  streamFeed(st, PING.repeat(ROUNDS));
+  streamFinish(st);
+
+  // restoreLevel's loop: a "_" in every round, none a pseudonym's
+  restoreLevel(sess, "_".repeat(ROUNDS), 1);
+}

@@ -1,0 +1,63 @@
+-- engine/warmup.ts, run by the plugin's init_worker: each loop whose rounds mostly run other loops (or leave at once)
+-- gets a root trace of its own that closes on itself, so LuaJIT can no longer blacklist it. Checked in a fresh LuaJIT
+-- process: in this one, earlier specs have already compiled (or blacklisted) these loops.
+local ENGINE = "build/kong/plugins/aws-masker/engine/"
+
+-- each loop: its module, the function that holds it, and the loop's line as compiled (the first such line after it)
+local LOOPS = {
+  { file = "scanner.lua", after = "function scanWords(", loop = "while i < n or x < nx and i >= nextExtra do" },
+  { file = "names.lua", after = "function ____exports.learnedIn(", loop = "while k < n do" },
+  { file = "stream.lua", after = "local function processData(", loop = "while true do" },
+  { file = "session.lua", after = "function ____exports.restoreLevel(", loop = "while u >= 0 do" },
+}
+
+local function lineOf(spec)
+  local n, inside = 0, false
+  for line in io.lines(ENGINE .. spec.file) do
+    n = n + 1
+    if line:find(spec.after, 1, true) == 1 then inside = true end
+    if inside and line:match("^%s*(.-)%s*$") == spec.loop then return n end
+  end
+  error("loop not found in " .. spec.file .. ": " .. spec.loop)
+end
+
+-- prints "file:line linktype" for every root trace compiled while `body` runs, in a fresh LuaJIT
+local DRIVER = [[
+package.path = "build/?.lua;spec/lua/support/?.lua;" .. package.path
+local E = require "kong.plugins.aws-masker.engine.index"
+local masker = E.createMasker({ secret = "warm-up spec, not a secret" }, require "hmac")
+local util = require "jit.util"
+local starts = {}
+jit.attach(function(what, tr, func, pc, parent)
+  if what == "start" then
+    -- a root trace has no parent; its start as jit.v writes it: the module's file name and the line
+    local info = util.funcinfo(func, pc)
+    starts[tr] = parent == nil and (info.source:match("[^/]+$") .. ":" .. info.currentline) or nil
+  elseif what == "stop" and starts[tr] ~= nil then
+    io.write(starts[tr], " ", util.traceinfo(tr).linktype, "\n")
+  end
+end, "trace")
+%s
+]]
+
+local function rootTraces(body)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "w"))
+  f:write(DRIVER:format(body))
+  f:close()
+  local p = assert(io.popen("luajit " .. path .. " 2>&1"))
+  local out = p:read("*a")
+  p:close()
+  os.remove(path)
+  return out
+end
+
+describe("warmUp (LuaJIT, a fresh process)", function()
+  it("compiles the scanner's word loop, learnedIn's run loop, the stream's event loop and restoreLevel's loop", function()
+    local out = rootTraces("E.warmUp(masker)")
+    for _, spec in ipairs(LOOPS) do
+      local at = spec.file .. ":" .. lineOf(spec)
+      assert.is_truthy(out:find(at .. " loop\n", 1, true), at .. " has no root trace of its own in:\n" .. out)
+    end
+  end)
+end)
