@@ -1,6 +1,7 @@
 -- Streaming restorer benchmark (LuaJIT), the counterpart of bench/stream.ts on the same fixtures.
 -- Run from the project root after `npm run build`:  luajit bench/stream.lua   (env: BENCH_MB, BENCH_CHUNK, BENCH_RUNS)
--- Prints MB/s (median of runs) per scenario, bytes held back per stream (max) and per-event streamFeed latency.
+-- Prints MB/s (median of runs) per scenario, bytes held back per stream (max), per-event streamFeed latency, and the
+-- cost per event of answers whose pseudonyms are new in every stream (each stream a new session, as cold requests are).
 -- Exits 1 when an output is not the expected restoration (dense, prose: the reassembled text is the unmasked text,
 -- repeated; tools: every block of every copy holds the fixture's expected content), when a pseudonym of the session is
 -- left in restorable output, or when the median per-event latency is above 1 ms.
@@ -173,9 +174,48 @@ local function latency(name, input)
   check(name .. ": median per-event latency above 1 ms", med <= 1000)
 end
 
+-- answers whose pseudonyms are new in every stream (a new session's, as in the harness's cold cells): the rewritten
+-- events are new strings each time, all of a length and with the same first, middle and last bytes (what LuaJIT's
+-- string hash reads), unlike the warm scenarios above, whose outputs repeat. Deltas of 40 bytes, as
+-- bench/echo-upstream.lua cuts them, fed in CHUNK-byte chunks and one event per call; the events are cut before timing.
+local function fresh(streams)
+  local masker = E.createMasker({ secret = META.secret }, hmac)
+  local per_chunk, per_event, events = 0, 0, 0
+  for r = 1, streams do
+    local lines = {}
+    for k = 1, 20 do
+      lines[k] = string.format("host i-%017x at 10.%d.%d.7 behind sg-%017x. ", r * 1000 + k, r % 250, k, r * 77 + k)
+    end
+    local s = E.newSession(masker, "bench")
+    local text = E.maskText(s, table.concat(lines) .. PROSE:rep(8), "")
+    local evs = {}
+    for at = 1, #text, 40 do
+      evs[#evs + 1] = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":'
+        .. cjson.encode(text:sub(at, at + 39)) .. '}}\n\n'
+    end
+    -- each stream fed one way only (odd: in chunks, even: one event per call): a stream fed twice would find its
+    -- rewritten events made by the first feeding
+    local pieces = evs
+    if r % 2 == 1 then
+      local body = table.concat(evs)
+      pieces = {}
+      for at = 1, #body, CHUNK do pieces[#pieces + 1] = body:sub(at, at + CHUNK - 1) end
+    end
+    local t0 = now()
+    local st = E.newStream(s)
+    for i = 1, #pieces do E.streamFeed(st, pieces[i]) end
+    E.streamFinish(st)
+    if r % 2 == 1 then per_chunk = per_chunk + (now() - t0) else per_event = per_event + (now() - t0) end
+    events = events + #evs
+  end
+  print(string.format("fresh  new pseudonyms in every stream: %.2f µs per event in %d B chunks, %.2f µs one event per call (%d streams of %d events)",
+    per_chunk / events * 2e6, CHUNK, per_event / events * 2e6, streams, events / streams))
+end
+
 throughput("dense", dense)
 throughput("prose", prose)
 throughput("tools", tools)
 latency("dense", dense)
 latency("tools", tools)
+fresh(2000)
 if failed then os.exit(1) end

@@ -13,7 +13,22 @@
 // Strings: in Lua they are bytes; in Node pass "binary" strings (latin1, one unit per byte) for byte-exact results —
 // UTF-16 strings work as well, since only ASCII is ever interpreted.
 
-import { byteAt, cls, clsAt, runOf, isHexDigit, sub, C_DIGIT, C_WORD, LF, CR, BACKSLASH, UNDERSCORE } from "./chars";
+import {
+  byteAt,
+  cls,
+  clsAt,
+  runOf,
+  isHexDigit,
+  sub,
+  newBuilder,
+  take,
+  C_DIGIT,
+  C_WORD,
+  LF,
+  CR,
+  BACKSLASH,
+  UNDERSCORE,
+} from "./chars";
 import { HASH_LEN, hashCharsIn } from "./pseudonym";
 import { Session, restoreLevel, RestoreMark } from "./session";
 
@@ -431,7 +446,13 @@ function textDelta(
   st.heldText += rest.length - b.held.length;
   b.held = rest;
   if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
-  return prefix + sub(s, a, fa) + out + sub(s, fb, e);
+  openEvent(s, a);
+  if (prefix !== "") FED.put(prefix);
+  FED.put(sub(s, a, fa));
+  FED.put(out);
+  FED.put(sub(s, fb, e));
+  fedTo = e;
+  return WRITTEN;
 }
 
 const INDEX_SEP = '","index":';
@@ -649,91 +670,137 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
   return sub(s, a, da) + r + sub(s, db, e);
 }
 
-/** Complete events of data: rewritten ones replaced in out; the unfinished tail carried. */
-function processData(st: StreamState, data: string, out: string[]): void {
+/**
+ * The output of the streamFeed call under way: the input, with each rewritten event in place of the original. A
+ * rewritten event is put here in pieces, not made a string of its own: the events of a stream share their first, middle
+ * and last bytes and often their length, which is all LuaJIT's string hash reads of them, so every new event string
+ * was compared byte by byte with each one of that length not yet collected (the cold streamed cell spent half of its
+ * worker's time so, in lj_str_new and memcmp). One builder for all streams: a call puts and takes within itself.
+ */
+const FED = newBuilder();
+/** How far the input of the call under way (data in processData, the chunk in streamFeed) is in FED. */
+let fedTo = 0;
+/** True when the call under way put anything in FED. */
+let fedAny = false;
+/** The input of the call under way when it goes out whole and unchanged, and nothing else with it (not copied). */
+let fedWhole: string | undefined = undefined;
+
+/** What a function that rewrites an event returns once it has put the event in FED itself (see openEvent). */
+const WRITTEN = "\u0000written";
+
+/** Before a rewritten event [a, ...) of s is put in FED: the input not put yet up to a goes first. */
+function openEvent(s: string, a: number): void {
+  if (fedTo < a) FED.put(sub(s, fedTo, a));
+  fedAny = true;
+}
+
+/** piece in FED. */
+function feed(piece: string): void {
+  if (piece === "") return;
+  FED.put(piece);
+  fedAny = true;
+}
+
+/** Complete events of data: rewritten ones put in FED in place of the originals; the unfinished tail carried. */
+function processData(st: StreamState, data: string): void {
   let pos = 0;
-  let copyFrom = 0;
+  fedTo = 0;
   while (true) {
     const e = eventEnd(data, pos);
     if (e < 0) break;
     const rep = processEvent(st, data, pos, e);
     if (rep !== undefined) {
       st.rewritten++;
-      if (copyFrom < pos) out.push(sub(data, copyFrom, pos));
-      out.push(rep);
-      copyFrom = e;
+      if (rep !== WRITTEN) {
+        openEvent(data, pos);
+        FED.put(rep);
+        fedTo = e;
+      }
     }
     pos = e;
   }
-  if (copyFrom === 0 && pos === data.length) out.push(data);
-  else if (copyFrom < pos) out.push(sub(data, copyFrom, pos));
+  if (fedTo === 0 && pos === data.length && !fedAny) fedWhole = data;
+  else if (fedTo < pos) feed(sub(data, fedTo, pos));
   if (pos < data.length) {
     const tail = pos === 0 ? data : sub(data, pos, data.length);
     st.pend = [tail];
     st.pendLen = tail.length;
     st.last2 = lastTwo(tail);
-    if (st.pendLen > st.maxEvent) startOverflow(st, out);
+    if (st.pendLen > st.maxEvent) startOverflow(st);
   }
 }
 
 /** The carried event outgrew maxEvent: release held text, then stream the event's bytes through restored. */
-function startOverflow(st: StreamState, out: string[]): void {
+function startOverflow(st: StreamState): void {
   st.overflows++;
-  out.push(flushAll(st));
+  feed(flushAll(st));
   const raw = st.pend.length === 1 ? st.pend[0] : st.pend.join("");
   st.pend = [];
   st.pendLen = 0;
   st.overflow = true;
   st.last2 = lastTwo(raw);
-  out.push(restoreSpan(st, raw, 1, true));
+  feed(restoreSpan(st, raw, 1, true));
   st.ovTail = st.rest;
 }
 
-function result(st: StreamState, out: string[]): string {
+/** Starts a streamFeed call's output. */
+function startFeed(): void {
+  // nothing an earlier call left (one that failed half-way) goes out with this one
+  FED.reset();
+  fedTo = 0;
+  fedAny = false;
+  fedWhole = undefined;
+}
+
+/** The output of the streamFeed call under way. */
+function result(st: StreamState): string {
   const h = streamHeld(st);
   if (h > st.maxHeld) st.maxHeld = h;
-  if (out.length === 0) return "";
-  if (out.length === 1) return out[0];
-  return out.join("");
+  const whole = fedWhole;
+  if (whole !== undefined) {
+    fedWhole = undefined;
+    return whole;
+  }
+  return fedAny ? take(FED) : "";
 }
 
 export function streamFeed(st: StreamState, chunk: string): string {
   if (st.mode === "undecided") st.mode = st.sess.entries.length === 0 ? "pass" : "restore";
   if (st.mode === "pass" || chunk.length === 0) return chunk;
+  startFeed();
   if (!st.overflow && st.pendLen === 0 && eventEnd(chunk, 0) === chunk.length) {
     // one whole event, the usual chunk of a streamed answer (Claude flushes every event): no parts to gather
     const rep = processEvent(st, chunk, 0, chunk.length);
     if (rep !== undefined) st.rewritten++;
     const h = streamHeld(st);
     if (h > st.maxHeld) st.maxHeld = h;
-    return rep === undefined ? chunk : rep;
+    return rep === undefined ? chunk : rep === WRITTEN ? take(FED) : rep;
   }
-  const out: string[] = [];
   let data = chunk;
   if (st.overflow) {
     const look = st.last2 + chunk;
     const t = terminatorEnd(look, 0);
     if (t < 0) {
-      out.push(restoreSpan(st, st.ovTail + chunk, 1, true));
+      feed(restoreSpan(st, st.ovTail + chunk, 1, true));
       st.ovTail = st.rest;
       st.last2 = lastTwo(look);
-      return result(st, out);
+      return result(st);
     }
     const cut = t - st.last2.length; // the event ends at chunk[cut]
-    out.push(restoreSpan(st, st.ovTail + sub(chunk, 0, cut), 1, false));
+    feed(restoreSpan(st, st.ovTail + sub(chunk, 0, cut), 1, false));
     st.overflow = false;
     st.ovTail = "";
     st.last2 = "";
     data = sub(chunk, cut, chunk.length);
-    if (data.length === 0) return result(st, out);
+    if (data.length === 0) return result(st);
   } else if (st.pendLen > 0) {
     const look = st.last2 + chunk;
     if (terminatorEnd(look, 0) < 0) {
       st.pend.push(chunk);
       st.pendLen += chunk.length;
       st.last2 = lastTwo(look);
-      if (st.pendLen > st.maxEvent) startOverflow(st, out);
-      return result(st, out);
+      if (st.pendLen > st.maxEvent) startOverflow(st);
+      return result(st);
     }
     st.pend.push(chunk);
     data = st.pend.join("");
@@ -741,8 +808,8 @@ export function streamFeed(st: StreamState, chunk: string): string {
     st.pendLen = 0;
     st.last2 = "";
   }
-  processData(st, data, out);
-  return result(st, out);
+  processData(st, data);
+  return result(st);
 }
 
 export function streamFinish(st: StreamState): string {
