@@ -7,7 +7,7 @@ local ENGINE = "build/kong/plugins/aws-masker/engine/"
 local LOOPS = {
   { file = "scanner.lua", after = "function scanWords(", loop = "while i < n or x < nx and i >= nextExtra do" },
   { file = "names.lua", after = "function ____exports.learnedIn(", loop = "while k < n do" },
-  { file = "stream.lua", after = "local function processData(", loop = "while true do" },
+  { file = "stream.lua", after = "function processData(", loop = "while true do" },
   { file = "session.lua", after = "function ____exports.restoreLevel(", loop = "while u >= 0 do" },
 }
 
@@ -15,7 +15,7 @@ local function lineOf(spec)
   local n, inside = 0, false
   for line in io.lines(ENGINE .. spec.file) do
     n = n + 1
-    if line:find(spec.after, 1, true) == 1 then inside = true end
+    if line:find(spec.after, 1, true) then inside = true end
     if inside and line:match("^%s*(.-)%s*$") == spec.loop then return n end
   end
   error("loop not found in " .. spec.file .. ": " .. spec.loop)
