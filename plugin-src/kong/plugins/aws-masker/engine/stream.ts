@@ -673,9 +673,10 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
 /**
  * The output of the streamFeed call under way: the input, with each rewritten event in place of the original. A
  * rewritten event is put here in pieces, not made a string of its own: the events of a stream share their first, middle
- * and last bytes and often their length, which is all LuaJIT's string hash reads of them, so every new event string
- * was compared byte by byte with each one of that length not yet collected (the cold streamed cell spent half of its
- * worker's time so, in lj_str_new and memcmp). One builder for all streams: a call puts and takes within itself.
+ * and last bytes and often their length, about all LuaJIT's string hash reads of a string that long (see memo.ts), so
+ * every new event string was compared byte by byte with the ones of its length not yet collected (the cold streamed
+ * cell spent half of its worker's time so, in lj_str_new and memcmp). One builder for all streams: a call puts and
+ * takes within itself.
  */
 const FED = newBuilder();
 /** How far the input of the call under way (data in processData, the chunk in streamFeed) is in FED. */
