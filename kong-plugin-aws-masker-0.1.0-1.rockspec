@@ -37,6 +37,7 @@ build = {
     ["kong.plugins.aws-masker.engine.session"]     = "build/kong/plugins/aws-masker/engine/session.lua",
     ["kong.plugins.aws-masker.engine.stream"]      = "build/kong/plugins/aws-masker/engine/stream.lua",
     ["kong.plugins.aws-masker.engine.url"]         = "build/kong/plugins/aws-masker/engine/url.lua",
+    ["kong.plugins.aws-masker.engine.warmup"]      = "build/kong/plugins/aws-masker/engine/warmup.lua",
     ["kong.plugins.aws-masker.handler"]            = "build/kong/plugins/aws-masker/handler.lua",
     ["kong.plugins.aws-masker.plugin.batches"]     = "build/kong/plugins/aws-masker/plugin/batches.lua",
     ["kong.plugins.aws-masker.plugin.conf"]        = "build/kong/plugins/aws-masker/plugin/conf.lua",
