@@ -615,6 +615,12 @@ const INDEX: {
   byName: Record<string, Learned>;
   /** the name "__proto__" (in JavaScript it would set byName's prototype) */
   proto: Learned | undefined;
+  /**
+   * shapeOf each indexed name: learnedIn makes a token a string (to look it up) only when a name has its shape. Most
+   * tokens of a text have none, and making each a string cost a lookup in LuaJIT's string table (a 32 KB request with
+   * 22 learned names: ~4,000 tokens per pass)
+   */
+  shapes: Record<number, boolean>;
   /** names of list checked for units that are not name units (see odd) */
   oddCount: number;
   /** the names holding a unit that is not a name unit ("/prod/app/db-url"): never one run, searched one by one */
@@ -624,9 +630,20 @@ const INDEX: {
   count: 0,
   byName: {},
   proto: undefined,
+  shapes: {},
   oddCount: 0,
   odd: NO_ODD,
 };
+
+/** A name's length and first unit, as one number (INDEX.shapes). */
+function shapeOf(len: number, first: number): number {
+  return len * 256 + first;
+}
+
+/** False when no indexed name has the length and first unit of s[a, b) (then none is s[a, b)). */
+function mayBeIndexed(s: string, a: number, b: number): boolean {
+  return INDEX.shapes[shapeOf(b - a, byteAt(s, a))] === true;
+}
 
 /** Above this many names holding other units, the one-pass matcher finds only the others (docs/detection.md). */
 const ODD_SEARCH_MAX = 16;
@@ -640,6 +657,7 @@ function indexOf(learned: Learned[]): void {
     INDEX.count = 0;
     INDEX.byName = {};
     INDEX.proto = undefined;
+    INDEX.shapes = {};
     INDEX.oddCount = 0;
     // made when the first such name is found: a request's few names make one table here (byName), as few as before
     INDEX.odd = NO_ODD;
@@ -654,6 +672,7 @@ function addIndexed(l: Learned): void {
   if (indexed(l.name) !== undefined) return;
   if (l.name === PROTO) INDEX.proto = l;
   else INDEX.byName[l.name] = l;
+  if (l.name.length > 0) INDEX.shapes[shapeOf(l.name.length, byteAt(l.name, 0))] = true;
 }
 
 /** Brings INDEX's odd list up to its byName (learnedIn with many names). */
@@ -763,10 +782,10 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
         span++;
       }
       if (e > a && coveredTo < e) {
-        const whole = indexed(sub(s, a, e));
+        const whole = mayBeIndexed(s, a, e) ? indexed(sub(s, a, e)) : undefined;
         let dot = a;
         while (dot < e && byteAt(s, dot) !== 46) dot++;
-        const head = dot < e && dot > a ? indexed(sub(s, a, dot)) : undefined;
+        const head = dot < e && dot > a && mayBeIndexed(s, a, dot) ? indexed(sub(s, a, dot)) : undefined;
         if (whole !== undefined && bounded(s, n, a, e)) {
           occ.push({ s: a, e, kind: whole.kind });
         } else if (head !== undefined && bounded(s, n, a, dot)) {
@@ -776,7 +795,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
           let p = a;
           for (let q = a; q <= e; q++) {
             if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
-              if (q > p && !(p === a && q === e)) {
+              if (q > p && !(p === a && q === e) && mayBeIndexed(s, p, q)) {
                 const l = indexed(sub(s, p, q));
                 if (l !== undefined && bounded(s, n, p, q)) occ.push({ s: p, e: q, kind: l.kind });
               }
