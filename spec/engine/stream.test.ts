@@ -211,6 +211,37 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
       expect(perEvent, c.name).toBe(whole);
     }
   });
+  it("two tenants' streams fed turn by turn come out as each fed alone, and neither gets the other's originals", () => {
+    // the feeding's output is built in one place for all streams (engine/stream.ts): nothing may carry from one call
+    // to the next
+    const a = META.cases.find((x: any) => x.name === "text");
+    const b = META.cases.find((x: any) => x.name === "tools");
+    const inA = readFileSync(join(DIR, a.file)).toString("latin1");
+    const inB = readFileSync(join(DIR, b.file)).toString("latin1");
+    const sessB = newSession(createNodeMasker({ secret: META.secret + "-other" }), "other-tenant");
+    for (const t of b.maskInputs) maskText(sessB, t, "");
+    for (let k = 1; k < 30; k++) {
+      const sizesA = chunkSizes(k, 1 + (k % 7) * 40, inA.length);
+      const sizesB = chunkSizes(k + 100, 1 + (k % 5) * 60, inB.length);
+      const aloneA = run(newStream(session(a.maskInputs)), inA, sizesA);
+      const aloneB = run(newStream(sessB), inB, sizesB);
+      const stA = newStream(session(a.maskInputs));
+      const stB = newStream(sessB);
+      const outA: string[] = [];
+      const outB: string[] = [];
+      let atA = 0;
+      let atB = 0;
+      for (let i = 0; i < Math.max(sizesA.length, sizesB.length); i++) {
+        if (i < sizesA.length) outA.push(streamFeed(stA, inA.substring(atA, (atA += sizesA[i]))));
+        if (i < sizesB.length) outB.push(streamFeed(stB, inB.substring(atB, (atB += sizesB[i]))));
+      }
+      outA.push(streamFinish(stA));
+      outB.push(streamFinish(stB));
+      expect(outA.join("")).toBe(aloneA);
+      expect(outB.join("")).toBe(aloneB);
+      for (const t of a.maskInputs as string[]) expect(outB.join("")).not.toContain(t);
+    }
+  });
   it("works on UTF-16 strings as well (Node callers that do not use binary strings)", () => {
     for (const name of ["text", "tools", "crlf"]) {
       const c = META.cases.find((x: any) => x.name === name);

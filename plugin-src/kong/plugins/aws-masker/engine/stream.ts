@@ -447,7 +447,7 @@ function textDelta(
   b.held = rest;
   if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
   openEvent(s, a);
-  if (prefix !== "") FED.put(prefix);
+  feed(prefix);
   FED.put(sub(s, a, fa));
   FED.put(out);
   FED.put(sub(s, fb, e));
