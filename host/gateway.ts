@@ -72,8 +72,11 @@ export interface Gateway {
   runDir: string;
   /** the pids of every process this gateway started (masters + workers + redis) */
   pids(): number[];
-  /** the nginx master pids of the gateway and of its egress proxy (their workers are the children; bench/load.ts) */
-  masterPids(): { gateway?: number; egress?: number };
+  /**
+   * the nginx master pids of the gateway and of its egress proxy (their workers are the children), and the pid of the
+   * gateway's own redis-server (bench/load.ts)
+   */
+  masterPids(): { gateway?: number; egress?: number; redis?: number };
   errorLog(): string;
   stop(): Promise<void>;
   /** only when the gateway started its own redis */
@@ -539,7 +542,7 @@ export async function startGateway(opts: GatewayOptions = {}): Promise<Gateway> 
         if (ep) out.push(ep, ...childPids(ep));
         return out;
       },
-      masterPids: () => ({ gateway: gw.child.pid, egress: egress?.pid() }),
+      masterPids: () => ({ gateway: gw.child.pid, egress: egress?.pid(), redis: redisProc?.child.pid }),
       errorLog: () => (existsSync(errorLogPath) ? readFileSync(errorLogPath, "utf8") : ""),
       stop: async () => {
         if (stopped) return;
