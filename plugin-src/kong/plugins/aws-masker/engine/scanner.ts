@@ -2321,8 +2321,9 @@ function hasSignal(s: string, out: Match[]): boolean {
     SIGNAL.list = undefined;
     SIGNAL.checked = 0;
     let v = false;
+    // searched from each word's rarest unit: a plain search for "aws" or "eksctl" stops at every "a" or "e" of the text
     for (const w of SIGNAL_WORDS) {
-      if (s.indexOf(w) >= 0) {
+      if (ch.indexFrom(s, w, 0) >= 0) {
         v = true;
         break;
       }
