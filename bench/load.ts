@@ -25,7 +25,9 @@
 //   plain    client -> plain nginx -> plain nginx -> upstream     (the same two hops without Lua: the baseline)
 // The first hop has 1 worker on both paths, the second 1 worker. Each cell runs wrk -c16 (throughput; BENCH_ROUNDS runs
 // per path, alternating plain-gateway and gateway-plain, pooled) and wrk -c1 (latency, one request at a time, alternating)
-// on each path; the ratio and the added latency come from the same cell.
+// on each path; the ratio and the added latency come from the same cell. Around the throughput runs it reads the CPU
+// time of every process of each path (wrk, both hops, the upstream, Redis): on the shared cores the ratio follows the
+// ratio of those whole-chain sums (the "Whole chain" table, and the budget line under each ratio target).
 // Warm: the same body every request (every turn after the first resends the same history). Cold: wrk's request()
 // builds every body with new identifier values (new pseudonyms, HMACs and scans for the strings holding them).
 import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
