@@ -397,16 +397,24 @@ function workersOf(master: number | undefined): number[] {
 
 const CLOCK_TICK_NS = 1e9 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout?.trim() || 100);
 
-/** CPU time a process has used, ns: /proc/<pid>/schedstat (ns), else utime + stime of /proc/<pid>/stat (ticks). */
+/**
+ * CPU time (ns) in a /proc/<pid>/stat line: the process's own (utime + stime, fields 14 and 15), or that of the children
+ * it waited for (cutime + cstime, fields 16 and 17). Fields are counted after the command name "(...)", which may hold
+ * blanks: state is field 3.
+ */
+function statCpuNs(stat: string, children: boolean): number {
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const k = children ? 13 : 11;
+  return (Number(f[k]) + Number(f[k + 1])) * CLOCK_TICK_NS;
+}
+
+/** CPU time a process has used, ns: /proc/<pid>/schedstat (ns), else /proc/<pid>/stat (ticks). */
 function cpuNs(pid: number): number {
   try {
     return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]);
   } catch {
     try {
-      // the fields after the command name "(...)": state is field 3, utime 14, stime 15
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      return (Number(f[11]) + Number(f[12])) * CLOCK_TICK_NS;
+      return statCpuNs(readFileSync(`/proc/${pid}/stat`, "utf8"), false);
     } catch {
       return NaN;
     }
@@ -572,12 +580,12 @@ async function engineProcesses(n: number): Promise<{ mask: number[]; cold: numbe
 
 function runWrk(script: string, url: string, conns: number, seconds: number): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    // through sh, which prints the CPU time of its waited-for child (cutime + cstime of /proc/<sh>/stat) once wrk exits
+    // through sh, which prints its /proc/<pid>/stat once wrk exits: the CPU time of the child it waited for (statCpuNs)
     const p = spawn(
       "sh",
       [
         "-c",
-        'wrk "$@"; s=$?; read -r st < /proc/$$/stat; echo "WRKCPU ${st##*) }"; exit $s',
+        'wrk "$@"; s=$?; read -r st < /proc/$$/stat; echo "WRKSTAT $st"; exit $s',
         "sh",
         "-t1",
         `-c${conns}`,
@@ -601,10 +609,9 @@ function runWrk(script: string, url: string, conns: number, seconds: number): Pr
       const m = /BENCHJSON (\{.*\})/.exec(out);
       if (code !== 0 || !m) return reject(new Error(`wrk failed (exit ${code}): ${out.slice(0, 400)}`));
       const j = JSON.parse(m[1]);
-      // the fields after the command name: state is field 3, cutime 16, cstime 17 (clock ticks)
-      const st = /WRKCPU (.*)/.exec(out)?.[1].trim().split(" ");
+      const st = /WRKSTAT (.*)/.exec(out)?.[1];
       resolve({
-        clientNs: st ? (Number(st[13]) + Number(st[14])) * CLOCK_TICK_NS : NaN,
+        clientNs: st !== undefined ? statCpuNs(st, true) : NaN,
         rps: j.requests / (j.duration_us / 1e6),
         requests: j.requests,
         errors: j.errors,
@@ -705,6 +712,8 @@ const cellName = (c: Cell) =>
   `${c.cold ? "cold" : "warm"} / ${c.stream ? "streamed" : "JSON"} / ` +
   (c.plugin === false ? "no plugin (the runtime alone)" : c.redis ? "Redis" : "no Redis") +
   (c.varied ? " / varied lengths" : "");
+/** A cell's name in the report: its fresh gateway process, if it ran on one. */
+const cellLabel = (c: Cell) => cellName(c) + (c.fresh ? ` (fresh gateway #${c.fresh})` : "");
 
 function matrix(): Cell[] {
   const cells: Cell[] = [];
@@ -1034,11 +1043,12 @@ async function main(): Promise<number> {
         gwMBps: (g.rps * b.size) / 1e6,
       };
       results.push(res);
+      const chain = chainOf(res);
       process.stdout.write(
-        `${cellName(cell)}${cell.fresh ? ` (fresh gateway #${cell.fresh})` : ""}: gateway ${g.rps.toFixed(0)} req/s, ` +
+        `${cellLabel(cell)}: gateway ${g.rps.toFixed(0)} req/s, ` +
           `plain ${p.rps.toFixed(0)} req/s, ratio ${f2(res.ratio)}; c=1 added p50 ${f3(res.addedP50)} ms, p99 ${f3(res.addedP99)} ms; ` +
           `CPU µs/request: gateway ${f1(cpu.gateway)}, egress ${f1(cpu.egress)}, plain ${f1(cpu.plain1)} + ${f1(cpu.plain2)}; ` +
-          `whole chain ${f1(chainOf(res).gateway)} vs ${f1(chainOf(res).plain)}; ` +
+          `whole chain ${f1(chain.gateway)} vs ${f1(chain.plain)}; ` +
           `${masked} ids masked; load ${os.loadavg()[0].toFixed(2)}\n`,
       );
     }
@@ -1234,7 +1244,7 @@ async function main(): Promise<number> {
   md.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results) {
     md.push(
-      `| ${cellName(r)}${r.fresh ? ` (fresh gateway #${r.fresh})` : ""} | ${r.masked} | ${r.gw.rps.toFixed(0)} | ${r.plain.rps.toFixed(0)} | ` +
+      `| ${cellLabel(r)} | ${r.masked} | ${r.gw.rps.toFixed(0)} | ${r.plain.rps.toFixed(0)} | ` +
         `${f2(r.ratio)} | ${f2(r.gwMBps)} | ${f3(r.addedP50)} | ${f3(r.addedP99)} | ${f1(r.cpu.gateway)} | ${f1(r.cpu.plain1)} | ` +
         `${f1(r.cpu.egress)} / ${f1(r.cpu.plain2)} |`,
     );
@@ -1274,7 +1284,7 @@ async function main(): Promise<number> {
     const c = r.cpu;
     const w = chainOf(r);
     md.push(
-      `| ${cellName(r)}${r.fresh ? ` (fresh gateway #${r.fresh})` : ""} | ` +
+      `| ${cellLabel(r)} | ` +
         `${f1(c.clientGw)} + ${f1(c.gateway)} + ${f1(c.egress)} + ${f1(c.upstreamGw)} + ${f1(c.redis)} = **${f1(w.gateway)}** | ` +
         `${f1(c.clientPlain)} + ${f1(c.plain1)} + ${f1(c.plain2)} + ${f1(c.upstreamPlain)} = **${f1(w.plain)}** | ` +
         `${f2(w.plain / w.gateway)} | ${f2(r.ratio)} |`,
