@@ -343,6 +343,8 @@ interface GatewayJit {
    * loops and functions already running compiled)
    */
   inLoops: Record<string, number>;
+  /** for each of inLoops, the first trace that stopped there ("a side trace at response.lua:73"): where it was met */
+  metBy: Record<string, string>;
   /** the same, for engine functions met only by root traces starting at a function's entry (see gatewayBlacklists) */
   atEntries: Record<string, number>;
 }
@@ -362,6 +364,7 @@ function gatewayBlacklists(dir: string): GatewayJit {
   const engineDir = path.join(ROOT, "build/kong/plugins/aws-masker/engine");
   const logs = readdirSync(dir).filter((f) => f.startsWith(GATEWAY_JIT_LOG));
   const inLoops: Record<string, number> = {};
+  const metBy: Record<string, string> = {};
   const atEntries: Record<string, number> = {};
   for (const f of logs) {
     const loops = new Set<string>();
@@ -374,11 +377,14 @@ function gatewayBlacklists(dir: string): GatewayJit {
       const name = functionAt(`${m[4]}:${m[5]}`) + (isLoop ? ", a loop" : "");
       const stoppedLoop = m[1] !== undefined || LOOP_LINE.test(sourceLine(m[2], Number(m[3])));
       (isLoop || stoppedLoop ? loops : entries).add(name);
+      if ((isLoop || stoppedLoop) && metBy[name] === undefined) {
+        metBy[name] = `${m[1] !== undefined ? "a side trace" : "a trace"} at ${m[2]}:${m[3]}`;
+      }
     }
     for (const k of loops) inLoops[k] = (inLoops[k] ?? 0) + 1;
     for (const k of entries) if (!loops.has(k)) atEntries[k] = (atEntries[k] ?? 0) + 1;
   }
-  return { workers: logs.length, inLoops, atEntries };
+  return { workers: logs.length, inLoops, metBy, atEntries };
 }
 
 // ------------------------------------------------------------------------------------------------------- CPU time
@@ -1189,12 +1195,12 @@ async function main(): Promise<number> {
     });
   }
   if (gatewayJit && gatewayJit.workers > 0) {
-    const list = (r: Record<string, number>) =>
+    const list = (r: Record<string, number>, metBy?: Record<string, string>) =>
       Object.entries(r)
         .sort((a, b) => b[1] - a[1])
-        .map(([k, n]) => `${k} (${n}/${gatewayJit?.workers})`)
+        .map(([k, n]) => `${k} (${n}/${gatewayJit?.workers}${metBy?.[k] ? `, first met by ${metBy[k]}` : ""})`)
         .join("; ");
-    const bl = list(gatewayJit.inLoops);
+    const bl = list(gatewayJit.inLoops, gatewayJit.metBy);
     const entries = list(gatewayJit.atEntries);
     targets.push({
       what:

@@ -35,9 +35,10 @@ describe("Builder (chars.ts) in LuaJIT", function()
   end)
 
   -- room: what reserve offers the buffer once reset. LuaJIT mmaps 128 KB and more, so room grown afresh for every
-  -- large request faults in new pages each time (docs/performance.md, "A builder's room"). Reset first: a compiled
-  -- get (take) leaves the buffer's read and write positions at the end of what it held, where the interpreter's moves
-  -- them back to the start, so reserve alone offers less once take is compiled (the busted run compiles it)
+  -- large request faults in new pages each time (docs/performance-history.md, "A builder's room"). Reset first: a
+  -- compiled get (take) leaves the buffer's read and write positions at the end of what it held, where the
+  -- interpreter's moves them back to the start, so reserve alone offers less once take is compiled (the busted run
+  -- compiles it)
   local function room(b)
     b:reset()
     local _, len = b:reserve(1)

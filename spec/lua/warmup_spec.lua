@@ -9,6 +9,7 @@ local LOOPS = {
   { file = "names.lua", after = "function ____exports.learnedIn(", loop = "while k < n do" },
   { file = "stream.lua", after = "function processData(", loop = "while true do" },
   { file = "session.lua", after = "function ____exports.restoreLevel(", loop = "while u >= 0 do" },
+  { file = "session.lua", after = "function ____exports.pseudonymsIn(", loop = "while u >= 0 do" },
 }
 
 local function lineOf(spec)
@@ -53,11 +54,40 @@ local function rootTraces(body)
 end
 
 describe("warmUp (LuaJIT, a fresh process)", function()
-  it("compiles the scanner's word loop, learnedIn's run loop, the stream's event loop and restoreLevel's loop", function()
+  it("compiles the loops of scanWords, learnedIn, processData, restoreLevel and pseudonymsIn", function()
     local out = rootTraces("E.warmUp(masker)")
     for _, spec in ipairs(LOOPS) do
       local at = spec.file .. ":" .. lineOf(spec)
       assert.is_truthy(out:find(at .. " loop\n", 1, true), at .. " has no root trace of its own in:\n" .. out)
     end
+  end)
+end)
+
+-- plugin/response.ts warmUpBodyFilter, run by the plugin's init_worker after warmUp: bodyFilter gets a trace of its own
+-- at its entry (recorded on the early return of a call without an answer), so each answer's path forms a side trace of
+-- it that runs compiled into the restore. Without it, bodyFilter's entry and then restoreJson's are blacklisted, and a
+-- side trace of the answer's buffering that forms later stops at restoreJson (the gateway's JIT check counted that).
+describe("the plugin's init_worker (LuaJIT, a fresh process)", function()
+  local PLUGIN_WORKER = [[
+require "no_services"
+ngx = { shared = {}, timer = { at = function() return true end }, header = {}, arg = {}, var = {}, req = {},
+  hmac_sha1 = require "hmac", now = os.time }
+]]
+
+  local function bodyFilterEntry()
+    local n = 0
+    for line in io.lines("build/kong/plugins/aws-masker/plugin/response.lua") do
+      n = n + 1
+      if line:find("function ____exports.bodyFilter(", 1, true) then return "response.lua:" .. n end
+    end
+    error("bodyFilter not found in response.lua")
+  end
+
+  it("gives bodyFilter a trace at its entry that returns; warmUp alone gives it none", function()
+    local at = bodyFilterEntry() .. " return\n"
+    local out = rootTraces(PLUGIN_WORKER .. 'require("kong.plugins.aws-masker.handler").init_worker()')
+    assert.is_truthy(out:find(at, 1, true), at .. "not among the root traces of init_worker:\n" .. out)
+    out = rootTraces(PLUGIN_WORKER .. 'require("kong.plugins.aws-masker.plugin.conf").warmUpWorker()')
+    assert.is_falsy(out:find(at, 1, true), "warmUp alone compiled " .. at)
   end)
 end)

@@ -150,9 +150,10 @@ export function newBuilder(): Builder {
 /**
  * Longest text whose room a builder keeps for the next one: 4 MB, about a 1M-token conversation. LuaJIT allocates
  * 128 KB and more with mmap, so a builder grown afresh for every large request faults in new pages each time: with
- * the room given back past 64 KB, the warm 1 MB mask ran at 150-220 MB/s instead of 870-1,300 (docs/performance.md,
- * "A builder's room"). A worker keeps about this much per builder at most, twice it in LuaJIT's compiled code (see
- * take; three builders: the walk's output, escape decoding, restoreLevel); a larger text's room is given back.
+ * the room given back past 64 KB, the warm 1 MB mask ran at 150-220 MB/s instead of 870-1,300
+ * (docs/performance-history.md, "A builder's room"). A worker keeps about this much per builder at most, twice it in
+ * LuaJIT's compiled code (see take; three builders: the walk's output, escape decoding, restoreLevel); a larger text's
+ * room is given back.
  */
 const BUILT_KEPT_MAX = 4194304;
 

@@ -1175,7 +1175,7 @@ function endWalk(w: Walk): void {
   w.n = 0;
   w.out.reset();
   // no loop here: resultOf's trace runs through this, and a root trace that reaches a loop aborts until LuaJIT
-  // blacklists it (docs/performance.md); restoreJson lets go of the originals
+  // blacklists it (docs/performance-history.md); restoreJson lets go of the originals
   w.occCount = 0;
   if (w.textCount > 0) w.doneTexts = [];
   if (w.count > KEPT_RECORDS_MAX || w.keysHeld > KEPT_KEYS_MAX || w.occStart.length > KEPT_RECORDS_MAX) return;

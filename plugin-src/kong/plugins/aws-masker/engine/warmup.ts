@@ -1,5 +1,5 @@
 // The engine's first traces, made at worker start on input chosen for them (see warmUp).
-import { Masker, newSession, maskText, findIn, restoreLevel } from "./session";
+import { Masker, newSession, maskText, findIn, restoreLevel, pseudonymsIn } from "./session";
 import { newStream, streamFeed, streamFinish } from "./stream";
 import { Learned, learnedIn, SEARCH_MAX } from "./names";
 import { kindById } from "./memory";
@@ -12,16 +12,17 @@ const PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 
 /**
  * Runs the engine's loops whose rounds mostly run other loops (or leave at once) on input whose rounds run none, so that
- * LuaJIT's first trace of each loop forms there.
+ * LuaJIT's first trace of each loop forms there; and the restore's first loop, so that it is compiled before the first
+ * answer.
  *
  * Why: LuaJIT compiles a loop from one of its rounds. It aborts the attempt when that round enters another loop
  * ("inner loop in root trace") or leaves the loop ("leaving loop in root trace"), and after about ten aborts it
  * blacklists the loop for the life of the process: every trace that reaches it stops there. Which round an attempt
  * lands on depends on a worker's first requests, so in the gateway some workers lost the scanner's word loop, the
- * stream's event loop or learnedIn's run loop, and others did not (docs/performance.md, "The gateway's JIT check is a
- * race"). A compiled loop is never blacklisted: run once at worker start, this decides the race the same way in every
- * worker. It masks only its own text, with the masker it is given (one of its own); nothing of it stays but compiled
- * code.
+ * stream's event loop or learnedIn's run loop, and others did not (docs/performance-history.md, "The gateway's JIT
+ * check is a race"). A compiled loop is never blacklisted: run once at worker start, this decides the race the same
+ * way in every worker. It masks only its own text, with the masker it is given (one of its own); nothing of it stays
+ * but compiled code.
  */
 export function warmUp(masker: Masker): void {
   const sess = newSession(masker, "warm-up");
@@ -46,4 +47,9 @@ export function warmUp(masker: Masker): void {
 
   // restoreLevel's loop: a "_" in every round, none a pseudonym's
   restoreLevel(sess, "_".repeat(ROUNDS), 1);
+
+  // pseudonymsIn's loop (restoreJson's first): the same input. A JSON answer's path is a side trace that runs through
+  // restoreJson's start into this loop (plugin/response.ts warmUpBodyFilter): compiled, the side trace links to it;
+  // not yet compiled, the side trace unrolled it until it had too many snapshots, and LuaJIT gave that path up
+  pseudonymsIn(sess, "_".repeat(ROUNDS), [], [], []);
 }
