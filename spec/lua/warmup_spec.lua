@@ -1,25 +1,28 @@
 -- engine/warmup.ts, run by the plugin's init_worker: each loop whose rounds mostly run other loops (or leave at once)
 -- gets a root trace of its own that closes on itself, so LuaJIT can no longer blacklist it. Checked in a fresh LuaJIT
 -- process: in this one, earlier specs have already compiled (or blacklisted) these loops.
-local ENGINE = "build/kong/plugins/aws-masker/engine/"
+local BUILD = "build/kong/plugins/aws-masker/"
 
 -- each loop: its module, the function that holds it, and the loop's line as compiled (the first such line after it)
 local LOOPS = {
-  { file = "scanner.lua", after = "function scanWords(", loop = "while i < n or x < nx and i >= nextExtra do" },
-  { file = "names.lua", after = "function ____exports.learnedIn(", loop = "while k < n do" },
-  { file = "stream.lua", after = "function processData(", loop = "while true do" },
-  { file = "session.lua", after = "function ____exports.restoreLevel(", loop = "while u >= 0 do" },
-  { file = "session.lua", after = "function ____exports.pseudonymsIn(", loop = "while u >= 0 do" },
+  { file = "engine/scanner.lua", after = "function scanWords(", loop = "while i < n or x < nx and i >= nextExtra do" },
+  { file = "engine/names.lua", after = "function ____exports.learnedIn(", loop = "while k < n do" },
+  { file = "engine/stream.lua", after = "function processData(", loop = "while true do" },
+  { file = "engine/session.lua", after = "function ____exports.restoreLevel(", loop = "while u >= 0 do" },
+  { file = "engine/session.lua", after = "function ____exports.pseudonymsIn(", loop = "while u >= 0 do" },
 }
 
+-- "module.lua:line" as jit.v names a trace start: the line of spec.loop after spec.after, or of spec.after itself
 local function lineOf(spec)
   local n, inside = 0, false
-  for line in io.lines(ENGINE .. spec.file) do
+  for line in io.lines(BUILD .. spec.file) do
     n = n + 1
     if line:find(spec.after, 1, true) then inside = true end
-    if inside and line:match("^%s*(.-)%s*$") == spec.loop then return n end
+    if inside and (spec.loop == nil or line:match("^%s*(.-)%s*$") == spec.loop) then
+      return spec.file:match("[^/]+$") .. ":" .. n
+    end
   end
-  error("loop not found in " .. spec.file .. ": " .. spec.loop)
+  error("not found in " .. spec.file .. ": " .. (spec.loop or spec.after))
 end
 
 -- prints "file:line linktype" for every root trace compiled while `body` runs, in a fresh LuaJIT
@@ -57,7 +60,7 @@ describe("warmUp (LuaJIT, a fresh process)", function()
   it("compiles the loops of scanWords, learnedIn, processData, restoreLevel and pseudonymsIn", function()
     local out = rootTraces("E.warmUp(masker)")
     for _, spec in ipairs(LOOPS) do
-      local at = spec.file .. ":" .. lineOf(spec)
+      local at = lineOf(spec)
       assert.is_truthy(out:find(at .. " loop\n", 1, true), at .. " has no root trace of its own in:\n" .. out)
     end
   end)
@@ -74,17 +77,8 @@ ngx = { shared = {}, timer = { at = function() return true end }, header = {}, a
   hmac_sha1 = require "hmac", now = os.time }
 ]]
 
-  local function bodyFilterEntry()
-    local n = 0
-    for line in io.lines("build/kong/plugins/aws-masker/plugin/response.lua") do
-      n = n + 1
-      if line:find("function ____exports.bodyFilter(", 1, true) then return "response.lua:" .. n end
-    end
-    error("bodyFilter not found in response.lua")
-  end
-
   it("gives bodyFilter a trace at its entry that returns; warmUp alone gives it none", function()
-    local at = bodyFilterEntry() .. " return\n"
+    local at = lineOf({ file = "plugin/response.lua", after = "function ____exports.bodyFilter(" }) .. " return\n"
     local out = rootTraces(PLUGIN_WORKER .. 'require("kong.plugins.aws-masker.handler").init_worker()')
     assert.is_truthy(out:find(at, 1, true), at .. "not among the root traces of init_worker:\n" .. out)
     out = rootTraces(PLUGIN_WORKER .. 'require("kong.plugins.aws-masker.plugin.conf").warmUpWorker()')
