@@ -52,6 +52,7 @@ build = {
     ["kong.plugins.aws-masker.plugin.stats"]       = "build/kong/plugins/aws-masker/plugin/stats.lua",
     ["kong.plugins.aws-masker.plugin.store"]       = "build/kong/plugins/aws-masker/plugin/store.lua",
     ["kong.plugins.aws-masker.plugin.tenant"]      = "build/kong/plugins/aws-masker/plugin/tenant.lua",
+    ["kong.plugins.aws-masker.plugin.warmup"]      = "build/kong/plugins/aws-masker/plugin/warmup.lua",
     ["kong.plugins.aws-masker.schema"]             = "build/kong/plugins/aws-masker/schema.lua",
     ["kong.plugins.aws-masker.version"]            = "build/kong/plugins/aws-masker/version.lua",
   },

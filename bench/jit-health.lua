@@ -42,7 +42,7 @@ local starts = {} -- trace number -> { func, pc }
 local aborts = {} -- "start loc|reason" -> count
 local startsSeen = {} -- "start loc" -> { func, pc }
 local traces, abortCount = 0, 0
-jit.attach(function(what, tr, func, pc, otr, oex)
+local function record(what, tr, func, pc, otr, oex)
   if what == "start" then
     starts[tr] = { func = func, pc = pc }
   elseif what == "stop" then
@@ -56,7 +56,8 @@ jit.attach(function(what, tr, func, pc, otr, oex)
     local key = loc .. "|" .. reason(otr, oex) .. (at ~= loc and (" at " .. at) or "")
     aborts[key] = (aborts[key] or 0) + 1
   end
-end, "trace")
+end
+jit.attach(record, "trace")
 
 local E = require "kong.plugins.aws-masker.engine.index"
 local hmac = require "hmac"
@@ -91,7 +92,7 @@ local learned = rate(function()
   s2.memory = mem
   E.maskJson(s2, body, policy)
 end)
-jit.attach(function() end)
+jit.attach(record) -- detached (LuaJIT detaches the function given)
 
 local function jsonString(v)
   return '"' .. tostring(v):gsub('[%c"\\]', function(c) return string.format("\\u%04x", c:byte()) end) .. '"'

@@ -191,16 +191,17 @@ describe("the log phase under LuaJIT", function()
     for k = 1, 20 do ids[k] = string.format("i-0a1b2c3d4e5f6%04d", k) end
     local text = "check " .. table.concat(ids, ", ")
     local starts, aborts = {}, {}
-    jit.attach(function(what, tr, func, _, otr)
+    local function record(what, tr, func, _, otr)
       if what == "start" then
         starts[tr] = log_phase[func] == true
       elseif what == "abort" and starts[tr] then
         local reason = require("jit.vmdef").traceerr[otr] or tostring(otr)
         if reason:find("loop") then aborts[#aborts + 1] = reason end
       end
-    end, "trace")
+    end
+    jit.attach(record, "trace")
     for _ = 1, 3000 do request(handler, text) end
-    jit.attach(function() end)
+    jit.attach(record) -- detached (LuaJIT detaches the function given)
     assert.are.same({}, aborts)
     assert.are.equal(20, request(handler, text).identifiers)
   end)

@@ -10,6 +10,7 @@ local LOOPS = {
   { file = "engine/stream.lua", after = "function processData(", loop = "while true do" },
   { file = "engine/session.lua", after = "function ____exports.restoreLevel(", loop = "while u >= 0 do" },
   { file = "engine/session.lua", after = "function ____exports.pseudonymsIn(", loop = "while u >= 0 do" },
+  { file = "engine/json.lua", after = "function restoreContent(", loop = "while k < count and w.occEnd[k + 1] <= b do" },
 }
 
 -- "module.lua:line" as jit.v names a trace start: the line of spec.loop after spec.after, or of spec.after itself
@@ -57,7 +58,7 @@ local function rootTraces(body)
 end
 
 describe("warmUp (LuaJIT, a fresh process)", function()
-  it("compiles the loops of scanWords, learnedIn, processData, restoreLevel and pseudonymsIn", function()
+  it("compiles the loops of scanWords, learnedIn, processData, restoreLevel, pseudonymsIn and restoreContent", function()
     local out = rootTraces("E.warmUp(masker)")
     for _, spec in ipairs(LOOPS) do
       local at = lineOf(spec)
@@ -66,22 +67,46 @@ describe("warmUp (LuaJIT, a fresh process)", function()
   end)
 end)
 
--- plugin/response.ts warmUpBodyFilter, run by the plugin's init_worker after warmUp: bodyFilter gets a trace of its own
--- at its entry (recorded on the early return of a call without an answer), so each answer's path forms a side trace of
--- it that runs compiled into the restore. Without it, bodyFilter's entry and then restoreJson's are blacklisted, and a
--- side trace of the answer's buffering that forms later stops at restoreJson (the gateway's JIT check counted that).
+-- plugin/warmup.ts, run by the plugin's init_worker: each function of WORKER_ENTRY_CALLS (the engine's functions that hold
+-- a loop and run once per string, event or request, and bodyFilter) gets a trace at its entry, recorded on the early
+-- return of its call, so LuaJIT can no longer blacklist its entry. Without it, such an entry was blacklisted in some
+-- gateway workers, and a side trace that reached it later stopped there (the gateway's JIT check counted that).
 describe("the plugin's init_worker (LuaJIT, a fresh process)", function()
   local PLUGIN_WORKER = [[
 require "no_services"
 ngx = { shared = {}, timer = { at = function() return true end }, header = {}, arg = {}, var = {}, req = {},
   hmac_sha1 = require "hmac", now = os.time }
+local calls = require("kong.plugins.aws-masker.plugin.warmup").WORKER_ENTRY_CALLS
+%s
+-- where each function's trace would start, as the root traces above are named
+for _, call in ipairs(calls) do
+  local info = util.funcinfo(call.fn)
+  io.write("entry ", info.source:match("[^/]+$"), ":", info.linedefined, "\n")
+end
 ]]
 
-  it("gives bodyFilter a trace at its entry that returns; warmUp alone gives it none", function()
-    local at = lineOf({ file = "plugin/response.lua", after = "function ____exports.bodyFilter(" }) .. " return\n"
-    local out = rootTraces(PLUGIN_WORKER .. 'require("kong.plugins.aws-masker.handler").init_worker()')
-    assert.is_truthy(out:find(at, 1, true), at .. "not among the root traces of init_worker:\n" .. out)
-    out = rootTraces(PLUGIN_WORKER .. 'require("kong.plugins.aws-masker.plugin.conf").warmUpWorker()')
-    assert.is_falsy(out:find(at, 1, true), "warmUp alone compiled " .. at)
+  -- the entries the driver names, and whether each has a root trace that returns
+  local function entries(out)
+    local found = {}
+    for at in out:gmatch("entry (%S+)\n") do
+      found[at] = out:find("\n" .. at .. " return\n", 1, true) ~= nil or out:find("^" .. at .. " return\n") ~= nil
+    end
+    return found
+  end
+
+  it("gives each function of WORKER_ENTRY_CALLS a trace at its entry that returns; warmUp alone none", function()
+    local found = entries(rootTraces(PLUGIN_WORKER:format('require("kong.plugins.aws-masker.handler").init_worker()')))
+    -- the engine's per-string and per-event functions and bodyFilter, at least
+    local n = 0
+    for at, returns in pairs(found) do
+      n = n + 1
+      assert.is_true(returns, at .. " has no root trace that returns")
+    end
+    assert.is_true(n >= 5, "only " .. n .. " entries named")
+    assert.is_not_nil(found[lineOf({ file = "plugin/response.lua", after = "function ____exports.bodyFilter(" })])
+    found = entries(rootTraces(PLUGIN_WORKER:format("E.warmUp(masker)")))
+    for at, returns in pairs(found) do
+      assert.is_false(returns, "warmUp alone compiled " .. at)
+    end
   end)
 end)

@@ -1,8 +1,9 @@
 // aws-masker: masks AWS identifiers in what goes to Claude and restores them in the answers.
 // The handler only wires Kong's phases to the plugin modules.
 import { access } from "./plugin/request";
-import { headerFilter, bodyFilter, warmUpBodyFilter } from "./plugin/response";
-import { PluginConf, reportUnusableSecrets, reportDeprecatedFields, warmUpWorker } from "./plugin/conf";
+import { headerFilter, bodyFilter } from "./plugin/response";
+import { PluginConf, reportUnusableSecrets, reportDeprecatedFields } from "./plugin/conf";
+import { warmUpWorker } from "./plugin/warmup";
 import { accessStarted, accessDone, observe } from "./plugin/observe";
 import { VERSION } from "./version";
 
@@ -13,7 +14,6 @@ const AwsMaskerHandler = {
 
   init_worker(this: unknown): void {
     warmUpWorker();
-    warmUpBodyFilter();
   },
 
   // Kong 3.5+ (and the host): once per worker with every config; an unusable secret is logged loudly at startup,

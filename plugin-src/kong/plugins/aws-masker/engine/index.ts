@@ -23,7 +23,7 @@ export { newStream, streamFeed, streamFinish, streamHeld, streamHeldText, MAX_EV
 export { DUPLICATE_KEY } from "./json";
 export { BATCH_RESULT } from "./policy";
 export { urlForms } from "./url";
-export { warmUp } from "./warmup";
+export { warmUp, ENTRY_CALLS, type EntryCall } from "./warmup";
 export type { Learned, Occurrence } from "./names";
 export { learnedIn } from "./names";
 export type { TenantMemory } from "./memory";

@@ -49,6 +49,7 @@ import {
 } from "./session";
 import { nextSearchRound, nextEarlierPlace, STANDS } from "./names";
 import { base64Decode, base64Encode } from "./base64";
+import type { EntryCall } from "./warmup";
 import type { Match } from "./scanner";
 
 /** What a policy node does with the value it meets. */
@@ -1205,3 +1206,13 @@ function resultOf(w: Walk): JsonResult {
   endWalk(w);
   return { text, unscannable };
 }
+
+/** The walk's functions that hold a loop and run once per string or request, on input where each returns first. */
+export const JSON_ENTRY_CALLS: EntryCall[] = [
+  // an empty string
+  { fn: maskContent, args: [{} as Walk, 0, 0, false, ""] },
+  // no pseudonym left to restore: both loops' tests fail at once
+  { fn: restoreContent, args: [{ occNext: 0, occCount: 0 } as Walk, 0, 0] },
+  // nothing recorded
+  { fn: maskedOtherwise, args: [{ count: 0 } as Walk, 0, 0] },
+];

@@ -31,6 +31,7 @@ import {
 } from "./chars";
 import { HASH_LEN, hashCharsIn } from "./pseudonym";
 import { Session, restoreLevel, RestoreMark } from "./session";
+import type { EntryCall } from "./warmup";
 
 /** Default cap of the carried partial event (bytes); beyond it the event is passed through restored-as-possible. */
 export const MAX_EVENT_BYTES = 1048576;
@@ -840,3 +841,9 @@ export function streamHeld(st: StreamState): number {
 export function streamHeldText(st: StreamState): number {
   return st.ovTail.length + st.heldText;
 }
+
+/** The stream's per-event functions that hold a loop, on input where each returns first (engine/warmup.ts). */
+export const STREAM_ENTRY_CALLS: EntryCall[] = [
+  // nothing can be held: no pseudonym is one unit long
+  { fn: holdStart, args: ["", 0, 0, 1] },
+];

@@ -1,7 +1,7 @@
 // Plugin configuration as Kong hands it over (validated, vault references resolved), and what is derived from it
 // once per worker: the compiled masker. conf is shared by all requests: never mutated, cached by identity (and
 // rebuilt when Kong refreshes a rotated vault secret in the same table).
-import { createMasker, maskerConfigOf, Masker, warmUp } from "../engine/index";
+import { createMasker, maskerConfigOf, Masker } from "../engine/index";
 import { refuse } from "./errors";
 import { hmacSha1 } from "./sealed";
 
@@ -116,12 +116,4 @@ export function maskerFor(conf: PluginConf): Masker | undefined {
   const masker = createMasker(maskerConfigOf(conf), hmacSha1, customFinder(names));
   maskers.set(conf, { masker, secret: conf.secret });
   return masker;
-}
-
-/** Key of the warm-up's own masker: it masks only the warm-up's text, which never leaves the worker (not a secret). */
-const WARM_UP_KEY = "aws-masker warm-up: its own text only";
-
-/** Compiles the engine's hot loops at worker start, the same way in every worker (engine/warmup.ts). */
-export function warmUpWorker(): void {
-  warmUp(createMasker({ secret: WARM_UP_KEY }, hmacSha1));
 }

@@ -90,7 +90,7 @@ function jsonAnswer(st: ResponseState): string | undefined {
   return body;
 }
 
-/** state: kong.ctx.plugin.state (read by the handler: warmUpBodyFilter calls this outside any request). */
+/** state: kong.ctx.plugin.state (read by the handler: plugin/warmup.ts calls this outside any request). */
 export function bodyFilter(conf: PluginConf, state: unknown): void {
   const st = state as ResponseState | undefined;
   if (st === undefined || st.mode === undefined) return;
@@ -120,21 +120,4 @@ export function bodyFilter(conf: PluginConf, state: unknown): void {
     st.stream = undefined;
   }
   ngx.arg.set(1, out);
-}
-
-/** Calls of bodyFilter at worker start: over LuaJIT's hot count of a function's entry (112 calls). */
-const WARM_UP_CALLS = 240;
-
-/**
- * Gives bodyFilter a trace of its own at worker start, recorded on these calls' path (no answer: an early return).
- * Each answer then leaves that trace at its first test, and the side trace that forms there runs on through the
- * buffering and restoreJson's start to the restore's first loop, compiled. Without it, a trace started at
- * bodyFilter's entry reaches that loop and aborts ("inner loop in root trace"); LuaJIT then blacklists bodyFilter's
- * entry and, called from the interpreter, restoreJson's, and a side trace of the buffering that forms later (an answer
- * in several buffers) stops at restoreJson: the gateway's JIT check counted that in some workers
- * (docs/performance-history.md, "The answer's side trace and restoreJson"). string.gsub calls its callback from C, so
- * each call counts towards the entry's hot count; called from a loop, the calls would be taken into the loop's trace.
- */
-export function warmUpBodyFilter(): void {
-  string.gsub("x".repeat(WARM_UP_CALLS), "x", bodyFilter as unknown as (this: void, match: string) => string);
 }
