@@ -67,10 +67,10 @@ describe("warmUp (LuaJIT, a fresh process)", function()
   end)
 end)
 
--- plugin/warmup.ts, run by the plugin's init_worker: each function of WORKER_ENTRY_CALLS (the engine's functions that hold
--- a loop and run once per string, event or request, and bodyFilter) gets a trace at its entry, recorded on the early
--- return of its call, so LuaJIT can no longer blacklist its entry. Without it, such an entry was blacklisted in some
--- gateway workers, and a side trace that reached it later stopped there (the gateway's JIT check counted that).
+-- plugin/warmup.ts, run by the plugin's init_worker: each function of WORKER_ENTRY_CALLS (the engine's functions that
+-- hold a loop and run once per string, event or request, and bodyFilter) gets a trace at its entry, recorded on the
+-- early return of its call, so LuaJIT can no longer blacklist its entry. Without it, such an entry was blacklisted in
+-- some gateway workers, and a side trace that reached it later stopped there (the gateway's JIT check counted that).
 describe("the plugin's init_worker (LuaJIT, a fresh process)", function()
   local PLUGIN_WORKER = [[
 require "no_services"
@@ -89,7 +89,7 @@ end
   local function entries(out)
     local found = {}
     for at in out:gmatch("entry (%S+)\n") do
-      found[at] = out:find("\n" .. at .. " return\n", 1, true) ~= nil or out:find("^" .. at .. " return\n") ~= nil
+      found[at] = ("\n" .. out):find("\n" .. at .. " return\n", 1, true) ~= nil
     end
     return found
   end

@@ -50,9 +50,10 @@ export function warmUp(masker: Masker): void {
   // restoreLevel's loop: a "_" in every round, none a pseudonym's
   restoreLevel(sess, "_".repeat(ROUNDS), 1);
 
-  // pseudonymsIn's loop (restoreJson's first): the same input. A JSON answer's path is a side trace that runs through
-  // restoreJson's start into this loop (plugin/response.ts warmUpBodyFilter): compiled, the side trace links to it;
-  // not yet compiled, the side trace unrolled it until it had too many snapshots, and LuaJIT gave that path up
+  // pseudonymsIn's loop (restoreJson's first): the same input. A JSON answer's path is a side trace (of bodyFilter's
+  // entry trace, plugin/warmup.ts) that runs through restoreJson's start into this loop: compiled, the side trace
+  // links to it; not yet compiled, the side trace unrolled it until it had too many snapshots, and LuaJIT gave that
+  // path up
   pseudonymsIn(sess, "_".repeat(ROUNDS), [], [], []);
 
   // restoreContent's second loop (the pseudonyms of one string of a JSON answer): a side trace of the function's entry
@@ -62,7 +63,7 @@ export function warmUp(masker: Masker): void {
   restoreJson(sess, `{"content":[{"type":"text","text":"${text}"}]}`, answerPolicyFor("/v1/messages"));
 }
 
-/** A call of fn with args (the arguments of a function fn returns on first; see ENTRY_CALLS). */
+/** A call of fn with args on which fn returns before its loops (see ENTRY_CALLS). */
 export interface EntryCall {
   fn: (this: void, ...args: any[]) => unknown;
   args: unknown[];

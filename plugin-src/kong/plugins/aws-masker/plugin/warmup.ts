@@ -11,10 +11,10 @@ const ENTRY_ROUNDS = 240;
 
 /**
  * The functions given a trace at their entry, each with arguments on which it returns first: the engine's
- * (engine/warmup.ts ENTRY_CALLS), and bodyFilter without an answer. bodyFilter's trace makes each answer's path a side trace of it that
- * runs compiled through the buffering and restoreJson's start into the restore's first loop (compiled by warmUp);
- * without it, bodyFilter's entry and then restoreJson's were blacklisted, and a side trace of the buffering that formed
- * later stopped at restoreJson (docs/performance-history.md, "The answer's side trace and restoreJson").
+ * (engine/warmup.ts ENTRY_CALLS), and bodyFilter without an answer. bodyFilter's trace makes each answer's path a side
+ * trace of it that runs compiled through the buffering and restoreJson's start into the restore's first loop (compiled
+ * by warmUp); without it, bodyFilter's entry and then restoreJson's were blacklisted, and a side trace of the buffering
+ * that formed later stopped at restoreJson (docs/performance-history.md, "The answer's side trace and restoreJson").
  */
 export const WORKER_ENTRY_CALLS: EntryCall[] = [...ENTRY_CALLS, { fn: bodyFilter, args: [{}] }];
 
