@@ -11,6 +11,7 @@ local LOOPS = {
   { file = "engine/session.lua", after = "function ____exports.restoreLevel(", loop = "while u >= 0 do" },
   { file = "engine/session.lua", after = "function ____exports.pseudonymsIn(", loop = "while u >= 0 do" },
   { file = "engine/json.lua", after = "function restoreContent(", loop = "while k < count and w.occEnd[k + 1] <= b do" },
+  { file = "engine/stream.lua", after = "function ____exports.members(", loop = "while p < b do" },
 }
 
 -- "module.lua:line" as jit.v names a trace start: the line of spec.loop after spec.after, or of spec.after itself
@@ -58,7 +59,7 @@ local function rootTraces(body)
 end
 
 describe("warmUp (LuaJIT, a fresh process)", function()
-  it("compiles the loops of scanWords, learnedIn, processData, restoreLevel, pseudonymsIn and restoreContent", function()
+  it("compiles the loops of scanWords, learnedIn, processData, members, restoreLevel, pseudonymsIn, restoreContent", function()
     local out = rootTraces("E.warmUp(masker)")
     for _, spec in ipairs(LOOPS) do
       local at = lineOf(spec)
