@@ -2,7 +2,7 @@
 // session's names, and the runs it skips inside the first pass's matches. Every occurrence is masked, in Node and in
 // LuaJIT alike.
 import { describe, it, expect, beforeAll } from "vitest";
-import { createNodeMasker, newSession, maskText, findIn } from "../../lib/engine";
+import { createNodeMasker, newSession, maskText, maskJson, findIn, policyFor } from "../../lib/engine";
 import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
 
 const SECRET = "learned-names-0123456789";
@@ -101,4 +101,66 @@ describe("many learned names in one text", () => {
       });
     });
   });
+});
+
+/** A bucket named with its account id (a common convention): the scanner finds the account id inside it too. */
+const HOLDER = "acme-payroll-logs-318374561029";
+/** The texts: the name learned from its S3 URL, standing whole before and after it, with 0 or 40 other names learned. */
+function holderTexts(): string[] {
+  return [0, NAMES.length].map(
+    (count) =>
+      `GET /${HOLDER}?versioning from ${HOLDER}\n${flags(NAMES.slice(0, count))}s3://${HOLDER}/2026/x.csv\n` +
+      `again ${HOLDER}, and not ${HOLDER}-old`,
+  );
+}
+
+const HOLDER_BODY = JSON.stringify({
+  model: "claude-x",
+  messages: [
+    { role: "user", content: `the access log names ${HOLDER} in field two` },
+    { role: "user", content: `aws s3 ls s3://${HOLDER}/` },
+    { role: "user", content: `${HOLDER}` },
+  ],
+});
+
+describe("a learned name that holds another identifier (a bucket name with the account id in it)", () => {
+  it("is masked whole wherever it stands, not only the account id in it (the rest of the name would be sent)", () => {
+    for (const text of holderTexts()) {
+      const out = maskText(newSession(masker, "t"), text, "");
+      const bucket = /s3:\/\/(S3_BUCKET_[0-9a-z]{10})\//.exec(out)![1];
+      const lines = out.split("\n");
+      expect(lines[0]).toBe(`GET /${bucket}?versioning from ${bucket}`);
+      // glued into a longer word, the name is not the bucket: only the account id in it is masked
+      expect(lines[lines.length - 1]).toMatch(
+        new RegExp(`^again ${bucket}, and not acme-payroll-logs-AWS_ACCOUNT_[0-9a-z]{10}-old$`),
+      );
+      expect(out).not.toContain("acme-payroll-logs-318374561029");
+    }
+  });
+
+  it("is masked whole in every string of a JSON request, the strings before the one it was learned in too", () => {
+    const r = maskJson(newSession(masker, "t"), HOLDER_BODY, policyFor("/v1/messages"));
+    const contents = (JSON.parse(r.text!) as { messages: { content: string }[] }).messages.map((m) => m.content);
+    const bucket = /s3:\/\/(S3_BUCKET_[0-9a-z]{10})\//.exec(contents[1])![1];
+    expect(contents).toEqual([`the access log names ${bucket} in field two`, `aws s3 ls s3://${bucket}/`, bucket]);
+  });
+
+  it("an identifier that is exactly a learned name, or runs past one, keeps the scanner's match", () => {
+    const text = `--function-name 318374561029 --bucket web-i-0a1b2c3d4e5f67890\n318374561029 and i-0a1b2c3d4e5f67890-web`;
+    const out = maskText(newSession(masker, "t"), text, "").split("\n")[1];
+    expect(out).toMatch(/^AWS_ACCOUNT_[0-9a-z]{10} and EC2_INSTANCE_[0-9a-z]{10}-web$/);
+  });
+
+  it("LuaJIT masks these texts and requests byte for byte as Node does", () => {
+    const luajit = luajitPath();
+    buildPlugin();
+    const texts = holderTexts();
+    const cases: LuaCase[] = texts.map((input) => ({ scope: "t", input, json: false }));
+    cases.push({ scope: "t", input: HOLDER_BODY, json: true });
+    const lua = maskInLua(luajit, SECRET, cases);
+    texts.forEach((input, k) => expect(lua[k].text).toBe(maskText(newSession(masker, "t"), input, "")));
+    const node = maskJson(newSession(masker, "t"), HOLDER_BODY, policyFor("/v1/messages")).text;
+    expect(lua[texts.length].text).toBe(node);
+    expect(node).not.toContain("acme-payroll-logs");
+  }, 120000);
 });

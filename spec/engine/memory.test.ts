@@ -1,5 +1,6 @@
 // The tenant's memory of learned names (engine/memory.ts): whole-word matches only, leftmost-longest, scanner
-// matches win, credentials never remembered, and Node and LuaJIT mask alike (cost: bench/memory.ts).
+// matches win unless a name holds them whole, credentials never remembered, and Node and LuaJIT mask alike (cost:
+// bench/memory.ts).
 import { describe, it, expect, beforeAll } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -66,12 +67,28 @@ describe("matching", () => {
     const first = maskText(learned, "aws lambda invoke --function-name orders-api x", "");
     expect(out).toContain(first.match(/LAMBDA_FUNCTION_[0-9a-z]{10}/)![0]);
   });
-  it("scanner matches win over a remembered name that overlaps them", () => {
+  it("scanner matches win over a remembered name that is one of them or that one runs past", () => {
     const m2 = newMemory(10);
     remember(m2, "i-0a1b2c3d4e5f67890", FN);
+    remember(m2, "web-arn", FN);
     const s = newSession(masker, "t");
     s.memory = m2;
-    expect(maskText(s, "i-0a1b2c3d4e5f67890", "")).toMatch(/^EC2_INSTANCE_/);
+    expect(maskText(s, "i-0a1b2c3d4e5f67890", "")).toMatch(/^EC2_INSTANCE_[0-9a-z]{10}$/);
+    expect(maskText(s, "arn:aws:lambda:us-east-1:318374561029:function:web-arn", "")).toMatch(
+      /^arn:aws:lambda:us-east-1:AWS_ACCOUNT_[0-9a-z]{10}:function:LAMBDA_FUNCTION_[0-9a-z]{10}$/,
+    );
+  });
+
+  it("a remembered name that holds a scanner match (a bucket named with its account id) is masked whole", () => {
+    const m2 = newMemory(10);
+    remember(m2, "acme-payroll-logs-318374561029", kindById("s3-bucket")!);
+    const s = newSession(masker, "t");
+    s.memory = m2;
+    // the ARN is an AWS signal: a 12-digit number anywhere in the text is an account id
+    const text = "arn:aws:iam::318374561029:root owns acme-payroll-logs-318374561029";
+    const out = maskText(s, text, "");
+    expect(out).toMatch(/^arn:aws:iam::AWS_ACCOUNT_[0-9a-z]{10}:[A-Z_]+_[0-9a-z]{10} owns S3_BUCKET_[0-9a-z]{10}$/);
+    expect(restoreText(s, out)).toBe(text);
   });
   it("is bounded: past max, and for names it could not match, nothing is remembered", () => {
     const small = newMemory(2);

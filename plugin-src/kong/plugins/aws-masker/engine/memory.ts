@@ -13,7 +13,7 @@ import { byteAt, cls, C_ALNUM, sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { Match } from "./scanner";
 import { admitsKey } from "./memo";
-import { allNameUnits, isNameUnit } from "./names";
+import { allNameUnits, isNameUnit, withOccurrences } from "./names";
 
 const HASH_MOD = 16777213;
 const HASH_MUL = 31;
@@ -232,7 +232,7 @@ export function rememberedIn(mem: TenantMemory, s: string, occ: Match[]): void {
 
 /**
  * found (the scanner's matches, sorted, never mutated: they may be cached) with the occurrences of remembered names
- * that overlap none of them; found itself when there are none.
+ * merged in as withOccurrences merges them; found itself when nothing changes.
  */
 export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Match[] {
   if (mem.count === 0) return found;
@@ -261,17 +261,7 @@ export function withRemembered(mem: TenantMemory, s: string, found: Match[]): Ma
       }
     }
   }
-  if (occ.length === 0) return found;
-  const merged: Match[] = [];
-  let p = 0;
-  for (const o of occ) {
-    while (p < found.length && found[p].e <= o.s) merged.push(found[p++]);
-    // an overlapping scanner match wins: the occurrence is dropped
-    if (p < found.length && found[p].s < o.e) continue;
-    merged.push(o);
-  }
-  while (p < found.length) merged.push(found[p++]);
-  return merged;
+  return withOccurrences(found, occ);
 }
 
 /**

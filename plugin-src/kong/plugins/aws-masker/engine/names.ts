@@ -597,6 +597,68 @@ export interface Occurrence {
   kind: Kind;
 }
 
+/**
+ * found (the scanner's matches, in order, not overlapping) with the occurrences occ of learned or remembered names (in
+ * order): an occurrence that holds matches whole and is longer than each replaces them (a bucket name with an account
+ * id in it is one name: masking only the account id would send the rest of the name); one that a match runs past, or
+ * that is exactly a match, is dropped (the scanner's kind wins). found itself when nothing changes.
+ */
+export function withOccurrences<M extends Occurrence>(found: M[], occ: M[]): M[] {
+  if (occ.length === 0) return found;
+  let add: M[] | undefined = undefined;
+  // [from, to) pairs of indices of found that an added occurrence replaces
+  let held: number[] | undefined = undefined;
+  let lastEnd = 0;
+  // found[from, q): the matches inside occ[k] so far
+  let from = 0;
+  let q = 0;
+  let k = 0;
+  // one loop, not a loop per occurrence: LuaJIT blacklists nested loops of a round or two (issue 12)
+  while (k < occ.length) {
+    const o = occ[k];
+    if (q < found.length && found[q].s < o.e) {
+      const m = found[q];
+      if (m.e <= o.s) {
+        if (m.e > lastEnd) lastEnd = m.e;
+        q++;
+        from = q;
+      } else if (m.s >= o.s && m.e <= o.e && (m.s > o.s || m.e < o.e)) {
+        q++;
+      } else {
+        // a match runs past o, or is o: o dropped, the matches looked at again for the next occurrence
+        k++;
+        q = from;
+      }
+      continue;
+    }
+    if (o.s >= lastEnd) {
+      if (add === undefined) add = [];
+      add.push(o);
+      if (q > from) {
+        if (held === undefined) held = [];
+        held.push(from);
+        held.push(q);
+      }
+      lastEnd = o.e;
+      from = q;
+    } else q = from;
+    k++;
+  }
+  if (add === undefined) return found;
+  const merged: M[] = [];
+  let p = 0;
+  let a = 0;
+  let h = 0;
+  while (p < found.length || a < add.length) {
+    if (held !== undefined && h < held.length && p === held[h]) {
+      p = held[h + 1];
+      h += 2;
+    } else if (p < found.length && (a >= add.length || found[p].s < add[a].s)) merged.push(found[p++]);
+    else merged.push(add[a++]);
+  }
+  return merged;
+}
+
 /** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
 export const SEARCH_MAX = 8;
 

@@ -5,7 +5,17 @@
 
 import { byteAt, holdsAt, newBuilder, sub, take } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
-import { Learned, learnedIn, learnedNamed, mayStandIn, noteLearned, Occurrence, SEARCH_MAX, STOPLIST } from "./names";
+import {
+  Learned,
+  learnedIn,
+  learnedNamed,
+  mayStandIn,
+  noteLearned,
+  Occurrence,
+  SEARCH_MAX,
+  STOPLIST,
+  withOccurrences,
+} from "./names";
 import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
@@ -718,13 +728,16 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
   const cached = learnedInScan(sess, sc, body, rawAt);
-  // not kept: the occurrences inside out's matches are not looked for (withLearned would drop them)
+  // not kept: the occurrences inside out's matches are not looked for (withOccurrences would drop them)
   if (cached === undefined)
-    return withLearned(out, learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt, out));
+    return withOccurrences(
+      out,
+      learnedIn(sess.learned, sc.text, sc.shifts === undefined ? body : undefined, rawAt, out),
+    );
   // the result depends on out and the learned names only: kept with them (out is the first pass, or the tenant
   // memory's result kept with the scan, on a warm worker the same array every request)
   if (cached.merged !== undefined && cached.base === out) return cached.merged;
-  const merged = withLearned(out, cached.occ);
+  const merged = withOccurrences(out, cached.occ);
   cached.base = out;
   cached.merged = merged;
   return merged;
@@ -774,41 +787,6 @@ function remembered(mem: TenantMemory, sc: Scanned, out: Match[]): Match[] {
   sc.memVersion = mem.version;
   sc.memBase = out;
   sc.memOut = merged;
-  return merged;
-}
-
-/** out with the learned-name occurrences occ that overlap none of its matches (first-pass matches win). */
-function withLearned(out: Match[], occ: Occurrence[]): Match[] {
-  if (occ.length === 0) return out;
-  // usually none survive: the name was found there
-  let add: Match[] | undefined = undefined;
-  let a = 0;
-  let lastEnd = 0;
-  // merges as one loop, not a loop per occurrence: LuaJIT blacklists nested loops of a round or two (issue 12)
-  let k = 0;
-  while (k < occ.length) {
-    const o = occ[k];
-    if (a < out.length && out[a].s < o.e) {
-      if (out[a].e > lastEnd) lastEnd = out[a].e;
-      a++;
-    } else {
-      if (o.s >= lastEnd) {
-        if (add === undefined) add = [];
-        add.push({ s: o.s, e: o.e, kind: o.kind });
-        lastEnd = o.e;
-      }
-      k++;
-    }
-  }
-  if (add === undefined) return out;
-  const merged: Match[] = [];
-  let p = 0;
-  let q = 0;
-  while (q < add.length) {
-    if (p < out.length && out[p].s < add[q].s) merged.push(out[p++]);
-    else merged.push(add[q++]);
-  }
-  while (p < out.length) merged.push(out[p++]);
   return merged;
 }
 
