@@ -404,6 +404,25 @@ describe("credentials fail closed", () => {
     expect(found("||  SecretAccessKey |  shortSecret1  ||")).toEqual([["secret-access-key", "shortSecret1"]]);
     expect(found('{"smtp_password_v4": "x9Y8z7"}').map((f) => f[1])).toEqual(["x9Y8z7"]);
   });
+  it("the credentials after an HTTP authentication scheme: Bearer tokens (JWTs too) and Basic credentials, wherever they stand", () => {
+    const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqYW5lIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    expect(found(`Authorization: Bearer ${jwt}`)).toEqual([["credential", jwt]]);
+    expect(found(`curl -H "Authorization: Basic YWRtaW46SHVudGVyMlBhc3M=" https://x`)).toEqual([
+      ["credential", "YWRtaW46SHVudGVyMlBhc3M="],
+    ]);
+    expect(found(`headers = {"authorization": "bearer sk-live-4f9a8b7c6d5e"}`).map((f) => f[1])).toEqual([
+      "sk-live-4f9a8b7c6d5e",
+    ]);
+    expect(found(`Bearer ${jwt}`, masker, "Authorization")).toEqual([["credential", jwt]]);
+  });
+  it("no credential after a scheme in prose, placeholders or references, nor after a word that only ends like one", () => {
+    expect(
+      found(
+        "Bearer tokens expire; use Basic authentication; Authorization: Bearer YOUR_API_KEY_HERE; Bearer $TOKEN; " +
+          "Bearer ${API_TOKEN}; Bearer <token>; FileBasic a1B2c3D4e5F6g7H8",
+      ),
+    ).toEqual([]);
+  });
   it("placeholders, types and code are not credentials", () => {
     expect(found('password: string; token: ${TOKEN}; secret = os.getenv("X"); password = <redacted>')).toEqual([]);
   });

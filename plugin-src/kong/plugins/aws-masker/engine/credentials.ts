@@ -515,6 +515,38 @@ export function randomToken(s: string, a: number, b: number): boolean {
   return upper > 0 && lower > 0 && digit > 0 && changes * 3 >= len;
 }
 
+// HTTP authentication schemes followed by credentials (RFC 9110 11.6.2: `Authorization: Bearer <token>`), in header
+// dumps, curl commands, logs and configs; the gateway's own Authorization header is never scanned (plugin/headers.ts)
+export const AUTH_SCHEMES = ["Bearer ", "Basic ", "bearer "];
+const TILDE = 126;
+
+/**
+ * End of the credentials after an authentication scheme that starts at p and ends at a (token68: A-Za-z0-9 - . _ ~ + /,
+ * then "=" padding); -1 when the scheme is glued to a word before it, or what follows is no credential: shorter than
+ * 12 units, or without a digit or mixed case (prose and placeholders: "Bearer tokens", "Basic authentication",
+ * "Bearer YOUR_API_KEY", "Bearer $TOKEN").
+ */
+export function authCredentialEnd(s: string, p: number, a: number, n: number): number {
+  if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return -1;
+  let upper = 0;
+  let lower = 0;
+  let digit = 0;
+  let b = a;
+  while (b < n && b - a < MAX_VALUE) {
+    const c = byteAt(s, b);
+    if (c >= 256) break;
+    const f = cls(c);
+    if ((f & C_UPPER) !== 0) upper++;
+    else if ((f & C_LOWER) !== 0) lower++;
+    else if ((f & C_DIGIT) !== 0) digit++;
+    else if (c !== DASH && c !== DOT && c !== UNDERSCORE && c !== TILDE && c !== PLUS && c !== SLASH) break;
+    b++;
+  }
+  while (b < n && b - a < MAX_VALUE && byteAt(s, b) === EQUALS) b++;
+  if (b - a < 12 || (digit === 0 && (upper === 0 || lower === 0))) return -1;
+  return b;
+}
+
 // STS session token prefixes (base64 of the token's first bytes: IQoJb3JpZ2lu..., FwoGZXIvYXdz..., AQoDYXdzE...); a
 // token is hundreds of units long.
 export const TOKEN_PREFIXES = ["IQoJ", "AgoJ", "FQoG", "FwoG", "AQoD"];

@@ -36,6 +36,8 @@ import {
   secretShapeEnd,
   sessionTokenEnd,
   TOKEN_PREFIXES,
+  AUTH_SCHEMES,
+  authCredentialEnd,
 } from "./credentials";
 
 // What the key and value readers (names.ts, credentials.ts) fill for the matcher that calls them, read right after the
@@ -46,6 +48,8 @@ const CRED_KEY: KeyToken = { start: 0, dashes: 0 };
 const CRED_SPAN: Span = { s: 0, e: 0 };
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
+// (The compiled module's main chunk is at Lua's limit of 200 locals: a new import or top-level function needs one of
+// these, used once in cold code, written out where it is used.)
 const byteAt = ch.byteAt;
 const sub = ch.sub;
 const cls = ch.cls;
@@ -312,10 +316,8 @@ const UNDERSCORE = ch.UNDERSCORE;
 const COLON = ch.COLON;
 const PIPE = ch.PIPE;
 const COMMA = ch.COMMA;
-const BACKSLASH = ch.BACKSLASH;
 const SPACE = ch.SPACE;
 const LF = ch.LF;
-const RBRACKET = ch.RBRACKET;
 
 function customTag(name: string): string {
   const parts: string[] = ["CUSTOM_"];
@@ -1582,10 +1584,29 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   return b;
 }
 
-/** STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs). */
+/**
+ * Credentials found by their anchors: after an HTTP authentication scheme ("Bearer eyJhbGci...", "Basic YWRtaW46..."),
+ * and STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs; only in a text of 100 units or more).
+ */
 function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const cred = cfg.byId["credential"];
+  if (kindOn(cfg, cred)) {
+    for (const lit of AUTH_SCHEMES) {
+      let p = firstOf(s, lit);
+      while (p >= 0) {
+        const a = p + lit.length;
+        const e = authCredentialEnd(s, p, a, n);
+        if (e > 0) {
+          push(cfg, s, extra, a, e, cred);
+          p = s.indexOf(lit, e);
+        } else {
+          p = s.indexOf(lit, a);
+        }
+      }
+    }
+  }
   const kind = cfg.byFamily["session-token"];
-  if (!kindOn(cfg, kind)) return;
+  if (n < 100 || !kindOn(cfg, kind)) return;
   for (const lit of TOKEN_PREFIXES) {
     let p = firstOf(s, lit);
     while (p >= 0) {
@@ -2301,9 +2322,7 @@ for (let c = 0; c < 256; c++) KEY_NEXT.push(c === 34 || c === 39 || c === 61 || 
 // Units that may follow a credential key: quote, ':', '=', '|', blank, backslash (an escaped quote).
 const CRED_NEXT: boolean[] = [];
 for (let c = 0; c < 256; c++) {
-  CRED_NEXT.push(
-    c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE || c === BACKSLASH,
-  );
+  CRED_NEXT.push(c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE || c === 92);
 }
 
 /**
@@ -2569,7 +2588,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       ch.markUnits(s, n);
       findHosts(cfg, s, n, found);
       findOtherAnchors(cfg, s, n, found);
-      if (n >= 100) findCredentials(cfg, s, n, found);
+      findCredentials(cfg, s, n, found);
       if (ENCODED.depth === 0) findEncoded(cfg, s, n, found);
     }
     if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
@@ -3059,7 +3078,7 @@ function s3RequesterAt(s: string, i: number): boolean {
   let k = i - 2;
   while (k >= 0 && i - k < 48 && ((cls(byteAt(s, k)) & C_HEX) !== 0 || byteAt(s, k) === DOT || byteAt(s, k) === COLON))
     k--;
-  return k >= 1 && k < i - 2 && byteAt(s, k) === SPACE && byteAt(s, k - 1) === RBRACKET;
+  return k >= 1 && k < i - 2 && byteAt(s, k) === SPACE && byteAt(s, k - 1) === 93; // "] "
 }
 
 /** Class table for the main loop (the same as cls()). */
