@@ -113,6 +113,13 @@ export function adversarialInputs(size: number): Input[] {
     ["Stack.Key =", "s.TableName = x\n"],
     ["kubectl rows", "\nNAME x\nabc-d "],
     ["csv quotes", 'aws,User name,"a,b'],
+    // credentials after an anchor (HTTP authentication schemes, commands that take a password)
+    ["Bearer run", "Bearer "],
+    ["Bearer token run", "Bearer aB3"],
+    ["mysql run", "mysql "],
+    ["mysql -p run", "mysql -pX1 "],
+    ["curl -u run", "curl -u a:b "],
+    ["redis-cli -a run", "redis-cli -a "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

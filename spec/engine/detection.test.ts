@@ -423,6 +423,29 @@ describe("credentials fail closed", () => {
       ),
     ).toEqual([]);
   });
+  it("passwords in the short flags of commands that take one: mysql -pPASS, redis-cli -a, docker login -p, curl -u user:pass", () => {
+    const line = (t: string) => found(t).map((f) => f[1]);
+    expect(line("mysql -h db.internal -u francis -pfr4nk-Pass orders")).toEqual(["fr4nk-Pass"]);
+    expect(line("mysqldump -u backup '-pS3cr3t!' orders > o.sql")).toEqual(["S3cr3t!"]);
+    expect(line("redis-cli -h cache.internal -p 6379 -a myUnguessablePazzzzzword123 PING")).toEqual([
+      "myUnguessablePazzzzzword123",
+    ]);
+    expect(line("docker login -u AWS -p eyJwYXlsb2FkIjoiYWJjIn0= https://registry.example.com")).toEqual([
+      "eyJwYXlsb2FkIjoiYWJjIn0=",
+    ]);
+    expect(line('curl -u deploy:Hunter2Pass https://x.example.com; curl --user "ci:s3cr3t-t0ken" https://y')).toEqual([
+      "Hunter2Pass",
+      "s3cr3t-t0ken",
+    ]);
+  });
+  it("no password where the flag prompts, names another option, or takes a reference; nor for other commands", () => {
+    expect(
+      found(
+        "mysql -u admin -p orders; mysql -P 3306 -u x; mysql_native_password -pX1; curl -u deploy https://x; " +
+          'curl -u "$USER:$PASS" https://x; redis-cli -a $REDIS_PASSWORD; docker run -p 8080:80 nginx; ls -pfoo',
+      ),
+    ).toEqual([]);
+  });
   it("placeholders, types and code are not credentials", () => {
     expect(found('password: string; token: ${TOKEN}; secret = os.getenv("X"); password = <redacted>')).toEqual([]);
   });

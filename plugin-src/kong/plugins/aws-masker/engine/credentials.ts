@@ -515,10 +515,47 @@ export function randomToken(s: string, a: number, b: number): boolean {
   return upper > 0 && lower > 0 && digit > 0 && changes * 3 >= len;
 }
 
-// HTTP authentication schemes followed by credentials (RFC 9110 11.6.2: `Authorization: Bearer <token>`), in header
-// dumps, curl commands, logs and configs; the gateway's own Authorization header is never scanned (plugin/headers.ts)
-export const AUTH_SCHEMES = ["Bearer ", "Basic ", "bearer "];
+/**
+ * Where a credential stands after a fixed text (see anchoredCredentials): HTTP authentication schemes (RFC 9110
+ * 11.6.2: `Authorization: Bearer <token>`) in header dumps, curl commands, logs and configs (the gateway's own
+ * Authorization header is never scanned: plugin/headers.ts), then commands whose short flags carry a password.
+ */
+export const CREDENTIAL_ANCHORS = [
+  "Bearer ",
+  "Basic ",
+  "bearer ",
+  "mysql",
+  "mariadb",
+  "redis-cli",
+  "docker login",
+  "curl",
+];
+/** The first command of CREDENTIAL_ANCHORS. */
+const FIRST_COMMAND = 3;
 const TILDE = 126;
+
+/**
+ * The credentials after CREDENTIAL_ANCHORS[which], found at p: their spans as [start, end) pairs in spans, their
+ * number returned; where the look ended in end.e, from which the caller searches on (every unit is looked at once
+ * per anchor).
+ */
+export function anchoredCredentials(
+  s: string,
+  p: number,
+  which: number,
+  n: number,
+  spans: number[],
+  end: Span,
+): number {
+  if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
+  const a = p + CREDENTIAL_ANCHORS[which].length;
+  const e = authCredentialEnd(s, p, a, n);
+  end.e = e > 0 ? e : a;
+  if (e < 0) return 0;
+  spans[0] = a;
+  spans[1] = e;
+  return 1;
+}
 
 /**
  * End of the credentials after an authentication scheme that starts at p and ends at a (token68: A-Za-z0-9 - . _ ~ + /,
@@ -526,7 +563,7 @@ const TILDE = 126;
  * 12 units, or without a digit or mixed case (prose and placeholders: "Bearer tokens", "Basic authentication",
  * "Bearer YOUR_API_KEY", "Bearer $TOKEN").
  */
-export function authCredentialEnd(s: string, p: number, a: number, n: number): number {
+function authCredentialEnd(s: string, p: number, a: number, n: number): number {
   if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return -1;
   let upper = 0;
   let lower = 0;
@@ -545,6 +582,84 @@ export function authCredentialEnd(s: string, p: number, a: number, n: number): n
   while (b < n && b - a < MAX_VALUE && byteAt(s, b) === EQUALS) b++;
   if (b - a < 12 || (digit === 0 && (upper === 0 || lower === 0))) return -1;
   return b;
+}
+
+/** True for the units that end a word of a command line: a blank, a line end, a shell operator. */
+function endsCommandWord(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR || c === SEMI || c === PIPE || c === AMP;
+}
+
+/** Longest stretch of a command line looked at after the command. */
+const COMMAND_LINE_MAX = 2048;
+
+/**
+ * The passwords in the short flags of the command CREDENTIAL_ANCHORS[which] found at p, up to the line's end (as
+ * anchoredCredentials): `mysql -pPASS` (glued; mysqldump, mysqladmin, mariadb too), `redis-cli -a PASS`, `docker login
+ * -p PASS` (what `aws ecr get-login` printed), `curl -u USER:PASS` (shell history, runbooks, CI logs). Their long
+ * flags (`--password=...`) are credential keys like any other. None when the command is glued to a word before it.
+ */
+function commandPasswords(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  const name = CREDENTIAL_ANCHORS[which];
+  const command = which - FIRST_COMMAND;
+  let k = p + name.length;
+  end.e = k;
+  if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
+  // mysqldump, mysqladmin: the name may go on; the others end at a blank
+  while (command === 0 && k < n && (cls(byteAt(s, k)) & C_LOWER) !== 0) k++;
+  if (k < n && !isBlank(byteAt(s, k))) return 0;
+  const limit = k + COMMAND_LINE_MAX < n ? k + COMMAND_LINE_MAX : n;
+  let count = 0;
+  // the flag whose value is the next word: 1 the password, 2 user:password
+  let pending = 0;
+  // the command ends with its line or at a shell operator (; | &: an unquoted password holds none of them)
+  let last = false;
+  while (k < limit && !last) {
+    const c = byteAt(s, k);
+    if (c === LF || c === CR || c === SEMI || c === PIPE || c === AMP) break;
+    if (isBlank(c)) {
+      k++;
+      continue;
+    }
+    // a word [a, b), its quotes off
+    let a = k;
+    while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
+    let b = k;
+    last = k < limit && !isBlank(byteAt(s, k));
+    if (b - a >= 2 && (byteAt(s, a) === QUOTE || byteAt(s, a) === APOS) && byteAt(s, b - 1) === byteAt(s, a)) {
+      a++;
+      b--;
+    }
+    if (pending === 2) {
+      while (a < b && byteAt(s, a) !== COLON) a++;
+      a++;
+    }
+    if (pending !== 0) {
+      pending = 0;
+      if (a < b && plausibleCredential(s, a, b, true, -1)) {
+        spans[2 * count] = a;
+        spans[2 * count + 1] = b;
+        count++;
+      }
+      continue;
+    }
+    if (b - a < 2 || byteAt(s, a) !== DASH) continue;
+    const f = byteAt(s, a + 1);
+    if (command <= 1 && f === 112 && b - a > 2) {
+      // mysql -pPASS: the password glued to the flag (-p alone prompts for it)
+      if (plausibleCredential(s, a + 2, b, true, -1)) {
+        spans[2 * count] = a + 2;
+        spans[2 * count + 1] = b;
+        count++;
+      }
+    } else if (b - a === 2) {
+      if ((command === 2 && f === 97) || (command === 3 && f === 112)) pending = 1;
+      else if (command === 4 && f === 117) pending = 2;
+    } else if (command === 4 && b - a === 6 && sub(s, a, b) === "--user") {
+      pending = 2;
+    }
+  }
+  end.e = k;
+  return count;
 }
 
 // STS session token prefixes (base64 of the token's first bytes: IQoJb3JpZ2lu..., FwoGZXIvYXdz..., AQoDYXdzE...); a

@@ -36,8 +36,8 @@ import {
   secretShapeEnd,
   sessionTokenEnd,
   TOKEN_PREFIXES,
-  AUTH_SCHEMES,
-  authCredentialEnd,
+  CREDENTIAL_ANCHORS,
+  anchoredCredentials,
 } from "./credentials";
 
 // What the key and value readers (names.ts, credentials.ts) fill for the matcher that calls them, read right after the
@@ -46,6 +46,8 @@ const KEY_TOKEN: KeyToken = { start: 0, dashes: 0 };
 const VALUE_SPAN: Span = { s: 0, e: 0 };
 const CRED_KEY: KeyToken = { start: 0, dashes: 0 };
 const CRED_SPAN: Span = { s: 0, e: 0 };
+/** anchoredCredentials' spans, [start, end) pairs. */
+const CRED_SPANS: number[] = [];
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
 // (The compiled module's main chunk is at Lua's limit of 200 locals: a new import or top-level function needs one of
@@ -58,7 +60,6 @@ const matchesLowerAt = ch.matchesLowerAt;
 const unitAt = ch.unitAt;
 const firstOf = ch.firstOf;
 const lowerCode = ch.lowerCode;
-const isHexDigit = ch.isHexDigit;
 const C_ALNUM = ch.C_ALNUM;
 const C_DIGIT = ch.C_DIGIT;
 const C_HEX = ch.C_HEX;
@@ -696,7 +697,7 @@ function hexGroup(s: string, p: number, n: number): number {
   let k = p;
   while (k < n && k - p < 5) {
     const c = byteAt(s, k);
-    if (isHexDigit(c)) k++;
+    if (ch.isHexDigit(c)) k++;
     else break;
   }
   return k - p;
@@ -1585,23 +1586,19 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
 }
 
 /**
- * Credentials found by their anchors: after an HTTP authentication scheme ("Bearer eyJhbGci...", "Basic YWRtaW46..."),
- * and STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs; only in a text of 100 units or more).
+ * Credentials found by their anchors: after an HTTP authentication scheme ("Bearer eyJhbGci...", "Basic YWRtaW46...")
+ * and in the short flags of commands that take a password (credentials.ts CREDENTIAL_ANCHORS), and STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs; only in a text of 100 units or more).
  */
 function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cred = cfg.byId["credential"];
   if (kindOn(cfg, cred)) {
-    for (const lit of AUTH_SCHEMES) {
+    for (let w = 0; w < CREDENTIAL_ANCHORS.length; w++) {
+      const lit = CREDENTIAL_ANCHORS[w];
       let p = firstOf(s, lit);
       while (p >= 0) {
-        const a = p + lit.length;
-        const e = authCredentialEnd(s, p, a, n);
-        if (e > 0) {
-          push(cfg, s, extra, a, e, cred);
-          p = s.indexOf(lit, e);
-        } else {
-          p = s.indexOf(lit, a);
-        }
+        const count = anchoredCredentials(s, p, w, n, CRED_SPANS, CRED_SPAN);
+        for (let k = 0; k < count; k++) push(cfg, s, extra, CRED_SPANS[2 * k], CRED_SPANS[2 * k + 1], cred);
+        p = s.indexOf(lit, CRED_SPAN.e);
       }
     }
   }
