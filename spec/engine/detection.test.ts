@@ -254,6 +254,42 @@ describe("names by context", () => {
     expect(p[0]).toBe(p[1]);
     expect(out).toContain("role/service-role/IAM_ROLE_");
   });
+  it("names inside ARN resource paths (target group, stack, ECS service, load balancer, EKS node group) are masked where they stand alone too", () => {
+    const A = "arn:aws:elasticloadbalancing:us-east-2:318374561029";
+    const cases: [string, string, string[]][] = [
+      [`${A}:targetgroup/orders-tg/73e2d6bc24d8a067`, "orders-tg", ["resource-name", "arn-resource"]],
+      [`${A}:loadbalancer/app/orders-alb/50dc6c495c0c9188`, "orders-alb", ["resource-name", "arn-resource"]],
+      [
+        "arn:aws:cloudformation:us-east-1:318374561029:stack/orders-stack/0a1b2c3d-1111-2222-3333-444455556666",
+        "orders-stack",
+        ["resource-name", "arn-resource"],
+      ],
+      [
+        "arn:aws:ecs:us-east-1:318374561029:service/orders-cluster/orders-api",
+        "orders-api",
+        ["cluster-name", "resource-name"],
+      ],
+      [
+        "arn:aws:eks:us-east-1:318374561029:nodegroup/orders-eks/orders-ng/a1b2c3d4-1111-2222-3333-444455556666",
+        "orders-ng",
+        ["cluster-name", "resource-name", "arn-resource"],
+      ],
+    ];
+    for (const [arn, name, kinds] of cases) {
+      const text = `${arn} then ${name} is unhealthy`;
+      const f = found(text);
+      expect(f.slice(1, 1 + kinds.length).map((x) => x[0])).toEqual(kinds);
+      const out = mask(text);
+      expect(out).not.toContain(name);
+      // the type words stay: "targetgroup/", "loadbalancer/app/", "stack/", "service/", "nodegroup/"
+      expect(out).toContain(arn.split(":")[5].split("/")[0] + "/");
+    }
+  });
+  it("an ARN resource path of another shape than its layout is masked whole, as before", () => {
+    const arn = "arn:aws:elasticloadbalancing:us-east-2:318374561029:targetgroup/orders-tg";
+    expect(found(arn).map((x) => x[1])).toEqual(["318374561029", "orders-tg"]);
+    expect(found(`${arn}/73e2d6bc24d8a067/extra`).map((x) => x[0])).toEqual(["account-id", "arn-resource"]);
+  });
 });
 
 describe("context ids", () => {

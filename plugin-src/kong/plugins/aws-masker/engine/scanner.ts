@@ -316,7 +316,6 @@ const DOT = ch.DOT;
 const UNDERSCORE = ch.UNDERSCORE;
 const COLON = ch.COLON;
 const PIPE = ch.PIPE;
-const COMMA = ch.COMMA;
 const SPACE = ch.SPACE;
 const LF = ch.LF;
 
@@ -1099,6 +1098,24 @@ function isReserved(a: number, b: number): boolean {
   return a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224;
 }
 
+/**
+ * Resource layouts of ARNs whose resource holds names, by "service:type" (AWS's ARN formats): per "/" segment, "c" a
+ * cluster name, "n" another name, "i" an id, "v" a word that stays visible (the load balancer's type).
+ */
+const ARN_LAYOUTS: Record<string, string> = {
+  "cloudformation:stack": "ni",
+  "elasticloadbalancing:targetgroup": "ni",
+  "elasticloadbalancing:loadbalancer": "vni",
+  "elasticloadbalancing:listener": "vnii",
+  "elasticloadbalancing:listener-rule": "vniii",
+  "ecs:service": "cn",
+  "ecs:task": "ci",
+  "ecs:container-instance": "ci",
+  "ecs:task-set": "cni",
+  "eks:nodegroup": "cni",
+  "eks:fargateprofile": "cni",
+};
+
 /** "version 1.2.3.4", "ver 1.2.3.4", and the next dotted number of such a phrase ("version 2.7.0.4 (was 2.6.9.1)"). */
 function versionContext(s: string, i: number): boolean {
   if (windowHas(s, i - 24, i, "version") || windowHas(s, i - 4, i, "ver")) return true;
@@ -1367,6 +1384,29 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
       inner.length === 1
     ) {
       out.push(inner[0]);
+      return resEnd;
+    }
+  }
+  // a resource of a known layout (ARN_LAYOUTS): each name gets its kind and is learned, so that it is masked where it
+  // stands alone too ("targetgroup/orders-tg/73e2d6bc24d8a067", then "orders-tg is unhealthy")
+  const layout = ARN_LAYOUTS[service + ":" + rtype];
+  if (layout !== undefined) {
+    let slashes = 0;
+    for (let k = nameStart; k < nameEnd; k++) if (byteAt(s, k) === 47) slashes++;
+    if (slashes + 1 === layout.length) {
+      const id = cfg.byFamily["arn-resource"];
+      let a = nameStart;
+      for (let seg = 0; seg < layout.length; seg++) {
+        let b = a;
+        while (b < nameEnd && byteAt(s, b) !== 47) b++;
+        const role = byteAt(layout, seg);
+        let kind = role === 99 ? cfg.byId["cluster-name"] : role === 110 ? cfg.byId["resource-name"] : undefined;
+        // an id, or a name that is off or does not look like one: masked as the resource (fail closed)
+        if (role === 105 || (kind !== undefined && (cfg.on[kind.id] !== true || !plausibleName(s, a, b, kind))))
+          kind = id;
+        if (kind !== undefined && b > a) push(cfg, s, out, a, b, kind);
+        a = b + 1;
+      }
       return resEnd;
     }
   }
@@ -2421,7 +2461,7 @@ function csvCells(s: string, ls: number, le: number): number {
       ce++;
       while (ce < le && byteAt(s, ce) !== QUOTE) ce++;
     }
-    while (ce < le && byteAt(s, ce) !== COMMA) ce++;
+    while (ce < le && byteAt(s, ce) !== 44) ce++; // ","
     let a = c;
     let b = ce;
     while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === QUOTE)) a++;
@@ -2466,7 +2506,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         if (
           kind !== undefined &&
           b > a &&
-          (kind.id === "credential" ? plausibleCredential(s, a, b, true, COMMA) : plausibleName(s, a, b, kind))
+          (kind.id === "credential" ? plausibleCredential(s, a, b, true, 44) : plausibleName(s, a, b, kind))
         ) {
           cells.push({ s: a, e: b, kind });
         }
