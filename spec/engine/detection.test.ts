@@ -439,6 +439,11 @@ describe("credentials fail closed", () => {
     expect(found("export DB_PASSWORD='p@ss:w0rd!'")).toEqual([["credential", "p@ss:w0rd!"]]);
     expect(found("||  SecretAccessKey |  shortSecret1  ||")).toEqual([["secret-access-key", "shortSecret1"]]);
     expect(found('{"smtp_password_v4": "x9Y8z7"}').map((f) => f[1])).toEqual(["x9Y8z7"]);
+    expect(found("DB_PASS=Hunter2Pass\nansible_become_pass: s3cr3t-x").map((f) => f[1])).toEqual([
+      "Hunter2Pass",
+      "s3cr3t-x",
+    ]);
+    expect(found("bypass: cache-layer")).toEqual([]);
   });
   it("the credentials after an HTTP authentication scheme: Bearer tokens (JWTs too) and Basic credentials, wherever they stand", () => {
     const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJqYW5lIn0.dBjftJeZ4CVPmB92K27uhbUJU1p1r_wW1gFWFOEjXk";

@@ -82,6 +82,10 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["passwd", CRED_OTHER],
   ["passphrase", CRED_OTHER],
   ["pwd", CRED_OTHER],
+  // DB_PASS, SMTP_PASS, ansible_become_pass; not bypass, compass
+  ["bypass", CRED_NONE],
+  ["compass", CRED_NONE],
+  ["pass", CRED_OTHER],
   ["token", CRED_OTHER],
   ["credential", CRED_OTHER],
   ["credentials", CRED_OTHER],
