@@ -208,6 +208,16 @@ describe("names by context", () => {
       ["cluster-name", "payments"],
     ]);
   });
+  it("Kubernetes label and annotation keys with a prefix that name a resource (kubectl describe node on EKS)", () => {
+    const text = "Labels:  eks.amazonaws.com/nodegroup=orders-ng\n         alpha.eksctl.io/cluster-name=orders-eks\n";
+    expect(found(text)).toEqual([
+      ["resource-name", "orders-ng"],
+      ["cluster-name", "orders-eks"],
+    ]);
+    expect(found("  annotations:\n    alpha.eksctl.io/cluster-name: orders-eks\n")).toEqual([
+      ["cluster-name", "orders-eks"],
+    ]);
+  });
   it("the JSON member name is the context of its value", () => {
     expect(found("orders-ingest", masker, "FunctionName")).toEqual([["lambda-function", "orders-ingest"]]);
     expect(found("orders ingest", masker, "FunctionName")).toEqual([]);

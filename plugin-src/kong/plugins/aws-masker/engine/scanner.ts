@@ -1011,9 +1011,9 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   if (flagOnly && !flag) return 0;
   if (keyStart > 0 && KEY_TOKEN.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
-    // obj.bucket, path/bucket: not a key; but an annotation or label key is (eks.amazonaws.com/nodegroup: x)
-    const annotation =
-      c === 47 && kind.id === "resource-name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
+    // obj.bucket, path/bucket: not a key; but an annotation or label key naming a name is (eks.amazonaws.com/nodegroup:
+    // x, alpha.eksctl.io/cluster-name=x)
+    const annotation = c === 47 && kind.family === "name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
     // spring.datasource.username=x, Stack.TableName = Orders (a stack output)
     const property =
       c === 46 &&
