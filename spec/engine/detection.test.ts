@@ -264,7 +264,7 @@ describe("names by context", () => {
     expect(p[0]).toBe(p[1]);
     expect(out).toContain("role/service-role/IAM_ROLE_");
   });
-  it("names inside ARN resource paths (target group, stack, ECS service, load balancer, EKS node group) are masked where they stand alone too", () => {
+  it("names inside ARN resources (target group, stack, ECS service, load balancer, EKS node group, SNS topic, a Lambda log group) are masked where they stand alone too", () => {
     const A = "arn:aws:elasticloadbalancing:us-east-2:318374561029";
     const cases: [string, string, string[]][] = [
       [`${A}:targetgroup/orders-tg/73e2d6bc24d8a067`, "orders-tg", ["resource-name", "arn-resource"]],
@@ -285,14 +285,23 @@ describe("names by context", () => {
         ["cluster-name", "resource-name", "arn-resource"],
       ],
     ];
+    cases.push(
+      [
+        "arn:aws:sns:us-east-1:318374561029:orders-alerts:8f5a3b2c-1234-4d5e-9f8a-1b2c3d4e5f6a",
+        "orders-alerts",
+        ["resource-name", "arn-resource"],
+      ],
+      ["arn:aws:logs:us-east-1:318374561029:log-group:/aws/lambda/orders-fn:*", "orders-fn", ["lambda-function"]],
+    );
     for (const [arn, name, kinds] of cases) {
       const text = `${arn} then ${name} is unhealthy`;
       const f = found(text);
       expect(f.slice(1, 1 + kinds.length).map((x) => x[0])).toEqual(kinds);
       const out = mask(text);
       expect(out).not.toContain(name);
-      // the type words stay: "targetgroup/", "loadbalancer/app/", "stack/", "service/", "nodegroup/"
-      expect(out).toContain(arn.split(":")[5].split("/")[0] + "/");
+      // the type words stay: "targetgroup/", "loadbalancer/app/", "stack/", "service/", "nodegroup/", "/aws/lambda/"
+      if (!arn.includes(":sns:"))
+        expect(out).toContain(arn.split(":")[5].split("/")[0] + (arn.includes(":logs:") ? ":" : "/"));
     }
   });
   it("an ARN resource path of another shape than its layout is masked whole, as before", () => {

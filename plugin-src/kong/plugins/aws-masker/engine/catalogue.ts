@@ -310,7 +310,7 @@ export const KINDS: Kind[] = [
     tag: "ARN_RESOURCE",
     family: "arn-resource",
     title: "ARN resource name (the part after the resource type)",
-    example: "arn:aws:sns:us-east-1:123456789012:alerts-topic",
+    example: "arn:aws:events:us-east-1:123456789012:rule/nightly-export",
   },
 
   // Credentials by context

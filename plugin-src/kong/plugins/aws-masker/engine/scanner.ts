@@ -1387,6 +1387,31 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
       return resEnd;
     }
   }
+  // an SNS topic (topic[:subscription id]) and a Lambda function's log group (log-group:/aws/lambda/<function>): the
+  // name gets its kind and is learned, as in ARN_LAYOUTS below
+  let named = -1;
+  let namedKind: Kind | undefined = undefined;
+  if (service === "sns") {
+    named = nameStart;
+    namedKind = cfg.byId["resource-name"];
+  } else if (
+    service === "logs" &&
+    rtype === "log-group" &&
+    nameEnd - nameStart > 12 &&
+    sub(s, nameStart, nameStart + 12) === "/aws/lambda/"
+  ) {
+    named = nameStart + 12;
+    namedKind = cfg.arnKinds["lambda:function"];
+  }
+  if (named >= 0 && namedKind !== undefined && cfg.on[namedKind.id] === true) {
+    let b = named;
+    while (b < nameEnd && byteAt(s, b) !== 58) b++;
+    if (b > named && plausibleName(s, named, b, namedKind)) {
+      push(cfg, s, out, named, b, namedKind);
+      if (b + 1 < nameEnd) push(cfg, s, out, b + 1, nameEnd, cfg.byFamily["arn-resource"]);
+      return resEnd;
+    }
+  }
   // a resource of a known layout (ARN_LAYOUTS): each name gets its kind and is learned, so that it is masked where it
   // stands alone too ("targetgroup/orders-tg/73e2d6bc24d8a067", then "orders-tg is unhealthy")
   const layout = ARN_LAYOUTS[service + ":" + rtype];
