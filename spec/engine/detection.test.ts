@@ -264,7 +264,7 @@ describe("names by context", () => {
     expect(p[0]).toBe(p[1]);
     expect(out).toContain("role/service-role/IAM_ROLE_");
   });
-  it("names inside ARN resources (target group, stack, ECS service, load balancer, EKS node group, SNS topic, a Lambda log group) are masked where they stand alone too", () => {
+  it("names inside ARN resources (one name after its type, target group, stack, ECS service, load balancer, EKS node group, SNS topic, a Lambda log group) are masked where they stand alone too", () => {
     const A = "arn:aws:elasticloadbalancing:us-east-2:318374561029";
     const cases: [string, string, string[]][] = [
       [`${A}:targetgroup/orders-tg/73e2d6bc24d8a067`, "orders-tg", ["resource-name", "arn-resource"]],
@@ -292,6 +292,9 @@ describe("names by context", () => {
         ["resource-name", "arn-resource"],
       ],
       ["arn:aws:logs:us-east-1:318374561029:log-group:/aws/lambda/orders-fn:*", "orders-fn", ["lambda-function"]],
+      ["arn:aws:kinesis:us-east-1:318374561029:stream/orders-events", "orders-events", ["resource-name"]],
+      ["arn:aws:codebuild:us-east-1:318374561029:project/orders-build", "orders-build", ["resource-name"]],
+      ["arn:aws:ecr:us-east-1:318374561029:repository/orders-api", "orders-api", ["resource-name"]],
     );
     for (const [arn, name, kinds] of cases) {
       const text = `${arn} then ${name} is unhealthy`;
@@ -303,6 +306,13 @@ describe("names by context", () => {
       if (!arn.includes(":sns:"))
         expect(out).toContain(arn.split(":")[5].split("/")[0] + (arn.includes(":logs:") ? ":" : "/"));
     }
+  });
+  it("an execute-api ARN's API id is masked as one, not left visible as a resource type", () => {
+    expect(found("arn:aws:execute-api:us-east-1:318374561029:a1b2c3d4e5/prod/GET/orders").map((x) => x[0])).toEqual([
+      "account-id",
+      "api-gateway-id",
+      "arn-resource",
+    ]);
   });
   it("an ARN resource path of another shape than its layout is masked whole, as before", () => {
     const arn = "arn:aws:elasticloadbalancing:us-east-2:318374561029:targetgroup/orders-tg";

@@ -310,7 +310,7 @@ export const KINDS: Kind[] = [
     tag: "ARN_RESOURCE",
     family: "arn-resource",
     title: "ARN resource name (the part after the resource type)",
-    example: "arn:aws:events:us-east-1:123456789012:rule/nightly-export",
+    example: "arn:aws:states:us-east-1:123456789012:execution:orders-flow:run-42",
   },
 
   // Credentials by context

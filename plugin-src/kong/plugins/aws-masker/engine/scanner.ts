@@ -1324,6 +1324,10 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
   // that kind (and is learned), so it has the same pseudonym wherever it appears
   const rtype = nameStart > resStart ? sub(s, resStart, nameStart - 1) : "";
+  // execute-api:<api id>/<stage>/<method>/<path>: the API id, not a type
+  const apiId = cfg.byId["api-gateway-id"];
+  if (service === "execute-api" && nameStart - 1 - resStart === 10 && apiId !== undefined && cfg.on[apiId.id] === true)
+    push(cfg, s, out, resStart, nameStart - 1, apiId);
   const typed = cfg.arnKinds[service + ":" + rtype];
   if (typed !== undefined && service === "sts" && rtype === "assumed-role") {
     // assumed-role/<role>/<session>
@@ -1409,6 +1413,17 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     if (b > named && plausibleName(s, named, b, namedKind)) {
       push(cfg, s, out, named, b, namedKind);
       if (b + 1 < nameEnd) push(cfg, s, out, b + 1, nameEnd, cfg.byFamily["arn-resource"]);
+      return resEnd;
+    }
+  }
+  // one name after its type (stream/<name>, project/<name>, stateMachine:<name>): a name, learned, so that it is masked
+  // where it stands alone too
+  const generic = cfg.byId["resource-name"];
+  if (nameStart > resStart && service !== "execute-api" && generic !== undefined && cfg.on[generic.id] === true) {
+    let b = nameStart;
+    while (b < nameEnd && byteAt(s, b) !== 47 && byteAt(s, b) !== 58) b++;
+    if (b === nameEnd && plausibleName(s, nameStart, nameEnd, generic)) {
+      push(cfg, s, out, nameStart, nameEnd, generic);
       return resEnd;
     }
   }
