@@ -120,6 +120,12 @@ export function adversarialInputs(size: number): Input[] {
     ["mysql -p run", "mysql -pX1 "],
     ["curl -u run", "curl -u a:b "],
     ["redis-cli -a run", "redis-cli -a "],
+    // lists under a name key, signed-URL parameters, sign-in hosts
+    ["name list run", 'aws "TableNames": ["t-1", '],
+    ["one long name list", ""],
+    ["yaml list run", "aws StreamNames:\n- s-1\n"],
+    ["X-Amz-Signature= run", "&X-Amz-Signature="],
+    ["awsapps.com run", "a.awsapps.com"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {
@@ -132,6 +138,11 @@ export function adversarialInputs(size: number): Input[] {
         len += p.length;
       }
       out.push({ name, mode: "text", text: parts.join("") });
+      continue;
+    }
+    if (name === "one long name list") {
+      // the first 4,096 items are taken as names, the rest scanned as text
+      out.push({ name, mode: "text", text: ('aws "TableNames": [' + repeat('"t-1", ', size)).slice(0, size) });
       continue;
     }
     out.push({ name, mode: "text", text: repeat(unit, size) });

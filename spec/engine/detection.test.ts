@@ -608,6 +608,27 @@ describe("names from structure", () => {
       "orders-new",
     ]);
   });
+  it("a list under a name key in pasted text (JSON, Python, YAML): every item is a name, up to the first that is not", () => {
+    const json =
+      '$ aws eks list-clusters\n{\n    "clusters": [\n        "payments-prod",\n        "data-eks"\n    ]\n}\n';
+    expect(found(json).map((f) => f[1])).toEqual(["payments-prod", "data-eks"]);
+    expect(found('$ aws iam list-account-aliases\n{"AccountAliases": ["acme-prod"]}').map((f) => f[1])).toEqual([
+      "acme-prod",
+    ]);
+    const repr = ">>> boto3.client('dynamodb').list_tables()\n{'TableNames': ['Orders', 'Refunds-v2'], 'Count': 2}";
+    expect(found(repr).map((f) => f[1])).toEqual(["Orders", "Refunds-v2"]);
+    const yaml =
+      "$ aws kinesis list-streams --output yaml\nStreamNames:\n- clickstream-events\n- orders-cdc\nNextToken: null\n";
+    expect(found(yaml).map((f) => f[1])).toEqual(["clickstream-events", "orders-cdc"]);
+    // objects are not names; an ARN item ends the list and is found as an ARN
+    expect(found('aws: "clusters": [{"name": "x1-prod"}]').map((f) => f[1])).toEqual(["x1-prod"]);
+    const arns = found('aws: "TableNames": ["Orders", "arn:aws:dynamodb:us-east-1:123456789012:table/Refunds"]');
+    expect(arns.map((f) => f[1])).toContain("Orders");
+    expect(arns.map((f) => f[1])).toContain("123456789012");
+  });
+  it("a list without an AWS signal under a generic key stays", () => {
+    expect(found('{"names": ["frame-server", "web"]}')).toEqual([]);
+  });
   it("generic name keys need an AWS signal: other clouds' and k8s names stay", () => {
     expect(found("metadata:\n  name: frame-server\n")).toEqual([]);
   });
@@ -616,6 +637,27 @@ describe("names from structure", () => {
       "User name,Password,Access key ID,Console login link\nalice.ops,Pw-123.x,AKIAIOSFODNN7EXAMPLE,https://123456789012.signin.aws.amazon.com/console\n";
     const out = mask(csv);
     for (const v of ["alice.ops", "Pw-123.x", "AKIAIOSFODNN7EXAMPLE", "123456789012"]) expect(out).not.toContain(v);
+  });
+});
+
+describe("signed URLs and sign-in hosts", () => {
+  it("a presigned URL's X-Amz-Signature and a SigV2 / CloudFront Signature are credentials; the other parameters stay", () => {
+    const sig = "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
+    const url = `https://s3.amazonaws.com/x/y.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=86400&X-Amz-Signature=${sig}`;
+    expect(found(url)).toContainEqual(["credential", sig]);
+    expect(mask(url)).toContain("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=86400&X-Amz-Signature=CREDENTIAL_");
+    expect(
+      found("?Expires=1141889120&Signature=vjbyPxybdZaNmGa%2ByT272YEAiv4%3D&Key-Pair-Id=K2JCJMDEHXQW5F"),
+    ).toContainEqual(["credential", "vjbyPxybdZaNmGa%2ByT272YEAiv4%3D"]);
+    expect(found("SignatureVersion=4&SignatureMethod=HmacSHA256")).toEqual([]);
+  });
+  it("the organisation's IAM Identity Center alias and a Cognito hosted UI's domain prefix are resource hosts", () => {
+    expect(found("sso_start_url = https://acme-corp-portal.awsapps.com/start")).toEqual([
+      ["aws-resource-host", "acme-corp-portal"],
+    ]);
+    const out = mask("https://acme-auth.auth.us-east-1.amazoncognito.com/login?response_type=code");
+    expect(out).not.toContain("acme-auth");
+    expect(out).toContain(".us-east-1.amazoncognito.com/login");
   });
 });
 

@@ -96,6 +96,8 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["clientsecret", CRED_OTHER],
   ["connectionstring", CRED_OTHER],
   ["externalid", CRED_OTHER],
+  // X-Amz-Signature, a SigV2 or CloudFront signed URL's Signature: the URL grants access while it is valid
+  ["signature", CRED_OTHER],
   ["auth", CRED_OTHER],
 ];
 

@@ -288,6 +288,7 @@ const GENERIC_ENDINGS = [
   "service",
   "stack",
   "alias",
+  "aliases",
   "role",
   "roles",
   "users",

@@ -63,7 +63,6 @@ const lowerCode = ch.lowerCode;
 const C_ALNUM = ch.C_ALNUM;
 const C_DIGIT = ch.C_DIGIT;
 const C_HEX = ch.C_HEX;
-const C_HIGH = ch.C_HIGH;
 const C_LOWER = ch.C_LOWER;
 const C_UPPER = ch.C_UPPER;
 const C_WORD = ch.C_WORD;
@@ -592,7 +591,7 @@ function matchS3Listing(cfg: ScanConfig, s: string, i: number, n: number, out: M
 /** Length of a run of 1-3 non-ASCII units at k followed by a hex digit (an invisible character cutting an id), or 0. */
 function cutBy(s: string, k: number, n: number): number {
   let q = k;
-  while (q < n && q - k < 3 && (cls(byteAt(s, q)) & C_HIGH) !== 0) q++;
+  while (q < n && q - k < 3 && (cls(byteAt(s, q)) & ch.C_HIGH) !== 0) q++;
   if (q === k || q >= n || (cls(byteAt(s, q)) & C_HEX) === 0) return 0;
   return q - k;
 }
@@ -933,7 +932,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     e++;
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
-  if (e < n && (cls(byteAt(s, e)) & (C_UPPER | C_HIGH)) !== 0) return 0;
+  if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
   if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, j + 1))) return 0;
   // "instance i-0abc...", "volume vol-0abc...": an id of a known shape is left to its own matcher (its own kind)
   // (a search bounded by the name: an unbounded one per noun is quadratic on a run of nouns without a dash)
@@ -1021,7 +1020,7 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
       (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
-  if (!valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN)) return 0;
+  if (!valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN)) return flag ? 0 : matchNameList(cfg, s, j, n, kind, out);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
@@ -1065,6 +1064,52 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
     }
   }
   return b;
+}
+
+/**
+ * A list of names after a name key ending at j: JSON or Python (`"TableNames": ["a", "b"]`, `'clusters': ['a']`) or
+ * YAML (`TableNames:` then `- a` lines: the CLI's --output yaml). Each item a plausible name is one (list-tables,
+ * eks list-clusters, iam list-account-aliases). Returns the end of the last item taken, or 0.
+ */
+function matchNameList(cfg: ScanConfig, s: string, j: number, n: number, kind: Kind, out: Match[]): number {
+  let k = j;
+  if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
+  while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
+  if (k >= n || (byteAt(s, k) !== COLON && byteAt(s, k) !== 61)) return 0;
+  k++;
+  while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
+  const yaml = k < n && (byteAt(s, k) === LF || byteAt(s, k) === 13);
+  if (!yaml && (k >= n || byteAt(s, k) !== ch.LBRACKET)) return 0;
+  if (!yaml) k++;
+  let last = 0;
+  // at most 4,096 items taken (a longer list is scanned on as text)
+  for (let items = 0; items < 4096; items++) {
+    // to the item: blanks and line ends; a YAML item's "- " after them
+    while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9 || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
+    if (yaml) {
+      if (k + 1 >= n || byteAt(s, k) !== DASH || byteAt(s, k + 1) !== SPACE) break;
+      k += 2;
+    }
+    const q = k < n ? byteAt(s, k) : -1;
+    const quoted = q === QUOTE || q === 39;
+    if (!quoted && !yaml) break;
+    const a = quoted ? k + 1 : k;
+    let b = a;
+    while (b < n && b - a < 256 && byteAt(s, b) !== LF && byteAt(s, b) !== 13 && (quoted ? byteAt(s, b) !== q : true))
+      b++;
+    const e = quoted ? b + 1 : b;
+    if (quoted && (b >= n || byteAt(s, b) !== q)) break;
+    if (!quoted) while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === 9)) b--;
+    if (!plausibleName(s, a, b, kind)) break;
+    push(cfg, s, out, a, b, kind);
+    last = b;
+    k = e;
+    if (yaml) continue;
+    while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9 || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
+    if (k >= n || byteAt(s, k) !== ch.COMMA) break;
+    k++;
+  }
+  return last;
 }
 
 /** Parses a dotted quad at i; returns its end or -1. Octets: 1-3 digits, <= 255, no leading zero. */
@@ -1824,7 +1869,7 @@ function findKmsAliases(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
   }
 }
 
-/** Elastic Beanstalk / Amplify / App Runner domains. */
+/** Elastic Beanstalk / Amplify / App Runner / IAM Identity Center / Cognito hosted UI domains. */
 function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   for (const d of APP_DOMAINS) {
     let p = firstOf(s, d);
@@ -1844,7 +1889,9 @@ function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
           }
           k = le + 1;
         }
-        if (e > h) push(cfg, s, extra, h, e, cfg.hostFallback);
+        // a directory id (d-<10>.awsapps.com) is left to its own kind
+        if (e > h && !(e - h === 12 && byteAt(s, h) === 100 && byteAt(s, h + 1) === DASH))
+          push(cfg, s, extra, h, e, cfg.hostFallback);
       }
       floor = p + d.length;
       p = s.indexOf(d, p + 1);
@@ -1970,7 +2017,15 @@ function isDatabaseScheme(s: string, p: number): boolean {
   return false;
 }
 
-const APP_DOMAINS = [".elasticbeanstalk.com", ".amplifyapp.com", ".awsapprunner.com"];
+// and the organisation's alias of IAM Identity Center / WorkMail (<alias>.awsapps.com), a Cognito hosted UI's domain
+// prefix (<prefix>.auth.<region>.amazoncognito.com)
+const APP_DOMAINS = [
+  ".elasticbeanstalk.com",
+  ".amplifyapp.com",
+  ".awsapprunner.com",
+  ".awsapps.com",
+  ".amazoncognito.com",
+];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
 function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -2408,7 +2463,20 @@ for (let c = 0; c < 256; c++) {
  */
 const SIGNAL = { known: false, words: false, value: false, list: undefined as Match[] | undefined, checked: 0 };
 
-const SIGNAL_WORDS = ["aws", "AWS", "Aws", "amazon", "Amazon", "arn:", "ARN", "eksctl", "CloudFormation"];
+// boto3 / botocore: the Python SDK (its reprs: {'TableNames': [...]})
+const SIGNAL_WORDS = [
+  "aws",
+  "AWS",
+  "Aws",
+  "amazon",
+  "Amazon",
+  "arn:",
+  "ARN",
+  "eksctl",
+  "CloudFormation",
+  "boto3",
+  "botocore",
+];
 
 function hasSignal(s: string, out: Match[]): boolean {
   if (ENCODED.depth > 0 && ENCODED.signal) return true;
