@@ -126,6 +126,8 @@ export function adversarialInputs(size: number): Input[] {
     ["yaml list run", "aws StreamNames:\n- s-1\n"],
     ["X-Amz-Signature= run", "&X-Amz-Signature="],
     ["awsapps.com run", "a.awsapps.com"],
+    ["Cookie: run", "Cookie: "],
+    ["Cookie pairs", "Cookie: a=Abcdefgh1; "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

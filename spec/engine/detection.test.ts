@@ -626,6 +626,16 @@ describe("names from structure", () => {
     expect(arns.map((f) => f[1])).toContain("Orders");
     expect(arns.map((f) => f[1])).toContain("123456789012");
   });
+  it("a camelCase ARN resource type stays visible and the name after it is learned (stateMachine:<name>)", () => {
+    const text =
+      "arn:aws:states:eu-west-1:123456789012:stateMachine:InvoiceReconciler failed; InvoiceReconciler is retried";
+    const out = mask(text);
+    expect(out).not.toContain("InvoiceReconciler");
+    const names = out.match(/RESOURCE_NAME_[0-9a-z]{10}/g) ?? [];
+    expect(names.length).toBe(2);
+    expect(names[0]).toBe(names[1]);
+    expect(out).toContain(":stateMachine:RESOURCE_NAME_");
+  });
   it("a list without an AWS signal under a generic key stays", () => {
     expect(found('{"names": ["frame-server", "web"]}')).toEqual([]);
   });
@@ -650,6 +660,20 @@ describe("signed URLs and sign-in hosts", () => {
       found("?Expires=1141889120&Signature=vjbyPxybdZaNmGa%2ByT272YEAiv4%3D&Key-Pair-Id=K2JCJMDEHXQW5F"),
     ).toContainEqual(["credential", "vjbyPxybdZaNmGa%2ByT272YEAiv4%3D"]);
     expect(found("SignatureVersion=4&SignatureMethod=HmacSHA256")).toEqual([]);
+  });
+  it("Cookie and Set-Cookie values that look generated are credentials; short words and Set-Cookie attributes stay", () => {
+    const text =
+      "Cookie: AWSALB=wS1oVWyKjP7vRYDoDQW/pDOwmMHg; session=eyJ1c2VyIjoiamFuZSJ9.Zx9k1A; lang=en-US; theme=dark\n" +
+      "Set-Cookie: sid=Abc123XyZ0987654321; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/; SameSite=None; Secure\n" +
+      "We use cookies: see the policy.";
+    expect(found(text).map((f) => f[1])).toEqual([
+      "wS1oVWyKjP7vRYDoDQW/pDOwmMHg",
+      "eyJ1c2VyIjoiamFuZSJ9.Zx9k1A",
+      "Abc123XyZ0987654321",
+    ]);
+    expect(found("curl -H 'Cookie: connect.sid=gHEKD1eRnvp3033OgUY97Q' https://x")).toEqual([
+      ["credential", "gHEKD1eRnvp3033OgUY97Q"],
+    ]);
   });
   it("the organisation's IAM Identity Center alias and a Cognito hosted UI's domain prefix are resource hosts", () => {
     expect(found("sso_start_url = https://acme-corp-portal.awsapps.com/start")).toEqual([

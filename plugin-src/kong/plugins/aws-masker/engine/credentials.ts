@@ -535,9 +535,14 @@ export const CREDENTIAL_ANCHORS = [
   "redis-cli",
   "docker login",
   "curl",
+  // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
+  "Cookie: ",
+  "cookie: ",
 ];
 /** The first command of CREDENTIAL_ANCHORS. */
 const FIRST_COMMAND = 3;
+/** The first cookie header of CREDENTIAL_ANCHORS. */
+const FIRST_COOKIE = 8;
 const TILDE = 126;
 
 /**
@@ -553,6 +558,7 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which >= FIRST_COOKIE) return cookieValues(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
   const a = p + CREDENTIAL_ANCHORS[which].length;
   const e = authCredentialEnd(s, p, a, n);
@@ -588,6 +594,74 @@ function authCredentialEnd(s: string, p: number, a: number, n: number): number {
   while (b < n && b - a < MAX_VALUE && byteAt(s, b) === EQUALS) b++;
   if (b - a < 12 || (digit === 0 && (upper === 0 || lower === 0))) return -1;
   return b;
+}
+
+/** Set-Cookie attributes: their values are no credentials. */
+const COOKIE_ATTRIBUTES: Record<string, boolean> = {
+  path: true,
+  domain: true,
+  expires: true,
+  "max-age": true,
+  samesite: true,
+  secure: true,
+  httponly: true,
+  partitioned: true,
+  priority: true,
+  version: true,
+  comment: true,
+};
+
+/** Longest cookie header looked at. */
+const COOKIE_LINE_MAX = 8192;
+
+/**
+ * The values of a Cookie or Set-Cookie header whose value starts at a, up to its line's end or a quote (`curl -H
+ * 'Cookie: ...'`), as anchoredCredentials: each `name=value` pair's value of 8 units or more with a digit or mixed
+ * case (a session id, a load balancer's stickiness cookie), not a Set-Cookie attribute's.
+ */
+function cookieValues(s: string, a: number, n: number, spans: number[], end: Span): number {
+  const limit = a + COOKIE_LINE_MAX < n ? a + COOKIE_LINE_MAX : n;
+  let count = 0;
+  let k = a;
+  while (k < limit) {
+    const c = byteAt(s, k);
+    if (c === LF || c === CR || c === QUOTE || c === APOS || c === BACKSLASH) break;
+    if (c === SEMI || isBlank(c)) {
+      k++;
+      continue;
+    }
+    // a pair name=value; the value ends at ";", a blank, a comma (Expires) or the header's end
+    const nameStart = k;
+    while (k < limit && byteAt(s, k) !== EQUALS && byteAt(s, k) !== SEMI && !endsCookie(byteAt(s, k))) k++;
+    if (k >= limit || byteAt(s, k) !== EQUALS) continue;
+    const name = sub(s, nameStart, k).toLowerCase();
+    const v = k + 1;
+    let upper = 0;
+    let lower = 0;
+    let digit = 0;
+    k = v;
+    while (k < limit && byteAt(s, k) !== SEMI && byteAt(s, k) !== COMMA && !endsCookie(byteAt(s, k))) {
+      const f = cls(byteAt(s, k));
+      if ((f & C_UPPER) !== 0) upper++;
+      else if ((f & C_LOWER) !== 0) lower++;
+      else if ((f & C_DIGIT) !== 0) digit++;
+      k++;
+    }
+    if (k - v >= 8 && (digit > 0 || (upper > 0 && lower > 0)) && COOKIE_ATTRIBUTES[name] !== true) {
+      spans[2 * count] = v;
+      spans[2 * count + 1] = k;
+      count++;
+    }
+    // Expires=Wed, 21 Oct 2026 07:28:00 GMT: the date's comma and blanks are passed as separators
+    if (k < limit && byteAt(s, k) === COMMA) k++;
+  }
+  end.e = k;
+  return count;
+}
+
+/** True for the units that end a cookie header or a pair's value: blanks, a line end, quotes, a backslash. */
+function endsCookie(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR || c === QUOTE || c === APOS || c === BACKSLASH;
 }
 
 /** True for the units that end a word of a command line: a blank, a line end, a shell operator. */

@@ -1352,10 +1352,11 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     if (b > resStart && byteAt(s, resStart) !== 42) push(cfg, s, out, resStart, b, cfg.byFamily["s3-bucket"]);
     return resEnd;
   }
-  // resource-type prefix ("role/", "function:", "instance/") stays visible; the name after it is masked
+  // resource-type prefix ("role/", "function:", "instance/", camelCase "stateMachine:") stays visible; the name after
+  // it is masked
   let nameStart = resStart;
   let t = resStart;
-  while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, t) === 45)) t++;
+  while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT | C_UPPER)) !== 0 || byteAt(s, t) === 45)) t++;
   // SNS resources have no type: topic[:subscription]
   if (
     service !== "sns" &&
