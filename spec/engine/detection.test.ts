@@ -229,12 +229,19 @@ describe("names by context", () => {
     expect(found("bucket = get_bucket(name)  const user_name = process.env.USER_NAME")).toEqual([]);
     expect(found("the bucket was full; the function returned; cluster: 3 nodes")).toEqual([]);
   });
-  it("learned names: every earlier and later occurrence, word boundaries only", () => {
-    const out = mask("orders-ingest failed. --function-name orders-ingest; later orders-ingest-v2 and orders-ingest.");
+  it("learned names: every earlier and later occurrence; a compound name also where - or _ joins it to a longer token", () => {
+    const out = mask(
+      "orders-ingest failed. --function-name orders-ingest; later orders-ingest-v2, v1_orders-ingest and orders-ingest.",
+    );
     const p = out.match(/LAMBDA_FUNCTION_[0-9a-z]{10}/g) as string[];
-    expect(p.length).toBe(3);
+    expect(p.length).toBe(5);
     expect(new Set(p).size).toBe(1);
-    expect(out).toContain("orders-ingest-v2");
+    expect(out).toContain(`later ${p[0]}-v2, v1_${p[0]} and`);
+    // glued by a letter or digit, or a short or one-word name: another word (prod in production, ledger in ledgers)
+    const short = mask(
+      "--table-name ledger; ledgers, ledger-v2 and subledger stay; --function-name orders-ingest: xorders-ingest",
+    );
+    expect(short).toMatch(/ledgers, ledger-v2 and subledger stay; .* xorders-ingest$/);
   });
   it("learned names holding a '/' are found again past 8 learned names (the one-pass matcher never sees them as a run)", () => {
     for (const others of [0, 12]) {
@@ -518,6 +525,8 @@ describe("credentials fail closed", () => {
   });
   it("placeholders, types and code are not credentials", () => {
     expect(found('password: string; token: ${TOKEN}; secret = os.getenv("X"); password = <redacted>')).toEqual([]);
+    // a GitHub Actions workflow's permissions
+    expect(found("permissions:\n  id-token: write\n  contents: read\n")).toEqual([]);
   });
   it("JSON members: any credential member, a generated value of an SSM SecureString", () => {
     expect(found("hunter2", masker, "Password")).toEqual([["credential", "hunter2"]]);

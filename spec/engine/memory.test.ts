@@ -42,8 +42,10 @@ describe("matching", () => {
   remember(mem, "alice@example.com", kindById("iam-user-name")!);
   remember(mem, "Ledger", TABLE);
 
-  it("finds whole words only: glued by letters, digits, - or _ (or a dot between word units) is not the name", () => {
-    expect(found(mem, "orders-api-2 xorders-api orders-api_x orders-api.v3 orders-apis")).toEqual([]);
+  it("finds whole words only: glued by letters, digits, or a dot between word units is not the name; a compound name joined by - or _ to a longer token is", () => {
+    expect(found(mem, "xorders-api orders-api.v3 orders-apis")).toEqual([]);
+    // names.ts COMPOUND_MIN: orders-api (10 units, with a "-") at the start of a longer token
+    expect(found(mem, "orders-api-2 orders-api_x")).toEqual(["orders-api", "orders-api"]);
     expect(found(mem, "(orders-api) orders-api. 'orders-api', orders-api")).toEqual([
       "orders-api",
       "orders-api",

@@ -186,6 +186,9 @@ const NOT_A_VALUE: Record<string, boolean> = {
   type: true,
   yes: true,
   no: true,
+  // GitHub Actions permissions (id-token: write)
+  read: true,
+  write: true,
 };
 
 function isKeyUnit(c: number): boolean {

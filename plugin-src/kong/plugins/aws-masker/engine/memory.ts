@@ -13,7 +13,7 @@ import { byteAt, cls, C_ALNUM, sub } from "./chars";
 import { Kind, KINDS } from "./catalogue";
 import { Match } from "./scanner";
 import { admitsKey } from "./memo";
-import { allNameUnits, isNameUnit, withOccurrences } from "./names";
+import { allNameUnits, COMPOUND_MIN, isCompound, isNameUnit, withOccurrences } from "./names";
 
 const HASH_MOD = 16777213;
 const HASH_MUL = 31;
@@ -212,11 +212,17 @@ export function rememberedIn(mem: TenantMemory, s: string, occ: Match[]): void {
       h = (h * HASH_MUL + c) % HASH_MOD;
       j++;
       if (j - i === MIN_NAME_LEN && prefixes[h] !== true) break;
-      if (lengths[j - i] && hashes[h] !== undefined && endsAt(s, j, n)) {
-        const kind = mem.names["\x1f" + sub(s, i, j)];
-        if (kind !== undefined) {
-          bestEnd = j;
-          bestKind = kind;
+      if (lengths[j - i] && hashes[h] !== undefined) {
+        // a compound name also where "-" or "_" joins a longer token to it (names.ts COMPOUND_MIN)
+        const ends = endsAt(s, j, n);
+        const joined = !ends && j - i >= COMPOUND_MIN && (byteAt(s, j) === DASH || byteAt(s, j) === UNDERSCORE);
+        if (ends || joined) {
+          const name = sub(s, i, j);
+          const kind = mem.names["\x1f" + name];
+          if (kind !== undefined && (ends || isCompound(name))) {
+            bestEnd = j;
+            bestKind = kind;
+          }
         }
       }
     }

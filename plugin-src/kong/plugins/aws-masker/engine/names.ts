@@ -558,6 +558,34 @@ function glues(c: number): boolean {
   return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45);
 }
 
+/**
+ * Shortest compound name: a learned name of this many units or more that holds a "-", "_" or "." is also masked where
+ * a "-" or "_" joins it to a longer token (orders-service-prod in orders-service-prod-createOrder, a Serverless
+ * function; acme-logs in acme-logs-archive): no common word is that long and compound, and the longer token would
+ * otherwise send the name. Shorter or one-word names glued to others stay (prod in production, web in web-server).
+ */
+export const COMPOUND_MIN = 8;
+
+/** True when name is compound (see COMPOUND_MIN). */
+export function isCompound(name: string): boolean {
+  if (name.length < COMPOUND_MIN) return false;
+  for (let k = 1; k < name.length - 1; k++) {
+    const c = byteAt(name, k);
+    if (c === 45 || c === 95 || c === 46) return true;
+  }
+  return false;
+}
+
+/** True when the learned name is compound (kept with it). */
+function compoundOf(l: Learned): boolean {
+  let c = l.compound;
+  if (c === undefined) {
+    c = isCompound(l.name);
+    l.compound = c;
+  }
+  return c;
+}
+
 export interface Learned {
   name: string;
   kind: Kind;
@@ -566,6 +594,8 @@ export interface Learned {
   /** Offset in name of its rarest unit and name from there (learnedIn searches that tail; set at its first search). */
   anchor?: number;
   tail?: string;
+  /** the name is compound (see COMPOUND_MIN; set at its first search) */
+  compound?: boolean;
   /** the name before its anchor (see anchorOf) */
   head?: string;
   /**
@@ -789,14 +819,19 @@ export function allNameUnits(name: string): boolean {
  * True when s[p, e) stands with word boundaries (see learnedIn). A dot after the name continues it only when the
  * name has dots itself: "orders-stack.ApiEndpoint" (a stack output) holds the name, "my.bucket.v2" does not hold "my.bucket".
  */
-function bounded(s: string, n: number, p: number, e: number): boolean {
+function bounded(s: string, n: number, p: number, e: number, compound: boolean): boolean {
   if (p > 0) {
     const c = byteAt(s, p - 1);
-    if (glues(c) || (c === 46 && p > 1 && glues(byteAt(s, p - 2)))) return false;
+    if ((glues(c) && !(compound && (c === 45 || c === 95))) || (c === 46 && p > 1 && glues(byteAt(s, p - 2))))
+      return false;
   }
   if (e < n) {
     const c = byteAt(s, e);
-    if (glues(c) || (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)) && hasDot(s, p, e))) return false;
+    if (
+      (glues(c) && !(compound && (c === 45 || c === 95))) ||
+      (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)) && hasDot(s, p, e))
+    )
+      return false;
   }
   return true;
 }
@@ -849,22 +884,48 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
         let dot = a;
         while (dot < e && byteAt(s, dot) !== 46) dot++;
         const head = dot < e && dot > a && mayBeIndexed(s, a, dot) ? indexed(sub(s, a, dot)) : undefined;
-        if (whole !== undefined && bounded(s, n, a, e)) {
+        if (whole !== undefined && bounded(s, n, a, e, false)) {
           occ.push({ s: a, e, kind: whole.kind });
-        } else if (head !== undefined && bounded(s, n, a, dot)) {
+        } else if (head !== undefined && bounded(s, n, a, dot, false)) {
           // name.Suffix (a stack output key after the stack name)
           occ.push({ s: a, e: dot, kind: head.kind });
         } else {
+          // its pieces between "@" and "+"; a compound name joined by "-" or "_" at the run's start (the longest) or
+          // end (see COMPOUND_MIN)
           let p = a;
+          let prefix: Learned | undefined = undefined;
+          let prefixEnd = a;
+          let suffix: Learned | undefined = undefined;
+          let suffixStart = e;
           for (let q = a; q <= e; q++) {
-            if (q === e || byteAt(s, q) === 64 || byteAt(s, q) === 43) {
+            const c = q < e ? byteAt(s, q) : 0;
+            if (q === e || c === 64 || c === 43) {
               if (q > p && !(p === a && q === e) && mayBeIndexed(s, p, q)) {
                 const l = indexed(sub(s, p, q));
-                if (l !== undefined && bounded(s, n, p, q)) occ.push({ s: p, e: q, kind: l.kind });
+                if (l !== undefined && bounded(s, n, p, q, false)) occ.push({ s: p, e: q, kind: l.kind });
               }
               p = q + 1;
+            } else if ((c === 45 || c === 95) && e - a > COMPOUND_MIN) {
+              if (q - a >= COMPOUND_MIN && mayBeIndexed(s, a, q)) {
+                const l = indexed(sub(s, a, q));
+                if (l !== undefined && compoundOf(l)) {
+                  prefix = l;
+                  prefixEnd = q;
+                }
+              }
+              if (suffix === undefined && e - q - 1 >= COMPOUND_MIN && mayBeIndexed(s, q + 1, e)) {
+                const l = indexed(sub(s, q + 1, e));
+                if (l !== undefined && compoundOf(l)) {
+                  suffix = l;
+                  suffixStart = q + 1;
+                }
+              }
             }
           }
+          if (prefix !== undefined && bounded(s, n, a, prefixEnd, true))
+            occ.push({ s: a, e: prefixEnd, kind: prefix.kind });
+          if (suffix !== undefined && suffixStart > prefixEnd && bounded(s, n, suffixStart, e, true))
+            occ.push({ s: suffixStart, e, kind: suffix.kind });
         }
       }
       k = b;
@@ -942,6 +1003,7 @@ function searchName(l: Learned, s: string, n: number, occ: Occurrence[]): void {
   if (m > n) return;
   const at = anchorOf(l);
   const tail = l.tail as string;
+  const compound = compoundOf(l);
   // the name's tail from its rarest unit is searched (a plain search stops at every unit like the tail's first:
   // "deploy-bot" from "-", not at every "d" of prose); every occurrence of the name holds one at p + at
   let r = s.indexOf(tail, at);
@@ -950,7 +1012,7 @@ function searchName(l: Learned, s: string, n: number, occ: Occurrence[]): void {
     let k = 0;
     while (k < at && byteAt(s, p + k) === byteAt(name, k)) k++;
     const e = p + m;
-    if (k === at && bounded(s, n, p, e)) occ.push({ s: p, e, kind: l.kind });
+    if (k === at && bounded(s, n, p, e, compound)) occ.push({ s: p, e, kind: l.kind });
     r = s.indexOf(tail, r + 1);
   }
 }
