@@ -128,6 +128,11 @@ export function adversarialInputs(size: number): Input[] {
     ["awsapps.com run", "a.awsapps.com"],
     ["Cookie: run", "Cookie: "],
     ["Cookie pairs", "Cookie: a=Abcdefgh1; "],
+    // base64 runs holding an anchor's form (decoded and scanned once each), private key headers without a footer
+    ["base64 anchor run", "YW1hem9uYXdzLmNvbQ"],
+    ["base64 anchors split", "YW1hem9uYXdzLmNvbQ== "],
+    ["PRIVATE KEY headers", "-----BEGIN PRIVATE KEY-----\n"],
+    ["PRIVATE KEY lines", "-----BEGIN PRIVATE KEY-----\nMIIEowIBAAKCAQEA1c7\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

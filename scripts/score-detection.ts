@@ -180,7 +180,8 @@ for (const d of docs) {
   nodeResults.push({
     input: text,
     out,
-    entries: sess.entries.map((e) => `${e.kind}\t${e.original}\t${e.pseudonym}`).join("\n"),
+    // records and fields apart by control units no original holds (a key block spans lines)
+    entries: sess.entries.map((e) => `${e.kind}\x1f${e.original}\x1f${e.pseudonym}`).join("\x1e"),
   });
 }
 if (dumpDir !== undefined) {
@@ -231,7 +232,7 @@ let negBytes = 0;
 
 docs.forEach((d, i) => {
   const r = nodeResults[i];
-  const entries = r.entries === "" ? [] : r.entries.split("\n").map((l) => l.split("\t"));
+  const entries = r.entries === "" ? [] : r.entries.split("\x1e").map((l) => l.split("\x1f"));
   if (d.negative) {
     negBytes += Buffer.byteLength(r.input, "latin1");
     negTokens += r.input.split(/\s+/).filter(Boolean).length;

@@ -694,6 +694,43 @@ describe("signed URLs and sign-in hosts", () => {
   });
 });
 
+describe("base64 and key blocks", () => {
+  const b64 = (t: string) => Buffer.from(t, "latin1").toString("base64");
+  it("base64 that encodes an identifier or a credential is masked whole (Kubernetes Secret data, docker config, user data)", () => {
+    const url = b64("postgres://admin:S3cure@orders-db.c9akciq32xyz.us-east-1.rds.amazonaws.com:5432/orders");
+    const docker = b64(
+      JSON.stringify({ auths: { "123456789012.dkr.ecr.us-east-1.amazonaws.com": { auth: "QVdTOmV5Sg==" } } }),
+    );
+    const userData = b64("#!/bin/bash\naws s3 cp s3://acme-build-artifacts/app.tgz /opt/\n");
+    const text = `data:\n  DATABASE_URL: ${url}\n  .dockerconfigjson: ${docker}\nUserData: ${userData}\n`;
+    expect(
+      found(text)
+        .filter((f) => f[0] === "credential")
+        .map((f) => f[1]),
+    ).toEqual([url, docker, userData]);
+  });
+  it("base64 of text without identifiers, and short values, stay", () => {
+    const plain = b64("hello world, a long plain sentence with no identifiers at all, amazonaws.com or not");
+    expect(found(`note: ${plain}\nusername: YWRtaW4=`)).toEqual([]);
+  });
+  it("a PEM private key's body is a credential, its header and footer stay; cut, indented, escaped or on one line", () => {
+    const body = "MIIEowIBAAKCAQEA1c7+9z5Pad7OejecsQ0bu3aumO2C+zQdlpWnQ8mqkx1p4hDq";
+    const pem = `-----BEGIN RSA PRIVATE KEY-----\n${body}\n${body}\n-----END RSA PRIVATE KEY-----\n`;
+    expect(mask(pem)).toMatch(
+      /^-----BEGIN RSA PRIVATE KEY-----\nCREDENTIAL_[0-9a-z]{10}\n-----END RSA PRIVATE KEY-----\n$/,
+    );
+    expect(mask(`key: |\n  -----BEGIN PRIVATE KEY-----\n  ${body}\n  ${body}\n`)).not.toContain(body);
+    expect(mask(`"-----BEGIN EC PRIVATE KEY-----\\n${body}\\n-----END EC PRIVATE KEY-----\\n"`)).not.toContain(body);
+    expect(mask(`K="-----BEGIN OPENSSH PRIVATE KEY----- ${body} -----END OPENSSH PRIVATE KEY-----"`)).not.toContain(
+      body,
+    );
+    // prose about a key, and a footer followed by other text, stay
+    const prose = "The file starts with -----BEGIN RSA PRIVATE KEY----- and ends with the END line.";
+    expect(mask(prose)).toBe(prose);
+    expect(mask(`${pem}Then run ssh-add with the key file.`)).toContain("Then run ssh-add with the key file.");
+  });
+});
+
 describe("new kinds (one catalogue entry each)", () => {
   it("cks-, d-, j-, db- resource ids, Cognito pools, canonical user ids", () => {
     expect(

@@ -125,10 +125,10 @@ describe("learned names persist per tenant", () => {
     expect(loads).toHaveLength(1);
   }, 30000);
 
-  it("names are matched as whole words only", async () => {
-    const r = await ask(b, `${FUNCTION}-v2 and x${FUNCTION} stay, (${FUNCTION}) goes`, TENANT_A);
-    expect(r.sent).toContain(`${FUNCTION}-v2 and x${FUNCTION} stay`);
-    expect(r.sent).toContain(`(${pseudonym}) goes`);
+  it("names are matched as whole words, and a compound name also where - or _ joins a longer token to it", async () => {
+    const r = await ask(b, `x${FUNCTION} and ${FUNCTION}s stay, (${FUNCTION}) and ${FUNCTION}-v2 go`, TENANT_A);
+    expect(r.sent).toContain(`x${FUNCTION} and ${FUNCTION}s stay`);
+    expect(r.sent).toContain(`(${pseudonym}) and ${pseudonym}-v2 go`);
   });
 });
 

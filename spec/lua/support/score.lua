@@ -38,7 +38,7 @@ for line in io.lines(manifest) do
   end
   spit(outdir .. "/" .. idx .. ".out", out)
   local lines = {}
-  for _, e in ipairs(sess.entries) do lines[#lines + 1] = e.kind .. "\t" .. e.original .. "\t" .. e.pseudonym end
-  spit(outdir .. "/" .. idx .. ".entries", table.concat(lines, "\n"))
+  for _, e in ipairs(sess.entries) do lines[#lines + 1] = e.kind .. "\31" .. e.original .. "\31" .. e.pseudonym end
+  spit(outdir .. "/" .. idx .. ".entries", table.concat(lines, "\30"))
 end
 print(regex and "lua custom patterns: rex_pcre2" or "lua custom patterns: unavailable")

@@ -107,3 +107,21 @@ export function base64Encode(s: string): string {
   parts.push(chars.join(""));
   return parts.join("");
 }
+
+/**
+ * What a base64 text holds wherever one of words stands in the bytes it encodes: per word, one form per alignment (0,
+ * 1 or 2 bytes of a 3-byte group before the word), without the characters that the bytes around the word also decide.
+ * A base64 run holding none of them encodes none of the words.
+ */
+export function base64Anchors(words: string[]): string[] {
+  const out: string[] = [];
+  for (const word of words) {
+    let pad = "";
+    for (let shift = 0; shift < 3; shift++) {
+      const enc = base64Encode(pad + word);
+      out.push(sub(enc, Math.ceil((8 * shift) / 6), Math.floor((8 * (shift + word.length)) / 6)));
+      pad += "\0";
+    }
+  }
+  return out;
+}

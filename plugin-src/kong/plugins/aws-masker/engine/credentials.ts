@@ -262,7 +262,15 @@ const WALK = { from: -1, to: -1, pipe: false };
 export function newCredentialScan(): void {
   WALK.from = -1;
   WALK.to = -1;
+  FOOTER.from = -1;
 }
+
+/**
+ * The last search for a key block's footer in this scan: from where, and the place found (-1: none to the end). A later
+ * header after from reuses it while the place is still ahead: headers without a footer search the text once, not once
+ * each.
+ */
+const FOOTER = { from: -1, at: -1 };
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
@@ -541,11 +549,15 @@ export const CREDENTIAL_ANCHORS = [
   // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
   "Cookie: ",
   "cookie: ",
+  // a PEM private key's body (RSA, EC, OPENSSH, ENCRYPTED ...): "-----BEGIN <type> PRIVATE KEY-----"
+  "PRIVATE KEY-----",
 ];
 /** The first command of CREDENTIAL_ANCHORS. */
 const FIRST_COMMAND = 3;
 /** The first cookie header of CREDENTIAL_ANCHORS. */
 const FIRST_COOKIE = 8;
+/** The private key block of CREDENTIAL_ANCHORS. */
+const KEY_BLOCK = 10;
 const TILDE = 126;
 
 /**
@@ -561,6 +573,7 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which === KEY_BLOCK) return keyBlockBody(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COOKIE) return cookieValues(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
   const a = p + CREDENTIAL_ANCHORS[which].length;
@@ -597,6 +610,58 @@ function authCredentialEnd(s: string, p: number, a: number, n: number): number {
   while (b < n && b - a < MAX_VALUE && byteAt(s, b) === EQUALS) b++;
   if (b - a < 12 || (digit === 0 && (upper === 0 || lower === 0))) return -1;
   return b;
+}
+
+/** Longest private key body looked at (an RSA 8192 key is ~6.3 KB of base64). */
+const KEY_BLOCK_MAX = 16384;
+
+/**
+ * The body of a PEM private key whose "PRIVATE KEY-----" header line ends at a, as anchoredCredentials: from the next
+ * line to the "-----END" line (the header and footer lines stay: they say what was there), or to the end of the
+ * base64 lines when the block is cut. Lines may be indented (YAML block scalars) or escaped (\n in JSON text).
+ */
+function keyBlockBody(s: string, a: number, n: number, spans: number[], end: Span): number {
+  end.e = a;
+  // the header: "-----BEGIN [<type> ]PRIVATE KEY-----" (a footer, "-----END ...", ends with the anchor too)
+  const h = a - 16;
+  let k = h;
+  while (k > 0 && h - k < 40 && ((cls(byteAt(s, k - 1)) & C_UPPER) !== 0 || byteAt(s, k - 1) === SPACE)) k--;
+  if (k < 5 || sub(s, k - 5, k) !== "-----" || sub(s, k, k + 6) !== "BEGIN ") return 0;
+  const limit = a + KEY_BLOCK_MAX < n ? a + KEY_BLOCK_MAX : n;
+  // past the header line's end (a line feed, an escaped one, or a blank: a key on one line) and the indent
+  let b = a;
+  if (b + 1 < limit && byteAt(s, b) === BACKSLASH && byteAt(s, b + 1) === 110) b += 2;
+  while (b < limit && (byteAt(s, b) === CR || byteAt(s, b) === LF || isBlank(byteAt(s, b)))) b++;
+  const start = b;
+  if (FOOTER.from < 0 || FOOTER.from > start || (FOOTER.at >= 0 && FOOTER.at < start)) {
+    FOOTER.from = start;
+    FOOTER.at = s.indexOf("-----END", start);
+  }
+  const footer = FOOTER.at;
+  let e = start;
+  if (footer >= 0 && footer < limit) {
+    e = footer;
+    // the footer's indent and the line end before it stay
+    while (e > start && (isBlank(byteAt(s, e - 1)) || byteAt(s, e - 1) === LF || byteAt(s, e - 1) === CR)) e--;
+    if (e >= start + 2 && byteAt(s, e - 2) === BACKSLASH && byteAt(s, e - 1) === 110) e -= 2;
+  } else {
+    // cut: the lines of base64 that follow (each its own line, indented or not)
+    let q = start;
+    while (q < limit) {
+      let r = q;
+      while (r < limit && byteAt(s, r) < 256 && ((cls(byteAt(s, r)) & C_B64) !== 0 || byteAt(s, r) === EQUALS)) r++;
+      if (r - q < 4 || (r < limit && byteAt(s, r) !== LF && byteAt(s, r) !== CR && byteAt(s, r) !== BACKSLASH)) break;
+      e = r;
+      q = r;
+      if (q + 1 < limit && byteAt(s, q) === BACKSLASH && byteAt(s, q + 1) === 110) q += 2;
+      while (q < limit && (byteAt(s, q) === CR || byteAt(s, q) === LF || isBlank(byteAt(s, q)))) q++;
+    }
+  }
+  end.e = e > a ? e : a;
+  if (e - start < 40) return 0;
+  spans[0] = start;
+  spans[1] = e;
+  return 1;
 }
 
 /** Set-Cookie attributes: their values are no credentials. */

@@ -5,6 +5,7 @@
 // Pure: no ngx/kong; the same code runs compiled to Lua and as JavaScript.
 
 import * as ch from "./chars";
+import * as b64 from "./base64";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
 import {
@@ -2144,6 +2145,18 @@ function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): voi
   }
 }
 
+/** The matches in text decoded from the string being scanned (one level deep: never decoded again). */
+function scanDecoded(cfg: ScanConfig, text: string): Match[] {
+  const found: Match[] = [];
+  ENCODED.depth++;
+  scanWords(cfg, text, "", found);
+  ENCODED.depth--;
+  // the nested scan used the per-string slots: the outer string's are recomputed
+  SIGNAL.known = false;
+  newCredentialScan();
+  return found;
+}
+
 function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: Match[]): void {
   const parts: string[] = [];
   const raw: number[] = []; // raw index of each decoded unit
@@ -2172,17 +2185,67 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
     k += w;
   }
   raw.push(b);
-  const text = parts.join("");
-  const found: Match[] = [];
-  ENCODED.depth++;
-  scanWords(cfg, text, "", found);
-  ENCODED.depth--;
-  // the nested scan used the per-string slots: the outer string's are recomputed
-  SIGNAL.known = false;
-  newCredentialScan();
+  const found = scanDecoded(cfg, parts.join(""));
   for (const m of found) {
     push(cfg, s, extra, raw[m.s], raw[m.e], m.kind);
   }
+}
+
+/**
+ * Words whose base64 forms are looked for (base64.ts base64Anchors): AWS hostnames, ARNs and S3 URIs, credential
+ * names, key blocks. A Kubernetes Secret's data, a Docker config.json's auths, an instance's user data, a kubeconfig's
+ * keys. (At most 10 words: a bit per form in findBase64's gates.)
+ */
+const BASE64_ANCHORS = b64.base64Anchors([
+  "amazonaws.com",
+  "arn:aws:",
+  "s3://",
+  "aws_secret",
+  "AWS_SECRET",
+  "AWS_ACCESS",
+  "password",
+  "PASSWORD",
+  "PRIVATE KEY",
+]);
+
+/**
+ * Base64 text that encodes an identifier or a credential: the run of base64 units around a form of an anchor word
+ * (and its "=" padding) is decoded and scanned; when anything is found there, the run is masked whole as a credential
+ * (its parts cannot be masked inside the encoding). Each run is decoded once. Most strings hold none of the forms'
+ * rare units (ch.mayHold): nothing is searched.
+ */
+function findBase64(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const cred = cfg.byId["credential"];
+  if (n < 16 || !kindOn(cfg, cred)) return;
+  // read before a nested scan marks the decoded text's units
+  let gates = 0;
+  for (let k = 0; k < BASE64_ANCHORS.length; k++) if (ch.mayHold(BASE64_ANCHORS[k])) gates |= 1 << k;
+  if (gates === 0) return;
+  // the starts of the runs decoded: a run is decoded once, whichever anchor finds it
+  const tried: Record<number, boolean> = {};
+  let nested = false;
+  for (let w = 0; w < BASE64_ANCHORS.length; w++) {
+    const lit = BASE64_ANCHORS[w];
+    let p = (gates & (1 << w)) !== 0 ? ch.indexFrom(s, lit, 0) : -1;
+    while (p >= 0) {
+      let a = p;
+      let b = p + lit.length;
+      while (a > 0 && (cls(byteAt(s, a - 1)) & ch.C_B64) !== 0) a--;
+      while (b < n && (cls(byteAt(s, b)) & ch.C_B64) !== 0) b++;
+      const e = b;
+      while (b < n && b - e < 2 && byteAt(s, b) === 61) b++;
+      const text = tried[a] === true ? undefined : b64.base64Decode(sub(s, a, b));
+      tried[a] = true;
+      if (text !== undefined) {
+        ENCODED.signal = true;
+        nested = true;
+        if (scanDecoded(cfg, text).length > 0) push(cfg, s, extra, a, b, cred);
+      }
+      p = ch.indexFrom(s, lit, b);
+    }
+  }
+  // the string's own unit marks again, for the finders after this one
+  if (nested) ch.markUnits(s, n);
 }
 
 // Console URL paths whose next segment is a resource name (console.aws.amazon.com/...).
@@ -2272,11 +2335,9 @@ const APIGW_USER_AGENT = "AmazonAPIGateway_";
 const API_ID_LEN = 10;
 // CloudFront's invalidation URL: .../distribution/<id>/invalidation/<invalidation id>
 const INVALIDATION_PATH = "/invalidation/";
-const CLB_NAME_MAX = 32;
-const ISO_T = 84; // "T" between date and time
-const ISO_Z = 90; // "Z": UTC
-const ISO_SECONDS_LEN = 19; // 2024-01-12T00:10:28
-const ISO_FRACTION_MAX = 9;
+// an ISO-8601 UTC timestamp: "T" between date and time, "Z" (UTC), 2024-01-12T00:10:28 and at most 9 digits after it;
+// a Classic Load Balancer's longest name (one table, not a local each: the module's main chunk is at Lua's limit)
+const STAMP = { T: 84, Z: 90, secondsLen: 19, fractionMax: 9, clbNameMax: 32 };
 const CLB_STAMP_END = "Z ";
 
 /** The end of an ISO-8601 UTC timestamp starting at a (2024-01-12T00:10:28.423958Z), or -1. */
@@ -2284,7 +2345,7 @@ function isoStampEnd(s: string, a: number, n: number): number {
   if (
     a + 20 > n ||
     byteAt(s, a + 4) !== DASH ||
-    byteAt(s, a + 10) !== ISO_T ||
+    byteAt(s, a + 10) !== STAMP.T ||
     runOf(s, a, n, C_DIGIT) !== 4 ||
     byteAt(s, a + 13) !== COLON ||
     byteAt(s, a + 16) !== COLON
@@ -2292,7 +2353,7 @@ function isoStampEnd(s: string, a: number, n: number): number {
     return -1;
   let e = a + 19;
   if (byteAt(s, e) === DOT) e += 1 + runOf(s, e + 1, n, C_DIGIT);
-  return e < n && byteAt(s, e) === ISO_Z ? e + 1 : -1;
+  return e < n && byteAt(s, e) === STAMP.Z ? e + 1 : -1;
 }
 
 /**
@@ -2319,14 +2380,14 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
   p = firstOf(s, CLB_STAMP_END);
   while (p >= 0) {
     let ls = p;
-    while (ls > 0 && p - ls < ISO_FRACTION_MAX && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
-    ls = (ls < p && ls > 0 && byteAt(s, ls - 1) === DOT ? ls - 1 : p) - ISO_SECONDS_LEN;
+    while (ls > 0 && p - ls < STAMP.fractionMax && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
+    ls = (ls < p && ls > 0 && byteAt(s, ls - 1) === DOT ? ls - 1 : p) - STAMP.secondsLen;
     const t = ls >= 0 && (ls === 0 || byteAt(s, ls - 1) === LF) ? isoStampEnd(s, ls, n) : -1;
     if (t === p + 1) {
       const a = t + 1;
       const e = a + runOf(s, a, n, C_ALNUM | ch.C_HOST);
       // the name is followed by the client's ip:port
-      const q = e > a && e - a <= CLB_NAME_MAX && byteAt(s, e) === SPACE ? dottedQuadEnd(s, e + 1, n, DOT, []) : -1;
+      const q = e > a && e - a <= STAMP.clbNameMax && byteAt(s, e) === SPACE ? dottedQuadEnd(s, e + 1, n, DOT, []) : -1;
       if (q > 0 && byteAt(s, q) === COLON && name !== undefined) push(cfg, s, extra, a, e, name);
     }
     p = s.indexOf(CLB_STAMP_END, p + 2);
@@ -2735,7 +2796,10 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       findHosts(cfg, s, n, found);
       findOtherAnchors(cfg, s, n, found);
       findCredentials(cfg, s, n, found);
-      if (ENCODED.depth === 0) findEncoded(cfg, s, n, found);
+      if (ENCODED.depth === 0) {
+        findBase64(cfg, s, n, found);
+        findEncoded(cfg, s, n, found);
+      }
     }
     if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
     if (found.length > 0) {
