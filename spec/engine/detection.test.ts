@@ -523,6 +523,14 @@ describe("credentials fail closed", () => {
       ),
     ).toEqual([]);
   });
+  it("other services' secrets by their documented prefixes: the token after the prefix, not a word holding one", () => {
+    const stripe = "51HxYzAbCdEfGhIjKlMnOpQr";
+    const slack = "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
+    const google = "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q";
+    const text = `STRIPE=sk_live_${stripe}\nslack: xoxb-${slack}\nkey AIza${google}\ngh ghp_16C7e42F292c6912E7710c838347Ae178B4a`;
+    expect(found(text).map((f) => f[1])).toEqual([stripe, slack, google, "16C7e42F292c6912E7710c838347Ae178B4a"]);
+    expect(found("the ghp_ prefix marks a token; my_ghp_1234567890abcdefghij and sk_live_mode stay")).toEqual([]);
+  });
   it("placeholders, types and code are not credentials", () => {
     expect(found('password: string; token: ${TOKEN}; secret = os.getenv("X"); password = <redacted>')).toEqual([]);
     // a GitHub Actions workflow's permissions

@@ -551,6 +551,27 @@ export const CREDENTIAL_ANCHORS = [
   "cookie: ",
   // a PEM private key's body (RSA, EC, OPENSSH, ENCRYPTED ...): "-----BEGIN <type> PRIVATE KEY-----"
   "PRIVATE KEY-----",
+  // other services' secrets by their documented prefixes (GitHub, Slack, Stripe secret and restricted keys, GitLab,
+  // Google API keys, npm, Anthropic, OpenAI, Hugging Face): the prefix stays, the token after it is masked
+  "ghp_",
+  "gho_",
+  "ghu_",
+  "ghs_",
+  "ghr_",
+  "github_pat_",
+  "xoxb-",
+  "xoxp-",
+  "xoxa-",
+  "xoxe-",
+  "sk_live_",
+  "sk_test_",
+  "rk_live_",
+  "glpat-",
+  "AIza",
+  "npm_",
+  "sk-ant-",
+  "sk-proj-",
+  "hf_",
 ];
 /** The first command of CREDENTIAL_ANCHORS. */
 const FIRST_COMMAND = 3;
@@ -558,6 +579,10 @@ const FIRST_COMMAND = 3;
 const FIRST_COOKIE = 8;
 /** The private key block of CREDENTIAL_ANCHORS. */
 const KEY_BLOCK = 10;
+/** The first token prefix of CREDENTIAL_ANCHORS. */
+const FIRST_PREFIX = 11;
+/** Fewest units after a token prefix (the shortest documented token is GitLab's 20). */
+const PREFIXED_MIN = 16;
 const TILDE = 126;
 
 /**
@@ -573,6 +598,7 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which >= FIRST_PREFIX) return prefixedToken(s, p, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which === KEY_BLOCK) return keyBlockBody(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COOKIE) return cookieValues(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
@@ -610,6 +636,33 @@ function authCredentialEnd(s: string, p: number, a: number, n: number): number {
   while (b < n && b - a < MAX_VALUE && byteAt(s, b) === EQUALS) b++;
   if (b - a < 12 || (digit === 0 && (upper === 0 || lower === 0))) return -1;
   return b;
+}
+
+/**
+ * The token after a prefix found at p and ending at a (ghp_..., xoxb-..., sk_live_...), as anchoredCredentials: its
+ * units A-Za-z0-9 _ - up to MAX_VALUE, at least PREFIXED_MIN of them with a digit; none when the prefix is glued to a
+ * word before it (a longer identifier holding the prefix).
+ */
+function prefixedToken(s: string, p: number, a: number, n: number, spans: number[], end: Span): number {
+  let b = a;
+  let digits = 0;
+  while (b < n && b - a < MAX_VALUE) {
+    const c = byteAt(s, b);
+    if (c >= 256) break;
+    const f = cls(c);
+    if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH) break;
+    b++;
+  }
+  end.e = b;
+  if (p > 0) {
+    const c = byteAt(s, p - 1);
+    if (c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE || c === DASH)) return 0;
+  }
+  if (b - a < PREFIXED_MIN || digits === 0) return 0;
+  spans[0] = a;
+  spans[1] = b;
+  return 1;
 }
 
 /** Longest private key body looked at (an RSA 8192 key is ~6.3 KB of base64). */
