@@ -523,6 +523,14 @@ describe("credentials fail closed", () => {
       ),
     ).toEqual([]);
   });
+  it("the output line of kms decrypt's Plaintext query is a secret; get-login-password piped into docker login is not", () => {
+    const kms =
+      "$ aws kms decrypt --ciphertext-blob fileb://x.enc --query Plaintext --output text | base64 -d\nSup3rS3cret-DB\n";
+    expect(found(kms)).toContainEqual(["credential", "Sup3rS3cret-DB"]);
+    const ecr =
+      "$ aws ecr get-login-password | docker login --username AWS --password-stdin 123456789012.dkr.ecr.us-east-1.amazonaws.com\nLogin Succeeded\n";
+    expect(found(ecr)).toEqual([["account-id", "123456789012"]]);
+  });
   it("other services' secrets by their documented prefixes: the token after the prefix, not a word holding one", () => {
     const stripe = "51HxYzAbCdEfGhIjKlMnOpQr";
     const slack = "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";

@@ -38,13 +38,16 @@ function referenceCredentialCode(key: string): string {
   if (key.length < 3 || key.length > 64) return "none";
   const k = normalised(key, "_- .");
   let code = "none";
+  let ended = false;
   for (const [ending, c] of CREDENTIAL_KEY_ENDINGS) {
     if (k.endsWith(ending)) {
       code = c;
+      ended = true;
       break;
     }
   }
-  if (code === "none" && (k.includes("password") || k.includes("passwd"))) {
+  // an ending that names no credential (get-login-password) is final
+  if (!ended && (k.includes("password") || k.includes("passwd"))) {
     code = NOT_PASSWORD_KEY_ENDINGS.some((e) => k.endsWith(e)) ? "none" : "other";
   }
   if (code === "other" && (k.includes("session") || k.includes("security")) && k.endsWith("token")) {

@@ -78,6 +78,8 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["secretstring", CRED_OTHER],
   ["secretbinary", CRED_OTHER],
   ["secretvalue", CRED_OTHER],
+  // aws ecr get-login-password (| docker login ...): a command, not a key
+  ["getloginpassword", CRED_NONE],
   ["password", CRED_OTHER],
   ["passwd", CRED_OTHER],
   ["passphrase", CRED_OTHER],
@@ -128,6 +130,8 @@ const NOT_PASSWORD_ENDINGS = [
   "field",
   "type",
   "label",
+  // docker login --password-stdin: the password comes from the pipe, the next word is the registry
+  "stdin",
 ];
 
 /** For the specs: endings of keys that hold "password" but name no password (PasswordLastUsed). */
@@ -238,8 +242,9 @@ function keyCode(s: string, a: number, b: number, mayHaveW: boolean): Credential
   // the most specific ending wins (secretaccesskey over secret ...): the list puts them first
   const w = suffixIn(ENDINGS, s, a, b, KEY_SKIP);
   let code = w >= 0 ? KEY_ENDINGS[w][1] : CRED_NONE;
+  // (an ending that names no credential, get-login-password, is not asked again)
   if (
-    code === CRED_NONE &&
+    w < 0 &&
     mayHaveW &&
     (containsSkipping(s, a, b, "password", KEY_SKIP) || containsSkipping(s, a, b, "passwd", KEY_SKIP))
   ) {

@@ -2469,12 +2469,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
       let a = unitWithin(s, 10, p, n, 4096);
       if (a < 0) break;
+      // piped into docker login (the ECR login one-liner), the next line is docker's, not the password
+      const piped = sub(s, p, a).indexOf("| docker") >= 0;
       a++;
       let e = unitWithin(s, 10, a, n, 65536);
       if (e < 0) e = a + 65536 < n ? a + 65536 : n;
       let b = e;
       while (b > a && (byteAt(s, b - 1) === 13 || byteAt(s, b - 1) === 32)) b--;
-      if (b > a && byteAt(s, a) !== 36) push(cfg, s, extra, a, b, cfg.byId["credential"]);
+      if (b > a && byteAt(s, a) !== 36 && !piped) push(cfg, s, extra, a, b, cfg.byId["credential"]);
       p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
@@ -2489,6 +2491,10 @@ const SECRET_QUERIES = [
   "--query Parameter.Value",
   "--query 'Parameter.Value'",
   "--query SecretBinary",
+  // kms decrypt's plaintext (base64, or decoded after "| base64 -d"), codeartifact's token
+  "--query Plaintext",
+  "--query 'Plaintext'",
+  "--query authorizationToken",
 ];
 
 function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
