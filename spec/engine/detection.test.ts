@@ -661,6 +661,17 @@ describe("names from structure", () => {
     expect(names[0]).toBe(names[1]);
     expect(out).toContain(":stateMachine:RESOURCE_NAME_");
   });
+  it("an account's root email under an ...Email key is a name (organizations list-accounts, describe-organization)", () => {
+    const text =
+      'aws organizations describe-organization\n"MasterAccountEmail": "aws-root@acme-payments.com",\nEmail: ops+aws@acme.io';
+    expect(found(text).map((f) => f[1])).toEqual(["aws-root@acme-payments.com", "ops+aws@acme.io"]);
+    const out = maskJson(
+      newSession(masker, "t"),
+      '{"Accounts": [{"Email": "bill@example.com"}]}',
+      policyFor("/v1/other"),
+    );
+    expect(out.text).not.toContain("bill@example.com");
+  });
   it("a list without an AWS signal under a generic key stays", () => {
     expect(found('{"names": ["frame-server", "web"]}')).toEqual([]);
   });
