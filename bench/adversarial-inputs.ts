@@ -133,6 +133,7 @@ export function adversarialInputs(size: number): Input[] {
     ["base64 anchors split", "YW1hem9uYXdzLmNvbQ== "],
     ["PRIVATE KEY headers", "-----BEGIN PRIVATE KEY-----\n"],
     ["PRIVATE KEY lines", "-----BEGIN PRIVATE KEY-----\nMIIEowIBAAKCAQEA1c7\n"],
+    ["on resource: run", "on resource: "],
     ["ghp_ run", "ghp_"],
     ["sk_live_ tokens", "sk_live_a1b2c3d4e5f6g7h8i9 "],
   ];

@@ -672,6 +672,13 @@ describe("names from structure", () => {
     );
     expect(out.text).not.toContain("bill@example.com");
   });
+  it("the resource of an AccessDenied message is a name when it is not an ARN", () => {
+    const msg =
+      "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: secretsmanager:GetSecretValue on resource: prod/payments/stripe because no identity-based policy allows it";
+    expect(found(msg).map((f) => f[1])).toContain("prod/payments/stripe");
+    const arn = 'not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::acme-logs/a.txt".';
+    expect(found(arn).map((f) => f[0])).toEqual(["s3-bucket"]);
+  });
   it("a list without an AWS signal under a generic key stays", () => {
     expect(found('{"names": ["frame-server", "web"]}')).toEqual([]);
   });

@@ -2395,8 +2395,9 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
 }
 
 /**
- * Line-shaped contexts: INI section names ([profile x], [x]) in text with an AWS signal, terraform apply's [id=x], and
- * the output line after `--query SecretString --output text` (the secret alone).
+ * Line-shaped contexts: INI section names ([profile x], [x]) in text with an AWS signal, terraform apply's [id=x], the
+ * resource of an AccessDenied message, and the output line after `--query SecretString --output text` (the secret
+ * alone).
  */
 function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const name = cfg.byId["resource-name"];
@@ -2459,6 +2460,23 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     if (name !== undefined && e - a >= 3 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0))
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("eksctl-", e > p ? e : p + 1);
+  }
+  // AccessDenied messages: "... is not authorized to perform: <action> on resource: <resource>", an ARN (found as one)
+  // or a name (a secret's, a parameter's)
+  p = firstOf(s, "on resource: ");
+  while (p >= 0) {
+    let a = p + 13;
+    if (a < n && (byteAt(s, a) === QUOTE || byteAt(s, a) === 39)) a++;
+    let e = a;
+    while (e < n && e - a < 512) {
+      const c = byteAt(s, e);
+      if (c === SPACE || c === LF || c === 13 || c === 9 || c === QUOTE || c === 39) break;
+      e++;
+    }
+    while (e > a && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
+    if (name !== undefined && e > a && !matchesLowerAt(s, a, n, "arn:") && plausibleName(s, a, e, name))
+      push(cfg, s, extra, a, e, name);
+    p = s.indexOf("on resource: ", e > p ? e : p + 1);
   }
   // every query but the first holds "--query ": without it in s, one search instead of six
   const queries = firstOf(s, "--query ") >= 0;
