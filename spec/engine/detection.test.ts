@@ -679,6 +679,10 @@ describe("names from structure", () => {
     const arn = 'not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::acme-logs/a.txt".';
     expect(found(arn).map((f) => f[0])).toEqual(["s3-bucket"]);
   });
+  it("an AWS-owned metric namespace is no name; a custom one is", () => {
+    const alarm = "aws cloudwatch describe-alarms\n- MetricNamespace: AWS/ApplicationELB\n- Namespace: Acme/Payments\n";
+    expect(found(alarm).map((f) => f[1])).toEqual(["Acme/Payments"]);
+  });
   it("a list without an AWS signal under a generic key stays", () => {
     expect(found('{"names": ["frame-server", "web"]}')).toEqual([]);
   });

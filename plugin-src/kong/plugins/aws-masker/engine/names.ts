@@ -411,6 +411,9 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
+  // an AWS-owned namespace (AWS/ApplicationELB, a CloudWatch metric namespace) names no resource of the account
+  if (first === 65 && slashes > 0 && byteAt(s, a + 1) === 87 && byteAt(s, a + 2) === 83 && byteAt(s, a + 3) === 47)
+    return false;
   // a value holding a pseudonym (EC2_PRIVATE_DNS_x.eu-west-1.compute.internal) was masked already
   if ((cls(first) & ch.C_UPPER) !== 0) {
     const pe = pseudonymEndAt(s, a, b);
