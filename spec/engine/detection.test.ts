@@ -683,6 +683,16 @@ describe("names from structure", () => {
     const alarm = "aws cloudwatch describe-alarms\n- MetricNamespace: AWS/ApplicationELB\n- Namespace: Acme/Payments\n";
     expect(found(alarm).map((f) => f[1])).toEqual(["Acme/Payments"]);
   });
+  it("an ECS task id after --task / --tasks and in a task ARN has one pseudonym", () => {
+    const id = "0a1b2c3d4e5f40718293a4b5c6d7e8f9";
+    const out = mask(
+      `aws ecs stop-task --cluster prod --task ${id}\narn:aws:ecs:us-east-1:123456789012:task/prod/${id}\n`,
+    );
+    expect(out).not.toContain(id);
+    const p = out.match(/ECS_TASK_[0-9a-z]{10}/g) as string[];
+    expect(p.length).toBe(2);
+    expect(p[0]).toBe(p[1]);
+  });
   it("a list without an AWS signal under a generic key stays", () => {
     expect(found('{"names": ["frame-server", "web"]}')).toEqual([]);
   });

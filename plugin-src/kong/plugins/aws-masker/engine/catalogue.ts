@@ -590,6 +590,14 @@ export const KINDS: Kind[] = [
     "--cluster payments-prod",
   ),
   name(
+    "ecs-task",
+    "ECS_TASK",
+    ["task", "tasks", "taskid"],
+    [],
+    "ECS task id where the context says task (--task, --tasks, taskId)",
+    "aws ecs stop-task --cluster payments-prod --task 0a1b2c3d4e5f40718293a4b5c6d7e8f9",
+  ),
+  name(
     "dynamodb-table",
     "DYNAMODB_TABLE",
     ["tablename", "dynamodbtable", "dynamodbtablename"],

@@ -1146,7 +1146,8 @@ function isReserved(a: number, b: number): boolean {
 
 /**
  * Resource layouts of ARNs whose resource holds names, by "service:type" (AWS's ARN formats): per "/" segment, "c" a
- * cluster name, "n" another name, "i" an id, "v" a word that stays visible (the load balancer's type).
+ * cluster name, "n" another name, "t" an ECS task id, "i" an id, "v" a word that stays visible (the load balancer's
+ * type).
  */
 const ARN_LAYOUTS: Record<string, string> = {
   "cloudformation:stack": "ni",
@@ -1155,7 +1156,7 @@ const ARN_LAYOUTS: Record<string, string> = {
   "elasticloadbalancing:listener": "vnii",
   "elasticloadbalancing:listener-rule": "vniii",
   "ecs:service": "cn",
-  "ecs:task": "ci",
+  "ecs:task": "ct",
   "ecs:container-instance": "ci",
   "ecs:task-set": "cni",
   "eks:nodegroup": "cni",
@@ -1487,7 +1488,14 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
         let b = a;
         while (b < nameEnd && byteAt(s, b) !== 47) b++;
         const role = byteAt(layout, seg);
-        let kind = role === 99 ? cfg.byId["cluster-name"] : role === 110 ? cfg.byId["resource-name"] : undefined;
+        let kind =
+          role === 99
+            ? cfg.byId["cluster-name"]
+            : role === 110
+              ? cfg.byId["resource-name"]
+              : role === 116
+                ? cfg.byId["ecs-task"]
+                : undefined;
         // an id, or a name that is off or does not look like one: masked as the resource (fail closed)
         if (role === 105 || (kind !== undefined && (cfg.on[kind.id] !== true || !plausibleName(s, a, b, kind))))
           kind = id;
