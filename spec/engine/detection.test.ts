@@ -693,6 +693,12 @@ describe("names from structure", () => {
     expect(p.length).toBe(2);
     expect(p[0]).toBe(p[1]);
   });
+  it("an Athena workgroup after --work-group or WorkGroup is a name", () => {
+    expect(found("aws athena start-query-execution --work-group analytics-prod").map((f) => f[1])).toEqual([
+      "analytics-prod",
+    ]);
+    expect(found('aws: "WorkGroup": "finance-adhoc"').map((f) => f[1])).toEqual(["finance-adhoc"]);
+  });
   it("a list without an AWS signal under a generic key stays", () => {
     expect(found('{"names": ["frame-server", "web"]}')).toEqual([]);
   });

@@ -289,6 +289,8 @@ const GENERIC_ENDINGS = [
   "stack",
   "alias",
   "aliases",
+  // an Athena workgroup (--work-group, WorkGroup)
+  "workgroup",
   // an account's root email (organizations list-accounts, describe-organization), an Identity Center user's
   "email",
   "role",
