@@ -578,14 +578,11 @@ export const CREDENTIAL_ANCHORS = [
   "sk-proj-",
   "hf_",
 ];
-/** The first command of CREDENTIAL_ANCHORS. */
-const FIRST_COMMAND = 3;
-/** The first cookie header of CREDENTIAL_ANCHORS. */
-const FIRST_COOKIE = 8;
-/** The private key block of CREDENTIAL_ANCHORS. */
-const KEY_BLOCK = 10;
-/** The first token prefix of CREDENTIAL_ANCHORS. */
-const FIRST_PREFIX = 11;
+// Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
+const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
+const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
+const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
+const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 /** Fewest units after a token prefix (the shortest documented token is GitLab's 20). */
 const PREFIXED_MIN = 16;
 const TILDE = 126;
