@@ -136,6 +136,12 @@ export function adversarialInputs(size: number): Input[] {
     ["on resource: run", "on resource: "],
     ["ghp_ run", "ghp_"],
     ["sk_live_ tokens", "sk_live_a1b2c3d4e5f6g7h8i9 "],
+    // escaped JSON keys, ids of no catalogue kind, URL-encoded base64, key files
+    ['\\"bucket\\": run', 'aws {\\"bucket\\": \\"'],
+    ["hex tail ids", "a-b-0a1b2c3d4e5f60718 "],
+    ["%2B base64 run", "YXJuOmF3czo%2B"],
+    [".pem run", ".pem"],
+    ["ssh -i run", "ssh -i ~/.ssh/a-b.pem "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

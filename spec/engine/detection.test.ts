@@ -78,8 +78,8 @@ describe("prefixed hex ids", () => {
         // one hex too many or too few: nothing, and never a cut-off piece
         expect(found(`x ${id}f y`)).toEqual([]);
         expect(found(`x ${id.substring(0, id.length - 1)} y`)).toEqual([]);
-        // glued to a word
-        expect(found(`x${id} y`)).toEqual([]);
+        // glued to a word: never the id's kind, never a piece (with 17 hex, the whole token is another service's id)
+        expect(found(`x${id} y`)).toEqual(len === 17 ? [["aws-resource-id", `x${id}`]] : []);
         // (r-<hex>g is a well-formed organization root id, r-[0-9a-z]{4,32}: never a reservation, never a piece)
         expect(found(`x ${id}g y`).filter((f) => f[0] === k.id || f[1] !== `${id}g`)).toEqual([]);
       }
@@ -88,7 +88,8 @@ describe("prefixed hex ids", () => {
   it("ami-<17 hex> never becomes am<MASK>; a 17-hex id never leaks a tail", () => {
     const out = mask(`ami-${HEX17} i-${HEX17} vol-${HEX17}`);
     expect(out).toMatch(/^AMI_[0-9a-z]{10} EC2_INSTANCE_[0-9a-z]{10} EBS_VOLUME_[0-9a-z]{10}$/);
-    expect(mask(`xami-${HEX17}`)).toBe(`xami-${HEX17}`);
+    expect(mask(`xami-${HEX17}`)).toMatch(/^AWS_RESOURCE_ID_[0-9a-z]{10}$/);
+    expect(mask(`xami-${HEX8}`)).toBe(`xami-${HEX8}`);
   });
   it("legacy 8-hex and 17-hex side by side", () => {
     expect(found(`i-${HEX8} i-${HEX17}`).map((f) => f[0])).toEqual(["ec2-instance", "ec2-instance"]);
@@ -797,6 +798,22 @@ describe("new kinds (one catalogue entry each)", () => {
       ["canonical-user-id", "e50a589a6976f9acaf6d6c50c4081f6fafeb2594d50cd7a25d68434b5e4ee9a1"],
     ]);
   });
+  it("<prefix>-<17 lower hex> of no catalogue kind is an aws-resource-id (Route 53 Resolver, SSM managed instances)", () => {
+    expect(
+      found("rslvr-in-0123456789abcdef0 mi-0a1b2c3d4e5f60718 ipv6pool-ec2-012345abcdef67890").map((f) => f[0]),
+    ).toEqual(["aws-resource-id", "aws-resource-id", "aws-resource-id"]);
+    // 16 or 18 hex, no digit, four head segments, a kebab-case name: nothing
+    expect(
+      found(
+        "x-0123456789abcdef a-0123456789abcdef01 foo-deadbeefdeadbeefa a-b-c-d-0123456789abcdef0 payments-api-prod",
+      ),
+    ).toEqual([]);
+    // a catalogue prefix keeps its own kind; a user's SSM session id stays one token
+    expect(found("vpc-0a1b2c3d4e5f60789").map((f) => f[0])).toEqual(["vpc"]);
+    expect(found("aws ssm session grace.liu-99d750412c6bbbdf6").map((f) => f[1])).toEqual([
+      "grace.liu-99d750412c6bbbdf6",
+    ]);
+  });
   it("the name after accesspoint/, not the word; Beanstalk hosts", () => {
     expect(found("arn:aws:s3:us-east-1:123456789012:accesspoint/orders-ap").map((f) => f[1])).toEqual([
       "123456789012",
@@ -819,6 +836,84 @@ describe("encodings and cut tokens", () => {
     const out = maskJson(newSession(masker, "t"), body, policyFor("/v1/other")).text as string;
     expect(out).not.toContain(SECRET);
     expect(JSON.parse(JSON.parse(out).Message).user).toBe("x");
+  });
+  it('name keys inside a JSON string (\\"bucket\\": \\"x\\", a Step Functions input) are read as in JSON', () => {
+    const text =
+      '"input": "{\\"batchId\\": \\"b-1\\", \\"bucket\\": \\"acme-settlement-batches\\", \\"table\\": \\"settlements-ledger\\"}"';
+    expect(found(text)).toEqual([
+      ["s3-bucket", "acme-settlement-batches"],
+      ["resource-name", "settlements-ledger"],
+    ]);
+    // the key's quote must be escaped like the value's
+    expect(found('aws "bucket\\": \\"acme-x\\"')).toEqual([]);
+  });
+  it("an id under a generic name key keeps its own kind (AWS Config's resourceId): one pseudonym per id", () => {
+    const out = mask(
+      '{"arn": "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0a1b2c3d4e5f60789", "resourceId": "vpc-0a1b2c3d4e5f60789"}',
+    );
+    const p = out.match(/VPC_[0-9a-z]{10}/g) as string[];
+    expect(p.length).toBe(2);
+    expect(p[0]).toBe(p[1]);
+    expect(found('aws {"resourceId": "vpc-main-prod"}')).toEqual([["resource-name", "vpc-main-prod"]]);
+  });
+  it("a generic key ending in bucket names an S3 bucket when the value can be one (aws s3 mb's make_bucket:)", () => {
+    const out = mask("$ aws s3 mb s3://acme-logs-archive-2024\nmake_bucket: acme-logs-archive-2024\n");
+    const p = out.match(/S3_BUCKET_[0-9a-z]{10}/g) as string[];
+    expect(p.length).toBe(2);
+    expect(p[0]).toBe(p[1]);
+    expect(found('aws\nlogBucket = "My-Logs"').map((f) => f[0])).toEqual(["resource-name"]);
+  });
+  it("base64 with %2B, %2F and %3D escapes (a SAMLResponse form field) is decoded like plain base64", () => {
+    const saml = Buffer.from(
+      '<Attribute Name="https://aws.amazon.com/SAML/Attributes/Role"><AttributeValue>arn:aws:iam::444455556666:role/FinanceAdmin,arn:aws:iam::444455556666:saml-provider/CorpOkta</AttributeValue></Attribute>',
+    ).toString("base64");
+    expect(saml).toMatch(/[+/]/);
+    const field = encodeURIComponent(saml);
+    const out = mask(`SAMLResponse=${field}&RelayState=`);
+    expect(out).toMatch(/^SAMLResponse=CREDENTIAL_[0-9a-z]{10}&RelayState=$/);
+    // base64 of nothing found stays, escapes and all
+    const plain = encodeURIComponent(
+      Buffer.from("just some text?>?>?> with arn:aws: but nothing after it").toString("base64"),
+    );
+    expect(mask(`x=${plain}`)).toBe(`x=${plain}`);
+  });
+  it("terraform import's resource id (and its Importing from ID line) is a name, a bucket's an S3 bucket", () => {
+    const out = mask(
+      '$ terraform import aws_s3_bucket.exports acme-payments-exports\naws_s3_bucket.exports: Importing from ID "acme-payments-exports"...\n',
+    );
+    const p = out.match(/S3_BUCKET_[0-9a-z]{10}/g) as string[];
+    expect(p.length).toBe(2);
+    expect(p[0]).toBe(p[1]);
+    expect(
+      found("terraform import -var-file=prod.tfvars aws_iam_role.deployer payments-deployer").map((f) => f[1]),
+    ).toEqual(["payments-deployer"]);
+    expect(found("terraform import aws_instance.bastion i-0a1b2c3d4e5f60718").map((f) => f[0])).toEqual([
+      "ec2-instance",
+    ]);
+  });
+  it("a Slack or Discord webhook URL's path is a credential; the host and prefix stay", () => {
+    const out = mask(
+      "curl -X POST https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/abcDEF123ghiJKL456mnoPQR7 -d '{}'",
+    );
+    expect(out).toMatch(/^curl -X POST https:\/\/hooks\.slack\.com\/services\/CREDENTIAL_[0-9a-z]{10} -d '\{\}'$/);
+    expect(
+      found("https://discord.com/api/webhooks/123456789012345678/aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789").map(
+        (f) => f[0],
+      ),
+    ).toEqual(["credential"]);
+  });
+  it("an EC2 key pair's key file after ssh -i or IdentityFile is a name", () => {
+    const text =
+      "Host bastion\n    HostName ec2-54-201-33-12.us-west-2.compute.amazonaws.com\n    IdentityFile ~/.ssh/payments-prod-keypair.pem\n$ ssh -i payments-prod-keypair.pem ec2-user@10.20.3.44\n";
+    const out = mask(text);
+    expect(out).not.toContain("payments-prod-keypair");
+    expect(out).toContain(".pem ec2-user@PRIVATE_IP_");
+    // a certificate path elsewhere stays
+    expect(
+      found("aws SigningCertURL https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem").map(
+        (f) => f[1],
+      ),
+    ).not.toContain("SimpleNotificationService-abc");
   });
   it("an id cut by a zero-width space is masked whole: never a masked head with a leaking tail", () => {
     const out = mask("target i-0aa90c\u200b0f940689145 unhealthy");

@@ -125,3 +125,32 @@ export function base64Anchors(words: string[]): string[] {
   }
   return out;
 }
+
+/** The base64 unit that s[k, k + 3) escapes (%2B, %2F, %3D in either case: base64 in a URL or a form post), or 0. */
+export function escapedUnit(s: string, k: number): number {
+  if (byteAt(s, k) !== 37) return 0;
+  const hi = byteAt(s, k + 1);
+  const lo = byteAt(s, k + 2) | 32;
+  if (hi === 50 && lo === 98) return 43;
+  if (hi === 50 && lo === 102) return 47;
+  if (hi === 51 && lo === 100) return PAD;
+  return 0;
+}
+
+/** s[a, b) with its escaped base64 units (escapedUnit) unescaped. */
+export function unescaped(s: string, a: number, b: number): string {
+  const parts: string[] = [];
+  let from = a;
+  let k = a;
+  while (k < b) {
+    const u = k + 2 < b ? escapedUnit(s, k) : 0;
+    if (u > 0) {
+      parts.push(sub(s, from, k));
+      parts.push(String.fromCharCode(u));
+      k += 3;
+      from = k;
+    } else k++;
+  }
+  parts.push(sub(s, from, b));
+  return parts.join("");
+}

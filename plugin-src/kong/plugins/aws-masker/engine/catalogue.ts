@@ -11,6 +11,7 @@ export interface Kind {
   tag: string;
   family:
     | "prefixed-hex" // <prefix>-<lower hex of an allowed length>; multi-segment prefixes ("tgw-attach") allowed
+    | "hex-tail" // <lower head of one to three segments>-<17 lower hex>: an AWS id of no prefixed-hex kind
     | "prefixed-upper" // <prefix>-<upper alnum of an allowed length, with a digit> (EMR j-, RDS db-/cluster- resource ids)
     | "cognito-pool" // <region>_<9 alnum> user pools, <region>:<uuid> identity pools
     | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
@@ -180,6 +181,16 @@ export const KINDS: Kind[] = [
     [10],
   ),
   hex("backup-job", "BACKUP_JOB", "backup-job", "AWS Backup job id", "backup-job-0a1b2c3d4e5f60718"),
+  {
+    // 17 lower hex after a dash is the shape of current AWS resource ids and of nothing else in common use: the ids of
+    // services this catalogue does not list (Route 53 Resolver, SSM managed instances, FSx volumes, VPC Lattice) fail
+    // closed
+    id: "aws-resource-id",
+    tag: "AWS_RESOURCE_ID",
+    family: "hex-tail",
+    title: "Any other AWS resource id: <prefix>-<17 lower hex>, the prefix of one to three segments",
+    example: "rslvr-in-0a1b2c3d4e5f60718",
+  },
   {
     id: "emr-cluster",
     tag: "EMR_CLUSTER",

@@ -7,6 +7,7 @@
 // Every function here looks at a bounded window (keys <= 64 units, values <= MAX_VALUE): linear time overall.
 // Pure: the same code runs compiled to Lua and as JavaScript.
 
+import * as b64 from "./base64";
 import * as ch from "./chars";
 import { sub } from "./chars";
 import type { KeyToken, Span } from "./names";
@@ -577,6 +578,9 @@ export const CREDENTIAL_ANCHORS = [
   "sk-ant-",
   "sk-proj-",
   "hf_",
+  // webhook URLs: the path after them is the secret (Slack incoming webhooks, Discord)
+  "hooks.slack.com/services/",
+  "discord.com/api/webhooks/",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
@@ -646,6 +650,8 @@ function authCredentialEnd(s: string, p: number, a: number, n: number): number {
  * word before it (a longer identifier holding the prefix).
  */
 function prefixedToken(s: string, p: number, a: number, n: number, spans: number[], end: Span): number {
+  // a webhook's path (its prefix ends with "/") holds slashes
+  const path = byteAt(s, a - 1) === SLASH;
   let b = a;
   let digits = 0;
   while (b < n && b - a < MAX_VALUE) {
@@ -653,7 +659,7 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
     if (c >= 256) break;
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
-    else if ((f & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH) break;
+    else if ((f & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH && !(path && c === SLASH)) break;
     b++;
   }
   end.e = b;
@@ -883,18 +889,13 @@ export function sessionTokenEnd(s: string, a: number, n: number): number {
   while (e < n) {
     const c = byteAt(s, e);
     if (c < 256 && (cls(c) & C_B64) !== 0) e++;
-    else if (c === PERCENT && e + 2 < n && isUrlB64Escape(byteAt(s, e + 1), byteAt(s, e + 2))) e += 3;
+    else if (c === PERCENT && e + 2 < n && b64.escapedUnit(s, e) > 0) e += 3;
     else break;
   }
   while (e < n && byteAt(s, e) === EQUALS) e++;
   while (e + 2 < n && byteAt(s, e) === PERCENT && byteAt(s, e + 1) === 51 && lowerCode(byteAt(s, e + 2)) === 100)
     e += 3;
   return e - a >= TOKEN_MIN ? e : -1;
-}
-
-function isUrlB64Escape(c1: number, c2: number): boolean {
-  const l = lowerCode(c2);
-  return (c1 === 50 && (l === 102 || l === 98)) || (c1 === 51 && l === 100);
 }
 
 /** True for a unit that is never part of a credential-shaped token (used by callers' cheap checks). */

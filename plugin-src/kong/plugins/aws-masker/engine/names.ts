@@ -490,7 +490,12 @@ export function valueAfter(
 ): boolean {
   let k = j;
   const q0 = k < n ? byteAt(s, k) : -1;
-  if (q0 === 34 || q0 === 39) {
+  // JSON inside a string (a Step Functions input, a CloudWatch message): \"key\": \"value\"
+  const escaped = q0 === 92 && k + 1 < n && byteAt(s, k + 1) === 34;
+  if (escaped) {
+    if (keyStart < 2 || byteAt(s, keyStart - 1) !== 34 || byteAt(s, keyStart - 2) !== 92) return false;
+    k += 2;
+  } else if (q0 === 34 || q0 === 39) {
     // quoted key: "Key": / 'key' => — the key must open with the same quote
     if (keyStart === 0 || byteAt(s, keyStart - 1) !== q0) return false;
     k++;
@@ -523,7 +528,10 @@ export function valueAfter(
     spacedAssign = false;
   }
   let quote = -1;
-  if (k < n && (byteAt(s, k) === 34 || byteAt(s, k) === 39)) {
+  if (escaped && k + 1 < n && byteAt(s, k) === 92 && byteAt(s, k + 1) === 34) {
+    quote = 92; // closed by \" too
+    k += 2;
+  } else if (k < n && (byteAt(s, k) === 34 || byteAt(s, k) === 39)) {
     quote = byteAt(s, k);
     k++;
   }
@@ -536,7 +544,7 @@ export function valueAfter(
   }
   let b = k;
   if (quote >= 0) {
-    if (b >= n || byteAt(s, b) !== quote) return false;
+    if (b >= n || byteAt(s, b) !== quote || (quote === 92 && (b + 1 >= n || byteAt(s, b + 1) !== 34))) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)

@@ -6,6 +6,7 @@
 
 import * as ch from "./chars";
 import * as b64 from "./base64";
+import * as creds from "./credentials";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
 import {
@@ -25,20 +26,13 @@ import {
 import {
   CRED_NONE,
   CRED_SECRET_KEY,
-  CRED_SESSION_TOKEN,
   CredentialKey,
   credentialKeyCode,
   credentialKeyEndingAt,
   credentialValueAfter,
   mayEndCredentialKey,
-  newCredentialScan,
-  randomToken,
   plausibleCredential,
   secretShapeEnd,
-  sessionTokenEnd,
-  TOKEN_PREFIXES,
-  CREDENTIAL_ANCHORS,
-  anchoredCredentials,
 } from "./credentials";
 
 // What the key and value readers (names.ts, credentials.ts) fill for the matcher that calls them, read right after the
@@ -47,7 +41,7 @@ const KEY_TOKEN: KeyToken = { start: 0, dashes: 0 };
 const VALUE_SPAN: Span = { s: 0, e: 0 };
 const CRED_KEY: KeyToken = { start: 0, dashes: 0 };
 const CRED_SPAN: Span = { s: 0, e: 0 };
-/** anchoredCredentials' spans, [start, end) pairs. */
+/** creds.anchoredCredentials' spans, [start, end) pairs. */
 const CRED_SPANS: number[] = [];
 
 // Module-local copies: an imported binding is a table field (Lua) or a getter (some JS module loaders) on every use.
@@ -66,7 +60,6 @@ const C_DIGIT = ch.C_DIGIT;
 const C_HEX = ch.C_HEX;
 const C_LOWER = ch.C_LOWER;
 const C_UPPER = ch.C_UPPER;
-const C_WORD = ch.C_WORD;
 
 /** Injected regular-expression finder for custom patterns: [start, end) of the first match at or after from. */
 export type RegexFind = (this: void, pattern: string, subject: string, from: number) => [number, number] | undefined;
@@ -309,13 +302,11 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
 };
 
 const SLASH = ch.SLASH;
-const PLUS = ch.PLUS;
 const QUOTE = ch.QUOTE;
 const DASH = ch.DASH;
 const DOT = ch.DOT;
 const UNDERSCORE = ch.UNDERSCORE;
 const COLON = ch.COLON;
-const PIPE = ch.PIPE;
 const SPACE = ch.SPACE;
 const LF = ch.LF;
 
@@ -435,7 +426,7 @@ function unitWithin(s: string, c: number, from: number, n: number, limit: number
 /** True when an identifier may end at e: the next unit does not continue a word. */
 function endsAt(s: string, e: number, n: number): boolean {
   if (e >= n) return true;
-  return (cls(byteAt(s, e)) & C_WORD) === 0;
+  return (cls(byteAt(s, e)) & C_ALNUM) === 0;
 }
 
 function isDigits(s: string, a: number, b: number): boolean {
@@ -495,15 +486,43 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     }
   }
   const idLen = (hl === 8 || hl === 10 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
-  if (!idLen && !(HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) return 0;
-  // at most three head segments, written out instead of a loop: LuaJIT blacklisted that loop in some processes (its
-  // body calls runOf, whose own loop is compiled first, so every trace starting at it aborted)
-  let r = prefixedHexAt(cfg, s, i, j, n, hl, out);
-  if (r >= 0) return r;
-  r = prefixedHexAt(cfg, s, i, -r, n, -1, out);
-  if (r >= 0) return r;
-  r = prefixedHexAt(cfg, s, i, -r, n, -1, out);
-  return r >= 0 ? r : 0;
+  if (idLen || (HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) {
+    // at most three head segments, written out instead of a loop: LuaJIT blacklisted that loop in some processes (its
+    // body calls runOf, whose own loop is compiled first, so every trace starting at it aborted)
+    let r = prefixedHexAt(cfg, s, i, j, n, hl, out);
+    if (r < 0) r = prefixedHexAt(cfg, s, i, -r, n, -1, out);
+    if (r < 0) r = prefixedHexAt(cfg, s, i, -r, n, -1, out);
+    if (r > 0) return r;
+  }
+  // no catalogue kind: one to three lower segments and a last one of 17 lower hex with a digit is an AWS id all the
+  // same (kind aws-resource-id: Route 53 Resolver's rslvr-in-..., SSM's mi-..., FSx's fsvol-...). Not after a dot: the
+  // tail of a user's SSM session id (grace.liu-<17 hex>, matchHexTailToken)
+  if (i > 0 && byteAt(s, i - 1) === DOT) return 0;
+  let seg = j + 1; // the current segment's start
+  let dashes = 1;
+  let hex = true; // the current segment is lower hex so far
+  let digit = false;
+  let k = seg;
+  while (k < n && k - i < 64) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if (c === DASH) {
+      if (k === seg || dashes === 3) return 0;
+      dashes++;
+      seg = k + 1;
+      hex = true;
+      digit = false;
+    } else if ((f & (C_LOWER | C_DIGIT)) === 0) {
+      break;
+    } else {
+      if ((f & C_HEX) === 0) hex = false;
+      if ((f & C_DIGIT) !== 0) digit = true;
+    }
+    k++;
+  }
+  if (k - seg !== 17 || !hex || !digit || !endsAt(s, k, n) || (k < n && byteAt(s, k) === UNDERSCORE)) return 0;
+  push(cfg, s, out, i, k, cfg.byId["aws-resource-id"]);
+  return k;
 }
 
 /**
@@ -710,7 +729,7 @@ function hexGroup(s: string, p: number, n: number): number {
 function ipv6End(s: string, a: number, n: number): number {
   if (a > 0) {
     const c = byteAt(s, a - 1);
-    if ((cls(c) & C_WORD) !== 0 || c === 58 || c === 46 || c === 95 || c === 45) return -1;
+    if ((cls(c) & C_ALNUM) !== 0 || c === 58 || c === 46 || c === 95 || c === 45) return -1;
   }
   let p = a;
   let groups = 0;
@@ -768,7 +787,7 @@ function ipv6End(s: string, a: number, n: number): number {
   if (dbl && groups === 1 && byteAt(s, a) === 58 && last === 1) return -1;
   if (p < n) {
     const c = byteAt(s, p);
-    if ((cls(c) & C_WORD) !== 0 || c === 95) return -1;
+    if ((cls(c) & C_ALNUM) !== 0 || c === 95) return -1;
     if (c === 58 && byteAt(s, p - 1) !== 58) return -1;
     if (c === 46 && p + 1 < n && (cls(byteAt(s, p + 1)) & C_ALNUM) !== 0) return -1;
   }
@@ -999,12 +1018,25 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
   return j;
 }
 
+/** Whether s[a, b) is <prefix>-<hex> of a catalogue id: left to its own matcher, for its kind and one pseudonym. */
+function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
+  let d = b - 1;
+  while (d > a && b - d <= 33 && (cls(byteAt(s, d)) & C_HEX) !== 0) d--;
+  if (d <= a || d - a > 12 || byteAt(s, d) !== DASH) return false;
+  const kind = cfg.hexKinds[sub(s, a, d)];
+  return kind !== undefined && hasLength(kind, b - d - 1);
+}
+
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
   let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
-  if (kind === undefined && genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
+  let generic = false;
+  if (kind === undefined && genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) {
+    kind = cfg.byId["resource-name"];
+    generic = true;
+  }
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const keyStart = KEY_TOKEN.start;
   const flag = KEY_TOKEN.dashes >= 2;
@@ -1024,6 +1056,19 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   if (!valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN)) return flag ? 0 : matchNameList(cfg, s, j, n, kind, out);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
+  // an id of a known shape under a name key (AWS Config's "resourceId": "vpc-0abc...") is left to its own matcher: one
+  // kind and one pseudonym, wherever the id stands
+  if (idShaped(cfg, s, a, b)) return 0;
+  // a generic key ending in "bucket" (make_bucket:, logBucket =) names an S3 bucket when the value can be one: the
+  // bucket's pseudonym is the one of its s3:// URIs
+  const bucket = cfg.byId["s3-bucket"];
+  if (
+    generic &&
+    (matchesLowerAt(s, j - 6, n, "bucket") || matchesLowerAt(s, j - 7, n, "buckets")) &&
+    cfg.on["s3-bucket"] === true &&
+    plausibleName(s, a, b, bucket)
+  )
+    kind = bucket;
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
     let t = keyStart - 1;
@@ -1180,14 +1225,14 @@ function versionContext(s: string, i: number): boolean {
 function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
   if (i > 0) {
     const p = byteAt(s, i - 1);
-    if (p === 46 || (cls(p) & C_WORD) !== 0) return 0; // inside a longer dotted number (1.10.0.0.1) or a word
+    if (p === 46 || (cls(p) & C_ALNUM) !== 0) return 0; // inside a longer dotted number (1.10.0.0.1) or a word
   }
   const o: number[] = [0, 0, 0, 0];
   const e = dottedQuadEnd(s, i, n, 46, o);
   if (e < 0) return 0;
   if (e < n) {
     const c = byteAt(s, e);
-    if ((cls(c) & C_WORD) !== 0) return 0;
+    if ((cls(c) & C_ALNUM) !== 0) return 0;
     if (c === 46 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0) return 0; // 1.2.3.4.5
   }
   if (isReserved(o[0], o[1])) return e;
@@ -1693,10 +1738,10 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
 /** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
 function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: number, b: number): Kind | undefined {
   if (code === CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
-  if (code === CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
+  if (code === creds.CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
   if (b - a === 40 && secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
   if (b - a >= 100) {
-    for (const lit of TOKEN_PREFIXES) if (sub(s, a, a + lit.length) === lit) return cfg.byFamily["session-token"];
+    for (const lit of creds.TOKEN_PREFIXES) if (sub(s, a, a + lit.length) === lit) return cfg.byFamily["session-token"];
   }
   return cfg.byId["credential"];
 }
@@ -1722,16 +1767,16 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
 
 /**
  * Credentials found by their anchors: after an HTTP authentication scheme ("Bearer eyJhbGci...", "Basic YWRtaW46...")
- * and in the short flags of commands that take a password (credentials.ts CREDENTIAL_ANCHORS), and STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs; only in a text of 100 units or more).
+ * and in the short flags of commands that take a password (credentials.ts creds.CREDENTIAL_ANCHORS), and STS session tokens by their fixed prefixes (also URL-encoded, presigned URLs; only in a text of 100 units or more).
  */
 function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cred = cfg.byId["credential"];
   if (kindOn(cfg, cred)) {
-    for (let w = 0; w < CREDENTIAL_ANCHORS.length; w++) {
-      const lit = CREDENTIAL_ANCHORS[w];
+    for (let w = 0; w < creds.CREDENTIAL_ANCHORS.length; w++) {
+      const lit = creds.CREDENTIAL_ANCHORS[w];
       let p = firstOf(s, lit);
       while (p >= 0) {
-        const count = anchoredCredentials(s, p, w, n, CRED_SPANS, CRED_SPAN);
+        const count = creds.anchoredCredentials(s, p, w, n, CRED_SPANS, CRED_SPAN);
         for (let k = 0; k < count; k++) push(cfg, s, extra, CRED_SPANS[2 * k], CRED_SPANS[2 * k + 1], cred);
         p = s.indexOf(lit, CRED_SPAN.e);
       }
@@ -1739,10 +1784,10 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   const kind = cfg.byFamily["session-token"];
   if (n < 100 || !kindOn(cfg, kind)) return;
-  for (const lit of TOKEN_PREFIXES) {
+  for (const lit of creds.TOKEN_PREFIXES) {
     let p = firstOf(s, lit);
     while (p >= 0) {
-      const e = sessionTokenEnd(s, p, n);
+      const e = creds.sessionTokenEnd(s, p, n);
       if (e > 0) {
         push(cfg, s, extra, p, e, kind);
         p = s.indexOf(lit, e);
@@ -1845,7 +1890,7 @@ function findLambdaUrls(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
     const re = r + runOf(s, r, n, C_LOWER | C_DIGIT | ch.C_HOST);
     if (
       p - a >= 16 &&
-      (a === 0 || ((cls(byteAt(s, a - 1)) & C_WORD) === 0 && byteAt(s, a - 1) !== 46)) &&
+      (a === 0 || ((cls(byteAt(s, a - 1)) & C_ALNUM) === 0 && byteAt(s, a - 1) !== 46)) &&
       matchesLowerAt(s, re, n, ".on.aws")
     ) {
       push(cfg, s, extra, a, p, cfg.hostKinds["lambda-url"]);
@@ -1861,7 +1906,7 @@ function findKmsAliases(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
     const a = p + 6;
     let next = p + 1;
     if (
-      (p === 0 || ((cls(byteAt(s, p - 1)) & C_WORD) === 0 && byteAt(s, p - 1) !== 45 && byteAt(s, p - 1) !== 95)) &&
+      (p === 0 || ((cls(byteAt(s, p - 1)) & C_ALNUM) === 0 && byteAt(s, p - 1) !== 45 && byteAt(s, p - 1) !== 95)) &&
       !matchesLowerAt(s, a, n, "aws/")
     ) {
       let e = a;
@@ -1915,7 +1960,7 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
   let p = firstOf(s, si);
   while (p >= 0) {
     // https://<account>.signin.aws.amazon.com/console
-    if (p >= 12 && isDigits(s, p - 12, p) && (p === 12 || (cls(byteAt(s, p - 13)) & C_WORD) === 0)) {
+    if (p >= 12 && isDigits(s, p - 12, p) && (p === 12 || (cls(byteAt(s, p - 13)) & C_ALNUM) === 0)) {
       push(cfg, s, extra, p - 12, p, cfg.byFamily["arn-account"]);
     }
     p = s.indexOf(si, p + 1);
@@ -1939,7 +1984,7 @@ function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
         (cls(c) & C_ALNUM) !== 0 ||
         c === DASH ||
         c === UNDERSCORE ||
-        c === PLUS ||
+        c === ch.PLUS ||
         c === 61 ||
         c === 44 ||
         c === DOT ||
@@ -2105,7 +2150,7 @@ function urlUnit(c: number): boolean {
       c === 126 ||
       c === DASH ||
       c === SLASH ||
-      c === PLUS ||
+      c === ch.PLUS ||
       c === COLON ||
       c === 61)
   );
@@ -2161,7 +2206,7 @@ function scanDecoded(cfg: ScanConfig, text: string): Match[] {
   ENCODED.depth--;
   // the nested scan used the per-string slots: the outer string's are recomputed
   SIGNAL.known = false;
-  newCredentialScan();
+  creds.newCredentialScan();
   return found;
 }
 
@@ -2238,11 +2283,25 @@ function findBase64(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
     while (p >= 0) {
       let a = p;
       let b = p + lit.length;
-      while (a > 0 && (cls(byteAt(s, a - 1)) & ch.C_B64) !== 0) a--;
-      while (b < n && (cls(byteAt(s, b)) & ch.C_B64) !== 0) b++;
+      let escapes = false;
+      // (a form post or a URL carries base64 with %2B, %2F and %3D: a SAMLResponse)
+      for (;;) {
+        if (a >= 3 && b64.escapedUnit(s, a - 3) > 0) {
+          a -= 3;
+          escapes = true;
+        } else if (a > 0 && (cls(byteAt(s, a - 1)) & ch.C_B64) !== 0) a--;
+        else break;
+      }
+      for (;;) {
+        if (b + 2 < n && b64.escapedUnit(s, b) > 0) {
+          b += 3;
+          escapes = true;
+        } else if (b < n && (cls(byteAt(s, b)) & ch.C_B64) !== 0) b++;
+        else break;
+      }
       const e = b;
       while (b < n && b - e < 2 && byteAt(s, b) === 61) b++;
-      const text = tried[a] === true ? undefined : b64.base64Decode(sub(s, a, b));
+      const text = tried[a] === true ? undefined : b64.base64Decode(escapes ? b64.unescaped(s, a, b) : sub(s, a, b));
       tried[a] = true;
       if (text !== undefined) {
         ENCODED.signal = true;
@@ -2486,6 +2545,59 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("on resource: ", e > p ? e : p + 1);
   }
+  // an EC2 key pair's private key file: `ssh -i ~/.ssh/<key pair>.pem`, `IdentityFile <path>/<key pair>.pem`
+  p = firstOf(s, ".pem");
+  let floor = 0; // walks back stop at the last anchor's end: linear on runs of ".pem"
+  while (p >= 0) {
+    let a = p;
+    while (a > floor && p - a < 128) {
+      const c = byteAt(s, a - 1);
+      if ((cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE && c !== DOT) break;
+      a--;
+    }
+    let ps = a; // the path's start
+    while (ps > floor && a - ps < 256) {
+      const c = byteAt(s, ps - 1);
+      if ((cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE && c !== DOT && c !== SLASH && c !== 126) break;
+      ps--;
+    }
+    let k = ps;
+    while (k > floor && ps - k < 8 && (byteAt(s, k - 1) === SPACE || byteAt(s, k - 1) === 61)) k--;
+    const keyFile =
+      k < ps &&
+      ((k >= 3 && byteAt(s, k - 1) === 105 && byteAt(s, k - 2) === DASH && byteAt(s, k - 3) === SPACE) ||
+        matchesLowerAt(s, k - 12, n, "identityfile"));
+    if (name !== undefined && keyFile && endsAt(s, p + 4, n) && plausibleName(s, a, p, name)) {
+      if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+      if (signal === 1) push(cfg, s, extra, a, p, name);
+    }
+    floor = p + 4;
+    p = s.indexOf(".pem", floor);
+  }
+  // terraform import <address> <id>, and its "Importing from ID" line: the id (a bucket's name for aws_s3_bucket)
+  p = firstOf(s, "terraform import ");
+  while (p >= 0) {
+    // its words: options (-var=...), the address, the id
+    let a = p + 17;
+    let e = a;
+    for (let w = 0; w < 8; w++) {
+      e = a;
+      while (e < n && e - a < 256 && byteAt(s, e) !== SPACE && byteAt(s, e) !== LF) e++;
+      if (byteAt(s, a) !== DASH || e >= n || byteAt(s, e) !== SPACE) break;
+      a = e + 1;
+    }
+    if (e > a && e < n && byteAt(s, e) === SPACE && byteAt(s, a) !== DASH)
+      e = terraformId(cfg, s, e + 1, n, matchesLowerAt(s, a, n, "aws_s3_bucket."), extra);
+    p = s.indexOf("terraform import ", e);
+  }
+  p = firstOf(s, 'Importing from ID "');
+  while (p >= 0) {
+    // "<address>: Importing from ID": the address starts the line
+    let ls = p;
+    while (ls > 0 && p - ls < 256 && byteAt(s, ls - 1) !== LF) ls--;
+    const e = terraformId(cfg, s, p + 19, n, matchesLowerAt(s, ls, n, "aws_s3_bucket."), extra);
+    p = s.indexOf('Importing from ID "', e > p ? e : p + 1);
+  }
   // every query but the first holds "--query ": without it in s, one search instead of six
   const queries = firstOf(s, "--query ") >= 0;
   for (const q of SECRET_QUERIES) {
@@ -2506,6 +2618,20 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
+}
+
+/** The resource id of a terraform import starting at a (to a blank, quote or line end): a name unless an ARN or an id. */
+function terraformId(cfg: ScanConfig, s: string, a: number, n: number, bucket: boolean, extra: Match[]): number {
+  let e = a;
+  while (e < n && e - a < 512) {
+    const c = byteAt(s, e);
+    if (c === SPACE || c === LF || c === 13 || c === 9 || c === QUOTE || c === 39) break;
+    e++;
+  }
+  const kind = cfg.byId[bucket ? "s3-bucket" : "resource-name"];
+  if (e > a && !matchesLowerAt(s, a, n, "arn:") && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, kind))
+    push(cfg, s, extra, a, e, kind);
+  return e;
 }
 
 // (the first is the one without "--query ": findLineAnchors)
@@ -2542,13 +2668,18 @@ function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
 }
 
 // Units that may follow a key: quote, '=', blank (then '=' / ':' / a flag's value). ':' is handled per branch.
+// (a backslash: the key's escaped quote, JSON inside a string)
 const KEY_NEXT: boolean[] = [];
-for (let c = 0; c < 256; c++) KEY_NEXT.push(c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40);
+for (let c = 0; c < 256; c++) {
+  KEY_NEXT.push(c === 34 || c === 39 || c === 61 || c === 32 || c === 9 || c === 40 || c === 92);
+}
 
 // Units that may follow a credential key: quote, ':', '=', '|', blank, backslash (an escaped quote).
 const CRED_NEXT: boolean[] = [];
 for (let c = 0; c < 256; c++) {
-  CRED_NEXT.push(c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === PIPE || c === 92);
+  CRED_NEXT.push(
+    c === QUOTE || c === 39 || c === 61 || c === 32 || c === 9 || c === COLON || c === ch.PIPE || c === 92,
+  );
 }
 
 /**
@@ -2763,7 +2894,7 @@ function mergeCells(cfg: ScanConfig, s: string, out: Match[], base: number, cell
 function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): void {
   const n = s.length;
   SIGNAL.known = false;
-  newCredentialScan();
+  creds.newCredentialScan();
   // any value of a credential-named member ("Password", "SecretAccessKey", "Token") is a credential as a whole
   const kl = keyCtx.length;
   const key = keyInfoOf(cfg, keyCtx);
@@ -2808,7 +2939,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     return;
   }
   // a generated secret stored as a plain value ({"Type": "SecureString", "Value": "q22m5RGq..."})
-  if (kl === 5 && n >= 12 && (keyCtx === "Value" || keyCtx === "value") && randomToken(s, 0, n)) {
+  if (kl === 5 && n >= 12 && (keyCtx === "Value" || keyCtx === "value") && creds.randomToken(s, 0, n)) {
     push(cfg, s, out, 0, n, cfg.byId["credential"]);
     return;
   }
@@ -2958,7 +3089,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
 // follow a key (CRED_NEXT, KEY_NEXT). A blank is looked at apart (plainWord).
 const PLAIN_NEXT: boolean[] = [];
 for (let c = 0; c < 256; c++) {
-  PLAIN_NEXT.push(!(c === DASH || c === COLON || c === SLASH || c === PLUS || CRED_NEXT[c] || KEY_NEXT[c]));
+  PLAIN_NEXT.push(!(c === DASH || c === COLON || c === SLASH || c === ch.PLUS || CRED_NEXT[c] || KEY_NEXT[c]));
 }
 
 /**
@@ -3023,7 +3154,7 @@ function buildPlainRun(): void {
   named[ch.TAB] = Run.Tab;
   named[COLON] = Run.Colon;
   named[ch.EQUALS] = Run.Equals;
-  named[PIPE] = Run.Pipe;
+  named[ch.PIPE] = Run.Pipe;
   named[DASH] = Run.Dash;
   named[UNDERSCORE] = Run.Underscore;
   named[ch.LPAREN] = Run.Paren;
@@ -3175,7 +3306,7 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   const after = byteAt(s, j + 1);
   if (nxt === ch.LPAREN) return after !== QUOTE && after !== ch.APOS;
   if (nxt !== SPACE && nxt !== ch.TAB && nxt !== QUOTE && nxt !== ch.APOS) return false;
-  if (after === SPACE || after === ch.TAB || after === COLON || after === ch.EQUALS || after === PIPE) return false;
+  if (after === SPACE || after === ch.TAB || after === COLON || after === ch.EQUALS || after === ch.PIPE) return false;
   if (nxt === SPACE) {
     return (
       len < 4 ||
@@ -3209,7 +3340,7 @@ function borderLine(s: string, a: number, b: number): boolean {
   while (k < b && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   if (k >= b) return false;
   const c = byteAt(s, k);
-  return c === PLUS || c === DASH;
+  return c === ch.PLUS || c === DASH;
 }
 
 /** A cell's token [a, b) that may be a name: no blank inside, a letter, not all upper case (row keys), not a region. */
@@ -3251,7 +3382,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     let k = ls;
     while (k < e && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
     const isBorder = borderLine(s, ls, e);
-    const pipeRow = k < e && byteAt(s, k) === PIPE;
+    const pipeRow = k < e && byteAt(s, k) === ch.PIPE;
     let hasTab = false;
     if (!pipeRow) {
       for (let q = ls; q < e; q++) {
@@ -3262,7 +3393,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       }
     }
     if (pipeRow || hasTab) {
-      const sep = pipeRow ? PIPE : 9;
+      const sep = pipeRow ? ch.PIPE : 9;
       let nextBorder = false;
       if (pipeRow && le < n) {
         let ne = s.indexOf("\n", le + 1);
@@ -3396,10 +3527,10 @@ function wordMatch(
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
     return j;
   }
-  if (len === 40 || nxt === SLASH || nxt === PLUS) {
+  if (len === 40 || nxt === SLASH || nxt === ch.PLUS) {
     // a secret access key by its shape, wherever it stands (it may start with "/" or "+")
     let a = i;
-    while (a > 0 && i - a < 2 && (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === PLUS)) a--;
+    while (a > 0 && i - a < 2 && (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === ch.PLUS)) a--;
     if ((before === 0 || out[before - 1].e <= a) && kindOn(cfg, cfg.byFamily["secret-key"])) {
       const e = secretShapeEnd(s, a, n);
       if (e > 0) {
@@ -3494,7 +3625,7 @@ function wordMatch(
       after !== ch.TAB &&
       after !== COLON &&
       after !== ch.EQUALS &&
-      after !== PIPE;
+      after !== ch.PIPE;
     consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
     if (consumed > 0) return consumed;
   }
