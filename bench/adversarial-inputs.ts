@@ -142,6 +142,9 @@ export function adversarialInputs(size: number): Input[] {
     ["%2B base64 run", "YXJuOmF3czo%2B"],
     [".pem run", ".pem"],
     ["ssh -i run", "ssh -i ~/.ssh/a-b.pem "],
+    ["with name run", "aws with name a-1 "],
+    [" not found run", "a-b not found"],
+    ["quoted not found run", "aws 'a-b' does not exist 'x"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

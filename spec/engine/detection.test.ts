@@ -877,6 +877,38 @@ describe("encodings and cut tokens", () => {
     );
     expect(mask(`x=${plain}`)).toBe(`x=${plain}`);
   });
+  it("an ...EmailAddress member is a name (sso list-accounts); an INI section header stands alone on its line", () => {
+    expect(found('aws sso list-accounts\n"emailAddress": "aws-payments-prod@acme-corp.com"').map((f) => f[1])).toEqual([
+      "aws-payments-prod@acme-corp.com",
+    ]);
+    const log =
+      "[Container] 2024/01/01 10:00:02 Running command aws s3 cp s3://acme-build-cache/deps.tgz .\n[default]\n";
+    expect(found(log).map((f) => f[1])).toEqual(["acme-build-cache"]);
+    expect(found("aws\n[profile payments-prod]  \nregion = us-east-1\n").map((f) => f[1])).toEqual(["payments-prod"]);
+  });
+  it("the resource an AWS error message names: after 'with name', 'with id', 'already exists:', before 'not found', quoted", () => {
+    const text =
+      "An error occurred (NoSuchEntity) when calling the GetRole operation: The role with name payments-deployer cannot be found.\n" +
+      "An error occurred (ValidationError) when calling the DescribeStacks operation: Stack with id payments-api-prod does not exist\n" +
+      "An error occurred (DBInstanceNotFound) when calling the DescribeDBInstances operation: DBInstance payments-db-1 not found.\n" +
+      "An error occurred (ResourceInUseException) when calling the CreateTable operation: Table already exists: settlements-ledger\n" +
+      "An error occurred (InvalidKeyPair.NotFound) when calling the RunInstances operation: The key pair 'bastion' does not exist\n";
+    expect(found(text).map((f) => f[1])).toEqual([
+      "payments-deployer",
+      "payments-api-prod",
+      "payments-db-1",
+      "settlements-ledger",
+      "bastion",
+    ]);
+    // plain words, ARNs, ids and numbers are left to what they are
+    expect(
+      found(
+        "aws: Cluster not found. Function not found: arn:aws:lambda:us-east-1:123456789012:function:settle-batch The registry with id '123456789012' in VPC 'vpc-0a1b2c3d4e5f60789' does not exist",
+      ).map((f) => f[0]),
+    ).toEqual(["account-id", "lambda-function", "account-id", "vpc"]);
+    // without an AWS signal, nothing
+    expect(found("npm ERR! package with name left-pad-x does not exist")).toEqual([]);
+  });
   it("terraform import's resource id (and its Importing from ID line) is a name, a bucket's an S3 bucket", () => {
     const out = mask(
       '$ terraform import aws_s3_bucket.exports acme-payments-exports\naws_s3_bucket.exports: Importing from ID "acme-payments-exports"...\n',

@@ -293,6 +293,7 @@ const GENERIC_ENDINGS = [
   "workgroup",
   // an account's root email (organizations list-accounts, describe-organization), an Identity Center user's
   "email",
+  "emailaddress",
   "role",
   "roles",
   "users",

@@ -1827,6 +1827,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findLoadBalancerIds(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
+  findErrorNames(cfg, s, n, extra);
   findAppDomains(cfg, s, n, extra);
   findSigninAccounts(cfg, s, n, extra);
   findImdsRoles(cfg, s, n, extra);
@@ -2485,7 +2486,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     else if (matchesLowerAt(s, a, n, "sso-session ")) a += 12;
     let e = a;
     while (e < n && e - a < 128 && byteAt(s, e) !== 93 && byteAt(s, e) !== 10) e++;
-    if (e < n && byteAt(s, e) === 93 && name !== undefined && plausibleName(s, a, e, name)) {
+    // a section header stands alone on its line ("[Container] 2024/01/01 ..." is a CodeBuild log line)
+    let t = e + 1;
+    while (t < n && (byteAt(s, t) === SPACE || byteAt(s, t) === 9)) t++;
+    const alone = t >= n || byteAt(s, t) === LF || byteAt(s, t) === 13;
+    if (e < n && byteAt(s, e) === 93 && alone && name !== undefined && plausibleName(s, a, e, name)) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       if (signal === 1) push(cfg, s, extra, a, e, name);
     }
@@ -2620,6 +2625,73 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
+// AWS error messages name the resource after or before these (boto3's "An error occurred (...)", the SDKs', Terraform's):
+// "The role with name x cannot be found", "Stack with id x does not exist", "Table already exists: x",
+// "DBInstance x not found", "The key pair 'x' does not exist"
+const NAME_AFTER = ["with name ", "with id ", "cluster name ", "already exists: ", "not found: "];
+const NAME_BEFORE = [" not found", " does not exist", " cannot be found", " already exists"];
+
+/**
+ * The resource names of AWS error messages (NAME_AFTER, NAME_BEFORE), in text with an AWS signal: a quoted name, or
+ * an unquoted one with a "-", "_", ".", "/" or a digit (not "Cluster not found"); never an ARN, an id of its own kind
+ * or a number. Walks back stop at the previous anchor's end (linear).
+ */
+function findErrorNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  if (kind === undefined) return;
+  let signal = -1;
+  for (let w = 0; w < NAME_AFTER.length + NAME_BEFORE.length; w++) {
+    const after = w < NAME_AFTER.length;
+    const lit = after ? NAME_AFTER[w] : NAME_BEFORE[w - NAME_AFTER.length];
+    let p = firstOf(s, lit);
+    let floor = 0;
+    while (p >= 0) {
+      let a = after ? p + lit.length : p;
+      let e = a;
+      let quote = -1;
+      let marked = 0; // units that make an unquoted word a name: - _ . / digits
+      if (after) {
+        if (a < n && (byteAt(s, a) === 39 || byteAt(s, a) === QUOTE)) quote = byteAt(s, a++);
+        e = a;
+        while (e < n && e - a < 256) {
+          const c = byteAt(s, e);
+          const f = cls(c);
+          if ((f & C_DIGIT) !== 0 || c === DASH || c === UNDERSCORE || c === DOT || c === SLASH) marked++;
+          else if ((f & C_ALNUM) === 0 && c !== 64 && c !== ch.PLUS) break;
+          e++;
+        }
+      } else {
+        if (e > floor && (byteAt(s, e - 1) === 39 || byteAt(s, e - 1) === QUOTE)) quote = byteAt(s, --e);
+        a = e;
+        while (a > floor && e - a < 256) {
+          const c = byteAt(s, a - 1);
+          const f = cls(c);
+          if ((f & C_DIGIT) !== 0 || c === DASH || c === UNDERSCORE || c === DOT || c === SLASH) marked++;
+          else if ((f & C_ALNUM) === 0 && c !== 64 && c !== ch.PLUS) break;
+          a--;
+        }
+      }
+      let b = e;
+      while (quote < 0 && b > a && byteAt(s, b - 1) === DOT) b--; // a sentence ends after it
+      const closed = quote < 0 || (after ? e < n && byteAt(s, e) === quote : a > 0 && byteAt(s, a - 1) === quote);
+      if (
+        b - a >= 3 &&
+        closed &&
+        (quote >= 0 || marked > 0) &&
+        (cls(byteAt(s, a)) & C_DIGIT) === 0 &&
+        !matchesLowerAt(s, a, n, "arn") &&
+        !idShaped(cfg, s, a, b) &&
+        plausibleName(s, a, b, kind)
+      ) {
+        if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+        if (signal === 1) push(cfg, s, extra, a, b, kind);
+      }
+      floor = p + lit.length;
+      p = s.indexOf(lit, floor);
+    }
+  }
+}
+
 /** The resource id of a terraform import starting at a (to a blank, quote or line end): a name unless an ARN or an id. */
 function terraformId(cfg: ScanConfig, s: string, a: number, n: number, bucket: boolean, extra: Match[]): number {
   let e = a;
@@ -2701,6 +2773,8 @@ const SIGNAL_WORDS = [
   "CloudFormation",
   "boto3",
   "botocore",
+  // the AWS CLI's and boto3's error line: "An error occurred (<code>) when calling the <op> operation: <message>"
+  "when calling the ",
 ];
 
 function hasSignal(s: string, out: Match[]): boolean {
