@@ -145,6 +145,9 @@ export function adversarialInputs(size: number): Input[] {
     ["with name run", "aws with name a-1 "],
     [" not found run", "a-b not found"],
     ["quoted not found run", "aws 'a-b' does not exist 'x"],
+    ["updated stack - run", "updated stack - a-b "],
+    ["Stack Name [ run", "Stack Name [a-b]: c "],
+    ["remoteRef: run", "remoteRef:\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -909,6 +909,17 @@ describe("encodings and cut tokens", () => {
     // without an AWS signal, nothing
     expect(found("npm ERR! package with name left-pad-x does not exist")).toEqual([]);
   });
+  it("sam deploy's guided Stack Name answer and default, and the created/updated stack line, are names", () => {
+    const text =
+      "        Stack Name [sam-app]: payments-webhooks-prod\n        AWS Region [us-east-1]: us-west-2\nSuccessfully created/updated stack - payments-webhooks-prod in us-west-2\n";
+    expect(found(text).map((f) => f[1])).toEqual(["sam-app", "payments-webhooks-prod", "payments-webhooks-prod"]);
+    expect(found("our tech stack - React and Node")).toEqual([]);
+  });
+  it("an ExternalSecret's remoteRef key (the Secrets Manager secret's name) is a name", () => {
+    const text =
+      "  data:\n    - secretKey: password\n      remoteRef:\n        key: prod/payments/db-credentials\n        property: password\n";
+    expect(found(text).map((f) => f[1])).toEqual(["prod/payments/db-credentials"]);
+  });
   it("terraform import's resource id (and its Importing from ID line) is a name, a bucket's an S3 bucket", () => {
     const out = mask(
       '$ terraform import aws_s3_bucket.exports acme-payments-exports\naws_s3_bucket.exports: Importing from ID "acme-payments-exports"...\n',

@@ -2579,6 +2579,39 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     floor = p + 4;
     p = s.indexOf(".pem", floor);
   }
+  // `aws cloudformation deploy` / `sam deploy`: "Successfully created/updated stack - <name>", the guided prompt's
+  // "Stack Name [<default>]: <answer>"
+  p = firstOf(s, "updated stack - ");
+  while (p >= 0) {
+    const e = name !== undefined ? nameAt(cfg, s, p + 16, n, name, extra) : n;
+    p = s.indexOf("updated stack - ", e > p + 16 ? e : p + 16);
+  }
+  p = firstOf(s, "Stack Name [");
+  while (p >= 0) {
+    const d = unitWithin(s, 93, p + 12, n, 256);
+    let e = p + 12;
+    if (name !== undefined && d > p + 12 && d + 2 < n && byteAt(s, d + 1) === COLON && byteAt(s, d + 2) === SPACE) {
+      nameAt(cfg, s, p + 12, d, name, extra);
+      e = nameAt(cfg, s, d + 3, n, name, extra);
+    }
+    p = s.indexOf("Stack Name [", e);
+  }
+  // External Secrets Operator: the secret's name is the "key:" under remoteRef / extract
+  p = firstOf(s, "remoteRef:");
+  while (p >= 0) {
+    let k = unitWithin(s, LF, p, n, 256);
+    // the block's next lines (at most four), up to its key
+    for (let l = 0; l < 4 && k > 0; l++) {
+      let a = k + 1;
+      while (a < n && (byteAt(s, a) === SPACE || byteAt(s, a) === 9)) a++;
+      if (name !== undefined && matchesLowerAt(s, a, n, "key: ")) {
+        k = nameAt(cfg, s, a + 5, n, name, extra);
+        break;
+      }
+      k = unitWithin(s, LF, a, n, 256);
+    }
+    p = s.indexOf("remoteRef:", k > p ? k : p + 10);
+  }
   // terraform import <address> <id>, and its "Importing from ID" line: the id (a bucket's name for aws_s3_bucket)
   p = firstOf(s, "terraform import ");
   while (p >= 0) {
@@ -2592,7 +2625,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       a = e + 1;
     }
     if (e > a && e < n && byteAt(s, e) === SPACE && byteAt(s, a) !== DASH)
-      e = terraformId(cfg, s, e + 1, n, matchesLowerAt(s, a, n, "aws_s3_bucket."), extra);
+      e = nameAt(
+        cfg,
+        s,
+        e + 1,
+        n,
+        cfg.byId[matchesLowerAt(s, a, n, "aws_s3_bucket.") ? "s3-bucket" : "resource-name"],
+        extra,
+      );
     p = s.indexOf("terraform import ", e);
   }
   p = firstOf(s, 'Importing from ID "');
@@ -2600,7 +2640,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     // "<address>: Importing from ID": the address starts the line
     let ls = p;
     while (ls > 0 && p - ls < 256 && byteAt(s, ls - 1) !== LF) ls--;
-    const e = terraformId(cfg, s, p + 19, n, matchesLowerAt(s, ls, n, "aws_s3_bucket."), extra);
+    const e = nameAt(
+      cfg,
+      s,
+      p + 19,
+      n,
+      cfg.byId[matchesLowerAt(s, ls, n, "aws_s3_bucket.") ? "s3-bucket" : "resource-name"],
+      extra,
+    );
     p = s.indexOf('Importing from ID "', e > p ? e : p + 1);
   }
   // every query but the first holds "--query ": without it in s, one search instead of six
@@ -2692,16 +2739,19 @@ function findErrorNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
   }
 }
 
-/** The resource id of a terraform import starting at a (to a blank, quote or line end): a name unless an ARN or an id. */
-function terraformId(cfg: ScanConfig, s: string, a: number, n: number, bucket: boolean, extra: Match[]): number {
+/**
+ * The name standing at a (after an opening quote), up to a blank, quote or line end, or b: pushed as kind unless an
+ * ARN or an id of its own kind. Returns where it ended.
+ */
+function nameAt(cfg: ScanConfig, s: string, a: number, b: number, kind: Kind, extra: Match[]): number {
+  if (a < b && (byteAt(s, a) === QUOTE || byteAt(s, a) === 39)) a++;
   let e = a;
-  while (e < n && e - a < 512) {
+  while (e < b && e - a < 512) {
     const c = byteAt(s, e);
     if (c === SPACE || c === LF || c === 13 || c === 9 || c === QUOTE || c === 39) break;
     e++;
   }
-  const kind = cfg.byId[bucket ? "s3-bucket" : "resource-name"];
-  if (e > a && !matchesLowerAt(s, a, n, "arn:") && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, kind))
+  if (e > a && !matchesLowerAt(s, a, b, "arn:") && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, kind))
     push(cfg, s, extra, a, e, kind);
   return e;
 }
