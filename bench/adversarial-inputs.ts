@@ -148,6 +148,9 @@ export function adversarialInputs(size: number): Input[] {
     ["updated stack - run", "updated stack - a-b "],
     ["Stack Name [ run", "Stack Name [a-b]: c "],
     ["remoteRef: run", "remoteRef:\n"],
+    ["name before noun run", "aws a-b-c cluster "],
+    ["qualified noun run", "aws a-b-1 RDS x "],
+    ["dotted bucket run", "aws a.b.c bucket "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

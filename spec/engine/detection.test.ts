@@ -909,6 +909,28 @@ describe("encodings and cut tokens", () => {
     // without an AWS signal, nothing
     expect(found("npm ERR! package with name left-pad-x does not exist")).toEqual([]);
   });
+  it("a name before its noun, as people write it ('the payments-prod-eks cluster', 'the x RDS instance')", () => {
+    const text =
+      "Incident: the payments-prod-eks cluster lost two nodes; the settlements-ledger table throttled; the payments-db-1 RDS instance ran out of connections; the ledger.archive.prd bucket filled up.";
+    expect(found(text)).toEqual([
+      ["cluster-name", "payments-prod-eks"],
+      ["dynamodb-table", "settlements-ledger"],
+      ["db-instance", "payments-db-1"],
+      ["s3-bucket", "ledger.archive.prd"],
+    ]);
+    // compound adjectives, regions and dotted words before a noun stay
+    expect(
+      found(
+        "aws: the cross-account role, a service-linked role, the auto-scaling group, a read-only user, the us-east-1 cluster, the node.js service",
+      ),
+    ).toEqual([]);
+  });
+  it("services named in prose (EC2, S3, RDS, EKS ...) are an AWS signal", () => {
+    expect(found("We resized the RDS instance; the 444455556666 account pays for it.").map((f) => f[0])).toEqual([
+      "account-id",
+    ]);
+    expect(found("We resized the database; the 444455556666 number is an order.")).toEqual([]);
+  });
   it("sam deploy's guided Stack Name answer and default, and the created/updated stack line, are names", () => {
     const text =
       "        Stack Name [sam-app]: payments-webhooks-prod\n        AWS Region [us-east-1]: us-west-2\nSuccessfully created/updated stack - payments-webhooks-prod in us-west-2\n";

@@ -1070,3 +1070,17 @@ export function sortSpans(a: Occurrence[]): void {
 function before(x: Occurrence, y: Occurrence): boolean {
   return x.s < y.s || (x.s === y.s && x.e > y.e);
 }
+
+// Parts of compound adjectives before a resource noun ("cross-account role", "read-only user", "multi-az instance"),
+// packed " word " for one search each: first parts, and last parts besides those ending in -ed / -ing
+const ADJECTIVE_HEADS =
+  " cross read write multi single service built third well long short non pre post auto self semi high low real full fine cloud user customer open time event data end opt per all any one two three zero same new old default custom ";
+const ADJECTIVE_TAILS =
+  " only based wide level side like free safe aware native facing specific time scale term az region account ";
+
+/** Whether s[i, dash) and s[dash + 1, e) read as a name's parts, not a compound adjective's. */
+export function nameParts(s: string, i: number, dash: number, e: number): boolean {
+  if (ADJECTIVE_HEADS.indexOf(" " + sub(s, i, dash) + " ") >= 0) return false;
+  if (ch.matchesLowerAt(s, e - 2, e, "ed") || (e - dash - 1 > 4 && ch.matchesLowerAt(s, e - 3, e, "ing"))) return false;
+  return ADJECTIVE_TAILS.indexOf(" " + sub(s, dash + 1, e) + " ") < 0;
+}

@@ -7,22 +7,10 @@
 import * as ch from "./chars";
 import * as b64 from "./base64";
 import * as creds from "./credentials";
+import * as nm from "./names";
 import { Kind, KINDS } from "./catalogue";
 import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
-import {
-  addKey,
-  genericKey,
-  genericKeyEndingAt,
-  KeyTable,
-  KeyToken,
-  kindOfKey,
-  kindOfKeyEndingAt,
-  newKeyTable,
-  plausibleName,
-  sortSpans,
-  Span,
-  valueAfter,
-} from "./names";
+import { genericKey, KeyTable, KeyToken, kindOfKeyEndingAt, plausibleName, Span, valueAfter } from "./names";
 import {
   CRED_NONE,
   CRED_SECRET_KEY,
@@ -133,7 +121,7 @@ function keyInfoOf(cfg: ScanConfig, key: string): KeyInfo {
   const known = cfg.keyInfo[key];
   // (key check: in JS a plain object answers "constructor" and friends itself)
   if (known !== undefined && known.key === key) return known;
-  let name = kindOfKey(cfg.keys, key);
+  let name = nm.kindOfKey(cfg.keys, key);
   if (name === undefined && kl <= 64 && genericKey(key, 0, kl)) name = cfg.byId["resource-name"];
   const info: KeyInfo = {
     key,
@@ -178,7 +166,7 @@ function nounKinds(): void {
     ["vault", "resource-name"],
   ];
   for (const [w, id] of nouns) {
-    addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
+    nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
     NOUN_ENDS[byteAt(w, 0) * 128 + byteAt(w, w.length - 1)] |= 1 << w.length;
   }
 }
@@ -341,7 +329,7 @@ export function compileScanConfig(
     dashedHostKinds: {},
     hostKinds: {},
     arnKinds: {},
-    keys: newKeyTable(),
+    keys: nm.newKeyTable(),
     byFamily: {},
     byId: {},
     hostFallback: undefined,
@@ -361,7 +349,7 @@ export function compileScanConfig(
     cfg.on[k.id] = off[k.id] !== true;
     cfg.byId[k.id] = k;
     if (cfg.byFamily[k.family] === undefined) cfg.byFamily[k.family] = k;
-    if (k.keys !== undefined) for (const key of k.keys) addKey(cfg.keys, key, k);
+    if (k.keys !== undefined) for (const key of k.keys) nm.addKey(cfg.keys, key, k);
     if (k.arn !== undefined) for (const a of k.arn) cfg.arnKinds[a] = k;
     if (k.family === "prefixed-hex" && k.prefix !== undefined) {
       cfg.hexKinds[k.prefix] = k;
@@ -917,7 +905,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
     push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
     return CRED_SPAN.e;
   }
-  let kind = kindOfKey(cfg.keys, sub(s, k, e));
+  let kind = nm.kindOfKey(cfg.keys, sub(s, k, e));
   if (kind === undefined && genericKey(s, k, e) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind, VALUE_SPAN)) return 0;
   push(cfg, s, out, VALUE_SPAN.s, VALUE_SPAN.e, kind);
@@ -925,7 +913,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
 }
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
-const PROSE_NOUNS = newKeyTable();
+const PROSE_NOUNS = nm.newKeyTable();
 /**
  * first unit * 128 + last unit (lower case) of each prose noun -> a bit per length of the nouns with these ends (bit len):
  * a word of letters is looked up only when it may be one ("customer" and "time" are not: "cluster" and "table" differ in
@@ -938,6 +926,26 @@ for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(0);
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
   const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN);
   if (kind === undefined || KEY_TOKEN.dashes > 0 || cfg.on[kind.id] !== true) return 0;
+  const ks = KEY_TOKEN.start;
+  if (kind.family === "s3-bucket" && ks >= 4 && byteAt(s, ks - 1) === SPACE) {
+    // a dotted bucket name before the noun ("the logs.acme.prod bucket"): the walk passed it as prose
+    let a = ks - 1;
+    let dots = 0;
+    while (a > 0 && ks - 1 - a < 64) {
+      const c = byteAt(s, a - 1);
+      if (c === DOT) dots++;
+      else if ((cls(c) & (C_LOWER | C_DIGIT)) === 0 && c !== DASH) break;
+      a--;
+    }
+    if (
+      dots > 0 &&
+      byteAt(s, ks - 2) !== DOT &&
+      (out.length === 0 || out[out.length - 1].e <= a) &&
+      plausibleName(s, a, ks - 1, kind) &&
+      hasSignal(s, out)
+    )
+      push(cfg, s, out, a, ks - 1, kind);
+  }
   const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39);
   const a = quoted ? j + 2 : j + 1;
   let e = a;
@@ -961,6 +969,58 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   if (!(dashes >= 2 || (dashes === 1 && digits > 0)) || !plausibleName(s, a, e, kind) || !hasSignal(s, out)) return 0;
   push(cfg, s, out, a, e, kind);
   return e;
+}
+
+/**
+ * `<kebab-name> <noun>` ("the payments-prod-eks cluster lost two nodes") in text with an AWS signal: matchProseName's
+ * name in English order, the token starting at i. Not a region (`the us-east-1 cluster`).
+ */
+function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  let e = i;
+  let dashes = 0;
+  let digits = 0;
+  let dash = -1;
+  let dots = 0; // a dotted name is a bucket's only
+  while (e < n && e - i < 64) {
+    const c = byteAt(s, e);
+    const f = cls(c);
+    if (c === DASH) {
+      dashes++;
+      dash = e;
+    } else if (c === DOT) dots++;
+    else if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_LOWER) === 0 && c !== UNDERSCORE) break;
+    e++;
+  }
+  // (a token after a dot is the tail of a dotted one, which matchProseName takes at its noun)
+  if (i > 0 && byteAt(s, i - 1) === DOT) return 0;
+  const last = e > i ? byteAt(s, e - 1) : DASH;
+  if (dashes === 0 || e + 5 >= n || byteAt(s, e) !== SPACE || last === DASH || last === DOT) return 0;
+  // one dash and no digit: a compound adjective unless both parts look like a name's ("cross-account role",
+  // "service-linked role", "auto-scaling group" stay; "settlements-ledger table" is a name)
+  const compound = dashes === 1 && digits === 0;
+  if (compound && (dash - i < 3 || e - dash - 1 < 3)) return 0;
+  // the noun, right after the name or after one qualifier ("x RDS instance", "x replication group")
+  let a = e + 1;
+  for (let w = 0; w < 2; w++) {
+    let b = a;
+    while (b < n && b - a <= 12 && (cls(byteAt(s, b)) & C_ALNUM) !== 0) b++;
+    const len = b - a;
+    if (len >= 4 && len <= 10 && (b >= n || (cls(byteAt(s, b)) & C_ALNUM) === 0)) {
+      if ((NOUN_ENDS[byteAt(s, a) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
+        const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, b, KEY_TOKEN);
+        if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true) {
+          if ((compound && !nm.nameParts(s, i, dash, e)) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
+          if (isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind) || !hasSignal(s, out)) return 0;
+          push(cfg, s, out, i, e, kind);
+          return e;
+        }
+      }
+    }
+    if (compound || b === a || b >= n || byteAt(s, b) !== SPACE) return 0;
+    a = b + 1;
+  }
+  return 0;
 }
 
 /** A chat or log line "[10:02] bob.kowalski: ..." / "09:20 alice.nguyen-admin ...": the handle (with a dot) is a user. */
@@ -1033,7 +1093,7 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
   let generic = false;
-  if (kind === undefined && genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) {
+  if (kind === undefined && nm.genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) {
     kind = cfg.byId["resource-name"];
     generic = true;
   }
@@ -2825,6 +2885,19 @@ const SIGNAL_WORDS = [
   "botocore",
   // the AWS CLI's and boto3's error line: "An error occurred (<code>) when calling the <op> operation: <message>"
   "when calling the ",
+  // services named in prose (an incident note that never says "AWS")
+  "EC2",
+  "S3",
+  "IAM",
+  "RDS",
+  "EKS",
+  "ECS",
+  "DynamoDB",
+  "CloudWatch",
+  "CloudTrail",
+  "ElastiCache",
+  "Fargate",
+  "Route 53",
 ];
 
 function hasSignal(s: string, out: Match[]): boolean {
@@ -3090,7 +3163,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     }
     if (cfg.custom.length > 0) findCustom(cfg, s, n, found);
     if (found.length > 0) {
-      sortSpans(found);
+      nm.sortSpans(found);
       extra = found;
     }
   }
@@ -3624,7 +3697,7 @@ function wordMatch(
       keyless =
         credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
         kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
-        !genericKeyEndingAt(s, j, KEY_TOKEN);
+        !nm.genericKeyEndingAt(s, j, KEY_TOKEN);
       if (cfg.keylessCount >= KEY_INFO_MAX) {
         cfg.keylessWords = {};
         cfg.keylessCount = 0;
@@ -3680,6 +3753,7 @@ function wordMatch(
         if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
         if (consumed === 0 && len <= 7) consumed = matchPrefixedUpper(cfg, s, i, j, n, out);
         if (consumed === 0 && len === 2) consumed = matchCognitoPool(cfg, s, i, n, out);
+        if (consumed === 0) consumed = matchNameBeforeNoun(cfg, s, i, n, out);
       }
     } else if (nxt === 58) {
       if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
