@@ -151,6 +151,9 @@ export function adversarialInputs(size: number): Input[] {
     ["name before noun run", "aws a-b-c cluster "],
     ["qualified noun run", "aws a-b-1 RDS x "],
     ["dotted bucket run", "aws a.b.c bucket "],
+    ["getenv( run", 'getenv("X_BUCKET", "a-b") '],
+    ["upload_file( run", "upload_file(a, b, "],
+    ["credentials: nested run", "credentials:\n  a:"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

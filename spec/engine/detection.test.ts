@@ -931,6 +931,32 @@ describe("encodings and cut tokens", () => {
     ]);
     expect(found("We resized the database; the 444455556666 number is an order.")).toEqual([]);
   });
+  it("an environment variable's default by the variable's name, and boto3's positional bucket argument", () => {
+    const code =
+      'import boto3\nEXPORT_BUCKET = os.environ.get("EXPORT_BUCKET", "acme-payments-exports")\npw = os.getenv("DB_PASSWORD", "hunter2hunter2")\n' +
+      's3.upload_file("/tmp/report.csv", "acme-payments-exports", "reports/a.csv")\ns3.download_file("acme-archive-prd", "k", "/tmp/x")\nhome = os.getenv("HOME", "/root")\n';
+    expect(found(code)).toEqual([
+      ["s3-bucket", "acme-payments-exports"],
+      ["credential", "hunter2hunter2"],
+      ["s3-bucket", "acme-payments-exports"],
+      ["s3-bucket", "acme-archive-prd"],
+    ]);
+  });
+  it("an SQS URL whose host is a template (f-string, JS template, doc placeholder) still masks its account and queue", () => {
+    expect(
+      found('QUEUE_URL = f"https://sqs.{AWS_REGION}.amazonaws.com/444455556666/payments-settle"').map((f) => f[0]),
+    ).toEqual(["account-id", "sqs-queue"]);
+  });
+  it("boto3's client / resource and an environment lookup are no wrapped names; a region under a name key stays", () => {
+    const code =
+      'import boto3\ntable = boto3.resource("dynamodb")\nBUCKET = os.environ.get("EXPORT_BUCKET")\nsqs = session.client("sqs", region_name="us-west-2")\nTableName: aws.String("orders-prod")\n';
+    expect(found(code)).toEqual([["dynamodb-table", "orders-prod"]]);
+  });
+  it("a YAML key whose next line is a nested mapping has no value there (credentials:\\n  access-key: ...)", () => {
+    const yaml =
+      "cloud:\n  aws:\n    credentials:\n      access-key: AKIAIOSFODNN7EXAMPLE\n      secret-key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+    expect(found(yaml).map((f) => f[1])).toEqual(["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]);
+  });
   it("sam deploy's guided Stack Name answer and default, and the created/updated stack line, are names", () => {
     const text =
       "        Stack Name [sam-app]: payments-webhooks-prod\n        AWS Region [us-east-1]: us-west-2\nSuccessfully created/updated stack - payments-webhooks-prod in us-west-2\n";

@@ -312,7 +312,8 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     while (k < n && isBlank(byteAt(s, k))) k++;
     if (k < n && byteAt(s, k) !== LF && byteAt(s, k) !== CR) return false;
   }
-  if (sep === COLON && k < n && (byteAt(s, k) === LF || byteAt(s, k) === CR)) {
+  const nextLine = sep === COLON && k < n && (byteAt(s, k) === LF || byteAt(s, k) === CR);
+  if (nextLine) {
     // YAML: the value on the next line, indented
     if (byteAt(s, k) === CR) k++;
     if (k < n && byteAt(s, k) === LF) k++;
@@ -378,6 +379,8 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     if (b > a && (byteAt(s, b - 1) === RBRACE || byteAt(s, b - 1) === RBRACKET) && !hasOpener(s, a, b - 1)) b--;
   }
   if (b <= a) return false;
+  // a nested mapping's first key (credentials:\n  access-key: ...), not a value
+  if (nextLine && quote < 0 && byteAt(s, b - 1) === COLON) return false;
   if (!plausibleCredential(s, a, b, quote >= 0, sep)) return false;
   value.s = a;
   value.e = b;

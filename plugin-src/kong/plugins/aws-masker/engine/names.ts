@@ -300,6 +300,8 @@ const GENERIC_ENDINGS = [
   "domain",
   "family",
   "secretid",
+  // an app client's id (Cognito user pool clients: COGNITO_CLIENT_ID, UserPoolClientId)
+  "clientid",
   "nodegroupname",
   "alarmname",
 ];
@@ -524,7 +526,13 @@ export function valueAfter(
   let w = k;
   while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95))
     w++;
-  if (w > k && w + 1 < n && byteAt(s, w) === 40 && (byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39)) {
+  if (
+    w > k &&
+    w + 1 < n &&
+    byteAt(s, w) === 40 &&
+    (byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39) &&
+    !notWrapper(s, k, w)
+  ) {
     k = w + 1;
     spacedAssign = false;
   }
@@ -567,6 +575,17 @@ export function valueAfter(
   value.s = a;
   value.e = b;
   return true;
+}
+
+// Calls whose first argument is no wrapped name: boto3's client / resource take a service's name, an environment
+// lookup a variable's (table = boto3.resource("dynamodb"), BUCKET = os.environ.get("EXPORT_BUCKET"))
+const NOT_WRAPPERS = " client resource get getenv env ";
+
+/** Whether the call s[k, w) (its last dotted part) is one of NOT_WRAPPERS. */
+function notWrapper(s: string, k: number, w: number): boolean {
+  let d = w;
+  while (d > k && byteAt(s, d - 1) !== 46) d--;
+  return w - d <= 8 && NOT_WRAPPERS.indexOf(" " + sub(s, d, w).toLowerCase() + " ") >= 0;
 }
 
 /** Units around a learned name that glue it into a longer word. */

@@ -1087,6 +1087,19 @@ function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   return kind !== undefined && hasLength(kind, b - d - 1);
 }
 
+/**
+ * The kind of the value s[a, b) of a generic name key ending at j: an S3 bucket when the key ends in "bucket(s)"
+ * (make_bucket:, logBucket =, EXPORT_BUCKET) and the value can be one, so that the bucket keeps the pseudonym of its
+ * s3:// URIs; else resource-name.
+ */
+function genericKind(cfg: ScanConfig, s: string, j: number, a: number, b: number): Kind {
+  const bucket = cfg.byId["s3-bucket"];
+  const bucketKey = matchesLowerAt(s, j - 6, j, "bucket") || matchesLowerAt(s, j - 7, j, "buckets");
+  return bucketKey && cfg.on["s3-bucket"] === true && plausibleName(s, a, b, bucket)
+    ? bucket
+    : cfg.byId["resource-name"];
+}
+
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
   let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
@@ -1118,17 +1131,9 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   const b = VALUE_SPAN.e;
   // an id of a known shape under a name key (AWS Config's "resourceId": "vpc-0abc...") is left to its own matcher: one
   // kind and one pseudonym, wherever the id stands
-  if (idShaped(cfg, s, a, b)) return 0;
-  // a generic key ending in "bucket" (make_bucket:, logBucket =) names an S3 bucket when the value can be one: the
-  // bucket's pseudonym is the one of its s3:// URIs
-  const bucket = cfg.byId["s3-bucket"];
-  if (
-    generic &&
-    (matchesLowerAt(s, j - 6, n, "bucket") || matchesLowerAt(s, j - 7, n, "buckets")) &&
-    cfg.on["s3-bucket"] === true &&
-    plausibleName(s, a, b, bucket)
-  )
-    kind = bucket;
+  // (a region under a name key, region_name="us-west-2", names no resource)
+  if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
+  if (generic) kind = genericKind(cfg, s, j, a, b);
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
     let t = keyStart - 1;
@@ -1680,7 +1685,12 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     else break;
   }
   while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
-  if (h >= p) return;
+  if (h >= p) {
+    // a templated host (f"https://sqs.{region}.amazonaws.com/<account>/<queue>"): an SQS path all the same
+    const c = p > 0 ? byteAt(s, p - 1) : -1;
+    if ((c === 125 || c === 62) && after < n && byteAt(s, after) === 47) sqsPath(cfg, s, n, after, extra);
+    return;
+  }
   // labels [h, p): find the first service or region label
   const starts: number[] = [];
   const ends: number[] = [];
@@ -1888,6 +1898,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
+  findCallArguments(cfg, s, n, extra);
   findAppDomains(cfg, s, n, extra);
   findSigninAccounts(cfg, s, n, extra);
   findImdsRoles(cfg, s, n, extra);
@@ -2730,6 +2741,81 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
+}
+
+// Calls whose quoted arguments are names or secrets: an environment variable's default (os.getenv("EXPORT_BUCKET",
+// "acme-exports"): by the variable's name, as a key), and boto3's transfer methods' bucket argument, by position
+// (upload_file(path, "bucket", key)). [anchor, the argument's index; -1: a default by key]
+const CALL_ARGUMENTS: [string, number][] = [
+  ["getenv(", -1],
+  ["environ.get(", -1],
+  ["upload_file(", 1],
+  ["upload_fileobj(", 1],
+  ["download_file(", 0],
+  ["download_fileobj(", 0],
+  [".Object(", 0],
+];
+
+function findCallArguments(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  for (const [lit, index] of CALL_ARGUMENTS) {
+    let p = firstOf(s, lit);
+    while (p >= 0) {
+      let k = p + lit.length;
+      // to the argument: index arguments (a quoted string or a word each) and their commas
+      let key = -1;
+      let keyEnd = -1;
+      const target = index < 0 ? 1 : index;
+      for (let arg = 0; arg < target && k < n; arg++) {
+        while (k < n && byteAt(s, k) === SPACE) k++;
+        const q = byteAt(s, k);
+        const a = k;
+        if (q === QUOTE || q === 39) {
+          const e = unitWithin(s, q, k + 1, n, 256);
+          if (e < 0) break;
+          if (arg === 0) {
+            key = a + 1;
+            keyEnd = e;
+          }
+          k = e + 1;
+        } else {
+          while (k < n && k - a < 256 && byteAt(s, k) !== ch.COMMA && byteAt(s, k) !== ch.RPAREN && byteAt(s, k) !== LF)
+            k++;
+        }
+        while (k < n && byteAt(s, k) === SPACE) k++;
+        if (k >= n || byteAt(s, k) !== ch.COMMA) {
+          k = -1;
+          break;
+        }
+        k++;
+      }
+      if (k >= 0 && k < n) {
+        while (k < n && byteAt(s, k) === SPACE) k++;
+        const q = k < n ? byteAt(s, k) : -1;
+        const e = q === QUOTE || q === 39 ? unitWithin(s, q, k + 1, n, 256) : -1;
+        if (e > k + 1) callArgument(cfg, s, k + 1, e, index < 0 ? key : -1, keyEnd, extra);
+        if (e > 0) k = e;
+      }
+      p = s.indexOf(lit, k > p ? k : p + lit.length);
+    }
+  }
+}
+
+/** A call's quoted argument s[a, b): a bucket (key < 0), or the default of the variable named s[key, keyEnd). */
+function callArgument(cfg: ScanConfig, s: string, a: number, b: number, key: number, keyEnd: number, extra: Match[]) {
+  if (idShaped(cfg, s, a, b) || matchesLowerAt(s, a, b, "arn:") || matchesLowerAt(s, a, b, "s3://")) return;
+  let kind: Kind | undefined = cfg.byId["s3-bucket"];
+  if (key >= 0) {
+    if (keyEnd <= key) return;
+    const code = credentialKeyCode(s, key, keyEnd);
+    if (code !== CRED_NONE) {
+      push(cfg, s, extra, a, b, credentialKind(cfg, code, s, a, b));
+      return;
+    }
+    kind = nm.kindOfKey(cfg.keys, sub(s, key, keyEnd));
+    if (kind === undefined && genericKey(s, key, keyEnd) && hasSignal(s, extra))
+      kind = genericKind(cfg, s, keyEnd, a, b);
+  }
+  if (kind !== undefined && plausibleName(s, a, b, kind)) push(cfg, s, extra, a, b, kind);
 }
 
 // AWS error messages name the resource after or before these (boto3's "An error occurred (...)", the SDKs', Terraform's):
