@@ -154,6 +154,7 @@ export function adversarialInputs(size: number): Input[] {
     ["getenv( run", 'getenv("X_BUCKET", "a-b") '],
     ["upload_file( run", "upload_file(a, b, "],
     ["credentials: nested run", "credentials:\n  a:"],
+    ["annotation dotted key run", "aws x.io/a.name: b "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -957,6 +957,18 @@ describe("encodings and cut tokens", () => {
       "cloud:\n  aws:\n    credentials:\n      access-key: AKIAIOSFODNN7EXAMPLE\n      secret-key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
     expect(found(yaml).map((f) => f[1])).toEqual(["AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]);
   });
+  it("AWS controllers' Kubernetes annotations: a dotted key after the annotation's '/', security group names, Karpenter's discovery tag", () => {
+    const yaml =
+      "metadata:\n  annotations:\n    alb.ingress.kubernetes.io/group.name: payments-shared\n    alb.ingress.kubernetes.io/security-groups: payments-alb-sg, sg-0123456789abcdef0\nspec:\n  subnetSelectorTerms:\n    - tags:\n        karpenter.sh/discovery: payments-prod\n";
+    expect(found(yaml)).toEqual([
+      ["resource-name", "payments-shared"],
+      ["resource-name", "payments-alb-sg"],
+      ["security-group", "sg-0123456789abcdef0"],
+      ["resource-name", "payments-prod"],
+    ]);
+    // a property path without an annotation's "/" is no key
+    expect(found("aws\nconfig.name: foo-bar\n")).toEqual([]);
+  });
   it("sam deploy's guided Stack Name answer and default, and the created/updated stack line, are names", () => {
     const text =
       "        Stack Name [sam-app]: payments-webhooks-prod\n        AWS Region [us-east-1]: us-west-2\nSuccessfully created/updated stack - payments-webhooks-prod in us-west-2\n";

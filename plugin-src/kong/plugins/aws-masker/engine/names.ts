@@ -302,6 +302,11 @@ const GENERIC_ENDINGS = [
   "secretid",
   // an app client's id (Cognito user pool clients: COGNITO_CLIENT_ID, UserPoolClientId)
   "clientid",
+  // a security group's name (the ALB controller's security-groups annotation, --group-name is "name")
+  "securitygroup",
+  "securitygroups",
+  // Karpenter's discovery tag (karpenter.sh/discovery: <cluster>)
+  "discovery",
   "nodegroupname",
   "alarmname",
 ];

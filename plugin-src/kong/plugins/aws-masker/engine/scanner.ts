@@ -1087,6 +1087,18 @@ function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   return kind !== undefined && hasLength(kind, b - d - 1);
 }
 
+/** Whether the dot at d is inside an annotation or label key (a "/" before it in the same token: x.io/group.name). */
+function annotationKey(s: string, d: number): boolean {
+  let k = d;
+  while (k > 0 && d - k < 64) {
+    const c = byteAt(s, k - 1);
+    if (c === 47) return true;
+    if ((cls(c) & C_ALNUM) === 0 && c !== DOT && c !== DASH && c !== UNDERSCORE) return false;
+    k--;
+  }
+  return false;
+}
+
 /**
  * The kind of the value s[a, b) of a generic name key ending at j: an S3 bucket when the key ends in "bucket(s)"
  * (make_bucket:, logBucket =, EXPORT_BUCKET) and the value can be one, so that the bucket keeps the pseudonym of its
@@ -1118,7 +1130,12 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
     const c = byteAt(s, keyStart - 1);
     // obj.bucket, path/bucket: not a key; but an annotation or label key naming a name is (eks.amazonaws.com/nodegroup:
     // x, alpha.eksctl.io/cluster-name=x)
-    const annotation = c === 47 && kind.family === "name" && j < n && (byteAt(s, j) === COLON || byteAt(s, j) === 61);
+    // (also a dotted key inside one: alb.ingress.kubernetes.io/group.name: x)
+    const annotation =
+      (c === 47 || (c === DOT && annotationKey(s, keyStart - 1))) &&
+      kind.family === "name" &&
+      j < n &&
+      (byteAt(s, j) === COLON || byteAt(s, j) === 61);
     // spring.datasource.username=x, Stack.TableName = Orders (a stack output)
     const property =
       c === 46 &&
@@ -2984,6 +3001,9 @@ const SIGNAL_WORDS = [
   "ElastiCache",
   "Fargate",
   "Route 53",
+  // AWS controllers' Kubernetes annotations and labels
+  "alb.ingress",
+  "karpenter",
 ];
 
 function hasSignal(s: string, out: Match[]): boolean {
