@@ -969,6 +969,13 @@ describe("encodings and cut tokens", () => {
     // a property path without an annotation's "/" is no key
     expect(found("aws\nconfig.name: foo-bar\n")).toEqual([]);
   });
+  it("an event's resources and a Health event's affected entities: names masked, ids and ARNs keep their kinds", () => {
+    const event =
+      '{"source": "aws.health", "resources": ["i-0f76fade435676abd", "payments-prod-db-1"], "detail": {"affectedEntities": [{"entityValue": "payments-prod-db-1"}]}}';
+    const out = mask(event);
+    expect(out).not.toContain("payments-prod-db-1");
+    expect(out).toMatch(/"resources": \["EC2_INSTANCE_[0-9a-z]{10}", "RESOURCE_NAME_[0-9a-z]{10}"\]/);
+  });
   it("sam deploy's guided Stack Name answer and default, and the created/updated stack line, are names", () => {
     const text =
       "        Stack Name [sam-app]: payments-webhooks-prod\n        AWS Region [us-east-1]: us-west-2\nSuccessfully created/updated stack - payments-webhooks-prod in us-west-2\n";

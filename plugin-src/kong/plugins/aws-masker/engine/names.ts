@@ -72,6 +72,8 @@ export const STOPLIST: Record<string, boolean> = {
   all: true,
   any: true,
   bucket: true,
+  // EKS envelope encryption's resource type ("resources": ["secrets"])
+  secrets: true,
   table: true,
   queue: true,
   role: true,
@@ -307,6 +309,9 @@ const GENERIC_ENDINGS = [
   "securitygroups",
   // Karpenter's discovery tag (karpenter.sh/discovery: <cluster>)
   "discovery",
+  // an event's resources (EventBridge, AWS Health: names and ids side by side), a Health event's affected entity
+  "resources",
+  "entityvalue",
   "nodegroupname",
   "alarmname",
 ];

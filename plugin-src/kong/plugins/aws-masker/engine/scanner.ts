@@ -1228,7 +1228,8 @@ function matchNameList(cfg: ScanConfig, s: string, j: number, n: number, kind: K
     const e = quoted ? b + 1 : b;
     if (quoted && (b >= n || byteAt(s, b) !== q)) break;
     if (!quoted) while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === 9)) b--;
-    if (!plausibleName(s, a, b, kind)) break;
+    // (an ARN or an id of its own kind, as in an EventBridge event's "resources", ends the list: the main pass takes it)
+    if (matchesLowerAt(s, a, b, "arn:") || idShaped(cfg, s, a, b) || !plausibleName(s, a, b, kind)) break;
     push(cfg, s, out, a, b, kind);
     last = b;
     k = e;
