@@ -2775,7 +2775,10 @@ const CALL_ARGUMENTS: [string, number][] = [
 ];
 
 function findCallArguments(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  // (the transfer methods all hold "load_file": one search for four)
+  const transfer = firstOf(s, "load_file") >= 0;
   for (const [lit, index] of CALL_ARGUMENTS) {
+    if (!transfer && lit.indexOf("load_file") >= 0) continue;
     let p = firstOf(s, lit);
     while (p >= 0) {
       let k = p + lit.length;
@@ -2849,7 +2852,8 @@ const NAME_BEFORE = [" not found", " does not exist", " cannot be found", " alre
  */
 function findErrorNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
-  if (kind === undefined) return;
+  // every such message says the resource was not found, does not exist or already exists: two searches, not nine
+  if (kind === undefined || (firstOf(s, "found") < 0 && firstOf(s, "exist") < 0)) return;
   let signal = -1;
   for (let w = 0; w < NAME_AFTER.length + NAME_BEFORE.length; w++) {
     const after = w < NAME_AFTER.length;
