@@ -1106,7 +1106,10 @@ function annotationKey(s: string, d: number): boolean {
  */
 function genericKind(cfg: ScanConfig, s: string, j: number, a: number, b: number): Kind {
   const bucket = cfg.byId["s3-bucket"];
-  const bucketKey = matchesLowerAt(s, j - 6, j, "bucket") || matchesLowerAt(s, j - 7, j, "buckets");
+  // (the last unit first: matchesLowerAt holds a loop, and a call per key would start traces there that abort)
+  const last = j > 0 ? ch.lowerCode(byteAt(s, j - 1)) : 0;
+  const bucketKey =
+    (last === 116 && matchesLowerAt(s, j - 6, j, "bucket")) || (last === 115 && matchesLowerAt(s, j - 7, j, "buckets"));
   return bucketKey && cfg.on["s3-bucket"] === true && plausibleName(s, a, b, bucket)
     ? bucket
     : cfg.byId["resource-name"];
@@ -1229,7 +1232,12 @@ function matchNameList(cfg: ScanConfig, s: string, j: number, n: number, kind: K
     if (quoted && (b >= n || byteAt(s, b) !== q)) break;
     if (!quoted) while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === 9)) b--;
     // (an ARN or an id of its own kind, as in an EventBridge event's "resources", ends the list: the main pass takes it)
-    if (matchesLowerAt(s, a, b, "arn:") || idShaped(cfg, s, a, b) || !plausibleName(s, a, b, kind)) break;
+    if (
+      (byteAt(s, a) === 97 && matchesLowerAt(s, a, b, "arn:")) ||
+      idShaped(cfg, s, a, b) ||
+      !plausibleName(s, a, b, kind)
+    )
+      break;
     push(cfg, s, out, a, b, kind);
     last = b;
     k = e;
@@ -2894,7 +2902,7 @@ function findErrorNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
         closed &&
         (quote >= 0 || marked > 0) &&
         (cls(byteAt(s, a)) & C_DIGIT) === 0 &&
-        !matchesLowerAt(s, a, n, "arn") &&
+        !(byteAt(s, a) === 97 && matchesLowerAt(s, a, n, "arn")) &&
         !idShaped(cfg, s, a, b) &&
         plausibleName(s, a, b, kind)
       ) {
