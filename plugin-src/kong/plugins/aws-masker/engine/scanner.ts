@@ -2634,17 +2634,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // or a name (a secret's, a parameter's)
   p = firstOf(s, "on resource: ");
   while (p >= 0) {
-    let a = p + 13;
-    if (a < n && (byteAt(s, a) === QUOTE || byteAt(s, a) === 39)) a++;
-    let e = a;
-    while (e < n && e - a < 512) {
-      const c = byteAt(s, e);
-      if (c === SPACE || c === LF || c === 13 || c === 9 || c === QUOTE || c === 39) break;
-      e++;
-    }
-    while (e > a && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
-    if (name !== undefined && e > a && !matchesLowerAt(s, a, n, "arn:") && plausibleName(s, a, e, name))
-      push(cfg, s, extra, a, e, name);
+    const e = name !== undefined ? nameAt(cfg, s, p + 13, n, name, extra) : n;
     p = s.indexOf("on resource: ", e > p ? e : p + 1);
   }
   // an EC2 key pair's private key file: `ssh -i ~/.ssh/<key pair>.pem`, `IdentityFile <path>/<key pair>.pem`
@@ -2916,8 +2906,8 @@ function findErrorNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
 }
 
 /**
- * The name standing at a (after an opening quote), up to a blank, quote or line end, or b: pushed as kind unless an
- * ARN or an id of its own kind. Returns where it ended.
+ * The name standing at a (after an opening quote), up to a blank, quote or line end, or b, without a sentence's final
+ * "." or ",": pushed as kind unless an ARN or an id of its own kind. Returns where the walk ended.
  */
 function nameAt(cfg: ScanConfig, s: string, a: number, b: number, kind: Kind, extra: Match[]): number {
   if (a < b && (byteAt(s, a) === QUOTE || byteAt(s, a) === 39)) a++;
@@ -2927,9 +2917,11 @@ function nameAt(cfg: ScanConfig, s: string, a: number, b: number, kind: Kind, ex
     if (c === SPACE || c === LF || c === 13 || c === 9 || c === QUOTE || c === 39) break;
     e++;
   }
+  const end = e;
+  while (e > a && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
   if (e > a && !matchesLowerAt(s, a, b, "arn:") && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, kind))
     push(cfg, s, extra, a, e, kind);
-  return e;
+  return end;
 }
 
 // (the first is the one without "--query ": findLineAnchors)
