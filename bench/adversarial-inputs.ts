@@ -155,6 +155,23 @@ export function adversarialInputs(size: number): Input[] {
     ["upload_file( run", "upload_file(a, b, "],
     ["credentials: nested run", "credentials:\n  a:"],
     ["annotation dotted key run", "aws x.io/a.name: b "],
+    ["DynamoDB attribute run", 'aws "TableName": {"S": "a-b", '],
+    ["DynamoDB set run", 'aws "Tables": {"SS": ["a-b", '],
+    ["escaped-twice key run", 'aws \\\\\\"bucket\\\\\\":\\\\\\"a-b\\\\\\",'],
+    ["unmatched escapes key run", 'aws \\\\\\"bucket\\\\\\\\\\"'],
+    ["/aws/ log group run", " /aws/lambda/a-b"],
+    ["/aws/ glued run", "/aws/x/"],
+    ["base64 JSON run", "eyJ"],
+    ["base64 JSON token run", "eyJidWNrZXQiOiAiYSJ9 "],
+    ["shorthand pair run", "Name=DBInstanceIdentifier,Value=a-b,"],
+    ["shorthand name run", " Name=tag:Name"],
+    ["pair name run", '{"value": "a", "name": "b"}, '],
+    ["pair value-before run", '{"value": "a", "name": "b", '],
+    ["Default: YAML run", "    Default: a-b\n"],
+    ["Default: one line run", "  Default: a Default: b "],
+    ["Default JSON run", 'aws "DbName": {"Default": "a-b", '],
+    ["marked name run", "aws a-b-prod "],
+    ["marked name long run", "aws " + "ab-".repeat(30) + "prod "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

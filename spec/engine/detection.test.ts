@@ -823,6 +823,123 @@ describe("new kinds (one catalogue entry each)", () => {
   });
 });
 
+describe("fresh material, twenty-second pass: documented formats that leaked", () => {
+  it('a DynamoDB attribute value under a name key is read through its type ({"S": "x"}, {"SS": [...]})', () => {
+    const text =
+      '{"RoleArn": {"S": "arn:aws:iam::210987654321:role/r"}, "BucketName": {"S": "globex-tenant-uploads"}, "TenantName": {"S": "globex-logistics"}, "Tables": {"SS": ["orders-prod", "ledger-prod"]}}';
+    const f = found(text);
+    expect(f).toContainEqual(["s3-bucket", "globex-tenant-uploads"]);
+    expect(f).toContainEqual(["resource-name", "globex-logistics"]);
+    expect(f).toContainEqual(["resource-name", "orders-prod"]);
+    expect(f).toContainEqual(["resource-name", "ledger-prod"]);
+    // a number or a map is no name
+    expect(found('aws {"TableName": {"N": "42"}}')).toEqual([]);
+  });
+  it("name keys two escapes deep (an SNS message inside an SQS message's body) are read as in JSON", () => {
+    const text =
+      '"Body": "{\\n  \\"TopicArn\\" : \\"arn:aws:sns:us-west-2:123456789012:t\\",\\n  \\"Message\\" : \\"{\\\\\\"bucket\\\\\\":\\\\\\"acme-settlement-exports\\\\\\",\\\\\\"table\\\\\\":\\\\\\"settlements-ledger\\\\\\"}\\"}"';
+    const f = found(text);
+    expect(f).toContainEqual(["s3-bucket", "acme-settlement-exports"]);
+    expect(f).toContainEqual(["resource-name", "settlements-ledger"]);
+    // the key's escapes must match the value's
+    expect(found('aws \\"bucket\\\\\\": \\\\\\"acme-x\\\\\\"')).toEqual([]);
+  });
+  it("an AWS service's log group (/aws/<service>/<name>) is masked whole wherever it stands; SSM's public /aws/service/ stays", () => {
+    expect(found("aws logs tail /aws/ecs/payments-api --follow")).toEqual([["resource-name", "/aws/ecs/payments-api"]]);
+    expect(found("groups: /aws/rds/instance/payments-db-prod/postgresql, /aws/eks/payments-eks/cluster.")).toEqual([
+      ["resource-name", "/aws/rds/instance/payments-db-prod/postgresql"],
+      ["resource-name", "/aws/eks/payments-eks/cluster"],
+    ]);
+    // the same pseudonym as --log-group-name gives it
+    const out = mask(
+      "aws logs tail /aws/lambda/ledger-close; aws logs describe-log-streams --log-group-name /aws/lambda/ledger-close",
+    );
+    const p = out.match(/RESOURCE_NAME_[0-9a-z]{10}/g) as string[];
+    expect(p.length).toBe(2);
+    expect(p[0]).toBe(p[1]);
+    expect(
+      found(
+        "aws ssm get-parameters-by-path --path /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      ),
+    ).toEqual([]);
+    expect(found("see https://github.com/aws/aws-cli and ~/.aws/config, /aws/lambda alone")).toEqual([]);
+  });
+  it("base64 JSON (a Kinesis record's Data) and a Logs Insights @ptr are decoded and, holding identifiers, masked whole", () => {
+    const data = Buffer.from('{"bucket": "acme-ledger-archive", "table": "settlements-ledger"}').toString("base64");
+    expect(found(`{"Records": [{"Data": "${data}", "PartitionKey": "p-1"}]}`)).toEqual([["credential", data]]);
+    const ptr = Buffer.from("\n'\n#123456789012:/aws/lambda/settlement-reconciler\x10\x07").toString("base64");
+    expect(found(`{"field": "@ptr", "value": "${ptr}"}`)).toEqual([["credential", ptr]]);
+    // base64 JSON without identifiers stays
+    const plain = Buffer.from('{"level": "info", "msg": "worker started"}').toString("base64");
+    expect(found(`header ${plain} here`)).toEqual([]);
+  });
+  it("the CLI's shorthand Name=<key>,Value=<v> reads the value by the pair's name, which stays (--dimensions, --filters)", () => {
+    expect(
+      found("aws cloudwatch get-metric-statistics --dimensions Name=DBInstanceIdentifier,Value=payments-db-prod"),
+    ).toEqual([["db-instance", "payments-db-prod"]]);
+    expect(found("aws ec2 describe-instances --filters Name=tag:Name,Values=web-prod-1,web-prod-2")).toEqual([
+      ["resource-name", "web-prod-1"],
+      ["resource-name", "web-prod-2"],
+    ]);
+    // a tag other than Name, and an id by its own shape
+    expect(found("aws ssm send-command --targets Key=tag:Role,Values=ledger-worker")).toEqual([]);
+    expect(found("aws ec2 describe-subnets --filters Name=vpc-id,Values=vpc-0a1b2c3d4e5f60789")).toEqual([
+      ["vpc", "vpc-0a1b2c3d4e5f60789"],
+    ]);
+  });
+  it('a pair\'s name ({"name": "subnetId", "value": ...}, either order) stays; the value is read by it', () => {
+    const f = found(
+      'aws {"details": [{"name": "subnetId", "value": "subnet-0a1b2c3d"}, {"value": "ledger-worker-asg", "name": "AutoScalingGroupName"}]}',
+    );
+    expect(f).toEqual([
+      ["subnet", "subnet-0a1b2c3d"],
+      ["resource-name", "ledger-worker-asg"],
+    ]);
+    // a name without a value member is a name
+    expect(found('aws {"name": "payments-api", "image": "nginx"}')).toEqual([["resource-name", "payments-api"]]);
+  });
+  it("a key ending in BucketName names an S3 bucket (OutputS3BucketName)", () => {
+    expect(found('aws {"OutputS3BucketName": "acme-ssm-output"}')).toEqual([["s3-bucket", "acme-ssm-output"]]);
+  });
+  it("a CloudFormation parameter's Default is read by the parameter's name (YAML and JSON)", () => {
+    const yaml =
+      'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  ArtifactBucket:\n    Type: String\n    Description: where the code is\n    Default: acme-cfn-artifacts\n  DbPassword:\n    Type: String\n    NoEcho: true\n    Default: Sup3rS3cretPw\n  InstanceType:\n    Type: String\n    Default: t3.micro\n';
+    expect(found(yaml)).toEqual([
+      ["s3-bucket", "acme-cfn-artifacts"],
+      ["credential", "Sup3rS3cretPw"],
+    ]);
+    const json =
+      '{"Parameters": {"DbSnapshotIdentifier": {"Type": "String", "Default": "payments-db-pre-migration"}}, "AWSTemplateFormatVersion": "2010-09-09"}';
+    expect(found(json)).toEqual([["resource-name", "payments-db-pre-migration"]]);
+  });
+  it("nested --output table titles stay (|+---+| frame lines); their cells are names", () => {
+    const table =
+      "$ aws athena get-query-results --output table\n-----------------\n|GetQueryResults|\n+---------------+\n||  ResultSet  ||\n|+-------------+|\n|||   Rows    |||\n||+-----------+||\n|||  acct-7731-globex |||\n||+-----------+||\n";
+    expect(found(table)).toEqual([["resource-name", "acct-7731-globex"]]);
+  });
+  it("prose names that an environment or a resource type marks (ledger-worker-asg, acme-exports-prod) in AWS text", () => {
+    expect(found("aws: bump ledger-worker-asg to 6, move exports from acme-settlement-exports-prod.")).toEqual([
+      ["resource-name", "ledger-worker-asg"],
+      ["resource-name", "acme-settlement-exports-prod"],
+    ]);
+    // not a tool, a library, a build step, a CLI operation or an English compound
+    expect(
+      found(
+        "On AWS: install dev-dependencies, run the dev-server, the prod-ready checklist, db-backed sessions, the sqs-consumer library, npm run build-prod, aws rds failover-db-cluster, the sns-to-sqs pattern, pre-prod, release/prod-2026-11, config/db-prod.json",
+      ),
+    ).toEqual([]);
+    // without an AWS signal nothing
+    expect(found("bump ledger-worker-asg to 6")).toEqual([]);
+  });
+  it("a name found by its noun gives its kind to its other occurrences in the string: one pseudonym", () => {
+    const out = mask('aws: {"name": "settlements-dlq-prod"} and the settlements-dlq-prod queue is at 14k');
+    const p = out.match(/[A-Z_]+_[0-9a-z]{10}/g) as string[];
+    expect(p.length).toBe(2);
+    expect(p[0]).toMatch(/^SQS_QUEUE_/);
+    expect(p[0]).toBe(p[1]);
+  });
+});
+
 describe("encodings and cut tokens", () => {
   it("URL-encoded ARNs in console URLs are decoded, scanned and masked in place", () => {
     const url = "https://console.aws.amazon.com/go?arn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fdeploy-bot&x=1";

@@ -399,7 +399,7 @@ describe("prose nouns are told from look-alikes by their length too (NOUN_ENDS)"
 
   it("the automaton and plainWord stop at every noun before a name, and pass look-alikes of other lengths", () => {
     for (const w of [...nouns, ...lookAlikes]) {
-      const s = `in aws the ${w} orders-api-prod failed, the ${w} is fine and the ${w} orders-db-1 too`;
+      const s = `in aws the ${w} orders-api-blue failed, the ${w} is fine and the ${w} orders-db-1 too`;
       const want = scanned(s, "", false);
       expect(scanned(s, "", true), s).toEqual(want);
       const named = want.filter((m) => s.slice(m.s, m.e).startsWith("orders-")).length;
@@ -547,7 +547,7 @@ describe("the automaton passes a word of prose before a closing quote (Run.After
     for (const s of [
       "in aws, it's the \"Password\": s3cr3tvalue9 and that's it",
       "in aws, keep 'token' = s3cr3tvalue9 here",
-      'in aws the pair {"name": "orders", "value": "s3cr3tvalue9"} stays',
+      'in aws the pair {"name": "db_password", "value": "s3cr3tvalue9"} is read',
       'in aws see the "quoted" i-0a1b2c3d4e5f67890 and the "end"',
       'aws: we\'re told "bucket": "acme-logs-prod" is it',
     ]) {

@@ -607,6 +607,47 @@ function peekMember(w: Walk, name: string): string {
   return found;
 }
 
+/**
+ * The name of a pair whose value comes first ({"value": "x", "name": "AutoScalingGroupName"}, a CloudWatch alarm
+ * notification's dimensions): the string of a later "name" / "Key" member, read from the string value at w.pos over
+ * string members only, at most 512 units on ("" if none). w.pos is kept.
+ */
+function peekPairName(w: Walk): string {
+  const save = w.pos;
+  const saveEscape = w.nextEscape;
+  const saveEscaped = w.escaped;
+  let found = "";
+  ws(w);
+  if (w.pos < w.n && byteAt(w.s, w.pos) === QUOTE) {
+    stringEnd(w);
+    while (w.pos - save < 512) {
+      ws(w);
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== COMMA) break;
+      w.pos++;
+      ws(w);
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== QUOTE) break;
+      const ka = w.pos + 1;
+      const ke = stringEnd(w);
+      const key = w.escaped ? "" : sub(w.s, ka, ke);
+      ws(w);
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== COLON) break;
+      w.pos++;
+      ws(w);
+      if (w.pos >= w.n || byteAt(w.s, w.pos) !== QUOTE) break;
+      const va = w.pos;
+      stringEnd(w);
+      if (key === "name" || key === "Name" || key === "Key" || key === "key") {
+        found = stringAt(w, va);
+        break;
+      }
+    }
+  }
+  w.pos = save;
+  w.nextEscape = saveEscape;
+  w.escaped = saveEscaped;
+  return found;
+}
+
 const KEEP_NODE: PolicyNode = { k: KEEP };
 
 /** JsonResult.error of a request refused for a duplicate key. */
@@ -852,7 +893,19 @@ function walkValue(w: Walk, root: PolicyNode): void {
       if (f.obj) {
         node = memberKey(w, f);
         const key = f.key;
-        ctx = f.pair !== "" && (key === "Value" || key === "value") ? f.pair : key;
+        ctx = key;
+        if (key === "Value" || key === "value") {
+          // the pair's name read before the value, or after it ({"value": "x", "name": "AutoScalingGroupName"})
+          if (f.pair !== "") ctx = f.pair;
+          else {
+            const later = peekPairName(w);
+            if (later !== "") ctx = later;
+          }
+        } else if ((key === "S" || key === "SS") && w.depth - 1 > base) {
+          // a DynamoDB attribute value ("TableName": {"S": "orders"}): the attribute's name is its context
+          const p = w.frames[w.depth - 1];
+          ctx = p.obj ? p.key : p.ctx;
+        }
         media = node.k === MEDIA;
       } else {
         node = f.item;

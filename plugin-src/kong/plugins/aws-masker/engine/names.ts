@@ -503,11 +503,14 @@ export function valueAfter(
 ): boolean {
   let k = j;
   const q0 = k < n ? byteAt(s, k) : -1;
-  // JSON inside a string (a Step Functions input, a CloudWatch message): \"key\": \"value\"
-  const escaped = q0 === 92 && k + 1 < n && byteAt(s, k + 1) === 34;
+  // JSON inside a string (a Step Functions input, a CloudWatch message): \"key\": \"value\"; one level deeper
+  // (an SNS message in an SQS message's body): \\\"key\\\": \\\"value\\\". esc backslashes before each quote.
+  const esc = q0 === 92 ? escapedQuote(s, k, n) : 0;
+  const escaped = esc > 0;
   if (escaped) {
-    if (keyStart < 2 || byteAt(s, keyStart - 1) !== 34 || byteAt(s, keyStart - 2) !== 92) return false;
-    k += 2;
+    if (keyStart < esc + 1 || byteAt(s, keyStart - 1) !== 34 || escapedQuote(s, keyStart - 1 - esc, n) !== esc)
+      return false;
+    k += esc + 1;
   } else if (q0 === 34 || q0 === 39) {
     // quoted key: "Key": / 'key' => — the key must open with the same quote
     if (keyStart === 0 || byteAt(s, keyStart - 1) !== q0) return false;
@@ -532,6 +535,12 @@ export function valueAfter(
   }
   if (!sep) return false;
   while (k < n && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  // a DynamoDB attribute value: "BucketName": {"S": "x"} (scan, query, get-item output)
+  if (!escaped && k < n && byteAt(s, k) === 123) {
+    const d = dynamoValue(s, k, n, false);
+    if (d < 0) return false;
+    k = d;
+  }
   // a wrapped literal: TableName: aws.String("orders"), Bucket=str("b")
   let w = k;
   while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95))
@@ -547,9 +556,9 @@ export function valueAfter(
     spacedAssign = false;
   }
   let quote = -1;
-  if (escaped && k + 1 < n && byteAt(s, k) === 92 && byteAt(s, k + 1) === 34) {
-    quote = 92; // closed by \" too
-    k += 2;
+  if (escaped && escapedQuote(s, k, n) === esc) {
+    quote = 92; // closed by the same escaped quote
+    k += esc + 1;
   } else if (k < n && (byteAt(s, k) === 34 || byteAt(s, k) === 39)) {
     quote = byteAt(s, k);
     k++;
@@ -563,7 +572,7 @@ export function valueAfter(
   }
   let b = k;
   if (quote >= 0) {
-    if (b >= n || byteAt(s, b) !== quote || (quote === 92 && (b + 1 >= n || byteAt(s, b + 1) !== 34))) return false;
+    if (b >= n || byteAt(s, b) !== quote || (quote === 92 && escapedQuote(s, b, n) !== esc)) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
@@ -585,6 +594,37 @@ export function valueAfter(
   value.s = a;
   value.e = b;
   return true;
+}
+
+/** The backslashes (an odd number, at most 15) before a quote at k, or 0. */
+function escapedQuote(s: string, k: number, n: number): number {
+  let e = k;
+  while (e < n && e - k < 16 && byteAt(s, e) === 92) e++;
+  return e < n && byteAt(s, e) === 34 && (e - k) % 2 === 1 ? e - k : 0;
+}
+
+/**
+ * Where the value of a DynamoDB attribute opening at k (`{`) starts: after `{"S": ` (or `{"SS": `, a list of
+ * strings, when list is set), or -1. Attribute values are how DynamoDB's scan, query and get-item print every item.
+ */
+export function dynamoValue(s: string, k: number, n: number, list: boolean): number {
+  let d = k + 1;
+  // (blanks and a line break: the CLI prints each attribute value on its own lines)
+  while (
+    d < n &&
+    d - k < 64 &&
+    (byteAt(s, d) === 32 || byteAt(s, d) === 9 || byteAt(s, d) === 10 || byteAt(s, d) === 13)
+  )
+    d++;
+  const t = list ? d + 4 : d + 3;
+  if (t >= n || byteAt(s, d) !== 34 || byteAt(s, d + 1) !== 83 || byteAt(s, t - 1) !== 34) return -1;
+  if (list && byteAt(s, d + 2) !== 83) return -1;
+  d = t;
+  while (d < n && d - t < 8 && (byteAt(s, d) === 32 || byteAt(s, d) === 9)) d++;
+  if (d >= n || byteAt(s, d) !== 58) return -1;
+  d++;
+  while (d < n && d - t < 16 && (byteAt(s, d) === 32 || byteAt(s, d) === 9)) d++;
+  return d;
 }
 
 // Calls whose first argument is no wrapped name: boto3's client / resource take a service's name, an environment
@@ -1112,4 +1152,137 @@ export function nameParts(s: string, i: number, dash: number, e: number): boolea
   if (ADJECTIVE_HEADS.indexOf(" " + sub(s, i, dash) + " ") >= 0) return false;
   if (ch.matchesLowerAt(s, e - 2, e, "ed") || (e - dash - 1 > 4 && ch.matchesLowerAt(s, e - 3, e, "ing"))) return false;
   return ADJECTIVE_TAILS.indexOf(" " + sub(s, dash + 1, e) + " ") < 0;
+}
+
+// Parts that mark a kebab token in prose as a resource's name, as its last part: an environment or an AWS resource's
+// abbreviation (ledger-worker-asg, acme-exports-prod, settlements-dlq); an environment also inside a name of two dashes
+// or more (payments-prod-eks). As first part they mark no name (dev-server, sqs-consumer, db-migrations). Packed
+// " part " for one search each.
+const ENV_MARKS = " prod prd production staging stg dev qa uat sandbox preprod nonprod perf dr live ";
+const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
+// First parts of kebab tokens that name no resource: the CLI's operations (describe-db-instances), build and deploy
+// steps (build-prod, deploy-staging), prefixes (pre-prod).
+const NOT_NAME_HEADS =
+  " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross ";
+
+// Words that join the parts of an English compound (sns-to-sqs, point-in-time, state-of-the-art) or stand between a
+// name and its noun in no name's way ("the x and cluster-autoscaler pods").
+const FUNCTION_WORDS = " to of the and or in on at by for as vs via with from into per than a an ";
+
+/** Whether s[a, b) is a function word (FUNCTION_WORDS), compared as written (lower case). */
+export function functionWord(s: string, a: number, b: number): boolean {
+  return b - a <= 4 && FUNCTION_WORDS.indexOf(" " + sub(s, a, b) + " ") >= 0;
+}
+
+/** Whether the token at i (after a blank) is an AWS CLI operation: `aws <service> <operation>`. */
+function cliOperationAt(s: string, i: number): boolean {
+  let k = i - 1;
+  while (k > 0 && i - k < 40 && byteAt(s, k - 1) !== 32) k--;
+  return k >= 4 && k < i - 1 && ch.matchesLowerAt(s, k - 4, k, "aws ") && (k === 4 || byteAt(s, k - 5) <= 32);
+}
+
+/**
+ * The end of a kebab token at i (lower-case letters, digits, dashes) that stands alone between blanks or punctuation
+ * and that a part marks as a name (ENV_MARKS, TYPE_MARKS); -1 when it is none: no mark, a part of one unit, a CLI operation or
+ * prefix first (NOT_NAME_HEADS), or one dash and no digit between parts of a compound adjective (dev-only).
+ */
+export function markedNameEnd(s: string, i: number, n: number): number {
+  const prev = i > 0 ? byteAt(s, i - 1) : 32;
+  // blank, line end, "(", a quote, a backtick, ","
+  if (!(
+    prev === 32 ||
+    prev === 10 ||
+    prev === 9 ||
+    prev === 40 ||
+    prev === 34 ||
+    prev === 39 ||
+    prev === 96 ||
+    prev === 44
+  ))
+    return -1;
+  // the token's shape first, without a string: parts of two units or more, the unit after it
+  let e = i;
+  let dashes = 0;
+  let digits = 0;
+  let dash = -1;
+  let part = i;
+  for (;;) {
+    const c = e < n ? byteAt(s, e) : 32;
+    if (c === 45 || (cls(c) & (C_LOWER | C_DIGIT)) === 0) {
+      if (e - part < 2) return -1;
+      if (c !== 45) break;
+      dashes++;
+      dash = e;
+      part = e + 1;
+    } else if ((cls(c) & C_DIGIT) !== 0) digits++;
+    e++;
+    if (e - i > 64) return -1;
+  }
+  if (dashes === 0) return -1;
+  const c = e < n ? byteAt(s, e) : 32;
+  const after = e + 1 < n ? byteAt(s, e + 1) : 32;
+  // blank, line end, ",", ")", a quote, a backtick, "!", "?", ";", or "." / ":" that end a sentence or a line
+  const ends =
+    c === 32 ||
+    c === 10 ||
+    c === 13 ||
+    c === 9 ||
+    c === 44 ||
+    c === 41 ||
+    c === 34 ||
+    c === 39 ||
+    c === 96 ||
+    c === 33 ||
+    c === 63 ||
+    c === 59 ||
+    ((c === 46 || c === 58) && (after === 32 || after === 10 || after === 13 || e + 1 >= n));
+  if (!ends) return -1;
+  // then its words
+  let marked = false;
+  part = i;
+  for (let k = i; k <= e; k++) {
+    if (k < e && byteAt(s, k) !== 45) continue;
+    if (functionWord(s, part, k)) return -1;
+    const w = k - part <= 10 ? " " + sub(s, part, k) + " " : "";
+    if (w !== "") {
+      if (part === i) {
+        if (NOT_NAME_HEADS.indexOf(w) >= 0) return -1;
+      } else if (ENV_MARKS.indexOf(w) >= 0 || (k === e && TYPE_MARKS.indexOf(w) >= 0)) {
+        // (an environment after the first part, a resource type as the last)
+        marked = true;
+      }
+    }
+    part = k + 1;
+  }
+  if (!marked || (prev === 32 && cliOperationAt(s, i))) return -1;
+  return dashes === 1 && digits === 0 && !nameParts(s, i, dash, e) ? -1 : e;
+}
+
+/**
+ * One kind per name within a string: a name found by a generic rule (resource-name: "move ledger-close-prod to") takes
+ * the kind a specific rule gave the same name elsewhere in the string ("the ledger-close-prod function"), so it gets
+ * one pseudonym. Specific: a kind that is learned (names, buckets, queues). matches: the string's matches from base on
+ * (the scanner's Match: s, e, kind).
+ */
+export function unifyNameKinds(s: string, matches: { s: number; e: number; kind: Kind }[], base: number): void {
+  let generic = 0;
+  let specific = 0;
+  for (let k = base; k < matches.length; k++) {
+    const m = matches[k];
+    if (m.kind.id === "resource-name") generic++;
+    else if (m.kind.learn === true) specific++;
+  }
+  if (generic === 0 || specific === 0) return;
+  const kinds: Record<string, Kind> = {};
+  for (let k = base; k < matches.length; k++) {
+    const m = matches[k];
+    if (m.kind.id !== "resource-name" && m.kind.learn === true) kinds[sub(s, m.s, m.e)] = m.kind;
+  }
+  for (let k = base; k < matches.length; k++) {
+    const m = matches[k];
+    if (m.kind.id === "resource-name") {
+      const kind = kinds[sub(s, m.s, m.e)];
+      if (kind !== undefined) m.kind = kind;
+    }
+  }
 }

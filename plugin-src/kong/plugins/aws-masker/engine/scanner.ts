@@ -9,18 +9,14 @@ import * as b64 from "./base64";
 import * as creds from "./credentials";
 import * as nm from "./names";
 import { Kind, KINDS } from "./catalogue";
-import { HASH_LEN, pseudonymEndAt, pseudonymStartBefore } from "./pseudonym";
-import { genericKey, KeyTable, KeyToken, kindOfKeyEndingAt, plausibleName, Span, valueAfter } from "./names";
+import * as pseudo from "./pseudonym";
+import { KeyTable, KeyToken, kindOfKeyEndingAt, plausibleName, Span, valueAfter } from "./names";
 import {
   CRED_NONE,
-  CRED_SECRET_KEY,
   CredentialKey,
-  credentialKeyCode,
   credentialKeyEndingAt,
   credentialValueAfter,
   mayEndCredentialKey,
-  plausibleCredential,
-  secretShapeEnd,
 } from "./credentials";
 
 // What the key and value readers (names.ts, credentials.ts) fill for the matcher that calls them, read right after the
@@ -122,10 +118,10 @@ function keyInfoOf(cfg: ScanConfig, key: string): KeyInfo {
   // (key check: in JS a plain object answers "constructor" and friends itself)
   if (known !== undefined && known.key === key) return known;
   let name = nm.kindOfKey(cfg.keys, key);
-  if (name === undefined && kl <= 64 && genericKey(key, 0, kl)) name = cfg.byId["resource-name"];
+  if (name === undefined && kl <= 64 && nm.genericKey(key, 0, kl)) name = cfg.byId["resource-name"];
   const info: KeyInfo = {
     key,
-    cred: kl >= 3 && mayEndCredentialKey(byteAt(key, kl - 1)) ? credentialKeyCode(key, 0, kl) : CRED_NONE,
+    cred: kl >= 3 && mayEndCredentialKey(byteAt(key, kl - 1)) ? creds.credentialKeyCode(key, 0, kl) : CRED_NONE,
     name,
   };
   if (key !== "__proto__") {
@@ -400,7 +396,7 @@ function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, ki
   if (kind === undefined || cfg.on[kind.id] !== true || b <= a) return;
   if (cfg.allowAny && cfg.allow[sub(s, a, b)] === true) return;
   // a pseudonym is never masked again
-  if (pseudonymEndAt(s, a, b) === b) return;
+  if (pseudo.pseudonymEndAt(s, a, b) === b) return;
   out.push({ s: a, e: b, kind });
 }
 
@@ -898,18 +894,40 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       byteAt(s, e) === COLON)
   )
     e++;
-  if (e - k < 2) return 0;
-  const code = credentialKeyCode(s, k, e);
+  return e - k < 2 ? 0 : valueOfKey(cfg, s, k, e, i, j, n, out);
+}
+
+/**
+ * The value after j (its separator) read by a key s[k, e) that stands elsewhere (a pair's name, a template parameter):
+ * a credential, or a name of the key's kind (a generic key's only with an AWS signal); not an id of its own shape or a
+ * region. keyStart: the start of the word before j (valueAfter's quote check). The value's end, or 0.
+ */
+function valueOfKey(
+  cfg: ScanConfig,
+  s: string,
+  k: number,
+  e: number,
+  keyStart: number,
+  j: number,
+  n: number,
+  out: Match[],
+): number {
+  const code = creds.credentialKeyCode(s, k, e);
   if (code !== CRED_NONE) {
     if (!credentialValueAfter(s, j, n, false, CRED_SPAN)) return 0;
     push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
     return CRED_SPAN.e;
   }
   let kind = nm.kindOfKey(cfg.keys, sub(s, k, e));
-  if (kind === undefined && genericKey(s, k, e) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
-  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, i, false, kind, VALUE_SPAN)) return 0;
-  push(cfg, s, out, VALUE_SPAN.s, VALUE_SPAN.e, kind);
-  return VALUE_SPAN.e;
+  const generic = kind === undefined && nm.genericKey(s, k, e) && hasSignal(s, out);
+  if (generic) kind = cfg.byId["resource-name"];
+  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, keyStart, false, kind, VALUE_SPAN))
+    return 0;
+  const a = VALUE_SPAN.s;
+  const b = VALUE_SPAN.e;
+  if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
+  push(cfg, s, out, a, b, generic ? genericKind(cfg, s, e, a, b) : kind);
+  return b;
 }
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
@@ -921,6 +939,54 @@ const PROSE_NOUNS = nm.newKeyTable();
  */
 const NOUN_ENDS: number[] = [];
 for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(0);
+
+/**
+ * The CLI's shorthand pairs `Name=<key>,Value(s)=<v>[,<v>]` and `Key=<key>,Values=<v>` (`--dimensions`, `--filters`,
+ * `--targets`): the pair's name stays (it is the values' key, `DBInstanceIdentifier`, `tag:Name`) and each value is read
+ * by it. i, j: the "Name" or "Key" word. Returns the end of what it read (the name when no value is taken), or 0.
+ */
+function matchShorthandPair(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  if (!matchesLowerAt(s, i, j, j - i === 4 ? "name" : "key")) return 0;
+  const ps = j + 1;
+  let pe = ps;
+  while (pe < n && pe - ps < 128) {
+    const c = byteAt(s, pe);
+    if ((cls(c) & C_ALNUM) !== 0 || c === COLON || c === DASH || c === UNDERSCORE || c === DOT || c === SLASH) pe++;
+    else break;
+  }
+  if (pe === ps || pe + 7 >= n || byteAt(s, pe) !== ch.COMMA || !matchesLowerAt(s, pe + 1, n, "value")) return 0;
+  let k = pe + 6;
+  if (byteAt(s, k) === 115 || byteAt(s, k) === 83) k++;
+  if (k >= n || byteAt(s, k) !== ch.EQUALS) return 0;
+  k++;
+  // what the values are, by the pair's name: a tag's only when it is Name
+  let kind: Kind | undefined;
+  let ks = ps;
+  if (pe - ps > 4 && matchesLowerAt(s, ps, pe, "tag:")) ks = ps + 4;
+  const code = ks > ps ? CRED_NONE : creds.credentialKeyCode(s, ps, pe);
+  if (code !== CRED_NONE) kind = credentialKind(cfg, code, s, k, k);
+  else if (ks > ps) kind = pe - ks === 4 && matchesLowerAt(s, ks, pe, "name") ? cfg.byId["resource-name"] : undefined;
+  else {
+    kind = nm.kindOfKey(cfg.keys, sub(s, ps, pe));
+    if (kind === undefined && nm.genericKey(s, ps, pe) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
+  }
+  if (kind === undefined || cfg.on[kind.id] !== true) return pe;
+  let last = pe;
+  // the values, up to the token's end: each one a name (or a credential) unless it has an id's shape
+  for (let items = 0; items < 256; items++) {
+    const a = k;
+    while (k < n && (nm.isNameUnit(byteAt(s, k)) || byteAt(s, k) === SLASH || byteAt(s, k) === COLON)) k++;
+    let b = k;
+    while (b > a && byteAt(s, b - 1) === DOT) b--;
+    if (b === a || idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) break;
+    if (kind.family === "name" ? !plausibleName(s, a, b, kind) : b - a < 4) break;
+    push(cfg, s, out, a, b, kind);
+    last = b;
+    if (k >= n || byteAt(s, k) !== ch.COMMA) break;
+    k++;
+  }
+  return last;
+}
 
 /** `<noun> <kebab-name>` in text with an AWS signal: the name (at least two dashes, or a dash and a digit). */
 function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: Match[]): number {
@@ -1006,7 +1072,9 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
     let b = a;
     while (b < n && b - a <= 12 && (cls(byteAt(s, b)) & C_ALNUM) !== 0) b++;
     const len = b - a;
-    if (len >= 4 && len <= 10 && (b >= n || (cls(byteAt(s, b)) & C_ALNUM) === 0)) {
+    // (the noun ends its token: not "cluster" of cluster-autoscaler)
+    const c = b < n ? byteAt(s, b) : SPACE;
+    if (len >= 4 && len <= 10 && (cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE) {
       if ((NOUN_ENDS[byteAt(s, a) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
         const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, b, KEY_TOKEN);
         if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true) {
@@ -1017,10 +1085,54 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
         }
       }
     }
-    if (compound || b === a || b >= n || byteAt(s, b) !== SPACE) return 0;
+    if (compound || b === a || b >= n || byteAt(s, b) !== SPACE || nm.functionWord(s, a, b)) return 0;
     a = b + 1;
   }
   return 0;
+}
+
+/**
+ * A CloudWatch Logs group of an AWS service, `/aws/<service>/<name>...` (`/aws/lambda/x`, `/aws/rds/instance/x/postgresql`,
+ * `/aws/eks/x/cluster`), wherever it stands: masked whole, as `--log-group-name` masks it. Not SSM's public parameters
+ * (`/aws/service/...`). i: the "aws" word after the leading "/".
+ */
+function matchLogGroupPath(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  const kind = cfg.byId["resource-name"];
+  const a = i - 1;
+  if (!kindOn(cfg, kind) || (out.length > 0 && out[out.length - 1].e > a)) return 0;
+  if (a > 0) {
+    const c = byteAt(s, a - 1);
+    if ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === DASH || c === UNDERSCORE || c === SLASH || c === 126) return 0;
+  }
+  let k = j + 1;
+  while (k < n && k - j < 32 && (cls(byteAt(s, k)) & (C_LOWER | C_DIGIT)) !== 0) k++;
+  if (k === j + 1 || k + 1 >= n || byteAt(s, k) !== SLASH) return 0;
+  if (k - j - 1 === 7 && matchesLowerAt(s, j + 1, k, "service")) return 0;
+  const ns = k + 1;
+  let e = ns;
+  while (e < n && e - ns < 512) {
+    const c = byteAt(s, e);
+    if ((cls(c) & C_ALNUM) !== 0 || c === DASH || c === UNDERSCORE || c === DOT || c === SLASH || c === 35) e++;
+    else break;
+  }
+  while (e > ns && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === SLASH)) e--;
+  if (e === ns) return 0;
+  push(cfg, s, out, a, e, kind);
+  return e;
+}
+
+/**
+ * A kebab token in prose that a part marks as a name (names.ts markedNameEnd), in text with an AWS signal, standing
+ * alone between blanks or punctuation: "bump ledger-worker-asg to 6", "from acme-settlement-exports-prod". i: its
+ * first word.
+ */
+function matchMarkedName(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
+  const e = nm.markedNameEnd(s, i, n);
+  const kind = cfg.byId["resource-name"];
+  if (e < 0 || !kindOn(cfg, kind) || isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind) || !hasSignal(s, out))
+    return 0;
+  push(cfg, s, out, i, e, kind);
+  return e;
 }
 
 /** A chat or log line "[10:02] bob.kowalski: ..." / "09:20 alice.nguyen-admin ...": the handle (with a dot) is a user. */
@@ -1108,12 +1220,100 @@ function genericKind(cfg: ScanConfig, s: string, j: number, a: number, b: number
   const bucket = cfg.byId["s3-bucket"];
   // (the last unit first: matchesLowerAt holds a loop, and a call per key would start traces there that abort)
   const last = j > 0 ? ch.lowerCode(byteAt(s, j - 1)) : 0;
+  // (bucket, buckets, and a bucket's name: OutputS3BucketName, LogBucketName)
   const bucketKey =
-    (last === 116 && matchesLowerAt(s, j - 6, j, "bucket")) || (last === 115 && matchesLowerAt(s, j - 7, j, "buckets"));
+    (last === 116 && matchesLowerAt(s, j - 6, j, "bucket")) ||
+    (last === 115 && matchesLowerAt(s, j - 7, j, "buckets")) ||
+    (last === 101 && matchesLowerAt(s, j - 10, j, "bucketname"));
   return bucketKey && cfg.on["s3-bucket"] === true && plausibleName(s, a, b, bucket)
     ? bucket
     : cfg.byId["resource-name"];
 }
+
+/**
+ * Whether the "name" key at keyStart, its value ending at b, is a pair's name: a "value" member follows in the same
+ * object (`", "value"`) or stands before it (`{"value": "x", "name": "AutoScalingGroupName"}`).
+ */
+function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean {
+  let open = keyStart - 1;
+  while (open > 0 && keyStart - open < PAIR_WINDOW && byteAt(s, open) !== 123 && byteAt(s, open) !== 125) open--;
+  if (byteAt(s, open) === 123 && windowHas(s, open, keyStart, '"value"')) return true;
+  let k = b < n && byteAt(s, b) === QUOTE ? b + 1 : b;
+  while (k < n && k - b < 8 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB)) k++;
+  if (k >= n || byteAt(s, k) !== ch.COMMA) return false;
+  k++;
+  while (k < n && k - b < 40 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB || byteAt(s, k) === LF)) k++;
+  return k + 7 < n && byteAt(s, k) === QUOTE && matchesLowerAt(s, k + 1, n, "value") && byteAt(s, k + 6) === QUOTE;
+}
+
+/**
+ * A template parameter's `Default:` (CloudFormation, SAM): the parameter's name is the value's key (`ArtifactBucket:`
+ * / `Type: String` / `Default: acme-artifacts`; JSON `"DbPassword": {"Type": "String", "Default": "x"}`). i, j: the
+ * word "Default". The parameter is the mapping key above it: the nearest line less indented (YAML, at most 1,024 units
+ * back), or the key before the object's "{" (JSON).
+ */
+function matchParameterDefault(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  let ke = -1; // the parameter's name ends here
+  // (a walk that reaches the last Default's place in the same string ends as that one did: linear on a run of them)
+  const memo = PARAM_MEMO;
+  const again = memo.s === s && memo.at < i;
+  if (i > 0 && byteAt(s, i - 1) === QUOTE) {
+    let open = i - 2;
+    while (open > 0 && i - open < 1024 && byteAt(s, open) !== 123 && byteAt(s, open) !== 125) {
+      if (again && memo.json && open === memo.at) break;
+      open--;
+    }
+    if (again && memo.json && open === memo.at) ke = memo.ke;
+    else if (byteAt(s, open) === 123) {
+      let k = open - 1;
+      while (k > 0 && open - k < 64 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB || byteAt(s, k) === LF)) k--;
+      if (k >= 2 && byteAt(s, k) === COLON) {
+        k--;
+        while (k > 0 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB)) k--;
+        if (byteAt(s, k) === QUOTE) ke = k;
+      }
+    }
+    memo.json = true;
+  } else {
+    // the line's indent: blanks only from the line's start
+    let ls = i;
+    while (ls > 0 && i - ls < 128 && byteAt(s, ls - 1) === SPACE) ls--;
+    const indent = i - ls;
+    if (indent === 0 || (ls > 0 && byteAt(s, ls - 1) !== LF)) return 0;
+    // up, line by line, to the first line indented less
+    let le = ls - 1;
+    while (le > 0 && i - le < 1024) {
+      if (again && !memo.json && memo.indent === indent && le < memo.at) {
+        ke = memo.ke;
+        break;
+      }
+      let ps = le;
+      while (ps > 0 && i - ps < 1024 && byteAt(s, ps - 1) !== LF) ps--;
+      let d = 0;
+      while (ps + d < le && byteAt(s, ps + d) === SPACE) d++;
+      if (d < indent && ps + d < le) {
+        let e = le;
+        if (byteAt(s, e - 1) === 13) e--;
+        while (e > ps && byteAt(s, e - 1) === SPACE) e--;
+        if (byteAt(s, e - 1) === COLON) ke = e - 1;
+        break;
+      }
+      le = ps - 1;
+    }
+    memo.json = false;
+    memo.indent = indent;
+  }
+  memo.s = s;
+  memo.at = i;
+  memo.ke = ke;
+  if (ke < 0) return 0;
+  let ks = ke;
+  while (ks > 0 && ke - ks < 128 && (cls(byteAt(s, ks - 1)) & C_ALNUM) !== 0) ks--;
+  return ks === ke ? 0 : valueOfKey(cfg, s, ks, ke, i, j, n, out);
+}
+
+/** The last Default matchParameterDefault read: its string, place, parameter name's end (-1: none), form, indent. */
+const PARAM_MEMO = { s: "", at: -1, ke: -1, json: false, indent: 0 };
 
 /** A key token ending at j followed by a separator and a name value (names by context). */
 function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
@@ -1153,6 +1353,8 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   // kind and one pseudonym, wherever the id stands
   // (a region under a name key, region_name="us-west-2", names no resource)
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
+  // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
+  if (generic && j - keyStart === 4 && pairNameAt(s, keyStart, b, n)) return b;
   if (generic) kind = genericKind(cfg, s, j, a, b);
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
@@ -1210,6 +1412,11 @@ function matchNameList(cfg: ScanConfig, s: string, j: number, n: number, kind: K
   k++;
   while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
   const yaml = k < n && (byteAt(s, k) === LF || byteAt(s, k) === 13);
+  // (a DynamoDB string set: "Buckets": {"SS": ["a", "b"]})
+  if (!yaml && k < n && byteAt(s, k) === 123) {
+    k = nm.dynamoValue(s, k, n, true);
+    if (k < 0) return 0;
+  }
   if (!yaml && (k >= n || byteAt(s, k) !== ch.LBRACKET)) return 0;
   if (!yaml) k++;
   let last = 0;
@@ -1833,9 +2040,9 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
 
 /** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
 function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: number, b: number): Kind | undefined {
-  if (code === CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
+  if (code === creds.CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
   if (code === creds.CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
-  if (b - a === 40 && secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
+  if (b - a === 40 && creds.secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
   if (b - a >= 100) {
     for (const lit of creds.TOKEN_PREFIXES) if (sub(s, a, a + lit.length) === lit) return cfg.byFamily["session-token"];
   }
@@ -2345,7 +2552,8 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
 /**
  * Words whose base64 forms are looked for (base64.ts base64Anchors): AWS hostnames, ARNs and S3 URIs, credential
  * names, key blocks. A Kubernetes Secret's data, a Docker config.json's auths, an instance's user data, a kubeconfig's
- * keys. (At most 10 words: a bit per form in findBase64's gates.)
+ * keys; an AWS service's log group after an account (a Logs Insights `@ptr`). And the start of JSON, `{"`: a Kinesis
+ * or Firehose record's data, an encoded message body. (At most 31 forms: a bit per form in findBase64's gates.)
  */
 const BASE64_ANCHORS = b64.base64Anchors([
   "amazonaws.com",
@@ -2357,7 +2565,9 @@ const BASE64_ANCHORS = b64.base64Anchors([
   "password",
   "PASSWORD",
   "PRIVATE KEY",
+  ":/aws/",
 ]);
+BASE64_ANCHORS.push("eyJ");
 
 /**
  * Base64 text that encodes an identifier or a credential: the run of base64 units around a form of an anchor word
@@ -2825,13 +3035,13 @@ function callArgument(cfg: ScanConfig, s: string, a: number, b: number, key: num
   let kind: Kind | undefined = cfg.byId["s3-bucket"];
   if (key >= 0) {
     if (keyEnd <= key) return;
-    const code = credentialKeyCode(s, key, keyEnd);
+    const code = creds.credentialKeyCode(s, key, keyEnd);
     if (code !== CRED_NONE) {
       push(cfg, s, extra, a, b, credentialKind(cfg, code, s, a, b));
       return;
     }
     kind = nm.kindOfKey(cfg.keys, sub(s, key, keyEnd));
-    if (kind === undefined && genericKey(s, key, keyEnd) && hasSignal(s, extra))
+    if (kind === undefined && nm.genericKey(s, key, keyEnd) && hasSignal(s, extra))
       kind = genericKind(cfg, s, keyEnd, a, b);
   }
   if (kind !== undefined && plausibleName(s, a, b, kind)) push(cfg, s, extra, a, b, kind);
@@ -3086,6 +3296,7 @@ export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): 
   }
   // CSV with a header row: the columns the header names (Password, User name, lineItem/ResourceId ...)
   if (n >= 16 && s.indexOf(",") >= 0 && s.indexOf("\n") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base);
+  if (out.length - base >= 2) nm.unifyNameKinds(s, out, base);
 }
 
 /** Cells [a, b) of the line [ls, le) split at commas (surrounding blanks and quotes trimmed) into CSV_A / CSV_B. */
@@ -3147,7 +3358,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         if (
           kind !== undefined &&
           b > a &&
-          (kind.id === "credential" ? plausibleCredential(s, a, b, true, 44) : plausibleName(s, a, b, kind))
+          (kind.id === "credential" ? creds.plausibleCredential(s, a, b, true, 44) : plausibleName(s, a, b, kind))
         ) {
           cells.push({ s: a, e: b, kind });
         }
@@ -3164,9 +3375,10 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         const a = CSV_A[k];
         const b = CSV_B[k];
         let kind: Kind | undefined = undefined;
-        const code = credentialKeyCode(s, a, b);
-        if (code !== CRED_NONE) kind = code === CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
-        else if (genericKey(s, a, b)) kind = cfg.byId["resource-name"];
+        const code = creds.credentialKeyCode(s, a, b);
+        if (code !== CRED_NONE)
+          kind = code === creds.CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
+        else if (nm.genericKey(s, a, b)) kind = cfg.byId["resource-name"];
         if (kind !== undefined) any = true;
         cols[k] = kind;
       }
@@ -3192,7 +3404,7 @@ function mergeCells(cfg: ScanConfig, s: string, out: Match[], base: number, cell
     if (p < out.length && out[p].s < m.e) continue;
     if (merged.length > 0 && merged[merged.length - 1].e > m.s) continue;
     if (cfg.on[m.kind.id] !== true || (cfg.allowAny && cfg.allow[sub(s, m.s, m.e)] === true)) continue;
-    if (pseudonymEndAt(s, m.s, m.e) === m.e) continue;
+    if (pseudo.pseudonymEndAt(s, m.s, m.e) === m.e) continue;
     merged.push(m);
   }
   while (p < out.length) merged.push(out[p++]);
@@ -3208,7 +3420,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   const key = keyInfoOf(cfg, keyCtx);
   if (n >= 1 && key.cred !== CRED_NONE) {
     const code = key.cred;
-    if (plausibleCredential(s, 0, n, true, QUOTE)) {
+    if (creds.plausibleCredential(s, 0, n, true, QUOTE)) {
       push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
       if (out.length > 0 && out[out.length - 1].s === 0 && out[out.length - 1].e === n) return;
     }
@@ -3642,10 +3854,11 @@ function opaqueId(s: string, n: number): boolean {
   return letters > 0 && (digits > 0 || dashes > 0);
 }
 
-/** True for a line of a table's frame (+----+, -----). */
+/** True for a line of a table's frame (+----+, -----; a nested table's |+----+|). */
 function borderLine(s: string, a: number, b: number): boolean {
   let k = a;
   while (k < b && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  while (k < b && k - a < 16 && byteAt(s, k) === ch.PIPE) k++;
   if (k >= b) return false;
   const c = byteAt(s, k);
   return c === ch.PLUS || c === DASH;
@@ -3785,7 +3998,7 @@ function wordMatch(
   const f = cls(c);
   const prev = i > 0 ? byteAt(s, i - 1) : 32;
   // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one
-  if (prev === UNDERSCORE && j - i === HASH_LEN && pseudonymStartBefore(s, i) >= 0) return 0;
+  if (prev === UNDERSCORE && j - i === pseudo.HASH_LEN && pseudo.pseudonymStartBefore(s, i) >= 0) return 0;
   const before = out.length;
   const len = j - i;
   let consumed = 0;
@@ -3840,7 +4053,7 @@ function wordMatch(
     let a = i;
     while (a > 0 && i - a < 2 && (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === ch.PLUS)) a--;
     if ((before === 0 || out[before - 1].e <= a) && kindOn(cfg, cfg.byFamily["secret-key"])) {
-      const e = secretShapeEnd(s, a, n);
+      const e = creds.secretShapeEnd(s, a, n);
       if (e > 0) {
         push(cfg, s, out, a, e, cfg.byFamily["secret-key"]);
         return e;
@@ -3865,6 +4078,7 @@ function wordMatch(
         if (consumed === 0 && len <= 7) consumed = matchPrefixedUpper(cfg, s, i, j, n, out);
         if (consumed === 0 && len === 2) consumed = matchCognitoPool(cfg, s, i, n, out);
         if (consumed === 0) consumed = matchNameBeforeNoun(cfg, s, i, n, out);
+        if (consumed === 0) consumed = matchMarkedName(cfg, s, i, n, out);
       }
     } else if (nxt === 58) {
       if (len === 3 && c === 97 && byteAt(s, i + 1) === 114 && byteAt(s, i + 2) === 110) {
@@ -3886,6 +4100,8 @@ function wordMatch(
       if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+    } else if (len === 3 && nxt === SLASH && prev === SLASH && c === 97 && byteAt(s, i + 1) === 119) {
+      if (byteAt(s, i + 2) === 115) consumed = matchLogGroupPath(cfg, s, i, j, n, out);
     }
   } else if ((f & C_UPPER) !== 0) {
     if (len === 20 || len === 21) consumed = matchIamId(cfg, s, i, j, n, out);
@@ -3914,12 +4130,26 @@ function wordMatch(
   }
   if (
     consumed === 0 &&
+    len === 7 &&
+    c === 68 &&
+    (nxt === COLON || nxt === QUOTE) &&
+    matchesLowerAt(s, i, j, "default")
+  ) {
+    consumed = matchParameterDefault(cfg, s, i, j, n, out);
+    if (consumed > 0) return consumed;
+  }
+  if (
+    consumed === 0 &&
     len === 5 &&
     (nxt === COLON || nxt === QUOTE) &&
     (c === 86 || c === 118) &&
     matchesLowerAt(s, i, n, "value")
   ) {
     consumed = matchPairedValue(cfg, s, i, j, n, out);
+    if (consumed > 0) return consumed;
+  }
+  if (consumed === 0 && nxt === ch.EQUALS && (len === 3 || len === 4) && (cls(prev) & C_ALNUM) === 0) {
+    consumed = matchShorthandPair(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
   if (consumed === 0 && !keyless && nxt >= 9 && nxt < 256 && CRED_NEXT[nxt] && mayEndCredentialKey(byteAt(s, j - 1))) {
