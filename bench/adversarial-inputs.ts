@@ -171,6 +171,8 @@ export function adversarialInputs(size: number): Input[] {
     ["Default: one line run", "  Default: a Default: b "],
     ["Default JSON run", 'aws "DbName": {"Default": "a-b", '],
     ["marked name run", "aws a-b-prod "],
+    ["code span noun run", "aws `a-b` Lambda "],
+    ["noun code span run", "aws workgroup `a-b` "],
     ["marked name long run", "aws " + "ab-".repeat(30) + "prod "],
   ];
   const out: Input[] = [];

@@ -931,6 +931,20 @@ describe("fresh material, twenty-second pass: documented formats that leaked", (
     // without an AWS signal nothing
     expect(found("bump ledger-worker-asg to 6")).toEqual([]);
   });
+  it("Markdown code spans around a name by its noun (bucket `x`, `x` Lambda), capitalised service nouns, more nouns", () => {
+    const text =
+      "aws: create bucket `acme-settlements-v2-prod`; update the Glue crawler `ledger-exports-crawler`, the Athena workgroup `payments-analysts`; point the `ledger-close` Lambda's env at it";
+    expect(found(text)).toEqual([
+      ["s3-bucket", "acme-settlements-v2-prod"],
+      ["resource-name", "ledger-exports-crawler"],
+      ["resource-name", "payments-analysts"],
+      ["lambda-function", "ledger-close"],
+    ]);
+    // a CLI command's service is no noun; a public CVE id is no name; a quoted compound adjective is none either
+    expect(found("aws lambda update-function-configuration --timeout 30")).toEqual([]);
+    expect(found('aws {"findings": [{"name": "CVE-2023-44487", "severity": "HIGH"}]}')).toEqual([]);
+    expect(found("aws: use a role `cross-account` here")).toEqual([]);
+  });
   it("a name found by its noun gives its kind to its other occurrences in the string: one pseudonym", () => {
     const out = mask('aws: {"name": "settlements-dlq-prod"} and the settlements-dlq-prod queue is at 14k');
     const p = out.match(/[A-Z_]+_[0-9a-z]{10}/g) as string[];

@@ -437,6 +437,8 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   // a service principal (sns.amazonaws.com) names a service, not a resource
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
+  // a public vulnerability id (CVE-2023-44487, an image scan's finding) names no resource
+  if (len >= 13 && first === 67 && digits >= 8 && matchesAt(s, a, a + 4, "CVE-")) return false;
   // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
   // loop LuaJIT blacklists)
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {

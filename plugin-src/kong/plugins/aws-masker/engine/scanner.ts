@@ -160,6 +160,12 @@ function nounKinds(): void {
     ["secret", "resource-name"],
     ["parameter", "resource-name"],
     ["vault", "resource-name"],
+    ["lambda", "lambda-function"],
+    ["crawler", "resource-name"],
+    ["workgroup", "resource-name"],
+    ["pipeline", "resource-name"],
+    ["stream", "resource-name"],
+    ["project", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -993,6 +999,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN);
   if (kind === undefined || KEY_TOKEN.dashes > 0 || cfg.on[kind.id] !== true) return 0;
   const ks = KEY_TOKEN.start;
+  // a CLI command's service, not a noun (aws lambda update-function-configuration)
+  if (ks >= 4 && matchesLowerAt(s, ks - 4, ks, "aws ")) return 0;
   if (kind.family === "s3-bucket" && ks >= 4 && byteAt(s, ks - 1) === SPACE) {
     // a dotted bucket name before the noun ("the logs.acme.prod bucket"): the walk passed it as prose
     let a = ks - 1;
@@ -1012,7 +1020,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     )
       push(cfg, s, out, a, ks - 1, kind);
   }
-  const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39);
+  // (quoted, or a code span in Markdown: bucket `acme-logs`)
+  const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39 || byteAt(s, j + 1) === 96);
   const a = quoted ? j + 2 : j + 1;
   let e = a;
   let dashes = 0;
@@ -1032,7 +1041,10 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   // (a search bounded by the name: an unbounded one per noun is quadratic on a run of nouns without a dash)
   const dash = unitWithin(s, DASH, a, n, e - a);
   if (dash > a && dash < e && cfg.hexKinds[sub(s, a, dash)] !== undefined) return 0;
-  if (!(dashes >= 2 || (dashes === 1 && digits > 0)) || !plausibleName(s, a, e, kind) || !hasSignal(s, out)) return 0;
+  // (a quoted name may have one dash: workgroup `payments-analysts`; not a compound adjective's)
+  const oneDash = dashes === 1 && digits === 0 && quoted && dash > a && nm.nameParts(s, a, dash, e);
+  if (!(dashes >= 2 || (dashes === 1 && digits > 0) || oneDash) || !plausibleName(s, a, e, kind) || !hasSignal(s, out))
+    return 0;
   push(cfg, s, out, a, e, kind);
   return e;
 }
@@ -1061,13 +1073,15 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
   // (a token after a dot is the tail of a dotted one, which matchProseName takes at its noun)
   if (i > 0 && byteAt(s, i - 1) === DOT) return 0;
   const last = e > i ? byteAt(s, e - 1) : DASH;
-  if (dashes === 0 || e + 5 >= n || byteAt(s, e) !== SPACE || last === DASH || last === DOT) return 0;
+  // (a code span in Markdown: `ledger-close` Lambda)
+  const span = i > 0 && byteAt(s, i - 1) === 96 && e < n && byteAt(s, e) === 96 ? 1 : 0;
+  if (dashes === 0 || e + span + 5 >= n || byteAt(s, e + span) !== SPACE || last === DASH || last === DOT) return 0;
   // one dash and no digit: a compound adjective unless both parts look like a name's ("cross-account role",
   // "service-linked role", "auto-scaling group" stay; "settlements-ledger table" is a name)
   const compound = dashes === 1 && digits === 0;
   if (compound && (dash - i < 3 || e - dash - 1 < 3)) return 0;
   // the noun, right after the name or after one qualifier ("x RDS instance", "x replication group")
-  let a = e + 1;
+  let a = e + span + 1;
   for (let w = 0; w < 2; w++) {
     let b = a;
     while (b < n && b - a <= 12 && (cls(byteAt(s, b)) & C_ALNUM) !== 0) b++;
@@ -1075,7 +1089,8 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
     // (the noun ends its token: not "cluster" of cluster-autoscaler)
     const c = b < n ? byteAt(s, b) : SPACE;
     if (len >= 4 && len <= 10 && (cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE) {
-      if ((NOUN_ENDS[byteAt(s, a) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
+      // (a service's name as the noun is capitalised: the x Lambda)
+      if ((NOUN_ENDS[lowerCode(byteAt(s, a)) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
         const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, b, KEY_TOKEN);
         if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true) {
           if ((compound && !nm.nameParts(s, i, dash, e)) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
