@@ -172,6 +172,8 @@ export function adversarialInputs(size: number): Input[] {
     ["Default JSON run", 'aws "DbName": {"Default": "a-b", '],
     ["marked name run", "aws a-b-prod "],
     ["code span noun run", "aws `a-b` Lambda "],
+    ["comma list run", "aws buckets: a-b, "],
+    ["one long comma list", ""],
     ["noun code span run", "aws workgroup `a-b` "],
     ["marked name long run", "aws " + "ab-".repeat(30) + "prod "],
   ];
@@ -186,6 +188,11 @@ export function adversarialInputs(size: number): Input[] {
         len += p.length;
       }
       out.push({ name, mode: "text", text: parts.join("") });
+      continue;
+    }
+    if (name === "one long comma list") {
+      // the first 256 items are taken as names, the rest scanned as text
+      out.push({ name, mode: "text", text: ("aws\nbuckets: a-1" + repeat(",a-1", size)).slice(0, size) + "\n" });
       continue;
     }
     if (name === "one long name list") {

@@ -945,6 +945,19 @@ describe("fresh material, twenty-second pass: documented formats that leaked", (
     expect(found('aws {"findings": [{"name": "CVE-2023-44487", "severity": "HIGH"}]}')).toEqual([]);
     expect(found("aws: use a role `cross-account` here")).toEqual([]);
   });
+  it("an unquoted comma list under a name key: every item, of the first item's kind, when the list ends its line", () => {
+    expect(
+      found("aws\nbuckets: acme-logs-prod, acme-exports-prod, acme-media\nLEDGER_TABLES=orders,settlements-ledger.\n"),
+    ).toEqual([
+      ["s3-bucket", "acme-logs-prod"],
+      ["s3-bucket", "acme-exports-prod"],
+      ["s3-bucket", "acme-media"],
+      ["resource-name", "orders"],
+      ["resource-name", "settlements-ledger"],
+    ]);
+    // prose after the first name is no list
+    expect(found("aws: bucket: acme-logs-prod, which we rotate weekly")).toEqual([["s3-bucket", "acme-logs-prod"]]);
+  });
   it("a name found by its noun gives its kind to its other occurrences in the string: one pseudonym", () => {
     const out = mask('aws: {"name": "settlements-dlq-prod"} and the settlements-dlq-prod queue is at 14k');
     const p = out.match(/[A-Z_]+_[0-9a-z]{10}/g) as string[];

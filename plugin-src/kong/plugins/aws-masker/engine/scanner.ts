@@ -1391,6 +1391,9 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
       push(cfg, s, out, t, keyStart - 1, generic);
   }
   push(cfg, s, out, a, b, kind);
+  // an unquoted list of names: buckets: a, b, c
+  if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39)))
+    return commaItems(cfg, s, b, n, kind, out);
   // terraform plan: ~ name = "old" -> "new"
   let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
   if (
@@ -1412,6 +1415,40 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
     }
   }
   return b;
+}
+
+/**
+ * The other items of an unquoted comma list whose first item, a name of kind, ends at b (`buckets: a, b, c`,
+ * `LEDGER_BUCKETS=a,b`): each a name of the same kind, when the list of name tokens runs to the line's end (a final "."
+ * allowed) and holds nothing else. The end of the last item taken, or b.
+ */
+function commaItems(cfg: ScanConfig, s: string, b: number, n: number, kind: Kind, out: Match[]): number {
+  let k = b;
+  let items = 0;
+  while (k < n && items < 256 && byteAt(s, k) === ch.COMMA) {
+    k++;
+    while (k < n && byteAt(s, k) === SPACE) k++;
+    const a = k;
+    while (k < n && nm.isNameUnit(byteAt(s, k))) k++;
+    if (k === a) return b;
+    items++;
+  }
+  const end = k;
+  while (k > b && byteAt(s, k - 1) === DOT) k--;
+  if (items === 0 || (end < n && byteAt(s, end) !== LF && byteAt(s, end) !== 13)) return b;
+  const stop = k;
+  let last = b;
+  k = b;
+  while (k < stop) {
+    k++;
+    while (k < stop && byteAt(s, k) === SPACE) k++;
+    const a = k;
+    while (k < stop && byteAt(s, k) !== ch.COMMA) k++;
+    if (!plausibleName(s, a, k, kind) || idShaped(cfg, s, a, k) || isRegionLabel(s, a, k)) break;
+    push(cfg, s, out, a, k, kind);
+    last = k;
+  }
+  return last;
 }
 
 /**
