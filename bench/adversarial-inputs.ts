@@ -173,6 +173,8 @@ export function adversarialInputs(size: number): Input[] {
     ["marked name run", "aws a-b-prod "],
     ["code span noun run", "aws `a-b` Lambda "],
     ["comma list run", "aws buckets: a-b, "],
+    ["Error: creating run", "Error: creating S3 Bucket (a-b"],
+    ["Error: run", "Error: "],
     ["one long comma list", ""],
     ["noun code span run", "aws workgroup `a-b` "],
     ["marked name long run", "aws " + "ab-".repeat(30) + "prod "],

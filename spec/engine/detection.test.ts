@@ -958,6 +958,18 @@ describe("fresh material, twenty-second pass: documented formats that leaked", (
     // prose after the first name is no list
     expect(found("aws: bucket: acme-logs-prod, which we rotate weekly")).toEqual([["s3-bucket", "acme-logs-prod"]]);
   });
+  it("Terraform's AWS provider errors: the name in parentheses, of the kind the resource type names", () => {
+    const text =
+      "│ Error: creating S3 Bucket (acme-exports): BucketAlreadyExists\n│ Error: waiting for RDS DB Instance (payments-db) create: timeout\n│ Error: putting SSM Parameter (/prod/payments/webhook): ValidationException\n│ Error: deleting Security Group (sg-0a1b2c3d4e5f60789): DependencyViolation";
+    expect(found(text)).toEqual([
+      ["s3-bucket", "acme-exports"],
+      ["db-instance", "payments-db"],
+      ["resource-name", "/prod/payments/webhook"],
+      ["security-group", "sg-0a1b2c3d4e5f60789"],
+    ]);
+    // no verb, or no type in Title Case: other errors
+    expect(found("aws: Error: connection refused (os-error-111)\nError: loading config (app-settings)")).toEqual([]);
+  });
   it("a name found by its noun gives its kind to its other occurrences in the string: one pseudonym", () => {
     const out = mask('aws: {"name": "settlements-dlq-prod"} and the settlements-dlq-prod queue is at 14k');
     const p = out.match(/[A-Z_]+_[0-9a-z]{10}/g) as string[];

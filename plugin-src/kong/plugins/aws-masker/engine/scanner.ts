@@ -2892,6 +2892,46 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("eksctl-", e > p ? e : p + 1);
   }
+  // Terraform's AWS provider: "Error: creating S3 Bucket (<name>): ...", "waiting for RDS DB Instance (<name>) create":
+  // the name in parentheses, of the kind the type's last word names as a prose noun (bucket, role, cluster ...)
+  p = firstOf(s, "Error: ");
+  while (p >= 0 && name !== undefined) {
+    const k = p + 7;
+    let t = k;
+    while (t < n && t - k < 96 && ((cls(byteAt(s, t)) & C_ALNUM) !== 0 || byteAt(s, t) === SPACE)) t++;
+    let e = -1;
+    // (a verb first, "creating", "waiting for"; the type's last word capitalised before the parenthesis)
+    let v = k;
+    while (v < t && (cls(byteAt(s, v)) & C_LOWER) !== 0) v++;
+    let w = t - 1;
+    while (w > k && byteAt(s, w - 1) !== SPACE) w--;
+    if (
+      t + 1 < n &&
+      byteAt(s, t) === ch.LPAREN &&
+      byteAt(s, t - 1) === SPACE &&
+      v - k > 4 &&
+      matchesLowerAt(s, v - 3, v, "ing") &&
+      w > v &&
+      (cls(byteAt(s, w)) & C_UPPER) !== 0
+    ) {
+      const a = t + 1;
+      let b = a;
+      while (b < n && b - a < 256 && byteAt(s, b) !== ch.RPAREN && byteAt(s, b) !== LF) b++;
+      if (b < n && byteAt(s, b) === ch.RPAREN) {
+        const noun = kindOfKeyEndingAt(PROSE_NOUNS, s, t - 1, KEY_TOKEN);
+        const kind = noun !== undefined && cfg.on[noun.id] === true ? noun : name;
+        if (
+          !idShaped(cfg, s, a, b) &&
+          !(byteAt(s, a) === 97 && matchesLowerAt(s, a, b, "arn:")) &&
+          plausibleName(s, a, b, kind) &&
+          hasSignal(s, extra)
+        )
+          push(cfg, s, extra, a, b, kind);
+        e = b;
+      }
+    }
+    p = s.indexOf("Error: ", e > p ? e : k);
+  }
   // AccessDenied messages: "... is not authorized to perform: <action> on resource: <resource>", an ARN (found as one)
   // or a name (a secret's, a parameter's)
   p = firstOf(s, "on resource: ");
