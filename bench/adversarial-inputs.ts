@@ -173,6 +173,8 @@ export function adversarialInputs(size: number): Input[] {
     ["marked name run", "aws a-b-prod "],
     ["code span noun run", "aws `a-b` Lambda "],
     ["comma list run", "aws buckets: a-b, "],
+    ["column table run", "CLUSTER  NODEGROUP  ASG NAME\na-b  c-d  e-f\n"],
+    ["column header run", "\nCLUSTER  NODEGROUP  "],
     ["Error: creating run", "Error: creating S3 Bucket (a-b"],
     ["Error: run", "Error: "],
     ["one long comma list", ""],

@@ -970,6 +970,18 @@ describe("fresh material, twenty-second pass: documented formats that leaked", (
     // no verb, or no type in Title Case: other errors
     expect(found("aws: Error: connection refused (os-error-111)\nError: loading config (app-settings)")).toEqual([]);
   });
+  it("column tables (eksctl get, kubectl get): each column a name key heads, by its position", () => {
+    const text =
+      "$ eksctl get nodegroup --cluster payments-eks\nCLUSTER        NODEGROUP     STATUS  MIN SIZE  ASG NAME                      TYPE\npayments-eks   ng-ledger-1   ACTIVE  2         eks-ng-ledger-1-8ac5f3e2-1b2c  managed\n";
+    expect(found(text)).toEqual([
+      ["cluster-name", "payments-eks"],
+      ["cluster-name", "payments-eks"],
+      ["resource-name", "ng-ledger-1"],
+      ["resource-name", "eks-ng-ledger-1-8ac5f3e2-1b2c"],
+    ]);
+    // without an AWS signal (a cluster elsewhere) nothing
+    expect(found("NAME      READY   STATUS\nweb-7d9f   1/1     Running\n")).toEqual([]);
+  });
   it("a name found by its noun gives its kind to its other occurrences in the string: one pseudonym", () => {
     const out = mask('aws: {"name": "settlements-dlq-prod"} and the settlements-dlq-prod queue is at 14k');
     const p = out.match(/[A-Z_]+_[0-9a-z]{10}/g) as string[];

@@ -2855,32 +2855,57 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("\n[", p + 2);
   }
-  // kubectl get: the first column (NAME, or NAMESPACE with -A) of the rows under a "NAME   ..." header
-  let h = byteAt(s, 0) === 78 && sub(s, 0, 4) === "NAME" ? 0 : firstOf(s, "\nNAME");
-  while (h >= 0 && name !== undefined) {
-    const hs = byteAt(s, h) === 10 ? h + 1 : h;
-    if (!(sub(s, hs, hs + 5) === "NAME " || sub(s, hs, hs + 10) === "NAMESPACE ")) {
-      h = s.indexOf("\nNAME", h + 1);
-      continue;
-    }
-    let ls = unitWithin(s, 10, h + 1, n, 4096);
-    while (ls >= 0 && ls + 1 < n && byteAt(s, ls + 1) !== 10 && byteAt(s, ls + 1) !== 36) {
-      const a = ls + 1;
-      let e = a;
-      while (
-        e < n &&
-        e - a < 253 &&
-        ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === DOT)
-      )
-        e++;
-      if (e < n && byteAt(s, e) === 32 && e - a >= 3 && plausibleName(s, a, e, name)) {
-        if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
-        if (signal === 1) push(cfg, s, extra, a, e, name);
+  // Column tables (kubectl get, eksctl get, helm list): under a header of upper-case column names that starts with NAME,
+  // NAMESPACE or CLUSTER, the cells of each column whose name is a name key (NAME, NAMESPACE, CLUSTER, NODEGROUP, ASG
+  // NAME ...), found by the column's position
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "NAME" : "CLUSTER";
+    let h = sub(s, 0, lit.length) === lit ? 0 : firstOf(s, "\n" + lit);
+    while (h >= 0) {
+      const hs = byteAt(s, h) === 10 ? h + 1 : h;
+      let he = hs;
+      let header = true;
+      while (he < n && he - hs < 1024 && byteAt(s, he) !== 10) {
+        if ((cls(byteAt(s, he)) & C_LOWER) !== 0) header = false;
+        he++;
       }
-      ls = unitWithin(s, 10, a, n, 4096);
+      // the columns: a name starts the line or stands after two blanks, and runs to the next two blanks
+      const starts: number[] = [];
+      const kinds: Kind[] = [];
+      let c = hs;
+      while (header && c < he) {
+        const a = c;
+        while (c < he && !(byteAt(s, c) === SPACE && (c + 1 >= he || byteAt(s, c + 1) === SPACE))) c++;
+        const kind = kindOfKeyEndingAt(cfg.keys, s, c, KEY_TOKEN);
+        if (kind !== undefined && cfg.on[kind.id] === true) {
+          starts.push(a - hs);
+          kinds.push(kind);
+        } else if (nm.genericKey(s, a, c)) {
+          starts.push(a - hs);
+          kinds.push(name);
+        }
+        while (c < he && byteAt(s, c) === SPACE) c++;
+      }
+      let ls = he;
+      for (let rows = 0; starts.length > 0 && rows < 4096 && ls + 1 < n; rows++) {
+        const rs = ls + 1;
+        if (byteAt(s, rs) === 10 || byteAt(s, rs) === 36) break;
+        let le = rs;
+        while (le < n && le - rs < 4096 && byteAt(s, le) !== 10) le++;
+        for (let k = 0; k < starts.length; k++) {
+          const a = rs + starts[k];
+          if (a >= le || byteAt(s, a) === SPACE || (a > rs && byteAt(s, a - 1) !== SPACE)) continue;
+          let e = a;
+          while (e < le && byteAt(s, e) !== SPACE && byteAt(s, e) !== 13) e++;
+          if (e - a >= 3 && plausibleName(s, a, e, kinds[k]) && !idShaped(cfg, s, a, e)) {
+            if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+            if (signal === 1) push(cfg, s, extra, a, e, kinds[k]);
+          }
+        }
+        ls = le;
+      }
+      h = s.indexOf("\n" + lit, ls > he ? ls : he);
     }
-    if (ls < 0) break;
-    h = s.indexOf("\nNAME", ls > h ? ls : h + 1);
   }
   p = firstOf(s, "eksctl-");
   while (p >= 0) {
