@@ -608,6 +608,23 @@ function peekMember(w: Walk, name: string): string {
 }
 
 /**
+ * The context of the value of member f.key ("Value", "value", "S" or "SS") of object f: a pair's name, read before the
+ * value or after it ({"value": "x", "name": "AutoScalingGroupName"}); a DynamoDB attribute value's attribute name
+ * ("TableName": {"S": "orders"}); else the key. base: the walk's base depth.
+ */
+function memberContext(w: Walk, f: Frame, base: number): string {
+  const key = f.key;
+  if (key === "S" || key === "SS") {
+    if (w.depth - 1 <= base) return key;
+    const p = w.frames[w.depth - 1];
+    return p.obj ? p.key : p.ctx;
+  }
+  if (f.pair !== "") return f.pair;
+  const later = peekPairName(w);
+  return later !== "" ? later : key;
+}
+
+/**
  * The name of a pair whose value comes first ({"value": "x", "name": "AutoScalingGroupName"}, a CloudWatch alarm
  * notification's dimensions): the string of a later "name" / "Key" member, read from the string value at w.pos over
  * string members only, at most 512 units on ("" if none). w.pos is kept.
@@ -893,19 +910,11 @@ function walkValue(w: Walk, root: PolicyNode): void {
       if (f.obj) {
         node = memberKey(w, f);
         const key = f.key;
-        ctx = key;
-        if (key === "Value" || key === "value") {
-          // the pair's name read before the value, or after it ({"value": "x", "name": "AutoScalingGroupName"})
-          if (f.pair !== "") ctx = f.pair;
-          else {
-            const later = peekPairName(w);
-            if (later !== "") ctx = later;
-          }
-        } else if ((key === "S" || key === "SS") && w.depth - 1 > base) {
-          // a DynamoDB attribute value ("TableName": {"S": "orders"}): the attribute's name is its context
-          const p = w.frames[w.depth - 1];
-          ctx = p.obj ? p.key : p.ctx;
-        }
+        // (a restore reads no context)
+        ctx =
+          !w.restore && (key === "Value" || key === "value" || key === "S" || key === "SS")
+            ? memberContext(w, f, base)
+            : key;
         media = node.k === MEDIA;
       } else {
         node = f.item;
