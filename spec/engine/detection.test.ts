@@ -895,8 +895,9 @@ describe("fresh material, twenty-second pass: documented formats that leaked", (
       ["subnet", "subnet-0a1b2c3d"],
       ["resource-name", "ledger-worker-asg"],
     ]);
-    // a name without a value member is a name
+    // a name without a value member is a name; so is a pair's name that reads as no key (a dash: it may name a resource)
     expect(found('aws {"name": "payments-api", "image": "nginx"}')).toEqual([["resource-name", "payments-api"]]);
+    expect(found('aws {"name": "ledger-worker-prod", "value": 3}')).toEqual([["resource-name", "ledger-worker-prod"]]);
   });
   it("a key ending in BucketName names an S3 bucket (OutputS3BucketName)", () => {
     expect(found('aws {"OutputS3BucketName": "acme-ssm-output"}')).toEqual([["s3-bucket", "acme-ssm-output"]]);

@@ -1291,3 +1291,18 @@ export function unifyNameKinds(s: string, matches: { s: number; e: number; kind:
     }
   }
 }
+
+/**
+ * Whether s[a, b) reads as a key, not a resource's name: a letter first, then letters, digits, "_" and ":" only
+ * (subnetId, DB_PASSWORD, tag:Name). A JSON or YAML pair's name is left visible only when it is one: a name/value pair
+ * whose name has a dash or a dot (`{"name": "ledger-prod", "value": 3}`) may name a resource, and is masked. (The CLI's
+ * shorthand `Name=vpc-id,Values=...` is a key by the syntax: its names are kebab-case.)
+ */
+export function keyLike(s: string, a: number, b: number): boolean {
+  if (a >= b || (cls(byteAt(s, a)) & (C_LOWER | ch.C_UPPER)) === 0) return false;
+  for (let k = a + 1; k < b; k++) {
+    const c = byteAt(s, k);
+    if ((cls(c) & (C_LOWER | ch.C_UPPER | C_DIGIT)) === 0 && c !== 95 && c !== 58) return false;
+  }
+  return true;
+}

@@ -1369,7 +1369,7 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   // (a region under a name key, region_name="us-west-2", names no resource)
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
   // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
-  if (generic && j - keyStart === 4 && pairNameAt(s, keyStart, b, n)) return b;
+  if (generic && j - keyStart === 4 && nm.keyLike(s, a, b) && pairNameAt(s, keyStart, b, n)) return b;
   if (generic) kind = genericKind(cfg, s, j, a, b);
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
@@ -2869,6 +2869,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if ((cls(byteAt(s, he)) & C_LOWER) !== 0) header = false;
         he++;
       }
+      // (a line longer than any header is none: its rows would start inside it)
+      if (he < n && byteAt(s, he) !== 10) header = false;
       // the columns: a name starts the line or stands after two blanks, and runs to the next two blanks
       const starts: number[] = [];
       const kinds: Kind[] = [];
