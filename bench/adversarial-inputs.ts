@@ -180,6 +180,17 @@ export function adversarialInputs(size: number): Input[] {
     ["one long comma list", ""],
     ["noun code span run", "aws workgroup `a-b` "],
     ["marked name long run", "aws " + "ab-".repeat(30) + "prod "],
+    ["argument list flag run", 'aws "--bucket", "a-b", '],
+    ["YAML list flag run", "aws\n  - --bucket\n  - a-b\n"],
+    ["YAML flag no item run", "--bucket\n"],
+    ["Name line before Tags run", '    "Name": "a-b",\n    "Tags": [{"Key": "Name", "Value": "c-d"}]\n'],
+    ["Key-Pair-Id run", "?Key-Pair-Id=K2JCJMDEHXQW5F&"],
+    ["e- id run", "aws e-x7bq9kmp2f "],
+    ["CodeArtifact path run", "https://d-123456789012.d.codeartifact.us-east-1.amazonaws.com/npm/a-b/ "],
+    ["owned ARN run", "arn:aws:ssm:us-east-1::document/AWS-RunShellScript "],
+    ["region domain run", "aws domain: eu-west-1.compute.internal\n"],
+    ["logs tail run", "aws logs tail /a/b-c "],
+    ["registryId run", '"registryId": "123456789012", '],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1200,3 +1200,104 @@ describe("encodings and cut tokens", () => {
     expect(out).toMatch(/^target EC2_INSTANCE_[0-9a-z]{10} unhealthy$/);
   });
 });
+
+describe("fresh material, twenty-third pass: documented formats that leaked or over-masked", () => {
+  it("a Name tag's value is masked in pretty JSON text even when a Name member stands on the line before", () => {
+    const text =
+      'aws ec2 describe-images\n            "Name": "ledger-base-2023-10-17",\n            "Tags": [{"Key": "Name", "Value": "ledger-base-golden"}]\n';
+    const out = mask(text);
+    expect(out).not.toContain("ledger-base-golden");
+    expect(out).not.toContain("ledger-base-2023-10-17");
+  });
+  it("a flag and its value as items of an argument list (JSON, Python, a Dockerfile CMD) or of a YAML list", () => {
+    expect(found('aws "command": ["--table-name", "ledger-accounts"]').map((f) => f[1])).toEqual(["ledger-accounts"]);
+    expect(found("aws CMD ['--bucket', 'acme-ledger-exports']")).toEqual([["s3-bucket", "acme-ledger-exports"]]);
+    const yaml =
+      "containers:\n  - image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/ledger:1\n    args:\n      - --bucket\n      - acme-ledger-exports\n      - --verbose\n      - run\n";
+    expect(found(yaml)).toContainEqual(["s3-bucket", "acme-ledger-exports"]);
+    expect(found(yaml).map((f) => f[1])).not.toContain("run");
+    // a flag ending its line before a line that is no list item has no value there
+    expect(found("aws s3 sync --delete\nacme-notes here").map((f) => f[1])).toEqual([]);
+  });
+  it("a CloudFront signed URL's or cookie's Key-Pair-Id is a public key id; EC2's KeyPairId keeps its own kind", () => {
+    const url =
+      "https://d111111abcdef8.cloudfront.net/q3.pdf?Expires=1694772202&Signature=abcdEFGH1234abcd~&Key-Pair-Id=K2JCJMDEHXQW5F";
+    expect(found(url)).toContainEqual(["public-key-id", "K2JCJMDEHXQW5F"]);
+    expect(found('"KeyPairId": "key-0a1b2c3d4e5f67890"').map((f) => f[0])).toEqual(["aws-resource-id"]);
+  });
+  it("an Elastic Beanstalk environment id is masked, and eb status's names with it", () => {
+    const text =
+      "Environment details for: ledger-prod\n  Application name: ledger\n  Region: us-east-1\n  Environment ID: e-x7bq9kmp2f\n";
+    const out = mask(text);
+    expect(out).toMatch(/Environment ID: EB_ENVIRONMENT_[0-9a-z]{10}/);
+    expect(out).not.toContain("ledger-prod");
+    // e- and a word is none
+    expect(found("aws e-commerce e-mail e-abcdefghij")).toEqual([]);
+  });
+  it("an AWS region's name is an AWS signal; a region's default DNS domain is no name", () => {
+    expect(found("Environment details for: ledger-prod\n  Region: eu-west-1\n").map((f) => f[1])).toEqual([
+      "ledger-prod",
+    ]);
+    // other clouds' regions are not
+    expect(found("Environment details for: ledger-prod\n  Region: us-east1\n")).toEqual([]);
+    expect(
+      found("Domain: eu-west-1.compute.internal\nsearch ec2.internal\nname: ledger-prod\n").map((f) => f[1]),
+    ).toEqual(["ledger-prod"]);
+  });
+  it("a CodeArtifact repository endpoint's repository is a name, as after --repository", () => {
+    const text =
+      "$ aws codeartifact login --tool pip --repository ledger-pypi --domain ledger-tools --domain-owner 111122223333\nregistry=https://ledger-tools-111122223333.d.codeartifact.us-west-2.amazonaws.com/npm/ledger-pypi/\n";
+    const out = mask(text);
+    expect(out).not.toContain("ledger-pypi");
+    expect(out).not.toContain("ledger-tools");
+    const p = out.match(/RESOURCE_NAME_[0-9a-z]{10}/g) as string[];
+    expect(p[0]).toBe(p[p.length - 1]);
+    // pip's index-url alone (the repository learned from nothing else)
+    expect(
+      found(
+        "index-url = https://aws:tok@ledger-tools-111122223333.d.codeartifact.us-west-2.amazonaws.com/pypi/ledger-pypi/simple/",
+      ),
+    ).toContainEqual(["resource-name", "ledger-pypi"]);
+  });
+  it("resources AWS owns and publishes stay readable in ARNs without an account; an AMI's id is still masked", () => {
+    expect(
+      found(
+        "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0 arn:aws:ssm:us-east-1::document/AWS-RunShellScript arn:aws:states:::lambda:invoke arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11",
+      ),
+    ).toEqual([]);
+    expect(found("arn:aws:ec2:us-east-1::image/ami-0abcdef1234567890").map((f) => f[0])).toEqual(["ami"]);
+    // a customer's document has an account
+    expect(found("arn:aws:ssm:us-east-1:123456789012:document/ledger-patch").map((f) => f[1])).toContain(
+      "ledger-patch",
+    );
+  });
+  it("CodeDeploy's predefined deployment configurations are no names; a custom one is", () => {
+    expect(found('aws {"deploymentConfigName": "CodeDeployDefault.OneAtATime"}')).toEqual([]);
+    expect(found('aws {"deploymentConfigName": "ledger-canary-10pct"}').map((f) => f[1])).toEqual([
+      "ledger-canary-10pct",
+    ]);
+  });
+  it("twelve units starting with a digit are an account id only when all are digits (a docker id is none)", () => {
+    expect(found("aws\n$ docker ps\n4c01db0b339c   ledger:1\nowner 1e2f3a4b5c6d\n")).toEqual([]);
+    expect(found("aws\naccount 123456789012\n").map((f) => f[0])).toEqual(["account-id"]);
+  });
+  it("a Glue job's connections are names", () => {
+    expect(found('aws {"Connections": {"Connections": ["ledger-aurora-conn"]}}').map((f) => f[1])).toEqual([
+      "ledger-aurora-conn",
+    ]);
+    expect(found('aws {"MaxConnections": 100}')).toEqual([]);
+  });
+});
+
+describe("fresh material, twenty-third pass: context that says account or name", () => {
+  it("an ECR registry's id is an account id (registryId, --registry-id), and the text then has an AWS signal", () => {
+    const out = mask('{"registryId": "123456789012", "repositoryName": "ledger/api", "imageTags": ["v2"]}');
+    expect(out).toMatch(/"registryId": "AWS_ACCOUNT_[0-9a-z]{10}"/);
+    expect(out).not.toContain("ledger/api");
+    expect(found("aws ecr describe-images --registry-id 123456789012").map((f) => f[0])).toEqual(["account-id"]);
+  });
+  it("aws logs tail's log group argument is a name; an option in its place is none", () => {
+    expect(found("$ aws logs tail /ecs/ledger-api --since 10m --follow").map((f) => f[1])).toEqual(["/ecs/ledger-api"]);
+    expect(found("$ aws logs tail --help")).toEqual([]);
+  });
+});

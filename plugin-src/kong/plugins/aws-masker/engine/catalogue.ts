@@ -15,7 +15,8 @@ export interface Kind {
     | "prefixed-upper" // <prefix>-<upper alnum of an allowed length, with a digit> (EMR j-, RDS db-/cluster- resource ids)
     | "cognito-pool" // <region>_<9 alnum> user pools, <region>:<uuid> identity pools
     | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
-    | "org-id" // AWS Organizations ids: o-<10-32>, ou-<4-32>-<8-32>, r-<4-32> (lower alnum, with a digit)
+    | "org-id" // short-prefix lower alnum ids (with a digit): Organizations o-<10-32>, ou-<4-32>-<8-32>, r-<4-32>;
+    //            an Elastic Beanstalk environment e-<10>
     | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
     | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
@@ -274,6 +275,14 @@ export const KINDS: Kind[] = [
     title: "Organization root id (r- + 4-32 lower alnum, not an 8/17-hex reservation)",
     example: "r-ab12",
   },
+  {
+    id: "eb-environment-id",
+    tag: "EB_ENVIRONMENT",
+    family: "org-id",
+    prefix: "e",
+    title: "Elastic Beanstalk environment id (e- + 10 lower alnum)",
+    example: "e-x7bq9kmp2f",
+  },
 
   // IAM: access key ids and unique ids (4-letter prefix + 16 base32)
   iam("access-key-id", "ACCESS_KEY_ID", "AKIA", "Access key id (long-term)", "AKIAIOSFODNN7EXAMPL2"),
@@ -297,7 +306,11 @@ export const KINDS: Kind[] = [
   ),
   iam("iam-instance-profile-id", "INSTANCE_PROFILE_ID", "AIPA", "Instance profile unique id", "AIPAJQABLZS4A3QDU576"),
   iam("iam-server-cert-id", "SERVER_CERT_ID", "ASCA", "IAM server certificate unique id", "ASCACKCEVSQ6C2EXAMPL"),
-  iam("public-key-id", "PUBLIC_KEY_ID", "APKA", "SSH / CloudFront public key id", "APKAEIBAERJR2EXAMPL3"),
+  {
+    ...iam("public-key-id", "PUBLIC_KEY_ID", "APKA", "SSH / CloudFront public key id", "APKAEIBAERJR2EXAMPL3"),
+    // a CloudFront signed URL's or cookie's Key-Pair-Id: an APKA key pair or a public key's id (K + 13 units)
+    keys: ["keypairid"],
+  },
   iam("bearer-token-id", "BEARER_TOKEN_ID", "ABIA", "STS service bearer token id", "ABIAJQABLZS4A3QDU576"),
   iam(
     "context-credential-id",

@@ -317,6 +317,8 @@ const GENERIC_ENDINGS = [
   "entityvalue",
   "nodegroupname",
   "alarmname",
+  // a Glue job's or crawler's connections ("Connections": {"Connections": ["ledger-aurora-conn"]})
+  "connections",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -440,6 +442,8 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   // a service principal (sns.amazonaws.com) names a service, not a resource
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
+  // CodeDeploy's predefined deployment configurations (CodeDeployDefault.OneAtATime): the prefix is reserved
+  if (len > 18 && first === 67 && matchesAt(s, a, a + 18, "CodeDeployDefault.")) return false;
   // a public vulnerability id (CVE-2023-44487, an image scan's finding) names no resource
   if (len >= 13 && first === 67 && digits >= 8 && matchesAt(s, a, a + 4, "CVE-")) return false;
   // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
@@ -517,8 +521,10 @@ export function valueAfter(
       return false;
     k += esc + 1;
   } else if (q0 === 34 || q0 === 39) {
-    // quoted key: "Key": / 'key' => — the key must open with the same quote
-    if (keyStart === 0 || byteAt(s, keyStart - 1) !== q0) return false;
+    // quoted key: "Key": / 'key' => — the key must open with the same quote (a flag's before its dashes)
+    let ks = keyStart;
+    if (flag) while (ks > 0 && keyStart - ks < 2 && byteAt(s, ks - 1) === 45) ks--;
+    if (ks === 0 || byteAt(s, ks - 1) !== q0) return false;
     k++;
   }
   while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
@@ -535,6 +541,19 @@ export function valueAfter(
     if (k + 1 < n && (byteAt(s, k + 1) === c || byteAt(s, k + 1) === 47)) return false; // ::, ==, ://
     sep = true;
     k++;
+  } else if (flag && (q0 === 34 || q0 === 39) && k === j + 1 && k < n && byteAt(s, k) === 44) {
+    // a flag and its value as items of an argument list: "command": ["--bucket", "x"], CMD ['--table', 'y']
+    sep = true;
+    k++;
+  } else if (flag && k < n && (byteAt(s, k) === 10 || byteAt(s, k) === 13)) {
+    // the same in a YAML list: `- --bucket` / `- x` (a container's args)
+    let t = k + 1;
+    if (byteAt(s, k) === 13 && t < n && byteAt(s, t) === 10) t++;
+    const start = t;
+    while (t < n && t - start < 40 && (byteAt(s, t) === 32 || byteAt(s, t) === 9)) t++;
+    if (t + 1 >= n || byteAt(s, t) !== 45 || (byteAt(s, t + 1) !== 32 && byteAt(s, t + 1) !== 9)) return false;
+    sep = true;
+    k = t + 2;
   } else if (flag && k > j) {
     sep = true;
   }

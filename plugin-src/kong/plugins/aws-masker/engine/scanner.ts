@@ -621,7 +621,10 @@ function mixedAlnum(s: string, a: number, n: number): number {
   return letters > 0 && digits > 0 ? k - a : 0;
 }
 
-/** o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32); lower alnum with a letter and a digit. */
+/**
+ * o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32), e-xxxxxxxxxx (10); lower alnum with a letter and
+ * a digit.
+ */
 function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   const len = j - i;
   const c0 = byteAt(s, i);
@@ -636,6 +639,9 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     const r = mixedAlnum(s, j + 1, n);
     if (r >= 4 && r <= 32 && (r <= 6 || runOf(s, j + 1, n, C_HEX) < r)) e = j + 1 + r;
     kind = cfg.orgKinds["r"];
+  } else if (len === 1 && c0 === 101) {
+    if (mixedAlnum(s, j + 1, n) === 10) e = j + 11;
+    kind = cfg.orgKinds["e"];
   } else if (len === 2 && c0 === 111 && byteAt(s, i + 1) === 117) {
     const r1 = runOf(s, j + 1, n, C_LOWER | C_DIGIT);
     const m = j + 1 + r1;
@@ -846,7 +852,14 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   let ls = i;
   while (ls > 0 && i - ls < PAIR_WINDOW && byteAt(s, ls - 1) !== 10) ls--;
   let k = -1;
-  if (ls > 0 && byteAt(s, ls - 1) === 10) {
+  // the line before holds the pair name only when the value opens its line (a `"Name": x,` line above
+  // `"Tags": [{"Key": "Name", "Value": y}]` is another member)
+  let opens = true;
+  for (let p = ls; p < i && opens; p++) {
+    const c = byteAt(s, p);
+    opens = c === 32 || c === 9 || c === DASH || c === QUOTE || c === 39 || c === 123 || c === 44;
+  }
+  if (opens && ls > 0 && byteAt(s, ls - 1) === 10) {
     let ps = ls - 1;
     while (ps > 0 && ls - ps < PAIR_WINDOW && byteAt(s, ps - 1) !== 10) ps--;
     const prev = sub(s, ps, ls - 1).toLowerCase();
@@ -1214,6 +1227,13 @@ function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   return kind !== undefined && hasLength(kind, b - d - 1);
 }
 
+/** Whether s[a, b) is 8 to 32 upper-case letters and digits (a CloudFront key id). */
+function upperId(s: string, a: number, b: number): boolean {
+  if (b - a < 8 || b - a > 32) return false;
+  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_UPPER | C_DIGIT)) === 0) return false;
+  return true;
+}
+
 /** Whether the dot at d is inside an annotation or label key (a "/" before it in the same token: x.io/group.name). */
 function annotationKey(s: string, d: number): boolean {
   let k = d;
@@ -1368,6 +1388,12 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   // kind and one pseudonym, wherever the id stands
   // (a region under a name key, region_name="us-west-2", names no resource)
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
+  // nor does its default DNS domain (resolv.conf's `search ca-central-1.compute.internal`, ec2.internal)
+  if (b - a === 12 && ch.matchesAt(s, a, b, "ec2.internal")) return 0;
+  if (b - a >= 26 && ch.matchesAt(s, b - 17, b, ".compute.internal") && isRegionLabel(s, a, b - 17)) return 0;
+  // a key id's key (Key-Pair-Id) holds a CloudFront id (upper case and digits); EC2's KeyPairId (key-0abc) is an id of
+  // its own shape
+  if (kind.family === "iam-id" && !upperId(s, a, b)) return 0;
   // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
   if (generic && j - keyStart === 4 && nm.keyLike(s, a, b) && pairNameAt(s, keyStart, b, n)) return b;
   if (generic) kind = genericKind(cfg, s, j, a, b);
@@ -1640,9 +1666,17 @@ function matchAccountByContext(
   keyCtx: string,
   out: Match[],
 ): number {
+  // twelve digits: a docker image or container id, a short commit hash (4c01db0b339c) is no account
+  if (runOf(s, i, j, C_DIGIT) !== j - i) return 0;
   if (i > 0 && byteAt(s, i - 1) === 46) return 0;
   if (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0) return 0;
-  let said = windowHas(s, i - 48, i, "account") || windowHas(s, i - 48, i, "owner");
+  // the context says account: account, owner, an ECR registry's id (registryId, --registry-id)
+  const w = sub(s, i > 48 ? i - 48 : 0, i).toLowerCase();
+  let said =
+    w.indexOf("account") >= 0 ||
+    w.indexOf("owner") >= 0 ||
+    w.indexOf("registryid") >= 0 ||
+    w.indexOf("registry-id") >= 0;
   if (!said && i < 4 && keyCtx !== "") {
     said = windowHas(keyCtx, 0, keyCtx.length, "account") || windowHas(keyCtx, 0, keyCtx.length, "owner");
   }
@@ -1767,6 +1801,16 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
   // that kind (and is learned), so it has the same pseudonym wherever it appears
   const rtype = nameStart > resStart ? sub(s, resStart, nameStart - 1) : "";
+  // no account: a resource AWS owns and publishes (a Bedrock foundation model, an AWS-RunShellScript document, an
+  // Elastic Beanstalk platform, a public parameter, a Step Functions integration); an AMI's ARN has none either
+  if (
+    accEnd === accStart &&
+    (service === "states" ||
+      (service === "bedrock" && rtype === "foundation-model") ||
+      (service === "ssm" && (rtype === "document" || matchesLowerAt(s, resStart, resEnd, "parameter/aws/"))) ||
+      (service === "elasticbeanstalk" && (rtype === "platform" || rtype === "solutionstack")))
+  )
+    return resEnd;
   // execute-api:<api id>/<stage>/<method>/<path>: the API id, not a type
   const apiId = cfg.byId["api-gateway-id"];
   if (service === "execute-api" && nameStart - 1 - resStart === 10 && apiId !== undefined && cfg.on[apiId.id] === true)
@@ -2070,6 +2114,15 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     }
   } else {
     push(cfg, s, extra, h, resEnd, kind !== undefined ? kind : cfg.hostFallback);
+    // a CodeArtifact repository endpoint: /<format>/<repository>/ (pip's index-url, npm's registry, Maven's url)
+    if (t >= 2 && sub(s, starts[t - 1], ends[t - 1]) === "codeartifact" && after < n && byteAt(s, after) === 47) {
+      const f = runOf(s, after + 1, n, C_LOWER);
+      const r = after + 2 + f;
+      if (f >= 3 && f <= 8 && r < n && byteAt(s, r - 1) === 47) {
+        const e = segmentEnd(s, r, n, 100);
+        if (e - r >= 2) push(cfg, s, extra, r, e, cfg.byId["resource-name"]);
+      }
+    }
   }
 }
 
@@ -2080,14 +2133,20 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
   if (d !== 12 || a + d >= n || byteAt(s, a + d) !== 47) return;
   push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
   const q = a + 13;
-  let e = q;
-  while (e < n && e - q < 1024) {
+  const e = segmentEnd(s, q, n, 1024);
+  if (e > q) push(cfg, s, extra, q, e, cfg.hostKinds["sqs"]);
+}
+
+/** End of the path segment of letters, digits, "-", "_" and "." at a (at most max units), without trailing dots. */
+function segmentEnd(s: string, a: number, n: number, max: number): number {
+  let e = a;
+  while (e < n && e - a < max) {
     const c = byteAt(s, e);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 95 || c === 46) e++;
     else break;
   }
-  while (e > q && byteAt(s, e - 1) === 46) e--;
-  if (e > q) push(cfg, s, extra, q, e, cfg.hostKinds["sqs"]);
+  while (e > a && byteAt(s, e - 1) === 46) e--;
+  return e;
 }
 
 /** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
@@ -3012,6 +3071,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("Stack Name [", e);
   }
+  // aws logs tail <group>: its one positional argument is a log group's name
+  p = firstOf(s, "logs tail ");
+  while (p >= 0) {
+    const e =
+      name !== undefined && p + 10 < n && byteAt(s, p + 10) !== DASH ? nameAt(cfg, s, p + 10, n, name, extra) : 0;
+    p = s.indexOf("logs tail ", e > p + 10 ? e : p + 10);
+  }
   // External Secrets Operator: the secret's name is the "key:" under remoteRef / extract
   p = firstOf(s, "remoteRef:");
   while (p >= 0) {
@@ -3335,6 +3401,26 @@ const SIGNAL_WORDS = [
   "ElastiCache",
   "Fargate",
   "Route 53",
+  "Beanstalk",
+  "Lambda",
+  "SQS",
+  "SNS",
+  "Kinesis",
+  "Redshift",
+  "SageMaker",
+  "CodeBuild",
+  "CodeDeploy",
+  "CodePipeline",
+  // an AWS region's name (eb status's "Region: us-east-1"); other clouds write us-east1, eastus
+  "us-east-",
+  "us-west-",
+  "eu-west-",
+  "eu-central-",
+  "eu-north-",
+  "ap-south",
+  "ap-northeast-",
+  "ca-central-",
+  "sa-east-",
   // AWS controllers' Kubernetes annotations and labels
   "alb.ingress",
   "karpenter",
@@ -4298,6 +4384,9 @@ function wordMatch(
     } else {
       consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
+  } else if (consumed === 0 && !keyless && (nxt === 10 || nxt === 13) && prev === DASH) {
+    // a flag ending its line: its value may be the next item of a YAML list (`- --bucket` / `- x`)
+    consumed = matchKeyValue(cfg, s, j, n, true, out);
   }
   return consumed;
 }
