@@ -191,6 +191,9 @@ export function adversarialInputs(size: number): Input[] {
     ["region domain run", "aws domain: eu-west-1.compute.internal\n"],
     ["logs tail run", "aws logs tail /a/b-c "],
     ["registryId run", '"registryId": "123456789012", '],
+    ["aligned key run", "aws\n  bucket    a-b\n"],
+    ["aligned key mid-line run", "  bucket    a-b c "],
+    ["config section run", "aws\n[OUTPUT]\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1301,3 +1301,25 @@ describe("fresh material, twenty-third pass: context that says account or name",
     expect(found("$ aws logs tail --help")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-third pass: aligned key/value lines and other configs' sections", () => {
+  it("a key and its value aligned by blanks alone on a line (Fluent Bit's classic config) is a key/value pair", () => {
+    const conf =
+      "[OUTPUT]\n    Name                cloudwatch_logs\n    region              us-east-1\n    log_group_name      /eks/ledger-prod/application\n    role_arn            arn:aws:iam::210987654321:role/ledger-fluentbit\n\n[OUTPUT]\n    Name                s3\n    bucket              ledger-audit-archive\n";
+    const f = found(conf);
+    expect(f).toContainEqual(["resource-name", "/eks/ledger-prod/application"]);
+    expect(f).toContainEqual(["s3-bucket", "ledger-audit-archive"]);
+    // the sections keep their names
+    expect(mask(conf)).toMatch(/^\[OUTPUT\]\n/);
+  });
+  it("an aligned key/value needs the key to open its line, the value to end it, and a key that is no column header", () => {
+    expect(found("aws\nthe bucket  ledger-audit-archive\n")).toEqual([]);
+    expect(found("aws\n  bucket  ledger-audit-archive and more\n")).toEqual([]);
+    expect(found("aws\nBUCKET  STATUS\n")).toEqual([]);
+    expect(found("aws\n  Name         ledger-api\n").map((f) => f[1])).toEqual(["ledger-api"]);
+  });
+  it("Fluent Bit and systemd section headers are no profile names; an AWS profile's still is", () => {
+    const f = found("aws\n[profile ledger-admin]\nregion = us-east-1\n[Unit]\nDescription=x\n[INPUT]\n    Name tail\n");
+    expect(f.map((x) => x[1])).toEqual(["ledger-admin"]);
+  });
+});

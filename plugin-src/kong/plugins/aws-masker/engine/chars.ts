@@ -499,3 +499,15 @@ export const LBRACE = 123;
 export const PIPE = 124;
 export const RBRACE = 125;
 export const LOWER_V = 118;
+
+/** End of the path segment of letters, digits, "-", "_" and "." at a (at most max units), without trailing dots. */
+export function segmentEnd(s: string, a: number, n: number, max: number): number {
+  let e = a;
+  while (e < n && e - a < max) {
+    const c = byteAt(s, e);
+    if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 95 || c === 46) e++;
+    else break;
+  }
+  while (e > a && byteAt(s, e - 1) === 46) e--;
+  return e;
+}

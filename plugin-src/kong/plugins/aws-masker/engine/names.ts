@@ -1325,3 +1325,12 @@ export function keyLike(s: string, a: number, b: number): boolean {
   }
   return true;
 }
+
+// Sections of other configuration files that share the INI header: Fluent Bit's classic config, systemd units
+const CONFIG_SECTIONS =
+  " input output filter parser multiline_parser upstream plugins unit install timer socket mount ";
+
+/** Whether s[a, b), an INI section's name, is a section of another configuration file ([OUTPUT], [Unit]), no profile. */
+export function configSection(s: string, a: number, b: number): boolean {
+  return b - a <= 16 && CONFIG_SECTIONS.indexOf(" " + sub(s, a, b).toLowerCase() + " ") >= 0;
+}

@@ -1227,13 +1227,6 @@ function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   return kind !== undefined && hasLength(kind, b - d - 1);
 }
 
-/** Whether s[a, b) is 8 to 32 upper-case letters and digits (a CloudFront key id). */
-function upperId(s: string, a: number, b: number): boolean {
-  if (b - a < 8 || b - a > 32) return false;
-  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_UPPER | C_DIGIT)) === 0) return false;
-  return true;
-}
-
 /** Whether the dot at d is inside an annotation or label key (a "/" before it in the same token: x.io/group.name). */
 function annotationKey(s: string, d: number): boolean {
   let k = d;
@@ -1351,7 +1344,15 @@ function matchParameterDefault(cfg: ScanConfig, s: string, i: number, j: number,
 const PARAM_MEMO = { s: "", at: -1, ke: -1, json: false, indent: 0 };
 
 /** A key token ending at j followed by a separator and a name value (names by context). */
-function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnly: boolean, out: Match[]): number {
+function matchKeyValue(
+  cfg: ScanConfig,
+  s: string,
+  j: number,
+  n: number,
+  flagOnly: boolean,
+  out: Match[],
+  aligned = false,
+): number {
   let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
@@ -1364,6 +1365,18 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   const keyStart = KEY_TOKEN.start;
   const flag = KEY_TOKEN.dashes >= 2;
   if (flagOnly && !flag) return 0;
+  if (aligned) {
+    // the key opens its line and is no upper-case column header (NAME  STATUS); the value ends the line
+    let k = keyStart;
+    while (k > 0 && keyStart - k < 40 && (byteAt(s, k - 1) === SPACE || byteAt(s, k - 1) === ch.TAB)) k--;
+    let lower = false;
+    for (let c = keyStart; c < j && !lower; c++) lower = (cls(byteAt(s, c)) & C_LOWER) !== 0;
+    if (flag || !lower || (k > 0 && byteAt(s, k - 1) !== LF)) return 0;
+    if (!valueAfter(s, j, n, keyStart, true, kind, VALUE_SPAN)) return 0;
+    k = VALUE_SPAN.e;
+    while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB)) k++;
+    if (k < n && byteAt(s, k) !== LF && byteAt(s, k) !== 13) return 0;
+  }
   if (keyStart > 0 && KEY_TOKEN.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
     // obj.bucket, path/bucket: not a key; but an annotation or label key naming a name is (eks.amazonaws.com/nodegroup:
@@ -1381,7 +1394,8 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
       (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
-  if (!valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN)) return flag ? 0 : matchNameList(cfg, s, j, n, kind, out);
+  if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
+    return flag ? 0 : matchNameList(cfg, s, j, n, kind, out);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
   // an id of a known shape under a name key (AWS Config's "resourceId": "vpc-0abc...") is left to its own matcher: one
@@ -1393,7 +1407,7 @@ function matchKeyValue(cfg: ScanConfig, s: string, j: number, n: number, flagOnl
   if (b - a >= 26 && ch.matchesAt(s, b - 17, b, ".compute.internal") && isRegionLabel(s, a, b - 17)) return 0;
   // a key id's key (Key-Pair-Id) holds a CloudFront id (upper case and digits); EC2's KeyPairId (key-0abc) is an id of
   // its own shape
-  if (kind.family === "iam-id" && !upperId(s, a, b)) return 0;
+  if (kind.family === "iam-id" && (b - a < 8 || b - a > 32 || runOf(s, a, b, C_UPPER | C_DIGIT) !== b - a)) return 0;
   // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
   if (generic && j - keyStart === 4 && nm.keyLike(s, a, b) && pairNameAt(s, keyStart, b, n)) return b;
   if (generic) kind = genericKind(cfg, s, j, a, b);
@@ -2119,7 +2133,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
       const f = runOf(s, after + 1, n, C_LOWER);
       const r = after + 2 + f;
       if (f >= 3 && f <= 8 && r < n && byteAt(s, r - 1) === 47) {
-        const e = segmentEnd(s, r, n, 100);
+        const e = ch.segmentEnd(s, r, n, 100);
         if (e - r >= 2) push(cfg, s, extra, r, e, cfg.byId["resource-name"]);
       }
     }
@@ -2133,20 +2147,8 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
   if (d !== 12 || a + d >= n || byteAt(s, a + d) !== 47) return;
   push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
   const q = a + 13;
-  const e = segmentEnd(s, q, n, 1024);
+  const e = ch.segmentEnd(s, q, n, 1024);
   if (e > q) push(cfg, s, extra, q, e, cfg.hostKinds["sqs"]);
-}
-
-/** End of the path segment of letters, digits, "-", "_" and "." at a (at most max units), without trailing dots. */
-function segmentEnd(s: string, a: number, n: number, max: number): number {
-  let e = a;
-  while (e < n && e - a < max) {
-    const c = byteAt(s, e);
-    if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 95 || c === 46) e++;
-    else break;
-  }
-  while (e > a && byteAt(s, e - 1) === 46) e--;
-  return e;
 }
 
 /** The kind of a credential value s[a, b) under a key that says code (credentials.ts). */
@@ -2908,7 +2910,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     let t = e + 1;
     while (t < n && (byteAt(s, t) === SPACE || byteAt(s, t) === 9)) t++;
     const alone = t >= n || byteAt(s, t) === LF || byteAt(s, t) === 13;
-    if (e < n && byteAt(s, e) === 93 && alone && name !== undefined && plausibleName(s, a, e, name)) {
+    if (
+      e < n &&
+      byteAt(s, e) === 93 &&
+      alone &&
+      name !== undefined &&
+      plausibleName(s, a, e, name) &&
+      !nm.configSection(s, a, e)
+    ) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       if (signal === 1) push(cfg, s, extra, a, e, name);
     }
@@ -4380,7 +4389,13 @@ function wordMatch(
       if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
       if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
       else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
-      else if (len >= 4 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
+      else {
+        // `key   value` alone on its line, aligned by two or more blanks or a tab (Fluent Bit's classic config,
+        // copilot svc show): the key's value
+        if ((nxt === 9 || byteAt(s, j + 1) === 32) && sep > 32)
+          consumed = matchKeyValue(cfg, s, j, n, false, out, true);
+        if (consumed === 0 && len >= 4 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
+      }
     } else {
       consumed = matchKeyValue(cfg, s, j, n, false, out);
     }
