@@ -194,6 +194,9 @@ export function adversarialInputs(size: number): Input[] {
     ["aligned key run", "aws\n  bucket    a-b\n"],
     ["aligned key mid-line run", "  bucket    a-b c "],
     ["config section run", "aws\n[OUTPUT]\n"],
+    ["p- policy id run", "aws p-a1b2c3d4 "],
+    ["ws- id run", "ws-f4h5j6k7l "],
+    ["ps- id run", "ps-0a1b2c3d4e5f6a7b "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

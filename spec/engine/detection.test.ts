@@ -75,8 +75,8 @@ describe("prefixed hex ids", () => {
         const id = `${k.prefix}-${hex}`;
         expect(found(`x ${id} y`)).toEqual([[k.id, id]]);
         expect(found(`(${id}).`)).toEqual([[k.id, id]]);
-        // one hex too many or too few: nothing, and never a cut-off piece
-        expect(found(`x ${id}f y`)).toEqual([]);
+        // one hex too many or too few: nothing, and never a cut-off piece (16 + 1 hex: any AWS id's shape)
+        expect(found(`x ${id}f y`)).toEqual(len === 16 ? [["aws-resource-id", `${id}f`]] : []);
         expect(found(`x ${id.substring(0, id.length - 1)} y`)).toEqual([]);
         // glued to a word: never the id's kind, never a piece (with 17 hex, the whole token is another service's id)
         expect(found(`x${id} y`)).toEqual(len === 17 ? [["aws-resource-id", `x${id}`]] : []);
@@ -1321,5 +1321,24 @@ describe("fresh material, twenty-third pass: aligned key/value lines and other c
   it("Fluent Bit and systemd section headers are no profile names; an AWS profile's still is", () => {
     const f = found("aws\n[profile ledger-admin]\nregion = us-east-1\n[Unit]\nDescription=x\n[INPUT]\n    Name tail\n");
     expect(f.map((x) => x[1])).toEqual(["ledger-admin"]);
+  });
+});
+
+describe("fresh material, twenty-third pass: ids of Identity Center, Organizations policies and WorkSpaces", () => {
+  it("Identity Center instance and permission set ids (16 hex) have kinds of their own", () => {
+    expect(found("Instance ssoins-72230cf4d1e4a8b9 and ps-0a1b2c3d4e5f6a7b")).toEqual([
+      ["sso-instance", "ssoins-72230cf4d1e4a8b9"],
+      ["sso-permission-set", "ps-0a1b2c3d4e5f6a7b"],
+    ]);
+    // another length is no such id
+    expect(found("ps-0a1b2c3d4e5f6a7")).toEqual([]);
+  });
+  it("an Organizations policy id and a WorkSpace id are masked; AWS's FullAWSAccess policy id is no such id", () => {
+    expect(found("aws organizations attach-policy --policy-id p-a1b2c3d4 --target-id r-ab12")[0]).toEqual([
+      "org-policy",
+      "p-a1b2c3d4",
+    ]);
+    expect(found("WorkspaceId ws-f4h5j6k7l")).toEqual([["workspace-id", "ws-f4h5j6k7l"]]);
+    expect(found("p-FullAWSAccess p-value ws-connection")).toEqual([]);
   });
 });

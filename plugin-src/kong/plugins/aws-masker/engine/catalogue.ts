@@ -15,8 +15,8 @@ export interface Kind {
     | "prefixed-upper" // <prefix>-<upper alnum of an allowed length, with a digit> (EMR j-, RDS db-/cluster- resource ids)
     | "cognito-pool" // <region>_<9 alnum> user pools, <region>:<uuid> identity pools
     | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
-    | "org-id" // short-prefix lower alnum ids (with a digit): Organizations o-<10-32>, ou-<4-32>-<8-32>, r-<4-32>;
-    //            an Elastic Beanstalk environment e-<10>
+    | "org-id" // short-prefix lower alnum ids (with a digit): Organizations o-<10-32>, ou-<4-32>-<8-32>, r-<4-32>,
+    //            p-<8-128>; an Elastic Beanstalk environment e-<10>, a WorkSpace ws-<8-63>
     | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
     | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
@@ -182,6 +182,15 @@ export const KINDS: Kind[] = [
     [10],
   ),
   hex("backup-job", "BACKUP_JOB", "backup-job", "AWS Backup job id", "backup-job-0a1b2c3d4e5f60718"),
+  hex("sso-instance", "SSO_INSTANCE", "ssoins", "IAM Identity Center instance id", "ssoins-72230cf4d1e4a8b9", [16]),
+  hex(
+    "sso-permission-set",
+    "SSO_PERMISSION_SET",
+    "ps",
+    "IAM Identity Center permission set id",
+    "ps-0a1b2c3d4e5f6a7b",
+    [16],
+  ),
   {
     // 17 lower hex after a dash is the shape of current AWS resource ids and of nothing else in common use: the ids of
     // services this catalogue does not list (Route 53 Resolver, SSM managed instances, FSx volumes, VPC Lattice) fail
@@ -274,6 +283,22 @@ export const KINDS: Kind[] = [
     prefix: "r",
     title: "Organization root id (r- + 4-32 lower alnum, not an 8/17-hex reservation)",
     example: "r-ab12",
+  },
+  {
+    id: "org-policy",
+    tag: "ORG_POLICY",
+    family: "org-id",
+    prefix: "p",
+    title: "Organizations policy id (p- + 8-128 lower alnum; AWS-managed p-FullAWSAccess stays)",
+    example: "p-a1b2c3d4",
+  },
+  {
+    id: "workspace-id",
+    tag: "WORKSPACE",
+    family: "org-id",
+    prefix: "ws",
+    title: "WorkSpaces id (ws- + 8-63 lower alnum)",
+    example: "ws-f4h5j6k7l",
   },
   {
     id: "eb-environment-id",

@@ -475,7 +475,7 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
       return e;
     }
   }
-  const idLen = (hl === 8 || hl === 10 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
+  const idLen = (hl === 8 || hl === 10 || hl === 16 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
   if (idLen || (HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) {
     // at most three head segments, written out instead of a loop: LuaJIT blacklisted that loop in some processes (its
     // body calls runOf, whose own loop is compiled first, so every trace starting at it aborted)
@@ -622,8 +622,8 @@ function mixedAlnum(s: string, a: number, n: number): number {
 }
 
 /**
- * o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32), e-xxxxxxxxxx (10); lower alnum with a letter and
- * a digit.
+ * o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32), p-xxxxxxxx (8-128), e-xxxxxxxxxx (10),
+ * ws-xxxxxxxx (8-63); lower alnum with a letter and a digit.
  */
 function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   const len = j - i;
@@ -642,6 +642,14 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
   } else if (len === 1 && c0 === 101) {
     if (mixedAlnum(s, j + 1, n) === 10) e = j + 11;
     kind = cfg.orgKinds["e"];
+  } else if (len === 1 && c0 === 112) {
+    const r = mixedAlnum(s, j + 1, n);
+    if (r >= 8 && r <= 128) e = j + 1 + r;
+    kind = cfg.orgKinds["p"];
+  } else if (len === 2 && c0 === 119 && byteAt(s, i + 1) === 115) {
+    const r = mixedAlnum(s, j + 1, n);
+    if (r >= 8 && r <= 63) e = j + 1 + r;
+    kind = cfg.orgKinds["ws"];
   } else if (len === 2 && c0 === 111 && byteAt(s, i + 1) === 117) {
     const r1 = runOf(s, j + 1, n, C_LOWER | C_DIGIT);
     const m = j + 1 + r1;
