@@ -197,6 +197,17 @@ export function adversarialInputs(size: number): Input[] {
     ["p- policy id run", "aws p-a1b2c3d4 "],
     ["ws- id run", "ws-f4h5j6k7l "],
     ["ps- id run", "ps-0a1b2c3d4e5f6a7b "],
+    ["XML element run", "aws <keyName>a-b</keyName>"],
+    ["XML unclosed element run", "aws <keyName>a-b "],
+    ["XML tag pair run", "<key>Name</key>\\n  <value>a-b</value>"],
+    ["XML value without key run", "<value>a-b</value>\n"],
+    ["XML open tags run", "<a><b>"],
+    ["XML close tags run", "</ab>"],
+    ["XML mismatched element run", "<keyName>a-b</keyNamf>"],
+    ["codecommit URL run", "codecommit::us-east-1://p@a-b "],
+    ["CodeCommit endpoint run", "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/a-b "],
+    ["AppSync key run", "da2-abcdefghijklmnopqrstuvwxyz "],
+    ["accelerator DNS run", "a1234567890abcdef.awsglobalaccelerator.com "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1342,3 +1342,73 @@ describe("fresh material, twenty-third pass: ids of Identity Center, Organizatio
     expect(found("p-FullAWSAccess p-value ws-connection")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-fourth pass: the Query APIs' and S3's XML", () => {
+  it("an XML element's text is read by its name as a key: <keyName>, <BucketName>, <SourceIdentity>", () => {
+    const xml =
+      '<DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">\n  <keyName>ledger-deploy-eu</keyName>\n' +
+      "  <instanceType>t3.medium</instanceType>\n</DescribeInstancesResponse>\n" +
+      "<Error><Code>NoSuchBucket</Code><BucketName>ledger-invoices-eu</BucketName></Error>\n" +
+      "<AssumeRoleResult><SourceIdentity>petra.novak</SourceIdentity></AssumeRoleResult>";
+    const out = mask(xml);
+    for (const v of ["ledger-deploy-eu", "ledger-invoices-eu", "petra.novak"]) expect(out).not.toContain(v);
+    expect(out).toContain("<instanceType>t3.medium</instanceType>");
+    expect(found(xml)).toContainEqual(["s3-bucket", "ledger-invoices-eu"]);
+  });
+  it("an element's text counts only when the element closes right after it, and '>' alone is no separator", () => {
+    expect(found("aws <keyName>ledger-deploy-eu <b>x</b>").map((f) => f[1])).toEqual([]);
+    expect(found("aws keyName>ledger-deploy-eu</keyName>").map((f) => f[1])).toEqual([]);
+  });
+  it("a Name tag of an EC2 tagSet or an IAM tag list (also on one line, or with --debug's escaped line feeds)", () => {
+    const multi =
+      '<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">\n<ownerId>123456789012</ownerId>\n' +
+      "<tagSet>\n  <item>\n    <key>Name</key>\n    <value>ledger-core-eu</value>\n" +
+      "  </item>\n  <item>\n    <key>team</key>\n    <value>payments</value>\n  </item>\n</tagSet>";
+    expect(found(multi).map((f) => f[1])).toEqual(["123456789012", "ledger-core-eu"]);
+    const oneLine =
+      "<ListRoleTagsResult><Tags><member><Key>Name</Key><Value>ledger-deployer</Value></member></Tags></ListRoleTagsResult> arn:aws:iam::123456789012:role/x";
+    expect(found(oneLine).map((f) => f[1])).toContain("ledger-deployer");
+    const debug =
+      "b'<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">\\n<tagSet><item>\\n  <key>Name</key>\\n  <value>ledger-web-1</value>'";
+    expect(found(debug).map((f) => f[1])).toContain("ledger-web-1");
+  });
+  it("S3's XML namespace is no bucket; an instance's private DNS name keeps its kind under a name key", () => {
+    expect(found('<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">')).toEqual([]);
+    expect(found("https://s3.amazonaws.com/docs-archive/x.pdf")).toEqual([["s3-bucket", "docs-archive"]]);
+    const yaml =
+      "Instances:\n- PrivateDnsName: ip-172-31-44-17.eu-west-1.compute.internal\n  KeyName: ledger-deploy-eu\n";
+    expect(found(yaml)).toEqual([
+      ["ec2-private-dns", "ip-172-31-44-17"],
+      ["resource-name", "ledger-deploy-eu"],
+    ]);
+  });
+});
+
+describe("fresh material, twenty-fourth pass: AppSync, Global Accelerator, CodeCommit, ElastiCache", () => {
+  it("an AppSync API key (da2- and 26 units) is a credential, with or without a digit", () => {
+    expect(found("x-api-key: da2-5kzq7xv2abcdpm4tfy6hwnoe5a").map((f) => f[0])).toEqual(["credential"]);
+    expect(found('"id": "da2-abcdefghijklmnopqrstuvwxyz"').map((f) => f[1])).toEqual(["abcdefghijklmnopqrstuvwxyz"]);
+    // a word holding da2- is none
+    expect(found("panda2-abcdefghijklmnopqrstuvwxyz")).toEqual([]);
+  });
+  it("a Global Accelerator's DNS name is masked in any text", () => {
+    const out = mask("curl https://a1234567890abcdef.awsglobalaccelerator.com/health");
+    expect(out).not.toContain("a1234567890abcdef");
+    expect(out).toContain(".awsglobalaccelerator.com/health");
+  });
+  it("a CodeCommit repository in a clone URL and in git-remote-codecommit's URLs; the Git endpoint stays", () => {
+    const text =
+      "origin https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/ledger-settlement (fetch)\n" +
+      "git clone codecommit::eu-west-1://deploy-profile@ledger-web\ngit clone codecommit://ledger-api\n";
+    const out = mask(text);
+    for (const v of ["ledger-settlement", "ledger-web", "ledger-api", "deploy-profile"]) expect(out).not.toContain(v);
+    expect(out).toContain("https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/");
+    // another scheme that only mentions codecommit is none
+    expect(found("see codecommit https://github.com/acme/tools")).toEqual([]);
+  });
+  it("ElastiCache user group ids are names", () => {
+    expect(found('aws elasticache "UserGroupIds": ["ledger-app-users"]').map((f) => f[1])).toEqual([
+      "ledger-app-users",
+    ]);
+  });
+});

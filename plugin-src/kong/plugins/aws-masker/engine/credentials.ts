@@ -581,6 +581,8 @@ export const CREDENTIAL_ANCHORS = [
   "sk-ant-",
   "sk-proj-",
   "hf_",
+  // an AppSync API key (da2-<26>: the x-api-key of a GraphQL API)
+  "da2-",
   // webhook URLs: the path after them is the secret (Slack incoming webhooks, Discord)
   "hooks.slack.com/services/",
   "discord.com/api/webhooks/",
@@ -670,10 +672,22 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
     const c = byteAt(s, p - 1);
     if (c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE || c === DASH)) return 0;
   }
-  if (b - a < PREFIXED_MIN || digits === 0) return 0;
+  // (an AppSync key is 26 units of a-z0-9 and may hold no digit)
+  const appSyncKey = b - a === 26 && byteAt(s, p) === 100 && byteAt(s, p + 2) === 50 && byteAt(s, p + 3) === DASH;
+  if (b - a < PREFIXED_MIN || (digits === 0 && !appSyncKey)) return 0;
   spans[0] = a;
   spans[1] = b;
   return 1;
+}
+
+const DB_SCHEMES = ["postgres", "mysql", "mariadb", "sqlserver", "mongodb", "oracle", "redshift", "aurora"];
+
+/** The URL scheme ending at p ("://") names a database (postgres, postgresql, jdbc:mysql, mongodb+srv ...). */
+export function isDatabaseScheme(s: string, p: number): boolean {
+  const a = p - 16 > 0 ? p - 16 : 0;
+  const scheme = sub(s, a, p).toLowerCase();
+  for (const d of DB_SCHEMES) if (scheme.indexOf(d) >= 0) return true;
+  return false;
 }
 
 /** Longest private key body looked at (an RSA 8192 key is ~6.3 KB of base64). */

@@ -319,6 +319,11 @@ const GENERIC_ENDINGS = [
   "alarmname",
   // a Glue job's or crawler's connections ("Connections": {"Connections": ["ledger-aurora-conn"]})
   "connections",
+  // the identity a role session carries (sts assume-role --source-identity, CloudTrail's sourceIdentity)
+  "sourceidentity",
+  // an ElastiCache RBAC user group (UserGroupIds: ["ledger-app-users"], --user-group-id)
+  "usergroupid",
+  "usergroupids",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -530,7 +535,12 @@ export function valueAfter(
   while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   let sep = false;
   let spacedAssign = false;
-  if (k === j && k + 1 < n && byteAt(s, k) === 40 && (byteAt(s, k + 1) === 34 || byteAt(s, k + 1) === 39)) {
+  // an XML element: <KeyName>x</KeyName> (the Query APIs' responses, S3's errors, the CLI's --debug bodies)
+  const xml = q0 === 62 && keyStart > 0 && byteAt(s, keyStart - 1) === 60;
+  if (xml) {
+    sep = true;
+    k++;
+  } else if (k === j && k + 1 < n && byteAt(s, k) === 40 && (byteAt(s, k + 1) === 34 || byteAt(s, k + 1) === 39)) {
     // a call with the name as its argument: Table("orders"), .bucket("b"), fromBucketName(...)
     sep = true;
     k++;
@@ -595,7 +605,10 @@ export function valueAfter(
     k++;
   }
   let b = k;
-  if (quote >= 0) {
+  if (xml) {
+    // the element closes right after its text
+    if (b + 1 >= n || byteAt(s, b) !== 60 || byteAt(s, b + 1) !== 47) return false;
+  } else if (quote >= 0) {
     if (b >= n || byteAt(s, b) !== quote || (quote === 92 && escapedQuote(s, b, n) !== esc)) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)

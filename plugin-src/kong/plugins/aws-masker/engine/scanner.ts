@@ -261,6 +261,8 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   xray: true,
   codebuild: true,
   codecommit: true,
+  // CodeCommit's Git endpoint (https://git-codecommit.<region>.amazonaws.com/v1/repos/<repository>)
+  "git-codecommit": true,
   codepipeline: true,
   codedeploy: true,
   ebs: true,
@@ -1228,6 +1230,15 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
 
 /** Whether s[a, b) is <prefix>-<hex> of a catalogue id: left to its own matcher, for its kind and one pseudonym. */
 function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
+  // an instance's private DNS name (ip-10-0-1-5.<region>.compute.internal, i-0abc....ec2.internal): the main pass's
+  // kind and pseudonym of its ip-/i- label, wherever it stands
+  if (
+    b - a > 18 &&
+    byteAt(s, a) === 105 &&
+    (byteAt(s, a + 1) === DASH || (byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH)) &&
+    (ch.matchesAt(s, b - 17, b, ".compute.internal") || ch.matchesAt(s, b - 13, b, ".ec2.internal"))
+  )
+    return true;
   let d = b - 1;
   while (d > a && b - d <= 33 && (cls(byteAt(s, d)) & C_HEX) !== 0) d--;
   if (d <= a || d - a > 12 || byteAt(s, d) !== DASH) return false;
@@ -2083,8 +2094,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     // no resource labels: a service endpoint; path-style S3 and SQS URLs carry names in the path
     if (after < n && byteAt(s, after) === 47) {
       if (isS3) {
-        const e = bucketEnd(s, after + 1, n);
-        if (e - after - 1 >= 3) push(cfg, s, extra, after + 1, e, cfg.byFamily["s3-bucket"]);
+        pathStyleBucket(cfg, s, n, after, extra);
       } else if (service === "sqs" || service === "queue" || (count > 0 && sub(s, starts[0], ends[0]) === "sqs")) {
         sqsPath(cfg, s, n, after, extra);
       }
@@ -2105,10 +2115,11 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   let first = sub(s, h, resEnd);
   if (resEnd - h > 5 && sub(first, first.length - 5, first.length) === "-fips") first = sub(first, 0, first.length - 5);
   if (t === 1 && PUBLIC_ENDPOINTS[first] === true) {
-    if (after < n && byteAt(s, after) === 47 && isS3) {
-      const e = bucketEnd(s, after + 1, n);
-      if (e - after - 1 >= 3) push(cfg, s, extra, after + 1, e, cfg.byFamily["s3-bucket"]);
+    if (first === "git-codecommit" && matchesLowerAt(s, after, n, "/v1/repos/")) {
+      const e = ch.segmentEnd(s, after + 10, n, 100);
+      if (e - after - 10 >= 1) push(cfg, s, extra, after + 10, e, cfg.byId["resource-name"]);
     }
+    if (after < n && byteAt(s, after) === 47 && isS3) pathStyleBucket(cfg, s, n, after, extra);
     return;
   }
   // ip-a-b-c-d / ec2-a-b-c-d labels are the main pass's
@@ -2260,6 +2271,62 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findCdkImports(cfg, s, n, extra);
   findConsoleBuckets(cfg, s, n, extra);
   findDottedCredentialFlags(cfg, s, n, extra);
+  findXmlElements(cfg, s, n, extra);
+}
+
+/**
+ * XML elements `<Name>text</Name>` (the Query APIs' and S3's responses, as curl, an SDK's wire log or the CLI's --debug
+ * prints them): the element's name is its text's key, and `<value>` after `<key>Name</key>` is read by the key's text
+ * (EC2 tag sets, IAM and S3 tags; the two may stand on one line or on lines escaped as \n). Found from each "</",
+ * walking back at most to the previous one's end (linear; XML-free text costs one search).
+ */
+function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let p = firstOf(s, "</");
+  let floor = 0;
+  while (p >= 0) {
+    let e = p + 2;
+    while (e < n && e - p < 66 && (cls(byteAt(s, e)) & C_ALNUM) !== 0) e++;
+    const len = e - p - 2;
+    // the text: back to the opening tag's ">" (no markup, no line break in it; at most 4,096 units)
+    let v = p;
+    while (v > floor && p - v < 4096 && byteAt(s, v - 1) !== 62 && byteAt(s, v - 1) !== 60 && byteAt(s, v - 1) !== LF)
+      v--;
+    const ks = v - 1 - len;
+    if (
+      len >= 2 &&
+      e < n &&
+      byteAt(s, e) === 62 &&
+      v < p &&
+      ks > floor &&
+      byteAt(s, v - 1) === 62 &&
+      byteAt(s, ks - 1) === 60
+    ) {
+      let same = true;
+      for (let k = 0; k < len && same; k++) same = byteAt(s, ks + k) === byteAt(s, p + 2 + k);
+      const pair = same && len === 5 && matchesLowerAt(s, ks, n, "value");
+      if (same && !pair && !keylessWord(cfg, s, ks, v - 1)) {
+        const code = creds.credentialKeyCode(s, ks, v - 1);
+        if (code !== CRED_NONE) push(cfg, s, extra, v, p, credentialKind(cfg, code, s, v, p));
+        else matchKeyValue(cfg, s, v - 1, n, false, extra);
+      } else if (pair) {
+        // <key>Name</key> before <value>: blanks, line feeds and escaped ones between
+        let q = ks - 1;
+        // (the window reaches back over the key element, which the anchor before this one ended in)
+        while (q > 0 && ks - q < PAIR_WINDOW) {
+          const c = byteAt(s, q - 1);
+          if (c === SPACE || c === ch.TAB || c === LF || c === 13) q--;
+          else if (c === 110 && q >= 2 && byteAt(s, q - 2) === ch.BACKSLASH) q -= 2;
+          else break;
+        }
+        let k = q - 6;
+        while (k > 0 && q - 6 - k < 64 && byteAt(s, k - 1) !== 62) k--;
+        if (q - 6 - k >= 2 && matchesLowerAt(s, q - 6, q, "</key>") && k >= 5 && matchesLowerAt(s, k - 5, k, "<key>"))
+          valueOfKey(cfg, s, k, q - 6, ks, v - 1, n, extra);
+      }
+    }
+    floor = e;
+    p = s.indexOf("</", e);
+  }
 }
 
 /**
@@ -2476,6 +2543,13 @@ function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
   }
 }
 
+/** The bucket of a path-style S3 URL whose path starts at the "/" at p; S3's XML namespace (/doc/2006-03-01/) is none. */
+function pathStyleBucket(cfg: ScanConfig, s: string, n: number, p: number, extra: Match[]): void {
+  const e = bucketEnd(s, p + 1, n);
+  if (e - p - 1 >= 3 && !(matchesLowerAt(s, p, n, "/doc/2") && byteAt(s, p + 15) === SLASH))
+    push(cfg, s, extra, p + 1, e, cfg.byFamily["s3-bucket"]);
+}
+
 /** S3 console paths: /s3/buckets/<bucket>. */
 function findConsoleBuckets(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const cb = "/s3/buckets/";
@@ -2488,16 +2562,6 @@ function findConsoleBuckets(cfg: ScanConfig, s: string, n: number, extra: Match[
   }
 }
 
-const DB_SCHEMES = ["postgres", "mysql", "mariadb", "sqlserver", "mongodb", "oracle", "redshift", "aurora"];
-
-/** The URL scheme ending at p ("://") names a database (postgres, postgresql, jdbc:mysql, mongodb+srv ...). */
-function isDatabaseScheme(s: string, p: number): boolean {
-  const a = p - 16 > 0 ? p - 16 : 0;
-  const scheme = sub(s, a, p).toLowerCase();
-  for (const d of DB_SCHEMES) if (scheme.indexOf(d) >= 0) return true;
-  return false;
-}
-
 // and the organisation's alias of IAM Identity Center / WorkMail (<alias>.awsapps.com), a Cognito hosted UI's domain
 // prefix (<prefix>.auth.<region>.amazoncognito.com)
 const APP_DOMAINS = [
@@ -2506,6 +2570,8 @@ const APP_DOMAINS = [
   ".awsapprunner.com",
   ".awsapps.com",
   ".amazoncognito.com",
+  // a Global Accelerator's DNS name (a1234567890abcdef.awsglobalaccelerator.com, also .dualstack.)
+  ".awsglobalaccelerator.com",
 ];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
@@ -2538,7 +2604,7 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
         break;
       k++;
     }
-    if (k < n && byteAt(s, k) === SLASH && isDatabaseScheme(s, p)) {
+    if (k < n && byteAt(s, k) === SLASH && creds.isDatabaseScheme(s, p)) {
       // postgres://host:5432/<database>
       let e = k + 1;
       while (
@@ -2549,6 +2615,22 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
         e++;
       const db = cfg.byId["database-name"];
       if (db !== undefined && e - k - 1 >= 3 && plausibleName(s, k + 1, e, db)) push(cfg, s, extra, k + 1, e, db);
+    }
+    // git-remote-codecommit: codecommit::<region>://[<profile>@]<repository> (the scheme: lower-case letters, digits,
+    // "-" and ":" back from p)
+    let sc = p;
+    while (
+      sc > 0 &&
+      p - sc < 32 &&
+      ((cls(byteAt(s, sc - 1)) & (C_LOWER | C_DIGIT)) !== 0 ||
+        byteAt(s, sc - 1) === DASH ||
+        byteAt(s, sc - 1) === COLON)
+    )
+      sc--;
+    if (p - sc >= 10 && matchesLowerAt(s, sc, p, "codecommit") && (p - sc === 10 || byteAt(s, sc + 10) === COLON)) {
+      const r = at > a ? at + 1 : a;
+      const e = ch.segmentEnd(s, r, n, 100);
+      if (e > r) push(cfg, s, extra, r, e, cfg.byId["resource-name"]);
     }
     if (at > a) {
       const userEnd = colon >= 0 && colon < at ? colon : at;
@@ -4235,22 +4317,7 @@ function wordMatch(
     prev !== UNDERSCORE &&
     prev !== DASH
   ) {
-    const word = sub(s, i, j);
-    const known = cfg.keylessWords[word];
-    if (known === true || known === false) {
-      keyless = known;
-    } else {
-      keyless =
-        credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
-        kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
-        !nm.genericKeyEndingAt(s, j, KEY_TOKEN);
-      if (cfg.keylessCount >= KEY_INFO_MAX) {
-        cfg.keylessWords = {};
-        cfg.keylessCount = 0;
-      }
-      cfg.keylessWords[word] = keyless;
-      cfg.keylessCount++;
-    }
+    keyless = keylessWord(cfg, s, i, j);
   }
   if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
@@ -4412,6 +4479,27 @@ function wordMatch(
     consumed = matchKeyValue(cfg, s, j, n, true, out);
   }
   return consumed;
+}
+
+/**
+ * The whole key token s[i, j) (nothing glued before it) names no key of any kind: the key matchers are skipped. The
+ * three key readers read the token alone, so what they say of it holds wherever it stands; asked once per worker.
+ */
+function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean {
+  const word = sub(s, i, j);
+  const known = cfg.keylessWords[word];
+  if (known === true || known === false) return known;
+  const keyless =
+    credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
+    kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
+    !nm.genericKeyEndingAt(s, j, KEY_TOKEN);
+  if (cfg.keylessCount >= KEY_INFO_MAX) {
+    cfg.keylessWords = {};
+    cfg.keylessCount = 0;
+  }
+  cfg.keylessWords[word] = keyless;
+  cfg.keylessCount++;
+  return keyless;
 }
 
 /** The first unit after the blanks starting at k (at most 40 units), or -1. */
