@@ -208,6 +208,8 @@ export function adversarialInputs(size: number): Input[] {
     ["CodeCommit endpoint run", "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/a-b "],
     ["AppSync key run", "da2-abcdefghijklmnopqrstuvwxyz "],
     ["accelerator DNS run", "a1234567890abcdef.awsglobalaccelerator.com "],
+    ["cdk diff value run", " ├─ [-] a-b\n"],
+    ["cdk diff property run", "] .BUCKET_NAME:\n  [-] a-b\n  [+] c-d\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

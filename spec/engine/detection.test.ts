@@ -1412,3 +1412,25 @@ describe("fresh material, twenty-fourth pass: AppSync, Global Accelerator, CodeC
     ]);
   });
 });
+
+describe("fresh material, twenty-fourth pass: cdk diff", () => {
+  it("a changed property's old and new values are read by the property's name, nested or at the top level", () => {
+    const diff =
+      "$ cdk diff\nResources\n[~] AWS::Lambda::Function SettleFn SettleFn1A2B3C4D\n └─ [~] Environment\n" +
+      "     └─ [~] .Variables:\n         └─ [~] .BUCKET_NAME:\n             ├─ [-] ledger-settlements-old\n" +
+      "             └─ [+] ledger-settlements-eu\n[~] AWS::IAM::Role ServiceRole ServiceRoleB22BF7B0\n" +
+      " └─ [~] RoleName\n     ├─ [-] cedar-inventory\n     └─ [+] cedar-payments\n";
+    expect(found(diff)).toEqual([
+      ["s3-bucket", "ledger-settlements-old"],
+      ["s3-bucket", "ledger-settlements-eu"],
+      ["iam-role-name", "cedar-inventory"],
+      ["iam-role-name", "cedar-payments"],
+    ]);
+  });
+  it("a value under a property that names no resource, or that does not end its line, stays", () => {
+    const diff =
+      "$ cdk diff\n[~] AWS::S3::Bucket B\n └─ [~] Versioning\n     └─ [+] Enabled\n" +
+      "[+] AWS::S3::Bucket ArchiveBucket ArchiveBucket9C8D7E6F now\n";
+    expect(found(diff)).toEqual([]);
+  });
+});

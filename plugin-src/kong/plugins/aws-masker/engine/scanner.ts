@@ -2272,6 +2272,56 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findConsoleBuckets(cfg, s, n, extra);
   findDottedCredentialFlags(cfg, s, n, extra);
   findXmlElements(cfg, s, n, extra);
+  findCdkDiffValues(cfg, s, n, extra);
+}
+
+/**
+ * `cdk diff`'s changed properties: `[~] .BUCKET_NAME:`, then on the tree lines below it `[-] <old>` and `[+] <new>`,
+ * each value ending its line: the values are read by the property's name as a key (callArgument).
+ */
+function findCdkDiffValues(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "[-] " : "[+] ";
+    let p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + 4;
+      let e = a;
+      while (e < n && e - a < 256 && nm.isNameUnit(byteAt(s, e))) e++;
+      if (e - a >= 3 && (e >= n || byteAt(s, e) === LF || byteAt(s, e) === 13)) {
+        // the property's line: the one above (above the [-] line too, for a [+]), ending "] .<Key>:" or, at the top
+        // level, "] <Key>"
+        let ls = p;
+        while (ls > 0 && p - ls < 256 && byteAt(s, ls - 1) !== LF) ls--;
+        let ps = ls;
+        for (let up = 0; up < 2 && ls > 0; up++) {
+          ps = ls - 1;
+          while (ps > 0 && ls - ps < 256 && byteAt(s, ps - 1) !== LF) ps--;
+          if (w === 0 || up > 0 || ch.indexFrom(sub(s, ps, ls), "[-] ", 0) < 0) break;
+          ls = ps;
+        }
+        let c = ls - 1;
+        while (c > ps && (byteAt(s, c - 1) === 13 || byteAt(s, c - 1) === SPACE)) c--;
+        const keyEnd = c > ps && byteAt(s, c - 1) === COLON ? c - 1 : c;
+        let k = keyEnd;
+        while (
+          k > ps &&
+          keyEnd - k < 64 &&
+          ((cls(byteAt(s, k - 1)) & C_ALNUM) !== 0 || byteAt(s, k - 1) === UNDERSCORE)
+        )
+          k--;
+        const dot = k - 1 > ps && byteAt(s, k - 1) === DOT ? 1 : 0;
+        if (
+          ls > 0 &&
+          k < keyEnd &&
+          k - dot - 2 >= ps &&
+          byteAt(s, k - dot - 1) === SPACE &&
+          byteAt(s, k - dot - 2) === 93
+        )
+          callArgument(cfg, s, a, e, k, keyEnd, extra);
+      }
+      p = s.indexOf(lit, a);
+    }
+  }
 }
 
 /**
