@@ -1434,3 +1434,16 @@ describe("fresh material, twenty-fourth pass: cdk diff", () => {
     expect(found(diff)).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-fourth pass: DNS names with their root dot", () => {
+  it("a record set's name is learned without its root dot, so the name in a dig command is masked too", () => {
+    const text =
+      "$ dig api.internal.ledger-pay.io\n;; ANSWER SECTION:\n" +
+      "$ aws route53 list-resource-record-sets --hosted-zone-id Z0123456789ABCDEFGHIJ --output text\n" +
+      "RESOURCERECORDSETS\tapi.internal.ledger-pay.io.\t60\tCNAME\n" +
+      "RESOURCERECORDS\tinternal-ledger-api-int-1234567890.eu-west-1.elb.amazonaws.com\n";
+    const out = mask(text);
+    expect(out).not.toContain("ledger-pay");
+    expect(out).toMatch(/RESOURCERECORDSETS\tRESOURCE_NAME_[0-9a-z]{10}\.\t60/);
+  });
+});

@@ -4287,6 +4287,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         let b = ce;
         while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
         while (b > a && (byteAt(s, b - 1) === 32 || byteAt(s, b - 1) === 9)) b--;
+        // (a DNS name's root dot is no part of it: dig's answers, Route 53 record sets)
+        const name = b - a > 3 && byteAt(s, b - 1) === DOT ? b - 1 : b;
         if (b > a) {
           count++;
           let blank = false;
@@ -4297,7 +4299,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             }
           }
           if (!headerWord(s, a, b)) allHeaders = false;
-          if (!blank && cellName(cfg, s, a, b)) cells.push({ s: a, e: b, kind });
+          if (!blank && cellName(cfg, s, a, name)) cells.push({ s: a, e: name, kind });
         }
         c = ce;
       }
