@@ -209,6 +209,7 @@ export function adversarialInputs(size: number): Input[] {
     ["AppSync key run", "da2-abcdefghijklmnopqrstuvwxyz "],
     ["accelerator DNS run", "a1234567890abcdef.awsglobalaccelerator.com "],
     ["cdk diff value run", " ├─ [-] a-b\n"],
+    ["Direct Connect id run", "dxcon-fg5678gh "],
     ["cdk diff property run", "] .BUCKET_NAME:\n  [-] a-b\n  [+] c-d\n"],
   ];
   const out: Input[] = [];

@@ -1447,3 +1447,15 @@ describe("fresh material, twenty-fourth pass: DNS names with their root dot", ()
     expect(out).toMatch(/RESOURCERECORDSETS\tRESOURCE_NAME_[0-9a-z]{10}\.\t60/);
   });
 });
+
+describe("fresh material, twenty-fourth pass: Direct Connect ids", () => {
+  it("connection, virtual interface and LAG ids (8 lower alnum with a digit) have kinds of their own", () => {
+    expect(found("dxcon-fg5678gh on dxlag-ffrz71kw carries dxvif-fgq3dbkk")).toEqual([
+      ["dx-connection", "dxcon-fg5678gh"],
+      ["dx-lag", "dxlag-ffrz71kw"],
+      ["dx-virtual-interface", "dxvif-fgq3dbkk"],
+    ]);
+    // another length, no digit, or another dx word is none
+    expect(found("dxcon-fg5678g dxvif-abcdefgh dxfoo-ab12cd34")).toEqual([]);
+  });
+});

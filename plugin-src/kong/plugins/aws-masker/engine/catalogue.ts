@@ -16,7 +16,8 @@ export interface Kind {
     | "cognito-pool" // <region>_<9 alnum> user pools, <region>:<uuid> identity pools
     | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
     | "org-id" // short-prefix lower alnum ids (with a digit): Organizations o-<10-32>, ou-<4-32>-<8-32>, r-<4-32>,
-    //            p-<8-128>; an Elastic Beanstalk environment e-<10>, a WorkSpace ws-<8-63>
+    //            p-<8-128>; an Elastic Beanstalk environment e-<10>, a WorkSpace ws-<8-63>, Direct Connect
+    //            dxcon-/dxvif-/dxlag-<8>
     | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
     | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
@@ -299,6 +300,30 @@ export const KINDS: Kind[] = [
     prefix: "ws",
     title: "WorkSpaces id (ws- + 8-63 lower alnum)",
     example: "ws-f4h5j6k7l",
+  },
+  {
+    id: "dx-connection",
+    tag: "DX_CONNECTION",
+    family: "org-id",
+    prefix: "dxcon",
+    title: "Direct Connect connection id (dxcon- + 8 lower alnum)",
+    example: "dxcon-fg5678gh",
+  },
+  {
+    id: "dx-virtual-interface",
+    tag: "DX_VIRTUAL_INTERFACE",
+    family: "org-id",
+    prefix: "dxvif",
+    title: "Direct Connect virtual interface id (dxvif- + 8 lower alnum)",
+    example: "dxvif-fgq3dbkk",
+  },
+  {
+    id: "dx-lag",
+    tag: "DX_LAG",
+    family: "org-id",
+    prefix: "dxlag",
+    title: "Direct Connect link aggregation group id (dxlag- + 8 lower alnum)",
+    example: "dxlag-ffrz71kw",
   },
   {
     id: "eb-environment-id",

@@ -625,7 +625,7 @@ function mixedAlnum(s: string, a: number, n: number): number {
 
 /**
  * o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32), p-xxxxxxxx (8-128), e-xxxxxxxxxx (10),
- * ws-xxxxxxxx (8-63); lower alnum with a letter and a digit.
+ * ws-xxxxxxxx (8-63), dxcon-/dxvif-/dxlag-xxxxxxxx (8); lower alnum with a letter and a digit.
  */
 function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   const len = j - i;
@@ -660,6 +660,10 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
       if (r2 >= 8 && r2 <= 32) e = m + 1 + r2;
     }
     kind = cfg.orgKinds["ou"];
+  } else if (len === 5 && c0 === 100 && byteAt(s, i + 1) === 120) {
+    // Direct Connect: dxcon-, dxvif-, dxlag- and 8 lower alnum
+    kind = cfg.orgKinds[sub(s, i, j)];
+    if (kind !== undefined && mixedAlnum(s, j + 1, n) === 8) e = j + 9;
   }
   if (e < 0 || !endsAt(s, e, n) || (e < n && (byteAt(s, e) === 45 || byteAt(s, e) === 95))) return 0;
   push(cfg, s, out, i, e, kind);
@@ -4411,7 +4415,7 @@ function wordMatch(
       // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start
       if (prev !== 45 && prev !== 95) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
-        if (consumed === 0 && len <= 3) {
+        if (consumed === 0 && (len <= 3 || (len === 5 && c === 100))) {
           consumed = matchOrg(cfg, s, i, j, n, out);
           if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
         }
