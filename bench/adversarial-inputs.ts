@@ -210,6 +210,8 @@ export function adversarialInputs(size: number): Input[] {
     ["accelerator DNS run", "a1234567890abcdef.awsglobalaccelerator.com "],
     ["cdk diff value run", " ├─ [-] a-b\n"],
     ["Direct Connect id run", "dxcon-fg5678gh "],
+    ["learned DNS name in subdomains run", "--bucket api.a-b.io x.api.a-b.io "],
+    ["ACM validation record run", "_4c.hk.acm-validations.aws. "],
     ["cdk diff property run", "] .BUCKET_NAME:\n  [-] a-b\n  [+] c-d\n"],
   ];
   const out: Input[] = [];

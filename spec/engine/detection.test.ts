@@ -1459,3 +1459,26 @@ describe("fresh material, twenty-fourth pass: Direct Connect ids", () => {
     expect(found("dxcon-fg5678g dxvif-abcdefgh dxfoo-ab12cd34")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-fourth pass: a learned DNS name inside a longer host", () => {
+  it("a subdomain of a learned DNS name and an ACM validation record under it hold the name", () => {
+    const text =
+      "$ aws route53 list-resource-record-sets --hosted-zone-id Z0123456789ABCDEFGHIJ --output text\n" +
+      "RESOURCERECORDSETS\tapi.internal.ledger-pay.io.\t60\tCNAME\n" +
+      "RESOURCERECORDSETS\t_a79865eb4cd1a6ab990a45779b4e0b96.api.internal.ledger-pay.io.\t300\tCNAME\n" +
+      "curl https://www.api.internal.ledger-pay.io/health\n";
+    const out = mask(text);
+    expect(out).not.toContain("ledger-pay");
+    expect(out).toContain("https://www.RESOURCE_NAME_");
+  });
+  it("an ACM validation record's value is masked up to acm-validations.aws", () => {
+    const out = mask("RESOURCERECORDS\t_424c7224e9b0146f9a8808af955727d0.hkvuiqjoua.acm-validations.aws.\n");
+    expect(out).not.toContain("hkvuiqjoua");
+    expect(out).not.toContain("424c7224e9b0146f9a8808af955727d0");
+    expect(out).toContain(".acm-validations.aws.");
+  });
+  it("a learned name without dots after a dot stays a longer token's part", () => {
+    const out = mask("aws dynamodb describe-table --table-name ledger-orders\nconfig.ledger-orders.ttl = 30\n");
+    expect(out).toContain("config.ledger-orders.ttl");
+  });
+});

@@ -940,11 +940,16 @@ export function allNameUnits(name: string): boolean {
 /**
  * True when s[p, e) stands with word boundaries (see learnedIn). A dot after the name continues it only when the
  * name has dots itself: "orders-stack.ApiEndpoint" (a stack output) holds the name, "my.bucket.v2" does not hold "my.bucket".
+ * A dot before a name with dots is a subdomain's: "www.api.example.io" and an ACM validation record's
+ * "_3f2a....api.example.io" hold "api.example.io"; "x.orders" does not hold "orders".
  */
 function bounded(s: string, n: number, p: number, e: number, compound: boolean): boolean {
   if (p > 0) {
     const c = byteAt(s, p - 1);
-    if ((glues(c) && !(compound && (c === 45 || c === 95))) || (c === 46 && p > 1 && glues(byteAt(s, p - 2))))
+    if (
+      (glues(c) && !(compound && (c === 45 || c === 95))) ||
+      (c === 46 && p > 1 && glues(byteAt(s, p - 2)) && !hasDot(s, p, e))
+    )
       return false;
   }
   if (e < n) {

@@ -2626,6 +2626,8 @@ const APP_DOMAINS = [
   ".amazoncognito.com",
   // a Global Accelerator's DNS name (a1234567890abcdef.awsglobalaccelerator.com, also .dualstack.)
   ".awsglobalaccelerator.com",
+  // an ACM DNS validation record's value (_<hash>.<label>.acm-validations.aws.): one certificate's
+  ".acm-validations.aws",
 ];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
