@@ -1381,6 +1381,10 @@ describe("fresh material, twenty-fourth pass: the Query APIs' and S3's XML", () 
       ["ec2-private-dns", "ip-172-31-44-17"],
       ["resource-name", "ledger-deploy-eu"],
     ]);
+    // a first label of another shape is no instance's: the whole value stays a name
+    expect(found("Instances:\n- PrivateDnsName: ip-ledger-box.eu-west-1.compute.internal\n")).toEqual([
+      ["resource-name", "ip-ledger-box.eu-west-1.compute.internal"],
+    ]);
   });
 });
 

@@ -1235,14 +1235,20 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
 /** Whether s[a, b) is <prefix>-<hex> of a catalogue id: left to its own matcher, for its kind and one pseudonym. */
 function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   // an instance's private DNS name (ip-10-0-1-5.<region>.compute.internal, i-0abc....ec2.internal): the main pass's
-  // kind and pseudonym of its ip-/i- label, wherever it stands
+  // kind and pseudonym of its ip-/i- label, wherever it stands; only a label of that shape (ip- digits and dashes,
+  // i- hex), so that no other first label is left unmasked
   if (
     b - a > 18 &&
     byteAt(s, a) === 105 &&
     (byteAt(s, a + 1) === DASH || (byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH)) &&
     (ch.matchesAt(s, b - 17, b, ".compute.internal") || ch.matchesAt(s, b - 13, b, ".ec2.internal"))
-  )
-    return true;
+  ) {
+    const ip = byteAt(s, a + 1) === 112;
+    let l = a + (ip ? 3 : 2);
+    const start = l;
+    while (l < b && ((cls(byteAt(s, l)) & (ip ? C_DIGIT : C_HEX)) !== 0 || (ip && byteAt(s, l) === DASH))) l++;
+    if (l - start >= 7 && byteAt(s, l) === DOT) return true;
+  }
   let d = b - 1;
   while (d > a && b - d <= 33 && (cls(byteAt(s, d)) & C_HEX) !== 0) d--;
   if (d <= a || d - a > 12 || byteAt(s, d) !== DASH) return false;
