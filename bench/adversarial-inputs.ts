@@ -213,6 +213,16 @@ export function adversarialInputs(size: number): Input[] {
     ["learned DNS name in subdomains run", "--bucket api.a-b.io x.api.a-b.io "],
     ["ACM validation record run", "_4c.hk.acm-validations.aws. "],
     ["cdk diff property run", "] .BUCKET_NAME:\n  [-] a-b\n  [+] c-d\n"],
+    // the twenty-fifth pass's id keys and ids
+    ["id key run", 'aws "FooId": "a-1", '],
+    ["id key without value run", "aws FooId: FooId: "],
+    ["id list flag run", "aws --foo-ids a-1 b-2 c-3 "],
+    ["id list run", 'aws "FooIds": ["a-1", "b-2"], '],
+    ["fleet id run", "fleet-73fbd2ce-aa30-494c-8788-1cee4a3b2c1d "],
+    ["Spot request run", "sir-3x2q7a1j "],
+    ["conversion task run", "import-i-fh95npoc "],
+    ["32-hex after task run", "task 9a1b2c3d4e5f60718293a4b5c6d7e8f9 "],
+    ["many id values", ""],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {
@@ -221,6 +231,18 @@ export function adversarialInputs(size: number): Input[] {
       let len = 0;
       for (let k = 0; len < size; k++) {
         const p = `--bucket b${k.toString(36)}-logs `;
+        parts.push(p);
+        len += p.length;
+      }
+      out.push({ name, mode: "text", text: parts.join("") });
+      continue;
+    }
+    if (name === "many id values") {
+      // a new id key value every ~24 bytes: each kept aside, merged and given a new pseudonym
+      const parts: string[] = ["aws\n"];
+      let len = 4;
+      for (let k = 0; len < size; k++) {
+        const p = `"FooId": "v-${k.toString(36)}", `;
         parts.push(p);
         len += p.length;
       }

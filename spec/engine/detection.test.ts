@@ -1486,3 +1486,75 @@ describe("fresh material, twenty-fourth pass: a learned DNS name inside a longer
     expect(out).toContain("config.ledger-orders.ttl");
   });
 });
+
+describe("fresh material, twenty-fifth pass: the values of id keys", () => {
+  const signal = "$ aws ec2 describe-fleets --region us-east-1\n";
+  it("an opaque value of an id key is masked in JSON text, YAML, key=value and CLI flags", () => {
+    expect(found(signal + '{"QueryExecutionId": "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"}')).toEqual([
+      ["resource-name", "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"],
+    ]);
+    expect(found(signal + "JobRunId: jr_0a1b2c3d4e5f6\nrun_id=build-4711\n")).toEqual([
+      ["resource-name", "jr_0a1b2c3d4e5f6"],
+      ["resource-name", "build-4711"],
+    ]);
+    expect(found(signal + "aws athena get-query-execution --query-execution-id 7e2b1a9c-ab12\n")).toEqual([
+      ["resource-name", "7e2b1a9c-ab12"],
+    ]);
+  });
+  it("a list flag's values and a JSON list's items under an id key are each masked", () => {
+    expect(found(signal + "aws x get-things --thing-ids abc-123456 def-654321 --terminate\n")).toEqual([
+      ["resource-name", "abc-123456"],
+      ["resource-name", "def-654321"],
+    ]);
+    expect(found(signal + '{"ThingIds": ["abc-123456", "def-654321"]}')).toEqual([
+      ["resource-name", "abc-123456"],
+      ["resource-name", "def-654321"],
+    ]);
+  });
+  it("an id key's value of a known shape keeps its own kind", () => {
+    expect(found(signal + "EnvironmentId: e-rpqsewtp2j\nImageIds: [ami-0abcdef1234567890]\n")).toEqual([
+      ["eb-environment-id", "e-rpqsewtp2j"],
+      ["ami", "ami-0abcdef1234567890"],
+    ]);
+    expect(found(signal + '{"DetectorIds": ["12abc34d567e8fa901bc2d34e0a1b2c3"]}')).toEqual([
+      ["hex32-id", "12abc34d567e8fa901bc2d34e0a1b2c3"],
+    ]);
+  });
+  it("words ending in 'id' are no keys; Maven coordinates, numbers, words and text without an AWS signal stay", () => {
+    expect(found(signal + "He said: deploy-42 now, it was valid: abc-123.\n")).toEqual([]);
+    expect(found(signal + "userId: 42\nStatusId: active\n<artifactId>aws-java-sdk-s3</artifactId>\n")).toEqual([]);
+    expect(found('{"traceId": "abc-123456"}')).toEqual([]);
+  });
+});
+
+describe("fresh material, twenty-fifth pass: EC2 Fleet, Spot, VM import and GuardDuty ids", () => {
+  it("EC2 Fleet and Spot Fleet request ids (a UUID after fleet- / sfr-) are found anywhere", () => {
+    expect(
+      found("deleted fleet-73fbd2ce-aa30-494c-8788-1cee4a3b2c1d and sfr-a1b2c3d4-5678-90ab-cdef-1234567890ab"),
+    ).toEqual([
+      ["ec2-fleet", "fleet-73fbd2ce-aa30-494c-8788-1cee4a3b2c1d"],
+      ["spot-fleet-request", "sfr-a1b2c3d4-5678-90ab-cdef-1234567890ab"],
+    ]);
+    expect(found("fleet-73fbd2ce-aa30 sfr-a1b2c3d4 my-fleet-73fbd2ce-aa30-494c-8788-1cee4a3b2c1d")).toEqual([]);
+  });
+  it("a Spot instance request of 8 lower alnum and a conversion task id (import-i-) are found anywhere", () => {
+    expect(found("cancel sir-3x2q7a1j and sir-08b93456; task import-i-fh95npoc")).toEqual([
+      ["spot-request", "sir-3x2q7a1j"],
+      ["spot-request", "sir-08b93456"],
+      ["conversion-task", "import-i-fh95npoc"],
+    ]);
+    expect(found("sir-abcdefgh sir-3x2q7a1 import-i-abcdefgh export-import-i-fh95npoc")).toEqual([]);
+  });
+  it("32 lower hex after detector, finding or task is an id; elsewhere (an MD5) it stays", () => {
+    expect(
+      found("GuardDuty detector 12abc34d567e8fa901bc2d34e0a1b2c3 raised finding 90b93de7aba7b2c3d4e5f6a7b8c9d0e1"),
+    ).toEqual([
+      ["hex32-id", "12abc34d567e8fa901bc2d34e0a1b2c3"],
+      ["hex32-id", "90b93de7aba7b2c3d4e5f6a7b8c9d0e1"],
+    ]);
+    expect(found("(service api) has started 1 tasks: (task 9a1b2c3d4e5f60718293a4b5c6d7e8f9).")).toEqual([
+      ["hex32-id", "9a1b2c3d4e5f60718293a4b5c6d7e8f9"],
+    ]);
+    expect(found("md5 9a1b2c3d4e5f60718293a4b5c6d7e8f9 of the upload")).toEqual([]);
+  });
+});

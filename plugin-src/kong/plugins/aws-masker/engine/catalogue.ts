@@ -333,6 +333,30 @@ export const KINDS: Kind[] = [
     title: "Elastic Beanstalk environment id (e- + 10 lower alnum)",
     example: "e-x7bq9kmp2f",
   },
+  {
+    id: "ec2-fleet",
+    tag: "EC2_FLEET",
+    family: "org-id",
+    prefix: "fleet",
+    title: "EC2 Fleet id (fleet- + UUID)",
+    example: "fleet-73fbd2ce-aa30-494c-8788-1cee4a3b2c1d",
+  },
+  {
+    id: "spot-fleet-request",
+    tag: "SPOT_FLEET_REQUEST",
+    family: "org-id",
+    prefix: "sfr",
+    title: "Spot Fleet request id (sfr- + UUID)",
+    example: "sfr-a1b2c3d4-5678-90ab-cdef-1234567890ab",
+  },
+  {
+    id: "conversion-task",
+    tag: "CONVERSION_TASK",
+    family: "org-id",
+    prefix: "import-i",
+    title: "EC2 VM import conversion task id (import-i- + 8 lower alnum)",
+    example: "import-i-fh95npoc",
+  },
 
   // IAM: access key ids and unique ids (4-letter prefix + 16 base32)
   iam("access-key-id", "ACCESS_KEY_ID", "AKIA", "Access key id (long-term)", "AKIAIOSFODNN7EXAMPL2"),
@@ -609,6 +633,18 @@ export const KINDS: Kind[] = [
     ctx: ["restapi", "rest-api", "apiid", "api-id", "api_id", "api stage:", "httpsourceid"],
     title: "API Gateway REST/HTTP API id (10 lower alnum, by context)",
     example: "--rest-api-id a1b2c3d4e5",
+  },
+
+  {
+    id: "hex32-id",
+    tag: "AWS_HEX_ID",
+    family: "ctx-id",
+    minLen: 32,
+    maxLen: 32,
+    charset: "lower",
+    ctx: ["detector", "finding", "task"],
+    title: "GuardDuty detector or finding id, ECS task id (32 lower hex, by context: detector, finding, task)",
+    example: "GuardDuty detector 12abc34d567e8fa901bc2d34e0a1b2c3",
   },
 
   // S3

@@ -350,6 +350,54 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
   return true;
 }
 
+/**
+ * True when the key token ending at j names an id (`DetectorId`, `fleet_id`, `--query-execution-id`, `FindingIds`,
+ * `ID`); sets key. Case decides: "said", "valid", "android" end in "id" and are words. The value of such a key, when
+ * an opaque token (opaqueToken), is the id of a resource no kind lists: fail closed.
+ */
+export function idKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
+  // (plural: FindingIds, IDs, _ids)
+  const e = j >= 3 && byteAt(s, j - 1) === 115 ? j - 1 : j;
+  if (e < 2) return false;
+  const i = byteAt(s, e - 2);
+  const d = byteAt(s, e - 1);
+  if (!((i === 73 && (d === 100 || d === 68)) || (i === 105 && d === 100))) return false;
+  let k = e - 2;
+  while (k > 0 && j - k < 64 && isKeyUnit(byteAt(s, k - 1))) k--;
+  let a = k;
+  let dashes = 0;
+  while (a < e - 2 && byteAt(s, a) === 45) {
+    a++;
+    dashes++;
+  }
+  if (j - k >= 64) return false;
+  // a Maven or Gradle coordinate (<artifactId>, <groupId>) names a library, not a resource
+  if (e - a === 10 && ch.matchesLowerAt(s, a, e, "artifactid")) return false;
+  if (e - a === 7 && ch.matchesLowerAt(s, a, e, "groupid")) return false;
+  if (a < e - 2) {
+    // the unit before: a word's end for "Id" / "ID" (DetectorId, DetectorID), a separator for any (fleet_id, run-id)
+    const c = byteAt(s, e - 3);
+    if (c !== 95 && c !== 45 && !(i === 73 && (cls(c) & (C_LOWER | C_DIGIT)) !== 0)) return false;
+  }
+  key.start = a;
+  key.dashes = dashes;
+  return true;
+}
+
+/** A single token of letters, digits, "-" and "_", with a letter and a digit or a dash: an opaque id. */
+export function opaqueToken(s: string, a: number, b: number): boolean {
+  let letters = 0;
+  let others = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if ((f & (ch.C_LOWER | ch.C_UPPER)) !== 0) letters++;
+    else if ((f & C_DIGIT) !== 0 || c === 45 || c === 95) others++;
+    else return false;
+  }
+  return letters > 0 && others > 0;
+}
+
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
 const GENERIC = ch.newSuffixSet(GENERIC_ENDINGS);

@@ -83,6 +83,9 @@ export interface ScanConfig {
   zoneKind: Kind | undefined;
   distributionKind: Kind | undefined;
   apiIdKind: Kind | undefined;
+  hex32Kind: Kind | undefined;
+  /** The values of id keys found by the current scan (idValues), merged where the main pass found nothing. */
+  idValues: Match[];
   custom: CustomPattern[];
   customKinds: Kind[];
   regexFind: RegexFind | undefined;
@@ -340,6 +343,8 @@ export function compileScanConfig(
     zoneKind: undefined,
     distributionKind: undefined,
     apiIdKind: undefined,
+    hex32Kind: undefined,
+    idValues: [],
     custom: [],
     customKinds: [],
     regexFind,
@@ -377,6 +382,7 @@ export function compileScanConfig(
     } else if (k.family === "ctx-id") {
       if (k.first === "Z") cfg.zoneKind = k;
       else if (k.first === "E") cfg.distributionKind = k;
+      else if (k.minLen === 32) cfg.hex32Kind = k;
       else cfg.apiIdKind = k;
     }
   }
@@ -664,6 +670,23 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     // Direct Connect: dxcon-, dxvif-, dxlag- and 8 lower alnum
     kind = cfg.orgKinds[sub(s, i, j)];
     if (kind !== undefined && mixedAlnum(s, j + 1, n) === 8) e = j + 9;
+  } else if (len === 3 && c0 === 115 && byteAt(s, i + 2) === 114) {
+    const c1 = byteAt(s, i + 1);
+    if (c1 === 105) {
+      // a Spot instance request of 8 lower alnum (sir-3x2q7a1j; all-hex ones are prefixed-hex)
+      kind = cfg.byId["spot-request"];
+      if (mixedAlnum(s, j + 1, n) === 8) e = j + 9;
+    } else if (c1 === 102) {
+      kind = cfg.orgKinds["sfr"];
+      e = uuidEnd(s, j + 1, j + 9, n);
+    }
+  } else if (len === 5 && c0 === 102 && ch.matchesAt(s, i, j, "fleet")) {
+    kind = cfg.orgKinds["fleet"];
+    e = uuidEnd(s, j + 1, j + 9, n);
+  } else if (len === 6 && c0 === 105 && j + 2 < n && byteAt(s, j + 1) === 105 && byteAt(s, j + 2) === 45) {
+    // a VM import's conversion task: import-i-fh95npoc
+    if (ch.matchesAt(s, i, j, "import") && mixedAlnum(s, j + 3, n) === 8) e = j + 11;
+    kind = cfg.orgKinds["import-i"];
   }
   if (e < 0 || !endsAt(s, e, n) || (e < n && (byteAt(s, e) === 45 || byteAt(s, e) === 95))) return 0;
   push(cfg, s, out, i, e, kind);
@@ -1386,9 +1409,15 @@ function matchKeyValue(
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
   let generic = false;
-  if (kind === undefined && nm.genericKeyEndingAt(s, j, KEY_TOKEN) && hasSignal(s, out)) {
-    kind = cfg.byId["resource-name"];
-    generic = true;
+  // an id key (DetectorId, --query-execution-id): its value when opaque, the id of a resource no kind lists
+  let idKey = false;
+  if (kind === undefined) {
+    if (nm.genericKeyEndingAt(s, j, KEY_TOKEN)) generic = true;
+    else idKey = nm.idKeyEndingAt(s, j, KEY_TOKEN);
+    if ((generic || idKey) && hasSignal(s, out)) {
+      kind = cfg.byId["resource-name"];
+      generic = true;
+    }
   }
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const keyStart = KEY_TOKEN.start;
@@ -1424,13 +1453,30 @@ function matchKeyValue(
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
-    return flag ? 0 : matchNameList(cfg, s, j, n, kind, out);
+    return flag ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
   // an id of a known shape under a name key (AWS Config's "resourceId": "vpc-0abc...") is left to its own matcher: one
   // kind and one pseudonym, wherever the id stands
   // (a region under a name key, region_name="us-west-2", names no resource)
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
+  if (idKey) {
+    // an id key's value (DetectorId, --finding-ids a b c: a list flag's values after one blank each, AWS CLI commands
+    // take no positional arguments): each an opaque token is kept aside (cfg.idValues) and masked as a resource name
+    // where the main pass, which scans them on, finds nothing of its own kind (e-..., fleet-<uuid>, 32 hex)
+    let e = b;
+    let v = a;
+    for (let items = 0; items < 256; items++) {
+      if (e - v < 6 || e - v > 128 || !nm.opaqueToken(s, v, e)) break;
+      push(cfg, s, cfg.idValues, v, e, kind);
+      if (!flag || byteAt(s, j - 1) !== 115 || e + 1 >= n || byteAt(s, e) !== SPACE) break;
+      v = e + 1;
+      if ((cls(byteAt(s, v)) & C_ALNUM) === 0) break;
+      e = v;
+      while (e < n && e - v <= 128 && nm.isNameUnit(byteAt(s, e))) e++;
+    }
+    return 0;
+  }
   // nor does its default DNS domain (resolv.conf's `search ca-central-1.compute.internal`, ec2.internal)
   if (b - a === 12 && ch.matchesAt(s, a, b, "ec2.internal")) return 0;
   if (b - a >= 26 && ch.matchesAt(s, b - 17, b, ".compute.internal") && isRegionLabel(s, a, b - 17)) return 0;
@@ -1525,7 +1571,15 @@ function commaItems(cfg: ScanConfig, s: string, b: number, n: number, kind: Kind
  * YAML (`TableNames:` then `- a` lines: the CLI's --output yaml). Each item a plausible name is one (list-tables,
  * eks list-clusters, iam list-account-aliases). Returns the end of the last item taken, or 0.
  */
-function matchNameList(cfg: ScanConfig, s: string, j: number, n: number, kind: Kind, out: Match[]): number {
+function matchNameList(
+  cfg: ScanConfig,
+  s: string,
+  j: number,
+  n: number,
+  kind: Kind,
+  out: Match[],
+  ids: boolean,
+): number {
   let k = j;
   if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
   while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
@@ -1559,14 +1613,19 @@ function matchNameList(cfg: ScanConfig, s: string, j: number, n: number, kind: K
     const e = quoted ? b + 1 : b;
     if (quoted && (b >= n || byteAt(s, b) !== q)) break;
     if (!quoted) while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === 9)) b--;
-    // (an ARN or an id of its own kind, as in an EventBridge event's "resources", ends the list: the main pass takes it)
-    if (
+    if (ids) {
+      // (an id list's items are scanned on by the main pass: an opaque one is kept aside, idValues)
+      if (b - a >= 6 && b - a <= 128 && nm.opaqueToken(s, a, b)) push(cfg, s, cfg.idValues, a, b, kind);
+    } else if (
+      // (an ARN or an id of its own kind, as in an EventBridge event's "resources", ends the list: the main pass takes it)
       (byteAt(s, a) === 97 && matchesLowerAt(s, a, b, "arn:")) ||
       idShaped(cfg, s, a, b) ||
       !plausibleName(s, a, b, kind)
-    )
+    ) {
       break;
-    push(cfg, s, out, a, b, kind);
+    } else {
+      push(cfg, s, out, a, b, kind);
+    }
     last = b;
     k = e;
     if (yaml) continue;
@@ -1574,7 +1633,7 @@ function matchNameList(cfg: ScanConfig, s: string, j: number, n: number, kind: K
     if (k >= n || byteAt(s, k) !== ch.COMMA) break;
     k++;
   }
-  return last;
+  return ids ? 0 : last;
 }
 
 /** Parses a dotted quad at i; returns its end or -1. Octets: 1-3 digits, <= 255, no leading zero. */
@@ -3645,7 +3704,7 @@ export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): 
     n <= 64 &&
     lowerCode(byteAt(keyCtx, kl - 1)) === 100 &&
     lowerCode(byteAt(keyCtx, kl - 2)) === 105 &&
-    opaqueId(s, n)
+    nm.opaqueToken(s, 0, n)
   ) {
     // the whole value of an ...Id member that no kind claimed (app client ids, CloudHSM clusters ...): fail closed
     push(cfg, s, out, 0, n, cfg.byId["resource-name"]);
@@ -3837,6 +3896,8 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       return;
     }
   }
+  const base = out.length;
+  const pending = cfg.idValues.length;
   let extra: Match[] | undefined = undefined;
   if (n >= 16 || cfg.custom.length > 0) {
     const found: Match[] = [];
@@ -3968,6 +4029,14 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
         plainInRow = 2;
       i++;
     }
+  }
+  const ids = cfg.idValues;
+  if (ids.length > pending) {
+    // the id keys' values this scan kept aside, where the main pass found nothing (matchKeyValue)
+    const cells: Match[] = [];
+    for (let k = pending; k < ids.length; k++) cells.push(ids[k]);
+    for (let k = ids.length; k > pending; k--) ids.pop();
+    mergeCells(cfg, s, out, base, cells);
   }
 }
 
@@ -4204,22 +4273,6 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   return len !== 5 || lowerCode(byteAt(s, i)) !== ch.LOWER_V;
 }
 
-/** A single token of lower-case letters and digits (and - _) with both: an opaque id. */
-function opaqueId(s: string, n: number): boolean {
-  let letters = 0;
-  let digits = 0;
-  let dashes = 0;
-  for (let k = 0; k < n; k++) {
-    const c = byteAt(s, k);
-    const f = cls(c);
-    if ((f & C_DIGIT) !== 0) digits++;
-    else if ((f & (C_LOWER | C_UPPER)) !== 0) letters++;
-    else if (c === DASH || c === UNDERSCORE) dashes++;
-    else return false;
-  }
-  return letters > 0 && (digits > 0 || dashes > 0);
-}
-
 /** True for a line of a table's frame (+----+, -----; a nested table's |+----+|). */
 function borderLine(s: string, a: number, b: number): boolean {
   let k = a;
@@ -4423,7 +4476,7 @@ function wordMatch(
       // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start
       if (prev !== 45 && prev !== 95) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
-        if (consumed === 0 && (len <= 3 || (len === 5 && c === 100))) {
+        if (consumed === 0 && (len <= 3 || (len === 5 && (c === 100 || c === 102)) || (len === 6 && c === 105))) {
           consumed = matchOrg(cfg, s, i, j, n, out);
           if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
         }
@@ -4453,6 +4506,8 @@ function wordMatch(
       if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+    } else if (len === 32) {
+      consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.hex32Kind, out);
     } else if (len === 3 && nxt === SLASH && prev === SLASH && c === 97 && byteAt(s, i + 1) === 119) {
       if (byteAt(s, i + 2) === 115) consumed = matchLogGroupPath(cfg, s, i, j, n, out);
     }
@@ -4478,6 +4533,8 @@ function wordMatch(
     consumed = matchS3Listing(cfg, s, i, n, out);
   } else if (len === 10 && cfg.apiIdKind !== undefined) {
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
+  } else if (len === 32) {
+    consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.hex32Kind, out);
   } else if (len === 8 && nxt === 45) {
     consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
   }
@@ -4556,7 +4613,8 @@ function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean 
   const keyless =
     credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
     kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
-    !nm.genericKeyEndingAt(s, j, KEY_TOKEN);
+    !nm.genericKeyEndingAt(s, j, KEY_TOKEN) &&
+    !nm.idKeyEndingAt(s, j, KEY_TOKEN);
   if (cfg.keylessCount >= KEY_INFO_MAX) {
     cfg.keylessWords = {};
     cfg.keylessCount = 0;
