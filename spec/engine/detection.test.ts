@@ -1558,3 +1558,23 @@ describe("fresh material, twenty-fifth pass: EC2 Fleet, Spot, VM import and Guar
     expect(found("md5 9a1b2c3d4e5f60718293a4b5c6d7e8f9 of the upload")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-fifth pass: wildcard DNS names", () => {
+  it("a wildcard name under a name key is masked after its '*.', in text, in a JSON member and in a name list", () => {
+    const text =
+      "$ aws acm list-certificates\n" +
+      '{"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012",\n' +
+      ' "DomainName": "*.internal.ledger-pay.io",\n' +
+      ' "SubjectAlternativeNameSummaries": ["*.internal.ledger-pay.io", "*.edge.ledger-pay.net"]}\n' +
+      "aws acm request-certificate --domain-name '*.api.ledger-pay.io'\n";
+    const out = mask(text);
+    expect(out).not.toContain("ledger-pay");
+    expect(out).toContain('"DomainName": "*.RESOURCE_NAME_');
+    const json = maskJson(
+      newSession(masker, "t"),
+      '{"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x", "DomainName": "*.internal.ledger-pay.io"}',
+      policyFor("/v1/other"),
+    );
+    expect(json.text).toMatch(/"DomainName": "\*\.RESOURCE_NAME_[0-9a-z]{10}"/);
+  });
+});

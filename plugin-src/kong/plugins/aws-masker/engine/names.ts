@@ -321,6 +321,8 @@ const GENERIC_ENDINGS = [
   "connections",
   // the identity a role session carries (sts assume-role --source-identity, CloudTrail's sourceIdentity)
   "sourceidentity",
+  // an ACM certificate's domain names (SubjectAlternativeNameSummaries: ["*.internal.example.io"])
+  "namesummaries",
   // an ElastiCache RBAC user group (UserGroupIds: ["ledger-app-users"], --user-group-id)
   "usergroupid",
   "usergroupids",
@@ -645,6 +647,8 @@ export function valueAfter(
     quote = byteAt(s, k);
     k++;
   }
+  // a wildcard DNS name (an ACM certificate's *.internal.example.io): the name after "*."
+  if (k + 2 < n && byteAt(s, k) === 42 && byteAt(s, k + 1) === 46 && (cls(byteAt(s, k + 2)) & C_ALNUM) !== 0) k += 2;
   const a = k;
   const slash = kind.id === "resource-name";
   while (k < n) {

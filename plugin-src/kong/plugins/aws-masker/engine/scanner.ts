@@ -1606,7 +1606,9 @@ function matchNameList(
     const q = k < n ? byteAt(s, k) : -1;
     const quoted = q === QUOTE || q === 39;
     if (!quoted && !yaml) break;
-    const a = quoted ? k + 1 : k;
+    let a = quoted ? k + 1 : k;
+    // (a wildcard DNS name: the name after "*.", as valueAfter reads it)
+    if (a + 2 < n && byteAt(s, a) === 42 && byteAt(s, a + 1) === DOT) a += 2;
     let b = a;
     while (b < n && b - a < 256 && byteAt(s, b) !== LF && byteAt(s, b) !== 13 && (quoted ? byteAt(s, b) !== q : true))
       b++;
@@ -3891,9 +3893,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
     const kind = key.name;
-    if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, 0, n, kind)) {
-      push(cfg, s, out, 0, n, kind);
-      return;
+    // (a wildcard DNS name, "*.internal.example.io": the name after "*.")
+    const a = byteAt(s, 0) === 42 && byteAt(s, 1) === DOT ? 2 : 0;
+    if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, a, n, kind)) {
+      push(cfg, s, out, a, n, kind);
+      if (a === 0) return;
     }
   }
   const base = out.length;
