@@ -223,6 +223,8 @@ export function adversarialInputs(size: number): Input[] {
     ["conversion task run", "import-i-fh95npoc "],
     ["32-hex after task run", "task 9a1b2c3d4e5f60718293a4b5c6d7e8f9 "],
     ["many id values", ""],
+    ["dashed account run", "account 1234-5678-9012 "],
+    ["dashed digits run", "1234-5678-"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

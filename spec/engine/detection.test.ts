@@ -1578,3 +1578,13 @@ describe("fresh material, twenty-fifth pass: wildcard DNS names", () => {
     expect(json.text).toMatch(/"DomainName": "\*\.RESOURCE_NAME_[0-9a-z]{10}"/);
   });
 });
+
+describe("fresh material, twenty-fifth pass: an account id as the console shows it", () => {
+  it("1234-5678-9012 after 'account' or in text with an AWS signal is an account id", () => {
+    expect(found("Account ID: 1234-5678-9012 (admin)")).toEqual([["account-id", "1234-5678-9012"]]);
+    expect(found("$ aws sts get-caller-identity\npayer 4321-8765-2109\n")).toEqual([["account-id", "4321-8765-2109"]]);
+  });
+  it("a longer run of groups, a run after a dash, other group lengths stay", () => {
+    expect(found("aws account 1234-5678-9012-3456 99-1234-5678-9012 1234-5678-901 12345-678-9012")).toEqual([]);
+  });
+});

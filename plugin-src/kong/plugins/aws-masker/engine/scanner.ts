@@ -1770,8 +1770,9 @@ function matchAccountByContext(
   keyCtx: string,
   out: Match[],
 ): number {
-  // twelve digits: a docker image or container id, a short commit hash (4c01db0b339c) is no account
-  if (runOf(s, i, j, C_DIGIT) !== j - i) return 0;
+  // twelve digits (or the console's 1234-5678-9012): a docker image or container id, a short commit hash (4c01db0b339c)
+  // is no account
+  if (runOf(s, i, j, C_DIGIT) !== j - i && j - i !== 14) return 0;
   if (i > 0 && byteAt(s, i - 1) === 46) return 0;
   if (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0) return 0;
   // the context says account: account, owner, an ECR registry's id (registryId, --registry-id)
@@ -4534,7 +4535,16 @@ function wordMatch(
   } else if (len === 12) {
     consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
   } else if (len === 4 && nxt === DASH) {
-    consumed = matchS3Listing(cfg, s, i, n, out);
+    // an account id as the console shows it (Account ID: 1234-5678-9012), never a longer run of groups
+    if (
+      prev !== DASH &&
+      runOf(s, j + 1, n, C_DIGIT) === 4 &&
+      byteAt(s, j + 5) === DASH &&
+      runOf(s, j + 6, n, C_DIGIT) === 4 &&
+      (j + 10 >= n || (byteAt(s, j + 10) !== DASH && endsAt(s, j + 10, n)))
+    )
+      consumed = matchAccountByContext(cfg, s, i, j + 10, n, keyCtx, out);
+    if (consumed === 0) consumed = matchS3Listing(cfg, s, i, n, out);
   } else if (len === 10 && cfg.apiIdKind !== undefined) {
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
   } else if (len === 32) {
