@@ -1588,3 +1588,20 @@ describe("fresh material, twenty-fifth pass: an account id as the console shows 
     expect(found("aws account 1234-5678-9012-3456 99-1234-5678-9012 1234-5678-901 12345-678-9012")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-fifth pass: values that name no resource", () => {
+  it("a git remote, Glue job types, block devices and the AWS-managed SCP stay", () => {
+    const text =
+      "$ git remote -v\norigin\thttps://git-codecommit.us-east-1.amazonaws.com/v1/repos/ledger-api (fetch)\n" +
+      'upstream\tcodecommit::eu-west-1://ledger-core (push)\n{"Command": {"Name": "glueetl"}}\n' +
+      '{"DeviceName": "/dev/xvda"} {"DeviceName": "/dev/nvme1n1"} "Id": "p-FullAWSAccess"\n';
+    const out = mask(text);
+    for (const kept of ["origin\t", "upstream\t", '"glueetl"', "/dev/xvda", "/dev/nvme1n1"])
+      expect(out).toContain(kept);
+    expect(out).toContain('"p-FullAWSAccess"');
+    expect(out).not.toContain("ledger-");
+  });
+  it("a parameter path under /dev/ is still a name", () => {
+    expect(mask('aws\n{"Name": "/dev/sales"} {"Name": "/dev/xvdcache"}\n')).not.toMatch(/\/dev\/(sales|xvdcache)/);
+  });
+});

@@ -157,6 +157,13 @@ export const STOPLIST: Record<string, boolean> = {
   linux: true,
   windows: true,
   key_name: true,
+  // a git remote (git remote -v), AWS Glue's job types, the AWS-managed SCP
+  origin: true,
+  upstream: true,
+  glueetl: true,
+  pythonshell: true,
+  gluestreaming: true,
+  "p-fullawsaccess": true,
   // types and placeholders of code
   str: true,
   int: true,
@@ -486,6 +493,16 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
+  // a block device (DeviceName: /dev/xvda, /dev/sdf, /dev/nvme1n1) names no resource; /dev/app/db-url may be a parameter
+  if (first === 47 && slashes === 2 && len >= 8 && len <= 14 && ch.matchesAt(s, a, b, "/dev/")) {
+    const r = len - 5;
+    const dev =
+      (ch.matchesAt(s, a + 5, b, "xvd") && r <= 6) ||
+      ((ch.matchesAt(s, a + 5, b, "sd") || ch.matchesAt(s, a + 5, b, "hd") || ch.matchesAt(s, a + 5, b, "vd")) &&
+        r <= 5) ||
+      (ch.matchesAt(s, a + 5, b, "nvme") && r >= 6 && (cls(byteAt(s, a + 9)) & C_DIGIT) !== 0);
+    if (dev && ch.runOf(s, a + 5, b, C_LOWER | C_DIGIT) === r) return false;
+  }
   // an AWS-owned namespace (AWS/ApplicationELB, a CloudWatch metric namespace) names no resource of the account
   if (first === 65 && slashes > 0 && byteAt(s, a + 1) === 87 && byteAt(s, a + 2) === 83 && byteAt(s, a + 3) === 47)
     return false;

@@ -1413,7 +1413,18 @@ function matchKeyValue(
   let idKey = false;
   if (kind === undefined) {
     if (nm.genericKeyEndingAt(s, j, KEY_TOKEN)) generic = true;
-    else idKey = nm.idKeyEndingAt(s, j, KEY_TOKEN);
+    else if (nm.idKeyEndingAt(s, j, KEY_TOKEN)) {
+      // (cheap first: past the separator, blanks and quotes the value opens with a letter or digit, or a plural key's
+      // list with "[" or a line feed)
+      let v = j;
+      let c = v < n ? byteAt(s, v) : 0;
+      // (" ' : = blank tab \)
+      while (v - j < 8 && (c === 34 || c === 39 || c === 58 || c === 61 || c === 32 || c === 9 || c === 92)) {
+        v++;
+        c = v < n ? byteAt(s, v) : 0;
+      }
+      idKey = (cls(c) & C_ALNUM) !== 0 || ((c === ch.LBRACKET || c === LF) && byteAt(s, j - 1) === 115);
+    }
     if ((generic || idKey) && hasSignal(s, out)) {
       kind = cfg.byId["resource-name"];
       generic = true;
@@ -1467,7 +1478,7 @@ function matchKeyValue(
     let e = b;
     let v = a;
     for (let items = 0; items < 256; items++) {
-      if (e - v < 6 || e - v > 128 || !nm.opaqueToken(s, v, e)) break;
+      if (e - v < 6 || e - v > 128 || !nm.opaqueToken(s, v, e) || !plausibleName(s, v, e, kind)) break;
       push(cfg, s, cfg.idValues, v, e, kind);
       if (!flag || byteAt(s, j - 1) !== 115 || e + 1 >= n || byteAt(s, e) !== SPACE) break;
       v = e + 1;
