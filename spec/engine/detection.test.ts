@@ -1601,6 +1601,14 @@ describe("fresh material, twenty-fifth pass: values that name no resource", () =
     expect(out).toContain('"p-FullAWSAccess"');
     expect(out).not.toContain("ledger-");
   });
+  it("an EC2 resource type in a cell of describe-tags' text output is no name, so the word is not learned", () => {
+    const out = mask(
+      "$ aws ec2 describe-tags --output text\nTAGS\tName\ti-0a1b2c3d4e5f60718\tinstance\tledger-api-7\nthe instance is down\n",
+    );
+    expect(out).toContain("\tinstance\t");
+    expect(out).toContain("the instance is down");
+    expect(out).not.toContain("ledger-api-7");
+  });
   it("a parameter path under /dev/ is still a name", () => {
     expect(mask('aws\n{"Name": "/dev/sales"} {"Name": "/dev/xvdcache"}\n')).not.toMatch(/\/dev\/(sales|xvdcache)/);
   });
