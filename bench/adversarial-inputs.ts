@@ -225,6 +225,8 @@ export function adversarialInputs(size: number): Input[] {
     ["many id values", ""],
     ["dashed account run", "account 1234-5678-9012 "],
     ["dashed digits run", "1234-5678-"],
+    ["Vault role path run", "aws/creds/"],
+    ["Vault lease run", "vault read aws/creds/a-b/0bce0782 "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1613,3 +1613,17 @@ describe("fresh material, twenty-fifth pass: values that name no resource", () =
     expect(mask('aws\n{"Name": "/dev/sales"} {"Name": "/dev/xvdcache"}\n')).not.toMatch(/\/dev\/(sales|xvdcache)/);
   });
 });
+
+describe("fresh material, twenty-fifth pass: Vault's AWS secrets engine", () => {
+  it("the role of aws/creds/, aws/sts/ and aws/roles/ is a name, also in a lease id", () => {
+    const out = mask(
+      "$ vault read aws/creds/ledger-deployer\nlease_id           aws/creds/ledger-deployer/0bce0782-32aa-25ec-f61d-c026ff22106e\n" +
+        "$ vault write aws/sts/ledger-assumer ttl=60m\n$ vault write aws/roles/ledger-s3-reader credential_type=iam_user\n",
+    );
+    expect(out).not.toMatch(/ledger-(deployer|assumer|s3-reader)/);
+    expect(out).toContain("aws/creds/RESOURCE_NAME_");
+  });
+  it("a path inside a word or under ~/.aws is none", () => {
+    expect(found("cat ~/.aws/creds/prod-admin my-aws/sts/prod-admin s3://b/saws/roles/prod-admin")).toEqual([]);
+  });
+});

@@ -2593,35 +2593,43 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
   }
 }
 
-/** IMDS role names: .../iam/security-credentials/<role>. */
+/**
+ * IMDS role names: .../iam/security-credentials/<role>; the roles of Vault's AWS secrets engine: aws/creds/<role>,
+ * aws/sts/<role>, aws/roles/<role> (vault read, its lease ids aws/creds/<role>/<uuid>).
+ */
 function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  const sc = "security-credentials/";
-  let p = firstOf(s, sc);
-  while (p >= 0) {
-    // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
-    let a = p + sc.length;
-    if (a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) {
-      while (a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) a++;
+  for (let w = 0; w < 4; w++) {
+    const sc = w === 0 ? "security-credentials/" : w === 1 ? "aws/creds/" : w === 2 ? "aws/sts/" : "aws/roles/";
+    const kind = w === 0 ? cfg.arnKinds["iam:role"] : cfg.byId["resource-name"];
+    let p = firstOf(s, sc);
+    while (p >= 0) {
+      // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
+      let a = p + sc.length;
+      if (w === 0 && a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) {
+        while (a < n && (byteAt(s, a) === 10 || byteAt(s, a) === 13)) a++;
+      }
+      let e = a;
+      while (e < n && e - a < 128) {
+        const c = byteAt(s, e);
+        if (
+          (cls(c) & C_ALNUM) !== 0 ||
+          c === DASH ||
+          c === UNDERSCORE ||
+          c === ch.PLUS ||
+          c === 61 ||
+          c === 44 ||
+          c === DOT ||
+          c === 64
+        )
+          e++;
+        else break;
+      }
+      // (a Vault path starts its token or a path segment: not ~/.aws/..., my-aws/..., s3://b/saws/creds/)
+      const q = p > 0 ? byteAt(s, p - 1) : SPACE;
+      const starts = w === 0 || ((cls(q) & C_ALNUM) === 0 && q !== DOT && q !== DASH && q !== UNDERSCORE);
+      if (kind !== undefined && starts && e > a && plausibleName(s, a, e, kind)) push(cfg, s, extra, a, e, kind);
+      p = s.indexOf(sc, p + 1);
     }
-    let e = a;
-    while (e < n && e - a < 128) {
-      const c = byteAt(s, e);
-      if (
-        (cls(c) & C_ALNUM) !== 0 ||
-        c === DASH ||
-        c === UNDERSCORE ||
-        c === ch.PLUS ||
-        c === 61 ||
-        c === 44 ||
-        c === DOT ||
-        c === 64
-      )
-        e++;
-      else break;
-    }
-    const role = cfg.arnKinds["iam:role"];
-    if (role !== undefined && e > a && plausibleName(s, a, e, role)) push(cfg, s, extra, a, e, role);
-    p = s.indexOf(sc, p + 1);
   }
 }
 
