@@ -1579,6 +1579,19 @@ describe("fresh material, twenty-fifth pass: wildcard DNS names", () => {
   });
 });
 
+describe("review, twenty-fifth pass: wildcard names and id lists", () => {
+  it("a file glob under a name key (*.tmp) is no wildcard DNS name: nothing is learned from it", () => {
+    const out = mask('$ aws s3 sync . s3://b\n"Name": "*.tmp"\ncp x /tmp/y\n');
+    expect(out).toContain('"Name": "*.tmp"');
+    expect(out).toContain("cp x /tmp/y");
+  });
+  it("an id list's items follow the id key's rules: a stop word stays", () => {
+    const out = mask('aws organizations list-policies\n{"PolicyIds": ["p-FullAWSAccess", "abc-123456"]}\n');
+    expect(out).toContain('"p-FullAWSAccess"');
+    expect(out).not.toContain("abc-123456");
+  });
+});
+
 describe("fresh material, twenty-fifth pass: an account id as the console shows it", () => {
   it("1234-5678-9012 after 'account' or in text with an AWS signal is an account id", () => {
     expect(found("Account ID: 1234-5678-9012 (admin)")).toEqual([["account-id", "1234-5678-9012"]]);

@@ -643,7 +643,8 @@ export const KINDS: Kind[] = [
     maxLen: 32,
     charset: "lower",
     ctx: ["detector", "finding", "task"],
-    title: "GuardDuty detector or finding id, ECS task id (32 lower hex, by context: detector, finding, task)",
+    title:
+      "GuardDuty detector or finding id, ECS task id (32 lower alnum, hex in practice, by context: detector, finding, task)",
     example: "GuardDuty detector 12abc34d567e8fa901bc2d34e0a1b2c3",
   },
 

@@ -413,6 +413,25 @@ export function idKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   return true;
 }
 
+/**
+ * Where the name of a value starting at a begins: after its "*." when it is a wildcard DNS name (an ACM certificate's
+ * *.internal.example.io: a dot follows in the name), else at a. A file glob (*.tmp, *.log) is no DNS name.
+ */
+export function wildcardNameStart(s: string, a: number, n: number): number {
+  if (a + 2 >= n || byteAt(s, a) !== 42 || byteAt(s, a + 1) !== 46) return a;
+  for (let k = a + 2; k < n && k - a < 256; k++) {
+    const c = byteAt(s, k);
+    if (c === 46) return k > a + 2 ? a + 2 : a;
+    if (!isNameUnit(c)) return a;
+  }
+  return a;
+}
+
+/** An id key's value (scanner.ts matchKeyValue): an opaque token of 6-128 units that may be a name. */
+export function idValue(s: string, a: number, b: number, kind: Kind): boolean {
+  return b - a >= 6 && b - a <= 128 && opaqueToken(s, a, b) && plausibleName(s, a, b, kind);
+}
+
 /** A single token of letters, digits, "-" and "_", with a letter and a digit or a dash: an opaque id. */
 export function opaqueToken(s: string, a: number, b: number): boolean {
   let letters = 0;
@@ -684,8 +703,7 @@ export function valueAfter(
     quote = byteAt(s, k);
     k++;
   }
-  // a wildcard DNS name (an ACM certificate's *.internal.example.io): the name after "*."
-  if (k + 2 < n && byteAt(s, k) === 42 && byteAt(s, k + 1) === 46 && (cls(byteAt(s, k + 2)) & C_ALNUM) !== 0) k += 2;
+  k = wildcardNameStart(s, k, n);
   const a = k;
   const slash = kind.id === "resource-name";
   while (k < n) {

@@ -1478,7 +1478,7 @@ function matchKeyValue(
     let e = b;
     let v = a;
     for (let items = 0; items < 256; items++) {
-      if (e - v < 6 || e - v > 128 || !nm.opaqueToken(s, v, e) || !plausibleName(s, v, e, kind)) break;
+      if (!nm.idValue(s, v, e, kind)) break;
       push(cfg, s, cfg.idValues, v, e, kind);
       if (!flag || byteAt(s, j - 1) !== 115 || e + 1 >= n || byteAt(s, e) !== SPACE) break;
       v = e + 1;
@@ -1617,9 +1617,7 @@ function matchNameList(
     const q = k < n ? byteAt(s, k) : -1;
     const quoted = q === QUOTE || q === 39;
     if (!quoted && !yaml) break;
-    let a = quoted ? k + 1 : k;
-    // (a wildcard DNS name: the name after "*.", as valueAfter reads it)
-    if (a + 2 < n && byteAt(s, a) === 42 && byteAt(s, a + 1) === DOT) a += 2;
+    const a = nm.wildcardNameStart(s, quoted ? k + 1 : k, n);
     let b = a;
     while (b < n && b - a < 256 && byteAt(s, b) !== LF && byteAt(s, b) !== 13 && (quoted ? byteAt(s, b) !== q : true))
       b++;
@@ -1628,7 +1626,7 @@ function matchNameList(
     if (!quoted) while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === 9)) b--;
     if (ids) {
       // (an id list's items are scanned on by the main pass: an opaque one is kept aside, idValues)
-      if (b - a >= 6 && b - a <= 128 && nm.opaqueToken(s, a, b)) push(cfg, s, cfg.idValues, a, b, kind);
+      if (nm.idValue(s, a, b, kind)) push(cfg, s, cfg.idValues, a, b, kind);
     } else if (
       // (an ARN or an id of its own kind, as in an EventBridge event's "resources", ends the list: the main pass takes it)
       (byteAt(s, a) === 97 && matchesLowerAt(s, a, b, "arn:")) ||
@@ -3913,14 +3911,15 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
     const kind = key.name;
-    // (a wildcard DNS name, "*.internal.example.io": the name after "*.")
-    const a = byteAt(s, 0) === 42 && byteAt(s, 1) === DOT ? 2 : 0;
+    const a = nm.wildcardNameStart(s, 0, n);
     if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, a, n, kind)) {
       push(cfg, s, out, a, n, kind);
-      if (a === 0) return;
+      return;
     }
   }
   const base = out.length;
+  // (values a scan cut short by an error left behind are dropped by the next top-level scan)
+  if (ENCODED.depth === 0 && cfg.idValues.length > 0) cfg.idValues = [];
   const pending = cfg.idValues.length;
   let extra: Match[] | undefined = undefined;
   if (n >= 16 || cfg.custom.length > 0) {
