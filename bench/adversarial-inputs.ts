@@ -15,6 +15,11 @@ function repeat(unit: string, size: number): string {
   return unit.repeat(Math.max(1, Math.floor(size / unit.length)));
 }
 
+/** A text's UTF-8 bytes as latin1 units (inputs are written and measured as latin1). */
+function utf8(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
 function jsonString(content: string): string {
   return JSON.stringify({ content });
 }
@@ -227,6 +232,19 @@ export function adversarialInputs(size: number): Input[] {
     ["dashed digits run", "1234-5678-"],
     ["Vault role path run", "aws/creds/"],
     ["Vault lease run", "vault read aws/creds/a-b/0bce0782 "],
+    // box-drawn table rows (UTF-8 bytes, as the gateway reads them), their frames, and a tree's open rows
+    ["box row run", utf8("│ a-1 │ arn:aws:s3:::b │\n")],
+    ["box frame run", utf8("├─────┼─────┤\n")],
+    ["box open row run", utf8("│ a-1 │ b-2 ")],
+    [".pgpass line run", "h.x:5432:db:u:pw-1\n"],
+    [".pgpass anchor run", ":*:"],
+    [".netrc entry run", "machine h.x login u password p-1 "],
+    [".netrc keyword run", "machine h.x login login login "],
+    ["aws-nuke line run", "us-east-1 - IAMRole - r-1 - would remove\n"],
+    ["dash run", "us-east-1 - "],
+    ["cdk arguments run", "cdk deploy a-1 b-2 --c d "],
+    ["Name tag group run", "tag_Name_a_1 "],
+    ["double dash run", "--i-0a1b2c3d4e5f67890 |--ip-10-0-0-1.ec2.internal "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1640,3 +1640,93 @@ describe("fresh material, twenty-fifth pass: Vault's AWS secrets engine", () => 
     expect(found("cat ~/.aws/creds/prod-admin my-aws/sts/prod-admin s3://b/saws/roles/prod-admin")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-sixth pass: box-drawn tables", () => {
+  const box =
+    "$ amplify status\n┌──────────┬─────────────────────┬───────────┐\n│ Category │ Resource name       │ Operation │\n" +
+    "├──────────┼─────────────────────┼───────────┤\n│ Auth     │ orderportal4f2a9c1b │ No Change │\n" +
+    "├──────────┼─────────────────────┼───────────┤\n│ Function │ sendReceiptEmail    │ Create    │\n" +
+    "└──────────┴─────────────────────┴───────────┘\nhttps://q3v7xkq5rfgbxlm2yz4dnhxe4e.appsync-api.eu-west-1.amazonaws.com/graphql\n";
+  it("the cells of a │-ruled table are names, as those of a |-ruled one", () => {
+    const out = mask(box);
+    expect(out).not.toContain("orderportal4f2a9c1b");
+    expect(out).not.toContain("sendReceiptEmail");
+  });
+  it("the header row between two frame lines stays, headers with blanks too, and operations and effects stay", () => {
+    const out = mask(box);
+    expect(out).toContain("│ Category │ Resource name       │ Operation │");
+    expect(out).toContain("│ Create    │");
+  });
+  it("the same bytes read as latin1 (each UTF-8 byte a unit) mask the same cells", () => {
+    const out = mask(Buffer.from(box, "utf8").toString("latin1"));
+    expect(out).not.toContain("orderportal4f2a9c1b");
+    expect(out).not.toContain("sendReceiptEmail");
+  });
+  it("a tree's branch lines (│   ├─ x) are no table rows", () => {
+    const out = mask("$ aws s3 ls s3://b\n│   ├─ [~] Environment\n│   │   handler\n│   └── modules\n");
+    expect(out).toContain("│   │   handler");
+  });
+  it("the stack of cdk diff / deploy / destroy is a name, flags are not", () => {
+    const out = mask("$ cdk diff LedgerApiStack --profile sandbox-admin\nStack LedgerApiStack\n$ cdk deploy --all\n");
+    expect(out).not.toContain("LedgerApiStack");
+    expect(out).toContain("--profile");
+    expect(out).toContain("cdk deploy --all");
+  });
+});
+
+describe("fresh material, twenty-sixth pass: credential files", () => {
+  it("the password of a .pgpass line is a credential, by its port field", () => {
+    const out = mask(
+      "ledger-db.cluster-c9akq2xy7z1m.us-west-2.rds.amazonaws.com:5432:ledger:ledger_app:Xk29!pqLm7vR\n" +
+        "*:*:*:replicator:Rep1icat0rPassw0rd\n10.42.8.15:6432:*:pgbouncer:hunter2-Qz81\r\n",
+    );
+    for (const secret of ["Xk29!pqLm7vR", "Rep1icat0rPassw0rd", "hunter2-Qz81"]) expect(out).not.toContain(secret);
+    expect(out).toContain(":5432:ledger:ledger_app:CREDENTIAL_");
+  });
+  it("a time of day, a field with a blank or a line of the wrong shape is no .pgpass line", () => {
+    expect(found("at 12:30:00:*:x and 10:5432:db:user:pw\nhost:5432:db:user:two words\nh:5432:db:user\n")).toEqual([]);
+  });
+  it("a .netrc entry's password and account are credentials, its login a name, on one line or many", () => {
+    const out = mask(
+      "machine git-codecommit.us-east-2.amazonaws.com login ledger-ci-at-381492006617 password Fm3qP0s9vLd2Wc8xKe1=\n" +
+        "machine api.example.com\n  login deploy-bot\n  password 9c2e!Lr0kQv7\ndefault login anon password Zz81-kkq\n",
+    );
+    for (const v of ["Fm3qP0s9vLd2Wc8xKe1=", "9c2e!Lr0kQv7", "Zz81-kkq", "deploy-bot", "ledger-ci"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("login RESOURCE_NAME_");
+  });
+  it("prose about a machine is no .netrc entry", () => {
+    expect(found("the machine running it has login prompts; machine learning password policy")).toEqual([]);
+  });
+});
+
+describe("fresh material, twenty-sixth pass: inventories and cleanup tools", () => {
+  it("a host or id after two dashes is found (ansible-inventory --graph's |--)", () => {
+    const out = mask(
+      "@all:\n  |--@aws_ec2:\n  |  |--ec2-54-201-33-17.us-west-2.compute.amazonaws.com\n  |  |--ip-10-42-7-19.us-west-2.compute.internal\n--i-0a1b2c3d4e5f67890\n",
+    );
+    expect(out).toContain("|--EC2_PUBLIC_DNS_");
+    expect(out).toContain("|--EC2_PRIVATE_DNS_");
+    expect(out).toContain("--EC2_INSTANCE_");
+  });
+  it("a host after one dash is still the tail of a longer token", () => {
+    expect(found("x-ip-10-42-7-19.us-west-2.compute.internal")).toEqual([]);
+  });
+  it("the value of a Name tag's keyed group (tag_Name_<value>) is a name", () => {
+    const out = mask("  |--@tag_Name_ledger_worker_blue:\n  |  |--ip-10-42-7-19.us-west-2.compute.internal\n");
+    expect(out).toContain("@tag_Name_RESOURCE_NAME_");
+    expect(out).not.toContain("ledger_worker_blue");
+  });
+  it("aws-nuke's third field is a name, an id keeps its kind", () => {
+    const out = mask(
+      "us-east-1 - LambdaFunction - ledger-reconcile - would remove\nglobal - IAMUser - dana.whitfield - would remove\n" +
+        'us-east-1 - EC2Instance - i-01b489457a60298dd - [Name: "x"] - would remove\n',
+    );
+    expect(out).not.toContain("ledger-reconcile");
+    expect(out).not.toContain("dana.whitfield");
+    expect(out).toContain("EC2Instance - EC2_INSTANCE_");
+  });
+  it("a dash between words of prose is no aws-nuke line", () => {
+    expect(found("us-east-1 - is where ledger-reconcile runs\nnotes - Lambda - ledger-reconcile\n")).toEqual([]);
+  });
+});

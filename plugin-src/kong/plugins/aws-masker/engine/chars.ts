@@ -465,6 +465,41 @@ export function indexFrom(s: string, lit: string, from: number): number {
 }
 
 // Named units (ASCII codes) for the matchers.
+/**
+ * Width of a box-drawing character at i (U+2500-U+257F, the frames of `cdk diff`, `amplify status` and trivy tables), 0
+ * where there is none: one unit in JavaScript, three UTF-8 bytes (E2 94|95 xx) in Lua. rule: only a column's rule
+ * (│ ┃ ║), not a corner, junction or horizontal line.
+ */
+export function boxAt(s: string, i: number, n: number, rule: boolean): number {
+  if (i >= n) return 0;
+  const c = byteAt(s, i);
+  if (c >= 0x2500 && c <= 0x257f) return !rule || c === 0x2502 || c === 0x2503 || c === 0x2551 ? 1 : 0;
+  if (c !== 0xe2 || i + 2 >= n) return 0;
+  const c1 = byteAt(s, i + 1);
+  const c2 = byteAt(s, i + 2);
+  if ((c1 !== 0x94 && c1 !== 0x95) || c2 < 0x80 || c2 > 0xbf) return 0;
+  return !rule || (c1 === 0x94 && (c2 === 0x82 || c2 === 0x83)) || (c1 === 0x95 && c2 === 0x91) ? 3 : 0;
+}
+
+// A box-drawing character's first two bytes (U+2500-U+257F in UTF-8: bytes in Lua, units of a text read as latin1 in
+// JavaScript), and the column rules as JavaScript units (String.fromCharCode would refuse codes above 255 in Lua)
+const BOX_BYTES = [String.fromCharCode(0xe2, 0x94), String.fromCharCode(0xe2, 0x95)];
+const BOX_RULES =
+  luaFind === undefined ? [String.fromCharCode(0x2502), String.fromCharCode(0x2503), String.fromCharCode(0x2551)] : [];
+
+/** True when s may hold a box-drawn table's column rule (see boxAt). */
+export function mayHoldBoxRule(s: string): boolean {
+  for (const b of BOX_BYTES) if (s.indexOf(b) >= 0) return true;
+  for (const r of BOX_RULES) if (s.indexOf(r) >= 0) return true;
+  return false;
+}
+
+/** Width of a table's column separator at i: the unit sep (| or a tab), or for sep 0 a box-drawn column rule. */
+export function separatorAt(s: string, i: number, n: number, sep: number): number {
+  if (sep === 0) return boxAt(s, i, n, true);
+  return i < n && byteAt(s, i) === sep ? 1 : 0;
+}
+
 export const TAB = 9;
 export const LF = 10;
 export const CR = 13;

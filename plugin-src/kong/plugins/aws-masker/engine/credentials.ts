@@ -550,6 +550,13 @@ export const CREDENTIAL_ANCHORS = [
   "Bearer ",
   "Basic ",
   "bearer ",
+  // credential files: a .netrc entry (machine <host> login <user> password <secret>), a .pgpass line
+  // (host:port:database:user:password) found by its port field: PostgreSQL's, a second cluster's, pgbouncer's, any
+  "machine ",
+  ":5432:",
+  ":5433:",
+  ":6432:",
+  ":*:",
   "mysql",
   "mariadb",
   "redis-cli",
@@ -588,6 +595,8 @@ export const CREDENTIAL_ANCHORS = [
   "discord.com/api/webhooks/",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
+export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
+const FIRST_PGPASS = NETRC + 1;
 const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
 const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
 const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
@@ -613,6 +622,8 @@ export function anchoredCredentials(
   if (which === KEY_BLOCK) return keyBlockBody(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COOKIE) return cookieValues(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
+  if (which === NETRC) return netrcSecrets(s, p, n, spans, end);
+  if (which >= FIRST_PGPASS) return pgpassPassword(s, p, n, spans, end);
   const a = p + CREDENTIAL_ANCHORS[which].length;
   const e = authCredentialEnd(s, p, a, n);
   end.e = e > 0 ? e : a;
@@ -647,6 +658,108 @@ function authCredentialEnd(s: string, p: number, a: number, n: number): number {
   while (b < n && b - a < MAX_VALUE && byteAt(s, b) === EQUALS) b++;
   if (b - a < 12 || (digit === 0 && (upper === 0 || lower === 0))) return -1;
   return b;
+}
+
+/** Which spans of a .netrc entry (anchoredCredentials at NETRC) are user names rather than secrets (its login). */
+export const SPAN_IS_NAME: boolean[] = [];
+
+/** Longest .netrc entry read after its "machine". */
+const NETRC_MAX = 1024;
+
+/**
+ * The login, password and account of .netrc entries from the "machine" at p on (as anchoredCredentials; a login is
+ * marked in SPAN_IS_NAME): tokens split at blanks and line ends, keyword-value pairs after the host (login, password,
+ * account; "default" opens an entry without a host); anything else ends them, so prose ("the machine running it")
+ * yields nothing.
+ */
+function netrcSecrets(s: string, p: number, n: number, spans: number[], end: Span): number {
+  let k = p + 8;
+  end.e = k;
+  if (p > 0 && !isBlank(byteAt(s, p - 1)) && byteAt(s, p - 1) !== LF) return 0;
+  const limit = p + NETRC_MAX < n ? p + NETRC_MAX : n;
+  let count = 0;
+  // 0 the host is next, 1 a keyword, 2 a login's value, 3 a secret's value
+  let state = 0;
+  // a host without a dot (machine learning) is taken when its keywords start the next lines
+  let hostLike = false;
+  while (k < limit) {
+    const c = byteAt(s, k);
+    if (isBlank(c) || c === LF || c === CR) {
+      if (c === LF) hostLike = true;
+      k++;
+      continue;
+    }
+    const a = k;
+    while (k < limit && !isBlank(byteAt(s, k)) && byteAt(s, k) !== LF && byteAt(s, k) !== CR) {
+      if (state === 0 && byteAt(s, k) === DOT) hostLike = true;
+      k++;
+    }
+    if (state === 1 && !hostLike) break;
+    if (state === 1) {
+      const w = sub(s, a, k);
+      if (w === "login") state = 2;
+      else if (w === "default") state = 1;
+      else if (w === "password" || w === "account") state = 3;
+      else {
+        k = a; // (the next entry's "machine" is searched from here)
+        break;
+      }
+      continue;
+    }
+    if (state >= 2 && plausibleCredential(s, a, k, true, -1)) {
+      spans[2 * count] = a;
+      spans[2 * count + 1] = k;
+      SPAN_IS_NAME[count] = state === 2;
+      count++;
+    }
+    state = 1;
+  }
+  end.e = k;
+  return count;
+}
+
+/**
+ * The password of a .pgpass line (host:port:database:user:password, PostgreSQL's libpq docs) whose port field starts
+ * after the ":" at p (as anchoredCredentials): the last field, to the line's end (a ":" in it is escaped as \:). Every
+ * field is one token; the host is no number (a time of day: 12:30:00:...), the user has a letter or is "*".
+ */
+function pgpassPassword(s: string, p: number, n: number, spans: number[], end: Span): number {
+  let ls = p;
+  while (ls > 0 && p - ls < 256 && byteAt(s, ls - 1) !== LF) ls--;
+  let le = p + 1;
+  while (le < n && le - p < 512 && byteAt(s, le) !== LF) le++;
+  end.e = le;
+  if (le - p >= 512 || p - ls >= 256) return 0;
+  while (ls < p && isBlank(byteAt(s, ls))) ls++;
+  let e = le;
+  if (e > p && byteAt(s, e - 1) === CR) e--;
+  // the fields after the host: port, database, user, password
+  let host = false;
+  for (let k = ls; k < p; k++) {
+    const c = byteAt(s, k);
+    if (isBlank(c) || c === COLON) return 0;
+    if ((cls(c) & C_DIGIT) === 0) host = true;
+  }
+  if (!host) return 0;
+  const cut: number[] = [p, 0, 0, 0];
+  let f = 1;
+  for (let k = p + 1; k < e && f < 4; k++) {
+    const c = byteAt(s, k);
+    if (isBlank(c)) return 0;
+    if (c === BACKSLASH) k++;
+    else if (c === COLON) cut[f++] = k;
+  }
+  if (f < 4) return 0;
+  const a = cut[3] + 1;
+  for (let k = cut[0] + 1; k < cut[1]; k++) if ((cls(byteAt(s, k)) & C_DIGIT) === 0 && byteAt(s, k) !== 42) return 0;
+  let letter = byteAt(s, cut[2] + 1) === 42 && cut[3] === cut[2] + 2;
+  for (let k = cut[2] + 1; k < cut[3] && !letter; k++) letter = (cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) !== 0;
+  if (!letter || cut[1] === cut[0] + 1 || cut[2] === cut[1] + 1 || a >= e || e - a > 256) return 0;
+  for (let k = a; k < e; k++) if (isBlank(byteAt(s, k))) return 0;
+  if (!plausibleCredential(s, a, e, true, -1)) return 0;
+  spans[0] = a;
+  spans[1] = e;
+  return 1;
 }
 
 /**

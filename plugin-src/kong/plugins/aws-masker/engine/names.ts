@@ -164,6 +164,13 @@ export const STOPLIST: Record<string, boolean> = {
   pythonshell: true,
   gluestreaming: true,
   "p-fullawsaccess": true,
+  // IAM's effects, CloudFormation's change actions and Amplify's provider (cdk diff and amplify status tables)
+  allow: true,
+  deny: true,
+  create: true,
+  update: true,
+  delete: true,
+  awscloudformation: true,
   // EC2's resource types (describe-tags --output text prints them in a cell of their own)
   instance: true,
   volume: true,

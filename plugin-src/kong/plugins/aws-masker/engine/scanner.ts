@@ -2293,7 +2293,13 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       let p = firstOf(s, lit);
       while (p >= 0) {
         const count = creds.anchoredCredentials(s, p, w, n, CRED_SPANS, CRED_SPAN);
-        for (let k = 0; k < count; k++) push(cfg, s, extra, CRED_SPANS[2 * k], CRED_SPANS[2 * k + 1], cred);
+        for (let k = 0; k < count; k++) {
+          const a = CRED_SPANS[2 * k];
+          const b = CRED_SPANS[2 * k + 1];
+          if (w !== creds.NETRC || creds.SPAN_IS_NAME[k] !== true) push(cfg, s, extra, a, b, cred);
+          else if (plausibleName(s, a, b, cfg.byId["resource-name"]))
+            push(cfg, s, extra, a, b, cfg.byId["resource-name"]);
+        }
         p = s.indexOf(lit, CRED_SPAN.e);
       }
     }
@@ -3318,6 +3324,61 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       name !== undefined && p + 10 < n && byteAt(s, p + 10) !== DASH ? nameAt(cfg, s, p + 10, n, name, extra) : 0;
     p = s.indexOf("logs tail ", e > p + 10 ? e : p + 10);
   }
+  // cdk diff / deploy / destroy / synth <stack> ...: every word that is no flag is a stack's name (a flag's value too,
+  // --profile's: fail closed)
+  p = firstOf(s, "cdk ");
+  while (p >= 0 && name !== undefined) {
+    let e = p + 4;
+    if (
+      (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) &&
+      (matchesLowerAt(s, e, n, "diff ") ||
+        matchesLowerAt(s, e, n, "deploy ") ||
+        matchesLowerAt(s, e, n, "destroy ") ||
+        matchesLowerAt(s, e, n, "synth "))
+    ) {
+      while (byteAt(s, e) !== SPACE) e++;
+      // (up to the line's end, a shell operator or the next cdk command; 16 words at most)
+      for (let words = 0; words < 16 && e < n && byteAt(s, e) !== LF && byteAt(s, e) !== 13;) {
+        if (byteAt(s, e) === SPACE || byteAt(s, e) === 9) e++;
+        else if (matchesLowerAt(s, e, n, "cdk ")) break;
+        else if (byteAt(s, e) === DASH || byteAt(s, e) === 124 || byteAt(s, e) === 38 || byteAt(s, e) === 59) {
+          // a flag; a pipe or another command ends the arguments
+          if (byteAt(s, e) !== DASH) break;
+          while (e < n && byteAt(s, e) !== SPACE && byteAt(s, e) !== LF) e++;
+          words++;
+        } else {
+          e = nameAt(cfg, s, e, n, name, extra);
+          words++;
+        }
+      }
+    }
+    p = s.indexOf("cdk ", e);
+  }
+  // aws-nuke's lines: "<region> - <ResourceType> - <id or name> - [<properties>] - would remove": the third field
+  p = firstOf(s, " - ");
+  while (p >= 0 && name !== undefined) {
+    let ls = p;
+    while (ls > 0 && p - ls < 24 && byteAt(s, ls - 1) !== LF) ls--;
+    let e = p + 3;
+    if ((ls === 0 || byteAt(s, ls - 1) === LF) && (isRegionLabel(s, ls, p) || matchesLowerAt(s, ls, p, "global"))) {
+      let t = e;
+      while (t < n && t - e < 64 && (cls(byteAt(s, t)) & C_ALNUM) !== 0) t++;
+      if (t > e && (cls(byteAt(s, e)) & C_UPPER) !== 0 && matchesLowerAt(s, t, n, " - ")) {
+        e = nameAt(cfg, s, t + 3, n, name, extra);
+      }
+    }
+    p = s.indexOf(" - ", e);
+  }
+  // ansible's aws_ec2 inventory: a keyed group of the Name tag (tag_Name_<value>, non-word units as "_")
+  p = firstOf(s, "tag_Name_");
+  while (p >= 0 && name !== undefined) {
+    const a = p + 9;
+    let e = a;
+    while (e < n && e - a < 256 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE)) e++;
+    if ((p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) && e - a >= 2 && plausibleName(s, a, e, name))
+      push(cfg, s, extra, a, e, name);
+    p = s.indexOf("tag_Name_", e);
+  }
   // External Secrets Operator: the secret's name is the "key:" under remoteRef / extract
   p = firstOf(s, "remoteRef:");
   while (p >= 0) {
@@ -3734,7 +3795,7 @@ export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): 
   if (
     n >= 8 &&
     kindOn(cfg, cfg.byId["resource-name"]) &&
-    (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0) &&
+    (s.indexOf("\t") >= 0 || s.indexOf("|") >= 0 || ch.mayHoldBoxRule(s)) &&
     hasSignal(s, out)
   ) {
     fillCells(cfg, s, n, out, base);
@@ -4300,6 +4361,19 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
 function borderLine(s: string, a: number, b: number): boolean {
   let k = a;
   while (k < b && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  if (ch.boxAt(s, k, b, false) > 0) {
+    // a box-drawn frame: box characters and blanks only, a corner, junction or horizontal among them
+    let frame = false;
+    while (k < b) {
+      const w = ch.boxAt(s, k, b, false);
+      if (w > 0) {
+        if (ch.boxAt(s, k, b, true) === 0) frame = true;
+        k += w;
+      } else if (byteAt(s, k) === 32) k++;
+      else return false;
+    }
+    return frame;
+  }
   while (k < b && k - a < 16 && byteAt(s, k) === ch.PIPE) k++;
   if (k >= b) return false;
   const c = byteAt(s, k);
@@ -4320,10 +4394,13 @@ function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   return plausibleName(s, a, b, cfg.byId["resource-name"]);
 }
 
-/** CamelCase word without digits or punctuation: a column header or a row key of `--output table`. */
+/**
+ * CamelCase words without digits or punctuation: a column header or a row key of `--output table` (blanks between
+ * words: `Resource name` of amplify status).
+ */
 function headerWord(s: string, a: number, b: number): boolean {
   if ((cls(byteAt(s, a)) & C_UPPER) === 0) return false;
-  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0) return false;
+  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0 && byteAt(s, k) !== 32) return false;
   return true;
 }
 
@@ -4345,7 +4422,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     let k = ls;
     while (k < e && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
     const isBorder = borderLine(s, ls, e);
-    const pipeRow = k < e && byteAt(s, k) === ch.PIPE;
+    // a row of | cells |, or of │ cells │ in a box-drawn frame
+    const pipeRow = k < e && (byteAt(s, k) === ch.PIPE || ch.boxAt(s, k, e, true) > 0);
     let hasTab = false;
     if (!pipeRow) {
       for (let q = ls; q < e; q++) {
@@ -4356,7 +4434,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       }
     }
     if (pipeRow || hasTab) {
-      const sep = pipeRow ? ch.PIPE : 9;
+      const sep = !pipeRow ? 9 : byteAt(s, k) === ch.PIPE ? ch.PIPE : 0;
       let nextBorder = false;
       if (pipeRow && le < n) {
         let ne = s.indexOf("\n", le + 1);
@@ -4367,10 +4445,15 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let allHeaders = true;
       let count = 0;
       let c = pipeRow ? k : ls;
+      let open = false; // a cell after the last rule: no box-drawn row (a tree's branch: │   ├─ x)
       while (c < e) {
-        while (c < e && byteAt(s, c) === sep) c++;
+        let w = ch.separatorAt(s, c, e, sep);
+        while (w > 0) {
+          c += w;
+          w = ch.separatorAt(s, c, e, sep);
+        }
         let ce = c;
-        while (ce < e && byteAt(s, ce) !== sep) ce++;
+        while (ce < e && ch.separatorAt(s, ce, e, sep) === 0) ce++;
         let a = c;
         let b = ce;
         while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
@@ -4389,10 +4472,13 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           if (!headerWord(s, a, b)) allHeaders = false;
           if (!blank && cellName(cfg, s, a, name)) cells.push({ s: a, e: name, kind });
         }
+        open = b > a;
         c = ce;
       }
       if (pipeRow) {
-        if (allHeaders && prevBorder && nextBorder) {
+        if (sep === 0 && open) {
+          cells.length = first;
+        } else if (allHeaders && prevBorder && nextBorder) {
           cells.length = first; // a header or title row
         } else if (count === 2 && cells.length > first && headerWord(s, cells[first].s, cells[first].e)) {
           // | Key | value |: the key stays
@@ -4496,13 +4582,17 @@ function wordMatch(
   }
   if ((f & C_LOWER) !== 0) {
     if (nxt === 45) {
-      // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start
-      if (prev !== 45 && prev !== 95) {
+      // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start, but
+      // after "--" (no id holds two dashes in a row) an id or host may start: ansible-inventory --graph's |--ec2-...
+      const dashes = prev === 45 && i >= 2 && byteAt(s, i - 2) === 45;
+      if ((prev !== 45 && prev !== 95) || dashes) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
         if (consumed === 0 && (len <= 3 || (len === 5 && (c === 100 || c === 102)) || (len === 6 && c === 105))) {
           consumed = matchOrg(cfg, s, i, j, n, out);
           if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
         }
+      }
+      if (prev !== 45 && prev !== 95) {
         if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
         if (consumed === 0 && len <= 7) consumed = matchPrefixedUpper(cfg, s, i, j, n, out);
         if (consumed === 0 && len === 2) consumed = matchCognitoPool(cfg, s, i, n, out);
