@@ -1730,3 +1730,22 @@ describe("fresh material, twenty-sixth pass: inventories and cleanup tools", () 
     expect(found("us-east-1 - is where ledger-reconcile runs\nnotes - Lambda - ledger-reconcile\n")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-sixth pass: an account's name with blanks", () => {
+  it("accountName's value is a name with its blanks, in JSON text, escaped JSON and as a JSON member", () => {
+    const out = mask(
+      'aws sso list-accounts\n{"accountName": "Ledger Finance Prod", "x": 1}\n"{\\"accountName\\": \\"Ledger Ops\\"}"\n',
+    );
+    expect(out).not.toContain("Finance Prod");
+    expect(out).not.toContain("Ledger Ops");
+    const r = maskJson(
+      newSession(masker, "t"),
+      '{"accountList": [{"accountId": "224466880011", "accountName": "Ledger Finance Prod"}]}',
+      policyFor("/v1/other"),
+    );
+    expect(r.text).not.toContain("Ledger Finance Prod");
+  });
+  it("a reference, a stop word or a value of other units stays", () => {
+    expect(found('aws\naccountName: ${var.name}\n"AccountName": "dev"\n')).toEqual([]);
+  });
+});
