@@ -483,15 +483,20 @@ export function boxAt(s: string, i: number, n: number, rule: boolean): number {
 
 // A box-drawing character's first two bytes (U+2500-U+257F in UTF-8: bytes in Lua, units of a text read as latin1 in
 // JavaScript), and the column rules as JavaScript units (String.fromCharCode would refuse codes above 255 in Lua)
-const BOX_BYTES = [String.fromCharCode(0xe2, 0x94), String.fromCharCode(0xe2, 0x95)];
-const BOX_RULES =
-  luaFind === undefined ? [String.fromCharCode(0x2502), String.fromCharCode(0x2503), String.fromCharCode(0x2551)] : [];
+const BOX_E294 = String.fromCharCode(0xe2, 0x94);
+const BOX_E295 = String.fromCharCode(0xe2, 0x95);
+const BOX_RULES = luaFind === undefined ? String.fromCharCode(0x2502, 0x2503, 0x2551) : "";
 
-/** True when s may hold a box-drawn table's column rule (see boxAt). */
+/**
+ * True when s may hold a box-drawn table's column rule (see boxAt). No loop: it runs once per scanned string, and a
+ * loop in a function called that often costs LuaJIT aborted traces.
+ */
 export function mayHoldBoxRule(s: string): boolean {
-  for (const b of BOX_BYTES) if (s.indexOf(b) >= 0) return true;
-  for (const r of BOX_RULES) if (s.indexOf(r) >= 0) return true;
-  return false;
+  if (s.indexOf(BOX_E294) >= 0 || s.indexOf(BOX_E295) >= 0) return true;
+  return (
+    BOX_RULES.length > 0 &&
+    (s.indexOf(BOX_RULES.charAt(0)) >= 0 || s.indexOf(BOX_RULES.charAt(1)) >= 0 || s.indexOf(BOX_RULES.charAt(2)) >= 0)
+  );
 }
 
 /** Width of a table's column separator at i: the unit sep (| or a tab), or for sep 0 a box-drawn column rule. */
