@@ -1749,3 +1749,23 @@ describe("fresh material, twenty-sixth pass: an account's name with blanks", () 
     expect(found('aws\naccountName: ${var.name}\n"AccountName": "dev"\n')).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-sixth pass: names of several words under a name key", () => {
+  it("a quoted Name of several words is masked whole, in JSON text and as a JSON member, and learned", () => {
+    const out = mask(
+      'aws organizations describe-account\n{"Account": {"Name": "Ledger Finance Prod", "Status": "ACTIVE"}}\n' +
+        "  Name: Ledger Finance Prod\n",
+    );
+    expect(out).not.toContain("Finance Prod");
+    const r = maskJson(
+      newSession(masker, "t"),
+      '{"Tags": [{"Key": "Name", "Value": "x"}], "Name": "Web Server 1"}',
+      policyFor("/v1/other"),
+    );
+    expect(r.text).not.toContain("Web Server 1");
+  });
+  it("AWS Config's relationship names, two blanks in a row, or a sentence of more than eight words stay", () => {
+    expect(found('aws configservice\n{"name": "Is contained in Vpc"} {"Name": "two  blanks"}\n')).toEqual([]);
+    expect(found('aws\n{"Name": "one two three four five six seven eight nine"}\n')).toEqual([]);
+  });
+});

@@ -581,11 +581,24 @@ function stopWords(): ch.SuffixSet {
   return ch.newSuffixSet(words);
 }
 
+/** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */
+const STOP_SHAPES: Record<number, boolean> = {};
+for (const w in STOPLIST) {
+  STOP_SHAPES[w.length * 16384 + lowerCode(byteAt(w, 0)) * 128 + lowerCode(byteAt(w, w.length - 1))] = true;
+}
+
 /**
- * True when s[a, b) lower-cased (ASCII) is a word of STOPLIST. Read from its end: most values leave at their last or
- * second-to-last unit; a value found by its context is then cut out of the text once, not also for this check.
+ * True when s[a, b) lower-cased (ASCII) is a word of STOPLIST. Most values have no stop word's length, first and last
+ * unit, and leave before the loop: a function called per word from interpreted code, whose common path holds a loop,
+ * has LuaJIT abort the traces it starts at its entry until it blacklists it. The rest is read from its end; a value
+ * found by its context is cut out of the text once, not also for this check.
  */
 export function stopWord(s: string, a: number, b: number): boolean {
+  if (b <= a) return false;
+  const first = byteAt(s, a);
+  const last = byteAt(s, b - 1);
+  if (first >= 128 || last >= 128 || STOP_SHAPES[(b - a) * 16384 + lowerCode(first) * 128 + lowerCode(last)] !== true)
+    return false;
   const next = STOP_WORDS.next;
   let node = 0;
   for (let k = b - 1; k >= a; k--) {
@@ -719,6 +732,9 @@ export function valueAfter(
     k++;
   }
   let b = k;
+  // a quoted name of several words ("Name": "Ledger Finance Prod": an account's, a Name tag's)
+  const spaced = slash && quote >= 0 && quote !== 92 && b > a && b < n && byteAt(s, b) === 32;
+  if (spaced) b = spacedNameEnd(s, a, b, n);
   if (xml) {
     // the element closes right after its text
     if (b + 1 >= n || byteAt(s, b) !== 60 || byteAt(s, b + 1) !== 47) return false;
@@ -741,10 +757,41 @@ export function valueAfter(
     if (b < n && !endsUnquoted(byteAt(s, b))) return false;
     while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
-  if (!plausibleName(s, a, b, kind)) return false;
+  if (spaced ? !spacedName(s, a, b) : !plausibleName(s, a, b, kind)) return false;
   value.s = a;
   value.e = b;
   return true;
+}
+
+/** Where words of name units after the one ending at b (a blank there), each after one blank, end: 8 words at most. */
+function spacedNameEnd(s: string, a: number, b: number, n: number): number {
+  let k = b;
+  for (let words = 1; words < 8 && k + 1 < n && byteAt(s, k) === 32 && isNameUnit(byteAt(s, k + 1)); words++) {
+    k++;
+    while (k < n && k - a <= 128 && isNameUnit(byteAt(s, k))) k++;
+  }
+  return k;
+}
+
+/**
+ * A name of several words s[a, b) (under a name key, quoted or a JSON member's whole value: an account's "Ledger Finance
+ * Prod", a Name tag's "Web Server 1"): 2-8 words of name units, one blank between each, 128 units at most, a letter.
+ */
+export function spacedName(s: string, a: number, b: number): boolean {
+  if (b - a > 128 || b - a < 3 || !isNameUnit(byteAt(s, a)) || !isNameUnit(byteAt(s, b - 1))) return false;
+  // AWS Config's relationships ("Is contained in Vpc", "Contains NetworkInterface") name no resource
+  if (ch.matchesAt(s, a, b, "Is ") || ch.matchesAt(s, a, b, "Contains ")) return false;
+  let blanks = 0;
+  let letters = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c === 32) {
+      if (byteAt(s, k - 1) === 32) return false;
+      blanks++;
+    } else if (!isNameUnit(c)) return false;
+    else if ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0) letters++;
+  }
+  return blanks > 0 && blanks < 8 && letters > 0;
 }
 
 /** The backslashes (an odd number, at most 15) before a quote at k, or 0. */

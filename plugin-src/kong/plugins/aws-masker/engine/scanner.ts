@@ -1272,6 +1272,14 @@ function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
     while (l < b && ((cls(byteAt(s, l)) & (ip ? C_DIGIT : C_HEX)) !== 0 || (ip && byteAt(s, l) === DASH))) l++;
     if (l - start >= 7 && byteAt(s, l) === DOT) return true;
   }
+  // loop-free first (this runs per name from interpreted code; see names.ts stopWord): every prefixed-hex id ends in 8,
+  // 16 or 17 hex units after a dash (catalogue.ts hex lengths)
+  if (
+    !(b - 9 > a && byteAt(s, b - 9) === DASH) &&
+    !(b - 17 > a && byteAt(s, b - 17) === DASH) &&
+    !(b - 18 > a && byteAt(s, b - 18) === DASH)
+  )
+    return false;
   let d = b - 1;
   while (d > a && b - d <= 33 && (cls(byteAt(s, d)) & C_HEX) !== 0) d--;
   if (d <= a || d - a > 12 || byteAt(s, d) !== DASH) return false;
@@ -4012,7 +4020,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   if (keyCtx !== "" && n >= 3) {
     const kind = key.name;
     const a = nm.wildcardNameStart(s, 0, n);
-    if (kind !== undefined && cfg.on[kind.id] === true && plausibleName(s, a, n, kind)) {
+    if (
+      kind !== undefined &&
+      cfg.on[kind.id] === true &&
+      (plausibleName(s, a, n, kind) || (kind.id === "resource-name" && nm.spacedName(s, a, n)))
+    ) {
       push(cfg, s, out, a, n, kind);
       return;
     }
