@@ -245,6 +245,13 @@ export function adversarialInputs(size: number): Input[] {
     ["cdk arguments run", "cdk deploy a-1 b-2 --c d "],
     ["Name tag group run", "tag_Name_a_1 "],
     ["double dash run", "--i-0a1b2c3d4e5f67890 |--ip-10-0-0-1.ec2.internal "],
+    ["account name run", 'aws "accountName": "Ledger Finance Prod", '],
+    ["account name key run", "accountName:accountName:"],
+    ["spaced name run", 'aws "Name": "a b c d e f g h i", '],
+    ["sso prompt run", "SSO session name [a-1 [b-2 [c-3 "],
+    ["container credentials run", "/v2/credentials/4f1c2a0e-8b3d-4e5f-9a6b-7c8d9e0f1a2b "],
+    ["bare assumed role run", "assumed-role/R-1/s-1 "],
+    ["console session run", "Admin/a.b @ "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1769,3 +1769,46 @@ describe("fresh material, twenty-sixth pass: names of several words under a name
     expect(found('aws\n{"Name": "one two three four five six seven eight nine"}\n')).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-sixth pass: aws configure sso and the container credentials endpoint", () => {
+  it("the answers and defaults of aws configure sso's session and profile prompts are names", () => {
+    const out = mask(
+      "$ aws configure sso\nSSO session name (Recommended): ledger-sso\nUsing the account ID 381492006617\n" +
+        "CLI profile name [AdministratorAccess-381492006617]: ledger-admin\n",
+    );
+    expect(out).not.toContain("ledger-sso");
+    expect(out).not.toContain("ledger-admin");
+    expect(out).not.toContain("381492006617");
+  });
+  it("the id in AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is a credential", () => {
+    const out = mask("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/4f1c2a0e-8b3d-4e5f-9a6b-7c8d9e0f1a2b\n");
+    expect(out).toContain("/v2/credentials/CREDENTIAL_");
+  });
+  it("a prompt without an answer, and a path of another API version, stay", () => {
+    expect(
+      found("SSO session name (Recommended):\nGET /v1/credentials/4f1c2a0e-8b3d-4e5f-9a6b-7c8d9e0f1a2b\n"),
+    ).toEqual([]);
+  });
+});
+
+describe("fresh material, twenty-sixth pass: assumed roles without their ARN's head", () => {
+  it("assumed-role/<role>/<session> masks the role and the session", () => {
+    const out = mask("signed in as assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/bob.smith@ledgerworks.io.\n");
+    expect(out).toContain("assumed-role/IAM_ROLE_");
+    expect(out).toContain("/ROLE_SESSION_");
+    expect(out).not.toContain("bob.smith");
+  });
+  it("the console's account menu <Role>/<session> @ <account> masks the session", () => {
+    const out = mask("AdministratorAccess/alice.nguyen @ 1234-5678-9012\n");
+    expect(out).toContain("AdministratorAccess/ROLE_SESSION_");
+    expect(out).not.toContain("alice.nguyen");
+  });
+  it("a git ref before @, prose with @ and a full ARN keep their own reading", () => {
+    expect(found("origin/main @ 1a2b3c4 and meet @ 5pm")).toEqual([]);
+    expect(found("arn:aws:sts::381492006617:assumed-role/x-role/sess-1").map((f) => f[0])).toEqual([
+      "account-id",
+      "iam-role-name",
+      "role-session-name",
+    ]);
+  });
+});

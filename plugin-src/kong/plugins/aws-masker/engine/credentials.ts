@@ -593,6 +593,9 @@ export const CREDENTIAL_ANCHORS = [
   // webhook URLs: the path after them is the secret (Slack incoming webhooks, Discord)
   "hooks.slack.com/services/",
   "discord.com/api/webhooks/",
+  // a container's credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/<id>): the id fetches
+  // the task role's credentials
+  "/v2/credentials/",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");

@@ -3325,6 +3325,61 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("Stack Name [", e);
   }
+  // an assumed role without its ARN's head ("Federated user: assumed-role/<role>/<session>", a log's principal): the
+  // role and the session (after "arn:...:" the ARN matcher reads them)
+  p = firstOf(s, "assumed-role/");
+  while (p >= 0) {
+    const a = p + 13;
+    let slash = a;
+    while (slash < n && slash - a < 64 && nm.isNameUnit(byteAt(s, slash))) slash++;
+    let e = slash;
+    const role = cfg.arnKinds["iam:role"];
+    const session = cfg.arnKinds["sts:assumed-role"];
+    if ((p === 0 || byteAt(s, p - 1) !== COLON) && slash < n && byteAt(s, slash) === SLASH && role !== undefined) {
+      e = slash + 1;
+      while (e < n && e - slash < 128 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === 61 || byteAt(s, e) === 44))
+        e++;
+      while (e > slash + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === 44)) e--;
+      if (plausibleName(s, a, slash, role)) push(cfg, s, extra, a, slash, role);
+      if (session !== undefined && e - slash > 2 && plausibleName(s, slash + 1, e, session))
+        push(cfg, s, extra, slash + 1, e, session);
+    }
+    p = s.indexOf("assumed-role/", e > a ? e : a);
+  }
+  // the console's account menu: "<Role>/<session> @ <account>": the session (the account is found by its own rules)
+  p = firstOf(s, " @ ");
+  while (p >= 0) {
+    let a = p;
+    while (a > 0 && p - a < 128 && (nm.isNameUnit(byteAt(s, a - 1)) || byteAt(s, a - 1) === SLASH)) a--;
+    let slash = p - 1;
+    while (slash > a && byteAt(s, slash) !== SLASH) slash--;
+    const session = cfg.arnKinds["sts:assumed-role"];
+    // (the role's name as the console shows it, capitalized: AdministratorAccess; not a git ref, origin/main @ ...)
+    if (
+      slash > a &&
+      p - slash > 3 &&
+      (cls(byteAt(s, a)) & C_UPPER) !== 0 &&
+      session !== undefined &&
+      plausibleName(s, slash + 1, p, session)
+    )
+      push(cfg, s, extra, slash + 1, p, session);
+    p = s.indexOf(" @ ", p + 3);
+  }
+  // aws configure sso's prompts: "SSO session name (Recommended): <answer>", "CLI profile name [<default>]: <answer>"
+  // (the default and the answer are names)
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "SSO session name" : "CLI profile name";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let k = p + 16;
+      while (k < n && k - p < 96 && byteAt(s, k) !== COLON && byteAt(s, k) !== LF) {
+        if (byteAt(s, k) === 91) k = nameAt(cfg, s, k + 1, unitWithin(s, 93, k + 1, n, 128), name, extra);
+        else k++;
+      }
+      if (k + 1 < n && byteAt(s, k) === COLON && byteAt(s, k + 1) === SPACE) k = nameAt(cfg, s, k + 2, n, name, extra);
+      p = s.indexOf(lit, k > p + 16 ? k : p + 16);
+    }
+  }
   // aws logs tail <group>: its one positional argument is a log group's name
   p = firstOf(s, "logs tail ");
   while (p >= 0) {
