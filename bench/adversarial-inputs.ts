@@ -252,6 +252,11 @@ export function adversarialInputs(size: number): Input[] {
     ["container credentials run", "/v2/credentials/4f1c2a0e-8b3d-4e5f-9a6b-7c8d9e0f1a2b "],
     ["bare assumed role run", "assumed-role/R-1/s-1 "],
     ["console session run", "Admin/a.b @ "],
+    ["PostgreSQL prefix run", "t:app_1@db_1:[12]:"],
+    ["ECS stream run", "ecs/a-1/6a2f3e4d5c6b7a8998a7b6c5d4e3f2a1 "],
+    ["ECS group run", " /ecs/a-1"],
+    ["ecs/ run", "ecs/"],
+    ["PostgreSQL prefix name run", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:["],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1812,3 +1812,32 @@ describe("fresh material, twenty-sixth pass: assumed roles without their ARN's h
     ]);
   });
 });
+
+describe("fresh material, twenty-sixth pass: RDS for PostgreSQL's log line prefix", () => {
+  it("the user and the database of %u@%d before :[<pid>]: are a name and a database name", () => {
+    const out = mask(
+      "2024-05-01 12:00:03 UTC:10.42.7.19(51236):reporting_ro@ledger_dw:[21350]:ERROR:  permission denied\n",
+    );
+    expect(out).toContain(":RESOURCE_NAME_");
+    expect(out).toContain("@DATABASE_NAME_");
+    expect(out).not.toContain("reporting_ro");
+    expect(out).not.toContain("ledger_dw");
+  });
+  it("an empty user and database, an e-mail before a bracket, or no pid stay", () => {
+    expect(found("2024-05-01 12:00:05 UTC::@:[21400]:LOG: x\nmail bob@example:[x] a:b@c:[12] d\n")).toEqual([]);
+  });
+});
+
+describe("fresh material, twenty-sixth pass: ECS log streams and groups without context", () => {
+  it("ecs/<container>/<task id> masks the container and the task id; /ecs/<family> is a name", () => {
+    const out = mask("12:00:01 ecs/ledger-worker/6a2f3e4d5c6b7a8998a7b6c5d4e3f2a1 job done in /ecs/ledger-api\n");
+    expect(out).toContain("ecs/RESOURCE_NAME_");
+    expect(out).not.toContain("6a2f3e4d5c6b7a8998a7b6c5d4e3f2a1");
+    expect(out).not.toContain("ledger-api");
+  });
+  it("a path holding ecs/ elsewhere, or a stream whose id is no 32 hex, stays", () => {
+    expect(found("/var/lib/ecs/data and https://x.io/blob/master/ecs/ and ecs/ledger-worker/123 and a/ecs/b")).toEqual(
+      [],
+    );
+  });
+});

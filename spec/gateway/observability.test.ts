@@ -367,10 +367,10 @@ describe("nothing secret at any log level", () => {
       // which the plugin checked: no identifier)
       expect(access).not.toContain("beta=true");
       expect(error).not.toMatch(/http header:|http request line:/);
+      // (two workers: the lines stand in the order their log phases ran, not in the order of the requests)
       const lines = access.split("\n").filter(Boolean);
-      expect(lines[0]).toMatch(/"POST \/v1\/messages" 200 /);
-      expect(lines[1]).toMatch(/"POST -" 400 /);
-      expect(lines[2]).toMatch(/"POST -" 400 /);
+      expect(lines.filter((l) => /"POST \/v1\/messages" 200 /.test(l))).toHaveLength(1);
+      expect(lines.filter((l) => /"POST -" 400 /.test(l))).toHaveLength(2);
     } finally {
       await dbg.stop();
     }

@@ -3365,6 +3365,65 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, slash + 1, p, session);
     p = s.indexOf(" @ ", p + 3);
   }
+  // an ECS task's log stream (awslogs: <prefix>/<container>/<task id>, the prefix "ecs" in ECS's and Copilot's
+  // examples): the container's name and the task's 32 hex id; the console's log group /ecs/<task family>: a name
+  p = firstOf(s, "ecs/");
+  while (p >= 0 && name !== undefined) {
+    const a = p + 4;
+    let slash = a;
+    while (slash < n && slash - a < 255 && nm.isNameUnit(byteAt(s, slash))) slash++;
+    const e = slash + 33;
+    if (
+      (p === 0 || !nm.isNameUnit(byteAt(s, p - 1))) &&
+      slash > a &&
+      e <= n &&
+      byteAt(s, slash) === SLASH &&
+      runOf(s, slash + 1, e, C_HEX) === 32 &&
+      endsAt(s, e, n) &&
+      cfg.hex32Kind !== undefined
+    ) {
+      if (plausibleName(s, a, slash, name)) push(cfg, s, extra, a, slash, name);
+      push(cfg, s, extra, slash + 1, e, cfg.hex32Kind);
+    } else if (
+      p > 0 &&
+      byteAt(s, p - 1) === SLASH &&
+      (p === 1 || (!nm.isNameUnit(byteAt(s, p - 2)) && byteAt(s, p - 2) !== SLASH && byteAt(s, p - 2) !== COLON)) &&
+      slash > a + 2 &&
+      (slash >= n || byteAt(s, slash) !== SLASH) &&
+      endsAt(s, slash, n) &&
+      plausibleName(s, p - 1, slash, name)
+    ) {
+      push(cfg, s, extra, p - 1, slash, name);
+    }
+    p = s.indexOf("ecs/", slash > p + 4 ? slash : p + 4);
+  }
+  // RDS for PostgreSQL's log lines (log_line_prefix %t:%r:%u@%d:[%p]:): the user and the database before ":[<pid>]"
+  p = firstOf(s, ":[");
+  while (p >= 0 && name !== undefined) {
+    let d = p;
+    while (d > 0 && p - d < 64 && byteAt(s, d - 1) !== 64 && nm.isNameUnit(byteAt(s, d - 1))) d--;
+    let u = d - 1;
+    while (u > 0 && d - u < 64 && byteAt(s, u - 1) !== 64 && nm.isNameUnit(byteAt(s, u - 1))) u--;
+    let k = p + 2;
+    while (k < n && k - p < 12 && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+    if (
+      d > 1 &&
+      byteAt(s, d - 1) === 64 &&
+      u > 0 &&
+      u < d - 1 &&
+      d < p &&
+      byteAt(s, u - 1) === COLON &&
+      k > p + 2 &&
+      k + 1 < n &&
+      byteAt(s, k) === 93 &&
+      byteAt(s, k + 1) === COLON
+    ) {
+      const db = cfg.byId["database-name"];
+      if (plausibleName(s, u, d - 1, name)) push(cfg, s, extra, u, d - 1, name);
+      if (db !== undefined && plausibleName(s, d, p, db)) push(cfg, s, extra, d, p, db);
+    }
+    p = s.indexOf(":[", p + 2);
+  }
   // aws configure sso's prompts: "SSO session name (Recommended): <answer>", "CLI profile name [<default>]: <answer>"
   // (the default and the answer are names)
   for (let q = 0; q < 2 && name !== undefined; q++) {
