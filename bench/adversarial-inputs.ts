@@ -256,6 +256,9 @@ export function adversarialInputs(size: number): Input[] {
     ["ECS stream run", "ecs/a-1/6a2f3e4d5c6b7a8998a7b6c5d4e3f2a1 "],
     ["ECS group run", " /ecs/a-1"],
     ["ecs/ run", "ecs/"],
+    ["Pulumi URN run", "urn:pulumi:prod::p-1::aws:s3/bucket:Bucket::b-1 "],
+    ["Pulumi URN head run", "urn:pulumi:"],
+    ["Pulumi URN parts run", "urn:pulumi:a::b::c::d::e::f::"],
     ["PostgreSQL prefix name run", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:["],
   ];
   const out: Input[] = [];

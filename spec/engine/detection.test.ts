@@ -1841,3 +1841,22 @@ describe("fresh material, twenty-sixth pass: ECS log streams and groups without 
     );
   });
 });
+
+describe("fresh material, twenty-sixth pass: Pulumi URNs and Auto Scaling group tags", () => {
+  it("a Pulumi URN's project and resource name are names, its type stays, and the names are learned", () => {
+    const out = mask(
+      "    ├─ aws:s3/bucket:Bucket      ledger-artifacts\n    │  URN: urn:pulumi:prod::ledger-infra::aws:s3/bucket:Bucket::ledger-artifacts\n",
+    );
+    expect(out).toContain("::aws:s3/bucket:Bucket::RESOURCE_NAME_");
+    expect(out).not.toContain("ledger-");
+  });
+  it("autoscaling_group:<name> (a Datadog tag) is a name", () => {
+    expect(found("host:i-0a1b2c3d4e5f67890 autoscaling_group:ledger-workers").map((f) => f[0])).toEqual([
+      "ec2-instance",
+      "resource-name",
+    ]);
+  });
+  it("a URN of another scheme stays", () => {
+    expect(found("urn:isbn:0451450523 and urn:pulumi alone")).toEqual([]);
+  });
+});

@@ -330,6 +330,8 @@ const GENERIC_ENDINGS = [
   "aliases",
   // an Athena workgroup (--work-group, WorkGroup)
   "workgroup",
+  // an Auto Scaling group (Datadog's and CloudWatch's autoscaling_group tag and dimension, AutoScalingGroup)
+  "autoscalinggroup",
   // an account's root email (organizations list-accounts, describe-organization), an Identity Center user's
   "email",
   "emailaddress",

@@ -3365,6 +3365,28 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, slash + 1, p, session);
     p = s.indexOf(" @ ", p + 3);
   }
+  // Pulumi's URNs: urn:pulumi:<stack>::<project>::<type>::<name> (its type may chain parent types with "$"): the
+  // stack, the project and the resource's name, which is often its physical name's start (ledger-artifacts-7f3c2e1)
+  p = firstOf(s, "urn:pulumi:");
+  while (p >= 0 && name !== undefined) {
+    let k = p + 11;
+    for (let part = 0; part < 4 && k < n; part++) {
+      let e = k;
+      while (e < n && e - k < 512 && !(byteAt(s, e) === COLON && e + 1 < n && byteAt(s, e + 1) === COLON)) {
+        const c = byteAt(s, e);
+        if (c === SPACE || c === LF || c === 13 || c === 9 || c === QUOTE || c === ch.APOS || c === 96) break;
+        e++;
+      }
+      // (part 2 is the type: aws:s3/bucket:Bucket, pulumi:pulumi:Stack)
+      if (part !== 2 && e > k && plausibleName(s, k, e, name)) push(cfg, s, extra, k, e, name);
+      if (e + 1 >= n || byteAt(s, e) !== COLON || part === 3) {
+        k = e;
+        break;
+      }
+      k = e + 2;
+    }
+    p = s.indexOf("urn:pulumi:", k > p + 11 ? k : p + 11);
+  }
   // an ECS task's log stream (awslogs: <prefix>/<container>/<task id>, the prefix "ecs" in ECS's and Copilot's
   // examples): the container's name and the task's 32 hex id; the console's log group /ecs/<task family>: a name
   p = firstOf(s, "ecs/");
