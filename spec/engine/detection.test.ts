@@ -1860,3 +1860,36 @@ describe("fresh material, twenty-sixth pass: Pulumi URNs and Auto Scaling group 
     expect(found("urn:isbn:0451450523 and urn:pulumi alone")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-sixth pass: names without an environment part", () => {
+  it("a one-dash name after a prose noun is a name, quoted or not", () => {
+    const out = mask(
+      "aws eks\nthe managed node group saffron-catalog of cluster tango-scheduler and the Athena workgroup `harbor-pricing`\n",
+    );
+    for (const v of ["saffron-catalog", "tango-scheduler", "harbor-pricing"]) expect(out).not.toContain(v);
+  });
+  it("a compound adjective or a CLI operation after a noun stays unless quoted", () => {
+    expect(found("aws eks\nthe cluster auto-scaling works; the role read-only too; stack describe-stacks\n")).toEqual(
+      [],
+    );
+  });
+  it("an account id's alias in parentheses, the services of --services, eb's environment are names", () => {
+    const out = mask(
+      "Account ID 2127-3264-5505 (harbor-ledger)\naws ecs describe-services --cluster c-1 --services vector-sync\n" +
+        "Environment details for: polaris-orders\n",
+    );
+    for (const v of ["harbor-ledger", "vector-sync", "polaris-orders"]) expect(out).not.toContain(v);
+  });
+  it("a region in parentheses after an account id stays", () => {
+    expect(found("account 381492006617 (us-east-1)").map((f) => f[0])).toEqual(["account-id"]);
+  });
+  it("a secret access key whose first unit is + or / is found in a text output's field", () => {
+    const out = mask(
+      "CREDENTIALS\tASIAS6OIAJCJSXIOIVTF\t2024-11-20T03:30:22+00:00\t+EIjPPt6vNmLEltN9xyrLZz6bIrpiuZftkLpYsdv\tx\n",
+    );
+    expect(out).not.toContain("EIjPPt6vNmLEltN9xyrLZz6bIrpiuZftkLpYsdv");
+  });
+  it("an API id that opens with a digit in WAF's httpSourceId", () => {
+    expect(found('{"httpSourceId":"304676599118:3hil1n2rrc:prod"}').map((f) => f[0])).toContain("api-gateway-id");
+  });
+});

@@ -324,6 +324,7 @@ const GENERIC_ENDINGS = [
   "nodegroup",
   "profile",
   "service",
+  "services",
   "stack",
   "stacks",
   "alias",
@@ -1354,9 +1355,16 @@ const ADJECTIVE_TAILS =
 
 /** Whether s[i, dash) and s[dash + 1, e) read as a name's parts, not a compound adjective's. */
 export function nameParts(s: string, i: number, dash: number, e: number): boolean {
-  if (ADJECTIVE_HEADS.indexOf(" " + sub(s, i, dash) + " ") >= 0) return false;
   if (ch.matchesLowerAt(s, e - 2, e, "ed") || (e - dash - 1 > 4 && ch.matchesLowerAt(s, e - 3, e, "ing"))) return false;
-  return ADJECTIVE_TAILS.indexOf(" " + sub(s, dash + 1, e) + " ") < 0;
+  return !adjectiveParts(s, i, dash, e);
+}
+
+/** Whether s[i, dash) or s[dash + 1, e) is a compound adjective's usual part (cross-, read-, -only, -wide). */
+export function adjectiveParts(s: string, i: number, dash: number, e: number): boolean {
+  return (
+    ADJECTIVE_HEADS.indexOf(" " + sub(s, i, dash) + " ") >= 0 ||
+    ADJECTIVE_TAILS.indexOf(" " + sub(s, dash + 1, e) + " ") >= 0
+  );
 }
 
 // Parts that mark a kebab token in prose as a resource's name, as its last part: an environment or an AWS resource's
@@ -1369,6 +1377,11 @@ const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 // steps (build-prod, deploy-staging), prefixes (pre-prod).
 const NOT_NAME_HEADS =
   " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross ";
+
+/** Whether s[a, dash) is a first part that marks no name (NOT_NAME_HEADS: describe-, build-, pre- ...). */
+export function notNameHead(s: string, a: number, dash: number): boolean {
+  return dash - a <= 12 && NOT_NAME_HEADS.indexOf(" " + sub(s, a, dash) + " ") >= 0;
+}
 
 // Words that join the parts of an English compound (sns-to-sqs, point-in-time, state-of-the-art) or stand between a
 // name and its noun in no name's way ("the x and cluster-autoscaler pods").

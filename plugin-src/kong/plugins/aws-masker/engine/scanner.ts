@@ -169,6 +169,7 @@ function nounKinds(): void {
     ["pipeline", "resource-name"],
     ["stream", "resource-name"],
     ["project", "resource-name"],
+    ["alias", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1091,8 +1092,14 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   // (a search bounded by the name: an unbounded one per noun is quadratic on a run of nouns without a dash)
   const dash = unitWithin(s, DASH, a, n, e - a);
   if (dash > a && dash < e && cfg.hexKinds[sub(s, a, dash)] !== undefined) return 0;
-  // (a quoted name may have one dash: workgroup `payments-analysts`; not a compound adjective's)
-  const oneDash = dashes === 1 && digits === 0 && quoted && dash > a && nm.nameParts(s, a, dash, e);
+  // (a name of one dash, not a compound adjective's: quoted, even one ending like a verb (workgroup `harbor-pricing`,
+  // not role `cross-account`); unquoted, not one ending in -ed / -ing or a CLI operation's either (cluster
+  // tango-scheduler, not cluster auto-scaling))
+  const oneDash =
+    dashes === 1 &&
+    digits === 0 &&
+    dash > a &&
+    (quoted ? !nm.adjectiveParts(s, a, dash, e) : nm.nameParts(s, a, dash, e) && !nm.notNameHead(s, a, dash));
   if (!(dashes >= 2 || (dashes === 1 && digits > 0) || oneDash) || !plausibleName(s, a, e, kind) || !hasSignal(s, out))
     return 0;
   push(cfg, s, out, a, e, kind);
@@ -1825,6 +1832,21 @@ function matchAccountByContext(
     return j;
   }
   push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
+  // the console's account menu and the switch-role history: "<account id> (<alias or name>)"
+  if (j + 3 < n && byteAt(s, j) === SPACE && byteAt(s, j + 1) === ch.LPAREN) {
+    const e = unitWithin(s, ch.RPAREN, j + 2, n, 64);
+    const kind = cfg.byId["resource-name"];
+    if (
+      e > j + 2 &&
+      kind !== undefined &&
+      plausibleName(s, j + 2, e, kind) &&
+      !idShaped(cfg, s, j + 2, e) &&
+      !isRegionLabel(s, j + 2, e)
+    ) {
+      push(cfg, s, out, j + 2, e, kind);
+      return e;
+    }
+  }
   return j;
 }
 
@@ -3315,6 +3337,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const e = name !== undefined ? nameAt(cfg, s, p + 16, n, name, extra) : n;
     p = s.indexOf("updated stack - ", e > p + 16 ? e : p + 16);
   }
+  // eb status / eb health: "Environment details for: <environment>"
+  p = firstOf(s, "Environment details for: ");
+  while (p >= 0) {
+    if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+    const e = name !== undefined && signal === 1 ? nameAt(cfg, s, p + 25, n, name, extra) : p + 25;
+    p = s.indexOf("Environment details for: ", e > p + 25 ? e : p + 25);
+  }
   p = firstOf(s, "Stack Name [");
   while (p >= 0) {
     const d = unitWithin(s, 93, p + 12, n, 256);
@@ -4750,8 +4779,13 @@ function wordMatch(
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
     return j;
   }
-  if (len === 40 || nxt === SLASH || nxt === ch.PLUS) {
-    // a secret access key by its shape, wherever it stands (it may start with "/" or "+")
+  if (
+    len === 40 ||
+    nxt === SLASH ||
+    nxt === ch.PLUS ||
+    (len >= 38 && len < 40 && (prev === SLASH || prev === ch.PLUS))
+  ) {
+    // a secret access key by its shape, wherever it stands (it may start with "/" or "+": +EIjPPt6v... is a word of 39)
     let a = i;
     while (a > 0 && i - a < 2 && (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === ch.PLUS)) a--;
     if ((before === 0 || out[before - 1].e <= a) && kindOn(cfg, cfg.byFamily["secret-key"])) {
@@ -4827,6 +4861,9 @@ function wordMatch(
   } else if (nxt === 58) {
     if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
     if (consumed === 0 && len === 2) consumed = matchChatHandle(cfg, s, i, n, out);
+    // WAF's httpSourceId for a stage, <account>:<api id>:<stage>, when the API id opens with a digit
+    if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
+      consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
   } else if (len === 12) {
     consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
   } else if (len === 4 && nxt === DASH) {
