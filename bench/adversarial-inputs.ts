@@ -241,7 +241,7 @@ export function adversarialInputs(size: number): Input[] {
     [".netrc entry run", "machine h.x login u password p-1 "],
     [".netrc keyword run", "machine h.x login login login "],
     ["aws-nuke line run", "us-east-1 - IAMRole - r-1 - would remove\n"],
-    ["dash run", "us-east-1 - "],
+    ["dash run", "us-east-1 - filtered - "],
     ["cdk arguments run", "cdk deploy a-1 b-2 --c d "],
     ["Name tag group run", "tag_Name_a_1 "],
     ["double dash run", "--i-0a1b2c3d4e5f67890 |--ip-10-0-0-1.ec2.internal "],

@@ -499,12 +499,6 @@ export function mayHoldBoxRule(s: string): boolean {
   );
 }
 
-/** Width of a table's column separator at i: the unit sep (| or a tab), or for sep 0 a box-drawn column rule. */
-export function separatorAt(s: string, i: number, n: number, sep: number): number {
-  if (sep === 0) return boxAt(s, i, n, true);
-  return i < n && byteAt(s, i) === sep ? 1 : 0;
-}
-
 export const TAB = 9;
 export const LF = 10;
 export const CR = 13;

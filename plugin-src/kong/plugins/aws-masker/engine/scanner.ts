@@ -3449,7 +3449,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("ecs/", slash > p + 4 ? slash : p + 4);
   }
   // RDS for PostgreSQL's log lines (log_line_prefix %t:%r:%u@%d:[%p]:): the user and the database before ":[<pid>]"
-  p = firstOf(s, ":[");
+  // (only in a text with an "@": ":[" opens every JSON list of compact JSON)
+  p = s.indexOf("@") >= 0 ? firstOf(s, ":[") : -1;
   while (p >= 0 && name !== undefined) {
     let d = p;
     while (d > 0 && p - d < 64 && byteAt(s, d - 1) !== 64 && nm.isNameUnit(byteAt(s, d - 1))) d--;
@@ -3528,7 +3529,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("cdk ", e);
   }
   // aws-nuke's lines: "<region> - <ResourceType> - <id or name> - [<properties>] - would remove": the third field
-  p = firstOf(s, " - ");
+  // (only in a text with one of its statuses: " - " is common in prose, and a search per string costs the cold scan)
+  p = firstOf(s, "remove") >= 0 || firstOf(s, "filtered") >= 0 ? firstOf(s, " - ") : -1;
   while (p >= 0 && name !== undefined) {
     let ls = p;
     while (ls > 0 && p - ls < 24 && byteAt(s, ls - 1) !== LF) ls--;
@@ -4663,13 +4665,19 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let c = pipeRow ? k : ls;
       let open = false; // a cell after the last rule: no box-drawn row (a tree's branch: │   ├─ x)
       while (c < e) {
-        let w = ch.separatorAt(s, c, e, sep);
-        while (w > 0) {
-          c += w;
-          w = ch.separatorAt(s, c, e, sep);
+        // (a unit's compare for | and tabs, as before box rules: this loop runs per unit of every table)
+        if (sep !== 0) {
+          while (c < e && byteAt(s, c) === sep) c++;
+        } else {
+          let w = ch.boxAt(s, c, e, true);
+          while (w > 0) {
+            c += w;
+            w = ch.boxAt(s, c, e, true);
+          }
         }
         let ce = c;
-        while (ce < e && ch.separatorAt(s, ce, e, sep) === 0) ce++;
+        if (sep !== 0) while (ce < e && byteAt(s, ce) !== sep) ce++;
+        else while (ce < e && ch.boxAt(s, ce, e, true) === 0) ce++;
         let a = c;
         let b = ce;
         while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
