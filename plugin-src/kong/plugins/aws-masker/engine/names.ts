@@ -736,7 +736,7 @@ export function valueAfter(
   }
   let b = k;
   // a quoted name of several words ("Name": "Ledger Finance Prod": an account's, a Name tag's)
-  const spaced = slash && quote >= 0 && quote !== 92 && b > a && b < n && byteAt(s, b) === 32;
+  const spaced = slash && quote >= 0 && b > a && b < n && byteAt(s, b) === 32;
   if (spaced) b = spacedNameEnd(s, a, b, n);
   if (xml) {
     // the element closes right after its text
@@ -1461,14 +1461,12 @@ export function markedNameEnd(s: string, i: number, n: number): number {
   for (let k = i; k <= e; k++) {
     if (k < e && byteAt(s, k) !== 45) continue;
     if (functionWord(s, part, k)) return -1;
-    const w = k - part <= 10 ? " " + sub(s, part, k) + " " : "";
-    if (w !== "") {
-      if (part === i) {
-        if (NOT_NAME_HEADS.indexOf(w) >= 0) return -1;
-      } else if (ENV_MARKS.indexOf(w) >= 0 || (k === e && TYPE_MARKS.indexOf(w) >= 0)) {
-        // (an environment after the first part, a resource type as the last)
-        marked = true;
-      }
+    if (part === i) {
+      if (notNameHead(s, part, k)) return -1;
+    } else if (k - part <= 10) {
+      // (an environment after the first part, a resource type as the last)
+      const w = " " + sub(s, part, k) + " ";
+      if (ENV_MARKS.indexOf(w) >= 0 || (k === e && TYPE_MARKS.indexOf(w) >= 0)) marked = true;
     }
     part = k + 1;
   }

@@ -3544,31 +3544,6 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf(" - ", e);
   }
-  // an AWS account's name, blanks allowed ("accountName": "Ledger Finance Prod", AccountName: Ledger Finance Prod):
-  // to its closing quote or the line's end, up to 50 printable units (the JSON walker's is in scan)
-  p = firstOf(s, "ccountName");
-  while (p >= 0 && name !== undefined) {
-    let k = p + 10;
-    if (p > 0 && (byteAt(s, p - 1) === 97 || byteAt(s, p - 1) === 65)) {
-      while (k < n && k - p < 16 && (byteAt(s, k) === QUOTE || byteAt(s, k) === 92)) k++;
-      if (k < n && byteAt(s, k) === COLON) {
-        k++;
-        while (k < n && k - p < 24 && (byteAt(s, k) === SPACE || byteAt(s, k) === QUOTE || byteAt(s, k) === 92)) k++;
-        const a = k;
-        let letters = 0;
-        while (k < n && k - a <= 50 && byteAt(s, k) >= 32 && byteAt(s, k) < 127 && byteAt(s, k) !== QUOTE) {
-          if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) !== 0) letters++;
-          k++;
-        }
-        let e = k;
-        while (e > a && (byteAt(s, e - 1) === SPACE || byteAt(s, e - 1) === 92 || byteAt(s, e - 1) === ch.COMMA)) e--;
-        const ends = k >= n || byteAt(s, k) === QUOTE || byteAt(s, k) === LF || byteAt(s, k) === 13;
-        if (ends && e - a >= 3 && letters > 0 && byteAt(s, a) !== 36 && !nm.stopWord(s, a, e))
-          push(cfg, s, extra, a, e, name);
-      }
-    }
-    p = s.indexOf("ccountName", k);
-  }
   // ansible's aws_ec2 inventory: a keyed group of the Name tag (tag_Name_<value>, non-word units as "_")
   p = firstOf(s, "tag_Name_");
   while (p >= 0 && name !== undefined) {
@@ -3990,20 +3965,6 @@ export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): 
     // the whole value of an ...Id member that no kind claimed (app client ids, CloudHSM clusters ...): fail closed
     push(cfg, s, out, 0, n, cfg.byId["resource-name"]);
     return;
-  }
-  if (out.length === base && kl >= 11 && n >= 3 && n <= 50 && matchesLowerAt(keyCtx, kl - 11, kl, "accountname")) {
-    // an AWS account's name (IAM Identity Center's accountName, a CUR's, Organizations'): up to 50 printable units,
-    // blanks among them ("Ledger Finance Prod"), so the name rules' one token does not hold it
-    let letters = 0;
-    let k = 0;
-    while (k < n && byteAt(s, k) >= 32 && byteAt(s, k) < 127) {
-      if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) !== 0) letters++;
-      k++;
-    }
-    if (k === n && letters > 0 && !nm.stopWord(s, 0, n)) {
-      push(cfg, s, out, 0, n, cfg.byId["resource-name"]);
-      return;
-    }
   }
   // CLI output (--output text / table): a cell no matcher claimed is a name, when the text carries an AWS signal
   if (
