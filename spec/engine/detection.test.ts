@@ -1893,3 +1893,16 @@ describe("fresh material, twenty-sixth pass: names without an environment part",
     expect(found('{"httpSourceId":"304676599118:3hil1n2rrc:prod"}').map((f) => f[0])).toContain("api-gateway-id");
   });
 });
+
+describe("review, twenty-sixth pass: names of several words with punctuation", () => {
+  it("an account's or a Name tag's words may hold any printable unit but quotes, brackets, $ < >", () => {
+    const out = mask('aws sso list-accounts\n{"accountName": "Ledger (Prod)", "Name": "Dana\'s Sandbox"}\n');
+    expect(out).not.toContain("Ledger (Prod)");
+    expect(out).not.toContain("Sandbox");
+    const r = maskJson(newSession(masker, "t"), '{"accountName": "Ledger (Prod)"}', policyFor("/v1/other"));
+    expect(r.text).not.toContain("Ledger");
+  });
+  it("a reference or a placeholder among the words keeps the value out", () => {
+    expect(found('aws\n{"Name": "a ${b} c"} {"Name": "x <name> y"}\n')).toEqual([]);
+  });
+});

@@ -736,8 +736,14 @@ export function valueAfter(
   }
   let b = k;
   // a quoted name of several words ("Name": "Ledger Finance Prod": an account's, a Name tag's)
-  const spaced = slash && quote >= 0 && b > a && b < n && byteAt(s, b) === 32;
-  if (spaced) b = spacedNameEnd(s, a, b, n);
+  const spaced =
+    slash &&
+    quote >= 0 &&
+    b > a &&
+    b < n &&
+    byteAt(s, b) !== quote &&
+    (byteAt(s, b) === 32 || spacedUnit(byteAt(s, b)));
+  if (spaced) b = spacedNameEnd(s, a, b, n, quote);
   if (xml) {
     // the element closes right after its text
     if (b + 1 >= n || byteAt(s, b) !== 60 || byteAt(s, b + 1) !== 47) return false;
@@ -766,22 +772,48 @@ export function valueAfter(
   return true;
 }
 
-/** Where words of name units after the one ending at b (a blank there), each after one blank, end: 8 words at most. */
-function spacedNameEnd(s: string, a: number, b: number, n: number): number {
+/**
+ * Units of a word of a name of several words after its first (spacedName): printable ASCII but quotes, backslashes,
+ * brackets and the openers of references and placeholders ($ < >): an account's name may hold any printable unit
+ * ("Ledger (Prod)", "Dana's Sandbox").
+ */
+function spacedUnit(c: number): boolean {
+  return (
+    c > 32 &&
+    c < 127 &&
+    c !== 34 &&
+    c !== 92 &&
+    c !== 123 &&
+    c !== 125 &&
+    c !== 91 &&
+    c !== 93 &&
+    c !== 36 &&
+    c !== 60 &&
+    c !== 62
+  );
+}
+
+/**
+ * Where the name of several words whose first word's name units end at b ends: that word's other units, then words
+ * after one blank each, 8 words at most, none holding the quote.
+ */
+function spacedNameEnd(s: string, a: number, b: number, n: number, quote: number): number {
   let k = b;
-  for (let words = 1; words < 8 && k + 1 < n && byteAt(s, k) === 32 && isNameUnit(byteAt(s, k + 1)); words++) {
+  for (let words = 1; words <= 8; words++) {
+    while (k < n && k - a <= 128 && spacedUnit(byteAt(s, k)) && byteAt(s, k) !== quote) k++;
+    if (words === 8 || k + 1 >= n || byteAt(s, k) !== 32 || !spacedUnit(byteAt(s, k + 1))) break;
     k++;
-    while (k < n && k - a <= 128 && isNameUnit(byteAt(s, k))) k++;
   }
   return k;
 }
 
 /**
  * A name of several words s[a, b) (under a name key, quoted or a JSON member's whole value: an account's "Ledger Finance
- * Prod", a Name tag's "Web Server 1"): 2-8 words of name units, one blank between each, 128 units at most, a letter.
+ * Prod", a Name tag's "Web Server 1"): 2-8 words, one blank between each, the first opening with a name unit, the
+ * others of spacedUnit, 128 units at most, a letter.
  */
 export function spacedName(s: string, a: number, b: number): boolean {
-  if (b - a > 128 || b - a < 3 || !isNameUnit(byteAt(s, a)) || !isNameUnit(byteAt(s, b - 1))) return false;
+  if (b - a > 128 || b - a < 3 || !isNameUnit(byteAt(s, a)) || !spacedUnit(byteAt(s, b - 1))) return false;
   // AWS Config's relationships ("Is contained in Vpc", "Contains NetworkInterface") name no resource
   if (ch.matchesAt(s, a, b, "Is ") || ch.matchesAt(s, a, b, "Contains ")) return false;
   let blanks = 0;
@@ -791,7 +823,7 @@ export function spacedName(s: string, a: number, b: number): boolean {
     if (c === 32) {
       if (byteAt(s, k - 1) === 32) return false;
       blanks++;
-    } else if (!isNameUnit(c)) return false;
+    } else if (!spacedUnit(c)) return false;
     else if ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0) letters++;
   }
   return blanks > 0 && blanks < 8 && letters > 0;
