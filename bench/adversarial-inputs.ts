@@ -260,6 +260,18 @@ export function adversarialInputs(size: number): Input[] {
     ["Pulumi URN head run", "urn:pulumi:"],
     ["Pulumi URN parts run", "urn:pulumi:a::b::c::d::e::f::"],
     ["PostgreSQL prefix name run", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:["],
+    ["Redshift activity run", "[ db=d_1 user=u_1 pid=1 ]"],
+    ["Redshift db run", "[ db=[ db=[ db="],
+    ["Redshift connection run", "authenticated |t |h |1 |2|db |u |password |0|\n"],
+    ["Redshift pipe run", "authenticated |||||||||||||||||||||||||||||||||||||||||||| session |"],
+    ["MySQL audit run", "1709287200000000,h-1,u_1,10.0.0.1,26,0,CONNECT,db_1,,0\n"],
+    ["MySQL audit comma run", "1709287200000000,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,QUERY,CONNECT,"],
+    ["MySQL audit digits run", "12345678901234567890123456789012345678901234567890QUERY,"],
+    ["gzip data run", "H4sIAAAAAAAAAHWPwQqCMBYGX0Xs7E6lYQ8EMS9g "],
+    ["gzip head run", "H4sI"],
+    ["Python bytes run", "'password': b'x-1', "],
+    ["CodeDeploy path run", "/opt/codedeploy-agent/deployment-root/7b9b5d2a-3c1e-4f6a-9d8e-2b1c0a9f8e7d/d-7XK2QH9LB/ "],
+    ["CodeDeploy id run", "[d-7XK2QH9LB] "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

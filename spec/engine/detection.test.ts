@@ -1906,3 +1906,64 @@ describe("review, twenty-sixth pass: names of several words with punctuation", (
     expect(found('aws\n{"Name": "a ${b} c"} {"Name": "x <name> y"}\n')).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-seventh pass: secrets of AWS commands, Python literals, compressed data, audit logs", () => {
+  it("kms's Plaintext and CiphertextBlob, ec2's PasswordData, a virtual MFA device's seed and QR code are credentials", () => {
+    const out = mask(
+      '{"CiphertextBlob": "AQIDAHhBYf5WytIc0C857tFSnBaPn2F8", "Plaintext": "VdzKNHGzUAzJeRBVY+uUmofUGGiDzyB3+i9fVkh3piw=",\n' +
+        ' "PasswordData": "&ViJ652e*u9Qk#", "Base32StringSeed": "MFRGGZDFMZTWQ2LKNNWG23TP", "QRCodePNG": "iVBORw0KGgoAAAAN"}\n',
+    );
+    for (const v of ["AQIDAHhBYf5W", "VdzKNHGzUAz", "ViJ652e", "MFRGGZDFMZTW", "iVBORw0KGgo"])
+      expect(out).not.toContain(v);
+  });
+  it("a file reference after such a flag is no credential, nor a value of one unit", () => {
+    expect(found("aws kms decrypt --ciphertext-blob fileb://data-key.enc --plaintext file://out.txt")).toEqual([]);
+    expect(found("authenticated |Wed|x |1 |2|db |u |password |0| TLSv1.2 |").map((f) => f[1])).not.toContain("0");
+  });
+  it("a value in a Python bytes, raw or unicode literal after a credential key is masked whole", () => {
+    const out = mask(
+      "{'X-Amz-Security-Token': b'Fq1x8Zk2LmN4pQ7rS9tU3vW5yA6bC8dE', 'password': b'hunter2-Blue-Sky', \"api_key\": rb\"k3y-Zz9\", 'token': u'tok-99xQ'}",
+    );
+    for (const v of ["Fq1x8Zk2", "hunter2", "k3y-Zz9", "tok-99xQ"]) expect(out).not.toContain(v);
+    expect(out).toContain("b'");
+  });
+  it("gzip or zip data in base64 is masked whole wherever it stands", () => {
+    const gz = "H4sIAAAAAAAAAHWPwQqCMBYGX0Xs7E6lYQ8EMS9gL1hYh9HJ2AIz8gQ8Z1rOy0XfoZYj";
+    const zip = "UEsDBBQAAAAIAGx0oVgAAAAAAAAAAAAAAAAJAAAAaW5kZXguanM=";
+    const out = mask(`{"awslogs": {"data": "${gz}"}}\nrecord data=${zip} end`);
+    expect(out).not.toContain("H4sI");
+    expect(out).not.toContain("UEsDB");
+  });
+  it("H4sI inside a longer token, or too short for gzip data, stays", () => {
+    expect(found("xH4sIAAAAAAAAAHWPwQqCMBYGX0Xs7E6lYQ8 and H4sIAAAA")).toEqual([]);
+  });
+  it("Redshift's user activity and connection logs: the database and the user", () => {
+    const out = mask(
+      "'2024-05-01T12:00:01Z UTC [ db=ledgerwh user=etl_loader pid=1073872332 userid=104 xid=11934 ]' LOG: select 1;\n" +
+        "initiating session |Wed, 1 May 2024 12:00:00:000|::ffff:10.20.4.17 |48932 |1073872332|salesdw |dana_report |password |0|\n",
+    );
+    for (const v of ["ledgerwh", "etl_loader", "salesdw", "dana_report"]) expect(out).not.toContain(v);
+  });
+  it("an Aurora MySQL audit log line: the user and the database, found by the operation", () => {
+    const out = mask(
+      "1709287200000000,ip-10-20-4-17,dana_app,10.20.8.31,26,0,CONNECT,ledger,,0\n" +
+        "1709287200000123,ip-10-20-4-17,billing_ro,10.20.8.31,27,102,QUERY,invoicing,'SELECT 1',0\n",
+    );
+    for (const v of ["dana_app", "ledger,", "billing_ro", "invoicing"]) expect(out).not.toContain(v);
+  });
+  it("CONNECT, or QUERY, in other comma lists stays", () => {
+    expect(found("status,CONNECT,retry\n12,a,b,c,QUERY,x\nlogins |x |y")).toEqual([]);
+  });
+  it("a CodeDeploy deployment id and the deployment group id of the agent's path", () => {
+    const out = mask(
+      "[2024-05-01 12:00:00.123] [d-7XK2QH9LB]Script - install.sh\n" +
+        "/opt/codedeploy-agent/deployment-root/7b9b5d2a-3c1e-4f6a-9d8e-2b1c0a9f8e7d/d-7XK2QH9LB/logs/scripts.log\n",
+    );
+    expect(out).not.toContain("d-7XK2QH9LB");
+    expect(out).not.toContain("7b9b5d2a");
+    expect(found("d-DEPLOYMENT and d-1234567890 and d-ABC123")).toEqual([["directory-id", "d-1234567890"]]);
+  });
+  it("a CloudWatch metric's name is no resource name", () => {
+    expect(found('aws cloudwatch\n--metric-name CPUUtilization {"MetricName": "NumberOfMessagesSent"}')).toEqual([]);
+  });
+});

@@ -17,6 +17,7 @@ import {
 import {
   genericKey,
   GENERIC_KEY_ENDINGS,
+  NOT_GENERIC_KEY_ENDINGS,
   kindOfKeyEndingAt,
   KeyToken,
 } from "../../plugin-src/kong/plugins/aws-masker/engine/names";
@@ -61,6 +62,7 @@ const KEY_PIECES = [
   ...CREDENTIAL_KEY_ENDINGS.map((e) => e[0]),
   ...NOT_PASSWORD_KEY_ENDINGS,
   ...GENERIC_KEY_ENDINGS,
+  ...NOT_GENERIC_KEY_ENDINGS,
   "Secret",
   "ACCESS",
   "Key",
@@ -101,11 +103,13 @@ describe("keys are classified in place as the normalised-key rules say", () => {
     );
   });
 
-  it("genericKey is true exactly for a key ending (without _ - and blanks) like a resource-name key", () => {
+  it("genericKey is true exactly for a key ending (without _ - and blanks) like a resource-name key and like none of its exceptions", () => {
     fc.assert(
       fc.property(keyArb, (key) => {
         const k = normalised(key, "_- ");
-        expect(genericKey(key, 0, key.length)).toBe(GENERIC_KEY_ENDINGS.some((e) => k.endsWith(e)));
+        expect(genericKey(key, 0, key.length)).toBe(
+          GENERIC_KEY_ENDINGS.some((e) => k.endsWith(e)) && !NOT_GENERIC_KEY_ENDINGS.some((e) => k.endsWith(e)),
+        );
       }),
       { numRuns: 3000 },
     );

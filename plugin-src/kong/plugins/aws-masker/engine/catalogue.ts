@@ -221,6 +221,15 @@ export const KINDS: Kind[] = [
     example: "s-1Z9ABCDEF2GHI",
   },
   {
+    id: "codedeploy-deployment",
+    tag: "CODEDEPLOY_DEPLOYMENT",
+    family: "prefixed-upper",
+    prefix: "d",
+    lengths: [9],
+    title: "CodeDeploy deployment id (d- + 9 upper alnum)",
+    example: "/opt/codedeploy-agent/deployment-root/<group id>/d-7XK2QH9LB/logs/scripts.log",
+  },
+  {
     id: "rds-resource-id",
     tag: "RDS_RESOURCE_ID",
     family: "prefixed-upper",

@@ -102,6 +102,14 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   // X-Amz-Signature, a SigV2 or CloudFront signed URL's Signature: the URL grants access while it is valid
   ["signature", CRED_OTHER],
   ["auth", CRED_OTHER],
+  // secrets some AWS commands print under keys of their own: kms decrypt's and generate-data-key's Plaintext (a data
+  // key) and CiphertextBlob (opaque: it names the key it was encrypted under), ec2 get-password-data's PasswordData
+  // (decrypted with --priv-launch-key), a virtual MFA device's TOTP seed (Base32StringSeed) and its QR code (QRCodePNG)
+  ["plaintext", CRED_OTHER],
+  ["ciphertextblob", CRED_OTHER],
+  ["passworddata", CRED_OTHER],
+  ["stringseed", CRED_OTHER],
+  ["qrcodepng", CRED_OTHER],
 ];
 
 /** For the specs: the endings and what they name, most specific first. */
@@ -278,6 +286,9 @@ export function newCredentialScan(): void {
  */
 const FOOTER = { from: -1, at: -1 };
 
+/** b B r R u U: the units of a Python string prefix. */
+const PY_PREFIX = ch.unitSet([98, 66, 114, 82, 117, 85]);
+
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
 }
@@ -322,6 +333,11 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     if (k === lineStart) return false;
   }
   if (k >= n) return false;
+  // a Python string prefix before the quote (botocore's debug log prints headers as bytes: 'X-Amz-Security-Token':
+  // b'IQoJ...'; r'...', u'...', rb'...')
+  let q = k;
+  while (q < n && q - k < 2 && byteAt(s, q) < 256 && PY_PREFIX[byteAt(s, q)]) q++;
+  if (q > k && q < n && (byteAt(s, q) === APOS || byteAt(s, q) === QUOTE)) k = q;
   let quote = -1;
   const c0 = byteAt(s, k);
   if (c0 === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) {
@@ -403,7 +419,10 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
   if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
   if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
-  if (len === 1 && (cls(c0) & C_ALNUM) === 0) return false;
+  // (one unit identifies nothing: a Redshift connection log's "| password | 0 |" is an auth method and a duration)
+  if (len === 1) return false;
+  // a CLI file reference (--ciphertext-blob fileb://key.enc, --secret-string file://creds.json): the file holds it
+  if (c0 === 102 && (ch.matchesLowerAt(s, a, b, "file://") || ch.matchesLowerAt(s, a, b, "fileb://"))) return false;
   if (len > 2 && c0 === 60) return false;
   // a pseudonym is never masked again
   if (!quoted && sep !== PIPE) {
@@ -596,6 +615,10 @@ export const CREDENTIAL_ANCHORS = [
   // a container's credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/<id>): the id fetches
   // the task role's credentials
   "/v2/credentials/",
+  // compressed data in base64 (gzip, zip: a CloudWatch Logs subscription's awslogs.data, Firehose records, a Lambda
+  // package) cannot be scanned: masked whole, fail closed
+  "H4sI",
+  "UEsDB",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
@@ -604,6 +627,9 @@ const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
 const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
 const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
+const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
+/** Fewest base64 units of compressed data (a gzip member's header and trailer alone take 24). */
+const COMPRESSED_MIN = 24;
 /** Fewest units after a token prefix (the shortest documented token is GitLab's 20). */
 const PREFIXED_MIN = 16;
 const TILDE = 126;
@@ -621,6 +647,14 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which >= FIRST_COMPRESSED) {
+    const e = base64RunEnd(s, p, n, COMPRESSED_MIN);
+    end.e = e > 0 ? e : p + 4;
+    if (e < 0) return 0;
+    spans[0] = p;
+    spans[1] = e;
+    return 1;
+  }
   if (which >= FIRST_PREFIX) return prefixedToken(s, p, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which === KEY_BLOCK) return keyBlockBody(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COOKIE) return cookieValues(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
@@ -1007,13 +1041,13 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
 // STS session token prefixes (base64 of the token's first bytes: IQoJb3JpZ2lu..., FwoGZXIvYXdz..., AQoDYXdzE...); a
 // token is hundreds of units long.
 export const TOKEN_PREFIXES = ["IQoJ", "AgoJ", "FQoG", "FwoG", "AQoD"];
-const TOKEN_MIN = 100;
+export const TOKEN_MIN = 100;
 
 /**
- * End of a session token starting at a: base64 units, "=" padding, and the URL escapes of "/", "+", "=" (%2F %2B %3D,
- * presigned URLs). -1 when shorter than a token or glued to a longer word.
+ * End of base64 data starting at a (a session token, compressed data): base64 units, "=" padding, and the URL escapes
+ * of "/", "+", "=" (%2F %2B %3D, presigned URLs). -1 when shorter than min units or glued to a longer word.
  */
-export function sessionTokenEnd(s: string, a: number, n: number): number {
+export function base64RunEnd(s: string, a: number, n: number, min: number): number {
   if (a > 0) {
     const p = byteAt(s, a - 1);
     if (p < 256 && ((cls(p) & C_B64) !== 0 || p === UNDERSCORE || p === DASH)) return -1;
@@ -1028,7 +1062,7 @@ export function sessionTokenEnd(s: string, a: number, n: number): number {
   while (e < n && byteAt(s, e) === EQUALS) e++;
   while (e + 2 < n && byteAt(s, e) === PERCENT && byteAt(s, e + 1) === 51 && lowerCode(byteAt(s, e + 2)) === 100)
     e += 3;
-  return e - a >= TOKEN_MIN ? e : -1;
+  return e - a >= min ? e : -1;
 }
 
 /** True for a unit that is never part of a credential-shaped token (used by callers' cheap checks). */

@@ -456,15 +456,21 @@ export function opaqueToken(s: string, a: number, b: number): boolean {
   return letters > 0 && others > 0;
 }
 
+// Endings of keys that end like a name key but name what is no resource: a CloudWatch metric's name (MetricName,
+// --metric-name CPUUtilization), AWS's vocabulary or the application's
+const NOT_GENERIC_ENDINGS = ["metricname"];
+
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
-const GENERIC = ch.newSuffixSet(GENERIC_ENDINGS);
+export const NOT_GENERIC_KEY_ENDINGS: readonly string[] = NOT_GENERIC_ENDINGS;
+// (the exceptions first: suffixIn answers the lowest index of the words a key ends with)
+const GENERIC = ch.newSuffixSet([...NOT_GENERIC_ENDINGS, ...GENERIC_ENDINGS]);
 // Units a generic key is compared without ("stack_name", "--stack-name", "Stack name" in a CSV header).
 const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
 
 /** True when s[a, b) (a key) ends like a resource-name key (compared in place, no string built). */
 export function genericKey(s: string, a: number, b: number): boolean {
-  return suffixIn(GENERIC, s, a, b, GENERIC_SKIP) >= 0;
+  return suffixIn(GENERIC, s, a, b, GENERIC_SKIP) >= NOT_GENERIC_ENDINGS.length;
 }
 
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */

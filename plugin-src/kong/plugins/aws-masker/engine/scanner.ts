@@ -554,10 +554,10 @@ function prefixedHexAt(
   return -(pos + 1 + w);
 }
 
-/** <prefix>-<upper alnum of an allowed length with a digit> (EMR j-, RDS db- / cluster- resource ids). */
+/** <prefix>-<upper alnum of an allowed length with a digit> (EMR j-, RDS db- / cluster- resource ids, CodeDeploy d-). */
 function matchPrefixedUpper(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   const r = runOf(s, j + 1, n, C_UPPER | C_DIGIT);
-  if (r < 12) return 0;
+  if (r < 9) return 0;
   const kind = cfg.upperKinds[sub(s, i, j)];
   if (kind === undefined || !hasLength(kind, r) || !endsAt(s, j + 1 + r, n)) return 0;
   if (runOf(s, j + 1, j + 1 + r, C_UPPER) === r) return 0; // a word, not an id: ids carry a digit
@@ -2339,7 +2339,7 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   for (const lit of creds.TOKEN_PREFIXES) {
     let p = firstOf(s, lit);
     while (p >= 0) {
-      const e = creds.sessionTokenEnd(s, p, n);
+      const e = creds.base64RunEnd(s, p, n, creds.TOKEN_MIN);
       if (e > 0) {
         push(cfg, s, extra, p, e, kind);
         p = s.indexOf(lit, e);
@@ -3475,6 +3475,82 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (db !== undefined && plausibleName(s, d, p, db)) push(cfg, s, extra, d, p, db);
     }
     p = s.indexOf(":[", p + 2);
+  }
+  // Amazon Redshift's audit logs: the user activity log's "[ db=<database> user=<user> pid=...", the connection log's
+  // pipe-separated lines (<event> |<time> |<remote host> |<port> |<pid> |<database> |<user> |...)
+  p = firstOf(s, "[ db=");
+  while (p >= 0 && name !== undefined) {
+    let e = nameAt(cfg, s, p + 5, n, cfg.byId["database-name"] ?? name, extra);
+    if (matchesLowerAt(s, e, n, " user=")) e = nameAt(cfg, s, e + 6, n, name, extra);
+    p = s.indexOf("[ db=", e);
+  }
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "authenticated" : " session";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let ls = p;
+      while (ls > 0 && p - ls < 16 && (cls(byteAt(s, ls - 1)) & C_LOWER) !== 0) ls--;
+      let k = p + lit.length;
+      while (k < n && k - p < 48 && byteAt(s, k) === SPACE) k++;
+      if ((ls === 0 || byteAt(s, ls - 1) === LF) && k < n && byteAt(s, k) === ch.PIPE) {
+        // (the event's pipe ends field 0; fields 5 and 6 are the database and the user)
+        let fs = k + 1;
+        for (let field = 1; field < 7 && k < n && k - p < 512 && byteAt(s, k) !== LF;) {
+          k++;
+          if (k < n && byteAt(s, k) === ch.PIPE) {
+            if (field >= 5) nameAt(cfg, s, fs, k, field === 5 ? (cfg.byId["database-name"] ?? name) : name, extra);
+            field++;
+            fs = k + 1;
+          }
+        }
+      }
+      p = s.indexOf(lit, k > p + lit.length ? k : p + lit.length);
+    }
+  }
+  // Aurora MySQL's and RDS for MariaDB's audit log lines (<timestamp>,<server host>,<user>,<host>,<connection id>,
+  // <query id>,<operation>,<database>,<object>,<return code>): the user and the database, found by the operation
+  // (CONNECT, DISCONNECT, FAILED_CONNECT, QUERY)
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "CONNECT," : "QUERY,";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let ls = p;
+      while (ls > 0 && p - ls < 512 && byteAt(s, ls - 1) !== LF) ls--;
+      const t = ls + runOf(s, ls, p, C_DIGIT);
+      let k = p + lit.length;
+      if (t - ls >= 10 && t < p && byteAt(s, t) === ch.COMMA) {
+        // the operation is field 6: six commas from the line's start to the one before it
+        let commas = 0;
+        let u = -1;
+        let ue = -1;
+        for (let c = t; c < p; c++) {
+          if (byteAt(s, c) !== ch.COMMA) continue;
+          commas++;
+          if (commas === 2) u = c + 1;
+          else if (commas === 3) ue = c;
+        }
+        const op = byteAt(s, p - 1) === ch.COMMA ? p : p - 1;
+        if (
+          commas === 6 &&
+          (op === p || (cls(byteAt(s, op - 1)) & C_UPPER) !== 0 || byteAt(s, op - 1) === UNDERSCORE)
+        ) {
+          if (u > 0 && ue > u) nameAt(cfg, s, u, ue, name, extra);
+          let de = k;
+          while (de < n && de - k < 128 && byteAt(s, de) !== ch.COMMA && byteAt(s, de) !== LF) de++;
+          if (de > k) nameAt(cfg, s, k, de, cfg.byId["database-name"] ?? name, extra);
+          k = de;
+        }
+      }
+      p = s.indexOf(lit, k);
+    }
+  }
+  // CodeDeploy's agent: /opt/codedeploy-agent/deployment-root/<deployment group id>/<deployment id>/
+  p = firstOf(s, "deployment-root/");
+  while (p >= 0 && name !== undefined) {
+    const a = p + 16;
+    const e = uuidEnd(s, a, a + runOf(s, a, n, C_HEX), n);
+    if (e > 0) push(cfg, s, extra, a, e, name);
+    p = s.indexOf("deployment-root/", e > a ? e : a);
   }
   // aws configure sso's prompts: "SSO session name (Recommended): <answer>", "CLI profile name [<default>]: <answer>"
   // (the default and the answer are names)
