@@ -272,6 +272,11 @@ export function adversarialInputs(size: number): Input[] {
     ["Python bytes run", "'password': b'x-1', "],
     ["CodeDeploy path run", "/opt/codedeploy-agent/deployment-root/7b9b5d2a-3c1e-4f6a-9d8e-2b1c0a9f8e7d/d-7XK2QH9LB/ "],
     ["CodeDeploy id run", "[d-7XK2QH9LB] "],
+    ["query projection run", '$ aws x --query \'A[].FunctionName\'\n["a-1", "b-2", "c-3"]\n'],
+    ["query projection head run", 'aws --query A.Name\n["a-1", "b-2"'],
+    ["query yaml run", "aws --query A[].Name --output yaml\n- a-1\n- b-2\n"],
+    ["configure list-profiles run", "aws configure list-profiles\na-1\nb-2\n"],
+    ["configure list run", "aws configure list\n   profile a-1 manual\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1967,3 +1967,37 @@ describe("fresh material, twenty-seventh pass: secrets of AWS commands, Python l
     expect(found('aws cloudwatch\n--metric-name CPUUtilization {"MetricName": "NumberOfMessagesSent"}')).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-seventh pass: --query projections and configure's lists", () => {
+  it("the values of a --query projection printed as JSON or YAML are names of the projection's key", () => {
+    const out = mask(
+      '$ aws lambda list-functions --query \'Functions[].FunctionName\'\n[\n    "harbor-intake",\n    "saffron-sync"\n]\n' +
+        '$ aws logs describe-log-groups --query "logGroups[*].logGroupName" --output yaml\n- /ecs/tango-scheduler\n' +
+        '$ aws dynamodb list-tables --query TableNames[]\n["maple-fraud"]\n' +
+        "$ aws lambda get-function --function-name x-1 --query 'Configuration.FunctionName'\n\"marlin-archive\"\n",
+    );
+    for (const v of ["harbor-intake", "saffron-sync", "tango-scheduler", "maple-fraud", "marlin-archive"])
+      expect(out).not.toContain(v);
+    expect(
+      found("$ aws lambda list-functions --query 'Functions[].FunctionName'\n[\"orders\"]").map((f) => f[0]),
+    ).toEqual(["lambda-function"]);
+  });
+  it("a projection to a state, to several keys, or of another tool's --query reads no names", () => {
+    expect(
+      found(
+        '$ aws ec2 describe-instances --query \'Reservations[].Instances[].State.Name\'\n[\n  "running",\n  "stopped"\n]\n' +
+          "$ az vm list --query '[].name'\n[\"web-vm-1\"]\n" +
+          '$ aws lambda list-functions --query \'Functions[*].[FunctionName,Runtime]\' --output json\n[["a-1", "python3.12"]]\n',
+      ),
+    ).toEqual([]);
+  });
+  it("aws configure list-profiles' lines and configure list's profile row are names", () => {
+    const out = mask(
+      "$ aws configure list-profiles\ndefault\nharbor-ledger-admin\ntango\n\n$ aws configure list\n" +
+        "      Name                    Value             Type    Location\n   profile     saffron-ops              manual    --profile\n",
+    );
+    for (const v of ["harbor-ledger-admin", "tango\n", "saffron-ops"]) expect(out).not.toContain(v);
+    expect(out).toContain("\ndefault\n");
+    expect(found("$ aws configure list\n   profile                <not set>             None    None\n")).toEqual([]);
+  });
+});

@@ -3704,6 +3704,95 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
+  // an aws command's --query projection printed as JSON (the default) or YAML: the values of the key the projection
+  // ends with ('Functions[].FunctionName', 'logGroups[*].logGroupName'), each a name of that key's kind when it is a
+  // name key; --output text and table are read as cells
+  p = queries && name !== undefined ? firstOf(s, "--query ") : -1;
+  while (p >= 0) {
+    let a = p + 8;
+    const open = byteAt(s, a);
+    const close = open === 39 || open === QUOTE ? open : SPACE;
+    if (close !== SPACE) a++;
+    let e = a;
+    while (e < n && e - a < 256 && byteAt(s, e) !== close && byteAt(s, e) !== LF) e++;
+    // (a list key's own values: 'TableNames[]', TableNames[*], TableNames)
+    let ke = e;
+    if (ke - a > 2 && byteAt(s, ke - 1) === 93 && byteAt(s, ke - 2) === 91) ke -= 2;
+    else if (ke - a > 3 && byteAt(s, ke - 1) === 93 && byteAt(s, ke - 2) === 42 && byteAt(s, ke - 3) === 91) ke -= 3;
+    let k = ke;
+    while (k > a && (cls(byteAt(s, k - 1)) & C_ALNUM) !== 0) k--;
+    let ls = p;
+    while (ls > 0 && p - ls < 512 && byteAt(s, ls - 1) !== LF) ls--;
+    const le = unitWithin(s, LF, e, n, 4096);
+    let kind: Kind | undefined = undefined;
+    if (k < ke && (k === a || byteAt(s, k - 1) === DOT) && le > 0 && sub(s, ls, p).indexOf("aws ") >= 0) {
+      const rest = sub(s, e, le);
+      if (rest.indexOf("--output t") < 0 && rest.indexOf("--output=t") < 0) {
+        kind = kindOfKeyEndingAt(cfg.keys, s, ke, KEY_TOKEN);
+        if (kind === undefined && nm.genericKeyEndingAt(s, ke, KEY_TOKEN)) kind = name;
+        if (kind !== undefined && (KEY_TOKEN.start !== k || cfg.on[kind.id] !== true)) kind = undefined;
+      }
+    }
+    let o = le + 1;
+    if (kind !== undefined && o < n) {
+      const list = byteAt(s, o) === 91;
+      if (list) o++;
+      // (JSON: quoted values after "[" to its "]"; YAML: "- value" lines)
+      for (let items = 0; items < 4096 && o < n; items++) {
+        while (
+          list &&
+          o < n &&
+          (byteAt(s, o) === SPACE || byteAt(s, o) === LF || byteAt(s, o) === 13 || byteAt(s, o) === ch.COMMA)
+        )
+          o++;
+        if (o < n && byteAt(s, o) === QUOTE) {
+          const ve = unitWithin(s, QUOTE, o + 1, n, 1024);
+          if (ve < 0) break;
+          nameAt(cfg, s, o + 1, ve, kind, extra);
+          o = ve + 1;
+          if (!list) break;
+        } else if (!list && o + 1 < n && byteAt(s, o) === DASH && byteAt(s, o + 1) === SPACE) {
+          o = nameAt(cfg, s, o + 2, n, kind, extra);
+          if (o < n && byteAt(s, o) === 13) o++;
+          if (o < n && byteAt(s, o) === LF) o++;
+        } else {
+          break;
+        }
+      }
+    }
+    p = s.indexOf("--query ", o > p + 8 ? o : p + 8);
+  }
+  // aws configure list-profiles prints one profile's name a line, to a blank line or the next prompt; aws configure
+  // list's "profile <name> <type> <location>" row
+  p = name !== undefined ? firstOf(s, "configure list") : -1;
+  while (p >= 0) {
+    let o = unitWithin(s, LF, p, n, 4096);
+    if (o < 0) break;
+    o++;
+    if (matchesLowerAt(s, p + 14, n, "-profiles")) {
+      for (let lines = 0; lines < 4096 && o < n && byteAt(s, o) !== LF && byteAt(s, o) !== 13; lines++) {
+        const c = byteAt(s, o);
+        if (c === 36 || c === SPACE || c === ch.TAB) break;
+        const e = nameAt(cfg, s, o, n, name, extra);
+        if (e < n && byteAt(s, e) !== LF && byteAt(s, e) !== 13) break;
+        o = e < n && byteAt(s, e) === 13 ? e + 2 : e + 1;
+      }
+    } else {
+      for (let lines = 0; lines < 8 && o < n; lines++) {
+        let t = o;
+        while (t < n && t - o < 16 && byteAt(s, t) === SPACE) t++;
+        const le = unitWithin(s, LF, o, n, 512);
+        if (matchesLowerAt(s, t, n, "profile ")) {
+          t += 8;
+          while (t < n && byteAt(s, t) === SPACE) t++;
+          if (byteAt(s, t) !== 60) nameAt(cfg, s, t, n, name, extra);
+        }
+        if (le < 0) break;
+        o = le + 1;
+      }
+    }
+    p = s.indexOf("configure list", o > p + 14 ? o : p + 14);
+  }
 }
 
 // Calls whose quoted arguments are names or secrets: an environment variable's default (os.getenv("EXPORT_BUCKET",
