@@ -277,6 +277,8 @@ export function adversarialInputs(size: number): Input[] {
     ["query yaml run", "aws --query A[].Name --output yaml\n- a-1\n- b-2\n"],
     ["configure list-profiles run", "aws configure list-profiles\na-1\nb-2\n"],
     ["configure list run", "aws configure list\n   profile a-1 manual\n"],
+    ["OpenTelemetry Str run", "     -> aws.ecs.task.family: Str(a-1)\n"],
+    ["OTLP attribute run", '{"key":"faas.name","value":{"stringValue":"a-1"}},'],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

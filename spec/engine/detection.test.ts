@@ -2001,3 +2001,27 @@ describe("fresh material, twenty-seventh pass: --query projections and configure
     expect(found("$ aws configure list\n   profile                <not set>             None    None\n")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-seventh pass: OpenTelemetry resource attributes", () => {
+  it("the Collector's debug output: a dotted attribute's Str(value) is read as the key's value", () => {
+    const out = mask(
+      "Resource attributes:\n     -> cloud.provider: Str(aws)\n     -> aws.ecs.task.family: Str(harbor-intake)\n" +
+        "     -> service.name: Str(ledger-api)\n",
+    );
+    expect(out).not.toContain("harbor-intake");
+    expect(out).not.toContain("ledger-api");
+    expect(out).toContain("Str(aws)");
+  });
+  it("OTLP JSON: a {key, value: {stringValue}} attribute's value under a name key", () => {
+    const out = mask(
+      'aws\n{"attributes":[{"key":"faas.name","value":{"stringValue":"saffron-pay"}},' +
+        '{"key":"aws.ecs.task.family","value":{"stringValue":"harbor-intake"}}]}',
+    );
+    expect(out).not.toContain("saffron-pay");
+    expect(out).not.toContain("harbor-intake");
+  });
+  it("a log level in a tab-separated line is no name; Str( of another word is no wrapper", () => {
+    expect(found("aws\n2024-05-01T12:00:00Z\tinfo\tResourceSpans #0\n")).toEqual([]);
+    expect(found("aws\n -> x.name: Strs(ab-1) and foo.family: Map({})\n")).toEqual([]);
+  });
+});

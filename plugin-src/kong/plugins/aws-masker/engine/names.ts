@@ -87,6 +87,16 @@ export const STOPLIST: Record<string, boolean> = {
   unknown: true,
   empty: true,
   auto: true,
+  // log levels (the OpenTelemetry Collector's and many agents' tab-separated lines: <time>\tinfo\t<message>)
+  trace: true,
+  debug: true,
+  info: true,
+  notice: true,
+  warn: true,
+  warning: true,
+  error: true,
+  fatal: true,
+  critical: true,
   // states, types and other values of name-like keys in AWS outputs that are not resource names
   running: true,
   stopped: true,
@@ -710,7 +720,8 @@ export function valueAfter(
     if (d < 0) return false;
     k = d;
   }
-  // a wrapped literal: TableName: aws.String("orders"), Bucket=str("b")
+  // a wrapped literal: TableName: aws.String("orders"), Bucket=str("b"); the OpenTelemetry Collector's debug exporter
+  // prints an attribute's string value unquoted in Str(...): aws.ecs.task.family: Str(ledger-intake)
   let w = k;
   while (w < n && w - k < 32 && ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 95))
     w++;
@@ -718,8 +729,9 @@ export function valueAfter(
     w > k &&
     w + 1 < n &&
     byteAt(s, w) === 40 &&
-    (byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39) &&
-    !notWrapper(s, k, w)
+    ((byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39) && !notWrapper(s, k, w)
+      ? true
+      : w - k === 3 && byteAt(s, k) === 83 && byteAt(s, k + 1) === 116 && byteAt(s, k + 2) === 114)
   ) {
     k = w + 1;
     spacedAssign = false;
@@ -845,6 +857,7 @@ function escapedQuote(s: string, k: number, n: number): number {
 /**
  * Where the value of a DynamoDB attribute opening at k (`{`) starts: after `{"S": ` (or `{"SS": `, a list of
  * strings, when list is set), or -1. Attribute values are how DynamoDB's scan, query and get-item print every item.
+ * Also an OTLP attribute's string value (`{"stringValue": `: OpenTelemetry's JSON, {"key": "faas.name", "value": ...}).
  */
 export function dynamoValue(s: string, k: number, n: number, list: boolean): number {
   let d = k + 1;
@@ -855,8 +868,9 @@ export function dynamoValue(s: string, k: number, n: number, list: boolean): num
     (byteAt(s, d) === 32 || byteAt(s, d) === 9 || byteAt(s, d) === 10 || byteAt(s, d) === 13)
   )
     d++;
-  const t = list ? d + 4 : d + 3;
-  if (t >= n || byteAt(s, d) !== 34 || byteAt(s, d + 1) !== 83 || byteAt(s, t - 1) !== 34) return -1;
+  let t = list ? d + 4 : d + 3;
+  if (!list && d + 13 < n && byteAt(s, d + 1) === 115 && ch.matchesLowerAt(s, d, n, '"stringvalue"')) t = d + 13;
+  else if (t >= n || byteAt(s, d) !== 34 || byteAt(s, d + 1) !== 83 || byteAt(s, t - 1) !== 34) return -1;
   if (list && byteAt(s, d + 2) !== 83) return -1;
   d = t;
   while (d < n && d - t < 8 && (byteAt(s, d) === 32 || byteAt(s, d) === 9)) d++;

@@ -1471,11 +1471,15 @@ function matchKeyValue(
       kind.family === "name" &&
       j < n &&
       (byteAt(s, j) === COLON || byteAt(s, j) === 61);
-    // spring.datasource.username=x, Stack.TableName = Orders (a stack output)
+    // spring.datasource.username=x, Stack.TableName = Orders (a stack output); an OpenTelemetry resource attribute in
+    // the Collector's debug output (aws.ecs.task.family: Str(x), k8s.cluster.name: Str(y))
     const property =
       c === 46 &&
       j < n &&
-      (byteAt(s, j) === 61 || byteAt(s, j) === 40 || (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61));
+      (byteAt(s, j) === 61 ||
+        byteAt(s, j) === 40 ||
+        (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61) ||
+        (byteAt(s, j) === COLON && j + 2 < n && byteAt(s, j + 2) === 83 && matchesLowerAt(s, j + 1, n, " str(")));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
