@@ -279,6 +279,11 @@ export function adversarialInputs(size: number): Input[] {
     ["configure list run", "aws configure list\n   profile a-1 manual\n"],
     ["OpenTelemetry Str run", "     -> aws.ecs.task.family: Str(a-1)\n"],
     ["OTLP attribute run", '{"key":"faas.name","value":{"stringValue":"a-1"}},'],
+    ["MySQL slow log run", "# User@Host: u_1[u_1] @  [10.0.0.1]  Id: 2\nuse d_1;\n"],
+    ["MySQL User@Host run", "# User@Host: # User@Host: [[[["],
+    ["MySQL Connect run", "1 Connect\tu_1@h on d_1 using TCP/IP\n"],
+    ["login error run", "Access denied for user 'u_1'@'h' "],
+    ["for user run", "for user 'for user 'for user '"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2025,3 +2025,25 @@ describe("fresh material, twenty-seventh pass: OpenTelemetry resource attributes
     expect(found("aws\n -> x.name: Strs(ab-1) and foo.family: Map({})\n")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-seventh pass: MySQL's slow and general logs, login errors", () => {
+  it("the slow log's User@Host user and its use <database>; the general log's Connect user and database", () => {
+    const out = mask(
+      "# User@Host: dana_app[dana_app] @  [10.20.8.31]  Id:    26\n# Query_time: 12.0\nuse ledger;\nSELECT 1;\n" +
+        "2024-03-01T10:00:01.000000Z\t   27 Connect\tbilling_ro@10.20.8.32 on invoicing using TCP/IP\n",
+    );
+    for (const v of ["dana_app", "ledger", "billing_ro", "invoicing"]) expect(out).not.toContain(v);
+  });
+  it("the user of MySQL's and PostgreSQL's login errors", () => {
+    const out = mask(
+      "ERROR 1045 (28000): Access denied for user 'etl_loader'@'10.20.8.33' (using password: YES)\n" +
+        'FATAL:  password authentication failed for user "dana_report"\n',
+    );
+    expect(out).not.toContain("etl_loader");
+    expect(out).not.toContain("dana_report");
+    expect(out).toContain("(using password: YES)");
+  });
+  it("prose about a user, a Connect without a user@host and a use clause elsewhere stay", () => {
+    expect(found("a token for user accounts; Connect\tAccess denied\nuse caution;\n")).toEqual([]);
+  });
+});

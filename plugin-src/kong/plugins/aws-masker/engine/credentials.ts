@@ -48,6 +48,7 @@ const LT = ch.LT;
 const LBRACE = ch.LBRACE;
 const RBRACE = ch.RBRACE;
 const LPAREN = ch.LPAREN;
+const RPAREN = ch.RPAREN;
 const STAR = ch.STAR;
 const BACKTICK = ch.BACKTICK;
 const RBRACKET = ch.RBRACKET;
@@ -392,7 +393,12 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
       if (c === COMMA || c === SEMI || (c === RBRACE && b - 1 === a + 0)) b--;
       else break;
     }
-    if (b > a && (byteAt(s, b - 1) === RBRACE || byteAt(s, b - 1) === RBRACKET) && !hasOpener(s, a, b - 1)) b--;
+    if (
+      b > a &&
+      (byteAt(s, b - 1) === RBRACE || byteAt(s, b - 1) === RBRACKET || byteAt(s, b - 1) === RPAREN) &&
+      !hasOpener(s, a, b - 1)
+    )
+      b--;
   }
   if (b <= a) return false;
   // a nested mapping's first key (credentials:\n  access-key: ...), not a value
@@ -405,7 +411,7 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
 
 function hasOpener(s: string, a: number, b: number): boolean {
   const close = byteAt(s, b);
-  const open = close === RBRACE ? LBRACE : 91;
+  const open = close === RBRACE ? LBRACE : close === RPAREN ? LPAREN : 91;
   for (let k = a; k < b; k++) if (byteAt(s, k) === open) return true;
   return false;
 }

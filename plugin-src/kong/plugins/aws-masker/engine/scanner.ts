@@ -3548,6 +3548,61 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, k);
     }
   }
+  // MySQL's slow query log ("# User@Host: <user>[<user>] @ <host> [<ip>]", then "use <database>;" before the query)
+  // and general log ("<time> <id> Connect <user>@<host> on <database> using TCP/IP"), as RDS and Aurora write them
+  p = name !== undefined ? firstOf(s, "# User@Host: ") : -1;
+  while (p >= 0) {
+    const a = p + 13;
+    const br = unitWithin(s, 91, a, n, 128);
+    let e = a;
+    if (br > a) {
+      nameAt(cfg, s, a, br, name, extra);
+      const close = unitWithin(s, 93, br + 1, n, 128);
+      if (close > br + 1) nameAt(cfg, s, br + 1, close, name, extra);
+      // "use <database>;" opens a line among the next few
+      let o = unitWithin(s, LF, a, n, 512);
+      for (let lines = 0; lines < 4 && o >= 0; lines++) {
+        o++;
+        if (matchesLowerAt(s, o, n, "use ")) {
+          const se = unitWithin(s, 59, o + 4, n, 128);
+          if (se > o + 4) nameAt(cfg, s, o + 4, se, cfg.byId["database-name"] ?? name, extra);
+          break;
+        }
+        o = unitWithin(s, LF, o, n, 4096);
+      }
+      e = close > br ? close : br;
+    }
+    p = s.indexOf("# User@Host: ", e > p ? e : p + 13);
+  }
+  p = name !== undefined ? firstOf(s, " Connect\t") : -1;
+  while (p >= 0) {
+    const a = p + 9;
+    let at = a;
+    while (at < n && at - a < 128 && nm.isNameUnit(byteAt(s, at)) && byteAt(s, at) !== 64) at++;
+    let e = a;
+    if (at > a && at < n && byteAt(s, at) === 64) {
+      nameAt(cfg, s, a, at, name, extra);
+      e = at + 1;
+      while (e < n && e - at < 256 && byteAt(s, e) !== SPACE && byteAt(s, e) !== LF) e++;
+      if (matchesLowerAt(s, e, n, " on ")) e = nameAt(cfg, s, e + 4, n, cfg.byId["database-name"] ?? name, extra);
+    }
+    p = s.indexOf(" Connect\t", e > p + 9 ? e : p + 9);
+  }
+  // a database's login error: MySQL's "Access denied for user '<user>'@'<host>'", PostgreSQL's "password
+  // authentication failed for user \"<user>\""
+  p = name !== undefined ? firstOf(s, "for user ") : -1;
+  while (p >= 0) {
+    const q = byteAt(s, p + 9);
+    let e = p + 9;
+    if (q === 39 || q === QUOTE) {
+      const close = unitWithin(s, q, p + 10, n, 128);
+      if (close > p + 10) {
+        nameAt(cfg, s, p + 10, close, name, extra);
+        e = close;
+      }
+    }
+    p = s.indexOf("for user ", e);
+  }
   // CodeDeploy's agent: /opt/codedeploy-agent/deployment-root/<deployment group id>/<deployment id>/
   p = firstOf(s, "deployment-root/");
   while (p >= 0 && name !== undefined) {
