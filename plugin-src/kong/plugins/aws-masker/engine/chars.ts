@@ -211,6 +211,8 @@ export function clsAt(s: string, i: number, n: number): number {
 
 /** Count of units from i whose class has any bit of mask, stopping at n. */
 export function runOf(s: string, i: number, n: number, mask: number): number {
+  // (an empty run without the loop: see mayEndIn)
+  if (i >= n || byteAt(s, i) >= 256 || (table[byteAt(s, i)] & mask) === 0) return 0;
   let j = i;
   while (j < n) {
     const c = byteAt(s, j);
@@ -289,27 +291,45 @@ export function suffixNode(set: SuffixSet, lit: string): number {
 }
 
 /**
+ * False when s[a, b) cannot end like a word of set (read backwards as suffixIn reads it), by its last units (up to
+ * five, written out): a loop-free first test. Most strings end like no word of a set; answering them before a loop
+ * keeps the common path of a per-word helper loop-free, so the trace LuaJIT starts at its entry when interpreted code
+ * calls it compiles: one that reaches a loop aborts ("inner loop in root trace"), ~11 aborts blacklist the function,
+ * and every trace through it aborts after. (Five: keys that end in "Id", InstanceId, SubnetId, share four units with
+ * resourceid or secretid.)
+ */
+export function mayEndIn(set: SuffixSet, s: string, a: number, b: number, skip: boolean[]): boolean {
+  const n1 = nextBack(set, 0, s, a, b - 1, skip);
+  if (n1 <= 0) return n1 < 0;
+  const n2 = nextBack(set, n1, s, a, b - 2, skip);
+  if (n2 <= 0) return n2 < 0;
+  const n3 = nextBack(set, n2, s, a, b - 3, skip);
+  if (n3 <= 0) return n3 < 0;
+  const n4 = nextBack(set, n3, s, a, b - 4, skip);
+  if (n4 <= 0) return n4 < 0;
+  return nextBack(set, n4, s, a, b - 5, skip) !== 0;
+}
+
+/**
+ * mayEndIn's step: from node, the unit at k: the child node (> 0); 0 when no word of set continues with it; -1 when
+ * the test cannot decide (k before a, a unit suffixIn skips, or a word ends at node).
+ */
+function nextBack(set: SuffixSet, node: number, s: string, a: number, k: number, skip: boolean[]): number {
+  if (node > 0 && set.word[node] !== undefined) return -1;
+  if (k < a) return node > 0 ? -1 : 0;
+  const c = byteAt(s, k);
+  if (c < 256 && skip[c]) return -1;
+  const l = lowerCode(c);
+  const child = l < 128 ? set.next[node * 128 + l] : undefined;
+  return child === undefined ? 0 : child;
+}
+
+/**
  * The lowest index of a word of set that ends s[a, b) once lower-cased and stripped of the units marked in skip, or
  * -1 (the lowest index: callers list the most specific word first).
  */
 export function suffixIn(set: SuffixSet, s: string, a: number, b: number, skip: boolean[]): number {
-  // loop-free pre-check of the last two units: most strings end like no word of set. Answering them before the loop
-  // keeps the common path of this function (and its callers') loop-free, so a trace LuaJIT starts at its entry when
-  // interpreted code calls it compiles; one that reaches the loop below aborts, and ~11 aborts blacklist the function.
-  if (b <= a) return -1;
-  const last = byteAt(s, b - 1);
-  if (last >= 256 || !skip[last]) {
-    const l1 = lowerCode(last);
-    const n1 = l1 < 128 ? set.next[l1] : undefined;
-    if (n1 === undefined) return -1;
-    if (set.word[n1] === undefined && b - 2 >= a) {
-      const prev = byteAt(s, b - 2);
-      if (prev >= 256 || !skip[prev]) {
-        const l2 = lowerCode(prev);
-        if (l2 >= 128 || set.next[n1 * 128 + l2] === undefined) return -1;
-      }
-    }
-  }
+  if (!mayEndIn(set, s, a, b, skip)) return -1;
   let node = 0;
   let best = -1;
   let k = b - 1;

@@ -239,8 +239,14 @@ export function newKeyTable(): KeyTable {
 
 /** key: lower case, without "_" and "-" (as keys are compared). */
 export function addKey(t: KeyTable, key: string, kind: Kind): void {
-  t.kinds[ch.suffixNode(t.trie, key)] = kind;
+  const node = ch.suffixNode(t.trie, key);
+  t.kinds[node] = kind;
+  // (a key ends here: what mayEndIn asks of a set's words)
+  t.trie.word[node] = 0;
 }
+
+/** Units a key token's words are joined with, compared without (kindOfKeyEndingAt). */
+const KEY_JOINERS = ch.unitSet([95, 45]);
 
 /** True for units of a key token: A-Z a-z 0-9 _ - */
 function isKeyUnit(c: number): boolean {
@@ -264,6 +270,8 @@ export interface Span {
  * key.dashes to the count of leading dashes (CLI flags).
  */
 export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyToken): Kind | undefined {
+  // (most words end like no key: answered without the loop, see ch.mayEndIn)
+  if (!ch.mayEndIn(t.trie, s, 0, j, KEY_JOINERS)) return undefined;
   const next = t.trie.next;
   let node = 0;
   let k = j - 1;
