@@ -1947,9 +1947,12 @@ describe("fresh material, twenty-seventh pass: secrets of AWS commands, Python l
   it("an Aurora MySQL audit log line: the user and the database, found by the operation", () => {
     const out = mask(
       "1709287200000000,ip-10-20-4-17,dana_app,10.20.8.31,26,0,CONNECT,ledger,,0\n" +
-        "1709287200000123,ip-10-20-4-17,billing_ro,10.20.8.31,27,102,QUERY,invoicing,'SELECT 1',0\n",
+        "1709287200000123,ip-10-20-4-17,billing_ro,10.20.8.31,27,102,QUERY,invoicing,'SELECT 1',0\n" +
+        "1709287200000456,ip-10-20-4-17,etl_x,10.20.8.31,28,0,FAILED_CONNECT,staging_dw,,1045\n" +
+        "1709287200000789,ip-10-20-4-17,etl_y,10.20.8.31,29,0,DISCONNECT,archive_dw,,0\n",
     );
-    for (const v of ["dana_app", "ledger,", "billing_ro", "invoicing"]) expect(out).not.toContain(v);
+    for (const v of ["dana_app", "ledger,", "billing_ro", "invoicing", "etl_x", "staging_dw", "etl_y", "archive_dw"])
+      expect(out).not.toContain(v);
   });
   it("CONNECT, or QUERY, in other comma lists stays", () => {
     expect(found("status,CONNECT,retry\n12,a,b,c,QUERY,x\nlogins |x |y")).toEqual([]);

@@ -3533,11 +3533,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           if (commas === 2) u = c + 1;
           else if (commas === 3) ue = c;
         }
-        const op = byteAt(s, p - 1) === ch.COMMA ? p : p - 1;
-        if (
-          commas === 6 &&
-          (op === p || (cls(byteAt(s, op - 1)) & C_UPPER) !== 0 || byteAt(s, op - 1) === UNDERSCORE)
-        ) {
+        // (the operation is an upper-case word: CONNECT, DISCONNECT, FAILED_CONNECT, QUERY)
+        const before = byteAt(s, p - 1);
+        if (commas === 6 && (before === ch.COMMA || before === UNDERSCORE || (cls(before) & C_UPPER) !== 0)) {
           if (u > 0 && ue > u) nameAt(cfg, s, u, ue, name, extra);
           let de = k;
           while (de < n && de - k < 128 && byteAt(s, de) !== ch.COMMA && byteAt(s, de) !== LF) de++;
