@@ -1994,6 +1994,11 @@ describe("fresh material, twenty-seventh pass: --query projections and configure
       ),
     ).toEqual([]);
   });
+  it("a projection printed with --output text or table is left to the cell reader, not read as JSON", () => {
+    expect(
+      found("$ aws lambda list-functions --query 'Functions[].FunctionName' --output=text\n[\"orders\"]\n"),
+    ).toEqual([]);
+  });
   it("aws configure list-profiles' lines and configure list's profile row are names", () => {
     const out = mask(
       "$ aws configure list-profiles\ndefault\nharbor-ledger-admin\ntango\n\n$ aws configure list\n" +

@@ -737,9 +737,8 @@ export function valueAfter(
     w > k &&
     w + 1 < n &&
     byteAt(s, w) === 40 &&
-    ((byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39) && !notWrapper(s, k, w)
-      ? true
-      : w - k === 3 && byteAt(s, k) === 83 && byteAt(s, k + 1) === 116 && byteAt(s, k + 2) === 114)
+    (((byteAt(s, w + 1) === 34 || byteAt(s, w + 1) === 39) && !notWrapper(s, k, w)) ||
+      (w - k === 3 && byteAt(s, k) === 83 && byteAt(s, k + 1) === 116 && byteAt(s, k + 2) === 114))
   ) {
     k = w + 1;
     spacedAssign = false;

@@ -3518,30 +3518,32 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const lit = q === 0 ? "CONNECT," : "QUERY,";
     p = firstOf(s, lit);
     while (p >= 0) {
-      let ls = p;
-      while (ls > 0 && p - ls < 512 && byteAt(s, ls - 1) !== LF) ls--;
-      const t = ls + runOf(s, ls, p, C_DIGIT);
       let k = p + lit.length;
-      if (t - ls >= 10 && t < p && byteAt(s, t) === ch.COMMA) {
-        // the operation is field 6: six commas from the line's start to the one before it
-        let commas = 0;
-        let u = -1;
-        let ue = -1;
-        for (let c = t; c < p; c++) {
-          if (byteAt(s, c) !== ch.COMMA) continue;
+      // back from the operation (an upper-case word) over six commas on its line: the operation's, the query id's,
+      // the connection id's, the client's, the user's and the timestamp's, within 512 units
+      let c = p;
+      let commas = 0;
+      let u = -1;
+      let ue = -1;
+      while (c > 0 && p - c < 512 && commas < 6) {
+        const x = byteAt(s, c - 1);
+        if (x === LF || (commas === 0 && x !== ch.COMMA && x !== UNDERSCORE && (cls(x) & C_UPPER) === 0)) break;
+        if (x === ch.COMMA) {
           commas++;
-          if (commas === 2) u = c + 1;
-          else if (commas === 3) ue = c;
+          if (commas === 4) ue = c - 1;
+          else if (commas === 5) u = c;
         }
-        // (the operation is an upper-case word: CONNECT, DISCONNECT, FAILED_CONNECT, QUERY)
-        const before = byteAt(s, p - 1);
-        if (commas === 6 && (before === ch.COMMA || before === UNDERSCORE || (cls(before) & C_UPPER) !== 0)) {
-          if (u > 0 && ue > u) nameAt(cfg, s, u, ue, name, extra);
-          let de = k;
-          while (de < n && de - k < 128 && byteAt(s, de) !== ch.COMMA && byteAt(s, de) !== LF) de++;
-          if (de > k) nameAt(cfg, s, k, de, cfg.byId["database-name"] ?? name, extra);
-          k = de;
-        }
+        c--;
+      }
+      // (c is at the timestamp's comma: ten digits or more open the line before it)
+      let t = c;
+      while (t > 0 && c - t < 24 && (cls(byteAt(s, t - 1)) & C_DIGIT) !== 0) t--;
+      if (commas === 6 && c - t >= 10 && (t === 0 || byteAt(s, t - 1) === LF)) {
+        if (ue > u) nameAt(cfg, s, u, ue, name, extra);
+        let de = k;
+        while (de < n && de - k < 128 && byteAt(s, de) !== ch.COMMA && byteAt(s, de) !== LF) de++;
+        if (de > k) nameAt(cfg, s, k, de, cfg.byId["database-name"] ?? name, extra);
+        k = de;
       }
       p = s.indexOf(lit, k);
     }
@@ -3765,6 +3767,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // ends with ('Functions[].FunctionName', 'logGroups[*].logGroupName'), each a name of that key's kind when it is a
   // name key; --output text and table are read as cells
   p = queries && name !== undefined ? firstOf(s, "--query ") : -1;
+  // (the line's start, the next "aws ", "--output" and line feed are each found once for all the hits they serve:
+  // a search per hit on a long line of many --query would cost the line's length each time)
+  let ls = 0;
+  let seen = 0;
+  let awsAt = -1;
+  let outAt = -1;
+  let lf = -1;
   while (p >= 0) {
     let a = p + 8;
     const open = byteAt(s, a);
@@ -3778,16 +3787,31 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     else if (ke - a > 3 && byteAt(s, ke - 1) === 93 && byteAt(s, ke - 2) === 42 && byteAt(s, ke - 3) === 91) ke -= 3;
     let k = ke;
     while (k > a && (cls(byteAt(s, k - 1)) & C_ALNUM) !== 0) k--;
-    let ls = p;
-    while (ls > 0 && p - ls < 512 && byteAt(s, ls - 1) !== LF) ls--;
-    const le = unitWithin(s, LF, e, n, 4096);
+    for (let c = seen; c < p; c++) if (byteAt(s, c) === LF) ls = c + 1;
+    seen = p;
+    if (awsAt < ls) {
+      awsAt = s.indexOf("aws ", ls);
+      if (awsAt < 0) awsAt = n;
+    }
+    if (lf < e) {
+      lf = s.indexOf("\n", e);
+      if (lf < 0) lf = n;
+    }
+    const le = lf < n && lf - e < 4096 ? lf : -1;
     let kind: Kind | undefined = undefined;
-    if (k < ke && (k === a || byteAt(s, k - 1) === DOT) && le > 0 && sub(s, ls, p).indexOf("aws ") >= 0) {
-      const rest = sub(s, e, le);
-      if (rest.indexOf("--output t") < 0 && rest.indexOf("--output=t") < 0) {
-        kind = kindOfKeyEndingAt(cfg.keys, s, ke, KEY_TOKEN);
-        if (kind === undefined && nm.genericKeyEndingAt(s, ke, KEY_TOKEN)) kind = name;
-        if (kind !== undefined && (KEY_TOKEN.start !== k || cfg.on[kind.id] !== true)) kind = undefined;
+    if (k < ke && (k === a || byteAt(s, k - 1) === DOT) && le > 0 && awsAt + 4 <= p) {
+      kind = kindOfKeyEndingAt(cfg.keys, s, ke, KEY_TOKEN);
+      if (kind === undefined && nm.genericKeyEndingAt(s, ke, KEY_TOKEN)) kind = name;
+      if (kind !== undefined && (KEY_TOKEN.start !== k || cfg.on[kind.id] !== true)) kind = undefined;
+      if (kind !== undefined) {
+        if (outAt < e) {
+          outAt = s.indexOf("--output", e);
+          if (outAt < 0) outAt = n;
+        }
+        // (--output text / table on the command's line: its cells are read as cells)
+        const c = outAt + 9 < le ? byteAt(s, outAt + 9) : 0;
+        if ((c === 116 || c === 84) && (byteAt(s, outAt + 8) === SPACE || byteAt(s, outAt + 8) === 61))
+          kind = undefined;
       }
     }
     let o = le + 1;
@@ -3823,9 +3847,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // list's "profile <name> <type> <location>" row
   p = name !== undefined ? firstOf(s, "configure list") : -1;
   while (p >= 0) {
-    let o = unitWithin(s, LF, p, n, 4096);
-    if (o < 0) break;
-    o++;
+    // (the output starts on the next line; the search goes on after what was read: each unit is looked at once)
+    const nl = s.indexOf("\n", p);
+    if (nl < 0) break;
+    let o = nl + 1;
     if (matchesLowerAt(s, p + 14, n, "-profiles")) {
       for (let lines = 0; lines < 4096 && o < n && byteAt(s, o) !== LF && byteAt(s, o) !== 13; lines++) {
         const c = byteAt(s, o);
