@@ -11,6 +11,7 @@ import type { Kind, Match } from "../../lib/engine";
 import * as ch from "../../plugin-src/kong/plugins/aws-masker/engine/chars";
 import {
   credentialKeyCode,
+  credentialKeyEndingAt,
   CREDENTIAL_KEY_ENDINGS,
   NOT_PASSWORD_KEY_ENDINGS,
 } from "../../plugin-src/kong/plugins/aws-masker/engine/credentials";
@@ -100,6 +101,29 @@ describe("keys are classified in place as the normalised-key rules say", () => {
         expect(credentialKeyCode(s, before.length, before.length + key.length)).toBe(referenceCredentialCode(key));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it("credentialKeyEndingAt reads the whole key token before j, past its first twelve units, and no key of 64 units or more", () => {
+    const longArb = fc.array(keyArb, { minLength: 1, maxLength: 4 }).map((a) => a.join(""));
+    fc.assert(
+      fc.property(longArb, fc.boolean(), (text, allowBlanks) => {
+        const token: KeyToken = { start: -1, dashes: 0 };
+        const got = credentialKeyEndingAt(text, text.length, allowBlanks, token);
+        let k = text.length;
+        const unit = /[A-Za-z0-9_-]/;
+        while (k > 0 && text.length - k < 64) {
+          if (unit.test(text[k - 1]) || (allowBlanks && text[k - 1] === " " && k > 1 && unit.test(text[k - 2]))) k--;
+          else break;
+        }
+        if (text.length - k >= 64) {
+          expect(got).toBe("none");
+          return;
+        }
+        expect(got).toBe(referenceCredentialCode(text.slice(k)));
+        expect(token.start).toBe(k);
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -272,21 +272,19 @@ export interface Span {
 export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyToken): Kind | undefined {
   // (most words end like no key: answered without the loop, see ch.mayEndIn)
   if (!ch.mayEndIn(t.trie, s, 0, j, KEY_JOINERS)) return undefined;
-  const next = t.trie.next;
-  let node = 0;
-  let k = j - 1;
-  let units = 0;
-  while (k >= 0) {
-    const c = byteAt(s, k);
-    if (c >= 256 || !isKeyUnit(c)) break;
-    if (c !== 95 && c !== 45) {
-      const child = next[node * 128 + lowerCode(c)];
-      units++;
-      if (child === undefined || units > KEY_UNITS_MAX) return undefined;
-      node = child;
-    }
-    k--;
-  }
+  // the first twelve units written out, as credentials.ts credentialKeyEndingAt's walk (a loop reached from a trace's
+  // start aborts it); longer keys go on in the loop
+  TRIE_WALK.k = j - 1;
+  TRIE_WALK.node = 0;
+  TRIE_WALK.units = 0;
+  TRIE_WALK.done = false;
+  fourTrieSteps(t.trie.next, s);
+  fourTrieSteps(t.trie.next, s);
+  fourTrieSteps(t.trie.next, s);
+  while (!TRIE_WALK.done) trieStep(t.trie.next, s);
+  const node = TRIE_WALK.node;
+  const k = TRIE_WALK.k;
+  if (node < 0) return undefined;
   const kind = t.kinds[node];
   if (kind === undefined) return undefined;
   let a = k + 1;
@@ -298,6 +296,41 @@ export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyTok
   key.start = a;
   key.dashes = dashes;
   return kind;
+}
+
+/**
+ * kindOfKeyEndingAt's walk back from k over a key's units (the joiners "_" "-" skipped) down the key table's trie: node
+ * is -1 once the key ends like no key (or is longer than KEY_UNITS_MAX units); done when the walk stopped.
+ */
+const TRIE_WALK = { k: 0, node: 0, units: 0, done: false };
+
+function trieStep(next: Record<number, number>, s: string): void {
+  if (TRIE_WALK.done) return;
+  const k = TRIE_WALK.k;
+  const c = k >= 0 ? byteAt(s, k) : -1;
+  if (c < 0 || c >= 256 || !isKeyUnit(c)) {
+    TRIE_WALK.done = true;
+    return;
+  }
+  if (c !== 95 && c !== 45) {
+    const child = next[TRIE_WALK.node * 128 + lowerCode(c)];
+    TRIE_WALK.units++;
+    if (child === undefined || TRIE_WALK.units > KEY_UNITS_MAX) {
+      TRIE_WALK.node = -1;
+      TRIE_WALK.done = true;
+      return;
+    }
+    TRIE_WALK.node = child;
+  }
+  TRIE_WALK.k = k - 1;
+}
+
+/** trieStep four times, written out. */
+function fourTrieSteps(next: Record<number, number>, s: string): void {
+  trieStep(next, s);
+  trieStep(next, s);
+  trieStep(next, s);
+  trieStep(next, s);
 }
 
 /** kindOfKey's own token record (read right after the call that fills it). */
