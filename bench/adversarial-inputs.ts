@@ -287,6 +287,10 @@ export function adversarialInputs(size: number): Input[] {
     ["MySQL Connect run", "1 Connect\tu_1@h on d_1 using TCP/IP\n"],
     ["login error run", "Access denied for user 'u_1'@'h' "],
     ["for user run", "for user 'for user 'for user '"],
+    ["MAC run", "0a:8c:44:1e:7b:f3 "],
+    ["MAC colon run", "0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:"],
+    ["container key run", '"container": "a-1", '],
+    ["nodepool label run", "karpenter.sh/nodepool=a-1\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2055,3 +2055,45 @@ describe("fresh material, twenty-seventh pass: MySQL's slow and general logs, lo
     expect(found("a token for user accounts; Connect\tAccess denied\nuse caution;\n")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-eighth pass: network interfaces' MAC addresses", () => {
+  it("a locally administered MAC (EC2's ENIs) is masked: in a table, a metadata path, ip's output and MacAddress", () => {
+    expect(found("ci-info: |  ens5  | True | global | 0a:8c:44:1e:7b:f3 |")).toEqual([
+      ["mac-address", "0a:8c:44:1e:7b:f3"],
+    ]);
+    expect(found("meta-data/network/interfaces/macs/0E:3F:11:9A:CC:01/vpc-id")).toEqual([
+      ["mac-address", "0E:3F:11:9A:CC:01"],
+    ]);
+    expect(found("    link/ether 06:1b:2c:3d:4e:5f brd ff:ff:ff:ff:ff:ff")).toEqual([
+      ["mac-address", "06:1b:2c:3d:4e:5f"],
+    ]);
+    expect(found('{"MacAddress": "12:f7:3c:61:ee:fa"}')).toEqual([["mac-address", "12:f7:3c:61:ee:fa"]]);
+  });
+  it("a vendor's MAC, a multicast one, a fingerprint's octets, a longer or glued run and IPv6 are no MAC", () => {
+    const neg =
+      "00:1a:2b:3c:4d:5e ff:ff:ff:ff:ff:ff 01:00:5e:00:00:fb 43:51:43:a1:b5:fc:8b:b7:0a:3a:a9:b1:0f:66:73:a8 " +
+      "x0a:8c:44:1e:7b:f3 0a:8c:44:1e:7b:f3:01 0a:8c:44:1e:7b 0a-8c-44-1e-7b-f3 10:30:45";
+    expect(found(neg)).toEqual([]);
+    expect(found("addr 0a:8c:44:1e:7b:f3:12:34 up")).toEqual([["ipv6", "0a:8c:44:1e:7b:f3:12:34"]]);
+  });
+  it("a MAC alone is no AWS signal: a text with only MACs keeps its weak account candidates unmasked", () => {
+    expect(found("mac 0a:8c:44:1e:7b:f3 order 123456789012")).toEqual([["mac-address", "0a:8c:44:1e:7b:f3"]]);
+  });
+});
+
+describe("fresh material, twenty-eighth pass: Batch, X-Ray and Karpenter names", () => {
+  it("a Batch job's compute environment, an X-Ray segment's container, Karpenter's node pool and node claim", () => {
+    const out = mask(
+      '{"jobName": "x", "computeEnvironment": "genomics-spot-ce"}\n' +
+        '{"aws": {"ecs": {"container": "orders-svc-7d9f8b6c5-x2k4p"}}}\n' +
+        "                    karpenter.sh/nodepool=batch-spot\n" +
+        '{"nodeclaim":"batch-spot-x7k2p","nodepool":"batch-spot"}\n' +
+        "$ aws ecs execute-command --cluster c1 --task t1 --container ledger-api --interactive --command /bin/sh\n",
+    );
+    for (const v of ["genomics-spot-ce", "orders-svc-7d9f8b6c5-x2k4p", "batch-spot", "ledger-api"])
+      expect(out).not.toContain(v);
+  });
+  it("a container's key with an object or a list for its value masks nothing of it", () => {
+    expect(found('{"container": {"exitCode": 137}, "containers": [{"image": "nginx"}]}')).toEqual([]);
+  });
+});

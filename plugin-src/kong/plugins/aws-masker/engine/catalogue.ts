@@ -26,6 +26,7 @@ export interface Kind {
     | "ipv4-private"
     | "ipv4-public"
     | "ipv6" // full and ::-compressed forms, exact boundaries
+    | "mac" // six colon-separated octets, locally administered and unicast (an EC2 network interface's)
     | "dashed-ip-host" // ip-10-0-1-5 / ec2-54-1-2-3 host labels
     | "aws-host" // resource labels in front of an AWS service domain
     | "s3-bucket" // s3://bucket, bucket.s3.amazonaws.com, s3.amazonaws.com/bucket, arn:aws:s3:::bucket, by context
@@ -486,6 +487,13 @@ export const KINDS: Kind[] = [
     family: "ipv6",
     title: "IPv6 address (full or ::-compressed; not ::1, not ::)",
     example: "2600:1f18:4a3:6902::1e",
+  },
+  {
+    id: "mac-address",
+    tag: "MAC_ADDRESS",
+    family: "mac",
+    title: "MAC address of a network interface (locally administered, as EC2 gives every ENI; not a vendor's)",
+    example: "0a:8c:44:1e:7b:f3",
   },
   {
     id: "ec2-private-dns",

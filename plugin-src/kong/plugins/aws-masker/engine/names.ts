@@ -411,6 +411,14 @@ const GENERIC_ENDINGS = [
   "sourceidentity",
   // an ACM certificate's domain names (SubjectAlternativeNameSummaries: ["*.internal.example.io"])
   "namesummaries",
+  // an AWS Batch compute environment (describe-jobs' computeEnvironment, --compute-environments)
+  "computeenvironment",
+  "computeenvironments",
+  // Karpenter's node pools and node claims (karpenter.sh/nodepool=<name> labels, its controller's JSON log)
+  "nodepool",
+  "nodeclaim",
+  // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container)
+  "container",
   // an ElastiCache RBAC user group (UserGroupIds: ["ledger-app-users"], --user-group-id)
   "usergroupid",
   "usergroupids",

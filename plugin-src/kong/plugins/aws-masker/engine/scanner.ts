@@ -830,9 +830,28 @@ function ipv6End(s: string, a: number, n: number): number {
 
 function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[]): number {
   const e = ipv6End(s, a, n);
-  if (e < 0) return 0;
-  push(cfg, s, out, a, e, cfg.byFamily["ipv6"]);
-  return e;
+  if (e >= 0) {
+    push(cfg, s, out, a, e, cfg.byFamily["ipv6"]);
+    return e;
+  }
+  // else a MAC address: six octets. EC2 gives every network interface a locally administered one (0a:8c:44:1e:7b:f3:
+  // describe-network-interfaces' MacAddress, instance metadata's .../interfaces/macs/<mac>/, cloud-init's and ip's
+  // output). A vendor's (universally administered: 00:1a:2b:...) or a multicast one (ff:ff:...) names no resource.
+  if (a + 17 > n) return 0;
+  for (let g = 0; g < 6; g++) {
+    const p = a + g * 3;
+    if (!ch.isHexDigit(byteAt(s, p)) || !ch.isHexDigit(byteAt(s, p + 1))) return 0;
+    if (g < 5 && byteAt(s, p + 2) !== 58) return 0;
+  }
+  // the first octet's low bits: 1 0 (local, unicast): its second digit is 2, 6, a or e
+  const d = ch.lowerCode(byteAt(s, a + 1));
+  if (d !== 50 && d !== 54 && d !== 97 && d !== 101) return 0;
+  const before = a > 0 ? byteAt(s, a - 1) : 32;
+  const after = a + 17 < n ? byteAt(s, a + 17) : 32;
+  if ((cls(before) & C_ALNUM) !== 0 || before === 58 || before === 46 || before === 95 || before === 45) return 0;
+  if ((cls(after) & C_ALNUM) !== 0 || after === 58 || after === 95 || after === 45) return 0;
+  push(cfg, s, out, a, a + 17, cfg.byFamily["mac"]);
+  return a + 17;
 }
 
 /** Context words for fixed-shape ids (hosted zone, distribution, API id) before i or in the JSON key. */
@@ -4176,6 +4195,7 @@ function hasSignal(s: string, out: Match[]): boolean {
       f !== "ipv4-private" &&
       f !== "ipv4-public" &&
       f !== "ipv6" &&
+      f !== "mac" &&
       f !== "custom" &&
       m.kind.id !== "credential" &&
       m.weak !== true

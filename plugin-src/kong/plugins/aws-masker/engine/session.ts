@@ -573,7 +573,7 @@ export function rawIndex(a: number, shifts: number[], d: number): number {
   return a + d + shift;
 }
 
-/** Kinds whose match is no AWS signal on its own (IPs, generic credentials, custom patterns). */
+/** Kinds whose match is no AWS signal on its own (IPs, MACs, generic credentials, custom patterns). */
 function isSignal(m: Match): boolean {
   const f = m.kind.family;
   return (
@@ -581,6 +581,7 @@ function isSignal(m: Match): boolean {
     f !== "ipv4-private" &&
     f !== "ipv4-public" &&
     f !== "ipv6" &&
+    f !== "mac" &&
     f !== "custom" &&
     m.kind.id !== "credential"
   );
