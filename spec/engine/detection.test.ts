@@ -2097,3 +2097,27 @@ describe("fresh material, twenty-eighth pass: Batch, X-Ray and Karpenter names",
     expect(found('{"container": {"exitCode": 137}, "containers": [{"image": "nginx"}]}')).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-eighth pass: ECS container instances and SES events", () => {
+  it("a container instance's id after --container-instances and in a service event's (container-instance <id>)", () => {
+    const id = "1f0e9d8c7b6a45938271605f4e3d2c1b";
+    expect(found(`aws ecs describe-container-instances --cluster c --container-instances ${id}`)).toContainEqual([
+      "hex32-id",
+      id,
+    ]);
+    expect(found(`The closest matching (container-instance ${id}) has insufficient memory available.`)).toEqual([
+      ["hex32-id", id],
+    ]);
+  });
+  it("an SES event's configuration set and caller identity", () => {
+    const out = mask(
+      '{"sourceArn": "arn:aws:ses:eu-west-1:742901385566:identity/example.com", "tags": {"ses:configuration-set": ' +
+        '["billing-notify-prod"], "ses:caller-identity": ["billing-mailer"]}}',
+    );
+    expect(out).not.toContain("billing-notify-prod");
+    expect(out).not.toContain("billing-mailer");
+  });
+  it("sts get-caller-identity is a command, not a key", () => {
+    expect(found("aws sts get-caller-identity\nget-caller-identity: returns the account.")).toEqual([]);
+  });
+});

@@ -659,9 +659,9 @@ export const KINDS: Kind[] = [
     minLen: 32,
     maxLen: 32,
     charset: "lower",
-    ctx: ["detector", "finding", "task"],
+    ctx: ["detector", "finding", "task", "container-instance", "containerinstance"],
     title:
-      "GuardDuty detector or finding id, ECS task id (32 lower alnum, hex in practice, by context: detector, finding, task)",
+      "GuardDuty detector or finding id, ECS task or container instance id (32 lower alnum, hex in practice, by context: detector, finding, task, container instance)",
     example: "GuardDuty detector 12abc34d567e8fa901bc2d34e0a1b2c3",
   },
 

@@ -419,6 +419,10 @@ const GENERIC_ENDINGS = [
   "nodeclaim",
   // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container)
   "container",
+  // the IAM identity an SES message was sent by and its configuration set (an SES event's ses:caller-identity and
+  // ses:configuration-set tags)
+  "calleridentity",
+  "configurationset",
   // an ElastiCache RBAC user group (UserGroupIds: ["ledger-app-users"], --user-group-id)
   "usergroupid",
   "usergroupids",
@@ -516,8 +520,8 @@ export function opaqueToken(s: string, a: number, b: number): boolean {
 }
 
 // Endings of keys that end like a name key but name what is no resource: a CloudWatch metric's name (MetricName,
-// --metric-name CPUUtilization), AWS's vocabulary or the application's
-const NOT_GENERIC_ENDINGS = ["metricname"];
+// --metric-name CPUUtilization), AWS's vocabulary or the application's; a command (sts get-caller-identity: ...)
+const NOT_GENERIC_ENDINGS = ["metricname", "getcalleridentity"];
 
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
