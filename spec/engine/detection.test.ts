@@ -2121,3 +2121,22 @@ describe("fresh material, twenty-eighth pass: ECS container instances and SES ev
     expect(found("aws sts get-caller-identity\nget-caller-identity: returns the account.")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-eighth pass: SageMaker notebook hosts, Prometheus workspaces", () => {
+  it("a SageMaker notebook instance's or Studio domain's host, an Amazon Managed Prometheus workspace id", () => {
+    const out = mask(
+      "open https://ledger-nb.notebook.us-east-1.sagemaker.aws/lab and " +
+        "https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d/api/v1/remote_write",
+    );
+    expect(out).not.toContain("ledger-nb");
+    expect(out).not.toContain("ws-1a2b3c4d");
+    expect(found("workspace ws-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d ready")).toEqual([
+      ["workspace-id", "ws-1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"],
+    ]);
+  });
+  it("a WorkSpace id stays one, a ws- with a cut UUID or at the text's end is none", () => {
+    expect(found("ws-f4h5j6k7l")).toEqual([["workspace-id", "ws-f4h5j6k7l"]]);
+    expect(found("ws-1a2b3c4d-5e6f")).toEqual([]);
+    expect(found("see ws-")).toEqual([]);
+  });
+});

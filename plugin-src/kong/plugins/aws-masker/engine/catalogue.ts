@@ -308,7 +308,7 @@ export const KINDS: Kind[] = [
     tag: "WORKSPACE",
     family: "org-id",
     prefix: "ws",
-    title: "WorkSpaces id (ws- + 8-63 lower alnum)",
+    title: "WorkSpaces id (ws- + 8-63 lower alnum), Amazon Managed Service for Prometheus workspace id (ws- + UUID)",
     example: "ws-f4h5j6k7l",
   },
   {

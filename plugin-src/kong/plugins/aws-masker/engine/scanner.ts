@@ -656,7 +656,9 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     if (r >= 8 && r <= 128) e = j + 1 + r;
     kind = cfg.orgKinds["p"];
   } else if (len === 2 && c0 === 119 && byteAt(s, i + 1) === 115) {
-    const r = mixedAlnum(s, j + 1, n);
+    // an Amazon Managed Service for Prometheus workspace (ws- + a UUID), else a WorkSpace (ws- + lower alnum)
+    e = uuidEnd(s, j + 1, j + 9, n);
+    const r = e < 0 ? mixedAlnum(s, j + 1, n) : 0;
     if (r >= 8 && r <= 63) e = j + 1 + r;
     kind = cfg.orgKinds["ws"];
   } else if (len === 2 && c0 === 111 && byteAt(s, i + 1) === 117) {
@@ -718,7 +720,8 @@ function saysKeyId(s: string, i: number, keyCtx: string): boolean {
 
 /** A UUID (8-4-4-4-12 lower hex) starting at i whose first group is the word [i, j); end or -1. */
 function uuidEnd(s: string, i: number, j: number, n: number): number {
-  if (j - i !== 8 || runOf(s, i, j, C_HEX) !== 8) return -1;
+  // (j may lie past the text's end: callers ask "a UUID after this prefix?" with j = i + 8)
+  if (j - i !== 8 || j > n || runOf(s, i, j, C_HEX) !== 8) return -1;
   let p = j;
   for (const g of [4, 4, 4, 12]) {
     if (p >= n || byteAt(s, p) !== 45 || runOf(s, p + 1, n, C_HEX) !== g) return -1;
@@ -1994,7 +1997,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
       return resEnd;
     }
   }
-  if (typed !== undefined && (cls(byteAt(s, nameStart)) & C_LOWER) !== 0) {
+  if (typed !== undefined && nameStart < resEnd && (cls(byteAt(s, nameStart)) & C_LOWER) !== 0) {
     // key/mrk-..., instance/i-...: a known id keeps its own kind
     const w = nameStart + runOf(s, nameStart, resEnd, C_ALNUM);
     const inner: Match[] = [];
@@ -2772,6 +2775,8 @@ const APP_DOMAINS = [
   ".awsglobalaccelerator.com",
   // an ACM DNS validation record's value (_<hash>.<label>.acm-validations.aws.): one certificate's
   ".acm-validations.aws",
+  // a SageMaker notebook instance (<name>.notebook.<region>.sagemaker.aws) or Studio domain's (<domain id>.studio.)
+  ".sagemaker.aws",
 ];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
