@@ -227,6 +227,18 @@ export function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
+/** True when s[p] and s[p + 1] (both before the text's end) are hex digits, either case. */
+export function isHexPair(s: string, p: number): boolean {
+  return isHexDigit(byteAt(s, p)) && isHexDigit(byteAt(s, p + 1));
+}
+
+/** True when s[p] and s[p + 1] (both before the text's end) are decimal digits. */
+export function isDigitPair(s: string, p: number): boolean {
+  const c = byteAt(s, p);
+  const d = byteAt(s, p + 1);
+  return c >= 48 && c <= 57 && d >= 48 && d <= 57;
+}
+
 /** ASCII lower-casing of one code (A-Z only). */
 export function lowerCode(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;

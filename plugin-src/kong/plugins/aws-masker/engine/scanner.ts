@@ -831,7 +831,32 @@ function ipv6End(s: string, a: number, n: number): number {
   return p;
 }
 
+/**
+ * An IPv6 address or a MAC address at a: a word of at most four units followed by ":" (or "::" at a). Most such words
+ * are neither ("Name: x", "arn:aws", a time 10:30:45): they are answered before ipv6End's loops, without one (a loop
+ * reached from a trace's start aborts it, and LuaJIT blacklists the function after a few such aborts; see ch.mayEndIn).
+ */
 function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[]): number {
+  if (byteAt(s, a) !== 58) {
+    // the word's colon (within four units: the callers' words are that short and a colon follows them)
+    const colon =
+      byteAt(s, a + 1) === 58 ? a + 1 : byteAt(s, a + 2) === 58 ? a + 2 : byteAt(s, a + 3) === 58 ? a + 3 : a + 4;
+    // a group is hex, and a hex digit or a second colon follows its colon
+    if (!ch.isHexDigit(byteAt(s, a)) || (colon > a + 1 && !ch.isHexDigit(byteAt(s, a + 1)))) return 0;
+    if ((colon > a + 2 && !ch.isHexDigit(byteAt(s, a + 2))) || (colon > a + 3 && !ch.isHexDigit(byteAt(s, a + 3))))
+      return 0;
+    const next = colon + 1 < n ? byteAt(s, colon + 1) : -1;
+    if (next !== 58 && !ch.isHexDigit(next)) return 0;
+    // a time (10:30, 10:30:45, 10:30:45.120): two or three groups of two digits, without "::"
+    if (colon === a + 2 && a + 5 <= n && ch.isDigitPair(s, a) && ch.isDigitPair(s, a + 3)) {
+      const u5 = a + 5 < n ? byteAt(s, a + 5) : -1;
+      if (u5 !== 58 && !ch.isHexDigit(u5)) return 0;
+      if (u5 === 58 && a + 8 <= n && ch.isDigitPair(s, a + 6)) {
+        const u8 = a + 8 < n ? byteAt(s, a + 8) : -1;
+        if (u8 !== 58 && !ch.isHexDigit(u8)) return 0;
+      }
+    }
+  }
   const e = ipv6End(s, a, n);
   if (e >= 0) {
     push(cfg, s, out, a, e, cfg.byFamily["ipv6"]);
@@ -840,12 +865,11 @@ function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[
   // else a MAC address: six octets. EC2 gives every network interface a locally administered one (0a:8c:44:1e:7b:f3:
   // describe-network-interfaces' MacAddress, instance metadata's .../interfaces/macs/<mac>/, cloud-init's and ip's
   // output). A vendor's (universally administered: 00:1a:2b:...) or a multicast one (ff:ff:...) names no resource.
-  if (a + 17 > n) return 0;
-  for (let g = 0; g < 6; g++) {
-    const p = a + g * 3;
-    if (!ch.isHexDigit(byteAt(s, p)) || !ch.isHexDigit(byteAt(s, p + 1))) return 0;
-    if (g < 5 && byteAt(s, p + 2) !== 58) return 0;
-  }
+  // (written out, as above)
+  if (a + 17 > n || byteAt(s, a + 2) !== 58 || byteAt(s, a + 5) !== 58 || byteAt(s, a + 8) !== 58) return 0;
+  if (byteAt(s, a + 11) !== 58 || byteAt(s, a + 14) !== 58) return 0;
+  if (!ch.isHexPair(s, a) || !ch.isHexPair(s, a + 3) || !ch.isHexPair(s, a + 6) || !ch.isHexPair(s, a + 9)) return 0;
+  if (!ch.isHexPair(s, a + 12) || !ch.isHexPair(s, a + 15)) return 0;
   // the first octet's low bits: 1 0 (local, unicast): its second digit is 2, 6, a or e
   const d = ch.lowerCode(byteAt(s, a + 1));
   if (d !== 50 && d !== 54 && d !== 97 && d !== 101) return 0;
