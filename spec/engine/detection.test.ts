@@ -2140,3 +2140,29 @@ describe("fresh material, twenty-eighth pass: SageMaker notebook hosts, Promethe
     expect(found("see ws-")).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-eighth pass: EC2 system UUIDs", () => {
+  it("a UUID opening with ec2 is an instance's system UUID, in lower case and in SMBIOS's upper case", () => {
+    expect(found("  System UUID:                ec2a4f6b-1c9d-8e7f-0a1b-2c3d4e5f6a7b")).toEqual([
+      ["ec2-system-uuid", "ec2a4f6b-1c9d-8e7f-0a1b-2c3d4e5f6a7b"],
+    ]);
+    expect(
+      found("$ sudo cat /sys/devices/virtual/dmi/id/product_uuid\nEC2E1916-9099-7CAF-FD21-012345678901\n"),
+    ).toEqual([["ec2-system-uuid", "EC2E1916-9099-7CAF-FD21-012345678901"]]);
+  });
+  it("a UUID that opens with ec2 without the word uuid before it stays (one random UUID in 4,096 does)", () => {
+    expect(found("aws resource ec2ae7ed-335a-4c3d-a241-72dc30a1d3b7 and EC2AE7ED-335A-4C3D-A241-72DC30A1D3B7")).toEqual(
+      [],
+    );
+  });
+  it("other UUIDs, a cut one, one glued to a word, and EC2 as a word stay", () => {
+    for (const text of [
+      "uuid 3f2e1d0c-9b8a-4765-a432-10fedcba9876",
+      "uuid EC2E1916-9099-7CAF-FD21-01234567890",
+      "uuid EC2E1916-9099-7CAF-FD21-012345678901x",
+      "uuid: EC2 instances",
+      "uuid EC2E1916-",
+    ])
+      expect(found(text), text).toEqual([]);
+  });
+});

@@ -27,6 +27,7 @@ export interface Kind {
     | "ipv4-public"
     | "ipv6" // full and ::-compressed forms, exact boundaries
     | "mac" // six colon-separated octets, locally administered and unicast (an EC2 network interface's)
+    | "system-uuid" // a UUID opening with "ec2" (either case): an EC2 instance's SMBIOS / hypervisor UUID
     | "dashed-ip-host" // ip-10-0-1-5 / ec2-54-1-2-3 host labels
     | "aws-host" // resource labels in front of an AWS service domain
     | "s3-bucket" // s3://bucket, bucket.s3.amazonaws.com, s3.amazonaws.com/bucket, arn:aws:s3:::bucket, by context
@@ -487,6 +488,14 @@ export const KINDS: Kind[] = [
     family: "ipv6",
     title: "IPv6 address (full or ::-compressed; not ::1, not ::)",
     example: "2600:1f18:4a3:6902::1e",
+  },
+  {
+    id: "ec2-system-uuid",
+    tag: "EC2_SYSTEM_UUID",
+    family: "system-uuid",
+    title:
+      "EC2 instance's system UUID (SMBIOS product_uuid, /sys/hypervisor/uuid, kubelet's System UUID: a UUID opening with ec2, after the word uuid)",
+    example: "System UUID: ec2e1916-9099-7caf-fd21-012345678901",
   },
   {
     id: "mac-address",

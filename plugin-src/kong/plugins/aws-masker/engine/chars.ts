@@ -227,6 +227,25 @@ export function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
+/**
+ * The end of a UUID (8-4-4-4-12 hex digits, either case) starting at i, or -1; what follows it must not continue a
+ * word or an id (a letter, digit, "-" or "_").
+ */
+export function uuidAnyCaseEnd(s: string, i: number, n: number): number {
+  if (i + 36 > n) return -1;
+  for (let k = 0; k < 36; k++) {
+    const c = byteAt(s, i + k);
+    if (k === 8 || k === 13 || k === 18 || k === 23) {
+      if (c !== 45) return -1; // -
+    } else if (!isHexDigit(c)) return -1;
+  }
+  if (i + 36 < n) {
+    const c = byteAt(s, i + 36);
+    if (c < 256 && ((table[c] & C_ALNUM) !== 0 || c === 45 || c === 95)) return -1;
+  }
+  return i + 36;
+}
+
 /** True when s[p] and s[p + 1] (both before the text's end) are hex digits, either case. */
 export function isHexPair(s: string, p: number): boolean {
   return isHexDigit(byteAt(s, p)) && isHexDigit(byteAt(s, p + 1));

@@ -742,7 +742,14 @@ function matchKmsUuid(
 ): number {
   const e = uuidEnd(s, i, j, n);
   if (e < 0) return 0;
-  if (!saysKeyId(s, i, keyCtx)) return e; // a UUID outside a key context: consumed, not masked
+  if (!saysKeyId(s, i, keyCtx)) {
+    // outside a key context a UUID is consumed, not masked, unless it opens with ec2 after "uuid": an EC2 instance's
+    // system UUID (cat /sys/hypervisor/uuid, kubelet's System UUID; upper case in wordMatch). One random UUID in 4,096
+    // opens with ec2: the word says which
+    if (byteAt(s, i) === 101 && byteAt(s, i + 1) === 99 && byteAt(s, i + 2) === 50 && windowHas(s, i - 48, i, "uuid"))
+      push(cfg, s, out, i, e, cfg.byFamily["system-uuid"]);
+    return e;
+  }
   push(cfg, s, out, i, e, cfg.byFamily["kms-key"]);
   return e;
 }
@@ -5116,6 +5123,14 @@ function wordMatch(
       // an IAM id
     } else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
+    else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
+      // an EC2 instance's system UUID as SMBIOS gives it (product_uuid, dmidecode): EC2E1916-9099-7CAF-...
+      const e = windowHas(s, i - 48, i, "uuid") ? ch.uuidAnyCaseEnd(s, i, n) : -1;
+      if (e > 0) {
+        push(cfg, s, out, i, e, cfg.byFamily["system-uuid"]);
+        consumed = e;
+      }
+    }
     if (consumed === 0 && nxt === 58) {
       if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
       if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
