@@ -2166,3 +2166,23 @@ describe("fresh material, twenty-eighth pass: EC2 system UUIDs", () => {
       expect(found(text), text).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-eighth pass: what follows a typed ARN's name", () => {
+  it("a Lambda alias, a DynamoDB index and an MSK cluster's UUID are masked", () => {
+    const out = mask(
+      "arn:aws:lambda:us-east-1:123456789012:function:orders-ingest:live-alias\n" +
+        "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/index/by-customer-idx\n" +
+        "arn:aws:kafka:us-east-1:123456789012:cluster/orders-events/8e1b2c3d-4f5a-6b7c-8d9e-0f1a2b3c4d5e-7\n",
+    );
+    for (const v of ["live-alias", "by-customer-idx", "8e1b2c3d-4f5a"]) expect(out).not.toContain(v);
+  });
+  it("a version, $LATEST, a wildcard and a stream's time stay", () => {
+    const out = mask(
+      "arn:aws:lambda:us-east-1:123456789012:function:orders-ingest:12 " +
+        "arn:aws:lambda:us-east-1:123456789012:function:orders-ingest:$LATEST " +
+        "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/index/* " +
+        "arn:aws:dynamodb:us-east-1:123456789012:table/Orders/stream/2024-05-01T12:00:00.000",
+    );
+    for (const v of [":12 ", ":$LATEST ", "/index/* ", "/stream/2024-05-01T12:00:00.000"]) expect(out).toContain(v);
+  });
+});

@@ -2054,6 +2054,23 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     }
     if (b > a && byteAt(s, b - 1) !== 42 && (typed.family !== "name" || plausibleName(s, a, b, typed))) {
       push(cfg, s, out, a, b, typed);
+      // the segment after the name, where it names or identifies more: a Lambda function's alias (function:<name>:
+      // <alias>; a version number or $LATEST stays), a DynamoDB index (table/<name>/index/<index>), a UUID (an MSK
+      // cluster's: cluster/<name>/<uuid>-<n>)
+      const q = b + 1;
+      let qe = q;
+      while (qe < resEnd && byteAt(s, qe) !== 47 && byteAt(s, qe) !== 58) qe++;
+      const resource = cfg.byFamily["arn-resource"];
+      if (qe > q && service === "lambda" && byteAt(s, b) === 58) {
+        if (byteAt(s, q) !== 36 && byteAt(s, q) !== 42 && runOf(s, q, qe, C_DIGIT) < qe - q)
+          push(cfg, s, out, q, qe, resource);
+      } else if (service === "dynamodb" && qe - q === 5 && ch.matchesAt(s, q, qe, "index") && qe + 1 < resEnd) {
+        let ie = qe + 1;
+        while (ie < resEnd && byteAt(s, ie) !== 47 && byteAt(s, ie) !== 58) ie++;
+        if (ie > qe + 1 && byteAt(s, qe + 1) !== 42) push(cfg, s, out, qe + 1, ie, resource);
+      } else if (qe - q >= 36 && uuidEnd(s, q, q + 8, q + 36) > 0) {
+        push(cfg, s, out, q, qe, resource);
+      }
       return resEnd;
     }
   }
