@@ -2186,3 +2186,20 @@ describe("fresh material, twenty-eighth pass: what follows a typed ARN's name", 
     for (const v of [":12 ", ":$LATEST ", "/index/* ", "/stream/2024-05-01T12:00:00.000"]) expect(out).toContain(v);
   });
 });
+
+describe("fresh material, twenty-eighth pass: public endpoints of two labels, SageMaker endpoint names", () => {
+  it("portal.sso, device.sso, runtime.sagemaker and aps-workspaces are AWS's endpoints, not resources", () => {
+    const text =
+      "aws https://portal.sso.us-east-1.amazonaws.com/ https://device.sso.us-east-1.amazonaws.com/ " +
+      "https://aps-workspaces.us-east-1.amazonaws.com/workspaces https://runtime.sagemaker.eu-west-1.amazonaws.com/ping";
+    expect(found(text)).toEqual([]);
+  });
+  it("a SageMaker endpoint's name in its invocation URL is masked", () => {
+    const out = mask("POST https://runtime.sagemaker.eu-west-1.amazonaws.com/endpoints/fraud-xgb-prod/invocations");
+    expect(out).not.toContain("fraud-xgb-prod");
+    expect(out).toContain("https://runtime.sagemaker.eu-west-1.amazonaws.com/endpoints/");
+  });
+  it("a resource label in front of a public one stays a resource", () => {
+    expect(mask("aws https://acme-portal.sso.us-east-1.amazonaws.com/")).not.toContain("acme-portal");
+  });
+});

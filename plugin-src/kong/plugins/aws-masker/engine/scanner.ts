@@ -295,6 +295,9 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   account: true,
   identitystore: true,
   oidc: true,
+  // IAM Identity Center's device authorization (device.sso.<region>), Amazon Managed Service for Prometheus
+  device: true,
+  "aps-workspaces": true,
 };
 
 const SLASH = ch.SLASH;
@@ -2299,10 +2302,19 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   }
   let first = sub(s, h, resEnd);
   if (resEnd - h > 5 && sub(first, first.length - 5, first.length) === "-fips") first = sub(first, 0, first.length - 5);
-  if (t === 1 && PUBLIC_ENDPOINTS[first] === true) {
+  // (two public labels: portal.sso, runtime.sagemaker)
+  if (
+    (t === 1 && PUBLIC_ENDPOINTS[first] === true) ||
+    (t === 2 && PUBLIC_ENDPOINTS[sub(s, h, ends[0])] === true && PUBLIC_ENDPOINTS[sub(s, starts[1], resEnd)] === true)
+  ) {
     if (first === "git-codecommit" && matchesLowerAt(s, after, n, "/v1/repos/")) {
       const e = ch.segmentEnd(s, after + 10, n, 100);
       if (e - after - 10 >= 1) push(cfg, s, extra, after + 10, e, cfg.byId["resource-name"]);
+    }
+    // a SageMaker endpoint invoked by name (runtime.sagemaker.<region>.amazonaws.com/endpoints/<name>/invocations)
+    if (first === "runtime.sagemaker" && matchesLowerAt(s, after, n, "/endpoints/")) {
+      const e = ch.segmentEnd(s, after + 11, n, 100);
+      if (e - after - 11 >= 1) push(cfg, s, extra, after + 11, e, cfg.byId["resource-name"]);
     }
     if (after < n && byteAt(s, after) === 47 && isS3) pathStyleBucket(cfg, s, n, after, extra);
     return;
