@@ -127,6 +127,28 @@ describe("keys are classified in place as the normalised-key rules say", () => {
     );
   });
 
+  it("chars.uuidEnd reads 8-4-4-4-12 hex digits (lower case, or either case when asked) not continued by a word", () => {
+    // groups mostly of the right lengths and mostly lower hex, joined mostly by "-", then what follows
+    const unit = fc.constantFrom(..."0123456789abcdef0123456789abcdef0123456789abcdefABFG");
+    const exact = (len: number) => fc.array(unit, { minLength: len, maxLength: len });
+    const near = (len: number) => fc.array(unit, { minLength: len - 1, maxLength: len + 1 });
+    const group = (len: number) =>
+      fc.oneof({ arbitrary: exact(len), weight: 9 }, { arbitrary: near(len), weight: 1 }).map((a) => a.join(""));
+    const sep = fc.constantFrom("-", "-", "-", "-", "-", "-", "-", "-", "_", "");
+    const tail = fc.constantFrom("", " ", "/", ",", "x", "-", "_", "A", "1");
+    const textArb = fc
+      .tuple(group(8), sep, group(4), sep, group(4), sep, group(4), sep, group(12), tail)
+      .map((a) => a.join(""));
+    fc.assert(
+      fc.property(textArb, fc.boolean(), (s, anyCase) => {
+        const hex = anyCase ? "[0-9a-fA-F]" : "[0-9a-f]";
+        const re = new RegExp(`^${hex}{8}-${hex}{4}-${hex}{4}-${hex}{4}-${hex}{12}(?![A-Za-z0-9_-])`);
+        expect(ch.uuidEnd(s, 0, s.length, anyCase)).toBe(re.test(s) ? 36 : -1);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("genericKey is true exactly for a key ending (without _ - and blanks) like a resource-name key and like none of its exceptions", () => {
     fc.assert(
       fc.property(keyArb, (key) => {

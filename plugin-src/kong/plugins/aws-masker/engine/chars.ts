@@ -228,16 +228,17 @@ export function isHexDigit(c: number): boolean {
 }
 
 /**
- * The end of a UUID (8-4-4-4-12 hex digits, either case) starting at i, or -1; what follows it must not continue a
- * word or an id (a letter, digit, "-" or "_").
+ * The end of a UUID (8-4-4-4-12 hex digits) starting at i, or -1: lower-case hex (AWS's UUIDs), or either case when
+ * anyCase (SMBIOS prints upper case). What follows it must not continue a word or an id (a letter, digit, "-" or "_");
+ * pass n = i + 36 to ask for the UUID alone, whatever follows.
  */
-export function uuidAnyCaseEnd(s: string, i: number, n: number): number {
-  if (i + 36 > n) return -1;
+export function uuidEnd(s: string, i: number, n: number, anyCase: boolean): number {
+  if (i < 0 || i + 36 > n) return -1;
   for (let k = 0; k < 36; k++) {
     const c = byteAt(s, i + k);
     if (k === 8 || k === 13 || k === 18 || k === 23) {
       if (c !== 45) return -1; // -
-    } else if (!isHexDigit(c)) return -1;
+    } else if (anyCase ? !isHexDigit(c) : c >= 256 || (table[c] & C_HEX) === 0) return -1;
   }
   if (i + 36 < n) {
     const c = byteAt(s, i + 36);

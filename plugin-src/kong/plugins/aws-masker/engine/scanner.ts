@@ -583,7 +583,7 @@ function matchCognitoPool(cfg: ScanConfig, s: string, i: number, n: number, out:
     return r + 10;
   }
   if (c === COLON && r + 1 < n) {
-    const e = uuidEnd(s, r + 1, r + 1 + runOf(s, r + 1, n, C_HEX), n);
+    const e = ch.uuidEnd(s, r + 1, n, false);
     if (e < 0) return 0;
     push(cfg, s, out, i, e, cfg.byId["cognito-identity-pool"]);
     return e;
@@ -660,7 +660,7 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     kind = cfg.orgKinds["p"];
   } else if (len === 2 && c0 === 119 && byteAt(s, i + 1) === 115) {
     // an Amazon Managed Service for Prometheus workspace (ws- + a UUID), else a WorkSpace (ws- + lower alnum)
-    e = uuidEnd(s, j + 1, j + 9, n);
+    e = ch.uuidEnd(s, j + 1, n, false);
     const r = e < 0 ? mixedAlnum(s, j + 1, n) : 0;
     if (r >= 8 && r <= 63) e = j + 1 + r;
     kind = cfg.orgKinds["ws"];
@@ -684,11 +684,11 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
       if (mixedAlnum(s, j + 1, n) === 8) e = j + 9;
     } else if (c1 === 102) {
       kind = cfg.orgKinds["sfr"];
-      e = uuidEnd(s, j + 1, j + 9, n);
+      e = ch.uuidEnd(s, j + 1, n, false);
     }
   } else if (len === 5 && c0 === 102 && ch.matchesAt(s, i, j, "fleet")) {
     kind = cfg.orgKinds["fleet"];
-    e = uuidEnd(s, j + 1, j + 9, n);
+    e = ch.uuidEnd(s, j + 1, n, false);
   } else if (len === 6 && c0 === 105 && j + 2 < n && byteAt(s, j + 1) === 105 && byteAt(s, j + 2) === 45) {
     // a VM import's conversion task: import-i-fh95npoc
     if (ch.matchesAt(s, i, j, "import") && mixedAlnum(s, j + 3, n) === 8) e = j + 11;
@@ -721,29 +721,8 @@ function saysKeyId(s: string, i: number, keyCtx: string): boolean {
   return false;
 }
 
-/** A UUID (8-4-4-4-12 lower hex) starting at i whose first group is the word [i, j); end or -1. */
-function uuidEnd(s: string, i: number, j: number, n: number): number {
-  // (j may lie past the text's end: callers ask "a UUID after this prefix?" with j = i + 8)
-  if (j - i !== 8 || j > n || runOf(s, i, j, C_HEX) !== 8) return -1;
-  let p = j;
-  for (const g of [4, 4, 4, 12]) {
-    if (p >= n || byteAt(s, p) !== 45 || runOf(s, p + 1, n, C_HEX) !== g) return -1;
-    p = p + 1 + g;
-  }
-  if (!endsAt(s, p, n) || (p < n && (byteAt(s, p) === 45 || byteAt(s, p) === 95))) return -1;
-  return p;
-}
-
-function matchKmsUuid(
-  cfg: ScanConfig,
-  s: string,
-  i: number,
-  j: number,
-  n: number,
-  keyCtx: string,
-  out: Match[],
-): number {
-  const e = uuidEnd(s, i, j, n);
+function matchKmsUuid(cfg: ScanConfig, s: string, i: number, n: number, keyCtx: string, out: Match[]): number {
+  const e = ch.uuidEnd(s, i, n, false);
   if (e < 0) return 0;
   if (!saysKeyId(s, i, keyCtx)) {
     // outside a key context a UUID is consumed, not masked, unless it opens with ec2 after "uuid": an EC2 instance's
@@ -2071,7 +2050,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
         let ie = qe + 1;
         while (ie < resEnd && byteAt(s, ie) !== 47 && byteAt(s, ie) !== 58) ie++;
         if (ie > qe + 1 && byteAt(s, qe + 1) !== 42) push(cfg, s, out, qe + 1, ie, resource);
-      } else if (qe - q >= 36 && uuidEnd(s, q, q + 8, q + 36) > 0) {
+      } else if (qe - q >= 36 && ch.uuidEnd(s, q, q + 36, false) > 0) {
         push(cfg, s, out, q, qe, resource);
       }
       return resEnd;
@@ -3691,7 +3670,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   p = firstOf(s, "deployment-root/");
   while (p >= 0 && name !== undefined) {
     const a = p + 16;
-    const e = uuidEnd(s, a, a + runOf(s, a, n, C_HEX), n);
+    const e = ch.uuidEnd(s, a, n, false);
     if (e > 0) push(cfg, s, extra, a, e, name);
     p = s.indexOf("deployment-root/", e > a ? e : a);
   }
@@ -5115,7 +5094,7 @@ function wordMatch(
         }
       }
       if (prev !== 45 && prev !== 95) {
-        if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+        if (consumed === 0 && len === 8) consumed = matchKmsUuid(cfg, s, i, n, keyCtx, out);
         if (consumed === 0 && len <= 7) consumed = matchPrefixedUpper(cfg, s, i, j, n, out);
         if (consumed === 0 && len === 2) consumed = matchCognitoPool(cfg, s, i, n, out);
         if (consumed === 0) consumed = matchNameBeforeNoun(cfg, s, i, n, out);
@@ -5154,7 +5133,7 @@ function wordMatch(
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
       // an EC2 instance's system UUID as SMBIOS gives it (product_uuid, dmidecode): EC2E1916-9099-7CAF-...
-      const e = windowHas(s, i - 48, i, "uuid") ? ch.uuidAnyCaseEnd(s, i, n) : -1;
+      const e = windowHas(s, i - 48, i, "uuid") ? ch.uuidEnd(s, i, n, true) : -1;
       if (e > 0) {
         push(cfg, s, out, i, e, cfg.byFamily["system-uuid"]);
         consumed = e;
@@ -5191,7 +5170,7 @@ function wordMatch(
   } else if (len === 32) {
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.hex32Kind, out);
   } else if (len === 8 && nxt === 45) {
-    consumed = matchKmsUuid(cfg, s, i, j, n, keyCtx, out);
+    consumed = matchKmsUuid(cfg, s, i, n, keyCtx, out);
   }
   if (
     consumed === 0 &&
