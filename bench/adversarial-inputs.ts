@@ -289,6 +289,8 @@ export function adversarialInputs(size: number): Input[] {
     ["for user run", "for user 'for user 'for user '"],
     ["MAC run", "0a:8c:44:1e:7b:f3 "],
     ["MAC colon run", "0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:0a:"],
+    ["MAC dash run", "0A-8C-44-1E-7B-F3 "],
+    ["hex pair dash run", "0a-0a-0a-0a-0a-0a-0a-0a-0a-0a-0a-0a-0a-"],
     ["time run", "10:30:45.120 "],
     ["hex word colon run", "ab:cd:ef:12 "],
     ["IPv6 run", "2600:1f18:4a3:6902::1e "],

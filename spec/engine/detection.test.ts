@@ -2068,11 +2068,15 @@ describe("fresh material, twenty-eighth pass: network interfaces' MAC addresses"
       ["mac-address", "06:1b:2c:3d:4e:5f"],
     ]);
     expect(found('{"MacAddress": "12:f7:3c:61:ee:fa"}')).toEqual([["mac-address", "12:f7:3c:61:ee:fa"]]);
+    // Windows' ipconfig /all writes it with dashes
+    expect(found("   Physical Address. . . . . . . . . : 0A-8C-44-1E-7B-F3")).toEqual([
+      ["mac-address", "0A-8C-44-1E-7B-F3"],
+    ]);
   });
   it("a vendor's MAC, a multicast one, a fingerprint's octets, a longer or glued run and IPv6 are no MAC", () => {
     const neg =
       "00:1a:2b:3c:4d:5e ff:ff:ff:ff:ff:ff 01:00:5e:00:00:fb 43:51:43:a1:b5:fc:8b:b7:0a:3a:a9:b1:0f:66:73:a8 " +
-      "x0a:8c:44:1e:7b:f3 0a:8c:44:1e:7b:f3:01 0a:8c:44:1e:7b 0a-8c-44-1e-7b-f3 10:30:45";
+      "x0a:8c:44:1e:7b:f3 0a:8c:44:1e:7b:f3:01 0a:8c:44:1e:7b 0a-8c-44-1e-7b-f3-01 00-1A-2B-3C-4D-5E 0a-8c:44 10:30:45";
     expect(found(neg)).toEqual([]);
     expect(found("addr 0a:8c:44:1e:7b:f3:12:34 up")).toEqual([["ipv6", "0a:8c:44:1e:7b:f3:12:34"]]);
   });

@@ -26,7 +26,7 @@ export interface Kind {
     | "ipv4-private"
     | "ipv4-public"
     | "ipv6" // full and ::-compressed forms, exact boundaries
-    | "mac" // six colon-separated octets, locally administered and unicast (an EC2 network interface's)
+    | "mac" // six octets joined by ":" or "-", locally administered and unicast (an EC2 network interface's)
     | "system-uuid" // a UUID opening with "ec2" (either case): an EC2 instance's SMBIOS / hypervisor UUID
     | "dashed-ip-host" // ip-10-0-1-5 / ec2-54-1-2-3 host labels
     | "aws-host" // resource labels in front of an AWS service domain

@@ -247,6 +247,33 @@ export function uuidEnd(s: string, i: number, n: number, anyCase: boolean): numb
   return i + 36;
 }
 
+/**
+ * The end of a MAC address at a (six octets of two hex digits, either case, joined by sep: ":" or "-"), or -1.
+ * EC2 gives every network interface a locally administered one (0a:8c:44:1e:7b:f3: describe-network-interfaces'
+ * MacAddress, instance metadata's .../interfaces/macs/<mac>/, cloud-init's and ip's output; 0A-8C-... in Windows'
+ * ipconfig): only those are taken. A vendor's (universally administered: 00:1a:2b:...) or a multicast one
+ * (ff:ff:...) names no resource, nor do six octets of a longer run (a key's fingerprint). Written out, without a loop
+ * (its callers run for many short words; see mayEndIn).
+ */
+export function macEnd(s: string, a: number, n: number, sep: number): number {
+  if (a + 17 > n || byteAt(s, a + 2) !== sep || byteAt(s, a + 5) !== sep || byteAt(s, a + 8) !== sep) return -1;
+  if (byteAt(s, a + 11) !== sep || byteAt(s, a + 14) !== sep) return -1;
+  if (!isHexPair(s, a) || !isHexPair(s, a + 3) || !isHexPair(s, a + 6) || !isHexPair(s, a + 9)) return -1;
+  if (!isHexPair(s, a + 12) || !isHexPair(s, a + 15)) return -1;
+  // the first octet's low bits: 1 0 (local, unicast): its second digit is 2, 6, a or e
+  const d = lowerCode(byteAt(s, a + 1));
+  if (d !== 50 && d !== 54 && d !== 97 && d !== 101) return -1;
+  const before = a > 0 ? byteAt(s, a - 1) : 32;
+  const after = a + 17 < n ? byteAt(s, a + 17) : 32;
+  if (
+    before < 256 &&
+    ((table[before] & C_ALNUM) !== 0 || before === 58 || before === 46 || before === 95 || before === 45)
+  )
+    return -1;
+  if (after < 256 && ((table[after] & C_ALNUM) !== 0 || after === 58 || after === 95 || after === 45)) return -1;
+  return a + 17;
+}
+
 /** True when s[p] and s[p + 1] (both before the text's end) are hex digits, either case. */
 export function isHexPair(s: string, p: number): boolean {
   return isHexDigit(byteAt(s, p)) && isHexDigit(byteAt(s, p + 1));

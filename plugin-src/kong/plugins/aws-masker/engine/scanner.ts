@@ -851,23 +851,11 @@ function matchIpv6(cfg: ScanConfig, s: string, a: number, n: number, out: Match[
     push(cfg, s, out, a, e, cfg.byFamily["ipv6"]);
     return e;
   }
-  // else a MAC address: six octets. EC2 gives every network interface a locally administered one (0a:8c:44:1e:7b:f3:
-  // describe-network-interfaces' MacAddress, instance metadata's .../interfaces/macs/<mac>/, cloud-init's and ip's
-  // output). A vendor's (universally administered: 00:1a:2b:...) or a multicast one (ff:ff:...) names no resource.
-  // (written out, as above)
-  if (a + 17 > n || byteAt(s, a + 2) !== 58 || byteAt(s, a + 5) !== 58 || byteAt(s, a + 8) !== 58) return 0;
-  if (byteAt(s, a + 11) !== 58 || byteAt(s, a + 14) !== 58) return 0;
-  if (!ch.isHexPair(s, a) || !ch.isHexPair(s, a + 3) || !ch.isHexPair(s, a + 6) || !ch.isHexPair(s, a + 9)) return 0;
-  if (!ch.isHexPair(s, a + 12) || !ch.isHexPair(s, a + 15)) return 0;
-  // the first octet's low bits: 1 0 (local, unicast): its second digit is 2, 6, a or e
-  const d = ch.lowerCode(byteAt(s, a + 1));
-  if (d !== 50 && d !== 54 && d !== 97 && d !== 101) return 0;
-  const before = a > 0 ? byteAt(s, a - 1) : 32;
-  const after = a + 17 < n ? byteAt(s, a + 17) : 32;
-  if ((cls(before) & C_ALNUM) !== 0 || before === 58 || before === 46 || before === 95 || before === 45) return 0;
-  if ((cls(after) & C_ALNUM) !== 0 || after === 58 || after === 95 || after === 45) return 0;
-  push(cfg, s, out, a, a + 17, cfg.byFamily["mac"]);
-  return a + 17;
+  // else a MAC address (ch.macEnd)
+  const m = ch.macEnd(s, a, n, 58);
+  if (m < 0) return 0;
+  push(cfg, s, out, a, m, cfg.byFamily["mac"]);
+  return m;
 }
 
 /** Context words for fixed-shape ids (hosted zone, distribution, API id) before i or in the JSON key. */
@@ -5025,6 +5013,14 @@ function wordMatch(
   const prev = i > 0 ? byteAt(s, i - 1) : 32;
   // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one
   if (prev === UNDERSCORE && j - i === pseudo.HASH_LEN && pseudo.pseudonymStartBefore(s, i) >= 0) return 0;
+  if (j - i === 2 && nxt === DASH) {
+    // a MAC address written with dashes (Windows' ipconfig /all: Physical Address . . . : 0A-8C-44-1E-7B-F3)
+    const m = ch.macEnd(s, i, n, DASH);
+    if (m > 0) {
+      push(cfg, s, out, i, m, cfg.byFamily["mac"]);
+      return m;
+    }
+  }
   const before = out.length;
   const len = j - i;
   let consumed = 0;
