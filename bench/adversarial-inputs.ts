@@ -296,6 +296,12 @@ export function adversarialInputs(size: number): Input[] {
     ["IPv6 run", "2600:1f18:4a3:6902::1e "],
     ["container key run", '"container": "a-1", '],
     ["nodepool label run", "karpenter.sh/nodepool=a-1\n"],
+    ["metric row run", '"metrics": [["AWS/RDS","CPUUtilization","DBInstanceIdentifier","db-1"],'],
+    ["metric items run", '["AWS/SQS","M","QueueName","q-1","QueueName","q-2",'],
+    ["metric ditto run", '[".",".",".","."],["...","q-1"],'],
+    ["search OR list run", 'DBInstanceIdentifier=("a-1" OR "b-2" OR "c-3") '],
+    ["query not-equal run", "WHERE FunctionName != 'a-1' "],
+    ["id key list run", '"CacheClusterId":["a-1","b-2"],'],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

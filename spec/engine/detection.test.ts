@@ -2207,3 +2207,47 @@ describe("fresh material, twenty-eighth pass: public endpoints of two labels, Sa
     expect(mask("aws https://acme-portal.sso.us-east-1.amazonaws.com/")).not.toContain("acme-portal");
   });
 });
+
+describe("fresh material, twenty-ninth pass: CloudWatch metric rows, queries and dimension lists", () => {
+  it("a dashboard's metric rows: each dimension's value, by the dimension's name, also after . and ...", () => {
+    const out = mask(
+      '"metrics": [[ "AWS/RDS", "ReadIOPS", "DBInstanceIdentifier", "orders-primary" ],\n' +
+        ' [ ".", "WriteIOPS", ".", "orders-replica-1" ], [ "...", "orders-replica-2" ],\n' +
+        ' ["AWS/ElastiCache", "Evictions", "CacheClusterId", "sessions-redis-001", {"stat": "p99"}],\n' +
+        ' ["AWS/DynamoDB", "ThrottledRequests", "TableName", "cart-items", "Operation", "PutItem"]]',
+    );
+    for (const v of ["orders-primary", "orders-replica-1", "orders-replica-2", "sessions-redis-001", "cart-items"])
+      expect(out).not.toContain(v);
+    for (const v of ['"AWS/RDS"', '"ReadIOPS"', '"DBInstanceIdentifier"', '"."', '"..."', '"Operation", "PutItem"'])
+      expect(out).toContain(v);
+  });
+  it("a dashboard body printed as a JSON string (escaped quotes) and with single quotes", () => {
+    const out = mask(
+      '"DashboardBody": "{\\"metrics\\":[[\\"AWS/SQS\\",\\"NumberOfMessagesReceived\\",\\"QueueName\\",\\"invoice-events\\"]]}"\n' +
+        "'metrics': [['AWS/Lambda', 'Errors', 'FunctionName', 'pdf-renderer']]",
+    );
+    for (const v of ["invoice-events", "pdf-renderer"]) expect(out).not.toContain(v);
+  });
+  it("a flat list of metric names under metrics (the CloudWatch agent's measurement) stays", () => {
+    const text = 'aws\n"metrics": ["cpu_usage_idle", "cpu_usage_iowait", "cpu_usage_user", "cpu_usage_system"]';
+    expect(mask(text)).toBe(text);
+  });
+  it("a query's != and <> and a search expression's OR list are read by their key", () => {
+    const out = mask(
+      "aws\nSELECT SUM(Invocations) FROM SCHEMA(\"AWS/Lambda\", FunctionName) WHERE FunctionName != 'pdf-renderer'\n" +
+        "WHERE QueueName <> 'email-outbox'\n" +
+        'SEARCH(\'{AWS/RDS,DBInstanceIdentifier} DBInstanceIdentifier=("orders-replica-2" OR "orders-replica-3")\')',
+    );
+    for (const v of ["pdf-renderer", "email-outbox", "orders-replica-2", "orders-replica-3"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("WHERE FunctionName != '");
+  });
+  it("!== (code) and an unquoted operand stay as they were", () => {
+    for (const text of ["aws\nif (FunctionName !== other) x()", "aws\nWHERE FunctionName != OtherColumn"])
+      expect(mask(text), text).toBe(text);
+  });
+  it("a list under a singular id key (Grafana's CloudWatch dimensions) masks every item", () => {
+    const out = mask('aws\n{"dimensions":{"CacheClusterId":["sessions-redis-001","sessions-redis-002"]}}');
+    for (const v of ["sessions-redis-001", "sessions-redis-002"]) expect(out).not.toContain(v);
+  });
+});

@@ -749,6 +749,16 @@ export function valueAfter(
     if (k + 1 < n && (byteAt(s, k + 1) === c || byteAt(s, k + 1) === 47)) return false; // ::, ==, ://
     sep = true;
     k++;
+  } else if (
+    k + 2 < n &&
+    ((byteAt(s, k) === 33 && byteAt(s, k + 1) === 61) || (byteAt(s, k) === 60 && byteAt(s, k + 1) === 62)) &&
+    byteAt(s, k + 2) !== 61
+  ) {
+    // a query's negation, quoted value only: WHERE FunctionName != 'x' (CloudWatch Metrics Insights, SQL), <> 'x'
+    k += 2;
+    while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+    if (k >= n || (byteAt(s, k) !== 34 && byteAt(s, k) !== 39)) return false;
+    sep = true;
   } else if (flag && (q0 === 34 || q0 === 39) && k === j + 1 && k < n && byteAt(s, k) === 44) {
     // a flag and its value as items of an argument list: "command": ["--bucket", "x"], CMD ['--table', 'y']
     sep = true;
@@ -767,6 +777,8 @@ export function valueAfter(
   }
   if (!sep) return false;
   while (k < n && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  // a CloudWatch search expression's alternatives: DBInstanceIdentifier=("a" OR "b") (the others: the caller's)
+  if (k + 1 < n && byteAt(s, k) === 40 && byteAt(s, k + 1) === 34) k++;
   // a DynamoDB attribute value: "BucketName": {"S": "x"} (scan, query, get-item output)
   if (!escaped && k < n && byteAt(s, k) === 123) {
     const d = dynamoValue(s, k, n, false);

@@ -1461,7 +1461,8 @@ function matchKeyValue(
         v++;
         c = v < n ? byteAt(s, v) : 0;
       }
-      idKey = (cls(c) & C_ALNUM) !== 0 || ((c === ch.LBRACKET || c === LF) && byteAt(s, j - 1) === 115);
+      // (a list under a singular key too: Grafana's CloudWatch dimensions, "CacheClusterId": ["a", "b"])
+      idKey = (cls(c) & C_ALNUM) !== 0 || c === ch.LBRACKET || (c === LF && byteAt(s, j - 1) === 115);
     }
     if ((generic || idKey) && hasSignal(s, out)) {
       kind = cfg.byId["resource-name"];
@@ -1562,6 +1563,19 @@ function matchKeyValue(
   // an unquoted list of names: buckets: a, b, c
   if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39)))
     return commaItems(cfg, s, b, n, kind, out);
+  // a search expression's alternatives after the first: ("a" OR "b" OR "c")
+  if (b + 5 < n && byteAt(s, b) === QUOTE && byteAt(s, b + 1) === SPACE && matchesLowerAt(s, b + 2, n, 'or "')) {
+    let last = b;
+    let k = b + 1;
+    for (let items = 0; items < 256 && matchesLowerAt(s, k, n, ' or "'); items++) {
+      const e = unitWithin(s, QUOTE, k + 5, n, 256);
+      if (e < 0 || !plausibleName(s, k + 5, e, kind) || idShaped(cfg, s, k + 5, e)) break;
+      push(cfg, s, out, k + 5, e, kind);
+      last = e;
+      k = e + 1;
+    }
+    return last;
+  }
   // terraform plan: ~ name = "old" -> "new"
   let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
   if (
@@ -2430,6 +2444,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findUserinfo(cfg, s, n, extra);
   if (firstOf(s, "console.aws.amazon.com") >= 0 || firstOf(s, "/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
   findLoadBalancerIds(cfg, s, n, extra);
+  findMetricRows(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
@@ -3140,15 +3155,114 @@ function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match
   }
 }
 
-// API Gateway's integration requests carry User-Agent: AmazonAPIGateway_<api id>
-const APIGW_USER_AGENT = "AmazonAPIGateway_";
-const API_ID_LEN = 10;
-// CloudFront's invalidation URL: .../distribution/<id>/invalidation/<invalidation id>
-const INVALIDATION_PATH = "/invalidation/";
+/**
+ * CloudWatch metric rows, as a dashboard's metric widget or a metric math alarm writes them: `"metrics": [["AWS/RDS",
+ * "CPUUtilization", "DBInstanceIdentifier", "orders-1"], [".", "ReadIOPS", ".", "orders-2"], ["...", "orders-3"]]`.
+ * After the namespace and the metric, dimension names and values alternate, and each value is read by its dimension's
+ * name as a key (callArgument). "." repeats the previous row's item at its place, "..." the previous row's items before
+ * the ones that follow it. Rows are read from the first "metrics" or "AWS/" on, each "[" once (linear); items are quoted
+ * alike (", ' or an escaped \" in a dashboard body printed as a JSON string).
+ */
+function findMetricRows(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let from = firstOf(s, "metrics");
+  const ns = firstOf(s, "AWS/");
+  if (from < 0 || (ns >= 0 && ns < from)) from = ns;
+  if (from < 0) return;
+  // the items of the row being read and of the previous one, "." and "..." resolved: [start, end) pairs
+  let row: number[] = [];
+  let prev: number[] = [];
+  let p = s.indexOf("[", from > 64 ? from - 64 : 0);
+  while (p >= 0) {
+    // a row is an item of the list of rows: "[" or "," before it
+    let o = p;
+    while (o > 0 && p - o < 64 && (byteAt(s, o - 1) === SPACE || byteAt(s, o - 1) === LF || byteAt(s, o - 1) === 9))
+      o--;
+    const nested = o > 0 && (byteAt(s, o - 1) === ch.LBRACKET || byteAt(s, o - 1) === ch.COMMA);
+    let k = p + 1;
+    let count = 0;
+    let esc = -1;
+    let ellipsis = -1;
+    let resolved = 0;
+    for (let items = 0; items < 64; items++) {
+      while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13 || byteAt(s, k) === 9)) k++;
+      let e0 = 0;
+      while (k + e0 < n && e0 < 4 && byteAt(s, k + e0) === 92) e0++;
+      const q = k + e0 < n ? byteAt(s, k + e0) : -1;
+      if ((q !== QUOTE && q !== 39) || (esc >= 0 && e0 !== esc)) break;
+      esc = e0;
+      const a = k + e0 + 1;
+      const e = unitWithin(s, q, a, n, 256);
+      if (e < 0 || e - esc < a) break;
+      const b = e - esc;
+      k = e + 1;
+      if (b - a === 3 && count === 0 && matchesLowerAt(s, a, b, "...")) {
+        // the previous row's items up to the ones after this: known once the row is read
+        ellipsis = 0;
+      } else if (b - a === 1 && byteAt(s, a) === DOT && 2 * resolved + 1 < prev.length) {
+        row[2 * resolved] = prev[2 * resolved];
+        row[2 * resolved + 1] = prev[2 * resolved + 1];
+        resolved++;
+      } else {
+        row[2 * resolved] = a;
+        row[2 * resolved + 1] = b;
+        resolved++;
+      }
+      count++;
+      while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13 || byteAt(s, k) === 9)) k++;
+      if (k >= n || byteAt(s, k) !== ch.COMMA) break;
+      k++;
+    }
+    const first = row[0];
+    if (ellipsis === 0 && resolved > 0 && prev.length >= 2 * resolved) {
+      // ["...", v]: the items after "..." take the previous row's last places
+      const keep = prev.length / 2 - resolved;
+      for (let t = resolved - 1; t >= 0; t--) {
+        row[2 * (keep + t)] = row[2 * t];
+        row[2 * (keep + t) + 1] = row[2 * t + 1];
+      }
+      for (let t = 0; t < keep; t++) {
+        row[2 * t] = prev[2 * t];
+        row[2 * t + 1] = prev[2 * t + 1];
+      }
+      ellipsis = keep;
+      resolved += keep;
+    } else if (
+      ellipsis === 0 ||
+      !nested ||
+      count < 2 ||
+      (count < 4 && prev.length === 0) ||
+      !(matchesLowerAt(s, first, row[1], "aws/") || prev.length > 0 || from !== ns)
+    ) {
+      resolved = 0;
+    }
+    // the values: the odd places from the fourth on, each read where it stands in this row
+    for (let t = 3; t < resolved; t += 2) {
+      const a = row[2 * t];
+      if (a >= p && a < k && (ellipsis < 0 || t >= ellipsis))
+        callArgument(cfg, s, a, row[2 * t + 1], row[2 * t - 2], row[2 * t - 1], extra);
+    }
+    if (resolved >= 2) {
+      const t = prev;
+      prev = row;
+      row = t;
+      prev.length = 2 * resolved;
+    }
+    p = s.indexOf("[", k > p ? k : p + 1);
+  }
+}
+
+// the anchors of findLogFields (one table, not a local each: the module's main chunk is at Lua's limit): API Gateway's
+// integration requests carry User-Agent: AmazonAPIGateway_<api id>; CloudFront's invalidation URL:
+// .../distribution/<id>/invalidation/<invalidation id>; "Z " ends a Classic Load Balancer log line's timestamp
+const LOG_FIELDS = {
+  apigwUserAgent: "AmazonAPIGateway_",
+  apiIdLen: 10,
+  invalidationPath: "/invalidation/",
+  clbStampEnd: "Z ",
+};
 // an ISO-8601 UTC timestamp: "T" between date and time, "Z" (UTC), 2024-01-12T00:10:28 and at most 9 digits after it;
-// a Classic Load Balancer's longest name (one table, not a local each: the module's main chunk is at Lua's limit)
+// a Classic Load Balancer's longest name
 const STAMP = { T: 84, Z: 90, secondsLen: 19, fractionMax: 9, clbNameMax: 32 };
-const CLB_STAMP_END = "Z ";
 
 /** The end of an ISO-8601 UTC timestamp starting at a (2024-01-12T00:10:28.423958Z), or -1. */
 function isoStampEnd(s: string, a: number, n: number): number {
@@ -3171,23 +3285,24 @@ function isoStampEnd(s: string, a: number, n: number): number {
  * Classic Load Balancer access log (`<time> <elb name> <client ip:port> ...`).
  */
 function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  let p = firstOf(s, APIGW_USER_AGENT);
+  const idLen = LOG_FIELDS.apiIdLen;
+  let p = firstOf(s, LOG_FIELDS.apigwUserAgent);
   while (p >= 0) {
-    const a = p + APIGW_USER_AGENT.length;
-    if (runOf(s, a, n, C_LOWER | C_DIGIT) === API_ID_LEN && endsAt(s, a + API_ID_LEN, n))
-      push(cfg, s, extra, a, a + API_ID_LEN, cfg.byId["api-gateway-id"]);
-    p = s.indexOf(APIGW_USER_AGENT, a);
+    const a = p + LOG_FIELDS.apigwUserAgent.length;
+    if (runOf(s, a, n, C_LOWER | C_DIGIT) === idLen && endsAt(s, a + idLen, n))
+      push(cfg, s, extra, a, a + idLen, cfg.byId["api-gateway-id"]);
+    p = s.indexOf(LOG_FIELDS.apigwUserAgent, a);
   }
-  p = firstOf(s, INVALIDATION_PATH);
+  p = firstOf(s, LOG_FIELDS.invalidationPath);
   while (p >= 0) {
-    const a = p + INVALIDATION_PATH.length;
+    const a = p + LOG_FIELDS.invalidationPath.length;
     const len = runOf(s, a, n, C_UPPER | C_DIGIT);
     if (len >= 12 && len <= 16 && endsAt(s, a + len, n)) push(cfg, s, extra, a, a + len, cfg.byId["resource-name"]);
-    p = s.indexOf(INVALIDATION_PATH, a);
+    p = s.indexOf(LOG_FIELDS.invalidationPath, a);
   }
   const name = cfg.byId["resource-name"];
   // each "Z " (the end of a UTC timestamp) is checked once: back over the fraction to a timestamp at a line start
-  p = firstOf(s, CLB_STAMP_END);
+  p = firstOf(s, LOG_FIELDS.clbStampEnd);
   while (p >= 0) {
     let ls = p;
     while (ls > 0 && p - ls < STAMP.fractionMax && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
@@ -3200,7 +3315,7 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
       const q = e > a && e - a <= STAMP.clbNameMax && byteAt(s, e) === SPACE ? dottedQuadEnd(s, e + 1, n, DOT, []) : -1;
       if (q > 0 && byteAt(s, q) === COLON && name !== undefined) push(cfg, s, extra, a, e, name);
     }
-    p = s.indexOf(CLB_STAMP_END, p + 2);
+    p = s.indexOf(LOG_FIELDS.clbStampEnd, p + 2);
   }
 }
 
@@ -4002,6 +4117,13 @@ function callArgument(cfg: ScanConfig, s: string, a: number, b: number, key: num
     kind = nm.kindOfKey(cfg.keys, sub(s, key, keyEnd));
     if (kind === undefined && nm.genericKey(s, key, keyEnd) && hasSignal(s, extra))
       kind = genericKind(cfg, s, keyEnd, a, b);
+    else if (kind === undefined && nm.idKeyEndingAt(s, keyEnd, KEY_TOKEN) && KEY_TOKEN.start === key) {
+      // an id key's opaque value (a CloudWatch dimension CacheClusterId): kept aside as matchKeyValue keeps it
+      kind = cfg.byId["resource-name"];
+      if (kind !== undefined && nm.idValue(s, a, b, kind) && hasSignal(s, extra))
+        push(cfg, s, cfg.idValues, a, b, kind);
+      return;
+    }
   }
   if (kind !== undefined && plausibleName(s, a, b, kind)) push(cfg, s, extra, a, b, kind);
 }
@@ -5213,7 +5335,8 @@ function wordMatch(
       // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`; blanks beyond the first are rare: looked at apart
       let sep = j + 1 < n ? byteAt(s, j + 1) : -1;
       if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
-      if (sep === 61 || sep === 58) consumed = matchKeyValue(cfg, s, j, n, false, out);
+      // (and a query's `key != 'x'`, `key <> 'x'`)
+      if (sep === 61 || sep === 58 || sep === 33 || sep === 60) consumed = matchKeyValue(cfg, s, j, n, false, out);
       else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
       else {
         // `key   value` alone on its line, aligned by two or more blanks or a tab (Fluent Bit's classic config,
