@@ -302,6 +302,10 @@ export function adversarialInputs(size: number): Input[] {
     ["search OR list run", 'DBInstanceIdentifier=("a-1" OR "b-2" OR "c-3") '],
     ["query not-equal run", "WHERE FunctionName != 'a-1' "],
     ["id key list run", '"CacheClusterId":["a-1","b-2"],'],
+    ["JSON path key run", "json_extract_scalar(p, '$.bucketName') = 'a-1' "],
+    ["subscript key run", "requestParameters['bucketName'] = 'a-1' "],
+    ["escaped list run", '{\\"name\\":[\\"a-1\\",\\"b-2\\"]}'],
+    ["path dots run", "'$.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.bucketName' "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

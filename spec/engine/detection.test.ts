@@ -2251,3 +2251,31 @@ describe("fresh material, twenty-ninth pass: CloudWatch metric rows, queries and
     for (const v of ["sessions-redis-001", "sessions-redis-002"]) expect(out).not.toContain(v);
   });
 });
+
+describe("fresh material, twenty-ninth pass: CloudTrail queries and EventBridge event patterns", () => {
+  it("a bucket compared through a JSON path (Athena) or a subscript (CloudTrail Lake) is masked", () => {
+    const out = mask(
+      "aws\nAND json_extract_scalar(requestparameters, '$.bucketName') = 'acme-payroll-exports'\n" +
+        "WHERE requestParameters['bucketName'] = 'acme-finance-archive'",
+    );
+    for (const v of ["acme-payroll-exports", "acme-finance-archive"]) expect(out).not.toContain(v);
+    expect(out).toContain("'$.bucketName') = '");
+  });
+  it("a list in an event pattern printed as a JSON string (escaped quotes) is masked item by item", () => {
+    const out = mask(
+      'aws\n"EventPattern": "{\\"detail\\":{\\"bucket\\":{\\"name\\":[\\"acme-ledger-uploads\\",\\"acme-ledger-archive\\"]}}}"',
+    );
+    for (const v of ["acme-ledger-uploads", "acme-ledger-archive"]) expect(out).not.toContain(v);
+    expect(out).toContain('\\"name\\":[\\"');
+  });
+  it("an API call's name (eventName, operationName) and a Health event type stay: AWS's vocabulary", () => {
+    const text =
+      'aws\n{"eventName": "DeleteBucket", "operationName": "PutObject", "eventTypeName": "AWS_EC2_OPERATIONAL_ISSUE"}\n' +
+      "WHERE eventName = 'DeleteBucket'";
+    expect(mask(text)).toBe(text);
+  });
+  it("a quoted word before a bracket that is no key, and a path that opens without $, stay", () => {
+    for (const text of ["aws\nx['status'] = 'acme-ledger'", "aws\nf('.bucketName') = 'acme-ledger'"])
+      expect(mask(text), text).toBe(text);
+  });
+});

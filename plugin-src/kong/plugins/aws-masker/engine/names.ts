@@ -520,8 +520,10 @@ export function opaqueToken(s: string, a: number, b: number): boolean {
 }
 
 // Endings of keys that end like a name key but name what is no resource: a CloudWatch metric's name (MetricName,
-// --metric-name CPUUtilization), AWS's vocabulary or the application's; a command (sts get-caller-identity: ...)
-const NOT_GENERIC_ENDINGS = ["metricname", "getcalleridentity"];
+// --metric-name CPUUtilization), an API call's (CloudTrail's eventName: DeleteBucket, an SDK log's operationName) or
+// an AWS Health event type's (eventTypeName): AWS's vocabulary or the application's; a command (sts
+// get-caller-identity: ...)
+const NOT_GENERIC_ENDINGS = ["metricname", "eventname", "eventtypename", "operationname", "getcalleridentity"];
 
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
@@ -724,11 +726,19 @@ export function valueAfter(
       return false;
     k += esc + 1;
   } else if (q0 === 34 || q0 === 39) {
-    // quoted key: "Key": / 'key' => — the key must open with the same quote (a flag's before its dashes)
+    // quoted key: "Key": / 'key' => — the key must open with the same quote (a flag's before its dashes), or be a
+    // JSON path's last key ('$.requestParameters.bucketName': Athena's json_extract_scalar over CloudTrail)
     let ks = keyStart;
     if (flag) while (ks > 0 && keyStart - ks < 2 && byteAt(s, ks - 1) === 45) ks--;
-    if (ks === 0 || byteAt(s, ks - 1) !== q0) return false;
+    if (ks === 0 || byteAt(s, ks - 1) !== q0) {
+      if (byteAt(s, ks - 1) !== 46) return false;
+      let p = ks - 1;
+      while (p > 0 && keyStart - p < 128 && (isKeyUnit(byteAt(s, p - 1)) || byteAt(s, p - 1) === 46)) p--;
+      if (p < 2 || byteAt(s, p - 1) !== 36 || byteAt(s, p - 2) !== q0) return false;
+    }
     k++;
+    // a subscript's or a call's close after the key: ['bucketName'] = 'x' (CloudTrail Lake), ('$.bucketName') = 'x'
+    if (k < n && (byteAt(s, k) === 93 || byteAt(s, k) === 41) && k + 1 < n && byteAt(s, k + 1) === 32) k++;
   }
   while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   let sep = false;
@@ -912,7 +922,7 @@ export function spacedName(s: string, a: number, b: number): boolean {
 }
 
 /** The backslashes (an odd number, at most 15) before a quote at k, or 0. */
-function escapedQuote(s: string, k: number, n: number): number {
+export function escapedQuote(s: string, k: number, n: number): number {
   let e = k;
   while (e < n && e - k < 16 && byteAt(s, e) === 92) e++;
   return e < n && byteAt(s, e) === 34 && (e - k) % 2 === 1 ? e - k : 0;

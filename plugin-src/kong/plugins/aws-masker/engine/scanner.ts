@@ -1503,7 +1503,9 @@ function matchKeyValue(
       (byteAt(s, j) === 61 ||
         byteAt(s, j) === 40 ||
         (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61) ||
-        (byteAt(s, j) === COLON && j + 2 < n && byteAt(s, j + 2) === 83 && matchesLowerAt(s, j + 1, n, " str(")));
+        (byteAt(s, j) === COLON && j + 2 < n && byteAt(s, j + 2) === 83 && matchesLowerAt(s, j + 1, n, " str(")) ||
+        // a JSON path's last key, the path an argument ('$.requestParameters.bucketName') = 'x'
+        ((byteAt(s, j) === 39 || byteAt(s, j) === QUOTE) && j + 1 < n && byteAt(s, j + 1) === ch.RPAREN));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
@@ -1648,7 +1650,10 @@ function matchNameList(
   ids: boolean,
 ): number {
   let k = j;
-  if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
+  // (JSON inside a string, its quotes escaped: an EventBridge rule's EventPattern, {\"name\":[\"a\"]})
+  const esc = k < n && byteAt(s, k) === 92 ? nm.escapedQuote(s, k, n) : 0;
+  if (esc > 0) k += esc + 1;
+  else if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
   while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
   if (k >= n || (byteAt(s, k) !== COLON && byteAt(s, k) !== 61)) return 0;
   k++;
@@ -1670,15 +1675,16 @@ function matchNameList(
       if (k + 1 >= n || byteAt(s, k) !== DASH || byteAt(s, k + 1) !== SPACE) break;
       k += 2;
     }
-    const q = k < n ? byteAt(s, k) : -1;
-    const quoted = q === QUOTE || q === 39;
+    // (an escaped item's quote: esc backslashes and a quote, closed alike; q is then the backslash)
+    const q = esc > 0 ? (nm.escapedQuote(s, k, n) === esc ? 92 : -1) : k < n ? byteAt(s, k) : -1;
+    const quoted = q === QUOTE || q === 39 || q === 92;
     if (!quoted && !yaml) break;
-    const a = nm.wildcardNameStart(s, quoted ? k + 1 : k, n);
+    const a = nm.wildcardNameStart(s, quoted ? k + 1 + esc : k, n);
     let b = a;
     while (b < n && b - a < 256 && byteAt(s, b) !== LF && byteAt(s, b) !== 13 && (quoted ? byteAt(s, b) !== q : true))
       b++;
-    const e = quoted ? b + 1 : b;
-    if (quoted && (b >= n || byteAt(s, b) !== q)) break;
+    const e = quoted ? b + 1 + esc : b;
+    if (quoted && (b >= n || byteAt(s, b) !== q || (esc > 0 && nm.escapedQuote(s, b, n) !== esc))) break;
     if (!quoted) while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === 9)) b--;
     if (ids) {
       // (an id list's items are scanned on by the main pass: an opaque one is kept aside, idValues)
