@@ -222,6 +222,11 @@ export function runOf(s: string, i: number, n: number, mask: number): number {
   return j - i;
 }
 
+/** A unit of a key token: a letter, a digit, "_" or "-" (Secret_Access-Key, --stack-name, FindingIds). */
+export function isKeyUnit(c: number): boolean {
+  return c < 256 && ((table[c] & C_ALNUM) !== 0 || c === 95 || c === 45);
+}
+
 /** True for 0-9, a-f and A-F: the digits of a \u escape or a percent-encoding (AWS ids use lower case only: C_HEX). */
 export function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);

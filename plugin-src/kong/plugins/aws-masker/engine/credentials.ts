@@ -9,7 +9,7 @@
 
 import * as b64 from "./base64";
 import * as ch from "./chars";
-import { sub } from "./chars";
+import { sub, isKeyUnit } from "./chars";
 import type { KeyToken, Span } from "./names";
 
 const byteAt = ch.byteAt;
@@ -204,10 +204,6 @@ const NOT_A_VALUE: Record<string, boolean> = {
   read: true,
   write: true,
 };
-
-function isKeyUnit(c: number): boolean {
-  return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE || c === DASH);
-}
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
 export function mayEndCredentialKey(c: number): boolean {

@@ -9,7 +9,7 @@
 // Pure: the same code runs compiled to Lua and as JavaScript.
 
 import * as ch from "./chars";
-import { sub } from "./chars";
+import { sub, isKeyUnit } from "./chars";
 import { Kind } from "./catalogue";
 import { pseudonymEndAt } from "./pseudonym";
 
@@ -248,11 +248,6 @@ export function addKey(t: KeyTable, key: string, kind: Kind): void {
 /** Units a key token's words are joined with, compared without (kindOfKeyEndingAt). */
 const KEY_JOINERS = ch.unitSet([95, 45]);
 
-/** True for units of a key token: A-Z a-z 0-9 _ - */
-function isKeyUnit(c: number): boolean {
-  return (cls(c) & C_ALNUM) !== 0 || c === 95 || c === 45;
-}
-
 /** Where a key token starts, and its leading dashes (CLI flags): filled by the key readers for their caller. */
 export interface KeyToken {
   start: number;
@@ -308,7 +303,7 @@ function trieStep(next: Record<number, number>, s: string): void {
   if (TRIE_WALK.done) return;
   const k = TRIE_WALK.k;
   const c = k >= 0 ? byteAt(s, k) : -1;
-  if (c < 0 || c >= 256 || !isKeyUnit(c)) {
+  if (c < 0 || !isKeyUnit(c)) {
     TRIE_WALK.done = true;
     return;
   }
@@ -436,7 +431,7 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
   let k = j;
   while (k > 0 && j - k < 64) {
     const c = byteAt(s, k - 1);
-    if (c < 256 && isKeyUnit(c)) k--;
+    if (isKeyUnit(c)) k--;
     else break;
   }
   let a = k;
