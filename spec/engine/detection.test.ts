@@ -2279,3 +2279,17 @@ describe("fresh material, twenty-ninth pass: CloudTrail queries and EventBridge 
       expect(mask(text), text).toBe(text);
   });
 });
+
+describe("terraform apply's [id=...] (twenty-ninth pass: read over name units only)", () => {
+  it("a name or a path up to the closing bracket is masked", () => {
+    const out = mask(
+      "aws_s3_bucket.logs: Creation complete after 2s [id=acme-logs-prod]\n" +
+        "aws_ssm_parameter.db: Modifications complete after 1s [id=/prod/ledger/db-url]",
+    );
+    for (const v of ["acme-logs-prod", "/prod/ledger/db-url"]) expect(out).not.toContain(v);
+  });
+  it("a blank, a colon or another [id= before the closing bracket: nothing taken", () => {
+    for (const text of ["aws [id=acme logs]", "aws [id=[id=acme logs]", "aws [id=acme:logs]"])
+      expect(found(text), text).toEqual([]);
+  });
+});

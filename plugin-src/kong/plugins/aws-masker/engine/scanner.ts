@@ -3335,9 +3335,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   let p = firstOf(s, "[id=");
   while (p >= 0) {
     const a = p + 4;
-    const e = unitWithin(s, 93, a, n, 256);
-    if (name !== undefined && e > a && e - a < 256 && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
-    p = s.indexOf("[id=", p + 1);
+    // (over the units a name may hold only: a search for "]" over 256 units made each "[id=" cost 256)
+    let e = a;
+    while (e < n && e - a < 256 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) e++;
+    if (name !== undefined && e > a && e < n && byteAt(s, e) === 93 && plausibleName(s, a, e, name))
+      push(cfg, s, extra, a, e, name);
+    p = s.indexOf("[id=", e > p + 1 ? e : p + 1);
   }
   let atStart = byteAt(s, 0) === 91; // "[section]" on the first line
   p = atStart ? -1 : firstOf(s, "\n[");
