@@ -306,6 +306,7 @@ export function adversarialInputs(size: number): Input[] {
     ["subscript key run", "requestParameters['bucketName'] = 'a-1' "],
     ["escaped list run", '{\\"name\\":[\\"a-1\\",\\"b-2\\"]}'],
     ["path dots run", "'$.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.bucketName' "],
+    ["advisor metadata run", '"metadata": ["us-east-1", "a-1", "tcp", "b_2", "22"],'],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

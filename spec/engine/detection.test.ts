@@ -2293,3 +2293,16 @@ describe("terraform apply's [id=...] (twenty-ninth pass: read over name units on
       expect(found(text), text).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-ninth pass: Trusted Advisor's flagged resources", () => {
+  const row = (items: string[]) => 'aws\n"metadata": [' + items.map((v) => JSON.stringify(v)).join(", ") + "]";
+  it("a resource's name among a check's columns is masked, the ids keep their kinds", () => {
+    const out = mask(row(["us-east-1", "launch-wizard-7", "sg-0a1b2c3d4e5f60718 (vpc-0f1e2d3c4b5a69788)", "tcp"]));
+    expect(out).not.toContain("launch-wizard-7");
+    expect(out).not.toContain("sg-0a1b2c3d4e5f60718");
+  });
+  it("a region, an Availability Zone, a status, a number, an instance type and a date stay", () => {
+    const text = row(["us-east-1", "us-west-2b", "Yellow", "22", "db.r5.large", "No", "2024-03-01", "$140.16"]);
+    expect(mask(text)).toBe(text);
+  });
+});

@@ -2451,6 +2451,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   if (firstOf(s, "console.aws.amazon.com") >= 0 || firstOf(s, "/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
   findLoadBalancerIds(cfg, s, n, extra);
   findMetricRows(cfg, s, n, extra);
+  findAdvisorMetadata(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
@@ -3254,6 +3255,55 @@ function findMetricRows(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       prev.length = 2 * resolved;
     }
     p = s.indexOf("[", k > p ? k : p + 1);
+  }
+}
+
+/**
+ * Trusted Advisor's flagged resources: `"metadata": ["us-east-1", "launch-wizard-7", "sg-0abc (vpc-0def)", "tcp",
+ * "Yellow", "22"]`, a check's columns by position, without keys. An item with a letter and a "-" or "_" (a resource's
+ * name) is masked, in text with an AWS signal; a region or an Availability Zone, a number, a status word, an instance
+ * type stay, and ids keep their own kinds. Each list is read once (linear).
+ */
+function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  let p = kind !== undefined ? firstOf(s, '"metadata"') : -1;
+  let signal = -1;
+  while (p >= 0) {
+    let k = p + 10;
+    while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === COLON)) k++;
+    if (k < n && byteAt(s, k) === ch.LBRACKET) {
+      k++;
+      for (let items = 0; items < 256; items++) {
+        while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
+        if (k >= n || byteAt(s, k) !== QUOTE) break;
+        const a = k + 1;
+        const e = unitWithin(s, QUOTE, a, n, 256);
+        if (e < 0) break;
+        k = e + 1;
+        let joined = false;
+        let letter = false;
+        for (let t = a; t < e; t++) {
+          const c = byteAt(s, t);
+          if (c === DASH || c === UNDERSCORE) joined = true;
+          else if ((cls(c) & (C_LOWER | C_UPPER)) !== 0) letter = true;
+        }
+        if (
+          joined &&
+          letter &&
+          plausibleName(s, a, e, kind as Kind) &&
+          !isRegionLabel(s, a, e) &&
+          !isRegionLabel(s, a, e - 1) &&
+          !idShaped(cfg, s, a, e)
+        ) {
+          if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+          if (signal === 1) push(cfg, s, extra, a, e, kind);
+        }
+        while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
+        if (k >= n || byteAt(s, k) !== ch.COMMA) break;
+        k++;
+      }
+    }
+    p = s.indexOf('"metadata"', k);
   }
 }
 
