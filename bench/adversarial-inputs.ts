@@ -307,6 +307,8 @@ export function adversarialInputs(size: number): Input[] {
     ["escaped list run", '{\\"name\\":[\\"a-1\\",\\"b-2\\"]}'],
     ["path dots run", "'$.a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.bucketName' "],
     ["advisor metadata run", '"metadata": ["us-east-1", "a-1", "tcp", "b_2", "22"],'],
+    ["ECS container name run", "ecs-a-1-b-cca48e8dcadd97805600 "],
+    ["ecs- dash run", "ecs-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2306,3 +2306,19 @@ describe("fresh material, twenty-ninth pass: Trusted Advisor's flagged resources
     expect(mask(text)).toBe(text);
   });
 });
+
+describe("fresh material, twenty-ninth pass: the ECS agent's Docker container names", () => {
+  it("ecs-<family>-<revision>-<container>-<hex> masks the family, revision and container as one name", () => {
+    const out = mask("aws\n4f2b8c1d9e0a   nginx   ecs-checkout-api-3-web-cca48e8dcadd97805600\n");
+    expect(out).not.toContain("checkout-api");
+    expect(out).toMatch(/ ecs-RESOURCE_NAME_[0-9a-z]{10}-cca48e8dcadd97805600\n$/);
+  });
+  it("the agent's own container, a word that ends in ecs-, a name without a revision or hex tail stay", () => {
+    for (const text of [
+      "aws\necs-agent amazon-ecs-agent",
+      "aws\necs-checkout-api-web-cca48e8dcadd97805600",
+      "aws\necs-checkout-api-3-web-latest",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+});

@@ -2452,6 +2452,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findLoadBalancerIds(cfg, s, n, extra);
   findMetricRows(cfg, s, n, extra);
   findAdvisorMetadata(cfg, s, n, extra);
+  findEcsContainerNames(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
@@ -3304,6 +3305,36 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
       }
     }
     p = s.indexOf('"metadata"', k);
+  }
+}
+
+/**
+ * The ECS agent's names for the Docker containers it starts, `ecs-<family>-<revision>-<container>-<random hex>`
+ * (`docker ps` on a container instance): the task definition's family, its revision and the container's name are
+ * masked as one name (a learned family is masked at a token's start or end only, and this one stands inside). Each
+ * "ecs-" is read once, over name units (linear).
+ */
+function findEcsContainerNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  let p = kind !== undefined ? firstOf(s, "ecs-") : -1;
+  while (p >= 0) {
+    let e = p + 4;
+    let dash = -1;
+    let revision = false;
+    if (p === 0 || !nm.isNameUnit(byteAt(s, p - 1))) {
+      while (e < n && e - p < 255 && nm.isNameUnit(byteAt(s, e))) {
+        if (byteAt(s, e) === DASH) {
+          // a revision: digits alone between two dashes, after the family
+          if (dash > p + 4 && e - dash > 1 && runOf(s, dash + 1, e, C_DIGIT) === e - dash - 1) revision = true;
+          dash = e;
+        }
+        e++;
+      }
+    }
+    const hex = dash > 0 ? runOf(s, dash + 1, e, C_HEX) : 0;
+    if (revision && hex >= 16 && hex <= 24 && dash + 1 + hex === e && plausibleName(s, p + 4, dash, kind as Kind))
+      push(cfg, s, extra, p + 4, dash, kind);
+    p = s.indexOf("ecs-", e > p + 4 ? e : p + 4);
   }
 }
 
