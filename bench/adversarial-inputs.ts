@@ -309,6 +309,9 @@ export function adversarialInputs(size: number): Input[] {
     ["advisor metadata run", '"metadata": ["us-east-1", "a-1", "tcp", "b_2", "22"],'],
     ["ECS container name run", "ecs-a-1-b-cca48e8dcadd97805600 "],
     ["ecs- dash run", "ecs-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-"],
+    ["noun is name run", "the cluster is a-b-c1 "],
+    ["noun named run", "canary named "],
+    ["noun is phrase run", "the proxy is up-to-date "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

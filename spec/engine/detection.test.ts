@@ -2322,3 +2322,25 @@ describe("fresh material, twenty-ninth pass: the ECS agent's Docker container na
       expect(mask(text), text).toBe(text);
   });
 });
+
+describe("fresh material, twenty-ninth pass: <noun> is / was / named / called <name> in prose", () => {
+  it("a name after is, was, named or called is masked, and after canary, proxy, workflow", () => {
+    const out = mask(
+      "aws\nthe cluster is orders-aurora-eu; our queue was payments-dlq-eu; a table called ledger-rows-2024;\n" +
+        "our AWS canary named orders-api-canary failed; the proxy orders-rds-proxy and the workflow settle-orders-v2",
+    );
+    for (const v of ["orders-aurora-eu", "payments-dlq-eu", "ledger-rows-2024", "orders-api-canary"])
+      expect(out).not.toContain(v);
+    for (const v of ["orders-rds-proxy", "settle-orders-v2"]) expect(out).not.toContain(v);
+  });
+  it("compound adjectives after a noun or after is stay", () => {
+    const text =
+      "aws\nthe cluster is up-to-date; the cluster is self-managed; the secret is base64-encoded; the proxy up-to-date;" +
+      " the role was cross-account; the queue is end-to-end; the proxy is down and the canary is red";
+    expect(mask(text)).toBe(text);
+  });
+  it("a CLI command's service after aws is still no noun", () => {
+    const text = "aws lambda update-function-configuration --timeout 30";
+    expect(found(text)).toEqual([]);
+  });
+});

@@ -1499,6 +1499,19 @@ const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 const NOT_NAME_HEADS =
   " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross ";
 
+/** Connector words of compound adjective phrases (up-to-date, out-of-date, end-to-end, day-to-day). */
+const PHRASE_CONNECTORS = " to of in and or the ";
+
+/** Whether the unquoted kebab token s[a, e) is a compound adjective phrase: a first part of 1-3 letters, a connector. */
+export function adjectivePhrase(s: string, a: number, e: number): boolean {
+  let d = a;
+  while (d < e && d - a <= 3 && byteAt(s, d) !== 45) d++;
+  if (d === a || d >= e || d - a > 3 || byteAt(s, d) !== 45) return false;
+  let d2 = d + 1;
+  while (d2 < e && d2 - d <= 4 && byteAt(s, d2) !== 45) d2++;
+  return d2 < e && d2 > d + 1 && PHRASE_CONNECTORS.indexOf(" " + sub(s, d + 1, d2).toLowerCase() + " ") >= 0;
+}
+
 /** Whether s[a, dash) is a first part that marks no name (NOT_NAME_HEADS: describe-, build-, pre- ...). */
 export function notNameHead(s: string, a: number, dash: number): boolean {
   return dash - a <= 12 && NOT_NAME_HEADS.indexOf(" " + sub(s, a, dash) + " ") >= 0;

@@ -170,6 +170,10 @@ function nounKinds(): void {
     ["stream", "resource-name"],
     ["project", "resource-name"],
     ["alias", "resource-name"],
+    // a CloudWatch Synthetics canary, an RDS proxy, a Step Functions workflow (twenty-ninth pass)
+    ["canary", "resource-name"],
+    ["proxy", "resource-name"],
+    ["workflow", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1073,8 +1077,6 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN);
   if (kind === undefined || KEY_TOKEN.dashes > 0 || cfg.on[kind.id] !== true) return 0;
   const ks = KEY_TOKEN.start;
-  // a CLI command's service, not a noun (aws lambda update-function-configuration)
-  if (ks >= 4 && matchesLowerAt(s, ks - 4, ks, "aws ")) return 0;
   if (kind.family === "s3-bucket" && ks >= 4 && byteAt(s, ks - 1) === SPACE) {
     // a dotted bucket name before the noun ("the logs.acme.prod bucket"): the walk passed it as prose
     let a = ks - 1;
@@ -1094,9 +1096,21 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     )
       push(cfg, s, out, a, ks - 1, kind);
   }
+  // "<noun> named <name>", "called"; "is" and "was" too, where an unquoted name of one dash or one holding -to- or
+  // -of- is an adjective's ("the cluster is self-managed", "up-to-date")
+  let v = j + 1;
+  let copula = false;
+  if (matchesLowerAt(s, v, n, "named ")) v += 6;
+  else if (matchesLowerAt(s, v, n, "called ")) v += 7;
+  else if (matchesLowerAt(s, v, n, "is ") || matchesLowerAt(s, v, n, "was ")) {
+    v += byteAt(s, v) === 119 || byteAt(s, v) === 87 ? 4 : 3;
+    copula = true;
+  }
+  // a CLI command's service, not a noun (aws lambda update-function-configuration); "our AWS canary named x" is one
+  if (v === j + 1 && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "aws ")) return 0;
   // (quoted, or a code span in Markdown: bucket `acme-logs`)
-  const quoted = j + 1 < n && (byteAt(s, j + 1) === QUOTE || byteAt(s, j + 1) === 39 || byteAt(s, j + 1) === 96);
-  const a = quoted ? j + 2 : j + 1;
+  const quoted = v < n && (byteAt(s, v) === QUOTE || byteAt(s, v) === 39 || byteAt(s, v) === 96);
+  const a = quoted ? v + 1 : v;
   let e = a;
   let dashes = 0;
   let digits = 0;
@@ -1110,7 +1124,14 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
-  if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, j + 1))) return 0;
+  if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, v))) return 0;
+  // (unquoted: not a compound adjective phrase, "the proxy up-to-date", "the cluster is end-to-end"; after "is", one
+  // dash only with a digit, in parts that read as a name's: not "self-managed", "base64-encoded")
+  if (!quoted && dashes >= 2 && nm.adjectivePhrase(s, a, e)) return 0;
+  if (copula && !quoted && dashes < 2) {
+    if (dashes === 0 || digits === 0) return 0;
+    if (!nm.nameParts(s, a, unitWithin(s, DASH, a, n, e - a), e)) return 0;
+  }
   // "instance i-0abc...", "volume vol-0abc...": an id of a known shape is left to its own matcher (its own kind)
   // (a search bounded by the name: an unbounded one per noun is quadratic on a run of nouns without a dash)
   const dash = unitWithin(s, DASH, a, n, e - a);
