@@ -1098,14 +1098,20 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // "<noun> named <name>", "called"; "is" and "was" too, where an unquoted name of one dash or one holding -to- or
   // -of- is an adjective's ("the cluster is self-managed", "up-to-date")
+  // (the connector's units compared without a loop first: a helper with a loop, called here from interpreted code
+  // for every noun, is blacklisted by LuaJIT)
   let v = j + 1;
   let copula = false;
-  if (matchesLowerAt(s, v, n, "named ")) v += 6;
-  else if (matchesLowerAt(s, v, n, "called ")) v += 7;
-  else if (matchesLowerAt(s, v, n, "is ") || matchesLowerAt(s, v, n, "was ")) {
-    v += byteAt(s, v) === 119 || byteAt(s, v) === 87 ? 4 : 3;
+  const c0 = v + 3 < n ? lowerCode(byteAt(s, v)) : 0;
+  const c1 = c0 !== 0 ? lowerCode(byteAt(s, v + 1)) : 0;
+  if (c0 === 105 && c1 === 115 && byteAt(s, v + 2) === SPACE) {
+    v += 3; // is
     copula = true;
-  }
+  } else if (c0 === 119 && c1 === 97 && lowerCode(byteAt(s, v + 2)) === 115 && byteAt(s, v + 3) === SPACE) {
+    v += 4; // was
+    copula = true;
+  } else if (c0 === 110 && c1 === 97 && matchesLowerAt(s, v, n, "named ")) v += 6;
+  else if (c0 === 99 && c1 === 97 && matchesLowerAt(s, v, n, "called ")) v += 7;
   // a CLI command's service, not a noun (aws lambda update-function-configuration); "our AWS canary named x" is one
   if (v === j + 1 && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "aws ")) return 0;
   // (quoted, or a code span in Markdown: bucket `acme-logs`)
