@@ -312,6 +312,8 @@ export function adversarialInputs(size: number): Input[] {
     ["noun is name run", "the cluster is a-b-c1 "],
     ["noun named run", "canary named "],
     ["noun is phrase run", "the proxy is up-to-date "],
+    ["secret path run", "the secret a/b/c "],
+    ["secret slash run", "secret /////////////////////////////// "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2344,3 +2344,18 @@ describe("fresh material, twenty-ninth pass: <noun> is / was / named / called <n
     expect(found(text)).toEqual([]);
   });
 });
+
+describe("fresh material, twenty-ninth pass: a secret's or a parameter's path in prose", () => {
+  it("a path of two slashes or more after secret or parameter is masked", () => {
+    const out = mask("aws\nthe secret is prod/orders/db; the parameter /prod/app/db-url was changed");
+    for (const v of ["prod/orders/db", "/prod/app/db-url"]) expect(out).not.toContain(v);
+  });
+  it("and/or, AWS's public parameters and paths after other nouns stay as they were", () => {
+    for (const text of [
+      "aws\nthe secret and/or the key",
+      "aws\nthe parameter /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+      "aws\nthe stream ecs/web/0a1b",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+});

@@ -1120,17 +1120,32 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   let e = a;
   let dashes = 0;
   let digits = 0;
-  while (e < n && e - a < 64) {
+  // (a secret's or a parameter's name may be a path: the secret prod/orders/db, the parameter /prod/app/db-url; the
+  // noun told by its length and first units, the only nouns of 6 units opening "se" and of 9 opening "p")
+  const nounLen = j - ks;
+  const paths =
+    (nounLen === 6 && lowerCode(byteAt(s, ks)) === 115 && lowerCode(byteAt(s, ks + 1)) === 101) ||
+    (nounLen === 9 && lowerCode(byteAt(s, ks)) === 112);
+  let slashes = 0;
+  while (e < n && e - a < (slashes > 0 ? 255 : 64)) {
     const c = byteAt(s, e);
     const f = cls(c);
     if (c === DASH) dashes++;
     else if ((f & C_DIGIT) !== 0) digits++;
+    else if (c === SLASH && paths) slashes++;
     else if ((f & C_LOWER) === 0 && c !== DOT && c !== UNDERSCORE) break;
     e++;
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
   if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, v))) return 0;
+  if (slashes > 0) {
+    // a path of two slashes or more ("and/or" is none); not AWS's public parameters (/aws/service/...)
+    if (slashes < 2 || matchesLowerAt(s, a, e, "/aws/") || !plausibleName(s, a, e, kind) || !hasSignal(s, out))
+      return 0;
+    push(cfg, s, out, a, e, kind);
+    return e;
+  }
   // (unquoted: not a compound adjective phrase, "the proxy up-to-date", "the cluster is end-to-end"; after "is", one
   // dash only with a digit, in parts that read as a name's: not "self-managed", "base64-encoded")
   if (!quoted && dashes >= 2 && nm.adjectivePhrase(s, a, e)) return 0;
