@@ -245,10 +245,7 @@ export function uuidEnd(s: string, i: number, n: number, anyCase: boolean): numb
       if (c !== 45) return -1; // -
     } else if (anyCase ? !isHexDigit(c) : c >= 256 || (table[c] & C_HEX) === 0) return -1;
   }
-  if (i + 36 < n) {
-    const c = byteAt(s, i + 36);
-    if (c < 256 && ((table[c] & C_ALNUM) !== 0 || c === 45 || c === 95)) return -1;
-  }
+  if (i + 36 < n && isKeyUnit(byteAt(s, i + 36))) return -1;
   return i + 36;
 }
 
@@ -270,12 +267,7 @@ export function macEnd(s: string, a: number, n: number, sep: number): number {
   if (d !== 50 && d !== 54 && d !== 97 && d !== 101) return -1;
   const before = a > 0 ? byteAt(s, a - 1) : 32;
   const after = a + 17 < n ? byteAt(s, a + 17) : 32;
-  if (
-    before < 256 &&
-    ((table[before] & C_ALNUM) !== 0 || before === 58 || before === 46 || before === 95 || before === 45)
-  )
-    return -1;
-  if (after < 256 && ((table[after] & C_ALNUM) !== 0 || after === 58 || after === 95 || after === 45)) return -1;
+  if (isKeyUnit(before) || before === 58 || before === 46 || isKeyUnit(after) || after === 58) return -1;
   return a + 17;
 }
 

@@ -726,7 +726,7 @@ export function valueAfter(
     let ks = keyStart;
     if (flag) while (ks > 0 && keyStart - ks < 2 && byteAt(s, ks - 1) === 45) ks--;
     if (ks === 0 || byteAt(s, ks - 1) !== q0) {
-      if (byteAt(s, ks - 1) !== 46) return false;
+      if (ks === 0 || byteAt(s, ks - 1) !== 46) return false;
       let p = ks - 1;
       while (p > 0 && keyStart - p < 128 && (isKeyUnit(byteAt(s, p - 1)) || byteAt(s, p - 1) === 46)) p--;
       if (p < 2 || byteAt(s, p - 1) !== 36 || byteAt(s, p - 2) !== q0) return false;

@@ -1096,8 +1096,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     )
       push(cfg, s, out, a, ks - 1, kind);
   }
-  // "<noun> named <name>", "called"; "is" and "was" too, where an unquoted name of one dash or one holding -to- or
-  // -of- is an adjective's ("the cluster is self-managed", "up-to-date")
+  // "<noun> named <name>", "called"; "is" and "was" too, more strictly (see below: adjectives follow them as often)
   // (the connector's units compared without a loop first: a helper with a loop, called here from interpreted code
   // for every noun, is blacklisted by LuaJIT)
   let v = j + 1;
@@ -1121,11 +1120,12 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   let dashes = 0;
   let digits = 0;
   // (a secret's or a parameter's name may be a path: the secret prod/orders/db, the parameter /prod/app/db-url; the
-  // noun told by its length and first units, the only nouns of 6 units opening "se" and of 9 opening "p")
+  // noun's first units compared inline, as the connector's)
   const nounLen = j - ks;
+  const n0 = lowerCode(byteAt(s, ks));
   const paths =
-    (nounLen === 6 && lowerCode(byteAt(s, ks)) === 115 && lowerCode(byteAt(s, ks + 1)) === 101) ||
-    (nounLen === 9 && lowerCode(byteAt(s, ks)) === 112);
+    (nounLen === 6 && n0 === 115 && lowerCode(byteAt(s, ks + 1)) === 101 && matchesLowerAt(s, ks, j, "secret")) ||
+    (nounLen === 9 && n0 === 112 && lowerCode(byteAt(s, ks + 1)) === 97 && matchesLowerAt(s, ks, j, "parameter"));
   let slashes = 0;
   while (e < n && e - a < (slashes > 0 ? 255 : 64)) {
     const c = byteAt(s, e);
@@ -1148,14 +1148,11 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // (unquoted: not a compound adjective phrase, "the proxy up-to-date", "the cluster is end-to-end"; after "is", one
   // dash only with a digit, in parts that read as a name's: not "self-managed", "base64-encoded")
-  if (!quoted && dashes >= 2 && nm.adjectivePhrase(s, a, e)) return 0;
-  if (copula && !quoted && dashes < 2) {
-    if (dashes === 0 || digits === 0) return 0;
-    if (!nm.nameParts(s, a, unitWithin(s, DASH, a, n, e - a), e)) return 0;
-  }
-  // "instance i-0abc...", "volume vol-0abc...": an id of a known shape is left to its own matcher (its own kind)
   // (a search bounded by the name: an unbounded one per noun is quadratic on a run of nouns without a dash)
   const dash = unitWithin(s, DASH, a, n, e - a);
+  if (!quoted && dashes >= 2 && nm.adjectivePhrase(s, a, e)) return 0;
+  if (copula && !quoted && dashes < 2 && (dashes === 0 || digits === 0 || !nm.nameParts(s, a, dash, e))) return 0;
+  // "instance i-0abc...", "volume vol-0abc...": an id of a known shape is left to its own matcher (its own kind)
   if (dash > a && dash < e && cfg.hexKinds[sub(s, a, dash)] !== undefined) return 0;
   // (a name of one dash, not a compound adjective's: quoted, even one ending like a verb (workgroup `harbor-pricing`,
   // not role `cross-account`); unquoted, not one ending in -ed / -ing or a CLI operation's either (cluster
@@ -1608,7 +1605,8 @@ function matchKeyValue(
   if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39)))
     return commaItems(cfg, s, b, n, kind, out);
   // a search expression's alternatives after the first: ("a" OR "b" OR "c")
-  if (b + 5 < n && byteAt(s, b) === QUOTE && byteAt(s, b + 1) === SPACE && matchesLowerAt(s, b + 2, n, 'or "')) {
+  // (the "o" compared inline first: matchesLowerAt, a loop, for every quoted value followed by a blank)
+  if (b + 5 < n && byteAt(s, b) === QUOTE && byteAt(s, b + 1) === SPACE && lowerCode(byteAt(s, b + 2)) === 111) {
     let last = b;
     let k = b + 1;
     for (let items = 0; items < 256 && matchesLowerAt(s, k, n, ' or "'); items++) {
