@@ -314,6 +314,16 @@ export function adversarialInputs(size: number): Input[] {
     ["noun is phrase run", "the proxy is up-to-date "],
     ["secret path run", "the secret a/b/c "],
     ["secret slash run", "secret /////////////////////////////// "],
+    ["build id run", "a-b:1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"],
+    ["build id colon run", "a-b:1f2e3d4c-:"],
+    ["bucket CSV line run", "a-b,c/d\n"],
+    [
+      "bucket CSV long line run",
+      "abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefghij-abcdefgh,c" + "/x".repeat(600) + "\n",
+    ],
+    ["Service Catalog id run", "pp-abcd4y2gm4bsw prod-abcdzk7xy33qa "],
+    ["EC2AMAZ name run", "EC2AMAZ-4R1T5VK sgw-12A3456B "],
+    ["upper cell run", "\tWIN-ORDERSDB01\tA-1"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2359,3 +2359,79 @@ describe("fresh material, twenty-ninth pass: a secret's or a parameter's path in
       expect(mask(text), text).toBe(text);
   });
 });
+
+describe("fresh material, thirtieth pass: Service Catalog, Storage Gateway and EC2 Windows host ids", () => {
+  it("prod-, port-, pp-, pa-, rec- with 13 lower alnum, sgw-, share-, vol- with 8 upper hex, EC2AMAZ- are masked", () => {
+    const ids: [string, string][] = [
+      ["prod-abcdzk7xy33qa", "servicecatalog-product"],
+      ["port-2s6wuzyq5bfjq", "servicecatalog-portfolio"],
+      ["pp-abcd4y2gm4bsw", "servicecatalog-provisioned-product"],
+      ["pa-4abcdjnxjj6ne", "servicecatalog-artifact"],
+      ["rec-3tjmr8zx2ld5a", "servicecatalog-record"],
+      ["sgw-12A3456B", "storage-gateway"],
+      ["share-987A654B", "storage-gateway-share"],
+      ["vol-1122AABB", "storage-gateway-volume"],
+      ["EC2AMAZ-QKDFJRE", "ec2-windows-hostname"],
+    ];
+    for (const [id, kind] of ids) expect(found(`the id is ${id} today`), id).toEqual([[kind, id]]);
+  });
+  it("words of those shapes stay: no digit, another length, a dash after, an upper-case word after vol-", () => {
+    for (const text of [
+      "the prod-environment and port-forwarding",
+      "prod-abcdzk7xy33q is short, pp-abcdefghijklm has no digit",
+      "vol-README and sgw-ABCDEFGH and share-ABC12345-x",
+      "EC2AMAZ-ABC and ec2amaz-4r1t5vk",
+    ])
+      expect(found(text), text).toEqual([]);
+  });
+});
+
+describe("fresh material, thirtieth pass: CodeBuild build ids and console paths", () => {
+  it("<project>:<uuid> masks the project, in a list, a flag and the console's #/builds/ and #/projects/", () => {
+    const out = mask(
+      '{"ids": ["orders-image-build:1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b"]}\n' +
+        "aws codebuild batch-get-builds --ids orders-image-build:1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b\n" +
+        "https://console.aws.amazon.com/codebuild/home?region=us-east-1#/projects/ledger_build/view\n",
+    );
+    for (const v of ["orders-image-build", "ledger_build"]) expect(out).not.toContain(v);
+    expect(out).toContain(":1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b");
+  });
+  it("a word before a UUID stays: urn:uuid:, a key, a UUID after a time", () => {
+    for (const text of [
+      "aws\nurn:uuid:1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b",
+      "aws\nsee build:1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b",
+      "aws\n10:22:1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+});
+
+describe("fresh material, thirtieth pass: computer names in --output text and S3 Batch Operations manifests", () => {
+  it("an upper-case cell with a dash before a letter and a digit is masked (a Windows computer name)", () => {
+    const out = mask("aws\nINSTANCEINFORMATIONLIST\t3.2.582.0\tWIN-ORDERSDB01\t10.20.4.17\tOnline\n");
+    expect(out).not.toContain("WIN-ORDERSDB01");
+  });
+  it("upper-case cells without that stay: RSA-2048, IN_PROGRESS, a row key", () => {
+    const text = "aws\nCERTIFICATE\tRSA-2048\tIN_PROGRESS\tTLS-1\tFRA56-P3\n";
+    expect(mask(text)).toBe(text);
+  });
+  it("bucket,key lines: masked when the bucket repeats or the text has an AWS signal", () => {
+    const out = mask(
+      "billing-archive-eu,invoices/2023/inv-1.pdf,PZ9ibn9D\nbilling-archive-eu,invoices/2023/inv-2.pdf\n",
+    );
+    expect(out).not.toContain("billing-archive-eu");
+    expect(mask("aws s3control\nbilling-archive-eu,invoices/2023/inv-1.pdf\n")).not.toContain("billing-archive-eu");
+  });
+  it("one such line without a signal, a word without a dash, a key with a blank stay", () => {
+    for (const text of [
+      "team-a,src/main.ts\n",
+      "aws\norders,invoices/2023/inv-1.pdf\norders,invoices/2023/inv-2.pdf\n",
+      "aws\nbilling-archive-eu,the invoices/2023 folder\n",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+  it("a line opening with a user and the user's ARN (the IAM credential report) names no bucket", () => {
+    const kinds = found("user,arn\nbob.kowalski,arn:aws:iam::123456789012:user/bob.kowalski\n").map(([k]) => k);
+    expect(kinds).not.toContain("s3-bucket");
+  });
+});

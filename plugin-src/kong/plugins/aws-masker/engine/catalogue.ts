@@ -12,12 +12,13 @@ export interface Kind {
   family:
     | "prefixed-hex" // <prefix>-<lower hex of an allowed length>; multi-segment prefixes ("tgw-attach") allowed
     | "hex-tail" // <lower head of one to three segments>-<17 lower hex>: an AWS id of no prefixed-hex kind
-    | "prefixed-upper" // <prefix>-<upper alnum of an allowed length, with a digit> (EMR j-, RDS db-/cluster- resource ids)
+    | "prefixed-upper" // <prefix>-<upper alnum of an allowed length, with a digit after a lower-case prefix> (EMR j-,
+    //                    RDS db-/cluster- resource ids, Storage Gateway sgw-, EC2AMAZ- Windows computer names)
     | "cognito-pool" // <region>_<9 alnum> user pools, <region>:<uuid> identity pools
     | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
     | "org-id" // short-prefix lower alnum ids (with a digit): Organizations o-<10-32>, ou-<4-32>-<8-32>, r-<4-32>,
     //            p-<8-128>; an Elastic Beanstalk environment e-<10>, a WorkSpace ws-<8-63>, Direct Connect
-    //            dxcon-/dxvif-/dxlag-<8>
+    //            dxcon-/dxvif-/dxlag-<8>, Service Catalog prod-/port-/pp-/pa-/rec-<13>
     | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
     | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
@@ -250,6 +251,44 @@ export const KINDS: Kind[] = [
     example: "cluster-ABCDEFGHIJKLMNOPQRSTU12345",
   },
   {
+    id: "storage-gateway",
+    tag: "STORAGE_GATEWAY",
+    family: "prefixed-upper",
+    prefix: "sgw",
+    lengths: [8],
+    title: "Storage Gateway gateway id (sgw- + 8 upper hex)",
+    example: "sgw-12A3456B",
+  },
+  {
+    id: "storage-gateway-share",
+    tag: "STORAGE_GATEWAY_SHARE",
+    family: "prefixed-upper",
+    prefix: "share",
+    lengths: [8],
+    title: "Storage Gateway file share id (share- + 8 upper hex)",
+    example: "share-987A654B",
+  },
+  {
+    id: "storage-gateway-volume",
+    tag: "STORAGE_GATEWAY_VOLUME",
+    family: "prefixed-upper",
+    prefix: "vol",
+    lengths: [8],
+    title: "Storage Gateway volume id (vol- + 8 upper hex; an EBS volume's hex is lower case)",
+    example: "vol-1122AABB",
+  },
+  {
+    // EC2Launch names a Windows instance EC2AMAZ-<7 random characters> unless told otherwise: its computer name, in
+    // Systems Manager's inventory, RDP sessions and Windows event logs
+    id: "ec2-windows-hostname",
+    tag: "EC2_WINDOWS_HOST",
+    family: "prefixed-upper",
+    prefix: "EC2AMAZ",
+    lengths: [7],
+    title: "EC2 Windows instance's default computer name (EC2AMAZ- + 7 upper alnum)",
+    example: "EC2AMAZ-4R1T5VK",
+  },
+  {
     id: "cognito-user-pool",
     tag: "COGNITO_USER_POOL",
     family: "cognito-pool",
@@ -343,6 +382,46 @@ export const KINDS: Kind[] = [
     prefix: "e",
     title: "Elastic Beanstalk environment id (e- + 10 lower alnum)",
     example: "e-x7bq9kmp2f",
+  },
+  {
+    id: "servicecatalog-product",
+    tag: "SERVICECATALOG_PRODUCT",
+    family: "org-id",
+    prefix: "prod",
+    title: "Service Catalog product id (prod- + 13 lower alnum)",
+    example: "prod-abcdzk7xy33qa",
+  },
+  {
+    id: "servicecatalog-portfolio",
+    tag: "SERVICECATALOG_PORTFOLIO",
+    family: "org-id",
+    prefix: "port",
+    title: "Service Catalog portfolio id (port- + 13 lower alnum)",
+    example: "port-2s6wuzyq5bfjq",
+  },
+  {
+    id: "servicecatalog-provisioned-product",
+    tag: "SERVICECATALOG_PROVISIONED",
+    family: "org-id",
+    prefix: "pp",
+    title: "Service Catalog provisioned product id (pp- + 13 lower alnum)",
+    example: "pp-abcd4y2gm4bsw",
+  },
+  {
+    id: "servicecatalog-artifact",
+    tag: "SERVICECATALOG_ARTIFACT",
+    family: "org-id",
+    prefix: "pa",
+    title: "Service Catalog provisioning artifact (product version) id (pa- + 13 lower alnum)",
+    example: "pa-4abcdjnxjj6ne",
+  },
+  {
+    id: "servicecatalog-record",
+    tag: "SERVICECATALOG_RECORD",
+    family: "org-id",
+    prefix: "rec",
+    title: "Service Catalog record id (rec- + 13 lower alnum)",
+    example: "rec-3tjmr8zx2ld5a",
   },
   {
     id: "ec2-fleet",

@@ -561,13 +561,17 @@ function prefixedHexAt(
   return -(pos + 1 + w);
 }
 
-/** <prefix>-<upper alnum of an allowed length with a digit> (EMR j-, RDS db- / cluster- resource ids, CodeDeploy d-). */
+/**
+ * <prefix>-<upper alnum of an allowed length> (EMR j-, RDS db- / cluster- resource ids, CodeDeploy d-, Storage Gateway
+ * sgw- / share- / vol-, EC2AMAZ- Windows computer names). After a lower-case prefix the id carries a digit (else it is a
+ * word: vol-README); EC2AMAZ- is signal enough.
+ */
 function matchPrefixedUpper(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   const r = runOf(s, j + 1, n, C_UPPER | C_DIGIT);
-  if (r < 9) return 0;
+  if (r < 7) return 0;
   const kind = cfg.upperKinds[sub(s, i, j)];
   if (kind === undefined || !hasLength(kind, r) || !endsAt(s, j + 1 + r, n)) return 0;
-  if (runOf(s, j + 1, j + 1 + r, C_UPPER) === r) return 0; // a word, not an id: ids carry a digit
+  if ((cls(byteAt(s, i)) & C_LOWER) !== 0 && runOf(s, j + 1, j + 1 + r, C_UPPER) === r) return 0;
   const e = j + 1 + r;
   if (e < n && (byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE)) return 0;
   push(cfg, s, out, i, e, kind);
@@ -639,7 +643,8 @@ function mixedAlnum(s: string, a: number, n: number): number {
 
 /**
  * o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32), p-xxxxxxxx (8-128), e-xxxxxxxxxx (10),
- * ws-xxxxxxxx (8-63), dxcon-/dxvif-/dxlag-xxxxxxxx (8); lower alnum with a letter and a digit.
+ * ws-xxxxxxxx (8-63), dxcon-/dxvif-/dxlag-xxxxxxxx (8), prod-/port-/pp-/pa-/rec-xxxxxxxxxxxxx (13); lower alnum with a
+ * letter and a digit.
  */
 function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   const len = j - i;
@@ -693,6 +698,13 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
   } else if (len === 5 && c0 === 102 && ch.matchesAt(s, i, j, "fleet")) {
     kind = cfg.orgKinds["fleet"];
     e = ch.uuidEnd(s, j + 1, n, false);
+  } else if (
+    ((len === 2 || len === 4) && c0 === 112) ||
+    (len === 3 && c0 === 114 && byteAt(s, i + 1) === 101 && byteAt(s, i + 2) === 99)
+  ) {
+    // Service Catalog: prod-, port-, pp-, pa-, rec- and 13 lower alnum
+    kind = cfg.orgKinds[sub(s, i, j)];
+    if (kind !== undefined && mixedAlnum(s, j + 1, n) === 13) e = j + 14;
   } else if (len === 6 && c0 === 105 && j + 2 < n && byteAt(s, j + 1) === 105 && byteAt(s, j + 2) === 45) {
     // a VM import's conversion task: import-i-fh95npoc
     if (ch.matchesAt(s, i, j, "import") && mixedAlnum(s, j + 3, n) === 8) e = j + 11;
@@ -2493,6 +2505,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findMetricRows(cfg, s, n, extra);
   findAdvisorMetadata(cfg, s, n, extra);
   findEcsContainerNames(cfg, s, n, extra);
+  findBuildIds(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
@@ -3145,6 +3158,9 @@ const CONSOLE_PATHS = [
   "/log-groups/log-group/",
   "/aws/lambda/",
   "/pipelines/",
+  // CodeBuild: #/projects/<project>/view, #/builds/<project>:<uuid>/view/new
+  "/projects/",
+  "/builds/",
 ];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -3378,25 +3394,64 @@ function findEcsContainerNames(cfg: ScanConfig, s: string, n: number, extra: Mat
   }
 }
 
+/**
+ * A CodeBuild build's id, `<project>:<uuid>` (`list-builds-for-project`, `batch-get-builds --ids`, a pipeline action's
+ * externalExecutionId, the build's log stream): the project's name before the colon, when it holds a "-" or "_" (a
+ * name, not a word such as urn:uuid:...). Each ":" is asked for a UUID after it with two compares first (linear).
+ */
+function findBuildIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  let p = kind !== undefined ? firstOf(s, ":") : -1;
+  while (p >= 0) {
+    if (
+      p + 37 <= n &&
+      byteAt(s, p + 9) === DASH &&
+      (cls(byteAt(s, p + 1)) & C_HEX) !== 0 &&
+      ch.uuidEnd(s, p + 1, n, false) > 0
+    ) {
+      let a = p;
+      let joined = false;
+      while (a > 0 && p - a < 128) {
+        const c = byteAt(s, a - 1);
+        if (c === DASH || c === UNDERSCORE) joined = true;
+        else if ((cls(c) & C_ALNUM) === 0) break;
+        a--;
+      }
+      if (
+        joined &&
+        (a === 0 || !nm.isNameUnit(byteAt(s, a - 1))) &&
+        plausibleName(s, a, p, kind as Kind) &&
+        !isRegionLabel(s, a, p)
+      )
+        push(cfg, s, extra, a, p, kind);
+    }
+    p = s.indexOf(":", p + 1);
+  }
+}
+
 // the anchors of findLogFields (one table, not a local each: the module's main chunk is at Lua's limit): API Gateway's
 // integration requests carry User-Agent: AmazonAPIGateway_<api id>; CloudFront's invalidation URL:
-// .../distribution/<id>/invalidation/<invalidation id>; "Z " ends a Classic Load Balancer log line's timestamp
+// .../distribution/<id>/invalidation/<invalidation id>; "Z " ends a Classic Load Balancer log line's timestamp. An
+// ISO-8601 UTC timestamp: "T" between date and time, "Z" (UTC), 2024-01-12T00:10:28 and at most 9 digits after it; a
+// Classic Load Balancer's longest name.
 const LOG_FIELDS = {
   apigwUserAgent: "AmazonAPIGateway_",
   apiIdLen: 10,
   invalidationPath: "/invalidation/",
   clbStampEnd: "Z ",
+  T: 84,
+  Z: 90,
+  secondsLen: 19,
+  fractionMax: 9,
+  clbNameMax: 32,
 };
-// an ISO-8601 UTC timestamp: "T" between date and time, "Z" (UTC), 2024-01-12T00:10:28 and at most 9 digits after it;
-// a Classic Load Balancer's longest name
-const STAMP = { T: 84, Z: 90, secondsLen: 19, fractionMax: 9, clbNameMax: 32 };
 
 /** The end of an ISO-8601 UTC timestamp starting at a (2024-01-12T00:10:28.423958Z), or -1. */
 function isoStampEnd(s: string, a: number, n: number): number {
   if (
     a + 20 > n ||
     byteAt(s, a + 4) !== DASH ||
-    byteAt(s, a + 10) !== STAMP.T ||
+    byteAt(s, a + 10) !== LOG_FIELDS.T ||
     runOf(s, a, n, C_DIGIT) !== 4 ||
     byteAt(s, a + 13) !== COLON ||
     byteAt(s, a + 16) !== COLON
@@ -3404,7 +3459,7 @@ function isoStampEnd(s: string, a: number, n: number): number {
     return -1;
   let e = a + 19;
   if (byteAt(s, e) === DOT) e += 1 + runOf(s, e + 1, n, C_DIGIT);
-  return e < n && byteAt(s, e) === STAMP.Z ? e + 1 : -1;
+  return e < n && byteAt(s, e) === LOG_FIELDS.Z ? e + 1 : -1;
 }
 
 /**
@@ -3432,14 +3487,15 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
   p = firstOf(s, LOG_FIELDS.clbStampEnd);
   while (p >= 0) {
     let ls = p;
-    while (ls > 0 && p - ls < STAMP.fractionMax && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
-    ls = (ls < p && ls > 0 && byteAt(s, ls - 1) === DOT ? ls - 1 : p) - STAMP.secondsLen;
+    while (ls > 0 && p - ls < LOG_FIELDS.fractionMax && (cls(byteAt(s, ls - 1)) & C_DIGIT) !== 0) ls--;
+    ls = (ls < p && ls > 0 && byteAt(s, ls - 1) === DOT ? ls - 1 : p) - LOG_FIELDS.secondsLen;
     const t = ls >= 0 && (ls === 0 || byteAt(s, ls - 1) === LF) ? isoStampEnd(s, ls, n) : -1;
     if (t === p + 1) {
       const a = t + 1;
       const e = a + runOf(s, a, n, C_ALNUM | ch.C_HOST);
       // the name is followed by the client's ip:port
-      const q = e > a && e - a <= STAMP.clbNameMax && byteAt(s, e) === SPACE ? dottedQuadEnd(s, e + 1, n, DOT, []) : -1;
+      const q =
+        e > a && e - a <= LOG_FIELDS.clbNameMax && byteAt(s, e) === SPACE ? dottedQuadEnd(s, e + 1, n, DOT, []) : -1;
       if (q > 0 && byteAt(s, q) === COLON && name !== undefined) push(cfg, s, extra, a, e, name);
     }
     p = s.indexOf(LOG_FIELDS.clbStampEnd, p + 2);
@@ -4170,6 +4226,52 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
     }
     p = s.indexOf("configure list", o > p + 14 ? o : p + 14);
+  }
+  // S3 Batch Operations' manifests and completion reports, CSV without a header (bucket,key[,version id,...]): a line
+  // that opens with a bucket's name (a "-" or "." in it) and a comma, then an object key with a "/" and no blank (nor
+  // ":": an ARN or a URL is no key; the IAM credential report's lines open with a user and the user's ARN). The
+  // bucket is masked when the text has an AWS signal or the next such line names it too (a manifest lists many keys
+  // of one bucket). Each line start is read once, over at most 63 + 1024 units.
+  let prevA = -1;
+  let prevE = -1;
+  p = name !== undefined ? 0 : -1;
+  while (p >= 0 && p < n) {
+    let e = p;
+    let joined = false;
+    while (e < n && e - p < 64) {
+      const c = byteAt(s, e);
+      if (c === DASH || c === DOT) joined = true;
+      else if ((cls(c) & (C_LOWER | C_DIGIT)) === 0) break;
+      e++;
+    }
+    let k = e + 1;
+    let slash = false;
+    if (joined && e - p >= 3 && e < n && byteAt(s, e) === ch.COMMA) {
+      while (k < n && k - e < 1024) {
+        const c = byteAt(s, k);
+        if (c === SLASH) slash = true;
+        else if (c === ch.COMMA || c === LF || c === 13 || c === SPACE || c === QUOTE || c === COLON) break;
+        k++;
+      }
+    }
+    if (
+      slash &&
+      k > e + 2 &&
+      (k >= n || byteAt(s, k) !== SPACE) &&
+      plausibleName(s, p, e, name as Kind) &&
+      !isRegionLabel(s, p, e)
+    ) {
+      if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+      const again = prevE - prevA === e - p && sub(s, prevA, prevE) === sub(s, p, e);
+      if (signal === 1 || again) {
+        if (again) push(cfg, s, extra, prevA, prevE, cfg.byFamily["s3-bucket"]);
+        push(cfg, s, extra, p, e, cfg.byFamily["s3-bucket"]);
+      }
+      prevA = p;
+      prevE = e;
+    }
+    const nl = s.indexOf("\n", k > p ? k : p);
+    p = nl >= 0 ? nl + 1 : -1;
   }
 }
 
@@ -5110,16 +5212,25 @@ function borderLine(s: string, a: number, b: number): boolean {
   return c === ch.PLUS || c === DASH;
 }
 
-/** A cell's token [a, b) that may be a name: no blank inside, a letter, not all upper case (row keys), not a region. */
+/**
+ * A cell's token [a, b) that may be a name: no blank inside, a letter, not a region; not all upper case (row keys,
+ * statuses) unless two letters follow a dash and a digit stands in it (a Windows computer name: WIN-ORDERSDB01; not
+ * RSA-2048, IN_PROGRESS, nor a CloudFront edge location: FRA56-P3).
+ */
 function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   let letters = 0;
   let lower = 0;
+  let digits = 0;
+  let dashLetter = false;
   for (let k = a; k < b; k++) {
     const f = cls(byteAt(s, k));
     if ((f & C_LOWER) !== 0) lower++;
-    if ((f & (C_LOWER | C_UPPER)) !== 0) letters++;
+    if ((f & (C_LOWER | C_UPPER)) !== 0) {
+      letters++;
+      if (k > a + 1 && byteAt(s, k - 2) === DASH && (cls(byteAt(s, k - 1)) & C_UPPER) !== 0) dashLetter = true;
+    } else if ((f & C_DIGIT) !== 0) digits++;
   }
-  if (letters === 0 || lower === 0) return false;
+  if (letters === 0 || (lower === 0 && (!dashLetter || digits === 0))) return false;
   if (isRegionLabel(s, a, b) || (b - a > 9 && isRegionLabel(s, a, b - 1))) return false;
   return plausibleName(s, a, b, cfg.byId["resource-name"]);
 }
@@ -5336,7 +5447,10 @@ function wordMatch(
       const dashes = prev === 45 && i >= 2 && byteAt(s, i - 2) === 45;
       if ((prev !== 45 && prev !== 95) || dashes) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
-        if (consumed === 0 && (len <= 3 || (len === 5 && (c === 100 || c === 102)) || (len === 6 && c === 105))) {
+        if (
+          consumed === 0 &&
+          (len <= 3 || (len === 4 && c === 112) || (len === 5 && (c === 100 || c === 102)) || (len === 6 && c === 105))
+        ) {
           consumed = matchOrg(cfg, s, i, j, n, out);
           if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
         }
@@ -5379,7 +5493,9 @@ function wordMatch(
       // an IAM id
     } else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
     else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
-    else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
+    else if (c === 69 && len === 7 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
+      consumed = matchPrefixedUpper(cfg, s, i, j, n, out); // EC2AMAZ-4R1T5VK
+    } else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
       // an EC2 instance's system UUID as SMBIOS gives it (product_uuid, dmidecode): EC2E1916-9099-7CAF-...
       const e = windowHas(s, i - 48, i, "uuid") ? ch.uuidEnd(s, i, n, true) : -1;
       if (e > 0) {
