@@ -324,6 +324,12 @@ export function adversarialInputs(size: number): Input[] {
     ["Service Catalog id run", "pp-abcd4y2gm4bsw prod-abcdzk7xy33qa "],
     ["EC2AMAZ name run", "EC2AMAZ-4R1T5VK sgw-12A3456B "],
     ["upper cell run", "\tWIN-ORDERSDB01\tA-1"],
+    ["tag group run", '"Project$a-b",'],
+    ["dollar run", "a$a$a$a$a$a$a$a$"],
+    ["templated ARN run", "arn:aws:iam::${AWS::AccountId}:role/a-b "],
+    ["open placeholder run", "arn:aws:iam::${AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "],
+    ["inventory data run", "/a-b/data/c9923756-548c-407c-b140-7b474017ab43.csv "],
+    ["qualified function run", "--function-name a-b:live "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2435,3 +2435,58 @@ describe("fresh material, thirtieth pass: computer names in --output text and S3
     expect(kinds).not.toContain("s3-bucket");
   });
 });
+
+describe("fresh material, thirtieth pass: templated ARNs and qualified Lambda function names", () => {
+  it("an ARN whose partition, region or account is a template's placeholder has its resource masked", () => {
+    const out = mask(
+      'Resource: !Sub "arn:aws:iam::${AWS::AccountId}:role/ledger-sync-role"\n' +
+        'Resource: !Sub "arn:${AWS::Partition}:s3:::orders-archive-eu/*"\n' +
+        "Resource: !Sub arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/ledger-entries-prod\n" +
+        'policy_arn = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:policy/orders-boundary"\n',
+    );
+    for (const v of ["ledger-sync-role", "orders-archive-eu", "ledger-entries-prod", "orders-boundary"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("${AWS::AccountId}");
+  });
+  it("a placeholder in the resource and an unclosed placeholder stay", () => {
+    for (const text of [
+      'aws\nResource: !Sub "arn:aws:s3:::${BucketName}/*"',
+      "aws\narn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:${FunctionName}",
+      "aws\narn:aws:iam::${AWS::AccountId",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+  it("a function name qualified by an alias or a version is masked without its qualifier", () => {
+    const out = mask(
+      '{"FunctionName": "orders-charge-card:live"}\n' +
+        "aws lambda invoke --function-name orders-charge-card:$LATEST out.json\n" +
+        "FunctionName: payments-refund:12\n",
+    );
+    for (const v of ["orders-charge-card", "payments-refund"]) expect(out).not.toContain(v);
+    for (const v of [":live", ":$LATEST", ":12"]) expect(out).toContain(v);
+  });
+});
+
+describe("fresh material, thirtieth pass: Cost Explorer groups and S3 Inventory keys", () => {
+  it("a tag group's value after <tag key>$ and a LINKED_ACCOUNT group's account are masked", () => {
+    const out = mask('{"Keys": ["Project$orders-checkout"]}\n{"Keys": ["CostCenter$ledger_sync"]}\n');
+    for (const v of ["orders-checkout", "ledger_sync"]) expect(out).not.toContain(v);
+    expect(mask('"GroupDefinitions": [{"Key": "LINKED_ACCOUNT"}],\n{"Keys": ["599986011329"]}')).not.toContain(
+      "599986011329",
+    );
+  });
+  it("an untagged group, a word value, a shell variable after a quote stay", () => {
+    for (const text of ['aws\n{"Keys": ["Project$"]}', 'aws\n{"Keys": ["Env$prod"]}', 'aws\necho "$HOME-x" "x$"'])
+      expect(mask(text), text).toBe(text);
+  });
+  it("an inventory configuration's id before /data/<uuid>. is masked", () => {
+    const out = mask(
+      'aws\n"key": "inventory/acme-orders/daily-orders-full/data/c9923756-548c-407c-b140-7b474017ab43.csv.gz"',
+    );
+    expect(out).not.toContain("daily-orders-full");
+  });
+  it("a word before /data/ and a /data/ path without a UUID file stay", () => {
+    for (const text of ["aws\nexports/data/c9923756-548c-407c-b140-7b474017ab43.csv", "aws\nraw-files/data/readme.csv"])
+      expect(mask(text), text).toBe(text);
+  });
+});

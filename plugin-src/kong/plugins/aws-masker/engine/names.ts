@@ -837,11 +837,23 @@ export function valueAfter(
     byteAt(s, b) !== quote &&
     (byteAt(s, b) === 32 || spacedUnit(byteAt(s, b)));
   if (spaced) b = spacedNameEnd(s, a, b, n, quote);
+  // a Lambda function's name qualified by a version or an alias (orders-charge:live, orders-charge:$LATEST): the name
+  let end = b;
+  if (kind.id === "lambda-function" && b > a && b + 2 < n && byteAt(s, b) === 58) {
+    end = byteAt(s, b + 1) === 36 ? b + 2 : b + 1;
+    while (
+      end < n &&
+      end - b < 129 &&
+      ((cls(byteAt(s, end)) & C_ALNUM) !== 0 || byteAt(s, end) === 45 || byteAt(s, end) === 95)
+    )
+      end++;
+    if (end === b + 1) end = b;
+  }
   if (xml) {
     // the element closes right after its text
     if (b + 1 >= n || byteAt(s, b) !== 60 || byteAt(s, b + 1) !== 47) return false;
   } else if (quote >= 0) {
-    if (b >= n || byteAt(s, b) !== quote || (quote === 92 && escapedQuote(s, b, n) !== esc)) return false;
+    if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
@@ -856,8 +868,8 @@ export function valueAfter(
       )
     )
       return false;
-    if (b < n && !endsUnquoted(byteAt(s, b))) return false;
-    while (b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
+    if (end < n && !endsUnquoted(byteAt(s, end))) return false;
+    while (end === b && b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
   if (spaced ? !spacedName(s, a, b) : !plausibleName(s, a, b, kind)) return false;
   value.s = a;

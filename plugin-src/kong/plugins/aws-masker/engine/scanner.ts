@@ -1906,7 +1906,11 @@ function matchAccountByContext(
     w.indexOf("registryid") >= 0 ||
     w.indexOf("registry-id") >= 0;
   if (!said && i < 4 && keyCtx !== "") {
-    said = windowHas(keyCtx, 0, keyCtx.length, "account") || windowHas(keyCtx, 0, keyCtx.length, "owner");
+    // (and a Cost Explorer group's "Keys", grouped by LINKED_ACCOUNT: the member account's id)
+    said =
+      windowHas(keyCtx, 0, keyCtx.length, "account") ||
+      windowHas(keyCtx, 0, keyCtx.length, "owner") ||
+      keyCtx === "Keys";
   }
   if (!said) {
     // a free-standing 12-digit number: an account id when the text carries an AWS signal (docs/detection.md), else
@@ -1973,6 +1977,11 @@ for (let c = 0; c < 256; c++) {
 
 function arnFieldEnd(s: string, a: number, n: number): number {
   let k = a;
+  // a template's placeholder for the field (CloudFormation's ${AWS::AccountId}, Terraform's ${var.account_id})
+  if (k + 1 < n && byteAt(s, k) === ch.DOLLAR && byteAt(s, k + 1) === ch.LBRACE) {
+    const e = unitWithin(s, ch.RBRACE, k + 2, n, 96);
+    return e > 0 && e + 1 < n && byteAt(s, e + 1) === 58 ? e + 1 : -1;
+  }
   while (k < n) {
     const c = byteAt(s, k);
     if (c === 58) return k;
@@ -1985,7 +1994,7 @@ function arnFieldEnd(s: string, a: number, n: number): number {
 function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
   // arn:partition:service:region:account:resource
   const pEnd = arnFieldEnd(s, i + 4, n);
-  if (pEnd < 0 || PARTITIONS[sub(s, i + 4, pEnd)] !== true) return 0;
+  if (pEnd < 0 || (PARTITIONS[sub(s, i + 4, pEnd)] !== true && byteAt(s, i + 4) !== ch.DOLLAR)) return 0;
   const svcEnd = arnFieldEnd(s, pEnd + 1, n);
   if (svcEnd <= pEnd + 1) return 0;
   const regEnd = arnFieldEnd(s, svcEnd + 1, n);
@@ -1999,6 +2008,13 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     if (c >= 256 || ARN_RESOURCE_STOP[c]) break;
     resEnd++;
   }
+  // a template's placeholder ends the resource: log-group:/aws/lambda/${AWS::StackName}-worker
+  let templated = false;
+  if (resEnd < n && byteAt(s, resEnd) === ch.LBRACE && byteAt(s, resEnd - 1) === ch.DOLLAR) {
+    resEnd--;
+    // (the name itself is the placeholder: function:${FunctionName})
+    templated = byteAt(s, resEnd - 1) === 58 || byteAt(s, resEnd - 1) === 47;
+  }
   // a sentence may end right after an ARN
   while (resEnd > resStart) {
     const c = byteAt(s, resEnd - 1);
@@ -2010,7 +2026,7 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   if (accEnd - accStart === 12 && isDigits(s, accStart, accEnd)) {
     push(cfg, s, out, accStart, accEnd, cfg.byFamily["arn-account"]);
   }
-  if (awsOwned || resEnd <= resStart) return resEnd > resStart ? resEnd : accEnd;
+  if (awsOwned || resEnd <= resStart || templated) return resEnd > resStart ? resEnd : accEnd;
   const service = sub(s, pEnd + 1, svcEnd);
   if (service === "s3" && matchesLowerAt(s, resStart, resEnd, "accesspoint/")) {
     // arn:aws:s3:<region>:<account>:accesspoint/<name>: the name, not the word
@@ -2023,7 +2039,9 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   if (service === "s3") {
     let b = resStart;
     while (b < resEnd && byteAt(s, b) !== 47) b++;
-    if (b > resStart && byteAt(s, resStart) !== 42) push(cfg, s, out, resStart, b, cfg.byFamily["s3-bucket"]);
+    // (not "*", nor a template's placeholder: ${BucketName})
+    if (b > resStart && byteAt(s, resStart) !== 42 && byteAt(s, resStart) !== ch.DOLLAR)
+      push(cfg, s, out, resStart, b, cfg.byFamily["s3-bucket"]);
     return resEnd;
   }
   // resource-type prefix ("role/", "function:", "instance/", camelCase "stateMachine:") stays visible; the name after
@@ -2041,6 +2059,8 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   ) {
     nameStart = t + 1;
   }
+  // a template's placeholder names nothing (function:${FunctionName})
+  if (nameStart < resEnd && byteAt(s, nameStart) === ch.DOLLAR) return resEnd;
   // a resource type with a kind of its own (lambda function, IAM role, DynamoDB table, KMS key ...): the name gets
   // that kind (and is learned), so it has the same pseudonym wherever it appears
   const rtype = nameStart > resStart ? sub(s, resStart, nameStart - 1) : "";
@@ -2505,7 +2525,8 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findMetricRows(cfg, s, n, extra);
   findAdvisorMetadata(cfg, s, n, extra);
   findEcsContainerNames(cfg, s, n, extra);
-  findBuildIds(cfg, s, n, extra);
+  findJoinedNames(cfg, s, n, extra);
+  findInventoryConfigs(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
@@ -3395,11 +3416,13 @@ function findEcsContainerNames(cfg: ScanConfig, s: string, n: number, extra: Mat
 }
 
 /**
- * A CodeBuild build's id, `<project>:<uuid>` (`list-builds-for-project`, `batch-get-builds --ids`, a pipeline action's
- * externalExecutionId, the build's log stream): the project's name before the colon, when it holds a "-" or "_" (a
- * name, not a word such as urn:uuid:...). Each ":" is asked for a UUID after it with two compares first (linear).
+ * Names joined to something else in one token. A CodeBuild build's id, `<project>:<uuid>` (`list-builds-for-project`,
+ * `batch-get-builds --ids`, a pipeline action's externalExecutionId, the build's log stream): the project's name before
+ * the colon, when it holds a "-" or "_" (a name, not a word such as urn:uuid:...). Cost Explorer's groups by a tag,
+ * `"Keys": ["Project$orders-checkout"]`: the tag's value after the "$", when it holds a "-" or "_", in a quoted item
+ * (or a JSON string) that opens with the tag's key. Each ":" and "$" is asked with two compares first (linear).
  */
-function findBuildIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
   let p = kind !== undefined ? firstOf(s, ":") : -1;
   while (p >= 0) {
@@ -3426,6 +3449,51 @@ function findBuildIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
         push(cfg, s, extra, a, p, kind);
     }
     p = s.indexOf(":", p + 1);
+  }
+  p = kind !== undefined ? firstOf(s, "$") : -1;
+  while (p >= 0) {
+    let e = p + 1;
+    if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0 && e < n && (cls(byteAt(s, e)) & C_ALNUM) !== 0) {
+      let a = p - 1;
+      while (a > 0 && p - a < 128 && ((cls(byteAt(s, a - 1)) & C_ALNUM) !== 0 || byteAt(s, a - 1) === COLON)) a--;
+      let joined = false;
+      while (e < n && e - p < 256 && nm.isNameUnit(byteAt(s, e))) {
+        if (byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE) joined = true;
+        e++;
+      }
+      // (in quotes, or a JSON string's whole content)
+      if (
+        joined &&
+        (a === 0 || byteAt(s, a - 1) === QUOTE) &&
+        (e >= n || byteAt(s, e) === QUOTE) &&
+        plausibleName(s, p + 1, e, kind as Kind)
+      )
+        push(cfg, s, extra, p + 1, e, kind);
+    }
+    p = s.indexOf("$", e);
+  }
+}
+
+/**
+ * An S3 Inventory report's keys, `<prefix>/<source bucket>/<configuration id>/data/<uuid>.csv.gz`: the configuration's
+ * id, the segment before "/data/", when it holds a "-" or "_" (the source bucket is masked as a bucket, learned from
+ * the manifest's sourceBucket or by its own kind). Each "/data/" is read once, back over at most 128 units (linear).
+ */
+function findInventoryConfigs(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  let p = kind !== undefined ? firstOf(s, "/data/") : -1;
+  while (p >= 0) {
+    if (p + 43 <= n && byteAt(s, p + 14) === DASH && byteAt(s, p + 42) === DOT && ch.uuidEnd(s, p + 6, n, false) > 0) {
+      let a = p;
+      let joined = false;
+      while (a > 0 && p - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) {
+        if (byteAt(s, a - 1) === DASH || byteAt(s, a - 1) === UNDERSCORE) joined = true;
+        a--;
+      }
+      if (joined && a > 0 && byteAt(s, a - 1) === SLASH && plausibleName(s, a, p, kind as Kind))
+        push(cfg, s, extra, a, p, kind);
+    }
+    p = s.indexOf("/data/", p + 6);
   }
 }
 
@@ -4363,11 +4431,14 @@ function callArgument(cfg: ScanConfig, s: string, a: number, b: number, key: num
 // AWS error messages name the resource after or before these (boto3's "An error occurred (...)", the SDKs', Terraform's):
 // "The role with name x cannot be found", "Stack with id x does not exist", "Table already exists: x",
 // "DBInstance x not found", "The key pair 'x' does not exist"
-const NAME_AFTER = ["with name ", "with id ", "cluster name ", "already exists: ", "not found: "];
-const NAME_BEFORE = [" not found", " does not exist", " cannot be found", " already exists"];
+// (one table, not a local each: the module's main chunk is at Lua's limit of 200 locals)
+const ERROR_NAMES = {
+  after: ["with name ", "with id ", "cluster name ", "already exists: ", "not found: "],
+  before: [" not found", " does not exist", " cannot be found", " already exists"],
+};
 
 /**
- * The resource names of AWS error messages (NAME_AFTER, NAME_BEFORE), in text with an AWS signal: a quoted name, or
+ * The resource names of AWS error messages (ERROR_NAMES), in text with an AWS signal: a quoted name, or
  * an unquoted one with a "-", "_", ".", "/" or a digit (not "Cluster not found"); never an ARN, an id of its own kind
  * or a number. Walks back stop at the previous anchor's end (linear).
  */
@@ -4376,9 +4447,11 @@ function findErrorNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
   // every such message says the resource was not found, does not exist or already exists: two searches, not nine
   if (kind === undefined || (firstOf(s, "found") < 0 && firstOf(s, "exist") < 0)) return;
   let signal = -1;
-  for (let w = 0; w < NAME_AFTER.length + NAME_BEFORE.length; w++) {
-    const after = w < NAME_AFTER.length;
-    const lit = after ? NAME_AFTER[w] : NAME_BEFORE[w - NAME_AFTER.length];
+  const before = ERROR_NAMES.before;
+  const afterLits = ERROR_NAMES.after;
+  for (let w = 0; w < afterLits.length + before.length; w++) {
+    const after = w < afterLits.length;
+    const lit = after ? afterLits[w] : before[w - afterLits.length];
     let p = firstOf(s, lit);
     let floor = 0;
     while (p >= 0) {
@@ -4516,6 +4589,8 @@ const SIGNAL_WORDS = [
   "botocore",
   // the AWS CLI's and boto3's error line: "An error occurred (<code>) when calling the <op> operation: <message>"
   "when calling the ",
+  // Cost Explorer's dimension of member accounts (get-cost-and-usage grouped by it: "Keys": ["<account>"])
+  "LINKED_ACCOUNT",
   // services named in prose (an incident note that never says "AWS")
   "EC2",
   "S3",
