@@ -2490,3 +2490,10 @@ describe("fresh material, thirtieth pass: Cost Explorer groups and S3 Inventory 
       expect(mask(text), text).toBe(text);
   });
 });
+
+describe("fresh material, thirtieth pass: an EKS node group's key pair", () => {
+  it("remoteAccess.ec2SshKey and Terraform's ec2_ssh_key are name keys", () => {
+    const out = mask('aws\n{"remoteAccess": {"ec2SshKey": "payments-nodes-key"}}\nec2_ssh_key = "ledger-nodes-key"\n');
+    for (const v of ["payments-nodes-key", "ledger-nodes-key"]) expect(out).not.toContain(v);
+  });
+});

@@ -421,6 +421,8 @@ const GENERIC_ENDINGS = [
   // an ElastiCache RBAC user group (UserGroupIds: ["ledger-app-users"], --user-group-id)
   "usergroupid",
   "usergroupids",
+  // an EKS managed node group's key pair (remoteAccess.ec2SshKey, Terraform's remote_access { ec2_ssh_key })
+  "ec2sshkey",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
