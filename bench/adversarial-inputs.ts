@@ -330,6 +330,9 @@ export function adversarialInputs(size: number): Input[] {
     ["open placeholder run", "arn:aws:iam::${AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA "],
     ["inventory data run", "/a-b/data/c9923756-548c-407c-b140-7b474017ab43.csv "],
     ["qualified function run", "--function-name a-b:live "],
+    ["data catalog run", '"awsdatacatalog"."a_b"."c_d" '],
+    ["athena FROM run", "athena FROM a_b.c_d JOIN "],
+    ["external table run", "EXTERNAL TABLE IF NOT EXISTS "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2497,3 +2497,24 @@ describe("fresh material, thirtieth pass: an EKS node group's key pair", () => {
     for (const v of ["payments-nodes-key", "ledger-nodes-key"]) expect(out).not.toContain(v);
   });
 });
+
+describe("fresh material, thirtieth pass: Athena's and the Glue Data Catalog's tables", () => {
+  it("CREATE EXTERNAL TABLE, MSCK REPAIR TABLE, awsdatacatalog.<db>.<table> and FROM <db>.<table> mask both parts", () => {
+    const out = mask(
+      "CREATE EXTERNAL TABLE IF NOT EXISTS ledger_raw.vpc_flow_events (version int)\n" +
+        "MSCK REPAIR TABLE ledger_raw.vpc_flow_events;\n" +
+        'SELECT * FROM "awsdatacatalog"."orders_db"."checkout_events" limit 10\n' +
+        "athena: SELECT count(*) FROM billing_db.invoice_rows JOIN billing_db.customers_v2 ON 1=1\n",
+    );
+    for (const v of ["ledger_raw", "vpc_flow_events", "orders_db", "checkout_events", "billing_db", "invoice_rows"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("awsdatacatalog");
+  });
+  it("FROM <table> alone, and FROM <db>.<table> in text that does not name Athena, stay", () => {
+    for (const text of [
+      "aws\nathena: SELECT * FROM cloudtrail_logs LIMIT 5",
+      "aws\nSELECT * FROM public.users JOIN public.orders ON 1=1",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+});

@@ -2266,9 +2266,6 @@ function isRegionLabel(s: string, a: number, b: number): boolean {
   return true;
 }
 
-/** Longest host name walked back over from an anchor (a DNS name has at most 253 units). */
-const HOST_MAX = 253;
-
 function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const anchor = ".amazonaws.com";
   let p = firstOf(s, anchor);
@@ -2287,7 +2284,7 @@ function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void 
 function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number, floor: number, extra: Match[]): void {
   // walk back over the host name
   let h = p;
-  const low = p - HOST_MAX > floor ? p - HOST_MAX : floor;
+  const low = p - 253 > floor ? p - 253 : floor; // (a DNS name has at most 253 units)
   while (h > low) {
     const c = byteAt(s, h - 1);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46 || c === 95) h--;
@@ -2498,7 +2495,7 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
 /** Labels of a host name ending at p (exclusive), walking back over [A-Za-z0-9-.]: its start. */
 function hostStart(s: string, p: number, floor: number): number {
   let h = p;
-  const low = p - HOST_MAX > floor ? p - HOST_MAX : floor;
+  const low = p - 253 > floor ? p - 253 : floor; // (a DNS name has at most 253 units)
   while (h > low) {
     const c = byteAt(s, h - 1);
     if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46) h--;
@@ -2526,7 +2523,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findAdvisorMetadata(cfg, s, n, extra);
   findEcsContainerNames(cfg, s, n, extra);
   findJoinedNames(cfg, s, n, extra);
-  findInventoryConfigs(cfg, s, n, extra);
+  findDataLakeNames(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
@@ -3474,14 +3471,32 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
+// Athena's and the Glue Data Catalog's table references: the default catalog's name before <database>.<table>, the
+// DDL statements that name a table (Athena's CREATE EXTERNAL TABLE, MSCK REPAIR TABLE), a query's FROM and JOIN
+const GLUE_ANCHORS = [
+  "awsdatacatalog",
+  "EXTERNAL TABLE ",
+  "external table ",
+  "REPAIR TABLE ",
+  "repair table ",
+  "FROM ",
+  "from ",
+  "JOIN ",
+  "join ",
+];
+
 /**
- * An S3 Inventory report's keys, `<prefix>/<source bucket>/<configuration id>/data/<uuid>.csv.gz`: the configuration's
- * id, the segment before "/data/", when it holds a "-" or "_" (the source bucket is masked as a bucket, learned from
- * the manifest's sourceBucket or by its own kind). Each "/data/" is read once, back over at most 128 units (linear).
+ * Data lake names. An S3 Inventory report's keys, `<prefix>/<source bucket>/<configuration id>/data/<uuid>.csv.gz`: the
+ * configuration's id, the segment before "/data/", when it holds a "-" or "_" (the source bucket is masked as a bucket,
+ * learned from the manifest's sourceBucket or by its own kind). Athena's tables: `awsdatacatalog.<database>.<table>`
+ * (each part quoted or not), `CREATE EXTERNAL TABLE [IF NOT EXISTS] [<database>.]<table>`, `MSCK REPAIR TABLE ...`,
+ * and in text that names Athena `FROM` / `JOIN <database>.<table>`: the database and the table. Each anchor is read
+ * once, over at most 128 units a part (linear).
  */
-function findInventoryConfigs(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
-  let p = kind !== undefined ? firstOf(s, "/data/") : -1;
+  if (kind === undefined) return;
+  let p = firstOf(s, "/data/");
   while (p >= 0) {
     if (p + 43 <= n && byteAt(s, p + 14) === DASH && byteAt(s, p + 42) === DOT && ch.uuidEnd(s, p + 6, n, false) > 0) {
       let a = p;
@@ -3490,10 +3505,62 @@ function findInventoryConfigs(cfg: ScanConfig, s: string, n: number, extra: Matc
         if (byteAt(s, a - 1) === DASH || byteAt(s, a - 1) === UNDERSCORE) joined = true;
         a--;
       }
-      if (joined && a > 0 && byteAt(s, a - 1) === SLASH && plausibleName(s, a, p, kind as Kind))
+      if (joined && a > 0 && byteAt(s, a - 1) === SLASH && plausibleName(s, a, p, kind))
         push(cfg, s, extra, a, p, kind);
     }
     p = s.indexOf("/data/", p + 6);
+  }
+  // (a query's FROM / JOIN only in text that names Athena, and only <database>.<table>: "FROM events" stays)
+  let athena = -1;
+  for (let g = 0; g < GLUE_ANCHORS.length; g++) {
+    const lit = GLUE_ANCHORS[g];
+    const query = g >= 5;
+    if (query && athena < 0) athena = firstOf(s, "thena") >= 0 || firstOf(s, "awsdatacatalog") >= 0 ? 1 : 0;
+    p = query && athena === 0 ? -1 : firstOf(s, lit);
+    while (p >= 0) {
+      let k = p + lit.length;
+      if (g === 0) {
+        // (the catalog's closing quote, then the dot before the database)
+        if (k < n && byteAt(s, k) === ch.BACKSLASH) k++;
+        if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === ch.BACKTICK)) k++;
+        k = k < n && byteAt(s, k) === DOT ? k + 1 : n;
+      } else if (!query && matchesLowerAt(s, k, n, "if not exists ")) k += 14;
+      // the parts: [a1, b1) and, after a dot, [a2, b2)
+      let a1 = -1;
+      let b1 = -1;
+      let a2 = -1;
+      let b2 = -1;
+      for (let parts = 0; parts < 2 && k < n; parts++) {
+        if (byteAt(s, k) === ch.BACKSLASH) k++;
+        const c = k < n ? byteAt(s, k) : 0;
+        const quoted = c === QUOTE || c === ch.BACKTICK;
+        if (quoted) k++;
+        const a = k;
+        while (
+          k < n &&
+          k - a < 128 &&
+          ((cls(byteAt(s, k)) & C_ALNUM) !== 0 || byteAt(s, k) === UNDERSCORE || byteAt(s, k) === DASH)
+        )
+          k++;
+        if (k === a) break;
+        if (parts === 0) {
+          a1 = a;
+          b1 = k;
+        } else {
+          a2 = a;
+          b2 = k;
+        }
+        if (k < n && byteAt(s, k) === ch.BACKSLASH) k++;
+        if (quoted && k < n && byteAt(s, k) === c) k++;
+        if (k >= n || byteAt(s, k) !== DOT) break;
+        k++;
+      }
+      // (FROM "awsdatacatalog"."db"."table": the catalog's anchor reads the rest)
+      if (query && a1 >= 0 && b1 - a1 === 14 && ch.matchesAt(s, a1, b1, "awsdatacatalog")) a1 = -1;
+      if (a1 >= 0 && (!query || a2 >= 0) && plausibleName(s, a1, b1, kind)) push(cfg, s, extra, a1, b1, kind);
+      if (a1 >= 0 && a2 >= 0 && plausibleName(s, a2, b2, kind)) push(cfg, s, extra, a2, b2, kind);
+      p = s.indexOf(lit, k > p + lit.length ? k : p + lit.length);
+    }
   }
 }
 
