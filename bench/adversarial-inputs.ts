@@ -333,6 +333,9 @@ export function adversarialInputs(size: number): Input[] {
     ["data catalog run", '"awsdatacatalog"."a_b"."c_d" '],
     ["athena FROM run", "athena FROM a_b.c_d JOIN "],
     ["external table run", "EXTERNAL TABLE IF NOT EXISTS "],
+    ["ECR Public run", "public.ecr.aws/a1b2c3d4/x-y "],
+    ["chmod key run", "chmod 400 a-b.pem "],
+    ["log field account run", "123456789012:/aws/lambda/a-b "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

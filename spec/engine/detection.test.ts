@@ -2518,3 +2518,32 @@ describe("fresh material, thirtieth pass: Athena's and the Glue Data Catalog's t
       expect(mask(text), text).toBe(text);
   });
 });
+
+describe("fresh material, thirtieth pass: key pair files and Logs Insights' @log", () => {
+  it("chmod 400 <key pair>.pem masks the key pair's name", () => {
+    expect(mask("aws\nchmod 400 ledger-eu-admin.pem\n")).not.toContain("ledger-eu-admin");
+  });
+  it("<account>:/<log group> masks the account", () => {
+    expect(mask("@log: 123456789012:/aws/lambda/orders-charge\n")).not.toContain("123456789012");
+  });
+  it("chmod of another mode or file, and twelve digits before :<not a path> stay", () => {
+    for (const text of ["aws\nchmod 644 ledger-eu-admin.pem", "aws\nchmod 400 notes.txt", "build 202405011230:done"])
+      expect(mask(text), text).toBe(text);
+  });
+});
+
+describe("fresh material, thirtieth pass: ECR Public images under a registry's default alias", () => {
+  it("public.ecr.aws/<8 lower alnum>/<repository> masks the alias and the repository", () => {
+    const out = mask("docker push public.ecr.aws/k7x2m9q4/team/orders-api:1.4.2\nuri: public.ecr.aws/m34zwlgg\n");
+    for (const v of ["k7x2m9q4", "team/orders-api", "m34zwlgg"]) expect(out).not.toContain(v);
+    expect(out).toContain(":1.4.2");
+  });
+  it("a chosen alias (a publisher's public name) stays", () => {
+    for (const text of [
+      "aws\nFROM public.ecr.aws/lambda/python:3.12",
+      "aws\nimage: public.ecr.aws/docker/library/nginx:1.25",
+      "aws\npublic.ecr.aws/bitnami/redis",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+});

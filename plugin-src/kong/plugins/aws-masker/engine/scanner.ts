@@ -110,13 +110,15 @@ interface KeyInfo {
   name: Kind | undefined;
 }
 
-/** Bound of ScanConfig.keyInfo (member names of one API are a few hundred); past it the table starts over. */
-const KEY_INFO_MAX = 4096;
-const NO_KEY: KeyInfo = { key: "", cred: CRED_NONE, name: undefined };
+/**
+ * max: the bound of ScanConfig.keyInfo (member names of one API are a few hundred); past it the table starts over.
+ * none: what a word that is no key is told (one table, not a local each: the module's main chunk is at Lua's limit).
+ */
+const KEY_INFO: { max: number; none: KeyInfo } = { max: 4096, none: { key: "", cred: CRED_NONE, name: undefined } };
 
 function keyInfoOf(cfg: ScanConfig, key: string): KeyInfo {
   const kl = key.length;
-  if (kl === 0) return NO_KEY;
+  if (kl === 0) return KEY_INFO.none;
   const known = cfg.keyInfo[key];
   // (key check: in JS a plain object answers "constructor" and friends itself)
   if (known !== undefined && known.key === key) return known;
@@ -128,7 +130,7 @@ function keyInfoOf(cfg: ScanConfig, key: string): KeyInfo {
     name,
   };
   if (key !== "__proto__") {
-    if (cfg.keyInfoCount >= KEY_INFO_MAX) {
+    if (cfg.keyInfoCount >= KEY_INFO.max) {
       cfg.keyInfo = {};
       cfg.keyInfoCount = 0;
     }
@@ -2524,6 +2526,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findEcsContainerNames(cfg, s, n, extra);
   findJoinedNames(cfg, s, n, extra);
   findDataLakeNames(cfg, s, n, extra);
+  findPublicEcrImages(cfg, s, n, extra);
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
@@ -3471,6 +3474,36 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
+/**
+ * ECR Public images, `public.ecr.aws/<registry alias>/<repository>[:tag]`. A registry without an alias of its own is
+ * named by a random default alias (8 lower-case letters and digits): it and the repository are the customer's and are
+ * masked. A chosen alias (`public.ecr.aws/lambda/python`, `.../bitnami/...`) is a publisher's public name and stays.
+ * Each anchor is read once (linear).
+ */
+function findPublicEcrImages(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  let p = kind !== undefined ? firstOf(s, "public.ecr.aws/") : -1;
+  while (p >= 0) {
+    const a = p + 15;
+    let e = a;
+    // (the alias alone: a registry's URI, public.ecr.aws/a1b2c3d4)
+    const alias = mixedAlnum(s, a, n) === 8 && (a + 8 >= n || !nm.isNameUnit(byteAt(s, a + 8)));
+    if (alias) push(cfg, s, extra, a, a + 8, kind as Kind);
+    if (alias && a + 8 < n && byteAt(s, a + 8) === SLASH) {
+      const r = a + 9;
+      e = r;
+      while (e < n && e - r < 256) {
+        const c = byteAt(s, e);
+        if ((cls(c) & (C_LOWER | C_DIGIT)) === 0 && c !== DASH && c !== UNDERSCORE && c !== DOT && c !== SLASH) break;
+        e++;
+      }
+      while (e > r && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === SLASH)) e--;
+      if (e > r && plausibleName(s, r, e, kind as Kind)) push(cfg, s, extra, r, e, kind as Kind);
+    }
+    p = s.indexOf("public.ecr.aws/", e > a ? e : a);
+  }
+}
+
 // Athena's and the Glue Data Catalog's table references: the default catalog's name before <database>.<table>, the
 // DDL statements that name a table (Athena's CREATE EXTERNAL TABLE, MSCK REPAIR TABLE), a query's FROM and JOIN
 const GLUE_ANCHORS = [
@@ -3792,7 +3825,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const e = name !== undefined ? nameAt(cfg, s, p + 13, n, name, extra) : n;
     p = s.indexOf("on resource: ", e > p ? e : p + 1);
   }
-  // an EC2 key pair's private key file: `ssh -i ~/.ssh/<key pair>.pem`, `IdentityFile <path>/<key pair>.pem`
+  // an EC2 key pair's private key file: `ssh -i ~/.ssh/<key pair>.pem`, `IdentityFile <path>/<key pair>.pem`, and
+  // `chmod 400 <key pair>.pem` (what the EC2 guide has a new key pair's file get)
   p = firstOf(s, ".pem");
   let floor = 0; // walks back stop at the last anchor's end: linear on runs of ".pem"
   while (p >= 0) {
@@ -3813,7 +3847,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const keyFile =
       k < ps &&
       ((k >= 3 && byteAt(s, k - 1) === 105 && byteAt(s, k - 2) === DASH && byteAt(s, k - 3) === SPACE) ||
-        matchesLowerAt(s, k - 12, n, "identityfile"));
+        matchesLowerAt(s, k - 12, n, "identityfile") ||
+        matchesLowerAt(s, k - 9, n, "chmod 400") ||
+        matchesLowerAt(s, k - 10, n, "chmod 0400"));
     if (name !== undefined && keyFile && endsAt(s, p + 4, n) && plausibleName(s, a, p, name)) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       if (signal === 1) push(cfg, s, extra, a, p, name);
@@ -5655,6 +5691,11 @@ function wordMatch(
   } else if (nxt === 58) {
     if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
     if (consumed === 0 && len === 2) consumed = matchChatHandle(cfg, s, i, n, out);
+    // CloudWatch Logs Insights' @log, <account>:<log group> (123456789012:/aws/lambda/x)
+    if (len === 12 && j + 1 < n && byteAt(s, j + 1) === SLASH && runOf(s, i, j, C_DIGIT) === 12) {
+      push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
+      consumed = j;
+    }
     // WAF's httpSourceId for a stage, <account>:<api id>:<stage>, when the API id opens with a digit
     if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
@@ -5756,7 +5797,7 @@ function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean 
     kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
     !nm.genericKeyEndingAt(s, j, KEY_TOKEN) &&
     !nm.idKeyEndingAt(s, j, KEY_TOKEN);
-  if (cfg.keylessCount >= KEY_INFO_MAX) {
+  if (cfg.keylessCount >= KEY_INFO.max) {
     cfg.keylessWords = {};
     cfg.keylessCount = 0;
   }
