@@ -2547,3 +2547,14 @@ describe("fresh material, thirtieth pass: ECR Public images under a registry's d
       expect(mask(text), text).toBe(text);
   });
 });
+
+describe("fresh material, thirtieth pass: an account's root principal", () => {
+  it("arn:aws:iam::<account>:root keeps root and masks the account; a user or role named root-x is masked", () => {
+    const out = mask(
+      'aws\n"Principal": {"AWS": "arn:aws:iam::123456789012:root"}\narn:aws:iam::123456789012:role/root-x\n',
+    );
+    expect(out).toContain(':root"');
+    expect(out).not.toContain("123456789012");
+    expect(out).not.toContain("root-x");
+  });
+});

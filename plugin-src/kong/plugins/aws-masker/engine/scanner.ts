@@ -2028,7 +2028,9 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   if (accEnd - accStart === 12 && isDigits(s, accStart, accEnd)) {
     push(cfg, s, out, accStart, accEnd, cfg.byFamily["arn-account"]);
   }
-  if (awsOwned || resEnd <= resStart || templated) return resEnd > resStart ? resEnd : accEnd;
+  // (an account's root principal, arn:aws:iam::<account>:root, names no resource of the account's)
+  const root = resEnd - resStart === 4 && byteAt(s, resStart) === 114 && ch.matchesAt(s, resStart, resEnd, "root");
+  if (awsOwned || resEnd <= resStart || templated || root) return resEnd > resStart ? resEnd : accEnd;
   const service = sub(s, pEnd + 1, svcEnd);
   if (service === "s3" && matchesLowerAt(s, resStart, resEnd, "accesspoint/")) {
     // arn:aws:s3:<region>:<account>:accesspoint/<name>: the name, not the word
