@@ -3506,8 +3506,9 @@ function findPublicEcrImages(cfg: ScanConfig, s: string, n: number, extra: Match
   }
 }
 
-// Athena's and the Glue Data Catalog's table references: the default catalog's name before <database>.<table>, the
-// DDL statements that name a table (Athena's CREATE EXTERNAL TABLE, MSCK REPAIR TABLE), a query's FROM and JOIN
+// Athena's and the Glue Data Catalog's table references: the default catalog's name before <database>.<table> (first),
+// the DDL statements that name a table (Athena's CREATE EXTERNAL TABLE, MSCK REPAIR TABLE), a query's FROM and JOIN
+// (the last four; findDataLakeNames tells the three groups apart by their place in this list)
 const GLUE_ANCHORS = [
   "awsdatacatalog",
   "EXTERNAL TABLE ",
@@ -3549,7 +3550,7 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
   let athena = -1;
   for (let g = 0; g < GLUE_ANCHORS.length; g++) {
     const lit = GLUE_ANCHORS[g];
-    const query = g >= 5;
+    const query = g >= GLUE_ANCHORS.length - 4;
     if (query && athena < 0) athena = firstOf(s, "thena") >= 0 || firstOf(s, "awsdatacatalog") >= 0 ? 1 : 0;
     p = query && athena === 0 ? -1 : firstOf(s, lit);
     while (p >= 0) {
@@ -4407,6 +4408,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // of one bucket). Each line start is read once, over at most 63 + 1024 units.
   let prevA = -1;
   let prevE = -1;
+  let prevMasked = false;
   p = name !== undefined ? 0 : -1;
   while (p >= 0 && p < n) {
     let e = p;
@@ -4435,11 +4437,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       !isRegionLabel(s, p, e)
     ) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
-      const again = prevE - prevA === e - p && sub(s, prevA, prevE) === sub(s, p, e);
-      if (signal === 1 || again) {
-        if (again) push(cfg, s, extra, prevA, prevE, cfg.byFamily["s3-bucket"]);
-        push(cfg, s, extra, p, e, cfg.byFamily["s3-bucket"]);
-      }
+      // (compared only without a signal; the previous line pushed once, not again on each repeat)
+      const again = signal === 0 && prevE - prevA === e - p && sub(s, prevA, prevE) === sub(s, p, e);
+      if (again && !prevMasked) push(cfg, s, extra, prevA, prevE, cfg.byFamily["s3-bucket"]);
+      prevMasked = signal === 1 || again;
+      if (prevMasked) push(cfg, s, extra, p, e, cfg.byFamily["s3-bucket"]);
       prevA = p;
       prevE = e;
     }
