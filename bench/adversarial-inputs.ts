@@ -336,6 +336,14 @@ export function adversarialInputs(size: number): Input[] {
     ["ECR Public run", "public.ecr.aws/a1b2c3d4/x-y "],
     ["chmod key run", "chmod 400 a-b.pem "],
     ["log field account run", "123456789012:/aws/lambda/a-b "],
+    ["pre-shared key run", "pre-shared-key address 203.0.113.5 "],
+    ["pre-shared key value run", "Pre-Shared Key : Ab1.Cd2 : PSK psksecret "],
+    ["SecureString type run", '"Type": "SecureString", '],
+    ["SecureString value run", "SecureString Value: x "],
+    ["access key secret run", "AKIAQ3EGUL7HWRNK2PTA:Xq7Lm2Pz9Rt4Vw8Ny3Kb6Jh1 "],
+    ["mounted bucket run", "s3fs a-b mount-s3 "],
+    ["password cell run", "\ta1&b2c3d"],
+    ["event data store run", "FROM 4f2a9c71-d3e8-4b50-9a62-c7e1d0b3f845 "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2558,3 +2558,95 @@ describe("fresh material, thirtieth pass: an account's root principal", () => {
     expect(out).not.toContain("root-x");
   });
 });
+
+describe("fresh material, thirty-first pass: VPN pre-shared keys", () => {
+  it("the customer gateway configuration's keys are masked in each vendor's form", () => {
+    const out = mask(
+      "crypto keyring keyring-vpn-0f3a9c27d1e84b562-0\n" +
+        "  pre-shared-key address 3.217.44.109 key Xq7_Lm2Pz9Rt4Vw8Ny3Kb6Jh1Gf5Ds0A\n" +
+        "  - Pre-Shared Key           : 4ZAGoFe0CqRZ5Jsa9sOhomB3wK\n" +
+        'set security ike policy ike-pol-vpn-0f3a9c27d1e84b562-1 pre-shared-key ascii-text "Mq2.Pz9Rt4Vw8"\n' +
+        '198.51.100.23 3.217.44.109 : PSK "strongswan-secret-77"\n' +
+        "  set psksecret fortigate.Psk.9\n" +
+        'tunnel1_preshared_key = "terraform.psk.123"\n',
+    );
+    for (const v of [
+      "0f3a9c27d1e84b562",
+      "Xq7_Lm2Pz9Rt4Vw8Ny3Kb6Jh1Gf5Ds0A",
+      "4ZAGoFe0CqRZ5Jsa9sOhomB3wK",
+      "Mq2.Pz9Rt4Vw8",
+      "strongswan-secret-77",
+      "fortigate.Psk.9",
+      "terraform.psk.123",
+    ])
+      expect(out).not.toContain(v);
+  });
+  it("prose about pre-shared keys, and the IKE setting that names the method, stay", () => {
+    for (const text of [
+      "aws\nThe pre-shared key for tunnel 1 is stored in Secrets Manager.",
+      "aws\n  authentication pre-share\n  - Authentication Method    : Pre-Shared Key\n",
+      "aws\nRotate the Pre-Shared Keys of both tunnels.",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+});
+
+describe("fresh material, thirty-first pass: secrets after an access key id, SecureString values", () => {
+  it("<access key id>:<secret> masks both (s3fs's passwd file, Postfix's sasl_passwd for SES)", () => {
+    const out = mask(
+      "echo AKIAQ3EGUL7HWRNK2PTA:Xq7Lm2Pz9Rt4Vw8Ny3Kb6Jh1Gf5Ds0Aw2Pe4Ru6T > ~/.passwd-s3fs\n" +
+        "[email-smtp.us-west-2.amazonaws.com]:587 AKIA6ODU5KXW3PLNQRTE:BEx7mK2pQ9vR4tY8uW1zA3cD6fG0hJ5kL7nM2pQ4sT8v\n",
+    );
+    for (const v of ["AKIAQ3EGUL7HWRNK2PTA", "Xq7Lm2Pz9Rt4Vw8", "AKIA6ODU5KXW3PLNQRTE", "BEx7mK2pQ9vR4tY8"])
+      expect(out).not.toContain(v);
+  });
+  it("a SecureString parameter's value is masked whatever its shape, in JSON, YAML, text rows and --value", () => {
+    const out = mask(
+      '{"Name": "/p/db", "Type": "SecureString", "KeyId": "alias/aws/ssm", "Value": "hQ8#vN2!pK5@rT9", "Version": 3}\n' +
+        "Parameter:\n  Type: SecureString\n  Value: correct horse battery\n" +
+        "PARAMETER\tarn:aws:ssm:us-east-1:123456789012:parameter/p/db\ttext\t/p/db\tSecureString\tpass&word\t3\n" +
+        "aws ssm put-parameter --name /p/db --type SecureString --value 'Tr0ub4dor&3' --overwrite\n",
+    );
+    for (const v of ["hQ8#vN2!pK5@rT9", "correct horse battery", "pass&word", "Tr0ub4dor&3"])
+      expect(out).not.toContain(v);
+  });
+  it("a String parameter's value, a SecureString without a value, and a connection string's host stay", () => {
+    expect(mask('aws\n{"Name": "/p/region", "Type": "String", "Value": "eu-central-1 primary"}')).toContain(
+      '"eu-central-1 primary"',
+    );
+    expect(
+      mask(
+        'aws\n{"Name": "/p/db", "Type": "SecureString", "Version": 2}\n{"Name": "/p/x", "Type": "String", "Value": "plain words"}',
+      ),
+    ).toContain('"plain words"');
+    const url = mask('aws\ntype  = "SecureString"\nvalue = "postgres://app:s3cr3t-Pw@db.internal:5432/orders"\n');
+    expect(url).toContain("postgres://");
+    expect(url).not.toContain("s3cr3t-Pw");
+  });
+});
+
+describe("fresh material, thirty-first pass: logs, queries, mounts and text cells", () => {
+  it("a Route 53 query log line masks its hosted zone; CloudTrail Lake's FROM <event data store> masks the id", () => {
+    const out = mask(
+      "1.0 2026-12-04T08:16:02.130Z Z0843150TXQ5N2LJB7W4 example.com A NOERROR UDP FRA6 192.0.2.44 -\n" +
+        "SELECT eventName FROM 4f2a9c71-d3e8-4b50-9a62-c7e1d0b3f845 WHERE eventTime > '2026-12-01 00:00:00'\n",
+    );
+    expect(out).not.toContain("Z0843150TXQ5N2LJB7W4");
+    expect(out).not.toContain("4f2a9c71-d3e8-4b50-9a62-c7e1d0b3f845");
+  });
+  it("a bucket mounted with s3fs, mount-s3 or goofys is masked", () => {
+    const out = mask(
+      "s3fs vector.fraud.dev /mnt/data -o url=x\nmount-s3 orders-archive-7 ~/s3\ngoofys ledger-raw:in $HOME/r\n",
+    );
+    for (const v of ["vector.fraud.dev", "orders-archive-7", "ledger-raw"]) expect(out).not.toContain(v);
+  });
+  it("an --output text cell with a password's symbols is masked; a cron, a URL and prose stay", () => {
+    expect(mask("aws\nx.rds.amazonaws.com\tTr0ub4dor&3xyzzy\torders\n")).not.toContain("Tr0ub4dor&3xyzzy");
+    for (const text of [
+      "aws\nRULES\tcron(0 2 * * ? *)\tENABLED\n",
+      "aws\nURL\thttps://example.com/?a=1&b=2\n",
+      "aws\nmount s3fs is a FUSE file system\n",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+});

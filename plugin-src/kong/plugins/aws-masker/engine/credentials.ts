@@ -53,6 +53,7 @@ const STAR = ch.STAR;
 const BACKTICK = ch.BACKTICK;
 const RBRACKET = ch.RBRACKET;
 const LOWER_W = 119;
+const LOWER_V = 118;
 const UPPER_W = 87;
 
 /** Longest credential value taken (a PEM private key fits; past it the value is cut there, masked up to it). */
@@ -94,6 +95,8 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["credential", CRED_OTHER],
   ["credentials", CRED_OTHER],
   ["privatekey", CRED_OTHER],
+  // a VPN tunnel's pre-shared key (Terraform's tunnel1_preshared_key, the API's PreSharedKey, shared_key)
+  ["sharedkey", CRED_OTHER],
   ["apikey", CRED_OTHER],
   ["accesstoken", CRED_OTHER],
   ["authtoken", CRED_OTHER],
@@ -297,6 +300,7 @@ export function newCredentialScan(): void {
   WALK.from = -1;
   WALK.to = -1;
   FOOTER.from = -1;
+  VALUE_KEY.from = -1;
 }
 
 /**
@@ -305,6 +309,8 @@ export function newCredentialScan(): void {
  * each.
  */
 const FOOTER = { from: -1, at: -1 };
+/** The same for the search for a SecureString's "Value" key (anchors without a value search the text once). */
+const VALUE_KEY = { from: -1, at: -1 };
 
 /** b B r R u U: the units of a Python string prefix. */
 const PY_PREFIX = ch.unitSet([98, 66, 114, 82, 117, 85]);
@@ -611,6 +617,16 @@ export const CREDENTIAL_ANCHORS = [
   "cookie: ",
   // a PEM private key's body (RSA, EC, OPENSSH, ENCRYPTED ...): "-----BEGIN <type> PRIVATE KEY-----"
   "PRIVATE KEY-----",
+  // settings whose value is a secret whatever its shape: a VPN connection's pre-shared key in the configuration AWS
+  // generates for the customer gateway (Cisco `pre-shared-key address <ip> key <psk>`, Juniper `pre-shared-key
+  // ascii-text "<psk>"`, the generic file's `Pre-Shared Key : <psk>`), strongSwan's ipsec.secrets (`<ip> <ip> : PSK
+  // "<psk>"`), FortiGate's `set psksecret <psk>`; an SSM SecureString parameter's value (--with-decryption: the Value
+  // after its Type, in JSON, YAML, HCL, a command line or an --output text row)
+  "re-shared",
+  "re-Shared",
+  ": PSK",
+  "psksecret",
+  "SecureString",
   // other services' secrets by their documented prefixes (GitHub, Slack, Stripe secret and restricted keys, GitLab,
   // Google API keys, npm, Anthropic, OpenAI, Hugging Face): the prefix stays, the token after it is masked
   "ghp_",
@@ -651,6 +667,9 @@ const FIRST_PGPASS = NETRC + 1;
 const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
 const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
 const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
+const FIRST_SETTING = CREDENTIAL_ANCHORS.indexOf("re-shared");
+const PSK_LINE = CREDENTIAL_ANCHORS.indexOf(": PSK");
+const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
 /** Fewest base64 units of compressed data (a gzip member's header and trailer alone take 24). */
@@ -681,6 +700,8 @@ export function anchoredCredentials(
     return 1;
   }
   if (which >= FIRST_PREFIX) return prefixedToken(s, p, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
+  if (which === SECURE_STRING) return secureStringValue(s, p, n, spans, end);
+  if (which >= FIRST_SETTING) return presharedKey(s, p, which, n, spans, end);
   if (which === KEY_BLOCK) return keyBlockBody(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COOKIE) return cookieValues(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
@@ -852,6 +873,167 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
   if (b - a < PREFIXED_MIN || (digits === 0 && !appSyncKey)) return 0;
   spans[0] = a;
   spans[1] = b;
+  return 1;
+}
+
+/** Units a password holds and a name, path, host, time or URL of a CLI cell does not. */
+const PASSWORD_SYMBOL = ch.unitSet([33, 35, 36, 37, 38, 42, 63, 64, 94, 126]); // ! # $ % & * ? @ ^ ~
+
+/**
+ * A cell of CLI output that is a password rather than a name (an --output text row of a function's environment
+ * variables: `Tr0ub4dor&3xyzzy`): 8-128 units without a blank, "/", ":" or ".", a letter, a digit and one of
+ * ! # $ % & * ? @ ^ ~.
+ */
+export function passwordCell(s: string, a: number, b: number): boolean {
+  if (b - a < 8 || b - a > 128) return false;
+  let letter = false;
+  let digit = false;
+  let symbol = false;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c >= 256 || isBlank(c) || c === SLASH || c === COLON || c === DOT) return false;
+    const f = cls(c);
+    if ((f & (C_LOWER | C_UPPER)) !== 0) letter = true;
+    else if ((f & C_DIGIT) !== 0) digit = true;
+    else if (PASSWORD_SYMBOL[c] === true) symbol = true;
+  }
+  return letter && digit && symbol;
+}
+
+/** Words between a pre-shared key's setting and its value (Cisco, Juniper, Palo Alto, FortiGate). */
+const PSK_KEYWORDS: Record<string, boolean> = {
+  address: true,
+  key: true,
+  "ascii-text": true,
+  hexadecimal: true,
+  ENC: true,
+};
+/** Longest stretch after a setting looked at for its value. */
+const SETTING_MAX = 512;
+
+/**
+ * The pre-shared key after CREDENTIAL_ANCHORS[which] found at p (as anchoredCredentials): the first word on the line
+ * that is no keyword or address. After a keyword, a ":" or "=" (or after `: PSK`, `psksecret`) any value is the key;
+ * a word right after "pre-shared key" is one only with a digit, a symbol or mixed case (prose: "the pre-shared key
+ * for tunnel 1").
+ */
+function presharedKey(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  let k = p + CREDENTIAL_ANCHORS[which].length;
+  end.e = k;
+  let said = which >= PSK_LINE;
+  if (!said) {
+    // pre-shared-key, pre-shared key, Pre-Shared Key, preshared_key's "re-shared" is never glued to a word after
+    if (k < n && (byteAt(s, k) === DASH || byteAt(s, k) === SPACE || byteAt(s, k) === UNDERSCORE)) k++;
+    if (k + 3 > n || sub(s, k, k + 3).toLowerCase() !== "key") return 0;
+    k += 3;
+    if (k < n && (cls(byteAt(s, k)) & C_ALNUM) !== 0) return 0;
+  } else if (k < n && !isBlank(byteAt(s, k))) {
+    return 0;
+  }
+  const limit = k + SETTING_MAX < n ? k + SETTING_MAX : n;
+  for (let words = 0; k < limit && words < 6; words++) {
+    let c = byteAt(s, k);
+    while (k < limit && (isBlank(c) || c === COLON || c === EQUALS)) {
+      if (c !== SPACE && c !== TAB) said = true;
+      k++;
+      c = byteAt(s, k);
+    }
+    if (k >= limit || c === LF || c === CR) break;
+    let a = k;
+    const quote = c === QUOTE || c === APOS ? c : 0;
+    if (quote !== 0) a++;
+    let b = a;
+    while (b < limit) {
+      const u = byteAt(s, b);
+      if (u === LF || u === CR || (quote === 0 ? isBlank(u) : u === quote)) break;
+      b++;
+    }
+    k = quote !== 0 && b < limit && byteAt(s, b) === quote ? b + 1 : b;
+    end.e = k;
+    if (quote === 0 && b - a <= 12 && PSK_KEYWORDS[sub(s, a, b)] === true) {
+      said = true;
+      continue;
+    }
+    // an address or netmask before the key (pre-shared-key address 203.0.113.5 255.255.255.255 key ...)
+    let dotted = quote === 0;
+    for (let q = a; q < b && dotted; q++) dotted = (cls(byteAt(s, q)) & C_DIGIT) !== 0 || byteAt(s, q) === DOT;
+    if (dotted) continue;
+    if (b - a < 4 || !plausibleCredential(s, a, b, quote !== 0, -1)) return 0;
+    if (!said && !mixedWord(s, a, b)) return 0;
+    spans[0] = a;
+    spans[1] = b;
+    return 1;
+  }
+  return 0;
+}
+
+/** A digit, a symbol, or an upper-case unit after the first in s[a, b): no plain or capitalised word. */
+function mixedWord(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) {
+    const f = cls(byteAt(s, k));
+    if ((f & C_LOWER) === 0 && (k > a || (f & C_UPPER) === 0)) return true;
+  }
+  return false;
+}
+
+/**
+ * The value of the SSM SecureString parameter whose type was found at p (as anchoredCredentials): an --output text
+ * row's next cell; else the next `Value` / `value` member of the same object (JSON, HCL `value = "..."`, YAML, the
+ * command line's --value): quoted to its closing quote, else to the line's end (YAML) or the next blank (a command).
+ * Not a URL (a connection string's password is found as a URL's).
+ */
+function secureStringValue(s: string, p: number, n: number, spans: number[], end: Span): number {
+  const k = p + 12;
+  end.e = k;
+  if ((p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) || (k < n && (cls(byteAt(s, k)) & C_ALNUM) !== 0)) return 0;
+  const limit = k + SETTING_MAX < n ? k + SETTING_MAX : n;
+  if (k < n && byteAt(s, k) === TAB) {
+    let b = k + 1;
+    while (b < limit && byteAt(s, b) !== TAB && byteAt(s, b) !== LF && byteAt(s, b) !== CR) b++;
+    end.e = b;
+    if (b >= limit || !plausibleCredential(s, k + 1, b, true, -1)) return 0;
+    spans[0] = k + 1;
+    spans[1] = b;
+    return 1;
+  }
+  if (VALUE_KEY.from < 0 || VALUE_KEY.from > k || (VALUE_KEY.at >= 0 && VALUE_KEY.at < k)) {
+    VALUE_KEY.from = k;
+    VALUE_KEY.at = s.indexOf("alue", k);
+  }
+  const at = VALUE_KEY.at;
+  if (at < k + 1 || at + 4 >= limit || lowerCode(byteAt(s, at - 1)) !== LOWER_V) return 0;
+  // the same object: no "}" and no YAML list item ("\n- ") on the way
+  for (let q = k; q < at; q++) {
+    const c = byteAt(s, q);
+    if (c === RBRACE || (c === LF && q + 2 < at && byteAt(s, q + 1) === DASH && byteAt(s, q + 2) === SPACE)) return 0;
+  }
+  let a = at + 4;
+  if (byteAt(s, a) === QUOTE) a++;
+  const bare = a;
+  while (a < limit && (isBlank(byteAt(s, a)) || byteAt(s, a) === COLON || byteAt(s, a) === EQUALS)) a++;
+  if (a === bare || a >= limit) return 0;
+  const quote = byteAt(s, a) === QUOTE || byteAt(s, a) === APOS ? byteAt(s, a) : 0;
+  // a command's --value ends at a blank; YAML's at the line's end
+  const command = byteAt(s, at - 2) === DASH;
+  if (quote !== 0) a++;
+  let b = a;
+  while (b < limit) {
+    const c = byteAt(s, b);
+    if (c === LF || c === CR || (quote !== 0 && c === quote) || (quote === 0 && command && isBlank(c))) break;
+    if (c === BACKSLASH && quote === QUOTE) b++;
+    b++;
+  }
+  end.e = b;
+  if (b > limit) return 0;
+  let e = b;
+  while (quote === 0 && e > a && (isBlank(byteAt(s, e - 1)) || byteAt(s, e - 1) === COMMA)) e--;
+  // (a URL's password is masked by its own reader, and its host and database stay readable as themselves)
+  let url = false;
+  for (let q = a; q + 2 < e && !url; q++)
+    url = byteAt(s, q) === COLON && byteAt(s, q + 1) === SLASH && byteAt(s, q + 2) === SLASH;
+  if (e <= a || url || !plausibleCredential(s, a, e, true, -1)) return 0;
+  spans[0] = a;
+  spans[1] = e;
   return 1;
 }
 

@@ -1868,6 +1868,14 @@ function matchIamId(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   const kind = cfg.iamKinds[sub(s, i, i + 4)];
   if (kind === undefined) return 0;
   push(cfg, s, out, i, j, kind);
+  // <access key id>:<secret> (s3fs's passwd file; Postfix's sasl_passwd for Amazon SES: the SMTP password)
+  if (j + 1 < n && byteAt(s, j) === 58 && (kind.prefix === "AKIA" || kind.prefix === "ASIA")) {
+    const e = creds.base64RunEnd(s, j + 1, n, 16);
+    if (e > 0 && creds.randomToken(s, j + 1, e)) {
+      push(cfg, s, out, j + 1, e, e - j - 1 === 40 ? cfg.byFamily["secret-key"] : cfg.byId["credential"]);
+      return e;
+    }
+  }
   // AROA...:<role session name> (CloudTrail principalId)
   if (j + 1 < n && byteAt(s, j) === 58 && kind.prefix === "AROA") {
     const sess = cfg.arnKinds["sts:assumed-role"];
@@ -3526,8 +3534,8 @@ const GLUE_ANCHORS = [
  * configuration's id, the segment before "/data/", when it holds a "-" or "_" (the source bucket is masked as a bucket,
  * learned from the manifest's sourceBucket or by its own kind). Athena's tables: `awsdatacatalog.<database>.<table>`
  * (each part quoted or not), `CREATE EXTERNAL TABLE [IF NOT EXISTS] [<database>.]<table>`, `MSCK REPAIR TABLE ...`,
- * and in text that names Athena `FROM` / `JOIN <database>.<table>`: the database and the table. Each anchor is read
- * once, over at most 128 units a part (linear).
+ * and in text that names Athena `FROM` / `JOIN <database>.<table>`: the database and the table; CloudTrail Lake's
+ * `FROM <event data store id>`. Each anchor is read once, over at most 128 units a part (linear).
  */
 function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
@@ -3545,6 +3553,13 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
         push(cfg, s, extra, a, p, kind);
     }
     p = s.indexOf("/data/", p + 6);
+  }
+  // CloudTrail Lake's queries read FROM <event data store id>, a UUID
+  p = firstOf(s, "FROM ");
+  while (p >= 0) {
+    const e = ch.uuidEnd(s, p + 5, n, false);
+    if (e > 0) push(cfg, s, extra, p + 5, e, kind);
+    p = s.indexOf("FROM ", p + 5);
   }
   // (a query's FROM / JOIN only in text that names Athena, and only <database>.<table>: "FROM events" stays)
   let athena = -1;
@@ -3859,6 +3874,25 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     floor = p + 4;
     p = s.indexOf(".pem", floor);
+  }
+  // a bucket mounted as a file system: `s3fs <bucket> <mount point>`, Mountpoint's `mount-s3 <bucket> <directory>`,
+  // `goofys <bucket>[:prefix] <mount point>` (the mount point after it says what the word is)
+  const bucket = cfg.byId["s3-bucket"];
+  for (let q = 0; q < 3 && bucket !== undefined; q++) {
+    const lit = q === 0 ? "s3fs " : q === 1 ? "mount-s3 " : "goofys ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 64 && nm.isNameUnit(byteAt(s, e))) e++;
+      let m = e < n && byteAt(s, e) === COLON ? e + 1 : e;
+      while (m < n && m - e < 256 && byteAt(s, m) !== SPACE && byteAt(s, m) !== LF) m++;
+      while (m < n && byteAt(s, m) === SPACE) m++;
+      const c = m < n ? byteAt(s, m) : 0;
+      const mounted = (c === SLASH || c === 126 || c === 36) && (p === 0 || !nm.isNameUnit(byteAt(s, p - 1)));
+      if (mounted && e > a && plausibleName(s, a, e, bucket)) push(cfg, s, extra, a, e, bucket);
+      p = s.indexOf(lit, a);
+    }
   }
   // `aws cloudformation deploy` / `sam deploy`: "Successfully created/updated stack - <name>", the guided prompt's
   // "Stack Name [<default>]: <answer>"
@@ -5500,6 +5534,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           }
           if (!headerWord(s, a, b)) allHeaders = false;
           if (!blank && cellName(cfg, s, a, name)) cells.push({ s: a, e: name, kind });
+          else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
         }
         open = b > a;
         c = ce;
@@ -5627,7 +5662,9 @@ function wordMatch(
       // a word after "-" or "_" is the tail of a longer token (export-i-..., tgw-rtb-...): never an id's start, but
       // after "--" (no id holds two dashes in a row) an id or host may start: ansible-inventory --graph's |--ec2-...
       const dashes = prev === 45 && i >= 2 && byteAt(s, i - 2) === 45;
-      if ((prev !== 45 && prev !== 95) || dashes) {
+      // (AWS's configuration for a VPN connection names its parts after it: keyring-vpn-<id>-0, ike-pol-vpn-<id>-1)
+      const vpn = prev === 45 && len === 3 && c === 118 && byteAt(s, i + 1) === 112 && byteAt(s, i + 2) === 110;
+      if ((prev !== 45 && prev !== 95) || dashes || vpn) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
         if (
           consumed === 0 &&
