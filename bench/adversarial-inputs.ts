@@ -344,6 +344,9 @@ export function adversarialInputs(size: number): Input[] {
     ["mounted bucket run", "s3fs a-b mount-s3 "],
     ["password cell run", "\ta1&b2c3d"],
     ["event data store run", "FROM 4f2a9c71-d3e8-4b50-9a62-c7e1d0b3f845 "],
+    ["stream key run", "sk_us-west-2_ab sk_"],
+    ["IVS playback run", "us-west-2.123456789012.channel.abcd1234EFGH.m3u8 "],
+    ["xml element run", "<pre_shared_key>a</pre_shared_key></a_b-c>"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

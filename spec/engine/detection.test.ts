@@ -2650,3 +2650,27 @@ describe("fresh material, thirty-first pass: logs, queries, mounts and text cell
       expect(mask(text), text).toBe(text);
   });
 });
+
+describe("fresh material, thirty-first pass: IVS channels and the VPN configuration as XML", () => {
+  it("an IVS stream key, its ingest and playback servers, and the playback path's account and channel are masked", () => {
+    const out = mask(
+      "aws\nrtmps://a1b2c3d4e5f6.global-contribute.live-video.net:443/app/sk_us-west-2_abcdABCDefgh_567890abcdef\n" +
+        "https://q9w8e7r6t5y4.us-west-2.playback.live-video.net/api/video/v1/us-west-2.123456789012.channel.xYz123AbC456.m3u8\n",
+    );
+    for (const v of ["a1b2c3d4e5f6", "abcdABCDefgh_567890abcdef", "q9w8e7r6t5y4", "123456789012", "xYz123AbC456"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("sk_");
+  });
+  it("Stripe's sk_live_ and sk_test_ keep their prefix whole; a word ending in sk_ stays", () => {
+    const out = mask("sk_live_51Hx2aKJ3b9Q8r7S6t5U4v3W2x1Y0z\nsk_test_51Hx2aKJ3b9Q8r7S6t5U4v3W2x1Y0a\n");
+    expect(out).toContain("sk_live_");
+    expect(out).toContain("sk_test_");
+    const text = "aws\nrun task_sk_build_2024_release_candidate_12 now";
+    expect(mask(text)).toBe(text);
+  });
+  it("<pre_shared_key> in the configuration's XML is masked", () => {
+    const out = mask("<ike><mode>main</mode><pre_shared_key>Xq7_Lm2Pz9Rt4Vw8Ny3Kb6</pre_shared_key></ike>");
+    expect(out).not.toContain("Xq7_Lm2Pz9Rt4Vw8Ny3Kb6");
+    expect(out).toContain("<mode>main</mode>");
+  });
+});

@@ -29,7 +29,10 @@ afterAll(async () => {
   const errors = [...(a ? errorLines(a.gw) : []), ...(b ? errorLines(b.gw) : [])];
   await b?.stop();
   await a?.stop();
-  expect(errors.filter((l) => !l.includes("Redis unavailable"))).toEqual([]);
+  // the last test stops Redis: the plugin logs "Redis unavailable", and nginx itself may log the reset of a connection a
+  // worker's flush timer was reading from (lua_socket_log_errors off does not silence nginx's recv() failure there)
+  const redisReset = (l: string) => l.includes("(104: Connection reset by peer), context: ngx.timer");
+  expect(errors.filter((l) => !l.includes("Redis unavailable") && !redisReset(l))).toEqual([]);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -642,6 +642,8 @@ export const CREDENTIAL_ANCHORS = [
   "sk_live_",
   "sk_test_",
   "rk_live_",
+  // an IVS channel's stream key (sk_<region>_<key>: whoever holds it can stream to the channel); not Stripe's above
+  "sk_",
   "glpat-",
   "AIza",
   "npm_",
@@ -671,6 +673,7 @@ const FIRST_SETTING = CREDENTIAL_ANCHORS.indexOf("re-shared");
 const PSK_LINE = CREDENTIAL_ANCHORS.indexOf(": PSK");
 const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
+const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
 const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
 /** Fewest base64 units of compressed data (a gzip member's header and trailer alone take 24). */
 const COMPRESSED_MIN = 24;
@@ -698,6 +701,10 @@ export function anchoredCredentials(
     spans[0] = p;
     spans[1] = e;
     return 1;
+  }
+  if (which === STREAM_KEY && (ch.matchesAt(s, p + 3, n, "live_") || ch.matchesAt(s, p + 3, n, "test_"))) {
+    end.e = p + 3;
+    return 0;
   }
   if (which >= FIRST_PREFIX) return prefixedToken(s, p, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which === SECURE_STRING) return secureStringValue(s, p, n, spans, end);

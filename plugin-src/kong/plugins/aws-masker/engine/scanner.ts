@@ -2612,7 +2612,13 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   let floor = 0;
   while (p >= 0) {
     let e = p + 2;
-    while (e < n && e - p < 66 && (cls(byteAt(s, e)) & C_ALNUM) !== 0) e++;
+    // (element names of letters, digits, "_" and "-": the VPN configuration's <pre_shared_key>)
+    while (
+      e < n &&
+      e - p < 66 &&
+      ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === UNDERSCORE || byteAt(s, e) === DASH)
+    )
+      e++;
     const len = e - p - 2;
     // the text: back to the opening tag's ">" (no markup, no line break in it; at most 4,096 units)
     let v = p;
@@ -2744,7 +2750,7 @@ function findKmsAliases(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
   }
 }
 
-/** Elastic Beanstalk / Amplify / App Runner / IAM Identity Center / Cognito hosted UI domains. */
+/** Elastic Beanstalk / Amplify / App Runner / IAM Identity Center / Cognito hosted UI / IVS domains. */
 function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   for (const d of APP_DOMAINS) {
     let p = firstOf(s, d);
@@ -2771,6 +2777,17 @@ function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       floor = p + d.length;
       p = s.indexOf(d, p + 1);
     }
+  }
+  // an IVS playback URL's path names the account and the channel: /api/video/v1/<region>.<account>.channel.<id>.m3u8
+  let p = firstOf(s, ".channel.");
+  while (p >= 0) {
+    if (p > 12 && byteAt(s, p - 13) === DOT && isDigits(s, p - 12, p)) {
+      push(cfg, s, extra, p - 12, p, cfg.byFamily["arn-account"]);
+      const a = p + 9;
+      const e = a + runOf(s, a, n, C_ALNUM);
+      if (e - a >= 8 && e < n && byteAt(s, e) === DOT) push(cfg, s, extra, a, e, cfg.byId["resource-name"]);
+    }
+    p = s.indexOf(".channel.", p + 9);
   }
 }
 
@@ -2911,6 +2928,8 @@ const APP_DOMAINS = [
   ".acm-validations.aws",
   // a SageMaker notebook instance (<name>.notebook.<region>.sagemaker.aws) or Studio domain's (<domain id>.studio.)
   ".sagemaker.aws",
+  // an IVS channel's ingest and playback servers (<id>.global-contribute.live-video.net, <id>.<region>.playback.)
+  ".live-video.net",
 ];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
