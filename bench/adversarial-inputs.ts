@@ -347,6 +347,8 @@ export function adversarialInputs(size: number): Input[] {
     ["stream key run", "sk_us-west-2_ab sk_"],
     ["IVS playback run", "us-west-2.123456789012.channel.abcd1234EFGH.m3u8 "],
     ["xml element run", "<pre_shared_key>a</pre_shared_key></a_b-c>"],
+    ["console deep link run", "console.aws.amazon.com/s3/object/a-b#/redis/c-d/nodegroups/e*2flambda*2ff "],
+    ["session id of an e-mail user run", "a@b.c-0a1b2c3d4e5f67890@"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

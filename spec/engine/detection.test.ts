@@ -2674,3 +2674,22 @@ describe("fresh material, thirty-first pass: IVS channels and the VPN configurat
     expect(out).toContain("<mode>main</mode>");
   });
 });
+
+describe("fresh material, thirty-first pass: console deep links and session ids of e-mail users", () => {
+  it("the S3 object view, ElastiCache, EKS node groups, API Gateway and a Logs Insights URL's function are masked", () => {
+    const out = mask(
+      "https://s3.console.aws.amazon.com/s3/object/orders-invoices-prod?region=us-east-1&prefix=a/b.pdf\n" +
+        "https://us-east-1.console.aws.amazon.com/elasticache/home?region=us-east-1#/redis/orders-cache\n" +
+        "https://us-east-1.console.aws.amazon.com/eks/home?region=us-east-1#/clusters/prod/nodegroups/ng-orders-general\n" +
+        "https://us-east-1.console.aws.amazon.com/apigateway/main/apis/k7xm2pq9rt/resources?api=k7xm2pq9rt\n" +
+        "https://us-east-1.console.aws.amazon.com/cloudwatch/home#logsV2:logs-insights$3FqueryDetail$3D~(source~(~'*2faws*2flambda*2forders-charge))\n",
+    );
+    for (const v of ["orders-invoices-prod", "orders-cache", "ng-orders-general", "k7xm2pq9rt", "orders-charge"])
+      expect(out).not.toContain(v);
+  });
+  it("a Session Manager session id of a user named by an e-mail address is masked whole", () => {
+    const out = mask("aws\nStarting session with SessionId: jdoe@example.com-0a1b2c3d4e5f67890\n");
+    expect(out).not.toContain("jdoe");
+    expect(out).not.toContain("0a1b2c3d4e5f67890");
+  });
+});

@@ -1326,7 +1326,8 @@ function matchHexTailToken(cfg: ScanConfig, s: string, i: number, j: number, n: 
   let a = i - 1;
   while (a > 0 && i - a < 64) {
     const c = byteAt(s, a - 1);
-    if ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === DASH || c === UNDERSCORE) a--;
+    // (an IAM user named by an e-mail address: jdoe@example.com-<17 hex>)
+    if ((cls(c) & C_ALNUM) !== 0 || c === DOT || c === DASH || c === UNDERSCORE || c === 64) a--;
     else break;
   }
   if (a >= i - 1 || (out.length > 0 && out[out.length - 1].e > a)) return 0;
@@ -3211,6 +3212,14 @@ const CONSOLE_PATHS = [
   // CodeBuild: #/projects/<project>/view, #/builds/<project>:<uuid>/view/new
   "/projects/",
   "/builds/",
+  // the S3 console's object view (s3/object/<bucket>?prefix=...), ElastiCache's #/redis/<cluster>, EKS's node groups,
+  // API Gateway's apis/<api id>/resources
+  "/object/",
+  "/redis/",
+  "/nodegroups/",
+  "/apis/",
+  // a Logs Insights query's log group in the console's own escapes (source~(~'*2faws*2flambda*2f<function>))
+  "*2flambda*2f",
 ];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -3227,7 +3236,8 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
         else break;
       }
       if (e - a >= 3 && plausibleName(s, a, e, kind) && !isRegionLabel(s, a, e)) {
-        push(cfg, s, extra, a, e, lit === "/aws/lambda/" ? cfg.arnKinds["lambda:function"] : kind);
+        const fn = lit === "/aws/lambda/" || lit === "*2flambda*2f";
+        push(cfg, s, extra, a, e, fn ? cfg.arnKinds["lambda:function"] : kind);
       }
       p = s.indexOf(lit, e > p + 1 ? e : p + 1);
     }
