@@ -2693,3 +2693,22 @@ describe("fresh material, thirty-first pass: console deep links and session ids 
     expect(out).not.toContain("0a1b2c3d4e5f67890");
   });
 });
+
+describe("fresh material, thirty-first pass: statuses and enums of CLI output stay", () => {
+  it("PingStatus, ResourceType, a command's Status, DataType and KeyType cells are not taken for names", () => {
+    for (const text of [
+      "aws\nINSTANCEINFORMATIONLIST\t3.2.690.0\tTrue\tOnline\tLinux\tEC2Instance\n",
+      "aws\nINSTANCEINFORMATIONLIST\t3.2.992.0\tFalse\tConnectionLost\tWindows\tManagedInstance\n",
+      "aws\nCOMMANDINVOCATIONS\tdf -h\tSuccess\n",
+      "aws\nKEYPAIRS\t2026-10-01T12:00:00.000Z\trsa\n",
+      "aws ssm get-parameter --name x --output text\n",
+    ])
+      expect(mask(text), text).toBe(text);
+  });
+  it("a name beside them is still masked", () => {
+    const out = mask("aws\nTARGETS\torders-web-1\thealthy\nTARGETS\torders-web-2\tunhealthy\n");
+    expect(out).not.toContain("orders-web-1");
+    expect(out).toContain("\thealthy");
+    expect(out).toContain("\tunhealthy");
+  });
+});

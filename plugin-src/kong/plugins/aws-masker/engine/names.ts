@@ -111,6 +111,21 @@ export const STOPLIST: Record<string, boolean> = {
   deleted: true,
   failed: true,
   succeeded: true,
+  // statuses and enums of CLI output that a cell reader would otherwise take for names (ssm describe-instance-information's
+  // PingStatus and ResourceType, a command's Status, an Auto Scaling activity's StatusCode, a target's health, a
+  // parameter's DataType, a key pair's KeyType)
+  success: true,
+  successful: true,
+  online: true,
+  offline: true,
+  healthy: true,
+  unhealthy: true,
+  ec2instance: true,
+  managedinstance: true,
+  connectionlost: true,
+  text: true,
+  rsa: true,
+  ed25519: true,
   completed: true,
   ok: true,
   alarm: true,
