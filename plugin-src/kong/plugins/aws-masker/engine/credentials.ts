@@ -622,8 +622,10 @@ export const CREDENTIAL_ANCHORS = [
   // ascii-text "<psk>"`, the generic file's `Pre-Shared Key : <psk>`), strongSwan's ipsec.secrets (`<ip> <ip> : PSK
   // "<psk>"`), FortiGate's `set psksecret <psk>`; an SSM SecureString parameter's value (--with-decryption: the Value
   // after its Type, in JSON, YAML, HCL, a command line or an --output text row)
-  "re-shared",
-  "re-Shared",
+  // (each searched from a rare unit: "re-shared" would be searched from "ed", found all over English text)
+  "pre-shared",
+  "Pre-shared",
+  "Pre-Shared",
   ": PSK",
   "psksecret",
   "SecureString",
@@ -669,7 +671,7 @@ const FIRST_PGPASS = NETRC + 1;
 const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
 const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
 const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
-const FIRST_SETTING = CREDENTIAL_ANCHORS.indexOf("re-shared");
+const FIRST_SETTING = CREDENTIAL_ANCHORS.indexOf("pre-shared");
 const PSK_LINE = CREDENTIAL_ANCHORS.indexOf(": PSK");
 const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
@@ -929,7 +931,7 @@ function presharedKey(s: string, p: number, which: number, n: number, spans: num
   end.e = k;
   let said = which >= PSK_LINE;
   if (!said) {
-    // pre-shared-key, pre-shared key, Pre-Shared Key, preshared_key's "re-shared" is never glued to a word after
+    // pre-shared-key, pre-shared key, Pre-Shared Key: the key word after the anchor
     if (k < n && (byteAt(s, k) === DASH || byteAt(s, k) === SPACE || byteAt(s, k) === UNDERSCORE)) k++;
     if (k + 3 > n || sub(s, k, k + 3).toLowerCase() !== "key") return 0;
     k += 3;
