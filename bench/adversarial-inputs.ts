@@ -342,6 +342,7 @@ export function adversarialInputs(size: number): Input[] {
     ["SecureString value run", "SecureString Value: x "],
     ["access key secret run", "AKIAQ3EGUL7HWRNK2PTA:Xq7Lm2Pz9Rt4Vw8Ny3Kb6Jh1 "],
     ["mounted bucket run", "s3fs a-b mount-s3 "],
+    ["mount options run", "mount-s3 --cache /tmp/c "],
     ["password cell run", "\ta1&b2c3d"],
     ["event data store run", "FROM 4f2a9c71-d3e8-4b50-9a62-c7e1d0b3f845 "],
     ["stream key run", "sk_us-west-2_ab sk_"],

@@ -2610,6 +2610,12 @@ describe("fresh material, thirty-first pass: secrets after an access key id, Sec
     for (const v of ["hQ8#vN2!pK5@rT9", "correct horse battery", "pass&word", "Tr0ub4dor&3"])
       expect(out).not.toContain(v);
   });
+  it("a SecureString cell that ends the text, and a value longer than the setting's window, are masked whole", () => {
+    expect(mask("PARAMETER\t/p/db\tSecureString\tpass&word9")).not.toContain("pass&word9");
+    const long = "x#1".repeat(300);
+    const out = mask(`{"Name": "/p/db", "Type": "SecureString", "Value": "${long}"}`);
+    expect(out).not.toContain("x#1");
+  });
   it("a String parameter's value, a SecureString without a value, and a connection string's host stay", () => {
     expect(mask('aws\n{"Name": "/p/region", "Type": "String", "Value": "eu-central-1 primary"}')).toContain(
       '"eu-central-1 primary"',
@@ -2636,9 +2642,12 @@ describe("fresh material, thirty-first pass: logs, queries, mounts and text cell
   });
   it("a bucket mounted with s3fs, mount-s3 or goofys is masked", () => {
     const out = mask(
-      "s3fs vector.fraud.dev /mnt/data -o url=x\nmount-s3 orders-archive-7 ~/s3\ngoofys ledger-raw:in $HOME/r\n",
+      "s3fs vector.fraud.dev /mnt/data -o url=x\nmount-s3 orders-archive-7 ~/s3\ngoofys ledger-raw:in $HOME/r\n" +
+        "mount-s3 --region us-east-1 --cache /tmp/c orders-archive-8 /mnt/s3\n",
     );
-    for (const v of ["vector.fraud.dev", "orders-archive-7", "ledger-raw"]) expect(out).not.toContain(v);
+    for (const v of ["vector.fraud.dev", "orders-archive-7", "ledger-raw", "orders-archive-8"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("--cache /tmp/c");
   });
   it("an --output text cell with a password's symbols is masked; a cron, a URL and prose stay", () => {
     expect(mask("aws\nx.rds.amazonaws.com\tTr0ub4dor&3xyzzy\torders\n")).not.toContain("Tr0ub4dor&3xyzzy");

@@ -312,6 +312,15 @@ const FOOTER = { from: -1, at: -1 };
 /** The same for the search for a SecureString's "Value" key (anchors without a value search the text once). */
 const VALUE_KEY = { from: -1, at: -1 };
 
+/** s.indexOf(lit, from) through a scan's memo of its last search (FOOTER, VALUE_KEY): reused while still ahead. */
+function indexAhead(memo: { from: number; at: number }, s: string, lit: string, from: number): number {
+  if (memo.from < 0 || memo.from > from || (memo.at >= 0 && memo.at < from)) {
+    memo.from = from;
+    memo.at = s.indexOf(lit, from);
+  }
+  return memo.at;
+}
+
 /** b B r R u U: the units of a Python string prefix. */
 const PY_PREFIX = ch.unitSet([98, 66, 114, 82, 117, 85]);
 
@@ -933,7 +942,7 @@ function presharedKey(s: string, p: number, which: number, n: number, spans: num
   if (!said) {
     // pre-shared-key, pre-shared key, Pre-Shared Key: the key word after the anchor
     if (k < n && (byteAt(s, k) === DASH || byteAt(s, k) === SPACE || byteAt(s, k) === UNDERSCORE)) k++;
-    if (k + 3 > n || sub(s, k, k + 3).toLowerCase() !== "key") return 0;
+    if (!ch.matchesLowerAt(s, k, n, "key")) return 0;
     k += 3;
     if (k < n && (cls(byteAt(s, k)) & C_ALNUM) !== 0) return 0;
   } else if (k < n && !isBlank(byteAt(s, k))) {
@@ -951,13 +960,15 @@ function presharedKey(s: string, p: number, which: number, n: number, spans: num
     let a = k;
     const quote = c === QUOTE || c === APOS ? c : 0;
     if (quote !== 0) a++;
+    // (the value itself up to MAX_VALUE, as every credential reader takes it: a long one is masked up to there)
+    const vlimit = a + MAX_VALUE < n ? a + MAX_VALUE : n;
     let b = a;
-    while (b < limit) {
+    while (b < vlimit) {
       const u = byteAt(s, b);
       if (u === LF || u === CR || (quote === 0 ? isBlank(u) : u === quote)) break;
       b++;
     }
-    k = quote !== 0 && b < limit && byteAt(s, b) === quote ? b + 1 : b;
+    k = quote !== 0 && b < vlimit && byteAt(s, b) === quote ? b + 1 : b;
     end.e = k;
     if (quote === 0 && b - a <= 12 && PSK_KEYWORDS[sub(s, a, b)] === true) {
       said = true;
@@ -988,8 +999,9 @@ function mixedWord(s: string, a: number, b: number): boolean {
 /**
  * The value of the SSM SecureString parameter whose type was found at p (as anchoredCredentials): an --output text
  * row's next cell; else the next `Value` / `value` member of the same object (JSON, HCL `value = "..."`, YAML, the
- * command line's --value): quoted to its closing quote, else to the line's end (YAML) or the next blank (a command).
- * Not a URL (a connection string's password is found as a URL's).
+ * command line's --value), looked for within SETTING_MAX units: quoted to its closing quote, else to the line's end
+ * (YAML) or the next blank (a command), at most MAX_VALUE units. Not a URL (a connection string's password is found as
+ * a URL's).
  */
 function secureStringValue(s: string, p: number, n: number, spans: number[], end: Span): number {
   const k = p + 12;
@@ -997,19 +1009,17 @@ function secureStringValue(s: string, p: number, n: number, spans: number[], end
   if ((p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) || (k < n && (cls(byteAt(s, k)) & C_ALNUM) !== 0)) return 0;
   const limit = k + SETTING_MAX < n ? k + SETTING_MAX : n;
   if (k < n && byteAt(s, k) === TAB) {
+    // (the cell up to MAX_VALUE, to the text's end too: a row need not end with a line feed)
+    const vlimit = k + 1 + MAX_VALUE < n ? k + 1 + MAX_VALUE : n;
     let b = k + 1;
-    while (b < limit && byteAt(s, b) !== TAB && byteAt(s, b) !== LF && byteAt(s, b) !== CR) b++;
+    while (b < vlimit && byteAt(s, b) !== TAB && byteAt(s, b) !== LF && byteAt(s, b) !== CR) b++;
     end.e = b;
-    if (b >= limit || !plausibleCredential(s, k + 1, b, true, -1)) return 0;
+    if (b === k + 1 || !plausibleCredential(s, k + 1, b, true, -1)) return 0;
     spans[0] = k + 1;
     spans[1] = b;
     return 1;
   }
-  if (VALUE_KEY.from < 0 || VALUE_KEY.from > k || (VALUE_KEY.at >= 0 && VALUE_KEY.at < k)) {
-    VALUE_KEY.from = k;
-    VALUE_KEY.at = s.indexOf("alue", k);
-  }
-  const at = VALUE_KEY.at;
+  const at = indexAhead(VALUE_KEY, s, "alue", k);
   if (at < k + 1 || at + 4 >= limit || lowerCode(byteAt(s, at - 1)) !== LOWER_V) return 0;
   // the same object: no "}" and no YAML list item ("\n- ") on the way
   for (let q = k; q < at; q++) {
@@ -1025,15 +1035,16 @@ function secureStringValue(s: string, p: number, n: number, spans: number[], end
   // a command's --value ends at a blank; YAML's at the line's end
   const command = byteAt(s, at - 2) === DASH;
   if (quote !== 0) a++;
+  const vlimit = a + MAX_VALUE < n ? a + MAX_VALUE : n;
   let b = a;
-  while (b < limit) {
+  while (b < vlimit) {
     const c = byteAt(s, b);
     if (c === LF || c === CR || (quote !== 0 && c === quote) || (quote === 0 && command && isBlank(c))) break;
     if (c === BACKSLASH && quote === QUOTE) b++;
     b++;
   }
+  if (b > vlimit) b = vlimit;
   end.e = b;
-  if (b > limit) return 0;
   let e = b;
   while (quote === 0 && e > a && (isBlank(byteAt(s, e - 1)) || byteAt(s, e - 1) === COMMA)) e--;
   // (a URL's password is masked by its own reader, and its host and database stay readable as themselves)
@@ -1077,11 +1088,7 @@ function keyBlockBody(s: string, a: number, n: number, spans: number[], end: Spa
   if (b + 1 < limit && byteAt(s, b) === BACKSLASH && byteAt(s, b + 1) === 110) b += 2;
   while (b < limit && (byteAt(s, b) === CR || byteAt(s, b) === LF || isBlank(byteAt(s, b)))) b++;
   const start = b;
-  if (FOOTER.from < 0 || FOOTER.from > start || (FOOTER.at >= 0 && FOOTER.at < start)) {
-    FOOTER.from = start;
-    FOOTER.at = s.indexOf("-----END", start);
-  }
-  const footer = FOOTER.at;
+  const footer = indexAhead(FOOTER, s, "-----END", start);
   let e = start;
   if (footer >= 0 && footer < limit) {
     e = footer;

@@ -3904,23 +3904,37 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     floor = p + 4;
     p = s.indexOf(".pem", floor);
   }
-  // a bucket mounted as a file system: `s3fs <bucket> <mount point>`, Mountpoint's `mount-s3 <bucket> <directory>`,
-  // `goofys <bucket>[:prefix] <mount point>` (the mount point after it says what the word is)
+  // a bucket mounted as a file system: `s3fs <bucket> <mount point>`, Mountpoint's `mount-s3 [options] <bucket>
+  // <directory>`, `goofys <bucket>[:prefix] <mount point>`: the word before the first path on the line that is no
+  // option (a path after an option is the option's value: --cache /tmp/c)
   const bucket = cfg.byId["s3-bucket"];
   for (let q = 0; q < 3 && bucket !== undefined; q++) {
     const lit = q === 0 ? "s3fs " : q === 1 ? "mount-s3 " : "goofys ";
     p = firstOf(s, lit);
     while (p >= 0) {
-      const a = p + lit.length;
-      let e = a;
-      while (e < n && e - a < 64 && nm.isNameUnit(byteAt(s, e))) e++;
-      let m = e < n && byteAt(s, e) === COLON ? e + 1 : e;
-      while (m < n && m - e < 256 && byteAt(s, m) !== SPACE && byteAt(s, m) !== LF) m++;
-      while (m < n && byteAt(s, m) === SPACE) m++;
-      const c = m < n ? byteAt(s, m) : 0;
-      const mounted = (c === SLASH || c === 126 || c === 36) && (p === 0 || !nm.isNameUnit(byteAt(s, p - 1)));
-      if (mounted && e > a && plausibleName(s, a, e, bucket)) push(cfg, s, extra, a, e, bucket);
-      p = s.indexOf(lit, a);
+      let k = p + lit.length;
+      const limit = k + 512 < n ? k + 512 : n;
+      let wa = -1; // the word before, [wa, we)
+      let we = -1;
+      const command = p === 0 || !nm.isNameUnit(byteAt(s, p - 1));
+      while (command && k < limit) {
+        while (k < limit && byteAt(s, k) === SPACE) k++;
+        const a = k;
+        while (k < limit && byteAt(s, k) !== SPACE && byteAt(s, k) !== LF) k++;
+        if (k === a) break;
+        const c = byteAt(s, a);
+        if ((c === SLASH || c === 126 || c === 36) && wa >= 0 && byteAt(s, wa) !== DASH) {
+          // (goofys' <bucket>:<prefix>: the bucket before the colon)
+          let e = wa;
+          while (e < we && byteAt(s, e) !== COLON) e++;
+          if (plausibleName(s, wa, e, bucket)) push(cfg, s, extra, wa, e, bucket);
+          break;
+        }
+        wa = a;
+        we = k;
+        if (k < limit && byteAt(s, k) === LF) break;
+      }
+      p = s.indexOf(lit, k > p + lit.length ? k : p + lit.length);
     }
   }
   // `aws cloudformation deploy` / `sam deploy`: "Successfully created/updated stack - <name>", the guided prompt's
