@@ -74,3 +74,27 @@ describe("Builder (chars.ts) in LuaJIT", function()
     assert.equals("next", b:get())
   end)
 end)
+
+-- The anchor filter in LuaJIT (bytes, where JavaScript has UTF-16 units): markUnits then firstOf answers as a plain
+-- search, in random texts of anchors, their pieces and UTF-8 bytes, short and long (trigram slots shared).
+describe("anchor filter (chars.ts markUnits / firstOf) in LuaJIT", function()
+  local anchors = { ".amazonaws.com", "alias/", "://", "Z ", "\n[", "metrics", "found", "awsdatacatalog", "ab", "x" }
+  local pieces = { "a", "Z", " ", "\n", "[", "%", "/", ":", ".", "\195\169", "\226\148\130", "met", "rics", "fou", "nd",
+    "aws", "log", "catalog", "ama", "zonaws" }
+  for _, a in ipairs(anchors) do pieces[#pieces + 1] = a end
+
+  it("firstOf after markUnits finds every anchor a random text holds, where string.find does", function()
+    math.randomseed(12)
+    for round = 1, 3000 do
+      local parts = {}
+      -- one round in ten a long text (hundreds of trigrams in 8192 slots)
+      local count = round % 10 == 0 and 400 or math.random(0, 24)
+      for k = 1, count do parts[k] = pieces[math.random(#pieces)] end
+      local s = table.concat(parts)
+      chars.markUnits(s, #s)
+      for _, lit in ipairs(anchors) do
+        assert.equals((s:find(lit, 1, true) or 0) - 1, chars.firstOf(s, lit), s)
+      end
+    end
+  end)
+end)
