@@ -350,6 +350,10 @@ export function adversarialInputs(size: number): Input[] {
     ["xml element run", "<pre_shared_key>a</pre_shared_key></a_b-c>"],
     ["console deep link run", "console.aws.amazon.com/s3/object/a-b#/redis/c-d/nodegroups/e*2flambda*2ff "],
     ["session id of an e-mail user run", "a@b.c-0a1b2c3d4e5f67890@"],
+    ["ECS metadata run", "169.254.170.2/v4/5f6e7d8c9b0a4f1e2d3c4b5a69788796-1 169.254.170.2/"],
+    ["certificate file run", "4f1e2d3c4b4f1e2d3c4b4f1e2d3c4b-certificate.pem.crt "],
+    ["hex list run", '"DetectorIds": ["12abc34d567e8fa901bc2d34e0a1b2c3", "9f8e7d6c5b4a39281706f5e4d3c2b1a0",\n'],
+    ["namespaced repo run", "the repo ab/cde-f1 in us-east-1 and the table a_b.c "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2721,3 +2721,71 @@ describe("fresh material, thirty-first pass: statuses and enums of CLI output st
     expect(out).toContain("\tunhealthy");
   });
 });
+
+describe("fresh material, thirty-second pass: ECS metadata endpoints, IoT certificate files", () => {
+  it("the task id in ECS_CONTAINER_METADATA_URI(_V4) and ECS_AGENT_URI is masked as after --task, the Docker id too", () => {
+    const task = "5f6e7d8c9b0a4f1e2d3c4b5a69788796";
+    const out = mask(
+      `aws ecs execute-command --task ${task}\n` +
+        `ECS_CONTAINER_METADATA_URI=http://169.254.170.2/v3/${task}-2531612879\n` +
+        `ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/${task}-2531612879\n` +
+        `ECS_AGENT_URI=http://169.254.170.2/api/${task}-2531612879\n` +
+        "ECS_CONTAINER_METADATA_URI_V4=http://169.254.170.2/v4/ea32192c8553fbff06c9340478a2ff089b2bb5646fb718b4ee206641c9086d66\n",
+    );
+    expect(out).not.toContain(task);
+    expect(out).not.toContain("ea32192c8553fbff06c9340478a2ff089b2bb5646fb718b4ee206641c9086d66");
+    const pseudonyms = out.match(/ECS_TASK_[a-z0-9]+/g) ?? [];
+    expect(pseudonyms.length).toBe(4);
+    expect(new Set(pseudonyms).size).toBe(1);
+    expect(out).toContain("-2531612879");
+  });
+  it("the credentials path (v2) and other hosts' paths keep their own rules", () => {
+    const text =
+      "aws\nGET http://169.254.170.2/v2/credentials and http://example.com/v4/5f6e7d8c9b0a4f1e2d3c4b5a69788796\n";
+    expect(mask(text)).toBe(text);
+  });
+  it("the certificate id's digits before -certificate.pem.crt, -private.pem.key and -public.pem.key are masked", () => {
+    const out = mask(
+      "mosquitto_pub --cert 4f1e2d3c4b-certificate.pem.crt --key 4f1e2d3c4b-private.pem.key -h x\n" +
+        "ls certs/\n4f1e2d3c4b-public.pem.key  AmazonRootCA1.pem\n",
+    );
+    expect(out).not.toContain("4f1e2d3c4b");
+    expect(out).toContain("-certificate.pem.crt");
+    expect(out).toContain("AmazonRootCA1.pem");
+  });
+  it("other key files stay: no hex, one kind of digit only, or too short", () => {
+    const text =
+      "build-certificate.pem server-private.pem deadbeef-public.pem 12345678-private.pem.key ab12-public.pem\n";
+    expect(mask(text)).toBe(text);
+  });
+});
+
+describe("fresh material, thirty-second pass: lists of ids, namespaced and snake_case names", () => {
+  it("every REST API id of stageKeys is masked, in a pretty-printed list too", () => {
+    const out = mask(
+      '{\n  "items": [\n    {\n      "stageKeys": [\n        "gitmorhog4/prod",\n        "onfetdlwwc/dev",\n' +
+        '        "vaxnu3w9ay/prod"\n      ]\n    }\n  ]\n}\n',
+    );
+    for (const v of ["gitmorhog4", "onfetdlwwc", "vaxnu3w9ay"]) expect(out).not.toContain(v);
+    expect(out).toContain("/prod");
+    expect(out).toContain("/dev");
+  });
+  it("every id of a pretty-printed list whose key says what it holds is masked, not only those within 40 units", () => {
+    const out = mask(
+      '{\n  "DetectorIds": [\n    "12abc34d567e8fa901bc2d34e0a1b2c3",\n    "9f8e7d6c5b4a39281706f5e4d3c2b1a0"\n  ]\n}\n',
+    );
+    expect(out).not.toContain("9f8e7d6c5b4a39281706f5e4d3c2b1a0");
+  });
+  it("an ECR repository with a namespace and a Glue table qualified by its database are masked in prose", () => {
+    const out = mask(
+      "The nodes in us-east-1 can't pull from the ECR repo payments/checkout-api since the role web-node-role lost ecr:BatchGetImage.\n" +
+        "The Glue crawler nightly-crawler updates the table clickstream_db.events and the database sales_db.\n",
+    );
+    for (const v of ["payments/checkout-api", "clickstream_db", "sales_db"]) expect(out).not.toContain(v);
+  });
+  it("prose slashes and words after the nouns stay", () => {
+    const text =
+      "The Lambda function in us-east-1 reads the table of contents from S3, and/or the repo and/or a table. See the table below.\n";
+    expect(mask(text)).toBe(text);
+  });
+});

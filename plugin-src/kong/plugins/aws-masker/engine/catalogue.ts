@@ -737,7 +737,7 @@ export const KINDS: Kind[] = [
     minLen: 10,
     maxLen: 10,
     charset: "lower",
-    ctx: ["restapi", "rest-api", "apiid", "api-id", "api_id", "api stage:", "httpsourceid"],
+    ctx: ["restapi", "rest-api", "apiid", "api-id", "api_id", "api stage:", "httpsourceid", "stagekeys"],
     title: "API Gateway REST/HTTP API id (10 lower alnum, by context)",
     example: "--rest-api-id a1b2c3d4e5",
   },

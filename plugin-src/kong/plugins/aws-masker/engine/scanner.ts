@@ -904,9 +904,22 @@ function matchCtxId(
   if (len < (kind.minLen as number) || len > (kind.maxLen as number)) return 0;
   const set = kind.charset === "upper" ? C_UPPER | C_DIGIT : C_LOWER | C_DIGIT;
   if (runOf(s, i, j, set) !== len) return 0;
+  // the next item of a list whose item before was taken as this kind (a pretty-printed JSON list: its key is more than
+  // 40 units back): between them only the item's end (an API's "/<stage>" in stageKeys), a quote, a comma, blanks; it
+  // may hold no digit (the key said what the list holds)
+  const last = out.length > 0 ? out[out.length - 1] : undefined;
+  let k = last !== undefined && last.kind === kind && i - last.e < 64 ? last.e : -1;
+  if (k >= 0 && byteAt(s, k) === SLASH) k = k + 1 + runOf(s, k + 1, i, C_ALNUM);
+  if (k >= 0 && byteAt(s, k) === QUOTE) k++;
+  while (k >= 0 && k < i && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
+  if (k >= 0 && k < i && byteAt(s, k) === ch.COMMA) {
+    k++;
+    while (k < i - 1 && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
+  } else k = -1;
+  const listed = k >= 0 && k === i - 1 && byteAt(s, k) === QUOTE;
   let digits = 0;
-  for (let k = i; k < j; k++) if ((cls(byteAt(s, k)) & C_DIGIT) !== 0) digits++;
-  if (digits === 0 || digits === len) return 0;
+  for (let d = i; d < j; d++) if ((cls(byteAt(s, d)) & C_DIGIT) !== 0) digits++;
+  if (digits === len || (digits === 0 && !listed)) return 0;
   if (
     j < n &&
     (byteAt(s, j) === 45 ||
@@ -914,7 +927,7 @@ function matchCtxId(
       (byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_ALNUM) !== 0))
   )
     return 0;
-  if (!saysCtx(s, i, keyCtx, kind)) return 0;
+  if (!listed && !saysCtx(s, i, keyCtx, kind)) return 0;
   push(cfg, s, out, i, j, kind);
   return j;
 }
@@ -1140,23 +1153,46 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   const paths =
     (nounLen === 6 && n0 === 115 && lowerCode(byteAt(s, ks + 1)) === 101 && matchesLowerAt(s, ks, j, "secret")) ||
     (nounLen === 9 && n0 === 112 && lowerCode(byteAt(s, ks + 1)) === 97 && matchesLowerAt(s, ks, j, "parameter"));
+  // an ECR repository's name may have a namespace (the repo payments/api); a table's or database's may be snake_case
+  // or qualified by its database (table clickstream_db.events)
+  const repo =
+    n0 === 114 &&
+    ((nounLen === 4 && matchesLowerAt(s, ks, j, "repo")) || (nounLen === 10 && matchesLowerAt(s, ks, j, "repository")));
+  // (in lower case: SQL's "TABLE db.t" is read by the Athena forms, name by name)
+  const snake =
+    (byteAt(s, ks) === 116 && nounLen === 5 && matchesLowerAt(s, ks, j, "table")) ||
+    (byteAt(s, ks) === 100 && nounLen === 8 && matchesLowerAt(s, ks, j, "database"));
   let slashes = 0;
+  let inner = 0; // "_" and "." between letters or digits
   while (e < n && e - a < (slashes > 0 ? 255 : 64)) {
     const c = byteAt(s, e);
     const f = cls(c);
     if (c === DASH) dashes++;
     else if ((f & C_DIGIT) !== 0) digits++;
-    else if (c === SLASH && paths) slashes++;
+    else if (c === SLASH && (paths || repo)) slashes++;
     else if ((f & C_LOWER) === 0 && c !== DOT && c !== UNDERSCORE) break;
+    else if ((f & C_LOWER) === 0 && e > a && e + 1 < n && (cls(byteAt(s, e + 1)) & (C_LOWER | C_DIGIT)) !== 0) inner++;
     e++;
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
   if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, v))) return 0;
   if (slashes > 0) {
-    // a path of two slashes or more ("and/or" is none); not AWS's public parameters (/aws/service/...)
-    if (slashes < 2 || matchesLowerAt(s, a, e, "/aws/") || !plausibleName(s, a, e, kind) || !hasSignal(s, out))
+    // a path of two slashes or more ("and/or" is none); not AWS's public parameters (/aws/service/...); a repository's
+    // namespace and name, each of three units or more
+    const slash = unitWithin(s, SLASH, a, n, e - a);
+    const namespaced = repo && slashes === 1 && slash - a >= 3 && e - slash > 3 && byteAt(s, e - 1) !== SLASH;
+    if (
+      (slashes < 2 && !namespaced) ||
+      matchesLowerAt(s, a, e, "/aws/") ||
+      !plausibleName(s, a, e, kind) ||
+      !hasSignal(s, out)
+    )
       return 0;
+    push(cfg, s, out, a, e, kind);
+    return e;
+  }
+  if (snake && inner > 0 && dashes === 0 && !copula && plausibleName(s, a, e, kind) && hasSignal(s, out)) {
     push(cfg, s, out, a, e, kind);
     return e;
   }
@@ -2810,10 +2846,31 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
  * aws/sts/<role>, aws/roles/<role> (vault read, its lease ids aws/creds/<role>/<uuid>).
  */
 function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  for (let w = 0; w < 4; w++) {
-    const sc = w === 0 ? "security-credentials/" : w === 1 ? "aws/creds/" : w === 2 ? "aws/sts/" : "aws/roles/";
+  for (let w = 0; w < 5; w++) {
+    const sc =
+      w === 0
+        ? "security-credentials/"
+        : w === 1
+          ? "aws/creds/"
+          : w === 2
+            ? "aws/sts/"
+            : w === 3
+              ? "aws/roles/"
+              : "169.254.170.2/";
     const kind = w === 0 ? cfg.arnKinds["iam:role"] : cfg.byId["resource-name"];
     let p = firstOf(s, sc);
+    while (w === 4 && p >= 0) {
+      // ECS task metadata (ECS_CONTAINER_METADATA_URI, _V4) and the agent's API (ECS_AGENT_URI): /v3/<task id>-<n>,
+      // /v4/<task id>-<n>, /api/<task id>-<n> on Fargate, /v3/ and /v4/<Docker id> on EC2; the task id gets the kind it
+      // has after --task, the Docker id the one of a 64-hex id
+      let a = p + sc.length;
+      a += ch.matchesAt(s, a, n, "v3/") || ch.matchesAt(s, a, n, "v4/") ? 3 : ch.matchesAt(s, a, n, "api/") ? 4 : 0;
+      let e = a;
+      if (a > p + sc.length) while (e < n && e - a < 65 && (cls(byteAt(s, e)) & C_HEX) !== 0) e++;
+      if ((e - a === 32 || e - a === 64) && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0))
+        push(cfg, s, extra, a, e, cfg.byId[e - a === 32 ? "ecs-task" : "canonical-user-id"]);
+      p = s.indexOf(sc, p + 1);
+    }
     while (p >= 0) {
       // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
       let a = p + sc.length;
@@ -3900,6 +3957,26 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     if (name !== undefined && keyFile && endsAt(s, p + 4, n) && plausibleName(s, a, p, name)) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       if (signal === 1) push(cfg, s, extra, a, p, name);
+    }
+    // AWS IoT's certificate files: <the certificate id's first hex digits>-certificate.pem.crt, -private.pem.key,
+    // -public.pem.key (as the console names them for download)
+    const part = ch.matchesAt(s, p - 12, p, "-certificate")
+      ? 12
+      : ch.matchesAt(s, p - 8, p, "-private")
+        ? 8
+        : ch.matchesAt(s, p - 7, p, "-public")
+          ? 7
+          : 0;
+    if (part > 0) {
+      // (8 to 64 hex digits, of both kinds: not "deadbeef", not a date)
+      let h = p - part;
+      let digits = 0;
+      while (h > a && p - part - h < 64 && (cls(byteAt(s, h - 1)) & C_HEX) !== 0) {
+        h--;
+        if ((cls(byteAt(s, h)) & C_DIGIT) !== 0) digits++;
+      }
+      if (h === a && p - part - h >= 8 && digits > 0 && digits < p - part - h)
+        push(cfg, s, extra, h, p - part, cfg.byId["canonical-user-id"]);
     }
     floor = p + 4;
     p = s.indexOf(".pem", floor);
