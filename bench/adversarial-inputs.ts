@@ -354,6 +354,10 @@ export function adversarialInputs(size: number): Input[] {
     ["certificate file run", "4f1e2d3c4b4f1e2d3c4b4f1e2d3c4b-certificate.pem.crt "],
     ["hex list run", '"DetectorIds": ["12abc34d567e8fa901bc2d34e0a1b2c3", "9f8e7d6c5b4a39281706f5e4d3c2b1a0",\n'],
     ["namespaced repo run", "the repo ab/cde-f1 in us-east-1 and the table a_b.c "],
+    [
+      "console page run",
+      "console.aws.amazon.com/parameters/%252Fa%252Fb/build/c-d%3A/streams/details/e-f/tables/view/",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

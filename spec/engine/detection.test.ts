@@ -2789,3 +2789,19 @@ describe("fresh material, thirty-second pass: lists of ids, namespaced and snake
     expect(mask(text)).toBe(text);
   });
 });
+
+describe("fresh material, thirty-second pass: console resource pages", () => {
+  it("a Kinesis stream's, a Glue table's, an escaped parameter path's and a CodeBuild build's page hide their names", () => {
+    const host = "https://us-east-1.console.aws.amazon.com";
+    const out = mask(
+      `${host}/kinesis/home?region=us-east-1#/streams/details/clickstream-raw/monitoring\n` +
+        `${host}/glue/home?region=us-east-1#/v2/data-catalog/tables/view/page_views?database=clickstream_db\n` +
+        `${host}/systems-manager/parameters/%252Fprod%252Fpayments%252Fdb-url/description?region=us-east-1\n` +
+        `${host}/codesuite/codebuild/123456789012/projects/payments-build/build/payments-build%3A0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b/\n`,
+    );
+    for (const v of ["clickstream-raw", "page_views", "clickstream_db", "payments", "db-url", "0f1e2d3c-4b5a"])
+      expect(out).not.toContain(v);
+    // the console's own words stay
+    for (const w of ["/streams/details/", "/tables/view/", "/monitoring", "/description"]) expect(out).toContain(w);
+  });
+});

@@ -3277,6 +3277,9 @@ const CONSOLE_PATHS = [
   "/apis/",
   // a Logs Insights query's log group in the console's own escapes (source~(~'*2faws*2flambda*2f<function>))
   "*2flambda*2f",
+  // Kinesis's #/streams/details/<stream>, a CodeBuild build's /build/<project>%3A<uuid>
+  "/streams/",
+  "/build/",
 ];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -3285,16 +3288,28 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
   for (const lit of CONSOLE_PATHS) {
     let p = firstOf(s, lit);
     while (p >= 0) {
-      const a = p + lit.length;
+      let a = p + lit.length;
+      // the console's own words before the name (Glue's tables/view/<table>, Kinesis's streams/details/<stream>)
+      if (ch.matchesAt(s, a, n, "view/")) a += 5;
+      else if (ch.matchesAt(s, a, n, "details/")) a += 8;
       let e = a;
+      // (a parameter's path with its slashes escaped, once or twice: parameters/%252Fprod%252Fapp%252Fdb-url)
+      let escaped = false;
       while (e < n && e - a < 255) {
         const c = byteAt(s, e);
         if ((cls(c) & C_ALNUM) !== 0 || c === DASH || c === UNDERSCORE || c === DOT) e++;
-        else break;
+        else if (c === ch.PERCENT && (ch.matchesAt(s, e, n, "%2F") || ch.matchesAt(s, e, n, "%252F"))) {
+          escaped = true;
+          e += byteAt(s, e + 1) === 50 && byteAt(s, e + 2) === 70 ? 3 : 5;
+        } else break;
       }
-      if (e - a >= 3 && plausibleName(s, a, e, kind) && !isRegionLabel(s, a, e)) {
+      if (escaped && e - a > 6) push(cfg, s, extra, a, e, kind);
+      else if (e - a >= 3 && plausibleName(s, a, e, kind) && !isRegionLabel(s, a, e)) {
         const fn = lit === "/aws/lambda/" || lit === "*2flambda*2f";
         push(cfg, s, extra, a, e, fn ? cfg.arnKinds["lambda:function"] : kind);
+        // a CodeBuild build id: <project>%3A<uuid> (the id's ":" escaped)
+        if (ch.matchesAt(s, e, n, "%3A") && ch.uuidEnd(s, e + 3, n, false) === e + 39)
+          push(cfg, s, extra, e + 3, e + 39, cfg.byFamily["arn-resource"]);
       }
       p = s.indexOf(lit, e > p + 1 ? e : p + 1);
     }
