@@ -2805,3 +2805,15 @@ describe("fresh material, thirty-second pass: console resource pages", () => {
     for (const w of ["/streams/details/", "/tables/view/", "/monitoring", "/description"]) expect(out).toContain(w);
   });
 });
+
+describe("fresh material, thirty-second pass: Cost Explorer's linked accounts", () => {
+  it("each linked account's name (Attributes.description) is masked, with blanks too, the CLI's pretty print as well", () => {
+    const out = mask(
+      "$ aws ce get-dimension-values --dimension LINKED_ACCOUNT\n" +
+        '{"DimensionValues": [{"Value": "123456789012", "Attributes": {"description": "Acme Payments Prod"}}]}\n' +
+        '{\n    "Value": "210987654321",\n    "Attributes": {\n        "description": "data-sandbox"\n    }\n}\n',
+    );
+    for (const v of ["Acme Payments Prod", "data-sandbox", "123456789012"]) expect(out).not.toContain(v);
+    expect(out).toContain('"description": "');
+  });
+});

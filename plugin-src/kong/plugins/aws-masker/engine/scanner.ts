@@ -3806,6 +3806,19 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("[id=", e > p + 1 ? e : p + 1);
   }
+  // Cost Explorer's linked accounts: "Attributes": {"description": "<the account's name>"} (get-dimension-values,
+  // LINKED_ACCOUNT): a name with blanks, as an account's Name is
+  p = name !== undefined ? firstOf(s, '"Attributes": {') : -1;
+  while (p >= 0) {
+    let a = p + 15;
+    while (a < n && a - p < 64 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === 13)) a++;
+    if (ch.matchesAt(s, a, n, '"description": "')) {
+      a += 16;
+      const e = unitWithin(s, QUOTE, a, n, 128);
+      if (e > a && (nm.spacedName(s, a, e) || plausibleName(s, a, e, name as Kind))) push(cfg, s, extra, a, e, name);
+    }
+    p = s.indexOf('"Attributes": {', p + 15);
+  }
   let atStart = byteAt(s, 0) === 91; // "[section]" on the first line
   p = atStart ? -1 : firstOf(s, "\n[");
   let signal = -1;
