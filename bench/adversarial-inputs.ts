@@ -359,6 +359,7 @@ export function adversarialInputs(size: number): Input[] {
       "console.aws.amazon.com/parameters/%252Fa%252Fb/build/c-d%3A/streams/details/e-f/tables/view/",
     ],
     ["linked account name run", '"Attributes": {"description": "Acme Payments Prod"}, "Attributes": {'],
+    ["import value run", "!ImportValue a-b-VpcId Fn::ImportValue: !ImportValue "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -2817,3 +2817,19 @@ describe("fresh material, thirty-second pass: Cost Explorer's linked accounts", 
     expect(out).toContain('"description": "');
   });
 });
+
+describe("fresh material, thirty-second pass: CloudFormation imports", () => {
+  it("an export's name after !ImportValue and Fn::ImportValue is masked (it carries the exporting stack's name)", () => {
+    const out = mask(
+      "SecurityGroups:\n  - !ImportValue network-prod-AppSgId\n  - Fn::ImportValue: network-prod:PrivateSubnets\n" +
+        '{"Fn::ImportValue": "shared-vpc-VpcId"}\n',
+    );
+    for (const v of ["network-prod", "shared-vpc"]) expect(out).not.toContain(v);
+  });
+  it("a value built in place, and the word in prose, stay", () => {
+    const text =
+      'Resources in us-east-1:\n{"Fn::ImportValue": {"Fn::Sub": "${NetworkStack}-VpcId"}}\n' +
+      "The ImportValue function reads an export; !ImportValue\n";
+    expect(mask(text)).toBe(text);
+  });
+});

@@ -3819,6 +3819,26 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf('"Attributes": {', p + 15);
   }
+  // a CloudFormation export's name, as a stack imports it (!ImportValue <name>, Fn::ImportValue: <name>, JSON's
+  // "Fn::ImportValue": "<name>"): export names carry the exporting stack's (network-prod-VpcId, network-prod:Subnets);
+  // a value built in place (!Sub ..., {"Fn::Sub": ...}) is not read here
+  p = name !== undefined ? firstOf(s, "ImportValue") : -1;
+  while (p >= 0) {
+    let a = p + 11;
+    while (a < n && a - p < 16 && (byteAt(s, a) === QUOTE || byteAt(s, a) === COLON || byteAt(s, a) === SPACE)) a++;
+    let e = a;
+    while (
+      e < n &&
+      e - a < 255 &&
+      ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === COLON)
+    )
+      e++;
+    const tag =
+      p > 0 && (byteAt(s, p - 1) === ch.BANG || (p > 1 && byteAt(s, p - 1) === COLON && byteAt(s, p - 2) === COLON));
+    if (tag && e - a >= 3 && a - p > 11 && (cls(byteAt(s, a)) & C_ALNUM) !== 0 && runOf(s, a, e, C_DIGIT) < e - a)
+      push(cfg, s, extra, a, e, name);
+    p = s.indexOf("ImportValue", e > p + 11 ? e : p + 11);
+  }
   let atStart = byteAt(s, 0) === 91; // "[section]" on the first line
   p = atStart ? -1 : firstOf(s, "\n[");
   let signal = -1;
