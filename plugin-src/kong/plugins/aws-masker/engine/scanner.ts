@@ -2843,7 +2843,8 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
 
 /**
  * IMDS role names: .../iam/security-credentials/<role>; the roles of Vault's AWS secrets engine: aws/creds/<role>,
- * aws/sts/<role>, aws/roles/<role> (vault read, its lease ids aws/creds/<role>/<uuid>).
+ * aws/sts/<role>, aws/roles/<role> (vault read, its lease ids aws/creds/<role>/<uuid>); the task and Docker ids in
+ * the ECS task metadata endpoint's paths (169.254.170.2/v3/, /v4/, /api/).
  */
 function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   for (let w = 0; w < 5; w++) {
@@ -2859,17 +2860,20 @@ function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
               : "169.254.170.2/";
     const kind = w === 0 ? cfg.arnKinds["iam:role"] : cfg.byId["resource-name"];
     let p = firstOf(s, sc);
-    while (w === 4 && p >= 0) {
-      // ECS task metadata (ECS_CONTAINER_METADATA_URI, _V4) and the agent's API (ECS_AGENT_URI): /v3/<task id>-<n>,
-      // /v4/<task id>-<n>, /api/<task id>-<n> on Fargate, /v3/ and /v4/<Docker id> on EC2; the task id gets the kind it
-      // has after --task, the Docker id the one of a 64-hex id
-      let a = p + sc.length;
-      a += ch.matchesAt(s, a, n, "v3/") || ch.matchesAt(s, a, n, "v4/") ? 3 : ch.matchesAt(s, a, n, "api/") ? 4 : 0;
-      let e = a;
-      if (a > p + sc.length) while (e < n && e - a < 65 && (cls(byteAt(s, e)) & C_HEX) !== 0) e++;
-      if ((e - a === 32 || e - a === 64) && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0))
-        push(cfg, s, extra, a, e, cfg.byId[e - a === 32 ? "ecs-task" : "canonical-user-id"]);
-      p = s.indexOf(sc, p + 1);
+    if (w === 4) {
+      while (p >= 0) {
+        // ECS task metadata (ECS_CONTAINER_METADATA_URI, _V4) and the agent's API (ECS_AGENT_URI):
+        // /v3/<task id>-<n>, /v4/<task id>-<n>, /api/<task id>-<n> on Fargate, /v3/ and /v4/<Docker id> on EC2; the
+        // task id gets the kind it has after --task, the Docker id the one of a 64-hex id
+        let a = p + sc.length;
+        a += ch.matchesAt(s, a, n, "v3/") || ch.matchesAt(s, a, n, "v4/") ? 3 : ch.matchesAt(s, a, n, "api/") ? 4 : 0;
+        let e = a;
+        if (a > p + sc.length) while (e < n && e - a < 65 && (cls(byteAt(s, e)) & C_HEX) !== 0) e++;
+        if ((e - a === 32 || e - a === 64) && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0))
+          push(cfg, s, extra, a, e, cfg.byId[e - a === 32 ? "ecs-task" : "canonical-user-id"]);
+        p = s.indexOf(sc, p + 1);
+      }
+      continue;
     }
     while (p >= 0) {
       // IMDS: .../iam/security-credentials/<role>, or the role alone on the next line of the listing
