@@ -360,6 +360,20 @@ export function adversarialInputs(size: number): Input[] {
     ],
     ["linked account name run", '"Attributes": {"description": "Acme Payments Prod"}, "Attributes": {'],
     ["import value run", "!ImportValue a-b-VpcId Fn::ImportValue: !ImportValue "],
+    // thirty-third pass: a password learned and looked for everywhere, aligned keys, SQL and client passwords, users
+    ["learned password run", "password: Wms#Consumer2024! echo Wms#Consumer2024! "],
+    ["aligned passwd run", "\n    HTTP_Passwd     Flu3ntB1tPa55 HTTP_Passwd  "],
+    ["sql password run", " password 'abcD1234' CREATE USER bi_x PASSWORD 'y' create user "],
+    ["xml property run", '<property name="password" value="Fu1filment-Pr0d!"/><property name="'],
+    ["client user run", "mysql -u app_a -pX1 psql -U b_b mosquitto_pub -u c-c -P d curl -u e:f "],
+    ["console event page run", "#/eventbus/default/rules/a-b#schedules/c/d/run-command/#/details/e/amplify/apps/f/"],
+    ["firehose object run", "s-1-2024-06-11-09-00-12-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b/-2024-06-11-09-00-12-"],
+    ["home directory run", '"HomeDirectory": "/a-b/c", {"Entry": "/", "Target": "/d-e/f"} Target: /'],
+    ["elb log file run", "123456789012_elasticloadbalancing_us-east-2_app.a-b.7f3a9c2e1b4d6e80_x_app."],
+    ["trace id run", "Root=1-67891233-abcdef012345678912345678;TID_3d4f8a1b2c3e4f5a6b7c8d9e0f1a2b3c 1-"],
+    ["command id run", "command 5d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b73 aws.ssm.6d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b73."],
+    ["log stream run", "2024/06/11/[$LATEST]8f3c2a1e9b7d4c6a8e5f1b2d3c4a5e6f [1]]]"],
+    ["prose noun run", "rule a-b-c on bus d-e-f schedule g-h-i broker j-k-l bus "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

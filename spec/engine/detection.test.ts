@@ -501,10 +501,10 @@ describe("credentials fail closed", () => {
       ),
     ).toEqual([]);
   });
-  it("passwords in the short flags of commands that take one: mysql -pPASS, redis-cli -a, docker login -p, curl -u user:pass", () => {
+  it("passwords and users in the short flags of commands that take them: mysql -u USER -pPASS, redis-cli -a, docker login -p, curl -u user:pass", () => {
     const line = (t: string) => found(t).map((f) => f[1]);
-    expect(line("mysql -h db.internal -u francis -pfr4nk-Pass orders")).toEqual(["fr4nk-Pass"]);
-    expect(line("mysqldump -u backup '-pS3cr3t!' orders > o.sql")).toEqual(["S3cr3t!"]);
+    expect(line("mysql -h db.internal -u francis -pfr4nk-Pass orders")).toEqual(["francis", "fr4nk-Pass"]);
+    expect(line("mysqldump -u backup '-pS3cr3t!' orders > o.sql")).toEqual(["backup", "S3cr3t!"]);
     expect(line("redis-cli -h cache.internal -p 6379 -a myUnguessablePazzzzzword123 PING")).toEqual([
       "myUnguessablePazzzzzword123",
     ]);
@@ -512,6 +512,7 @@ describe("credentials fail closed", () => {
       "eyJwYXlsb2FkIjoiYWJjIn0=",
     ]);
     expect(line('curl -u deploy:Hunter2Pass https://x.example.com; curl --user "ci:s3cr3t-t0ken" https://y')).toEqual([
+      "deploy",
       "Hunter2Pass",
       "s3cr3t-t0ken",
     ]);
@@ -2830,6 +2831,139 @@ describe("fresh material, thirty-second pass: CloudFormation imports", () => {
     const text =
       'Resources in us-east-1:\n{"Fn::ImportValue": {"Fn::Sub": "${NetworkStack}-VpcId"}}\n' +
       "The ImportValue function reads an export; !ImportValue\n";
+    expect(mask(text)).toBe(text);
+  });
+});
+
+describe("fresh material, thirty-third pass: passwords in client configurations", () => {
+  it("a password masked once is masked wherever else it stands in the request", () => {
+    const out = mask(
+      "broker:\n  url: ssl://b-1234abcd-56ef-78ab-90cd-ef1234567890-1.mq.us-east-2.amazonaws.com:61614\n" +
+        "  password: Wms#Consumer2024!\n" +
+        "$ python3 -m stomp -H b-1234abcd-56ef-78ab-90cd-ef1234567890-1.mq.us-east-2.amazonaws.com -W 'Wms#Consumer2024!'\n",
+    );
+    expect(out).not.toContain("Consumer2024");
+  });
+  it("an XML property's, an aligned key's, SQL's and mosquitto's passwords and users are masked", () => {
+    const out = mask(
+      '<property name="brokerURL" value="ssl://b-1234abcd-56ef-78ab-90cd-ef1234567890-1.mq.us-east-2.amazonaws.com:61617"/>\n' +
+        '<property name="password" value="Fu1filment-Pr0d!"/>\n' +
+        "[OUTPUT]\n    Name            opensearch\n    HTTP_Passwd     Flu3ntB1tPa55\n" +
+        "create user danny_etl with password 'abcD1234';\nALTER USER etl_loader PASSWORD 'Etl#Load3r2024';\n" +
+        "$ mosquitto_pub -h b-1.mq.us-east-2.amazonaws.com -u iot-bridge -P I0tBr1dge-mqtt -t orders\n" +
+        "$ psql -h orders.cluster-c9akciq32.us-east-2.rds.amazonaws.com -U app_admin -d orders\n",
+    );
+    for (const v of [
+      "Fu1filment",
+      "Flu3ntB1t",
+      "abcD1234",
+      "Etl#Load3r",
+      "I0tBr1dge",
+      "danny_etl",
+      "etl_loader",
+      "iot-bridge",
+      "app_admin",
+    ])
+      expect(out).not.toContain(v);
+    // the property's name and the config's keys stay
+    for (const w of ['name="password" value="', "HTTP_Passwd     "]) expect(out).toContain(w);
+  });
+  it("a column's or a log's word taken for a password is not masked elsewhere, and prose about passwords stays", () => {
+    const out = mask(
+      "user,password_enabled\nroot,not_supported\nThe report says not_supported for the root user in us-east-1.\n",
+    );
+    expect(out).toContain("The report says not_supported");
+    const text = "Rotate the password in us-east-1 every 90 days; the password reset flow is documented.\n";
+    expect(mask(text)).toBe(text);
+  });
+});
+
+describe("fresh material, thirty-third pass: service names as values", () => {
+  it("an AWS service's name as a user's or a plugin's is not learned, so ARNs and commands keep their service", () => {
+    const out = mask(
+      '{"EndpointIdentifier": "orders-src", "Username": "dms", "EndpointArn": "arn:aws:dms:us-east-1:123456789012:endpoint:ZW5UAN6P4E77EC7YWHK4RZZ3BE"}\n' +
+        "$ aws dms describe-endpoints\n[OUTPUT]\n    Name            opensearch\n",
+    );
+    for (const w of ["arn:aws:dms:", "aws dms describe-endpoints", "Name            opensearch"])
+      expect(out).toContain(w);
+    expect(out).not.toContain("orders-src");
+  });
+});
+
+describe("fresh material, thirty-third pass: event, schedule and delivery names", () => {
+  it("console pages of EventBridge, Scheduler, Run Command, Firehose, Amplify and CodePipeline hide their names", () => {
+    const host = "https://eu-west-1.console.aws.amazon.com";
+    const out = mask(
+      `${host}/events/home?region=eu-west-1#/eventbus/default/rules/nightly-report-trigger\n` +
+        `${host}/scheduler/home?region=eu-west-1#schedules/payments-ledger/invoice-reminder-daily\n` +
+        `${host}/systems-manager/run-command/5d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b73?region=eu-west-1\n` +
+        `${host}/firehose/home?region=eu-west-1#/details/clickstream-to-s3/monitoring\n` +
+        `${host}/amplify/apps/d2x8q4mzv7k1pe/overview\n` +
+        `${host}/codesuite/codepipeline/pipelines/orders-api-release/executions/b7e3c1d9-4a2f-4c8e-9b1a-6d5e4f3a2b1c/timeline\n`,
+    );
+    for (const v of [
+      "nightly-report",
+      "payments-ledger",
+      "invoice-reminder",
+      "5d2e8f1a",
+      "clickstream",
+      "d2x8q4mzv7k1pe",
+      "orders-api",
+      "b7e3c1d9",
+    ])
+      expect(out).not.toContain(v);
+    for (const w of ["#/eventbus/default/rules/", "/monitoring", "/timeline"]) expect(out).toContain(w);
+  });
+  it("a Firehose delivery's S3 objects, a Transfer Family user's home directory and its mappings hide their names", () => {
+    const out = mask(
+      "s3://acme-clickstream-lake/2024/06/11/09/clickstream-to-s3-4-2024-06-11-09-00-12-0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b\n" +
+        '"HomeDirectory": "/payments-ledger-bankfeeds/hsbc",\n' +
+        '[{"Entry": "/", "Target": "/acme-edi-inbound/${transfer:UserName}"}]\n' +
+        "sftp> put ASN.edi /payments-ledger-bankfeeds/in/\n",
+    );
+    for (const v of ["clickstream-to-s3", "payments-ledger-bankfeeds", "acme-edi-inbound"])
+      expect(out).not.toContain(v);
+    expect(out).toContain('"Target": "/');
+  });
+  it("an event bus, a schedule, a Firehose stream, a dashboard and a broker named in prose are masked", () => {
+    const out = mask(
+      "In eu-west-1 the EventBridge rule on bus orders-events keeps retrying; I disabled the schedule " +
+        "invoice-reminder-daily. Firehose clickstream-to-s3 is backed up, the dashboard payments-ops is red and the " +
+        "broker orders-mq-prod is at 95% memory.\n",
+    );
+    for (const v of [
+      "orders-route-paid",
+      "orders-events",
+      "invoice-reminder-daily",
+      "clickstream-to-s3",
+      "payments-ops",
+      "orders-mq-prod",
+    ])
+      expect(out).not.toContain(v);
+  });
+});
+
+describe("fresh material, thirty-third pass: log file names, trace and command ids", () => {
+  it("an ALB log file's load balancer, its connection trace ids and X-Ray trace ids are masked", () => {
+    const out = mask(
+      "123456789012_elasticloadbalancing_us-east-2_app.payments-prod-public.7f3a9c2e1b4d6e80_20240215T2340Z_10.0.1.7_20sg8hgm.log.gz\n" +
+        "2024-06-11T09:04:58.112934Z 203.0.113.7 50123 443 TLSv1.3 TLS_AES_128_GCM_SHA256 2.118 - - Success TID_3d4f8a1b2c3e4f5a6b7c8d9e0f1a2b3c\n" +
+        "X-Amzn-Trace-Id: Root=1-67891233-abcdef012345678912345678\n",
+    );
+    for (const v of ["payments-prod-public", "7f3a9c2e1b4d6e80", "3d4f8a1b2c3e", "67891233-abcdef"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("TID_");
+  });
+  it("a Lambda log stream's environment id, SSM command ids and execution ids are masked", () => {
+    const out = mask(
+      "2024-06-11T09:00:01.123000+00:00 2024/06/11/[$LATEST]8f3c2a1e9b7d4c6a8e5f1b2d3c4a5e6f START RequestId: x\n" +
+        "INFO [ssm-agent-worker] Processing command 5d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b73 from aws.ssm.6d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b73.i-07d3b9e1f5a2c8460\n" +
+        "CodePipeline: execution b7e3c1d9-4a2f-4c8e-9b1a-6d5e4f3a2b1c failed\n",
+    );
+    for (const v of ["8f3c2a1e9b7d", "5d2e8f1a", "6d2e8f1a", "b7e3c1d9"]) expect(out).not.toContain(v);
+  });
+  it("version numbers and other UUIDs without their context stay", () => {
+    const text = "Upgraded 1-2 nodes in us-east-1; request 5d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b74 took 1-3 s.\n";
     expect(mask(text)).toBe(text);
   });
 });

@@ -283,6 +283,21 @@ export function isDigitPair(s: string, p: number): boolean {
   return c >= 48 && c <= 57 && d >= 48 && d <= 57;
 }
 
+/** True when s[i, i + 20) is `YYYY-MM-DD-HH-MM-SS-` (a Firehose object's time, an S3 log file's). */
+export function dashedTimeAt(s: string, i: number, n: number): boolean {
+  if (i + 20 > n) return false;
+  for (let k = 4; k < 20; k += 3) if (byteAt(s, i + k) !== 45) return false;
+  return (
+    isDigitPair(s, i) &&
+    isDigitPair(s, i + 2) &&
+    isDigitPair(s, i + 5) &&
+    isDigitPair(s, i + 8) &&
+    isDigitPair(s, i + 11) &&
+    isDigitPair(s, i + 14) &&
+    isDigitPair(s, i + 17)
+  );
+}
+
 /** ASCII lower-casing of one code (A-Z only). */
 export function lowerCode(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;

@@ -333,6 +333,23 @@ function isBlank(c: number): boolean {
  * or blanks after a CLI flag (flag). A value may stand quoted (an escaped quote \" too: JSON inside a string), on the
  * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets value to its span.
  */
+/**
+ * A `key   value` line (Fluent Bit's classic config `HTTP_Passwd   x`, aligned settings): the key [ks, j) opens its
+ * line, two or more blanks or a tab follow it, then one word to the line's end. Linear: only a key that opens its line
+ * walks on to the line's end.
+ */
+export function alignedValue(s: string, ks: number, j: number, n: number): boolean {
+  let p = ks;
+  while (p > 0 && isBlank(byteAt(s, p - 1))) p--;
+  if (p > 0 && byteAt(s, p - 1) !== LF) return false;
+  let k = j;
+  while (k < n && isBlank(byteAt(s, k))) k++;
+  if (k - j < 2 && byteAt(s, j) !== TAB) return false;
+  while (k < n && !isBlank(byteAt(s, k)) && byteAt(s, k) !== LF && byteAt(s, k) !== CR) k++;
+  while (k < n && isBlank(byteAt(s, k))) k++;
+  return k >= n || byteAt(s, k) === LF || byteAt(s, k) === CR;
+}
+
 export function credentialValueAfter(s: string, j: number, n: number, flag: boolean, value: Span): boolean {
   let k = j;
   // the key's closing quote (possibly escaped)
@@ -621,6 +638,8 @@ export const CREDENTIAL_ANCHORS = [
   "redis-cli",
   "docker login",
   "curl",
+  "mosquitto_",
+  "psql",
   // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
   "Cookie: ",
   "cookie: ",
@@ -637,6 +656,8 @@ export const CREDENTIAL_ANCHORS = [
   "Pre-Shared",
   ": PSK",
   "psksecret",
+  // SQL's `create user x with password 'y'` (PostgreSQL, Redshift; in upper case the word matchers find it)
+  " password '",
   "SecureString",
   // other services' secrets by their documented prefixes (GitHub, Slack, Stripe secret and restricted keys, GitLab,
   // Google API keys, npm, Anthropic, OpenAI, Hugging Face): the prefix stays, the token after it is masked
@@ -679,9 +700,15 @@ export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
 const FIRST_PGPASS = NETRC + 1;
 const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
 const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
+
+/** True when the spans of CREDENTIAL_ANCHORS[which] may be user names (SPAN_IS_NAME): a .netrc entry's, a command's. */
+export function namesUsers(which: number): boolean {
+  return which === NETRC || (which >= FIRST_COMMAND && which < FIRST_COOKIE);
+}
 const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
 const FIRST_SETTING = CREDENTIAL_ANCHORS.indexOf("pre-shared");
 const PSK_LINE = CREDENTIAL_ANCHORS.indexOf(": PSK");
+const SQL_PASSWORD = CREDENTIAL_ANCHORS.indexOf(" password '");
 const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
@@ -761,7 +788,10 @@ function authCredentialEnd(s: string, p: number, a: number, n: number): number {
   return b;
 }
 
-/** Which spans of a .netrc entry (anchoredCredentials at NETRC) are user names rather than secrets (its login). */
+/**
+ * Which spans of a .netrc entry or a command (anchoredCredentials at NETRC, or a command's) are user names rather than
+ * secrets (a .netrc login, `mysql -u <user>`, the user of `curl -u <user>:<password>`).
+ */
 export const SPAN_IS_NAME: boolean[] = [];
 
 /** Longest .netrc entry read after its "machine". */
@@ -936,7 +966,8 @@ const SETTING_MAX = 512;
  * for tunnel 1").
  */
 function presharedKey(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
-  let k = p + CREDENTIAL_ANCHORS[which].length;
+  // (SQL's password: from its opening quote)
+  let k = p + CREDENTIAL_ANCHORS[which].length - (which === SQL_PASSWORD ? 1 : 0);
   end.e = k;
   let said = which >= PSK_LINE;
   if (!said) {
@@ -945,7 +976,7 @@ function presharedKey(s: string, p: number, which: number, n: number, spans: num
     if (!ch.matchesLowerAt(s, k, n, "key")) return 0;
     k += 3;
     if (k < n && (cls(byteAt(s, k)) & C_ALNUM) !== 0) return 0;
-  } else if (k < n && !isBlank(byteAt(s, k))) {
+  } else if (k < n && !isBlank(byteAt(s, k)) && which !== SQL_PASSWORD) {
     return 0;
   }
   const limit = k + SETTING_MAX < n ? k + SETTING_MAX : n;
@@ -1194,8 +1225,11 @@ const COMMAND_LINE_MAX = 2048;
 /**
  * The passwords in the short flags of the command CREDENTIAL_ANCHORS[which] found at p, up to the line's end (as
  * anchoredCredentials): `mysql -pPASS` (glued; mysqldump, mysqladmin, mariadb too), `redis-cli -a PASS`, `docker login
- * -p PASS` (what `aws ecr get-login` printed), `curl -u USER:PASS` (shell history, runbooks, CI logs). Their long
+ * -p PASS` (what `aws ecr get-login` printed), `curl -u USER:PASS` (shell history, runbooks, CI logs),
+ * `mosquitto_pub -P PASS` (mosquitto_sub, mosquitto_rr; an MQTT broker's, Amazon MQ's). Their long
  * flags (`--password=...`) are credential keys like any other. None when the command is glued to a word before it.
+ * The user names of their short flags are spans too, marked in SPAN_IS_NAME (`mysql -u USER`, `psql -U USER`,
+ * `mosquitto_pub -u USER`, `docker login -u USER`, curl's `-u USER:PASS`).
  */
 function commandPasswords(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
   const name = CREDENTIAL_ANCHORS[which];
@@ -1204,7 +1238,7 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
   end.e = k;
   if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
   // mysqldump, mysqladmin: the name may go on; the others end at a blank
-  while (command === 0 && k < n && (cls(byteAt(s, k)) & C_LOWER) !== 0) k++;
+  while ((command === 0 || command === 5) && k < n && (cls(byteAt(s, k)) & C_LOWER) !== 0) k++;
   if (k < n && !isBlank(byteAt(s, k))) return 0;
   const limit = k + COMMAND_LINE_MAX < n ? k + COMMAND_LINE_MAX : n;
   let count = 0;
@@ -1229,30 +1263,42 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
       b--;
     }
     if (pending === 2) {
-      while (a < b && byteAt(s, a) !== COLON) a++;
-      a++;
+      // the user before the ":", then the password after it
+      let colon = a;
+      while (colon < b && byteAt(s, colon) !== COLON) colon++;
+      if (colon > a && colon < b) {
+        spans[2 * count] = a;
+        spans[2 * count + 1] = colon;
+        SPAN_IS_NAME[count] = true;
+        count++;
+      }
+      a = colon + 1;
     }
     if (pending !== 0) {
+      const name = pending === 3;
       pending = 0;
-      if (a < b && plausibleCredential(s, a, b, true, -1)) {
+      if (a < b && (name || plausibleCredential(s, a, b, true, -1))) {
         spans[2 * count] = a;
         spans[2 * count + 1] = b;
+        SPAN_IS_NAME[count] = name;
         count++;
       }
       continue;
     }
     if (b - a < 2 || byteAt(s, a) !== DASH) continue;
     const f = byteAt(s, a + 1);
-    if (command <= 1 && f === 112 && b - a > 2) {
-      // mysql -pPASS: the password glued to the flag (-p alone prompts for it)
-      if (plausibleCredential(s, a + 2, b, true, -1)) {
+    if (command <= 1 && (f === 112 || f === 117) && b - a > 2 && byteAt(s, a + 2) !== DASH) {
+      // mysql -pPASS, -uUSER: the value glued to the flag (-p alone prompts for the password)
+      if (f === 117 || plausibleCredential(s, a + 2, b, true, -1)) {
         spans[2 * count] = a + 2;
         spans[2 * count + 1] = b;
+        SPAN_IS_NAME[count] = f === 117;
         count++;
       }
     } else if (b - a === 2) {
-      if ((command === 2 && f === 97) || (command === 3 && f === 112)) pending = 1;
+      if ((command === 2 && f === 97) || (command === 3 && f === 112) || (command === 5 && f === 80)) pending = 1;
       else if (command === 4 && f === 117) pending = 2;
+      else if ((f === 117 && command !== 2 && command !== 4) || (command === 6 && f === 85)) pending = 3;
     } else if (command === 4 && b - a === 6 && sub(s, a, b) === "--user") {
       pending = 2;
     }

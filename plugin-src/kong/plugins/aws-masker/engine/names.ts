@@ -27,6 +27,26 @@ const KEY_UNITS_MAX = 40;
 
 /** Values never taken as names (common words, defaults, placeholders). Compared lower-cased. */
 export const STOPLIST: Record<string, boolean> = {
+  // AWS services' names, which also name users and plugins (DMS's examples' "Username": "dms", Fluent Bit's `Name
+  // opensearch`): a service's name identifies nothing, and learned it would stand in for the service in every ARN
+  athena: true,
+  cloudwatch: true,
+  docdb: true,
+  dms: true,
+  dynamodb: true,
+  elasticache: true,
+  elasticsearch: true,
+  emr: true,
+  firehose: true,
+  glue: true,
+  kafka: true,
+  kinesis: true,
+  memorydb: true,
+  neptune: true,
+  opensearch: true,
+  redshift: true,
+  rds: true,
+  sagemaker: true,
   default: true,
   true: true,
   false: true,
@@ -837,6 +857,9 @@ export function valueAfter(
     k++;
   }
   k = wildcardNameStart(s, k, n);
+  // a bucket as a path's first segment: a Transfer Family user's HomeDirectory /<bucket>/<prefix> (the bucket alone)
+  const pathHead = kind.family === "s3-bucket" && k + 1 < n && byteAt(s, k) === 47 && byteAt(s, k + 1) !== 47;
+  if (pathHead) k++;
   const a = k;
   const slash = kind.id === "resource-name";
   while (k < n) {
@@ -869,6 +892,8 @@ export function valueAfter(
   if (xml) {
     // the element closes right after its text
     if (b + 1 >= n || byteAt(s, b) !== 60 || byteAt(s, b + 1) !== 47) return false;
+  } else if (pathHead && end < n && byteAt(s, end) === 47) {
+    // (the rest of the path is no name)
   } else if (quote >= 0) {
     if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
   } else {

@@ -176,6 +176,13 @@ function nounKinds(): void {
     ["canary", "resource-name"],
     ["proxy", "resource-name"],
     ["workflow", "resource-name"],
+    // an EventBridge bus and schedule, a Firehose stream, a CloudWatch dashboard, an Amazon MQ broker (thirty-third;
+    // not "rule": lint, firewall and WAF rules are named in the same words)
+    ["bus", "resource-name"],
+    ["schedule", "resource-name"],
+    ["firehose", "resource-name"],
+    ["dashboard", "resource-name"],
+    ["broker", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -748,6 +755,16 @@ function matchKmsUuid(cfg: ScanConfig, s: string, i: number, n: number, keyCtx: 
     // opens with ec2: the word says which
     if (byteAt(s, i) === 101 && byteAt(s, i + 1) === 99 && byteAt(s, i + 2) === 50 && windowHas(s, i - 48, i, "uuid"))
       push(cfg, s, out, i, e, cfg.byFamily["system-uuid"]);
+    // a Systems Manager command's id (the agent's message id aws.ssm.<command id>.<instance id>, "command <id>" in its
+    // log and in prose) and an execution's ("execution <id>": a pipeline's, a state machine's)
+    else if (
+      i > 8 &&
+      (byteAt(s, i - 1) === SPACE || byteAt(s, i - 1) === DOT) &&
+      (windowHas(s, i - 8, i, "aws.ssm.") ||
+        windowHas(s, i - 8, i, "command ") ||
+        windowHas(s, i - 10, i, "execution "))
+    )
+      push(cfg, s, out, i, e, cfg.byId["resource-name"]);
     return e;
   }
   push(cfg, s, out, i, e, cfg.byFamily["kms-key"]);
@@ -904,6 +921,19 @@ function matchCtxId(
   if (len < (kind.minLen as number) || len > (kind.maxLen as number)) return 0;
   const set = kind.charset === "upper" ? C_UPPER | C_DIGIT : C_LOWER | C_DIGIT;
   if (runOf(s, i, j, set) !== len) return 0;
+  // a Lambda function's log stream, YYYY/MM/DD/[<version>]<execution environment id>: the environment's 32 hex; an
+  // Application Load Balancer's connection trace id (TID_<32 hex>, its access and connection logs)
+  if (len === 32 && i > 3 && byteAt(s, i - 1) === ch.RBRACKET) {
+    let o = i - 2;
+    while (o > 1 && i - o < 12 && byteAt(s, o) !== ch.LBRACKET) o--;
+    if (byteAt(s, o) === ch.LBRACKET && byteAt(s, o - 1) === SLASH) {
+      push(cfg, s, out, i, j, kind);
+      return j;
+    }
+  } else if (len === 32 && i > 3 && byteAt(s, i - 1) === UNDERSCORE && ch.matchesAt(s, i - 4, n, "TID_")) {
+    push(cfg, s, out, i, j, kind);
+    return j;
+  }
   // the next item of a list whose item before was taken as this kind (a pretty-printed JSON list: its key is more than
   // 40 units back): between them only the item's end (an API's "/<stage>" in stageKeys), a quote, a comma, blanks; it
   // may hold no digit (the key said what the list holds)
@@ -978,6 +1008,15 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
         }
       }
     }
+  }
+  if (k < 0 && byteAt(s, j) === ch.EQUALS) {
+    // XML: <property name="db.password" value="x"/>, the pair name an attribute before the value, in the same tag
+    let open = i - 1;
+    while (open > 0 && i - open < PAIR_WINDOW && byteAt(s, open) !== 60 && byteAt(s, open) !== 62) open--;
+    const at = byteAt(s, open) === 60 ? sub(s, open, i).indexOf(' name="') : -1;
+    if (at < 0) return 0;
+    k = open + at + 7;
+    ls = i;
   }
   if (k < 0) {
     // {"value": "x", "name": "DBInstanceIdentifier"}: the pair name after the value, in the same object
@@ -1162,6 +1201,14 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   const snake =
     (byteAt(s, ks) === 116 && nounLen === 5 && matchesLowerAt(s, ks, j, "table")) ||
     (byteAt(s, ks) === 100 && nounLen === 8 && matchesLowerAt(s, ks, j, "database"));
+  // SQL's user (CREATE USER bi_reader, alter user etl): a database user's name, whatever its shape
+  const sqlUser =
+    nounLen === 4 &&
+    n0 === 117 &&
+    matchesLowerAt(s, ks, j, "user") &&
+    ((ks >= 7 && matchesLowerAt(s, ks - 7, ks, "create ")) ||
+      (ks >= 6 && matchesLowerAt(s, ks - 6, ks, "alter ")) ||
+      (ks >= 5 && matchesLowerAt(s, ks - 5, ks, "drop ")));
   let slashes = 0;
   let inner = 0; // "_" and "." between letters or digits
   while (e < n && e - a < (slashes > 0 ? 255 : 64)) {
@@ -1192,7 +1239,13 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     push(cfg, s, out, a, e, kind);
     return e;
   }
-  if (snake && inner > 0 && dashes === 0 && !copula && plausibleName(s, a, e, kind) && hasSignal(s, out)) {
+  if (
+    ((snake && inner > 0) || sqlUser) &&
+    dashes === 0 &&
+    !copula &&
+    plausibleName(s, a, e, kind) &&
+    hasSignal(s, out)
+  ) {
     push(cfg, s, out, a, e, kind);
     return e;
   }
@@ -1257,7 +1310,7 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
     const len = b - a;
     // (the noun ends its token: not "cluster" of cluster-autoscaler)
     const c = b < n ? byteAt(s, b) : SPACE;
-    if (len >= 4 && len <= 10 && (cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE) {
+    if (len >= 3 && len <= 10 && (cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE) {
       // (a service's name as the noun is capitalised: the x Lambda)
       if ((NOUN_ENDS[lowerCode(byteAt(s, a)) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
         const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, b, KEY_TOKEN);
@@ -1448,6 +1501,9 @@ function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean 
   if (byteAt(s, open) === 123 && windowHas(s, open, keyStart, '"value"')) return true;
   let k = b < n && byteAt(s, b) === QUOTE ? b + 1 : b;
   while (k < n && k - b < 8 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB)) k++;
+  // XML's <property name="db.password" value="x"/> (Spring, ActiveMQ, Hadoop-style configuration)
+  if (k + 6 < n && byteAt(s, k) === 118 && byteAt(s, k + 5) === ch.EQUALS && matchesLowerAt(s, k, n, "value"))
+    return true;
   if (k >= n || byteAt(s, k) !== ch.COMMA) return false;
   k++;
   while (k < n && k - b < 40 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB || byteAt(s, k) === LF)) k++;
@@ -1534,6 +1590,20 @@ function matchKeyValue(
   aligned = false,
 ): number {
   let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
+  // a Transfer Family user's HomeDirectoryMappings, {"Entry": "/", "Target": "/<bucket>/<prefix>"}: the bucket
+  if (
+    kind === undefined &&
+    j > 6 &&
+    byteAt(s, j - 6) === 84 &&
+    (cls(byteAt(s, j - 7)) & C_ALNUM) === 0 &&
+    matchesLowerAt(s, j - 6, j, "target") &&
+    windowHas(s, j, j + 6, "/") &&
+    windowHas(s, j - 54, j - 6, "entry")
+  ) {
+    kind = cfg.byId["s3-bucket"];
+    KEY_TOKEN.start = j - 6;
+    KEY_TOKEN.dashes = 0;
+  }
   // a generic name key (name:, key_name =, --stack-name) only in a text with an AWS signal: k8s, other clouds' IaC and
   // code use the same keys for their own names
   let generic = false;
@@ -2492,7 +2562,12 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   if (code === CRED_NONE) return 0;
   const ks = CRED_KEY.start;
   // (a flag may open the text: "--db-password x" as a whole string)
-  const flag = dottedFlag || (j - ks > 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH);
+  // a value after blanks alone: a flag's, SQL's `PASSWORD 'x'` (CREATE / ALTER USER), an aligned `key   value` line
+  const flag =
+    dottedFlag ||
+    (j - ks > 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH) ||
+    (j + 1 < n && byteAt(s, j) === SPACE && byteAt(s, j + 1) === 39) ||
+    creds.alignedValue(s, ks, j, n);
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
   const a = CRED_SPAN.s;
   const b = CRED_SPAN.e;
@@ -2517,7 +2592,7 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         for (let k = 0; k < count; k++) {
           const a = CRED_SPANS[2 * k];
           const b = CRED_SPANS[2 * k + 1];
-          if (w !== creds.NETRC || creds.SPAN_IS_NAME[k] !== true) push(cfg, s, extra, a, b, cred);
+          if (creds.SPAN_IS_NAME[k] !== true || !creds.namesUsers(w)) push(cfg, s, extra, a, b, cred);
           else if (plausibleName(s, a, b, cfg.byId["resource-name"]))
             push(cfg, s, extra, a, b, cfg.byId["resource-name"]);
         }
@@ -3284,7 +3359,17 @@ const CONSOLE_PATHS = [
   // Kinesis's #/streams/details/<stream>, a CodeBuild build's /build/<project>%3A<uuid>
   "/streams/",
   "/build/",
+  // EventBridge's #/eventbus/<bus>/rules/<rule>, EventBridge Scheduler's #schedules/<group>/<schedule>, a Systems
+  // Manager command's run-command/<command id>, Firehose's #/details/<stream>/monitoring, an Amplify app's
+  // amplify/apps/<app id>/ (a CodePipeline execution's pipelines/<pipeline>/executions/<execution id> after /pipelines/)
+  "/eventbus/",
+  "#schedules/",
+  "/run-command/",
+  "#/details/",
+  "/amplify/apps/",
 ];
+/** After a console path's name, the segment that names the next resource (eventbus/<bus>/rules/<rule>). */
+const CONSOLE_NEXT = ["/rules/", "/executions/"];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
@@ -3315,13 +3400,35 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
         if (ch.matchesAt(s, e, n, "%3A") && ch.uuidEnd(s, e + 3, n, false) === e + 39)
           push(cfg, s, extra, e + 3, e + 39, cfg.byFamily["arn-resource"]);
       }
+      // the resource the next segment names (also after a bus that is no name: eventbus/default/rules/<rule>): a
+      // bus's rule, a pipeline's execution, a schedule group's schedule
+      let next = lit === "#schedules/" && byteAt(s, e) === SLASH ? 1 : 0;
+      for (const w of CONSOLE_NEXT) if (next === 0 && ch.matchesAt(s, e, n, w)) next = w.length;
+      if (next > 0) {
+        const b = e + next;
+        let f = b;
+        while (
+          f < n &&
+          f - b < 128 &&
+          ((cls(byteAt(s, f)) & C_ALNUM) !== 0 ||
+            byteAt(s, f) === DASH ||
+            byteAt(s, f) === UNDERSCORE ||
+            byteAt(s, f) === DOT)
+        )
+          f++;
+        if (f - b >= 3 && (ch.uuidEnd(s, b, f, false) === f || plausibleName(s, b, f, kind))) {
+          push(cfg, s, extra, b, f, kind);
+          e = f;
+        }
+      }
       p = s.indexOf(lit, e > p + 1 ? e : p + 1);
     }
   }
 }
 
-// ELB ids in CloudWatch dimensions and ENI descriptions: app/<name>/<16 hex>, net/..., targetgroup/...
-const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/"];
+// ELB ids in CloudWatch dimensions and ENI descriptions: app/<name>/<16 hex>, net/..., targetgroup/...; in the name of
+// an access or connection log file: <account>_elasticloadbalancing_<region>_app.<name>.<16 hex>_<end time>_...
+const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/", "_app.", "_net.", "_gwy."];
 
 function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["elb-hostname"];
@@ -3329,7 +3436,9 @@ function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match
     let p = firstOf(s, lit);
     while (p >= 0) {
       // (after "loadbalancer/" too: the ARN's resource names the same id; after "<account>-" in WAF's httpSourceId)
+      const file = byteAt(lit, 0) === UNDERSCORE;
       if (
+        file ||
         p === 0 ||
         ((cls(byteAt(s, p - 1)) & C_ALNUM) === 0 &&
           (byteAt(s, p - 1) !== DASH || (p >= 13 && isDigits(s, p - 13, p - 1))))
@@ -3337,8 +3446,14 @@ function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match
         const a = p + lit.length;
         let b = a;
         while (b < n && b - a < 64 && ((cls(byteAt(s, b)) & C_ALNUM) !== 0 || byteAt(s, b) === DASH)) b++;
-        if (b > a && b < n && byteAt(s, b) === SLASH && runOf(s, b + 1, n, C_HEX) === 16 && endsAt(s, b + 17, n)) {
-          push(cfg, s, extra, p, b + 17, kind);
+        if (
+          b > a &&
+          b < n &&
+          byteAt(s, b) === (file ? DOT : SLASH) &&
+          runOf(s, b + 1, n, C_HEX) === 16 &&
+          (file ? byteAt(s, b + 17) === UNDERSCORE : endsAt(s, b + 17, n))
+        ) {
+          push(cfg, s, extra, file ? p + 1 : p, b + 17, kind);
           // NLB TLS access logs: the next field is the listener id (16 hex)
           const l = b + 18;
           if (
@@ -4898,6 +5013,8 @@ const SIGNAL_WORDS = [
   "ARN",
   "eksctl",
   "CloudFormation",
+  "CodePipeline",
+  "EventBridge",
   "boto3",
   "botocore",
   // the AWS CLI's and boto3's error line: "An error occurred (<code>) when calling the <op> operation: <message>"
@@ -5476,7 +5593,7 @@ function buildPlainRun(): void {
     if (len === 17 || len === 40 || len === 64) return Run.Stop;
     if (u === Run.PlainNext) return Run.Separator;
     if (u === Run.Underscore) return Run.Glued;
-    if (u === Run.Blank) return len >= 4 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
+    if (u === Run.Blank) return len >= 3 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
     if (u === Run.Paren) return Run.AfterParen;
     // a closing quote: "value" (matchPairedValue) is looked at
     if (u === Run.Quote) return len === 5 && first === ch.LOWER_V - 97 ? Run.Stop : Run.AfterQuote;
@@ -5568,7 +5685,7 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   if (after === SPACE || after === ch.TAB || after === COLON || after === ch.EQUALS || after === ch.PIPE) return false;
   if (nxt === SPACE) {
     return (
-      len < 4 ||
+      len < 3 ||
       len > 10 ||
       (NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] & (1 << len)) === 0 ||
       kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
@@ -5924,6 +6041,26 @@ function wordMatch(
       (j + 10 >= n || (byteAt(s, j + 10) !== DASH && endsAt(s, j + 10, n)))
     )
       consumed = matchAccountByContext(cfg, s, i, j + 10, n, keyCtx, out);
+    else if (prev === DASH && i > 4 && ch.dashedTimeAt(s, i, n) && ch.uuidEnd(s, i + 20, n, false) > 0) {
+      // a Firehose delivery's S3 object, <stream>-<version>-YYYY-MM-DD-HH-MM-SS-<uuid>: the stream's name
+      let d = i - 1;
+      while (d > 0 && i - d < 10 && (cls(byteAt(s, d - 1)) & C_DIGIT) !== 0) d--;
+      const e = d - 1;
+      let a = e;
+      while (
+        a > 0 &&
+        e - a < 64 &&
+        ((cls(byteAt(s, a - 1)) & C_ALNUM) !== 0 ||
+          byteAt(s, a - 1) === DASH ||
+          byteAt(s, a - 1) === UNDERSCORE ||
+          byteAt(s, a - 1) === DOT)
+      )
+        a--;
+      if (d < i - 1 && e > 0 && byteAt(s, e) === DASH && e - a >= 3 && (before === 0 || out[before - 1].e <= a)) {
+        push(cfg, s, out, a, e, cfg.byId["resource-name"]);
+        consumed = i + 56;
+      }
+    }
     if (consumed === 0) consumed = matchS3Listing(cfg, s, i, n, out);
   } else if (len === 10 && cfg.apiIdKind !== undefined) {
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
@@ -5931,6 +6068,15 @@ function wordMatch(
     consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.hex32Kind, out);
   } else if (len === 8 && nxt === 45) {
     consumed = matchKmsUuid(cfg, s, i, n, keyCtx, out);
+  } else if (len === 1 && c === 49 && nxt === 45 && prev !== DASH && (cls(prev) & C_ALNUM) === 0) {
+    // an X-Ray trace id, 1-<epoch, 8 hex>-<24 hex> (X-Amzn-Trace-Id's Root= and Self=, Lambda's and the ALB's logs):
+    // masked wherever it stands, its shape is its own
+    if (runOf(s, i + 2, n, C_HEX) === 8 && byteAt(s, i + 10) === DASH && runOf(s, i + 11, n, C_HEX) === 24) {
+      if (endsAt(s, i + 35, n)) {
+        push(cfg, s, out, i, i + 35, cfg.byId["resource-name"]);
+        consumed = i + 35;
+      }
+    }
   }
   if (
     consumed === 0 &&
@@ -5945,7 +6091,7 @@ function wordMatch(
   if (
     consumed === 0 &&
     len === 5 &&
-    (nxt === COLON || nxt === QUOTE) &&
+    (nxt === COLON || nxt === QUOTE || (nxt === ch.EQUALS && j + 1 < n && byteAt(s, j + 1) === QUOTE)) &&
     (c === 86 || c === 118) &&
     matchesLowerAt(s, i, n, "value")
   ) {
@@ -5968,7 +6114,8 @@ function wordMatch(
       after !== ch.TAB &&
       after !== COLON &&
       after !== ch.EQUALS &&
-      after !== ch.PIPE;
+      after !== ch.PIPE &&
+      after !== 39;
     consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
     if (consumed > 0) return consumed;
   }
@@ -5985,7 +6132,7 @@ function wordMatch(
         // copilot svc show): the key's value
         if ((nxt === 9 || byteAt(s, j + 1) === 32) && sep > 32)
           consumed = matchKeyValue(cfg, s, j, n, false, out, true);
-        if (consumed === 0 && len >= 4 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
+        if (consumed === 0 && len >= 3 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
       }
     } else {
       consumed = matchKeyValue(cfg, s, j, n, false, out);
@@ -6009,7 +6156,9 @@ function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean 
     credentialKeyEndingAt(s, j, false, CRED_KEY) === CRED_NONE &&
     kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
     !nm.genericKeyEndingAt(s, j, KEY_TOKEN) &&
-    !nm.idKeyEndingAt(s, j, KEY_TOKEN);
+    !nm.idKeyEndingAt(s, j, KEY_TOKEN) &&
+    // (a Transfer Family home directory mapping's Target: see matchKeyValue)
+    word !== "Target";
   if (cfg.keylessCount >= KEY_INFO.max) {
     cfg.keylessWords = {};
     cfg.keylessCount = 0;

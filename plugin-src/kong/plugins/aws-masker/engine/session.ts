@@ -483,7 +483,11 @@ export function keepScan(
       sc.originals.push(sub(text, m.s, m.e));
       if (m.weak === true) sc.weak = true;
       else if (isSignal(m)) sc.signal = true;
-      if (m.kind.learn === true && learnable(sc.originals[k])) {
+      if (
+        m.kind.learn === true &&
+        learnable(sc.originals[k]) &&
+        (m.kind.family !== "secret-key" || secretLike(sc.originals[k]))
+      ) {
         if (sc.learns === NO_OFFSETS) sc.learns = [];
         sc.learns.push(k);
       }
@@ -612,6 +616,20 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
  */
 function learnable(name: string): boolean {
   return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
+}
+
+/**
+ * A credential's value is learned (masked wherever else it stands in the request, never remembered) when it cannot be
+ * a word of the text: 6 units or more, one of them a digit or an upper-case letter (a password reused on a command
+ * line is; a column's `not_supported`, a log's `index` or code's `string):` taken for a password stays where it was).
+ */
+function secretLike(v: string): boolean {
+  if (v.length < 6) return false;
+  for (let k = 0; k < v.length; k++) {
+    const c = byteAt(v, k);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) return true;
+  }
+  return false;
 }
 
 /**
