@@ -374,6 +374,14 @@ export function adversarialInputs(size: number): Input[] {
     ["command id run", "command 5d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b73 aws.ssm.6d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b73."],
     ["log stream run", "2024/06/11/[$LATEST]8f3c2a1e9b7d4c6a8e5f1b2d3c4a5e6f [1]]]"],
     ["prose noun run", "rule a-b-c on bus d-e-f schedule g-h-i broker j-k-l bus "],
+    [
+      "glue run id run",
+      "jr_7a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 wr_ job 8c2d7e1f-3a4b-4c5d-8e6f-7a8b9c0d1e2f ",
+    ],
+    [
+      "lightsail and copilot run",
+      "a.b.us-west-2.cs.amazonlightsail.com/ls-0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e copilot/c/",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

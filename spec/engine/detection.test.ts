@@ -71,7 +71,7 @@ describe("prefixed hex ids", () => {
     const lengths = k.lengths as number[];
     it(`${k.prefix}-: exact boundaries`, () => {
       for (const len of lengths) {
-        const hex = (HEX17 + HEX17).substring(0, len);
+        const hex = (HEX17 + HEX17 + HEX17).substring(0, len);
         const id = `${k.prefix}-${hex}`;
         expect(found(`x ${id} y`)).toEqual([[k.id, id]]);
         expect(found(`(${id}).`)).toEqual([[k.id, id]]);
@@ -2965,5 +2965,35 @@ describe("fresh material, thirty-third pass: log file names, trace and command i
   it("version numbers and other UUIDs without their context stay", () => {
     const text = "Upgraded 1-2 nodes in us-east-1; request 5d2e8f1a-7c3b-4a9e-b1d6-0f4e2c8a9b74 took 1-3 s.\n";
     expect(mask(text)).toBe(text);
+  });
+});
+
+describe("fresh material, thirty-third pass: Lightsail, Glue, Batch and Copilot", () => {
+  it("a Lightsail database's id and a container service's URL, Glue run ids, Batch names and job ids are masked", () => {
+    const out = mask(
+      '"supportCode": "533617262401/ls-0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e"\n' +
+        "url: https://ledger-web.z8k3m1q7x2abc.us-west-2.cs.amazonlightsail.com/\n" +
+        "The run jr_7a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 failed; workflow run " +
+        "wr_1a2b3c4d5e6f70819203a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 too\n" +
+        '{"ec2KeyPair": "orders-batch-key", "placementGroup": "orders-batch-pg"}\n' +
+        "Batch job 8c2d7e1f-3a4b-4c5d-8e6f-7a8b9c0d1e2f failed\n",
+    );
+    for (const v of [
+      "0d1e2f3a4b5c",
+      "ledger-web",
+      "z8k3m1q7x2abc",
+      "7a1b2c3d4e5f",
+      "1a2b3c4d5e6f",
+      "orders-batch",
+      "8c2d7e1f",
+    ])
+      expect(out).not.toContain(v);
+  });
+  it("a Copilot service's log streams and log group hide the service, the task and the app", () => {
+    const out = mask(
+      "copilot/ledger-api/9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a 2024-06-11T09:00:00Z started\n" +
+        "$ aws logs tail /copilot/payments-ledger-prod-ledger-api --since 10m\n",
+    );
+    for (const v of ["ledger-api", "9d8c7b6a", "payments-ledger"]) expect(out).not.toContain(v);
   });
 });

@@ -186,6 +186,14 @@ export const KINDS: Kind[] = [
     [10],
   ),
   hex("backup-job", "BACKUP_JOB", "backup-job", "AWS Backup job id", "backup-job-0a1b2c3d4e5f60718"),
+  hex(
+    "lightsail-resource",
+    "LIGHTSAIL_RESOURCE",
+    "ls",
+    "Lightsail resource id (a database's, in its supportCode and endpoint)",
+    "ls-0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e",
+    [40],
+  ),
   hex("sso-instance", "SSO_INSTANCE", "ssoins", "IAM Identity Center instance id", "ssoins-72230cf4d1e4a8b9", [16]),
   hex(
     "sso-permission-set",

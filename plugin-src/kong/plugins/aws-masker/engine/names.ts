@@ -458,6 +458,11 @@ const GENERIC_ENDINGS = [
   "usergroupids",
   // an EKS managed node group's key pair (remoteAccess.ec2SshKey, Terraform's remote_access { ec2_ssh_key })
   "ec2sshkey",
+  // an AWS Batch compute environment's key pair and placement group (ec2KeyPair, placementGroup), a Glue job's
+  // security configuration (SecurityConfiguration)
+  "keypair",
+  "placementgroup",
+  "securityconfiguration",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */

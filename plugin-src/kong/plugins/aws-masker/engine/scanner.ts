@@ -500,7 +500,7 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
       return e;
     }
   }
-  const idLen = (hl === 8 || hl === 10 || hl === 16 || hl === 17 || hl === 32) && endsAt(s, j + 1 + hl, n);
+  const idLen = (hl === 8 || hl === 10 || hl === 16 || hl === 17 || hl === 32 || hl === 40) && endsAt(s, j + 1 + hl, n);
   if (idLen || (HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) {
     // at most three head segments, written out instead of a loop: LuaJIT blacklisted that loop in some processes (its
     // body calls runOf, whose own loop is compiled first, so every trace starting at it aborted)
@@ -756,13 +756,14 @@ function matchKmsUuid(cfg: ScanConfig, s: string, i: number, n: number, keyCtx: 
     if (byteAt(s, i) === 101 && byteAt(s, i + 1) === 99 && byteAt(s, i + 2) === 50 && windowHas(s, i - 48, i, "uuid"))
       push(cfg, s, out, i, e, cfg.byFamily["system-uuid"]);
     // a Systems Manager command's id (the agent's message id aws.ssm.<command id>.<instance id>, "command <id>" in its
-    // log and in prose) and an execution's ("execution <id>": a pipeline's, a state machine's)
+    // log and in prose), an execution's ("execution <id>": a pipeline's, a state machine's) and a job's (AWS Batch)
     else if (
       i > 8 &&
       (byteAt(s, i - 1) === SPACE || byteAt(s, i - 1) === DOT) &&
       (windowHas(s, i - 8, i, "aws.ssm.") ||
         windowHas(s, i - 8, i, "command ") ||
-        windowHas(s, i - 10, i, "execution "))
+        windowHas(s, i - 10, i, "execution ") ||
+        windowHas(s, i - 4, i, "job "))
     )
       push(cfg, s, out, i, e, cfg.byId["resource-name"]);
     return e;
@@ -3067,6 +3068,8 @@ const APP_DOMAINS = [
   ".sagemaker.aws",
   // an IVS channel's ingest and playback servers (<id>.global-contribute.live-video.net, <id>.<region>.playback.)
   ".live-video.net",
+  // a Lightsail container service's URL (<service>.<random id>.<region>.cs.amazonlightsail.com)
+  ".amazonlightsail.com",
 ];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
@@ -4269,35 +4272,39 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // an ECS task's log stream (awslogs: <prefix>/<container>/<task id>, the prefix "ecs" in ECS's and Copilot's
   // examples): the container's name and the task's 32 hex id; the console's log group /ecs/<task family>: a name
-  p = firstOf(s, "ecs/");
-  while (p >= 0 && name !== undefined) {
-    const a = p + 4;
-    let slash = a;
-    while (slash < n && slash - a < 255 && nm.isNameUnit(byteAt(s, slash))) slash++;
-    const e = slash + 33;
-    if (
-      (p === 0 || !nm.isNameUnit(byteAt(s, p - 1))) &&
-      slash > a &&
-      e <= n &&
-      byteAt(s, slash) === SLASH &&
-      runOf(s, slash + 1, e, C_HEX) === 32 &&
-      endsAt(s, e, n) &&
-      cfg.hex32Kind !== undefined
-    ) {
-      if (plausibleName(s, a, slash, name)) push(cfg, s, extra, a, slash, name);
-      push(cfg, s, extra, slash + 1, e, cfg.hex32Kind);
-    } else if (
-      p > 0 &&
-      byteAt(s, p - 1) === SLASH &&
-      (p === 1 || (!nm.isNameUnit(byteAt(s, p - 2)) && byteAt(s, p - 2) !== SLASH && byteAt(s, p - 2) !== COLON)) &&
-      slash > a + 2 &&
-      (slash >= n || byteAt(s, slash) !== SLASH) &&
-      endsAt(s, slash, n) &&
-      plausibleName(s, p - 1, slash, name)
-    ) {
-      push(cfg, s, extra, p - 1, slash, name);
+  // (and Copilot's: its streams copilot/<service>/<task id>, its log groups /copilot/<app>-<env>-<service>)
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "ecs/" : "copilot/";
+    p = firstOf(s, lit);
+    while (p >= 0 && name !== undefined) {
+      const a = p + lit.length;
+      let slash = a;
+      while (slash < n && slash - a < 255 && nm.isNameUnit(byteAt(s, slash))) slash++;
+      const e = slash + 33;
+      if (
+        (p === 0 || !nm.isNameUnit(byteAt(s, p - 1))) &&
+        slash > a &&
+        e <= n &&
+        byteAt(s, slash) === SLASH &&
+        runOf(s, slash + 1, e, C_HEX) === 32 &&
+        endsAt(s, e, n) &&
+        cfg.hex32Kind !== undefined
+      ) {
+        if (plausibleName(s, a, slash, name)) push(cfg, s, extra, a, slash, name);
+        push(cfg, s, extra, slash + 1, e, cfg.hex32Kind);
+      } else if (
+        p > 0 &&
+        byteAt(s, p - 1) === SLASH &&
+        (p === 1 || (!nm.isNameUnit(byteAt(s, p - 2)) && byteAt(s, p - 2) !== SLASH && byteAt(s, p - 2) !== COLON)) &&
+        slash > a + 2 &&
+        (slash >= n || byteAt(s, slash) !== SLASH) &&
+        endsAt(s, slash, n) &&
+        plausibleName(s, p - 1, slash, name)
+      ) {
+        push(cfg, s, extra, p - 1, slash, name);
+      }
+      p = s.indexOf(lit, slash > a ? slash : a);
     }
-    p = s.indexOf("ecs/", slash > p + 4 ? slash : p + 4);
   }
   // RDS for PostgreSQL's log lines (log_line_prefix %t:%r:%u@%d:[%p]:): the user and the database before ":[<pid>]"
   // (only in a text with an "@": ":[" opens every JSON list of compact JSON)
@@ -5909,6 +5916,19 @@ function wordMatch(
   if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
+  }
+  if (
+    len === 64 &&
+    prev === UNDERSCORE &&
+    i >= 3 &&
+    (ch.matchesAt(s, i - 3, n, "jr_") || ch.matchesAt(s, i - 3, n, "wr_")) &&
+    (i === 3 || (cls(byteAt(s, i - 4)) & C_ALNUM) === 0) &&
+    runOf(s, i, j, C_HEX) === 64 &&
+    (before === 0 || out[before - 1].e <= i - 3)
+  ) {
+    // a Glue job run's and workflow run's id (jr_<64 hex>, wr_<64 hex>), wherever it stands: its shape is its own
+    push(cfg, s, out, i - 3, j, cfg.byId["resource-name"]);
+    return j;
   }
   if (
     len === 64 &&
