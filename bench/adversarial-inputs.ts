@@ -379,6 +379,10 @@ export function adversarialInputs(size: number): Input[] {
       "jr_7a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9 wr_ job 8c2d7e1f-3a4b-4c5d-8e6f-7a8b9c0d1e2f ",
     ],
     [
+      "ipam id run",
+      "ipam-ext-res-ver-token-0a1b2c3d4e5f60718 ipam-pool-alloc-018ecc28043b54ba38e2cd99943cebfbd a-b-c-d-e-f-",
+    ],
+    [
       "lightsail and copilot run",
       "a.b.us-west-2.cs.amazonlightsail.com/ls-0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e copilot/c/",
     ],

@@ -806,7 +806,7 @@ describe("new kinds (one catalogue entry each)", () => {
     // 16 or 18 hex, no digit, four head segments, a kebab-case name: nothing
     expect(
       found(
-        "x-0123456789abcdef a-0123456789abcdef01 foo-deadbeefdeadbeefa a-b-c-d-0123456789abcdef0 payments-api-prod",
+        "x-0123456789abcdef a-0123456789abcdef01 foo-deadbeefdeadbeefa a-b-c-d-e-f-0123456789abcdef0 payments-api-prod",
       ),
     ).toEqual([]);
     // a catalogue prefix keeps its own kind; a user's SSM session id stays one token
@@ -2995,5 +2995,21 @@ describe("fresh material, thirty-third pass: Lightsail, Glue, Batch and Copilot"
         "$ aws logs tail /copilot/payments-ledger-prod-ledger-api --since 10m\n",
     );
     for (const v of ["ledger-api", "9d8c7b6a", "payments-ledger"]) expect(out).not.toContain(v);
+  });
+});
+
+describe("fresh material, thirty-third pass: IPAM ids and service words", () => {
+  it("IPAM's ids of four and five segments and a pool allocation's 33 hex are masked in prose", () => {
+    const out = mask(
+      "Allocation ipam-pool-alloc-018ecc28043b54ba38e2cd99943cebfbd released; association " +
+        "ipam-res-disco-assoc-05e6b45eca51a2b3c, token ipam-ext-res-ver-token-0a1b2c3d4e5f60718\n",
+    );
+    for (const v of ["018ecc28", "05e6b45e", "0a1b2c3d4e5f"]) expect(out).not.toContain(v);
+  });
+  it("a firewall named firewall does not take the word from the rest of the text", () => {
+    const out = mask(
+      '{"firewall_name":"firewall","event":{"alert":{"action":"blocked"}}}\nThe firewall blocked it in us-east-1.\n',
+    );
+    expect(out).toContain("The firewall blocked it");
   });
 });

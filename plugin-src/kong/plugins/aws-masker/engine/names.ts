@@ -37,6 +37,8 @@ export const STOPLIST: Record<string, boolean> = {
   elasticache: true,
   elasticsearch: true,
   emr: true,
+  // (and the ordinary words services are named by: the Network Firewall docs' "firewall_name": "firewall")
+  firewall: true,
   firehose: true,
   glue: true,
   kafka: true,

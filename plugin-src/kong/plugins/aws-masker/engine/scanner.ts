@@ -509,9 +509,10 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     if (r < 0) r = prefixedHexAt(cfg, s, i, -r, n, -1, out);
     if (r > 0) return r;
   }
-  // no catalogue kind: one to three lower segments and a last one of 17 lower hex with a digit is an AWS id all the
-  // same (kind aws-resource-id: Route 53 Resolver's rslvr-in-..., SSM's mi-..., FSx's fsvol-...). Not after a dot: the
-  // tail of a user's SSM session id (grace.liu-<17 hex>, matchHexTailToken)
+  // no catalogue kind: one to five lower segments and a last one of 17 lower hex with a digit (or 33: an IPAM pool
+  // allocation's) is an AWS id all the same (kind aws-resource-id: Route 53 Resolver's rslvr-in-..., SSM's mi-...,
+  // FSx's fsvol-..., IPAM's ipam-res-disco-assoc-..., ipam-ext-res-ver-token-...). Not after a dot: the tail of a
+  // user's SSM session id (grace.liu-<17 hex>, matchHexTailToken)
   if (i > 0 && byteAt(s, i - 1) === DOT) return 0;
   let seg = j + 1; // the current segment's start
   let dashes = 1;
@@ -522,7 +523,7 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     const c = byteAt(s, k);
     const f = cls(c);
     if (c === DASH) {
-      if (k === seg || dashes === 3) return 0;
+      if (k === seg || dashes === 5) return 0;
       dashes++;
       seg = k + 1;
       hex = true;
@@ -535,7 +536,14 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     }
     k++;
   }
-  if (k - seg !== 17 || !hex || !digit || !endsAt(s, k, n) || (k < n && byteAt(s, k) === UNDERSCORE)) return 0;
+  if (
+    (k - seg !== 17 && (k - seg !== 33 || !ch.matchesAt(s, seg - 6, n, "alloc-"))) ||
+    !hex ||
+    !digit ||
+    !endsAt(s, k, n) ||
+    (k < n && byteAt(s, k) === UNDERSCORE)
+  )
+    return 0;
   push(cfg, s, out, i, k, cfg.byId["aws-resource-id"]);
   return k;
 }
