@@ -10,6 +10,7 @@ import { credentialScope, loadMappings, mappingKey, recordKey } from "../../lib/
 const FUNCTION = "billing-reconciler";
 const TABLE = "LedgerEntriesV2";
 const SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
+const DB_PASSWORD = "Pr0d-Hunter2x";
 const TENANT_A = "sk-memory-tenant-a";
 const TENANT_B = "sk-memory-tenant-b";
 
@@ -137,9 +138,11 @@ describe("learned names persist per tenant", () => {
 
 describe("nothing plain at rest", () => {
   it("no key or value in Redis holds an original in any form; credentials are never stored", async () => {
+    // (a password is learned for its request, masked wherever it stands there: learned, it is still never stored)
     await ask(
       a,
-      `aws_secret_access_key = ${SECRET_KEY} for role arn:aws:iam::123456789012:role/deploy-bot on i-0a1b2c3d4e5f67890`,
+      `aws_secret_access_key = ${SECRET_KEY} for role arn:aws:iam::123456789012:role/deploy-bot on i-0a1b2c3d4e5f67890 ` +
+        `DB_PASSWORD=${DB_PASSWORD}; echo ${DB_PASSWORD}`,
       TENANT_A,
     );
     await sleep(500);
@@ -148,6 +151,7 @@ describe("nothing plain at rest", () => {
       TABLE,
       "payroll-exporter",
       SECRET_KEY,
+      DB_PASSWORD,
       "123456789012",
       "deploy-bot",
       "i-0a1b2c3d4e5f67890",
@@ -197,6 +201,7 @@ describe("nothing plain at rest", () => {
     // with the secret everything opens, and still no credential is there
     expect(opened.some((o) => o.includes(FUNCTION))).toBe(true);
     expect(opened.some((o) => o.includes(SECRET_KEY))).toBe(false);
+    expect(opened.some((o) => o.includes(DB_PASSWORD))).toBe(false);
     // the instance id's mapping is where `unmask --redis` looks for it
     const scope = credentialScope(SECRET, TENANT_A);
     const sent = a.mock.received.at(-1)!.body;
