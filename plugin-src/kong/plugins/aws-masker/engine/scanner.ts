@@ -3379,8 +3379,6 @@ const CONSOLE_PATHS = [
   "#/details/",
   "/amplify/apps/",
 ];
-/** After a console path's name, the segment that names the next resource (eventbus/<bus>/rules/<rule>). */
-const CONSOLE_NEXT = ["/rules/", "/executions/"];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
@@ -3413,8 +3411,10 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
       }
       // the resource the next segment names (also after a bus that is no name: eventbus/default/rules/<rule>): a
       // bus's rule, a pipeline's execution, a schedule group's schedule
+      // (no list of the words: the module's main chunk is at Lua's limit of locals)
       let next = lit === "#schedules/" && byteAt(s, e) === SLASH ? 1 : 0;
-      for (const w of CONSOLE_NEXT) if (next === 0 && ch.matchesAt(s, e, n, w)) next = w.length;
+      if (next === 0 && ch.matchesAt(s, e, n, "/rules/")) next = 7;
+      else if (next === 0 && ch.matchesAt(s, e, n, "/executions/")) next = 12;
       if (next > 0) {
         const b = e + next;
         let f = b;
