@@ -363,7 +363,7 @@ export function adversarialInputs(size: number): Input[] {
     // thirty-third pass: a password learned and looked for everywhere, aligned keys, SQL and client passwords, users
     ["learned password run", "password: Wms#Consumer2024! echo Wms#Consumer2024! "],
     ["aligned passwd run", "\n    HTTP_Passwd     Flu3ntB1tPa55 HTTP_Passwd  "],
-    ["sql password run", " password 'abcD1234' CREATE USER bi_x PASSWORD 'y' create user "],
+    ["sql password run", " password 'abcD1234' CREATE USER bi_x PASSWORD 'y' IDENTIFIED BY 'z' create user "],
     ["xml property run", '<property name="password" value="Fu1filment-Pr0d!"/><property name="'],
     ["client user run", "mysql -u app_a -pX1 psql -U b_b mosquitto_pub -u c-c -P d curl -u e:f "],
     ["console event page run", "#/eventbus/default/rules/a-b#schedules/c/d/run-command/#/details/e/amplify/apps/f/"],

@@ -2850,10 +2850,14 @@ describe("fresh material, thirty-third pass: passwords in client configurations"
         '<property name="password" value="Fu1filment-Pr0d!"/>\n' +
         "[OUTPUT]\n    Name            opensearch\n    HTTP_Passwd     Flu3ntB1tPa55\n" +
         "create user danny_etl with password 'abcD1234';\nALTER USER etl_loader PASSWORD 'Etl#Load3r2024';\n" +
+        "alter role app with Password 'Xy7-secret-9';\nCREATE USER 'report_ro'@'%' IDENTIFIED BY 'Rr4-secret-3';\n" +
         "$ mosquitto_pub -h b-1.mq.us-east-2.amazonaws.com -u iot-bridge -P I0tBr1dge-mqtt -t orders\n" +
         "$ psql -h orders.cluster-c9akciq32.us-east-2.rds.amazonaws.com -U app_admin -d orders\n",
     );
     for (const v of [
+      "Xy7-secret",
+      "Rr4-secret",
+      "report_ro",
       "Fu1filment",
       "Flu3ntB1t",
       "abcD1234",

@@ -656,8 +656,14 @@ export const CREDENTIAL_ANCHORS = [
   "Pre-Shared",
   ": PSK",
   "psksecret",
-  // SQL's `create user x with password 'y'` (PostgreSQL, Redshift; in upper case the word matchers find it)
+  // SQL's `create user x with password 'y'` (PostgreSQL, Redshift) and `identified by 'y'` (MySQL, Aurora MySQL,
+  // Oracle), each read from its opening quote (SQL_FIRST to SQL_LAST): the word matchers take a key's value after a
+  // blank only from a separator, as the prose fast path (plainWord) expects
   " password '",
+  " Password '",
+  " PASSWORD '",
+  "identified by '",
+  "IDENTIFIED BY '",
   "SecureString",
   // other services' secrets by their documented prefixes (GitHub, Slack, Stripe secret and restricted keys, GitLab,
   // Google API keys, npm, Anthropic, OpenAI, Hugging Face): the prefix stays, the token after it is masked
@@ -708,7 +714,8 @@ export function namesUsers(which: number): boolean {
 const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
 const FIRST_SETTING = CREDENTIAL_ANCHORS.indexOf("pre-shared");
 const PSK_LINE = CREDENTIAL_ANCHORS.indexOf(": PSK");
-const SQL_PASSWORD = CREDENTIAL_ANCHORS.indexOf(" password '");
+const SQL_FIRST = CREDENTIAL_ANCHORS.indexOf(" password '");
+const SQL_LAST = CREDENTIAL_ANCHORS.indexOf("IDENTIFIED BY '");
 const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
@@ -967,7 +974,8 @@ const SETTING_MAX = 512;
  */
 function presharedKey(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
   // (SQL's password: from its opening quote)
-  let k = p + CREDENTIAL_ANCHORS[which].length - (which === SQL_PASSWORD ? 1 : 0);
+  const sql = which >= SQL_FIRST && which <= SQL_LAST;
+  let k = p + CREDENTIAL_ANCHORS[which].length - (sql ? 1 : 0);
   end.e = k;
   let said = which >= PSK_LINE;
   if (!said) {
@@ -976,7 +984,7 @@ function presharedKey(s: string, p: number, which: number, n: number, spans: num
     if (!ch.matchesLowerAt(s, k, n, "key")) return 0;
     k += 3;
     if (k < n && (cls(byteAt(s, k)) & C_ALNUM) !== 0) return 0;
-  } else if (k < n && !isBlank(byteAt(s, k)) && which !== SQL_PASSWORD) {
+  } else if (k < n && !isBlank(byteAt(s, k)) && !sql) {
     return 0;
   }
   const limit = k + SETTING_MAX < n ? k + SETTING_MAX : n;

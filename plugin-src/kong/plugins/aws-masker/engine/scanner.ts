@@ -2571,11 +2571,10 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   if (code === CRED_NONE) return 0;
   const ks = CRED_KEY.start;
   // (a flag may open the text: "--db-password x" as a whole string)
-  // a value after blanks alone: a flag's, SQL's `PASSWORD 'x'` (CREATE / ALTER USER), an aligned `key   value` line
+  // a value after blanks alone: a flag's, an aligned `key   value` line's (SQL's `PASSWORD 'x'` is an anchor's)
   const flag =
     dottedFlag ||
     (j - ks > 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH) ||
-    (j + 1 < n && byteAt(s, j) === SPACE && byteAt(s, j + 1) === 39) ||
     creds.alignedValue(s, ks, j, n);
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
   const a = CRED_SPAN.s;
@@ -6142,8 +6141,7 @@ function wordMatch(
       after !== ch.TAB &&
       after !== COLON &&
       after !== ch.EQUALS &&
-      after !== ch.PIPE &&
-      after !== 39;
+      after !== ch.PIPE;
     consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
     if (consumed > 0) return consumed;
   }
