@@ -386,6 +386,15 @@ export function adversarialInputs(size: number): Input[] {
       "lightsail and copilot run",
       "a.b.us-west-2.cs.amazonlightsail.com/ls-0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e copilot/c/",
     ],
+    ["alarm subject run", 'ALARM: "a-b" in US East (N. Virginia) OK: "c d" in EU ( INSUFFICIENT_DATA: "'],
+    ["alarm cell run", "CloudWatch Alarm | a-b-c | us-east-1 | entity d-e-f budget g-h-i Alarm | "],
+    ["two-word key run", "API key: a1b2c3 integration key: d4 routing key: the key: Key: "],
+    ["ops id run", "EXT6J2TYrMSoJSn8X EXPq7Vb2Lk9Zp4Rt8x oi-7f20d83b91ae glsa_ab_c EXTERNAL "],
+    [
+      "appconfig location run",
+      'ssm-parameter://a/b ssm-document://c secretsmanager://"codepipeline://d,ssm-parameter://',
+    ],
+    ["instance type cell run", "\tm6i.large\tdb.r6g.2xlarge\tr6g.large.search\tu-6tb1.metal\tx86_64\tL-1216C47A"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

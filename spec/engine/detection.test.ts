@@ -3017,3 +3017,70 @@ describe("fresh material, thirty-third pass: IPAM ids and service words", () => 
     expect(out).toContain("The firewall blocked it");
   });
 });
+
+describe("fresh material, thirty-fourth pass: notifications and AWS-owned cell values", () => {
+  it("an alarm notification's subject, AWS Chatbot's alarm line and a New Relic entity hide the names", () => {
+    const out = mask(
+      'Subject: ALARM: "orders-dlq-not-empty" in US East (N. Virginia)\n' +
+        'OK: "checkout latency p99" in EU (Ireland)\n' +
+        ":rotating_light: CloudWatch Alarm | payments-api-5xx-high | us-east-1 | Account: 210987654321\n" +
+        "New Relic: entity ledger-checkout-lambda (aws.lambda.function) has errors\n",
+    );
+    for (const v of ["orders-dlq", "checkout latency", "payments-api", "ledger-checkout"]) expect(out).not.toContain(v);
+  });
+  it("a quoted test name after OK: without a region's display name stays", () => {
+    const text = 'OK: "renders the page" in 3 ms (us-east-1 build)\n';
+    expect(mask(text)).toBe(text);
+  });
+  it("instance types, architectures and hypervisors in text output cells stay; the instance and its name do not", () => {
+    const out = mask(
+      "$ aws ec2 describe-instances --output text\n" +
+        "INSTANCES\t0\tx86_64\t\tFalse\tTrue\txen\tami-0fedcba9876543210\ti-0a9b8c7d6e5f43210\tm6i.large\tledger-web-7\n" +
+        "ledger-orders-db\tdb.r6g.2xlarge\nsearch\tr6g.large.search\tarm64\tnitro\n",
+    );
+    for (const v of ["x86_64", "\txen\t", "m6i.large", "db.r6g.2xlarge", "r6g.large.search", "arm64", "nitro"])
+      expect(out).toContain(v);
+    for (const v of ["0a9b8c7d6e5f43210", "ledger-web-7", "ledger-orders-db"]) expect(out).not.toContain(v);
+  });
+});
+
+describe("fresh material, thirty-fourth pass: operations ids and two-word credential keys", () => {
+  it("FIS experiment and template ids, OpsItem ids and a Grafana token are masked in prose", () => {
+    const out = mask(
+      "Experiment EXPq7Vb2Lk9Zp4Rt8xA from template EXT6J2TYrMSoJSn8X stopped; OpsItem oi-7f20d83b91ae opened.\n" +
+        "Service account token for CI: glsa_Rk7pX2mQ9vT4wY8zB1cD3eF5gH6jK0L_3a9f1c2e\n",
+    );
+    for (const v of ["q7Vb2Lk9", "6J2TYrMS", "7f20d83b91ae", "Rk7pX2mQ"]) expect(out).not.toContain(v);
+  });
+  it("a key of two words ending in key takes its value: API key, integration key", () => {
+    const out = mask(
+      "API key: 0195e0e2e5e248673695301dab0b6b24\nPagerDuty integration key: 3f8a1c9e7b2d4f6a8c0e1b3d5f7a9c2e\n",
+    );
+    for (const v of ["0195e0e2", "3f8a1c9e"]) expect(out).not.toContain(v);
+  });
+  it("a YAML tag's key: and a sort key: stay, and words in capitals after EXT", () => {
+    const text = "- key: team\n  value: payments\nThe sort key: userId\nEXTERNAL2024 EXPORTS\n";
+    expect(mask(text)).toBe(text);
+  });
+  it("a Service Quotas quota code is AWS's: it stays, though its ARN's resource part is masked", () => {
+    const out = mask(
+      '{"QuotaCode": "L-1216C47A", "QuotaArn": "arn:aws:servicequotas:us-east-1:210987654321:ec2/L-1216C47A"}\n',
+    );
+    expect(out).toContain('"QuotaCode": "L-1216C47A"');
+    expect(out).not.toContain("210987654321");
+  });
+  it("AppConfig's locations, Evidently's project and launch, a cost monitor and a resiliency policy are masked", () => {
+    const out = mask(
+      '"LocationUri": "ssm-parameter://contoso/pricing/prod/db-settings"\n' +
+        "$ aws evidently get-launch --project recs-widget-launch --launch recs-gradual-rollout\n" +
+        "The anomaly is in monitor wingtip-service-monitor since Tuesday (account 210987654321).\n" +
+        'Resiliency policy "litware-tier1" (RTO 1h) is breached.\n',
+    );
+    for (const v of ["contoso", "recs-widget", "recs-gradual", "wingtip", "litware"]) expect(out).not.toContain(v);
+  });
+  it("a verb monitor and AWS's managed policies stay", () => {
+    const text =
+      "We monitor the cluster daily in us-east-1; policy ReadOnlyAccess and policy AdministratorAccess stay.\n";
+    expect(mask(text)).toBe(text);
+  });
+});

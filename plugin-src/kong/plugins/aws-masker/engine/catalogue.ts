@@ -186,6 +186,7 @@ export const KINDS: Kind[] = [
     [10],
   ),
   hex("backup-job", "BACKUP_JOB", "backup-job", "AWS Backup job id", "backup-job-0a1b2c3d4e5f60718"),
+  hex("ssm-ops-item", "OPS_ITEM", "oi", "Systems Manager OpsCenter OpsItem id (oi- + 12 hex)", "oi-1a2b3c4d5e6f", [12]),
   hex(
     "lightsail-resource",
     "LIGHTSAIL_RESOURCE",

@@ -222,6 +222,25 @@ export function runOf(s: string, i: number, n: number, mask: number): number {
   return j - i;
 }
 
+/**
+ * True when s[a, b) is letters and digits only, with at least two lower-case letters, two upper-case letters and a
+ * digit: a random id's tail (EXT6J2TYrMSoJSn8X), not a word in capitals (EXTERNAL2) nor in lower case.
+ */
+export function mixedCaseToken(s: string, a: number, b: number): boolean {
+  let lower = 0;
+  let upper = 0;
+  let digits = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    const f = c < 256 ? table[c] : 0;
+    if ((f & C_LOWER) !== 0) lower++;
+    else if ((f & C_UPPER) !== 0) upper++;
+    else if ((f & C_DIGIT) !== 0) digits++;
+    else return false;
+  }
+  return lower >= 2 && upper >= 2 && digits > 0;
+}
+
 /** A unit of a key token: a letter, a digit, "_" or "-" (Secret_Access-Key, --stack-name, FindingIds). */
 export function isKeyUnit(c: number): boolean {
   return c < 256 && ((table[c] & C_ALNUM) !== 0 || c === 95 || c === 45);

@@ -98,6 +98,9 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   // a VPN tunnel's pre-shared key (Terraform's tunnel1_preshared_key, the API's PreSharedKey, shared_key)
   ["sharedkey", CRED_OTHER],
   ["apikey", CRED_OTHER],
+  // PagerDuty's integration key (Events API v1) and routing key (v2): whoever holds one raises incidents
+  ["integrationkey", CRED_OTHER],
+  ["routingkey", CRED_OTHER],
   ["accesstoken", CRED_OTHER],
   ["authtoken", CRED_OTHER],
   ["clientsecret", CRED_OTHER],
@@ -683,6 +686,9 @@ export const CREDENTIAL_ANCHORS = [
   // an IVS channel's stream key (sk_<region>_<key>: whoever holds it can stream to the channel); not Stripe's above
   "sk_",
   "glpat-",
+  // Grafana's service account tokens and Grafana Cloud's access policy tokens
+  "glsa_",
+  "glc_",
   "AIza",
   "npm_",
   "sk-ant-",

@@ -49,6 +49,7 @@ export const STOPLIST: Record<string, boolean> = {
   redshift: true,
   rds: true,
   sagemaker: true,
+  grafana: true,
   default: true,
   true: true,
   false: true,
@@ -238,6 +239,16 @@ export const STOPLIST: Record<string, boolean> = {
   "dhcp-options": true,
   "transit-gateway": true,
   "spot-instances-request": true,
+  // EC2's architectures and hypervisors, and a Savings Plan's type (describe-instances and describe-savings-plans
+  // --output text print them in cells of their own)
+  x86_64: true,
+  arm64: true,
+  i386: true,
+  xen: true,
+  nitro: true,
+  hvm: true,
+  paravirtual: true,
+  compute: true,
   // types and placeholders of code
   str: true,
   int: true,
@@ -465,6 +476,9 @@ const GENERIC_ENDINGS = [
   "keypair",
   "placementgroup",
   "securityconfiguration",
+  // a CloudWatch Evidently project and launch (--project, --launch, "project": in its events)
+  "project",
+  "launch",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -637,6 +651,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // other resource names may be paths (SSM parameters, secrets, log groups: /prod/app/db-url)
   const slash = kind.id === "resource-name";
   let slashes = 0;
+  let dots = 0;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
     if (c === 47 && slash) {
@@ -647,6 +662,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
+    if (c === 46) dots++;
   }
   if (digits === len) return false;
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
@@ -675,6 +691,11 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
   // CodeDeploy's predefined deployment configurations (CodeDeployDefault.OneAtATime): the prefix is reserved
   if (len > 18 && first === 67 && matchesAt(s, a, a + 18, "CodeDeployDefault.")) return false;
+  // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
+  if (digits > 0 && dots > 0 && instanceType(s, a, b)) return false;
+  // a Service Quotas quota code (L-1216C47A: L- and 8 upper-case hex) is AWS's
+  if (len === 10 && first === 76 && byteAt(s, a + 1) === 45 && ch.runOf(s, a + 2, b, ch.C_UPPER | C_DIGIT) === 8)
+    return false;
   // a public vulnerability id (CVE-2023-44487, an image scan's finding) names no resource
   if (len >= 13 && first === 67 && digits >= 8 && matchesAt(s, a, a + 4, "CVE-")) return false;
   // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
@@ -683,6 +704,65 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
   }
   return len > STOP_MAX || !stopWord(s, a, b);
+}
+
+/**
+ * Where an instance type's size word ends s[a, e) starts (large, micro, nano, small, metal, medium, xlplus, metal-<n>xl),
+ * or -1: the last unit and two others compared first, with no loop (plausibleName asks it of every value with a digit
+ * and a dot; a function whose common path runs a loop, called per value, is blacklisted by LuaJIT), then the word.
+ */
+function sizeStart(s: string, a: number, e: number): number {
+  const last = byteAt(s, e - 1);
+  const c2 = byteAt(s, e - 2);
+  let w = "";
+  if (last === 101 && c2 === 103 && byteAt(s, e - 5) === 108) w = "large";
+  else if (last === 111 && c2 === 114 && byteAt(s, e - 5) === 109) w = "micro";
+  else if (last === 111 && c2 === 110 && byteAt(s, e - 4) === 110) w = "nano";
+  else if (last === 108 && c2 === 108 && byteAt(s, e - 5) === 115) w = "small";
+  else if (last === 108 && c2 === 97 && byteAt(s, e - 5) === 109) w = "metal";
+  else if (last === 109 && c2 === 117 && byteAt(s, e - 6) === 109) w = "medium";
+  else if (last === 115 && c2 === 117 && byteAt(s, e - 6) === 120) w = "xlplus";
+  else if (last === 108 && c2 === 120 && (cls(byteAt(s, e - 3)) & C_DIGIT) !== 0) {
+    // metal-24xl
+    let k = e - 3;
+    while (k > a && (cls(byteAt(s, k - 1)) & C_DIGIT) !== 0) k--;
+    return matchesAt(s, k - 6, e, "metal-") ? k - 6 : -1;
+  }
+  return w !== "" && e - a > w.length && matchesAt(s, e - w.length, e, w) ? e - w.length : -1;
+}
+
+/**
+ * True when s[a, b) is an instance type: [<letters>.]<family>.<size>[.search | .elasticsearch], the family a lower-case
+ * letter, then letters, digits and dashes with a digit among them (m6i, r6gd, u-6tb1, hsm1), the size sizeStart's.
+ */
+function instanceType(s: string, a: number, b: number): boolean {
+  let e = b;
+  // (OpenSearch's: r6g.large.search, m5.large.elasticsearch)
+  if (byteAt(s, e - 1) === 104 && e - a > 7 && byteAt(s, e - 7) === 46) {
+    if (matchesAt(s, e - 7, e, ".search")) e -= 7;
+    else if (e - a > 14 && matchesAt(s, e - 14, e, ".elasticsearch")) e -= 14;
+  }
+  const sizeAt = sizeStart(s, a, e);
+  if (sizeAt < 0 || e - a > 40) return false;
+  // (xlarge, and a size's count: 2xlarge, 24xlarge)
+  let k = sizeAt;
+  if (k > a && byteAt(s, k - 1) === 120) k--;
+  while (k > a && (cls(byteAt(s, k - 1)) & C_DIGIT) !== 0) k--;
+  if (k === a || byteAt(s, k - 1) !== 46) return false;
+  // the family, back to a dot or the start
+  const fe = k - 1;
+  let f = fe;
+  let digit = false;
+  while (f > a && byteAt(s, f - 1) !== 46) {
+    const c = byteAt(s, f - 1);
+    if ((cls(c) & C_DIGIT) !== 0) digit = true;
+    else if ((cls(c) & C_LOWER) === 0 && c !== 45) return false;
+    f--;
+  }
+  if (!digit || fe - f < 2 || fe - f > 8 || (cls(byteAt(s, f)) & C_LOWER) === 0) return false;
+  if (f === a) return true;
+  // a service's prefix (db., cache., ml., kafka., mq.): letters only
+  return f - 1 > a && f - 1 - a <= 6 && ch.runOf(s, a, f - 1, C_LOWER) === f - 1 - a;
 }
 
 /** The stoplist's words read backwards (a suffix trie, chars.ts): stopWord compares in place, no string built. */

@@ -183,6 +183,13 @@ function nounKinds(): void {
     ["firehose", "resource-name"],
     ["dashboard", "resource-name"],
     ["broker", "resource-name"],
+    // a Cost Anomaly Detection or other monitor, a resiliency or other policy (thirty-fourth; a name needs dashes, so
+    // "monitor the cluster" and AWS's managed policies, in PascalCase, stay)
+    ["monitor", "resource-name"],
+    ["policy", "resource-name"],
+    // an AWS Budgets budget; an observability tool's entity (New Relic's "entity orders-api-lambda") (thirty-fourth)
+    ["budget", "resource-name"],
+    ["entity", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -500,7 +507,9 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
       return e;
     }
   }
-  const idLen = (hl === 8 || hl === 10 || hl === 16 || hl === 17 || hl === 32 || hl === 40) && endsAt(s, j + 1 + hl, n);
+  const idLen =
+    (hl === 8 || hl === 10 || hl === 12 || hl === 16 || hl === 17 || hl === 32 || hl === 40) &&
+    endsAt(s, j + 1 + hl, n);
   if (idLen || (HEAD_FIRST[byteAt(s, i)] && j - i <= HEAD_MAX)) {
     // at most three head segments, written out instead of a loop: LuaJIT blacklisted that loop in some processes (its
     // body calls runOf, whose own loop is compiled first, so every trace starting at it aborted)
@@ -1186,6 +1195,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     copula = true;
   } else if (c0 === 110 && c1 === 97 && matchesLowerAt(s, v, n, "named ")) v += 6;
   else if (c0 === 99 && c1 === 97 && matchesLowerAt(s, v, n, "called ")) v += 7;
+  // a cell after the noun's (AWS Chatbot's "CloudWatch Alarm | orders-5xx-high | us-east-1 | Account: ...")
+  else if (c0 === ch.PIPE && c1 === SPACE) v += 2;
   // a CLI command's service, not a noun (aws lambda update-function-configuration); "our AWS canary named x" is one
   if (v === j + 1 && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "aws ")) return 0;
   // (quoted, or a code span in Markdown: bucket `acme-logs`)
@@ -2567,7 +2578,18 @@ function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: numb
  * a flag whose name holds dots ("--spring.datasource.password"; its key token starts after the last dot).
  */
 function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[], dottedFlag: boolean): number {
-  const code = credentialKeyEndingAt(s, j, false, CRED_KEY);
+  let code = credentialKeyEndingAt(s, j, false, CRED_KEY);
+  // a key of two words, the last "key", as prose and consoles write them ("API key: x", "Integration key: x"): the
+  // words before it are read too (alone, "key: x" is a YAML tag's or a table's)
+  if (
+    code === CRED_NONE &&
+    CRED_KEY.start === j - 3 &&
+    j > 5 &&
+    byteAt(s, j - 4) === SPACE &&
+    (cls(byteAt(s, j - 5)) & C_ALNUM) !== 0 &&
+    matchesLowerAt(s, j - 3, j, "key")
+  )
+    code = credentialKeyEndingAt(s, j, true, CRED_KEY);
   if (code === CRED_NONE) return 0;
   const ks = CRED_KEY.start;
   // (a flag may open the text: "--db-password x" as a whole string)
@@ -4604,6 +4626,50 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     );
     p = s.indexOf('Importing from ID "', e > p ? e : p + 1);
   }
+  // a CloudWatch alarm notification's subject, as SNS mails it and paging tools repeat it: `ALARM: "<alarm name>" in
+  // US East (N. Virginia)` (and OK:, INSUFFICIENT_DATA:); the name is the alarm's, whatever its words, up to the quote
+  // followed by " in " and a region's display name (capitalised, a parenthesis on the line)
+  for (let state = 0; state < 3; state++) {
+    const lit = state === 0 ? 'ALARM: "' : state === 1 ? 'OK: "' : 'INSUFFICIENT_DATA: "';
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      const q = unitWithin(s, QUOTE, a, n, 256);
+      let e = a + 1;
+      if (q > a && unitWithin(s, LF, a, q, q - a) < 0 && ch.matchesAt(s, q, n, '" in ') && q + 5 < n) {
+        const open = unitWithin(s, ch.LPAREN, q + 5, n, 40);
+        if ((cls(byteAt(s, q + 5)) & C_UPPER) !== 0 && open > 0 && unitWithin(s, LF, q + 5, open, open - q - 5) < 0) {
+          push(cfg, s, extra, a, q, cfg.byId["resource-name"]);
+          e = q + 1;
+        }
+      }
+      p = s.indexOf(lit, e);
+    }
+  }
+  // AWS AppConfig's configuration locations (LocationUri): ssm-parameter://<parameter>, ssm-document://<document>,
+  // secretsmanager://<secret>, codepipeline://<pipeline>: the name after the scheme, up to a quote, blank or comma
+  for (let scheme = 0; scheme < 4; scheme++) {
+    const lit =
+      scheme === 0
+        ? "ssm-parameter://"
+        : scheme === 1
+          ? "ssm-document://"
+          : scheme === 2
+            ? "secretsmanager://"
+            : "codepipeline://";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 512) {
+        const c = byteAt(s, e);
+        if (c <= SPACE || c === QUOTE || c === ch.APOS || c === ch.COMMA || c === 96) break;
+        e++;
+      }
+      if (e > a) push(cfg, s, extra, a, e, cfg.byId["resource-name"]);
+      p = s.indexOf(lit, e > a ? e : a);
+    }
+  }
   // every query but the first holds "--query ": without it in s, one search instead of six
   const queries = firstOf(s, "--query ") >= 0;
   for (const q of SECRET_QUERIES) {
@@ -5916,7 +5982,9 @@ function wordMatch(
     len <= 64 && // (no key reader takes a longer token: the longest words are not kept)
     (cls(prev) & C_ALNUM) === 0 &&
     prev !== UNDERSCORE &&
-    prev !== DASH
+    prev !== DASH &&
+    // ("key" after a word and a blank may end a credential key of two words: "API key: x", matchCredential)
+    !(len === 3 && prev === SPACE && (c === 107 || c === 75))
   ) {
     keyless = keylessWord(cfg, s, i, j);
   }
@@ -6027,7 +6095,19 @@ function wordMatch(
     if (consumed > 0) {
       // an IAM id
     } else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
-    else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
+    else if (
+      c === 69 &&
+      len >= 14 &&
+      len <= 22 &&
+      byteAt(s, i + 1) === 88 &&
+      (byteAt(s, i + 2) === 84 || byteAt(s, i + 2) === 80) &&
+      ch.mixedCaseToken(s, i + 3, j)
+    ) {
+      // a Fault Injection Service experiment template's or experiment's id (EXT / EXP + mixed-case letters and
+      // digits), wherever it stands; a CloudFront distribution's (E + upper case) is read below
+      push(cfg, s, out, i, j, cfg.byId["resource-name"]);
+      consumed = j;
+    } else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
     else if (c === 69 && len === 7 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
       consumed = matchPrefixedUpper(cfg, s, i, j, n, out); // EC2AMAZ-4R1T5VK
     } else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
