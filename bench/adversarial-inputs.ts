@@ -394,6 +394,11 @@ export function adversarialInputs(size: number): Input[] {
       "appconfig location run",
       'ssm-parameter://a/b ssm-document://c secretsmanager://"codepipeline://d,ssm-parameter://',
     ],
+    [
+      "console service page run",
+      "console.aws.amazon.com/:alarm/a-b/jobs/view/c#/pipes/d/web-acl/e/0f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b" +
+        "log-groups/log-group/$252Fe$252F$252Faws$252F CloudWatch Logs /f/g/ ",
+    ],
     ["instance type cell run", "\tm6i.large\tdb.r6g.2xlarge\tr6g.large.search\tu-6tb1.metal\tx86_64\tL-1216C47A"],
   ];
   const out: Input[] = [];

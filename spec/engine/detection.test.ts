@@ -3084,3 +3084,24 @@ describe("fresh material, thirty-fourth pass: operations ids and two-word creden
     expect(mask(text)).toBe(text);
   });
 });
+
+describe("fresh material, thirty-fourth pass: console pages and log groups in prose", () => {
+  it("alarm, log group, Glue job, pipe, domain, vault, web ACL and knowledge base pages hide their names", () => {
+    const con = "https://us-east-1.console.aws.amazon.com";
+    const out = mask(
+      `${con}/cloudwatch/home?region=us-east-1#alarmsV2:alarm/ledger-api-5xx-high\n` +
+        `${con}/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fecs$252Fledger-checkout\n` +
+        `${con}/glue/home?region=us-east-1#/v2/etl-configuration/jobs/view/ledger-orders-etl\n` +
+        `${con}/events/home?region=us-east-1#/pipes/ledger-orders-pipe\n` +
+        `${con}/opensearch/home?region=us-east-1#opensearch/domains/ledger-logs-search\n` +
+        `${con}/backup/home?region=us-east-1#/backupvaults/details/ledger-prod-vault\n` +
+        `${con}/wafv2/homev2/web-acl/ledger-web-acl/a1b2c3d4-5678-40ab-8def-1f2e3d4c5b6a/overview\n` +
+        `${con}/bedrock/home?region=us-east-1#/knowledge-bases/knowledge-base/ledger-kb-docs\n`,
+    );
+    for (const v of ["ledger", "a1b2c3d4"]) expect(out).not.toContain(v);
+  });
+  it("a log group named after CloudWatch Logs in prose is masked", () => {
+    const out = mask("Experiment log (CloudWatch Logs /fis/ledger-gameday) shows the stop.\n");
+    expect(out).not.toContain("ledger-gameday");
+  });
+});

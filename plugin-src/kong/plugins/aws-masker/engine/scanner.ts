@@ -3374,7 +3374,8 @@ const CONSOLE_PATHS = [
   "/secrets/",
   "/parameters/",
   "/state-machines/",
-  "/log-groups/log-group/",
+  // (after "/" or the #logsV2: page name)
+  "log-groups/log-group/",
   "/aws/lambda/",
   "/pipelines/",
   // CodeBuild: #/projects/<project>/view, #/builds/<project>:<uuid>/view/new
@@ -3399,6 +3400,17 @@ const CONSOLE_PATHS = [
   "/run-command/",
   "#/details/",
   "/amplify/apps/",
+  // CloudWatch's #alarmsV2:alarm/<alarm>, Glue's jobs/view/<job>, EventBridge Pipes' #/pipes/<pipe>, OpenSearch's
+  // domains/<domain>, AWS Backup's backupvaults/details/<vault>, WAF's web-acl/<web ACL>/<id>, Bedrock's
+  // knowledge-base/<name>, an Athena query's query-editor/history/<query execution id> (thirty-fourth pass)
+  ":alarm/",
+  "/jobs/",
+  "#/pipes/",
+  "/domains/",
+  "/backupvaults/",
+  "/web-acl/",
+  "/knowledge-base/",
+  "/query-editor/history/",
 ];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -3420,6 +3432,11 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
         else if (c === ch.PERCENT && (ch.matchesAt(s, e, n, "%2F") || ch.matchesAt(s, e, n, "%252F"))) {
           escaped = true;
           e += byteAt(s, e + 1) === 50 && byteAt(s, e + 2) === 70 ? 3 : 5;
+        } else if (c === 36 && ch.matchesAt(s, e, n, "$252F") && (e > a || !ch.matchesAt(s, a, n, "$252Faws$252F"))) {
+          // (CloudWatch's log group pages escape "/" as $252F: log-group/$252Fecs$252Fcheckout; AWS's own groups,
+          // $252Faws$252Flambda$252F<function>, are left to the log group reader, which masks the function as one)
+          escaped = true;
+          e += 5;
         } else break;
       }
       if (escaped && e - a > 6) push(cfg, s, extra, a, e, kind);
@@ -3433,7 +3450,7 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
       // the resource the next segment names (also after a bus that is no name: eventbus/default/rules/<rule>): a
       // bus's rule, a pipeline's execution, a schedule group's schedule
       // (no list of the words: the module's main chunk is at Lua's limit of locals)
-      let next = lit === "#schedules/" && byteAt(s, e) === SLASH ? 1 : 0;
+      let next = (lit === "#schedules/" || lit === "/web-acl/") && byteAt(s, e) === SLASH ? 1 : 0;
       if (next === 0 && ch.matchesAt(s, e, n, "/rules/")) next = 7;
       else if (next === 0 && ch.matchesAt(s, e, n, "/executions/")) next = 12;
       if (next > 0) {
@@ -4647,8 +4664,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
   }
   // AWS AppConfig's configuration locations (LocationUri): ssm-parameter://<parameter>, ssm-document://<document>,
-  // secretsmanager://<secret>, codepipeline://<pipeline>: the name after the scheme, up to a quote, blank or comma
-  for (let scheme = 0; scheme < 4; scheme++) {
+  // secretsmanager://<secret>, codepipeline://<pipeline>: the name after the scheme, up to a quote, blank or comma; and
+  // a log group named after "CloudWatch Logs " in prose (a path of two slashes or more: "CloudWatch Logs /fis/gameday")
+  for (let scheme = 0; scheme < 5; scheme++) {
     const lit =
       scheme === 0
         ? "ssm-parameter://"
@@ -4656,18 +4674,23 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           ? "ssm-document://"
           : scheme === 2
             ? "secretsmanager://"
-            : "codepipeline://";
+            : scheme === 3
+              ? "codepipeline://"
+              : "CloudWatch Logs /";
     p = firstOf(s, lit);
     while (p >= 0) {
-      const a = p + lit.length;
+      const a = scheme === 4 ? p + 16 : p + lit.length;
       let e = a;
+      let slashes = 0;
       while (e < n && e - a < 512) {
         const c = byteAt(s, e);
-        if (c <= SPACE || c === QUOTE || c === ch.APOS || c === ch.COMMA || c === 96) break;
+        if (c <= SPACE || c === QUOTE || c === ch.APOS || c === ch.COMMA || c === 96 || c === ch.RPAREN) break;
+        if (c === SLASH) slashes++;
         e++;
       }
-      if (e > a) push(cfg, s, extra, a, e, cfg.byId["resource-name"]);
-      p = s.indexOf(lit, e > a ? e : a);
+      if (e > a && (scheme < 4 || (slashes >= 2 && byteAt(s, e - 1) !== SLASH)))
+        push(cfg, s, extra, a, e, cfg.byId["resource-name"]);
+      p = s.indexOf(lit, e > a ? e : a + 1);
     }
   }
   // every query but the first holds "--query ": without it in s, one search instead of six
