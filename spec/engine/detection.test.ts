@@ -3104,4 +3104,10 @@ describe("fresh material, thirty-fourth pass: console pages and log groups in pr
     const out = mask("Experiment log (CloudWatch Logs /fis/ledger-gameday) shows the stop.\n");
     expect(out).not.toContain("ledger-gameday");
   });
+  it("a DMS replication task named in its log line is masked", () => {
+    const out = mask(
+      "2024-06-11T09:00:00Z [TASK_MANAGER ]I:  Replication task ledger-orders-cdc started in us-east-1\n",
+    );
+    expect(out).not.toContain("ledger-orders-cdc");
+  });
 });

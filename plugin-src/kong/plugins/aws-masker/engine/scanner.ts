@@ -187,6 +187,8 @@ function nounKinds(): void {
     // "monitor the cluster" and AWS's managed policies, in PascalCase, stay)
     ["monitor", "resource-name"],
     ["policy", "resource-name"],
+    // a DMS replication task ("Replication task orders-cdc started"; not "node": Node.js versions, node 18-alpine)
+    ["task", "resource-name"],
     // an AWS Budgets budget; an observability tool's entity (New Relic's "entity orders-api-lambda") (thirty-fourth)
     ["budget", "resource-name"],
     ["entity", "resource-name"],
@@ -1277,6 +1279,10 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   if (copula && !quoted && dashes < 2 && (dashes === 0 || digits === 0 || !nm.nameParts(s, a, dash, e))) return 0;
   // "instance i-0abc...", "volume vol-0abc...": an id of a known shape is left to its own matcher (its own kind)
   if (dash > a && dash < e && cfg.hexKinds[sub(s, a, dash)] !== undefined) return 0;
+  // (and one of a prefix of one or two segments: "task import-i-fh95npoc", "workspace ws-...")
+  if (dash > a && dash < e && cfg.orgKinds[sub(s, a, dash)] !== undefined) return 0;
+  const dash2 = dash > a && dash < e ? unitWithin(s, DASH, dash + 1, e, e - dash - 1) : -1;
+  if (dash2 > 0 && cfg.orgKinds[sub(s, a, dash2)] !== undefined) return 0;
   // (a name of one dash, not a compound adjective's: quoted, even one ending like a verb (workgroup `harbor-pricing`,
   // not role `cross-account`); unquoted, not one ending in -ed / -ing or a CLI operation's either (cluster
   // tango-scheduler, not cluster auto-scaling))
