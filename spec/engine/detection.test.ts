@@ -3052,6 +3052,10 @@ describe("fresh material, thirty-fourth pass: operations ids and two-word creden
     );
     for (const v of ["q7Vb2Lk9", "6J2TYrMS", "7f20d83b91ae", "Rk7pX2mQ"]) expect(out).not.toContain(v);
   });
+  it("a FIS id without a digit is masked too (a random tail of letters in both cases)", () => {
+    const out = mask("Template EXTdHVwYMfhJxeQ and experiment EXPaBcDeFgHiJkLmNoP stopped in us-east-1.\n");
+    for (const v of ["dHVwYMfh", "aBcDeFgH"]) expect(out).not.toContain(v);
+  });
   it("a key of two words ending in key takes its value: API key, integration key", () => {
     const out = mask(
       "API key: 0195e0e2e5e248673695301dab0b6b24\nPagerDuty integration key: 3f8a1c9e7b2d4f6a8c0e1b3d5f7a9c2e\n",

@@ -4685,7 +4685,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
               : "CloudWatch Logs /";
     p = firstOf(s, lit);
     while (p >= 0) {
-      const a = scheme === 4 ? p + 16 : p + lit.length;
+      // (the log group starts at the literal's last unit, its "/")
+      const a = scheme === 4 ? p + lit.length - 1 : p + lit.length;
       let e = a;
       let slashes = 0;
       while (e < n && e - a < 512) {
