@@ -400,6 +400,10 @@ export function adversarialInputs(size: number): Input[] {
         "log-groups/log-group/$252Fe$252F$252Faws$252F CloudWatch Logs /f/g/ ",
     ],
     ["instance type cell run", "\tm6i.large\tdb.r6g.2xlarge\tr6g.large.search\tu-6tb1.metal\tx86_64\tL-1216C47A"],
+    ["flow list run", "TableName: [a-b, c-d, e-f, 1, "],
+    ["open flow list run", "\nDBInstanceIdentifier: [a-b-c"],
+    ["hash arrow run", "'TableName' => 'a-b', :stream_name => \"c\" queue => d => "],
+    ["counted number run", '"Size": 348913500123, shardId-000000000014 ContentLength | 104857600000 '],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

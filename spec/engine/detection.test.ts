@@ -3115,3 +3115,59 @@ describe("fresh material, thirty-fourth pass: console pages and log groups in pr
     expect(out).not.toContain("ledger-orders-cdc");
   });
 });
+
+describe("fresh material, thirty-fifth pass: flow lists, hash arrows and counted numbers", () => {
+  it("a YAML flow sequence's plain items under a name key are masked", () => {
+    const out = mask(
+      "# account 210987654321\nDBInstanceIdentifier: [ledger-orders-db]\n  TableName: [ledger-events]\n" +
+        "LoadBalancerNames: [ledger-web-alb, ledger-api-alb]\n",
+    );
+    for (const v of ["ledger"]) expect(out).not.toContain(v);
+  });
+  it("a list after code's assignment keeps its variables, and a flow list of numbers stays", () => {
+    const text = "i-0abc1234def567890\nbucket_names = [bucket_a, bucket_b]\nPorts: [443, 8443]\n";
+    const out = mask(text);
+    expect(out).toContain("bucket_names = [bucket_a, bucket_b]\nPorts: [443, 8443]");
+  });
+  it("a hash arrow separates a name key from its value: PHP, Ruby and Logstash", () => {
+    const out = mask(
+      "$ddb->getItem(['TableName' => 'ledger-orders', 'Key' => ['id' => ['S' => '42']]]);\n" +
+        'kinesis.put_record({ :stream_name => "ledger-clicks", :data => "x" })\n' +
+        'kinesis {\n  stream_name => "ledger-ingest"\n  region => "us-east-1"\n}\n',
+    );
+    for (const v of ["ledger"]) expect(out).not.toContain(v);
+  });
+  it("a Kinesis shard's number and sizes of twelve digits are no account ids; an owner's id still is", () => {
+    const out = mask(
+      '{"ShardId": "shardId-000000000014", "OwnerId": "210987654321", "Size": 348913500123}\n' +
+        "   Total Size: 209715200000\n|  ContentLength |  104857600000 |\n",
+    );
+    expect(out).toContain('"ShardId": "shardId-000000000014"');
+    for (const v of ["348913500123", "209715200000", "104857600000"]) expect(out).toContain(v);
+    expect(out).not.toContain("210987654321");
+  });
+  it("a table's centered column titles in lower camel case are no names, and the prose keeps its words", () => {
+    const out = mask(
+      "$ aws stepfunctions list-executions --output table\n" +
+        "+----------------------------------------------------------+\n" +
+        "||                       executions                       ||\n" +
+        "|+-------------------------------+-----------+------------+|\n" +
+        "||         executionArn          |   name    |   status   ||\n" +
+        "|+-------------------------------+-----------+------------+|\n" +
+        "||  arn:aws:states:us-east-1:210987654321:execution:a:b  |  ledger-run-7  |  FAILED  ||\n" +
+        "|+-------------------------------+-----------+------------+|\n" +
+        "Check the status of the executions.\n",
+    );
+    expect(out).toContain("executionArn");
+    expect(out).toContain("Check the status of the executions.");
+    expect(out).not.toContain("ledger-run-7");
+  });
+  it("a single row's cell two blanks after its bar is still masked, lower case or not", () => {
+    const out = mask(
+      "$ aws ec2 describe-instances --output table\n+----------------------+\n|  webserver           |\n" +
+        "+----------------------+\n| ledger    |\n+-----------+\n",
+    );
+    expect(out).not.toContain("webserver");
+    expect(out).not.toContain("ledger");
+  });
+});

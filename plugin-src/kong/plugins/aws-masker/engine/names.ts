@@ -696,6 +696,8 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // a Service Quotas quota code (L-1216C47A: L- and 8 upper-case hex) is AWS's
   if (len === 10 && first === 76 && byteAt(s, a + 1) === 45 && ch.runOf(s, a + 2, b, ch.C_UPPER | C_DIGIT) === 8)
     return false;
+  // a Kinesis shard's id (shardId-000000000014) numbers the stream's shards: AWS's
+  if (len === 20 && first === 115 && digits === 12 && matchesAt(s, a, a + 8, "shardId-")) return false;
   // a public vulnerability id (CVE-2023-44487, an image scan's finding) names no resource
   if (len >= 13 && first === 67 && digits >= 8 && matchesAt(s, a, a + 4, "CVE-")) return false;
   // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
@@ -879,6 +881,8 @@ export function valueAfter(
     if (k + 1 < n && (byteAt(s, k + 1) === c || byteAt(s, k + 1) === 47)) return false; // ::, ==, ://
     sep = true;
     k++;
+    // a hash's arrow: PHP's 'TableName' => 'x' (the AWS SDK for PHP), Ruby's :stream_name => "x", Logstash's queue => x
+    if (c === 61 && k < n && byteAt(s, k) === 62) k++;
   } else if (
     k + 2 < n &&
     ((byteAt(s, k) === 33 && byteAt(s, k + 1) === 61) || (byteAt(s, k) === 60 && byteAt(s, k + 1) === 62)) &&
@@ -1807,4 +1811,36 @@ const CONFIG_SECTIONS =
 /** Whether s[a, b), an INI section's name, is a section of another configuration file ([OUTPUT], [Unit]), no profile. */
 export function configSection(s: string, a: number, b: number): boolean {
   return b - a <= 16 && CONFIG_SECTIONS.indexOf(" " + sub(s, a, b).toLowerCase() + " ") >= 0;
+}
+
+/**
+ * True when the 12 digits at s[i, j) count something rather than name an account: a Kinesis shard's number
+ * (shardId-000000000014) or a size under its key (Size, ContentLength, BytesScanned, size_bytes, "Total Size:"). An
+ * object's size in `aws s3 ls` (after the listing's time) stays masked: an application's log puts an account id after
+ * its time alike. Asked of free-standing 12-digit numbers only (rare), so the loops do not matter to the JIT.
+ */
+export function countNotAccount(s: string, i: number): boolean {
+  if (i >= 8 && byteAt(s, i - 1) === 45 && ch.matchesLowerAt(s, i - 8, i, "shardid-")) return true;
+  // back over the separator (quotes, escaped too, blanks, ":", "=", "|") to the key's last letter
+  let k = i;
+  while (k > 0 && i - k < 12) {
+    const c = byteAt(s, k - 1);
+    if (c !== 34 && c !== 39 && c !== 92 && c !== 32 && c !== 9 && c !== 58 && c !== 61 && c !== 124) break;
+    k--;
+  }
+  if (k === i || k < 5) return false;
+  // (the key's last two letters first, with no loop: most keys before 12 digits name an account)
+  const last = lowerCode(byteAt(s, k - 1));
+  const c2 = lowerCode(byteAt(s, k - 2));
+  const lit =
+    last === 101 && c2 === 122
+      ? "size"
+      : last === 115 && c2 === 101
+        ? "bytes"
+        : last === 104 && c2 === 116
+          ? "length"
+          : last === 100 && c2 === 101
+            ? "scanned"
+            : "";
+  return lit !== "" && k >= lit.length && ch.matchesLowerAt(s, k - lit.length, k, lit);
 }

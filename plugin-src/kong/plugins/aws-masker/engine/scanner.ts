@@ -1846,6 +1846,9 @@ function matchNameList(
   k++;
   while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
   const yaml = k < n && (byteAt(s, k) === LF || byteAt(s, k) === 13);
+  // a YAML flow sequence's items may be plain (unquoted): `DBInstanceIdentifier: [orders-db]`, `Subnets: [a, b]`; only
+  // after an unquoted key and a colon (code's lists, `x = [a, b]`, hold variables)
+  const flow = !yaml && esc === 0 && byteAt(s, j) === COLON;
   // (a DynamoDB string set: "Buckets": {"SS": ["a", "b"]})
   if (!yaml && k < n && byteAt(s, k) === 123) {
     k = nm.dynamoValue(s, k, n, true);
@@ -1865,13 +1868,21 @@ function matchNameList(
     // (an escaped item's quote: esc backslashes and a quote, closed alike; q is then the backslash)
     const q = esc > 0 ? (nm.escapedQuote(s, k, n) === esc ? 92 : -1) : k < n ? byteAt(s, k) : -1;
     const quoted = q === QUOTE || q === 39 || q === 92;
-    if (!quoted && !yaml) break;
+    if (!quoted && !yaml && !flow) break;
     const a = nm.wildcardNameStart(s, quoted ? k + 1 + esc : k, n);
     let b = a;
-    while (b < n && b - a < 256 && byteAt(s, b) !== LF && byteAt(s, b) !== 13 && (quoted ? byteAt(s, b) !== q : true))
+    while (
+      b < n &&
+      b - a < 256 &&
+      byteAt(s, b) !== LF &&
+      byteAt(s, b) !== 13 &&
+      (quoted ? byteAt(s, b) !== q : !yaml ? byteAt(s, b) !== ch.COMMA && byteAt(s, b) !== ch.RBRACKET : true)
+    )
       b++;
     const e = quoted ? b + 1 + esc : b;
     if (quoted && (b >= n || byteAt(s, b) !== q || (esc > 0 && nm.escapedQuote(s, b, n) !== esc))) break;
+    // (a plain flow item ends at its comma or the list's close)
+    if (!quoted && !yaml && (b >= n || (byteAt(s, b) !== ch.COMMA && byteAt(s, b) !== ch.RBRACKET))) break;
     if (!quoted) while (b > a && (byteAt(s, b - 1) === SPACE || byteAt(s, b - 1) === 9)) b--;
     if (ids) {
       // (an id list's items are scanned on by the main pass: an opaque one is kept aside, idValues)
@@ -2041,6 +2052,8 @@ function matchAccountByContext(
   if (runOf(s, i, j, C_DIGIT) !== j - i && j - i !== 14) return 0;
   if (i > 0 && byteAt(s, i - 1) === 46) return 0;
   if (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0) return 0;
+  // (the key right before decides over an account word further back: "OwnerId": "x", "Size": 348913500123)
+  if (nm.countNotAccount(s, i)) return 0;
   // the context says account: account, owner, an ECR registry's id (registryId, --registry-id)
   const w = sub(s, i > 48 ? i - 48 : 0, i).toLowerCase();
   let said =
@@ -5852,10 +5865,10 @@ function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
 
 /**
  * CamelCase words without digits or punctuation: a column header or a row key of `--output table` (blanks between
- * words: `Resource name` of amplify status).
+ * words: `Resource name` of amplify status); with lower, a first letter in lower case too (executionArn, status).
  */
-function headerWord(s: string, a: number, b: number): boolean {
-  if ((cls(byteAt(s, a)) & C_UPPER) === 0) return false;
+function headerWord(s: string, a: number, b: number, lower: boolean): boolean {
+  if (!lower && (cls(byteAt(s, a)) & C_UPPER) === 0) return false;
   for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0 && byteAt(s, k) !== 32) return false;
   return true;
 }
@@ -5899,6 +5912,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       }
       const first = cells.length;
       let allHeaders = true;
+      // (letters-only words in any case, one of them centered: three blanks or more before it; the CLI centers titles
+      // and column titles, and starts a row's cell two blanks after its bar, awscli/table.py)
+      let allWords = true;
+      let centered = false;
       let count = 0;
       let c = pipeRow ? k : ls;
       let open = false; // a cell after the last rule: no box-drawn row (a tree's branch: │   ├─ x)
@@ -5931,7 +5948,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
               break;
             }
           }
-          if (!headerWord(s, a, b)) allHeaders = false;
+          if (!headerWord(s, a, b, false)) allHeaders = false;
+          if (!headerWord(s, a, b, true)) allWords = false;
+          if (a - c >= 3) centered = true;
           if (!blank && cellName(cfg, s, a, name)) cells.push({ s: a, e: name, kind });
           else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
         }
@@ -5941,9 +5960,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       if (pipeRow) {
         if (sep === 0 && open) {
           cells.length = first;
-        } else if (allHeaders && prevBorder && nextBorder) {
+        } else if ((allHeaders || (allWords && centered)) && prevBorder && nextBorder) {
           cells.length = first; // a header or title row
-        } else if (count === 2 && cells.length > first && headerWord(s, cells[first].s, cells[first].e)) {
+        } else if (count === 2 && cells.length > first && headerWord(s, cells[first].s, cells[first].e, false)) {
           // | Key | value |: the key stays
           for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
           cells.length = cells.length - 1;
