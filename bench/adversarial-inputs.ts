@@ -404,6 +404,10 @@ export function adversarialInputs(size: number): Input[] {
     ["open flow list run", "\nDBInstanceIdentifier: [a-b-c"],
     ["hash arrow run", "'TableName' => 'a-b', :stream_name => \"c\" queue => d => "],
     ["counted number run", '"Size": 348913500123, shardId-000000000014 ContentLength | 104857600000 '],
+    ["dashed code run", "7f2c9-1e8d4-b03a6-5c71e-9d42b 7f2c9-1e8d4-b03a6-5c71e-9d42b-a1b2c-"],
+    ["agent register run", 'amazon-ssm-agent -register -code "Q7ts0uJmTbXkGnq9Lw2E" -register -code '],
+    ["credential projection run", 'aws x --query A.ClientSecret\n"s3cr3t"\n--query B.Password --output text\n'],
+    ["reserved name run", '"RoleName": "AWSServiceRoleForECS", AWS-RunShellScript role/EMR_DefaultRole AWS-X '],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

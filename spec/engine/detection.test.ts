@@ -3171,3 +3171,61 @@ describe("fresh material, thirty-fifth pass: flow lists, hash arrows and counted
     expect(out).not.toContain("ledger");
   });
 });
+
+describe("fresh material, thirty-fifth pass: device codes, credential projections, AWS's reserved names", () => {
+  it("a Snowball unlock code and a Storage Gateway activation key are masked wherever they stand", () => {
+    const out = mask(
+      '{"UnlockCode": "7f2c9-1e8d4-b03a6-5c71e-9d42b"}\n' +
+        "$ snowballEdge unlock-device --endpoint https://192.168.1.100 --unlock-code 7f2c9-1e8d4-b03a6-5c71e-9d42b\n" +
+        "$ curl 'http://10.0.4.12/?activationRegion=us-west-2&no_redirect'\nK4QF7-2MZ9P-LR8TX-3HVB6-NDE1C\n" +
+        "The old key 29AV1-3OFV9-VVIUB-NKT0I-LRO6V expired.\n",
+    );
+    for (const v of ["7f2c9", "K4QF7", "29AV1"]) expect(out).not.toContain(v);
+  });
+  it("five dashed words without a digit, and a longer dashed token, are no codes", () => {
+    const text = "i-0abc1234def567890 alpha-bravo-delta-gamma-omega ab12c-de34f-gh56i-jk78l-mn90o-pq12r\n";
+    expect(mask(text)).toContain("alpha-bravo-delta-gamma-omega ab12c-de34f-gh56i-jk78l-mn90o-pq12r");
+  });
+  it("an SSM hybrid activation's code is masked in the API's answer and as the agent registers with it", () => {
+    const out = mask(
+      '{"ActivationId": "e488f2f6-e686-4afb-8a04-ef6dfEXAMPLE", "ActivationCode": "Q7ts0uJmTbXkGnq9Lw2E"}\n' +
+        'sudo amazon-ssm-agent -register -code "Vb3nR8kLp2XwQz5TmC1y" -id "e488f2f6" -region "us-east-1"\n',
+    );
+    for (const v of ["Q7ts0uJmTbXkGnq9Lw2E", "Vb3nR8kLp2XwQz5TmC1y"]) expect(out).not.toContain(v);
+  });
+  it("the line after an aws command whose --query projects a credential is the secret, quoted or not", () => {
+    const out = mask(
+      "$ aws cognito-idp describe-user-pool-client --user-pool-id us-east-1_Ab12Cd34E --client-id 4n8qk2 --query UserPoolClient.ClientSecret\n" +
+        '"1q0e7c6h2k9t4v8m3b5n1x0z7r6p2s4d8f9g3j5l0a6w1y2u7i4o"\n' +
+        "$ aws iam create-access-key --user-name ci --query AccessKey.SecretAccessKey --output text\n" +
+        "lowercaseonlysecretvaluewithdigits012345\n",
+    );
+    for (const v of ["1q0e7c6h2k", "lowercaseonly"]) expect(out).not.toContain(v);
+  });
+  it("names AWS reserves stay: SSM's documents, service-linked and default roles; a customer's role is masked", () => {
+    const out = mask(
+      '$ aws ssm send-command --document-name "AWS-RunShellScript" --instance-ids i-0abc1234def567890\n' +
+        '{"RoleName": "AWSServiceRoleForECS", "Arn": "arn:aws:iam::210987654321:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"}\n' +
+        '{"ServiceRole": "EMR_DefaultRole", "JobFlowRole": "EMR_EC2_DefaultRole"}\n' +
+        "$ aws iam get-role --role-name OrganizationAccountAccessRole\n$ aws iam get-role --role-name ledger-deployer\n",
+    );
+    for (const v of [
+      "AWS-RunShellScript",
+      "aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS",
+      '"AWSServiceRoleForECS"',
+      "EMR_DefaultRole",
+      "EMR_EC2_DefaultRole",
+      "OrganizationAccountAccessRole",
+    ])
+      expect(out).toContain(v);
+    expect(out).not.toContain("ledger-deployer");
+  });
+  it("an id of upper-case shape inside an ARN gets the pseudonym it has alone", () => {
+    const out = mask(
+      '{"GatewayARN": "arn:aws:storagegateway:us-west-2:210987654321:gateway/sgw-12A3B4C5", "GatewayId": "sgw-12A3B4C5"}\n',
+    );
+    const ps = out.match(/STORAGE_GATEWAY_[0-9a-z]+/g) ?? [];
+    expect(ps.length).toBe(2);
+    expect(ps[0]).toBe(ps[1]);
+  });
+});

@@ -117,6 +117,11 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["passworddata", CRED_OTHER],
   ["stringseed", CRED_OTHER],
   ["qrcodepng", CRED_OTHER],
+  // a Snowball job's unlock code, a Storage Gateway's activation key, an SSM hybrid activation's code: each lets its
+  // holder unlock a device or register a gateway or a machine into the account
+  ["unlockcode", CRED_OTHER],
+  ["activationkey", CRED_OTHER],
+  ["activationcode", CRED_OTHER],
 ];
 
 /** For the specs: the endings and what they name, most specific first. */
@@ -540,6 +545,27 @@ export function secretShapeEnd(s: string, a: number, n: number): number {
     if (c === PERCENT) return -1;
   }
   return secretShaped(s, a, e) ? e : -1;
+}
+
+/**
+ * A code of five groups of five letters or digits joined by "-", a digit among them, standing alone: a Snowball job's
+ * unlock code (get-job-unlock-code), a Storage Gateway's activation key (what its activation URL answers), a product
+ * key. Whoever holds one unlocks the device or activates a gateway into the account: masked wherever it stands.
+ * s[a, a+5) is a word of five alphanumerics followed by "-" (the caller's check). Returns a + 29 or -1.
+ */
+export function groupedCodeEnd(s: string, a: number, n: number): number {
+  const e = a + 29;
+  if (e > n || (e < n && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE)))
+    return -1;
+  let digits = 0;
+  for (let k = a; k < e; k++) {
+    const f = cls(byteAt(s, k));
+    if ((k - a) % 6 === 5) {
+      if (byteAt(s, k) !== DASH) return -1;
+    } else if ((f & C_ALNUM) === 0) return -1;
+    else if ((f & C_DIGIT) !== 0) digits++;
+  }
+  return digits > 0 ? e : -1;
 }
 
 const SEEN: boolean[] = [];

@@ -693,6 +693,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len > 18 && first === 67 && matchesAt(s, a, a + 18, "CodeDeployDefault.")) return false;
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
   if (digits > 0 && dots > 0 && instanceType(s, a, b)) return false;
+  if ((first === 65 || first === 69 || first === 79) && len > 6 && awsReservedName(s, a, b)) return false;
   // a Service Quotas quota code (L-1216C47A: L- and 8 upper-case hex) is AWS's
   if (len === 10 && first === 76 && byteAt(s, a + 1) === 45 && ch.runOf(s, a + 2, b, ch.C_UPPER | C_DIGIT) === 8)
     return false;
@@ -706,6 +707,36 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
   }
   return len > STOP_MAX || !stopWord(s, a, b);
+}
+
+// Roles AWS creates under fixed names: Organizations' role in a member account, EMR's default roles (aws emr
+// create-default-roles)
+const RESERVED_ROLES: Record<string, boolean> = {
+  OrganizationAccountAccessRole: true,
+  EMR_DefaultRole: true,
+  EMR_DefaultRole_V2: true,
+  EMR_EC2_DefaultRole: true,
+  EMR_AutoScaling_DefaultRole: true,
+  EMR_Notebooks_DefaultRole: true,
+};
+
+/**
+ * A name AWS reserves, the same in every account: SSM's own documents and runbooks (AWS-RunShellScript,
+ * AWSSupport-TroubleshootSSH: no customer's name may start AWS-), service-linked roles (AWSServiceRoleForECS), the
+ * roles of RESERVED_ROLES. It names nothing of the account's; learned, it would stand in for AWS's name everywhere.
+ */
+export function awsReservedName(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  const first = byteAt(s, a);
+  if (first === 65 && byteAt(s, a + 1) === 87 && byteAt(s, a + 2) === 83) {
+    const c3 = byteAt(s, a + 3);
+    if (c3 === 45) return len > 5 && (cls(byteAt(s, a + 4)) & ch.C_UPPER) !== 0;
+    if (c3 !== 83) return false;
+    return (
+      (len > 17 && matchesAt(s, a, a + 17, "AWSServiceRoleFor")) || (len > 11 && matchesAt(s, a, a + 11, "AWSSupport-"))
+    );
+  }
+  return (first === 69 || first === 79) && len >= 15 && len <= 29 && RESERVED_ROLES[sub(s, a, b)] === true;
 }
 
 /**

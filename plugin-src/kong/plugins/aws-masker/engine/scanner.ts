@@ -1479,6 +1479,9 @@ function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
     !(b - 18 > a && byteAt(s, b - 18) === DASH)
   )
     return false;
+  // (a kebab name ending in a word of eight letters, orders-cluster, leaves here too: LuaJIT blacklisted this
+  // function's entry in about one fresh process in a hundred when such names reached the loop)
+  if ((cls(byteAt(s, b - 1)) & C_HEX) === 0 || (cls(byteAt(s, b - 2)) & C_HEX) === 0) return false;
   let d = b - 1;
   while (d > a && b - d <= 33 && (cls(byteAt(s, d)) & C_HEX) !== 0) d--;
   if (d <= a || d - a > 12 || byteAt(s, d) !== DASH) return false;
@@ -2255,7 +2258,8 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     if (
       w < resEnd &&
       byteAt(s, w) === 45 &&
-      matchPrefixedHex(cfg, s, nameStart, w, resEnd, inner) > 0 &&
+      (matchPrefixedHex(cfg, s, nameStart, w, resEnd, inner) > 0 ||
+        (w - nameStart <= 7 && matchPrefixedUpper(cfg, s, nameStart, w, resEnd, inner) > 0)) &&
       inner.length === 1
     ) {
       out.push(inner[0]);
@@ -2272,6 +2276,8 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     } else {
       while (b < resEnd && byteAt(s, b) !== 47 && byteAt(s, b) !== 58) b++;
     }
+    // (a role AWS names, under its path: role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS, stays)
+    if (service === "iam" && b - a > 6 && nm.awsReservedName(s, a, b)) return resEnd;
     if (b > a && byteAt(s, b - 1) !== 42 && (typed.family !== "name" || plausibleName(s, a, b, typed))) {
       push(cfg, s, out, a, b, typed);
       // the segment after the name, where it names or identifies more: a Lambda function's alias (function:<name>:
@@ -2302,14 +2308,18 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   )
     nameEnd--;
   if (nameEnd <= nameStart) return resEnd;
-  // a name that is itself a known id (instance/i-0abc...) gets that id's pseudonym, as it does elsewhere
+  // a name that is itself a known id (instance/i-0abc..., gateway/sgw-12A3456B) gets that id's pseudonym, as it does
+  // elsewhere
   const inner: Match[] = [];
   if ((cls(byteAt(s, nameStart)) & C_LOWER) !== 0) {
     const w = nameStart + runOf(s, nameStart, nameEnd, C_ALNUM);
     if (
       w < nameEnd &&
       byteAt(s, w) === 45 &&
-      matchPrefixedHex(cfg, s, nameStart, w, nameEnd, inner) === nameEnd &&
+      (matchPrefixedHex(cfg, s, nameStart, w, nameEnd, inner) === nameEnd ||
+        (w - nameStart <= 7 &&
+          inner.length === 0 &&
+          matchPrefixedUpper(cfg, s, nameStart, w, nameEnd, inner) === nameEnd)) &&
       inner.length === 1
     ) {
       out.push(inner[0]);
@@ -4733,6 +4743,16 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
+  // a hybrid activation's code as the SSM Agent registers with it (amazon-ssm-agent -register -code "<code>" -id ...)
+  p = firstOf(s, "-register -code ");
+  while (p >= 0) {
+    let a = p + 16;
+    if (a < n && (byteAt(s, a) === QUOTE || byteAt(s, a) === 39)) a++;
+    let e = a;
+    while (e < n && e - a < 256 && byteAt(s, e) > SPACE && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 39) e++;
+    if (e > a) push(cfg, s, extra, a, e, cfg.byId["credential"]);
+    p = s.indexOf("-register -code ", e);
+  }
   // an aws command's --query projection printed as JSON (the default) or YAML: the values of the key the projection
   // ends with ('Functions[].FunctionName', 'logGroups[*].logGroupName'), each a name of that key's kind when it is a
   // name key; --output text and table are read as cells
@@ -4769,7 +4789,22 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     const le = lf < n && lf - e < 4096 ? lf : -1;
     let kind: Kind | undefined = undefined;
-    if (k < ke && (k === a || byteAt(s, k - 1) === DOT) && le > 0 && awsAt + 4 <= p) {
+    const projected = k < ke && (k === a || byteAt(s, k - 1) === DOT) && le > 0 && awsAt + 4 <= p;
+    const code = projected ? creds.credentialKeyCode(s, k, ke) : CRED_NONE;
+    if (code !== CRED_NONE) {
+      // a credential's projection ('UserPoolClient.ClientSecret', AccessKey.SecretAccessKey): the next line is the
+      // secret, quoted (JSON) or not (text)
+      let a2 = le + 1;
+      let b2 = unitWithin(s, LF, a2, n, 65536);
+      if (b2 < 0) b2 = a2 + 65536 < n ? a2 + 65536 : n;
+      if (a2 < b2 && byteAt(s, b2 - 1) === 13) b2--;
+      if (b2 - a2 >= 2 && byteAt(s, a2) === QUOTE && byteAt(s, b2 - 1) === QUOTE) {
+        a2++;
+        b2--;
+      }
+      if (a2 < b2 && byteAt(s, a2) !== 36 && byteAt(s, a2) !== 123 && byteAt(s, a2) !== 91)
+        push(cfg, s, extra, a2, b2, credentialKind(cfg, code, s, a2, b2));
+    } else if (projected) {
       kind = kindOfKeyEndingAt(cfg.keys, s, ke, KEY_TOKEN);
       if (kind === undefined && nm.genericKeyEndingAt(s, ke, KEY_TOKEN)) kind = name;
       if (kind !== undefined && (KEY_TOKEN.start !== k || cfg.on[kind.id] !== true)) kind = undefined;
@@ -5079,6 +5114,7 @@ const SECRET_QUERIES = [
   '--query "SecretString"',
   "--query Parameter.Value",
   "--query 'Parameter.Value'",
+  '--query "Parameter.Value"',
   "--query SecretBinary",
   // kms decrypt's plaintext (base64, or decoded after "| base64 -d"), codeartifact's token
   "--query Plaintext",
@@ -6017,6 +6053,14 @@ function wordMatch(
     if (m > 0) {
       push(cfg, s, out, i, m, cfg.byFamily["mac"]);
       return m;
+    }
+  }
+  if (j - i === 5 && nxt === DASH && prev !== DASH && prev !== UNDERSCORE) {
+    // five groups of five (a Snowball unlock code, a gateway's activation key: credentials.ts)
+    const e = creds.groupedCodeEnd(s, i, n);
+    if (e > 0 && kindOn(cfg, cfg.byId["credential"])) {
+      push(cfg, s, out, i, e, cfg.byId["credential"]);
+      return e;
     }
   }
   const before = out.length;
