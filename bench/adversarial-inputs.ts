@@ -407,6 +407,10 @@ export function adversarialInputs(size: number): Input[] {
     ["dashed code run", "7f2c9-1e8d4-b03a6-5c71e-9d42b 7f2c9-1e8d4-b03a6-5c71e-9d42b-a1b2c-"],
     ["agent register run", 'amazon-ssm-agent -register -code "Q7ts0uJmTbXkGnq9Lw2E" -register -code '],
     ["credential projection run", 'aws x --query A.ClientSecret\n"s3cr3t"\n--query B.Password --output text\n'],
+    ["namespaced key run", '"cognito:username": "a-b", "custom:bucket": "c", "abcdefghijklmnopqrs:sub": "'],
+    ["service word run", "the ab-cd SQS queue the ef-gh ECS ECS the ij-kl Kinesis "],
+    ["yaml title run", "aws\n- name: Configure AWS credentials now\n  - - name: a b\n"],
+    ["zone id run", "zone-id=use1-az4 kube-system className: alb Stream a-ed under account x "],
     ["reserved name run", '"RoleName": "AWSServiceRoleForECS", AWS-RunShellScript role/EMR_DefaultRole AWS-X '],
   ];
   const out: Input[] = [];

@@ -3220,6 +3220,15 @@ describe("fresh material, thirty-fifth pass: device codes, credential projection
       expect(out).toContain(v);
     expect(out).not.toContain("ledger-deployer");
   });
+  it("a Cognito user's sub is masked as its attribute, as a token's claim and in the prose after them", () => {
+    const out = mask(
+      '{"UserAttributes": [{"Name": "sub", "Value": "c3b41f27-98a2-4e6d-b05c-7e1d24f9a8b3"}]}\n' +
+        '{"sub": "8e2d6a41-3c7f-4b19-a5d0-f61c9b27e384", "cognito:username": "nadia.k.ci", "token_use": "id"}\n' +
+        "The user with sub c3b41f27-98a2-4e6d-b05c-7e1d24f9a8b3 cannot sign in.\n",
+    );
+    for (const v of ["c3b41f27", "8e2d6a41", "nadia.k.ci"]) expect(out).not.toContain(v);
+    expect(out).toContain('"token_use": "id"');
+  });
   it("an id of upper-case shape inside an ARN gets the pseudonym it has alone", () => {
     const out = mask(
       '{"GatewayARN": "arn:aws:storagegateway:us-west-2:210987654321:gateway/sgw-12A3B4C5", "GatewayId": "sgw-12A3B4C5"}\n',
@@ -3227,5 +3236,45 @@ describe("fresh material, thirty-fifth pass: device codes, credential projection
     const ps = out.match(/STORAGE_GATEWAY_[0-9a-z]+/g) ?? [];
     expect(ps.length).toBe(2);
     expect(ps[0]).toBe(ps[1]);
+  });
+});
+
+describe("fresh material, thirty-fifth pass: workflow titles, EKS's own names and Kinesis's error", () => {
+  it("a YAML name whose plain value goes on in words is a title and stays; a one-word name is still masked", () => {
+    const out = mask(
+      "# deploy to aws\njobs:\n  build:\n    steps:\n      - name: Configure AWS credentials\n" +
+        "        uses: aws-actions/configure-aws-credentials@v4\n      - name: Build and push\n" +
+        "- name: ledger-orders-api\n  image: x\nConfigure it, then Build it.\n",
+    );
+    expect(out).toContain("- name: Configure AWS credentials");
+    expect(out).toContain("- name: Build and push");
+    expect(out).toContain("Configure it, then Build it.");
+    expect(out).not.toContain("ledger-orders-api");
+  });
+  it("EKS's own names and an Availability Zone's id stay, and an ingress class is not learned into annotation keys", () => {
+    const out = mask(
+      "# eks cluster in aws\nmetadata:\n  name: aws-auth\n  namespace: kube-system\nspec:\n  amiFamily: AL2023\n" +
+        "  className: alb\n  annotations:\n    alb.ingress.kubernetes.io/scheme: internal\n" +
+        "labels:\n  topology.k8s.aws/zone-id=use1-az4\n  name: ledger-nodes\n",
+    );
+    for (const v of ["aws-auth", "kube-system", "AL2023", "alb.ingress.kubernetes.io/scheme", "use1-az4"])
+      expect(out).toContain(v);
+    expect(out).not.toContain("ledger-nodes");
+  });
+  it("Kinesis's not-found error names the stream before 'under account', whatever its last word", () => {
+    const out = mask(
+      "An error occurred (ResourceNotFoundException) when calling the PutRecord operation: " +
+        "Stream ledger-enriched under account 210987654321 not found.\n",
+    );
+    expect(out).not.toContain("ledger-enriched");
+    expect(out).not.toContain("210987654321");
+  });
+  it("a one-dash name before a service's name and its noun is masked; a compound adjective there stays", () => {
+    const out = mask(
+      "In us-east-1: the ledger-events SQS queue backed up; the ledger-shipping Kinesis stream is fine.\n" +
+        "The cross-account IAM role, the long-running ECS task and the read-only IAM user stay.\n",
+    );
+    for (const v of ["ledger-events", "ledger-shipping"]) expect(out).not.toContain(v);
+    for (const v of ["cross-account IAM role", "long-running ECS task", "read-only IAM user"]) expect(out).toContain(v);
   });
 });

@@ -870,7 +870,7 @@ export const KINDS: Kind[] = [
   name(
     "iam-user-name",
     "IAM_USER",
-    ["username", "iamusername", "iamuser"],
+    ["username", "iamusername", "iamuser", "sub"],
     ["iam:user"],
     "IAM user name",
     '"UserName": "alice.ops"',

@@ -95,6 +95,20 @@ export const STOPLIST: Record<string, boolean> = {
   all: true,
   any: true,
   bucket: true,
+  // EKS's own names: the namespace of its add-ons, the ConfigMap that maps IAM to Kubernetes, Karpenter's AMI families;
+  // and a service's name as a provider's (External Secrets' service: SecretsManager)
+  "kube-system": true,
+  "aws-auth": true,
+  al2: true,
+  al2023: true,
+  bottlerocket: true,
+  secretsmanager: true,
+  parameterstore: true,
+  // ingress classes (an Ingress's className: alb of the AWS Load Balancer Controller, nginx): learned, they would
+  // replace the word in every annotation key (alb.ingress.kubernetes.io/scheme)
+  alb: true,
+  nlb: true,
+  nginx: true,
   // EKS envelope encryption's resource type ("resources": ["secrets"])
   secrets: true,
   table: true,
@@ -382,7 +396,8 @@ const WHOLE_KEY: KeyToken = { start: 0, dashes: 0 };
 /** Kind of a whole key string (a JSON member name), or undefined. */
 export function kindOfKey(t: KeyTable, key: string): Kind | undefined {
   const n = key.length;
-  if (n < 4 || n > 48) return undefined;
+  // (three units: Cognito's "sub", the one key that short)
+  if (n < 3 || n > 48) return undefined;
   const kind = kindOfKeyEndingAt(t, key, n, WHOLE_KEY);
   return kind !== undefined && WHOLE_KEY.start === 0 ? kind : undefined;
 }
@@ -694,6 +709,16 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
   if (digits > 0 && dots > 0 && instanceType(s, a, b)) return false;
   if ((first === 65 || first === 69 || first === 79) && len > 6 && awsReservedName(s, a, b)) return false;
+  // an Availability Zone's id (use1-az4, apne1-az1) is AWS's
+  if (
+    len <= 9 &&
+    len >= 8 &&
+    byteAt(s, b - 4) === 45 &&
+    byteAt(s, b - 3) === 97 &&
+    byteAt(s, b - 2) === 122 &&
+    digits >= 2
+  )
+    return false;
   // a Service Quotas quota code (L-1216C47A: L- and 8 upper-case hex) is AWS's
   if (len === 10 && first === 76 && byteAt(s, a + 1) === 45 && ch.runOf(s, a + 2, b, ch.C_UPPER | C_DIGIT) === 8)
     return false;
@@ -883,6 +908,12 @@ export function valueAfter(
     // JSON path's last key ('$.requestParameters.bucketName': Athena's json_extract_scalar over CloudTrail)
     let ks = keyStart;
     if (flag) while (ks > 0 && keyStart - ks < 2 && byteAt(s, ks - 1) === 45) ks--;
+    if (ks > 1 && byteAt(s, ks - 1) === 58 && byteAt(s, ks - 2) !== q0) {
+      // a namespaced key: a Cognito token's or user's attribute ("cognito:username", "custom:bucket")
+      let p = ks - 1;
+      while (p > 0 && ks - p < 17 && (cls(byteAt(s, p - 1)) & C_LOWER) !== 0) p--;
+      if (p < ks - 1 && p > 0 && byteAt(s, p - 1) === q0) ks = p;
+    }
     if (ks === 0 || byteAt(s, ks - 1) !== q0) {
       if (ks === 0 || byteAt(s, ks - 1) !== 46) return false;
       let p = ks - 1;

@@ -1290,7 +1290,11 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     dashes === 1 &&
     digits === 0 &&
     dash > a &&
-    (quoted ? !nm.adjectiveParts(s, a, dash, e) : nm.nameParts(s, a, dash, e) && !nm.notNameHead(s, a, dash));
+    (quoted
+      ? !nm.adjectiveParts(s, a, dash, e)
+      : (nm.nameParts(s, a, dash, e) && !nm.notNameHead(s, a, dash)) ||
+        // Kinesis's error: "Stream clickstream-enriched under account <id> not found."
+        matchesLowerAt(s, e, s.length, " under account "));
   if (!(dashes >= 2 || (dashes === 1 && digits > 0) || oneDash) || !plausibleName(s, a, e, kind) || !hasSignal(s, out))
     return 0;
   push(cfg, s, out, a, e, kind);
@@ -1341,14 +1345,25 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
       if ((NOUN_ENDS[lowerCode(byteAt(s, a)) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
         const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, b, KEY_TOKEN);
         if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true) {
-          if ((compound && !nm.nameParts(s, i, dash, e)) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
+          // (after a service's name, a compound's -ed / -ing word may end a name: "the ember-shipping Kinesis stream";
+          // "the long-running ECS task" stays by its first part)
+          const parts = w > 0 ? !nm.adjectiveParts(s, i, dash, e) : nm.nameParts(s, i, dash, e);
+          if ((compound && !parts) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
           if (isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind) || !hasSignal(s, out)) return 0;
           push(cfg, s, out, i, e, kind);
           return e;
         }
       }
     }
-    if (compound || b === a || b >= n || byteAt(s, b) !== SPACE || nm.functionWord(s, a, b)) return 0;
+    // (a compound's qualifier only a service's name, capitalised: "the orders-events SQS queue")
+    if (
+      (compound && (cls(byteAt(s, a)) & ch.C_UPPER) === 0) ||
+      b === a ||
+      b >= n ||
+      byteAt(s, b) !== SPACE ||
+      nm.functionWord(s, a, b)
+    )
+      return 0;
     a = b + 1;
   }
   return 0;
@@ -1730,6 +1745,13 @@ function matchKeyValue(
   if (kind.family === "iam-id" && (b - a < 8 || b - a > 32 || runOf(s, a, b, C_UPPER | C_DIGIT) !== b - a)) return 0;
   // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
   if (generic && j - keyStart === 4 && nm.keyLike(s, a, b) && pairNameAt(s, keyStart, b, n)) return b;
+  if (generic && byteAt(s, j) === COLON && a > 0 && byteAt(s, a - 1) === SPACE && b + 1 < n && byteAt(s, b) === SPACE) {
+    // a title, not a name: a YAML key opening its line whose plain value goes on in words (a GitHub Actions step's
+    // `- name: Configure AWS credentials`, a workflow's `name: Build and deploy`)
+    let t = keyStart;
+    while (t > 0 && keyStart - t < 40 && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === DASH)) t--;
+    if ((t === 0 || byteAt(s, t - 1) === LF) && (cls(byteAt(s, b + 1)) & C_ALNUM) !== 0) return b;
+  }
   if (generic) kind = genericKind(cfg, s, j, a, b);
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
