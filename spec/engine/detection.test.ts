@@ -3277,4 +3277,13 @@ describe("fresh material, thirty-fifth pass: workflow titles, EKS's own names an
     for (const v of ["ledger-events", "ledger-shipping"]) expect(out).not.toContain(v);
     for (const v of ["cross-account IAM role", "long-running ECS task", "read-only IAM user"]) expect(out).toContain(v);
   });
+  it("an SQS receipt handle is a credential, and EBS volume types stay", () => {
+    const out = mask(
+      '# aws\n{"ReceiptHandle": "AQEBzWwaftRI0KuVm4tP+/7q1rGgNqicHq2w=="}\nstorageClassName: gp3\nparameters:\n  type: io2\n' +
+        "$ aws sqs delete-message --queue-url q --receipt-handle AQEBzWwaftRI0KuVm4tP+/7q1rGgNqicHq2w==\n",
+    );
+    expect(out).not.toContain("AQEBzWwaftRI0");
+    expect(out).toContain("storageClassName: gp3");
+    expect(out).toContain("type: io2");
+  });
 });

@@ -119,6 +119,8 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["qrcodepng", CRED_OTHER],
   // a Snowball job's unlock code, a Storage Gateway's activation key, an SSM hybrid activation's code: each lets its
   // holder unlock a device or register a gateway or a machine into the account
+  // an SQS message's receipt handle: whoever holds it deletes the message or changes its visibility
+  ["receipthandle", CRED_OTHER],
   ["unlockcode", CRED_OTHER],
   ["activationkey", CRED_OTHER],
   ["activationcode", CRED_OTHER],

@@ -104,6 +104,13 @@ export const STOPLIST: Record<string, boolean> = {
   bottlerocket: true,
   secretsmanager: true,
   parameterstore: true,
+  // EBS volume types, also the usual StorageClass names (type: gp3, storageClassName: gp3)
+  gp2: true,
+  gp3: true,
+  io1: true,
+  io2: true,
+  st1: true,
+  sc1: true,
   // ingress classes (an Ingress's className: alb of the AWS Load Balancer Controller, nginx): learned, they would
   // replace the word in every annotation key (alb.ingress.kubernetes.io/scheme)
   alb: true,
