@@ -117,10 +117,10 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["passworddata", CRED_OTHER],
   ["stringseed", CRED_OTHER],
   ["qrcodepng", CRED_OTHER],
-  // a Snowball job's unlock code, a Storage Gateway's activation key, an SSM hybrid activation's code: each lets its
-  // holder unlock a device or register a gateway or a machine into the account
   // an SQS message's receipt handle: whoever holds it deletes the message or changes its visibility
   ["receipthandle", CRED_OTHER],
+  // a Snowball job's unlock code, a Storage Gateway's activation key, an SSM hybrid activation's code: each lets its
+  // holder unlock a device or register a gateway or a machine into the account
   ["unlockcode", CRED_OTHER],
   ["activationkey", CRED_OTHER],
   ["activationcode", CRED_OTHER],
@@ -568,6 +568,28 @@ export function groupedCodeEnd(s: string, a: number, n: number): number {
     else if ((f & C_DIGIT) !== 0) digits++;
   }
   return digits > 0 ? e : -1;
+}
+
+/**
+ * The line that starts at a, where a command that prints a secret alone prints it (`--query SecretString`, a
+ * credential's projection): span is set to it, to the next line feed (at most 65,536 units on), without a trailing CR
+ * or blanks, and without its quotes when unquote and it is one quoted string. Returns where the line ends (its line
+ * feed, or the bound), to search on from.
+ */
+export function secretLine(s: string, a: number, n: number, unquote: boolean, span: Span): number {
+  const lim = a + 65536 < n ? a + 65536 : n;
+  let e = a;
+  while (e < lim && byteAt(s, e) !== LF) e++;
+  let x = a;
+  let b = e;
+  while (b > x && (byteAt(s, b - 1) === CR || byteAt(s, b - 1) === SPACE)) b--;
+  if (unquote && b - x >= 2 && byteAt(s, x) === QUOTE && byteAt(s, b - 1) === QUOTE) {
+    x++;
+    b--;
+  }
+  span.s = x;
+  span.e = b;
+  return e;
 }
 
 const SEEN: boolean[] = [];

@@ -1294,7 +1294,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
       ? !nm.adjectiveParts(s, a, dash, e)
       : (nm.nameParts(s, a, dash, e) && !nm.notNameHead(s, a, dash)) ||
         // Kinesis's error: "Stream clickstream-enriched under account <id> not found."
-        matchesLowerAt(s, e, s.length, " under account "));
+        matchesLowerAt(s, e, n, " under account "));
   if (!(dashes >= 2 || (dashes === 1 && digits > 0) || oneDash) || !plausibleName(s, a, e, kind) || !hasSignal(s, out))
     return 0;
   push(cfg, s, out, a, e, kind);
@@ -4752,16 +4752,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = firstOf(s, q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
-      let a = unitWithin(s, 10, p, n, 4096);
+      const a = unitWithin(s, 10, p, n, 4096);
       if (a < 0) break;
       // piped into docker login (the ECR login one-liner), the next line is docker's, not the password
       const piped = sub(s, p, a).indexOf("| docker") >= 0;
-      a++;
-      let e = unitWithin(s, 10, a, n, 65536);
-      if (e < 0) e = a + 65536 < n ? a + 65536 : n;
-      let b = e;
-      while (b > a && (byteAt(s, b - 1) === 13 || byteAt(s, b - 1) === 32)) b--;
-      if (b > a && byteAt(s, a) !== 36 && !piped) push(cfg, s, extra, a, b, cfg.byId["credential"]);
+      const e = creds.secretLine(s, a + 1, n, false, CRED_SPAN);
+      if (CRED_SPAN.e > CRED_SPAN.s && byteAt(s, CRED_SPAN.s) !== 36 && !piped)
+        push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
       p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
@@ -4815,15 +4812,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const code = projected ? creds.credentialKeyCode(s, k, ke) : CRED_NONE;
     if (code !== CRED_NONE) {
       // a credential's projection ('UserPoolClient.ClientSecret', AccessKey.SecretAccessKey): the next line is the
-      // secret, quoted (JSON) or not (text)
-      let a2 = le + 1;
-      let b2 = unitWithin(s, LF, a2, n, 65536);
-      if (b2 < 0) b2 = a2 + 65536 < n ? a2 + 65536 : n;
-      if (a2 < b2 && byteAt(s, b2 - 1) === 13) b2--;
-      if (b2 - a2 >= 2 && byteAt(s, a2) === QUOTE && byteAt(s, b2 - 1) === QUOTE) {
-        a2++;
-        b2--;
-      }
+      // secret, quoted (JSON) or not (text); not a prompt, an object or a list
+      creds.secretLine(s, le + 1, n, true, CRED_SPAN);
+      const a2 = CRED_SPAN.s;
+      const b2 = CRED_SPAN.e;
       if (a2 < b2 && byteAt(s, a2) !== 36 && byteAt(s, a2) !== 123 && byteAt(s, a2) !== 91)
         push(cfg, s, extra, a2, b2, credentialKind(cfg, code, s, a2, b2));
     } else if (projected) {
