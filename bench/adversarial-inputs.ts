@@ -412,6 +412,12 @@ export function adversarialInputs(size: number): Input[] {
     ["yaml title run", "aws\n- name: Configure AWS credentials now\n  - - name: a b\n"],
     ["zone id run", "zone-id=use1-az4 kube-system className: alb Stream a-ed under account x "],
     ["reserved name run", '"RoleName": "AWSServiceRoleForECS", AWS-RunShellScript role/EMR_DefaultRole AWS-X '],
+    // (thirty-sixth pass: the nouns that need their service's word, the spaced quotes of Lambda's conflict message)
+    [
+      "qualified noun run",
+      "aws EventBridge rule a-b-c state machine d-e-1 the rule x-y-z machine q-r-2 EventBus s-t-3 ",
+    ],
+    ["spaced quote run", 'aws function (" a-b ") function (" function (" ab" ) KINESIS_STREAM=c-d rule: x '],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -3287,3 +3287,62 @@ describe("fresh material, thirty-fifth pass: workflow titles, EKS's own names an
     expect(out).toContain("type: io2");
   });
 });
+
+describe("fresh material, thirty-sixth pass: streams, buses, rules and state machines", () => {
+  it("a stream, a bus, a rule and a state machine under keys of their own are names", () => {
+    const out = mask(
+      "# aws\nexport KINESIS_STREAM=clickstream-raw-prod\nDELIVERY_STREAM=firehose-orders-s3\nEVENT_BUS=orders-bus-prod\n" +
+        "STATE_MACHINE=settle-payments-sfn\n$ aws events put-targets --rule nightly-export-rule --targets file://t.json\n" +
+        "      - eventBridge:\n          eventBus: partner-events-bus\n",
+    );
+    for (const v of [
+      "clickstream-raw-prod",
+      "firehose-orders-s3",
+      "orders-bus-prod",
+      "settle-payments-sfn",
+      "nightly-export-rule",
+      "partner-events-bus",
+    ])
+      expect(out).not.toContain(v);
+  });
+  it("a container log's stream stays", () => {
+    const out = mask('# aws\n{"log":"started","stream":"stdout","time":"2024-03-11T09:14:02Z"}\n');
+    expect(out).toContain('"stream":"stdout"');
+  });
+  it("prose names an EventBridge rule, a bus and a state machine; a lint rule and a machine stay", () => {
+    const out = mask(
+      "In us-east-1 the EventBridge rule nightly-reconcile-rule fires but the state machine refund-orchestrator " +
+        "never starts.\nRule nightly-billing-rule does not exist on EventBus payments-bus-2.\n" +
+        "Events rule ingest-cron-5m targets the orders-ingest-v2 state machine.\n" +
+        "The eslint rule no-unused-vars fails on the lambda handler; the machine build-runner-3 is slow.\n",
+    );
+    for (const v of [
+      "nightly-reconcile-rule",
+      "refund-orchestrator",
+      "nightly-billing-rule",
+      "payments-bus-2",
+      "ingest-cron-5m",
+      "orders-ingest-v2",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("rule no-unused-vars");
+    expect(out).toContain("machine build-runner-3");
+  });
+  it("a name whose last part ends in -eed after its noun is a name; a participle there stays", () => {
+    const out = mask(
+      "In us-east-1: publish to the topic orders-feed and the queue billing-feed; the cluster self-managed.\n",
+    );
+    expect(out).not.toContain("orders-feed");
+    expect(out).not.toContain("billing-feed");
+    expect(out).toContain("cluster self-managed");
+  });
+  it("Lambda's event source mapping conflict names the function between spaced quotes", () => {
+    const out = mask(
+      "An error occurred (ResourceConflictException) when calling the CreateEventSourceMapping operation: An event " +
+        'source mapping with SQS arn (" arn:aws:sqs:us-east-1:210987654321:orders-q ") and function (" LedgerConsumer_v2 ") ' +
+        "already exists.\n",
+    );
+    expect(out).not.toContain("LedgerConsumer_v2");
+    expect(out).not.toContain("orders-q ");
+  });
+});

@@ -116,6 +116,9 @@ export const STOPLIST: Record<string, boolean> = {
   alb: true,
   nlb: true,
   nginx: true,
+  // a container log's stream (Docker's json-file log: "stream":"stdout")
+  stdout: true,
+  stderr: true,
   // EKS envelope encryption's resource type ("resources": ["secrets"])
   secrets: true,
   table: true,
@@ -501,6 +504,12 @@ const GENERIC_ENDINGS = [
   // a CloudWatch Evidently project and launch (--project, --launch, "project": in its events)
   "project",
   "launch",
+  // a Kinesis or Firehose stream, an EventBridge bus and rule, a Step Functions state machine as a key of their own
+  // (KINESIS_STREAM=, EVENT_BUS=, --rule, STATE_MACHINE=, Serverless's eventBus:)
+  "stream",
+  "bus",
+  "rule",
+  "statemachine",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -1697,7 +1706,12 @@ const ADJECTIVE_TAILS =
 
 /** Whether s[i, dash) and s[dash + 1, e) read as a name's parts, not a compound adjective's. */
 export function nameParts(s: string, i: number, dash: number, e: number): boolean {
-  if (ch.matchesLowerAt(s, e - 2, e, "ed") || (e - dash - 1 > 4 && ch.matchesLowerAt(s, e - 3, e, "ing"))) return false;
+  // (-eed is no participle's ending: orders-feed, ingest-speed)
+  if (
+    (ch.matchesLowerAt(s, e - 2, e, "ed") && !ch.matchesLowerAt(s, e - 3, e, "eed")) ||
+    (e - dash - 1 > 4 && ch.matchesLowerAt(s, e - 3, e, "ing"))
+  )
+    return false;
   return !adjectiveParts(s, i, dash, e);
 }
 
@@ -1912,4 +1926,23 @@ export function countNotAccount(s: string, i: number): boolean {
             ? "scanned"
             : "";
   return lit !== "" && k >= lit.length && ch.matchesLowerAt(s, k - lit.length, k, lit);
+}
+
+/**
+ * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge or Events (lint,
+ * firewall and WAF rules are named in the same words), "machine" only after "state" (a Step Functions state machine);
+ * every other noun anywhere. Loop-free but for those two nouns.
+ */
+export function qualifiedNoun(s: string, a: number, b: number): boolean {
+  const rule = b - a === 4 && ch.matchesLowerAt(s, a, b, "rule");
+  const machine = b - a === 7 && ch.matchesLowerAt(s, a, b, "machine");
+  if (!rule && !machine) return true;
+  if (a < 2 || byteAt(s, a - 1) !== 32) return false;
+  let k = a - 1;
+  while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
+  const w = a - 1 - k;
+  if (machine) return w === 5 && ch.matchesLowerAt(s, k, a - 1, "state");
+  return (
+    (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) || (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events"))
+  );
 }

@@ -192,6 +192,11 @@ function nounKinds(): void {
     // an AWS Budgets budget; an observability tool's entity (New Relic's "entity orders-api-lambda") (thirty-fourth)
     ["budget", "resource-name"],
     ["entity", "resource-name"],
+    // an EventBridge rule and bus, a Step Functions state machine (thirty-sixth; "rule" and "machine" only after their
+    // service's word: names.ts qualifiedNoun)
+    ["rule", "resource-name"],
+    ["eventbus", "resource-name"],
+    ["machine", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1163,6 +1168,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN);
   if (kind === undefined || KEY_TOKEN.dashes > 0 || cfg.on[kind.id] !== true) return 0;
   const ks = KEY_TOKEN.start;
+  if (!nm.qualifiedNoun(s, ks, j)) return 0;
   if (kind.family === "s3-bucket" && ks >= 4 && byteAt(s, ks - 1) === SPACE) {
     // a dotted bucket name before the noun ("the logs.acme.prod bucket"): the walk passed it as prose
     let a = ks - 1;
@@ -1199,9 +1205,21 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   else if (c0 === 99 && c1 === 97 && matchesLowerAt(s, v, n, "called ")) v += 7;
   // a cell after the noun's (AWS Chatbot's "CloudWatch Alarm | orders-5xx-high | us-east-1 | Account: ...")
   else if (c0 === ch.PIPE && c1 === SPACE) v += 2;
+  // Lambda's event source mapping conflict: 'and function (" ledger-consumer ") already exists'
+  const spaced = c0 === ch.LPAREN && c1 === QUOTE && byteAt(s, v + 2) === SPACE;
+  if (spaced) v += 3;
   // a CLI command's service, not a noun (aws lambda update-function-configuration); "our AWS canary named x" is one
   if (v === j + 1 && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "aws ")) return 0;
   // (quoted, or a code span in Markdown: bucket `acme-logs`)
+  if (spaced) {
+    // (the name as Lambda prints it, whatever its units, up to ' ")'; an ARN there is found as one)
+    const q = unitWithin(s, QUOTE, v, n, 142);
+    if (q < v + 2 || byteAt(s, q - 1) !== SPACE || byteAt(s, q + 1) !== ch.RPAREN || matchesLowerAt(s, v, n, "arn:"))
+      return 0;
+    if (!plausibleName(s, v, q - 1, kind) || !hasSignal(s, out)) return 0;
+    push(cfg, s, out, v, q - 1, kind);
+    return q - 1;
+  }
   const quoted = v < n && (byteAt(s, v) === QUOTE || byteAt(s, v) === 39 || byteAt(s, v) === 96);
   const a = quoted ? v + 1 : v;
   let e = a;
@@ -1344,7 +1362,7 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
       // (a service's name as the noun is capitalised: the x Lambda)
       if ((NOUN_ENDS[lowerCode(byteAt(s, a)) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
         const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, b, KEY_TOKEN);
-        if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true) {
+        if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true && nm.qualifiedNoun(s, a, b)) {
           // (after a service's name, a compound's -ed / -ing word may end a name: "the ember-shipping Kinesis stream";
           // "the long-running ECS task" stays by its first part)
           const parts = w > 0 ? !nm.adjectiveParts(s, i, dash, e) : nm.nameParts(s, i, dash, e);
