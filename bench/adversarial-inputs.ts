@@ -417,6 +417,14 @@ export function adversarialInputs(size: number): Input[] {
       "qualified noun run",
       "aws EventBridge rule a-b-c state machine d-e-1 the rule x-y-z machine q-r-2 EventBus s-t-3 ",
     ],
+    [
+      "generated name run",
+      "LedgerStack-OrdersTable-1QWERTY5ZXCV aB-cD-eF-gH-iJ-kL-mN-oP-qR-sT-uV-wX-yZ- sam-app-HelloWorld-",
+    ],
+    [
+      "store name run",
+      "aws Secrets Manager under a/b-1 Parameter Store at Secrets Manager as x-y-z-w-v Parameter Store ",
+    ],
     ["spaced quote run", 'aws function (" a-b ") function (" function (" ab" ) KINESIS_STREAM=c-d rule: x '],
   ];
   const out: Input[] = [];

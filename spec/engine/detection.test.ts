@@ -3346,3 +3346,35 @@ describe("fresh material, thirty-sixth pass: streams, buses, rules and state mac
     expect(out).not.toContain("orders-q ");
   });
 });
+
+describe("fresh material, thirty-sixth pass: CloudFormation's generated names and the stores' names in prose", () => {
+  it("a name CloudFormation generated is masked wherever it stands, its stack named in either case", () => {
+    const out = mask(
+      "After the deploy LedgerStack-ProcessOrderFunction-a1B2c3D4e5F6 times out; " +
+        "LedgerStack-OrdersTable1A2B3C4D-1QWERTY5ZXCV throttles.\nErrors come from sam-app-HelloWorldFunction-SWIKdZpcJrUq.\n",
+    );
+    for (const v of ["ProcessOrderFunction", "OrdersTable1A2B3C4D", "HelloWorldFunction"]) expect(out).not.toContain(v);
+  });
+  it("PascalCase words joined by dashes stay when their last part is no random string", () => {
+    const out = mask(
+      "aws: Microsoft-Windows-TaskScheduler, X-Amzn-Trace-Id, Ledger-Prod-ProcessOrder, Auto-Scaling-Group-2024\n",
+    );
+    for (const v of [
+      "Microsoft-Windows-TaskScheduler",
+      "X-Amzn-Trace-Id",
+      "Ledger-Prod-ProcessOrder",
+      "Auto-Scaling-Group-2024",
+    ])
+      expect(out).toContain(v);
+  });
+  it("a secret's or a parameter's name after its store's name in prose is masked; English words there stay", () => {
+    const out = mask(
+      "The password is in Secrets Manager under prod/ledger/db-credentials (aws), the key in Parameter Store at " +
+        "/prod/ledger/api-key and the admin in Secrets Manager as ledger_db_admin.\n" +
+        "Use Secrets Manager as well; Secrets Manager at rest encrypts; Parameter Store under load throttles.\n",
+    );
+    for (const v of ["prod/ledger/db-credentials", "/prod/ledger/api-key", "ledger_db_admin"])
+      expect(out).not.toContain(v);
+    for (const v of ["as well", "at rest", "under load"]) expect(out).toContain(v);
+  });
+});

@@ -1946,3 +1946,56 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
     (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) || (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events"))
   );
 }
+
+/**
+ * The end of a name CloudFormation generated for a resource its template left unnamed, the token starting at i:
+ * <stack>-<logical id>-<random> ("LedgerStack-ProcessOrderFunction-a1B2c3D4e5F6", "sam-app-HelloWorldFunction-
+ * 1QWERTY5ZXCV"): three or more segments of letters and digits joined by "-", one in PascalCase (an upper-case letter
+ * after a lower-case one), the last a random string's: 8-16 units with a digit that change between letters and digits
+ * twice or more, or 12-13 letters with two upper-case ones in a row or six changes of case (not a word in PascalCase:
+ * "TaskScheduler", "ProcessOrder"). -1 for any other token, and for one that goes on in a "." "/" "_" "@" or ":" (a
+ * host's, a path's, an ARN's part: their matchers read them).
+ */
+export function generatedNameEnd(s: string, i: number, n: number): number {
+  let k = i;
+  let segs = 1;
+  let seg = i;
+  let pascal = false;
+  let prev = 0;
+  while (k < n && k - i < 160) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if (c === 45) {
+      if (k === seg) return -1;
+      segs++;
+      seg = k + 1;
+      prev = 0;
+    } else if ((f & C_ALNUM) !== 0) {
+      if ((f & ch.C_UPPER) !== 0 && (prev & C_LOWER) !== 0) pascal = true;
+      prev = f;
+    } else break;
+    k++;
+  }
+  const len = k - seg;
+  if (segs < 3 || !pascal || len < 8 || len > 16 || k - i >= 160) return -1;
+  if (k + 1 < n && (cls(byteAt(s, k + 1)) & C_ALNUM) !== 0) {
+    const c = byteAt(s, k);
+    if (c === 46 || c === 47 || c === 95 || c === 64 || c === 58) return -1;
+  }
+  let digits = 0;
+  let changes = 0; // between letters and digits
+  let cases = 0; // between upper and lower case
+  let uppers = 0; // two upper-case letters in a row
+  let last = 0;
+  for (let q = seg; q < k; q++) {
+    const f = cls(byteAt(s, q));
+    const d = (f & C_DIGIT) !== 0 ? 1 : (f & C_LOWER) !== 0 ? 2 : 3;
+    if (d === 1) digits++;
+    if (last !== 0 && (d === 1) !== (last === 1)) changes++;
+    if (last > 1 && d > 1 && d !== last) cases++;
+    if (last === 3 && d === 3) uppers++;
+    last = d;
+  }
+  if (digits > 0) return changes >= 2 ? k : -1;
+  return (len === 12 || len === 13) && (uppers > 0 || cases >= 6) ? k : -1;
+}

@@ -1342,6 +1342,14 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
   }
   // (a token after a dot is the tail of a dotted one, which matchProseName takes at its noun)
   if (i > 0 && byteAt(s, i - 1) === DOT) return 0;
+  if (e < n && dashes > 0 && byteAt(s, e - 1) === DASH && (cls(byteAt(s, e)) & ch.C_UPPER) !== 0) {
+    // a name CloudFormation generated under a stack named in lower case (sam-app-HelloWorldFunction-1QWERTY5ZXCV)
+    const g = nm.generatedNameEnd(s, i, n);
+    if (g > 0 && kindOn(cfg, cfg.byId["resource-name"])) {
+      push(cfg, s, out, i, g, cfg.byId["resource-name"]);
+      return g;
+    }
+  }
   const last = e > i ? byteAt(s, e - 1) : DASH;
   // (a code span in Markdown: `ledger-close` Lambda)
   const span = i > 0 && byteAt(s, i - 1) === 96 && e < n && byteAt(s, e) === 96 ? 1 : 0;
@@ -4323,6 +4331,32 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("Stack Name [", e);
   }
+  // a secret's or a parameter's name after its store's in prose: "in Secrets Manager under prod/ledger/db", "Parameter
+  // Store as /prod/app/db-url" (also at, named, called)
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "Secrets Manager " : "Parameter Store ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const v = p + 16;
+      const c0 = v + 3 < n ? byteAt(s, v) : 0;
+      let w = v; // the connector's end
+      if (c0 === 117 && matchesLowerAt(s, v, n, "under")) w = v + 5;
+      else if (c0 === 97 && (byteAt(s, v + 1) === 115 || byteAt(s, v + 1) === 116))
+        w = v + 2; // as, at
+      else if (c0 === 110 && matchesLowerAt(s, v, n, "named")) w = v + 5;
+      else if (c0 === 99 && matchesLowerAt(s, v, n, "called")) w = v + 6;
+      // (a name's shape: a "/", "-", "_" or digit in it; "as well", "at rest", "under load" stay)
+      let k = w + 1;
+      let marks = 0;
+      while (w > v && k < n && k - w < 256 && (nm.isNameUnit(byteAt(s, k)) || byteAt(s, k) === SLASH)) {
+        const c = byteAt(s, k);
+        if (c === SLASH || c === DASH || c === UNDERSCORE || (cls(c) & C_DIGIT) !== 0) marks++;
+        k++;
+      }
+      const e = marks > 0 && byteAt(s, w) === SPACE ? nameAt(cfg, s, w + 1, n, name, extra) : v;
+      p = s.indexOf(lit, e > v ? e : v);
+    }
+  }
   // an assumed role without its ARN's head ("Federated user: assumed-role/<role>/<session>", a log's principal): the
   // role and the session (after "arn:...:" the ARN matcher reads them)
   p = firstOf(s, "assumed-role/");
@@ -6246,6 +6280,14 @@ function wordMatch(
     if (consumed === 0 && nxt === 58) {
       if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
       if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
+    }
+    if (consumed === 0 && nxt === DASH && (cls(prev) & C_ALNUM) === 0 && prev !== DASH && prev !== UNDERSCORE) {
+      // a name CloudFormation generated (LedgerStack-ProcessOrderFunction-a1B2c3D4e5F6), wherever it stands
+      const e = nm.generatedNameEnd(s, i, n);
+      if (e > 0 && kindOn(cfg, cfg.byId["resource-name"])) {
+        push(cfg, s, out, i, e, cfg.byId["resource-name"]);
+        consumed = e;
+      }
     }
   } else if (nxt === 46) {
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
