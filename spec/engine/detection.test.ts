@@ -3378,3 +3378,56 @@ describe("fresh material, thirty-sixth pass: CloudFormation's generated names an
     for (const v of ["as well", "at rest", "under load"]) expect(out).toContain(v);
   });
 });
+
+describe("fresh material, thirty-sixth pass: findings' ids and tags, connector configs", () => {
+  it("an id after a region's name and a dash is an id (Prowler's finding ids)", () => {
+    const out = mask(
+      "prowler-aws-ec2_securitygroup_allow_ingress-730915284466-us-east-2-sg-0a4e7f21c98b3d605\n" +
+        "prowler-aws-ec2_instance_imdsv2_enabled-730915284466-us-gov-west-1-i-07c2d9e4a1b85f3d6\n",
+    );
+    expect(out).not.toContain("sg-0a4e7f21c98b3d605\n");
+    expect(out).not.toContain("i-07c2d9e4a1b85f3d6");
+  });
+  it("AWS's namespaced tag keys and dotted connector keys are read by their last part", () => {
+    const out = mask(
+      '{"tags": {"aws:autoscaling:groupName": "kestrel-bastion-asg-blue", "aws:cloudformation:stack-name": "kestrel-net"}}\n' +
+        '{"connector.class": "io.confluent.connect.s3.S3SinkConnector", "s3.bucket.name": "orca-kafka-sink-lake", ' +
+        '"aws.sts.role.session.name": "orca-aiven-session"}\n',
+    );
+    for (const v of ["kestrel-bastion-asg-blue", "kestrel-net", "orca-kafka-sink-lake", "orca-aiven-session"])
+      expect(out).not.toContain(v);
+    expect(out).toContain('"connector.class"');
+  });
+  it("a service's namespace and a catalog's connector are not learned into the words they are", () => {
+    const out = mask(
+      'aws\n{"serviceNamespace": "kms", "actions": [{"action": "kms:Decrypt"}]}\nconnector.name=hive\n' +
+        "hive.metastore.uri=thrift://10.0.0.5:9083\n",
+    );
+    expect(out).toContain('"kms:Decrypt"');
+    expect(out).toContain("connector.name=hive");
+    expect(out).toContain("hive.metastore.uri");
+  });
+  it("a FIFO queue's name is masked wherever it stands; a file's .fifo suffix alone stays", () => {
+    const out = mask("aws\n  payment-dlq: orca-payment-events-dlq.fifo\nsee alerts-intake.fifo; mkfifo /tmp/x.fifo\n");
+    expect(out).not.toContain("orca-payment-events-dlq");
+    expect(out).not.toContain("alerts-intake");
+    expect(out).toContain("/tmp/x.fifo");
+  });
+  it("prose names a WAF rule, a job, a firewall and a key pair", () => {
+    const out = mask(
+      "In us-east-2 WAF rule heron-waf-ratelimit-login-rbr absorbed it; the Macie job weekly-pii-sweep-treasury and " +
+        "the firewall heron-egress-nfw-use2 saw it; key pair kestrel-ops-keypair-2023 is old; a pair of-two stays.\n",
+    );
+    for (const v of ["heron-waf-ratelimit", "weekly-pii-sweep", "heron-egress-nfw", "kestrel-ops-keypair"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("pair of-two");
+  });
+  it("Datadog's application key, an Airflow login and an ACL grant's canonical user are masked", () => {
+    const out = mask(
+      'aws\ncurl -H "DD-APPLICATION-KEY: 5d7f9b1c3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e" https://api.datadoghq.com/api/v1/validate\n' +
+        "airflow connections add aws_default --conn-type aws --conn-login 'etl_loader_lumen'\n" +
+        "s3cmd setacl --acl-grant=read:f293a1b7c0d94e6f8a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f1a51 s3://tide-backup/\n",
+    );
+    for (const v of ["5d7f9b1c3e5a", "etl_loader_lumen", "f293a1b7c0d94e6f"]) expect(out).not.toContain(v);
+  });
+});

@@ -98,6 +98,9 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   // a VPN tunnel's pre-shared key (Terraform's tunnel1_preshared_key, the API's PreSharedKey, shared_key)
   ["sharedkey", CRED_OTHER],
   ["apikey", CRED_OTHER],
+  // Datadog's application key (DD-APPLICATION-KEY, DD_APP_KEY, app_key): with the API key it reads the account's data
+  ["applicationkey", CRED_OTHER],
+  ["appkey", CRED_OTHER],
   // PagerDuty's integration key (Events API v1) and routing key (v2): whoever holds one raises incidents
   ["integrationkey", CRED_OTHER],
   ["routingkey", CRED_OTHER],

@@ -504,6 +504,9 @@ const GENERIC_ENDINGS = [
   // a CloudWatch Evidently project and launch (--project, --launch, "project": in its events)
   "project",
   "launch",
+  // a login's user (Airflow's connection login, --conn-login; a database's), Spring Cloud AWS's @SqsListener("<queue>")
+  "login",
+  "sqslistener",
   // a Kinesis or Firehose stream, an EventBridge bus and rule, a Step Functions state machine as a key of their own
   // (KINESIS_STREAM=, EVENT_BUS=, --rule, STATE_MACHINE=, Serverless's eventBus:)
   "stream",
@@ -607,7 +610,19 @@ export function opaqueToken(s: string, a: number, b: number): boolean {
 // --metric-name CPUUtilization), an API call's (CloudTrail's eventName: DeleteBucket, an SDK log's operationName) or
 // an AWS Health event type's (eventTypeName): AWS's vocabulary or the application's; a command (sts
 // get-caller-identity: ...)
-const NOT_GENERIC_ENDINGS = ["metricname", "eventname", "eventtypename", "operationname", "getcalleridentity"];
+const NOT_GENERIC_ENDINGS = [
+  "metricname",
+  "eventname",
+  "eventtypename",
+  "operationname",
+  "getcalleridentity",
+  // a Trino or Presto catalog's connector (connector.name=hive): learned, it would replace the word in every hive.*
+  // property
+  "connectorname",
+  // an IAM action's service prefix (Access Analyzer's unused permissions: "serviceNamespace": "kms"): learned, it
+  // would replace the word in every action (kms:Decrypt)
+  "servicenamespace",
+];
 
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
@@ -925,9 +940,16 @@ export function valueAfter(
     let ks = keyStart;
     if (flag) while (ks > 0 && keyStart - ks < 2 && byteAt(s, ks - 1) === 45) ks--;
     if (ks > 1 && byteAt(s, ks - 1) === 58 && byteAt(s, ks - 2) !== q0) {
-      // a namespaced key: a Cognito token's or user's attribute ("cognito:username", "custom:bucket")
+      // a namespaced key: a Cognito token's or user's attribute ("cognito:username", "custom:bucket"), an AWS tag's
+      // ("aws:autoscaling:groupName", "aws:cloudformation:stack-name")
       let p = ks - 1;
-      while (p > 0 && ks - p < 17 && (cls(byteAt(s, p - 1)) & C_LOWER) !== 0) p--;
+      while (p > 0 && ks - p < 33 && ((cls(byteAt(s, p - 1)) & C_LOWER) !== 0 || byteAt(s, p - 1) === 58)) p--;
+      if (p < ks - 1 && p > 0 && byteAt(s, p - 1) === q0) ks = p;
+    } else if (ks > 1 && byteAt(s, ks - 1) === 46 && byteAt(s, ks - 2) !== q0) {
+      // a dotted key: Kafka Connect's and Aiven's connector configs ("s3.bucket.name", "aws.sts.role.session.name")
+      let p = ks - 1;
+      while (p > 0 && ks - p < 49 && ((cls(byteAt(s, p - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, p - 1) === 46))
+        p--;
       if (p < ks - 1 && p > 0 && byteAt(s, p - 1) === q0) ks = p;
     }
     if (ks === 0 || byteAt(s, ks - 1) !== q0) {
@@ -1929,21 +1951,25 @@ export function countNotAccount(s: string, i: number): boolean {
 }
 
 /**
- * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge or Events (lint,
- * firewall and WAF rules are named in the same words), "machine" only after "state" (a Step Functions state machine);
- * every other noun anywhere. Loop-free but for those two nouns.
+ * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge, Events or WAF (lint
+ * and firewall rules are named in the same words), "machine" only after "state" (a Step Functions state machine),
+ * "pair" only after "key" (an EC2 key pair); every other noun anywhere. Loop-free but for those three nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const rule = b - a === 4 && ch.matchesLowerAt(s, a, b, "rule");
+  const pair = b - a === 4 && !rule && ch.matchesLowerAt(s, a, b, "pair");
   const machine = b - a === 7 && ch.matchesLowerAt(s, a, b, "machine");
-  if (!rule && !machine) return true;
+  if (!rule && !machine && !pair) return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
   let k = a - 1;
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
   const w = a - 1 - k;
   if (machine) return w === 5 && ch.matchesLowerAt(s, k, a - 1, "state");
+  if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   return (
-    (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) || (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events"))
+    (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) ||
+    (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events")) ||
+    (w === 3 && ch.matchesLowerAt(s, k, a - 1, "waf"))
   );
 }
 
@@ -1998,4 +2024,25 @@ export function generatedNameEnd(s: string, i: number, n: number): number {
   }
   if (digits > 0) return changes >= 2 ? k : -1;
   return (len === 12 || len === 13) && (uppers > 0 || cases >= 6) ? k : -1;
+}
+
+// The direction words of regions' names (us-east-2, ap-southeast-1, ca-central-1), packed " word " for one search.
+const REGION_DIRECTIONS = " east west north south central northeast northwest southeast southwest ";
+
+/**
+ * Whether a region's name ends at e (us-east-2, ap-southeast-1, us-gov-west-1), standing after the text's start, a
+ * "-" or a unit that is no letter or digit: an id may start after its "-" (Prowler's finding ids,
+ * ...-<account>-us-east-2-sg-0a4e7f21c98b3d605).
+ */
+export function regionEndsAt(s: string, e: number): boolean {
+  if (e < 9 || (cls(byteAt(s, e - 1)) & C_DIGIT) === 0 || byteAt(s, e - 2) !== 45) return false;
+  let k = e - 2;
+  while (k > 0 && e - 2 - k < 9 && (cls(byteAt(s, k - 1)) & C_LOWER) !== 0) k--;
+  if (e - 2 - k < 4 || k < 4 || byteAt(s, k - 1) !== 45) return false;
+  if (REGION_DIRECTIONS.indexOf(" " + sub(s, k, e - 2) + " ") < 0) return false;
+  let a = k - 1; // the "-" before the direction
+  if (a >= 7 && byteAt(s, a - 4) === 45 && ch.matchesLowerAt(s, a - 3, a, "gov")) a -= 4;
+  else if (a >= 7 && byteAt(s, a - 4) === 45 && ch.matchesLowerAt(s, a - 3, a, "iso")) a -= 4;
+  if (a < 2 || (cls(byteAt(s, a - 1)) & C_LOWER) === 0 || (cls(byteAt(s, a - 2)) & C_LOWER) === 0) return false;
+  return a === 2 || byteAt(s, a - 3) === 45 || (cls(byteAt(s, a - 3)) & C_ALNUM) === 0;
 }

@@ -197,6 +197,10 @@ function nounKinds(): void {
     ["rule", "resource-name"],
     ["eventbus", "resource-name"],
     ["machine", "resource-name"],
+    // a Glue, Batch or Macie job, a Network Firewall, an EC2 key pair ("pair" only after "key")
+    ["job", "resource-name"],
+    ["firewall", "resource-name"],
+    ["pair", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1735,7 +1739,9 @@ function matchKeyValue(
         (byteAt(s, j) === 32 && j + 1 < n && byteAt(s, j + 1) === 61) ||
         (byteAt(s, j) === COLON && j + 2 < n && byteAt(s, j + 2) === 83 && matchesLowerAt(s, j + 1, n, " str(")) ||
         // a JSON path's last key, the path an argument ('$.requestParameters.bucketName') = 'x'
-        ((byteAt(s, j) === 39 || byteAt(s, j) === QUOTE) && j + 1 < n && byteAt(s, j + 1) === ch.RPAREN));
+        ((byteAt(s, j) === 39 || byteAt(s, j) === QUOTE) && j + 1 < n && byteAt(s, j + 1) === ch.RPAREN) ||
+        // a quoted dotted key (Kafka Connect's "s3.bucket.name": x; valueAfter checks its opening quote)
+        (byteAt(s, j) === QUOTE && j + 1 < n && byteAt(s, j + 1) === COLON));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
@@ -1789,9 +1795,13 @@ function matchKeyValue(
     )
       t--;
     const generic = cfg.byId["resource-name"];
+    // (a Trino or Presto catalog's connector.name=hive names a connector, not a resource)
+    if (keyStart - 1 - t === 9 && matchesLowerAt(s, t, n, "connector.")) return b;
     if (
       (t === 0 || byteAt(s, t - 1) === 10) &&
       t < keyStart - 1 &&
+      // (CDK prints a stack's outputs as `Stack.Key = value`; `a.b=value` is a properties file's key)
+      byteAt(s, j) === SPACE &&
       generic !== undefined &&
       (out.length === 0 || out[out.length - 1].e <= t) &&
       plausibleName(s, t, keyStart - 1, generic)
@@ -3827,6 +3837,27 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         push(cfg, s, extra, p + 1, e, kind);
     }
     p = s.indexOf("$", e);
+  }
+  // an SQS FIFO queue's (or an SNS FIFO topic's) name, <name>.fifo, wherever it stands: its suffix says what it is
+  // (a walk back never passes the last anchor's end: linear on runs of ".fifo")
+  const queue = cfg.byId["sqs-queue"];
+  p = queue !== undefined ? firstOf(s, ".fifo") : -1;
+  let floor = 0;
+  while (p >= 0) {
+    const e = p + 5;
+    let a = p;
+    while (a > floor && p - a < 80 && nm.isNameUnit(byteAt(s, a - 1)) && byteAt(s, a - 1) !== DOT) a--;
+    const c = a > 0 ? byteAt(s, a - 1) : SPACE;
+    if (
+      p - a >= 3 &&
+      (e >= n || !nm.isNameUnit(byteAt(s, e))) &&
+      (cls(c) & C_ALNUM) === 0 &&
+      c !== DOT &&
+      plausibleName(s, a, e, queue as Kind)
+    )
+      push(cfg, s, extra, a, e, queue as Kind);
+    floor = e;
+    p = s.indexOf(".fifo", e);
   }
 }
 
@@ -6172,7 +6203,9 @@ function wordMatch(
       windowHas(s, i - 16, i, 'id"') ||
       windowHas(s, i - 16, i, "id:") ||
       windowHas(s, i - 24, i, "owner") ||
-      windowHas(s, i - 24, i, "canonical"))
+      windowHas(s, i - 24, i, "canonical") ||
+      // (s3cmd setacl --acl-grant=read:<id>)
+      windowHas(s, i - 24, i, "grant"))
   ) {
     // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
@@ -6207,7 +6240,8 @@ function wordMatch(
       const dashes = prev === 45 && i >= 2 && byteAt(s, i - 2) === 45;
       // (AWS's configuration for a VPN connection names its parts after it: keyring-vpn-<id>-0, ike-pol-vpn-<id>-1)
       const vpn = prev === 45 && len === 3 && c === 118 && byteAt(s, i + 1) === 112 && byteAt(s, i + 2) === 110;
-      if ((prev !== 45 && prev !== 95) || dashes || vpn) {
+      // (and after a region's name: Prowler's finding ids, ...-<account>-us-east-2-sg-0a4e7f21c98b3d605)
+      if ((prev !== 45 && prev !== 95) || dashes || vpn || (prev === 45 && len <= 8 && nm.regionEndsAt(s, i - 1))) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
         if (
           consumed === 0 &&
