@@ -428,6 +428,10 @@ export function adversarialInputs(size: number): Input[] {
     ["region dash run", "x-123456789012-us-east-2-sg-0a4e7f21c98b3d605-us-gov-west-1-i-0abc-eu-north-1- "],
     ["dotted key run", '"s3.bucket.name": "a-b", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.name" "aws:a:b:c:d:groupName": '],
     ["fifo run", "orders-intake.fifo a.fifo.fifo -x.fifo key pair a-b-1 WAF rule c-d job e-f firewall g-h-2 "],
+    [
+      "on.aws host run",
+      "a-b.aoss.eu-west-1.on.aws.x.dsql.us-east-1.on.aws-.on.aws a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.on.aws ",
+    ],
     ["spaced quote run", 'aws function (" a-b ") function (" function (" ab" ) KINESIS_STREAM=c-d rule: x '],
   ];
   const out: Input[] = [];

@@ -3431,3 +3431,32 @@ describe("fresh material, thirty-sixth pass: findings' ids and tags, connector c
     for (const v of ["5d7f9b1c3e5a", "etl_loader_lumen", "f293a1b7c0d94e6f"]) expect(out).not.toContain(v);
   });
 });
+
+describe("fresh material, thirty-sixth pass: hosts under on.aws and names after app, domain and thing", () => {
+  it("a host under on.aws has the labels before its service's masked (Timestream for InfluxDB, Aurora DSQL, OpenSearch Serverless)", () => {
+    const out = mask(
+      "INFLUX_URL=https://kz3m8q1w7p-tq4vh2nb8xrlm5.timestream-influxdb.eu-west-1.on.aws:8086\n" +
+        'psql "host=tbabc3xyzq7mfn2plkw4rd6hve.dsql.us-east-1.on.aws user=admin"\n' +
+        "POST https://k3v8z1p6w2m9qr4t7yxb.aoss.eu-west-1.on.aws/recs-index/_bulk\n",
+    );
+    for (const v of ["kz3m8q1w7p", "tbabc3xyzq7mfn2plkw4rd6hve", "k3v8z1p6w2m9qr4t7yxb"]) expect(out).not.toContain(v);
+    for (const v of [".timestream-influxdb.eu-west-1.on.aws", ".dsql.us-east-1.on.aws", ".aoss.eu-west-1.on.aws"])
+      expect(out).toContain(v);
+  });
+  it("prose names an app, a domain and an IoT thing", () => {
+    const out = mask(
+      "In eu-west-1 the Amplify app kestrel-storefront and the OpenSearch domain `kestrel-audit-logs` are up; " +
+        "the thing orders-sensor-2 reconnects; the domain example.com stays.\n",
+    );
+    for (const v of ["kestrel-storefront", "kestrel-audit-logs", "orders-sensor-2"]) expect(out).not.toContain(v);
+    expect(out).toContain("domain example.com");
+  });
+  it("curl's subjectAltName and SigV4's service name are not learned", () => {
+    const out = mask(
+      '*  subjectAltName: host "api.example.com" matched cert\'s "*.example.com"\n$ host api.example.com\n' +
+        "awscurl --service execute-api -X GET https://h4k9p2x7qa.execute-api.eu-west-1.amazonaws.com/prod\n",
+    );
+    expect(out).toContain("$ host api.example.com");
+    expect(out).toContain("--service execute-api");
+  });
+});

@@ -116,6 +116,8 @@ export const STOPLIST: Record<string, boolean> = {
   alb: true,
   nlb: true,
   nginx: true,
+  // API Gateway's service name for SigV4 (awscurl --service execute-api)
+  "execute-api": true,
   // a container log's stream (Docker's json-file log: "stream":"stdout")
   stdout: true,
   stderr: true,
@@ -616,6 +618,9 @@ const NOT_GENERIC_ENDINGS = [
   "eventtypename",
   "operationname",
   "getcalleridentity",
+  // a TLS certificate's subject alternative name as curl -v prints it (subjectAltName: host "x" matched ...): learned,
+  // "host" would replace the word everywhere
+  "subjectaltname",
   // a Trino or Presto catalog's connector (connector.name=hive): learned, it would replace the word in every hive.*
   // property
   "connectorname",

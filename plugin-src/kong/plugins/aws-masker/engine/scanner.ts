@@ -201,6 +201,10 @@ function nounKinds(): void {
     ["job", "resource-name"],
     ["firewall", "resource-name"],
     ["pair", "resource-name"],
+    // an Amplify or other app, an OpenSearch domain, an IoT thing
+    ["app", "resource-name"],
+    ["domain", "resource-name"],
+    ["thing", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -2951,6 +2955,47 @@ function findLambdaUrls(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       push(cfg, s, extra, a, p, cfg.hostKinds["lambda-url"]);
     }
     p = s.indexOf(lu, p + 1);
+  }
+  // the other services' hosts under on.aws, <labels>.<service>.<region>.on.aws (Timestream for InfluxDB, Aurora DSQL,
+  // OpenSearch Serverless): the labels before the service's (walks back never pass the last anchor's end: linear)
+  const host = cfg.byId["aws-resource-host"];
+  p = host !== undefined ? firstOf(s, ".on.aws") : -1;
+  let floor = 0;
+  while (p >= 0) {
+    const e = p + 7;
+    let r = p;
+    while (
+      r > floor &&
+      p - r < 24 &&
+      ((cls(byteAt(s, r - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, r - 1) === DASH)
+    )
+      r--;
+    let v = r - 1; // the service's label starts at v
+    if (
+      r - 1 > floor &&
+      byteAt(s, r - 1) === DOT &&
+      isRegionLabel(s, r, p) &&
+      (e >= n || !nm.isNameUnit(byteAt(s, e)))
+    ) {
+      while (
+        v > floor &&
+        r - 1 - v < 40 &&
+        ((cls(byteAt(s, v - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, v - 1) === DASH)
+      )
+        v--;
+    }
+    if (v < r - 1 && v - 1 > floor && byteAt(s, v - 1) === DOT && !matchesLowerAt(s, v, n, "lambda-url.")) {
+      let a = v - 1;
+      while (
+        a > floor &&
+        v - 1 - a < 200 &&
+        ((cls(byteAt(s, a - 1)) & C_ALNUM) !== 0 || byteAt(s, a - 1) === DASH || byteAt(s, a - 1) === DOT)
+      )
+        a--;
+      if (v - 1 - a >= 4 && plausibleName(s, a, v - 1, host as Kind)) push(cfg, s, extra, a, v - 1, host as Kind);
+    }
+    floor = e;
+    p = s.indexOf(".on.aws", e);
   }
 }
 
