@@ -432,6 +432,10 @@ export function adversarialInputs(size: number): Input[] {
       "on.aws host run",
       "a-b.aoss.eu-west-1.on.aws.x.dsql.us-east-1.on.aws-.on.aws a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.on.aws ",
     ],
+    [
+      "opaque id run",
+      "aws agent QW7RT2ZP4K knowledge base 7DFG2HJ9KL job a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8 index a1 ",
+    ],
     ["spaced quote run", 'aws function (" a-b ") function (" function (" ab" ) KINESIS_STREAM=c-d rule: x '],
   ];
   const out: Input[] = [];

@@ -3460,3 +3460,25 @@ describe("fresh material, thirty-sixth pass: hosts under on.aws and names after 
     expect(out).toContain("--service execute-api");
   });
 });
+
+describe("fresh material, thirty-sixth pass: Bedrock's ids in prose and the values AWS gives", () => {
+  it("an opaque id after a prose noun is masked: an agent, an alias, a knowledge base, a job, a guardrail", () => {
+    const out = mask(
+      "In us-east-1 our agent QW7RT2ZP4K with alias N4B8VX1QJ6 can't reach knowledge base 7DFG2HJ9KL since ingestion " +
+        "job JB6N3M9Q2W; guardrail h2k8d0w5r7tz v3 is fine; the collection r5t8w2q9z1x4c7v3b6n0 is gone.\n",
+    );
+    for (const v of ["QW7RT2ZP4K", "N4B8VX1QJ6", "7DFG2HJ9KL", "JB6N3M9Q2W", "h2k8d0w5r7tz", "r5t8w2q9z1x4c7v3b6n0"])
+      expect(out).not.toContain(v);
+  });
+  it("a version, a charset and a year's quarter after a noun stay; a base that is no knowledge base is no noun", () => {
+    const out = mask("aws: the version v2.1.0, the index utf8mb4, table 2024Q1 and the base ab12cd34ef stay.\n");
+    for (const v of ["v2.1.0", "utf8mb4", "2024Q1", "ab12cd34ef"]) expect(out).toContain(v);
+  });
+  it("a chat message's assistant role and AWS's own values under name keys stay", () => {
+    const out = mask(
+      'aws\n{"output":{"message":{"role":"assistant","content":[{"text":"hi"}]}}}\n' +
+        '{"EndpointStatus": "InService", "VariantName": "AllTraffic", "AgentAliasName": "AgentTestAlias"}\n',
+    );
+    for (const v of ['"role":"assistant"', "InService", "AllTraffic", "AgentTestAlias"]) expect(out).toContain(v);
+  });
+});

@@ -116,6 +116,14 @@ export const STOPLIST: Record<string, boolean> = {
   alb: true,
   nlb: true,
   nginx: true,
+  // a chat message's role (Bedrock's Converse and its invocation logs: "role": "assistant"), and AWS's own values
+  // that name keys take (a SageMaker endpoint's InService and default variant, Bedrock's commitment and test alias)
+  assistant: true,
+  inservice: true,
+  alltraffic: true,
+  onemonth: true,
+  sixmonths: true,
+  agenttestalias: true,
   // API Gateway's service name for SigV4 (awscurl --service execute-api)
   "execute-api": true,
   // a container log's stream (Docker's json-file log: "stream":"stdout")
@@ -1958,19 +1966,23 @@ export function countNotAccount(s: string, i: number): boolean {
 /**
  * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge, Events or WAF (lint
  * and firewall rules are named in the same words), "machine" only after "state" (a Step Functions state machine),
- * "pair" only after "key" (an EC2 key pair); every other noun anywhere. Loop-free but for those three nouns.
+ * "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock knowledge base); every other noun
+ * anywhere. Loop-free but for those four nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
-  const rule = b - a === 4 && ch.matchesLowerAt(s, a, b, "rule");
-  const pair = b - a === 4 && !rule && ch.matchesLowerAt(s, a, b, "pair");
+  const four = b - a === 4;
+  const rule = four && ch.matchesLowerAt(s, a, b, "rule");
+  const pair = four && !rule && ch.matchesLowerAt(s, a, b, "pair");
+  const base = four && !rule && !pair && ch.matchesLowerAt(s, a, b, "base");
   const machine = b - a === 7 && ch.matchesLowerAt(s, a, b, "machine");
-  if (!rule && !machine && !pair) return true;
+  if (!rule && !machine && !pair && !base) return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
   let k = a - 1;
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
   const w = a - 1 - k;
   if (machine) return w === 5 && ch.matchesLowerAt(s, k, a - 1, "state");
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
+  if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");
   return (
     (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) ||
     (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events")) ||
@@ -2050,4 +2062,35 @@ export function regionEndsAt(s: string, e: number): boolean {
   else if (a >= 7 && byteAt(s, a - 4) === 45 && ch.matchesLowerAt(s, a - 3, a, "iso")) a -= 4;
   if (a < 2 || (cls(byteAt(s, a - 1)) & C_LOWER) === 0 || (cls(byteAt(s, a - 2)) & C_LOWER) === 0) return false;
   return a === 2 || byteAt(s, a - 3) === 45 || (cls(byteAt(s, a - 3)) & C_ALNUM) === 0;
+}
+
+/**
+ * The end of an opaque id of 8-32 letters and digits starting at a (Bedrock's QW7RT2ZP4K, 3fj9d2k1l0pq), which ends
+ * its token (a sentence's "." or "," may follow): a digit and a letter in it, and two changes between letters and
+ * digits or more (not "v2", "ipv6", "utf8mb4"). -1 when the token at a is none. Loop-free when a's unit is no letter
+ * or digit.
+ */
+export function opaqueIdEnd(s: string, a: number, n: number): number {
+  if (a >= n || (cls(byteAt(s, a)) & C_ALNUM) === 0) return -1;
+  let k = a;
+  let digits = 0;
+  let changes = 0;
+  let last = 0;
+  while (k < n && k - a <= 32) {
+    const f = cls(byteAt(s, k));
+    if ((f & C_ALNUM) === 0) break;
+    const d = (f & C_DIGIT) !== 0 ? 1 : 2;
+    if (d === 1) digits++;
+    if (last !== 0 && d !== last) changes++;
+    last = d;
+    k++;
+  }
+  if (k - a < 8 || k - a > 32 || digits === 0 || digits === k - a || changes < 2) return -1;
+  if (k < n) {
+    const c = byteAt(s, k);
+    const next = k + 1 < n ? byteAt(s, k + 1) : 32;
+    if (c === 45 || c === 95 || c === 47 || c === 58 || c === 64) return -1;
+    if (c === 46 && (cls(next) & C_ALNUM) !== 0) return -1;
+  }
+  return k;
 }

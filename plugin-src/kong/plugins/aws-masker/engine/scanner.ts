@@ -205,6 +205,14 @@ function nounKinds(): void {
     ["app", "resource-name"],
     ["domain", "resource-name"],
     ["thing", "resource-name"],
+    // Bedrock's agents, guardrails and knowledge bases ("base" only after "knowledge"), an OpenSearch Serverless
+    // collection, a vector index, a SageMaker endpoint
+    ["agent", "resource-name"],
+    ["guardrail", "resource-name"],
+    ["base", "resource-name"],
+    ["collection", "resource-name"],
+    ["index", "resource-name"],
+    ["endpoint", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1227,6 +1235,13 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     if (!plausibleName(s, v, q - 1, kind) || !hasSignal(s, out)) return 0;
     push(cfg, s, out, v, q - 1, kind);
     return q - 1;
+  }
+  // an opaque id of letters and digits (Bedrock's agent QW7RT2ZP4K, knowledge base 7DFG2HJ9KL, job 3fj9d2k1l0pq)
+  const opaque = nm.opaqueIdEnd(s, v, n);
+  if (opaque > 0) {
+    if (!plausibleName(s, v, opaque, kind) || !hasSignal(s, out)) return 0;
+    push(cfg, s, out, v, opaque, kind);
+    return opaque;
   }
   const quoted = v < n && (byteAt(s, v) === QUOTE || byteAt(s, v) === 39 || byteAt(s, v) === 96);
   const a = quoted ? v + 1 : v;
