@@ -436,6 +436,7 @@ export function adversarialInputs(size: number): Input[] {
       "opaque id run",
       "aws agent QW7RT2ZP4K knowledge base 7DFG2HJ9KL job a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q7r8 index a1 ",
     ],
+    ["snake key line run", "aws\n  s3_bucket a-b\n  log_group_name /x/y\n s_name v w\n_name \n  Name  tail\n"],
     ["spaced quote run", 'aws function (" a-b ") function (" function (" ab" ) KINESIS_STREAM=c-d rule: x '],
   ];
   const out: Input[] = [];

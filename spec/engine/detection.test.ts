@@ -3482,3 +3482,18 @@ describe("fresh material, thirty-sixth pass: Bedrock's ids in prose and the valu
     for (const v of ['"role":"assistant"', "InService", "AllTraffic", "AgentTestAlias"]) expect(out).toContain(v);
   });
 });
+
+describe("fresh material, thirty-sixth pass: Fluentd's and Fluent Bit's outputs", () => {
+  it("a snake_case key and its value one blank apart on their own line are read (Fluentd's s3 and cloudwatch_logs)", () => {
+    const out = mask(
+      "# aws\n<match app.**>\n  @type s3\n  s3_bucket orca-fluentd-logs\n  s3_region us-east-1\n</match>\n" +
+        "<match cw.**>\n  @type cloudwatch_logs\n  log_group_name /orca/payments/audit\n  log_stream_name api-node-orca-7\n</match>\n",
+    );
+    for (const v of ["orca-fluentd-logs", "/orca/payments/audit", "api-node-orca-7"]) expect(out).not.toContain(v);
+    expect(out).toContain("s3_region us-east-1");
+  });
+  it("a Fluent Bit section's plugin name stays", () => {
+    const out = mask("# aws\n[OUTPUT]\n    Name                cloudwatch_logs\n    Match               app.*\n");
+    expect(out).toContain("Name                cloudwatch_logs");
+  });
+});

@@ -126,6 +126,13 @@ export const STOPLIST: Record<string, boolean> = {
   agenttestalias: true,
   // API Gateway's service name for SigV4 (awscurl --service execute-api)
   "execute-api": true,
+  // Fluent Bit's and Fluentd's plugins, the Name of an [INPUT] or [OUTPUT] section (@type cloudwatch_logs)
+  cloudwatch_logs: true,
+  kinesis_streams: true,
+  kinesis_firehose: true,
+  tail: true,
+  forward: true,
+  systemd: true,
   // a container log's stream (Docker's json-file log: "stream":"stdout")
   stdout: true,
   stderr: true,

@@ -6496,8 +6496,9 @@ function wordMatch(
       else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
       else {
         // `key   value` alone on its line, aligned by two or more blanks or a tab (Fluent Bit's classic config,
-        // copilot svc show): the key's value
-        if ((nxt === 9 || byteAt(s, j + 1) === 32) && sep > 32)
+        // copilot svc show), or by one after a snake_case key (Fluentd's `s3_bucket x`, `log_group_name y`): the key's
+        // value
+        if ((nxt === 9 || byteAt(s, j + 1) === 32 || prev === UNDERSCORE) && sep > 32)
           consumed = matchKeyValue(cfg, s, j, n, false, out, true);
         if (consumed === 0 && len >= 3 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
       }
