@@ -3443,6 +3443,14 @@ describe("fresh material, thirty-sixth pass: hosts under on.aws and names after 
     for (const v of [".timestream-influxdb.eu-west-1.on.aws", ".dsql.us-east-1.on.aws", ".aoss.eu-west-1.on.aws"])
       expect(out).toContain(v);
   });
+  it("a FIFO queue's name and an on.aws host end a sentence; the host after a noun keeps its service and region", () => {
+    const out = mask(
+      "In us-east-1 the queue is orders-intake.fifo. The endpoint is k3v8z1p6w2m9qr4t7yxb.aoss.eu-west-1.on.aws.\n",
+    );
+    expect(out).not.toContain("orders-intake");
+    expect(out).not.toContain("k3v8z1p6w2m9qr4t7yxb");
+    expect(out).toContain(".aoss.eu-west-1.on.aws.");
+  });
   it("prose names an app, a domain and an IoT thing", () => {
     const out = mask(
       "In eu-west-1 the Amplify app kestrel-storefront and the OpenSearch domain `kestrel-audit-logs` are up; " +

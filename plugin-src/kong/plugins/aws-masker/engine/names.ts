@@ -636,9 +636,6 @@ const NOT_GENERIC_ENDINGS = [
   // a TLS certificate's subject alternative name as curl -v prints it (subjectAltName: host "x" matched ...): learned,
   // "host" would replace the word everywhere
   "subjectaltname",
-  // a Trino or Presto catalog's connector (connector.name=hive): learned, it would replace the word in every hive.*
-  // property
-  "connectorname",
   // an IAM action's service prefix (Access Analyzer's unused permissions: "serviceNamespace": "kms"): learned, it
   // would replace the word in every action (kms:Decrypt)
   "servicenamespace",
@@ -753,8 +750,11 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     if (pe > 0 && pe < b) return false;
   }
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
-  // a service principal (sns.amazonaws.com) names a service, not a resource
+  // a service principal (sns.amazonaws.com) names a service, not a resource; a host under on.aws is read by its
+  // anchor (its labels masked, its service and region kept)
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
+  // (its dots and last unit compared first: matchesAt holds a loop, and this runs for every candidate name)
+  if (len > 7 && byteAt(s, b - 4) === 46 && byteAt(s, b - 1) === 115 && matchesAt(s, b - 7, b, ".on.aws")) return false;
   // CodeDeploy's predefined deployment configurations (CodeDeployDefault.OneAtATime): the prefix is reserved
   if (len > 18 && first === 67 && matchesAt(s, a, a + 18, "CodeDeployDefault.")) return false;
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
@@ -2080,19 +2080,18 @@ export function regionEndsAt(s: string, e: number): boolean {
 export function opaqueIdEnd(s: string, a: number, n: number): number {
   if (a >= n || (cls(byteAt(s, a)) & C_ALNUM) === 0) return -1;
   let k = a;
-  let digits = 0;
   let changes = 0;
   let last = 0;
   while (k < n && k - a <= 32) {
     const f = cls(byteAt(s, k));
     if ((f & C_ALNUM) === 0) break;
     const d = (f & C_DIGIT) !== 0 ? 1 : 2;
-    if (d === 1) digits++;
     if (last !== 0 && d !== last) changes++;
     last = d;
     k++;
   }
-  if (k - a < 8 || k - a > 32 || digits === 0 || digits === k - a || changes < 2) return -1;
+  // (two changes: a letter and a digit in it)
+  if (k - a < 8 || k - a > 32 || changes < 2) return -1;
   if (k < n) {
     const c = byteAt(s, k);
     const next = k + 1 < n ? byteAt(s, k + 1) : 32;

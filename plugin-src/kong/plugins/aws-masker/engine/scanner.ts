@@ -2986,12 +2986,7 @@ function findLambdaUrls(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
     )
       r--;
     let v = r - 1; // the service's label starts at v
-    if (
-      r - 1 > floor &&
-      byteAt(s, r - 1) === DOT &&
-      isRegionLabel(s, r, p) &&
-      (e >= n || !nm.isNameUnit(byteAt(s, e)))
-    ) {
+    if (r - 1 > floor && byteAt(s, r - 1) === DOT && isRegionLabel(s, r, p) && hostEndsAt(s, e, n)) {
       while (
         v > floor &&
         r - 1 - v < 40 &&
@@ -3910,7 +3905,7 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const c = a > 0 ? byteAt(s, a - 1) : SPACE;
     if (
       p - a >= 3 &&
-      (e >= n || !nm.isNameUnit(byteAt(s, e))) &&
+      hostEndsAt(s, e, n) &&
       (cls(c) & C_ALNUM) === 0 &&
       c !== DOT &&
       plausibleName(s, a, e, queue as Kind)
@@ -4437,14 +4432,15 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       else if (c0 === 110 && matchesLowerAt(s, v, n, "named")) w = v + 5;
       else if (c0 === 99 && matchesLowerAt(s, v, n, "called")) w = v + 6;
       // (a name's shape: a "/", "-", "_" or digit in it; "as well", "at rest", "under load" stay)
+      const spaced = w > v && w < n && byteAt(s, w) === SPACE;
       let k = w + 1;
       let marks = 0;
-      while (w > v && k < n && k - w < 256 && (nm.isNameUnit(byteAt(s, k)) || byteAt(s, k) === SLASH)) {
+      while (spaced && k < n && k - w < 256 && (nm.isNameUnit(byteAt(s, k)) || byteAt(s, k) === SLASH)) {
         const c = byteAt(s, k);
         if (c === SLASH || c === DASH || c === UNDERSCORE || (cls(c) & C_DIGIT) !== 0) marks++;
         k++;
       }
-      const e = marks > 0 && byteAt(s, w) === SPACE ? nameAt(cfg, s, w + 1, n, name, extra) : v;
+      const e = marks > 0 ? nameAt(cfg, s, w + 1, n, name, extra) : v;
       p = s.indexOf(lit, e > v ? e : v);
     }
   }
