@@ -438,6 +438,13 @@ export function adversarialInputs(size: number): Input[] {
     ],
     ["snake key line run", "aws\n  s3_bucket a-b\n  log_group_name /x/y\n s_name v w\n_name \n  Name  tail\n"],
     ["spaced quote run", 'aws function (" a-b ") function (" function (" ab" ) KINESIS_STREAM=c-d rule: x '],
+    // (thirty-seventh pass: remote paths, one long line of commands; imports; connection ids; CloudFront rows; forms)
+    ["remote path run", '"mc "rclone a:bkt/x "mc al/bkt2/y remote = r:b-c/ `rclone `mc x/yy '],
+    ["config import run", "aws-secretsmanager:a/b;c-d;aws-parameterstore:/p/q/;optional:aws-secretsmanager:x;"],
+    ["connection id run", '@connections/Lq2xYcKpIAMCJzg%3D connectionId":"abc connections\\/AAAAAAAAA= '],
+    ["cloudfront row run", "E2QWRT7ZX9KLMB d1a2b3c4d5e6f7.cloudfront.net EAAAAAAAAAAAAA1 x.cloudfront.net\t"],
+    ["form pair run", '--form "key=DB_PASSWORD" --form "value=x1" --name /a/password --value "y" "value="value='],
+    ["semicolon csv run", "ACCOUNT_NAME;NAME;STATUS\na-b;c-d;OK\n;;\nx;y;z;w\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

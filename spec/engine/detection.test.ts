@@ -3505,3 +3505,111 @@ describe("fresh material, thirty-sixth pass: Fluentd's and Fluent Bit's outputs"
     expect(out).toContain("Name                cloudwatch_logs");
   });
 });
+
+describe("fresh material, thirty-seventh pass: storage clients' paths and endpoints", () => {
+  it("rclone's remote:bucket and the MinIO client's alias/bucket name the bucket", () => {
+    const out = mask(
+      "# aws\n[s3crypt]\ntype = crypt\nremote = s3remote:tidewater-backup-vault/encrypted\n" +
+        "$ rclone copy glacier-archive:tidewater-cold-2019-scans/ /mnt/restore/ -P\n" +
+        "$ mc cp --recursive ./exports awsprod/tidewater-partner-exports/drop/\n",
+    );
+    for (const v of ["tidewater-backup-vault", "tidewater-cold-2019-scans", "tidewater-partner-exports"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("--recursive ./exports awsprod/");
+  });
+  it("an S3 endpoint in a bucket's place and s3cmd's %(bucket)s template are no buckets", () => {
+    const out = mask(
+      "duplicity restore s3://s3.amazonaws.com/tidewater-duplicity-legacy/etc /tmp/etc-restore\n" +
+        "host_base = s3.amazonaws.com\nhost_bucket = %(bucket)s.s3.amazonaws.com\n",
+    );
+    expect(out).not.toContain("tidewater-duplicity-legacy");
+    expect(out).toContain("s3://s3.amazonaws.com/");
+    expect(out).toContain("host_base = s3.amazonaws.com\nhost_bucket = %(bucket)s.s3.amazonaws.com\n");
+  });
+  it("s3a://<key>:<secret>@<bucket> masks the bucket, and the key as an access key id", () => {
+    const out = mask('dbutils.fs.mount("s3a://AKIA2TBXQ9MZ4GQN8VXA:abc%2Fdef@falcon-lake-archive", "/mnt/x")\n');
+    expect(out).not.toContain("falcon-lake-archive");
+    expect(out).toMatch(/s3a:\/\/ACCESS_KEY_ID_[0-9a-z]{10}:/);
+  });
+});
+
+describe("fresh material, thirty-seventh pass: build and application configs", () => {
+  it("a Packer AMI name before {{timestamp}} is masked, in the template and in the build's log", () => {
+    const out = mask(
+      'source "amazon-ebs" "base" {\n  ami_name = "kestrel-base-al2023-{{timestamp}}"\n}\n' +
+        "==> amazon-ebs.base: Creating AMI kestrel-base-al2023-1717171717 from instance i-0abc1234def567890\n",
+    );
+    expect(out).not.toContain("kestrel-base-al2023");
+    expect(out).toContain("-{{timestamp}}");
+  });
+  it("Spring Cloud AWS's imports name a parameter path and a secret", () => {
+    const out = mask(
+      'spring.config.import: "optional:aws-parameterstore:/config/orca-payments-params/;aws-secretsmanager:orca/prod/payments-db"\n',
+    );
+    for (const v of ["orca-payments-params", "orca/prod/payments-db"]) expect(out).not.toContain(v);
+    expect(out).toContain("optional:aws-parameterstore:");
+  });
+  it("a form's value after its credential key and put-parameter's value after a password's name are credentials", () => {
+    const out = mask(
+      'curl "https://gitlab.example.com/api/v4/projects/1/variables" --form "key=AWS_SECRET_ACCESS_KEY" ' +
+        '--form "value=EW06lGogmwitromvxObpDvvgV+t+TRtq/UupdzHT"\n' +
+        'aws ssm put-parameter --name /prod/db/password --value "S3cr3t-Value" --type SecureString\n',
+    );
+    for (const v of ["EW06lGogmwitromvxObpDvvgV", "S3cr3t-Value"]) expect(out).not.toContain(v);
+  });
+  it("a secret key found by its key is masked where else the text holds it", () => {
+    const out = mask(
+      "x EW06lGogmwitromvxObpDvvgV+t+TRtq/UupdzHT y\nAWS_SECRET_ACCESS_KEY=EW06lGogmwitromvxObpDvvgV+t+TRtq/UupdzHT\n",
+    );
+    expect(out).not.toContain("EW06lGogmwitromvxObpDvvgV");
+  });
+});
+
+describe("fresh material, thirty-seventh pass: rows, CSV with semicolons, WebSocket connections, service nouns", () => {
+  it("a CloudFront distribution's id on its domain's row is masked (list-distributions --output text and table)", () => {
+    const out = mask(
+      "E2QWRT7ZX9KLMB\td1a2b3c4d5e6f7.cloudfront.net\tacme-site.s3-website-eu-west-1.amazonaws.com\n" +
+        "|  E7YHN3KXP2MQ4W |  d9x8y7w6v5u4t3.cloudfront.net  |\nENABLED EXAMPLEDOMAINS d1a2b3c4d5e6f7.cloudfront.net\n",
+    );
+    for (const v of ["E2QWRT7ZX9KLMB", "E7YHN3KXP2MQ4W"]) expect(out).not.toContain(v);
+    expect(out).toContain("ENABLED EXAMPLEDOMAINS ");
+  });
+  it("Prowler's semicolon CSV masks its ACCOUNT_NAME column", () => {
+    const out = mask(
+      "AUTH_METHOD;TIMESTAMP;ACCOUNT_UID;ACCOUNT_NAME;STATUS;REGION\n" +
+        "profile: default;2024-05-02 09:12:40;123456789012;heronbank-prod-data;FAIL;us-east-2\n",
+    );
+    expect(out).not.toContain("heronbank-prod-data");
+    expect(out).toContain(";FAIL;us-east-2");
+  });
+  it("a WebSocket connection's id is masked in the management API's path and in the route's event", () => {
+    const out = mask(
+      "awscurl --service execute-api -X POST https://h4k9p2x7qa.execute-api.eu-west-1.amazonaws.com/production/%40connections/Lq2xYcKpIAMCJzg%3D\n" +
+        '{"connectionId":"Zt4nWq8eRk2pLmA=","status":"subscribed"}\n',
+    );
+    for (const v of ["Lq2xYcKpIAMCJzg", "Zt4nWq8eRk2pLmA"]) expect(out).not.toContain(v);
+  });
+  it("App Runner, a bastion, an accelerator, a dotted IAM user, an HTTP API and a thing named like a fleet id", () => {
+    const out = mask(
+      "In eu-west-1 App Runner ledger-sync-api is down; the bastion kestrel-bastion-01 and the accelerator " +
+        "kestrel-edge-prod are fine. Deleted IAM user ops.contractor.nkemdirim. HTTP API h4k9p2x7qa threw 500s; " +
+        "connected as thing fleet-truck-0042.\n",
+    );
+    for (const v of [
+      "ledger-sync-api",
+      "kestrel-bastion-01",
+      "kestrel-edge-prod",
+      "ops.contractor",
+      "h4k9p2x7qa",
+      "fleet-truck-0042",
+    ])
+      expect(out).not.toContain(v);
+  });
+  it("a CI runner's name and an EC2 Fleet's id stay as they were read before", () => {
+    const out = mask(
+      "In eu-west-1 the GitHub runner ubuntu-22-04 is fine; fleet fleet-73fbd2ce-aa30-494c-8788-1cee4a3b2c1d.\n",
+    );
+    expect(out).toContain("runner ubuntu-22-04");
+    expect(out).toMatch(/fleet EC2_FLEET_[0-9a-z]{10}/);
+  });
+});

@@ -515,6 +515,9 @@ export const KINDS: Kind[] = [
     id: "secret-access-key",
     tag: "SECRET_ACCESS_KEY",
     family: "secret-key",
+    // (learned: a secret found by its key is masked wherever else the request holds it, also where its shape alone
+    // would not tell: a random key with few digits, one starting with "/"; never remembered, as no credential is)
+    learn: true,
     title:
       "Secret access key (40 base64 units with the class mix of random data, anywhere; any value of a secret-key field)",
     example: "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -523,6 +526,7 @@ export const KINDS: Kind[] = [
     id: "session-token",
     tag: "SESSION_TOKEN",
     family: "session-token",
+    learn: true,
     title:
       "STS session token (any value of a session/security token field; IQoJ/AgoJ/FQoG/FwoG/AQoD prefixes, also URL-encoded)",
     example: "aws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==",

@@ -1107,7 +1107,12 @@ export function valueAfter(
   } else if (pathHead && end < n && byteAt(s, end) === 47) {
     // (the rest of the path is no name)
   } else if (quote >= 0) {
-    if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
+    // a name before a template's placeholder: Packer's ami_name = "base-al2023-{{timestamp}}" (the AMIs it makes are
+    // named base-al2023-1717171717), Ansible's "orders-{{ env }}"
+    const placeholder =
+      end + 1 < n && byteAt(s, end) === 123 && byteAt(s, end + 1) === 123 && b - a >= 4 && byteAt(s, b - 1) === 45;
+    if (placeholder) b--;
+    else if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
@@ -1973,8 +1978,8 @@ export function countNotAccount(s: string, i: number): boolean {
 /**
  * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge, Events or WAF (lint
  * and firewall rules are named in the same words), "machine" only after "state" (a Step Functions state machine),
- * "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock knowledge base); every other noun
- * anywhere. Loop-free but for those four nouns.
+ * "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock knowledge base), "runner" only
+ * after "app" (an App Runner service; not a CI runner); every other noun anywhere. Loop-free but for those five nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const four = b - a === 4;
@@ -1982,7 +1987,8 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const pair = four && !rule && ch.matchesLowerAt(s, a, b, "pair");
   const base = four && !rule && !pair && ch.matchesLowerAt(s, a, b, "base");
   const machine = b - a === 7 && ch.matchesLowerAt(s, a, b, "machine");
-  if (!rule && !machine && !pair && !base) return true;
+  const runner = b - a === 6 && ch.matchesLowerAt(s, a, b, "runner");
+  if (!rule && !machine && !pair && !base && !runner) return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
   let k = a - 1;
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
@@ -1990,6 +1996,7 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   if (machine) return w === 5 && ch.matchesLowerAt(s, k, a - 1, "state");
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");
+  if (runner) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "app");
   return (
     (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) ||
     (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events")) ||

@@ -213,6 +213,13 @@ function nounKinds(): void {
     ["collection", "resource-name"],
     ["index", "resource-name"],
     ["endpoint", "resource-name"],
+    // a bastion host, a Global Accelerator, an App Runner service ("runner" only after "app")
+    ["bastion", "resource-name"],
+    ["accelerator", "resource-name"],
+    ["runner", "resource-name"],
+    // an API Gateway API ("HTTP API h4k9p2x7qa", "the API orders-api-v2"; its id has its own kind where a key or a
+    // host says it)
+    ["api", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1050,6 +1057,21 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       }
     }
   }
+  if (k < 0 && i > 1 && (byteAt(s, i - 1) === QUOTE || byteAt(s, i - 1) === DASH)) {
+    // a form's fields, curl --form "key=DB_PASSWORD" --form "value=x" (GitLab's CI/CD variables API), and a command's
+    // flags, aws ssm put-parameter --name /prod/db/password --value x: the pair name before the value, on its line
+    const form = byteAt(s, i - 1) === QUOTE;
+    const lit = form ? '"key=' : "--name ";
+    const back = i - PAIR_WINDOW > ls ? i - PAIR_WINDOW : ls;
+    const at = sub(s, back, i).indexOf(lit);
+    if (at >= 0) {
+      k = back + at + lit.length;
+      // (a parameter's path: its last segment names it)
+      for (let t = k; t < i && byteAt(s, t) !== SPACE && byteAt(s, t) !== QUOTE; t++)
+        if (byteAt(s, t) === SLASH) k = t + 1;
+      ls = i;
+    }
+  }
   if (k < 0 && byteAt(s, j) === ch.EQUALS) {
     // XML: <property name="db.password" value="x"/>, the pair name an attribute before the value, in the same tag
     let open = i - 1;
@@ -1105,7 +1127,9 @@ function valueOfKey(
 ): number {
   const code = creds.credentialKeyCode(s, k, e);
   if (code !== CRED_NONE) {
-    if (!credentialValueAfter(s, j, n, false, CRED_SPAN)) return 0;
+    // (the value of a command's flag: --value x)
+    const flag = keyStart >= 2 && byteAt(s, keyStart - 1) === DASH && byteAt(s, keyStart - 2) === DASH;
+    if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
     push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
     return CRED_SPAN.e;
   }
@@ -1272,6 +1296,9 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     ((ks >= 7 && matchesLowerAt(s, ks - 7, ks, "create ")) ||
       (ks >= 6 && matchesLowerAt(s, ks - 6, ks, "alter ")) ||
       (ks >= 5 && matchesLowerAt(s, ks - 5, ks, "drop ")));
+  // an IAM user's name of dotted words (IAM user ops.contractor.dana): "." as an IAM user name may hold it
+  const iamUser =
+    nounLen === 4 && n0 === 117 && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "iam ") && matchesLowerAt(s, ks, j, "user");
   let slashes = 0;
   let inner = 0; // "_" and "." between letters or digits
   while (e < n && e - a < (slashes > 0 ? 255 : 64)) {
@@ -1303,7 +1330,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     return e;
   }
   if (
-    ((snake && inner > 0) || sqlUser) &&
+    ((snake && inner > 0) || sqlUser || (iamUser && inner > 0)) &&
     dashes === 0 &&
     !copula &&
     plausibleName(s, a, e, kind) &&
@@ -1320,8 +1347,15 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   if (copula && !quoted && dashes < 2 && (dashes === 0 || digits === 0 || !nm.nameParts(s, a, dash, e))) return 0;
   // "instance i-0abc...", "volume vol-0abc...": an id of a known shape is left to its own matcher (its own kind)
   if (dash > a && dash < e && cfg.hexKinds[sub(s, a, dash)] !== undefined) return 0;
-  // (and one of a prefix of one or two segments: "task import-i-fh95npoc", "workspace ws-...")
-  if (dash > a && dash < e && cfg.orgKinds[sub(s, a, dash)] !== undefined) return 0;
+  // (and one of a prefix of one or two segments: "task import-i-fh95npoc", "workspace ws-..."; a name that only starts
+  // like one, a word after the dash, is a name: thing fleet-truck-0042)
+  if (
+    dash > a &&
+    dash < e &&
+    cfg.orgKinds[sub(s, a, dash)] !== undefined &&
+    runOf(s, dash + 1, e, C_LOWER) < runOf(s, dash + 1, e, C_LOWER | C_DIGIT)
+  )
+    return 0;
   const dash2 = dash > a && dash < e ? unitWithin(s, DASH, dash + 1, e, e - dash - 1) : -1;
   if (dash2 > 0 && cfg.orgKinds[sub(s, a, dash2)] !== undefined) return 0;
   // (a name of one dash, not a compound adjective's: quoted, even one ending like a verb (workgroup `harbor-pricing`,
@@ -2491,6 +2525,9 @@ function matchS3Uri(cfg: ScanConfig, s: string, i: number, j: number, n: number,
   const e = bucketEnd(s, a, n);
   if (e - a < 3 || e - a > 63) return 0;
   if (e < n && (cls(byteAt(s, e)) & C_UPPER) !== 0) return 0;
+  // an endpoint in the bucket's place (duplicity's s3://s3.amazonaws.com/<bucket>/): the host's matcher reads it and
+  // the bucket in its path; it is no bucket (learned as one, it was replaced in every s3.amazonaws.com of the text)
+  if (e - a >= 14 && matchesLowerAt(s, e - 14, e, ".amazonaws.com")) return 0;
   push(cfg, s, out, a, e, cfg.byFamily["s3-bucket"]);
   return e;
 }
@@ -2629,7 +2666,8 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     }
   }
   if (isS3) {
-    push(cfg, s, extra, h, resEnd, cfg.byFamily["s3-bucket"]);
+    // (a bucket's name has 3-63 units: s3cmd's template %(bucket)s.s3.amazonaws.com names none)
+    if (resEnd - h >= 3) push(cfg, s, extra, h, resEnd, cfg.byFamily["s3-bucket"]);
   } else if (service === "dkr" && t === 1 && resEnd - h === 12 && isDigits(s, h, resEnd)) {
     push(cfg, s, extra, h, resEnd, cfg.byFamily["arn-account"]);
     // /repository[/more][:tag|@digest]
@@ -2938,6 +2976,7 @@ function findCloudFrontDomains(cfg: ScanConfig, s: string, n: number, extra: Mat
   const cf = ".cloudfront.net";
   let p = firstOf(s, cf);
   let floor = 0;
+  let rowFloor = 0;
   while (p >= 0) {
     if (hostEndsAt(s, p + cf.length, n)) {
       const h = hostStart(s, p, floor);
@@ -2945,8 +2984,37 @@ function findCloudFrontDomains(cfg: ScanConfig, s: string, n: number, extra: Mat
       let a = p;
       while (a > h && byteAt(s, a - 1) !== 46) a--;
       const len = p - a;
-      if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len)
+      if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len) {
         push(cfg, s, extra, a, p, cfg.hostKinds["cloudfront.net"]);
+        // the distribution's id on the domain's row (list-distributions --output text or table: Id, DomainName, the
+        // origin): E and 12-14 upper-case letters and digits, a digit among them; each row's units read once
+        let t = h > rowFloor ? h : rowFloor;
+        while (t > rowFloor && h - t < 512 && byteAt(s, t - 1) !== LF) t--;
+        let le = p + cf.length > rowFloor ? p + cf.length : rowFloor;
+        const from = le;
+        while (le < n && le - from < 512 && byteAt(s, le) !== LF) le++;
+        rowFloor = le;
+        while (t < le) {
+          const run =
+            byteAt(s, t) === 69 && (t === 0 || (cls(byteAt(s, t - 1)) & C_ALNUM) === 0)
+              ? runOf(s, t, le, C_UPPER | C_DIGIT)
+              : 0;
+          const next = t + run < n ? byteAt(s, t + run) : SPACE;
+          if (
+            run >= 13 &&
+            run <= 15 &&
+            next !== DASH &&
+            next !== DOT &&
+            next !== UNDERSCORE &&
+            (cls(next) & C_ALNUM) === 0
+          ) {
+            let digit = false;
+            for (let d = t + 1; d < t + run && !digit; d++) digit = (cls(byteAt(s, d)) & C_DIGIT) !== 0;
+            if (digit) push(cfg, s, extra, t, t + run, cfg.byId["cloudfront-distribution"]);
+          }
+          t += run > 0 ? run : 1;
+        }
+      }
     }
     floor = p + cf.length;
     p = s.indexOf(cf, p + 1);
@@ -3304,9 +3372,20 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
     if (at > a) {
       const userEnd = colon >= 0 && colon < at ? colon : at;
       const user = cfg.byId["resource-name"];
-      if (userEnd - a >= 3 && user !== undefined && plausibleName(s, a, userEnd, user))
+      // (an access key id as the user is the main pass's: ACCESS_KEY_ID, as everywhere else in the text)
+      const keyId = userEnd - a === 20 && (matchesLowerAt(s, a, a + 4, "akia") || matchesLowerAt(s, a, a + 4, "asia"));
+      if (userEnd - a >= 3 && user !== undefined && !keyId && plausibleName(s, a, userEnd, user))
         push(cfg, s, extra, a, userEnd, user);
       if (colon >= 0 && at > colon + 1) push(cfg, s, extra, colon + 1, at, cfg.byId["credential"]);
+      // Hadoop's s3a://<key>:<secret>@<bucket>/ (also s3n://, s3://): the host is the bucket
+      const last = p >= 1 ? byteAt(s, p - 1) : 0;
+      if (
+        (p >= 2 && byteAt(s, p - 2) === 115 && last === 51) ||
+        (p >= 3 && byteAt(s, p - 3) === 115 && byteAt(s, p - 2) === 51 && (last === 97 || last === 110))
+      ) {
+        const e = bucketEnd(s, at + 1, n);
+        if (e - at - 1 >= 3 && e - at - 1 <= 63) push(cfg, s, extra, at + 1, e, cfg.byFamily["s3-bucket"]);
+      }
     }
     p = s.indexOf("://", k > a ? k : a);
   }
@@ -4444,6 +4523,102 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, e > v ? e : v);
     }
   }
+  // Spring Cloud AWS's config imports: spring.config.import=aws-secretsmanager:<secret>;<secret>,
+  // aws-parameterstore:<path>/ (several joined by ";"; "optional:" may stand before the store's prefix)
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "aws-secretsmanager:" : "aws-parameterstore:";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      for (let items = 0; items < 64; items++) {
+        let e = a;
+        while (e < n && e - a < 512 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) e++;
+        // (the next import's prefix: optional:, aws-parameterstore:)
+        if (e < n && byteAt(s, e) === COLON) break;
+        let b = e;
+        while (b > a + 1 && byteAt(s, b - 1) === SLASH) b--;
+        if (b - a >= 3 && !idShaped(cfg, s, a, b) && plausibleName(s, a, b, name)) push(cfg, s, extra, a, b, name);
+        if (e >= n || byteAt(s, e) !== 59) break;
+        a = e + 1;
+      }
+      p = s.indexOf(lit, p + lit.length);
+    }
+  }
+  // an API Gateway WebSocket connection's id: the management API's path .../@connections/<id> (also URL-encoded,
+  // %40connections/<id>%3D; in JSON, @connections\/<id>) and the id a route's integration receives
+  // ("connectionId":"Lq2xYcKpIAMCJzg=")
+  for (let q = 0; q < 3 && name !== undefined; q++) {
+    const lit = q === 0 ? "connections/" : q === 1 ? 'connectionId":"' : "connections\\/";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      const at =
+        q === 1 || (p > 0 && byteAt(s, p - 1) === 64) || (q === 0 && p > 2 && matchesLowerAt(s, p - 3, p, "%40"));
+      let e = a;
+      while (at && e < n && e - a < 128) {
+        const c = byteAt(s, e);
+        if ((cls(c) & C_ALNUM) !== 0 || c === 61 || c === DASH || c === UNDERSCORE || c === ch.PLUS) e++;
+        else if (c === 37 && e + 2 < n && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0)
+          e += 3; // %3D
+        else break;
+      }
+      if (e - a >= 8 && e - a <= 96) push(cfg, s, extra, a, e, name);
+      p = s.indexOf(lit, a);
+    }
+  }
+  // the bucket of a remote path: rclone's <remote>:<bucket>/<path> (rclone sync /srv s3remote:backups/nightly, and a
+  // crypt remote's "remote = s3remote:backups/enc" in rclone.conf), the MinIO client's <alias>/<bucket>/<prefix> (mc cp
+  // ./x awsprod/exports/drop/); a command starts its line (or follows "$ ", a backtick, a quote)
+  const remoteBucket = cfg.byFamily["s3-bucket"];
+  for (let q = 0; q < 3; q++) {
+    const lit = q === 0 ? "rclone " : q === 1 ? "remote = " : "mc ";
+    p = firstOf(s, lit);
+    let read = 0; // the end of the last command read: one inside it is its argument (linear on a run of them)
+    while (p >= 0) {
+      const prev = p > 0 ? byteAt(s, p - 1) : LF;
+      const start =
+        p >= read &&
+        (prev === LF ||
+          (q !== 1 &&
+            (prev === 96 || prev === QUOTE || prev === 39 || (prev === SPACE && p > 1 && byteAt(s, p - 2) === 36))));
+      let k = p + lit.length;
+      let le = k;
+      while (start && le < n && le - k < 1024 && byteAt(s, le) !== LF && byteAt(s, le) !== 96) le++;
+      if (start) read = le;
+      // each blank-separated argument (after the command's first word, its verb)
+      for (let args = 0; start && k < le && args < 64; args++) {
+        while (k < le && byteAt(s, k) === SPACE) k++;
+        const a = k;
+        let sep = -1;
+        while (k < le && byteAt(s, k) !== SPACE && byteAt(s, k) !== QUOTE && byteAt(s, k) !== 39) {
+          if (sep < 0 && (byteAt(s, k) === (q === 2 ? SLASH : COLON) || byteAt(s, k) === COLON)) sep = k;
+          k++;
+        }
+        if (k < le) k++;
+        const c0 = a < le ? byteAt(s, a) : 0;
+        // (not a flag, a local path, a URL, a one-letter drive)
+        if (
+          sep - a < 2 ||
+          c0 === DASH ||
+          c0 === DOT ||
+          c0 === SLASH ||
+          c0 === 126 ||
+          byteAt(s, sep) !== (q === 2 ? SLASH : COLON)
+        )
+          continue;
+        if (byteAt(s, sep + 1) === SLASH) continue;
+        const e = bucketEnd(s, sep + 1, le);
+        const after = e < le ? byteAt(s, e) : SPACE;
+        if (
+          e - sep - 1 >= 3 &&
+          e - sep - 1 <= 63 &&
+          (after === SLASH || after === SPACE || after === QUOTE || after === 39 || after === 13)
+        )
+          push(cfg, s, extra, sep + 1, e, remoteBucket);
+      }
+      p = s.indexOf(lit, p + lit.length);
+    }
+  }
   // an assumed role without its ARN's head ("Federated user: assumed-role/<role>/<session>", a log's principal): the
   // role and the session (after "arn:...:" the ARN matcher reads them)
   p = firstOf(s, "assumed-role/");
@@ -5446,15 +5621,19 @@ export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): 
     fillCells(cfg, s, n, out, base);
   }
   // CSV with a header row: the columns the header names (Password, User name, lineItem/ResourceId ...)
-  if (n >= 16 && s.indexOf(",") >= 0 && s.indexOf("\n") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base);
+  // (and with semicolons: Prowler's CSV, a spreadsheet's export in many locales)
+  if (n >= 16 && s.indexOf("\n") >= 0) {
+    if (s.indexOf(",") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base, ",");
+    if (s.indexOf(";") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base, ";");
+  }
   if (out.length - base >= 2) nm.unifyNameKinds(s, out, base);
 }
 
-/** Cells [a, b) of the line [ls, le) split at commas (surrounding blanks and quotes trimmed) into CSV_A / CSV_B. */
+/** Cells [a, b) of the line [ls, le) split at sep (44 or 59; surrounding blanks and quotes trimmed) into CSV_A / CSV_B. */
 const CSV_A: number[] = [];
 const CSV_B: number[] = [];
 
-function csvCells(s: string, ls: number, le: number): number {
+function csvCells(s: string, ls: number, le: number, sep: number): number {
   let count = 0;
   let c = ls;
   while (c <= le) {
@@ -5464,7 +5643,7 @@ function csvCells(s: string, ls: number, le: number): number {
       ce++;
       while (ce < le && byteAt(s, ce) !== QUOTE) ce++;
     }
-    while (ce < le && byteAt(s, ce) !== 44) ce++; // ","
+    while (ce < le && byteAt(s, ce) !== sep) ce++;
     let a = c;
     let b = ce;
     while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === QUOTE)) a++;
@@ -5477,14 +5656,15 @@ function csvCells(s: string, ls: number, le: number): number {
   return count;
 }
 
-function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: number): void {
+function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: number, sep: string): void {
+  const sepUnit = byteAt(sep, 0);
   const cells: Match[] = [];
   let cols: (Kind | undefined)[] = [];
   let width = 0;
   let ls = 0;
   while (ls < n) {
     // a line with fewer than two commas is neither a header nor a row (it ends a table): found by searching commas
-    const c1 = s.indexOf(",", ls);
+    const c1 = s.indexOf(sep, ls);
     if (c1 < 0) break;
     let le = s.indexOf("\n", ls);
     if (le < 0) le = n;
@@ -5494,13 +5674,13 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
       while (byteAt(s, ls - 1) !== LF) ls--;
       continue;
     }
-    const c2 = s.indexOf(",", c1 + 1);
+    const c2 = s.indexOf(sep, c1 + 1);
     if (c2 < 0 || c2 > le) {
       width = 0;
       ls = le + 1;
       continue;
     }
-    const count = le - ls > 4096 ? 0 : csvCells(s, ls, le);
+    const count = le - ls > 4096 ? 0 : csvCells(s, ls, le, sepUnit);
     if (width > 0 && count === width) {
       for (let k = 0; k < count; k++) {
         const kind = cols[k];
@@ -5509,7 +5689,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         if (
           kind !== undefined &&
           b > a &&
-          (kind.id === "credential" ? creds.plausibleCredential(s, a, b, true, 44) : plausibleName(s, a, b, kind))
+          (kind.id === "credential" ? creds.plausibleCredential(s, a, b, true, sepUnit) : plausibleName(s, a, b, kind))
         ) {
           cells.push({ s: a, e: b, kind });
         }
@@ -6455,7 +6635,10 @@ function wordMatch(
   if (
     consumed === 0 &&
     len === 5 &&
-    (nxt === COLON || nxt === QUOTE || (nxt === ch.EQUALS && j + 1 < n && byteAt(s, j + 1) === QUOTE)) &&
+    (nxt === COLON ||
+      nxt === QUOTE ||
+      (nxt === ch.EQUALS && j + 1 < n && (byteAt(s, j + 1) === QUOTE || prev === QUOTE)) ||
+      (nxt === SPACE && prev === DASH && i >= 2 && byteAt(s, i - 2) === DASH)) &&
     (c === 86 || c === 118) &&
     matchesLowerAt(s, i, n, "value")
   ) {
