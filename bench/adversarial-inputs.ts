@@ -445,6 +445,9 @@ export function adversarialInputs(size: number): Input[] {
     ["cloudfront row run", "E2QWRT7ZX9KLMB d1a2b3c4d5e6f7.cloudfront.net EAAAAAAAAAAAAA1 x.cloudfront.net\t"],
     ["form pair run", '--form "key=DB_PASSWORD" --form "value=x1" --name /a/password --value "y" "value="value='],
     ["semicolon csv run", "ACCOUNT_NAME;NAME;STATUS\na-b;c-d;OK\n;;\nx;y;z;w\n"],
+    ["psql prompt run", "redshift\nfinchdw=> a=> =# dw_1=# x\n"],
+    ["sql target run", "redshift COPY a.b FROM x INSERT INTO c.d EXTERNAL SCHEMA e copy insert into "],
+    ["region noun run", "group eu-west-1 cluster us-gov-west-1 group ab-cdef-1 "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -3613,3 +3613,75 @@ describe("fresh material, thirty-seventh pass: rows, CSV with semicolons, WebSoc
     expect(out).toMatch(/fleet EC2_FLEET_[0-9a-z]{10}/);
   });
 });
+
+describe("fresh material, thirty-seventh pass: EKS and networking output", () => {
+  it("a region's name after a noun is no name (learned, it replaced the region in every ARN)", () => {
+    const out = mask(
+      "Endpoint group eu-west-1 -> arn:aws:globalaccelerator::123456789012:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh\n" +
+        "arn:aws:network-firewall:eu-west-1:123456789012:firewall/vireo-egress-fw\n",
+    );
+    expect(out).toContain("Endpoint group eu-west-1 ->");
+    expect(out).toContain("arn:aws:network-firewall:eu-west-1:");
+    expect(out).not.toContain("vireo-egress-fw");
+  });
+  it("a Fargate node's name hides its private address; the VPC CNI's vpc.amazonaws.com/pod-eni stays", () => {
+    const out = mask(
+      "Successfully assigned ledger/recon-kq7vz to fargate-ip-10-42-140-22.eu-west-1.compute.internal\n" +
+        'vpc.amazonaws.com/pod-eni: "[{\\"eniId\\":\\"eni-0a1b2c3d4e5f60718\\"}]"\n',
+    );
+    expect(out).not.toContain("10-42-140-22");
+    expect(out).toContain("vpc.amazonaws.com/pod-eni");
+    expect(out).not.toContain("eni-0a1b2c3d4e5f60718");
+  });
+  it("a Direct Connect interface's BGP auth key is a credential", () => {
+    const out = mask(
+      '{"virtualInterfaceId": "dxvif-fgq1w2e3", "authKey": "0xQk7Lw2Rz9Pn4", "bgpAuthKey": "Zk2Lw9Qp4Xr7"}\n',
+    );
+    for (const v of ["0xQk7Lw2Rz9Pn4", "Zk2Lw9Qp4Xr7"]) expect(out).not.toContain(v);
+  });
+  it("aws-auth's username before {{SessionName}} is masked, quoted or not", () => {
+    const out = mask(
+      "mapRoles: |\n  - rolearn: arn:aws:iam::123456789012:role/ledger-sso-admin\n" +
+        '    username: "ledger-sso:{{SessionName}}"\n    username: ledger-ops:{{SessionName}}\n',
+    );
+    for (const v of ["ledger-sso:", "ledger-ops:"]) expect(out).not.toContain(v);
+    expect(out).toContain(":{{SessionName}}");
+  });
+  it("EKS add-ons' own names, a LoadBalancer logical id and EMR's hadoop user are not learned", () => {
+    const out = mask(
+      "arn:aws:iam::123456789012:role/x\nRoleSessionName: external-dns\nnamespace: karpenter\n" +
+        "external-dns.alpha.kubernetes.io/hostname: x\nkarpenter.sh/nodepool: default\n" +
+        '"resourceID":"LoadBalancer" AWS::ElasticLoadBalancingV2::LoadBalancer\n"user": "hadoop" /user/hadoop/.sparkStaging\n',
+    );
+    for (const v of ["external-dns.alpha", "karpenter.sh", "V2::LoadBalancer", "/user/hadoop/"])
+      expect(out).toContain(v);
+  });
+});
+
+describe("fresh material, thirty-seventh pass: Redshift, DMS and Athena", () => {
+  it("Redshift's COPY and INSERT INTO targets and Spectrum's external schema are masked in text naming Redshift", () => {
+    const out = mask(
+      "-- Redshift\nCOPY finch_stage.payouts_stg FROM 's3://finch-raw/payouts/' IAM_ROLE 'arn:aws:iam::123456789012:role/finch-copy';\n" +
+        "INSERT INTO finch_stage.invoice_lines_stg SELECT 1;\nCREATE EXTERNAL SCHEMA spectrum_kea FROM DATA CATALOG DATABASE 'kea_sales';\n" +
+        "copy the file from the bucket\n",
+    );
+    for (const v of ["finch_stage", "payouts_stg", "invoice_lines_stg", "spectrum_kea"]) expect(out).not.toContain(v);
+    expect(out).toContain("copy the file from the bucket");
+  });
+  it("DMS's TargetSchema and CloudWatchLogGroup and Athena's Catalog= are name keys; AwsDataCatalog stays", () => {
+    const out = mask(
+      '{"TargetSchema": "wombat_replica", "CloudWatchLogGroup": "dms-tasks-wombat-repl-01"} account 123456789012\n' +
+        "aws athena start-query-execution --query-execution-context Database=finch_crm,Catalog=finch_federated_ddb\n" +
+        '{"Catalog": "AwsDataCatalog"}\n',
+    );
+    for (const v of ["wombat_replica", "dms-tasks-wombat-repl-01", "finch_federated_ddb"]) expect(out).not.toContain(v);
+    expect(out).toContain('"Catalog": "AwsDataCatalog"');
+  });
+  it("psql's prompt names the database it is connected to", () => {
+    const out = mask(
+      "$ psql -h finch-dw.abc123xyz.eu-west-1.redshift.amazonaws.com -U admin\nfinchdw=> \\dt finch_stage.*\nx => y\n",
+    );
+    expect(out).not.toContain("finchdw");
+    expect(out).toContain("x => y");
+  });
+});

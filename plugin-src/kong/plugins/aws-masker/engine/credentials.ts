@@ -104,6 +104,8 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   // PagerDuty's integration key (Events API v1) and routing key (v2): whoever holds one raises incidents
   ["integrationkey", CRED_OTHER],
   ["routingkey", CRED_OTHER],
+  // a Direct Connect virtual interface's BGP MD5 key (authKey, bgpAuthKey, --auth-key)
+  ["authkey", CRED_OTHER],
   ["accesstoken", CRED_OTHER],
   ["authtoken", CRED_OTHER],
   ["clientsecret", CRED_OTHER],

@@ -133,6 +133,22 @@ export const STOPLIST: Record<string, boolean> = {
   tail: true,
   forward: true,
   systemd: true,
+  // Kubernetes add-ons on EKS under their own names (a namespace, a service account, a role session): learned, they
+  // replaced karpenter.sh, external-dns.alpha.kubernetes.io and the like in every key of the text
+  karpenter: true,
+  "external-dns": true,
+  "cluster-autoscaler": true,
+  "aws-load-balancer-controller": true,
+  "aws-node": true,
+  coredns: true,
+  "kube-proxy": true,
+  // a CloudFormation resource's type word as a logical id (AWS::ElasticLoadBalancingV2::LoadBalancer), EMR's default
+  // user (/user/hadoop), Lake Formation's built-in principal
+  loadbalancer: true,
+  hadoop: true,
+  // Athena's default data catalog (Catalog=AwsDataCatalog)
+  awsdatacatalog: true,
+  iam_allowed_principals: true,
   // a container log's stream (Docker's json-file log: "stream":"stdout")
   stdout: true,
   stderr: true,
@@ -530,6 +546,11 @@ const GENERIC_ENDINGS = [
   "bus",
   "rule",
   "statemachine",
+  // a DMS task's log group and target schema (CloudWatchLogGroup, TargetSchema), an Athena query's data catalog
+  // (--query-execution-context Catalog=<name>)
+  "loggroup",
+  "targetschema",
+  "catalog",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -755,6 +776,17 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
   // (its dots and last unit compared first: matchesAt holds a loop, and this runs for every candidate name)
   if (len > 7 && byteAt(s, b - 4) === 46 && byteAt(s, b - 1) === 115 && matchesAt(s, b - 7, b, ".on.aws")) return false;
+  // a region's name (eu-west-1) is AWS's: read after a noun ("Endpoint group eu-west-1") and learned, it was replaced
+  // in every ARN of the text
+  if (
+    digits === 1 &&
+    len >= 9 &&
+    len <= 16 &&
+    byteAt(s, a + 2) === 45 &&
+    byteAt(s, b - 2) === 45 &&
+    regionName(s, a, b)
+  )
+    return false;
   // CodeDeploy's predefined deployment configurations (CodeDeployDefault.OneAtATime): the prefix is reserved
   if (len > 18 && first === 67 && matchesAt(s, a, a + 18, "CodeDeployDefault.")) return false;
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
@@ -1108,10 +1140,10 @@ export function valueAfter(
     // (the rest of the path is no name)
   } else if (quote >= 0) {
     // a name before a template's placeholder: Packer's ami_name = "base-al2023-{{timestamp}}" (the AMIs it makes are
-    // named base-al2023-1717171717), Ansible's "orders-{{ env }}"
-    const placeholder =
-      end + 1 < n && byteAt(s, end) === 123 && byteAt(s, end + 1) === 123 && b - a >= 4 && byteAt(s, b - 1) === 45;
-    if (placeholder) b--;
+    // named base-al2023-1717171717), Ansible's "orders-{{ env }}", aws-auth's username: "ledger-sso:{{SessionName}}"
+    const braces = end + 2 < n && byteAt(s, end + 1) === 123 && (byteAt(s, end) === 123 || byteAt(s, end + 2) === 123);
+    const placeholder = braces && b - a >= 4 && (byteAt(s, end) === 58 || byteAt(s, b - 1) === 45);
+    if (placeholder) b = byteAt(s, end) === 58 ? b : b - 1;
     else if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
@@ -1127,7 +1159,12 @@ export function valueAfter(
       )
     )
       return false;
-    if (end < n && !endsUnquoted(byteAt(s, end))) return false;
+    if (
+      end < n &&
+      !endsUnquoted(byteAt(s, end)) &&
+      !(byteAt(s, end) === 58 && end + 2 < n && byteAt(s, end + 1) === 123 && byteAt(s, end + 2) === 123)
+    )
+      return false;
     while (end === b && b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
   if (spaced ? !spacedName(s, a, b) : !plausibleName(s, a, b, kind)) return false;
@@ -2076,6 +2113,19 @@ export function regionEndsAt(s: string, e: number): boolean {
   else if (a >= 7 && byteAt(s, a - 4) === 45 && ch.matchesLowerAt(s, a - 3, a, "iso")) a -= 4;
   if (a < 2 || (cls(byteAt(s, a - 1)) & C_LOWER) === 0 || (cls(byteAt(s, a - 2)) & C_LOWER) === 0) return false;
   return a === 2 || byteAt(s, a - 3) === 45 || (cls(byteAt(s, a - 3)) & C_ALNUM) === 0;
+}
+
+/** Whether s[a, b) is a region's name, whole (us-east-2, ap-southeast-1, us-gov-west-1). */
+export function regionName(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  if (len < 9 || len > 16 || byteAt(s, a + 2) !== 45 || byteAt(s, b - 2) !== 45) return false;
+  if ((cls(byteAt(s, a)) & C_LOWER) === 0 || (cls(byteAt(s, a + 1)) & C_LOWER) === 0) return false;
+  if ((cls(byteAt(s, b - 1)) & C_DIGIT) === 0) return false;
+  const d =
+    len >= 13 && (ch.matchesLowerAt(s, a + 3, a + 7, "gov-") || ch.matchesLowerAt(s, a + 3, a + 7, "iso-"))
+      ? a + 7
+      : a + 3;
+  return REGION_DIRECTIONS.indexOf(" " + sub(s, d, b - 2) + " ") >= 0;
 }
 
 /**

@@ -272,6 +272,8 @@ const SERVICE_LABELS: Record<string, boolean> = {
 
 // First labels of public service endpoints (ec2.us-east-1.amazonaws.com): nothing to mask there.
 const PUBLIC_ENDPOINTS: Record<string, boolean> = {
+  // (and the VPC CNI's extended resource vpc.amazonaws.com/pod-eni, a pod's annotation key)
+  vpc: true,
   ec2: true,
   sts: true,
   iam: true,
@@ -4025,19 +4027,26 @@ function findPublicEcrImages(cfg: ScanConfig, s: string, n: number, extra: Match
   }
 }
 
-// Athena's and the Glue Data Catalog's table references: the default catalog's name before <database>.<table> (first),
-// the DDL statements that name a table (Athena's CREATE EXTERNAL TABLE, MSCK REPAIR TABLE), a query's FROM and JOIN
-// (the last four; findDataLakeNames tells the three groups apart by their place in this list)
+// Athena's, Redshift's and the Glue Data Catalog's table references: the default catalog's name before
+// <database>.<table> (first), the DDL statements that name a table or a schema (Athena's CREATE EXTERNAL TABLE, MSCK
+// REPAIR TABLE, Redshift Spectrum's CREATE EXTERNAL SCHEMA), a query's FROM and JOIN, Redshift's COPY and INSERT INTO
+// (the last eight; findDataLakeNames tells the three groups apart by their place in this list)
 const GLUE_ANCHORS = [
   "awsdatacatalog",
   "EXTERNAL TABLE ",
   "external table ",
   "REPAIR TABLE ",
   "repair table ",
+  "EXTERNAL SCHEMA ",
+  "external schema ",
   "FROM ",
   "from ",
   "JOIN ",
   "join ",
+  "COPY ",
+  "copy ",
+  "INSERT INTO ",
+  "insert into ",
 ];
 
 /**
@@ -4072,12 +4081,14 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
     if (e > 0) push(cfg, s, extra, p + 5, e, kind);
     p = s.indexOf("FROM ", p + 5);
   }
-  // (a query's FROM / JOIN only in text that names Athena, and only <database>.<table>: "FROM events" stays)
+  // (a query's FROM / JOIN / COPY / INSERT INTO only in text that names Athena or Redshift, and only
+  // <database>.<table> or <schema>.<table>: "FROM events" stays)
   let athena = -1;
   for (let g = 0; g < GLUE_ANCHORS.length; g++) {
     const lit = GLUE_ANCHORS[g];
-    const query = g >= GLUE_ANCHORS.length - 4;
-    if (query && athena < 0) athena = firstOf(s, "thena") >= 0 || firstOf(s, "awsdatacatalog") >= 0 ? 1 : 0;
+    const query = g >= GLUE_ANCHORS.length - 8;
+    if (query && athena < 0)
+      athena = firstOf(s, "thena") >= 0 || firstOf(s, "awsdatacatalog") >= 0 || firstOf(s, "edshift") >= 0 ? 1 : 0;
     p = query && athena === 0 ? -1 : firstOf(s, lit);
     while (p >= 0) {
       let k = p + lit.length;
@@ -4564,6 +4575,23 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
       if (e - a >= 8 && e - a <= 96) push(cfg, s, extra, a, e, name);
       p = s.indexOf(lit, a);
+    }
+  }
+  // psql's prompt, the database it is connected to at its line's start (finchdw=> \dt, finchdw=# select ...), in text
+  // with an AWS signal (an RDS or Redshift endpoint, a cluster's ARN)
+  const database = cfg.byId["database-name"];
+  for (let q = 0; q < 2 && database !== undefined; q++) {
+    const lit = q === 0 ? "=> " : "=# ";
+    p = firstOf(s, lit);
+    let signal = -1;
+    while (p >= 0) {
+      let a = p;
+      while (a > 0 && p - a < 64 && ((cls(byteAt(s, a - 1)) & C_ALNUM) !== 0 || byteAt(s, a - 1) === UNDERSCORE)) a--;
+      if (p - a >= 3 && (a === 0 || byteAt(s, a - 1) === LF) && plausibleName(s, a, p, database)) {
+        if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+        if (signal === 1) push(cfg, s, extra, a, p, database);
+      }
+      p = s.indexOf(lit, p + 3);
     }
   }
   // the bucket of a remote path: rclone's <remote>:<bucket>/<path> (rclone sync /srv s3remote:backups/nightly, and a
@@ -6477,7 +6505,15 @@ function wordMatch(
       // (AWS's configuration for a VPN connection names its parts after it: keyring-vpn-<id>-0, ike-pol-vpn-<id>-1)
       const vpn = prev === 45 && len === 3 && c === 118 && byteAt(s, i + 1) === 112 && byteAt(s, i + 2) === 110;
       // (and after a region's name: Prowler's finding ids, ...-<account>-us-east-2-sg-0a4e7f21c98b3d605)
-      if ((prev !== 45 && prev !== 95) || dashes || vpn || (prev === 45 && len <= 8 && nm.regionEndsAt(s, i - 1))) {
+      // (and a Fargate node's name: fargate-ip-10-42-140-22.<region>.compute.internal, the pod's private address)
+      const fargate = prev === 45 && len === 2 && c === 105 && i >= 8 && matchesLowerAt(s, i - 8, i - 1, "fargate");
+      if (
+        (prev !== 45 && prev !== 95) ||
+        dashes ||
+        vpn ||
+        fargate ||
+        (prev === 45 && len <= 8 && nm.regionEndsAt(s, i - 1))
+      ) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
         if (
           consumed === 0 &&
