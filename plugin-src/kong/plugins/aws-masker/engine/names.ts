@@ -146,9 +146,9 @@ export const STOPLIST: Record<string, boolean> = {
   // user (/user/hadoop), Lake Formation's built-in principal
   loadbalancer: true,
   hadoop: true,
+  iam_allowed_principals: true,
   // Athena's default data catalog (Catalog=AwsDataCatalog)
   awsdatacatalog: true,
-  iam_allowed_principals: true,
   // a container log's stream (Docker's json-file log: "stream":"stdout")
   stdout: true,
   stderr: true,
