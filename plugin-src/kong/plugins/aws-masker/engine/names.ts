@@ -1143,8 +1143,9 @@ export function valueAfter(
     // named base-al2023-1717171717), Ansible's "orders-{{ env }}", aws-auth's username: "ledger-sso:{{SessionName}}"
     const braces = end + 2 < n && byteAt(s, end + 1) === 123 && (byteAt(s, end) === 123 || byteAt(s, end + 2) === 123);
     const placeholder = braces && b - a >= 4 && (byteAt(s, end) === 58 || byteAt(s, b - 1) === 45);
-    if (placeholder) b = byteAt(s, end) === 58 ? b : b - 1;
-    else if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
+    if (placeholder) {
+      if (byteAt(s, end) !== 58) b--; // (the "-" before the braces)
+    } else if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
@@ -2098,34 +2099,34 @@ export function generatedNameEnd(s: string, i: number, n: number): number {
 const REGION_DIRECTIONS = " east west north south central northeast northwest southeast southwest ";
 
 /**
- * Whether a region's name ends at e (us-east-2, ap-southeast-1, us-gov-west-1), standing after the text's start, a
- * "-" or a unit that is no letter or digit: an id may start after its "-" (Prowler's finding ids,
- * ...-<account>-us-east-2-sg-0a4e7f21c98b3d605).
+ * The start of a region's name that ends at e (us-east-2, ap-southeast-1, us-gov-west-1), or -1. Loop-free but for the
+ * direction word's walk (at most 9 units).
  */
-export function regionEndsAt(s: string, e: number): boolean {
-  if (e < 9 || (cls(byteAt(s, e - 1)) & C_DIGIT) === 0 || byteAt(s, e - 2) !== 45) return false;
+function regionStart(s: string, e: number): number {
+  if (e < 9 || (cls(byteAt(s, e - 1)) & C_DIGIT) === 0 || byteAt(s, e - 2) !== 45) return -1;
   let k = e - 2;
   while (k > 0 && e - 2 - k < 9 && (cls(byteAt(s, k - 1)) & C_LOWER) !== 0) k--;
-  if (e - 2 - k < 4 || k < 4 || byteAt(s, k - 1) !== 45) return false;
-  if (REGION_DIRECTIONS.indexOf(" " + sub(s, k, e - 2) + " ") < 0) return false;
+  if (e - 2 - k < 4 || k < 4 || byteAt(s, k - 1) !== 45) return -1;
+  if (REGION_DIRECTIONS.indexOf(" " + sub(s, k, e - 2) + " ") < 0) return -1;
   let a = k - 1; // the "-" before the direction
   if (a >= 7 && byteAt(s, a - 4) === 45 && ch.matchesLowerAt(s, a - 3, a, "gov")) a -= 4;
   else if (a >= 7 && byteAt(s, a - 4) === 45 && ch.matchesLowerAt(s, a - 3, a, "iso")) a -= 4;
-  if (a < 2 || (cls(byteAt(s, a - 1)) & C_LOWER) === 0 || (cls(byteAt(s, a - 2)) & C_LOWER) === 0) return false;
-  return a === 2 || byteAt(s, a - 3) === 45 || (cls(byteAt(s, a - 3)) & C_ALNUM) === 0;
+  if (a < 2 || (cls(byteAt(s, a - 1)) & C_LOWER) === 0 || (cls(byteAt(s, a - 2)) & C_LOWER) === 0) return -1;
+  return a - 2;
 }
 
-/** Whether s[a, b) is a region's name, whole (us-east-2, ap-southeast-1, us-gov-west-1). */
+/**
+ * Whether a region's name ends at e, standing after the text's start, a "-" or a unit that is no letter or digit: an
+ * id may start after its "-" (Prowler's finding ids, ...-<account>-us-east-2-sg-0a4e7f21c98b3d605).
+ */
+export function regionEndsAt(s: string, e: number): boolean {
+  const a = regionStart(s, e);
+  return a === 0 || (a > 0 && (byteAt(s, a - 1) === 45 || (cls(byteAt(s, a - 1)) & C_ALNUM) === 0));
+}
+
+/** Whether s[a, b) is a region's name, whole. */
 export function regionName(s: string, a: number, b: number): boolean {
-  const len = b - a;
-  if (len < 9 || len > 16 || byteAt(s, a + 2) !== 45 || byteAt(s, b - 2) !== 45) return false;
-  if ((cls(byteAt(s, a)) & C_LOWER) === 0 || (cls(byteAt(s, a + 1)) & C_LOWER) === 0) return false;
-  if ((cls(byteAt(s, b - 1)) & C_DIGIT) === 0) return false;
-  const d =
-    len >= 13 && (ch.matchesLowerAt(s, a + 3, a + 7, "gov-") || ch.matchesLowerAt(s, a + 3, a + 7, "iso-"))
-      ? a + 7
-      : a + 3;
-  return REGION_DIRECTIONS.indexOf(" " + sub(s, d, b - 2) + " ") >= 0;
+  return regionStart(s, b) === a;
 }
 
 /**

@@ -1059,7 +1059,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       }
     }
   }
-  if (k < 0 && i > 1 && (byteAt(s, i - 1) === QUOTE || byteAt(s, i - 1) === DASH)) {
+  if (k < 0 && i > 1 && ((byteAt(s, i - 1) === QUOTE && byteAt(s, j) === ch.EQUALS) || byteAt(s, i - 1) === DASH)) {
     // a form's fields, curl --form "key=DB_PASSWORD" --form "value=x" (GitLab's CI/CD variables API), and a command's
     // flags, aws ssm put-parameter --name /prod/db/password --value x: the pair name before the value, on its line
     const form = byteAt(s, i - 1) === QUOTE;
@@ -3010,9 +3010,9 @@ function findCloudFrontDomains(cfg: ScanConfig, s: string, n: number, extra: Mat
             next !== UNDERSCORE &&
             (cls(next) & C_ALNUM) === 0
           ) {
-            let digit = false;
-            for (let d = t + 1; d < t + run && !digit; d++) digit = (cls(byteAt(s, d)) & C_DIGIT) !== 0;
-            if (digit) push(cfg, s, extra, t, t + run, cfg.byId["cloudfront-distribution"]);
+            // (a digit among them: the run of upper-case letters stops before the run's end)
+            if (runOf(s, t, t + run, C_UPPER) < run)
+              push(cfg, s, extra, t, t + run, cfg.byId["cloudfront-distribution"]);
           }
           t += run > 0 ? run : 1;
         }
@@ -3374,8 +3374,11 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
     if (at > a) {
       const userEnd = colon >= 0 && colon < at ? colon : at;
       const user = cfg.byId["resource-name"];
-      // (an access key id as the user is the main pass's: ACCESS_KEY_ID, as everywhere else in the text)
-      const keyId = userEnd - a === 20 && (matchesLowerAt(s, a, a + 4, "akia") || matchesLowerAt(s, a, a + 4, "asia"));
+      // (an IAM id as the user, an access key's, is the main pass's: ACCESS_KEY_ID, as everywhere else in the text)
+      const keyId =
+        userEnd - a === 20 &&
+        cfg.iamKinds[sub(s, a, a + 4)] !== undefined &&
+        runOf(s, a, userEnd, C_UPPER | C_DIGIT) === 20;
       if (userEnd - a >= 3 && user !== undefined && !keyId && plausibleName(s, a, userEnd, user))
         push(cfg, s, extra, a, userEnd, user);
       if (colon >= 0 && at > colon + 1) push(cfg, s, extra, colon + 1, at, cfg.byId["credential"]);
@@ -4619,7 +4622,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         const a = k;
         let sep = -1;
         while (k < le && byteAt(s, k) !== SPACE && byteAt(s, k) !== QUOTE && byteAt(s, k) !== 39) {
-          if (sep < 0 && (byteAt(s, k) === (q === 2 ? SLASH : COLON) || byteAt(s, k) === COLON)) sep = k;
+          if (sep < 0 && (byteAt(s, k) === COLON || (q === 2 && byteAt(s, k) === SLASH))) sep = k;
           k++;
         }
         if (k < le) k++;
