@@ -448,6 +448,17 @@ export function adversarialInputs(size: number): Input[] {
     ["psql prompt run", "redshift\nfinchdw=> a=> =# dw_1=# x\n"],
     ["sql target run", "redshift COPY a.b FROM x INSERT INTO c.d EXTERNAL SCHEMA e copy insert into "],
     ["region noun run", "group eu-west-1 cluster us-gov-west-1 group ab-cdef-1 "],
+    // (thirty-eighth pass: CDK progress lines, EC2's parameter errors, decoded conditions, placeholders, ip- labels)
+    ["cdk progress run", "aws\nAbc-d: start: Building x\nAbc: success: : deploying... a: start: Buil"],
+    ["parameter value run", "aws Value (a-b) for parameter x.name Value () for parameter ) for parameter Value (x"],
+    [
+      "decoded condition run",
+      '{"key":"aws:username","values":{"items":[{"value":"a.b"}]}} Tag/Name" "value" aws:username"',
+    ],
+    ["ssm source run", "-c ssm:a-b -c ssm: -c ssm:/x/y -c ssm:"],
+    ["placeholder run", '"name": "a-b-{x}" name: c-d-{{y}} "e-{" f-{1} g-h:{{ '],
+    ["ip label run", "a-ip-10-1-2-3 b_ip-10-1-2-3-4 ip-ip-ip- -ip-1-2-3-4x "],
+    ["named pascal run", "aws stack named AbcDef-1 function called Xyz named A named "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -1710,8 +1710,8 @@ describe("fresh material, twenty-sixth pass: inventories and cleanup tools", () 
     expect(out).toContain("|--EC2_PRIVATE_DNS_");
     expect(out).toContain("--EC2_INSTANCE_");
   });
-  it("a host after one dash is still the tail of a longer token", () => {
-    expect(found("x-ip-10-42-7-19.us-west-2.compute.internal")).toEqual([]);
+  it("an ip- label after one dash is masked for its private address (thirty-eighth pass), the token as no host", () => {
+    expect(found("x-ip-10-42-7-19.us-west-2.compute.internal")).toEqual([["ec2-private-dns", "ip-10-42-7-19"]]);
   });
   it("the value of a Name tag's keyed group (tag_Name_<value>) is a name", () => {
     const out = mask("  |--@tag_Name_ledger_worker_blue:\n  |  |--ip-10-42-7-19.us-west-2.compute.internal\n");
@@ -3683,5 +3683,133 @@ describe("fresh material, thirty-seventh pass: Redshift, DMS and Athena", () => 
     );
     expect(out).not.toContain("finchdw");
     expect(out).toContain("x => y");
+  });
+});
+
+describe("fresh material, thirty-eighth pass: SDK errors and authorization failures", () => {
+  it("an IAM action whose service prefix ends like a key (timestream:, kafka-cluster:) is not learned as a name", () => {
+    const out = mask(
+      "User: arn:aws:iam::123456789012:user/ci-bot is not authorized to perform: timestream:DescribeEndpoints\n" +
+        '"Action": ["kafka-cluster:Connect", "servicecatalog:ProvisionProduct", "codestar-connections:UseConnection"]\n',
+    );
+    for (const v of [
+      "timestream:DescribeEndpoints",
+      "kafka-cluster:Connect",
+      "servicecatalog:ProvisionProduct",
+      "codestar-connections:UseConnection",
+    ])
+      expect(out).toContain(v);
+  });
+  it("ECR's registry with id '<account>' is an account id", () => {
+    const out = mask(
+      "RepositoryNotFoundException: The repository with name 'puffin/settlement-worker' does not exist in the registry with id '730164228591'\n",
+    );
+    expect(out).not.toContain("730164228591");
+  });
+  it("EC2's 'Value (x) for parameter <name key>' masks x, not an instance type", () => {
+    const out = mask(
+      "An error occurred (InvalidParameterValue) when calling the RunInstances operation: Value (puffin-etl-spot-profile) " +
+        "for parameter iamInstanceProfile.name is invalid.\nValue (t3.nano) for parameter instanceType is invalid.\n",
+    );
+    expect(out).not.toContain("puffin-etl-spot-profile");
+    expect(out).toContain("Value (t3.nano)");
+  });
+  it("a decoded authorization message's aws:username and Name tag values are masked; other tags' stay", () => {
+    const out = mask(
+      '{"key":"aws:username","values":{"items":[{"value":"oskar.lindqvist"}]}}\n' +
+        '{"key": "ec2:ResourceTag/Name", "values": {"items": [{"value": "puffin-ci-ephemeral"}]}}\n' +
+        '{"key":"aws:Region","values":{"items":[{"value":"eu-west-1"}]}}\n',
+    );
+    for (const v of ["oskar.lindqvist", "puffin-ci-ephemeral"]) expect(out).not.toContain(v);
+    expect(out).toContain('{"value":"eu-west-1"}');
+  });
+  it("the words an error goes on with after a noun's colon and exception names are not learned", () => {
+    const out = mask(
+      "arn:aws:iam::123456789012:role/x\nERROR head bucket: operation error S3: HeadBucket\nget secret: operation error Secrets Manager\n" +
+        "unable to pull secrets or registry auth: execution resource retrieval failed\n" +
+        '{"name":"AccessDeniedException","message":"User: arn:aws:sts::123456789012:assumed-role/r/s"} AccessDeniedException: no\n' +
+        "(Service: Sqs, Status Code: 400) (Service: AmazonEC2; Status Code: 403)\n",
+    );
+    for (const v of [
+      "bucket: operation error",
+      "secret: operation error",
+      "auth: execution resource",
+      '"name":"AccessDeniedException"',
+      "AccessDeniedException: no",
+      "(Service: Sqs,",
+      "(Service: AmazonEC2;",
+    ])
+      expect(out).toContain(v);
+  });
+  it("a queue after SQS, a profile after 'from', a JDBC currentSchema and an ECS secret's valueFrom path are names", () => {
+    const out = mask(
+      "arn:aws:iam::123456789012:role/x\nAsync invoke failure record delivered to the on-failure destination (SQS puffin-lambda-failures)\n" +
+        "Unable to locate credentials from profile puffin-legacy-batch; SNS fan-out stays\n" +
+        "jdbc:postgresql://db.internal:5432/orders?currentSchema=orders_core&sslmode=require\n" +
+        '{"name": "STRIPE_KEY", "valueFrom": "/puffin/prod/api/stripe-secret-key"}\n',
+    );
+    for (const v of [
+      "puffin-lambda-failures",
+      "puffin-legacy-batch",
+      "orders_core",
+      "/puffin/prod/api/stripe-secret-key",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("SNS fan-out stays");
+  });
+});
+
+describe("fresh material, thirty-eighth pass: CI/CD and observability tools", () => {
+  it("the CDK's progress lines and 'The stack named X' give the stack's name in PascalCase", () => {
+    const out = mask(
+      "HeronLedgerStack-staging: start: Building 5f0c3b8a:295017368442-eu-central-1\n" +
+        "HeronLedgerStack-staging | 1/14 | 10:14:24 AM | UPDATE_IN_PROGRESS | AWS::CloudFormation::Stack\n" +
+        "OtterStack: deploying... [1/1]\n ❌  PuffinStack failed: Error: The stack named PuffinStack failed to deploy\n",
+    );
+    for (const v of ["HeronLedgerStack", "OtterStack", "PuffinStack"]) expect(out).not.toContain(v);
+  });
+  it("CodeDeploy's console path and CodeConnections' FullRepositoryId name resources", () => {
+    const out = mask(
+      '"entityUrl": "https://console.aws.amazon.com/codedeploy/home?region=eu-west-1#/applications/AppECS-heron-checkout/deployment-groups/DgpECS-heron-checkout"\n' +
+        '"FullRepositoryId": "heron-labs/checkout-service"\n',
+    );
+    for (const v of ["AppECS-heron-checkout", "DgpECS-heron-checkout", "heron-labs/checkout-service"])
+      expect(out).not.toContain(v);
+  });
+  it("the CloudWatch agent's SSM parameter, a name before {placeholder}, an ip- label inside a name are masked", () => {
+    const out = mask(
+      "arn:aws:iam::123456789012:role/x\n$ amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c ssm:AmazonCloudWatch-otter-linux\n" +
+        '"log_stream_name": "otter-pw-{hostname}",\nlog_stream_name: otter-emf-{TaskId}\n' +
+        "Aws error received when sending logs to otter/app-ip-10-40-12-77: AccessDeniedException\n" +
+        "the ledger instance profile otter-ledger-ec2-profile lacks logs:PutLogEvents\n",
+    );
+    for (const v of [
+      "AmazonCloudWatch-otter-linux",
+      "otter-pw",
+      "otter-emf",
+      "10-40-12-77",
+      "otter-ledger-ec2-profile",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("{hostname}");
+  });
+  it("a Firehose endpoint's AccessKey, New Relic's and Sumo Logic's keys are credentials; an AWS key id keeps its kind", () => {
+    const out = mask(
+      '"EndpointConfiguration": {"Url": "https://aws-api.newrelic.com/firehose/v1", "AccessKey": "1090531f147bb6addbb01ec5933c9c1b4db6NRAL"}\n' +
+        "user key NRAK-747IDKYUJZZTX9B6CI2GWSZ34UC, SumoAccessKey=Hk29vQmZr81TnWcYpXe4LsGu7AbDfJo3RtNiVy0MqPzKxE5w\n" +
+        "https://endpoint4.collection.sumologic.com/receiver/v1/http/ZaVnC4dhaV3Mtotter1x9QpLk7wRt2bE5yHu8sJ0fGmXcN6vKdA==\n" +
+        "access_key = AKIAZ3K4Q5W6E7R8T9Y2\n",
+    );
+    for (const v of ["1090531f147bb6", "747IDKYUJZZTX9", "Hk29vQmZr81T", "ZaVnC4dhaV3M", "AKIAZ3K4Q5W6E7R8T9Y2"])
+      expect(out).not.toContain(v);
+    expect(out).toMatch(/access_key = ACCESS_KEY_ID_[0-9a-z]{10}/);
+  });
+  it("the OpenTelemetry Collector's AWS components, TOML tables and default stage names are not learned", () => {
+    const out = mask(
+      "region: eu-west-1 arn:aws:iam::123456789012:role/x\n" +
+        '{"kind": "exporter", "name": "awsemf"} {"name": "Source"}\nexporters:\n  awsemf:\n' +
+        '[credentials]\n  shared_credential_profile = "x"\n~/.aws/credentials\nSource succeeded\n',
+    );
+    for (const v of ["  awsemf:", "~/.aws/credentials", "Source succeeded"]) expect(out).toContain(v);
   });
 });

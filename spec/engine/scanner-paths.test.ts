@@ -731,6 +731,22 @@ describe("anchors are searched only in strings that may hold them", () => {
     expect(ch.hasHighUnit("名前")).toBe(true);
   });
 
+  it("needsJsonEscape is true exactly for a string with a control unit, a quote or a backslash", () => {
+    for (let c = 0; c < 256; c++) {
+      const expected = c < 32 || c === 34 || c === 92;
+      expect(ch.needsJsonEscape("i-0abc" + String.fromCharCode(c) + "def")).toBe(expected);
+    }
+    expect(ch.needsJsonEscape("")).toBe(false);
+  });
+
+  it("hexRunEnd and digitDashRunEnd end at the first unit outside their run", () => {
+    expect(ch.hexRunEnd("i-0123456789abcdef0", 2)).toBe(19);
+    expect(ch.hexRunEnd("i-0123G56789", 2)).toBe(6);
+    expect(ch.hexRunEnd("i-A0", 2)).toBe(2);
+    expect(ch.digitDashRunEnd("ip-10-0-1-5.ec2.internal", 3)).toBe(11);
+    expect(ch.digitDashRunEnd("ip-a", 3)).toBe(3);
+  });
+
   it("hashCharsIn (unrolled up to HASH_LEN) agrees with the unit-by-unit rule for every span of 0 to 14 units", () => {
     const units = "0123456789abcdefghjkmnpqrstvwxyzilouA_-";
     fc.assert(

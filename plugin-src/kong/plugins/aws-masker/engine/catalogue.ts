@@ -817,7 +817,7 @@ export const KINDS: Kind[] = [
   name(
     "database-name",
     "DATABASE_NAME",
-    ["dbname", "databasename", "database", "initialcatalog"],
+    ["dbname", "databasename", "database", "initialcatalog", "defaultdatabase"],
     [],
     "Database name",
     'db_name = "ordersdb"',

@@ -6,7 +6,7 @@ const G = globalThis as unknown as {
   string?: {
     byte: (this: void, s: string, i: number) => number;
     sub: (this: void, s: string, i: number, j: number) => string;
-    find: (this: void, s: string, pattern: string) => number | undefined;
+    find: (this: void, s: string, pattern: string, init?: number) => LuaMultiReturn<[number, number]>;
   };
   pcall?: (
     this: void,
@@ -38,11 +38,51 @@ export const byteAt: (this: void, s: string, i: number) => number =
  */
 export const hasHighUnit: (this: void, s: string) => boolean =
   luaFind !== undefined
-    ? (s) => luaFind(s, HIGH_BYTE) !== undefined
+    ? (s) => luaFind(s, HIGH_BYTE)[0] !== undefined
     : (s) => {
         for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) >= 128) return true;
         return false;
       };
+
+/** Lua pattern of one byte JSON escapes in a string: a control code, '"' or '\\' (%z is the zero byte). */
+const JSON_ESCAPED_BYTE = "[%z" + String.fromCharCode(1) + "-" + String.fromCharCode(31) + '"\\]';
+
+/** True when s holds a unit JSON escapes in a string. One C search in Lua, for the reason hasHighUnit gives. */
+export const needsJsonEscape: (this: void, s: string) => boolean =
+  luaFind !== undefined
+    ? (s) => luaFind(s, JSON_ESCAPED_BYTE)[0] !== undefined
+    : (s) => {
+        for (let k = 0; k < s.length; k++) {
+          const c = s.charCodeAt(k);
+          if (c < 32 || c === 34 || c === 92) return true;
+        }
+        return false;
+      };
+
+/**
+ * End (exclusive) of the run from i of units in the Lua character class `set` (lowercase hex, digits and dashes): the
+ * JavaScript loop's test is `inSet`. One anchored C search in Lua, for the reason hasHighUnit gives.
+ */
+function runEndFn(
+  set: string,
+  inSet: (this: void, c: number) => boolean,
+): (this: void, s: string, i: number) => number {
+  if (luaFind !== undefined) {
+    const pattern = "^[" + set + "]*";
+    return (s, i) => luaFind(s, pattern, i + 1)[1];
+  }
+  return (s, i) => {
+    let k = i;
+    while (k < s.length && inSet(s.charCodeAt(k))) k++;
+    return k;
+  };
+}
+
+/** End (exclusive) of the run of lowercase hex digits from i. */
+export const hexRunEnd = runEndFn("0-9a-f", (c) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102));
+
+/** End (exclusive) of the run of digits and dashes from i (an ip-10-0-1-5 label's address). */
+export const digitDashRunEnd = runEndFn("0-9%-", (c) => (c >= 48 && c <= 57) || c === 45);
 /* eslint-enable no-restricted-properties */
 
 /** A Lua module (require), or undefined in JavaScript and when this Lua does not have it. */

@@ -98,6 +98,9 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   // a VPN tunnel's pre-shared key (Terraform's tunnel1_preshared_key, the API's PreSharedKey, shared_key)
   ["sharedkey", CRED_OTHER],
   ["apikey", CRED_OTHER],
+  // an access key that is no AWS key id (Firehose's HTTP endpoint's AccessKey: the partner's API key; Sumo Logic's
+  // SumoAccessKey); an AWS key id under it keeps its own kind (scanner.ts credentialKind)
+  ["accesskey", CRED_OTHER],
   // Datadog's application key (DD-APPLICATION-KEY, DD_APP_KEY, app_key): with the API key it reads the account's data
   ["applicationkey", CRED_OTHER],
   ["appkey", CRED_OTHER],
@@ -221,6 +224,11 @@ const NOT_A_VALUE: Record<string, boolean> = {
   // GitHub Actions permissions (id-token: write)
   read: true,
   write: true,
+  // the word an error goes on with after "secret:" or "auth:" (Go's "get secret: operation error ...", ECS's "registry
+  // auth: execution resource retrieval failed", "registry auth: pull command failed")
+  operation: true,
+  execution: true,
+  pull: true,
 };
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
@@ -751,9 +759,13 @@ export const CREDENTIAL_ANCHORS = [
   "hf_",
   // an AppSync API key (da2-<26>: the x-api-key of a GraphQL API)
   "da2-",
-  // webhook URLs: the path after them is the secret (Slack incoming webhooks, Discord)
+  // New Relic's user and insert keys (a Firehose or CloudWatch metric stream's link to New Relic)
+  "NRAK-",
+  "NRII-",
+  // webhook URLs: the path after them is the secret (Slack incoming webhooks, Discord, a Sumo Logic HTTP source)
   "hooks.slack.com/services/",
   "discord.com/api/webhooks/",
+  "sumologic.com/receiver/v1/http/",
   // a container's credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/<id>): the id fetches
   // the task role's credentials
   "/v2/credentials/",

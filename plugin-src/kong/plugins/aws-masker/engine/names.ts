@@ -326,6 +326,57 @@ export const STOPLIST: Record<string, boolean> = {
   params: true,
   config: true,
   data: true,
+  // words an error wraps or a runner's log says after a noun's colon (Go's "head bucket: operation error S3: ...", ECS's
+  // "registry auth: execution resource retrieval failed", "registry auth: pull command failed"), an exception AWS
+  // names errors by ("name": "AccessDenied"), CodePipeline's default stage names, a CLI enum (--require-approval never)
+  operation: true,
+  execution: true,
+  pull: true,
+  accessdenied: true,
+  source: true,
+  build: true,
+  never: true,
+  // code hosts (CodeConnections' ProviderType, a Terragrunt source's git::), Flux's namespace, a TOML table of
+  // GitLab's runner and of the CloudWatch agent ([session_server], [credentials], [proxy]) and the agent's user
+  git: true,
+  github: true,
+  githubenterpriseserver: true,
+  gitlab: true,
+  gitlabselfmanaged: true,
+  bitbucket: true,
+  "flux-system": true,
+  session_server: true,
+  credentials: true,
+  proxy: true,
+  cwagent: true,
+  // the OpenTelemetry Collector's AWS components (its log's "name": "awsemf"), Firehose's default log stream
+  awsemf: true,
+  awsxray: true,
+  awscloudwatchlogs: true,
+  resourcedetection: true,
+  prometheusremotewrite: true,
+  sigv4auth: true,
+  destinationdelivery: true,
+  // services' ids as the SDKs print them in an error ("(Service: Sqs, Status Code: 400", v1's "(Service: AmazonSQS;")
+  // and as SigV4 signs for them (service: aps)
+  sqs: true,
+  sns: true,
+  sts: true,
+  kms: true,
+  iam: true,
+  ecs: true,
+  ecr: true,
+  eks: true,
+  ssm: true,
+  ses: true,
+  aps: true,
+  amazonsqs: true,
+  amazonsns: true,
+  amazonec2: true,
+  amazons3: true,
+  awslambda: true,
+  awskms: true,
+  awssecuritytokenservice: true,
 };
 
 /**
@@ -551,6 +602,12 @@ const GENERIC_ENDINGS = [
   "loggroup",
   "targetschema",
   "catalog",
+  // a JDBC URL's schema (?currentSchema=), a CodeConnections source's repository (FullRepositoryId: org/repo), an ECS
+  // secret's SSM parameter or secret by name ("valueFrom": "/prod/api/key"), Grafana's customMetricsNamespaces
+  "currentschema",
+  "fullrepositoryid",
+  "valuefrom",
+  "namespaces",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -571,6 +628,16 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
     dashes++;
   }
   if (j - a < 2 || j - k >= 64) return false;
+  // an IAM action (timestream:DescribeEndpoints, kafka-cluster:Connect, servicecatalog:ProvisionProduct): the service's
+  // prefix ends like a key, but the action right after its colon is the service's API, no resource
+  if (
+    byteAt(s, j) === 58 &&
+    j + 2 < s.length &&
+    (cls(byteAt(s, j + 1)) & ch.C_UPPER) !== 0 &&
+    (cls(byteAt(s, j + 2)) & C_LOWER) !== 0 &&
+    (cls(byteAt(s, a)) & C_LOWER) !== 0
+  )
+    return false;
   if (!genericKey(s, a, j)) return false;
   key.start = a;
   key.dashes = dashes;
@@ -678,6 +745,17 @@ export function genericKey(s: string, a: number, b: number): boolean {
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
 export function isNameUnit(c: number): boolean {
   return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45 || c === 64 || c === 43);
+}
+
+/**
+ * Whether a template's placeholder follows the name s[a, b) at end: "{{" or "{<letter>" after its "-", or ":{{".
+ */
+function placeholderAfter(s: string, a: number, b: number, end: number, n: number): boolean {
+  if (end + 2 >= n || b - a < 4) return false;
+  const c = byteAt(s, end);
+  if (c === 58) return byteAt(s, end + 1) === 123 && byteAt(s, end + 2) === 123;
+  const d = byteAt(s, end + 1);
+  return c === 123 && byteAt(s, b - 1) === 45 && (d === 123 || (cls(d) & (C_LOWER | ch.C_UPPER)) !== 0);
 }
 
 /** Units that may end an unquoted value. */
@@ -809,6 +887,10 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len === 20 && first === 115 && digits === 12 && matchesAt(s, a, a + 8, "shardId-")) return false;
   // a public vulnerability id (CVE-2023-44487, an image scan's finding) names no resource
   if (len >= 13 && first === 67 && digits >= 8 && matchesAt(s, a, a + 4, "CVE-")) return false;
+  // an exception's class (an SDK error's "name": "AccessDeniedException", "__type", a Lambda's "errorType") is the
+  // service's: learned, it was replaced in every message of the text that names it
+  if (len > 9 && byteAt(s, b - 1) === 110 && byteAt(s, b - 9) === 69 && matchesAt(s, b - 9, b, "Exception"))
+    return false;
   // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
   // loop LuaJIT blacklists)
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
@@ -1138,14 +1220,13 @@ export function valueAfter(
     if (b + 1 >= n || byteAt(s, b) !== 60 || byteAt(s, b + 1) !== 47) return false;
   } else if (pathHead && end < n && byteAt(s, end) === 47) {
     // (the rest of the path is no name)
-  } else if (quote >= 0) {
+  } else if (placeholderAfter(s, a, b, end, n)) {
     // a name before a template's placeholder: Packer's ami_name = "base-al2023-{{timestamp}}" (the AMIs it makes are
-    // named base-al2023-1717171717), Ansible's "orders-{{ env }}", aws-auth's username: "ledger-sso:{{SessionName}}"
-    const braces = end + 2 < n && byteAt(s, end + 1) === 123 && (byteAt(s, end) === 123 || byteAt(s, end + 2) === 123);
-    const placeholder = braces && b - a >= 4 && (byteAt(s, end) === 58 || byteAt(s, b - 1) === 45);
-    if (placeholder) {
-      if (byteAt(s, end) !== 58) b--; // (the "-" before the braces)
-    } else if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
+    // named base-al2023-1717171717), Ansible's "orders-{{ env }}", aws-auth's username: "ledger-sso:{{SessionName}}",
+    // the CloudWatch agent's log_stream_name: "app-{hostname}", the EMF exporter's "orders-emf-{TaskId}"
+    if (byteAt(s, end) !== 58) b--; // (the "-" before the braces)
+  } else if (quote >= 0) {
+    if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
   } else {
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
@@ -1160,12 +1241,7 @@ export function valueAfter(
       )
     )
       return false;
-    if (
-      end < n &&
-      !endsUnquoted(byteAt(s, end)) &&
-      !(byteAt(s, end) === 58 && end + 2 < n && byteAt(s, end + 1) === 123 && byteAt(s, end + 2) === 123)
-    )
-      return false;
+    if (end < n && !endsUnquoted(byteAt(s, end))) return false;
     while (end === b && b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
   }
   if (spaced ? !spacedName(s, a, b) : !plausibleName(s, a, b, kind)) return false;
@@ -1817,7 +1893,7 @@ const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 // First parts of kebab tokens that name no resource: the CLI's operations (describe-db-instances), build and deploy
 // steps (build-prod, deploy-staging), prefixes (pre-prod).
 const NOT_NAME_HEADS =
-  " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross ";
+  " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross fan ";
 
 /** Connector words of compound adjective phrases (up-to-date, out-of-date, end-to-end, day-to-day). */
 const PHRASE_CONNECTORS = " to of in and or the ";
@@ -2017,7 +2093,8 @@ export function countNotAccount(s: string, i: number): boolean {
  * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge, Events or WAF (lint
  * and firewall rules are named in the same words), "machine" only after "state" (a Step Functions state machine),
  * "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock knowledge base), "runner" only
- * after "app" (an App Runner service; not a CI runner); every other noun anywhere. Loop-free but for those five nouns.
+ * after "app" (an App Runner service; not a CI runner), "profile" only after "instance", "from", "using" or "AWS";
+ * every other noun anywhere. Loop-free but for those six nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const four = b - a === 4;
@@ -2026,7 +2103,8 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const base = four && !rule && !pair && ch.matchesLowerAt(s, a, b, "base");
   const machine = b - a === 7 && ch.matchesLowerAt(s, a, b, "machine");
   const runner = b - a === 6 && ch.matchesLowerAt(s, a, b, "runner");
-  if (!rule && !machine && !pair && !base && !runner) return true;
+  const profile = b - a === 7 && ch.matchesLowerAt(s, a, b, "profile");
+  if (!rule && !machine && !pair && !base && !runner && !profile) return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
   let k = a - 1;
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
@@ -2035,6 +2113,14 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");
   if (runner) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "app");
+  // an instance profile, a CLI's profile ("from profile x", "using profile x", "AWS profile x")
+  if (profile)
+    return (
+      (w === 8 && ch.matchesLowerAt(s, k, a - 1, "instance")) ||
+      (w === 4 && ch.matchesLowerAt(s, k, a - 1, "from")) ||
+      (w === 5 && ch.matchesLowerAt(s, k, a - 1, "using")) ||
+      (w === 3 && ch.matchesLowerAt(s, k, a - 1, "aws"))
+    );
   return (
     (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) ||
     (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events")) ||

@@ -220,6 +220,11 @@ function nounKinds(): void {
     // an API Gateway API ("HTTP API h4k9p2x7qa", "the API orders-api-v2"; its id has its own kind where a key or a
     // host says it)
     ["api", "resource-name"],
+    // an EC2 instance profile, a CLI profile ("profile" only after "instance", "from", "using" or "AWS"); a queue or a
+    // topic by its service's name alone (Lambda's "on-failure destination (SQS orders-failures)")
+    ["profile", "resource-name"],
+    ["sqs", "sqs-queue"],
+    ["sns", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1235,6 +1240,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   // for every noun, is blacklisted by LuaJIT)
   let v = j + 1;
   let copula = false;
+  let named = false;
   const c0 = v + 3 < n ? lowerCode(byteAt(s, v)) : 0;
   const c1 = c0 !== 0 ? lowerCode(byteAt(s, v + 1)) : 0;
   if (c0 === 105 && c1 === 115 && byteAt(s, v + 2) === SPACE) {
@@ -1243,8 +1249,23 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   } else if (c0 === 119 && c1 === 97 && lowerCode(byteAt(s, v + 2)) === 115 && byteAt(s, v + 3) === SPACE) {
     v += 4; // was
     copula = true;
-  } else if (c0 === 110 && c1 === 97 && matchesLowerAt(s, v, n, "named ")) v += 6;
-  else if (c0 === 99 && c1 === 97 && matchesLowerAt(s, v, n, "called ")) v += 7;
+  } else if (c0 === 110 && c1 === 97 && matchesLowerAt(s, v, n, "named ")) {
+    v += 6;
+    named = true;
+  } else if (c0 === 99 && c1 === 97 && matchesLowerAt(s, v, n, "called ")) {
+    v += 7;
+    named = true;
+  }
+  // a name in PascalCase said to be one ("The stack named HeronLedgerStack-staging failed to deploy", CDK's): the
+  // lower-case walk below stops at its first unit
+  if (named && v < n && (cls(byteAt(s, v)) & ch.C_UPPER) !== 0) {
+    let e = v;
+    while (e < n && e - v < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+    while (e > v && byteAt(s, e - 1) === DOT) e--;
+    if (e - v < 3 || !plausibleName(s, v, e, kind) || !hasSignal(s, out)) return 0;
+    push(cfg, s, out, v, e, kind);
+    return e;
+  }
   // a cell after the noun's (AWS Chatbot's "CloudWatch Alarm | orders-5xx-high | us-east-1 | Account: ...")
   else if (c0 === ch.PIPE && c1 === SPACE) v += 2;
   // Lambda's event source mapping conflict: 'and function (" ledger-consumer ") already exists'
@@ -1566,25 +1587,17 @@ function idShaped(cfg: ScanConfig, s: string, a: number, b: number): boolean {
     (ch.matchesAt(s, b - 17, b, ".compute.internal") || ch.matchesAt(s, b - 13, b, ".ec2.internal"))
   ) {
     const ip = byteAt(s, a + 1) === 112;
-    let l = a + (ip ? 3 : 2);
-    const start = l;
-    while (l < b && ((cls(byteAt(s, l)) & (ip ? C_DIGIT : C_HEX)) !== 0 || (ip && byteAt(s, l) === DASH))) l++;
-    if (l - start >= 7 && byteAt(s, l) === DOT) return true;
+    const start = a + (ip ? 3 : 2);
+    const l = ip ? ch.digitDashRunEnd(s, start) : ch.hexRunEnd(s, start);
+    if (l - start >= 7 && l < b && byteAt(s, l) === DOT) return true;
   }
-  // loop-free first (this runs per name from interpreted code; see names.ts stopWord): every prefixed-hex id ends in 8,
-  // 16 or 17 hex units after a dash (catalogue.ts hex lengths)
-  if (
-    !(b - 9 > a && byteAt(s, b - 9) === DASH) &&
-    !(b - 17 > a && byteAt(s, b - 17) === DASH) &&
-    !(b - 18 > a && byteAt(s, b - 18) === DASH)
-  )
-    return false;
-  // (a kebab name ending in a word of eight letters, orders-cluster, leaves here too: LuaJIT blacklisted this
-  // function's entry in about one fresh process in a hundred when such names reached the loop)
-  if ((cls(byteAt(s, b - 1)) & C_HEX) === 0 || (cls(byteAt(s, b - 2)) & C_HEX) === 0) return false;
-  let d = b - 1;
-  while (d > a && b - d <= 33 && (cls(byteAt(s, d)) & C_HEX) !== 0) d--;
-  if (d <= a || d - a > 12 || byteAt(s, d) !== DASH) return false;
+  // without a Lua loop (this runs per name: LuaJIT blacklisted this function's entry in about one fresh process in
+  // 30-100 while it walked the hex back): the id's hex part, 8, 16 or 17 units after a dash, reaches b
+  let d = -1;
+  if (b - 9 > a && byteAt(s, b - 9) === DASH) d = b - 9;
+  else if (b - 17 > a && byteAt(s, b - 17) === DASH) d = b - 17;
+  else if (b - 18 > a && byteAt(s, b - 18) === DASH) d = b - 18;
+  if (d < 0 || d - a > 12 || ch.hexRunEnd(s, d + 1) < b) return false;
   const kind = cfg.hexKinds[sub(s, a, d)];
   return kind !== undefined && hasLength(kind, b - d - 1);
 }
@@ -2176,7 +2189,8 @@ function matchAccountByContext(
     w.indexOf("account") >= 0 ||
     w.indexOf("owner") >= 0 ||
     w.indexOf("registryid") >= 0 ||
-    w.indexOf("registry-id") >= 0;
+    w.indexOf("registry-id") >= 0 ||
+    w.indexOf("registry with id") >= 0;
   if (!said && i < 4 && keyCtx !== "") {
     // (and a Cost Explorer group's "Keys", grouped by LINKED_ACCOUNT: the member account's id)
     said =
@@ -2713,6 +2727,11 @@ function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: numb
   if (code === creds.CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
   if (code === creds.CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
   if (b - a === 40 && creds.secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
+  // an AWS key id under a credential key (access_key = AKIA...): its own kind and pseudonym, as elsewhere in the text
+  if (b - a === 20 && runOf(s, a, b, C_UPPER | C_DIGIT) === 20) {
+    const keyId = cfg.iamKinds[sub(s, a, a + 4)];
+    if (keyId !== undefined) return keyId;
+  }
   if (b - a >= 100) {
     for (const lit of creds.TOKEN_PREFIXES) if (sub(s, a, a + lit.length) === lit) return cfg.byFamily["session-token"];
   }
@@ -3637,6 +3656,9 @@ const CONSOLE_PATHS = [
   "/web-acl/",
   "/knowledge-base/",
   "/query-editor/history/",
+  // CodeDeploy's #/applications/<application>/deployment-groups/<group>
+  "/applications/",
+  "/deployment-groups/",
 ];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -4262,6 +4284,64 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     if (tag && e - a >= 3 && a - p > 11 && (cls(byteAt(s, a)) & C_ALNUM) !== 0 && runOf(s, a, e, C_DIGIT) < e - a)
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("ImportValue", e > p + 11 ? e : p + 11);
+  }
+  // EC2's InvalidParameterValue: "Value (<x>) for parameter iamInstanceProfile.name is invalid": the value of a
+  // parameter that names (its last part a name key; not instanceType's t3.nano)
+  p = name !== undefined ? firstOf(s, ") for parameter ") : -1;
+  while (p >= 0) {
+    let a = p;
+    while (a > 0 && p - a < 256 && nm.isNameUnit(byteAt(s, a - 1))) a--;
+    let q = p + 16;
+    while (q < n && q - p < 80 && (nm.isNameUnit(byteAt(s, q)) || byteAt(s, q) === SLASH)) q++;
+    while (q > p + 16 && byteAt(s, q - 1) === DOT) q--;
+    if (
+      a >= 7 &&
+      matchesLowerAt(s, a - 7, a, "value (") &&
+      nm.genericKeyEndingAt(s, q, KEY_TOKEN) &&
+      plausibleName(s, a, p, name as Kind)
+    )
+      push(cfg, s, extra, a, p, name);
+    p = s.indexOf(") for parameter ", p + 16);
+  }
+  // a decoded authorization message's conditions (sts decode-authorization-message): {"key":"aws:username","values":
+  // {"items":[{"value":"<user>"}]}}, and a Name tag's value ("ec2:ResourceTag/Name", "aws:PrincipalTag/Name")
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? 'aws:username"' : 'Tag/Name"';
+    const kind = q === 0 && cfg.byId["iam-user-name"] !== undefined ? cfg.byId["iam-user-name"] : name;
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      // (its "value" within the next 64 units: ,"values":{"items":[{"value":"x"}]})
+      let at = p + lit.length;
+      while (at < n && at - p < 64 && !(byteAt(s, at) === QUOTE && ch.matchesAt(s, at, n, '"value"'))) at++;
+      let a = at - p < 64 ? at + 7 : n;
+      while (a < n && a - at < 16 && (byteAt(s, a) === SPACE || byteAt(s, a) === COLON || byteAt(s, a) === QUOTE)) a++;
+      let e = a;
+      while (e < n && e - a < 256 && nm.isNameUnit(byteAt(s, e))) e++;
+      if (e < n && byteAt(s, e) === QUOTE && plausibleName(s, a, e, kind)) push(cfg, s, extra, a, e, kind);
+      p = s.indexOf(lit, p + lit.length);
+    }
+  }
+  // the CloudWatch agent's configuration in an SSM parameter (amazon-cloudwatch-agent-ctl -a fetch-config -c ssm:<name>)
+  p = name !== undefined ? firstOf(s, "-c ssm:") : -1;
+  while (p >= 0) {
+    const a = p + 7;
+    let e = a;
+    while (e < n && e - a < 256 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) e++;
+    if (plausibleName(s, a, e, name as Kind)) push(cfg, s, extra, a, e, name);
+    p = s.indexOf("-c ssm:", e);
+  }
+  // the CDK CLI's progress lines open with the stack's name ("HeronLedgerStack-staging: start: Building <asset>",
+  // ": success: Published", ": deploying... [1/2]"): the line's first token, in text with an AWS signal
+  for (let q = 0; q < 3 && name !== undefined; q++) {
+    const lit = q === 0 ? ": start: Buil" : q === 1 ? ": success: " : ": deploying... ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p;
+      while (a > 0 && p - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) a--;
+      if ((a === 0 || byteAt(s, a - 1) === LF) && p - a >= 3 && plausibleName(s, a, p, name) && hasSignal(s, extra))
+        push(cfg, s, extra, a, p, name);
+      p = s.indexOf(lit, p + lit.length);
+    }
   }
   let atStart = byteAt(s, 0) === 91; // "[section]" on the first line
   p = atStart ? -1 : firstOf(s, "\n[");
@@ -6508,13 +6588,14 @@ function wordMatch(
       // (AWS's configuration for a VPN connection names its parts after it: keyring-vpn-<id>-0, ike-pol-vpn-<id>-1)
       const vpn = prev === 45 && len === 3 && c === 118 && byteAt(s, i + 1) === 112 && byteAt(s, i + 2) === 110;
       // (and after a region's name: Prowler's finding ids, ...-<account>-us-east-2-sg-0a4e7f21c98b3d605)
-      // (and a Fargate node's name: fargate-ip-10-42-140-22.<region>.compute.internal, the pod's private address)
-      const fargate = prev === 45 && len === 2 && c === 105 && i >= 8 && matchesLowerAt(s, i - 8, i - 1, "fargate");
+      // (and an instance's ip- label inside a longer name: a Fargate node's fargate-ip-10-42-140-22.<region>.compute.
+      // internal, a log stream named after its host, app-ip-10-40-12-77: the private address)
+      const ipLabel = len === 2 && c === 105 && byteAt(s, i + 1) === 112;
       if (
         (prev !== 45 && prev !== 95) ||
         dashes ||
         vpn ||
-        fargate ||
+        ipLabel ||
         (prev === 45 && len <= 8 && nm.regionEndsAt(s, i - 1))
       ) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);

@@ -3,7 +3,7 @@
 // never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
 // Pure: the keyed hash is injected.
 
-import { byteAt, holdsAt, newBuilder, sub, take } from "./chars";
+import { byteAt, holdsAt, needsJsonEscape, newBuilder, sub, take } from "./chars";
 import { Match, scan, ScanConfig } from "./scanner";
 import {
   Learned,
@@ -847,16 +847,9 @@ export function jsonEscape(s: string): string {
   return memoSet(escapedCache, s, escapedOf(s));
 }
 
+/** The common case, nothing to escape, has no Lua loop (the JIT check found this loop blacklisted in a worker). */
 function escapedOf(s: string): string {
-  let plain = true;
-  for (let k = 0; k < s.length; k++) {
-    const c = byteAt(s, k);
-    if (c < 32 || c === 34 || c === 92) {
-      plain = false;
-      break;
-    }
-  }
-  if (plain) return s;
+  if (!needsJsonEscape(s)) return s;
   const parts: string[] = [];
   for (let k = 0; k < s.length; k++) {
     const c = byteAt(s, k);
