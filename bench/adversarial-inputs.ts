@@ -459,6 +459,12 @@ export function adversarialInputs(size: number): Input[] {
     ["placeholder run", '"name": "a-b-{x}" name: c-d-{{y}} "e-{" f-{1} g-h:{{ '],
     ["ip label run", "a-ip-10-1-2-3 b_ip-10-1-2-3-4 ip-ip-ip- -ip-1-2-3-4x "],
     ["named pascal run", "aws stack named AbcDef-1 function called Xyz named A named "],
+    [
+      "wildcard arn run",
+      "arn:aws:iam::*:role/a-* arn:aws:sqs:*:123456789012:q arn:*:*:*:*:* arn:aws:s3:::b/AWSLogs/o-x/ ",
+    ],
+    ["policy subject run", '"repo:a/b:ref" "repo:/ "repo:x/ @tcp:/fsx1 @tcp:/ account 123456789012: '],
+    ["device token run", "vol0123456789abcdef0 FsxId0123456789abcdef0 amznfsxabcdefgh vol0 FsxId nvme1n1 "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -3804,6 +3804,13 @@ describe("fresh material, thirty-eighth pass: CI/CD and observability tools", ()
       expect(out).not.toContain(v);
     expect(out).toMatch(/access_key = ACCESS_KEY_ID_[0-9a-z]{10}/);
   });
+  it("an API filter's name (vpc-id, instance-state-name) is no name: learned, it was replaced in every --filters", () => {
+    const out = mask(
+      "role_arn: arn:aws:iam::123456789012:role/prom\nfilters:\n  - name: instance-state-name\n  - name: vpc-id\n" +
+        "aws ec2 describe-instances --filters Name=vpc-id,Values=x Name=instance-state-name,Values=running\n",
+    );
+    for (const v of ["- name: vpc-id", "Name=vpc-id,", "Name=instance-state-name,"]) expect(out).toContain(v);
+  });
   it("the OpenTelemetry Collector's AWS components, TOML tables and default stage names are not learned", () => {
     const out = mask(
       "region: eu-west-1 arn:aws:iam::123456789012:role/x\n" +
@@ -3811,5 +3818,90 @@ describe("fresh material, thirty-eighth pass: CI/CD and observability tools", ()
         '[credentials]\n  shared_credential_profile = "x"\n~/.aws/credentials\nSource succeeded\n',
     );
     for (const v of ["  awsemf:", "~/.aws/credentials", "Source succeeded"]) expect(out).toContain(v);
+  });
+});
+
+describe("fresh material, thirty-eighth pass: policies, storage and host shells", () => {
+  it("an ARN with wildcards in its region or account (an SCP's arn:aws:iam::*:role/x) is read as one", () => {
+    const out = mask(
+      '"aws:PrincipalARN": ["arn:aws:iam::*:role/GannetBreakGlass"], "Resource": ["arn:aws:sqs:*:604318275519:gannet-events", ' +
+        '"arn:aws:dynamodb:*:*:table/gannet-ledger", "arn:aws:ssm:*:*:document/AWS-RunShellScript"]\n',
+    );
+    for (const v of ["GannetBreakGlass", "604318275519", "gannet-events", "gannet-ledger"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("document/AWS-RunShellScript");
+  });
+  it("a bucket ARN's object key is scanned: AWSLogs/<account>/ and AWSLogs/<org id>/ in a trail's bucket policy", () => {
+    const out = mask(
+      '"Resource": ["arn:aws:s3:::gannet-trail/AWSLogs/604318275519/*", "arn:aws:s3:::gannet-trail/AWSLogs/o-gq7k2m9x4t/*"]\n',
+    );
+    for (const v of ["604318275519", "o-gq7k2m9x4t", "gannet-trail"]) expect(out).not.toContain(v);
+  });
+  it("service principals and a public OIDC issuer stay; a GitHub subject's org and repository are masked", () => {
+    const out = mask(
+      '"Service": ["ecs-tasks.amazonaws.com", "delivery.logs.amazonaws.com", "pods.eks.amazonaws.com", "cognito-identity.amazonaws.com"]\n' +
+        '"Federated": "arn:aws:iam::604318275519:oidc-provider/token.actions.githubusercontent.com"\n' +
+        '"token.actions.githubusercontent.com:sub": "repo:gannet-labs/ledger-service:ref:refs/heads/main"\n',
+    );
+    for (const v of [
+      '"ecs-tasks.amazonaws.com"',
+      '"delivery.logs.amazonaws.com"',
+      '"pods.eks.amazonaws.com"',
+      '"cognito-identity.amazonaws.com"',
+      "oidc-provider/token.actions.githubusercontent.com",
+      '"token.actions.githubusercontent.com:sub"',
+    ])
+      expect(out).toContain(v);
+    for (const v of ["gannet-labs", "ledger-service"]) expect(out).not.toContain(v);
+  });
+  it("an account before a sentence's colon; an SQS policy's Id masks the queue, not SQSDefaultPolicy", () => {
+    const out = mask(
+      "arn:aws:iam::604318275519:role/x\nSandbox account 452870193648: it can create buckets\n" +
+        '"Id": "arn:aws:sqs:eu-west-1:604318275519:gannet-settlement-events/SQSDefaultPolicy"\n',
+    );
+    for (const v of ["452870193648", "gannet-settlement-events"]) expect(out).not.toContain(v);
+    expect(out).toContain("/SQSDefaultPolicy");
+  });
+  it("an S3 Storage Lens group's ARN masks the group; an Availability Zone is no name", () => {
+    const out = mask(
+      '"StorageLensGroupArn": "arn:aws:s3:us-east-1:604318275519:storage-lens-group/petrel-archive"\n' +
+        '"AvailabilityZoneName": "us-east-1a"\naws efs create-mount-target --availability-zone us-east-1a\n',
+    );
+    expect(out).not.toContain("petrel-archive");
+    expect(out).toContain("storage-lens-group/");
+    expect(out).toContain("--availability-zone us-east-1a");
+  });
+  it("storage nouns: a lifecycle rule, a file system, an access point, an SVM", () => {
+    const out = mask(
+      "arn:aws:iam::604318275519:role/x\nthe lifecycle rule petrel-expire-tmp ran; file system petrel-home-efs is full; " +
+        "access point petrel-ap-2 denies; SVM petrel-svm1; the system is down\n",
+    );
+    for (const v of ["petrel-expire-tmp", "petrel-home-efs", "petrel-ap-2", "petrel-svm1"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("the system is down");
+  });
+  it("an EBS volume as an NVMe serial, an FSx id in ONTAP's prompt, a Windows file system's name, a Lustre mount", () => {
+    const out = mask(
+      "arn:aws:iam::604318275519:role/x\n/dev/nvme1n1  vol09a2c4e6b8d1f3570 Amazon Elastic Block Store\n" +
+        "FsxId0c3d4e5f6a7b8c9d0::> volume show\nnet use Z: \\\\amznfsxq7k2m9wd.corp.example.com\\share\n" +
+        "mount -t lustre fs-0123456789abcdef0.fsx.us-east-1.amazonaws.com@tcp:/fsx4abcd /mnt/fsx\n",
+    );
+    for (const v of ["vol09a2c4e6b8d1f3570", "FsxId0c3d4e5f6a7b8c9d0", "amznfsxq7k2m9wd", "fsx4abcd"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("/dev/nvme1n1");
+  });
+  it("with many learned names, one is found before a file's dot after '_' (ssm_<parameter>.tmp), as with few", () => {
+    let text = "";
+    for (let k = 1; k <= 9; k++) text += `aws s3 cp s3://tern-bucket-0${k}/x.txt .\n`;
+    text += "-c ssm:AmazonCloudWatch-tern-ledger\nsaved in /opt/aws/etc/ssm_AmazonCloudWatch-tern-ledger.tmp\n";
+    expect(mask(text)).not.toContain("AmazonCloudWatch-tern-ledger");
+  });
+  it("an ECR repository is learned (docker's 'Pulling from'); devices and interfaces are not", () => {
+    const out = mask(
+      "+ docker pull 557120984316.dkr.ecr.eu-west-1.amazonaws.com/tern/ledger-api:1.14.2\n1.14.2: Pulling from tern/ledger-api\n" +
+        "arn:aws:iam::557120984316:role/x\nNAME    SIZE\nnvme1n1 200G\n'set-name': 'ens5'\n/dev/nvme1n1 on /data; ens5 up\n",
+    );
+    expect(out).not.toContain("tern/ledger-api");
+    expect(out).toContain("/dev/nvme1n1 on /data; ens5 up");
   });
 });

@@ -739,12 +739,15 @@ describe("anchors are searched only in strings that may hold them", () => {
     expect(ch.needsJsonEscape("")).toBe(false);
   });
 
-  it("hexRunEnd and digitDashRunEnd end at the first unit outside their run", () => {
+  it("hexRunEnd, digitDashRunEnd and arnFieldRunEnd end at the first unit outside their run", () => {
     expect(ch.hexRunEnd("i-0123456789abcdef0", 2)).toBe(19);
     expect(ch.hexRunEnd("i-0123G56789", 2)).toBe(6);
     expect(ch.hexRunEnd("i-A0", 2)).toBe(2);
     expect(ch.digitDashRunEnd("ip-10-0-1-5.ec2.internal", 3)).toBe(11);
     expect(ch.digitDashRunEnd("ip-a", 3)).toBe(3);
+    expect(ch.arnFieldRunEnd("arn:aws:sqs:us-east-1:1", 12)).toBe(21);
+    expect(ch.arnFieldRunEnd("arn:aws:iam::*:role/x", 13)).toBe(14);
+    expect(ch.arnFieldRunEnd("x:a_B-9*?/", 2)).toBe(9);
   });
 
   it("hashCharsIn (unrolled up to HASH_LEN) agrees with the unit-by-unit rule for every span of 0 to 14 units", () => {

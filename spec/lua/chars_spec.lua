@@ -16,7 +16,7 @@ describe("needsJsonEscape (chars.ts) in LuaJIT", function()
   end)
 end)
 
-describe("hexRunEnd and digitDashRunEnd (chars.ts) in LuaJIT", function()
+describe("hexRunEnd, digitDashRunEnd and arnFieldRunEnd (chars.ts) in LuaJIT", function()
   it("end where the first unit outside the run stands, at the start, inside and at the end of a string", function()
     assert.equals(0, chars.hexRunEnd("", 0))
     assert.equals(2, chars.hexRunEnd("i-", 2))
@@ -25,11 +25,16 @@ describe("hexRunEnd and digitDashRunEnd (chars.ts) in LuaJIT", function()
     assert.equals(2, chars.hexRunEnd("i-A0", 2))
     assert.equals(11, chars.digitDashRunEnd("ip-10-0-1-5.ec2.internal", 3))
     assert.equals(3, chars.digitDashRunEnd("ip-a", 3))
+    assert.equals(14, chars.arnFieldRunEnd("arn:aws:iam::*:role/x", 14))
+    assert.equals(21, chars.arnFieldRunEnd("arn:aws:sqs:us-east-1:1", 12))
     for b = 0, 255 do
       local hex = (b >= 48 and b <= 57) or (b >= 97 and b <= 102)
       assert.equals(hex and 3 or 2, chars.hexRunEnd("x-" .. string.char(b) .. "!", 2), "byte " .. b)
       local dd = (b >= 48 and b <= 57) or b == 45
       assert.equals(dd and 3 or 2, chars.digitDashRunEnd("x-" .. string.char(b) .. "!", 2), "byte " .. b)
+      local field = (b >= 48 and b <= 57) or (b >= 65 and b <= 90) or (b >= 97 and b <= 122) or b == 95 or b == 45
+        or b == 42 or b == 63
+      assert.equals(field and 3 or 2, chars.arnFieldRunEnd("x:" .. string.char(b) .. "!", 2), "byte " .. b)
     end
   end)
 end)

@@ -694,6 +694,8 @@ export const KINDS: Kind[] = [
     services: ["dkr"],
     title: "ECR repository in an image URI (the registry's account is masked too)",
     example: "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api:1.4.2",
+    // (learned: docker's "Pulling from <repository>", a manifest's image without its registry)
+    learn: true,
   },
   {
     id: "sqs-queue",

@@ -83,6 +83,19 @@ export const hexRunEnd = runEndFn("0-9a-f", (c) => (c >= 48 && c <= 57) || (c >=
 
 /** End (exclusive) of the run of digits and dashes from i (an ip-10-0-1-5 label's address). */
 export const digitDashRunEnd = runEndFn("0-9%-", (c) => (c >= 48 && c <= 57) || c === 45);
+
+/** End (exclusive) of the run from i of units an ARN's field holds: ASCII letters, digits, "-", "_", "*", "?". */
+export const arnFieldRunEnd = runEndFn(
+  "0-9A-Za-z_%-%*%?",
+  (c) =>
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 95 ||
+    c === 45 ||
+    c === 42 ||
+    c === 63,
+);
 /* eslint-enable no-restricted-properties */
 
 /** A Lua module (require), or undefined in JavaScript and when this Lua does not have it. */

@@ -349,6 +349,21 @@ export const STOPLIST: Record<string, boolean> = {
   credentials: true,
   proxy: true,
   cwagent: true,
+  // KMS's and SQS's default policy ids, a Linux host's network interfaces and vfat option, hostnamectl's icon name
+  "key-consolepolicy-3": true,
+  "key-default-1": true,
+  sqsdefaultpolicy: true,
+  eth0: true,
+  eth1: true,
+  ens5: true,
+  ens6: true,
+  winnt: true,
+  "computer-vm": true,
+  // public OIDC issuers an IAM OIDC provider trusts (arn:aws:iam::<account>:oidc-provider/token.actions.
+  // githubusercontent.com, its condition keys token.actions.githubusercontent.com:sub)
+  "token.actions.githubusercontent.com": true,
+  "accounts.google.com": true,
+  "app.terraform.io": true,
   // the OpenTelemetry Collector's AWS components (its log's "name": "awsemf"), Firehose's default log stream
   awsemf: true,
   awsxray: true,
@@ -605,6 +620,8 @@ const GENERIC_ENDINGS = [
   // a JDBC URL's schema (?currentSchema=), a CodeConnections source's repository (FullRepositoryId: org/repo), an ECS
   // secret's SSM parameter or secret by name ("valueFrom": "/prod/api/key"), Grafana's customMetricsNamespaces
   "currentschema",
+  // get-account-authorization-details' GroupList (a user's IAM groups)
+  "grouplist",
   "fullrepositoryid",
   "valuefrom",
   "namespaces",
@@ -855,16 +872,11 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // (its dots and last unit compared first: matchesAt holds a loop, and this runs for every candidate name)
   if (len > 7 && byteAt(s, b - 4) === 46 && byteAt(s, b - 1) === 115 && matchesAt(s, b - 7, b, ".on.aws")) return false;
   // a region's name (eu-west-1) is AWS's: read after a noun ("Endpoint group eu-west-1") and learned, it was replaced
-  // in every ARN of the text
-  if (
-    digits === 1 &&
-    len >= 9 &&
-    len <= 16 &&
-    byteAt(s, a + 2) === 45 &&
-    byteAt(s, b - 2) === 45 &&
-    regionName(s, a, b)
-  )
-    return false;
+  // in every ARN of the text; and an Availability Zone's (us-east-1a: "AvailabilityZoneName" is a name key's)
+  if (digits === 1 && len >= 9 && len <= 17 && byteAt(s, a + 2) === 45) {
+    if (byteAt(s, b - 2) === 45 && regionName(s, a, b)) return false;
+    if (byteAt(s, b - 3) === 45 && (cls(byteAt(s, b - 1)) & C_LOWER) !== 0 && regionName(s, a, b - 1)) return false;
+  }
   // CodeDeploy's predefined deployment configurations (CodeDeployDefault.OneAtATime): the prefix is reserved
   if (len > 18 && first === 67 && matchesAt(s, a, a + 18, "CodeDeployDefault.")) return false;
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
@@ -887,6 +899,29 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len === 20 && first === 115 && digits === 12 && matchesAt(s, a, a + 8, "shardId-")) return false;
   // a public vulnerability id (CVE-2023-44487, an image scan's finding) names no resource
   if (len >= 13 && first === 67 && digits >= 8 && matchesAt(s, a, a + 4, "CVE-")) return false;
+  // an NVMe block device (lsblk's NAME column: nvme1n1, nvme0n1p1), as /dev/ names it above
+  if (
+    first === 110 &&
+    len >= 7 &&
+    len <= 12 &&
+    digits >= 2 &&
+    matchesAt(s, a, a + 4, "nvme") &&
+    (cls(byteAt(s, a + 4)) & C_DIGIT) !== 0
+  )
+    return false;
+  // an API filter's or attribute's name (EC2's --filters Name=vpc-id, Name=instance-state-name; Prometheus's
+  // ec2_sd_configs filters: - name: vpc-id): lower-case words ending in -id, -name or -arn, no digit
+  if (
+    digits === 0 &&
+    slash &&
+    len >= 5 &&
+    len <= 40 &&
+    ((byteAt(s, b - 3) === 45 && byteAt(s, b - 2) === 105 && byteAt(s, b - 1) === 100) ||
+      (byteAt(s, b - 5) === 45 && byteAt(s, b - 1) === 101 && matchesAt(s, b - 4, b, "name")) ||
+      (byteAt(s, b - 4) === 45 && byteAt(s, b - 1) === 110 && matchesAt(s, b - 3, b, "arn"))) &&
+    lower === len
+  )
+    return false;
   // an exception's class (an SDK error's "name": "AccessDeniedException", "__type", a Lambda's "errorType") is the
   // service's: learned, it was replaced in every message of the text that names it
   if (len > 9 && byteAt(s, b - 1) === 110 && byteAt(s, b - 9) === 69 && matchesAt(s, b - 9, b, "Exception"))
@@ -1700,6 +1735,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
           let prefixEnd = a;
           let suffix: Learned | undefined = undefined;
           let suffixStart = e;
+          let suffixEnd = e;
           for (let q = a; q <= e; q++) {
             const c = q < e ? byteAt(s, q) : 0;
             if (q === e || c === 64 || c === 43) {
@@ -1723,12 +1759,22 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
                   suffixStart = q + 1;
                 }
               }
+              // (or up to the run's first dot: a file named after it, ssm_<parameter>.tmp, s3_<bucket>.tmp, as the
+              // search of each name finds it while there are few)
+              if (suffix === undefined && q < dot && dot - q - 1 >= COMPOUND_MIN && mayBeIndexed(s, q + 1, dot)) {
+                const l = indexed(sub(s, q + 1, dot));
+                if (l !== undefined && compoundOf(l)) {
+                  suffix = l;
+                  suffixStart = q + 1;
+                  suffixEnd = dot;
+                }
+              }
             }
           }
           if (prefix !== undefined && bounded(s, n, a, prefixEnd, true))
             occ.push({ s: a, e: prefixEnd, kind: prefix.kind });
-          if (suffix !== undefined && suffixStart > prefixEnd && bounded(s, n, suffixStart, e, true))
-            occ.push({ s: suffixStart, e, kind: suffix.kind });
+          if (suffix !== undefined && suffixStart > prefixEnd && bounded(s, n, suffixStart, suffixEnd, true))
+            occ.push({ s: suffixStart, e: suffixEnd, kind: suffix.kind });
         }
       }
       k = b;
@@ -2090,11 +2136,12 @@ export function countNotAccount(s: string, i: number): boolean {
 }
 
 /**
- * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge, Events or WAF (lint
- * and firewall rules are named in the same words), "machine" only after "state" (a Step Functions state machine),
- * "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock knowledge base), "runner" only
- * after "app" (an App Runner service; not a CI runner), "profile" only after "instance", "from", "using" or "AWS";
- * every other noun anywhere. Loop-free but for those six nouns.
+ * Whether the prose noun s[a, b) names a resource where it stands: "rule" only after EventBridge, Events, WAF,
+ * lifecycle or replication (lint and firewall rules are named in the same words), "machine" only after "state" (a Step
+ * Functions state machine), "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock
+ * knowledge base), "runner" only after "app" (an App Runner service; not a CI runner), "profile" only after "instance",
+ * "from", "using" or "AWS", "system" only after "file", "point" only after "access"; every other noun anywhere.
+ * Loop-free but for those eight nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const four = b - a === 4;
@@ -2104,7 +2151,9 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const machine = b - a === 7 && ch.matchesLowerAt(s, a, b, "machine");
   const runner = b - a === 6 && ch.matchesLowerAt(s, a, b, "runner");
   const profile = b - a === 7 && ch.matchesLowerAt(s, a, b, "profile");
-  if (!rule && !machine && !pair && !base && !runner && !profile) return true;
+  const system = b - a === 6 && ch.matchesLowerAt(s, a, b, "system");
+  const point = b - a === 5 && ch.matchesLowerAt(s, a, b, "point");
+  if (!rule && !machine && !pair && !base && !runner && !profile && !system && !point) return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
   let k = a - 1;
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
@@ -2113,6 +2162,9 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");
   if (runner) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "app");
+  // an EFS or FSx file system, an S3 access point
+  if (system) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "file");
+  if (point) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "access");
   // an instance profile, a CLI's profile ("from profile x", "using profile x", "AWS profile x")
   if (profile)
     return (
@@ -2124,7 +2176,10 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   return (
     (w === 11 && ch.matchesLowerAt(s, k, a - 1, "eventbridge")) ||
     (w === 6 && ch.matchesLowerAt(s, k, a - 1, "events")) ||
-    (w === 3 && ch.matchesLowerAt(s, k, a - 1, "waf"))
+    (w === 3 && ch.matchesLowerAt(s, k, a - 1, "waf")) ||
+    // an S3 bucket's lifecycle or replication rule
+    (w === 9 && ch.matchesLowerAt(s, k, a - 1, "lifecycle")) ||
+    (w === 11 && ch.matchesLowerAt(s, k, a - 1, "replication"))
   );
 }
 

@@ -225,6 +225,12 @@ function nounKinds(): void {
     ["profile", "resource-name"],
     ["sqs", "sqs-queue"],
     ["sns", "resource-name"],
+    // an EFS or FSx file system, an S3 access point ("system" only after "file", "point" after "access"), an FSx for
+    // ONTAP storage virtual machine (not "share": LuaJIT aborted every trace of the suffix walk with it, "register
+    // coalescing too complex")
+    ["system", "resource-name"],
+    ["point", "resource-name"],
+    ["svm", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -279,6 +285,10 @@ const SERVICE_LABELS: Record<string, boolean> = {
 const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   // (and the VPC CNI's extended resource vpc.amazonaws.com/pod-eni, a pod's annotation key)
   vpc: true,
+  // service principals of two labels (delivery.logs.amazonaws.com: vended logs; pods.eks.amazonaws.com: EKS Pod
+  // Identity)
+  delivery: true,
+  pods: true,
   ec2: true,
   sts: true,
   iam: true,
@@ -2262,19 +2272,15 @@ for (let c = 0; c < 256; c++) {
 }
 
 function arnFieldEnd(s: string, a: number, n: number): number {
-  let k = a;
   // a template's placeholder for the field (CloudFormation's ${AWS::AccountId}, Terraform's ${var.account_id})
-  if (k + 1 < n && byteAt(s, k) === ch.DOLLAR && byteAt(s, k + 1) === ch.LBRACE) {
-    const e = unitWithin(s, ch.RBRACE, k + 2, n, 96);
+  if (a + 1 < n && byteAt(s, a) === ch.DOLLAR && byteAt(s, a + 1) === ch.LBRACE) {
+    const e = unitWithin(s, ch.RBRACE, a + 2, n, 96);
     return e > 0 && e + 1 < n && byteAt(s, e + 1) === 58 ? e + 1 : -1;
   }
-  while (k < n) {
-    const c = byteAt(s, k);
-    if (c === 58) return k;
-    if ((cls(c) & (C_LOWER | C_DIGIT | C_UPPER)) === 0 && c !== 45 && c !== 95) return -1;
-    k++;
-  }
-  return -1;
+  // letters, digits, "-", "_" and a policy's wildcards (arn:aws:iam::*:role/x, arn:aws:sqs:*:<account>:q), up to the
+  // field's ":" (one search: a loop here, run for every field of every ARN, got this function blacklisted)
+  const e = ch.arnFieldRunEnd(s, a);
+  return e < n && byteAt(s, e) === 58 ? e : -1;
 }
 
 function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
@@ -2316,12 +2322,14 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   const root = resEnd - resStart === 4 && byteAt(s, resStart) === 114 && ch.matchesAt(s, resStart, resEnd, "root");
   if (awsOwned || resEnd <= resStart || templated || root) return resEnd > resStart ? resEnd : accEnd;
   const service = sub(s, pEnd + 1, svcEnd);
-  if (service === "s3" && matchesLowerAt(s, resStart, resEnd, "accesspoint/")) {
-    // arn:aws:s3:<region>:<account>:accesspoint/<name>: the name, not the word
-    const a = resStart + 12;
-    let b = a;
+  if (service === "s3" && accEnd > accStart) {
+    // an S3 resource of an account's, <type>/<name>[/...] (accesspoint/<name>, storage-lens/<dashboard>,
+    // storage-lens-group/<group>, job/<id>): the name, not the type; a bucket's ARN has no account
+    let a = resStart;
+    while (a < resEnd && byteAt(s, a) !== 47) a++;
+    let b = a + 1;
     while (b < resEnd && byteAt(s, b) !== 47) b++;
-    if (b > a) push(cfg, s, out, a, b, cfg.byId["resource-name"]);
+    if (b > a + 1 && byteAt(s, a + 1) !== ch.STAR) push(cfg, s, out, a + 1, b, cfg.byId["resource-name"]);
     return resEnd;
   }
   if (service === "s3") {
@@ -2330,16 +2338,18 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     // (not "*", nor a template's placeholder: ${BucketName})
     if (b > resStart && byteAt(s, resStart) !== 42 && byteAt(s, resStart) !== ch.DOLLAR)
       push(cfg, s, out, resStart, b, cfg.byFamily["s3-bucket"]);
-    return resEnd;
+    // the object key is read as text: the ids a bucket policy's path holds (AWSLogs/<account>/*, AWSLogs/o-.../*)
+    return b;
   }
   // resource-type prefix ("role/", "function:", "instance/", camelCase "stateMachine:") stays visible; the name after
   // it is masked
   let nameStart = resStart;
   let t = resStart;
   while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT | C_UPPER)) !== 0 || byteAt(s, t) === 45)) t++;
-  // SNS resources have no type: topic[:subscription]
+  // SNS and SQS resources have no type: topic[:subscription], queue (a queue policy's Id: <queue ARN>/SQSDefaultPolicy)
   if (
     service !== "sns" &&
+    service !== "sqs" &&
     t > resStart &&
     t < resEnd &&
     (byteAt(s, t) === 47 || byteAt(s, t) === 58) &&
@@ -2360,6 +2370,14 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
       (service === "bedrock" && rtype === "foundation-model") ||
       (service === "ssm" && (rtype === "document" || matchesLowerAt(s, resStart, resEnd, "parameter/aws/"))) ||
       (service === "elasticbeanstalk" && (rtype === "platform" || rtype === "solutionstack")))
+  )
+    return resEnd;
+  // (any account, a policy's: only AWS's public parameters and documents, arn:aws:ssm:*:*:document/AWS-RunShellScript)
+  if (
+    accEnd === accStart + 1 &&
+    byteAt(s, accStart) === ch.STAR &&
+    service === "ssm" &&
+    (matchesLowerAt(s, resStart, resEnd, "parameter/aws/") || ch.matchesAt(s, resStart, resEnd, "document/AWS-"))
   )
     return resEnd;
   // execute-api:<api id>/<stage>/<method>/<path>: the API id, not a type
@@ -2489,6 +2507,9 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
       return resEnd;
     }
   }
+  // a public word or host after its type (oidc-provider/token.actions.githubusercontent.com) names nothing of the
+  // account's
+  if (nameStart > resStart && nameEnd - nameStart <= 40 && nm.stopWord(s, nameStart, nameEnd)) return resEnd;
   // a resource of a known layout (ARN_LAYOUTS): each name gets its kind and is learned, so that it is masked where it
   // stands alone too ("targetgroup/orders-tg/73e2d6bc24d8a067", then "orders-tg is unhealthy")
   const layout = ARN_LAYOUTS[service + ":" + rtype];
@@ -2617,6 +2638,9 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     }
     t++;
   }
+  // one label, no service's: a service principal (ecs-tasks.amazonaws.com, edgelambda, cognito-identity, datasync);
+  // every resource's host names its service or region
+  if (count === 1 && t === 1) return;
   // the service label may follow the region (x.us-east-1.rds): take the first known one after t
   let kind: Kind | undefined = undefined;
   for (let k = t; k < count; k++) {
@@ -4320,6 +4344,30 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (e < n && byteAt(s, e) === QUOTE && plausibleName(s, a, e, kind)) push(cfg, s, extra, a, e, kind);
       p = s.indexOf(lit, p + lit.length);
     }
+  }
+  // a GitHub Actions OIDC subject in a trust policy ("token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:ref:
+  // refs/heads/main", "repo:<org>/*"): the organization and the repository
+  p = name !== undefined ? firstOf(s, '"repo:') : -1;
+  while (p >= 0) {
+    const a = p + 6;
+    let e = a;
+    while (e < n && e - a < 200 && nm.isNameUnit(byteAt(s, e))) e++;
+    if (e < n && byteAt(s, e) === SLASH && plausibleName(s, a, e, name as Kind)) {
+      push(cfg, s, extra, a, e, name);
+      let r = e + 1;
+      while (r < n && r - e < 200 && nm.isNameUnit(byteAt(s, r))) r++;
+      if (plausibleName(s, e + 1, r, name as Kind)) push(cfg, s, extra, e + 1, r, name);
+    }
+    p = s.indexOf('"repo:', e);
+  }
+  // an FSx for Lustre file system's mount name (mount -t lustre fs-0abc.fsx.<region>.amazonaws.com@tcp:/<mount name>)
+  p = name !== undefined ? firstOf(s, "@tcp:/") : -1;
+  while (p >= 0) {
+    const a = p + 6;
+    let e = a;
+    while (e < n && e - a < 64 && (cls(byteAt(s, e)) & C_ALNUM) !== 0) e++;
+    if (e - a >= 3 && plausibleName(s, a, e, name as Kind)) push(cfg, s, extra, a, e, name);
+    p = s.indexOf("@tcp:/", e);
   }
   // the CloudWatch agent's configuration in an SSM parameter (amazon-cloudwatch-agent-ctl -a fetch-config -c ssm:<name>)
   p = name !== undefined ? firstOf(s, "-c ssm:") : -1;
@@ -6632,6 +6680,23 @@ function wordMatch(
       if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
         consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
       if (consumed === 0 && !keyless) consumed = matchKeyValue(cfg, s, j, n, false, out);
+    } else if (len === 15 && c === 97 && byteAt(s, i + 4) === 102 && ch.matchesAt(s, i, j, "amznfsx")) {
+      // an FSx for Windows file system's computer name (amznfsxq7k2m9wd.corp.example.com, its DNSName's first label)
+      push(cfg, s, out, i, j, cfg.byId["resource-name"]);
+      consumed = j;
+    } else if (
+      len === 20 &&
+      c === 118 &&
+      byteAt(s, i + 1) === 111 &&
+      byteAt(s, i + 2) === 108 &&
+      byteAt(s, i + 3) === 48 &&
+      ch.hexRunEnd(s, i + 3) === j &&
+      cfg.hexKinds["vol"] !== undefined
+    ) {
+      // an EBS volume's id as an NVMe device's serial gives it, without its dash (nvme list, lsblk -o +SERIAL,
+      // /dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_vol0abc...)
+      push(cfg, s, out, i, j, cfg.hexKinds["vol"]);
+      consumed = j;
     } else if (len === 10 && cfg.apiIdKind !== undefined) {
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
     } else if (len === 32) {
@@ -6657,7 +6722,18 @@ function wordMatch(
       push(cfg, s, out, i, j, cfg.byId["resource-name"]);
       consumed = j;
     } else if (c === 69 && len >= 13) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.distributionKind, out);
-    else if (c === 69 && len === 7 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
+    else if (
+      c === 70 &&
+      len === 22 &&
+      byteAt(s, i + 3) === 73 &&
+      ch.matchesAt(s, i, j, "FsxId") &&
+      ch.hexRunEnd(s, i + 5) === j &&
+      cfg.hexKinds["fs"] !== undefined
+    ) {
+      // an FSx for ONTAP file system's id in its CLI prompt (FsxId0c3d4e5f6a7b8c9d0::>): fs-<the same hex>
+      push(cfg, s, out, i, j, cfg.hexKinds["fs"]);
+      consumed = j;
+    } else if (c === 69 && len === 7 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
       consumed = matchPrefixedUpper(cfg, s, i, j, n, out); // EC2AMAZ-4R1T5VK
     } else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
       // an EC2 instance's system UUID as SMBIOS gives it (product_uuid, dmidecode): EC2E1916-9099-7CAF-...
@@ -6690,6 +6766,9 @@ function wordMatch(
       push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
       consumed = j;
     }
+    // an account before a sentence's colon ("Sandbox account 452870193648: it can ..."), as before any blank
+    if (consumed === 0 && len === 12 && (j + 1 >= n || byteAt(s, j + 1) <= SPACE))
+      consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
     // WAF's httpSourceId for a stage, <account>:<api id>:<stage>, when the API id opens with a digit
     if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
