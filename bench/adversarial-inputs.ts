@@ -465,6 +465,10 @@ export function adversarialInputs(size: number): Input[] {
     ],
     ["policy subject run", '"repo:a/b:ref" "repo:/ "repo:x/ @tcp:/fsx1 @tcp:/ account 123456789012: '],
     ["device token run", "vol0123456789abcdef0 FsxId0123456789abcdef0 amznfsxabcdefgh vol0 FsxId nvme1n1 "],
+    [
+      "secret output run",
+      "x=$(aws --query SecretString)\n+ y\n--query Parameter.Value `\n# z\nget-login-password\nexport ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

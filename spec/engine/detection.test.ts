@@ -3896,6 +3896,16 @@ describe("fresh material, thirty-eighth pass: policies, storage and host shells"
     text += "-c ssm:AmazonCloudWatch-tern-ledger\nsaved in /opt/aws/etc/ssm_AmazonCloudWatch-tern-ledger.tmp\n";
     expect(mask(text)).not.toContain("AmazonCloudWatch-tern-ledger");
   });
+  it("a secret-printing command's next line is no secret when its output is captured or that line is a command", () => {
+    const out = mask(
+      'DB_PASSWORD=$(aws ssm get-parameter --name "/tern/db" --with-decryption --query Parameter.Value --output text)\n' +
+        'export PGPASSWORD="$DB_PASSWORD"\n+ aws ecr get-login-password --region eu-west-1\n' +
+        "+ docker login --username AWS --password-stdin 557120984316.dkr.ecr.eu-west-1.amazonaws.com\n" +
+        "$ aws secretsmanager get-secret-value --secret-id prod/db --query SecretString --output text\nS3cr3t-Value-XYZ123abc\n",
+    );
+    for (const v of ['export PGPASSWORD="$DB_PASSWORD"', "+ docker login --username AWS"]) expect(out).toContain(v);
+    expect(out).not.toContain("S3cr3t-Value-XYZ123abc");
+  });
   it("an ECR repository is learned (docker's 'Pulling from'); devices and interfaces are not", () => {
     const out = mask(
       "+ docker pull 557120984316.dkr.ecr.eu-west-1.amazonaws.com/tern/ledger-api:1.14.2\n1.14.2: Pulling from tern/ledger-api\n" +

@@ -605,6 +605,27 @@ export function secretLine(s: string, a: number, n: number, unquote: boolean, sp
   return e;
 }
 
+/**
+ * Whether the line after a command that prints a secret (the command at p, its line ending at the line feed at a) is
+ * what it printed. Not when the output goes elsewhere: piped into docker login (the ECR login one-liner), captured by
+ * $(...) or backticks (a script's DB_PASSWORD=$(aws ssm get-parameter ...)); nor when that line is another command: a
+ * shell's xtrace ("+ docker login ..."), a prompt's "$ ", a comment, an export.
+ */
+export function printsSecret(s: string, p: number, a: number, n: number): boolean {
+  let ls = p;
+  while (ls > 0 && p - ls < 4096 && byteAt(s, ls - 1) !== LF) ls--;
+  const line = sub(s, ls, a);
+  if (line.indexOf("| docker") >= 0 || line.indexOf("$(") >= 0 || line.indexOf("`") >= 0) return false;
+  if (sub(s, p, a).indexOf(")") >= 0) return false;
+  let k = a + 1;
+  while (k < n && k - a < 256 && (byteAt(s, k) === SPACE || byteAt(s, k) === TAB)) k++;
+  const c = k < n ? byteAt(s, k) : 0;
+  const d = k + 1 < n ? byteAt(s, k + 1) : 0;
+  // (a secret may start with "+", "#" or "$": xtrace, a comment and a prompt are followed by a blank, xtrace by "+")
+  if ((c === PLUS && (d === SPACE || d === PLUS)) || ((c === DOLLAR || c === 35) && d === SPACE)) return false;
+  return !(c === 101 && ch.matchesAt(s, k, n, "export "));
+}
+
 const SEEN: boolean[] = [];
 for (let c = 0; c < 256; c++) SEEN.push(false);
 

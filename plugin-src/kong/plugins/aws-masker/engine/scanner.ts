@@ -5227,10 +5227,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
       const a = unitWithin(s, 10, p, n, 4096);
       if (a < 0) break;
-      // piped into docker login (the ECR login one-liner), the next line is docker's, not the password
-      const piped = sub(s, p, a).indexOf("| docker") >= 0;
       const e = creds.secretLine(s, a + 1, n, false, CRED_SPAN);
-      if (CRED_SPAN.e > CRED_SPAN.s && byteAt(s, CRED_SPAN.s) !== 36 && !piped)
+      if (CRED_SPAN.e > CRED_SPAN.s && byteAt(s, CRED_SPAN.s) !== 36 && creds.printsSecret(s, p, a, n))
         push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
       p = s.indexOf(q, e > p ? e : p + 1);
     }
