@@ -59,43 +59,6 @@ export const needsJsonEscape: (this: void, s: string) => boolean =
         return false;
       };
 
-/**
- * End (exclusive) of the run from i of units in the Lua character class `set` (lowercase hex, digits and dashes): the
- * JavaScript loop's test is `inSet`. One anchored C search in Lua, for the reason hasHighUnit gives.
- */
-function runEndFn(
-  set: string,
-  inSet: (this: void, c: number) => boolean,
-): (this: void, s: string, i: number) => number {
-  if (luaFind !== undefined) {
-    const pattern = "^[" + set + "]*";
-    return (s, i) => luaFind(s, pattern, i + 1)[1];
-  }
-  return (s, i) => {
-    let k = i;
-    while (k < s.length && inSet(s.charCodeAt(k))) k++;
-    return k;
-  };
-}
-
-/** End (exclusive) of the run of lowercase hex digits from i. */
-export const hexRunEnd = runEndFn("0-9a-f", (c) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102));
-
-/** End (exclusive) of the run of digits and dashes from i (an ip-10-0-1-5 label's address). */
-export const digitDashRunEnd = runEndFn("0-9%-", (c) => (c >= 48 && c <= 57) || c === 45);
-
-/** End (exclusive) of the run from i of units an ARN's field holds: ASCII letters, digits, "-", "_", "*", "?". */
-export const arnFieldRunEnd = runEndFn(
-  "0-9A-Za-z_%-%*%?",
-  (c) =>
-    (c >= 48 && c <= 57) ||
-    (c >= 65 && c <= 90) ||
-    (c >= 97 && c <= 122) ||
-    c === 95 ||
-    c === 45 ||
-    c === 42 ||
-    c === 63,
-);
 /* eslint-enable no-restricted-properties */
 
 /** A Lua module (require), or undefined in JavaScript and when this Lua does not have it. */
@@ -519,6 +482,38 @@ export function unitSet(units: number[]): boolean[] {
   for (const c of units) t[c] = true;
   return t;
 }
+
+/**
+ * The end (exclusive) of a run of units from i: in Lua, of units in the Lua character class `set`, one anchored C
+ * search (a Lua loop in a short function run per value gets it blacklisted, as hasHighUnit says); in JavaScript, `js`.
+ */
+function runEndFn(
+  set: string,
+  js: (this: void, s: string, i: number) => number,
+): (this: void, s: string, i: number) => number {
+  if (luaFind === undefined) return js;
+  const pattern = "^[" + set + "]*";
+  return (s, i) => luaFind(s, pattern, i + 1)[1];
+}
+
+/** End (exclusive) of the run from i of units whose class has a bit of mask or that are one of the units extra. */
+function runEndWith(s: string, i: number, mask: number, extra: boolean[]): number {
+  let k = i;
+  while (k < s.length && ((cls(byteAt(s, k)) & mask) !== 0 || extra[byteAt(s, k)] === true)) k++;
+  return k;
+}
+
+const DASH_UNIT = unitSet([45]);
+const ARN_FIELD_UNITS = unitSet([45, 95, 42, 63]);
+
+/** End (exclusive) of the run of lowercase hex digits from i. */
+export const hexRunEnd = runEndFn("0-9a-f", (s, i) => i + runOf(s, i, s.length, C_HEX));
+
+/** End (exclusive) of the run of digits and dashes from i (an ip-10-0-1-5 label's address). */
+export const digitDashRunEnd = runEndFn("0-9%-", (s, i) => runEndWith(s, i, C_DIGIT, DASH_UNIT));
+
+/** End (exclusive) of the run from i of units an ARN's field holds: ASCII letters, digits, "-", "_", "*", "?". */
+export const arnFieldRunEnd = runEndFn("0-9A-Za-z_%-%*%?", (s, i) => runEndWith(s, i, C_ALNUM, ARN_FIELD_UNITS));
 
 /** The unit at i (i < length) as an index of a 256-entry class table: JS units above 0xFF read as 0x80 (high). */
 export function unitAt(s: string, i: number): number {

@@ -4337,7 +4337,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       // (its "value" within the next 64 units: ,"values":{"items":[{"value":"x"}]})
       let at = p + lit.length;
       while (at < n && at - p < 64 && !(byteAt(s, at) === QUOTE && ch.matchesAt(s, at, n, '"value"'))) at++;
-      let a = at - p < 64 ? at + 7 : n;
+      let a = at < n && at - p < 64 ? at + 7 : n;
       while (a < n && a - at < 16 && (byteAt(s, a) === SPACE || byteAt(s, a) === COLON || byteAt(s, a) === QUOTE)) a++;
       let e = a;
       while (e < n && e - a < 256 && nm.isNameUnit(byteAt(s, e))) e++;
