@@ -469,6 +469,16 @@ export function adversarialInputs(size: number): Input[] {
       "secret output run",
       "x=$(aws --query SecretString)\n+ y\n--query Parameter.Value `\n# z\nget-login-password\nexport ",
     ],
+    [
+      "paired value run",
+      '"ParameterValue": "a-b", "ActualValue": "c" "StringValue": "d", "x": {"Value": "e"} "ExpectedValue": ',
+    ],
+    ["instance name run", "a-b (i-0123456789abcdef0) i-0123456789abcdef0 (c-d, i-0 (i-0123456789abcdef0 x"],
+    ["terraform id run", "[id=a:b:c-d:i-0123456789abcdef0:e] [id=arn:aws:x] [id=::] [id=a-b] [id= "],
+    ["markdown table run", "| A | B |\n|---|---|\n| **a-b** | `c-d` |\n| 4.x | Owner |\n|:--|\n"],
+    ["database client run", "6379> AUTH a b\n1> AUTH\ncqlsh -p 'x' -u y rds_set_external_source('a', 1, 'b', 'c' "],
+    ["tag group run", 'Name$a b Name$ Name$x-y" AWSReservedSSO_A_0123456789abcdef AWSReservedSSO_ AQEB AQEBx= '],
+    ["cur tags run", 'resource_tags,x,y\n"{""user_name"":""a-b"",""k"":""v""}",1,2\n"""""""",'],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

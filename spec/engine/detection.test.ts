@@ -1682,7 +1682,9 @@ describe("fresh material, twenty-sixth pass: credential files", () => {
         "*:*:*:replicator:Rep1icat0rPassw0rd\n10.42.8.15:6432:*:pgbouncer:hunter2-Qz81\r\n",
     );
     for (const secret of ["Xk29!pqLm7vR", "Rep1icat0rPassw0rd", "hunter2-Qz81"]) expect(out).not.toContain(secret);
-    expect(out).toContain(":5432:ledger:ledger_app:CREDENTIAL_");
+    // (and, since the thirty-ninth pass, its database and user: names; "*" stays)
+    expect(out).toMatch(/:5432:RESOURCE_NAME_[0-9a-z]{10}:RESOURCE_NAME_[0-9a-z]{10}:CREDENTIAL_/);
+    expect(out).toContain("*:*:*:RESOURCE_NAME_");
   });
   it("a time of day, a field with a blank or a line of the wrong shape is no .pgpass line", () => {
     expect(found("at 12:30:00:*:x and 10:5432:db:user:pw\nhost:5432:db:user:two words\nh:5432:db:user\n")).toEqual([]);
@@ -2289,9 +2291,14 @@ describe("terraform apply's [id=...] (twenty-ninth pass: read over name units on
     );
     for (const v of ["acme-logs-prod", "/prod/ledger/db-url"]) expect(out).not.toContain(v);
   });
-  it("a blank, a colon or another [id= before the closing bracket: nothing taken", () => {
-    for (const text of ["aws [id=acme logs]", "aws [id=[id=acme logs]", "aws [id=acme:logs]"])
-      expect(found(text), text).toEqual([]);
+  it("a blank or another [id= before the closing bracket: nothing taken", () => {
+    for (const text of ["aws [id=acme logs]", "aws [id=[id=acme logs]"]) expect(found(text), text).toEqual([]);
+  });
+  it("a colon between names (thirty-ninth pass: a composite id, aws_eks_node_group's): each part a name", () => {
+    expect(found("aws [id=acme:logs]")).toEqual([
+      ["resource-name", "acme"],
+      ["resource-name", "logs"],
+    ]);
   });
 });
 
@@ -3913,5 +3920,162 @@ describe("fresh material, thirty-eighth pass: policies, storage and host shells"
     );
     expect(out).not.toContain("tern/ledger-api");
     expect(out).toContain("/dev/nvme1n1 on /data; ens5 up");
+  });
+});
+
+describe("fresh material, thirty-ninth pass: IaC state, database shells, billing, messages and documents", () => {
+  it("a CloudFormation parameter's value is read by its ParameterKey, a drifted property's by its PropertyPath", () => {
+    const out = mask(
+      "$ aws cloudformation describe-stacks --stack-name qf-payouts --query 'Stacks[0].Parameters'\n" +
+        '[\n    {\n        "ParameterKey": "DbMasterPassword",\n        "ParameterValue": "Pg-Payout5-77xQ!r"\n    },\n' +
+        '    { "ParameterKey": "ExportBucketName", "ParameterValue": "qf-payouts-exports-usw2" },\n' +
+        '    { "ParameterKey": "Environment", "ParameterValue": "prod" }\n]\n' +
+        '            "PropertyDifferences": [\n                {\n                    "PropertyPath": "/RoleName",\n' +
+        '                    "ExpectedValue": "qf-payouts-runner",\n                    "ActualValue": "qf-payouts-runner-v2",\n' +
+        '                    "DifferenceType": "NOT_EQUAL"\n                }\n            ]\n',
+    );
+    for (const v of ["Pg-Payout5-77xQ!r", "qf-payouts-exports-usw2", "qf-payouts-runner"]) expect(out).not.toContain(v);
+    expect(out).toContain('"ParameterValue": "prod"');
+    expect(out).toMatch(/"ParameterValue": "CREDENTIAL_[0-9a-z]{10}"/);
+  });
+  it("terraform's [id=<instance id>] gets the instance's pseudonym; a composite [id=<cluster>:<node group>] both names", () => {
+    const out = mask(
+      '    id                                   = "i-0d3f7a91c2b4e6f08"\naws_instance.web: Modifying... [id=i-0d3f7a91c2b4e6f08]\n' +
+        'module.eks.aws_eks_node_group.this["ops"]: Creation complete after 3m2s [id=qf-prod-eks:qf-ops-nodes]\n',
+    );
+    const ids = out.match(/EC2_INSTANCE_[0-9a-z]{10}/g) ?? [];
+    expect(ids.length).toBe(2);
+    expect(ids[0]).toBe(ids[1]);
+    for (const v of ["qf-prod-eks", "qf-ops-nodes"]) expect(out).not.toContain(v);
+  });
+  it("pulumi's diff arrow (=>) is read as terraform's (->): the new value is masked too", () => {
+    const out = mask(
+      'aws:dynamodb/table:Table (us-east-1)\n      ~ name: "qf-stop-events-2023" => "qf-stop-events-2024"\n',
+    );
+    for (const v of ["qf-stop-events-2023", "qf-stop-events-2024"]) expect(out).not.toContain(v);
+  });
+  it("an INI section of letters is a profile only when an AWS profile's key opens it: my.cnf's [client] stays", () => {
+    const out = mask(
+      "[client]\nhost     = quill-orders-my.cluster-c7hkq2mzv1xa.us-east-1.rds.amazonaws.com\nuser     = orders_rw\n" +
+        "[prodadmin]\nregion = us-east-1\nA new client connected.\n",
+    );
+    expect(out).toContain("[client]");
+    expect(out).toContain("A new client connected.");
+    expect(out).not.toContain("prodadmin");
+  });
+  it("field names, engine users and process states are not learned: .pgpass's header, SHOW PROCESSLIST's Query", () => {
+    const out = mask(
+      "# hostname:port:database:username:password\n" +
+        "quill-ledger-pg.cluster-c7hkq2mzv1xa.us-east-1.rds.amazonaws.com:5432:quill_ledger:ledger_app:L3dg3r_app_Pw_2024\n" +
+        'FATAL:  password authentication failed for user "x"\n',
+    );
+    expect(out).toContain("username:password");
+    expect(out).toContain("FATAL:  password authentication");
+    for (const v of ["quill_ledger", "ledger_app", "L3dg3r_app_Pw_2024"]) expect(out).not.toContain(v);
+  });
+  it("a Markdown table's header row and its rows' words of letters stay; its names, in bold or code, are masked", () => {
+    const out = mask(
+      "| Time  | Event | Who |\n|-------|-------|-----|\n| 09:38 | alarm on instance i-0f3a9d27c4e81b560 | PagerDuty |\n\n" +
+        "| Name | Owner | Account |\n|---|---|---|\n| **kestrel-billing-db** | checkout | 482913605274 |\n" +
+        "| `kestrel-orders-db` | Platform | 482913605274 |\n\nThe checkout team and Platform own the Time budget.\n",
+    );
+    for (const v of [
+      "| Time  | Event | Who |",
+      "PagerDuty",
+      "| Name | Owner | Account |",
+      "The checkout team and Platform own the Time",
+    ])
+      expect(out).toContain(v);
+    for (const v of ["kestrel-billing-db", "kestrel-orders-db", "482913605274"]) expect(out).not.toContain(v);
+  });
+  it("a SQL client's framed header row stays: mysql's | Id | User | Host | db | Command | Time | State |", () => {
+    const out = mask(
+      "$ mysql -h quill-orders-my.cluster-c7hkq2mzv1xa.us-east-1.rds.amazonaws.com -u orders_rw -p\n" +
+        "+-------+-----------+--------------------+---------+\n| Id    | User      | Host               | Command |\n" +
+        "+-------+-----------+--------------------+---------+\n| 48211 | orders_rw | 10.42.33.118:51842 | Query   |\n" +
+        "+-------+-----------+--------------------+---------+\nQuery OK, 1 row affected (0.01 sec)\n",
+    );
+    expect(out).toContain("| Id    | User      | Host               | Command |");
+    expect(out).toContain("Query OK, 1 row affected");
+    expect(out).not.toContain("orders_rw");
+  });
+  it("a CUR 2.0 row whose resource_tags hold doubled quotes is read as one row: its account names and Name tag", () => {
+    const out = mask(
+      "bill_payer_account_id,bill_payer_account_name,line_item_usage_account_id,line_item_usage_account_name,line_item_resource_id,resource_tags\n" +
+        '418273645091,halvorsen-management,502938471620,"Halvorsen Prod Workloads",i-0a7f3c9e21b84d065,"{""user_name"":""hf-tms-api-01"",""user_cost_center"":""CC-4471""}"\n',
+    );
+    for (const v of ["halvorsen-management", "Halvorsen Prod Workloads", "hf-tms-api-01"]) expect(out).not.toContain(v);
+    expect(out).toContain('""user_cost_center"":""CC-4471""');
+  });
+  it("an instance's Name beside its id in parentheses, either way round, is masked", () => {
+    const out = mask(
+      "  i-0e5b3c8a7d2f1964b (kestrel-kafka-broker-3)  us-east-1b\n" +
+        "the reporting job hits it from kestrel-reporting-worker (i-0c7d1e4a9b3f26d85)\n",
+    );
+    for (const v of ["kestrel-kafka-broker-3", "kestrel-reporting-worker"]) expect(out).not.toContain(v);
+  });
+  it("a name in bold after its noun (Markdown's **x**, Jira's *x*) and an AWS Backup plan are masked", () => {
+    const out = mask(
+      "We will add an Aurora PostgreSQL cluster **kestrel-tracking-read** in account 482913605274 (Lambda *kestrel-tracking-projector*).\n" +
+        "(snap-0a1b2c3d4e5f60718, created by AWS Backup plan kestrel-daily-backups)\n",
+    );
+    for (const v of ["kestrel-tracking-read", "kestrel-tracking-projector", "kestrel-daily-backups"])
+      expect(out).not.toContain(v);
+    expect(out).toMatch(/\*\*CLUSTER_NAME_[0-9a-z]{10}\*\*/);
+  });
+  it("message attributes: an SNS attribute's Value and an SQS attribute's StringValue are read by the attribute's name", () => {
+    const out = mask(
+      '{"TopicArn":"arn:aws:sns:eu-west-1:482913057716:larkspur-order-events","MessageAttributes":' +
+        '{"TargetQueue":{"Type":"String","Value":"larkspur-dispatch-queue"}}}\n' +
+        '                "targetBucket": {"StringValue": "larkspur-drain-snapshots", "DataType": "String"},\n',
+    );
+    for (const v of ["larkspur-dispatch-queue", "larkspur-drain-snapshots"]) expect(out).not.toContain(v);
+  });
+  it('a parameter\'s value beside its path in one log line ({..., "name": "/x/db-password", "value": y}) is a secret', () => {
+    const out = mask(
+      '{"level":"DEBUG","message":"Resolved parameter","service":"larkspur-api","name":"/larkspur/prod/api/db-password","value":"Hq7!vR2zLp9#kW4m"}\n',
+    );
+    expect(out).not.toContain("Hq7!vR2zLp9#kW4m");
+  });
+  it("database clients' passwords: cqlsh -p, redis-cli's AUTH at its prompt, RDS's rds_set_external_source", () => {
+    const out = mask(
+      "$ cqlsh cassandra.us-east-1.amazonaws.com 9142 -u quill-keyspaces-svc-at-483921065714 -p 'kSp4ceQu1llS3rviceCr3dX9vB2mTz7Lw0pHj4aE=' --ssl\n" +
+        "master.quill-sessions.x4kq7b.use1.cache.amazonaws.com:6379> AUTH catalog-ro Cat4logR0-redis-token-881\n" +
+        "mysql> CALL mysql.rds_set_external_source('10.42.50.12', 3306, 'repl_user_onprem', 'R3pl!cat0r#77', 'mysql-bin-changelog.000231', 107, 1);\n",
+    );
+    for (const v of [
+      "kSp4ceQu1llS3rviceCr3dX9vB2mTz7Lw0pHj4aE=",
+      "Cat4logR0-redis-token-881",
+      "catalog-ro",
+      "R3pl!cat0r#77",
+      "repl_user_onprem",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("cqlsh cassandra.us-east-1.amazonaws.com 9142");
+  });
+  it("Cost Explorer's tag groups (Name$<value>, blanks and all) and an Identity Center role (AWSReservedSSO_x_<hex>)", () => {
+    const out = mask(
+      'GROUPS\tName$fleet-telemetry-worker\n{ "Keys": [ "Name$Halvorsen Dispatch Portal" ] }\n' +
+        "it maps to AWSReservedSSO_KestrelProdReadOnly_3f8a2b1c9d7e6054 in 482913605274\n",
+    );
+    for (const v of ["fleet-telemetry-worker", "Halvorsen Dispatch Portal", "KestrelProdReadOnly_3f8a2b1c9d7e6054"])
+      expect(out).not.toContain(v);
+    expect(out).toMatch(/maps to IAM_ROLE_[0-9a-z]{10} in/);
+  });
+  it("an SQS receipt handle in --output text, a CodePipeline event's pipeline and an RDS Proxy log's endpoint", () => {
+    const out = mask(
+      "MESSAGES\t{}\td0c4e1a7e9b8f2a3c5d6e7f8a9b0c1d2\tAQEBn2T6cX0hL4pB8wF2jR6vZ0dN4tH8lP2xF6jB0rV4zD8nT2hL6pX0bF4jR8vZ2dN6=\n" +
+        '{"source": "aws.codepipeline", "detail": {"pipeline": "larkspur-web-deploy", "state": "FAILED"}}\n' +
+        "2024-06-11T14:40:11.640Z [WARN] [proxyEndpoint=quill-ledger-ro-ep] [clientConnection=1943770052] pinned\n",
+    );
+    for (const v of ["AQEBn2T6cX0hL4pB8wF2jR6vZ0dN4", "larkspur-web-deploy", "quill-ledger-ro-ep"])
+      expect(out).not.toContain(v);
+  });
+  it("a Neptune cluster's resource id in its ARN (cluster-<id>/*) is masked", () => {
+    const out = mask(
+      "not authorized to perform: neptune-db:WriteDataViaQuery on resource: arn:aws:neptune-db:us-east-1:483921065714:cluster-7QZ3KXJH2MPWA4VDYB6RTLNCEU/*\n",
+    );
+    expect(out).not.toContain("7QZ3KXJH2MPWA4VDYB6RTLNCEU");
+    expect(out).toContain("neptune-db:WriteDataViaQuery");
   });
 });

@@ -5,10 +5,13 @@
 // string it is learned from at another place) and when the same name is learned as another kind; no kept record holds
 // a body after its walk. In Node and LuaJIT.
 import { describe, it, expect, beforeAll } from "vitest";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import {
   createNodeMasker,
   newSession,
   maskJson,
+  maskText,
   restoreJson,
   policyFor,
   answerPolicyFor,
@@ -103,6 +106,41 @@ describe("warm path memos", () => {
     expect(fn).toMatch(/LAMBDA_FUNCTION_\w+ failed again/);
     expect(fn).not.toMatch(/IAM_ROLE_/);
     expect(role).toMatch(/IAM_ROLE_\w+ failed/);
+  });
+});
+
+describe("a worker's memos hold across tenants and texts", () => {
+  it("a worker that masked the whole corpus, each document for another tenant, masks each as a fresh worker", () => {
+    // (the per-worker memo of words that name no key: one that is no key only where it stands, an IAM action's
+    // service "table" in table:Table, was kept as keyless for every later text, and "table": "x" leaked after it)
+    const root = join(__dirname, "..", "fixtures", "corpus");
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const f of readdirSync(d).sort()) {
+        const p = join(d, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (!f.endsWith(".labels.json")) files.push(p);
+      }
+    };
+    walk(join(root, "positive"));
+    walk(join(root, "negative"));
+    expect(files.length).toBeGreaterThan(800);
+    const shared = createNodeMasker({ secret: SECRET });
+    const differ: string[] = [];
+    files.forEach((f, k) => {
+      const text = readFileSync(f, "latin1");
+      const warm = maskText(newSession(shared, "t" + k), text, "");
+      if (warm !== maskText(newSession(createNodeMasker({ secret: SECRET }), "t" + k), text, "")) differ.push(f);
+    });
+    expect(differ).toEqual([]);
+  });
+
+  it("an IAM action's service word (table:Table) leaves the word a key in the next text, another tenant's", () => {
+    const warm = createNodeMasker({ secret: SECRET });
+    maskText(newSession(warm, "a"), "Allow dynamodb:GetItem on table:Table", "");
+    expect(maskText(newSession(warm, "b"), '"table":"FeatureFlagsTango" in us-east-1', "")).not.toContain(
+      "FeatureFlagsTango",
+    );
   });
 });
 

@@ -727,6 +727,12 @@ export const CREDENTIAL_ANCHORS = [
   "curl",
   "mosquitto_",
   "psql",
+  // Amazon Keyspaces' cqlsh -u <service user> -p <password>; redis-cli's AUTH [user] <password> at its prompt
+  "cqlsh",
+  "> AUTH",
+  // RDS for MySQL's replication from an external source: CALL mysql.rds_set_external_source('<host>', <port>,
+  // '<user>', '<password>', ...) (rds_set_external_master, *_with_auto_position, *_with_delay, *_for_channel)
+  "rds_set_external_",
   // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
   "Cookie: ",
   "cookie: ",
@@ -794,6 +800,8 @@ export const CREDENTIAL_ANCHORS = [
   // package) cannot be scanned: masked whole, fail closed
   "H4sI",
   "UEsDB",
+  // an SQS message's receipt handle (AQEB...: whoever holds it deletes or hides the message), in --output text too
+  "AQEB",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
@@ -801,9 +809,9 @@ const FIRST_PGPASS = NETRC + 1;
 const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
 const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
 
-/** True when the spans of CREDENTIAL_ANCHORS[which] may be user names (SPAN_IS_NAME): a .netrc entry's, a command's. */
+/** True when the spans of CREDENTIAL_ANCHORS[which] may be names (SPAN_IS_NAME): a .netrc entry's, a .pgpass line's, a command's. */
 export function namesUsers(which: number): boolean {
-  return which === NETRC || (which >= FIRST_COMMAND && which < FIRST_COOKIE);
+  return which >= NETRC && which < FIRST_COOKIE;
 }
 const KEY_BLOCK = CREDENTIAL_ANCHORS.indexOf("PRIVATE KEY-----");
 const FIRST_SETTING = CREDENTIAL_ANCHORS.indexOf("pre-shared");
@@ -890,8 +898,9 @@ function authCredentialEnd(s: string, p: number, a: number, n: number): number {
 }
 
 /**
- * Which spans of a .netrc entry or a command (anchoredCredentials at NETRC, or a command's) are user names rather than
- * secrets (a .netrc login, `mysql -u <user>`, the user of `curl -u <user>:<password>`).
+ * Which spans of a .netrc entry, a .pgpass line or a command (anchoredCredentials at NETRC, FIRST_PGPASS or a
+ * command's) are names rather than secrets (a .netrc login, a .pgpass line's database and user, `mysql -u <user>`, the
+ * user of `curl -u <user>:<password>`).
  */
 export const SPAN_IS_NAME: boolean[] = [];
 
@@ -989,9 +998,22 @@ function pgpassPassword(s: string, p: number, n: number, spans: number[], end: S
   if (!letter || cut[1] === cut[0] + 1 || cut[2] === cut[1] + 1 || a >= e || e - a > 256) return 0;
   for (let k = a; k < e; k++) if (isBlank(byteAt(s, k))) return 0;
   if (!plausibleCredential(s, a, e, true, -1)) return 0;
-  spans[0] = a;
-  spans[1] = e;
-  return 1;
+  // the database and the user too, names (SPAN_IS_NAME), unless "*" (any)
+  let count = 0;
+  for (let f2 = 1; f2 < 3; f2++) {
+    const fa = cut[f2] + 1;
+    const fb = cut[f2 + 1];
+    if (fb > fa && !(fb === fa + 1 && byteAt(s, fa) === 42)) {
+      spans[2 * count] = fa;
+      spans[2 * count + 1] = fb;
+      SPAN_IS_NAME[count] = true;
+      count++;
+    }
+  }
+  spans[2 * count] = a;
+  spans[2 * count + 1] = e;
+  SPAN_IS_NAME[count] = false;
+  return count + 1;
 }
 
 /**
@@ -1338,6 +1360,8 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
   const command = which - FIRST_COMMAND;
   let k = p + name.length;
   end.e = k;
+  if (command === 8) return redisAuth(s, p, k, n, spans, end);
+  if (command === 9) return externalSourceUser(s, k, n, spans, end);
   if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
   // mysqldump, mysqladmin: the name may go on; the others end at a blank
   while ((command === 0 || command === 5) && k < n && (cls(byteAt(s, k)) & C_LOWER) !== 0) k++;
@@ -1398,12 +1422,76 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
         count++;
       }
     } else if (b - a === 2) {
-      if ((command === 2 && f === 97) || (command === 3 && f === 112) || (command === 5 && f === 80)) pending = 1;
+      if ((command === 2 && f === 97) || ((command === 3 || command === 7) && f === 112) || (command === 5 && f === 80))
+        pending = 1;
       else if (command === 4 && f === 117) pending = 2;
       else if ((f === 117 && command !== 2 && command !== 4) || (command === 6 && f === 85)) pending = 3;
     } else if (command === 4 && b - a === 6 && sub(s, a, b) === "--user") {
       pending = 2;
     }
+  }
+  end.e = k;
+  return count;
+}
+
+/**
+ * redis-cli's `AUTH [user] <password>` typed at its prompt (host:6379> AUTH ..., [db]> ...), ElastiCache's and
+ * MemoryDB's RBAC users or AUTH token, as commandPasswords (k: after "> AUTH"): the line's last word is the password,
+ * a word before it the user; none for more words than two (prose).
+ */
+function redisAuth(s: string, p: number, k: number, n: number, spans: number[], end: Span): number {
+  if (p === 0 || k >= n || byteAt(s, k) !== SPACE) return 0;
+  const before = byteAt(s, p - 1);
+  if ((cls(before) & C_DIGIT) === 0 && before !== 93) return 0;
+  let count = 0;
+  let words = 0;
+  while (k < n && k - p < 512) {
+    while (k < n && isBlank(byteAt(s, k))) k++;
+    if (k >= n || byteAt(s, k) === LF || byteAt(s, k) === CR) break;
+    const a = k;
+    while (k < n && !isBlank(byteAt(s, k)) && byteAt(s, k) !== LF && byteAt(s, k) !== CR) k++;
+    if (++words > 2) return 0;
+    spans[2 * count] = a;
+    spans[2 * count + 1] = k;
+    count++;
+  }
+  end.e = k;
+  SPAN_IS_NAME[0] = count === 2;
+  SPAN_IS_NAME[1] = false;
+  return count;
+}
+
+/**
+ * The third and fourth arguments of RDS's mysql.rds_set_external_* procedures, the replication user and its password
+ * (quoted), as commandPasswords (k: after "rds_set_external_"); none when the call has fewer.
+ */
+function externalSourceUser(s: string, k: number, n: number, spans: number[], end: Span): number {
+  const open = k + 64 < n ? k + 64 : n;
+  while (k < open && byteAt(s, k) !== 40 && byteAt(s, k) !== LF) k++;
+  if (k >= open || byteAt(s, k) !== 40) return 0;
+  let arg = 0;
+  let count = 0;
+  const limit = k + 1024 < n ? k + 1024 : n;
+  k++;
+  while (k < limit && arg < 4) {
+    const c = byteAt(s, k);
+    if (c === 41 || c === LF) break;
+    if (c === APOS || c === QUOTE) {
+      const a = k + 1;
+      let b = a;
+      while (b < limit && byteAt(s, b) !== c && byteAt(s, b) !== LF) b++;
+      if (b >= limit || byteAt(s, b) !== c) break;
+      if (arg >= 2 && b > a) {
+        spans[2 * count] = a;
+        spans[2 * count + 1] = b;
+        SPAN_IS_NAME[count] = arg === 2;
+        count++;
+      }
+      k = b + 1;
+    } else if (c === COMMA) {
+      arg++;
+      k++;
+    } else k++;
   }
   end.e = k;
   return count;

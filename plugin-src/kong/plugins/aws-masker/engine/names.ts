@@ -392,6 +392,29 @@ export const STOPLIST: Record<string, boolean> = {
   awslambda: true,
   awskms: true,
   awssecuritytokenservice: true,
+  // a file's field names (.pgpass's "# hostname:port:database:username:password"), the database engines' own users,
+  // schemas and process states (RDS's rdsadmin, SHOW PROCESSLIST's event_scheduler ... Sleep, Query: learned, "Query
+  // OK" became a pseudonym), Neptune's SigV4 service, Control Tower's default account names (Security, Audit: a name
+  // learned is replaced in every sentence)
+  password: true,
+  passwd: true,
+  username: true,
+  hostname: true,
+  rdsadmin: true,
+  rdsrepladmin: true,
+  rdstopmgr: true,
+  localhost: true,
+  information_schema: true,
+  performance_schema: true,
+  event_scheduler: true,
+  sleep: true,
+  daemon: true,
+  query: true,
+  "neptune-db": true,
+  security: true,
+  audit: true,
+  // (the word itself after a key that ends like one: "CodePipeline: pipeline <name> ...")
+  pipeline: true,
 };
 
 /**
@@ -625,6 +648,9 @@ const GENERIC_ENDINGS = [
   "fullrepositoryid",
   "valuefrom",
   "namespaces",
+  // a CodePipeline event's pipeline (EventBridge's "detail": {"pipeline": x}), an RDS Proxy log's [proxyEndpoint=x]
+  "pipeline",
+  "proxyendpoint",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -2098,9 +2124,39 @@ export function keyLike(s: string, a: number, b: number): boolean {
 const CONFIG_SECTIONS =
   " input output filter parser multiline_parser upstream plugins unit install timer socket mount ";
 
-/** Whether s[a, b), an INI section's name, is a section of another configuration file ([OUTPUT], [Unit]), no profile. */
-export function configSection(s: string, a: number, b: number): boolean {
-  return b - a <= 16 && CONFIG_SECTIONS.indexOf(" " + sub(s, a, b).toLowerCase() + " ") >= 0;
+// The keys that open an AWS CLI profile's section (~/.aws/config and credentials), packed " key " for one search
+const PROFILE_KEYS =
+  " aws_access_key_id aws_secret_access_key aws_session_token region output role_arn source_profile " +
+  "credential_source credential_process mfa_serial sso_session sso_start_url sso_region sso_account_id sso_role_name " +
+  "external_id duration_seconds role_session_name web_identity_token_file ca_bundle cli_pager " +
+  "s3 endpoint_url services retry_mode max_attempts ";
+
+/**
+ * Whether s[a, b), an INI section's name, is a section of another configuration file ([OUTPUT], [Unit]), no profile.
+ * A name of letters alone ([client], [mysqld], [pgbouncer], [connection]: my.cnf's, pgbouncer.ini's, any INI file's)
+ * names a profile only when the section's first key is an AWS CLI profile's; one with a "-", "_" or digit
+ * ([acme-prod], [ops_admin]) whatever follows. e: the end of the header's line.
+ */
+export function configSection(s: string, a: number, b: number, e: number): boolean {
+  if (b - a <= 16 && CONFIG_SECTIONS.indexOf(" " + sub(s, a, b).toLowerCase() + " ") >= 0) return true;
+  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | ch.C_UPPER)) === 0) return false;
+  // the first key: after the header's line, blank lines and indentation
+  const n = s.length;
+  let k = e;
+  while (
+    k < n &&
+    k - e < 64 &&
+    (byteAt(s, k) === 10 || byteAt(s, k) === 13 || byteAt(s, k) === 32 || byteAt(s, k) === 9)
+  )
+    k++;
+  let ke = k;
+  while (
+    ke < n &&
+    ke - k < 32 &&
+    ((cls(byteAt(s, ke)) & (C_LOWER | ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, ke) === 95)
+  )
+    ke++;
+  return ke === k || PROFILE_KEYS.indexOf(" " + sub(s, k, ke).toLowerCase() + " ") < 0;
 }
 
 /**
@@ -2140,8 +2196,8 @@ export function countNotAccount(s: string, i: number): boolean {
  * lifecycle or replication (lint and firewall rules are named in the same words), "machine" only after "state" (a Step
  * Functions state machine), "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock
  * knowledge base), "runner" only after "app" (an App Runner service; not a CI runner), "profile" only after "instance",
- * "from", "using" or "AWS", "system" only after "file", "point" only after "access"; every other noun anywhere.
- * Loop-free but for those eight nouns.
+ * "from", "using" or "AWS", "system" only after "file", "point" only after "access", "plan" only after "backup"; every
+ * other noun anywhere. Loop-free but for those nine nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const four = b - a === 4;
@@ -2153,7 +2209,8 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const profile = b - a === 7 && ch.matchesLowerAt(s, a, b, "profile");
   const system = b - a === 6 && ch.matchesLowerAt(s, a, b, "system");
   const point = b - a === 5 && ch.matchesLowerAt(s, a, b, "point");
-  if (!rule && !machine && !pair && !base && !runner && !profile && !system && !point) return true;
+  const plan = four && !rule && !pair && !base && ch.matchesLowerAt(s, a, b, "plan");
+  if (!rule && !machine && !pair && !base && !runner && !profile && !system && !point && !plan) return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
   let k = a - 1;
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
@@ -2165,6 +2222,8 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   // an EFS or FSx file system, an S3 access point
   if (system) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "file");
   if (point) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "access");
+  // an AWS Backup plan
+  if (plan) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "backup");
   // an instance profile, a CLI's profile ("from profile x", "using profile x", "AWS profile x")
   if (profile)
     return (

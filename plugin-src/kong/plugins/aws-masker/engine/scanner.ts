@@ -231,6 +231,9 @@ function nounKinds(): void {
     ["system", "resource-name"],
     ["point", "resource-name"],
     ["svm", "resource-name"],
+    // an AWS Backup plan ("plan" only after "backup"; not "replica": a name stands before it as often, "the
+    // global-table replica")
+    ["plan", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -289,6 +292,9 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   // Identity)
   delivery: true,
   pods: true,
+  // Amazon Keyspaces' endpoint (cqlsh cassandra.<region>.amazonaws.com 9142), SES's SMTP endpoint
+  cassandra: true,
+  "email-smtp": true,
   ec2: true,
   sts: true,
   iam: true,
@@ -331,6 +337,7 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   ce: true,
   xray: true,
   codebuild: true,
+  // CodeCommit's API host as CodeBuild's source locations print it (codecommit.<region>.amazonaws.com/v1/repos/<repo>)
   codecommit: true,
   // CodeCommit's Git endpoint (https://git-codecommit.<region>.amazonaws.com/v1/repos/<repository>)
   "git-codecommit": true,
@@ -1027,7 +1034,17 @@ function matchCtxId(
   return j;
 }
 
-const PAIR_KEYS = ["key:", 'key":', "name:", 'name":'];
+// (a CloudFormation parameter's and a drifted property's first: "key" ends "ParameterKey")
+const PAIR_KEYS = [
+  "parameterkey:",
+  'parameterkey":',
+  "propertypath:",
+  'propertypath":',
+  "key:",
+  'key":',
+  "name:",
+  'name":',
+];
 const PAIR_WINDOW = 96;
 
 /**
@@ -1060,16 +1077,35 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   }
   if (k < 0) {
     // {"name": "DBInstanceIdentifier", "value": "x"} on one line: the pair name before the value, in the same object
+    // (further back for a CloudFormation drift's ActualValue: its PropertyPath two pretty-printed lines up)
+    const back = j - i === 5 ? PAIR_WINDOW : 2 * PAIR_WINDOW;
     let open = i - 1;
-    while (open > 0 && i - open < PAIR_WINDOW && byteAt(s, open) !== 123) open--;
-    if (byteAt(s, open) === 123) {
-      const before = sub(s, open, i).toLowerCase();
-      for (const w of PAIR_KEYS) {
-        const at = before.indexOf(w);
-        if (at > 0 && byteAt(before, at - 1) === QUOTE) {
-          k = open + at + w.length;
-          ls = i;
-          break;
+    while (open > 0 && i - open < back && byteAt(s, open) !== 123) open--;
+    const braced = byteAt(s, open) === 123;
+    // (an object whose brace is further back, a log line's: {"service": ..., "name": "/prod/db-password", "value": x})
+    const from = braced ? open : i > back ? i - back : 0;
+    const before = sub(s, from, i).toLowerCase();
+    for (const w of PAIR_KEYS) {
+      const at = before.indexOf(w);
+      if (at > 0 && byteAt(before, at - 1) === QUOTE) {
+        k = from + at + w.length;
+        ls = i;
+        break;
+      }
+    }
+    if (k < 0 && braced) {
+      // a message attribute's value under the attribute's name (SNS's "replyTopic": {"Type": "String", "Value": x},
+      // SQS's "targetBucket": {"StringValue": x}): the member's key before the brace
+      let q = open - 1;
+      while (q > 0 && byteAt(s, q) === SPACE) q--;
+      if (q > 2 && byteAt(s, q) === COLON) {
+        q--;
+        while (q > 0 && byteAt(s, q) === SPACE) q--;
+        let kb = q;
+        while (byteAt(s, q) === QUOTE && kb > 0 && q - kb < 64 && ch.isKeyUnit(byteAt(s, kb - 1))) kb--;
+        if (q - kb >= 3 && byteAt(s, kb - 1) === QUOTE) {
+          k = kb;
+          ls = q;
         }
       }
     }
@@ -1121,9 +1157,13 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       byteAt(s, e) === UNDERSCORE ||
       byteAt(s, e) === DASH ||
       byteAt(s, e) === DOT ||
-      byteAt(s, e) === COLON)
-  )
+      byteAt(s, e) === COLON ||
+      byteAt(s, e) === SLASH)
+  ) {
+    // (a property's path, /Properties/RoleName: its last segment names it)
+    if (byteAt(s, e) === SLASH) k = e + 1;
     e++;
+  }
   return e - k < 2 ? 0 : valueOfKey(cfg, s, k, e, i, j, n, out);
 }
 
@@ -1300,7 +1340,9 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     push(cfg, s, out, v, opaque, kind);
     return opaque;
   }
-  const quoted = v < n && (byteAt(s, v) === QUOTE || byteAt(s, v) === 39 || byteAt(s, v) === 96);
+  // (in bold: Markdown's **x**, Jira's *x*; the closing "*" is checked as a quote's)
+  if (v + 1 < n && byteAt(s, v) === 42 && byteAt(s, v + 1) === 42) v++;
+  const quoted = v < n && (byteAt(s, v) === QUOTE || byteAt(s, v) === 39 || byteAt(s, v) === 96 || byteAt(s, v) === 42);
   const a = quoted ? v + 1 : v;
   let e = a;
   let dashes = 0;
@@ -1904,12 +1946,12 @@ function matchKeyValue(
     }
     return last;
   }
-  // terraform plan: ~ name = "old" -> "new"
+  // terraform plan: ~ name = "old" -> "new"; pulumi preview: ~ name: "old" => "new"
   let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
   if (
     k + 3 < n &&
     byteAt(s, k) === 32 &&
-    byteAt(s, k + 1) === DASH &&
+    (byteAt(s, k + 1) === DASH || byteAt(s, k + 1) === ch.EQUALS) &&
     byteAt(s, k + 2) === 62 &&
     byteAt(s, k + 3) === 32
   ) {
@@ -2345,9 +2387,15 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   // it is masked
   let nameStart = resStart;
   let t = resStart;
-  while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT | C_UPPER)) !== 0 || byteAt(s, t) === 45)) t++;
+  // (a digit and an upper-case letter in it: an id, no type; Neptune's cluster-<resource id>/*)
+  let digitUpper = 0;
+  while (t < resEnd && ((cls(byteAt(s, t)) & (C_LOWER | C_DIGIT | C_UPPER)) !== 0 || byteAt(s, t) === 45)) {
+    digitUpper |= cls(byteAt(s, t)) & (C_DIGIT | C_UPPER);
+    t++;
+  }
   // SNS and SQS resources have no type: topic[:subscription], queue (a queue policy's Id: <queue ARN>/SQSDefaultPolicy)
   if (
+    digitUpper !== (C_DIGIT | C_UPPER) &&
     service !== "sns" &&
     service !== "sqs" &&
     t > resStart &&
@@ -2685,7 +2733,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     (t === 1 && PUBLIC_ENDPOINTS[first] === true) ||
     (t === 2 && PUBLIC_ENDPOINTS[sub(s, h, ends[0])] === true && PUBLIC_ENDPOINTS[sub(s, starts[1], resEnd)] === true)
   ) {
-    if (first === "git-codecommit" && matchesLowerAt(s, after, n, "/v1/repos/")) {
+    if ((first === "git-codecommit" || first === "codecommit") && matchesLowerAt(s, after, n, "/v1/repos/")) {
       const e = ch.segmentEnd(s, after + 10, n, 100);
       if (e - after - 10 >= 1) push(cfg, s, extra, after + 10, e, cfg.byId["resource-name"]);
     }
@@ -4271,10 +4319,85 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const a = p + 4;
     // (over the units a name may hold only: a search for "]" over 256 units made each "[id=" cost 256)
     let e = a;
-    while (e < n && e - a < 256 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) e++;
-    if (name !== undefined && e > a && e < n && byteAt(s, e) === 93 && plausibleName(s, a, e, name))
-      push(cfg, s, extra, a, e, name);
+    let colon = -1;
+    while (e < n && e - a < 256 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH || byteAt(s, e) === COLON)) {
+      if (colon < 0 && byteAt(s, e) === COLON) colon = e;
+      e++;
+    }
+    // (an id of its own shape, [id=i-0d3f7a91c2b4e6f08], is its kind's: the same id gets the same pseudonym as in
+    // `id = "i-..."`; an ARN or a URL is its matcher's)
+    if (name === undefined || e <= a || e >= n || byteAt(s, e) !== 93 || idShaped(cfg, s, a, e)) {
+      // (not one)
+    } else if (colon < 0) {
+      if (plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+    } else if (!ch.matchesAt(s, a, n, "arn:") && byteAt(s, colon + 1) !== SLASH) {
+      // a composite id, <cluster>:<node group> (aws_eks_node_group): each part a name
+      let q = a;
+      while (q < e) {
+        const c = unitWithin(s, COLON, q, e, 256);
+        const r = c < 0 ? e : c;
+        if (r > q && !idShaped(cfg, s, q, r) && plausibleName(s, q, r, name)) push(cfg, s, extra, q, r, name);
+        q = r + 1;
+      }
+    }
     p = s.indexOf("[id=", e > p + 1 ? e : p + 1);
+  }
+  // an instance's Name beside its id, in parentheses either way ("kestrel-kafka-broker-3 (i-0e5b...)", "i-0e5b...
+  // (kestrel-kafka-broker-3, 10.42.72.15)": an incident's notes, AWS's notices): a name with a dash
+  p = name !== undefined ? firstOf(s, "i-0") : -1;
+  while (p >= 0) {
+    const e = p + 2 + runOf(s, p + 2, n, C_HEX);
+    if (e - p === 19 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) && endsAt(s, e, n)) {
+      let a = -1;
+      let b = -1;
+      if (p >= 3 && byteAt(s, p - 1) === ch.LPAREN && byteAt(s, p - 2) === SPACE) {
+        b = p - 2;
+        a = b;
+        while (a > 0 && b - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) a--;
+      } else if (e + 2 < n && byteAt(s, e) === SPACE && byteAt(s, e + 1) === ch.LPAREN) {
+        a = e + 2;
+        b = a;
+        while (b < n && b - a < 128 && nm.isNameUnit(byteAt(s, b))) b++;
+        if (b >= n || (byteAt(s, b) !== ch.RPAREN && byteAt(s, b) !== ch.COMMA)) b = -1;
+      }
+      while (b > a && a >= 0 && byteAt(s, b - 1) === DOT) b--;
+      if (
+        b > a + 2 &&
+        a >= 0 &&
+        unitWithin(s, DASH, a + 1, b - 1, b - a - 2) > 0 &&
+        !idShaped(cfg, s, a, b) &&
+        plausibleName(s, a, b, name as Kind)
+      )
+        push(cfg, s, extra, a, b, name);
+    }
+    p = s.indexOf("i-0", e > p + 3 ? e : p + 3);
+  }
+  // Cost Explorer's groups by tag: "Keys": ["Name$<the Name tag's value>"] (get-cost-and-usage --group-by
+  // Type=TAG,Key=Name; its text output's GROUPS row too), blanks and all; IAM Identity Center's role of a permission
+  // set, AWSReservedSSO_<permission set>_<16 hex> (the hex is the account's assignment's), wherever it stands
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "Name$" : "AWSReservedSSO_";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      if (q === 0) {
+        while (e < n && e - a < 128 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 9 && byteAt(s, e) !== LF) e++;
+        while (e > a && (byteAt(s, e - 1) === SPACE || byteAt(s, e - 1) === 13)) e--;
+        if (
+          (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) &&
+          (nm.spacedName(s, a, e) || plausibleName(s, a, e, name))
+        )
+          push(cfg, s, extra, a, e, name);
+      } else {
+        while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+        while (e > a && byteAt(s, e - 1) === DOT) e--;
+        const role = cfg.arnKinds["iam:role"];
+        if (e - a >= 18 && byteAt(s, e - 17) === UNDERSCORE && runOf(s, e - 16, e, C_HEX) === 16 && role !== undefined)
+          push(cfg, s, extra, p, e, role);
+      }
+      p = s.indexOf(lit, e > p + 1 ? e : p + 1);
+    }
   }
   // Cost Explorer's linked accounts: "Attributes": {"description": "<the account's name>"} (get-dimension-values,
   // LINKED_ACCOUNT): a name with blanks, as an account's Name is
@@ -4411,7 +4534,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       alone &&
       name !== undefined &&
       plausibleName(s, a, e, name) &&
-      !nm.configSection(s, a, e)
+      (a > p + 2 || !nm.configSection(s, a, e, t))
     ) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       if (signal === 1) push(cfg, s, extra, a, e, name);
@@ -5796,9 +5919,10 @@ function csvCells(s: string, ls: number, le: number, sep: number): number {
   while (c <= le) {
     let ce = c;
     if (ce < le && byteAt(s, ce) === QUOTE) {
-      // a quoted cell may hold commas ("2024-07-09, 01:43:13")
+      // a quoted cell may hold commas ("2024-07-09, 01:43:13") and doubled quotes (CUR 2.0's resource_tags,
+      // "{""user_name"":""x"",""user_team"":""y""}": the cell goes on after each pair)
       ce++;
-      while (ce < le && byteAt(s, ce) !== QUOTE) ce++;
+      while (ce < le && (byteAt(s, ce) !== QUOTE || byteAt(s, ce + 1) === QUOTE)) ce += byteAt(s, ce) === QUOTE ? 2 : 1;
     }
     while (ce < le && byteAt(s, ce) !== sep) ce++;
     let a = c;
@@ -5817,6 +5941,8 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
   const sepUnit = byteAt(sep, 0);
   const cells: Match[] = [];
   let cols: (Kind | undefined)[] = [];
+  // the column of CUR 2.0's resource_tags, or -1
+  let tags = -1;
   let width = 0;
   let ls = 0;
   while (ls < n) {
@@ -5843,10 +5969,23 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         const kind = cols[k];
         const a = CSV_A[k];
         const b = CSV_B[k];
+        if (k === tags) {
+          // CUR 2.0's resource_tags, a JSON map in the cell: its Name tag's value ("user_name": the user-defined tag
+          // Name), blanks and all
+          const at = s.indexOf('user_name"":""', a);
+          const va = at + 14;
+          const ve = at >= 0 && at < b ? s.indexOf('""', va) : -1;
+          if (ve > va && ve < b && ve - va <= 128) cells.push({ s: va, e: ve, kind: cfg.byId["resource-name"] });
+          continue;
+        }
         if (
           kind !== undefined &&
           b > a &&
-          (kind.id === "credential" ? creds.plausibleCredential(s, a, b, true, sepUnit) : plausibleName(s, a, b, kind))
+          (kind.id === "credential"
+            ? creds.plausibleCredential(s, a, b, true, sepUnit)
+            : plausibleName(s, a, b, kind) ||
+              // (a quoted name with blanks: an account's, a Name tag's, "Halvorsen Prod Workloads")
+              (a > 0 && byteAt(s, a - 1) === QUOTE && nm.spacedName(s, a, b)))
         ) {
           cells.push({ s: a, e: b, kind });
         }
@@ -5855,6 +5994,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
       // a header: every cell a short label; some name a credential or a resource
       width = 0;
       cols = [];
+      tags = -1;
       let any = false;
       // (the labels are checked first: a line with a long or empty cell is no header, its cells are not classified)
       let labels = true;
@@ -5867,6 +6007,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         if (code !== CRED_NONE)
           kind = code === creds.CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
         else if (nm.genericKey(s, a, b)) kind = cfg.byId["resource-name"];
+        else if (b - a === 13 && matchesLowerAt(s, a, b, "resource_tags")) tags = k;
         if (kind !== undefined) any = true;
         cols[k] = kind;
       }
@@ -6409,6 +6550,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   const cells: Match[] = [];
   let ls = 0;
   let prevBorder = false;
+  // the rows under a Markdown table's header
+  let markdown = false;
   while (ls < n) {
     let le = s.indexOf("\n", ls);
     if (le < 0) le = n;
@@ -6431,10 +6574,26 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     if (pipeRow || hasTab) {
       const sep = !pipeRow ? 9 : byteAt(s, k) === ch.PIPE ? ch.PIPE : 0;
       let nextBorder = false;
+      // Markdown's delimiter row under a header row: | --- | :---: |
+      let nextDelimiter = false;
+      // a row after the border under this one (a SQL client's header has its rows under it)
+      let rowsUnder = false;
       if (pipeRow && le < n) {
         let ne = s.indexOf("\n", le + 1);
         if (ne < 0) ne = n;
         nextBorder = borderLine(s, le + 1, ne);
+        if (nextBorder && ne + 1 < n) {
+          let r = ne + 1;
+          while (r < n && (byteAt(s, r) === 32 || byteAt(s, r) === 9)) r++;
+          rowsUnder = r < n && byteAt(s, r) === ch.PIPE;
+        }
+        let d = le + 1;
+        while (d < ne && (byteAt(s, d) === 32 || byteAt(s, d) === 9)) d++;
+        if (d < ne && byteAt(s, d) === ch.PIPE) {
+          d++;
+          while (d < ne && (byteAt(s, d) === 32 || byteAt(s, d) === COLON)) d++;
+          nextDelimiter = d < ne && byteAt(s, d) === DASH;
+        }
       }
       const first = cells.length;
       let allHeaders = true;
@@ -6442,6 +6601,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       // and column titles, and starts a row's cell two blanks after its bar, awscli/table.py)
       let allWords = true;
       let centered = false;
+      // (every cell one blank after its bar: a SQL client's frame, mysql's and psql's; the CLI starts a row's cell two
+      // blanks after it)
+      let oneBlank = true;
       let count = 0;
       let c = pipeRow ? k : ls;
       let open = false; // a cell after the last rule: no box-drawn row (a tree's branch: │   ├─ x)
@@ -6463,6 +6625,16 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         let b = ce;
         while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
         while (b > a && (byteAt(s, b - 1) === 32 || byteAt(s, b - 1) === 9)) b--;
+        // (a Markdown table's cell in bold or code: **x**, `x`)
+        while (
+          markdown &&
+          b - a > 2 &&
+          byteAt(s, a) === byteAt(s, b - 1) &&
+          (byteAt(s, a) === 42 || byteAt(s, a) === 96)
+        ) {
+          a++;
+          b--;
+        }
         // (a DNS name's root dot is no part of it: dig's answers, Route 53 record sets)
         const name = b - a > 3 && byteAt(s, b - 1) === DOT ? b - 1 : b;
         if (b > a) {
@@ -6477,7 +6649,15 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           if (!headerWord(s, a, b, false)) allHeaders = false;
           if (!headerWord(s, a, b, true)) allWords = false;
           if (a - c >= 3) centered = true;
-          if (!blank && cellName(cfg, s, a, name)) cells.push({ s: a, e: name, kind });
+          if (a - c !== 1) oneBlank = false;
+          // (in a Markdown table, written by a person, a word of letters alone is one: an owner, a tool, a rating;
+          // and one that opens with a digit, a version's or a size's: 4.x, 16GB)
+          if (
+            !blank &&
+            !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
+            cellName(cfg, s, a, name)
+          )
+            cells.push({ s: a, e: name, kind });
           else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
         }
         open = b > a;
@@ -6486,8 +6666,15 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       if (pipeRow) {
         if (sep === 0 && open) {
           cells.length = first;
-        } else if ((allHeaders || (allWords && centered)) && prevBorder && nextBorder) {
+        } else if (
+          (allHeaders || (allWords && (centered || (oneBlank && sep === ch.PIPE && rowsUnder)))) &&
+          prevBorder &&
+          nextBorder
+        ) {
           cells.length = first; // a header or title row
+        } else if (sep === ch.PIPE && !prevBorder && nextDelimiter) {
+          cells.length = first; // a Markdown table's header row (its words are no names, whatever they are)
+          markdown = true;
         } else if (count === 2 && cells.length > first && headerWord(s, cells[first].s, cells[first].e, false)) {
           // | Key | value |: the key stays
           for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
@@ -6495,6 +6682,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         }
       }
     }
+    if (!pipeRow) markdown = false;
     prevBorder = isBorder;
     ls = le + 1;
   }
@@ -6831,13 +7019,20 @@ function wordMatch(
   }
   if (
     consumed === 0 &&
-    len === 5 &&
-    (nxt === COLON ||
-      nxt === QUOTE ||
-      (nxt === ch.EQUALS && j + 1 < n && (byteAt(s, j + 1) === QUOTE || prev === QUOTE)) ||
-      (nxt === SPACE && prev === DASH && i >= 2 && byteAt(s, i - 2) === DASH)) &&
-    (c === 86 || c === 118) &&
-    matchesLowerAt(s, i, n, "value")
+    ((len === 5 &&
+      (nxt === COLON ||
+        nxt === QUOTE ||
+        (nxt === ch.EQUALS && j + 1 < n && (byteAt(s, j + 1) === QUOTE || prev === QUOTE)) ||
+        (nxt === SPACE && prev === DASH && i >= 2 && byteAt(s, i - 2) === DASH)) &&
+      (c === 86 || c === 118) &&
+      matchesLowerAt(s, i, n, "value")) ||
+      // a CloudFormation parameter's value (its ParameterKey says what it is), a drifted property's expected and actual
+      // values (its PropertyPath's last segment does), an SQS message attribute's (its name does)
+      ((nxt === COLON || nxt === QUOTE) &&
+        ((len === 14 && c === 80 && matchesLowerAt(s, i, n, "parametervalue")) ||
+          (len === 11 && c === 83 && matchesLowerAt(s, i, n, "stringvalue")) ||
+          (len === 13 && c === 69 && matchesLowerAt(s, i, n, "expectedvalue")) ||
+          (len === 11 && c === 65 && matchesLowerAt(s, i, n, "actualvalue")))))
   ) {
     consumed = matchPairedValue(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
@@ -6903,6 +7098,9 @@ function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean 
     !nm.idKeyEndingAt(s, j, KEY_TOKEN) &&
     // (a Transfer Family home directory mapping's Target: see matchKeyValue)
     word !== "Target";
+  // an IAM action's service (table:Table, s3:GetObject) is no key where it stands, and only there (genericKeyEndingAt
+  // reads the unit after it): not kept, or "table" would be keyless in every later text of the worker's, any tenant's
+  if (j + 1 < s.length && byteAt(s, j) === COLON && (cls(byteAt(s, j + 1)) & ch.C_UPPER) !== 0) return keyless;
   if (cfg.keylessCount >= KEY_INFO.max) {
     cfg.keylessWords = {};
     cfg.keylessCount = 0;
