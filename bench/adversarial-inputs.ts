@@ -478,6 +478,7 @@ export function adversarialInputs(size: number): Input[] {
     ["markdown table run", "| A | B |\n|---|---|\n| **a-b** | `c-d` |\n| 4.x | Owner |\n|:--|\n"],
     ["database client run", "6379> AUTH a b\n1> AUTH\ncqlsh -p 'x' -u y rds_set_external_source('a', 1, 'b', 'c' "],
     ["tag group run", 'Name$a b Name$ Name$x-y" AWSReservedSSO_A_0123456789abcdef AWSReservedSSO_ AQEB AQEBx= '],
+    ["camel name run", "function a-b-cD function a-b-C-d-E-f-G function a-b- function API-Gateway-Execution-Logs_ x:1"],
     ["cur tags run", 'resource_tags,x,y\n"{""user_name"":""a-b"",""k"":""v""}",1,2\n"""""""",'],
   ];
   const out: Input[] = [];

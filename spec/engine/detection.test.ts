@@ -4071,6 +4071,22 @@ describe("fresh material, thirty-ninth pass: IaC state, database shells, billing
     for (const v of ["AQEBn2T6cX0hL4pB8wF2jR6vZ0dN4", "larkspur-web-deploy", "quill-ledger-ro-ep"])
       expect(out).not.toContain(v);
   });
+  it("serverless names: <service>-<stage>-<camelCase> after its noun, a task definition's family:revision, an API's log group", () => {
+    const out = mask(
+      "region us-east-1\nLambda function larkspur-orders-prod-processOrder started\n" +
+        '        "TaskDefinition": "larkspur-report-task:7",\n' +
+        "log group API-Gateway-Execution-Logs_r7t2y9u4io/Prod\n    SES_CONFIG_SET: larkspur-transactional\n",
+    );
+    for (const v of [
+      "larkspur-orders-prod-processOrder",
+      "larkspur-report-task",
+      "r7t2y9u4io",
+      "larkspur-transactional",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toMatch(/"RESOURCE_NAME_[0-9a-z]{10}:7"/);
+    expect(out).toContain("API-Gateway-Execution-Logs_API_GATEWAY_ID_");
+  });
   it("a Neptune cluster's resource id in its ARN (cluster-<id>/*) is masked", () => {
     const out = mask(
       "not authorized to perform: neptune-db:WriteDataViaQuery on resource: arn:aws:neptune-db:us-east-1:483921065714:cluster-7QZ3KXJH2MPWA4VDYB6RTLNCEU/*\n",

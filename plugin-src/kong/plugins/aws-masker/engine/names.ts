@@ -651,6 +651,9 @@ const GENERIC_ENDINGS = [
   // a CodePipeline event's pipeline (EventBridge's "detail": {"pipeline": x}), an RDS Proxy log's [proxyEndpoint=x]
   "pipeline",
   "proxyendpoint",
+  // an SES configuration set by an app's setting (SES_CONFIG_SET), an ECS task definition's family[:revision]
+  "configset",
+  "taskdefinition",
 ];
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -1262,11 +1265,26 @@ export function valueAfter(
     b > a &&
     b < n &&
     byteAt(s, b) !== quote &&
-    (byteAt(s, b) === 32 || spacedUnit(byteAt(s, b)));
+    (byteAt(s, b) === 32 || spacedUnit(byteAt(s, b))) &&
+    // (not a revision: family:7, below)
+    !(byteAt(s, b) === 58 && b + 1 < n && (cls(byteAt(s, b + 1)) & C_DIGIT) !== 0);
   if (spaced) b = spacedNameEnd(s, a, b, n, quote);
   // a Lambda function's name qualified by a version or an alias (orders-charge:live, orders-charge:$LATEST): the name
   let end = b;
-  if (kind.id === "lambda-function" && b > a && b + 2 < n && byteAt(s, b) === 58) {
+  if (
+    end === b &&
+    kind.id !== "lambda-function" &&
+    b > a &&
+    b + 1 < n &&
+    byteAt(s, b) === 58 &&
+    (cls(byteAt(s, b + 1)) & C_DIGIT) !== 0
+  ) {
+    // a revision after the name: an ECS task definition's family:revision ("TaskDefinition": "orders-report:7"); not
+    // a URL's user:password@host:port
+    end = b + 1;
+    while (end < n && end - b < 8 && (cls(byteAt(s, end)) & C_DIGIT) !== 0) end++;
+    for (let q = a; q < b; q++) if (byteAt(s, q) === 64) end = b;
+  } else if (kind.id === "lambda-function" && b > a && b + 2 < n && byteAt(s, b) === 58) {
     end = byteAt(s, b + 1) === 36 ? b + 2 : b + 1;
     while (
       end < n &&

@@ -1382,7 +1382,11 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     if (c === DASH) dashes++;
     else if ((f & C_DIGIT) !== 0) digits++;
     else if (c === SLASH && (paths || repo)) slashes++;
-    else if ((f & C_LOWER) === 0 && c !== DOT && c !== UNDERSCORE) break;
+    // (upper case after two dashes: the Serverless Framework's <service>-<stage>-<function> (processOrder), Amplify's
+    // and CloudFormation's generated suffixes (-resizeImage-Ab1Cd2Ef3Gh4))
+    else if ((f & C_UPPER) !== 0 && dashes >= 2) {
+      // (a part of the name)
+    } else if ((f & C_LOWER) === 0 && c !== DOT && c !== UNDERSCORE) break;
     else if ((f & C_LOWER) === 0 && e > a && e + 1 < n && (cls(byteAt(s, e + 1)) & (C_LOWER | C_DIGIT)) !== 0) inner++;
     e++;
   }
@@ -4374,9 +4378,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // Cost Explorer's groups by tag: "Keys": ["Name$<the Name tag's value>"] (get-cost-and-usage --group-by
   // Type=TAG,Key=Name; its text output's GROUPS row too), blanks and all; IAM Identity Center's role of a permission
-  // set, AWSReservedSSO_<permission set>_<16 hex> (the hex is the account's assignment's), wherever it stands
-  for (let q = 0; q < 2 && name !== undefined; q++) {
-    const lit = q === 0 ? "Name$" : "AWSReservedSSO_";
+  // set, AWSReservedSSO_<permission set>_<16 hex> (the hex is the account's assignment's), wherever it stands; an API
+  // Gateway stage's execution log group's API id
+  for (let q = 0; q < 3 && name !== undefined; q++) {
+    const lit = q === 0 ? "Name$" : q === 1 ? "AWSReservedSSO_" : "API-Gateway-Execution-Logs_";
     p = firstOf(s, lit);
     while (p >= 0) {
       const a = p + lit.length;
@@ -4389,6 +4394,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           (nm.spacedName(s, a, e) || plausibleName(s, a, e, name))
         )
           push(cfg, s, extra, a, e, name);
+      } else if (q === 2) {
+        // an API Gateway stage's execution log group: API-Gateway-Execution-Logs_<api id>/<stage>
+        e = a + runOf(s, a, n, C_LOWER | C_DIGIT);
+        if (e - a === 10 && cfg.apiIdKind !== undefined) push(cfg, s, extra, a, e, cfg.apiIdKind);
       } else {
         while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
         while (e > a && byteAt(s, e - 1) === DOT) e--;
