@@ -4087,6 +4087,13 @@ describe("fresh material, thirty-ninth pass: IaC state, database shells, billing
     expect(out).toMatch(/"RESOURCE_NAME_[0-9a-z]{10}:7"/);
     expect(out).toContain("API-Gateway-Execution-Logs_API_GATEWAY_ID_");
   });
+  it("a finding's serviceName (guardduty) is no name: learned, it was replaced inside every arn:aws:guardduty:...", () => {
+    const out = mask(
+      '{"account": "482913057716", "service": {"serviceName": "guardduty"}, "arn": "arn:aws:guardduty:eu-west-1:482913057716:detector/a2b4c6d8e0f2a4b6c8d0e2f4a6b8c0d2"}\n',
+    );
+    expect(out).toContain('"serviceName": "guardduty"');
+    expect(out).toContain('"arn:aws:guardduty:eu-west-1:AWS_ACCOUNT_');
+  });
   it("a Neptune cluster's resource id in its ARN (cluster-<id>/*) is masked", () => {
     const out = mask(
       "not authorized to perform: neptune-db:WriteDataViaQuery on resource: arn:aws:neptune-db:us-east-1:483921065714:cluster-7QZ3KXJH2MPWA4VDYB6RTLNCEU/*\n",

@@ -415,6 +415,16 @@ export const STOPLIST: Record<string, boolean> = {
   audit: true,
   // (the word itself after a key that ends like one: "CodePipeline: pipeline <name> ...")
   pipeline: true,
+  // security services by the names their findings give them ("serviceName": "guardduty": learned, it was replaced in
+  // every arn:aws:guardduty:...)
+  guardduty: true,
+  securityhub: true,
+  inspector: true,
+  inspector2: true,
+  macie: true,
+  macie2: true,
+  detective: true,
+  cloudtrail: true,
 };
 
 /**

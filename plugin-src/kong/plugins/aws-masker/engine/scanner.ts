@@ -4350,7 +4350,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // (kestrel-kafka-broker-3, 10.42.72.15)": an incident's notes, AWS's notices): a name with a dash
   p = name !== undefined ? firstOf(s, "i-0") : -1;
   while (p >= 0) {
-    const e = p + 2 + runOf(s, p + 2, n, C_HEX);
+    // (one string.find: runOf's loop, called here from interpreted code once per instance id, was blacklisted at its
+    // entry in a gateway worker)
+    const e = ch.hexRunEnd(s, p + 2);
     if (e - p === 19 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) && endsAt(s, e, n)) {
       let a = -1;
       let b = -1;
