@@ -478,6 +478,7 @@ export function adversarialInputs(size: number): Input[] {
     ["markdown table run", "| A | B |\n|---|---|\n| **a-b** | `c-d` |\n| 4.x | Owner |\n|:--|\n"],
     ["database client run", "6379> AUTH a b\n1> AUTH\ncqlsh -p 'x' -u y rds_set_external_source('a', 1, 'b', 'c' "],
     ["tag group run", 'Name$a b Name$ Name$x-y" AWSReservedSSO_A_0123456789abcdef AWSReservedSSO_ AQEB AQEBx= '],
+    ["one long tags table", ""],
     ["camel name run", "function a-b-cD function a-b-C-d-E-f-G function a-b- function API-Gateway-Execution-Logs_ x:1"],
     ["cur tags run", 'resource_tags,x,y\n"{""user_name"":""a-b"",""k"":""v""}",1,2\n"""""""",'],
   ];
@@ -509,6 +510,15 @@ export function adversarialInputs(size: number): Input[] {
     if (name === "one long comma list") {
       // the first 256 items are taken as names, the rest scanned as text
       out.push({ name, mode: "text", text: ("aws\nbuckets: a-1" + repeat(",a-1", size)).slice(0, size) + "\n" });
+      continue;
+    }
+    if (name === "one long tags table") {
+      // CUR 2.0 rows under one header, no Name tag in any row's resource_tags: each cell searched within itself
+      out.push({
+        name,
+        mode: "text",
+        text: ("aws\nresource_tags,name,y\n" + repeat('"{}",1,2\n', size)).slice(0, size),
+      });
       continue;
     }
     if (name === "one long name list") {

@@ -1444,13 +1444,12 @@ function redisAuth(s: string, p: number, k: number, n: number, spans: number[], 
   const before = byteAt(s, p - 1);
   if ((cls(before) & C_DIGIT) === 0 && before !== 93) return 0;
   let count = 0;
-  let words = 0;
   while (k < n && k - p < 512) {
     while (k < n && isBlank(byteAt(s, k))) k++;
     if (k >= n || byteAt(s, k) === LF || byteAt(s, k) === CR) break;
     const a = k;
     while (k < n && !isBlank(byteAt(s, k)) && byteAt(s, k) !== LF && byteAt(s, k) !== CR) k++;
-    if (++words > 2) return 0;
+    if (count === 2) return 0;
     spans[2 * count] = a;
     spans[2 * count + 1] = k;
     count++;

@@ -1281,20 +1281,7 @@ export function valueAfter(
   if (spaced) b = spacedNameEnd(s, a, b, n, quote);
   // a Lambda function's name qualified by a version or an alias (orders-charge:live, orders-charge:$LATEST): the name
   let end = b;
-  if (
-    end === b &&
-    kind.id !== "lambda-function" &&
-    b > a &&
-    b + 1 < n &&
-    byteAt(s, b) === 58 &&
-    (cls(byteAt(s, b + 1)) & C_DIGIT) !== 0
-  ) {
-    // a revision after the name: an ECS task definition's family:revision ("TaskDefinition": "orders-report:7"); not
-    // a URL's user:password@host:port
-    end = b + 1;
-    while (end < n && end - b < 8 && (cls(byteAt(s, end)) & C_DIGIT) !== 0) end++;
-    for (let q = a; q < b; q++) if (byteAt(s, q) === 64) end = b;
-  } else if (kind.id === "lambda-function" && b > a && b + 2 < n && byteAt(s, b) === 58) {
+  if (kind.id === "lambda-function" && b > a && b + 2 < n && byteAt(s, b) === 58) {
     end = byteAt(s, b + 1) === 36 ? b + 2 : b + 1;
     while (
       end < n &&
@@ -1303,6 +1290,12 @@ export function valueAfter(
     )
       end++;
     if (end === b + 1) end = b;
+  } else if (b > a && b + 1 < n && byteAt(s, b) === 58 && (cls(byteAt(s, b + 1)) & C_DIGIT) !== 0) {
+    // a revision after the name: an ECS task definition's family:revision ("TaskDefinition": "orders-report:7"); not
+    // a URL's user:password@host:port
+    end = b + 1;
+    while (end < n && end - b < 8 && (cls(byteAt(s, end)) & C_DIGIT) !== 0) end++;
+    for (let q = a; q < b; q++) if (byteAt(s, q) === 64) end = b;
   }
   if (xml) {
     // the element closes right after its text
@@ -2167,7 +2160,7 @@ const PROFILE_KEYS =
  */
 export function configSection(s: string, a: number, b: number, e: number): boolean {
   if (b - a <= 16 && CONFIG_SECTIONS.indexOf(" " + sub(s, a, b).toLowerCase() + " ") >= 0) return true;
-  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | ch.C_UPPER)) === 0) return false;
+  if (ch.runOf(s, a, b, C_LOWER | ch.C_UPPER) < b - a) return false;
   // the first key: after the header's line, blank lines and indentation
   const n = s.length;
   let k = e;
@@ -2178,12 +2171,7 @@ export function configSection(s: string, a: number, b: number, e: number): boole
   )
     k++;
   let ke = k;
-  while (
-    ke < n &&
-    ke - k < 32 &&
-    ((cls(byteAt(s, ke)) & (C_LOWER | ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, ke) === 95)
-  )
-    ke++;
+  while (ke < n && ke - k < 32 && isKeyUnit(byteAt(s, ke))) ke++;
   return ke === k || PROFILE_KEYS.indexOf(" " + sub(s, k, ke).toLowerCase() + " ") < 0;
 }
 

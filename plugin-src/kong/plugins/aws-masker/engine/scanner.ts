@@ -1102,7 +1102,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
         q--;
         while (q > 0 && byteAt(s, q) === SPACE) q--;
         let kb = q;
-        while (byteAt(s, q) === QUOTE && kb > 0 && q - kb < 64 && ch.isKeyUnit(byteAt(s, kb - 1))) kb--;
+        if (byteAt(s, q) === QUOTE) while (kb > 0 && q - kb < 64 && ch.isKeyUnit(byteAt(s, kb - 1))) kb--;
         if (q - kb >= 3 && byteAt(s, kb - 1) === QUOTE) {
           k = kb;
           ls = q;
@@ -5983,10 +5983,12 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         if (k === tags) {
           // CUR 2.0's resource_tags, a JSON map in the cell: its Name tag's value ("user_name": the user-defined tag
           // Name), blanks and all
-          const at = s.indexOf('user_name"":""', a);
-          const va = at + 14;
-          const ve = at >= 0 && at < b ? s.indexOf('""', va) : -1;
-          if (ve > va && ve < b && ve - va <= 128) cells.push({ s: va, e: ve, kind: cfg.byId["resource-name"] });
+          // (searched within the cell: a search of the text from it, per row, is quadratic in rows without the tag)
+          const cell = sub(s, a, b);
+          const at = cell.indexOf('user_name"":""');
+          const ve = at >= 0 ? cell.indexOf('""', at + 14) : -1;
+          if (ve > at + 14 && ve - at - 14 <= 128)
+            cells.push({ s: a + at + 14, e: a + ve, kind: cfg.byId["resource-name"] });
           continue;
         }
         if (
