@@ -481,6 +481,13 @@ export function adversarialInputs(size: number): Input[] {
     ["one long tags table", ""],
     ["camel name run", "function a-b-cD function a-b-C-d-E-f-G function a-b- function API-Gateway-Execution-Logs_ x:1"],
     ["cur tags run", 'resource_tags,x,y\n"{""user_name"":""a-b"",""k"":""v""}",1,2\n"""""""",'],
+    // (fortieth pass: a family's prefix all over the text, password hashes, Redis ACLs, database errors, internal hosts)
+    ["family prefix run", "the lambda wren-a-b and the queue wren-c-d wren-x wren_y wren.z Wrenq wrenfield "],
+    ["password hash run", "$6$a$b $9$ md5 md5d41d8cd98f00b204e9800998ecf8427e SCRAM-SHA-256$ $1$x$ $y$$ "],
+    ["redis acl run", '\nuser a on >b ~* "user c on #d\nuser e off ACL SETUSER f on >g ACL SETUSER '],
+    ["database error run", 'database "a" role "b" user "c", database \'d\' for user "e" database "'],
+    ["internal host run", "a.b.local c.corp.local x.internal. .local .corp y-z.corp ip-1.ec2.internal "],
+    ["device key run", " password 0 a key 7 0822 snmp-server community c isakmp key d address "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -4102,3 +4102,131 @@ describe("fresh material, thirty-ninth pass: IaC state, database shells, billing
     expect(out).toContain("neptune-db:WriteDataViaQuery");
   });
 });
+
+describe("fresh material, fortieth pass: identity, network configs, analytics, code, IoT and migration", () => {
+  it("names of one family: two names with a prefix make its other words names; one name, or a tool's prefix, makes none", () => {
+    const out = mask(
+      "[08:11] dana: the lambda tamarack-invoice-pdf failed again, and the queue tamarack-dispatch-events is backed up\n" +
+        "[08:12] tom: yes. and tamarack-invoice-mailer too\n" +
+        "[08:13] lena: ElastiCache tamarack-sessions-redis: evictions normal. Glue db tamarack_loyalty_raw is fine,\n" +
+        "topic tamarack.orders.created.v2 lags, the group TamarackKilnOperators lost access, tamarackfieldapp crashed\n",
+    );
+    for (const v of [
+      "tamarack-invoice-mailer",
+      "tamarack-sessions-redis",
+      "tamarack_loyalty_raw",
+      "tamarack.orders.created.v2",
+      "TamarackKilnOperators",
+      "tamarackfieldapp",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("ElastiCache RESOURCE_NAME_");
+    // one name: its prefix alone makes no family
+    expect(mask("the lambda wren-invoice-pdf failed; wren-mailer is fine\n")).toContain("wren-mailer");
+    // two names with an AWS service's prefix: redis-cli and redis-server stay
+    const aws = mask(
+      "the cluster redis-sessions-prod and the cluster redis-cache-prod are full; run redis-cli against redis-server\n",
+    );
+    expect(aws).toContain("redis-cli");
+    expect(aws).toContain("redis-server");
+  });
+  it("password hashes (SCRAM, PostgreSQL's md5, crypt(3), Junos' $9$, Redis ACL), not checksums, awk's fields or prose", () => {
+    const out = mask(
+      '"pgbouncer_auth" "SCRAM-SHA-256$4096:Zk9xT2pRa3ZsM2Fj$Wq7bN2mK9pL4xV8cR1tY6uI3oP0aS5dF7gH2jK4lZ8=:Xc3vB6nM9qW2eR5tY8uI1oP4aS7dF0gH3jK6lZ9xC2v="\n' +
+        '"ledger_app" "md5a3f9c1e7d2b8046f5e1c9a0d4b7e3f26"\n' +
+        'set system root-authentication encrypted-password "$6$Xk2pQ9r1$7hTtUv0mNqLzWsEeRr4YyUuIiOoPpAaSsDdFfGgHhJjKkLlZzXxCc"\n' +
+        'set security ike policy ike-pol-1 pre-shared-key ascii-text "$9$Hk5TF/9pOBEcylvWx-VbwmfT3nCu0BEyl"\n' +
+        "127.0.0.1:6379> ACL SETUSER sess-app on >p1pp0Secr3t ~sess:* +@all\n" +
+        '1) "user sess-app on #4f1b0c2e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c ~sess:* &* +@all"\n',
+    );
+    for (const v of [
+      "Zk9xT2pRa3ZsM2Fj",
+      "a3f9c1e7d2b8046f5e1c9a0d4b7e3f26",
+      "7hTtUv0mNqLzWsEe",
+      "Hk5TF/9pOBEcylvWx",
+      "p1pp0Secr3t",
+      "4f1b0c2e9d8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("SCRAM-SHA-256$CREDENTIAL_");
+    expect(out).toContain('"$6$CREDENTIAL_');
+    const text =
+      "The md5sum is d41d8cd98f00b204e9800998ecf8427e\nmd5: d41d8cd98f00b204e9800998ecf8427e\n" +
+      "awk '{print $1$2$3$4$5$6$7$8}'\nuser alice on the team said so\nACL SETUSER default on nopass ~* +@all\n";
+    expect(mask(text)).toBe(text);
+  });
+  it("network devices' keys: Cisco's neighbor password, type 7 key and SNMP community", () => {
+    const out = mask(
+      "router bgp 65107\n neighbor 169.254.201.141 password 0 Brnd!eBgp#2291\nsnmp-server community Brndl3c0ve-RO RO 99\n" +
+        "tacacs-server host 10.1.1.5\n key 7 0822455D0A16544541\n",
+    );
+    for (const v of ["Brnd!eBgp#2291", "Brndl3c0ve-RO", "0822455D0A16544541"]) expect(out).not.toContain(v);
+  });
+  it("a database's errors name its databases and roles (PostgreSQL, pg_hba, MySQL)", () => {
+    const out = mask(
+      'psql: error: FATAL:  database "quill_ledgr" does not exist\n' +
+        'FATAL:  no pg_hba.conf entry for host "10.42.33.118", user "quill_admin", database "quill_settlement", no encryption\n' +
+        "ERROR 1049 (42000): Unknown database 'quill_orders_2023'\nERROR:  role \"svc_reporting\" does not exist\n",
+    );
+    for (const v of ["quill_ledgr", "quill_admin", "quill_settlement", "quill_orders_2023", "svc_reporting"])
+      expect(out).not.toContain(v);
+  });
+  it("hosts of the company's own DNS (.local, .internal, .corp) keep their suffix; AWS's and Kubernetes' stay", () => {
+    const out = mask(
+      "proxy: http://proxy-egress.corp.thornbury.local:3128\nzone brindlecove.internal. and dc01.brindlecove.corp\n" +
+        "web.default.svc.cluster.local resolves; ip-10-0-1-5.ec2.internal too\n",
+    );
+    for (const v of ["proxy-egress", "thornbury", "brindlecove", "dc01"]) expect(out).not.toContain(v);
+    expect(out).toMatch(/http:\/\/RESOURCE_NAME_[0-9a-z]{10}\.local:3128/);
+    expect(out).toContain("web.default.svc.cluster.local");
+  });
+  it("an address after strongSwan's '...' is masked", () => {
+    const out = mask("CONNECTING, 10.152.250.4[%any]...10.140.9.1[%any]\n");
+    expect(out).not.toContain("10.140.9.1");
+  });
+  it("a name after its noun is read whole: an ELB's host after ALIAS is masked as the ELB's, not cut at 64 units", () => {
+    const out = mask(
+      "ledger-api 60 IN A ALIAS internal-ledgerpay-api-nlb-3f2a81c9d6e04b7a.elb.us-west-2.amazonaws.com. (Z18D5FSROUN65G)\n",
+    );
+    expect(out).toContain(".elb.us-west-2.amazonaws.com.");
+    expect(out).not.toContain("ledgerpay");
+  });
+  it("public words are no names: engines, applications, formats, languages, address families, AWS's own names", () => {
+    const text =
+      "aws emr create-cluster --release-label emr-6.15.0 --applications Name=Spark Name=Hive --use-default-roles\n" +
+      '{"EndpointIdentifier": "x", "EngineName": "aurora-postgresql", "EngineDisplayName": "Oracle", "MigrationType": "full-load-and-cdc"}\n' +
+      '{ "virtualInterfaceId": "dxvif-xxchh5cz", "addressFamily": "ipv4" }\n' +
+      '"kernelspec": {"display_name": "Python", "language": "python", "name": "python3"}\n' +
+      '{"ServerId": "s-fa3faadd17f2d0270", "SecurityPolicyName": "TransferSecurityPolicy-2024-01"}\n' +
+      "(Service: AmazonCognitoIdentity; Status Code: 400) (Service: AWSIot; Status Code: 401)\n" +
+      '"LogGroupName": "/aws-glue/jobs", "checkName": "DEVICE_CERTIFICATE_SHARED_CHECK", "ename": "ValidationError"\n' +
+      '"ConnectionDriverName": "org.mariadb.jdbc.Driver", image: localstack/localstack:3.4\n' +
+      "--query '{Arn:TrainingJobArn,Role:RoleArn}' @ 172800 IN NS ns-1536.awsdns-00.co.uk.\n" +
+      "conn Tunnel1\n\tleftauth=psk\n\trightauth=pubkey\nconst secret = await sm.send(cmd);\n" +
+      "from botocore.exceptions import ClientError  # athena\n";
+    const out = mask(text);
+    for (const v of [
+      "Name=Spark Name=Hive",
+      '"aurora-postgresql"',
+      '"Oracle"',
+      '"full-load-and-cdc"',
+      '"ipv4"',
+      '"python3"',
+      "TransferSecurityPolicy-2024-01",
+      "AmazonCognitoIdentity",
+      "AWSIot",
+      "/aws-glue/jobs",
+      "DEVICE_CERTIFICATE_SHARED_CHECK",
+      "ValidationError",
+      "org.mariadb.jdbc.Driver",
+      "localstack:3.4",
+      "Role:RoleArn",
+      "ns-1536.awsdns-00.co.uk",
+      "leftauth=psk",
+      "rightauth=pubkey",
+      "= await sm",
+      "from botocore.exceptions import",
+    ])
+      expect(out).toContain(v);
+  });
+});

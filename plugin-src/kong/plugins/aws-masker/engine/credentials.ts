@@ -229,6 +229,13 @@ const NOT_A_VALUE: Record<string, boolean> = {
   operation: true,
   execution: true,
   pull: true,
+  // strongSwan's authentication methods (leftauth=psk, auth = pubkey): an auth key's value names the method
+  psk: true,
+  pubkey: true,
+  xauth: true,
+  eap: true,
+  // JavaScript's `const secret = await sm.send(...)`
+  await: true,
 };
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
@@ -733,6 +740,12 @@ export const CREDENTIAL_ANCHORS = [
   // RDS for MySQL's replication from an external source: CALL mysql.rds_set_external_source('<host>', <port>,
   // '<user>', '<password>', ...) (rds_set_external_master, *_with_auto_position, *_with_delay, *_for_channel)
   "rds_set_external_",
+  // Redis ACL rules (ElastiCache's and MemoryDB's RBAC users, Redis 6+): `ACL SETUSER <user> on >password ~* +@all`,
+  // and a line of `ACL LIST` or of an ACL file (`user <user> on #<sha256> ~* +@all`): the user, its passwords (>, <)
+  // and password hashes (#, !)
+  "SETUSER",
+  "setuser",
+  "user ",
   // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
   "Cookie: ",
   "cookie: ",
@@ -749,6 +762,14 @@ export const CREDENTIAL_ANCHORS = [
   "Pre-Shared",
   ": PSK",
   "psksecret",
+  // network devices' keys in their running configs (Cisco IOS, NX-OS, Arista): an ISAKMP pre-shared key (crypto isakmp
+  // key <psk> address <ip>), a BGP neighbor's MD5 password in clear (0) or type 7, a type 7 key (TACACS+, key chains),
+  // the SNMP community
+  "isakmp key",
+  " password 0",
+  " password 7",
+  " key 7",
+  "snmp-server community",
   // SQL's `create user x with password 'y'` (PostgreSQL, Redshift) and `identified by 'y'` (MySQL, Aurora MySQL,
   // Oracle), each read from its opening quote (SQL_FIRST to SQL_LAST): the word matchers take a key's value after a
   // blank only from a separator, as the prose fast path (plainWord) expects
@@ -802,6 +823,24 @@ export const CREDENTIAL_ANCHORS = [
   "UEsDB",
   // an SQS message's receipt handle (AQEB...: whoever holds it deletes or hides the message), in --output text too
   "AQEB",
+  // password hashes a database keeps or a pooler's auth file holds (pgbouncer's userlist.txt, pg_authid's rolpassword,
+  // ALTER ROLE ... PASSWORD 'md5...'): a SCRAM verifier (salt, StoredKey, ServerKey: whoever holds them logs in to
+  // a pooler that passes SCRAM through) and PostgreSQL's md5 hash ("md5" and 32 hex units, salted by the user name)
+  "SCRAM-SHA-256$",
+  "md5",
+  // crypt(3) hashes (/etc/shadow, cloud-init's passwd, Junos' encrypted-password: MD5, bcrypt, SHA-256/512, yescrypt)
+  // and network devices' secrets (Cisco's type 8 and 9, Junos' $9$: a pre-shared key or BGP key as `show
+  // configuration` prints it, reversible)
+  "$1$",
+  "$2a$",
+  "$2b$",
+  "$2y$",
+  "$5$",
+  "$6$",
+  "$8$",
+  "$9$",
+  "$y$",
+  "$apr1$",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
@@ -822,6 +861,8 @@ const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
 const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
+const SCRAM_VERIFIER = CREDENTIAL_ANCHORS.indexOf("SCRAM-SHA-256$");
+const MD5_HASH = SCRAM_VERIFIER + 1;
 /** Fewest base64 units of compressed data (a gzip member's header and trailer alone take 24). */
 const COMPRESSED_MIN = 24;
 /** Fewest units after a token prefix (the shortest documented token is GitLab's 20). */
@@ -841,6 +882,7 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which >= SCRAM_VERIFIER) return passwordHash(s, p, which, n, spans, end);
   if (which >= FIRST_COMPRESSED) {
     const e = base64RunEnd(s, p, n, COMPRESSED_MIN);
     end.e = e > 0 ? e : p + 4;
@@ -865,6 +907,46 @@ export function anchoredCredentials(
   const e = authCredentialEnd(s, p, a, n);
   end.e = e > 0 ? e : a;
   if (e < 0) return 0;
+  spans[0] = a;
+  spans[1] = e;
+  return 1;
+}
+
+/**
+ * A password hash at p, after CREDENTIAL_ANCHORS[which] (as anchoredCredentials): a SCRAM verifier's
+ * <iterations>:<salt>$<StoredKey>:<ServerKey> (base64 units, ":" and "$", 40 or more), the 32 hex units after "md5"
+ * that end there (a checksum's "md5sum", "md5: <hex>" are no such token), a crypt hash's salt and hash (./0-9A-Za-z and rounds=,
+ * "$" between them; a Junos $9$ secret also "-"; 10 or more with a letter: awk's "$1$2$3" is none); none when the anchor
+ * is glued to a word before it.
+ */
+function passwordHash(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  const a = p + CREDENTIAL_ANCHORS[which].length;
+  end.e = a;
+  if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
+  let e = a;
+  if (which === MD5_HASH) {
+    e = ch.hexRunEnd(s, a);
+    if (e - a !== 32 || (e < n && (cls(byteAt(s, e)) & C_ALNUM) !== 0)) return 0;
+  } else if (which === SCRAM_VERIFIER) {
+    while (e < n && e - a < 512) {
+      const c = byteAt(s, e);
+      if (c < 256 && ((cls(c) & C_B64) !== 0 || c === COLON || c === DOLLAR || c === EQUALS)) e++;
+      else break;
+    }
+    if (e - a < 40) return 0;
+  } else {
+    let letters = 0;
+    while (e < n && e - a < 512) {
+      const c = byteAt(s, e);
+      if (c >= 256) break;
+      const f = cls(c);
+      if ((f & (C_UPPER | C_LOWER)) !== 0) letters++;
+      else if ((f & C_DIGIT) === 0 && c !== DOT && c !== SLASH && c !== DOLLAR && c !== DASH && c !== EQUALS) break;
+      e++;
+    }
+    if (e - a < 10 || letters === 0) return 0;
+  }
+  end.e = e;
   spans[0] = a;
   spans[1] = e;
   return 1;
@@ -1362,6 +1444,7 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
   end.e = k;
   if (command === 8) return redisAuth(s, p, k, n, spans, end);
   if (command === 9) return externalSourceUser(s, k, n, spans, end);
+  if (command >= 10) return redisAcl(s, p, k, command === 12, n, spans, end);
   if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
   // mysqldump, mysqladmin: the name may go on; the others end at a blank
   while ((command === 0 || command === 5) && k < n && (cls(byteAt(s, k)) & C_LOWER) !== 0) k++;
@@ -1458,6 +1541,66 @@ function redisAuth(s: string, p: number, k: number, n: number, spans: number[], 
   SPAN_IS_NAME[0] = count === 2;
   SPAN_IS_NAME[1] = false;
   return count;
+}
+
+/** Units that end a Redis ACL rule: a blank, a line end, the quote around an `ACL LIST` line. */
+function endsAclRule(c: number): boolean {
+  return c === SPACE || c === TAB || c === LF || c === CR || c === QUOTE;
+}
+
+/**
+ * A Redis ACL user and its rules (redis.io's ACL docs) after "SETUSER" (k: after it), or after "user " opening a line
+ * or a quoted `ACL LIST` entry (listed: the first rule must be on or off, and a key, channel, command or password rule
+ * must follow: prose "user alice on the team" is none), as commandPasswords: the user a name (not "default"), a
+ * password (`>pw`, `<pw`: added or removed) and a password hash (`#<64 hex>`, `!<64 hex>`) secrets, to the line's end.
+ */
+function redisAcl(s: string, p: number, k: number, listed: boolean, n: number, spans: number[], end: Span): number {
+  const before = p > 0 ? byteAt(s, p - 1) : LF;
+  if (listed ? before !== LF && before !== QUOTE : (cls(before) & C_ALNUM) !== 0) return 0;
+  while (k < n && isBlank(byteAt(s, k))) k++;
+  const ua = k;
+  while (k < n && !endsAclRule(byteAt(s, k))) k++;
+  if (k === ua || k - ua > 128) return 0;
+  let count = 0;
+  if (!(k - ua === 7 && sub(s, ua, k) === "default")) {
+    spans[0] = ua;
+    spans[1] = k;
+    SPAN_IS_NAME[0] = true;
+    count = 1;
+  }
+  const limit = k + COMMAND_LINE_MAX < n ? k + COMMAND_LINE_MAX : n;
+  let rules = 0;
+  let shaped = !listed;
+  while (k < limit) {
+    const c = byteAt(s, k);
+    if (c === LF || c === CR || c === QUOTE) break;
+    if (isBlank(c)) {
+      k++;
+      continue;
+    }
+    const a = k;
+    while (k < limit && !endsAclRule(byteAt(s, k))) k++;
+    if (listed && rules === 0 && !((k - a === 2 && sub(s, a, k) === "on") || (k - a === 3 && sub(s, a, k) === "off")))
+      return 0;
+    rules++;
+    if (c === TILDE || c === PLUS || c === AMP || c === PERCENT || (c === DASH && byteAt(s, a + 1) === 64))
+      shaped = true;
+    if ((c === GT || c === LT) && k > a + 1) {
+      spans[2 * count] = a + 1;
+      spans[2 * count + 1] = k;
+      SPAN_IS_NAME[count] = false;
+      count++;
+      shaped = true;
+    } else if ((c === 35 || c === 33) && k - a === 65) {
+      spans[2 * count] = a + 1;
+      spans[2 * count + 1] = k;
+      SPAN_IS_NAME[count] = false;
+      count++;
+      shaped = true;
+    }
+  }
+  end.e = k;
+  return shaped ? count : 0;
 }
 
 /**

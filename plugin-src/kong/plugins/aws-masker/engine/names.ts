@@ -425,6 +425,73 @@ export const STOPLIST: Record<string, boolean> = {
   macie2: true,
   detective: true,
   cloudtrail: true,
+  // languages, kernels and the applications an EMR cluster runs (--applications Name=Spark Name=Hive; a notebook's
+  // kernelspec "name": "python3"), data formats (a Glue table's classification), database engines (DMS's EngineName,
+  // MigrationType), address families, transit gateway attachments' resource types, IoT's and Greengrass's own names,
+  // Amplify's categories: learned, each was replaced in every sentence that names the product
+  python: true,
+  python3: true,
+  ipython3: true,
+  spark: true,
+  hive: true,
+  presto: true,
+  trino: true,
+  livy: true,
+  hue: true,
+  jupyterhub: true,
+  zeppelin: true,
+  tez: true,
+  pig: true,
+  flink: true,
+  hbase: true,
+  oozie: true,
+  sqoop: true,
+  zookeeper: true,
+  ganglia: true,
+  phoenix: true,
+  iceberg: true,
+  hudi: true,
+  csv: true,
+  tsv: true,
+  parquet: true,
+  orc: true,
+  avro: true,
+  gzip: true,
+  snappy: true,
+  xml: true,
+  oracle: true,
+  aurora: true,
+  "aurora-postgresql": true,
+  "aurora-mysql": true,
+  sqlserver: true,
+  "sqlserver-se": true,
+  "sqlserver-ee": true,
+  db2: true,
+  sybase: true,
+  mariadb: true,
+  "full-load": true,
+  cdc: true,
+  "full-load-and-cdc": true,
+  ipv4: true,
+  ipv6: true,
+  dualstack: true,
+  vpn: true,
+  "direct-connect-gateway": true,
+  peering: true,
+  fleetstatusservice: true,
+  ggc_user: true,
+  ggc_group: true,
+  aws_things: true,
+  aws_thinggroups: true,
+  auth: true,
+  storage: true,
+  hosting: true,
+  analytics: true,
+  notifications: true,
+  interactions: true,
+  predictions: true,
+  geo: true,
+  contactflowevent: true,
 };
 
 /**
@@ -870,6 +937,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   const slash = kind.id === "resource-name";
   let slashes = 0;
   let dots = 0;
+  let joins = 0;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
     if (c === 47 && slash) {
@@ -881,11 +949,23 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     if ((f & C_DIGIT) !== 0) digits++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
     if (c === 46) dots++;
+    else if (c === 45 || c === 95) joins++;
   }
-  if (digits === len) return false;
+  // (a version: an image's tag 3.4, 1.29.0)
+  if (digits === len || digits + dots === len) return false;
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
+  if ((cls(first) & ch.C_UPPER) !== 0 && dots + slashes === 0 && codeWord(s, a, b, joins)) return false;
+  // a Java class (org.mariadb.jdbc.Driver, org.apache.iceberg.spark.SparkCatalog): the code's, not the account's
+  if (
+    dots >= 2 &&
+    (first === 99 || first === 106 || first === 111 || first === 105 || first === 115) &&
+    javaClass(s, a, b)
+  )
+    return false;
+  // Glue's own log groups (/aws-glue/jobs/output, /aws-glue/crawlers)
+  if (first === 47 && len > 10 && matchesAt(s, a, a + 10, "/aws-glue/")) return false;
   // a block device (DeviceName: /dev/xvda, /dev/sdf, /dev/nvme1n1) names no resource; /dev/app/db-url may be a parameter
   if (first === 47 && slashes === 2 && len >= 8 && len <= 14 && ch.matchesAt(s, a, b, "/dev/")) {
     const r = len - 5;
@@ -908,6 +988,11 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // a service principal (sns.amazonaws.com) names a service, not a resource; a host under on.aws is read by its
   // anchor (its labels masked, its service and region kept)
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
+  // Route 53's name servers (ns-1536.awsdns-00.co.uk: a zone file's NS and SOA records)
+  if (first === 110 && len > 16 && byteAt(s, a + 2) === 45 && byteAt(s, a + 1) === 115) {
+    const d = a + 3 + ch.runOf(s, a + 3, b, C_DIGIT);
+    if (d > a + 3 && matchesAt(s, d, b, ".awsdns-")) return false;
+  }
   // (its dots and last unit compared first: matchesAt holds a loop, and this runs for every candidate name)
   if (len > 7 && byteAt(s, b - 4) === 46 && byteAt(s, b - 1) === 115 && matchesAt(s, b - 7, b, ".on.aws")) return false;
   // a region's name (eu-west-1) is AWS's: read after a noun ("Endpoint group eu-west-1") and learned, it was replaced
@@ -920,7 +1005,12 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (len > 18 && first === 67 && matchesAt(s, a, a + 18, "CodeDeployDefault.")) return false;
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
   if (digits > 0 && dots > 0 && instanceType(s, a, b)) return false;
-  if ((first === 65 || first === 69 || first === 79) && len > 6 && awsReservedName(s, a, b)) return false;
+  if (
+    (first === 65 || first === 69 || first === 79 || first === 84 || first === 119) &&
+    len > 5 &&
+    awsReservedName(s, a, b)
+  )
+    return false;
   // an Availability Zone's id (use1-az4, apne1-az1) is AWS's
   if (
     len <= 9 &&
@@ -977,6 +1067,9 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
 // create-default-roles)
 const RESERVED_ROLES: Record<string, boolean> = {
   OrganizationAccountAccessRole: true,
+  // AWS Backup's and WorkSpaces' default service roles
+  AWSBackupDefaultServiceRole: true,
+  workspaces_DefaultRole: true,
   EMR_DefaultRole: true,
   EMR_DefaultRole_V2: true,
   EMR_EC2_DefaultRole: true,
@@ -985,9 +1078,39 @@ const RESERVED_ROLES: Record<string, boolean> = {
 };
 
 /**
+ * Whether s[a, b), a word opening with an upper-case unit and no dot or slash, is code's: the class of an error
+ * (ValidationError, a notebook's "ename"; ResourceNotFoundException), a key read as a value (RoleArn, --query
+ * '{Role:RoleArn}'), a check's constant (Device Defender's DEVICE_CERTIFICATE_SHARED_CHECK). joins: its "-" and "_".
+ */
+function codeWord(s: string, a: number, b: number, joins: number): boolean {
+  const last = byteAt(s, b - 1);
+  if (last === 75) return b - a > 7 && matchesAt(s, b - 6, b, "_CHECK");
+  if (joins > 0) return false;
+  if (last === 114) return b - a > 6 && matchesAt(s, b - 5, b, "Error");
+  if (last === 110)
+    return (b - a > 10 && matchesAt(s, b - 9, b, "Exception")) || (b - a > 4 && matchesAt(s, b - 3, b, "Arn"));
+  return false;
+}
+
+/** Prefixes of Java packages (org.apache..., com.amazonaws..., software.amazon...), packed " prefix " for one search. */
+const JAVA_PACKAGES = " org com java javax io software ";
+
+/** Whether s[a, b), a dotted name, is a Java class: a package's prefix (JAVA_PACKAGES), its last part capitalised. */
+function javaClass(s: string, a: number, b: number): boolean {
+  let last = b;
+  while (last > a && byteAt(s, last - 1) !== 46) last--;
+  if (last >= b || (cls(byteAt(s, last)) & ch.C_UPPER) === 0) return false;
+  const dot = s.indexOf(".", a);
+  return dot > a && dot - a <= 8 && JAVA_PACKAGES.indexOf(" " + sub(s, a, dot) + " ") >= 0;
+}
+
+/**
  * A name AWS reserves, the same in every account: SSM's own documents and runbooks (AWS-RunShellScript,
  * AWSSupport-TroubleshootSSH: no customer's name may start AWS-), service-linked roles (AWSServiceRoleForECS), the
- * roles of RESERVED_ROLES. It names nothing of the account's; learned, it would stand in for AWS's name everywhere.
+ * roles of RESERVED_ROLES, a service's name in the Java SDK's errors (Service: AmazonCognitoIdentity; AmazonS3,
+ * AmazonDynamoDBv2), the security policies of Transfer Family and Elastic Load Balancing
+ * (TransferSecurityPolicy-2024-01, ELBSecurityPolicy-TLS13-1-2-2021-06). It names nothing of the account's; learned,
+ * it would stand in for AWS's name everywhere.
  */
 export function awsReservedName(s: string, a: number, b: number): boolean {
   const len = b - a;
@@ -995,12 +1118,23 @@ export function awsReservedName(s: string, a: number, b: number): boolean {
   if (first === 65 && byteAt(s, a + 1) === 87 && byteAt(s, a + 2) === 83) {
     const c3 = byteAt(s, a + 3);
     if (c3 === 45) return len > 5 && (cls(byteAt(s, a + 4)) & ch.C_UPPER) !== 0;
-    if (c3 !== 83) return false;
+    // (AWSIot, AWSCognitoIdentityProvider: the Java SDK's service names)
+    if (c3 !== 83) return RESERVED_ROLES[sub(s, a, b)] === true || (len <= 40 && ch.runOf(s, a, b, C_ALNUM) === len);
     return (
       (len > 17 && matchesAt(s, a, a + 17, "AWSServiceRoleFor")) || (len > 11 && matchesAt(s, a, a + 11, "AWSSupport-"))
     );
   }
-  return (first === 69 || first === 79) && len >= 15 && len <= 29 && RESERVED_ROLES[sub(s, a, b)] === true;
+  if (first === 65)
+    return (
+      len > 7 &&
+      len <= 40 &&
+      matchesAt(s, a, a + 6, "Amazon") &&
+      (cls(byteAt(s, a + 6)) & ch.C_UPPER) !== 0 &&
+      ch.runOf(s, a, b, C_ALNUM) === len
+    );
+  if (first === 84) return len > 23 && matchesAt(s, a, a + 23, "TransferSecurityPolicy-");
+  if (first === 69 && len > 18 && matchesAt(s, a, a + 18, "ELBSecurityPolicy-")) return true;
+  return len >= 15 && len <= 29 && RESERVED_ROLES[sub(s, a, b)] === true;
 }
 
 /**
@@ -2124,6 +2258,111 @@ export function unifyNameKinds(s: string, matches: { s: number; e: number; kind:
       if (kind !== undefined) m.kind = kind;
     }
   }
+}
+
+// First words of kebab names that are no company's or project's prefix (beyond ADJECTIVE_HEADS and NOT_NAME_HEADS):
+// AWS's and tools' words, environments, regions' and ids' heads, examples
+const NO_FAMILY =
+  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open ";
+/** Most prefixes a string's names are grouped by (the first found). */
+const FAMILY_MAX = 4;
+/** Most names kept per string as families' members (a word that opens with one is its compound, not a new name). */
+const MEMBERS_MAX = 64;
+const FAMILY_PREFIX: string[] = [];
+const FAMILY_NAMES: number[] = [];
+const MEMBER: string[] = [];
+const MEMBER_OF: number[] = [];
+
+/**
+ * A text's names of one family: when two names the rules found in s (names, buckets, a host's resource labels) open
+ * with the same word and a "-" or "_" (a
+ * company's or a project's prefix: kestrel-orders-prod, kestrel_ledger), every other word of s that opens with that
+ * prefix is a name too, where no rule named it ("and kestrel-invoice-mailer too", "ElastiCache kestrel-sessions-redis:
+ * evictions normal", brindle_loyalty_raw, brindle.orders.created.v2, KestrelProdReadOnly, tamarackfieldapp). The prefix
+ * is 2-16 lower-case letters and digits, no English, AWS or tool word (NO_FAMILY, ADJECTIVE_HEADS, NOT_NAME_HEADS).
+ * matches: the string's from base on; returns the new names (kind), in order, or undefined. Two searches of s per
+ * family of two names or more: linear.
+ */
+export function familyNames(
+  s: string,
+  matches: { s: number; e: number; kind: Kind }[],
+  base: number,
+  kind: Kind,
+): { s: number; e: number; kind: Kind }[] | undefined {
+  let families = 0;
+  let members = 0;
+  let grouped = false;
+  for (let k = base; k < matches.length; k++) {
+    const m = matches[k];
+    const fam = m.kind.family;
+    if ((fam !== "name" && fam !== "s3-bucket" && fam !== "aws-host") || m.e - m.s < 6) continue;
+    const d = m.s + ch.runOf(s, m.s, m.e - 3 < m.s + 17 ? m.e - 3 : m.s + 17, C_LOWER | C_DIGIT);
+    if (d - m.s < 2 || (byteAt(s, d) !== 45 && byteAt(s, d) !== 95) || (cls(byteAt(s, m.s)) & C_LOWER) === 0) continue;
+    const prefix = " " + sub(s, m.s, d) + " ";
+    let f = 0;
+    while (f < families && FAMILY_PREFIX[f] !== prefix) f++;
+    if (f === families) {
+      if (
+        families === FAMILY_MAX ||
+        NO_FAMILY.indexOf(prefix) >= 0 ||
+        ADJECTIVE_HEADS.indexOf(prefix) >= 0 ||
+        NOT_NAME_HEADS.indexOf(prefix) >= 0
+      )
+        continue;
+      FAMILY_PREFIX[families] = prefix;
+      FAMILY_NAMES[families] = 0;
+      families++;
+    }
+    const name = sub(s, m.s, m.e);
+    let q = 0;
+    while (q < members && !(MEMBER_OF[q] === f && MEMBER[q] === name)) q++;
+    if (q < members || members === MEMBERS_MAX) continue;
+    MEMBER[members] = name;
+    MEMBER_OF[members] = f;
+    members++;
+    FAMILY_NAMES[f]++;
+    if (FAMILY_NAMES[f] === 2) grouped = true;
+  }
+  if (!grouped) return undefined;
+  const n = s.length;
+  const found: { s: number; e: number; kind: Kind }[] = [];
+  for (let f = 0; f < families * 2; f++) {
+    if (FAMILY_NAMES[f >> 1] < 2) continue;
+    // the prefix as the names have it, then capitalised (TamarackKilnOperators, Tamarack-Platform)
+    const lower = sub(FAMILY_PREFIX[f >> 1], 1, FAMILY_PREFIX[f >> 1].length - 1);
+    const lit = (f & 1) === 0 ? lower : sub(lower, 0, 1).toUpperCase() + sub(lower, 1, lower.length);
+    const len = lit.length;
+    let p = s.indexOf(lit);
+    while (p >= 0) {
+      let e = p + len;
+      while (e < n && e - p < 128 && isNameUnit(byteAt(s, e))) e++;
+      const end = e;
+      while (e > p && (byteAt(s, e - 1) === 46 || byteAt(s, e - 1) === 45 || byteAt(s, e - 1) === 95)) e--;
+      // what follows the prefix: "-" or "_" and two units, "." and a letter (a Kafka topic's brindle.orders.v2), a
+      // capital after the capitalised prefix; glued letters after a prefix of five units or more (tamarackfieldapp)
+      // (read only when three units follow the prefix: past the text's end a unit is nil in Lua)
+      const c = e - p - len >= 3 ? byteAt(s, p + len) : 0;
+      const joined =
+        c !== 0
+          ? c === 45 || c === 95
+            ? true
+            : c === 46
+              ? (cls(byteAt(s, p + len + 1)) & C_LOWER) !== 0
+              : (f & 1) === 1
+                ? (cls(c) & ch.C_UPPER) !== 0
+                : len >= 5 && (cls(c) & C_LOWER) !== 0
+          : false;
+      // (a member's compound, <member>-createOrder, <member>s, is the member's occurrence: the learned names' matcher's)
+      let compound = false;
+      for (let q = 0; q < members && joined && !compound; q++)
+        compound = MEMBER_OF[q] === f >> 1 && e - p > MEMBER[q].length && ch.matchesAt(s, p, e, MEMBER[q]);
+      if (joined && !compound && (p === 0 || !isNameUnit(byteAt(s, p - 1))) && plausibleName(s, p, e, kind))
+        found.push({ s: p, e, kind });
+      p = s.indexOf(lit, end);
+    }
+  }
+  found.sort((x, y) => x.s - y.s);
+  return found.length > 0 ? found : undefined;
 }
 
 /**

@@ -1376,7 +1376,9 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     nounLen === 4 && n0 === 117 && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "iam ") && matchesLowerAt(s, ks, j, "user");
   let slashes = 0;
   let inner = 0; // "_" and "." between letters or digits
-  while (e < n && e - a < (slashes > 0 ? 255 : 64)) {
+  // (a name is read whole, up to 255 units: cut at 64, an ELB's host "internal-<name>-<hex>.elb.<region>.amazonaws.com"
+  // after "ALIAS" was masked up to "amazon", its "aws.com" left behind)
+  while (e < n && e - a < 255) {
     const c = byteAt(s, e);
     const f = cls(c);
     if (c === DASH) dashes++;
@@ -2159,7 +2161,8 @@ function versionContext(s: string, i: number): boolean {
 function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
   if (i > 0) {
     const p = byteAt(s, i - 1);
-    if (p === 46 || (cls(p) & C_ALNUM) !== 0) return 0; // inside a longer dotted number (1.10.0.0.1) or a word
+    // inside a longer dotted number (1.10.0.0.1) or a word; not after an ellipsis (strongSwan's left...right)
+    if (p === 46 ? i < 2 || byteAt(s, i - 2) !== 46 : (cls(p) & C_ALNUM) !== 0) return 0;
   }
   const o: number[] = [0, 0, 0, 0];
   const e = dottedQuadEnd(s, i, n, 46, o);
@@ -4231,6 +4234,12 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
       }
       // (FROM "awsdatacatalog"."db"."table": the catalog's anchor reads the rest)
       if (query && a1 >= 0 && b1 - a1 === 14 && ch.matchesAt(s, a1, b1, "awsdatacatalog")) a1 = -1;
+      // (Python's "from botocore.exceptions import ClientError" is no query)
+      if (query && a1 >= 0 && byteAt(s, p) === 102) {
+        let q = k;
+        while (q < n && q - k < 128 && nm.isNameUnit(byteAt(s, q))) q++;
+        if (matchesLowerAt(s, q, n, " import ")) a1 = -1;
+      }
       if (a1 >= 0 && (!query || a2 >= 0) && plausibleName(s, a1, b1, kind)) push(cfg, s, extra, a1, b1, kind);
       if (a1 >= 0 && a2 >= 0 && plausibleName(s, a2, b2, kind)) push(cfg, s, extra, a2, b2, kind);
       p = s.indexOf(lit, k > p + lit.length ? k : p + lit.length);
@@ -5161,6 +5170,21 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("for user ", e);
   }
+  // the names a database's errors quote: PostgreSQL's `database "<db>" does not exist`, `role "<role>" does not
+  // exist`, pg_hba's `no pg_hba.conf entry for host "<ip>", user "<user>", database "<db>"`, MySQL's `Unknown database
+  // '<db>'`, `... to database '<db>'` (the user of "for user" above is taken there)
+  for (let q = 0; q < 4 && name !== undefined; q++) {
+    const lit = q === 0 ? 'database "' : q === 1 ? "database '" : q === 2 ? 'role "' : 'user "';
+    const kind = q < 2 ? (cfg.byId["database-name"] ?? name) : name;
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      const close = unitWithin(s, byteAt(s, a - 1), a, n, 128);
+      if (close > a && !(q === 3 && p >= 4 && byteAt(s, p - 4) === 102 && byteAt(s, p - 2) === 114))
+        nameAt(cfg, s, a, close, kind, extra);
+      p = s.indexOf(lit, close > a ? close : a);
+    }
+  }
   // CodeDeploy's agent: /opt/codedeploy-agent/deployment-root/<deployment group id>/<deployment id>/
   p = firstOf(s, "deployment-root/");
   while (p >= 0 && name !== undefined) {
@@ -5546,6 +5570,36 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const nl = s.indexOf("\n", k > p ? k : p);
     p = nl >= 0 ? nl + 1 : -1;
   }
+  // a host of the company's own DNS (Active Directory's corp.example.local, a private zone's x.internal): its labels
+  // are masked, the suffix stays (dc-lyn01.corp.thornbury.local -> RESOURCE_NAME_x.local); not AWS's (ec2.internal,
+  // compute.internal), Kubernetes' (svc.cluster.local), localhost's (localhost.localdomain: no such suffix)
+  for (let q = 0; q < 3 && name !== undefined; q++) {
+    const lit = q === 0 ? ".local" : q === 1 ? ".internal" : ".corp";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const e = p + lit.length;
+      const c = e < n ? byteAt(s, e) : SPACE;
+      if (hostEndsAt(s, e, n) && !(c === DOT && e + 1 < n && (cls(byteAt(s, e + 1)) & C_ALNUM) !== 0)) {
+        const h = hostStart(s, p, 0);
+        let l = p;
+        while (l > h && p - l < 16 && byteAt(s, l - 1) !== DOT) l--;
+        const label = sub(s, l, p);
+        // (one label alone names a zone when it is no short word: brindlecove.internal, not cache.internal)
+        if (
+          p - h >= 3 &&
+          (l > h || p - h >= 8 || runOf(s, h, p, C_LOWER) !== p - h) &&
+          (h === 0 || (byteAt(s, h - 1) !== 64 && byteAt(s, h - 1) !== DOT)) &&
+          label !== "ec2" &&
+          label !== "compute" &&
+          label !== "cluster" &&
+          label !== "localhost" &&
+          plausibleName(s, h, p, name)
+        )
+          push(cfg, s, extra, h, p, name);
+      }
+      p = s.indexOf(lit, e);
+    }
+  }
 }
 
 // Calls whose quoted arguments are names or secrets: an environment variable's default (os.getenv("EXPORT_BUCKET",
@@ -5917,7 +5971,17 @@ export function scan(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): 
     if (s.indexOf(",") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base, ",");
     if (s.indexOf(";") >= 0 && hasSignal(s, out)) fillCsv(cfg, s, n, out, base, ";");
   }
-  if (out.length - base >= 2) nm.unifyNameKinds(s, out, base);
+  if (out.length - base >= 2) {
+    nm.unifyNameKinds(s, out, base);
+    const family = kindOn(cfg, cfg.byId["resource-name"])
+      ? nm.familyNames(s, out, base, cfg.byId["resource-name"])
+      : undefined;
+    // (then one kind per name again: a family's word the rules named elsewhere in s keeps their kind)
+    if (family !== undefined) {
+      mergeCells(cfg, s, out, base, family);
+      nm.unifyNameKinds(s, out, base);
+    }
+  }
 }
 
 /** Cells [a, b) of the line [ls, le) split at sep (44 or 59; surrounding blanks and quotes trimmed) into CSV_A / CSV_B. */
