@@ -4229,4 +4229,26 @@ describe("fresh material, fortieth pass: identity, network configs, analytics, c
     ])
       expect(out).toContain(v);
   });
+  it("identity material's public words: a projection's key:key, Cognito's attributes and units, the credential report's N/A, access advisor's services", () => {
+    const text =
+      "$ aws cognito-idp describe-user-pool --user-pool-id us-east-1_uCz6xNd90 --query 'UserPool.{Id:Id,Domain:Domain}'\n" +
+      '|||  sub           |  47915558-062a-4528-9b1d-c166b940c28e  |||\n|||  identities    |  [{"providerName":"Google"}]  |||\n' +
+      '"TokenValidityUnits": {"AccessToken": "minutes", "RefreshToken": "days"}\n' +
+      "user,arn,password_next_rotation,access_key_1_last_rotated\n<root_account>,arn:aws:iam::739204618853:root,N/A,not_supported\n" +
+      '{"ServiceName": "Amazon S3", "ServiceNamespace": "s3"}, {"ServiceName": "AWS Key Management Service"}\n';
+    const out = mask(text);
+    for (const v of [
+      "Domain:Domain",
+      "|  sub ",
+      "|  identities ",
+      '"Google"',
+      '"minutes"',
+      '"days"',
+      ",N/A,not_supported",
+      '"Amazon S3"',
+      '"AWS Key Management Service"',
+    ])
+      expect(out).toContain(v);
+    expect(out).not.toContain("739204618853");
+  });
 });

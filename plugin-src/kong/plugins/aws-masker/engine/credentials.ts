@@ -236,6 +236,12 @@ const NOT_A_VALUE: Record<string, boolean> = {
   eap: true,
   // JavaScript's `const secret = await sm.send(...)`
   await: true,
+  // Cognito's TokenValidityUnits ("AccessToken": "minutes"), the IAM credential report's not_supported
+  seconds: true,
+  minutes: true,
+  hours: true,
+  days: true,
+  not_supported: true,
 };
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */

@@ -492,6 +492,17 @@ export const STOPLIST: Record<string, boolean> = {
   predictions: true,
   geo: true,
   contactflowevent: true,
+  // Cognito's attribute and identity provider names (list-users' Name/Value rows: sub, identities; "Google"), the IAM
+  // credential report's fixed values (N/A, not_supported)
+  sub: true,
+  identities: true,
+  google: true,
+  facebook: true,
+  signinwithapple: true,
+  loginwithamazon: true,
+  "n/a": true,
+  not_supported: true,
+  no_information: true,
 };
 
 /**
@@ -953,6 +964,14 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   }
   // (a version: an image's tag 3.4, 1.29.0)
   if (digits === len || digits + dots === len) return false;
+  // a --query projection's key:value of one word (Domain:Domain in '{Id:Id,Domain:Domain}') names a field
+  if (
+    a > len &&
+    byteAt(s, a - 1) === 58 &&
+    byteAt(s, a - 2) === byteAt(s, b - 1) &&
+    sub(s, a - 1 - len, a - 1) === sub(s, a, b)
+  )
+    return false;
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
@@ -1508,8 +1527,15 @@ function spacedNameEnd(s: string, a: number, b: number, n: number, quote: number
  */
 export function spacedName(s: string, a: number, b: number): boolean {
   if (b - a > 128 || b - a < 3 || !isNameUnit(byteAt(s, a)) || !spacedUnit(byteAt(s, b - 1))) return false;
-  // AWS Config's relationships ("Is contained in Vpc", "Contains NetworkInterface") name no resource
-  if (ch.matchesAt(s, a, b, "Is ") || ch.matchesAt(s, a, b, "Contains ")) return false;
+  // AWS Config's relationships ("Is contained in Vpc", "Contains NetworkInterface") name no resource, nor a service's
+  // name (access advisor's "ServiceName": "Amazon S3", "AWS Key Management Service")
+  if (
+    ch.matchesAt(s, a, b, "Is ") ||
+    ch.matchesAt(s, a, b, "Contains ") ||
+    ch.matchesAt(s, a, b, "Amazon ") ||
+    ch.matchesAt(s, a, b, "AWS ")
+  )
+    return false;
   let blanks = 0;
   let letters = 0;
   for (let k = a; k < b; k++) {
