@@ -2351,13 +2351,15 @@ export function familyNames(
   }
   if (!grouped) return undefined;
   const n = s.length;
-  const found: { s: number; e: number; kind: Kind }[] = [];
+  let found: { s: number; e: number; kind: Kind }[] = [];
   for (let f = 0; f < families * 2; f++) {
     if (FAMILY_NAMES[f >> 1] < 2) continue;
     // the prefix as the names have it, then capitalised (TamarackKilnOperators, Tamarack-Platform)
     const lower = sub(FAMILY_PREFIX[f >> 1], 1, FAMILY_PREFIX[f >> 1].length - 1);
     const lit = (f & 1) === 0 ? lower : sub(lower, 0, 1).toUpperCase() + sub(lower, 1, lower.length);
     const len = lit.length;
+    // (each search's names are in order; the searches' lists are merged)
+    const run: { s: number; e: number; kind: Kind }[] = [];
     let p = s.indexOf(lit);
     while (p >= 0) {
       let e = p + len;
@@ -2383,12 +2385,26 @@ export function familyNames(
       for (let q = 0; q < members && joined && !compound; q++)
         compound = MEMBER_OF[q] === f >> 1 && e - p > MEMBER[q].length && ch.matchesAt(s, p, e, MEMBER[q]);
       if (joined && !compound && (p === 0 || !isNameUnit(byteAt(s, p - 1))) && plausibleName(s, p, e, kind))
-        found.push({ s: p, e, kind });
+        run.push({ s: p, e, kind });
       p = s.indexOf(lit, end);
     }
+    found = mergedInOrder(found, run);
   }
-  found.sort((x, y) => x.s - y.s);
   return found.length > 0 ? found : undefined;
+}
+
+/** Two lists of matches in order of their starts, merged in order (familyNames: no sort, no comparator's closure). */
+function mergedInOrder<T extends { s: number }>(a: T[], b: T[]): T[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i].s <= b[j].s)) out.push(a[i++]);
+    else out.push(b[j++]);
+  }
+  return out;
 }
 
 /**
