@@ -4216,11 +4216,8 @@ describe("fresh material, fortieth pass: identity, network configs, analytics, c
       "AmazonCognitoIdentity",
       "AWSIot",
       "/aws-glue/jobs",
-      "DEVICE_CERTIFICATE_SHARED_CHECK",
-      "ValidationError",
       "org.mariadb.jdbc.Driver",
       "localstack:3.4",
-      "Role:RoleArn",
       "ns-1536.awsdns-00.co.uk",
       "leftauth=psk",
       "rightauth=pubkey",
@@ -4228,6 +4225,12 @@ describe("fresh material, fortieth pass: identity, network configs, analytics, c
       "from botocore.exceptions import",
     ])
       expect(out).toContain(v);
+    // fail closed: a customer's name that reads like code under a name flag or key is still masked
+    const named = mask(
+      'aws lambda invoke --function-name ReportError out.json\n"QueueName": "BillingError"\n' +
+        '"ConnectionDriverName": "com.tamarack.kiln.EdgeAggregator"\n',
+    );
+    for (const v of ["ReportError", "BillingError", "com.tamarack.kiln.EdgeAggregator"]) expect(named).not.toContain(v);
   });
   it("identity material's public words: a projection's key:key, Cognito's attributes and units, the credential report's N/A, access advisor's services", () => {
     const text =

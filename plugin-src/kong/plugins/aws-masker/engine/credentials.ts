@@ -1591,13 +1591,8 @@ function redisAcl(s: string, p: number, k: number, listed: boolean, n: number, s
     rules++;
     if (c === TILDE || c === PLUS || c === AMP || c === PERCENT || (c === DASH && byteAt(s, a + 1) === 64))
       shaped = true;
-    if ((c === GT || c === LT) && k > a + 1) {
-      spans[2 * count] = a + 1;
-      spans[2 * count + 1] = k;
-      SPAN_IS_NAME[count] = false;
-      count++;
-      shaped = true;
-    } else if ((c === 35 || c === 33) && k - a === 65) {
+    // (a password after > or <, a hash of 64 hex units after # or !)
+    if (((c === GT || c === LT) && k > a + 1) || ((c === 35 || c === 33) && k - a === 65)) {
       spans[2 * count] = a + 1;
       spans[2 * count + 1] = k;
       SPAN_IS_NAME[count] = false;

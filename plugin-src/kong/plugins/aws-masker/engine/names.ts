@@ -428,7 +428,7 @@ export const STOPLIST: Record<string, boolean> = {
   // languages, kernels and the applications an EMR cluster runs (--applications Name=Spark Name=Hive; a notebook's
   // kernelspec "name": "python3"), data formats (a Glue table's classification), database engines (DMS's EngineName,
   // MigrationType), address families, transit gateway attachments' resource types, IoT's and Greengrass's own names,
-  // Amplify's categories: learned, each was replaced in every sentence that names the product
+  // Amplify's categories (not auth, storage, hosting, analytics: a service's or a database's one-word name): learned, each was replaced in every sentence that names the product
   python: true,
   python3: true,
   ipython3: true,
@@ -483,10 +483,6 @@ export const STOPLIST: Record<string, boolean> = {
   ggc_group: true,
   aws_things: true,
   aws_thinggroups: true,
-  auth: true,
-  storage: true,
-  hosting: true,
-  analytics: true,
   notifications: true,
   interactions: true,
   predictions: true,
@@ -948,7 +944,6 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   const slash = kind.id === "resource-name";
   let slashes = 0;
   let dots = 0;
-  let joins = 0;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
     if (c === 47 && slash) {
@@ -960,7 +955,6 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     if ((f & C_DIGIT) !== 0) digits++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
     if (c === 46) dots++;
-    else if (c === 45 || c === 95) joins++;
   }
   // (a version: an image's tag 3.4, 1.29.0)
   if (digits === len || digits + dots === len) return false;
@@ -975,14 +969,8 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (kind.family === "s3-bucket" && (len > 63 || lower + digits !== len)) return false;
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
-  if ((cls(first) & ch.C_UPPER) !== 0 && dots + slashes === 0 && codeWord(s, a, b, joins)) return false;
   // a Java class (org.mariadb.jdbc.Driver, org.apache.iceberg.spark.SparkCatalog): the code's, not the account's
-  if (
-    dots >= 2 &&
-    (first === 99 || first === 106 || first === 111 || first === 105 || first === 115) &&
-    javaClass(s, a, b)
-  )
-    return false;
+  if (dots >= 2 && (first === 106 || first === 111) && javaClass(s, a, b)) return false;
   // Glue's own log groups (/aws-glue/jobs/output, /aws-glue/crawlers)
   if (first === 47 && len > 10 && matchesAt(s, a, a + 10, "/aws-glue/")) return false;
   // a block device (DeviceName: /dev/xvda, /dev/sdf, /dev/nvme1n1) names no resource; /dev/app/db-url may be a parameter
@@ -1097,22 +1085,10 @@ const RESERVED_ROLES: Record<string, boolean> = {
 };
 
 /**
- * Whether s[a, b), a word opening with an upper-case unit and no dot or slash, is code's: the class of an error
- * (ValidationError, a notebook's "ename"; ResourceNotFoundException), a key read as a value (RoleArn, --query
- * '{Role:RoleArn}'), a check's constant (Device Defender's DEVICE_CERTIFICATE_SHARED_CHECK). joins: its "-" and "_".
+ * Prefixes of public Java packages (org.apache..., java.sql...), packed " prefix " for one search; not com. or io.: a
+ * company's own packages (com.<company>.<app>.Main) name it, and stay masked.
  */
-function codeWord(s: string, a: number, b: number, joins: number): boolean {
-  const last = byteAt(s, b - 1);
-  if (last === 75) return b - a > 7 && matchesAt(s, b - 6, b, "_CHECK");
-  if (joins > 0) return false;
-  if (last === 114) return b - a > 6 && matchesAt(s, b - 5, b, "Error");
-  if (last === 110)
-    return (b - a > 10 && matchesAt(s, b - 9, b, "Exception")) || (b - a > 4 && matchesAt(s, b - 3, b, "Arn"));
-  return false;
-}
-
-/** Prefixes of Java packages (org.apache..., com.amazonaws..., software.amazon...), packed " prefix " for one search. */
-const JAVA_PACKAGES = " org com java javax io software ";
+const JAVA_PACKAGES = " org java javax ";
 
 /** Whether s[a, b), a dotted name, is a Java class: a package's prefix (JAVA_PACKAGES), its last part capitalised. */
 function javaClass(s: string, a: number, b: number): boolean {
@@ -2369,17 +2345,14 @@ export function familyNames(
       // what follows the prefix: "-" or "_" and two units, "." and a letter (a Kafka topic's brindle.orders.v2), a
       // capital after the capitalised prefix; glued letters after a prefix of five units or more (tamarackfieldapp)
       // (read only when three units follow the prefix: past the text's end a unit is nil in Lua)
-      const c = e - p - len >= 3 ? byteAt(s, p + len) : 0;
-      const joined =
-        c !== 0
-          ? c === 45 || c === 95
-            ? true
-            : c === 46
-              ? (cls(byteAt(s, p + len + 1)) & C_LOWER) !== 0
-              : (f & 1) === 1
-                ? (cls(c) & ch.C_UPPER) !== 0
-                : len >= 5 && (cls(c) & C_LOWER) !== 0
-          : false;
+      let joined = false;
+      if (e - p - len >= 3) {
+        const c = byteAt(s, p + len);
+        if (c === 45 || c === 95) joined = true;
+        else if (c === 46) joined = (cls(byteAt(s, p + len + 1)) & C_LOWER) !== 0;
+        else if ((f & 1) === 1) joined = (cls(c) & ch.C_UPPER) !== 0;
+        else joined = len >= 5 && (cls(c) & C_LOWER) !== 0;
+      }
       // (a member's compound, <member>-createOrder, <member>s, is the member's occurrence: the learned names' matcher's)
       let compound = false;
       for (let q = 0; q < members && joined && !compound; q++)

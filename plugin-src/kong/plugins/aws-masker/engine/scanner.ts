@@ -5180,8 +5180,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (p >= 0) {
       const a = p + lit.length;
       const close = unitWithin(s, byteAt(s, a - 1), a, n, 128);
-      if (close > a && !(q === 3 && p >= 4 && byteAt(s, p - 4) === 102 && byteAt(s, p - 2) === 114))
-        nameAt(cfg, s, a, close, kind, extra);
+      if (close > a && !(q === 3 && matchesLowerAt(s, p - 4, n, "for "))) nameAt(cfg, s, a, close, kind, extra);
       p = s.indexOf(lit, close > a ? close : a);
     }
   }
