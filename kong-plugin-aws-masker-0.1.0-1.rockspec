@@ -25,6 +25,7 @@ build = {
     ["kong.plugins.aws-masker.engine.base64"]      = "build/kong/plugins/aws-masker/engine/base64.lua",
     ["kong.plugins.aws-masker.engine.catalogue"]   = "build/kong/plugins/aws-masker/engine/catalogue.lua",
     ["kong.plugins.aws-masker.engine.chars"]       = "build/kong/plugins/aws-masker/engine/chars.lua",
+    ["kong.plugins.aws-masker.engine.contacts"]    = "build/kong/plugins/aws-masker/engine/contacts.lua",
     ["kong.plugins.aws-masker.engine.credentials"] = "build/kong/plugins/aws-masker/engine/credentials.lua",
     ["kong.plugins.aws-masker.engine.index"]       = "build/kong/plugins/aws-masker/engine/index.lua",
     ["kong.plugins.aws-masker.engine.json"]        = "build/kong/plugins/aws-masker/engine/json.lua",

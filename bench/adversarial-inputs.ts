@@ -488,6 +488,17 @@ export function adversarialInputs(size: number): Input[] {
     ["database error run", 'database "a" role "b" user "c", database \'d\' for user "e" database "'],
     ["internal host run", "a.b.local c.corp.local x.internal. .local .corp y-z.corp ip-1.ec2.internal "],
     ["device key run", " password 0 a key 7 0822 snmp-server community c isakmp key d address "],
+    // (forty-first pass: domains and addresses, dots all over the text, Windows accounts, distinguished names)
+    ["domain run", "a.b.co.uk x@y.com %2F%2Fa.io _x._domainkey.z.com t.atlassian.net .com a.co. m@n.fm git@h.io "],
+    ["dotted run", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.co"],
+    ["tsv header run", "aws Account\tRegion\tOwner\nType:\tIncident\tPriority:\tHigh\nA\tB\tC\tD\n+14155550198\t"],
+    [
+      "ansible and packer run",
+      "ok: [a-b] changed: [c -> d] x-y : ok=1 ==> amazon-ebs.e-f: Build 'amazon-ebs.g' : [ : ok=",
+    ],
+    ["terraform cloud run", "Terraform Cloud/a-b/c-d terraform.io/app/e/workspaces/f/runs/run-g terraform.io/app/h/ "],
+    ["dashed table run", "Name GroupName Password\n---- --------- --------\na-b c-d e1\nf g h\n--- "],
+    ["windows account run", 'CORP\\a "X\\\\b" NT\\c DC=a,DC=b,DC=c,OU=x,dc=d,DC= \\\\ '],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

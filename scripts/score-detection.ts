@@ -53,6 +53,8 @@ const KIND_CATEGORY: Record<string, Category> = {
   "kms-alias": "name",
   "arn-resource": "name",
   "role-session-name": "name",
+  // (an account's root address, a person's: named, as a name key's value is)
+  "email-address": "name",
 };
 const FAMILY_CATEGORY: Record<string, Category> = {
   "secret-key": "secret",

@@ -1449,7 +1449,8 @@ describe("fresh material, twenty-fourth pass: DNS names with their root dot", ()
       "RESOURCERECORDS\tinternal-ledger-api-int-1234567890.eu-west-1.elb.amazonaws.com\n";
     const out = mask(text);
     expect(out).not.toContain("ledger-pay");
-    expect(out).toMatch(/RESOURCERECORDSETS\tRESOURCE_NAME_[0-9a-z]{10}\.\t60/);
+    // (a DNS name: its kind is domain-name since the forty-first pass)
+    expect(out).toMatch(/RESOURCERECORDSETS\tDOMAIN_[0-9a-z]{10}\.\t60/);
   });
 });
 
@@ -1474,7 +1475,12 @@ describe("fresh material, twenty-fourth pass: a learned DNS name inside a longer
       "curl https://www.api.internal.ledger-pay.io/health\n";
     const out = mask(text);
     expect(out).not.toContain("ledger-pay");
-    expect(out).toContain("https://www.RESOURCE_NAME_");
+    // (the validation record holds the record set's pseudonym; a DNS name is a domain-name since the forty-first pass,
+    // the subdomain in the URL is one whole)
+    const zone = /RESOURCERECORDSETS\t(DOMAIN_[0-9a-z]{10})\.\t60/.exec(out);
+    expect(zone).not.toBeNull();
+    expect(out).toContain(`_a79865eb4cd1a6ab990a45779b4e0b96.${(zone as RegExpExecArray)[1]}.`);
+    expect(out).toContain("https://DOMAIN_");
   });
   it("an ACM validation record's value is masked up to acm-validations.aws", () => {
     const out = mask("RESOURCERECORDS\t_424c7224e9b0146f9a8808af955727d0.hkvuiqjoua.acm-validations.aws.\n");
@@ -4253,5 +4259,181 @@ describe("fresh material, fortieth pass: identity, network configs, analytics, c
     ])
       expect(out).toContain(v);
     expect(out).not.toContain("739204618853");
+  });
+});
+
+describe("fresh material, forty-first pass: customer domains, addresses, Windows accounts and mail headers", () => {
+  it("a company's own DNS names are masked whole wherever they stand: zone files, SNI, escaped redirect URIs, a partner's co.uk", () => {
+    const text =
+      "$ORIGIN cobblemoor-outfitters.com.\nportal.cobblemoor-outfitters.com. 300 IN CNAME d111111abcdef8.cloudfront.net.\n" +
+      '{"event_type":"tls","tls":{"sni":"sso.cobblemoor-outfitters.com","version":"TLS 1.3"}}\n' +
+      "GET /oauth2/authorize?redirect_uri=https%3A%2F%2Fapp.cobblemoor-outfitters.com%2Fcallback HTTP/1.1\n" +
+      'alert tls any any -> any any (tls.sni; content:"edi.harrowgate-foods.co.uk"; sid:1;)\n';
+    const out = mask(text);
+    for (const v of ["cobblemoor", "harrowgate"]) expect(out).not.toContain(v);
+    // the structure around them stays: the CloudFront suffix, the escaped slashes, the second-level domain
+    for (const v of [".cloudfront.net.", "https%3A%2F%2F", "%2Fcallback", '"TLS 1.3"']) expect(out).toContain(v);
+    expect(found(text).filter(([k]) => k === "domain-name")).toHaveLength(5);
+  });
+  it("e-mail addresses are masked whole, a mail provider's too; a public service's own and a reserved example's stay", () => {
+    const text =
+      "Alarms go to netops@cobblemoor.com and jane.doe@gmail.com (mailto:l.berg@cobblemoor.fm), jane%40cobblemoor.io\n" +
+      "From: no-reply@sns.amazonaws.com, no-reply@verificationemail.com; git log: ana@example.com, support@github.com\n";
+    const out = mask(text);
+    for (const v of ["netops@", "jane.doe", "l.berg", "jane%40", "cobblemoor"]) expect(out).not.toContain(v);
+    for (const v of [
+      "no-reply@sns.amazonaws.com",
+      "no-reply@verificationemail.com",
+      "ana@example.com",
+      "support@github.com",
+      "mailto:EMAIL_",
+    ])
+      expect(out).toContain(v);
+  });
+  it("public domains, code and SSH remotes are not domains: AWS's, code hosts', other clouds', java.io, logger.info, git@github.com", () => {
+    const text =
+      "See https://docs.aws.amazon.com/ses/latest/dg/ and https://github.com/aws/aws-cli; git@github.com:org/x.git\n" +
+      'import java.io.File; org.apache.commons.io.FileUtils; logger.info("started"); self.app.run()\n' +
+      "https://render26.blob.core.windows.net/x and svc@proj-1.iam.gserviceaccount.com, hooks.slack.com, file.json\n" +
+      "but portal.cobblemoor.com is the company's\n";
+    expect(found(text).filter(([k]) => k === "domain-name" || k === "email-address")).toEqual([
+      ["domain-name", "portal.cobblemoor.com"],
+    ]);
+  });
+  it("a SaaS tenant's label is the company's, the SaaS's domain stays; SES's DKIM token and the DNS service labels", () => {
+    const text =
+      "Jira at cobblemoor.atlassian.net, SSO via cobblemoor.okta.com; status.atlassian.net is theirs\n" +
+      "x7k2qv9d3m4wn8p5rt6yb1cz0hj2gf4e._domainkey.mail.cobblemoor.com. 1800 IN CNAME x7k2qv9d3m4wn8p5rt6yb1cz0hj2gf4e.dkim.amazonses.com.\n" +
+      '_dmarc.cobblemoor.com. 300 IN TXT "v=DMARC1; p=quarantine"\nreportingMTA: dns; a8-70.smtp-out.amazonses.com\n';
+    const out = mask(text);
+    for (const v of ["cobblemoor", "x7k2qv9d3m4wn8p5rt6yb1cz0hj2gf4e"]) expect(out).not.toContain(v);
+    for (const v of [
+      ".atlassian.net,",
+      ".okta.com;",
+      "status.atlassian.net",
+      "._domainkey.DOMAIN_",
+      ".dkim.amazonses.com.",
+      "_dmarc.DOMAIN_",
+      "a8-70.smtp-out.amazonses.com",
+    ])
+      expect(out).toContain(v);
+  });
+  it("Windows accounts: DOMAIN\\user (JSON's \\\\ too) and a distinguished name's domain components; Windows' own stay", () => {
+    const text =
+      '"userName":  "CORVANE\\\\svc-harbourweb", RunAs CORVANE\\sqlagent, NT AUTHORITY\\SYSTEM, BUILTIN\\Administrators\n' +
+      '-OUPath "OU=Servers,DC=corp,DC=corvane,DC=net"; reg query HKLM\\SOFTWARE\\Amazon; "ERROR\\nfoo"\n';
+    const out = mask(text);
+    for (const v of ["CORVANE", "svc-harbourweb", "sqlagent", "DC=corvane", "DC=corp"]) expect(out).not.toContain(v);
+    for (const v of [
+      "NT AUTHORITY\\SYSTEM",
+      "BUILTIN\\Administrators",
+      ",DC=net",
+      "HKLM\\SOFTWARE\\Amazon",
+      "ERROR\\nfoo",
+    ])
+      expect(out).toContain(v);
+  });
+  it("mail headers' names and SNS's protocols are not learned as names (an SES notification's headers, list-subscriptions)", () => {
+    const text =
+      '"sendingAccountId": "318406275519",\n"headers": [ { "name": "From", "value": "Orders <orders@example.com>" }, ' +
+      '{ "name": "Subject", "value": "Hi" }, { "name": "Content-Type", "value": "text/plain" } ]\n' +
+      "SUBSCRIPTIONS\t318406275519\temail\tops@example.com\tarn:aws:sns:eu-west-1:318406275519:alerts:9b85f7a9-b634-4add-8851-eef0018f4d33\n" +
+      "Why is the From header rewritten? The Subject is fine. Content-Type too, and the email protocol.\n";
+    const out = mask(text);
+    for (const v of ["the From header", "The Subject", "Content-Type too", "the email protocol"])
+      expect(out).toContain(v);
+    expect(out).not.toContain("318406275519");
+  });
+  it("PowerShell and Active Directory words are no credentials: a bad password's date, a plugin's state, a pipeline's cmdlet", () => {
+    const text =
+      "LastBadPasswordAttempt : 11/03/2025 09:58:11\nbadPasswordTime : 133860000000000000\nPasswordLastSet : 11/03/2025\n" +
+      "2025/03/10 21:02:36Z: Ec2SetPassword: Enabled\nPS C:\\> Select-Object userName, password | ConvertTo-Json\n" +
+      "Account 739204618853 password | Hunter2-Blue9 |\n";
+    const out = mask(text);
+    for (const v of [
+      ": 11/03/2025 09:58:11",
+      ": 133860000000000000",
+      "PasswordLastSet : 11/03/2025",
+      ": Enabled",
+      "| ConvertTo-Json",
+    ])
+      expect(out).toContain(v);
+    // a table's cell is still a password
+    expect(out).not.toContain("Hunter2-Blue9");
+  });
+  it("monitoring payloads' public words: Opsgenie's System user, the monitoring namespace, Grafana's ebs and asg variables", () => {
+    const text =
+      '"source": "arn:aws:sns:eu-west-1:583920174466:halyard-opsgenie-payments",\n"username": "System",\n' +
+      '{"labels":{"alertname":"TargetDown","aws_account":"583920174466","namespace":"monitoring"}}\n' +
+      '{ "name": "ebs", "type": "query" }, { "name": "asg", "type": "query" }\n' +
+      "Operating System: Amazon Linux 2. The monitoring namespace; the ebs variable and the asg dropdown.\n";
+    const out = mask(text);
+    for (const v of ["Operating System:", "The monitoring namespace", "the ebs variable", "the asg dropdown"])
+      expect(out).toContain(v);
+    expect(out).not.toContain("halyard-opsgenie-payments");
+  });
+  it("a spreadsheet's header row and a ticket's labelled one-word values are no names; a Lambda runtime is none", () => {
+    const text =
+      "Account\tRegion\tInstanceId\tName\tState\tOwner\tNotes\n" +
+      "472913608251\tus-east-1\ti-0c4c79f6c9c0f749c\tledger-api-prod-01\trunning\tPlatform Ledger\tsee case\n" +
+      "Function\tKind\tAccount\tRuntime\nquarry-ingest-dispatcher\tLambda\t472913608251\tpython3.12\n" +
+      "Type:\tIncident\tPriority:\tHigh\nAffected CI:\tquarry-batch-worker (i-0311bb1c96056ad86)\n" +
+      "The Owner column; Priority High incidents; the Runtime column.\n";
+    const out = mask(text);
+    for (const v of [
+      "Account\tRegion\tInstanceId",
+      "\tOwner\tNotes",
+      "\tpython3.12",
+      "Incident\tPriority:\tHigh",
+      "The Owner column",
+      "Priority High",
+    ])
+      expect(out).toContain(v);
+    for (const v of ["ledger-api-prod-01", "quarry-ingest-dispatcher", "quarry-batch-worker"])
+      expect(out).not.toContain(v);
+  });
+  it("PowerShell's Format-Table: the cells under a name column's title are names, under a credential's credentials", () => {
+    const text =
+      "InstanceId          InstanceType PrivateIpAddress Name                State\n" +
+      "----------          ------------ ---------------- ----                -----\n" +
+      "i-054bdb87b001679b8 m5.xlarge    10.42.12.37      cvm-sqlprd-01       running\n\n" +
+      "GroupId              GroupName           Description\n-------              ---------           -----------\n" +
+      "sg-05d9e02dbc1048a48 cvm-sg-sql-clients  SQL 1433 from the app tier\n\n" +
+      "UserName   Password\n--------   --------\nhkrause    Tide#2024water\n";
+    const out = mask(text);
+    for (const v of ["cvm-sqlprd-01", "cvm-sg-sql-clients", "hkrause", "Tide#2024water"]) expect(out).not.toContain(v);
+    for (const v of ["m5.xlarge", "running", "SQL 1433 from the app tier", "InstanceType PrivateIpAddress Name"])
+      expect(out).toContain(v);
+  });
+  it("Ansible's task results and recap, Packer's builds and Terraform Cloud's organization, workspace and run are names", () => {
+    const text =
+      "These are our EC2 instances in eu-west-1 (account 593027184613).\nchanged: [fennec-burrowgate-01]\n" +
+      'fatal: [sandcat-ledger-pg-a]: FAILED! => {"changed": false}\nok: [10.42.9.61]\n' +
+      "PLAY RECAP ****\ncaracal-worker-01          : ok=4    changed=2    unreachable=0    failed=0\n" +
+      "==> amazon-ebs.kitfox-base: Creating AMI from instance i-0ca75c98c070e44a5\n" +
+      "Terraform Cloud/sorrel-provisions/pantry-prod-pickers — Terraform plan: 1 to add\n" +
+      "Details: https://app.terraform.io/app/sorrel-provisions/workspaces/pantry-prod-network/runs/run-Qb7XkM2yVt9cHn4E\n";
+    const out = mask(text);
+    for (const v of [
+      "fennec-burrowgate-01",
+      "sandcat-ledger-pg-a",
+      "caracal-worker-01",
+      "kitfox-base",
+      "sorrel-provisions",
+      "pantry-prod-pickers",
+      "pantry-prod-network",
+      "run-Qb7XkM2yVt9cHn4E",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["changed: [", "fatal: [", "PLAY RECAP", "==> amazon-ebs.", "/workspaces/", "/runs/"])
+      expect(out).toContain(v);
+  });
+  it("a CloudFront distribution's id its ARN named is masked wherever else it stands; a check's state and duration stay", () => {
+    const text =
+      "arn:aws:cloudfront::604917382255:distribution/E2QWRUHAPOMQZL\nInvalidation on E2QWRUHAPOMQZL finished.\n" +
+      "$ gh pr checks 437\ntflint\tpass\t14s\thttps://github.com/sorrel-provisions/infra-live/actions/runs/8264119037\n";
+    const out = mask(text);
+    expect(out).not.toContain("E2QWRUHAPOMQZL");
+    expect(out).toContain("tflint\tpass\t14s\t");
   });
 });

@@ -36,6 +36,7 @@ export interface Kind {
     | "kms-alias" // alias/<name> (not alias/aws/...)
     | "ctx-id" // fixed-shape id only recognisable by context (hosted zone, distribution, REST API id)
     | "name" // free-form resource names by context (keys, CLI flags, ARNs); learned per request
+    | "contact" // a company's own DNS names, people's e-mail addresses and phone numbers (contacts.ts); no AWS signal
     | "custom"; // a configured custom pattern
   /** prefixed-hex / iam-id / org-id: the literal prefix (without the dash). dashed-ip-host: the label head. */
   prefix?: string;
@@ -732,6 +733,8 @@ export const KINDS: Kind[] = [
     arn: ["route53:hostedzone"],
     title: "Route 53 hosted zone id (Z + 10-32 upper alnum, by context)",
     example: '"HostedZoneId": "Z1D633PJN98FT9"',
+    // (an id its context said once is masked wherever else it stands: "Invalidation on <id> finished")
+    learn: true,
   },
   {
     id: "cloudfront-distribution",
@@ -745,6 +748,8 @@ export const KINDS: Kind[] = [
     arn: ["cloudfront:distribution"],
     title: "CloudFront distribution id (by context)",
     example: "--distribution-id E2ABCDEF12345X",
+    // (an id its context said once is masked wherever else it stands: "Invalidation on <id> finished")
+    learn: true,
   },
   {
     id: "api-gateway-id",
@@ -864,6 +869,32 @@ export const KINDS: Kind[] = [
     "Role session name (assumed-role ARNs, after an AROA id, RoleSessionName)",
     "arn:aws:sts::123456789012:assumed-role/deploy-bot/ci-4711",
   ),
+  {
+    id: "domain-name",
+    tag: "DOMAIN",
+    family: "contact",
+    // (a name with a dot or an "@", never an English word: a subdomain holds its pseudonym; session.ts dotOrAt)
+    learn: true,
+    title:
+      "A company's own DNS name outside AWS (whole), a SaaS tenant's label (<tenant>.atlassian.net); not public domains (AWS's, code hosts', registries', other clouds')",
+    example: "curl -sS https://portal.brindlecove.com/healthz",
+  },
+  {
+    id: "email-address",
+    tag: "EMAIL",
+    family: "contact",
+    // (a name with a dot or an "@", never an English word: a subdomain holds its pseudonym; session.ts dotOrAt)
+    learn: true,
+    title: "An e-mail address (not a public service's own, as AWS's senders, nor at a reserved example domain)",
+    example: "Alarm notifications go to netops@brindlecove.com",
+  },
+  {
+    id: "phone-number",
+    tag: "PHONE",
+    family: "contact",
+    title: "A phone number in E.164 form (+ and 10-15 digits: SMS events, SNS subscriptions, Cognito's phone_number)",
+    example: '"destinationPhoneNumber": "+14155550198"',
+  },
   {
     id: "resource-name",
     tag: "RESOURCE_NAME",

@@ -744,3 +744,20 @@ export function segmentEnd(s: string, a: number, n: number, max: number): number
   while (e > a && byteAt(s, e - 1) === 46) e--;
   return e;
 }
+
+/** Labels of a host name ending at p (exclusive), walking back over [A-Za-z0-9-.]: its start. */
+export function hostStart(s: string, p: number, floor: number): number {
+  let h = p;
+  const low = p - 253 > floor ? p - 253 : floor; // (a DNS name has at most 253 units)
+  while (h > low) {
+    const c = byteAt(s, h - 1);
+    if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46) h--;
+    else break;
+  }
+  while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
+  return h;
+}
+
+export function hostEndsAt(s: string, e: number, n: number): boolean {
+  return e >= n || ((cls(byteAt(s, e)) & C_ALNUM) === 0 && byteAt(s, e) !== 45 && byteAt(s, e) !== 95);
+}

@@ -163,6 +163,9 @@ const NOT_PASSWORD_ENDINGS = [
   "label",
   // docker login --password-stdin: the password comes from the pipe, the next word is the registry
   "stdin",
+  // Active Directory's LastBadPasswordAttempt, badPasswordTime: a date
+  "attempt",
+  "time",
 ];
 
 /** For the specs: endings of keys that hold "password" but name no password (PasswordLastUsed). */
@@ -181,6 +184,9 @@ for (let c = 48; c <= 57; c++) LAST_UNIT[c] = true;
 
 /** Values that are placeholders or types, not credentials (compared lower-cased). */
 const NOT_A_VALUE: Record<string, boolean> = {
+  // a setting's state (EC2Config's plugins: Ec2SetPassword: Enabled)
+  enabled: true,
+  disabled: true,
   string: true,
   str: true,
   none: true,
@@ -517,6 +523,8 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   // a CLI file reference (--ciphertext-blob fileb://key.enc, --secret-string file://creds.json): the file holds it
   if (c0 === 102 && (ch.matchesLowerAt(s, a, b, "file://") || ch.matchesLowerAt(s, a, b, "fileb://"))) return false;
   if (len > 2 && c0 === 60) return false;
+  // a PowerShell pipeline, not a table's cell: `password | ConvertTo-Json` (Verb-Noun)
+  if (sep === PIPE && (cls(c0) & C_UPPER) !== 0 && len <= 32 && cmdletAt(s, a, b)) return false;
   // a pseudonym is never masked again
   if (!quoted && sep !== PIPE) {
     // code: an identifier chain with a call, member access or a statement end (`os.environ["X"]`, `args.token;`)
@@ -542,6 +550,13 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
       return false;
   }
   return true;
+}
+
+/** True when s[a, b) is a PowerShell cmdlet's name: Verb-Noun, letters only, each part capitalised. */
+function cmdletAt(s: string, a: number, b: number): boolean {
+  const d = a + ch.runOf(s, a, b, C_LOWER | C_UPPER);
+  if (d === a || d + 2 > b || byteAt(s, d) !== DASH || (cls(byteAt(s, d + 1)) & C_UPPER) === 0) return false;
+  return d + 1 + ch.runOf(s, d + 1, b, C_LOWER | C_UPPER) === b;
 }
 
 function hasDigitOrUpperMix(s: string, a: number, b: number): boolean {

@@ -499,6 +499,37 @@ export const STOPLIST: Record<string, boolean> = {
   "n/a": true,
   not_supported: true,
   no_information: true,
+  // mail headers' names (an SES notification's mail.headers, {"name": "From", "value": ...}) and SNS's protocols (the
+  // Protocol column of list-subscriptions: email, sms)
+  from: true,
+  subject: true,
+  "reply-to": true,
+  "return-path": true,
+  "content-type": true,
+  "content-transfer-encoding": true,
+  "mime-version": true,
+  "message-id": true,
+  "dkim-signature": true,
+  "feedback-id": true,
+  "list-unsubscribe": true,
+  "x-ses-configuration-set": true,
+  email: true,
+  "email-json": true,
+  sms: true,
+  // Kubernetes' and monitoring stacks' own namespaces (Alertmanager's "namespace": "monitoring"), Opsgenie's and
+  // Windows' "System" user, Grafana's variables named after a service (ebs, asg)
+  system: true,
+  monitoring: true,
+  logging: true,
+  observability: true,
+  ebs: true,
+  asg: true,
+  // a pull request's checks (gh pr checks: a check's state, the linters)
+  pass: true,
+  fail: true,
+  tflint: true,
+  checkov: true,
+  tfsec: true,
 };
 
 /**
@@ -934,6 +965,23 @@ const TF_REFS = [
   "req.",
 ];
 
+/**
+ * True when s[a, b) (digits and dots of them counted) is a Lambda runtime's id: its language, a digit, then digits,
+ * dots and at most three letters (nodejs20.x, java8.al2, provided.al2023). No loop: called per candidate name.
+ */
+function lambdaRuntime(s: string, a: number, b: number, digits: number, dots: number): boolean {
+  const c = byteAt(s, a);
+  let e = -1;
+  if (c === 112) e = sub(s, a, a + 6) === "python" ? a + 6 : sub(s, a, a + 9) === "provided." ? a + 9 : -1;
+  else if (c === 110 || c === 100) e = sub(s, a, a + 6) === "nodejs" || sub(s, a, a + 6) === "dotnet" ? a + 6 : -1;
+  else if (c === 106 || c === 114) e = sub(s, a, a + 4) === "java" || sub(s, a, a + 4) === "ruby" ? a + 4 : -1;
+  else if (c === 103) e = byteAt(s, a + 1) === 111 ? a + 2 : -1;
+  if (e < 0 || e >= b || (byteAt(s, e - 1) !== 46 && (cls(byteAt(s, e)) & C_DIGIT) === 0)) return false;
+  const last = byteAt(s, b - 1);
+  const rest = b - e - digits - (byteAt(s, e - 1) === 46 ? dots - 1 : dots);
+  return rest <= 3 && ((cls(last) & C_DIGIT) !== 0 || last === 120);
+}
+
 /** True when s[a, b) is acceptable as a name of kind (length, charset, stoplist, references). */
 export function plausibleName(s: string, a: number, b: number, kind: Kind): boolean {
   const len = b - a;
@@ -944,6 +992,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   const slash = kind.id === "resource-name";
   let slashes = 0;
   let dots = 0;
+  let units = 0; // of a duration's: s, m, h
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
     if (c === 47 && slash) {
@@ -955,9 +1004,13 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     if ((f & C_DIGIT) !== 0) digits++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
     if (c === 46) dots++;
+    else if (c === 115 || c === 109 || c === 104) units++;
   }
-  // (a version: an image's tag 3.4, 1.29.0)
-  if (digits === len || digits + dots === len) return false;
+  // (a duration: 14s, 1m12s, 2h)
+  if (digits + units === len && (cls(byteAt(s, a)) & C_DIGIT) !== 0) return false;
+  // (a version: an image's tag 3.4, 1.29.0; a Lambda runtime: python3.12, nodejs20.x, java21, provided.al2023)
+  if (digits === len || digits + dots === len || (digits > 0 && len <= 16 && lambdaRuntime(s, a, b, digits, dots)))
+    return false;
   // a --query projection's key:value of one word (Domain:Domain in '{Id:Id,Domain:Domain}') names a field
   if (
     a > len &&
@@ -1669,7 +1722,9 @@ export function withOccurrences<M extends Occurrence>(found: M[], occ: M[]): M[]
         if (m.e > lastEnd) lastEnd = m.e;
         q++;
         from = q;
-      } else if (m.s >= o.s && m.e <= o.e && (m.s > o.s || m.e < o.e)) {
+      } else if ((m.s >= o.s && m.e <= o.e && (m.s > o.s || m.e < o.e)) || m.kind.family === "contact") {
+        // (a match inside o; or a company's domain or address over it: the learned name, of the kind its context
+        // said, keeps one pseudonym wherever it stands, www.<learned zone> too)
         q++;
       } else {
         // a match runs past o, or is o: o dropped, the matches looked at again for the next occurrence

@@ -8,6 +8,7 @@ import * as ch from "./chars";
 import * as b64 from "./base64";
 import * as creds from "./credentials";
 import * as nm from "./names";
+import * as ct from "./contacts";
 import { Kind, KINDS } from "./catalogue";
 import * as pseudo from "./pseudonym";
 import { KeyTable, KeyToken, kindOfKeyEndingAt, plausibleName, Span, valueAfter } from "./names";
@@ -2890,23 +2891,6 @@ function findCredentials(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
 }
 
-/** Labels of a host name ending at p (exclusive), walking back over [A-Za-z0-9-.]: its start. */
-function hostStart(s: string, p: number, floor: number): number {
-  let h = p;
-  const low = p - 253 > floor ? p - 253 : floor; // (a DNS name has at most 253 units)
-  while (h > low) {
-    const c = byteAt(s, h - 1);
-    if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 46) h--;
-    else break;
-  }
-  while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
-  return h;
-}
-
-function hostEndsAt(s: string, e: number, n: number): boolean {
-  return e >= n || ((cls(byteAt(s, e)) & C_ALNUM) === 0 && byteAt(s, e) !== 45 && byteAt(s, e) !== 95);
-}
-
 /** The identifiers found by anchors other than .amazonaws.com, STS token prefixes and URL escapes. */
 function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   // one small function per anchor, called in this order (the order of pushes decides ties): a root trace at the
@@ -2936,6 +2920,90 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findDottedCredentialFlags(cfg, s, n, extra);
   findXmlElements(cfg, s, n, extra);
   findCdkDiffValues(cfg, s, n, extra);
+  findDashedTables(cfg, s, n, extra);
+  // a company's own DNS names, people's e-mail addresses and phone numbers, Windows accounts (contacts.ts): last, any
+  // other kind wins a tie
+  const hosts = ct.customHosts(s, n);
+  for (let k = 0; k < hosts; k++) {
+    const kind = ct.HOST_SPANS[3 * k + 2];
+    const id =
+      kind === ct.HOST_EMAIL
+        ? "email-address"
+        : kind === ct.HOST_ACCOUNT
+          ? "resource-name"
+          : kind === ct.HOST_PHONE
+            ? "phone-number"
+            : "domain-name";
+    push(cfg, s, extra, ct.HOST_SPANS[3 * k], ct.HOST_SPANS[3 * k + 1], cfg.byId[id]);
+  }
+}
+
+/**
+ * PowerShell's Format-Table (sqlcmd's result sets too): a header of titles over a line of dash runs, one run per
+ * column. The cells under a title that is a name key (Name, GroupName, UserName, FunctionName ...) are names, under a
+ * credential's title credentials, each found at its column's start; rows run to a blank line.
+ */
+function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  let p = firstOf(s, "--- ");
+  while (p >= 0) {
+    let ls = p;
+    while (ls > 0 && p - ls < 1024 && byteAt(s, ls - 1) !== LF) ls--;
+    let le = s.indexOf("\n", p);
+    if (le < 0) le = n;
+    let next = le;
+    // (dashes and blanks only, two runs or more, a header line above)
+    let runs = 0;
+    let k = ls;
+    while (k < le && (byteAt(s, k) === DASH || byteAt(s, k) === SPACE || byteAt(s, k) === 13)) {
+      if (byteAt(s, k) === DASH && (k === ls || byteAt(s, k - 1) === SPACE)) runs++;
+      k++;
+    }
+    if (k === le && runs >= 2 && ls >= 2 && byteAt(s, ls - 1) === LF) {
+      let hs = ls - 1;
+      while (hs > 0 && ls - hs < 1024 && byteAt(s, hs - 1) !== LF) hs--;
+      // the columns: [start, next run's start) offsets from the line's start, and the kind of each (or none)
+      const starts: number[] = [];
+      // (false, not undefined, for a column of no name: a nil pushed to a Lua table is no element)
+      const kinds: (Kind | false)[] = [];
+      const codes: CredentialKey[] = [];
+      for (let c = ls; c < le; c++) {
+        if (byteAt(s, c) !== DASH || (c > ls && byteAt(s, c - 1) !== SPACE)) continue;
+        let te = hs + (c - ls);
+        const ts = te;
+        while (te < ls - 1 && (cls(byteAt(s, te)) & C_ALNUM) !== 0) te++;
+        const info = keyInfoOf(cfg, te > ts && te - ts <= 64 ? sub(s, ts, te) : "");
+        starts.push(c - ls);
+        kinds.push(info.name !== undefined ? info.name : false);
+        codes.push(info.cred);
+      }
+      let r = le + 1;
+      while (r < n) {
+        let re = s.indexOf("\n", r);
+        if (re < 0) re = n;
+        const end = re > r && byteAt(s, re - 1) === 13 ? re - 1 : re;
+        if (end === r || byteAt(s, r) === LF) break;
+        for (let q = 0; q < starts.length; q++) {
+          const kind = kinds[q];
+          if (kind === false && codes[q] === CRED_NONE) continue;
+          let a = r + starts[q];
+          let b = q + 1 < starts.length ? r + starts[q + 1] : end;
+          if (b > end) b = end;
+          while (a < b && byteAt(s, a) === SPACE) a++;
+          while (b > a && byteAt(s, b - 1) === SPACE) b--;
+          if (b <= a || unitWithin(s, SPACE, a, b, b - a) >= 0) continue;
+          if (codes[q] !== CRED_NONE) {
+            if (creds.plausibleCredential(s, a, b, false, SPACE))
+              push(cfg, s, extra, a, b, credentialKind(cfg, codes[q], s, a, b));
+          } else if (kind !== false && !idShaped(cfg, s, a, b) && plausibleName(s, a, b, kind)) {
+            push(cfg, s, extra, a, b, kind);
+          }
+        }
+        next = re;
+        r = re + 1;
+      }
+    }
+    p = s.indexOf("--- ", next > p + 4 ? next : p + 4);
+  }
 }
 
 /**
@@ -3078,8 +3146,8 @@ function findCloudFrontDomains(cfg: ScanConfig, s: string, n: number, extra: Mat
   let floor = 0;
   let rowFloor = 0;
   while (p >= 0) {
-    if (hostEndsAt(s, p + cf.length, n)) {
-      const h = hostStart(s, p, floor);
+    if (ch.hostEndsAt(s, p + cf.length, n)) {
+      const h = ch.hostStart(s, p, floor);
       // the distribution label is the last label before the domain
       let a = p;
       while (a > h && byteAt(s, a - 1) !== 46) a--;
@@ -3154,7 +3222,7 @@ function findLambdaUrls(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
     )
       r--;
     let v = r - 1; // the service's label starts at v
-    if (r - 1 > floor && byteAt(s, r - 1) === DOT && isRegionLabel(s, r, p) && hostEndsAt(s, e, n)) {
+    if (r - 1 > floor && byteAt(s, r - 1) === DOT && isRegionLabel(s, r, p) && ch.hostEndsAt(s, e, n)) {
       while (
         v > floor &&
         r - 1 - v < 40 &&
@@ -3209,8 +3277,8 @@ function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
     let floor = 0;
     while (p >= 0) {
       // Elastic Beanstalk / Amplify / App Runner: every label before the region (or the domain) is the resource
-      if (hostEndsAt(s, p + d.length, n)) {
-        const h = hostStart(s, p, floor);
+      if (ch.hostEndsAt(s, p + d.length, n)) {
+        const h = ch.hostStart(s, p, floor);
         let e = p;
         let k = h;
         while (k < p) {
@@ -3386,7 +3454,7 @@ function findConsoleBuckets(cfg: ScanConfig, s: string, n: number, extra: Match[
   while (p >= 0) {
     const a = p + cb.length;
     const e = bucketEnd(s, a, n);
-    if (e - a >= 3 && e - a <= 63 && hostEndsAt(s, e, n)) push(cfg, s, extra, a, e, cfg.byFamily["s3-bucket"]);
+    if (e - a >= 3 && e - a <= 63 && ch.hostEndsAt(s, e, n)) push(cfg, s, extra, a, e, cfg.byFamily["s3-bucket"]);
     p = s.indexOf(cb, p + 1);
   }
 }
@@ -4090,7 +4158,7 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const c = a > 0 ? byteAt(s, a - 1) : SPACE;
     if (
       p - a >= 3 &&
-      hostEndsAt(s, e, n) &&
+      ch.hostEndsAt(s, e, n) &&
       (cls(c) & C_ALNUM) === 0 &&
       c !== DOT &&
       plausibleName(s, a, e, queue as Kind)
@@ -5569,6 +5637,66 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const nl = s.indexOf("\n", k > p ? k : p);
     p = nl >= 0 ? nl + 1 : -1;
   }
+  // Ansible's task results and play recap (ok: [host], changed: [host -> localhost], fatal: [host]: FAILED!, a recap
+  // line's "host : ok=3") and Packer's builds (==> amazon-ebs.<build>: ..., Build 'amazon-ebs.<build>' finished)
+  for (let w = 0; w < 3 && name !== undefined; w++) {
+    const lit = w === 0 ? ": [" : w === 1 ? " : ok=" : "amazon-ebs.";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = w === 0 ? p + 3 : w === 2 ? p + 11 : p;
+      let e = a;
+      let at = false;
+      if (w === 1) {
+        while (a > 0 && p - a < 64 && byteAt(s, a - 1) === SPACE) a--;
+        e = a;
+        while (a > 0 && e - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) a--;
+        at = a === 0 || byteAt(s, a - 1) === LF;
+      } else {
+        while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+        const c = e < n ? byteAt(s, e) : SPACE;
+        if (w === 2) at = c === COLON || c === ch.APOS || c === SPACE;
+        else if (c === 93 || c === SPACE) {
+          // (after an Ansible status: ok, changed, fatal, failed, skipping, unreachable)
+          let k = p;
+          while (k > 0 && p - k < 12 && (cls(byteAt(s, k - 1)) & C_LOWER) !== 0) k--;
+          const st = sub(s, k, p);
+          at =
+            (k === 0 || (cls(byteAt(s, k - 1)) & C_ALNUM) === 0) &&
+            (st === "ok" ||
+              st === "changed" ||
+              st === "fatal" ||
+              st === "failed" ||
+              st === "skipping" ||
+              st === "unreachable");
+        }
+      }
+      if (at && e - a >= 3 && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+      p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
+  // Terraform Cloud's organization, workspace and run (app.terraform.io/app/<org>/workspaces/<workspace>/runs/run-<id>,
+  // a pull request's check "Terraform Cloud/<org>/<workspace>")
+  for (let w = 0; w < 2 && name !== undefined; w++) {
+    const lit = w === 0 ? "terraform.io/app/" : "Terraform Cloud/";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      let e = a;
+      // (the organization, then its workspace: after "/workspaces/" in a URL, after "/" in a check's name; a run id)
+      for (let seg = 0; seg < 3 && a < n; seg++) {
+        e = a;
+        while (e < n && e - a < 90 && nm.isNameUnit(byteAt(s, e))) e++;
+        if (e - a >= 3 && !(seg === 2 && !ch.matchesAt(s, a, a + 4, "run-")) && plausibleName(s, a, e, name))
+          push(cfg, s, extra, a, e, name);
+        if (e >= n || byteAt(s, e) !== SLASH) break;
+        a = e + 1;
+        if (w === 0 && seg === 0) a = ch.matchesAt(s, a, a + 11, "workspaces/") ? a + 11 : n;
+        else if (w === 0 && seg === 1) a = ch.matchesAt(s, a, a + 5, "runs/") ? a + 5 : n;
+        else if (w === 1 && seg === 1) a = n;
+      }
+      p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
   // a host of the company's own DNS (Active Directory's corp.example.local, a private zone's x.internal): its labels
   // are masked, the suffix stays (dc-lyn01.corp.thornbury.local -> RESOURCE_NAME_x.local); not AWS's (ec2.internal,
   // compute.internal), Kubernetes' (svc.cluster.local), localhost's (localhost.localdomain: no such suffix)
@@ -5578,8 +5706,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (p >= 0) {
       const e = p + lit.length;
       const c = e < n ? byteAt(s, e) : SPACE;
-      if (hostEndsAt(s, e, n) && !(c === DOT && e + 1 < n && (cls(byteAt(s, e + 1)) & C_ALNUM) !== 0)) {
-        const h = hostStart(s, p, 0);
+      if (ch.hostEndsAt(s, e, n) && !(c === DOT && e + 1 < n && (cls(byteAt(s, e + 1)) & C_ALNUM) !== 0)) {
+        const h = ch.hostStart(s, p, 0);
         let l = p;
         while (l > h && p - l < 16 && byteAt(s, l - 1) !== DOT) l--;
         const label = sub(s, l, p);
@@ -5919,6 +6047,7 @@ function hasSignal(s: string, out: Match[]): boolean {
       f !== "ipv6" &&
       f !== "mac" &&
       f !== "custom" &&
+      f !== "contact" &&
       m.kind.id !== "credential" &&
       m.weak !== true
     ) {
@@ -6628,7 +6757,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   let prevBorder = false;
   // the rows under a Markdown table's header
   let markdown = false;
+  let prevTab = false;
+  let prevCount = 0;
   while (ls < n) {
+    let lineCells = 0;
     let le = s.indexOf("\n", ls);
     if (le < 0) le = n;
     let e = le;
@@ -6683,6 +6815,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let count = 0;
       let c = pipeRow ? k : ls;
       let open = false; // a cell after the last rule: no box-drawn row (a tree's branch: │   ├─ x)
+      let label = false; // the cell before ends with ":" (a ticket's Type:<tab>Incident)
+      let caps = false; // a cell of four capitals or more (--output text's RESERVATIONS, TAGS)
       while (c < e) {
         // (a unit's compare for | and tabs, as before box rules: this loop runs per unit of every table)
         if (sep !== 0) {
@@ -6724,20 +6858,31 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           }
           if (!headerWord(s, a, b, false)) allHeaders = false;
           if (!headerWord(s, a, b, true)) allWords = false;
+          else if (b - a >= 4 && runOf(s, a, b, C_UPPER) === b - a) caps = true;
           if (a - c >= 3) centered = true;
           if (a - c !== 1) oneBlank = false;
           // (in a Markdown table, written by a person, a word of letters alone is one: an owner, a tool, a rating;
           // and one that opens with a digit, a version's or a size's: 4.x, 16GB)
+          // (a labelled field's one word is its value, a state or a rating: Priority:<tab>High)
           if (
             !blank &&
             !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
+            !(label && headerWord(s, a, b, true)) &&
             cellName(cfg, s, a, name)
           )
             cells.push({ s: a, e: name, kind });
           else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
         }
         open = b > a;
+        label = sep === 9 && b > a && byteAt(s, b - 1) === COLON;
         c = ce;
+      }
+      lineCells = count;
+      if (!pipeRow && (!prevTab || count !== prevCount) && allHeaders && !caps && count >= 3 && le < n) {
+        // a spreadsheet's header row (Account<tab>Region<tab>InstanceId<tab>Owner), rows with tabs under it: the
+        // first of its block, or one of another width than the row above (a second table pasted under the first)
+        const ne = s.indexOf("\n", le + 1);
+        if (unitWithin(s, 9, le + 1, n, (ne < 0 ? n : ne) - le - 1) >= 0) cells.length = first;
       }
       if (pipeRow) {
         if (sep === 0 && open) {
@@ -6759,6 +6904,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       }
     }
     if (!pipeRow) markdown = false;
+    prevTab = hasTab;
+    prevCount = lineCells;
     prevBorder = isBorder;
     ls = le + 1;
   }

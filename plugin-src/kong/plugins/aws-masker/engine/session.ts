@@ -486,7 +486,8 @@ export function keepScan(
       if (
         m.kind.learn === true &&
         learnable(sc.originals[k]) &&
-        (m.kind.family !== "secret-key" || secretLike(sc.originals[k]))
+        (m.kind.family !== "secret-key" || secretLike(sc.originals[k])) &&
+        (m.kind.family !== "contact" || dotOrAt(sc.originals[k]))
       ) {
         if (sc.learns === NO_OFFSETS) sc.learns = [];
         sc.learns.push(k);
@@ -577,7 +578,7 @@ export function rawIndex(a: number, shifts: number[], d: number): number {
   return a + d + shift;
 }
 
-/** Kinds whose match is no AWS signal on its own (IPs, MACs, generic credentials, custom patterns). */
+/** Kinds whose match is no AWS signal on its own (IPs, MACs, generic credentials, custom patterns, contacts). */
 function isSignal(m: Match): boolean {
   const f = m.kind.family;
   return (
@@ -587,6 +588,7 @@ function isSignal(m: Match): boolean {
     f !== "ipv6" &&
     f !== "mac" &&
     f !== "custom" &&
+    f !== "contact" &&
     m.kind.id !== "credential"
   );
 }
@@ -616,6 +618,11 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
  */
 function learnable(name: string): boolean {
   return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
+}
+
+/** A domain's or an address's name holds a "." or an "@" (a tenant's label, a DC= component alone is no name to learn). */
+function dotOrAt(v: string): boolean {
+  return v.indexOf(".") >= 0 || v.indexOf("@") >= 0;
 }
 
 /**

@@ -1,0 +1,295 @@
+// A company's own DNS names, people's e-mail addresses and phone numbers, Windows accounts. A host under the company's domain (portal.brindlecove.com,
+// a partner's edi.harrowgate-foods.co.uk) names the company wherever it stands: in a zone file, a TLS SNI, a redirect
+// URI, prose: the whole name is masked (DOMAIN_x, as a name key's value is). Public domains (AWS's, code hosts',
+// registries', standards bodies', other clouds') stay. A tenant's label in front of a SaaS's domain
+// (brindlecove.atlassian.net, brindlecove.okta.com) is the company's: that label is masked, the SaaS's domain stays.
+import * as ch from "./chars";
+
+const byteAt = ch.byteAt;
+const sub = ch.sub;
+const cls = ch.cls;
+const C_ALNUM = ch.C_ALNUM;
+const C_LOWER = ch.C_LOWER;
+const C_DIGIT = ch.C_DIGIT;
+const C_UPPER = ch.C_UPPER;
+
+/** customHosts' spans: [start, end, kind] triples (HOST_LABELS, HOST_EMAIL, HOST_ACCOUNT or HOST_PHONE). */
+export const HOST_SPANS: number[] = [];
+export const HOST_LABELS = 0;
+export const HOST_EMAIL = 1;
+/** a Windows domain's or account's name (CORP\\jdoe): a resource name */
+export const HOST_ACCOUNT = 2;
+/** a phone number in E.164 form (+14155550198: an SMS event's destination, a Cognito user's phone_number) */
+export const HOST_PHONE = 3;
+
+function setOf(words: string): Record<string, boolean> {
+  const set: Record<string, boolean> = {};
+  for (const w of words.split(" ")) set[w] = true;
+  return set;
+}
+
+// Top-level domains a company's names end with. Not those that are also a file's extension (.py, .md, .sh, .rs, .so,
+// .pl, .tf, .in, .am, .cc), nor .info, .app and .dev (logger.info, self.app, config.dev in code).
+const TLDS = setOf(
+  "com net org io co ai cloud tech biz xyz online site gov edu us uk eu de fr nl ch se no dk fi es it pt ie cz at ca " +
+    "mx br ar cl jp kr cn hk sg tw au nz za ae il",
+);
+// and of addresses only (jane@example.fm): after "@" no file's or method's name
+for (const t of "me fm tv gg ly to sh in info app dev is im la md so pl ru be".split(" ")) TLDS[t] = false;
+// second-level labels under a country's domain (example.co.uk, example.com.au): the name is the label before
+const SECOND_LEVEL = setOf("co com org net ac gov edu ne or");
+// Public domains: 1, the domain's and its subdomains' (docs.github.com), and their addresses (the service's own:
+// support@github.com; a reserved example's: jane@example.com); 2, a SaaS whose first label is its tenant's
+// (<tenant>.atlassian.net), except the SaaS's own (TENANT_NOT); 4, as 2 for a token of 16 units or more; 3, a mail provider (an address there is a person's).
+const PUBLIC: Record<string, number> = {};
+for (const d of (
+  "amazon.com amazonaws.com amazonaws.com.cn amazontrust.com awsstatic.com a2z.com aws.com " +
+  "amazon.co.uk amazon.de amazon.co.jp media-amazon.com ssl-images-amazon.com amazonaws-us-gov.com " +
+  "amazoncognito.com cloudfront.net awsapps.com amplifyapp.com elasticbeanstalk.com awsglobalaccelerator.com " +
+  "verificationemail.com " +
+  "amazonlightsail.com awsapprunner.com live-video.net amazonworkspaces.com awstrack.me " +
+  "example.com example.net example.org example.co.uk " +
+  "github.com githubusercontent.com githubassets.com ghcr.io gitlab.com bitbucket.org atlassian.com " +
+  "docker.com docker.io gcr.io quay.io k8s.io kubernetes.io helm.sh terraform.io hashicorp.com " +
+  "npmjs.com npmjs.org yarnpkg.com pypi.org python.org pythonhosted.org golang.org rust-lang.org crates.io " +
+  "rubygems.org maven.org apache.org gradle.org nodejs.org debian.org ubuntu.com canonical.com redhat.com " +
+  "fedoraproject.org centos.org alpinelinux.org microsoft.com microsoftonline.com azure.com windows.com live.com " +
+  "office.com google.com googleapis.com gstatic.com googleusercontent.com cloudflare.com letsencrypt.org " +
+  "mozilla.org w3.org ietf.org iana.org wikipedia.org stackoverflow.com stackexchange.com medium.com " +
+  "youtube.com twitter.com x.com linkedin.com facebook.com slack-edge.com " +
+  "datadoghq.com datadoghq.eu grafana.com prometheus.io elastic.co mongodb.com redis.io postgresql.org " +
+  "mysql.com oracle.com nginx.org nginx.com konghq.com anthropic.com claude.ai openai.com newrelic.com " +
+  "sentry.io twilio.com stripe.com sendgrid.net mailgun.org readthedocs.io readthedocs.org sourceforge.net " +
+  "jenkins.io circleci.com travis-ci.org travis-ci.com codecov.io snyk.io shields.io opencollective.com " +
+  "jsdelivr.net unpkg.com cdnjs.com fastly.com akamai.com opentelemetry.io cncf.io envoyproxy.io istio.io " +
+  "argoproj.io fluentd.org fluentbit.io jetbrains.com visualstudio.com vscode.dev serverless.com pulumi.com " +
+  "digicert.com sectigo.com globalsign.com verisign.com schema.org json-schema.org spdx.org opensource.org " +
+  "java.io java.net socket.io asp.net x-k8s.io external-secrets.io sumologic.com honeycomb.io logz.io " +
+  "discord.com discordapp.com " +
+  // languages', frameworks' and tools' sites, as code and READMEs link them
+  "typescriptlang.org eslint.org prettier.io babeljs.io semver.org yaml.org json.org gnu.org git-scm.com " +
+  "kernel.org sqlite.org php.net perl.org ruby-lang.org swift.org kotlinlang.org scala-lang.org jsr.io js.org " +
+  "reactjs.org vuejs.org angular.io nextjs.org coveralls.io fury.io badgen.net codeclimate.com appveyor.com " +
+  "chromium.org chrome.com apple.com android.com ecma-international.org unicode.org openssl.org openssh.com " +
+  "haproxy.org traefik.io caddyserver.com vaultproject.io consul.io packer.io vagrantup.com ansible.com chef.io " +
+  "puppet.com saltproject.io bitnami.com artifacthub.io cert-manager.io min.io localstack.cloud godoc.org " +
+  "jsdelivr.com anaconda.org anaconda.com conda.io numpy.org pydata.org scipy.org pytorch.org tensorflow.org " +
+  "huggingface.co kaggle.com jupyter.org sphinx-doc.org mkdocs.org djangoproject.com palletsprojects.com " +
+  "tiangolo.com sqlalchemy.org spring.io eclipse.org openjdk.org java.com nuget.org powershellgallery.com " +
+  "chocolatey.org snapcraft.io archlinux.org suse.com opensuse.org rockylinux.org almalinux.org opentofu.org " +
+  "cdk8s.io crossplane.io fluxcd.io eksctl.io kustomize.io linkerd.io cilium.io tigera.io projectcalico.org " +
+  "thanos.io jaegertracing.io zipkin.io opensearch.org datadog.com dynatrace.com splunk.com lightstep.com " +
+  "launchdarkly.com segment.com confluent.io redislabs.com cockroachlabs.com vercel.com duo.com " +
+  "pingidentity.com jumpcloud.com 1password.com bitwarden.com tailscale.com openvpn.net zscaler.com " +
+  "paloaltonetworks.com fortinet.com crowdstrike.com wiz.io sonarcloud.io aquasec.com sysdig.com falco.org " +
+  "owasp.org mitre.org nist.gov cisa.gov cve.org first.org intercom.com hubspot.com asana.com trello.com " +
+  "figma.com paypal.com mailchimp.com postmarkapp.com godaddy.com namecheap.com icann.org arin.net ripe.net " +
+  "ipinfo.io ifconfig.co icanhazip.com httpbin.org postman.com swagger.io openapis.org graphql.org " +
+  "apollographql.com jwt.io oauth.net openid.net whatwg.org caniuse.com reddit.com ycombinator.com " +
+  "wordpress.com wordpress.org blogspot.com codeberg.org gitea.io claude.com azure.net " +
+  // other clouds' service domains: their ids are theirs to find, not a company's domain
+  "windows.net azurewebsites.net azurecr.io azure-api.net azureedge.net cloudapp.net gserviceaccount.com " +
+  "appspot.com cloudfunctions.net firebaseio.com firebaseapp.com digitaloceanspaces.com oraclecloud.com"
+).split(" "))
+  PUBLIC[d] = 1;
+// SES's DKIM records: a token's label, <token>.dkim.amazonses.com (not its hosts: a8-70.smtp-out.amazonses.com)
+PUBLIC["amazonses.com"] = 4;
+// mail providers: the domain is public, an address at it is a person's
+for (const d of "gmail.com googlemail.com outlook.com hotmail.com yahoo.com icloud.com me.com protonmail.com proton.me".split(
+  " ",
+))
+  PUBLIC[d] = 3;
+for (const d of (
+  "atlassian.net okta.com oktapreview.com slack.com zendesk.com service-now.com github.io gitlab.io " +
+  "sharepoint.com onmicrosoft.com salesforce.com force.com pagerduty.com opsgenie.com jfrog.io grafana.net " +
+  "mongodb.net herokuapp.com netlify.com auth0.com onelogin.com freshdesk.com statuspage.io webex.com zoom.us " +
+  "splunkcloud.com snowflakecomputing.com databricks.com confluent.cloud supabase.co duosecurity.com"
+).split(" "))
+  PUBLIC[d] = 2;
+const TENANT_NOT = setOf(
+  "www api app apps docs help support status hooks events login auth cdn static developer developers blog " +
+    "community forum id my raw gist pages cloud console portal admin",
+);
+// a word that opens code, not a host: org.apache.commons.io, this.co, java.io
+const CODE_ROOTS = setOf("this self window document console java javax org com system os sys math json");
+// SSH users of a host (git@github.com:org/repo.git, ec2-user@host.example.com): the host, not an address
+const SSH_USERS = setOf("git ec2-user ubuntu root admin centos fedora bitnami debian core ssm-user");
+
+/** True when a host name ends at e: no label, "-" or "_" goes on, and no "." before another label. */
+function nameEndsAt(s: string, e: number, n: number): boolean {
+  if (!ch.hostEndsAt(s, e, n)) return false;
+  if (e + 1 < n && byteAt(s, e) === 46 && (cls(byteAt(s, e + 1)) & C_ALNUM) !== 0) return false;
+  // (a call, not a host: foo.co(…))
+  return e >= n || byteAt(s, e) !== 40;
+}
+
+/**
+ * The company's DNS names and e-mail addresses in s[0, n), into HOST_SPANS; returns their count. One search for "."
+ * through s; each name is walked back once, never past the previous name's end (linear in repeated dots).
+ */
+export function customHosts(s: string, n: number): number {
+  let count = 0;
+  let floor = 0;
+  let p = s.indexOf(".");
+  while (p > 0 && p + 2 < n) {
+    const t = p + 1;
+    let e = t;
+    while (e < n && e - t < 7 && (cls(byteAt(s, e)) & C_LOWER) !== 0) e++;
+    const tld =
+      e - t >= 2 && e - t <= 6 && p > floor && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0 && nameEndsAt(s, e, n)
+        ? TLDS[sub(s, t, e)]
+        : undefined;
+    if (tld !== undefined) {
+      let h = ch.hostStart(s, p, floor);
+      // (a host after an escaped "//": https%3A%2F%2Fapp.example.com)
+      if (h > 0 && byteAt(s, h - 1) === 37 && p - h > 2) h += 2;
+      // a DNS service label stays (_dmarc.example.com, <selector>._domainkey.example.com): the name is after it; a
+      // DKIM selector before _domainkey is the company's
+      if (h > 0 && byteAt(s, h - 1) === 95) {
+        const d = unitOr(s, h, p);
+        if (d - h === 9 && sub(s, h, d) === "domainkey" && h >= 18 && byteAt(s, h - 2) === 46) {
+          const b = h - 2;
+          let a = b;
+          while (a > floor && b - a < 64 && (cls(byteAt(s, a - 1)) & C_ALNUM) !== 0) a--;
+          if (b - a >= 16) count = span(count, a, b, HOST_LABELS);
+        }
+        h = d < p ? d + 1 : p;
+      }
+      // the registrable domain: the label before the top-level domain, or two under a country's second level
+      let l = p;
+      while (l > h && byteAt(s, l - 1) !== 46) l--;
+      let end = p; // the registrable label's end
+      if (l > h + 1 && e - t === 2 && SECOND_LEVEL[sub(s, l, p)] === true) {
+        end = l - 1;
+        l = end;
+        while (l > h && byteAt(s, l - 1) !== 46) l--;
+      }
+      const reg = sub(s, l, e).toLowerCase();
+      // (Route 53's name servers: ns-1536.awsdns-00.co.uk, awsdns-12.com)
+      const pub = l + 7 < end && reg.indexOf("awsdns-") === 0 ? 1 : PUBLIC[reg];
+      const label = end - l >= 2 && ch.runOf(s, l, end, C_DIGIT) < end - l;
+      const f = l > h ? unitOr(s, h, l) : end;
+      const first = sub(s, h, f).toLowerCase();
+      // an e-mail address: its local part before "@" (or an escaped "%40")
+      let at = -1;
+      if (h > 1 && byteAt(s, h - 1) === 64) at = h - 1;
+      else if (h > 3 && byteAt(s, h - 3) === 37 && byteAt(s, h - 2) === 52 && byteAt(s, h - 1) === 48) at = h - 3;
+      let a = at;
+      while (a > 0 && at - a < 64 && localUnit(byteAt(s, a - 1))) a--;
+      const before = a > 0 ? byteAt(s, a - 1) : 32;
+      if (
+        at > a &&
+        byteAt(s, a) !== 46 &&
+        before !== 47 &&
+        (before !== 58 || (a >= 7 && sub(s, a - 7, a) === "mailto:")) &&
+        SSH_USERS[sub(s, a, at).toLowerCase()] !== true
+      ) {
+        // a public service's own addresses stay (AWS's senders: no-reply@sns.amazonaws.com)
+        if (label && pub !== 1) count = span(count, a, e, HOST_EMAIL);
+      } else if (!tld) {
+        // (a top-level domain of addresses only: .me, .fm)
+      } else if (label && pub === undefined && CODE_ROOTS[first] !== true) {
+        count = span(count, h, e, HOST_LABELS);
+      } else if (
+        (pub === 2 || (pub === 4 && f - h >= 16)) &&
+        l > h + 1 &&
+        TENANT_NOT[first] !== true &&
+        (cls(byteAt(s, h)) & C_ALNUM) !== 0 &&
+        !(f - h >= 9 && byteAt(s, h + 2) === 45 && (cls(byteAt(s, f - 1)) & C_DIGIT) !== 0)
+      ) {
+        // a tenant's label (not a region's: us-east-1.amazonses.com)
+        count = span(count, h, f, HOST_LABELS);
+      }
+      floor = e;
+    }
+    p = s.indexOf(".", e > p + 1 ? e : p + 1);
+  }
+  return directoryNames(s, n, count);
+}
+
+// Windows' own domains and accounts (NT AUTHORITY\SYSTEM, BUILTIN\Administrators, HKLM\SOFTWARE)
+const WINDOWS_DOMAINS = setOf("NT BUILTIN WORKGROUP HKLM HKCU HKCR HKU HKEY APPPOOL SERVICE AUTHORITY");
+const WINDOWS_ACCOUNTS = setOf("administrator administrators system guest users everyone software");
+
+/**
+ * Active Directory's names and phone numbers after customHosts' (count of them so far): a domain's and its account's name in
+ * DOMAIN\user (and JSON's DOMAIN\\user), the domain's components in a distinguished name (OU=Servers,DC=corp,
+ * DC=example,DC=net: all but the last, the top-level domain). Returns the new count.
+ */
+function directoryNames(s: string, n: number, count: number): number {
+  let p = s.indexOf("\\");
+  while (p > 0 && p + 2 < n) {
+    // DOMAIN: 2-15 upper-case letters, digits and dashes, standing alone before the backslash
+    let a = p;
+    while (a > 0 && p - a < 16 && (cls(byteAt(s, a - 1)) & (C_UPPER | C_DIGIT)) !== 0) a--;
+    let u = p + 1;
+    if (byteAt(s, u) === 92) u++;
+    const c = byteAt(s, u);
+    let e = u;
+    while (
+      e < n &&
+      e - u < 64 &&
+      ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 46 || byteAt(s, e) === 95)
+    )
+      e++;
+    const before = a > 0 ? byteAt(s, a - 1) : 32;
+    if (
+      p - a >= 2 &&
+      (cls(byteAt(s, a)) & C_UPPER) !== 0 &&
+      (a === 0 || (cls(before) & C_ALNUM) === 0) &&
+      before !== 92 &&
+      before !== 45 &&
+      (u > p + 1 || (c !== 110 && c !== 116 && c !== 114)) &&
+      e - u >= 2 &&
+      WINDOWS_DOMAINS[sub(s, a, p)] !== true
+    ) {
+      count = span(count, a, p, HOST_ACCOUNT);
+      if (WINDOWS_ACCOUNTS[sub(s, u, e).toLowerCase()] !== true) count = span(count, u, e, HOST_ACCOUNT);
+    }
+    p = s.indexOf("\\", e > p + 1 ? e : p + 1);
+  }
+  // a phone number: "+" and 10-15 digits standing alone (not a time zone's +0000, not inside base64)
+  p = s.indexOf("+");
+  while (p >= 0 && p + 10 < n) {
+    const e = p + 1 + ch.runOf(s, p + 1, p + 17 < n ? p + 17 : n, C_DIGIT);
+    if (e - p - 1 >= 10 && e - p - 1 <= 15 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) {
+      const c = e < n ? byteAt(s, e) : 32;
+      if ((cls(c) & C_ALNUM) === 0 && c !== 43 && c !== 47 && c !== 61) count = span(count, p, e, HOST_PHONE);
+    }
+    p = s.indexOf("+", e > p + 1 ? e : p + 1);
+  }
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "DC=" : "dc=";
+    p = s.indexOf(lit);
+    while (p >= 0) {
+      const a = p + 3;
+      let e = a;
+      while (e < n && e - a < 63 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === 45)) e++;
+      // (not the last component: a "," and another DC= follow)
+      if (e - a >= 2 && e + 4 < n && byteAt(s, e) === 44 && sub(s, e + 1, e + 4).toUpperCase() === "DC=")
+        count = span(count, a, e, HOST_LABELS);
+      p = s.indexOf(lit, e > p + 3 ? e : p + 3);
+    }
+  }
+  return count;
+}
+
+/** Adds the span [a, b) of kind to HOST_SPANS at index count; returns the new count. */
+function span(count: number, a: number, b: number, kind: number): number {
+  HOST_SPANS[3 * count] = a;
+  HOST_SPANS[3 * count + 1] = b;
+  HOST_SPANS[3 * count + 2] = kind;
+  return count + 1;
+}
+
+/** The end of the first label of s[h, l) (l when it has one label). */
+function unitOr(s: string, h: number, l: number): number {
+  let k = h;
+  while (k < l && byteAt(s, k) !== 46) k++;
+  return k;
+}
+
+/** A unit of an address's local part: letters, digits, ".", "_", "%", "+", "-". */
+function localUnit(c: number): boolean {
+  return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
+}
