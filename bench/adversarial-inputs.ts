@@ -498,6 +498,10 @@ export function adversarialInputs(size: number): Input[] {
     ],
     ["terraform cloud run", "Terraform Cloud/a-b/c-d terraform.io/app/e/workspaces/f/runs/run-g terraform.io/app/h/ "],
     ["dashed table run", "Name GroupName Password\n---- --------- --------\na-b c-d e1\nf g h\n--- "],
+    [
+      "one-time secret run",
+      "temporary password is x. verification code is 804417 confirmation code is temporary password is ",
+    ],
     ["windows account run", 'CORP\\a "X\\\\b" NT\\c DC=a,DC=b,DC=c,OU=x,dc=d,DC= \\\\ '],
   ];
   const out: Input[] = [];

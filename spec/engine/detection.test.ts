@@ -4274,6 +4274,9 @@ describe("fresh material, forty-first pass: customer domains, addresses, Windows
     // the structure around them stays: the CloudFront suffix, the escaped slashes, the second-level domain
     for (const v of [".cloudfront.net.", "https%3A%2F%2F", "%2Fcallback", '"TLS 1.3"']) expect(out).toContain(v);
     expect(found(text).filter(([k]) => k === "domain-name")).toHaveLength(5);
+    // (a text that opens with a dot or a backslash is searched on: the first "." or "\\" is no stop)
+    expect(mask("...and then portal.cobblemoor-outfitters.com failed")).not.toContain("cobblemoor");
+    expect(mask("\\\\fs01\\share and CORVANE\\jdoe-admin")).not.toContain("jdoe-admin");
   });
   it("e-mail addresses are masked whole, a mail provider's too; a public service's own and a reserved example's stay", () => {
     const text =
@@ -4435,5 +4438,13 @@ describe("fresh material, forty-first pass: customer domains, addresses, Windows
     const out = mask(text);
     expect(out).not.toContain("E2QWRUHAPOMQZL");
     expect(out).toContain("tflint\tpass\t14s\t");
+  });
+  it("a one-time secret in a mail's text: Cognito's temporary password and verification or confirmation code", () => {
+    const text =
+      "Your username is ebba and temporary password is Tq7#vRm2!xPz.\nYour confirmation code is 804417\n" +
+      "Your verification code is {####}. The status code is 403.\n";
+    const out = mask(text);
+    for (const v of ["Tq7#vRm2!xPz", "804417"]) expect(out).not.toContain(v);
+    for (const v of ["{####}", "status code is 403", "password is CREDENTIAL_"]) expect(out).toContain(v);
   });
 });

@@ -131,7 +131,7 @@ export function customHosts(s: string, n: number): number {
   let count = 0;
   let floor = 0;
   let p = s.indexOf(".");
-  while (p > 0 && p + 2 < n) {
+  while (p >= 0 && p + 2 < n) {
     const t = p + 1;
     let e = t;
     while (e < n && e - t < 7 && (cls(byteAt(s, e)) & C_LOWER) !== 0) e++;
@@ -218,7 +218,7 @@ const WINDOWS_ACCOUNTS = setOf("administrator administrators system guest users 
  */
 function directoryNames(s: string, n: number, count: number): number {
   let p = s.indexOf("\\");
-  while (p > 0 && p + 2 < n) {
+  while (p >= 0 && p + 2 < n) {
     // DOMAIN: 2-15 upper-case letters, digits and dashes, standing alone before the backslash
     let a = p;
     while (a > 0 && p - a < 16 && (cls(byteAt(s, a - 1)) & (C_UPPER | C_DIGIT)) !== 0) a--;

@@ -1722,9 +1722,9 @@ export function withOccurrences<M extends Occurrence>(found: M[], occ: M[]): M[]
         if (m.e > lastEnd) lastEnd = m.e;
         q++;
         from = q;
-      } else if ((m.s >= o.s && m.e <= o.e && (m.s > o.s || m.e < o.e)) || m.kind.family === "contact") {
-        // (a match inside o; or a company's domain or address over it: the learned name, of the kind its context
-        // said, keeps one pseudonym wherever it stands, www.<learned zone> too)
+      } else if ((m.s >= o.s && m.e <= o.e && (m.s > o.s || m.e < o.e)) || m.kind.id === "domain-name") {
+        // (a match inside o; or a company's domain over it: the learned name, of the kind its context said, keeps one
+        // pseudonym wherever it stands, www.<learned zone> too; an address stays whole, its local part is a person's)
         q++;
       } else {
         // a match runs past o, or is o: o dropped, the matches looked at again for the next occurrence

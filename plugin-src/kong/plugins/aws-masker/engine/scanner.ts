@@ -5674,6 +5674,22 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
   }
+  // a one-time secret in a mail's text (Cognito's invitation and verification messages): "temporary password is x",
+  // "verification code is 804417", "confirmation code is ..." (not a status code: the noun before "code" decides)
+  for (let w = 0; w < 3; w++) {
+    const lit = w === 0 ? "temporary password is " : w === 1 ? "verification code is " : "confirmation code is ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 128 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
+      // (a sentence's full stop is no part of it)
+      while (e > a + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
+      if (e - a >= 4 && creds.plausibleCredential(s, a, e, false, SPACE))
+        push(cfg, s, extra, a, e, cfg.byId["credential"]);
+      p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
   // Terraform Cloud's organization, workspace and run (app.terraform.io/app/<org>/workspaces/<workspace>/runs/run-<id>,
   // a pull request's check "Terraform Cloud/<org>/<workspace>")
   for (let w = 0; w < 2 && name !== undefined; w++) {
