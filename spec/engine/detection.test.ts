@@ -4298,6 +4298,7 @@ describe("fresh material, forty-first pass: customer domains, addresses, Windows
       "See https://docs.aws.amazon.com/ses/latest/dg/ and https://github.com/aws/aws-cli; git@github.com:org/x.git\n" +
       'import java.io.File; org.apache.commons.io.FileUtils; logger.info("started"); self.app.run()\n' +
       "https://render26.blob.core.windows.net/x and svc@proj-1.iam.gserviceaccount.com, hooks.slack.com, file.json\n" +
+      "apiVersion: monitoring.coreos.com/v1; velero.io/backup-volumes: data; www CNAME e1234.a.akamaiedge.net.\n" +
       "but portal.cobblemoor.com is the company's\n";
     expect(found(text).filter(([k]) => k === "domain-name" || k === "email-address")).toEqual([
       ["domain-name", "portal.cobblemoor.com"],

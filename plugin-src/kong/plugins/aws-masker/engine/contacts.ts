@@ -66,6 +66,12 @@ for (const d of (
   "digicert.com sectigo.com globalsign.com verisign.com schema.org json-schema.org spdx.org opensource.org " +
   "java.io java.net socket.io asp.net x-k8s.io external-secrets.io sumologic.com honeycomb.io logz.io " +
   "discord.com discordapp.com " +
+  // Kubernetes' API groups and annotation prefixes of common operators (monitoring.coreos.com/v1, velero.io/...)
+  "coreos.com velero.io dapr.io kyverno.io openshift.io openshift.com cattle.io rancher.io rancher.com longhorn.io " +
+  "k3s.io rook.io ceph.io goharbor.io jetstack.io kubeflow.org ray.io strimzi.io kiali.io kubevirt.io metallb.io " +
+  "projectcontour.io open-cluster-management.io upbound.io stakater.com kubecost.com gatekeeper.sh karmada.io " +
+  // CDNs' and hosts' names in DNS answers (e1234.a.akamaiedge.net)
+  "akamaiedge.net akamai.net akamaized.net edgekey.net edgesuite.net cloudflare.net fastly.net herokudns.com " +
   // languages', frameworks' and tools' sites, as code and READMEs link them
   "typescriptlang.org eslint.org prettier.io babeljs.io semver.org yaml.org json.org gnu.org git-scm.com " +
   "kernel.org sqlite.org php.net perl.org ruby-lang.org swift.org kotlinlang.org scala-lang.org jsr.io js.org " +
