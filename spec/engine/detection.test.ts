@@ -4274,6 +4274,12 @@ describe("fresh material, forty-first pass: customer domains, addresses, Windows
     // the structure around them stays: the CloudFront suffix, the escaped slashes, the second-level domain
     for (const v of [".cloudfront.net.", "https%3A%2F%2F", "%2Fcallback", '"TLS 1.3"']) expect(out).toContain(v);
     expect(found(text).filter(([k]) => k === "domain-name")).toHaveLength(5);
+    // (a learned zone inside a longer host leaves none of the host's labels: ledger-api is the company's too)
+    expect(
+      mask(
+        "$ORIGIN cobblemoor-outfitters.com.\nredirect_uri=https%3A%2F%2Fledger-api.cobblemoor-outfitters.com%2Fcb\n",
+      ),
+    ).not.toContain("ledger-api");
     // (a text that opens with a dot or a backslash is searched on: the first "." or "\\" is no stop)
     expect(mask("...and then portal.cobblemoor-outfitters.com failed")).not.toContain("cobblemoor");
     expect(mask("\\\\fs01\\share and CORVANE\\jdoe-admin")).not.toContain("jdoe-admin");

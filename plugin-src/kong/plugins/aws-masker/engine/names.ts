@@ -1701,7 +1701,8 @@ export interface Occurrence {
  * found (the scanner's matches, in order, not overlapping) with the occurrences occ of learned or remembered names (in
  * order): an occurrence that holds matches whole and is longer than each replaces them (a bucket name with an account
  * id in it is one name: masking only the account id would send the rest of the name); one that a match runs past, or
- * that is exactly a match, is dropped (the scanner's kind wins). found itself when nothing changes.
+ * that is exactly a match, is dropped (the scanner's kind wins; but a domain-name match that is o takes o's kind). found
+ * itself when nothing changes.
  */
 export function withOccurrences<M extends Occurrence>(found: M[], occ: M[]): M[] {
   if (occ.length === 0) return found;
@@ -1722,9 +1723,9 @@ export function withOccurrences<M extends Occurrence>(found: M[], occ: M[]): M[]
         if (m.e > lastEnd) lastEnd = m.e;
         q++;
         from = q;
-      } else if ((m.s >= o.s && m.e <= o.e && (m.s > o.s || m.e < o.e)) || m.kind.id === "domain-name") {
-        // (a match inside o; or a company's domain over it: the learned name, of the kind its context said, keeps one
-        // pseudonym wherever it stands, www.<learned zone> too; an address stays whole, its local part is a person's)
+      } else if (m.s >= o.s && m.e <= o.e && (m.s > o.s || m.e < o.e || m.kind.id === "domain-name")) {
+        // (a match inside o, or a company's domain that is o: the learned name keeps the kind its context said and one
+        // pseudonym; a domain that runs past o stays whole, its other labels are the company's too)
         q++;
       } else {
         // a match runs past o, or is o: o dropped, the matches looked at again for the next occurrence
