@@ -37,6 +37,7 @@ build = {
     ["kong.plugins.aws-masker.engine.scanner"]     = "build/kong/plugins/aws-masker/engine/scanner.lua",
     ["kong.plugins.aws-masker.engine.session"]     = "build/kong/plugins/aws-masker/engine/session.lua",
     ["kong.plugins.aws-masker.engine.stream"]      = "build/kong/plugins/aws-masker/engine/stream.lua",
+    ["kong.plugins.aws-masker.engine.terminal"]    = "build/kong/plugins/aws-masker/engine/terminal.lua",
     ["kong.plugins.aws-masker.engine.url"]         = "build/kong/plugins/aws-masker/engine/url.lua",
     ["kong.plugins.aws-masker.engine.warmup"]      = "build/kong/plugins/aws-masker/engine/warmup.lua",
     ["kong.plugins.aws-masker.handler"]            = "build/kong/plugins/aws-masker/handler.lua",

@@ -503,6 +503,17 @@ export function adversarialInputs(size: number): Input[] {
       "temporary password is x. verification code is 804417 confirmation code is temporary password is ",
     ],
     ["windows account run", 'CORP\\a "X\\\\b" NT\\c DC=a,DC=b,DC=c,OU=x,dc=d,DC= \\\\ '],
+    // (forty-second pass: tag pairs, terminal sessions, pipeline tools, JWTs, server secrets)
+    ["tag pair run", 'key=a value=b Key="c";Value="d" key  = "e"\nvalue = "f" TAGS\tTeam\tx-y\nOwner: a b c\n'],
+    ["prompt run", "a@b:~$ [c@d e]# f@g h % x@y.internal:/z u@v:"],
+    ["login anchor run", "Accepted publickey for a from session opened for user b( of user c. 1 - d [2 e : TTY="],
+    ["hosts line run", "10.0.0.1 a b c d\n10.0.0.2 e-f # g\n1.2.3.4 "],
+    ["ssh host run", "Host a b\n  HostName c\nHost \nPermanently added 'd' "],
+    ["kafka list run", 'kafka-topics --list\na.b\nc_d\n --list topic "e" with Topic f not present in metadata '],
+    ["systemd unit run", "systemctl restart a-b journalctl -u c.service systemctl status "],
+    ["jwt run", "eyJa.eyJb.c eyJhbGciOiJ.eyJzdWIiOi.sig eyJ.eyJ. "],
+    ["directory part run", "CN=a b,OU=c,DC=d,DC=e S-1-5-21-1-2-3-4 cn=x, S-1-5-21- a.b.svc c.svc.cluster.local "],
+    ["config secret run", 'insecure-password a requirepass b "--requirepass", "c SetEnv D_PASSWORD e SetEnv '],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

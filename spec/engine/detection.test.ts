@@ -4177,14 +4177,15 @@ describe("fresh material, fortieth pass: identity, network configs, analytics, c
     for (const v of ["quill_ledgr", "quill_admin", "quill_settlement", "quill_orders_2023", "svc_reporting"])
       expect(out).not.toContain(v);
   });
-  it("hosts of the company's own DNS (.local, .internal, .corp) keep their suffix; AWS's and Kubernetes' stay", () => {
+  it("hosts of the company's own DNS (.local, .internal, .corp) keep their suffix; AWS's stay, a cluster service's .svc.cluster.local too", () => {
     const out = mask(
       "proxy: http://proxy-egress.corp.thornbury.local:3128\nzone brindlecove.internal. and dc01.brindlecove.corp\n" +
         "web.default.svc.cluster.local resolves; ip-10-0-1-5.ec2.internal too\n",
     );
     for (const v of ["proxy-egress", "thornbury", "brindlecove", "dc01"]) expect(out).not.toContain(v);
     expect(out).toMatch(/http:\/\/RESOURCE_NAME_[0-9a-z]{10}\.local:3128/);
-    expect(out).toContain("web.default.svc.cluster.local");
+    // (a Kubernetes service's and namespace's names are the company's since the forty-second pass; the suffix stays)
+    expect(out).toMatch(/DOMAIN_[0-9a-z]{10}\.svc\.cluster\.local resolves/);
   });
   it("an address after strongSwan's '...' is masked", () => {
     const out = mask("CONNECTING, 10.152.250.4[%any]...10.140.9.1[%any]\n");
@@ -4453,5 +4454,159 @@ describe("fresh material, forty-first pass: customer domains, addresses, Windows
     const out = mask(text);
     for (const v of ["Tq7#vRm2!xPz", "804417"]) expect(out).not.toContain(v);
     for (const v of ["{####}", "status code is 403", "password is CREDENTIAL_"]) expect(out).toContain(v);
+  });
+});
+
+describe("fresh material, forty-second pass: tag values, terminal sessions, pipeline tools and server secrets", () => {
+  it("a tag's value under Team, Owner, CostCenter or Customer is a name in JSON, HCL, YAML, TAGS rows and CSV; one plain word stays", () => {
+    const text =
+      '{"InstanceId": "i-0c7a91e4f2b38d615", "Tags": [{"Key": "Team", "Value": "ledger-core"}, {"Key": "Department", "Value": "Engineering"}]}\n' +
+      'tags = { Owner = "tomasz.wierzbicki", CostCenter = "CC-4471" }\n' +
+      '  tag {\n    key                 = "Customer"\n    value               = "northwind-payments"\n  }\n' +
+      "      Tags:\n        - Key: BusinessUnit\n          Value: Treasury Ops\n" +
+      "TAGS\tTeam\tpayments-platform\nTAGS\tEnvironment\tprod\nRECORDTAGS\tOwner\tpriya.raman\n" +
+      "Identifier,Tag: Owner,Tag: Team\ni-0d4e9b27a1c58f306,Adaeze Okafor,Platform\n" +
+      "Owner: Platform.\n";
+    const out = mask(text);
+    for (const v of [
+      "ledger-core",
+      "tomasz.wierzbicki",
+      "CC-4471",
+      "northwind-payments",
+      "Treasury Ops",
+      "payments-platform",
+      "priya.raman",
+      "Adaeze Okafor",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of [
+      '"Value": "Engineering"',
+      "TAGS\tTeam\t",
+      "TAGS\tEnvironment\tprod",
+      "RECORDTAGS\tOwner\t",
+      ",Platform",
+      "Owner: Platform.",
+    ])
+      expect(out).toContain(v);
+  });
+  it("tag pairs in escaped JSON, log lines and PowerShell hashtables; PowerShell's -BucketName and -SecretId parameters", () => {
+    const text =
+      '"Results": ["{\\"resourceId\\":\\"i-0c7a91e4f2b38d615\\",\\"tags\\":[{\\"key\\":\\"Owner\\",\\"value\\":\\"tomasz.w\\"}]}"]\n' +
+      "[WARN] arn:aws:ec2:us-east-1:739104628553:instance/i-0a6f2d8c93e71b540 noncompliant: key=team value=payments-ops\n" +
+      'New-EC2Tag -Resource i-0a6f2d8c93e71b540 -Tag @{Key="Name";Value="ledger-web-01"}\n' +
+      "Write-S3Object -BucketName brindle-ledger-exports -File .\\report.csv\nGet-SECSecretValue -SecretId prod/ledger/db-password\n" +
+      "(Get-CimInstance -ClassName Win32_ComputerSystemProduct).UUID\n";
+    const out = mask(text);
+    for (const v of ["tomasz.w", "payments-ops", "ledger-web-01", "brindle-ledger-exports", "prod/ledger/db-password"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("-ClassName Win32_ComputerSystemProduct");
+  });
+  it("a shell prompt's host and user, sshd, pam and sudo logins, /etc/hosts aliases, ssh config hosts and systemd units", () => {
+    const text =
+      "ubuntu@bcove-bastion-euw1:~$ aws s3 ls\n[root@syslog-01 ~]# tail /var/log/secure\ntomasz@Tomaszs-MBP ~ % kubectl get pods\n" +
+      "sshd[4121]: Accepted publickey for amelia.chen from 10.20.0.12 port 52144 ssh2\n" +
+      "sudo: tkowalczyk : TTY=pts/0 ; PWD=/home/tkowalczyk ; USER=root ; COMMAND=/usr/bin/systemctl restart bcove-scada-bridge\n" +
+      "10.61.3.52   ledger-replica-1   # replica\n127.0.0.1   localhost\n" +
+      "Host kiln-worker-07\n    HostName 10.61.22.87\n    User ec2-user\n" +
+      "Warning: Permanently added 'kiln-worker-11' (ED25519) to the list of known hosts.\n" +
+      "rsync -av ./fw/ ubuntu@kiln-worker-12.bcove.internal:/opt/fw/\njournalctl -u bcove-kiln-ingest.service -f\nsystemctl status sshd\n" +
+      '10.12.44.91 - svc-reconciler [04/Mar/2024:11:03:01 +0000] "POST /prod/orders HTTP/1.1" 201 188\n';
+    const out = mask(text);
+    for (const v of [
+      "bcove-bastion-euw1",
+      "syslog-01",
+      "Tomaszs-MBP",
+      "tomasz@",
+      "amelia.chen",
+      "tkowalczyk",
+      "bcove-scada-bridge",
+      "ledger-replica-1",
+      "kiln-worker-07",
+      "kiln-worker-11",
+      "kiln-worker-12",
+      "bcove-kiln-ingest",
+      "svc-reconciler",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of [
+      "ubuntu@",
+      "[root@",
+      "USER=root",
+      "127.0.0.1   localhost",
+      "User ec2-user",
+      "systemctl status sshd",
+      ".service -f",
+    ])
+      expect(out).toContain(v);
+  });
+  it("Active Directory's CN= and OU= values and a domain's SIDs are masked; its own containers and well-known SIDs stay; Kubernetes service hosts", () => {
+    const text =
+      "i-0abc1234def567890 joined the domain\nDistinguishedName : CN=Jane Doe,OU=Payments Engineering,OU=Users,DC=corp,DC=brindlecove,DC=com\n" +
+      "MemberOf: CN=Domain Admins,CN=Users,DC=corp,DC=brindlecove,DC=com\nSID : S-1-5-21-3623811015-3361044348-30300820-1013\n" +
+      "Account SID S-1-5-18 (SYSTEM)\ncurl http://ledger-api.payments.svc.cluster.local:8080/health\n" +
+      "https://kubernetes.default.svc/api and kube-dns.kube-system.svc.cluster.local\n";
+    const out = mask(text);
+    for (const v of ["Jane Doe", "Payments Engineering", "3623811015", "ledger-api.payments"])
+      expect(out).not.toContain(v);
+    for (const v of [
+      "CN=Domain Admins,CN=Users",
+      "OU=Users",
+      "S-1-5-18",
+      "kubernetes.default.svc",
+      "kube-dns.kube-system.svc",
+    ])
+      expect(out).toContain(v);
+  });
+  it("Kafka's topic lists, kcat's and the client's topics, Airflow's connection and Glue's JDBC user; Glue as an AWS signal", () => {
+    const text =
+      "kafka-topics.sh --bootstrap-server b-1.ledgerstream.x7k2qd.c3.kafka.eu-west-1.amazonaws.com:9098 --list\n" +
+      "__consumer_offsets\ncardauth.decisions\nledger_postings_v2\n\n" +
+      "kafka-consumer-groups.sh --bootstrap-server b-1.ledgerstream.x7k2qd.c3.kafka.eu-west-1.amazonaws.com:9098 --describe --group fraud-scorer-v3\n" +
+      '  topic "settlement_lines_v4" with 6 partitions:\n' +
+      "[Producer clientId=cardauth-gw-1] Topic cardauth.approvals not present in metadata after 60000 ms.\n" +
+      "{base.py:83} INFO - Using connection ID 'aws_brindle_finance' for task execution.\n";
+    const out = mask(text);
+    for (const v of [
+      "cardauth.decisions",
+      "ledger_postings_v2",
+      "fraud-scorer-v3",
+      "settlement_lines_v4",
+      "cardauth.approvals",
+      "aws_brindle_finance",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("__consumer_offsets");
+    expect(mask("The Glue job settlement-normalize-prod failed.")).not.toContain("settlement-normalize-prod");
+    expect(mask('{"plugin.name": "pgoutput"} on AWS')).toContain("pgoutput");
+  });
+  it("server secrets without a key-value separator, a JWT whatever precedes it, a WAF log's cookie; header names and CloudFront log cells stay", () => {
+    const text =
+      "    user stats insecure-password Ws4Ed6Rf8Tg\nrequirepass Zr8Tq3Wm6Yv1\n" +
+      'command: ["redis-server", "--requirepass", "Qa7Ws3Ed9Rf2"]\nSetEnv DB_PASSWORD Fj3Kl8Mn2Qp5\nSetEnv APP_ENV production\n' +
+      "secret_key_base: 9c2e4b7a1d3f5e8c0b2a4d6f8e1c3b5a7d9f0e2c4b6a8d0f1e3c5b7a9d2f4e6c\nbin/rails credentials:show\n" +
+      "FEATURE_FLAGS_SDK_KEY=sdk-7e2b9c41-5a8d-4f3e-b1c6-0d9e8f7a6b5c\n" +
+      '{ "key": "merchant_jwt", "value": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzQ4MjkxIn0.Lm4Rt8Vn3Bc6Kp9Wd2Hf7Gj1Ys5Qz0X" }\n' +
+      'AWS WAF: {"name":"User-Agent","value":"curl/8.4.0"},{"name":"Cookie","value":"sid=9Kx2mQ7vLp4RtZ8wN3yB6cJ1hF5dG0aE"}\n' +
+      "#Fields: date time x-edge-location c-ip cs(Host) cs-uri-stem sc-status x-edge-result-type ssl-protocol\n" +
+      "2024-03-03\t09:12:40\tFRA56-P3\t10.1.2.3\td2x8k4mq7zr1vb.cloudfront.net\t/static/app.js\t200\tHit\tTLSv1.3\n";
+    const out = mask(text);
+    for (const v of [
+      "Ws4Ed6Rf8Tg",
+      "Zr8Tq3Wm6Yv1",
+      "Qa7Ws3Ed9Rf2",
+      "Fj3Kl8Mn2Qp5",
+      "9c2e4b7a1d3f",
+      "sdk-7e2b9c41",
+      "Lm4Rt8Vn3Bc6Kp9Wd2Hf7Gj1Ys5Qz0X",
+      "9Kx2mQ7vLp4RtZ8wN3yB6cJ1hF5dG0aE",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of [
+      "SetEnv APP_ENV production",
+      "credentials:show",
+      '"name":"User-Agent"',
+      "\t/static/app.js\t200\tHit\tTLSv1.3",
+    ])
+      expect(out).toContain(v);
   });
 });

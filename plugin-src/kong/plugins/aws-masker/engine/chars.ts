@@ -184,6 +184,13 @@ export function take(b: Builder): string {
   return text;
 }
 
+/** A set of the words of a list (separated by sep, a blank by default): the engines' stoplists and public names. */
+export function wordSet(words: string, sep = " "): Record<string, boolean> {
+  const set: Record<string, boolean> = {};
+  for (const w of words.split(sep)) set[w] = true;
+  return set;
+}
+
 export const C_LOWER = 1;
 export const C_UPPER = 2;
 export const C_DIGIT = 4;

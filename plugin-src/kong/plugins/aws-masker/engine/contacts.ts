@@ -4,6 +4,7 @@
 // registries', standards bodies', other clouds') stay. A tenant's label in front of a SaaS's domain
 // (brindlecove.atlassian.net, brindlecove.okta.com) is the company's: that label is masked, the SaaS's domain stays.
 import * as ch from "./chars";
+import { terminalNames } from "./terminal";
 
 const byteAt = ch.byteAt;
 const sub = ch.sub;
@@ -22,11 +23,7 @@ export const HOST_ACCOUNT = 2;
 /** a phone number in E.164 form (+14155550198: an SMS event's destination, a Cognito user's phone_number) */
 export const HOST_PHONE = 3;
 
-function setOf(words: string): Record<string, boolean> {
-  const set: Record<string, boolean> = {};
-  for (const w of words.split(" ")) set[w] = true;
-  return set;
-}
+const setOf = ch.wordSet;
 
 // Top-level domains a company's names end with. Not those that are also a file's extension (.py, .md, .sh, .rs, .so,
 // .pl, .tf, .in, .am, .cc), nor .info, .app and .dev (logger.info, self.app, config.dev in code).
@@ -264,6 +261,9 @@ function directoryNames(s: string, n: number, count: number): number {
     }
     p = s.indexOf("+", e > p + 1 ? e : p + 1);
   }
+  count = directoryParts(s, n, count);
+  count = terminalNames(s, n, HOST_SPANS, count, HOST_ACCOUNT);
+  count = clusterServices(s, n, count);
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "DC=" : "dc=";
     p = s.indexOf(lit);
@@ -276,6 +276,103 @@ function directoryNames(s: string, n: number, count: number): number {
         count = span(count, a, e, HOST_LABELS);
       p = s.indexOf(lit, e > p + 3 ? e : p + 3);
     }
+  }
+  return count;
+}
+
+// Active Directory's own containers and groups (CN=Users, CN=Domain Admins, OU=Domain Controllers)
+const DIRECTORY_WELL_KNOWN = setOf(
+  "users,computers,builtin,system,configuration,schema,services,keys,program data,domain controllers,domain admins," +
+    "domain users,domain computers,domain guests,enterprise admins,schema admins,administrators," +
+    "foreignsecurityprincipals,managed service accounts,microsoft exchange system objects,infrastructure,policies," +
+    "partitions,sites,servers,workstations,laptops,desktops,groups,accounts,service accounts,people,staff,employees," +
+    "admins,disabled users,member servers",
+  ",",
+);
+
+/**
+ * The CN= and OU= values of an Active Directory distinguished name (one whose DC= parts follow within its line:
+ * CN=Jane Doe,OU=Payments,DC=corp,DC=example,DC=com), its own containers and groups aside; and a domain's SIDs
+ * (S-1-5-21-<three sub-authorities, the domain>[-<RID>]; S-1-5-18 and the other well-known SIDs are Windows'). Each
+ * part read once: the search resumes past it.
+ */
+function directoryParts(s: string, n: number, count: number): number {
+  for (let w = 0; w < 4; w++) {
+    const lit = w === 0 ? "CN=" : w === 1 ? "OU=" : w === 2 ? "cn=" : "ou=";
+    // the next DC= part and line end after the value (each searched again only once passed: linear)
+    let dc = -1;
+    let lf = -1;
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + 3;
+      let e = a;
+      // (a value runs to its "," or line's end; "\," is an escaped comma)
+      while (e < n && e - a < 64 && byteAt(s, e) !== 44 && byteAt(s, e) !== 10 && byteAt(s, e) !== 13) {
+        if (byteAt(s, e) === 92) e++;
+        e++;
+      }
+      let b = e;
+      while (b > a && byteAt(s, b - 1) === 32) b--;
+      if (b - a >= 2 && e < n && byteAt(s, e) === 44 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) {
+        if (dc < e && dc !== -2) {
+          dc = s.indexOf(w < 2 ? "DC=" : "dc=", e);
+          if (dc < 0) dc = -2;
+        }
+        if (lf < e && lf !== -2) {
+          lf = s.indexOf("\n", e);
+          if (lf < 0) lf = -2;
+        }
+        if (dc >= 0 && (lf < 0 || dc < lf) && DIRECTORY_WELL_KNOWN[sub(s, a, b).toLowerCase()] !== true)
+          count = span(count, a, b, HOST_ACCOUNT);
+      }
+      p = ch.indexFrom(s, lit, e > p + 3 ? e : p + 3);
+    }
+  }
+  let p = ch.firstOf(s, "S-1-5-21-");
+  while (p >= 0) {
+    let e = p + 9;
+    for (let part = 0; part < 4; part++) {
+      const d = e + ch.runOf(s, e, e + 10 < n ? e + 10 : n, C_DIGIT);
+      if (d === e) break;
+      e = d;
+      if (part === 3 || e + 1 >= n || byteAt(s, e) !== 45 || (cls(byteAt(s, e + 1)) & C_DIGIT) === 0) {
+        if (part >= 2) count = span(count, p, e, HOST_ACCOUNT);
+        break;
+      }
+      e++;
+    }
+    p = ch.indexFrom(s, "S-1-5-21-", e > p + 9 ? e : p + 9);
+  }
+  return count;
+}
+
+/**
+ * Kubernetes' in-cluster service names, <service>.<namespace>.svc[.cluster.local]: the service's and the namespace's
+ * labels (the company's, as any DNS name of its own); the cluster's own (kubernetes.default, kube-system's) stay.
+ */
+function clusterServices(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, ".svc");
+  while (p >= 0) {
+    const e = p + 4;
+    // (.svc ends the name, or .svc.cluster.local does: not svc.example.io)
+    const ends =
+      e >= n ||
+      ((cls(byteAt(s, e)) & C_ALNUM) === 0 &&
+        byteAt(s, e) !== 45 &&
+        (byteAt(s, e) !== 46 || sub(s, e, e + 14) === ".cluster.local"));
+    if (p > 2 && ends) {
+      const h = ch.hostStart(s, p, 0);
+      const names = sub(s, h, p).toLowerCase();
+      if (
+        p - h >= 3 &&
+        names.indexOf(".") > 0 &&
+        names !== "kubernetes.default" &&
+        names.indexOf(".kube-system") < 0 &&
+        names.indexOf(".kube-public") < 0
+      )
+        count = span(count, h, p, HOST_LABELS);
+    }
+    p = ch.indexFrom(s, ".svc", e);
   }
   return count;
 }

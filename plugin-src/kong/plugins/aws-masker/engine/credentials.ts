@@ -85,6 +85,16 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["getloginpassword", CRED_NONE],
   ["password", CRED_OTHER],
   ["passwd", CRED_OTHER],
+  // Redis's requirepass and masterauth, Rails' secret_key_base and Active Record encryption's keys, LaunchDarkly's and
+  // other feature-flag services' SDK keys (FEATURE_FLAGS_SDK_KEY, LAUNCHDARKLY_SDK_KEY)
+  // a Schema Registry client's basic.auth.user.info (user:password: Kafka's Avro converters)
+  ["userinfo", CRED_OTHER],
+  ["requirepass", CRED_OTHER],
+  ["masterauth", CRED_OTHER],
+  ["secretkeybase", CRED_OTHER],
+  ["deterministickey", CRED_OTHER],
+  ["keyderivationsalt", CRED_OTHER],
+  ["sdkkey", CRED_OTHER],
   ["passphrase", CRED_OTHER],
   ["pwd", CRED_OTHER],
   // DB_PASS, SMTP_PASS, ansible_become_pass; not bypass, compass
@@ -187,6 +197,9 @@ const NOT_A_VALUE: Record<string, boolean> = {
   // a setting's state (EC2Config's plugins: Ec2SetPassword: Enabled)
   enabled: true,
   disabled: true,
+  // Rails' credentials commands (bin/rails credentials:show, credentials:edit)
+  show: true,
+  edit: true,
   string: true,
   str: true,
   none: true,

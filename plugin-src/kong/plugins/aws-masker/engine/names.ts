@@ -530,6 +530,10 @@ export const STOPLIST: Record<string, boolean> = {
   tflint: true,
   checkov: true,
   tfsec: true,
+  // PostgreSQL's logical decoding plugins (Debezium's plugin.name)
+  pgoutput: true,
+  decoderbufs: true,
+  wal2json: true,
 };
 
 /**
@@ -769,13 +773,34 @@ const GENERIC_ENDINGS = [
   // an SES configuration set by an app's setting (SES_CONFIG_SET), an ECS task definition's family[:revision]
   "configset",
   "taskdefinition",
+  // a Snowflake warehouse (dbt's and Airflow's Snowflake profiles), a Debezium connector's topic prefix
+  "warehouse",
+  "topicprefix",
 ];
+
+// Tag keys that name the company's people and structure (AWS's tagging best practices' own examples: Team, Owner,
+// CostCenter, Application, Customer; a cost allocation tag's user:Team column): generic keys whose value is masked
+// when it is more than one plain word (payments-core, jane.doe, CC-4410); "Owner: Platform" in a note stays.
+const TAG_ENDINGS = [
+  "team",
+  "owner",
+  "costcenter",
+  "costcentre",
+  "application",
+  "customer",
+  "contact",
+  "businessunit",
+  "department",
+  "createdby",
+];
+const TAG = ch.newSuffixSet(TAG_ENDINGS);
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
 export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   // most words end like no generic key: the ending is looked up before the token is walked (a walk from further back
   // finds every ending the token's own walk finds)
-  if (suffixIn(GENERIC, s, j > 64 ? j - 64 : 0, j, GENERIC_SKIP) < 0) return false;
+  const w = suffixIn(GENERIC, s, j > 64 ? j - 64 : 0, j, GENERIC_SKIP);
+  if (w < 0) return false;
   let k = j;
   while (k > 0 && j - k < 64) {
     const c = byteAt(s, k - 1);
@@ -799,7 +824,7 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
     (cls(byteAt(s, a)) & C_LOWER) !== 0
   )
     return false;
-  if (!genericKey(s, a, j)) return false;
+  if (w === GROUP_AT ? dashes < 2 || j - a !== 5 : !genericKey(s, a, j)) return false;
   key.start = a;
   key.dashes = dashes;
   return true;
@@ -888,19 +913,65 @@ const NOT_GENERIC_ENDINGS = [
   // an IAM action's service prefix (Access Analyzer's unused permissions: "serviceNamespace": "kms"): learned, it
   // would replace the word in every action (kms:Decrypt)
   "servicenamespace",
+  // a class's name (Get-CimInstance -ClassName Win32_ComputerSystemProduct, a logger's className): code's vocabulary
+  "classname",
+  // a JVM thread's name (Flink's threadName: "Source: Kinesis source")
+  "threadname",
 ];
 
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
 export const NOT_GENERIC_KEY_ENDINGS: readonly string[] = NOT_GENERIC_ENDINGS;
 // (the exceptions first: suffixIn answers the lowest index of the words a key ends with)
-const GENERIC = ch.newSuffixSet([...NOT_GENERIC_ENDINGS, ...GENERIC_ENDINGS]);
+// (a command's --group flag alone, Kafka's consumer group: not every key ending in "group", apiGroup, ResourceGroup)
+const GENERIC = ch.newSuffixSet([...NOT_GENERIC_ENDINGS, ...GENERIC_ENDINGS, ...TAG_ENDINGS, "group"]);
+const GROUP_AT = NOT_GENERIC_ENDINGS.length + GENERIC_ENDINGS.length + TAG_ENDINGS.length;
 // Units a generic key is compared without ("stack_name", "--stack-name", "Stack name" in a CSV header).
 const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
 
 /** True when s[a, b) (a key) ends like a resource-name key (compared in place, no string built). */
 export function genericKey(s: string, a: number, b: number): boolean {
-  return suffixIn(GENERIC, s, a, b, GENERIC_SKIP) >= NOT_GENERIC_ENDINGS.length;
+  const w = suffixIn(GENERIC, s, a, b, GENERIC_SKIP);
+  return w >= NOT_GENERIC_ENDINGS.length && w !== GROUP_AT;
+}
+
+/**
+ * True when the key s[a, b) is a tag key of TAG_ENDINGS and the value v[c, d) one plain word: lower-case letters,
+ * the first may be a capital (Platform, payments; not RiskAnalytics, a compound).
+ */
+export function plainTagValue(s: string, a: number, b: number, v: string, c: number, d: number): boolean {
+  return (
+    d > c &&
+    (cls(byteAt(v, c)) & (ch.C_LOWER | ch.C_UPPER)) !== 0 &&
+    ch.runOf(v, c + 1, d, ch.C_LOWER) === d - c - 1 &&
+    suffixIn(TAG, s, a, b, GENERIC_SKIP) >= 0
+  );
+}
+
+/** True when the key s[a, b) ends like a tag key of TAG_ENDINGS (Team, Owner, CostCenter, BusinessUnit ...). */
+export function tagKey(s: string, a: number, b: number): boolean {
+  return suffixIn(TAG, s, a, b, GENERIC_SKIP) >= 0;
+}
+
+/**
+ * The end of a tag's value that goes on in words after s[.., b) (Owner: Adaeze Okafor, BusinessUnit: Treasury Ops):
+ * at most four more words of letters, digits, ".", "&", "-", the value ending its line, quote or cell; b otherwise.
+ */
+export function spacedValueEnd(s: string, b: number, n: number): number {
+  let e = b;
+  for (let words = 0; words < 4 && e + 1 < n && byteAt(s, e) === 32; words++) {
+    let w = e + 1;
+    while (
+      w < n &&
+      w - e <= 24 &&
+      ((cls(byteAt(s, w)) & ch.C_ALNUM) !== 0 || byteAt(s, w) === 46 || byteAt(s, w) === 38 || byteAt(s, w) === 45)
+    )
+      w++;
+    if (w === e + 1) break;
+    e = w;
+  }
+  const c = e < n ? byteAt(s, e) : 10;
+  return e > b && (c === 10 || c === 13 || c === 34 || c === 39 || c === 44) ? e : b;
 }
 
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
@@ -1008,6 +1079,9 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   }
   // (a duration: 14s, 1m12s, 2h)
   if (digits + units === len && (cls(byteAt(s, a)) & C_DIGIT) !== 0) return false;
+  // (an AMI family's alias, Karpenter's al2023@latest, bottlerocket@latest: AWS's public images)
+  // (its "@" tested first: matchesAt holds a loop, and this runs per value from interpreted code)
+  if (len > 7 && byteAt(s, b - 7) === 64 && ch.matchesAt(s, b - 7, b, "@latest")) return false;
   // (a version: an image's tag 3.4, 1.29.0; a Lambda runtime: python3.12, nodejs20.x, java21, provided.al2023)
   if (digits === len || digits + dots === len || (digits > 0 && len <= 16 && lambdaRuntime(s, a, b, digits, dots)))
     return false;
@@ -2449,6 +2523,30 @@ export function keyLike(s: string, a: number, b: number): boolean {
     if ((cls(c) & (C_LOWER | ch.C_UPPER | C_DIGIT)) === 0 && c !== 95 && c !== 58) return false;
   }
   return true;
+}
+
+// first words of HTTP header names written in lower case (HTTP/2's, a HAR file's: user-agent, x-amzn-requestid)
+const HEADER_HEADS = ch.wordSet("x accept content user cache sec if access origin cf cloudfront upgrade referer set");
+
+/**
+ * An HTTP header's name s[a, b) ({"name": "User-Agent", "value": ...} in a WAF log's or a HAR file's header list):
+ * words of letters joined by "-", each capitalised (Content-Type, X-Forwarded-For) or the first a header's own in
+ * lower case (x-csrf-token, accept-encoding).
+ */
+export function headerName(s: string, a: number, b: number): boolean {
+  if (b - a > 64) return false;
+  let dash = -1;
+  let capitalised = true;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c === 45) {
+      if (dash < 0) dash = k;
+      continue;
+    }
+    if ((cls(c) & (C_LOWER | ch.C_UPPER)) === 0) return false;
+    if ((k === a || byteAt(s, k - 1) === 45) && (cls(c) & ch.C_UPPER) === 0) capitalised = false;
+  }
+  return dash > a && dash < b - 1 && (capitalised || HEADER_HEADS[sub(s, a, dash).toLowerCase()] === true);
 }
 
 // Sections of other configuration files that share the INI header: Fluent Bit's classic config, systemd units

@@ -1045,6 +1045,9 @@ const PAIR_KEYS = [
   'key":',
   "name:",
   'name":',
+  // (JSON in a JSON string: AWS Config's query results, {\"key\":\"Owner\",\"value\":\"x\"})
+  'key\\":',
+  'name\\":',
 ];
 const PAIR_WINDOW = 96;
 
@@ -1053,6 +1056,10 @@ const PAIR_WINDOW = 96;
  * `value: x`, the same in JSON text): the pair name is the key that says what the value is.
  */
 function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  // (value followed by blanks: a flag's, --value x, or before "=" within 32 units)
+  let eq = j;
+  while (eq < n && eq - j < 32 && byteAt(s, eq) === SPACE) eq++;
+  if (eq > j && byteAt(s, eq) !== ch.EQUALS && byteAt(s, i - 1) !== DASH) return 0;
   // (windows of PAIR_WINDOW units: a run of "value:" stays linear with a small factor)
   let ls = i;
   while (ls > 0 && i - ls < PAIR_WINDOW && byteAt(s, ls - 1) !== 10) ls--;
@@ -1075,6 +1082,13 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
         break;
       }
     }
+    if (k < 0 && eq > j) {
+      // Terraform's tag block (aws_autoscaling_group): `key = "Team"` opening the line above `value = "x"`
+      const at = prev.indexOf("key ");
+      let e = at + 4;
+      while (at >= 0 && e < prev.length && e - at < 36 && byteAt(prev, e) === SPACE) e++;
+      if (at >= 0 && byteAt(prev, e) === ch.EQUALS && (at === 0 || byteAt(prev, at - 1) === SPACE)) k = ps + e + 1;
+    }
   }
   if (k < 0) {
     // {"name": "DBInstanceIdentifier", "value": "x"} on one line: the pair name before the value, in the same object
@@ -1092,6 +1106,27 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
         k = from + at + w.length;
         ls = i;
         break;
+      }
+    }
+    if (k < 0 && !braced && byteAt(s, j) === ch.EQUALS && byteAt(s, i - 1) === SPACE) {
+      // a log line's pair, key=costcenter value=cc-70231 (a tag checker's, a logger's): key= before it on its line
+      const back = i > PAIR_WINDOW ? i - PAIR_WINDOW : 0;
+      const line = sub(s, back, i);
+      let at = -1;
+      for (let q = line.indexOf(" key="); q >= 0; q = line.indexOf(" key=", q + 1)) at = q;
+      if (at >= 0 && line.indexOf("\n", at) < 0) {
+        k = back + at + 5;
+        ls = i;
+      }
+    }
+    if (k < 0 && braced && byteAt(s, eq) === ch.EQUALS) {
+      // a PowerShell hashtable's pair, New-EC2Tag -Tag @{Key="Team";Value="payments-core"}, @{ Key = "Name"; ... }
+      const spaced = eq > j;
+      const at = before.indexOf(spaced ? "key =" : "key=");
+      const c = at > 0 ? byteAt(before, at - 1) : 0;
+      if (c === 123 || c === 59 || c === SPACE) {
+        k = from + at + (spaced ? 5 : 4);
+        ls = i;
       }
     }
     if (k < 0 && braced) {
@@ -1150,7 +1185,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
     if (k < 0) return 0;
     ls = close;
   }
-  while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39)) k++;
+  while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39 || byteAt(s, k) === 92)) k++;
   let e = k;
   while (
     e < ls &&
@@ -1183,7 +1218,8 @@ function valueOfKey(
   n: number,
   out: Match[],
 ): number {
-  const code = creds.credentialKeyCode(s, k, e);
+  // (a request's cookies by their header's name, a WAF log's or a HAR file's {"name": "Cookie", "value": x}: session ids)
+  const code = e - k === 6 && matchesLowerAt(s, k, e, "cookie") ? creds.CRED_OTHER : creds.credentialKeyCode(s, k, e);
   if (code !== CRED_NONE) {
     // (the value of a command's flag: --value x)
     const flag = keyStart >= 2 && byteAt(s, keyStart - 1) === DASH && byteAt(s, keyStart - 2) === DASH;
@@ -1199,9 +1235,23 @@ function valueOfKey(
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
-  push(cfg, s, out, a, b, generic ? genericKind(cfg, s, e, a, b) : kind);
-  return b;
+  // (a tag's value in words: Value: Treasury Ops under Key: BusinessUnit)
+  const t = generic && nm.tagKey(s, k, e) ? nm.spacedValueEnd(s, b, n) : b;
+  if (t === b && generic && nm.plainTagValue(s, k, e, s, a, b)) return b;
+  push(cfg, s, out, a, t, generic ? genericKind(cfg, s, e, a, b) : kind);
+  return t;
 }
+
+// anchors of findLineAnchors' secrets after a word: a mail's one-time secrets, then configuration files' (see there)
+const CONFIG_SECRETS = [
+  "temporary password is ",
+  "verification code is ",
+  "confirmation code is ",
+  "insecure-password ",
+  "requirepass ",
+  '"--requirepass", "',
+  "SetEnv ",
+];
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
 const PROSE_NOUNS = nm.newKeyTable();
@@ -1832,7 +1882,14 @@ function matchKeyValue(
   }
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
   const keyStart = KEY_TOKEN.start;
-  const flag = KEY_TOKEN.dashes >= 2;
+  // (a PowerShell parameter, -BucketName x, -SecretId y: one dash after a blank, PascalCase; AWS Tools for PowerShell)
+  const flag =
+    KEY_TOKEN.dashes >= 2 ||
+    (KEY_TOKEN.dashes === 1 &&
+      keyStart > 1 &&
+      byteAt(s, keyStart - 2) === SPACE &&
+      (cls(byteAt(s, keyStart)) & ch.C_UPPER) !== 0 &&
+      (cls(byteAt(s, keyStart + 1)) & C_LOWER) !== 0);
   if (flagOnly && !flag) return 0;
   if (aligned) {
     // the key opens its line and is no upper-case column header (NAME  STATUS); the value ends the line
@@ -1903,13 +1960,23 @@ function matchKeyValue(
   // its own shape
   if (kind.family === "iam-id" && (b - a < 8 || b - a > 32 || runOf(s, a, b, C_UPPER | C_DIGIT) !== b - a)) return 0;
   // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
-  if (generic && j - keyStart === 4 && nm.keyLike(s, a, b) && pairNameAt(s, keyStart, b, n)) return b;
+  if (generic && j - keyStart === 4 && (nm.keyLike(s, a, b) || nm.headerName(s, a, b)) && pairNameAt(s, keyStart, b, n))
+    return b;
   if (generic && byteAt(s, j) === COLON && a > 0 && byteAt(s, a - 1) === SPACE && b + 1 < n && byteAt(s, b) === SPACE) {
     // a title, not a name: a YAML key opening its line whose plain value goes on in words (a GitHub Actions step's
     // `- name: Configure AWS credentials`, a workflow's `name: Build and deploy`)
     let t = keyStart;
     while (t > 0 && keyStart - t < 40 && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === DASH)) t--;
     if ((t === 0 || byteAt(s, t - 1) === LF) && (cls(byteAt(s, b + 1)) & C_ALNUM) !== 0) return b;
+  }
+  if (generic && nm.tagKey(s, keyStart, j)) {
+    // a tag's value in words (Owner: Adaeze Okafor) is masked whole; one plain word (Owner: Platform) stays
+    const t = nm.spacedValueEnd(s, b, n);
+    if (t > b) {
+      push(cfg, s, out, a, t, cfg.byId["resource-name"]);
+      return t;
+    }
+    if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
   if (generic) kind = genericKind(cfg, s, j, a, b);
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
@@ -5676,11 +5743,43 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // a one-time secret in a mail's text (Cognito's invitation and verification messages): "temporary password is x",
   // "verification code is 804417", "confirmation code is ..." (not a status code: the noun before "code" decides)
-  for (let w = 0; w < 3; w++) {
-    const lit = w === 0 ? "temporary password is " : w === 1 ? "verification code is " : "confirmation code is ";
+  // a JSON Web Token whatever stands before it (a Postman variable, a cookie, a query): header, payload and signature,
+  // base64url each, masked whole (the base64 reader decodes and masks one segment: the signature would stay)
+  p = firstOf(s, "eyJ");
+  while (p >= 0) {
+    let e = p;
+    let dots = 0;
+    for (let part = 0; part < 3; part++) {
+      const a = e;
+      while (
+        e < n &&
+        e - a < 4096 &&
+        ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE)
+      )
+        e++;
+      if (e - a < 10 || part === 2 || e >= n || byteAt(s, e) !== DOT) break;
+      e++;
+      dots++;
+    }
+    if (dots === 2 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0))
+      push(cfg, s, extra, p, e, cfg.byId["credential"]);
+    p = s.indexOf("eyJ", e > p + 3 ? e : p + 3);
+  }
+  // and a secret after its configuration's word and a blank: HAProxy's userlist (user x insecure-password y), Redis's
+  // requirepass and masterauth (redis.conf's line; ["--requirepass", "x"] in a compose file's command list), Apache's
+  // SetEnv <credential key> <value>
+  for (let w = 0; w < 7; w++) {
+    const lit = CONFIG_SECRETS[w];
     p = firstOf(s, lit);
     while (p >= 0) {
-      const a = p + lit.length;
+      let a = p + lit.length;
+      if (w === 6) {
+        // (SetEnv's key: a credential's, DB_PASSWORD, API_TOKEN)
+        const k = a;
+        while (a < n && a - k < 64 && ch.isKeyUnit(byteAt(s, a))) a++;
+        if (a === k || a >= n || byteAt(s, a) !== SPACE || creds.credentialKeyCode(s, k, a) === CRED_NONE) a = n;
+        else a++;
+      }
       let e = a;
       while (e < n && e - a < 128 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
       // (a sentence's full stop is no part of it)
@@ -6016,6 +6115,11 @@ const SIGNAL_WORDS = [
   "Kinesis",
   "Redshift",
   "SageMaker",
+  "MSK",
+  "MWAA",
+  "Glue",
+  "EMR",
+  "Athena",
   "CodeBuild",
   "CodeDeploy",
   "CodePipeline",
@@ -6160,6 +6264,10 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
   const sepUnit = byteAt(sep, 0);
   const cells: Match[] = [];
   let cols: (Kind | undefined)[] = [];
+  // each column's header a tag key (Tag: Owner, resourceTags/user:Team): its value masked with blanks, not one plain word
+  const tagCols: boolean[] = [];
+  // each column's header's start and end (2k, 2k + 1)
+  const heads: number[] = [];
   // the column of CUR 2.0's resource_tags, or -1
   let tags = -1;
   let width = 0;
@@ -6204,9 +6312,12 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           b > a &&
           (kind.id === "credential"
             ? creds.plausibleCredential(s, a, b, true, sepUnit)
-            : plausibleName(s, a, b, kind) ||
-              // (a quoted name with blanks: an account's, a Name tag's, "Halvorsen Prod Workloads")
-              (a > 0 && byteAt(s, a - 1) === QUOTE && nm.spacedName(s, a, b)))
+            : tagCols[k]
+              ? (plausibleName(s, a, b, kind) || nm.spacedName(s, a, b)) &&
+                !nm.plainTagValue(s, heads[2 * k], heads[2 * k + 1], s, a, b)
+              : plausibleName(s, a, b, kind) ||
+                // (a quoted name with blanks: an account's, a Name tag's, "Halvorsen Prod Workloads")
+                (a > 0 && byteAt(s, a - 1) === QUOTE && nm.spacedName(s, a, b)))
         ) {
           cells.push({ s: a, e: b, kind });
         }
@@ -6231,6 +6342,9 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         else if (b - a === 13 && matchesLowerAt(s, a, b, "resource_tags")) tags = k;
         if (kind !== undefined) any = true;
         cols[k] = kind;
+        tagCols[k] = kind !== undefined && kind.id === "resource-name" && nm.tagKey(s, a, b);
+        heads[2 * k] = a;
+        heads[2 * k + 1] = b;
       }
       if (labels && any) width = count;
     } else {
@@ -6320,7 +6434,8 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     if (
       kind !== undefined &&
       cfg.on[kind.id] === true &&
-      (plausibleName(s, a, n, kind) || (kind.id === "resource-name" && nm.spacedName(s, a, n)))
+      (plausibleName(s, a, n, kind) || (kind.id === "resource-name" && nm.spacedName(s, a, n))) &&
+      !nm.plainTagValue(keyCtx, 0, kl, s, a, n)
     ) {
       push(cfg, s, out, a, n, kind);
       return;
@@ -6729,6 +6844,20 @@ function borderLine(s: string, a: number, b: number): boolean {
 }
 
 /**
+ * A TAGS row's value s[a, b) under its key s[ka, kb): a name when the key is a name's or a tag key (Name, Team, Owner,
+ * CostCenter ...) and the value is no id of its own shape, no region and not one plain word under a tag key.
+ */
+function tagValueCell(cfg: ScanConfig, s: string, ka: number, kb: number, a: number, b: number): boolean {
+  return (
+    nm.genericKey(s, ka, kb) &&
+    !nm.plainTagValue(s, ka, kb, s, a, b) &&
+    !idShaped(cfg, s, a, b) &&
+    !isRegionLabel(s, a, b) &&
+    plausibleName(s, a, b, cfg.byId["resource-name"])
+  );
+}
+
+/**
  * A cell's token [a, b) that may be a name: no blank inside, a letter, not a region; not all upper case (row keys,
  * statuses) unless two letters follow a dash and a digit stands in it (a Windows computer name: WIN-ORDERSDB01; not
  * RSA-2048, IN_PROGRESS, nor a CloudFront edge location: FRA56-P3).
@@ -6775,6 +6904,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   let markdown = false;
   let prevTab = false;
   let prevCount = 0;
+  // a W3C extended log's rows (CloudFront's standard logs: #Fields: date time x-edge-location ...) are log records, not
+  // --output text rows: their cells are Hit, TLSv1.3, text/html, read by the other rules
+  const w3c = firstOf(s, "#Fields: ");
   while (ls < n) {
     let lineCells = 0;
     let le = s.indexOf("\n", ls);
@@ -6795,7 +6927,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         }
       }
     }
-    if (pipeRow || hasTab) {
+    if (pipeRow || (hasTab && !(w3c >= 0 && ls > w3c))) {
       const sep = !pipeRow ? 9 : byteAt(s, k) === ch.PIPE ? ch.PIPE : 0;
       let nextBorder = false;
       // Markdown's delimiter row under a header row: | --- | :---: |
@@ -6833,6 +6965,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let open = false; // a cell after the last rule: no box-drawn row (a tree's branch: │   ├─ x)
       let label = false; // the cell before ends with ":" (a ticket's Type:<tab>Incident)
       let caps = false; // a cell of four capitals or more (--output text's RESERVATIONS, TAGS)
+      let tagsRow = false; // --output text's TAGS<tab>key<tab>value: the tag's key is AWS's or the company's vocabulary
+      let tagKey = 0;
+      let tagKeyEnd = 0;
       while (c < e) {
         // (a unit's compare for | and tabs, as before box rules: this loop runs per unit of every table)
         if (sep !== 0) {
@@ -6865,6 +7000,20 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         const name = b - a > 3 && byteAt(s, b - 1) === DOT ? b - 1 : b;
         if (b > a) {
           count++;
+          // (and servicecatalog's RECORDTAGS, PROVISIONEDPRODUCTTAGS ...: a row title in capitals ending in TAGS)
+          if (count === 1)
+            tagsRow =
+              b - a >= 4 &&
+              byteAt(s, b - 1) === 83 &&
+              byteAt(s, b - 4) === 84 &&
+              ch.matchesAt(s, b - 4, b, "TAGS") &&
+              runOf(s, a, b, C_UPPER) === b - a;
+          // (the tag's value: read by its key, as a Key/Value pair's is)
+          else if (tagsRow && count === 2) {
+            tagKey = a;
+            tagKeyEnd = b;
+          } else if (tagsRow && count === 3 && b - a >= 2 && tagValueCell(cfg, s, tagKey, tagKeyEnd, a, b))
+            cells.push({ s: a, e: b, kind: cfg.byId["resource-name"] });
           let blank = false;
           for (let q = a; q < b; q++) {
             if (byteAt(s, q) === 32) {
@@ -6882,6 +7031,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           // (a labelled field's one word is its value, a state or a rating: Priority:<tab>High)
           if (
             !blank &&
+            !(tagsRow && count === 2) &&
             !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
             !(label && headerWord(s, a, b, true)) &&
             cellName(cfg, s, a, name)
@@ -7262,7 +7412,12 @@ function wordMatch(
       (nxt === COLON ||
         nxt === QUOTE ||
         (nxt === ch.EQUALS && j + 1 < n && (byteAt(s, j + 1) === QUOTE || prev === QUOTE)) ||
-        (nxt === SPACE && prev === DASH && i >= 2 && byteAt(s, i - 2) === DASH)) &&
+        (nxt === SPACE && prev === DASH && i >= 2 && byteAt(s, i - 2) === DASH) ||
+        // (HCL's tag block and a PowerShell hashtable: value = "x", aligned value    = "x"; matchPairedValue checks)
+        (nxt === SPACE && j + 3 < n && (byteAt(s, j + 1) === ch.EQUALS || byteAt(s, j + 1) === SPACE)) ||
+        // (escaped JSON, \"value\": x; a log line's key=k value=v)
+        (nxt === 92 && j + 1 < n && byteAt(s, j + 1) === QUOTE) ||
+        (nxt === ch.EQUALS && prev === SPACE)) &&
       (c === 86 || c === 118) &&
       matchesLowerAt(s, i, n, "value")) ||
       // a CloudFormation parameter's value (its ParameterKey says what it is), a drifted property's expected and actual

@@ -1,0 +1,405 @@
+// Terminal material: the names a pasted shell session carries that no AWS shape gives away. The host in a shell
+// prompt (bash's \u@\h:\w\$, Amazon Linux's [\u@\h \W]\$, zsh's %n@%m %1~ %#), people's logins in sshd, pam, logind
+// and sudo lines and in home paths, /etc/hosts aliases, ssh config Host aliases and ssh's own messages, scp/rsync
+// targets in a private zone, systemd units named by systemctl and journalctl. Each is found from an anchor (one
+// search through the text per anchor) and read over a bounded window; contacts.ts adds them to its spans.
+import * as ch from "./chars";
+import { byteAt, sub } from "./chars";
+
+const cls = ch.cls;
+const C_ALNUM = ch.C_ALNUM;
+const C_DIGIT = ch.C_DIGIT;
+const LF = 10;
+const SPACE = 32;
+
+const setOf = ch.wordSet;
+
+// accounts of the system, a distribution, an AMI or a service (not a person's): kept
+const SYSTEM_USERS = setOf(
+  "root ec2-user ubuntu admin centos fedora bitnami debian core ssm-user git nobody postgres mysql www-data nginx " +
+    "apache daemon sshd ftp jenkins invalid user unknown sync shutdown halt mail operator games ntp chrony " +
+    "systemd-network systemd-resolve messagebus polkitd rpc rpcuser dbus redis elasticsearch kafka zookeeper " +
+    "hadoop hdfs yarn spark hive airflow docker ssm-agent cwagent ec2-instance-connect localhost deploy deployer " +
+    "app build ci runner gitlab-runner svc service backup ansible terraform vagrant pi test guest oracle ops dev " +
+    "developer ubuntu-server opc azureuser someone username me you yourname your-user example user1 foo bar",
+);
+// units of the system, a distribution or an agent (AWS's, monitoring vendors'): kept
+const SYSTEM_UNITS = setOf(
+  "sshd ssh chronyd crond cron amazon-ssm-agent amazon-cloudwatch-agent amazon-efs-mount-watchdog awslogsd ecs " +
+    "codedeploy-agent docker containerd kubelet nginx httpd apache2 postgresql mysql mysqld mariadb redis " +
+    "redis-server rsyslog syslog NetworkManager networking network snapd ufw firewalld auditd td-agent fluent-bit " +
+    "fluentd haproxy tomcat tomcat9 jenkins grafana-server prometheus node_exporter datadog-agent falcon-sensor " +
+    "nfs-server cloud-init cloud-config cloud-final dbus polkit tuned irqbalance atd postfix sendmail " +
+    "amazon-ssm-agent.service multi-user.target default.target",
+);
+// hosts of the docs' examples and the system's own
+const PLACEHOLDER_HOSTS = setOf("localhost host hostname your-host myhost my-host server machine instance example");
+// a private DNS zone's last label (kiln-worker-12.bcove.internal)
+const PRIVATE_ZONES = setOf("internal local corp lan intra private localdomain home");
+
+/** A unit of a login name: letters, digits, ".", "_", "-". */
+function userUnit(c: number): boolean {
+  return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45;
+}
+
+/** A unit of a host name: letters, digits, ".", "-". */
+function hostUnit(c: number): boolean {
+  return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 45;
+}
+
+/** True when s[a, b) holds a letter (not an address, a number or a version). */
+function lettered(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) return true;
+  return false;
+}
+
+function add(spans: number[], count: number, a: number, b: number): number {
+  spans[3 * count] = a;
+  spans[3 * count + 1] = b;
+  spans[3 * count + 2] = SPAN_KIND.kind;
+  return count + 1;
+}
+
+/** The kind each span gets (contacts.ts's HOST_ACCOUNT: a resource name), set by terminalNames' caller. */
+const SPAN_KIND = { kind: 0 };
+
+/** A login's end after s[.., a): its units (at most 32), a trailing "." not counted. */
+function userEnd(s: string, a: number, n: number): number {
+  let e = a;
+  while (e < n && e - a < 32 && userUnit(byteAt(s, e))) e++;
+  while (e > a && byteAt(s, e - 1) === 46) e--;
+  return e;
+}
+
+/** A person's login s[a, e): two units or more, a letter, no system account. */
+function personLogin(s: string, a: number, e: number): boolean {
+  return e - a >= 2 && lettered(s, a, e) && SYSTEM_USERS[sub(s, a, e).toLowerCase()] !== true;
+}
+
+/** A host s[a, e) worth masking: a letter in it, not localhost, not an ip-10-0-0-1 name (its own rule's). */
+function hostName(s: string, a: number, e: number): boolean {
+  if (e - a < 2 || !lettered(s, a, e)) return false;
+  const h = sub(s, a, e).toLowerCase();
+  return (
+    PLACEHOLDER_HOSTS[h] !== true && !(h.indexOf("ip-") === 0 && a + 3 < e && (cls(byteAt(s, a + 3)) & C_DIGIT) !== 0)
+  );
+}
+
+/**
+ * The prompt's end after a host ending at h (":" or " ", a path, "]", a blank in zsh's, then $, # or % and a blank or
+ * the line's end), or -1.
+ */
+function promptEnd(s: string, h: number, n: number): number {
+  const c = byteAt(s, h);
+  if (c !== 58 && c !== SPACE) return -1;
+  let q = h + 1;
+  while (q < n && q - h < 128) {
+    const d = byteAt(s, q);
+    if (d === LF || d === SPACE || d === 36 || d === 35 || d === 37 || d === 93) break;
+    q++;
+  }
+  if (q < n && byteAt(s, q) === 93) q++;
+  else if (c === SPACE && q < n && byteAt(s, q) === SPACE) q++;
+  if (q >= n) return -1;
+  const t = byteAt(s, q);
+  if (t !== 36 && t !== 35 && t !== 37) return -1;
+  return q + 1 >= n || byteAt(s, q + 1) === SPACE || byteAt(s, q + 1) === LF ? q : -1;
+}
+
+/** Shell prompts and scp/rsync targets: user@host at a line's start before a prompt's end, user@host.zone:/path. */
+function atNames(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "@");
+  while (p >= 0 && p + 2 < n) {
+    let a = p;
+    while (a > 0 && p - a < 32 && userUnit(byteAt(s, a - 1))) a--;
+    let h = p + 1;
+    while (h < n && h - p <= 128 && hostUnit(byteAt(s, h))) h++;
+    while (h > p + 1 && byteAt(s, h - 1) === 46) h--;
+    if (a < p && h > p + 2 && h < n) {
+      const before = a > 0 ? byteAt(s, a - 1) : LF;
+      const lineStart = before === LF || (before === 91 && (a === 1 || byteAt(s, a - 2) === LF));
+      let take = lineStart && promptEnd(s, h, n) >= 0;
+      if (!take && byteAt(s, h) === 58 && h + 1 < n && (byteAt(s, h + 1) === 47 || byteAt(s, h + 1) === 126)) {
+        // scp/rsync's [user@]host:path with the host in a private zone (public names are contacts.ts's)
+        let l = h;
+        while (l > p + 1 && byteAt(s, l - 1) !== 46) l--;
+        take = l > p + 1 && PRIVATE_ZONES[sub(s, l, h).toLowerCase()] === true;
+      }
+      if (take) {
+        if (personLogin(s, a, p)) count = add(spans, count, a, p);
+        if (hostName(s, p + 1, h)) count = add(spans, count, p + 1, h);
+      }
+    }
+    p = ch.indexFrom(s, "@", h > p + 1 ? h : p + 1);
+  }
+  return count;
+}
+
+// anchors a person's login follows (sshd, pam_unix, systemd-logind; not a home directory's path: /Users/webpack in a
+// README is a placeholder, and a login is learned, replaced all over the text)
+const LOGIN_ANCHORS = [
+  "Accepted publickey for ",
+  "Accepted password for ",
+  "Accepted keyboard-interactive/pam for ",
+  "Failed password for ",
+  "Failed password for invalid user ",
+  "Invalid user ",
+  "session opened for user ",
+  "session closed for user ",
+  " of user ",
+  // a JDBC client's log (Glue's GlueJdbcUtils: Connecting as user x), Apache's basic authentication's
+  "Connecting as user ",
+  "AH01618: user ",
+  // Active Directory's cmdlets' identity (Get-ADUser jdoe, Get-ADUser -Identity jdoe)
+  "Get-ADUser ",
+  "Get-ADUser -Identity ",
+];
+
+/** People's logins after LOGIN_ANCHORS, and sudo's log line's (<user> : TTY=). */
+function logins(s: string, n: number, spans: number[], count: number): number {
+  for (const w of LOGIN_ANCHORS) {
+    let p = ch.firstOf(s, w);
+    while (p >= 0) {
+      const a = p + w.length;
+      const e = userEnd(s, a, n);
+      // (what follows a login in these lines: " from", "(uid=", " by", ".", "/", the line's end)
+      const c = e < n ? byteAt(s, e) : LF;
+      if (
+        (c === SPACE || c === LF || c === 40 || c === 46 || c === 47 || c === 13 || c === 39 || c === 34) &&
+        personLogin(s, a, e)
+      )
+        count = add(spans, count, a, e);
+      p = ch.indexFrom(s, w, e > p + 1 ? e : p + 1);
+    }
+  }
+  // the Common Log Format's authenticated user (<address> <ident> <user> [<date>]: Apache's, Tomcat's, API Gateway's
+  // CLF access log), after an address and "-"
+  let p = ch.firstOf(s, " - ");
+  while (p >= 0) {
+    const a = p + 3;
+    const e = userEnd(s, a, n);
+    if (
+      e + 2 < n &&
+      byteAt(s, e) === SPACE &&
+      byteAt(s, e + 1) === 91 &&
+      (cls(byteAt(s, e + 2)) & C_DIGIT) !== 0 &&
+      p > 0 &&
+      (cls(byteAt(s, p - 1)) & C_DIGIT) !== 0 &&
+      personLogin(s, a, e)
+    )
+      count = add(spans, count, a, e);
+    p = ch.indexFrom(s, " - ", e > p + 3 ? e : p + 3);
+  }
+  p = ch.firstOf(s, " : TTY=");
+  while (p >= 0) {
+    let a = p;
+    while (a > 0 && p - a < 32 && userUnit(byteAt(s, a - 1))) a--;
+    if (a < p && personLogin(s, a, p)) count = add(spans, count, a, p);
+    p = ch.indexFrom(s, " : TTY=", p + 7);
+  }
+  return count;
+}
+
+/**
+ * /etc/hosts' lines (hosts(5): an address, then the canonical name and aliases): each short name (no dot: a dotted
+ * one is a DNS name, found by its own rules) on a line that opens with an IPv4 address and holds only names after it,
+ * in a text that says "hosts" or holds localhost.
+ */
+function hostsLines(s: string, n: number, spans: number[], count: number): number {
+  // (a hosts file's paste names it or holds localhost's line: cat /etc/hosts, getent hosts; other texts' lines are not
+  // walked)
+  let ls = ch.firstOf(s, "hosts") >= 0 || ch.firstOf(s, "localhost") >= 0 ? 0 : n;
+  while (ls < n) {
+    let le = s.indexOf("\n", ls);
+    if (le < 0) le = n;
+    if ((cls(byteAt(s, ls)) & C_DIGIT) !== 0 && le - ls < 512) {
+      let q = ls;
+      let dots = 0;
+      while (q < le && ((cls(byteAt(s, q)) & C_DIGIT) !== 0 || byteAt(s, q) === 46)) {
+        if (byteAt(s, q) === 46) dots++;
+        q++;
+      }
+      if (dots === 3 && q < le && (byteAt(s, q) === SPACE || byteAt(s, q) === 9)) {
+        const first = count;
+        let names = 0;
+        let ok = true;
+        while (ok && q < le) {
+          while (q < le && (byteAt(s, q) === SPACE || byteAt(s, q) === 9 || byteAt(s, q) === 13)) q++;
+          if (q >= le || byteAt(s, q) === 35) break;
+          const a = q;
+          while (q < le && (hostUnit(byteAt(s, q)) || byteAt(s, q) === 95)) q++;
+          const c = q < le ? byteAt(s, q) : LF;
+          ok = q > a && (c === SPACE || c === 9 || c === 13 || c === LF) && lettered(s, a, q) && names < 8;
+          names++;
+          if (ok && sub(s, a, q).indexOf(".") < 0) {
+            const h = sub(s, a, q).toLowerCase();
+            if (h.indexOf("localhost") !== 0 && h.indexOf("ip6-") !== 0 && h !== "broadcasthost" && hostName(s, a, q))
+              count = add(spans, count, a, q);
+          }
+        }
+        if (!ok) count = first;
+      }
+    }
+    ls = le + 1;
+  }
+  return count;
+}
+
+// ssh's messages that quote a host: known_hosts' updates and checks
+const SSH_QUOTES = ["Permanently added '", "authenticity of host '", "Host key for '"];
+// what follows a Host line of ssh_config(5)
+const SSH_KEYWORDS = ["HostName ", "User ", "IdentityFile ", "Port ", "ProxyJump ", "ProxyCommand "];
+
+/** A plain host token s[a, b): host units, no dot (a dotted one is a DNS name, left to the others' rules). */
+function shortHost(s: string, a: number, b: number): boolean {
+  for (let t = a; t < b; t++) if (!hostUnit(byteAt(s, t)) || byteAt(s, t) === 46) return false;
+  return hostName(s, a, b);
+}
+
+/** ssh_config's Host aliases (a Host line with a keyword's line under it) and HostName values without a dot. */
+function sshConfig(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "Host ");
+  while (p >= 0) {
+    let le = s.indexOf("\n", p);
+    if (le < 0) le = n;
+    if (p === 0 || byteAt(s, p - 1) === LF || byteAt(s, p - 1) === SPACE || byteAt(s, p - 1) === 9) {
+      // the next line, indented, opens with a Host's keyword
+      let k = le + 1;
+      while (k < n && k - le < 16 && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
+      let block = false;
+      if (k > le + 1 && le - p < 256) for (const w of SSH_KEYWORDS) if (sub(s, k, k + w.length) === w) block = true;
+      let q = p + 5;
+      while (block && q < le) {
+        while (q < le && byteAt(s, q) === SPACE) q++;
+        const a = q;
+        while (q < le && byteAt(s, q) !== SPACE && byteAt(s, q) !== 13) q++;
+        // (a pattern, *, ?, !, is no host)
+        if (q > a && shortHost(s, a, q)) count = add(spans, count, a, q);
+      }
+    }
+    p = ch.indexFrom(s, "Host ", le > p + 5 ? le : p + 5);
+  }
+  p = ch.firstOf(s, "HostName ");
+  while (p >= 0) {
+    const a = p + 9;
+    let e = a;
+    while (e < n && e - a < 128 && hostUnit(byteAt(s, e))) e++;
+    if ((e >= n || byteAt(s, e) === LF || byteAt(s, e) === 13 || byteAt(s, e) === SPACE) && shortHost(s, a, e))
+      count = add(spans, count, a, e);
+    p = ch.indexFrom(s, "HostName ", e > p + 9 ? e : p + 9);
+  }
+  for (const w of SSH_QUOTES) {
+    let r = ch.firstOf(s, w);
+    while (r >= 0) {
+      const a = r + w.length;
+      let e = a;
+      while (e < n && e - a < 128 && hostUnit(byteAt(s, e))) e++;
+      if (e < n && (byteAt(s, e) === 39 || byteAt(s, e) === SPACE) && shortHost(s, a, e))
+        count = add(spans, count, a, e);
+      r = ch.indexFrom(s, w, e > r + 1 ? e : r + 1);
+    }
+  }
+  return count;
+}
+
+// systemctl's verbs that take a unit
+const SYSTEMCTL_VERBS = setOf(
+  "start stop restart reload status enable disable cat is-active is-enabled show kill edit",
+);
+
+/** The unit after `systemctl <verb> ` and `journalctl -u `: its name before ".service", unless the system's. */
+function units(s: string, n: number, spans: number[], count: number): number {
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "systemctl " : "journalctl -u ";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      if (w === 0) {
+        let v = a;
+        while (v < n && v - a < 12 && (cls(byteAt(s, v)) & ch.C_LOWER) !== 0) v++;
+        if (v < n && byteAt(s, v) === 45) while (v < n && v - a < 12 && byteAt(s, v) !== SPACE) v++;
+        a = SYSTEMCTL_VERBS[sub(s, a, v)] === true && v < n && byteAt(s, v) === SPACE ? v + 1 : -1;
+      }
+      let e = a;
+      if (a >= 0) {
+        while (e < n && e - a < 64 && (userUnit(byteAt(s, e)) || byteAt(s, e) === 64)) e++;
+        let u = e;
+        if (u - a > 8 && sub(s, u - 8, u) === ".service") u -= 8;
+        const c = e < n ? byteAt(s, e) : LF;
+        if (
+          u - a >= 3 &&
+          (c === SPACE || c === LF || c === 13 || c === 59 || c === 96) &&
+          byteAt(s, a) !== 45 &&
+          lettered(s, a, u) &&
+          SYSTEM_UNITS[sub(s, a, u)] !== true &&
+          sub(s, a, a + 8) !== "systemd-"
+        )
+          count = add(spans, count, a, u);
+      }
+      p = ch.indexFrom(s, lit, e > p + 1 ? e : p + 1);
+    }
+  }
+  return count;
+}
+
+// names a tool's line quotes between two fixed parts: kcat's metadata (topic "x" with 6 partitions), the Kafka
+// client's "Topic x not present in metadata after 60000 ms", Airflow's "Using connection ID 'x' for task execution"
+const QUOTED_NAMES = [
+  ['topic "', '" with '],
+  ["Topic ", " not present in metadata"],
+  ["Using connection ID '", "'"],
+];
+
+/** QUOTED_NAMES' names, and the lines `kafka-topics.sh --list` and `kafka-consumer-groups.sh --list` print. */
+function toolNames(s: string, n: number, spans: number[], count: number): number {
+  for (const [lit, end] of QUOTED_NAMES) {
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 249 && userUnit(byteAt(s, e))) e++;
+      if (e > a + 1 && sub(s, e, e + end.length) === end && lettered(s, a, e)) count = add(spans, count, a, e);
+      p = ch.indexFrom(s, lit, e > p + 1 ? e : p + 1);
+    }
+  }
+  let p = ch.firstOf(s, " --list");
+  while (p >= 0) {
+    // (each line once: the next search starts past it)
+    let e = s.indexOf("\n", p);
+    if (e < 0) e = n;
+    let ls = p;
+    while (ls > 0 && p - ls < 512 && byteAt(s, ls - 1) !== LF) ls--;
+    const line = sub(s, ls, p);
+    if (e < n && (line.indexOf("kafka-topics") >= 0 || line.indexOf("kafka-consumer-groups") >= 0)) {
+      // each line under it one name, to a blank line, a prompt or a line of words
+      for (let lines = 0; e >= 0 && e + 1 < n && lines < 4096; lines++) {
+        const a = e + 1;
+        let b = a;
+        while (b < n && b - a < 249 && userUnit(byteAt(s, b))) b++;
+        const c = b < n ? byteAt(s, b) : LF;
+        if (b === a || (c !== LF && c !== 13)) break;
+        const t = sub(s, a, b);
+        if (lettered(s, a, b) && t.indexOf("__") !== 0 && t !== "_schemas" && t.indexOf("amazon.msk.canary") !== 0)
+          count = add(spans, count, a, b);
+        e = s.indexOf("\n", b);
+      }
+      if (e < 0) e = n;
+    }
+    p = ch.indexFrom(s, " --list", e);
+  }
+  return count;
+}
+
+/**
+ * The terminal names of s[0, n) into spans ([start, end, kind] triples from index count, each of kind); returns the
+ * new count.
+ */
+export function terminalNames(s: string, n: number, spans: number[], count: number, kind: number): number {
+  SPAN_KIND.kind = kind;
+  count = atNames(s, n, spans, count);
+  count = logins(s, n, spans, count);
+  count = hostsLines(s, n, spans, count);
+  count = sshConfig(s, n, spans, count);
+  count = toolNames(s, n, spans, count);
+  return units(s, n, spans, count);
+}
