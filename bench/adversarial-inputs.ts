@@ -514,6 +514,13 @@ export function adversarialInputs(size: number): Input[] {
     ["jwt run", "eyJa.eyJb.c eyJhbGciOiJ.eyJzdWIiOi.sig eyJ.eyJ. "],
     ["directory part run", "CN=a b,OU=c,DC=d,DC=e S-1-5-21-1-2-3-4 cn=x, S-1-5-21- a.b.svc c.svc.cluster.local "],
     ["config secret run", 'insecure-password a requirepass b "--requirepass", "c SetEnv D_PASSWORD e SetEnv '],
+    [
+      "system file run",
+      "a:x:1000:1000:B C:/home/a:/bin/sh\nd pts/0 e\n%f ALL=(ALL) \n  server g 1.2.3.4:80 Server h/i is :x:",
+    ],
+    ["api log run", "E1K7QZ4W2XDPA3.2024-03-03-09.9f2c1a7b.gz Starting authorizer: a for request usage plan b .gz "],
+    ["cookie object run", '{"name": "a", "value": "b", "path": "/", "domain": "c", "httpOnly": true} "Team$x y" "$ '],
+    ["spark table run", "The table or view `a`.`b`.`c` cannot be found. The table or view `"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

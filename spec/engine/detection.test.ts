@@ -4609,4 +4609,52 @@ describe("fresh material, forty-second pass: tag values, terminal sessions, pipe
     ])
       expect(out).toContain(v);
   });
+  it("passwd lines, last's users and sudoers groups; HAProxy's servers and backends; Spark's missing table; pipelines stay commands", () => {
+    const text =
+      "on our EC2 bastion i-0abc1234def567890\ntkowalczyk:x:1003:1003:Tomasz Kowalczyk,,,:/home/tkowalczyk:/bin/bash\n" +
+      "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nmdubois  pts/1        2024-03-04 16:10 (10.61.0.13)\n" +
+      "%kiln-operators ALL=(ALL) NOPASSWD: /usr/bin/systemctl\nbackend be_dispatch\n    server tw-dispatch-02 10.61.4.12:8080 check\n" +
+      "haproxy[3311]: Server be_dispatch/tw-dispatch-03 is DOWN\n" +
+      "The table or view `glue_catalog`.`ledger_curated`.`settlement_lines` cannot be found.\n" +
+      "getent passwd | tail -4\nLast login: Mon Mar  4 16:02:11 2024 from 10.61.0.12\n";
+    const out = mask(text);
+    for (const v of [
+      "tkowalczyk",
+      "Tomasz Kowalczyk",
+      "mdubois",
+      "kiln-operators",
+      "be_dispatch",
+      "tw-dispatch-02",
+      "tw-dispatch-03",
+      "ledger_curated",
+      "settlement_lines",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of [
+      "daemon:x:1:1:daemon",
+      "NOPASSWD: /usr/bin/systemctl",
+      "`glue_catalog`",
+      "passwd | tail -4",
+      "Last login: Mon Mar",
+    ])
+      expect(out).toContain(v);
+  });
+  it("a CloudFront log file's distribution id, API Gateway's authorizer and usage plan, a HAR cookie's value, a Cost Explorer tag group", () => {
+    const text =
+      "2024-03-03 09:15:02      48213 E1K7QZ4W2XDPA3.2024-03-03-09.9f2c1a7b.gz\n" +
+      "(9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d) Starting authorizer: vy3c1k for request: 9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d\n" +
+      "API Key is attached to usage plan nwpay-partners-gold in us-east-2\n" +
+      '{ "name": "AWSALB", "value": "Qm8xZ2Y0cTdhOWJiLWFiY2QtNDJmMS05ZjE2", "path": "/", "domain": "portal.example.com" }\n' +
+      '"Keys": ["Customer$Acme Retail GmbH"], "Keys": ["Team$Platform"]\n';
+    const out = mask(text);
+    for (const v of [
+      "E1K7QZ4W2XDPA3",
+      "vy3c1k",
+      "nwpay-partners-gold",
+      "Qm8xZ2Y0cTdhOWJiLWFiY2QtNDJmMS05ZjE2",
+      "Acme Retail GmbH",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of [".2024-03-03-09.9f2c1a7b.gz", "Team$Platform", "usage plan "]) expect(out).toContain(v);
+  });
 });

@@ -84,6 +84,8 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   // aws ecr get-login-password (| docker login ...): a command, not a key
   ["getloginpassword", CRED_NONE],
   ["password", CRED_OTHER],
+  // sudoers' NOPASSWD: tag (a rule's option, a command follows)
+  ["nopasswd", CRED_NONE],
   ["passwd", CRED_OTHER],
   // Redis's requirepass and masterauth, Rails' secret_key_base and Active Record encryption's keys, LaunchDarkly's and
   // other feature-flag services' SDK keys (FEATURE_FLAGS_SDK_KEY, LAUNCHDARKLY_SDK_KEY)
@@ -193,6 +195,9 @@ for (const e of KEY_ENDINGS) {
 for (let c = 48; c <= 57; c++) LAST_UNIT[c] = true;
 
 /** Values that are placeholders or types, not credentials (compared lower-cased). */
+// commands a shell pipeline goes on with
+const PIPED_COMMANDS = ch.wordSet("tail head grep egrep sort uniq jq yq less more wc awk sed cut xargs tee base64 tr");
+
 const NOT_A_VALUE: Record<string, boolean> = {
   // a setting's state (EC2Config's plugins: Ec2SetPassword: Enabled)
   enabled: true,
@@ -538,6 +543,8 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   if (len > 2 && c0 === 60) return false;
   // a PowerShell pipeline, not a table's cell: `password | ConvertTo-Json` (Verb-Noun)
   if (sep === PIPE && (cls(c0) & C_UPPER) !== 0 && len <= 32 && cmdletAt(s, a, b)) return false;
+  // a shell pipeline's next command (getent passwd | tail -4, cat password.txt | base64)
+  if (sep === PIPE && len <= 6 && PIPED_COMMANDS[sub(s, a, b)] === true) return false;
   // a pseudonym is never masked again
   if (!quoted && sep !== PIPE) {
     // code: an identifier chain with a call, member access or a statement end (`os.environ["X"]`, `args.token;`)

@@ -530,6 +530,14 @@ export const STOPLIST: Record<string, boolean> = {
   tflint: true,
   checkov: true,
   tfsec: true,
+  // weekdays (Last login: Mon Mar  4 16:02:11 2024: "login" is a name key)
+  mon: true,
+  tue: true,
+  wed: true,
+  thu: true,
+  fri: true,
+  sat: true,
+  sun: true,
   // PostgreSQL's logical decoding plugins (Debezium's plugin.name)
   pgoutput: true,
   decoderbufs: true,
@@ -773,6 +781,8 @@ const GENERIC_ENDINGS = [
   // an SES configuration set by an app's setting (SES_CONFIG_SET), an ECS task definition's family[:revision]
   "configset",
   "taskdefinition",
+  // an API management layer's developer app (Apigee's message log: developer_app=x)
+  "developerapp",
   // a Snowflake warehouse (dbt's and Airflow's Snowflake profiles), a Debezium connector's topic prefix
   "warehouse",
   "topicprefix",
@@ -2646,8 +2656,11 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   // an EFS or FSx file system, an S3 access point
   if (system) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "file");
   if (point) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "access");
-  // an AWS Backup plan
-  if (plan) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "backup");
+  // an AWS Backup plan, an API Gateway usage plan
+  if (plan)
+    return (
+      (w === 6 && ch.matchesLowerAt(s, k, a - 1, "backup")) || (w === 5 && ch.matchesLowerAt(s, k, a - 1, "usage"))
+    );
   // an instance profile, a CLI's profile ("from profile x", "using profile x", "AWS profile x")
   if (profile)
     return (

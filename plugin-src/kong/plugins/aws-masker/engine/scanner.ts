@@ -235,6 +235,9 @@ function nounKinds(): void {
     // an AWS Backup plan ("plan" only after "backup"; not "replica": a name stands before it as often, "the
     // global-table replica")
     ["plan", "resource-name"],
+    // a Kafka Connect (Debezium's) connector, an Airflow DAG (forty-second pass)
+    ["connector", "resource-name"],
+    ["dag", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1200,7 +1203,13 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
     if (byteAt(s, e) === SLASH) k = e + 1;
     e++;
   }
-  return e - k < 2 ? 0 : valueOfKey(cfg, s, k, e, i, j, n, out);
+  if (e - k < 2) return 0;
+  // a HAR file's cookie ({"name": "session", "value": x, "path": "/", "domain": d, "httpOnly": true}): its value is a
+  // session's credential whatever its name
+  const close = unitWithin(s, 125, j, n, 2 * PAIR_WINDOW);
+  const rest = close > j && byteAt(s, j) === QUOTE && byteAt(s, j + 1) === COLON ? sub(s, j, close) : "";
+  const cookie = rest.indexOf('"httpOnly"') > 0 || (rest.indexOf('"path"') > 0 && rest.indexOf('"domain"') > 0);
+  return valueOfKey(cfg, s, k, e, i, j, n, out, cookie);
 }
 
 /**
@@ -1217,9 +1226,11 @@ function valueOfKey(
   j: number,
   n: number,
   out: Match[],
+  cookie = false,
 ): number {
   // (a request's cookies by their header's name, a WAF log's or a HAR file's {"name": "Cookie", "value": x}: session ids)
-  const code = e - k === 6 && matchesLowerAt(s, k, e, "cookie") ? creds.CRED_OTHER : creds.credentialKeyCode(s, k, e);
+  const code =
+    cookie || (e - k === 6 && matchesLowerAt(s, k, e, "cookie")) ? creds.CRED_OTHER : creds.credentialKeyCode(s, k, e);
   if (code !== CRED_NONE) {
     // (the value of a command's flag: --value x)
     const flag = keyStart >= 2 && byteAt(s, keyStart - 1) === DASH && byteAt(s, keyStart - 2) === DASH;
@@ -4202,12 +4213,16 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE) joined = true;
         e++;
       }
+      // (a tag key's value whatever its shape: Customer$Acme Retail GmbH, Team$RiskAnalytics; one plain word stays)
+      const tag = (a === 0 || byteAt(s, a - 1) === QUOTE) && nm.tagKey(s, a, p);
+      if (tag && e < n && byteAt(s, e) === SPACE) e = nm.spacedValueEnd(s, e, n);
+      if (tag && !nm.plainTagValue(s, a, p, s, p + 1, e)) joined = true;
       // (in quotes, or a JSON string's whole content)
       if (
         joined &&
         (a === 0 || byteAt(s, a - 1) === QUOTE) &&
         (e >= n || byteAt(s, e) === QUOTE) &&
-        plausibleName(s, p + 1, e, kind as Kind)
+        (plausibleName(s, p + 1, e, kind as Kind) || (tag && nm.spacedName(s, p + 1, e)))
       )
         push(cfg, s, extra, p + 1, e, kind);
     }
@@ -5764,6 +5779,18 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     if (dots === 2 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0))
       push(cfg, s, extra, p, e, cfg.byId["credential"]);
     p = s.indexOf("eyJ", e > p + 3 ? e : p + 3);
+  }
+  // a CloudFront standard log file's name, <distribution id>.<YYYY-MM-DD-HH>.<8 hex>.gz (aws s3 ls of the log bucket)
+  p = firstOf(s, ".gz");
+  while (p >= 0) {
+    if (p >= 37 && byteAt(s, p - 9) === DOT && byteAt(s, p - 23) === DOT && runOf(s, p - 8, p, C_HEX) === 8) {
+      const d = p - 23;
+      let a = d;
+      while (a > 0 && d - a < 14 && (cls(byteAt(s, a - 1)) & (C_UPPER | C_DIGIT)) !== 0) a--;
+      if (d - a >= 12 && byteAt(s, a) === 69 && byteAt(s, p - 18) === DASH && byteAt(s, p - 12) === DASH)
+        push(cfg, s, extra, a, d, cfg.byId["cloudfront-distribution"]);
+    }
+    p = s.indexOf(".gz", p + 3);
   }
   // and a secret after its configuration's word and a blank: HAProxy's userlist (user x insecure-password y), Redis's
   // requirepass and masterauth (redis.conf's line; ["--requirepass", "x"] in a compose file's command list), Apache's

@@ -47,6 +47,20 @@ function hostUnit(c: number): boolean {
   return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 45;
 }
 
+/** The end of the run of host units (hostUnit) from a, at most max of them. */
+function hostRunEnd(s: string, a: number, n: number, max: number): number {
+  let e = a;
+  while (e < n && e - a < max && hostUnit(byteAt(s, e))) e++;
+  return e;
+}
+
+/** The end of the run of login units (userUnit) from a, at most max of them. */
+function loginRunEnd(s: string, a: number, n: number, max: number): number {
+  let e = a;
+  while (e < n && e - a < max && userUnit(byteAt(s, e))) e++;
+  return e;
+}
+
 /** True when s[a, b) holds a letter (not an address, a number or a version). */
 function lettered(s: string, a: number, b: number): boolean {
   for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) return true;
@@ -65,8 +79,7 @@ const SPAN_KIND = { kind: 0 };
 
 /** A login's end after s[.., a): its units (at most 32), a trailing "." not counted. */
 function userEnd(s: string, a: number, n: number): number {
-  let e = a;
-  while (e < n && e - a < 32 && userUnit(byteAt(s, e))) e++;
+  let e = loginRunEnd(s, a, n, 32);
   while (e > a && byteAt(s, e - 1) === 46) e--;
   return e;
 }
@@ -112,8 +125,7 @@ function atNames(s: string, n: number, spans: number[], count: number): number {
   while (p >= 0 && p + 2 < n) {
     let a = p;
     while (a > 0 && p - a < 32 && userUnit(byteAt(s, a - 1))) a--;
-    let h = p + 1;
-    while (h < n && h - p <= 128 && hostUnit(byteAt(s, h))) h++;
+    let h = hostRunEnd(s, p + 1, n, 128);
     while (h > p + 1 && byteAt(s, h - 1) === 46) h--;
     if (a < p && h > p + 2 && h < n) {
       const before = a > 0 ? byteAt(s, a - 1) : LF;
@@ -282,8 +294,7 @@ function sshConfig(s: string, n: number, spans: number[], count: number): number
   p = ch.firstOf(s, "HostName ");
   while (p >= 0) {
     const a = p + 9;
-    let e = a;
-    while (e < n && e - a < 128 && hostUnit(byteAt(s, e))) e++;
+    const e = hostRunEnd(s, a, n, 128);
     if ((e >= n || byteAt(s, e) === LF || byteAt(s, e) === 13 || byteAt(s, e) === SPACE) && shortHost(s, a, e))
       count = add(spans, count, a, e);
     p = ch.indexFrom(s, "HostName ", e > p + 9 ? e : p + 9);
@@ -292,8 +303,7 @@ function sshConfig(s: string, n: number, spans: number[], count: number): number
     let r = ch.firstOf(s, w);
     while (r >= 0) {
       const a = r + w.length;
-      let e = a;
-      while (e < n && e - a < 128 && hostUnit(byteAt(s, e))) e++;
+      const e = hostRunEnd(s, a, n, 128);
       if (e < n && (byteAt(s, e) === 39 || byteAt(s, e) === SPACE) && shortHost(s, a, e))
         count = add(spans, count, a, e);
       r = ch.indexFrom(s, w, e > r + 1 ? e : r + 1);
@@ -343,11 +353,14 @@ function units(s: string, n: number, spans: number[], count: number): number {
 }
 
 // names a tool's line quotes between two fixed parts: kcat's metadata (topic "x" with 6 partitions), the Kafka
-// client's "Topic x not present in metadata after 60000 ms", Airflow's "Using connection ID 'x' for task execution"
+// client's "Topic x not present in metadata after 60000 ms", Airflow's "Using connection ID 'x' for task execution",
+// API Gateway's "Starting authorizer: x for request: <id>"
 const QUOTED_NAMES = [
   ['topic "', '" with '],
   ["Topic ", " not present in metadata"],
   ["Using connection ID '", "'"],
+  // API Gateway's execution log: its Lambda authorizer's id
+  ["Starting authorizer: ", " for request"],
 ];
 
 /** QUOTED_NAMES' names, and the lines `kafka-topics.sh --list` and `kafka-consumer-groups.sh --list` print. */
@@ -356,8 +369,7 @@ function toolNames(s: string, n: number, spans: number[], count: number): number
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       const a = p + lit.length;
-      let e = a;
-      while (e < n && e - a < 249 && userUnit(byteAt(s, e))) e++;
+      const e = loginRunEnd(s, a, n, 249);
       if (e > a + 1 && sub(s, e, e + end.length) === end && lettered(s, a, e)) count = add(spans, count, a, e);
       p = ch.indexFrom(s, lit, e > p + 1 ? e : p + 1);
     }
@@ -374,8 +386,7 @@ function toolNames(s: string, n: number, spans: number[], count: number): number
       // each line under it one name, to a blank line, a prompt or a line of words
       for (let lines = 0; e >= 0 && e + 1 < n && lines < 4096; lines++) {
         const a = e + 1;
-        let b = a;
-        while (b < n && b - a < 249 && userUnit(byteAt(s, b))) b++;
+        const b = loginRunEnd(s, a, n, 249);
         const c = b < n ? byteAt(s, b) : LF;
         if (b === a || (c !== LF && c !== 13)) break;
         const t = sub(s, a, b);
@@ -390,6 +401,108 @@ function toolNames(s: string, n: number, spans: number[], count: number): number
   return count;
 }
 
+/** The token of login units ending at e that opens its line (after blanks and "%", sudoers' group), or -1. */
+function lineOpeningToken(s: string, e: number): number {
+  let a = e;
+  while (a > 0 && e - a < 32 && userUnit(byteAt(s, a - 1))) a--;
+  let k = a;
+  if (k > 0 && byteAt(s, k - 1) === 37) k--;
+  while (k > 0 && a - k < 16 && (byteAt(s, k - 1) === SPACE || byteAt(s, k - 1) === 9)) k--;
+  return a < e && (k === 0 || byteAt(s, k - 1) === LF) ? a : -1;
+}
+
+/**
+ * Accounts and servers of system files and tools: a passwd(5) line's person (a uid of 1000-59999) and full name,
+ * `last`'s and `who`'s users (a line opening with a user before its terminal, pts/N or ttyN), a sudoers rule's user
+ * or %group (before ALL=(), HAProxy's servers and backends (a config's `server <name> <address>`, its log's
+ * `Server <backend>/<server> is`), Spark's `The table or view `a`.`b`.`c` cannot be found` (its catalog's own stay).
+ */
+function systemNames(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, ":x:");
+  while (p >= 0) {
+    const a = lineOpeningToken(s, p);
+    let q = p + 3;
+    const uid = q;
+    while (q < n && q - uid < 6 && (cls(byteAt(s, q)) & C_DIGIT) !== 0) q++;
+    const id = q > uid ? Number(sub(s, uid, q)) : 0;
+    if (a >= 0 && id >= 1000 && id < 60000 && byteAt(s, q) === 58 && personLogin(s, a, p)) {
+      count = add(spans, count, a, p);
+      // the gid, then the full name (GECOS: to its "," or ":")
+      q++;
+      while (q < n && q - uid < 16 && (cls(byteAt(s, q)) & C_DIGIT) !== 0) q++;
+      if (q < n && byteAt(s, q) === 58) {
+        const g = q + 1;
+        let e = g;
+        while (e < n && e - g < 64 && byteAt(s, e) !== 58 && byteAt(s, e) !== 44 && byteAt(s, e) !== LF) e++;
+        if (e - g >= 2 && lettered(s, g, e)) count = add(spans, count, g, e);
+      }
+    }
+    p = ch.indexFrom(s, ":x:", q > p + 3 ? q : p + 3);
+  }
+  for (let w = 0; w < 3; w++) {
+    const lit = w === 0 ? " pts/" : w === 1 ? " tty" : " ALL=(";
+    p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let e = p;
+      while (e > 0 && p - e < 24 && byteAt(s, e - 1) === SPACE) e--;
+      const a = lineOpeningToken(s, e);
+      if (a >= 0 && (personLogin(s, a, e) || (a > 0 && byteAt(s, a - 1) === 37 && e - a >= 3)))
+        count = add(spans, count, a, e);
+      p = ch.indexFrom(s, lit, p + lit.length);
+    }
+  }
+  p = ch.firstOf(s, "server ");
+  while (p >= 0) {
+    const a = p + 7;
+    const e = loginRunEnd(s, a, n, 64);
+    // (a config line's: indented "server", its name, then an address or a host and a port)
+    let k = p;
+    while (k > 0 && p - k < 16 && (byteAt(s, k - 1) === SPACE || byteAt(s, k - 1) === 9)) k--;
+    if (
+      k < p &&
+      (k === 0 || byteAt(s, k - 1) === LF) &&
+      e < n &&
+      byteAt(s, e) === SPACE &&
+      e - a >= 2 &&
+      lettered(s, a, e)
+    ) {
+      const q = hostRunEnd(s, e + 1, n, 127);
+      if (q < n && byteAt(s, q) === 58 && q > e + 1) count = add(spans, count, a, e);
+    }
+    p = ch.indexFrom(s, "server ", e > p + 7 ? e : p + 7);
+  }
+  p = ch.firstOf(s, "Server ");
+  while (p >= 0) {
+    const a = p + 7;
+    const e = loginRunEnd(s, a, n, 64);
+    const b = e + 1;
+    const f = e < n && byteAt(s, e) === 47 ? loginRunEnd(s, b, n, 64) : b;
+    if (f > b && sub(s, f, f + 4) === " is " && lettered(s, a, e) && lettered(s, b, f)) {
+      count = add(spans, count, a, e);
+      count = add(spans, count, b, f);
+    }
+    p = ch.indexFrom(s, "Server ", f > p + 7 ? f : p + 7);
+  }
+  p = ch.firstOf(s, "The table or view `");
+  while (p >= 0) {
+    let q = p + 18;
+    for (let part = 0; part < 4 && q < n && byteAt(s, q) === 96; part++) {
+      const a = q + 1;
+      let e = a;
+      while (e < n && e - a < 128 && byteAt(s, e) !== 96 && byteAt(s, e) !== LF) e++;
+      if (e >= n || byteAt(s, e) !== 96) break;
+      if (e - a >= 2 && CATALOGS[sub(s, a, e).toLowerCase()] !== true) count = add(spans, count, a, e);
+      q = e + 1;
+      if (q < n && byteAt(s, q) === 46) q++;
+    }
+    p = ch.indexFrom(s, "The table or view `", q > p + 18 ? q : p + 18);
+  }
+  return count;
+}
+
+// Spark's and Glue's own catalogs
+const CATALOGS = setOf("glue_catalog spark_catalog awsdatacatalog hive_metastore default");
+
 /**
  * The terminal names of s[0, n) into spans ([start, end, kind] triples from index count, each of kind); returns the
  * new count.
@@ -401,5 +514,6 @@ export function terminalNames(s: string, n: number, spans: number[], count: numb
   count = hostsLines(s, n, spans, count);
   count = sshConfig(s, n, spans, count);
   count = toolNames(s, n, spans, count);
+  count = systemNames(s, n, spans, count);
   return units(s, n, spans, count);
 }
