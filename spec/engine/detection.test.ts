@@ -4657,4 +4657,19 @@ describe("fresh material, forty-second pass: tag values, terminal sessions, pipe
       expect(out).not.toContain(v);
     for (const v of [".2024-03-03-09.9f2c1a7b.gz", "Team$Platform", "usage plan "]) expect(out).toContain(v);
   });
+  it("review: prose after the new anchors stays (no word learned), and a W3C log's rows end at its first line without a tab", () => {
+    const text =
+      "on EC2 i-0abc1234def567890: 3 hosts down\n10.0.0.5 is down\nsystemctl stop the agent\nInvalid user name or password\n" +
+      "Connecting as user with admin rights\nGet-ADUser -Filter *\nthe tty is busy\n";
+    expect(mask(text)).toBe(
+      text.replace("i-0abc1234def567890", mask("i-0abc1234def567890")).replace("10.0.0.5", mask("10.0.0.5")),
+    );
+    const log =
+      "#Fields: date time x-edge-location c-ip cs-uri-stem sc-status x-edge-result-type\n" +
+      "2024-03-03\t09:12:40\tFRA56-P3\t10.1.2.3\t/static/app.js\t200\tHit\n\n" +
+      "$ aws ec2 describe-instances --output text\nINSTANCES\ti-0abc1234def567890\tledger-web-01\trunning\n";
+    const out = mask(log);
+    expect(out).toContain("\t/static/app.js\t200\tHit");
+    expect(out).not.toContain("ledger-web-01");
+  });
 });

@@ -6932,8 +6932,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   let prevTab = false;
   let prevCount = 0;
   // a W3C extended log's rows (CloudFront's standard logs: #Fields: date time x-edge-location ...) are log records, not
-  // --output text rows: their cells are Hit, TLSv1.3, text/html, read by the other rules
-  const w3c = firstOf(s, "#Fields: ");
+  // --output text rows: their cells are Hit, TLSv1.3, text/html, read by the other rules; from the #Fields: line to
+  // the first line without a tab
+  let logRows = false;
   while (ls < n) {
     let lineCells = 0;
     let le = s.indexOf("\n", ls);
@@ -6954,7 +6955,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         }
       }
     }
-    if (pipeRow || (hasTab && !(w3c >= 0 && ls > w3c))) {
+    if (!hasTab) logRows = false;
+    if (byteAt(s, ls) === ch.HASH && ch.matchesAt(s, ls, ls + 9, "#Fields: ")) logRows = true;
+    if (pipeRow || (hasTab && !logRows)) {
       const sep = !pipeRow ? 9 : byteAt(s, k) === ch.PIPE ? ch.PIPE : 0;
       let nextBorder = false;
       // Markdown's delimiter row under a header row: | --- | :---: |

@@ -147,40 +147,39 @@ function atNames(s: string, n: number, spans: number[], count: number): number {
   return count;
 }
 
-// anchors a person's login follows (sshd, pam_unix, systemd-logind; not a home directory's path: /Users/webpack in a
-// README is a placeholder, and a login is learned, replaced all over the text)
+// anchors a person's login follows (sshd, pam_unix, Apache, a JDBC client, Active Directory's cmdlets; not a home
+// directory's path: /Users/webpack in a README is a placeholder, and a login is learned, replaced all over the text),
+// each with what must follow the login: a fixed text, or "" (a blank, a quote, "(", "." or the line's end); "~" as ""
+// for a login with a digit, "_", "-" or "." (Connecting as user glue_reader; not "Connecting as user with ...")
 const LOGIN_ANCHORS = [
-  "Accepted publickey for ",
-  "Accepted password for ",
-  "Accepted keyboard-interactive/pam for ",
-  "Failed password for ",
-  "Failed password for invalid user ",
-  "Invalid user ",
-  "session opened for user ",
-  "session closed for user ",
-  " of user ",
-  // a JDBC client's log (Glue's GlueJdbcUtils: Connecting as user x), Apache's basic authentication's
-  "Connecting as user ",
-  "AH01618: user ",
-  // Active Directory's cmdlets' identity (Get-ADUser jdoe, Get-ADUser -Identity jdoe)
-  "Get-ADUser ",
-  "Get-ADUser -Identity ",
+  ["Accepted publickey for ", " from "],
+  ["Accepted password for ", " from "],
+  ["Accepted keyboard-interactive/pam for ", " from "],
+  ["Failed password for ", " from "],
+  ["Failed password for invalid user ", " from "],
+  ["Invalid user ", " from "],
+  ["session opened for user ", ""],
+  ["session closed for user ", ""],
+  ["Connecting as user ", "~"],
+  ["AH01618: user ", " not found"],
+  ["Get-ADUser ", "~"],
+  ["Get-ADUser -Identity ", ""],
 ];
 
 /** People's logins after LOGIN_ANCHORS, and sudo's log line's (<user> : TTY=). */
 function logins(s: string, n: number, spans: number[], count: number): number {
-  for (const w of LOGIN_ANCHORS) {
+  for (const [w, follower] of LOGIN_ANCHORS) {
     let p = ch.firstOf(s, w);
     while (p >= 0) {
       const a = p + w.length;
       const e = userEnd(s, a, n);
-      // (what follows a login in these lines: " from", "(uid=", " by", ".", "/", the line's end)
       const c = e < n ? byteAt(s, e) : LF;
-      if (
-        (c === SPACE || c === LF || c === 40 || c === 46 || c === 47 || c === 13 || c === 39 || c === 34) &&
-        personLogin(s, a, e)
-      )
-        count = add(spans, count, a, e);
+      const ends =
+        follower.length > 1
+          ? sub(s, e, e + follower.length) === follower
+          : (c === SPACE || c === LF || c === 40 || c === 46 || c === 47 || c === 13 || c === 39 || c === 34) &&
+            (follower === "" || ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) < e - a);
+      if (ends && byteAt(s, a) !== 45 && personLogin(s, a, e)) count = add(spans, count, a, e);
       p = ch.indexFrom(s, w, e > p + 1 ? e : p + 1);
     }
   }
@@ -234,6 +233,7 @@ function hostsLines(s: string, n: number, spans: number[], count: number): numbe
       if (dots === 3 && q < le && (byteAt(s, q) === SPACE || byteAt(s, q) === 9)) {
         const first = count;
         let names = 0;
+        let shaped = false;
         let ok = true;
         while (ok && q < le) {
           while (q < le && (byteAt(s, q) === SPACE || byteAt(s, q) === 9 || byteAt(s, q) === 13)) q++;
@@ -243,13 +243,16 @@ function hostsLines(s: string, n: number, spans: number[], count: number): numbe
           const c = q < le ? byteAt(s, q) : LF;
           ok = q > a && (c === SPACE || c === 9 || c === 13 || c === LF) && lettered(s, a, q) && names < 8;
           names++;
+          if (ok && ch.runOf(s, a, q, ch.C_LOWER | ch.C_UPPER) < q - a) shaped = true;
           if (ok && sub(s, a, q).indexOf(".") < 0) {
             const h = sub(s, a, q).toLowerCase();
             if (h.indexOf("localhost") !== 0 && h.indexOf("ip6-") !== 0 && h !== "broadcasthost" && hostName(s, a, q))
               count = add(spans, count, a, q);
           }
         }
-        if (!ok) count = first;
+        // (a line of plain words is prose after an address: "10.0.0.5 is down"; a hosts line's names have a "-", a
+        // digit or a dot in one of them)
+        if (!ok || !shaped) count = first;
       }
     }
     ls = le + 1;
@@ -336,8 +339,11 @@ function units(s: string, n: number, spans: number[], count: number): number {
         let u = e;
         if (u - a > 8 && sub(s, u - 8, u) === ".service") u -= 8;
         const c = e < n ? byteAt(s, e) : LF;
+        // (a unit the company named has a "-", "_", "@", "." or digit: systemctl restart bcove-bridge; a word after
+        // the verb is prose, "systemctl stop the agent")
         if (
           u - a >= 3 &&
+          ch.runOf(s, a, u, ch.C_LOWER | ch.C_UPPER) < u - a &&
           (c === SPACE || c === LF || c === 13 || c === 59 || c === 96) &&
           byteAt(s, a) !== 45 &&
           lettered(s, a, u) &&
@@ -446,7 +452,10 @@ function systemNames(s: string, n: number, spans: number[], count: number): numb
       let e = p;
       while (e > 0 && p - e < 24 && byteAt(s, e - 1) === SPACE) e--;
       const a = lineOpeningToken(s, e);
-      if (a >= 0 && (personLogin(s, a, e) || (a > 0 && byteAt(s, a - 1) === 37 && e - a >= 3)))
+      // (a terminal's number follows pts/ and tty: ttyS0, pts/1; sudoers' rule is its own proof)
+      const t = p + lit.length;
+      const terminal = w === 2 || (t < n && ((cls(byteAt(s, t)) & C_DIGIT) !== 0 || byteAt(s, t) === 83));
+      if (terminal && a >= 0 && (personLogin(s, a, e) || (a > 0 && byteAt(s, a - 1) === 37 && e - a >= 3)))
         count = add(spans, count, a, e);
       p = ch.indexFrom(s, lit, p + lit.length);
     }
