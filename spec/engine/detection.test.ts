@@ -4582,7 +4582,7 @@ describe("fresh material, forty-second pass: tag values, terminal sessions, pipe
   it("server secrets without a key-value separator, a JWT whatever precedes it, a WAF log's cookie; header names and CloudFront log cells stay", () => {
     const text =
       "    user stats insecure-password Ws4Ed6Rf8Tg\nrequirepass Zr8Tq3Wm6Yv1\n" +
-      'command: ["redis-server", "--requirepass", "Qa7Ws3Ed9Rf2"]\nSetEnv DB_PASSWORD Fj3Kl8Mn2Qp5\nSetEnv APP_ENV production\n' +
+      'command: ["redis-server", "--requirepass", "Qa7Ws3Ed9Rf2"]\nSetEnv APP_ENV production\nSetEnv DB_PASSWORD Fj3Kl8Mn2Qp5\nSetEnv APP_ENV production\n' +
       "secret_key_base: 9c2e4b7a1d3f5e8c0b2a4d6f8e1c3b5a7d9f0e2c4b6a8d0f1e3c5b7a9d2f4e6c\nbin/rails credentials:show\n" +
       "FEATURE_FLAGS_SDK_KEY=sdk-7e2b9c41-5a8d-4f3e-b1c6-0d9e8f7a6b5c\n" +
       '{ "key": "merchant_jwt", "value": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1XzQ4MjkxIn0.Lm4Rt8Vn3Bc6Kp9Wd2Hf7Gj1Ys5Qz0X" }\n' +

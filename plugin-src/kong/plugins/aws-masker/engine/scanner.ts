@@ -5800,18 +5800,19 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
+      // (SetEnv's key: a credential's, DB_PASSWORD, API_TOKEN; another's value is no secret, SetEnv APP_ENV prod)
+      let secret = true;
       if (w === 6) {
-        // (SetEnv's key: a credential's, DB_PASSWORD, API_TOKEN)
         const k = a;
         while (a < n && a - k < 64 && ch.isKeyUnit(byteAt(s, a))) a++;
-        if (a === k || a >= n || byteAt(s, a) !== SPACE || creds.credentialKeyCode(s, k, a) === CRED_NONE) a = n;
-        else a++;
+        secret = a > k && a < n && byteAt(s, a) === SPACE && creds.credentialKeyCode(s, k, a) !== CRED_NONE;
+        if (secret) a++;
       }
       let e = a;
       while (e < n && e - a < 128 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
       // (a sentence's full stop is no part of it)
       while (e > a + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
-      if (e - a >= 4 && creds.plausibleCredential(s, a, e, false, SPACE))
+      if (secret && e - a >= 4 && creds.plausibleCredential(s, a, e, false, SPACE))
         push(cfg, s, extra, a, e, cfg.byId["credential"]);
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
