@@ -147,39 +147,48 @@ function atNames(s: string, n: number, spans: number[], count: number): number {
   return count;
 }
 
-// anchors a person's login follows (sshd, pam_unix, Apache, a JDBC client, Active Directory's cmdlets; not a home
-// directory's path: /Users/webpack in a README is a placeholder, and a login is learned, replaced all over the text),
-// each with what must follow the login: a fixed text, or "" (a blank, a quote, "(", "." or the line's end); "~" as ""
-// for a login with a digit, "_", "-" or "." (Connecting as user glue_reader; not "Connecting as user with ...")
-const LOGIN_ANCHORS = [
-  ["Accepted publickey for ", " from "],
-  ["Accepted password for ", " from "],
-  ["Accepted keyboard-interactive/pam for ", " from "],
-  ["Failed password for ", " from "],
-  ["Failed password for invalid user ", " from "],
-  ["Invalid user ", " from "],
-  ["session opened for user ", ""],
-  ["session closed for user ", ""],
-  ["Connecting as user ", "~"],
-  ["AH01618: user ", " not found"],
-  ["Get-ADUser ", "~"],
-  ["Get-ADUser -Identity ", ""],
+// Names between an anchor and what must follow them, and what they name. A person's login ("person": at most 32
+// units, no system account; not a home directory's path: /Users/webpack in a README is a placeholder, and a login
+// is learned, replaced all over the text) after sshd's, pam_unix's, Apache's, a JDBC client's and Active Directory's
+// cmdlets' words; a name a tool's line quotes ("name": at most 249 units): kcat's metadata, the Kafka client's
+// error, Airflow's connection, API Gateway's authorizer. What follows: a fixed text, or "" (a blank, a quote, "(",
+// "." or the line's end); "~" as "" for a name with a digit, "_", "-" or "." (Connecting as user glue_reader; not
+// "Connecting as user with ...").
+const NAME_ANCHORS = [
+  ["Accepted publickey for ", " from ", "person"],
+  ["Accepted password for ", " from ", "person"],
+  ["Accepted keyboard-interactive/pam for ", " from ", "person"],
+  ["Failed password for ", " from ", "person"],
+  ["Failed password for invalid user ", " from ", "person"],
+  ["Invalid user ", " from ", "person"],
+  ["session opened for user ", "", "person"],
+  ["session closed for user ", "", "person"],
+  ["Connecting as user ", "~", "person"],
+  ["AH01618: user ", " not found", "person"],
+  ["Get-ADUser ", "~", "person"],
+  ["Get-ADUser -Identity ", "", "person"],
+  ['topic "', '" with ', "name"],
+  ["Topic ", " not present in metadata", "name"],
+  ["Using connection ID '", "' for", "name"],
+  ["Starting authorizer: ", " for request", "name"],
 ];
 
-/** People's logins after LOGIN_ANCHORS, and sudo's log line's (<user> : TTY=). */
+/** NAME_ANCHORS' names, the Common Log Format's user and sudo's log line's (<user> : TTY=). */
 function logins(s: string, n: number, spans: number[], count: number): number {
-  for (const [w, follower] of LOGIN_ANCHORS) {
+  for (const [w, follower, what] of NAME_ANCHORS) {
+    const person = what === "person";
     let p = ch.firstOf(s, w);
     while (p >= 0) {
       const a = p + w.length;
-      const e = userEnd(s, a, n);
+      const e = person ? userEnd(s, a, n) : loginRunEnd(s, a, n, 249);
       const c = e < n ? byteAt(s, e) : LF;
       const ends =
         follower.length > 1
           ? sub(s, e, e + follower.length) === follower
           : (c === SPACE || c === LF || c === 40 || c === 46 || c === 47 || c === 13 || c === 39 || c === 34) &&
             (follower === "" || ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) < e - a);
-      if (ends && byteAt(s, a) !== 45 && personLogin(s, a, e)) count = add(spans, count, a, e);
+      const named = person ? personLogin(s, a, e) : e - a >= 2 && lettered(s, a, e);
+      if (ends && byteAt(s, a) !== 45 && named) count = add(spans, count, a, e);
       p = ch.indexFrom(s, w, e > p + 1 ? e : p + 1);
     }
   }
@@ -358,28 +367,8 @@ function units(s: string, n: number, spans: number[], count: number): number {
   return count;
 }
 
-// names a tool's line quotes between two fixed parts: kcat's metadata (topic "x" with 6 partitions), the Kafka
-// client's "Topic x not present in metadata after 60000 ms", Airflow's "Using connection ID 'x' for task execution",
-// API Gateway's "Starting authorizer: x for request: <id>"
-const QUOTED_NAMES = [
-  ['topic "', '" with '],
-  ["Topic ", " not present in metadata"],
-  ["Using connection ID '", "'"],
-  // API Gateway's execution log: its Lambda authorizer's id
-  ["Starting authorizer: ", " for request"],
-];
-
-/** QUOTED_NAMES' names, and the lines `kafka-topics.sh --list` and `kafka-consumer-groups.sh --list` print. */
+/** The lines `kafka-topics.sh --list` and `kafka-consumer-groups.sh --list` print. */
 function toolNames(s: string, n: number, spans: number[], count: number): number {
-  for (const [lit, end] of QUOTED_NAMES) {
-    let p = ch.firstOf(s, lit);
-    while (p >= 0) {
-      const a = p + lit.length;
-      const e = loginRunEnd(s, a, n, 249);
-      if (e > a + 1 && sub(s, e, e + end.length) === end && lettered(s, a, e)) count = add(spans, count, a, e);
-      p = ch.indexFrom(s, lit, e > p + 1 ? e : p + 1);
-    }
-  }
   let p = ch.firstOf(s, " --list");
   while (p >= 0) {
     // (each line once: the next search starts past it)
