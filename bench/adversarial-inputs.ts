@@ -521,6 +521,24 @@ export function adversarialInputs(size: number): Input[] {
     ["api log run", "E1K7QZ4W2XDPA3.2024-03-03-09.9f2c1a7b.gz Starting authorizer: a for request usage plan b .gz "],
     ["cookie object run", '{"name": "a", "value": "b", "path": "/", "domain": "c", "httpOnly": true} "Team$x y" "$ '],
     ["spark table run", "The table or view `a`.`b`.`c` cannot be found. The table or view `"],
+    // (forty-third pass: databases, sockets, home directories, certificates, tool output)
+    ["psql table run", " usename | datname\n---------+--------\n a_b | c_d\n e-f |\n-+-\n|-+-|-+- "],
+    [
+      "consumer group table run",
+      "GROUP  CONSUMER-ID  CLIENT-ID\na-b c(0) d\nhealth status index uuid\ng o e-1 u\nalias index\nx-y z\n",
+    ],
+    ["tag policy run", '"tag_value": { "@@assign": [ "CC-1", "a-b", \\"c_d\\", "x" ] } "tag_value": [ "'],
+    ["socket run", ' LISTEN 12/a-b ESTABLISHED 3/c users:(("d-e",pid=1 COMMAND PID USER\nf 1 g-h x\n'],
+    ["home path run", "/home/a.b/ /Users/c1/ C:\\Users\\d\\ x/home/e /home/ /Users/"],
+    [
+      "tool label run",
+      "Host Name . . . : a-b HOST: c  Loss% a[1]: ESTABLISHED b{2}:  INSTALLED ecs-svc/1234567890123 ",
+    ],
+    ["tool list run", "eb list\n  a-b\n* c-d\ncopilot svc -a e -n f --app g --name h -a \nconn i\nset j {"],
+    ["database name run", '"ns":"a_b.c_d" "$db":"e_f" db: \'g_h\' Replicate_Do_DB: i_j,k_l,m_n, _DB: '],
+    ["certificate run", "subject=C = GB, O = A B, OU = C D, CN = x issuer: O=E;OU=F; s:O = G/ O = "],
+    ["one long psql table", ""],
+    ["tcpdump run", "IP 10.0.0.1.123 > 10.0.0.2.456: IP 1.2.3.4.5 > 6.7.8.9.10: > 10.1.1.1.22 "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {
@@ -558,6 +576,15 @@ export function adversarialInputs(size: number): Input[] {
         name,
         mode: "text",
         text: ("aws\nresource_tags,name,y\n" + repeat('"{}",1,2\n', size)).slice(0, size),
+      });
+      continue;
+    }
+    if (name === "one long psql table") {
+      // the first 4,096 rows of one table read by their columns, the rest scanned as text
+      out.push({
+        name,
+        mode: "text",
+        text: ("aws\n usename | datname\n---------+--------\n" + repeat(" a_b1 | c_d2\n", size)).slice(0, size),
       });
       continue;
     }

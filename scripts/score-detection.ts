@@ -55,6 +55,8 @@ const KIND_CATEGORY: Record<string, Category> = {
   "role-session-name": "name",
   // (an account's root address, a person's: named, as a name key's value is)
   "email-address": "name",
+  // (a person's login in a home directory's path)
+  "os-login": "name",
 };
 const FAMILY_CATEGORY: Record<string, Category> = {
   "secret-key": "secret",

@@ -4673,3 +4673,140 @@ describe("fresh material, forty-second pass: tag values, terminal sessions, pipe
     expect(out).not.toContain("ledger-web-01");
   });
 });
+
+describe("fresh material, forty-third pass: databases, sockets, home directories, certificates and tool output", () => {
+  it("psql's aligned tables, its continuation prompt and a statement's schema.table in RDS text", () => {
+    const text =
+      "RDS: ledgercore=> SELECT usename, datname, application_name FROM pg_stat_activity;\n" +
+      "   usename    |   datname   | application_name\n" +
+      "--------------+-------------+------------------\n" +
+      " ledger_app   | ledger_core | airflow-fx-loader\n" +
+      " rdsadmin     | rdsadmin    | psql\n" +
+      "(2 rows)\n\n" +
+      "ledgercore=> \\dt gl_posting.*\n" +
+      "   Schema   |      Name       | Type  |    Owner\n" +
+      "------------+-----------------+-------+--------------\n" +
+      " gl_posting | accounts        | table | ledger_owner\n" +
+      "(1 row)\n" +
+      "finchdw=# SELECT 1\nfinchdw->   FROM t;\n" +
+      "LOG:  duration: 12 ms  statement: SELECT l.id FROM fin_posting.journal_lines l JOIN pg_catalog.pg_class c\n";
+    const out = mask(text);
+    for (const v of [
+      "ledger_app",
+      "ledger_core",
+      "airflow-fx-loader",
+      "gl_posting",
+      "ledger_owner",
+      "finchdw",
+      "fin_posting",
+      "journal_lines",
+    ])
+      expect(out).not.toContain(v);
+    // PostgreSQL's and RDS's own names, one plain word (learned, it would be masked in prose), the titles
+    for (const v of [" rdsadmin ", "| psql", " accounts ", "usename", "application_name", "pg_catalog.pg_class"])
+      expect(out).toContain(v);
+  });
+  it("kafka-consumer-groups' columns, a tag policy's allowed values, OpenSearch's _cat tables and cluster name", () => {
+    const text =
+      "MSK: kafka-consumer-groups.sh --describe --group fraud-scorer-v3 --members\n" +
+      "GROUP           CONSUMER-ID                          HOST            CLIENT-ID        #PARTITIONS     ASSIGNMENT\n" +
+      "fraud-scorer-v3 fraud-scorer-2-0b7e3c1a-5f62         /10.42.17.203   fraud-scorer-2   2               cardauth.events.raw(0,1)\n\n" +
+      '"tag_value": { "@@assign": [ "CC-4471", "payments-platform", "Platform" ] }\n' +
+      "GET _cat/indices?v\n" +
+      "health status index                              uuid                   pri rep docs.count\n" +
+      "green  open   tarnwell-payments-audit-2024.11.18 Kp4Xq2mNTz8Rw1vL6cJ9dB   5   1    9120344\n" +
+      "green  open   .kibana_1                          Xq2mNTz8Rw1vL6cJ9dBKp4   1   1    12\n\n" +
+      '"cluster_name" : "483920175566:tarnwell-logs-prd"\n';
+    const out = mask(text);
+    for (const v of [
+      "fraud-scorer-v3",
+      "fraud-scorer-2",
+      "cardauth.events.raw",
+      "CC-4471",
+      "payments-platform",
+      "tarnwell-payments-audit",
+      "483920175566",
+      "tarnwell-logs-prd",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ['"Platform"', ".kibana_1", "(0,1)", "health status index"]) expect(out).toContain(v);
+  });
+  it("tcpdump's address.port, netstat's, ss's and lsof's processes and users, home directories, ipconfig and mtr hosts", () => {
+    const text =
+      "IP 172.31.5.9.50916 > 34.226.81.17.443: Flags [S], seq 1, length 0\n" +
+      "tcp 0 0 10.42.33.150:9464 0.0.0.0:* LISTEN 2218/ledger-settler\ntcp 0 0 0.0.0.0:22 0.0.0.0:* LISTEN 812/sshd\n" +
+      'ESTAB 0 0 10.42.33.150:50930 10.42.18.204:5432 users:(("recon-uploader",pid=2219,fd=31))\n' +
+      "COMMAND     PID       USER   FD   TYPE DEVICE SIZE/OFF NODE NAME\n" +
+      "sshd      30117 mhalvorsen    4u  IPv4  61201      0t0  TCP 10.42.33.150:22 (ESTABLISHED)\n\n" +
+      "PS C:\\Users\\okafor> nslookup api.example.com\nrsync -a /home/jsmith/projects/ /home/ec2-user/x\n" +
+      "app_url = https://acme.okta.com/home/amazon_aws/0oa3fz8vkwQ9LpRt1697/272\n" +
+      "   Host Name . . . . . . . . . . . . : BCV-LT-PDELA-07\nHOST: bcv-bastion-01     Loss%   Snt   Last\n";
+    const out = mask(text);
+    for (const v of [
+      "172.31.5.9",
+      "34.226.81.17",
+      "ledger-settler",
+      "recon-uploader",
+      "mhalvorsen",
+      "okafor",
+      "jsmith",
+      "BCV-LT-PDELA-07",
+      "bcv-bastion-01",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of [".50916 > ", "812/sshd", "/home/ec2-user/x", "/home/amazon_aws/", "\nsshd      30117 "])
+      expect(out).toContain(v);
+    // a login of letters alone is not learned: a README's /home/webpack/ would mask the word all over the request
+    expect(mask("cd /home/webpack/app && npm i webpack")).toMatch(/\/home\/LOGIN_\w+\/app && npm i webpack$/);
+  });
+  it("a certificate's organization and unit, strongSwan's connections, an nftables set", () => {
+    const text =
+      "subject=C = GB, O = Northwind Payments Ltd, OU = Treasury Platform, CN = recon-svc.nwp.corp\n" +
+      "issuer=C = US, O = Amazon, OU = IT, CN = Amazon RSA 2048 M02\n" +
+      "   aws-tgw-t1[14]: ESTABLISHED 2 hours ago, 10.42.2.30[81.145.22.74]...52.2.144.19[52.2.144.19]\n" +
+      "config setup\nconn brindlecove-to-aws\n    right=52.2.144.19\nconn Tunnel1\n" +
+      "table inet filter { set ledger_peers { type ipv4_addr; elements = { 10.42.18.204 } } }\n";
+    const out = mask(text);
+    for (const v of ["Northwind Payments", "Treasury Platform", "aws-tgw-t1", "brindlecove-to-aws", "ledger_peers"])
+      expect(out).not.toContain(v);
+    for (const v of ["O = Amazon,", "OU = IT,", "conn Tunnel1", "table inet filter"]) expect(out).toContain(v);
+  });
+  it("credential helpers' profiles and SSO sessions, ECS deployment ids, eb list, Copilot's flags, MongoDB and MySQL names", () => {
+    const text =
+      "aws sso login --sso-session brindle-sso\nsso_session = corp-sso\n" +
+      "2024/05/14 09:12:33 profile data-lake-analyst: using AssumeRole in eu-west-1\n$ aws-vault exec iam-jmarsh -- aws s3 ls\n" +
+      "roleArn arn:aws:iam::911384027756:role/BillingReadOnly; roleSessionName jonas.marsh-leapp\n" +
+      "ECS ecs-svc/4719263518092746301 has begun draining\n" +
+      "$ eb list\n  tidewater-portal-staging\n* tw-portal-canary\n\n" +
+      "copilot svc logs -a quillstone -e prod -n ledger-sync\n" +
+      '{"op":"query","ns":"hearth_catalog.price_points","command":{"find":"listings","$db":"hearth_catalog"}}\n' +
+      "Replicate_Do_DB: orders_core,orders_audit\n" +
+      "the ECS task payouts-scheduler, container payouts-cron, and the ledger-worker-2 host\n" +
+      "tacacs-server host 172.16.85.108; the host ip-10-8-0-12; older server s-07b2d4e6f8a1c3e59\n" +
+      "Connectivity check to datasync.eu-west-2.amazonaws.com:443 [PASSED]\n";
+    const out = mask(text);
+    for (const v of [
+      "brindle-sso",
+      "corp-sso",
+      "data-lake-analyst",
+      "iam-jmarsh",
+      "jonas.marsh-leapp",
+      "4719263518092746301",
+      "tidewater-portal-staging",
+      "tw-portal-canary",
+      "quillstone",
+      "ledger-sync",
+      "hearth_catalog",
+      "price_points",
+      "orders_core",
+      "orders_audit",
+      "payouts-cron",
+      "ledger-worker-2",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ['"listings"', "tacacs-server host", "datasync.eu-west-2.amazonaws.com", "-e prod"])
+      expect(out).toContain(v);
+    expect(out).toContain(`the host ${mask("ip-10-8-0-12")};`);
+    expect(out).toContain(`older server ${mask("s-07b2d4e6f8a1c3e59")}`);
+  });
+});

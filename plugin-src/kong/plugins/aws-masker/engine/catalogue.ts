@@ -896,6 +896,15 @@ export const KINDS: Kind[] = [
     example: '"destinationPhoneNumber": "+14155550198"',
   },
   {
+    id: "os-login",
+    tag: "LOGIN",
+    family: "contact",
+    // (not learned: a README's /home/webpack/ is no name to mask all over a request)
+    title:
+      "A person's login of letters alone in a home directory's path (/home/<login>, /Users/<login>, C:\\Users\\<login>); one with a digit, '.', '_' or '-' is a resource-name, as in sshd's lines",
+    example: "PS C:\\Users\\adaeze> nslookup portal.brindlecove.com",
+  },
+  {
     id: "resource-name",
     tag: "RESOURCE_NAME",
     family: "name",

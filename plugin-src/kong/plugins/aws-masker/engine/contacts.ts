@@ -4,7 +4,7 @@
 // registries', standards bodies', other clouds') stay. A tenant's label in front of a SaaS's domain
 // (brindlecove.atlassian.net, brindlecove.okta.com) is the company's: that label is masked, the SaaS's domain stays.
 import * as ch from "./chars";
-import { terminalNames } from "./terminal";
+import { terminalNames, homeLogins } from "./terminal";
 
 const byteAt = ch.byteAt;
 const sub = ch.sub;
@@ -22,6 +22,8 @@ export const HOST_EMAIL = 1;
 export const HOST_ACCOUNT = 2;
 /** a phone number in E.164 form (+14155550198: an SMS event's destination, a Cognito user's phone_number) */
 export const HOST_PHONE = 3;
+/** a person's login in a home directory's path (/home/jdoe/, C:\\Users\\jdoe): not learned unless dotted */
+export const HOST_LOGIN = 4;
 
 const setOf = ch.wordSet;
 
@@ -263,7 +265,10 @@ function directoryNames(s: string, n: number, count: number): number {
   }
   count = directoryParts(s, n, count);
   count = terminalNames(s, n, HOST_SPANS, count, HOST_ACCOUNT);
+  count = homeLogins(s, n, HOST_SPANS, count, HOST_LOGIN, HOST_ACCOUNT);
   count = clusterServices(s, n, count);
+  count = tagPolicyValues(s, n, count);
+  count = certificateNames(s, n, count);
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "DC=" : "dc=";
     p = s.indexOf(lit);
@@ -373,6 +378,94 @@ function clusterServices(s: string, n: number, count: number): number {
         count = span(count, h, p, HOST_LABELS);
     }
     p = ch.indexFrom(s, ".svc", e);
+  }
+  return count;
+}
+
+// certificates' public issuers and their own units, and the toolkits' placeholders (OpenSSL's Internet Widgits, Go's
+// Acme Co): kept
+const PUBLIC_CERT_ORGS = setOf(
+  "amazon,amazon web services,amazon.com,let's encrypt,internet security research group,isrg,digicert inc,digicert," +
+    "google trust services llc,google trust services,sectigo limited,sectigo,globalsign nv-sa,globalsign," +
+    "cloudflare,microsoft corporation,entrust,godaddy.com,the go daddy group,starfield technologies,identrust," +
+    "baltimore,comodo ca limited,the usertrust network,zerossl,ssl corporation,apple inc.,verisign,thawte," +
+    "geotrust inc.,internet widgits pty ltd,acme co,example,example inc.,domain control validated," +
+    "www.digicert.com,positivessl,essentialssl",
+  ",",
+);
+
+/**
+ * The organization (O) and unit (OU) of a certificate's subject or issuer, as openssl x509 and s_client print them
+ * (subject=C = GB, O = Northwind Payments Ltd, OU = Treasury Platform, CN = ...; s:/i: lines), curl -v (subject: C=US;
+ * O=...; CN=...): the company's names; public CAs' stay, and a unit of one word of letters (IT, Engineering: learned,
+ * it would be masked all over the request). Read on a line that says subject or issuer only; each value at most 64 units.
+ */
+function certificateNames(s: string, n: number, count: number): number {
+  // (a text that says neither subject nor issuer holds no certificate's names: four searches spared)
+  const certificate = ch.firstOf(s, "ubject") >= 0 || ch.firstOf(s, "ssuer") >= 0;
+  for (let w = 0; w < 4 && certificate; w++) {
+    const lit = w === 0 ? "O = " : w === 1 ? "OU = " : w === 2 ? "O=" : "OU=";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 64 && byteAt(s, e) !== 44 && byteAt(s, e) !== 59 && byteAt(s, e) !== 10) {
+        if (byteAt(s, e) === 47 && w >= 2) break;
+        e++;
+      }
+      let b = e;
+      while (b > a && byteAt(s, b - 1) <= 32) b--;
+      const c = p > 0 ? byteAt(s, p - 1) : 32;
+      if (b - a >= 2 && (c === 32 || c === 44 || c === 59 || c === 47 || c === 61 || c === 58)) {
+        let ls = p;
+        while (ls > 0 && p - ls < 256 && byteAt(s, ls - 1) !== 10) ls--;
+        const head = sub(s, ls, p).toLowerCase();
+        const v = sub(s, a, b).toLowerCase();
+        const plainUnit = w % 2 === 1 && ch.runOf(s, a, b, C_LOWER | C_UPPER) === b - a;
+        if (
+          (head.indexOf("subject") >= 0 ||
+            head.indexOf("issuer") >= 0 ||
+            head.indexOf("s:") >= 0 ||
+            head.indexOf("i:") >= 0) &&
+          !plainUnit &&
+          PUBLIC_CERT_ORGS[v] !== true
+        )
+          count = span(count, a, b, HOST_ACCOUNT);
+      }
+      p = ch.indexFrom(s, lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
+  return count;
+}
+
+/**
+ * A tag policy's allowed values (Organizations' tag policy syntax, "tag_value": {"@@assign": ["CC-4471", "70231"]},
+ * and the effective policy's "tag_value": [...] in escaped JSON): the company's teams, cost centers and customers, each
+ * a name but one plain word (prod, Platform). At most 64 values of 128 units, the list found within 64 units.
+ */
+function tagPolicyValues(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, "tag_value");
+  while (p >= 0) {
+    let q = p + 9;
+    const lim = q + 64 < n ? q + 64 : n;
+    while (q < lim && byteAt(s, q) !== 91 && byteAt(s, q) !== 93 && byteAt(s, q) !== 125 && byteAt(s, q) !== 44) q++;
+    if (q < lim && byteAt(s, q) === 91) {
+      q++;
+      for (let items = 0; items < 64 && q < n; items++) {
+        // to the next value's quote (blanks, line feeds, commas and an escaping backslash before it)
+        while (q < n && (byteAt(s, q) <= 32 || byteAt(s, q) === 44 || byteAt(s, q) === 92)) q++;
+        if (q >= n || byteAt(s, q) !== 34) break;
+        const a = q + 1;
+        let b = a;
+        while (b < n && b - a < 128 && byteAt(s, b) !== 34 && byteAt(s, b) !== 92 && byteAt(s, b) !== 10) b++;
+        if (b >= n || (byteAt(s, b) !== 34 && byteAt(s, b) !== 92)) break;
+        const plain =
+          (cls(byteAt(s, a)) & (ch.C_LOWER | ch.C_UPPER)) !== 0 && ch.runOf(s, a + 1, b, ch.C_LOWER) === b - a - 1;
+        if (b - a >= 2 && !plain) count = span(count, a, b, HOST_ACCOUNT);
+        q = byteAt(s, b) === 92 ? b + 2 : b + 1;
+      }
+    }
+    p = ch.indexFrom(s, "tag_value", q > p + 9 ? q : p + 9);
   }
   return count;
 }

@@ -542,6 +542,19 @@ export const STOPLIST: Record<string, boolean> = {
   pgoutput: true,
   decoderbufs: true,
   wal2json: true,
+  // MongoDB's and DocumentDB's built-in roles (mongosh's roles: [ { db: 'x', role: 'readWrite' } ])
+  readwrite: true,
+  dbadmin: true,
+  dbowner: true,
+  useradmin: true,
+  clusteradmin: true,
+  clustermanager: true,
+  clustermonitor: true,
+  hostmanager: true,
+  readanydatabase: true,
+  readwriteanydatabase: true,
+  useradminanydatabase: true,
+  dbadminanydatabase: true,
 };
 
 /**
@@ -666,6 +679,8 @@ export function kindOfKey(t: KeyTable, key: string): Kind | undefined {
 // (the generic kind "resource-name") unless a kind of its own claims the key.
 const GENERIC_ENDINGS = [
   "name",
+  // an IAM Identity Center session of ~/.aws/config (sso_session = <name>, aws sso login --sso-session <name>)
+  "ssosession",
   "names",
   "identifier",
   "physicalresourceid",
@@ -943,6 +958,50 @@ const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
 export function genericKey(s: string, a: number, b: number): boolean {
   const w = suffixIn(GENERIC, s, a, b, GENERIC_SKIP);
   return w >= NOT_GENERIC_ENDINGS.length && w !== GROUP_AT;
+}
+
+// psql's column titles over a database's, a role's, a schema's or a table's names (\l, \du, \dt, pg_stat_activity,
+// pg_replication_slots, Redshift's stl_ and stv_ tables, pgbouncer's SHOW POOLS and SHOW DATABASES)
+const PSQL_NAME_TITLES = ch.wordSet(
+  "name,owner,role name,schema,usename,user_name,username,user,datname,db_name,dbname,database,db,slot_name," +
+    "force_user,nspname,rolname,relname,schemaname,tablename,table_name,table_schema,table_catalog,indexname," +
+    "index_name,database_name,grantee,grantor,application_name",
+  ",",
+);
+// PostgreSQL's, RDS's, Redshift's and pgbouncer's own databases, roles and schemas: kept
+const PSQL_BUILT_IN = ch.wordSet(
+  "postgres template0 template1 rdsadmin rdsdb rds_superuser rdsrepladmin rds_replication rds_iam rds_password " +
+    "rds_ad public pg_catalog information_schema pg_toast pgbouncer dev padb_harvest mysql sys performance_schema",
+);
+
+/**
+ * True when the prose noun s[a, a + len) is host, server or container: after a compound of one dash and no digit they
+ * are a config's keyword as often as a name's noun (Cisco's tacacs-server host, docker's dev-container host), and such
+ * a compound is not taken (no loop: called from the word loop's interpreted code).
+ */
+export function plainNoun(s: string, a: number, len: number): boolean {
+  const c = ch.lowerCode(ch.byteAt(s, a));
+  const d = ch.byteAt(s, a + 1);
+  return (
+    (len === 4 && c === 104 && d === 111) ||
+    (len === 6 && c === 115 && d === 101 && ch.byteAt(s, a + 2) === 114) ||
+    (len === 9 && c === 99 && d === 111 && ch.byteAt(s, a + 3) === 116)
+  );
+}
+
+/** True when s[a, b) is a psql column title over names (PSQL_NAME_TITLES). */
+export function psqlNameTitle(s: string, a: number, b: number): boolean {
+  return b - a <= 24 && PSQL_NAME_TITLES[sub(s, a, b).toLowerCase()] === true;
+}
+
+/**
+ * True when a psql cell s[a, b) under a name's title is the company's: not the engine's own (PSQL_BUILT_IN, pg_*), and
+ * not one plain word of letters (a table's accounts, a database's payouts: learned, it would be masked in prose too).
+ */
+export function psqlCell(s: string, a: number, b: number): boolean {
+  if (ch.runOf(s, a, b, C_LOWER) === b - a) return false;
+  const v = sub(s, a, b).toLowerCase();
+  return PSQL_BUILT_IN[v] !== true && v.indexOf("pg_") !== 0;
 }
 
 /**

@@ -238,6 +238,11 @@ function nounKinds(): void {
     // a Kafka Connect (Debezium's) connector, an Airflow DAG (forty-second pass)
     ["connector", "resource-name"],
     ["dag", "resource-name"],
+    // a container (ECS's, docker's), a host or a server by its kebab name (forty-third pass: "container payouts-cron",
+    // "the ledger-worker-2 host")
+    ["container", "resource-name"],
+    ["host", "resource-name"],
+    ["server", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -376,6 +381,12 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   // IAM Identity Center's device authorization (device.sso.<region>), Amazon Managed Service for Prometheus
   device: true,
   "aps-workspaces": true,
+  datasync: true,
+  storagegateway: true,
+  transfer: true,
+  dms: true,
+  drs: true,
+  snowball: true,
 };
 
 const SLASH = ch.SLASH;
@@ -1397,8 +1408,12 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // an opaque id of letters and digits (Bedrock's agent QW7RT2ZP4K, knowledge base 7DFG2HJ9KL, job 3fj9d2k1l0pq)
   const opaque = nm.opaqueIdEnd(s, v, n);
+  // (a host, a server or a container is named by its kebab name; an id there, Transfer's server s-<hex>, or a DNS
+  // name, host "db.corp.internal", is its own kind's)
+  const plainNoun = nm.plainNoun(s, ks, j - ks);
   if (opaque > 0) {
-    if (!plausibleName(s, v, opaque, kind) || !hasSignal(s, out)) return 0;
+    if (!plausibleName(s, v, opaque, kind) || !hasSignal(s, out) || (plainNoun && idShaped(cfg, s, v, opaque)))
+      return 0;
     push(cfg, s, out, v, opaque, kind);
     return opaque;
   }
@@ -1457,6 +1472,14 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
   if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, v))) return 0;
+  // (an EC2 host's private DNS name, "the host ip-10-8-0-12", is its own kind's)
+  if (byteAt(s, a) === 105 && byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH && digits > 0) return 0;
+  // (and a resource id, <prefix>-<8 or 17 hex>: Transfer's server s-07b2d4e6f8a1c3e59)
+  const dot = plainNoun ? s.indexOf(".", a) : -1;
+  const idDash = plainNoun && dashes === 1 ? s.indexOf("-", a) : -1;
+  const hexId =
+    idDash > a && (e - idDash === 9 || e - idDash === 18) && runOf(s, idDash + 1, e, ch.C_HEX) === e - idDash - 1;
+  if (plainNoun && (hexId || idShaped(cfg, s, a, e) || (dot >= 0 && dot < e))) return 0;
   if (slashes > 0) {
     // a path of two slashes or more ("and/or" is none); not AWS's public parameters (/aws/service/...); a repository's
     // namespace and name, each of three units or more
@@ -1574,7 +1597,7 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
           // (after a service's name, a compound's -ed / -ing word may end a name: "the ember-shipping Kinesis stream";
           // "the long-running ECS task" stays by its first part)
           const parts = w > 0 ? !nm.adjectiveParts(s, i, dash, e) : nm.nameParts(s, i, dash, e);
-          if ((compound && !parts) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
+          if ((compound && (!parts || nm.plainNoun(s, a, len))) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
           if (isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind) || !hasSignal(s, out)) return 0;
           push(cfg, s, out, i, e, kind);
           return e;
@@ -1582,7 +1605,9 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
       }
     }
     // (a compound's qualifier only a service's name, capitalised: "the orders-events SQS queue")
+    // (a at the text's end: "link-type EN10MB " ends on the blank after the word; byteAt(s, n) is nil in Lua)
     if (
+      a >= n ||
       (compound && (cls(byteAt(s, a)) & ch.C_UPPER) === 0) ||
       b === a ||
       b >= n ||
@@ -2249,7 +2274,18 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
   if (e < n) {
     const c = byteAt(s, e);
     if ((cls(c) & C_ALNUM) !== 0) return 0;
-    if (c === 46 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0) return 0; // 1.2.3.4.5
+    // (1.2.3.4.5 is no address, but tcpdump -n's address.port is: IP 10.0.0.5.50916 > 34.226.81.17.443:)
+    if (c === 46 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0) {
+      const t = e + 1 + runOf(s, e + 1, n, C_DIGIT);
+      const before = i >= 2 && byteAt(s, i - 1) === SPACE ? byteAt(s, i - 2) : 0;
+      if (
+        t - e > 6 ||
+        (before !== 80 && before !== 62) ||
+        t >= n ||
+        (byteAt(s, t) !== COLON && !(byteAt(s, t) === SPACE && t + 1 < n && byteAt(s, t + 1) === 62))
+      )
+        return 0;
+    }
   }
   if (isReserved(o[0], o[1])) return e;
   // a private address is always masked (a false positive there costs nothing); a public one after "version" / "ver"
@@ -3011,7 +3047,9 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
           ? "resource-name"
           : kind === ct.HOST_PHONE
             ? "phone-number"
-            : "domain-name";
+            : kind === ct.HOST_LOGIN
+              ? "os-login"
+              : "domain-name";
     push(cfg, s, extra, ct.HOST_SPANS[3 * k], ct.HOST_SPANS[3 * k + 1], cfg.byId[id]);
   }
 }
@@ -4336,14 +4374,19 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
     p = s.indexOf("FROM ", p + 5);
   }
   // (a query's FROM / JOIN / COPY / INSERT INTO only in text that names Athena or Redshift, and only
-  // <database>.<table> or <schema>.<table>: "FROM events" stays)
+  // <database>.<table> or <schema>.<table>: "FROM events" stays; in text that names RDS, Aurora or PostgreSQL, a
+  // statement in capitals, its parts neither PostgreSQL's own nor one plain word: FROM gl_posting.journal_lines)
   let athena = -1;
+  let rds = -1;
   for (let g = 0; g < GLUE_ANCHORS.length; g++) {
     const lit = GLUE_ANCHORS[g];
     const query = g >= GLUE_ANCHORS.length - 8;
     if (query && athena < 0)
       athena = firstOf(s, "thena") >= 0 || firstOf(s, "awsdatacatalog") >= 0 || firstOf(s, "edshift") >= 0 ? 1 : 0;
-    p = query && athena === 0 ? -1 : firstOf(s, lit);
+    if (query && athena === 0 && rds < 0)
+      rds = firstOf(s, "RDS") >= 0 || firstOf(s, "urora") >= 0 || firstOf(s, "ostgre") >= 0 ? 1 : 0;
+    const capitals = byteAt(lit, 0) <= 90;
+    p = query && athena === 0 && (rds === 0 || !capitals) ? -1 : firstOf(s, lit);
     while (p >= 0) {
       let k = p + lit.length;
       if (g === 0) {
@@ -4390,8 +4433,11 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
         while (q < n && q - k < 128 && nm.isNameUnit(byteAt(s, q))) q++;
         if (matchesLowerAt(s, q, n, " import ")) a1 = -1;
       }
-      if (a1 >= 0 && (!query || a2 >= 0) && plausibleName(s, a1, b1, kind)) push(cfg, s, extra, a1, b1, kind);
-      if (a1 >= 0 && a2 >= 0 && plausibleName(s, a2, b2, kind)) push(cfg, s, extra, a2, b2, kind);
+      const own = query && athena === 0;
+      if (a1 >= 0 && (!query || a2 >= 0) && plausibleName(s, a1, b1, kind) && (!own || nm.psqlCell(s, a1, b1)))
+        push(cfg, s, extra, a1, b1, kind);
+      if (a1 >= 0 && a2 >= 0 && plausibleName(s, a2, b2, kind) && (!own || nm.psqlCell(s, a2, b2)))
+        push(cfg, s, extra, a2, b2, kind);
       p = s.indexOf(lit, k > p + lit.length ? k : p + lit.length);
     }
   }
@@ -4713,32 +4759,52 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // Column tables (kubectl get, eksctl get, helm list): under a header of upper-case column names that starts with NAME,
   // NAMESPACE or CLUSTER, the cells of each column whose name is a name key (NAME, NAMESPACE, CLUSTER, NODEGROUP, ASG
-  // NAME ...), found by the column's position
-  for (let q = 0; q < 2 && name !== undefined; q++) {
-    const lit = q === 0 ? "NAME" : "CLUSTER";
+  // NAME ...), found by the column's position. kafka-consumer-groups --describe starts its header with GROUP: there the
+  // group, CONSUMER-ID, CLIENT-ID and ASSIGNMENT columns are names too, and a cell ends before "(" (topic(0,1)).
+  // OpenSearch's _cat/indices?v and _cat/aliases?v head theirs in lower case (health status index ..., alias index
+  // ...): their index and alias columns, but a system index (.kibana_1, .opendistro-job-scheduler-lock).
+  for (let q = 0; q < 5 && name !== undefined; q++) {
+    const lit =
+      q === 0 ? "NAME" : q === 1 ? "CLUSTER" : q === 2 ? "GROUP " : q === 3 ? "health status index " : "alias ";
     let h = sub(s, 0, lit.length) === lit ? 0 : firstOf(s, "\n" + lit);
     while (h >= 0) {
       const hs = byteAt(s, h) === 10 ? h + 1 : h;
       let he = hs;
       let header = true;
       while (he < n && he - hs < 1024 && byteAt(s, he) !== 10) {
-        if ((cls(byteAt(s, he)) & C_LOWER) !== 0) header = false;
+        if (q < 3 && (cls(byteAt(s, he)) & C_LOWER) !== 0) header = false;
         he++;
       }
       // (a line longer than any header is none: its rows would start inside it)
       if (he < n && byteAt(s, he) !== 10) header = false;
-      // the columns: a name starts the line or stands after two blanks, and runs to the next two blanks
+      // the columns: a name starts the line or stands after two blanks, and runs to the next two blanks (to the next
+      // blank in _cat's, whose titles are single words one blank apart where the cells are narrow)
       const starts: number[] = [];
       const kinds: Kind[] = [];
       let c = hs;
       while (header && c < he) {
         const a = c;
-        while (c < he && !(byteAt(s, c) === SPACE && (c + 1 >= he || byteAt(s, c + 1) === SPACE))) c++;
-        const kind = kindOfKeyEndingAt(cfg.keys, s, c, KEY_TOKEN);
+        while (c < he && !(byteAt(s, c) === SPACE && (q >= 3 || c + 1 >= he || byteAt(s, c + 1) === SPACE))) c++;
+        const kind = q < 3 ? kindOfKeyEndingAt(cfg.keys, s, c, KEY_TOKEN) : undefined;
         if (kind !== undefined && cfg.on[kind.id] === true) {
           starts.push(a - hs);
           kinds.push(kind);
-        } else if (nm.genericKey(s, a, c)) {
+        } else if (
+          q >= 3 &&
+          c - a === 5 &&
+          (ch.matchesAt(s, a, c, "index") || ch.matchesAt(s, a, c, "alias")) &&
+          s.indexOf(" index ", hs) < he
+        ) {
+          starts.push(a - hs);
+          kinds.push(name);
+        } else if (
+          (q < 3 && nm.genericKey(s, a, c)) ||
+          (q === 2 &&
+            (a === hs ||
+              (c - a === 11 && ch.matchesAt(s, a, c, "CONSUMER-ID")) ||
+              (c - a === 9 && ch.matchesAt(s, a, c, "CLIENT-ID")) ||
+              (c - a === 10 && ch.matchesAt(s, a, c, "ASSIGNMENT"))))
+        ) {
           starts.push(a - hs);
           kinds.push(name);
         }
@@ -4754,8 +4820,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           const a = rs + starts[k];
           if (a >= le || byteAt(s, a) === SPACE || (a > rs && byteAt(s, a - 1) !== SPACE)) continue;
           let e = a;
-          while (e < le && byteAt(s, e) !== SPACE && byteAt(s, e) !== 13) e++;
-          if (e - a >= 3 && plausibleName(s, a, e, kinds[k]) && !idShaped(cfg, s, a, e)) {
+          while (e < le && byteAt(s, e) !== SPACE && byteAt(s, e) !== 13 && (q !== 2 || byteAt(s, e) !== ch.LPAREN))
+            e++;
+          if (e - a >= 3 && byteAt(s, a) !== DOT && plausibleName(s, a, e, kinds[k]) && !idShaped(cfg, s, a, e)) {
             if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
             if (signal === 1) push(cfg, s, extra, a, e, kinds[k]);
           }
@@ -4764,6 +4831,71 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
       h = s.indexOf("\n" + lit, ls > he ? ls : he);
     }
+  }
+  // psql's aligned tables (\l, \du, \dt, SELECT ... FROM pg_stat_activity, Redshift's stl_ and stv_ tables, pgbouncer's
+  // SHOW): a header of titles split by "|" over a rule of "-" and "+" from its line's start (not a framed "+---+"); the
+  // cells under a database's, role's, schema's or table's title (nm.psqlNameTitle), split by "|", to a line without one
+  p = firstOf(s, "-+-");
+  while (p >= 0 && name !== undefined) {
+    let rs = p;
+    while (rs > 0 && p - rs < 1024 && byteAt(s, rs - 1) !== LF) rs--;
+    let re = p;
+    while (re < n && re - p < 1024 && (byteAt(s, re) === DASH || byteAt(s, re) === 43)) re++;
+    let next = re;
+    let rule = rs >= 2 && byteAt(s, rs) === DASH && (re >= n || byteAt(s, re) === LF || byteAt(s, re) === 13);
+    for (let k = rs; rule && k < p; k++) if (byteAt(s, k) !== DASH && byteAt(s, k) !== 43) rule = false;
+    if (rule) {
+      let hs = rs - 1;
+      while (hs > 0 && rs - 1 - hs < 1024 && byteAt(s, hs - 1) !== LF) hs--;
+      const cols: boolean[] = [];
+      let any = false;
+      let c = hs;
+      while (c < rs - 1 && cols.length < 64) {
+        let ce = c;
+        while (ce < rs - 1 && byteAt(s, ce) !== ch.PIPE) ce++;
+        let a = c;
+        let b = ce;
+        while (a < b && byteAt(s, a) <= SPACE) a++;
+        while (b > a && byteAt(s, b - 1) <= SPACE) b--;
+        const title = b > a && nm.psqlNameTitle(s, a, b);
+        cols.push(title);
+        if (title) any = true;
+        c = ce + 1;
+      }
+      let ls = re < n ? re + 1 : n;
+      for (let rows = 0; any && rows < 4096 && ls < n; rows++) {
+        let le = ls;
+        let pipes = 0;
+        while (le < n && le - ls < 4096 && byteAt(s, le) !== LF) {
+          if (byteAt(s, le) === ch.PIPE) pipes++;
+          le++;
+        }
+        // (a row holds a "|" where the header does: "(3 rows)", a blank line or the next prompt ends the table)
+        if (pipes === 0 && cols.length > 1) break;
+        let k = 0;
+        c = ls;
+        while (c < le && k < cols.length) {
+          let ce = c;
+          while (ce < le && byteAt(s, ce) !== ch.PIPE) ce++;
+          if (cols[k]) {
+            let a = c;
+            let b = ce;
+            while (a < b && byteAt(s, a) <= SPACE) a++;
+            // (a wrapped cell ends in " +")
+            while (b > a && (byteAt(s, b - 1) <= SPACE || byteAt(s, b - 1) === 43)) b--;
+            if (b - a >= 3 && nm.psqlCell(s, a, b) && plausibleName(s, a, b, name) && !idShaped(cfg, s, a, b)) {
+              if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+              if (signal === 1) push(cfg, s, extra, a, b, name);
+            }
+          }
+          k++;
+          c = ce + 1;
+        }
+        next = le;
+        ls = le + 1;
+      }
+    }
+    p = s.indexOf("-+-", next > p + 3 ? next : p + 3);
   }
   p = firstOf(s, "eksctl-");
   while (p >= 0) {
@@ -5001,11 +5133,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, a);
     }
   }
-  // psql's prompt, the database it is connected to at its line's start (finchdw=> \dt, finchdw=# select ...), in text
-  // with an AWS signal (an RDS or Redshift endpoint, a cluster's ARN)
+  // psql's prompt, the database it is connected to at its line's start (finchdw=> \dt, finchdw=# select ...), and its
+  // continuation prompt (finchdw-> FROM ..., finchdw-# WHERE ...), in text with an AWS signal (an RDS or Redshift
+  // endpoint, a cluster's ARN)
   const database = cfg.byId["database-name"];
-  for (let q = 0; q < 2 && database !== undefined; q++) {
-    const lit = q === 0 ? "=> " : "=# ";
+  for (let q = 0; q < 4 && database !== undefined; q++) {
+    const lit = q === 0 ? "=> " : q === 1 ? "=# " : q === 2 ? "-> " : "-# ";
     p = firstOf(s, lit);
     let signal = -1;
     while (p >= 0) {
@@ -6119,6 +6252,11 @@ const SIGNAL_WORDS = [
   "EventBridge",
   "boto3",
   "botocore",
+  // ~/.aws/config's IAM Identity Center keys (a profile of sso_* keys alone names no region nor ARN), the CDK's context
+  // keys (vpc-provider:account=<account>:filter.tag:Name=<name>)
+  "sso_account_id",
+  "sso_role_name",
+  ":account=",
   // the AWS CLI's and boto3's error line: "An error occurred (<code>) when calling the <op> operation: <message>"
   "when calling the ",
   // Cost Explorer's dimension of member accounts (get-cost-and-usage grouped by it: "Keys": ["<account>"])
@@ -7371,6 +7509,25 @@ function wordMatch(
     if (len === 12 && j + 1 < n && byteAt(s, j + 1) === SLASH && runOf(s, i, j, C_DIGIT) === 12) {
       push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
       consumed = j;
+    }
+    // OpenSearch's cluster name, <account>:<domain> (_cluster/health's cluster_name, _cat/health's cluster column):
+    // both, where "cluster" stands within 64 units before (build 202405011230:done is none)
+    if (
+      consumed === 0 &&
+      len === 12 &&
+      j + 3 < n &&
+      (cls(byteAt(s, j + 1)) & C_LOWER) !== 0 &&
+      runOf(s, i, j, C_DIGIT) === 12 &&
+      windowHas(s, i - 64, i, "cluster")
+    ) {
+      let e = j + 1;
+      while (e < n && e - j <= 28 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH)) e++;
+      const c = e < n ? byteAt(s, e) : SPACE;
+      if (e - j >= 4 && (c === QUOTE || c === SPACE || c === ch.COMMA || c === LF || c === 13 || c === 39)) {
+        push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
+        push(cfg, s, out, j + 1, e, cfg.byId["resource-name"]);
+        consumed = e;
+      }
     }
     // an account before a sentence's colon ("Sandbox account 452870193648: it can ..."), as before any blank
     if (consumed === 0 && len === 12 && (j + 1 >= n || byteAt(s, j + 1) <= SPACE))

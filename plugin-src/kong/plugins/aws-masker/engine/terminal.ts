@@ -32,6 +32,22 @@ const SYSTEM_UNITS = setOf(
     "nfs-server cloud-init cloud-config cloud-final dbus polkit tuned irqbalance atd postfix sendmail " +
     "amazon-ssm-agent.service multi-user.target default.target",
 );
+// processes of the system, a runtime or an agent, as netstat -p, ss -p and lsof print them (comm, cut to 15 or 9
+// units): kept
+const SYSTEM_PROCESSES = setOf(
+  "sshd systemd systemd-resolve systemd-network systemd-timesyn systemd-journal chronyd ntpd dhclient rpcbind master " +
+    "nginx httpd apache2 haproxy envoy java node python python3 ruby php-fpm dotnet dockerd containerd " +
+    "containerd-shim docker-proxy kubelet kube-proxy amazon-ssm-agen amazon-ssm-agent ssm-agent-worke ssm-session-wor " +
+    "amazon-cloudwa otelcol trace-agent process-agent agent postgres mysqld mongod redis-server memcached " +
+    "rsyslogd cupsd avahi-daemon dnsmasq unbound named snmpd squid sendmail postfix exim4 cron crond atd " +
+    "sshd: bash sh zsh curl wget nc ssh telnet openvpn wg charon nscd sssd amazon-efs-mount stunnel stunnel4 " +
+    "beam.smp epmd erl gunicorn uwsgi uvicorn puma unicorn celery supervisord pm2 chrome firefox code Google",
+);
+// the home directory's placeholders, and the accounts of images, CI runners and dev containers: kept
+const HOME_PLACEHOLDERS = setOf(
+  "user name username yourname your-name your_user youruser me you node vscode codespace gitpod circleci travis " +
+    "runner linuxbrew administrator public default shared guest all sbx_user1051 docker app user1 foo bar",
+);
 // hosts of the docs' examples and the system's own
 const PLACEHOLDER_HOSTS = setOf("localhost host hostname your-host myhost my-host server machine instance example");
 // a private DNS zone's last label (kiln-worker-12.bcove.internal)
@@ -171,7 +187,29 @@ const NAME_ANCHORS = [
   ["Topic ", " not present in metadata", "name"],
   ["Using connection ID '", "' for", "name"],
   ["Starting authorizer: ", " for request", "name"],
+  // credential helpers' profiles (aws-vault, granted, the AWS Toolkit's log, leapp): "~" wants a "-", "_", "." or a
+  // digit in the name (a profile of letters alone is default, or a word)
+  ["aws-vault exec ", "~", "name"],
+  ["aws-vault login ", "~", "name"],
+  ["assume -c ", "~", "name"],
+  ['found profile "', '"', "name"],
+  ['skipping profile "', '"', "name"],
+  ['session start "', '"', "name"],
+  ["profile ", ": using ", "name"],
+  // leapp's log (roleSessionName <name>)
+  ["roleSessionName ", "~", "name"],
+  // strongSwan's connection (ipsec.conf's conn <name>, not %default), an nftables set (set <name> {)
+  ["\nconn ", "", "name"],
+  ["set ", " {", "name"],
 ];
+
+// names a tool or AWS's template gives (the site-to-site VPN configuration's conn Tunnel1): kept
+const TEMPLATE_NAMES = setOf("Tunnel1 Tunnel2 default");
+
+/** True when s[a, e) is a name a tool or a template gives (TEMPLATE_NAMES). */
+function templateName(s: string, a: number, e: number): boolean {
+  return e - a <= 8 && TEMPLATE_NAMES[sub(s, a, e)] === true;
+}
 
 /** NAME_ANCHORS' names, the Common Log Format's user and sudo's log line's (<user> : TTY=). */
 function logins(s: string, n: number, spans: number[], count: number): number {
@@ -182,13 +220,19 @@ function logins(s: string, n: number, spans: number[], count: number): number {
       const a = p + w.length;
       const e = person ? userEnd(s, a, n) : loginRunEnd(s, a, n, 249);
       const c = e < n ? byteAt(s, e) : LF;
+      // (the follower's first unit compared before a string is cut for it; the name's tests only after its end's:
+      // an anchor of prose, "set ", "profile ", stands in many texts without its follower)
       const ends =
         follower.length > 1
-          ? sub(s, e, e + follower.length) === follower
+          ? c === byteAt(follower, 0) && sub(s, e, e + follower.length) === follower
           : (c === SPACE || c === LF || c === 40 || c === 46 || c === 47 || c === 13 || c === 39 || c === 34) &&
             (follower === "" || ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) < e - a);
-      const named = person ? personLogin(s, a, e) : e - a >= 2 && lettered(s, a, e);
-      if (ends && byteAt(s, a) !== 45 && named) count = add(spans, count, a, e);
+      if (
+        ends &&
+        byteAt(s, a) !== 45 &&
+        (person ? personLogin(s, a, e) : e - a >= 2 && lettered(s, a, e) && !templateName(s, a, e))
+      )
+        count = add(spans, count, a, e);
       p = ch.indexFrom(s, w, e > p + 1 ? e : p + 1);
     }
   }
@@ -367,8 +411,259 @@ function units(s: string, n: number, spans: number[], count: number): number {
   return count;
 }
 
-/** The lines `kafka-topics.sh --list` and `kafka-consumer-groups.sh --list` print. */
+/** True when s[a, e) holds a letter and is no plain word: a digit, "_", "-", "." or a capital after its first unit. */
+function markedName(s: string, a: number, e: number): boolean {
+  return e - a >= 3 && lettered(s, a, e) && ch.runOf(s, a + 1, e, ch.C_LOWER) < e - a - 1;
+}
+
+/** A process name s[a, e) worth masking: a letter, no system's or runtime's (SYSTEM_PROCESSES). */
+function processName(s: string, a: number, e: number): boolean {
+  return e - a >= 3 && lettered(s, a, e) && SYSTEM_PROCESSES[sub(s, a, e)] !== true;
+}
+
+/**
+ * Socket listings: netstat -p's `<pid>/<program>` after a TCP state (LISTEN, ESTABLISHED ...), ss -p's
+ * `users:(("<comm>",pid=`, and lsof's COMMAND and USER cells (a line of a command, a pid and a login under lsof's
+ * header `COMMAND PID USER`): the company's services and people's logins; the system's processes and accounts stay.
+ */
+function sockets(s: string, n: number, spans: number[], count: number): number {
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? " LISTEN " : " ESTABLISHED ";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      while (a < n && a - p < 64 && byteAt(s, a) === SPACE) a++;
+      const d = a + ch.runOf(s, a, a + 8 < n ? a + 8 : n, C_DIGIT);
+      if (d > a && d + 1 < n && byteAt(s, d) === 47) {
+        const e = loginRunEnd(s, d + 1, n, 64);
+        const c = e < n ? byteAt(s, e) : LF;
+        if ((c === LF || c === SPACE || c === 13 || c === 58) && processName(s, d + 1, e))
+          count = add(spans, count, d + 1, e);
+      }
+      p = ch.indexFrom(s, lit, p + lit.length);
+    }
+  }
+  let p = ch.firstOf(s, 'users:(("');
+  while (p >= 0) {
+    const a = p + 9;
+    const e = loginRunEnd(s, a, n, 64);
+    if (sub(s, e, e + 6) === '",pid=' && processName(s, a, e)) count = add(spans, count, a, e);
+    p = ch.indexFrom(s, 'users:(("', e > a ? e : a);
+  }
+  p = ch.firstOf(s, "COMMAND ");
+  while (p >= 0) {
+    // lsof's header opens its line: COMMAND, PID and USER in this order, blanks between
+    let e = s.indexOf("\n", p);
+    if (e < 0) e = n;
+    const header = (p === 0 || byteAt(s, p - 1) === LF) && sub(s, p, e < p + 64 ? e : p + 64).indexOf(" PID ") > 0;
+    const user = header ? sub(s, p, e < p + 64 ? e : p + 64).indexOf(" USER ") : -1;
+    for (let rows = 0; user > 0 && e + 1 < n && rows < 4096; rows++) {
+      const ls = e + 1;
+      const ce = loginRunEnd(s, ls, n, 32);
+      let q = ce;
+      while (q < n && q - ce < 16 && byteAt(s, q) === SPACE) q++;
+      const pe = q + ch.runOf(s, q, q + 10 < n ? q + 10 : n, C_DIGIT);
+      let u = pe;
+      while (u < n && u - pe < 16 && byteAt(s, u) === SPACE) u++;
+      const ue = userEnd(s, u, n);
+      // (a row: command, pid, user and a blank; anything else ends the table)
+      if (ce === ls || q === ce || pe === q || u === pe || ue === u || ue >= n || byteAt(s, ue) !== SPACE) break;
+      if (processName(s, ls, ce)) count = add(spans, count, ls, ce);
+      if (personLogin(s, u, ue)) count = add(spans, count, u, ue);
+      e = s.indexOf("\n", ue);
+      if (e < 0) e = n;
+    }
+    p = ch.indexFrom(s, "COMMAND ", e > p + 8 ? e : p + 8);
+  }
+  return count;
+}
+
+/**
+ * strongSwan's connections as `ipsec statusall` prefixes its SAs: <conn>[N]: ESTABLISHED ..., <conn>{N}:  INSTALLED.
+ */
+function vpnNames(s: string, n: number, spans: number[], count: number): number {
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "]: ESTABLISHED" : "}:  INSTALLED";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let d = p;
+      while (d > 0 && p - d < 8 && (cls(byteAt(s, d - 1)) & C_DIGIT) !== 0) d--;
+      if (d < p && d > 1 && byteAt(s, d - 1) === (w === 0 ? 91 : 123)) {
+        const e = d - 1;
+        let a = e;
+        while (a > 0 && e - a < 64 && userUnit(byteAt(s, a - 1))) a--;
+        if (e - a >= 2 && lettered(s, a, e) && !templateName(s, a, e)) count = add(spans, count, a, e);
+      }
+      p = ch.indexFrom(s, lit, p + lit.length);
+    }
+  }
+  return count;
+}
+
+// MongoDB's (and DocumentDB's) own databases: kept
+const MONGO_DATABASES = setOf("admin local config $external test");
+
+/**
+ * Database names of tools' output: MongoDB's and DocumentDB's, a namespace's (the profiler's and the audit log's "ns":"<db>.<coll>", the
+ * database and the collection), a command's "$db", a role's db: '<db>' (mongosh's users and roles); MongoDB's own
+ * databases, system collections and one plain word (markedName) stay; MySQL's replication filters (Replicate_Do_DB).
+ */
+function databaseNames(s: string, n: number, spans: number[], count: number): number {
+  for (let w = 0; w < 3; w++) {
+    const lit = w === 0 ? '"ns":"' : w === 1 ? '"$db":"' : "db: '";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      const e = loginRunEnd(s, a, n, 120);
+      const close = w === 2 ? 39 : 34;
+      if (e < n && byteAt(s, e) === close && e - a >= 2) {
+        let d = a;
+        while (d < e && byteAt(s, d) !== 46) d++;
+        // (not one plain word: learned, listings or orders would be masked all over the request)
+        if (MONGO_DATABASES[sub(s, a, d)] !== true && markedName(s, a, d)) count = add(spans, count, a, d);
+        if (w === 0 && d + 1 < e && sub(s, d + 1, d + 8) !== "system." && markedName(s, d + 1, e))
+          count = add(spans, count, d + 1, e);
+      }
+      p = ch.indexFrom(s, lit, e > a ? e : a);
+    }
+  }
+  // MySQL's SHOW REPLICA STATUS (\G): Replicate_Do_DB: <db>,<db> and Replicate_Ignore_DB's list
+  let p = ch.firstOf(s, "_DB: ");
+  while (p >= 0) {
+    let a = p + 5;
+    const replicate = p >= 14 && sub(s, p - 14, p).indexOf("Replicate_") >= 0;
+    for (let items = 0; replicate && items < 64 && a < n; items++) {
+      const e = loginRunEnd(s, a, n, 64);
+      if (markedName(s, a, e)) count = add(spans, count, a, e);
+      if (e >= n || byteAt(s, e) !== 44) {
+        a = e;
+        break;
+      }
+      a = e + 1;
+    }
+    p = ch.indexFrom(s, "_DB: ", a > p + 5 ? a : p + 5);
+  }
+  return count;
+}
+
+/**
+ * Hosts named by a tool's label: ipconfig /all's `Host Name . . . : <host>`, mtr's report header `HOST: <host>  Loss%`.
+ */
+function labelledHosts(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "Host Name . ");
+  while (p >= 0) {
+    let a = p + 10;
+    while (a < n && a - p < 64 && (byteAt(s, a) === 46 || byteAt(s, a) === SPACE)) a++;
+    if (a + 1 < n && byteAt(s, a) === 58 && byteAt(s, a + 1) === SPACE) {
+      a += 2;
+      const e = hostRunEnd(s, a, n, 253);
+      if (hostName(s, a, e)) count = add(spans, count, a, e);
+    }
+    p = ch.indexFrom(s, "Host Name . ", a > p + 10 ? a : p + 10);
+  }
+  p = ch.firstOf(s, "HOST: ");
+  while (p >= 0) {
+    const a = p + 6;
+    const e = hostRunEnd(s, a, n, 253);
+    let k = e;
+    while (k < n && k - e < 64 && byteAt(s, k) === SPACE) k++;
+    if (k > e && sub(s, k, k + 5) === "Loss%" && hostName(s, a, e)) count = add(spans, count, a, e);
+    p = ch.indexFrom(s, "HOST: ", e > a ? e : a);
+  }
+  return count;
+}
+
+/**
+ * A person's login in a home directory's path: /home/<login>/, /Users/<login>/ (macOS), C:\Users\<login> (Windows'
+ * prompts and paths, also with escaped backslashes); placeholders stay. A login of letters alone gets plain's kind
+ * (contacts.ts's HOST_LOGIN, not learned: a README's /home/webpack/ would make webpack a name all over the request),
+ * one with a digit, ".", "_" or "-" (rkapoor2, okafor.adaeze) the kind its sshd and sudo lines give it (learned).
+ */
+export function homeLogins(
+  s: string,
+  n: number,
+  spans: number[],
+  count: number,
+  plain: number,
+  marked: number,
+): number {
+  for (let w = 0; w < 3; w++) {
+    const lit = w === 0 ? "/home/" : w === 1 ? "/Users/" : "\\Users\\";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      if (w === 2 && a < n && byteAt(s, a) === 92) a++;
+      // (a URL's path is no home: okta.com/home/amazon_aws/<app>)
+      const before = p > 0 ? byteAt(s, p - 1) : SPACE;
+      if (w < 2 && ((cls(before) & C_ALNUM) !== 0 || before === 46 || before === 45)) a = n;
+      const e = userEnd(s, a, n);
+      const c = e < n ? byteAt(s, e) : LF;
+      const ends = c === 47 || c === 92 || c === SPACE || c === LF || c === 13 || c === 34 || c === 39 || c === 62;
+      if (ends && personLogin(s, a, e) && HOME_PLACEHOLDERS[sub(s, a, e).toLowerCase()] !== true) {
+        SPAN_KIND.kind = ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) === e - a ? plain : marked;
+        count = add(spans, count, a, e);
+      }
+      p = ch.indexFrom(s, lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
+  return count;
+}
+
+/**
+ * The lines `kafka-topics.sh --list`, `kafka-consumer-groups.sh --list` and `eb list` (its current environment
+ * starred) print; AWS Copilot's application and service flags (copilot svc logs -a <app> -n <service>); ECS's
+ * deployment and task set ids (ecs-svc/<digits>).
+ */
 function toolNames(s: string, n: number, spans: number[], count: number): number {
+  let q = ch.firstOf(s, "ecs-svc/");
+  while (q >= 0) {
+    const d = q + 8 + ch.runOf(s, q + 8, q + 29 < n ? q + 29 : n, C_DIGIT);
+    if (d - q - 8 >= 12 && (d >= n || (cls(byteAt(s, d)) & C_ALNUM) === 0)) count = add(spans, count, q + 8, d);
+    q = ch.indexFrom(s, "ecs-svc/", d);
+  }
+  q = ch.firstOf(s, "eb list");
+  while (q >= 0) {
+    let e = q + 7;
+    for (let lines = 0; e < n && (byteAt(s, e) === LF || byteAt(s, e) === 13) && lines < 256; lines++) {
+      let a = e + 1;
+      if (a < n && byteAt(s, a) === LF) a++;
+      if (a + 2 < n && (byteAt(s, a) === 42 || byteAt(s, a) === SPACE) && byteAt(s, a + 1) === SPACE) a += 2;
+      const b = loginRunEnd(s, a, n, 40);
+      const c = b < n ? byteAt(s, b) : LF;
+      if (b - a < 4 || (c !== LF && c !== 13) || !lettered(s, a, b) || byteAt(s, a) === 45) break;
+      count = add(spans, count, a, b);
+      e = b;
+    }
+    q = ch.indexFrom(s, "eb list", e);
+  }
+  q = ch.firstOf(s, "copilot ");
+  while (q >= 0) {
+    let le = q;
+    while (le < n && le - q < 512 && byteAt(s, le) !== LF) le++;
+    let f = q + 8;
+    while (f < le) {
+      // a flag's value: -a, --app, -n, --name (a blank after the flag, no "-" to start the value)
+      const c = byteAt(s, f);
+      const short = c === 45 && f + 2 < le && byteAt(s, f + 2) === SPACE && byteAt(s, f - 1) === SPACE;
+      const flag = short && (byteAt(s, f + 1) === 97 || byteAt(s, f + 1) === 110) ? 3 : 0;
+      const long =
+        c === 45 && byteAt(s, f + 1) === 45
+          ? sub(s, f, f + 6) === "--app "
+            ? 6
+            : sub(s, f, f + 7) === "--name "
+              ? 7
+              : 0
+          : 0;
+      const k = flag > 0 ? flag : long;
+      if (k > 0) {
+        const a = f + k;
+        const b = loginRunEnd(s, a, le, 64);
+        if (b - a >= 2 && lettered(s, a, b) && byteAt(s, a) !== 45) count = add(spans, count, a, b);
+        f = b > a ? b : a;
+      } else f++;
+    }
+    q = ch.indexFrom(s, "copilot ", le > q + 8 ? le : q + 8);
+  }
   let p = ch.firstOf(s, " --list");
   while (p >= 0) {
     // (each line once: the next search starts past it)
@@ -513,5 +808,9 @@ export function terminalNames(s: string, n: number, spans: number[], count: numb
   count = sshConfig(s, n, spans, count);
   count = toolNames(s, n, spans, count);
   count = systemNames(s, n, spans, count);
+  count = sockets(s, n, spans, count);
+  count = labelledHosts(s, n, spans, count);
+  count = vpnNames(s, n, spans, count);
+  count = databaseNames(s, n, spans, count);
   return units(s, n, spans, count);
 }
