@@ -538,6 +538,8 @@ export function adversarialInputs(size: number): Input[] {
     ["database name run", '"ns":"a_b.c_d" "$db":"e_f" db: \'g_h\' Replicate_Do_DB: i_j,k_l,m_n, _DB: '],
     ["certificate run", "subject=C = GB, O = A B, OU = C D, CN = x issuer: O=E;OU=F; s:O = G/ O = "],
     ["one long psql table", ""],
+    ["object key run", 's3://a-b/c-d/e_f.g/h-i.j "key": "k-l/m_n" "path":"/o-p/q" file /r-s/t "u-v","w-x/y" s3://'],
+    ["one long object key", ""],
     ["tcpdump run", "IP 10.0.0.1.123 > 10.0.0.2.456: IP 1.2.3.4.5 > 6.7.8.9.10: > 10.1.1.1.22 "],
   ];
   const out: Input[] = [];
@@ -577,6 +579,11 @@ export function adversarialInputs(size: number): Input[] {
         mode: "text",
         text: ("aws\nresource_tags,name,y\n" + repeat('"{}",1,2\n', size)).slice(0, size),
       });
+      continue;
+    }
+    if (name === "one long object key") {
+      // one path's first 1,024 units read by segments, the rest scanned as text
+      out.push({ name, mode: "text", text: ("aws s3://a-b/" + repeat("cd-ef/", size)).slice(0, size) });
       continue;
     }
     if (name === "one long psql table") {

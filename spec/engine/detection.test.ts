@@ -4809,4 +4809,38 @@ describe("fresh material, forty-third pass: databases, sockets, home directories
     expect(out).toContain(`the host ${mask("ip-10-8-0-12")};`);
     expect(out).toContain(`older server ${mask("s-07b2d4e6f8a1c3e59")}`);
   });
+  it("object keys' segments that name customers and people: s3:// URIs, key members, DataSync's and Transfer's paths, S3 Inventory rows", () => {
+    const text =
+      "aws s3 ls s3://bc-exports\naws s3 cp s3://nwp-statements/clients/halvorsen-marine/Priya_Raman_offer.pdf .\n" +
+      '{"bucket": "nwp-share", "key": "finance/2024/Q2/payroll/salaries_rotterdam_wdejong.xlsx"}\n' +
+      "2024-05-20T22:00:17.910Z [INFO] Request to transfer file /scans/2019/HR/Oberholzer_Karin_2016-03.tif\n" +
+      '{"mode":"READ","path":"/quarry-sftp-landing/kettleby-farms/outbound/remittance_0604.csv"}\n' +
+      '"quarry-media-originals","staff/eliza.marchetti/contracts/x.pdf","","true"\n' +
+      "s3://bc-web/web/assets/app.f72cc32a.js s3://bc-reports/Summary-Reports/task-0f3a9c1e7b24d5860/2024-05-20/\n" +
+      '{"key": "merchant_jwt", "value": "x/y"}\ncopilot env show -n production\n';
+    const out = mask(text);
+    for (const v of [
+      "halvorsen-marine",
+      "Priya_Raman_offer",
+      "salaries_rotterdam_wdejong",
+      "Oberholzer_Karin",
+      "quarry-sftp-landing",
+      "kettleby-farms",
+      "quarry-media-originals",
+      "eliza.marchetti",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of [
+      "/clients/",
+      ".pdf .",
+      "finance/2024/Q2/payroll/",
+      "/outbound/remittance_0604.csv",
+      "/web/assets/app.f72cc32a.js",
+      "/Summary-Reports/",
+      "/2024-05-20/",
+      '"merchant_jwt"',
+      "-n production",
+    ])
+      expect(out).toContain(v);
+  });
 });

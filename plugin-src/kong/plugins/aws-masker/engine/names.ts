@@ -989,6 +989,17 @@ export function plainNoun(s: string, a: number, len: number): boolean {
   );
 }
 
+// folders AWS's services write objects under (DataSync's task reports, S3's and Firehose's own prefixes): kept
+const KEY_SEGMENTS_KEPT = ch.wordSet(
+  "summary-reports detailed-reports aws-programmatic-access-test-object awslogs _temporary cost-and-usage " +
+    "processing-failed elasticsearch-failed splunk-failed http-endpoint-failed format-conversion-failed",
+);
+
+/** True when an object key's segment s[a, b) is AWS's own folder (KEY_SEGMENTS_KEPT). */
+export function keptKeySegment(s: string, a: number, b: number): boolean {
+  return b - a <= 40 && KEY_SEGMENTS_KEPT[sub(s, a, b).toLowerCase()] === true;
+}
+
 /** True when s[a, b) is a psql column title over names (PSQL_NAME_TITLES). */
 export function psqlNameTitle(s: string, a: number, b: number): boolean {
   return b - a <= 24 && PSQL_NAME_TITLES[sub(s, a, b).toLowerCase()] === true;

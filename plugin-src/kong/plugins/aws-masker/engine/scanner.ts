@@ -4897,6 +4897,108 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("-+-", next > p + 3 ? next : p + 3);
   }
+  // S3 object keys and the paths data movement logs (s3://<bucket>/<key>, a "key"/"Key" member, Transfer Family's
+  // "path", DataSync's "... file /<path>", an S3 Inventory row's "<bucket>","<key>" and its bucket): each segment, or
+  // a file's stem (its extensions cut), that holds a name, two words of letters joined by "-", "_" or "."
+  // (clients/halvorsen-marine/, Priya_Raman_offer.pdf): customers and people. Dates, numbers, one word, ids, regions,
+  // machine-made names (six digits in a row) and AWS's own folders stay (names.ts keptKeySegment). At most 1,024 units
+  // of a path; each read once.
+  for (let q = 0; q < 5 && name !== undefined; q++) {
+    const lit = q === 0 ? "s3://" : q === 1 ? 'ey": "' : q === 2 ? '"path":"' : q === 3 ? " file /" : '","';
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      // (an anchor without a path skips to the next one; a path's leading "/" is no segment)
+      let skip = false;
+      if (q === 0) {
+        const b = bucketEnd(s, a, n);
+        skip = b - a < 3 || b >= n || byteAt(s, b) !== SLASH;
+        a = b + 1;
+      } else if (q === 1) {
+        // ("key" or "Key", its value a path)
+        const k = p > 1 ? byteAt(s, p - 1) : 0;
+        const close = unitWithin(s, QUOTE, a, n, 1024);
+        const slash = unitWithin(s, SLASH, a, n, 256);
+        skip = !((k === 107 || k === 75) && byteAt(s, p - 2) === QUOTE && slash > 0 && slash < close);
+      } else if (q === 4) {
+        // an S3 Inventory report's row, every field quoted: "<bucket>","<key>",...: the bucket opens its line
+        let b = p;
+        while (
+          b > 0 &&
+          p - b < 64 &&
+          ((cls(byteAt(s, b - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, b - 1) === DASH || byteAt(s, b - 1) === DOT)
+        )
+          b--;
+        if (!(
+          p - b >= 3 &&
+          b > 0 &&
+          byteAt(s, b - 1) === QUOTE &&
+          (b === 1 || byteAt(s, b - 2) === LF) &&
+          unitWithin(s, SLASH, a, n, 256) > 0
+        ))
+          skip = true;
+        else push(cfg, s, extra, b, p, cfg.byFamily["s3-bucket"]);
+      }
+      if (a < n && byteAt(s, a) === SLASH) a++;
+      let k = a;
+      while (!skip && k < n && k - a < 1024) {
+        let e = k;
+        // (words: parts between "-", "_" and "." of two letters or more, or three and digits after them, marsh1; a
+        // hash's app.f72cc32a has one)
+        let runs = 0;
+        let letters = 0;
+        let word = true;
+        let digits = 0;
+        let longDigits = false;
+        let dots = 0;
+        while (e < n && e - a < 1024 && nm.isNameUnit(byteAt(s, e))) {
+          const c = byteAt(s, e);
+          const f = cls(c);
+          if ((f & (C_LOWER | C_UPPER)) !== 0) {
+            if (digits > 0) word = false;
+            letters++;
+          } else if (c === DASH || c === UNDERSCORE || c === DOT) {
+            if (word && letters >= (digits > 0 ? 3 : 2)) runs++;
+            letters = 0;
+            word = true;
+            digits = 0;
+            if (c === DOT) dots++;
+          } else if ((f & C_DIGIT) !== 0) {
+            if (++digits >= 6) longDigits = true;
+          } else word = false;
+          e++;
+        }
+        if (word && letters >= (digits > 0 ? 3 : 2)) runs++;
+        // the stem: a file's extensions cut (.pdf, .csv.gz), the segment's end being the path's
+        let stem = e;
+        const last = e >= n || byteAt(s, e) !== SLASH;
+        for (let x = 0; x < 2 && last && dots > 0; x++) {
+          let d = stem - 1;
+          while (d > k && stem - d <= 8 && byteAt(s, d) !== DOT) d--;
+          if (d > k && byteAt(s, d) === DOT && stem - d >= 2) {
+            stem = d;
+            runs--;
+          }
+        }
+        if (
+          runs >= 2 &&
+          !longDigits &&
+          stem - k >= 4 &&
+          !nm.keptKeySegment(s, k, stem) &&
+          !isRegionLabel(s, k, stem) &&
+          !idShaped(cfg, s, k, stem) &&
+          plausibleName(s, k, stem, name)
+        )
+          push(cfg, s, extra, k, stem, name);
+        if (last || e === k) {
+          k = e;
+          break;
+        }
+        k = e + 1;
+      }
+      p = s.indexOf(lit, !skip && k > p + lit.length ? k : p + lit.length);
+    }
+  }
   p = firstOf(s, "eksctl-");
   while (p >= 0) {
     // eksctl's CloudFormation stacks: eksctl-<cluster>-cluster, eksctl-<cluster>-nodegroup-<group>

@@ -658,7 +658,10 @@ function toolNames(s: string, n: number, spans: number[], count: number): number
       if (k > 0) {
         const a = f + k;
         const b = loginRunEnd(s, a, le, 64);
-        if (b - a >= 2 && lettered(s, a, b) && byteAt(s, a) !== 45) count = add(spans, count, a, b);
+        // (a service's or an environment's name of letters alone, -n production, is a word as often)
+        const app = k === 6 || byteAt(s, f + 1) === 97;
+        if (b - a >= 2 && byteAt(s, a) !== 45 && (app ? lettered(s, a, b) : markedName(s, a, b)))
+          count = add(spans, count, a, b);
         f = b > a ? b : a;
       } else f++;
     }
