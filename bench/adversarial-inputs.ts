@@ -540,6 +540,10 @@ export function adversarialInputs(size: number): Input[] {
     ["one long psql table", ""],
     ["object key run", 's3://a-b/c-d/e_f.g/h-i.j "key": "k-l/m_n" "path":"/o-p/q" file /r-s/t "u-v","w-x/y" s3://'],
     ["one long object key", ""],
+    [
+      "dms table run",
+      "table 'a_b'.'c_d' table 'E_F.G_H' table ' connected as x_y (a-b-c) cluster (d-e-1) Backup Job Id,X Id,Y\n1,2,3\n",
+    ],
     ["tcpdump run", "IP 10.0.0.1.123 > 10.0.0.2.456: IP 1.2.3.4.5 > 6.7.8.9.10: > 10.1.1.1.22 "],
   ];
   const out: Input[] = [];

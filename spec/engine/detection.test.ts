@@ -4843,4 +4843,28 @@ describe("fresh material, forty-third pass: databases, sockets, home directories
     ])
       expect(out).toContain(v);
   });
+  it("DMS's tables, AWS Backup's id columns, a UUID's key, Okta's AWS app id, a database user's login in prose, a name in parentheses", () => {
+    const text =
+      "aws dms: Failed to load data from csv file to table 'ledger_own'.'merchant_settlements' [1020403]; " +
+      "no privilege on table 'LEDGER_OWN.SETTLEMENT_BATCHES'; table 'orders'\n" +
+      "Backup Job Id,Backup Rule Id,Status\nE1A0F3C2-6B7D-4E98-A5C1-3F2B0D9E8A74,61c4e8a2-7d3f-4b09-92e1-5a8f0c3d6b14,COMPLETED\n" +
+      '{"vmWareUuid": "42106b5e-7d3c-9a1f-2e84-60c1d9f3b5a7"}\n' +
+      "app_url = https://acme.okta.com/home/amazon_aws/0oa3fz8vkwQ9LpRt1697/272\n" +
+      "RDS: Ngozi connected as dbre_okafor; the same cluster (northwind-checkout-aurora) failed; the cluster (optional)\n";
+    const out = mask(text);
+    for (const v of [
+      "ledger_own",
+      "merchant_settlements",
+      "SETTLEMENT_BATCHES",
+      "E1A0F3C2-6B7D",
+      "61c4e8a2-7d3f",
+      "42106b5e-7d3c",
+      "0oa3fz8vkwQ9LpRt1697",
+      "dbre_okafor",
+      "northwind-checkout-aurora",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["table 'orders'", "Backup Job Id,Backup Rule Id", ",COMPLETED", "/272", "cluster (optional)"])
+      expect(out).toContain(v);
+  });
 });

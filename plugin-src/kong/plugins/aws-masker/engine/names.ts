@@ -801,6 +801,9 @@ const GENERIC_ENDINGS = [
   // a Snowflake warehouse (dbt's and Airflow's Snowflake profiles), a Debezium connector's topic prefix
   "warehouse",
   "topicprefix",
+  // OpenSearch's index names in an application's config (indexPrefix, index_name)
+  "indexprefix",
+  "indexname",
 ];
 
 // Tag keys that name the company's people and structure (AWS's tagging best practices' own examples: Team, Owner,
@@ -880,9 +883,11 @@ export function idKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   if (e - a === 10 && ch.matchesLowerAt(s, a, e, "artifactid")) return false;
   if (e - a === 7 && ch.matchesLowerAt(s, a, e, "groupid")) return false;
   if (a < e - 2) {
-    // the unit before: a word's end for "Id" / "ID" (DetectorId, DetectorID), a separator for any (fleet_id, run-id)
+    // the unit before: a word's end for "Id" / "ID" (DetectorId, DetectorID), a separator for any (fleet_id, run-id);
+    // and a UUID's key (DRS's vmWareUuid, a UUID column)
     const c = byteAt(s, e - 3);
-    if (c !== 95 && c !== 45 && !(i === 73 && (cls(c) & (C_LOWER | C_DIGIT)) !== 0)) return false;
+    const uuid = e - a >= 4 && byteAt(s, e - 4) === 85 && (c === 117 || c === 85);
+    if (c !== 95 && c !== 45 && !uuid && !(i === 73 && (cls(c) & (C_LOWER | C_DIGIT)) !== 0)) return false;
   }
   key.start = a;
   key.dashes = dashes;

@@ -1419,7 +1419,9 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // (in bold: Markdown's **x**, Jira's *x*; the closing "*" is checked as a quote's)
   if (v + 1 < n && byteAt(s, v) === 42 && byteAt(s, v + 1) === 42) v++;
-  const quoted = v < n && (byteAt(s, v) === QUOTE || byteAt(s, v) === 39 || byteAt(s, v) === 96 || byteAt(s, v) === 42);
+  // (or in parentheses, a kebab name: "RDS MySQL (orders-replica-2)", "same cluster (checkout-aurora-prod)")
+  const open = v < n ? byteAt(s, v) : 0;
+  const quoted = open === QUOTE || open === 39 || open === 96 || open === 42 || open === ch.LPAREN;
   const a = quoted ? v + 1 : v;
   let e = a;
   let dashes = 0;
@@ -1471,7 +1473,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
-  if (quoted && (e >= n || byteAt(s, e) !== byteAt(s, v))) return 0;
+  if (quoted && (e >= n || byteAt(s, e) !== (open === ch.LPAREN ? ch.RPAREN : open))) return 0;
+  if (open === ch.LPAREN && dashes === 0 && digits === 0) return 0;
   // (an EC2 host's private DNS name, "the host ip-10-8-0-12", is its own kind's)
   if (byteAt(s, a) === 105 && byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH && digits > 0) return 0;
   // (and a resource id, <prefix>-<8 or 17 hex>: Transfer's server s-07b2d4e6f8a1c3e59)
@@ -6608,6 +6611,14 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           kind = code === creds.CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
         else if (nm.genericKey(s, a, b)) kind = cfg.byId["resource-name"];
         else if (b - a === 13 && matchesLowerAt(s, a, b, "resource_tags")) tags = k;
+        // (a title of words ending in " Id": AWS Backup's report columns, Backup Job Id, Recovery Point Id)
+        else if (
+          b - a >= 5 &&
+          byteAt(s, b - 3) === SPACE &&
+          lowerCode(byteAt(s, b - 2)) === 105 &&
+          lowerCode(byteAt(s, b - 1)) === 100
+        )
+          kind = cfg.byId["resource-name"];
         if (kind !== undefined) any = true;
         cols[k] = kind;
         tagCols[k] = kind !== undefined && kind.id === "resource-name" && nm.tagKey(s, a, b);

@@ -196,8 +196,12 @@ const NAME_ANCHORS = [
   ['skipping profile "', '"', "name"],
   ['session start "', '"', "name"],
   ["profile ", ": using ", "name"],
-  // leapp's log (roleSessionName <name>)
+  // leapp's log (roleSessionName <name>); Okta's AWS app (gimme-aws-creds' app_url .../home/amazon_aws/<app id>/272)
   ["roleSessionName ", "~", "name"],
+  ["/home/amazon_aws/", "", "name"],
+  // a database user in an incident's prose (connected as dbre_okafor, logged in as svc_recon)
+  ["connected as ", "~", "person"],
+  ["logged in as ", "~", "person"],
   // strongSwan's connection (ipsec.conf's conn <name>, not %default), an nftables set (set <name> {)
   ["\nconn ", "", "name"],
   ["set ", " {", "name"],
@@ -225,7 +229,16 @@ function logins(s: string, n: number, spans: number[], count: number): number {
       const ends =
         follower.length > 1
           ? c === byteAt(follower, 0) && sub(s, e, e + follower.length) === follower
-          : (c === SPACE || c === LF || c === 40 || c === 46 || c === 47 || c === 13 || c === 39 || c === 34) &&
+          : (c === SPACE ||
+              c === LF ||
+              c === 40 ||
+              c === 46 ||
+              c === 47 ||
+              c === 13 ||
+              c === 39 ||
+              c === 34 ||
+              c === 59 ||
+              c === 44) &&
             (follower === "" || ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) < e - a);
       if (
         ends &&
@@ -526,6 +539,25 @@ function databaseNames(s: string, n: number, spans: number[], count: number): nu
       }
       p = ch.indexFrom(s, lit, e > a ? e : a);
     }
+  }
+  // DMS's task log: table '<schema>'.'<table>' and table '<SCHEMA>.<TABLE>' (each part a name but one plain word)
+  let t = ch.firstOf(s, "table '");
+  while (t >= 0) {
+    let a = t + 7;
+    for (let part = 0; part < 2 && a < n; part++) {
+      const e = loginRunEnd(s, a, n, 128);
+      let d = a;
+      while (d < e && byteAt(s, d) !== 46) d++;
+      if (markedName(s, a, d)) count = add(spans, count, a, d);
+      if (d + 1 < e && markedName(s, d + 1, e)) count = add(spans, count, d + 1, e);
+      // ('<schema>'.'<table>': the second part after "'.'")
+      if (e + 3 < n && byteAt(s, e) === 39 && byteAt(s, e + 1) === 46 && byteAt(s, e + 2) === 39) a = e + 3;
+      else {
+        a = e;
+        break;
+      }
+    }
+    t = ch.indexFrom(s, "table '", a > t + 7 ? a : t + 7);
   }
   // MySQL's SHOW REPLICA STATUS (\G): Replicate_Do_DB: <db>,<db> and Replicate_Ignore_DB's list
   let p = ch.firstOf(s, "_DB: ");
