@@ -540,6 +540,9 @@ export function adversarialInputs(size: number): Input[] {
     ["one long psql table", ""],
     ["object key run", 's3://a-b/c-d/e_f.g/h-i.j "key": "k-l/m_n" "path":"/o-p/q" file /r-s/t "u-v","w-x/y" s3://'],
     ["one long object key", ""],
+    // (review: an unbounded search per alias line, and per host noun, was quadratic)
+    ["alias line run", "alias ll\n\n"],
+    ["host noun run", "aws the host web-1a is down "],
     [
       "dms table run",
       "table 'a_b'.'c_d' table 'E_F.G_H' table ' connected as x_y (a-b-c) cluster (d-e-1) Backup Job Id,X Id,Y\n1,2,3\n",

@@ -4867,4 +4867,19 @@ describe("fresh material, forty-third pass: databases, sockets, home directories
     for (const v of ["table 'orders'", "Backup Job Id,Backup Rule Id", ",COMPLETED", "/272", "cluster (optional)"])
       expect(out).toContain(v);
   });
+  it("review: a skipped home path, alias or GROUP BY lines, a file path, a quoted CSV row, web list and conn pool mask nothing more", () => {
+    expect(mask("cd /var/home/x and then cd /home/rkapoor/app")).not.toContain("rkapoor");
+    const alias = mask(
+      "role arn:aws:iam::123456789012:role/x\nalias k=kubectl\nkubectl get pods\n\nPlease run kubectl again.",
+    );
+    for (const v of ["alias k=kubectl\nkubectl get pods", "Please run kubectl again."]) expect(alias).toContain(v);
+    for (const text of [
+      "Athena in us-east-1:\nSELECT REGION, COUNT(*) FROM SALES\nGROUP BY REGION\nORDER BY REGION DESC\nLIMIT 10;\n",
+      "aws: Edit the file /etc/ssh/sshd_config and restart. The sshd_config file is read at start.",
+      'aws "status","message"\n"error","see docs/errors"\nThe status was error.',
+      "Add the domain to the web list\nThanks\nThanks again",
+      "x\nconn pool exhausted\nthe pool is full",
+    ])
+      expect(mask(text)).toBe(text);
+  });
 });

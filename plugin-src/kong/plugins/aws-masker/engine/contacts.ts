@@ -401,8 +401,9 @@ const PUBLIC_CERT_ORGS = setOf(
  * it would be masked all over the request). Read on a line that says subject or issuer only; each value at most 64 units.
  */
 function certificateNames(s: string, n: number, count: number): number {
-  // (a text that says neither subject nor issuer holds no certificate's names: four searches spared)
-  const certificate = ch.firstOf(s, "ubject") >= 0 || ch.firstOf(s, "ssuer") >= 0;
+  // (a text that says neither subject nor issuer, nor holds s_client's " s:" chain lines, holds no certificate's names:
+  // four searches spared)
+  const certificate = ch.firstOf(s, "ubject") >= 0 || ch.firstOf(s, "ssuer") >= 0 || ch.firstOf(s, " s:") >= 0;
   for (let w = 0; w < 4 && certificate; w++) {
     const lit = w === 0 ? "O = " : w === 1 ? "OU = " : w === 2 ? "O=" : "OU=";
     let p = ch.firstOf(s, lit);
@@ -425,8 +426,8 @@ function certificateNames(s: string, n: number, count: number): number {
         if (
           (head.indexOf("subject") >= 0 ||
             head.indexOf("issuer") >= 0 ||
-            head.indexOf("s:") >= 0 ||
-            head.indexOf("i:") >= 0) &&
+            head.indexOf(" s:") >= 0 ||
+            head.indexOf(" i:") >= 0) &&
           !plainUnit &&
           PUBLIC_CERT_ORGS[v] !== true
         )

@@ -1478,7 +1478,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   // (an EC2 host's private DNS name, "the host ip-10-8-0-12", is its own kind's)
   if (byteAt(s, a) === 105 && byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH && digits > 0) return 0;
   // (and a resource id, <prefix>-<8 or 17 hex>: Transfer's server s-07b2d4e6f8a1c3e59)
-  const dot = plainNoun ? s.indexOf(".", a) : -1;
+  const dot = plainNoun ? unitWithin(s, DOT, a, n, e - a) : -1;
   const idDash = plainNoun && dashes === 1 ? s.indexOf("-", a) : -1;
   const hexId =
     idDash > a && (e - idDash === 9 || e - idDash === 18) && runOf(s, idDash + 1, e, ch.C_HEX) === e - idDash - 1;
@@ -4784,6 +4784,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       // blank in _cat's, whose titles are single words one blank apart where the cells are narrow)
       const starts: number[] = [];
       const kinds: Kind[] = [];
+      // (_cat's headers hold an index column; kafka's, a TOPIC or a CONSUMER-ID column: not SQL's GROUP BY x, a
+      // shell's alias x; read within the header's line)
+      const titles = header && q >= 2 ? sub(s, hs, he) : "";
+      if (q >= 3 && titles.indexOf(" index") < 0) header = false;
+      if (q === 2 && titles.indexOf(" TOPIC ") < 0 && titles.indexOf(" CONSUMER-ID ") < 0) header = false;
       let c = hs;
       while (header && c < he) {
         const a = c;
@@ -4792,12 +4797,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (kind !== undefined && cfg.on[kind.id] === true) {
           starts.push(a - hs);
           kinds.push(kind);
-        } else if (
-          q >= 3 &&
-          c - a === 5 &&
-          (ch.matchesAt(s, a, c, "index") || ch.matchesAt(s, a, c, "alias")) &&
-          s.indexOf(" index ", hs) < he
-        ) {
+        } else if (q >= 3 && c - a === 5 && (ch.matchesAt(s, a, c, "index") || ch.matchesAt(s, a, c, "alias"))) {
           starts.push(a - hs);
           kinds.push(name);
         } else if (
@@ -4923,8 +4923,18 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         const close = unitWithin(s, QUOTE, a, n, 1024);
         const slash = unitWithin(s, SLASH, a, n, 256);
         skip = !((k === 107 || k === 75) && byteAt(s, p - 2) === QUOTE && slash > 0 && slash < close);
+      } else if (q === 3) {
+        // (DataSync's transfer log: "Request to transfer file", "Transferred file", "Verified file", "Failed to read
+        // metadata for file"; not "Edit the file /etc/ssh/sshd_config")
+        skip = !(
+          matchesLowerAt(s, p - 8, p, "transfer") ||
+          matchesLowerAt(s, p - 11, p, "transferred") ||
+          matchesLowerAt(s, p - 8, p, "verified") ||
+          matchesLowerAt(s, p - 12, p, "metadata for")
+        );
       } else if (q === 4) {
-        // an S3 Inventory report's row, every field quoted: "<bucket>","<key>",...: the bucket opens its line
+        // an S3 Inventory report's row, every field quoted: "<bucket>","<key>",...: the bucket opens its line, the key
+        // holds a "/", a third field follows, and the text names AWS
         let b = p;
         while (
           b > 0 &&
@@ -4932,15 +4942,25 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           ((cls(byteAt(s, b - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, b - 1) === DASH || byteAt(s, b - 1) === DOT)
         )
           b--;
+        const close = unitWithin(s, QUOTE, a, n, 1024);
+        const slash = unitWithin(s, SLASH, a, n, 1024);
         if (!(
           p - b >= 3 &&
           b > 0 &&
           byteAt(s, b - 1) === QUOTE &&
           (b === 1 || byteAt(s, b - 2) === LF) &&
-          unitWithin(s, SLASH, a, n, 256) > 0
+          slash > 0 &&
+          slash < close &&
+          close + 2 < n &&
+          byteAt(s, close + 1) === ch.COMMA &&
+          byteAt(s, close + 2) === QUOTE
         ))
           skip = true;
-        else push(cfg, s, extra, b, p, cfg.byFamily["s3-bucket"]);
+        else {
+          if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+          if (signal === 1) push(cfg, s, extra, b, p, cfg.byFamily["s3-bucket"]);
+          else skip = true;
+        }
       }
       if (a < n && byteAt(s, a) === SLASH) a++;
       let k = a;

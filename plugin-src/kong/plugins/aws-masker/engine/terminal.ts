@@ -38,7 +38,7 @@ const SYSTEM_PROCESSES = setOf(
   "sshd systemd systemd-resolve systemd-network systemd-timesyn systemd-journal chronyd ntpd dhclient rpcbind master " +
     "nginx httpd apache2 haproxy envoy java node python python3 ruby php-fpm dotnet dockerd containerd " +
     "containerd-shim docker-proxy kubelet kube-proxy amazon-ssm-agen amazon-ssm-agent ssm-agent-worke ssm-session-wor " +
-    "amazon-cloudwa otelcol trace-agent process-agent agent postgres mysqld mongod redis-server memcached " +
+    "amazon-cloudwa amazon-cloudwat otelcol trace-agent process-agent agent postgres mysqld mongod redis-server memcached " +
     "rsyslogd cupsd avahi-daemon dnsmasq unbound named snmpd squid sendmail postfix exim4 cron crond atd " +
     "sshd: bash sh zsh curl wget nc ssh telnet openvpn wg charon nscd sssd amazon-efs-mount stunnel stunnel4 " +
     "beam.smp epmd erl gunicorn uwsgi uvicorn puma unicorn celery supervisord pm2 chrome firefox code Google",
@@ -203,7 +203,7 @@ const NAME_ANCHORS = [
   ["connected as ", "~", "person"],
   ["logged in as ", "~", "person"],
   // strongSwan's connection (ipsec.conf's conn <name>, not %default), an nftables set (set <name> {)
-  ["\nconn ", "", "name"],
+  ["\nconn ", "~", "name"],
   ["set ", " {", "name"],
 ];
 
@@ -517,9 +517,10 @@ function vpnNames(s: string, n: number, spans: number[], count: number): number 
 const MONGO_DATABASES = setOf("admin local config $external test");
 
 /**
- * Database names of tools' output: MongoDB's and DocumentDB's, a namespace's (the profiler's and the audit log's "ns":"<db>.<coll>", the
- * database and the collection), a command's "$db", a role's db: '<db>' (mongosh's users and roles); MongoDB's own
- * databases, system collections and one plain word (markedName) stay; MySQL's replication filters (Replicate_Do_DB).
+ * Database names of tools' output: MongoDB's and DocumentDB's, a namespace's (the profiler's and the audit log's
+ * "ns":"<db>.<coll>", the database and the collection), a command's "$db", a role's db: '<db>' (mongosh's users and
+ * roles); MongoDB's own databases, system collections and one plain word (markedName) stay. DMS's tables (table
+ * '<schema>'.'<table>'), MySQL's replication filters (Replicate_Do_DB).
  */
 function databaseNames(s: string, n: number, spans: number[], count: number): number {
   for (let w = 0; w < 3; w++) {
@@ -625,13 +626,13 @@ export function homeLogins(
     while (p >= 0) {
       let a = p + lit.length;
       if (w === 2 && a < n && byteAt(s, a) === 92) a++;
-      // (a URL's path is no home: okta.com/home/amazon_aws/<app>)
+      // (a URL's path is no home: okta.com/home/amazon_aws/<app>; nor /var/home/x. The search goes on past it)
       const before = p > 0 ? byteAt(s, p - 1) : SPACE;
-      if (w < 2 && ((cls(before) & C_ALNUM) !== 0 || before === 46 || before === 45)) a = n;
+      const url = w < 2 && ((cls(before) & C_ALNUM) !== 0 || before === 46 || before === 45);
       const e = userEnd(s, a, n);
       const c = e < n ? byteAt(s, e) : LF;
       const ends = c === 47 || c === 92 || c === SPACE || c === LF || c === 13 || c === 34 || c === 39 || c === 62;
-      if (ends && personLogin(s, a, e) && HOME_PLACEHOLDERS[sub(s, a, e).toLowerCase()] !== true) {
+      if (!url && ends && personLogin(s, a, e) && HOME_PLACEHOLDERS[sub(s, a, e).toLowerCase()] !== true) {
         SPAN_KIND.kind = ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) === e - a ? plain : marked;
         count = add(spans, count, a, e);
       }
@@ -656,7 +657,9 @@ function toolNames(s: string, n: number, spans: number[], count: number): number
   q = ch.firstOf(s, "eb list");
   while (q >= 0) {
     let e = q + 7;
-    for (let lines = 0; e < n && (byteAt(s, e) === LF || byteAt(s, e) === 13) && lines < 256; lines++) {
+    // (the command: "eb" a word of its own, not web list's)
+    const command = q === 0 || byteAt(s, q - 1) === SPACE || byteAt(s, q - 1) === LF;
+    for (let lines = 0; command && e < n && (byteAt(s, e) === LF || byteAt(s, e) === 13) && lines < 256; lines++) {
       let a = e + 1;
       if (a < n && byteAt(s, a) === LF) a++;
       if (a + 2 < n && (byteAt(s, a) === 42 || byteAt(s, a) === SPACE) && byteAt(s, a + 1) === SPACE) a += 2;
