@@ -625,6 +625,15 @@ const UNIT_RARITY: number[] = [];
 for (let c = 0; c < 256; c++) UNIT_RARITY.push(COMMON_UNITS.length);
 for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k)] = k;
 
+/**
+ * True when s[a, b) is one plain word: letters, the first may be a capital, the rest lower case (Platform, payouts;
+ * not RiskAnalytics, ledger_core, CC-4471, v2). A name found by its context is learned and masked all over the request:
+ * such a word would be masked in prose too (tag values, psql cells, tag policies' lists, database names keep it).
+ */
+export function plainWord(s: string, a: number, b: number): boolean {
+  return b > a && (cls(byteAt(s, a)) & (C_LOWER | C_UPPER)) !== 0 && runOf(s, a + 1, b, C_LOWER) === b - a - 1;
+}
+
 /** Offset of the rarest unit of lit (the first of equally rare ones): where a plain search for lit had better start. */
 export function rarestUnit(lit: string): number {
   let best = 0;

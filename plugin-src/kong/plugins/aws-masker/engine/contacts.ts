@@ -460,8 +460,7 @@ function tagPolicyValues(s: string, n: number, count: number): number {
         let b = a;
         while (b < n && b - a < 128 && byteAt(s, b) !== 34 && byteAt(s, b) !== 92 && byteAt(s, b) !== 10) b++;
         if (b >= n || (byteAt(s, b) !== 34 && byteAt(s, b) !== 92)) break;
-        const plain =
-          (cls(byteAt(s, a)) & (ch.C_LOWER | ch.C_UPPER)) !== 0 && ch.runOf(s, a + 1, b, ch.C_LOWER) === b - a - 1;
+        const plain = ch.plainWord(s, a, b);
         if (b - a >= 2 && !plain) count = span(count, a, b, HOST_ACCOUNT);
         q = byteAt(s, b) === 92 ? b + 2 : b + 1;
       }

@@ -1015,7 +1015,7 @@ export function psqlNameTitle(s: string, a: number, b: number): boolean {
  * not one plain word of letters (a table's accounts, a database's payouts: learned, it would be masked in prose too).
  */
 export function psqlCell(s: string, a: number, b: number): boolean {
-  if (ch.runOf(s, a, b, C_LOWER) === b - a) return false;
+  if (ch.plainWord(s, a, b)) return false;
   const v = sub(s, a, b).toLowerCase();
   return PSQL_BUILT_IN[v] !== true && v.indexOf("pg_") !== 0;
 }
@@ -1025,12 +1025,7 @@ export function psqlCell(s: string, a: number, b: number): boolean {
  * the first may be a capital (Platform, payments; not RiskAnalytics, a compound).
  */
 export function plainTagValue(s: string, a: number, b: number, v: string, c: number, d: number): boolean {
-  return (
-    d > c &&
-    (cls(byteAt(v, c)) & (ch.C_LOWER | ch.C_UPPER)) !== 0 &&
-    ch.runOf(v, c + 1, d, ch.C_LOWER) === d - c - 1 &&
-    suffixIn(TAG, s, a, b, GENERIC_SKIP) >= 0
-  );
+  return ch.plainWord(v, c, d) && suffixIn(TAG, s, a, b, GENERIC_SKIP) >= 0;
 }
 
 /** True when the key s[a, b) ends like a tag key of TAG_ENDINGS (Team, Owner, CostCenter, BusinessUnit ...). */

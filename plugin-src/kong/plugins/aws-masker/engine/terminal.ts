@@ -426,7 +426,7 @@ function units(s: string, n: number, spans: number[], count: number): number {
 
 /** True when s[a, e) holds a letter and is no plain word: a digit, "_", "-", "." or a capital after its first unit. */
 function markedName(s: string, a: number, e: number): boolean {
-  return e - a >= 3 && lettered(s, a, e) && ch.runOf(s, a + 1, e, ch.C_LOWER) < e - a - 1;
+  return e - a >= 3 && lettered(s, a, e) && !ch.plainWord(s, a, e);
 }
 
 /** A process name s[a, e) worth masking: a letter, no system's or runtime's (SYSTEM_PROCESSES). */
