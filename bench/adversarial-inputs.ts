@@ -542,6 +542,7 @@ export function adversarialInputs(size: number): Input[] {
     ["one long object key", ""],
     // (review: an unbounded search per alias line, and per host noun, was quadratic)
     ["alias line run", "alias ll\n\n"],
+    ["psql record run", "-[ RECORD 1 ]-+-\nusename | a_b\ndatname | c_d\n-[ RECORD "],
     ["host noun run", "aws the host web-1a is down "],
     [
       "dms table run",

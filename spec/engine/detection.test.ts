@@ -4882,4 +4882,12 @@ describe("fresh material, forty-third pass: databases, sockets, home directories
     ])
       expect(mask(text)).toBe(text);
   });
+  it("review: psql's expanded display (\\x) masks the same names as its aligned tables", () => {
+    const text =
+      "RDS psql \\x\n-[ RECORD 1 ]----+------------\nusename          | ledger_app\ndatname          | ledger_core\n" +
+      "state            | active\n-[ RECORD 2 ]----+------------\nusename          | rdsadmin\n";
+    const out = mask(text);
+    for (const v of ["ledger_app", "ledger_core"]) expect(out).not.toContain(v);
+    for (const v of ["| active", "| rdsadmin", "-[ RECORD 2 ]"]) expect(out).toContain(v);
+  });
 });

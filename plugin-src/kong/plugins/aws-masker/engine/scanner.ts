@@ -4837,7 +4837,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // psql's aligned tables (\l, \du, \dt, SELECT ... FROM pg_stat_activity, Redshift's stl_ and stv_ tables, pgbouncer's
   // SHOW): a header of titles split by "|" over a rule of "-" and "+" from its line's start (not a framed "+---+"); the
-  // cells under a database's, role's, schema's or table's title (nm.psqlNameTitle), split by "|", to a line without one
+  // cells under a database's, role's, schema's or table's title (nm.psqlNameTitle), split by "|", to a line without one;
+  // and its expanded display's records (\x)
   p = firstOf(s, "-+-");
   while (p >= 0 && name !== undefined) {
     let rs = p;
@@ -4893,6 +4894,37 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           }
           k++;
           c = ce + 1;
+        }
+        next = le;
+        ls = le + 1;
+      }
+    } else if (ch.matchesAt(s, rs, p, "-[ RECORD ")) {
+      // psql's expanded display (\x): "-[ RECORD 1 ]--+---" over "<title> | <value>" lines, to the next record's
+      // line (found by the next search) or a line without "|"
+      let ls = re < n ? re + 1 : n;
+      for (let rows = 0; rows < 4096 && ls < n && byteAt(s, ls) !== DASH; rows++) {
+        let le = ls;
+        let bar = -1;
+        while (le < n && le - ls < 4096 && byteAt(s, le) !== LF) {
+          if (bar < 0 && byteAt(s, le) === ch.PIPE) bar = le;
+          le++;
+        }
+        if (bar < 0) break;
+        let t = bar;
+        while (t > ls && byteAt(s, t - 1) <= SPACE) t--;
+        let a = bar + 1;
+        let b = le;
+        while (a < b && byteAt(s, a) <= SPACE) a++;
+        while (b > a && (byteAt(s, b - 1) <= SPACE || byteAt(s, b - 1) === 43)) b--;
+        if (
+          nm.psqlNameTitle(s, ls, t) &&
+          b - a >= 3 &&
+          nm.psqlCell(s, a, b) &&
+          plausibleName(s, a, b, name) &&
+          !idShaped(cfg, s, a, b)
+        ) {
+          if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+          if (signal === 1) push(cfg, s, extra, a, b, name);
         }
         next = le;
         ls = le + 1;
