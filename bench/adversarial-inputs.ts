@@ -549,6 +549,24 @@ export function adversarialInputs(size: number): Input[] {
       "table 'a_b'.'c_d' table 'E_F.G_H' table ' connected as x_y (a-b-c) cluster (d-e-1) Backup Job Id,X Id,Y\n1,2,3\n",
     ],
     ["tcpdump run", "IP 10.0.0.1.123 > 10.0.0.2.456: IP 1.2.3.4.5 > 6.7.8.9.10: > 10.1.1.1.22 "],
+    // (forty-fourth pass: Windows, bootstrap, data platforms, captures, app configs)
+    ["unc path run", "\\\\a-1\\b$\\C-d \\\\IP-0A2A0076\\share\\E_f hostname to g-2 \\\\"],
+    [
+      "xml named text run",
+      "<Data Name='TargetUserName'>a-b</Data><string name=\"c_secret\">d</string><key>AppClientSecret</key><string>e</string>" +
+        '<s:Attribute Name="x/SourceIdentity"><s:AttributeValue>f</s:AttributeValue></s:Attribute><a name="g">',
+    ],
+    ["password block run", "Password: <Password>\nabc\nPassword: type: static\n password 51:b:0a LicenseKey REG_SZ x "],
+    [
+      "data platform run",
+      "application_1715640011823_0042 container_e1_1715640011823_0042_01_000001 <TaskInstance: a.b r [x]> " +
+        "<Task(PythonOperator): c> airflow tasks clear -t d e airflow connections add f --conn-type g model h.i " +
+        "sql view model j.k model.l.m airflow ",
+    ],
+    [
+      "id name run",
+      "sg-0a1b2c3d4e5f60718 (a-b) vpc-0a1b2c3d4e5f60718 (c-d) subnet-0a1b2c3d4e5f60718 x.signin.aws.amazon.com ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

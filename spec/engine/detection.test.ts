@@ -4891,3 +4891,135 @@ describe("fresh material, forty-third pass: databases, sockets, home directories
     for (const v of ["| active", "| rdsadmin", "-[ RECORD 2 ]"]) expect(out).toContain(v);
   });
 });
+
+describe("fresh material, forty-fourth pass: Windows fleets, bootstrap, data platforms, HTTP captures, app configs", () => {
+  it("Windows secrets: EC2Launch's static password, the console's <Password> block, an RDP file's, a registry license key, a connection string's with &", () => {
+    const text =
+      "# EC2Launch v2 agent-config.yml\n      - task: setAdminAccount\n        inputs:\n          password:\n" +
+      "            type: static\n            data: Kx7!vRq2#mTp9wLz\n" +
+      "Username: Administrator\nPassword: <Password>\nQz3rN8v1Lk2mXy0Pa7WbTc9Jd4Hf6Gs5Re1Uq8Io2Yp3At7Sv0Bw4Cx9Dz6Ez1Fy5\n</Password>\n" +
+      "password 51:b:01000000D08C9DDF0115D1118C7A00C04FC297EB01000000A3C1F2E0B47D8946\n" +
+      "    LicenseKey    REG_SZ    HVP-7Q2M-K8ZT-4WXR-92JD\n" +
+      "Server=x.c8kqz2lmr4tx.eu-west-1.rds.amazonaws.com,1433;Database=Db;User Id=hv_app;Password=Tide&Anchor2291;Encrypt=True\n" +
+      "https://x.example.com/cb?password=abc123XY&user=bob\n";
+    const out = mask(text);
+    for (const v of ["Kx7!vRq2", "Qz3rN8v1", "D08C9DDF0115", "HVP-7Q2M", "Tide", "Anchor2291", "abc123XY"])
+      expect(out).not.toContain(v);
+    for (const v of ["type: static", "Username: Administrator", "</Password>", "LicenseKey    REG_SZ", "&user="])
+      expect(out).toContain(v);
+  });
+  it("XML read by a name attribute: a Windows event's Data, an Android string, a plist key, a SAML attribute; the attribute stays", () => {
+    const text =
+      "CloudWatch Logs: <Data Name='TargetUserName'>kasanteboyd</Data><Data Name='LogonType'>3</Data>\n" +
+      '<string name="cognito_client_secret">1q4t7w0z3c6f9i2l5o8r1u4x7a0d3g6j9m2p5s8v</string>\n' +
+      "<key>AppClientSecret</key><string>izikncbuzds22neh3jd4frgqrp9x5ga3z</string>\n" +
+      '<saml2:Attribute Name="https://aws.amazon.com/SAML/Attributes/SourceIdentity"><saml2:AttributeValue>mlindqvist' +
+      "</saml2:AttributeValue></saml2:Attribute>\n";
+    const out = mask(text);
+    for (const v of ["kasanteboyd", "1q4t7w0z3c6f", "izikncbuzds22", "mlindqvist"]) expect(out).not.toContain(v);
+    for (const v of [
+      "Name='TargetUserName'",
+      "Name='LogonType'>3<",
+      'name="cognito_client_secret"',
+      "<key>AppClientSecret</key>",
+    ])
+      expect(out).toContain(v);
+  });
+  it("UNC paths' hosts and shares, EC2Launch's new hostname, AD's domain controllers; Windows' own shares and a registry hive stay", () => {
+    const text =
+      "EC2: net use H: \\\\fs-8144c8b22d6de2bb2.corp.brindlecove.com\\HomeDirs\n" +
+      "copy \\\\HVRPT02\\Exports$\\daily.csv D:\\ and LOGONSERVER=\\\\IP-0A2A0076; \\\\fsx01\\share\\HarborviewDocs\\x\n" +
+      "EC2Launch: Setting hostname to BCVSQLPRD01\n\\\\server\\C$\\Windows and HKEY_LOCAL_MACHINE\\SOFTWARE\\Brindlecove\n";
+    const out = mask(text);
+    for (const v of ["HomeDirs", "HVRPT02", "Exports$", "IP-0A2A0076", "HarborviewDocs", "BCVSQLPRD01"])
+      expect(out).not.toContain(v);
+    for (const v of ["\\share\\", "\\\\server\\C$\\Windows", "HKEY_LOCAL_MACHINE\\SOFTWARE"]) expect(out).toContain(v);
+  });
+  it("data platforms: YARN ids, Airflow's task instances, operators, CLI and connection ids, dbt's models and project", () => {
+    const text =
+      "INFO YarnClientImpl: Submitted application application_1715640011823_0042 on EMR cluster j-Z4L3ZJTDRXC6C\n" +
+      "INFO - Running <TaskInstance: brindlecove_orders_daily.load_orders_to_redshift scheduled__2024-05-13 [running]>\n" +
+      "Executing <Task(PythonOperator): reconcile_ledger>\n$ airflow connections add aws_sagemaker_prod --conn-type aws\n" +
+      'S3KeySensor(task_id="wait_for_raw_drop", aws_conn_id="aws_brindlecove_etl") other aws_conn_id="aws_default"\n' +
+      "02:10:07  1 of 5 START sql view model analytics_staging.stg_stripe__payments ..... [RUN]\n" +
+      "On model.brindlecove_analytics.stg_x: Redshift adapter\n";
+    const out = mask(text);
+    for (const v of [
+      "1715640011823_0042",
+      "brindlecove_orders_daily",
+      "load_orders_to_redshift",
+      "reconcile_ledger",
+      "aws_sagemaker_prod",
+      "wait_for_raw_drop",
+      "aws_brindlecove_etl",
+      "analytics_staging",
+      "brindlecove_analytics",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ['"aws_default"', "Submitted application", "PythonOperator", "START sql view model"])
+      expect(out).toContain(v);
+  });
+  it("names after more prose nouns and in parentheses after more ids, an account alias's sign-in host, more tag and name keys", () => {
+    const text =
+      "EC2: pinned the launch template settle-workers-lt; instances in subnet settle-private-1b; the ECS capacity provider " +
+      "settle-cp-blue; the sg ledger-aurora-clients; namespace nwp-finance-ns; subnet us-east-1a; namespace kube-system\n" +
+      "the security group sg-7aa705d80c66ff9e8 (bcv-managed-ad-clients) was missing\n" +
+      "https://brindlecove-payments.signin.aws.amazon.com/console\n" +
+      '    amazon-ebs.al2023: Adding tag: "BuiltBy": "rhea.castellanos"\n' +
+      '{"requestContext": {"authorizer": {"claims": {"cognito:groups": "partner-admins-harrowgate"}}}}\n' +
+      "ssm:account=550917238804:parameterName=/ledger/staging/db-endpoint:region=eu-west-1\n";
+    const out = mask(text);
+    for (const v of [
+      "settle-workers-lt",
+      "settle-private-1b",
+      "settle-cp-blue",
+      "ledger-aurora-clients",
+      "nwp-finance-ns",
+      "bcv-managed-ad-clients",
+      "brindlecove-payments",
+      "rhea.castellanos",
+      "partner-admins-harrowgate",
+      "550917238804",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["subnet us-east-1a", "namespace kube-system"]) expect(out).toContain(v);
+  });
+  it("over-masks of the probes stay unmasked: task types, tool names, AWS's and .NET's names, DOM calls, fetch modes, public hosts", () => {
+    for (const text of [
+      "# EC2Launch v2\ntasks:\n  - task: extendRootPartition\n  - task: startSsm\n",
+      "why does setHostName not stick on EC2?",
+      "EC2: OU=SQL,OU=Servers,DC=corp,DC=brindlecove,DC=com -- the SQL AMI build",
+      "EC2: HKEY_LOCAL_MACHINE\\SOFTWARE\\Amazon\\EC2Launch",
+      'INFO [amazon-ssm-agent] EC2 reply {"agent":{"name":"amazon-ssm-agent"}}',
+      'EC2 Windows: <add name="Db" providerName="System.Data.SqlClient" /> IamInstanceProfile : Amazon.EC2.Model.IamInstanceProfile',
+      "AMI Origin Name: Windows_Server-2022-English-Full-Base (EC2)",
+      "EC2: var t=document.getElementsByTagName('script')[0];",
+      'fetch("https://eu-west-1.console.aws.amazon.com/x", {"mode": "cors", "credentials": "include"});',
+      "endpoint: https://dataplane.rum.us-east-1.amazonaws.com and https://client.rum.us-east-1.amazonaws.com",
+      "redirect: https%3A%2F%2Fsqs.eu-west-1.amazonaws.com%2F",
+      "post {\n  url: https://events.eu-central-1.amazonaws.com/\n  auth: awsv4\n}\nauth:awsv4 {\n  service: events\n}\n",
+      '{"InputDataConfig": [{"ChannelName": "train"}], "S3Uri": "s3://x/churn/train/"} aws',
+      "$ aws eks describe-cluster --output table\n||  platformVersion  |  eks.8   ||\n||  status           |  ACTIVE  ||\n",
+      "aws s3api get-object-tagging --bucket b --key a --output text\nTAGSET\tclassification\tpublic\n",
+      "EC2: globParent('C:\\\\Program Files\\\\*.ext'); `[\\\\x00-\\\\x7F]`; import { name } from 'mod\\\\u1011';",
+    ]) {
+      const out = mask(text);
+      expect(out.replace(/(?:^|[^A-Za-z])s3:\/\/[A-Z_0-9a-z]*\//, "")).not.toMatch(
+        /RESOURCE_NAME_|CREDENTIAL_|ECS_TASK_|AWS_HOST_/,
+      );
+    }
+    const cmd =
+      'runcmd:\n  - [ sh, -c, "aws ssm get-parameter --name /bc/x --with-decryption --query Parameter.Value --output text > /etc/x.pw" ]\n' +
+      "  - systemctl enable --now rpt-agent.service\n";
+    expect(mask(cmd)).toContain("systemctl enable --now rpt-agent.service");
+  });
+  it("review: masking this pass's shapes again changes nothing (a UNC host, a new hostname, a YARN id before a pseudonym)", () => {
+    const text =
+      "EC2: copy \\\\HVRPT02\\Exports$\\daily.csv; Setting hostname to BCVSQLPRD01\n" +
+      "ApplicationAttemptId: appattempt_1715640011823_0042_000001 and application_1715640011823_0042 on EMR\n";
+    const s = newSession(masker, "t");
+    const once = maskText(s, text, "");
+    expect(once).not.toContain("1715640011823");
+    expect(maskText(s, once, "")).toBe(once);
+  });
+});

@@ -771,6 +771,8 @@ export function hostStart(s: string, p: number, floor: number): number {
     else break;
   }
   while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
+  // (a percent-encoded URL's escape is none of it: https%3A%2F%2Fsqs.<region>.amazonaws.com)
+  if (h > 0 && h + 2 < p && byteAt(s, h - 1) === 37 && isHexDigit(byteAt(s, h)) && isHexDigit(byteAt(s, h + 1))) h += 2;
   return h;
 }
 

@@ -244,6 +244,8 @@ function directoryNames(s: string, n: number, count: number): number {
       (a === 0 || (cls(before) & C_ALNUM) === 0) &&
       before !== 92 &&
       before !== 45 &&
+      // (a registry hive: HKEY_LOCAL_MACHINE\SOFTWARE)
+      before !== 95 &&
       (u > p + 1 || (c !== 110 && c !== 116 && c !== 114)) &&
       e - u >= 2 &&
       WINDOWS_DOMAINS[sub(s, a, p)] !== true
@@ -327,7 +329,13 @@ function directoryParts(s: string, n: number, count: number): number {
           lf = s.indexOf("\n", e);
           if (lf < 0) lf = -2;
         }
-        if (dc >= 0 && (lf < 0 || dc < lf) && DIRECTORY_WELL_KNOWN[sub(s, a, b).toLowerCase()] !== true)
+        // (an acronym of up to four capitals, OU=SQL, OU=IT, names a kind of thing: learned, it was replaced in prose)
+        if (
+          dc >= 0 &&
+          (lf < 0 || dc < lf) &&
+          DIRECTORY_WELL_KNOWN[sub(s, a, b).toLowerCase()] !== true &&
+          !(b - a <= 4 && ch.runOf(s, a, b, ch.C_UPPER) === b - a)
+        )
           count = span(count, a, b, HOST_ACCOUNT);
       }
       p = ch.indexFrom(s, lit, e > p + 3 ? e : p + 3);

@@ -144,6 +144,11 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["unlockcode", CRED_OTHER],
   ["activationkey", CRED_OTHER],
   ["activationcode", CRED_OTHER],
+  // a Windows or application license key in the registry (LicenseKey REG_SZ ...), an OAuth PKCE code verifier (RFC 7636:
+  // with the authorization code it buys the tokens)
+  ["licensekey", CRED_OTHER],
+  ["productkey", CRED_OTHER],
+  ["codeverifier", CRED_OTHER],
 ];
 
 /** For the specs: the endings and what they name, most specific first. */
@@ -266,6 +271,16 @@ const NOT_A_VALUE: Record<string, boolean> = {
   hours: true,
   days: true,
   not_supported: true,
+  // an API client's auth modes (Bruno's auth: awsv4, Postman's "type": "awsv4"), fetch()'s credentials mode
+  awsv4: true,
+  bearer: true,
+  basic: true,
+  oauth2: true,
+  inherit: true,
+  noauth: true,
+  include: true,
+  omit: true,
+  "same-origin": true,
 };
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
@@ -426,7 +441,15 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
       if (c !== PIPE && k < n && (byteAt(s, k) === c || byteAt(s, k) === SLASH)) return false; // ::, ==, ://
     }
   }
-  if (sep < 0 && !(flag && k > j)) return false;
+  // a Remote Desktop file's saved password (`password 51:b:<hex>`: name, type, value)
+  if (sep < 0 && k === j + 1 && k + 5 < n && ch.matchesAt(s, k, k + 5, "51:b:")) {
+    sep = COLON;
+    k += 5;
+  }
+  // a registry value as `reg query` prints it (`LicenseKey    REG_SZ    HVP-7Q2M-...`)
+  const registry = sep < 0 && k > j && k + 7 < n && ch.matchesAt(s, k, n, "REG_SZ") && isBlank(byteAt(s, k + 6));
+  if (registry) k += 6;
+  if (sep < 0 && !(flag && k > j) && !registry) return false;
   while (k < n && k - j < 96 && isBlank(byteAt(s, k))) k++;
   if (sep === COLON && k < n && (byteAt(s, k) === PIPE || byteAt(s, k) === GT)) {
     // YAML block scalar: `key: |` / `key: >-`, the value on the next lines
@@ -443,6 +466,20 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     const lineStart = k;
     while (k < n && k - lineStart < 96 && isBlank(byteAt(s, k))) k++;
     if (k === lineStart) return false;
+    // EC2Launch v2's setAdminAccount: `password:` then `type: static` and `data: <the password>` on the next line
+    if (k + 12 < n && ch.matchesAt(s, k, k + 12, "type: static")) {
+      let d = k + 12;
+      while (d < n && isBlank(byteAt(s, d))) d++;
+      if (d < n && byteAt(s, d) === CR) d++;
+      if (d >= n || byteAt(s, d) !== LF) return false;
+      d++;
+      const nextStart = d;
+      while (d < n && d - nextStart < 96 && isBlank(byteAt(s, d))) d++;
+      if (d + 5 >= n || !ch.matchesAt(s, d, d + 5, "data:")) return false;
+      k = d + 5;
+      while (k < n && isBlank(byteAt(s, k))) k++;
+      if (k >= n || byteAt(s, k) === LF || byteAt(s, k) === CR) return false;
+    }
   }
   if (k >= n) return false;
   // a Python string prefix before the quote (botocore's debug log prints headers as bytes: 'X-Amz-Security-Token':
@@ -450,6 +487,21 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   let q = k;
   while (q < n && q - k < 2 && byteAt(s, q) < 256 && PY_PREFIX[byteAt(s, q)]) q++;
   if (q > k && q < n && (byteAt(s, q) === APOS || byteAt(s, q) === QUOTE)) k = q;
+  // a Windows instance's console output (EC2Config, EC2Launch): `Password: <Password>`, the encrypted administrator
+  // password on the next lines, `</Password>`
+  if (sep === COLON && byteAt(s, k) === LT && ch.matchesAt(s, k, n, "<Password>")) {
+    let a = k + 10;
+    if (a < n && byteAt(s, a) === CR) a++;
+    if (a >= n || byteAt(s, a) !== LF) return false;
+    a++;
+    const close = sub(s, a, a + 1024 < n ? a + 1024 : n).indexOf("</Password>");
+    let e = a + close;
+    while (e > a && (byteAt(s, e - 1) === LF || byteAt(s, e - 1) === CR)) e--;
+    if (close < 0 || e - a < 16) return false;
+    value.s = a;
+    value.e = e;
+    return true;
+  }
   let quote = -1;
   const c0 = byteAt(s, k);
   if (c0 === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) {
@@ -494,6 +546,17 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
         break;
       if (sep === PIPE && c === PIPE) break;
       b++;
+    }
+    // a connection string's `Password=Tide&Anchor2291;`: its fields end at ";", so an "&" with no "=" after it before
+    // the ";" is the value's (in a query string, `&key=` ends it)
+    if (sep === EQUALS && b < n && byteAt(s, b) === AMP) {
+      let e = b + 1;
+      while (e < n && e - a < 256) {
+        const c = byteAt(s, e);
+        if (c === SEMI || c === EQUALS || c <= SPACE || c === QUOTE || c === APOS) break;
+        e++;
+      }
+      if (e < n && byteAt(s, e) === SEMI) b = e;
     }
     WALK.from = a;
     WALK.to = b;
@@ -664,13 +727,16 @@ export function printsSecret(s: string, p: number, a: number, n: number): boolea
   while (ls > 0 && p - ls < 4096 && byteAt(s, ls - 1) !== LF) ls--;
   const line = sub(s, ls, a);
   if (line.indexOf("| docker") >= 0 || line.indexOf("$(") >= 0 || line.indexOf("`") >= 0) return false;
-  if (sub(s, p, a).indexOf(")") >= 0) return false;
+  // (nor a command whose output goes to a file: ... --output text > /etc/x.pw)
+  if (sub(s, p, a).indexOf(")") >= 0 || sub(s, p, a).indexOf(" >") >= 0) return false;
   let k = a + 1;
   while (k < n && k - a < 256 && (byteAt(s, k) === SPACE || byteAt(s, k) === TAB)) k++;
   const c = k < n ? byteAt(s, k) : 0;
   const d = k + 1 < n ? byteAt(s, k + 1) : 0;
   // (a secret may start with "+", "#" or "$": xtrace, a comment and a prompt are followed by a blank, xtrace by "+")
-  if ((c === PLUS && (d === SPACE || d === PLUS)) || ((c === DOLLAR || c === 35) && d === SPACE)) return false;
+  // (nor a YAML list's next item: cloud-config's runcmd)
+  if ((c === PLUS && (d === SPACE || d === PLUS)) || ((c === DOLLAR || c === 35 || c === DASH) && d === SPACE))
+    return false;
   return !(c === 101 && ch.matchesAt(s, k, n, "export "));
 }
 

@@ -555,6 +555,38 @@ export const STOPLIST: Record<string, boolean> = {
   readwriteanydatabase: true,
   useradminanydatabase: true,
   dbadminanydatabase: true,
+  // Airflow's default connections (aws_conn_id="aws_default"), the SSM agent's and other AWS agents' own names, EC2's
+  // default instance profile in IMDS (default-hvm), Windows' built-in administrator and AD's first site
+  aws_default: true,
+  redshift_default: true,
+  postgres_default: true,
+  snowflake_default: true,
+  mysql_default: true,
+  emr_default: true,
+  http_default: true,
+  "amazon-ssm-agent": true,
+  "amazon-cloudwatch-agent": true,
+  "ec2-instance-connect": true,
+  "aws-iot-device-client": true,
+  "default-hvm": true,
+  "default-paravirtual": true,
+  administrator: true,
+  "default-first-site-name": true,
+  // AWS's endpoint prefixes as an API client names the signing service (Bruno's service: events), Amplify's services
+  // and fixed resource names (amplify-meta.json's "service": "AppSync", S3AndCloudFront hosting, userPoolGroups), IIS's
+  // default application pool, EMR's step runner and Spark's submit command, browsers' DevTools (a HAR's creator)
+  events: true,
+  states: true,
+  appsync: true,
+  cognito: true,
+  s3andcloudfront: true,
+  userpoolgroups: true,
+  defaultapppool: true,
+  "command-runner.jar": true,
+  "spark-submit": true,
+  webinspector: true,
+  // FSx for Windows' remote PowerShell endpoint (-ConfigurationName FSxRemoteAdmin)
+  fsxremoteadmin: true,
 };
 
 /**
@@ -748,6 +780,16 @@ const GENERIC_ENDINGS = [
   "computeenvironments",
   // Karpenter's node pools and node claims (karpenter.sh/nodepool=<name> labels, its controller's JSON log)
   "nodepool",
+  // an Airflow connection (aws_conn_id=, redshift_conn_id=, conn_id:), the Airflow secrets backends' prefixes (a
+  // secret's or a parameter's path), an AD account (dsquery -samid)
+  // (forty-fourth pass)
+  "connid",
+  // a Cognito token's groups (cognito:groups), as API Gateway's authorizer passes the claims on: a string
+  "groups",
+  "connectionsprefix",
+  "variablesprefix",
+  "configprefix",
+  "samid",
   "nodeclaim",
   // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container)
   "container",
@@ -820,6 +862,14 @@ const TAG_ENDINGS = [
   "businessunit",
   "department",
   "createdby",
+  // (forty-fourth pass) Packer's and provisioning tools' tags, a Systems Manager patch group (not "app": a CSV header
+  // cell ending in it, constructor(scope: cdk.App, made code's lines rows)
+  "builtby",
+  "launchedby",
+  "requestedby",
+  "patchgroup",
+  // a cloud-init user's full name (gecos: Dana Okafor)
+  "gecos",
 ];
 const TAG = ch.newSuffixSet(TAG_ENDINGS);
 
@@ -947,6 +997,12 @@ const NOT_GENERIC_ENDINGS = [
   "classname",
   // a JVM thread's name (Flink's threadName: "Source: Kinesis source")
   "threadname",
+  // the DOM's element names (getElementsByTagName('script')), SageMaker's training channels (ChannelName: train,
+  // validation: the algorithm's words, learned they replaced every such word of every S3 key)
+  "tagname",
+  "channelname",
+  "inputname",
+  "outputname",
 ];
 
 /** For the specs. */
@@ -1003,6 +1059,25 @@ const KEY_SEGMENTS_KEPT = ch.wordSet(
 /** True when an object key's segment s[a, b) is AWS's own folder (KEY_SEGMENTS_KEPT). */
 export function keptKeySegment(s: string, a: number, b: number): boolean {
   return b - a <= 40 && KEY_SEGMENTS_KEPT[sub(s, a, b).toLowerCase()] === true;
+}
+
+// lower-case keys the AWS APIs print as a row's key in --output table (| status | ACTIVE |)
+const API_ROW_KEYS = ch.wordSet("status version name arn id type state description endpoint region enabled created");
+
+/**
+ * True when s[a, b), the first of a `| key | value |` row's two cells in --output table, is the camelCase key of a
+ * service whose API writes them so (platformVersion, appId: EKS, ECS, IoT, Amplify) or one of the APIs' lower-case
+ * keys (API_ROW_KEYS: status, version, arn).
+ */
+export function camelRowKey(s: string, a: number, b: number): boolean {
+  if (b - a < 2 || (cls(byteAt(s, a)) & C_LOWER) === 0) return false;
+  let upper = false;
+  for (let k = a; k < b; k++) {
+    const f = cls(byteAt(s, k));
+    if ((f & (C_LOWER | ch.C_UPPER)) === 0) return false;
+    if ((f & ch.C_UPPER) !== 0) upper = true;
+  }
+  return upper || (b - a <= 11 && API_ROW_KEYS[sub(s, a, b)] === true);
 }
 
 /** True when s[a, b) is a psql column title over names (PSQL_NAME_TITLES). */
@@ -1177,7 +1252,15 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   const first = byteAt(s, a);
   if ((cls(first) & C_ALNUM) === 0 && !(first === 47 && slashes > 1)) return false;
   // a Java class (org.mariadb.jdbc.Driver, org.apache.iceberg.spark.SparkCatalog): the code's, not the account's
-  if (dots >= 2 && (first === 106 || first === 111) && javaClass(s, a, b)) return false;
+  if (
+    dots >= 2 &&
+    (first === 106 || first === 111 || first === 83 || first === 77 || first === 65) &&
+    javaClass(s, a, b)
+  )
+    return false;
+  // Amazon's public images (al2023-ami-2023.4..., amzn2-ami-hvm-..., Windows_Server-2022-English-Full-Base) and the
+  // fixed log groups of SageMaker's jobs (/aws/sagemaker/TrainingJobs): AWS's names
+  if ((first === 97 || first === 87 || first === 47) && awsPublicName(s, a, b)) return false;
   // Glue's own log groups (/aws-glue/jobs/output, /aws-glue/crawlers)
   if (first === 47 && len > 10 && matchesAt(s, a, a + 10, "/aws-glue/")) return false;
   // a block device (DeviceName: /dev/xvda, /dev/sdf, /dev/nvme1n1) names no resource; /dev/app/db-url may be a parameter
@@ -1271,8 +1354,10 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     return false;
   // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
   // loop LuaJIT blacklists)
+  // (a quoted aws_ name with no dot is a string, no resource's reference: an Airflow connection, aws_brindlecove_etl)
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
-    for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
+    const quotedWord = dots === 0 && a > 0 && (byteAt(s, a - 1) === 34 || byteAt(s, a - 1) === 39);
+    for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r && !quotedWord) return false;
   }
   return len > STOP_MAX || !stopWord(s, a, b);
 }
@@ -1295,7 +1380,8 @@ const RESERVED_ROLES: Record<string, boolean> = {
  * Prefixes of public Java packages (org.apache..., java.sql...), packed " prefix " for one search; not com. or io.: a
  * company's own packages (com.<company>.<app>.Main) name it, and stay masked.
  */
-const JAVA_PACKAGES = " org java javax ";
+// (and .NET's: System.Data.SqlClient, Microsoft.Extensions..., AWS Tools for PowerShell's Amazon.EC2.Model.<Type>)
+const JAVA_PACKAGES = " org java javax System Microsoft Amazon ";
 
 /** Whether s[a, b), a dotted name, is a Java class: a package's prefix (JAVA_PACKAGES), its last part capitalised. */
 function javaClass(s: string, a: number, b: number): boolean {
@@ -1303,7 +1389,18 @@ function javaClass(s: string, a: number, b: number): boolean {
   while (last > a && byteAt(s, last - 1) !== 46) last--;
   if (last >= b || (cls(byteAt(s, last)) & ch.C_UPPER) === 0) return false;
   const dot = s.indexOf(".", a);
-  return dot > a && dot - a <= 8 && JAVA_PACKAGES.indexOf(" " + sub(s, a, dot) + " ") >= 0;
+  return dot > a && dot - a <= 9 && JAVA_PACKAGES.indexOf(" " + sub(s, a, dot) + " ") >= 0;
+}
+
+/** Whether s[a, b) is one of Amazon's public AMI names or a SageMaker job type's own log group (plausibleName). */
+function awsPublicName(s: string, a: number, b: number): boolean {
+  const c = byteAt(s, a);
+  if (c === 97)
+    return matchesAt(s, a, b, "al2023-ami-") || matchesAt(s, a, b, "amzn2-ami-") || matchesAt(s, a, b, "amzn-ami-");
+  if (c === 87) return matchesAt(s, a, b, "Windows_Server-");
+  if (!matchesAt(s, a, b, "/aws/sagemaker/")) return false;
+  for (let k = a + 15; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | ch.C_UPPER)) === 0) return false;
+  return b > a + 15 && (cls(byteAt(s, a + 15)) & ch.C_UPPER) !== 0;
 }
 
 /**
@@ -2475,7 +2572,7 @@ export function unifyNameKinds(s: string, matches: { s: number; e: number; kind:
 // First words of kebab names that are no company's or project's prefix (beyond ADJECTIVE_HEADS and NOT_NAME_HEADS):
 // AWS's and tools' words, environments, regions' and ids' heads, examples
 const NO_FAMILY =
-  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open ";
+  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab airflow mwaa spark hadoop yarn dbt python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open ";
 /** Most prefixes a string's names are grouped by (the first found). */
 const FAMILY_MAX = 4;
 /** Most names kept per string as families' members (a word that opens with one is its compound, not a new name). */
@@ -2714,7 +2811,22 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const system = b - a === 6 && ch.matchesLowerAt(s, a, b, "system");
   const point = b - a === 5 && ch.matchesLowerAt(s, a, b, "point");
   const plan = four && !rule && !pair && !base && ch.matchesLowerAt(s, a, b, "plan");
-  if (!rule && !machine && !pair && !base && !runner && !profile && !system && !point && !plan) return true;
+  const template = b - a === 8 && ch.matchesLowerAt(s, a, b, "template");
+  const provider = b - a === 8 && !template && ch.matchesLowerAt(s, a, b, "provider");
+  if (
+    !rule &&
+    !machine &&
+    !pair &&
+    !base &&
+    !runner &&
+    !profile &&
+    !system &&
+    !point &&
+    !plan &&
+    !template &&
+    !provider
+  )
+    return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
   let k = a - 1;
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
@@ -2723,6 +2835,9 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");
   if (runner) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "app");
+  // an EC2 launch template, an ECS capacity provider
+  if (template) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "launch");
+  if (provider) return w === 8 && ch.matchesLowerAt(s, k, a - 1, "capacity");
   // an EFS or FSx file system, an S3 access point
   if (system) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "file");
   if (point) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "access");

@@ -243,6 +243,16 @@ function nounKinds(): void {
     ["container", "resource-name"],
     ["host", "resource-name"],
     ["server", "resource-name"],
+    // a security group by its chat shorthand ("the sg ledger-aurora-clients"; its id, sg-0a1b..., has its own kind), a
+    // subnet by its Name tag, an EC2 launch template, an ECS capacity provider ("template" only after "launch",
+    // "provider" after "capacity"), a Redshift Serverless or Kubernetes namespace, a Pinpoint campaign (forty-fourth
+    // pass; not "pool": a Cognito user pool's id after it has its own kind)
+    ["sg", "resource-name"],
+    ["subnet", "resource-name"],
+    ["template", "resource-name"],
+    ["provider", "resource-name"],
+    ["namespace", "resource-name"],
+    ["campaign", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -382,6 +392,10 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   device: true,
   "aps-workspaces": true,
   datasync: true,
+  // CloudWatch RUM's web client and data plane (client.rum.<region>, dataplane.rum.<region>)
+  rum: true,
+  dataplane: true,
+  client: true,
   storagegateway: true,
   transfer: true,
   dms: true,
@@ -2001,13 +2015,21 @@ function matchKeyValue(
   // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
   if (generic && j - keyStart === 4 && (nm.keyLike(s, a, b) || nm.headerName(s, a, b)) && pairNameAt(s, keyStart, b, n))
     return b;
-  if (generic && byteAt(s, j) === COLON && a > 0 && byteAt(s, a - 1) === SPACE && b + 1 < n && byteAt(s, b) === SPACE) {
-    // a title, not a name: a YAML key opening its line whose plain value goes on in words (a GitHub Actions step's
-    // `- name: Configure AWS credentials`, a workflow's `name: Build and deploy`)
-    let t = keyStart;
-    while (t > 0 && keyStart - t < 40 && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === DASH)) t--;
-    if ((t === 0 || byteAt(s, t - 1) === LF) && (cls(byteAt(s, b + 1)) & C_ALNUM) !== 0) return b;
+  // an XML element's name attribute before its text (<Data Name='TargetUserName'>x</Data>, <string name="k">x</string>):
+  // the text's key, not a resource's name (findXmlElements reads the text by it)
+  if (
+    generic &&
+    j - keyStart === 4 &&
+    byteAt(s, j) === ch.EQUALS &&
+    b < n &&
+    keyStart > 1 &&
+    byteAt(s, keyStart - 1) === SPACE
+  ) {
+    let t = b + 1;
+    while (t < n && t - b < 128 && byteAt(s, t) !== 62 && byteAt(s, t) !== 60 && byteAt(s, t) !== LF) t++;
+    if (t + 1 < n && byteAt(s, t) === 62 && byteAt(s, t - 1) !== SLASH && byteAt(s, t + 1) !== 60) return b;
   }
+  // (before the title rule below: a tag's value in words opening its line is a person or a team, Owner: Adaeze Okafor)
   if (generic && nm.tagKey(s, keyStart, j)) {
     // a tag's value in words (Owner: Adaeze Okafor) is masked whole; one plain word (Owner: Platform) stays
     const t = nm.spacedValueEnd(s, b, n);
@@ -2017,7 +2039,23 @@ function matchKeyValue(
     }
     if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
+  if (generic && byteAt(s, j) === COLON && a > 0 && byteAt(s, a - 1) === SPACE && b + 1 < n && byteAt(s, b) === SPACE) {
+    // a title, not a name: a YAML key opening its line whose plain value goes on in words (a GitHub Actions step's
+    // `- name: Configure AWS credentials`, a workflow's `name: Build and deploy`)
+    let t = keyStart;
+    while (t > 0 && keyStart - t < 40 && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === DASH)) t--;
+    if ((t === 0 || byteAt(s, t - 1) === LF) && (cls(byteAt(s, b + 1)) & C_ALNUM) !== 0) return b;
+  }
   if (generic) kind = genericKind(cfg, s, j, a, b);
+  else if (kind.id === "ecs-task" && ch.runOf(s, a, b, C_HEX | C_DIGIT) !== b - a && ch.uuidEnd(s, a, b, false) !== b) {
+    // an ECS task is an id (32 hex digits, a UUID); under a task key another value is a job's or a workflow's task:
+    // letters alone (EC2Launch v2's task types, setHostName, startSsm) stay, a name gets the generic kind (Airflow's
+    // task_id="load_orders")
+    const generic = cfg.byId["resource-name"];
+    if (ch.runOf(s, a, b, C_LOWER | ch.C_UPPER) === b - a || generic === undefined || cfg.on[generic.id] !== true)
+      return b;
+    kind = generic;
+  }
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
     let t = keyStart - 1;
@@ -2783,6 +2821,9 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     else break;
   }
   while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
+  // (a percent-encoded URL's escape is none of it: https%3A%2F%2Fsqs.<region>.amazonaws.com)
+  if (h > 0 && h + 2 < p && byteAt(s, h - 1) === 37 && ch.isHexDigit(byteAt(s, h)) && ch.isHexDigit(byteAt(s, h + 1)))
+    h += 2;
   if (h >= p) {
     // a templated host (f"https://sqs.{region}.amazonaws.com/<account>/<queue>"): an SQS path all the same
     const c = p > 0 ? byteAt(s, p - 1) : -1;
@@ -3198,6 +3239,62 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (v > floor && p - v < 4096 && byteAt(s, v - 1) !== 62 && byteAt(s, v - 1) !== 60 && byteAt(s, v - 1) !== LF)
       v--;
     const ks = v - 1 - len;
+    // (a namespace's prefix before the element's name: </saml2:AttributeValue>)
+    let ne = e;
+    if (ne < n && byteAt(s, ne) === COLON && len >= 2 && len <= 8) {
+      ne++;
+      while (ne < n && ne - e < 32 && (cls(byteAt(s, ne)) & C_ALNUM) !== 0) ne++;
+    }
+    if (
+      len >= 2 &&
+      ne < n &&
+      byteAt(s, ne) === 62 &&
+      v < p &&
+      v - 1 > floor &&
+      byteAt(s, v - 1) === 62 &&
+      byteAt(s, ks - 1) !== 60
+    ) {
+      // the text of an element named by its name attribute (a Windows event's <Data Name='TargetUserName'>x</Data>, an
+      // Android string resource's <string name="k">x</string>), and SAML's <AttributeValue> read by the Name of the
+      // <Attribute> around it (the name's last segment: .../SAML/Attributes/SourceIdentity): read by that name
+      let t = v - 2;
+      while (t > floor && v - t < 256 && byteAt(s, t) !== 60 && byteAt(s, t) !== 62) t--;
+      let te = v - 1;
+      if (t >= floor && byteAt(s, t) === 60 && v - 1 - t >= 15 && ch.matchesAt(s, v - 15, v - 1, "AttributeValue")) {
+        let q = t;
+        while (
+          q > floor &&
+          t - q < 64 &&
+          (byteAt(s, q - 1) === SPACE || byteAt(s, q - 1) === LF || byteAt(s, q - 1) === 13)
+        )
+          q--;
+        te = q - 1;
+        t = q - 2;
+        while (t > floor && te - t < 512 && byteAt(s, t) !== 60 && byteAt(s, t) !== 62) t--;
+        if (byteAt(s, te) !== 62) t = floor;
+      }
+      if (t >= floor && byteAt(s, t) === 60) {
+        const tag = sub(s, t, te);
+        let at = tag.indexOf("ame=");
+        if (at < 0 || (byteAt(tag, at - 1) !== 110 && byteAt(tag, at - 1) !== 78) || byteAt(tag, at - 2) !== SPACE)
+          at = -1;
+        const quote = at > 0 ? byteAt(tag, at + 4) : -1;
+        const close = quote === QUOTE || quote === ch.APOS ? tag.indexOf(quote === QUOTE ? '"' : "'", at + 5) : -1;
+        let ka = t + at + 5;
+        const kb = t + close;
+        for (let c = kb - 1; close > 0 && c > ka; c--) {
+          if (byteAt(s, c) === SLASH) {
+            ka = c + 1;
+            break;
+          }
+        }
+        if (close > at + 6 && kb - ka >= 2) {
+          const code = creds.credentialKeyCode(s, ka, kb);
+          if (code !== CRED_NONE) push(cfg, s, extra, v, p, credentialKind(cfg, code, s, v, p));
+          else valueOfKey(cfg, s, ka, kb, t + 1, v - 1, n, extra);
+        }
+      }
+    }
     if (
       len >= 2 &&
       e < n &&
@@ -3209,7 +3306,9 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     ) {
       let same = true;
       for (let k = 0; k < len && same; k++) same = byteAt(s, ks + k) === byteAt(s, p + 2 + k);
-      const pair = same && len === 5 && matchesLowerAt(s, ks, n, "value");
+      // (and a property list's <key>AppClientSecret</key> before <string>: the AWS Mobile SDK's Info.plist)
+      const pair =
+        same && ((len === 5 && matchesLowerAt(s, ks, n, "value")) || (len === 6 && ch.matchesAt(s, ks, n, "string")));
       if (same && !pair && !keylessWord(cfg, s, ks, v - 1)) {
         const code = creds.credentialKeyCode(s, ks, v - 1);
         if (code !== CRED_NONE) push(cfg, s, extra, v, p, credentialKind(cfg, code, s, v, p));
@@ -3226,8 +3325,11 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         }
         let k = q - 6;
         while (k > 0 && q - 6 - k < 64 && byteAt(s, k - 1) !== 62) k--;
-        if (q - 6 - k >= 2 && matchesLowerAt(s, q - 6, q, "</key>") && k >= 5 && matchesLowerAt(s, k - 5, k, "<key>"))
-          valueOfKey(cfg, s, k, q - 6, ks, v - 1, n, extra);
+        if (q - 6 - k >= 2 && matchesLowerAt(s, q - 6, q, "</key>") && k >= 5 && matchesLowerAt(s, k - 5, k, "<key>")) {
+          const code = creds.credentialKeyCode(s, k, q - 6);
+          if (code !== CRED_NONE) push(cfg, s, extra, v, p, credentialKind(cfg, code, s, v, p));
+          else valueOfKey(cfg, s, k, q - 6, ks, v - 1, n, extra);
+        }
       }
     }
     floor = e;
@@ -3438,6 +3540,13 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
     // https://<account>.signin.aws.amazon.com/console
     if (p >= 12 && isDigits(s, p - 12, p) && (p === 12 || (cls(byteAt(s, p - 13)) & C_ALNUM) === 0)) {
       push(cfg, s, extra, p - 12, p, cfg.byFamily["arn-account"]);
+    } else {
+      // https://<account alias>.signin.aws.amazon.com/console (IAM's sign-in page for an account with an alias)
+      let a = p;
+      while (a > 0 && p - a < 63 && ((cls(byteAt(s, a - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, a - 1) === DASH))
+        a--;
+      if (p - a >= 3 && (a === 0 || (byteAt(s, a - 1) !== DOT && (cls(byteAt(s, a - 1)) & C_ALNUM) === 0)))
+        push(cfg, s, extra, a, p, cfg.byId["resource-name"]);
     }
     p = s.indexOf(si, p + 1);
   }
@@ -3553,7 +3662,17 @@ function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
     }
     const bucket = matchesLowerAt(s, p - 6, n, "bucket");
     const kind = bucket ? cfg.byFamily["s3-bucket"] : cfg.byId["resource-name"];
-    if (lastA >= 0 && k < n && byteAt(s, k) === 41 && kind !== undefined && plausibleName(s, lastA, lastE, kind))
+    // (the method a CDK import's, from<Type>Name: not the DOM's getElementsByTagName('script'))
+    let t = p;
+    while (t > 0 && p - t < 48 && (cls(byteAt(s, t - 1)) & (C_LOWER | C_UPPER)) !== 0) t--;
+    if (
+      lastA >= 0 &&
+      k < n &&
+      byteAt(s, k) === 41 &&
+      kind !== undefined &&
+      ch.matchesAt(s, t, p, "from") &&
+      plausibleName(s, lastA, lastE, kind)
+    )
       push(cfg, s, extra, lastA, lastE, kind);
     p = s.indexOf(fn, p + 1);
   }
@@ -3953,8 +4072,10 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
           e += 5;
         } else break;
       }
+      // (the console's own API path, /lambda/services/ajax?operation=..., names no service)
+      const ajax = e - a === 4 && ch.matchesAt(s, a, e, "ajax");
       if (escaped && e - a > 6) push(cfg, s, extra, a, e, kind);
-      else if (e - a >= 3 && plausibleName(s, a, e, kind) && !isRegionLabel(s, a, e)) {
+      else if (e - a >= 3 && !ajax && plausibleName(s, a, e, kind) && !isRegionLabel(s, a, e)) {
         const fn = lit === "/aws/lambda/" || lit === "*2flambda*2f";
         push(cfg, s, extra, a, e, fn ? cfg.arnKinds["lambda:function"] : kind);
         // a CodeBuild build id: <project>%3A<uuid> (the id's ":" escaped)
@@ -4556,35 +4677,40 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // an instance's Name beside its id, in parentheses either way ("kestrel-kafka-broker-3 (i-0e5b...)", "i-0e5b...
   // (kestrel-kafka-broker-3, 10.42.72.15)": an incident's notes, AWS's notices): a name with a dash
-  p = name !== undefined ? firstOf(s, "i-0") : -1;
-  while (p >= 0) {
-    // (one string.find: runOf's loop, called here from interpreted code once per instance id, was blacklisted at its
-    // entry in a gateway worker)
-    const e = ch.hexRunEnd(s, p + 2);
-    if (e - p === 19 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) && endsAt(s, e, n)) {
-      let a = -1;
-      let b = -1;
-      if (p >= 3 && byteAt(s, p - 1) === ch.LPAREN && byteAt(s, p - 2) === SPACE) {
-        b = p - 2;
-        a = b;
-        while (a > 0 && b - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) a--;
-      } else if (e + 2 < n && byteAt(s, e) === SPACE && byteAt(s, e + 1) === ch.LPAREN) {
-        a = e + 2;
-        b = a;
-        while (b < n && b - a < 128 && nm.isNameUnit(byteAt(s, b))) b++;
-        if (b >= n || (byteAt(s, b) !== ch.RPAREN && byteAt(s, b) !== ch.COMMA)) b = -1;
+  // (and a security group's, a VPC's or a subnet's: "sg-0a1b... (bcv-managed-ad-clients)")
+  for (let w = 0; w < 4; w++) {
+    const lit = w === 0 ? "i-0" : w === 1 ? "sg-" : w === 2 ? "vpc-" : "subnet-";
+    p = name !== undefined ? firstOf(s, lit) : -1;
+    while (p >= 0) {
+      // (one string.find: runOf's loop, called here from interpreted code once per instance id, was blacklisted at its
+      // entry in a gateway worker)
+      const h = w === 0 ? p + 2 : p + lit.length;
+      const e = ch.hexRunEnd(s, h);
+      if (e - h === 17 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) && endsAt(s, e, n)) {
+        let a = -1;
+        let b = -1;
+        if (p >= 3 && byteAt(s, p - 1) === ch.LPAREN && byteAt(s, p - 2) === SPACE) {
+          b = p - 2;
+          a = b;
+          while (a > 0 && b - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) a--;
+        } else if (e + 2 < n && byteAt(s, e) === SPACE && byteAt(s, e + 1) === ch.LPAREN) {
+          a = e + 2;
+          b = a;
+          while (b < n && b - a < 128 && nm.isNameUnit(byteAt(s, b))) b++;
+          if (b >= n || (byteAt(s, b) !== ch.RPAREN && byteAt(s, b) !== ch.COMMA)) b = -1;
+        }
+        while (b > a && a >= 0 && byteAt(s, b - 1) === DOT) b--;
+        if (
+          b > a + 2 &&
+          a >= 0 &&
+          unitWithin(s, DASH, a + 1, b - 1, b - a - 2) > 0 &&
+          !idShaped(cfg, s, a, b) &&
+          plausibleName(s, a, b, name as Kind)
+        )
+          push(cfg, s, extra, a, b, name);
       }
-      while (b > a && a >= 0 && byteAt(s, b - 1) === DOT) b--;
-      if (
-        b > a + 2 &&
-        a >= 0 &&
-        unitWithin(s, DASH, a + 1, b - 1, b - a - 2) > 0 &&
-        !idShaped(cfg, s, a, b) &&
-        plausibleName(s, a, b, name as Kind)
-      )
-        push(cfg, s, extra, a, b, name);
+      p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
-    p = s.indexOf("i-0", e > p + 3 ? e : p + 3);
   }
   // Cost Explorer's groups by tag: "Keys": ["Name$<the Name tag's value>"] (get-cost-and-usage --group-by
   // Type=TAG,Key=Name; its text output's GROUPS row too), blanks and all; IAM Identity Center's role of a permission
@@ -7050,7 +7176,7 @@ function buildPlainRun(): void {
     if (len === 17 || len === 40 || len === 64) return Run.Stop;
     if (u === Run.PlainNext) return Run.Separator;
     if (u === Run.Underscore) return Run.Glued;
-    if (u === Run.Blank) return len >= 3 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
+    if (u === Run.Blank) return len >= 2 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
     if (u === Run.Paren) return Run.AfterParen;
     // a closing quote: "value" (matchPairedValue) is looked at
     if (u === Run.Quote) return len === 5 && first === ch.LOWER_V - 97 ? Run.Stop : Run.AfterQuote;
@@ -7140,9 +7266,11 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   if (nxt === ch.LPAREN) return after !== QUOTE && after !== ch.APOS;
   if (nxt !== SPACE && nxt !== ch.TAB && nxt !== QUOTE && nxt !== ch.APOS) return false;
   if (after === SPACE || after === ch.TAB || after === COLON || after === ch.EQUALS || after === ch.PIPE) return false;
+  // (a Remote Desktop file's `password 51:b:<hex>`: matchCredential)
+  if (after === 53 && j + 3 < n && byteAt(s, j + 2) === 49 && byteAt(s, j + 3) === COLON) return false;
   if (nxt === SPACE) {
     return (
-      len < 3 ||
+      len < 2 ||
       len > 10 ||
       (NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] & (1 << len)) === 0 ||
       kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
@@ -7302,6 +7430,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let tagsRow = false; // --output text's TAGS<tab>key<tab>value: the tag's key is AWS's or the company's vocabulary
       let tagKey = 0;
       let tagKeyEnd = 0;
+      let firstCellStart = -1;
+      let lastCellStart = 0;
+      let lastCellEnd = 0;
       while (c < e) {
         // (a unit's compare for | and tabs, as before box rules: this loop runs per unit of every table)
         if (sep !== 0) {
@@ -7335,12 +7466,14 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         if (b > a) {
           count++;
           // (and servicecatalog's RECORDTAGS, PROVISIONEDPRODUCTTAGS ...: a row title in capitals ending in TAGS)
+          // (and S3's TAGSET: get-object-tagging, get-bucket-tagging)
           if (count === 1)
             tagsRow =
-              b - a >= 4 &&
-              byteAt(s, b - 1) === 83 &&
-              byteAt(s, b - 4) === 84 &&
-              ch.matchesAt(s, b - 4, b, "TAGS") &&
+              ((b - a >= 4 &&
+                byteAt(s, b - 1) === 83 &&
+                byteAt(s, b - 4) === 84 &&
+                ch.matchesAt(s, b - 4, b, "TAGS")) ||
+                (b - a === 6 && ch.matchesAt(s, a, b, "TAGSET"))) &&
               runOf(s, a, b, C_UPPER) === b - a;
           // (the tag's value: read by its key, as a Key/Value pair's is)
           else if (tagsRow && count === 2) {
@@ -7374,6 +7507,11 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
         }
         open = b > a;
+        if (b > a) {
+          if (count === 1) firstCellStart = a;
+          lastCellStart = a;
+          lastCellEnd = b;
+        }
         label = sep === 9 && b > a && byteAt(s, b - 1) === COLON;
         c = ce;
       }
@@ -7385,6 +7523,18 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         if (unitWithin(s, 9, le + 1, n, (ne < 0 ? n : ne) - le - 1) >= 0) cells.length = first;
       }
       if (pipeRow) {
+        // (amplify status: │ Category │ Resource name │ Operation │ Provider plugin │, the category is Amplify's word)
+        if (
+          count === 4 &&
+          lastCellEnd - lastCellStart === 17 &&
+          ch.matchesAt(s, lastCellStart, lastCellEnd, "awscloudformation") &&
+          cells.length > first &&
+          cells[first].s === firstCellStart &&
+          headerWord(s, cells[first].s, cells[first].e, false)
+        ) {
+          for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
+          cells.length = cells.length - 1;
+        }
         if (sep === 0 && open) {
           cells.length = first;
         } else if (
@@ -7396,10 +7546,18 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         } else if (sep === ch.PIPE && !prevBorder && nextDelimiter) {
           cells.length = first; // a Markdown table's header row (its words are no names, whatever they are)
           markdown = true;
-        } else if (count === 2 && cells.length > first && headerWord(s, cells[first].s, cells[first].e, false)) {
-          // | Key | value |: the key stays
+        } else if (
+          count === 2 &&
+          cells.length > first &&
+          (headerWord(s, cells[first].s, cells[first].e, false) || nm.camelRowKey(s, cells[first].s, cells[first].e))
+        ) {
+          // | Key | value |: the key stays (and a version's value: | platformVersion | eks.8 |)
+          const a = cells[first].s;
+          const b = cells[first].e;
+          const version = b - a >= 7 && matchesLowerAt(s, b - 7, b, "version");
           for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
           cells.length = cells.length - 1;
+          if (version && cells.length > first && cells[first].s > b) cells.length = first;
         }
       }
     }
@@ -7695,7 +7853,12 @@ function wordMatch(
       }
     }
     // an account before a sentence's colon ("Sandbox account 452870193648: it can ..."), as before any blank
-    if (consumed === 0 && len === 12 && (j + 1 >= n || byteAt(s, j + 1) <= SPACE))
+    // (and a CDK context key's account=<id>:, ssm:account=123456789012:parameterName=...)
+    if (
+      consumed === 0 &&
+      len === 12 &&
+      (j + 1 >= n || byteAt(s, j + 1) <= SPACE || (prev === 61 && matchesLowerAt(s, i - 8, i - 1, "account")))
+    )
       consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
     // WAF's httpSourceId for a stage, <account>:<api id>:<stage>, when the API id opens with a digit
     if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
@@ -7800,7 +7963,9 @@ function wordMatch(
       after !== ch.TAB &&
       after !== COLON &&
       after !== ch.EQUALS &&
-      after !== ch.PIPE;
+      after !== ch.PIPE &&
+      // (a Remote Desktop file's `password 51:b:<hex>`)
+      !(after === 53 && j + 3 < n && byteAt(s, j + 2) === 49 && byteAt(s, j + 3) === COLON);
     consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
     if (consumed > 0) return consumed;
   }
@@ -7818,7 +7983,16 @@ function wordMatch(
         // value
         if ((nxt === 9 || byteAt(s, j + 1) === 32 || prev === UNDERSCORE) && sep > 32)
           consumed = matchKeyValue(cfg, s, j, n, false, out, true);
-        if (consumed === 0 && len >= 3 && len <= 10 && nxt === 32) consumed = matchProseName(cfg, s, j, n, out);
+        if (
+          consumed === 0 &&
+          len >= 2 &&
+          len <= 10 &&
+          nxt === 32 &&
+          byteAt(s, i) < 128 &&
+          byteAt(s, j - 1) < 128 &&
+          (NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + lowerCode(byteAt(s, j - 1))] & (1 << len)) !== 0
+        )
+          consumed = matchProseName(cfg, s, j, n, out);
       }
     } else {
       consumed = matchKeyValue(cfg, s, j, n, false, out);

@@ -364,7 +364,12 @@ function sshConfig(s: string, n: number, spans: number[], count: number): number
   while (p >= 0) {
     const a = p + 9;
     const e = hostRunEnd(s, a, n, 128);
-    if ((e >= n || byteAt(s, e) === LF || byteAt(s, e) === 13 || byteAt(s, e) === SPACE) && shortHost(s, a, e))
+    // (the keyword a word of its own: not EC2Launch's setHostName task in prose)
+    if (
+      (e >= n || byteAt(s, e) === LF || byteAt(s, e) === 13 || byteAt(s, e) === SPACE) &&
+      (p === 0 || (cls(byteAt(s, p - 1)) & ch.C_ALNUM) === 0) &&
+      shortHost(s, a, e)
+    )
       count = add(spans, count, a, e);
     p = ch.indexFrom(s, "HostName ", e > p + 9 ? e : p + 9);
   }
@@ -603,7 +608,77 @@ function labelledHosts(s: string, n: number, spans: number[], count: number): nu
     if (k > e && sub(s, k, k + 5) === "Loss%" && hostName(s, a, e)) count = add(spans, count, a, e);
     p = ch.indexFrom(s, "HOST: ", e > a ? e : a);
   }
+  // EC2Launch's and EC2Config's rename (Setting hostname to BCVSQLPRD01)
+  p = ch.firstOf(s, "hostname to ");
+  while (p >= 0) {
+    const a = p + 12;
+    const e = hostRunEnd(s, a, n, 253);
+    if ((e >= n || byteAt(s, e) !== 95) && (hostName(s, a, e) || windowsDcName(s, a, e)))
+      count = add(spans, count, a, e);
+    p = ch.indexFrom(s, "hostname to ", e > a ? e : a);
+  }
+  // a UNC path's host and share: \\HVRPT02\Exports$, net use's \\fs-0123....corp.example.com\HomeDirs, %LOGONSERVER%'s
+  // \\IP-0A2A0076 (a domain's host is matched on its own); Windows' own shares and FSx's default (share) stay, and under
+  // them the first folder when it is no plain word (\\host\share\HarborviewDocs); also with escaped backslashes
+  p = ch.firstOf(s, "\\\\");
+  while (p >= 0) {
+    let a = p + 2;
+    while (a < n && a - p < 4 && byteAt(s, a) === 92) a++;
+    const step = a - p === 4 ? 2 : 1;
+    const e = hostRunEnd(s, a, n, 253);
+    // (two backslashes or four, escaped, opening a word: C:\\Program Files and mod\\u1011 are a string's escapes; a
+    // host that goes on with "_" is a word's, a pseudonym's)
+    const before = p > 0 ? byteAt(s, p - 1) : SPACE;
+    if (
+      (cls(before) & C_ALNUM) === 0 &&
+      before !== 92 &&
+      before !== 58 &&
+      a - p !== 3 &&
+      (e >= n || byteAt(s, e) !== 95) &&
+      !escapeAt(s, a, e)
+    ) {
+      if (hostName(s, a, e) || windowsDcName(s, a, e)) count = add(spans, count, a, e);
+      let q = e;
+      for (
+        let segment = 0;
+        segment < 2 && q + step < n && byteAt(s, q) === 92 && byteAt(s, q + step - 1) === 92;
+        segment++
+      ) {
+        const b = q + step;
+        let f = b;
+        while (f < n && f - b < 80 && (userUnit(byteAt(s, f)) || byteAt(s, f) === 36)) f++;
+        if (f === b || (f < n && byteAt(s, f) === 46 && segment > 0)) break;
+        const own = WINDOWS_SHARES[sub(s, b, f).toLowerCase()] === true;
+        if (!own && (segment === 0 || !ch.plainWord(s, b, f))) {
+          count = add(spans, count, b, f);
+          break;
+        }
+        if (!own) break;
+        q = f;
+      }
+    }
+    p = ch.indexFrom(s, "\\\\", e > p + 2 ? e : p + 2);
+  }
   return count;
+}
+
+/** True when s[a, e) opens with a string's escape after an escaped backslash (\\x7F, \\u1011): no host. */
+function escapeAt(s: string, a: number, e: number): boolean {
+  const c = byteAt(s, a);
+  const digits = c === 120 ? 2 : c === 117 ? 4 : 0;
+  if (digits === 0 || a + digits >= e) return false;
+  for (let k = a + 1; k <= a + digits; k++) if (!ch.isHexDigit(byteAt(s, k))) return false;
+  return true;
+}
+
+// Windows' administrative and domain shares, FSx for Windows' default share: kept
+const WINDOWS_SHARES = setOf("c$ d$ e$ admin$ ipc$ print$ sysvol netlogon share");
+
+/** An AWS Managed Microsoft AD domain controller's name, IP-<the address in 8 hex digits> (IP-0A2A0076). */
+function windowsDcName(s: string, a: number, e: number): boolean {
+  if (e - a !== 11 || byteAt(s, a) !== 73 || byteAt(s, a + 1) !== 80 || byteAt(s, a + 2) !== 45) return false;
+  for (let k = a + 3; k < e; k++) if (!ch.isHexDigit(byteAt(s, k))) return false;
+  return true;
 }
 
 /**
@@ -831,6 +906,130 @@ function systemNames(s: string, n: number, spans: number[], count: number): numb
   return count;
 }
 
+/** Adds s[a, e) as a name unless it is one plain word (ch.plainWord: learned, it would be masked in prose too). */
+function addName(s: string, spans: number[], count: number, a: number, e: number): number {
+  return e - a >= 2 && !ch.plainWord(s, a, e) ? add(spans, count, a, e) : count;
+}
+
+/** Adds both parts of s[a, e) split at its first "." (<dag>.<task>, <schema>.<model>), each as addName does. */
+function addDottedPair(s: string, spans: number[], count: number, a: number, e: number): number {
+  let dot = a;
+  while (dot < e && byteAt(s, dot) !== 46) dot++;
+  if (dot === a || dot + 1 >= e) return count;
+  count = addName(s, spans, count, a, dot);
+  return addName(s, spans, count, dot + 1, e);
+}
+
+/**
+ * Data platforms' own lines: YARN's application, attempt and container ids (application_<the cluster's start, 13
+ * digits>_<seq>: it pins one EMR cluster); Airflow's task instances (<TaskInstance: <dag>.<task>
+ * <run> [state]>), operators (<Task(PythonOperator): <task>>) and its CLI's arguments (airflow tasks clear -t <task>
+ * <dag>, airflow connections add <conn id>); dbt's models (START sql view model <schema>.<model>) and its projects
+ * (model.<project>.<model>, the unique ids of dbt.log and run_results.json).
+ */
+function dataPlatformNames(s: string, n: number, spans: number[], count: number): number {
+  for (let w = 0; w < 3; w++) {
+    const lit = w === 0 ? "application_" : w === 1 ? "appattempt_" : "container_";
+    let q = ch.firstOf(s, lit);
+    while (q >= 0) {
+      const a = q + lit.length;
+      let t = a;
+      // (a container's epoch: container_e17_1715640011823_0042_01_000001)
+      if (w === 2 && t < n && byteAt(s, t) === 101) {
+        t = t + 1 + ch.runOf(s, t + 1, t + 5 < n ? t + 5 : n, C_DIGIT);
+        if (t < n && byteAt(s, t) === 95) t++;
+      }
+      const d = t + ch.runOf(s, t, t + 14 < n ? t + 14 : n, C_DIGIT);
+      let e = d;
+      if (d - t === 13 && e < n && byteAt(s, e) === 95) {
+        while (e < n && e - d < 24 && ((cls(byteAt(s, e)) & C_DIGIT) !== 0 || byteAt(s, e) === 95)) e++;
+        while (e > d && byteAt(s, e - 1) === 95) e--;
+        const before = q > 0 ? byteAt(s, q - 1) : SPACE;
+        if (e - d >= 5 && (cls(before) & C_ALNUM) === 0 && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0))
+          count = add(spans, count, q, e);
+      }
+      q = ch.indexFrom(s, lit, e > a ? e : a);
+    }
+  }
+  let p = ch.firstOf(s, "<TaskInstance: ");
+  while (p >= 0) {
+    const a = p + 15;
+    const e = loginRunEnd(s, a, n, 500);
+    count = addDottedPair(s, spans, count, a, e);
+    p = ch.indexFrom(s, "<TaskInstance: ", e > a ? e : a);
+  }
+  p = ch.firstOf(s, "Operator): ");
+  while (p >= 0) {
+    const a = p + 11;
+    const e = loginRunEnd(s, a, n, 250);
+    if (e < n && byteAt(s, e) === 62) count = addName(s, spans, count, a, e);
+    p = ch.indexFrom(s, "Operator): ", e > a ? e : a);
+  }
+  p = ch.firstOf(s, "airflow ");
+  while (p >= 0) {
+    // airflow <tasks|dags|connections|variables> <verb> [flags] <ids>: up to two ids, and -t's task
+    let k = p + 8;
+    const g = loginRunEnd(s, k, n, 16);
+    const group = sub(s, k, g);
+    let e = g;
+    if (
+      (p === 0 || byteAt(s, p - 1) === SPACE || byteAt(s, p - 1) === LF || byteAt(s, p - 1) === 36) &&
+      (group === "tasks" || group === "dags" || group === "connections" || group === "variables") &&
+      g < n &&
+      byteAt(s, g) === SPACE
+    ) {
+      k = loginRunEnd(s, g + 1, n, 16);
+      let ids = 0;
+      for (let words = 0; words < 6 && ids < 2 && k + 1 < n && byteAt(s, k) === SPACE; words++) {
+        const a = k + 1;
+        if (byteAt(s, a) === 45) {
+          // a flag; -t (--task-regex) names a task
+          const f = loginRunEnd(s, a, n, 32);
+          const task = (f === a + 2 && byteAt(s, a + 1) === 116) || sub(s, a, f) === "--task-regex";
+          k = f;
+          if (task && k + 1 < n && byteAt(s, k) === SPACE) {
+            const v = loginRunEnd(s, k + 1, n, 250);
+            count = addName(s, spans, count, k + 1, v);
+            k = v;
+          } else if (!task && sub(s, a, f) === "--conn-type") {
+            break;
+          }
+          continue;
+        }
+        const v = loginRunEnd(s, a, n, 250);
+        if (v === a) break;
+        count = addName(s, spans, count, a, v);
+        ids++;
+        k = v;
+      }
+      e = k;
+    }
+    p = ch.indexFrom(s, "airflow ", e > p + 8 ? e : p + 8);
+  }
+  // dbt: "START sql view model <schema>.<model>", "OK created sql table model <schema>.<model>"
+  p = ch.firstOf(s, " model ");
+  while (p >= 0) {
+    const a = p + 7;
+    const e = loginRunEnd(s, a, n, 250);
+    const sql =
+      p >= 4 && (sub(s, p - 4, p) === "view" || sub(s, p - 5, p) === "table" || sub(s, p - 11, p) === "incremental");
+    if (sql) count = addDottedPair(s, spans, count, a, e);
+    p = ch.indexFrom(s, " model ", e > a ? e : a);
+  }
+  // dbt's unique ids: model.<project>.<model> (and test., seed., snapshot.): the project
+  p = ch.firstOf(s, "model.");
+  while (p >= 0) {
+    const a = p + 6;
+    let e = a;
+    while (e < n && e - a < 128 && ((cls(byteAt(s, e)) & (ch.C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === 95)) e++;
+    const before = p > 0 ? byteAt(s, p - 1) : SPACE;
+    if (e < n && byteAt(s, e) === 46 && (cls(before) & C_ALNUM) === 0 && before !== 46)
+      count = addName(s, spans, count, a, e);
+    p = ch.indexFrom(s, "model.", e > a ? e : a);
+  }
+  return count;
+}
+
 // Spark's and Glue's own catalogs
 const CATALOGS = setOf("glue_catalog spark_catalog awsdatacatalog hive_metastore default");
 
@@ -850,5 +1049,6 @@ export function terminalNames(s: string, n: number, spans: number[], count: numb
   count = labelledHosts(s, n, spans, count);
   count = vpnNames(s, n, spans, count);
   count = databaseNames(s, n, spans, count);
+  count = dataPlatformNames(s, n, spans, count);
   return units(s, n, spans, count);
 }
