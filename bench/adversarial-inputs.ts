@@ -564,6 +564,11 @@ export function adversarialInputs(size: number): Input[] {
         "sql view model j.k model.l.m airflow ",
     ],
     [
+      "capture run",
+      "?code=abcdefgh12&state=x -b 'a=bcdefgh1; c' x-a-key: Ab1 eyJa.bbbbbbbbbb.cccccccccc.dddddddd.eeeeeeee %252Fa%252F " +
+        "BCV-WEB01 ABCDEF12 (session a-1) Adding user b1 www.okta.com/exk1 ObjectGUID    : x ",
+    ],
+    [
       "id name run",
       "sg-0a1b2c3d4e5f60718 (a-b) vpc-0a1b2c3d4e5f60718 (c-d) subnet-0a1b2c3d4e5f60718 x.signin.aws.amazon.com ",
     ],

@@ -5022,4 +5022,57 @@ describe("fresh material, forty-fourth pass: Windows fleets, bootstrap, data pla
     expect(once).not.toContain("1715640011823");
     expect(maskText(s, once, "")).toBe(once);
   });
+  it("second round: NetBIOS names, curl's -b cookies, OAuth's code, an x-...-key header, a JWE, doubly encoded console links", () => {
+    const text =
+      "EC2 fleet: SSM lost BCV-IIS-WEB04 and BCVSQLPRD01, RDP via BCV-JUMP01 to HVRPT02\n" +
+      "curl 'https://eu-west-1.console.aws.amazon.com/lambda/' -b 'regStatus=registered; aws-signer-token_eu-west-1=eyJrZXlWZXJzaW9uIjoiN3hpWnR'\n" +
+      "Location: https://app.example.com/callback?code=6f1c2b8e-0d4a-4b7e-93a5-7e2f1c9d8b06&state=abc123\n" +
+      "> x-bc-partner-key: pk_live_7Fq2Zx9Lm4Vt1Nb6Hc3Rw8Jd\n" +
+      "refreshToken eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.Lq2Wm7Tx9Vb4Nc1Hp6Rz3Ks8.Rb2Nw9Kq4Tz7Lm1X.Vh6Jc3Pm8Tx1Qw5Zk2Nb9.Mx4Tq7Vn2Kb9Lw1Hs\n" +
+      "https://eu-west-1.console.aws.amazon.com/sqs/v3/home#/queues/https%253A%252F%252Fsqs.eu-west-1.amazonaws.com" +
+      "%252F915530278846%252Fbc-payments-chargebacks-dlq\n";
+    const out = mask(text);
+    for (const v of [
+      "BCV-IIS-WEB04",
+      "BCVSQLPRD01",
+      "BCV-JUMP01",
+      "HVRPT02",
+      "eyJrZXlWZXJzaW9u",
+      "6f1c2b8e-0d4a",
+      "pk_live_7Fq2",
+      "Vh6Jc3Pm8Tx1",
+      "Mx4Tq7Vn2Kb9",
+      "915530278846",
+      "bc-payments-chargebacks-dlq",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["regStatus=registered", "&state=abc123", "%252F%252Fsqs.eu-west-1.amazonaws.com"])
+      expect(out).toContain(v);
+    // standards, versions and regions in capitals stay
+    const plain = "EC2: UTF-16 US-EAST-1 SHA256 ISO27001 AES256 TLS13 WINDOWS10 X-AMZ-ID-2 CVE-2024-12345 ARM64 HTTP2";
+    expect(mask(plain)).toBe(plain);
+    expect(mask("https://x.example.com/?lang=en&code=ABCDEFGH12&page=2 aws")).toContain("code=ABCDEFGH12");
+  });
+  it("second round: cloud-init's users, a role session in parentheses, Okta's issuer, AD's GUIDs, a state machine in an execution ARN", () => {
+    const text =
+      "cloud-init on EC2: cc_users_groups.py[DEBUG]: Adding user tkowalski\n" +
+      "logstring: ['useradd', 'jwebb2', '--comment', 'Jade Webb', '-m']\n" +
+      "assuming role arn:aws:iam::731948260514:role/nwp-reader (session settle-boot-0d91f4a2)\n" +
+      "<saml2:Issuer>http://www.okta.com/exk9qv2m4bT7hL3xd697</saml2:Issuer>\n" +
+      "ObjectGUID            : 5f1c2a9e-83d4-4b7e-a0c6-2d91e7b4f318\nDom Guid: 9a7e3c15-2b60-4f88-b1d4-6e03a5c9f27b\n" +
+      "arn:aws:states:eu-west-1:482917365020:execution:bc-month-end-close:rerun-3, then states/bc-month-end-close/2025\n" +
+      "aws stepfunctions get-execution-history --output text\nEVENTS\t2\tTaskFailed\nDETAILS\tfailed\tStates.TaskFailed\n";
+    const out = mask(text);
+    for (const v of [
+      "tkowalski",
+      "jwebb2",
+      "settle-boot-0d91f4a2",
+      "exk9qv2m4bT7hL3xd697",
+      "5f1c2a9e-83d4",
+      "9a7e3c15-2b60",
+      "bc-month-end-close",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["\tTaskFailed", "\tStates.TaskFailed", "Adding user "]) expect(out).toContain(v);
+  });
 });

@@ -771,9 +771,25 @@ export function hostStart(s: string, p: number, floor: number): number {
     else break;
   }
   while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
-  // (a percent-encoded URL's escape is none of it: https%3A%2F%2Fsqs.<region>.amazonaws.com)
-  if (h > 0 && h + 2 < p && byteAt(s, h - 1) === 37 && isHexDigit(byteAt(s, h)) && isHexDigit(byteAt(s, h + 1))) h += 2;
-  return h;
+  return afterEscape(s, h, p);
+}
+
+/**
+ * A host's start h past the percent-encoded escape it opens with, once or twice encoded (https%3A%2F%2Fsqs.<region>.
+ * amazonaws.com, %252F%252Fsqs...): the escape is none of the host (p: the host's end).
+ */
+export function afterEscape(s: string, h: number, p: number): number {
+  if (h === 0 || h + 2 >= p || byteAt(s, h - 1) !== 37 || !isHexDigit(byteAt(s, h)) || !isHexDigit(byteAt(s, h + 1)))
+    return h;
+  if (
+    h + 4 < p &&
+    byteAt(s, h) === 50 &&
+    byteAt(s, h + 1) === 53 &&
+    isHexDigit(byteAt(s, h + 2)) &&
+    isHexDigit(byteAt(s, h + 3))
+  )
+    return h + 4;
+  return h + 2;
 }
 
 export function hostEndsAt(s: string, e: number, n: number): boolean {

@@ -65,6 +65,8 @@ for (const d of (
   "digicert.com sectigo.com globalsign.com verisign.com schema.org json-schema.org spdx.org opensource.org " +
   "java.io java.net socket.io asp.net x-k8s.io external-secrets.io sumologic.com honeycomb.io logz.io " +
   "discord.com discordapp.com " +
+  // API clients' and capture tools' own sites (a Postman collection's schema, Bruno's, Insomnia's, a HAR's)
+  "getpostman.com postman.com usebruno.com insomnia.rest mitmproxy.org charlesproxy.com " +
   // Kubernetes' API groups and annotation prefixes of common operators (monitoring.coreos.com/v1, velero.io/...)
   "coreos.com velero.io dapr.io kyverno.io openshift.io openshift.com cattle.io rancher.io rancher.com longhorn.io " +
   "k3s.io rook.io ceph.io goharbor.io jetstack.io kubeflow.org ray.io strimzi.io kiali.io kubevirt.io metallb.io " +

@@ -349,6 +349,16 @@ function keyCode(s: string, a: number, b: number, mayHaveW: boolean): Credential
   // the most specific ending wins (secretaccesskey over secret ...): the list puts them first
   const w = suffixIn(ENDINGS, s, a, b, KEY_SKIP);
   let code = w >= 0 ? KEY_ENDINGS[w][1] : CRED_NONE;
+  // a vendor's or an app's own key header (x-bc-partner-key, x-amz-server-side-encryption-customer-key)
+  if (
+    w < 0 &&
+    b - a >= 7 &&
+    lowerCode(byteAt(s, a)) === 120 &&
+    byteAt(s, a + 1) === DASH &&
+    byteAt(s, b - 4) === DASH &&
+    ch.matchesLowerAt(s, b - 3, b, "key")
+  )
+    code = CRED_OTHER;
   // (an ending that names no credential, get-login-password, is not asked again)
   if (
     w < 0 &&
@@ -856,6 +866,11 @@ export const CREDENTIAL_ANCHORS = [
   // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
   "Cookie: ",
   "cookie: ",
+  // and curl's own cookie option, as DevTools' "Copy as cURL" writes it (-b 'name=value; ...', --cookie)
+  " -b '",
+  ' -b "',
+  " --cookie '",
+  ' --cookie "',
   // a PEM private key's body (RSA, EC, OPENSSH, ENCRYPTED ...): "-----BEGIN <type> PRIVATE KEY-----"
   "PRIVATE KEY-----",
   // settings whose value is a secret whatever its shape: a VPN connection's pre-shared key in the configuration AWS

@@ -937,7 +937,9 @@ export function idKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
     // and a UUID's key (DRS's vmWareUuid, a UUID column)
     const c = byteAt(s, e - 3);
     const uuid = e - a >= 4 && byteAt(s, e - 4) === 85 && (c === 117 || c === 85);
-    if (c !== 95 && c !== 45 && !uuid && !(i === 73 && (cls(c) & (C_LOWER | C_DIGIT)) !== 0)) return false;
+    // (and a GUID's: Active Directory's ObjectGUID, objectGUID)
+    const guid = e - a >= 4 && lowerCode(byteAt(s, e - 4)) === 103 && (c === 117 || c === 85);
+    if (c !== 95 && c !== 45 && !uuid && !guid && !(i === 73 && (cls(c) & (C_LOWER | C_DIGIT)) !== 0)) return false;
   }
   key.start = a;
   key.dashes = dashes;
@@ -1078,6 +1080,23 @@ export function camelRowKey(s: string, a: number, b: number): boolean {
     if ((f & ch.C_UPPER) !== 0) upper = true;
   }
   return upper || (b - a <= 11 && API_ROW_KEYS[sub(s, a, b)] === true);
+}
+
+// the ends of Step Functions' history event types (TaskFailed, ExecutionSucceeded, LambdaFunctionTimedOut)
+const EVENT_ENDS = ch.newSuffixSet(["failed", "succeeded", "started", "scheduled", "submitted", "timedout", "aborted"]);
+
+/**
+ * True when the cell s[a, b) is Step Functions' vocabulary in get-execution-history's text output: an event's type
+ * (PascalCase ending in Failed, Succeeded, Started ...) or an error of the States. namespace (States.TaskFailed).
+ */
+export function stepFunctionsWord(s: string, a: number, b: number): boolean {
+  if (b - a > 7 && ch.matchesAt(s, a, b, "States.")) return true;
+  return (
+    b - a <= 40 &&
+    (cls(byteAt(s, a)) & ch.C_UPPER) !== 0 &&
+    ch.runOf(s, a, b, C_LOWER | ch.C_UPPER) === b - a &&
+    suffixIn(EVENT_ENDS, s, a, b, GENERIC_SKIP) >= 0
+  );
 }
 
 /** True when s[a, b) is a psql column title over names (PSQL_NAME_TITLES). */
@@ -2862,6 +2881,49 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
     (w === 9 && ch.matchesLowerAt(s, k, a - 1, "lifecycle")) ||
     (w === 11 && ch.matchesLowerAt(s, k, a - 1, "replication"))
   );
+}
+
+// capitals and digits that end like a NetBIOS name and are none (Windows' versions)
+const NOT_NETBIOS = ch.wordSet("WINDOWS10 WINDOWS11 WINDOWS7 WINDOWS8");
+
+/**
+ * The end of a Windows computer's NetBIOS name in capitals starting at i (at most 15 units of A-Z, 0-9 and "-", the
+ * first a letter): its last part letters then one to three digits (WEB03, DC2), four letters at least in all; without a
+ * "-", four letters or more then two digits (BCVSQLPRD01, HVRPT02). A standard's or a version's name is none (UTF-16,
+ * US-EAST-1, SHA256, ISO27001: digits alone after the "-", or not two). -1 otherwise.
+ */
+export function netbiosNameEnd(s: string, i: number, n: number): number {
+  let e = i;
+  let letters = 0;
+  let dashes = 0;
+  let partLetters = 0;
+  let partDigits = 0;
+  while (e < n && e - i <= 15) {
+    const c = byteAt(s, e);
+    const f = cls(c);
+    if ((f & ch.C_UPPER) !== 0) {
+      if (partDigits > 0) return -1;
+      letters++;
+      partLetters++;
+    } else if ((f & C_DIGIT) !== 0) {
+      partDigits++;
+    } else if (c === 45 && e > i && byteAt(s, e - 1) !== 45) {
+      dashes++;
+      partLetters = 0;
+      partDigits = 0;
+    } else break;
+    e++;
+  }
+  if (e - i > 15 || e - i < 5 || byteAt(s, e - 1) === 45) return -1;
+  // (the name ends there: not a longer token's, a DNS name's or a path's part)
+  if (e < n) {
+    const c = byteAt(s, e);
+    if ((cls(c) & C_ALNUM) !== 0 || c === 95 || c === 47 || c === 92 || c === 64) return -1;
+    if (c === 46 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_ALNUM) !== 0) return -1;
+  }
+  if (partLetters < 2 || partDigits < 1 || partDigits > 3 || letters < 4) return -1;
+  if (dashes === 0 && partDigits !== 2) return -1;
+  return NOT_NETBIOS[sub(s, i, e)] === true ? -1 : e;
 }
 
 /**

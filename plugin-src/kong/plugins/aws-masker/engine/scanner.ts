@@ -1920,8 +1920,8 @@ function matchKeyValue(
       // list with "[" or a line feed)
       let v = j;
       let c = v < n ? byteAt(s, v) : 0;
-      // (" ' : = blank tab \)
-      while (v - j < 8 && (c === 34 || c === 39 || c === 58 || c === 61 || c === 32 || c === 9 || c === 92)) {
+      // (" ' : = blank tab \; PowerShell's Format-List aligns its keys with blanks)
+      while (v - j < 48 && (c === 34 || c === 39 || c === 58 || c === 61 || c === 32 || c === 9 || c === 92)) {
         v++;
         c = v < n ? byteAt(s, v) : 0;
       }
@@ -2686,7 +2686,9 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   // name gets its kind and is learned, as in ARN_LAYOUTS below
   let named = -1;
   let namedKind: Kind | undefined = undefined;
-  if (service === "sns") {
+  // (and a Step Functions execution's state machine, execution:<state machine>:<execution>: its log streams and
+  // console pages name it alone)
+  if (service === "sns" || (service === "states" && (rtype === "execution" || rtype === "express"))) {
     named = nameStart;
     namedKind = cfg.byId["resource-name"];
   } else if (
@@ -2822,8 +2824,7 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
   }
   while (h < p && (cls(byteAt(s, h)) & C_ALNUM) === 0) h++;
   // (a percent-encoded URL's escape is none of it: https%3A%2F%2Fsqs.<region>.amazonaws.com)
-  if (h > 0 && h + 2 < p && byteAt(s, h - 1) === 37 && ch.isHexDigit(byteAt(s, h)) && ch.isHexDigit(byteAt(s, h + 1)))
-    h += 2;
+  h = ch.afterEscape(s, h, p);
   if (h >= p) {
     // a templated host (f"https://sqs.{region}.amazonaws.com/<account>/<queue>"): an SQS path all the same
     const c = p > 0 ? byteAt(s, p - 1) : -1;
@@ -3532,7 +3533,7 @@ function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
   }
 }
 
-/** Console sign-in URLs: https://<account>.signin.aws.amazon.com. */
+/** Accounts and their aliases in IAM's sign-in URLs (https://<account>.signin.aws.amazon.com); OAuth's authorization codes. */
 function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const si = ".signin.aws.amazon.com";
   let p = firstOf(s, si);
@@ -3549,6 +3550,29 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
         push(cfg, s, extra, a, p, cfg.byId["resource-name"]);
     }
     p = s.indexOf(si, p + 1);
+  }
+  // an OAuth authorization code in a redirect or a token request (RFC 6749: ?code=<code>&state=...,
+  // grant_type=authorization_code&code=...; Cognito's hosted UI): with the PKCE verifier it buys the user's tokens
+  p = firstOf(s, "code=");
+  while (p >= 0) {
+    const a = p + 5;
+    const before = p > 0 ? byteAt(s, p - 1) : SPACE;
+    let e = a;
+    while (
+      e < n &&
+      e - a < 512 &&
+      ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE)
+    )
+      e++;
+    if (
+      (before === 63 || before === 38) &&
+      e - a >= 8 &&
+      (windowHas(s, p - 256, e + 256, "state=") ||
+        windowHas(s, p - 256, e + 256, "grant_type=") ||
+        windowHas(s, p - 256, e + 256, "redirect_uri="))
+    )
+      push(cfg, s, extra, a, e, cfg.byId["credential"]);
+    p = s.indexOf("code=", e > p + 5 ? e : p + 5);
   }
 }
 
@@ -3827,11 +3851,11 @@ function hexValue(c: number): number {
   return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
-const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F"];
+const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F", "%253A", "%252F"];
 
 /**
  * URL-encoded text (console URLs: arn%3Aaws%3A..., CloudWatch's $252F): the run around an escape is decoded (%XX, and
- * $25XX for a doubly encoded %XX), scanned, and what is found there masks the raw span it came from.
+ * $25XX or %25XX for a doubly encoded %XX), scanned, and what is found there masks the raw span it came from.
  */
 function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   let first = true;
@@ -3883,7 +3907,18 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
     const c = byteAt(s, k);
     let w = 1;
     let code = c;
-    if (c === 37 && k + 2 < b + 0 && hexValue(byteAt(s, k + 1)) >= 0 && hexValue(byteAt(s, k + 2)) >= 0) {
+    if (
+      c === 37 &&
+      k + 4 < b &&
+      byteAt(s, k + 1) === 50 &&
+      byteAt(s, k + 2) === 53 &&
+      hexValue(byteAt(s, k + 3)) >= 0 &&
+      hexValue(byteAt(s, k + 4)) >= 0
+    ) {
+      // a doubly encoded %XX (an IAM Identity Center shortcut's destination, the SQS console's queue links: %252F)
+      code = hexValue(byteAt(s, k + 3)) * 16 + hexValue(byteAt(s, k + 4));
+      w = 5;
+    } else if (c === 37 && k + 2 < b + 0 && hexValue(byteAt(s, k + 1)) >= 0 && hexValue(byteAt(s, k + 2)) >= 0) {
       code = hexValue(byteAt(s, k + 1)) * 16 + hexValue(byteAt(s, k + 2));
       w = 3;
     } else if (
@@ -6192,6 +6227,21 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       e++;
       dots++;
     }
+    // (and a JWE's five parts, a Cognito refresh token's: header, key, IV, ciphertext and tag)
+    let f = e;
+    for (let part = 3; dots === 2 && part < 5 && f + 1 < n && byteAt(s, f) === DOT; part++) {
+      const a = f + 1;
+      let g = a;
+      while (
+        g < n &&
+        g - a < 4096 &&
+        ((cls(byteAt(s, g)) & C_ALNUM) !== 0 || byteAt(s, g) === DASH || byteAt(s, g) === UNDERSCORE)
+      )
+        g++;
+      if (g - a < 8) break;
+      f = g;
+      if (part === 4) e = f;
+    }
     if (dots === 2 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0))
       push(cfg, s, extra, p, e, cfg.byId["credential"]);
     p = s.indexOf("eyJ", e > p + 3 ? e : p + 3);
@@ -7336,6 +7386,7 @@ function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
   }
   if (letters === 0 || (lower === 0 && (!dashLetter || digits === 0))) return false;
   if (isRegionLabel(s, a, b) || (b - a > 9 && isRegionLabel(s, a, b - 1))) return false;
+  if (digits === 0 && nm.stepFunctionsWord(s, a, b)) return false;
   return plausibleName(s, a, b, cfg.byId["resource-name"]);
 }
 
@@ -7818,6 +7869,20 @@ function wordMatch(
       // a name CloudFormation generated (LedgerStack-ProcessOrderFunction-a1B2c3D4e5F6), wherever it stands
       const e = nm.generatedNameEnd(s, i, n);
       if (e > 0 && kindOn(cfg, cfg.byId["resource-name"])) {
+        push(cfg, s, out, i, e, cfg.byId["resource-name"]);
+        consumed = e;
+      }
+    }
+    if (
+      consumed === 0 &&
+      len >= 2 &&
+      (nxt === DASH || (len >= 6 && len <= 15)) &&
+      (prev === SPACE || prev === ch.TAB || prev === LF || prev === QUOTE || prev === ch.APOS || prev === ch.LPAREN)
+    ) {
+      // a Windows computer's NetBIOS name in capitals ending in its number (BCVSQLPRD01, BCV-IIS-WEB03: a fleet's
+      // naming scheme), in text with an AWS signal, standing as a word (not a query's code=ABCDEFGH12)
+      const e = nm.netbiosNameEnd(s, i, n);
+      if (e > 0 && hasSignal(s, out) && kindOn(cfg, cfg.byId["resource-name"])) {
         push(cfg, s, out, i, e, cfg.byId["resource-name"]);
         consumed = e;
       }

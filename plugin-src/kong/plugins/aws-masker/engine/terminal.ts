@@ -168,7 +168,7 @@ function atNames(s: string, n: number, spans: number[], count: number): number {
 // is learned, replaced all over the text) after sshd's, pam_unix's, Apache's, a JDBC client's and Active Directory's
 // cmdlets' words; a name a tool's line quotes ("name": at most 249 units): kcat's metadata, the Kafka client's
 // error, Airflow's connection, API Gateway's authorizer. What follows: a fixed text, or "" (a blank, a quote, "(",
-// "." or the line's end); "~" as "" for a name with a digit, "_", "-" or "." (Connecting as user glue_reader; not
+// ")", "<", "." or the line's end); "~" as "" for a name with a digit, "_", "-" or "." (Connecting as user glue_reader; not
 // "Connecting as user with ...").
 const NAME_ANCHORS = [
   ["Accepted publickey for ", " from ", "person"],
@@ -205,6 +205,13 @@ const NAME_ANCHORS = [
   // strongSwan's connection (ipsec.conf's conn <name>, not %default), an nftables set (set <name> {)
   ["\nconn ", "~", "name"],
   ["set ", " {", "name"],
+  // cloud-init's users module (cc_users_groups: Adding user <login>, useradd's argv as its log prints it), a role
+  // session's name after its role (assuming role arn:... (session <name>))
+  ["Adding user ", "", "person"],
+  ["['useradd', '", "', '", "person"],
+  ["(session ", ")", "name"],
+  // Okta's IdP entity id, a SAML assertion's issuer (http://www.okta.com/exk<17>)
+  ["www.okta.com/", "", "name"],
 ];
 
 // names a tool or AWS's template gives (the site-to-site VPN configuration's conn Tunnel1): kept
@@ -238,7 +245,9 @@ function logins(s: string, n: number, spans: number[], count: number): number {
               c === 39 ||
               c === 34 ||
               c === 59 ||
-              c === 44) &&
+              c === 44 ||
+              c === 41 ||
+              c === 60) &&
             (follower === "" || ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) < e - a);
       if (
         ends &&
