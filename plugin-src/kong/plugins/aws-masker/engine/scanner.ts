@@ -3908,29 +3908,20 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
     let w = 1;
     let code = c;
     if (
-      c === 37 &&
+      (c === 37 || c === 36) &&
       k + 4 < b &&
       byteAt(s, k + 1) === 50 &&
       byteAt(s, k + 2) === 53 &&
       hexValue(byteAt(s, k + 3)) >= 0 &&
       hexValue(byteAt(s, k + 4)) >= 0
     ) {
-      // a doubly encoded %XX (an IAM Identity Center shortcut's destination, the SQS console's queue links: %252F)
+      // a doubly encoded %XX: CloudWatch's $252F, an IAM Identity Center shortcut's destination or the SQS console's
+      // queue links (%252F)
       code = hexValue(byteAt(s, k + 3)) * 16 + hexValue(byteAt(s, k + 4));
       w = 5;
     } else if (c === 37 && k + 2 < b + 0 && hexValue(byteAt(s, k + 1)) >= 0 && hexValue(byteAt(s, k + 2)) >= 0) {
       code = hexValue(byteAt(s, k + 1)) * 16 + hexValue(byteAt(s, k + 2));
       w = 3;
-    } else if (
-      c === 36 &&
-      k + 4 < b &&
-      byteAt(s, k + 1) === 50 &&
-      byteAt(s, k + 2) === 53 &&
-      hexValue(byteAt(s, k + 3)) >= 0 &&
-      hexValue(byteAt(s, k + 4)) >= 0
-    ) {
-      code = hexValue(byteAt(s, k + 3)) * 16 + hexValue(byteAt(s, k + 4));
-      w = 5;
     }
     // a non-ASCII escape decodes to one opaque unit (never part of an identifier)
     parts.push(w === 1 ? sub(s, k, k + 1) : String.fromCharCode(code < 128 ? code : 128));
