@@ -4940,7 +4940,7 @@ describe("fresh material, forty-fourth pass: Windows fleets, bootstrap, data pla
       "INFO YarnClientImpl: Submitted application application_1715640011823_0042 on EMR cluster j-Z4L3ZJTDRXC6C\n" +
       "INFO - Running <TaskInstance: brindlecove_orders_daily.load_orders_to_redshift scheduled__2024-05-13 [running]>\n" +
       "Executing <Task(PythonOperator): reconcile_ledger>\n$ airflow connections add aws_sagemaker_prod --conn-type aws\n" +
-      'S3KeySensor(task_id="wait_for_raw_drop", aws_conn_id="aws_brindlecove_etl") other aws_conn_id="aws_default"\n' +
+      'S3KeySensor(task_id="wait_for_raw_drop", aws_conn_id="nwp_brindlecove_etl") other aws_conn_id="aws_default"\n' +
       "02:10:07  1 of 5 START sql view model analytics_staging.stg_stripe__payments ..... [RUN]\n" +
       "On model.brindlecove_analytics.stg_x: Redshift adapter\n";
     const out = mask(text);
@@ -4951,7 +4951,7 @@ describe("fresh material, forty-fourth pass: Windows fleets, bootstrap, data pla
       "reconcile_ledger",
       "aws_sagemaker_prod",
       "wait_for_raw_drop",
-      "aws_brindlecove_etl",
+      "nwp_brindlecove_etl",
       "analytics_staging",
       "brindlecove_analytics",
     ])
@@ -5074,5 +5074,31 @@ describe("fresh material, forty-fourth pass: Windows fleets, bootstrap, data pla
     ])
       expect(out).not.toContain(v);
     for (const v of ["\tTaskFailed", "\tStates.TaskFailed", "Adding user "]) expect(out).toContain(v);
+  });
+  it("review: the second round's rules keep names their shapes do not hold and words that are no names", () => {
+    const xml =
+      'aws deploy in us-east-1:\n<project name="brindlecove-ledger" default="build">\n  <queue name="orders-prod-events">orders</queue>\n';
+    for (const v of ["brindlecove-ledger"]) expect(mask(xml)).not.toContain(v);
+    const table =
+      '$ aws lambda list-functions --query "Functions[].[FunctionName,State]" --output table\n|  brindleOrdersHandler  |  Active |\n';
+    expect(mask(table)).not.toContain("brindleOrdersHandler");
+    const s = newSession(masker, "t");
+    const alias = maskText(s, "https://brindle-prod.signin.aws.amazon.com/console", "");
+    expect(maskText(s, alias, "")).toBe(alias);
+    for (const text of [
+      "Redirected to https://us-east-1.signin.aws.amazon.com/oauth?response_type=code then the bucket in us-east-1",
+      "users:\n  - groups: sudo\nruncmd:\n  - sudo systemctl restart nginx (EC2)\n",
+      "EC2 cloud-init: Adding user to group docker. Adding user with uid 1001.",
+      "EC2 host: changed the hostname to reflect it",
+      'EC2: {"path": "\\\\Device\\\\HarddiskVolume3\\\\Windows"} and \\\\.\\pipe\\x',
+      "EC2: FLOAT64 UINT64 ROUTE53 AES128-SHA256 RSA-SHA256 PKCS12 DEBIAN12 JAVA17 POSTGRES15",
+      "EC2 torch: x = model.lm_head.weight; y = model._meta.fields",
+      "MWAA: airflow tasks clear -s 2024-01-01 -e 2024-01-31 dag; airflow connections get aws_default",
+      '"name": "aws_instance" and resource "aws_instance" "web" {} in us-east-1',
+      "EC2: x-sort-key: createdAt\nx-cache-key: /index.html\n",
+      "see https://www.okta.com/pricing for the AWS app",
+    ])
+      expect(mask(text)).toBe(text);
+    expect(mask("https://app.example.com/cb?code=4/0AY0e-g7Zx9Lm4Vt1Nb6&state=x aws")).not.toContain("0AY0e");
   });
 });

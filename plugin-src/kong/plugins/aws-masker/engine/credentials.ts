@@ -151,6 +151,22 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["codeverifier", CRED_OTHER],
 ];
 
+// the words before "-key" in headers that name data (x-sort-key, x-cache-key, x-idempotency-key)
+const DATA_KEY_HEADERS = ch.newSuffixSet([
+  "sort",
+  "cache",
+  "partition",
+  "range",
+  "hash",
+  "primary",
+  "idempotency",
+  "routing",
+  "message",
+  "object",
+  "cursor",
+  "dedup",
+]);
+
 /** For the specs: the endings and what they name, most specific first. */
 export const CREDENTIAL_KEY_ENDINGS: readonly [string, CredentialKey][] = KEY_ENDINGS;
 
@@ -349,14 +365,16 @@ function keyCode(s: string, a: number, b: number, mayHaveW: boolean): Credential
   // the most specific ending wins (secretaccesskey over secret ...): the list puts them first
   const w = suffixIn(ENDINGS, s, a, b, KEY_SKIP);
   let code = w >= 0 ? KEY_ENDINGS[w][1] : CRED_NONE;
-  // a vendor's or an app's own key header (x-bc-partner-key, x-amz-server-side-encryption-customer-key)
+  // a vendor's or an app's own key header (x-bc-partner-key, x-amz-server-side-encryption-customer-key); a sort, cache,
+  // partition or idempotency key's names data, not a secret
   if (
     w < 0 &&
     b - a >= 7 &&
     lowerCode(byteAt(s, a)) === 120 &&
     byteAt(s, a + 1) === DASH &&
     byteAt(s, b - 4) === DASH &&
-    ch.matchesLowerAt(s, b - 3, b, "key")
+    ch.matchesLowerAt(s, b - 3, b, "key") &&
+    suffixIn(DATA_KEY_HEADERS, s, a, b - 4, KEY_SKIP) < 0
   )
     code = CRED_OTHER;
   // (an ending that names no credential, get-login-password, is not asked again)
@@ -452,12 +470,18 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     }
   }
   // a Remote Desktop file's saved password (`password 51:b:<hex>`: name, type, value)
-  if (sep < 0 && k === j + 1 && k + 5 < n && ch.matchesAt(s, k, k + 5, "51:b:")) {
+  if (sep < 0 && k === j + 1 && k + 5 < n && byteAt(s, k) === 53 && ch.matchesAt(s, k, k + 5, "51:b:")) {
     sep = COLON;
     k += 5;
   }
   // a registry value as `reg query` prints it (`LicenseKey    REG_SZ    HVP-7Q2M-...`)
-  const registry = sep < 0 && k > j && k + 7 < n && ch.matchesAt(s, k, n, "REG_SZ") && isBlank(byteAt(s, k + 6));
+  const registry =
+    sep < 0 &&
+    k > j &&
+    k + 7 < n &&
+    byteAt(s, k) === 82 &&
+    ch.matchesAt(s, k, n, "REG_SZ") &&
+    isBlank(byteAt(s, k + 6));
   if (registry) k += 6;
   if (sep < 0 && !(flag && k > j) && !registry) return false;
   while (k < n && k - j < 96 && isBlank(byteAt(s, k))) k++;
@@ -477,7 +501,7 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     while (k < n && k - lineStart < 96 && isBlank(byteAt(s, k))) k++;
     if (k === lineStart) return false;
     // EC2Launch v2's setAdminAccount: `password:` then `type: static` and `data: <the password>` on the next line
-    if (k + 12 < n && ch.matchesAt(s, k, k + 12, "type: static")) {
+    if (k + 12 < n && byteAt(s, k) === 116 && ch.matchesAt(s, k, k + 12, "type: static")) {
       let d = k + 12;
       while (d < n && isBlank(byteAt(s, d))) d++;
       if (d < n && byteAt(s, d) === CR) d++;

@@ -784,8 +784,6 @@ const GENERIC_ENDINGS = [
   // secret's or a parameter's path), an AD account (dsquery -samid)
   // (forty-fourth pass)
   "connid",
-  // a Cognito token's groups (cognito:groups), as API Gateway's authorizer passes the claims on: a string
-  "groups",
   "connectionsprefix",
   "variablesprefix",
   "configprefix",
@@ -868,8 +866,10 @@ const TAG_ENDINGS = [
   "launchedby",
   "requestedby",
   "patchgroup",
-  // a cloud-init user's full name (gecos: Dana Okafor)
+  // a cloud-init user's full name (gecos: Dana Okafor); a Cognito token's groups (cognito:groups, as API Gateway's
+  // authorizer passes the claims on: a string), read as a tag's value: one plain word (groups: docker, sudo) stays
   "gecos",
+  "groups",
 ];
 const TAG = ch.newSuffixSet(TAG_ENDINGS);
 
@@ -1079,8 +1079,34 @@ export function camelRowKey(s: string, a: number, b: number): boolean {
     if ((f & (C_LOWER | ch.C_UPPER)) === 0) return false;
     if ((f & ch.C_UPPER) !== 0) upper = true;
   }
-  return upper || (b - a <= 11 && API_ROW_KEYS[sub(s, a, b)] === true);
+  return upper
+    ? suffixIn(ROW_KEY_ENDS, s, a, b, GENERIC_SKIP) >= 0
+    : b - a <= 11 && API_ROW_KEYS[sub(s, a, b)] === true;
 }
+
+// the last words of the APIs' camelCase keys (platformVersion, appId, roleArn, createdAt): a camelCase cell that ends
+// otherwise is a name (a Lambda function's, brindleOrdersHandler)
+const ROW_KEY_ENDS = ch.newSuffixSet([
+  "version",
+  "id",
+  "arn",
+  "name",
+  "status",
+  "type",
+  "count",
+  "time",
+  "date",
+  "at",
+  "enabled",
+  "size",
+  "state",
+  "endpoint",
+  "url",
+  "mode",
+  "config",
+  "family",
+  "region",
+]);
 
 // the ends of Step Functions' history event types (TaskFailed, ExecutionSucceeded, LambdaFunctionTimedOut)
 const EVENT_ENDS = ch.newSuffixSet(["failed", "succeeded", "started", "scheduled", "submitted", "timedout", "aborted"]);
@@ -1090,7 +1116,7 @@ const EVENT_ENDS = ch.newSuffixSet(["failed", "succeeded", "started", "scheduled
  * (PascalCase ending in Failed, Succeeded, Started ...) or an error of the States. namespace (States.TaskFailed).
  */
 export function stepFunctionsWord(s: string, a: number, b: number): boolean {
-  if (b - a > 7 && ch.matchesAt(s, a, b, "States.")) return true;
+  if (b - a > 7 && byteAt(s, a + 6) === 46 && byteAt(s, a) === 83 && ch.matchesAt(s, a, b, "States.")) return true;
   return (
     b - a <= 40 &&
     (cls(byteAt(s, a)) & ch.C_UPPER) !== 0 &&
@@ -1373,10 +1399,8 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     return false;
   // a reference only when the first two units start one (a loop per reference inside this loop would be a nested
   // loop LuaJIT blacklists)
-  // (a quoted aws_ name with no dot is a string, no resource's reference: an Airflow connection, aws_brindlecove_etl)
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
-    const quotedWord = dots === 0 && a > 0 && (byteAt(s, a - 1) === 34 || byteAt(s, a - 1) === 39);
-    for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r && !quotedWord) return false;
+    for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
   }
   return len > STOP_MAX || !stopWord(s, a, b);
 }
@@ -1413,11 +1437,17 @@ function javaClass(s: string, a: number, b: number): boolean {
 
 /** Whether s[a, b) is one of Amazon's public AMI names or a SageMaker job type's own log group (plausibleName). */
 function awsPublicName(s: string, a: number, b: number): boolean {
+  // (units compared before matchesAt, a loop: this runs per candidate name, from interpreted code)
   const c = byteAt(s, a);
-  if (c === 97)
-    return matchesAt(s, a, b, "al2023-ami-") || matchesAt(s, a, b, "amzn2-ami-") || matchesAt(s, a, b, "amzn-ami-");
-  if (c === 87) return matchesAt(s, a, b, "Windows_Server-");
-  if (!matchesAt(s, a, b, "/aws/sagemaker/")) return false;
+  const d = b - a > 15 ? byteAt(s, a + 1) : 0;
+  if (c === 97) {
+    if (d === 108) return byteAt(s, a + 6) === 45 && matchesAt(s, a, b, "al2023-ami-");
+    return (
+      d === 109 && byteAt(s, a + 3) === 110 && (matchesAt(s, a, b, "amzn2-ami-") || matchesAt(s, a, b, "amzn-ami-"))
+    );
+  }
+  if (c === 87) return d === 105 && byteAt(s, a + 7) === 95 && matchesAt(s, a, b, "Windows_Server-");
+  if (d !== 97 || byteAt(s, a + 5) !== 115 || !matchesAt(s, a, b, "/aws/sagemaker/")) return false;
   for (let k = a + 15; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | ch.C_UPPER)) === 0) return false;
   return b > a + 15 && (cls(byteAt(s, a + 15)) & ch.C_UPPER) !== 0;
 }
@@ -2830,8 +2860,9 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const system = b - a === 6 && ch.matchesLowerAt(s, a, b, "system");
   const point = b - a === 5 && ch.matchesLowerAt(s, a, b, "point");
   const plan = four && !rule && !pair && !base && ch.matchesLowerAt(s, a, b, "plan");
-  const template = b - a === 8 && ch.matchesLowerAt(s, a, b, "template");
-  const provider = b - a === 8 && !template && ch.matchesLowerAt(s, a, b, "provider");
+  const eight = b - a === 8 ? ch.lowerCode(byteAt(s, a)) : 0;
+  const template = eight === 116 && ch.matchesLowerAt(s, a, b, "template");
+  const provider = eight === 112 && ch.matchesLowerAt(s, a, b, "provider");
   if (
     !rule &&
     !machine &&
@@ -2888,9 +2919,9 @@ const NOT_NETBIOS = ch.wordSet("WINDOWS10 WINDOWS11 WINDOWS7 WINDOWS8");
 
 /**
  * The end of a Windows computer's NetBIOS name in capitals starting at i (at most 15 units of A-Z, 0-9 and "-", the
- * first a letter): its last part letters then one to three digits (WEB03, DC2), four letters at least in all; without a
- * "-", four letters or more then two digits (BCVSQLPRD01, HVRPT02). A standard's or a version's name is none (UTF-16,
- * US-EAST-1, SHA256, ISO27001: digits alone after the "-", or not two). -1 otherwise.
+ * first a letter): its last part letters then one digit or a number opening with 0 (WEB03, DC2), four letters at least in
+ * all; without a "-", four letters or more then two digits (BCVSQLPRD01, HVRPT02). A standard's, a type's or a version's
+ * name is none (UTF-16, US-EAST-1, SHA256, FLOAT64, ROUTE53). -1 otherwise.
  */
 export function netbiosNameEnd(s: string, i: number, n: number): number {
   let e = i;
@@ -2923,6 +2954,9 @@ export function netbiosNameEnd(s: string, i: number, n: number): number {
   }
   if (partLetters < 2 || partDigits < 1 || partDigits > 3 || letters < 4) return -1;
   if (dashes === 0 && partDigits !== 2) return -1;
+  // (a fleet numbers its hosts from 01 or 1: a type's, a cipher's or a version's number is none, FLOAT64, SHA256,
+  // ROUTE53, DEBIAN12)
+  if (partDigits > 1 && byteAt(s, e - partDigits) !== 48) return -1;
   return NOT_NETBIOS[sub(s, i, e)] === true ? -1 : e;
 }
 

@@ -2027,7 +2027,20 @@ function matchKeyValue(
   ) {
     let t = b + 1;
     while (t < n && t - b < 128 && byteAt(s, t) !== 62 && byteAt(s, t) !== 60 && byteAt(s, t) !== LF) t++;
-    if (t + 1 < n && byteAt(s, t) === 62 && byteAt(s, t - 1) !== SLASH && byteAt(s, t + 1) !== 60) return b;
+    // (the element holds text and closes on its line: <string name="k">x</string>; a project's, a logger's or a
+    // queue's name="x" over child elements is the resource's own)
+    let c = t + 1;
+    while (c < n && c - t < 512 && byteAt(s, c) !== 60 && byteAt(s, c) !== LF) c++;
+    if (
+      t + 1 < n &&
+      byteAt(s, t) === 62 &&
+      byteAt(s, t - 1) !== SLASH &&
+      c > t + 1 &&
+      c + 1 < n &&
+      byteAt(s, c) === 60 &&
+      byteAt(s, c + 1) === SLASH
+    )
+      return b;
   }
   // (before the title rule below: a tag's value in words opening its line is a person or a team, Owner: Adaeze Okafor)
   if (generic && nm.tagKey(s, keyStart, j)) {
@@ -3253,7 +3266,7 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       v < p &&
       v - 1 > floor &&
       byteAt(s, v - 1) === 62 &&
-      byteAt(s, ks - 1) !== 60
+      (ks < 1 || byteAt(s, ks - 1) !== 60)
     ) {
       // the text of an element named by its name attribute (a Windows event's <Data Name='TargetUserName'>x</Data>, an
       // Android string resource's <string name="k">x</string>), and SAML's <AttributeValue> read by the Name of the
@@ -3261,7 +3274,13 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       let t = v - 2;
       while (t > floor && v - t < 256 && byteAt(s, t) !== 60 && byteAt(s, t) !== 62) t--;
       let te = v - 1;
-      if (t >= floor && byteAt(s, t) === 60 && v - 1 - t >= 15 && ch.matchesAt(s, v - 15, v - 1, "AttributeValue")) {
+      if (
+        t >= floor &&
+        byteAt(s, t) === 60 &&
+        v - 1 - t >= 15 &&
+        byteAt(s, v - 2) === 101 &&
+        ch.matchesAt(s, v - 15, v - 1, "AttributeValue")
+      ) {
         let q = t;
         while (
           q > floor &&
@@ -3546,7 +3565,13 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
       let a = p;
       while (a > 0 && p - a < 63 && ((cls(byteAt(s, a - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, a - 1) === DASH))
         a--;
-      if (p - a >= 3 && (a === 0 || (byteAt(s, a - 1) !== DOT && (cls(byteAt(s, a - 1)) & C_ALNUM) === 0)))
+      // (after "//", a blank or a quote; a region's is AWS's regional sign-in endpoint, us-east-1.signin...)
+      const before = a > 0 ? byteAt(s, a - 1) : SPACE;
+      if (
+        p - a >= 3 &&
+        (before === SLASH || before === SPACE || before === QUOTE || before === ch.APOS || before === LF) &&
+        !isRegionLabel(s, a, p)
+      )
         push(cfg, s, extra, a, p, cfg.byId["resource-name"]);
     }
     p = s.indexOf(si, p + 1);
@@ -3561,9 +3586,15 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
     while (
       e < n &&
       e - a < 512 &&
-      ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE)
+      ((cls(byteAt(s, e)) & C_ALNUM) !== 0 ||
+        byteAt(s, e) === DASH ||
+        byteAt(s, e) === UNDERSCORE ||
+        byteAt(s, e) === SLASH ||
+        byteAt(s, e) === DOT ||
+        byteAt(s, e) === 126)
     )
       e++;
+    // (RFC 6749's characters: a Google-style 4/0AY0e-... too, up to "&", "#", a blank or a quote)
     if (
       (before === 63 || before === 38) &&
       e - a >= 8 &&

@@ -207,11 +207,11 @@ const NAME_ANCHORS = [
   ["set ", " {", "name"],
   // cloud-init's users module (cc_users_groups: Adding user <login>, useradd's argv as its log prints it), a role
   // session's name after its role (assuming role arn:... (session <name>))
-  ["Adding user ", "", "person"],
+  ["]: Adding user ", "", "person"],
   ["['useradd', '", "', '", "person"],
   ["(session ", ")", "name"],
   // Okta's IdP entity id, a SAML assertion's issuer (http://www.okta.com/exk<17>)
-  ["www.okta.com/", "", "name"],
+  ["www.okta.com/", "~", "name"],
 ];
 
 // names a tool or AWS's template gives (the site-to-site VPN configuration's conn Tunnel1): kept
@@ -621,14 +621,17 @@ function labelledHosts(s: string, n: number, spans: number[], count: number): nu
   p = ch.firstOf(s, "hostname to ");
   while (p >= 0) {
     const a = p + 12;
-    const e = hostRunEnd(s, a, n, 253);
-    if ((e >= n || byteAt(s, e) !== 95) && (hostName(s, a, e) || windowsDcName(s, a, e)))
+    let e = hostRunEnd(s, a, n, 253);
+    const next = e < n ? byteAt(s, e) : SPACE;
+    while (e > a && byteAt(s, e - 1) === 46) e--;
+    // (a host's shape, not prose's word: "the hostname to reflect")
+    if (next !== 95 && !ch.plainWord(s, a, e) && (hostName(s, a, e) || windowsDcName(s, a, e)))
       count = add(spans, count, a, e);
     p = ch.indexFrom(s, "hostname to ", e > a ? e : a);
   }
   // a UNC path's host and share: \\HVRPT02\Exports$, net use's \\fs-0123....corp.example.com\HomeDirs, %LOGONSERVER%'s
-  // \\IP-0A2A0076 (a domain's host is matched on its own); Windows' own shares and FSx's default (share) stay, and under
-  // them the first folder when it is no plain word (\\host\share\HarborviewDocs); also with escaped backslashes
+  // \\IP-0A2A0076 (a domain's host is matched on its own); a share or, under Windows' own shares and FSx's default
+  // (share), the first folder when it is no plain word (\\host\share\HarborviewDocs); also with escaped backslashes
   p = ch.firstOf(s, "\\\\");
   while (p >= 0) {
     let a = p + 2;
@@ -644,9 +647,12 @@ function labelledHosts(s: string, n: number, spans: number[], count: number): nu
       before !== 58 &&
       a - p !== 3 &&
       (e >= n || byteAt(s, e) !== 95) &&
-      !escapeAt(s, a, e)
+      !escapeAt(s, a, e) &&
+      // (a JSON string's path of single backslashes, "\\Device\\HarddiskVolume3\\...": escaped as the opening one is)
+      !(step === 1 && e + 1 < n && byteAt(s, e) === 92 && byteAt(s, e + 1) === 92) &&
+      (hostName(s, a, e) || windowsDcName(s, a, e))
     ) {
-      if (hostName(s, a, e) || windowsDcName(s, a, e)) count = add(spans, count, a, e);
+      count = add(spans, count, a, e);
       let q = e;
       for (
         let segment = 0;
@@ -658,7 +664,7 @@ function labelledHosts(s: string, n: number, spans: number[], count: number): nu
         while (f < n && f - b < 80 && (userUnit(byteAt(s, f)) || byteAt(s, f) === 36)) f++;
         if (f === b || (f < n && byteAt(s, f) === 46 && segment > 0)) break;
         const own = WINDOWS_SHARES[sub(s, b, f).toLowerCase()] === true;
-        if (!own && (segment === 0 || !ch.plainWord(s, b, f))) {
+        if (!own && !ch.plainWord(s, b, f)) {
           count = add(spans, count, b, f);
           break;
         }
@@ -917,7 +923,9 @@ function systemNames(s: string, n: number, spans: number[], count: number): numb
 
 /** Adds s[a, e) as a name unless it is one plain word (ch.plainWord: learned, it would be masked in prose too). */
 function addName(s: string, spans: number[], count: number, a: number, e: number): number {
-  return e - a >= 2 && !ch.plainWord(s, a, e) ? add(spans, count, a, e) : count;
+  // (and Airflow's default connections, aws_default, redshift_default)
+  const airflowDefault = e - a > 8 && byteAt(s, e - 8) === 95 && ch.matchesAt(s, e - 8, e, "_default");
+  return e - a >= 2 && !ch.plainWord(s, a, e) && !airflowDefault ? add(spans, count, a, e) : count;
 }
 
 /** Adds both parts of s[a, e) split at its first "." (<dag>.<task>, <schema>.<model>), each as addName does. */
@@ -1007,8 +1015,11 @@ function dataPlatformNames(s: string, n: number, spans: number[], count: number)
         }
         const v = loginRunEnd(s, a, n, 250);
         if (v === a) break;
-        count = addName(s, spans, count, a, v);
-        ids++;
+        // (an id opens with a letter: a flag's date, -s 2024-01-01, is none)
+        if ((cls(byteAt(s, a)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) {
+          count = addName(s, spans, count, a, v);
+          ids++;
+        }
         k = v;
       }
       e = k;
@@ -1025,14 +1036,17 @@ function dataPlatformNames(s: string, n: number, spans: number[], count: number)
     if (sql) count = addDottedPair(s, spans, count, a, e);
     p = ch.indexFrom(s, " model ", e > a ? e : a);
   }
-  // dbt's unique ids: model.<project>.<model> (and test., seed., snapshot.): the project
+  // dbt's unique ids: model.<project>.<model>: the project, quoted (run_results.json's unique_id), after dbt.log's
+  // "On ", or in a text that names dbt (code's model.lm_head, model._meta are attributes)
+  const dbt = ch.firstOf(s, "dbt") >= 0;
   p = ch.firstOf(s, "model.");
   while (p >= 0) {
     const a = p + 6;
     let e = a;
     while (e < n && e - a < 128 && ((cls(byteAt(s, e)) & (ch.C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === 95)) e++;
     const before = p > 0 ? byteAt(s, p - 1) : SPACE;
-    if (e < n && byteAt(s, e) === 46 && (cls(before) & C_ALNUM) === 0 && before !== 46)
+    const said = dbt || before === 34 || (p >= 3 && ch.matchesAt(s, p - 3, p, "On "));
+    if (said && e < n && byteAt(s, e) === 46 && (cls(before) & C_ALNUM) === 0 && before !== 46 && byteAt(s, a) !== 95)
       count = addName(s, spans, count, a, e);
     p = ch.indexFrom(s, "model.", e > a ? e : a);
   }
