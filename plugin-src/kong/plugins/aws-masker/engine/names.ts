@@ -2914,9 +2914,6 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   );
 }
 
-// capitals and digits that end like a NetBIOS name and are none (Windows' versions)
-const NOT_NETBIOS = ch.wordSet("WINDOWS10 WINDOWS11 WINDOWS7 WINDOWS8");
-
 /**
  * The end of a Windows computer's NetBIOS name in capitals starting at i (at most 15 units of A-Z, 0-9 and "-", the
  * first a letter): its last part letters then one digit or a number opening with 0 (WEB03, DC2), four letters at least in
@@ -2957,7 +2954,7 @@ export function netbiosNameEnd(s: string, i: number, n: number): number {
   // (a fleet numbers its hosts from 01 or 1: a type's, a cipher's or a version's number is none, FLOAT64, SHA256,
   // ROUTE53, DEBIAN12)
   if (partDigits > 1 && byteAt(s, e - partDigits) !== 48) return -1;
-  return NOT_NETBIOS[sub(s, i, e)] === true ? -1 : e;
+  return e;
 }
 
 /**

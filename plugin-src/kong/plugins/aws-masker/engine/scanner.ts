@@ -2064,10 +2064,9 @@ function matchKeyValue(
     // an ECS task is an id (32 hex digits, a UUID); under a task key another value is a job's or a workflow's task:
     // letters alone (EC2Launch v2's task types, setHostName, startSsm) stay, a name gets the generic kind (Airflow's
     // task_id="load_orders")
-    const generic = cfg.byId["resource-name"];
-    if (ch.runOf(s, a, b, C_LOWER | ch.C_UPPER) === b - a || generic === undefined || cfg.on[generic.id] !== true)
-      return b;
-    kind = generic;
+    const nameKind = cfg.byId["resource-name"];
+    if (ch.runOf(s, a, b, C_LOWER | ch.C_UPPER) === b - a || !kindOn(cfg, nameKind)) return b;
+    kind = nameKind as Kind;
   }
   if (keyStart > 1 && byteAt(s, keyStart - 1) === DOT) {
     // a stack output line `<stack>.<Key> = value`: the stack name too
@@ -3582,6 +3581,7 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
   while (p >= 0) {
     const a = p + 5;
     const before = p > 0 ? byteAt(s, p - 1) : SPACE;
+    // (RFC 6749's characters: a Google-style 4/0AY0e-... too, up to "&", "#", a blank or a quote)
     let e = a;
     while (
       e < n &&
@@ -3594,7 +3594,6 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
         byteAt(s, e) === 126)
     )
       e++;
-    // (RFC 6749's characters: a Google-style 4/0AY0e-... too, up to "&", "#", a blank or a quote)
     if (
       (before === 63 || before === 38) &&
       e - a >= 8 &&
@@ -7919,11 +7918,13 @@ function wordMatch(
     if (
       consumed === 0 &&
       len >= 2 &&
-      (nxt === DASH || (len >= 6 && len <= 15)) &&
+      (cls(byteAt(s, i + 1)) & C_UPPER) !== 0 &&
+      (nxt === DASH || (len >= 6 && len <= 15 && (cls(byteAt(s, j - 1)) & C_DIGIT) !== 0)) &&
       (prev === SPACE || prev === ch.TAB || prev === LF || prev === QUOTE || prev === ch.APOS || prev === ch.LPAREN)
     ) {
       // a Windows computer's NetBIOS name in capitals ending in its number (BCVSQLPRD01, BCV-IIS-WEB03: a fleet's
-      // naming scheme), in text with an AWS signal, standing as a word (not a query's code=ABCDEFGH12)
+      // naming scheme), in text with an AWS signal, standing as a word (not a query's code=ABCDEFGH12); its second unit
+      // and last digit compared first (netbiosNameEnd's loop is not called for every capitalised word of prose)
       const e = nm.netbiosNameEnd(s, i, n);
       if (e > 0 && hasSignal(s, out) && kindOn(cfg, cfg.byId["resource-name"])) {
         push(cfg, s, out, i, e, cfg.byId["resource-name"]);

@@ -5,6 +5,7 @@
 // search through the text per anchor) and read over a bounded window; contacts.ts adds them to its spans.
 import * as ch from "./chars";
 import { byteAt, sub } from "./chars";
+import { stopWord } from "./names";
 
 const cls = ch.cls;
 const C_ALNUM = ch.C_ALNUM;
@@ -921,11 +922,12 @@ function systemNames(s: string, n: number, spans: number[], count: number): numb
   return count;
 }
 
-/** Adds s[a, e) as a name unless it is one plain word (ch.plainWord: learned, it would be masked in prose too). */
+/**
+ * Adds s[a, e) as a name unless it is one plain word (ch.plainWord: learned, it would be masked in prose too) or a
+ * stop word (names.ts STOPLIST: Airflow's default connections, aws_default).
+ */
 function addName(s: string, spans: number[], count: number, a: number, e: number): number {
-  // (and Airflow's default connections, aws_default, redshift_default)
-  const airflowDefault = e - a > 8 && byteAt(s, e - 8) === 95 && ch.matchesAt(s, e - 8, e, "_default");
-  return e - a >= 2 && !ch.plainWord(s, a, e) && !airflowDefault ? add(spans, count, a, e) : count;
+  return e - a >= 2 && !ch.plainWord(s, a, e) && !stopWord(s, a, e) ? add(spans, count, a, e) : count;
 }
 
 /** Adds both parts of s[a, e) split at its first "." (<dag>.<task>, <schema>.<model>), each as addName does. */
