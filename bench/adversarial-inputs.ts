@@ -572,6 +572,30 @@ export function adversarialInputs(size: number): Input[] {
       "id name run",
       "sg-0a1b2c3d4e5f60718 (a-b) vpc-0a1b2c3d4e5f60718 (c-d) subnet-0a1b2c3d4e5f60718 x.signin.aws.amazon.com ",
     ],
+    // (forty-fifth pass: observability, findings, PKI, billing, end-user computing, recovery)
+    [
+      "syslog host run",
+      "aws Mar 11 10:31:07 mx-relay-02 postfix/smtp[22817]: a 10:31:07 b-1 c[2]: ]: [1]: 0:0:0 x y[1]: ",
+    ],
+    [
+      "metadata and context run",
+      'x-amz-meta-a: b-1 --metadata a=b-1,c=d-2 "Metadata": {"a": "b-1", "c": "d-2"} ncryptionContext":{"t":"u-1"} ' +
+        "--encryption-context a=b-1 EncryptionContextEquals={t=u-1} ",
+    ],
+    [
+      "secret place run",
+      "a/b-c in Secrets Manager Secrets Manager d/e-f GetSecretValue on g/h log group /i/j/k in Parameter Store ",
+    ],
+    [
+      "account name before id run",
+      "Brindle Sandbox Ledger (552908174431) a-b (309617284455) A B C D E F G (123456789012) ",
+    ],
+    ["common name run", 'subject=C = GB, O = A B, CN = C D G2 "subject": "CN=e-f,OU=G H,O=I J" Owner: CN=k-l, OU=M '],
+    [
+      "token prefix run",
+      "hvs.CAESIJ7kq2ZxN9vL3cT8pR1m AQICAHgI7Zp2Lk9rB4nX0vQ3mT8fW5cY1jH6 x:APA91bH4kQ2mX9pT7vR3nW6yZ1cF8 " +
+        "webhook.office.com/webhookb2/a@b/c _3f9a27c5d1e84b06a2c7e5f18b9d4c20.x ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

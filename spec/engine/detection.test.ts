@@ -882,8 +882,11 @@ describe("fresh material, twenty-second pass: documented formats that leaked", (
       ["resource-name", "web-prod-1"],
       ["resource-name", "web-prod-2"],
     ]);
-    // a tag other than Name, and an id by its own shape
-    expect(found("aws ssm send-command --targets Key=tag:Role,Values=ledger-worker")).toEqual([]);
+    // a tag other than Name: its values but one plain word (forty-fifth pass); an id by its own shape
+    expect(found("aws ssm send-command --targets Key=tag:Role,Values=ledger-worker")).toEqual([
+      ["resource-name", "ledger-worker"],
+    ]);
+    expect(found("aws ssm send-command --targets Key=tag:Env,Values=prod")).toEqual([]);
     expect(found("aws ec2 describe-subnets --filters Name=vpc-id,Values=vpc-0a1b2c3d4e5f60789")).toEqual([
       ["vpc", "vpc-0a1b2c3d4e5f60789"],
     ]);
@@ -1476,10 +1479,11 @@ describe("fresh material, twenty-fourth pass: a learned DNS name inside a longer
     const out = mask(text);
     expect(out).not.toContain("ledger-pay");
     // (the validation record holds the record set's pseudonym; a DNS name is a domain-name since the forty-first pass,
-    // the subdomain in the URL is one whole)
+    // the subdomain in the URL is one whole; the record's own token is masked since the forty-fifth, as its value's)
     const zone = /RESOURCERECORDSETS\t(DOMAIN_[0-9a-z]{10})\.\t60/.exec(out);
     expect(zone).not.toBeNull();
-    expect(out).toContain(`_a79865eb4cd1a6ab990a45779b4e0b96.${(zone as RegExpExecArray)[1]}.`);
+    expect(out).toMatch(new RegExp(`\t_AWS_HEX_ID_[0-9a-z]{10}\\.${(zone as RegExpExecArray)[1]}\\.\t300`));
+    expect(out).not.toContain("a79865eb4cd1a6ab990a45779b4e0b96");
     expect(out).toContain("https://DOMAIN_");
   });
   it("an ACM validation record's value is masked up to acm-validations.aws", () => {
@@ -4010,8 +4014,10 @@ describe("fresh material, thirty-ninth pass: IaC state, database shells, billing
       "bill_payer_account_id,bill_payer_account_name,line_item_usage_account_id,line_item_usage_account_name,line_item_resource_id,resource_tags\n" +
         '418273645091,halvorsen-management,502938471620,"Halvorsen Prod Workloads",i-0a7f3c9e21b84d065,"{""user_name"":""hf-tms-api-01"",""user_cost_center"":""CC-4471""}"\n',
     );
-    for (const v of ["halvorsen-management", "Halvorsen Prod Workloads", "hf-tms-api-01"]) expect(out).not.toContain(v);
-    expect(out).toContain('""user_cost_center"":""CC-4471""');
+    // (and every user tag's value but one plain word, since the forty-fifth pass: the cost center too)
+    for (const v of ["halvorsen-management", "Halvorsen Prod Workloads", "hf-tms-api-01", "CC-4471"])
+      expect(out).not.toContain(v);
+    expect(out).toContain('""user_cost_center"":""RESOURCE_NAME_');
   });
   it("an instance's Name beside its id in parentheses, either way round, is masked", () => {
     const out = mask(
@@ -5100,5 +5106,162 @@ describe("fresh material, forty-fourth pass: Windows fleets, bootstrap, data pla
     ])
       expect(mask(text)).toBe(text);
     expect(mask("https://app.example.com/cb?code=4/0AY0e-g7Zx9Lm4Vt1Nb6&state=x aws")).not.toContain("0AY0e");
+  });
+});
+
+describe("fresh material, forty-fifth pass: observability, findings, PKI, billing, end-user computing, recovery", () => {
+  it("billing exports: a CUR header with a long column, its tag and cost category maps, account names in words", () => {
+    const cur =
+      "line_item_usage_account_id,line_item_usage_account_name,reservation_amortized_upfront_fee_for_billing_period," +
+      "resource_tags,cost_category\n" +
+      '418273650912,Brindlecove Payments Prod,0.0,"{""user_team"":""payments-core"",""user_env"":""prod""}",' +
+      '"{""product_line"":""Instant Payouts""}"\n';
+    const out = mask(cur);
+    for (const v of ["418273650912", "Brindlecove Payments Prod", "payments-core", "Instant Payouts"])
+      expect(out).not.toContain(v);
+    expect(out).toContain('""user_env"":""prod""');
+    const console = "Account: brindlecove-management (309617284455)  Brindlecove Sandbox Ledger (552908174431) $417.28";
+    const masked = mask(console);
+    for (const v of ["brindlecove-management", "Brindlecove Sandbox Ledger"]) expect(masked).not.toContain(v);
+    for (const v of ["the AWS Account (552908174431)", "Management account (552908174431)", "Payer (552908174431)"])
+      expect(mask(v)).toContain(v.slice(0, v.indexOf("(")));
+  });
+  it("key management: Vault tokens, KMS ciphertexts, app keys, TLS master keys, encryption contexts, DNs' common names", () => {
+    const text =
+      "id                  hvs.CAESIJ7kq2ZxN9vL3cT8pR1mW5yH0sF6gD4bA2nE7uK9oQ3iGh4KHGh2cy5Qb3RrR2xMN3JUOHBSMW1X\n" +
+      "sops:\n    kms:\n        - enc: AQICAHgI7Zp2Lk9rB4nX0vQ3mT8fW5cY1jH6sD2eA7uR9oK3lPgF0bN4wE8xC2vZ7qM1tS5yJ9kL3nA6hD0f==\n" +
+      '{"jwt_signing_key": "5uem3am9tSD448Xi-staging-b7Qw", "pan_encryption_key": "E6D1F0A4C9B27385D04E1FA6C3B892D7"}\n' +
+      "Master-Key: 0F061C4DC86C1C1D138AEB83CA7BFA14BC3BEE5E1DDFDEE1D8767A2AFC2EC458CD96DB017B8FC9132C9CA9F21096E160\n" +
+      "aws kms create-grant --constraints EncryptionContextEquals={tenant=oakridge-dental-group}\n" +
+      '"requestParameters":{"encryptionContext":{"tenant":"harbourline-freight"}}\n' +
+      "Issuer: C = GB, O = Brindlecove Ltd, CN = Brindlecove Issuing CA G2\n" +
+      '"subject": "CN=svc-card-tokenizer,OU=Card Platform,O=Northwind Payments plc"\n' +
+      "Owner: CN=ledger-consumer.msk.example.net, OU=Streaming Platform, O=Northwind Payments plc\n" +
+      "url: https://x.webhook.office.com/webhookb2/4e1a7c2d-9b3f-4d58-a6e0-2c7f1b9d3e84@0f3b8a2c-5d1e/IncomingWebhook/8f2c4a9e\n" +
+      '"ResourceRecord": {"Name": "_3f9a27c5d1e84b06a2c7e5f18b9d4c20.checkout.brindlecove.com."}\n';
+    const out = mask(text);
+    for (const v of [
+      "CAESIJ7kq2ZxN9vL3cT8pR1mW5yH0sF6gD4bA2nE7uK9oQ3iGh4KHGh2cy5Qb3RrR2xMN3JUOHBSMW1X",
+      "AQICAHgI7Zp2Lk9rB4nX0vQ3mT8fW5cY1jH6sD2eA7uR9oK3lPgF0bN4wE8xC2vZ7qM1tS5yJ9kL3nA6hD0f",
+      "5uem3am9tSD448Xi-staging-b7Qw",
+      "E6D1F0A4C9B27385D04E1FA6C3B892D7",
+      "0F061C4DC86C1C1D138AEB83CA7BFA14",
+      "oakridge-dental-group",
+      "harbourline-freight",
+      "Brindlecove Issuing CA G2",
+      "svc-card-tokenizer",
+      "Streaming Platform",
+      "4e1a7c2d-9b3f-4d58-a6e0-2c7f1b9d3e84",
+      "3f9a27c5d1e84b06a2c7e5f18b9d4c20",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toMatch(/OU=RESOURCE_NAME_[a-z0-9]+,O=RESOURCE_NAME_/);
+    expect(out).toMatch(/O=RESOURCE_NAME_[a-z0-9]+"\n/);
+    // a key's reference under a key's name keeps its own kinds; public CAs and rotation steps stay
+    const kept =
+      '"EncryptionKey": "arn:aws:kms:us-east-1:123456789012:key/2f7c1d90-5a3e-4b18-9e62-c0d4a8b71f35"\n' +
+      "encryption_key: alias/aws/s3\nissuer=C = US, O = Amazon, CN = Amazon RSA 2048 M02\n" +
+      "createSecret: Successfully put secret for ARN arn:aws:secretsmanager:eu-west-2:418273950614:secret:prod/x\n";
+    const k = mask(kept);
+    for (const v of [":key/KMS_KEY_", "alias/aws/s3", "CN = Amazon RSA 2048 M02", "createSecret: Successfully put"])
+      expect(k).toContain(v);
+  });
+  it("security findings: vulnerability rows, SQL clients' titles, AWS's own ARNs and product names stay", () => {
+    const text =
+      "$ trivy image 371529046881.dkr.ecr.eu-north-1.amazonaws.com/fjordlyx/variant-caller:2.8.0\n" +
+      "│ libexpat1    │ CVE-2024-45491 │ CRITICAL │ fixed    │ 2.5.0-1 │ 2.5.0-1+deb12u1 │ libexpat: Integer Overflow │\n" +
+      "> select name, account_id, versioning_enabled from aws_s3_bucket;\n" +
+      "+-------------------+--------------+--------------------+\n" +
+      "| name              | account_id   | versioning_enabled |\n" +
+      "+-------------------+--------------+--------------------+\n" +
+      "| halyard-press-kit | 604837219158 | true               |\n" +
+      "+-------------------+--------------+--------------------+\n" +
+      '{"ProductArn": "arn:aws:securityhub:us-east-1::product/aws/securityhub", "ProductName": "Security Hub"}\n' +
+      "aws acm-pca issue-certificate --template-arn arn:aws:acm-pca:::template/EndEntityCertificate/V1\n";
+    const out = mask(text);
+    for (const v of [
+      "│ libexpat1    │ CVE-2024-45491 │ CRITICAL │ fixed    │ 2.5.0-1 │",
+      "| name              | account_id   | versioning_enabled |",
+      "::product/aws/securityhub",
+      '"ProductName": "Security Hub"',
+      ":::template/EndEntityCertificate/V1",
+    ])
+      expect(out).toContain(v);
+    for (const v of ["halyard-press-kit", "604837219158", "371529046881"]) expect(out).not.toContain(v);
+    expect(mask("arn:aws:s3:::product/x in us-east-1")).not.toContain("product/");
+  });
+  it("observability: exporters' Name tag, pod labels, EC2 filters by any tag, syslog hosts, S3 object metadata", () => {
+    const text =
+      '"__meta_ec2_instance_id": "i-07d2c9e4b1a8f3605", "__meta_ec2_tag_Name": "coreledger-worker-spot"\n' +
+      'aws eks: kube_pod_info{namespace="treasury",pod="payout-worker-5b9c7d6f48-zt2mq"}\n' +
+      "aws ec2 describe-instances --filters Name=tag:Service,Values=coreledger-api Name=tag:Env,Values=prod\n" +
+      "Mar 11 10:31:07 mx-relay-02 postfix/smtp[22817]: relay=email-smtp.us-east-1.amazonaws.com\n" +
+      "< x-amz-meta-source-job: bc-close-pack-builder-run-2291\n" +
+      '{"Metadata": {"reviewer": "Dana Whitfield", "approved": "true"}}\n' +
+      "aws s3 cp f.pdf s3://bc-close-packs/ --metadata owner=dana.w,kind=pdf\n";
+    const out = mask(text);
+    for (const v of [
+      "coreledger-worker-spot",
+      "payout-worker-5b9c7d6f48",
+      "coreledger-api",
+      "mx-relay-02",
+      "bc-close-pack-builder-run-2291",
+      "Dana Whitfield",
+      "dana.w",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["Values=prod", '"approved": "true"', "kind=pdf"]) expect(out).toContain(v);
+    // a syslog without a word of AWS keeps its hosts (the negative corpus' build servers)
+    const plain = "Nov  3 13:40:01 build-10 sshd[40760]: Accepted publickey for deploy";
+    expect(mask(plain)).toBe(plain);
+    expect(mask("getElementsByTagName('script') in aws")).toBe("getElementsByTagName('script') in aws");
+  });
+  it("end-user computing and recovery: WorkSpaces' computers and bundles, registration codes, CHAP secrets, OUs", () => {
+    const text =
+      "aws workspaces: Connection failed: errorCode=9021 host=WSAMZN-4JQ8R2KT bundle wsb-3dxgkf7q1\n" +
+      "RegistrationCode: SLiad+K5WT4L\n" +
+      '{"ChapCredentials": [{"SecretToAuthenticateInitiator": "Fq7xLz2Rw9Ke4Tp", "SecretToAuthenticateTarget": "Mn3Hv8Bq5Yc1Sd6"}]}\n' +
+      "the password is in Secrets Manager bcv/workmail/ews-interop; GetSecretValue on prod/ledger/pg-primary\n" +
+      "move it to /nwp/settle/consul/acl-token in Parameter Store. Logs in the log group /brindlecove/windows/security.\n";
+    const out = mask(text);
+    for (const v of [
+      "WSAMZN-4JQ8R2KT",
+      "wsb-3dxgkf7q1",
+      "SLiad+K5WT4L",
+      "Fq7xLz2Rw9Ke4Tp",
+      "Mn3Hv8Bq5Yc1Sd6",
+      "bcv/workmail/ews-interop",
+      "prod/ledger/pg-primary",
+      "/nwp/settle/consul/acl-token",
+      "/brindlecove/windows/security",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("in Parameter Store. Logs");
+    expect(out).toMatch(/log group RESOURCE_NAME_[a-z0-9]+\.\n/);
+    // the OU AWS's guides name after a service is no name to learn: the service's name stays in prose
+    const ou =
+      "AppStream fleet is full. DOMAINJOININFO\tcorp.example-co.com\tOU=AppStream,DC=corp,DC=example-co,DC=com";
+    expect(mask(ou)).toContain("AppStream fleet is full");
+  });
+  it("first round: tables' keys, AWS's own log groups and Spark's endpoint stay", () => {
+    const table =
+      "$ aws amplify list-apps --output table\n" +
+      "||  appId             |  d4pd8nhjhyxja                   ||\n" +
+      "||  defaultDomain     |  d4pd8nhjhyxja.amplifyapp.com    ||\n" +
+      "||  platform          |  WEB_COMPUTE                     ||\n";
+    const out = mask(table);
+    for (const v of ["defaultDomain", "||  platform "]) expect(out).toContain(v);
+    expect(out).not.toContain("d4pd8nhjhyxja");
+    for (const v of [
+      "aws logs tail /aws/sagemaker/TrainingJobs --follow",
+      "EMR driver spark://CoarseGrainedScheduler@10.0.1.5:35111",
+      "backend = airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
+    ])
+      expect(mask(v)).toContain(v.slice(0, 30));
+    expect(mask("EMR driver spark://CoarseGrainedScheduler@10.0.1.5:35111")).toContain("CoarseGrainedScheduler@");
+    expect(mask("aws: < x-nwp-backend: payouts-svc-blue")).not.toContain("payouts-svc-blue");
+    expect(mask('"Address": "fKq9x2R7TgS3mN5v8YbWzL:APA91bH4kQ2mX9pT7vR3nW6yZ1cF8dJ5gL0sA4eB7hK2qM9xV3t"')).not.toMatch(
+      /fKq9x2R7|H4kQ2mX9/,
+    );
   });
 });

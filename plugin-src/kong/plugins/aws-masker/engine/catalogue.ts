@@ -299,6 +299,17 @@ export const KINDS: Kind[] = [
     example: "EC2AMAZ-4R1T5VK",
   },
   {
+    // WorkSpaces names a WorkSpace's Windows computer WSAMZN-<8 random characters> (describe-workspaces' ComputerName,
+    // the client's logs, the directory's computer objects)
+    id: "workspaces-computer-name",
+    tag: "WORKSPACE_HOST",
+    family: "prefixed-upper",
+    prefix: "WSAMZN",
+    lengths: [8],
+    title: "WorkSpace's computer name (WSAMZN- + 8 upper alnum)",
+    example: "WSAMZN-4JQ8R2KT",
+  },
+  {
     id: "cognito-user-pool",
     tag: "COGNITO_USER_POOL",
     family: "cognito-pool",
@@ -360,6 +371,14 @@ export const KINDS: Kind[] = [
     prefix: "ws",
     title: "WorkSpaces id (ws- + 8-63 lower alnum), Amazon Managed Service for Prometheus workspace id (ws- + UUID)",
     example: "ws-f4h5j6k7l",
+  },
+  {
+    id: "workspaces-bundle",
+    tag: "WORKSPACE_BUNDLE",
+    family: "org-id",
+    prefix: "wsb",
+    title: "WorkSpaces bundle id (wsb- + 8-63 lower alnum)",
+    example: "wsb-3dxgkf7q1",
   },
   {
     id: "dx-connection",

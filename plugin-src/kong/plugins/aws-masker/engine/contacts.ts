@@ -295,7 +295,10 @@ const DIRECTORY_WELL_KNOWN = setOf(
     "domain users,domain computers,domain guests,enterprise admins,schema admins,administrators," +
     "foreignsecurityprincipals,managed service accounts,microsoft exchange system objects,infrastructure,policies," +
     "partitions,sites,servers,workstations,laptops,desktops,groups,accounts,service accounts,people,staff,employees," +
-    "admins,disabled users,member servers",
+    "admins,disabled users,member servers," +
+    // (the OUs AWS's guides have its services join computers to: OU=WorkSpaces, OU=AppStream, OU=FSx; learned, the
+    // service's name was replaced in prose)
+    "workspaces,appstream,fsx,ec2,directory service",
   ",",
 );
 
@@ -404,6 +407,19 @@ const PUBLIC_CERT_ORGS = setOf(
   ",",
 );
 
+// the first words of public CAs' common names (Amazon Root CA 1, DigiCert Global Root G2, ISRG Root X1, GTS CA 1C3)
+const PUBLIC_CA_WORDS = setOf(
+  "amazon,digicert,isrg,globalsign,sectigo,usertrust,baltimore,starfield,go,godaddy,microsoft,entrust,gts,google," +
+    "geotrust,thawte,verisign,comodo,identrust,certum,buypass,quovadis,zerossl,cloudflare,apple,aws",
+  ",",
+);
+
+/** True when v (lower case) is a public CA's common name: it opens with one of PUBLIC_CA_WORDS. */
+function publicCaName(v: string): boolean {
+  const blank = v.indexOf(" ");
+  return PUBLIC_CA_WORDS[blank < 0 ? v : v.slice(0, blank)] === true;
+}
+
 /**
  * The organization (O) and unit (OU) of a certificate's subject or issuer, as openssl x509 and s_client print them
  * (subject=C = GB, O = Northwind Payments Ltd, OU = Treasury Platform, CN = ...; s:/i: lines), curl -v (subject: C=US;
@@ -413,32 +429,49 @@ const PUBLIC_CERT_ORGS = setOf(
 function certificateNames(s: string, n: number, count: number): number {
   // (a text that says neither subject nor issuer, nor holds s_client's " s:" chain lines, holds no certificate's names:
   // four searches spared)
-  const certificate = ch.firstOf(s, "ubject") >= 0 || ch.firstOf(s, "ssuer") >= 0 || ch.firstOf(s, " s:") >= 0;
-  for (let w = 0; w < 4 && certificate; w++) {
-    const lit = w === 0 ? "O = " : w === 1 ? "OU = " : w === 2 ? "O=" : "OU=";
+  const certificate =
+    ch.firstOf(s, "ubject") >= 0 ||
+    ch.firstOf(s, "ssuer") >= 0 ||
+    ch.firstOf(s, " s:") >= 0 ||
+    ch.firstOf(s, "Owner: ") >= 0;
+  for (let w = 0; w < 6 && certificate; w++) {
+    const lit = w === 0 ? "O = " : w === 1 ? "OU = " : w === 2 ? "O=" : w === 3 ? "OU=" : w === 4 ? "CN = " : "CN=";
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       const a = p + lit.length;
       let e = a;
-      while (e < n && e - a < 64 && byteAt(s, e) !== 44 && byteAt(s, e) !== 59 && byteAt(s, e) !== 10) {
+      // (to its ",", ";", "/" or line's end, or a quote: a DN inside a JSON string, "subject": "CN=x,O=y")
+      while (
+        e < n &&
+        e - a < 64 &&
+        byteAt(s, e) !== 44 &&
+        byteAt(s, e) !== 59 &&
+        byteAt(s, e) !== 10 &&
+        byteAt(s, e) !== 34
+      ) {
         if (byteAt(s, e) === 47 && w >= 2) break;
         e++;
       }
       let b = e;
       while (b > a && byteAt(s, b - 1) <= 32) b--;
       const c = p > 0 ? byteAt(s, p - 1) : 32;
-      if (b - a >= 2 && (c === 32 || c === 44 || c === 59 || c === 47 || c === 61 || c === 58)) {
+      if (b - a >= 2 && (c === 32 || c === 44 || c === 59 || c === 47 || c === 61 || c === 58 || c === 34)) {
         let ls = p;
         while (ls > 0 && p - ls < 256 && byteAt(s, ls - 1) !== 10) ls--;
         const head = sub(s, ls, p).toLowerCase();
         const v = sub(s, a, b).toLowerCase();
-        const plainUnit = w % 2 === 1 && ch.runOf(s, a, b, C_LOWER | C_UPPER) === b - a;
+        const plainUnit = (w % 2 === 1 || w >= 4) && ch.runOf(s, a, b, C_LOWER | C_UPPER) === b - a;
+        // (a common name: a private CA's or a client's, Brindlecove Issuing CA G2, svc-card-tokenizer; a DNS name is
+        // the host readers', a public CA's stays: Amazon RSA 2048 M02, R3)
+        const commonName = w < 4 || (v.indexOf(".") < 0 && b - a > 3 && !publicCaName(v));
         if (
           (head.indexOf("subject") >= 0 ||
             head.indexOf("issuer") >= 0 ||
             head.indexOf(" s:") >= 0 ||
-            head.indexOf(" i:") >= 0) &&
+            head.indexOf(" i:") >= 0 ||
+            head.indexOf("owner: ") >= 0) &&
           !plainUnit &&
+          commonName &&
           PUBLIC_CERT_ORGS[v] !== true
         )
           count = span(count, a, b, HOST_ACCOUNT);

@@ -77,6 +77,11 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["sessiontoken", CRED_SESSION_TOKEN],
   ["securitytoken", CRED_SESSION_TOKEN],
   ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
+  // the steps of Secrets Manager's rotation functions, as their logs write them (createSecret: Successfully put ...)
+  ["createsecret", CRED_NONE],
+  ["setsecret", CRED_NONE],
+  ["testsecret", CRED_NONE],
+  ["finishsecret", CRED_NONE],
   ["secret", CRED_OTHER],
   ["secretstring", CRED_OTHER],
   ["secretbinary", CRED_OTHER],
@@ -149,6 +154,17 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["licensekey", CRED_OTHER],
   ["productkey", CRED_OTHER],
   ["codeverifier", CRED_OTHER],
+  // an app's own keys (sops -d output, a secrets file: jwt_signing_key, pan_encryption_key, hmac_key), a TLS session's
+  // master key (openssl s_client's Master-Key)
+  ["signingkey", CRED_OTHER],
+  ["encryptionkey", CRED_OTHER],
+  ["hmackey", CRED_OTHER],
+  ["masterkey", CRED_OTHER],
+  // (forty-fifth pass) a Storage Gateway iSCSI target's CHAP secrets (SecretToAuthenticateInitiator, ...Target), a
+  // WorkSpaces directory's registration code (what its users type into the client to reach the directory)
+  ["authenticateinitiator", CRED_OTHER],
+  ["authenticatetarget", CRED_OTHER],
+  ["registrationcode", CRED_OTHER],
 ];
 
 // the words before "-key" in headers that name data (x-sort-key, x-cache-key, x-idempotency-key)
@@ -638,6 +654,9 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   // a CLI file reference (--ciphertext-blob fileb://key.enc, --secret-string file://creds.json): the file holds it
   if (c0 === 102 && (ch.matchesLowerAt(s, a, b, "file://") || ch.matchesLowerAt(s, a, b, "fileb://"))) return false;
   if (len > 2 && c0 === 60) return false;
+  // a reference to a key or a secret (an ARN, a KMS alias: EncryptionKey, KmsMasterKeyId), not one: its own matchers
+  // read it
+  if (c0 === 97 && len > 6 && (ch.matchesAt(s, a, a + 4, "arn:") || ch.matchesAt(s, a, a + 6, "alias/"))) return false;
   // a PowerShell pipeline, not a table's cell: `password | ConvertTo-Json` (Verb-Noun)
   if (sep === PIPE && (cls(c0) & C_UPPER) !== 0 && len <= 32 && cmdletAt(s, a, b)) return false;
   // a shell pipeline's next command (getent passwd | tail -4, cat password.txt | base64)
@@ -953,6 +972,13 @@ export const CREDENTIAL_ANCHORS = [
   "hf_",
   // an AppSync API key (da2-<26>: the x-api-key of a GraphQL API)
   "da2-",
+  // a Firebase Cloud Messaging registration token (an SNS platform endpoint's or a Pinpoint endpoint's Address for
+  // GCM/FCM: <instance id>:APA91b<token>; whoever holds it pushes to the device)
+  "APA91b",
+  // HashiCorp Vault's service, batch and recovery tokens (hvs., hvb., hvr.: vault login, vault token lookup's id)
+  "hvs.",
+  "hvb.",
+  "hvr.",
   // New Relic's user and insert keys (a Firehose or CloudWatch metric stream's link to New Relic)
   "NRAK-",
   "NRII-",
@@ -960,6 +986,9 @@ export const CREDENTIAL_ANCHORS = [
   "hooks.slack.com/services/",
   "discord.com/api/webhooks/",
   "sumologic.com/receiver/v1/http/",
+  // (and a Microsoft Teams incoming webhook's: <group>@<tenant>/IncomingWebhook/<id>/<owner>, Grafana's and
+  // Alertmanager's msteams receivers)
+  "webhook.office.com/webhookb2/",
   // a container's credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/<id>): the id fetches
   // the task role's credentials
   "/v2/credentials/",
@@ -969,6 +998,10 @@ export const CREDENTIAL_ANCHORS = [
   "UEsDB",
   // an SQS message's receipt handle (AQEB...: whoever holds it deletes or hides the message), in --output text too
   "AQEB",
+  // a KMS ciphertext (its header: version 1, then the key's reference; a CiphertextBlob anywhere, sops' kms[].enc)
+  "AQIBAH",
+  "AQICAH",
+  "AQIDAH",
   // password hashes a database keeps or a pooler's auth file holds (pgbouncer's userlist.txt, pg_authid's rolpassword,
   // ALTER ROLE ... PASSWORD 'md5...'): a SCRAM verifier (salt, StoredKey, ServerKey: whoever holds them logs in to
   // a pooler that passes SCRAM through) and PostgreSQL's md5 hash ("md5" and 32 hex units, salted by the user name)
@@ -1259,7 +1292,7 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
     if (c >= 256) break;
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
-    else if ((f & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH && !(path && c === SLASH)) break;
+    else if ((f & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH && !(path && (c === SLASH || c === 64))) break;
     b++;
   }
   end.e = b;
@@ -1270,6 +1303,22 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
   // (an AppSync key is 26 units of a-z0-9 and may hold no digit)
   const appSyncKey = b - a === 26 && byteAt(s, p) === 100 && byteAt(s, p + 2) === 50 && byteAt(s, p + 3) === DASH;
   if (b - a < PREFIXED_MIN || (digits === 0 && !appSyncKey)) return 0;
+  // (an FCM token's app instance id before its ":APA91b" names the device as well)
+  let q = p - 1;
+  if (q > 0 && byteAt(s, q) === COLON && byteAt(s, p) === 65 && byteAt(s, p + 3) === 57) {
+    while (q > 0 && p - q <= 64) {
+      const c = byteAt(s, q - 1);
+      if (c >= 256 || ((cls(c) & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH)) break;
+      q--;
+    }
+    if (p - 1 - q >= 11) {
+      spans[0] = q;
+      spans[1] = p - 1;
+      spans[2] = a;
+      spans[3] = b;
+      return 2;
+    }
+  }
   spans[0] = a;
   spans[1] = b;
   return 1;

@@ -587,6 +587,34 @@ export const STOPLIST: Record<string, boolean> = {
   webinspector: true,
   // FSx for Windows' remote PowerShell endpoint (-ConfigurationName FSxRemoteAdmin)
   fsxremoteadmin: true,
+  // (forty-fifth pass) get-metric-data's StatusCode, a reserved instance's or a Savings Plan's states, GuardDuty's
+  // resource roles, Connect's system agent status, ACM's key algorithms, keytool's signature algorithms, X-Ray's
+  // subsegment namespaces
+  complete: true,
+  partialdata: true,
+  retired: true,
+  "payment-pending": true,
+  "payment-failed": true,
+  "queued-deleted": true,
+  target: true,
+  actor: true,
+  aftercontactwork: true,
+  ec_prime256v1: true,
+  ec_secp384r1: true,
+  ec_secp521r1: true,
+  sha256withrsa: true,
+  sha384withrsa: true,
+  sha256withecdsa: true,
+  remote: true,
+  // Security Hub's products of AWS's own (ASFF's ProductName; learned, it replaced the service's name in prose)
+  "security hub": true,
+  "access analyzer": true,
+  "iam access analyzer": true,
+  "firewall manager": true,
+  "systems manager": true,
+  "systems manager patch manager": true,
+  "audit manager": true,
+  "trusted advisor": true,
 };
 
 /**
@@ -789,8 +817,10 @@ const GENERIC_ENDINGS = [
   "configprefix",
   "samid",
   "nodeclaim",
-  // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container)
+  // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container), and the pod's
+  // (kube-state-metrics' pod label, an Alertmanager alert's labels.pod)
   "container",
+  "pod",
   // the IAM identity an SES message was sent by and its configuration set (an SES event's ses:caller-identity and
   // ses:configuration-set tags)
   "calleridentity",
@@ -870,6 +900,9 @@ const TAG_ENDINGS = [
   // authorizer passes the claims on: a string), read as a tag's value: one plain word (groups: docker, sudo) stays
   "gecos",
   "groups",
+  // (forty-fifth pass) an app's own routing headers in a capture (x-nwp-backend, x-bc-upstream: the service behind)
+  "backend",
+  "upstream",
 ];
 const TAG = ch.newSuffixSet(TAG_ENDINGS);
 
@@ -1020,8 +1053,12 @@ const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
 /** True when s[a, b) (a key) ends like a resource-name key (compared in place, no string built). */
 export function genericKey(s: string, a: number, b: number): boolean {
   const w = suffixIn(GENERIC, s, a, b, GENERIC_SKIP);
+  // (the Name tag as exporters write it, tag_Name, __meta_ec2_tag_Name: no DOM's tagName)
+  if (w === TAG_NAME_AT)
+    return b - a >= 8 && byteAt(s, b - 4) === 78 && (byteAt(s, b - 5) === 95 || byteAt(s, b - 5) === 45);
   return w >= NOT_GENERIC_ENDINGS.length && w !== GROUP_AT;
 }
+const TAG_NAME_AT = NOT_GENERIC_ENDINGS.indexOf("tagname");
 
 // psql's column titles over a database's, a role's, a schema's or a table's names (\l, \du, \dt, pg_stat_activity,
 // pg_replication_slots, Redshift's stl_ and stv_ tables, pgbouncer's SHOW POOLS and SHOW DATABASES)
@@ -1174,6 +1211,14 @@ export function spacedValueEnd(s: string, b: number, n: number): number {
   return e > b && (c === 10 || c === 13 || c === 34 || c === 39 || c === 44) ? e : b;
 }
 
+/**
+ * True when s[a, b), a value of S3's user-defined object metadata (x-amz-meta-<key>), is masked: a name, or words
+ * with blanks (a person's), but not one plain word (true, pdf, approved).
+ */
+export function metadataValue(s: string, a: number, b: number, kind: Kind): boolean {
+  return b - a >= 2 && !ch.plainWord(s, a, b) && (plausibleName(s, a, b, kind) || spacedName(s, a, b));
+}
+
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
 export function isNameUnit(c: number): boolean {
   return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45 || c === 64 || c === 43);
@@ -1299,7 +1344,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // a Java class (org.mariadb.jdbc.Driver, org.apache.iceberg.spark.SparkCatalog): the code's, not the account's
   if (
     dots >= 2 &&
-    (first === 106 || first === 111 || first === 83 || first === 77 || first === 65) &&
+    (first === 106 || first === 111 || first === 83 || first === 77 || first === 65 || first === 97) &&
     javaClass(s, a, b)
   )
     return false;
@@ -1423,8 +1468,9 @@ const RESERVED_ROLES: Record<string, boolean> = {
  * Prefixes of public Java packages (org.apache..., java.sql...), packed " prefix " for one search; not com. or io.: a
  * company's own packages (com.<company>.<app>.Main) name it, and stay masked.
  */
-// (and .NET's: System.Data.SqlClient, Microsoft.Extensions..., AWS Tools for PowerShell's Amazon.EC2.Model.<Type>)
-const JAVA_PACKAGES = " org java javax System Microsoft Amazon ";
+// (and .NET's: System.Data.SqlClient, Microsoft.Extensions..., AWS Tools for PowerShell's Amazon.EC2.Model.<Type>; and
+// Airflow's providers' classes, a secrets backend's: airflow.providers.amazon.aws.secrets...SecretsManagerBackend)
+const JAVA_PACKAGES = " org java javax System Microsoft Amazon airflow ";
 
 /** Whether s[a, b), a dotted name, is a Java class: a package's prefix (JAVA_PACKAGES), its last part capitalised. */
 function javaClass(s: string, a: number, b: number): boolean {
@@ -1436,7 +1482,7 @@ function javaClass(s: string, a: number, b: number): boolean {
 }
 
 /** Whether s[a, b) is one of Amazon's public AMI names or a SageMaker job type's own log group (plausibleName). */
-function awsPublicName(s: string, a: number, b: number): boolean {
+export function awsPublicName(s: string, a: number, b: number): boolean {
   // (units compared before matchesAt, a loop: this runs per candidate name, from interpreted code)
   const c = byteAt(s, a);
   const d = b - a > 15 ? byteAt(s, a + 1) : 0;
@@ -1875,7 +1921,56 @@ export function spacedName(s: string, a: number, b: number): boolean {
     } else if (!spacedUnit(c)) return false;
     else if ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0) letters++;
   }
-  return blanks > 0 && blanks < 8 && letters > 0;
+  // (nor one of the stop list's, a service's product name: ASFF's "ProductName": "Security Hub")
+  return blanks > 0 && blanks < 8 && letters > 0 && (blanks > 3 || STOPLIST[sub(s, a, b).toLowerCase()] !== true);
+}
+
+/**
+ * Where an account's name written before its id in parentheses starts ("Brindlecove Sandbox Ledger (552908174431)",
+ * "Account: brindlecove-management (309617284455)": the billing console, Cost Anomaly Detection's mails), the "("
+ * at k; or -1. Up to six words back, each capitalised or holding "-", "_" or a digit, to a line's start, a ":" or a
+ * lower-case word; two capitalised words at least, or one with "-", "_", a digit or a capital inside. Not AWS's
+ * words (AWS Account, Management Account ID).
+ */
+export function accountNameStart(s: string, k: number): number {
+  if (k < 3 || byteAt(s, k - 1) !== 32) return -1;
+  let a = k - 1;
+  let words = 0;
+  let marked = false;
+  while (words < 6) {
+    let w = a;
+    let mark = false;
+    let upper = false;
+    while (w > 0 && a - w < 64 && isNameUnit(byteAt(s, w - 1))) {
+      const c = byteAt(s, w - 1);
+      if (c === 45 || c === 95 || (cls(c) & ch.C_DIGIT) !== 0) mark = true;
+      else if ((cls(c) & ch.C_UPPER) !== 0) {
+        // (a second capital, CamelCase: BrindleProd)
+        if (upper) mark = true;
+        upper = true;
+      }
+      w--;
+    }
+    if (w === a) break;
+    const c0 = byteAt(s, w);
+    if ((cls(c0) & ch.C_UPPER) === 0 && !mark) break;
+    const len = a - w;
+    if (
+      (len === 3 && matchesAt(s, w, a, "AWS")) ||
+      (len === 7 && ch.matchesLowerAt(s, w, a, "account")) ||
+      (len === 2 && ch.matchesLowerAt(s, w, a, "id")) ||
+      (len === 6 && matchesAt(s, w, a, "Amazon"))
+    )
+      break;
+    words++;
+    if (mark) marked = true;
+    a = w;
+    if (w < 2 || byteAt(s, w - 1) !== 32 || byteAt(s, w - 2) === 32) break;
+    a = w - 1;
+  }
+  if (words === 0) return -1;
+  while (byteAt(s, a) === 32) a++;
+  return words >= 2 || marked ? a : -1;
 }
 
 /** The backslashes (an odd number, at most 15) before a quote at k, or 0. */

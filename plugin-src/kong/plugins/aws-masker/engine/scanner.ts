@@ -782,6 +782,11 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     const r = e < 0 ? mixedAlnum(s, j + 1, n) : 0;
     if (r >= 8 && r <= 63) e = j + 1 + r;
     kind = cfg.orgKinds["ws"];
+  } else if (len === 3 && c0 === 119 && byteAt(s, i + 1) === 115 && byteAt(s, i + 2) === 98) {
+    // a WorkSpaces bundle (wsb- + 8-63 lower alnum)
+    const r = mixedAlnum(s, j + 1, n);
+    if (r >= 8 && r <= 63) e = j + 1 + r;
+    kind = cfg.orgKinds["wsb"];
   } else if (len === 2 && c0 === 111 && byteAt(s, i + 1) === 117) {
     const r1 = runOf(s, j + 1, n, C_LOWER | C_DIGIT);
     const m = j + 1 + r1;
@@ -1031,7 +1036,13 @@ function matchCtxId(
       push(cfg, s, out, i, j, kind);
       return j;
     }
-  } else if (len === 32 && i > 3 && byteAt(s, i - 1) === UNDERSCORE && ch.matchesAt(s, i - 4, n, "TID_")) {
+  } else if (
+    len === 32 &&
+    i > 3 &&
+    byteAt(s, i - 1) === UNDERSCORE &&
+    (ch.matchesAt(s, i - 4, n, "TID_") || (j < n && byteAt(s, j) === DOT && (cls(byteAt(s, i - 2)) & C_ALNUM) === 0))
+  ) {
+    // (and an ACM DNS validation record's label, _<32 hex>.<domain>: the certificate's token)
     push(cfg, s, out, i, j, kind);
     return j;
   }
@@ -1318,13 +1329,14 @@ function matchShorthandPair(cfg: ScanConfig, s: string, i: number, j: number, n:
   if (byteAt(s, k) === 115 || byteAt(s, k) === 83) k++;
   if (k >= n || byteAt(s, k) !== ch.EQUALS) return 0;
   k++;
-  // what the values are, by the pair's name: a tag's only when it is Name
+  // what the values are, by the pair's name: a tag's (not one plain word but the Name tag's: tag:Service=payments stays)
   let kind: Kind | undefined;
   let ks = ps;
   if (pe - ps > 4 && matchesLowerAt(s, ps, pe, "tag:")) ks = ps + 4;
   const code = ks > ps ? CRED_NONE : creds.credentialKeyCode(s, ps, pe);
+  const otherTag = ks > ps && !(pe - ks === 4 && matchesLowerAt(s, ks, pe, "name"));
   if (code !== CRED_NONE) kind = credentialKind(cfg, code, s, k, k);
-  else if (ks > ps) kind = pe - ks === 4 && matchesLowerAt(s, ks, pe, "name") ? cfg.byId["resource-name"] : undefined;
+  else if (ks > ps) kind = cfg.byId["resource-name"];
   else {
     kind = nm.kindOfKey(cfg.keys, sub(s, ps, pe));
     if (kind === undefined && nm.genericKey(s, ps, pe) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
@@ -1339,7 +1351,7 @@ function matchShorthandPair(cfg: ScanConfig, s: string, i: number, j: number, n:
     while (b > a && byteAt(s, b - 1) === DOT) b--;
     if (b === a || idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) break;
     if (kind.family === "name" ? !plausibleName(s, a, b, kind) : b - a < 4) break;
-    push(cfg, s, out, a, b, kind);
+    if (!otherTag || !ch.plainWord(s, a, b)) push(cfg, s, out, a, b, kind);
     last = b;
     if (k >= n || byteAt(s, k) !== ch.COMMA) break;
     k++;
@@ -1662,7 +1674,8 @@ function matchLogGroupPath(cfg: ScanConfig, s: string, i: number, j: number, n: 
     else break;
   }
   while (e > ns && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === SLASH)) e--;
-  if (e === ns) return 0;
+  // (a SageMaker job type's own group, /aws/sagemaker/TrainingJobs, is AWS's)
+  if (e === ns || (byteAt(s, a + 5) === 115 && nm.awsPublicName(s, a, e))) return 0;
   push(cfg, s, out, a, e, kind);
   return e;
 }
@@ -2537,7 +2550,17 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   }
   // (an account's root principal, arn:aws:iam::<account>:root, names no resource of the account's)
   const root = resEnd - resStart === 4 && byteAt(s, resStart) === 114 && ch.matchesAt(s, resStart, resEnd, "root");
-  if (awsOwned || resEnd <= resStart || templated || root) return resEnd > resStart ? resEnd : accEnd;
+  // (and AWS's own resources that no account holds: Security Hub's products and standards, Private CA's templates,
+  // arn:aws:securityhub:::standards/..., arn:aws:acm-pca:::template/EndEntityCertificate/V1)
+  const c0 = byteAt(s, resStart);
+  const shared =
+    accEnd === accStart &&
+    (c0 === 112 || c0 === 115 || c0 === 116) &&
+    svcEnd - pEnd > 3 &&
+    (ch.matchesAt(s, resStart, resEnd, "product/") ||
+      ch.matchesAt(s, resStart, resEnd, "standards/") ||
+      ch.matchesAt(s, resStart, resEnd, "template/"));
+  if (awsOwned || resEnd <= resStart || templated || root || shared) return resEnd > resStart ? resEnd : accEnd;
   const service = sub(s, pEnd + 1, svcEnd);
   if (service === "s3" && accEnd > accStart) {
     // an S3 resource of an account's, <type>/<name>[/...] (accesspoint/<name>, storage-lens/<dashboard>,
@@ -3837,7 +3860,9 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
         userEnd - a === 20 &&
         cfg.iamKinds[sub(s, a, a + 4)] !== undefined &&
         runOf(s, a, userEnd, C_UPPER | C_DIGIT) === 20;
-      if (userEnd - a >= 3 && user !== undefined && !keyId && plausibleName(s, a, userEnd, user))
+      // (and Spark's driver endpoint, spark://CoarseGrainedScheduler@<host>:<port>, is Spark's own RPC name)
+      const spark = p - sc === 5 && userEnd - a === 22 && matchesLowerAt(s, sc, p, "spark");
+      if (userEnd - a >= 3 && user !== undefined && !keyId && !spark && plausibleName(s, a, userEnd, user))
         push(cfg, s, extra, a, userEnd, user);
       if (colon >= 0 && at > colon + 1) push(cfg, s, extra, colon + 1, at, cfg.byId["credential"]);
       // Hadoop's s3a://<key>:<secret>@<bucket>/ (also s3n://, s3://): the host is the bucket
@@ -4833,6 +4858,149 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (e > a && (nm.spacedName(s, a, e) || plausibleName(s, a, e, name as Kind))) push(cfg, s, extra, a, e, name);
     }
     p = s.indexOf('"Attributes": {', p + 15);
+  }
+  // a secret's or a parameter's name (a path) beside where it is kept, in prose: "rotated prod/app/db in Secrets
+  // Manager", "move it to /nwp/settle/consul/acl-token in Parameter Store", "in Secrets Manager bcv/workmail/x",
+  // "GetSecretValue on prod/ledger/pg-primary"; a path or a name with "-" or "_"
+  for (let q = 0; q < 4 && name !== undefined; q++) {
+    const lit =
+      q === 0
+        ? " in Secrets Manager"
+        : q === 1
+          ? " in Parameter Store"
+          : q === 2
+            ? "Secrets Manager "
+            : "SecretValue on ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = q < 2 ? p : p + lit.length;
+      let e = a;
+      let marks = 0;
+      if (q < 2) {
+        while (a > 0 && p - a < 256 && (nm.isNameUnit(byteAt(s, a - 1)) || byteAt(s, a - 1) === SLASH)) {
+          if (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === DASH || byteAt(s, a - 1) === UNDERSCORE) marks++;
+          a--;
+        }
+      } else {
+        while (e < n && e - a < 256 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) {
+          if (byteAt(s, e) === SLASH) marks++;
+          e++;
+        }
+        while (e > a && byteAt(s, e - 1) === DOT) e--;
+      }
+      if (q < 2) e = p;
+      if (marks > 0 && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+      p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
+  // a syslog line's host, between its time and the program's tag (RFC 3164 as rsyslog and journalctl write it: "Mar 11
+  // 10:31:07 mx-relay-02 postfix/smtp[22817]: ..."), in text with an AWS signal: a name with "-" or a digit (ip-10-...
+  // keeps its own kind)
+  p = name !== undefined ? firstOf(s, "]: ") : -1;
+  while (p >= 0) {
+    let d = p;
+    while (d > 0 && p - d < 12 && (cls(byteAt(s, d - 1)) & C_DIGIT) !== 0) d--;
+    let t = d - 1;
+    if (d < p && t > 0 && byteAt(s, t) === ch.LBRACKET) {
+      while (t > 0 && d - t < 64 && (nm.isNameUnit(byteAt(s, t - 1)) || byteAt(s, t - 1) === SLASH)) t--;
+      const e = t - 1;
+      let a = e;
+      if (e > 9 && e < d - 1 && byteAt(s, e) === SPACE) {
+        while (a > 0 && e - a < 64 && nm.isNameUnit(byteAt(s, a - 1))) a--;
+        // (the time before it, hh:mm:ss in a token of 40 units at most: 10:31:07, 2024-06-22T10:14:05.123+00:00)
+        let time = false;
+        let marked = false;
+        for (let k = a - 9; k > 0 && a - k < 40 && !time && byteAt(s, k + 7) !== SPACE; k--)
+          time = byteAt(s, k + 2) === COLON && byteAt(s, k + 5) === COLON && (cls(byteAt(s, k)) & C_DIGIT) !== 0;
+        for (let k = a; k < e && !marked; k++) marked = byteAt(s, k) === DASH || (cls(byteAt(s, k)) & C_DIGIT) !== 0;
+        if (
+          time &&
+          marked &&
+          byteAt(s, a - 1) === SPACE &&
+          !(byteAt(s, a) === 105 && byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH) &&
+          !idShaped(cfg, s, a, e) &&
+          plausibleName(s, a, e, name) &&
+          hasSignal(s, extra)
+        )
+          push(cfg, s, extra, a, e, name);
+      }
+    }
+    p = s.indexOf("]: ", p + 3);
+  }
+  // S3's user-defined object metadata, the company's own words: PutObject's and HeadObject's x-amz-meta-<key> headers
+  // (curl -v, a HAR's or a log's header dump), s3 cp's --metadata k=v,k=v and head-object's "Metadata": {"k": "v"};
+  // each value masked unless one plain word or an id of its own shape
+  p = name !== undefined ? firstOf(s, "x-amz-meta-") : -1;
+  while (p >= 0) {
+    let e = p + 11;
+    while (e < n && e - p < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+    if (e < n && byteAt(s, e) === QUOTE) e++;
+    if (e < n && (byteAt(s, e) === COLON || byteAt(s, e) === ch.EQUALS)) {
+      let a = e + 1;
+      while (a < n && a - e < 4 && (byteAt(s, a) === SPACE || byteAt(s, a) === QUOTE)) a++;
+      let b = a;
+      while (b < n && b - a < 256 && byteAt(s, b) !== LF && byteAt(s, b) !== 13 && byteAt(s, b) !== QUOTE) b++;
+      while (b > a && byteAt(s, b - 1) === SPACE) b--;
+      if (nm.metadataValue(s, a, b, name as Kind) && !idShaped(cfg, s, a, b)) push(cfg, s, extra, a, b, name);
+      e = b;
+    }
+    p = s.indexOf("x-amz-meta-", e);
+  }
+  // (and a KMS encryption context's values, the company's words that bind a ciphertext: CloudTrail's
+  // "encryptionContext": {"tenant": "x"}, a grant's EncryptionContextEquals={tenant=x}, --encryption-context k=v)
+  for (let q = 0; q < 4 && name !== undefined; q++) {
+    const lit =
+      q === 0
+        ? "--metadata "
+        : q === 1
+          ? "--encryption-context "
+          : q === 2
+            ? "ncryptionContextEquals={"
+            : "ncryptionContextSubset={";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      if (a < n && (byteAt(s, a) === QUOTE || byteAt(s, a) === ch.APOS)) a++;
+      // k=v pairs to the first blank, quote or brace
+      for (let pairs = 0; pairs < 16 && a < n; pairs++) {
+        let k = a;
+        while (k < n && k - a < 128 && nm.isNameUnit(byteAt(s, k))) k++;
+        if (k === a || k >= n || byteAt(s, k) !== ch.EQUALS) break;
+        let b = k + 1;
+        while (b < n && b - k < 256 && nm.isNameUnit(byteAt(s, b))) b++;
+        if (nm.metadataValue(s, k + 1, b, name) && !idShaped(cfg, s, k + 1, b)) push(cfg, s, extra, k + 1, b, name);
+        a = b + 1;
+        if (b >= n || byteAt(s, b) !== ch.COMMA) break;
+      }
+      p = s.indexOf(lit, a > p + lit.length ? a : p + lit.length);
+    }
+  }
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? '"Metadata": {' : 'ncryptionContext":';
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      while (a < n && a - p < 16 && byteAt(s, a) === SPACE) a++;
+      if (q === 1 && byteAt(s, a) === ch.LBRACE) a++;
+      // "k": "v" members to the closing brace (a nested object or a number ends the read)
+      for (let members = 0; members < 32 && a < n; members++) {
+        while (a < n && a - p < 4096 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === 13)) a++;
+        if (a >= n || byteAt(s, a) !== QUOTE) break;
+        const ke = unitWithin(s, QUOTE, a + 1, n, 128);
+        if (ke < 0 || ke + 3 >= n || byteAt(s, ke + 1) !== COLON) break;
+        const vs = byteAt(s, ke + 2) === SPACE ? ke + 4 : ke + 3;
+        if (byteAt(s, vs - 1) !== QUOTE) break;
+        const b = unitWithin(s, QUOTE, vs, n, 256);
+        if (b < 0) break;
+        // (AWS's own context keys keep their readers: aws:s3:arn, aws:rds:db-id)
+        const own = byteAt(s, a + 1) === 97 && byteAt(s, a + 2) === 119 && byteAt(s, a + 4) === COLON;
+        if (!own && nm.metadataValue(s, vs, b, name) && !idShaped(cfg, s, vs, b)) push(cfg, s, extra, vs, b, name);
+        a = b + 1;
+        if (a >= n || byteAt(s, a) !== ch.COMMA) break;
+        a++;
+      }
+      p = s.indexOf(lit, a > p + lit.length ? a : p + lit.length);
+    }
   }
   // a CloudFormation export's name, as a stack imports it (!ImportValue <name>, Fn::ImportValue: <name>, JSON's
   // "Fn::ImportValue": "<name>"): export names carry the exporting stack's (network-prod-VpcId, network-prod:Subnets);
@@ -5989,8 +6157,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // AWS AppConfig's configuration locations (LocationUri): ssm-parameter://<parameter>, ssm-document://<document>,
   // secretsmanager://<secret>, codepipeline://<pipeline>: the name after the scheme, up to a quote, blank or comma; and
-  // a log group named after "CloudWatch Logs " in prose (a path of two slashes or more: "CloudWatch Logs /fis/gameday")
-  for (let scheme = 0; scheme < 5; scheme++) {
+  // a log group named after "CloudWatch Logs " or "log group " in prose (a path of two slashes or more: "CloudWatch
+  // Logs /fis/gameday", "the log group /brindlecove/windows/security")
+  for (let scheme = 0; scheme < 6; scheme++) {
     const lit =
       scheme === 0
         ? "ssm-parameter://"
@@ -6000,11 +6169,18 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
             ? "secretsmanager://"
             : scheme === 3
               ? "codepipeline://"
-              : "CloudWatch Logs /";
+              : scheme === 4
+                ? "CloudWatch Logs /"
+                : "group /";
     p = firstOf(s, lit);
     while (p >= 0) {
-      // (the log group starts at the literal's last unit, its "/")
-      const a = scheme === 4 ? p + lit.length - 1 : p + lit.length;
+      // (the log group starts at the literal's last unit, its "/"; "group /" after "log " or "logs ")
+      const a = scheme >= 4 ? p + lit.length - 1 : p + lit.length;
+      const logGroup =
+        scheme < 5 ||
+        (p >= 5 &&
+          byteAt(s, p - 1) === SPACE &&
+          (matchesLowerAt(s, p - 4, p - 1, "log") || matchesLowerAt(s, p - 5, p - 1, "logs")));
       let e = a;
       let slashes = 0;
       while (e < n && e - a < 512) {
@@ -6013,7 +6189,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (c === SLASH) slashes++;
         e++;
       }
-      if (e > a && (scheme < 4 || (slashes >= 2 && byteAt(s, e - 1) !== SLASH)))
+      // (a sentence's end is no part of it)
+      while (e > a && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === COLON)) e--;
+      if (e > a && logGroup && (scheme < 4 || (slashes >= 2 && byteAt(s, e - 1) !== SLASH)))
         push(cfg, s, extra, a, e, cfg.byId["resource-name"]);
       p = s.indexOf(lit, e > a ? e : a + 1);
     }
@@ -6677,6 +6855,11 @@ const SIGNAL_WORDS = [
   // AWS controllers' Kubernetes annotations and labels
   "alb.ingress",
   "karpenter",
+  // a Cost and Usage Report's columns (CUR 2.0's line_item_usage_account_id, the legacy lineItem/UsageAccountId) and
+  // Migration Hub's import template's (VMware.VMName): an export pasted without a word of AWS
+  "line_item_",
+  "lineItem/",
+  "VMware.VMName",
 ];
 
 function hasSignal(s: string, out: Match[]): boolean {
@@ -6809,8 +6992,9 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
   const tagCols: boolean[] = [];
   // each column's header's start and end (2k, 2k + 1)
   const heads: number[] = [];
-  // the column of CUR 2.0's resource_tags, or -1
+  // the columns of CUR 2.0's resource_tags and cost_category, or -1
   let tags = -1;
+  let costCategory = -1;
   let width = 0;
   let ls = 0;
   while (ls < n) {
@@ -6837,15 +7021,29 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         const kind = cols[k];
         const a = CSV_A[k];
         const b = CSV_B[k];
-        if (k === tags) {
-          // CUR 2.0's resource_tags, a JSON map in the cell: its Name tag's value ("user_name": the user-defined tag
-          // Name), blanks and all
+        if (k === tags || k === costCategory) {
+          // CUR 2.0's resource_tags and cost_category, JSON maps in the cell ({""user_team"":""payments-core""}): the
+          // values of the user-defined tags (user_<tag>) and of every cost category, blanks and all; not one plain
+          // word but the Name tag's (user_name)
           // (searched within the cell: a search of the text from it, per row, is quadratic in rows without the tag)
           const cell = sub(s, a, b);
-          const at = cell.indexOf('user_name"":""');
-          const ve = at >= 0 ? cell.indexOf('""', at + 14) : -1;
-          if (ve > at + 14 && ve - at - 14 <= 128)
-            cells.push({ s: a + at + 14, e: a + ve, kind: cfg.byId["resource-name"] });
+          const lit = k === tags ? '""user_' : '""';
+          let at = cell.indexOf(lit);
+          for (let members = 0; at >= 0 && members < 64; members++) {
+            const ke = cell.indexOf('"":""', at + 2);
+            if (ke < 0 || ke - at > 130) break;
+            const ve = cell.indexOf('""', ke + 5);
+            if (ve < 0) break;
+            const vs = ke + 5;
+            if (
+              ve - vs <= 128 &&
+              ((k === tags && ke - at === 11 && ch.matchesAt(cell, at + 7, ke, "name")) ||
+                !ch.plainWord(cell, vs, ve)) &&
+              (nm.spacedName(cell, vs, ve) || plausibleName(cell, vs, ve, cfg.byId["resource-name"]))
+            )
+              cells.push({ s: a + vs, e: a + ve, kind: cfg.byId["resource-name"] });
+            at = cell.indexOf(lit, ve + 2);
+          }
           continue;
         }
         if (
@@ -6868,10 +7066,15 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
       width = 0;
       cols = [];
       tags = -1;
+      costCategory = -1;
       let any = false;
-      // (the labels are checked first: a line with a long or empty cell is no header, its cells are not classified)
+      // (the labels are checked first: a line with a long or empty cell is no header, its cells are not classified; a
+      // label of one token may be long, CUR 2.0's reservation_amortized_upfront_fee_for_billing_period)
       let labels = true;
-      for (let k = 0; k < count; k++) if (CSV_B[k] - CSV_A[k] > 48 || CSV_B[k] === CSV_A[k]) labels = false;
+      for (let k = 0; k < count && labels; k++) {
+        const w = CSV_B[k] - CSV_A[k];
+        if (w === 0 || w > 96 || (w > 48 && unitWithin(s, SPACE, CSV_A[k], n, w) >= 0)) labels = false;
+      }
       for (let k = 0; labels && k < count; k++) {
         const a = CSV_A[k];
         const b = CSV_B[k];
@@ -6881,6 +7084,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           kind = code === creds.CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
         else if (nm.genericKey(s, a, b)) kind = cfg.byId["resource-name"];
         else if (b - a === 13 && matchesLowerAt(s, a, b, "resource_tags")) tags = k;
+        else if (b - a === 13 && matchesLowerAt(s, a, b, "cost_category")) costCategory = k;
         // (a title of words ending in " Id": AWS Backup's report columns, Backup Job Id, Recovery Point Id)
         else if (
           b - a >= 5 &&
@@ -6891,11 +7095,19 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           kind = cfg.byId["resource-name"];
         if (kind !== undefined) any = true;
         cols[k] = kind;
-        tagCols[k] = kind !== undefined && kind.id === "resource-name" && nm.tagKey(s, a, b);
+        // (and an account's name, CUR 2.0's line_item_usage_account_name, FOCUS's SubAccountName: words, unquoted)
+        tagCols[k] =
+          kind !== undefined &&
+          kind.id === "resource-name" &&
+          (nm.tagKey(s, a, b) ||
+            (b - a >= 11 &&
+              (matchesLowerAt(s, b - 11, b, "accountname") ||
+                (b - a >= 12 &&
+                  (matchesLowerAt(s, b - 12, b, "account_name") || matchesLowerAt(s, b - 12, b, "account name"))))));
         heads[2 * k] = a;
         heads[2 * k + 1] = b;
       }
-      if (labels && any) width = count;
+      if (labels && (any || tags >= 0 || costCategory >= 0)) width = count;
     } else {
       width = 0;
     }
@@ -7460,6 +7672,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   // --output text rows: their cells are Hit, TLSv1.3, text/html, read by the other rules; from the #Fields: line to
   // the first line without a tab
   let logRows = false;
+  // a block of --output table's | key | value | rows (one object's members) after a row whose key is an API's: its
+  // other camelCase keys are keys too (defaultDomain, repository), up to the next border
+  let keyRows = false;
   while (ls < n) {
     let lineCells = 0;
     let le = s.indexOf("\n", ls);
@@ -7469,6 +7684,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     let k = ls;
     while (k < e && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
     const isBorder = borderLine(s, ls, e);
+    if (isBorder) keyRows = false;
     // a row of | cells |, or of │ cells │ in a box-drawn frame
     const pipeRow = k < e && (byteAt(s, k) === ch.PIPE || ch.boxAt(s, k, e, true) > 0);
     let hasTab = false;
@@ -7520,6 +7736,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let open = false; // a cell after the last rule: no box-drawn row (a tree's branch: │   ├─ x)
       let label = false; // the cell before ends with ":" (a ticket's Type:<tab>Incident)
       let caps = false; // a cell of four capitals or more (--output text's RESERVATIONS, TAGS)
+      let advisory = false; // a cell that opens with CVE- or GHSA- (a scanner's vulnerability row: trivy, grype)
+      let allSnake = true; // every cell a lower-case snake_case label (a SQL client's column titles: account_id)
       let tagsRow = false; // --output text's TAGS<tab>key<tab>value: the tag's key is AWS's or the company's vocabulary
       let tagKey = 0;
       let tagKeyEnd = 0;
@@ -7582,6 +7800,16 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             }
           }
           if (!headerWord(s, a, b, false)) allHeaders = false;
+          if (
+            b - a >= 9 &&
+            (byteAt(s, a) === 67 || byteAt(s, a) === 71) &&
+            (ch.matchesAt(s, a, b, "CVE-") || ch.matchesAt(s, a, b, "GHSA-"))
+          )
+            advisory = true;
+          for (let q = a; q < b && allSnake; q++) {
+            const u = byteAt(s, q);
+            if ((u < 97 || u > 122) && u !== UNDERSCORE) allSnake = false;
+          }
           if (!headerWord(s, a, b, true)) allWords = false;
           else if (b - a >= 4 && runOf(s, a, b, C_UPPER) === b - a) caps = true;
           if (a - c >= 3) centered = true;
@@ -7615,6 +7843,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         const ne = s.indexOf("\n", le + 1);
         if (unitWithin(s, 9, le + 1, n, (ne < 0 ? n : ne) - le - 1) >= 0) cells.length = first;
       }
+      // (a vulnerability's row names public packages, their versions and the fix's state: libexpat1, fixed, 2.5.0-1)
+      if (advisory) cells.length = first;
       if (pipeRow) {
         // (amplify status: │ Category │ Resource name │ Operation │ Provider plugin │, the category is Amplify's word)
         if (
@@ -7631,7 +7861,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         if (sep === 0 && open) {
           cells.length = first;
         } else if (
-          (allHeaders || (allWords && (centered || (oneBlank && sep === ch.PIPE && rowsUnder)))) &&
+          (allHeaders || ((allWords || allSnake) && (centered || (oneBlank && sep === ch.PIPE && rowsUnder)))) &&
           prevBorder &&
           nextBorder
         ) {
@@ -7642,11 +7872,15 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         } else if (
           count === 2 &&
           cells.length > first &&
-          (headerWord(s, cells[first].s, cells[first].e, false) || nm.camelRowKey(s, cells[first].s, cells[first].e))
+          (headerWord(s, cells[first].s, cells[first].e, false) ||
+            nm.camelRowKey(s, cells[first].s, cells[first].e) ||
+            (keyRows && cells[first].s === firstCellStart && headerWord(s, firstCellStart, cells[first].e, true)))
         ) {
           // | Key | value |: the key stays (and a version's value: | platformVersion | eks.8 |)
           const a = cells[first].s;
           const b = cells[first].e;
+          // (an API's lower-case key opens the block; a capitalised one may be a name: | BrindleOrders | ACTIVE |)
+          if (!keyRows) keyRows = nm.camelRowKey(s, a, b);
           const version = b - a >= 7 && matchesLowerAt(s, b - 7, b, "version");
           for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
           cells.length = cells.length - 1;
@@ -7654,7 +7888,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         }
       }
     }
-    if (!pipeRow) markdown = false;
+    if (!pipeRow) {
+      markdown = false;
+      keyRows = false;
+    }
     prevTab = hasTab;
     prevCount = lineCells;
     prevBorder = isBorder;
@@ -7893,8 +8130,11 @@ function wordMatch(
       // an FSx for ONTAP file system's id in its CLI prompt (FsxId0c3d4e5f6a7b8c9d0::>): fs-<the same hex>
       push(cfg, s, out, i, j, cfg.hexKinds["fs"]);
       consumed = j;
-    } else if (c === 69 && len === 7 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
-      consumed = matchPrefixedUpper(cfg, s, i, j, n, out); // EC2AMAZ-4R1T5VK
+    } else if (
+      (c === 69 && len === 7 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) ||
+      (c === 87 && len === 6 && nxt === 45 && byteAt(s, i + 1) === 83 && byteAt(s, i + 2) === 65)
+    ) {
+      consumed = matchPrefixedUpper(cfg, s, i, j, n, out); // EC2AMAZ-4R1T5VK, WSAMZN-4JQ8R2KT
     } else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
       // an EC2 instance's system UUID as SMBIOS gives it (product_uuid, dmidecode): EC2E1916-9099-7CAF-...
       const e = windowHas(s, i - 48, i, "uuid") ? ch.uuidEnd(s, i, n, true) : -1;
@@ -7933,7 +8173,10 @@ function wordMatch(
     }
   } else if (nxt === 46) {
     if (len <= 3) consumed = matchIpv4(cfg, s, i, n, out);
-    else if (len === 12) consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out); // "account 123456789012."
+    else if (len === 12)
+      consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out); // "account 123456789012."
+    // (a task's id before a sentence's end, an ACM validation record's label: _<32 hex>.<domain>)
+    else if (len === 32) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.hex32Kind, out);
   } else if (nxt === 58) {
     if (len <= 4) consumed = matchIpv6(cfg, s, i, n, out);
     if (consumed === 0 && len === 2) consumed = matchChatHandle(cfg, s, i, n, out);
@@ -7973,7 +8216,17 @@ function wordMatch(
     if (consumed === 0 && len === 10 && cfg.apiIdKind !== undefined)
       consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.apiIdKind, out);
   } else if (len === 12) {
+    const before = out.length;
     consumed = matchAccountByContext(cfg, s, i, j, n, keyCtx, out);
+    // (its name before it, "Brindlecove Sandbox Ledger (552908174431)": masked before the account, in order)
+    const a = consumed > 0 && out.length === before + 1 && prev === ch.LPAREN ? nm.accountNameStart(s, i - 1) : -1;
+    const kind = cfg.byId["resource-name"];
+    if (a >= 0 && kind !== undefined && (before === 0 || out[before - 1].e <= a)) {
+      const account = out[before];
+      out.length = before;
+      push(cfg, s, out, a, i - 2, kind);
+      out.push(account);
+    }
   } else if (len === 4 && nxt === DASH) {
     // an account id as the console shows it (Account ID: 1234-5678-9012), never a longer run of groups
     if (
