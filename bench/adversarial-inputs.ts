@@ -592,6 +592,15 @@ export function adversarialInputs(size: number): Input[] {
     ],
     ["common name run", 'subject=C = GB, O = A B, CN = C D G2 "subject": "CN=e-f,OU=G H,O=I J" Owner: CN=k-l, OU=M '],
     [
+      "reference and display name run",
+      '{"summary": "Dana Okafor", "type": "user_reference"} _reference" Priya Raman <p@brindlecove.com> "A B" <c@d.io> ',
+    ],
+    [
+      "tag pair and flag run",
+      '{"Key": "a-b", "Value": "c-d"} {"Key": "aws:ResourceTag/e", "Value": "f-g"} -storepass Ab1xyzw password=a&b\n' +
+        "+353 1 555 0199 +1-2-3 registration code SL1+AB ",
+    ],
+    [
       "token prefix run",
       "hvs.CAESIJ7kq2ZxN9vL3cT8pR1m AQICAHgI7Zp2Lk9rB4nX0vQ3mT8fW5cY1jH6 x:APA91bH4kQ2mX9pT7vR3nW6yZ1cF8 " +
         "webhook.office.com/webhookb2/a@b/c _3f9a27c5d1e84b06a2c7e5f18b9d4c20.x ",

@@ -5264,4 +5264,78 @@ describe("fresh material, forty-fifth pass: observability, findings, PKI, billin
       /fKq9x2R7|H4kQ2mX9/,
     );
   });
+  it("second round: password flags and properties, tag pairs and conditions, PagerDuty references, display names", () => {
+    const text =
+      "keytool -importkeystore -srcstorepass Nw9payouts2025 -deststorepass Ky9ledger2025\n" +
+      "ssl.keystore.password=Tr0ub4dor&3-msk\n" +
+      '"TargetTags": [{"Key": "dlm-group", "Value": "nwp-ledger-hot"}, {"Key": "tier", "Value": "gold"}] aws\n' +
+      '{"Key": "aws:ResourceTag/backup-tier", "Value": "ledger-critical"}\n' +
+      '"service": {"id": "PX9R2TB", "summary": "nwp-checkout-cloudwatch", "type": "service_reference"}\n' +
+      '"assignees": [{"summary": "Dana Okafor", "type": "user_reference"}]\n' +
+      "Author: Priya Raman <priya.raman@northwind-payments.com>\n" +
+      'From: "Tomasz Wojcik" <tw@brindlecove.com>\n' +
+      '"tags": {"ManagedBy": "platform-eng"}\nCostFilters:\n  TagKeyValue:\n  - user:Team$payments-core\n' +
+      '"description": "Main inbound flow for +353 1 555 0199"\n';
+    const out = mask(text);
+    for (const v of [
+      "Nw9payouts2025",
+      "Ky9ledger2025",
+      "Tr0ub4dor",
+      "3-msk",
+      "nwp-ledger-hot",
+      "ledger-critical",
+      "nwp-checkout-cloudwatch",
+      "Dana Okafor",
+      "Priya Raman",
+      "Tomasz Wojcik",
+      "platform-eng",
+      "payments-core",
+      "555 0199",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ['"Value": "gold"', '"type": "service_reference"', "Author: RESOURCE_NAME_"])
+      expect(out).toContain(v);
+    // environment pairs keep their values; a JWT under an unknown key stays a credential
+    const env = '[{"name": "NODE_ENV", "value": "production"}, {"name": "LOG_FORMAT", "value": "json-lines"}] aws';
+    expect(mask(env)).toBe(env);
+    expect(
+      mask('aws Postman: { "key": "merchant_jwt", "value": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl" }'),
+    ).toContain('"value": "CREDENTIAL_');
+  });
+  it("second round: backup jobs and snake_case plans, psql titles of names, service-linked roles' suffixes", () => {
+    const text =
+      "AWS Backup: backup job 7AABA76D-D6F6-401A-80D3-FB53BA76FF98 failed; the restore testing plan " +
+      "bc_weekly_restore_check failed; the backup plan nwp_tier1_daily ran\n" +
+      "Volume eng_builds_vol on SVM bc-eng-svm01 has newer snapshots\n" +
+      "aws account 604837219158\n" +
+      "     instance_id     |      key_name      | master_username\n" +
+      "---------------------+--------------------+-----------------\n" +
+      " i-05d8b2f7c1e94a630 | bi-team-ohio       | wms_admin\n" +
+      "(1 row)\n" +
+      '"ServiceRole": "arn:aws:iam::481530297716:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_Hk3Pz9QwLm2Rt"\n' +
+      "Registering device with registration code SLiad+K5WT4L\n" +
+      "Status,Access Key ID,User Name (IAM or Root)\nRed,AKIAQ7KST3W9HC6DPT2F,deploy-bot-legacy\n";
+    const out = mask(text);
+    for (const v of [
+      "7AABA76D-D6F6",
+      "bc_weekly_restore_check",
+      "nwp_tier1_daily",
+      "eng_builds_vol",
+      "bi-team-ohio",
+      "wms_admin",
+      "Hk3Pz9QwLm2Rt",
+      "SLiad+K5WT4L",
+      "deploy-bot-legacy",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["AWSServiceRoleForAmazonConnect_", "key_name", "User Name (IAM or Root)"])
+      expect(out).toContain(v);
+    // an SNS alarm's escaped dimension keeps its name; budget types and plain registration talk stay
+    const sns = '{"Message":"{\\"Dimensions\\":[{\\"value\\":\\"nwp-dlq\\",\\"name\\":\\"QueueName\\"}]}"}';
+    expect(mask(sns)).toContain('\\"name\\":\\"QueueName\\"');
+    const budget =
+      "AWS Budget Notification\nBudget Name\tledger-eks-compute\nBudget Type\tCost\n\nThe ACTUAL Cost is $9,873.40.";
+    expect(mask(budget)).toContain("The ACTUAL Cost is");
+    expect(mask("AWS: enter the registration code here please")).toBe("AWS: enter the registration code here please");
+  });
 });

@@ -191,8 +191,13 @@ export function customHosts(s: string, n: number): number {
         (before !== 58 || (a >= 7 && sub(s, a - 7, a) === "mailto:")) &&
         SSH_USERS[sub(s, a, at).toLowerCase()] !== true
       ) {
-        // a public service's own addresses stay (AWS's senders: no-reply@sns.amazonaws.com)
-        if (label && pub !== 1) count = span(count, a, e, HOST_EMAIL);
+        // a public service's own addresses stay (AWS's senders: no-reply@sns.amazonaws.com); a mailbox's display name
+        // before "<" is its person's (Author: Priya Raman <priya@x.com>, From: "Dana Okafor" <dana@x.com>)
+        if (label && pub !== 1) {
+          const d = before === 60 ? displayNameStart(s, a - 1, floor) : -1;
+          if (d >= 0) count = span(count, d, byteAt(s, a - 3) === 34 ? a - 3 : a - 2, HOST_ACCOUNT);
+          count = span(count, a, e, HOST_EMAIL);
+        }
       } else if (!tld) {
         // (a top-level domain of addresses only: .me, .fm)
       } else if (label && pub === undefined && CODE_ROOTS[first] !== true) {
@@ -257,11 +262,22 @@ function directoryNames(s: string, n: number, count: number): number {
     }
     p = s.indexOf("\\", e > p + 1 ? e : p + 1);
   }
-  // a phone number: "+" and 10-15 digits standing alone (not a time zone's +0000, not inside base64)
+  // a phone number: "+" and 10-15 digits standing alone (not a time zone's +0000, not inside base64), in one run or
+  // in groups after the country's code of one to three (+353 1 555 0199, +1-206-555-0100: a contact flow's description)
   p = s.indexOf("+");
   while (p >= 0 && p + 10 < n) {
-    const e = p + 1 + ch.runOf(s, p + 1, p + 17 < n ? p + 17 : n, C_DIGIT);
-    if (e - p - 1 >= 10 && e - p - 1 <= 15 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) {
+    let e = p + 1 + ch.runOf(s, p + 1, p + 17 < n ? p + 17 : n, C_DIGIT);
+    let digits = e - p - 1;
+    if (digits >= 1 && digits <= 3 && e + 1 < n && (byteAt(s, e) === 32 || byteAt(s, e) === 45)) {
+      const sep = byteAt(s, e);
+      for (let groups = 0; groups < 5 && e + 1 < n && byteAt(s, e) === sep; groups++) {
+        const r = ch.runOf(s, e + 1, e + 6 < n ? e + 6 : n, C_DIGIT);
+        if (r === 0 || r > 4) break;
+        e += 1 + r;
+        digits += r;
+      }
+    }
+    if (digits >= 10 && digits <= 15 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) {
       const c = e < n ? byteAt(s, e) : 32;
       if ((cls(c) & C_ALNUM) === 0 && c !== 43 && c !== 47 && c !== 61) count = span(count, p, e, HOST_PHONE);
     }
@@ -287,6 +303,35 @@ function directoryNames(s: string, n: number, count: number): number {
     }
   }
   return count;
+}
+
+/**
+ * Where a mailbox's display name starts, its "<" at k: one to four capitalised words (letters, "-", "'", ".") before
+ * " <" (or before '" <', quoted), down to floor; -1 for none.
+ */
+function displayNameStart(s: string, k: number, floor: number): number {
+  if (k < 3 || byteAt(s, k - 1) !== 32) return -1;
+  let b = k - 1;
+  const quoted = byteAt(s, b - 1) === 34;
+  if (quoted) b--;
+  let a = b;
+  let words = 0;
+  while (words < 4) {
+    let w = a;
+    while (w > floor && a - w < 32) {
+      const c = byteAt(s, w - 1);
+      if ((cls(c) & (C_LOWER | ch.C_UPPER)) === 0 && c !== 45 && c !== 39 && c !== 46) break;
+      w--;
+    }
+    if (w === a || (cls(byteAt(s, w)) & ch.C_UPPER) === 0) break;
+    words++;
+    a = w;
+    if (w - 1 <= floor || byteAt(s, w - 1) !== 32 || (cls(byteAt(s, w - 2)) & (C_LOWER | ch.C_UPPER)) === 0) break;
+    a = w - 1;
+  }
+  while (byteAt(s, a) === 32) a++;
+  if (words === 0 || (quoted && byteAt(s, a - 1) !== 34)) return -1;
+  return a;
 }
 
 // Active Directory's own containers and groups (CN=Users, CN=Domain Admins, OU=Domain Controllers)

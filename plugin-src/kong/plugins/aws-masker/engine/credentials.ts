@@ -598,7 +598,8 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
       b++;
     }
     // a connection string's `Password=Tide&Anchor2291;`: its fields end at ";", so an "&" with no "=" after it before
-    // the ";" is the value's (in a query string, `&key=` ends it)
+    // the ";" is the value's (in a query string, `&key=` ends it); so is one before the line's end (a properties
+    // file's ssl.keystore.password=Tr0ub4dor&3-msk)
     if (sep === EQUALS && b < n && byteAt(s, b) === AMP) {
       let e = b + 1;
       while (e < n && e - a < 256) {
@@ -606,7 +607,7 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
         if (c === SEMI || c === EQUALS || c <= SPACE || c === QUOTE || c === APOS) break;
         e++;
       }
-      if (e < n && byteAt(s, e) === SEMI) b = e;
+      if (e >= n || byteAt(s, e) === SEMI || byteAt(s, e) === LF || byteAt(s, e) === CR) b = e;
     }
     WALK.from = a;
     WALK.to = b;

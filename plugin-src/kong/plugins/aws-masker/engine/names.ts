@@ -606,6 +606,13 @@ export const STOPLIST: Record<string, boolean> = {
   sha384withrsa: true,
   sha256withecdsa: true,
   remote: true,
+  // AWS Budgets' budget types (the alert mail's "Budget Type<tab>Cost": learned, every "Cost" of the mail went)
+  cost: true,
+  usage: true,
+  "ri utilization": true,
+  "ri coverage": true,
+  "savings plans utilization": true,
+  "savings plans coverage": true,
   // Security Hub's products of AWS's own (ASFF's ProductName; learned, it replaced the service's name in prose)
   "security hub": true,
   "access analyzer": true,
@@ -900,9 +907,13 @@ const TAG_ENDINGS = [
   // authorizer passes the claims on: a string), read as a tag's value: one plain word (groups: docker, sudo) stays
   "gecos",
   "groups",
-  // (forty-fifth pass) an app's own routing headers in a capture (x-nwp-backend, x-bc-upstream: the service behind)
+  // (forty-fifth pass) an app's own routing headers in a capture (x-nwp-backend, x-bc-upstream: the service behind),
+  // and AWS's tagging guide's other ownership tags (ManagedBy, Maintainer, Squad)
   "backend",
   "upstream",
+  "managedby",
+  "maintainer",
+  "squad",
 ];
 const TAG = ch.newSuffixSet(TAG_ENDINGS);
 
@@ -1162,9 +1173,12 @@ export function stepFunctionsWord(s: string, a: number, b: number): boolean {
   );
 }
 
-/** True when s[a, b) is a psql column title over names (PSQL_NAME_TITLES). */
+/**
+ * True when s[a, b) is a psql column title over names (PSQL_NAME_TITLES), or a name's key (a CloudQuery or Steampipe
+ * table's key_name, master_username, db_cluster_identifier).
+ */
 export function psqlNameTitle(s: string, a: number, b: number): boolean {
-  return b - a <= 24 && PSQL_NAME_TITLES[sub(s, a, b).toLowerCase()] === true;
+  return b - a <= 48 && (PSQL_NAME_TITLES[sub(s, a, b).toLowerCase()] === true || genericKey(s, a, b));
 }
 
 /**
@@ -2941,7 +2955,8 @@ export function countNotAccount(s: string, i: number): boolean {
  * lifecycle or replication (lint and firewall rules are named in the same words), "machine" only after "state" (a Step
  * Functions state machine), "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock
  * knowledge base), "runner" only after "app" (an App Runner service; not a CI runner), "profile" only after "instance",
- * "from", "using" or "AWS", "system" only after "file", "point" only after "access", "plan" only after "backup"; every
+ * "from", "using" or "AWS", "system" only after "file", "point" only after "access", "plan" only after "backup",
+ * "usage" or "testing"; every
  * other noun anywhere. Loop-free but for those nine nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
@@ -2986,10 +3001,12 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   // an EFS or FSx file system, an S3 access point
   if (system) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "file");
   if (point) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "access");
-  // an AWS Backup plan, an API Gateway usage plan
+  // an AWS Backup plan and restore testing plan, an API Gateway usage plan
   if (plan)
     return (
-      (w === 6 && ch.matchesLowerAt(s, k, a - 1, "backup")) || (w === 5 && ch.matchesLowerAt(s, k, a - 1, "usage"))
+      (w === 6 && ch.matchesLowerAt(s, k, a - 1, "backup")) ||
+      (w === 5 && ch.matchesLowerAt(s, k, a - 1, "usage")) ||
+      (w === 7 && ch.matchesLowerAt(s, k, a - 1, "testing"))
     );
   // an instance profile, a CLI's profile ("from profile x", "using profile x", "AWS profile x")
   if (profile)

@@ -235,6 +235,9 @@ function nounKinds(): void {
     // an AWS Backup plan ("plan" only after "backup"; not "replica": a name stands before it as often, "the
     // global-table replica")
     ["plan", "resource-name"],
+    // (forty-fifth pass) AWS Backup's restore testing selections, an FSx for ONTAP volume (Volume eng_builds_vol on SVM x)
+    ["selection", "resource-name"],
+    ["volume", "resource-name"],
     // a Kafka Connect (Debezium's) connector, an Airflow DAG (forty-second pass)
     ["connector", "resource-name"],
     ["dag", "resource-name"],
@@ -1103,6 +1106,8 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   let ls = i;
   while (ls > 0 && i - ls < PAIR_WINDOW && byteAt(s, ls - 1) !== 10) ls--;
   let k = -1;
+  // (the pair's name a Key's: a tag's, {"Key": "dlm-group", "Value": x})
+  let tagPair = false;
   // the line before holds the pair name only when the value opens its line (a `"Name": x,` line above
   // `"Tags": [{"Key": "Name", "Value": y}]` is another member)
   let opens = true;
@@ -1118,6 +1123,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       const at = prev.indexOf(w);
       if (at >= 0) {
         k = ps + at + w.length;
+        tagPair = w === "key:" || w === 'key":';
         break;
       }
     }
@@ -1144,6 +1150,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       if (at > 0 && byteAt(before, at - 1) === QUOTE) {
         k = from + at + w.length;
         ls = i;
+        tagPair = w === 'key":';
         break;
       }
     }
@@ -1245,7 +1252,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   const close = unitWithin(s, 125, j, n, 2 * PAIR_WINDOW);
   const rest = close > j && byteAt(s, j) === QUOTE && byteAt(s, j + 1) === COLON ? sub(s, j, close) : "";
   const cookie = rest.indexOf('"httpOnly"') > 0 || (rest.indexOf('"path"') > 0 && rest.indexOf('"domain"') > 0);
-  return valueOfKey(cfg, s, k, e, i, j, n, out, cookie);
+  return valueOfKey(cfg, s, k, e, i, j, n, out, cookie, tagPair);
 }
 
 /**
@@ -1263,6 +1270,7 @@ function valueOfKey(
   n: number,
   out: Match[],
   cookie = false,
+  tagPair = false,
 ): number {
   // (a request's cookies by their header's name, a WAF log's or a HAR file's {"name": "Cookie", "value": x}: session ids)
   const code =
@@ -1275,16 +1283,24 @@ function valueOfKey(
     return CRED_SPAN.e;
   }
   let kind = nm.kindOfKey(cfg.keys, sub(s, k, e));
-  const generic = kind === undefined && nm.genericKey(s, k, e) && hasSignal(s, out);
+  // (a tag's key of no word of the lists, a Key/Value pair's or a condition's aws:ResourceTag/<key>: its value is a name
+  // but one plain word, as a tag key's)
+  const otherTag =
+    kind === undefined &&
+    !nm.genericKey(s, k, e) &&
+    (tagPair || (k >= 16 && ch.matchesAt(s, k - 16, k, "aws:ResourceTag/")));
+  const generic = kind === undefined && (otherTag || nm.genericKey(s, k, e)) && hasSignal(s, out);
   if (generic) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, keyStart, false, kind, VALUE_SPAN))
     return 0;
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
+  // (a token under such a key is a credential's reader's: Postman's {"key": "merchant_jwt", "value": "eyJ..."})
+  if (otherTag && byteAt(s, a) === 101 && byteAt(s, a + 1) === 121 && byteAt(s, a + 2) === 74) return 0;
   // (a tag's value in words: Value: Treasury Ops under Key: BusinessUnit)
   const t = generic && nm.tagKey(s, k, e) ? nm.spacedValueEnd(s, b, n) : b;
-  if (t === b && generic && nm.plainTagValue(s, k, e, s, a, b)) return b;
+  if (t === b && generic && (nm.plainTagValue(s, k, e, s, a, b) || (otherTag && ch.plainWord(s, a, b)))) return b;
   push(cfg, s, out, a, t, generic ? genericKind(cfg, s, e, a, b) : kind);
   return t;
 }
@@ -1298,6 +1314,8 @@ const CONFIG_SECRETS = [
   "requirepass ",
   '"--requirepass", "',
   "SetEnv ",
+  // a WorkSpaces directory's registration code in the client's log or in prose
+  "registration code ",
 ];
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
@@ -1432,8 +1450,11 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     push(cfg, s, out, v, q - 1, kind);
     return q - 1;
   }
-  // an opaque id of letters and digits (Bedrock's agent QW7RT2ZP4K, knowledge base 7DFG2HJ9KL, job 3fj9d2k1l0pq)
-  const opaque = nm.opaqueIdEnd(s, v, n);
+  // an opaque id of letters and digits (Bedrock's agent QW7RT2ZP4K, knowledge base 7DFG2HJ9KL, job 3fj9d2k1l0pq); a
+  // UUID after "job" (AWS Backup's backup, restore and copy jobs: 7AABA76D-D6F6-401A-80D3-FB53BA76FF98)
+  let opaque = nm.opaqueIdEnd(s, v, n);
+  if (opaque < 0 && j - ks === 3 && lowerCode(byteAt(s, ks)) === 106 && v + 36 <= n && byteAt(s, v + 8) === DASH)
+    opaque = ch.uuidEnd(s, v, n, true);
   // (a host, a server or a container is named by its kebab name; an id there, Transfer's server s-<hex>, or a DNS
   // name, host "db.corp.internal", is its own kind's)
   const plainNoun = nm.plainNoun(s, ks, j - ks);
@@ -1464,10 +1485,16 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   const repo =
     n0 === 114 &&
     ((nounLen === 4 && matchesLowerAt(s, ks, j, "repo")) || (nounLen === 10 && matchesLowerAt(s, ks, j, "repository")));
-  // (in lower case: SQL's "TABLE db.t" is read by the Athena forms, name by name)
+  // (in lower case: SQL's "TABLE db.t" is read by the Athena forms, name by name); and AWS Backup's plans, vaults and
+  // restore testing selections, Glue's jobs, ONTAP's volumes (restore testing names allow A-Za-z0-9_ only)
   const snake =
     (byteAt(s, ks) === 116 && nounLen === 5 && matchesLowerAt(s, ks, j, "table")) ||
-    (byteAt(s, ks) === 100 && nounLen === 8 && matchesLowerAt(s, ks, j, "database"));
+    (byteAt(s, ks) === 100 && nounLen === 8 && matchesLowerAt(s, ks, j, "database")) ||
+    (nounLen === 4 && n0 === 112 && matchesLowerAt(s, ks, j, "plan")) ||
+    (nounLen === 5 && n0 === 118 && matchesLowerAt(s, ks, j, "vault")) ||
+    (nounLen === 6 && n0 === 118 && matchesLowerAt(s, ks, j, "volume")) ||
+    (nounLen === 3 && n0 === 106 && matchesLowerAt(s, ks, j, "job")) ||
+    (nounLen === 9 && n0 === 115 && matchesLowerAt(s, ks, j, "selection"));
   // SQL's user (CREATE USER bi_reader, alter user etl): a database user's name, whatever its shape
   const sqlUser =
     nounLen === 4 &&
@@ -1815,7 +1842,9 @@ function genericKind(cfg: ScanConfig, s: string, j: number, a: number, b: number
 function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean {
   let open = keyStart - 1;
   while (open > 0 && keyStart - open < PAIR_WINDOW && byteAt(s, open) !== 123 && byteAt(s, open) !== 125) open--;
-  if (byteAt(s, open) === 123 && windowHas(s, open, keyStart, '"value"')) return true;
+  // (escaped too, inside a JSON string: an SNS alarm notification's Message, {\"value\":\"x\",\"name\":\"QueueName\"})
+  if (byteAt(s, open) === 123 && (windowHas(s, open, keyStart, '"value"') || windowHas(s, open, keyStart, '"value\\"')))
+    return true;
   let k = b < n && byteAt(s, b) === QUOTE ? b + 1 : b;
   while (k < n && k - b < 8 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB)) k++;
   // XML's <property name="db.password" value="x"/> (Spring, ActiveMQ, Hadoop-style configuration)
@@ -2668,7 +2697,13 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
       while (b < resEnd && byteAt(s, b) !== 47 && byteAt(s, b) !== 58) b++;
     }
     // (a role AWS names, under its path: role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS, stays)
-    if (service === "iam" && b - a > 6 && nm.awsReservedName(s, a, b)) return resEnd;
+    if (service === "iam" && b - a > 6 && nm.awsReservedName(s, a, b)) {
+      // (but a service-linked role's suffix, one per resource: AWSServiceRoleForAmazonConnect_<suffix>)
+      const u = unitWithin(s, UNDERSCORE, a, n, b - a);
+      if (u > a + 17 && b - u > 6 && byteAt(s, a + 3) === 83 && ch.matchesAt(s, a, b, "AWSServiceRoleFor"))
+        push(cfg, s, out, u + 1, b, cfg.byId["resource-name"]);
+      return resEnd;
+    }
     if (b > a && byteAt(s, b - 1) !== 42 && (typed.family !== "name" || plausibleName(s, a, b, typed))) {
       push(cfg, s, out, a, b, typed);
       // the segment after the name, where it names or identifies more: a Lambda function's alias (function:<name>:
@@ -3033,9 +3068,14 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   const ks = CRED_KEY.start;
   // (a flag may open the text: "--db-password x" as a whole string)
   // a value after blanks alone: a flag's, an aligned `key   value` line's (SQL's `PASSWORD 'x'` is an anchor's)
+  // (and a single dash's password flag: keytool's -storepass, -srckeypass, PowerShell's -Password)
   const flag =
     dottedFlag ||
     (j - ks > 2 && byteAt(s, ks) === DASH && byteAt(s, ks + 1) === DASH) ||
+    (j - ks > 5 &&
+      byteAt(s, ks) === DASH &&
+      (ks === 0 || byteAt(s, ks - 1) === SPACE) &&
+      (matchesLowerAt(s, j - 4, j, "pass") || matchesLowerAt(s, j - 4, j, "word"))) ||
     creds.alignedValue(s, ks, j, n);
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
   const a = CRED_SPAN.s;
@@ -4456,15 +4496,18 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE) joined = true;
         e++;
       }
+      // (and a YAML list's item of a cost allocation tag, Budgets' TagKeyValue: - user:Team$payments-core)
+      const listed =
+        a >= 2 && byteAt(s, a - 1) === SPACE && byteAt(s, a - 2) === DASH && ch.matchesAt(s, a, p, "user:");
       // (a tag key's value whatever its shape: Customer$Acme Retail GmbH, Team$RiskAnalytics; one plain word stays)
-      const tag = (a === 0 || byteAt(s, a - 1) === QUOTE) && nm.tagKey(s, a, p);
+      const tag = (a === 0 || byteAt(s, a - 1) === QUOTE || listed) && nm.tagKey(s, a, p);
       if (tag && e < n && byteAt(s, e) === SPACE) e = nm.spacedValueEnd(s, e, n);
       if (tag && !nm.plainTagValue(s, a, p, s, p + 1, e)) joined = true;
-      // (in quotes, or a JSON string's whole content)
+      // (in quotes, or a JSON string's whole content, or the list item's line)
       if (
         joined &&
-        (a === 0 || byteAt(s, a - 1) === QUOTE) &&
-        (e >= n || byteAt(s, e) === QUOTE) &&
+        (a === 0 || byteAt(s, a - 1) === QUOTE || listed) &&
+        (e >= n || byteAt(s, e) === QUOTE || (listed && (byteAt(s, e) === LF || byteAt(s, e) === 13))) &&
         (plausibleName(s, p + 1, e, kind as Kind) || (tag && nm.spacedName(s, p + 1, e)))
       )
         push(cfg, s, extra, p + 1, e, kind);
@@ -4817,9 +4860,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // Cost Explorer's groups by tag: "Keys": ["Name$<the Name tag's value>"] (get-cost-and-usage --group-by
   // Type=TAG,Key=Name; its text output's GROUPS row too), blanks and all; IAM Identity Center's role of a permission
   // set, AWSReservedSSO_<permission set>_<16 hex> (the hex is the account's assignment's), wherever it stands; an API
-  // Gateway stage's execution log group's API id
-  for (let q = 0; q < 3 && name !== undefined; q++) {
-    const lit = q === 0 ? "Name$" : q === 1 ? "AWSReservedSSO_" : "API-Gateway-Execution-Logs_";
+  // Gateway stage's execution log group's API id; a service-linked role's suffix, one per resource
+  // (AWSServiceRoleForAmazonConnect_<suffix>: the service's prefix stays)
+  for (let q = 0; q < 4 && name !== undefined; q++) {
+    const lit =
+      q === 0 ? "Name$" : q === 1 ? "AWSReservedSSO_" : q === 2 ? "API-Gateway-Execution-Logs_" : "AWSServiceRoleFor";
     p = firstOf(s, lit);
     while (p >= 0) {
       const a = p + lit.length;
@@ -4836,6 +4881,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         // an API Gateway stage's execution log group: API-Gateway-Execution-Logs_<api id>/<stage>
         e = a + runOf(s, a, n, C_LOWER | C_DIGIT);
         if (e - a === 10 && cfg.apiIdKind !== undefined) push(cfg, s, extra, a, e, cfg.apiIdKind);
+      } else if (q === 3) {
+        const u = a + runOf(s, a, n, ch.C_ALNUM);
+        e = u < n && byteAt(s, u) === UNDERSCORE ? u + 1 + runOf(s, u + 1, n, ch.C_ALNUM) : u;
+        if (e - u > 6) push(cfg, s, extra, u + 1, e, name);
       } else {
         while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
         while (e > a && byteAt(s, e - 1) === DOT) e--;
@@ -4892,6 +4941,21 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (marks > 0 && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
+  }
+  // PagerDuty's references (a V3 webhook's or the REST API's {"id": ..., "summary": x, "type": "service_reference"}):
+  // the summary names the service, the escalation policy, the team or the person, in words
+  p = name !== undefined ? firstOf(s, '_reference"') : -1;
+  while (p >= 0) {
+    let open = p;
+    while (open > 0 && p - open < 512 && byteAt(s, open) !== ch.LBRACE && byteAt(s, open) !== ch.RBRACE) open--;
+    const close = unitWithin(s, ch.RBRACE, p, n, 512);
+    if (byteAt(s, open) === ch.LBRACE && close > p) {
+      const at = sub(s, open, close).indexOf('"summary": "');
+      const a = at >= 0 ? open + at + 12 : -1;
+      const b = a >= 0 ? unitWithin(s, QUOTE, a, n, 128) : -1;
+      if (b > a && (nm.spacedName(s, a, b) || plausibleName(s, a, b, name))) push(cfg, s, extra, a, b, name);
+    }
+    p = s.indexOf('_reference"', p + 11);
   }
   // a syslog line's host, between its time and the program's tag (RFC 3164 as rsyslog and journalctl write it: "Mar 11
   // 10:31:07 mx-relay-02 postfix/smtp[22817]: ..."), in text with an AWS signal: a name with "-" or a digit (ip-10-...
@@ -6480,8 +6544,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // and a secret after its configuration's word and a blank: HAProxy's userlist (user x insecure-password y), Redis's
   // requirepass and masterauth (redis.conf's line; ["--requirepass", "x"] in a compose file's command list), Apache's
-  // SetEnv <credential key> <value>
-  for (let w = 0; w < 7; w++) {
+  // SetEnv <credential key> <value>; a WorkSpaces registration code
+  for (let w = 0; w < CONFIG_SECRETS.length; w++) {
     const lit = CONFIG_SECRETS[w];
     p = firstOf(s, lit);
     while (p >= 0) {
@@ -6498,6 +6562,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       while (e < n && e - a < 128 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
       // (a sentence's full stop is no part of it)
       while (e > a + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
+      // (a registration code holds a digit: "enter the registration code here" names none)
+      if (w === 7) {
+        secret = false;
+        for (let q = a; q < e && !secret; q++) secret = (cls(byteAt(s, q)) & C_DIGIT) !== 0;
+      }
       if (secret && e - a >= 4 && creds.plausibleCredential(s, a, e, false, SPACE))
         push(cfg, s, extra, a, e, cfg.byId["credential"]);
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
@@ -7080,9 +7149,15 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
         const b = CSV_B[k];
         let kind: Kind | undefined = undefined;
         const code = creds.credentialKeyCode(s, a, b);
+        // (a title with a note in parentheses is read by its words: Trusted Advisor's "User Name (IAM or Root)")
+        let t = b;
+        if (b - a > 4 && byteAt(s, b - 1) === ch.RPAREN) {
+          const o = unitWithin(s, ch.LPAREN, a + 1, n, b - a - 1);
+          if (o > a + 1 && byteAt(s, o - 1) === SPACE) t = o - 1;
+        }
         if (code !== CRED_NONE)
           kind = code === creds.CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
-        else if (nm.genericKey(s, a, b)) kind = cfg.byId["resource-name"];
+        else if (nm.genericKey(s, a, t)) kind = cfg.byId["resource-name"];
         else if (b - a === 13 && matchesLowerAt(s, a, b, "resource_tags")) tags = k;
         else if (b - a === 13 && matchesLowerAt(s, a, b, "cost_category")) costCategory = k;
         // (a title of words ending in " Id": AWS Backup's report columns, Backup Job Id, Recovery Point Id)
