@@ -5338,4 +5338,24 @@ describe("fresh material, forty-fifth pass: observability, findings, PKI, billin
     expect(mask(budget)).toContain("The ACTUAL Cost is");
     expect(mask("AWS: enter the registration code here please")).toBe("AWS: enter the registration code here please");
   });
+  it("review: rotation steps no longer swallow TEST_SECRET, spaced and compact JSON are read, AWS's words stay", () => {
+    const text =
+      "TEST_SECRET=Abc123xyz9\nreset_secret: Def456uvw8\n" +
+      '"requestParameters": {"encryptionContext": {"tenant": "harbourline-freight"}} aws\n' +
+      '"service": {"id": "PX9R2TB","summary":"nwp-checkout-cloudwatch","type":"service_reference"}\n';
+    const out = mask(text);
+    for (const v of ["Abc123xyz9", "Def456uvw8", "harbourline-freight", "nwp-checkout-cloudwatch"])
+      expect(out).not.toContain(v);
+    for (const v of [
+      "aws logs: in the log group /aws/sagemaker/TrainingJobs today",
+      "AWS: rotation and/or auto-rotation in Secrets Manager console/API",
+      "Log Archive (123456789012) and Amazon Web Services (123456789012)",
+      "AWS mail from: Support Team <support@example.com>",
+    ])
+      expect(mask(v)).toContain(
+        v.slice(0, v.indexOf("(") > 0 ? v.indexOf("(") : v.indexOf("<") > 0 ? v.indexOf("<") : v.length),
+      );
+    const once = mask("AWSServiceRoleForAutoScaling_custom1x in us-east-1");
+    expect(mask(once)).toBe(once);
+  });
 });

@@ -330,9 +330,16 @@ function displayNameStart(s: string, k: number, floor: number): number {
     a = w - 1;
   }
   while (byteAt(s, a) === 32) a++;
-  if (words === 0 || (quoted && byteAt(s, a - 1) !== 34)) return -1;
+  // (two words at least, a person's; not a role's or a tool's mailbox: Support Team, Jenkins, GitHub Actions)
+  if (words < 2 || (quoted && byteAt(s, a - 1) !== 34)) return -1;
+  for (const w of sub(s, a, b).toLowerCase().split(" ")) if (ROLE_WORDS[w] === true) return -1;
   return a;
 }
+const ROLE_WORDS = setOf(
+  "team,support,admin,admins,administrator,bot,service,services,notifications,alerts,ops,operations,noreply,no-reply," +
+    "jenkins,github,gitlab,actions,dependabot,renovate,security,billing,aws,amazon,helpdesk,desk,info,sales",
+  ",",
+);
 
 // Active Directory's own containers and groups (CN=Users, CN=Domain Admins, OU=Domain Controllers)
 const DIRECTORY_WELL_KNOWN = setOf(

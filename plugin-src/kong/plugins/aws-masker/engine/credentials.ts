@@ -77,10 +77,9 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["sessiontoken", CRED_SESSION_TOKEN],
   ["securitytoken", CRED_SESSION_TOKEN],
   ["stsToken".toLowerCase(), CRED_SESSION_TOKEN],
-  // the steps of Secrets Manager's rotation functions, as their logs write them (createSecret: Successfully put ...)
+  // the steps of Secrets Manager's rotation functions, as their logs write them (createSecret: Successfully put ...;
+  // not setSecret and testSecret: TEST_SECRET, RESET_SECRET end so)
   ["createsecret", CRED_NONE],
-  ["setsecret", CRED_NONE],
-  ["testsecret", CRED_NONE],
   ["finishsecret", CRED_NONE],
   ["secret", CRED_OTHER],
   ["secretstring", CRED_OTHER],

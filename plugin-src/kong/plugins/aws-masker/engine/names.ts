@@ -907,10 +907,9 @@ const TAG_ENDINGS = [
   // authorizer passes the claims on: a string), read as a tag's value: one plain word (groups: docker, sudo) stays
   "gecos",
   "groups",
-  // (forty-fifth pass) an app's own routing headers in a capture (x-nwp-backend, x-bc-upstream: the service behind),
-  // and AWS's tagging guide's other ownership tags (ManagedBy, Maintainer, Squad)
+  // (forty-fifth pass) an app's own routing header in a capture (x-nwp-backend: the service behind; not "upstream", a
+  // git remote's branch), and AWS's tagging guide's other ownership tags (ManagedBy, Maintainer, Squad)
   "backend",
-  "upstream",
   "managedby",
   "maintainer",
   "squad",
@@ -1974,8 +1973,11 @@ export function accountNameStart(s: string, k: number): number {
       (len === 7 && ch.matchesLowerAt(s, w, a, "account")) ||
       (len === 2 && ch.matchesLowerAt(s, w, a, "id")) ||
       (len === 6 && matchesAt(s, w, a, "Amazon"))
-    )
+    ) {
+      // (AWS's own words end it: "Amazon Web Services (<id>)" names AWS; "Account ID (<id>)" is a label)
+      if (len === 3 || len === 6) return -1;
       break;
+    }
     words++;
     if (mark) marked = true;
     a = w;
@@ -1984,6 +1986,8 @@ export function accountNameStart(s: string, k: number): number {
   }
   if (words === 0) return -1;
   while (byteAt(s, a) === 32) a++;
+  // (Control Tower's own account, Log Archive: learned, it replaced the words in prose)
+  if (k - 1 - a === 11 && ch.matchesLowerAt(s, a, k - 1, "log archive")) return -1;
   return words >= 2 || marked ? a : -1;
 }
 

@@ -4884,7 +4884,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       } else if (q === 3) {
         const u = a + runOf(s, a, n, ch.C_ALNUM);
         e = u < n && byteAt(s, u) === UNDERSCORE ? u + 1 + runOf(s, u + 1, n, ch.C_ALNUM) : u;
-        if (e - u > 6) push(cfg, s, extra, u + 1, e, name);
+        // (not a pseudonym's part: RESOURCE_NAME_x, masked before)
+        if (e - u > 6 && (e >= n || byteAt(s, e) !== UNDERSCORE)) push(cfg, s, extra, u + 1, e, name);
       } else {
         while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
         while (e > a && byteAt(s, e - 1) === DOT) e--;
@@ -4924,38 +4925,46 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (p >= 0) {
       let a = q < 2 ? p : p + lit.length;
       let e = a;
-      let marks = 0;
+      let slashes = 0;
+      let joins = 0;
       if (q < 2) {
         while (a > 0 && p - a < 256 && (nm.isNameUnit(byteAt(s, a - 1)) || byteAt(s, a - 1) === SLASH)) {
-          if (byteAt(s, a - 1) === SLASH || byteAt(s, a - 1) === DASH || byteAt(s, a - 1) === UNDERSCORE) marks++;
+          if (byteAt(s, a - 1) === SLASH) slashes++;
+          else if (byteAt(s, a - 1) === DASH || byteAt(s, a - 1) === UNDERSCORE) joins++;
           a--;
         }
       } else {
         while (e < n && e - a < 256 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) {
-          if (byteAt(s, e) === SLASH) marks++;
+          if (byteAt(s, e) === SLASH) slashes++;
+          else if (byteAt(s, e) === DASH || byteAt(s, e) === UNDERSCORE) joins++;
           e++;
         }
         while (e > a && byteAt(s, e - 1) === DOT) e--;
       }
       if (q < 2) e = p;
-      if (marks > 0 && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+      // (a path: two slashes, or one and a "-" or "_"; not and/or, console/API, auto-rotation)
+      if ((slashes >= 2 || (slashes === 1 && joins > 0)) && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, name))
+        push(cfg, s, extra, a, e, name);
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
   }
   // PagerDuty's references (a V3 webhook's or the REST API's {"id": ..., "summary": x, "type": "service_reference"}):
   // the summary names the service, the escalation policy, the team or the person, in words
+  // (each object read once: the next search starts past its closing brace)
   p = name !== undefined ? firstOf(s, '_reference"') : -1;
   while (p >= 0) {
     let open = p;
-    while (open > 0 && p - open < 512 && byteAt(s, open) !== ch.LBRACE && byteAt(s, open) !== ch.RBRACE) open--;
-    const close = unitWithin(s, ch.RBRACE, p, n, 512);
+    while (open > 0 && p - open < 256 && byteAt(s, open) !== ch.LBRACE && byteAt(s, open) !== ch.RBRACE) open--;
+    const close = unitWithin(s, ch.RBRACE, p, n, 256);
     if (byteAt(s, open) === ch.LBRACE && close > p) {
-      const at = sub(s, open, close).indexOf('"summary": "');
-      const a = at >= 0 ? open + at + 12 : -1;
-      const b = a >= 0 ? unitWithin(s, QUOTE, a, n, 128) : -1;
-      if (b > a && (nm.spacedName(s, a, b) || plausibleName(s, a, b, name))) push(cfg, s, extra, a, b, name);
+      const at = sub(s, open, close).indexOf('"summary":');
+      let a = at >= 0 ? open + at + 10 : -1;
+      if (a >= 0 && byteAt(s, a) === SPACE) a++;
+      const b = a >= 0 && byteAt(s, a) === QUOTE ? unitWithin(s, QUOTE, a + 1, n, 128) : -1;
+      if (b > a + 1 && (nm.spacedName(s, a + 1, b) || plausibleName(s, a + 1, b, name)))
+        push(cfg, s, extra, a + 1, b, name);
     }
-    p = s.indexOf('_reference"', p + 11);
+    p = s.indexOf('_reference"', close > p ? close : p + 11);
   }
   // a syslog line's host, between its time and the program's tag (RFC 3164 as rsyslog and journalctl write it: "Mar 11
   // 10:31:07 mx-relay-02 postfix/smtp[22817]: ..."), in text with an AWS signal: a name with "-" or a digit (ip-10-...
@@ -5044,7 +5053,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
-      while (a < n && a - p < 16 && byteAt(s, a) === SPACE) a++;
+      while (a < n && a - p < lit.length + 16 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF)) a++;
       if (q === 1 && byteAt(s, a) === ch.LBRACE) a++;
       // "k": "v" members to the closing brace (a nested object or a number ends the read)
       for (let members = 0; members < 32 && a < n; members++) {
@@ -6255,7 +6264,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
       // (a sentence's end is no part of it)
       while (e > a && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === COLON)) e--;
-      if (e > a && logGroup && (scheme < 4 || (slashes >= 2 && byteAt(s, e - 1) !== SLASH)))
+      if (
+        e > a &&
+        logGroup &&
+        (scheme < 4 || (slashes >= 2 && byteAt(s, e - 1) !== SLASH && !(e - a > 15 && nm.awsPublicName(s, a, e))))
+      )
         push(cfg, s, extra, a, e, cfg.byId["resource-name"]);
       p = s.indexOf(lit, e > a ? e : a + 1);
     }
