@@ -5355,6 +5355,8 @@ describe("fresh material, forty-fifth pass: observability, findings, PKI, billin
       expect(mask(v)).toContain(
         v.slice(0, v.indexOf("(") > 0 ? v.indexOf("(") : v.indexOf("<") > 0 ? v.indexOf("<") : v.length),
       );
+    // (a credential's value opening with "arn:" is a reference only as an AWS ARN)
+    expect(mask("aws: password=arn:xyz123")).not.toContain("xyz123");
     const once = mask("AWSServiceRoleForAutoScaling_custom1x in us-east-1");
     expect(mask(once)).toBe(once);
   });

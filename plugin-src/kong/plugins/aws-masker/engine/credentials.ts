@@ -654,9 +654,10 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   // a CLI file reference (--ciphertext-blob fileb://key.enc, --secret-string file://creds.json): the file holds it
   if (c0 === 102 && (ch.matchesLowerAt(s, a, b, "file://") || ch.matchesLowerAt(s, a, b, "fileb://"))) return false;
   if (len > 2 && c0 === 60) return false;
-  // a reference to a key or a secret (an ARN, a KMS alias: EncryptionKey, KmsMasterKeyId), not one: its own matchers
-  // read it
-  if (c0 === 97 && len > 6 && (ch.matchesAt(s, a, a + 4, "arn:") || ch.matchesAt(s, a, a + 6, "alias/"))) return false;
+  // a reference to a key or a secret (an AWS ARN, a KMS alias: EncryptionKey, KmsMasterKeyId), not one: the ARN's and
+  // the alias's matchers read it
+  if (c0 === 97 && len > 8 && (ch.matchesAt(s, a, a + 8, "arn:aws:") || ch.matchesAt(s, a, a + 6, "alias/")))
+    return false;
   // a PowerShell pipeline, not a table's cell: `password | ConvertTo-Json` (Verb-Noun)
   if (sep === PIPE && (cls(c0) & C_UPPER) !== 0 && len <= 32 && cmdletAt(s, a, b)) return false;
   // a shell pipeline's next command (getent passwd | tail -4, cat password.txt | base64)

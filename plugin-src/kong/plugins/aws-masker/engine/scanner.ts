@@ -4911,7 +4911,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // a secret's or a parameter's name (a path) beside where it is kept, in prose: "rotated prod/app/db in Secrets
   // Manager", "move it to /nwp/settle/consul/acl-token in Parameter Store", "in Secrets Manager bcv/workmail/x",
-  // "GetSecretValue on prod/ledger/pg-primary"; a path or a name with "-" or "_"
+  // "GetSecretValue on prod/ledger/pg-primary"
   for (let q = 0; q < 4 && name !== undefined; q++) {
     const lit =
       q === 0
