@@ -605,6 +605,26 @@ export function adversarialInputs(size: number): Input[] {
       "hvs.CAESIJ7kq2ZxN9vL3cT8pR1m AQICAHgI7Zp2Lk9rB4nX0vQ3mT8fW5cY1jH6 x:APA91bH4kQ2mX9pT7vR3nW6yZ1cF8 " +
         "webhook.office.com/webhookb2/a@b/c _3f9a27c5d1e84b06a2c7e5f18b9d4c20.x ",
     ],
+    // (forty-sixth pass: identity, edge networking, operations, IoT, developer tools, analytics)
+    [
+      "person name run",
+      "requested by Ana Bell approved by Cy Dee owner: Eve Fox [03:07] Gil Ho: assigned to Ida Jo ed by ] Kim Lu: ",
+    ],
+    [
+      "tag condition run",
+      '"aws:RequestTag/a": "b-1" ec2:ResourceTag/c=d-2 {"Key": "tag:e", "Values": ["f-1", "g-2"]} "TagValues": ["h-3"] ' +
+        '"attributes": {"i": "j-4"} "Attributes": {"k": ["l-5"]} "Tags": {"m": "n-6"} ',
+    ],
+    [
+      "service prefix run",
+      "awswaf:123456789012:rulegroup:a-b:c jdbc:redshift:iam://d-e:us-east-1/f rds:g-h-2024-10-02-04-10 IAM:ij IAMR:k " +
+        'neighbor 10.0.0.1 password 7 Ab12Cd34 authentication-key "Ef56" Registration Code: SL1+AB -AQ==Ab12= ',
+    ],
+    [
+      "identity id run",
+      "7eb6c68800-f9495468-b4ba-41ad-bf24-3673792ddb03 scim.eu-west-2.amazonaws.com/d1a6f3b2c4-77e2-4b0c/scim " +
+        "<ds:SignatureValue>Ab12</ds:SignatureValue> v1.public.eyJ0aGlzIjoxfQ1234567890ab ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -5361,3 +5361,112 @@ describe("fresh material, forty-fifth pass: observability, findings, PKI, billin
     expect(mask(once)).toBe(once);
   });
 });
+
+describe("fresh material, forty-sixth pass: identity, edge networking, operations, IoT, developer tools, analytics", () => {
+  it("review leftovers: tag conditions, late signals, capital registration codes, grouped phones, accented names", () => {
+    const text =
+      '{"Condition": {"StringEquals": {"aws:RequestTag/Project": "ledger-v2", "ec2:ResourceTag/CostCenter": "cc-4471"}}}\n' +
+      "aws:PrincipalTag/team=payments-core\n" +
+      "Registration Code: SLiad+K5Z3FW and your registration code is SLiad+Q7R2WX.\n" +
+      'Call +1 (206) 555-0142 or "PhoneNumber": "+1 206-555-0143" or +1.206.555.0144.\n' +
+      "From: Łukasz Nowak <lukasz@brindlecove.com>\n" +
+      "Linked account: Zürich Prod Ledger (552908174431)\n" +
+      "Owner: CN=Priya R. Raman, OU=Payments, O=Brindlecove, L=Dublin, C=IE\n" +
+      "Subject: CN = AWS Brindlecove Private Root CA\n";
+    const out = mask(text);
+    for (const v of [
+      "ledger-v2",
+      "cc-4471",
+      "payments-core",
+      "K5Z3FW",
+      "Q7R2WX",
+      "555-0142",
+      "555-0143",
+      "555.0144",
+      "Łukasz",
+      "Zürich",
+      "Priya",
+      "Brindlecove Private",
+    ])
+      expect(out).not.toContain(v);
+    // a Key/Value tag pair before the text's first AWS match
+    const tags = '{"Tags": [{"Key": "dlm-group", "Value": "nightly-ledger"}], "VolumeId": "vol-0123456789abcdef0"}';
+    expect(mask(tags)).not.toContain("nightly-ledger");
+    // kept: a Postman collection's headers, public CAs and Kubernetes' own names, code fields after "job"/"vault", an
+    // address after a diff's "+"
+    for (const v of [
+      '{"header": [{"key": "Content-Type", "value": "application/json"}, {"key": "Accept", "value": "text/html"}]}',
+      "Issuer: C = US, O = Amazon, CN = Amazon RSA 2048 M02",
+      "issuer=O = Comodo CA Limited, CN = AAA Certificate Services",
+      "Subject: CN = kube-apiserver",
+      "job run_id missing; vault kv_v2 mount",
+    ])
+      expect(mask(v + " aws arn:aws:iam::123456789012:role/x")).toContain(v);
+    expect(mask("+10.123.145.167 host")).not.toContain("PHONE");
+  });
+  it("forty-sixth pass, first round: router keys, token prefixes, identity ids, tag lists and maps, people by role", () => {
+    const text =
+      "router bgp 65016\n neighbor 169.254.91.1 password 9Pz7cK2mVx4Lq8\n" +
+      'set protocols bgp group ebgp-dx authentication-key "Jm4Tq8wZ1rBv6N"\n' +
+      'tunnel2_psk = "LXEPxxLfYrNbyDFWJhSPE5m0lyOmmNBV"\n' +
+      "<key>-AQ==8f3kLmQ9pXz2Vb7Rt1Ys4Wn6HcE=Zx0P3jKqLw5NvTb8MgR2sYdF9aC4eUh1</key>\n" +
+      "value.converter.basic.auth.user.info=sr_connect:Kf8pLq2Wz9\n" +
+      '{"HeaderName": "X-Origin-Verify", "HeaderValue": "7dQ2kR9mLx4TzP1vW8nB3cY6"}\n' +
+      "<ds:SignatureValue>p9hrfEEHYoh7LldYPptoMxi854gDZR7JgDhU5LPiA713xbmOiA==</ds:SignatureValue>\n" +
+      '{"Key": "v1.public.eyJqdGkiOiI5ZjBhZDZlYS0zNDY1LTRmZWEtODk5Ni1hNmZhNDY0N2I1ZDEifSRtQq1Nq8vJdX2pZ7wGk4c"}\n' +
+      '{"GroupId": "7eb6c68800-f9495468-b4ba-41ad-bf24-3673792ddb03"}\n' +
+      "https://scim.eu-west-2.amazonaws.com/d1a6f3b2c4-77e2-4b0c-9d10-5a8b2e3c4f11/scim/v2/Users\n" +
+      '{"labels":[{"name":"awswaf:483920175562:rulegroup:bcv-tenant-guards:tenant:emea"}]}\n' +
+      "jdbc:redshift:iam://finance-dw:us-east-1/findw and rds:settlement-aurora-use1-2024-10-02-04-10\n" +
+      "Redshift stv_sessions | IAM:lkrishnan | findw\n" +
+      '"Targets": [{"Key": "tag:Service", "Values": ["ledgerd", "clearing-gw"]}]\n' +
+      '{"attributes": {"depot": "rotterdam-maasvlakte", "fw": "4.2.1"}, "Attributes": {"home": ["tallowbrook-harwich"]}}\n' +
+      "aws ssm get-parameters-by-path --path /brindlecove/prod/ledgerd --recursive\n" +
+      "Hooks:\n  - BeforeAllowTraffic: ledgerAuthPreTrafficCheck\n" +
+      "the Cloud9 env ledger-onboarding-ifeoma; the backup router bcv-ld5-mx01\n" +
+      '"Comment": "disk check requested by Tomasz Wierzbicki"\n[03:07] Lena Hofstaedter: ack\n' +
+      '{"stackName": "wf-harvester-3"}\n';
+    const out = mask(text);
+    for (const v of [
+      "9Pz7cK2mVx4Lq8",
+      "Jm4Tq8wZ1rBv6N",
+      "LXEPxxLfYrNbyDFWJhSPE5m0lyOmmNBV",
+      "8f3kLmQ9pXz2Vb7Rt1Ys4Wn6HcE",
+      "Kf8pLq2Wz9",
+      "7dQ2kR9mLx4TzP1vW8nB3cY6",
+      "p9hrfEEHYoh7LldYPptoMxi854gDZR7JgDhU5LPiA713xbmOiA",
+      "RtQq1Nq8vJdX2pZ7wGk4c",
+      "f9495468-b4ba",
+      "d1a6f3b2c4",
+      "bcv-tenant-guards",
+      "483920175562",
+      "finance-dw",
+      "settlement-aurora-use1",
+      "lkrishnan",
+      "clearing-gw",
+      "rotterdam-maasvlakte",
+      "tallowbrook-harwich",
+      "/brindlecove/prod/ledgerd",
+      "ledgerAuthPreTrafficCheck",
+      "ledger-onboarding-ifeoma",
+      "bcv-ld5-mx01",
+      "Tomasz Wierzbicki",
+      "Lena Hofstaedter",
+      "wf-harvester-3",
+    ])
+      expect(out).not.toContain(v);
+    for (const v of ["X-Origin-Verify", '"fw": "4.2.1"', "us-east-1", '"ledgerd"']) expect(out).toContain(v);
+    // kept: enums and AWS's own names, a Suricata rule's message, family prefixes of English words, public suffixes
+    for (const v of [
+      "ROUTES\tlocal\tactive\tpropagated",
+      "ALLOWEDOAUTHFLOWS\tcode",
+      '"signature":"not matching any TLS allowlisted FQDNs"',
+      "autodefined-rule/amazonaws.com then https://s3.amazonaws.com/x",
+      "caused by High Load; assigned to Platform Team",
+      "region us-east-1 ap-southeast-4 us-gov-west-1",
+    ])
+      expect(mask("aws " + v + " arn:aws:iam::123456789012:role/x")).toContain(v);
+    const players = '{"CreatorId": "player-7731902", "PlayerId": "player-5502841", "PlayerSessionCreationPolicy": "x"}';
+    expect(mask("aws " + players)).toContain('"PlayerSessionCreationPolicy"');
+  });
+});

@@ -819,7 +819,8 @@ export const KINDS: Kind[] = [
   name(
     "lambda-function",
     "LAMBDA_FUNCTION",
-    ["functionname", "lambdafunctionname"],
+    // (and the hooks of a CodeDeploy AppSpec for Lambda and ECS: - BeforeAllowTraffic: "<function>")
+    ["functionname", "lambdafunctionname", "beforeallowtraffic", "afterallowtraffic", "afterallowtesttraffic"],
     ["lambda:function"],
     "Lambda function name",
     "--function-name orders-ingest",

@@ -33,6 +33,25 @@ export const byteAt: (this: void, s: string, i: number) => number =
   luaByte !== undefined ? (s, i) => luaByte(s, i + 1) : (s, i) => s.charCodeAt(i);
 
 /**
+ * Units of a Latin letter beyond ASCII (U+00C0-U+027F: "É", "ñ", "Ł") ending before k: its one UTF-16 unit in Node,
+ * its two UTF-8 bytes (a lead C3-C9 and a continuation) in Lua; 0 for none. Names' walks take them as letters (José
+ * Núñez, Zürich Prod).
+ */
+export const latinLetterBefore: (this: void, s: string, k: number) => number =
+  luaByte !== undefined
+    ? (s, k) => {
+        // (k past the end: a forward walk asks one unit ahead)
+        if (k < 2 || k > s.length) return 0;
+        const c = luaByte(s, k);
+        const l = luaByte(s, k - 1);
+        return c >= 0x80 && c <= 0xbf && l >= 0xc3 && l <= 0xc9 ? 2 : 0;
+      }
+    : (s, k) => {
+        const c = k > 0 ? s.charCodeAt(k - 1) : 0;
+        return c >= 0xc0 && c <= 0x27f ? 1 : 0;
+      };
+
+/**
  * True when s holds a unit >= 0x80. In Lua one C search (string.find): a Lua loop in a short hot function makes LuaJIT
  * abort the traces that start at the function ("inner loop in root trace") until it blacklists it (pseudonym.ts).
  */

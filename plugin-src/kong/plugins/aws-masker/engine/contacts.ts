@@ -263,20 +263,31 @@ function directoryNames(s: string, n: number, count: number): number {
     p = s.indexOf("\\", e > p + 1 ? e : p + 1);
   }
   // a phone number: "+" and 10-15 digits standing alone (not a time zone's +0000, not inside base64), in one run or
-  // in groups after the country's code of one to three (+353 1 555 0199, +1-206-555-0100: a contact flow's description)
+  // in groups after the country's code of one to three, apart by blanks, dashes or dots, the area's code maybe in
+  // parentheses (+353 1 555 0199, +1 206-555-0100, +1 (206) 555-0100: a contact flow's description, libphonenumber's
+  // international format)
   p = s.indexOf("+");
   while (p >= 0 && p + 10 < n) {
     let e = p + 1 + ch.runOf(s, p + 1, p + 17 < n ? p + 17 : n, C_DIGIT);
     let digits = e - p - 1;
-    if (digits >= 1 && digits <= 3 && e + 1 < n && (byteAt(s, e) === 32 || byteAt(s, e) === 45)) {
-      const sep = byteAt(s, e);
-      for (let groups = 0; groups < 5 && e + 1 < n && byteAt(s, e) === sep; groups++) {
-        const r = ch.runOf(s, e + 1, e + 6 < n ? e + 6 : n, C_DIGIT);
-        if (r === 0 || r > 4) break;
-        e += 1 + r;
-        digits += r;
-      }
+    // (dotted groups end in four digits: +1.206.555.0100, not an address after a diff's "+", +10.12.140.7)
+    let dotted = false;
+    let last = 0;
+    const grouped = digits >= 1 && digits <= 3;
+    for (let groups = 0; grouped && groups < 5 && e + 1 < n; groups++) {
+      const c = byteAt(s, e);
+      if (c !== 32 && c !== 45 && c !== 46) break;
+      let g = e + 1;
+      const paren = groups === 0 && c === 32 && byteAt(s, g) === 40;
+      if (paren) g++;
+      const r = ch.runOf(s, g, g + 5 < n ? g + 5 : n, C_DIGIT);
+      if (r === 0 || r > 4 || (paren && byteAt(s, g + r) !== 41)) break;
+      e = g + r + (paren ? 1 : 0);
+      digits += r;
+      dotted = dotted || c === 46;
+      last = r;
     }
+    if (dotted && last !== 4) digits = 0;
     if (digits >= 10 && digits <= 15 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) {
       const c = e < n ? byteAt(s, e) : 32;
       if ((cls(c) & C_ALNUM) === 0 && c !== 43 && c !== 47 && c !== 61) count = span(count, p, e, HOST_PHONE);
@@ -289,6 +300,7 @@ function directoryNames(s: string, n: number, count: number): number {
   count = clusterServices(s, n, count);
   count = tagPolicyValues(s, n, count);
   count = certificateNames(s, n, count);
+  count = personNames(s, n, count);
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "DC=" : "dc=";
     p = s.indexOf(lit);
@@ -318,15 +330,25 @@ function displayNameStart(s: string, k: number, floor: number): number {
   let words = 0;
   while (words < 4) {
     let w = a;
+    // (a first letter beyond ASCII counts as a capital: Łukasz, Émilie)
+    let latin = false;
     while (w > floor && a - w < 32) {
       const c = byteAt(s, w - 1);
-      if ((cls(c) & (C_LOWER | ch.C_UPPER)) === 0 && c !== 45 && c !== 39 && c !== 46) break;
-      w--;
+      const l =
+        (cls(c) & (C_LOWER | ch.C_UPPER)) === 0 && c !== 45 && c !== 39 && c !== 46 ? ch.latinLetterBefore(s, w) : 0;
+      if (l === 0 && (cls(c) & (C_LOWER | ch.C_UPPER)) === 0 && c !== 45 && c !== 39 && c !== 46) break;
+      w -= l > 0 ? l : 1;
+      latin = l > 0;
     }
-    if (w === a || (cls(byteAt(s, w)) & ch.C_UPPER) === 0) break;
+    if (w === a || ((cls(byteAt(s, w)) & ch.C_UPPER) === 0 && !latin)) break;
     words++;
     a = w;
-    if (w - 1 <= floor || byteAt(s, w - 1) !== 32 || (cls(byteAt(s, w - 2)) & (C_LOWER | ch.C_UPPER)) === 0) break;
+    if (
+      w - 1 <= floor ||
+      byteAt(s, w - 1) !== 32 ||
+      ((cls(byteAt(s, w - 2)) & (C_LOWER | ch.C_UPPER)) === 0 && ch.latinLetterBefore(s, w - 1) === 0)
+    )
+      break;
     a = w - 1;
   }
   while (byteAt(s, a) === 32) a++;
@@ -462,15 +484,26 @@ const PUBLIC_CERT_ORGS = setOf(
 // the first words of public CAs' common names (Amazon Root CA 1, DigiCert Global Root G2, ISRG Root X1, GTS CA 1C3)
 const PUBLIC_CA_WORDS = setOf(
   "amazon,digicert,isrg,globalsign,sectigo,usertrust,baltimore,starfield,go,godaddy,microsoft,entrust,gts,google," +
-    "geotrust,thawte,verisign,comodo,identrust,certum,buypass,quovadis,zerossl,cloudflare,apple,aws",
+    "geotrust,thawte,verisign,comodo,identrust,certum,buypass,quovadis,zerossl,cloudflare,apple,aws,aaa,dst,rapidssl," +
+    "encryption,trustid,twca,certainly,hydrantid,securetrust,trustwave,actalis,harica,swisssign,telia,t-telesec," +
+    "d-trust,emsign,affirmtrust,symantec,cybertrust,ssl.com,globaltrust,secom,certigna,starfield",
   ",",
 );
 
-/** True when v (lower case) is a public CA's common name: it opens with one of PUBLIC_CA_WORDS. */
+/**
+ * True when v (lower case) is a public CA's common name: it opens with one of PUBLIC_CA_WORDS; Amazon's and AWS's
+ * with their own second words (Amazon Root CA 1, Amazon RSA 2048 M02, AWS IoT Certificate; a company's private CA may
+ * be named "AWS Brindlecove Private Root CA").
+ */
 function publicCaName(v: string): boolean {
   const blank = v.indexOf(" ");
-  return PUBLIC_CA_WORDS[blank < 0 ? v : v.slice(0, blank)] === true;
+  const first = blank < 0 ? v : v.slice(0, blank);
+  if (PUBLIC_CA_WORDS[first] !== true) return false;
+  if (blank < 0 || (first !== "amazon" && first !== "aws")) return true;
+  const next = v.indexOf(" ", blank + 1);
+  return AMAZON_CA_WORDS[v.slice(blank + 1, next < 0 ? v.length : next)] === true;
 }
+const AMAZON_CA_WORDS = setOf("root,rsa,ecdsa,iot", ",");
 
 /**
  * The organization (O) and unit (OU) of a certificate's subject or issuer, as openssl x509 and s_client print them
@@ -515,7 +548,17 @@ function certificateNames(s: string, n: number, count: number): number {
         const plainUnit = (w % 2 === 1 || w >= 4) && ch.runOf(s, a, b, C_LOWER | C_UPPER) === b - a;
         // (a common name: a private CA's or a client's, Brindlecove Issuing CA G2, svc-card-tokenizer; a DNS name is
         // the host readers', a public CA's stays: Amazon RSA 2048 M02, R3)
-        const commonName = w < 4 || (v.indexOf(".") < 0 && b - a > 3 && !publicCaName(v));
+        // (a dot in words is no DNS name's: Priya R. Raman)
+        // (Kubernetes' own: kubernetes, kube-apiserver, etcd-ca, front-proxy-client, system:node:<host>)
+        const commonName =
+          w < 4 ||
+          ((v.indexOf(".") < 0 || v.indexOf(" ") >= 0) &&
+            b - a > 3 &&
+            !publicCaName(v) &&
+            !ch.holdsAt(v, 0, "kube") &&
+            !ch.holdsAt(v, 0, "etcd") &&
+            !ch.holdsAt(v, 0, "front-proxy") &&
+            !ch.holdsAt(v, 0, "system:"));
         if (
           (head.indexOf("subject") >= 0 ||
             head.indexOf("issuer") >= 0 ||
@@ -532,6 +575,85 @@ function certificateNames(s: string, n: number, count: number): number {
     }
   }
   return count;
+}
+
+/**
+ * People's names where a workflow's words or a chat's layout put them: after "requested by", "approved by",
+ * "assigned to" and the like, after an owner's, an assignee's or an on-call label ("owner: Tomasz Wierzbicki", a
+ * Direct Connect LOA's "Authorized party:"), and a chat line's speaker after its time ("[03:07] Lena Hofstaedter: ack").
+ * Two or three capitalised words (personName); not a team's or a tool's (ROLE_WORDS).
+ */
+function personNames(s: string, n: number, count: number): number {
+  for (let w = 0; w < 6; w++) {
+    const lit =
+      w === 0 ? "ed by " : w === 1 ? "ned to " : w === 2 ? "wner: " : w === 3 ? "party: " : w === 4 ? "n-call: " : "] ";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = personName(s, a, n);
+      if (e > 0 && w === 0) {
+        // (after a workflow's verb: requested, approved, reported, raised, acknowledged ...)
+        let v = p + 2;
+        while (v > 0 && p + 2 - v < 16 && (cls(byteAt(s, v - 1)) & C_LOWER) !== 0) v--;
+        if (PERSON_VERBS[sub(s, v, p + 2)] !== true) e = -1;
+      } else if (e > 0 && w === 1) {
+        // (assigned to, escalated to; not "moved to", "listened to")
+        e = p >= 5 && (ch.matchesAt(s, p - 5, p, "assig") || ch.matchesAt(s, p - 5, p, "Assig")) ? e : -1;
+      } else if (e > 0 && w === 5) {
+        // (a chat line's time before: [03:07], [14:22:05]; the name ends with ":")
+        e =
+          p >= 5 && (cls(byteAt(s, p - 1)) & ch.C_DIGIT) !== 0 && byteAt(s, p - 3) === 58 && byteAt(s, e) === 58
+            ? e
+            : -1;
+      }
+      if (e > 0) count = span(count, a, e, HOST_ACCOUNT);
+      p = ch.indexFrom(s, lit, e > a ? e : a);
+    }
+  }
+  return count;
+}
+const PERSON_VERBS = setOf(
+  "requested,approved,reported,raised,opened,created,acknowledged,acked,resolved,escalated,paged,reviewed,owned,signed",
+  ",",
+);
+
+/**
+ * The end of a person's name at a: two or three words, each a capital (or a letter beyond ASCII) and then letters,
+ * "-" or "'" (Ravi Menon-Castellanos, Siobhán O'Neill, Fiona McAllister), the last ending at no letter, digit or "-";
+ * -1 when there is none or a word is a team's or a tool's (ROLE_WORDS).
+ */
+function personName(s: string, a: number, n: number): number {
+  let e = a;
+  let words = 0;
+  for (; words < 3 && e < n; words++) {
+    const first = byteAt(s, e);
+    const l =
+      (cls(first) & C_UPPER) !== 0 ? 1 : ch.latinLetterBefore(s, e + 2) === 2 ? 2 : ch.latinLetterBefore(s, e + 1);
+    if (l === 0) break;
+    let w = e + l;
+    while (w < n && w - e < 24) {
+      const c = byteAt(s, w);
+      const m =
+        (cls(c) & (C_LOWER | C_UPPER)) !== 0 || c === 45 || c === 39
+          ? 1
+          : ch.latinLetterBefore(s, w + 2) === 2
+            ? 2
+            : ch.latinLetterBefore(s, w + 1);
+      if (m === 0) break;
+      w += m;
+    }
+    if (w - e < 2 || ((cls(byteAt(s, w - 1)) & (C_LOWER | C_UPPER)) === 0 && ch.latinLetterBefore(s, w) === 0)) break;
+    if (ROLE_WORDS[sub(s, e, w).toLowerCase()] === true) return -1;
+    e = w;
+    if (words < 2 && e + 1 < n && byteAt(s, e) === 32 && (cls(byteAt(s, e + 1)) & C_UPPER) !== 0) e++;
+    else {
+      words++;
+      break;
+    }
+  }
+  if (words < 2) return -1;
+  const c = e < n ? byteAt(s, e) : 32;
+  return (cls(c) & (C_ALNUM | C_LOWER)) !== 0 || c === 45 ? -1 : e;
 }
 
 /**

@@ -113,6 +113,8 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["privatekey", CRED_OTHER],
   // a VPN tunnel's pre-shared key (Terraform's tunnel1_preshared_key, the API's PreSharedKey, shared_key)
   ["sharedkey", CRED_OTHER],
+  // (and its variables: tunnel2_psk, VPN_PSK)
+  ["psk", CRED_OTHER],
   ["apikey", CRED_OTHER],
   // an access key that is no AWS key id (Firehose's HTTP endpoint's AccessKey: the partner's API key; Sumo Logic's
   // SumoAccessKey); an AWS key id under it keeps its own kind (scanner.ts credentialKind)
@@ -132,6 +134,10 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["externalid", CRED_OTHER],
   // X-Amz-Signature, a SigV2 or CloudFront signed URL's Signature: the URL grants access while it is valid
   ["signature", CRED_OTHER],
+  // (an XML signature's value: a captured SAML assertion's; a CloudFront origin's custom header, X-Origin-Verify's
+  // shared secret)
+  ["signaturevalue", CRED_OTHER],
+  ["headervalue", CRED_OTHER],
   ["auth", CRED_OTHER],
   // secrets some AWS commands print under keys of their own: kms decrypt's and generate-data-key's Plaintext (a data
   // key) and CiphertextBlob (opaque: it names the key it was encrypted under), ec2 get-password-data's PasswordData
@@ -336,6 +342,11 @@ export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean
       k = next;
     }
     if (j - k >= MAX_KEY) return CRED_NONE;
+  }
+  // (a dotted key's last two words: Schema Registry's basic.auth.user.info, user:password)
+  if (j - k === 4 && k >= 5 && ch.matchesLowerAt(s, k - 5, j, "user.info")) {
+    key.start = k - 5;
+    return CRED_OTHER;
   }
   key.start = k;
   return keyCode(s, k, j, STEP.w);
@@ -971,6 +982,8 @@ export const CREDENTIAL_ANCHORS = [
   "sk-ant-",
   "sk-proj-",
   "hf_",
+  // an Amazon Location API key (v1.public.<token>: a map's, a place index's or a route calculator's key)
+  "v1.public.",
   // an AppSync API key (da2-<26>: the x-api-key of a GraphQL API)
   "da2-",
   // a Firebase Cloud Messaging registration token (an SNS platform endpoint's or a Pinpoint endpoint's Address for
@@ -1003,6 +1016,9 @@ export const CREDENTIAL_ANCHORS = [
   "AQIBAH",
   "AQICAH",
   "AQIDAH",
+  // a PAN-OS secret as the firewall's configuration keeps it (<pre-shared-key><key>-AQ==<hash>=<ciphertext>: a VPN
+  // tunnel's key, a local user's password; reversible with the device's master key)
+  "-AQ==",
   // password hashes a database keeps or a pooler's auth file holds (pgbouncer's userlist.txt, pg_authid's rolpassword,
   // ALTER ROLE ... PASSWORD 'md5...'): a SCRAM verifier (salt, StoredKey, ServerKey: whoever holds them logs in to
   // a pooler that passes SCRAM through) and PostgreSQL's md5 hash ("md5" and 32 hex units, salted by the user name)
@@ -1041,6 +1057,7 @@ const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
 const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
+const PANOS_SECRET = CREDENTIAL_ANCHORS.indexOf("-AQ==");
 const SCRAM_VERIFIER = CREDENTIAL_ANCHORS.indexOf("SCRAM-SHA-256$");
 const MD5_HASH = SCRAM_VERIFIER + 1;
 /** Fewest base64 units of compressed data (a gzip member's header and trailer alone take 24). */
@@ -1064,7 +1081,9 @@ export function anchoredCredentials(
 ): number {
   if (which >= SCRAM_VERIFIER) return passwordHash(s, p, which, n, spans, end);
   if (which >= FIRST_COMPRESSED) {
-    const e = base64RunEnd(s, p, n, COMPRESSED_MIN);
+    // (PAN-OS': its hash's base64 and its padding, then the ciphertext's)
+    let e = which === PANOS_SECRET ? base64RunEnd(s, p + 5, n, 20) : base64RunEnd(s, p, n, COMPRESSED_MIN);
+    if (which === PANOS_SECRET && e > 0 && e < n && (cls(byteAt(s, e)) & C_B64) !== 0) e = base64RunEnd(s, e, n, 4);
     end.e = e > 0 ? e : p + 4;
     if (e < 0) return 0;
     spans[0] = p;

@@ -622,6 +622,58 @@ export const STOPLIST: Record<string, boolean> = {
   "systems manager patch manager": true,
   "audit manager": true,
   "trusted advisor": true,
+  // (forty-sixth pass) Transit Gateway route types and attachment types, Direct Connect's states, Systems Manager's
+  // compliance and notification types and reboot options, Incident Manager's timeline event type, the policy
+  // simulator's decisions, Cognito's OAuth flows and scopes, Cloud9's membership permissions, Redshift's node roles,
+  // QuickSight's user roles, IoT fleet provisioning's override settings, Greengrass nucleus services, ELB attribute
+  // values, YARN's application list titles
+  propagated: true,
+  static: true,
+  blackhole: true,
+  connect: true,
+  "tgw-peering": true,
+  down: true,
+  confirming: true,
+  verifying: true,
+  rejected: true,
+  patch: true,
+  command: true,
+  executionsummary: true,
+  important: true,
+  noreboot: true,
+  rebootifneeded: true,
+  note: true,
+  implicitdeny: true,
+  explicitdeny: true,
+  code: true,
+  implicit: true,
+  client_credentials: true,
+  openid: true,
+  "aws.cognito.signin.user.admin": true,
+  owner: true,
+  "read-write": true,
+  "read-only": true,
+  leader: true,
+  reader: true,
+  author: true,
+  admin_pro: true,
+  author_pro: true,
+  reader_pro: true,
+  restricted_author: true,
+  restricted_reader: true,
+  do_nothing: true,
+  replace: true,
+  merge: true,
+  deploymentservice: true,
+  telemetryagent: true,
+  append: true,
+  state: true,
+  // AWS's public suffix (a Resolver auto-defined rule's domain: learned, it replaced every endpoint's) and CodeCommit's
+  // endpoint label (~/.ssh/config's Host git-codecommit.*.amazonaws.com)
+  "amazonaws.com": true,
+  "amazonaws.com.cn": true,
+  "git-codecommit": true,
+  "final-state": true,
 };
 
 /**
@@ -1060,6 +1112,26 @@ const GROUP_AT = NOT_GENERIC_ENDINGS.length + GENERIC_ENDINGS.length + TAG_ENDIN
 // Units a generic key is compared without ("stack_name", "--stack-name", "Stack name" in a CSV header).
 const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
 
+/**
+ * Where the IAM condition key starts whose tag key starts at k (aws:ResourceTag/<key>, aws:RequestTag/,
+ * aws:PrincipalTag/, ec2:ResourceTag/: its value is that tag's value), or -1.
+ */
+export function tagConditionStart(s: string, k: number): number {
+  if (k < 12 || byteAt(s, k - 1) !== 47 || byteAt(s, k - 2) !== 103 || byteAt(s, k - 4) !== 84) return -1;
+  let w = ch.matchesAt(s, k - 12, k, "ResourceTag/")
+    ? k - 12
+    : ch.matchesAt(s, k - 11, k, "RequestTag/")
+      ? k - 11
+      : k >= 13 && ch.matchesAt(s, k - 13, k, "PrincipalTag/")
+        ? k - 13
+        : -1;
+  if (w < 2 || byteAt(s, w - 1) !== 58) return -1;
+  // (the service's prefix: aws, ec2, s3)
+  w--;
+  while (w > 0 && k - w < 48 && (cls(byteAt(s, w - 1)) & (C_LOWER | C_DIGIT)) !== 0) w--;
+  return byteAt(s, w) === 58 ? -1 : w;
+}
+
 /** True when s[a, b) (a key) ends like a resource-name key (compared in place, no string built). */
 export function genericKey(s: string, a: number, b: number): boolean {
   const w = suffixIn(GENERIC, s, a, b, GENERIC_SKIP);
@@ -1229,6 +1301,14 @@ export function spacedValueEnd(s: string, b: number, n: number): number {
  * with blanks (a person's), but not one plain word (true, pdf, approved).
  */
 export function metadataValue(s: string, a: number, b: number, kind: Kind): boolean {
+  // (nor a date, a time or a number: 2024-01-02, 10:30)
+  let digits = a;
+  while (
+    digits < b &&
+    ((cls(byteAt(s, digits)) & ch.C_DIGIT) !== 0 || byteAt(s, digits) === 45 || byteAt(s, digits) === 58)
+  )
+    digits++;
+  if (digits === b) return false;
   return b - a >= 2 && !ch.plainWord(s, a, b) && (plausibleName(s, a, b, kind) || spacedName(s, a, b));
 }
 
@@ -1954,19 +2034,24 @@ export function accountNameStart(s: string, k: number): number {
     let w = a;
     let mark = false;
     let upper = false;
-    while (w > 0 && a - w < 64 && isNameUnit(byteAt(s, w - 1))) {
+    // (a letter beyond ASCII is one of the name's, a first one a capital: Café-Prod, Zürich Prod Ledger, Élan)
+    let latin = false;
+    while (w > 0 && a - w < 64) {
       const c = byteAt(s, w - 1);
+      const l = isNameUnit(c) ? 0 : ch.latinLetterBefore(s, w);
+      if (l === 0 && !isNameUnit(c)) break;
       if (c === 45 || c === 95 || (cls(c) & ch.C_DIGIT) !== 0) mark = true;
       else if ((cls(c) & ch.C_UPPER) !== 0) {
         // (a second capital, CamelCase: BrindleProd)
         if (upper) mark = true;
         upper = true;
       }
-      w--;
+      w -= l > 0 ? l : 1;
+      latin = l > 0;
     }
     if (w === a) break;
     const c0 = byteAt(s, w);
-    if ((cls(c0) & ch.C_UPPER) === 0 && !mark) break;
+    if ((cls(c0) & ch.C_UPPER) === 0 && !latin && !mark) break;
     const len = a - w;
     if (
       (len === 3 && matchesAt(s, w, a, "AWS")) ||
@@ -2734,7 +2819,7 @@ export function unifyNameKinds(s: string, matches: { s: number; e: number; kind:
 // First words of kebab names that are no company's or project's prefix (beyond ADJECTIVE_HEADS and NOT_NAME_HEADS):
 // AWS's and tools' words, environments, regions' and ids' heads, examples
 const NO_FAMILY =
-  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab airflow mwaa spark hadoop yarn dbt python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open ";
+  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab airflow mwaa spark hadoop yarn dbt python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open maven gradle pypi nuget cargo player players device devices sensor sensors user users session sessions client clients customer worker workers job jobs build release releases snapshot snapshots ike ipsec vpn tunnel crypto bgp ";
 /** Most prefixes a string's names are grouped by (the first found). */
 const FAMILY_MAX = 4;
 /** Most names kept per string as families' members (a word that opens with one is its compound, not a new name). */
@@ -2887,6 +2972,36 @@ export function headerName(s: string, a: number, b: number): boolean {
   }
   return dash > a && dash < b - 1 && (capitalised || HEADER_HEADS[sub(s, a, dash).toLowerCase()] === true);
 }
+
+/** True when w is the direction word of an AWS region's name (us-east-1, ap-southeast-4, il-central-1). */
+export function regionDirection(w: string): boolean {
+  return DIRECTIONS[w] === true;
+}
+const DIRECTIONS = ch.wordSet("east west north south central northeast northwest southeast southwest");
+
+/**
+ * True when the snake_case word s[a, b) ends like a code's field or a mount's (run_id, job_name, kv_v2): after "job"
+ * or "vault" in prose it names no job nor vault.
+ */
+export function fieldWord(s: string, a: number, b: number): boolean {
+  let u = b - 1;
+  while (u > a && byteAt(s, u) !== 95) u--;
+  return u > a && b - u <= 7 && FIELD_ENDINGS[sub(s, u + 1, b).toLowerCase()] === true;
+}
+const FIELD_ENDINGS = ch.wordSet("id ids name arn type status state code count v1 v2 key url path size time date");
+
+/**
+ * The name s[a, b) of a lower-case key/value pair that is an HTTP header's or parameter's, not a tag's (a Postman
+ * collection's "header": [{"key": "Content-Type", "value": "application/json"}]): a header name, or one word of
+ * HTTP_WORDS.
+ */
+export function httpPairName(s: string, a: number, b: number): boolean {
+  // (a custom header's value is the company's, x-nwp-merchant: mrc_...; not AWS's own, X-Amz-Target, X-Amz-Date)
+  if (b - a > 2 && (byteAt(s, a) === 120 || byteAt(s, a) === 88) && byteAt(s, a + 1) === 45)
+    return ch.matchesLowerAt(s, a, b, "x-amz-") || ch.matchesLowerAt(s, a, b, "x-forwarded-");
+  return headerName(s, a, b) || (b - a <= 16 && HTTP_WORDS[sub(s, a, b).toLowerCase()] === true);
+}
+const HTTP_WORDS = ch.wordSet("accept authorization host cookie origin referer connection pragma expect range");
 
 // Sections of other configuration files that share the INI header: Fluent Bit's classic config, systemd units
 const CONFIG_SECTIONS =

@@ -87,6 +87,8 @@ export interface ScanConfig {
   hex32Kind: Kind | undefined;
   /** The values of id keys found by the current scan (idValues), merged where the main pass found nothing. */
   idValues: Match[];
+  /** Tag pairs the current scan found before its first AWS match (valueOfKey), merged when the text has one. */
+  signalValues: Match[];
   custom: CustomPattern[];
   customKinds: Kind[];
   regexFind: RegexFind | undefined;
@@ -256,6 +258,12 @@ function nounKinds(): void {
     ["provider", "resource-name"],
     ["namespace", "resource-name"],
     ["campaign", "resource-name"],
+    // a Cloud9 or other environment, a network device (forty-sixth pass: "the Cloud9 env ledger-onboarding-x", "the
+    // backup router bcv-ld5-mx01", "gateway bcv-fra-vpngw01")
+    ["environment", "resource-name"],
+    ["env", "resource-name"],
+    ["router", "resource-name"],
+    ["gateway", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -308,6 +316,8 @@ const SERVICE_LABELS: Record<string, boolean> = {
 
 // First labels of public service endpoints (ec2.us-east-1.amazonaws.com): nothing to mask there.
 const PUBLIC_ENDPOINTS: Record<string, boolean> = {
+  // IAM Identity Center's SCIM endpoint (scim.<region>.amazonaws.com/<tenant id>/scim/v2/: the tenant's id masked)
+  scim: true,
   // (and the VPC CNI's extended resource vpc.amazonaws.com/pod-eni, a pod's annotation key)
   vpc: true,
   // service principals of two labels (delivery.logs.amazonaws.com: vended logs; pods.eks.amazonaws.com: EKS Pod
@@ -455,6 +465,7 @@ export function compileScanConfig(
     apiIdKind: undefined,
     hex32Kind: undefined,
     idValues: [],
+    signalValues: [],
     custom: [],
     customKinds: [],
     regexFind,
@@ -1108,6 +1119,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   let k = -1;
   // (the pair's name a Key's: a tag's, {"Key": "dlm-group", "Value": x})
   let tagPair = false;
+  let keyAt = 0;
   // the line before holds the pair name only when the value opens its line (a `"Name": x,` line above
   // `"Tags": [{"Key": "Name", "Value": y}]` is another member)
   let opens = true;
@@ -1124,6 +1136,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       if (at >= 0) {
         k = ps + at + w.length;
         tagPair = w === "key:" || w === 'key":';
+        keyAt = k - w.length;
         break;
       }
     }
@@ -1151,6 +1164,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
         k = from + at + w.length;
         ls = i;
         tagPair = w === 'key":';
+        keyAt = k - w.length;
         break;
       }
     }
@@ -1247,6 +1261,8 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
     e++;
   }
   if (e - k < 2) return 0;
+  // (a lower-case pair named as an HTTP header is a request's, not a tag's: Postman's {"key": "Accept", "value": x})
+  if (tagPair && byteAt(s, keyAt) === 107 && nm.httpPairName(s, k, e)) tagPair = false;
   // a HAR file's cookie ({"name": "session", "value": x, "path": "/", "domain": d, "httpOnly": true}): its value is a
   // session's credential whatever its name
   const close = unitWithin(s, 125, j, n, 2 * PAIR_WINDOW);
@@ -1285,11 +1301,11 @@ function valueOfKey(
   let kind = nm.kindOfKey(cfg.keys, sub(s, k, e));
   // (a tag's key of no word of the lists, a Key/Value pair's or a condition's aws:ResourceTag/<key>: its value is a name
   // but one plain word, as a tag key's)
-  const otherTag =
-    kind === undefined &&
-    !nm.genericKey(s, k, e) &&
-    (tagPair || (k >= 16 && ch.matchesAt(s, k - 16, k, "aws:ResourceTag/")));
-  const generic = kind === undefined && (otherTag || nm.genericKey(s, k, e)) && hasSignal(s, out);
+  const otherTag = kind === undefined && !nm.genericKey(s, k, e) && (tagPair || nm.tagConditionStart(s, k) >= 0);
+  const named = kind === undefined && (otherTag || nm.genericKey(s, k, e));
+  // (a tag pair before the text's first AWS match is kept aside, masked when the text has one: cfg.signalValues)
+  const aside = named && otherTag && !hasSignal(s, out);
+  const generic = named && (aside || hasSignal(s, out));
   if (generic) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, keyStart, false, kind, VALUE_SPAN))
     return 0;
@@ -1301,8 +1317,8 @@ function valueOfKey(
   // (a tag's value in words: Value: Treasury Ops under Key: BusinessUnit)
   const t = generic && nm.tagKey(s, k, e) ? nm.spacedValueEnd(s, b, n) : b;
   if (t === b && generic && (nm.plainTagValue(s, k, e, s, a, b) || (otherTag && ch.plainWord(s, a, b)))) return b;
-  push(cfg, s, out, a, t, generic ? genericKind(cfg, s, e, a, b) : kind);
-  return t;
+  push(cfg, s, aside ? cfg.signalValues : out, a, t, generic ? genericKind(cfg, s, e, a, b) : kind);
+  return aside ? 0 : t;
 }
 
 // anchors of findLineAnchors' secrets after a word: a mail's one-time secrets, then configuration files' (see there)
@@ -1314,8 +1330,12 @@ const CONFIG_SECRETS = [
   "requirepass ",
   '"--requirepass", "',
   "SetEnv ",
-  // a WorkSpaces directory's registration code in the client's log or in prose
-  "registration code ",
+  // a WorkSpaces directory's registration code in the client's log or in prose (Registration code: x, ... code is x)
+  "egistration ",
+  // a BGP peer's MD5 key in a router's configuration (the Direct Connect console's downloads): Junos'
+  // authentication-key "x", IOS' neighbor <address> password [0|7] x
+  "authentication-key ",
+  "neighbor ",
 ];
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
@@ -1552,7 +1572,9 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     return e;
   }
   if (
-    ((snake && inner > 0) || sqlUser || (iamUser && inner > 0)) &&
+    ((snake && inner > 0 && !((n0 === 106 || n0 === 118) && nm.fieldWord(s, a, e))) ||
+      sqlUser ||
+      (iamUser && inner > 0)) &&
     dashes === 0 &&
     !copula &&
     plausibleName(s, a, e, kind) &&
@@ -2057,6 +2079,8 @@ function matchKeyValue(
   // the name of a name/value pair ({"name": "subnetId", "value": "subnet-0abc"}) is its value's key, not a resource
   if (generic && j - keyStart === 4 && (nm.keyLike(s, a, b) || nm.headerName(s, a, b)) && pairNameAt(s, keyStart, b, n))
     return b;
+  // (a header's name under HeaderName, a CloudFront origin's custom header: X-Origin-Verify; its value is HeaderValue's)
+  if (generic && j - keyStart >= 10 && matchesLowerAt(s, j - 10, j, "headername") && nm.headerName(s, a, b)) return b;
   // an XML element's name attribute before its text (<Data Name='TargetUserName'>x</Data>, <string name="k">x</string>):
   // the text's key, not a resource's name (findXmlElements reads the text by it)
   if (
@@ -2861,11 +2885,15 @@ function isRegionLabel(s: string, a: number, b: number): boolean {
   if ((cls(byteAt(s, a)) & C_LOWER) === 0 || (cls(byteAt(s, a + 1)) & C_LOWER) === 0 || byteAt(s, a + 2) !== 45)
     return false;
   if ((cls(byteAt(s, b - 1)) & C_DIGIT) === 0 || byteAt(s, b - 2) !== 45) return false;
+  let w = a + 3;
   for (let k = a + 3; k < b - 2; k++) {
     const c = byteAt(s, k);
     if ((cls(c) & C_LOWER) === 0 && c !== 45) return false;
+    if (c === 45) w = k + 1;
   }
-  return true;
+  // (its last word a direction: us-east-1, ap-southeast-4, il-central-1; a company's wf-harvester-3 is a name)
+  const d = b - 2 - w;
+  return d >= 4 && d <= 9 && nm.regionDirection(sub(s, w, b - 2));
 }
 
 function findHosts(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -2974,6 +3002,11 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
       const e = ch.segmentEnd(s, after + 10, n, 100);
       if (e - after - 10 >= 1) push(cfg, s, extra, after + 10, e, cfg.byId["resource-name"]);
     }
+    if (first === "scim" && after + 9 < n && byteAt(s, after) === SLASH) {
+      const e = ch.segmentEnd(s, after + 1, n, 100);
+      if (e - after - 1 >= 8 && !ch.matchesAt(s, after + 1, e, "scim"))
+        push(cfg, s, extra, after + 1, e, cfg.byId["resource-name"]);
+    }
     // a SageMaker endpoint invoked by name (runtime.sagemaker.<region>.amazonaws.com/endpoints/<name>/invocations)
     if (first === "runtime.sagemaker" && matchesLowerAt(s, after, n, "/endpoints/")) {
       const e = ch.segmentEnd(s, after + 11, n, 100);
@@ -3080,6 +3113,8 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
   const a = CRED_SPAN.s;
   const b = CRED_SPAN.e;
+  // (a signature in words is an IDS rule's message, Suricata's "signature": "ET POLICY ...": no credential)
+  if (j - ks >= 9 && matchesLowerAt(s, j - 9, j, "signature") && unitWithin(s, SPACE, a, n, b - a) >= 0) return 0;
   // (a dotted flag's goes to the anchors' matches, not in order: overlaps are resolved when they are merged)
   if (!dottedFlag && out.length > 0 && out[out.length - 1].e > a) return 0;
   push(cfg, s, out, a, b, credentialKind(cfg, code, s, a, b));
@@ -3376,6 +3411,14 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           else valueOfKey(cfg, s, ka, kb, t + 1, v - 1, n, extra);
         }
       }
+    }
+    // a credential's element under a namespace's prefix (XML-DSig's <ds:SignatureValue>: a captured SAML assertion's)
+    const full = ne - p - 2;
+    if (ne > e && v < p && v - 1 - full > floor && byteAt(s, v - 1) === 62 && byteAt(s, v - 2 - full) === 60) {
+      let same = true;
+      for (let k = 0; k < full && same; k++) same = byteAt(s, v - 1 - full + k) === byteAt(s, p + 2 + k);
+      if (same && creds.credentialKeyCode(s, v - full + len, v - 1) !== CRED_NONE)
+        push(cfg, s, extra, v, p, cfg.byId["credential"]);
     }
     if (
       len >= 2 &&
@@ -4912,7 +4955,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // a secret's or a parameter's name (a path) beside where it is kept, in prose: "rotated prod/app/db in Secrets
   // Manager", "move it to /nwp/settle/consul/acl-token in Parameter Store", "in Secrets Manager bcv/workmail/x",
   // "GetSecretValue on prod/ledger/pg-primary"
-  for (let q = 0; q < 4 && name !== undefined; q++) {
+  // (and a parameter hierarchy's path: aws ssm get-parameters-by-path --path /brindlecove/prod/ledgerd)
+  for (let q = 0; q < 5 && name !== undefined; q++) {
     const lit =
       q === 0
         ? " in Secrets Manager"
@@ -4920,7 +4964,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           ? " in Parameter Store"
           : q === 2
             ? "Secrets Manager "
-            : "SecretValue on ";
+            : q === 3
+              ? "SecretValue on "
+              : "-by-path --path ";
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = q < 2 ? p : p + lit.length;
@@ -4942,8 +4988,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         while (e > a && byteAt(s, e - 1) === DOT) e--;
       }
       if (q < 2) e = p;
-      // (a path: two slashes, or one and a "-" or "_"; not and/or, console/API, auto-rotation)
-      if ((slashes >= 2 || (slashes === 1 && joins > 0)) && !idShaped(cfg, s, a, e) && plausibleName(s, a, e, name))
+      // (a path: two slashes, or one and a "-" or "_"; not and/or, console/API, auto-rotation; not AWS's public
+      // parameters, /aws/service/...)
+      if (
+        (slashes >= 2 || (slashes === 1 && joins > 0)) &&
+        !matchesLowerAt(s, a, e, "/aws/") &&
+        !idShaped(cfg, s, a, e) &&
+        plausibleName(s, a, e, name)
+      )
         push(cfg, s, extra, a, e, name);
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
@@ -5048,8 +5100,24 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, a > p + lit.length ? a : p + lit.length);
     }
   }
-  for (let q = 0; q < 2 && name !== undefined; q++) {
-    const lit = q === 0 ? '"Metadata": {' : 'ncryptionContext":';
+  // (and the maps of the company's words other APIs return: tags as a map ("Tags": {"team": "x"}: Lambda, EKS, API
+  // Gateway), an IoT thing's attributes, a tracked device's PositionProperties, a Pinpoint endpoint's Attributes
+  // (lists: {"k": ["v"]}; an SQS queue's or an SNS topic's "Attributes" hold settings, not read))
+  for (let q = 0; q < 7 && name !== undefined; q++) {
+    const lit =
+      q === 0
+        ? '"Metadata": {'
+        : q === 1
+          ? 'ncryptionContext":'
+          : q === 2
+            ? '"Tags": {'
+            : q === 3
+              ? '"tags": {'
+              : q === 4
+                ? '"attributes": {'
+                : q === 5
+                  ? '"PositionProperties": {'
+                  : '"Attributes": {';
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
@@ -5061,16 +5129,51 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (a >= n || byteAt(s, a) !== QUOTE) break;
         const ke = unitWithin(s, QUOTE, a + 1, n, 128);
         if (ke < 0 || ke + 3 >= n || byteAt(s, ke + 1) !== COLON) break;
-        const vs = byteAt(s, ke + 2) === SPACE ? ke + 4 : ke + 3;
-        if (byteAt(s, vs - 1) !== QUOTE) break;
+        let vs = byteAt(s, ke + 2) === SPACE ? ke + 4 : ke + 3;
+        // (a list's first string: Pinpoint's; only lists under "Attributes")
+        const list = byteAt(s, vs - 1) === ch.LBRACKET && byteAt(s, vs) === QUOTE;
+        if (list) vs++;
+        if (byteAt(s, vs - 1) !== QUOTE || (q === 6 && !list)) break;
         const b = unitWithin(s, QUOTE, vs, n, 256);
         if (b < 0) break;
         // (AWS's own context keys keep their readers: aws:s3:arn, aws:rds:db-id)
         const own = byteAt(s, a + 1) === 97 && byteAt(s, a + 2) === 119 && byteAt(s, a + 4) === COLON;
         if (!own && nm.metadataValue(s, vs, b, name) && !idShaped(cfg, s, vs, b)) push(cfg, s, extra, vs, b, name);
         a = b + 1;
+        if (list && a < n && byteAt(s, a) === ch.RBRACKET) a++;
         if (a >= n || byteAt(s, a) !== ch.COMMA) break;
         a++;
+      }
+      p = s.indexOf(lit, a > p + lit.length ? a : p + lit.length);
+    }
+  }
+  // a tag's values as filters and targets list them in JSON ({"Name": "tag:Role", "Values": ["x"]}, Systems Manager's
+  // {"Key": "tag:Service", "Values": [...]}) and Lake Formation's LF-tags ({"TagKey": "domain", "TagValues": [...]}):
+  // each masked unless one plain word (a Name tag's in any case)
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? '"tag:' : '"TagValues": [';
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      let tagName = false;
+      if (q === 0) {
+        const ke = unitWithin(s, QUOTE, a, n, 128);
+        tagName = ke - a === 4 && matchesLowerAt(s, a, ke, "name");
+        const at = ke < 0 ? -1 : sub(s, ke, ke + 48 < n ? ke + 48 : n).indexOf('"Values": [');
+        a = at < 0 ? n : ke + at + 11;
+      }
+      for (let items = 0; items < 64 && a < n; items++) {
+        while (a < n && a - p < 4096 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === ch.COMMA))
+          a++;
+        if (a >= n || byteAt(s, a) !== QUOTE) break;
+        const b = unitWithin(s, QUOTE, a + 1, n, 256);
+        if (b < 0) break;
+        if (
+          (tagName ? plausibleName(s, a + 1, b, name) : nm.metadataValue(s, a + 1, b, name)) &&
+          !idShaped(cfg, s, a + 1, b)
+        )
+          push(cfg, s, extra, a + 1, b, name);
+        a = b + 1;
       }
       p = s.indexOf(lit, a > p + lit.length ? a : p + lit.length);
     }
@@ -6570,6 +6673,28 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         while (a < n && a - k < 64 && ch.isKeyUnit(byteAt(s, a))) a++;
         secret = a > k && a < n && byteAt(s, a) === SPACE && creds.credentialKeyCode(s, k, a) !== CRED_NONE;
         if (secret) a++;
+      } else if (w === 8) {
+        if (byteAt(s, a) === QUOTE) a++;
+      } else if (w === 9) {
+        // (its password on the neighbor's line: IOS, NX-OS, FRR)
+        let le = a;
+        while (le < n && le - a < 96 && byteAt(s, le) !== LF) le++;
+        const at = sub(s, a, le).indexOf(" password ");
+        if (at < 0) {
+          p = s.indexOf(lit, le);
+          continue;
+        }
+        a += at + 10;
+        if ((byteAt(s, a) === 48 || byteAt(s, a) === 55) && byteAt(s, a + 1) === SPACE) a += 2;
+      } else if (w === 7) {
+        if (!matchesLowerAt(s, a, n, "code")) {
+          p = s.indexOf(lit, a);
+          continue;
+        }
+        a += 4;
+        if (a < n && byteAt(s, a) === COLON) a++;
+        while (a < n && a - p < 40 && byteAt(s, a) === SPACE) a++;
+        if (ch.matchesAt(s, a, a + 3, "is ")) a += 3;
       }
       let e = a;
       while (e < n && e - a < 128 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
@@ -6605,6 +6730,76 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         else if (w === 0 && seg === 1) a = ch.matchesAt(s, a, a + 5, "runs/") ? a + 5 : n;
         else if (w === 1 && seg === 1) a = n;
       }
+      p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
+  // names after a service's fixed text: a WAF label's namespace (awswaf:<account>:rulegroup:<rule group>: and
+  // :webacl:<web ACL>:, every WAF log's labels), a Redshift cluster in the JDBC driver's IAM URL
+  // (jdbc:redshift:iam://<cluster>:<region>/<db>), an RDS automated snapshot's DB (rds:<db>-<yyyy-mm-dd-hh-mm>)
+  // and Redshift's database users by IAM (GetClusterCredentials' IAM:<user>, IAMR:<role> in its system views)
+  for (let w = 0; w < 5 && name !== undefined; w++) {
+    const lit = w === 0 ? "awswaf:" : w === 1 ? "jdbc:redshift:iam://" : w === 2 ? "rds:" : w === 3 ? "IAM:" : "IAMR:";
+    p = firstOf(s, lit);
+    if (
+      w === 3 &&
+      p >= 0 &&
+      firstOf(s, "edshift") < 0 &&
+      firstOf(s, "stv_") < 0 &&
+      firstOf(s, "stl_") < 0 &&
+      firstOf(s, "svl_") < 0 &&
+      firstOf(s, "sys_") < 0
+    )
+      p = -1;
+    if (w === 4 && p >= 0 && firstOf(s, "IAM:") < 0 && firstOf(s, "edshift") < 0) p = -1;
+    while (p >= 0) {
+      let a = p + lit.length;
+      if (w === 0 && a + 13 < n && runOf(s, a, a + 12, C_DIGIT) === 12 && byteAt(s, a + 12) === COLON) {
+        push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
+        a += 13;
+        a = ch.matchesAt(s, a, n, "rulegroup:") ? a + 10 : ch.matchesAt(s, a, n, "webacl:") ? a + 7 : n;
+      } else if (w === 0) a = n;
+      let e = a;
+      while (
+        e < n &&
+        e - a < 128 &&
+        (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === UNDERSCORE) &&
+        byteAt(s, e) !== 64
+      )
+        e++;
+      // (the snapshot's date: 16 units, -2024-10-02-04-10)
+      const d = e - 16;
+      if (
+        w === 2 &&
+        !(
+          d - a > 1 &&
+          byteAt(s, d - 1) === DASH &&
+          runOf(s, d, d + 4, C_DIGIT) === 4 &&
+          byteAt(s, d + 4) === DASH &&
+          ch.isDigitPair(s, d + 5) &&
+          byteAt(s, d + 7) === DASH &&
+          ch.isDigitPair(s, d + 8) &&
+          byteAt(s, d + 10) === DASH &&
+          ch.isDigitPair(s, d + 11) &&
+          byteAt(s, d + 13) === DASH &&
+          ch.isDigitPair(s, d + 14)
+        )
+      )
+        e = a;
+      else if (w === 2) e = d - 1;
+      const cut = w === 0 || w === 2 || (e < n && byteAt(s, e) === COLON);
+      // (a database user's login: one word too, lkrishnan; standing alone, not IAM:PassRole)
+      const login =
+        w >= 3 &&
+        e - a >= 2 &&
+        (cls(byteAt(s, a)) & C_LOWER) !== 0 &&
+        (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) &&
+        (e >= n ||
+          byteAt(s, e) <= 32 ||
+          byteAt(s, e) === ch.PIPE ||
+          byteAt(s, e) === QUOTE ||
+          byteAt(s, e) === ch.COMMA);
+      if ((cut || login) && e - a >= 3 && !idShaped(cfg, s, a, e) && (login || plausibleName(s, a, e, name)))
+        push(cfg, s, extra, a, e, name);
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
   }
@@ -6924,6 +7119,17 @@ const SIGNAL_WORDS = [
   "CodeBuild",
   "CodeDeploy",
   "CodePipeline",
+  "SSM",
+  "CloudFront",
+  "Cognito",
+  "OpenSearch",
+  "QuickSight",
+  "Greengrass",
+  // Redshift's system tables and views (select ... from stv_sessions: a psql session pasted alone)
+  "stv_",
+  "stl_",
+  "svl_",
+  "svv_",
   // an AWS region's name (eb status's "Region: us-east-1"); other clouds write us-east1, eastus
   "us-east-",
   "us-west-",
@@ -7231,7 +7437,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   // any value of a credential-named member ("Password", "SecretAccessKey", "Token") is a credential as a whole
   const kl = keyCtx.length;
   const key = keyInfoOf(cfg, keyCtx);
-  if (n >= 1 && key.cred !== CRED_NONE) {
+  if (
+    n >= 1 &&
+    key.cred !== CRED_NONE &&
+    !(kl >= 9 && matchesLowerAt(keyCtx, kl - 9, kl, "signature") && s.indexOf(" ") >= 0)
+  ) {
     const code = key.cred;
     if (creds.plausibleCredential(s, 0, n, true, QUOTE)) {
       push(cfg, s, out, 0, n, credentialKind(cfg, code, s, 0, n));
@@ -7293,7 +7503,9 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   const base = out.length;
   // (values a scan cut short by an error left behind are dropped by the next top-level scan)
   if (ENCODED.depth === 0 && cfg.idValues.length > 0) cfg.idValues = [];
+  if (ENCODED.depth === 0 && cfg.signalValues.length > 0) cfg.signalValues = [];
   const pending = cfg.idValues.length;
+  const held = cfg.signalValues.length;
   let extra: Match[] | undefined = undefined;
   if (n >= 16 || cfg.custom.length > 0) {
     const found: Match[] = [];
@@ -7432,6 +7644,14 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     const cells: Match[] = [];
     for (let k = pending; k < ids.length; k++) cells.push(ids[k]);
     for (let k = ids.length; k > pending; k--) ids.pop();
+    mergeCells(cfg, s, out, base, cells);
+  }
+  const aside = cfg.signalValues;
+  if (aside.length > held) {
+    // the tag pairs this scan kept aside before its first AWS match (valueOfKey), when the text has one after all
+    const cells: Match[] = [];
+    if (hasSignal(s, out)) for (let k = held; k < aside.length; k++) cells.push(aside[k]);
+    for (let k = aside.length; k > held; k--) aside.pop();
     mergeCells(cfg, s, out, base, cells);
   }
 }
@@ -8057,10 +8277,29 @@ function wordMatch(
     !(len === 3 && prev === SPACE && (c === 107 || c === 75))
   ) {
     keyless = keylessWord(cfg, s, i, j);
+    // a tag condition's key ("aws:RequestTag/Project": x, ec2:ResourceTag/CostCenter=y): its value is the tag's
+    const condition = prev === SLASH ? nm.tagConditionStart(s, i) : -1;
+    if (condition >= 0) {
+      consumed = valueOfKey(cfg, s, i, j, condition, j, n, out, false, true);
+      if (consumed > 0) return consumed;
+    }
   }
   if (len === 17 && prev === DASH && runOf(s, i, j, C_HEX) === 17) {
     consumed = matchHexTailToken(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
+  }
+  if (
+    len === 10 &&
+    nxt === DASH &&
+    prev !== DASH &&
+    runOf(s, i, j, C_HEX) === 10 &&
+    ch.uuidEnd(s, j + 1, n, true) === j + 37 &&
+    (before === 0 || out[before - 1].e <= i)
+  ) {
+    // an IAM Identity Center identity store's user or group id (<10 hex>-<UUID>: a SCIM member's value, a group's
+    // GroupId, a /Groups/<id> path), wherever it stands: no other format glues ten hex units before a UUID
+    push(cfg, s, out, i, j + 37, cfg.byId["resource-name"]);
+    return j + 37;
   }
   if (
     len === 64 &&
