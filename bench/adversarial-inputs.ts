@@ -621,6 +621,11 @@ export function adversarialInputs(size: number): Input[] {
         'neighbor 10.0.0.1 password 7 Ab12Cd34 authentication-key "Ef56" Registration Code: SL1+AB -AQ==Ab12= ',
     ],
     [
+      "derived name run",
+      "jane.doe@brindle-cove.com Jane Doe Brindle Cove @jane.doe, web-01 (10.0.0.1) a-1 (10.0.0.2) FROM 'a/b' iot " +
+        "www.okta.com/exkabc sts.windows.net/1-2/ with user a_b as user c_d ?code=Ab12Cd34&isauthcode=true ",
+    ],
+    [
       "identity id run",
       "7eb6c68800-f9495468-b4ba-41ad-bf24-3673792ddb03 scim.eu-west-2.amazonaws.com/d1a6f3b2c4-77e2-4b0c/scim " +
         "<ds:SignatureValue>Ab12</ds:SignatureValue> v1.public.eyJ0aGlzIjoxfQ1234567890ab ",

@@ -55,8 +55,9 @@ const KIND_CATEGORY: Record<string, Category> = {
   "role-session-name": "name",
   // (an account's root address, a person's: named, as a name key's value is)
   "email-address": "name",
-  // (a person's login in a home directory's path)
+  // (a person's login in a home directory's path, a person's name)
   "os-login": "name",
+  "person-name": "name",
 };
 const FAMILY_CATEGORY: Record<string, Category> = {
   "secret-key": "secret",

@@ -5293,8 +5293,7 @@ describe("fresh material, forty-fifth pass: observability, findings, PKI, billin
       "555 0199",
     ])
       expect(out).not.toContain(v);
-    for (const v of ['"Value": "gold"', '"type": "service_reference"', "Author: RESOURCE_NAME_"])
-      expect(out).toContain(v);
+    for (const v of ['"Value": "gold"', '"type": "service_reference"', "Author: PERSON_"]) expect(out).toContain(v);
     // environment pairs keep their values; a JWT under an unknown key stays a credential
     const env = '[{"name": "NODE_ENV", "value": "production"}, {"name": "LOG_FORMAT", "value": "json-lines"}] aws';
     expect(mask(env)).toBe(env);
@@ -5468,5 +5467,79 @@ describe("fresh material, forty-sixth pass: identity, edge networking, operation
       expect(mask("aws " + v + " arn:aws:iam::123456789012:role/x")).toContain(v);
     const players = '{"CreatorId": "player-7731902", "PlayerId": "player-5502841", "PlayerSessionCreationPolicy": "x"}';
     expect(mask("aws " + players)).toContain('"PlayerSessionCreationPolicy"');
+  });
+  it("forty-sixth pass, second round: names spelled by addresses, chat handles, hosts before addresses, IdP ids", () => {
+    const text =
+      "SEV1 - Northwind Payments US, see https://wiki.northwind-payments.com/x; IC Lena Hofstaedter " +
+      "(lena.hofstaedter@northwind-payments.com); cc @priya.raghunathan, thanks\n" +
+      "pgbouncer hosts pgb-use1-01 (10.88.30.11) restarted via Run Command (AWS)\n" +
+      "<saml2:Issuer>http://www.okta.com/exkcxfuDIIeFevMXlvUh</saml2:Issuer> /app/amazon_aws/exkcxfuDIIeFevMXlvUh/sso\n" +
+      "entity id https://sts.windows.net/7e3d1c9b-2a4f-4e6d-8b0c-5f1a2e3d4c6b/\n" +
+      "Connecting to jdbc:redshift://x.c8xk2mq7vbzt.us-east-1.redshift.amazonaws.com:5439/findw with user glue_loader\n" +
+      "aws iot get-topic-rule: SELECT * FROM 'brindlecove/reefers/+/door' WHERE state = 'OPEN'\n" +
+      "?code=AYABeFq3x8Lm2KpZrT7wVbN4c9Hj0uYe&identityprovider=quicksight&isauthcode=true\n";
+    const out = mask(text);
+    for (const v of [
+      "Northwind Payments",
+      "Lena Hofstaedter",
+      "priya.raghunathan",
+      "pgb-use1-01",
+      "cxfuDIIeFevMXlvUh",
+      "7e3d1c9b-2a4f",
+      "glue_loader",
+      "brindlecove/reefers",
+      "AYABeFq3x8Lm2KpZrT7wVbN4c9Hj0uYe",
+    ])
+      expect(out).not.toContain(v);
+    // kept: a role's mailbox spelled out, decorators, Microsoft's common tenant, AWS's own topics, plain users
+    for (const v of [
+      ": No Reply. Do Not Reply.",
+      "@app.route",
+      "login.microsoftonline.com/common/oauth2",
+      "SELECT * FROM '$aws/things/+/shadow/update'",
+      "run as user root",
+    ])
+      expect(mask("aws iot no-reply@northwind-payments.com" + v + " arn:aws:iam::123456789012:role/x")).toContain(v);
+  });
+  it("review of the first round: people by place only, enum words under specific keys, compact JSON, no early stops", () => {
+    // kept: services and log lines after the people rules' words; enum words are names under a resource's own key
+    for (const v of [
+      "[10:15:32] Health Check: passed. The Health Check endpoint returns 200.",
+      "Instance created by Auto Scaling; reported by Trusted Advisor",
+      "Each BGP neighbor must use a password that is at least 8 characters long.",
+      "+1 2024-01-15 10:30:00 x",
+      "CN = Amazon RDS us-east-1 2019 CA, OU = Amazon RDS",
+    ])
+      expect(mask("aws " + v + " arn:aws:iam::123456789012:role/x")).toContain(v);
+    expect(mask('{"tags": {"http.method": "GET", "http.path": "/api/orders"}} GET /api/orders returned 200')).toContain(
+      '"http.method": "GET"',
+    );
+    const text =
+      "aws dynamodb scan --table-name state\n" +
+      "Approved by Jane Doe; escalated to Ömer Çelik; Requested by: Lena Hofstaedter\n" +
+      '{"tags": [{"key": "App-Tier", "value": "kestrel-edge"}]} arn:aws:ecs:us-east-1:123456789012:service/c/s\n' +
+      '{"Key": "tag:Role"} and then {"Filters":[{"Name":"tag:Role","Values":["kestrel-api"]}]}\n' +
+      '"labels":[{"name":"awswaf:managed:aws:core-rule-set:NoUserAgent_Header"},' +
+      '{"name":"awswaf:210987654321:rulegroup:kestrel-edge-rules:blocked"}]\n' +
+      '{"Condition": {"StringEquals": {"s3:ExistingObjectTag/Project": "kestrel-orders"}}}\n' +
+      "registration code=SLiad+F6GTR8\n";
+    const out = mask(text);
+    for (const v of [
+      "--table-name state",
+      "Jane Doe",
+      "Ömer Çelik",
+      "Lena Hofstaedter",
+      "kestrel-edge",
+      "kestrel-api",
+      "210987654321",
+      "kestrel-orders",
+      "F6GTR8",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("registration code=");
+    // a Key/Value tag pair before the first AWS match is masked on the first pass (idempotent)
+    const once = mask('{"Key": "Team", "Value": "ledger-core"} on i-0abc1234def567890');
+    expect(once).not.toContain("ledger-core");
+    expect(mask(once)).toBe(once);
   });
 });

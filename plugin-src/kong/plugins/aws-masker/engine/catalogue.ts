@@ -909,6 +909,15 @@ export const KINDS: Kind[] = [
     example: "Alarm notifications go to netops@brindlecove.com",
   },
   {
+    id: "person-name",
+    tag: "PERSON",
+    family: "contact",
+    // (not learned, and no AWS signal: a person's name of two words is read by its place alone, contacts.ts)
+    title:
+      "A person's name where a mailbox's display name, a workflow's words or a chat's layout put it, or an address spells it (Author: Priya Raman <...>, requested by Lena Hofstaedter, [03:07] Dana Okafor: ack)",
+    example: "disk check requested by Lena Hofstaedter",
+  },
+  {
     id: "phone-number",
     tag: "PHONE",
     family: "contact",

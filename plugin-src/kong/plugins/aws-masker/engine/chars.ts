@@ -44,11 +44,12 @@ export const latinLetterBefore: (this: void, s: string, k: number) => number =
         if (k < 2 || k > s.length) return 0;
         const c = luaByte(s, k);
         const l = luaByte(s, k - 1);
-        return c >= 0x80 && c <= 0xbf && l >= 0xc3 && l <= 0xc9 ? 2 : 0;
+        // (not × and ÷: C3 97, C3 B7)
+        return c >= 0x80 && c <= 0xbf && l >= 0xc3 && l <= 0xc9 && !(l === 0xc3 && (c === 0x97 || c === 0xb7)) ? 2 : 0;
       }
     : (s, k) => {
         const c = k > 0 ? s.charCodeAt(k - 1) : 0;
-        return c >= 0xc0 && c <= 0x27f ? 1 : 0;
+        return c >= 0xc0 && c <= 0x27f && c !== 0xd7 && c !== 0xf7 ? 1 : 0;
       };
 
 /**

@@ -24,6 +24,8 @@ export const HOST_ACCOUNT = 2;
 export const HOST_PHONE = 3;
 /** a person's login in a home directory's path (/home/jdoe/, C:\\Users\\jdoe): not learned unless dotted */
 export const HOST_LOGIN = 4;
+/** a person's name (personNames, derivedNames, a mailbox's display name): not learned, no AWS signal */
+export const HOST_PERSON = 5;
 
 const setOf = ch.wordSet;
 
@@ -137,6 +139,7 @@ function nameEndsAt(s: string, e: number, n: number): boolean {
 export function customHosts(s: string, n: number): number {
   let count = 0;
   let floor = 0;
+  DERIVED.count = 0;
   let p = s.indexOf(".");
   while (p >= 0 && p + 2 < n) {
     const t = p + 1;
@@ -177,6 +180,8 @@ export function customHosts(s: string, n: number): number {
       const label = end - l >= 2 && ch.runOf(s, l, end, C_DIGIT) < end - l;
       const f = l > h ? unitOr(s, h, l) : end;
       const first = sub(s, h, f).toLowerCase();
+      // (a company's domain of two words or more: its name written out, derivedNames)
+      if (label && pub === undefined) derive(s, l, end);
       // an e-mail address: its local part before "@" (or an escaped "%40")
       let at = -1;
       if (h > 1 && byteAt(s, h - 1) === 64) at = h - 1;
@@ -195,8 +200,9 @@ export function customHosts(s: string, n: number): number {
         // before "<" is its person's (Author: Priya Raman <priya@x.com>, From: "Dana Okafor" <dana@x.com>)
         if (label && pub !== 1) {
           const d = before === 60 ? displayNameStart(s, a - 1, floor) : -1;
-          if (d >= 0) count = span(count, d, byteAt(s, a - 3) === 34 ? a - 3 : a - 2, HOST_ACCOUNT);
+          if (d >= 0) count = span(count, d, byteAt(s, a - 3) === 34 ? a - 3 : a - 2, HOST_PERSON);
           count = span(count, a, e, HOST_EMAIL);
+          derive(s, a, at);
         }
       } else if (!tld) {
         // (a top-level domain of addresses only: .me, .fm)
@@ -274,9 +280,15 @@ function directoryNames(s: string, n: number, count: number): number {
     let dotted = false;
     let last = 0;
     const grouped = digits >= 1 && digits <= 3;
+    // (a blank after the country's code, then one separator throughout: not a date and time after "+1 ")
+    let sep = 0;
     for (let groups = 0; grouped && groups < 5 && e + 1 < n; groups++) {
       const c = byteAt(s, e);
       if (c !== 32 && c !== 45 && c !== 46) break;
+      if (c !== 32) {
+        if (sep === 0) sep = c;
+        else if (c !== sep) break;
+      } else if (sep !== 0) break;
       let g = e + 1;
       const paren = groups === 0 && c === 32 && byteAt(s, g) === 40;
       if (paren) g++;
@@ -301,6 +313,7 @@ function directoryNames(s: string, n: number, count: number): number {
   count = tagPolicyValues(s, n, count);
   count = certificateNames(s, n, count);
   count = personNames(s, n, count);
+  count = derivedNames(s, n, count);
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "DC=" : "dc=";
     p = s.indexOf(lit);
@@ -332,13 +345,16 @@ function displayNameStart(s: string, k: number, floor: number): number {
     let w = a;
     // (a first letter beyond ASCII counts as a capital: Łukasz, Émilie)
     let latin = false;
-    while (w > floor && a - w < 32) {
+    // (letters counted, not units: see personName)
+    let letters = 0;
+    while (w > floor && letters < 32) {
       const c = byteAt(s, w - 1);
       const l =
         (cls(c) & (C_LOWER | ch.C_UPPER)) === 0 && c !== 45 && c !== 39 && c !== 46 ? ch.latinLetterBefore(s, w) : 0;
       if (l === 0 && (cls(c) & (C_LOWER | ch.C_UPPER)) === 0 && c !== 45 && c !== 39 && c !== 46) break;
       w -= l > 0 ? l : 1;
       latin = l > 0;
+      letters++;
     }
     if (w === a || ((cls(byteAt(s, w)) & ch.C_UPPER) === 0 && !latin)) break;
     words++;
@@ -359,7 +375,8 @@ function displayNameStart(s: string, k: number, floor: number): number {
 }
 const ROLE_WORDS = setOf(
   "team,support,admin,admins,administrator,bot,service,services,notifications,alerts,ops,operations,noreply,no-reply," +
-    "jenkins,github,gitlab,actions,dependabot,renovate,security,billing,aws,amazon,helpdesk,desk,info,sales",
+    "jenkins,github,gitlab,actions,dependabot,renovate,security,billing,aws,amazon,helpdesk,desk,info,sales,no,reply," +
+    "do,not,it,hr,hello,contact,devops,platform,oncall,on-call,admin",
   ",",
 );
 
@@ -503,7 +520,7 @@ function publicCaName(v: string): boolean {
   const next = v.indexOf(" ", blank + 1);
   return AMAZON_CA_WORDS[v.slice(blank + 1, next < 0 ? v.length : next)] === true;
 }
-const AMAZON_CA_WORDS = setOf("root,rsa,ecdsa,iot", ",");
+const AMAZON_CA_WORDS = setOf("root,rsa,ecdsa,iot,rds,documentdb", ",");
 
 /**
  * The organization (O) and unit (OU) of a certificate's subject or issuer, as openssl x509 and s_client print them
@@ -567,11 +584,72 @@ function certificateNames(s: string, n: number, count: number): number {
             head.indexOf("owner: ") >= 0) &&
           !plainUnit &&
           commonName &&
-          PUBLIC_CERT_ORGS[v] !== true
+          PUBLIC_CERT_ORGS[v] !== true &&
+          // (AWS's own units and organizations: OU = Amazon RDS, O = Amazon)
+          (w >= 4 || !publicCaName(v))
         )
           count = span(count, a, b, HOST_ACCOUNT);
       }
       p = ch.indexFrom(s, lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
+  return count;
+}
+
+/** Local parts and company labels of two or three words (first.last, northwind-payments) seen by customHosts. */
+const DERIVED = { count: 0, a: [] as number[], b: [] as number[] };
+
+/** Records s[a, b), a local part or a registrable label, when it is two or three words of letters apart by "." or "-". */
+function derive(s: string, a: number, b: number): void {
+  if (DERIVED.count >= 16 || b - a < 5 || b - a > 48) return;
+  let seps = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c === 46 || c === 45) {
+      if (k === a || k === b - 1 || k - 2 < a || byteAt(s, k - 1) === 46 || byteAt(s, k - 1) === 45) return;
+      seps++;
+    } else if ((cls(c) & (C_LOWER | C_UPPER)) === 0) return;
+  }
+  if (seps < 1 || seps > 2) return;
+  DERIVED.a[DERIVED.count] = a;
+  DERIVED.b[DERIVED.count] = b;
+  DERIVED.count++;
+}
+
+/**
+ * The names customHosts' addresses and domains spell, written out in the same text: a person's (jane.doe@x ->
+ * "Jane Doe"), a company's (northwind-payments.com -> "Northwind Payments"); each capitalised, words apart by a blank,
+ * found whole. At most 16 names, each one search.
+ */
+function derivedNames(s: string, n: number, count: number): number {
+  const seen: Record<string, boolean> = {};
+  for (let d = 0; d < DERIVED.count; d++) {
+    const raw = sub(s, DERIVED.a[d], DERIVED.b[d]).toLowerCase();
+    let title = "";
+    let up = true;
+    for (let k = 0; k < raw.length; k++) {
+      const c = byteAt(raw, k);
+      if (c === 46 || c === 45) {
+        title += " ";
+        up = true;
+      } else {
+        title += up ? sub(raw, k, k + 1).toUpperCase() : sub(raw, k, k + 1);
+        up = false;
+      }
+    }
+    if (seen[title] === true) continue;
+    seen[title] = true;
+    // (not a role's mailbox: no-reply, it-helpdesk, security-alerts)
+    let role = false;
+    for (const w of raw.split(raw.indexOf(".") >= 0 ? "." : "-")) role = role || ROLE_WORDS[w] === true || w.length < 2;
+    if (role || ROLE_WORDS[raw] === true) continue;
+    let p = s.indexOf(title);
+    while (p >= 0) {
+      const e = p + title.length;
+      const before = p > 0 ? byteAt(s, p - 1) : 32;
+      const after = e < n ? byteAt(s, e) : 32;
+      if ((cls(before) & C_ALNUM) === 0 && (cls(after) & C_ALNUM) === 0) count = span(count, p, e, HOST_PERSON);
+      p = s.indexOf(title, e);
     }
   }
   return count;
@@ -586,34 +664,80 @@ function certificateNames(s: string, n: number, count: number): number {
 function personNames(s: string, n: number, count: number): number {
   for (let w = 0; w < 6; w++) {
     const lit =
-      w === 0 ? "ed by " : w === 1 ? "ned to " : w === 2 ? "wner: " : w === 3 ? "party: " : w === 4 ? "n-call: " : "] ";
+      w === 0 ? "ed by" : w === 1 ? "ed to " : w === 2 ? "wner: " : w === 3 ? "party: " : w === 4 ? "n-call: " : "] ";
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
-      const a = p + lit.length;
-      let e = personName(s, a, n);
-      if (e > 0 && w === 0) {
-        // (after a workflow's verb: requested, approved, reported, raised, acknowledged ...)
+      let a = p + lit.length;
+      // ("by" and "by:": Requested by: Lena Hofstaedter)
+      if (w === 0 && a < n && byteAt(s, a) === 58) a++;
+      let e = w === 0 && (a >= n || byteAt(s, a) !== 32) ? -1 : personName(s, w === 0 ? a + 1 : a, n);
+      if (w === 0) a++;
+      if (e > 0 && w <= 1) {
+        // (after a workflow's verb: requested, approved, reported, assigned, escalated ...; "Approved by" too)
         let v = p + 2;
-        while (v > 0 && p + 2 - v < 16 && (cls(byteAt(s, v - 1)) & C_LOWER) !== 0) v--;
-        if (PERSON_VERBS[sub(s, v, p + 2)] !== true) e = -1;
-      } else if (e > 0 && w === 1) {
-        // (assigned to, escalated to; not "moved to", "listened to")
-        e = p >= 5 && (ch.matchesAt(s, p - 5, p, "assig") || ch.matchesAt(s, p - 5, p, "Assig")) ? e : -1;
+        while (v > 0 && p + 2 - v < 16 && (cls(byteAt(s, v - 1)) & (C_LOWER | C_UPPER)) !== 0) v--;
+        if (PERSON_VERBS[sub(s, v, p + 2).toLowerCase()] !== true) e = -1;
       } else if (e > 0 && w === 5) {
-        // (a chat line's time before: [03:07], [14:22:05]; the name ends with ":")
+        // (a chat line's time opening the line: [03:07] or [14:22:05] before the speaker's name and ":"; not a log's
+        // [2024-01-15 10:00:01] ERROR x:)
+        const t =
+          p >= 9 && byteAt(s, p - 9) === ch.LBRACKET ? p - 9 : p >= 6 && byteAt(s, p - 6) === ch.LBRACKET ? p - 6 : -1;
         e =
-          p >= 5 && (cls(byteAt(s, p - 1)) & ch.C_DIGIT) !== 0 && byteAt(s, p - 3) === 58 && byteAt(s, e) === 58
+          t >= 0 &&
+          (t === 0 || byteAt(s, t - 1) === 10) &&
+          byteAt(s, t + 3) === 58 &&
+          ch.runOf(s, t + 1, t + 3, C_DIGIT) === 2 &&
+          ch.runOf(s, t + 4, t + 6, C_DIGIT) === 2 &&
+          byteAt(s, e) === 58
             ? e
             : -1;
       }
-      if (e > 0) count = span(count, a, e, HOST_ACCOUNT);
+      if (e > 0) count = span(count, a, e, HOST_PERSON);
       p = ch.indexFrom(s, lit, e > a ? e : a);
     }
+  }
+  // (and a chat's mention by a dotted login: "cc @priya.raghunathan"; not a decorator, @app.route( or @pytest.fixture
+  // ending its line, nor an address)
+  let p = s.indexOf("@");
+  while (p >= 0) {
+    const before = p > 0 ? byteAt(s, p - 1) : 32;
+    let e = p + 1;
+    let dots = 0;
+    while (e < n && e - p < 48) {
+      const c = byteAt(s, e);
+      if (c === 46 && e > p + 2 && (cls(byteAt(s, e - 1)) & C_LOWER) !== 0) dots++;
+      else if ((cls(c) & C_LOWER) === 0) break;
+      e++;
+    }
+    const after = e < n ? byteAt(s, e) : 10;
+    if (
+      dots >= 1 &&
+      dots <= 2 &&
+      byteAt(s, e - 1) !== 46 &&
+      (cls(before) & C_ALNUM) === 0 &&
+      before !== 46 &&
+      before !== 45 &&
+      before !== 95 &&
+      (after === 32 || after === 44 || after === 58 || after === 41 || after === 63 || after === 33)
+    )
+      count = span(count, p + 1, e, HOST_LOGIN);
+    p = s.indexOf("@", e > p + 1 ? e : p + 1);
   }
   return count;
 }
 const PERSON_VERBS = setOf(
-  "requested,approved,reported,raised,opened,created,acknowledged,acked,resolved,escalated,paged,reviewed,owned,signed",
+  "requested,approved,reported,raised,opened,created,acknowledged,acked,resolved,escalated,paged,reviewed,owned,signed," +
+    "assigned,handed,reassigned",
+  ",",
+);
+// Words of services, products and teams that stand after the same words as people do ("created by Auto Scaling",
+// "reported by Trusted Advisor", "owner: Data Platform"): no person's name holds one
+const NOT_PERSON_WORDS = setOf(
+  "group,set,manager,advisor,scaling,functions,tower,owners,corporation,board,platform,service,services,systems,hub," +
+    "analyzer,center,console,gateway,encrypt,chrome,beanstalk,code,data,health,check,cloud,web,elastic,step,target," +
+    "control,trusted,incident,permission,change,auto,identity,access,directory,pipeline,build,deploy,job,rule,policy," +
+    "error,warning,debug,connection,refused,failed,request,response,server,client,cluster,node,instance,database," +
+    "account,default,root,inc,ltd,llc,gmbh,engineering,network,networking,finance,legal,operations,infrastructure",
   ",",
 );
 
@@ -626,26 +750,24 @@ function personName(s: string, a: number, n: number): number {
   let e = a;
   let words = 0;
   for (; words < 3 && e < n; words++) {
-    const first = byteAt(s, e);
-    const l =
-      (cls(first) & C_UPPER) !== 0 ? 1 : ch.latinLetterBefore(s, e + 2) === 2 ? 2 : ch.latinLetterBefore(s, e + 1);
+    const l = (cls(byteAt(s, e)) & C_UPPER) !== 0 ? 1 : latinAt(s, e);
     if (l === 0) break;
     let w = e + l;
-    while (w < n && w - e < 24) {
+    // (letters counted, not units: a letter beyond ASCII is one unit in Node, two bytes in Lua)
+    let letters = 1;
+    while (w < n && letters < 24) {
       const c = byteAt(s, w);
-      const m =
-        (cls(c) & (C_LOWER | C_UPPER)) !== 0 || c === 45 || c === 39
-          ? 1
-          : ch.latinLetterBefore(s, w + 2) === 2
-            ? 2
-            : ch.latinLetterBefore(s, w + 1);
+      const m = (cls(c) & (C_LOWER | C_UPPER)) !== 0 || c === 45 || c === 39 ? 1 : latinAt(s, w);
       if (m === 0) break;
       w += m;
+      letters++;
     }
-    if (w - e < 2 || ((cls(byteAt(s, w - 1)) & (C_LOWER | C_UPPER)) === 0 && ch.latinLetterBefore(s, w) === 0)) break;
-    if (ROLE_WORDS[sub(s, e, w).toLowerCase()] === true) return -1;
+    if (letters < 2 || ((cls(byteAt(s, w - 1)) & (C_LOWER | C_UPPER)) === 0 && ch.latinLetterBefore(s, w) === 0)) break;
+    const word = sub(s, e, w).toLowerCase();
+    if (ROLE_WORDS[word] === true || NOT_PERSON_WORDS[word] === true) return -1;
     e = w;
-    if (words < 2 && e + 1 < n && byteAt(s, e) === 32 && (cls(byteAt(s, e + 1)) & C_UPPER) !== 0) e++;
+    const next = e + 1 < n && byteAt(s, e) === 32 ? byteAt(s, e + 1) : 0;
+    if (words < 2 && ((cls(next) & C_UPPER) !== 0 || (next >= 128 && latinAt(s, e + 1) > 0))) e++;
     else {
       words++;
       break;
@@ -653,7 +775,12 @@ function personName(s: string, a: number, n: number): number {
   }
   if (words < 2) return -1;
   const c = e < n ? byteAt(s, e) : 32;
-  return (cls(c) & (C_ALNUM | C_LOWER)) !== 0 || c === 45 ? -1 : e;
+  return (cls(c) & C_ALNUM) !== 0 || c === 45 || latinAt(s, e) > 0 ? -1 : e;
+}
+
+/** Units of a Latin letter beyond ASCII at k (chars.ts latinLetterBefore: 1 in Node, 2 in Lua), or 0. */
+function latinAt(s: string, k: number): number {
+  return ch.latinLetterBefore(s, k + 2) === 2 ? 2 : ch.latinLetterBefore(s, k + 1);
 }
 
 /**

@@ -622,52 +622,6 @@ export const STOPLIST: Record<string, boolean> = {
   "systems manager patch manager": true,
   "audit manager": true,
   "trusted advisor": true,
-  // (forty-sixth pass) Transit Gateway route types and attachment types, Direct Connect's states, Systems Manager's
-  // compliance and notification types and reboot options, Incident Manager's timeline event type, the policy
-  // simulator's decisions, Cognito's OAuth flows and scopes, Cloud9's membership permissions, Redshift's node roles,
-  // QuickSight's user roles, IoT fleet provisioning's override settings, Greengrass nucleus services, ELB attribute
-  // values, YARN's application list titles
-  propagated: true,
-  static: true,
-  blackhole: true,
-  connect: true,
-  "tgw-peering": true,
-  down: true,
-  confirming: true,
-  verifying: true,
-  rejected: true,
-  patch: true,
-  command: true,
-  executionsummary: true,
-  important: true,
-  noreboot: true,
-  rebootifneeded: true,
-  note: true,
-  implicitdeny: true,
-  explicitdeny: true,
-  code: true,
-  implicit: true,
-  client_credentials: true,
-  openid: true,
-  "aws.cognito.signin.user.admin": true,
-  owner: true,
-  "read-write": true,
-  "read-only": true,
-  leader: true,
-  reader: true,
-  author: true,
-  admin_pro: true,
-  author_pro: true,
-  reader_pro: true,
-  restricted_author: true,
-  restricted_reader: true,
-  do_nothing: true,
-  replace: true,
-  merge: true,
-  deploymentservice: true,
-  telemetryagent: true,
-  append: true,
-  state: true,
   // AWS's public suffix (a Resolver auto-defined rule's domain: learned, it replaced every endpoint's) and CodeCommit's
   // endpoint label (~/.ssh/config's Host git-codecommit.*.amazonaws.com)
   "amazonaws.com": true,
@@ -1114,7 +1068,8 @@ const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
 
 /**
  * Where the IAM condition key starts whose tag key starts at k (aws:ResourceTag/<key>, aws:RequestTag/,
- * aws:PrincipalTag/, ec2:ResourceTag/: its value is that tag's value), or -1.
+ * aws:PrincipalTag/, ec2:ResourceTag/, S3's s3:ExistingObjectTag/ and s3:RequestObjectTag/: its value is that tag's
+ * value), or -1.
  */
 export function tagConditionStart(s: string, k: number): number {
   if (k < 12 || byteAt(s, k - 1) !== 47 || byteAt(s, k - 2) !== 103 || byteAt(s, k - 4) !== 84) return -1;
@@ -1124,7 +1079,11 @@ export function tagConditionStart(s: string, k: number): number {
       ? k - 11
       : k >= 13 && ch.matchesAt(s, k - 13, k, "PrincipalTag/")
         ? k - 13
-        : -1;
+        : k >= 18 && ch.matchesAt(s, k - 18, k, "ExistingObjectTag/")
+          ? k - 18
+          : k >= 17 && ch.matchesAt(s, k - 17, k, "RequestObjectTag/")
+            ? k - 17
+            : -1;
   if (w < 2 || byteAt(s, w - 1) !== 58) return -1;
   // (the service's prefix: aws, ec2, s3)
   w--;
@@ -1540,7 +1499,9 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (REF_HEADS[byteAt(s, a) * 128 + byteAt(s, a + 1)] === true) {
     for (const r of TF_REFS) if (r.length <= len && sub(s, a, a + r.length) === r) return false;
   }
-  return len > STOP_MAX || !stopWord(s, a, b);
+  return (
+    len > STOP_MAX || (!stopWord(s, a, b) && !(slash && len <= 32 && ENUM_WORDS[sub(s, a, b).toLowerCase()] === true))
+  );
 }
 
 // Roles AWS creates under fixed names: Organizations' role in a member account, EMR's default roles (aws emr
@@ -1692,6 +1653,58 @@ function stopWords(): ch.SuffixSet {
   for (const w in STOPLIST) words.push(w);
   return ch.newSuffixSet(words);
 }
+
+/**
+ * Enum values AWS prints where a generic name key or a text cell stands (forty-sixth pass): Transit Gateway route and
+ * attachment types, Direct Connect's states, Systems Manager's compliance and notification types and reboot options,
+ * Incident Manager's timeline event type, the policy simulator's decisions, Cognito's OAuth flows and scopes, Cloud9's
+ * permissions, Redshift's node roles, QuickSight's user roles, IoT fleet provisioning's overrides, Greengrass nucleus
+ * services, ELB attribute values, YARN's titles. Not names of the generic kind, nor learned; under a specific key
+ * (--table-name state, --function-name connect) they are the resource's name (plausibleName).
+ */
+export const ENUM_WORDS: Record<string, boolean> = {
+  propagated: true,
+  static: true,
+  blackhole: true,
+  connect: true,
+  "tgw-peering": true,
+  down: true,
+  confirming: true,
+  verifying: true,
+  rejected: true,
+  patch: true,
+  command: true,
+  executionsummary: true,
+  important: true,
+  noreboot: true,
+  rebootifneeded: true,
+  note: true,
+  implicitdeny: true,
+  explicitdeny: true,
+  code: true,
+  implicit: true,
+  client_credentials: true,
+  openid: true,
+  "aws.cognito.signin.user.admin": true,
+  owner: true,
+  "read-write": true,
+  "read-only": true,
+  leader: true,
+  reader: true,
+  author: true,
+  admin_pro: true,
+  author_pro: true,
+  reader_pro: true,
+  restricted_author: true,
+  restricted_reader: true,
+  do_nothing: true,
+  replace: true,
+  merge: true,
+  deploymentservice: true,
+  telemetryagent: true,
+  append: true,
+  state: true,
+};
 
 /** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */
 const STOP_SHAPES: Record<number, boolean> = {};
@@ -2036,7 +2049,8 @@ export function accountNameStart(s: string, k: number): number {
     let upper = false;
     // (a letter beyond ASCII is one of the name's, a first one a capital: Café-Prod, Zürich Prod Ledger, Élan)
     let latin = false;
-    while (w > 0 && a - w < 64) {
+    let letters = 0;
+    while (w > 0 && letters < 64) {
       const c = byteAt(s, w - 1);
       const l = isNameUnit(c) ? 0 : ch.latinLetterBefore(s, w);
       if (l === 0 && !isNameUnit(c)) break;
@@ -2048,6 +2062,7 @@ export function accountNameStart(s: string, k: number): number {
       }
       w -= l > 0 ? l : 1;
       latin = l > 0;
+      letters++;
     }
     if (w === a) break;
     const c0 = byteAt(s, w);
@@ -2996,12 +3011,17 @@ const FIELD_ENDINGS = ch.wordSet("id ids name arn type status state code count v
  * HTTP_WORDS.
  */
 export function httpPairName(s: string, a: number, b: number): boolean {
-  // (a custom header's value is the company's, x-nwp-merchant: mrc_...; not AWS's own, X-Amz-Target, X-Amz-Date)
+  // (a custom header's value is the company's, x-nwp-merchant: mrc_...; an ECS tag may be named like a header,
+  // App-Tier, Origin: only the standard request headers, AWS's and the forwarding ones)
   if (b - a > 2 && (byteAt(s, a) === 120 || byteAt(s, a) === 88) && byteAt(s, a + 1) === 45)
     return ch.matchesLowerAt(s, a, b, "x-amz-") || ch.matchesLowerAt(s, a, b, "x-forwarded-");
-  return headerName(s, a, b) || (b - a <= 16 && HTTP_WORDS[sub(s, a, b).toLowerCase()] === true);
+  let dash = a;
+  while (dash < b && byteAt(s, dash) !== 45) dash++;
+  const head = sub(s, a, dash).toLowerCase();
+  return b - a <= 32 && (dash < b ? HTTP_HEADS[head] === true : HTTP_WORDS[head] === true);
 }
-const HTTP_WORDS = ch.wordSet("accept authorization host cookie origin referer connection pragma expect range");
+const HTTP_WORDS = ch.wordSet("accept authorization cookie referer pragma");
+const HTTP_HEADS = ch.wordSet("content accept user cache if");
 
 // Sections of other configuration files that share the INI header: Fluent Bit's classic config, systemd units
 const CONFIG_SECTIONS =

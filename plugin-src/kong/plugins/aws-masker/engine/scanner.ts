@@ -1304,7 +1304,7 @@ function valueOfKey(
   const otherTag = kind === undefined && !nm.genericKey(s, k, e) && (tagPair || nm.tagConditionStart(s, k) >= 0);
   const named = kind === undefined && (otherTag || nm.genericKey(s, k, e));
   // (a tag pair before the text's first AWS match is kept aside, masked when the text has one: cfg.signalValues)
-  const aside = named && otherTag && !hasSignal(s, out);
+  const aside = named && (otherTag || tagPair) && !hasSignal(s, out);
   const generic = named && (aside || hasSignal(s, out));
   if (generic) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, keyStart, false, kind, VALUE_SPAN))
@@ -2410,6 +2410,33 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
   // a private address is always masked (a false positive there costs nothing); a public one after "version" / "ver"
   // is taken for a version number ("v1.2.3.4" never starts at a word boundary)
   if (isPrivate(o[0], o[1])) {
+    // a host's name before its address in parentheses ("pgb-use1-01 (10.88.30.11)", an incident's notes): a kebab
+    // name with a digit
+    if (i >= 6 && byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE) {
+      let h = i - 2;
+      let dash = false;
+      let digit = false;
+      while (h > 0 && i - 2 - h < 63) {
+        const c = byteAt(s, h - 1);
+        if (c === DASH) dash = true;
+        else if ((cls(c) & C_DIGIT) !== 0) digit = true;
+        else if ((cls(c) & (C_LOWER | ch.C_UPPER)) === 0) break;
+        h--;
+      }
+      const name = cfg.byId["resource-name"];
+      if (
+        dash &&
+        digit &&
+        i - 2 - h >= 4 &&
+        (h === 0 || !nm.isNameUnit(byteAt(s, h - 1))) &&
+        (cls(byteAt(s, h)) & (C_LOWER | ch.C_UPPER)) !== 0 &&
+        (out.length === 0 || out[out.length - 1].e <= h) &&
+        !idShaped(cfg, s, h, i - 2) &&
+        name !== undefined &&
+        plausibleName(s, h, i - 2, name)
+      )
+        push(cfg, s, out, h, i - 2, name);
+    }
     push(cfg, s, out, i, e, cfg.byFamily["ipv4-private"]);
     return e;
   }
@@ -3204,7 +3231,9 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
             ? "phone-number"
             : kind === ct.HOST_LOGIN
               ? "os-login"
-              : "domain-name";
+              : kind === ct.HOST_PERSON
+                ? "person-name"
+                : "domain-name";
     push(cfg, s, extra, ct.HOST_SPANS[3 * k], ct.HOST_SPANS[3 * k + 1], cfg.byId[id]);
   }
 }
@@ -3705,7 +3734,9 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
       e - a >= 8 &&
       (windowHas(s, p - 256, e + 256, "state=") ||
         windowHas(s, p - 256, e + 256, "grant_type=") ||
-        windowHas(s, p - 256, e + 256, "redirect_uri="))
+        windowHas(s, p - 256, e + 256, "redirect_uri=") ||
+        // (QuickSight's embed URL's one-time code: ...?code=<code>&identityprovider=quicksight&isauthcode=true)
+        windowHas(s, e, e + 64, "isauthcode="))
     )
       push(cfg, s, extra, a, e, cfg.byId["credential"]);
     p = s.indexOf("code=", e > p + 5 ? e : p + 5);
@@ -5110,19 +5141,25 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         : q === 1
           ? 'ncryptionContext":'
           : q === 2
-            ? '"Tags": {'
+            ? '"Tags":'
             : q === 3
-              ? '"tags": {'
+              ? '"tags":'
               : q === 4
-                ? '"attributes": {'
+                ? '"attributes":'
                 : q === 5
-                  ? '"PositionProperties": {'
-                  : '"Attributes": {';
+                  ? '"PositionProperties":'
+                  : '"Attributes":';
     p = firstOf(s, lit);
+    // (lower-case tags and attributes also name a trace's and a REST API's: Zipkin's, OpenTelemetry's, JSON:API's;
+    // read in a text with an AWS signal only)
+    // (the words only: the anchors' own matches are no signal to the main pass, which asks after them)
+    if ((q === 3 || q === 4) && p >= 0 && !hasSignal(s, [])) p = -1;
     while (p >= 0) {
       let a = p + lit.length;
       while (a < n && a - p < lit.length + 16 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF)) a++;
-      if (q === 1 && byteAt(s, a) === ch.LBRACE) a++;
+      // (the map's brace: compact JSON too, "Tags":{...})
+      if (q >= 2 && byteAt(s, a) !== ch.LBRACE) a = n;
+      if ((q === 1 || q >= 2) && a < n && byteAt(s, a) === ch.LBRACE) a++;
       // "k": "v" members to the closing brace (a nested object or a number ends the read)
       for (let members = 0; members < 32 && a < n; members++) {
         while (a < n && a - p < 4096 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === 13)) a++;
@@ -5136,8 +5173,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (byteAt(s, vs - 1) !== QUOTE || (q === 6 && !list)) break;
         const b = unitWithin(s, QUOTE, vs, n, 256);
         if (b < 0) break;
-        // (AWS's own context keys keep their readers: aws:s3:arn, aws:rds:db-id)
-        const own = byteAt(s, a + 1) === 97 && byteAt(s, a + 2) === 119 && byteAt(s, a + 4) === COLON;
+        // (AWS's own context keys keep their readers: aws:s3:arn, aws:rds:db-id; a dotted key is a semantic
+        // convention's, http.method, host.arch)
+        const own =
+          (byteAt(s, a + 1) === 97 && byteAt(s, a + 2) === 119 && byteAt(s, a + 4) === COLON) ||
+          (q === 3 && unitWithin(s, DOT, a + 1, ke, ke - a - 1) >= 0) ||
+          // (and a service's own tags: SES's "ses:operation", "ses:configuration-set")
+          (q === 3 && unitWithin(s, COLON, a + 1, ke, ke - a - 1) >= 0);
         if (!own && nm.metadataValue(s, vs, b, name) && !idShaped(cfg, s, vs, b)) push(cfg, s, extra, vs, b, name);
         a = b + 1;
         if (list && a < n && byteAt(s, a) === ch.RBRACKET) a++;
@@ -5147,11 +5189,27 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, a > p + lit.length ? a : p + lit.length);
     }
   }
+  // an IoT rule's topic filter (SELECT ... FROM 'brindlecove/reefers/+/telemetry'), in text that names IoT: masked
+  // whole (its words one by one would be learned and replaced in prose); not AWS's own ($aws/things/...)
+  p = name !== undefined ? firstOf(s, "FROM '") : -1;
+  if (p >= 0 && firstOf(s, "iot") < 0 && firstOf(s, "IoT") < 0 && firstOf(s, "TopicRule") < 0) p = -1;
+  while (p >= 0) {
+    const a = p + 6;
+    let e = a;
+    let slashes = 0;
+    while (e < n && e - a < 256 && byteAt(s, e) > 32 && byteAt(s, e) !== 39) {
+      if (byteAt(s, e) === SLASH) slashes++;
+      e++;
+    }
+    if (slashes > 0 && e < n && byteAt(s, e) === 39 && byteAt(s, a) !== 36 && name !== undefined)
+      push(cfg, s, extra, a, e, name);
+    p = s.indexOf("FROM '", e > p + 6 ? e : p + 6);
+  }
   // a tag's values as filters and targets list them in JSON ({"Name": "tag:Role", "Values": ["x"]}, Systems Manager's
   // {"Key": "tag:Service", "Values": [...]}) and Lake Formation's LF-tags ({"TagKey": "domain", "TagValues": [...]}):
   // each masked unless one plain word (a Name tag's in any case)
   for (let q = 0; q < 2 && name !== undefined; q++) {
-    const lit = q === 0 ? '"tag:' : '"TagValues": [';
+    const lit = q === 0 ? '"tag:' : '"TagValues":';
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
@@ -5159,9 +5217,17 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (q === 0) {
         const ke = unitWithin(s, QUOTE, a, n, 128);
         tagName = ke - a === 4 && matchesLowerAt(s, a, ke, "name");
-        const at = ke < 0 ? -1 : sub(s, ke, ke + 48 < n ? ke + 48 : n).indexOf('"Values": [');
-        a = at < 0 ? n : ke + at + 11;
+        const at = ke < 0 ? -1 : sub(s, ke, ke + 48 < n ? ke + 48 : n).indexOf('"Values":');
+        // (no list after it: the search goes on past the key)
+        a = at < 0 ? (ke < 0 ? a : ke + 1) : ke + at + 9;
+        if (at < 0) {
+          p = s.indexOf(lit, a);
+          continue;
+        }
       }
+      while (a < n && a - p < 64 && byteAt(s, a) === SPACE) a++;
+      if (a < n && byteAt(s, a) === ch.LBRACKET) a++;
+      else a = n;
       for (let items = 0; items < 64 && a < n; items++) {
         while (a < n && a - p < 4096 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === ch.COMMA))
           a++;
@@ -6676,15 +6742,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       } else if (w === 8) {
         if (byteAt(s, a) === QUOTE) a++;
       } else if (w === 9) {
-        // (its password on the neighbor's line: IOS, NX-OS, FRR)
+        // (its password right after the neighbor's address or peer group: IOS, NX-OS, FRR)
         let le = a;
-        while (le < n && le - a < 96 && byteAt(s, le) !== LF) le++;
-        const at = sub(s, a, le).indexOf(" password ");
-        if (at < 0) {
-          p = s.indexOf(lit, le);
+        while (le < n && le - a < 64 && byteAt(s, le) > 32) le++;
+        if (le === a || !ch.matchesAt(s, le, n, " password ")) {
+          p = s.indexOf(lit, le > a ? le : a);
           continue;
         }
-        a += at + 10;
+        a = le + 10;
         if ((byteAt(s, a) === 48 || byteAt(s, a) === 55) && byteAt(s, a + 1) === SPACE) a += 2;
       } else if (w === 7) {
         if (!matchesLowerAt(s, a, n, "code")) {
@@ -6692,7 +6757,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           continue;
         }
         a += 4;
-        if (a < n && byteAt(s, a) === COLON) a++;
+        if (a < n && (byteAt(s, a) === COLON || byteAt(s, a) === ch.EQUALS)) a++;
         while (a < n && a - p < 40 && byteAt(s, a) === SPACE) a++;
         if (ch.matchesAt(s, a, a + 3, "is ")) a += 3;
       }
@@ -6756,8 +6821,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (w === 0 && a + 13 < n && runOf(s, a, a + 12, C_DIGIT) === 12 && byteAt(s, a + 12) === COLON) {
         push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
         a += 13;
-        a = ch.matchesAt(s, a, n, "rulegroup:") ? a + 10 : ch.matchesAt(s, a, n, "webacl:") ? a + 7 : n;
-      } else if (w === 0) a = n;
+        a = ch.matchesAt(s, a, n, "rulegroup:") ? a + 10 : ch.matchesAt(s, a, n, "webacl:") ? a + 7 : -1;
+      } else if (w === 0) a = -1;
+      // (AWS's managed labels, awswaf:managed:...: the search goes on)
+      if (a < 0) {
+        p = s.indexOf(lit, p + lit.length);
+        continue;
+      }
       let e = a;
       while (
         e < n &&
@@ -8278,7 +8348,11 @@ function wordMatch(
   ) {
     keyless = keylessWord(cfg, s, i, j);
     // a tag condition's key ("aws:RequestTag/Project": x, ec2:ResourceTag/CostCenter=y): its value is the tag's
-    const condition = prev === SLASH ? nm.tagConditionStart(s, i) : -1;
+    // (a key with a namespace goes on after its colon: aws:RequestTag/bc:owner-team)
+    const condition =
+      prev === SLASH && !(nxt === COLON && j + 1 < n && (cls(byteAt(s, j + 1)) & C_ALNUM) !== 0)
+        ? nm.tagConditionStart(s, i)
+        : -1;
     if (condition >= 0) {
       consumed = valueOfKey(cfg, s, i, j, condition, j, n, out, false, true);
       if (consumed > 0) return consumed;

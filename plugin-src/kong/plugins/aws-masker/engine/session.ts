@@ -14,6 +14,7 @@ import {
   Occurrence,
   SEARCH_MAX,
   STOPLIST,
+  ENUM_WORDS,
   withOccurrences,
 } from "./names";
 import { Kind } from "./catalogue";
@@ -617,7 +618,7 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
  * looked up, not names.ts's stopWord: that one's loop inside keepScan's loop made LuaJIT abort keepScan's trace.
  */
 function learnable(name: string): boolean {
-  return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true;
+  return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true && ENUM_WORDS[name.toLowerCase()] !== true;
 }
 
 /** A domain's or an address's name holds a "." or an "@" (a tenant's label, a DC= component alone is no name to learn). */

@@ -211,8 +211,16 @@ const NAME_ANCHORS = [
   ["]: Adding user ", "", "person"],
   ["['useradd', '", "', '", "person"],
   ["(session ", ")", "name"],
-  // Okta's IdP entity id, a SAML assertion's issuer (http://www.okta.com/exk<17>)
-  ["www.okta.com/", "~", "name"],
+  // Okta's IdP entity id, a SAML assertion's issuer (http://www.okta.com/exk<17>: a digit or none; "exk" stays)
+  ["www.okta.com/exk", "", "name"],
+  // (forty-sixth pass) Okta's AWS app in a System Log's requestUri,
+  // an Entra ID tenant (a SAML entity id, a sign-in URL), a database user after a JDBC URL or an IAM auth token's
+  // endpoint ("... with user glue_loader", "... as user iam_reporting_ro")
+  ["/app/amazon_aws/", "", "name"],
+  ["sts.windows.net/", "~", "name"],
+  ["login.microsoftonline.com/", "~", "name"],
+  ["with user ", "~", "person"],
+  [" as user ", "~", "person"],
 ];
 
 // names a tool or AWS's template gives (the site-to-site VPN configuration's conn Tunnel1): kept
