@@ -5542,4 +5542,17 @@ describe("fresh material, forty-sixth pass: identity, edge networking, operation
     expect(once).not.toContain("ledger-core");
     expect(mask(once)).toBe(once);
   });
+  it("third round: people by role cells and OwnerInformation, learned to their other mentions; IoT certificate ids", () => {
+    const text =
+      "h2. Roles (AWS)\n|Incident commander|Lena Hofstaedter|\n|Scribe|Diego Fontanarrosa|\n" +
+      "| 3 | Alarm on DatabaseConnections | Lena Hofstaedter | SRE-1191 |\n" +
+      '{"OwnerInformation": "Agnieszka Zielinska", "Description": "patching, contact Hamid Rezaei"}\n' +
+      "Attaching policy x to certificate 2e8c4a6f0b1d3e5a7c9f2b4d6e8a0c1f3b5d7e9a2c4f6b8d0e1a3c5f7b9d2e4a\n";
+    const out = mask(text);
+    for (const v of ["Lena Hofstaedter", "Diego Fontanarrosa", "Agnieszka Zielinska", "Hamid Rezaei", "2e8c4a6f0b1d"])
+      expect(out).not.toContain(v);
+    // kept: a character's title, a word ending like a role, a support desk
+    for (const v of ["the Commander Data said", "describe Data", "contact AWS Support"])
+      expect(mask("aws " + v + " arn:aws:iam::123456789012:role/x")).toContain(v);
+  });
 });

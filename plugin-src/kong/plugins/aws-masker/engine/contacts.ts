@@ -24,7 +24,7 @@ export const HOST_ACCOUNT = 2;
 export const HOST_PHONE = 3;
 /** a person's login in a home directory's path (/home/jdoe/, C:\\Users\\jdoe): not learned unless dotted */
 export const HOST_LOGIN = 4;
-/** a person's name (personNames, derivedNames, a mailbox's display name): not learned, no AWS signal */
+/** a person's name (personNames, derivedNames, a mailbox's display name): learned, no AWS signal */
 export const HOST_PERSON = 5;
 
 const setOf = ch.wordSet;
@@ -662,12 +662,36 @@ function derivedNames(s: string, n: number, count: number): number {
  * Two or three capitalised words (personName); not a team's or a tool's (ROLE_WORDS).
  */
 function personNames(s: string, n: number, count: number): number {
-  for (let w = 0; w < 6; w++) {
+  for (let w = 0; w < 10; w++) {
     const lit =
-      w === 0 ? "ed by" : w === 1 ? "ed to " : w === 2 ? "wner: " : w === 3 ? "party: " : w === 4 ? "n-call: " : "] ";
+      w === 0
+        ? "ed by"
+        : w === 1
+          ? "ed to "
+          : w === 2
+            ? "wner: "
+            : w === 3
+              ? "party: "
+              : w === 4
+                ? "n-call: "
+                : w === 5
+                  ? "] "
+                  : w === 6
+                    ? "ommander"
+                    : w === 7
+                      ? "cribe"
+                      : w === 8
+                        ? "contact "
+                        : 'wnerInformation": "';
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
+      // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa)
+      if (w === 6 || w === 7) {
+        const from = a;
+        while (a < n && a - from < 3 && (byteAt(s, a) === ch.PIPE || byteAt(s, a) === 58 || byteAt(s, a) === 32)) a++;
+        if (a - from === 0 || (a - from === 1 && byteAt(s, from) === 32)) a = n;
+      }
       // ("by" and "by:": Requested by: Lena Hofstaedter)
       if (w === 0 && a < n && byteAt(s, a) === 58) a++;
       let e = w === 0 && (a >= n || byteAt(s, a) !== 32) ? -1 : personName(s, w === 0 ? a + 1 : a, n);

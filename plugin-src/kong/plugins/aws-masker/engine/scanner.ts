@@ -8398,7 +8398,9 @@ function wordMatch(
       windowHas(s, i - 24, i, "owner") ||
       windowHas(s, i - 24, i, "canonical") ||
       // (s3cmd setacl --acl-grant=read:<id>)
-      windowHas(s, i - 24, i, "grant"))
+      windowHas(s, i - 24, i, "grant") ||
+      // (an IoT certificate's id in a log or prose: "Attaching policy x to certificate <id>", as certificateId holds it)
+      windowHas(s, i - 40, i, "certificate"))
   ) {
     // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);

@@ -488,7 +488,7 @@ export function keepScan(
         m.kind.learn === true &&
         learnable(sc.originals[k]) &&
         (m.kind.family !== "secret-key" || secretLike(sc.originals[k])) &&
-        (m.kind.family !== "contact" || dotOrAt(sc.originals[k]))
+        (m.kind.family !== "contact" || dotOrAt(sc.originals[k]) || m.kind.id === "person-name")
       ) {
         if (sc.learns === NO_OFFSETS) sc.learns = [];
         sc.learns.push(k);
