@@ -912,9 +912,7 @@ export const KINDS: Kind[] = [
     id: "person-name",
     tag: "PERSON",
     family: "contact",
-    // (learned: the name's other mentions, a table's cell; no AWS signal: a person's name is read by its place alone,
-    // contacts.ts)
-    learn: true,
+    // (not learned: read by its place alone, a wrong one stays where it stood; no AWS signal; contacts.ts)
     title:
       "A person's name where a mailbox's display name, a workflow's words or a chat's layout put it, or an address spells it (Author: Priya Raman <...>, requested by Lena Hofstaedter, [03:07] Dana Okafor: ack)",
     example: "disk check requested by Lena Hofstaedter",

@@ -795,10 +795,19 @@ export function hostStart(s: string, p: number, floor: number): number {
 }
 
 /**
- * A host's start h past the percent-encoded escape it opens with, once or twice encoded (https%3A%2F%2Fsqs.<region>.
- * amazonaws.com, %252F%252Fsqs...): the escape is none of the host (p: the host's end).
+ * A host's start h past the escape it opens with: percent-encoded, once or twice (https%3A%2F%2Fsqs.<region>.
+ * amazonaws.com, %252F%252Fsqs...), or a backslash's letter (\n, \t, \r): the escape is none of the host (p: the
+ * host's end).
  */
 export function afterEscape(s: string, h: number, p: number): number {
+  // (and a JSON escape's letter pasted as text, "host\nfs-0a71...efs...": the "n" is the line feed's, not the host's)
+  // (an odd run of backslashes: \\nas01 is a UNC path's host)
+  if (h > 0 && h + 1 < p && byteAt(s, h - 1) === 92) {
+    let b = h - 1;
+    while (b > 0 && h - b < 8 && byteAt(s, b - 1) === 92) b--;
+    const c = byteAt(s, h);
+    if ((h - b) % 2 === 1 && (c === 110 || c === 116 || c === 114)) return h + 1;
+  }
   if (h === 0 || h + 2 >= p || byteAt(s, h - 1) !== 37 || !isHexDigit(byteAt(s, h)) || !isHexDigit(byteAt(s, h + 1)))
     return h;
   if (

@@ -24,7 +24,7 @@ export const HOST_ACCOUNT = 2;
 export const HOST_PHONE = 3;
 /** a person's login in a home directory's path (/home/jdoe/, C:\\Users\\jdoe): not learned unless dotted */
 export const HOST_LOGIN = 4;
-/** a person's name (personNames, derivedNames, a mailbox's display name): learned, no AWS signal */
+/** a person's name (personNames, derivedNames, a mailbox's display name): not learned, no AWS signal */
 export const HOST_PERSON = 5;
 
 const setOf = ch.wordSet;
@@ -180,8 +180,7 @@ export function customHosts(s: string, n: number): number {
       const label = end - l >= 2 && ch.runOf(s, l, end, C_DIGIT) < end - l;
       const f = l > h ? unitOr(s, h, l) : end;
       const first = sub(s, h, f).toLowerCase();
-      // (a company's domain of two words or more: its name written out, derivedNames)
-      if (label && pub === undefined) derive(s, l, end);
+
       // an e-mail address: its local part before "@" (or an escaped "%40")
       let at = -1;
       if (h > 1 && byteAt(s, h - 1) === 64) at = h - 1;
@@ -202,7 +201,9 @@ export function customHosts(s: string, n: number): number {
           const d = before === 60 ? displayNameStart(s, a - 1, floor) : -1;
           if (d >= 0) count = span(count, d, byteAt(s, a - 3) === 34 ? a - 3 : a - 2, HOST_PERSON);
           count = span(count, a, e, HOST_EMAIL);
+          // (the person's name and the company's, written out: derivedNames)
           derive(s, a, at);
+          if (pub === undefined) derive(s, l, end);
         }
       } else if (!tld) {
         // (a top-level domain of addresses only: .me, .fm)
@@ -375,8 +376,8 @@ function displayNameStart(s: string, k: number, floor: number): number {
 }
 const ROLE_WORDS = setOf(
   "team,support,admin,admins,administrator,bot,service,services,notifications,alerts,ops,operations,noreply,no-reply," +
-    "jenkins,github,gitlab,actions,dependabot,renovate,security,billing,aws,amazon,helpdesk,desk,info,sales,no,reply," +
-    "do,not,it,hr,hello,contact,devops,platform,oncall,on-call,admin",
+    "jenkins,github,gitlab,actions,dependabot,renovate,security,billing,aws,amazon,helpdesk,desk,info,sales,devops," +
+    "platform,oncall,on-call,admin",
   ",",
 );
 
@@ -596,6 +597,9 @@ function certificateNames(s: string, n: number, count: number): number {
   return count;
 }
 
+// a mailbox's words that make no person's name (no-reply, do-not-reply, it-helpdesk, hello)
+const MAILBOX_WORDS = setOf("no,reply,do,not,it,hr,hello,contact,noreply,donotreply,mail,mailer,notify", ",");
+
 /** Local parts and company labels of two or three words (first.last, northwind-payments) seen by customHosts. */
 const DERIVED = { count: 0, a: [] as number[], b: [] as number[] };
 
@@ -641,7 +645,9 @@ function derivedNames(s: string, n: number, count: number): number {
     seen[title] = true;
     // (not a role's mailbox: no-reply, it-helpdesk, security-alerts)
     let role = false;
-    for (const w of raw.split(raw.indexOf(".") >= 0 ? "." : "-")) role = role || ROLE_WORDS[w] === true || w.length < 2;
+    for (const w of raw.split(raw.indexOf(".") >= 0 ? "." : "-"))
+      role =
+        role || ROLE_WORDS[w] === true || NOT_PERSON_WORDS[w] === true || MAILBOX_WORDS[w] === true || w.length < 2;
     if (role || ROLE_WORDS[raw] === true) continue;
     let p = s.indexOf(title);
     while (p >= 0) {
@@ -662,46 +668,75 @@ function derivedNames(s: string, n: number, count: number): number {
  * Two or three capitalised words (personName); not a team's or a tool's (ROLE_WORDS).
  */
 function personNames(s: string, n: number, count: number): number {
-  for (let w = 0; w < 10; w++) {
+  for (let w = 0; w < 13; w++) {
     const lit =
       w === 0
         ? "ed by"
         : w === 1
-          ? "ed to "
+          ? "ed By"
           : w === 2
-            ? "wner: "
+            ? "ed to"
             : w === 3
-              ? "party: "
+              ? "ed To"
               : w === 4
-                ? "n-call: "
+                ? "wner: "
                 : w === 5
-                  ? "] "
+                  ? "party: "
                   : w === 6
-                    ? "ommander"
+                    ? "n-call: "
                     : w === 7
-                      ? "cribe"
+                      ? "] "
                       : w === 8
-                        ? "contact "
-                        : 'wnerInformation": "';
+                        ? "ommander"
+                        : w === 9
+                          ? "cribe"
+                          : w === 10
+                            ? "ontact: "
+                            : w === 11
+                              ? "wnerInformation"
+                              : "--owner-information ";
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
-      // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa)
-      if (w === 6 || w === 7) {
+      // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa,
+      // **Incident Commander:** x, "OwnerInformation": "x", | OwnerInformation | x |; "Scribe" a whole word, not
+      // describe's or Transcribe's)
+      if (w >= 8 && w !== 10 && w !== 12) {
         const from = a;
-        while (a < n && a - from < 3 && (byteAt(s, a) === ch.PIPE || byteAt(s, a) === 58 || byteAt(s, a) === 32)) a++;
-        if (a - from === 0 || (a - from === 1 && byteAt(s, from) === 32)) a = n;
+        while (
+          a < n &&
+          a - from < 8 &&
+          (byteAt(s, a) === ch.PIPE ||
+            byteAt(s, a) === 58 ||
+            byteAt(s, a) === 32 ||
+            byteAt(s, a) === 42 ||
+            byteAt(s, a) === 34)
+        )
+          a++;
+        const word =
+          w !== 9 ||
+          (p >= 1 &&
+            (byteAt(s, p - 1) === 83 || byteAt(s, p - 1) === 115) &&
+            (p < 2 || (cls(byteAt(s, p - 2)) & (C_LOWER | C_UPPER)) === 0));
+        if (a - from === 0 || (a - from === 1 && byteAt(s, from) === 32) || !word) {
+          p = ch.indexFrom(s, lit, p + lit.length);
+          continue;
+        }
       }
       // ("by" and "by:": Requested by: Lena Hofstaedter)
-      if (w === 0 && a < n && byteAt(s, a) === 58) a++;
-      let e = w === 0 && (a >= n || byteAt(s, a) !== 32) ? -1 : personName(s, w === 0 ? a + 1 : a, n);
-      if (w === 0) a++;
-      if (e > 0 && w <= 1) {
-        // (after a workflow's verb: requested, approved, reported, assigned, escalated ...; "Approved by" too)
+      const by = w <= 3;
+      if (by && a < n && byteAt(s, a) === 58) a++;
+      if (by) a = a < n && byteAt(s, a) === 32 ? a + 1 : n;
+      // (a quoted name: owner: "Lena Hofstaedter", --owner-information "x")
+      if (a < n && byteAt(s, a) === 34) a++;
+      let e = a < n ? personName(s, a, n) : -1;
+      if (e > 0 && w <= 3) {
+        // (after a workflow's verb: requested, approved, reported ... by; assigned, escalated ... to)
         let v = p + 2;
         while (v > 0 && p + 2 - v < 16 && (cls(byteAt(s, v - 1)) & (C_LOWER | C_UPPER)) !== 0) v--;
-        if (PERSON_VERBS[sub(s, v, p + 2).toLowerCase()] !== true) e = -1;
-      } else if (e > 0 && w === 5) {
+        const verb = sub(s, v, p + 2).toLowerCase();
+        if ((w <= 1 ? PERSON_VERBS[verb] : TO_VERBS[verb]) !== true) e = -1;
+      } else if (e > 0 && w === 7) {
         // (a chat line's time opening the line: [03:07] or [14:22:05] before the speaker's name and ":"; not a log's
         // [2024-01-15 10:00:01] ERROR x:)
         const t =
@@ -717,38 +752,66 @@ function personNames(s: string, n: number, count: number): number {
             : -1;
       }
       if (e > 0) count = span(count, a, e, HOST_PERSON);
-      p = ch.indexFrom(s, lit, e > a ? e : a);
+      p = ch.indexFrom(s, lit, e > a ? e : a > p + lit.length ? a : p + lit.length);
     }
   }
-  // (and a chat's mention by a dotted login: "cc @priya.raghunathan"; not a decorator, @app.route( or @pytest.fixture
-  // ending its line, nor an address)
+  // (and a chat's mention by a dotted login: "cc @priya.raghunathan"; not a decorator, @app.route( or @pytest.fixture,
+  // nor an address or a mail domain, @gmail.com)
   let p = s.indexOf("@");
   while (p >= 0) {
     const before = p > 0 ? byteAt(s, p - 1) : 32;
     let e = p + 1;
+    let dot = -1;
     let dots = 0;
     while (e < n && e - p < 48) {
       const c = byteAt(s, e);
-      if (c === 46 && e > p + 2 && (cls(byteAt(s, e - 1)) & C_LOWER) !== 0) dots++;
-      else if ((cls(c) & C_LOWER) === 0) break;
+      if (c === 46 && e > p + 2 && (cls(byteAt(s, e - 1)) & C_LOWER) !== 0) {
+        dots++;
+        if (dot < 0) dot = e;
+      } else if ((cls(c) & C_LOWER) === 0) break;
       e++;
     }
+    // (a sentence's full stop after it)
+    if (e > p + 1 && byteAt(s, e - 1) === 46) {
+      e--;
+      dots--;
+    }
     const after = e < n ? byteAt(s, e) : 10;
+    // (not opening its line: a decorator does)
+    let ls = p;
+    while (ls > 0 && p - ls < 64 && (byteAt(s, ls - 1) === 32 || byteAt(s, ls - 1) === 9)) ls--;
+    const opens = ls === 0 || byteAt(s, ls - 1) === 10;
     if (
-      dots >= 1 &&
-      dots <= 2 &&
-      byteAt(s, e - 1) !== 46 &&
+      dots === 1 &&
+      dot < e - 2 &&
+      !opens &&
       (cls(before) & C_ALNUM) === 0 &&
       before !== 46 &&
       before !== 45 &&
       before !== 95 &&
-      (after === 32 || after === 44 || after === 58 || after === 41 || after === 63 || after === 33)
+      TLDS[sub(s, dot + 1, e)] === undefined &&
+      DECORATOR_HEADS[sub(s, p + 1, dot)] !== true &&
+      (after === 32 ||
+        after === 44 ||
+        after === 58 ||
+        after === 41 ||
+        after === 63 ||
+        after === 33 ||
+        after === 10 ||
+        after === 46 ||
+        after === 13)
     )
       count = span(count, p + 1, e, HOST_LOGIN);
     p = s.indexOf("@", e > p + 1 ? e : p + 1);
   }
   return count;
 }
+const DECORATOR_HEADS = setOf(
+  "pytest,app,functools,dataclasses,property,abc,typing,router,api,mock,patch,unittest,bp,blueprint,celery,click,validator,staticmethod,classmethod,dp,bot",
+  ",",
+);
+// (the verbs before "to" a person stands after)
+const TO_VERBS = setOf("assigned,reassigned,escalated,handed", ",");
 const PERSON_VERBS = setOf(
   "requested,approved,reported,raised,opened,created,acknowledged,acked,resolved,escalated,paged,reviewed,owned,signed," +
     "assigned,handed,reassigned",
@@ -761,7 +824,9 @@ const NOT_PERSON_WORDS = setOf(
     "analyzer,center,console,gateway,encrypt,chrome,beanstalk,code,data,health,check,cloud,web,elastic,step,target," +
     "control,trusted,incident,permission,change,auto,identity,access,directory,pipeline,build,deploy,job,rule,policy," +
     "error,warning,debug,connection,refused,failed,request,response,server,client,cluster,node,instance,database," +
-    "account,default,root,inc,ltd,llc,gmbh,engineering,network,networking,finance,legal,operations,infrastructure",
+    "account,default,root,inc,ltd,llc,gmbh,engineering,network,networking,finance,legal,operations,infrastructure," +
+    "logs,analytics,internet,public,tier,alarm,alarms,limited,windows,linux,robot,workspace,cd,hat,tac,team,teams," +
+    "response,management,success,release,careers,press,payroll,sales,marketing,office,desk,bot,agent,argo,jenkins",
   ",",
 );
 

@@ -344,7 +344,14 @@ export function credentialKeyEndingAt(s: string, j: number, allowBlanks: boolean
     if (j - k >= MAX_KEY) return CRED_NONE;
   }
   // (a dotted key's last two words: Schema Registry's basic.auth.user.info, user:password)
-  if (j - k === 4 && k >= 5 && ch.matchesLowerAt(s, k - 5, j, "user.info")) {
+  // (units compared before the loop helper: this runs for every word a key may end)
+  if (
+    j - k === 4 &&
+    k >= 5 &&
+    byteAt(s, k - 1) === 46 &&
+    byteAt(s, k) === 105 &&
+    ch.matchesLowerAt(s, k - 5, j, "user.info")
+  ) {
     key.start = k - 5;
     return CRED_OTHER;
   }

@@ -1268,8 +1268,6 @@ export function metadataValue(s: string, a: number, b: number, kind: Kind): bool
   )
     digits++;
   if (digits === b) return false;
-  // (nor an enum's upper-case word: Pinpoint's delivery_type APNS, an event's SMS)
-  if (b - a <= 16 && ch.runOf(s, a, b, ch.C_UPPER) === b - a) return false;
   return b - a >= 2 && !ch.plainWord(s, a, b) && (plausibleName(s, a, b, kind) || spacedName(s, a, b));
 }
 

@@ -2080,7 +2080,15 @@ function matchKeyValue(
   if (generic && j - keyStart === 4 && (nm.keyLike(s, a, b) || nm.headerName(s, a, b)) && pairNameAt(s, keyStart, b, n))
     return b;
   // (a header's name under HeaderName, a CloudFront origin's custom header: X-Origin-Verify; its value is HeaderValue's)
-  if (generic && j - keyStart >= 10 && matchesLowerAt(s, j - 10, j, "headername") && nm.headerName(s, a, b)) return b;
+  if (
+    generic &&
+    j - keyStart >= 10 &&
+    byteAt(s, j - 1) === 101 &&
+    lowerCode(byteAt(s, j - 10)) === 104 &&
+    matchesLowerAt(s, j - 10, j, "headername") &&
+    nm.headerName(s, a, b)
+  )
+    return b;
   // an XML element's name attribute before its text (<Data Name='TargetUserName'>x</Data>, <string name="k">x</string>):
   // the text's key, not a resource's name (findXmlElements reads the text by it)
   if (
@@ -2412,7 +2420,8 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
   if (isPrivate(o[0], o[1])) {
     // a host's name before its address in parentheses ("pgb-use1-01 (10.88.30.11)", an incident's notes): a kebab
     // name with a digit
-    if (i >= 6 && byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE) {
+    // (the address alone in its parentheses, no CIDR's; the name in lower case: not RFC-1918, TLS-1, Windows-2019)
+    if (i >= 6 && byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE && e < n && byteAt(s, e) === ch.RPAREN) {
       let h = i - 2;
       let dash = false;
       let digit = false;
@@ -2420,7 +2429,7 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
         const c = byteAt(s, h - 1);
         if (c === DASH) dash = true;
         else if ((cls(c) & C_DIGIT) !== 0) digit = true;
-        else if ((cls(c) & (C_LOWER | ch.C_UPPER)) === 0) break;
+        else if ((cls(c) & C_LOWER) === 0) break;
         h--;
       }
       const name = cfg.byId["resource-name"];
@@ -2429,7 +2438,8 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
         digit &&
         i - 2 - h >= 4 &&
         (h === 0 || !nm.isNameUnit(byteAt(s, h - 1))) &&
-        (cls(byteAt(s, h)) & (C_LOWER | ch.C_UPPER)) !== 0 &&
+        (cls(byteAt(s, h)) & C_LOWER) !== 0 &&
+        (h === 0 || (cls(byteAt(s, h - 1)) & ch.C_UPPER) === 0) &&
         (out.length === 0 || out[out.length - 1].e <= h) &&
         !idShaped(cfg, s, h, i - 2) &&
         name !== undefined &&
@@ -3141,7 +3151,13 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   const a = CRED_SPAN.s;
   const b = CRED_SPAN.e;
   // (a signature in words is an IDS rule's message, Suricata's "signature": "ET POLICY ...": no credential)
-  if (j - ks >= 9 && matchesLowerAt(s, j - 9, j, "signature") && unitWithin(s, SPACE, a, n, b - a) >= 0) return 0;
+  if (
+    j - ks >= 9 &&
+    lowerCode(byteAt(s, j - 1)) === 101 &&
+    matchesLowerAt(s, j - 9, j, "signature") &&
+    unitWithin(s, SPACE, a, n, b - a) >= 0
+  )
+    return 0;
   // (a dotted flag's goes to the anchors' matches, not in order: overlaps are resolved when they are merged)
   if (!dottedFlag && out.length > 0 && out[out.length - 1].e > a) return 0;
   push(cfg, s, out, a, b, credentialKind(cfg, code, s, a, b));
@@ -5157,8 +5173,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (p >= 0) {
       let a = p + lit.length;
       while (a < n && a - p < lit.length + 16 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF)) a++;
-      // (the map's brace: compact JSON too, "Tags":{...})
-      if (q >= 2 && byteAt(s, a) !== ch.LBRACE) a = n;
+      // (the map's brace: compact JSON too, "Tags":{...}; a list, "Tags": [...], is another reader's)
+      if (q >= 2 && byteAt(s, a) !== ch.LBRACE) {
+        p = s.indexOf(lit, p + lit.length);
+        continue;
+      }
       if ((q === 1 || q >= 2) && a < n && byteAt(s, a) === ch.LBRACE) a++;
       // "k": "v" members to the closing brace (a nested object or a number ends the read)
       for (let members = 0; members < 32 && a < n; members++) {
@@ -5177,9 +5196,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         // convention's, http.method, host.arch)
         const own =
           (byteAt(s, a + 1) === 97 && byteAt(s, a + 2) === 119 && byteAt(s, a + 4) === COLON) ||
-          (q === 3 && unitWithin(s, DOT, a + 1, ke, ke - a - 1) >= 0) ||
+          ((q === 3 || q === 4) && unitWithin(s, DOT, a + 1, ke, ke - a - 1) >= 0) ||
           // (and a service's own tags: SES's "ses:operation", "ses:configuration-set")
-          (q === 3 && unitWithin(s, COLON, a + 1, ke, ke - a - 1) >= 0);
+          (q === 3 && unitWithin(s, COLON, a + 1, ke, ke - a - 1) >= 0) ||
+          // (Pinpoint's enums in upper case: delivery_type APNS)
+          (q === 6 && b - vs <= 16 && runOf(s, vs, b, ch.C_UPPER) === b - vs);
         if (!own && nm.metadataValue(s, vs, b, name) && !idShaped(cfg, s, vs, b)) push(cfg, s, extra, vs, b, name);
         a = b + 1;
         if (list && a < n && byteAt(s, a) === ch.RBRACKET) a++;
@@ -5191,19 +5212,30 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // an IoT rule's topic filter (SELECT ... FROM 'brindlecove/reefers/+/telemetry'), in text that names IoT: masked
   // whole (its words one by one would be learned and replaced in prose); not AWS's own ($aws/things/...)
-  p = name !== undefined ? firstOf(s, "FROM '") : -1;
-  if (p >= 0 && firstOf(s, "iot") < 0 && firstOf(s, "IoT") < 0 && firstOf(s, "TopicRule") < 0) p = -1;
-  while (p >= 0) {
-    const a = p + 6;
-    let e = a;
-    let slashes = 0;
-    while (e < n && e - a < 256 && byteAt(s, e) > 32 && byteAt(s, e) !== 39) {
-      if (byteAt(s, e) === SLASH) slashes++;
-      e++;
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "FROM '" : "from '";
+    p = firstOf(s, lit);
+    if (
+      p >= 0 &&
+      firstOf(s, "aws iot") < 0 &&
+      firstOf(s, "AWS IoT") < 0 &&
+      firstOf(s, "TopicRule") < 0 &&
+      firstOf(s, "topic-rule") < 0 &&
+      firstOf(s, "iot:") < 0
+    )
+      p = -1;
+    while (p >= 0) {
+      const a = p + 6;
+      let e = a;
+      let slashes = 0;
+      while (e < n && e - a < 256 && byteAt(s, e) > 32 && byteAt(s, e) !== 39) {
+        if (byteAt(s, e) === SLASH) slashes++;
+        e++;
+      }
+      if (slashes > 0 && e < n && byteAt(s, e) === 39 && byteAt(s, a) !== 36 && name !== undefined)
+        push(cfg, s, extra, a, e, name);
+      p = s.indexOf(lit, e > p + 6 ? e : p + 6);
     }
-    if (slashes > 0 && e < n && byteAt(s, e) === 39 && byteAt(s, a) !== 36 && name !== undefined)
-      push(cfg, s, extra, a, e, name);
-    p = s.indexOf("FROM '", e > p + 6 ? e : p + 6);
   }
   // a tag's values as filters and targets list them in JSON ({"Name": "tag:Role", "Values": ["x"]}, Systems Manager's
   // {"Key": "tag:Service", "Values": [...]}) and Lake Formation's LF-tags ({"TagKey": "domain", "TagValues": [...]}):
@@ -8399,8 +8431,11 @@ function wordMatch(
       windowHas(s, i - 24, i, "canonical") ||
       // (s3cmd setacl --acl-grant=read:<id>)
       windowHas(s, i - 24, i, "grant") ||
-      // (an IoT certificate's id in a log or prose: "Attaching policy x to certificate <id>", as certificateId holds it)
-      windowHas(s, i - 40, i, "certificate"))
+      // (an IoT certificate's id in a log or prose: "Attaching policy x to certificate <id>", as certificateId holds it;
+      // right after the word, so that both runtimes read the same units)
+      (i >= 12 && matchesLowerAt(s, i - 12, i, "certificate ")) ||
+      (i >= 13 && matchesLowerAt(s, i - 13, i, "certificate: ")) ||
+      (i >= 15 && matchesLowerAt(s, i - 15, i, "certificate id ")))
   ) {
     // an S3 canonical user id ("ID": "<64 hex>" under Owner / Grantee)
     push(cfg, s, out, i, j, cfg.byId["canonical-user-id"]);
