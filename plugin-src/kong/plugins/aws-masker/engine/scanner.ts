@@ -5178,7 +5178,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         p = s.indexOf(lit, p + lit.length);
         continue;
       }
-      if ((q === 1 || q >= 2) && a < n && byteAt(s, a) === ch.LBRACE) a++;
+      if (q >= 1 && a < n && byteAt(s, a) === ch.LBRACE) a++;
       // "k": "v" members to the closing brace (a nested object or a number ends the read)
       for (let members = 0; members < 32 && a < n; members++) {
         while (a < n && a - p < 4096 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === 13)) a++;
@@ -6837,6 +6837,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   for (let w = 0; w < 5 && name !== undefined; w++) {
     const lit = w === 0 ? "awswaf:" : w === 1 ? "jdbc:redshift:iam://" : w === 2 ? "rds:" : w === 3 ? "IAM:" : "IAMR:";
     p = firstOf(s, lit);
+    // (IAM: in a text that names Redshift or its system views; IAMR: is Redshift's alone)
     if (
       w === 3 &&
       p >= 0 &&
@@ -6847,7 +6848,6 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       firstOf(s, "sys_") < 0
     )
       p = -1;
-    if (w === 4 && p >= 0 && firstOf(s, "IAM:") < 0 && firstOf(s, "edshift") < 0) p = -1;
     while (p >= 0) {
       let a = p + lit.length;
       if (w === 0 && a + 13 < n && runOf(s, a, a + 12, C_DIGIT) === 12 && byteAt(s, a + 12) === COLON) {
