@@ -630,6 +630,23 @@ export function adversarialInputs(size: number): Input[] {
       "7eb6c68800-f9495468-b4ba-41ad-bf24-3673792ddb03 scim.eu-west-2.amazonaws.com/d1a6f3b2c4-77e2-4b0c/scim " +
         "<ds:SignatureValue>Ab12</ds:SignatureValue> v1.public.eyJ0aGlzIjoxfQ1234567890ab ",
     ],
+    // (forty-seventh pass: serverless, generative AI, governance, IaC output, EKS, SDK debug logs)
+    [
+      "controller name run",
+      "k8s-a-bcdefgh-0a1b2c3d4e eks-ng-a-36c5e8a4-9b21-7f4d-0e3a-5d8c1b2f9e70 kubernetes.io/cluster/a-1 " +
+        'k8s.io/cluster-autoscaler/enabled "source": ["com.a.b", "com.c.d"] source:\n - com.e.f ',
+    ],
+    [
+      "pair and context key run",
+      "Tag.1.Key=Name&Tag.1.Value=a-1 'Tag.2.Key': 'Name', 'Tag.2.Value': 'b-2' {'Key': 'c', 'Value': 'd-3'} " +
+        '"OutputKey": "e", "OutputValue": "f-4" :account=123456789012:filter.tag:Name=g-5:region=x ' +
+        "ParameterKey=h,ParameterValue=i-6 ",
+    ],
+    [
+      "cdk and bedrock run",
+      "cdk ls\nAStack\nB/CStack\n\n/knowledgebases/ABCD1234EF/ /agentAliases/x kb 4MXR8T2WQP id `K9W2E7R4T1` " +
+        "Stack HarborStack authorization failure message: Ab12Cd34Ef ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -5599,3 +5599,146 @@ describe("fresh material, forty-sixth pass: identity, edge networking, operation
     expect(mask(duck)).toBe(duck);
   });
 });
+
+describe("fresh material, forty-seventh pass: serverless, generative AI, governance, IaC output, EKS, SDK debug logs", () => {
+  it("EKS: the cluster in tag keys, the load balancer controller's and managed node groups' generated names", () => {
+    const out = mask(
+      "EKS subnet tags: kubernetes.io/cluster/ledger-platform-euw1=shared, " +
+        "k8s.io/cluster-autoscaler/ledger-platform-euw1 = owned, k8s.io/cluster-autoscaler/enabled = true\n" +
+        "targetgroupbinding/k8s-ledger-settleme-8f6e0b7c55 reconciled; the ALB is k8s-ledgerpublic-798e0960d5.\n" +
+        "scale-up: [{eks-ng-ledger-api-36c5e8a4-9b21-7f4d-0e3a-5d8c1b2f9e70 5->6}] " +
+        "eks-remoteAccess-36c5e8a4-9b21-7f4d-0e3a-5d8c1b2f9e70\n" +
+        "Labels: karpenter.k8s.aws/ec2nodeclass=brindlecove-al2023\ncloudWatchLogs:\n  logStreamPrefix: bcprod-\n",
+    );
+    for (const v of [
+      "ledger-platform-euw1",
+      "k8s-ledger-settleme-8f6e0b7c55",
+      "k8s-ledgerpublic-798e0960d5",
+      "eks-ng-ledger-api",
+      "eks-remoteAccess",
+      "brindlecove-al2023",
+      "bcprod-",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("k8s.io/cluster-autoscaler/enabled");
+  });
+  it("EKS: AWS's own names stay (env vars of a pod, the CNI's API group and plugin, scheduler plugins, an acronym)", () => {
+    const text =
+      "- name: AWS_REGION\n  value: us-east-1\n- name: AWS_ROLE_ARN\n  value: arn:aws:iam::481516234207:role/x-irsa\n" +
+      "apiVersion: crd.k8s.amazonaws.com/v1alpha1\nkind: ENIConfig\n" +
+      'plugin type="aws-cni" name="aws-cni" failed; predicateName=NodeResourcesFit;\n' +
+      "Images come from the shared-services account's ECR (730294118365); the eksctl-generated node role\n" +
+      '{"msg":"Error fetching credentials: AccessDeniedException: Unauthorized"}\n';
+    const out = mask(text);
+    for (const v of [
+      "- name: AWS_REGION",
+      "- name: AWS_ROLE_ARN",
+      "crd.k8s.amazonaws.com/v1alpha1",
+      'name="aws-cni"',
+      "predicateName=NodeResourcesFit",
+      "account's ECR (",
+      "eksctl-generated",
+      "credentials: AccessDeniedException:",
+    ])
+      expect(out).toContain(v);
+  });
+  it("SDK debug logs: botocore's operation and the SDK's class names stay; Query API tag pairs and encoded messages go", () => {
+    const text =
+      "botocore.endpoint - DEBUG - Making request for OperationModel(name=GetObject) with params: {}\n" +
+      "An error occurred (AccessDenied) when calling the GetObject operation: not authorized to perform: s3:GetObject\n" +
+      "{ clientName: 'SSMClient', commandName: 'GetParametersByPathCommand' }\n" +
+      "Request body: b'Action=CreateTags&ResourceId.1=i-0bf783f53e16a1acf&Tag.1.Key=Name&Tag.1.Value=bc-genomics-worker'\n" +
+      "{'TagSpecification.1.Tag.1.Key': 'Name', 'TagSpecification.1.Tag.1.Value': 'bc-render-node'} " +
+      "{'Key': 'Name', 'Value': 'bc-ledger-db'}\n" +
+      "Encoded authorization failure message: 4xQm2vZ9kLp7RtY3nWc8bHs1dFg6jKe0aUo5iTr2yXw4qPz9mNb7vCx3lJh8gDf1sAk6eRt0" +
+      "uYi5oPw2qLm9nBv4cXz7kJh3gFd8sAe1rTy6uIo0pQw5lMn2bVc9xZk4jHg7fDs3aEr8tYu1\n" +
+      "aws ssm get-parameters-by-path --path /brindlecove/payouts/prod/ --recursive\n";
+    const out = mask(text);
+    for (const v of ["OperationModel(name=GetObject)", "the GetObject operation", "s3:GetObject", "'SSMClient'"])
+      expect(out).toContain(v);
+    for (const v of [
+      "bc-genomics-worker",
+      "bc-render-node",
+      "bc-ledger-db",
+      "4xQm2vZ9",
+      "jHg7fDs3aEr8tYu1",
+      "brindlecove",
+    ])
+      expect(out).not.toContain(v);
+  });
+  it("generative AI: Bedrock's endpoints stay; its ids after their nouns, in REST paths and with 'id' go", () => {
+    const text =
+      "POST https://bedrock-agent-runtime.us-east-1.amazonaws.com/agents/QW4ZP8TL2N/agentAliases/R7KX2M9Q4B/sessions/bc-web-77c2a9e1/text\n" +
+      "GET https://kendra.eu-west-1.amazonaws.com/ then /knowledgebases/4MXR8T2WQP/retrieve\n" +
+      "The Bedrock agent QW8ZP4TL2N uses kb 4MXR8T2WQX; inference profile k3v9q2m7x1zp throttled; provisioned model " +
+      "w8t4zq0r6m2c; data source VB3N7K1M0X; prompt flow id 8SLN3Q5VXJ; knowledge base ID `K9W2E7R4T1`\n";
+    const out = mask(text);
+    expect(out).toContain("https://bedrock-agent-runtime.us-east-1.amazonaws.com/");
+    expect(out).toContain("https://kendra.eu-west-1.amazonaws.com/");
+    for (const v of [
+      "QW4ZP8TL2N",
+      "R7KX2M9Q4B",
+      "bc-web-77c2a9e1",
+      "4MXR8T2WQP",
+      "QW8ZP4TL2N",
+      "4MXR8T2WQX",
+      "k3v9q2m7x1zp",
+      "w8t4zq0r6m2c",
+      "VB3N7K1M0X",
+      "8SLN3Q5VXJ",
+      "K9W2E7R4T1",
+    ])
+      expect(out).not.toContain(v);
+    // kept: the nouns as words
+    const words = "aws: the source code and data source files; a model of the world; the flow of data";
+    expect(mask(words)).toBe(words);
+  });
+  it("IaC output: stack outputs, cdk ls and context keys, the bootstrap qualifier, Pulumi's ciphertext", () => {
+    const text =
+      'aws cloudformation describe-stacks\n{"OutputKey": "QueueName", "OutputValue": "ledger-events"}, ' +
+      '{"OutputKey": "DbPassword", "OutputValue": "hunter2-Secret!"}\n' +
+      "$ npx cdk ls\nHarborLedgerNetworkStack\nProd/OrdersStack\n\n" +
+      '"vpc-provider:account=204719365820:filter.tag:Name=hl-core-vpc:region=ap-southeast-2": {\n' +
+      '"security-group:account=204719365820:region=ap-southeast-2:securityGroupName=hl-settlement-workers:vpcId=x"\n' +
+      "npx cdk bootstrap aws://204719365820/ap-southeast-2 --qualifier hlcdk24\nStack HarborLedgerDataStack\n" +
+      '{"ciphertext": "v1:Kq3xR9tL:h7Vw2ZmN5pY8cB4dF1gJ6sA0eU3iO9qX7rT2kL5nM8vW1yZ4bC7dE0fH3jK6"}\n' +
+      "aws cloudformation create-stack --parameters ParameterKey=DbPassword,ParameterValue=Xyz123abc\n";
+    const out = mask(text);
+    for (const v of [
+      "ledger-events",
+      "hunter2-Secret!",
+      "HarborLedgerNetworkStack",
+      "OrdersStack",
+      "hl-core-vpc",
+      "hl-settlement-workers",
+      "hlcdk24",
+      "HarborLedgerDataStack",
+      "Kq3xR9tL",
+      "Xyz123abc",
+    ])
+      expect(out).not.toContain(v);
+  });
+  it("governance and serverless: names before the text's first signal, reverse-DNS event sources, connection keys", () => {
+    const text =
+      '{\n  "CreateAccountStatus": {\n    "AccountName": "brindlecove-dataplatform-dev",\n' +
+      '    "State": "SUCCEEDED",\n    "AccountId": "123456789012"\n  }\n}';
+    expect(mask(text)).not.toContain("brindlecove-dataplatform-dev");
+    // without a signal anywhere in the text the name stays
+    expect(found('{"AccountName": "brindlecove-dataplatform-dev", "State": "SUCCEEDED"}')).toEqual([]);
+    const events =
+      '{"source": ["com.brindlecove.storefront", "com.brindlecove.ledger"], "detail-type": ["x"]}\n' +
+      "pattern:\n  source:\n    - com.northwind-payments.fx\n" +
+      'aws events create-connection --auth-parameters "ApiKeyAuthParameters={ApiKeyName=X-Token,ApiKeyValue=pl_live_8Hq2Vx7mK3nR9tW4yZ6b}"\n' +
+      '{"Key":"audience","Value":"https://x.example.com","IsValueSecret":false}]}}}\n';
+    const out = mask(events);
+    for (const v of ["brindlecove", "northwind-payments", "pl_live_8Hq2"]) expect(out).not.toContain(v);
+    expect(out).toContain('"IsValueSecret":false}]}}}');
+    // an AWS Config aggregator's name is no family prefix of AWS's own words
+    const config = mask(
+      "aws configservice describe-configuration-aggregators\n" +
+        "arn:aws:config:eu-west-1:590217364418:config-aggregator/config-aggregator-w3k9d2xq\n" +
+        "arn:aws:config:eu-west-1:590217364418:config-aggregator/config-aggregator-p8m1v6zt\n- ConfigRuleName: x\n",
+    );
+    for (const v of ["aws configservice", ":config-aggregator/", "ConfigRuleName"]) expect(config).toContain(v);
+  });
+});

@@ -144,6 +144,14 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   // (decrypted with --priv-launch-key), a virtual MFA device's TOTP seed (Base32StringSeed) and its QR code (QRCodePNG)
   ["plaintext", CRED_OTHER],
   ["ciphertextblob", CRED_OTHER],
+  // a Pulumi secret in a stack's export ("ciphertext": "v1:..."), the passphrase provider's salt (encryptionsalt: v1:...)
+  // and an image proxy's signing salt (IMGPROXY_SALT): with the ciphertext, the salt lets a passphrase be guessed offline
+  ["ciphertext", CRED_OTHER],
+  // an authorization failure's encoded message (sts decode-authorization-message --encoded-message, EncodedMessage)
+  ["encodedmessage", CRED_OTHER],
+  // an EventBridge connection's API key (--auth-parameters ApiKeyAuthParameters={ApiKeyName=x,ApiKeyValue=y})
+  ["apikeyvalue", CRED_OTHER],
+  ["salt", CRED_OTHER],
   ["passworddata", CRED_OTHER],
   ["stringseed", CRED_OTHER],
   ["qrcodepng", CRED_OTHER],
@@ -425,6 +433,14 @@ function keyCode(s: string, a: number, b: number, mayHaveW: boolean): Credential
     (containsSkipping(s, a, b, "session", KEY_SKIP) || containsSkipping(s, a, b, "security", KEY_SKIP))
   )
     code = CRED_SESSION_TOKEN;
+  // a flag about one (EventBridge's IsValueSecret, isSecret, is_secret): a boolean
+  if (
+    code !== CRED_NONE &&
+    lowerCode(byteAt(s, a)) === 105 &&
+    byteAt(s, a + 1) === 115 &&
+    ((cls(byteAt(s, a + 2)) & C_UPPER) !== 0 || byteAt(s, a + 2) === UNDERSCORE)
+  )
+    code = CRED_NONE;
   return code;
 }
 
@@ -669,6 +685,11 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
   // (one unit identifies nothing: a Redshift connection log's "| password | 0 |" is an auth method and a duration)
   if (len === 1) return false;
+  // an error's class after a message's "credentials:" (EKS Pod Identity's agent: "Error fetching credentials:
+  // AccessDeniedException: ..."), not a secret
+  const e = byteAt(s, b - 1) === COLON ? b - 1 : b;
+  if (e - a > 9 && byteAt(s, e - 1) === 110 && byteAt(s, e - 9) === 69 && ch.matchesAt(s, e - 9, e, "Exception"))
+    return false;
   // a CLI file reference (--ciphertext-blob fileb://key.enc, --secret-string file://creds.json): the file holds it
   if (c0 === 102 && (ch.matchesLowerAt(s, a, b, "file://") || ch.matchesLowerAt(s, a, b, "fileb://"))) return false;
   if (len > 2 && c0 === 60) return false;

@@ -830,6 +830,13 @@ const GENERIC_ENDINGS = [
   "configprefix",
   "samid",
   "nodeclaim",
+  // Karpenter's node class (karpenter.k8s.aws/ec2nodeclass=<name>), Fluent Bit's log stream prefix (logStreamPrefix,
+  // log_stream_prefix), AFT's and Control Tower's organizational unit (ManagedOrganizationalUnit) (forty-seventh pass)
+  "ec2nodeclass",
+  "logstreamprefix",
+  // a CDK bootstrap's qualifier (cdk bootstrap --qualifier x, @aws-cdk/core:bootstrapQualifier)
+  "qualifier",
+  "organizationalunit",
   // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container), and the pod's
   // (kube-state-metrics' pod label, an Alertmanager alert's labels.pod)
   "container",
@@ -1704,6 +1711,20 @@ export const ENUM_WORDS: Record<string, boolean> = {
   telemetryagent: true,
   append: true,
   state: true,
+  // (forty-seventh pass) the VPC CNI's plugin, a Kubernetes scheduler plugin, the SDKs' signing schemes and credential
+  // providers and stores, Bedrock's test alias, CloudTrail's placeholder for hidden values, Organizations' default
+  // SCP, OpenSearch's error type
+  "aws-cni": true,
+  noderesourcesfit: true,
+  sigv4: true,
+  sigv4a: true,
+  profilefile: true,
+  sharedcredentialsfile: true,
+  netsdkcredentialsfile: true,
+  tstaliasid: true,
+  hidden_due_to_security_reasons: true,
+  fullawsaccess: true,
+  security_exception: true,
 };
 
 /** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */
@@ -2050,20 +2071,24 @@ export function accountNameStart(s: string, k: number): number {
     // (a letter beyond ASCII is one of the name's, a first one a capital: Café-Prod, Zürich Prod Ledger, Élan)
     let latin = false;
     let letters = 0;
+    // (a second capital in a word with a small letter, CamelCase: BrindleProd, or in a word of five capitals or more,
+    // BCPROD; not an acronym, "the account's ECR (<id>)")
+    let capitals = false;
+    let small = false;
     while (w > 0 && letters < 64) {
       const c = byteAt(s, w - 1);
       const l = isNameUnit(c) ? 0 : ch.latinLetterBefore(s, w);
       if (l === 0 && !isNameUnit(c)) break;
       if (c === 45 || c === 95 || (cls(c) & ch.C_DIGIT) !== 0) mark = true;
       else if ((cls(c) & ch.C_UPPER) !== 0) {
-        // (a second capital, CamelCase: BrindleProd)
-        if (upper) mark = true;
+        if (upper) capitals = true;
         upper = true;
-      }
+      } else small = true;
       w -= l > 0 ? l : 1;
       latin = l > 0;
       letters++;
     }
+    if (capitals && (small || letters >= 5)) mark = true;
     if (w === a) break;
     const c0 = byteAt(s, w);
     if ((cls(c0) & ch.C_UPPER) === 0 && !latin && !mark) break;
@@ -2834,7 +2859,7 @@ export function unifyNameKinds(s: string, matches: { s: number; e: number; kind:
 // First words of kebab names that are no company's or project's prefix (beyond ADJECTIVE_HEADS and NOT_NAME_HEADS):
 // AWS's and tools' words, environments, regions' and ids' heads, examples
 const NO_FAMILY =
-  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab airflow mwaa spark hadoop yarn dbt python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open maven gradle pypi nuget cargo player players device devices sensor sensors user users session sessions client clients customer worker workers job jobs build release releases snapshot snapshots ike ipsec vpn tunnel crypto bgp ";
+  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab airflow mwaa spark hadoop yarn dbt python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open maven gradle pypi nuget cargo player players device devices sensor sensors user users session sessions client clients customer worker workers job jobs build release releases snapshot snapshots ike ipsec vpn tunnel crypto bgp config backup guardduty securityhub inspector macie controltower org ";
 /** Most prefixes a string's names are grouped by (the first found). */
 const FAMILY_MAX = 4;
 /** Most names kept per string as families' members (a word that opens with one is its compound, not a new name). */
@@ -3094,24 +3119,29 @@ export function countNotAccount(s: string, i: number): boolean {
  * lifecycle or replication (lint and firewall rules are named in the same words), "machine" only after "state" (a Step
  * Functions state machine), "pair" only after "key" (an EC2 key pair), "base" only after "knowledge" (a Bedrock
  * knowledge base), "runner" only after "app" (an App Runner service; not a CI runner), "profile" only after "instance",
- * "from", "using" or "AWS", "system" only after "file", "point" only after "access", "plan" only after "backup",
- * "usage" or "testing"; every
- * other noun anywhere. Loop-free but for those nine nouns.
+ * "inference", "from", "using" or "AWS", "system" only after "file", "point" only after "access", "plan" only after
+ * "backup", "usage" or "testing", "source" only after "data", "model" only after "provisioned", "custom" or
+ * "imported", "flow" only after "prompt" (Bedrock's); every other noun anywhere. Loop-free but for those nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
-  const four = b - a === 4;
-  const rule = four && ch.matchesLowerAt(s, a, b, "rule");
-  const pair = four && !rule && ch.matchesLowerAt(s, a, b, "pair");
-  const base = four && !rule && !pair && ch.matchesLowerAt(s, a, b, "base");
-  const machine = b - a === 7 && ch.matchesLowerAt(s, a, b, "machine");
-  const runner = b - a === 6 && ch.matchesLowerAt(s, a, b, "runner");
-  const profile = b - a === 7 && ch.matchesLowerAt(s, a, b, "profile");
-  const system = b - a === 6 && ch.matchesLowerAt(s, a, b, "system");
-  const point = b - a === 5 && ch.matchesLowerAt(s, a, b, "point");
-  const plan = four && !rule && !pair && !base && ch.matchesLowerAt(s, a, b, "plan");
-  const eight = b - a === 8 ? ch.lowerCode(byteAt(s, a)) : 0;
-  const template = eight === 116 && ch.matchesLowerAt(s, a, b, "template");
-  const provider = eight === 112 && ch.matchesLowerAt(s, a, b, "provider");
+  // (each noun's first unit and length compared before its letters: the compare is a loop, and this function runs from
+  // interpreted code for every prose noun; LuaJIT blacklisted matchesLowerAt for the traces it started there)
+  const len = b - a;
+  const f = ch.lowerCode(byteAt(s, a));
+  const rule = len === 4 && f === 114 && ch.matchesLowerAt(s, a, b, "rule");
+  const pair = len === 4 && f === 112 && ch.matchesLowerAt(s, a, b, "pair");
+  const base = len === 4 && f === 98 && ch.matchesLowerAt(s, a, b, "base");
+  const plan = len === 4 && f === 112 && !pair && ch.matchesLowerAt(s, a, b, "plan");
+  const flow = len === 4 && f === 102 && ch.matchesLowerAt(s, a, b, "flow");
+  const machine = len === 7 && f === 109 && ch.matchesLowerAt(s, a, b, "machine");
+  const runner = len === 6 && f === 114 && ch.matchesLowerAt(s, a, b, "runner");
+  const profile = len === 7 && f === 112 && ch.matchesLowerAt(s, a, b, "profile");
+  const system = len === 6 && f === 115 && ch.matchesLowerAt(s, a, b, "system");
+  const source = len === 6 && f === 115 && !system && ch.matchesLowerAt(s, a, b, "source");
+  const point = len === 5 && f === 112 && ch.matchesLowerAt(s, a, b, "point");
+  const model = len === 5 && f === 109 && ch.matchesLowerAt(s, a, b, "model");
+  const template = len === 8 && f === 116 && ch.matchesLowerAt(s, a, b, "template");
+  const provider = len === 8 && f === 112 && ch.matchesLowerAt(s, a, b, "provider");
   if (
     !rule &&
     !machine &&
@@ -3123,7 +3153,10 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
     !point &&
     !plan &&
     !template &&
-    !provider
+    !provider &&
+    !source &&
+    !model &&
+    !flow
   )
     return true;
   if (a < 2 || byteAt(s, a - 1) !== 32) return false;
@@ -3147,9 +3180,20 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
       (w === 5 && ch.matchesLowerAt(s, k, a - 1, "usage")) ||
       (w === 7 && ch.matchesLowerAt(s, k, a - 1, "testing"))
     );
-  // an instance profile, a CLI's profile ("from profile x", "using profile x", "AWS profile x")
+  // a Bedrock data source, provisioned, custom or imported model, prompt flow
+  if (source) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "data");
+  if (model)
+    return (
+      (w === 11 && ch.matchesLowerAt(s, k, a - 1, "provisioned")) ||
+      (w === 6 && ch.matchesLowerAt(s, k, a - 1, "custom")) ||
+      (w === 8 && ch.matchesLowerAt(s, k, a - 1, "imported"))
+    );
+  if (flow) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "prompt");
+  // an instance profile, a CLI's profile ("from profile x", "using profile x", "AWS profile x"), a Bedrock inference
+  // profile
   if (profile)
     return (
+      (w === 9 && ch.matchesLowerAt(s, k, a - 1, "inference")) ||
       (w === 8 && ch.matchesLowerAt(s, k, a - 1, "instance")) ||
       (w === 4 && ch.matchesLowerAt(s, k, a - 1, "from")) ||
       (w === 5 && ch.matchesLowerAt(s, k, a - 1, "using")) ||

@@ -213,6 +213,15 @@ function nounKinds(): void {
     ["agent", "resource-name"],
     ["guardrail", "resource-name"],
     ["base", "resource-name"],
+    // (forty-seventh pass) a Bedrock knowledge base's shorthand, data source, provisioned or custom model, inference
+    // profile and prompt flow ("source" only after "data", "model" after "provisioned", "custom" or "imported", "flow"
+    // after "prompt"), an AWS Config aggregator, an SCP
+    ["kb", "resource-name"],
+    ["source", "resource-name"],
+    ["model", "resource-name"],
+    ["flow", "resource-name"],
+    ["aggregator", "resource-name"],
+    ["scp", "resource-name"],
     ["collection", "resource-name"],
     ["index", "resource-name"],
     ["endpoint", "resource-name"],
@@ -414,6 +423,40 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   dms: true,
   drs: true,
   snowball: true,
+  // machine learning and generative AI APIs (bedrock-agent-runtime.<region>, featurestore-runtime.sagemaker.<region>)
+  "bedrock-agent": true,
+  "bedrock-agent-runtime": true,
+  "bedrock-data-automation": true,
+  "bedrock-data-automation-runtime": true,
+  qbusiness: true,
+  qapps: true,
+  q: true,
+  codewhisperer: true,
+  kendra: true,
+  "kendra-ranking": true,
+  aoss: true,
+  comprehend: true,
+  comprehendmedical: true,
+  textract: true,
+  transcribe: true,
+  transcribestreaming: true,
+  translate: true,
+  polly: true,
+  rekognition: true,
+  personalize: true,
+  "personalize-runtime": true,
+  "runtime-v2-lex": true,
+  "models-v2-lex": true,
+  qconnect: true,
+  wisdom: true,
+  "featurestore-runtime": true,
+  "a2i-runtime": true,
+  // EventBridge Scheduler and Pipes
+  scheduler: true,
+  pipes: true,
+  // the VPC CNI's API group (apiVersion: crd.k8s.amazonaws.com/v1alpha1, kind: ENIConfig)
+  crd: true,
+  k8s: true,
 };
 
 const SLASH = ch.SLASH;
@@ -1088,10 +1131,12 @@ function matchCtxId(
   return j;
 }
 
-// (a CloudFormation parameter's and a drifted property's first: "key" ends "ParameterKey")
+// (a CloudFormation parameter's, a stack output's and a drifted property's first: "key" ends "ParameterKey")
 const PAIR_KEYS = [
   "parameterkey:",
   'parameterkey":',
+  "outputkey:",
+  'outputkey":',
   "propertypath:",
   'propertypath":',
   "key:",
@@ -1101,6 +1146,9 @@ const PAIR_KEYS = [
   // (JSON in a JSON string: AWS Config's query results, {\"key\":\"Owner\",\"value\":\"x\"})
   'key\\":',
   'name\\":',
+  // (a Python dict: botocore's and boto3's logged params, {'Key': 'Name', 'Value': 'x'})
+  "key':",
+  "name':",
 ];
 const PAIR_WINDOW = 96;
 
@@ -1160,10 +1208,10 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
     const before = sub(s, from, i).toLowerCase();
     for (const w of PAIR_KEYS) {
       const at = before.indexOf(w);
-      if (at > 0 && byteAt(before, at - 1) === QUOTE) {
+      if (at > 0 && (byteAt(before, at - 1) === QUOTE || byteAt(before, at - 1) === 39)) {
         k = from + at + w.length;
         ls = i;
-        tagPair = w === 'key":';
+        tagPair = w === 'key":' || w === "key':";
         keyAt = k - w.length;
         break;
       }
@@ -1204,6 +1252,25 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
           ls = q;
         }
       }
+    }
+  }
+  // (where the value's key starts: a flattened member's name, for valueAfter's quote check)
+  let member = i;
+  if (k < 0 && i > 2 && byteAt(s, i - 1) === DOT) {
+    // a Query API's flattened pair (EC2's CreateTags body, Tag.1.Key=Name&Tag.1.Value=x; botocore's params dict,
+    // 'Tag.1.Key': 'Name', 'Tag.1.Value': 'x'): the same member's Key, before the value on its line
+    let mp = i - 1;
+    while (mp > 0 && i - mp < 64 && ((cls(byteAt(s, mp - 1)) & C_ALNUM) !== 0 || byteAt(s, mp - 1) === DOT)) mp--;
+    const back = i - PAIR_WINDOW > ls ? i - PAIR_WINDOW : ls;
+    const lit = sub(s, mp, i) + "Key";
+    const at = back < mp ? sub(s, back, mp).indexOf(lit) : -1;
+    if (at >= 0) {
+      k = back + at + lit.length;
+      if (byteAt(s, k) === ch.EQUALS) k++;
+      else if (byteAt(s, k) === 39 && byteAt(s, k + 1) === COLON) k += 2;
+      else k = -1;
+      ls = i;
+      member = mp;
     }
   }
   if (k < 0 && i > 1 && ((byteAt(s, i - 1) === QUOTE && byteAt(s, j) === ch.EQUALS) || byteAt(s, i - 1) === DASH)) {
@@ -1268,7 +1335,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   const close = unitWithin(s, 125, j, n, 2 * PAIR_WINDOW);
   const rest = close > j && byteAt(s, j) === QUOTE && byteAt(s, j + 1) === COLON ? sub(s, j, close) : "";
   const cookie = rest.indexOf('"httpOnly"') > 0 || (rest.indexOf('"path"') > 0 && rest.indexOf('"domain"') > 0);
-  return valueOfKey(cfg, s, k, e, i, j, n, out, cookie, tagPair);
+  return valueOfKey(cfg, s, k, e, member, j, n, out, cookie, tagPair);
 }
 
 /**
@@ -1303,8 +1370,9 @@ function valueOfKey(
   // but one plain word, as a tag key's)
   const otherTag = kind === undefined && !nm.genericKey(s, k, e) && (tagPair || nm.tagConditionStart(s, k) >= 0);
   const named = kind === undefined && (otherTag || nm.genericKey(s, k, e));
-  // (a tag pair before the text's first AWS match is kept aside, masked when the text has one: cfg.signalValues)
-  const aside = named && (otherTag || tagPair) && !hasSignal(s, out);
+  // (a tag pair before the text's first AWS match is kept aside, masked when the text has one: cfg.signalValues; by
+  // top-level scans only, so that scanWords needs no mark of its own in the list)
+  const aside = named && (otherTag || tagPair) && ENCODED.depth === 0 && !hasSignal(s, out);
   const generic = named && (aside || hasSignal(s, out));
   if (generic) kind = cfg.byId["resource-name"];
   if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, keyStart, false, kind, VALUE_SPAN))
@@ -1336,6 +1404,9 @@ const CONFIG_SECRETS = [
   // authentication-key "x", IOS' neighbor <address> password [0|7] x
   "authentication-key ",
   "neighbor ",
+  // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
+  // the action, the resources and their tags
+  "authorization failure message: ",
 ];
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
@@ -1354,7 +1425,10 @@ for (let k = 0; k < 128 * 128; k++) NOUN_ENDS.push(0);
  * by it. i, j: the "Name" or "Key" word. Returns the end of what it read (the name when no value is taken), or 0.
  */
 function matchShorthandPair(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
-  if (!matchesLowerAt(s, i, j, j - i === 4 ? "name" : "key")) return 0;
+  // (CloudFormation's --parameters ParameterKey=<key>,ParameterValue=<v>)
+  const parameter = j - i === 12 ? 9 : 0;
+  if (parameter > 0 && !matchesLowerAt(s, i, i + 9, "parameter")) return 0;
+  if (!matchesLowerAt(s, i + parameter, j, j - i - parameter === 4 ? "name" : "key")) return 0;
   const ps = j + 1;
   let pe = ps;
   while (pe < n && pe - ps < 128) {
@@ -1362,8 +1436,10 @@ function matchShorthandPair(cfg: ScanConfig, s: string, i: number, j: number, n:
     if ((cls(c) & C_ALNUM) !== 0 || c === COLON || c === DASH || c === UNDERSCORE || c === DOT || c === SLASH) pe++;
     else break;
   }
-  if (pe === ps || pe + 7 >= n || byteAt(s, pe) !== ch.COMMA || !matchesLowerAt(s, pe + 1, n, "value")) return 0;
-  let k = pe + 6;
+  if (pe === ps || pe + 7 + parameter >= n || byteAt(s, pe) !== ch.COMMA) return 0;
+  if (parameter > 0 && !matchesLowerAt(s, pe + 1, pe + 10, "parameter")) return 0;
+  if (!matchesLowerAt(s, pe + 1 + parameter, n, "value")) return 0;
+  let k = pe + 6 + parameter;
   if (byteAt(s, k) === 115 || byteAt(s, k) === 83) k++;
   if (k >= n || byteAt(s, k) !== ch.EQUALS) return 0;
   k++;
@@ -1445,16 +1521,23 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // a name in PascalCase said to be one ("The stack named HeronLedgerStack-staging failed to deploy", CDK's): the
   // lower-case walk below stops at its first unit
-  if (named && v < n && (cls(byteAt(s, v)) & ch.C_UPPER) !== 0) {
+  // (and a CDK stack's name after "stack" without the word: cdk diff's "Stack HarborLedgerDataStack", "stack
+  // OrdersApiStack failed")
+  const stack = j - ks === 5 && lowerCode(byteAt(s, ks)) === 115 && matchesLowerAt(s, ks, j, "stack");
+  if ((named || stack) && v < n && (cls(byteAt(s, v)) & ch.C_UPPER) !== 0) {
     let e = v;
     while (e < n && e - v < 128 && nm.isNameUnit(byteAt(s, e))) e++;
     while (e > v && byteAt(s, e - 1) === DOT) e--;
+    if (!named && (e - v < 8 || !ch.matchesAt(s, e - 5, e, "Stack"))) return 0;
     if (e - v < 3 || !plausibleName(s, v, e, kind) || !hasSignal(s, out)) return 0;
     push(cfg, s, out, v, e, kind);
     return e;
   }
   // a cell after the noun's (AWS Chatbot's "CloudWatch Alarm | orders-5xx-high | us-east-1 | Account: ...")
   else if (c0 === ch.PIPE && c1 === SPACE) v += 2;
+  // an id said to be one ("prompt flow id 8SLN3Q5VXJ", "knowledge base ID: K9W2E7R4T1")
+  else if (c0 === 105 && c1 === 100 && byteAt(s, v + 2) === SPACE) v += 3;
+  else if (c0 === 105 && c1 === 100 && byteAt(s, v + 2) === COLON && byteAt(s, v + 3) === SPACE) v += 4;
   // Lambda's event source mapping conflict: 'and function (" ledger-consumer ") already exists'
   const spaced = c0 === ch.LPAREN && c1 === QUOTE && byteAt(s, v + 2) === SPACE;
   if (spaced) v += 3;
@@ -1472,16 +1555,20 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // an opaque id of letters and digits (Bedrock's agent QW7RT2ZP4K, knowledge base 7DFG2HJ9KL, job 3fj9d2k1l0pq); a
   // UUID after "job" (AWS Backup's backup, restore and copy jobs: 7AABA76D-D6F6-401A-80D3-FB53BA76FF98)
-  let opaque = nm.opaqueIdEnd(s, v, n);
+  // (in a code span too: knowledge base `K9W2E7R4T1`)
+  const tick = v + 1 < n && byteAt(s, v) === 96 ? 1 : 0;
+  let opaque = nm.opaqueIdEnd(s, v + tick, n);
+  if (tick === 1 && opaque > 0 && byteAt(s, opaque) !== 96) opaque = -1;
   if (opaque < 0 && j - ks === 3 && lowerCode(byteAt(s, ks)) === 106 && v + 36 <= n && byteAt(s, v + 8) === DASH)
     opaque = ch.uuidEnd(s, v, n, true);
   // (a host, a server or a container is named by its kebab name; an id there, Transfer's server s-<hex>, or a DNS
   // name, host "db.corp.internal", is its own kind's)
   const plainNoun = nm.plainNoun(s, ks, j - ks);
   if (opaque > 0) {
-    if (!plausibleName(s, v, opaque, kind) || !hasSignal(s, out) || (plainNoun && idShaped(cfg, s, v, opaque)))
+    const ov = v + tick;
+    if (!plausibleName(s, ov, opaque, kind) || !hasSignal(s, out) || (plainNoun && idShaped(cfg, s, ov, opaque)))
       return 0;
-    push(cfg, s, out, v, opaque, kind);
+    push(cfg, s, out, ov, opaque, kind);
     return opaque;
   }
   // (in bold: Markdown's **x**, Jira's *x*; the closing "*" is checked as a quote's)
@@ -1872,6 +1959,12 @@ function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean 
   // XML's <property name="db.password" value="x"/> (Spring, ActiveMQ, Hadoop-style configuration)
   if (k + 6 < n && byteAt(s, k) === 118 && byteAt(s, k + 5) === ch.EQUALS && matchesLowerAt(s, k, n, "value"))
     return true;
+  // YAML's list of pairs, a Kubernetes container's env (`- name: AWS_REGION` / `  value: us-east-1`, `valueFrom:`)
+  if (k < n && byteAt(s, k) === LF) {
+    k++;
+    while (k < n && k - b < 40 && byteAt(s, k) === SPACE) k++;
+    return k + 6 < n && byteAt(s, k) === 118 && matchesLowerAt(s, k, n, "value");
+  }
   if (k >= n || byteAt(s, k) !== ch.COMMA) return false;
   k++;
   while (k < n && k - b < 40 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB || byteAt(s, k) === LF)) k++;
@@ -1977,6 +2070,7 @@ function matchKeyValue(
   let generic = false;
   // an id key (DetectorId, --query-execution-id): its value when opaque, the id of a resource no kind lists
   let idKey = false;
+  let aside = false;
   if (kind === undefined) {
     if (nm.genericKeyEndingAt(s, j, KEY_TOKEN)) generic = true;
     else if (nm.idKeyEndingAt(s, j, KEY_TOKEN)) {
@@ -1995,6 +2089,11 @@ function matchKeyValue(
     if ((generic || idKey) && hasSignal(s, out)) {
       kind = cfg.byId["resource-name"];
       generic = true;
+    } else if (generic && ENCODED.depth === 0) {
+      // (before the text's first AWS signal the value is kept aside, masked when the text has one after all:
+      // create-account-status's "AccountName" above its "AccountId"; cfg.signalValues, as valueOfKey's tag pairs)
+      kind = cfg.byId["resource-name"];
+      aside = true;
     }
   }
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
@@ -2022,6 +2121,8 @@ function matchKeyValue(
   }
   if (keyStart > 0 && KEY_TOKEN.dashes === 0) {
     const c = byteAt(s, keyStart - 1);
+    // botocore's debug log names the API operation so (OperationModel(name=GetObject)): AWS's name, not the account's
+    if (c === ch.LPAREN && keyStart >= 15 && matchesLowerAt(s, keyStart - 15, keyStart, "operationmodel(")) return 0;
     // obj.bucket, path/bucket: not a key; but an annotation or label key naming a name is (eks.amazonaws.com/nodegroup:
     // x, alpha.eksctl.io/cluster-name=x)
     // (also a dotted key inside one: alb.ingress.kubernetes.io/group.name: x)
@@ -2046,9 +2147,17 @@ function matchKeyValue(
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
-    return flag ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
+    return flag || aside ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
+  // the SDK for JavaScript's logger names its classes so ({ clientName: 'SSMClient', commandName: 'GetObjectCommand' })
+  if (
+    generic &&
+    (j - keyStart === 10 || j - keyStart === 11) &&
+    byteAt(s, keyStart) === 99 &&
+    (ch.matchesAt(s, keyStart, j, "clientName") || ch.matchesAt(s, keyStart, j, "commandName"))
+  )
+    return b;
   // an id of a known shape under a name key (AWS Config's "resourceId": "vpc-0abc...") is left to its own matcher: one
   // kind and one pseudonym, wherever the id stands
   // (a region under a name key, region_name="us-west-2", names no resource)
@@ -2121,8 +2230,8 @@ function matchKeyValue(
     // a tag's value in words (Owner: Adaeze Okafor) is masked whole; one plain word (Owner: Platform) stays
     const t = nm.spacedValueEnd(s, b, n);
     if (t > b) {
-      push(cfg, s, out, a, t, cfg.byId["resource-name"]);
-      return t;
+      push(cfg, s, aside ? cfg.signalValues : out, a, t, cfg.byId["resource-name"]);
+      return aside ? 0 : t;
     }
     if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
@@ -2160,10 +2269,15 @@ function matchKeyValue(
       // (CDK prints a stack's outputs as `Stack.Key = value`; `a.b=value` is a properties file's key)
       byteAt(s, j) === SPACE &&
       generic !== undefined &&
+      !aside &&
       (out.length === 0 || out[out.length - 1].e <= t) &&
       plausibleName(s, t, keyStart - 1, generic)
     )
       push(cfg, s, out, t, keyStart - 1, generic);
+  }
+  if (aside) {
+    push(cfg, s, cfg.signalValues, a, b, kind);
+    return 0;
   }
   push(cfg, s, out, a, b, kind);
   // an unquoted list of names: buckets: a, b, c
@@ -3211,11 +3325,17 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findLambdaUrls(cfg, s, n, extra);
   findKmsAliases(cfg, s, n, extra);
   findUserinfo(cfg, s, n, extra);
-  if (firstOf(s, "console.aws.amazon.com") >= 0 || firstOf(s, "/aws/lambda/") >= 0) findConsolePaths(cfg, s, n, extra);
+  if (
+    firstOf(s, "console.aws.amazon.com") >= 0 ||
+    firstOf(s, "/aws/lambda/") >= 0 ||
+    firstOf(s, "/knowledgebases/") >= 0 ||
+    firstOf(s, "/agentAliases/") >= 0
+  )
+    findConsolePaths(cfg, s, n, extra);
   findLoadBalancerIds(cfg, s, n, extra);
   findMetricRows(cfg, s, n, extra);
   findAdvisorMetadata(cfg, s, n, extra);
-  findEcsContainerNames(cfg, s, n, extra);
+  findGeneratedNames(cfg, s, n, extra);
   findJoinedNames(cfg, s, n, extra);
   findDataLakeNames(cfg, s, n, extra);
   findPublicEcrImages(cfg, s, n, extra);
@@ -3324,9 +3444,27 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
 
 /**
  * `cdk diff`'s changed properties: `[~] .BUCKET_NAME:`, then on the tree lines below it `[-] <old>` and `[+] <new>`,
- * each value ending its line: the values are read by the property's name as a key (callArgument).
+ * each value ending its line: the values are read by the property's name as a key (callArgument). And `cdk ls`'s
+ * stacks, one a line below the command (HarborLedgerDataStack, Prod/OrdersStack), up to a blank line or a prompt.
  */
 function findCdkDiffValues(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+  const stack = cfg.byId["resource-name"];
+  let q = stack !== undefined ? firstOf(s, "cdk l") : -1;
+  while (q >= 0) {
+    // (cdk ls, cdk list)
+    let k = ch.matchesAt(s, q + 5, n, "s") ? q + 6 : ch.matchesAt(s, q + 5, n, "ist") ? q + 8 : n;
+    while (k < n && k - q < 256 && byteAt(s, k) !== LF) k++;
+    for (let line = 0; line < 256 && k < n && byteAt(s, k) === LF; line++) {
+      const a = k + 1;
+      let e = a;
+      while (e < n && e - a < 255 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) e++;
+      k = e;
+      while (k < n && (byteAt(s, k) === 13 || byteAt(s, k) === SPACE)) k++;
+      if (e - a < 3 || (k < n && byteAt(s, k) !== LF) || !plausibleName(s, a, e, stack as Kind)) break;
+      push(cfg, s, extra, a, e, stack);
+    }
+    q = s.indexOf("cdk l", k > q + 5 && k < n ? k : q + 5);
+  }
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "[-] " : "[+] ";
     let p = firstOf(s, lit);
@@ -3883,6 +4021,26 @@ function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       push(cfg, s, extra, lastA, lastE, kind);
     p = s.indexOf(fn, p + 1);
   }
+  // CDK's context keys (cdk.context.json, forty-seventh pass): a lookup's names after the account,
+  // vpc-provider:account=<id>:filter.tag:Name=<name>:region=..., ssm:account=<id>:parameterName=<name>:region=...,
+  // security-group:account=<id>:region=...:securityGroupName=<name>:vpcId=...
+  const ctx = ":account=";
+  const name = cfg.byId["resource-name"];
+  p = name !== undefined ? firstOf(s, ctx) : -1;
+  while (p >= 0) {
+    let k = p + ctx.length;
+    while (k < n && k - p < 32 && byteAt(s, k) !== COLON && byteAt(s, k) > 32) k++;
+    for (let part = 0; part < 16 && k < n && byteAt(s, k) === COLON; part++) {
+      const ks = ++k;
+      while (k < n && k - ks < 64 && byteAt(s, k) !== ch.EQUALS && byteAt(s, k) > 32 && byteAt(s, k) !== QUOTE) k++;
+      if (k >= n || byteAt(s, k) !== ch.EQUALS) break;
+      const a = ++k;
+      while (k < n && k - a < 255 && byteAt(s, k) !== COLON && byteAt(s, k) > 32 && byteAt(s, k) !== QUOTE) k++;
+      if (a - ks > 5 && ch.matchesAt(s, a - 5, a, "Name=") && k > a && plausibleName(s, a, k, name as Kind))
+        push(cfg, s, extra, a, k, name);
+    }
+    p = s.indexOf(ctx, k > p + 1 ? k : p + 1);
+  }
 }
 
 /** The bucket of a path-style S3 URL whose path starts at the "/" at p; S3's XML namespace (/doc/2006-03-01/) is none. */
@@ -4255,6 +4413,14 @@ const CONSOLE_PATHS = [
   // CodeDeploy's #/applications/<application>/deployment-groups/<group>
   "/applications/",
   "/deployment-groups/",
+  // Bedrock's REST paths, as botocore's debug log prints them (/knowledgebases/<id>/datasources/<id>/ingestionjobs/<id>,
+  // /agents/<id>/agentAliases/<id>/sessions/<id>/text; forty-seventh pass)
+  "/knowledgebases/",
+  "/datasources/",
+  "/ingestionjobs/",
+  "/agents/",
+  "/agentAliases/",
+  "/sessions/",
 ];
 
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
@@ -4511,32 +4677,103 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
 }
 
 /**
- * The ECS agent's names for the Docker containers it starts, `ecs-<family>-<revision>-<container>-<random hex>`
- * (`docker ps` on a container instance): the task definition's family, its revision and the container's name are
- * masked as one name (a learned family is masked at a token's start or end only, and this one stands inside). Each
- * "ecs-" is read once, over name units (linear).
+ * Names that AWS's agents and controllers generate around the account's own, each read once over name units (linear):
+ * - the ECS agent's Docker containers, `ecs-<family>-<revision>-<container>-<random hex>` (`docker ps` on a container
+ *   instance): the task definition's family, its revision and the container's name, masked as one name (a learned
+ *   family is masked at a token's start or end only, and this one stands inside);
+ * - the AWS Load Balancer Controller's load balancers, target groups and TargetGroupBindings,
+ *   `k8s-<namespace>-<name>-<10 hex>`, and EKS managed node groups' Auto Scaling groups and remote access security
+ *   groups, `eks-<node group>-<uuid>`: the whole token (forty-seventh pass);
+ * - the cluster's name in the tag keys EKS, its load balancers and the Cluster Autoscaler read,
+ *   `kubernetes.io/cluster/<cluster>` and `k8s.io/cluster-autoscaler/<cluster>` (not the autoscaler's own `enabled` and
+ *   `node-template/...`);
+ * - an EventBridge event's or pattern's source of the account's own, a reverse domain name (AWS's are aws.<service>).
  */
-function findEcsContainerNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
+function findGeneratedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
-  let p = kind !== undefined ? firstOf(s, "ecs-") : -1;
-  while (p >= 0) {
-    let e = p + 4;
-    let dash = -1;
-    let revision = false;
-    if (p === 0 || !nm.isNameUnit(byteAt(s, p - 1))) {
-      while (e < n && e - p < 255 && nm.isNameUnit(byteAt(s, e))) {
-        if (byteAt(s, e) === DASH) {
-          // a revision: digits alone between two dashes, after the family
-          if (dash > p + 4 && e - dash > 1 && runOf(s, dash + 1, e, C_DIGIT) === e - dash - 1) revision = true;
-          dash = e;
-        }
-        e++;
+  if (kind === undefined) return;
+  for (let prefix = 0; prefix < 6; prefix++) {
+    const lit =
+      prefix === 0
+        ? "ecs-"
+        : prefix === 1
+          ? "k8s-"
+          : prefix === 2
+            ? "eks-"
+            : prefix === 3
+              ? "kubernetes.io/cluster/"
+              : prefix === 4
+                ? "k8s.io/cluster-autoscaler/"
+                : "source";
+    let p = firstOf(s, lit);
+    while (p >= 0 && prefix === 5) {
+      // an EventBridge event's or pattern's source of the account's own, a reverse domain name ("source":
+      // "com.brindlecove.storefront", source: ["com.x.orders", "com.x.ledger"]; AWS's are aws.<service>)
+      let v = p + 6;
+      let c = byteAt(s, v);
+      // (and a YAML list's first item: source:\n  - com.x.orders)
+      while (
+        v < n &&
+        v - p < 24 &&
+        (c === QUOTE || c === COLON || c === SPACE || c === ch.LBRACKET || c === LF || c === DASH)
+      )
+        c = byteAt(s, ++v);
+      for (let items = 0; items < 16 && v > p + 6 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0); items++) {
+        if (!(matchesLowerAt(s, v, n, "com.") || matchesLowerAt(s, v, n, "org.") || matchesLowerAt(s, v, n, "net.")))
+          break;
+        let e = v + 4;
+        while (e < n && e - v < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+        while (e > v && byteAt(s, e - 1) === DOT) e--;
+        if (unitWithin(s, DOT, v + 4, e, e - v - 4) < 0 || !plausibleName(s, v, e, kind)) break;
+        push(cfg, s, extra, v, e, kind);
+        // (the list's next item: ", " and a quote)
+        v = e;
+        if (byteAt(s, v) === QUOTE) v++;
+        if (byteAt(s, v) !== ch.COMMA) break;
+        v++;
+        while (v < n && v - e < 8 && (byteAt(s, v) === SPACE || byteAt(s, v) === QUOTE)) v++;
       }
+      p = s.indexOf(lit, v > p + 6 ? v : p + 6);
     }
-    const hex = dash > 0 ? runOf(s, dash + 1, e, C_HEX) : 0;
-    if (revision && hex >= 16 && hex <= 24 && dash + 1 + hex === e && plausibleName(s, p + 4, dash, kind as Kind))
-      push(cfg, s, extra, p + 4, dash, kind);
-    p = s.indexOf("ecs-", e > p + 4 ? e : p + 4);
+    while (p >= 0 && (prefix === 3 || prefix === 4)) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 100 && nm.isNameUnit(byteAt(s, e))) e++;
+      while (e > a && byteAt(s, e - 1) === DOT) e--;
+      const own =
+        prefix === 4 &&
+        ((e - a === 7 && ch.matchesAt(s, a, e, "enabled")) || (e - a === 13 && ch.matchesAt(s, a, e, "node-template")));
+      if (e - a >= 2 && !own && plausibleName(s, a, e, kind))
+        push(cfg, s, extra, a, e, cfg.arnKinds["eks:cluster"] ?? kind);
+      p = s.indexOf(lit, e > a ? e : a);
+    }
+    while (p >= 0) {
+      let e = p + 4;
+      let dash = -1;
+      let revision = false;
+      if (p === 0 || !nm.isNameUnit(byteAt(s, p - 1))) {
+        while (e < n && e - p < 255 && nm.isNameUnit(byteAt(s, e))) {
+          if (byteAt(s, e) === DASH) {
+            // a revision: digits alone between two dashes, after the family
+            if (dash > p + 4 && e - dash > 1 && runOf(s, dash + 1, e, C_DIGIT) === e - dash - 1) revision = true;
+            dash = e;
+          }
+          e++;
+        }
+      }
+      while (e > p + 4 && byteAt(s, e - 1) === DOT) e--;
+      const hex = dash > 0 && dash < e ? runOf(s, dash + 1, e, C_HEX) : 0;
+      if (prefix === 0) {
+        if (revision && hex >= 16 && hex <= 24 && dash + 1 + hex === e && plausibleName(s, p + 4, dash, kind))
+          push(cfg, s, extra, p + 4, dash, kind);
+      } else if (prefix === 1) {
+        if (hex === 10 && dash + 11 === e && dash > p + 5 && runOf(s, dash + 1, e, C_DIGIT) < 10)
+          push(cfg, s, extra, p, e, kind);
+      } else if (e - p > 41 && byteAt(s, e - 37) === DASH && ch.uuidEnd(s, e - 36, e, false) === e) {
+        push(cfg, s, extra, p, e, kind);
+      }
+      p = s.indexOf(lit, e > p + 4 ? e : p + 4);
+    }
   }
 }
 
@@ -5033,6 +5270,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           e++;
         }
         while (e > a && byteAt(s, e - 1) === DOT) e--;
+        // (a hierarchy's path ends with "/" as often as not: --path /brindlecove/payouts/prod/)
+        if (e > a + 1 && byteAt(s, e - 1) === SLASH) {
+          e--;
+          slashes--;
+        }
       }
       if (q < 2) e = p;
       // (a path: two slashes, or one and a "-" or "_"; not and/or, console/API, auto-rotation; not AWS's public
@@ -5705,7 +5947,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const a = p + 7;
     let e = a;
     while (e < n && e - a < 128 && ((cls(byteAt(s, e)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, e) === DASH)) e++;
-    if (name !== undefined && e - a >= 3 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0))
+    // (a word of prose after it is none: "the eksctl-generated node role")
+    const word = e - a <= 12 && runOf(s, a, e, C_LOWER) === e - a;
+    if (name !== undefined && e - a >= 3 && !word && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0))
       push(cfg, s, extra, a, e, name);
     p = s.indexOf("eksctl-", e > p ? e : p + 1);
   }
@@ -6794,7 +7038,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (ch.matchesAt(s, a, a + 3, "is ")) a += 3;
       }
       let e = a;
-      while (e < n && e - a < 128 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
+      // (read whole: an encoded authorization message runs to a thousand units and more)
+      while (e < n && e - a < 16384 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
       // (a sentence's full stop is no part of it)
       while (e > a + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
       // (a registration code holds a digit: "enter the registration code here" names none)
@@ -7227,6 +7472,8 @@ const SIGNAL_WORDS = [
   "OpenSearch",
   "QuickSight",
   "Greengrass",
+  "Bedrock",
+  "Kendra",
   // Redshift's system tables and views (select ... from stv_sessions: a psql session pasted alone)
   "stv_",
   "stl_",
@@ -7607,7 +7854,6 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   if (ENCODED.depth === 0 && cfg.idValues.length > 0) cfg.idValues = [];
   if (ENCODED.depth === 0 && cfg.signalValues.length > 0) cfg.signalValues = [];
   const pending = cfg.idValues.length;
-  const held = cfg.signalValues.length;
   let extra: Match[] | undefined = undefined;
   if (n >= 16 || cfg.custom.length > 0) {
     const found: Match[] = [];
@@ -7749,12 +7995,17 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     mergeCells(cfg, s, out, base, cells);
   }
   const aside = cfg.signalValues;
-  if (aside.length > held) {
-    // the tag pairs this scan kept aside before its first AWS match (valueOfKey), when the text has one after all
-    const cells: Match[] = [];
-    if (hasSignal(s, out)) for (let k = held; k < aside.length; k++) cells.push(aside[k]);
-    for (let k = aside.length; k > held; k--) aside.pop();
-    mergeCells(cfg, s, out, base, cells);
+  if (ENCODED.depth === 0 && aside.length > 0) {
+    // the tag pairs and generic keys' values this top-level scan kept aside before its first AWS match (valueOfKey,
+    // matchKeyValue), when the text has one after all; in order (the anchors' readers kept theirs before the words')
+    // (one local fewer than the id values' mark: with it, LuaJIT failed to compile the side trace at the anchors'
+    // branch above when the JSON walker's trace had scanWords inlined, "register coalescing too complex", hundreds of
+    // times in a process)
+    cfg.signalValues = [];
+    if (hasSignal(s, out)) {
+      nm.sortSpans(aside);
+      mergeCells(cfg, s, out, base, aside);
+    }
   }
 }
 
@@ -8731,15 +8982,19 @@ function wordMatch(
         (nxt === SPACE && prev === DASH && i >= 2 && byteAt(s, i - 2) === DASH) ||
         // (HCL's tag block and a PowerShell hashtable: value = "x", aligned value    = "x"; matchPairedValue checks)
         (nxt === SPACE && j + 3 < n && (byteAt(s, j + 1) === ch.EQUALS || byteAt(s, j + 1) === SPACE)) ||
-        // (escaped JSON, \"value\": x; a log line's key=k value=v)
+        // (escaped JSON, \"value\": x; a log line's key=k value=v; a Query API's Tag.1.Value=x, 'Tag.1.Value': 'x')
         (nxt === 92 && j + 1 < n && byteAt(s, j + 1) === QUOTE) ||
-        (nxt === ch.EQUALS && prev === SPACE)) &&
+        (nxt === ch.EQUALS && prev === SPACE) ||
+        (nxt === 39 && (prev === 39 || prev === DOT)) ||
+        (prev === DOT && nxt === ch.EQUALS)) &&
       (c === 86 || c === 118) &&
       matchesLowerAt(s, i, n, "value")) ||
-      // a CloudFormation parameter's value (its ParameterKey says what it is), a drifted property's expected and actual
-      // values (its PropertyPath's last segment does), an SQS message attribute's (its name does)
+      // a CloudFormation parameter's and stack output's value (its ParameterKey or OutputKey says what it is), a drifted
+      // property's expected and actual values (its PropertyPath's last segment does), an SQS message attribute's (its
+      // name does)
       ((nxt === COLON || nxt === QUOTE) &&
         ((len === 14 && c === 80 && matchesLowerAt(s, i, n, "parametervalue")) ||
+          (len === 11 && c === 79 && matchesLowerAt(s, i, n, "outputvalue")) ||
           (len === 11 && c === 83 && matchesLowerAt(s, i, n, "stringvalue")) ||
           (len === 13 && c === 69 && matchesLowerAt(s, i, n, "expectedvalue")) ||
           (len === 11 && c === 65 && matchesLowerAt(s, i, n, "actualvalue")))))
@@ -8747,7 +9002,12 @@ function wordMatch(
     consumed = matchPairedValue(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
-  if (consumed === 0 && nxt === ch.EQUALS && (len === 3 || len === 4) && (cls(prev) & C_ALNUM) === 0) {
+  if (
+    consumed === 0 &&
+    nxt === ch.EQUALS &&
+    (len === 3 || len === 4 || (len === 12 && (c === 80 || c === 112))) &&
+    (cls(prev) & C_ALNUM) === 0
+  ) {
     consumed = matchShorthandPair(cfg, s, i, j, n, out);
     if (consumed > 0) return consumed;
   }
