@@ -5741,4 +5741,107 @@ describe("fresh material, forty-seventh pass: serverless, generative AI, governa
     );
     for (const v of ["aws configservice", ":config-aggregator/", "ConfigRuleName"]) expect(config).toContain(v);
   });
+  it("second round: reviewers' lists, API Gateway's execution log, CDK annotations, '<noun> name is', Terraform outputs", () => {
+    const text =
+      "aws landing zone. Owner: Marcus Lindqvist · Reviewers: Sofia Marchetti (security), Rajesh Iyer (network)\n" +
+      "Approvers: Jonas Berg and Ana Lima\n" +
+      "Usage Plan check succeeded for API Key p8k3x7w2qa and API Stage k3v9x2m7qa/v2\n" +
+      "[Warning at /HarborLedgerSettlementStack/SettlementQueue] The queue name 'hl-settlement-jobs' is hardcoded\n" +
+      "IMDS credentials provider: the instance role name is brindlecove-render-node-profile\n" +
+      '$ terraform output -json grafana_admin_password\n"Gr4f!Adm1n-Brindle-2024"\n' +
+      "$ terraform output -raw db_password\nq7Lm2xPw9Rt4\n" +
+      "aws bedrock-agent list-agents --output text\nQW4ZP8TL2N\tbc-returns-assistant\tPREPARED\n" +
+      '{"annotations": {"tenant": "brindlecove-retail"}, "principalId": "harborline-freight"}\n';
+    const out = mask(text);
+    for (const v of [
+      "Marcus Lindqvist",
+      "Sofia Marchetti",
+      "Rajesh Iyer",
+      "Jonas Berg",
+      "Ana Lima",
+      "p8k3x7w2qa",
+      "k3v9x2m7qa",
+      "HarborLedgerSettlementStack",
+      "hl-settlement-jobs",
+      "brindlecove-render-node-profile",
+      "Gr4f!Adm1n",
+      "q7Lm2xPw9Rt4",
+      "QW4ZP8TL2N",
+      "brindlecove-retail",
+      "harborline-freight",
+    ])
+      expect(out).not.toContain(v);
+    // kept: a status cell, prose after "name", a non-secret output
+    for (const v of ["\tPREPARED", "the bucket name is required", "$ terraform output -raw vpc_id\nvpc-main"])
+      expect(mask("aws\n" + v)).toContain(v);
+    // an id key's value before the text's first AWS signal is kept aside too
+    const status =
+      '{"CreateAccountStatus": {"Id": "car-4b1e9d2a7c0f44e8a3d9b6f15e2c7a90", "AccountName": "Data Platform Dev",\n' +
+      '"AccountId": "123456789012"}}';
+    for (const v of ["car-4b1e9d2a", "Data Platform Dev"]) expect(mask(status)).not.toContain(v);
+  });
+  it("review of the first round: pairs and lists before the first signal, dict parameters, public ids kept", () => {
+    for (const [text, value] of [
+      [
+        "Action=CreateTags&Tag.1.Key=Name&Tag.1.Value=brindle-orders&ResourceId.1=i-0abc123def4567890",
+        "brindle-orders",
+      ],
+      [
+        "'body': {'Parameters.member.1.ParameterKey': 'DBPassword', 'Parameters.member.1.ParameterValue': 'Tr0ub4dor3xyz'}, " +
+          "'url': 'https://cloudformation.us-east-1.amazonaws.com/'",
+        "Tr0ub4dor3xyz",
+      ],
+      [
+        "i-0abc123def4567890 'Parameters': [{'ParameterKey': 'DBPassword', 'ParameterValue': 'Tr0ub4dor3xyz'}]",
+        "Tr0ub4dor3xyz",
+      ],
+      ["queues: brindle-orders, brindle-refunds, brindle-ledger\ninstance: i-0abc123def4567890", "brindle-ledger"],
+      ['arn:aws:iam::123456789012:role/x {"clientName": "brindle-payments-portal"}', "brindle-payments-portal"],
+      [
+        "brindle-payments:dbPassword:\n  secure: v1:Vm7Yt2Qx9Lp4Rk8w:3nJ5Zq0Ue1sXb6Hc8Df2Gh4Kl7Mp9Qr1St3",
+        "Vm7Yt2Qx9Lp4",
+      ],
+      ["CreateAccountStatus:\n  AccountName: Brindle Payments\n  AccountId: '808412246070'", "Brindle Payments"],
+      ["Spend for ACME (123456789012) exceeded budget", "ACME"],
+      ["aws ssm get-parameters-by-path --path /brindlecove/ --recursive", "brindlecove"],
+      ["prompt flow id 8SLN3Q5VXJ in account 123456789012", "8SLN3Q5VXJ"],
+      [
+        "Terraform: event_pattern = jsonencode({ source = ['com.brindlecove.orders'] }) account 123456789012",
+        "brindlecove",
+      ],
+      ["pattern:\n  source:\n    - com.brindlecove.orders\n    - com.northwind.ledger\n", "northwind"],
+      [
+        "botocore: {'url_path': '/agents/QW7RT2ZP4K/', 'method': 'GET'} /flows/8SLN3Q5VXJ/aliases/TSTALIASID",
+        "QW7RT2ZP4K",
+      ],
+      [
+        '"vpc-provider:account=123456789012:filter.tag:Stack=brindle-networking:region=us-east-1": {',
+        "brindle-networking",
+      ],
+    ])
+      expect(mask(text)).not.toContain(value);
+    for (const [text, kept] of [
+      [
+        "Metrics:\n- Dimensions:\n  - Name: QueueName\n    Value: brindle-orders\nUse the QueueName dimension. aws",
+        "the QueueName dimension",
+      ],
+      ["$ cdk ls\nOutput\n$ cdk deploy --all\nOutput: done in account 123456789012", "Output: done"],
+      [
+        "Account 123456789012: the inference profile us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+        "us.anthropic.claude-3-5-sonnet",
+      ],
+      [
+        "Logs in /aws/lambda/checkout; ~/.claude/agents/code-reviewer.md, /var/lib/php/sessions/sess_8f7c1",
+        "agents/code-reviewer.md",
+      ],
+      [
+        '"ssm:account=123456789012:parameterName=/aws/service/ami-amazon-linux-latest/al2023:region=x"',
+        "/aws/service/ami-amazon",
+      ],
+      ['arn:aws:iam::123456789012:role/x {"@aws-cdk/core:bootstrapQualifier": "hnb659fds"}', "hnb659fds"],
+      ["Running a Minecraft Bedrock server: tag Project: Skyblock", "Project: Skyblock"],
+      ["aws: the account's ECR (730294118365)", "account's ECR ("],
+    ])
+      expect(mask(text)).toContain(kept);
+  });
 });

@@ -668,7 +668,7 @@ function derivedNames(s: string, n: number, count: number): number {
  * Two or three capitalised words (personName); not a team's or a tool's (ROLE_WORDS).
  */
 function personNames(s: string, n: number, count: number): number {
-  for (let w = 0; w < 13; w++) {
+  for (let w = 0; w < 15; w++) {
     const lit =
       w === 0
         ? "ed by"
@@ -694,14 +694,18 @@ function personNames(s: string, n: number, count: number): number {
                             ? "ontact: "
                             : w === 11
                               ? "wnerInformation"
-                              : "--owner-information ";
+                              : w === 12
+                                ? "--owner-information "
+                                : w === 13
+                                  ? "eviewers: "
+                                  : "pprovers: ";
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
       // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa,
       // **Incident Commander:** x, "OwnerInformation": "x", | OwnerInformation | x |; "Scribe" a whole word, not
       // describe's or Transcribe's)
-      if (w >= 8 && w !== 10 && w !== 12) {
+      if (w === 8 || w === 9 || w === 11) {
         const from = a;
         while (
           a < n &&
@@ -752,6 +756,24 @@ function personNames(s: string, n: number, count: number): number {
             : -1;
       }
       if (e > 0) count = span(count, a, e, HOST_PERSON);
+      // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima")
+      for (let more = 0; more < 16 && e > 0 && w >= 13; more++) {
+        let b = e;
+        // (past a role in parentheses: "Sofia Marchetti (security), Rajesh Iyer (network)")
+        if (b + 1 < n && byteAt(s, b) === 32 && byteAt(s, b + 1) === 40) {
+          let close = b + 2;
+          while (close < n && close - b < 32 && byteAt(s, close) !== 41) close++;
+          if (close >= n || byteAt(s, close) !== 41) break;
+          b = close + 1;
+        }
+        if (b + 1 < n && byteAt(s, b) === 44 && byteAt(s, b + 1) === 32) b += 2;
+        else if (b + 5 < n && byteAt(s, b) === 32 && byteAt(s, b + 1) === 97 && byteAt(s, b + 4) === 32) b += 5;
+        else break;
+        const f = personName(s, b, n);
+        if (f < 0) break;
+        count = span(count, b, f, HOST_PERSON);
+        e = f;
+      }
       p = ch.indexFrom(s, lit, e > a ? e : a > p + lit.length ? a : p + lit.length);
     }
   }

@@ -1012,6 +1012,9 @@ export const CREDENTIAL_ANCHORS = [
   "hf_",
   // an Amazon Location API key (v1.public.<token>: a map's, a place index's or a route calculator's key)
   "v1.public.",
+  // a Pulumi stack configuration's secret (Pulumi.<stack>.yaml's secure: v1:<ciphertext>, pulumi config --json)
+  "secure: v1:",
+  '"secure": "v1:',
   // an AppSync API key (da2-<26>: the x-api-key of a GraphQL API)
   "da2-",
   // a Firebase Cloud Messaging registration token (an SNS platform endpoint's or a Pinpoint endpoint's Address for
@@ -1331,8 +1334,10 @@ function pgpassPassword(s: string, p: number, n: number, spans: number[], end: S
  * word before it (a longer identifier holding the prefix).
  */
 function prefixedToken(s: string, p: number, a: number, n: number, spans: number[], end: Span): number {
-  // a webhook's path (its prefix ends with "/") holds slashes
+  // a webhook's path (its prefix ends with "/") holds slashes; a Pulumi secret (its prefix ends with "v1:") is
+  // base64 parts joined by ":"
   const path = byteAt(s, a - 1) === SLASH;
+  const pulumi = byteAt(s, a - 1) === COLON && byteAt(s, a - 2) === 49;
   let b = a;
   let digits = 0;
   while (b < n && b - a < MAX_VALUE) {
@@ -1340,7 +1345,14 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
     if (c >= 256) break;
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
-    else if ((f & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH && !(path && (c === SLASH || c === 64))) break;
+    else if (
+      (f & C_ALNUM) === 0 &&
+      c !== UNDERSCORE &&
+      c !== DASH &&
+      !(path && (c === SLASH || c === 64)) &&
+      !(pulumi && (c === COLON || c === SLASH || c === 43 || c === 61))
+    )
+      break;
     b++;
   }
   end.e = b;
@@ -1908,3 +1920,19 @@ export function base64RunEnd(s: string, a: number, n: number, min: number): numb
 export function isHigh(c: number): boolean {
   return c >= 256 || (cls(c) & C_HIGH) !== 0;
 }
+
+// Commands whose output line is a secret alone (scanner.ts findLineAnchors; the first is the one without "--query ")
+export const SECRET_QUERIES = [
+  "get-login-password",
+  "--query SecretString",
+  "--query 'SecretString'",
+  '--query "SecretString"',
+  "--query Parameter.Value",
+  "--query 'Parameter.Value'",
+  '--query "Parameter.Value"',
+  "--query SecretBinary",
+  // kms decrypt's plaintext (base64, or decoded after "| base64 -d"), codeartifact's token
+  "--query Plaintext",
+  "--query 'Plaintext'",
+  "--query authorizationToken",
+];

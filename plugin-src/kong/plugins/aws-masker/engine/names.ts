@@ -834,8 +834,11 @@ const GENERIC_ENDINGS = [
   // log_stream_prefix), AFT's and Control Tower's organizational unit (ManagedOrganizationalUnit) (forty-seventh pass)
   "ec2nodeclass",
   "logstreamprefix",
-  // a CDK bootstrap's qualifier (cdk bootstrap --qualifier x, @aws-cdk/core:bootstrapQualifier)
+  // a CDK bootstrap's qualifier (cdk bootstrap --qualifier x, @aws-cdk/core:bootstrapQualifier); a tenant (an
+  // EventBridge target's X-Tenant header parameter, an X-Ray annotation), an API Gateway authorizer's principalId
   "qualifier",
+  "tenant",
+  "principalid",
   "organizationalunit",
   // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container), and the pod's
   // (kube-state-metrics' pod label, an Alertmanager alert's labels.pod)
@@ -1725,6 +1728,8 @@ export const ENUM_WORDS: Record<string, boolean> = {
   hidden_due_to_security_reasons: true,
   fullawsaccess: true,
   security_exception: true,
+  // the CDK's default bootstrap qualifier (cdk-hnb659fds-* roles and buckets, /cdk-bootstrap/hnb659fds/version)
+  hnb659fds: true,
 };
 
 /** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */
@@ -2052,6 +2057,32 @@ export function spacedName(s: string, a: number, b: number): boolean {
   return blanks > 0 && blanks < 8 && letters > 0 && (blanks > 3 || STOPLIST[sub(s, a, b).toLowerCase()] !== true);
 }
 
+// Bedrock's model providers and its cross-region inference profiles' geographies (public ids:
+// us.anthropic.claude-3-5-sonnet-20240620-v1:0, amazon.titan-text-express-v1)
+const MODEL_PROVIDERS = ch.wordSet(
+  "anthropic amazon meta mistral cohere ai21 stability deepseek writer luma twelvelabs qwen openai",
+);
+const MODEL_GEOGRAPHIES = ch.wordSet("us eu apac global us-gov jp au ca");
+
+/** Whether s[a, e) is a public Bedrock model's or system-defined inference profile's id ([<geography>.]<provider>.<model>). */
+export function publicModelId(s: string, a: number, e: number): boolean {
+  let d = a;
+  while (d < e && d - a < 12 && byteAt(s, d) !== 46) d++;
+  if (d >= e || byteAt(s, d) !== 46) return false;
+  if (MODEL_GEOGRAPHIES[sub(s, a, d)] === true) {
+    const p = d + 1;
+    d = p;
+    while (d < e && d - p < 12 && byteAt(s, d) !== 46) d++;
+    return d < e && byteAt(s, d) === 46 && MODEL_PROVIDERS[sub(s, p, d)] === true;
+  }
+  return MODEL_PROVIDERS[sub(s, a, d)] === true;
+}
+
+// AWS's acronyms, which stand before an account's id in prose ("the account's ECR (<id>)") as a name would
+const AWS_ACRONYMS: Record<string, boolean> = ch.wordSet(
+  "ECR EC2 ECS EKS S3 IAM KMS SSO STS SSM RDS SQS SNS SES VPC EBS EFS EMR MSK WAF ACM CDK ELB ALB NLB AMI API DMS DNS ARN CLI",
+);
+
 /**
  * Where an account's name written before its id in parentheses starts ("Brindlecove Sandbox Ledger (552908174431)",
  * "Account: brindlecove-management (309617284455)": the billing console, Cost Anomaly Detection's mails), the "("
@@ -2071,8 +2102,8 @@ export function accountNameStart(s: string, k: number): number {
     // (a letter beyond ASCII is one of the name's, a first one a capital: Café-Prod, Zürich Prod Ledger, Élan)
     let latin = false;
     let letters = 0;
-    // (a second capital in a word with a small letter, CamelCase: BrindleProd, or in a word of five capitals or more,
-    // BCPROD; not an acronym, "the account's ECR (<id>)")
+    // (a second capital: CamelCase, BrindleProd, or capitals alone, ACME, BCPROD; not AWS's acronyms, "the account's
+    // ECR (<id>)")
     let capitals = false;
     let small = false;
     while (w > 0 && letters < 64) {
@@ -2088,7 +2119,7 @@ export function accountNameStart(s: string, k: number): number {
       latin = l > 0;
       letters++;
     }
-    if (capitals && (small || letters >= 5)) mark = true;
+    if (capitals && (small || !(letters <= 4 && AWS_ACRONYMS[sub(s, w, a)] === true))) mark = true;
     if (w === a) break;
     const c0 = byteAt(s, w);
     if ((cls(c0) & ch.C_UPPER) === 0 && !latin && !mark) break;
@@ -3368,3 +3399,8 @@ export function opaqueIdEnd(s: string, a: number, n: number): number {
   }
   return k;
 }
+
+// The anchors of ELB ids (scanner.ts findLoadBalancerIds): app/<name>/<16 hex>, net/..., targetgroup/... in CloudWatch
+// dimensions and ENI descriptions; <account>_elasticloadbalancing_<region>_app.<name>.<16 hex>_<end time>_... in the
+// name of an access or connection log file (here, not there: scanner.ts's main chunk is at Lua's limit of 200 locals)
+export const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/", "_app.", "_net.", "_gwy."];

@@ -1146,7 +1146,9 @@ const PAIR_KEYS = [
   // (JSON in a JSON string: AWS Config's query results, {\"key\":\"Owner\",\"value\":\"x\"})
   'key\\":',
   'name\\":',
-  // (a Python dict: botocore's and boto3's logged params, {'Key': 'Name', 'Value': 'x'})
+  // (a Python dict: botocore's and boto3's logged params, {'Key': 'Name', 'Value': 'x'}, {'ParameterKey': ...})
+  "parameterkey':",
+  "outputkey':",
   "key':",
   "name':",
 ];
@@ -1262,7 +1264,8 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
     let mp = i - 1;
     while (mp > 0 && i - mp < 64 && ((cls(byteAt(s, mp - 1)) & C_ALNUM) !== 0 || byteAt(s, mp - 1) === DOT)) mp--;
     const back = i - PAIR_WINDOW > ls ? i - PAIR_WINDOW : ls;
-    const lit = sub(s, mp, i) + "Key";
+    // (the member's Key for a Value, its ParameterKey for a ParameterValue, its OutputKey for an OutputValue)
+    const lit = sub(s, mp, j - 5) + "Key";
     const at = back < mp ? sub(s, back, mp).indexOf(lit) : -1;
     if (at >= 0) {
       k = back + at + lit.length;
@@ -1271,6 +1274,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       else k = -1;
       ls = i;
       member = mp;
+      tagPair = j - i === 5;
     }
   }
   if (k < 0 && i > 1 && ((byteAt(s, i - 1) === QUOTE && byteAt(s, j) === ch.EQUALS) || byteAt(s, i - 1) === DASH)) {
@@ -1515,6 +1519,12 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   } else if (c0 === 110 && c1 === 97 && matchesLowerAt(s, v, n, "named ")) {
     v += 6;
     named = true;
+  } else if (c0 === 110 && c1 === 97 && matchesLowerAt(s, v, n, "name ")) {
+    // "<noun> name <x>", "<noun> name is <x>" (a credentials provider's "role name is x", the CDK's "The queue name
+    // 'x' is hardcoded")
+    v += 5;
+    if (matchesLowerAt(s, v, n, "is ")) v += 3;
+    named = true;
   } else if (c0 === 99 && c1 === 97 && matchesLowerAt(s, v, n, "called ")) {
     v += 7;
     named = true;
@@ -1529,9 +1539,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     while (e < n && e - v < 128 && nm.isNameUnit(byteAt(s, e))) e++;
     while (e > v && byteAt(s, e - 1) === DOT) e--;
     if (!named && (e - v < 8 || !ch.matchesAt(s, e - 5, e, "Stack"))) return 0;
-    if (e - v < 3 || !plausibleName(s, v, e, kind) || !hasSignal(s, out)) return 0;
-    push(cfg, s, out, v, e, kind);
-    return e;
+    if (e - v < 3 || !plausibleName(s, v, e, kind)) return 0;
+    return proseName(cfg, s, out, v, e, kind);
   }
   // a cell after the noun's (AWS Chatbot's "CloudWatch Alarm | orders-5xx-high | us-east-1 | Account: ...")
   else if (c0 === ch.PIPE && c1 === SPACE) v += 2;
@@ -1549,9 +1558,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     const q = unitWithin(s, QUOTE, v, n, 142);
     if (q < v + 2 || byteAt(s, q - 1) !== SPACE || byteAt(s, q + 1) !== ch.RPAREN || matchesLowerAt(s, v, n, "arn:"))
       return 0;
-    if (!plausibleName(s, v, q - 1, kind) || !hasSignal(s, out)) return 0;
-    push(cfg, s, out, v, q - 1, kind);
-    return q - 1;
+    if (!plausibleName(s, v, q - 1, kind)) return 0;
+    return proseName(cfg, s, out, v, q - 1, kind);
   }
   // an opaque id of letters and digits (Bedrock's agent QW7RT2ZP4K, knowledge base 7DFG2HJ9KL, job 3fj9d2k1l0pq); a
   // UUID after "job" (AWS Backup's backup, restore and copy jobs: 7AABA76D-D6F6-401A-80D3-FB53BA76FF98)
@@ -1566,10 +1574,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   const plainNoun = nm.plainNoun(s, ks, j - ks);
   if (opaque > 0) {
     const ov = v + tick;
-    if (!plausibleName(s, ov, opaque, kind) || !hasSignal(s, out) || (plainNoun && idShaped(cfg, s, ov, opaque)))
-      return 0;
-    push(cfg, s, out, ov, opaque, kind);
-    return opaque;
+    if (!plausibleName(s, ov, opaque, kind) || (plainNoun && idShaped(cfg, s, ov, opaque))) return 0;
+    return proseName(cfg, s, out, ov, opaque, kind);
   }
   // (in bold: Markdown's **x**, Jira's *x*; the closing "*" is checked as a quote's)
   if (v + 1 < n && byteAt(s, v) === 42 && byteAt(s, v + 1) === 42) v++;
@@ -1648,15 +1654,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     // namespace and name, each of three units or more
     const slash = unitWithin(s, SLASH, a, n, e - a);
     const namespaced = repo && slashes === 1 && slash - a >= 3 && e - slash > 3 && byteAt(s, e - 1) !== SLASH;
-    if (
-      (slashes < 2 && !namespaced) ||
-      matchesLowerAt(s, a, e, "/aws/") ||
-      !plausibleName(s, a, e, kind) ||
-      !hasSignal(s, out)
-    )
-      return 0;
-    push(cfg, s, out, a, e, kind);
-    return e;
+    if ((slashes < 2 && !namespaced) || matchesLowerAt(s, a, e, "/aws/") || !plausibleName(s, a, e, kind)) return 0;
+    return proseName(cfg, s, out, a, e, kind);
   }
   if (
     ((snake && inner > 0 && !((n0 === 106 || n0 === 118) && nm.fieldWord(s, a, e))) ||
@@ -1664,12 +1663,9 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
       (iamUser && inner > 0)) &&
     dashes === 0 &&
     !copula &&
-    plausibleName(s, a, e, kind) &&
-    hasSignal(s, out)
-  ) {
-    push(cfg, s, out, a, e, kind);
-    return e;
-  }
+    plausibleName(s, a, e, kind)
+  )
+    return proseName(cfg, s, out, a, e, kind);
   // (unquoted: not a compound adjective phrase, "the proxy up-to-date", "the cluster is end-to-end"; after "is", one
   // dash only with a digit, in parts that read as a name's: not "self-managed", "base64-encoded")
   // (a search bounded by the name: an unbounded one per noun is quadratic on a run of nouns without a dash)
@@ -1701,10 +1697,28 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
       : (nm.nameParts(s, a, dash, e) && !nm.notNameHead(s, a, dash)) ||
         // Kinesis's error: "Stream clickstream-enriched under account <id> not found."
         matchesLowerAt(s, e, n, " under account "));
-  if (!(dashes >= 2 || (dashes === 1 && digits > 0) || oneDash) || !plausibleName(s, a, e, kind) || !hasSignal(s, out))
+  // (not a public model's id after "inference profile" or "custom model": us.anthropic.claude-..., amazon.titan-...)
+  if (
+    !(dashes >= 2 || (dashes === 1 && digits > 0) || oneDash) ||
+    !plausibleName(s, a, e, kind) ||
+    (inner > 0 && nm.publicModelId(s, a, e))
+  )
     return 0;
-  push(cfg, s, out, a, e, kind);
-  return e;
+  return proseName(cfg, s, out, a, e, kind);
+}
+
+/**
+ * A name matchProseName found: masked when the text carries an AWS signal; before its first one, kept aside
+ * (cfg.signalValues) and masked when the text has one after all ("prompt flow id 8SLN3Q5VXJ in account <id>"), so that
+ * a second pass over the output finds nothing more. The name's end, or 0 when it is kept aside.
+ */
+function proseName(cfg: ScanConfig, s: string, out: Match[], a: number, e: number, kind: Kind): number {
+  if (hasSignal(s, out)) {
+    push(cfg, s, out, a, e, kind);
+    return e;
+  }
+  if (ENCODED.depth === 0) push(cfg, s, cfg.signalValues, a, e, kind);
+  return 0;
 }
 
 /**
@@ -1963,7 +1977,7 @@ function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean 
   if (k < n && byteAt(s, k) === LF) {
     k++;
     while (k < n && k - b < 40 && byteAt(s, k) === SPACE) k++;
-    return k + 6 < n && byteAt(s, k) === 118 && matchesLowerAt(s, k, n, "value");
+    return k + 6 < n && lowerCode(byteAt(s, k)) === 118 && matchesLowerAt(s, k, n, "value");
   }
   if (k >= n || byteAt(s, k) !== ch.COMMA) return false;
   k++;
@@ -2089,9 +2103,10 @@ function matchKeyValue(
     if ((generic || idKey) && hasSignal(s, out)) {
       kind = cfg.byId["resource-name"];
       generic = true;
-    } else if (generic && ENCODED.depth === 0) {
+    } else if ((generic || idKey) && ENCODED.depth === 0) {
       // (before the text's first AWS signal the value is kept aside, masked when the text has one after all:
-      // create-account-status's "AccountName" above its "AccountId"; cfg.signalValues, as valueOfKey's tag pairs)
+      // create-account-status's "Id" and "AccountName" above its "AccountId"; cfg.signalValues, as valueOfKey's tag
+      // pairs)
       kind = cfg.byId["resource-name"];
       aside = true;
     }
@@ -2155,7 +2170,16 @@ function matchKeyValue(
     generic &&
     (j - keyStart === 10 || j - keyStart === 11) &&
     byteAt(s, keyStart) === 99 &&
-    (ch.matchesAt(s, keyStart, j, "clientName") || ch.matchesAt(s, keyStart, j, "commandName"))
+    (cls(byteAt(s, a)) & ch.C_UPPER) !== 0 &&
+    runOf(s, a, b, C_ALNUM) === b - a &&
+    ((j - keyStart === 10 &&
+      b - a > 6 &&
+      ch.matchesAt(s, keyStart, j, "clientName") &&
+      ch.matchesAt(s, b - 6, b, "Client")) ||
+      (j - keyStart === 11 &&
+        b - a > 7 &&
+        ch.matchesAt(s, keyStart, j, "commandName") &&
+        ch.matchesAt(s, b - 7, b, "Command")))
   )
     return b;
   // an id of a known shape under a name key (AWS Config's "resourceId": "vpc-0abc...") is left to its own matcher: one
@@ -2170,7 +2194,7 @@ function matchKeyValue(
     let v = a;
     for (let items = 0; items < 256; items++) {
       if (!nm.idValue(s, v, e, kind)) break;
-      push(cfg, s, cfg.idValues, v, e, kind);
+      push(cfg, s, aside ? cfg.signalValues : cfg.idValues, v, e, kind);
       if (!flag || byteAt(s, j - 1) !== 115 || e + 1 >= n || byteAt(s, e) !== SPACE) break;
       v = e + 1;
       if ((cls(byteAt(s, v)) & C_ALNUM) === 0) break;
@@ -2225,6 +2249,18 @@ function matchKeyValue(
     )
       return b;
   }
+  // (before the title rule below: an account's name in words, create-account-status' AccountName: Brindle Payments)
+  if (
+    generic &&
+    j - keyStart >= 11 &&
+    lowerCode(byteAt(s, j - 11)) === 97 &&
+    matchesLowerAt(s, j - 11, j, "accountname") &&
+    nm.spacedValueEnd(s, b, n) > b
+  ) {
+    const t = nm.spacedValueEnd(s, b, n);
+    push(cfg, s, aside ? cfg.signalValues : out, a, t, cfg.byId["resource-name"]);
+    return aside ? 0 : t;
+  }
   // (before the title rule below: a tag's value in words opening its line is a person or a team, Owner: Adaeze Okafor)
   if (generic && nm.tagKey(s, keyStart, j)) {
     // a tag's value in words (Owner: Adaeze Okafor) is masked whole; one plain word (Owner: Platform) stays
@@ -2275,14 +2311,14 @@ function matchKeyValue(
     )
       push(cfg, s, out, t, keyStart - 1, generic);
   }
-  if (aside) {
-    push(cfg, s, cfg.signalValues, a, b, kind);
-    return 0;
-  }
-  push(cfg, s, out, a, b, kind);
+  // (kept aside before the text's first AWS signal: the value and its list's other items; the scan goes on from the key)
+  const into = aside ? cfg.signalValues : out;
+  push(cfg, s, into, a, b, kind);
   // an unquoted list of names: buckets: a, b, c
-  if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39)))
-    return commaItems(cfg, s, b, n, kind, out);
+  if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39))) {
+    const last = commaItems(cfg, s, b, n, kind, into);
+    return aside ? 0 : last;
+  }
   // a search expression's alternatives after the first: ("a" OR "b" OR "c")
   // (the "o" compared inline first: matchesLowerAt, a loop, for every quoted value followed by a blank)
   if (b + 5 < n && byteAt(s, b) === QUOTE && byteAt(s, b + 1) === SPACE && lowerCode(byteAt(s, b + 2)) === 111) {
@@ -2291,11 +2327,11 @@ function matchKeyValue(
     for (let items = 0; items < 256 && matchesLowerAt(s, k, n, ' or "'); items++) {
       const e = unitWithin(s, QUOTE, k + 5, n, 256);
       if (e < 0 || !plausibleName(s, k + 5, e, kind) || idShaped(cfg, s, k + 5, e)) break;
-      push(cfg, s, out, k + 5, e, kind);
+      push(cfg, s, into, k + 5, e, kind);
       last = e;
       k = e + 1;
     }
-    return last;
+    return aside ? 0 : last;
   }
   // terraform plan: ~ name = "old" -> "new"; pulumi preview: ~ name: "old" => "new"
   let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
@@ -2312,12 +2348,12 @@ function matchKeyValue(
       let e = k + 1;
       while (e < n && e - k < 256 && byteAt(s, e) !== q && byteAt(s, e) !== 10) e++;
       if (e < n && byteAt(s, e) === q && plausibleName(s, k + 1, e, kind)) {
-        push(cfg, s, out, k + 1, e, kind);
-        return e;
+        push(cfg, s, into, k + 1, e, kind);
+        return aside ? 0 : e;
       }
     }
   }
-  return b;
+  return aside ? 0 : b;
 }
 
 /**
@@ -3325,13 +3361,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findLambdaUrls(cfg, s, n, extra);
   findKmsAliases(cfg, s, n, extra);
   findUserinfo(cfg, s, n, extra);
-  if (
-    firstOf(s, "console.aws.amazon.com") >= 0 ||
-    firstOf(s, "/aws/lambda/") >= 0 ||
-    firstOf(s, "/knowledgebases/") >= 0 ||
-    firstOf(s, "/agentAliases/") >= 0
-  )
-    findConsolePaths(cfg, s, n, extra);
+  findConsolePaths(cfg, s, n, extra);
   findLoadBalancerIds(cfg, s, n, extra);
   findMetricRows(cfg, s, n, extra);
   findAdvisorMetadata(cfg, s, n, extra);
@@ -3445,22 +3475,50 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
 /**
  * `cdk diff`'s changed properties: `[~] .BUCKET_NAME:`, then on the tree lines below it `[-] <old>` and `[+] <new>`,
  * each value ending its line: the values are read by the property's name as a key (callArgument). And `cdk ls`'s
- * stacks, one a line below the command (HarborLedgerDataStack, Prod/OrdersStack), up to a blank line or a prompt.
+ * stacks, one a line below the command (HarborLedgerDataStack, Prod/OrdersStack), up to a blank line or a prompt; the
+ * stack of an annotation's construct path ([Warning at /OrdersStack/Queue] ..., [Error at /...]).
  */
 function findCdkDiffValues(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const stack = cfg.byId["resource-name"];
+  for (let w = 0; w < 2 && stack !== undefined; w++) {
+    const lit = w === 0 ? "[Warning at /" : "[Error at /";
+    let p = firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let e = a;
+      while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+      if (e - a >= 3 && e < n && byteAt(s, e) === SLASH && plausibleName(s, a, e, stack))
+        push(cfg, s, extra, a, e, stack);
+      p = s.indexOf(lit, e);
+    }
+  }
   let q = stack !== undefined ? firstOf(s, "cdk l") : -1;
   while (q >= 0) {
-    // (cdk ls, cdk list)
+    // (cdk ls, cdk list: the command opening its line, after a prompt or npx, with flags only after it)
     let k = ch.matchesAt(s, q + 5, n, "s") ? q + 6 : ch.matchesAt(s, q + 5, n, "ist") ? q + 8 : n;
-    while (k < n && k - q < 256 && byteAt(s, k) !== LF) k++;
-    for (let line = 0; line < 256 && k < n && byteAt(s, k) === LF; line++) {
+    let before = q >= 4 && ch.matchesAt(s, q - 4, q, "npx ") ? q - 4 : q;
+    if (before >= 2 && byteAt(s, before - 1) === SPACE && byteAt(s, before - 2) === 36) before -= 2;
+    const opens = before === 0 || byteAt(s, before - 1) === LF;
+    let flags = opens;
+    while (k < n && k - q < 256 && byteAt(s, k) !== LF) {
+      if (byteAt(s, k) !== SPACE && byteAt(s, k) !== 13 && byteAt(s, k - 1) === SPACE && byteAt(s, k) !== DASH)
+        flags = false;
+      k++;
+    }
+    for (let line = 0; line < 256 && flags && k < n && byteAt(s, k) === LF; line++) {
       const a = k + 1;
       let e = a;
-      while (e < n && e - a < 255 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) e++;
+      // (a stack's name: two capitals or more, or a "/", "-", "_" or digit; not a word, "Output")
+      let marks = 0;
+      while (e < n && e - a < 255 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) {
+        if ((cls(byteAt(s, e)) & (ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, e) === SLASH || byteAt(s, e) === DASH)
+          marks++;
+        else if (byteAt(s, e) === UNDERSCORE) marks += 2;
+        e++;
+      }
       k = e;
       while (k < n && (byteAt(s, k) === 13 || byteAt(s, k) === SPACE)) k++;
-      if (e - a < 3 || (k < n && byteAt(s, k) !== LF) || !plausibleName(s, a, e, stack as Kind)) break;
+      if (e - a < 3 || marks < 2 || (k < n && byteAt(s, k) !== LF) || !plausibleName(s, a, e, stack as Kind)) break;
       push(cfg, s, extra, a, e, stack);
     }
     q = s.indexOf("cdk l", k > q + 5 && k < n ? k : q + 5);
@@ -4036,7 +4094,18 @@ function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       if (k >= n || byteAt(s, k) !== ch.EQUALS) break;
       const a = ++k;
       while (k < n && k - a < 255 && byteAt(s, k) !== COLON && byteAt(s, k) > 32 && byteAt(s, k) !== QUOTE) k++;
-      if (a - ks > 5 && ch.matchesAt(s, a - 5, a, "Name=") && k > a && plausibleName(s, a, k, name as Kind))
+      // (a lookup's name, not AWS's: /aws/service/... parameters, alias/aws/... keys, a domain's, read as a domain; a
+      // VPC lookup's tag filters, filter.tag:<key>=<value>, but one plain word)
+      const named =
+        a - ks > 5 && ch.matchesAt(s, a - 5, a, "Name=") && !(a - ks === 11 && ch.matchesAt(s, ks, a, "domainName="));
+      const tag = !named && a - ks > 12 && ch.matchesAt(s, ks, ks + 11, "filter.tag:") && !ch.plainWord(s, a, k);
+      if (
+        (named || tag) &&
+        k > a &&
+        !matchesLowerAt(s, a, k, "/aws/") &&
+        !matchesLowerAt(s, a, k, "alias/aws/") &&
+        plausibleName(s, a, k, name as Kind)
+      )
         push(cfg, s, extra, a, k, name);
     }
     p = s.indexOf(ctx, k > p + 1 ? k : p + 1);
@@ -4413,19 +4482,46 @@ const CONSOLE_PATHS = [
   // CodeDeploy's #/applications/<application>/deployment-groups/<group>
   "/applications/",
   "/deployment-groups/",
-  // Bedrock's REST paths, as botocore's debug log prints them (/knowledgebases/<id>/datasources/<id>/ingestionjobs/<id>,
-  // /agents/<id>/agentAliases/<id>/sessions/<id>/text; forty-seventh pass)
-  "/knowledgebases/",
-  "/datasources/",
-  "/ingestionjobs/",
-  "/agents/",
-  "/agentAliases/",
-  "/sessions/",
 ];
 
+/**
+ * The names in console URLs' paths (CONSOLE_PATHS, in text that holds a console URL or a Lambda function's log group)
+ * and Bedrock's ids in its REST paths, as botocore's debug log, a SigV4 canonical request or a request line print them
+ * (/agents/<id>/agentAliases/<id>/sessions/..., /knowledgebases/<id>/datasources/<id>/ingestionjobs/<id>, /flows/<id>):
+ * each of ten letters and digits with a digit (the API's [0-9a-zA-Z]{10}; the test alias TSTALIASID and DRAFT stay),
+ * not any path's next segment (src/agents/planner.py, /var/lib/php/sessions/x).
+ */
 function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
   if (kind === undefined) return;
+  // (one search for the "s/" all six paths' words end with, the word before it looked at: not six passes per string)
+  let q = firstOf(s, "s/");
+  while (q >= 0) {
+    let w0 = q;
+    while (w0 > 0 && q - w0 < 14 && (cls(byteAt(s, w0 - 1)) & (C_LOWER | ch.C_UPPER)) !== 0) w0--;
+    const len = q + 1 - w0;
+    const f0 = w0 > 0 && byteAt(s, w0 - 1) === SLASH ? byteAt(s, w0) : 0;
+    const aliases = len === 12 && f0 === 97 && ch.matchesAt(s, w0, q + 1, "agentAliases");
+    const bedrock =
+      aliases ||
+      (len === 6 && f0 === 97 && ch.matchesAt(s, w0, q + 1, "agents")) ||
+      (len === 14 && f0 === 107 && ch.matchesAt(s, w0, q + 1, "knowledgebases")) ||
+      (len === 11 && f0 === 100 && ch.matchesAt(s, w0, q + 1, "datasources")) ||
+      (len === 13 && f0 === 105 && ch.matchesAt(s, w0, q + 1, "ingestionjobs")) ||
+      (len === 5 && f0 === 102 && ch.matchesAt(s, w0, q + 1, "flows"));
+    const a = q + 2;
+    const e = a + 10;
+    if (bedrock && e <= n && (e === n || (cls(byteAt(s, e)) & C_ALNUM) === 0) && nm.opaqueIdEnd(s, a, e) === e) {
+      push(cfg, s, extra, a, e, kind);
+      // (and the session an agent's alias serves, whatever its shape: /agentAliases/<id>/sessions/<session>/text)
+      if (aliases && ch.matchesAt(s, e, n, "/sessions/")) {
+        const f = ch.segmentEnd(s, e + 10, n, 100);
+        if (f - e - 10 >= 2 && plausibleName(s, e + 10, f, kind)) push(cfg, s, extra, e + 10, f, kind);
+      }
+    }
+    q = s.indexOf("s/", a);
+  }
+  if (firstOf(s, "console.aws.amazon.com") < 0 && firstOf(s, "/aws/lambda/") < 0) return;
   for (const lit of CONSOLE_PATHS) {
     let p = firstOf(s, lit);
     while (p >= 0) {
@@ -4487,13 +4583,13 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
   }
 }
 
-// ELB ids in CloudWatch dimensions and ENI descriptions: app/<name>/<16 hex>, net/..., targetgroup/...; in the name of
-// an access or connection log file: <account>_elasticloadbalancing_<region>_app.<name>.<16 hex>_<end time>_...
-const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/", "_app.", "_net.", "_gwy."];
-
+/**
+ * ELB ids in CloudWatch dimensions and ENI descriptions (app/<name>/<16 hex>, net/..., targetgroup/...) and in the name
+ * of an access or connection log file (names.ts ELB_ANCHORS).
+ */
 function findLoadBalancerIds(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const kind = cfg.byId["elb-hostname"];
-  for (const lit of ELB_ANCHORS) {
+  for (const lit of nm.ELB_ANCHORS) {
     let p = firstOf(s, lit);
     while (p >= 0) {
       // (after "loadbalancer/" too: the ARN's resource names the same id; after "<account>-" in WAF's httpSourceId)
@@ -4711,11 +4807,18 @@ function findGeneratedNames(cfg: ScanConfig, s: string, n: number, extra: Match[
       // "com.brindlecove.storefront", source: ["com.x.orders", "com.x.ledger"]; AWS's are aws.<service>)
       let v = p + 6;
       let c = byteAt(s, v);
-      // (and a YAML list's first item: source:\n  - com.x.orders)
+      // (and a YAML list's first item, source:\n  - com.x.orders; Terraform's source = [...], CDK's source: ['...'])
       while (
         v < n &&
         v - p < 24 &&
-        (c === QUOTE || c === COLON || c === SPACE || c === ch.LBRACKET || c === LF || c === DASH)
+        (c === QUOTE ||
+          c === 39 ||
+          c === COLON ||
+          c === ch.EQUALS ||
+          c === SPACE ||
+          c === ch.LBRACKET ||
+          c === LF ||
+          c === DASH)
       )
         c = byteAt(s, ++v);
       for (let items = 0; items < 16 && v > p + 6 && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0); items++) {
@@ -4726,12 +4829,17 @@ function findGeneratedNames(cfg: ScanConfig, s: string, n: number, extra: Match[
         while (e > v && byteAt(s, e - 1) === DOT) e--;
         if (unitWithin(s, DOT, v + 4, e, e - v - 4) < 0 || !plausibleName(s, v, e, kind)) break;
         push(cfg, s, extra, v, e, kind);
-        // (the list's next item: ", " and a quote)
+        // (the list's next item: ", " and a quote, or a YAML item's line: "\n    - ")
         v = e;
-        if (byteAt(s, v) === QUOTE) v++;
-        if (byteAt(s, v) !== ch.COMMA) break;
-        v++;
-        while (v < n && v - e < 8 && (byteAt(s, v) === SPACE || byteAt(s, v) === QUOTE)) v++;
+        if (byteAt(s, v) === QUOTE || byteAt(s, v) === 39) v++;
+        if (byteAt(s, v) === ch.COMMA) v++;
+        else if (byteAt(s, v) === LF) {
+          v++;
+          while (v < n && v - e < 64 && byteAt(s, v) === SPACE) v++;
+          if (byteAt(s, v) !== DASH || byteAt(s, v + 1) !== SPACE) break;
+          v++;
+        } else break;
+        while (v < n && v - e < 72 && (byteAt(s, v) === SPACE || byteAt(s, v) === QUOTE || byteAt(s, v) === 39)) v++;
       }
       p = s.indexOf(lit, v > p + 6 ? v : p + 6);
     }
@@ -5270,10 +5378,16 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           e++;
         }
         while (e > a && byteAt(s, e - 1) === DOT) e--;
-        // (a hierarchy's path ends with "/" as often as not: --path /brindlecove/payouts/prod/)
+        // (a hierarchy's path ends with "/" as often as not: --path /brindlecove/payouts/prod/; its top alone is one,
+        // --path /brindlecove/)
         if (e > a + 1 && byteAt(s, e - 1) === SLASH) {
           e--;
           slashes--;
+          // (the top's name without its slash: a name of one path's segment)
+          if (q === 4 && slashes === 1 && byteAt(s, a) === SLASH) {
+            a++;
+            slashes = 2;
+          }
         }
       }
       if (q < 2) e = p;
@@ -6720,8 +6834,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   }
   // every query but the first holds "--query ": without it in s, one search instead of six
   const queries = firstOf(s, "--query ") >= 0;
-  for (const q of SECRET_QUERIES) {
-    if (!queries && q !== SECRET_QUERIES[0]) break;
+  for (const q of creds.SECRET_QUERIES) {
+    if (!queries && q !== creds.SECRET_QUERIES[0]) break;
     p = firstOf(s, q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
@@ -6731,6 +6845,24 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (CRED_SPAN.e > CRED_SPAN.s && byteAt(s, CRED_SPAN.s) !== 36 && creds.printsSecret(s, p, a, n))
         push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
       p = s.indexOf(q, e > p ? e : p + 1);
+    }
+  }
+  // a sensitive output as Terraform prints it on request (terraform output -raw db_password, -json: the next line),
+  // when the output's name is a credential's
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "output -raw " : "output -json ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const k = p + lit.length;
+      let ke = k;
+      while (ke < n && ke - k < 128 && ch.isKeyUnit(byteAt(s, ke))) ke++;
+      const a = ke < n && byteAt(s, ke) === LF ? ke : ke < n && byteAt(s, ke) === 13 ? ke + 1 : -1;
+      let e = ke;
+      if (a >= 0 && ke > k && creds.credentialKeyCode(s, k, ke) !== CRED_NONE && creds.printsSecret(s, p, a, n)) {
+        e = creds.secretLine(s, a + 1, n, true, CRED_SPAN);
+        if (CRED_SPAN.e > CRED_SPAN.s) push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
+      }
+      p = s.indexOf(lit, e > p ? e : p + 1);
     }
   }
   // a hybrid activation's code as the SSM Agent registers with it (amazon-ssm-agent -register -code "<code>" -id ...)
@@ -7038,8 +7170,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (ch.matchesAt(s, a, a + 3, "is ")) a += 3;
       }
       let e = a;
-      // (read whole: an encoded authorization message runs to a thousand units and more)
-      while (e < n && e - a < 16384 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
+      // (read whole: an encoded authorization message runs to a thousand units and more; the others' at most 128)
+      const most = w === CONFIG_SECRETS.length - 1 ? 16384 : 128;
+      while (e < n && e - a < most && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
       // (a sentence's full stop is no part of it)
       while (e > a + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
       // (a registration code holds a digit: "enter the registration code here" names none)
@@ -7359,22 +7492,6 @@ function nameAt(cfg: ScanConfig, s: string, a: number, b: number, kind: Kind, ex
   return end;
 }
 
-// (the first is the one without "--query ": findLineAnchors)
-const SECRET_QUERIES = [
-  "get-login-password",
-  "--query SecretString",
-  "--query 'SecretString'",
-  '--query "SecretString"',
-  "--query Parameter.Value",
-  "--query 'Parameter.Value'",
-  '--query "Parameter.Value"',
-  "--query SecretBinary",
-  // kms decrypt's plaintext (base64, or decoded after "| base64 -d"), codeartifact's token
-  "--query Plaintext",
-  "--query 'Plaintext'",
-  "--query authorizationToken",
-];
-
 function findCustom(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   const find = cfg.regexFind as RegexFind;
   for (let k = 0; k < cfg.custom.length; k++) {
@@ -7472,8 +7589,13 @@ const SIGNAL_WORDS = [
   "OpenSearch",
   "QuickSight",
   "Greengrass",
-  "Bedrock",
-  "Kendra",
+  // (Bedrock's and Kendra's words only with a noun or a service's name: "Kendra" is a given name, "Bedrock" a game's
+  // edition)
+  "Bedrock agent",
+  "Bedrock Agent",
+  "Bedrock knowledge",
+  "bedrock-",
+  "Kendra index",
   // Redshift's system tables and views (select ... from stv_sessions: a psql session pasted alone)
   "stv_",
   "stl_",
@@ -8299,6 +8421,8 @@ function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
       if (k > a + 1 && byteAt(s, k - 2) === DASH && (cls(byteAt(s, k - 1)) & C_UPPER) !== 0) dashLetter = true;
     } else if ((f & C_DIGIT) !== 0) digits++;
   }
+  // (Bedrock's ids, ten capitals and digits: list-agents --output text's QW4ZP8TL2N; a status or an enum has no digit)
+  if (lower === 0 && digits >= 2 && b - a === 10 && letters + digits === 10) return nm.opaqueIdEnd(s, a, b) === b;
   if (letters === 0 || (lower === 0 && (!dashLetter || digits === 0))) return false;
   if (isRegionLabel(s, a, b) || (b - a > 9 && isRegionLabel(s, a, b - 1))) return false;
   if (digits === 0 && nm.stepFunctionsWord(s, a, b)) return false;
@@ -8992,7 +9116,7 @@ function wordMatch(
       // a CloudFormation parameter's and stack output's value (its ParameterKey or OutputKey says what it is), a drifted
       // property's expected and actual values (its PropertyPath's last segment does), an SQS message attribute's (its
       // name does)
-      ((nxt === COLON || nxt === QUOTE) &&
+      ((nxt === COLON || nxt === QUOTE || nxt === 39 || (prev === DOT && nxt === ch.EQUALS)) &&
         ((len === 14 && c === 80 && matchesLowerAt(s, i, n, "parametervalue")) ||
           (len === 11 && c === 79 && matchesLowerAt(s, i, n, "outputvalue")) ||
           (len === 11 && c === 83 && matchesLowerAt(s, i, n, "stringvalue")) ||

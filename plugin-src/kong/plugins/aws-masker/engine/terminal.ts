@@ -221,6 +221,10 @@ const NAME_ANCHORS = [
   ["login.microsoftonline.com/", "~", "name"],
   ["with user ", "~", "person"],
   [" as user ", "~", "person"],
+  // (forty-seventh pass) API Gateway's execution log: "Usage Plan check succeeded for API Key <key id> and API Stage
+  // <api id>/<stage>"
+  ["for API Key ", " and API Stage ", "name"],
+  ["and API Stage ", "/", "name"],
 ];
 
 // names a tool or AWS's template gives (the site-to-site VPN configuration's conn Tunnel1): kept
