@@ -5844,4 +5844,45 @@ describe("fresh material, forty-seventh pass: serverless, generative AI, governa
     ])
       expect(mask(text)).toContain(kept);
   });
+  it("review of the second round: flattened members first, cdk ls with flags, TSTALIASID's session, Pulumi and Terraform secrets", () => {
+    for (const [text, value] of [
+      [
+        "arn:aws:sns:us-east-1:123456789012:x {'Name': 'x', 'Parameters.member.1.ParameterKey': 'DBPassword', " +
+          "'Parameters.member.1.ParameterValue': 'Tr0ub4dor3xyz'}",
+        "Tr0ub4dor3xyz",
+      ],
+      ["$ cdk ls --profile prod\nOrdersStack\norders-stack\n", "OrdersStack"],
+      ["POST /agents/QW7RT2ZP4K/agentAliases/TSTALIASID/sessions/my-session-1/text", "my-session-1"],
+      [
+        "  brindle:dbPassword:\n    secure: AAABAGv5MqD+0xY7kBcQeWp2R8nTzL1s3H4J6k9m/aBcDeFgHiJkLmNoPqRsTuVw==",
+        "GhIjKl",
+      ],
+      [
+        '{"brindle:dbPassword":{"secure":"v1:Vm7Yt2Qx9Lp4Rk8w:3nJ5Zq0Ue1sXb6Hc8Df2Gh4Kl7Mp9Qr1St3Uv5Wx7Yz"}}',
+        "Vm7Yt2Qx9",
+      ],
+      ['$ terraform output db_password\n"Sup3rS3cretPassw0rd!"', "Sup3rS3cret"],
+      ["$ terraform output -raw -no-color db_password\nq7Lm2xPw9Rt5", "q7Lm2xPw9Rt5"],
+      [
+        "AccountName: Brindle Payments Status: ACTIVE arn:aws:organizations::123456789012:account/o-abc/123456789012",
+        "Payments",
+      ],
+      ["aws: Approvers: Sofia Marchetti, Release Engineering, Jonas Berg", "Jonas Berg"],
+    ])
+      expect(mask(text)).not.toContain(value);
+    for (const [text, kept] of [
+      [
+        "Account 123456789012: the function name is case-sensitive; the policy name is AdministratorAccess",
+        "case-sensitive",
+      ],
+      ["Account 123456789012: the policy name is AdministratorAccess", "AdministratorAccess"],
+      ["i-0abc123def4567890 AccountName: Brindle Payments AccountId: 123456789012", "AccountId: AWS_ACCOUNT_"],
+      [
+        "AccountName: Log Archive\nAccountId: 123456789012\nThen the Log Archive account holds CloudTrail.",
+        "the Log Archive account",
+      ],
+      ["aws: Approvers: Project Administrators, Build Administrators", "Project Administrators, Build Administrators"],
+    ])
+      expect(mask(text)).toContain(kept);
+  });
 });

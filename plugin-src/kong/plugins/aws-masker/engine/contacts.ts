@@ -377,7 +377,9 @@ function displayNameStart(s: string, k: number, floor: number): number {
 const ROLE_WORDS = setOf(
   "team,support,admin,admins,administrator,bot,service,services,notifications,alerts,ops,operations,noreply,no-reply," +
     "jenkins,github,gitlab,actions,dependabot,renovate,security,billing,aws,amazon,helpdesk,desk,info,sales,devops," +
-    "platform,oncall,on-call,admin",
+    "platform,oncall,on-call,admin," +
+    // (groups a review or an approval names: Azure DevOps' Project Administrators, Build Administrators, Contributors)
+    "administrators,contributors,readers,owners,maintainers,reviewers,approvers,requests,checks,engineering,users",
   ",",
 );
 
@@ -661,6 +663,19 @@ function derivedNames(s: string, n: number, count: number): number {
   return count;
 }
 
+/** The end of a list's item of capitalised words starting at a (at most 64 units), -1 when none starts there. */
+function listItemEnd(s: string, a: number, n: number): number {
+  if (a >= n || (cls(byteAt(s, a)) & C_UPPER) === 0) return -1;
+  let e = a;
+  while (e < n && e - a < 64 && ((cls(byteAt(s, e)) & (C_LOWER | C_UPPER)) !== 0 || byteAt(s, e) === 32)) {
+    // (up to the next item: ", " or " and ")
+    if (byteAt(s, e) === 32 && byteAt(s, e + 1) === 97 && byteAt(s, e + 2) === 110 && byteAt(s, e + 4) === 32) break;
+    e++;
+  }
+  while (e > a && byteAt(s, e - 1) === 32) e--;
+  return e > a ? e : -1;
+}
+
 /**
  * People's names where a workflow's words or a chat's layout put them: after "requested by", "approved by",
  * "assigned to" and the like, after an owner's, an assignee's or an on-call label ("owner: Tomasz Wierzbicki", a
@@ -756,7 +771,9 @@ function personNames(s: string, n: number, count: number): number {
             : -1;
       }
       if (e > 0) count = span(count, a, e, HOST_PERSON);
-      // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima")
+      // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima"; an
+      // item that is no person's name, "Release Engineering", is passed over)
+      if (e < 0 && w >= 13) e = listItemEnd(s, a, n);
       for (let more = 0; more < 16 && e > 0 && w >= 13; more++) {
         let b = e;
         // (past a role in parentheses: "Sofia Marchetti (security), Rajesh Iyer (network)")
@@ -770,7 +787,10 @@ function personNames(s: string, n: number, count: number): number {
         else if (b + 5 < n && byteAt(s, b) === 32 && byteAt(s, b + 1) === 97 && byteAt(s, b + 4) === 32) b += 5;
         else break;
         const f = personName(s, b, n);
-        if (f < 0) break;
+        if (f < 0) {
+          e = listItemEnd(s, b, n);
+          continue;
+        }
         count = span(count, b, f, HOST_PERSON);
         e = f;
       }

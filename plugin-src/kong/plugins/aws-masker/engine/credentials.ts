@@ -1012,9 +1012,14 @@ export const CREDENTIAL_ANCHORS = [
   "hf_",
   // an Amazon Location API key (v1.public.<token>: a map's, a place index's or a route calculator's key)
   "v1.public.",
-  // a Pulumi stack configuration's secret (Pulumi.<stack>.yaml's secure: v1:<ciphertext>, pulumi config --json)
+  // a Pulumi stack configuration's secret (Pulumi.<stack>.yaml's secure: v1:<ciphertext> with a passphrase, secure:
+  // AAAB<base64> with Pulumi Cloud's or a KMS provider; pulumi config --json, compact or not)
   "secure: v1:",
   '"secure": "v1:',
+  '"secure":"v1:',
+  "secure: AAAB",
+  '"secure": "AAAB',
+  '"secure":"AAAB',
   // an AppSync API key (da2-<26>: the x-api-key of a GraphQL API)
   "da2-",
   // a Firebase Cloud Messaging registration token (an SNS platform endpoint's or a Pinpoint endpoint's Address for
@@ -1334,10 +1339,10 @@ function pgpassPassword(s: string, p: number, n: number, spans: number[], end: S
  * word before it (a longer identifier holding the prefix).
  */
 function prefixedToken(s: string, p: number, a: number, n: number, spans: number[], end: Span): number {
-  // a webhook's path (its prefix ends with "/") holds slashes; a Pulumi secret (its prefix ends with "v1:") is
-  // base64 parts joined by ":"
+  // a webhook's path (its prefix ends with "/") holds slashes; a Pulumi secret (its prefix opens with "secure") is
+  // base64, its parts joined by ":"
   const path = byteAt(s, a - 1) === SLASH;
-  const pulumi = byteAt(s, a - 1) === COLON && byteAt(s, a - 2) === 49;
+  const pulumi = byteAt(s, p) === 115 ? ch.matchesAt(s, p, a, "secure") : ch.matchesAt(s, p, a, '"secure"');
   let b = a;
   let digits = 0;
   while (b < n && b - a < MAX_VALUE) {

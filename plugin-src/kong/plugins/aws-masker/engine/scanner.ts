@@ -1198,6 +1198,28 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       if (at >= 0 && byteAt(prev, e) === ch.EQUALS && (at === 0 || byteAt(prev, at - 1) === SPACE)) k = ps + e + 1;
     }
   }
+  // (where the value's key starts: a flattened member's name, for valueAfter's quote check)
+  let member = i;
+  if (k < 0 && i > 2 && byteAt(s, i - 1) === DOT) {
+    // a Query API's flattened pair (EC2's CreateTags body, Tag.1.Key=Name&Tag.1.Value=x; botocore's params dict,
+    // 'Tag.1.Key': 'Name', 'Tag.1.Value': 'x'): the same member's Key, before the value on its line (first: a dict's
+    // own 'Name': x before it is another member)
+    let mp = i - 1;
+    while (mp > 0 && i - mp < 64 && ((cls(byteAt(s, mp - 1)) & C_ALNUM) !== 0 || byteAt(s, mp - 1) === DOT)) mp--;
+    const back = i - PAIR_WINDOW > ls ? i - PAIR_WINDOW : ls;
+    // (the member's Key for a Value, its ParameterKey for a ParameterValue, its OutputKey for an OutputValue)
+    const lit = sub(s, mp, j - 5) + "Key";
+    const at = back < mp ? sub(s, back, mp).indexOf(lit) : -1;
+    if (at >= 0) {
+      k = back + at + lit.length;
+      if (byteAt(s, k) === ch.EQUALS) k++;
+      else if (byteAt(s, k) === 39 && byteAt(s, k + 1) === COLON) k += 2;
+      else k = -1;
+      ls = i;
+      member = mp;
+      tagPair = j - i === 5;
+    }
+  }
   if (k < 0) {
     // {"name": "DBInstanceIdentifier", "value": "x"} on one line: the pair name before the value, in the same object
     // (further back for a CloudFormation drift's ActualValue: its PropertyPath two pretty-printed lines up)
@@ -1254,27 +1276,6 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
           ls = q;
         }
       }
-    }
-  }
-  // (where the value's key starts: a flattened member's name, for valueAfter's quote check)
-  let member = i;
-  if (k < 0 && i > 2 && byteAt(s, i - 1) === DOT) {
-    // a Query API's flattened pair (EC2's CreateTags body, Tag.1.Key=Name&Tag.1.Value=x; botocore's params dict,
-    // 'Tag.1.Key': 'Name', 'Tag.1.Value': 'x'): the same member's Key, before the value on its line
-    let mp = i - 1;
-    while (mp > 0 && i - mp < 64 && ((cls(byteAt(s, mp - 1)) & C_ALNUM) !== 0 || byteAt(s, mp - 1) === DOT)) mp--;
-    const back = i - PAIR_WINDOW > ls ? i - PAIR_WINDOW : ls;
-    // (the member's Key for a Value, its ParameterKey for a ParameterValue, its OutputKey for an OutputValue)
-    const lit = sub(s, mp, j - 5) + "Key";
-    const at = back < mp ? sub(s, back, mp).indexOf(lit) : -1;
-    if (at >= 0) {
-      k = back + at + lit.length;
-      if (byteAt(s, k) === ch.EQUALS) k++;
-      else if (byteAt(s, k) === 39 && byteAt(s, k + 1) === COLON) k += 2;
-      else k = -1;
-      ls = i;
-      member = mp;
-      tagPair = j - i === 5;
     }
   }
   if (k < 0 && i > 1 && ((byteAt(s, i - 1) === QUOTE && byteAt(s, j) === ch.EQUALS) || byteAt(s, i - 1) === DASH)) {
@@ -1521,10 +1522,12 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     named = true;
   } else if (c0 === 110 && c1 === 97 && matchesLowerAt(s, v, n, "name ")) {
     // "<noun> name <x>", "<noun> name is <x>" (a credentials provider's "role name is x", the CDK's "The queue name
-    // 'x' is hardcoded")
+    // 'x' is hardcoded"): after "is", as strictly as after "is" alone ("the function name is case-sensitive")
     v += 5;
-    if (matchesLowerAt(s, v, n, "is ")) v += 3;
-    named = true;
+    if (matchesLowerAt(s, v, n, "is ")) {
+      v += 3;
+      copula = true;
+    }
   } else if (c0 === 99 && c1 === 97 && matchesLowerAt(s, v, n, "called ")) {
     v += 7;
     named = true;
@@ -2249,17 +2252,35 @@ function matchKeyValue(
     )
       return b;
   }
-  // (before the title rule below: an account's name in words, create-account-status' AccountName: Brindle Payments)
+  // (before the title rule below: an account's name in words, create-account-status' AccountName: Brindle Payments;
+  // its words capitalised or numbers, up to the next key's, "Status:", or an account's id; not Control Tower's own
+  // shared accounts, Log Archive and Security Tooling)
   if (
     generic &&
     j - keyStart >= 11 &&
+    b + 1 < n &&
+    byteAt(s, b) === SPACE &&
     lowerCode(byteAt(s, j - 11)) === 97 &&
-    matchesLowerAt(s, j - 11, j, "accountname") &&
-    nm.spacedValueEnd(s, b, n) > b
+    matchesLowerAt(s, j - 11, j, "accountname")
   ) {
-    const t = nm.spacedValueEnd(s, b, n);
-    push(cfg, s, aside ? cfg.signalValues : out, a, t, cfg.byId["resource-name"]);
-    return aside ? 0 : t;
+    let t = b;
+    for (let words = 0; words < 4 && t + 1 < n && byteAt(s, t) === SPACE; words++) {
+      const w0 = t + 1;
+      let w = w0;
+      while (
+        w < n &&
+        w - w0 < 24 &&
+        ((cls(byteAt(s, w)) & C_ALNUM) !== 0 || byteAt(s, w) === DASH || byteAt(s, w) === 38)
+      )
+        w++;
+      if (w === w0 || (cls(byteAt(s, w0)) & ch.C_UPPER) === 0 || (w < n && byteAt(s, w) === COLON)) break;
+      t = w;
+    }
+    const shared = t - a === 11 ? sub(s, a, t) === "Log Archive" : t - a === 16 && sub(s, a, t) === "Security Tooling";
+    if (t > b && !shared) {
+      push(cfg, s, aside ? cfg.signalValues : out, a, t, cfg.byId["resource-name"]);
+      return aside ? 0 : t;
+    }
   }
   // (before the title rule below: a tag's value in words opening its line is a person or a team, Owner: Adaeze Okafor)
   if (generic && nm.tagKey(s, keyStart, j)) {
@@ -3494,31 +3515,25 @@ function findCdkDiffValues(cfg: ScanConfig, s: string, n: number, extra: Match[]
   }
   let q = stack !== undefined ? firstOf(s, "cdk l") : -1;
   while (q >= 0) {
-    // (cdk ls, cdk list: the command opening its line, after a prompt or npx, with flags only after it)
+    // (cdk ls, cdk list: a command, "cdk" a word of its own, whatever the prompt, flags and patterns)
     let k = ch.matchesAt(s, q + 5, n, "s") ? q + 6 : ch.matchesAt(s, q + 5, n, "ist") ? q + 8 : n;
-    let before = q >= 4 && ch.matchesAt(s, q - 4, q, "npx ") ? q - 4 : q;
-    if (before >= 2 && byteAt(s, before - 1) === SPACE && byteAt(s, before - 2) === 36) before -= 2;
-    const opens = before === 0 || byteAt(s, before - 1) === LF;
-    let flags = opens;
-    while (k < n && k - q < 256 && byteAt(s, k) !== LF) {
-      if (byteAt(s, k) !== SPACE && byteAt(s, k) !== 13 && byteAt(s, k - 1) === SPACE && byteAt(s, k) !== DASH)
-        flags = false;
-      k++;
-    }
-    for (let line = 0; line < 256 && flags && k < n && byteAt(s, k) === LF; line++) {
+    const command = (q === 0 || !nm.isNameUnit(byteAt(s, q - 1))) && (k >= n || byteAt(s, k) <= SPACE);
+    while (k < n && k - q < 256 && byteAt(s, k) !== LF) k++;
+    for (let line = 0; line < 256 && command && k < n && byteAt(s, k) === LF; line++) {
       const a = k + 1;
       let e = a;
-      // (a stack's name: two capitals or more, or a "/", "-", "_" or digit; not a word, "Output")
+      // (a stack's name: two capitals, or a "/", "-", "_" or digit; not a word, "Output")
+      let caps = 0;
       let marks = 0;
       while (e < n && e - a < 255 && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === SLASH)) {
-        if ((cls(byteAt(s, e)) & (ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, e) === SLASH || byteAt(s, e) === DASH)
-          marks++;
-        else if (byteAt(s, e) === UNDERSCORE) marks += 2;
+        if ((cls(byteAt(s, e)) & ch.C_UPPER) !== 0) caps++;
+        else if ((cls(byteAt(s, e)) & (C_LOWER | ch.C_HIGH)) === 0) marks++;
         e++;
       }
+      const stackShaped = caps >= 2 || marks > 0;
       k = e;
       while (k < n && (byteAt(s, k) === 13 || byteAt(s, k) === SPACE)) k++;
-      if (e - a < 3 || marks < 2 || (k < n && byteAt(s, k) !== LF) || !plausibleName(s, a, e, stack as Kind)) break;
+      if (e - a < 3 || !stackShaped || (k < n && byteAt(s, k) !== LF) || !plausibleName(s, a, e, stack as Kind)) break;
       push(cfg, s, extra, a, e, stack);
     }
     q = s.indexOf("cdk l", k > q + 5 && k < n ? k : q + 5);
@@ -4511,10 +4526,11 @@ function findConsolePaths(cfg: ScanConfig, s: string, n: number, extra: Match[])
       (len === 5 && f0 === 102 && ch.matchesAt(s, w0, q + 1, "flows"));
     const a = q + 2;
     const e = a + 10;
-    if (bedrock && e <= n && (e === n || (cls(byteAt(s, e)) & C_ALNUM) === 0) && nm.opaqueIdEnd(s, a, e) === e) {
-      push(cfg, s, extra, a, e, kind);
-      // (and the session an agent's alias serves, whatever its shape: /agentAliases/<id>/sessions/<session>/text)
-      if (aliases && ch.matchesAt(s, e, n, "/sessions/")) {
+    if (bedrock && e <= n && (e === n || (cls(byteAt(s, e)) & C_ALNUM) === 0)) {
+      if (nm.opaqueIdEnd(s, a, e) === e) push(cfg, s, extra, a, e, kind);
+      // (and the session an agent's alias serves, whatever its shape and the alias's, TSTALIASID's too:
+      // /agentAliases/<alias>/sessions/<session>/text)
+      if (aliases && runOf(s, a, e, C_ALNUM) === 10 && ch.matchesAt(s, e, n, "/sessions/")) {
         const f = ch.segmentEnd(s, e + 10, n, 100);
         if (f - e - 10 >= 2 && plausibleName(s, e + 10, f, kind)) push(cfg, s, extra, e + 10, f, kind);
       }
@@ -6847,23 +6863,37 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(q, e > p ? e : p + 1);
     }
   }
-  // a sensitive output as Terraform prints it on request (terraform output -raw db_password, -json: the next line),
-  // when the output's name is a credential's
-  for (let w = 0; w < 2; w++) {
-    const lit = w === 0 ? "output -raw " : "output -json ";
-    p = firstOf(s, lit);
-    while (p >= 0) {
-      const k = p + lit.length;
-      let ke = k;
-      while (ke < n && ke - k < 128 && ch.isKeyUnit(byteAt(s, ke))) ke++;
-      const a = ke < n && byteAt(s, ke) === LF ? ke : ke < n && byteAt(s, ke) === 13 ? ke + 1 : -1;
-      let e = ke;
-      if (a >= 0 && ke > k && creds.credentialKeyCode(s, k, ke) !== CRED_NONE && creds.printsSecret(s, p, a, n)) {
-        e = creds.secretLine(s, a + 1, n, true, CRED_SPAN);
-        if (CRED_SPAN.e > CRED_SPAN.s) push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
-      }
-      p = s.indexOf(lit, e > p ? e : p + 1);
+  // a sensitive output as Terraform prints it on request (terraform output [-raw|-json|-no-color ...] db_password: the
+  // next line), when the output's name is a credential's
+  p = firstOf(s, "output ");
+  while (p >= 0) {
+    let k = p + 7;
+    const tf =
+      (p >= 10 && ch.matchesAt(s, p - 10, p, "terraform ")) ||
+      (p >= 5 && ch.matchesAt(s, p - 5, p, "tofu ")) ||
+      (p >= 11 && ch.matchesAt(s, p - 11, p, "terragrunt "));
+    // (its flags first)
+    while (tf && k < n && k - p < 128 && byteAt(s, k) === DASH) {
+      while (k < n && k - p < 128 && byteAt(s, k) > SPACE) k++;
+      while (k < n && byteAt(s, k) === SPACE) k++;
     }
+    const quoted = k < n && byteAt(s, k) === QUOTE ? 1 : 0;
+    let ke = k + quoted;
+    while (ke < n && ke - k < 128 && ch.isKeyUnit(byteAt(s, ke))) ke++;
+    const ne = ke + quoted;
+    const a = ne < n && byteAt(s, ne) === LF ? ne : ne + 1 < n && byteAt(s, ne) === 13 ? ne + 1 : -1;
+    let e = ne;
+    if (
+      tf &&
+      a >= 0 &&
+      ke > k + quoted &&
+      creds.credentialKeyCode(s, k + quoted, ke) !== CRED_NONE &&
+      creds.printsSecret(s, p, a, n)
+    ) {
+      e = creds.secretLine(s, a + 1, n, true, CRED_SPAN);
+      if (CRED_SPAN.e > CRED_SPAN.s) push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
+    }
+    p = s.indexOf("output ", e > p + 7 ? e : p + 7);
   }
   // a hybrid activation's code as the SSM Agent registers with it (amazon-ssm-agent -register -code "<code>" -id ...)
   p = firstOf(s, "-register -code ");
