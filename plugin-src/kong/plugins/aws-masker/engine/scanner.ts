@@ -89,6 +89,8 @@ export interface ScanConfig {
   idValues: Match[];
   /** Tag pairs the current scan found before its first AWS match (valueOfKey), merged when the text has one. */
   signalValues: Match[];
+  /** The keys matchKeyValue kept aside before the text's first AWS signal (its end * 4 + flagOnly + aligned * 2). */
+  signalKeys: number[];
   custom: CustomPattern[];
   customKinds: Kind[];
   regexFind: RegexFind | undefined;
@@ -509,6 +511,7 @@ export function compileScanConfig(
     hex32Kind: undefined,
     idValues: [],
     signalValues: [],
+    signalKeys: [],
     custom: [],
     customKinds: [],
     regexFind,
@@ -2087,7 +2090,6 @@ function matchKeyValue(
   let generic = false;
   // an id key (DetectorId, --query-execution-id): its value when opaque, the id of a resource no kind lists
   let idKey = false;
-  let aside = false;
   if (kind === undefined) {
     if (nm.genericKeyEndingAt(s, j, KEY_TOKEN)) generic = true;
     else if (nm.idKeyEndingAt(s, j, KEY_TOKEN)) {
@@ -2107,11 +2109,12 @@ function matchKeyValue(
       kind = cfg.byId["resource-name"];
       generic = true;
     } else if ((generic || idKey) && ENCODED.depth === 0) {
-      // (before the text's first AWS signal the value is kept aside, masked when the text has one after all:
-      // create-account-status's "Id" and "AccountName" above its "AccountId"; cfg.signalValues, as valueOfKey's tag
-      // pairs)
-      kind = cfg.byId["resource-name"];
-      aside = true;
+      // (before the text's first AWS signal the key is kept aside and read again when the text has one after all:
+      // create-account-status's "Id" and "AccountName" above its "AccountId"; scanWords, cfg.signalKeys. Read now,
+      // its value's reading would run in every text without a signal, from interpreted code, and LuaJIT blacklisted
+      // valueAfter's and plausibleName's entries)
+      cfg.signalKeys.push(j * 4 + (flagOnly ? 1 : 0) + (aligned ? 2 : 0));
+      return 0;
     }
   }
   if (kind === undefined || cfg.on[kind.id] !== true) return 0;
@@ -2165,7 +2168,7 @@ function matchKeyValue(
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
   }
   if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
-    return flag || aside ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
+    return flag ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
   // the SDK for JavaScript's logger names its classes so ({ clientName: 'SSMClient', commandName: 'GetObjectCommand' })
@@ -2197,7 +2200,7 @@ function matchKeyValue(
     let v = a;
     for (let items = 0; items < 256; items++) {
       if (!nm.idValue(s, v, e, kind)) break;
-      push(cfg, s, aside ? cfg.signalValues : cfg.idValues, v, e, kind);
+      push(cfg, s, cfg.idValues, v, e, kind);
       if (!flag || byteAt(s, j - 1) !== 115 || e + 1 >= n || byteAt(s, e) !== SPACE) break;
       v = e + 1;
       if ((cls(byteAt(s, v)) & C_ALNUM) === 0) break;
@@ -2278,8 +2281,8 @@ function matchKeyValue(
     }
     const shared = t - a === 11 ? sub(s, a, t) === "Log Archive" : t - a === 16 && sub(s, a, t) === "Security Tooling";
     if (t > b && !shared) {
-      push(cfg, s, aside ? cfg.signalValues : out, a, t, cfg.byId["resource-name"]);
-      return aside ? 0 : t;
+      push(cfg, s, out, a, t, cfg.byId["resource-name"]);
+      return t;
     }
   }
   // (before the title rule below: a tag's value in words opening its line is a person or a team, Owner: Adaeze Okafor)
@@ -2287,8 +2290,8 @@ function matchKeyValue(
     // a tag's value in words (Owner: Adaeze Okafor) is masked whole; one plain word (Owner: Platform) stays
     const t = nm.spacedValueEnd(s, b, n);
     if (t > b) {
-      push(cfg, s, aside ? cfg.signalValues : out, a, t, cfg.byId["resource-name"]);
-      return aside ? 0 : t;
+      push(cfg, s, out, a, t, cfg.byId["resource-name"]);
+      return t;
     }
     if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
@@ -2326,20 +2329,15 @@ function matchKeyValue(
       // (CDK prints a stack's outputs as `Stack.Key = value`; `a.b=value` is a properties file's key)
       byteAt(s, j) === SPACE &&
       generic !== undefined &&
-      !aside &&
       (out.length === 0 || out[out.length - 1].e <= t) &&
       plausibleName(s, t, keyStart - 1, generic)
     )
       push(cfg, s, out, t, keyStart - 1, generic);
   }
-  // (kept aside before the text's first AWS signal: the value and its list's other items; the scan goes on from the key)
-  const into = aside ? cfg.signalValues : out;
-  push(cfg, s, into, a, b, kind);
+  push(cfg, s, out, a, b, kind);
   // an unquoted list of names: buckets: a, b, c
-  if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39))) {
-    const last = commaItems(cfg, s, b, n, kind, into);
-    return aside ? 0 : last;
-  }
+  if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39)))
+    return commaItems(cfg, s, b, n, kind, out);
   // a search expression's alternatives after the first: ("a" OR "b" OR "c")
   // (the "o" compared inline first: matchesLowerAt, a loop, for every quoted value followed by a blank)
   if (b + 5 < n && byteAt(s, b) === QUOTE && byteAt(s, b + 1) === SPACE && lowerCode(byteAt(s, b + 2)) === 111) {
@@ -2348,11 +2346,11 @@ function matchKeyValue(
     for (let items = 0; items < 256 && matchesLowerAt(s, k, n, ' or "'); items++) {
       const e = unitWithin(s, QUOTE, k + 5, n, 256);
       if (e < 0 || !plausibleName(s, k + 5, e, kind) || idShaped(cfg, s, k + 5, e)) break;
-      push(cfg, s, into, k + 5, e, kind);
+      push(cfg, s, out, k + 5, e, kind);
       last = e;
       k = e + 1;
     }
-    return aside ? 0 : last;
+    return last;
   }
   // terraform plan: ~ name = "old" -> "new"; pulumi preview: ~ name: "old" => "new"
   let k = b < n && (byteAt(s, b) === QUOTE || byteAt(s, b) === 39) ? b + 1 : b;
@@ -2369,12 +2367,12 @@ function matchKeyValue(
       let e = k + 1;
       while (e < n && e - k < 256 && byteAt(s, e) !== q && byteAt(s, e) !== 10) e++;
       if (e < n && byteAt(s, e) === q && plausibleName(s, k + 1, e, kind)) {
-        push(cfg, s, into, k + 1, e, kind);
-        return aside ? 0 : e;
+        push(cfg, s, out, k + 1, e, kind);
+        return e;
       }
     }
   }
-  return aside ? 0 : b;
+  return b;
 }
 
 /**
@@ -8005,6 +8003,7 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   // (values a scan cut short by an error left behind are dropped by the next top-level scan)
   if (ENCODED.depth === 0 && cfg.idValues.length > 0) cfg.idValues = [];
   if (ENCODED.depth === 0 && cfg.signalValues.length > 0) cfg.signalValues = [];
+  if (ENCODED.depth === 0 && cfg.signalKeys.length > 0) cfg.signalKeys = [];
   const pending = cfg.idValues.length;
   let extra: Match[] | undefined = undefined;
   if (n >= 16 || cfg.custom.length > 0) {
@@ -8138,12 +8137,22 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       i++;
     }
   }
+  const keys = cfg.signalKeys;
+  if (ENCODED.depth === 0 && keys.length > 0) {
+    // the keys matchKeyValue kept aside before the text's first AWS signal, read when the text has one after all
+    // (their values join those kept aside below)
+    cfg.signalKeys = [];
+    if (hasSignal(s, out))
+      for (const k of keys) matchKeyValue(cfg, s, k >> 2, n, (k & 1) !== 0, cfg.signalValues, (k & 2) !== 0);
+  }
   const ids = cfg.idValues;
   if (ids.length > pending) {
     // the id keys' values this scan kept aside, where the main pass found nothing (matchKeyValue)
     const cells: Match[] = [];
     for (let k = pending; k < ids.length; k++) cells.push(ids[k]);
     for (let k = ids.length; k > pending; k--) ids.pop();
+    // (in order: the keys read again above kept theirs after the later ones')
+    nm.sortSpans(cells);
     mergeCells(cfg, s, out, base, cells);
   }
   const aside = cfg.signalValues;
