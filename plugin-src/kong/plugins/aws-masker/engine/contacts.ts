@@ -663,13 +663,24 @@ function derivedNames(s: string, n: number, count: number): number {
   return count;
 }
 
+/** Whether " and " stands at k (a list's last separator; past the text's end, no unit matches). */
+function andAt(s: string, k: number): boolean {
+  return (
+    byteAt(s, k) === 32 &&
+    byteAt(s, k + 1) === 97 &&
+    byteAt(s, k + 2) === 110 &&
+    byteAt(s, k + 3) === 100 &&
+    byteAt(s, k + 4) === 32
+  );
+}
+
 /** The end of a list's item of capitalised words starting at a (at most 64 units), -1 when none starts there. */
 function listItemEnd(s: string, a: number, n: number): number {
   if (a >= n || (cls(byteAt(s, a)) & C_UPPER) === 0) return -1;
   let e = a;
   while (e < n && e - a < 64 && ((cls(byteAt(s, e)) & (C_LOWER | C_UPPER)) !== 0 || byteAt(s, e) === 32)) {
     // (up to the next item: ", " or " and ")
-    if (byteAt(s, e) === 32 && byteAt(s, e + 1) === 97 && byteAt(s, e + 2) === 110 && byteAt(s, e + 4) === 32) break;
+    if (andAt(s, e)) break;
     e++;
   }
   while (e > a && byteAt(s, e - 1) === 32) e--;
@@ -784,7 +795,7 @@ function personNames(s: string, n: number, count: number): number {
           b = close + 1;
         }
         if (b + 1 < n && byteAt(s, b) === 44 && byteAt(s, b + 1) === 32) b += 2;
-        else if (b + 5 < n && byteAt(s, b) === 32 && byteAt(s, b + 1) === 97 && byteAt(s, b + 4) === 32) b += 5;
+        else if (andAt(s, b)) b += 5;
         else break;
         const f = personName(s, b, n);
         if (f < 0) {

@@ -834,12 +834,12 @@ const GENERIC_ENDINGS = [
   // log_stream_prefix), AFT's and Control Tower's organizational unit (ManagedOrganizationalUnit) (forty-seventh pass)
   "ec2nodeclass",
   "logstreamprefix",
+  "organizationalunit",
   // a CDK bootstrap's qualifier (cdk bootstrap --qualifier x, @aws-cdk/core:bootstrapQualifier); a tenant (an
   // EventBridge target's X-Tenant header parameter, an X-Ray annotation), an API Gateway authorizer's principalId
   "qualifier",
   "tenant",
   "principalid",
-  "organizationalunit",
   // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container), and the pod's
   // (kube-state-metrics' pod label, an Alertmanager alert's labels.pod)
   "container",
@@ -2102,10 +2102,9 @@ export function accountNameStart(s: string, k: number): number {
     // (a letter beyond ASCII is one of the name's, a first one a capital: Café-Prod, Zürich Prod Ledger, Élan)
     let latin = false;
     let letters = 0;
-    // (a second capital: CamelCase, BrindleProd, or capitals alone, ACME, BCPROD; not AWS's acronyms, "the account's
-    // ECR (<id>)")
+    // (a second capital: CamelCase, BrindleProd, or capitals alone, ACME, BCPROD; not AWS's acronyms, digits or not:
+    // "the account's ECR (<id>)", "EC2 (<id>)")
     let capitals = false;
-    let small = false;
     while (w > 0 && letters < 64) {
       const c = byteAt(s, w - 1);
       const l = isNameUnit(c) ? 0 : ch.latinLetterBefore(s, w);
@@ -2114,12 +2113,13 @@ export function accountNameStart(s: string, k: number): number {
       else if ((cls(c) & ch.C_UPPER) !== 0) {
         if (upper) capitals = true;
         upper = true;
-      } else small = true;
+      }
       w -= l > 0 ? l : 1;
       latin = l > 0;
       letters++;
     }
-    if (capitals && (small || !(letters <= 4 && AWS_ACRONYMS[sub(s, w, a)] === true))) mark = true;
+    if (letters <= 4 && upper && AWS_ACRONYMS[sub(s, w, a)] === true) mark = false;
+    else if (capitals) mark = true;
     if (w === a) break;
     const c0 = byteAt(s, w);
     if ((cls(c0) & ch.C_UPPER) === 0 && !latin && !mark) break;

@@ -87,7 +87,10 @@ export interface ScanConfig {
   hex32Kind: Kind | undefined;
   /** The values of id keys found by the current scan (idValues), merged where the main pass found nothing. */
   idValues: Match[];
-  /** Tag pairs the current scan found before its first AWS match (valueOfKey), merged when the text has one. */
+  /**
+   * Names the current top-level scan found before its first AWS match (valueOfKey's tag pairs, matchProseName's names,
+   * the values of the keys read again from signalKeys), merged when the text has one.
+   */
   signalValues: Match[];
   /** The keys matchKeyValue kept aside before the text's first AWS signal (its end * 4 + flagOnly + aligned * 2). */
   signalKeys: number[];
@@ -8157,8 +8160,8 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
   }
   const aside = cfg.signalValues;
   if (ENCODED.depth === 0 && aside.length > 0) {
-    // the tag pairs and generic keys' values this top-level scan kept aside before its first AWS match (valueOfKey,
-    // matchKeyValue), when the text has one after all; in order (the anchors' readers kept theirs before the words')
+    // the names this top-level scan kept aside before its first AWS match (cfg.signalValues), when the text has one
+    // after all; in order (the anchors' readers kept theirs before the words')
     // (one local fewer than the id values' mark: with it, LuaJIT failed to compile the side trace at the anchors'
     // branch above when the JSON walker's trace had scanWords inlined, "register coalescing too complex", hundreds of
     // times in a process)
