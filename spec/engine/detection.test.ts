@@ -5886,3 +5886,90 @@ describe("fresh material, forty-seventh pass: serverless, generative AI, governa
       expect(mask(text)).toContain(kept);
   });
 });
+
+describe("fresh material, forty-eighth pass: people, chats, tickets, tables, prose nouns and requests", () => {
+  const request = (...turns: string[]): string =>
+    maskJson(
+      newSession(masker, "t"),
+      JSON.stringify({ model: "m", max_tokens: 5, messages: turns.map((content) => ({ role: "user", content })) }),
+      policyFor("/v1/messages"),
+    ).text as string;
+  it("people: a ticket's and a document's fields, an escalation's order, a form's aligned field", () => {
+    const out = mask(
+      "Reporter:\tAisling Mahony\tAssignee:\tKofi Mensah\nEscalation: Marta Kowalczyk, then Tomasz Wieczorek.\n" +
+        "Ask the account team (TAM: Rhea Lindqvist). - **Deciders:** Nadia Haddad (Checkout), Owen Pryce (Platform)\n" +
+        "Supported by:         Ines Carvalho\nThe incident commander Jordan Ellery paged.\n",
+    );
+    for (const v of ["Aisling", "Kofi", "Marta", "Tomasz", "Rhea", "Nadia", "Owen", "Ines", "Jordan"])
+      expect(out).not.toContain(v);
+  });
+  it("people: Slack's and Teams' copied speaker lines", () => {
+    const out = mask("Maria Oyelaran  9:41 AM\nthe deploy failed\n[10:14 AM] Okafor, Dana\nlooking\n");
+    for (const v of ["Maria", "Oyelaran", "Okafor", "Dana"]) expect(out).not.toContain(v);
+    expect(out).toContain("9:41 AM");
+  });
+  it("people: a table's people columns (Markdown, tabs, CSV) and its cost center column", () => {
+    const out = mask(
+      "aws:\n| Team | Lead | Cost center | Owner |\n|---|---|---|---|\n| Risk | Malik Haddad | CC-3104 | Tomasz Wierzbicki |\n\n" +
+        "Hostname\tInstance ID\tOwner\nbc-ledger-db01\ti-04949c8001f78a7f1\tHelena Marsh\n\n" +
+        '"name","object_id","assigned_to"\n"nwp-edge-proxy-1","i-07b6f077aca9befbc","Jonas Ekberg"\n',
+    );
+    for (const v of ["Malik", "CC-3104", "Tomasz", "Helena", "Jonas"]) expect(out).not.toContain(v);
+    expect(out).toContain("| Risk |");
+  });
+  it("people: a masked name is learned, so its echo in another line is masked", () => {
+    const out = mask(
+      "5e2a9c1 Oluwaseun Adeyemi <seun.adeyemi@northwind-payments.com> payout\nOluwaseun Adeyemi changed it",
+    );
+    expect(out).not.toContain("Oluwaseun");
+  });
+  it("requests: a turn without an AWS word of its own is masked when another turn names AWS", () => {
+    const out = request(
+      "the aws ASG in us-east-1 is broken",
+      "rename bc-order-events-prod to bc-order-events-v2-prod, and the table payments-ledger",
+    );
+    for (const v of ["bc-order-events-prod", "bc-order-events-v2-prod", "payments-ledger"])
+      expect(out).not.toContain(v);
+    expect(request("rename bc-order-events-prod to bc-order-events-v2-prod")).toContain("bc-order-events-v2-prod");
+  });
+  it("prose: ASG, web ACL, permission set and layer nouns, Jira's {{monospace}}, acct, a function's log group", () => {
+    const out = mask(
+      "aws: bumped the brindle-etl-workers ASG to 12; web ACL storefront-waf; permission set bc-platform-admin;\n" +
+        "the layer brindle-ortools-layer:14; the secret {{prod/tidewater/admin}} in VPC {{fulfilment-prod-vpc}};\n" +
+        "the prod acct 613497684716; logs in /aws/lambda/np-psp-webhook-relay. Who owns np-psp-webhook-relay?",
+    );
+    for (const v of [
+      "brindle-etl-workers",
+      "storefront-waf",
+      "bc-platform-admin",
+      "brindle-ortools-layer",
+      "tidewater",
+      "fulfilment-prod-vpc",
+      "613497684716",
+      "np-psp-webhook-relay",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("/aws/lambda/LAMBDA_FUNCTION_");
+  });
+  it("kept: an SDK error's service, ELB reason codes, RDS engines, a ticket's project title, wiki header words", () => {
+    for (const [text, kept] of [
+      [
+        'AWS::CloudFront::Distribution: "x (Service: CloudFront, Status Code: 409, Request ID: 1a)"',
+        "AWS::CloudFront::",
+      ],
+      [
+        "aws elbv2\nTARGETHEALTH\tTarget.FailedHealthChecks\tHealth checks failed\tunhealthy",
+        "Target.FailedHealthChecks",
+      ],
+      ["aws:\n| db_instance_identifier | engine |\n|---|---|\n| hr-payroll | oracle-ee |", "oracle-ee"],
+      ["Project:\tPlatform Operations\nComponent/s:\tData Platform\nType: Redshift cleanup", "Data Platform"],
+      [
+        "aws:\n||Service||Repo||Runtime||\n|fulfilment-sync|brindlecove/fulfilment-sync|ECS Fargate|",
+        "||Repo||Runtime||",
+      ],
+      ["commit 1a2b\nAuthor: Jane Doe <jane@example.org>\n", "Jane Doe"],
+      ["aws: the set of rules; task definitions; the set up-to-date", "the set up-to-date"],
+    ])
+      expect(mask(text)).toContain(kept);
+  });
+});

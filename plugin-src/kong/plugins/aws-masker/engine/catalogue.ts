@@ -912,7 +912,9 @@ export const KINDS: Kind[] = [
     id: "person-name",
     tag: "PERSON",
     family: "contact",
-    // (not learned: read by its place alone, a wrong one stays where it stood; no AWS signal; contacts.ts)
+    // (learned: a name echoed in another turn or another line is masked too; two or three capitalised words, never
+    // a role's or a tool's, so no plain word; no AWS signal; contacts.ts)
+    learn: true,
     title:
       "A person's name where a mailbox's display name, a workflow's words or a chat's layout put it, or an address spells it (Author: Priya Raman <...>, requested by Lena Hofstaedter, [03:07] Dana Okafor: ack)",
     example: "disk check requested by Lena Hofstaedter",

@@ -314,6 +314,7 @@ function directoryNames(s: string, n: number, count: number): number {
   count = tagPolicyValues(s, n, count);
   count = certificateNames(s, n, count);
   count = personNames(s, n, count);
+  count = chatSpeakers(s, n, count);
   count = derivedNames(s, n, count);
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "DC=" : "dc=";
@@ -687,6 +688,36 @@ function listItemEnd(s: string, a: number, n: number): number {
   return e > a ? e : -1;
 }
 
+// personNames' anchors: 0-3 a workflow's verb and "by"/"to"; 4-6, 10, 12 a label and one blank; 7 a chat line's time;
+// 8, 9, 11 a role's cell or label; 13-17 a list's label (reviewers, approvers, authors, deciders, an escalation's
+// order); 18-23 a ticket's or a document's field, its value after blanks or a tab (Jira's Reporter:<tab>x)
+const PERSON_ANCHORS = [
+  "ed by",
+  "ed By",
+  "ed to",
+  "ed To",
+  "wner: ",
+  "party: ",
+  "n-call: ",
+  "] ",
+  "ommander",
+  "cribe",
+  "ontact: ",
+  "wnerInformation",
+  "--owner-information ",
+  "eviewers: ",
+  "pprovers: ",
+  "uthors:",
+  "eciders:",
+  "scalation:",
+  "eporter:",
+  "ssignee:",
+  "uthor:",
+  "TAM:",
+  "Lead:",
+  "wner:\t",
+];
+
 /**
  * People's names where a workflow's words or a chat's layout put them: after "requested by", "approved by",
  * "assigned to" and the like, after an owner's, an assignee's or an on-call label ("owner: Tomasz Wierzbicki", a
@@ -694,44 +725,15 @@ function listItemEnd(s: string, a: number, n: number): number {
  * Two or three capitalised words (personName); not a team's or a tool's (ROLE_WORDS).
  */
 function personNames(s: string, n: number, count: number): number {
-  for (let w = 0; w < 15; w++) {
-    const lit =
-      w === 0
-        ? "ed by"
-        : w === 1
-          ? "ed By"
-          : w === 2
-            ? "ed to"
-            : w === 3
-              ? "ed To"
-              : w === 4
-                ? "wner: "
-                : w === 5
-                  ? "party: "
-                  : w === 6
-                    ? "n-call: "
-                    : w === 7
-                      ? "] "
-                      : w === 8
-                        ? "ommander"
-                        : w === 9
-                          ? "cribe"
-                          : w === 10
-                            ? "ontact: "
-                            : w === 11
-                              ? "wnerInformation"
-                              : w === 12
-                                ? "--owner-information "
-                                : w === 13
-                                  ? "eviewers: "
-                                  : "pprovers: ";
+  for (let w = 0; w < PERSON_ANCHORS.length; w++) {
+    const lit = PERSON_ANCHORS[w];
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
       // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa,
       // **Incident Commander:** x, "OwnerInformation": "x", | OwnerInformation | x |; "Scribe" a whole word, not
       // describe's or Transcribe's)
-      if (w === 8 || w === 9 || w === 11) {
+      if (w === 8 || w === 9 || w === 11 || w >= 15) {
         const from = a;
         while (
           a < n &&
@@ -739,6 +741,7 @@ function personNames(s: string, n: number, count: number): number {
           (byteAt(s, a) === ch.PIPE ||
             byteAt(s, a) === 58 ||
             byteAt(s, a) === 32 ||
+            byteAt(s, a) === 9 ||
             byteAt(s, a) === 42 ||
             byteAt(s, a) === 34)
         )
@@ -748,7 +751,13 @@ function personNames(s: string, n: number, count: number): number {
           (p >= 1 &&
             (byteAt(s, p - 1) === 83 || byteAt(s, p - 1) === 115) &&
             (p < 2 || (cls(byteAt(s, p - 2)) & (C_LOWER | C_UPPER)) === 0));
-        if (a - from === 0 || (a - from === 1 && byteAt(s, from) === 32) || !word) {
+        // (a role's word needs its separator, | or ":", or two blanks; a label's own ":" is its separator, and an
+        // incident's commander may follow in prose: "commander Jordan Ellery")
+        if (
+          (w < 15 && (a - from === 0 || (a - from === 1 && byteAt(s, from) === 32 && w !== 8))) ||
+          (w >= 15 && a - from === 0 && w !== 23) ||
+          !word
+        ) {
           p = ch.indexFrom(s, lit, p + lit.length);
           continue;
         }
@@ -756,7 +765,12 @@ function personNames(s: string, n: number, count: number): number {
       // ("by" and "by:": Requested by: Lena Hofstaedter)
       const by = w <= 3;
       if (by && a < n && byteAt(s, a) === 58) a++;
-      if (by) a = a < n && byteAt(s, a) === 32 ? a + 1 : n;
+      if (by) {
+        // (a form's field, its value aligned: "Supported by:         Ines Carvalho")
+        const from = a;
+        while (a < n && a - from < 24 && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
+        if (a === from || (a - from > 1 && byteAt(s, from - 1) !== 58)) a = n;
+      }
       // (a quoted name: owner: "Lena Hofstaedter", --owner-information "x")
       if (a < n && byteAt(s, a) === 34) a++;
       let e = a < n ? personName(s, a, n) : -1;
@@ -781,11 +795,14 @@ function personNames(s: string, n: number, count: number): number {
             ? e
             : -1;
       }
+      // (git's Author: line, the name before its address: the mailbox's rule decides, a reserved example domain's stays)
+      if (e > 0 && w === 20 && byteAt(s, e) === 32 && byteAt(s, e + 1) === 60) e = -1;
       if (e > 0) count = span(count, a, e, HOST_PERSON);
       // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima"; an
       // item that is no person's name, "Release Engineering", is passed over)
-      if (e < 0 && w >= 13) e = listItemEnd(s, a, n);
-      for (let more = 0; more < 16 && e > 0 && w >= 13; more++) {
+      const list = w >= 13 && w <= 17;
+      if (e < 0 && list) e = listItemEnd(s, a, n);
+      for (let more = 0; more < 16 && e > 0 && list; more++) {
         let b = e;
         // (past a role in parentheses: "Sofia Marchetti (security), Rajesh Iyer (network)")
         if (b + 1 < n && byteAt(s, b) === 32 && byteAt(s, b + 1) === 40) {
@@ -794,8 +811,11 @@ function personNames(s: string, n: number, count: number): number {
           if (close >= n || byteAt(s, close) !== 41) break;
           b = close + 1;
         }
-        if (b + 1 < n && byteAt(s, b) === 44 && byteAt(s, b + 1) === 32) b += 2;
-        else if (andAt(s, b)) b += 5;
+        if (b + 1 < n && byteAt(s, b) === 44 && byteAt(s, b + 1) === 32) {
+          b += 2;
+          // (an escalation's order: "Marta Kowalczyk, then Tomasz Wieczorek")
+          if (byteAt(s, b) === 116 && ch.matchesAt(s, b, n, "then ")) b += 5;
+        } else if (andAt(s, b)) b += 5;
         else break;
         const f = personName(s, b, n);
         if (f < 0) {
@@ -859,6 +879,78 @@ function personNames(s: string, n: number, count: number): number {
   }
   return count;
 }
+/**
+ * A chat's speaker where a copied chat puts them: Slack's desktop copy opens a message with the speaker's name, two
+ * blanks and the time ("Maria Oyelaran  9:41 AM"), Teams' with the time in brackets and "Last, First" ("[10:14 AM]
+ * Okafor, Dana"). The name is two or three capitalised words (personName), or Teams' two around a comma.
+ */
+function chatSpeakers(s: string, n: number, count: number): number {
+  for (let w = 0; w < 4; w++) {
+    const lit = w === 0 ? " AM\n" : w === 1 ? " PM\n" : w === 2 ? " AM] " : " PM] ";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      // the time before it, H:MM or HH:MM
+      let t = p - 1;
+      while (t >= 0 && p - t <= 2 && (cls(byteAt(s, t)) & C_DIGIT) !== 0) t--;
+      let d = t - 1;
+      while (d >= 0 && t - d <= 2 && (cls(byteAt(s, d)) & C_DIGIT) !== 0) d--;
+      if (p - t === 3 && byteAt(s, t) === 58 && t - d >= 2) {
+        if (w <= 1) {
+          // Slack: the name opens the line, two blanks (or one) before the time
+          let ne = d + 1;
+          while (ne > 0 && d + 1 - ne < 2 && byteAt(s, ne - 1) === 32) ne--;
+          let ls = ne;
+          while (ls > 0 && ne - ls < 64 && byteAt(s, ls - 1) !== 10) ls--;
+          if (ne < d + 1 && (ls === 0 || byteAt(s, ls - 1) === 10) && personName(s, ls, ne) === ne)
+            count = span(count, ls, ne, HOST_PERSON);
+        } else if (d >= 0 && byteAt(s, d) === ch.LBRACKET && (d === 0 || byteAt(s, d - 1) === 10)) {
+          // Teams: "Last, First" (or a name) after the bracket, to the line's end
+          const a = p + 5;
+          let e = personName(s, a, n);
+          if (e < 0) {
+            const l = capitalWordEnd(s, a, n);
+            const f = l > 0 && byteAt(s, l) === 44 && byteAt(s, l + 1) === 32 ? capitalWordEnd(s, l + 2, n) : -1;
+            e = f > 0 && (f >= n || byteAt(s, f) === 10 || byteAt(s, f) === 13) ? f : -1;
+          }
+          if (e > 0) count = span(count, a, e, HOST_PERSON);
+        }
+      }
+      p = ch.indexFrom(s, lit, p + lit.length);
+    }
+  }
+  return count;
+}
+
+/** The end of a capitalised word at a (a capital, then two letters or more, "-" or "'"), no team's or tool's; or -1. */
+function capitalWordEnd(s: string, a: number, n: number): number {
+  if (a >= n || (cls(byteAt(s, a)) & C_UPPER) === 0) return -1;
+  let e = a + 1;
+  while (e < n && e - a < 24 && ((cls(byteAt(s, e)) & C_LOWER) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 39))
+    e++;
+  if (e - a < 3 || (e < n && (cls(byteAt(s, e)) & C_ALNUM) !== 0)) return -1;
+  const word = sub(s, a, e).toLowerCase();
+  return ROLE_WORDS[word] === true || NOT_PERSON_WORDS[word] === true ? -1 : e;
+}
+
+/** True when a table's column title s[a, b) names people (Owner, Assignee, Lead, assigned_to, Supported by ...). */
+export function personColumn(s: string, a: number, b: number): boolean {
+  while (a < b && byteAt(s, a) === 42) a++;
+  while (b > a && byteAt(s, b - 1) === 42) b--;
+  return b - a >= 3 && b - a <= 24 && PERSON_COLUMNS[sub(s, a, b).toLowerCase()] === true;
+}
+const PERSON_COLUMNS = setOf(
+  "owner,owners,assignee,assigned to,assigned_to,lead,tech lead,team lead,author,authors,reporter,on-call,oncall," +
+    "on call,supported by,supported_by,owned by,owned_by,managed by,managed_by,budget owner,business owner," +
+    "technical owner,tech owner,service owner,app owner,data owner,product owner,point of contact,requester," +
+    "requested by,approver,reviewer,incident commander,commander,engineer,manager,contact person,dri,tam",
+  ",",
+);
+
+/** True when s[a, b) is a person's name alone (personName): a cell under a people's column. */
+export function personCell(s: string, a: number, b: number): boolean {
+  return b - a >= 5 && personName(s, a, b) === b;
+}
+
 const DECORATOR_HEADS = setOf(
   "pytest,app,functools,dataclasses,property,abc,typing,router,api,mock,patch,unittest,bp,blueprint,celery,click,validator,staticmethod,classmethod,dp,bot",
   ",",
@@ -867,7 +959,7 @@ const DECORATOR_HEADS = setOf(
 const TO_VERBS = setOf("assigned,reassigned,escalated,handed", ",");
 const PERSON_VERBS = setOf(
   "requested,approved,reported,raised,opened,created,acknowledged,acked,resolved,escalated,paged,reviewed,owned,signed," +
-    "assigned,handed,reassigned",
+    "assigned,handed,reassigned,supported,managed,maintained,led,authored,written,submitted",
   ",",
 );
 // Words of services, products and teams that stand after the same words as people do ("created by Auto Scaling",

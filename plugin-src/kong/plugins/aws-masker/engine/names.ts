@@ -466,6 +466,16 @@ export const STOPLIST: Record<string, boolean> = {
   sqlserver: true,
   "sqlserver-se": true,
   "sqlserver-ee": true,
+  "sqlserver-ex": true,
+  "sqlserver-web": true,
+  "oracle-ee": true,
+  "oracle-se2": true,
+  "oracle-ee-cdb": true,
+  "oracle-se2-cdb": true,
+  "custom-oracle-ee": true,
+  "custom-sqlserver-ee": true,
+  "db2-se": true,
+  "db2-ae": true,
   db2: true,
   sybase: true,
   mariadb: true,
@@ -1673,6 +1683,19 @@ function stopWords(): ch.SuffixSet {
  * (--table-name state, --function-name connect) they are the resource's name (plausibleName).
  */
 export const ENUM_WORDS: Record<string, boolean> = {
+  // (forty-eighth pass) ELB's target health reason codes (describe-target-health's TARGETHEALTH row)
+  "target.failedhealthchecks": true,
+  "target.responsecodemismatch": true,
+  "target.timeout": true,
+  "target.notregistered": true,
+  "target.notinuse": true,
+  "target.deregistrationinprogress": true,
+  "target.invalidstate": true,
+  "target.ipunusable": true,
+  "target.healthcheckdisabled": true,
+  "elb.registrationinprogress": true,
+  "elb.initialhealthchecking": true,
+  "elb.internalerror": true,
   propagated: true,
   static: true,
   blackhole: true,
@@ -2799,7 +2822,9 @@ export function markedNameEnd(s: string, i: number, n: number): number {
     prev === 34 ||
     prev === 39 ||
     prev === 96 ||
-    prev === 44
+    prev === 44 ||
+    // (Jira's and Confluence's monospace, {{x}})
+    (prev === 123 && i > 1 && byteAt(s, i - 2) === 123)
   ))
     return -1;
   // the token's shape first, without a string: parts of two units or more, the unit after it
@@ -2829,6 +2854,7 @@ export function markedNameEnd(s: string, i: number, n: number): number {
     c === 10 ||
     c === 13 ||
     c === 9 ||
+    (c === 125 && after === 125) ||
     c === 44 ||
     c === 41 ||
     c === 34 ||
@@ -3173,7 +3199,11 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const model = len === 5 && f === 109 && ch.matchesLowerAt(s, a, b, "model");
   const template = len === 8 && f === 116 && ch.matchesLowerAt(s, a, b, "template");
   const provider = len === 8 && f === 112 && ch.matchesLowerAt(s, a, b, "provider");
+  const acl = len === 3 && f === 97 && ch.matchesLowerAt(s, a, b, "acl");
+  const set = len === 3 && f === 115 && ch.matchesLowerAt(s, a, b, "set");
   if (
+    !acl &&
+    !set &&
     !rule &&
     !machine &&
     !pair &&
@@ -3195,6 +3225,9 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
   const w = a - 1 - k;
   if (machine) return w === 5 && ch.matchesLowerAt(s, k, a - 1, "state");
+  // a WAF web ACL, an Identity Center permission set
+  if (acl) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "web");
+  if (set) return w === 10 && ch.matchesLowerAt(s, k, a - 1, "permission");
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");
   if (runner) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "app");

@@ -278,6 +278,13 @@ function nounKinds(): void {
     ["env", "resource-name"],
     ["router", "resource-name"],
     ["gateway", "resource-name"],
+    // (forty-eighth pass) an Auto Scaling group by its shorthand, a WAF web ACL ("acl" only after "web"), an Identity
+    // Center permission set ("set" after "permission"), a Lambda layer (not an ECS task "definition": the prose
+    // automaton would pass 255 states with a ten-letter noun in d)
+    ["asg", "resource-name"],
+    ["acl", "resource-name"],
+    ["set", "resource-name"],
+    ["layer", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1588,9 +1595,12 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // (in bold: Markdown's **x**, Jira's *x*; the closing "*" is checked as a quote's)
   if (v + 1 < n && byteAt(s, v) === 42 && byteAt(s, v + 1) === 42) v++;
+  // (in Jira's and Confluence's monospace: the secret {{prod/x/db}}, VPC {{orders-prod-vpc}})
+  const braces = v + 1 < n && byteAt(s, v) === 123 && byteAt(s, v + 1) === 123;
+  if (braces) v++;
   // (or in parentheses, a kebab name: "RDS MySQL (orders-replica-2)", "same cluster (checkout-aurora-prod)")
   const open = v < n ? byteAt(s, v) : 0;
-  const quoted = open === QUOTE || open === 39 || open === 96 || open === 42 || open === ch.LPAREN;
+  const quoted = open === QUOTE || open === 39 || open === 96 || open === 42 || open === ch.LPAREN || braces;
   const a = quoted ? v + 1 : v;
   let e = a;
   let dashes = 0;
@@ -1648,7 +1658,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
-  if (quoted && (e >= n || byteAt(s, e) !== (open === ch.LPAREN ? ch.RPAREN : open))) return 0;
+  if (quoted && (e >= n || byteAt(s, e) !== (open === ch.LPAREN ? ch.RPAREN : open === 123 ? 125 : open))) return 0;
   if (open === ch.LPAREN && dashes === 0 && digits === 0) return 0;
   // (an EC2 host's private DNS name, "the host ip-10-8-0-12", is its own kind's)
   if (byteAt(s, a) === 105 && byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH && digits > 0) return 0;
@@ -1779,16 +1789,17 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
     const c = b < n ? byteAt(s, b) : SPACE;
     if (len >= 3 && len <= 10 && (cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE) {
       // (a service's name as the noun is capitalised: the x Lambda)
-      if ((NOUN_ENDS[lowerCode(byteAt(s, a)) * 128 + byteAt(s, b - 1)] & (1 << len)) !== 0) {
+      // (in capitals after a name that is no compound: the x-y-z ASG; "the rds-data API" stays)
+      const last = compound ? byteAt(s, b - 1) : lowerCode(byteAt(s, b - 1));
+      if ((NOUN_ENDS[lowerCode(byteAt(s, a)) * 128 + last] & (1 << len)) !== 0) {
         const kind = kindOfKeyEndingAt(PROSE_NOUNS, s, b, KEY_TOKEN);
         if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true && nm.qualifiedNoun(s, a, b)) {
           // (after a service's name, a compound's -ed / -ing word may end a name: "the ember-shipping Kinesis stream";
           // "the long-running ECS task" stays by its first part)
           const parts = w > 0 ? !nm.adjectiveParts(s, i, dash, e) : nm.nameParts(s, i, dash, e);
           if ((compound && (!parts || nm.plainNoun(s, a, len))) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
-          if (isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind) || !hasSignal(s, out)) return 0;
-          push(cfg, s, out, i, e, kind);
-          return e;
+          if (isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind)) return 0;
+          return proseName(cfg, s, out, i, e, kind);
         }
       }
     }
@@ -1835,6 +1846,20 @@ function matchLogGroupPath(cfg: ScanConfig, s: string, i: number, j: number, n: 
   while (e > ns && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === SLASH)) e--;
   // (a SageMaker job type's own group, /aws/sagemaker/TrainingJobs, is AWS's)
   if (e === ns || (byteAt(s, a + 5) === 115 && nm.awsPublicName(s, a, e))) return 0;
+  // (a function's own group, /aws/lambda/<function>: the function's name, learned, so that it is masked where the
+  // text names it alone; as the log group's ARN, log-group:/aws/lambda/<function>)
+  const fn = cfg.byId["lambda-function"];
+  if (
+    k - j - 1 === 6 &&
+    byteAt(s, j + 1) === 108 &&
+    matchesLowerAt(s, j + 1, k, "lambda") &&
+    kindOn(cfg, fn) &&
+    unitWithin(s, SLASH, ns, n, e - ns) < 0 &&
+    plausibleName(s, ns, e, fn)
+  ) {
+    push(cfg, s, out, ns, e, fn);
+    return e;
+  }
   push(cfg, s, out, a, e, kind);
   return e;
 }
@@ -1847,10 +1872,8 @@ function matchLogGroupPath(cfg: ScanConfig, s: string, i: number, j: number, n: 
 function matchMarkedName(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]): number {
   const e = nm.markedNameEnd(s, i, n);
   const kind = cfg.byId["resource-name"];
-  if (e < 0 || !kindOn(cfg, kind) || isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind) || !hasSignal(s, out))
-    return 0;
-  push(cfg, s, out, i, e, kind);
-  return e;
+  if (e < 0 || !kindOn(cfg, kind) || isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind)) return 0;
+  return proseName(cfg, s, out, i, e, kind);
 }
 
 /** A chat or log line "[10:02] bob.kowalski: ..." / "09:20 alice.nguyen-admin ...": the handle (with a dot) is a user. */
@@ -2298,9 +2321,19 @@ function matchKeyValue(
     }
     if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
-  if (generic && byteAt(s, j) === COLON && a > 0 && byteAt(s, a - 1) === SPACE && b + 1 < n && byteAt(s, b) === SPACE) {
+  // (an SDK exception's service, AWS's own name: "(Service: CloudFront, Status Code: 409, Request ID: x)")
+  if (generic && byteAt(s, b) === 44 && byteAt(s, b + 2) === 83 && ch.matchesAt(s, b, n, ", Status Code")) return b;
+  if (
+    generic &&
+    byteAt(s, j) === COLON &&
+    a > 0 &&
+    (byteAt(s, a - 1) === SPACE || byteAt(s, a - 1) === ch.TAB) &&
+    b + 1 < n &&
+    byteAt(s, b) === SPACE
+  ) {
     // a title, not a name: a YAML key opening its line whose plain value goes on in words (a GitHub Actions step's
-    // `- name: Configure AWS credentials`, a workflow's `name: Build and deploy`)
+    // `- name: Configure AWS credentials`, a workflow's `name: Build and deploy`; a ticket's field, Jira's
+    // Project:<tab>Platform Operations)
     let t = keyStart;
     while (t > 0 && keyStart - t < 40 && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === DASH)) t--;
     if ((t === 0 || byteAt(s, t - 1) === LF) && (cls(byteAt(s, b + 1)) & C_ALNUM) !== 0) return b;
@@ -2692,7 +2725,9 @@ function matchAccountByContext(
     w.indexOf("owner") >= 0 ||
     w.indexOf("registryid") >= 0 ||
     w.indexOf("registry-id") >= 0 ||
-    w.indexOf("registry with id") >= 0;
+    w.indexOf("registry with id") >= 0 ||
+    // (chat's shorthand: "acct 613497684716", "prod acct: x")
+    w.indexOf("acct") >= 0;
   if (!said && i < 4 && keyCtx !== "") {
     // (and a Cost Explorer group's "Keys", grouped by LINKED_ACCOUNT: the member account's id)
     said =
@@ -7652,6 +7687,16 @@ const SIGNAL_WORDS = [
   "VMware.VMName",
 ];
 
+/**
+ * Whether s, already scanned, names AWS in words (SIGNAL_WORDS): a JSON request's string that does carries the
+ * request's signal for the weak candidates of its other strings (session.ts keepScan, withSignal).
+ */
+export function signalIn(s: string): boolean {
+  SIGNAL.known = false;
+  const none: Match[] = [];
+  return hasSignal(s, none);
+}
+
 function hasSignal(s: string, out: Match[]): boolean {
   if (ENCODED.depth > 0 && ENCODED.signal) return true;
   if (!SIGNAL.known) {
@@ -7782,6 +7827,8 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
   const tagCols: boolean[] = [];
   // each column's header's start and end (2k, 2k + 1)
   const heads: number[] = [];
+  // the columns (bit k) whose header names people (Owner, assigned_to): a person's name in them
+  let people = 0;
   // the columns of CUR 2.0's resource_tags and cost_category, or -1
   let tags = -1;
   let costCategory = -1;
@@ -7836,6 +7883,10 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           }
           continue;
         }
+        if (k < 31 && (people & (1 << k)) !== 0 && ct.personCell(s, a, b)) {
+          cells.push({ s: a, e: b, kind: cfg.byId["person-name"] });
+          continue;
+        }
         if (
           kind !== undefined &&
           b > a &&
@@ -7857,6 +7908,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
       cols = [];
       tags = -1;
       costCategory = -1;
+      people = 0;
       let any = false;
       // (the labels are checked first: a line with a long or empty cell is no header, its cells are not classified; a
       // label of one token may be long, CUR 2.0's reservation_amortized_upfront_fee_for_billing_period)
@@ -7889,6 +7941,10 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           lowerCode(byteAt(s, b - 1)) === 100
         )
           kind = cfg.byId["resource-name"];
+        if (k < 31 && ct.personColumn(s, a, b)) {
+          people = people | (1 << k);
+          any = true;
+        }
         if (kind !== undefined) any = true;
         cols[k] = kind;
         // (and an account's name, CUR 2.0's line_item_usage_account_name, FOCUS's SubAccountName: words, unquoted)
@@ -8166,10 +8222,10 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     // branch above when the JSON walker's trace had scanWords inlined, "register coalescing too complex", hundreds of
     // times in a process)
     cfg.signalValues = [];
-    if (hasSignal(s, out)) {
-      nm.sortSpans(aside);
-      mergeCells(cfg, s, out, base, aside);
-    }
+    // (else weak: a JSON request keeps them when another of its strings carries a signal, session.ts withSignal)
+    if (!hasSignal(s, out)) for (const m of aside) m.weak = true;
+    nm.sortSpans(aside);
+    mergeCells(cfg, s, out, base, aside);
   }
 }
 
@@ -8502,6 +8558,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   // a block of --output table's | key | value | rows (one object's members) after a row whose key is an API's: its
   // other camelCase keys are keys too (defaultDomain, repository), up to the next border
   let keyRows = false;
+  // the columns (bit k: the k-th cell) whose header names people (Owner, Assignee, Lead): a person's name in them; and
+  // those whose header is a tag's key (Cost center, Team): a value no plain word in them
+  let people = 0;
+  let tagCols = 0;
   while (ls < n) {
     let lineCells = 0;
     let le = s.indexOf("\n", ls);
@@ -8571,6 +8631,17 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let firstCellStart = -1;
       let lastCellStart = 0;
       let lastCellEnd = 0;
+      // (Confluence's wiki markup opens a header row with "||": ||Service||Owner||)
+      const wikiHead =
+        pipeRow &&
+        byteAt(s, k) === ch.PIPE &&
+        k + 2 < e &&
+        byteAt(s, k + 1) === ch.PIPE &&
+        (cls(byteAt(s, k + 2)) & (C_LOWER | ch.C_UPPER)) !== 0;
+      // (a Markdown or a wiki header, or a spreadsheet's first row: its people's columns)
+      const headRow = (pipeRow && (nextDelimiter || wikiHead)) || (!pipeRow && !prevTab);
+      let rowPeople = 0;
+      let rowTags = 0;
       while (c < e) {
         // (a unit's compare for | and tabs, as before box rules: this loop runs per unit of every table)
         if (sep !== 0) {
@@ -8619,6 +8690,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             tagKeyEnd = b;
           } else if (tagsRow && count === 3 && b - a >= 2 && tagValueCell(cfg, s, tagKey, tagKeyEnd, a, b))
             cells.push({ s: a, e: b, kind: cfg.byId["resource-name"] });
+          if (count < 31 && headRow && nm.tagKey(s, a, b)) rowTags = rowTags | (1 << count);
+          if (count < 31 && headRow && ct.personColumn(s, a, b)) rowPeople = rowPeople | (1 << count);
+          else if (count < 31 && (people & (1 << count)) !== 0 && ct.personCell(s, a, b))
+            cells.push({ s: a, e: b, kind: cfg.byId["person-name"] });
           let blank = false;
           for (let q = a; q < b; q++) {
             if (byteAt(s, q) === 32) {
@@ -8653,6 +8728,16 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           )
             cells.push({ s: a, e: name, kind });
           else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
+          else if (
+            tagCols !== 0 &&
+            count < 31 &&
+            (tagCols & (1 << count)) !== 0 &&
+            !blank &&
+            !ch.plainWord(s, a, b) &&
+            !idShaped(cfg, s, a, b) &&
+            plausibleName(s, a, b, kind)
+          )
+            cells.push({ s: a, e: b, kind }); // (a tag's value under its key's column: CC-3104 under Cost center)
         }
         open = b > a;
         if (b > a) {
@@ -8668,7 +8753,11 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         // a spreadsheet's header row (Account<tab>Region<tab>InstanceId<tab>Owner), rows with tabs under it: the
         // first of its block, or one of another width than the row above (a second table pasted under the first)
         const ne = s.indexOf("\n", le + 1);
-        if (unitWithin(s, 9, le + 1, n, (ne < 0 ? n : ne) - le - 1) >= 0) cells.length = first;
+        if (unitWithin(s, 9, le + 1, n, (ne < 0 ? n : ne) - le - 1) >= 0) {
+          cells.length = first;
+          people = rowPeople;
+          tagCols = rowTags;
+        }
       }
       // (a vulnerability's row names public packages, their versions and the fix's state: libexpat1, fixed, 2.5.0-1)
       if (advisory) cells.length = first;
@@ -8687,6 +8776,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         }
         if (sep === 0 && open) {
           cells.length = first;
+        } else if (wikiHead) {
+          cells.length = first; // a wiki table's header row
+          people = rowPeople;
+          tagCols = rowTags;
         } else if (
           (allHeaders || ((allWords || allSnake) && (centered || (oneBlank && sep === ch.PIPE && rowsUnder)))) &&
           prevBorder &&
@@ -8696,6 +8789,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         } else if (sep === ch.PIPE && !prevBorder && nextDelimiter) {
           cells.length = first; // a Markdown table's header row (its words are no names, whatever they are)
           markdown = true;
+          people = rowPeople;
+          tagCols = rowTags;
         } else if (
           count === 2 &&
           cells.length > first &&
@@ -8718,6 +8813,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     if (!pipeRow) {
       markdown = false;
       keyRows = false;
+    }
+    if (!pipeRow && !hasTab) {
+      people = 0;
+      tagCols = 0;
     }
     prevTab = hasTab;
     prevCount = lineCells;

@@ -4,7 +4,7 @@
 // Pure: the keyed hash is injected.
 
 import { byteAt, holdsAt, needsJsonEscape, newBuilder, sub, take } from "./chars";
-import { Match, scan, ScanConfig } from "./scanner";
+import { Match, scan, ScanConfig, signalIn } from "./scanner";
 import {
   Learned,
   learnedIn,
@@ -499,6 +499,8 @@ export function keepScan(
       sc.rawEnd = rawOffsetsOf(found, shifts, true);
     }
   }
+  // (a text that names AWS in words alone, "the aws ASG is broken": its request's weak candidates are kept, withSignal)
+  if (!sc.signal && signalIn(text)) sc.signal = true;
   let byContent = scansOf(masker, escaped, keyCtx);
   const seen = byContent !== undefined && byContent[content] === SEEN_ONCE;
   // a mark holds the content; a scan adds its decoded text and its matches
