@@ -5973,3 +5973,100 @@ describe("fresh material, forty-eighth pass: people, chats, tickets, tables, pro
       expect(mask(text)).toContain(kept);
   });
 });
+
+describe("fresh material, forty-eighth pass: e-mail, messaging and contact centres", () => {
+  it("masks phone numbers in groups after a country's code and national ones after a phone word", () => {
+    const out = mask(
+      "aws sns subscribe --protocol sms --notification-endpoint +44 7700 900418; on-call +44 (0)7700 900418; " +
+        "Connect DID 0330 123 4567, customer phone (312) 555-0148, callers to 020 7946 0958",
+    );
+    for (const v of ["7700 900418", "0330 123 4567", "555-0148", "7946 0958"]) expect(out).not.toContain(v);
+    const kept = mask("aws: order number 0123 4567 8901 2345 and number of calls 2024-05-02 10:30, +1 20240502 1234");
+    expect(kept).toContain("0123 4567 8901 2345");
+    expect(kept).toContain("2024-05-02 10:30");
+  });
+
+  it("masks addresses and domains at country domains the list lacked", () => {
+    const out = mask(
+      "SES bounce from k.oyelaran@meridianbank.ng and w.kamau@brindlecove.co.ke, x@acme.bank (aws sesv2)",
+    );
+    for (const v of ["meridianbank", "brindlecove", "acme.bank"]) expect(out).not.toContain(v);
+    expect(mask("aws: obj = Model.objects.get(pk=user.pk); this.my = 1")).toContain("user.pk");
+  });
+
+  it("masks Amazon MQ broker ids, with an instance's suffix too", () => {
+    const out = mask(
+      "Network connection between vm://b-dc7f1bdd-431a-4951-af2d-b1d07df6c28c-2#0 and ssl://x " +
+        "(b-3467ce3d-1260-4f59-8418-7a370077af81-1) established. Broker: b-b45de051-3424-476f-af47-1a8454ed17f1 (Amazon MQ)",
+    );
+    for (const v of ["dc7f1bdd", "3467ce3d", "b45de051"]) expect(out).not.toContain(v);
+  });
+
+  it("masks SES Easy DKIM tokens and the company's selectors, not SES's own", () => {
+    const out = mask(
+      '"DkimAttributes": {"Tokens": ["k7ub3xqz2wfyj6d4rmhclnpo5ae8tgvi", "p2fmw6hz4rd8ytcq3xbnjv5leu7aosgk"]}\n' +
+        "DKIM-Signature: v=1; a=rsa-sha256;\n\ts=vr9tq2kd6hsx4zam8cfy3nuwl5jebpo7; d=brindlecove.com;\n" +
+        "DKIM-Signature: v=1; a=rsa-sha256;\n\ts=uku4taia5b5tsttmqw4rubpc2c6ebfia; d=amazonses.com;",
+    );
+    for (const v of ["k7ub3xqz", "p2fmw6hz", "vr9tq2kd"]) expect(out).not.toContain(v);
+    expect(out).toContain("s=uku4taia5b5tsttmqw4rubpc2c6ebfia");
+    expect(out).toContain("DKIM-Signature: v=1;");
+  });
+
+  it("masks SMTP AUTH credentials in base64", () => {
+    const out = mask(
+      "AUTH LOGIN\n334 VXNlcm5hbWU6\nQUtJQVdMVDY0VUpERVM3UjdHSTM=\n334 UGFzc3dvcmQ6\n" +
+        "QlBnSHN5bkJnblZYUkRvQUx2dG04dWxPTEZVR2cyTFVJb3RRZEhlV05aUzY=\nAUTH PLAIN AEFLSUFXTFQ2NFVKREVTN1I3R0kzAEJQZ0hzeW5C",
+    );
+    for (const v of ["QUtJQVdMVDY0", "QlBnSHN5bkJn", "AEFLSUFXTFQ2"]) expect(out).not.toContain(v);
+  });
+
+  it("masks RabbitMQ users, passwords and vhosts on its command lines", () => {
+    const out = mask(
+      "rabbitmqadmin -H b.mq.eu-west-1.amazonaws.com -u bc-admin -p 'Hj4$kP9q!wZ2xLm7' list users; " +
+        "rabbitmqctl add_user bc-ke-dispatch Mw7qT2xZ9kLp4Vn8\nrabbitmqctl set_permissions -p bc-ke-ledger bc-ke-dispatch",
+    );
+    for (const v of ["bc-admin", "Hj4$kP9q", "bc-ke-dispatch", "Mw7qT2xZ", "bc-ke-ledger"])
+      expect(out).not.toContain(v);
+    expect(mask("|   name   |   password_hash   |   tags   | (aws mq)")).toContain("password_hash   |   tags");
+  });
+
+  it("masks End User Messaging ids and sender IDs", () => {
+    const out = mask(
+      "aws pinpoint-sms-voice-v2: phone-8f2a61c93d0b47e5a9c1d6f3b8e2a704 in pool-3c9e7b1a5d2f48e6b0a4c8d1f7e3b962, " +
+        'registration-b5d1e8a3c7f94026d1e5a9b3c7f2d804, {"originationPhoneNumber":"NWPAYMNTS"}',
+    );
+    for (const v of ["8f2a61c9", "3c9e7b1a", "b5d1e8a3", "NWPAYMNTS"]) expect(out).not.toContain(v);
+  });
+
+  it("masks Amazon Connect's recordings bucket, instance alias and instance id", () => {
+    const out = mask(
+      '{"AWSAccountId":"418273650912","Recording":{"Location":"bc-connect-recordings-euw2/connect/brindlecove-cc/' +
+        'CallRecordings/2024/05/02/x.wav"}} CCP at https://brindlecove-ke.my.connect.aws/ccp-v2/, which instance? ' +
+        "7e1c4a92-3b5d-4f08-9a61-c2d8e4f7b305",
+    );
+    for (const v of ["bc-connect-recordings", "brindlecove-cc", "brindlecove-ke", "7e1c4a92"])
+      expect(out).not.toContain(v);
+  });
+
+  it("masks Chime external user ids and PagerDuty integration keys", () => {
+    const out = mask(
+      "aws chime-sdk-meetings create-attendee --external-user-id nwp-staff-r.adeyemi; aws sns subscribe " +
+        "--notification-endpoint https://events.pagerduty.com/integration/a8f3c21d9e0b4c67d5e1f2a3b4c5d6e7/enqueue",
+    );
+    for (const v of ["nwp-staff", "a8f3c21d9e0b"]) expect(out).not.toContain(v);
+  });
+
+  it("keeps AWS's statuses, enums, endpoints and mail settings", () => {
+    for (const [text, kept] of [
+      ['{"attributes":{"record_status":"DELIVERED"},"awsAccountId":"739104826355"}', "DELIVERED"],
+      ["regionName = eu-west-1\ninitialPositionInStream = TRIM_HORIZON", "TRIM_HORIZON"],
+      ["||  PendingConfirmation  |  email  |  PendingConfirmation  | aws sns", "PendingConfirmation"],
+      ['"userAgent":"Mozilla/5.0 Chrome/124.0.0.0 Safari/537.36" (SES open event)', "Chrome/124.0.0.0"],
+      ["MX 10 inbound-smtp.eu-west-1.amazonaws.com.", "inbound-smtp.eu-west-1"],
+      ["smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd", "hash:/etc/postfix/sasl_passwd"],
+      ["swaks --server email-smtp.eu-west-1.amazonaws.com:587 --auth LOGIN", "--auth LOGIN"],
+    ])
+      expect(mask(text)).toContain(kept);
+  });
+});

@@ -33,10 +33,12 @@ const setOf = ch.wordSet;
 // .pl, .tf, .in, .am, .cc), nor .info, .app and .dev (logger.info, self.app, config.dev in code).
 const TLDS = setOf(
   "com net org io co ai cloud tech biz xyz online site gov edu us uk eu de fr nl ch se no dk fi es it pt ie cz at ca " +
-    "mx br ar cl jp kr cn hk sg tw au nz za ae il",
+    "mx br ar cl jp kr cn hk sg tw au nz za ae il ng ke gh eg ph vn ro hu gr pe lu",
 );
 // and of addresses only (jane@example.fm): after "@" no file's or method's name
-for (const t of "me fm tv gg ly to sh in info app dev is im la md so pl ru be".split(" ")) TLDS[t] = false;
+// (and the countries' whose code is a word of code or prose: user.pk, this.my, i18n.tr, row.id; .bank, .email)
+for (const t of "me fm tv gg ly to sh in info app dev is im la md so pl ru be pk my tr th ua id bank email".split(" "))
+  TLDS[t] = false;
 // second-level labels under a country's domain (example.co.uk, example.com.au): the name is the label before
 const SECOND_LEVEL = setOf("co com org net ac gov edu ne or");
 // Public domains: 1, the domain's and its subdomains' (docs.github.com), and their addresses (the service's own:
@@ -281,6 +283,7 @@ function directoryNames(s: string, n: number, count: number): number {
     let dotted = false;
     let last = 0;
     const grouped = digits >= 1 && digits <= 3;
+    const wide = digits >= 2 && digits <= 3;
     // (a blank after the country's code, then one separator throughout: not a date and time after "+1 ")
     let sep = 0;
     for (let groups = 0; grouped && groups < 5 && e + 1 < n; groups++) {
@@ -293,9 +296,15 @@ function directoryNames(s: string, n: number, count: number): number {
       let g = e + 1;
       const paren = groups === 0 && c === 32 && byteAt(s, g) === 40;
       if (paren) g++;
-      const r = ch.runOf(s, g, g + 5 < n ? g + 5 : n, C_DIGIT);
-      if (r === 0 || r > 4 || (paren && byteAt(s, g + r) !== 41)) break;
-      e = g + r + (paren ? 1 : 0);
+      // (a national trunk prefix in parentheses, dropped when dialled from abroad: +44 (0)7700 900418)
+      const trunk = paren && g + 2 < n && byteAt(s, g) === 48 && byteAt(s, g + 1) === 41;
+      if (trunk) g += 2;
+      // (a group of up to 8 digits after a country's code of two or three, apart by blanks: +44 7700 900418,
+      // +49 30 9018200, E.123's international format)
+      const most = c === 32 && wide ? 8 : 4;
+      const r = ch.runOf(s, g, g + most + 1 < n ? g + most + 1 : n, C_DIGIT);
+      if (r === 0 || r > most || (paren && !trunk && byteAt(s, g + r) !== 41)) break;
+      e = g + r + (paren && !trunk ? 1 : 0);
       digits += r;
       dotted = dotted || c === 46;
       last = r;
@@ -307,6 +316,8 @@ function directoryNames(s: string, n: number, count: number): number {
     }
     p = s.indexOf("+", e > p + 1 ? e : p + 1);
   }
+  count = nationalPhones(s, n, count);
+  count = dkimTokens(s, n, count);
   count = directoryParts(s, n, count);
   count = terminalNames(s, n, HOST_SPANS, count, HOST_ACCOUNT);
   count = homeLogins(s, n, HOST_SPANS, count, HOST_LOGIN, HOST_ACCOUNT);
@@ -330,6 +341,150 @@ function directoryNames(s: string, n: number, count: number): number {
     }
   }
   return count;
+}
+
+/** The nearest DKIM d= tag from k on the line, walking in direction dir (-1 or 1) up to 64 units; -1 for none. */
+function dkimDomainAt(s: string, k: number, dir: number, n: number): number {
+  for (let m = 0; m < 64; m++) {
+    const c = byteAt(s, k);
+    if (k < 1 || k + 2 >= n || c === 10) return -1;
+    const b = byteAt(s, k - 1);
+    if (c === 100 && byteAt(s, k + 1) === 61 && (b === 32 || b === 9 || b === 59 || b === 46)) return k;
+    k += dir;
+  }
+  return -1;
+}
+
+/** A DKIM token's end at a (32 lower-case letters and digits, standing alone), or -1. */
+function dkimTokenEnd(s: string, a: number, n: number): number {
+  const e = a + ch.runOf(s, a, a + 33 < n ? a + 33 : n, C_LOWER | C_DIGIT);
+  return e - a === 32 && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0) ? e : -1;
+}
+
+/**
+ * SES's Easy DKIM tokens (the selectors of the company's DKIM records, <token>._domainkey.<domain>, as customHosts
+ * reads them there): the items of sesv2 get-email-identity's DkimAttributes.Tokens and of ses verify-domain-dkim's
+ * DkimTokens (32 lower alnum each), and a DKIM-Signature's s= tag and an Authentication-Results header.s= of that
+ * shape, unless the signature is AWS's own (d=amazonses.com within the header: SES's selectors stay). Returns the
+ * new count.
+ */
+function dkimTokens(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, "okens");
+  while (p >= 0) {
+    let k = p + 5;
+    const limit = k + 16 < n ? k + 16 : n;
+    while (k < limit && byteAt(s, k) !== 91 && byteAt(s, k) !== 10) k++;
+    if (k < limit && byteAt(s, k) === 91) {
+      k++;
+      for (let items = 0; items < 8; items++) {
+        while (k < n && k - p < 512 && (byteAt(s, k) <= 32 || byteAt(s, k) === 34 || byteAt(s, k) === 44)) k++;
+        const e = k < n ? dkimTokenEnd(s, k, n) : -1;
+        if (e < 0 || e >= n || byteAt(s, e) !== 34) break;
+        count = span(count, k, e, HOST_LABELS);
+        k = e;
+      }
+    }
+    p = ch.indexFrom(s, "okens", k > p + 5 ? k : p + 5);
+  }
+  p = ch.firstOf(s, "s=");
+  while (p >= 0) {
+    const c = p > 0 ? byteAt(s, p - 1) : 10;
+    const e = p + 2 < n && (c === 32 || c === 9 || c === 10 || c === 59 || c === 46) ? dkimTokenEnd(s, p + 2, n) : -1;
+    if (e > 0) {
+      // (the signature's domain: the nearest d= tag before on the line, else after it; Authentication-Results puts
+      // header.d= before header.s=, a DKIM-Signature d= after s=)
+      let d = dkimDomainAt(s, p, -1, n);
+      if (d < 0) d = dkimDomainAt(s, e, 1, n);
+      const aws = d >= 0 && ch.matchesAt(s, d, n, "d=amazonses.com");
+      if (!aws) count = span(count, p + 2, e, HOST_LABELS);
+    }
+    p = ch.indexFrom(s, "s=", e > 0 ? e : p + 2);
+  }
+  return count;
+}
+
+// Words that say a phone number follows (a contact centre's DID, an on-call's mobile, "callers to", "Tel:")
+const PHONE_WORDS = [
+  "phone",
+  "Phone",
+  "PHONE",
+  "mobile",
+  "Mobile",
+  "number",
+  "Number",
+  "call",
+  "Call",
+  "DID",
+  "Tel",
+  "tel:",
+  "dial",
+  "fax",
+  "Fax",
+];
+
+/**
+ * Phone numbers in a national format (E.123: 0330 123 4567, 020 7946 0958, 07700 900418, (312) 555-0148, 206-555-0100)
+ * within 32 units after a word that says so (PHONE_WORDS) on the same line: 10 or 11 digits in two to four groups of
+ * 2-6 apart by a blank or a dash, the first opening with 0 (a trunk prefix) or in parentheses, or three groups of
+ * 3, 3 and 4 (the North American plan). Returns the new count.
+ */
+function nationalPhones(s: string, n: number, count: number): number {
+  for (let w = 0; w < PHONE_WORDS.length; w++) {
+    const lit = PHONE_WORDS[w];
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let k = p + lit.length;
+      while (k < n && k - p < 24 && (cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) !== 0) k++;
+      const limit = k + 32 < n ? k + 32 : n;
+      while (k < limit && (cls(byteAt(s, k)) & C_DIGIT) === 0 && byteAt(s, k) !== 40 && byteAt(s, k) !== 10) k++;
+      const e = k < limit ? nationalPhoneEnd(s, k, n) : -1;
+      if (e > 0) count = span(count, k, e, HOST_PHONE);
+      p = ch.indexFrom(s, lit, e > k ? e : k > p + lit.length ? k : p + lit.length);
+    }
+  }
+  return count;
+}
+
+/** The end of a national phone number at a (see nationalPhones), or -1. */
+function nationalPhoneEnd(s: string, a: number, n: number): number {
+  const before = a > 0 ? byteAt(s, a - 1) : 32;
+  if ((cls(before) & C_ALNUM) !== 0 || before === 43 || before === 45 || before === 46) return -1;
+  let k = a;
+  let digits = 0;
+  let groups = 0;
+  let first = 0;
+  let nanp = true;
+  const paren = byteAt(s, a) === 40;
+  if (paren) {
+    const r = ch.runOf(s, a + 1, a + 7 < n ? a + 7 : n, C_DIGIT);
+    if (r < 2 || r > 5 || a + r + 1 >= n || byteAt(s, a + 1 + r) !== 41) return -1;
+    k = a + 2 + r;
+    digits = r;
+    groups = 1;
+    first = 40;
+    nanp = false;
+  }
+  while (groups < 4 && k < n) {
+    if (groups > 0) {
+      const c = byteAt(s, k);
+      if ((c !== 32 && c !== 45) || k + 1 >= n || (cls(byteAt(s, k + 1)) & C_DIGIT) === 0) break;
+      k++;
+    }
+    const r = ch.runOf(s, k, k + 7 < n ? k + 7 : n, C_DIGIT);
+    if (r < 2 || r > 6) return -1;
+    if (groups === 0) first = byteAt(s, k);
+    if (r !== (groups === 2 ? 4 : 3)) nanp = false;
+    digits += r;
+    groups++;
+    k += r;
+  }
+  if (groups < 2 || digits < 10 || digits > 11 || !(first === 48 || first === 40 || (nanp && groups === 3))) return -1;
+  if (k < n) {
+    const c = byteAt(s, k);
+    if ((cls(c) & C_ALNUM) !== 0 || c === 45 || c === 95 || c === 47) return -1;
+    if ((c === 58 || c === 46) && k + 1 < n && (cls(byteAt(s, k + 1)) & C_DIGIT) !== 0) return -1;
+  }
+  return k;
 }
 
 /**

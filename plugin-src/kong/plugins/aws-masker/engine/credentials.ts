@@ -326,7 +326,18 @@ const NOT_A_VALUE: Record<string, boolean> = {
   include: true,
   omit: true,
   "same-origin": true,
+  // SASL mechanisms (swaks --auth LOGIN, Postfix's smtp_sasl_mechanism_filter), a DKIM-Signature's version tag (v=1)
+  login: true,
+  plain: true,
+  "cram-md5": true,
+  "digest-md5": true,
+  xoauth2: true,
+  "v=1": true,
+  // rabbitmqadmin's column titles (| name | password_hash | tags |)
+  tags: true,
 };
+// Postfix's lookup table types (smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd): the file holds the secret
+const POSTFIX_TABLES = ch.wordSet("hash btree lmdb cdb dbm texthash regexp pcre");
 
 /** True when the unit at j-1 may end a credential key (cheap reject for every other word). */
 export function mayEndCredentialKey(c: number): boolean {
@@ -692,6 +703,12 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
     return false;
   // a CLI file reference (--ciphertext-blob fileb://key.enc, --secret-string file://creds.json): the file holds it
   if (c0 === 102 && (ch.matchesLowerAt(s, a, b, "file://") || ch.matchesLowerAt(s, a, b, "fileb://"))) return false;
+  if (len > 6 && (cls(c0) & C_LOWER) !== 0) {
+    let k = a + 1;
+    while (k < b && k - a < 9 && (cls(byteAt(s, k)) & C_LOWER) !== 0) k++;
+    if (k + 1 < b && byteAt(s, k) === COLON && byteAt(s, k + 1) === SLASH && POSTFIX_TABLES[sub(s, a, k)] === true)
+      return false;
+  }
   if (len > 2 && c0 === 60) return false;
   // a reference to a key or a secret (an AWS ARN, a KMS alias: EncryptionKey, KmsMasterKeyId), not one: the ARN's and
   // the alias's matchers read it
@@ -920,6 +937,13 @@ export const CREDENTIAL_ANCHORS = [
   "Bearer ",
   "Basic ",
   "bearer ",
+  // SMTP AUTH (RFC 4954; the SES guide's openssl s_client test): AUTH PLAIN's and AUTH LOGIN's initial response, and
+  // the lines a client answers to the server's base64 "Username:" and "Password:" challenges (an SMTP user's key id
+  // and its SES SMTP password, in base64)
+  "AUTH PLAIN ",
+  "AUTH LOGIN ",
+  "334 VXNlcm5hbWU6",
+  "334 UGFzc3dvcmQ6",
   // credential files: a .netrc entry (machine <host> login <user> password <secret>), a .pgpass line
   // (host:port:database:user:password) found by its port field: PostgreSQL's, a second cluster's, pgbouncer's, any
   "machine ",
@@ -946,6 +970,8 @@ export const CREDENTIAL_ANCHORS = [
   "SETUSER",
   "setuser",
   "user ",
+  // RabbitMQ's CLIs (Amazon MQ for RabbitMQ): rabbitmqadmin's -u/-p, rabbitmqctl's add_user <user> <password>
+  "rabbitmq",
   // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
   "Cookie: ",
   "cookie: ",
@@ -1036,6 +1062,8 @@ export const CREDENTIAL_ANCHORS = [
   "hooks.slack.com/services/",
   "discord.com/api/webhooks/",
   "sumologic.com/receiver/v1/http/",
+  // (PagerDuty's Events API endpoint for an SNS subscription or a CloudWatch integration: the integration key)
+  "pagerduty.com/integration/",
   // (and a Microsoft Teams incoming webhook's: <group>@<tenant>/IncomingWebhook/<id>/<owner>, Grafana's and
   // Alertmanager's msteams receivers)
   "webhook.office.com/webhookb2/",
@@ -1138,7 +1166,16 @@ export function anchoredCredentials(
   if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
   if (which === NETRC) return netrcSecrets(s, p, n, spans, end);
   if (which >= FIRST_PGPASS) return pgpassPassword(s, p, n, spans, end);
-  const a = p + CREDENTIAL_ANCHORS[which].length;
+  let a = p + CREDENTIAL_ANCHORS[which].length;
+  // (an SMTP challenge's answer: the next line)
+  if (byteAt(s, p) === 51) {
+    if (a < n && byteAt(s, a) === CR) a++;
+    if (a >= n || byteAt(s, a) !== LF) {
+      end.e = a;
+      return 0;
+    }
+    a++;
+  }
   const e = authCredentialEnd(s, p, a, n);
   end.e = e > 0 ? e : a;
   if (e < 0) return 0;
@@ -1704,6 +1741,7 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
   end.e = k;
   if (command === 8) return redisAuth(s, p, k, n, spans, end);
   if (command === 9) return externalSourceUser(s, k, n, spans, end);
+  if (command === 13) return rabbitmqCredentials(s, p, k, n, spans, end);
   if (command >= 10) return redisAcl(s, p, k, command === 12, n, spans, end);
   if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
   // mysqldump, mysqladmin: the name may go on; the others end at a blank
@@ -1771,6 +1809,78 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
       else if ((f === 117 && command !== 2 && command !== 4) || (command === 6 && f === 85)) pending = 3;
     } else if (command === 4 && b - a === 6 && sub(s, a, b) === "--user") {
       pending = 2;
+    }
+  }
+  end.e = k;
+  return count;
+}
+
+/** rabbitmqctl's commands whose first argument is a user (a name) and whose second, when it has one, a password. */
+const RABBITMQ_USER_COMMANDS = ch.wordSet(
+  "add_user change_password authenticate_user delete_user set_permissions clear_permissions set_user_tags " +
+    "set_topic_permissions clear_password list_user_permissions",
+);
+/** Those whose second argument is the password. */
+const RABBITMQ_PASSWORD_COMMANDS = ch.wordSet("add_user change_password authenticate_user");
+
+/**
+ * RabbitMQ's command-line tools (rabbitmqadmin(1), rabbitmqctl(8)) at p, k after "rabbitmq" (as commandPasswords):
+ * rabbitmqadmin's `-u <user>` and `-p <password>` (`-V <vhost>`), rabbitmqctl's `add_user <user> <password>`
+ * (`change_password`, `authenticate_user`), the user of its other user commands (`set_permissions`, `delete_user`
+ * ...) and its `-p <vhost>`. Users and vhosts are marked in SPAN_IS_NAME.
+ */
+function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: number[], end: Span): number {
+  if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
+  const admin = ch.matchesAt(s, k, n, "admin");
+  if (!admin && !ch.matchesAt(s, k, n, "ctl")) return 0;
+  k += admin ? 5 : 3;
+  end.e = k;
+  if (k >= n || !isBlank(byteAt(s, k))) return 0;
+  const limit = k + COMMAND_LINE_MAX < n ? k + COMMAND_LINE_MAX : n;
+  let count = 0;
+  // the flag whose value is the next word: 1 a password, 3 a name; args: rabbitmqctl's arguments after its command
+  // (-1 before the command, 0 none wanted, 1 the user's, 2 the password's)
+  let pending = 0;
+  let args = admin ? 0 : -1;
+  let password = false;
+  while (k < limit) {
+    const c = byteAt(s, k);
+    if (c === LF || c === CR || c === SEMI || c === PIPE || c === AMP) break;
+    if (isBlank(c)) {
+      k++;
+      continue;
+    }
+    let a = k;
+    while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
+    let b = k;
+    if (b - a >= 2 && (byteAt(s, a) === QUOTE || byteAt(s, a) === APOS) && byteAt(s, b - 1) === byteAt(s, a)) {
+      a++;
+      b--;
+    }
+    const flag = b - a >= 2 && byteAt(s, a) === DASH;
+    if (pending !== 0 || (args > 0 && !flag)) {
+      const name = pending === 3 || (pending === 0 && args === 1);
+      if (a < b && (name || plausibleCredential(s, a, b, true, -1))) {
+        spans[2 * count] = a;
+        spans[2 * count + 1] = b;
+        SPAN_IS_NAME[count] = name;
+        count++;
+      }
+      if (pending === 0) args = args === 1 && password ? 2 : 0;
+      pending = 0;
+      continue;
+    }
+    if (flag) {
+      const f = byteAt(s, a + 1);
+      if (b - a === 2 && admin) pending = f === 112 ? 1 : f === 117 || f === 86 ? 3 : 0;
+      else if (b - a === 2 && f === 112) pending = 3;
+      else if (b - a === 7 && sub(s, a, b) === "--vhost") pending = 3;
+      continue;
+    }
+    if (args === -1) {
+      const w = sub(s, a, b);
+      args = RABBITMQ_USER_COMMANDS[w] === true ? 1 : 0;
+      password = RABBITMQ_PASSWORD_COMMANDS[w] === true;
     }
   }
   end.e = k;

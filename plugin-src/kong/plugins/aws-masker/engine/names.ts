@@ -907,6 +907,13 @@ const GENERIC_ENDINGS = [
   // OpenSearch's index names in an application's config (indexPrefix, index_name)
   "indexprefix",
   "indexname",
+  // (forty-eighth pass) a Chime SDK attendee's and meeting's own ids (CreateAttendee's ExternalUserId: the app's user,
+  // often a login or an e-mail), AWS End User Messaging's sender ID (SenderId, --sender-id; an SMS event's
+  // originationPhoneNumber holds it when no number sent the message)
+  "externaluserid",
+  "externalmeetingid",
+  "senderid",
+  "originationphonenumber",
 ];
 
 // Tag keys that name the company's people and structure (AWS's tagging best practices' own examples: Team, Owner,
@@ -1075,6 +1082,13 @@ const NOT_GENERIC_ENDINGS = [
   "inputname",
   "outputname",
 ];
+
+/**
+ * Heads of AWS End User Messaging's (pinpoint-sms-voice-v2's) ids, each then "-" and 32 lower hex (phone-<32 hex> a
+ * phone number's, pool-, registration-, an opt-out list's, a keyword's, a verified destination's, a registration's
+ * attachment): scanner.ts matchPrefixedHex.
+ */
+export const EUM_ID_HEADS = ch.wordSet("phone pool registration optout keyword senderid attachment");
 
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
@@ -1753,6 +1767,22 @@ export const ENUM_WORDS: Record<string, boolean> = {
   security_exception: true,
   // the CDK's default bootstrap qualifier (cdk-hnb659fds-* roles and buckets, /cdk-bootstrap/hnb659fds/version)
   hnb659fds: true,
+  // (forty-eighth pass) End User Messaging's message statuses (record_status, messageStatus), Kinesis' iterator
+  // types (initialPositionInStream, a KCL lease's checkpoint), SNS's pending subscription, OBS's custom service,
+  // rabbitmqadmin's column titles
+  delivered: true,
+  successful: true,
+  undeliverable: true,
+  trim_horizon: true,
+  latest: true,
+  at_timestamp: true,
+  shard_end: true,
+  at_sequence_number: true,
+  after_sequence_number: true,
+  pendingconfirmation: true,
+  custom: true,
+  password_hash: true,
+  tags: true,
 };
 
 /** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */

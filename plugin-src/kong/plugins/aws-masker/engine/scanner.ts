@@ -348,6 +348,8 @@ const PUBLIC_ENDPOINTS: Record<string, boolean> = {
   // Amazon Keyspaces' endpoint (cqlsh cassandra.<region>.amazonaws.com 9142), SES's SMTP endpoint
   cassandra: true,
   "email-smtp": true,
+  // (and SES's receiving endpoint, an MX record's target: inbound-smtp.<region>.amazonaws.com)
+  "inbound-smtp": true,
   ec2: true,
   sts: true,
   iam: true,
@@ -698,6 +700,11 @@ function matchPrefixedHex(cfg: ScanConfig, s: string, i: number, j: number, n: n
     }
     k++;
   }
+  // (and AWS End User Messaging's phone-, pool-, registration- ... + 32 hex, as their keys' values: PhoneNumberId)
+  if (dashes === 1 && k - seg === 32 && hex && endsAt(s, k, n) && nm.EUM_ID_HEADS[sub(s, i, j)] === true) {
+    push(cfg, s, out, i, k, cfg.byId["resource-name"]);
+    return k;
+  }
   if (
     (k - seg !== 17 && (k - seg !== 33 || !ch.matchesAt(s, seg - 6, n, "alloc-"))) ||
     !hex ||
@@ -846,6 +853,16 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     const r = mixedAlnum(s, j + 1, n);
     if (r >= 8 && r <= 128) e = j + 1 + r;
     kind = cfg.orgKinds["p"];
+  } else if (len === 1 && (c0 === 98 || c0 === 99)) {
+    // an Amazon MQ broker (b- + a UUID; its instances' -1, -2 after it stay: ActiveMQ's network connector logs, the
+    // endpoints' first label) and configuration (c- + a UUID), as BrokerId's value
+    e = ch.uuidEnd(s, j + 1, n, false);
+    kind = cfg.byId["resource-name"];
+    const u = e < 0 && j + 37 <= n ? ch.uuidEnd(s, j + 1, j + 37, false) : -1;
+    if (u > 0 && u + 1 < n && byteAt(s, u) === 45 && (cls(byteAt(s, u + 1)) & C_DIGIT) !== 0 && endsAt(s, u + 2, n)) {
+      push(cfg, s, out, i, u, kind);
+      return u + 2;
+    }
   } else if (len === 2 && c0 === 119 && byteAt(s, i + 1) === 115) {
     // an Amazon Managed Service for Prometheus workspace (ws- + a UUID), else a WorkSpace (ws- + lower alnum)
     e = ch.uuidEnd(s, j + 1, n, false);
@@ -938,7 +955,10 @@ function matchKmsUuid(cfg: ScanConfig, s: string, i: number, n: number, keyCtx: 
       (windowHas(s, i - 8, i, "aws.ssm.") ||
         windowHas(s, i - 8, i, "command ") ||
         windowHas(s, i - 10, i, "execution ") ||
-        windowHas(s, i - 4, i, "job "))
+        windowHas(s, i - 4, i, "job ") ||
+        // (an Amazon Connect instance's, as its console and its people write it: "which instance? <id>")
+        windowHas(s, i - 9, i, "instance ") ||
+        windowHas(s, i - 10, i, "instance? "))
     )
       push(cfg, s, out, i, e, cfg.byId["resource-name"]);
     return e;
@@ -2620,6 +2640,9 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     }
   }
   if (isReserved(o[0], o[1])) return e;
+  // (a product's version in a User-Agent, Chrome/124.0.0.0, Edg/124.0.0.0: a letter, "/", a version ending in .0.0)
+  if (i > 1 && byteAt(s, i - 1) === SLASH && (cls(byteAt(s, i - 2)) & C_LOWER) !== 0 && o[2] === 0 && o[3] === 0)
+    return e;
   // a private address is always masked (a false positive there costs nothing); a public one after "version" / "ver"
   // is taken for a version number ("v1.2.3.4" never starts at a word boundary)
   if (isPrivate(o[0], o[1])) {
@@ -3928,8 +3951,13 @@ function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
           }
           k = le + 1;
         }
-        // a directory id (d-<10>.awsapps.com) is left to its own kind
-        if (e > h && !(e - h === 12 && byteAt(s, h) === 100 && byteAt(s, h + 1) === DASH))
+        // a directory id (d-<10>.awsapps.com) is left to its own kind; a pseudonym's hash (AWS_HOST_<hash>.awsapps.com)
+        // is masked already
+        if (
+          e > h &&
+          !(e - h === 12 && byteAt(s, h) === 100 && byteAt(s, h + 1) === DASH) &&
+          pseudo.pseudonymStartBefore(s, h) < 0
+        )
           push(cfg, s, extra, h, e, cfg.hostFallback);
       }
       floor = p + d.length;
@@ -3946,6 +3974,25 @@ function findAppDomains(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       if (e - a >= 8 && e < n && byteAt(s, e) === DOT) push(cfg, s, extra, a, e, cfg.byId["resource-name"]);
     }
     p = s.indexOf(".channel.", p + 9);
+  }
+  // Amazon Connect's storage layout, <bucket>/connect/<instance alias>/CallRecordings/... (a contact record's
+  // Recording.Location, without s3://; ChatTranscripts too): the alias as in its access URL, and the bucket
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "/CallRecordings/" : "/ChatTranscripts/";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let a = p;
+      while (a > 0 && p - a < 64 && (nm.isNameUnit(byteAt(s, a - 1)) || byteAt(s, a - 1) === DOT)) a--;
+      if (a > 8 && a < p && byteAt(s, a - 1) === SLASH && ch.matchesAt(s, a - 9, n, "/connect/")) {
+        push(cfg, s, extra, a, p, cfg.hostFallback);
+        let b = a - 9;
+        while (b > 0 && a - 9 - b < 63 && (nm.isNameUnit(byteAt(s, b - 1)) || byteAt(s, b - 1) === DOT)) b--;
+        const c = b > 0 ? byteAt(s, b - 1) : 32;
+        if (a - 9 - b >= 3 && (c === QUOTE || c === 32 || c === SLASH || c === 39 || c === 61))
+          push(cfg, s, extra, b, a - 9, cfg.byFamily["s3-bucket"]);
+      }
+      p = s.indexOf(lit, p + lit.length);
+    }
   }
 }
 
@@ -4200,6 +4247,8 @@ const APP_DOMAINS = [
   ".live-video.net",
   // a Lightsail container service's URL (<service>.<random id>.<region>.cs.amazonlightsail.com)
   ".amazonlightsail.com",
+  // an Amazon Connect instance's access URL (https://<alias>.my.connect.aws/, InstanceAccessUrl)
+  ".my.connect.aws",
 ];
 
 /** scheme://user:password@host: the password is a credential, the user a name (connection strings). */
