@@ -6070,3 +6070,125 @@ describe("fresh material, forty-eighth pass: e-mail, messaging and contact centr
       expect(mask(text)).toContain(kept);
   });
 });
+
+describe("fresh material, forty-eighth pass: compute platforms", () => {
+  it("Auto Scaling activities: the launch template with template name x, the scheduled action x executed", () => {
+    const out = mask(
+      "Status Reason: The specified launch template, with template name checkout-web-template, does not have a " +
+        "version number 14. Launching EC2 instance failed.\n" +
+        "At 2024-11-18T06:40:00Z the scheduled action morning-rampup-weekdays executed. (EC2 Auto Scaling)",
+    );
+    for (const v of ["checkout-web-template", "morning-rampup-weekdays"]) expect(out).not.toContain(v);
+    const kept = "EC2: the scheduled action runs daily; start with a template, such as one with template parameters";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("PHP constants: define('DB_PASSWORD', x) and WordPress's keys and salts; a cat of a password file's output", () => {
+    const out = mask(
+      "define( 'DB_PASSWORD', 'b1tnam1-Qz77wpXr' );\ndefine('AUTH_KEY', 'x]L6+q#Zr}:9Fv<m');\n" +
+        "define('NONCE_SALT', 'Qp0@r7zK!mW2');\n$ sudo cat /home/bitnami/bitnami_application_password\nHx7tQ2mVz9Lp\n",
+    );
+    for (const v of ["b1tnam1-Qz77wpXr", "x]L6+q#Zr}:9Fv<m", "Qp0@r7zK!mW2", "Hx7tQ2mVz9Lp"])
+      expect(out).not.toContain(v);
+    const kept =
+      "define('WP_DEBUG', false);\n$ cat /etc/passwd\nroot:x:0:0:root:/root:/bin/bash\n$ cat notes.txt\nhello";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Slurm: sacct's JobName, User and Account columns, squeue's NAME and USER cells", () => {
+    const out = mask(
+      "$ sacct -j 4417 --format=JobID,JobName%22,User,Account (ParallelCluster on AWS)\n" +
+        "JobID                       JobName      User    Account\n" +
+        "------------ ---------------------- --------- ----------\n" +
+        "4417             A350-wingbox-Re3e6   lkovacs  aero-wing\n" +
+        "4417.batch                    batch             aero-wing\n\n" +
+        "   JOBID  PARTITION                   NAME       USER ST       TIME  NODES NODELIST(REASON)\n" +
+        "    4421  mesh-spot     nacelle-mesh-v14-fine   sbhatia PD       0:00      1 (Priority)\n",
+    );
+    for (const v of ["A350-wingbox-Re3e6", "lkovacs", "aero-wing", "nacelle-mesh-v14-fine", "sbhatia"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("4417.batch                    batch ");
+  });
+  it("base64 user data (a script, cloud-config) is masked whole", () => {
+    const blob =
+      "IyEvYmluL2Jhc2gKZWNobyAiREJfUEFTUz1LZWx2aW4tUm9zZS04OCIgPj4gL2V0Yy9ud3AvZW52CnN5c3RlbWN0bCByZXN0YXJ0IHNldHRsZW1lbnQK";
+    expect(mask("UserData: " + blob)).not.toContain("IyEvYmluL2Jhc2gK");
+    expect(mask('{"UserData": "' + blob + '"}')).not.toContain("IyEvYmluL2Jhc2gK");
+    expect(mask("--user-data I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczoKICAtIGpx")).not.toContain("I2Nsb3VkLWNvbmZp");
+  });
+  it("a YAML tags: map's values, in a text with an AWS signal", () => {
+    const out = mask(
+      "computeResources:\n    tags:\n      Name: varsity-batch-worker\n      lab: osei-lab\n      team: data\n" +
+        "  ecsClusterArn: arn:aws:ecs:us-west-2:552019847730:cluster/x",
+    );
+    expect(out).not.toContain("osei-lab");
+    expect(out).toContain("team: data");
+    const kept = "metadata:\n  tags:\n    env: prod\n    app: web-1\n";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a learned name's random tail is masked with it", () => {
+    const out = mask(
+      '"url": "https://x.s3.eu-west-1.amazonaws.com/parallelcluster/3.11.1/clusters/hydra-cfd-prod-k2p9xq1vz7m4rtb3' +
+        '/configs/cluster-config.yaml", "clusterName": "hydra-cfd-prod"',
+    );
+    expect(out).not.toContain("k2p9xq1vz7m4rtb3");
+  });
+  it("a Batch compute environment's uuid, an EB version label, --bucket-prefix", () => {
+    const out = mask(
+      "  type: MANAGED\n  uuid: 3f9a2b71-0c4e-3d5a-9b8e-51c2f7a0d3e4\n  computeEnvironmentName: x-ce on aws\n" +
+        '{"VersionLabel": "app-2f41c9-241203_181422", "EnvironmentName": "x"}\n' +
+        "eb status\n  Deployed Version: app-3a52d0-241204_091500\n" +
+        "pcluster export-cluster-logs --bucket-prefix case-172984\n",
+    );
+    for (const v of [
+      "3f9a2b71-0c4e-3d5a-9b8e-51c2f7a0d3e4",
+      "app-2f41c9-241203_181422",
+      "app-3a52d0-241204_091500",
+      "case-172984",
+    ])
+      expect(out).not.toContain(v);
+  });
+  it("AWS's own values stay: Spot enums, parallelcluster:version, long instance families, Lightsail's catalogue", () => {
+    for (const text of [
+      'curl http://169.254.169.254/latest/meta-data/spot/instance-action\n{"action": "terminate", "time": "x"}\n' +
+        "SPOTINSTANCEREQUESTS\tone-time\ti-0ddd55863b627a4d3\tLinux/UNIX\tterminate\tsir-ks66xge2\n" +
+        "STATUS\tfulfilled\tYour spot request is fulfilled.\nHISTORYRECORDS\tinstanceChange\t2024-12-04T03:15:44Z\n" +
+        "EVENTINFORMATION\tlaunchSpecUnusable\tmarked-for-termination",
+      '$ pcluster describe-cluster on aws\n{"version": "3.11.1", "tags": [{"value": "3.11.1", "key": "parallelcluster:version"}]}',
+      "INSTANCETYPES\tmac2-m2pro.metal\tmac2-m1ultra.metal\tx2iezn.metal on aws",
+      '{"blueprintName": "WordPress", "blueprintId": "wordpress", "bundleId": "medium_3_0", "username": "bitnami", ' +
+        '"region": "eu-west-2"} ssh -i LightsailDefaultKey-eu-west-2.pem bitnami@x',
+      "aws logs tail /aws/batch/job --follow",
+      "LOCALGATEWAYROUTETABLES\tdirect-vpc-routing\tcoip\tavailable on aws",
+    ]) {
+      const out = mask(text);
+      for (const kept of [
+        "terminate",
+        "one-time",
+        "Linux/UNIX",
+        "fulfilled",
+        "instanceChange",
+        "launchSpecUnusable",
+        "marked-for-termination",
+        '"version"',
+        "parallelcluster:version",
+        "mac2-m2pro.metal",
+        "mac2-m1ultra.metal",
+        "WordPress",
+        "medium_3_0",
+        "bitnami",
+        "LightsailDefaultKey-eu-west-2",
+        "/aws/batch/job",
+        "direct-vpc-routing",
+        "coip",
+      ])
+        if (text.indexOf(kept) >= 0) expect(out, kept).toContain(kept);
+    }
+  });
+  it("a file name's YYYYMMDDhhmm is no account; an account in a bucket's name still is", () => {
+    const out = mask(
+      "pcluster export-cluster-logs on aws: s3://hydra-support/hydra-cfd-prod-logs-202412041021.tar.gz " +
+        "s3://logs-123456789012/x",
+    );
+    expect(out).toContain("-202412041021.tar.gz");
+    expect(out).not.toContain("123456789012");
+  });
+});

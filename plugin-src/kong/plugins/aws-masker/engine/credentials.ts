@@ -1074,6 +1074,13 @@ export const CREDENTIAL_ANCHORS = [
   // package) cannot be scanned: masked whole, fail closed
   "H4sI",
   "UEsDB",
+  // (forty-eighth pass) an instance's user data, always base64 where EC2 prints it (a launch template's UserData,
+  // describe-instance-attribute --attribute userData, --user-data): a script (#!/), cloud-config, a PowerShell block
+  // or a MIME multipart document, whose secrets (echo "DB_PASS=...") would leave unread
+  "IyEv",
+  "I2Nsb3VkLWNvbmZp",
+  "PHBvd2Vyc2hlbGw+",
+  "Q29udGVudC1UeXBlOiBt",
   // an SQS message's receipt handle (AQEB...: whoever holds it deletes or hides the message), in --output text too
   "AQEB",
   // a KMS ciphertext (its header: version 1, then the key's reference; a CiphertextBlob anywhere, sops' kms[].enc)
@@ -2034,6 +2041,20 @@ export function base64RunEnd(s: string, a: number, n: number, min: number): numb
 /** True for a unit that is never part of a credential-shaped token (used by callers' cheap checks). */
 export function isHigh(c: number): boolean {
   return c >= 256 || (cls(c) & C_HIGH) !== 0;
+}
+
+/**
+ * True when s[a, b), a PHP constant's name, is one of WordPress's keys or salts (wp-config.php's AUTH_KEY,
+ * SECURE_AUTH_KEY, LOGGED_IN_SALT, NONCE_SALT ...: upper case, ending in _KEY or _SALT).
+ */
+export function phpSecretConstant(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  if (len < 5 || len > 40) return false;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c !== 95 && (ch.cls(c) & (ch.C_UPPER | ch.C_DIGIT)) === 0) return false;
+  }
+  return ch.matchesAt(s, b - 4, b, "_KEY") || (len > 5 && ch.matchesAt(s, b - 5, b, "_SALT"));
 }
 
 // Commands whose output line is a secret alone (scanner.ts findLineAnchors; the first is the one without "--query ")

@@ -296,6 +296,39 @@ export const STOPLIST: Record<string, boolean> = {
   "dhcp-options": true,
   "transit-gateway": true,
   "spot-instances-request": true,
+  // (forty-eighth pass) Spot's request types, product descriptions, interruption behaviours, status codes and fleet
+  // history events (describe-spot-instance-requests and describe-spot-fleet-request-history --output text print them in
+  // cells of their own; learned, "terminate" replaced IMDS's {"action": "terminate"} and "fulfilled" the prose), an
+  // Outposts local gateway route table's modes, Lightsail's default login (Bitnami's images)
+  "one-time": true,
+  persistent: true,
+  "linux/unix": true,
+  terminate: true,
+  hibernate: true,
+  "marked-for-termination": true,
+  "marked-for-stop": true,
+  "marked-for-hibernation": true,
+  "pending-evaluation": true,
+  "pending-fulfillment": true,
+  "capacity-not-available": true,
+  "price-too-low": true,
+  "instance-terminated-by-price": true,
+  "instance-terminated-by-user": true,
+  "instance-terminated-no-capacity": true,
+  "instance-terminated-by-service": true,
+  "request-canceled-and-instance-running": true,
+  "schedule-expired": true,
+  fulfilled: true,
+  instancechange: true,
+  fleetrequestchange: true,
+  launchspecunusable: true,
+  launchspectemporarilyblacklisted: true,
+  "direct-vpc-routing": true,
+  coip: true,
+  bitnami: true,
+  // Slurm's job steps (sacct's JobName column: <job>.batch, <job>.extern)
+  batch: true,
+  extern: true,
   // EC2's architectures and hypervisors, and a Savings Plan's type (describe-instances and describe-savings-plans
   // --output text print them in cells of their own)
   x86_64: true,
@@ -914,6 +947,10 @@ const GENERIC_ENDINGS = [
   "externalmeetingid",
   "senderid",
   "originationphonenumber",
+  // (forty-eighth pass) an Elastic Beanstalk application version (VersionLabel: the EB CLI's
+  // app-<commit>-<yymmdd_hhmmss>), pcluster export-cluster-logs' --bucket-prefix (a support case's)
+  "versionlabel",
+  "bucketprefix",
 ];
 
 // Tag keys that name the company's people and structure (AWS's tagging best practices' own examples: Team, Owner,
@@ -1008,11 +1045,23 @@ export function idKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   // a Maven or Gradle coordinate (<artifactId>, <groupId>) names a library, not a resource
   if (e - a === 10 && ch.matchesLowerAt(s, a, e, "artifactid")) return false;
   if (e - a === 7 && ch.matchesLowerAt(s, a, e, "groupid")) return false;
+  // Lightsail's public catalogue (bundleId: medium_3_0, blueprintId: wordpress): AWS's values, the same in every account
+  if (e - a === 8 && ch.matchesLowerAt(s, a, e, "bundleid")) return false;
+  if (e - a === 11 && ch.matchesLowerAt(s, a, e, "blueprintid")) return false;
   if (a < e - 2) {
     // the unit before: a word's end for "Id" / "ID" (DetectorId, DetectorID), a separator for any (fleet_id, run-id);
     // and a UUID's key (DRS's vmWareUuid, a UUID column)
     const c = byteAt(s, e - 3);
-    const uuid = e - a >= 4 && byteAt(s, e - 4) === 85 && (c === 117 || c === 85);
+    // (a UUID's key alone too, before its separator and a blank: a Batch compute environment's uuid: <uuid>)
+    const u = byteAt(s, e - 4);
+    const uuid =
+      e - a >= 4 &&
+      (u === 85 ||
+        (u === 117 &&
+          e - a === 4 &&
+          (j >= s.length ||
+            (j + 1 < s.length && (byteAt(s, j + 1) === 32 || (byteAt(s, j) === 34 && byteAt(s, j + 1) === 58)))))) &&
+      (c === 117 || c === 85);
     // (and a GUID's: Active Directory's ObjectGUID, objectGUID)
     const guid = e - a >= 4 && lowerCode(byteAt(s, e - 4)) === 103 && (c === 117 || c === 85);
     if (c !== 95 && c !== 45 && !uuid && !guid && !(i === 73 && (cls(c) & (C_LOWER | C_DIGIT)) !== 0)) return false;
@@ -1081,6 +1130,8 @@ const NOT_GENERIC_ENDINGS = [
   "channelname",
   "inputname",
   "outputname",
+  // Lightsail's blueprints (blueprintName: WordPress, "LAMP (PHP 8)"): AWS's public catalogue
+  "blueprintname",
 ];
 
 /**
@@ -1479,7 +1530,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
   if (digits > 0 && dots > 0 && instanceType(s, a, b)) return false;
   if (
-    (first === 65 || first === 69 || first === 79 || first === 84 || first === 119) &&
+    (first === 65 || first === 69 || first === 76 || first === 79 || first === 84 || first === 119) &&
     len > 5 &&
     awsReservedName(s, a, b)
   )
@@ -1569,10 +1620,14 @@ function javaClass(s: string, a: number, b: number): boolean {
   return dot > a && dot - a <= 9 && JAVA_PACKAGES.indexOf(" " + sub(s, a, dot) + " ") >= 0;
 }
 
-/** Whether s[a, b) is one of Amazon's public AMI names or a SageMaker job type's own log group (plausibleName). */
+/**
+ * Whether s[a, b) is one of Amazon's public AMI names, a SageMaker job type's own log group or AWS Batch's default one,
+ * /aws/batch/job (plausibleName).
+ */
 export function awsPublicName(s: string, a: number, b: number): boolean {
   // (units compared before matchesAt, a loop: this runs per candidate name, from interpreted code)
   const c = byteAt(s, a);
+  if (b - a === 14 && c === 47) return matchesAt(s, a, b, "/aws/batch/job");
   const d = b - a > 15 ? byteAt(s, a + 1) : 0;
   if (c === 97) {
     if (d === 108) return byteAt(s, a + 6) === 45 && matchesAt(s, a, b, "al2023-ami-");
@@ -1615,6 +1670,8 @@ export function awsReservedName(s: string, a: number, b: number): boolean {
       ch.runOf(s, a, b, C_ALNUM) === len
     );
   if (first === 84) return len > 23 && matchesAt(s, a, a + 23, "TransferSecurityPolicy-");
+  // (Lightsail's default key pair of a region, LightsailDefaultKey-eu-west-2: its key file is what users pass to ssh -i)
+  if (first === 76) return len >= 19 && matchesAt(s, a, a + 19, "LightsailDefaultKey");
   if (first === 69 && len > 18 && matchesAt(s, a, a + 18, "ELBSecurityPolicy-")) return true;
   return len >= 15 && len <= 29 && RESERVED_ROLES[sub(s, a, b)] === true;
 }
@@ -1673,7 +1730,7 @@ function instanceType(s: string, a: number, b: number): boolean {
     else if ((cls(c) & C_LOWER) === 0 && c !== 45) return false;
     f--;
   }
-  if (!digit || fe - f < 2 || fe - f > 8 || (cls(byteAt(s, f)) & C_LOWER) === 0) return false;
+  if (!digit || fe - f < 2 || fe - f > 12 || (cls(byteAt(s, f)) & C_LOWER) === 0) return false;
   if (f === a) return true;
   // a service's prefix (db., cache., ml., kafka., mq.): letters only
   return f - 1 > a && f - 1 - a <= 6 && ch.runOf(s, a, f - 1, C_LOWER) === f - 1 - a;
@@ -2633,7 +2690,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
             }
           }
           if (prefix !== undefined && bounded(s, n, a, prefixEnd, true))
-            occ.push({ s: a, e: prefixEnd, kind: prefix.kind });
+            occ.push({ s: a, e: randomTailEnd(s, n, prefixEnd), kind: prefix.kind });
           if (suffix !== undefined && suffixStart > prefixEnd && bounded(s, n, suffixStart, suffixEnd, true))
             occ.push({ s: suffixStart, e: suffixEnd, kind: suffix.kind });
         }
@@ -2707,6 +2764,47 @@ export function nextEarlierPlace(l: Learned, s: string, r: number): number {
 }
 
 /** Appends the occurrences of the learned name l in s (with word boundaries) to occ, in order. */
+/** True when the 12 digits at i read as a time of this century, YYYYMMDDhhmm (20YY, a month, a day, an hour, a minute). */
+export function timestampDigits(s: string, i: number): boolean {
+  const month = digitPair(s, i + 4);
+  const day = digitPair(s, i + 6);
+  return (
+    digitPair(s, i) === 20 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    digitPair(s, i + 8) <= 23 &&
+    digitPair(s, i + 10) <= 59
+  );
+}
+
+function digitPair(s: string, k: number): number {
+  return (byteAt(s, k) - 48) * 10 + byteAt(s, k + 1) - 48;
+}
+
+/**
+ * Where a learned name's random tail ends when one follows it at e: "-" and 8 to 32 lower-case letters and digits, a
+ * digit and a letter past "f" among them (an ECS agent's container hash, all hex, stays), ending the token or before a "/" (ParallelCluster's config path,
+ * clusters/<cluster>-k2p9xq1vz7m4rtb3/configs: the name masked, the id it appends left visible would leak). e when none.
+ */
+export function randomTailEnd(s: string, n: number, e: number): number {
+  if (e + 9 > n || byteAt(s, e) !== 45) return e;
+  let k = e + 1;
+  let digits = 0;
+  let letters = 0;
+  while (k < n && k - e <= 33) {
+    const f = cls(byteAt(s, k));
+    if ((f & C_DIGIT) !== 0) digits++;
+    else if ((f & C_LOWER) !== 0 && (f & ch.C_HEX) === 0) letters++;
+    else if ((f & C_LOWER) === 0) break;
+    k++;
+  }
+  const c = k < n ? byteAt(s, k) : 32;
+  if (k - e - 1 < 8 || k - e - 1 > 32 || digits === 0 || letters === 0) return e;
+  return c === 47 || (!glues(c) && c !== 46) ? k : e;
+}
+
 function searchName(l: Learned, s: string, n: number, occ: Occurrence[]): void {
   const name = l.name;
   const m = name.length;
@@ -2722,7 +2820,8 @@ function searchName(l: Learned, s: string, n: number, occ: Occurrence[]): void {
     let k = 0;
     while (k < at && byteAt(s, p + k) === byteAt(name, k)) k++;
     const e = p + m;
-    if (k === at && bounded(s, n, p, e, compound)) occ.push({ s: p, e, kind: l.kind });
+    if (k === at && bounded(s, n, p, e, compound))
+      occ.push({ s: p, e: compound && e < n && byteAt(s, e) === 45 ? randomTailEnd(s, n, e) : e, kind: l.kind });
     r = s.indexOf(tail, r + 1);
   }
 }
@@ -3208,7 +3307,8 @@ export function countNotAccount(s: string, i: number): boolean {
  * knowledge base), "runner" only after "app" (an App Runner service; not a CI runner), "profile" only after "instance",
  * "inference", "from", "using" or "AWS", "system" only after "file", "point" only after "access", "plan" only after
  * "backup", "usage" or "testing", "source" only after "data", "model" only after "provisioned", "custom" or
- * "imported", "flow" only after "prompt" (Bedrock's); every other noun anywhere. Loop-free but for those nouns.
+ * "imported", "flow" only after "prompt" (Bedrock's), "template" only after "launch" or "with", "provider" only after
+ * "capacity", "action" only after "scheduled"; every other noun anywhere. Loop-free but for those nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
   // (each noun's first unit and length compared before its letters: the compare is a loop, and this function runs from
@@ -3231,9 +3331,11 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const provider = len === 8 && f === 112 && ch.matchesLowerAt(s, a, b, "provider");
   const acl = len === 3 && f === 97 && ch.matchesLowerAt(s, a, b, "acl");
   const set = len === 3 && f === 115 && ch.matchesLowerAt(s, a, b, "set");
+  const action = len === 6 && f === 97 && ch.matchesLowerAt(s, a, b, "action");
   if (
     !acl &&
     !set &&
+    !action &&
     !rule &&
     !machine &&
     !pair &&
@@ -3262,7 +3364,11 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");
   if (runner) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "app");
   // an EC2 launch template, an ECS capacity provider
-  if (template) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "launch");
+  // (and Auto Scaling's "The specified launch template, with template name x, does not ...")
+  if (template)
+    return (w === 6 && ch.matchesLowerAt(s, k, a - 1, "launch")) || (w === 4 && ch.matchesLowerAt(s, k, a - 1, "with"));
+  // an Auto Scaling scheduled action
+  if (action) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "scheduled");
   if (provider) return w === 8 && ch.matchesLowerAt(s, k, a - 1, "capacity");
   // an EFS or FSx file system, an S3 access point
   if (system) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "file");

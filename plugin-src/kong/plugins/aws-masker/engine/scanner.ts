@@ -285,6 +285,9 @@ function nounKinds(): void {
     ["acl", "resource-name"],
     ["set", "resource-name"],
     ["layer", "resource-name"],
+    // an Auto Scaling scheduled action (forty-eighth pass: an activity's Cause, "the scheduled action x executed";
+    // "action" only after "scheduled")
+    ["action", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1864,8 +1867,8 @@ function matchLogGroupPath(cfg: ScanConfig, s: string, i: number, j: number, n: 
     else break;
   }
   while (e > ns && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === SLASH)) e--;
-  // (a SageMaker job type's own group, /aws/sagemaker/TrainingJobs, is AWS's)
-  if (e === ns || (byteAt(s, a + 5) === 115 && nm.awsPublicName(s, a, e))) return 0;
+  // (a SageMaker job type's own group, /aws/sagemaker/TrainingJobs, and Batch's default one, /aws/batch/job, are AWS's)
+  if (e === ns || ((byteAt(s, a + 5) === 115 || byteAt(s, a + 5) === 98) && nm.awsPublicName(s, a, e))) return 0;
   // (a function's own group, /aws/lambda/<function>: the function's name, learned, so that it is masked where the
   // text names it alone; as the log group's ARN, log-group:/aws/lambda/<function>)
   const fn = cfg.byId["lambda-function"];
@@ -2217,6 +2220,16 @@ function matchKeyValue(
     return flag ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
+  // a namespaced tag key, <tool>cluster:<word> (ParallelCluster's parallelcluster:version): one token, no key and value;
+  // learned, "version" replaced every JSON member so named
+  if (
+    generic &&
+    a === j + 1 &&
+    byteAt(s, j) === COLON &&
+    runOf(s, keyStart, j, C_LOWER) === j - keyStart &&
+    runOf(s, a, b, C_LOWER) === b - a
+  )
+    return b;
   // the SDK for JavaScript's logger names its classes so ({ clientName: 'SSMClient', commandName: 'GetObjectCommand' })
   if (
     generic &&
@@ -2766,7 +2779,13 @@ function matchAccountByContext(
       p === 43 ||
       p === 36 ||
       p === 35 ||
-      (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0)
+      (j < n && byteAt(s, j) === 46 && j + 1 < n && (cls(byteAt(s, j + 1)) & C_DIGIT) !== 0) ||
+      // a file name's time, YYYYMMDDhhmm (pcluster export-cluster-logs' <cluster>-logs-202412041021.tar.gz)
+      ((p === DASH || p === UNDERSCORE) &&
+        j + 1 < n &&
+        byteAt(s, j) === 46 &&
+        (cls(byteAt(s, j + 1)) & C_LOWER) !== 0 &&
+        nm.timestampDigits(s, i))
     )
       return 0;
     const kind = cfg.byFamily["arn-account"];
@@ -3512,14 +3531,22 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
       // (false, not undefined, for a column of no name: a nil pushed to a Lua table is no element)
       const kinds: (Kind | false)[] = [];
       const codes: CredentialKey[] = [];
+      const rights: boolean[] = [];
       for (let c = ls; c < le; c++) {
         if (byteAt(s, c) !== DASH || (c > ls && byteAt(s, c - 1) !== SPACE)) continue;
         let te = hs + (c - ls);
+        // (a title aligned right over its dashes, as sacct prints them: JobName over "------")
+        let re = c;
+        while (re < le && byteAt(s, re) === DASH) re++;
+        while (te < ls - 1 && te < hs + (re - ls) - 1 && byteAt(s, te) === SPACE) te++;
+        rights.push(te > hs + (c - ls));
         const ts = te;
         while (te < ls - 1 && (cls(byteAt(s, te)) & C_ALNUM) !== 0) te++;
         const info = keyInfoOf(cfg, te > ts && te - ts <= 64 ? sub(s, ts, te) : "");
         starts.push(c - ls);
-        kinds.push(info.name !== undefined ? info.name : false);
+        // (and Slurm's sacct: a job's Account, the cluster's accounting group, a project's)
+        const account = te - ts === 7 && info.name === undefined && ch.matchesAt(s, ts, te, "Account");
+        kinds.push(info.name !== undefined ? info.name : account ? cfg.byId["resource-name"] || false : false);
         codes.push(info.cred);
       }
       let r = le + 1;
@@ -3534,6 +3561,8 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
           let a = r + starts[q];
           let b = q + 1 < starts.length ? r + starts[q + 1] : end;
           if (b > end) b = end;
+          // (under a title aligned right, not a token the column's bounds cut: a pseudonym's on a second pass)
+          if (rights[q] && ((a > r && byteAt(s, a - 1) > SPACE) || (b < end && byteAt(s, b) > SPACE))) continue;
           while (a < b && byteAt(s, a) === SPACE) a++;
           while (b > a && byteAt(s, b - 1) === SPACE) b--;
           if (b <= a || unitWithin(s, SPACE, a, b, b - a) >= 0) continue;
@@ -5667,6 +5696,38 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, a > p + lit.length ? a : p + lit.length);
     }
   }
+  // the same tag maps in YAML (a Batch compute environment's, job queue's or job definition's `tags:`; a list of
+  // Key/Value pairs is another reader's), in a text with an AWS signal: each `<key>: <value>` line indented under it
+  for (let q = 0; q < 2 && name !== undefined; q++) {
+    const lit = q === 0 ? "tags:\n" : "Tags:\n";
+    p = firstOf(s, lit);
+    if (p >= 0 && !hasSignal(s, [])) p = -1;
+    while (p >= 0) {
+      let ls = p;
+      while (ls > 0 && p - ls < 64 && byteAt(s, ls - 1) === SPACE) ls--;
+      let r = p + lit.length;
+      for (let lines = 0; lines < 256 && r < n && (ls === 0 || byteAt(s, ls - 1) === LF); lines++) {
+        let k = r;
+        while (k < n && k - r < 64 && byteAt(s, k) === SPACE) k++;
+        if (k - r <= p - ls || k >= n) break;
+        const ks = k;
+        while (k < n && k - ks < 128 && nm.isNameUnit(byteAt(s, k))) k++;
+        if (k === ks || k + 1 >= n || byteAt(s, k) !== COLON || byteAt(s, k + 1) !== SPACE) break;
+        let le = s.indexOf("\n", k);
+        if (le < 0) le = n;
+        let a = k + 2;
+        let b = le;
+        while (b > a && (byteAt(s, b - 1) === 13 || byteAt(s, b - 1) === SPACE)) b--;
+        if (b - a >= 2 && (byteAt(s, a) === QUOTE || byteAt(s, a) === 39) && byteAt(s, b - 1) === byteAt(s, a)) {
+          a++;
+          b--;
+        }
+        if (a < b && nm.metadataValue(s, a, b, name) && !idShaped(cfg, s, a, b)) push(cfg, s, extra, a, b, name);
+        r = le + 1;
+      }
+      p = s.indexOf(lit, r > p + lit.length ? r : p + lit.length);
+    }
+  }
   // an IoT rule's topic filter (SELECT ... FROM 'brindlecove/reefers/+/telemetry'), in text that names IoT: masked
   // whole (its words one by one would be learned and replaced in prose); not AWS's own ($aws/things/...)
   for (let q = 0; q < 2 && name !== undefined; q++) {
@@ -6307,12 +6368,17 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     const e = name !== undefined ? nameAt(cfg, s, p + 16, n, name, extra) : n;
     p = s.indexOf("updated stack - ", e > p + 16 ? e : p + 16);
   }
-  // eb status / eb health: "Environment details for: <environment>"
-  p = firstOf(s, "Environment details for: ");
-  while (p >= 0) {
-    if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
-    const e = name !== undefined && signal === 1 ? nameAt(cfg, s, p + 25, n, name, extra) : p + 25;
-    p = s.indexOf("Environment details for: ", e > p + 25 ? e : p + 25);
+  // eb status / eb health: "Environment details for: <environment>", and its "Deployed Version: <version label>" (the
+  // EB CLI's app-<commit>-<yymmdd_hhmmss>)
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "Environment details for: " : "Deployed Version: ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+      const a = p + lit.length;
+      const e = name !== undefined && signal === 1 ? nameAt(cfg, s, a, n, name, extra) : a;
+      p = s.indexOf(lit, e > a ? e : a);
+    }
   }
   p = firstOf(s, "Stack Name [");
   while (p >= 0) {
@@ -6980,6 +7046,39 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("output ", e > p + 7 ? e : p + 7);
   }
+  // a file that holds a secret alone, as cat prints it on the next line: a path whose last segment names a credential
+  // (Lightsail's WordPress guide: cat $HOME/bitnami_application_password; /run/secrets/db_password, a .token file;
+  // not /etc/passwd)
+  p = firstOf(s, "cat ");
+  while (p >= 0) {
+    const c0 = p > 0 ? byteAt(s, p - 1) : LF;
+    let e = p + 4;
+    while (e < n && e - p < 260 && byteAt(s, e) > SPACE && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 39) e++;
+    const a = e < n && byteAt(s, e) === 13 ? e + 1 : e;
+    if (
+      (c0 === SPACE || c0 === LF || c0 === 9 || c0 === 59 || c0 === ch.PIPE) &&
+      e > p + 4 &&
+      a < n &&
+      byteAt(s, a) === LF
+    ) {
+      let ss = e;
+      while (ss > p + 4 && byteAt(s, ss - 1) !== SLASH) ss--;
+      let se = e;
+      // (without a short extension: db_password.txt)
+      for (let d = e - 1; d > ss && e - d <= 5; d--) if (byteAt(s, d) === DOT) se = d;
+      if (
+        se - ss >= 5 &&
+        !(se - ss === 6 && ch.matchesAt(s, ss, se, "passwd")) &&
+        creds.credentialKeyCode(s, ss, se) !== CRED_NONE &&
+        creds.printsSecret(s, p, a, n)
+      ) {
+        creds.secretLine(s, a + 1, n, false, CRED_SPAN);
+        if (CRED_SPAN.e > CRED_SPAN.s && byteAt(s, CRED_SPAN.s) !== 36)
+          push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
+      }
+    }
+    p = s.indexOf("cat ", e > p + 4 ? e : p + 4);
+  }
   // a hybrid activation's code as the SSM Agent registers with it (amazon-ssm-agent -register -code "<code>" -id ...)
   p = firstOf(s, "-register -code ");
   while (p >= 0) {
@@ -7432,9 +7531,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
 
 // Calls whose quoted arguments are names or secrets: an environment variable's default (os.getenv("EXPORT_BUCKET",
 // "acme-exports"): by the variable's name, as a key), and boto3's transfer methods' bucket argument, by position
-// (upload_file(path, "bucket", key)). [anchor, the argument's index; -1: a default by key]
+// (upload_file(path, "bucket", key)); PHP's constants (wp-config.php's define( 'DB_PASSWORD', 'x' ): by the constant's
+// name, WordPress's AUTH_KEY and *_SALT too). [anchor, the argument's index; -1: a default by key, -2: a PHP constant]
 const CALL_ARGUMENTS: [string, number][] = [
   ["getenv(", -1],
+  ["define(", -2],
   ["environ.get(", -1],
   ["upload_file(", 1],
   ["upload_fileobj(", 1],
@@ -7482,7 +7583,7 @@ function findCallArguments(cfg: ScanConfig, s: string, n: number, extra: Match[]
         while (k < n && byteAt(s, k) === SPACE) k++;
         const q = k < n ? byteAt(s, k) : -1;
         const e = q === QUOTE || q === 39 ? unitWithin(s, q, k + 1, n, 256) : -1;
-        if (e > k + 1) callArgument(cfg, s, k + 1, e, index < 0 ? key : -1, keyEnd, extra);
+        if (e > k + 1) callArgument(cfg, s, k + 1, e, index < 0 ? key : -1, keyEnd, extra, index === -2);
         if (e > 0) k = e;
       }
       p = s.indexOf(lit, k > p ? k : p + lit.length);
@@ -7490,12 +7591,28 @@ function findCallArguments(cfg: ScanConfig, s: string, n: number, extra: Match[]
   }
 }
 
-/** A call's quoted argument s[a, b): a bucket (key < 0), or the default of the variable named s[key, keyEnd). */
-function callArgument(cfg: ScanConfig, s: string, a: number, b: number, key: number, keyEnd: number, extra: Match[]) {
+/**
+ * A call's quoted argument s[a, b): a bucket (key < 0), or the default of the variable named s[key, keyEnd) (php: the
+ * value of a PHP constant, whose WordPress keys and salts, AUTH_KEY, NONCE_SALT, are secrets).
+ */
+function callArgument(
+  cfg: ScanConfig,
+  s: string,
+  a: number,
+  b: number,
+  key: number,
+  keyEnd: number,
+  extra: Match[],
+  php = false,
+) {
   if (idShaped(cfg, s, a, b) || matchesLowerAt(s, a, b, "arn:") || matchesLowerAt(s, a, b, "s3://")) return;
   let kind: Kind | undefined = cfg.byId["s3-bucket"];
   if (key >= 0) {
     if (keyEnd <= key) return;
+    if (php && creds.phpSecretConstant(s, key, keyEnd)) {
+      push(cfg, s, extra, a, b, cfg.byId["credential"]);
+      return;
+    }
     const code = creds.credentialKeyCode(s, key, keyEnd);
     if (code !== CRED_NONE) {
       push(cfg, s, extra, a, b, credentialKind(cfg, code, s, a, b));

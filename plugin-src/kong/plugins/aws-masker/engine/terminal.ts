@@ -1067,6 +1067,70 @@ function dataPlatformNames(s: string, n: number, spans: number[], count: number)
   return count;
 }
 
+/**
+ * Slurm's squeue table (a ParallelCluster head node's): under its header, JOBID PARTITION NAME USER ST TIME ..., the
+ * cells of NAME (a job's name) and USER (a person's login), each right-aligned under its title as squeue's default
+ * %.<width> formats print them, up to a blank line or a row that opens with no job id.
+ */
+function slurmQueue(s: string, n: number, spans: number[], count: number): number {
+  let q = ch.firstOf(s, "JOBID ");
+  while (q >= 0) {
+    let ls = q;
+    while (ls > 0 && q - ls < 64 && byteAt(s, ls - 1) === SPACE) ls--;
+    let le = s.indexOf("\n", q);
+    if (le < 0) le = n;
+    let next = le;
+    // the titles' ends, as offsets from the line's start: NAME's and USER's, and the title's before each
+    let nameEnd = -1;
+    let nameFrom = -1;
+    let userEnd = -1;
+    let userFrom = -1;
+    let prev = -1;
+    let partition = false;
+    let k = q;
+    for (let titles = 0; titles < 32 && k < le && le - q < 512 && (ls === 0 || byteAt(s, ls - 1) === LF); titles++) {
+      while (k < le && byteAt(s, k) === SPACE) k++;
+      const a = k;
+      while (k < le && byteAt(s, k) > SPACE) k++;
+      if (k === a) break;
+      const w = sub(s, a, k);
+      if (w === "PARTITION") partition = true;
+      else if (w === "NAME") {
+        nameFrom = prev;
+        nameEnd = k - ls;
+      } else if (w === "USER") {
+        userFrom = prev;
+        userEnd = k - ls;
+      }
+      prev = k - ls;
+    }
+    for (let rows = 0; partition && userEnd > 0 && rows < 4096 && next < n; rows++) {
+      const r = next + 1;
+      let re = s.indexOf("\n", r);
+      if (re < 0) re = n;
+      let f = r;
+      while (f < re && byteAt(s, f) === SPACE) f++;
+      if (f >= re || (cls(byteAt(s, f)) & C_DIGIT) === 0) break;
+      for (let c = 0; c < 2; c++) {
+        const from = c === 0 ? userFrom : nameFrom;
+        const to = c === 0 ? userEnd : nameEnd;
+        // (the cell's token is the one under the title's last unit, whole: a long name pushes its row's cells on)
+        if (from < 0 || r + to > re || byteAt(s, r + to - 1) === SPACE) continue;
+        let a = r + to - 1;
+        while (a > r && r + to - a < 64 && byteAt(s, a - 1) !== SPACE) a--;
+        let b = r + to;
+        while (b < re && b - r - to < 64 && byteAt(s, b) > SPACE) b++;
+        if (a === r || byteAt(s, a - 1) !== SPACE) continue;
+        if (c === 0 && personLogin(s, a, b) && !stopWord(s, a, b)) count = add(spans, count, a, b);
+        else if (c === 1) count = addName(s, spans, count, a, b);
+      }
+      next = re;
+    }
+    q = ch.indexFrom(s, "JOBID ", next > q + 6 ? next : q + 6);
+  }
+  return count;
+}
+
 // Spark's and Glue's own catalogs
 const CATALOGS = setOf("glue_catalog spark_catalog awsdatacatalog hive_metastore default");
 
@@ -1087,5 +1151,6 @@ export function terminalNames(s: string, n: number, spans: number[], count: numb
   count = vpnNames(s, n, spans, count);
   count = databaseNames(s, n, spans, count);
   count = dataPlatformNames(s, n, spans, count);
+  count = slurmQueue(s, n, spans, count);
   return units(s, n, spans, count);
 }
