@@ -6192,3 +6192,136 @@ describe("fresh material, forty-eighth pass: compute platforms", () => {
     expect(out).not.toContain("123456789012");
   });
 });
+
+describe("fresh material, forty-eighth pass: source code and automation", () => {
+  it("Terraform: a variable's default is read by the variable's name (a credential, a bucket, a key pair)", () => {
+    const text =
+      'provider "aws" {}\nvariable "region" {\n  type    = string\n  default = "us-east-2"\n}\n' +
+      'variable "artifact_bucket" {\n  description = "Where CodePipeline drops build artifacts"\n  type        = string\n' +
+      '  default     = "nwp-pipeline-artifacts-use2"\n}\n' +
+      'variable "ssh_key_name" {\n  type    = string\n  default = "nwp-ops-2023"\n}\n' +
+      'variable "datadog_api_key" {\n  type      = string\n  sensitive = true\n  validation {\n    condition = true\n  }\n' +
+      '  default   = "3f9c2a7e41b08d65c1e4a9f027b3d58e"\n}\n' +
+      'variable "db_password" { default = "Sup3rS3cret!x" }\n';
+    const out = mask(text);
+    for (const v of ["nwp-pipeline-artifacts-use2", "nwp-ops-2023", "3f9c2a7e41b08d65c1e4a9f027b3d58e", "Sup3rS3cret"])
+      expect(out).not.toContain(v);
+    // kept: the region, the variables' names, prose's "default ="
+    for (const v of ['default = "us-east-2"', 'variable "artifact_bucket" {', 'variable "datadog_api_key" {'])
+      expect(out).toContain(v);
+  });
+  it("ECR: namespaced repositories under repository keys, after a registry's variable, in a shell's list", () => {
+    const text =
+      "env:\n  AWS_REGION: us-east-2\n  ECR_REPOSITORY: nwp/ledger-api\n" +
+      "REPO          := nwp/fraud-scorer\nIMAGE_REPO=nwp/risk-engine\n" +
+      'REPOS="nwp/ledger-api nwp/fraud-scorer nwp/checkout-web"\n' +
+      "  IMAGE: $REGISTRY/brindlecove/recon-matcher\n" +
+      "docker push ${ECR_REGISTRY}/nwp/payout-api:$TAG; docker push $(REGISTRY)/nwp/ops-cli:v1\n" +
+      "image: ${{ steps.login-ecr.outputs.registry }}/settle-worker:${{ github.sha }}\n" +
+      "docker build -t $ECR_REGISTRY/$ECR_REPOSITORY:$IMAGE_TAG .\n";
+    const out = mask(text);
+    for (const v of [
+      "ledger-api",
+      "fraud-scorer",
+      "risk-engine",
+      "checkout-web",
+      "brindlecove",
+      "recon-matcher",
+      "payout-api",
+      "ops-cli",
+      "settle-worker",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("$ECR_REGISTRY/$ECR_REPOSITORY:$IMAGE_TAG");
+    expect(out).toContain("ECR_REPOSITORY: ");
+  });
+  it("boto3: f-string and str.format placeholders in ARNs and queue URLs; the placeholders stay", () => {
+    const text =
+      'NOTIFY_TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:finance-settlement-alerts"\n' +
+      'DLQ_URL = f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT_ID}/settle-batch-dlq"\n' +
+      'REPLAY = f"https://sqs.eu-west-1.amazonaws.com/{ACCOUNT_ID}/ledger-replay"\n' +
+      'arn = "arn:aws:sqs:{}:{}:orders-intake".format(region, account)\n' +
+      'POLICY = f"arn:aws:s3:::{BUCKET}/*"\n';
+    const out = mask(text);
+    for (const v of ["finance-settlement-alerts", "settle-batch-dlq", "ledger-replay", "orders-intake"])
+      expect(out).not.toContain(v);
+    for (const v of ["arn:aws:sns:{REGION}:{ACCOUNT_ID}:", "arn:aws:s3:::{BUCKET}/*", "sqs.{REGION}.amazonaws.com/"])
+      expect(out).toContain(v);
+  });
+  it("CI variables of CodeDeploy and CodeArtifact name their application, group and repository", () => {
+    const out = mask(
+      "env:\n  AWS_REGION: us-east-2\n  CODEDEPLOY_APP: ledger-cd\n  CODEDEPLOY_GROUP: ledger-dg\n" +
+        "ARG CODEARTIFACT_REPO=bc-python-internal\nARG CODEARTIFACT_DOMAIN=brindle-artifacts\n",
+    );
+    for (const v of ["ledger-cd", "ledger-dg", "bc-python-internal", "brindle-artifacts"]) expect(out).not.toContain(v);
+    expect(out).toContain("CODEDEPLOY_APP: ");
+  });
+  it("CDK: secrets and parameters by name (fromSecretNameV2, valueForStringParameter); construct ids stay", () => {
+    const out = mask(
+      "const s = sm.Secret.fromSecretNameV2(this, 'DbSecret', 'prod/recon/aurora-writer');\n" +
+        "const h = ssm.StringParameter.valueForStringParameter(this, '/brindlecove/prod/recon/api-host');\n" +
+        "const l = ssm.StringParameter.valueFromLookup(this, '/brindlecove/prod/recon/vpc-id');\n" +
+        "const b = s3.Bucket.fromBucketName(this, 'ImportedReports', props.reportsBucket);\n",
+    );
+    for (const v of ["prod/recon/aurora-writer", "recon/api-host", "recon/vpc-id"]) expect(out).not.toContain(v);
+    for (const v of ["'DbSecret'", "'ImportedReports'", "props.reportsBucket"]) expect(out).toContain(v);
+  });
+  it("account maps: an account's alias as the key of its id; keys that say what the number is stay", () => {
+    const out = mask(
+      'import boto3\nACCOUNTS = {\n    "payments-staging": "561207448390",\n    "shared-services": "204918337651",\n}\n' +
+        'accounts = {\n  log_archive = "204918337652"\n  aws_account_id = "204918337653"\n}\n' +
+        '{"order-number": "204918337654"}\n',
+    );
+    for (const v of ["payments-staging", "shared-services", "log_archive", "561207448390"])
+      expect(out).not.toContain(v);
+    for (const v of ['"order-number": ', "aws_account_id = "]) expect(out).toContain(v);
+  });
+  it("database constants with a _DB suffix, a quoted value only", () => {
+    const out = mask(
+      'GLUE_DB = "brindlecove_raw"  # aws glue\nathena_db: "ledger_curated"\nSOURCE_DB = get_source_db()\n',
+    );
+    for (const v of ["brindlecove_raw", "ledger_curated"]) expect(out).not.toContain(v);
+    expect(out).toContain("SOURCE_DB = get_source_db()");
+  });
+  it("code references under name keys stay: keyword arguments' constants and member access", () => {
+    const text =
+      'SOURCE_DB = "brindlecove_raw"\n# aws glue\n' +
+      "dyf = glue.create_dynamic_frame.from_catalog(database=SOURCE_DB, table_name=SOURCE_TABLE, catalog_id=CATALOG_ID)\n" +
+      "await ddb.send(new GetCommand({ TableName: CONFIG.cartTable, Key: { id } })); // aws-sdk\n" +
+      "{ EventBusName: CONFIG.eventBus, SecretId: CONFIG.dbSecretId, REPORT_BUCKET: reports.bucketName }\n" +
+      "tableName := cfg.TableName\n";
+    const out = mask(text);
+    for (const v of [
+      "database=SOURCE_DB, table_name=SOURCE_TABLE, catalog_id=CATALOG_ID",
+      "TableName: CONFIG.cartTable",
+      "EventBusName: CONFIG.eventBus",
+      "SecretId: CONFIG.dbSecretId",
+      "REPORT_BUCKET: reports.bucketName",
+      "tableName := cfg.TableName",
+    ])
+      expect(out).toContain(v);
+    expect(out).not.toContain("brindlecove_raw");
+  });
+  it("GitHub Actions: a step's id and one-word name stay; a container's name is still read", () => {
+    const text =
+      "jobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n" +
+      "      - name: Login to Amazon ECR\n        id: login-ecr\n        uses: aws-actions/amazon-ecr-login@v2\n" +
+      "      - name: Build\n        id: build-image\n        env:\n          ECR_REGISTRY: ${{ steps.login-ecr.outputs.registry }}\n" +
+      "        run: |\n          docker build .\n" +
+      "      - name: Notify\n        run: echo done\n" +
+      "containers:\n  - name: ledger-api-worker\n    image: 123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1\n";
+    const out = mask(text);
+    for (const v of ["id: login-ecr", "id: build-image", "- name: Notify", "steps.login-ecr.outputs.registry"])
+      expect(out).toContain(v);
+    expect(out).not.toContain("ledger-api-worker");
+  });
+  it("DynamoDB key schema attributes in the CLI's shorthand stay; the table goes", () => {
+    const out = mask(
+      "aws dynamodb create-table --table-name carts-ledger --attribute-definitions AttributeName=cartId,AttributeType=S " +
+        "--key-schema AttributeName=cartId,KeyType=HASH",
+    );
+    expect(out).toContain("AttributeName=cartId,AttributeType=S");
+    expect(out).toContain("AttributeName=cartId,KeyType=HASH");
+    expect(out).not.toContain("carts-ledger");
+  });
+});

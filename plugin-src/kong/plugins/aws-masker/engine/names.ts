@@ -813,6 +813,9 @@ const GENERIC_ENDINGS = [
   "functions",
   "repository",
   "repositories",
+  // (forty-eighth pass) a Makefile's or a script's REPO, IMAGE_REPO, REPOS: an ECR repository, with its namespace
+  "repo",
+  "repos",
   "vault",
   "topic",
   "topics",
@@ -1943,6 +1946,7 @@ export function valueAfter(
   while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
   let sep = false;
   let spacedAssign = false;
+  let goShort = false;
   // an XML element: <KeyName>x</KeyName> (the Query APIs' responses, S3's errors, the CLI's --debug bodies)
   const xml = q0 === 62 && keyStart > 0 && byteAt(s, keyStart - 1) === 60;
   if (xml) {
@@ -1959,6 +1963,12 @@ export function valueAfter(
     if (k + 1 < n && (byteAt(s, k + 1) === c || byteAt(s, k + 1) === 47)) return false; // ::, ==, ://
     sep = true;
     k++;
+    // (a Makefile's simply expanded variable, REPO := x; Go's short declaration, bucket := cfg.Bucket, is code unless
+    // its value is quoted, as after a spaced "=")
+    if (c === 58 && k < n && byteAt(s, k) === 61 && k - j > 1) {
+      k++;
+      goShort = (cls(byteAt(s, keyStart)) & ch.C_UPPER) === 0 || (cls(byteAt(s, keyStart + 1)) & C_LOWER) !== 0;
+    }
     // a hash's arrow: PHP's 'TableName' => 'x' (the AWS SDK for PHP), Ruby's :stream_name => "x", Logstash's queue => x
     if (c === 61 && k < n && byteAt(s, k) === 62) k++;
   } else if (
@@ -2080,6 +2090,7 @@ export function valueAfter(
   } else if (quote >= 0) {
     if (end >= n || byteAt(s, end) !== quote || (quote === 92 && escapedQuote(s, end, n) !== esc)) return false;
   } else {
+    if (goShort) return false;
     // `x = y` unquoted is code (a reference), unless y is kebab-case to the end of the line (INI: role_session_name = a-b)
     // (also a stack output or an alarm dimension: `Stack.TableName = Orders`, `[DBInstanceIdentifier = db-1]`)
     if (
@@ -2095,11 +2106,333 @@ export function valueAfter(
       return false;
     if (end < n && !endsUnquoted(byteAt(s, end))) return false;
     while (end === b && b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
+    if (codeReference(s, a, b, j, keyStart, n)) return false;
   }
   if (spaced ? !spacedName(s, a, b) : !plausibleName(s, a, b, kind)) return false;
   value.s = a;
   value.e = b;
   return true;
+}
+
+/** The last default hclVariableName read: its string, place, and the variable's name (s < 0: none). */
+const HCL_MEMO = { s: "", at: -1, ks: -1, ke: -1 };
+
+/**
+ * The name of the Terraform variable whose block holds the `default` at i (`variable "artifact_bucket" {` / `type =
+ * string` / `default = "x"`): the block's "{" is looked for at most 1,024 units back, over nested blocks (validation,
+ * object types); a walk that reaches the previous default of the same string with no brace between ends as that one
+ * did, or gives up (linear on a run of them). Sets key to the name's span (inside its quotes).
+ */
+export function hclVariableName(s: string, i: number, key: Span): boolean {
+  const memo = HCL_MEMO;
+  const again = memo.s === s && memo.at < i;
+  let depth = 0;
+  let k = i - 1;
+  let ks = -1;
+  let ke = -1;
+  for (; k >= 0 && i - k <= 1024; k--) {
+    if (again && k === memo.at) {
+      if (depth === 0) {
+        ks = memo.ks;
+        ke = memo.ke;
+      }
+      k = -2;
+      break;
+    }
+    const c = byteAt(s, k);
+    if (c === 125) depth++;
+    else if (c === 123) {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  if (k >= 0 && byteAt(s, k) === 123) {
+    // variable "<name>" {
+    let q = k - 1;
+    while (q > 0 && k - q < 16 && (byteAt(s, q) === 32 || byteAt(s, q) === 9)) q--;
+    if (q > 10 && byteAt(s, q) === 34) {
+      const e = q;
+      q--;
+      while (q > 0 && e - q < 128 && (isKeyUnit(byteAt(s, q)) || byteAt(s, q) === 46)) q--;
+      if (q >= 9 && byteAt(s, q) === 34 && q < e - 1 && matchesAt(s, q - 9, q, "variable ")) {
+        const l = q - 10;
+        if (l < 0 || byteAt(s, l) === 10 || byteAt(s, l) === 32 || byteAt(s, l) === 9) {
+          ks = q + 1;
+          ke = e;
+        }
+      }
+    }
+  }
+  memo.s = s;
+  memo.at = i;
+  memo.ks = ks;
+  memo.ke = ke;
+  if (ks < 0) return false;
+  key.s = ks;
+  key.e = ke;
+  return true;
+}
+
+/**
+ * True when s[a, b) is a shell's list in one string, `nwp/ledger-api nwp/fraud-scorer`: two words or more, one blank
+ * between each, every word a token of names (a "/", "-", "_" or digit in it: not words of prose).
+ */
+export function blankList(s: string, a: number, b: number): boolean {
+  let words = 0;
+  let marked = false;
+  for (let k = a; k <= b; k++) {
+    const c = k < b ? byteAt(s, k) : 32;
+    if (c === 32) {
+      if (!marked || k === a || byteAt(s, k - 1) === 32) return false;
+      words++;
+      marked = false;
+    } else if (c === 47 || c === 45 || c === 95 || (cls(c) & C_DIGIT) !== 0) marked = true;
+    else if (!isNameUnit(c)) return false;
+  }
+  return words >= 2;
+}
+
+/**
+ * Where an image's repository starts after a registry's variable at p (the anchor "REGISTRY", or "registry }}/" when
+ * expr): `$REGISTRY/`, `$ECR_REGISTRY/`, `${ECR_REGISTRY}/`, `$(REGISTRY)/`, or GitHub Actions'
+ * `${{ steps.login-ecr.outputs.registry }}/`; -1 when the anchor is none of them or no repository's unit follows.
+ */
+export function registryPathStart(s: string, p: number, n: number, expr: boolean): number {
+  let r = p + 8;
+  if (expr) {
+    r = p + 12;
+    let k = p;
+    while (k > 0 && p - k < 64 && byteAt(s, k - 1) !== 123 && byteAt(s, k - 1) !== 10) k--;
+    if (k < 3 || byteAt(s, k - 1) !== 123 || byteAt(s, k - 2) !== 123 || byteAt(s, k - 3) !== 36) return -1;
+  } else {
+    // the variable: $, ${ or $( before a name of capitals ending in REGISTRY, closed by what opened it
+    let k = p;
+    while (k > 0 && p - k < 32 && ((cls(byteAt(s, k - 1)) & (ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, k - 1) === 95))
+      k--;
+    if (k < 1) return -1;
+    let o = byteAt(s, k - 1);
+    if (o === 123 || o === 40) {
+      const close = o === 123 ? 125 : 41;
+      if (k < 2 || byteAt(s, k - 2) !== 36 || r >= n || byteAt(s, r) !== close) return -1;
+      r++;
+      o = 36;
+    }
+    if (o !== 36 || r >= n || byteAt(s, r) !== 47) return -1;
+    r++;
+  }
+  return r < n && (cls(byteAt(s, r)) & (C_LOWER | C_DIGIT)) !== 0 ? r : -1;
+}
+
+// the last words of keys that say what a number is (accountMapKey)
+const NUMBER_FIELDS = ch.wordSet("id ids no num number count size phone ts time date code key value total amount seq");
+
+/**
+ * The key of a map member whose value is the account id starting at i, when it is an account's alias: a lower-case
+ * kebab or snake token (`"payments-staging": "561207448390"`, `shared_services = "..."`, YAML `log-archive: ...`), not
+ * a key of its own (`account_id`, `owner-id`, `build_number`). Sets key to its span; false when there is none.
+ */
+export function accountMapKey(s: string, i: number, key: Span): boolean {
+  let k = i - 1;
+  const q = k >= 0 ? byteAt(s, k) : -1;
+  if (q === 34 || q === 39) k--;
+  while (k >= 0 && i - k < 8 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k--;
+  if (k < 2 || (byteAt(s, k) !== 58 && byteAt(s, k) !== 61)) return false;
+  k--;
+  while (k >= 0 && i - k < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k--;
+  const kq = k >= 0 ? byteAt(s, k) : -1;
+  if (kq === 34 || kq === 39) k--;
+  const e = k + 1;
+  let joined = false;
+  while (k >= 0 && e - k <= 64) {
+    const c = byteAt(s, k);
+    if (c === 45 || c === 95) joined = true;
+    else if ((cls(c) & (C_LOWER | C_DIGIT)) === 0) break;
+    k--;
+  }
+  const a = k + 1;
+  // (the key opens the member: after a quote of the same kind, a brace, a comma or a line's blanks)
+  if (!joined || e - a < 4 || e - a > 64 || (cls(byteAt(s, a)) & C_LOWER) === 0) return false;
+  const open = k >= 0 ? byteAt(s, k) : 10;
+  if (kq === 34 || kq === 39 ? open !== kq : open !== 32 && open !== 9 && open !== 10 && open !== 123 && open !== 44)
+    return false;
+  // (not a key that says what the number is: account_id, owner-id, order_number, phone-no)
+  const w = sub(s, a, e);
+  if (w.indexOf("account") >= 0 || w.indexOf("owner") >= 0) return false;
+  let u = e - 1;
+  while (u > a && byteAt(s, u) !== 45 && byteAt(s, u) !== 95) u--;
+  if (u > a && NUMBER_FIELDS[sub(s, u + 1, e)] === true) return false;
+  key.s = a;
+  key.e = e;
+  return true;
+}
+
+// A deployment tool's variable: an AWS service's word, then what of it the value names (CODEDEPLOY_APP,
+// CODEDEPLOY_GROUP, CODEARTIFACT_REPO, EB_ENVIRONMENT: the inputs of aws-actions' deploy actions, fed from env:, and
+// a Dockerfile's build args for CodeArtifact). Lower case; the head joined to the tail by "_", "-" or camelCase.
+const SERVICE_KEY_HEADS = ["codedeploy", "codeartifact", "ecs", "ecr", "eb", "beanstalk", "amplify", "appconfig"];
+const SERVICE_KEY_TAILS = ch.wordSet(
+  "app application group deploymentgroup deployment_group deployment-group repo domain environment",
+);
+
+/**
+ * True when the key token ending at j (at most 40 units) is a deployment tool's variable naming a resource of an AWS
+ * service (SERVICE_KEY_HEADS, then SERVICE_KEY_TAILS: CODEDEPLOY_APP, codeartifact-repo, codedeployGroup); sets key.
+ */
+export function serviceKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
+  // (cheap first: the key's last unit ends one of the tails: p, n, o, t)
+  const last = j > 0 ? lowerCode(byteAt(s, j - 1)) : 0;
+  if (last !== 112 && last !== 110 && last !== 111 && last !== 116) return false;
+  let k = j;
+  while (k > 0 && j - k < 40 && isKeyUnit(byteAt(s, k - 1))) k--;
+  if (j - k < 5 || (k > 0 && isKeyUnit(byteAt(s, k - 1)))) return false;
+  for (const head of SERVICE_KEY_HEADS) {
+    let t = k + head.length;
+    if (t + 3 > j || !ch.matchesLowerAt(s, k, j, head)) continue;
+    const c = byteAt(s, t);
+    if (c === 95 || c === 45) t++;
+    else if ((cls(c) & ch.C_UPPER) === 0 || (cls(byteAt(s, t - 1)) & C_LOWER) === 0) continue;
+    if (SERVICE_KEY_TAILS[sub(s, t, j).toLowerCase()] === true) {
+      key.start = k;
+      key.dashes = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * True when the key token ending at j is a database's constant or setting, `<word>_DB` or `<word>_db` (also "-"),
+ * upper or lower case throughout (SOURCE_DB, glue_db, athena-db), and its value quoted (`GLUE_DB = "raw"`, `glue_db:
+ * 'raw'`): the database's name (Glue's and Athena's examples name them so). Alone, "db" names no key. Sets key.
+ */
+export function dbKeyEndingAt(s: string, j: number, n: number, key: KeyToken): boolean {
+  if (j < 5 || j >= n) return false;
+  const d = byteAt(s, j - 2);
+  const upper = d === 68;
+  if (!(upper ? byteAt(s, j - 1) === 66 : d === 100 && byteAt(s, j - 1) === 98)) return false;
+  const joiner = byteAt(s, j - 3);
+  if (joiner !== 95 && joiner !== 45) return false;
+  let k = j - 3;
+  const word = upper ? ch.C_UPPER | C_DIGIT : C_LOWER | C_DIGIT;
+  while (k > 0 && j - k < 64) {
+    const c = byteAt(s, k - 1);
+    if ((cls(c) & word) !== 0 || c === 95 || c === 45) k--;
+    else break;
+  }
+  // (a letter opens the key; nothing but a blank, a quote or a line's start before it)
+  if (j - 3 - k < 2 || (cls(byteAt(s, k)) & (ch.C_UPPER | C_LOWER)) === 0) return false;
+  if (k > 0 && (cls(byteAt(s, k - 1)) & C_ALNUM) !== 0) return false;
+  // the separator, then a quote
+  let v = j;
+  if (v < n && (byteAt(s, v) === 34 || byteAt(s, v) === 39)) v++;
+  while (v < n && v - j < 16 && (byteAt(s, v) === 32 || byteAt(s, v) === 9)) v++;
+  if (v >= n || (byteAt(s, v) !== 61 && byteAt(s, v) !== 58)) return false;
+  v++;
+  while (v < n && v - j < 48 && (byteAt(s, v) === 32 || byteAt(s, v) === 9)) v++;
+  if (v >= n || (byteAt(s, v) !== 34 && byteAt(s, v) !== 39)) return false;
+  key.start = k;
+  key.dashes = 0;
+  return true;
+}
+
+/**
+ * True when the key s[k, j) is a DynamoDB key schema's `AttributeName` in the CLI's shorthand, its value s[?, b) followed
+ * by `,AttributeType=` or `,KeyType=` (`--attribute-definitions AttributeName=cartId,AttributeType=S`): a field's name.
+ */
+export function keySchemaAttribute(s: string, k: number, j: number, b: number, n: number): boolean {
+  return (
+    j - k === 13 &&
+    b + 9 < n &&
+    byteAt(s, b) === 44 &&
+    matchesAt(s, k, j, "AttributeName") &&
+    (matchesAt(s, b + 1, n, "AttributeType=") || matchesAt(s, b + 1, n, "KeyType="))
+  );
+}
+
+/**
+ * True when the key s[k, j) (`id` or `name`, a ":" after it) is a GitHub Actions step's label: a key of a list item
+ * whose item also holds `uses:` or `run:` (`- name: Notify` / `  id: login-ecr` / `  uses: ...`): the step's id is
+ * what `steps.<id>.outputs` reads, its name a title. The item's lines are read up and down, at most 512 units each way.
+ */
+export function workflowStepKey(s: string, k: number, j: number, n: number): boolean {
+  if (!(j - k === 2 ? matchesAt(s, k, j, "id") : j - k === 4 && matchesAt(s, k, j, "name"))) return false;
+  // the key's line: blanks, or blanks and "- ", before it
+  let ls = k;
+  while (ls > 0 && k - ls < 64 && byteAt(s, ls - 1) === 32) ls--;
+  let item = false;
+  if (ls > 1 && byteAt(s, ls - 1) === 45 && byteAt(s, ls - 2) === 32) {
+    item = true;
+    ls -= 2;
+    while (ls > 0 && k - ls < 64 && byteAt(s, ls - 1) === 32) ls--;
+  }
+  if (ls > 0 && byteAt(s, ls - 1) !== 10) return false;
+  const col = k - ls;
+  // down the item's lines (each opens at col, past a "- " only on the item's own line), then up to its "- " line
+  for (let dir = 1; dir >= -1; dir -= 2) {
+    if (dir < 0 && item) break;
+    let p = ls;
+    for (let lines = 0; lines < 32; lines++) {
+      if (dir > 0) {
+        while (p < n && p - ls < 512 && byteAt(s, p) !== 10) p++;
+        if (p >= n || p - ls >= 512) break;
+        p++;
+      } else {
+        if (p < 2 || ls - p >= 512) break;
+        p--;
+        while (p > 0 && ls - p < 512 && byteAt(s, p - 1) !== 10) p--;
+      }
+      let d = 0;
+      while (p + d < n && d <= col && byteAt(s, p + d) === 32) d++;
+      const c = p + d < n ? byteAt(s, p + d) : -1;
+      // (a blank line, a comment, or a line of a key's nested value: env's members, run's script)
+      if (c === 10 || c === 13 || c === 35 || d > col) continue;
+      let at = p + d;
+      const dash = d === col - 2 && c === 45 && p + d + 1 < n && byteAt(s, p + d + 1) === 32;
+      if (dash && dir > 0) break; // (the next item)
+      if (dash) at = p + col;
+      else if (d !== col) break; // (the item ends)
+      if (matchesAt(s, at, n, "uses:") || matchesAt(s, at, n, "run:")) return true;
+      if (dash) break; // (the item's first line)
+    }
+  }
+  return false;
+}
+
+/**
+ * True when the unquoted value s[a, b) of the key s[keyStart, j) is clearly code, a reference rather than a name: a
+ * member access whose last part is lowerCamel (TableName: CONFIG.cartTable, REPORT_BUCKET: reports.bucketName), or an
+ * UPPER_SNAKE constant passed to a keyword argument (from_catalog(database=SOURCE_DB, table_name=SOURCE_TABLE)).
+ */
+function codeReference(s: string, a: number, b: number, j: number, keyStart: number, n: number): boolean {
+  const after = b < n ? byteAt(s, b) : -1;
+  // a keyword argument: a lower-case key, "=" right after it, the constant, then "," or ")"
+  if (
+    byteAt(s, j) === 61 &&
+    a === j + 1 &&
+    (after === 44 || after === 41) &&
+    (cls(byteAt(s, keyStart)) & C_LOWER) !== 0 &&
+    (keyStart === 0 || byteAt(s, keyStart - 1) !== 45) &&
+    (cls(byteAt(s, a)) & ch.C_UPPER) !== 0
+  ) {
+    let under = false;
+    let k = a;
+    for (; k < b; k++) {
+      const c = byteAt(s, k);
+      if (c === 95) under = true;
+      else if ((cls(c) & (ch.C_UPPER | C_DIGIT)) === 0) break;
+    }
+    if (k === b && under) return true;
+  }
+  // a member access: identifier.lowerCamel (the last part opens lower case and holds a capital; no "-")
+  let dot = -1;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c === 46) dot = k;
+    else if (c === 45 || c === 64 || c === 43) return false;
+  }
+  if (dot <= a || dot + 2 >= b || (cls(byteAt(s, dot + 1)) & C_LOWER) === 0) return false;
+  for (let k = dot + 2; k < b; k++) if ((cls(byteAt(s, k)) & ch.C_UPPER) !== 0) return true;
+  return false;
 }
 
 /**
@@ -2442,6 +2775,13 @@ export function withOccurrences<M extends Occurrence>(found: M[], occ: M[]): M[]
 }
 
 /** Above this many learned names, occurrences are found by one pass over the tokens of s instead of a search per name. */
+/**
+ * CDK's calls whose last quoted argument is a resource's name (scanner.ts findCdkImports): [anchor, the method's head]
+ * pairs. Imports by name (Bucket.fromBucketName(this, 'Id', 'x'), Secret.fromSecretNameV2(this, 'Id', 'prod/x')) and
+ * SSM parameters read by name (StringParameter.valueForStringParameter(this, '/x/y'), valueFromLookup(this, '/x/y')).
+ */
+export const CDK_CALLS = ["Name(", "from", "NameV2(", "from", "StringParameter(", "valueFor", "FromLookup(", "value"];
+
 export const SEARCH_MAX = 8;
 
 /** INDEX.odd while it is empty (never added to). */

@@ -2047,6 +2047,9 @@ function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean 
  * back), or the key before the object's "{" (JSON).
  */
 function matchParameterDefault(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
+  // a Terraform variable's default (variable "<name>" { default = "x" }): read by the variable's name
+  if (byteAt(s, i) === 100)
+    return nm.hclVariableName(s, i, VALUE_SPAN) ? valueOfKey(cfg, s, VALUE_SPAN.s, VALUE_SPAN.e, i, j, n, out) : 0;
   let ke = -1; // the parameter's name ends here
   // (a walk that reaches the last Default's place in the same string ends as that one did: linear on a run of them)
   const memo = PARAM_MEMO;
@@ -2139,8 +2142,11 @@ function matchKeyValue(
   let generic = false;
   // an id key (DetectorId, --query-execution-id): its value when opaque, the id of a resource no kind lists
   let idKey = false;
+  // a database's constant (SOURCE_DB = "x", glue_db: 'y'): gated as a generic key, its value a database's name
+  let dbKey = false;
   if (kind === undefined) {
-    if (nm.genericKeyEndingAt(s, j, KEY_TOKEN)) generic = true;
+    if (nm.genericKeyEndingAt(s, j, KEY_TOKEN) || nm.serviceKeyEndingAt(s, j, KEY_TOKEN)) generic = true;
+    else if (nm.dbKeyEndingAt(s, j, n, KEY_TOKEN)) dbKey = true;
     else if (nm.idKeyEndingAt(s, j, KEY_TOKEN)) {
       // (cheap first: past the separator, blanks and quotes the value opens with a letter or digit, or a plural key's
       // list with "[" or a line feed)
@@ -2154,10 +2160,11 @@ function matchKeyValue(
       // (a list under a singular key too: Grafana's CloudWatch dimensions, "CacheClusterId": ["a", "b"])
       idKey = (cls(c) & C_ALNUM) !== 0 || c === ch.LBRACKET || (c === LF && byteAt(s, j - 1) === 115);
     }
-    if ((generic || idKey) && hasSignal(s, out)) {
+    if (dbKey && hasSignal(s, out)) kind = cfg.byId["database-name"];
+    else if ((generic || idKey) && hasSignal(s, out)) {
       kind = cfg.byId["resource-name"];
       generic = true;
-    } else if ((generic || idKey) && ENCODED.depth === 0) {
+    } else if ((generic || idKey || dbKey) && ENCODED.depth === 0) {
       // (before the text's first AWS signal the key is kept aside and read again when the text has one after all:
       // create-account-status's "Id" and "AccountName" above its "AccountId"; scanWords, cfg.signalKeys. Read now,
       // its value's reading would run in every text without a signal, from interpreted code, and LuaJIT blacklisted
@@ -2251,6 +2258,11 @@ function matchKeyValue(
   // kind and one pseudonym, wherever the id stands
   // (a region under a name key, region_name="us-west-2", names no resource)
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
+  // a GitHub Actions step's id and name (`- name: Notify` / `  id: login-ecr` / `  uses: ...`): labels of the workflow
+  if ((j - keyStart === 2 || j - keyStart === 4) && byteAt(s, j) === COLON && nm.workflowStepKey(s, keyStart, j, n))
+    return b;
+  // (and a DynamoDB key schema's attribute, AttributeName=cartId,AttributeType=S: a field's name)
+  if (generic && byteAt(s, j) === ch.EQUALS && nm.keySchemaAttribute(s, keyStart, j, b, n)) return b;
   if (idKey) {
     // an id key's value (DetectorId, --finding-ids a b c: a list flag's values after one blank each, AWS CLI commands
     // take no positional arguments): each an opaque token is kept aside (cfg.idValues) and masked as a resource name
@@ -2402,6 +2414,24 @@ function matchKeyValue(
       plausibleName(s, t, keyStart - 1, generic)
     )
       push(cfg, s, out, t, keyStart - 1, generic);
+  }
+  // a shell's list in one string under a plural key (REPOS="nwp/ledger-api nwp/fraud-scorer"): each item a name
+  if (
+    generic &&
+    lowerCode(byteAt(s, j - 1)) === 115 &&
+    a > 0 &&
+    (byteAt(s, a - 1) === QUOTE || byteAt(s, a - 1) === 39) &&
+    b < n &&
+    byteAt(s, b) === byteAt(s, a - 1) &&
+    nm.blankList(s, a, b)
+  ) {
+    for (let k = a; k < b; k++) {
+      const e = unitWithin(s, SPACE, k, b, 256);
+      const w = e < 0 ? b : e;
+      if (plausibleName(s, k, w, kind) && !idShaped(cfg, s, k, w)) push(cfg, s, out, k, w, kind);
+      k = w;
+    }
+    return b;
   }
   push(cfg, s, out, a, b, kind);
   // an unquoted list of names: buckets: a, b, c
@@ -2792,6 +2822,9 @@ function matchAccountByContext(
     if (!kindOn(cfg, kind)) return 0;
     if (hasSignal(s, out)) {
       push(cfg, s, out, i, j, kind);
+      // an account map's key: the account's alias ({"payments-staging": "<id>"}; merged at the scan's end, in order)
+      if (ENCODED.depth === 0 && nm.accountMapKey(s, i, VALUE_SPAN))
+        push(cfg, s, cfg.signalValues, VALUE_SPAN.s, VALUE_SPAN.e, cfg.byId["resource-name"]);
     } else {
       const before = out.length;
       push(cfg, s, out, i, j, kind);
@@ -2800,6 +2833,8 @@ function matchAccountByContext(
     return j;
   }
   push(cfg, s, out, i, j, cfg.byFamily["arn-account"]);
+  if (ENCODED.depth === 0 && nm.accountMapKey(s, i, VALUE_SPAN))
+    push(cfg, s, cfg.signalValues, VALUE_SPAN.s, VALUE_SPAN.e, cfg.byId["resource-name"]);
   // the console's account menu and the switch-role history: "<account id> (<alias or name>)"
   if (j + 3 < n && byteAt(s, j) === SPACE && byteAt(s, j + 1) === ch.LPAREN) {
     const e = unitWithin(s, ch.RPAREN, j + 2, n, 64);
@@ -2842,8 +2877,9 @@ for (let c = 0; c < 256; c++) {
 
 function arnFieldEnd(s: string, a: number, n: number): number {
   // a template's placeholder for the field (CloudFormation's ${AWS::AccountId}, Terraform's ${var.account_id})
-  if (a + 1 < n && byteAt(s, a) === ch.DOLLAR && byteAt(s, a + 1) === ch.LBRACE) {
-    const e = unitWithin(s, ch.RBRACE, a + 2, n, 96);
+  // (and Python's f-string or str.format placeholder: f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:x", "arn:aws:sqs:{}:{}:x")
+  if (a + 1 < n && ((byteAt(s, a) === ch.DOLLAR && byteAt(s, a + 1) === ch.LBRACE) || byteAt(s, a) === ch.LBRACE)) {
+    const e = unitWithin(s, ch.RBRACE, a + 1, n, 96);
     return e > 0 && e + 1 < n && byteAt(s, e + 1) === 58 ? e + 1 : -1;
   }
   // letters, digits, "-", "_" and a policy's wildcards (arn:aws:iam::*:role/x, arn:aws:sqs:*:<account>:q), up to the
@@ -3340,12 +3376,19 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
 }
 
 function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Match[]): void {
-  // /123456789012/queue-name
+  // /123456789012/queue-name (or a template's account: /{ACCOUNT_ID}/queue-name, /${AWS::AccountId}/queue-name)
   const a = slash + 1;
-  const d = runOf(s, a, n, C_DIGIT);
-  if (d !== 12 || a + d >= n || byteAt(s, a + d) !== 47) return;
-  push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
-  const q = a + 13;
+  let q: number;
+  if (a + 1 < n && (byteAt(s, a) === ch.LBRACE || (byteAt(s, a) === ch.DOLLAR && byteAt(s, a + 1) === ch.LBRACE))) {
+    const e = unitWithin(s, ch.RBRACE, a + 1, n, 96);
+    if (e < 0 || e + 1 >= n || byteAt(s, e + 1) !== 47) return;
+    q = e + 2;
+  } else {
+    const d = runOf(s, a, n, C_DIGIT);
+    if (d !== 12 || a + d >= n || byteAt(s, a + d) !== 47) return;
+    push(cfg, s, extra, a, a + 12, cfg.byFamily["arn-account"]);
+    q = a + 13;
+  }
   const e = ch.segmentEnd(s, q, n, 1024);
   if (e > q) push(cfg, s, extra, q, e, cfg.hostKinds["sqs"]);
 }
@@ -4173,38 +4216,49 @@ function findServiceAccounts(cfg: ScanConfig, s: string, n: number, extra: Match
 
 /** CDK imports: Bucket.fromBucketName(this, 'Id', 'name') ... */
 function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  const fn = "Name(";
-  let p = firstOf(s, fn);
-  while (p >= 0) {
-    // CDK imports: Bucket.fromBucketName(this, 'Id', 'name'), Function.fromFunctionName(...), Table.fromTableName(...)
-    let k = p + fn.length;
-    let lastA = -1;
-    let lastE = -1;
-    while (k < n && k - p < 256 && byteAt(s, k) !== 41 && byteAt(s, k) !== 10) {
-      const q = byteAt(s, k);
-      if (q === QUOTE || q === 39 || q === 96) {
-        const e = unitWithin(s, q, k + 1, n, 256);
-        if (e < 0 || e - k > 256) break;
-        lastA = k + 1;
-        lastE = e;
-        k = e + 1;
-      } else k++;
+  let p: number;
+  // (and the secrets' and parameters' by name: Secret.fromSecretNameV2(this, 'Id', 'prod/x'),
+  // StringParameter.valueForStringParameter(this, '/x/y'), valueFromLookup(this, '/x/y'); nm.CDK_CALLS)
+  for (let f = 0; f < nm.CDK_CALLS.length; f += 2) {
+    const fn = nm.CDK_CALLS[f];
+    const head = nm.CDK_CALLS[f + 1];
+    p = firstOf(s, fn);
+    while (p >= 0) {
+      // CDK imports: Bucket.fromBucketName(this, 'Id', 'name'), Function.fromFunctionName(...), Table.fromTableName(...)
+      let k = p + fn.length;
+      let lastA = -1;
+      let lastE = -1;
+      while (k < n && k - p < 256 && byteAt(s, k) !== 41 && byteAt(s, k) !== 10) {
+        const q = byteAt(s, k);
+        if (q === QUOTE || q === 39 || q === 96) {
+          const e = unitWithin(s, q, k + 1, n, 256);
+          if (e < 0 || e - k > 256) break;
+          lastA = k + 1;
+          lastE = e;
+          k = e + 1;
+        } else k++;
+      }
+      const bucket = matchesLowerAt(s, p - 6, n, "bucket");
+      const kind = bucket ? cfg.byFamily["s3-bucket"] : cfg.byId["resource-name"];
+      // (the method a CDK import's, from<Type>Name: not the DOM's getElementsByTagName('script'))
+      let t = p;
+      while (t > 0 && p - t < 48 && (cls(byteAt(s, t - 1)) & (C_LOWER | C_UPPER)) !== 0) t--;
+      // (the quoted argument is the last: not the construct id of fromSecretNameV2(this, 'Id', props.name))
+      let l = lastE + 1;
+      while (l < k && (byteAt(s, l) === SPACE || byteAt(s, l) === ch.COMMA)) l++;
+      if (
+        lastA >= 0 &&
+        k < n &&
+        byteAt(s, k) === 41 &&
+        l === k &&
+        kind !== undefined &&
+        ch.matchesAt(s, t, p, head) &&
+        (head === "from" || p - t === head.length) &&
+        plausibleName(s, lastA, lastE, kind)
+      )
+        push(cfg, s, extra, lastA, lastE, kind);
+      p = s.indexOf(fn, p + 1);
     }
-    const bucket = matchesLowerAt(s, p - 6, n, "bucket");
-    const kind = bucket ? cfg.byFamily["s3-bucket"] : cfg.byId["resource-name"];
-    // (the method a CDK import's, from<Type>Name: not the DOM's getElementsByTagName('script'))
-    let t = p;
-    while (t > 0 && p - t < 48 && (cls(byteAt(s, t - 1)) & (C_LOWER | C_UPPER)) !== 0) t--;
-    if (
-      lastA >= 0 &&
-      k < n &&
-      byteAt(s, k) === 41 &&
-      kind !== undefined &&
-      ch.matchesAt(s, t, p, "from") &&
-      plausibleName(s, lastA, lastE, kind)
-    )
-      push(cfg, s, extra, lastA, lastE, kind);
-    p = s.indexOf(fn, p + 1);
   }
   // CDK's context keys (cdk.context.json, forty-seventh pass): a lookup's names after the account,
   // vpc-provider:account=<id>:filter.tag:Name=<name>:region=..., ssm:account=<id>:parameterName=<name>:region=...,
@@ -5129,6 +5183,32 @@ function findPublicEcrImages(cfg: ScanConfig, s: string, n: number, extra: Match
       if (e > r && plausibleName(s, r, e, kind as Kind)) push(cfg, s, extra, r, e, kind as Kind);
     }
     p = s.indexOf("public.ecr.aws/", e > a ? e : a);
+  }
+  // an image's repository after a registry's variable, in text with an AWS signal: $REGISTRY/<repository>,
+  // ${ECR_REGISTRY}/..., $(REGISTRY)/... (the starter workflow's $ECR_REGISTRY/$ECR_REPOSITORY:$IMAGE_TAG, a
+  // Makefile's, GitLab CI's), ${{ steps.login-ecr.outputs.registry }}/...: up to its tag, as after
+  // <account>.dkr.ecr.<region>.amazonaws.com/ (nm.registryPathStart)
+  const repo = cfg.hostKinds["dkr"];
+  let signal = -1;
+  for (let f = 0; f < 2 && repo !== undefined; f++) {
+    const lit = f === 0 ? "REGISTRY" : "registry }}/";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const r = nm.registryPathStart(s, p, n, f === 1);
+      let e = r;
+      while (e > 0 && e < n && e - r < 256) {
+        const c = byteAt(s, e);
+        if ((cls(c) & (C_LOWER | C_DIGIT)) === 0 && c !== DASH && c !== UNDERSCORE && c !== DOT && c !== SLASH) break;
+        e++;
+      }
+      while (e > r && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === SLASH)) e--;
+      if (e > r && (e >= n || !nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === 64)) {
+        if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+        // (a name as any other: the resource names' rule, which takes a path)
+        if (signal > 0 && kind !== undefined && plausibleName(s, r, e, kind)) push(cfg, s, extra, r, e, repo);
+      }
+      p = s.indexOf(lit, e > p ? e : p + 1);
+    }
   }
 }
 
@@ -9026,8 +9106,15 @@ function wordMatch(
   const c = byteAt(s, i);
   const f = cls(c);
   const prev = i > 0 ? byteAt(s, i - 1) : 32;
-  // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one
-  if (prev === UNDERSCORE && j - i === pseudo.HASH_LEN && pseudo.pseudonymStartBefore(s, i) >= 0) return 0;
+  // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one; nor is a word of capitals, which
+  // no hash opens with (ECR_REPOSITORY: a workflow's variable, not the tag of a pseudonym)
+  if (
+    prev === UNDERSCORE &&
+    j - i === pseudo.HASH_LEN &&
+    (f & ch.C_UPPER) === 0 &&
+    pseudo.pseudonymStartBefore(s, i) >= 0
+  )
+    return 0;
   if (j - i === 2 && nxt === DASH) {
     // a MAC address written with dashes (Windows' ipconfig /all: Physical Address . . . : 0A-8C-44-1E-7B-F3)
     const m = ch.macEnd(s, i, n, DASH);
@@ -9397,8 +9484,9 @@ function wordMatch(
   if (
     consumed === 0 &&
     len === 7 &&
-    c === 68 &&
-    (nxt === COLON || nxt === QUOTE) &&
+    ((c === 68 && (nxt === COLON || nxt === QUOTE)) ||
+      // (and HCL's: variable "<name>" { default = "x" })
+      (c === 100 && (nxt === SPACE || nxt === ch.EQUALS) && afterBlanks(s, j, n) === ch.EQUALS)) &&
     matchesLowerAt(s, i, j, "default")
   ) {
     consumed = matchParameterDefault(cfg, s, i, j, n, out);
@@ -9508,6 +9596,7 @@ function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean 
     kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN) === undefined &&
     !nm.genericKeyEndingAt(s, j, KEY_TOKEN) &&
     !nm.idKeyEndingAt(s, j, KEY_TOKEN) &&
+    !nm.serviceKeyEndingAt(s, j, KEY_TOKEN) &&
     // (a Transfer Family home directory mapping's Target: see matchKeyValue)
     word !== "Target";
   // an IAM action's service (table:Table, s3:GetObject) is no key where it stands, and only there (genericKeyEndingAt
