@@ -5935,7 +5935,7 @@ describe("fresh material, forty-eighth pass: people, chats, tickets, tables, pro
   it("prose: ASG, web ACL, permission set and layer nouns, Jira's {{monospace}}, acct, a function's log group", () => {
     const out = mask(
       "aws: bumped the brindle-etl-workers ASG to 12; web ACL storefront-waf; permission set bc-platform-admin;\n" +
-        "the layer brindle-ortools-layer:14; the secret {{prod/tidewater/admin}} in VPC {{fulfilment-prod-vpc}};\n" +
+        "the Lambda layer brindle-ortools-layer:14; the secret {{prod/tidewater/admin}} in VPC {{fulfilment-prod-vpc}};\n" +
         "the prod acct 613497684716; logs in /aws/lambda/np-psp-webhook-relay. Who owns np-psp-webhook-relay?",
     );
     for (const v of [
@@ -5971,6 +5971,75 @@ describe("fresh material, forty-eighth pass: people, chats, tickets, tables, pro
       ["aws: the set of rules; task definitions; the set up-to-date", "the set up-to-date"],
     ])
       expect(mask(text)).toContain(kept);
+  });
+});
+
+describe("fresh material, forty-eighth pass: review of the people, table and request rules", () => {
+  const request = (...turns: string[]): string =>
+    maskJson(
+      newSession(masker, "t"),
+      JSON.stringify({ model: "m", max_tokens: 5, messages: turns.map((content) => ({ role: "user", content })) }),
+      policyFor("/v1/messages"),
+    ).text as string;
+  it("a request's signal words count only as whole words, and not for weak 12-digit numbers", () => {
+    const warned = request("WARNING: deprecated", "restart the orders-worker-2 cluster");
+    expect(warned).toContain("orders-worker-2");
+    const words = request("the aws: thing", "Invoice 123456789012; restart the orders-worker-2 cluster");
+    expect(words).not.toContain("orders-worker-2");
+    expect(words).toContain("123456789012");
+  });
+  it("people: two-column and wiki tables with blanks; a Slack line with CRLF", () => {
+    const out = mask(
+      "aws:\n| Service | Owner |\n|---|---|\n| checkout | Dana Okafor |\n\n" +
+        "|| Service || Owner || Tier ||\n| billing | Ines Carvalho | 1 |\n\nMaria Oyelaran  9:41 AM\r\ndeploy is broken\r\n",
+    );
+    for (const v of ["Dana", "Ines", "Maria"]) expect(out).not.toContain(v);
+  });
+  it("kept: schedules, notifications, products after 'managed by', a field that goes on, public authors' words", () => {
+    for (const [text, kept] of [
+      ["Agenda\nDaily Standup  9:30 AM\nSprint Review  2:00 PM\nWe moved the Daily Standup.", "the Daily Standup"],
+      ["[10:14 AM] Backup Completed successfully", "Backup Completed"],
+      ["Secrets are managed by HashiCorp Vault; DNS is managed by Google Domains.", "HashiCorp Vault"],
+      ["Reporter: Crash Reporter\nLead: Time Series forecasting", "Time Series"],
+      ["aws: see /aws/lambda/handler; the handler code", "the handler code"],
+      ["aws:\n| Check | Owner | Status |\n|---|---|---|\n| sast | SonarCloud | ok |", "SonarCloud"],
+      ["aws: refactor the anti-corruption layer", "anti-corruption"],
+      ["aws: (Service: CloudFront, Status Code: 409, Request ID: x)", "Service: CloudFront"],
+    ])
+      expect(mask(text)).toContain(kept);
+    expect(mask("aws: Service: my-orders-api, Status Code: 500")).not.toContain("my-orders-api");
+  });
+});
+
+describe("fresh material, forty-eighth pass: second round (code spans, naming conventions, inventories, requests)", () => {
+  it("names in Markdown code spans: a digit, a one-letter part, snake_case of three parts, after a service's name", () => {
+    const out = mask(
+      "aws: the alarm that paged was `ledger-p99-high`; queues `fulfilment-orders-q`, `loyalty-points-q`;\n" +
+        "the `halyard_daily_close` DAG; lifecycle rule for `dp-scratch-euc1`; | S3 `bc-settlement-recon-archive` |",
+    );
+    for (const v of ["ledger-p99", "fulfilment-orders", "loyalty-points", "halyard", "dp-scratch", "bc-settlement"])
+      expect(out).not.toContain(v);
+    const kept = mask("aws: `us-east-1`, `--dry-run`, `max_tokens`, `eslint-plugin-react`, `aws-sdk-js-v3`, `ci-cd`");
+    for (const v of ["`us-east-1`", "`--dry-run`", "`max_tokens`", "`eslint-plugin-react`", "`aws-sdk-js-v3`"])
+      expect(kept).toContain(v);
+  });
+  it("a region's short code marks a name (bc-ledger-aurora-use1); a permission set key; Stripe's whsec_", () => {
+    const out = mask(
+      "aws: replica lag on bc-ledger-aurora-use1 in us-east-1\nadmin_permission_set: BC-PlatformAdmin\n" +
+        "STRIPE_WEBHOOK_SECRET=whsec_Lm2Pq8Zx4Vt6Rn1Kc9Wb3",
+    );
+    for (const v of ["bc-ledger-aurora-use1", "BC-PlatformAdmin", "Lm2Pq8Zx4Vt6Rn1Kc9Wb3"])
+      expect(out).not.toContain(v);
+  });
+  it("inventories: an EC2 serial number, a Lambda ENI's function, a host under a SaaS tenant", () => {
+    const out = mask(
+      "Serial number:        ec2a1f9c-4d7e-2b6a-8c3f-91e0d5b7a243\n" +
+        '"Description": "AWS Lambda VPC ENI-settle-fx-rates-sync-8d1e4c2a-77b0-4e5f-9a3d-1c6b8e2f0d47" settle-fx-rates-sync\n' +
+        "hr-intranet 300 IN CNAME hr-intranet.brindlecove.okta.com.",
+    );
+    for (const v of ["ec2a1f9c", "settle-fx-rates-sync", "brindlecove"]) expect(out).not.toContain(v);
+    expect(out).toContain("-8d1e4c2a-77b0-4e5f-9a3d-1c6b8e2f0d47");
+    expect(out).toContain(".okta.com.");
   });
 });
 

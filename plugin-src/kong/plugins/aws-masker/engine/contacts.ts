@@ -218,8 +218,9 @@ export function customHosts(s: string, n: number): number {
         (cls(byteAt(s, h)) & C_ALNUM) !== 0 &&
         !(f - h >= 9 && byteAt(s, h + 2) === 45 && (cls(byteAt(s, f - 1)) & C_DIGIT) !== 0)
       ) {
-        // a tenant's label (not a region's: us-east-1.amazonses.com)
-        count = span(count, h, f, HOST_LABELS);
+        // a tenant's label (not a region's: us-east-1.amazonses.com), with the labels before it (an app's host under
+        // the tenant, hr-intranet.brindlecove.okta.com)
+        count = span(count, h, pub === 2 ? l - 1 : f, HOST_LABELS);
       }
       floor = e;
     }
@@ -919,7 +920,8 @@ function personNames(s: string, n: number, count: number): number {
       }
       // ("by" and "by:": Requested by: Lena Hofstaedter)
       const by = w <= 3;
-      if (by && a < n && byteAt(s, a) === 58) a++;
+      const field = by && a < n && byteAt(s, a) === 58;
+      if (field) a++;
       if (by) {
         // (a form's field, its value aligned: "Supported by:         Ines Carvalho")
         const from = a;
@@ -934,7 +936,7 @@ function personNames(s: string, n: number, count: number): number {
         let v = p + 2;
         while (v > 0 && p + 2 - v < 16 && (cls(byteAt(s, v - 1)) & (C_LOWER | C_UPPER)) !== 0) v--;
         const verb = sub(s, v, p + 2).toLowerCase();
-        if ((w <= 1 ? PERSON_VERBS[verb] : TO_VERBS[verb]) !== true) e = -1;
+        if ((w <= 1 ? PERSON_VERBS[verb] : TO_VERBS[verb]) !== true && !(field && FIELD_VERBS[verb] === true)) e = -1;
       } else if (e > 0 && w === 7) {
         // (a chat line's time opening the line: [03:07] or [14:22:05] before the speaker's name and ":"; not a log's
         // [2024-01-15 10:00:01] ERROR x:)
@@ -952,6 +954,8 @@ function personNames(s: string, n: number, count: number): number {
       }
       // (git's Author: line, the name before its address: the mailbox's rule decides, a reserved example domain's stays)
       if (e > 0 && w === 20 && byteAt(s, e) === 32 && byteAt(s, e + 1) === 60) e = -1;
+      // (a field's one name ends the field: "Lead: Time Series forecasting" names no one)
+      if (e > 0 && w >= 18 && !fieldEnd(s, e, n)) e = -1;
       if (e > 0) count = span(count, a, e, HOST_PERSON);
       // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima"; an
       // item that is no person's name, "Release Engineering", is passed over)
@@ -1040,8 +1044,9 @@ function personNames(s: string, n: number, count: number): number {
  * Okafor, Dana"). The name is two or three capitalised words (personName), or Teams' two around a comma.
  */
 function chatSpeakers(s: string, n: number, count: number): number {
-  for (let w = 0; w < 4; w++) {
-    const lit = w === 0 ? " AM\n" : w === 1 ? " PM\n" : w === 2 ? " AM] " : " PM] ";
+  for (let w = 0; w < 6; w++) {
+    const lit =
+      w === 0 ? " AM\n" : w === 1 ? " PM\n" : w === 2 ? " AM] " : w === 3 ? " PM] " : w === 4 ? " AM\r" : " PM\r";
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       // the time before it, H:MM or HH:MM
@@ -1050,18 +1055,25 @@ function chatSpeakers(s: string, n: number, count: number): number {
       let d = t - 1;
       while (d >= 0 && t - d <= 2 && (cls(byteAt(s, d)) & C_DIGIT) !== 0) d--;
       if (p - t === 3 && byteAt(s, t) === 58 && t - d >= 2) {
-        if (w <= 1) {
+        if (w <= 1 || w >= 4) {
           // Slack: the name opens the line, two blanks (or one) before the time
           let ne = d + 1;
           while (ne > 0 && d + 1 - ne < 2 && byteAt(s, ne - 1) === 32) ne--;
           let ls = ne;
-          while (ls > 0 && ne - ls < 64 && byteAt(s, ls - 1) !== 10) ls--;
-          if (ne < d + 1 && (ls === 0 || byteAt(s, ls - 1) === 10) && personName(s, ls, ne) === ne)
+          // (bounded above personName's longest name in Lua's bytes: three words of 24 letters of two bytes)
+          while (ls > 0 && ne - ls < 160 && byteAt(s, ls - 1) !== 10) ls--;
+          if (
+            ne < d + 1 &&
+            (ls === 0 || byteAt(s, ls - 1) === 10) &&
+            personName(s, ls, ne) === ne &&
+            !schedule(s, ls, p)
+          )
             count = span(count, ls, ne, HOST_PERSON);
         } else if (d >= 0 && byteAt(s, d) === ch.LBRACKET && (d === 0 || byteAt(s, d - 1) === 10)) {
           // Teams: "Last, First" (or a name) after the bracket, to the line's end
           const a = p + 5;
           let e = personName(s, a, n);
+          if (e > 0 && e < n && byteAt(s, e) !== 10 && byteAt(s, e) !== 13) e = -1;
           if (e < 0) {
             const l = capitalWordEnd(s, a, n);
             const f = l > 0 && byteAt(s, l) === 44 && byteAt(s, l + 1) === 32 ? capitalWordEnd(s, l + 2, n) : -1;
@@ -1074,6 +1086,37 @@ function chatSpeakers(s: string, n: number, count: number): number {
     }
   }
   return count;
+}
+
+/** True when a field's value ends at e: the line's or the text's end, a tab, ",", ";", ".", ")", " (" or " <". */
+function fieldEnd(s: string, e: number, n: number): boolean {
+  if (e >= n) return true;
+  const c = byteAt(s, e);
+  if (c === 10 || c === 13 || c === 9 || c === 44 || c === 59 || c === 46 || c === 41) return true;
+  return c === 32 && e + 1 < n && (byteAt(s, e + 1) === 40 || byteAt(s, e + 1) === 60);
+}
+
+/**
+ * True when the "<words>  <time>" line at [ls, t) is a schedule's, not a chat's speaker: the line before or after it
+ * has the same shape (an agenda: "Daily Standup  9:30 AM", "Sprint Review  2:00 PM").
+ */
+function schedule(s: string, ls: number, t: number): boolean {
+  const le = s.indexOf("\n", t);
+  if (le >= 0 && timedLine(s, le + 1)) return true;
+  if (ls < 2) return false;
+  let ps = ls - 1;
+  while (ps > 0 && ls - 1 - ps < 160 && byteAt(s, ps - 1) !== 10) ps--;
+  return timedLine(s, ps);
+}
+
+/** True when the line at a ends with two blanks and a time (H:MM AM or PM). */
+function timedLine(s: string, a: number): boolean {
+  let e = a;
+  while (e < s.length && e - a < 200 && byteAt(s, e) !== 10 && byteAt(s, e) !== 13) e++;
+  if (e - a < 10 || byteAt(s, e - 1) !== 77 || byteAt(s, e - 3) !== 32) return false;
+  let t = e - 4;
+  while (t > a && e - 4 - t < 5 && (byteAt(s, t) === 58 || (cls(byteAt(s, t)) & C_DIGIT) !== 0)) t--;
+  return byteAt(s, t) === 32 && byteAt(s, t - 1) === 32;
 }
 
 /** The end of a capitalised word at a (a capital, then two letters or more, "-" or "'"), no team's or tool's; or -1. */
@@ -1110,11 +1153,13 @@ const DECORATOR_HEADS = setOf(
   "pytest,app,functools,dataclasses,property,abc,typing,router,api,mock,patch,unittest,bp,blueprint,celery,click,validator,staticmethod,classmethod,dp,bot",
   ",",
 );
+// (and a form's field, "Supported by:", "Managed by:": after these verbs a product or a team stands more often in prose)
+const FIELD_VERBS = setOf("supported,managed,maintained,submitted", ",");
 // (the verbs before "to" a person stands after)
 const TO_VERBS = setOf("assigned,reassigned,escalated,handed", ",");
 const PERSON_VERBS = setOf(
   "requested,approved,reported,raised,opened,created,acknowledged,acked,resolved,escalated,paged,reviewed,owned,signed," +
-    "assigned,handed,reassigned,supported,managed,maintained,led,authored,written,submitted",
+    "assigned,handed,reassigned,led,authored,written",
   ",",
 );
 // Words of services, products and teams that stand after the same words as people do ("created by Auto Scaling",
@@ -1126,7 +1171,11 @@ const NOT_PERSON_WORDS = setOf(
     "error,warning,debug,connection,refused,failed,request,response,server,client,cluster,node,instance,database," +
     "account,default,root,inc,ltd,llc,gmbh,engineering,network,networking,finance,legal,operations,infrastructure," +
     "logs,analytics,internet,public,tier,alarm,alarms,limited,windows,linux,robot,workspace,cd,hat,tac,team,teams," +
-    "response,management,success,release,careers,press,payroll,sales,marketing,office,desk,bot,agent,argo,jenkins",
+    "response,management,success,release,careers,press,payroll,sales,marketing,office,desk,bot,agent,argo,jenkins," +
+    // (forty-eighth pass: schedules', notifications' and tools' words a copied chat or a ticket puts where a person's
+    // name stands)
+    "standup,sprint,review,retro,planning,daily,weekly,nightly,meeting,sync,demo,call,window,maintenance,completed," +
+    "reporter,author,unknown,series,app,integration,digest,reminder,enterprise",
   ",",
 );
 

@@ -1025,6 +1025,8 @@ export const CREDENTIAL_ANCHORS = [
   "sk_live_",
   "sk_test_",
   "rk_live_",
+  // (and a Stripe webhook endpoint's signing secret)
+  "whsec_",
   // an IVS channel's stream key (sk_<region>_<key>: whoever holds it can stream to the channel); not Stripe's above
   "sk_",
   "glpat-",

@@ -1048,7 +1048,7 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
  */
 function walkAgain(w: Walk, learnedBefore: number): boolean {
   const sess = w.sess;
-  if (sess.weakDropped && sess.awsSignal) return true;
+  if (sess.weakDropped && (sess.awsSignal || sess.awsWords)) return true;
   if (sess.learned.length === learnedBefore) return false;
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;

@@ -886,6 +886,8 @@ const GENERIC_ENDINGS = [
   "qualifier",
   "tenant",
   "principalid",
+  // an IAM Identity Center permission set (admin_permission_set, aws_ssoadmin_permission_set's name) (forty-eighth pass)
+  "permissionset",
   // a container's name in a task or pod (X-Ray's aws.ecs.container, ecs execute-command --container), and the pod's
   // (kube-state-metrics' pod label, an Alertmanager alert's labels.pod)
   "container",
@@ -3234,6 +3236,43 @@ export function adjectiveParts(s: string, i: number, dash: number, e: number): b
 // abbreviation (ledger-worker-asg, acme-exports-prod, settlements-dlq); an environment also inside a name of two dashes
 // or more (payments-prod-eks). As first part they mark no name (dev-server, sqs-consumer, db-migrations). Packed
 // " part " for one search each.
+/**
+ * A region's short code as naming conventions write it in a name's part (use1, usw2, euw1, euc1, apse2, apne1, cac1):
+ * a region's two letters, one to two of a direction, a digit.
+ */
+function regionCode(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  if (len < 4 || len > 5 || (cls(byteAt(s, b - 1)) & ch.C_DIGIT) === 0) return false;
+  if (REGION_HEADS.indexOf(" " + sub(s, a, a + 2) + " ") < 0) return false;
+  const d = sub(s, a + 2, b - 1);
+  return (
+    d === "e" ||
+    d === "w" ||
+    d === "n" ||
+    d === "s" ||
+    d === "c" ||
+    d === "ne" ||
+    d === "se" ||
+    d === "nw" ||
+    d === "sw"
+  );
+}
+const REGION_HEADS = " us eu ap sa ca me af il mx ";
+/**
+ * True when the word ending at e (before a blank) is a service's name that a table or a chat puts before its
+ * resource's name in a code span (S3 `x`, Aurora MySQL `x`, Step Functions `X`).
+ */
+export function serviceWordBefore(s: string, e: number): boolean {
+  let a = e;
+  while (a > 0 && e - a < 12 && (cls(byteAt(s, a - 1)) & (ch.C_LOWER | ch.C_UPPER | ch.C_DIGIT)) !== 0) a--;
+  return (
+    e - a >= 2 &&
+    (a === 0 || (cls(byteAt(s, a - 1)) & ch.C_ALNUM) === 0) &&
+    CODE_SPAN_SERVICES.indexOf(" " + sub(s, a, e).toLowerCase() + " ") >= 0
+  );
+}
+const CODE_SPAN_SERVICES =
+  " s3 aurora mysql postgresql postgres sns sqs kinesis glue dynamodb redshift athena ecr ecs eks lambda rds elasticache opensearch msk functions emr firehose eventbridge ";
 const ENV_MARKS = " prod prd production staging stg dev qa uat sandbox preprod nonprod perf dr live ";
 const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 // First parts of kebab tokens that name no resource: the CLI's operations (describe-db-instances), build and deploy
@@ -3345,7 +3384,7 @@ export function markedNameEnd(s: string, i: number, n: number): number {
     } else if (k - part <= 10) {
       // (an environment after the first part, a resource type as the last)
       const w = " " + sub(s, part, k) + " ";
-      if (ENV_MARKS.indexOf(w) >= 0 || (k === e && TYPE_MARKS.indexOf(w) >= 0)) marked = true;
+      if (ENV_MARKS.indexOf(w) >= 0 || (k === e && TYPE_MARKS.indexOf(w) >= 0) || regionCode(s, part, k)) marked = true;
     }
     part = k + 1;
   }
@@ -3671,10 +3710,12 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const provider = len === 8 && f === 112 && ch.matchesLowerAt(s, a, b, "provider");
   const acl = len === 3 && f === 97 && ch.matchesLowerAt(s, a, b, "acl");
   const set = len === 3 && f === 115 && ch.matchesLowerAt(s, a, b, "set");
+  const layer = len === 5 && f === 108 && ch.matchesLowerAt(s, a, b, "layer");
   const action = len === 6 && f === 97 && ch.matchesLowerAt(s, a, b, "action");
   if (
     !acl &&
     !set &&
+    !layer &&
     !action &&
     !rule &&
     !machine &&
@@ -3697,8 +3738,10 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   while (k > 0 && a - 1 - k < 12 && (cls(byteAt(s, k - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k--;
   const w = a - 1 - k;
   if (machine) return w === 5 && ch.matchesLowerAt(s, k, a - 1, "state");
-  // a WAF web ACL, an Identity Center permission set
+  // a WAF web ACL, an Identity Center permission set, a Lambda layer (not software's or a model's: the anti-corruption
+  // layer, Keras' layer dense-1)
   if (acl) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "web");
+  if (layer) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "lambda");
   if (set) return w === 10 && ch.matchesLowerAt(s, k, a - 1, "permission");
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");

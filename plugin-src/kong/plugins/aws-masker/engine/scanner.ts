@@ -948,7 +948,13 @@ function matchKmsUuid(cfg: ScanConfig, s: string, i: number, n: number, keyCtx: 
     // outside a key context a UUID is consumed, not masked, unless it opens with ec2 after "uuid": an EC2 instance's
     // system UUID (cat /sys/hypervisor/uuid, kubelet's System UUID; upper case in wordMatch). One random UUID in 4,096
     // opens with ec2: the word says which
-    if (byteAt(s, i) === 101 && byteAt(s, i + 1) === 99 && byteAt(s, i + 2) === 50 && windowHas(s, i - 48, i, "uuid"))
+    // (or "serial": a CMDB's Serial number, dmidecode -s system-serial-number)
+    if (
+      byteAt(s, i) === 101 &&
+      byteAt(s, i + 1) === 99 &&
+      byteAt(s, i + 2) === 50 &&
+      (windowHas(s, i - 48, i, "uuid") || windowHas(s, i - 48, i, "serial"))
+    )
       push(cfg, s, out, i, e, cfg.byFamily["system-uuid"]);
     // a Systems Manager command's id (the agent's message id aws.ssm.<command id>.<instance id>, "command <id>" in its
     // log and in prose), an execution's ("execution <id>": a pipeline's, a state machine's) and a job's (AWS Batch)
@@ -1878,6 +1884,8 @@ function matchLogGroupPath(cfg: ScanConfig, s: string, i: number, j: number, n: 
     matchesLowerAt(s, j + 1, k, "lambda") &&
     kindOn(cfg, fn) &&
     unitWithin(s, SLASH, ns, n, e - ns) < 0 &&
+    // (not a plain word, handler, index, processor: learned, it would stand for the word everywhere)
+    !ch.plainWord(s, ns, e) &&
     plausibleName(s, ns, e, fn)
   ) {
     push(cfg, s, out, ns, e, fn);
@@ -2366,8 +2374,18 @@ function matchKeyValue(
     }
     if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
-  // (an SDK exception's service, AWS's own name: "(Service: CloudFront, Status Code: 409, Request ID: x)")
-  if (generic && byteAt(s, b) === 44 && byteAt(s, b + 2) === 83 && ch.matchesAt(s, b, n, ", Status Code")) return b;
+  // (an SDK exception's service, AWS's own name: "(Service: CloudFront, Status Code: 409, Request ID: x)"; letters and
+  // digits, after "(")
+  if (
+    generic &&
+    byteAt(s, b) === 44 &&
+    byteAt(s, b + 2) === 83 &&
+    keyStart > 0 &&
+    byteAt(s, keyStart - 1) === ch.LPAREN &&
+    runOf(s, a, b, C_ALNUM) === b - a &&
+    ch.matchesAt(s, b, n, ", Status Code")
+  )
+    return b;
   if (
     generic &&
     byteAt(s, j) === COLON &&
@@ -3514,6 +3532,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
   findLogFields(cfg, s, n, extra);
   findLineAnchors(cfg, s, n, extra);
   findErrorNames(cfg, s, n, extra);
+  findCodeSpanNames(cfg, s, n, extra);
   findCallArguments(cfg, s, n, extra);
   findAppDomains(cfg, s, n, extra);
   findSigninAccounts(cfg, s, n, extra);
@@ -5153,6 +5172,20 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       push(cfg, s, extra, a, e, queue as Kind);
     floor = e;
     p = s.indexOf(".fifo", e);
+  }
+  // (and the function in a Lambda Hyperplane ENI's description, "AWS Lambda VPC ENI-<function>-<uuid>": learned, the
+  // ENI's UUID stays)
+  const fn = cfg.byId["lambda-function"];
+  p = fn !== undefined && kindOn(cfg, fn) ? firstOf(s, "Lambda VPC ENI-") : -1;
+  while (p >= 0) {
+    const a = p + 15;
+    let e = a;
+    while (e < n && e - a < 140 && nm.isNameUnit(byteAt(s, e)) && byteAt(s, e) !== DOT) e++;
+    // (the UUID closes it: its 36 units after the name's last dash)
+    const u = e - 36;
+    if (u - 1 > a && byteAt(s, u - 1) === DASH && ch.uuidEnd(s, u, n, false) === e && plausibleName(s, a, u - 1, fn))
+      push(cfg, s, extra, a, u - 1, fn);
+    p = s.indexOf("Lambda VPC ENI-", e > a ? e : a);
   }
 }
 
@@ -7722,6 +7755,55 @@ const ERROR_NAMES = {
 };
 
 /**
+ * A name in a Markdown code span, alone (chat and tickets quote a resource so: "the alarm that paged was
+ * `ledger-p99-high`", "queues `fulfilment-orders-q`, `loyalty-points-q`", "the `halyard_daily_close` DAG"): lower case,
+ * kebab with a digit or a part of one letter, or snake_case of three parts or more; not a package's kebab name of
+ * words (`eslint-plugin-jest`, `why-is-node-running`), a flag, a region, an id of its own shape. Kept aside (masked
+ * when the text carries an AWS signal, a weak candidate in a request otherwise: scanWords).
+ */
+function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[]): void {
+  const kind = cfg.byId["resource-name"];
+  let p = kind !== undefined && ENCODED.depth === 0 ? firstOf(s, "`") : -1;
+  while (p >= 0) {
+    const a = p + 1;
+    let e = a;
+    let dashes = 0;
+    let snakes = 0;
+    let digits = 0;
+    let letter = false; // a part of one letter (-q, -a)
+    while (e < n && e - a < 64) {
+      const c = byteAt(s, e);
+      if (c === DASH || c === UNDERSCORE) {
+        if (e >= a + 2 && (byteAt(s, e - 2) === DASH || byteAt(s, e - 2) === UNDERSCORE)) letter = true;
+        if (c === DASH) dashes++;
+        else snakes++;
+      } else if ((cls(c) & C_DIGIT) !== 0) digits++;
+      else if ((cls(c) & C_LOWER) === 0) break;
+      e++;
+    }
+    if (e >= a + 2 && e < n && (byteAt(s, e - 2) === DASH || byteAt(s, e - 2) === UNDERSCORE)) letter = true;
+    if (
+      e < n &&
+      byteAt(s, e) === 96 &&
+      ((dashes > 0 && snakes === 0 && (digits > 0 || letter)) ||
+        (snakes >= 2 && dashes === 0) ||
+        // (after a service's name, any kebab or snake name: S3 `x-y`, Aurora MySQL `x-y`)
+        (dashes + snakes > 0 && p > 2 && byteAt(s, p - 1) === SPACE && nm.serviceWordBefore(s, p - 1))) &&
+      (cls(byteAt(s, a)) & C_LOWER) !== 0 &&
+      (cls(byteAt(s, e - 1)) & (C_LOWER | C_DIGIT)) !== 0 &&
+      (p === 0 || byteAt(s, p - 1) !== 96) &&
+      // (AWS's own packages and agents: aws-sdk-js-v3, amazon-vpc-cni-k8s)
+      !(byteAt(s, a) === 97 && (ch.matchesAt(s, a, e, "aws-") || ch.matchesAt(s, a, e, "amazon-"))) &&
+      !isRegionLabel(s, a, e) &&
+      !idShaped(cfg, s, a, e) &&
+      plausibleName(s, a, e, kind as Kind)
+    )
+      push(cfg, s, cfg.signalValues, a, e, kind);
+    p = s.indexOf("`", e > a ? e + 1 : a);
+  }
+}
+
+/**
  * The resource names of AWS error messages (ERROR_NAMES), in text with an AWS signal: a quoted name, or
  * an unquoted one with a "-", "_", ".", "/" or a digit (not "Cluster not found"); never an ARN, an id of its own kind
  * or a number. Walks back stop at the previous anchor's end (linear).
@@ -7934,13 +8016,22 @@ const SIGNAL_WORDS = [
 ];
 
 /**
- * Whether s, already scanned, names AWS in words (SIGNAL_WORDS): a JSON request's string that does carries the
- * request's signal for the weak candidates of its other strings (session.ts keepScan, withSignal).
+ * Whether s names AWS in words (SIGNAL_WORDS, each a whole word: not WARNING's "ARN" nor flaws' "aws"): a JSON
+ * request's string that does carries the request's signal for the weak names of its other strings (session.ts
+ * keepScan, withSignal). Each word's occurrences looked at up to 64.
  */
 export function signalIn(s: string): boolean {
-  SIGNAL.known = false;
-  const none: Match[] = [];
-  return hasSignal(s, none);
+  const n = s.length;
+  for (const w of SIGNAL_WORDS) {
+    let p = ch.indexFrom(s, w, 0);
+    for (let k = 0; p >= 0 && k < 64; k++) {
+      const e = p + w.length;
+      if ((p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0))
+        return true;
+      p = ch.indexFrom(s, w, p + 1);
+    }
+  }
+  return false;
 }
 
 function hasSignal(s: string, out: Match[]): boolean {
@@ -8881,9 +8972,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       const wikiHead =
         pipeRow &&
         byteAt(s, k) === ch.PIPE &&
-        k + 2 < e &&
+        k + 3 < e &&
         byteAt(s, k + 1) === ch.PIPE &&
-        (cls(byteAt(s, k + 2)) & (C_LOWER | ch.C_UPPER)) !== 0;
+        ((cls(byteAt(s, k + 2)) & (C_LOWER | ch.C_UPPER)) !== 0 ||
+          (byteAt(s, k + 2) === SPACE && (cls(byteAt(s, k + 3)) & (C_LOWER | ch.C_UPPER)) !== 0));
       // (a Markdown or a wiki header, or a spreadsheet's first row: its people's columns)
       const headRow = (pipeRow && (nextDelimiter || wikiHead)) || (!pipeRow && !prevTab);
       let rowPeople = 0;
@@ -8979,6 +9071,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             count < 31 &&
             (tagCols & (1 << count)) !== 0 &&
             !blank &&
+            // (a code's shape, CC-3104, team_7: a digit, "-" or "_"; not a product's one word, SonarCloud)
+            (unitWithin(s, DASH, a, n, b - a) >= 0 ||
+              unitWithin(s, UNDERSCORE, a, n, b - a) >= 0 ||
+              runOf(s, a, b, C_DIGIT | C_LOWER | ch.C_UPPER) !== runOf(s, a, b, C_LOWER | ch.C_UPPER)) &&
             !ch.plainWord(s, a, b) &&
             !idShaped(cfg, s, a, b) &&
             plausibleName(s, a, b, kind)
@@ -9040,6 +9136,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         } else if (
           count === 2 &&
           cells.length > first &&
+          // (a people's column's name is a value, not a key: | checkout | Dana Okafor |)
+          cells[first].kind.id !== "person-name" &&
           (headerWord(s, cells[first].s, cells[first].e, false) ||
             nm.camelRowKey(s, cells[first].s, cells[first].e) ||
             (keyRows && cells[first].s === firstCellStart && headerWord(s, firstCellStart, cells[first].e, true)))
@@ -9344,7 +9442,7 @@ function wordMatch(
       consumed = matchPrefixedUpper(cfg, s, i, j, n, out); // EC2AMAZ-4R1T5VK, WSAMZN-4JQ8R2KT
     } else if (c === 69 && len === 8 && nxt === 45 && byteAt(s, i + 1) === 67 && byteAt(s, i + 2) === 50) {
       // an EC2 instance's system UUID as SMBIOS gives it (product_uuid, dmidecode): EC2E1916-9099-7CAF-...
-      const e = windowHas(s, i - 48, i, "uuid") ? ch.uuidEnd(s, i, n, true) : -1;
+      const e = windowHas(s, i - 48, i, "uuid") || windowHas(s, i - 48, i, "serial") ? ch.uuidEnd(s, i, n, true) : -1;
       if (e > 0) {
         push(cfg, s, out, i, e, cfg.byFamily["system-uuid"]);
         consumed = e;

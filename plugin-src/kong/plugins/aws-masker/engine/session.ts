@@ -94,8 +94,12 @@ export interface Scanned {
   shifts: number[] | undefined;
   rawStart: number[];
   rawEnd: number[];
-  /** Some match is an AWS signal (isSignal); some is weak (withSignal); the indexes of the matches learned (learnable). */
+  /**
+   * Some match is an AWS signal (isSignal); the text names AWS in words (scanner.ts signalIn); some match is weak
+   * (withSignal); the indexes of the matches learned (learnable).
+   */
   signal: boolean;
+  words: boolean;
   weak: boolean;
   learns: number[];
   /**
@@ -196,7 +200,9 @@ export interface Session {
   memory?: TenantMemory;
   /** The request carries an AWS signal (an AWS id, ARN or hostname was found): bare 12-digit numbers are accounts. */
   awsSignal: boolean;
-  /** Bare 12-digit numbers were left alone before the signal was seen (the JSON walker then walks again). */
+  /** A string of the request names AWS in words: weak names are kept (not weak 12-digit numbers: they need a match). */
+  awsWords: boolean;
+  /** Weak candidates were left alone before the signal was seen (the JSON walker then walks again). */
   weakDropped: boolean;
 }
 
@@ -214,6 +220,7 @@ export function newSession(masker: Masker, scope: string): Session {
     learnedKey: "",
     learnedKeyCount: 0,
     awsSignal: false,
+    awsWords: false,
     weakDropped: false,
   };
 }
@@ -421,6 +428,7 @@ function newScan(text: string, shifts: number[] | undefined): Scanned {
     rawStart: NO_OFFSETS,
     rawEnd: NO_OFFSETS,
     signal: false,
+    words: false,
     weak: false,
     learns: NO_OFFSETS,
     learnedRecs: undefined,
@@ -499,8 +507,8 @@ export function keepScan(
       sc.rawEnd = rawOffsetsOf(found, shifts, true);
     }
   }
-  // (a text that names AWS in words alone, "the aws ASG is broken": its request's weak candidates are kept, withSignal)
-  if (!sc.signal && signalIn(text)) sc.signal = true;
+  // (a text that names AWS in words alone, "the aws ASG is broken": its request's weak names are kept, withSignal)
+  if (!sc.signal && signalIn(text)) sc.words = true;
   let byContent = scansOf(masker, escaped, keyCtx);
   const seen = byContent !== undefined && byContent[content] === SEEN_ONCE;
   // a mark holds the content; a scan adds its decoded text and its matches
@@ -596,14 +604,23 @@ function isSignal(m: Match): boolean {
   );
 }
 
-/** The first-pass matches of sc with weak account candidates kept only when the request carries an AWS signal. */
+/**
+ * The first-pass matches of sc with its weak candidates kept only when the request carries an AWS signal: weak names
+ * when a string names AWS in words too, weak 12-digit numbers only when one holds an AWS match.
+ */
 function withSignal(sess: Session, sc: Scanned): Match[] {
   if (sc.signal) sess.awsSignal = true;
+  if (sc.words) sess.awsWords = true;
   if (!sc.weak || sess.awsSignal) return sc.found;
   sess.weakDropped = true;
   const kept: Match[] = [];
-  for (const m of sc.found) if (m.weak !== true) kept.push(m);
+  for (const m of sc.found) if (m.weak !== true || keptWeak(sess, m)) kept.push(m);
   return kept;
+}
+
+/** A weak match kept without an AWS match in the request: a name, when a string names AWS in words. */
+function keptWeak(sess: Session, m: Match): boolean {
+  return sess.awsWords && m.kind.family !== "arn-account";
 }
 
 /**
@@ -752,7 +769,7 @@ export function identifiersOf(sess: Session, sc: Scanned, rawAt: number, body?: 
   // learn names found by their context, then mask their other occurrences (earlier and later in s)
   const learns = sc.learns;
   for (let k = 0; k < learns.length; k++) {
-    if (out === found || found[learns[k]].weak !== true) learn(sess, sc, k, rawAt);
+    if (out === found || found[learns[k]].weak !== true || keptWeak(sess, found[learns[k]])) learn(sess, sc, k, rawAt);
   }
   if (sess.memory !== undefined) out = remembered(sess.memory, sc, out);
   if (sess.learned.length === 0) return out;
