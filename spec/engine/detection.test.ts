@@ -6031,6 +6031,15 @@ describe("fresh material, forty-eighth pass: second round (code spans, naming co
     for (const v of ["bc-ledger-aurora-use1", "BC-PlatformAdmin", "Lm2Pq8Zx4Vt6Rn1Kc9Wb3"])
       expect(out).not.toContain(v);
   });
+  it("prose: a host and its address in one pair of parentheses, a PascalCase name in a code span after its noun", () => {
+    const out = mask(
+      "the old primary (pg-orders-01, 10.30.4.11) and the Metabase box (metabase01, 10.30.7.40);\n" +
+        "aws: the partner role `PartnerExportReader` (not the role `AdministratorAccess`)",
+    );
+    for (const v of ["pg-orders-01", "metabase01", "PartnerExportReader"]) expect(out).not.toContain(v);
+    expect(out).toContain("`AdministratorAccess`");
+    expect(mask("ports (8080, 10.0.0.1) via (gateway, 10.0.0.2)")).toContain("(gateway, ");
+  });
   it("inventories: an EC2 serial number, a Lambda ENI's function, a host under a SaaS tenant", () => {
     const out = mask(
       "Serial number:        ec2a1f9c-4d7e-2b6a-8c3f-91e0d5b7a243\n" +

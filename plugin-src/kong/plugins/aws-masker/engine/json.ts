@@ -40,6 +40,7 @@ import {
   identifiersOf,
   learnedLaterMayStandIn,
   learnedKept,
+  namesAws,
   jsonEscape,
   keepScan,
   maskText,
@@ -1048,7 +1049,17 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
  */
 function walkAgain(w: Walk, learnedBefore: number): boolean {
   const sess = w.sess;
-  if (sess.weakDropped && (sess.awsSignal || sess.awsWords)) return true;
+  if (sess.weakDropped && sess.awsSignal) return true;
+  // (weak names left alone, and no AWS match anywhere: a string that names AWS in words keeps them; asked only here,
+  // a request with a signal or without weak names never searches its strings for the words)
+  if (sess.weakDropped && !sess.awsWords) {
+    for (let k = 0; k < w.count; k++) {
+      if (w.done[k] === STRING_CONTENT && namesAws(w.doneScans[k])) {
+        sess.awsWords = true;
+        return true;
+      }
+    }
+  }
   if (sess.learned.length === learnedBefore) return false;
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;

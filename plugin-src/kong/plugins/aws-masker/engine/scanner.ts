@@ -1579,11 +1579,23 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   // (and a CDK stack's name after "stack" without the word: cdk diff's "Stack HarborLedgerDataStack", "stack
   // OrdersApiStack failed")
   const stack = j - ks === 5 && lowerCode(byteAt(s, ks)) === 115 && matchesLowerAt(s, ks, j, "stack");
-  if ((named || stack) && v < n && (cls(byteAt(s, v)) & ch.C_UPPER) !== 0) {
+  // (and one in a code span: "the partner role `PartnerExportReader`")
+  const ticked = v + 1 < n && byteAt(s, v) === 96 && (cls(byteAt(s, v + 1)) & ch.C_UPPER) !== 0;
+  if (ticked) v++;
+  if ((named || stack || ticked) && v < n && (cls(byteAt(s, v)) & ch.C_UPPER) !== 0) {
     let e = v;
     while (e < n && e - v < 128 && nm.isNameUnit(byteAt(s, e))) e++;
     while (e > v && byteAt(s, e - 1) === DOT) e--;
-    if (!named && (e - v < 8 || !ch.matchesAt(s, e - 5, e, "Stack"))) return 0;
+    // (a PascalCase word or two closing the span; not AWS's managed policies' and permission sets' ...Access)
+    if (
+      ticked &&
+      (e >= n ||
+        byteAt(s, e) !== 96 ||
+        (runOf(s, v, e, C_LOWER | ch.C_UPPER) === e - v && e - v < 8) ||
+        (e - v > 6 && ch.matchesAt(s, e - 6, e, "Access")))
+    )
+      return 0;
+    if (!named && !ticked && (e - v < 8 || !ch.matchesAt(s, e - 5, e, "Stack"))) return 0;
     if (e - v < 3 || !plausibleName(s, v, e, kind)) return 0;
     return proseName(cfg, s, out, v, e, kind);
   }
@@ -2710,7 +2722,15 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     // a host's name before its address in parentheses ("pgb-use1-01 (10.88.30.11)", an incident's notes): a kebab
     // name with a digit
     // (the address alone in its parentheses, no CIDR's; the name in lower case: not RFC-1918, TLS-1, Windows-2019)
-    if (i >= 6 && byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE && e < n && byteAt(s, e) === ch.RPAREN) {
+    // (or the two in one pair of parentheses, "the old primary (pg-orders-01, 10.30.4.11)", "(metabase01, 10.30.7.40)":
+    // a dash or a digit is enough there)
+    const pair = i >= 6 && byteAt(s, i - 1) === SPACE && byteAt(s, i - 2) === ch.COMMA;
+    if (
+      i >= 6 &&
+      (pair || (byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE)) &&
+      e < n &&
+      byteAt(s, e) === ch.RPAREN
+    ) {
       let h = i - 2;
       let dash = false;
       let digit = false;
@@ -2723,8 +2743,7 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
       }
       const name = cfg.byId["resource-name"];
       if (
-        dash &&
-        digit &&
+        (pair ? (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN : dash && digit) &&
         i - 2 - h >= 4 &&
         (h === 0 || !nm.isNameUnit(byteAt(s, h - 1))) &&
         (cls(byteAt(s, h)) & C_LOWER) !== 0 &&

@@ -95,11 +95,12 @@ export interface Scanned {
   rawStart: number[];
   rawEnd: number[];
   /**
-   * Some match is an AWS signal (isSignal); the text names AWS in words (scanner.ts signalIn); some match is weak
-   * (withSignal); the indexes of the matches learned (learnable).
+   * Some match is an AWS signal (isSignal); the text names AWS in words (scanner.ts signalIn: 0 not asked yet, 1 no,
+   * 2 yes; asked only for a request whose weak names would be dropped, json.ts); some match is weak (withSignal); the
+   * indexes of the matches learned (learnable).
    */
   signal: boolean;
-  words: boolean;
+  words: number;
   weak: boolean;
   learns: number[];
   /**
@@ -428,7 +429,7 @@ function newScan(text: string, shifts: number[] | undefined): Scanned {
     rawStart: NO_OFFSETS,
     rawEnd: NO_OFFSETS,
     signal: false,
-    words: false,
+    words: 0,
     weak: false,
     learns: NO_OFFSETS,
     learnedRecs: undefined,
@@ -507,8 +508,6 @@ export function keepScan(
       sc.rawEnd = rawOffsetsOf(found, shifts, true);
     }
   }
-  // (a text that names AWS in words alone, "the aws ASG is broken": its request's weak names are kept, withSignal)
-  if (!sc.signal && signalIn(text)) sc.words = true;
   let byContent = scansOf(masker, escaped, keyCtx);
   const seen = byContent !== undefined && byContent[content] === SEEN_ONCE;
   // a mark holds the content; a scan adds its decoded text and its matches
@@ -610,12 +609,20 @@ function isSignal(m: Match): boolean {
  */
 function withSignal(sess: Session, sc: Scanned): Match[] {
   if (sc.signal) sess.awsSignal = true;
-  if (sc.words) sess.awsWords = true;
   if (!sc.weak || sess.awsSignal) return sc.found;
   sess.weakDropped = true;
   const kept: Match[] = [];
   for (const m of sc.found) if (m.weak !== true || keptWeak(sess, m)) kept.push(m);
   return kept;
+}
+
+/**
+ * True when the text of sc names AWS in words (signalIn, asked once per scan): a string that does keeps its request's
+ * weak names (json.ts walkAgain, "the aws ASG is broken" in one turn, "rename x-prod to x-v2-prod" in the next).
+ */
+export function namesAws(sc: Scanned): boolean {
+  if (sc.words === 0) sc.words = signalIn(sc.text) ? 2 : 1;
+  return sc.words === 2;
 }
 
 /** A weak match kept without an AWS match in the request: a name, when a string names AWS in words. */
