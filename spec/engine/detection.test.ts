@@ -6403,3 +6403,225 @@ describe("fresh material, forty-eighth pass: source code and automation", () => 
     expect(out).not.toContain("carts-ledger");
   });
 });
+
+describe("fresh material, forty-eighth pass: review of the compute, code and messaging rules", () => {
+  it("a sacct table whose last row is shorter than a right-aligned column masks in LuaJIT without an error", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    const text = "       JobID    JobName\n------------ ----------\n4418\nwhy?";
+    const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+    expect(lua.error).toBeNull();
+    expect(lua.text).toBe(mask(text));
+  }, 120000);
+  it("Datadog-style service:, function: and name: tags are names; parallelcluster:version stays", () => {
+    const out = mask("aws ecs: errors{service:nwpledger,env:prod}; function:settlement name:hydracfd");
+    for (const v of ["nwpledger", "settlement", "hydracfd"]) expect(out).not.toContain(v);
+    expect(mask('aws: {"key": "parallelcluster:version"}')).toContain("parallelcluster:version");
+  });
+  it("an UPPER_SNAKE value after kw= is a name in a log line, a constant only inside a call", () => {
+    const out = mask(
+      "2024-05-02 INFO aws dynamodb put failed: table_name=NWP_ORDERS_PROD, region=us-east-1\n" +
+        "aws snowflake: database=NWP_ANALYTICS, schema=PUBLIC)",
+    );
+    expect(out).not.toContain("NWP_ORDERS_PROD");
+    expect(out).not.toContain("NWP_ANALYTICS");
+    const code = mask(
+      'SOURCE_DB = "brindlecove_raw"\n# aws glue\n' +
+        "dyf = glue.create_dynamic_frame.from_catalog(\n    database=SOURCE_DB,\n    table_name=SOURCE_TABLE,\n)\n",
+    );
+    expect(code).toContain("database=SOURCE_DB,");
+    expect(code).toContain("table_name=SOURCE_TABLE,");
+  });
+  it("a workflow step's single-token name or id is a name unless referenced as steps.<id>.", () => {
+    const out = mask(
+      "aws\nsteps:\n  - name: nwp-payments-migrate\n    run: python migrate.py\n" +
+        "  - id: nwp-fraud-job\n    run: python fraud.py\n" +
+        "  - id: push-tag\n    run: echo ${{ steps.push-tag.outputs.tag }}\n",
+    );
+    expect(out).not.toContain("nwp-payments-migrate");
+    expect(out).not.toContain("nwp-fraud-job");
+    expect(out).toContain("id: push-tag");
+  });
+  it("YAML tags: read with CRLF, a trailing blank or a comment, past a nested map", () => {
+    for (const text of [
+      "aws batch\r\ncomputeResources:\r\n  tags:\r\n    lab: osei-lab\r\n",
+      "aws batch\ncomputeResources:\n  tags: \n    lab: osei-lab\n",
+      "aws batch\ncomputeResources:\n  tags:  # cost allocation\n    meta:\n      a: b\n    lab: osei-lab\n",
+    ])
+      expect(mask(text)).not.toContain("osei-lab");
+  });
+  it("base64 user data in MIME, #! /bin/bash, #cloud-boothook, <script> and EC2Launch v2 forms is masked whole", () => {
+    const blobs = [
+      "TUlNRS1WZXJzaW9uOiAxLjAKQ29udGVudC1UeXBlOiBtdWx0aXBhcnQvbWl4ZWQ7IGJvdW5kYXJ5PSJCIgoKLS1CCkNvbnRlbnQtVHlwZTogdGV4dC94LXNoZWxsc2NyaXB0CgojIS9iaW4vYmFzaAplY2hvIERCX1BBU1M9S2VsdmluLVJvc2UtODgKLS1CLS0K",
+      Buffer.from("#cloud-boothook\necho DB_PASS=Kelvin-Rose-88\n").toString("base64"),
+      Buffer.from("#! /bin/bash\necho DB_PASS=Kelvin-Rose-88\n").toString("base64"),
+      Buffer.from("<script>\necho DB_PASS=Kelvin-Rose-88\n</script>").toString("base64"),
+      Buffer.from("version: 1.0\ntasks:\n- task: executeScript\n").toString("base64"),
+    ];
+    for (const b of blobs) expect(mask('aws ec2\n"UserData": "' + b + '"')).not.toContain(b.substring(0, 24));
+  });
+  it("cat of a password file: quoted path, ; echo, and a credentials note's quoted password", () => {
+    expect(mask('$ cat "/home/bitnami/bitnami_application_password"\nHx7tQ2mVz9Lp')).not.toContain("Hx7tQ2mVz9Lp");
+    expect(mask("$ cat /home/bitnami/bitnami_application_password; echo\nHx7tQ2mVz9Lp")).not.toContain("Hx7tQ2mVz9Lp");
+    const note = mask(
+      "$ cat ~/bitnami_credentials\nWelcome to the Bitnami WordPress Stack\n" +
+        "The default username and password is 'user' and 'Hx7tQ2mVz9Lp'.",
+    );
+    expect(note).not.toContain("Hx7tQ2mVz9Lp");
+    expect(note).toContain("Welcome to the Bitnami WordPress Stack");
+  });
+  it("the line after cat <secret path> is kept when it is a script's next command or an INI section", () => {
+    expect(mask("#!/bin/bash\ncat /etc/app/api_token\nsystemctl restart app")).toContain("systemctl restart app");
+    expect(mask("RUN cat /run/secrets/npm_token\nRUN npm ci")).toContain("RUN npm ci");
+    expect(mask("$ cat ~/.aws/credentials\n[default]\nregion = us-east-1")).toContain("[default]");
+  });
+  it("PHP: only WordPress's keys and salts are secrets by name; define ( and DEFINE( are read", () => {
+    const out = mask(
+      "<?php // aws\ndefine('OPENSSL_KEY', 'aes-256-cbc');\ndefine('PRIMARY_KEY', 'id');\n// cipher aes-256-cbc\n" +
+        "define('AUTH_KEY', 'k3Y!x9#Lm2@qR7$w');\n" +
+        "define ('DB_PASSWORD', 'Rk3-m5Lp!9');\nDEFINE('DB_PASSWORD', 'Tt4-b6Ns!1');",
+    );
+    expect(out).toContain("define('OPENSSL_KEY', 'aes-256-cbc');");
+    expect(out).toContain("define('PRIMARY_KEY', 'id');");
+    expect(out).toContain("// cipher aes-256-cbc");
+    for (const v of ["k3Y!x9#Lm2@qR7$w", "Rk3-m5Lp!9", "Tt4-b6Ns!1"]) expect(out).not.toContain(v);
+  });
+  it("yum's --enablerepo= and pre-commit's repo: meta are no ECR repositories", () => {
+    const out = mask(
+      "[ec2-user@ip-10-0-1-5 ~]$ sudo yum install -y --enablerepo=epel jq --disablerepo=amazonlinux\n" +
+        "epel/x86_64/metalink | 18 kB\n",
+    );
+    expect(out).toContain("--enablerepo=epel");
+    expect(out).toContain("--disablerepo=amazonlinux");
+    expect(out).toContain("epel/x86_64/metalink");
+    expect(mask("# .pre-commit-config.yaml (aws lambda)\nrepos:\n  - repo: meta\nRun the meta checks.")).toContain(
+      "Run the meta checks.",
+    );
+  });
+  it("Makefile assignments ?=, += and := without blanks are read", () => {
+    const out = mask(
+      "# Makefile (aws ecr)\nIMAGE_REPO ?= nwp/ledger-api\nREPO:=nwp/fraud-scorer\nREPOS += nwp/ops-cli\n",
+    );
+    for (const v of ["nwp/ledger-api", "nwp/fraud-scorer", "nwp/ops-cli"]) expect(out).not.toContain(v);
+  });
+  it("Docker Hub's official images after $REGISTRY/ stay, and are not learned into prose", () => {
+    const out = mask(
+      "aws ecr pull-through cache:\ndocker pull $REGISTRY/alpine:3.19\ndocker pull $REGISTRY/library/nginx:1\n" +
+        "The alpine image is small.",
+    );
+    expect(out).toContain("$REGISTRY/alpine:3.19");
+    expect(out).toContain("$REGISTRY/library/nginx:1");
+    expect(out).toContain("The alpine image is small.");
+  });
+  it("${{ env.ECR_REGISTRY }}/ and a registry host of variables are read", () => {
+    const out = mask(
+      "aws ecr:\n  run: docker push ${{ env.ECR_REGISTRY }}/nwp/fraud-scorer:latest\n" +
+        "docker push $AWS_ACCOUNT_ID.dkr.ecr.$AWS_REGION.amazonaws.com/nwp/ledger-api\n" +
+        "docker push ${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/nwp/ops-cli:1\n",
+    );
+    for (const v of ["nwp/fraud-scorer", "nwp/ledger-api", "nwp/ops-cli"]) expect(out).not.toContain(v);
+  });
+  it("CDK calls in Python's snake_case and calls wrapped over lines are read", () => {
+    const out = mask(
+      'secret = secretsmanager.Secret.from_secret_name_v2(self, "Db", "prod/nwp-ledger/db")\n' +
+        'b = s3.Bucket.from_bucket_name(self, "B", "nwp-ledger-raw")\n' +
+        'v = ssm.StringParameter.value_for_string_parameter(self, "/nwp/ledger/api-url")\n' +
+        "const p = ssm.StringParameter.valueForStringParameter(\n  this,\n  '/nwp/ledger/db-host',\n);\n",
+    );
+    for (const v of ["prod/nwp-ledger/db", "nwp-ledger-raw", "/nwp/ledger/api-url", "/nwp/ledger/db-host"])
+      expect(out).not.toContain(v);
+  });
+  it("an f-string ARN whose resource name is a placeholder keeps its resource type", () => {
+    for (const t of ["function:{fn_name}", "secret:{name}", "log-group:{group}", "stateMachine:{sm}"]) {
+      const text = 'v = f"arn:aws:lambda:{region}:{account}:' + t + '"';
+      expect(mask(text)).toBe(text);
+    }
+  });
+  it("an account id under a quantity's key (cache_ttl, retry-after, total-rows) does not make the key an alias", () => {
+    const out = mask(
+      'aws: {"cache_ttl": "123456789012", "retry-after": "123456789012", "total-rows": "123456789012", ' +
+        '"bytes_in": "123456789012"} set cache_ttl, retry-after, total-rows and bytes_in',
+    );
+    expect(out).toContain("set cache_ttl, retry-after, total-rows and bytes_in");
+    expect(out).not.toContain("123456789012");
+  });
+  it("Slurm job names that are shells or script files stay, in sacct and squeue", () => {
+    const out = mask(
+      "$ sacct   # on AWS ParallelCluster\n       JobID    JobName  Partition    Account\n" +
+        "------------ ---------- ---------- ----------\n4418               bash    compute    default\n" +
+        "4419             job.sh    compute    default\n" +
+        "srun --pty bash; #!/bin/bash\nthe job.sh script\n",
+    );
+    expect(out).toContain("srun --pty bash; #!/bin/bash");
+    expect(out).toContain("the job.sh script");
+    const q = mask(
+      "$ squeue   # aws parallelcluster\n JOBID PARTITION     NAME     USER ST       TIME  NODES\n" +
+        "  4418   compute  test.sh   jdoe42  R       0:05      1\nthe test.sh script",
+    );
+    expect(q).toContain("the test.sh script");
+  });
+  it("Terraform defaults: an HCL list and Terraform JSON's variable default are read", () => {
+    const hcl = mask(
+      'variable "bucket_names" {\n  default = ["nwp-raw", "nwp-curated"]\n}\nresource "aws_s3_bucket" "b" {}',
+    );
+    expect(hcl).not.toContain("nwp-raw");
+    expect(hcl).not.toContain("nwp-curated");
+    const json = mask(
+      '{"variable": {"table_name": {"default": "nwp-orders"}}, "provider": {"aws": {"region": "eu-west-1"}}}',
+    );
+    expect(json).not.toContain("nwp-orders");
+  });
+  it("eb status's Deployed Version: Sample Application stays", () => {
+    const text = "$ eb status   (aws)\n  Deployed Version: Sample Application\nRedeploy the Sample Application.";
+    expect(mask(text)).toBe(text);
+  });
+  it("a <WORD>_DB key's product or file name stays", () => {
+    const out = mask('# aws\nVECTOR_DB = "pgvector"\nCHROMA_DB = "chroma"\nSQLITE_DB = "db.sqlite3"\nuse pgvector');
+    for (const v of ['"pgvector"', '"chroma"', '"db.sqlite3"', "use pgvector"]) expect(out).toContain(v);
+  });
+  it("ccTLDs that end code member accesses (.ro .pe .hu .ng .gr) make no domains", () => {
+    const text = "if volume.ro: mount(volume); x = model.pe; see moment.hu and app.module.ng; api.gr";
+    expect(mask(text)).toBe(text);
+  });
+  it("rabbitmqctl named in prose takes no user", () => {
+    const text = "Use rabbitmqctl delete_user when the user leaves.\nThen when it is done, tell the user.";
+    expect(mask(text)).toBe(text);
+  });
+  it("an s=<32 alnum> outside a DKIM signature is no selector", () => {
+    const text = "hash s=d41d8cd98f00b204e9800998ecf8427e done";
+    expect(mask(text)).toBe(text);
+  });
+  it("rabbitmqctl -n <node> and a quoted password with a blank", () => {
+    const out = mask("rabbitmqctl -n rabbit@mq-node1 add_user alice S3cretPass99");
+    expect(out).not.toContain("S3cretPass99");
+    expect(out).toContain("rabbit@mq-node1");
+    const q = mask('rabbitmqctl add_user "alice" "S3cret Pass"');
+    expect(q).not.toContain("S3cret");
+    expect(q).not.toContain("Pass");
+  });
+  it("SMTP AUTH transcripts of swaks and curl -v, and lowercase auth plain", () => {
+    const user = "QUtJQVhYWFhYWFhYWFhYWFhYWFg=";
+    const pass = "QkRzM2Z4eVpQbGF5eWt3ZFhwQk9rQmV2VjZPbkx3N0Y=";
+    const swaks = mask(
+      " ~> AUTH LOGIN\n<~  334 VXNlcm5hbWU6\n ~> " + user + "\n<~  334 UGFzc3dvcmQ6\n ~> " + pass + "\n",
+    );
+    const curl = mask("> AUTH LOGIN\n< 334 VXNlcm5hbWU6\n> " + user + "\n< 334 UGFzc3dvcmQ6\n> " + pass + "\n");
+    for (const out of [swaks, curl]) {
+      expect(out).not.toContain(user);
+      expect(out).not.toContain(pass);
+    }
+    expect(mask("auth plain AEFLSUFYWFhYWFhYWFhYWFhYWFgAQkRzM2Z4eVpQbGF5eWt3ZFhwQk9rQmV2VjZPbkx3N0Y=")).not.toContain(
+      "AEFLSUFY",
+    );
+  });
+  it("SES DKIM tokens in a boto3 repr, YAML and --output text", () => {
+    const tok = "abcdefghijklmnopqrstuvwxyz012345";
+    for (const text of [
+      "{'DkimAttributes': {'Status': 'SUCCESS', 'Tokens': ['" + tok + "']}}",
+      "DkimAttributes:\n  Tokens:\n  - " + tok + "\n",
+      "DKIMATTRIBUTES\tTrue\tSUCCESS\nTOKENS\t" + tok + "\n",
+    ])
+      expect(mask(text)).not.toContain(tok);
+  });
+});

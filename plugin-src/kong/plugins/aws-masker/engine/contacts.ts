@@ -37,7 +37,12 @@ const TLDS = setOf(
 );
 // and of addresses only (jane@example.fm): after "@" no file's or method's name
 // (and the countries' whose code is a word of code or prose: user.pk, this.my, i18n.tr, row.id; .bank, .email)
-for (const t of "me fm tv gg ly to sh in info app dev is im la md so pl ru be pk my tr th ua id bank email".split(" "))
+// (and the forty-eighth pass's country codes that end a member access as often: volume.ro, model.pe, app.module.ng,
+// moment.hu, api.gr)
+for (const t of (
+  "me fm tv gg ly to sh in info app dev is im la md so pl ru be pk my tr th ua id bank email " +
+  "ro pe ph gr lu ng hu ke gh vn eg"
+).split(" "))
   TLDS[t] = false;
 // second-level labels under a country's domain (example.co.uk, example.com.au): the name is the label before
 const SECOND_LEVEL = setOf("co com org net ac gov edu ne or");
@@ -375,17 +380,46 @@ function dkimTokens(s: string, n: number, count: number): number {
     let k = p + 5;
     const limit = k + 16 < n ? k + 16 : n;
     while (k < limit && byteAt(s, k) !== 91 && byteAt(s, k) !== 10) k++;
+    // (a JSON list, or a Python repr's in single quotes: boto3's; or YAML's `Tokens:` and its `- <token>` items)
+    const yaml =
+      k < limit &&
+      byteAt(s, k) === 10 &&
+      byteAt(s, p + 5) === 58 &&
+      (k === p + 6 || (k === p + 7 && byteAt(s, p + 6) === 13));
     if (k < limit && byteAt(s, k) === 91) {
       k++;
       for (let items = 0; items < 8; items++) {
-        while (k < n && k - p < 512 && (byteAt(s, k) <= 32 || byteAt(s, k) === 34 || byteAt(s, k) === 44)) k++;
+        while (
+          k < n &&
+          k - p < 512 &&
+          (byteAt(s, k) <= 32 || byteAt(s, k) === 34 || byteAt(s, k) === 39 || byteAt(s, k) === 44)
+        )
+          k++;
         const e = k < n ? dkimTokenEnd(s, k, n) : -1;
-        if (e < 0 || e >= n || byteAt(s, e) !== 34) break;
+        if (e < 0 || e >= n || (byteAt(s, e) !== 34 && byteAt(s, e) !== 39)) break;
         count = span(count, k, e, HOST_LABELS);
         k = e;
       }
+    } else if (yaml) {
+      k++;
+      for (let items = 0; items < 8; items++) {
+        while (k < n && k - p < 512 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+        if (k + 2 >= n || byteAt(s, k) !== 45 || byteAt(s, k + 1) !== 32) break;
+        k += 2;
+        const e = dkimTokenEnd(s, k, n);
+        if (e < 0 || (e < n && byteAt(s, e) !== 10 && byteAt(s, e) !== 13)) break;
+        count = span(count, k, e, HOST_LABELS);
+        k = e < n && byteAt(s, e) === 13 ? e + 2 : e + 1;
+      }
     }
     p = ch.indexFrom(s, "okens", k > p + 5 ? k : p + 5);
+  }
+  // (--output text: a TOKENS row per token)
+  p = ch.firstOf(s, "TOKENS\t");
+  while (p >= 0) {
+    const e = dkimTokenEnd(s, p + 7, n);
+    if (e > 0 && (p === 0 || byteAt(s, p - 1) === 10)) count = span(count, p + 7, e, HOST_LABELS);
+    p = ch.indexFrom(s, "TOKENS\t", e > 0 ? e : p + 7);
   }
   p = ch.firstOf(s, "s=");
   while (p >= 0) {
@@ -397,7 +431,8 @@ function dkimTokens(s: string, n: number, count: number): number {
       let d = dkimDomainAt(s, p, -1, n);
       if (d < 0) d = dkimDomainAt(s, e, 1, n);
       const aws = d >= 0 && ch.matchesAt(s, d, n, "d=amazonses.com");
-      if (!aws) count = span(count, p + 2, e, HOST_LABELS);
+      // (only in a signature: a d= tag on the line; a hash's s=<32 alnum> is none)
+      if (d >= 0 && !aws) count = span(count, p + 2, e, HOST_LABELS);
     }
     p = ch.indexFrom(s, "s=", e > 0 ? e : p + 2);
   }

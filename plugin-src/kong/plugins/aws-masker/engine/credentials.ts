@@ -850,6 +850,43 @@ export function printsSecret(s: string, p: number, a: number, n: number): boolea
   return !(c === 101 && ch.matchesAt(s, k, n, "export "));
 }
 
+/**
+ * True when s[a, b), a line cat printed, is one token: no blank inside, not an INI section's [name] (a script's next
+ * command, `[default]` of ~/.aws/credentials, are no secret printed alone).
+ */
+export function loneToken(s: string, a: number, b: number): boolean {
+  if (b <= a || (byteAt(s, a) === 91 && byteAt(s, b - 1) === 93)) return false;
+  for (let k = a; k < b; k++) if (byteAt(s, k) === SPACE || byteAt(s, k) === TAB) return false;
+  return true;
+}
+
+/**
+ * In the lines cat printed from a, a credentials note's password (Bitnami's ~/bitnami_credentials: "The default
+ * username and password is 'user' and '<password>'."): the last quoted token of the line that says "password is",
+ * into span. Reads up to 8 lines and 2,048 units, to a blank line.
+ */
+export function notedPassword(s: string, a: number, n: number, span: Span): boolean {
+  let r = a;
+  for (let lines = 0; lines < 8 && r < n; lines++) {
+    let le = r;
+    while (le < n && le - a < 2048 && byteAt(s, le) !== LF) le++;
+    if (le === r || (le === r + 1 && byteAt(s, r) === CR) || le - a >= 2048) return false;
+    const k = sub(s, r, le).indexOf("password is ");
+    if (k >= 0) {
+      let q2 = le - 1;
+      while (q2 > r + k && byteAt(s, q2) !== 39 && byteAt(s, q2) !== QUOTE) q2--;
+      let q1 = q2 - 1;
+      while (q1 > r + k && byteAt(s, q1) !== byteAt(s, q2)) q1--;
+      if (q1 <= r + k || q2 - q1 < 2) return false;
+      span.s = q1 + 1;
+      span.e = q2;
+      return true;
+    }
+    r = le + 1;
+  }
+  return false;
+}
+
 const SEEN: boolean[] = [];
 for (let c = 0; c < 256; c++) SEEN.push(false);
 
@@ -942,6 +979,9 @@ export const CREDENTIAL_ANCHORS = [
   // and its SES SMTP password, in base64)
   "AUTH PLAIN ",
   "AUTH LOGIN ",
+  // (SMTP's verbs are case-insensitive: typed into openssl s_client or telnet)
+  "auth plain ",
+  "auth login ",
   "334 VXNlcm5hbWU6",
   "334 UGFzc3dvcmQ6",
   // credential files: a .netrc entry (machine <host> login <user> password <secret>), a .pgpass line
@@ -1079,10 +1119,16 @@ export const CREDENTIAL_ANCHORS = [
   // (forty-eighth pass) an instance's user data, always base64 where EC2 prints it (a launch template's UserData,
   // describe-instance-attribute --attribute userData, --user-data): a script (#!/), cloud-config, a PowerShell block
   // or a MIME multipart document, whose secrets (echo "DB_PASS=...") would leave unread
+  // (#cloud-config and #cloud-boothook; "#! /bin/bash"; a MIME document that opens with MIME-Version, as EKS's
+  // launch templates do; EC2Launch v2's "version: 1.0" YAML; a <script> block)
   "IyEv",
-  "I2Nsb3VkLWNvbmZp",
+  "IyEg",
+  "I2Nsb3Vk",
   "PHBvd2Vyc2hlbGw+",
+  "PHNjcmlwdD4",
   "Q29udGVudC1UeXBlOiBt",
+  "TUlNRS1WZXJzaW9u",
+  "dmVyc2lvbjog",
   // an SQS message's receipt handle (AQEB...: whoever holds it deletes or hides the message), in --output text too
   "AQEB",
   // a KMS ciphertext (its header: version 1, then the key's reference; a CiphertextBlob anywhere, sops' kms[].enc)
@@ -1184,6 +1230,12 @@ export function anchoredCredentials(
       return 0;
     }
     a++;
+    // (a transcript's mark of the client's line: swaks' " ~> ", curl -v's "> ", "C: ")
+    while (a < n && a - p < 64 && isBlank(byteAt(s, a))) a++;
+    if (a + 1 < n && byteAt(s, a) === TILDE && byteAt(s, a + 1) === 62) a += 2;
+    else if (a < n && byteAt(s, a) === 62) a++;
+    else if (a + 1 < n && byteAt(s, a) === 67 && byteAt(s, a + 1) === COLON) a += 2;
+    while (a < n && a - p < 64 && isBlank(byteAt(s, a))) a++;
   }
   const e = authCredentialEnd(s, p, a, n);
   end.e = e > 0 ? e : a;
@@ -1844,7 +1896,7 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
   if (!admin && !ch.matchesAt(s, k, n, "ctl")) return 0;
   k += admin ? 5 : 3;
   end.e = k;
-  if (k >= n || !isBlank(byteAt(s, k))) return 0;
+  if (k >= n || !isBlank(byteAt(s, k)) || !commandStart(s, p)) return 0;
   const limit = k + COMMAND_LINE_MAX < n ? k + COMMAND_LINE_MAX : n;
   let count = 0;
   // the flag whose value is the next word: 1 a password, 3 a name; args: rabbitmqctl's arguments after its command
@@ -1860,13 +1912,23 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
       continue;
     }
     let a = k;
-    while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
+    // (a quoted word ends at its closing quote: "S3cret Pass")
+    if (c === QUOTE || c === APOS) {
+      k++;
+      while (k < limit && byteAt(s, k) !== c && byteAt(s, k) !== LF) k++;
+      if (k < limit && byteAt(s, k) === c) k++;
+    } else while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
     let b = k;
     if (b - a >= 2 && (byteAt(s, a) === QUOTE || byteAt(s, a) === APOS) && byteAt(s, b - 1) === byteAt(s, a)) {
       a++;
       b--;
     }
     const flag = b - a >= 2 && byteAt(s, a) === DASH;
+    // (a global flag's value: -n rabbit@node1, --node x, -t 30, --timeout 30)
+    if (pending === 4) {
+      pending = 0;
+      continue;
+    }
     if (pending !== 0 || (args > 0 && !flag)) {
       const name = pending === 3 || (pending === 0 && args === 1);
       if (a < b && (name || plausibleCredential(s, a, b, true, -1))) {
@@ -1884,6 +1946,13 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
       if (b - a === 2 && admin) pending = f === 112 ? 1 : f === 117 || f === 86 ? 3 : 0;
       else if (b - a === 2 && f === 112) pending = 3;
       else if (b - a === 7 && sub(s, a, b) === "--vhost") pending = 3;
+      else if (
+        !admin &&
+        ((b - a === 2 && (f === 110 || f === 116)) ||
+          (b - a === 6 && sub(s, a, b) === "--node") ||
+          (b - a === 9 && sub(s, a, b) === "--timeout"))
+      )
+        pending = 4;
       continue;
     }
     if (args === -1) {
@@ -1894,6 +1963,27 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
   }
   end.e = k;
   return count;
+}
+
+/**
+ * True when the command at p stands where a shell runs it, not named in prose ("Use rabbitmqctl delete_user when ..."):
+ * first on its line (after blanks), after a prompt's "$ ", "# ", "> " or "% ", after sudo, a backtick, "$(", "-- ",
+ * "; ", "&& ", "| ", a chat line's ": ", or after `exec <container>` (docker exec, kubectl exec).
+ */
+function commandStart(s: string, p: number): boolean {
+  let k = p;
+  while (k > 0 && p - k < 64 && isBlank(byteAt(s, k - 1))) k--;
+  if (k === 0 || byteAt(s, k - 1) === LF) return true;
+  const c = byteAt(s, k - 1);
+  if (c === 96 || c === SEMI || c === PIPE || c === AMP || c === LPAREN || c === COLON) return true;
+  if (k < p && (c === DOLLAR || c === 35 || c === 62 || c === 37)) return true;
+  if (k >= 4 && ch.matchesAt(s, k - 4, k, "sudo")) return true;
+  if (k >= 2 && ch.matchesAt(s, k - 2, k, "--")) return true;
+  // (the word before: a container's name after exec)
+  let w = k;
+  while (w > 0 && k - w < 128 && !isBlank(byteAt(s, w - 1)) && byteAt(s, w - 1) !== LF) w--;
+  while (w > 0 && k - w < 192 && isBlank(byteAt(s, w - 1))) w--;
+  return w >= 4 && ch.matchesAt(s, w - 4, w, "exec");
 }
 
 /**
@@ -2045,18 +2135,18 @@ export function isHigh(c: number): boolean {
   return c >= 256 || (cls(c) & C_HIGH) !== 0;
 }
 
+// wp-config.php's keys and salts (and WP Cache's salt): no other *_KEY constant (OPENSSL_KEY, PRIMARY_KEY) holds a
+// secret by its name alone
+const WP_SECRETS = ch.wordSet(
+  "AUTH_KEY SECURE_AUTH_KEY LOGGED_IN_KEY NONCE_KEY AUTH_SALT SECURE_AUTH_SALT LOGGED_IN_SALT NONCE_SALT WP_CACHE_KEY_SALT",
+);
+
 /**
  * True when s[a, b), a PHP constant's name, is one of WordPress's keys or salts (wp-config.php's AUTH_KEY,
- * SECURE_AUTH_KEY, LOGGED_IN_SALT, NONCE_SALT ...: upper case, ending in _KEY or _SALT).
+ * SECURE_AUTH_KEY, LOGGED_IN_SALT, NONCE_SALT ...; WP_SECRETS).
  */
 export function phpSecretConstant(s: string, a: number, b: number): boolean {
-  const len = b - a;
-  if (len < 5 || len > 40) return false;
-  for (let k = a; k < b; k++) {
-    const c = byteAt(s, k);
-    if (c !== 95 && (ch.cls(c) & (ch.C_UPPER | ch.C_DIGIT)) === 0) return false;
-  }
-  return ch.matchesAt(s, b - 4, b, "_KEY") || (len > 5 && ch.matchesAt(s, b - 5, b, "_SALT"));
+  return b - a >= 8 && b - a <= 17 && WP_SECRETS[sub(s, a, b)] === true;
 }
 
 // Commands whose output line is a secret alone (scanner.ts findLineAnchors; the first is the one without "--query ")

@@ -252,6 +252,8 @@ export const STOPLIST: Record<string, boolean> = {
   latest: true,
   stable: true,
   local: true,
+  // (pre-commit's own hooks: repos: - repo: meta, beside repo: local)
+  meta: true,
   global: true,
   public: true,
   private: true,
@@ -1137,6 +1139,10 @@ const NOT_GENERIC_ENDINGS = [
   "outputname",
   // Lightsail's blueprints (blueprintName: WordPress, "LAMP (PHP 8)"): AWS's public catalogue
   "blueprintname",
+  // yum's and dnf's package repositories (--enablerepo=epel, Ansible's enablerepo:): a distribution's, not an ECR
+  // repository
+  "enablerepo",
+  "disablerepo",
 ];
 
 /**
@@ -1967,12 +1973,30 @@ export function valueAfter(
     k++;
     // (a Makefile's simply expanded variable, REPO := x; Go's short declaration, bucket := cfg.Bucket, is code unless
     // its value is quoted, as after a spaced "=")
-    if (c === 58 && k < n && byteAt(s, k) === 61 && k - j > 1) {
+    // (REPO:=x with no blanks too, an UPPER_SNAKE key's: a Makefile's)
+    if (
+      c === 58 &&
+      k < n &&
+      byteAt(s, k) === 61 &&
+      (k - j > 1 || ((cls(byteAt(s, keyStart)) & ch.C_UPPER) !== 0 && (cls(byteAt(s, j - 1)) & C_LOWER) === 0))
+    ) {
       k++;
       goShort = (cls(byteAt(s, keyStart)) & ch.C_UPPER) === 0 || (cls(byteAt(s, keyStart + 1)) & C_LOWER) !== 0;
     }
     // a hash's arrow: PHP's 'TableName' => 'x' (the AWS SDK for PHP), Ruby's :stream_name => "x", Logstash's queue => x
     if (c === 61 && k < n && byteAt(s, k) === 62) k++;
+  } else if (
+    k > j &&
+    k + 2 < n &&
+    (byteAt(s, k) === 63 || byteAt(s, k) === 43) &&
+    byteAt(s, k + 1) === 61 &&
+    byteAt(s, k + 2) === 32 &&
+    (cls(byteAt(s, keyStart)) & ch.C_UPPER) !== 0 &&
+    (cls(byteAt(s, j - 1)) & C_LOWER) === 0
+  ) {
+    // a Makefile's conditional or appending assignment of an UPPER_SNAKE variable: IMAGE_REPO ?= x, REPOS += y
+    sep = true;
+    k += 2;
   } else if (
     k + 2 < n &&
     ((byteAt(s, k) === 33 && byteAt(s, k + 1) === 61) || (byteAt(s, k) === 60 && byteAt(s, k + 1) === 62)) &&
@@ -2199,9 +2223,27 @@ export function blankList(s: string, a: number, b: number): boolean {
  * expr): `$REGISTRY/`, `$ECR_REGISTRY/`, `${ECR_REGISTRY}/`, `$(REGISTRY)/`, or GitHub Actions'
  * `${{ steps.login-ecr.outputs.registry }}/`; -1 when the anchor is none of them or no repository's unit follows.
  */
-export function registryPathStart(s: string, p: number, n: number, expr: boolean): number {
+export function registryPathStart(s: string, p: number, n: number, mode: number): number {
   let r = p + 8;
-  if (expr) {
+  if (mode === 2) {
+    // <$account or ${account}>.dkr.ecr.<$region, ${region} or a region>.amazonaws.com/ (p at ".dkr.ecr.")
+    let k = p;
+    if (k > 0 && byteAt(s, k - 1) === 125) k--;
+    while (k > 0 && p - k < 64 && ((cls(byteAt(s, k - 1)) & (ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, k - 1) === 95))
+      k--;
+    if (k > 0 && byteAt(s, k - 1) === 123) k--;
+    if (k === p || k < 1 || byteAt(s, k - 1) !== 36) return -1;
+    r = p + 9;
+    while (
+      r < n &&
+      r - p < 80 &&
+      (isKeyUnit(byteAt(s, r)) || byteAt(s, r) === 36 || byteAt(s, r) === 123 || byteAt(s, r) === 125)
+    )
+      r++;
+    if (!matchesAt(s, r, n, ".amazonaws.com/")) return -1;
+    r += 15;
+  } else if (mode === 1 || matchesAt(s, p + 8, n, " }}/")) {
+    // (${{ steps.login-ecr.outputs.registry }}/, ${{ env.ECR_REGISTRY }}/)
     r = p + 12;
     let k = p;
     while (k > 0 && p - k < 64 && byteAt(s, k - 1) !== 123 && byteAt(s, k - 1) !== 10) k--;
@@ -2226,7 +2268,12 @@ export function registryPathStart(s: string, p: number, n: number, expr: boolean
 }
 
 // the last words of keys that say what a number is (accountMapKey)
-const NUMBER_FIELDS = ch.wordSet("id ids no num number count size phone ts time date code key value total amount seq");
+const NUMBER_FIELDS = ch.wordSet(
+  "id ids no num number count size phone ts time date code key value total amount seq " +
+    // (a quantity's or a protocol's field: cache_ttl, retry-after, total-rows, bytes_in, shard-iterator, event_version)
+    "ttl after before bytes rows iterator version offset limit ms sec secs seconds millis timeout interval port in " +
+    "out max min retries attempts index idx nonce serial sequence timestamp epoch duration checksum hash",
+);
 
 /**
  * The key of a map member whose value is the account id starting at i, when it is an account's alias: a lower-case
@@ -2260,9 +2307,13 @@ export function accountMapKey(s: string, i: number, key: Span): boolean {
   // (not a key that says what the number is: account_id, owner-id, order_number, phone-no)
   const w = sub(s, a, e);
   if (w.indexOf("account") >= 0 || w.indexOf("owner") >= 0) return false;
-  let u = e - 1;
-  while (u > a && byteAt(s, u) !== 45 && byteAt(s, u) !== 95) u--;
-  if (u > a && NUMBER_FIELDS[sub(s, u + 1, e)] === true) return false;
+  // (any of its parts: bytes_in, total-rows)
+  let u = e;
+  for (let v = e - 1; v >= a; v--) {
+    if (v > a && byteAt(s, v - 1) !== 45 && byteAt(s, v - 1) !== 95) continue;
+    if (NUMBER_FIELDS[sub(s, v, u)] === true) return false;
+    u = v - 1;
+  }
   key.s = a;
   key.e = e;
   return true;
@@ -2356,8 +2407,9 @@ export function keySchemaAttribute(s: string, k: number, j: number, b: number, n
  * whose item also holds `uses:` or `run:` (`- name: Notify` / `  id: login-ecr` / `  uses: ...`): the step's id is
  * what `steps.<id>.outputs` reads, its name a title. The item's lines are read up and down, at most 512 units each way.
  */
-export function workflowStepKey(s: string, k: number, j: number, n: number): boolean {
+export function workflowStepKey(s: string, k: number, j: number, a: number, b: number, n: number): boolean {
   if (!(j - k === 2 ? matchesAt(s, k, j, "id") : j - k === 4 && matchesAt(s, k, j, "name"))) return false;
+  if (!stepLabel(s, j - k === 2, a, b, n)) return false;
   // the key's line: blanks, or blanks and "- ", before it
   let ls = k;
   while (ls > 0 && k - ls < 64 && byteAt(s, ls - 1) === 32) ls--;
@@ -2400,6 +2452,59 @@ export function workflowStepKey(s: string, k: number, j: number, n: number): boo
   return false;
 }
 
+/** The step ids the last string stepLabel read references as `steps.<id>.` (its outputs, outcome, conclusion). */
+const STEP_REFS: { s: string; ids: Record<string, boolean> } = { s: "", ids: {} };
+
+/**
+ * True when the value s[a, b) of a workflow step's id or name is the workflow's own label, not a resource's name: a
+ * plain word (Build, checkout), a step's verb first (build-image, deploy-app), a title of words (`name: Login to
+ * Amazon ECR`), or an id the text references as `steps.<id>.`; a single token such as nwp-payments-migrate is a name.
+ */
+function stepLabel(s: string, id: boolean, a: number, b: number, n: number): boolean {
+  if (ch.plainWord(s, a, b)) return true;
+  let dash = a;
+  while (dash < b && byteAt(s, dash) !== 45) dash++;
+  if (dash < b && notNameHead(s, a, dash)) return true;
+  if (!id) return b + 1 < n && byteAt(s, b) === 32 && (cls(byteAt(s, b + 1)) & (C_LOWER | ch.C_UPPER)) !== 0;
+  const memo = STEP_REFS;
+  if (memo.s !== s) {
+    // (every `steps.<id>.` of the string, read once)
+    const ids: Record<string, boolean> = {};
+    let p = s.indexOf("steps.");
+    while (p >= 0) {
+      let e = p + 6;
+      while (e < n && e - p < 70 && isKeyUnit(byteAt(s, e))) e++;
+      if (e < n && e > p + 6 && byteAt(s, e) === 46) ids[sub(s, p + 6, e)] = true;
+      p = s.indexOf("steps.", e > p + 6 ? e : p + 6);
+    }
+    memo.s = s;
+    memo.ids = ids;
+  }
+  return b - a <= 64 && memo.ids[sub(s, a, b)] === true;
+}
+
+/**
+ * True when s[at] stands inside a call's argument list: an unclosed "identifier(" before it, on its line or on lines
+ * before that end in "(" or "," (a call wrapped one argument a line); a log line's table_name=X, outside any call, is
+ * not. Reads back at most 256 units.
+ */
+function insideCall(s: string, at: number): boolean {
+  let depth = 0;
+  for (let k = at - 1; k > 0 && at - k < 256; k--) {
+    const c = byteAt(s, k);
+    if (c === 41) depth++;
+    else if (c === 40) {
+      if (depth === 0) return isKeyUnit(byteAt(s, k - 1));
+      depth--;
+    } else if (c === 10) {
+      let e = k - 1;
+      while (e > 0 && at - e < 256 && (byteAt(s, e) === 32 || byteAt(s, e) === 13)) e--;
+      if (byteAt(s, e) !== 44 && byteAt(s, e) !== 40) return false;
+    }
+  }
+  return false;
+}
+
 /**
  * True when the unquoted value s[a, b) of the key s[keyStart, j) is clearly code, a reference rather than a name: a
  * member access whose last part is lowerCamel (TableName: CONFIG.cartTable, REPORT_BUCKET: reports.bucketName), or an
@@ -2414,7 +2519,8 @@ function codeReference(s: string, a: number, b: number, j: number, keyStart: num
     (after === 44 || after === 41) &&
     (cls(byteAt(s, keyStart)) & C_LOWER) !== 0 &&
     (keyStart === 0 || byteAt(s, keyStart - 1) !== 45) &&
-    (cls(byteAt(s, a)) & ch.C_UPPER) !== 0
+    (cls(byteAt(s, a)) & ch.C_UPPER) !== 0 &&
+    insideCall(s, keyStart)
   ) {
     let under = false;
     let k = a;
@@ -2780,9 +2886,29 @@ export function withOccurrences<M extends Occurrence>(found: M[], occ: M[]): M[]
 /**
  * CDK's calls whose last quoted argument is a resource's name (scanner.ts findCdkImports): [anchor, the method's head]
  * pairs. Imports by name (Bucket.fromBucketName(this, 'Id', 'x'), Secret.fromSecretNameV2(this, 'Id', 'prod/x')) and
- * SSM parameters read by name (StringParameter.valueForStringParameter(this, '/x/y'), valueFromLookup(this, '/x/y')).
+ * SSM parameters read by name (StringParameter.valueForStringParameter(this, '/x/y'), valueFromLookup(this, '/x/y')),
+ * in TypeScript's and Python's spelling.
  */
-export const CDK_CALLS = ["Name(", "from", "NameV2(", "from", "StringParameter(", "valueFor", "FromLookup(", "value"];
+export const CDK_CALLS = [
+  "Name(",
+  "from",
+  "NameV2(",
+  "from",
+  "StringParameter(",
+  "valueFor",
+  "FromLookup(",
+  "value",
+  // (CDK in Python: Bucket.from_bucket_name(self, "Id", "x"), Secret.from_secret_name_v2(...),
+  // StringParameter.value_for_string_parameter(self, "/x/y"), value_from_lookup(self, "/x/y"))
+  "_name(",
+  "from_",
+  "_name_v2(",
+  "from_",
+  "_string_parameter(",
+  "value_for",
+  "_from_lookup(",
+  "value",
+];
 
 export const SEARCH_MAX = 8;
 
@@ -3956,3 +4082,83 @@ export function opaqueIdEnd(s: string, a: number, n: number): number {
 // dimensions and ENI descriptions; <account>_elasticloadbalancing_<region>_app.<name>.<16 hex>_<end time>_... in the
 // name of an access or connection log file (here, not there: scanner.ts's main chunk is at Lua's limit of 200 locals)
 export const ELB_ANCHORS = ["app/", "net/", "gwy/", "targetgroup/", "_app.", "_net.", "_gwy."];
+
+/** Offset in s[a, b) of its last ".", from a (-1: none); b - a at most 64 (the callers' bound). */
+function lastDot(s: string, a: number, b: number): number {
+  for (let k = b - 1; k >= a; k--) if (byteAt(s, k) === 46) return k - a;
+  return -1;
+}
+
+// a batch job's name that is its shell, interpreter or a session's default (sacct's JobName, squeue's NAME)
+const JOB_SHELLS = ch.wordSet(
+  "bash sh zsh ksh csh tcsh fish dash python python2 python3 perl ruby node java rscript julia srun sbatch salloc " +
+    "interactive interact batch extern wrap mpirun",
+);
+const SCRIPT_EXTENSIONS = ch.wordSet("sh bash py r pl rb js slurm sbatch job zsh");
+
+/**
+ * True when s[a, b) is a batch job's name that names no estate: a shell or interpreter (bash, python3, interactive)
+ * or a bare script's file name (job.sh, train.py).
+ */
+export function jobShellName(s: string, a: number, b: number): boolean {
+  if (b - a > 64) return false;
+  const w = sub(s, a, b).toLowerCase();
+  if (JOB_SHELLS[w] === true) return true;
+  const dot = lastDot(s, a, b);
+  return dot > 0 && w.indexOf("/") < 0 && SCRIPT_EXTENSIONS[sub(w, dot + 1, b - a)] === true;
+}
+
+/** True when blanks after j lead to a Makefile's "?= " or "+= " (IMAGE_REPO ?= x). */
+export function makeAssignmentAt(s: string, j: number, n: number): boolean {
+  let k = j;
+  while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  return (
+    k + 2 < n && (byteAt(s, k) === 63 || byteAt(s, k) === 43) && byteAt(s, k + 1) === 61 && byteAt(s, k + 2) === 32
+  );
+}
+
+// Docker Hub's official images (and Amazon Linux's): a pull-through cache's or a mirror's, not the account's repositories
+const OFFICIAL_IMAGES = ch.wordSet(
+  "alpine ubuntu debian busybox nginx redis node python golang postgres mysql mariadb mongo amazonlinux httpd " +
+    "memcached rabbitmq openjdk eclipse-temurin amazoncorretto ruby php traefik haproxy centos fedora registry " +
+    "elasticsearch opensearch kibana logstash jenkins sonarqube vault consul hello-world wordpress tomcat maven gradle " +
+    "rust perl bash docker caddy influxdb cassandra zookeeper nats telegraf erlang elixir composer nextcloud ghost " +
+    "drupal solr neo4j couchdb percona adminer oraclelinux rockylinux almalinux archlinux gcc openresty",
+);
+
+/**
+ * True when the repository s[a, e) after a registry's variable is a public image: one of Docker Hub's official images
+ * (alpine, redis, amazonlinux) or under its library/ namespace.
+ */
+export function publicImage(s: string, a: number, e: number): boolean {
+  if (matchesAt(s, a, e, "library/")) return true;
+  return e - a <= 16 && OFFICIAL_IMAGES[sub(s, a, e)] === true;
+}
+
+/** The first `"variable"` of the last string terraformJsonVariable read (found once per string). */
+const TF_JSON = { s: "", first: -1 };
+
+/** True when a Terraform JSON `"variable"` object opens before at (cdk.tf.json, *.tf.json): its members are variables. */
+export function terraformJsonVariable(s: string, at: number): boolean {
+  if (TF_JSON.s !== s) {
+    TF_JSON.s = s;
+    TF_JSON.first = s.indexOf('"variable"');
+  }
+  return TF_JSON.first >= 0 && TF_JSON.first < at;
+}
+
+// database products and engines: a <WORD>_DB key's value that names software, not the account's database
+const DB_PRODUCTS = ch.wordSet(
+  "pgvector chroma chromadb qdrant sqlite sqlite3 duckdb lancedb faiss milvus weaviate pinecone redis postgres " +
+    "postgresql mysql mariadb mongodb mongo neo4j cassandra clickhouse elasticsearch timescaledb influxdb oracle " +
+    "mssql sqlserver memory in-memory inmemory lmdb leveldb rocksdb couchdb surrealdb vespa marqo",
+);
+
+/** True when s[a, b), a <WORD>_DB key's value (VECTOR_DB, SQLITE_DB), names a product or a file (db.sqlite3, app.db). */
+export function dbProductValue(s: string, a: number, b: number): boolean {
+  if (b - a > 64) return false;
+  const w = sub(s, a, b).toLowerCase();
+  if (DB_PRODUCTS[w] === true) return true;
+  const dot = lastDot(s, a, b);
+  return dot > 0 && dot < b - a - 1 && w.indexOf("/") < 0 && b - a - dot <= 8;
+}

@@ -2068,8 +2068,17 @@ function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean 
  */
 function matchParameterDefault(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   // a Terraform variable's default (variable "<name>" { default = "x" }): read by the variable's name
-  if (byteAt(s, i) === 100)
-    return nm.hclVariableName(s, i, VALUE_SPAN) ? valueOfKey(cfg, s, VALUE_SPAN.s, VALUE_SPAN.e, i, j, n, out) : 0;
+  // (its list, default = ["a", "b"], as the variable's key's list; Terraform JSON's "default" below)
+  if (byteAt(s, i) === 100 && (i === 0 || byteAt(s, i - 1) !== QUOTE)) {
+    if (!nm.hclVariableName(s, i, VALUE_SPAN)) return 0;
+    const vs = VALUE_SPAN.s;
+    const ve = VALUE_SPAN.e;
+    const r = valueOfKey(cfg, s, vs, ve, i, j, n, out);
+    if (r > 0) return r;
+    let kind = kindOfKeyEndingAt(cfg.keys, s, ve, KEY_TOKEN);
+    if (kind === undefined && nm.genericKey(s, vs, ve) && hasSignal(s, out)) kind = cfg.byId["resource-name"];
+    return kind !== undefined ? matchNameList(cfg, s, j, n, kind, out, false) : 0;
+  }
   let ke = -1; // the parameter's name ends here
   // (a walk that reaches the last Default's place in the same string ends as that one did: linear on a run of them)
   const memo = PARAM_MEMO;
@@ -2126,6 +2135,11 @@ function matchParameterDefault(cfg: ScanConfig, s: string, i: number, j: number,
   if (ke < 0) return 0;
   let ks = ke;
   while (ks > 0 && ke - ks < 128 && (cls(byteAt(s, ks - 1)) & C_ALNUM) !== 0) ks--;
+  // (Terraform JSON's, CDKTF's cdk.tf.json: {"variable": {"<name>": {"default": "x"}}}; its names are snake_case)
+  if (byteAt(s, i) === 100)
+    while (ks > 0 && ke - ks < 128 && ((cls(byteAt(s, ks - 1)) & C_ALNUM) !== 0 || byteAt(s, ks - 1) === UNDERSCORE))
+      ks--;
+  if (byteAt(s, i) === 100 && !nm.terraformJsonVariable(s, ks)) return 0;
   return ks === ke ? 0 : valueOfKey(cfg, s, ks, ke, i, j, n, out);
 }
 
@@ -2247,12 +2261,16 @@ function matchKeyValue(
     return flag ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
+  // (a <WORD>_DB key's product or file: VECTOR_DB = "pgvector", SQLITE_DB = "db.sqlite3")
+  if (dbKey && nm.dbProductValue(s, a, b)) return b;
   // a namespaced tag key, <tool>cluster:<word> (ParallelCluster's parallelcluster:version): one token, no key and value;
   // learned, "version" replaced every JSON member so named
   if (
     generic &&
     a === j + 1 &&
     byteAt(s, j) === COLON &&
+    j - keyStart > 7 &&
+    ch.matchesAt(s, j - 7, j, "cluster") &&
     runOf(s, keyStart, j, C_LOWER) === j - keyStart &&
     runOf(s, a, b, C_LOWER) === b - a
   )
@@ -2279,7 +2297,11 @@ function matchKeyValue(
   // (a region under a name key, region_name="us-west-2", names no resource)
   if (idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) return 0;
   // a GitHub Actions step's id and name (`- name: Notify` / `  id: login-ecr` / `  uses: ...`): labels of the workflow
-  if ((j - keyStart === 2 || j - keyStart === 4) && byteAt(s, j) === COLON && nm.workflowStepKey(s, keyStart, j, n))
+  if (
+    (j - keyStart === 2 || j - keyStart === 4) &&
+    byteAt(s, j) === COLON &&
+    nm.workflowStepKey(s, keyStart, j, a, b, n)
+  )
     return b;
   // (and a DynamoDB key schema's attribute, AttributeName=cartId,AttributeType=S: a field's name)
   if (generic && byteAt(s, j) === ch.EQUALS && nm.keySchemaAttribute(s, keyStart, j, b, n)) return b;
@@ -2948,6 +2970,14 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     resEnd--;
     // (the name itself is the placeholder: function:${FunctionName})
     templated = byteAt(s, resEnd - 1) === 58 || byteAt(s, resEnd - 1) === 47;
+  } else if (
+    resEnd > resStart &&
+    resEnd < n &&
+    byteAt(s, resEnd) === ch.LBRACE &&
+    (byteAt(s, resEnd - 1) === 58 || byteAt(s, resEnd - 1) === 47)
+  ) {
+    // (and a Python f-string's or str.format's, function:{fn_name}: the name is the placeholder, the type no name)
+    templated = true;
   }
   // a sentence may end right after an ARN
   while (resEnd > resStart) {
@@ -3640,6 +3670,8 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
           const kind = kinds[q];
           if (kind === false && codes[q] === CRED_NONE) continue;
           let a = r + starts[q];
+          // (a row shorter than the column's start: nothing under it, and no unit to read past the row's end)
+          if (a >= end) continue;
           let b = q + 1 < starts.length ? r + starts[q + 1] : end;
           if (b > end) b = end;
           // (under a title aligned right, not a token the column's bounds cut: a pseudonym's on a second pass)
@@ -3650,7 +3682,13 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
           if (codes[q] !== CRED_NONE) {
             if (creds.plausibleCredential(s, a, b, false, SPACE))
               push(cfg, s, extra, a, b, credentialKind(cfg, codes[q], s, a, b));
-          } else if (kind !== false && !idShaped(cfg, s, a, b) && plausibleName(s, a, b, kind)) {
+          } else if (
+            kind !== false &&
+            !idShaped(cfg, s, a, b) &&
+            plausibleName(s, a, b, kind) &&
+            // (sacct's right-aligned cells: a job run in a shell, interpreter or script file names nothing)
+            !(rights[q] && (nm.stopWord(s, a, b) || nm.jobShellName(s, a, b)))
+          ) {
             push(cfg, s, extra, a, b, kind);
           }
         }
@@ -4266,7 +4304,8 @@ function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       let k = p + fn.length;
       let lastA = -1;
       let lastE = -1;
-      while (k < n && k - p < 256 && byteAt(s, k) !== 41 && byteAt(s, k) !== 10) {
+      // (over line feeds: a call wrapped one argument a line, as Prettier and Black wrap it)
+      while (k < n && k - p < 256 && byteAt(s, k) !== 41) {
         const q = byteAt(s, k);
         if (q === QUOTE || q === 39 || q === 96) {
           const e = unitWithin(s, q, k + 1, n, 256);
@@ -4280,10 +4319,17 @@ function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
       const kind = bucket ? cfg.byFamily["s3-bucket"] : cfg.byId["resource-name"];
       // (the method a CDK import's, from<Type>Name: not the DOM's getElementsByTagName('script'))
       let t = p;
-      while (t > 0 && p - t < 48 && (cls(byteAt(s, t - 1)) & (C_LOWER | C_UPPER)) !== 0) t--;
+      // (snake_case: from_bucket_name)
+      const snake = byteAt(fn, 0) === UNDERSCORE;
+      while (
+        t > 0 &&
+        p - t < 48 &&
+        ((cls(byteAt(s, t - 1)) & (C_LOWER | C_UPPER)) !== 0 || (snake && byteAt(s, t - 1) === UNDERSCORE))
+      )
+        t--;
       // (the quoted argument is the last: not the construct id of fromSecretNameV2(this, 'Id', props.name))
       let l = lastE + 1;
-      while (l < k && (byteAt(s, l) === SPACE || byteAt(s, l) === ch.COMMA)) l++;
+      while (l < k && (byteAt(s, l) <= SPACE || byteAt(s, l) === ch.COMMA)) l++;
       if (
         lastA >= 0 &&
         k < n &&
@@ -4291,7 +4337,7 @@ function findCdkImports(cfg: ScanConfig, s: string, n: number, extra: Match[]): 
         l === k &&
         kind !== undefined &&
         ch.matchesAt(s, t, p, head) &&
-        (head === "from" || p - t === head.length) &&
+        (head === "from" || head === "from_" || p - t === head.length) &&
         plausibleName(s, lastA, lastE, kind)
       )
         push(cfg, s, extra, lastA, lastE, kind);
@@ -5242,11 +5288,12 @@ function findPublicEcrImages(cfg: ScanConfig, s: string, n: number, extra: Match
   // <account>.dkr.ecr.<region>.amazonaws.com/ (nm.registryPathStart)
   const repo = cfg.hostKinds["dkr"];
   let signal = -1;
-  for (let f = 0; f < 2 && repo !== undefined; f++) {
-    const lit = f === 0 ? "REGISTRY" : "registry }}/";
+  // (and <$account>.dkr.ecr.<$region>.amazonaws.com/, a host of variables)
+  for (let f = 0; f < 3 && repo !== undefined; f++) {
+    const lit = f === 0 ? "REGISTRY" : f === 1 ? "registry }}/" : ".dkr.ecr.";
     p = firstOf(s, lit);
     while (p >= 0) {
-      const r = nm.registryPathStart(s, p, n, f === 1);
+      const r = nm.registryPathStart(s, p, n, f);
       let e = r;
       while (e > 0 && e < n && e - r < 256) {
         const c = byteAt(s, e);
@@ -5257,7 +5304,8 @@ function findPublicEcrImages(cfg: ScanConfig, s: string, n: number, extra: Match
       if (e > r && (e >= n || !nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === 64)) {
         if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
         // (a name as any other: the resource names' rule, which takes a path)
-        if (signal > 0 && kind !== undefined && plausibleName(s, r, e, kind)) push(cfg, s, extra, r, e, repo);
+        if (signal > 0 && kind !== undefined && plausibleName(s, r, e, kind) && !nm.publicImage(s, r, e))
+          push(cfg, s, extra, r, e, repo);
       }
       p = s.indexOf(lit, e > p ? e : p + 1);
     }
@@ -5831,22 +5879,34 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // the same tag maps in YAML (a Batch compute environment's, job queue's or job definition's `tags:`; a list of
   // Key/Value pairs is another reader's), in a text with an AWS signal: each `<key>: <value>` line indented under it
   for (let q = 0; q < 2 && name !== undefined; q++) {
-    const lit = q === 0 ? "tags:\n" : "Tags:\n";
+    const lit = q === 0 ? "tags:" : "Tags:";
     p = firstOf(s, lit);
     if (p >= 0 && !hasSignal(s, [])) p = -1;
     while (p >= 0) {
       let ls = p;
       while (ls > 0 && p - ls < 64 && byteAt(s, ls - 1) === SPACE) ls--;
+      // (blanks, a comment or a CR may end the `tags:` line)
       let r = p + lit.length;
+      while (r < n && r - p < 256 && (byteAt(s, r) === SPACE || byteAt(s, r) === ch.TAB)) r++;
+      if (r < n && byteAt(s, r) === 35 && r > p + lit.length) while (r < n && r - p < 256 && byteAt(s, r) !== LF) r++;
+      if (r < n && byteAt(s, r) === 13) r++;
+      r = r < n && byteAt(s, r) === LF ? r + 1 : n;
+      // (the members' indent: deeper lines, a nested map's or a list's, are skipped, as are quoted keys and comments)
+      let indent = -1;
       for (let lines = 0; lines < 256 && r < n && (ls === 0 || byteAt(s, ls - 1) === LF); lines++) {
         let k = r;
         while (k < n && k - r < 64 && byteAt(s, k) === SPACE) k++;
         if (k - r <= p - ls || k >= n) break;
-        const ks = k;
-        while (k < n && k - ks < 128 && nm.isNameUnit(byteAt(s, k))) k++;
-        if (k === ks || k + 1 >= n || byteAt(s, k) !== COLON || byteAt(s, k + 1) !== SPACE) break;
+        if (indent < 0) indent = k - r;
         let le = s.indexOf("\n", k);
         if (le < 0) le = n;
+        if (k - r < indent) break;
+        const ks = k;
+        while (k < n && k - ks < 128 && nm.isNameUnit(byteAt(s, k))) k++;
+        if (ks - r > indent || k === ks || k + 1 >= n || byteAt(s, k) !== COLON || byteAt(s, k + 1) !== SPACE) {
+          r = le + 1;
+          continue;
+        }
         let a = k + 2;
         let b = le;
         while (b > a && (byteAt(s, b - 1) === 13 || byteAt(s, b - 1) === SPACE)) b--;
@@ -6508,7 +6568,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (p >= 0) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       const a = p + lit.length;
-      const e = name !== undefined && signal === 1 ? nameAt(cfg, s, a, n, name, extra) : a;
+      // (a version label is one token that ends its line: not the sample's "Sample Application")
+      let t = a;
+      while (w === 1 && t < n && t - a < 256 && byteAt(s, t) > SPACE) t++;
+      const one = w === 0 || t >= n || byteAt(s, t) === LF || byteAt(s, t) === 13;
+      const e = name !== undefined && signal === 1 && one ? nameAt(cfg, s, a, n, name, extra) : a;
       p = s.indexOf(lit, e > a ? e : a);
     }
   }
@@ -7181,20 +7245,35 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // a file that holds a secret alone, as cat prints it on the next line: a path whose last segment names a credential
   // (Lightsail's WordPress guide: cat $HOME/bitnami_application_password; /run/secrets/db_password, a .token file;
   // not /etc/passwd)
+  // (the path may be quoted, and followed by "; echo": a file without a final line feed)
   p = firstOf(s, "cat ");
   while (p >= 0) {
     const c0 = p > 0 ? byteAt(s, p - 1) : LF;
-    let e = p + 4;
-    while (e < n && e - p < 260 && byteAt(s, e) > SPACE && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 39) e++;
-    const a = e < n && byteAt(s, e) === 13 ? e + 1 : e;
+    const quote = p + 4 < n && (byteAt(s, p + 4) === QUOTE || byteAt(s, p + 4) === 39) ? byteAt(s, p + 4) : 0;
+    const ps = quote > 0 ? p + 5 : p + 4;
+    let e = ps;
+    while (
+      e < n &&
+      e - p < 260 &&
+      byteAt(s, e) > SPACE &&
+      byteAt(s, e) !== QUOTE &&
+      byteAt(s, e) !== 39 &&
+      byteAt(s, e) !== 59
+    )
+      e++;
+    let a = quote > 0 && e < n && byteAt(s, e) === quote ? e + 1 : e;
+    if (a > e || quote === 0) {
+      if (ch.matchesAt(s, a, n, "; echo")) a += 6;
+      if (a < n && byteAt(s, a) === 13) a++;
+    }
     if (
       (c0 === SPACE || c0 === LF || c0 === 9 || c0 === 59 || c0 === ch.PIPE) &&
-      e > p + 4 &&
+      e > ps &&
       a < n &&
       byteAt(s, a) === LF
     ) {
       let ss = e;
-      while (ss > p + 4 && byteAt(s, ss - 1) !== SLASH) ss--;
+      while (ss > ps && byteAt(s, ss - 1) !== SLASH) ss--;
       let se = e;
       // (without a short extension: db_password.txt)
       for (let d = e - 1; d > ss && e - d <= 5; d--) if (byteAt(s, d) === DOT) se = d;
@@ -7204,8 +7283,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         creds.credentialKeyCode(s, ss, se) !== CRED_NONE &&
         creds.printsSecret(s, p, a, n)
       ) {
+        // (the secret alone: one token, not the next command of a script or an INI section's [default]; or, in a
+        // credentials note, the quoted password after "password is")
         creds.secretLine(s, a + 1, n, false, CRED_SPAN);
-        if (CRED_SPAN.e > CRED_SPAN.s && byteAt(s, CRED_SPAN.s) !== 36)
+        if (
+          (creds.loneToken(s, CRED_SPAN.s, CRED_SPAN.e) && byteAt(s, CRED_SPAN.s) !== 36) ||
+          creds.notedPassword(s, a + 1, n, CRED_SPAN)
+        )
           push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
       }
     }
@@ -7668,6 +7752,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
 const CALL_ARGUMENTS: [string, number][] = [
   ["getenv(", -1],
   ["define(", -2],
+  // (PHP's function names are case-insensitive, and a blank may stand before the parenthesis)
+  ["define (", -2],
+  ["DEFINE(", -2],
+  ["DEFINE (", -2],
   ["environ.get(", -1],
   ["upload_file(", 1],
   ["upload_fileobj(", 1],
@@ -9603,7 +9691,8 @@ function wordMatch(
     len === 7 &&
     ((c === 68 && (nxt === COLON || nxt === QUOTE)) ||
       // (and HCL's: variable "<name>" { default = "x" })
-      (c === 100 && (nxt === SPACE || nxt === ch.EQUALS) && afterBlanks(s, j, n) === ch.EQUALS)) &&
+      (c === 100 && (nxt === SPACE || nxt === ch.EQUALS) && afterBlanks(s, j, n) === ch.EQUALS) ||
+      (c === 100 && nxt === QUOTE && i > 0 && byteAt(s, i - 1) === QUOTE)) &&
     matchesLowerAt(s, i, j, "default")
   ) {
     consumed = matchParameterDefault(cfg, s, i, j, n, out);
@@ -9671,7 +9760,15 @@ function wordMatch(
       let sep = j + 1 < n ? byteAt(s, j + 1) : -1;
       if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
       // (and a query's `key != 'x'`, `key <> 'x'`)
-      if (sep === 61 || sep === 58 || sep === 33 || sep === 60) consumed = matchKeyValue(cfg, s, j, n, false, out);
+      // (and a Makefile's `KEY ?= x`, `KEY += x`)
+      if (
+        sep === 61 ||
+        sep === 58 ||
+        sep === 33 ||
+        sep === 60 ||
+        ((sep === 63 || sep === 43) && nm.makeAssignmentAt(s, j, n))
+      )
+        consumed = matchKeyValue(cfg, s, j, n, false, out);
       else if (prev === 45) consumed = matchKeyValue(cfg, s, j, n, true, out);
       else {
         // `key   value` alone on its line, aligned by two or more blanks or a tab (Fluent Bit's classic config,

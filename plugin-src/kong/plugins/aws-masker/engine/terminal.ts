@@ -5,7 +5,7 @@
 // search through the text per anchor) and read over a bounded window; contacts.ts adds them to its spans.
 import * as ch from "./chars";
 import { byteAt, sub } from "./chars";
-import { stopWord } from "./names";
+import { jobShellName, stopWord } from "./names";
 
 const cls = ch.cls;
 const C_ALNUM = ch.C_ALNUM;
@@ -1122,7 +1122,7 @@ function slurmQueue(s: string, n: number, spans: number[], count: number): numbe
         while (b < re && b - r - to < 64 && byteAt(s, b) > SPACE) b++;
         if (a === r || byteAt(s, a - 1) !== SPACE) continue;
         if (c === 0 && personLogin(s, a, b) && !stopWord(s, a, b)) count = add(spans, count, a, b);
-        else if (c === 1) count = addName(s, spans, count, a, b);
+        else if (c === 1 && !jobShellName(s, a, b)) count = addName(s, spans, count, a, b);
       }
       next = re;
     }
