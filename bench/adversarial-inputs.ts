@@ -647,6 +647,27 @@ export function adversarialInputs(size: number): Input[] {
       "cdk ls\nAStack\nB/CStack\n\n/knowledgebases/ABCD1234EF/ /agentAliases/x kb 4MXR8T2WQP id `K9W2E7R4T1` " +
         "Stack HarborStack authorization failure message: Ab12Cd34Ef ",
     ],
+    // (forty-eighth pass: people, chats, tables, code spans; compute, code and messaging formats)
+    [
+      "people and chat run",
+      "Reporter:\tAisling Mahony\tAssignee:\tKofi Mensah\nEscalation: Marta Kowalczyk, then Tomasz Wieczorek.\n" +
+        "Maria Oyelaran  9:41 AM\nack\n[10:14 AM] Okafor, Dana\nSupported by:    Ines Carvalho (TAM: Rhea Lindqvist) ",
+    ],
+    [
+      "code span and table run",
+      "aws `ledger-p99-high` `a_b_c` S3 `x-y` {{p/q/r}} {{v-prod-1}} (pg-1, 10.0.0.1) role `PartnerReader` " +
+        "bc-a-use1\n| Service | Owner | Cost center |\n|---|---|---|\n| a-1 | Dana Okafor | CC-1 |\n",
+    ],
+    [
+      "compute and code run",
+      "variable \"a_bucket\" {\n  default = \"b-c-1\"\n}\ndefine( 'DB_PASSWORD', 'x1y2z3' ); $REGISTRY/ns/repo " +
+        'f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:t-1" tags:\n  team: t-2\nAWS Lambda VPC ENI-f-1-8d1e4c2a-77b0-4e5f-9a3d-1c6b8e2f0d47 ',
+    ],
+    [
+      "messaging run",
+      "AUTH LOGIN\n334 VXNlcm5hbWU6\nQUtJQQ==\nrabbitmqctl add_user u1 p1 b-8d1e4c2a-77b0-4e5f-9a3d-1c6b8e2f0d47 " +
+        "phone +44 7700 900418 s=abcdefghijklmnopqrstuvwxyz012345 d=x.com ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {
