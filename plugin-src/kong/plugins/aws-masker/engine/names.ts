@@ -3397,8 +3397,137 @@ export function serviceWordBefore(s: string, e: number): boolean {
     CODE_SPAN_SERVICES.indexOf(" " + sub(s, a, e).toLowerCase() + " ") >= 0
   );
 }
-const CODE_SPAN_SERVICES =
-  " s3 aurora mysql postgresql postgres sns sqs kinesis glue dynamodb redshift athena ecr ecs eks lambda rds elasticache opensearch msk functions emr firehose eventbridge ";
+// (S3 alone: after the others a code span as often holds a setting, Postgres `work_mem`, Glue `job-bookmark-enable`)
+const CODE_SPAN_SERVICES = " s3 ";
+
+/** True when a part of the kebab or snake token s[a, e) (between "-" or "_") holds letters and digits (p99, euc1). */
+export function mixedPart(s: string, a: number, e: number): boolean {
+  let letters = false;
+  let digits = false;
+  for (let k = a; k <= e; k++) {
+    const c = k < e ? byteAt(s, k) : 45;
+    if (c === 45 || c === 95) {
+      if (letters && digits) return true;
+      letters = false;
+      digits = false;
+    } else if ((cls(c) & ch.C_DIGIT) !== 0) digits = true;
+    else letters = true;
+  }
+  return false;
+}
+
+/**
+ * True when a part of the kebab or snake token s[a, e) after its first marks a name as markedNameEnd's do: an
+ * environment's (prod, staging), a type's as the last part (dlq, asg), a region's short code (euw1).
+ */
+export function markedParts(s: string, a: number, e: number): boolean {
+  let part = a;
+  for (let k = a; k <= e; k++) {
+    const c = k < e ? byteAt(s, k) : 45;
+    if (c !== 45 && c !== 95) continue;
+    if (part > a && k - part <= 10) {
+      const w = " " + sub(s, part, k) + " ";
+      if (ENV_MARKS.indexOf(w) >= 0 || (k === e && TYPE_MARKS.indexOf(w) >= 0) || regionCode(s, part, k)) return true;
+    }
+    part = k + 1;
+  }
+  return false;
+}
+
+/**
+ * A public PascalCase name where a code span after a noun puts one (the stack `CDKToolkit`, the function `PutObject`:
+ * CDK's bootstrap stack, an API's operation).
+ */
+export function publicPascalName(s: string, a: number, e: number): boolean {
+  if (e - a === 10 && matchesAt(s, a, e, "CDKToolkit")) return true;
+  for (const v of API_VERBS) {
+    const l = v.length;
+    if (
+      e - a > l &&
+      byteAt(s, a) === byteAt(v, 0) &&
+      matchesAt(s, a, a + l, v) &&
+      (cls(byteAt(s, a + l)) & ch.C_UPPER) !== 0
+    )
+      return true;
+  }
+  return false;
+}
+const API_VERBS = [
+  "Get",
+  "Put",
+  "List",
+  "Describe",
+  "Create",
+  "Delete",
+  "Update",
+  "Invoke",
+  "Send",
+  "Receive",
+  "Start",
+  "Stop",
+];
+
+/** True when s[a, b) is a network interface's name (docker0, wlan0, tun0, br-lan, virbr0, veth1a2b, cni0). */
+export function interfaceName(s: string, a: number, b: number): boolean {
+  for (const p of INTERFACE_HEADS) {
+    if (b - a >= p.length && byteAt(s, a) === byteAt(p, 0) && matchesAt(s, a, a + p.length, p)) return true;
+  }
+  return false;
+}
+const INTERFACE_HEADS = [
+  "eth",
+  "ens",
+  "enp",
+  "eno",
+  "wlan",
+  "wlp",
+  "tun",
+  "tap",
+  "docker",
+  "br-",
+  "virbr",
+  "veth",
+  "bond",
+  "vlan",
+  "lo",
+  "cni",
+  "flannel",
+  "cali",
+  "utun",
+  "awdl",
+  "vxlan",
+];
+
+/** A PascalCase compound of letters and digits (OrdersApi, PaymentsGateway): a capital after a lower-case letter. */
+export function pascalCompound(s: string, a: number, b: number): boolean {
+  if (b - a < 4 || (cls(byteAt(s, a)) & ch.C_UPPER) === 0 || ch.runOf(s, a, b, C_ALNUM) !== b - a) return false;
+  for (let k = a + 2; k < b; k++) {
+    if ((cls(byteAt(s, k)) & ch.C_UPPER) !== 0 && (cls(byteAt(s, k - 1)) & ch.C_LOWER) !== 0) return true;
+  }
+  return false;
+}
+
+/**
+ * IAM Identity Center's predefined permission sets and AWS's job-function policies (a permission_set key's value,
+ * PowerUserAccess): AWS's names.
+ */
+export function predefinedPermissionSet(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  return len >= 7 && len <= 21 && (cls(byteAt(s, a)) & ch.C_UPPER) !== 0 && PREDEFINED_SETS[sub(s, a, b)] === true;
+}
+const PREDEFINED_SETS: Record<string, boolean> = {
+  AdministratorAccess: true,
+  PowerUserAccess: true,
+  ReadOnlyAccess: true,
+  ViewOnlyAccess: true,
+  SecurityAudit: true,
+  Billing: true,
+  SupportUser: true,
+  DatabaseAdministrator: true,
+  DataScientist: true,
+  NetworkAdministrator: true,
+  SystemAdministrator: true,
+};
 const ENV_MARKS = " prod prd production staging stg dev qa uat sandbox preprod nonprod perf dr live ";
 const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 // First parts of kebab tokens that name no resource: the CLI's operations (describe-db-instances), build and deploy

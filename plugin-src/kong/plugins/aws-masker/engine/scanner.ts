@@ -1592,7 +1592,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
       (e >= n ||
         byteAt(s, e) !== 96 ||
         (runOf(s, v, e, C_LOWER | ch.C_UPPER) === e - v && e - v < 8) ||
-        (e - v > 6 && ch.matchesAt(s, e - 6, e, "Access")))
+        (e - v > 6 && ch.matchesAt(s, e - 6, e, "Access")) ||
+        nm.publicPascalName(s, v, e))
     )
       return 0;
     if (!named && !ticked && (e - v < 8 || !ch.matchesAt(s, e - 5, e, "Stack"))) return 0;
@@ -2408,6 +2409,8 @@ function matchKeyValue(
     }
     if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
+  // (IAM Identity Center's predefined permission sets: permission_set: PowerUserAccess)
+  if (generic && nm.predefinedPermissionSet(s, a, b)) return b;
   // (an SDK exception's service, AWS's own name: "(Service: CloudFront, Status Code: 409, Request ID: x)"; letters and
   // digits, after "(")
   if (
@@ -2765,7 +2768,9 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
       }
       const name = cfg.byId["resource-name"];
       if (
-        (pair ? (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN : dash && digit) &&
+        (pair
+          ? (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN && !nm.interfaceName(s, h, i - 2)
+          : dash && digit) &&
         i - 2 - h >= 4 &&
         (h === 0 || !nm.isNameUnit(byteAt(s, h - 1))) &&
         (cls(byteAt(s, h)) & C_LOWER) !== 0 &&
@@ -5248,7 +5253,13 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (e < n && e - a < 140 && nm.isNameUnit(byteAt(s, e)) && byteAt(s, e) !== DOT) e++;
     // (the UUID closes it: its 36 units after the name's last dash)
     const u = e - 36;
-    if (u - 1 > a && byteAt(s, u - 1) === DASH && ch.uuidEnd(s, u, n, false) === e && plausibleName(s, a, u - 1, fn))
+    if (
+      u - 1 > a &&
+      byteAt(s, u - 1) === DASH &&
+      ch.uuidEnd(s, u, n, false) === e &&
+      !ch.plainWord(s, a, u - 1) &&
+      plausibleName(s, a, u - 1, fn)
+    )
       push(cfg, s, extra, a, u - 1, fn);
     p = s.indexOf("Lambda VPC ENI-", e > a ? e : a);
   }
@@ -7863,10 +7874,12 @@ const ERROR_NAMES = {
 
 /**
  * A name in a Markdown code span, alone (chat and tickets quote a resource so: "the alarm that paged was
- * `ledger-p99-high`", "queues `fulfilment-orders-q`, `loyalty-points-q`", "the `halyard_daily_close` DAG"): lower case,
- * kebab with a digit or a part of one letter, or snake_case of three parts or more; not a package's kebab name of
- * words (`eslint-plugin-jest`, `why-is-node-running`), a flag, a region, an id of its own shape. Kept aside (masked
- * when the text carries an AWS signal, a weak candidate in a request otherwise: scanWords).
+ * `ledger-p99-high`", "queues `fulfilment-orders-q`, `loyalty-points-q`", "the `kittiwake_staging_events` table"):
+ * lower case, kebab of three parts or more with a part of one letter or of letters and digits, or kebab or snake with
+ * an environment's, a type's or a region's part (prod, dlq, euw1), or a bucket after S3; not a package's, an
+ * encoding's or a version's (`eslint-plugin-jest`, `utf-8`, `node-18`, `list_objects_v2`), a flag, a region, an id of
+ * its own shape. Kept aside (masked when the text carries an AWS signal, a weak candidate in a request otherwise:
+ * scanWords).
  */
 function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
@@ -7892,10 +7905,10 @@ function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[
     if (
       e < n &&
       byteAt(s, e) === 96 &&
-      ((dashes > 0 && snakes === 0 && (digits > 0 || letter)) ||
-        (snakes >= 2 && dashes === 0) ||
-        // (after a service's name, any kebab or snake name: S3 `x-y`, Aurora MySQL `x-y`)
-        (dashes + snakes > 0 && p > 2 && byteAt(s, p - 1) === SPACE && nm.serviceWordBefore(s, p - 1))) &&
+      ((dashes >= 2 && snakes === 0 && (letter || (digits > 0 && nm.mixedPart(s, a, e)))) ||
+        (dashes + snakes > 0 && nm.markedParts(s, a, e)) ||
+        // (after S3, a bucket: S3 `x-y`)
+        (dashes > 0 && snakes === 0 && p > 2 && byteAt(s, p - 1) === SPACE && nm.serviceWordBefore(s, p - 1))) &&
       (cls(byteAt(s, a)) & C_LOWER) !== 0 &&
       (cls(byteAt(s, e - 1)) & (C_LOWER | C_DIGIT)) !== 0 &&
       (p === 0 || byteAt(s, p - 1) !== 96) &&
@@ -8125,13 +8138,13 @@ const SIGNAL_WORDS = [
 /**
  * Whether s names AWS in words (SIGNAL_WORDS, each a whole word: not WARNING's "ARN" nor flaws' "aws"): a JSON
  * request's string that does carries the request's signal for the weak names of its other strings (session.ts
- * keepScan, withSignal). Each word's occurrences looked at up to 64.
+ * keepScan, withSignal). Each search resumes past the last occurrence: linear for each word.
  */
 export function signalIn(s: string): boolean {
   const n = s.length;
   for (const w of SIGNAL_WORDS) {
     let p = ch.indexFrom(s, w, 0);
-    for (let k = 0; p >= 0 && k < 64; k++) {
+    while (p >= 0) {
       const e = p + w.length;
       if ((p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0))
         return true;
@@ -9181,7 +9194,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             // (a code's shape, CC-3104, team_7: a digit, "-" or "_"; not a product's one word, SonarCloud)
             (unitWithin(s, DASH, a, n, b - a) >= 0 ||
               unitWithin(s, UNDERSCORE, a, n, b - a) >= 0 ||
-              runOf(s, a, b, C_DIGIT | C_LOWER | ch.C_UPPER) !== runOf(s, a, b, C_LOWER | ch.C_UPPER)) &&
+              runOf(s, a, b, C_DIGIT | C_LOWER | ch.C_UPPER) !== runOf(s, a, b, C_LOWER | ch.C_UPPER) ||
+              nm.pascalCompound(s, a, b)) &&
             !ch.plainWord(s, a, b) &&
             !idShaped(cfg, s, a, b) &&
             plausibleName(s, a, b, kind)

@@ -201,7 +201,7 @@ export interface Session {
   memory?: TenantMemory;
   /** The request carries an AWS signal (an AWS id, ARN or hostname was found): bare 12-digit numbers are accounts. */
   awsSignal: boolean;
-  /** A string of the request names AWS in words: weak names are kept (not weak 12-digit numbers: they need a match). */
+  /** A string of the request names AWS in words (whole words, scanner.ts signalIn): weak candidates are kept. */
   awsWords: boolean;
   /** Weak candidates were left alone before the signal was seen (the JSON walker then walks again). */
   weakDropped: boolean;
@@ -625,9 +625,9 @@ export function namesAws(sc: Scanned): boolean {
   return sc.words === 2;
 }
 
-/** A weak match kept without an AWS match in the request: a name, when a string names AWS in words. */
+/** A weak match kept without an AWS match in the request: when a string names AWS in words (fail closed). */
 function keptWeak(sess: Session, m: Match): boolean {
-  return sess.awsWords && m.kind.family !== "arn-account";
+  return sess.awsWords && m.weak === true;
 }
 
 /**
