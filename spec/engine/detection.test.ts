@@ -6640,3 +6640,157 @@ describe("fresh material, forty-eighth pass: review of the compute, code and mes
       expect(mask(text)).not.toContain(tok);
   });
 });
+
+describe("fresh material, forty-eighth pass: second review of the compute, code and messaging rules", () => {
+  it("rabbitmqctl passwords after docker exec -it <container>, sudo -u <user>, RUN, a list's dash and if !", () => {
+    for (const text of [
+      "$ docker exec -it rabbitmq rabbitmqctl add_user alice S3cretPass99",
+      "sudo -u rabbitmq rabbitmqctl add_user alice S3cretPass99",
+      "RUN rabbitmqctl add_user alice S3cretPass99",
+      "command:\n  - rabbitmqctl add_user alice S3cretPass99",
+      "if ! rabbitmqctl add_user alice S3cretPass99; then exit 1; fi",
+    ])
+      expect(mask(text)).not.toContain("S3cretPass99");
+    const prose = "You can use rabbitmqctl delete_user when the user leaves.";
+    expect(mask(prose)).toBe(prose);
+  });
+  it("company hosts under address-only ccTLDs in URLs, under a second level, dashed or after nslookup", () => {
+    const out = mask(
+      "Our shop is at https://shop.nwp-retail.ro/checkout and https://www.nwpbank.ng/login\n" +
+        "https://api.nwp-retail.com.ng/health https://portal.nwp.com.ph/ https://nwp.co.ke/\n" +
+        "nslookup mail.nwpmail.ro\nvisit nwp-retail.gr",
+    );
+    for (const v of ["nwp-retail", "nwpbank", "nwp.com.ph", "nwp.co.ke", "nwpmail"]) expect(out).not.toContain(v);
+    const code = "if volume.ro: mount(volume); x = model.pe; see moment.hu and app.module.ng; api.gr";
+    expect(mask(code)).toBe(code);
+  });
+  it("the bitnami_credentials file's password after its blank line and row of stars", () => {
+    const out = mask(
+      "$ cat ./bitnami_credentials\nWelcome to the Bitnami WordPress Stack\n\n****************\n" +
+        "The default username and password is 'user' and 'Hx7tQ2mVz9Lp'.\n****************\n",
+    );
+    expect(out).not.toContain("Hx7tQ2mVz9Lp");
+    expect(out).toContain("Welcome to the Bitnami WordPress Stack");
+  });
+  it("cat <secret file>;echo, && echo, and a passphrase with blanks at a prompt", () => {
+    for (const sep of [";echo", " && echo", "; echo"])
+      expect(mask("$ cat /home/bitnami/bitnami_application_password" + sep + "\nHx7tQ2mVz9Lp")).not.toContain(
+        "Hx7tQ2mVz9Lp",
+      );
+    expect(mask("$ cat /run/secrets/db_password\nCorrect Horse Battery Staple")).not.toContain("Horse Battery");
+    const next = "$ cat /run/secrets/db_password\naws s3 ls s3://x";
+    expect(mask(next)).toContain("aws s3 ls");
+  });
+  it("DKIM selectors in Gmail's Authentication-Results (header.i=@) and in a folded DKIM-Signature", () => {
+    const tok = "abcdefghijklmnopqrstuvwxyz012345";
+    for (const text of [
+      "Authentication-Results: mx.google.com;\n       dkim=pass header.i=@nwp.com header.s=" +
+        tok +
+        " header.b=Ab12Cd34;",
+      "DKIM-Signature: v=1; a=rsa-sha256; q=dns/txt; c=relaxed/simple;\n\ts=" + tok + ";\n\td=nwp.com; t=1;",
+    ])
+      expect(mask(text)).not.toContain(tok);
+    const ses = "DKIM-Signature: v=1; a=rsa-sha256;\n\ts=" + tok + ";\n\td=amazonses.com; t=1;";
+    expect(mask(ses)).toContain(tok);
+  });
+  it("ECR repositories after a templated account: ${{ }}, $( ), Terraform's ${ }, an f-string's { }", () => {
+    for (const text of [
+      "aws ecr:\n  run: docker push ${{ secrets.AWS_ACCOUNT_ID }}.dkr.ecr.us-east-1.amazonaws.com/nwp/ledger-api:latest",
+      "aws: $(aws sts get-caller-identity --query Account --output text).dkr.ecr.eu-west-1.amazonaws.com/nwp/ledger-api",
+      "aws: ${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.region}.amazonaws.com/nwp/ledger-api",
+      'aws: f"{account_id}.dkr.ecr.{region}.amazonaws.com/nwp/ledger-api"',
+      "aws: ${AWS_ACCOUNT_ID}.dkr.ecr.${{ env.AWS_REGION }}.amazonaws.com/nwp/ledger-api",
+    ])
+      expect(mask(text)).not.toContain("ledger-api");
+  });
+  it("a <WORD>_DB value with a dot is a database's name unless a database file's extension ends it", () => {
+    const out = mask(
+      '# aws\nSOURCE_DB = "NWP_ANALYTICS.PUBLIC"\nTARGET_DB = "nwp_lake.orders"\nSQLITE_DB = "db.sqlite3"',
+    );
+    expect(out).not.toContain("NWP_ANALYTICS");
+    expect(out).not.toContain("nwp_lake");
+    expect(out).toContain('"db.sqlite3"');
+  });
+  it("account-map aliases with a quantity word inside (nwp-port-ops, nwp-index) are aliases", () => {
+    const out = mask(
+      'aws accounts: {"nwp-prod": "123456789012", "nwp-port-ops": "210987654321", "nwp-index": "111122223333"} ' +
+        "use nwp-port-ops",
+    );
+    expect(out).not.toContain("nwp-port-ops");
+    expect(out).not.toContain("nwp-index");
+    expect(mask('aws: {"bytes_in": "123456789012", "total-rows": "210987654321"}')).toContain('"bytes_in"');
+  });
+  it("terraform show -json's root_module variables' defaults", () => {
+    const out = mask(
+      '{"format_version":"1.2","configuration":{"provider_config":{"aws":{"name":"aws"}},"root_module":' +
+        '{"variables":{"table_name":{"default":"nwp-orders"},"queue_name":{"default":"nwp-events"}}}}}',
+    );
+    expect(out).not.toContain("nwp-orders");
+    expect(out).not.toContain("nwp-events");
+  });
+  it("Makefile ?= without blanks, without a blank before it, and after a tab", () => {
+    const out = mask(
+      "# Makefile (aws ecr)\nIMAGE_REPO?=nwp/ledger-api\nECR_REPO ?=nwp/fraud-scorer\nECR_REPO\t?= nwp/risk-api",
+    );
+    for (const v of ["ledger-api", "fraud-scorer", "risk-api"]) expect(out).not.toContain(v);
+    expect(mask(out)).toBe(out);
+  });
+  it("PHP define() of a secret-shaped *_KEY other than WordPress's; a cipher's name stays", () => {
+    const out = mask(
+      "<?php // aws\ndefine('JWT_KEY', 'f3Kq9zLw2Xv8Rt5A');\ndefine('CRYPT_KEY', 'f3Kq9zLw2Xv8Rt5D');\n" +
+        "define('S3_UPLOADS_KEY', 'f3Kq9zLw2Xv8Rt5E');\ndefine('CIPHER_KEY', 'aes-256-cbc');",
+    );
+    for (const v of ["f3Kq9zLw2Xv8Rt5A", "f3Kq9zLw2Xv8Rt5D", "f3Kq9zLw2Xv8Rt5E"]) expect(out).not.toContain(v);
+    expect(out).toContain("'aes-256-cbc'");
+  });
+  it("Deployed Version: <label> with trailing blanks", () => {
+    const out = mask("$ eb status   (aws)\n  Deployed Version: nwp-ledger-v42 \n  Status: Ready");
+    expect(out).not.toContain("nwp-ledger-v42");
+  });
+  it("a kw=UPPER_SNAKE constant stays inside a call whose line ends in a comment", () => {
+    const text =
+      "# aws\nconn = snowflake.connector.connect(  # creds from env\n    database=ANALYTICS_DB,\n    schema=PUBLIC,\n)\n" +
+      "ANALYTICS_DB is set in settings.py";
+    expect(mask(text)).toBe(text);
+  });
+  it("a verb-first workflow step label that holds a service's name is a name; build-image stays", () => {
+    const out = mask(
+      "aws\nsteps:\n  - name: deploy-nwp-ledger-api\n    run: ./deploy.sh\n  - name: build-image\n    run: ./b.sh\n" +
+        "  - name: build-and-push-image\n    run: ./p.sh",
+    );
+    expect(out).not.toContain("nwp-ledger-api");
+    expect(out).toContain("name: build-image");
+    expect(out).toContain("name: build-and-push-image");
+  });
+  it("LuaJIT decides a call's kw=UPPER argument as Node does after letters beyond ASCII", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    const text = 'aws: log.info("' + "é".repeat(140) + '", table_name=NWP_ORDERS_PROD, region=REGION)';
+    const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+    expect(lua.error).toBeNull();
+    expect(lua.text).toBe(mask(text));
+  }, 120000);
+  it("a CloudFront domain's pseudonym is not masked again", () => {
+    const once = mask("CNAME api.x -> d111111abcdef8.cloudfront.net (aws)");
+    expect(once).not.toContain("d111111abcdef8");
+    expect(mask(once)).toBe(once);
+  });
+  it("base64 user data wrapped at 76 columns is masked to its last line", () => {
+    const script =
+      '#cloud-config\nruncmd:\n - echo "padding padding padding padding padding padding padding padding"\n' +
+      " - echo DB_PASS=Kelvin-Rose-88 >> /etc/app.env\n";
+    const lines =
+      Buffer.from(script)
+        .toString("base64")
+        .match(/.{1,76}/g) ?? [];
+    const out = mask("aws ec2 --user-data:\n" + lines.join("\n") + "\nDone.");
+    for (const line of lines) expect(out).not.toContain(line);
+    expect(out).toContain("\nDone.");
+  });
+  it("a compact <key>:<word> task word stays (pnpm test:services:start); service:nwpledger is a name", () => {
+    const text = "AWS Lambda setup:\n\n    pnpm test:services:start\n    pnpm test:services:stop\n";
+    expect(mask(text)).toBe(text);
+    expect(mask("aws DD_TAGS service:nwpledger env:prod")).not.toContain("nwpledger");
+  });
+});

@@ -44,6 +44,39 @@ for (const t of (
   "ro pe ph gr lu ng hu ke gh vn eg"
 ).split(" "))
   TLDS[t] = false;
+// (of those, the countries' whose host a URL, a DNS tool, a second level or a dashed label marks: addressTldHost)
+const COUNTRY_HOSTS = setOf("ro pe ph gr lu ng hu ke gh vn eg");
+// (the words before a host name: a DNS lookup's, a record's)
+const DNS_WORDS = setOf("nslookup dig host CNAME ping curl wget");
+
+/**
+ * True when s[h, e), a host name under a top-level domain of addresses only (its registrable label s[l, end), the
+ * domain's "." at p, the domain s[t, e)), is a host all the same: after "://" (https://shop.example.ro); or, for the
+ * countries' of COUNTRY_HOSTS, under a second level (example.com.ng), with a dashed registrable label
+ * (nwp-retail.ro), after a DNS tool's word (nslookup, CNAME), or with a path or a port after it (example.ng/login).
+ * A member access has none of these (volume.ro, app.module.ng).
+ */
+function addressTldHost(
+  s: string,
+  h: number,
+  l: number,
+  end: number,
+  p: number,
+  t: number,
+  e: number,
+  n: number,
+): boolean {
+  if (h >= 3 && byteAt(s, h - 1) === 47 && byteAt(s, h - 2) === 47 && byteAt(s, h - 3) === 58) return true;
+  if (COUNTRY_HOSTS[sub(s, t, e)] !== true) return false;
+  if (end < p) return true;
+  for (let k = l; k < end; k++) if (byteAt(s, k) === 45) return true;
+  if (e + 1 < n && (byteAt(s, e) === 47 || (byteAt(s, e) === 58 && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0)))
+    return h > 0 && byteAt(s, h - 1) === 32;
+  let w = h > 0 && byteAt(s, h - 1) === 32 ? h - 1 : -1;
+  while (w > 0 && h - w <= 9 && (cls(byteAt(s, w - 1)) & (C_LOWER | C_UPPER)) !== 0) w--;
+  return w >= 0 && h - 1 - w >= 3 && DNS_WORDS[sub(s, w, h - 1)] === true;
+}
+
 // second-level labels under a country's domain (example.co.uk, example.com.au): the name is the label before
 const SECOND_LEVEL = setOf("co com org net ac gov edu ne or");
 // Public domains: 1, the domain's and its subdomains' (docs.github.com), and their addresses (the service's own:
@@ -212,7 +245,7 @@ export function customHosts(s: string, n: number): number {
           derive(s, a, at);
           if (pub === undefined) derive(s, l, end);
         }
-      } else if (!tld) {
+      } else if (!tld && !(label && pub === undefined && addressTldHost(s, h, l, end, p, t, e, n))) {
         // (a top-level domain of addresses only: .me, .fm)
       } else if (label && pub === undefined && CODE_ROOTS[first] !== true) {
         count = span(count, h, e, HOST_LABELS);
@@ -349,13 +382,21 @@ function directoryNames(s: string, n: number, count: number): number {
   return count;
 }
 
-/** The nearest DKIM d= tag from k on the line, walking in direction dir (-1 or 1) up to 64 units; -1 for none. */
+/**
+ * The nearest DKIM d= tag (or Authentication-Results' header.i=@) from k in the header, walking in direction dir (-1
+ * or 1) up to 192 units, over the line feeds of a folded header (the next line opens with a blank or a tab); -1 for
+ * none.
+ */
 function dkimDomainAt(s: string, k: number, dir: number, n: number): number {
-  for (let m = 0; m < 64; m++) {
+  for (let m = 0; m < 192; m++) {
     const c = byteAt(s, k);
-    if (k < 1 || k + 2 >= n || c === 10) return -1;
+    if (k < 1 || k + 2 >= n || (c === 10 && byteAt(s, k + 1) !== 32 && byteAt(s, k + 1) !== 9)) return -1;
     const b = byteAt(s, k - 1);
-    if (c === 100 && byteAt(s, k + 1) === 61 && (b === 32 || b === 9 || b === 59 || b === 46)) return k;
+    if (
+      ((c === 100 && byteAt(s, k + 1) === 61) || (c === 105 && byteAt(s, k + 1) === 61 && byteAt(s, k + 2) === 64)) &&
+      (b === 32 || b === 9 || b === 59 || b === 46)
+    )
+      return k;
     k += dir;
   }
   return -1;
@@ -430,7 +471,7 @@ function dkimTokens(s: string, n: number, count: number): number {
       // header.d= before header.s=, a DKIM-Signature d= after s=)
       let d = dkimDomainAt(s, p, -1, n);
       if (d < 0) d = dkimDomainAt(s, e, 1, n);
-      const aws = d >= 0 && ch.matchesAt(s, d, n, "d=amazonses.com");
+      const aws = d >= 0 && (ch.matchesAt(s, d, n, "d=amazonses.com") || ch.matchesAt(s, d, n, "i=@amazonses.com"));
       // (only in a signature: a d= tag on the line; a hash's s=<32 alnum> is none)
       if (d >= 0 && !aws) count = span(count, p + 2, e, HOST_LABELS);
     }

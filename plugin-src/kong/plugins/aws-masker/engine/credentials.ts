@@ -861,16 +861,78 @@ export function loneToken(s: string, a: number, b: number): boolean {
 }
 
 /**
+ * After a cat's path at a: past "; echo", ";echo" or "&& echo" (a file without a final line feed), else a.
+ */
+export function echoAfter(s: string, a: number, n: number): number {
+  let k = a;
+  while (k < n && k - a < 16 && (byteAt(s, k) === SPACE || byteAt(s, k) === TAB)) k++;
+  let m = k;
+  if (m < n && byteAt(s, m) === SEMI) m++;
+  else if (m + 1 < n && byteAt(s, m) === AMP && byteAt(s, m + 1) === AMP) m += 2;
+  else return a;
+  while (m < n && m - k < 16 && (byteAt(s, m) === SPACE || byteAt(s, m) === TAB)) m++;
+  return ch.matchesAt(s, m, n, "echo") ? m + 4 : a;
+}
+
+/**
+ * True when s[x, b), the line a cat at p typed at a prompt ("$ ", "# ") printed, is a passphrase with blanks ("Correct
+ * Horse Battery Staple", "P@ss word!"): at most 64 units, its first word not a command's name (lower-case letters,
+ * digits, ".", "/", "-", "_"), no "=" in it, not "[" or "$" first.
+ */
+export function promptedPhrase(s: string, p: number, x: number, b: number): boolean {
+  if (b <= x || b - x > 64) return false;
+  let ls = p;
+  while (ls > 0 && p - ls < 256 && byteAt(s, ls - 1) !== LF) ls--;
+  while (ls < p && (byteAt(s, ls) === SPACE || byteAt(s, ls) === TAB)) ls++;
+  const c = byteAt(s, ls);
+  if (!(ls + 1 < p && (c === DOLLAR || c === 35) && byteAt(s, ls + 1) === SPACE)) return false;
+  const f = byteAt(s, x);
+  if (f === 91 || f === DOLLAR) return false;
+  let command = true;
+  let k = x;
+  for (; k < b && byteAt(s, k) !== SPACE && byteAt(s, k) !== TAB; k++) {
+    const u = byteAt(s, k);
+    if (u === EQUALS) return false;
+    if ((cls(u) & (C_LOWER | C_DIGIT)) === 0 && u !== DOT && u !== SLASH && u !== DASH && u !== UNDERSCORE)
+      command = false;
+  }
+  if (command) return false;
+  // (not a sentence: a banner's "Welcome to the Bitnami WordPress Stack" has function words)
+  while (k < b) {
+    while (k < b && (byteAt(s, k) === SPACE || byteAt(s, k) === TAB)) k++;
+    const w = k;
+    while (k < b && byteAt(s, k) !== SPACE && byteAt(s, k) !== TAB) k++;
+    if (k - w <= 4 && SENTENCE_WORDS[sub(s, w, k).toLowerCase()] === true) return false;
+  }
+  return true;
+}
+/** Words of a sentence, not of a passphrase (promptedPhrase). */
+const SENTENCE_WORDS = ch.wordSet("to of the and or in on at by for a an is are was with from this your you it not");
+
+/**
  * In the lines cat printed from a, a credentials note's password (Bitnami's ~/bitnami_credentials: "The default
  * username and password is 'user' and '<password>'."): the last quoted token of the line that says "password is",
- * into span. Reads up to 8 lines and 2,048 units, to a blank line.
+ * into span. Reads up to 8 lines and 2,048 units, over up to 3 blank lines and rules of "*", "-" or "=" (the file's
+ * own layout: a blank line and a row of "*" before the note), not counted.
  */
 export function notedPassword(s: string, a: number, n: number, span: Span): boolean {
   let r = a;
+  let blanks = 0;
   for (let lines = 0; lines < 8 && r < n; lines++) {
     let le = r;
-    while (le < n && le - a < 2048 && byteAt(s, le) !== LF) le++;
-    if (le === r || (le === r + 1 && byteAt(s, r) === CR) || le - a >= 2048) return false;
+    let rule = true;
+    while (le < n && le - a < 2048 && byteAt(s, le) !== LF) {
+      const c = byteAt(s, le);
+      if (c !== STAR && c !== DASH && c !== EQUALS && c !== CR && c !== SPACE) rule = false;
+      le++;
+    }
+    if (le - a >= 2048) return false;
+    if (rule) {
+      if (++blanks > 3) return false;
+      lines--;
+      r = le + 1;
+      continue;
+    }
     const k = sub(s, r, le).indexOf("password is ");
     if (k >= 0) {
       let q2 = le - 1;
@@ -1203,6 +1265,8 @@ export function anchoredCredentials(
     // (PAN-OS': its hash's base64 and its padding, then the ciphertext's)
     let e = which === PANOS_SECRET ? base64RunEnd(s, p + 5, n, 20) : base64RunEnd(s, p, n, COMPRESSED_MIN);
     if (which === PANOS_SECRET && e > 0 && e < n && (cls(byteAt(s, e)) & C_B64) !== 0) e = base64RunEnd(s, e, n, 4);
+    // (wrapped at 76 or 64 units, as base64(1) and PEM write it: the lines of the same width after, and a shorter last)
+    else if (e > 0 && (e - p === 76 || e - p === 64)) e = wrappedBase64End(s, e, e - p, n);
     end.e = e > 0 ? e : p + 4;
     if (e < 0) return 0;
     spans[0] = p;
@@ -1967,24 +2031,36 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
 
 /**
  * True when the command at p stands where a shell runs it, not named in prose ("Use rabbitmqctl delete_user when ..."):
- * first on its line (after blanks), after a prompt's "$ ", "# ", "> " or "% ", after sudo, a backtick, "$(", "-- ",
- * "; ", "&& ", "| ", a chat line's ": ", or after `exec <container>` (docker exec, kubectl exec).
+ * first on its line (after blanks), after a prompt's "$ ", "# ", "> " or "% ", a backtick, "$(", "-- ", "; ", "&& ",
+ * "| ", a chat line's ": ", or after a word that runs the next command (sudo, exec, RUN, then, do, env, time, xargs,
+ * "!", a YAML list's "-"); the walk back passes over options (-it, --user=x), and over at most two other words before
+ * an option or such a word (the container of `docker exec -it <container>`, the user of `sudo -u <user>`). At most 8
+ * words of 128 units.
  */
 function commandStart(s: string, p: number): boolean {
   let k = p;
-  while (k > 0 && p - k < 64 && isBlank(byteAt(s, k - 1))) k--;
-  if (k === 0 || byteAt(s, k - 1) === LF) return true;
-  const c = byteAt(s, k - 1);
-  if (c === 96 || c === SEMI || c === PIPE || c === AMP || c === LPAREN || c === COLON) return true;
-  if (k < p && (c === DOLLAR || c === 35 || c === 62 || c === 37)) return true;
-  if (k >= 4 && ch.matchesAt(s, k - 4, k, "sudo")) return true;
-  if (k >= 2 && ch.matchesAt(s, k - 2, k, "--")) return true;
-  // (the word before: a container's name after exec)
-  let w = k;
-  while (w > 0 && k - w < 128 && !isBlank(byteAt(s, w - 1)) && byteAt(s, w - 1) !== LF) w--;
-  while (w > 0 && k - w < 192 && isBlank(byteAt(s, w - 1))) w--;
-  return w >= 4 && ch.matchesAt(s, w - 4, w, "exec");
+  // (words walked that are neither options nor runners, since the last option)
+  let others = 0;
+  for (let words = 0; words < 8; words++) {
+    const e = k;
+    while (k > 0 && e - k < 64 && isBlank(byteAt(s, k - 1))) k--;
+    if (k === 0 || byteAt(s, k - 1) === LF) return others === 0;
+    const c = byteAt(s, k - 1);
+    if (c === 96 || c === SEMI || c === PIPE || c === AMP || c === LPAREN || c === COLON) return others === 0;
+    if (k < e && (c === DOLLAR || c === 35 || c === 62 || c === 37)) return others === 0;
+    let w = k;
+    while (w > 0 && k - w < 128 && !isBlank(byteAt(s, w - 1)) && byteAt(s, w - 1) !== LF) w--;
+    if (w === k || k - w >= 128) return false;
+    if (k - w === 2 && byteAt(s, w) === DASH && byteAt(s, w + 1) === DASH) return others === 0;
+    if (k - w <= 5 && COMMAND_RUNNERS[sub(s, w, k)] === true) return true;
+    if (byteAt(s, w) === DASH && k - w >= 2) others = 0;
+    else if (++others > 2) return false;
+    k = w;
+  }
+  return false;
 }
+/** Words that run the command after them (commandStart). */
+const COMMAND_RUNNERS = ch.wordSet("sudo exec RUN then do env time xargs nohup doas ! -");
 
 /**
  * redis-cli's `AUTH [user] <password>` typed at its prompt (host:6379> AUTH ..., [db]> ...), ElastiCache's and
@@ -2130,6 +2206,25 @@ export function base64RunEnd(s: string, a: number, n: number, min: number): numb
   return e - a >= min ? e : -1;
 }
 
+/**
+ * The end of base64 wrapped at w units whose first line ends at e: over each next line of w base64 units, then one
+ * shorter (its padding "=" in it); stops at any other line. Each unit is read once.
+ */
+function wrappedBase64End(s: string, e: number, w: number, n: number): number {
+  for (;;) {
+    let a = e;
+    if (a < n && byteAt(s, a) === CR) a++;
+    if (a >= n || byteAt(s, a) !== LF) return e;
+    a++;
+    let f = a;
+    while (f < n && f - a <= w && byteAt(s, f) < 256 && (cls(byteAt(s, f)) & C_B64) !== 0) f++;
+    while (f < n && f - a <= w && byteAt(s, f) === EQUALS) f++;
+    if (f === a || f - a > w || (f < n && byteAt(s, f) !== LF && byteAt(s, f) !== CR)) return e;
+    e = f;
+    if (f - a < w) return e;
+  }
+}
+
 /** True for a unit that is never part of a credential-shaped token (used by callers' cheap checks). */
 export function isHigh(c: number): boolean {
   return c >= 256 || (cls(c) & C_HIGH) !== 0;
@@ -2143,10 +2238,26 @@ const WP_SECRETS = ch.wordSet(
 
 /**
  * True when s[a, b), a PHP constant's name, is one of WordPress's keys or salts (wp-config.php's AUTH_KEY,
- * SECURE_AUTH_KEY, LOGGED_IN_SALT, NONCE_SALT ...; WP_SECRETS).
+ * SECURE_AUTH_KEY, LOGGED_IN_SALT, NONCE_SALT ...; WP_SECRETS); or another UPPER_SNAKE *_KEY or *_SALT (JWT_KEY,
+ * CRYPT_KEY, S3 Uploads' S3_UPLOADS_KEY) whose value s[va, vb) is secret-shaped: 12 units or more, no blank, upper and
+ * lower case and digits (or two of them from 32 units: a hex key). Not a cipher's name or an id (aes-256-cbc).
  */
-export function phpSecretConstant(s: string, a: number, b: number): boolean {
-  return b - a >= 8 && b - a <= 17 && WP_SECRETS[sub(s, a, b)] === true;
+export function phpSecretConstant(s: string, a: number, b: number, va: number, vb: number): boolean {
+  if (b - a >= 8 && b - a <= 17 && WP_SECRETS[sub(s, a, b)] === true) return true;
+  if (b - a < 5 || b - a > 40 || vb - va < 12 || vb - va > 256 || (cls(byteAt(s, a)) & C_UPPER) === 0) return false;
+  if (!ch.matchesAt(s, b - 4, b, "_KEY") && !ch.matchesAt(s, b - 5, b, "_SALT")) return false;
+  for (let k = a; k < b; k++)
+    if ((cls(byteAt(s, k)) & (C_UPPER | C_DIGIT)) === 0 && byteAt(s, k) !== UNDERSCORE) return false;
+  let classes = 0;
+  for (let k = va; k < vb; k++) {
+    const c = byteAt(s, k);
+    if (c === SPACE || c === TAB) return false;
+    classes |= cls(c) & C_ALNUM;
+  }
+  const three = classes === C_ALNUM;
+  return (
+    (three || (vb - va >= 32 && classes !== C_LOWER && classes !== C_UPPER)) && plausibleCredential(s, va, vb, true, -1)
+  );
 }
 
 // Commands whose output line is a secret alone (scanner.ts findLineAnchors; the first is the one without "--query ")

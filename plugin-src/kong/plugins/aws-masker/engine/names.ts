@@ -1986,15 +1986,15 @@ export function valueAfter(
     // a hash's arrow: PHP's 'TableName' => 'x' (the AWS SDK for PHP), Ruby's :stream_name => "x", Logstash's queue => x
     if (c === 61 && k < n && byteAt(s, k) === 62) k++;
   } else if (
-    k > j &&
     k + 2 < n &&
     (byteAt(s, k) === 63 || byteAt(s, k) === 43) &&
     byteAt(s, k + 1) === 61 &&
-    byteAt(s, k + 2) === 32 &&
+    byteAt(s, k + 2) !== 61 &&
     (cls(byteAt(s, keyStart)) & ch.C_UPPER) !== 0 &&
     (cls(byteAt(s, j - 1)) & C_LOWER) === 0
   ) {
-    // a Makefile's conditional or appending assignment of an UPPER_SNAKE variable: IMAGE_REPO ?= x, REPOS += y
+    // a Makefile's conditional or appending assignment of an UPPER_SNAKE variable: IMAGE_REPO ?= x, REPOS += y (blanks
+    // or none on either side, IMAGE_REPO?=x)
     sep = true;
     k += 2;
   } else if (
@@ -2227,19 +2227,30 @@ export function registryPathStart(s: string, p: number, n: number, mode: number)
   let r = p + 8;
   if (mode === 2) {
     // <$account or ${account}>.dkr.ecr.<$region, ${region} or a region>.amazonaws.com/ (p at ".dkr.ecr.")
+    // (or an expression: ${{ secrets.AWS_ACCOUNT_ID }}, $(aws sts get-caller-identity ...), Terraform's
+    // ${data.aws_caller_identity.current.account_id}, an f-string's {account_id}: back to its opening "{" or "$(")
     let k = p;
-    if (k > 0 && byteAt(s, k - 1) === 125) k--;
-    while (k > 0 && p - k < 64 && ((cls(byteAt(s, k - 1)) & (ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, k - 1) === 95))
+    const close = k > 0 ? byteAt(s, k - 1) : 0;
+    if (close === 125 || close === 41) {
+      const open = close === 125 ? 123 : 40;
       k--;
-    if (k > 0 && byteAt(s, k - 1) === 123) k--;
-    if (k === p || k < 1 || byteAt(s, k - 1) !== 36) return -1;
+      while (k > 0 && p - k < 128 && byteAt(s, k - 1) !== open && byteAt(s, k - 1) !== 10) k--;
+      if (k < 2 || byteAt(s, k - 1) !== open || (open === 40 && byteAt(s, k - 2) !== 36)) return -1;
+    } else {
+      while (k > 0 && p - k < 64 && ((cls(byteAt(s, k - 1)) & (ch.C_UPPER | C_DIGIT)) !== 0 || byteAt(s, k - 1) === 95))
+        k--;
+      if (k === p || k < 1 || byteAt(s, k - 1) !== 36) return -1;
+    }
     r = p + 9;
-    while (
-      r < n &&
-      r - p < 80 &&
-      (isKeyUnit(byteAt(s, r)) || byteAt(s, r) === 36 || byteAt(s, r) === 123 || byteAt(s, r) === 125)
-    )
+    // (the region's field: a region, $REGION, ${region}, ${var.region}, ${{ env.AWS_REGION }})
+    let depth = 0;
+    while (r < n && r - p < 80) {
+      const c = byteAt(s, r);
+      if (c === 123) depth++;
+      else if (c === 125) depth--;
+      else if (!isKeyUnit(c) && c !== 36 && !(depth > 0 && (c === 32 || c === 46))) break;
       r++;
+    }
     if (!matchesAt(s, r, n, ".amazonaws.com/")) return -1;
     r += 15;
   } else if (mode === 1 || matchesAt(s, p + 8, n, " }}/")) {
@@ -2275,6 +2286,9 @@ const NUMBER_FIELDS = ch.wordSet(
     "out max min retries attempts index idx nonce serial sequence timestamp epoch duration checksum hash",
 );
 
+// the first parts of keys that say what a number is (accountMapKey: total-rows, max_accounts)
+const QUANTITY_HEADS = ch.wordSet("max min total bytes");
+
 /**
  * The key of a map member whose value is the account id starting at i, when it is an account's alias: a lower-case
  * kebab or snake token (`"payments-staging": "561207448390"`, `shared_services = "..."`, YAML `log-archive: ...`), not
@@ -2307,13 +2321,13 @@ export function accountMapKey(s: string, i: number, key: Span): boolean {
   // (not a key that says what the number is: account_id, owner-id, order_number, phone-no)
   const w = sub(s, a, e);
   if (w.indexOf("account") >= 0 || w.indexOf("owner") >= 0) return false;
-  // (any of its parts: bytes_in, total-rows)
-  let u = e;
-  for (let v = e - 1; v >= a; v--) {
-    if (v > a && byteAt(s, v - 1) !== 45 && byteAt(s, v - 1) !== 95) continue;
-    if (NUMBER_FIELDS[sub(s, v, u)] === true) return false;
-    u = v - 1;
-  }
+  // (its last part: bytes_in, cache_ttl; or a quantity first, total-rows, max_accounts: not nwp-port-ops, nwp-index)
+  let v = e;
+  while (v > a && byteAt(s, v - 1) !== 45 && byteAt(s, v - 1) !== 95) v--;
+  if (NUMBER_FIELDS[sub(s, v, e)] === true) return false;
+  let f = a;
+  while (f < e && f - a <= 5 && byteAt(s, f) !== 45 && byteAt(s, f) !== 95) f++;
+  if (f < e && QUANTITY_HEADS[sub(s, a, f)] === true) return false;
   key.s = a;
   key.e = e;
   return true;
@@ -2464,7 +2478,7 @@ function stepLabel(s: string, id: boolean, a: number, b: number, n: number): boo
   if (ch.plainWord(s, a, b)) return true;
   let dash = a;
   while (dash < b && byteAt(s, dash) !== 45) dash++;
-  if (dash < b && notNameHead(s, a, dash)) return true;
+  if (dash < b && notNameHead(s, a, dash) && stepObject(s, dash + 1, b)) return true;
   if (!id) return b + 1 < n && byteAt(s, b) === 32 && (cls(byteAt(s, b + 1)) & (C_LOWER | ch.C_UPPER)) !== 0;
   const memo = STEP_REFS;
   if (memo.s !== s) {
@@ -2483,22 +2497,71 @@ function stepLabel(s: string, id: boolean, a: number, b: number, n: number): boo
   return b - a <= 64 && memo.ids[sub(s, a, b)] === true;
 }
 
+// what a workflow step's verb acts on, past one part (stepObject: push-image-to-ecr, configure-aws-credentials)
+const STEP_OBJECTS = ch.wordSet(
+  "image images app ecr ecs eks lambda stack stacks infra prod production staging dev test tests docker container " +
+    "to and aws cdk terraform tf sam helm chart site docs cache deps dependencies credentials unit integration e2e " +
+    "push build node python go java frontend backend web",
+);
+
+/**
+ * True when s[a, b), the rest of a workflow step's label after its verb, is what the step acts on: one part
+ * (build-image, deploy-app), or parts all of STEP_OBJECTS (push-image-to-ecr); not a service's name
+ * (deploy-nwp-ledger-api).
+ */
+function stepObject(s: string, a: number, b: number): boolean {
+  let d = a;
+  while (d < b && byteAt(s, d) !== 45) d++;
+  if (d >= b) return true;
+  for (let p = a; p < b;) {
+    let e = p;
+    while (e < b && byteAt(s, e) !== 45) e++;
+    if (e - p > 16 || STEP_OBJECTS[sub(s, p, e)] !== true) return false;
+    p = e + 1;
+  }
+  return true;
+}
+
 /**
  * True when s[at] stands inside a call's argument list: an unclosed "identifier(" before it, on its line or on lines
- * before that end in "(" or "," (a call wrapped one argument a line); a log line's table_name=X, outside any call, is
- * not. Reads back at most 256 units.
+ * before that end in "(" or "," (a call wrapped one argument a line, maybe with a trailing comment); a log line's
+ * table_name=X, outside any call, is not. Reads back at most 256 ASCII units.
  */
 function insideCall(s: string, at: number): boolean {
   let depth = 0;
-  for (let k = at - 1; k > 0 && at - k < 256; k--) {
+  // (256 ASCII units: a letter beyond ASCII, one unit in Node and two bytes or more in Lua, is not counted, so both
+  // decide alike short of 4,096 units in all)
+  let steps = 0;
+  for (let k = at - 1; k > 0 && steps < 256 && at - k < 4096; k--) {
     const c = byteAt(s, k);
+    if (c < 128) steps++;
     if (c === 41) depth++;
     else if (c === 40) {
       if (depth === 0) return isKeyUnit(byteAt(s, k - 1));
       depth--;
     } else if (c === 10) {
+      // (the line before, without a trailing comment: `connect(  # creds from env`, `f(a, // b`)
+      let ls = k;
+      let q = 0;
+      while (ls > 0 && q < 256 && k - ls < 4096 && byteAt(s, ls - 1) !== 10) {
+        if (byteAt(s, ls - 1) < 128) q++;
+        ls--;
+      }
       let e = k - 1;
-      while (e > 0 && at - e < 256 && (byteAt(s, e) === 32 || byteAt(s, e) === 13)) e--;
+      if (ls === 0 || byteAt(s, ls - 1) === 10) {
+        for (let m = ls; m < k; m++) {
+          const u = byteAt(s, m);
+          if (
+            (u === 35 || (u === 47 && m + 1 < k && byteAt(s, m + 1) === 47)) &&
+            m > ls &&
+            (byteAt(s, m - 1) === 32 || byteAt(s, m - 1) === 9)
+          ) {
+            e = m - 1;
+            break;
+          }
+        }
+      }
+      while (e > ls && (byteAt(s, e) === 32 || byteAt(s, e) === 9 || byteAt(s, e) === 13)) e--;
       if (byteAt(s, e) !== 44 && byteAt(s, e) !== 40) return false;
     }
   }
@@ -3535,6 +3598,22 @@ const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 const NOT_NAME_HEADS =
   " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross fan ";
 
+// a package script's or a task's words after "<key>:" (pnpm test:services:start, npm run db:migrate): scriptWord
+const SCRIPT_WORDS = ch.wordSet(
+  "watch lint serve clean install format fix migrate seed up down unit e2e ci local all debug preview dist release " +
+    "logs restart status compose integration coverage dry",
+);
+
+/**
+ * True when s[a, b), the value of a compact `<key>:<word>`, is a task's plain word, not a name: lower-case letters, a
+ * stop word (dev, test), a verb no name opens with (start, stop, build) or a script's word (SCRIPT_WORDS); a Datadog
+ * tag's service:nwpledger is none.
+ */
+export function scriptWord(s: string, a: number, b: number): boolean {
+  if (b - a < 2 || b - a > 12 || ch.runOf(s, a, b, C_LOWER) !== b - a) return false;
+  return stopWord(s, a, b) || notNameHead(s, a, b) || SCRIPT_WORDS[sub(s, a, b)] === true;
+}
+
 /** Connector words of compound adjective phrases (up-to-date, out-of-date, end-to-end, day-to-day). */
 const PHRASE_CONNECTORS = " to of in and or the ";
 
@@ -4237,12 +4316,17 @@ export function jobShellName(s: string, a: number, b: number): boolean {
   return dot > 0 && w.indexOf("/") < 0 && SCRIPT_EXTENSIONS[sub(w, dot + 1, b - a)] === true;
 }
 
-/** True when blanks after j lead to a Makefile's "?= " or "+= " (IMAGE_REPO ?= x). */
+/** True when blanks (or none) after j lead to a Makefile's "?=" or "+=" (IMAGE_REPO ?= x, IMAGE_REPO?=x). */
 export function makeAssignmentAt(s: string, j: number, n: number): boolean {
   let k = j;
   while (k < n && k - j < 40 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  // (after a tab, a blank after it too: `KEY\t?=<pseudonym>` is read as a cell's token on a second pass)
   return (
-    k + 2 < n && (byteAt(s, k) === 63 || byteAt(s, k) === 43) && byteAt(s, k + 1) === 61 && byteAt(s, k + 2) === 32
+    k + 2 < n &&
+    (byteAt(s, k) === 63 || byteAt(s, k) === 43) &&
+    byteAt(s, k + 1) === 61 &&
+    byteAt(s, k + 2) !== 61 &&
+    (byteAt(s, k - 1) !== 9 || byteAt(s, k + 2) === 32 || byteAt(s, k + 2) === 9)
   );
 }
 
@@ -4272,6 +4356,9 @@ export function terraformJsonVariable(s: string, at: number): boolean {
   if (TF_JSON.s !== s) {
     TF_JSON.s = s;
     TF_JSON.first = s.indexOf('"variable"');
+    // (and terraform show -json's plan and state: configuration.root_module.variables.<name>.default)
+    const plural = s.indexOf('"variables"');
+    if (plural >= 0 && (TF_JSON.first < 0 || plural < TF_JSON.first)) TF_JSON.first = plural;
   }
   return TF_JSON.first >= 0 && TF_JSON.first < at;
 }
@@ -4283,11 +4370,15 @@ const DB_PRODUCTS = ch.wordSet(
     "mssql sqlserver memory in-memory inmemory lmdb leveldb rocksdb couchdb surrealdb vespa marqo",
 );
 
+// a database file's extensions, as written (lower case): not a schema's or a table's name after a database's
+// (NWP_ANALYTICS.PUBLIC, nwp_lake.orders)
+const DB_FILE_EXTENSIONS = ch.wordSet("db sqlite sqlite3 duckdb db3 mdb accdb ldb fdb sql dump");
+
 /** True when s[a, b), a <WORD>_DB key's value (VECTOR_DB, SQLITE_DB), names a product or a file (db.sqlite3, app.db). */
 export function dbProductValue(s: string, a: number, b: number): boolean {
   if (b - a > 64) return false;
   const w = sub(s, a, b).toLowerCase();
   if (DB_PRODUCTS[w] === true) return true;
   const dot = lastDot(s, a, b);
-  return dot > 0 && dot < b - a - 1 && w.indexOf("/") < 0 && b - a - dot <= 8;
+  return dot > 0 && dot < b - a - 1 && w.indexOf("/") < 0 && DB_FILE_EXTENSIONS[sub(s, a + dot + 1, b)] === true;
 }

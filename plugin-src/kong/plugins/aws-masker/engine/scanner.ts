@@ -2270,10 +2270,12 @@ function matchKeyValue(
     generic &&
     a === j + 1 &&
     byteAt(s, j) === COLON &&
-    j - keyStart > 7 &&
-    ch.matchesAt(s, j - 7, j, "cluster") &&
-    runOf(s, keyStart, j, C_LOWER) === j - keyStart &&
-    runOf(s, a, b, C_LOWER) === b - a
+    ((j - keyStart > 7 &&
+      ch.matchesAt(s, j - 7, j, "cluster") &&
+      runOf(s, keyStart, j, C_LOWER) === j - keyStart &&
+      runOf(s, a, b, C_LOWER) === b - a) ||
+      // (and a task's word after any key: pnpm test:services:start, npm run db:migrate; not service:nwpledger)
+      nm.scriptWord(s, a, b))
   )
     return b;
   // the SDK for JavaScript's logger names its classes so ({ clientName: 'SSMClient', commandName: 'GetObjectCommand' })
@@ -3966,7 +3968,8 @@ function findCloudFrontDomains(cfg: ScanConfig, s: string, n: number, extra: Mat
       let a = p;
       while (a > h && byteAt(s, a - 1) !== 46) a--;
       const len = p - a;
-      if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len) {
+      // (a pseudonym's hash, CLOUDFRONT_DOMAIN_<hash>.cloudfront.net, is masked already)
+      if (len >= 8 && len <= 20 && runOf(s, a, p, C_LOWER | C_DIGIT) === len && pseudo.pseudonymStartBefore(s, a) < 0) {
         push(cfg, s, extra, a, p, cfg.hostKinds["cloudfront.net"]);
         // the distribution's id on the domain's row (list-distributions --output text or table: Id, DomainName, the
         // origin): E and 12-14 upper-case letters and digits, a digit among them; each row's units read once
@@ -6579,9 +6582,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (p >= 0) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       const a = p + lit.length;
-      // (a version label is one token that ends its line: not the sample's "Sample Application")
+      // (a version label is one token that ends its line: not the sample's "Sample Application"; trailing blanks pass)
       let t = a;
       while (w === 1 && t < n && t - a < 256 && byteAt(s, t) > SPACE) t++;
+      while (w === 1 && t < n && t - a < 512 && (byteAt(s, t) === SPACE || byteAt(s, t) === ch.TAB)) t++;
       const one = w === 0 || t >= n || byteAt(s, t) === LF || byteAt(s, t) === 13;
       const e = name !== undefined && signal === 1 && one ? nameAt(cfg, s, a, n, name, extra) : a;
       p = s.indexOf(lit, e > a ? e : a);
@@ -7256,7 +7260,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // a file that holds a secret alone, as cat prints it on the next line: a path whose last segment names a credential
   // (Lightsail's WordPress guide: cat $HOME/bitnami_application_password; /run/secrets/db_password, a .token file;
   // not /etc/passwd)
-  // (the path may be quoted, and followed by "; echo": a file without a final line feed)
+  // (the path may be quoted, and followed by "; echo", ";echo" or "&& echo": a file without a final line feed)
   p = firstOf(s, "cat ");
   while (p >= 0) {
     const c0 = p > 0 ? byteAt(s, p - 1) : LF;
@@ -7274,7 +7278,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       e++;
     let a = quote > 0 && e < n && byteAt(s, e) === quote ? e + 1 : e;
     if (a > e || quote === 0) {
-      if (ch.matchesAt(s, a, n, "; echo")) a += 6;
+      a = creds.echoAfter(s, a, n);
       if (a < n && byteAt(s, a) === 13) a++;
     }
     if (
@@ -7299,6 +7303,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         creds.secretLine(s, a + 1, n, false, CRED_SPAN);
         if (
           (creds.loneToken(s, CRED_SPAN.s, CRED_SPAN.e) && byteAt(s, CRED_SPAN.s) !== 36) ||
+          creds.promptedPhrase(s, p, CRED_SPAN.s, CRED_SPAN.e) ||
           creds.notedPassword(s, a + 1, n, CRED_SPAN)
         )
           push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
@@ -7840,7 +7845,7 @@ function callArgument(
   let kind: Kind | undefined = cfg.byId["s3-bucket"];
   if (key >= 0) {
     if (keyEnd <= key) return;
-    if (php && creds.phpSecretConstant(s, key, keyEnd)) {
+    if (php && creds.phpSecretConstant(s, key, keyEnd, a, b)) {
       push(cfg, s, extra, a, b, cfg.byId["credential"]);
       return;
     }
@@ -9768,8 +9773,16 @@ function wordMatch(
     consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
     if (consumed > 0) return consumed;
   }
-  if (consumed === 0 && !keyless && nxt >= 32 && nxt < 256 && KEY_NEXT[nxt]) {
-    if (nxt === 32 || nxt === 9) {
+  if (
+    consumed === 0 &&
+    !keyless &&
+    nxt >= 9 &&
+    nxt < 256 &&
+    ((nxt >= 32 && KEY_NEXT[nxt]) || ((nxt === 63 || nxt === ch.PLUS || nxt === 9) && nm.makeAssignmentAt(s, j, n)))
+  ) {
+    // (a Makefile's `KEY?=x`, `KEY+=x`, `KEY\t?= x` too)
+    if (nxt === 63 || nxt === ch.PLUS) consumed = matchKeyValue(cfg, s, j, n, false, out);
+    else if (nxt === 32 || nxt === 9) {
       // `bucket = "x"`, `Key : x`, or a CLI flag `--bucket x`; blanks beyond the first are rare: looked at apart
       let sep = j + 1 < n ? byteAt(s, j + 1) : -1;
       if (sep === 32 || sep === 9) sep = afterBlanks(s, j + 1, n);
