@@ -6046,6 +6046,18 @@ describe("fresh material, forty-eighth pass: second round (code spans, naming co
     for (const v of ["bc-ledger-aurora-use1", "BC-PlatformAdmin", "Lm2Pq8Zx4Vt6Rn1Kc9Wb3"])
       expect(out).not.toContain(v);
   });
+  it("kept: AWS's own action as a step id, a code host's repo= query parameter, a .dev site in a URL", () => {
+    const text =
+      "aws:\n    steps:\n      - name: Configure AWS credentials\n        id: configure-aws-credentials\n" +
+      "        uses: aws-actions/configure-aws-credentials@v4\n" +
+      "https://securityscorecards.dev/viewer/?platform=github.com&org=dubzzz&repo=fast-check then fast-check\n" +
+      "docs at https://fast-check.dev/ and https://shop.brindle-retail.ro/cart";
+    const out = mask(text);
+    for (const v of ["id: configure-aws-credentials", "aws-actions/configure-aws-credentials@v4", "repo=fast-check"])
+      expect(out).toContain(v);
+    expect(out).toContain("https://fast-check.dev/");
+    expect(out).not.toContain("brindle-retail");
+  });
   it("prose: a host and its address in one pair of parentheses, a PascalCase name in a code span after its noun", () => {
     const out = mask(
       "the old primary (pg-orders-01, 10.30.4.11) and the Metabase box (metabase01, 10.30.7.40);\n" +

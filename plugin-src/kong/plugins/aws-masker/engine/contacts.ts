@@ -51,8 +51,8 @@ const DNS_WORDS = setOf("nslookup dig host CNAME ping curl wget");
 
 /**
  * True when s[h, e), a host name under a top-level domain of addresses only (its registrable label s[l, end), the
- * domain's "." at p, the domain s[t, e)), is a host all the same: after "://" (https://shop.example.ro); or, for the
- * countries' of COUNTRY_HOSTS, under a second level (example.com.ng), with a dashed registrable label
+ * domain's "." at p, the domain s[t, e)), is a host all the same, for the countries' of COUNTRY_HOSTS: after "://"
+ * (https://shop.example.ro), under a second level (example.com.ng), with a dashed registrable label
  * (nwp-retail.ro), after a DNS tool's word (nslookup, CNAME), or with a path or a port after it (example.ng/login).
  * A member access has none of these (volume.ro, app.module.ng).
  */
@@ -66,8 +66,9 @@ function addressTldHost(
   e: number,
   n: number,
 ): boolean {
-  if (h >= 3 && byteAt(s, h - 1) === 47 && byteAt(s, h - 2) === 47 && byteAt(s, h - 3) === 58) return true;
+  // (only the countries' codes: .dev, .sh, .io-like domains of addresses only stay so in URLs, public sites' mostly)
   if (COUNTRY_HOSTS[sub(s, t, e)] !== true) return false;
+  if (h >= 3 && byteAt(s, h - 1) === 47 && byteAt(s, h - 2) === 47 && byteAt(s, h - 3) === 58) return true;
   if (end < p) return true;
   for (let k = l; k < end; k++) if (byteAt(s, k) === 45) return true;
   if (e + 1 < n && (byteAt(s, e) === 47 || (byteAt(s, e) === 58 && (cls(byteAt(s, e + 1)) & C_DIGIT) !== 0)))

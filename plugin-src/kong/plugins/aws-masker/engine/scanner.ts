@@ -2411,6 +2411,15 @@ function matchKeyValue(
     }
     if (nm.plainTagValue(s, keyStart, j, s, a, b)) return b;
   }
+  // (a URL's query parameter repo=, a code host's public repository: securityscorecards.dev/?repo=fast-check)
+  if (
+    generic &&
+    j - keyStart === 4 &&
+    keyStart > 0 &&
+    (byteAt(s, keyStart - 1) === 38 || byteAt(s, keyStart - 1) === 63) &&
+    matchesLowerAt(s, keyStart, j, "repo")
+  )
+    return 0;
   // (IAM Identity Center's predefined permission sets: permission_set: PowerUserAccess)
   if (generic && nm.predefinedPermissionSet(s, a, b)) return b;
   // (an SDK exception's service, AWS's own name: "(Service: CloudFront, Status Code: 409, Request ID: x)"; letters and
