@@ -3596,7 +3596,7 @@ const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 // First parts of kebab tokens that name no resource: the CLI's operations (describe-db-instances), build and deploy
 // steps (build-prod, deploy-staging), prefixes (pre-prod).
 const NOT_NAME_HEADS =
-  " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross fan configure setup install checkout login ";
+  " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross fan configure setup install ";
 
 // a package script's or a task's words after "<key>:" (pnpm test:services:start, npm run db:migrate): scriptWord
 const SCRIPT_WORDS = ch.wordSet(
