@@ -14,6 +14,14 @@ function found(text: string, m: Masker = masker, keyCtx = ""): [string, string][
 function mask(text: string, m: Masker = masker): string {
   return maskText(newSession(m, "t"), text, "");
 }
+/** A /v1/messages body of user turns, masked as the gateway masks it. */
+function maskRequest(...turns: string[]): string {
+  return maskJson(
+    newSession(masker, "t"),
+    JSON.stringify({ model: "m", max_tokens: 5, messages: turns.map((content) => ({ role: "user", content })) }),
+    policyFor("/v1/messages"),
+  ).text as string;
+}
 
 const HEX17 = "0a1b2c3d4e5f60718";
 const HEX8 = "1a2b3c4d";
@@ -5888,12 +5896,6 @@ describe("fresh material, forty-seventh pass: serverless, generative AI, governa
 });
 
 describe("fresh material, forty-eighth pass: people, chats, tickets, tables, prose nouns and requests", () => {
-  const request = (...turns: string[]): string =>
-    maskJson(
-      newSession(masker, "t"),
-      JSON.stringify({ model: "m", max_tokens: 5, messages: turns.map((content) => ({ role: "user", content })) }),
-      policyFor("/v1/messages"),
-    ).text as string;
   it("people: a ticket's and a document's fields, an escalation's order, a form's aligned field", () => {
     const out = mask(
       "Reporter:\tAisling Mahony\tAssignee:\tKofi Mensah\nEscalation: Marta Kowalczyk, then Tomasz Wieczorek.\n" +
@@ -5924,13 +5926,13 @@ describe("fresh material, forty-eighth pass: people, chats, tickets, tables, pro
     expect(out).not.toContain("Oluwaseun");
   });
   it("requests: a turn without an AWS word of its own is masked when another turn names AWS", () => {
-    const out = request(
+    const out = maskRequest(
       "the aws ASG in us-east-1 is broken",
       "rename bc-order-events-prod to bc-order-events-v2-prod, and the table payments-ledger",
     );
     for (const v of ["bc-order-events-prod", "bc-order-events-v2-prod", "payments-ledger"])
       expect(out).not.toContain(v);
-    expect(request("rename bc-order-events-prod to bc-order-events-v2-prod")).toContain("bc-order-events-v2-prod");
+    expect(maskRequest("rename bc-order-events-prod to bc-order-events-v2-prod")).toContain("bc-order-events-v2-prod");
   });
   it("prose: ASG, web ACL, permission set and layer nouns, Jira's {{monospace}}, acct, a function's log group", () => {
     const out = mask(
@@ -5975,16 +5977,10 @@ describe("fresh material, forty-eighth pass: people, chats, tickets, tables, pro
 });
 
 describe("fresh material, forty-eighth pass: review of the people, table and request rules", () => {
-  const request = (...turns: string[]): string =>
-    maskJson(
-      newSession(masker, "t"),
-      JSON.stringify({ model: "m", max_tokens: 5, messages: turns.map((content) => ({ role: "user", content })) }),
-      policyFor("/v1/messages"),
-    ).text as string;
   it("a request's signal words count only as whole words (then weak names and numbers are kept)", () => {
-    const warned = request("WARNING: deprecated", "restart the orders-worker-2 cluster");
+    const warned = maskRequest("WARNING: deprecated", "restart the orders-worker-2 cluster");
     expect(warned).toContain("orders-worker-2");
-    const words = request("the aws: thing", "Invoice 123456789012; restart the orders-worker-2 cluster");
+    const words = maskRequest("the aws: thing", "Invoice 123456789012; restart the orders-worker-2 cluster");
     expect(words).not.toContain("orders-worker-2");
     expect(words).not.toContain("123456789012");
   });
@@ -6045,6 +6041,11 @@ describe("fresh material, forty-eighth pass: second round (code spans, naming co
     );
     for (const v of ["bc-ledger-aurora-use1", "BC-PlatformAdmin", "Lm2Pq8Zx4Vt6Rn1Kc9Wb3"])
       expect(out).not.toContain(v);
+  });
+  it("command lines: a quoted password with a blank is masked whole (docker login -p, mysql's flags read alike)", () => {
+    const out = mask('aws ecr: docker login -p "Tr0ub4dor 3x" x; mysql -u admin -p"S3cret Pw9" -h db');
+    expect(out).not.toContain("Tr0ub4dor");
+    expect(out).not.toContain(" 3x");
   });
   it("kept: AWS's own action as a step id, a code host's repo= query parameter, a .dev site in a URL", () => {
     const text =

@@ -1850,6 +1850,37 @@ function endsCommandWord(c: number): boolean {
 /** Longest stretch of a command line looked at after the command. */
 const COMMAND_LINE_MAX = 2048;
 
+/** commandWord's answer: the word [s, e), its quotes off, and where reading goes on (or where the command ended). */
+const WORD = { s: 0, e: 0, next: 0 };
+
+/**
+ * The next word of a command line from k, blanks skipped, in WORD; false at the line's end, at a shell operator
+ * (; | &: an unquoted password holds none of them) or at limit (WORD.next: where it stopped). A quoted word ends at
+ * its closing quote ("S3cret Pass") and loses its quotes.
+ */
+function commandWord(s: string, k: number, limit: number): boolean {
+  while (k < limit && isBlank(byteAt(s, k))) k++;
+  WORD.next = k;
+  if (k >= limit) return false;
+  const c = byteAt(s, k);
+  if (c === LF || c === CR || c === SEMI || c === PIPE || c === AMP) return false;
+  let a = k;
+  if (c === QUOTE || c === APOS) {
+    k++;
+    while (k < limit && byteAt(s, k) !== c && byteAt(s, k) !== LF) k++;
+    if (k < limit && byteAt(s, k) === c) k++;
+  } else while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
+  let b = k;
+  if (b - a >= 2 && (c === QUOTE || c === APOS) && byteAt(s, b - 1) === c) {
+    a++;
+    b--;
+  }
+  WORD.s = a;
+  WORD.e = b;
+  WORD.next = k;
+  return true;
+}
+
 /**
  * The passwords in the short flags of the command CREDENTIAL_ANCHORS[which] found at p, up to the line's end (as
  * anchoredCredentials): `mysql -pPASS` (glued; mysqldump, mysqladmin, mariadb too), `redis-cli -a PASS`, `docker login
@@ -1876,24 +1907,11 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
   let count = 0;
   // the flag whose value is the next word: 1 the password, 2 user:password
   let pending = 0;
-  // the command ends with its line or at a shell operator (; | &: an unquoted password holds none of them)
-  let last = false;
-  while (k < limit && !last) {
-    const c = byteAt(s, k);
-    if (c === LF || c === CR || c === SEMI || c === PIPE || c === AMP) break;
-    if (isBlank(c)) {
-      k++;
-      continue;
-    }
-    // a word [a, b), its quotes off
-    let a = k;
-    while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
-    let b = k;
-    last = k < limit && !isBlank(byteAt(s, k));
-    if (b - a >= 2 && (byteAt(s, a) === QUOTE || byteAt(s, a) === APOS) && byteAt(s, b - 1) === byteAt(s, a)) {
-      a++;
-      b--;
-    }
+  // (the command ends with its line or at a shell operator)
+  while (commandWord(s, k, limit)) {
+    let a = WORD.s;
+    const b = WORD.e;
+    k = WORD.next;
     if (pending === 2) {
       // the user before the ":", then the password after it
       let colon = a;
@@ -1936,7 +1954,7 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
       pending = 2;
     }
   }
-  end.e = k;
+  end.e = WORD.next;
   return count;
 }
 
@@ -1968,25 +1986,10 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
   let pending = 0;
   let args = admin ? 0 : -1;
   let password = false;
-  while (k < limit) {
-    const c = byteAt(s, k);
-    if (c === LF || c === CR || c === SEMI || c === PIPE || c === AMP) break;
-    if (isBlank(c)) {
-      k++;
-      continue;
-    }
-    let a = k;
-    // (a quoted word ends at its closing quote: "S3cret Pass")
-    if (c === QUOTE || c === APOS) {
-      k++;
-      while (k < limit && byteAt(s, k) !== c && byteAt(s, k) !== LF) k++;
-      if (k < limit && byteAt(s, k) === c) k++;
-    } else while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
-    let b = k;
-    if (b - a >= 2 && (byteAt(s, a) === QUOTE || byteAt(s, a) === APOS) && byteAt(s, b - 1) === byteAt(s, a)) {
-      a++;
-      b--;
-    }
+  while (commandWord(s, k, limit)) {
+    const a = WORD.s;
+    const b = WORD.e;
+    k = WORD.next;
     const flag = b - a >= 2 && byteAt(s, a) === DASH;
     // (a global flag's value: -n rabbit@node1, --node x, -t 30, --timeout 30)
     if (pending === 4) {
@@ -2025,7 +2028,7 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
       password = RABBITMQ_PASSWORD_COMMANDS[w] === true;
     }
   }
-  end.e = k;
+  end.e = WORD.next;
   return count;
 }
 
