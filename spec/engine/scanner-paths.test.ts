@@ -698,6 +698,20 @@ describe("anchors are searched only in strings that may hold them", () => {
     expect(ch.mayHold("the")).toBe(true);
   });
 
+  it("markUnits answers again, for each string it marks, the anchors first asked about in an earlier string", () => {
+    const fox = "The quick brown fox jumps over the lazy dog, and then it rests. ".repeat(8);
+    const metrics = "cloudwatch get-metric-data: metrics for the fleet, all found. ".repeat(8);
+    ch.markUnits(metrics, metrics.length);
+    expect(ch.mayHold("metrics of")).toBe(false); // first asked here: its filter is made for this string
+    expect(ch.mayHold("metrics for")).toBe(true);
+    ch.markUnits(fox, fox.length);
+    expect(ch.mayHold("metrics for")).toBe(false);
+    expect(ch.mayHold("lazy dog")).toBe(true);
+    ch.markUnits(metrics, metrics.length);
+    expect(ch.mayHold("metrics for")).toBe(true);
+    expect(ch.mayHold("lazy dog")).toBe(false);
+  });
+
   it("indexFrom (searched from the anchor's rarest unit) answers as indexOf from every offset", () => {
     const pieceArb = fc.constantFrom(
       ...anchors,

@@ -550,6 +550,15 @@ export function unitAt(s: string, i: number): number {
 const HIGH_UNIT = 128;
 
 /**
+ * Units of text in order of frequency, the most frequent first (prose, JSON, CLI output); any other unit is rarer. (A
+ * line feed is as common as a comma: "\n[" is searched from its "[", once per "[" rather than once per line.)
+ */
+const COMMON_UNITS = ' etaoinsr".-/:_,\n0123456789hldcumfpgwybvkxjqz';
+const UNIT_RARITY: number[] = [];
+for (let c = 0; c < 256; c++) UNIT_RARITY.push(COMMON_UNITS.length);
+for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k)] = k;
+
+/**
  * Which of the RARE units a string holds, and which trigrams (markUnits: one pass, one OR and one store per unit), for
  * the scanner's anchors: an anchor holding a rare unit or a trigram the string lacks is not searched for. About 45
  * anchors per string: a plain search each is a call and a pass over the string. The rare units alone let every anchor
@@ -569,18 +578,49 @@ const PRESENT = { bits: 0, stamp: 0 };
 const TRI_SLOTS = 8192; // (8191, the mask, is written as a number where it is used: see markUnits)
 const TRI: number[] = [];
 for (let k = 0; k <= TRI_SLOTS; k++) TRI.push(0);
-/**
- * anchor -> its filter (computed at its first use): the bits of its rare units, then the slots of four of its trigrams
- * (first, last, two between)
- */
-const FILTER_OF: Record<string, number[]> = {};
-
-/** The slot of the trigram a b c (units as unitAt gives them). */
-function trigramSlot(a: number, b: number, c: number): number {
-  return (a * 961 + b * 31 + c) & 8191;
+/** The slot of the trigram at k of lit (TRI_SLOTS, marked by every string, when lit has no trigram). */
+function trigramSlotAt(lit: string, k: number): number {
+  if (lit.length < 3) return TRI_SLOTS;
+  return (unitAt(lit, k) * 961 + unitAt(lit, k + 1) * 31 + unitAt(lit, k + 2)) & 8191;
 }
 
-/** Marks the rare units and trigrams of s[0, n) (mayHold and firstOf then answer for s). */
+/**
+ * The anchors' filters, one entry per anchor in the arrays below (ANCHOR_ID, at its first use): the bits of its rare
+ * units, and the slots of four of its trigrams (first, last, two between; the last slot below 3 units). markUnits
+ * answers every anchor at once for the string it marks (MAY): a finder's question is then one load, where a filter
+ * read per question (a table, then its slots) cost ~16 ns, ~12 % of a cold request.
+ */
+const ANCHOR_ID: Record<string, number> = {};
+const NEED: number[] = [];
+const SLOT_A: number[] = [];
+const SLOT_B: number[] = [];
+const SLOT_C: number[] = [];
+const SLOT_D: number[] = [];
+/** per anchor: the last marked string's stamp when that string may hold it, another number when it cannot */
+const MAY: number[] = [];
+/**
+ * The anchors grouped by their rarest rare unit (RARE's order), and last those of none: markUnits answers the groups of
+ * the rare units the string holds (an anchor it does not answer keeps an earlier string's stamp: cannot hold). About
+ * half of the anchors of a long text, far fewer in a short one.
+ */
+const GROUPS: number[][] = [];
+const GROUP_BIT: number[] = [];
+for (let k = 0; k <= RARE.length; k++) {
+  GROUPS.push([]);
+  GROUP_BIT.push(k < RARE.length ? 2 ** k : 0);
+}
+
+/**
+ * The answer of anchor k's filter for the last marked string: its stamp when all its trigram slots hold that stamp and
+ * the string has all its rare units, a smaller number otherwise. Written without a branch (the least slot, less the
+ * bits of the rare units missing): a branch per test costs a mispredicted jump per anchor and string.
+ */
+function mayOf(k: number, bits: number): number {
+  const need = NEED[k];
+  return Math.min(TRI[SLOT_A[k]], TRI[SLOT_B[k]], TRI[SLOT_C[k]], TRI[SLOT_D[k]]) - ((bits & need) ^ need);
+}
+
+/** Marks the rare units and trigrams of s[0, n), and answers every known anchor for s (mayHold and firstOf). */
 export function markUnits(s: string, n: number): void {
   const stamp = PRESENT.stamp + 1;
   PRESENT.stamp = stamp;
@@ -592,58 +632,55 @@ export function markUnits(s: string, n: number): void {
   for (let k = 0; k < n; k++) {
     const c = unitAt(s, k);
     bits |= RARE_BIT[c];
-    // trigramSlot(a, b, c) written out: the call, or the mask as TRI_SLOTS - 1, costs LuaJIT's trace ~3 ns per unit
+    // trigramSlotAt written out: a call, or the mask as TRI_SLOTS - 1, costs LuaJIT's trace ~3 ns per unit
     TRI[(a * 961 + b * 31 + c) & 8191] = stamp;
     a = b;
     b = c;
   }
   PRESENT.bits = bits;
+  for (let g = 0; g < GROUPS.length; g++) {
+    if ((bits & GROUP_BIT[g]) !== GROUP_BIT[g]) continue;
+    const group = GROUPS[g];
+    const size = group.length;
+    for (let k = 0; k < size; k++) MAY[group[k]] = mayOf(group[k], bits);
+  }
 }
 
-/** An anchor's filter (FILTER_OF): its rare units' bits, and four trigram slots (the last slot below 3 units). */
-function filterOf(lit: string): number[] {
+/** Registers an anchor's filter (at its first question) and answers it for the last marked string. */
+function anchorId(lit: string): number {
   let need = 0;
-  for (let k = 0; k < lit.length; k++) need |= RARE_BIT[byteAt(lit, k)];
-  const m = lit.length - 3;
-  if (m < 0) return [need, TRI_SLOTS, TRI_SLOTS, TRI_SLOTS, TRI_SLOTS];
-  const filter = [need];
-  for (const k of [0, Math.floor(m / 3), Math.floor((2 * m) / 3), m]) {
-    filter.push(trigramSlot(unitAt(lit, k), unitAt(lit, k + 1), unitAt(lit, k + 2)));
+  let group = RARE.length;
+  for (let k = 0; k < lit.length; k++) {
+    const c = unitAt(lit, k);
+    need |= RARE_BIT[c];
+    if (RARE_BIT[c] !== 0 && (group === RARE.length || UNIT_RARITY[c] > UNIT_RARITY[byteAt(RARE, group)])) {
+      group = RARE.indexOf(String.fromCharCode(c));
+    }
   }
-  return filter;
+  const m = lit.length - 3;
+  const id = MAY.length;
+  NEED.push(need);
+  SLOT_A.push(trigramSlotAt(lit, 0));
+  SLOT_B.push(trigramSlotAt(lit, Math.floor(m / 3)));
+  SLOT_C.push(trigramSlotAt(lit, Math.floor((2 * m) / 3)));
+  SLOT_D.push(trigramSlotAt(lit, m));
+  MAY.push(mayOf(id, PRESENT.bits));
+  GROUPS[group].push(id);
+  ANCHOR_ID[lit] = id;
+  return id;
 }
 
 /** False when lit holds a rare unit or a trigram the last marked string does not (then it is not in that string). */
 export function mayHold(lit: string): boolean {
-  let f = FILTER_OF[lit];
-  if (f === undefined) {
-    f = filterOf(lit);
-    FILTER_OF[lit] = f;
-  }
-  // (no loop: called once per anchor and string, from the finders' loops)
-  const stamp = PRESENT.stamp;
-  return (
-    (PRESENT.bits & f[0]) === f[0] &&
-    TRI[f[1]] === stamp &&
-    TRI[f[2]] === stamp &&
-    TRI[f[3]] === stamp &&
-    TRI[f[4]] === stamp
-  );
+  let id = ANCHOR_ID[lit];
+  if (id === undefined) id = anchorId(lit);
+  return MAY[id] === PRESENT.stamp;
 }
 
 /** s.indexOf(lit) for the string last marked (markUnits), -1 at once when it cannot hold lit. */
 export function firstOf(s: string, lit: string): number {
   return mayHold(lit) ? indexFrom(s, lit, 0) : -1;
 }
-
-/**
- * Units of text in order of frequency, the most frequent first (prose, JSON, CLI output); any other unit is rarer. (A
- * line feed is as common as a comma: "\n[" is searched from its "[", once per "[" rather than once per line.)
- */
-const COMMON_UNITS = ' etaoinsr".-/:_,\n0123456789hldcumfpgwybvkxjqz';
-const UNIT_RARITY: number[] = [];
-for (let c = 0; c < 256; c++) UNIT_RARITY.push(COMMON_UNITS.length);
-for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k)] = k;
 
 /**
  * True when s[a, b) is one plain word: letters, the first may be a capital, the rest lower case (Platform, payouts;
