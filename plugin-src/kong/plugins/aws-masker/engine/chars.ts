@@ -207,7 +207,7 @@ export function take(b: Builder): string {
 /** A set of the words of a list (separated by sep, a blank by default): the engines' stoplists and public names. */
 export function wordSet(words: string, sep = " "): Record<string, boolean> {
   const set: Record<string, boolean> = {};
-  for (const w of words.split(sep)) set[w] = true;
+  for (const w of words.split(sep)) if (w !== "") set[w] = true;
   return set;
 }
 

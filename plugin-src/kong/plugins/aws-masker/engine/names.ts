@@ -3396,9 +3396,10 @@ function before(x: Occurrence, y: Occurrence): boolean {
 }
 
 // Parts of compound adjectives before a resource noun ("cross-account role", "read-only user", "multi-az instance"),
-// packed " word " for one search each: first parts, and last parts besides those ending in -ed / -ing
-const ADJECTIVE_HEADS =
-  " cross read write multi single service built third well long short non pre post auto self semi high low real full fine cloud user customer open time event data end opt per all any one two three zero same new old default custom ";
+// first parts (a set), and last parts besides those ending in -ed / -ing (packed " word " for one search each)
+const ADJECTIVE_HEADS = ch.wordSet(
+  " cross read write multi single service built third well long short non pre post auto self semi high low real full fine cloud user customer open time event data end opt per all any one two three zero same new old default custom ",
+);
 const ADJECTIVE_TAILS =
   " only based wide level side like free safe aware native facing specific time scale term az region account ";
 
@@ -3415,10 +3416,7 @@ export function nameParts(s: string, i: number, dash: number, e: number): boolea
 
 /** Whether s[i, dash) or s[dash + 1, e) is a compound adjective's usual part (cross-, read-, -only, -wide). */
 export function adjectiveParts(s: string, i: number, dash: number, e: number): boolean {
-  return (
-    ADJECTIVE_HEADS.indexOf(" " + sub(s, i, dash) + " ") >= 0 ||
-    ADJECTIVE_TAILS.indexOf(" " + sub(s, dash + 1, e) + " ") >= 0
-  );
+  return ADJECTIVE_HEADS[sub(s, i, dash)] === true || ADJECTIVE_TAILS.indexOf(" " + sub(s, dash + 1, e) + " ") >= 0;
 }
 
 // Parts that mark a kebab token in prose as a resource's name, as its last part: an environment or an AWS resource's
@@ -3595,8 +3593,9 @@ const ENV_MARKS = " prod prd production staging stg dev qa uat sandbox preprod n
 const TYPE_MARKS = " asg dlq svc cmk db rds sqs sns alb nlb sg tg vpc ";
 // First parts of kebab tokens that name no resource: the CLI's operations (describe-db-instances), build and deploy
 // steps (build-prod, deploy-staging), prefixes (pre-prod).
-const NOT_NAME_HEADS =
-  " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross fan configure setup install ";
+const NOT_NAME_HEADS = ch.wordSet(
+  " describe list get put create delete update start stop modify attach detach associate disassociate enable disable register deregister run send receive tag untag add remove set reset test invoke publish import export batch copy restore reboot terminate authorize revoke allocate release apply cancel purge rotate wait upload download lookup search assume generate failover promote execute filter check show read write build deploy destroy bootstrap synth go non pre post multi cross fan configure setup install ",
+);
 
 // a package script's or a task's words after "<key>:" (pnpm test:services:start, npm run db:migrate): scriptWord
 const SCRIPT_WORDS = ch.wordSet(
@@ -3629,7 +3628,7 @@ export function adjectivePhrase(s: string, a: number, e: number): boolean {
 
 /** Whether s[a, dash) is a first part that marks no name (NOT_NAME_HEADS: describe-, build-, pre- ...). */
 export function notNameHead(s: string, a: number, dash: number): boolean {
-  return dash - a <= 12 && NOT_NAME_HEADS.indexOf(" " + sub(s, a, dash) + " ") >= 0;
+  return dash - a <= 12 && NOT_NAME_HEADS[sub(s, a, dash)] === true;
 }
 
 // Words that join the parts of an English compound (sns-to-sqs, point-in-time, state-of-the-art) or stand between a
@@ -3757,8 +3756,9 @@ export function unifyNameKinds(s: string, matches: { s: number; e: number; kind:
 
 // First words of kebab names that are no company's or project's prefix (beyond ADJECTIVE_HEADS and NOT_NAME_HEADS):
 // AWS's and tools' words, environments, regions' and ids' heads, examples
-const NO_FAMILY =
-  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab airflow mwaa spark hadoop yarn dbt python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open maven gradle pypi nuget cargo player players device devices sensor sensors user users session sessions client clients customer worker workers job jobs build release releases snapshot snapshots ike ipsec vpn tunnel crypto bgp config backup guardduty securityhub inspector macie controltower org ";
+const NO_FAMILY = ch.wordSet(
+  " aws amazon amzn ec2 ecs eks ecr ebs efs elb alb nlb rds s3 sqs sns ssm sso sts iam kms acm waf cdk sam lambda glue emr msk kafka athena redshift dynamodb kinesis firehose sagemaker bedrock cognito cloudwatch cloudtrail cloudfront route53 codebuild codepipeline codedeploy amplify appsync redis valkey memcached postgres postgresql pg mysql mariadb aurora mongo mongodb cassandra elasticsearch opensearch terraform tf pulumi helm kubectl eksctl karpenter istio envoy nginx prometheus grafana datadog jenkins github gitlab airflow mwaa spark hadoop yarn dbt python java golang ruby linux ubuntu debian centos rhel windows bottlerocket api app apps web key keys log logs k8s kube docker node npm git http https tcp ssh tls ssl test tests example sample demo my the us eu ap sa ca me af il cn gov sg lt fs vpc subnet db x re sub co de un in on off up out over under end open maven gradle pypi nuget cargo player players device devices sensor sensors user users session sessions client clients customer worker workers job jobs build release releases snapshot snapshots ike ipsec vpn tunnel crypto bgp config backup guardduty securityhub inspector macie controltower org ",
+);
 /** Most prefixes a string's names are grouped by (the first found). */
 const FAMILY_MAX = 4;
 /** Most names kept per string as families' members (a word that opens with one is its compound, not a new name). */
@@ -3793,15 +3793,15 @@ export function familyNames(
     if ((fam !== "name" && fam !== "s3-bucket" && fam !== "aws-host") || m.e - m.s < 6) continue;
     const d = m.s + ch.runOf(s, m.s, m.e - 3 < m.s + 17 ? m.e - 3 : m.s + 17, C_LOWER | C_DIGIT);
     if (d - m.s < 2 || (byteAt(s, d) !== 45 && byteAt(s, d) !== 95) || (cls(byteAt(s, m.s)) & C_LOWER) === 0) continue;
-    const prefix = " " + sub(s, m.s, d) + " ";
+    const prefix = sub(s, m.s, d);
     let f = 0;
     while (f < families && FAMILY_PREFIX[f] !== prefix) f++;
     if (f === families) {
       if (
         families === FAMILY_MAX ||
-        NO_FAMILY.indexOf(prefix) >= 0 ||
-        ADJECTIVE_HEADS.indexOf(prefix) >= 0 ||
-        NOT_NAME_HEADS.indexOf(prefix) >= 0
+        NO_FAMILY[prefix] === true ||
+        ADJECTIVE_HEADS[prefix] === true ||
+        NOT_NAME_HEADS[prefix] === true
       )
         continue;
       FAMILY_PREFIX[families] = prefix;
@@ -3824,7 +3824,7 @@ export function familyNames(
   for (let f = 0; f < families * 2; f++) {
     if (FAMILY_NAMES[f >> 1] < 2) continue;
     // the prefix as the names have it, then capitalised (TamarackKilnOperators, Tamarack-Platform)
-    const lower = sub(FAMILY_PREFIX[f >> 1], 1, FAMILY_PREFIX[f >> 1].length - 1);
+    const lower = FAMILY_PREFIX[f >> 1];
     const lit = (f & 1) === 0 ? lower : sub(lower, 0, 1).toUpperCase() + sub(lower, 1, lower.length);
     const len = lit.length;
     // (each search's names are in order; the searches' lists are merged)
