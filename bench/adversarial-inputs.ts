@@ -61,6 +61,8 @@ export function adversarialInputs(size: number): Input[] {
     ["arn:aws: run", "arn:aws:"],
     ["arn run", "arn:aws:iam::123456789012:role/x "],
     ["s3:// run", "s3://"],
+    // (an S3 Inventory row's field separator: 199966f read up to 1,024 units after each for a "/")
+    ['"," run', '","'],
     ["IQoJ run", "IQoJ"],
     ["IQoJ%2F run", "IQoJ%2F"],
     ["AROA:session run", "AROAJQABLZS4A3QDU576:"],

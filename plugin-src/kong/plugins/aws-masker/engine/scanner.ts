@@ -6329,10 +6329,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         a = b + 1;
       } else if (q === 1) {
         // ("key" or "Key", its value a path)
+        // (the value's units read only after a "key" member, and only up to its closing quote: linear in a text of
+        // many members)
         const k = p > 1 ? byteAt(s, p - 1) : 0;
-        const close = unitWithin(s, QUOTE, a, n, 1024);
-        const slash = unitWithin(s, SLASH, a, n, 256);
-        skip = !((k === 107 || k === 75) && byteAt(s, p - 2) === QUOTE && slash > 0 && slash < close);
+        const close = (k === 107 || k === 75) && byteAt(s, p - 2) === QUOTE ? unitWithin(s, QUOTE, a, n, 1024) : -1;
+        const slash = close > a ? unitWithin(s, SLASH, a, n, close - a < 256 ? close - a : 256) : -1;
+        skip = !(slash > 0 && slash < close);
       } else if (q === 3) {
         // (DataSync's transfer log: "Request to transfer file", "Transferred file", "Verified file", "Failed to read
         // metadata for file"; not "Edit the file /etc/ssh/sshd_config")
@@ -6352,13 +6354,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           ((cls(byteAt(s, b - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, b - 1) === DASH || byteAt(s, b - 1) === DOT)
         )
           b--;
-        const close = unitWithin(s, QUOTE, a, n, 1024);
-        const slash = unitWithin(s, SLASH, a, n, 1024);
+        // (the key's units read only at a row's start, and only up to its closing quote: a JSON text has a "," per
+        // member, and reading 1,024 units at each cost 30 % of such a text's scan)
+        const row = p - b >= 3 && b > 0 && byteAt(s, b - 1) === QUOTE && (b === 1 || byteAt(s, b - 2) === LF);
+        const close = row ? unitWithin(s, QUOTE, a, n, 1024) : -1;
+        const slash = close > a ? unitWithin(s, SLASH, a, n, close - a) : -1;
         if (!(
-          p - b >= 3 &&
-          b > 0 &&
-          byteAt(s, b - 1) === QUOTE &&
-          (b === 1 || byteAt(s, b - 2) === LF) &&
+          row &&
           slash > 0 &&
           slash < close &&
           close + 2 < n &&
