@@ -46,6 +46,7 @@ build = {
     ["kong.plugins.aws-masker.plugin.errors"]      = "build/kong/plugins/aws-masker/plugin/errors.lua",
     ["kong.plugins.aws-masker.plugin.headers"]     = "build/kong/plugins/aws-masker/plugin/headers.lua",
     ["kong.plugins.aws-masker.plugin.learned"]     = "build/kong/plugins/aws-masker/plugin/learned.lua",
+    ["kong.plugins.aws-masker.plugin.luajit"]      = "build/kong/plugins/aws-masker/plugin/luajit.lua",
     ["kong.plugins.aws-masker.plugin.metrics"]     = "build/kong/plugins/aws-masker/plugin/metrics.lua",
     ["kong.plugins.aws-masker.plugin.observe"]     = "build/kong/plugins/aws-masker/plugin/observe.lua",
     ["kong.plugins.aws-masker.plugin.request"]     = "build/kong/plugins/aws-masker/plugin/request.lua",

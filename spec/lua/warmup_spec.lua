@@ -77,6 +77,7 @@ describe("the plugin's init_worker (LuaJIT, a fresh process)", function()
 require "no_services"
 ngx = { shared = {}, timer = { at = function() return true end }, header = {}, arg = {}, var = {}, req = {},
   hmac_sha1 = require "hmac", now = os.time }
+kong = { log = setmetatable({}, { __index = function() return function() end end }) }
 local calls = require("kong.plugins.aws-masker.plugin.warmup").WORKER_ENTRY_CALLS
 %s
 -- where each function's trace would start, as the root traces above are named

@@ -4,6 +4,7 @@ import { access } from "./plugin/request";
 import { headerFilter, bodyFilter } from "./plugin/response";
 import { PluginConf, reportUnusableSecrets, reportDeprecatedFields } from "./plugin/conf";
 import { warmUpWorker } from "./plugin/warmup";
+import { tuneJit } from "./plugin/luajit";
 import { accessStarted, accessDone, observe } from "./plugin/observe";
 import { VERSION } from "./version";
 
@@ -13,6 +14,8 @@ const AwsMaskerHandler = {
   VERSION,
 
   init_worker(this: unknown): void {
+    // (the trace cache sized first: the warm-up's traces are made in it)
+    tuneJit();
     warmUpWorker();
   },
 

@@ -1,0 +1,27 @@
+// LuaJIT's trace cache, sized for the engine (docs/operations.md, "LuaJIT parameters"). The engine's rules make
+// ~20,000 traces on mixed traffic (the detection corpus's documents in turn: bench/mixed-traffic.ts); Kong's LuaJIT
+// (OpenResty's branch) holds 8,000 traces and 40 MB of machine code, and flushes every trace when either is full, so
+// on such traffic the worker compiles all the time. A side trace only for an exit taken 40 times (10 by default)
+// halves the traces: the rare paths run interpreted.
+
+/** The parameters the plugin applies at worker start (jit.opt.start's syntax, blank-separated). */
+export const ENGINE_JIT_PARAMS = "maxtrace=20000 maxmcode=81920 hotexit=40";
+/** The environment variable that overrides them ("keep": leave Kong's own). */
+export const JIT_ENV = "AWS_MASKER_LUAJIT";
+// (read when Kong loads the plugin, in its master process: a worker sees only the variables nginx's `env` names)
+const SETTING = os.getenv(JIT_ENV);
+
+/**
+ * Applies the engine's LuaJIT parameters, or those AWS_MASKER_LUAJIT names; logs what it did (once per worker). A
+ * parameter LuaJIT refuses is logged as an error (those before it in the list are applied).
+ */
+export function tuneJit(): void {
+  if (SETTING === "keep") {
+    kong.log.notice(JIT_ENV, "=keep: LuaJIT's parameters left as Kong set them");
+    return;
+  }
+  const params = SETTING !== undefined && SETTING !== "" ? SETTING : ENGINE_JIT_PARAMS;
+  const [ok, err] = pcall(() => jit.opt.start(...params.split(" ").filter((p) => p !== "")));
+  if (ok) kong.log.notice("LuaJIT parameters for the masking engine: ", params, " (", JIT_ENV, "=keep: Kong's own)");
+  else kong.log.err("LuaJIT refused the parameters '", params, "' (", JIT_ENV, "): ", err);
+}
