@@ -6807,3 +6807,82 @@ describe("fresh material, forty-eighth pass: second review of the compute, code 
     expect(mask("aws DD_TAGS service:nwpledger env:prod")).not.toContain("nwpledger");
   });
 });
+
+describe("fresh material, forty-ninth pass: requests and inventories", () => {
+  it('a DynamoDB item\'s id attribute value ({"S": ...} under tenant_id, order_id) is masked', () => {
+    const out = mask(
+      'aws dynamodb query: {"Items": [{"tenant_id": {"S": "tnt_8f2k1q"}, "order_id": {\n "S": "ord-88213"\n}, ' +
+        '"status": {"S": "ACTIVE"}}]}',
+    );
+    expect(out).not.toContain("tnt_8f2k1q");
+    expect(out).not.toContain("ord-88213");
+    expect(out).toContain('"ACTIVE"');
+  });
+  it("an ECS task definition's family after 'task definition'; 'the task definition is invalid' stays", () => {
+    const out = mask("Create ECS task definition bc-recon-job with task role bc-recon-job-task");
+    expect(out).not.toContain("bc-recon-job ");
+    const text = "aws ecs: the task definition is invalid, register a new task definition revision";
+    expect(mask(text)).toBe(text);
+  });
+  it("a database user's snake_case login after 'DB user' / 'database user'; 'the db user is' stays", () => {
+    const out = mask("check every reference to the DB user recon_svc and the database user etl_loader on RDS.");
+    expect(out).not.toContain("recon_svc");
+    expect(out).not.toContain("etl_loader");
+    const text = "RDS: the db user is the owner; the rdb user foo_bar";
+    expect(mask(text)).toBe(text);
+  });
+  it("cells of --output text piped to column -t, up to the next prompt", () => {
+    const out = mask(
+      "$ aws rds describe-db-instances --query 'DBInstances[].[DBInstanceIdentifier,Engine,MasterUsername]' " +
+        "--output text | column -t\nkyc-docs-pg         postgres      kycmaster\nrisk-scoring-mysql  aurora-mysql  risk_admin\n" +
+        "$ echo kafka broker\nkafka broker",
+    );
+    for (const v of ["kycmaster", "kyc-docs-pg", "risk_admin"]) expect(out).not.toContain(v);
+    expect(out).toContain("postgres");
+    expect(out).toContain("aurora-mysql");
+    expect(out).toContain("\nkafka broker");
+  });
+  it("an account's or OU's name of several words in Organizations rows; Log Archive stays", () => {
+    const out = mask(
+      "aws organizations list-accounts --output table\n" +
+        "|  773968941616|  Shared Services             |  aws-root+shared@brindlecove.com    |  ACTIVE |  CREATED |\n" +
+        "|  495589184163|  Log Archive                 |  aws-logarchive@brindlecove.com     |  ACTIVE |  CREATED |\n\n" +
+        "ORGANIZATIONALUNITS\tarn:aws:organizations::773968941616:ou/o-k3v9x2m7qa/ou-8f2k-1qz7w3xe\tou-8f2k-1qz7w3xe\t" +
+        "Payments Workloads\n",
+    );
+    expect(out).not.toContain("Shared Services");
+    expect(out).not.toContain("Payments Workloads");
+    expect(out).toContain("Log Archive");
+  });
+  it("a hosted zone id as cli53's argument", () => {
+    expect(mask("$ cli53 export --full Z04871233KQ7XRP2LMD9A\n")).not.toContain("Z04871233KQ7XRP2LMD9A");
+  });
+  it("domain verification tokens in TXT records; DMARC and SPF policies stay", () => {
+    const out = mask(
+      "$ORIGIN brindlecove.com.\n" +
+        '_amazonses\t300\tIN\tTXT\t"Hk3T9zQw1Lr6bXc0VnY5aPe2Ju8Gm7Ks4Df1Ro0Ti9Z="\n' +
+        '@\t300\tIN\tTXT\t"google-site-verification=f3Kq9Lm2Pz8Xw5Vb1Nc7Hd4Jr6Ty0Gs3Ae9Ui2Oo5Q"\n' +
+        '@\t300\tIN\tTXT\t"MS=ms84512739"\n' +
+        '@\t300\tIN\tTXT\t"v=spf1 include:amazonses.com -all"\n' +
+        '_dmarc\t300\tIN\tTXT\t"v=DMARC1; p=quarantine"\n',
+    );
+    for (const v of [
+      "Hk3T9zQw1Lr6bXc0VnY5aPe2Ju8Gm7Ks4Df1Ro0Ti9Z=",
+      "f3Kq9Lm2Pz8Xw5Vb1Nc7Hd4Jr6Ty0Gs3Ae9Ui2Oo5Q",
+      "84512739",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain('"v=spf1 include:amazonses.com -all"');
+    expect(out).toContain('"v=DMARC1; p=quarantine"');
+  });
+  it("YAML host: and oncall: values; a dotted Host: header and one plain word stay", () => {
+    const out = mask(
+      'accounts:\n  - id: "523953939507"\n    workloads:\n      - service: partner-edge\n' +
+        "        host: nwp-edge-proxy-1\n        oncall: m.haddad\n        pager: oncall\n",
+    );
+    expect(out).not.toContain("nwp-edge-proxy-1");
+    expect(out).not.toContain("m.haddad");
+    const text = "aws s3 request:\nHost: api.example.com\nhost: localhost\noncall: platform\n";
+    expect(mask(text)).toBe(text);
+  });
+});

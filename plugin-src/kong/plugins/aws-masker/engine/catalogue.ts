@@ -747,8 +747,9 @@ export const KINDS: Kind[] = [
     maxLen: 33,
     charset: "upper",
     // "1.0 20": a Route 53 public DNS query log line opens with its format version and a timestamp, then the zone
-    // (1.0 2017-12-13T08:16:02.130Z Z123412341234 example.com A NOERROR UDP FRA6 192.168.1.1 -)
-    ctx: ["zone", "1.0 20"],
+    // (1.0 2017-12-13T08:16:02.130Z Z123412341234 example.com A NOERROR UDP FRA6 192.168.1.1 -); cli53 takes the zone
+    // as its argument (cli53 export --full Z0487..., cli53 rrcreate Z0487... 'www A 10.0.0.1')
+    ctx: ["zone", "1.0 20", "cli53 "],
     arn: ["route53:hostedzone"],
     title: "Route 53 hosted zone id (Z + 10-32 upper alnum, by context)",
     example: '"HostedZoneId": "Z1D633PJN98FT9"',

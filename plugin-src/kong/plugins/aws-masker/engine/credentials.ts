@@ -1174,6 +1174,14 @@ export const CREDENTIAL_ANCHORS = [
   // a container's credentials endpoint (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/credentials/<id>): the id fetches
   // the task role's credentials
   "/v2/credentials/",
+  // (forty-ninth pass) domain verification tokens in DNS TXT records (a zone export, dig's answers): Google's and
+  // others' <x>-site-verification= / <x>-domain-verification=, Microsoft 365's MS=ms<digits>, SES's (the _amazonses
+  // record's value, WorkMail's amazonses:<token>): each proves the domain to its service's account
+  "-site-verification=",
+  "-domain-verification=",
+  "MS=ms",
+  "amazonses:",
+  "_amazonses",
   // compressed data in base64 (gzip, zip: a CloudWatch Logs subscription's awslogs.data, Firehose records, a Lambda
   // package) cannot be scanned: masked whole, fail closed
   "H4sI",
@@ -1237,6 +1245,9 @@ const SQL_LAST = CREDENTIAL_ANCHORS.indexOf("IDENTIFIED BY '");
 const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
+const FIRST_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("-site-verification=");
+const MS_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("MS=ms");
+const SES_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("amazonses:");
 const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
 const PANOS_SECRET = CREDENTIAL_ANCHORS.indexOf("-AQ==");
 const SCRAM_VERIFIER = CREDENTIAL_ANCHORS.indexOf("SCRAM-SHA-256$");
@@ -1277,6 +1288,7 @@ export function anchoredCredentials(
     end.e = p + 3;
     return 0;
   }
+  if (which >= FIRST_VERIFICATION) return verificationToken(s, p, which, n, spans, end);
   if (which >= FIRST_PREFIX) return prefixedToken(s, p, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
   if (which === SECURE_STRING) return secureStringValue(s, p, n, spans, end);
   if (which >= FIRST_SETTING) return presharedKey(s, p, which, n, spans, end);
@@ -1548,6 +1560,50 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
   }
   spans[0] = a;
   spans[1] = b;
+  return 1;
+}
+
+/**
+ * A domain verification token after CREDENTIAL_ANCHORS[which] at p, as anchoredCredentials: after
+ * <x>-site-verification= or <x>-domain-verification= (a word before the anchor) 16 units or more of A-Za-z0-9 _ -
+ * (base64url); after MS=ms 6-12 digits (MS= and ms stay); after amazonses: a base64 run of 40 units or more; the
+ * quoted base64 value of an _amazonses record's TXT, on the same line within 128 units.
+ */
+function verificationToken(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  const a = p + CREDENTIAL_ANCHORS[which].length;
+  end.e = a;
+  let b = a;
+  if (which === MS_VERIFICATION) {
+    if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
+    while (b < n && b - a < 13 && (cls(byteAt(s, b)) & C_DIGIT) !== 0) b++;
+    if (b - a < 6 || b - a > 12 || (b < n && (cls(byteAt(s, b)) & C_ALNUM) !== 0)) return 0;
+  } else if (which === SES_VERIFICATION) {
+    b = base64RunEnd(s, a, n, 40);
+    if (b < 0) return 0;
+  } else if (which > SES_VERIFICATION) {
+    // (_amazonses[.<domain>.] <ttl> IN TXT "<token>": the record's name, then its first quote)
+    if (a < n && (cls(byteAt(s, a)) & C_ALNUM) !== 0) return 0;
+    let q = a;
+    while (q < n && q - a < 128 && byteAt(s, q) !== 34 && byteAt(s, q) !== 10) q++;
+    if (q >= n || byteAt(s, q) !== 34) return 0;
+    b = base64RunEnd(s, q + 1, n, 40);
+    if (b < 0 || b >= n || (byteAt(s, b) !== 34 && byteAt(s, b) !== 92)) return 0;
+    spans[0] = q + 1;
+    spans[1] = b;
+    end.e = b;
+    return 1;
+  } else {
+    if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) return 0;
+    while (b < n && b - a < MAX_VALUE) {
+      const c = byteAt(s, b);
+      if (c >= 256 || ((cls(c) & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DASH)) break;
+      b++;
+    }
+    if (b - a < PREFIXED_MIN) return 0;
+  }
+  spans[0] = a;
+  spans[1] = b;
+  end.e = b;
   return 1;
 }
 

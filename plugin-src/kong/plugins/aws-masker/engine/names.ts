@@ -990,8 +990,19 @@ const TAG_ENDINGS = [
   "managedby",
   "maintainer",
   "squad",
+  // (forty-ninth pass) an inventory's on-call person or rota (oncall: m.haddad, on_call:) and its host's name (host:
+  // nwp-edge-proxy-1, DB_HOST=; a dotted value is a DNS name the host rules read: Host: api.example.com stays theirs)
+  "oncall",
+  "host",
 ];
 const TAG = ch.newSuffixSet(TAG_ENDINGS);
+
+/** True when the key s[a, b) ends in "host" and its value s[c, d) holds a dot: a DNS name or an address, not a name. */
+export function dottedHostValue(s: string, a: number, b: number, c: number, d: number): boolean {
+  if (b - a < 4 || ch.lowerCode(byteAt(s, b - 1)) !== 116 || !ch.matchesLowerAt(s, b - 4, b, "host")) return false;
+  for (let k = c; k < d && k - c < 256; k++) if (byteAt(s, k) === 46) return true;
+  return false;
+}
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
 export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
@@ -2759,6 +2770,24 @@ export function accountNameStart(s: string, k: number): number {
   // (Control Tower's own account, Log Archive: learned, it replaced the words in prose)
   if (k - 1 - a === 11 && ch.matchesLowerAt(s, a, k - 1, "log archive")) return -1;
   return words >= 2 || marked ? a : -1;
+}
+
+/** Control Tower's shared accounts' default names (Log Archive, Security Tooling): AWS's words, the same everywhere. */
+export function controlTowerAccount(s: string, a: number, b: number): boolean {
+  return (
+    (b - a === 11 && ch.matchesLowerAt(s, a, b, "log archive")) ||
+    (b - a === 16 && ch.matchesLowerAt(s, a, b, "security tooling"))
+  );
+}
+
+/** Whether the table cell after the "|" at p (up to the next "|" or the row's end e) holds an e-mail's "@". */
+export function emailCellNext(s: string, p: number, e: number): boolean {
+  for (let k = p + 1; k < e && k - p < 256; k++) {
+    const c = byteAt(s, k);
+    if (c === 64) return true;
+    if (c === 124) return false;
+  }
+  return false;
 }
 
 /** The backslashes (an odd number, at most 15) before a quote at k, or 0. */

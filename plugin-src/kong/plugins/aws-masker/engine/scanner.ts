@@ -1551,6 +1551,17 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   let v = j + 1;
   let copula = false;
   let named = false;
+  // an ECS task definition's family ("Create ECS task definition bc-recon-job"; "definition" is no noun of its own: the
+  // prose automaton would pass 255 states with it), after the noun "task" only
+  if (
+    j - ks === 4 &&
+    v + 11 < n &&
+    lowerCode(byteAt(s, v)) === 100 &&
+    byteAt(s, v + 10) === SPACE &&
+    lowerCode(byteAt(s, ks)) === 116 &&
+    matchesLowerAt(s, v, n, "definition ")
+  )
+    v += 11;
   const c0 = v + 3 < n ? lowerCode(byteAt(s, v)) : 0;
   const c1 = c0 !== 0 ? lowerCode(byteAt(s, v + 1)) : 0;
   if (c0 === 105 && c1 === 115 && byteAt(s, v + 2) === SPACE) {
@@ -1677,9 +1688,16 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     ((ks >= 7 && matchesLowerAt(s, ks - 7, ks, "create ")) ||
       (ks >= 6 && matchesLowerAt(s, ks - 6, ks, "alter ")) ||
       (ks >= 5 && matchesLowerAt(s, ks - 5, ks, "drop ")));
-  // an IAM user's name of dotted words (IAM user ops.contractor.dana): "." as an IAM user name may hold it
+  // an IAM user's name of dotted words (IAM user ops.contractor.dana): "." as an IAM user name may hold it; a database
+  // user's snake_case login ("the DB user recon_svc", "database user etl_loader": PostgreSQL's and MySQL's identifiers)
   const iamUser =
-    nounLen === 4 && n0 === 117 && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "iam ") && matchesLowerAt(s, ks, j, "user");
+    nounLen === 4 &&
+    n0 === 117 &&
+    ks >= 3 &&
+    matchesLowerAt(s, ks, j, "user") &&
+    ((ks >= 4 && matchesLowerAt(s, ks - 4, ks, "iam ")) ||
+      ((ks === 3 || (cls(byteAt(s, ks - 4)) & C_ALNUM) === 0) && matchesLowerAt(s, ks - 3, ks, "db ")) ||
+      (ks >= 9 && matchesLowerAt(s, ks - 9, ks, "database ")));
   let slashes = 0;
   let inner = 0; // "_" and "." between letters or digits
   // (a name is read whole, up to 255 units: cut at 64, an ELB's host "internal-<name>-<hex>.elb.<region>.amazonaws.com"
@@ -2192,8 +2210,10 @@ function matchKeyValue(
         v++;
         c = v < n ? byteAt(s, v) : 0;
       }
-      // (a list under a singular key too: Grafana's CloudWatch dimensions, "CacheClusterId": ["a", "b"])
-      idKey = (cls(c) & C_ALNUM) !== 0 || c === ch.LBRACKET || (c === LF && byteAt(s, j - 1) === 115);
+      // (a list under a singular key too: Grafana's CloudWatch dimensions, "CacheClusterId": ["a", "b"]; a DynamoDB
+      // attribute value, an item's "tenant_id": {"S": "x"})
+      idKey =
+        (cls(c) & C_ALNUM) !== 0 || c === ch.LBRACKET || c === ch.LBRACE || (c === LF && byteAt(s, j - 1) === 115);
     }
     if (dbKey && hasSignal(s, out)) kind = cfg.byId["database-name"];
     else if ((generic || idKey) && hasSignal(s, out)) {
@@ -2403,6 +2423,7 @@ function matchKeyValue(
   }
   // (before the title rule below: a tag's value in words opening its line is a person or a team, Owner: Adaeze Okafor)
   if (generic && nm.tagKey(s, keyStart, j)) {
+    if (nm.dottedHostValue(s, keyStart, j, a, b)) return 0;
     // a tag's value in words (Owner: Adaeze Okafor) is masked whole; one plain word (Owner: Platform) stays
     const t = nm.spacedValueEnd(s, b, n);
     if (t > b) {
@@ -9035,6 +9056,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   // those whose header is a tag's key (Cost center, Team): a value no plain word in them
   let people = 0;
   let tagCols = 0;
+  // the lines under `aws ... --output text | column -t` (its tabs turned into aligned blanks), up to a blank line or the
+  // next prompt: every blank-separated token a cell (column -t splits at whitespace); colAt, the next "column -t"
+  let colAt = s.indexOf("column -t");
+  let columnRows = false;
   while (ls < n) {
     let lineCells = 0;
     let le = s.indexOf("\n", ls);
@@ -9058,8 +9083,14 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     }
     if (!hasTab) logRows = false;
     if (byteAt(s, ls) === ch.HASH && ch.matchesAt(s, ls, ls + 9, "#Fields: ")) logRows = true;
-    if (pipeRow || (hasTab && !logRows)) {
-      const sep = !pipeRow ? 9 : byteAt(s, k) === ch.PIPE ? ch.PIPE : 0;
+    if (k >= e || byteAt(s, k) === 36) columnRows = false;
+    let columnRow = false;
+    if (colAt >= 0 && colAt < ls) colAt = s.indexOf("column -t", ls);
+    if (colAt >= ls && colAt < e) {
+      columnRows = !pipeRow && (windowHas(s, ls, colAt, "--output text") || windowHas(s, ls, colAt, "--output=text"));
+    } else columnRow = columnRows && !pipeRow && !hasTab;
+    if (pipeRow || (hasTab && !logRows) || columnRow) {
+      const sep = columnRow ? SPACE : !pipeRow ? 9 : byteAt(s, k) === ch.PIPE ? ch.PIPE : 0;
       let nextBorder = false;
       // Markdown's delimiter row under a header row: | --- | :---: |
       let nextDelimiter = false;
@@ -9101,6 +9132,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let tagsRow = false; // --output text's TAGS<tab>key<tab>value: the tag's key is AWS's or the company's vocabulary
       let tagKey = 0;
       let tagKeyEnd = 0;
+      // an Organizations row: --output text's ACCOUNTS / ORGANIZATIONALUNITS row, or a table's cell after an account id
+      // (list-accounts --output table: | <id> | <name> | <email> |); an account's or OU's name of several words in it
+      let orgRow = false;
+      let accountBefore = false;
       let firstCellStart = -1;
       let lastCellStart = 0;
       let lastCellEnd = 0;
@@ -9150,6 +9185,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           count++;
           // (and servicecatalog's RECORDTAGS, PROVISIONEDPRODUCTTAGS ...: a row title in capitals ending in TAGS)
           // (and S3's TAGSET: get-object-tagging, get-bucket-tagging)
+          if (count === 1 && sep === 9 && byteAt(s, b - 1) === 83 && (b - a === 8 || b - a === 19))
+            orgRow = ch.matchesAt(s, a, b, "ACCOUNTS") || ch.matchesAt(s, a, b, "ORGANIZATIONALUNITS");
           if (count === 1)
             tagsRow =
               ((b - a >= 4 &&
@@ -9198,10 +9235,19 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             !(tagsRow && count === 2) &&
             !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
             !(label && headerWord(s, a, b, true)) &&
+            // (a column -t token that ends in a pseudonym is output masked before: bucket-<account>'s)
+            !(columnRow && name - a > 12 && pseudo.pseudonymStartBefore(s, name - pseudo.HASH_LEN) >= 0) &&
             cellName(cfg, s, a, name)
           )
             cells.push({ s: a, e: name, kind });
           else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
+          else if (
+            blank &&
+            (orgRow || (accountBefore && sep === ch.PIPE && nm.emailCellNext(s, ce, e))) &&
+            nm.spacedName(s, a, b) &&
+            !nm.controlTowerAccount(s, a, b)
+          )
+            cells.push({ s: a, e: b, kind }); // (an account's or OU's name: Shared Services, Payments Workloads)
           else if (
             tagCols !== 0 &&
             count < 31 &&
@@ -9219,6 +9265,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             cells.push({ s: a, e: b, kind }); // (a tag's value under its key's column: CC-3104 under Cost center)
         }
         open = b > a;
+        if (b > a) accountBefore = b - a === 12 && runOf(s, a, b, C_DIGIT) === 12;
         if (b > a) {
           if (count === 1) firstCellStart = a;
           lastCellStart = a;
@@ -9299,7 +9346,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       people = 0;
       tagCols = 0;
     }
-    prevTab = hasTab;
+    prevTab = hasTab || columnRow;
     prevCount = lineCells;
     prevBorder = isBorder;
     ls = le + 1;
