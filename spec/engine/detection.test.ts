@@ -6886,3 +6886,76 @@ describe("fresh material, forty-ninth pass: requests and inventories", () => {
     expect(mask(text)).toBe(text);
   });
 });
+
+describe("fresh material, forty-ninth pass: prose's people, vault items, secrets in sentences, SES tags", () => {
+  it("Jira wiki mentions [~login] and [~accountid:<id>] are masked; a regex class [~a-z] stays", () => {
+    const out = mask(
+      "aws: [~aisling.mahony] the owner tag says x. Confirmed with [~kmensah]; " +
+        "cc [~accountid:557058:f58131cb-b67d-43c7-b30d-6b58d40bd077]. sed 's/[~a-z]//'",
+    );
+    for (const v of ["aisling.mahony", "kmensah", "f58131cb-b67d-43c7-b30d-6b58d40bd077"]) expect(out).not.toContain(v);
+    expect(out).toContain("[~a-z]");
+  });
+  it("a bold comment author opening its line (Linear, GitHub); a bold heading that names no one stays", () => {
+    const out = mask(
+      "**Jonas Eriksen** · 2d ago\naws: looks ok\n**Siobhán O'Neill** commented\n" +
+        "**Data Platform** commented\n**Note** · see below\n",
+    );
+    expect(out).not.toContain("Jonas Eriksen");
+    expect(out).not.toContain("O'Neill");
+    expect(out).toContain("**Data Platform** commented\n**Note** · see below");
+  });
+  it("people after prose's explicit cues (new hire, please welcome, the team lead is); not a title or crew hire", () => {
+    const out = mask(
+      "aws: - new hire Tariq Aziz gets read-only in payments-prod on Mon; please welcome Ana Lima! " +
+        "The ledger team lead is Sanne Visser if it matters. See the New hire Onboarding Checklist; crew hire Bob Smith",
+    );
+    for (const v of ["Tariq Aziz", "Ana Lima", "Sanne Visser"]) expect(out).not.toContain(v);
+    expect(out).toContain("New hire Onboarding Checklist; crew hire Bob Smith");
+  });
+  it("1Password items: op item get, op:// secret references, a quoted item after 1Password; plain words stay", () => {
+    const out = mask(
+      'aws: new one is in 1Password under "leeds-fgt-psk-2024"\n' +
+        "op item get --vault bc-network fgt-admin-2024 --fields password\n" +
+        "export DB=op://bc-prod-db/orders-db-writer/password\n" +
+        'op read op://Private/GitHub/token; I keep mine in 1Password under "Personal"',
+    );
+    for (const v of ["leeds-fgt-psk-2024", "bc-network", "fgt-admin-2024", "bc-prod-db", "orders-db-writer"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("--fields password");
+    expect(out).toContain('op://Private/GitHub/token; I keep mine in 1Password under "Personal"');
+  });
+  it("a secret given in a sentence (the PSK is x, tunnel2 key should be x); prose that gives none stays", () => {
+    const out = mask(
+      "aws vpn: sorry, I updated tunnel1 only. tunnel2 key should be Qw7f_LmX2vR9pZ3k\n" +
+        "the new PSK is Zr8d_KpQ4wT7mB2x. The DB password is now Hunter2Secret, the API key is abc12345XYZq\n",
+    );
+    for (const v of ["Qw7f_LmX2vR9pZ3k", "Zr8d_KpQ4wT7mB2x", "Hunter2Secret", "abc12345XYZq"])
+      expect(out).not.toContain(v);
+    const kept =
+      "aws: the password is stored in Secrets Manager; the tunnel1 key should be rotated every 90 days; " +
+      "the password should be 12 characters or more; the secret is base64-encoded; the partition key is userId123X";
+    expect(mask(kept)).toBe(kept);
+  });
+  it('mysql\'s glued quoted password -p"a b" is masked whole', () => {
+    const out = mask("mysql -h db1 -u admin -p\"S3cret Pw9\" orders\nmysql -p'Tide Anchor22' -h x (aws rds)");
+    for (const v of ["S3cret", "Pw9", "Tide", "Anchor22"]) expect(out).not.toContain(v);
+    expect(out).toContain(" orders");
+  });
+  it("SES mail.tags in an SNS notification's escaped Message: the sender's tag values; ses: tags' values stay", () => {
+    const out = mask(
+      '{"TopicArn":"arn:aws:sns:eu-west-1:418273650912:bc-ses-bounces","Message":"{\\"mail\\":{\\"tags\\":' +
+        '{\\"ses:operation\\":[\\"SendRawEmail\\"],\\"invoice-run\\":[\\"monthly-close-0524\\"]}}}"}',
+    );
+    expect(out).not.toContain("monthly-close-0524");
+    expect(out).toContain('\\"ses:operation\\":[\\"SendRawEmail\\"]');
+  });
+  it("a systemd timer's unit after systemctl, in a quoted ssh command; the distributions' timers stay", () => {
+    const out = mask(
+      "aws: ssh ec2-user@10.1.1.1 'sudo systemctl stop halyard-recon.timer'; halyard-recon ran early\n" +
+        "systemctl status apt-daily-upgrade.timer; systemctl stop e2scrub_all.timer",
+    );
+    expect(out).not.toContain("halyard-recon");
+    expect(out).toContain("systemctl status apt-daily-upgrade.timer; systemctl stop e2scrub_all.timer");
+  });
+});

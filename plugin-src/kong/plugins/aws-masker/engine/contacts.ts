@@ -366,6 +366,7 @@ function directoryNames(s: string, n: number, count: number): number {
   count = certificateNames(s, n, count);
   count = personNames(s, n, count);
   count = chatSpeakers(s, n, count);
+  count = ticketMentions(s, n, count);
   count = derivedNames(s, n, count);
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "DC=" : "dc=";
@@ -923,7 +924,8 @@ function listItemEnd(s: string, a: number, n: number): number {
 
 // personNames' anchors: 0-3 a workflow's verb and "by"/"to"; 4-6, 10, 12 a label and one blank; 7 a chat line's time;
 // 8, 9, 11 a role's cell or label; 13-17 a list's label (reviewers, approvers, authors, deciders, an escalation's
-// order); 18-23 a ticket's or a document's field, its value after blanks or a tab (Jira's Reporter:<tab>x)
+// order); 18-23 a ticket's or a document's field, its value after blanks or a tab (Jira's Reporter:<tab>x); 24-26 a
+// cue in prose
 const PERSON_ANCHORS = [
   "ed by",
   "ed By",
@@ -949,6 +951,11 @@ const PERSON_ANCHORS = [
   "TAM:",
   "Lead:",
   "wner:\t",
+  // (forty-ninth pass) 24-26: prose's explicit cues, "new hire Tariq Aziz", "please welcome Ana Lima", "the team lead is
+  // Sanne Visser"
+  "ew hire ",
+  "lease welcome ",
+  "team lead is ",
 ];
 
 /**
@@ -963,10 +970,15 @@ function personNames(s: string, n: number, count: number): number {
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
+      // (a cue of prose opens a word: "new hire", "please welcome", not "crew hire"; "team lead is" after a blank)
+      if (w >= 24 && !cueStarts(s, p, w === 26 ? 0 : w === 24 ? 110 : 112)) {
+        p = ch.indexFrom(s, lit, a);
+        continue;
+      }
       // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa,
       // **Incident Commander:** x, "OwnerInformation": "x", | OwnerInformation | x |; "Scribe" a whole word, not
       // describe's or Transcribe's)
-      if (w === 8 || w === 9 || w === 11 || w >= 15) {
+      if (w === 8 || w === 9 || w === 11 || (w >= 15 && w <= 23)) {
         const from = a;
         while (
           a < n &&
@@ -1032,7 +1044,7 @@ function personNames(s: string, n: number, count: number): number {
       // (git's Author: line, the name before its address: the mailbox's rule decides, a reserved example domain's stays)
       if (e > 0 && w === 20 && byteAt(s, e) === 32 && byteAt(s, e + 1) === 60) e = -1;
       // (a field's one name ends the field: "Lead: Time Series forecasting" names no one)
-      if (e > 0 && w >= 18 && !fieldEnd(s, e, n)) e = -1;
+      if (e > 0 && w >= 18 && w <= 23 && !fieldEnd(s, e, n)) e = -1;
       if (e > 0) count = span(count, a, e, HOST_PERSON);
       // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima"; an
       // item that is no person's name, "Release Engineering", is passed over)
@@ -1177,6 +1189,57 @@ function chatSpeakers(s: string, n: number, count: number): number {
 }
 
 /**
+ * People in a ticket's or a tracker's markup (forty-ninth pass): Jira wiki markup's mention `[~login]` and
+ * `[~accountid:<id>]` (a login of 3-64 letters, digits, ".", "_", "-", no "a-z" range), and the bold author opening a
+ * comment that Linear's and GitHub's copies put on a line of its own, `**Jonas Eriksen** commented` or `**Jonas
+ * Eriksen** · 2d ago` (a person's name: personName).
+ */
+function ticketMentions(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, "[~");
+  while (p >= 0) {
+    let a = p + 2;
+    if (ch.matchesAt(s, a, n, "accountid:")) a += 10;
+    let e = a;
+    while (e < n && e - a < 64 && (localUnit(byteAt(s, e)) || byteAt(s, e) === 58)) e++;
+    if (
+      e - a >= 3 &&
+      e < n &&
+      byteAt(s, e) === 93 &&
+      (cls(byteAt(s, a)) & C_ALNUM) !== 0 &&
+      byteAt(s, a + 1) !== 45 &&
+      lettered(s, a, e)
+    )
+      count = span(count, a, e, HOST_LOGIN);
+    p = ch.indexFrom(s, "[~", e > p + 2 ? e : p + 2);
+  }
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "** commented" : "** \u00b7 ";
+    let q = ch.firstOf(s, lit);
+    while (q >= 0) {
+      // the line's "**" before the name (bounded: three words of 24 letters of two bytes in Lua)
+      let a = q;
+      while (a > 0 && q - a < 160 && byteAt(s, a - 1) !== 10 && byteAt(s, a - 1) !== 42) a--;
+      if (
+        a >= 2 &&
+        byteAt(s, a - 1) === 42 &&
+        byteAt(s, a - 2) === 42 &&
+        (a === 2 || byteAt(s, a - 3) === 10) &&
+        personName(s, a, n) === q
+      )
+        count = span(count, a, q, HOST_PERSON);
+      q = ch.indexFrom(s, lit, q + lit.length);
+    }
+  }
+  return count;
+}
+
+/** True when s[a, b) holds a letter. */
+function lettered(s: string, a: number, b: number): boolean {
+  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) !== 0) return true;
+  return false;
+}
+
+/**
  * True when a field's one name ends at e: not when a word goes on after one blank (Lead: Time Series forecasting),
  * unless a connective (Dana Okafor and Jonas Berg, on 2024-01-05, from Payments) or a separator (two blanks, "|",
  * "-", "/", punctuation) follows.
@@ -1188,6 +1251,12 @@ function fieldEnd(s: string, e: number, n: number): boolean {
   let w = e + 1;
   while (w < n && w - e < 8 && (cls(byteAt(s, w)) & C_LOWER) !== 0) w++;
   return FIELD_CONNECTIVES[sub(s, e + 1, w)] === true && (w >= n || (cls(byteAt(s, w)) & (C_LOWER | C_UPPER)) === 0);
+}
+/** True when a cue of prose found at p opens a word: its first letter head (either case) at p - 1, or none (0). */
+function cueStarts(s: string, p: number, head: number): boolean {
+  const a = head === 0 ? p : p - 1;
+  if (a < 0 || (head !== 0 && (byteAt(s, a) | 32) !== head)) return false;
+  return a === 0 || (cls(byteAt(s, a - 1)) & C_ALNUM) === 0;
 }
 const FIELD_CONNECTIVES = setOf("and,on,from,at,in,to,for,via,is,was,will,has,with,or", ",");
 
@@ -1272,7 +1341,9 @@ const NOT_PERSON_WORDS = setOf(
     // (forty-eighth pass: schedules', notifications' and tools' words a copied chat or a ticket puts where a person's
     // name stands)
     "standup,sprint,review,retro,planning,daily,weekly,nightly,meeting,sync,demo,call,window,maintenance,completed," +
-    "reporter,author,unknown,series,app,integration,digest,reminder,enterprise",
+    "reporter,author,unknown,series,app,integration,digest,reminder,enterprise," +
+    // (forty-ninth pass: what a cue of prose names that is no one, "New hire Onboarding Checklist")
+    "onboarding,checklist,orientation,training,guide,handbook,program,buddy",
   ",",
 );
 

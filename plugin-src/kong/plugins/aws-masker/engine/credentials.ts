@@ -113,8 +113,10 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["privatekey", CRED_OTHER],
   // a VPN tunnel's pre-shared key (Terraform's tunnel1_preshared_key, the API's PreSharedKey, shared_key)
   ["sharedkey", CRED_OTHER],
-  // (and its variables: tunnel2_psk, VPN_PSK)
+  // (and its variables: tunnel2_psk, VPN_PSK; a site-to-site VPN's tunnels' keys in words: "tunnel2 key should be x")
   ["psk", CRED_OTHER],
+  ["tunnel1key", CRED_OTHER],
+  ["tunnel2key", CRED_OTHER],
   ["apikey", CRED_OTHER],
   // an access key that is no AWS key id (Firehose's HTTP endpoint's AccessKey: the partner's API key; Sumo Logic's
   // SumoAccessKey); an AWS key id under it keeps its own kind (scanner.ts credentialKind)
@@ -676,6 +678,27 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   value.s = a;
   value.e = b;
   return true;
+}
+
+/**
+ * A secret given in a sentence, s[a, b): 8-128 units with a digit, a lower-case letter and an upper-case one or a
+ * symbol other than "-" (Qw7f_LmX2vR9pZ3k); no "/", ":", "." or "@" (a path, an ARN, a host, an address, a version:
+ * another reader's), so no word of prose ("rotated", "AES256", "base64-encoded", "stored in ...") is one.
+ */
+export function proseSecret(s: string, a: number, b: number): boolean {
+  if (b - a < 8 || b - a > 128) return false;
+  let digit = false;
+  let lower = false;
+  let other = false;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if ((f & C_DIGIT) !== 0) digit = true;
+    else if ((f & C_LOWER) !== 0) lower = true;
+    else if (c === SLASH || c === COLON || c === DOT || c === 64) return false;
+    else if (c !== DASH) other = true;
+  }
+  return digit && lower && other;
 }
 
 function hasOpener(s: string, a: number, b: number): boolean {
@@ -1925,7 +1948,18 @@ function commandWord(s: string, k: number, limit: number): boolean {
     k++;
     while (k < limit && byteAt(s, k) !== c && byteAt(s, k) !== LF) k++;
     if (k < limit && byteAt(s, k) === c) k++;
-  } else while (k < limit && !endsCommandWord(byteAt(s, k))) k++;
+  } else
+    while (k < limit && !endsCommandWord(byteAt(s, k))) {
+      // (a quote inside the word goes on to its closing quote, blanks and all, as a shell reads it: -p"S3cret Pw9";
+      // with none on the line the word runs to the line's end)
+      const u = byteAt(s, k);
+      k++;
+      if (u === QUOTE || u === APOS) {
+        while (k < limit && byteAt(s, k) !== u && byteAt(s, k) !== LF) k++;
+        if (k < limit && byteAt(s, k) === u) k++;
+        else break;
+      }
+    }
   let b = k;
   if (b - a >= 2 && (c === QUOTE || c === APOS) && byteAt(s, b - 1) === c) {
     a++;
@@ -1994,10 +2028,18 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
     if (b - a < 2 || byteAt(s, a) !== DASH) continue;
     const f = byteAt(s, a + 1);
     if (command <= 1 && (f === 112 || f === 117) && b - a > 2 && byteAt(s, a + 2) !== DASH) {
-      // mysql -pPASS, -uUSER: the value glued to the flag (-p alone prompts for the password)
-      if (f === 117 || plausibleCredential(s, a + 2, b, true, -1)) {
-        spans[2 * count] = a + 2;
-        spans[2 * count + 1] = b;
+      // mysql -pPASS, -uUSER: the value glued to the flag (-p alone prompts for the password), its quotes off
+      // (-p"S3cret Pw9")
+      let va = a + 2;
+      let vb = b;
+      const q = byteAt(s, va);
+      if (vb - va >= 3 && (q === QUOTE || q === APOS) && byteAt(s, vb - 1) === q) {
+        va++;
+        vb--;
+      }
+      if (f === 117 || plausibleCredential(s, va, vb, true, -1)) {
+        spans[2 * count] = va;
+        spans[2 * count + 1] = vb;
         SPAN_IS_NAME[count] = f === 117;
         count++;
       }

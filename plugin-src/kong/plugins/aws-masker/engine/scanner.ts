@@ -1451,6 +1451,14 @@ const CONFIG_SECRETS = [
   // authentication-key "x", IOS' neighbor <address> password [0|7] x
   "authentication-key ",
   "neighbor ",
+  // (forty-ninth pass) a secret given in a sentence after a credential's word: "the new PSK is x", "the password is
+  // now x", "tunnel2 key should be x" (10-15; the value must look random: creds.proseSecret)
+  "PSK is ",
+  "assword is ",
+  " key is ",
+  "oken is ",
+  "ecret is ",
+  " should be ",
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
   "authorization failure message: ",
@@ -5860,28 +5868,37 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // (and the maps of the company's words other APIs return: tags as a map ("Tags": {"team": "x"}: Lambda, EKS, API
   // Gateway), an IoT thing's attributes, a tracked device's PositionProperties, a Pinpoint endpoint's Attributes
   // (lists: {"k": ["v"]}; an SQS queue's or an SNS topic's "Attributes" hold settings, not read))
-  for (let q = 0; q < 7 && name !== undefined; q++) {
+  // (and an SES event's mail.tags in an SNS notification's escaped Message, \"tags\":{\"k\":[\"v\"]}: q 7, esc 1)
+  for (let q = 0; q < 8 && name !== undefined; q++) {
+    const esc = q === 7 ? 1 : 0;
     const lit =
-      q === 0
-        ? '"Metadata": {'
-        : q === 1
-          ? 'ncryptionContext":'
-          : q === 2
-            ? '"Tags":'
-            : q === 3
-              ? '"tags":'
-              : q === 4
-                ? '"attributes":'
-                : q === 5
-                  ? '"PositionProperties":'
-                  : '"Attributes":';
+      q === 7
+        ? 'tags\\":'
+        : q === 0
+          ? '"Metadata": {'
+          : q === 1
+            ? 'ncryptionContext":'
+            : q === 2
+              ? '"Tags":'
+              : q === 3
+                ? '"tags":'
+                : q === 4
+                  ? '"attributes":'
+                  : q === 5
+                    ? '"PositionProperties":'
+                    : '"Attributes":';
     p = firstOf(s, lit);
     // (lower-case tags and attributes also name a trace's and a REST API's: Zipkin's, OpenTelemetry's, JSON:API's;
     // read in a text with an AWS signal only)
     // (the words only: the anchors' own matches are no signal to the main pass, which asks after them)
-    if ((q === 3 || q === 4) && p >= 0 && !hasSignal(s, [])) p = -1;
+    if ((q === 3 || q === 4 || q === 7) && p >= 0 && !hasSignal(s, [])) p = -1;
     while (p >= 0) {
       let a = p + lit.length;
+      // (escaped: the key's opening \")
+      if (esc === 1 && (p < 2 || byteAt(s, p - 1) !== QUOTE || byteAt(s, p - 2) !== ch.BACKSLASH)) {
+        p = s.indexOf(lit, a);
+        continue;
+      }
       while (a < n && a - p < lit.length + 16 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF)) a++;
       // (the map's brace: compact JSON too, "Tags":{...}; a list, "Tags": [...], is another reader's)
       if (q >= 2 && byteAt(s, a) !== ch.LBRACE) {
@@ -5892,27 +5909,32 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       // "k": "v" members to the closing brace (a nested object or a number ends the read)
       for (let members = 0; members < 32 && a < n; members++) {
         while (a < n && a - p < 4096 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === 13)) a++;
-        if (a >= n || byteAt(s, a) !== QUOTE) break;
-        const ke = unitWithin(s, QUOTE, a + 1, n, 128);
-        if (ke < 0 || ke + 3 >= n || byteAt(s, ke + 1) !== COLON) break;
-        let vs = byteAt(s, ke + 2) === SPACE ? ke + 4 : ke + 3;
+        if (a + esc >= n || byteAt(s, a + esc) !== QUOTE || (esc === 1 && byteAt(s, a) !== ch.BACKSLASH)) break;
+        // (ka the key's first unit, kq its closing quote, ke the end of its text)
+        const ka = a + 1 + esc;
+        const kq = unitWithin(s, QUOTE, ka, n, 128);
+        const ke = kq - esc;
+        if (kq < 0 || kq + 3 >= n || byteAt(s, kq + 1) !== COLON) break;
+        let v0 = byteAt(s, kq + 2) === SPACE ? kq + 3 : kq + 2;
         // (a list's first string: Pinpoint's; only lists under "Attributes")
-        const list = byteAt(s, vs - 1) === ch.LBRACKET && byteAt(s, vs) === QUOTE;
-        if (list) vs++;
-        if (byteAt(s, vs - 1) !== QUOTE || (q === 6 && !list)) break;
-        const b = unitWithin(s, QUOTE, vs, n, 256);
-        if (b < 0) break;
+        const list = byteAt(s, v0) === ch.LBRACKET && byteAt(s, v0 + 1 + esc) === QUOTE;
+        if (list) v0++;
+        const vs = v0 + 1 + esc;
+        if (byteAt(s, vs - 1) !== QUOTE || (esc === 1 && byteAt(s, v0) !== ch.BACKSLASH) || (q === 6 && !list)) break;
+        const vq = unitWithin(s, QUOTE, vs, n, 256);
+        const b = vq - esc;
+        if (vq < 0 || (esc === 1 && byteAt(s, b) !== ch.BACKSLASH)) break;
         // (AWS's own context keys keep their readers: aws:s3:arn, aws:rds:db-id; a dotted key is a semantic
         // convention's, http.method, host.arch)
         const own =
-          (byteAt(s, a + 1) === 97 && byteAt(s, a + 2) === 119 && byteAt(s, a + 4) === COLON) ||
-          ((q === 3 || q === 4) && unitWithin(s, DOT, a + 1, ke, ke - a - 1) >= 0) ||
+          (byteAt(s, ka) === 97 && byteAt(s, ka + 1) === 119 && byteAt(s, ka + 3) === COLON) ||
+          ((q === 3 || q === 4) && unitWithin(s, DOT, ka, ke, ke - ka) >= 0) ||
           // (and a service's own tags: SES's "ses:operation", "ses:configuration-set")
-          (q === 3 && unitWithin(s, COLON, a + 1, ke, ke - a - 1) >= 0) ||
+          ((q === 3 || q === 7) && unitWithin(s, COLON, ka, ke, ke - ka) >= 0) ||
           // (Pinpoint's enums in upper case: delivery_type APNS)
           (q === 6 && b - vs <= 16 && runOf(s, vs, b, ch.C_UPPER) === b - vs);
         if (!own && nm.metadataValue(s, vs, b, name) && !idShaped(cfg, s, vs, b)) push(cfg, s, extra, vs, b, name);
-        a = b + 1;
+        a = vq + 1;
         if (list && a < n && byteAt(s, a) === ch.RBRACKET) a++;
         if (a >= n || byteAt(s, a) !== ch.COMMA) break;
         a++;
@@ -7637,6 +7659,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         }
         a = le + 10;
         if ((byteAt(s, a) === 48 || byteAt(s, a) === 55) && byteAt(s, a + 1) === SPACE) a += 2;
+      } else if (w >= 10 && w <= 15) {
+        // (a credential's word before the verb: password, the PSK, tunnel2 key, API key, client secret; then "now")
+        const v = w === 15 ? p : w === 11 ? p + 7 : w === 10 ? p + 3 : p + lit.length - 4;
+        secret = creds.credentialKeyEndingAt(s, v, true, KEY_TOKEN) !== CRED_NONE;
+        if (byteAt(s, a) === 110 && ch.matchesAt(s, a, n, "now ")) a += 4;
       } else if (w === 7) {
         if (!matchesLowerAt(s, a, n, "code")) {
           p = s.indexOf(lit, a);
@@ -7657,6 +7684,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (w === 7) {
         secret = false;
         for (let q = a; q < e && !secret; q++) secret = (cls(byteAt(s, q)) & C_DIGIT) !== 0;
+      } else if (w >= 10 && w <= 15) {
+        while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
+        secret = secret && creds.proseSecret(s, a, e);
       }
       if (secret && e - a >= 4 && creds.plausibleCredential(s, a, e, false, SPACE))
         push(cfg, s, extra, a, e, cfg.byId["credential"]);

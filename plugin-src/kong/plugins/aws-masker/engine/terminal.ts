@@ -31,7 +31,10 @@ const SYSTEM_UNITS = setOf(
     "redis-server rsyslog syslog NetworkManager networking network snapd ufw firewalld auditd td-agent fluent-bit " +
     "fluentd haproxy tomcat tomcat9 jenkins grafana-server prometheus node_exporter datadog-agent falcon-sensor " +
     "nfs-server cloud-init cloud-config cloud-final dbus polkit tuned irqbalance atd postfix sendmail " +
-    "amazon-ssm-agent.service multi-user.target default.target",
+    "amazon-ssm-agent.service multi-user.target default.target " +
+    // (the distributions' timers: systemctl list-timers)
+    "apt-daily apt-daily-upgrade logrotate fstrim man-db e2scrub_all motd-news certbot dnf-makecache " +
+    "unattended-upgrades update-notifier-download sysstat-collect sysstat-summary",
 );
 // processes of the system, a runtime or an agent, as netstat -p, ss -p and lsof print them (comm, cut to 15 or 9
 // units): kept
@@ -413,7 +416,7 @@ const SYSTEMCTL_VERBS = setOf(
   "start stop restart reload status enable disable cat is-active is-enabled show kill edit",
 );
 
-/** The unit after `systemctl <verb> ` and `journalctl -u `: its name before ".service", unless the system's. */
+/** The unit after `systemctl <verb> ` and `journalctl -u `: its name before ".service" or ".timer", unless the system's. */
 function units(s: string, n: number, spans: number[], count: number): number {
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "systemctl " : "journalctl -u ";
@@ -431,13 +434,15 @@ function units(s: string, n: number, spans: number[], count: number): number {
         while (e < n && e - a < 64 && (userUnit(byteAt(s, e)) || byteAt(s, e) === 64)) e++;
         let u = e;
         if (u - a > 8 && sub(s, u - 8, u) === ".service") u -= 8;
+        else if (u - a > 6 && sub(s, u - 6, u) === ".timer") u -= 6;
         const c = e < n ? byteAt(s, e) : LF;
         // (a unit the company named has a "-", "_", "@", "." or digit: systemctl restart bcove-bridge; a word after
         // the verb is prose, "systemctl stop the agent")
         if (
           u - a >= 3 &&
           ch.runOf(s, a, u, ch.C_LOWER | ch.C_UPPER) < u - a &&
-          (c === SPACE || c === LF || c === 13 || c === 59 || c === 96) &&
+          // (or a quote: ssh host 'sudo systemctl stop x.timer')
+          (c === SPACE || c === LF || c === 13 || c === 59 || c === 96 || c === 39 || c === 34) &&
           byteAt(s, a) !== 45 &&
           lettered(s, a, u) &&
           SYSTEM_UNITS[sub(s, a, u)] !== true &&
@@ -1131,6 +1136,99 @@ function slurmQueue(s: string, n: number, spans: number[], count: number): numbe
   return count;
 }
 
+/**
+ * 1Password's items and vaults (forty-ninth pass): a secret reference `op://<vault>/<item>/<field>` (the field stays),
+ * the item of `op item get|edit|delete|share|move <item>` (quoted or a word; past flags, the value of --vault and
+ * --account a vault's), and a quoted item named after "1Password" in prose ("in 1Password under "x""). A coded name
+ * only (codedName): a vault "Private" or an item "GitHub", learned, would be replaced everywhere.
+ */
+function vaultItems(s: string, n: number, spans: number[], count: number): number {
+  for (let w = 0; w < 3; w++) {
+    const lit = w === 0 ? "op://" : w === 1 ? "op item " : "1Password ";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let e = p + lit.length;
+      const c = p > 0 ? byteAt(s, p - 1) : 32;
+      if ((cls(c) & C_ALNUM) === 0 && c !== 45 && c !== 95 && c !== 46) {
+        if (w === 0) {
+          // the vault, then the item; what follows them is the field
+          for (let part = 0; part < 2 && e < n; part++) {
+            const a = e;
+            while (e < n && e - a < 96 && vaultUnit(byteAt(s, e))) e++;
+            if (e >= n || byteAt(s, e) !== 47) break;
+            if (codedName(s, a, e)) count = add(spans, count, a, e);
+            e++;
+          }
+        } else if (w === 1) {
+          const v = e;
+          while (e < n && e - v < 8 && (cls(byteAt(s, e)) & ch.C_LOWER) !== 0) e++;
+          const verb = sub(s, v, e);
+          if (e < n && byteAt(s, e) === 32 && OP_VERBS[verb] === true) {
+            // the words after the verb: flags (--vault's value a vault's), then the item
+            for (let words = 0; words < 8 && e < n && byteAt(s, e) === 32; words++) {
+              let a = e + 1;
+              const q = a < n ? byteAt(s, a) : 10;
+              const quoted = q === 34 || q === 39;
+              if (quoted) a++;
+              let b = a;
+              while (b < n && b - a < 96 && (quoted ? byteAt(s, b) !== q && byteAt(s, b) !== 10 : byteAt(s, b) > 32))
+                b++;
+              if (quoted && (b >= n || byteAt(s, b) !== q)) break;
+              e = quoted ? b + 1 : b;
+              if (!quoted && byteAt(s, a) === 45) {
+                const flag = sub(s, a, b);
+                if (OP_VALUE_FLAGS[flag] === true && e < n && byteAt(s, e) === 32) {
+                  const fa = e + 1;
+                  e = fa;
+                  while (e < n && e - fa < 96 && byteAt(s, e) > 32) e++;
+                  if (flag !== "--fields" && flag !== "--format" && codedName(s, fa, e))
+                    count = add(spans, count, fa, e);
+                }
+                continue;
+              }
+              if (codedName(s, a, b)) count = add(spans, count, a, b);
+              break;
+            }
+          }
+        } else {
+          // (one word between: under, as, item, entry, called, named)
+          const v = e;
+          while (e < n && e - v < 8 && (cls(byteAt(s, e)) & ch.C_LOWER) !== 0) e++;
+          if (e > v && e < n && byteAt(s, e) === 32) e++;
+          else e = v;
+          if (e < n && byteAt(s, e) === 34) {
+            const a = e + 1;
+            let b = a;
+            while (b < n && b - a < 96 && byteAt(s, b) !== 34 && byteAt(s, b) !== 10) b++;
+            if (b < n && byteAt(s, b) === 34 && codedName(s, a, b)) count = add(spans, count, a, b);
+            e = b;
+          }
+        }
+      }
+      p = ch.indexFrom(s, lit, e > p + lit.length ? e : p + lit.length);
+    }
+  }
+  return count;
+}
+/**
+ * A vault's or an item's name s[a, e) coded by its owner: a letter and a digit, "-", "_" or "." (leeds-fgt-psk-2024);
+ * not words, "Private", "GitHub", "AWS Root" (a product's name, learned, would be replaced all over the request).
+ */
+function codedName(s: string, a: number, e: number): boolean {
+  if (e - a < 3 || !lettered(s, a, e)) return false;
+  for (let k = a; k < e; k++) {
+    const c = byteAt(s, k);
+    if ((cls(c) & ch.C_DIGIT) !== 0 || c === 45 || c === 95 || c === 46) return true;
+  }
+  return false;
+}
+/** A unit of a secret reference's vault or item: no "/", blank, quote, or what ends a word in a shell. */
+function vaultUnit(c: number): boolean {
+  return c > 32 && c !== 47 && c !== 34 && c !== 39 && c !== 96 && c !== 59 && c !== 124 && c !== 41 && c !== 62;
+}
+const OP_VERBS = setOf("get edit delete share move");
+const OP_VALUE_FLAGS = setOf("--vault --account --fields --format");
+
 // Spark's and Glue's own catalogs
 const CATALOGS = setOf("glue_catalog spark_catalog awsdatacatalog hive_metastore default");
 
@@ -1152,5 +1250,6 @@ export function terminalNames(s: string, n: number, spans: number[], count: numb
   count = databaseNames(s, n, spans, count);
   count = dataPlatformNames(s, n, spans, count);
   count = slurmQueue(s, n, spans, count);
+  count = vaultItems(s, n, spans, count);
   return units(s, n, spans, count);
 }
