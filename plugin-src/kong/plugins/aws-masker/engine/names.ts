@@ -1915,6 +1915,24 @@ function kebab(s: string, a: number, b: number): boolean {
  * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
  * Returns true and sets value to its span when a complete, plausible value follows.
  */
+/**
+ * Whether a key ending at j is followed by a unit valueAfter and matchNameList can take for its separator (a test
+ * before a text's signal is searched for a key): past closing quotes (escaped or not), a subscript's or a call's close
+ * and blanks, one of ":", "=", "(", ">", "?", "+", "!", "<". A flag's value needs none (the caller's test).
+ */
+export function keySeparatorFollows(s: string, j: number, n: number): boolean {
+  let k = j;
+  while (k < n && k - j < 8) {
+    const c = byteAt(s, k);
+    if (c !== 34 && c !== 39 && c !== 92 && c !== 93 && c !== 41) break;
+    k++;
+  }
+  while (k < n && k - j < 48 && (byteAt(s, k) === 32 || byteAt(s, k) === 9)) k++;
+  if (k >= n) return false;
+  const c = byteAt(s, k);
+  return c === 58 || c === 61 || c === 40 || c === 62 || c === 63 || c === 43 || c === 33 || c === 60;
+}
+
 export function valueAfter(
   s: string,
   j: number,

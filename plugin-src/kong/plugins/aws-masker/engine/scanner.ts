@@ -2223,6 +2223,9 @@ function matchKeyValue(
       idKey =
         (cls(c) & C_ALNUM) !== 0 || c === ch.LBRACKET || c === ch.LBRACE || (c === LF && byteAt(s, j - 1) === 115);
     }
+    // (a key word in prose, "the on-call engineer", is no key: left before the text's signal is searched, a pass over
+    // the text per signal word in a text that has none)
+    if ((generic || idKey || dbKey) && KEY_TOKEN.dashes === 0 && !aligned && !nm.keySeparatorFollows(s, j, n)) return 0;
     if (dbKey && hasSignal(s, out)) kind = cfg.byId["database-name"];
     else if ((generic || idKey) && hasSignal(s, out)) {
       kind = cfg.byId["resource-name"];
