@@ -6959,3 +6959,125 @@ describe("fresh material, forty-ninth pass: prose's people, vault items, secrets
     expect(out).toContain("systemctl status apt-daily-upgrade.timer; systemctl stop e2scrub_all.timer");
   });
 });
+
+describe("fresh material, forty-ninth pass: review of the request and inventory rules", () => {
+  it("a column -t listing ends at a line of another shape: a question, a code fence, a prompt", () => {
+    const out = mask(
+      "We have one second to see this.\n$ aws ec2 describe-instances --output text | column -t\n" +
+        "i-0abc1234def567890  running  payments-api-1\nwhy is the second one stopped and how do I restart it?\n",
+    );
+    expect(out).not.toContain("payments-api-1");
+    expect(out).toContain("We have one second to see this.");
+    expect(out).toContain("why is the second one stopped and how do I restart it?");
+    const fenced = mask(
+      "$ aws ec2 describe-instances --output text | column -t\ni-0abc1234def567890  payments-api-1\n```\n" +
+        "def handler(event, context):\n    return second_value\n",
+    );
+    expect(fenced).toContain("def handler(event, context):\n    return second_value");
+    const prompt = mask(
+      "ubuntu@ip-10-0-0-5:~$ aws ec2 describe-instances --query 'R[].[I,N]' --output text | column -t\n" +
+        "i-0abc1234def567890  payments-api-1\nubuntu@ip-10-0-0-5:~$ cat config.yml\n",
+    );
+    expect(prompt).toContain(":~$ cat config.yml");
+  });
+  it("a column -t -s $'\\t' cell of words is one cell: its words are not masked and learned one by one", () => {
+    const out = mask(
+      "$ aws organizations list-accounts --query 'Accounts[].[Id,Name]' --output text | column -t -s $'\\t'\n" +
+        "773968941616  Shared Services\n\nAmazon Web Services bills the Shared account.",
+    );
+    expect(out).not.toContain("Shared Services");
+    expect(out).toContain("Amazon Web Services bills the Shared account.");
+  });
+  it("a column or tab cell holding a pseudonym in its middle is not masked again", () => {
+    for (const text of [
+      "$ aws s3api list-buckets --output text | column -t\nbucket-123456789012-logs  2023-02-01",
+      "aws s3api list-buckets --output text\nBUCKETS\t2023-02-01\tbucket-123456789012-logs",
+    ]) {
+      const once = mask(text);
+      expect(once).not.toContain("123456789012");
+      expect(mask(once)).toBe(once);
+    }
+  });
+  it("the engines' own roles after 'DB user' stay; a database login is a resource name, not an IAM user", () => {
+    const text = "aws rds: the DB user rds_superuser, the database user mysql.sys. Later: GRANT rds_superuser TO app;";
+    expect(mask(text)).toBe(text);
+    const out = mask("aws rds: connect as the DB user etl_loader");
+    expect(out).not.toContain("etl_loader");
+    expect(out).toContain("RESOURCE_NAME_");
+  });
+  it("AWS's generic account names in Organizations rows stay (Management Account, AFT Management)", () => {
+    const text =
+      "aws organizations list-accounts --output text\nACCOUNTS\tarn:aws:organizations::773968941616:account/" +
+      "o-k3v9x2m7qa/495589184163\ta@brindlecove.com\t495589184163\tCREATED\t2021-03-04T10:11:12Z\tManagement Account\t" +
+      "ACTIVE\nThe Management Account pays; AFT Management too.";
+    const out = mask(text);
+    expect(out).toContain("\tManagement Account\t");
+    expect(out).toContain("The Management Account pays");
+  });
+  it("an account's name in list-accounts' own table (alphabetical columns) and in --query text rows", () => {
+    const table = mask(
+      "$ aws organizations list-accounts --output table\n" +
+        "||  arn:aws:organizations::773968941616:account/o-k3v9x2m7qa/495589184163 |  shared@brindlecove.com |  " +
+        "495589184163 |  CREATED  |  2021-03-04T10:11:12.123000+00:00 |  Shared Services  |  ACTIVE  ||\n",
+    );
+    expect(table).not.toContain("Shared Services");
+    const text = mask(
+      "aws organizations list-accounts --query 'Accounts[].[Id,Name,Email]' --output text\n" +
+        "773968941616\tPayments Prod\ta@brindlecove.com",
+    );
+    expect(text).not.toContain("Payments Prod");
+  });
+  it("an _amazonses record's value in Route 53's JSON and in Terraform", () => {
+    const token = "Hk3T9zQw1Lr6bXc0VnY5aPe2Ju8Gm7Ks4Df1Ro0Ti9Z=";
+    expect(
+      mask(
+        'aws route53 list-resource-record-sets\n{"Name": "_amazonses.brindlecove.com.",\n "Type": "TXT",\n ' +
+          `"ResourceRecords": [{"Value": "\\"${token}\\""}]}`,
+      ),
+    ).not.toContain(token);
+    expect(
+      mask(
+        'resource "aws_route53_record" "ses" {\n  name    = "_amazonses.brindlecove.com"\n  type    = "TXT"\n' +
+          `  records = ["${token}"]\n}`,
+      ),
+    ).not.toContain(token);
+  });
+  it("a site verification meta tag's content and other <x>-verification= TXT tokens", () => {
+    const out = mask(
+      '<meta name="google-site-verification" content="f3Kq9Lm2Pz8Xw5Vb1Nc7Hd4Jr6Ty0Gs3Ae9Ui2Oo5Q" />\n' +
+        '"docker-verification=1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d"\n',
+    );
+    expect(out).not.toContain("f3Kq9Lm2Pz8Xw5Vb1Nc7Hd4Jr6Ty0Gs3Ae9Ui2Oo5Q");
+    expect(out).not.toContain("1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d");
+    expect(out).toContain('name="google-site-verification" content="');
+  });
+  it("an id key's escaped DynamoDB value and SQS's StringValue", () => {
+    const out = mask(
+      'aws stepfunctions: "output": "{\\"tenant_id\\":{\\"S\\":\\"tnt_8f2k1q\\"}}"\n' +
+        'aws sqs receive-message: "MessageAttributes": {"tenant_id": {"StringValue": "tnt_9x8y7z", "DataType": "String"}}',
+    );
+    expect(out).not.toContain("tnt_8f2k1q");
+    expect(out).not.toContain("tnt_9x8y7z");
+  });
+  it("host keywords and keys that only end in host (ghost, vhost) stay; dbHost is a host key", () => {
+    const text = "aws ecs: extra_hosts host: host-gateway\nghost: casper-theme\nvhost: my-vhost-a1\n";
+    expect(mask(text)).toBe(text);
+    expect(mask("aws ecs: dbHost: nwp-db-proxy-1")).not.toContain("nwp-db-proxy-1");
+  });
+  it("a task definition's family after 'Task definition:', 'task definition family' and in snake_case", () => {
+    const out = mask(
+      "aws ecs: Task definition: bc-recon-job; task definition family bc-ledger-job; task definition bc_sync_job",
+    );
+    for (const v of ["bc-recon-job", "bc-ledger-job", "bc_sync_job"]) expect(out).not.toContain(v);
+  });
+  it("a column -t listing under a command continued with \\ or with AWS_DEFAULT_OUTPUT=text", () => {
+    const out = mask(
+      "$ aws ec2 describe-instances \\\n    --query 'Reservations[].Instances[].[InstanceId,KeyName]' --output text \\\n" +
+        "    | column -t\ni-0abc1234def567890  risk-stg-keypair\n\n" +
+        "$ AWS_DEFAULT_OUTPUT=text aws ec2 describe-key-pairs --query 'KeyPairs[].[KeyName,KeyType]' | column -t\n" +
+        "malik-laptop  rsa\n",
+    );
+    expect(out).not.toContain("risk-stg-keypair");
+    expect(out).not.toContain("malik-laptop");
+  });
+});

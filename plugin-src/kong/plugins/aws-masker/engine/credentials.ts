@@ -1198,10 +1198,11 @@ export const CREDENTIAL_ANCHORS = [
   // the task role's credentials
   "/v2/credentials/",
   // (forty-ninth pass) domain verification tokens in DNS TXT records (a zone export, dig's answers): Google's and
-  // others' <x>-site-verification= / <x>-domain-verification=, Microsoft 365's MS=ms<digits>, SES's (the _amazonses
-  // record's value, WorkMail's amazonses:<token>): each proves the domain to its service's account
-  "-site-verification=",
-  "-domain-verification=",
+  // others' <x>-site-verification= / <x>-domain-verification= / <x>-verification= (Docker's, Stripe's), the HTML meta
+  // form sites commit (<meta name="google-site-verification" content="<token>">), Microsoft 365's MS=ms<digits>, SES's
+  // (the _amazonses record's value, WorkMail's amazonses:<token>): each proves the domain to its service's account
+  "-verification=",
+  '-verification" content="',
   "MS=ms",
   "amazonses:",
   "_amazonses",
@@ -1268,7 +1269,7 @@ const SQL_LAST = CREDENTIAL_ANCHORS.indexOf("IDENTIFIED BY '");
 const SECURE_STRING = CREDENTIAL_ANCHORS.indexOf("SecureString");
 const FIRST_PREFIX = CREDENTIAL_ANCHORS.indexOf("ghp_");
 const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
-const FIRST_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("-site-verification=");
+const FIRST_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("-verification=");
 const MS_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("MS=ms");
 const SES_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("amazonses:");
 const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
@@ -1608,9 +1609,11 @@ function verificationToken(s: string, p: number, which: number, n: number, spans
     if (a < n && (cls(byteAt(s, a)) & C_ALNUM) !== 0) return 0;
     let q = a;
     while (q < n && q - a < 128 && byteAt(s, q) !== 34 && byteAt(s, q) !== 10) q++;
-    if (q >= n || byteAt(s, q) !== 34) return 0;
-    b = base64RunEnd(s, q + 1, n, 40);
-    if (b < 0 || b >= n || (byteAt(s, b) !== 34 && byteAt(s, b) !== 92)) return 0;
+    b = q < n && byteAt(s, q) === 34 ? base64RunEnd(s, q + 1, n, 40) : -1;
+    // (or the record's value lines later: Route 53's JSON, "Value": "\"<token>\"", Terraform's records = ["<token>"])
+    if (b < 0) q = sesRecordValue(s, a, n);
+    if (q >= 0 && b < 0) b = base64RunEnd(s, q + 1, n, 40);
+    if (q < 0 || b < 0 || b >= n || (byteAt(s, b) !== 34 && byteAt(s, b) !== 92)) return 0;
     spans[0] = q + 1;
     spans[1] = b;
     end.e = b;
@@ -1628,6 +1631,22 @@ function verificationToken(s: string, p: number, which: number, n: number, spans
   spans[1] = b;
   end.e = b;
   return 1;
+}
+
+/**
+ * The quote before an _amazonses record's value after its name (at a): Route 53's JSON's `"Value": "\"` (the quote
+ * after the backslash) or Terraform's `records = ["`, within 512 units and before the next record's "Name" or
+ * _amazonses; or -1.
+ */
+function sesRecordValue(s: string, a: number, n: number): number {
+  for (let k = a; k + 2 < n && k - a < 512; k++) {
+    const c = byteAt(s, k);
+    if (c === 78 && ch.matchesAt(s, k, n, 'Name"')) return -1;
+    if (c === 95 && ch.matchesAt(s, k, n, "_amazonses")) return -1;
+    if (c === 91 && byteAt(s, k + 1) === 34) return k + 1;
+    if (c === 34 && byteAt(s, k + 1) === 92 && byteAt(s, k + 2) === 34) return k + 2;
+  }
+  return -1;
 }
 
 /** Units a password holds and a name, path, host, time or URL of a CLI cell does not. */

@@ -11,7 +11,7 @@
 import * as ch from "./chars";
 import { sub, isKeyUnit } from "./chars";
 import { Kind } from "./catalogue";
-import { pseudonymEndAt } from "./pseudonym";
+import { HASH_LEN, hashCharsIn, pseudonymEndAt } from "./pseudonym";
 
 const byteAt = ch.byteAt;
 const cls = ch.cls;
@@ -996,12 +996,38 @@ const TAG_ENDINGS = [
   "host",
 ];
 const TAG = ch.newSuffixSet(TAG_ENDINGS);
+const HOST_ENDING = TAG_ENDINGS.indexOf("host");
 
-/** True when the key s[a, b) ends in "host" and its value s[c, d) holds a dot: a DNS name or an address, not a name. */
+/**
+ * The index in TAG_ENDINGS of the ending of the key s[a, b), or -1. "host" only as the key's last word: the whole key,
+ * or after "_", "-", "." or a blank, or a capital after a lower-case letter (db_host, DB_HOST, dbHost; not ghost,
+ * vhost).
+ */
+function tagEnding(s: string, a: number, b: number): number {
+  const w = suffixIn(TAG, s, a, b, GENERIC_SKIP);
+  return w !== HOST_ENDING || hostWord(s, a, b) ? w : -1;
+}
+
+/** Whether the key s[a, b), which ends like "host", has it as its last word (see tagEnding). */
+function hostWord(s: string, a: number, b: number): boolean {
+  if (b - a === 4) return true;
+  if (b - a < 5 || !ch.matchesLowerAt(s, b - 4, b, "host")) return false;
+  const c = byteAt(s, b - 5);
+  if (c === 95 || c === 45 || c === 46 || c === 32) return true;
+  return byteAt(s, b - 4) === 72 && (cls(c) & C_LOWER) !== 0;
+}
+
+// the host keywords of Docker (extra_hosts' host-gateway) and of /etc/hosts (ip6-localhost, ip6-loopback): no name
+const HOST_KEYWORDS = ch.wordSet("host-gateway ip6-localhost ip6-loopback ip6-allnodes ip6-allrouters");
+
+/**
+ * True when the key s[a, b) ends in "host" and its value s[c, d) holds a dot (a DNS name or an address, not a name:
+ * the host rules read it) or is a host keyword of HOST_KEYWORDS (host: host-gateway).
+ */
 export function dottedHostValue(s: string, a: number, b: number, c: number, d: number): boolean {
   if (b - a < 4 || ch.lowerCode(byteAt(s, b - 1)) !== 116 || !ch.matchesLowerAt(s, b - 4, b, "host")) return false;
   for (let k = c; k < d && k - c < 256; k++) if (byteAt(s, k) === 46) return true;
-  return false;
+  return d - c >= 12 && d - c <= 14 && HOST_KEYWORDS[sub(s, c, d).toLowerCase()] === true;
 }
 
 /** True when the key token ending at j (A-Za-z0-9_-, at most 64 units) ends like a resource-name key; sets key. */
@@ -1170,6 +1196,7 @@ export const NOT_GENERIC_KEY_ENDINGS: readonly string[] = NOT_GENERIC_ENDINGS;
 // (a command's --group flag alone, Kafka's consumer group: not every key ending in "group", apiGroup, ResourceGroup)
 const GENERIC = ch.newSuffixSet([...NOT_GENERIC_ENDINGS, ...GENERIC_ENDINGS, ...TAG_ENDINGS, "group"]);
 const GROUP_AT = NOT_GENERIC_ENDINGS.length + GENERIC_ENDINGS.length + TAG_ENDINGS.length;
+const GENERIC_HOST_AT = NOT_GENERIC_ENDINGS.length + GENERIC_ENDINGS.length + HOST_ENDING;
 // Units a generic key is compared without ("stack_name", "--stack-name", "Stack name" in a CSV header).
 const GENERIC_SKIP = ch.unitSet([95, 45, 32]);
 
@@ -1204,6 +1231,7 @@ export function genericKey(s: string, a: number, b: number): boolean {
   // (the Name tag as exporters write it, tag_Name, __meta_ec2_tag_Name: no DOM's tagName)
   if (w === TAG_NAME_AT)
     return b - a >= 8 && byteAt(s, b - 4) === 78 && (byteAt(s, b - 5) === 95 || byteAt(s, b - 5) === 45);
+  if (w === GENERIC_HOST_AT) return hostWord(s, a, b);
   return w >= NOT_GENERIC_ENDINGS.length && w !== GROUP_AT;
 }
 const TAG_NAME_AT = NOT_GENERIC_ENDINGS.indexOf("tagname");
@@ -1333,12 +1361,12 @@ export function psqlCell(s: string, a: number, b: number): boolean {
  * the first may be a capital (Platform, payments; not RiskAnalytics, a compound).
  */
 export function plainTagValue(s: string, a: number, b: number, v: string, c: number, d: number): boolean {
-  return ch.plainWord(v, c, d) && suffixIn(TAG, s, a, b, GENERIC_SKIP) >= 0;
+  return ch.plainWord(v, c, d) && tagEnding(s, a, b) >= 0;
 }
 
 /** True when the key s[a, b) ends like a tag key of TAG_ENDINGS (Team, Owner, CostCenter, BusinessUnit ...). */
 export function tagKey(s: string, a: number, b: number): boolean {
-  return suffixIn(TAG, s, a, b, GENERIC_SKIP) >= 0;
+  return tagEnding(s, a, b) >= 0;
 }
 
 /**
@@ -2063,8 +2091,8 @@ export function valueAfter(
   // a CloudWatch search expression's alternatives: DBInstanceIdentifier=("a" OR "b") (the others: the caller's)
   if (k + 1 < n && byteAt(s, k) === 40 && byteAt(s, k + 1) === 34) k++;
   // a DynamoDB attribute value: "BucketName": {"S": "x"} (scan, query, get-item output)
-  if (!escaped && k < n && byteAt(s, k) === 123) {
-    const d = dynamoValue(s, k, n, false);
+  if (k < n && byteAt(s, k) === 123) {
+    const d = dynamoValue(s, k, n, false, escaped ? esc : 0);
     if (d < 0) return false;
     k = d;
   }
@@ -2790,22 +2818,112 @@ export function accountNameStart(s: string, k: number): number {
   return words >= 2 || marked ? a : -1;
 }
 
-/** Control Tower's shared accounts' default names (Log Archive, Security Tooling): AWS's words, the same everywhere. */
+// Control Tower's shared accounts' default names (Log Archive, Security Tooling, Audit), AFT's, and the generic terms
+// AWS's guides and consoles use for an organization's accounts (Management Account, Root User, Not Applicable):
+// AWS's words, the same everywhere; learned, "the Management Account" was replaced in prose
+const GENERIC_ACCOUNTS = ch.wordSet(
+  "log archive,security tooling,audit,audit account,management,management account,aft management," +
+    "aft management account,log archive account,security account,root user,not applicable",
+  ",",
+);
+
+/** Whether s[a, b) is one of GENERIC_ACCOUNTS: an account's name no company chose. */
 export function controlTowerAccount(s: string, a: number, b: number): boolean {
-  return (
-    (b - a === 11 && ch.matchesLowerAt(s, a, b, "log archive")) ||
-    (b - a === 16 && ch.matchesLowerAt(s, a, b, "security tooling"))
-  );
+  return b - a >= 5 && b - a <= 22 && GENERIC_ACCOUNTS[sub(s, a, b).toLowerCase()] === true;
 }
 
-/** Whether the table cell after the "|" at p (up to the next "|" or the row's end e) holds an e-mail's "@". */
+/**
+ * Whether the cell after the separator at p (a table's "|" or --output text's tab; up to the next one or the row's end
+ * e) holds an e-mail's "@".
+ */
 export function emailCellNext(s: string, p: number, e: number): boolean {
   for (let k = p + 1; k < e && k - p < 256; k++) {
     const c = byteAt(s, k);
     if (c === 64) return true;
-    if (c === 124) return false;
+    if (c === 124 || c === 9) return false;
   }
   return false;
+}
+
+/**
+ * The shape of a line under `--output text | column -t`, from its first unit k to its end e: its cells (the runs
+ * between two blanks or more: column's separator), or -1 when it is no row of a listing: a code fence, a prompt (`$ `,
+ * `# `, `% `, `> ` before a word: ubuntu@ip-10-0-0-5:~$ cat x), a sentence's punctuation (`?` or `!` before a blank
+ * or the end, `.` `,` `;` before a blank and a letter), or one cell of words (a sentence).
+ */
+export function columnRowCells(s: string, k: number, e: number): number {
+  if (e - k >= 3 && (byteAt(s, k) === 96 || byteAt(s, k) === 126) && byteAt(s, k + 1) === byteAt(s, k)) return -1;
+  let cells = 1;
+  let blank = false;
+  for (let q = k; q < e; q++) {
+    const c = byteAt(s, q);
+    if (c === 32) {
+      if (q + 1 < e && byteAt(s, q + 1) === 32) {
+        while (q + 1 < e && byteAt(s, q + 1) === 32) q++;
+        if (q + 1 < e) cells++;
+      } else blank = true;
+      continue;
+    }
+    const next = q + 1 < e ? byteAt(s, q + 1) : 32;
+    if ((c === 63 || c === 33) && next === 32) return -1;
+    if (next !== 32 || q + 2 >= e) continue;
+    const after = byteAt(s, q + 2);
+    if ((c === 36 || c === 35 || c === 37 || c === 62) && after !== 32) return -1;
+    if ((c === 46 || c === 44 || c === 59) && (cls(after) & (C_LOWER | ch.C_UPPER)) !== 0) return -1;
+  }
+  return cells === 1 && blank ? -1 : cells;
+}
+
+/**
+ * Whether a pseudonym (TAG_<hash>, see pseudonymEndAt) starts inside s[a, b): a cell of text masked before
+ * (bucket-AWS_ACCOUNT_<hash>-logs), not masked again.
+ */
+export function pseudonymWithin(s: string, a: number, b: number): boolean {
+  let run = -1; // the start of the run of capitals, digits and "_" that opens with a capital
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if (c === 95) {
+      // (the hash after this "_": HASH_LEN units of its alphabet, then no letter or digit)
+      const h = k + 1 + HASH_LEN;
+      if (run >= 0 && k > run && h <= b && hashCharsIn(s, k + 1, h) && (h === b || (cls(byteAt(s, h)) & C_ALNUM) === 0))
+        return true;
+    } else if ((f & ch.C_UPPER) !== 0) {
+      if (run < 0) run = k;
+    } else if ((f & C_DIGIT) === 0) run = -1;
+  }
+  return false;
+}
+
+/**
+ * Whether the login s[a, b) after "DB user" / "database user" is a database engine's own (RDS's rds_superuser, rds_iam,
+ * rdsadmin; PostgreSQL's pg_monitor, postgres; root): the same in every account, granted in SQL all over a text.
+ */
+export function builtInDatabaseUser(s: string, a: number, b: number): boolean {
+  if (b - a > 40) return false;
+  const v = sub(s, a, b).toLowerCase();
+  return PSQL_BUILT_IN[v] === true || v === "root" || v.indexOf("pg_") === 0 || v.indexOf("rds_") === 0;
+}
+
+/**
+ * Whether the command that pipes to `column -t` at p (its line starting at ls) asks for text output: `--output text`,
+ * `--output=text` or `AWS_DEFAULT_OUTPUT=text` on that line or on the lines it continues (each ending in "\"; at most
+ * 8 lines back, and not before from: the end of the last such command's line, so that each unit is read once).
+ */
+export function textOutputBefore(s: string, from: number, ls: number, p: number): boolean {
+  let a = ls;
+  for (let lines = 0; lines < 8 && a - 2 >= from; lines++) {
+    let q = a - 2;
+    if (byteAt(s, q) === 13) q--;
+    if (q < from || byteAt(s, q) !== 92) break;
+    let r = q;
+    while (r > from && byteAt(s, r - 1) !== 10) r--;
+    a = r;
+  }
+  const w = sub(s, a, p).toLowerCase();
+  return (
+    w.indexOf("--output text") >= 0 || w.indexOf("--output=text") >= 0 || w.indexOf("aws_default_output=text") >= 0
+  );
 }
 
 /** The backslashes (an odd number, at most 15) before a quote at k, or 0. */
@@ -2820,7 +2938,7 @@ export function escapedQuote(s: string, k: number, n: number): number {
  * strings, when list is set), or -1. Attribute values are how DynamoDB's scan, query and get-item print every item.
  * Also an OTLP attribute's string value (`{"stringValue": `: OpenTelemetry's JSON, {"key": "faas.name", "value": ...}).
  */
-export function dynamoValue(s: string, k: number, n: number, list: boolean): number {
+export function dynamoValue(s: string, k: number, n: number, list: boolean, esc: number): number {
   let d = k + 1;
   // (blanks and a line break: the CLI prints each attribute value on its own lines)
   while (
@@ -2829,10 +2947,26 @@ export function dynamoValue(s: string, k: number, n: number, list: boolean): num
     (byteAt(s, d) === 32 || byteAt(s, d) === 9 || byteAt(s, d) === 10 || byteAt(s, d) === 13)
   )
     d++;
-  let t = list ? d + 4 : d + 3;
-  if (!list && d + 13 < n && byteAt(s, d + 1) === 115 && ch.matchesLowerAt(s, d, n, '"stringvalue"')) t = d + 13;
-  else if (t >= n || byteAt(s, d) !== 34 || byteAt(s, d + 1) !== 83 || byteAt(s, t - 1) !== 34) return -1;
-  if (list && byteAt(s, d + 2) !== 83) return -1;
+  // (its quotes escaped as the key's, esc backslashes each: JSON in a string, Step Functions' "input": "{\"S\": ...}")
+  if (esc > 0) {
+    if (escapedQuote(s, d, n) !== esc) return -1;
+    d += esc;
+  }
+  // u: the type's closing quote (or its escape); SQS's StringValue, OTLP's stringValue
+  let u = list ? d + 3 : d + 2;
+  if (
+    !list &&
+    d + 13 < n &&
+    (byteAt(s, d + 1) === 115 || byteAt(s, d + 1) === 83) &&
+    ch.matchesLowerAt(s, d, n, '"stringvalue')
+  )
+    u = d + 12;
+  else if (u >= n || byteAt(s, d) !== 34 || byteAt(s, d + 1) !== 83 || (list && byteAt(s, d + 2) !== 83)) return -1;
+  let t = u + 1;
+  if (esc > 0) {
+    if (escapedQuote(s, u, n) !== esc) return -1;
+    t = u + esc + 1;
+  } else if (u >= n || byteAt(s, u) !== 34) return -1;
   d = t;
   while (d < n && d - t < 8 && (byteAt(s, d) === 32 || byteAt(s, d) === 9)) d++;
   if (d >= n || byteAt(s, d) !== 58) return -1;

@@ -60,6 +60,8 @@ export interface Match {
   s: number; // start (inclusive)
   e: number; // end (exclusive)
   kind: Kind;
+  /** Masked where it stands only, not learned (a `column -t` row's plain word: learned, it went in every sentence). */
+  local?: boolean;
   /** A free-standing 12-digit number in a string without an AWS signal: an account id only if the request has one. */
   weak?: boolean;
 }
@@ -1560,16 +1562,21 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   let copula = false;
   let named = false;
   // an ECS task definition's family ("Create ECS task definition bc-recon-job"; "definition" is no noun of its own: the
-  // prose automaton would pass 255 states with it), after the noun "task" only
+  // prose automaton would pass 255 states with it), after the noun "task" only; "Task definition: x", "task definition
+  // family x"; snake_case too (taskDef)
+  let taskDef = false;
   if (
     j - ks === 4 &&
-    v + 11 < n &&
+    v + 12 < n &&
     lowerCode(byteAt(s, v)) === 100 &&
-    byteAt(s, v + 10) === SPACE &&
+    (byteAt(s, v + 10) === SPACE || (byteAt(s, v + 10) === COLON && byteAt(s, v + 11) === SPACE)) &&
     lowerCode(byteAt(s, ks)) === 116 &&
-    matchesLowerAt(s, v, n, "definition ")
-  )
-    v += 11;
+    matchesLowerAt(s, v, n, "definition")
+  ) {
+    v += byteAt(s, v + 10) === SPACE ? 11 : 12;
+    if (v + 7 < n && lowerCode(byteAt(s, v)) === 102 && matchesLowerAt(s, v, n, "family ")) v += 7;
+    taskDef = true;
+  }
   const c0 = v + 3 < n ? lowerCode(byteAt(s, v)) : 0;
   const c1 = c0 !== 0 ? lowerCode(byteAt(s, v + 1)) : 0;
   if (c0 === 105 && c1 === 115 && byteAt(s, v + 2) === SPACE) {
@@ -1698,13 +1705,12 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
       (ks >= 5 && matchesLowerAt(s, ks - 5, ks, "drop ")));
   // an IAM user's name of dotted words (IAM user ops.contractor.dana): "." as an IAM user name may hold it; a database
   // user's snake_case login ("the DB user recon_svc", "database user etl_loader": PostgreSQL's and MySQL's identifiers)
-  const iamUser =
-    nounLen === 4 &&
-    n0 === 117 &&
-    ks >= 3 &&
-    matchesLowerAt(s, ks, j, "user") &&
-    ((ks >= 4 && matchesLowerAt(s, ks - 4, ks, "iam ")) ||
-      ((ks === 3 || (cls(byteAt(s, ks - 4)) & C_ALNUM) === 0) && matchesLowerAt(s, ks - 3, ks, "db ")) ||
+  // (a database's: not dotted, mysql.sys; not the engine's own, rds_superuser, pg_monitor; a resource's name, no IAM user's)
+  const userNoun = nounLen === 4 && n0 === 117 && ks >= 3 && matchesLowerAt(s, ks, j, "user");
+  const iamUser = userNoun && ks >= 4 && matchesLowerAt(s, ks - 4, ks, "iam ");
+  const dbUser =
+    userNoun &&
+    (((ks === 3 || (cls(byteAt(s, ks - 4)) & C_ALNUM) === 0) && matchesLowerAt(s, ks - 3, ks, "db ")) ||
       (ks >= 9 && matchesLowerAt(s, ks - 9, ks, "database ")));
   let slashes = 0;
   let inner = 0; // "_" and "." between letters or digits
@@ -1745,9 +1751,20 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     return proseName(cfg, s, out, a, e, kind);
   }
   if (
+    dbUser &&
+    inner > 0 &&
+    dashes === 0 &&
+    !copula &&
+    unitWithin(s, DOT, a, n, e - a) < 0 &&
+    !nm.builtInDatabaseUser(s, a, e) &&
+    plausibleName(s, a, e, kind)
+  )
+    return proseName(cfg, s, out, a, e, cfg.byId["resource-name"]);
+  if (
     ((snake && inner > 0 && !((n0 === 106 || n0 === 118) && nm.fieldWord(s, a, e))) ||
       sqlUser ||
-      (iamUser && inner > 0)) &&
+      (iamUser && inner > 0) ||
+      (taskDef && inner > 0 && unitWithin(s, DOT, a, n, e - a) < 0)) &&
     dashes === 0 &&
     !copula &&
     plausibleName(s, a, e, kind)
@@ -2635,7 +2652,7 @@ function matchNameList(
   const flow = !yaml && esc === 0 && byteAt(s, j) === COLON;
   // (a DynamoDB string set: "Buckets": {"SS": ["a", "b"]})
   if (!yaml && k < n && byteAt(s, k) === 123) {
-    k = nm.dynamoValue(s, k, n, true);
+    k = nm.dynamoValue(s, k, n, true, 0);
     if (k < 0) return 0;
   }
   if (!yaml && (k >= n || byteAt(s, k) !== ch.LBRACKET)) return 0;
@@ -9089,10 +9106,14 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   // those whose header is a tag's key (Cost center, Team): a value no plain word in them
   let people = 0;
   let tagCols = 0;
-  // the lines under `aws ... --output text | column -t` (its tabs turned into aligned blanks), up to a blank line or the
-  // next prompt: every blank-separated token a cell (column -t splits at whitespace); colAt, the next "column -t"
+  // the lines under `aws ... --output text | column -t` (its tabs turned into aligned blanks), up to a blank line, the
+  // next prompt or the first line of another shape (nm.columnRowCells: prose, a code fence, a prompt, other cells than
+  // the first row's): every blank-separated token a cell (column -t splits at whitespace); colAt, the next "column -t";
+  // colCells, the first row's cells; colFrom, the end of the last command's line
   let colAt = s.indexOf("column -t");
   let columnRows = false;
+  let colCells = 0;
+  let colFrom = 0;
   while (ls < n) {
     let lineCells = 0;
     let le = s.indexOf("\n", ls);
@@ -9120,8 +9141,15 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     let columnRow = false;
     if (colAt >= 0 && colAt < ls) colAt = s.indexOf("column -t", ls);
     if (colAt >= ls && colAt < e) {
-      columnRows = !pipeRow && (windowHas(s, ls, colAt, "--output text") || windowHas(s, ls, colAt, "--output=text"));
-    } else columnRow = columnRows && !pipeRow && !hasTab;
+      columnRows = !pipeRow && nm.textOutputBefore(s, colFrom, ls, colAt);
+      colCells = 0;
+      colFrom = le;
+    } else if (columnRows && !pipeRow && !hasTab) {
+      const rowCells = nm.columnRowCells(s, k, e);
+      if (colCells === 0) colCells = rowCells;
+      columnRow = rowCells > 0 && rowCells * 2 >= colCells && rowCells <= colCells * 2;
+      columnRows = columnRow;
+    }
     if (pipeRow || (hasTab && !logRows) || columnRow) {
       const sep = columnRow ? SPACE : !pipeRow ? 9 : byteAt(s, k) === ch.PIPE ? ch.PIPE : 0;
       let nextBorder = false;
@@ -9169,6 +9197,12 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       // (list-accounts --output table: | <id> | <name> | <email> |); an account's or OU's name of several words in it
       let orgRow = false;
       let accountBefore = false;
+      // (and a cell after an account id's and an e-mail's, list-accounts' own table: | Arn | Email | Id | ... | Name |)
+      let accountSeen = false;
+      let mailTo = -1;
+      let mailSeen = false;
+      // a column row's cells read up to two blanks (a name of words) or to one: up to wideEnd, looked at
+      let wideEnd = 0;
       let firstCellStart = -1;
       let lastCellStart = 0;
       let lastCellEnd = 0;
@@ -9198,6 +9232,13 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         let ce = c;
         if (sep !== 0) while (ce < e && byteAt(s, ce) !== sep) ce++;
         else while (ce < e && ch.boxAt(s, ce, e, true) === 0) ce++;
+        // (column -t -s $'\t' keeps a name of words whole, Shared Services: a cell up to two blanks when it is one)
+        if (columnRow && c >= wideEnd && ce + 1 < e && byteAt(s, ce + 1) !== SPACE) {
+          let w = ce;
+          while (w < e && !(byteAt(s, w) === SPACE && (w + 1 >= e || byteAt(s, w + 1) === SPACE))) w++;
+          wideEnd = w;
+          if (nm.spacedName(s, c, w)) ce = w;
+        }
         let a = c;
         let b = ce;
         while (a < b && (byteAt(s, a) === 32 || byteAt(s, a) === 9)) a++;
@@ -9246,6 +9287,12 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             }
           }
           if (!headerWord(s, a, b, false)) allHeaders = false;
+          // (an e-mail's "@" in the row before a name of words after an account id: looked for once per unit)
+          if (blank && accountSeen && !mailSeen && sep === ch.PIPE) {
+            const from = mailTo < k ? k : mailTo;
+            mailSeen = unitWithin(s, 64, from, n, a - from) >= 0;
+            mailTo = a;
+          }
           if (
             b - a >= 9 &&
             (byteAt(s, a) === 67 || byteAt(s, a) === 71) &&
@@ -9268,15 +9315,19 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             !(tagsRow && count === 2) &&
             !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
             !(label && headerWord(s, a, b, true)) &&
-            // (a column -t token that ends in a pseudonym is output masked before: bucket-<account>'s)
-            !(columnRow && name - a > 12 && pseudo.pseudonymStartBefore(s, name - pseudo.HASH_LEN) >= 0) &&
+            // (a token that holds a pseudonym is output masked before: bucket-AWS_ACCOUNT_<hash>-logs)
+            !(name - a > 12 && nm.pseudonymWithin(s, a, name)) &&
             cellName(cfg, s, a, name)
-          )
-            cells.push({ s: a, e: name, kind });
-          else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
+          ) {
+            // (a column row's one plain word is masked where it stands, not learned: not in every sentence)
+            if (columnRow && ch.plainWord(s, a, name)) cells.push({ s: a, e: name, kind, local: true });
+            else cells.push({ s: a, e: name, kind });
+          } else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
           else if (
             blank &&
-            (orgRow || (accountBefore && sep === ch.PIPE && nm.emailCellNext(s, ce, e))) &&
+            (orgRow ||
+              (accountBefore && (columnRow || ((sep === ch.PIPE || sep === 9) && nm.emailCellNext(s, ce, e)))) ||
+              (accountSeen && mailSeen)) &&
             nm.spacedName(s, a, b) &&
             !nm.controlTowerAccount(s, a, b)
           )
@@ -9299,6 +9350,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         }
         open = b > a;
         if (b > a) accountBefore = b - a === 12 && runOf(s, a, b, C_DIGIT) === 12;
+        if (accountBefore) accountSeen = true;
         if (b > a) {
           if (count === 1) firstCellStart = a;
           lastCellStart = a;

@@ -495,6 +495,7 @@ export function keepScan(
       else if (isSignal(m)) sc.signal = true;
       if (
         m.kind.learn === true &&
+        m.local !== true &&
         learnable(sc.originals[k]) &&
         (m.kind.family !== "secret-key" || secretLike(sc.originals[k])) &&
         (m.kind.family !== "contact" || dotOrAt(sc.originals[k]) || m.kind.id === "person-name")
