@@ -7081,3 +7081,118 @@ describe("fresh material, forty-ninth pass: review of the request and inventory 
     expect(out).not.toContain("malik-laptop");
   });
 });
+
+describe("fresh material, forty-ninth pass: review of the prose rules", () => {
+  it("a secret in a sentence is no compound adjective nor an algorithm's name (PBKDF2-hashed, Base64URL, HmacSHA256)", () => {
+    const kept =
+      "aws: the password is PBKDF2-hashed. We store PBKDF2-hashed values; the token is SHA256-hashed before storage; " +
+      "the API key is Base64-encoded in the header; the access token is OAuth2-compliant; the secret should be " +
+      "Base64URL encoded; the signing key is HmacSHA256";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a bold label before a middle dot is no comment's author (only a comment's time after it)", () => {
+    const kept =
+      "aws:\n**Breaking Changes** · see below\nBreaking Changes are listed here\n**Bug Fixes** · 2024-01-02\n";
+    expect(mask(kept)).toBe(kept);
+    expect(mask("aws:\n**Jonas Eriksen** · 2d ago\n")).not.toContain("Jonas");
+  });
+  it("the words after a prose cue that name no one (a title, a role left open) stay", () => {
+    const kept =
+      "aws: new hire Laptop Setup: see wiki. Laptop Setup takes 2 days. New hire Welcome Packet, new hire Starter " +
+      "Kit, new hire Day One checklist; the team lead is Not Assigned yet; the team lead is Product Owner for billing; " +
+      "please welcome Kubernetes Operators and please welcome New Relic users. New Relic APM";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Buddy is a given name: a person rule still reads Buddy Holloway", () => {
+    const out = mask("aws: Requested by Buddy Holloway\n[03:07] Buddy Holloway: ack");
+    expect(out).not.toContain("Holloway");
+  });
+  it("a secret in a sentence double-quoted, after is:, in parentheses, angle brackets or asterisks", () => {
+    const out = mask(
+      'aws: the password is "Qw7f_LmX2vR9pZ3k"; the token is "Ab3_xYz9kLmN", the password is now "Ab3_xYz9kLmQ"; ' +
+        "the password is: Zr8d_KpQ4wT7mB2a, the api key is now: Ab3_xYz9kLmB; the password is (Ab3_xYz9kLmC); " +
+        "the password is <Ab3_xYz9kLmD> and the password is *Ab3_xYz9kLmE*",
+    );
+    for (const v of ["Qw7f", "Ab3_", "Zr8d"]) expect(out).not.toContain(v);
+    const kept = "aws: the password isn't needed here";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a hex key or a lower-case generated password in a sentence; the psk is, the passphrase is", () => {
+    const out = mask(
+      "aws: the API key is 3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c; the password is x7k2m9p4q8r1w3z6; the API key is " +
+        "0123456789ABCDEF0123456789ABCDEF; the psk is Zr8d_KpQ4wT7mB2x. The passphrase is Yq8d_KpQ4wT7mB2x",
+    );
+    for (const v of ["3f9a8b7c", "x7k2m9p4", "0123456789ABCDEF", "Zr8d_", "Yq8d_"]) expect(out).not.toContain(v);
+  });
+  it("a one-word systemd timer after systemctl is masked", () => {
+    const out = mask("aws: sudo systemctl stop halyard.timer; systemctl status reconcile.timer");
+    expect(out).not.toContain("halyard");
+    expect(out).not.toContain("reconcile");
+  });
+  it("a timer's unit past systemctl's flags (enable --now) and in quotes", () => {
+    const out = mask('aws: sudo systemctl enable --now halyard-recon.timer\nsystemctl stop "tide-sync2.timer"');
+    expect(out).not.toContain("halyard-recon");
+    expect(out).not.toContain("tide-sync2");
+  });
+  it("a word with an unpaired apostrophe ends at its blank: later -p and -u values are still read", () => {
+    const out = mask(
+      "mysql -h db1 -D o'reilly -u admin -pS3cretPw9x orders\ncurl -d it's -u admin:K3yPass9wd https://x",
+    );
+    expect(out).not.toContain("S3cretPw9x");
+    expect(out).not.toContain("K3yPass9wd");
+  });
+  it("a quoted op item --vault / --account value: masked inside its quotes, idempotent", () => {
+    for (const t of [
+      "aws: op item get --vault 'bc-network-2' x-1",
+      'aws: op item get --vault "Infra 2" x-1',
+      'aws: op item get --account "acme-2" x-1',
+    ]) {
+      const once = mask(t);
+      expect(mask(once)).toBe(once);
+      expect(once).not.toContain("x-1");
+    }
+    expect(mask('aws: op item get --account "acme-2" x-1')).toMatch(/--account "RESOURCE_NAME_\w+" /);
+  });
+  it("op item names without a sentence's stop; 1Password's sign-in address and the docs' placeholder stay", () => {
+    const kept =
+      "aws: run op item get GitHub. Then GitHub. asks for the OTP; sign in at my.1password.com; " +
+      "see op://vault-name/item-name/field-name";
+    expect(mask(kept)).toBe(kept);
+    const out = mask("aws: op item get --account my.1password.com fgt-admin-7; sign in at my.1password.com");
+    expect(out).not.toContain("fgt-admin-7");
+    expect(out).toContain("--account my.1password.com ");
+    expect(out).toContain("; sign in at my.1password.com");
+  });
+  it("a secret in a sentence is ASCII (a letter beyond it counts differently in Node and Lua)", () => {
+    const kept = "aws: the password is Pä5sw0rd1 and more; the password is ab12密码xyz ok";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("an op:// vault beyond ASCII is not read (a bound in units would cut it differently in Node and Lua)", () => {
+    const kept = "aws: op://" + "ÄÖÜäöü".repeat(8) + "-1/item-2/x";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a single-quoted item after 1Password, and after a comma or two words", () => {
+    const out = mask(
+      'aws: 1Password entry \'leeds-fgt-psk-2025\'; in 1Password, under "fgt-ha-2"; 1Password item named "vpn-psk-9"',
+    );
+    for (const v of ["leeds-fgt-psk-2025", "fgt-ha-2", "vpn-psk-9"]) expect(out).not.toContain(v);
+  });
+  it("SES mail.tags in an SQS body holding the SNS notification (escaped twice)", () => {
+    const out = mask(
+      '{"Messages":[{"Body":"{\\"TopicArn\\": \\"arn:aws:sns:eu-west-1:418273650912:bc-ses\\", \\"Message\\": ' +
+        '\\"{\\\\\\"mail\\\\\\": {\\\\\\"tags\\\\\\": {\\\\\\"campaign\\\\\\": [\\\\\\"spring-promo-acme24\\\\\\"], ' +
+        '\\\\\\"ses:operation\\\\\\": [\\\\\\"SendEmail\\\\\\"]}}}\\"}"}]}',
+    );
+    expect(out).not.toContain("spring-promo-acme24");
+    expect(out).toContain("SendEmail");
+  });
+  it("prose cues in other spellings (the new hire, X; New hire: X; is; either case) and indented bold authors", () => {
+    const out = mask(
+      "aws: the new hire, Tariq Aziz, starts Monday. New hire: Lars Okonkwo. our new hire is Mira Patel. Please " +
+        "Welcome Ana Lima. The Team Lead is Sanne Visser; team lead is: Omar Haddad\n> **Jonas Eriksen** commented\n" +
+        "  - **Ines Carvalho** · 3 hours ago\n",
+    );
+    for (const v of ["Tariq", "Okonkwo", "Mira", "Ana Lima", "Sanne", "Haddad", "Jonas", "Carvalho"])
+      expect(out).not.toContain(v);
+  });
+});

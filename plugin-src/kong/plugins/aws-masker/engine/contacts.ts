@@ -924,7 +924,7 @@ function listItemEnd(s: string, a: number, n: number): number {
 
 // personNames' anchors: 0-3 a workflow's verb and "by"/"to"; 4-6, 10, 12 a label and one blank; 7 a chat line's time;
 // 8, 9, 11 a role's cell or label; 13-17 a list's label (reviewers, approvers, authors, deciders, an escalation's
-// order); 18-23 a ticket's or a document's field, its value after blanks or a tab (Jira's Reporter:<tab>x); 24-26 a
+// order); 18-23 a ticket's or a document's field, its value after blanks or a tab (Jira's Reporter:<tab>x); 24-29 a
 // cue in prose
 const PERSON_ANCHORS = [
   "ed by",
@@ -951,11 +951,14 @@ const PERSON_ANCHORS = [
   "TAM:",
   "Lead:",
   "wner:\t",
-  // (forty-ninth pass) 24-26: prose's explicit cues, "new hire Tariq Aziz", "please welcome Ana Lima", "the team lead is
-  // Sanne Visser"
-  "ew hire ",
-  "lease welcome ",
-  "team lead is ",
+  // (forty-ninth pass) 24-29: prose's explicit cues, "new hire Tariq Aziz", "please welcome Ana Lima", "the team lead is
+  // Sanne Visser" (either case; then ",", ":" or "is" and a blank: "the new hire, Tariq Aziz", "New hire: x")
+  "ew hire",
+  "lease welcome",
+  "eam lead is",
+  "ew Hire",
+  "lease Welcome",
+  "eam Lead is",
 ];
 
 /**
@@ -971,9 +974,12 @@ function personNames(s: string, n: number, count: number): number {
     while (p >= 0) {
       let a = p + lit.length;
       // (a cue of prose opens a word: "new hire", "please welcome", not "crew hire"; "team lead is" after a blank)
-      if (w >= 24 && !cueStarts(s, p, w === 26 ? 0 : w === 24 ? 110 : 112)) {
-        p = ch.indexFrom(s, lit, a);
-        continue;
+      if (w >= 24) {
+        a = cueStarts(s, p, a, n, w === 24 || w === 27 ? 110 : w === 25 || w === 28 ? 112 : 116);
+        if (a < 0) {
+          p = ch.indexFrom(s, lit, p + lit.length);
+          continue;
+        }
       }
       // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa,
       // **Incident Commander:** x, "OwnerInformation": "x", | OwnerInformation | x |; "Scribe" a whole word, not
@@ -1045,6 +1051,8 @@ function personNames(s: string, n: number, count: number): number {
       if (e > 0 && w === 20 && byteAt(s, e) === 32 && byteAt(s, e + 1) === 60) e = -1;
       // (a field's one name ends the field: "Lead: Time Series forecasting" names no one)
       if (e > 0 && w >= 18 && w <= 23 && !fieldEnd(s, e, n)) e = -1;
+      // (a cue's name is no title's words: "new hire Laptop Setup:", "please welcome New Relic users")
+      if (e > 0 && w >= 24 && !cueName(s, a, e, n)) e = -1;
       if (e > 0) count = span(count, a, e, HOST_PERSON);
       // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima"; an
       // item that is no person's name, "Release Engineering", is passed over)
@@ -1219,11 +1227,17 @@ function ticketMentions(s: string, n: number, count: number): number {
       // the line's "**" before the name (bounded: three words of 24 letters of two bytes in Lua)
       let a = q;
       while (a > 0 && q - a < 160 && byteAt(s, a - 1) !== 10 && byteAt(s, a - 1) !== 42) a--;
+      // (the line's start before "**": a list's "- ", a quote's "> " or an indent may come first; after "· " a
+      // comment's time, "2d ago", "yesterday", "edited": a bold label, "**Breaking Changes** · see below", is no one)
+      let h = a - 2;
+      while (h > 0 && a - 2 - h < 8 && (byteAt(s, h - 1) === 32 || byteAt(s, h - 1) === 62 || byteAt(s, h - 1) === 45))
+        h--;
       if (
         a >= 2 &&
         byteAt(s, a - 1) === 42 &&
         byteAt(s, a - 2) === 42 &&
-        (a === 2 || byteAt(s, a - 3) === 10) &&
+        (h === 0 || byteAt(s, h - 1) === 10) &&
+        (w === 0 || commentTime(s, q + lit.length, n)) &&
         personName(s, a, n) === q
       )
         count = span(count, a, q, HOST_PERSON);
@@ -1231,6 +1245,23 @@ function ticketMentions(s: string, n: number, count: number): number {
     }
   }
   return count;
+}
+
+/** True when a comment's time starts at k: "2d ago", "3 hours ago", "yesterday", "just now", "today", "edited". */
+function commentTime(s: string, k: number, n: number): boolean {
+  const d = k;
+  while (k < n && k - d < 4 && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+  if (k === d)
+    return (
+      ch.matchesAt(s, k, n, "yesterday") ||
+      ch.matchesAt(s, k, n, "just now") ||
+      ch.matchesAt(s, k, n, "today") ||
+      ch.matchesAt(s, k, n, "edited")
+    );
+  if (k < n && byteAt(s, k) === 32) k++;
+  const u = k;
+  while (k < n && k - u < 8 && (cls(byteAt(s, k)) & C_LOWER) !== 0) k++;
+  return k > u && ch.matchesAt(s, k, n, " ago");
 }
 
 /** True when s[a, b) holds a letter. */
@@ -1252,12 +1283,40 @@ function fieldEnd(s: string, e: number, n: number): boolean {
   while (w < n && w - e < 8 && (cls(byteAt(s, w)) & C_LOWER) !== 0) w++;
   return FIELD_CONNECTIVES[sub(s, e + 1, w)] === true && (w >= n || (cls(byteAt(s, w)) & (C_LOWER | C_UPPER)) === 0);
 }
-/** True when a cue of prose found at p opens a word: its first letter head (either case) at p - 1, or none (0). */
-function cueStarts(s: string, p: number, head: number): boolean {
-  const a = head === 0 ? p : p - 1;
-  if (a < 0 || (head !== 0 && (byteAt(s, a) | 32) !== head)) return false;
-  return a === 0 || (cls(byteAt(s, a - 1)) & C_ALNUM) === 0;
+/**
+ * Where the name after a cue of prose found at p (its text ending at a) starts, or -1: the cue opens a word (its first
+ * letter head, either case, at p - 1), then ",", ":" or nothing, one or two blanks, and after "hire" an "is "
+ * ("the new hire, Tariq Aziz", "New hire: x", "our new hire is x", "team lead is: x").
+ */
+function cueStarts(s: string, p: number, a: number, n: number, head: number): number {
+  if (p < 1 || (byteAt(s, p - 1) | 32) !== head || (p >= 2 && (cls(byteAt(s, p - 2)) & C_ALNUM) !== 0)) return -1;
+  if (a < n && (byteAt(s, a) === 44 || byteAt(s, a) === 58)) a++;
+  const from = a;
+  while (a < n && a - from < 2 && byteAt(s, a) === 32) a++;
+  if (a === from) return -1;
+  if (head === 110 && ch.matchesAt(s, a, n, "is ")) a += 3;
+  return a;
 }
+/** True when s[a, e), a name after a cue of prose, holds no title's word (CUE_WORDS) and no ":" follows it. */
+function cueName(s: string, a: number, e: number, n: number): boolean {
+  if (e < n && byteAt(s, e) === 58) return false;
+  let k = a;
+  while (k < e) {
+    let w = k;
+    while (w < e && byteAt(s, w) !== 32) w++;
+    if (CUE_WORDS[sub(s, k, w).toLowerCase()] === true) return false;
+    k = w + 1;
+  }
+  return true;
+}
+// (forty-ninth pass) what a cue of prose names that is no one: "New hire Onboarding Checklist", "new hire Starter Kit",
+// "the team lead is Not Assigned", "please welcome Kubernetes Operators" (only there: Buddy is a given name)
+const CUE_WORDS = setOf(
+  "onboarding,checklist,orientation,training,guide,handbook,program,buddy,setup,kit,packet,welcome,day,one,assigned," +
+    "owner,operators,operator,not,new,product,starter,laptop,users,user,kubernetes,pack,session,sessions,week,month," +
+    "process,portal,form,forms,tbd,vacant,open,pending,none,docs,notes,survey,tasks,task",
+  ",",
+);
 const FIELD_CONNECTIVES = setOf("and,on,from,at,in,to,for,via,is,was,will,has,with,or", ",");
 
 /**
@@ -1341,9 +1400,7 @@ const NOT_PERSON_WORDS = setOf(
     // (forty-eighth pass: schedules', notifications' and tools' words a copied chat or a ticket puts where a person's
     // name stands)
     "standup,sprint,review,retro,planning,daily,weekly,nightly,meeting,sync,demo,call,window,maintenance,completed," +
-    "reporter,author,unknown,series,app,integration,digest,reminder,enterprise," +
-    // (forty-ninth pass: what a cue of prose names that is no one, "New hire Onboarding Checklist")
-    "onboarding,checklist,orientation,training,guide,handbook,program,buddy",
+    "reporter,author,unknown,series,app,integration,digest,reminder,enterprise",
   ",",
 );
 

@@ -681,24 +681,38 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
 }
 
 /**
- * A secret given in a sentence, s[a, b): 8-128 units with a digit, a lower-case letter and an upper-case one or a
- * symbol other than "-" (Qw7f_LmX2vR9pZ3k); no "/", ":", "." or "@" (a path, an ARN, a host, an address, a version:
- * another reader's), so no word of prose ("rotated", "AES256", "base64-encoded", "stored in ...") is one.
+ * A secret given in a sentence, s[a, b): 8-128 ASCII units (the same length in Node and Lua) with a digit, a
+ * lower-case letter and a symbol other than "-" (Qw7f_LmX2vR9pZ3k), or letters and digits that alternate three times
+ * (x7Kp2mQ9) or twice in 12 units or more (Hunter2Secret, abc12345XYZq); or 16 or more with 4 digits and 4 letters (a hex key, a generated password). No
+ * "/", ":", "." or "@" (a path, an ARN, a host, an address, a version: another reader's), and no compound adjective's
+ * lower-case last part ("PBKDF2-hashed", "Base64-encoded"), so no word of prose ("rotated", "AES256", "Base64URL",
+ * "HmacSHA256", "stored in ...") is one.
  */
 export function proseSecret(s: string, a: number, b: number): boolean {
   if (b - a < 8 || b - a > 128) return false;
-  let digit = false;
+  let digits = 0;
+  let letters = 0;
   let lower = false;
-  let other = false;
+  let symbol = false;
+  let turns = 0;
+  let prev = 0;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
     const f = cls(c);
-    if ((f & C_DIGIT) !== 0) digit = true;
-    else if ((f & C_LOWER) !== 0) lower = true;
-    else if (c === SLASH || c === COLON || c === DOT || c === 64) return false;
-    else if (c !== DASH) other = true;
+    if (c >= 128 || c === SLASH || c === COLON || c === DOT || c === 64) return false;
+    const kind = (f & C_DIGIT) !== 0 ? 1 : (f & (C_LOWER | C_UPPER)) !== 0 ? 2 : 0;
+    if (kind === 1) digits++;
+    else if (kind === 2) letters++;
+    else if (c !== DASH) symbol = true;
+    if ((f & C_LOWER) !== 0) lower = true;
+    if (kind !== 0 && prev !== 0 && kind !== prev) turns++;
+    prev = kind;
   }
-  return digit && lower && other;
+  let t = b;
+  while (t > a && (cls(byteAt(s, t - 1)) & C_LOWER) !== 0) t--;
+  if (b - t >= 3 && t > a && byteAt(s, t - 1) === DASH) return false;
+  if (b - a >= 16 && digits >= 4 && letters >= 4) return true;
+  return digits > 0 && lower && (symbol || turns >= 3 || (turns >= 2 && b - a >= 12));
 }
 
 function hasOpener(s: string, a: number, b: number): boolean {
@@ -1970,13 +1984,14 @@ function commandWord(s: string, k: number, limit: number): boolean {
   } else
     while (k < limit && !endsCommandWord(byteAt(s, k))) {
       // (a quote inside the word goes on to its closing quote, blanks and all, as a shell reads it: -p"S3cret Pw9";
-      // with none on the line the word runs to the line's end)
+      // with none on the line the word ends at its blank, o'reilly: a later quote of that kind has no closer either)
       const u = byteAt(s, k);
       k++;
       if (u === QUOTE || u === APOS) {
+        const from = k;
         while (k < limit && byteAt(s, k) !== u && byteAt(s, k) !== LF) k++;
         if (k < limit && byteAt(s, k) === u) k++;
-        else break;
+        else k = from;
       }
     }
   let b = k;

@@ -1454,13 +1454,15 @@ const CONFIG_SECRETS = [
   "authentication-key ",
   "neighbor ",
   // (forty-ninth pass) a secret given in a sentence after a credential's word: "the new PSK is x", "the password is
-  // now x", "tunnel2 key should be x" (10-15; the value must look random: creds.proseSecret)
-  "PSK is ",
-  "assword is ",
-  " key is ",
-  "oken is ",
-  "ecret is ",
+  // now x", "tunnel2 key should be x" (10-17; the value must look random: creds.proseSecret; after "is" a blank or ":")
+  "PSK is",
+  "assword is",
+  " key is",
+  "oken is",
+  "ecret is",
   " should be ",
+  "psk is",
+  "assphrase is",
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
   "authorization failure message: ",
@@ -5888,34 +5890,43 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // (and the maps of the company's words other APIs return: tags as a map ("Tags": {"team": "x"}: Lambda, EKS, API
   // Gateway), an IoT thing's attributes, a tracked device's PositionProperties, a Pinpoint endpoint's Attributes
   // (lists: {"k": ["v"]}; an SQS queue's or an SNS topic's "Attributes" hold settings, not read))
-  // (and an SES event's mail.tags in an SNS notification's escaped Message, \"tags\":{\"k\":[\"v\"]}: q 7, esc 1)
-  for (let q = 0; q < 8 && name !== undefined; q++) {
-    const esc = q === 7 ? 1 : 0;
+  // (and an SES event's mail.tags in an SNS notification's escaped Message, \"tags\":{\"k\":[\"v\"]}: q 7, esc 1;
+  // escaped twice in an SQS message's Body, \\\"tags\\\": q 8, esc 3)
+  for (let q = 0; q < 9 && name !== undefined; q++) {
+    const esc = q === 7 ? 1 : q === 8 ? 3 : 0;
     const lit =
       q === 7
         ? 'tags\\":'
-        : q === 0
-          ? '"Metadata": {'
-          : q === 1
-            ? 'ncryptionContext":'
-            : q === 2
-              ? '"Tags":'
-              : q === 3
-                ? '"tags":'
-                : q === 4
-                  ? '"attributes":'
-                  : q === 5
-                    ? '"PositionProperties":'
-                    : '"Attributes":';
+        : q === 8
+          ? 'tags\\\\\\":'
+          : q === 0
+            ? '"Metadata": {'
+            : q === 1
+              ? 'ncryptionContext":'
+              : q === 2
+                ? '"Tags":'
+                : q === 3
+                  ? '"tags":'
+                  : q === 4
+                    ? '"attributes":'
+                    : q === 5
+                      ? '"PositionProperties":'
+                      : '"Attributes":';
     p = firstOf(s, lit);
     // (lower-case tags and attributes also name a trace's and a REST API's: Zipkin's, OpenTelemetry's, JSON:API's;
     // read in a text with an AWS signal only)
     // (the words only: the anchors' own matches are no signal to the main pass, which asks after them)
-    if ((q === 3 || q === 4 || q === 7) && p >= 0 && !hasSignal(s, [])) p = -1;
+    if ((q === 3 || q === 4 || q >= 7) && p >= 0 && !hasSignal(s, [])) p = -1;
     while (p >= 0) {
       let a = p + lit.length;
       // (escaped: the key's opening \")
-      if (esc === 1 && (p < 2 || byteAt(s, p - 1) !== QUOTE || byteAt(s, p - 2) !== ch.BACKSLASH)) {
+      if (
+        esc > 0 &&
+        (p < esc + 1 ||
+          byteAt(s, p - 1) !== QUOTE ||
+          byteAt(s, p - 2) !== ch.BACKSLASH ||
+          byteAt(s, p - 1 - esc) !== ch.BACKSLASH)
+      ) {
         p = s.indexOf(lit, a);
         continue;
       }
@@ -5929,7 +5940,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       // "k": "v" members to the closing brace (a nested object or a number ends the read)
       for (let members = 0; members < 32 && a < n; members++) {
         while (a < n && a - p < 4096 && (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === 13)) a++;
-        if (a + esc >= n || byteAt(s, a + esc) !== QUOTE || (esc === 1 && byteAt(s, a) !== ch.BACKSLASH)) break;
+        if (
+          a + esc >= n ||
+          byteAt(s, a + esc) !== QUOTE ||
+          (esc > 0 && (byteAt(s, a) !== ch.BACKSLASH || byteAt(s, a + esc - 1) !== ch.BACKSLASH))
+        )
+          break;
         // (ka the key's first unit, kq its closing quote, ke the end of its text)
         const ka = a + 1 + esc;
         const kq = unitWithin(s, QUOTE, ka, n, 128);
@@ -5940,17 +5956,17 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         const list = byteAt(s, v0) === ch.LBRACKET && byteAt(s, v0 + 1 + esc) === QUOTE;
         if (list) v0++;
         const vs = v0 + 1 + esc;
-        if (byteAt(s, vs - 1) !== QUOTE || (esc === 1 && byteAt(s, v0) !== ch.BACKSLASH) || (q === 6 && !list)) break;
+        if (byteAt(s, vs - 1) !== QUOTE || (esc > 0 && byteAt(s, v0) !== ch.BACKSLASH) || (q === 6 && !list)) break;
         const vq = unitWithin(s, QUOTE, vs, n, 256);
         const b = vq - esc;
-        if (vq < 0 || (esc === 1 && byteAt(s, b) !== ch.BACKSLASH)) break;
+        if (vq < 0 || (esc > 0 && byteAt(s, b) !== ch.BACKSLASH)) break;
         // (AWS's own context keys keep their readers: aws:s3:arn, aws:rds:db-id; a dotted key is a semantic
         // convention's, http.method, host.arch)
         const own =
           (byteAt(s, ka) === 97 && byteAt(s, ka + 1) === 119 && byteAt(s, ka + 3) === COLON) ||
           ((q === 3 || q === 4) && unitWithin(s, DOT, ka, ke, ke - ka) >= 0) ||
           // (and a service's own tags: SES's "ses:operation", "ses:configuration-set")
-          ((q === 3 || q === 7) && unitWithin(s, COLON, ka, ke, ke - ka) >= 0) ||
+          ((q === 3 || q >= 7) && unitWithin(s, COLON, ka, ke, ke - ka) >= 0) ||
           // (Pinpoint's enums in upper case: delivery_type APNS)
           (q === 6 && b - vs <= 16 && runOf(s, vs, b, ch.C_UPPER) === b - vs);
         if (!own && nm.metadataValue(s, vs, b, name) && !idShaped(cfg, s, vs, b)) push(cfg, s, extra, vs, b, name);
@@ -7679,11 +7695,26 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         }
         a = le + 10;
         if ((byteAt(s, a) === 48 || byteAt(s, a) === 55) && byteAt(s, a + 1) === SPACE) a += 2;
-      } else if (w >= 10 && w <= 15) {
-        // (a credential's word before the verb: password, the PSK, tunnel2 key, API key, client secret; then "now")
-        const v = w === 15 ? p : w === 11 ? p + 7 : w === 10 ? p + 3 : p + lit.length - 4;
+      } else if (w >= 10 && w <= 17) {
+        // (a credential's word before the verb: password, the PSK, tunnel2 key, API key, client secret; then "now", a
+        // ":" and blanks: "the password is: x", "the api key is now: x"; an opening quote, parenthesis, "<" or "*")
+        const v = w === 15 ? p : p + lit.length - 3;
         secret = creds.credentialKeyEndingAt(s, v, true, KEY_TOKEN) !== CRED_NONE;
-        if (byteAt(s, a) === 110 && ch.matchesAt(s, a, n, "now ")) a += 4;
+        for (let r = 0; r < 2 && a < n; r++) {
+          if (byteAt(s, a) === COLON) a++;
+          const from = a;
+          while (a < n && a - from < 2 && byteAt(s, a) === SPACE) a++;
+          if (a === from && r === 0 && w !== 15) secret = false;
+          if (r === 0 && byteAt(s, a) === 110 && ch.matchesAt(s, a, n, "now") && a + 3 < n) {
+            if (byteAt(s, a + 3) === SPACE || byteAt(s, a + 3) === COLON) a += 3;
+            else r++;
+          } else r++;
+        }
+        if (
+          a < n &&
+          (byteAt(s, a) === QUOTE || byteAt(s, a) === ch.LPAREN || byteAt(s, a) === 60 || byteAt(s, a) === 42)
+        )
+          a++;
       } else if (w === 7) {
         if (!matchesLowerAt(s, a, n, "code")) {
           p = s.indexOf(lit, a);
@@ -7697,14 +7728,22 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       let e = a;
       // (read whole: an encoded authorization message runs to a thousand units and more; the others' at most 128)
       const most = w === CONFIG_SECRETS.length - 1 ? 16384 : 128;
-      while (e < n && e - a < most && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
+      while (
+        e < n &&
+        e - a < most &&
+        byteAt(s, e) > 32 &&
+        byteAt(s, e) !== QUOTE &&
+        byteAt(s, e) !== 60 &&
+        !(w >= 10 && w <= 17 && (byteAt(s, e) === 62 || byteAt(s, e) === 42))
+      )
+        e++;
       // (a sentence's full stop is no part of it)
       while (e > a + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
       // (a registration code holds a digit: "enter the registration code here" names none)
       if (w === 7) {
         secret = false;
         for (let q = a; q < e && !secret; q++) secret = (cls(byteAt(s, q)) & C_DIGIT) !== 0;
-      } else if (w >= 10 && w <= 15) {
+      } else if (w >= 10 && w <= 17) {
         while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
         secret = secret && creds.proseSecret(s, a, e);
       }

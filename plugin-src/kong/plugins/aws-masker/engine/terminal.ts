@@ -34,7 +34,8 @@ const SYSTEM_UNITS = setOf(
     "amazon-ssm-agent.service multi-user.target default.target " +
     // (the distributions' timers: systemctl list-timers)
     "apt-daily apt-daily-upgrade logrotate fstrim man-db e2scrub_all motd-news certbot dnf-makecache " +
-    "unattended-upgrades update-notifier-download sysstat-collect sysstat-summary",
+    "unattended-upgrades update-notifier-download sysstat-collect sysstat-summary anacron phpsessionclean mlocate " +
+    "plocate-updatedb updatedb raid-check dnf-automatic snapd.snap-repair",
 );
 // processes of the system, a runtime or an agent, as netstat -p, ss -p and lsof print them (comm, cut to 15 or 9
 // units): kept
@@ -423,24 +424,37 @@ function units(s: string, n: number, spans: number[], count: number): number {
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
+      // (past flags before the verb and after it, or an opening quote: a timer's unit only, systemctl --user start
+      // x.timer, systemctl enable --now x.timer, systemctl stop "x.timer"; a service's there is left as it was)
+      let timerOnly = false;
       if (w === 0) {
+        const f = a;
+        a = unitFlags(s, a, n);
+        const g = a;
         let v = a;
         while (v < n && v - a < 12 && (cls(byteAt(s, v)) & ch.C_LOWER) !== 0) v++;
         if (v < n && byteAt(s, v) === 45) while (v < n && v - a < 12 && byteAt(s, v) !== SPACE) v++;
-        a = SYSTEMCTL_VERBS[sub(s, a, v)] === true && v < n && byteAt(s, v) === SPACE ? v + 1 : -1;
+        a = SYSTEMCTL_VERBS[sub(s, a, v)] === true && v < n && byteAt(s, v) === SPACE ? unitFlags(s, v + 1, n) : -1;
+        if (a >= 0 && a < n && (byteAt(s, a) === 34 || byteAt(s, a) === 39)) a++;
+        timerOnly = a >= 0 && (a !== v + 1 || g !== f);
       }
       let e = a;
       if (a >= 0) {
         while (e < n && e - a < 64 && (userUnit(byteAt(s, e)) || byteAt(s, e) === 64)) e++;
         let u = e;
+        // (a timer's unit is no word of prose whatever its name: systemctl stop halyard.timer)
+        let timer = false;
         if (u - a > 8 && sub(s, u - 8, u) === ".service") u -= 8;
-        else if (u - a > 6 && sub(s, u - 6, u) === ".timer") u -= 6;
+        else if (u - a > 6 && sub(s, u - 6, u) === ".timer") {
+          u -= 6;
+          timer = true;
+        }
         const c = e < n ? byteAt(s, e) : LF;
         // (a unit the company named has a "-", "_", "@", "." or digit: systemctl restart bcove-bridge; a word after
         // the verb is prose, "systemctl stop the agent")
         if (
           u - a >= 3 &&
-          ch.runOf(s, a, u, ch.C_LOWER | ch.C_UPPER) < u - a &&
+          (timer || (!timerOnly && ch.runOf(s, a, u, ch.C_LOWER | ch.C_UPPER) < u - a)) &&
           // (or a quote: ssh host 'sudo systemctl stop x.timer')
           (c === SPACE || c === LF || c === 13 || c === 59 || c === 96 || c === 39 || c === 34) &&
           byteAt(s, a) !== 45 &&
@@ -454,6 +468,24 @@ function units(s: string, n: number, spans: number[], count: number): number {
     }
   }
   return count;
+}
+
+/** Past up to three flags and their blanks at a (--user, --now, --no-block, -q): where the next word starts. */
+function unitFlags(s: string, a: number, n: number): number {
+  for (
+    let f = 0;
+    f < 3 &&
+    a + 1 < n &&
+    byteAt(s, a) === 45 &&
+    (byteAt(s, a + 1) === 45 || (cls(byteAt(s, a + 1)) & ch.C_LOWER) !== 0);
+    f++
+  ) {
+    const k = a;
+    while (a < n && a - k < 16 && byteAt(s, a) > 32) a++;
+    if (a >= n || byteAt(s, a) !== SPACE) return k;
+    a++;
+  }
+  return a;
 }
 
 /** True when s[a, e) holds a letter and is no plain word: a digit, "_", "-", "." or a capital after its first unit. */
@@ -1144,7 +1176,7 @@ function slurmQueue(s: string, n: number, spans: number[], count: number): numbe
  */
 function vaultItems(s: string, n: number, spans: number[], count: number): number {
   for (let w = 0; w < 3; w++) {
-    const lit = w === 0 ? "op://" : w === 1 ? "op item " : "1Password ";
+    const lit = w === 0 ? "op://" : w === 1 ? "op item " : "1Password";
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
       let e = p + lit.length;
@@ -1170,38 +1202,54 @@ function vaultItems(s: string, n: number, spans: number[], count: number): numbe
               const q = a < n ? byteAt(s, a) : 10;
               const quoted = q === 34 || q === 39;
               if (quoted) a++;
-              let b = a;
-              while (b < n && b - a < 96 && (quoted ? byteAt(s, b) !== q && byteAt(s, b) !== 10 : byteAt(s, b) > 32))
-                b++;
-              if (quoted && (b >= n || byteAt(s, b) !== q)) break;
+              let b = quotedEnd(s, a, n, q);
+              if (b < 0) break;
               e = quoted ? b + 1 : b;
               if (!quoted && byteAt(s, a) === 45) {
                 const flag = sub(s, a, b);
                 if (OP_VALUE_FLAGS[flag] === true && e < n && byteAt(s, e) === 32) {
-                  const fa = e + 1;
-                  e = fa;
-                  while (e < n && e - fa < 96 && byteAt(s, e) > 32) e++;
-                  if (flag !== "--fields" && flag !== "--format" && codedName(s, fa, e))
-                    count = add(spans, count, fa, e);
+                  // (the flag's value, quoted or a word: its quotes stay, --vault 'bc-network-2'; 1Password's own
+                  // sign-in address stays, --account my.1password.com)
+                  let fa = e + 1;
+                  const fq = fa < n ? byteAt(s, fa) : 10;
+                  if (fq === 34 || fq === 39) fa++;
+                  const fb = quotedEnd(s, fa, n, fq);
+                  if (fb < 0) break;
+                  e = fq === 34 || fq === 39 ? fb + 1 : fb;
+                  const fe = fq === 34 || fq === 39 ? fb : trimmedEnd(s, fa, fb);
+                  if (
+                    flag !== "--fields" &&
+                    flag !== "--format" &&
+                    !ch.matchesAt(s, fa, fe, "my.1password.") &&
+                    codedName(s, fa, fe)
+                  )
+                    count = add(spans, count, fa, fe);
                 }
                 continue;
               }
+              // (a sentence's stop or a command's ";" after the item is no part of it: op item get GitHub.)
+              if (!quoted) b = trimmedEnd(s, a, b);
               if (codedName(s, a, b)) count = add(spans, count, a, b);
               break;
             }
           }
         } else {
-          // (one word between: under, as, item, entry, called, named)
-          const v = e;
-          while (e < n && e - v < 8 && (cls(byteAt(s, e)) & ch.C_LOWER) !== 0) e++;
-          if (e > v && e < n && byteAt(s, e) === 32) e++;
-          else e = v;
-          if (e < n && byteAt(s, e) === 34) {
+          // (a "," and up to two words between: under, as, item, entry, called, named; "in 1Password, under 'x'")
+          if (e < n && byteAt(s, e) === 44) e++;
+          for (let words = 0; words < 3 && e < n && byteAt(s, e) === 32; words++) {
+            const v = e + 1;
+            let k = v;
+            while (k < n && k - v < 8 && (cls(byteAt(s, k)) & ch.C_LOWER) !== 0) k++;
+            e = v;
+            if (words === 2 || k === v || k >= n || byteAt(s, k) !== 32) break;
+            e = k;
+          }
+          const q = e < n ? byteAt(s, e) : 10;
+          if (q === 34 || q === 39) {
             const a = e + 1;
-            let b = a;
-            while (b < n && b - a < 96 && byteAt(s, b) !== 34 && byteAt(s, b) !== 10) b++;
-            if (b < n && byteAt(s, b) === 34 && codedName(s, a, b)) count = add(spans, count, a, b);
-            e = b;
+            const b = quotedEnd(s, a, n, q);
+            if (b >= 0 && codedName(s, a, b)) count = add(spans, count, a, b);
+            e = b >= 0 ? b : a;
           }
         }
       }
@@ -1216,15 +1264,41 @@ function vaultItems(s: string, n: number, spans: number[], count: number): numbe
  */
 function codedName(s: string, a: number, e: number): boolean {
   if (e - a < 3 || !lettered(s, a, e)) return false;
+  // (a documentation's placeholder: op://vault-name/item-name/field-name)
+  if (e - a >= 5 && sub(s, e - 5, e) === "-name") return false;
   for (let k = a; k < e; k++) {
     const c = byteAt(s, k);
-    if ((cls(c) & ch.C_DIGIT) !== 0 || c === 45 || c === 95 || c === 46) return true;
+    if ((cls(c) & ch.C_DIGIT) !== 0 || c === 45 || c === 95 || (c === 46 && k > a && k < e - 1)) return true;
   }
   return false;
 }
-/** A unit of a secret reference's vault or item: no "/", blank, quote, or what ends a word in a shell. */
+/**
+ * The end of a word at a (q a blank) or of a quoted text (q its quote, a past it: the closing quote's index, -1 when
+ * the line has none), at most 96 units.
+ */
+function quotedEnd(s: string, a: number, n: number, q: number): number {
+  const quoted = q === 34 || q === 39;
+  let b = a;
+  while (b < n && b - a < 96 && (quoted ? byteAt(s, b) !== q && byteAt(s, b) !== 10 : byteAt(s, b) > 32)) b++;
+  return quoted && (b >= n || byteAt(s, b) !== q) ? -1 : b;
+}
+/** s[a, b) without a sentence's or a command's trailing ".", ",", ";", ":" or ")". */
+function trimmedEnd(s: string, a: number, b: number): number {
+  while (b > a) {
+    const c = byteAt(s, b - 1);
+    if (c !== 46 && c !== 44 && c !== 59 && c !== 58 && c !== 41) break;
+    b--;
+  }
+  return b;
+}
+/**
+ * A unit of a secret reference's vault or item: no "/", blank, quote, or what ends a word in a shell; ASCII (a bound
+ * in units cuts a name beyond ASCII differently in Node and Lua).
+ */
 function vaultUnit(c: number): boolean {
-  return c > 32 && c !== 47 && c !== 34 && c !== 39 && c !== 96 && c !== 59 && c !== 124 && c !== 41 && c !== 62;
+  return (
+    c > 32 && c < 128 && c !== 47 && c !== 34 && c !== 39 && c !== 96 && c !== 59 && c !== 124 && c !== 41 && c !== 62
+  );
 }
 const OP_VERBS = setOf("get edit delete share move");
 const OP_VALUE_FLAGS = setOf("--vault --account --fields --format");
