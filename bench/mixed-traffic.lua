@@ -10,13 +10,11 @@ local hmac = require "hmac"
 
 local mode = arg[1] or "plugin"
 if mode == "plugin" then
-  jit.opt.start(unpack((function()
-    local params = {}
-    for p in require("kong.plugins.aws-masker.plugin.luajit").ENGINE_JIT_PARAMS:gmatch("%S+") do
-      params[#params + 1] = p
-    end
-    return params
-  end)()))
+  local params = {}
+  for p in require("kong.plugins.aws-masker.plugin.luajit").ENGINE_JIT_PARAMS:gmatch("%S+") do
+    params[#params + 1] = p
+  end
+  jit.opt.start(unpack(params))
 end
 local ROUNDS = tonumber(os.getenv("MIXED_ROUNDS") or "12")
 

@@ -560,10 +560,10 @@ for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k
 
 /**
  * Which of the RARE units a string holds, and which trigrams (markUnits: one pass, one OR and one store per unit), for
- * the scanner's anchors: an anchor holding a rare unit or a trigram the string lacks is not searched for. About 45
- * anchors per string: a plain search each is a call and a pass over the string. The rare units alone let every anchor
- * of common letters through in a long string ("metrics", "found": an 8 KB request searched ~470 anchors, 71 times its
- * size); its trigrams let through ~1 in 10.
+ * the scanner's anchors: an anchor holding a rare unit or a trigram the string lacks is not searched for. About 570
+ * anchors are asked about per long string: a plain search each would be a call and a pass over the string. The rare
+ * units alone let every anchor of common letters through in a long string ("metrics", "found": an 8 KB request
+ * searched ~470 anchors, 71 times its size); its trigrams let through ~1 in 50 (73 of 3,961 questions).
  */
 // (30 at most: bit 29 is the highest a small integer holds in V8; "F" is left out, FQoG/FwoG also hold "Q" and "G")
 const RARE = "/:%$[(_=\n.- 3ABDEGIJMNPQSVZkwz";
