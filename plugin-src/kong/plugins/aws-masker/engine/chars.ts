@@ -563,13 +563,18 @@ for (let k = 0; k < COMMON_UNITS.length; k++) UNIT_RARITY[byteAt(COMMON_UNITS, k
  * the scanner's anchors: an anchor holding a rare unit or a trigram the string lacks is not searched for. About 570
  * anchors are asked about per long string: a plain search each would be a call and a pass over the string. The rare
  * units alone let every anchor of common letters through in a long string ("metrics", "found": an 8 KB request
- * searched ~470 anchors, 71 times its size); its trigrams let through ~1 in 50 (73 of 3,961 questions).
+ * searched ~470 anchors, 71 times its size); its trigrams let through ~1 in 50 (75 of 4,150 questions).
  */
 // (30 at most: bit 29 is the highest a small integer holds in V8; "F" is left out, FQoG/FwoG also hold "Q" and "G")
 const RARE = "/:%$[(_=\n.- 3ABDEGIJMNPQSVZkwz";
 const RARE_BIT: number[] = [];
 for (let c = 0; c < 256; c++) RARE_BIT.push(0);
-for (let k = 0; k < RARE.length; k++) RARE_BIT[byteAt(RARE, k)] = 2 ** k;
+/** a rare unit's index in RARE (its bit's), the group of the anchors it is the rarest unit of */
+const RARE_INDEX: number[] = [];
+for (let k = 0; k < RARE.length; k++) {
+  RARE_BIT[byteAt(RARE, k)] = 2 ** k;
+  RARE_INDEX[byteAt(RARE, k)] = k;
+}
 /** the last marked string's rare units, and the stamp its trigram slots hold */
 const PRESENT = { bits: 0, stamp: 0 };
 // Trigram slots (a Bloom filter with one hash: a slot shared by two trigrams lets an anchor through, never stops one).
@@ -650,11 +655,13 @@ export function markUnits(s: string, n: number): void {
 function anchorId(lit: string): number {
   let need = 0;
   let group = RARE.length;
+  let rank = -1;
   for (let k = 0; k < lit.length; k++) {
     const c = unitAt(lit, k);
     need |= RARE_BIT[c];
-    if (RARE_BIT[c] !== 0 && (group === RARE.length || UNIT_RARITY[c] > UNIT_RARITY[byteAt(RARE, group)])) {
-      group = RARE.indexOf(String.fromCharCode(c));
+    if (RARE_BIT[c] !== 0 && UNIT_RARITY[c] > rank) {
+      rank = UNIT_RARITY[c];
+      group = RARE_INDEX[c];
     }
   }
   const m = lit.length - 3;

@@ -2080,6 +2080,7 @@ export function valueAfter(
   } else if (flag && k > j) {
     sep = true;
   }
+  // (a separator added above goes into keySeparatorFollows too: matchKeyValue asks it before a key's signal search)
   if (!sep) return false;
   // one blank read inline, the loop entered after two only: a root trace at a loop that most calls leave after one
   // round aborts ("leaving loop in root trace") until LuaJIT blacklists the loop
