@@ -7196,3 +7196,23 @@ describe("fresh material, forty-ninth pass: review of the prose rules", () => {
       expect(out).not.toContain(v);
   });
 });
+
+describe("fresh material, fiftieth pass: closers after a credential value", () => {
+  it("a null or true under a credential key before two closing braces stays, and the JSON keeps its braces", () => {
+    for (const text of [
+      '{"data":{"access_key":"AKIAIOSFODNN7EXAMPLE","security_token":null}}',
+      '{"x":{"password":true}}',
+      "aws: {secret_key: null}]}",
+    ]) {
+      const out = mask(text);
+      expect(out.endsWith(text.slice(text.lastIndexOf(":")))).toBe(true);
+    }
+  });
+  it("a secret before closers is masked without them (every closer it does not open stays)", () => {
+    const out = mask("aws: {db: {password: Qw7f_LmX2vR9}}\naws: [token=h7Kp2mQ9x4Zr]}");
+    expect(out).not.toContain("Qw7f_LmX2vR9");
+    expect(out).not.toContain("h7Kp2mQ9x4Zr");
+    expect(out).toMatch(/CREDENTIAL_[a-z0-9]+\}\}\n/);
+    expect(out).toMatch(/CREDENTIAL_[a-z0-9]+\]\}$/);
+  });
+});

@@ -51,6 +51,7 @@ const LPAREN = ch.LPAREN;
 const RPAREN = ch.RPAREN;
 const STAR = ch.STAR;
 const BACKTICK = ch.BACKTICK;
+const LBRACKET = ch.LBRACKET;
 const RBRACKET = ch.RBRACKET;
 const LOWER_W = 119;
 const LOWER_V = 118;
@@ -664,12 +665,30 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
       if (c === COMMA || c === SEMI || (c === RBRACE && b - 1 === a + 0)) b--;
       else break;
     }
-    if (
-      b > a &&
-      (byteAt(s, b - 1) === RBRACE || byteAt(s, b - 1) === RBRACKET || byteAt(s, b - 1) === RPAREN) &&
-      !hasOpener(s, a, b - 1)
-    )
-      b--;
+    // closers the value does not open close what opened before it: `{"x":{"password":null}}` reads `null`, not
+    // `null}` (which looks like a secret, and masking it took a brace out of the JSON)
+    if (b > a && (byteAt(s, b - 1) === RBRACE || byteAt(s, b - 1) === RBRACKET || byteAt(s, b - 1) === RPAREN)) {
+      let braces = 0;
+      let brackets = 0;
+      let parens = 0;
+      for (let k = a; k < b; k++) {
+        const c = byteAt(s, k);
+        if (c === LBRACE) braces++;
+        else if (c === RBRACE) braces--;
+        else if (c === LBRACKET) brackets++;
+        else if (c === RBRACKET) brackets--;
+        else if (c === LPAREN) parens++;
+        else if (c === RPAREN) parens--;
+      }
+      while (b > a) {
+        const c = byteAt(s, b - 1);
+        if (c === RBRACE && braces < 0) braces++;
+        else if (c === RBRACKET && brackets < 0) brackets++;
+        else if (c === RPAREN && parens < 0) parens++;
+        else break;
+        b--;
+      }
+    }
   }
   if (b <= a) return false;
   // a nested mapping's first key (credentials:\n  access-key: ...), not a value
@@ -713,13 +732,6 @@ export function proseSecret(s: string, a: number, b: number): boolean {
   if (b - t >= 3 && t > a && byteAt(s, t - 1) === DASH) return false;
   if (b - a >= 16 && digits >= 4 && letters >= 4) return true;
   return digits > 0 && lower && (symbol || turns >= 3 || (turns >= 2 && b - a >= 12));
-}
-
-function hasOpener(s: string, a: number, b: number): boolean {
-  const close = byteAt(s, b);
-  const open = close === RBRACE ? LBRACE : close === RPAREN ? LPAREN : 91;
-  for (let k = a; k < b; k++) if (byteAt(s, k) === open) return true;
-  return false;
 }
 
 /** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
