@@ -27,5 +27,7 @@ echo "== detection corpus is current"
 npx tsx spec/fixtures/corpus/generate.ts --check
 echo "== detection scorer"
 npx tsx scripts/score-detection.ts
+echo "== held-out probes, per format family"
+npx tsx scripts/score-probes.ts
 echo "== generated docs are current"
 npx tsx scripts/gen-identifiers-doc.ts --check
