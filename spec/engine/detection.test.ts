@@ -7216,3 +7216,81 @@ describe("fresh material, fiftieth pass: closers after a credential value", () =
     expect(out).toMatch(/CREDENTIAL_[a-z0-9]+\]\}$/);
   });
 });
+
+describe("fresh material, fiftieth pass: code spans and Jira monospace beside nouns, hosts in lists, review lines", () => {
+  it("a kebab name in a code span before its noun, a part of two letters too (the `ci-deployer` role)", () => {
+    const out = mask("aws: add the `ci-deployer` role from acct 613497684716 to the allow list");
+    expect(out).not.toContain("ci-deployer");
+    expect(out).toContain("` role from acct");
+  });
+  it("a code span in parentheses after its noun (Maria's role (`maria-breakglass`))", () => {
+    const out = mask("aws: - Maria's role (`maria-breakglass`) still has AdministratorAccess attached");
+    expect(out).not.toContain("maria-breakglass");
+    expect(out).toContain("AdministratorAccess");
+  });
+  it("a name in a code span or Jira monospace after registry and connection", () => {
+    const out = mask(
+      "aws: The schema lives in the registry `brindle-schemas`. Only consumer was the Looker connection " +
+        "{{looker-tidewater-ro}}, which moved.",
+    );
+    expect(out).not.toContain("brindle-schemas");
+    expect(out).not.toContain("looker-tidewater-ro");
+  });
+  it("a Lambda layer in Jira monospace with its version (the version stays)", () => {
+    const out = mask("aws: {{pick-optimizer-prod}} needs the layer {{brindle-ortools-layer:14}}; don't bump it");
+    expect(out).not.toContain("brindle-ortools-layer");
+    expect(out).toContain(":14}}");
+  });
+  it("Jira monospace alone read as a code span: a schema's table in snake_case, an IAM role's kebab name", () => {
+    const out = mask(
+      "aws: unload the {{fin_mart.gl_postings}} and {{fin_mart.ar_aging}} tables to s3://bc-archive/x; " +
+        "it reads `raw_loyalty.points_events` now; bump the `glue-etl-role` quota",
+    );
+    for (const v of ["fin_mart", "ar_aging", "raw_loyalty", "glue-etl-role"]) expect(out).not.toContain(v);
+  });
+  it("a host before its private address in Jira monospace, after on, and a list item's host before its instance", () => {
+    const out = mask(
+      "# remove the SG rule that lets {{tableau-gw01}} (10.40.12.19) in on 5439\n" +
+        "yep, cron on jenkins-old (10.4.7.21). killing it\n" +
+        "- edge-haproxy-1 — i-a496d543f764f602d, 10.50.1.11\n",
+    );
+    for (const v of ["tableau-gw01", "jenkins-old", "edge-haproxy-1"]) expect(out).not.toContain(v);
+  });
+  it("a person after a review line's date and in a stand-up's bold heading", () => {
+    const out = mask(
+      "Owner: Platform Security (#plat-sec) · Last reviewed: 2024-01-19 by Lukas Weber\n\n**Ana (Ana Ferreira)**\n- y: ok\n",
+    );
+    expect(out).not.toContain("Lukas Weber");
+    expect(out).not.toContain("Ferreira");
+    expect(out).toContain("Platform Security");
+  });
+  it("code spans of settings, files, flags, regions, commands and public names stay", () => {
+    const kept =
+      "aws: set `max_connections` and `read-only` in `package.json` with `--force` in `us-east-1`, run `npm install`; " +
+      "the `cross-account` role, the `service-linked` role, {{pg_catalog.pg_class}}, `information_schema.columns`, " +
+      "`create-service-linked-role`, {{utf-8}}, the registry `npm`, the layer {{dense}}, the `assume-role` call; " +
+      "- item — i-a496d543f764f602d, 10.50.1.11\nRun on docker (10.1.1.1); **Notes (see below)**\n";
+    const out = mask(kept);
+    for (const v of [
+      "max_connections",
+      "read-only",
+      "package.json",
+      "--force",
+      "us-east-1",
+      "npm install",
+      "cross-account",
+      "service-linked",
+      "pg_catalog.pg_class",
+      "information_schema.columns",
+      "create-service-linked-role",
+      "utf-8",
+      "`npm`",
+      "{{dense}}",
+      "assume-role",
+      "- item —",
+      "docker (",
+      "**Notes (see below)**",
+    ])
+      expect(out).toContain(v);
+  });
+});

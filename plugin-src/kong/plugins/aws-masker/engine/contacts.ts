@@ -367,6 +367,7 @@ function directoryNames(s: string, n: number, count: number): number {
   count = personNames(s, n, count);
   count = chatSpeakers(s, n, count);
   count = ticketMentions(s, n, count);
+  count = reviewedByDate(s, n, count);
   count = derivedNames(s, n, count);
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "DC=" : "dc=";
@@ -1243,6 +1244,63 @@ function ticketMentions(s: string, n: number, count: number): number {
         count = span(count, a, q, HOST_PERSON);
       q = ch.indexFrom(s, lit, q + lit.length);
     }
+  }
+  // (fiftieth pass) a stand-up's bold heading of a person, the short name and then the full one alone on its line,
+  // "**Ana (Ana Ferreira)**"
+  let q = ch.firstOf(s, ")**");
+  while (q >= 0) {
+    let a = q;
+    while (a > 0 && q - a < 80 && byteAt(s, a - 1) !== 40 && byteAt(s, a - 1) !== 10) a--;
+    let h = a - 2;
+    while (h > 0 && a - 2 - h < 24 && ((cls(byteAt(s, h - 1)) & (C_LOWER | C_UPPER)) !== 0 || byteAt(s, h - 1) >= 128))
+      h--;
+    if (
+      a >= 6 &&
+      byteAt(s, a - 1) === 40 &&
+      byteAt(s, a - 2) === 32 &&
+      h >= 2 &&
+      h < a - 3 &&
+      byteAt(s, h - 1) === 42 &&
+      byteAt(s, h - 2) === 42 &&
+      (h === 2 || byteAt(s, h - 3) === 10) &&
+      (q + 3 >= n || byteAt(s, q + 3) === 10 || byteAt(s, q + 3) === 13) &&
+      personName(s, a, n) === q
+    )
+      count = span(count, a, q, HOST_PERSON);
+    q = ch.indexFrom(s, ")**", q + 3);
+  }
+  return count;
+}
+
+/**
+ * A document's review line with its date (fiftieth pass): "Last reviewed: 2024-01-19 by Lukas Weber", "reviewed
+ * 2024-01-19 by x" (a runbook's or a wiki page's footer; the date ISO's or written with "/" or "."): the person after it.
+ */
+function reviewedByDate(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, "eviewed");
+  while (p >= 0) {
+    let a = p + 7;
+    if (a < n && byteAt(s, a) === 58) a++;
+    const d = a + 1;
+    let e = d;
+    while (
+      e < n &&
+      e - d < 12 &&
+      ((cls(byteAt(s, e)) & C_DIGIT) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 47 || byteAt(s, e) === 46)
+    )
+      e++;
+    if (
+      byteAt(s, a) === 32 &&
+      e - d >= 8 &&
+      p >= 1 &&
+      (byteAt(s, p - 1) === 114 || byteAt(s, p - 1) === 82) &&
+      ch.matchesAt(s, e, n, " by ") &&
+      e + 4 < n
+    ) {
+      const b = personName(s, e + 4, n);
+      if (b > 0) count = span(count, e + 4, b, HOST_PERSON);
+    }
+    p = ch.indexFrom(s, "eviewed", p + 7);
   }
   return count;
 }

@@ -3710,6 +3710,102 @@ const API_VERBS = [
   "Stop",
 ];
 
+/**
+ * A list item's host before its instance's id and address ("- edge-haproxy-1 — i-0a1b2c3d4e5f60718, 10.50.1.11", a
+ * design doc's inventory): c is the "," after the id; the host's end (the blank before the dash) or -1. The dash may be
+ * "-", "–" or "—" (one unit in JS, three bytes in Lua: any 1-3 units of class C_HIGH or "-").
+ */
+export function hostBeforeInstance(s: string, c: number): number {
+  let k = c;
+  while (k > 0 && c - k < 17 && (cls(byteAt(s, k - 1)) & ch.C_HEX) !== 0) k--;
+  if ((c - k !== 8 && c - k !== 17) || k < 6 || byteAt(s, k - 1) !== 45 || byteAt(s, k - 2) !== 105) return -1;
+  k -= 2;
+  if (byteAt(s, k - 1) !== 32) return -1;
+  let d = k - 1;
+  while (d > 0 && k - 1 - d < 3 && (byteAt(s, d - 1) === 45 || (cls(byteAt(s, d - 1)) & ch.C_HIGH) !== 0)) d--;
+  return d < k - 1 && d > 1 && byteAt(s, d - 1) === 32 ? d - 1 : -1;
+}
+
+/** True when the host at h opens a Markdown list item ("- x", "* x", indented or not). */
+export function listItemStart(s: string, h: number): boolean {
+  if (h < 2 || byteAt(s, h - 1) !== 32 || (byteAt(s, h - 2) !== 45 && byteAt(s, h - 2) !== 42)) return false;
+  let k = h - 2;
+  while (k > 0 && h - k < 12 && byteAt(s, k - 1) === 32) k--;
+  return k === 0 || byteAt(s, k - 1) === 10;
+}
+
+/** Where a name closing at e ends inside a code span or Jira's monospace ("`x`", "{{x}}"): e - 1, e - 2, or e. */
+export function spanClose(s: string, e: number): number {
+  if (e > 1 && byteAt(s, e - 1) === 96) return e - 1;
+  if (e > 2 && byteAt(s, e - 1) === 125 && byteAt(s, e - 2) === 125) return e - 2;
+  return e;
+}
+
+/** True when s[a, b) is opened as spanClose closed it (the "`" or "{{" before a, the "`" or "}}" at b). */
+export function spanOpens(s: string, a: number, b: number): boolean {
+  const c = byteAt(s, b);
+  if (c === 96) return a > 0 && byteAt(s, a - 1) === 96;
+  return c === 125 && a > 1 && byteAt(s, a - 1) === 123 && byteAt(s, a - 2) === 123;
+}
+
+/** The end of a version ":<digits>" at e (a Lambda layer's "x:14"), or e. */
+export function versionAfter(s: string, e: number, n: number): number {
+  if (e + 1 >= n || byteAt(s, e) !== 58) return e;
+  let d = e + 1;
+  while (d < n && d - e < 8 && (cls(byteAt(s, d)) & C_DIGIT) !== 0) d++;
+  return d > e + 1 ? d : e;
+}
+
+/**
+ * True when the code span or Jira monospace opening at p follows a noun that only names a resource before one (the
+ * prose automaton has no room for them): "the registry `brindle-schemas`" (EventBridge's schema registry), "the
+ * Looker connection {{looker-tidewater-ro}}" (a BI tool's or Glue's connection).
+ */
+export function spanNounBefore(s: string, p: number): boolean {
+  if (p < 9 || byteAt(s, p - 1) !== 32) return false;
+  const c = byteAt(s, p - 2);
+  if (c === 121) return ch.matchesLowerAt(s, p - 9, p - 1, "registry") && (cls(byteAt(s, p - 10)) & C_ALNUM) === 0;
+  if (c === 110 && p >= 12)
+    return ch.matchesLowerAt(s, p - 11, p - 1, "connection") && (cls(byteAt(s, p - 12)) & C_ALNUM) === 0;
+  return false;
+}
+
+/**
+ * True when the code span's s[a, b) is a database's schema and table in snake_case (`fin_mart.gl_postings`,
+ * `raw_loyalty.points_events`: both parts with a "_"), not PostgreSQL's catalogs (`pg_catalog.pg_class`,
+ * `information_schema.x`).
+ */
+export function snakeTable(s: string, a: number, b: number): boolean {
+  let dot = -1;
+  let before = false;
+  let after = false;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c === 46) {
+      if (dot >= 0) return false;
+      dot = k;
+    } else if (c === 95) {
+      if (dot < 0) before = true;
+      else after = true;
+    }
+  }
+  return (
+    before &&
+    after &&
+    dot > a + 2 &&
+    !(byteAt(s, a) === 112 && byteAt(s, a + 1) === 103 && byteAt(s, a + 2) === 95) &&
+    !ch.matchesAt(s, a, dot, "information_schema")
+  );
+}
+
+/** True when the kebab token s[a, b) of a code span ends in "-role" and opens with no verb (`glue-etl-role`). */
+export function roleSpan(s: string, a: number, b: number): boolean {
+  if (b - a < 8 || !ch.matchesAt(s, b - 5, b, "-role")) return false;
+  let d = a;
+  while (d < b && byteAt(s, d) !== 45) d++;
+  return d < b - 5 && !notNameHead(s, a, d) && ADJECTIVE_HEADS[sub(s, a, d)] !== true;
+}
+
 /** True when s[a, b) is a network interface's name (docker0, wlan0, tun0, br-lan, virbr0, veth1a2b, cni0). */
 export function interfaceName(s: string, a: number, b: number): boolean {
   for (const p of INTERFACE_HEADS) {
@@ -4257,7 +4353,12 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   // a WAF web ACL, an Identity Center permission set, a Lambda layer (not software's or a model's: the anti-corruption
   // layer, Keras' layer dense-1)
   if (acl) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "web");
-  if (layer) return w === 6 && ch.matchesLowerAt(s, k, a - 1, "lambda");
+  // (or a layer in Jira's monospace with its version, "the layer {{x-layer:14}}": Lambda's layer:version)
+  if (layer)
+    return (
+      (w === 6 && ch.matchesLowerAt(s, k, a - 1, "lambda")) ||
+      (b + 2 < s.length && byteAt(s, b) === 32 && byteAt(s, b + 1) === 123 && byteAt(s, b + 2) === 123)
+    );
   if (set) return w === 10 && ch.matchesLowerAt(s, k, a - 1, "permission");
   if (pair) return w === 3 && ch.matchesLowerAt(s, k, a - 1, "key");
   if (base) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "knowledge");

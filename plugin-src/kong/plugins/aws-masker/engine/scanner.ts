@@ -1665,6 +1665,8 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   // (in bold: Markdown's **x**, Jira's *x*; the closing "*" is checked as a quote's)
   if (v + 1 < n && byteAt(s, v) === 42 && byteAt(s, v + 1) === 42) v++;
+  // (a code span in parentheses: "Maria's role (`maria-breakglass`)", read as the code span)
+  if (v + 1 < n && byteAt(s, v) === ch.LPAREN && byteAt(s, v + 1) === 96) v++;
   // (in Jira's and Confluence's monospace: the secret {{prod/x/db}}, VPC {{orders-prod-vpc}})
   const braces = v + 1 < n && byteAt(s, v) === 123 && byteAt(s, v + 1) === 123;
   if (braces) v++;
@@ -1734,7 +1736,14 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   }
   while (e > a && byteAt(s, e - 1) === DOT) e--;
   if (e < n && (cls(byteAt(s, e)) & (C_UPPER | ch.C_HIGH)) !== 0) return 0;
-  if (quoted && (e >= n || byteAt(s, e) !== (open === ch.LPAREN ? ch.RPAREN : open === 123 ? 125 : open))) return 0;
+  // (a layer's version before the closing "}}" or "`" stays: the layer {{brindle-ortools-layer:14}})
+  if (
+    quoted &&
+    (e >= n ||
+      byteAt(s, open === 123 || open === 96 ? nm.versionAfter(s, e, n) : e) !==
+        (open === ch.LPAREN ? ch.RPAREN : open === 123 ? 125 : open))
+  )
+    return 0;
   if (open === ch.LPAREN && dashes === 0 && digits === 0) return 0;
   // (an EC2 host's private DNS name, "the host ip-10-8-0-12", is its own kind's)
   if (byteAt(s, a) === 105 && byteAt(s, a + 1) === 112 && byteAt(s, a + 2) === DASH && digits > 0) return 0;
@@ -1865,7 +1874,8 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
   // one dash and no digit: a compound adjective unless both parts look like a name's ("cross-account role",
   // "service-linked role", "auto-scaling group" stay; "settlements-ledger table" is a name)
   const compound = dashes === 1 && digits === 0;
-  if (compound && (dash - i < 3 || e - dash - 1 < 3)) return 0;
+  // (in a code span, a part of two letters too: "the `ci-deployer` role", as after the noun)
+  if (compound && span === 0 && (dash - i < 3 || e - dash - 1 < 3)) return 0;
   // the noun, right after the name or after one qualifier ("x RDS instance", "x replication group")
   let a = e + span + 1;
   for (let w = 0; w < 2; w++) {
@@ -1883,7 +1893,7 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
         if (kind !== undefined && KEY_TOKEN.start === a && cfg.on[kind.id] === true && nm.qualifiedNoun(s, a, b)) {
           // (after a service's name, a compound's -ed / -ing word may end a name: "the ember-shipping Kinesis stream";
           // "the long-running ECS task" stays by its first part)
-          const parts = w > 0 ? !nm.adjectiveParts(s, i, dash, e) : nm.nameParts(s, i, dash, e);
+          const parts = w > 0 || span > 0 ? !nm.adjectiveParts(s, i, dash, e) : nm.nameParts(s, i, dash, e);
           if ((compound && (!parts || nm.plainNoun(s, a, len))) || (dots > 0 && kind.family !== "s3-bucket")) return 0;
           if (isRegionLabel(s, i, e) || !plausibleName(s, i, e, kind)) return 0;
           return proseName(cfg, s, out, i, e, kind);
@@ -2812,16 +2822,22 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     // (or the two in one pair of parentheses, "the old primary (pg-orders-01, 10.30.4.11)", "(metabase01, 10.30.7.40)":
     // a dash or a digit is enough there)
     const pair = i >= 6 && byteAt(s, i - 1) === SPACE && byteAt(s, i - 2) === ch.COMMA;
+    // (fiftieth pass: a list's item "edge-haproxy-1 — i-0a1b..., 10.50.1.11", the host before a dash and its
+    // instance's id; the host in a code span or Jira's monospace, "{{tableau-gw01}} (10.40.12.19)"; a host without a
+    // digit after "on", "cron on jenkins-old (10.4.7.21)")
+    const item = pair ? nm.hostBeforeInstance(s, i - 2) : -1;
     if (
       i >= 6 &&
-      (pair || (byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE)) &&
-      e < n &&
-      byteAt(s, e) === ch.RPAREN
+      (item > 0 ||
+        (pair
+          ? e < n && byteAt(s, e) === ch.RPAREN
+          : byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE && e < n && byteAt(s, e) === ch.RPAREN))
     ) {
-      let h = i - 2;
+      const he = item > 0 ? item : nm.spanClose(s, i - 2);
+      let h = he;
       let dash = false;
       let digit = false;
-      while (h > 0 && i - 2 - h < 63) {
+      while (h > 0 && he - h < 63) {
         const c = byteAt(s, h - 1);
         if (c === DASH) dash = true;
         else if ((cls(c) & C_DIGIT) !== 0) digit = true;
@@ -2829,20 +2845,25 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
         h--;
       }
       const name = cfg.byId["resource-name"];
+      const spanned = he < i - 2 && nm.spanOpens(s, h, he);
       if (
-        (pair
-          ? (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN && !nm.interfaceName(s, h, i - 2)
-          : dash && digit) &&
-        i - 2 - h >= 4 &&
-        (h === 0 || !nm.isNameUnit(byteAt(s, h - 1))) &&
+        (item > 0
+          ? dash && nm.listItemStart(s, h)
+          : pair
+            ? (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN && !nm.interfaceName(s, h, he)
+            : dash && (digit || spanned || (h >= 3 && matchesLowerAt(s, h - 3, h, "on ")))) &&
+        (item > 0 || he === i - 2 || spanned) &&
+        he - h >= 4 &&
+        (h === 0 || spanned || !nm.isNameUnit(byteAt(s, h - 1))) &&
         (cls(byteAt(s, h)) & C_LOWER) !== 0 &&
         (h === 0 || (cls(byteAt(s, h - 1)) & ch.C_UPPER) === 0) &&
-        (out.length === 0 || out[out.length - 1].e <= h) &&
-        !idShaped(cfg, s, h, i - 2) &&
+        (item > 0 || out.length === 0 || out[out.length - 1].e <= h) &&
+        !idShaped(cfg, s, h, he) &&
         name !== undefined &&
-        plausibleName(s, h, i - 2, name)
+        plausibleName(s, h, he, name)
       )
-        push(cfg, s, out, h, i - 2, name);
+        // (the item's host before its instance's id, already found: merged in order with the names kept aside)
+        push(cfg, s, item > 0 ? cfg.signalValues : out, h, he, name);
     }
     push(cfg, s, out, i, e, cfg.byFamily["ipv4-private"]);
     return e;
@@ -8009,43 +8030,56 @@ const ERROR_NAMES = {
  */
 function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
-  let p = kind !== undefined && ENCODED.depth === 0 ? firstOf(s, "`") : -1;
-  while (p >= 0) {
-    const a = p + 1;
-    let e = a;
-    let dashes = 0;
-    let snakes = 0;
-    let digits = 0;
-    let letter = false; // a part of one letter (-q, -a)
-    while (e < n && e - a < 64) {
-      const c = byteAt(s, e);
-      if (c === DASH || c === UNDERSCORE) {
-        if (e >= a + 2 && (byteAt(s, e - 2) === DASH || byteAt(s, e - 2) === UNDERSCORE)) letter = true;
-        if (c === DASH) dashes++;
-        else snakes++;
-      } else if ((cls(c) & C_DIGIT) !== 0) digits++;
-      else if ((cls(c) & C_LOWER) === 0) break;
-      e++;
+  // (a Markdown code span, then Jira's and Confluence's monospace {{x}}: fiftieth pass)
+  for (let q = 0; q < 2; q++) {
+    const mark = q === 0 ? "`" : "{{";
+    let p = kind !== undefined && ENCODED.depth === 0 ? firstOf(s, mark) : -1;
+    while (p >= 0) {
+      const a = p + mark.length;
+      let e = a;
+      let dashes = 0;
+      let snakes = 0;
+      let digits = 0;
+      let dots = 0; // a schema's and a table's name (fiftieth pass)
+      let letter = false; // a part of one letter (-q, -a)
+      while (e < n && e - a < 64) {
+        const c = byteAt(s, e);
+        if (c === DASH || c === UNDERSCORE) {
+          if (e >= a + 2 && (byteAt(s, e - 2) === DASH || byteAt(s, e - 2) === UNDERSCORE)) letter = true;
+          if (c === DASH) dashes++;
+          else snakes++;
+        } else if ((cls(c) & C_DIGIT) !== 0) digits++;
+        else if (c === DOT) dots++;
+        else if ((cls(c) & C_LOWER) === 0) break;
+        e++;
+      }
+      if (e >= a + 2 && e < n && (byteAt(s, e - 2) === DASH || byteAt(s, e - 2) === UNDERSCORE)) letter = true;
+      if (
+        e + q < n &&
+        byteAt(s, e) === (q === 0 ? 96 : 125) &&
+        (q === 0 || byteAt(s, e + 1) === 125) &&
+        (dots === 0
+          ? (dashes >= 2 && snakes === 0 && (letter || (digits > 0 && nm.mixedPart(s, a, e)))) ||
+            (dashes + snakes > 0 && nm.markedParts(s, a, e)) ||
+            // (after S3, a bucket: S3 `x-y`)
+            (dashes > 0 && snakes === 0 && p > 2 && byteAt(s, p - 1) === SPACE && nm.serviceWordBefore(s, p - 1)) ||
+            // (fiftieth pass: after a noun the prose automaton has no room for, "the registry `x-y`", "the Looker
+            // connection {{x-y-ro}}"; an IAM role's kebab name, `glue-etl-role`)
+            (dashes > 0 && snakes === 0 && nm.spanNounBefore(s, p)) ||
+            (dashes >= 2 && snakes === 0 && nm.roleSpan(s, a, e))
+          : dashes === 0 && nm.snakeTable(s, a, e)) &&
+        (cls(byteAt(s, a)) & C_LOWER) !== 0 &&
+        (cls(byteAt(s, e - 1)) & (C_LOWER | C_DIGIT)) !== 0 &&
+        (p === 0 || byteAt(s, p - 1) !== (q === 0 ? 96 : 123)) &&
+        // (AWS's own packages and agents: aws-sdk-js-v3, amazon-vpc-cni-k8s)
+        !(byteAt(s, a) === 97 && (ch.matchesAt(s, a, e, "aws-") || ch.matchesAt(s, a, e, "amazon-"))) &&
+        !isRegionLabel(s, a, e) &&
+        !idShaped(cfg, s, a, e) &&
+        plausibleName(s, a, e, kind as Kind)
+      )
+        push(cfg, s, cfg.signalValues, a, e, kind);
+      p = s.indexOf(mark, e > a ? e + 1 : a);
     }
-    if (e >= a + 2 && e < n && (byteAt(s, e - 2) === DASH || byteAt(s, e - 2) === UNDERSCORE)) letter = true;
-    if (
-      e < n &&
-      byteAt(s, e) === 96 &&
-      ((dashes >= 2 && snakes === 0 && (letter || (digits > 0 && nm.mixedPart(s, a, e)))) ||
-        (dashes + snakes > 0 && nm.markedParts(s, a, e)) ||
-        // (after S3, a bucket: S3 `x-y`)
-        (dashes > 0 && snakes === 0 && p > 2 && byteAt(s, p - 1) === SPACE && nm.serviceWordBefore(s, p - 1))) &&
-      (cls(byteAt(s, a)) & C_LOWER) !== 0 &&
-      (cls(byteAt(s, e - 1)) & (C_LOWER | C_DIGIT)) !== 0 &&
-      (p === 0 || byteAt(s, p - 1) !== 96) &&
-      // (AWS's own packages and agents: aws-sdk-js-v3, amazon-vpc-cni-k8s)
-      !(byteAt(s, a) === 97 && (ch.matchesAt(s, a, e, "aws-") || ch.matchesAt(s, a, e, "amazon-"))) &&
-      !isRegionLabel(s, a, e) &&
-      !idShaped(cfg, s, a, e) &&
-      plausibleName(s, a, e, kind as Kind)
-    )
-      push(cfg, s, cfg.signalValues, a, e, kind);
-    p = s.indexOf("`", e > a ? e + 1 : a);
   }
 }
 
