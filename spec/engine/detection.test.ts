@@ -7294,3 +7294,105 @@ describe("fresh material, fiftieth pass: code spans and Jira monospace beside no
       expect(out).toContain(v);
   });
 });
+
+describe("fresh material, fiftieth pass: IaC output, governance policies and an app's keys", () => {
+  it("a key named <x>_KEY holding 64 hex digits or random base64 is a credential; data keys and public keys stay", () => {
+    const hex = "943b421c9eb07c830af81030552c86009268de4e532ba2ee2eab8247c6da0881";
+    const out = mask(
+      `{"Environment": {"Variables": {"IMGPROXY_KEY": "${hex}", "webhookKey": "q7Lm2xPw9Rt4Zb8Kc3Vn6Hd1"}}}\n` +
+        `export SIGNATURE_KEY=${hex.slice(0, 40)}\n`,
+    );
+    for (const v of [hex, "q7Lm2xPw9Rt4Zb8Kc3Vn6Hd1", hex.slice(0, 40)]) expect(out).not.toContain(v);
+    const json = maskJson(
+      newSession(masker, "t"),
+      `{"Variables": {"IMGPROXY_KEY": "${hex}", "S3_KEY": "uploads/2024/x.csv"}}`,
+      policyFor("/v1/messages"),
+    ).text;
+    expect(json).not.toContain(hex);
+    // (keys of data, public keys and paths under a <x>Key stay)
+    const kept =
+      "aws: PartitionKey: userId\nS3_KEY: uploads/2024/x.csv\nCACHE_KEY=da39a3ee5e6b4b0d3255bfef95601890afd80709\n" +
+      "PublicKey: MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\nmonkey: 943b421c9eb07c830af81030552c86009268de4e";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Terraform's state lock: the bucket of Path and the user and host of Who", () => {
+    const out = mask(
+      "│ Error: Error acquiring the state lock\n│ Lock Info:\n│   ID:        b7e2a4c1-93d0-6f58-1e2b-c4a7d9f03186\n" +
+        "│   Path:      nwp-terraform-state-ledger/payments/prod/terraform.tfstate\n│   Operation: OperationTypeApply\n" +
+        "│   Who:       kasia.nowak@ci-runner-eu-07\n│   Version:   1.7.5\n",
+    );
+    for (const v of ["nwp-terraform-state", "kasia.nowak", "ci-runner-eu-07"]) expect(out).not.toContain(v);
+    expect(out).toContain("/payments/prod/terraform.tfstate");
+    expect(out).toContain("OperationTypeApply");
+  });
+  it("a private module's org/repo in a git:: source, Terraform's GitHub shorthand and a Q customization's source", () => {
+    const out = mask(
+      "Downloading Terraform configurations from git::ssh://git@github.com/northwind-payments/terraform-aws-modules" +
+        '.git//vpc?ref=v4.2.0\n  source = "git::https://github.com/acme-infra/tf-ecs.git?ref=v1"\n' +
+        '  source   = "github.com/acme-infra/tf-rds//db"\n| bc-sdk | Failed | GitHub: brindlecove-eng/payments-sdk |',
+    );
+    for (const v of ["northwind-payments", "acme-infra", "tf-rds", "brindlecove-eng/payments-sdk"])
+      expect(out).not.toContain(v);
+    // (public modules' sources, registry addresses and other GitHub links stay)
+    const kept =
+      'source = "terraform-aws-modules/vpc/aws"\nsource = "git::https://github.com/cloudposse/terraform-aws-vpc.git?ref=0.1"\n' +
+      "GitHub: https://github.com/foo/bar\ngit clone https://github.com/foo/bar.git";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Pulumi's outputs, its Updating (org/stack) header and its console link", () => {
+    const out = mask(
+      "$ pulumi up --yes\nUpdating (kestrel-analytics/prod)\n\nView in Browser (Ctrl+O): " +
+        "https://app.pulumi.com/kestrel-analytics/lakehouse/prod/updates/57\n\nOutputs:\n" +
+        '    curatedDatabase : "kestrel_curated_prod"\n    redshiftEndpoint: "bi-wg.eu-central-1.example"\n' +
+        '    redshiftAdmin   : "kestrel_bi_admin"\n    redshiftPassword: [secret]\n\n$ pulumi stack output\n' +
+        "    OUTPUT            VALUE\n    curatedDatabase   kestrel_curated_prod\n    warehouseUser     bi_loader_7\n",
+    );
+    for (const v of ["kestrel-analytics", "kestrel_curated_prod", "kestrel_bi_admin", "bi_loader_7"])
+      expect(out).not.toContain(v);
+    // (a project's plain word and a stack alone stay: they would be learned)
+    expect(out).toContain("/lakehouse/prod/updates/57");
+    const kept = '$ pulumi up\nUpdating (dev)\nOutputs:\n    region : "eu-central-1"\n    env    : "production"\n';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a CDK bootstrap qualifier in its version parameter, a stack in Deployment failed, cfn-lint's quoted value", () => {
+    const out = mask(
+      '{"bootstrapStackVersionSsmParameter": "/cdk-bootstrap/hlcdk24/version"}\n❌ Deployment failed: Error: ' +
+        "HarborLedgerApiStack: SSM parameter /cdk-bootstrap/hlcdk24/version not found. See " +
+        "https://docs.aws.amazon.com/cdk/latest/guide/bootstrapping.html\n" +
+        "E3031 'Orchard_Invoice_Archive' does not match '^[a-z0-9][a-z0-9.-]*[a-z0-9]$'\n",
+    );
+    for (const v of ["hlcdk24", "HarborLedgerApiStack", "Orchard_Invoice_Archive"]) expect(out).not.toContain(v);
+    const kept =
+      '{"bootstrapStackVersionSsmParameter": "/cdk-bootstrap/hnb659fds/version"}\n' +
+      "E3031 'invoices' does not match '^x'\nthe value 'Orchard_Invoice_Archive' does not match 'y' in prose";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a drift's tag value by its PropertyPath, an OutputValue's host under .tv", () => {
+    const out = mask(
+      '{"StackId": "arn:aws:cloudformation:us-west-2:661904827315:stack/edge/5e2a7c10-11b4-11ef-9d0e-0a3c7f1b8e45"}\n' +
+        '{\n  "PropertyPath": "/Tags/0/Value",\n  "ExpectedValue": "team-billing",\n  "ActualValue": "hector.villanueva"\n}\n' +
+        '{"OutputKey": "IngestApiUrl", "OutputValue": "https://ingest.api.tidewater-media.tv/v1"}',
+    );
+    for (const v of ["hector.villanueva", "team-billing", "tidewater-media"]) expect(out).not.toContain(v);
+    const kept = "watch it on twitch.tv; self.tv = x";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("an Organizations policy's @@assign under a name key, escaped in a message too", () => {
+    const out = mask(
+      '{"target_backup_vault_name": {"@@assign": "bc-workload-vault"}}\n' +
+        '"{\\"target_backup_vault_name\\": {\\"@@assign\\": \\"bc-airgap-vault\\"}}"',
+    );
+    for (const v of ["bc-workload-vault", "bc-airgap-vault"]) expect(out).not.toContain(v);
+    const kept = '{"tag_key": {"@@assign": "CostCenter"}, "schedule_expression": {"@@assign": "cron(0 3 ? * * *)"}}';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("masking the masked text again changes nothing", () => {
+    const once = mask(
+      "Lock Info:\n  Path:      nwp-tfstate-1/x/terraform.tfstate\n  Who:       kasia.nowak@ci-runner-eu-07\n" +
+        'source = "git::https://github.com/acme-infra/tf-ecs.git"\n"IMGPROXY_KEY": "943b421c9eb07c830af81030552c86009268de4e532ba2ee2eab8247c6da0881"',
+    );
+    expect(once).not.toContain("kasia.nowak");
+    expect(once).not.toContain("943b421c9eb07c83");
+    expect(mask(once)).toBe(once);
+  });
+});

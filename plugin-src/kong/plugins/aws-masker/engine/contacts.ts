@@ -44,8 +44,9 @@ for (const t of (
   "ro pe ph gr lu ng hu ke gh vn eg"
 ).split(" "))
   TLDS[t] = false;
-// (of those, the countries' whose host a URL, a DNS tool, a second level or a dashed label marks: addressTldHost)
-const COUNTRY_HOSTS = setOf("ro pe ph gr lu ng hu ke gh vn eg");
+// (of those, the countries' whose host a URL, a DNS tool, a second level or a dashed label marks: addressTldHost;
+// and .tv, a media company's: https://ingest.api.tidewater-media.tv)
+const COUNTRY_HOSTS = setOf("ro pe ph gr lu ng hu ke gh vn eg tv");
 // (the words before a host name: a DNS lookup's, a record's)
 const DNS_WORDS = setOf("nslookup dig host CNAME ping curl wget");
 
@@ -98,7 +99,7 @@ for (const d of (
   "fedoraproject.org centos.org alpinelinux.org microsoft.com microsoftonline.com azure.com windows.com live.com " +
   "office.com google.com googleapis.com gstatic.com googleusercontent.com cloudflare.com letsencrypt.org " +
   "mozilla.org w3.org ietf.org iana.org wikipedia.org stackoverflow.com stackexchange.com medium.com " +
-  "youtube.com twitter.com x.com linkedin.com facebook.com slack-edge.com " +
+  "youtube.com twitter.com x.com linkedin.com facebook.com slack-edge.com twitch.tv " +
   "datadoghq.com datadoghq.eu grafana.com prometheus.io elastic.co mongodb.com redis.io postgresql.org " +
   "mysql.com oracle.com nginx.org nginx.com konghq.com anthropic.com claude.ai openai.com newrelic.com " +
   "sentry.io twilio.com stripe.com sendgrid.net mailgun.org readthedocs.io readthedocs.org sourceforge.net " +

@@ -1076,6 +1076,64 @@ export function randomToken(s: string, a: number, b: number): boolean {
   return upper > 0 && lower > 0 && digit > 0 && changes * 3 >= len;
 }
 
+// the words before a "key" that names data or a public half, not a secret (PublicKey, S3_OBJECT_KEY, CacheKey)
+const DATA_KEYS = ch.newSuffixSet([
+  "public",
+  "pub",
+  "sort",
+  "cache",
+  "partition",
+  "range",
+  "hash",
+  "primary",
+  "idempotency",
+  "object",
+  "cursor",
+  "dedup",
+  "dedupe",
+  "s3",
+  "file",
+  "foreign",
+  "composite",
+  "lookup",
+]);
+
+/** True when key[ka, kb) may hold an app's own key by its value's shape (keyedSecret): "<name>_KEY", "<name>Key". */
+export function keyedSecretKey(key: string, ka: number, kb: number): boolean {
+  if (kb - ka < 5 || lowerCode(byteAt(key, kb - 1)) !== 121) return false;
+  if (!ch.matchesLowerAt(key, kb - 3, kb, "key") || suffixIn(DATA_KEYS, key, ka, kb - 3, KEY_SKIP) >= 0) return false;
+  // (a word of its own: IMGPROXY_KEY, signing-key, webhookKey; not monkey, turkey)
+  const p = byteAt(key, kb - 4);
+  return byteAt(key, kb - 3) === 75 || p === UNDERSCORE || p === DASH || p === DOT || p === SPACE;
+}
+
+/**
+ * A generated key under a key named "<x>key" (IMGPROXY_KEY, webhookKey: an app's signing or encryption key in a
+ * Lambda function's environment, a config file) that no ending of KEY_ENDINGS names: key[ka, kb) ends in the word
+ * "key" (after "_", "-", "." or a blank, or as "Key") after a longer name (not a data key's or a public key's,
+ * DATA_KEYS), and s[a, b) is 32 or more hex digits of one case
+ * with 4 digits and 4 letters (imgproxy's IMGPROXY_KEY, a 256-bit key in hex) or 24-512 units of random base64
+ * (randomToken). A path, a name or a word under such a key (S3_KEY: uploads/x.csv, PartitionKey: userId) is no key.
+ */
+export function keyedSecret(key: string, ka: number, kb: number, s: string, a: number, b: number): boolean {
+  if (b - a < 24 || b - a > 512 || !keyedSecretKey(key, ka, kb)) return false;
+  if (b - a >= 32) {
+    let digits = 0;
+    let lower = 0;
+    let upper = 0;
+    let k = a;
+    for (; k < b; k++) {
+      const c = byteAt(s, k);
+      if (!ch.isHexDigit(c)) break;
+      if (c <= 57) digits++;
+      else if (c >= 97) lower++;
+      else upper++;
+    }
+    if (k === b) return digits >= 4 && (lower === 0 || upper === 0) && lower + upper >= 4;
+  }
+  return randomToken(s, a, b);
+}
+
 /**
  * Where a credential stands after a fixed text (see anchoredCredentials): HTTP authentication schemes (RFC 9110
  * 11.6.2: `Authorization: Bearer <token>`) in header dumps, curl commands, logs and configs (the gateway's own

@@ -1363,6 +1363,7 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
   }
   while (k < ls && (byteAt(s, k) === 32 || byteAt(s, k) === QUOTE || byteAt(s, k) === 39 || byteAt(s, k) === 92)) k++;
   let e = k;
+  let tagsPath = false;
   while (
     e < ls &&
     ((cls(byteAt(s, e)) & C_ALNUM) !== 0 ||
@@ -1372,11 +1373,15 @@ function matchPairedValue(cfg: ScanConfig, s: string, i: number, j: number, n: n
       byteAt(s, e) === COLON ||
       byteAt(s, e) === SLASH)
   ) {
-    // (a property's path, /Properties/RoleName: its last segment names it)
-    if (byteAt(s, e) === SLASH) k = e + 1;
+    // (a property's path, /Properties/RoleName: its last segment names it; a drift's /Tags/0/Value, a tag's value)
+    if (byteAt(s, e) === SLASH) {
+      if (e - k === 4 && byteAt(s, k) === 84 && matchesLowerAt(s, k, e, "tags")) tagsPath = true;
+      k = e + 1;
+    }
     e++;
   }
   if (e - k < 2) return 0;
+  if (tagsPath && e - k === 5 && matchesLowerAt(s, k, e, "value")) tagPair = true;
   // (a lower-case pair named as an HTTP header is a request's, not a tag's: Postman's {"key": "Accept", "value": x})
   if (tagPair && byteAt(s, keyAt) === 107 && nm.httpPairName(s, k, e)) tagPair = false;
   // a HAR file's cookie ({"name": "session", "value": x, "path": "/", "domain": d, "httpOnly": true}): its value is a
@@ -3581,7 +3586,21 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
     matchesLowerAt(s, j - 3, j, "key")
   )
     code = credentialKeyEndingAt(s, j, true, CRED_KEY);
-  if (code === CRED_NONE) return 0;
+  if (code === CRED_NONE) {
+    // an app's own key by its value's shape (IMGPROXY_KEY: 64 hex digits; creds.keyedSecret)
+    const ka = CRED_KEY.start;
+    if (
+      lowerCode(byteAt(s, j - 1)) !== 121 ||
+      ka > j - 5 ||
+      j - ka > 64 ||
+      !credentialValueAfter(s, j, n, false, CRED_SPAN) ||
+      !creds.keyedSecret(s, ka, j, s, CRED_SPAN.s, CRED_SPAN.e) ||
+      (out.length > 0 && out[out.length - 1].e > CRED_SPAN.s)
+    )
+      return 0;
+    push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
+    return CRED_SPAN.e;
+  }
   const ks = CRED_KEY.start;
   // (a flag may open the text: "--db-password x" as a whole string)
   // a value after blanks alone: a flag's, an aligned `key   value` line's (SQL's `PASSWORD 'x'` is an anchor's)
@@ -6199,15 +6218,27 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("-c ssm:", e);
   }
   // the CDK CLI's progress lines open with the stack's name ("HeronLedgerStack-staging: start: Building <asset>",
-  // ": success: Published", ": deploying... [1/2]"): the line's first token, in text with an AWS signal
-  for (let q = 0; q < 3 && name !== undefined; q++) {
-    const lit = q === 0 ? ": start: Buil" : q === 1 ? ": success: " : ": deploying... ";
+  // ": success: Published", ": deploying... [1/2]"): the line's first token, in text with an AWS signal; and its
+  // failure, "❌ Deployment failed: Error: <stack>: SSM parameter ...": the token after it, before its ":"
+  for (let q = 0; q < 4 && name !== undefined; q++) {
+    const lit =
+      q === 0 ? ": start: Buil" : q === 1 ? ": success: " : q === 2 ? ": deploying... " : "Deployment failed: Error: ";
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p;
-      while (a > 0 && p - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) a--;
-      if ((a === 0 || byteAt(s, a - 1) === LF) && p - a >= 3 && plausibleName(s, a, p, name) && hasSignal(s, extra))
-        push(cfg, s, extra, a, p, name);
+      let e = p;
+      if (q === 3) {
+        a = p + lit.length;
+        e = a;
+        while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+      } else while (a > 0 && p - a < 128 && nm.isNameUnit(byteAt(s, a - 1))) a--;
+      if (
+        (q === 3 ? e < n && byteAt(s, e) === COLON : a === 0 || byteAt(s, a - 1) === LF) &&
+        e - a >= 3 &&
+        plausibleName(s, a, e, name) &&
+        hasSignal(s, extra)
+      )
+        push(cfg, s, extra, a, e, name);
       p = s.indexOf(lit, p + lit.length);
     }
   }
@@ -7774,9 +7805,20 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
   }
   // Terraform Cloud's organization, workspace and run (app.terraform.io/app/<org>/workspaces/<workspace>/runs/run-<id>,
-  // a pull request's check "Terraform Cloud/<org>/<workspace>")
-  for (let w = 0; w < 2 && name !== undefined; w++) {
-    const lit = w === 0 ? "terraform.io/app/" : "Terraform Cloud/";
+  // a pull request's check "Terraform Cloud/<org>/<workspace>"); Pulumi Cloud's organization, project and stack
+  // (app.pulumi.com/<org>/<project>/<stack>/updates/<n>, pulumi up's "View in Browser" link) and `pulumi up`'s header,
+  // "Updating (<org>/<stack>)" ("Previewing update (<org>/<stack>)"; a stack alone, "Updating (dev)", stays)
+  for (let w = 0; w < 5 && name !== undefined; w++) {
+    const lit =
+      w === 0
+        ? "terraform.io/app/"
+        : w === 1
+          ? "Terraform Cloud/"
+          : w === 2
+            ? "app.pulumi.com/"
+            : w === 3
+              ? "Updating ("
+              : "Previewing update (";
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
@@ -7785,13 +7827,20 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       for (let seg = 0; seg < 3 && a < n; seg++) {
         e = a;
         while (e < n && e - a < 90 && nm.isNameUnit(byteAt(s, e))) e++;
-        if (e - a >= 3 && !(seg === 2 && !ch.matchesAt(s, a, a + 4, "run-")) && plausibleName(s, a, e, name))
+        if (
+          e - a >= 3 &&
+          !(seg === 2 && w < 2 && !ch.matchesAt(s, a, a + 4, "run-")) &&
+          !(w > 2 && (e >= n || byteAt(s, e) !== (seg === 0 ? SLASH : ch.RPAREN))) &&
+          // (Pulumi's names are no kind's: a plain word would be learned, "lakehouse")
+          !(w > 1 && ch.plainWord(s, a, e)) &&
+          plausibleName(s, a, e, name)
+        )
           push(cfg, s, extra, a, e, name);
         if (e >= n || byteAt(s, e) !== SLASH) break;
         a = e + 1;
         if (w === 0 && seg === 0) a = ch.matchesAt(s, a, a + 11, "workspaces/") ? a + 11 : n;
         else if (w === 0 && seg === 1) a = ch.matchesAt(s, a, a + 5, "runs/") ? a + 5 : n;
-        else if (w === 1 && seg === 1) a = n;
+        else if ((w === 1 || w > 2) && seg === 1) a = n;
       }
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
@@ -8656,8 +8705,12 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     push(cfg, s, out, 0, n, cfg.byId["elb-hostname"]);
     return;
   }
-  // a generated secret stored as a plain value ({"Type": "SecureString", "Value": "q22m5RGq..."})
-  if (kl === 5 && n >= 12 && (keyCtx === "Value" || keyCtx === "value") && creds.randomToken(s, 0, n)) {
+  // a generated secret stored as a plain value ({"Type": "SecureString", "Value": "q22m5RGq..."}), an app's own key by
+  // its value's shape ("IMGPROXY_KEY": "<64 hex>")
+  if (
+    (kl === 5 && n >= 12 && (keyCtx === "Value" || keyCtx === "value") && creds.randomToken(s, 0, n)) ||
+    (kl >= 5 && n >= 24 && creds.keyedSecret(keyCtx, 0, kl, s, 0, n))
+  ) {
     push(cfg, s, out, 0, n, cfg.byId["credential"]);
     return;
   }
@@ -10054,6 +10107,8 @@ function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean 
     !nm.genericKeyEndingAt(s, j, KEY_TOKEN) &&
     !nm.idKeyEndingAt(s, j, KEY_TOKEN) &&
     !nm.serviceKeyEndingAt(s, j, KEY_TOKEN) &&
+    // (an app's own key by its value's shape, webhookKey: matchCredential)
+    !creds.keyedSecretKey(s, i, j) &&
     // (a Transfer Family home directory mapping's Target: see matchKeyValue)
     word !== "Target";
   // an IAM action's service (table:Table, s3:GetObject) is no key where it stands, and only there (genericKeyEndingAt

@@ -5,7 +5,7 @@
 // search through the text per anchor) and read over a bounded window; contacts.ts adds them to its spans.
 import * as ch from "./chars";
 import { byteAt, sub } from "./chars";
-import { jobShellName, stopWord } from "./names";
+import { ENUM_WORDS, jobShellName, regionName, stopWord } from "./names";
 
 const cls = ch.cls;
 const C_ALNUM = ch.C_ALNUM;
@@ -1168,6 +1168,257 @@ function slurmQueue(s: string, n: number, spans: number[], count: number): numbe
   return count;
 }
 
+// GitHub's organisations of public modules and SDKs (the Terraform Registry's, AWS's): a module source under one stays
+const PUBLIC_ORGS = setOf(
+  "terraform-aws-modules cloudposse hashicorp gruntwork-io aws-ia aws-samples awslabs aws aws-observability " +
+    "terraform-google-modules azure",
+);
+
+/** A unit of a code host's organisation or repository: letters, digits, ".", "_", "-". */
+function repoUnit(c: number): boolean {
+  return (cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45;
+}
+
+/**
+ * `<org>/<repo>` at a on a code host (its path, after "github.com/"): the span of both, without ".git", into spans,
+ * when it ends there (a blank, a quote, "//" or "?", "|", ")" or the line's end) and the organisation is no public one's.
+ */
+function repoPath(s: string, a: number, n: number, spans: number[], count: number): number {
+  let k = a;
+  while (k < n && k - a < 40 && repoUnit(byteAt(s, k))) k++;
+  const slash = k;
+  if (slash - a < 2 || slash + 1 >= n || byteAt(s, slash) !== 47) return count;
+  k++;
+  while (k < n && k - slash < 101 && repoUnit(byteAt(s, k))) k++;
+  let e = k;
+  if (e < n && byteAt(s, e) !== SPACE && byteAt(s, e) !== LF && byteAt(s, e) !== 13) {
+    const c = byteAt(s, e);
+    if (c !== 34 && c !== 39 && c !== 47 && c !== 63 && c !== 124 && c !== 41 && c !== 9) return count;
+  }
+  while (e > slash + 1 && byteAt(s, e - 1) === 46) e--;
+  if (e - slash > 5 && sub(s, e - 4, e) === ".git") e -= 4;
+  if (e - slash < 3 || PUBLIC_ORGS[sub(s, a, slash).toLowerCase()] === true) return count;
+  return add(spans, count, a, e);
+}
+
+/**
+ * A private module's or repository's `<org>/<repo>` on GitHub, GitLab or Bitbucket (fiftieth pass): in a Terraform or
+ * Terragrunt module source, `git::https://github.com/<org>/<repo>.git//<dir>?ref=` and `git::ssh://git@github.com/...`
+ * (Terragrunt's "Downloading Terraform configurations from git::..." too), and Terraform's GitHub shorthand, `source =
+ * "github.com/<org>/<repo>"`; a Q Developer customization's data source, `GitHub: <org>/<repo>`. The public modules'
+ * organisations stay (PUBLIC_ORGS), and so do registry addresses (`terraform-aws-modules/vpc/aws`).
+ */
+function moduleSources(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "git::");
+  while (p >= 0) {
+    let k = p + 5;
+    if (ch.matchesAt(s, k, n, "https://")) k += 8;
+    else if (ch.matchesAt(s, k, n, "ssh://")) {
+      k += 6;
+      if (ch.matchesAt(s, k, n, "git@")) k += 4;
+    }
+    const host = ch.matchesAt(s, k, n, "github.com/") || ch.matchesAt(s, k, n, "gitlab.com/") ? 11 : 0;
+    const h = host > 0 ? host : ch.matchesAt(s, k, n, "bitbucket.org/") ? 14 : 0;
+    if (h > 0) count = repoPath(s, k + h, n, spans, count);
+    p = ch.indexFrom(s, "git::", k > p + 5 ? k : p + 5);
+  }
+  p = ch.firstOf(s, '"github.com/');
+  while (p >= 0) {
+    // (after `source =`, aligned as terraform fmt aligns it)
+    let b = p;
+    while (b > 0 && p - b < 32 && byteAt(s, b - 1) === SPACE) b--;
+    if (b > 0 && byteAt(s, b - 1) === 61) {
+      b--;
+      while (b > 0 && p - b < 48 && byteAt(s, b - 1) === SPACE) b--;
+      if (b >= 6 && ch.matchesAt(s, b - 6, b, "source")) count = repoPath(s, p + 12, n, spans, count);
+    }
+    p = ch.indexFrom(s, '"github.com/', p + 12);
+  }
+  p = ch.firstOf(s, "GitHub: ");
+  while (p >= 0) {
+    count = repoPath(s, p + 8, n, spans, count);
+    p = ch.indexFrom(s, "GitHub: ", p + 8);
+  }
+  return count;
+}
+
+/**
+ * Pulumi's stack outputs (fiftieth pass), in a text that names Pulumi: `pulumi up`'s `Outputs:` block (`<key> : "<value>"`,
+ * the colons aligned; `+`/`-`/`~` before a changed one) and `pulumi stack output`'s table under `OUTPUT  VALUE`
+ * (`<key>  <value>`), up to a blank line, 64 rows. Every output is an attribute of a deployed resource: a value of one
+ * token of letters, digits, "_" and "-" is a name (addName: not a plain word; not a region); an ARN, a host or an
+ * address is its own rule's, a secret is printed `[secret]`.
+ */
+function pulumiOutputs(s: string, n: number, spans: number[], count: number): number {
+  if (ch.firstOf(s, "ulumi") < 0) return count;
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "Outputs:\n" : "OUTPUT ";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let r = p + lit.length;
+      if (w === 1) {
+        // (the table's titles: OUTPUT, blanks, VALUE, the line's end)
+        let k = r;
+        while (k < n && k - r < 64 && byteAt(s, k) === SPACE) k++;
+        r = ch.matchesAt(s, k, n, "VALUE") && (k + 5 >= n || byteAt(s, k + 5) === LF) ? k + 6 : -1;
+      }
+      for (let rows = 0; rows < 64 && r >= 0 && r < n; rows++) {
+        let k = r;
+        while (k < n && k - r < 32 && (byteAt(s, k) === SPACE || byteAt(s, k) === 43 || byteAt(s, k) === 45)) k++;
+        const ka = k;
+        while (k < n && k - ka < 64 && repoUnit(byteAt(s, k))) k++;
+        if (k === ka || k === r || (byteAt(s, k) !== SPACE && (w === 1 || byteAt(s, k) !== 58))) break;
+        while (k < n && k - ka < 128 && byteAt(s, k) === SPACE) k++;
+        if (w === 0) {
+          if (k + 1 >= n || byteAt(s, k) !== 58 || byteAt(s, k + 1) !== SPACE) break;
+          k += 2;
+        }
+        const quoted = k < n && byteAt(s, k) === 34;
+        const a = quoted ? k + 1 : k;
+        let e = a;
+        while (e < n && e - a < 128 && repoUnit(byteAt(s, e)) && byteAt(s, e) !== 46) e++;
+        const end = quoted && e < n && byteAt(s, e) === 34 ? e + 1 : e;
+        if (
+          e > a &&
+          (end >= n || byteAt(s, end) === LF || byteAt(s, end) === 13) &&
+          (w === 1 || quoted) &&
+          !regionName(s, a, e)
+        )
+          count = addName(s, spans, count, a, e);
+        let le = end;
+        while (le < n && le - r < 1024 && byteAt(s, le) !== LF) le++;
+        r = le + 1;
+      }
+      p = ch.indexFrom(s, lit, r > p + lit.length ? r : p + lit.length);
+    }
+  }
+  return count;
+}
+
+/**
+ * A CDK bootstrap's qualifier in its version parameter's path, `/cdk-bootstrap/<qualifier>/version` (fiftieth pass: a
+ * cloud assembly's manifest.json, `bootstrapStackVersionSsmParameter`; the qualifier is 1-10 lower-case letters and
+ * digits, CDK's bootstrap template's pattern). The default `hnb659fds` stays (ENUM_WORDS).
+ */
+function cdkQualifiers(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "/cdk-bootstrap/");
+  while (p >= 0) {
+    const a = p + 15;
+    let e = a;
+    while (e < n && e - a < 11 && (cls(byteAt(s, e)) & (ch.C_LOWER | C_DIGIT)) !== 0) e++;
+    if (e - a >= 2 && e - a <= 10 && e < n && byteAt(s, e) === 47 && ENUM_WORDS[sub(s, a, e)] !== true)
+      count = addName(s, spans, count, a, e);
+    p = ch.indexFrom(s, "/cdk-bootstrap/", e > a ? e : a);
+  }
+  return count;
+}
+
+/**
+ * cfn-lint's messages quote the template's value a rule rejects (fiftieth pass): `E3031 '<value>' does not match
+ * '<pattern>'` (a bucket's or a queue's name against its pattern), the rule's id opening the line. The value is a
+ * name when it is one token of letters, digits, ".", "_" and "-" (addName: not a plain word).
+ */
+function lintValues(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "' does not match '");
+  while (p >= 0) {
+    let a = p;
+    while (a > 0 && p - a < 128 && repoUnit(byteAt(s, a - 1))) a--;
+    // (the rule's id: E, W or I and four digits, at the line's start)
+    const r = a - 7;
+    if (
+      r >= 0 &&
+      (r === 0 || byteAt(s, r - 1) === LF) &&
+      byteAt(s, a - 1) === 39 &&
+      byteAt(s, a - 2) === SPACE &&
+      (byteAt(s, r) === 69 || byteAt(s, r) === 87 || byteAt(s, r) === 73) &&
+      ch.runOf(s, r + 1, r + 5, C_DIGIT) === 4
+    )
+      count = addName(s, spans, count, a, p);
+    p = ch.indexFrom(s, "' does not match '", p + 18);
+  }
+  return count;
+}
+
+/**
+ * An Organizations backup or tag policy's operator (fiftieth pass): `"<key>": {"@@assign": "<value>"}` sets the key's
+ * value; under a key that names a name (`target_backup_vault_name`: a backup vault's) the value is one (addName). The
+ * JSON may be escaped once (a policy pasted into a message: `\"@@assign\": \"x\"`); the key is read back over the
+ * brace, at most 64 units.
+ */
+function policyAssigns(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "@@assign");
+  while (p >= 0) {
+    // the key before: `"<key>": {` (or escaped), read back from the "@@" over its quote and the brace
+    let k = p - 1;
+    while (k > 0 && p - k < 8 && (byteAt(s, k) === 34 || byteAt(s, k) === 92 || byteAt(s, k) === SPACE)) k--;
+    let named = false;
+    if (byteAt(s, k) === 123) {
+      k--;
+      while (k > 0 && p - k < 16 && byteAt(s, k) === SPACE) k--;
+      if (byteAt(s, k) === 58) {
+        k--;
+        while (k > 0 && p - k < 24 && (byteAt(s, k) === 34 || byteAt(s, k) === 92 || byteAt(s, k) === SPACE)) k--;
+        named = k >= 4 && byteAt(s, k) === 101 && ch.matchesAt(s, k - 3, k + 1, "name");
+      }
+    }
+    // the value after: `": "<value>"` (or escaped)
+    let a = p + 8;
+    while (
+      a < n &&
+      a - p < 20 &&
+      (byteAt(s, a) === 34 || byteAt(s, a) === 92 || byteAt(s, a) === SPACE || byteAt(s, a) === 58)
+    )
+      a++;
+    let e = a;
+    while (e < n && e - a < 128 && repoUnit(byteAt(s, e))) e++;
+    if (named && e > a && byteAt(s, a - 1) === 34 && e < n && (byteAt(s, e) === 34 || byteAt(s, e) === 92))
+      count = addName(s, spans, count, a, e);
+    p = ch.indexFrom(s, "@@assign", e > p + 8 ? e : p + 8);
+  }
+  return count;
+}
+
+/**
+ * Terraform's state lock (fiftieth pass): the `Lock Info:` block of "Error acquiring the state lock" prints the lock's
+ * fields one a line (`ID:`, `Path:`, `Operation:`, `Who:`, `Version:`, `Created:`, `Info:`), indented, in the box of
+ * Terraform's diagnostics (`│`). With the s3 backend `Path:` is `<bucket>/<key>`: the bucket is a name (the key's path
+ * stays); `Who:` is `<user>@<host>`: the user is a login, the host a name. Reads the next 8 lines, 256 units each.
+ */
+function lockInfo(s: string, n: number, spans: number[], count: number): number {
+  let p = ch.firstOf(s, "Lock Info:");
+  while (p >= 0) {
+    let r = p + 10;
+    for (let lines = 0; lines < 8 && r < n; lines++) {
+      let le = r;
+      while (le < n && le - r < 256 && byteAt(s, le) !== LF) le++;
+      if (le - r >= 256) break;
+      // (past the box's rule and the indent: "│   Path:      ")
+      let k = r;
+      while (k < le && k - r < 16 && (byteAt(s, k) === SPACE || byteAt(s, k) >= 128)) k++;
+      const w = k;
+      while (k < le && k - w < 12 && (cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k++;
+      if (lines > 0 && (k === w || byteAt(s, k) !== 58)) break;
+      let a = k + 1;
+      while (a < le && byteAt(s, a) === SPACE) a++;
+      let b = a;
+      while (b < le && byteAt(s, b) > SPACE) b++;
+      if (k - w === 4 && ch.matchesAt(s, w, k, "Path")) {
+        let slash = a;
+        while (slash < b && byteAt(s, slash) !== 47) slash++;
+        if (slash < b && slash - a >= 3 && slash - a <= 63) count = add(spans, count, a, slash);
+      } else if (k - w === 3 && ch.matchesAt(s, w, k, "Who")) {
+        let at = a;
+        while (at < b && byteAt(s, at) !== 64) at++;
+        if (at < b && personLogin(s, a, at)) count = add(spans, count, a, at);
+        if (at + 1 < b && hostName(s, at + 1, b)) count = add(spans, count, at + 1, b);
+      }
+      r = le + 1;
+    }
+    p = ch.indexFrom(s, "Lock Info:", r > p + 10 ? r : p + 10);
+  }
+  return count;
+}
+
 /**
  * 1Password's items and vaults (forty-ninth pass): a secret reference `op://<vault>/<item>/<field>` (the field stays),
  * the item of `op item get|edit|delete|share|move <item>` (quoted or a word; past flags, the value of --vault and
@@ -1325,5 +1576,11 @@ export function terminalNames(s: string, n: number, spans: number[], count: numb
   count = dataPlatformNames(s, n, spans, count);
   count = slurmQueue(s, n, spans, count);
   count = vaultItems(s, n, spans, count);
+  count = lockInfo(s, n, spans, count);
+  count = moduleSources(s, n, spans, count);
+  count = pulumiOutputs(s, n, spans, count);
+  count = cdkQualifiers(s, n, spans, count);
+  count = lintValues(s, n, spans, count);
+  count = policyAssigns(s, n, spans, count);
   return units(s, n, spans, count);
 }
