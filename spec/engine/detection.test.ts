@@ -7396,3 +7396,112 @@ describe("fresh material, fiftieth pass: IaC output, governance policies and an 
     expect(mask(once)).toBe(once);
   });
 });
+
+describe("fresh material, fiftieth pass: records (messaging, requests, inventories, review leftovers)", () => {
+  it("SES's Feedback-ID sender hash is a credential; the header's words and AmazonSES stay", () => {
+    const out = mask("Feedback-ID: 1.eu-west-1.Q8x2mVbR4nLp7sYtKw3zJcUe9aHfGd1oXqNi5rTgE6M=:AmazonSES\n");
+    expect(out).not.toContain("Q8x2mVbR4nLp7sYtKw3zJcUe9aHfGd1oXqNi5rTgE6M");
+    expect(out).toContain("Feedback-ID: 1.eu-west-1.");
+    expect(out).toContain(":AmazonSES");
+    const kept = "Feedback-ID: a:b:c:gmail-sender (another provider's)";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("the SES console's SMTP user, ses-smtp-user.<date>-<time>, wherever it stands", () => {
+    const out = mask(
+      "Rotate the SMTP credentials of ses-smtp-user.20240502-094412 (pasted in #erp-migration).\n" +
+        "ses-smtp-user.20240502-094412,AKIAWLT64UJDES7R7GI3\n",
+    );
+    expect(out).not.toContain("ses-smtp-user.20240502-094412");
+    const kept = "the ses-smtp-user prefix; ses-smtp-user.2024 is no user";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a national phone number after SMS and customer", () => {
+    const out = mask("customers quote (312) 555-0148 to agents; SMS to 020 7946 0958 failed");
+    expect(out).not.toContain("555-0148");
+    expect(out).not.toContain("7946 0958");
+    const kept = "customer 42 paid 312.50 on 2024-05-02; SMS quota 14";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a Kinesis stream after the service's word alone; its operations and modes stay", () => {
+    const out = mask("the agent event stream (Kinesis bc-connect-agent-events) delivered");
+    expect(out).not.toContain("bc-connect-agent-events");
+    const kept = "aws: Kinesis get-records returned nothing; Kinesis on-demand mode; Kinesis Data Streams";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a function's log group in a JSON list or value masks and learns the function", () => {
+    const body = JSON.stringify({
+      model: "m",
+      max_tokens: 5,
+      messages: [
+        {
+          role: "assistant",
+          content: [
+            {
+              type: "tool_use",
+              id: "t1",
+              name: "q",
+              input: { log_group_names: ["/ecs/checkout-api-prod", "/aws/lambda/np-psp-webhook-relay"] },
+            },
+          ],
+        },
+        { role: "user", content: "who owns np-psp-webhook-relay?" },
+      ],
+    });
+    const out = maskJson(newSession(masker, "t"), body, policyFor("/v1/messages")).text as string;
+    expect(out).not.toContain("np-psp-webhook-relay");
+    expect(out).toContain("/aws/lambda/LAMBDA_FUNCTION_");
+    const text = mask('{"log_group_names": ["/aws/lambda/np-psp-webhook-relay"]} who owns np-psp-webhook-relay?');
+    expect(text).not.toContain("np-psp-webhook-relay");
+  });
+  it("a snake_case table or database before its noun", () => {
+    const out = mask("it writes to the recon_results table on RDS; the ledger_core database is full");
+    expect(out).not.toContain("recon_results");
+    expect(out).not.toContain("ledger_core");
+    const kept = "aws: the Recon_Results Table; the results table; the _tmp table; a/b_c table; the x_ table";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a spreadsheet's tab-separated header with a unit's title: cost centres, owners and spaced teams", () => {
+    const out = mask(
+      "Team\tCost center\tBudget owner\tLinked account\tTop service\tOct 2024 (USD)\n" +
+        "HR Tech\tCC-4410\tSofia Lindqvist\t958239585112\tAmazon RDS\t6,114.79\n" +
+        "Risk\tCC-3104\tMalik Haddad\t169137738092\tAmazon EKS\t9,870.00\n",
+    );
+    for (const v of ["HR Tech", "CC-4410", "CC-3104", "Sofia Lindqvist", "Malik Haddad"]) expect(out).not.toContain(v);
+    expect(out).toContain("Team\tCost center\tBudget owner\tLinked account\tTop service\tOct 2024 (USD)\n");
+    expect(out).toContain("Amazon RDS");
+  });
+  it("a state machine after Step Functions and an Aurora cluster after its engine, in code spans", () => {
+    const out = mask(
+      "| recon-exporter | Step Functions `ReconNightly` | Aurora MySQL `risk-scoring-mysql` | Aurora PostgreSQL `ledger-core-pg` | aws |",
+    );
+    for (const v of ["ReconNightly", "risk-scoring-mysql", "ledger-core-pg"]) expect(out).not.toContain(v);
+    const kept = "aws: Step Functions `StartExecution`; MySQL `max-connections`; Postgres `work-mem`";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Docker's host.docker.internal stays (--add-host ...:host-gateway), and a masked .internal host is masked once", () => {
+    const kept = "aws: docker run --add-host=host.docker.internal:host-gateway -e AWS_REGION=us-east-1 img";
+    expect(mask(kept)).toBe(kept);
+    const out = mask("aws: curl http://ledgerdb.internal:5432/");
+    expect(out).not.toContain("ledgerdb");
+    expect(mask(out)).toBe(out);
+  });
+  it("systemctl --user is a switch: the verb after it stays", () => {
+    const kept = "aws s3 ls; systemctl --user start x; systemctl --user restart y; journalctl --user status";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Organizations' names of several words beyond ASCII, as their ASCII twins", () => {
+    const out = mask(
+      "ACCOUNTS\tarn:aws:organizations::773968941616:account/o-k3v9x2m7qa/116620350505\tpay@brindlecove.com\t" +
+        "116620350505\tÉquipe Paiements\tACTIVE\n" +
+        "ORGANIZATIONALUNITS\tarn:aws:organizations::773968941616:ou/o-k3v9x2m7qa/ou-8f2k-1qz7w3xe\tou-8f2k-1qz7w3xe\t" +
+        "Zahlungsverkehr Süd\n",
+    );
+    expect(out).not.toContain("Paiements");
+    expect(out).not.toContain("Zahlungsverkehr");
+    const table = mask(
+      "aws organizations list-accounts --output table\n" +
+        "|  773968941616|  Équipe Paiements             |  aws-root+shared@brindlecove.com    |  ACTIVE |  CREATED |\n",
+    );
+    expect(table).not.toContain("Paiements");
+  });
+});

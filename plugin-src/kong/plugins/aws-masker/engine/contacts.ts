@@ -359,6 +359,7 @@ function directoryNames(s: string, n: number, count: number): number {
   }
   count = nationalPhones(s, n, count);
   count = dkimTokens(s, n, count);
+  count = smtpUsers(s, n, count);
   count = directoryParts(s, n, count);
   count = terminalNames(s, n, HOST_SPANS, count, HOST_ACCOUNT);
   count = homeLogins(s, n, HOST_SPANS, count, HOST_LOGIN, HOST_ACCOUNT);
@@ -484,6 +485,27 @@ function dkimTokens(s: string, n: number, count: number): number {
   return count;
 }
 
+/**
+ * The IAM user the SES console creates for SMTP credentials, ses-smtp-user.<yyyymmdd>-<hhmmss> (its credentials.csv's
+ * first cell, an IAM policy's or a ticket's words), wherever it stands: the whole name (an account's user). Returns
+ * the new count.
+ */
+function smtpUsers(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, "ses-smtp-user.");
+  while (p >= 0) {
+    const a = p + 14;
+    let e = a + ch.runOf(s, a, a + 9 < n ? a + 9 : n, C_DIGIT);
+    if (e - a === 8 && e + 7 <= n && byteAt(s, e) === 45 && ch.runOf(s, e + 1, e + 8 < n ? e + 8 : n, C_DIGIT) === 6) {
+      e += 7;
+      const before = p > 0 ? byteAt(s, p - 1) : 32;
+      if ((cls(before) & C_ALNUM) === 0 && before !== 45 && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0))
+        count = span(count, p, e, HOST_ACCOUNT);
+    }
+    p = ch.indexFrom(s, "ses-smtp-user.", a);
+  }
+  return count;
+}
+
 // Words that say a phone number follows (a contact centre's DID, an on-call's mobile, "callers to", "Tel:")
 const PHONE_WORDS = [
   "phone",
@@ -499,6 +521,10 @@ const PHONE_WORDS = [
   "Tel",
   "tel:",
   "dial",
+  // (fiftieth pass: an SMS's number, a customer's: "customers quote (312) 555-0148")
+  "SMS",
+  "customer",
+  "Customer",
   "fax",
   "Fax",
 ];

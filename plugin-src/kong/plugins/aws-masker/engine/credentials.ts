@@ -1290,6 +1290,9 @@ export const CREDENTIAL_ANCHORS = [
   "MS=ms",
   "amazonses:",
   "_amazonses",
+  // (fiftieth pass) the sender's hash SES puts in each message's Feedback-ID header (Feedback-ID: 1.<region>.<hash>=
+  // :AmazonSES): one per sending account, it ties every mail to the account
+  "Feedback-ID:",
   // compressed data in base64 (gzip, zip: a CloudWatch Logs subscription's awslogs.data, Firehose records, a Lambda
   // package) cannot be scanned: masked whole, fail closed
   "H4sI",
@@ -1356,6 +1359,7 @@ const STREAM_KEY = CREDENTIAL_ANCHORS.indexOf("sk_");
 const FIRST_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("-verification=");
 const MS_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("MS=ms");
 const SES_VERIFICATION = CREDENTIAL_ANCHORS.indexOf("amazonses:");
+const SES_FEEDBACK = CREDENTIAL_ANCHORS.indexOf("Feedback-ID:");
 const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
 const PANOS_SECRET = CREDENTIAL_ANCHORS.indexOf("-AQ==");
 const SCRAM_VERIFIER = CREDENTIAL_ANCHORS.indexOf("SCRAM-SHA-256$");
@@ -1688,6 +1692,22 @@ function verificationToken(s: string, p: number, which: number, n: number, spans
   } else if (which === SES_VERIFICATION) {
     b = base64RunEnd(s, a, n, 40);
     if (b < 0) return 0;
+  } else if (which === SES_FEEDBACK) {
+    // (after the blanks, its version's digits and the region's name, each before a "."; then the hash and :AmazonSES)
+    let k = a;
+    while (k < n && k - a < 8 && isBlank(byteAt(s, k))) k++;
+    for (let part = 0; part < 2; part++) {
+      const f = k;
+      while (k < n && k - f < 24 && ((cls(byteAt(s, k)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, k) === DASH)) k++;
+      if (k === f || k >= n || byteAt(s, k) !== DOT) return 0;
+      k++;
+    }
+    b = base64RunEnd(s, k, n, 16);
+    if (b < 0 || !ch.matchesAt(s, b, n, ":AmazonSES")) return 0;
+    spans[0] = k;
+    spans[1] = b;
+    end.e = b;
+    return 1;
   } else if (which > SES_VERIFICATION) {
     // (_amazonses[.<domain>.] <ttl> IN TXT "<token>": the record's name, then its first quote)
     if (a < n && (cls(byteAt(s, a)) & C_ALNUM) !== 0) return 0;

@@ -1364,6 +1364,20 @@ export function plainTagValue(s: string, a: number, b: number, v: string, c: num
   return ch.plainWord(v, c, d) && tagEnding(s, a, b) >= 0;
 }
 
+/**
+ * True when the cell s[a, b) is a spreadsheet's column title with its unit in parentheses (Oct 2024 (USD), Cost
+ * (USD), Size (GB)): a capital, words of letters and digits, then a unit of letters, "$" or "%" in parentheses.
+ */
+export function unitTitle(s: string, a: number, b: number): boolean {
+  if (b - a < 6 || b - a > 48 || byteAt(s, b - 1) !== 41 || (cls(byteAt(s, a)) & ch.C_UPPER) === 0) return false;
+  let k = b - 2;
+  while (k > a && b - k < 12 && ((cls(byteAt(s, k)) & ch.C_UPPER) !== 0 || byteAt(s, k) === 36 || byteAt(s, k) === 37))
+    k--;
+  if (k === b - 2 || byteAt(s, k) !== 40 || byteAt(s, k - 1) !== 32) return false;
+  for (let q = a; q < k - 1; q++) if ((cls(byteAt(s, q)) & C_ALNUM) === 0 && byteAt(s, q) !== 32) return false;
+  return true;
+}
+
 /** True when the key s[a, b) ends like a tag key of TAG_ENDINGS (Team, Owner, CostCenter, BusinessUnit ...). */
 export function tagKey(s: string, a: number, b: number): boolean {
   return tagEnding(s, a, b) >= 0;
@@ -2669,6 +2683,11 @@ function codeReference(s: string, a: number, b: number, j: number, keyStart: num
  * brackets and the openers of references and placeholders ($ < >): an account's name may hold any printable unit
  * ("Ledger (Prod)", "Dana's Sandbox").
  */
+/** The units of a letter beyond ASCII at k (1 in Node, 2 in Lua: ch.latinLetterBefore), or 0. */
+function latinUnitAt(s: string, k: number): number {
+  return ch.latinLetterBefore(s, k + 2) === 2 ? 2 : ch.latinLetterBefore(s, k + 1);
+}
+
 function spacedUnit(c: number): boolean {
   return (
     c > 32 &&
@@ -2705,7 +2724,14 @@ function spacedNameEnd(s: string, a: number, b: number, n: number, quote: number
  * others of spacedUnit, 128 units at most, a letter.
  */
 export function spacedName(s: string, a: number, b: number): boolean {
-  if (b - a > 128 || b - a < 3 || !isNameUnit(byteAt(s, a)) || !spacedUnit(byteAt(s, b - 1))) return false;
+  // (a letter beyond ASCII as its ASCII twin, Node and Lua alike: Équipe Paiements, Zahlungsverkehr Süd)
+  if (
+    b - a > 128 ||
+    b - a < 3 ||
+    !(isNameUnit(byteAt(s, a)) || latinUnitAt(s, a) > 0) ||
+    !(spacedUnit(byteAt(s, b - 1)) || ch.latinLetterBefore(s, b) > 0)
+  )
+    return false;
   // AWS Config's relationships ("Is contained in Vpc", "Contains NetworkInterface") name no resource, nor a service's
   // name (access advisor's "ServiceName": "Amazon S3", "AWS Key Management Service")
   if (
@@ -2722,8 +2748,12 @@ export function spacedName(s: string, a: number, b: number): boolean {
     if (c === 32) {
       if (byteAt(s, k - 1) === 32) return false;
       blanks++;
-    } else if (!spacedUnit(c)) return false;
-    else if ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0) letters++;
+    } else if (!spacedUnit(c)) {
+      const l = c >= 128 ? latinUnitAt(s, k) : 0;
+      if (l === 0) return false;
+      letters++;
+      k += l - 1;
+    } else if ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0) letters++;
   }
   // (nor one of the stop list's, a service's product name: ASFF's "ProductName": "Security Hub")
   return blanks > 0 && blanks < 8 && letters > 0 && (blanks > 3 || STOPLIST[sub(s, a, b).toLowerCase()] !== true);
@@ -3634,14 +3664,23 @@ const REGION_HEADS = " us eu ap sa ca me af il mx ";
 export function serviceWordBefore(s: string, e: number): boolean {
   let a = e;
   while (a > 0 && e - a < 12 && (cls(byteAt(s, a - 1)) & (ch.C_LOWER | ch.C_UPPER | ch.C_DIGIT)) !== 0) a--;
-  return (
-    e - a >= 2 &&
-    (a === 0 || (cls(byteAt(s, a - 1)) & ch.C_ALNUM) === 0) &&
-    CODE_SPAN_SERVICES.indexOf(" " + sub(s, a, e).toLowerCase() + " ") >= 0
-  );
+  if (e - a < 2 || (a > 0 && (cls(byteAt(s, a - 1)) & ch.C_ALNUM) !== 0)) return false;
+  const w = " " + sub(s, a, e).toLowerCase() + " ";
+  // (fiftieth pass: an Aurora cluster after its engine, Aurora MySQL `x`, Aurora PostgreSQL `x`)
+  if (AURORA_ENGINES.indexOf(w) >= 0) return a >= 7 && ch.matchesAt(s, a - 7, a, "Aurora ");
+  return CODE_SPAN_SERVICES.indexOf(w) >= 0;
 }
 // (S3 alone: after the others a code span as often holds a setting, Postgres `work_mem`, Glue `job-bookmark-enable`)
 const CODE_SPAN_SERVICES = " s3 ";
+const AURORA_ENGINES = " mysql postgresql ";
+
+/**
+ * True when "Step Functions " stands right before the code span's "`" at p (a wiki table's Step Functions
+ * `ReconNightly`: a state machine, PascalCase as the console's examples name them).
+ */
+export function stepFunctionsBefore(s: string, p: number): boolean {
+  return p >= 15 && byteAt(s, p - 1) === 32 && ch.matchesAt(s, p - 15, p, "Step Functions ");
+}
 
 /** True when a part of the kebab or snake token s[a, e) (between "-" or "_") holds letters and digits (p99, euc1). */
 export function mixedPart(s: string, a: number, e: number): boolean {
@@ -3902,6 +3941,31 @@ export function adjectivePhrase(s: string, a: number, e: number): boolean {
   let d2 = d + 1;
   while (d2 < e && d2 - d <= 4 && byteAt(s, d2) !== 45) d2++;
   return d2 < e && d2 > d + 1 && PHRASE_CONNECTORS.indexOf(" " + sub(s, d + 1, d2).toLowerCase() + " ") >= 0;
+}
+
+/**
+ * The end of a stream's name after "Kinesis " at a (the service's word alone before its stream, as "SQS" before a
+ * queue: "the agent event stream (Kinesis bc-connect-agent-events)"; no noun of the prose automaton, which holds 255
+ * states): lower-case kebab of two dashes or more, or of one and a digit, whose parts are no compound's or CLI
+ * operation's (Kinesis get-records, Kinesis on-demand stay); -1 for none.
+ */
+export function kinesisNameEnd(s: string, a: number, n: number): number {
+  let e = a;
+  let dashes = 0;
+  let digit = false;
+  let first = -1;
+  while (e < n && e - a < 128) {
+    const c = byteAt(s, e);
+    if (c === 45) {
+      if (first < 0) first = e;
+      dashes++;
+    } else if ((cls(c) & ch.C_DIGIT) !== 0) digit = true;
+    else if ((cls(c) & ch.C_LOWER) === 0) break;
+    e++;
+  }
+  if (e < n && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === 95 || byteAt(s, e) === 46)) return -1;
+  if (first <= a || byteAt(s, e - 1) === 45 || !(dashes >= 2 || (dashes === 1 && digit))) return -1;
+  return notNameHead(s, a, first) || adjectiveParts(s, a, first, e) ? -1 : e;
 }
 
 /** Whether s[a, dash) is a first part that marks no name (NOT_NAME_HEADS: describe-, build-, pre- ...). */

@@ -1561,6 +1561,39 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
       hasSignal(s, out)
     )
       push(cfg, s, out, a, ks - 1, kind);
+  } else if (
+    ks >= 4 &&
+    byteAt(s, ks - 1) === SPACE &&
+    byteAt(s, ks) > 96 &&
+    (kind.id === "dynamodb-table" || (kind.id === "db-instance" && byteAt(s, ks) === 100))
+  ) {
+    // (fiftieth pass) a snake_case table or database before the noun, in lower case ("the recon_results table", "the
+    // ledger_core.recon_results table", "the ledger_core database": PostgreSQL's and MySQL's identifiers); the walk
+    // passed it as prose
+    let a = ks - 1;
+    let snake = 0;
+    let dots = 0;
+    while (a > 0 && ks - 1 - a < 64) {
+      const c = byteAt(s, a - 1);
+      if (c === UNDERSCORE) snake++;
+      else if (c === DOT) dots++;
+      else if ((cls(c) & (C_LOWER | C_DIGIT)) === 0) break;
+      a--;
+    }
+    const c = a > 0 ? byteAt(s, a - 1) : SPACE;
+    if (
+      snake > 0 &&
+      dots <= 1 &&
+      (cls(byteAt(s, a)) & C_LOWER) !== 0 &&
+      byteAt(s, ks - 2) !== UNDERSCORE &&
+      byteAt(s, ks - 2) !== DOT &&
+      c !== DASH &&
+      c !== SLASH &&
+      c !== DOT &&
+      (out.length === 0 || out[out.length - 1].e <= a) &&
+      plausibleName(s, a, ks - 1, kind)
+    )
+      proseName(cfg, s, out, a, ks - 1, kind);
   }
   // "<noun> named <name>", "called"; "is" and "was" too, more strictly (see below: adjectives follow them as often)
   // (the connector's units compared without a loop first: a helper with a loop, called here from interpreted code
@@ -2218,6 +2251,14 @@ function matchKeyValue(
   aligned = false,
 ): number {
   let kind = kindOfKeyEndingAt(cfg.keys, s, j, KEY_TOKEN);
+  // (fiftieth pass: systemd's switch, systemctl --user start x: no user's name after it)
+  if (
+    j >= 16 &&
+    byteAt(s, j - 5) === DASH &&
+    byteAt(s, j - 4) === 117 &&
+    (ch.matchesAt(s, j - 16, j, "systemctl --user") || (j >= 17 && ch.matchesAt(s, j - 17, j, "journalctl --user")))
+  )
+    return 0;
   // a Transfer Family user's HomeDirectoryMappings, {"Entry": "/", "Target": "/<bucket>/<prefix>"}: the bucket
   if (
     kind === undefined &&
@@ -2712,6 +2753,18 @@ function matchNameList(
       !plausibleName(s, a, b, kind)
     ) {
       break;
+    } else if (
+      b - a > 12 &&
+      byteAt(s, a) === SLASH &&
+      matchesLowerAt(s, a, a + 12, "/aws/lambda/") &&
+      unitWithin(s, SLASH, a + 12, b, b - a - 12) < 0
+    ) {
+      // (fiftieth pass: a function's log group, /aws/lambda/<function>, as matchLogGroupPath takes it: the function,
+      // learned; an MCP CloudWatch tool's log_group_names)
+      const fn = cfg.byId["lambda-function"];
+      if (kindOn(cfg, fn) && !ch.plainWord(s, a + 12, b) && plausibleName(s, a + 12, b, fn))
+        push(cfg, s, out, a + 12, b, fn);
+      else push(cfg, s, out, a, b, kind);
     } else {
       push(cfg, s, out, a, b, kind);
     }
@@ -7943,12 +7996,24 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           label !== "compute" &&
           label !== "cluster" &&
           label !== "localhost" &&
+          // (Docker's own names: host.docker.internal, gateway.docker.internal, docker run's --add-host
+          // host.docker.internal:host-gateway)
+          label !== "docker" &&
+          // (a pseudonym's hash, the output's: RESOURCE_NAME_<hash>.internal stays as it is)
+          !(h > 0 && byteAt(s, h - 1) === UNDERSCORE && pseudo.pseudonymStartBefore(s, h) >= 0) &&
           plausibleName(s, h, p, name)
         )
           push(cfg, s, extra, h, p, name);
       }
       p = s.indexOf(lit, e);
     }
+  }
+  // (fiftieth pass) a Kinesis stream after its service's word alone (names.ts kinesisNameEnd)
+  p = name !== undefined ? firstOf(s, "Kinesis ") : -1;
+  while (p >= 0) {
+    const e = nm.kinesisNameEnd(s, p + 8, n);
+    if (e > 0 && plausibleName(s, p + 8, e, name)) push(cfg, s, extra, p + 8, e, name);
+    p = s.indexOf("Kinesis ", e > 0 ? e : p + 8);
   }
 }
 
@@ -8127,6 +8192,18 @@ function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[
         plausibleName(s, a, e, kind as Kind)
       )
         push(cfg, s, cfg.signalValues, a, e, kind);
+      else if (q === 0 && e === a && a < n && (cls(byteAt(s, a)) & ch.C_UPPER) !== 0 && nm.stepFunctionsBefore(s, p)) {
+        // (fiftieth pass) a state machine after "Step Functions ", PascalCase (Step Functions `ReconNightly`)
+        e = a + runOf(s, a, a + 65 < n ? a + 65 : n, C_ALNUM);
+        if (
+          e < n &&
+          byteAt(s, e) === 96 &&
+          nm.pascalCompound(s, a, e) &&
+          !nm.publicPascalName(s, a, e) &&
+          plausibleName(s, a, e, kind as Kind)
+        )
+          push(cfg, s, cfg.signalValues, a, e, kind);
+      }
       p = s.indexOf(mark, e > a ? e + 1 : a);
     }
   }
@@ -8724,7 +8801,20 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       (plausibleName(s, a, n, kind) || (kind.id === "resource-name" && nm.spacedName(s, a, n))) &&
       !nm.plainTagValue(keyCtx, 0, kl, s, a, n)
     ) {
-      push(cfg, s, out, a, n, kind);
+      // (fiftieth pass: a function's log group, /aws/lambda/<function>, masks and learns the function as in text: an
+      // MCP CloudWatch tool's log_group_names, a logGroupName)
+      const fn = cfg.byId["lambda-function"];
+      if (
+        n - a > 12 &&
+        byteAt(s, a) === SLASH &&
+        matchesLowerAt(s, a, a + 12, "/aws/lambda/") &&
+        unitWithin(s, SLASH, a + 12, n, n - a - 12) < 0 &&
+        kindOn(cfg, fn) &&
+        !ch.plainWord(s, a + 12, n) &&
+        plausibleName(s, a + 12, n, fn)
+      )
+        push(cfg, s, out, a + 12, n, fn);
+      else push(cfg, s, out, a, n, kind);
       return;
     }
   }
@@ -9412,7 +9502,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
               break;
             }
           }
-          if (!headerWord(s, a, b, false)) allHeaders = false;
+          // (and a spreadsheet's title with its unit: Oct 2024 (USD))
+          if (!headerWord(s, a, b, false) && !(sep === 9 && nm.unitTitle(s, a, b))) allHeaders = false;
           // (an e-mail's "@" in the row before a name of words after an account id: looked for once per unit)
           if (blank && accountSeen && !mailSeen && sep === ch.PIPE) {
             const from = mailTo < k ? k : mailTo;
@@ -9462,15 +9553,17 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             tagCols !== 0 &&
             count < 31 &&
             (tagCols & (1 << count)) !== 0 &&
-            !blank &&
+            // (or words, as the CSV reader takes them under a tag's column: HR Tech under Team)
+            (blank ? nm.spacedName(s, a, b) : true) &&
             // (a code's shape, CC-3104, team_7: a digit, "-" or "_"; not a product's one word, SonarCloud)
-            (unitWithin(s, DASH, a, n, b - a) >= 0 ||
+            (blank ||
+              unitWithin(s, DASH, a, n, b - a) >= 0 ||
               unitWithin(s, UNDERSCORE, a, n, b - a) >= 0 ||
               runOf(s, a, b, C_DIGIT | C_LOWER | ch.C_UPPER) !== runOf(s, a, b, C_LOWER | ch.C_UPPER) ||
               nm.pascalCompound(s, a, b)) &&
             !ch.plainWord(s, a, b) &&
             !idShaped(cfg, s, a, b) &&
-            plausibleName(s, a, b, kind)
+            (blank || plausibleName(s, a, b, kind))
           )
             cells.push({ s: a, e: b, kind }); // (a tag's value under its key's column: CC-3104 under Cost center)
         }
