@@ -150,4 +150,32 @@ describe("Node and LuaJIT agree", () => {
       "<".repeat(40);
     expect(divergences([{ scope: "t", input, json: false }])).toBe(0);
   });
+  it("a character beyond ASCII before a column of an aligned table (docker ps's …) is one column in both runtimes", () => {
+    // the column readers took a cell at the header's offset in units: one unit for "…" in Node, three bytes in Lua,
+    // so LuaJIT read no cell right of it and left the service's name (fiftieth pass)
+    const row = (cells: string[], widths: number[]) => cells.map((c, k) => c.padEnd(widths[k])).join("") + "\n";
+    const wide = [28, 72, 25, 17, 12];
+    const compose =
+      "$ docker compose ps\n" +
+      row(["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED"], wide) +
+      row(
+        [
+          "quayside-ingest-gateway-1",
+          "731904286615.dkr.ecr.us-east-1.amazonaws.com/quayside/ingest-gw:0.9.3",
+          '"./gateway --config …"',
+          "ingest-gateway",
+          "2 hours ago",
+        ],
+        wide,
+      );
+    const formatTable =
+      "PS C:\\> Get-EC2Instance | Format-Table\n" +
+      row(["InstanceId", "Description", "KeyName"], [20, 25, 20]) +
+      row(["----------", "-----------", "-------"], [20, 25, 20]) +
+      row(["i-0a1b2c3d4e5f60718", "Ledger batch host – eu…", "ledger-batch-kp"], [20, 25, 20]);
+    const cases = [compose, formatTable].map((input) => ({ scope: "t", input, json: false }));
+    expect(divergences(cases)).toBe(0);
+    expect(maskText(newSession(masker, "t"), compose, "")).not.toContain("ingest-gateway ");
+    expect(maskText(newSession(masker, "t"), formatTable, "")).not.toContain("ledger-batch-kp");
+  });
 });

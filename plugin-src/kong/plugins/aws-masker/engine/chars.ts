@@ -53,6 +53,14 @@ export const latinLetterBefore: (this: void, s: string, k: number) => number =
       };
 
 /**
+ * Columns the unit c takes in a line of aligned text: 0 for a UTF-8 continuation byte in Lua and a UTF-16 low surrogate
+ * in Node, 1 otherwise, so that a character beyond ASCII takes one column in both runtimes (docker ps's "…", a name's
+ * "é"): tables aligned by their header's columns are read at the same cells in Node and Lua.
+ */
+export const columnWidth: (this: void, c: number) => number =
+  luaByte !== undefined ? (c) => (c >= 0x80 && c <= 0xbf ? 0 : 1) : (c) => (c >= 0xdc00 && c <= 0xdfff ? 0 : 1);
+
+/**
  * True when s holds a unit >= 0x80. In Lua one C search (string.find): a Lua loop in a short hot function makes LuaJIT
  * abort the traces that start at the function ("inner loop in root trace") until it blacklists it (pseudonym.ts).
  */

@@ -3826,14 +3826,23 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
         if (re < 0) re = n;
         const end = re > r && byteAt(s, re - 1) === 13 ? re - 1 : re;
         if (end === r || byteAt(s, r) === LF) break;
+        // (the units at the columns' starts: a character beyond ASCII, PowerShell's "…", is one column)
+        let u = r;
+        let col = 0;
         for (let q = 0; q < starts.length; q++) {
+          for (; u < end && col < starts[q]; u++) col += ch.columnWidth(byteAt(s, u));
+          while (u < end && ch.columnWidth(byteAt(s, u)) === 0) u++;
           const kind = kinds[q];
           if (kind === false && codes[q] === CRED_NONE) continue;
-          let a = r + starts[q];
+          let a = u;
           // (a row shorter than the column's start: nothing under it, and no unit to read past the row's end)
           if (a >= end) continue;
-          let b = q + 1 < starts.length ? r + starts[q + 1] : end;
-          if (b > end) b = end;
+          let b = end;
+          if (q + 1 < starts.length) {
+            let bc = col;
+            for (b = a; b < end && bc < starts[q + 1]; b++) bc += ch.columnWidth(byteAt(s, b));
+            while (b < end && ch.columnWidth(byteAt(s, b)) === 0) b++;
+          }
           // (under a title aligned right, not a token the column's bounds cut: a pseudonym's on a second pass)
           if (rights[q] && ((a > r && byteAt(s, a - 1) > SPACE) || (b < end && byteAt(s, b) > SPACE))) continue;
           while (a < b && byteAt(s, a) === SPACE) a++;
@@ -6352,15 +6361,19 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (q >= 3 && titles.indexOf(" index") < 0) header = false;
       if (q === 2 && titles.indexOf(" TOPIC ") < 0 && titles.indexOf(" CONSUMER-ID ") < 0) header = false;
       let c = hs;
+      // (a column's start is a count of characters, not units: ch.columnWidth)
+      let hu = hs;
+      let hcol = 0;
       while (header && c < he) {
         const a = c;
         while (c < he && !(byteAt(s, c) === SPACE && (q >= 3 || c + 1 >= he || byteAt(s, c + 1) === SPACE))) c++;
         const kind = q < 3 ? kindOfKeyEndingAt(cfg.keys, s, c, KEY_TOKEN) : undefined;
+        for (; hu < a; hu++) hcol += ch.columnWidth(byteAt(s, hu));
         if (kind !== undefined && cfg.on[kind.id] === true) {
-          starts.push(a - hs);
+          starts.push(hcol);
           kinds.push(kind);
         } else if (q >= 3 && c - a === 5 && (ch.matchesAt(s, a, c, "index") || ch.matchesAt(s, a, c, "alias"))) {
-          starts.push(a - hs);
+          starts.push(hcol);
           kinds.push(name);
         } else if (
           (q < 3 && nm.genericKey(s, a, c)) ||
@@ -6370,7 +6383,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
               (c - a === 9 && ch.matchesAt(s, a, c, "CLIENT-ID")) ||
               (c - a === 10 && ch.matchesAt(s, a, c, "ASSIGNMENT"))))
         ) {
-          starts.push(a - hs);
+          starts.push(hcol);
           kinds.push(name);
         }
         while (c < he && byteAt(s, c) === SPACE) c++;
@@ -6381,8 +6394,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (byteAt(s, rs) === 10 || byteAt(s, rs) === 36) break;
         let le = rs;
         while (le < n && le - rs < 4096 && byteAt(s, le) !== 10) le++;
+        // (the unit at each column's start: a character beyond ASCII before it, docker ps's "…", is one column)
+        let a = rs;
+        let col = 0;
         for (let k = 0; k < starts.length; k++) {
-          const a = rs + starts[k];
+          for (; a < le && col < starts[k]; a++) col += ch.columnWidth(byteAt(s, a));
+          while (a < le && ch.columnWidth(byteAt(s, a)) === 0) a++;
           if (a >= le || byteAt(s, a) === SPACE || (a > rs && byteAt(s, a - 1) !== SPACE)) continue;
           let e = a;
           while (e < le && byteAt(s, e) !== SPACE && byteAt(s, e) !== 13 && (q !== 2 || byteAt(s, e) !== ch.LPAREN))
