@@ -3,11 +3,15 @@
 // The corpus (spec/fixtures/corpus) was written together with the detector; these were not: a family's figure when
 // it was written is the detector's honest recall on that family. Later passes fixed much of what they found, so the
 // figure now is a regression pin (spec/fixtures/probes/probes.json).
-//   npx tsx scripts/score-probes.ts [--family NAME] [--leaks] [--pin]
+//   npx tsx scripts/score-probes.ts [--family NAME] [--leaks] [--pin] [--no-lua]
 // Each file is masked once with a fresh session (a .json request body holding "messages" as a /v1/messages request,
 // everything else as text); a planted value still in the output leaks. --leaks lists them; --pin writes the current
-// counts into probes.json. FAILED (exit 1): a family leaks more values than probes.json pins, or has no pin.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+// counts into probes.json. The same files go through the compiled Lua engine under LuaJIT (build/, from
+// `npm run build`; spec/lua/support/mask_batch.lua), whose outputs must be byte-identical. FAILED (exit 1): a family
+// leaks more values than probes.json pins or has no pin, or a file's output differs between Node and LuaJIT.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createNodeMasker, maskerConfigOf, newSession, maskText, maskJson, policyFor } from "../lib/engine";
 
@@ -17,6 +21,8 @@ const args = process.argv.slice(2);
 const only = args.includes("--family") ? args[args.indexOf("--family") + 1] : undefined;
 const listLeaks = args.includes("--leaks");
 const pin = args.includes("--pin");
+const withLua = !args.includes("--no-lua");
+const SECRET = "probe-secret-0123456789abcdef";
 
 interface Pin {
   pass: number;
@@ -26,16 +32,17 @@ interface Pin {
   leaked: number;
 }
 const pins = JSON.parse(readFileSync(PINS, "utf8")) as Record<string, Pin>;
-const masker = createNodeMasker(maskerConfigOf({ secret: "probe-secret-0123456789abcdef" }));
+const masker = createNodeMasker(maskerConfigOf({ secret: SECRET }));
+// every file masked, for the comparison with LuaJIT
+const cases: { name: string; input: string; json: boolean; output: string }[] = [];
 
-function masked(dir: string, file: string): string {
-  const text = readFileSync(join(dir, file), "utf8");
+function masked(dir: string, family: string, file: string): string {
+  const input = readFileSync(join(dir, file), "utf8");
   const session = newSession(masker, "probe");
-  if (file.endsWith(".json") && text.trimStart().startsWith("{") && text.includes('"messages"')) {
-    const r = maskJson(session, text, policyFor("/v1/messages"));
-    return r.text ?? "";
-  }
-  return maskText(session, text, "");
+  const json = file.endsWith(".json") && input.trimStart().startsWith("{") && input.includes('"messages"');
+  const output = json ? (maskJson(session, input, policyFor("/v1/messages")).text ?? "") : maskText(session, input, "");
+  cases.push({ name: family + "/" + file, input, json, output });
+  return output;
 }
 
 const failures: string[] = [];
@@ -56,7 +63,7 @@ for (const family of readdirSync(PROBES, { withFileTypes: true })
     if (line.startsWith("#") || !value) continue;
     let out = outputs.get(file);
     if (out === undefined) {
-      out = masked(dir, file);
+      out = masked(dir, family, file);
       outputs.set(file, out);
     }
     planted++;
@@ -87,6 +94,22 @@ console.log(
   `all: ${totalPlanted} planted values in ${rows.length} families; leaked when written ${totalWritten} ` +
     `(${share(totalWritten)}), now ${totalLeaked} (${share(totalLeaked)})`,
 );
+if (withLua) {
+  const work = mkdtempSync(join(tmpdir(), "aws-masker-probes-"));
+  const scope = "probe";
+  writeFileSync(
+    join(work, "in.json"),
+    JSON.stringify({ secret: SECRET, cases: cases.map((c) => ({ scope, input: c.input, json: c.json })) }),
+  );
+  execFileSync("luajit", ["spec/lua/support/mask_batch.lua", join(work, "in.json"), join(work, "out.json")], {
+    cwd: join(import.meta.dirname, ".."),
+    maxBuffer: 1 << 30,
+  });
+  const lua = JSON.parse(readFileSync(join(work, "out.json"), "utf8")) as { text: string | null }[];
+  const differ = cases.filter((c, k) => (lua[k].text ?? "") !== c.output).map((c) => c.name);
+  for (const d of differ) failures.push(`${d}: LuaJIT's output differs from Node's`);
+  console.log(`node/lua: ${cases.length - differ.length}/${cases.length} files byte-identical`);
+}
 if (pin) writeFileSync(PINS, JSON.stringify(pins, null, 2) + "\n");
 for (const f of failures) console.log("FAILED: " + f);
 if (failures.length > 0) process.exit(1);
