@@ -7505,3 +7505,119 @@ describe("fresh material, fiftieth pass: records (messaging, requests, inventori
     expect(table).not.toContain("Paiements");
   });
 });
+
+describe("fresh material, fiftieth pass: over-masks of tools' own words and defaults", () => {
+  it("a generic key's one plain word is masked where it stands, not learned (Consul's role=consul, SlurmUser=slurm)", () => {
+    const out = mask("us-east-1 tags: role=consul,segment=<all>\n$ consul members\nrole=node\nthe node failed");
+    expect(out).not.toContain("role=consul");
+    expect(out).toContain("$ consul members");
+    expect(out).toContain("the node failed");
+    const slurm = mask("SlurmctldHost=ip-10-40-0-25\nSlurmUser=slurm\ninclude /opt/slurm/etc/slurm.conf");
+    expect(slurm).not.toContain("SlurmUser=slurm");
+    expect(slurm).toContain("include /opt/slurm/etc/slurm.conf");
+    // (a name of several units is still learned)
+    expect(mask("us-east-1 role=ops-runner-7\nlater ops-runner-7 failed")).not.toContain("ops-runner-7");
+  });
+  it("a Chef role read under Roles: does not turn the word into a pseudonym everywhere", () => {
+    const out = mask("Run List:    role[base]\nRoles:       base\nInstance ID: i-08c3657038c5bf77c\nbase image");
+    expect(out).toContain("role[base]");
+    expect(out).toContain("base image");
+  });
+  it("a one-word OU is masked in the distinguished name only; a compound OU is still learned", () => {
+    const out = mask(
+      '"OrganizationalUnitDistinguishedName": "OU=FileServers,OU=Finance,DC=corp,DC=brindlecove,DC=com"\n' +
+        "Finance team owns FileServers.",
+    );
+    expect(out).not.toContain("OU=Finance");
+    expect(out).toContain("Finance team owns");
+    expect(out).not.toContain("FileServers");
+  });
+  it("a Format-Table cell's one plain word (FSx's default share) is not learned", () => {
+    const out = mask(
+      "aws fsx describe-file-systems\nName         Path                    Description\n" +
+        "----         ----                    -----------\nshare        D:\\share                Default share\n",
+    );
+    expect(out).toContain("Default share");
+    // (the pseudonym, longer than its column, is read whole on a second pass)
+    expect(mask(out)).toBe(out);
+  });
+  it("a compute resource named after an instance family never cuts the instance type", () => {
+    const out = mask("aws:\n      ComputeResources:\n        - Name: p4d\n          InstanceType: p4d.24xlarge\n");
+    expect(out).toContain("InstanceType: p4d.24xlarge");
+    expect(out).not.toContain("Name: p4d\n");
+  });
+  it("aws_ec2 compose: hostvar names and tags.<Key> are expressions, not values", () => {
+    const out = mask(
+      "compose:\n  ansible_host: private_ip_address\n  ec2_account_id: owner_id\n  ec2_name: tags.Name\n" +
+        "filters:\n  vpc-id: vpc-0b8c84c34bd52b942\n",
+    );
+    for (const v of ["private_ip_address", "owner_id", "tags.Name"]) expect(out).toContain(v);
+    expect(out).not.toContain("vpc-0b8c84c34bd52b942");
+    expect(mask("aws: db_name: orders_ledger_7")).not.toContain("orders_ledger_7");
+  });
+  it("an Ansible Vault tag stays and its ciphertext lines are the value", () => {
+    const out = mask(
+      "pgbouncer_auth_password: !vault |\n          $ANSIBLE_VAULT;1.2;AES256;prod\n" +
+        "          30613233633461343837653833666333643335366165653437383235373564356439666135306565\n" +
+        "          6532\ndb_user: pgb\n",
+    );
+    expect(out).toContain("pgbouncer_auth_password: !vault |\n          $ANSIBLE_VAULT;1.2;AES256;prod\n");
+    expect(out).not.toContain("3061323363346134");
+    expect(out).not.toContain("6532");
+    expect(out).toContain("db_user:");
+    expect(mask("api_token: !unsafe |\n  hunter2abc99\n")).not.toContain("hunter2abc99");
+  });
+  it("tools' default names stay: Consul's Serf Health Status, MediaConvert's output groups", () => {
+    const kept = 'us-east-1 {"Name": "Serf Health Status", "CheckID": "serfHealth"}';
+    expect(mask(kept)).toBe(kept);
+    const out = mask(
+      '{"Role": "arn:aws:iam::731604928175:role/x", "OutputGroups": [{"Name": "Apple HLS"}, {"Name": "File Group"}]}',
+    );
+    expect(out).toContain('"Apple HLS"');
+    expect(out).toContain('"File Group"');
+    expect(mask('us-east-1 {"Name": "Ledger Web Tier"}')).not.toContain("Ledger Web Tier");
+  });
+  it("another key=value after a log's credential: keeps its key and the key id its own kind", () => {
+    const out = mask("[INFO]  secrets.aws: rotating root credential: access_key_id=AKIAMTUDVZ23QYU4UYYV");
+    expect(out).toContain("access_key_id=ACCESS_KEY_ID_");
+    expect(mask("aws password: s3cr3t_x=Abc123")).not.toContain("Abc123");
+  });
+  it("a DNS name under a header value key is a host (one pseudonym with the URL's)", () => {
+    const out = mask(
+      "vault read auth/aws/config/client\niam_server_id_header_value    vault-ops.northwind-pay.com\n" +
+        "VAULT_ADDR=https://vault-ops.northwind-pay.com:8200",
+    );
+    expect(out).not.toContain("northwind-pay");
+    expect(out).not.toContain("CREDENTIAL_");
+    expect(out).toContain("iam_server_id_header_value    DOMAIN_");
+  });
+  it("an @file argument is no mail domain; a dotted mention still is a login", () => {
+    const kept = "us-east-1 vault write auth/aws/login role=x iam_request_headers=@headers.json; curl -d @body.json x";
+    expect(mask(kept)).toContain("iam_request_headers=@headers.json; curl -d @body.json x");
+    expect(mask("cc @priya.raghunathan on this")).not.toContain("priya");
+  });
+  it("EBS states, Storage Gateway's tape pool and a killed process's word are AWS's words", () => {
+    const table = mask(
+      "$ aws ec2 describe-volumes --output table\n||  State     |  in-use   ||\n||  VolumeId  |  vol-0e92a9b51a5f3e4ce  ||",
+    );
+    expect(table).toContain("in-use");
+    expect(table).not.toContain("vol-0e92a9b51a5f3e4ce");
+    const pool = mask(
+      '{"TapeARN": "arn:aws:storagegateway:eu-west-1:884213907716:tape/QRFN0001", "PoolId": "DEEP_ARCHIVE"}',
+    );
+    expect(pool).toContain('"DEEP_ARCHIVE"');
+    const log = mask(
+      "aws logs get-log-events --log-group-name /aws/batch/job --output text\nRendering frame 1001 (Karma XPU)\tKilled",
+    );
+    expect(log).toContain("\tKilled");
+  });
+  it("AWS's published ELB and CloudFront hosted zones stay; the account's zone is masked", () => {
+    const out = mask(
+      '"alias_target": {"dns_name": "x-1.us-east-1.elb.amazonaws.com.", "hosted_zone_id": "Z35SXDOTRQ7X7K"} ' +
+        '"HostedZoneId": "Z2FDTNDATAQYW2" aws route53 --hosted-zone-id Z1D633PJN98FT9',
+    );
+    expect(out).toContain('"Z35SXDOTRQ7X7K"');
+    expect(out).toContain('"Z2FDTNDATAQYW2"');
+    expect(out).not.toContain("Z1D633PJN98FT9");
+  });
+});

@@ -26,6 +26,8 @@ export const HOST_PHONE = 3;
 export const HOST_LOGIN = 4;
 /** a person's name (personNames, derivedNames, a mailbox's display name): not learned, no AWS signal */
 export const HOST_PERSON = 5;
+/** a directory name's one plain word (OU=Finance): a resource name masked where it stands, not learned */
+export const HOST_WORD = 6;
 
 const setOf = ch.wordSet;
 
@@ -44,6 +46,10 @@ for (const t of (
   "ro pe ph gr lu ng hu ke gh vn eg"
 ).split(" "))
   TLDS[t] = false;
+/** True when s[a, b) is a top-level domain a company's host names end with (TLDS; not the addresses-only ones). */
+export function hostTld(s: string, a: number, b: number): boolean {
+  return TLDS[sub(s, a, b)] === true;
+}
 // (of those, the countries' whose host a URL, a DNS tool, a second level or a dashed label marks: addressTldHost;
 // and .tv, a media company's: https://ingest.api.tidewater-media.tv)
 const COUNTRY_HOSTS = setOf("ro pe ph gr lu ng hu ke gh vn eg tv");
@@ -698,7 +704,8 @@ function directoryParts(s: string, n: number, count: number): number {
           DIRECTORY_WELL_KNOWN[sub(s, a, b).toLowerCase()] !== true &&
           !(b - a <= 4 && ch.runOf(s, a, b, ch.C_UPPER) === b - a)
         )
-          count = span(count, a, b, HOST_ACCOUNT);
+          // (one plain word, OU=Finance, is masked in the name only: learned, "Finance" went in every sentence)
+          count = span(count, a, b, ch.plainWord(s, a, b) ? HOST_WORD : HOST_ACCOUNT);
       }
       p = ch.indexFrom(s, lit, e > p + 3 ? e : p + 3);
     }
@@ -1148,6 +1155,9 @@ function personNames(s: string, n: number, count: number): number {
       before !== 95 &&
       TLDS[sub(s, dot + 1, e)] === undefined &&
       DECORATOR_HEADS[sub(s, p + 1, dot)] !== true &&
+      // (nor a file a command reads, `iam_request_headers=@headers.json`, curl's `-d @body.json`)
+      before !== 61 &&
+      AT_FILE_EXTENSIONS[sub(s, dot + 1, e)] !== true &&
       (after === 32 ||
         after === 44 ||
         after === 58 ||
@@ -1459,6 +1469,11 @@ export function personCell(s: string, a: number, b: number): boolean {
   return b - a >= 5 && personName(s, a, b) === b;
 }
 
+// the extensions of files a command reads by "@<file>" (vault write k=@file, curl -d @file, aws --cli-input-json)
+const AT_FILE_EXTENSIONS = setOf(
+  "json,yaml,yml,txt,csv,xml,hcl,pem,crt,key,sh,py,js,sql,env,conf,cfg,ini,toml,bin,zip",
+  ",",
+);
 const DECORATOR_HEADS = setOf(
   "pytest,app,functools,dataclasses,property,abc,typing,router,api,mock,patch,unittest,bp,blueprint,celery,click,validator,staticmethod,classmethod,dp,bot",
   ",",

@@ -9,6 +9,7 @@
 
 import * as b64 from "./base64";
 import * as ch from "./chars";
+import { hostTld } from "./contacts";
 import { sub, isKeyUnit } from "./chars";
 import type { KeyToken, Span } from "./names";
 
@@ -548,6 +549,19 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   if (registry) k += 6;
   if (sep < 0 && !(flag && k > j) && !registry) return false;
   while (k < n && k - j < 96 && isBlank(byteAt(s, k))) k++;
+  // a YAML tag before a block scalar is no value (`key: !vault |`, `!unsafe >`, `!!binary |`)
+  let tag = -1;
+  if (sep === COLON && k + 1 < n && byteAt(s, k) === 33) {
+    let t = k + 1;
+    if (byteAt(s, t) === 33) t++;
+    while (t < n && t - k < 24 && (cls(byteAt(s, t)) & C_ALNUM) !== 0) t++;
+    let v = t;
+    while (v < n && isBlank(byteAt(s, v))) v++;
+    if (t > k + 1 && v > t && v < n && (byteAt(s, v) === PIPE || byteAt(s, v) === GT)) {
+      tag = k;
+      k = v;
+    }
+  }
   if (sep === COLON && k < n && (byteAt(s, k) === PIPE || byteAt(s, k) === GT)) {
     // YAML block scalar: `key: |` / `key: >-`, the value on the next lines
     k++;
@@ -563,6 +577,29 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     const lineStart = k;
     while (k < n && k - lineStart < 96 && isBlank(byteAt(s, k))) k++;
     if (k === lineStart) return false;
+    // Ansible Vault's inline value (`!vault |`, then `$ANSIBLE_VAULT;1.1;AES256[;<id>]` and lines of hex): the
+    // ciphertext's lines are the value, the tag and the header stay
+    if (tag >= 0 && byteAt(s, k) === 36 && k + 15 < n && ch.matchesAt(s, k, k + 15, "$ANSIBLE_VAULT;")) {
+      let h = k + 15;
+      while (h < n && h - k < 96 && byteAt(s, h) !== LF) h++;
+      let a = h + 1;
+      while (a < n && a - h < 96 && isBlank(byteAt(s, a))) a++;
+      // (line by line: blanks, a run of hex, the line's end; the next key, db_user:, is no hex line)
+      let e = a;
+      let last = a;
+      while (e < n && e - a < MAX_VALUE) {
+        while (e < n && isBlank(byteAt(s, e))) e++;
+        const r = e + ch.runOf(s, e, n, ch.C_HEX);
+        if (r === e || (r < n && byteAt(s, r) !== LF && byteAt(s, r) !== CR)) break;
+        last = r;
+        e = r < n && byteAt(s, r) === CR ? r + 1 : r;
+        if (e < n) e++;
+      }
+      if (last === a) return false;
+      value.s = a;
+      value.e = last;
+      return true;
+    }
     // EC2Launch v2's setAdminAccount: `password:` then `type: static` and `data: <the password>` on the next line
     if (k + 12 < n && byteAt(s, k) === 116 && ch.matchesAt(s, k, k + 12, "type: static")) {
       let d = k + 12;
@@ -691,6 +728,17 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     }
   }
   if (b <= a) return false;
+  // another key and its value after a log message's noun (Vault's `rotating root credential: access_key_id=AKIA...`):
+  // read by that key (the key id keeps its own pseudonym), not as this key's value
+  if (quote < 0 && sep === COLON && !nextLine && (cls(byteAt(s, a)) & C_LOWER) !== 0) {
+    let t = a;
+    let under = false;
+    while (t < b && t - a < 40 && ((cls(byteAt(s, t)) & C_LOWER) !== 0 || byteAt(s, t) === 95)) {
+      if (byteAt(s, t) === 95) under = true;
+      t++;
+    }
+    if (under && t + 1 < b && byteAt(s, t) === EQUALS && byteAt(s, t + 1) !== EQUALS) return false;
+  }
   // a nested mapping's first key (credentials:\n  access-key: ...), not a value
   if (nextLine && quote < 0 && byteAt(s, b - 1) === COLON) return false;
   if (!plausibleCredential(s, a, b, quote >= 0, sep)) return false;
@@ -759,6 +807,25 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
       return false;
   }
   if (len > 2 && c0 === 60) return false;
+  // a DNS name (Vault's iam_server_id_header_value vault.example.com: the server's name the header must carry) is a
+  // host, masked as one by its own reader, no secret: lower-case labels, two dots or more, a last label of letters
+  if (len > 6 && len <= 253 && (cls(c0) & C_LOWER) !== 0 && (cls(byteAt(s, b - 1)) & C_LOWER) !== 0) {
+    let dots = 0;
+    let last = a;
+    let k = a;
+    while (
+      k < b &&
+      ((cls(byteAt(s, k)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, k) === DASH || byteAt(s, k) === DOT)
+    ) {
+      if (byteAt(s, k) === DOT) {
+        if (k === last) break;
+        dots++;
+        last = k + 1;
+      }
+      k++;
+    }
+    if (k === b && dots >= 2 && b - last >= 2 && b - last <= 6 && hostTld(s, last, b)) return false;
+  }
   // a reference to a key or a secret (an AWS ARN, a KMS alias: EncryptionKey, KmsMasterKeyId), not one: the ARN's and
   // the alias's matchers read it
   if (c0 === 97 && len > 8 && (ch.matchesAt(s, a, a + 8, "arn:aws:") || ch.matchesAt(s, a, a + 6, "alias/")))

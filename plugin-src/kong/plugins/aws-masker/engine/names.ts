@@ -673,6 +673,15 @@ export const STOPLIST: Record<string, boolean> = {
   "amazonaws.com.cn": true,
   "git-codecommit": true,
   "final-state": true,
+  // (fiftieth pass) tools' own default names: Consul's built-in check (serfHealth), MediaConvert's default output
+  // groups (learned, "File Group" replaced the words in the user's question)
+  "serf health status": true,
+  serfhealth: true,
+  "apple hls": true,
+  "file group": true,
+  "dash iso": true,
+  "ms smooth": true,
+  cmaf: true,
 };
 
 /**
@@ -1131,7 +1140,14 @@ export function wildcardNameStart(s: string, a: number, n: number): number {
 
 /** An id key's value (scanner.ts matchKeyValue): an opaque token of 6-128 units that may be a name. */
 export function idValue(s: string, a: number, b: number, kind: Kind): boolean {
-  return b - a >= 6 && b - a <= 128 && opaqueToken(s, a, b) && plausibleName(s, a, b, kind);
+  return (
+    b - a >= 6 &&
+    b - a <= 128 &&
+    opaqueToken(s, a, b) &&
+    plausibleName(s, a, b, kind) &&
+    // (a hosted zone AWS publishes under hosted_zone_id, an alias record's)
+    !(byteAt(s, a) === 90 && b - a <= 21 && PUBLIC_ZONE_IDS[sub(s, a, b)] === true)
+  );
 }
 
 /** A single token of letters, digits, "-" and "_", with a letter and a digit or a dash: an opaque id. */
@@ -1480,6 +1496,8 @@ const TF_REFS = [
   "event.",
   "request.",
   "req.",
+  // (the aws_ec2 inventory's hostvars in compose: and groups: expressions, ansible_host: tags.Name)
+  "tags.",
 ];
 
 /**
@@ -1510,6 +1528,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   let slashes = 0;
   let dots = 0;
   let units = 0; // of a duration's: s, m, h
+  let unders = 0;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
     if (c === 47 && slash) {
@@ -1520,6 +1539,7 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
     if ((f & C_LOWER) !== 0 || c === 46 || c === 45) lower++;
+    else if (c === 95) unders++;
     if (c === 46) dots++;
     else if (c === 115 || c === 109 || c === 104) units++;
   }
@@ -1637,6 +1657,21 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
       (byteAt(s, b - 5) === 45 && byteAt(s, b - 1) === 101 && matchesAt(s, b - 4, b, "name")) ||
       (byteAt(s, b - 4) === 45 && byteAt(s, b - 1) === 110 && matchesAt(s, b - 3, b, "arn"))) &&
     lower === len
+  )
+    return false;
+  // and a describe-instances field in snake_case (the aws_ec2 inventory's hostvars: compose: ansible_host:
+  // private_ip_address, ec2_account_id: owner_id): lower-case words and "_" ending in _id, _name, _arn or _address
+  if (
+    digits === 0 &&
+    slash &&
+    unders > 0 &&
+    len >= 5 &&
+    len <= 40 &&
+    lower + unders === len &&
+    ((byteAt(s, b - 3) === 95 && byteAt(s, b - 2) === 105 && byteAt(s, b - 1) === 100) ||
+      (byteAt(s, b - 5) === 95 && byteAt(s, b - 1) === 101 && matchesAt(s, b - 4, b, "name")) ||
+      (byteAt(s, b - 4) === 95 && byteAt(s, b - 1) === 110 && matchesAt(s, b - 3, b, "arn")) ||
+      (byteAt(s, b - 8) === 95 && byteAt(s, b - 1) === 115 && matchesAt(s, b - 7, b, "address")))
   )
     return false;
   // an exception's class (an SDK error's "name": "AccessDeniedException", "__type", a Lambda's "errorType") is the
@@ -1800,6 +1835,35 @@ function instanceType(s: string, a: number, b: number): boolean {
   return f - 1 > a && f - 1 - a <= 6 && ch.runOf(s, a, f - 1, C_LOWER) === f - 1 - a;
 }
 
+/**
+ * The hosted zones AWS publishes for alias records (fiftieth pass): Elastic Load Balancing's per region (ALB/CLB, then
+ * NLB; the ELB endpoints table of the AWS General Reference), CloudFront's and Global Accelerator's. Every account's
+ * alias record names them; they identify no account.
+ */
+export const PUBLIC_ZONE_IDS = ch.wordSet(
+  "Z268VQBMOI5EKX Z3DQVH9N71FHZ0 Z14GRHDCWA56QT ZWKZPGTI48KDX Z5LXEXXYW11ES ZP97RAFLXTNZK Z1LMS91P8CMLE5 " +
+    "Z1GM3OXH4ZPM65 Z08888821HLRG5A9ZRTER ZQSVJUPU6J1EY Z1GDH35T77C1KE ZM7IZAIOVVDZF Z215JYRZR1TBD5 Z23TAZ6LKFMNIO " +
+    "Z3ULH7SSC9OV64 Z32O12XQLNTSW2 ZHURV8PSTC4K8 Z3Q77PNBQS71R4 ZS929ML54UICD Z2P70J7HTTTPLU Z35SXDOTRQ7X7K " +
+    "Z3AADJGX6KTTL2 Z166TLBEWOO7G0 Z33AYJ8TM3BH4J Z368ELLRRE2KJ0 Z1H1FL5HABSF5 " +
+    "Z203XCE67M25HM Z12Y7K3UBGUAD1 Z31USIVHYNEOWT ZIBE1TIR4HY56 Z1GWIQ4HH19I5X ZVDDRBQ08TROA ZKVM4W9LS7TM " +
+    "ZCT6FZBF4DROD Z01971771FYVNCOVWJU1G Z2EPGBW3API2WT Z3QFB96KMJ7ED6 ZQEIKTCZ8352D Z3F0SRJ5LGBH90 Z1UDT6IFJ4EJM " +
+    "Z23146JA1KNAFP Z2IFOLAFXWLO4F ZD4D7Y8KGAS4G Z1CMS0P5QUZ6D5 Z3QSRYVP46NYYV ZTK26PT1VY4CU Z26RNL4JYFTOTI " +
+    "ZLMOA37VPKANP Z1ZSMQQ6Q24QQ8 ZMG1MZ2THAWF1 Z24FKFUX50B4VW Z18D5FSROUN65G " +
+    "Z2FDTNDATAQYW2 Z2BJ6XQ5FK7U4H",
+);
+
+/**
+ * True when a generic name key's value s[a, b) (its key s[ks, j)) is masked where it stands and not learned: one word
+ * of lower-case letters (Consul's serf tag role=consul, role=node; a knife summary's Roles: base), a tool's word as
+ * often as a name; learned, every `consul` command of the request became a pseudonym. Under a user key (user,
+ * SlurmUser, db_user) only the tool's own user, the key's head repeated (SlurmUser=slurm): a login is a person's.
+ */
+export function unlearnedWord(s: string, ks: number, j: number, a: number, b: number): boolean {
+  if (b - a < 3 || ch.runOf(s, a, b, C_LOWER) !== b - a) return false;
+  if (j - ks < 4 || lowerCode(byteAt(s, j - 1)) !== 114 || !ch.matchesLowerAt(s, j - 4, j, "user")) return true;
+  return j - 4 - ks === b - a && ch.matchesLowerAt(s, ks, j - 4, sub(s, a, b));
+}
+
 /** The stoplist's words read backwards (a suffix trie, chars.ts): stopWord compares in place, no string built. */
 const STOP_WORDS = stopWords();
 
@@ -1904,6 +1968,16 @@ export const ENUM_WORDS: Record<string, boolean> = {
   custom: true,
   password_hash: true,
   tags: true,
+  // (fiftieth pass) EBS volume and attachment states (describe-volumes' text and table output), Storage Gateway's
+  // predefined tape pools, a killed process's word in a log event (Batch, get-log-events --output text)
+  "in-use": true,
+  attaching: true,
+  attached: true,
+  detaching: true,
+  detached: true,
+  deep_archive: true,
+  glacier: true,
+  killed: true,
 };
 
 /** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */
@@ -3331,6 +3405,13 @@ function bounded(s: string, n: number, p: number, e: number, compound: boolean):
       (c === 46 && e + 1 < n && glues(byteAt(s, e + 1)) && hasDot(s, p, e))
     )
       return false;
+    // an instance family learned as a name (ParallelCluster's ComputeResources `- Name: p4d`) is AWS's before its
+    // size: p4d.24xlarge is never cut
+    if (c === 46 && e - p <= 12 && e + 1 < n && (cls(byteAt(s, e + 1)) & C_ALNUM) !== 0) {
+      let t = e + 1;
+      while (t < n && t - e < 24 && (cls(byteAt(s, t)) & C_ALNUM) !== 0) t++;
+      if (instanceType(s, p, t)) return false;
+    }
   }
   return true;
 }

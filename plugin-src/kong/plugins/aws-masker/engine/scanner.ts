@@ -590,12 +590,22 @@ function kindOn(cfg: ScanConfig, kind: Kind | undefined): boolean {
   return kind !== undefined && cfg.on[kind.id] === true;
 }
 
-function push(cfg: ScanConfig, s: string, out: Match[], a: number, b: number, kind: Kind | undefined): void {
+function push(
+  cfg: ScanConfig,
+  s: string,
+  out: Match[],
+  a: number,
+  b: number,
+  kind: Kind | undefined,
+  local = false,
+): void {
   if (kind === undefined || cfg.on[kind.id] !== true || b <= a) return;
   if (cfg.allowAny && cfg.allow[sub(s, a, b)] === true) return;
   // a pseudonym is never masked again
   if (pseudo.pseudonymEndAt(s, a, b) === b) return;
-  out.push({ s: a, e: b, kind });
+  // (local: masked where it stands only, not learned)
+  if (local) out.push({ s: a, e: b, kind, local: true });
+  else out.push({ s: a, e: b, kind });
 }
 
 /** Index of the first unit c in s[from, from + limit), or -1: a bounded search (an unbounded one per anchor is quadratic). */
@@ -1128,6 +1138,8 @@ function matchCtxId(
   if (len < (kind.minLen as number) || len > (kind.maxLen as number)) return 0;
   const set = kind.charset === "upper" ? C_UPPER | C_DIGIT : C_LOWER | C_DIGIT;
   if (runOf(s, i, j, set) !== len) return 0;
+  // (a hosted zone AWS publishes, an ELB's or CloudFront's in an alias record: AWS's, not the account's)
+  if (kind === cfg.zoneKind && len <= 21 && nm.PUBLIC_ZONE_IDS[sub(s, i, j)] === true) return j;
   // a Lambda function's log stream, YYYY/MM/DD/[<version>]<execution environment id>: the environment's 32 hex; an
   // Application Load Balancer's connection trace id (TID_<32 hex>, its access and connection logs)
   if (len === 32 && i > 3 && byteAt(s, i - 1) === ch.RBRACKET) {
@@ -2606,7 +2618,7 @@ function matchKeyValue(
     }
     return b;
   }
-  push(cfg, s, out, a, b, kind);
+  push(cfg, s, out, a, b, kind, generic && nm.unlearnedWord(s, keyStart, j, a, b));
   // an unquoted list of names: buckets: a, b, c
   if (b < n && byteAt(s, b) === ch.COMMA && (a === 0 || (byteAt(s, a - 1) !== QUOTE && byteAt(s, a - 1) !== 39)))
     return commaItems(cfg, s, b, n, kind, out);
@@ -3761,7 +3773,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
     const id =
       kind === ct.HOST_EMAIL
         ? "email-address"
-        : kind === ct.HOST_ACCOUNT
+        : kind === ct.HOST_ACCOUNT || kind === ct.HOST_WORD
           ? "resource-name"
           : kind === ct.HOST_PHONE
             ? "phone-number"
@@ -3770,7 +3782,7 @@ function findOtherAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[])
               : kind === ct.HOST_PERSON
                 ? "person-name"
                 : "domain-name";
-    push(cfg, s, extra, ct.HOST_SPANS[3 * k], ct.HOST_SPANS[3 * k + 1], cfg.byId[id]);
+    push(cfg, s, extra, ct.HOST_SPANS[3 * k], ct.HOST_SPANS[3 * k + 1], cfg.byId[id], kind === ct.HOST_WORD);
   }
 }
 
@@ -3845,6 +3857,12 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
           }
           // (under a title aligned right, not a token the column's bounds cut: a pseudonym's on a second pass)
           if (rights[q] && ((a > r && byteAt(s, a - 1) > SPACE) || (b < end && byteAt(s, b) > SPACE))) continue;
+          // (a left column's token runs on past the next column's start, as a pseudonym longer than the original does
+          // on a second pass: read whole, and the next column's cell, which starts inside it, skipped)
+          if (a > r && byteAt(s, a - 1) > SPACE && byteAt(s, a) > SPACE) continue;
+          if (b < end && byteAt(s, b) > SPACE && byteAt(s, b - 1) > SPACE) {
+            while (b < end && b - a < 256 && byteAt(s, b) > SPACE) b++;
+          }
           while (a < b && byteAt(s, a) === SPACE) a++;
           while (b > a && byteAt(s, b - 1) === SPACE) b--;
           if (b <= a || unitWithin(s, SPACE, a, b, b - a) >= 0) continue;
@@ -3858,7 +3876,8 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
             // (sacct's right-aligned cells: a job run in a shell, interpreter or script file names nothing)
             !(rights[q] && (nm.stopWord(s, a, b) || nm.jobShellName(s, a, b)))
           ) {
-            push(cfg, s, extra, a, b, kind);
+            // (a cell's one plain word, FSx's default share "share", is masked where it stands, not learned)
+            push(cfg, s, extra, a, b, kind, ch.plainWord(s, a, b));
           }
         }
         next = re;
