@@ -7621,3 +7621,142 @@ describe("fresh material, fiftieth pass: over-masks of tools' own words and defa
     expect(out).not.toContain("Z1D633PJN98FT9");
   });
 });
+
+describe("fresh material, fiftieth pass: leaks of the config, HashiCorp, storage and HPC/media probes", () => {
+  it("Consul's and Nomad's gossip key: encrypt, consul keygen's line, consul keyring -list's; encrypt = true stays", () => {
+    const key = "bzZXBEpM6yZrbuDF1YN+k+4B2McTq5Riw26i5gmping=";
+    for (const t of [
+      `encrypt = "${key}"`,
+      `{"encrypt": "${key}"}`,
+      `consul agent -encrypt=${key} -server`,
+      `$ consul keygen\n${key}\n`,
+      `$ consul keyring -list\nWAN:\n  ${key} [3/3]\n\ndc1 (LAN):\n  pUqJrVyVRj5jsiYEkM/tFQ== [3/3]\n`,
+    ]) {
+      const out = mask(t);
+      expect(out).not.toContain(key);
+      expect(out).not.toContain("pUqJrVyVRj5jsiYEkM");
+    }
+    const kept =
+      'terraform { backend "s3" { encrypt = true } }\nEncrypt=Mandatory;Server=x\nencrypt: AES256\nx = [1/2]';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Consul's ACL tokens block (HCL and JSON), by the token names Consul gives; other tokens maps stay", () => {
+    const out = mask(
+      'acl {\n  tokens {\n    agent = "3c9e71d2-0f4a-48b6-9d25-e1a7c8b3f064"\n    default = "s3cr3t-Value-99"\n  }\n}\n' +
+        '{"acl": {"tokens": {"initial_management": "4c9e71d2-0f4a-48b6-9d25-e1a7c8b3f064"}}}',
+    );
+    for (const v of ["3c9e71d2", "s3cr3t-Value-99", "4c9e71d2"]) expect(out).not.toContain(v);
+    const kept = '{"tokens": {"color": "#ffffff", "spacing": "0.25rem"}}';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a Vault token accessor, MediaPackage's CDN identifier header (its name stays), an OBS stream key", () => {
+    const out = mask(
+      "vault login -method=aws role=x\ntoken_accessor     CILzzR5aXU1zNieYl8lXFyEv\n" +
+        "with header X-MediaPackage-CDNIdentifier: 4f8c2a6e-1b9d-4e37-a5c0-7d2f9b1e3a68\nStream Key: studio-b-primary",
+    );
+    for (const v of ["CILzzR5aXU1zNieYl8lXFyEv", "4f8c2a6e-1b9d", "studio-b-primary"]) expect(out).not.toContain(v);
+    expect(out).toContain("X-MediaPackage-CDNIdentifier: ");
+  });
+  it("an RTMP push URL's stream key (the application stays)", () => {
+    const out = mask(
+      '"Url": "rtmp://52.34.118.207:1935/nwlive/studio-b-primary", rtmps://live.example.tv/app/live_1234_aZ',
+    );
+    expect(out).not.toContain("studio-b-primary");
+    expect(out).not.toContain("live_1234_aZ");
+    expect(out).toContain("/nwlive/");
+  });
+  it("iscsiadm's CHAP secret after -n node.session.auth.password -v and --value=", () => {
+    const out = mask(
+      "iscsiadm -m node --op update -n node.session.auth.password -v Kq8vR3mZp2Lw7TxN\n" +
+        'iscsiadm -m node --op update -n node.session.auth.password_in --value="x8Kq2mZp"',
+    );
+    expect(out).not.toContain("Kq8vR3mZp2Lw7TxN");
+    expect(out).not.toContain("x8Kq2mZp");
+  });
+  it("a secret-shaped value under a *_KEY name in an environment list and in KEY=value; PRIMARY_KEY's word stays", () => {
+    const out = mask(
+      '{"environment": [{"name": "SHOTGRID_SCRIPT_KEY", "value": "q8Vz3kLw2PxN7tRm5sYb"}, ' +
+        '{"name": "PRIMARY_KEY", "value": "orderId"}]}\nexport RENDER_API_KEY=Zq8Vz3kLw2PxN7tRm5sY',
+    );
+    expect(out).not.toContain("q8Vz3kLw2PxN7tRm5sYb");
+    expect(out).not.toContain("Zq8Vz3kLw2PxN7tRm5sY");
+    expect(out).toContain('"value": "orderId"');
+    const kept = "CACHE_KEY=users-by-id-v2";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("hiera-eyaml's ciphertext (ENC[PKCS7, and ] stay)", () => {
+    const out = mask("profile::app::db_password: ENC[PKCS7,MIIBiQYJKoZIhvcNAQcDoIIBejCCAXYCAQAxggEhMIIB]");
+    expect(out).not.toContain("MIIBiQYJKoZIhvcNAQcDoIIBejCCAXYCAQAxggEhMIIB");
+    expect(out).toContain("ENC[PKCS7,");
+  });
+  it("an Ansible task result's value (an SSM lookup's secret); a word or a region stays", () => {
+    const out = mask(
+      'ok: [web] => {"changed": false, "value": "Kf9#tR2w!pLs8vQz"}\nok: [localhost] => {\n    "value": "q22m5RGqX8bT3kLp"\n}',
+    );
+    expect(out).not.toContain("Kf9#tR2w!pLs8vQz");
+    expect(out).not.toContain("q22m5RGqX8bT3kLp");
+    const kept = 'ok: [w] => {"value": "Production", "x": {"value": "us-east-1"}}';
+    expect(mask(kept)).toContain('"value": "Production", "x": {"value": "us-east-1"}');
+  });
+  it("a credential word and one blank before a random token in a log line; a word after it stays", () => {
+    const out = mask("LogGameLift: Display: AuthToken a8Vq3Kz7LpWx2Nb9Tm5Rc1Yd6Hf4Js0G received");
+    expect(out).not.toContain("a8Vq3Kz7LpWx2Nb9Tm5Rc1Yd6Hf4Js0G");
+    const kept = "the password reset flow for SomeLongCamelCaseIdentifier2 works";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("go-discover's tag_value=, slurmdbd's StorageLoc, FSx's administrators group; their defaults stay", () => {
+    const out = mask(
+      'retry_join = ["provider=aws tag_key=consul-role tag_value=consul-server-prod-use1 region=us-east-1"]\n' +
+        'StorageLoc=bc_slurm_acct_db\n"FileSystemAdministratorsGroup": "BCV-FSx-Admins"',
+    );
+    for (const v of ["consul-server-prod-use1", "bc_slurm_acct_db", "BCV-FSx-Admins"]) expect(out).not.toContain(v);
+    const kept =
+      'us-east-1 StorageLoc=slurm_acct_db {"FileSystemAdministratorsGroup": "Domain Admins"}, ' +
+      '{"FileSystemAdministratorsGroup": "AWS Delegated FSx Administrators"}';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a Storage Gateway iSCSI target's name after AWS's iqn", () => {
+    const out = mask("172.20.51.9:3260,1 iqn.1997-05.com.amazon:sqlsrv-clearing-data");
+    expect(out).not.toContain("sqlsrv-clearing-data");
+    expect(out).toContain("iqn.1997-05.com.amazon:");
+  });
+  it("Chef's node names and knife-ec2's key pair; an OpenSSH public key after SSH Key: stays", () => {
+    const out = mask(
+      'INFO: Starting Chef Infra Client Run for mk-search-es-04\nnode_name                "twierzbicki"\n' +
+        'knife[:aws_ssh_key_id]        = "brindlecove-ops-2023"\nSSH Key: bcv-ops-2024\n',
+    );
+    for (const v of ["mk-search-es-04", "twierzbicki", "brindlecove-ops-2023", "bcv-ops-2024"])
+      expect(out).not.toContain(v);
+    const kept = "SSH Key: ssh-rsa AAAAB3NzaC1yc2E user@host";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a key pair's .pem under Ansible's private_key_file and --identity-file", () => {
+    const out = mask(
+      "us-east-1\nansible_ssh_private_key_file: ~/.ssh/brindlecove-ops-2023.pem\n" +
+        "knife ec2 server create --identity-file ~/.ssh/bcv-ops-2024.pem",
+    );
+    expect(out).not.toContain("brindlecove-ops-2023");
+    expect(out).not.toContain("bcv-ops-2024");
+  });
+  it("Slurm's user and account in scontrol's key=value output and sbatch --account=; root stays", () => {
+    const out = mask(
+      "JobId=48213 UserId=rkapoor(51043) Account=aero-wingdesign UserId=root(0)\nsbatch --account=aero-cfd-2 job.sh",
+    );
+    for (const v of ["rkapoor", "aero-wingdesign", "aero-cfd-2"]) expect(out).not.toContain(v);
+    expect(out).toContain("UserId=root(0)");
+  });
+  it("a Lustre mount name before its targets' names (lfs df); fsx stays", () => {
+    const out = mask("zq4bmbxv-MDT0000_UUID  34.8G  11.2G  23.6G  33% /fsx[MDT:0]\nx7kqbbmv-OST000a_UUID 1.1T");
+    expect(out).not.toContain("zq4bmbxv");
+    expect(out).not.toContain("x7kqbbmv");
+    const kept = "fsx-OST0000_UUID 1.1T";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Vault's AWS secrets engine at a mount of its own (aws-<x>, aws_<x>); other /roles/ paths stay", () => {
+    const out = mask("vault read aws-ledger/creds/ledger-s3-writer\nvault write aws_prod/roles/deploy-x x=y");
+    expect(out).not.toContain("ledger-s3-writer");
+    expect(out).not.toContain("deploy-x");
+    const kept = "GET /api/v1/roles/admin and /users/creds/x";
+    expect(mask(kept)).toBe(kept);
+  });
+});

@@ -64,11 +64,13 @@ const MAX_VALUE = 8192;
 const MAX_KEY = 64;
 
 /** What a key names: no credential, an AWS secret access key, an STS session token, or another credential. */
-export type CredentialKey = "none" | "secret-key" | "session-token" | "other";
+export type CredentialKey = "none" | "secret-key" | "session-token" | "other" | "gossip";
 export const CRED_NONE: CredentialKey = "none";
 export const CRED_SECRET_KEY: CredentialKey = "secret-key";
 export const CRED_SESSION_TOKEN: CredentialKey = "session-token";
 export const CRED_OTHER: CredentialKey = "other";
+/** A key whose value is a credential only in a gossip encryption key's shape (gossipKey): Consul's and Nomad's encrypt. */
+export const CRED_GOSSIP: CredentialKey = "gossip";
 
 // Normalised (lower case, no "_", "-", blank) key endings that name a credential, and what it is.
 const KEY_ENDINGS: [string, CredentialKey][] = [
@@ -182,6 +184,15 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["authenticateinitiator", CRED_OTHER],
   ["authenticatetarget", CRED_OTHER],
   ["registrationcode", CRED_OTHER],
+  // (fiftieth pass) a Vault token's accessor (token_accessor: looks the token up and revokes it), MediaPackage's CDN
+  // authorization header (X-MediaPackage-CDNIdentifier: the shared secret a CDN sends), a live stream's push key
+  // (OBS's Stream Key, stream_key)
+  ["tokenaccessor", CRED_OTHER],
+  ["cdnidentifier", CRED_OTHER],
+  ["streamkey", CRED_OTHER],
+  // Consul's and Nomad's gossip encryption key (encrypt = "<base64>", "encrypt":, -encrypt=): only in its shape
+  // (Terraform's S3 backend's encrypt = true, SQL Server's Encrypt=Mandatory name no key)
+  ["encrypt", CRED_GOSSIP],
 ];
 
 // the words before "-key" in headers that name data (x-sort-key, x-cache-key, x-idempotency-key)
@@ -1068,6 +1079,24 @@ export function notedPassword(s: string, a: number, n: number, span: Span): bool
 const SEEN: boolean[] = [];
 for (let c = 0; c < 256; c++) SEEN.push(false);
 
+/**
+ * True when s[a, b) is a gossip encryption key as `consul keygen` and `nomad operator gossip keyring generate` print
+ * it: 16, 24 or 32 random bytes in padded base64 (24 units ending "==", 32, or 44 ending "="), upper and lower case.
+ */
+export function gossipKey(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  if (len !== 24 && len !== 32 && len !== 44) return false;
+  const pad = len === 24 ? 2 : len === 44 ? 1 : 0;
+  let classes = 0;
+  for (let k = a; k < b - pad; k++) {
+    const c = byteAt(s, k);
+    if (c >= 256 || (cls(c) & C_B64) === 0 || c === EQUALS) return false;
+    classes |= cls(c) & C_ALNUM;
+  }
+  for (let k = b - pad; k < b; k++) if (byteAt(s, k) !== EQUALS) return false;
+  return classes === C_ALNUM || (len === 44 && (classes & C_UPPER) !== 0 && (classes & C_LOWER) !== 0);
+}
+
 /** The class mix of random base64 in s[a, e) (all units already checked or checked here). */
 export function secretShaped(s: string, a: number, e: number): boolean {
   let upper = 0;
@@ -1324,6 +1353,9 @@ export const CREDENTIAL_ANCHORS = [
   "secure: AAAB",
   '"secure": "AAAB',
   '"secure":"AAAB',
+  // (fiftieth pass) hiera-eyaml's ciphertext (ENC[PKCS7,<base64>], ENC[GPG,<base64>]: Puppet's encrypted hiera values)
+  "ENC[PKCS7,",
+  "ENC[GPG,",
   // an AppSync API key (da2-<26>: the x-api-key of a GraphQL API)
   "da2-",
   // a Firebase Cloud Messaging registration token (an SNS platform endpoint's or a Pinpoint endpoint's Address for
@@ -1404,6 +1436,17 @@ export const CREDENTIAL_ANCHORS = [
   "$9$",
   "$y$",
   "$apr1$",
+  // (fiftieth pass) a gossip encryption key as `consul keyring -list` prints it (<key> [<nodes>/<total>])
+  "= [",
+  // an iSCSI initiator's CHAP secret set with iscsiadm (--op update -n node.session.auth.password -v <secret>: Storage
+  // Gateway's guide; also password_in, discovery.sendtargets.auth.password)
+  ".auth.password",
+  // an Ansible task's result (ok: [host] => {..., "value": "<secret>"}: an SSM parameter's lookup, shown with -v or debug)
+  "] => {",
+  // a Consul agent's ACL tokens (acl { tokens { agent = "<uuid>" ... } }, "tokens": {"agent": ...})
+  "tokens {",
+  '"tokens": {',
+  '"tokens":{',
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
@@ -1431,6 +1474,121 @@ const FIRST_COMPRESSED = CREDENTIAL_ANCHORS.indexOf("H4sI");
 const PANOS_SECRET = CREDENTIAL_ANCHORS.indexOf("-AQ==");
 const SCRAM_VERIFIER = CREDENTIAL_ANCHORS.indexOf("SCRAM-SHA-256$");
 const MD5_HASH = SCRAM_VERIFIER + 1;
+const GOSSIP_LIST = CREDENTIAL_ANCHORS.indexOf("= [");
+const ISCSI_PASSWORD = CREDENTIAL_ANCHORS.indexOf(".auth.password");
+const ANSIBLE_RESULT = CREDENTIAL_ANCHORS.indexOf("] => {");
+
+/**
+ * The "value" members of an Ansible task's result opening at p (as anchoredCredentials; up to a line that opens with
+ * "}", at most 4,096 units on): a value of one token of 8-128 units, upper and lower case and a digit or a
+ * punctuation mark, no ":", "/" or "." (a generated password an SSM lookup returned; not a path, an ARN, a host, a
+ * word, an id).
+ */
+function ansibleValues(s: string, p: number, n: number, spans: number[], end: Span): number {
+  let k = p + 6;
+  let count = 0;
+  while (k < n && k - p < 4096 && count < 8 && !(byteAt(s, k) === RBRACE && byteAt(s, k - 1) === LF)) {
+    if (byteAt(s, k) !== QUOTE || !ch.matchesAt(s, k, k + 8, '"value":')) {
+      k++;
+      continue;
+    }
+    k += 8;
+    while (k < n && byteAt(s, k) === SPACE) k++;
+    if (k >= n || byteAt(s, k) !== QUOTE) continue;
+    const a = k + 1;
+    let b = a;
+    let classes = 0;
+    while (b < n && b - a <= 128) {
+      const c = byteAt(s, b);
+      if (c === QUOTE || c <= SPACE || c >= 128 || c === COLON || c === SLASH || c === BACKSLASH || c === DOT) break;
+      const f = cls(c) & C_ALNUM;
+      classes |= f !== 0 ? f : c !== DASH && c !== DOT && c !== UNDERSCORE ? 8 : 0;
+      b++;
+    }
+    k = b;
+    if (b >= n || byteAt(s, b) !== QUOTE || b - a < 8 || b - a > 128) continue;
+    if ((classes & C_UPPER) === 0 || (classes & C_LOWER) === 0 || (classes & (C_DIGIT | 8)) === 0) continue;
+    spans[2 * count] = a;
+    spans[2 * count + 1] = b;
+    SPAN_IS_NAME[count] = false;
+    count++;
+  }
+  end.e = k;
+  return count;
+}
+
+/**
+ * The value iscsiadm sets for a CHAP password named at p (as anchoredCredentials): after the name (and "_in"), blanks,
+ * then "-v" or "--value" and a blank or "=", the next token. A config line's `node.session.auth.password = x` is the
+ * credential key's.
+ */
+function iscsiSecret(s: string, p: number, n: number, spans: number[], end: Span): number {
+  let k = p + 14;
+  if (k + 3 <= n && ch.matchesAt(s, k, k + 3, "_in")) k += 3;
+  end.e = k;
+  if (k >= n || (byteAt(s, k) !== SPACE && byteAt(s, k) !== TAB)) return 0;
+  while (k < n && k - p < 32 && (byteAt(s, k) === SPACE || byteAt(s, k) === TAB)) k++;
+  if (k + 3 < n && byteAt(s, k) === DASH && byteAt(s, k + 1) === LOWER_V && byteAt(s, k + 2) === SPACE) k += 3;
+  else if (
+    k + 8 < n &&
+    ch.matchesAt(s, k, k + 7, "--value") &&
+    (byteAt(s, k + 7) === SPACE || byteAt(s, k + 7) === EQUALS)
+  )
+    k += 8;
+  else return 0;
+  while (k < n && byteAt(s, k) === SPACE) k++;
+  let q = 0;
+  if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === APOS)) q = byteAt(s, k++);
+  let b = k;
+  while (b < n && b - k < 256 && (q !== 0 ? byteAt(s, b) !== q && byteAt(s, b) !== LF : byteAt(s, b) > SPACE)) b++;
+  end.e = b;
+  if (b - k < 2 || !plausibleCredential(s, k, b, q !== 0, -1)) return 0;
+  spans[0] = k;
+  spans[1] = b;
+  return 1;
+}
+const ACL_TOKENS = CREDENTIAL_ANCHORS.indexOf("tokens {");
+// the tokens a Consul agent's acl.tokens block names (Consul's agent configuration reference)
+const CONSUL_TOKENS = ch.wordSet(
+  "agent default initial_management agent_recovery replication config_file_service_registration dns master agent_master",
+);
+
+/**
+ * The values of a Consul agent's acl.tokens block opening at p (as anchoredCredentials): each member named as Consul
+ * names its tokens (CONSUL_TOKENS), `agent = "<token>"` (HCL) or `"agent": "<token>"` (JSON), up to the block's "}"
+ * (at most 1,024 units on).
+ */
+function aclTokens(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  let k = p + CREDENTIAL_ANCHORS[which].length;
+  let count = 0;
+  while (k < n && k - p < 1024 && byteAt(s, k) !== RBRACE && count < 8) {
+    const c = byteAt(s, k);
+    if (c !== EQUALS && c !== COLON) {
+      k++;
+      continue;
+    }
+    // the member's name before the separator (its quote, then blanks)
+    let e = k;
+    while (e > p && (byteAt(s, e - 1) === SPACE || byteAt(s, e - 1) === QUOTE)) e--;
+    let a = e;
+    while (a > p && e - a < 40 && ((cls(byteAt(s, a - 1)) & C_LOWER) !== 0 || byteAt(s, a - 1) === UNDERSCORE)) a--;
+    let v = k + 1;
+    while (v < n && byteAt(s, v) === SPACE) v++;
+    k = v;
+    if (v >= n || byteAt(s, v) !== QUOTE || CONSUL_TOKENS[sub(s, a, e)] !== true) continue;
+    let b = v + 1;
+    while (b < n && b - v < 256 && byteAt(s, b) !== QUOTE && byteAt(s, b) !== LF) b++;
+    if (b < n && byteAt(s, b) === QUOTE && b - v - 1 >= 8 && plausibleCredential(s, v + 1, b, true, QUOTE)) {
+      spans[2 * count] = v + 1;
+      spans[2 * count + 1] = b;
+      SPAN_IS_NAME[count] = false;
+      count++;
+    }
+    k = b;
+  }
+  end.e = k > p + 1 ? k : p + 1;
+  return count;
+}
 /** Fewest base64 units of compressed data (a gzip member's header and trailer alone take 24). */
 const COMPRESSED_MIN = 24;
 /** Fewest units after a token prefix (the shortest documented token is GitLab's 20). */
@@ -1450,6 +1608,26 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which >= ACL_TOKENS) return aclTokens(s, p, which, n, spans, end);
+  if (which === ISCSI_PASSWORD) return iscsiSecret(s, p, n, spans, end);
+  if (which === ANSIBLE_RESULT) return ansibleValues(s, p, n, spans, end);
+  if (which === GOSSIP_LIST) {
+    // (the key's units back from its padding, then "[<digits>/<digits>]")
+    end.e = p + 3;
+    let k = p + 3;
+    while (k < n && k - p < 8 && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+    if (k === p + 3 || k >= n || byteAt(s, k) !== SLASH) return 0;
+    const d = k + 1;
+    k++;
+    while (k < n && k - p < 16 && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+    if (k === d || k >= n || byteAt(s, k) !== RBRACKET) return 0;
+    let a = p;
+    while (a > 0 && p - a < 44 && (byteAt(s, a - 1) === EQUALS || (cls(byteAt(s, a - 1)) & C_B64) !== 0)) a--;
+    if (!gossipKey(s, a, p + 1) || (a > 0 && byteAt(s, a - 1) > SPACE)) return 0;
+    spans[0] = a;
+    spans[1] = p + 1;
+    return 1;
+  }
   if (which >= SCRAM_VERIFIER) return passwordHash(s, p, which, n, spans, end);
   if (which >= FIRST_COMPRESSED) {
     // (PAN-OS': its hash's base64 and its padding, then the ciphertext's)
@@ -1695,7 +1873,9 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
   // a webhook's path (its prefix ends with "/") holds slashes; a Pulumi secret (its prefix opens with "secure") is
   // base64, its parts joined by ":"
   const path = byteAt(s, a - 1) === SLASH;
-  const pulumi = byteAt(s, p) === 115 ? ch.matchesAt(s, p, a, "secure") : ch.matchesAt(s, p, a, '"secure"');
+  // (so is hiera-eyaml's, its prefix ends with ","; base64 that may hold no digit)
+  const eyaml = byteAt(s, a - 1) === COMMA;
+  const pulumi = eyaml || (byteAt(s, p) === 115 ? ch.matchesAt(s, p, a, "secure") : ch.matchesAt(s, p, a, '"secure"'));
   let b = a;
   let digits = 0;
   while (b < n && b - a < MAX_VALUE) {
@@ -1720,7 +1900,7 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
   }
   // (an AppSync key is 26 units of a-z0-9 and may hold no digit)
   const appSyncKey = b - a === 26 && byteAt(s, p) === 100 && byteAt(s, p + 2) === 50 && byteAt(s, p + 3) === DASH;
-  if (b - a < PREFIXED_MIN || (digits === 0 && !appSyncKey)) return 0;
+  if (b - a < PREFIXED_MIN || (digits === 0 && !appSyncKey && !eyaml)) return 0;
   // (an FCM token's app instance id before its ":APA91b" names the device as well)
   let q = p - 1;
   if (q > 0 && byteAt(s, q) === COLON && byteAt(s, p) === 65 && byteAt(s, p + 3) === 57) {
@@ -2535,11 +2715,21 @@ const WP_SECRETS = ch.wordSet(
  * lower case and digits (or two of them from 32 units: a hex key). Not a cipher's name or an id (aes-256-cbc).
  */
 export function phpSecretConstant(s: string, a: number, b: number, va: number, vb: number): boolean {
-  if (b - a >= 8 && b - a <= 17 && WP_SECRETS[sub(s, a, b)] === true) return true;
-  if (b - a < 5 || b - a > 40 || vb - va < 12 || vb - va > 256 || (cls(byteAt(s, a)) & C_UPPER) === 0) return false;
-  if (!ch.matchesAt(s, b - 4, b, "_KEY") && !ch.matchesAt(s, b - 5, b, "_SALT")) return false;
-  for (let k = a; k < b; k++)
-    if ((cls(byteAt(s, k)) & (C_UPPER | C_DIGIT)) === 0 && byteAt(s, k) !== UNDERSCORE) return false;
+  return secretConstant(s, a, b, s, va, vb);
+}
+
+/**
+ * phpSecretConstant with the name in k[a, b) and the value in s[va, vb) (fiftieth pass: also an environment list's
+ * {"name": "SHOTGRID_SCRIPT_KEY", "value": x}, as Batch and ECS print a container's environment).
+ */
+export function secretConstant(k: string, a: number, b: number, s: string, va: number, vb: number): boolean {
+  if (b - a >= 8 && b - a <= 17 && WP_SECRETS[sub(k, a, b)] === true) return true;
+  if (b - a < 5 || b - a > 40 || vb - va < 12 || vb - va > 256 || (cls(byteAt(k, a)) & C_UPPER) === 0) return false;
+  if (!ch.matchesAt(k, b - 4, b, "_KEY") && !ch.matchesAt(k, b - 5, b, "_SALT")) return false;
+  // (a data key's or a public key's value is no secret: CACHE_KEY, PARTITION_KEY, PUBLIC_KEY; keyedSecretKey)
+  if (byteAt(k, b - 1) === 89 && suffixIn(DATA_KEYS, k, a, b - 3, KEY_SKIP) >= 0) return false;
+  for (let x = a; x < b; x++)
+    if ((cls(byteAt(k, x)) & (C_UPPER | C_DIGIT)) === 0 && byteAt(k, x) !== UNDERSCORE) return false;
   let classes = 0;
   for (let k = va; k < vb; k++) {
     const c = byteAt(s, k);
@@ -2555,6 +2745,9 @@ export function phpSecretConstant(s: string, a: number, b: number, va: number, v
 // Commands whose output line is a secret alone (scanner.ts findLineAnchors; the first is the one without "--query ")
 export const SECRET_QUERIES = [
   "get-login-password",
+  // (fiftieth pass) a gossip encryption key, Consul's and Nomad's (consul keygen, nomad operator gossip keyring generate)
+  "consul keygen",
+  "gossip keyring generate",
   "--query SecretString",
   "--query 'SecretString'",
   '--query "SecretString"',

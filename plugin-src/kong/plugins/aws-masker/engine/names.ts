@@ -682,6 +682,11 @@ export const STOPLIST: Record<string, boolean> = {
   "dash iso": true,
   "ms smooth": true,
   cmaf: true,
+  // (fiftieth pass) slurmdbd's default database (StorageLoc=slurm_acct_db), FSx for Windows' default administrators
+  // groups (FileSystemAdministratorsGroup: Domain Admins, or AWS Managed AD's delegated group)
+  slurm_acct_db: true,
+  "domain admins": true,
+  "aws delegated fsx administrators": true,
 };
 
 /**
@@ -967,6 +972,12 @@ const GENERIC_ENDINGS = [
   // app-<commit>-<yymmdd_hhmmss>), pcluster export-cluster-logs' --bucket-prefix (a support case's)
   "versionlabel",
   "bucketprefix",
+  // (fiftieth pass) go-discover's cloud auto-join (provider=aws tag_key=x tag_value=<value>: Consul's, Nomad's and
+  // Vault's retry_join), slurmdbd's accounting database (StorageLoc=), an FSx for Windows file system's administrators
+  // group (SelfManagedActiveDirectoryConfiguration.FileSystemAdministratorsGroup)
+  "tagvalue",
+  "storageloc",
+  "administratorsgroup",
 ];
 
 // Tag keys that name the company's people and structure (AWS's tagging best practices' own examples: Team, Owner,
@@ -4607,6 +4618,8 @@ export function netbiosNameEnd(s: string, i: number, n: number): number {
  * host's, a path's, an ARN's part: their matchers read them).
  */
 export function generatedNameEnd(s: string, i: number, n: number): number {
+  // (an HTTP header's name, X-MediaPackage-CDNIdentifier: no stack is named "X")
+  if ((byteAt(s, i) === 88 || byteAt(s, i) === 120) && i + 1 < n && byteAt(s, i + 1) === 45) return -1;
   let k = i;
   let segs = 1;
   let seg = i;

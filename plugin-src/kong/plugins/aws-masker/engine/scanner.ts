@@ -1424,6 +1424,17 @@ function valueOfKey(
   // (a request's cookies by their header's name, a WAF log's or a HAR file's {"name": "Cookie", "value": x}: session ids)
   const code =
     cookie || (e - k === 6 && matchesLowerAt(s, k, e, "cookie")) ? creds.CRED_OTHER : creds.credentialKeyCode(s, k, e);
+  // (an environment list's {"name": "SHOTGRID_SCRIPT_KEY", "value": x}: a *_KEY or *_SALT name's secret-shaped value)
+  const last = byteAt(s, e - 1);
+  if (
+    code === CRED_NONE &&
+    (last === 89 || last === 84) &&
+    credentialValueAfter(s, j, n, false, CRED_SPAN) &&
+    creds.secretConstant(s, k, e, s, CRED_SPAN.s, CRED_SPAN.e)
+  ) {
+    push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
+    return CRED_SPAN.e;
+  }
   if (code !== CRED_NONE) {
     // (the value of a command's flag: --value x)
     const flag = keyStart >= 2 && byteAt(s, keyStart - 1) === DASH && byteAt(s, keyStart - 2) === DASH;
@@ -3622,6 +3633,7 @@ function sqsPath(cfg: ScanConfig, s: string, n: number, slash: number, extra: Ma
 function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: number, b: number): Kind | undefined {
   if (code === creds.CRED_SECRET_KEY) return cfg.byFamily["secret-key"];
   if (code === creds.CRED_SESSION_TOKEN) return cfg.byFamily["session-token"];
+  if (code === creds.CRED_GOSSIP) return creds.gossipKey(s, a, b) ? cfg.byId["credential"] : undefined;
   if (b - a === 40 && creds.secretShapeEnd(s, a, b) === b) return cfg.byFamily["secret-key"];
   // an AWS key id under a credential key (access_key = AKIA...): its own kind and pseudonym, as elsewhere in the text
   if (b - a === 20 && runOf(s, a, b, C_UPPER | C_DIGIT) === 20) {
@@ -3638,7 +3650,15 @@ function credentialKind(cfg: ScanConfig, code: CredentialKey, s: string, a: numb
  * A credential key ending at j followed by its value (credentials.ts); the value's end or 0. dottedFlag: the key ends
  * a flag whose name holds dots ("--spring.datasource.password"; its key token starts after the last dot).
  */
-function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: Match[], dottedFlag: boolean): number {
+function matchCredential(
+  cfg: ScanConfig,
+  s: string,
+  j: number,
+  n: number,
+  out: Match[],
+  dottedFlag: boolean,
+  blank = false,
+): number {
   let code = credentialKeyEndingAt(s, j, false, CRED_KEY);
   // a key of two words, the last "key", as prose and consoles write them ("API key: x", "Integration key: x"): the
   // words before it are read too (alone, "key: x" is a YAML tag's or a table's)
@@ -3652,14 +3672,20 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
   )
     code = credentialKeyEndingAt(s, j, true, CRED_KEY);
   if (code === CRED_NONE) {
-    // an app's own key by its value's shape (IMGPROXY_KEY: 64 hex digits; creds.keyedSecret)
+    // an app's own key by its value's shape (IMGPROXY_KEY: 64 hex digits; creds.keyedSecret), or an environment's
+    // SHOTGRID_SCRIPT_KEY=<secret-shaped value> as PHP's define (creds.secretConstant; KEY or SALT)
     const ka = CRED_KEY.start;
+    const c = byteAt(s, j - 1);
+    const constant = (c === 89 || c === 84) && j + 12 < n && byteAt(s, j) === ch.EQUALS;
     if (
-      lowerCode(byteAt(s, j - 1)) !== 121 ||
+      (lowerCode(c) !== 121 && !constant) ||
       ka > j - 5 ||
       j - ka > 64 ||
       !credentialValueAfter(s, j, n, false, CRED_SPAN) ||
-      !creds.keyedSecret(s, ka, j, s, CRED_SPAN.s, CRED_SPAN.e) ||
+      !(
+        (lowerCode(c) === 121 && creds.keyedSecret(s, ka, j, s, CRED_SPAN.s, CRED_SPAN.e)) ||
+        (constant && creds.secretConstant(s, ka, j, s, CRED_SPAN.s, CRED_SPAN.e))
+      ) ||
       (out.length > 0 && out[out.length - 1].e > CRED_SPAN.s)
     )
       return 0;
@@ -3678,6 +3704,14 @@ function matchCredential(cfg: ScanConfig, s: string, j: number, n: number, out: 
       (ks === 0 || byteAt(s, ks - 1) === SPACE) &&
       (matchesLowerAt(s, j - 4, j, "pass") || matchesLowerAt(s, j - 4, j, "word"))) ||
     creds.alignedValue(s, ks, j, n);
+  // (a log line's word and one blank before a random token of 20 units or more: "AuthToken a8Vq3Kz7...")
+  if (blank) {
+    let e = j + 1;
+    while (e < n && e - j <= 257 && byteAt(s, e) > SPACE) e++;
+    if (e - j - 1 < 20 || !creds.randomToken(s, j + 1, e) || (out.length > 0 && out[out.length - 1].e > j)) return 0;
+    push(cfg, s, out, j + 1, e, credentialKind(cfg, code, s, j + 1, e));
+    return e;
+  }
   if (!credentialValueAfter(s, j, n, flag, CRED_SPAN)) return 0;
   const a = CRED_SPAN.s;
   const b = CRED_SPAN.e;
@@ -4396,7 +4430,8 @@ function findSigninAccounts(cfg: ScanConfig, s: string, n: number, extra: Match[
  * the ECS task metadata endpoint's paths (169.254.170.2/v3/, /v4/, /api/).
  */
 function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
-  for (let w = 0; w < 5; w++) {
+  // (fiftieth pass: and at a mount of its own, vault secrets enable -path=aws-ledger aws: <aws-x or aws_x>/creds/<role>)
+  for (let w = 0; w < 8; w++) {
     const sc =
       w === 0
         ? "security-credentials/"
@@ -4406,7 +4441,13 @@ function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
             ? "aws/sts/"
             : w === 3
               ? "aws/roles/"
-              : "169.254.170.2/";
+              : w === 4
+                ? "169.254.170.2/"
+                : w === 5
+                  ? "/creds/"
+                  : w === 6
+                    ? "/sts/"
+                    : "/roles/";
     const kind = w === 0 ? cfg.arnKinds["iam:role"] : cfg.byId["resource-name"];
     let p = firstOf(s, sc);
     if (w === 4) {
@@ -4447,7 +4488,24 @@ function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
         else break;
       }
       // (a Vault path starts its token or a path segment: not ~/.aws/..., my-aws/..., s3://b/saws/creds/)
-      const q = p > 0 ? byteAt(s, p - 1) : SPACE;
+      let m = p;
+      if (w > 4) {
+        while (
+          m > 0 &&
+          p - m < 64 &&
+          ((cls(byteAt(s, m - 1)) & C_ALNUM) !== 0 || byteAt(s, m - 1) === DASH || byteAt(s, m - 1) === UNDERSCORE)
+        )
+          m--;
+        if (
+          p - m < 5 ||
+          !matchesLowerAt(s, m, m + 3, "aws") ||
+          (byteAt(s, m + 3) !== DASH && byteAt(s, m + 3) !== UNDERSCORE)
+        ) {
+          p = s.indexOf(sc, p + 1);
+          continue;
+        }
+      }
+      const q = m > 0 ? byteAt(s, m - 1) : SPACE;
       const starts = w === 0 || ((cls(q) & C_ALNUM) === 0 && q !== DOT && q !== DASH && q !== UNDERSCORE);
       if (kind !== undefined && starts && e > a && plausibleName(s, a, e, kind)) push(cfg, s, extra, a, e, kind);
       p = s.indexOf(sc, p + 1);
@@ -4660,6 +4718,15 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
         byteAt(s, sc - 1) === COLON)
     )
       sc--;
+    // an RTMP push URL's stream key (rtmp://<host>/<application>/<key>: MediaLive's push inputs, YouTube's, Twitch's):
+    // whoever holds it streams to the input
+    if (k < n && byteAt(s, k) === SLASH && (p - sc === 4 || p - sc === 5) && matchesLowerAt(s, sc, sc + 4, "rtmp")) {
+      const app = ch.segmentEnd(s, k + 1, n, 100);
+      const e = app < n && byteAt(s, app) === SLASH ? ch.segmentEnd(s, app + 1, n, 256) : -1;
+      // (an IVS stream key's sk_ prefix stays: its anchor's)
+      if (e - app - 1 >= 4 && !ch.matchesAt(s, app + 1, app + 4, "sk_"))
+        push(cfg, s, extra, app + 1, e, cfg.byId["credential"]);
+    }
     if (p - sc >= 10 && matchesLowerAt(s, sc, p, "codecommit") && (p - sc === 10 || byteAt(s, sc + 10) === COLON)) {
       const r = at > a ? at + 1 : a;
       const e = ch.segmentEnd(s, r, n, 100);
@@ -6731,11 +6798,22 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       ps--;
     }
     let k = ps;
-    while (k > floor && ps - k < 8 && (byteAt(s, k - 1) === SPACE || byteAt(s, k - 1) === 61)) k--;
+    while (
+      k > floor &&
+      ps - k < 8 &&
+      (byteAt(s, k - 1) === SPACE ||
+        byteAt(s, k - 1) === 61 ||
+        byteAt(s, k - 1) === COLON ||
+        byteAt(s, k - 1) === QUOTE)
+    )
+      k--;
+    // (and Ansible's ansible_ssh_private_key_file: / private_key_file =, knife's and ssh's --identity-file)
     const keyFile =
       k < ps &&
       ((k >= 3 && byteAt(s, k - 1) === 105 && byteAt(s, k - 2) === DASH && byteAt(s, k - 3) === SPACE) ||
         matchesLowerAt(s, k - 12, n, "identityfile") ||
+        matchesLowerAt(s, k - 13, n, "identity-file") ||
+        matchesLowerAt(s, k - 16, n, "private_key_file") ||
         matchesLowerAt(s, k - 9, n, "chmod 400") ||
         matchesLowerAt(s, k - 10, n, "chmod 0400"));
     if (name !== undefined && keyFile && endsAt(s, p + 4, n) && plausibleName(s, a, p, name)) {
@@ -7444,7 +7522,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // every query but the first holds "--query ": without it in s, one search instead of six
   const queries = firstOf(s, "--query ") >= 0;
   for (const q of creds.SECRET_QUERIES) {
-    if (!queries && q !== creds.SECRET_QUERIES[0]) break;
+    if (!queries && q !== creds.SECRET_QUERIES[0] && q !== creds.SECRET_QUERIES[1] && q !== creds.SECRET_QUERIES[2])
+      break;
     p = firstOf(s, q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
@@ -8827,6 +8906,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
     push(cfg, s, out, 0, n, cfg.byId["credential"]);
     return;
   }
+  // (an environment list's {"name": "SHOTGRID_SCRIPT_KEY", "value": x}: a *_KEY or *_SALT name's secret-shaped value)
+  if (kl >= 5 && n >= 12 && byteAt(keyCtx, kl - 1) <= 89 && creds.secretConstant(keyCtx, 0, kl, s, 0, n)) {
+    push(cfg, s, out, 0, n, cfg.byId["credential"]);
+    return;
+  }
   // a JSON value under a name key ("FunctionName": "orders-ingest") is a name as a whole
   if (keyCtx !== "" && n >= 3) {
     const kind = key.name;
@@ -10168,7 +10252,14 @@ function wordMatch(
       after !== ch.PIPE &&
       // (a Remote Desktop file's `password 51:b:<hex>`)
       !(after === 53 && j + 3 < n && byteAt(s, j + 2) === 49 && byteAt(s, j + 3) === COLON);
-    consumed = noSeparator ? 0 : matchCredential(cfg, s, j, n, out, false);
+    // (but a word and one blank before a token of 20 units or more: a log line's "AuthToken a8Vq3Kz7...")
+    let e = j + 1;
+    if (noSeparator && j + 21 < n) while (e < j + 22 && byteAt(s, e) > SPACE) e++;
+    consumed = !noSeparator
+      ? matchCredential(cfg, s, j, n, out, false)
+      : e === j + 22
+        ? matchCredential(cfg, s, j, n, out, false, true)
+        : 0;
     if (consumed > 0) return consumed;
   }
   if (

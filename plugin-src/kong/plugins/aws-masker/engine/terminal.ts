@@ -229,7 +229,23 @@ const NAME_ANCHORS = [
   // <api id>/<stage>"
   ["for API Key ", " and API Stage ", "name"],
   ["and API Stage ", "/", "name"],
+  // (fiftieth pass) a Storage Gateway volume's iSCSI target (iqn.1997-05.com.amazon:<target>, AWS's own naming
+  // authority: iscsiadm's discovery and login lines, -T), the Chef node a chef-client run is for (its node_name), an
+  // EC2 key pair in knife-ec2's config (knife[:aws_ssh_key_id] = "<key pair>"), Slurm's user of a job (scontrol show
+  // job's UserId=<user>(<uid>)) and account (Account=<account>, sbatch --account=<account>)
+  ["iqn.1997-05.com.amazon:", "", "name"],
+  ["Chef Infra Client Run for ", "", "name"],
+  ["Starting Chef Run for ", "", "name"],
+  ["UserId=", "", "person"],
+  [" Account=", "~", "name"],
+  [" --account=", "~", "name"],
 ];
+
+// keys of Chef's and knife's configs whose quoted value is a name, and knife-ec2's "SSH Key: " (logins)
+const CONFIG_NAME_KEYS = ["node_name ", "aws_ssh_key_id]", "SSH Key: "];
+
+// the kinds of a Lustre file system's targets, after its name (logins)
+const LUSTRE_TARGETS = ["-MDT", "-OST"];
 
 // names a tool or AWS's template gives (the site-to-site VPN configuration's conn Tunnel1): kept
 const TEMPLATE_NAMES = setOf("Tunnel1 Tunnel2 default");
@@ -292,6 +308,42 @@ function logins(s: string, n: number, spans: number[], count: number): number {
     )
       count = add(spans, count, a, e);
     p = ch.indexFrom(s, " - ", e > p + 3 ? e : p + 3);
+  }
+  // (fiftieth pass) Chef's and knife's config lines (client.rb, config.rb: node_name "x", knife[:aws_ssh_key_id] = "x",
+  // aligned) and knife-ec2's summary line (SSH Key: <key pair>): a node's name, an EC2 key pair's
+  for (const w of CONFIG_NAME_KEYS) {
+    p = ch.firstOf(s, w);
+    // (SSH Key: opens its line and its value is the line's one word: not an OpenSSH public key, ssh-rsa AAAA...)
+    const summary = byteAt(s, p) === 83;
+    while (p >= 0) {
+      let a = p + w.length;
+      while (a < n && a - p < 48 && byteAt(s, a) === SPACE) a++;
+      if (a < n && byteAt(s, a) === 61 && !summary) a++;
+      while (a < n && a - p < 56 && byteAt(s, a) === SPACE) a++;
+      const q = a < n ? byteAt(s, a) : 0;
+      const quoted = q === 34 || q === 39;
+      if (quoted) a++;
+      const e = loginRunEnd(s, a, n, 128);
+      const c = e < n ? byteAt(s, e) : LF;
+      const ends = quoted
+        ? !summary && c === q
+        : summary && (p === 0 || byteAt(s, p - 1) === LF) && (c === LF || c === 13);
+      if (ends && lettered(s, a, e)) count = add(spans, count, a, e);
+      p = ch.indexFrom(s, w, e > p + 1 ? e : p + 1);
+    }
+  }
+  // (fiftieth pass) an FSx for Lustre file system's mount name (8 lower-case letters and digits) before its targets'
+  // names, as lfs df and lctl dl print them: <mount name>-MDT0000_UUID, -OST0001_UUID, -OST0000-osc-...
+  for (const t of LUSTRE_TARGETS) {
+    p = ch.firstOf(s, t);
+    while (p >= 0) {
+      let a = p;
+      while (a > 0 && p - a < 9 && (cls(byteAt(s, a - 1)) & (ch.C_LOWER | C_DIGIT)) !== 0) a--;
+      const h = p + 4 + ch.runOf(s, p + 4, p + 8 < n ? p + 8 : n, ch.C_HEX);
+      if (p - a === 8 && h === p + 8 && (a === 0 || (cls(byteAt(s, a - 1)) & C_ALNUM) === 0) && lettered(s, a, p))
+        count = add(spans, count, a, p);
+      p = ch.indexFrom(s, t, p + 4);
+    }
   }
   p = ch.firstOf(s, " : TTY=");
   while (p >= 0) {
