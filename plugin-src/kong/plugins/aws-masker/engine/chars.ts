@@ -60,6 +60,13 @@ export const latinLetterBefore: (this: void, s: string, k: number) => number =
 export const columnWidth: (this: void, c: number) => number =
   luaByte !== undefined ? (c) => (c >= 0x80 && c <= 0xbf ? 0 : 1) : (c) => (c >= 0xdc00 && c <= 0xdfff ? 0 : 1);
 
+/** Characters in s[a, b), the same count in Node and Lua (columnWidth): units less UTF-8 continuation bytes in Lua. */
+export function charCount(s: string, a: number, b: number): number {
+  let count = 0;
+  for (let k = a; k < b; k++) count += columnWidth(byteAt(s, k));
+  return count;
+}
+
 /**
  * True when s holds a unit >= 0x80. In Lua one C search (string.find): a Lua loop in a short hot function makes LuaJIT
  * abort the traces that start at the function ("inner loop in root trace") until it blacklists it (pseudonym.ts).

@@ -802,8 +802,9 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
   if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
   if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
-  // (one unit identifies nothing: a Redshift connection log's "| password | 0 |" is an auth method and a duration)
-  if (len === 1) return false;
+  // (one character identifies nothing: a Redshift connection log's "| password | 0 |" is an auth method and a
+  // duration; a placeholder's "…", 3 bytes in Lua)
+  if (len === 1 || (len <= 4 && ch.charCount(s, a, b) === 1)) return false;
   // an error's class after a message's "credentials:" (EKS Pod Identity's agent: "Error fetching credentials:
   // AccessDeniedException: ..."), not a secret
   const e = byteAt(s, b - 1) === COLON ? b - 1 : b;

@@ -3,7 +3,7 @@
 // never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
 // Pure: the keyed hash is injected.
 
-import { byteAt, holdsAt, needsJsonEscape, newBuilder, sub, take } from "./chars";
+import { byteAt, charCount, columnWidth, hasHighUnit, holdsAt, needsJsonEscape, newBuilder, sub, take } from "./chars";
 import { Match, scan, ScanConfig, signalIn } from "./scanner";
 import {
   Learned,
@@ -645,7 +645,13 @@ export function findIn(sess: Session, s: string, keyCtx: string, rawAt = 0): Mat
  * looked up, not names.ts's stopWord: that one's loop inside keepScan's loop made LuaJIT abort keepScan's trace.
  */
 function learnable(name: string): boolean {
-  return name.length >= 3 && STOPLIST[name.toLowerCase()] !== true && ENUM_WORDS[name.toLowerCase()] !== true;
+  return (
+    name.length >= 3 &&
+    // (3 characters, not units: a name beyond ASCII has more bytes in Lua than units in Node)
+    (name.length >= 9 || !hasHighUnit(name) || charCount(name, 0, name.length) >= 3) &&
+    STOPLIST[name.toLowerCase()] !== true &&
+    ENUM_WORDS[name.toLowerCase()] !== true
+  );
 }
 
 /** A domain's or an address's name holds a "." or an "@" (a tenant's label, a DC= component alone is no name to learn). */
@@ -660,11 +666,15 @@ function dotOrAt(v: string): boolean {
  */
 function secretLike(v: string): boolean {
   if (v.length < 6) return false;
+  // (6 characters, not units: `v1:…` is 4 in Node and 6 bytes in Lua)
+  let chars = 0;
+  let strong = false;
   for (let k = 0; k < v.length; k++) {
     const c = byteAt(v, k);
-    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) return true;
+    chars += columnWidth(c);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) strong = true;
   }
-  return false;
+  return strong && chars >= 6;
 }
 
 /**
