@@ -7760,3 +7760,90 @@ describe("fresh material, fiftieth pass: leaks of the config, HashiCorp, storage
     expect(mask(kept)).toBe(kept);
   });
 });
+
+describe("fresh material, fiftieth pass: review of the IaC and keyed-secret rules", () => {
+  it("GitHub: <org>/<repo> is read in a table's cell only: a public repository in prose stays", () => {
+    const prose = "Source code on GitHub: facebook/react\nDocs: see facebook/react and vercel/next.js";
+    expect(mask(prose)).toBe(prose);
+    const out = mask("| bc-payments-sdk-cust | Failed | GitHub: brindlecove-eng/payments-sdk |");
+    expect(out).not.toContain("brindlecove-eng/payments-sdk");
+  });
+  it("Lock Info: a gcs Path's bucket past gs://, no scheme or plain word learned from Path or Who's host", () => {
+    const out = mask(
+      "Lock Info:\n  ID:        b7e2a4c1\n  Path:      gs://acme-tf-state-prod/env/prod/default.tflock\n" +
+        "  Who:       kasia.nowak@laptop\nsee gs://public-datasets/x and my laptop",
+    );
+    expect(out).not.toContain("acme-tf-state-prod");
+    expect(out).not.toContain("kasia.nowak");
+    expect(out).toContain("gs://public-datasets/x and my laptop");
+    const kept = "Lock Info:\n  Path:      terraform/state/app\nWe use terraform for state";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Lock Info is read past a long Info line and a deep indent (no unit count that differs in Lua)", () => {
+    const out = mask(
+      "│ Lock Info:\n│   Info:      " +
+        "x".repeat(300) +
+        "\n│                   Path:      acme-tfstate-prod/payments/terraform.tfstate\n",
+    );
+    expect(out).not.toContain("acme-tfstate-prod");
+  });
+  it("Pulumi's outputs keep AWS's values: enums, numbers, zones, runtimes and instance families", () => {
+    const text =
+      '$ pulumi up\nOutputs:\n    storageClass: "STANDARD_IA"\n    port        : "5432"\n    az          : "us-east-1a"\n' +
+      '    runtime     : "nodejs18"\n    bucketName  : "kestrel_curated_prod"\n\n$ pulumi stack output\n' +
+      "    OUTPUT          VALUE\n    family          t3\n    warehouseUser   bi_loader_7\n" +
+      "storage STANDARD_IA on port 5432 in us-east-1a with nodejs18 on t3";
+    const out = mask(text);
+    expect(out).toContain("storage STANDARD_IA on port 5432 in us-east-1a with nodejs18 on t3");
+    for (const v of ["kestrel_curated_prod", "bi_loader_7"]) expect(out).not.toContain(v);
+  });
+  it("Updating (<a>/<b>) outside a Pulumi text stays; Destroying and Refreshing (<org>/<stack>) in one are read", () => {
+    const kept = "Updating (feature/login-page)\ngit checkout feature/login-page";
+    expect(mask(kept)).toBe(kept);
+    const out = mask(
+      "$ pulumi destroy\nDestroying (kestrel-analytics/prod)\n$ pulumi refresh\nRefreshing (orca-data/dev)",
+    );
+    for (const v of ["kestrel-analytics", "orca-data"]) expect(out).not.toContain(v);
+  });
+  it("no keyed secret after prose, under a GPG key, a digest's, a public half's or an i18n key", () => {
+    const hex = "7f83b1657ff1fc53b92dc18148a1d65dfc2d4b1fa3d677284addd200126d9069";
+    const kept =
+      `Cache restored from key: ${hex}\nCache saved with key: Linux-node-${hex}\nThe key: ${hex.slice(0, 32)}\n` +
+      "GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D\nNGINX_GPGKEY=573BFD6B3D8FBC641079A6ABABF5BD827BD9BF62\n" +
+      `{"commitKey": "9fceb02d0ae598e95dc970b74767f19372d61af8", "sha256Key": "${hex}", "imageKey": "${hex}"}\n` +
+      '{"siteKey": "6LeIxAcTAAAAAJcZVRqyHh71UMIEGNQ_MXjiZKhI"}\n<Trans i18nKey="Checkout.Step2.PaymentTitle" />\n' +
+      `HOCKEY: ${hex}`;
+    expect(mask(kept)).toBe(kept);
+    // (an app's own keys stay masked)
+    const out = mask(`Signing key: ${hex.toUpperCase()}\n"webhookKey": "q7Lm2xPw9Rt4Zb8Kc3Vn6Hd1"`);
+    for (const v of [hex.toUpperCase(), "q7Lm2xPw9Rt4Zb8Kc3Vn6Hd1"]) expect(out).not.toContain(v);
+  });
+  it("a GitLab subgroup's module source is one span (idempotent); public modules' orgs stay", () => {
+    const once = mask('source = "git::https://gitlab.com/acme-group/infra/tf-vpc.git?ref=v1"');
+    expect(once).not.toContain("acme-group");
+    expect(once).not.toContain("tf-vpc");
+    expect(mask(once)).toBe(once);
+    const kept =
+      'source = "git::https://github.com/philips-labs/terraform-aws-github-runner.git//modules/runners?ref=v5.0.0"\n' +
+      'source  = "github.com/terraform-providers/terraform-provider-aws"\n' +
+      'source = "git::https://github.com/kubernetes-sigs/aws-load-balancer-controller.git"';
+    expect(mask(kept)).toBe(kept);
+  });
+  it('git::git@github.com:<org>/<repo> and source = "git@github.com:..." are module sources', () => {
+    const out = mask(
+      'source = "git::git@github.com:acme-infra/tf-vpc.git?ref=v1.2.0"\nsource = "git@github.com:orca-eng/tf-rds.git"',
+    );
+    for (const v of ["acme-infra", "orca-eng/tf-rds"]) expect(out).not.toContain(v);
+  });
+  it("cfn-lint's pretty and parseable formats quote the value too", () => {
+    const out = mask(
+      "t.yaml:5:7:5:30:E3031:'Orchard_Invoice_Archive' does not match '^[a-z0-9]$'\n" +
+        "template.yaml\n5:7:  E3031  'Heron_Ledger_Exports' does not match '^[a-z0-9]$'\n",
+    );
+    for (const v of ["Orchard_Invoice_Archive", "Heron_Ledger_Exports"]) expect(out).not.toContain(v);
+  });
+  it("public .tv services stay", () => {
+    const kept = "GET https://plex.tv/api/v2/users and https://tubi.tv/movies and https://pluto.tv/live-tv";
+    expect(mask(kept)).toBe(kept);
+  });
+});

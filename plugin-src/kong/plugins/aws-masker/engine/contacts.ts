@@ -105,7 +105,7 @@ for (const d of (
   "fedoraproject.org centos.org alpinelinux.org microsoft.com microsoftonline.com azure.com windows.com live.com " +
   "office.com google.com googleapis.com gstatic.com googleusercontent.com cloudflare.com letsencrypt.org " +
   "mozilla.org w3.org ietf.org iana.org wikipedia.org stackoverflow.com stackexchange.com medium.com " +
-  "youtube.com twitter.com x.com linkedin.com facebook.com slack-edge.com twitch.tv " +
+  "youtube.com twitter.com x.com linkedin.com facebook.com slack-edge.com twitch.tv plex.tv tubi.tv pluto.tv sling.tv fubo.tv " +
   "datadoghq.com datadoghq.eu grafana.com prometheus.io elastic.co mongodb.com redis.io postgresql.org " +
   "mysql.com oracle.com nginx.org nginx.com konghq.com anthropic.com claude.ai openai.com newrelic.com " +
   "sentry.io twilio.com stripe.com sendgrid.net mailgun.org readthedocs.io readthedocs.org sourceforge.net " +

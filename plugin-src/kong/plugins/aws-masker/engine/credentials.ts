@@ -1193,15 +1193,60 @@ const DATA_KEYS = ch.newSuffixSet([
   "foreign",
   "composite",
   "lookup",
+  // (a digest or a content address: CommitKey, ETAG_KEY, checksum_key, a CDK asset's or an image's hash)
+  "checksum",
+  "digest",
+  "etag",
+  "sha",
+  "sha1",
+  "sha256",
+  "sha512",
+  "md5",
+  "commit",
+  "asset",
+  "blob",
+  "layer",
+  "image",
+  "thumbnail",
+  "attachment",
+  "upload",
+  "restore",
+  // (a public half: a site's, a publishable one, a signing key's fingerprint: GPG_KEY, NGINX_GPGKEY, RSA key)
+  "publishable",
+  "site",
+  "gpg",
+  "pgp",
+  "rsa",
+  "dsa",
+  "ecdsa",
+  "ed25519",
+  // (a UI string's: i18nKey, translationKey, labelKey)
+  "i18n",
+  "l10n",
+  "translation",
+  "label",
+  "locale",
+  "message",
 ]);
+
+// the words before a blank and "key" that make it prose, not a key's name ("Cache restored from key: x", "the key")
+const PROSE_KEY_WORDS = ch.wordSet("from with the this that for by of on in using input restore primary a an any each");
 
 /** True when key[ka, kb) may hold an app's own key by its value's shape (keyedSecret): "<name>_KEY", "<name>Key". */
 export function keyedSecretKey(key: string, ka: number, kb: number): boolean {
   if (kb - ka < 5 || lowerCode(byteAt(key, kb - 1)) !== 121) return false;
   if (!ch.matchesLowerAt(key, kb - 3, kb, "key") || suffixIn(DATA_KEYS, key, ka, kb - 3, KEY_SKIP) >= 0) return false;
-  // (a word of its own: IMGPROXY_KEY, signing-key, webhookKey; not monkey, turkey)
+  // (a word of its own: IMGPROXY_KEY, signing-key, webhookKey; not monkey, turkey, HOCKEY)
   const p = byteAt(key, kb - 4);
-  return byteAt(key, kb - 3) === 75 || p === UNDERSCORE || p === DASH || p === DOT || p === SPACE;
+  if (p === SPACE) {
+    // (two words, "Signing key": not after a word of prose, "restored from key", "The key")
+    let w = kb - 4;
+    while (w > ka && kb - 4 - w < 16 && (cls(byteAt(key, w - 1)) & C_ALNUM) !== 0) w--;
+    return PROSE_KEY_WORDS[sub(key, w, kb - 4).toLowerCase()] !== true;
+  }
+  return (
+    (byteAt(key, kb - 3) === 75 && (cls(p) & (C_LOWER | C_DIGIT)) !== 0) || p === UNDERSCORE || p === DASH || p === DOT
+  );
 }
 
 /**
@@ -1228,6 +1273,8 @@ export function keyedSecret(key: string, ka: number, kb: number, s: string, a: n
     }
     if (k === b) return digits >= 4 && (lower === 0 || upper === 0) && lower + upper >= 4;
   }
+  // (base64 holds no ".": a dotted value is an identifier, Checkout.Step2.PaymentTitle under an i18nKey)
+  for (let k = a; k < b; k++) if (byteAt(s, k) === DOT) return false;
   return randomToken(s, a, b);
 }
 

@@ -7975,8 +7975,10 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // Terraform Cloud's organization, workspace and run (app.terraform.io/app/<org>/workspaces/<workspace>/runs/run-<id>,
   // a pull request's check "Terraform Cloud/<org>/<workspace>"); Pulumi Cloud's organization, project and stack
   // (app.pulumi.com/<org>/<project>/<stack>/updates/<n>, pulumi up's "View in Browser" link) and `pulumi up`'s header,
-  // "Updating (<org>/<stack>)" ("Previewing update (<org>/<stack>)"; a stack alone, "Updating (dev)", stays)
-  for (let w = 0; w < 5 && name !== undefined; w++) {
+  // "Updating (<org>/<stack>)" ("Previewing update (<org>/<stack>)", destroy's "Destroying (", refresh's "Refreshing (";
+  // a stack alone, "Updating (dev)", stays), in a text that names Pulumi (git's "Updating (feature/x)" is no stack's)
+  for (let w = 0; w < 7 && name !== undefined; w++) {
+    if (w === 3 && firstOf(s, "ulumi") < 0) break;
     const lit =
       w === 0
         ? "terraform.io/app/"
@@ -7986,7 +7988,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
             ? "app.pulumi.com/"
             : w === 3
               ? "Updating ("
-              : "Previewing update (";
+              : w === 4
+                ? "Previewing update ("
+                : w === 5
+                  ? "Destroying ("
+                  : "Refreshing (";
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;

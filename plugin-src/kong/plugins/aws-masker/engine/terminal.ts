@@ -1220,10 +1220,15 @@ function slurmQueue(s: string, n: number, spans: number[], count: number): numbe
   return count;
 }
 
-// GitHub's organisations of public modules and SDKs (the Terraform Registry's, AWS's): a module source under one stays
+// GitHub's organisations of public modules, providers, SDKs and controllers (the Terraform Registry's, AWS's, the
+// clouds' and Kubernetes'; GitLab's own): a module source under one stays, Claude knows it by name
 const PUBLIC_ORGS = setOf(
   "terraform-aws-modules cloudposse hashicorp gruntwork-io aws-ia aws-samples awslabs aws aws-observability " +
-    "terraform-google-modules azure",
+    "terraform-google-modules azure terraform-providers terraform-ibm-modules oracle-terraform-modules " +
+    "googlecloudplatform google microsoft aws-actions aws-solutions aws-quickstart aws-cloudformation aws-amplify " +
+    "aws-powertools philips-labs dnxlabs clouddrove squareops masterpointio trussworks lgallard mineiros-io " +
+    "umotif-public terraform-module bridgecrewio antonbabenko kubernetes kubernetes-sigs helm bitnami jetstack " +
+    "argoproj fluxcd open-telemetry datadog newrelic grafana elastic gitlab-org github actions",
 );
 
 /** A unit of a code host's organisation or repository: letters, digits, ".", "_", "-". */
@@ -1232,20 +1237,29 @@ function repoUnit(c: number): boolean {
 }
 
 /**
- * `<org>/<repo>` at a on a code host (its path, after "github.com/"): the span of both, without ".git", into spans,
- * when it ends there (a blank, a quote, "//" or "?", "|", ")" or the line's end) and the organisation is no public one's.
+ * `<org>/<repo>` at a on a code host (its path, after "github.com/"; GitLab's `<group>/<subgroup>/<repo>`, up to four
+ * segments): the span of all, without ".git", into spans, when it ends there (a blank, a quote, "//" or "?", "|", ")"
+ * or the line's end) and the organisation is no public one's. (One span for the whole path: masking a group alone
+ * would leave `<pseudonym>/<repo>` for the next pass to read.)
  */
 function repoPath(s: string, a: number, n: number, spans: number[], count: number): number {
   let k = a;
   while (k < n && k - a < 40 && repoUnit(byteAt(s, k))) k++;
   const slash = k;
   if (slash - a < 2 || slash + 1 >= n || byteAt(s, slash) !== 47) return count;
-  k++;
-  while (k < n && k - slash < 101 && repoUnit(byteAt(s, k))) k++;
+  let seg = slash;
+  for (let segs = 0; segs < 4; segs++) {
+    k = seg + 1;
+    while (k < n && k - seg < 101 && repoUnit(byteAt(s, k))) k++;
+    if (segs === 2 || k + 1 >= n || byteAt(s, k) !== 47 || !repoUnit(byteAt(s, k + 1))) break;
+    seg = k;
+  }
   let e = k;
   if (e < n && byteAt(s, e) !== SPACE && byteAt(s, e) !== LF && byteAt(s, e) !== 13) {
     const c = byteAt(s, e);
     if (c !== 34 && c !== 39 && c !== 47 && c !== 63 && c !== 124 && c !== 41 && c !== 9) return count;
+    // (a "/" ends it only as "//", a module's directory)
+    if (c === 47 && (e + 1 >= n || byteAt(s, e + 1) !== 47)) return count;
   }
   while (e > slash + 1 && byteAt(s, e - 1) === 46) e--;
   if (e - slash > 5 && sub(s, e - 4, e) === ".git") e -= 4;
@@ -1255,9 +1269,10 @@ function repoPath(s: string, a: number, n: number, spans: number[], count: numbe
 
 /**
  * A private module's or repository's `<org>/<repo>` on GitHub, GitLab or Bitbucket (fiftieth pass): in a Terraform or
- * Terragrunt module source, `git::https://github.com/<org>/<repo>.git//<dir>?ref=` and `git::ssh://git@github.com/...`
- * (Terragrunt's "Downloading Terraform configurations from git::..." too), and Terraform's GitHub shorthand, `source =
- * "github.com/<org>/<repo>"`; a Q Developer customization's data source, `GitHub: <org>/<repo>`. The public modules'
+ * Terragrunt module source, `git::https://github.com/<org>/<repo>.git//<dir>?ref=`, `git::ssh://git@github.com/...`
+ * and `git::git@github.com:<org>/<repo>` (Terragrunt's "Downloading Terraform configurations from git::..." too), and
+ * Terraform's GitHub shorthands, `source = "github.com/<org>/<repo>"` and `source = "git@github.com:<org>/<repo>"`; a
+ * Q Developer customization's data source in its table's cell, `| GitHub: <org>/<repo> |`. The public modules'
  * organisations stay (PUBLIC_ORGS), and so do registry addresses (`terraform-aws-modules/vpc/aws`).
  */
 function moduleSources(s: string, n: number, spans: number[], count: number): number {
@@ -1265,41 +1280,64 @@ function moduleSources(s: string, n: number, spans: number[], count: number): nu
   while (p >= 0) {
     let k = p + 5;
     if (ch.matchesAt(s, k, n, "https://")) k += 8;
-    else if (ch.matchesAt(s, k, n, "ssh://")) {
-      k += 6;
-      if (ch.matchesAt(s, k, n, "git@")) k += 4;
-    }
-    const host = ch.matchesAt(s, k, n, "github.com/") || ch.matchesAt(s, k, n, "gitlab.com/") ? 11 : 0;
-    const h = host > 0 ? host : ch.matchesAt(s, k, n, "bitbucket.org/") ? 14 : 0;
-    if (h > 0) count = repoPath(s, k + h, n, spans, count);
+    else if (ch.matchesAt(s, k, n, "ssh://")) k += 6;
+    // (ssh's user, also in the scp form git::git@github.com:<org>/<repo>)
+    if (ch.matchesAt(s, k, n, "git@")) k += 4;
+    const host = ch.matchesAt(s, k, n, "github.com") || ch.matchesAt(s, k, n, "gitlab.com") ? 10 : 0;
+    const h = host > 0 ? host : ch.matchesAt(s, k, n, "bitbucket.org") ? 13 : 0;
+    if (h > 0 && k + h < n && (byteAt(s, k + h) === 47 || byteAt(s, k + h) === 58))
+      count = repoPath(s, k + h + 1, n, spans, count);
     p = ch.indexFrom(s, "git::", k > p + 5 ? k : p + 5);
   }
-  p = ch.firstOf(s, '"github.com/');
-  while (p >= 0) {
-    // (after `source =`, aligned as terraform fmt aligns it)
-    let b = p;
-    while (b > 0 && p - b < 32 && byteAt(s, b - 1) === SPACE) b--;
-    if (b > 0 && byteAt(s, b - 1) === 61) {
-      b--;
-      while (b > 0 && p - b < 48 && byteAt(s, b - 1) === SPACE) b--;
-      if (b >= 6 && ch.matchesAt(s, b - 6, b, "source")) count = repoPath(s, p + 12, n, spans, count);
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? '"github.com/' : '"git@github.com:';
+    p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      // (after `source =`, aligned as terraform fmt aligns it)
+      let b = p;
+      while (b > 0 && p - b < 32 && byteAt(s, b - 1) === SPACE) b--;
+      if (b > 0 && byteAt(s, b - 1) === 61) {
+        b--;
+        while (b > 0 && p - b < 48 && byteAt(s, b - 1) === SPACE) b--;
+        if (b >= 6 && ch.matchesAt(s, b - 6, b, "source")) count = repoPath(s, p + lit.length, n, spans, count);
+      }
+      p = ch.indexFrom(s, lit, p + lit.length);
     }
-    p = ch.indexFrom(s, '"github.com/', p + 12);
   }
   p = ch.firstOf(s, "GitHub: ");
   while (p >= 0) {
-    count = repoPath(s, p + 8, n, spans, count);
+    // (in a table's cell, as the Q console lists a customization's source: in prose it may name any public repository)
+    let b = p;
+    while (b > 0 && p - b < 16 && byteAt(s, b - 1) === SPACE) b--;
+    if (b > 0 && (byteAt(s, b - 1) === 124 || byteAt(s, b - 1) === 9)) count = repoPath(s, p + 8, n, spans, count);
     p = ch.indexFrom(s, "GitHub: ", p + 8);
   }
   return count;
 }
 
 /**
+ * Whether a Pulumi output's value s[a, e) may name a resource: a lower-case letter in it (STANDARD_IA, ACTIVE and
+ * numbers are AWS's values), not a region or an availability zone (us-east-1a), not a word and its version alone
+ * (nodejs18, arm64, t3, gp3), not an enum of ENUM_WORDS. Learned, any of these would stand in for AWS's value everywhere.
+ */
+function outputName(s: string, a: number, e: number): boolean {
+  let lower = 0;
+  for (let k = a; k < e; k++) if ((cls(byteAt(s, k)) & ch.C_LOWER) !== 0) lower++;
+  if (lower === 0 || regionName(s, a, e) || ENUM_WORDS[sub(s, a, e).toLowerCase()] === true) return false;
+  if (e - a > 1 && (cls(byteAt(s, e - 1)) & ch.C_LOWER) !== 0 && regionName(s, a, e - 1)) return false;
+  let k = a;
+  while (k < e && (cls(byteAt(s, k)) & ch.C_LOWER) !== 0) k++;
+  const letters = k - a;
+  while (k < e && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+  return !(k === e && letters > 0 && k > a + letters);
+}
+
+/**
  * Pulumi's stack outputs (fiftieth pass), in a text that names Pulumi: `pulumi up`'s `Outputs:` block (`<key> : "<value>"`,
  * the colons aligned; `+`/`-`/`~` before a changed one) and `pulumi stack output`'s table under `OUTPUT  VALUE`
  * (`<key>  <value>`), up to a blank line, 64 rows. Every output is an attribute of a deployed resource: a value of one
- * token of letters, digits, "_" and "-" is a name (addName: not a plain word; not a region); an ARN, a host or an
- * address is its own rule's, a secret is printed `[secret]`.
+ * token of letters, digits, "_" and "-" is a name (addName: not a plain word; outputName: not a region, an enum, a
+ * number or a version); an ARN, a host or an address is its own rule's, a secret is printed `[secret]`.
  */
 function pulumiOutputs(s: string, n: number, spans: number[], count: number): number {
   if (ch.firstOf(s, "ulumi") < 0) return count;
@@ -1334,7 +1372,7 @@ function pulumiOutputs(s: string, n: number, spans: number[], count: number): nu
           e > a &&
           (end >= n || byteAt(s, end) === LF || byteAt(s, end) === 13) &&
           (w === 1 || quoted) &&
-          !regionName(s, a, e)
+          outputName(s, a, e)
         )
           count = addName(s, spans, count, a, e);
         let le = end;
@@ -1367,7 +1405,8 @@ function cdkQualifiers(s: string, n: number, spans: number[], count: number): nu
 
 /**
  * cfn-lint's messages quote the template's value a rule rejects (fiftieth pass): `E3031 '<value>' does not match
- * '<pattern>'` (a bucket's or a queue's name against its pattern), the rule's id opening the line. The value is a
+ * '<pattern>'` (a bucket's or a queue's name against its pattern), after the rule's id (opening the line, or in the
+ * pretty and parseable formats after the position). The value is a
  * name when it is one token of letters, digits, ".", "_" and "-" (addName: not a plain word).
  */
 function lintValues(s: string, n: number, spans: number[], count: number): number {
@@ -1375,13 +1414,21 @@ function lintValues(s: string, n: number, spans: number[], count: number): numbe
   while (p >= 0) {
     let a = p;
     while (a > 0 && p - a < 128 && repoUnit(byteAt(s, a - 1))) a--;
-    // (the rule's id: E, W or I and four digits, at the line's start)
-    const r = a - 7;
+    // (the rule's id before the quote: E, W or I and four digits; at the line's start and a blank before the quote in
+    // the default format, "E3031 'x'"; after a position and blanks in the pretty one, "5:7:  E3031  'x'"; between
+    // colons in the parseable one, "t.yaml:5:7:5:30:E3031:'x'")
+    let q = a - 2;
+    if (q >= 0 && byteAt(s, q) === 58) q--;
+    else {
+      while (q >= 0 && a - q < 8 && byteAt(s, q) === SPACE) q--;
+    }
+    const r = q - 4;
+    const before = r > 0 ? byteAt(s, r - 1) : LF;
     if (
       r >= 0 &&
-      (r === 0 || byteAt(s, r - 1) === LF) &&
+      q < a - 2 &&
+      (before === LF || before === SPACE || before === 58) &&
       byteAt(s, a - 1) === 39 &&
-      byteAt(s, a - 2) === SPACE &&
       (byteAt(s, r) === 69 || byteAt(s, r) === 87 || byteAt(s, r) === 73) &&
       ch.runOf(s, r + 1, r + 5, C_DIGIT) === 4
     )
@@ -1434,19 +1481,22 @@ function policyAssigns(s: string, n: number, spans: number[], count: number): nu
  * Terraform's state lock (fiftieth pass): the `Lock Info:` block of "Error acquiring the state lock" prints the lock's
  * fields one a line (`ID:`, `Path:`, `Operation:`, `Who:`, `Version:`, `Created:`, `Info:`), indented, in the box of
  * Terraform's diagnostics (`│`). With the s3 backend `Path:` is `<bucket>/<key>`: the bucket is a name (the key's path
- * stays); `Who:` is `<user>@<host>`: the user is a login, the host a name. Reads the next 8 lines, 256 units each.
+ * stays; the gcs backend's `gs://<bucket>/...` past its scheme); `Who:` is `<user>@<host>`: the user is a login, the
+ * host a name, not a plain word (addName: `laptop`, learned, would stand in for the word everywhere; the login is
+ * a person's, as in a shell prompt). Reads the next 8
+ * lines; each line's end is searched for (a count of units would differ between Node's and Lua's for `│` and other
+ * non-ASCII text), and the next block is searched for after them.
  */
 function lockInfo(s: string, n: number, spans: number[], count: number): number {
   let p = ch.firstOf(s, "Lock Info:");
   while (p >= 0) {
     let r = p + 10;
     for (let lines = 0; lines < 8 && r < n; lines++) {
-      let le = r;
-      while (le < n && le - r < 256 && byteAt(s, le) !== LF) le++;
-      if (le - r >= 256) break;
+      let le = ch.indexFrom(s, "\n", r);
+      if (le < 0) le = n;
       // (past the box's rule and the indent: "│   Path:      ")
       let k = r;
-      while (k < le && k - r < 16 && (byteAt(s, k) === SPACE || byteAt(s, k) >= 128)) k++;
+      while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) >= 128)) k++;
       const w = k;
       while (k < le && k - w < 12 && (cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k++;
       if (lines > 0 && (k === w || byteAt(s, k) !== 58)) break;
@@ -1455,14 +1505,23 @@ function lockInfo(s: string, n: number, spans: number[], count: number): number 
       let b = a;
       while (b < le && byteAt(s, b) > SPACE) b++;
       if (k - w === 4 && ch.matchesAt(s, w, k, "Path")) {
+        // (a bucket's units: gs:// and consul's plain key paths are no bucket's)
+        let q = a;
+        while (q < b && q - a < 8 && (cls(byteAt(s, q)) & ch.C_LOWER) !== 0) q++;
+        if (q > a && ch.matchesAt(s, q, b, "://")) a = q + 3;
         let slash = a;
-        while (slash < b && byteAt(s, slash) !== 47) slash++;
-        if (slash < b && slash - a >= 3 && slash - a <= 63) count = add(spans, count, a, slash);
+        while (
+          slash < b &&
+          ((cls(byteAt(s, slash)) & (ch.C_LOWER | C_DIGIT)) !== 0 || byteAt(s, slash) === 45 || byteAt(s, slash) === 46)
+        )
+          slash++;
+        if (slash < b && byteAt(s, slash) === 47 && slash - a >= 3 && slash - a <= 63)
+          count = addName(s, spans, count, a, slash);
       } else if (k - w === 3 && ch.matchesAt(s, w, k, "Who")) {
         let at = a;
         while (at < b && byteAt(s, at) !== 64) at++;
         if (at < b && personLogin(s, a, at)) count = add(spans, count, a, at);
-        if (at + 1 < b && hostName(s, at + 1, b)) count = add(spans, count, at + 1, b);
+        if (at + 1 < b && hostName(s, at + 1, b)) count = addName(s, spans, count, at + 1, b);
       }
       r = le + 1;
     }
