@@ -7847,3 +7847,100 @@ describe("fresh material, fiftieth pass: review of the IaC and keyed-secret rule
     expect(mask(kept)).toBe(kept);
   });
 });
+
+describe("fresh material, fiftieth pass: review of the code-span and prose rules", () => {
+  it("a code span after registry at the text's start masks in LuaJIT as in Node, without an error", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    const text = "registry `brindle-schemas` in account 613497684716";
+    const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+    expect(lua.error).toBeNull();
+    expect(lua.text).toBe(mask(text));
+    expect(lua.text).not.toContain("brindle-schemas");
+  }, 120000);
+  it("a list item's dash is one dash in both runtimes: not two em dashes, not an arrow or a letter", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    const text =
+      "- edge-haproxy-1 —— i-a496d543f764f602d, 10.50.1.11\n- edge-haproxy-2 → i-b496d543f764f602d, 10.50.1.12\n" +
+      "- edge-haproxy-3 — i-c496d543f764f602d, 10.50.1.13\n";
+    const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+    expect(lua.text).toBe(mask(text));
+    expect(mask(text)).toContain("edge-haproxy-1 ——");
+    expect(mask(text)).toContain("edge-haproxy-2 →");
+    expect(mask(text)).not.toContain("edge-haproxy-3");
+  }, 120000);
+  it("a dotted snake_case code span is a table only where the text says so: module functions and facts stay", () => {
+    const out = mask(
+      "aws: account 613497684716; use `dbt_utils.generate_surrogate_key` in the model, {{ansible_facts.os_family}}, " +
+        "`huggingface_hub.hf_hub_download`, `auto_explain.log_min_duration`; select from " +
+        "`performance_schema.events_statements_summary_by_digest`",
+    );
+    for (const v of [
+      "dbt_utils.generate_surrogate_key",
+      "ansible_facts.os_family",
+      "huggingface_hub.hf_hub_download",
+      "auto_explain.log_min_duration",
+      "performance_schema.events_statements_summary_by_digest",
+    ])
+      expect(out).toContain(v);
+    const tables = mask(
+      "aws: account 613497684716; INSERT INTO `orders_stage.orders_raw`; the `analytics_marts.fct_orders` table",
+    );
+    expect(tables).not.toContain("orders_stage");
+    expect(tables).not.toContain("analytics_marts");
+  });
+  it("a code span before its noun: English parts of one or two letters and -ed participles stay, not learned", () => {
+    const out = mask(
+      "aws: account 613497684716; the `on-demand` instance, the `no-op` function, the `re-encrypt` function, " +
+        "the `so-called` bucket, the `x-ray` function, the `my-app` bucket; on-demand pricing is a no-op",
+    );
+    for (const v of [
+      "`on-demand`",
+      "`no-op`",
+      "`re-encrypt`",
+      "`so-called`",
+      "`x-ray`",
+      "`my-app`",
+      "on-demand pricing",
+    ])
+      expect(out).toContain(v);
+    const names = mask("aws: account 613497684716; the `db-migrator` role and the `qa-runner` role here");
+    expect(names).not.toContain("db-migrator");
+    expect(names).not.toContain("qa-runner");
+  });
+  it("connection `keep-alive` stays (HTTP's header value, learned it went everywhere)", () => {
+    const out = mask("aws: account 613497684716; nginx sets the connection `keep-alive`; then keep-alive probes");
+    expect(out).toContain("connection `keep-alive`; then keep-alive probes");
+  });
+  it("terraform-aws-modules' iam-...-role submodules in code spans stay", () => {
+    const out = mask("aws: account 613497684716; use the `iam-assumable-role` and `iam-github-oidc-role` submodules");
+    expect(out).toContain("`iam-assumable-role`");
+    expect(out).toContain("`iam-github-oidc-role`");
+  });
+  it("a host before its private address: after on a word of its own and a name's parts, in a span with a digit", () => {
+    const out = mask(
+      "aws: account 613497684716; runs on wi-fi (192.168.1.5), on built-in (10.0.0.9), on read-replica (10.0.0.8); " +
+        "see Amazon ab-cd (10.0.0.1); `kube-dns` (10.96.0.10) resolves",
+    );
+    for (const v of ["on wi-fi (", "on built-in (", "on read-replica (", "Amazon ab-cd (", "`kube-dns` ("])
+      expect(out).toContain(v);
+    const hosts = mask("aws: cron on jenkins-old (10.4.7.21); {{tableau-gw01}} (10.40.12.19)");
+    expect(hosts).not.toContain("jenkins-old");
+    expect(hosts).not.toContain("tableau-gw01");
+  });
+  it("a stand-up's bold heading is a person's only when the short name is the full name's first word", () => {
+    const out = mask("**Goals (Next Quarter)**\n- acct 613497684716\n\n**SSO (Single Sign On)**\n- x\n");
+    expect(out).toContain("**Goals (Next Quarter)**");
+    expect(out).toContain("**SSO (Single Sign On)**");
+    expect(mask("**Ana (Ana Ferreira)**\n- y: ok\n")).not.toContain("Ferreira");
+  });
+  it("an update line with its date and the second reviewer after and", () => {
+    const out = mask(
+      "Last updated: 2024-01-19 by Lukas Weber\nPR reviewed 2024-01-19 by Maria Keller and Ana Ferreira\n",
+    );
+    for (const v of ["Lukas Weber", "Maria Keller", "Ana Ferreira"]) expect(out).not.toContain(v);
+  });
+});

@@ -1283,7 +1283,8 @@ function ticketMentions(s: string, n: number, count: number): number {
     }
   }
   // (fiftieth pass) a stand-up's bold heading of a person, the short name and then the full one alone on its line,
-  // "**Ana (Ana Ferreira)**"
+  // "**Ana (Ana Ferreira)**": the short name is the full one's first word (not "**Goals (Next Quarter)**", "**SSO
+  // (Single Sign On)**": learned, the words would be masked everywhere)
   let q = ch.firstOf(s, ")**");
   while (q >= 0) {
     let a = q;
@@ -1291,7 +1292,10 @@ function ticketMentions(s: string, n: number, count: number): number {
     let h = a - 2;
     while (h > 0 && a - 2 - h < 24 && ((cls(byteAt(s, h - 1)) & (C_LOWER | C_UPPER)) !== 0 || byteAt(s, h - 1) >= 128))
       h--;
+    let same = h > 0 && a - 2 - h > 0 && a + (a - 2 - h) < q && byteAt(s, a + (a - 2 - h)) === 32;
+    for (let k = 0; same && k < a - 2 - h; k++) same = byteAt(s, h + k) === byteAt(s, a + k);
     if (
+      same &&
       a >= 6 &&
       byteAt(s, a - 1) === 40 &&
       byteAt(s, a - 2) === 32 &&
@@ -1311,33 +1315,41 @@ function ticketMentions(s: string, n: number, count: number): number {
 
 /**
  * A document's review line with its date (fiftieth pass): "Last reviewed: 2024-01-19 by Lukas Weber", "reviewed
- * 2024-01-19 by x" (a runbook's or a wiki page's footer; the date ISO's or written with "/" or "."): the person after it.
+ * 2024-01-19 by x", "Last updated: 2024-01-19 by x" (a runbook's or a wiki page's footer; the date ISO's or written
+ * with "/" or "."): the person after it, and a second one after " and ".
  */
 function reviewedByDate(s: string, n: number, count: number): number {
-  let p = ch.firstOf(s, "eviewed");
-  while (p >= 0) {
-    let a = p + 7;
-    if (a < n && byteAt(s, a) === 58) a++;
-    const d = a + 1;
-    let e = d;
-    while (
-      e < n &&
-      e - d < 12 &&
-      ((cls(byteAt(s, e)) & C_DIGIT) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 47 || byteAt(s, e) === 46)
-    )
-      e++;
-    if (
-      byteAt(s, a) === 32 &&
-      e - d >= 8 &&
-      p >= 1 &&
-      (byteAt(s, p - 1) === 114 || byteAt(s, p - 1) === 82) &&
-      ch.matchesAt(s, e, n, " by ") &&
-      e + 4 < n
-    ) {
-      const b = personName(s, e + 4, n);
-      if (b > 0) count = span(count, e + 4, b, HOST_PERSON);
+  for (let w = 0; w < 2; w++) {
+    const lit = w === 0 ? "eviewed" : "pdated";
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      if (a < n && byteAt(s, a) === 58) a++;
+      const d = a + 1;
+      let e = d;
+      while (
+        e < n &&
+        e - d < 12 &&
+        ((cls(byteAt(s, e)) & C_DIGIT) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 47 || byteAt(s, e) === 46)
+      )
+        e++;
+      const h = p >= 1 ? byteAt(s, p - 1) : 0;
+      if (
+        byteAt(s, a) === 32 &&
+        e - d >= 8 &&
+        (w === 0 ? h === 114 || h === 82 : h === 117 || h === 85) &&
+        ch.matchesAt(s, e, n, " by ") &&
+        e + 4 < n
+      ) {
+        const b = personName(s, e + 4, n);
+        if (b > 0) {
+          count = span(count, e + 4, b, HOST_PERSON);
+          const b2 = ch.matchesAt(s, b, n, " and ") ? personName(s, b + 5, n) : -1;
+          if (b2 > 0) count = span(count, b + 5, b2, HOST_PERSON);
+        }
+      }
+      p = ch.indexFrom(s, lit, p + lit.length);
     }
-    p = ch.indexFrom(s, "eviewed", p + 7);
   }
   return count;
 }

@@ -3843,8 +3843,9 @@ const API_VERBS = [
 
 /**
  * A list item's host before its instance's id and address ("- edge-haproxy-1 — i-0a1b2c3d4e5f60718, 10.50.1.11", a
- * design doc's inventory): c is the "," after the id; the host's end (the blank before the dash) or -1. The dash may be
- * "-", "–" or "—" (one unit in JS, three bytes in Lua: any 1-3 units of class C_HIGH or "-").
+ * design doc's inventory): c is the "," after the id; the host's end (the blank before the dash) or -1. The dash is
+ * "-", "--", or one "–" or "—": one unit (U+2013, U+2014) in JS, its three UTF-8 bytes (E2 80 93 / 94) in Lua; not
+ * any other non-ASCII unit (a run of them is one unit in JS and several bytes in Lua: the runtimes read it apart).
  */
 export function hostBeforeInstance(s: string, c: number): number {
   let k = c;
@@ -3852,9 +3853,12 @@ export function hostBeforeInstance(s: string, c: number): number {
   if ((c - k !== 8 && c - k !== 17) || k < 6 || byteAt(s, k - 1) !== 45 || byteAt(s, k - 2) !== 105) return -1;
   k -= 2;
   if (byteAt(s, k - 1) !== 32) return -1;
-  let d = k - 1;
-  while (d > 0 && k - 1 - d < 3 && (byteAt(s, d - 1) === 45 || (cls(byteAt(s, d - 1)) & ch.C_HIGH) !== 0)) d--;
-  return d < k - 1 && d > 1 && byteAt(s, d - 1) === 32 ? d - 1 : -1;
+  const u = byteAt(s, k - 2);
+  let d = -1;
+  if (u === 45) d = k >= 4 && byteAt(s, k - 3) === 45 ? k - 3 : k - 2;
+  else if (u === 0x2013 || u === 0x2014) d = k - 2;
+  else if ((u === 0x93 || u === 0x94) && k >= 5 && byteAt(s, k - 3) === 0x80 && byteAt(s, k - 4) === 0xe2) d = k - 4;
+  return d > 1 && byteAt(s, d - 1) === 32 ? d - 1 : -1;
 }
 
 /** True when the host at h opens a Markdown list item ("- x", "* x", indented or not). */
@@ -3890,23 +3894,30 @@ export function versionAfter(s: string, e: number, n: number): number {
 /**
  * True when the code span or Jira monospace opening at p follows a noun that only names a resource before one (the
  * prose automaton has no room for them): "the registry `brindle-schemas`" (EventBridge's schema registry), "the
- * Looker connection {{looker-tidewater-ro}}" (a BI tool's or Glue's connection).
+ * Looker connection {{looker-tidewater-ro}}" (a BI tool's or Glue's connection). strong: the name has two dashes or a
+ * digit (what "connection" needs).
  */
-export function spanNounBefore(s: string, p: number): boolean {
+export function spanNounBefore(s: string, p: number, strong: boolean): boolean {
   if (p < 9 || byteAt(s, p - 1) !== 32) return false;
   const c = byteAt(s, p - 2);
-  if (c === 121) return ch.matchesLowerAt(s, p - 9, p - 1, "registry") && (cls(byteAt(s, p - 10)) & C_ALNUM) === 0;
-  if (c === 110 && p >= 12)
-    return ch.matchesLowerAt(s, p - 11, p - 1, "connection") && (cls(byteAt(s, p - 12)) & C_ALNUM) === 0;
+  // (the text's start is a boundary: byteAt(s, -1) is nil in Lua, and cls(nil) raises)
+  if (c === 121)
+    return ch.matchesLowerAt(s, p - 9, p - 1, "registry") && (p === 9 || (cls(byteAt(s, p - 10)) & C_ALNUM) === 0);
+  // (after "connection", a name of two dashes or with a digit: not HTTP's Connection `keep-alive`, a word learned)
+  if (c === 110 && p >= 11 && strong)
+    return ch.matchesLowerAt(s, p - 11, p - 1, "connection") && (p === 11 || (cls(byteAt(s, p - 12)) & C_ALNUM) === 0);
   return false;
 }
 
 /**
  * True when the code span's s[a, b) is a database's schema and table in snake_case (`fin_mart.gl_postings`,
  * `raw_loyalty.points_events`: both parts with a "_"), not PostgreSQL's catalogs (`pg_catalog.pg_class`,
- * `information_schema.x`).
+ * `information_schema.x`) nor MySQL's (`performance_schema.x`) or Snowflake's (`account_usage.x`); read as a table
+ * by the text around it (tableContext: a module's function, `dbt_utils.generate_surrogate_key`, an extension's setting,
+ * `auto_explain.log_min_duration`, Ansible's fact, {{ansible_facts.os_family}}, are written so too, and the value is
+ * learned). m: the mark's length.
  */
-export function snakeTable(s: string, a: number, b: number): boolean {
+export function snakeTable(s: string, a: number, b: number, m: number, n: number): boolean {
   let dot = -1;
   let before = false;
   let after = false;
@@ -3925,8 +3936,37 @@ export function snakeTable(s: string, a: number, b: number): boolean {
     after &&
     dot > a + 2 &&
     !(byteAt(s, a) === 112 && byteAt(s, a + 1) === 103 && byteAt(s, a + 2) === 95) &&
-    !ch.matchesAt(s, a, dot, "information_schema")
+    !ch.matchesAt(s, a, dot, "information_schema") &&
+    !ch.matchesAt(s, a, dot, "performance_schema") &&
+    !ch.matchesAt(s, a, dot, "account_usage") &&
+    tableContext(s, a - m, b + m, n)
   );
+}
+
+// the words before a table's name (SQL's and prose's: "reads from `x`", "it reads `x`", "INSERT INTO {{x}}", "the table
+// `x`")
+const TABLE_VERBS = " from into join table update reads writes ";
+
+/**
+ * True when the span opening at p and closing before q names a table by its context: after a word of TABLE_VERBS, or
+ * with "table", "tables" or "view" in the rest of its line (64 units at most: "unload the {{a_b.c_d}} and {{a_b.e_f}}
+ * tables").
+ */
+function tableContext(s: string, p: number, q: number, n: number): boolean {
+  if (p >= 2 && byteAt(s, p - 1) === 32) {
+    let w = p - 1;
+    while (w > 0 && p - 1 - w < 7 && (cls(byteAt(s, w - 1)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) w--;
+    if (p - 1 - w >= 4 && TABLE_VERBS.indexOf(" " + sub(s, w, p - 1).toLowerCase() + " ") >= 0) return true;
+  }
+  for (let k = q; k < n && k - q < 64; k++) {
+    const c = byteAt(s, k);
+    if (c === 10) return false;
+    if (byteAt(s, k - 1) !== 32 || (c !== 116 && c !== 118)) continue;
+    let f = c === 116 ? (ch.matchesAt(s, k, n, "table") ? k + 5 : -1) : ch.matchesAt(s, k, n, "view") ? k + 4 : -1;
+    if (f > 0 && f < n && byteAt(s, f) === 115) f++;
+    if (f > 0 && (f >= n || (cls(byteAt(s, f)) & (ch.C_LOWER | ch.C_UPPER)) === 0)) return true;
+  }
+  return false;
 }
 
 /** True when the kebab token s[a, b) of a code span ends in "-role" and opens with no verb (`glue-etl-role`). */
@@ -3934,7 +3974,53 @@ export function roleSpan(s: string, a: number, b: number): boolean {
   if (b - a < 8 || !ch.matchesAt(s, b - 5, b, "-role")) return false;
   let d = a;
   while (d < b && byteAt(s, d) !== 45) d++;
-  return d < b - 5 && !notNameHead(s, a, d) && ADJECTIVE_HEADS[sub(s, a, d)] !== true;
+  // (not terraform-aws-modules' submodules, `iam-assumable-role`, `iam-github-oidc-role`: public, learned)
+  return (
+    d < b - 5 &&
+    !notNameHead(s, a, d) &&
+    ADJECTIVE_HEADS[sub(s, a, d)] !== true &&
+    !(d - a === 3 && ch.matchesAt(s, a, d, "iam"))
+  );
+}
+
+// Words and prefixes of two letters: a compound's part that reads as English ("on-demand", "no-op", "re-encrypt",
+// "co-located", "my-app"), not a name's abbreviation (ci-deployer, db-migrator, qa-runner)
+const SHORT_WORDS = " on in no re co de up so by ex un go do my at to of be is it as or an we me us ok ";
+
+/**
+ * True when the compound s[i, dash) "-" s[dash + 1, e) in a code span before its noun reads as a name's parts: a part
+ * of two letters only if it is no English word or prefix (SHORT_WORDS), none of one letter (`x-ray`, `e-commerce`),
+ * no compound adjective's part, no participle in -ed (`so-called`, `co-located`; -eed is none: orders-feed).
+ */
+export function spanCompoundParts(s: string, i: number, dash: number, e: number): boolean {
+  const l = dash - i;
+  const r = e - dash - 1;
+  if (l < 2 || r < 2) return false;
+  if (l === 2 && SHORT_WORDS.indexOf(" " + sub(s, i, dash) + " ") >= 0) return false;
+  if (r === 2 && SHORT_WORDS.indexOf(" " + sub(s, dash + 1, e) + " ") >= 0) return false;
+  if (ch.matchesLowerAt(s, e - 2, e, "ed") && !ch.matchesLowerAt(s, e - 3, e, "eed")) return false;
+  return !adjectiveParts(s, i, dash, e);
+}
+
+/**
+ * True when the host s[h, he) before a private address follows "on", a word of its own ("cron on jenkins-old
+ * (10.4.7.21)"), and reads as a name: letters and dashes, parts of three letters or more, its first dash between a
+ * name's parts (not "on wi-fi", "on built-in", "on read-replica": learned, the words would be masked everywhere).
+ */
+export function hostAfterOn(s: string, h: number, he: number): boolean {
+  if (h < 3 || !ch.matchesLowerAt(s, h - 3, h, "on ") || (h > 3 && (cls(byteAt(s, h - 4)) & C_ALNUM) !== 0))
+    return false;
+  let part = h;
+  let dash = -1;
+  for (let k = h; k <= he; k++) {
+    const c = k < he ? byteAt(s, k) : 45;
+    if (c === 45) {
+      if (k - part < 3) return false;
+      if (dash < 0 && k < he) dash = k;
+      part = k + 1;
+    } else if ((cls(c) & ch.C_LOWER) === 0) return false;
+  }
+  return dash > h && nameParts(s, h, dash, he) && !notNameHead(s, h, dash);
 }
 
 /** True when s[a, b) is a network interface's name (docker0, wlan0, tun0, br-lan, virbr0, veth1a2b, cni0). */

@@ -1935,8 +1935,9 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
   // one dash and no digit: a compound adjective unless both parts look like a name's ("cross-account role",
   // "service-linked role", "auto-scaling group" stay; "settlements-ledger table" is a name)
   const compound = dashes === 1 && digits === 0;
-  // (in a code span, a part of two letters too: "the `ci-deployer` role", as after the noun)
-  if (compound && span === 0 && (dash - i < 3 || e - dash - 1 < 3)) return 0;
+  // (in a code span, a part of two letters too: "the `ci-deployer` role", as after the noun; not an English word's,
+  // "the `on-demand` instance", "the `no-op` function", nor a participle's, "the `so-called` bucket": learned)
+  if (compound && (span === 0 ? dash - i < 3 || e - dash - 1 < 3 : !nm.spanCompoundParts(s, i, dash, e))) return 0;
   // the noun, right after the name or after one qualifier ("x RDS instance", "x replication group")
   let a = e + span + 1;
   for (let w = 0; w < 2; w++) {
@@ -2932,7 +2933,9 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
           ? dash && nm.listItemStart(s, h)
           : pair
             ? (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN && !nm.interfaceName(s, h, he)
-            : dash && (digit || spanned || (h >= 3 && matchesLowerAt(s, h - 3, h, "on ")))) &&
+            : // (in a span with a digit as outside one: `kube-dns` (10.96.0.10) is Kubernetes'; after "on" without one,
+              // a name's parts: not "on wi-fi (x)", "on built-in (x)")
+              dash && (digit || (!spanned && nm.hostAfterOn(s, h, he)))) &&
         (item > 0 || he === i - 2 || spanned) &&
         he - h >= 4 &&
         (h === 0 || spanned || !nm.isNameUnit(byteAt(s, h - 1))) &&
@@ -8300,9 +8303,9 @@ function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[
             (dashes > 0 && snakes === 0 && p > 2 && byteAt(s, p - 1) === SPACE && nm.serviceWordBefore(s, p - 1)) ||
             // (fiftieth pass: after a noun the prose automaton has no room for, "the registry `x-y`", "the Looker
             // connection {{x-y-ro}}"; an IAM role's kebab name, `glue-etl-role`)
-            (dashes > 0 && snakes === 0 && nm.spanNounBefore(s, p)) ||
+            (dashes > 0 && snakes === 0 && nm.spanNounBefore(s, p, dashes >= 2 || digits > 0)) ||
             (dashes >= 2 && snakes === 0 && nm.roleSpan(s, a, e))
-          : dashes === 0 && nm.snakeTable(s, a, e)) &&
+          : dashes === 0 && nm.snakeTable(s, a, e, mark.length, n)) &&
         (cls(byteAt(s, a)) & C_LOWER) !== 0 &&
         (cls(byteAt(s, e - 1)) & (C_LOWER | C_DIGIT)) !== 0 &&
         (p === 0 || byteAt(s, p - 1) !== (q === 0 ? 96 : 123)) &&
