@@ -7944,3 +7944,99 @@ describe("fresh material, fiftieth pass: review of the code-span and prose rules
     for (const v of ["Lukas Weber", "Maria Keller", "Ana Ferreira"]) expect(out).not.toContain(v);
   });
 });
+
+describe("fresh material, fiftieth pass: review of the records rules", () => {
+  it("Kinesis before AWS's own packages, an SDK or an English compound keeps them (no stream learned)", () => {
+    const kept =
+      "Kinesis aws-kinesis-agent reads logs; the Kinesis amazon-kinesis-producer library; " +
+      "Kinesis kinesis-agent-config; " +
+      "Kinesis java-sdk-v2; Kinesis enhanced-fan-out consumers; Kinesis shard-level-metrics; " +
+      "Kinesis server-side-encryption is on; Kinesis at-least-once delivery; server-side-encryption with KMS";
+    expect(mask(kept)).toBe(kept);
+    const out = mask("the agent event stream (Kinesis bc-connect-agent-events); Kinesis ledger-account-events");
+    expect(out).not.toContain("bc-connect-agent-events");
+    expect(out).not.toContain("ledger-account-events");
+  });
+  it("an engine's or a framework's own table or database before its noun stays, and is not learned into SQL", () => {
+    const kept =
+      "the pg_catalog database on RDS. SELECT relname FROM pg_catalog.pg_class; the pg_stat_activity table on RDS; " +
+      "the performance_schema.events table on RDS; the awsdms_status table on RDS; the django_migrations table " +
+      "on RDS; the schema_migrations table on RDS; SELECT * FROM pg_stat_activity";
+    expect(mask(kept)).toBe(kept);
+    const redshift = "the stl_load_errors table on Redshift; the svv_table_info table on Redshift";
+    expect(mask(redshift)).toBe(redshift);
+    const out = mask("it writes to the ledger_core.recon_results table on RDS");
+    expect(out).not.toContain("recon_results");
+  });
+  it("Step Functions' own words in a code span stay: fields, state types, events, operations", () => {
+    const kept =
+      "aws: Step Functions `ResultPath`; Step Functions `ResultSelector`; Step Functions `DistributedMap`; " +
+      "Step Functions `ExecutionFailed`; Step Functions `TaskStateEntered`; Step Functions `HeartbeatSeconds`; " +
+      "Step Functions `RedriveExecution`; Step Functions `TestState`";
+    expect(mask(kept)).toBe(kept);
+    expect(mask("aws: Step Functions `ReconNightly` runs")).not.toContain("ReconNightly");
+  });
+  it("an Aurora engine's own id in a code span after the engine stays", () => {
+    const kept = "aws: Aurora PostgreSQL `aurora-iopt1` storage; Aurora MySQL `aurora-mysql8` family";
+    expect(mask(kept)).toBe(kept);
+    expect(mask("aws: Aurora PostgreSQL `ledger-core-pg`")).not.toContain("ledger-core-pg");
+  });
+  it("only Docker Desktop's own hosts under .internal stay; a company's host in a docker zone is masked", () => {
+    const out = mask(
+      "aws: ssh build01.docker.corp; curl http://registry.docker.local:5000/v2/; ledger-db.docker.internal",
+    );
+    expect(out).not.toContain("build01");
+    expect(out).not.toContain("registry.docker");
+    expect(out).not.toContain("ledger-db");
+    const kept =
+      "aws: --add-host=host.docker.internal:host-gateway; gateway.docker.internal; kubernetes.docker.internal";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a plain word under a spreadsheet's tag column is masked in the table, not learned into prose", () => {
+    const out = mask(
+      "Team\tCost center\tLinked account\tTop service\tOct 2024 (USD)\n" +
+        "Platform\tCC-4410\t958239585112\tAmazon RDS\t6,114.79\n" +
+        "HR Tech\tCC-3104\t169137738092\tAmazon EKS\t9,870.00\n\nThe Platform team owns it.\n",
+    );
+    expect(out).not.toContain("\nPlatform\t");
+    expect(out).not.toContain("HR Tech");
+    expect(out).toContain("The Platform team owns it.");
+  });
+  it("after SMS or customer, a year in parentheses, an amount or an account's leading zeros is no phone", () => {
+    const kept =
+      "customers (2024) 120 4500 total; the customer paid 100 250 1000 USD; customer account 0001-234-5678 charged";
+    expect(mask(kept)).toBe(kept);
+    const out = mask("customers quote (312) 555-0148; SMS to 020 7946 0958; Customer 555-123-4567 called");
+    for (const v of ["555-0148", "7946 0958", "555-123-4567"]) expect(out).not.toContain(v);
+  });
+  it("SES's Feedback-ID hash is masked in a JSON header list and a lower-case header, and once only", () => {
+    const hash = "6ycYvSV5GPRpdXoOhxRYkSmNFqGaRs1+tWNXdTXpNik";
+    const out = mask(
+      `{"headers": [{"name": "Feedback-ID", "value": "1.us-east-1.${hash}=:AmazonSES"}]}\n` +
+        `feedback-id: 1.eu-west-1.${hash}=:AmazonSES\n{"Feedback-ID": "1.us-east-1.${hash}=:AmazonSES"}`,
+    );
+    expect(out).not.toContain(hash);
+    expect(out).toContain("1.us-east-1.");
+    expect(out).toContain(":AmazonSES");
+    expect(mask(out)).toBe(out);
+    const kept = "aws: x=:AmazonSES; abc.def=:AmazonSES";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a quoted Organizations name with letters beyond ASCII is masked in text, LuaJIT as Node", async () => {
+    const text =
+      "$ aws organizations describe-account --account-id 116620350505\n" +
+      '{\n  "Account": {\n    "Id": "116620350505",\n    "Name": "Zahlungsverkehr Süd",\n    "Status": "ACTIVE"\n' +
+      '  }\n}\n{"Account": {"Name": "Équipe Paiements", ' +
+      '"Arn": "arn:aws:organizations::773968941616:account/o-k3v9x2m7qa/116620350505"}}';
+    const out = mask(text);
+    expect(out).not.toContain("Zahlungsverkehr");
+    expect(out).not.toContain("Paiements");
+    expect(mask('aws: "Name": "Café"')).toBe('aws: "Name": "Café"');
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+    expect(lua.error).toBeNull();
+    expect(lua.text).toBe(out);
+  }, 120000);
+});

@@ -1440,6 +1440,9 @@ export const CREDENTIAL_ANCHORS = [
   // (fiftieth pass) the sender's hash SES puts in each message's Feedback-ID header (Feedback-ID: 1.<region>.<hash>=
   // :AmazonSES): one per sending account, it ties every mail to the account
   "Feedback-ID:",
+  // (and its hash read back from its end, wherever the header stands: a mail API's {"name": "Feedback-ID", "value":
+  // "..."}, a lower-case feedback-id:)
+  "=:AmazonSES",
   // compressed data in base64 (gzip, zip: a CloudWatch Logs subscription's awslogs.data, Firehose records, a Lambda
   // package) cannot be scanned: masked whole, fail closed
   "H4sI",
@@ -2002,6 +2005,23 @@ function verificationToken(s: string, p: number, which: number, n: number, spans
     spans[0] = k;
     spans[1] = b;
     end.e = b;
+    return 1;
+  } else if (which === SES_FEEDBACK + 1) {
+    // (the hash's base64 before its "=" at p, after <version>.<region>.)
+    end.e = a;
+    let h = p;
+    while (h > 0 && p - h < 64 && (cls(byteAt(s, h - 1)) & C_B64) !== 0) h--;
+    if (p - h < 16 || h < 4 || byteAt(s, h - 1) !== DOT) return 0;
+    let k = h - 1;
+    while (
+      k > 0 &&
+      h - 1 - k < 24 &&
+      ((cls(byteAt(s, k - 1)) & (C_LOWER | C_DIGIT)) !== 0 || byteAt(s, k - 1) === DASH)
+    )
+      k--;
+    if (k === h - 1 || k < 2 || byteAt(s, k - 1) !== DOT || (cls(byteAt(s, k - 2)) & C_DIGIT) === 0) return 0;
+    spans[0] = h;
+    spans[1] = p + 1;
     return 1;
   } else if (which > SES_VERIFICATION) {
     // (_amazonses[.<domain>.] <ttl> IN TXT "<token>": the record's name, then its first quote)

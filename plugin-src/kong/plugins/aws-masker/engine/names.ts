@@ -1391,6 +1391,35 @@ export function plainTagValue(s: string, a: number, b: number, v: string, c: num
   return ch.plainWord(v, c, d) && tagEnding(s, a, b) >= 0;
 }
 
+// (builtInTable) the first parts of engines' own tables and schemas (PostgreSQL's pg_, RDS's rds_, DMS's awsdms_,
+// Redshift's system tables and views, MySQL's sys schema, WordPress's wp_) and frameworks' bookkeeping tables
+const BUILT_IN_HEADS = " pg rds awsdms stl stv svl svv sys wp ";
+const FRAMEWORK_TABLES = ch.wordSet(
+  "django_migrations django_session django_content_type django_admin_log auth_user auth_group auth_permission " +
+    "schema_migrations ar_internal_metadata alembic_version flyway_schema_history knex_migrations " +
+    "knex_migrations_lock goose_db_version template_postgis",
+);
+
+/**
+ * True when the lower-case snake_case name s[a, b) before "table" or "database" (a schema's "." in it) is an engine's
+ * or a framework's own (pg_catalog, pg_stat_activity, performance_schema.events, stl_load_errors, awsdms_status,
+ * django_migrations): the same in every account, and learned it would rewrite every SQL statement of the request.
+ */
+export function builtInTable(s: string, a: number, b: number): boolean {
+  let p = a;
+  for (let parts = 0; parts < 4 && p < b; parts++) {
+    let q = p;
+    while (q < b && byteAt(s, q) !== 46) q++;
+    const v = sub(s, p, q);
+    if (PSQL_BUILT_IN[v] === true || FRAMEWORK_TABLES[v] === true) return true;
+    let u = p;
+    while (u < q && u - p < 8 && byteAt(s, u) !== 95) u++;
+    if (u < q && u > p && BUILT_IN_HEADS.indexOf(" " + sub(s, p, u) + " ") >= 0) return true;
+    p = q + 1;
+  }
+  return false;
+}
+
 /**
  * True when the cell s[a, b) is a spreadsheet's column title with its unit in parentheses (Oct 2024 (USD), Cost
  * (USD), Size (GB)): a capital, words of letters and digits, then a unit of letters, "$" or "%" in parentheses.
@@ -2232,13 +2261,15 @@ export function valueAfter(
   }
   let b = k;
   // a quoted name of several words ("Name": "Ledger Finance Prod": an account's, a Name tag's)
+  // (or a word with a letter beyond ASCII: "Équipe Paiements", "Zahlungsverkehr Süd", as spacedName takes them)
+  const latin = quote >= 0 && b < n && byteAt(s, b) >= 128 && latinUnitAt(s, b) > 0;
   const spaced =
     slash &&
     quote >= 0 &&
-    b > a &&
+    (b > a || latin) &&
     b < n &&
     byteAt(s, b) !== quote &&
-    (byteAt(s, b) === 32 || spacedUnit(byteAt(s, b))) &&
+    (byteAt(s, b) === 32 || spacedUnit(byteAt(s, b)) || latin) &&
     // (not a revision: family:7, below)
     !(byteAt(s, b) === 58 && b + 1 < n && (cls(byteAt(s, b + 1)) & C_DIGIT) !== 0);
   if (spaced) b = spacedNameEnd(s, a, b, n, quote);
@@ -2796,8 +2827,22 @@ function spacedUnit(c: number): boolean {
 function spacedNameEnd(s: string, a: number, b: number, n: number, quote: number): number {
   let k = b;
   for (let words = 1; words <= 8; words++) {
-    while (k < n && k - a <= 128 && spacedUnit(byteAt(s, k)) && byteAt(s, k) !== quote) k++;
-    if (words === 8 || k + 1 >= n || byteAt(s, k) !== 32 || !spacedUnit(byteAt(s, k + 1))) break;
+    // (a letter beyond ASCII as spacedName takes it, Node and Lua alike: "Zahlungsverkehr Süd", review of the fiftieth
+    // pass)
+    while (k < n && k - a <= 128) {
+      const c = byteAt(s, k);
+      const l = c >= 128 ? latinUnitAt(s, k) : 0;
+      if (l > 0) k += l;
+      else if (spacedUnit(c) && c !== quote) k++;
+      else break;
+    }
+    if (
+      words === 8 ||
+      k + 1 >= n ||
+      byteAt(s, k) !== 32 ||
+      !(spacedUnit(byteAt(s, k + 1)) || (byteAt(s, k + 1) >= 128 && latinUnitAt(s, k + 1) > 0))
+    )
+      break;
     k++;
   }
   return k;
@@ -3758,8 +3803,10 @@ export function serviceWordBefore(s: string, e: number): boolean {
   while (a > 0 && e - a < 12 && (cls(byteAt(s, a - 1)) & (ch.C_LOWER | ch.C_UPPER | ch.C_DIGIT)) !== 0) a--;
   if (e - a < 2 || (a > 0 && (cls(byteAt(s, a - 1)) & ch.C_ALNUM) !== 0)) return false;
   const w = " " + sub(s, a, e).toLowerCase() + " ";
-  // (fiftieth pass: an Aurora cluster after its engine, Aurora MySQL `x`, Aurora PostgreSQL `x`)
-  if (AURORA_ENGINES.indexOf(w) >= 0) return a >= 7 && ch.matchesAt(s, a - 7, a, "Aurora ");
+  // (fiftieth pass: an Aurora cluster after its engine, Aurora MySQL `x`, Aurora PostgreSQL `x`; not the engine's own
+  // ids in the span after the blank at e, aurora-postgresql16 a parameter group's family, aurora-iopt1 a storage type)
+  if (AURORA_ENGINES.indexOf(w) >= 0)
+    return a >= 7 && ch.matchesAt(s, a - 7, a, "Aurora ") && !ch.matchesAt(s, e + 2, e + 9, "aurora-");
   return CODE_SPAN_SERVICES.indexOf(w) >= 0;
 }
 // (S3 alone: after the others a code span as often holds a setting, Postgres `work_mem`, Glue `job-bookmark-enable`)
@@ -3773,6 +3820,32 @@ const AURORA_ENGINES = " mysql postgresql ";
 export function stepFunctionsBefore(s: string, p: number): boolean {
   return p >= 15 && byteAt(s, p - 1) === 32 && ch.matchesAt(s, p - 15, p, "Step Functions ");
 }
+
+// (stepFunctionsVocabulary) the Amazon States Language's fields and state types, the API's operations API_VERBS lacks
+const ASL_WORDS = ch.wordSet(
+  "StartAt TimeoutSeconds TimeoutSecondsPath HeartbeatSeconds HeartbeatSecondsPath InputPath OutputPath ResultPath " +
+    "ResultSelector ItemsPath ItemSelector ItemReader ItemBatcher ItemProcessor ResultWriter ProcessorConfig " +
+    "MaxConcurrency MaxConcurrencyPath ToleratedFailurePercentage ToleratedFailureCount ErrorEquals IntervalSeconds " +
+    "MaxAttempts BackoffRate MaxDelaySeconds JitterStrategy SecondsPath TimestampPath ErrorPath CausePath " +
+    "QueryLanguage DistributedMap InlineMap RedriveExecution TestState ValidateStateMachineDefinition TagResource " +
+    "UntagResource PublishStateMachineVersion",
+);
+
+/**
+ * True when the PascalCase s[a, e) in a code span after "Step Functions " is the service's own word, no state
+ * machine's name: a field or state type of the States Language (ResultPath, DistributedMap), an execution's event
+ * (ExecutionFailed, TaskStateEntered, MapStateExited) or an API operation (RedriveExecution, TestState).
+ */
+export function stepFunctionsVocabulary(s: string, a: number, e: number): boolean {
+  if (ASL_WORDS[sub(s, a, e)] === true || stepFunctionsWord(s, a, e)) return true;
+  return e - a > 7 && (ch.matchesAt(s, e - 7, e, "Entered") || ch.matchesAt(s, e - 6, e, "Exited"));
+}
+
+/** True when s[h, p), before ".internal", is Docker Desktop's own host (host.docker, gateway.docker, vm.docker). */
+export function dockerDesktopHost(s: string, h: number, p: number): boolean {
+  return p - h <= 17 && DOCKER_HOSTS.indexOf(" " + sub(s, h, p) + " ") >= 0;
+}
+const DOCKER_HOSTS = " host.docker gateway.docker kubernetes.docker vm.docker ";
 
 /** True when a part of the kebab or snake token s[a, e) (between "-" or "_") holds letters and digits (p99, euc1). */
 export function mixedPart(s: string, a: number, e: number): boolean {
@@ -4143,7 +4216,7 @@ export function kinesisNameEnd(s: string, a: number, n: number): number {
   }
   if (e < n && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === 95 || byteAt(s, e) === 46)) return -1;
   if (first <= a || byteAt(s, e - 1) === 45 || !(dashes >= 2 || (dashes === 1 && digit))) return -1;
-  return notNameHead(s, a, first) || adjectiveParts(s, a, first, e) ? -1 : e;
+  return notNameHead(s, a, first) || adjectiveParts(s, a, first, e) || kinesisPublicParts(s, a, first, e) ? -1 : e;
 }
 
 /** Whether s[a, dash) is a first part that marks no name (NOT_NAME_HEADS: describe-, build-, pre- ...). */
@@ -4160,6 +4233,36 @@ export function functionWord(s: string, a: number, b: number): boolean {
   return b - a <= 4 && FUNCTION_WORDS.indexOf(" " + sub(s, a, b) + " ") >= 0;
 }
 
+// (kinesisPublicParts: the words after kinesis- of AWS's tools; particles and tails of English compounds)
+const KINESIS_TOOLS = " agent client producer consumer data video ";
+const COMPOUND_PARTS = " out up down off once least only based wide level side like free safe aware native facing ";
+
+/**
+ * Whether the kebab token s[a, e) after "Kinesis " (first "-" at dash) is AWS's own software or an English compound,
+ * not a stream (review of the fiftieth pass: learned, it went in every sentence): aws- and amazon- first
+ * (aws-kinesis-agent, amazon-kinesis-client-python), kinesis- before a tool's word (kinesis-agent-config,
+ * kinesis-data-generator), an SDK's part (java-sdk-v2), or a part that is a function word, a particle or a compound
+ * adjective's tail (at-least-once, enhanced-fan-out, server-side-encryption, shard-level-metrics).
+ */
+function kinesisPublicParts(s: string, a: number, dash: number, e: number): boolean {
+  const head = sub(s, a, dash);
+  if (head === "aws" || head === "amazon") return true;
+  let p = a;
+  for (let parts = 0; parts < 64 && p < e; parts++) {
+    let q = p;
+    while (q < e && byteAt(s, q) !== 45) q++;
+    const w = " " + sub(s, p, q) + " ";
+    if (
+      (parts === 1 && head === "kinesis" && KINESIS_TOOLS.indexOf(w) >= 0) ||
+      w === " sdk " ||
+      (q - p <= 4 && FUNCTION_WORDS.indexOf(w) >= 0) ||
+      (parts > 0 && COMPOUND_PARTS.indexOf(w) >= 0)
+    )
+      return true;
+    p = q + 1;
+  }
+  return false;
+}
 /** Whether the token at i (after a blank) is an AWS CLI operation: `aws <service> <operation>`. */
 function cliOperationAt(s: string, i: number): boolean {
   let k = i - 1;

@@ -1614,6 +1614,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
       c !== SLASH &&
       c !== DOT &&
       (out.length === 0 || out[out.length - 1].e <= a) &&
+      !nm.builtInTable(s, a, ks - 1) &&
       plausibleName(s, a, ks - 1, kind)
     )
       proseName(cfg, s, out, a, ks - 1, kind);
@@ -8121,8 +8122,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           label !== "cluster" &&
           label !== "localhost" &&
           // (Docker's own names: host.docker.internal, gateway.docker.internal, docker run's --add-host
-          // host.docker.internal:host-gateway)
-          label !== "docker" &&
+          // host.docker.internal:host-gateway; not a company's host in a docker. zone, build01.docker.corp)
+          !(q === 1 && label === "docker" && nm.dockerDesktopHost(s, h, p)) &&
           // (a pseudonym's hash, the output's: RESOURCE_NAME_<hash>.internal stays as it is)
           !(h > 0 && byteAt(s, h - 1) === UNDERSCORE && pseudo.pseudonymStartBefore(s, h) >= 0) &&
           plausibleName(s, h, p, name)
@@ -8324,6 +8325,7 @@ function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[
           byteAt(s, e) === 96 &&
           nm.pascalCompound(s, a, e) &&
           !nm.publicPascalName(s, a, e) &&
+          !nm.stepFunctionsVocabulary(s, a, e) &&
           plausibleName(s, a, e, kind as Kind)
         )
           push(cfg, s, cfg.signalValues, a, e, kind);
@@ -9665,8 +9667,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             !(name - a > 12 && nm.pseudonymWithin(s, a, name)) &&
             cellName(cfg, s, a, name)
           ) {
-            // (a column row's one plain word is masked where it stands, not learned: not in every sentence)
-            if (columnRow && ch.plainWord(s, a, name)) cells.push({ s: a, e: name, kind, local: true });
+            // (a column row's one plain word is masked where it stands, not learned: not in every sentence; and one
+            // under a tag key's column, Ledger under Team, as a tag's plain value is kept elsewhere)
+            if ((columnRow || (count < 31 && (tagCols & (1 << count)) !== 0)) && ch.plainWord(s, a, name))
+              cells.push({ s: a, e: name, kind, local: true });
             else cells.push({ s: a, e: name, kind });
           } else if (!blank && creds.passwordCell(s, a, b)) cells.push({ s: a, e: b, kind: cfg.byId["credential"] });
           else if (
