@@ -8040,3 +8040,50 @@ describe("fresh material, fiftieth pass: review of the records rules", () => {
     expect(lua.text).toBe(out);
   }, 120000);
 });
+
+describe("fresh material, fiftieth pass: review of the over-mask fixes", () => {
+  it("a one-word login under username, users or login_name keys is still learned; a tool's own user is not", () => {
+    const out = mask(
+      "us-east-1\ndb_username: rnakamura\nusers: dkim\nlogin_name: okafor\n" +
+        '{"MasterUsername": "ledgeradm"}\nSlurmUser=slurm\nrnakamura, dkim, okafor and ledgeradm cannot log in; ' +
+        "see /opt/slurm/etc",
+    );
+    for (const v of ["rnakamura", "dkim", "okafor", "ledgeradm"]) expect(out).not.toContain(v);
+    expect(out).toContain("/opt/slurm/etc");
+  });
+  it("a lower-case one-word CN (a login) is learned; a capitalised one-word OU is not", () => {
+    const out = mask("dn: CN=jsmith,OU=Finance,DC=corp,DC=brindlecove,DC=com\njsmith cannot log in. Finance asked.");
+    expect(out).not.toContain("jsmith");
+    expect(out).toContain("Finance asked.");
+  });
+  it("a Format-Table column of IAM users learns its one-word logins", () => {
+    const out = mask(
+      "PS> Get-IAMUser | Format-Table UserName, CreateDate\nUserName  CreateDate\n--------  ----------\n" +
+        "jsmith    1/2/2024 10:00:00 AM\n\njsmith cannot sign in.",
+    );
+    expect(out).not.toContain("jsmith");
+  });
+  it("a snake_case key=value after a password key is the password unless its own rule reads it", () => {
+    const out = mask("us-east-1\npassword: temp_pw=Hunter2Abc99\ntoken: auth_header=Zq9vN3kT7pLmW2xR8sYb\n");
+    expect(out).not.toContain("Hunter2Abc99");
+    expect(out).not.toContain("Zq9vN3kT7pLmW2xR8sYb");
+    const vault = mask("rotating root credential: access_key_id=AKIAMTUDVZ23QYU4UYYV");
+    expect(vault).toContain("access_key_id=ACCESS_KEY_ID_");
+    expect(mask(vault)).toBe(vault);
+  });
+  it("only describe-instances' own fields are no values; a snake_case name ending in _id or _name is", () => {
+    const out = mask("us-east-1\nname: tenant_billing_id\nglue_table: payments_ledger_name\nx: public_dns_name\n");
+    expect(out).not.toContain("tenant_billing_id");
+    expect(out).not.toContain("payments_ledger_name");
+    expect(out).toContain("x: public_dns_name");
+  });
+  it("S3 website endpoints' and newer regions' ELB hosted zones are AWS's", () => {
+    const out = mask(
+      'resource "aws_s3_bucket" "site" {\n  hosted_zone_id = "Z3AQBSTGFYJSTF"\n}\n' +
+        '"alias_target": {"hosted_zone_id": "Z0173938T07WNTVAEPZN"} --hosted-zone-id Z1D633PJN98FT9',
+    );
+    expect(out).toContain('"Z3AQBSTGFYJSTF"');
+    expect(out).toContain('"Z0173938T07WNTVAEPZN"');
+    expect(out).not.toContain("Z1D633PJN98FT9");
+  });
+});

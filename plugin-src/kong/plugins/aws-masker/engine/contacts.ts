@@ -713,8 +713,14 @@ function directoryParts(s: string, n: number, count: number): number {
           DIRECTORY_WELL_KNOWN[sub(s, a, b).toLowerCase()] !== true &&
           !(b - a <= 4 && ch.runOf(s, a, b, ch.C_UPPER) === b - a)
         )
-          // (one plain word, OU=Finance, is masked in the name only: learned, "Finance" went in every sentence)
-          count = span(count, a, b, ch.plainWord(s, a, b) ? HOST_WORD : HOST_ACCOUNT);
+          // (one plain word, OU=Finance, is masked in the name only: learned, "Finance" went in every sentence; one in
+          // lower case, CN=jsmith, is a user's login, learned)
+          count = span(
+            count,
+            a,
+            b,
+            ch.plainWord(s, a, b) && (cls(byteAt(s, a)) & ch.C_UPPER) !== 0 ? HOST_WORD : HOST_ACCOUNT,
+          );
       }
       p = ch.indexFrom(s, lit, e > p + 3 ? e : p + 3);
     }

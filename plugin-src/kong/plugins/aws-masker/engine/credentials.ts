@@ -10,6 +10,7 @@
 import * as b64 from "./base64";
 import * as ch from "./chars";
 import { hostTld } from "./contacts";
+import { pseudonymEndAt } from "./pseudonym";
 import { sub, isKeyUnit } from "./chars";
 import type { KeyToken, Span } from "./names";
 
@@ -748,7 +749,24 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
       if (byteAt(s, t) === 95) under = true;
       t++;
     }
-    if (under && t + 1 < b && byteAt(s, t) === EQUALS && byteAt(s, t + 1) !== EQUALS) return false;
+    // (only a key whose own rule reads its value: a credential's key, or an access key id's, AKIA/ASIA and 16 more,
+    // or its pseudonym on a second pass; `password: temp_pw=Hunter2` is the password)
+    const v = t + 1;
+    if (
+      under &&
+      v < b &&
+      byteAt(s, t) === EQUALS &&
+      byteAt(s, v) !== EQUALS &&
+      (credentialKeyCode(s, a, t) !== CRED_NONE ||
+        (b - v >= 20 &&
+          byteAt(s, v) === 65 &&
+          (byteAt(s, v + 1) === 75 || byteAt(s, v + 1) === 83) &&
+          byteAt(s, v + 2) === 73 &&
+          byteAt(s, v + 3) === 65 &&
+          ch.runOf(s, v, v + 20, C_UPPER | C_DIGIT) === 20) ||
+        pseudonymEndAt(s, v, b) === b)
+    )
+      return false;
   }
   // a nested mapping's first key (credentials:\n  access-key: ...), not a value
   if (nextLine && quote < 0 && byteAt(s, b - 1) === COLON) return false;

@@ -1700,19 +1700,9 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   )
     return false;
   // and a describe-instances field in snake_case (the aws_ec2 inventory's hostvars: compose: ansible_host:
-  // private_ip_address, ec2_account_id: owner_id): lower-case words and "_" ending in _id, _name, _arn or _address
-  if (
-    digits === 0 &&
-    slash &&
-    unders > 0 &&
-    len >= 5 &&
-    len <= 40 &&
-    lower + unders === len &&
-    ((byteAt(s, b - 3) === 95 && byteAt(s, b - 2) === 105 && byteAt(s, b - 1) === 100) ||
-      (byteAt(s, b - 5) === 95 && byteAt(s, b - 1) === 101 && matchesAt(s, b - 4, b, "name")) ||
-      (byteAt(s, b - 4) === 95 && byteAt(s, b - 1) === 110 && matchesAt(s, b - 3, b, "arn")) ||
-      (byteAt(s, b - 8) === 95 && byteAt(s, b - 1) === 115 && matchesAt(s, b - 7, b, "address")))
-  )
+  // private_ip_address, ec2_account_id: owner_id): those fields by name, not any x_y_id (`brindle_invoice_id`, a
+  // table, is a name)
+  if (digits === 0 && slash && unders > 0 && len <= 32 && lower + unders === len && EC2_HOSTVARS[sub(s, a, b)] === true)
     return false;
   // an exception's class (an SDK error's "name": "AccessDeniedException", "__type", a Lambda's "errorType") is the
   // service's: learned, it was replaced in every message of the text that names it
@@ -1877,8 +1867,9 @@ function instanceType(s: string, a: number, b: number): boolean {
 
 /**
  * The hosted zones AWS publishes for alias records (fiftieth pass): Elastic Load Balancing's per region (ALB/CLB, then
- * NLB; the ELB endpoints table of the AWS General Reference), CloudFront's and Global Accelerator's. Every account's
- * alias record names them; they identify no account.
+ * NLB; the ELB endpoints table of the AWS General Reference; the newer regions' after), S3's website endpoints' (the
+ * General Reference's S3 table), CloudFront's and Global Accelerator's. Every account's alias record names them; they
+ * identify no account.
  */
 export const PUBLIC_ZONE_IDS = ch.wordSet(
   "Z268VQBMOI5EKX Z3DQVH9N71FHZ0 Z14GRHDCWA56QT ZWKZPGTI48KDX Z5LXEXXYW11ES ZP97RAFLXTNZK Z1LMS91P8CMLE5 " +
@@ -1889,19 +1880,58 @@ export const PUBLIC_ZONE_IDS = ch.wordSet(
     "ZCT6FZBF4DROD Z01971771FYVNCOVWJU1G Z2EPGBW3API2WT Z3QFB96KMJ7ED6 ZQEIKTCZ8352D Z3F0SRJ5LGBH90 Z1UDT6IFJ4EJM " +
     "Z23146JA1KNAFP Z2IFOLAFXWLO4F ZD4D7Y8KGAS4G Z1CMS0P5QUZ6D5 Z3QSRYVP46NYYV ZTK26PT1VY4CU Z26RNL4JYFTOTI " +
     "ZLMOA37VPKANP Z1ZSMQQ6Q24QQ8 ZMG1MZ2THAWF1 Z24FKFUX50B4VW Z18D5FSROUN65G " +
+    "Z0173938T07WNTVAEPZN Z09517862IB2WZLPXG76F Z06010284QMVVW7WO5J Z0390008CMBRTHFGWBCB Z06473681N0SF6OS049SD " +
+    "Z06391101F2ZOEP8P5EB3 Z0956581394HF5D5LXGAP Z09170902867EHPV2DABU Z08230872XQRWHG2XF6I Z023552324OKD1BB28BH5 " +
+    "Z0711778386UTO08407HT Z01156963G8MIIL7X90IV Z02754302KBB00W2LKWZ9 Z02239872DOALSIDCX66S Z1011216NVTVYADP1SSV " +
+    "Z0313266YDI6ZRHTGQY4 Z00282643NTTLPANJJG2P " +
+    // (S3's website endpoints per region: `terraform state show aws_s3_bucket` prints one as every bucket's
+    // hosted_zone_id, and a static site's alias record names it)
+    "Z83WF9RJE8B12 ZNB98KWMFR0R6 Z2M4EHUR26P7ZW Z3W03O7B5YMIYP Z2YQB5RD63NC85 Z11RGJOFQNVJUP Z02976202B4EZMXIPMXF7 " +
+    "Z3O0J2DXBE1FTB Z1WCIGYICN2BYD Z01846753K324LI26A3VV Z0312387243XT5FE14WFO Z08660063OXLMA7F1FJHU Z1QDHH18159H29 " +
+    "Z03565811Z33SLEZTHOUL Z5CN8UMXT92WN Z282HJ1KT0DH03 Z21DNDUVLTQW6Q Z030506016YDQGETNASS Z3BAZG2TWCNX0D " +
+    "Z30OZKI7KPW7MI Z0081959F7139GRJC19J Z1BKCTXD74EZPE Z3GKZC51ZF0DB4 Z3R1K369G5AVDG Z09640613K4A3MN55U7GU " +
+    "Z06143092I8HRXZRUZROF Z1MPMWCPA7YB62 Z7KQH4QJS55SO Z3AQBSTGFYJSTF Z2O1EMRO9K5GLX Z2NIFVYYW2VKV1 Z31GFT0UA1I2HV " +
+    "Z2F56UZL2M1ACD Z3BJ6K6RIION7M " +
     "Z2FDTNDATAQYW2 Z2BJ6XQ5FK7U4H",
 );
+
+// the describe-instances fields in snake_case the aws_ec2 inventory's hostvars hold (compose:, groups:, hostnames:)
+const EC2_HOSTVARS = ch.wordSet(
+  "private_ip_address public_ip_address ipv6_address mac_address carrier_ip_address private_dns_name " +
+    "public_dns_name key_name root_device_name device_name group_name image_id instance_id kernel_id ramdisk_id " +
+    "subnet_id vpc_id owner_id requester_id reservation_id capacity_reservation_id spot_instance_request_id " +
+    "network_interface_id attachment_id allocation_id association_id group_id volume_id availability_zone_id " +
+    "host_id outpost_arn",
+);
+
+/**
+ * Where the head of a login key s[ks, j) ends (user, users, username, user_name, MasterUsername, login, login_name:
+ * its word before "user" or "login"), or -1 for another key.
+ */
+export function loginKeyHead(s: string, ks: number, j: number): number {
+  let e = j;
+  if (e - ks >= 5 && lowerCode(byteAt(s, e - 1)) === 115) e--;
+  if (e - ks >= 8 && lowerCode(byteAt(s, e - 1)) === 101 && ch.matchesLowerAt(s, e - 4, e, "name")) {
+    e -= 4;
+    if (byteAt(s, e - 1) === 95 || byteAt(s, e - 1) === 45) e--;
+  }
+  if (e - ks >= 4 && lowerCode(byteAt(s, e - 1)) === 114 && ch.matchesLowerAt(s, e - 4, e, "user")) return e - 4;
+  if (e - ks >= 5 && lowerCode(byteAt(s, e - 1)) === 110 && ch.matchesLowerAt(s, e - 5, e, "login")) return e - 5;
+  return -1;
+}
 
 /**
  * True when a generic name key's value s[a, b) (its key s[ks, j)) is masked where it stands and not learned: one word
  * of lower-case letters (Consul's serf tag role=consul, role=node; a knife summary's Roles: base), a tool's word as
- * often as a name; learned, every `consul` command of the request became a pseudonym. Under a user key (user,
- * SlurmUser, db_user) only the tool's own user, the key's head repeated (SlurmUser=slurm): a login is a person's.
+ * often as a name; learned, every `consul` command of the request became a pseudonym. Under a login key (user,
+ * users, SlurmUser, db_username, login_name: loginKeyHead) only the tool's own user, the key's head repeated
+ * (SlurmUser=slurm): a login is a person's.
  */
 export function unlearnedWord(s: string, ks: number, j: number, a: number, b: number): boolean {
   if (b - a < 3 || ch.runOf(s, a, b, C_LOWER) !== b - a) return false;
-  if (j - ks < 4 || lowerCode(byteAt(s, j - 1)) !== 114 || !ch.matchesLowerAt(s, j - 4, j, "user")) return true;
-  return j - 4 - ks === b - a && ch.matchesLowerAt(s, ks, j - 4, sub(s, a, b));
+  const h = loginKeyHead(s, ks, j);
+  if (h < 0) return true;
+  return h - ks === b - a && ch.matchesLowerAt(s, ks, h, sub(s, a, b));
 }
 
 /** The stoplist's words read backwards (a suffix trie, chars.ts): stopWord compares in place, no string built. */

@@ -3853,6 +3853,8 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
       const kinds: (Kind | false)[] = [];
       const codes: CredentialKey[] = [];
       const rights: boolean[] = [];
+      // (a title naming a login: User, UserName's generic twins)
+      const logins: boolean[] = [];
       for (let c = ls; c < le; c++) {
         if (byteAt(s, c) !== DASH || (c > ls && byteAt(s, c - 1) !== SPACE)) continue;
         let te = hs + (c - ls);
@@ -3865,6 +3867,7 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
         while (te < ls - 1 && (cls(byteAt(s, te)) & C_ALNUM) !== 0) te++;
         const info = keyInfoOf(cfg, te > ts && te - ts <= 64 ? sub(s, ts, te) : "");
         starts.push(c - ls);
+        logins.push(te > ts && nm.loginKeyHead(s, ts, te) >= 0);
         // (and Slurm's sacct: a job's Account, the cluster's accounting group, a project's)
         const account = te - ts === 7 && info.name === undefined && ch.matchesAt(s, ts, te, "Account");
         kinds.push(info.name !== undefined ? info.name : account ? cfg.byId["resource-name"] || false : false);
@@ -3914,8 +3917,9 @@ function findDashedTables(cfg: ScanConfig, s: string, n: number, extra: Match[])
             // (sacct's right-aligned cells: a job run in a shell, interpreter or script file names nothing)
             !(rights[q] && (nm.stopWord(s, a, b) || nm.jobShellName(s, a, b)))
           ) {
-            // (a cell's one plain word, FSx's default share "share", is masked where it stands, not learned)
-            push(cfg, s, extra, a, b, kind, ch.plainWord(s, a, b));
+            // (a cell's one plain word, FSx's default share "share", is masked where it stands, not learned; under a
+            // title of its own kind, UserName's IAM users, or a login's, User, it is learned)
+            push(cfg, s, extra, a, b, kind, ch.plainWord(s, a, b) && kind.id === "resource-name" && !logins[q]);
           }
         }
         next = re;
