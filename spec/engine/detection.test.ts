@@ -8087,3 +8087,141 @@ describe("fresh material, fiftieth pass: review of the over-mask fixes", () => {
     expect(out).not.toContain("Z1D633PJN98FT9");
   });
 });
+
+describe("fresh material, fiftieth pass: review of the new families' leak rules", () => {
+  it("an Ansible result's value ends with the result and is no name built of words (AmazonLinux2, WebServer1)", () => {
+    for (const kept of [
+      'ok: [localhost] => {"changed": false, "value": "AmazonLinux2"}\nAmazonLinux2 is the AMI family',
+      'ok: [web] => {"changed": false}\n{"tags": [{"key": "Name", "value": "WebServer1"}]}\nWebServer1 is up',
+      'ok: [h] => {"value": "Python3Runtime"}',
+    ])
+      expect(mask(kept)).toBe(kept);
+    expect(mask('ok: [web] => {"changed": false, "value": "Kf9#tR2w!pLs8vQz"}')).not.toContain("Kf9#tR2w!pLs8vQz");
+  });
+  it("an Ansible loop's result is read as a task's: ok: [h] => (item=x) => {...}", () => {
+    const out = mask('ok: [localhost] => (item=db) => {"value": "Kf9#tR2w!pLs8vQz"}');
+    expect(out).not.toContain("Kf9#tR2w!pLs8vQz");
+    expect(out).toContain("(item=db) => {");
+  });
+  it("the line after consul keygen is masked only in a gossip key's shape (a sentence after a mention stays)", () => {
+    for (const kept of [
+      "Generate the gossip key with consul keygen\nThen copy it into Production2 config under encrypt.",
+      "Use nomad operator gossip keyring generate\nand distribute to all servers in DC1-Primary.",
+    ])
+      expect(mask(kept)).toBe(kept);
+    const key = "bzZXBEpM6yZrbuDF1YN+k+4B2McTq5Riw26i5gmping=";
+    expect(mask(`$ consul keygen\n${key}\n`)).not.toContain(key);
+  });
+  it("a gossip key given to a command: -encrypt <key>, keyring -install= / -use=, gossip keyring install, operator keygen", () => {
+    const key = "bzZXBEpM6yZrbuDF1YN+k+4B2McTq5Riw26i5gmping=";
+    for (const t of [
+      `consul agent -server -encrypt "${key}"`,
+      `consul agent -encrypt ${key} -bootstrap-expect=3`,
+      `consul keyring -install=${key}`,
+      `consul keyring -use="${key}"`,
+      `nomad operator gossip keyring install ${key}`,
+      `$ nomad operator keygen\n${key}\n`,
+    ])
+      expect(mask(t)).not.toContain(key);
+    const kept = "terraform init -use=true -remove=false -install=yes";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("design tokens' members named default or agent stay; a Consul acl block's tokens, also acl = { tokens = {...} }", () => {
+    for (const kept of [
+      '"tokens": {"default": "SpacingScaleMedium2"}\nSpacingScaleMedium2',
+      '"tokens": {"default": "Roboto2Regular", "agent": "#ffffff00"}',
+      'design tokens {\n  default = "primary-color-blue"\n}',
+    ])
+      expect(mask(kept)).toBe(kept);
+    const out = mask(
+      'acl = {\n  enabled = true\n  tokens = {\n    agent = "3c9e71d2-0f4a-48b6-9d25-e1a7c8b3f064"\n  }\n}\n' +
+        '"tokens": {"agent": "5d9e71d2-0f4a-48b6-9d25-e1a7c8b3f064"}',
+    );
+    expect(out).not.toContain("3c9e71d2");
+    expect(out).not.toContain("5d9e71d2");
+  });
+  it("public .pem names stay after private_key_file, --identity-file and ssh -i; ssl_private_key_file is no key pair's", () => {
+    for (const kept of [
+      "us-east-1\n--identity-file ~/.ssh/fullchain.pem\nssl_certificate /etc/letsencrypt/live/x/fullchain.pem; the fullchain file",
+      "us-east-1\nprivate_key_file = /etc/ssl/certs/ca-bundle.pem\ncafile = /etc/ssl/certs/ca-bundle.crt",
+      "us-east-1\nansible_ssh_private_key_file: ~/.ssh/id_rsa.pem\nand id_rsa is the default",
+      "us-east-1\nssl_private_key_file = /etc/ssl/private/brindle-web.pem",
+    ])
+      expect(mask(kept)).toBe(kept);
+    expect(mask("us-east-1\nssh -i ~/.ssh/server.pem ec2-user@10.0.0.5\nthe server is down")).toContain(
+      "the server is down",
+    );
+    expect(mask("us-east-1\nprivate_key_file = ~/.ssh/acme-prod.pem")).not.toContain("acme-prod");
+  });
+  it("Vault's AWS engine at a mount of its own starts its token or /v1/; a project's roles/ directory stays", () => {
+    for (const kept of [
+      "us-east-1\naws-infra/roles/common/tasks/main.yml\nthe common role",
+      "https://github.com/aws-samples/creds/roles/foo",
+      "see aws-cdk/roles/lambda-role/README.md",
+    ])
+      expect(mask(kept)).toBe(kept);
+    const out = mask(
+      "curl $VAULT_ADDR/v1/aws-ledger/creds/ledger-s3-writer\n" +
+        "lease_id aws-ledger/creds/ledger-s3-reader/2f4N8kTqLm3xYz7Pq1Rs9vWb",
+    );
+    expect(out).not.toContain("ledger-s3-writer");
+    expect(out).not.toContain("ledger-s3-reader");
+  });
+  it("a *_KEY pair's GPG fingerprint, KMS key id and a name built of words are no secret constant's", () => {
+    for (const kept of [
+      '"Env": ["PATH=/usr/local/bin", "GPG_KEY=A035C8C19219BA821ECEA86B64E628F8D684696D", "PYTHON_VERSION=3.11.4"]',
+      '{"name": "NGINX_GPG_KEY", "value": "573BFD6B3D8FBC641079A6ABABF5BD827BD9BF62"}',
+      '{"name": "TABLE_KEY", "value": "OrdersTable2024Q1"}\nOrdersTable2024Q1',
+      "CUSTOM_ORDER_KEY=CustomerRegionSortKey2",
+    ])
+      expect(mask(kept)).toBe(kept);
+    const kms = mask("KMS_KEY=1234abcd-12ab-34cd-56ef-1234567890ab");
+    expect(kms).not.toContain("1234abcd-12ab");
+    expect(kms).not.toContain("CREDENTIAL_");
+    expect(mask("export RENDER_API_KEY=Zq8Vz3kLw2PxN7tRm5sY")).not.toContain("Zq8Vz3kLw2PxN7tRm5sY");
+  });
+  it("an RTMP URL's file played or placeholder in capitals is no stream key", () => {
+    for (const kept of [
+      "ffmpeg -re -i in.mp4 -f flv rtmp://server/live/index.m3u8\nindex.m3u8",
+      "url rtmp://host/live/STREAM_NAME and export STREAM_NAME=x",
+    ])
+      expect(mask(kept)).toBe(kept);
+    expect(mask("rtmp://live.twitch.tv/app/live_123456_AbCdEf")).not.toContain("live_123456_AbCdEf");
+  });
+  it("a Chef node named by a host name is left to the host readers", () => {
+    expect(mask("Starting Chef Infra Client Run for ip-10-0-0-5.ec2.internal")).toContain(".ec2.internal");
+    const kept = "Starting Chef Infra Client Run for web01.example.com";
+    expect(mask(kept)).toBe(kept);
+    expect(mask("Starting Chef Infra Client Run for mk-search-es-04")).not.toContain("mk-search-es-04");
+  });
+  it("a log line's random token is masked before a sentence's comma or parenthesis", () => {
+    for (const t of [
+      "LogGameLift: AuthToken a8Vq3Kz7LpWx2Nb9Tm5Rc1Yd6Hf4Js0G, user=x",
+      "(AuthToken a8Vq3Kz7LpWx2Nb9Tm5Rc1Yd6Hf4Js0G)",
+    ]) {
+      const out = mask(t);
+      expect(out).not.toContain("a8Vq3Kz7LpWx2Nb9Tm5Rc1Yd6Hf4Js0G");
+      expect(out).toMatch(/CREDENTIAL_\w+[,)]/);
+    }
+  });
+  it("hiera-eyaml's block form is masked to its closing bracket", () => {
+    const out = mask(
+      "db_password: >\n    ENC[PKCS7,MIIBiQYJKoZIhvcNAQcDoIIBejCCAXYCAQAx\n    ggEhMIIBHQIBADAFMAACAQEwDQYJKoZIhvcNAQEBBQAE]\nnext_key: value",
+    );
+    expect(out).not.toContain("ggEhMIIBHQIBADAFMAACAQEwDQYJKoZIhvcNAQEBBQAE");
+    expect(out).toContain("]\nnext_key: value");
+  });
+  it("LuaJIT decides a Consul ACL token's and an iSCSI CHAP secret's value as Node does beyond ASCII", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    for (const text of [
+      'acl {\n  tokens {\n    agent = "ÄÖÜß1"\n  }\n}',
+      "iscsiadm -m node -o update -n node.session.auth.password -v ä",
+    ]) {
+      const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+      expect(lua.error).toBeNull();
+      expect(lua.text).toBe(mask(text));
+    }
+  }, 120000);
+});

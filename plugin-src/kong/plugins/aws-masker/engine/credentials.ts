@@ -480,6 +480,8 @@ export function newCredentialScan(): void {
   WALK.to = -1;
   FOOTER.from = -1;
   VALUE_KEY.from = -1;
+  ACL_FLOOR.at = -1;
+  ACL_FLOOR.found = false;
 }
 
 /**
@@ -1238,6 +1240,8 @@ const DATA_KEYS = ch.newSuffixSet([
   "dsa",
   "ecdsa",
   "ed25519",
+  // (a KMS key's id or alias, KMS_KEY: the KMS key's readers mask it by its kind)
+  "kms",
   // (a UI string's: i18nKey, translationKey, labelKey)
   "i18n",
   "l10n",
@@ -1512,10 +1516,23 @@ export const CREDENTIAL_ANCHORS = [
   ".auth.password",
   // an Ansible task's result (ok: [host] => {..., "value": "<secret>"}: an SSM parameter's lookup, shown with -v or debug)
   "] => {",
-  // a Consul agent's ACL tokens (acl { tokens { agent = "<uuid>" ... } }, "tokens": {"agent": ...})
+  // (and a loop's: ok: [host] => (item=x) => {...})
+  ") => {",
+  // a Consul agent's ACL tokens (acl { tokens { agent = "<uuid>" ... } }, "tokens": {"agent": ...}, HCL's
+  // acl = { tokens = { ... } })
   "tokens {",
   '"tokens": {',
   '"tokens":{',
+  "tokens = {",
+  // a gossip encryption key given to a command (consul agent -encrypt <key>, consul keyring -install=<key>, -use=,
+  // -remove=; nomad operator gossip keyring install <key>, use, remove): only in a gossip key's shape (gossipKey)
+  "-encrypt ",
+  "-install=",
+  "-use=",
+  "-remove=",
+  "keyring install ",
+  "keyring use ",
+  "keyring remove ",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
@@ -1546,18 +1563,66 @@ const MD5_HASH = SCRAM_VERIFIER + 1;
 const GOSSIP_LIST = CREDENTIAL_ANCHORS.indexOf("= [");
 const ISCSI_PASSWORD = CREDENTIAL_ANCHORS.indexOf(".auth.password");
 const ANSIBLE_RESULT = CREDENTIAL_ANCHORS.indexOf("] => {");
+const GOSSIP_ARGUMENT = CREDENTIAL_ANCHORS.indexOf("-encrypt ");
 
 /**
- * The "value" members of an Ansible task's result opening at p (as anchoredCredentials; up to a line that opens with
- * "}", at most 4,096 units on): a value of one token of 8-128 units, upper and lower case and a digit or a
+ * The gossip key given after the command's argument at p (as anchoredCredentials: CREDENTIAL_ANCHORS[which]), blanks
+ * and a quote allowed before it: a token in a gossip key's shape (gossipKey) that ends there.
+ */
+function gossipArgument(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  let a = p + CREDENTIAL_ANCHORS[which].length;
+  while (a < n && a - p < 32 && byteAt(s, a) === SPACE) a++;
+  if (a < n && (byteAt(s, a) === QUOTE || byteAt(s, a) === APOS)) a++;
+  let b = a;
+  while (b < n && b - a < 45 && (byteAt(s, b) === EQUALS || (cls(byteAt(s, b)) & C_B64) !== 0)) b++;
+  end.e = b > p + 1 ? b : p + 1;
+  if (!gossipKey(s, a, b) || (b < n && (cls(byteAt(s, b)) & C_B64) !== 0)) return 0;
+  spans[0] = a;
+  spans[1] = b;
+  return 1;
+}
+
+/**
+ * True when s[a, b) is built of words (OrdersTable2024Q1, AmazonLinux2, CustomerRegionSortKey2, Messages.Title2): half
+ * of its units or more in runs of three lower-case letters or more with a vowel (a capital before them counted), as
+ * names and identifiers are and generated secrets are not (about 3 % of random 16-unit base62 tokens are).
+ */
+export function wordBuilt(s: string, a: number, b: number): boolean {
+  let covered = 0;
+  let k = a;
+  while (k < b) {
+    const w = (cls(byteAt(s, k)) & C_UPPER) !== 0 ? k + 1 : k;
+    let e = w;
+    let vowel = false;
+    while (e < b && (cls(byteAt(s, e)) & C_LOWER) !== 0) {
+      const c = byteAt(s, e);
+      if (c === 97 || c === 101 || c === 105 || c === 111 || c === 117 || c === 121) vowel = true;
+      e++;
+    }
+    if (e - w >= 3 && vowel) covered += e - k;
+    k = e > k ? e : k + 1;
+  }
+  return covered * 2 >= b - a;
+}
+
+/**
+ * The "value" members of an Ansible task's result opening at p (as anchoredCredentials; up to the result's closing
+ * brace, at most 4,096 units on): a value of one token of 8-128 units, upper and lower case and a digit or a
  * punctuation mark, no ":", "/" or "." (a generated password an SSM lookup returned; not a path, an ARN, a host, a
- * word, an id).
+ * word, an id), and not built of words unless it holds a punctuation mark (AmazonLinux2, WebServer1: wordBuilt).
  */
 function ansibleValues(s: string, p: number, n: number, spans: number[], end: Span): number {
   let k = p + 6;
   let count = 0;
-  while (k < n && k - p < 4096 && count < 8 && !(byteAt(s, k) === RBRACE && byteAt(s, k - 1) === LF)) {
-    if (byteAt(s, k) !== QUOTE || !ch.matchesAt(s, k, k + 8, '"value":')) {
+  let depth = 1;
+  while (k < n && k - p < 4096 && count < 8) {
+    const c = byteAt(s, k);
+    if (c === LBRACE) depth++;
+    else if (c === RBRACE && --depth === 0) {
+      k++;
+      break;
+    }
+    if (c !== QUOTE || !ch.matchesAt(s, k, k + 8, '"value":')) {
       k++;
       continue;
     }
@@ -1577,6 +1642,7 @@ function ansibleValues(s: string, p: number, n: number, spans: number[], end: Sp
     k = b;
     if (b >= n || byteAt(s, b) !== QUOTE || b - a < 8 || b - a > 128) continue;
     if ((classes & C_UPPER) === 0 || (classes & C_LOWER) === 0 || (classes & (C_DIGIT | 8)) === 0) continue;
+    if ((classes & 8) === 0 && wordBuilt(s, a, b)) continue;
     spans[2 * count] = a;
     spans[2 * count + 1] = b;
     SPAN_IS_NAME[count] = false;
@@ -1611,6 +1677,8 @@ function iscsiSecret(s: string, p: number, n: number, spans: number[], end: Span
   let b = k;
   while (b < n && b - k < 256 && (q !== 0 ? byteAt(s, b) !== q && byteAt(s, b) !== LF : byteAt(s, b) > SPACE)) b++;
   end.e = b;
+  // (ASCII only, so that its length is the same in Node and Lua: a CHAP secret is 12-16 ASCII units)
+  for (let x = k; x < b; x++) if (byteAt(s, x) >= 128) return 0;
   if (b - k < 2 || !plausibleCredential(s, k, b, q !== 0, -1)) return 0;
   spans[0] = k;
   spans[1] = b;
@@ -1625,11 +1693,13 @@ const CONSUL_TOKENS = ch.wordSet(
 /**
  * The values of a Consul agent's acl.tokens block opening at p (as anchoredCredentials): each member named as Consul
  * names its tokens (CONSUL_TOKENS), `agent = "<token>"` (HCL) or `"agent": "<token>"` (JSON), up to the block's "}"
- * (at most 1,024 units on).
+ * (at most 1,024 units on); the block an `acl` block's (aclBefore), else a value in a token's shape (a UUID): design
+ * tokens' `"tokens": {"default": ...}` stay. ASCII values only (the same length in Node and Lua).
  */
 function aclTokens(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
   let k = p + CREDENTIAL_ANCHORS[which].length;
   let count = 0;
+  const acl = aclBefore(s, p);
   while (k < n && k - p < 1024 && byteAt(s, k) !== RBRACE && count < 8) {
     const c = byteAt(s, k);
     if (c !== EQUALS && c !== COLON) {
@@ -1646,8 +1716,14 @@ function aclTokens(s: string, p: number, which: number, n: number, spans: number
     k = v;
     if (v >= n || byteAt(s, v) !== QUOTE || CONSUL_TOKENS[sub(s, a, e)] !== true) continue;
     let b = v + 1;
-    while (b < n && b - v < 256 && byteAt(s, b) !== QUOTE && byteAt(s, b) !== LF) b++;
-    if (b < n && byteAt(s, b) === QUOTE && b - v - 1 >= 8 && plausibleCredential(s, v + 1, b, true, QUOTE)) {
+    while (b < n && b - v < 256 && byteAt(s, b) !== QUOTE && byteAt(s, b) !== LF && byteAt(s, b) < 128) b++;
+    if (
+      b < n &&
+      byteAt(s, b) === QUOTE &&
+      b - v - 1 >= 8 &&
+      (acl || (b - v - 1 === 36 && ch.uuidEnd(s, v + 1, b, true) === b)) &&
+      plausibleCredential(s, v + 1, b, true, QUOTE)
+    ) {
       spans[2 * count] = v + 1;
       spans[2 * count + 1] = b;
       SPAN_IS_NAME[count] = false;
@@ -1657,6 +1733,32 @@ function aclTokens(s: string, p: number, which: number, n: number, spans: number
   }
   end.e = k > p + 1 ? k : p + 1;
   return count;
+}
+
+/** Where the last walk of aclBefore started, in this scan: a walk never goes back past it (linear on runs of blocks). */
+const ACL_FLOOR = { at: -1, found: false };
+
+/**
+ * True when the block opening at p is inside an `acl` block: the word acl (acl {, acl = {, "acl": {) within the 512
+ * units before it, not past the previous walk's start.
+ */
+function aclBefore(s: string, p: number): boolean {
+  // (a walk that reaches the previous one's start takes its answer: the blocks of one acl block)
+  const near = ACL_FLOOR.at >= 0 && ACL_FLOOR.at < p && p - ACL_FLOOR.at < 512;
+  const floor = near ? ACL_FLOOR.at : p - 512;
+  let found = false;
+  for (let k = p - 3; k >= 0 && k >= floor && !found; k--)
+    found =
+      lowerCode(byteAt(s, k)) === 97 &&
+      ch.matchesLowerAt(s, k, k + 3, "acl") &&
+      (k === 0 || (cls(byteAt(s, k - 1)) & C_ALNUM) === 0) &&
+      (cls(byteAt(s, k + 3)) & C_ALNUM) === 0 &&
+      byteAt(s, k + 3) !== UNDERSCORE &&
+      byteAt(s, k + 3) !== DASH;
+  found = found || (near && ACL_FLOOR.found);
+  ACL_FLOOR.at = p;
+  ACL_FLOOR.found = found;
+  return found;
 }
 /** Fewest base64 units of compressed data (a gzip member's header and trailer alone take 24). */
 const COMPRESSED_MIN = 24;
@@ -1677,9 +1779,10 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which >= GOSSIP_ARGUMENT) return gossipArgument(s, p, which, n, spans, end);
   if (which >= ACL_TOKENS) return aclTokens(s, p, which, n, spans, end);
   if (which === ISCSI_PASSWORD) return iscsiSecret(s, p, n, spans, end);
-  if (which === ANSIBLE_RESULT) return ansibleValues(s, p, n, spans, end);
+  if (which === ANSIBLE_RESULT || which === ANSIBLE_RESULT + 1) return ansibleValues(s, p, n, spans, end);
   if (which === GOSSIP_LIST) {
     // (the key's units back from its padding, then "[<digits>/<digits>]")
     end.e = p + 3;
@@ -1952,7 +2055,16 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
     if (c >= 256) break;
     const f = cls(c);
     if ((f & C_DIGIT) !== 0) digits++;
-    else if (
+    else if (eyaml && (c === LF || c === CR || c === SPACE || c === TAB)) {
+      // (eyaml's block form wraps the ciphertext on indented lines up to its "]": a next line of base64 alone)
+      let k = b + 1;
+      while (k < n && k - b < 64 && (byteAt(s, k) === LF || byteAt(s, k) === CR || isBlank(byteAt(s, k)))) k++;
+      let r = k;
+      while (r < n && r - b < MAX_VALUE && (byteAt(s, r) === 61 || (cls(byteAt(s, r)) & C_B64) !== 0)) r++;
+      if (r === k || r >= n || (byteAt(s, r) !== RBRACKET && byteAt(s, r) !== LF && byteAt(s, r) !== CR)) break;
+      b = k;
+      continue;
+    } else if (
       (f & C_ALNUM) === 0 &&
       c !== UNDERSCORE &&
       c !== DASH &&
@@ -2823,17 +2935,22 @@ export function secretConstant(k: string, a: number, b: number, s: string, va: n
     classes |= cls(c) & C_ALNUM;
   }
   const three = classes === C_ALNUM;
+  // (a name built of words is no secret: TABLE_KEY=OrdersTable2024Q1, I18N_KEY=Messages.Checkout.Title2)
   return (
-    (three || (vb - va >= 32 && classes !== C_LOWER && classes !== C_UPPER)) && plausibleCredential(s, va, vb, true, -1)
+    (three || (vb - va >= 32 && classes !== C_LOWER && classes !== C_UPPER)) &&
+    !wordBuilt(s, va, vb) &&
+    plausibleCredential(s, va, vb, true, -1)
   );
 }
 
-// Commands whose output line is a secret alone (scanner.ts findLineAnchors; the first is the one without "--query ")
+// Commands whose output line is a secret alone (scanner.ts findLineAnchors; the first ones are those without
+// "--query ")
 export const SECRET_QUERIES = [
   "get-login-password",
   // (fiftieth pass) a gossip encryption key, Consul's and Nomad's (consul keygen, nomad operator gossip keyring generate)
   "consul keygen",
   "gossip keyring generate",
+  "operator keygen",
   "--query SecretString",
   "--query 'SecretString'",
   '--query "SecretString"',
@@ -2846,3 +2963,8 @@ export const SECRET_QUERIES = [
   "--query 'Plaintext'",
   "--query authorizationToken",
 ];
+
+/** True for SECRET_QUERIES' gossip key commands (their line is a secret only in a gossip key's shape, gossipKey). */
+export function gossipQuery(q: string): boolean {
+  return q === SECRET_QUERIES[1] || q === SECRET_QUERIES[2] || q === SECRET_QUERIES[3];
+}

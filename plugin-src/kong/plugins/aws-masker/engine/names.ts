@@ -1306,6 +1306,49 @@ export function keptKeySegment(s: string, a: number, b: number): boolean {
 // lower-case keys the AWS APIs print as a row's key in --output table (| status | ACTIVE |)
 const API_ROW_KEYS = ch.wordSet("status version name arn id type state description endpoint region enabled created");
 
+// .pem files whose names are public: a CA bundle's, Let's Encrypt's (certbot's live/<domain>/ files), OpenSSH's
+// defaults, a TLS server's or client's generic ones, AWS's guides' placeholders (my-key-pair.pem): no key pair's name
+const PUBLIC_PEMS = ch.wordSet(
+  "ca-bundle ca-certificates cacert ca cert certificate chain fullchain privkey cert-key server client tls ssl key " +
+    "id_rsa id_ecdsa id_ed25519 id_dsa my-key-pair mykeypair my-key mykey keypair key-pair",
+);
+
+/** True when s[a, p), a .pem file's name, is a public one (PUBLIC_PEMS, compared in lower case). */
+export function publicPemName(s: string, a: number, p: number): boolean {
+  return p - a <= 16 && PUBLIC_PEMS[sub(s, a, p).toLowerCase()] === true;
+}
+
+/**
+ * True when the key ending at k (its separator after it) is Ansible's private_key_file (ansible.cfg's), as it stands
+ * or as ansible_private_key_file / ansible_ssh_private_key_file (an inventory's): not ssl_private_key_file,
+ * tls_private_key_file (a TLS server's key, no key pair).
+ */
+export function keyPairFileKey(s: string, k: number): boolean {
+  if (!ch.matchesLowerAt(s, k - 16, k, "private_key_file")) return false;
+  const c = k - 17 >= 0 ? byteAt(s, k - 17) : 32;
+  return (
+    !isKeyUnit(c) ||
+    ch.matchesLowerAt(s, k - 24, k, "ansible_private_key_file") ||
+    ch.matchesLowerAt(s, k - 28, k, "ansible_ssh_private_key_file")
+  );
+}
+
+/**
+ * True when s[a, e), an RTMP URL's last segment, is no stream key: a file played (index.m3u8, a "." in it), or a
+ * placeholder in capitals (STREAM_NAME, YOUR_STREAM_KEY: capitals and "_", no digit, no lower case).
+ */
+export function streamPlaceholder(s: string, a: number, e: number): boolean {
+  let unders = 0;
+  let caps = true;
+  for (let k = a; k < e; k++) {
+    const c = byteAt(s, k);
+    if (c === 46) return true;
+    if (c === 95) unders++;
+    else if (c < 65 || c > 90) caps = false;
+  }
+  return caps && unders > 0;
+}
+
 /**
  * True when s[a, b), the first of a `| key | value |` row's two cells in --output table, is the camelCase key of a
  * service whose API writes them so (platformVersion, appId: EKS, ECS, IoT, Amplify) or one of the APIs' lower-case

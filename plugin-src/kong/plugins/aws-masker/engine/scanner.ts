@@ -3712,6 +3712,14 @@ function matchCredential(
   if (blank) {
     let e = j + 1;
     while (e < n && e - j <= 257 && byteAt(s, e) > SPACE) e++;
+    // (a sentence's mark after it is not the token's: "AuthToken x, user=y", "(token x)")
+    if (
+      byteAt(s, e - 1) === 44 ||
+      byteAt(s, e - 1) === 59 ||
+      byteAt(s, e - 1) === ch.RPAREN ||
+      byteAt(s, e - 1) === DOT
+    )
+      e--;
     if (e - j - 1 < 20 || !creds.randomToken(s, j + 1, e) || (out.length > 0 && out[out.length - 1].e > j)) return 0;
     push(cfg, s, out, j + 1, e, credentialKind(cfg, code, s, j + 1, e));
     return e;
@@ -4504,10 +4512,14 @@ function findImdsRoles(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
           ((cls(byteAt(s, m - 1)) & C_ALNUM) !== 0 || byteAt(s, m - 1) === DASH || byteAt(s, m - 1) === UNDERSCORE)
         )
           m--;
+        // (the mount starts its token or Vault's API path, /v1/<mount>: not a repository's or a project's directory,
+        // github.com/aws-samples/..., aws-infra/roles/common/tasks/; the role ends the path, or a lease id follows it)
         if (
           p - m < 5 ||
           !matchesLowerAt(s, m, m + 3, "aws") ||
-          (byteAt(s, m + 3) !== DASH && byteAt(s, m + 3) !== UNDERSCORE)
+          (byteAt(s, m + 3) !== DASH && byteAt(s, m + 3) !== UNDERSCORE) ||
+          (m > 0 && byteAt(s, m - 1) === SLASH && !ch.matchesAt(s, m - 4, m, "/v1/")) ||
+          (e < n && byteAt(s, e) === SLASH && ch.runOf(s, e + 1, e + 65 < n ? e + 65 : n, C_ALNUM) < 20)
         ) {
           p = s.indexOf(sc, p + 1);
           continue;
@@ -4731,8 +4743,9 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
     if (k < n && byteAt(s, k) === SLASH && (p - sc === 4 || p - sc === 5) && matchesLowerAt(s, sc, sc + 4, "rtmp")) {
       const app = ch.segmentEnd(s, k + 1, n, 100);
       const e = app < n && byteAt(s, app) === SLASH ? ch.segmentEnd(s, app + 1, n, 256) : -1;
-      // (an IVS stream key's sk_ prefix stays: its anchor's)
-      if (e - app - 1 >= 4 && !ch.matchesAt(s, app + 1, app + 4, "sk_"))
+      // (an IVS stream key's sk_ prefix stays: its anchor's; a file played, index.m3u8, and a placeholder in capitals,
+      // STREAM_NAME, are no key)
+      if (e - app - 1 >= 4 && !ch.matchesAt(s, app + 1, app + 4, "sk_") && !nm.streamPlaceholder(s, app + 1, e))
         push(cfg, s, extra, app + 1, e, cfg.byId["credential"]);
     }
     if (p - sc >= 10 && matchesLowerAt(s, sc, p, "codecommit") && (p - sc === 10 || byteAt(s, sc + 10) === COLON)) {
@@ -6821,10 +6834,16 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       ((k >= 3 && byteAt(s, k - 1) === 105 && byteAt(s, k - 2) === DASH && byteAt(s, k - 3) === SPACE) ||
         matchesLowerAt(s, k - 12, n, "identityfile") ||
         matchesLowerAt(s, k - 13, n, "identity-file") ||
-        matchesLowerAt(s, k - 16, n, "private_key_file") ||
+        nm.keyPairFileKey(s, k) ||
         matchesLowerAt(s, k - 9, n, "chmod 400") ||
         matchesLowerAt(s, k - 10, n, "chmod 0400"));
-    if (name !== undefined && keyFile && endsAt(s, p + 4, n) && plausibleName(s, a, p, name)) {
+    if (
+      name !== undefined &&
+      keyFile &&
+      endsAt(s, p + 4, n) &&
+      !nm.publicPemName(s, a, p) &&
+      plausibleName(s, a, p, name)
+    ) {
       if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
       if (signal === 1) push(cfg, s, extra, a, p, name);
     }
@@ -7530,15 +7549,20 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // every query but the first holds "--query ": without it in s, one search instead of six
   const queries = firstOf(s, "--query ") >= 0;
   for (const q of creds.SECRET_QUERIES) {
-    if (!queries && q !== creds.SECRET_QUERIES[0] && q !== creds.SECRET_QUERIES[1] && q !== creds.SECRET_QUERIES[2])
-      break;
+    if (!queries && q !== creds.SECRET_QUERIES[0] && !creds.gossipQuery(q)) break;
     p = firstOf(s, q);
     while (p >= 0) {
       // the command line ends; the next line is the secret (up to the next prompt or blank line)
       const a = unitWithin(s, 10, p, n, 4096);
       if (a < 0) break;
       const e = creds.secretLine(s, a + 1, n, false, CRED_SPAN);
-      if (CRED_SPAN.e > CRED_SPAN.s && byteAt(s, CRED_SPAN.s) !== 36 && creds.printsSecret(s, p, a, n))
+      // (a gossip key's command prints the key alone: its next line in another shape is prose, the next command)
+      if (
+        CRED_SPAN.e > CRED_SPAN.s &&
+        byteAt(s, CRED_SPAN.s) !== 36 &&
+        creds.printsSecret(s, p, a, n) &&
+        (!creds.gossipQuery(q) || creds.gossipKey(s, CRED_SPAN.s, CRED_SPAN.e))
+      )
         push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
       p = s.indexOf(q, e > p ? e : p + 1);
     }

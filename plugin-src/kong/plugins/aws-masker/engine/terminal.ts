@@ -174,7 +174,7 @@ function atNames(s: string, n: number, spans: number[], count: number): number {
 // cmdlets' words; a name a tool's line quotes ("name": at most 249 units): kcat's metadata, the Kafka client's
 // error, Airflow's connection, API Gateway's authorizer. What follows: a fixed text, or "" (a blank, a quote, "(",
 // ")", "<", "." or the line's end); "~" as "" for a name with a digit, "_", "-" or "." (Connecting as user glue_reader; not
-// "Connecting as user with ...").
+// "Connecting as user with ..."). A "node" is a name without a "." (a host's is its readers').
 const NAME_ANCHORS = [
   ["Accepted publickey for ", " from ", "person"],
   ["Accepted password for ", " from ", "person"],
@@ -234,8 +234,8 @@ const NAME_ANCHORS = [
   // EC2 key pair in knife-ec2's config (knife[:aws_ssh_key_id] = "<key pair>"), Slurm's user of a job (scontrol show
   // job's UserId=<user>(<uid>)) and account (Account=<account>, sbatch --account=<account>)
   ["iqn.1997-05.com.amazon:", "", "name"],
-  ["Chef Infra Client Run for ", "", "name"],
-  ["Starting Chef Run for ", "", "name"],
+  ["Chef Infra Client Run for ", "", "node"],
+  ["Starting Chef Run for ", "", "node"],
   ["UserId=", "", "person"],
   [" Account=", "~", "name"],
   [" --account=", "~", "name"],
@@ -282,10 +282,12 @@ function logins(s: string, n: number, spans: number[], count: number): number {
               c === 41 ||
               c === 60) &&
             (follower === "" || ch.runOf(s, a, e, ch.C_LOWER | ch.C_UPPER) < e - a);
+      // (a Chef node's name with a dot is a host's, its readers' (ip-10-0-0-5.ec2.internal, web01.example.com))
       if (
         ends &&
         byteAt(s, a) !== 45 &&
-        (person ? personLogin(s, a, e) : e - a >= 2 && lettered(s, a, e) && !templateName(s, a, e))
+        (person ? personLogin(s, a, e) : e - a >= 2 && lettered(s, a, e) && !templateName(s, a, e)) &&
+        !(what === "node" && sub(s, a, e).indexOf(".") >= 0)
       )
         count = add(spans, count, a, e);
       p = ch.indexFrom(s, w, e > p + 1 ? e : p + 1);
