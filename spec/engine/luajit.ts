@@ -6,9 +6,16 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Compiles plugin-src into build/ (npm run build), every time it is called. */
+let built = false;
+
+/**
+ * Compiles plugin-src into build/ (npm run build), once per spec file (its worker): a spec file whose cases each built
+ * it again held its worker ~30 s a time under load, long enough for vitest's calls to the worker to time out.
+ */
 export function buildPlugin(): void {
+  if (built) return;
   execFileSync("npm", ["run", "--silent", "build"], { stdio: "ignore" });
+  built = true;
 }
 
 /** The luajit binary; throws when it is not installed. */
