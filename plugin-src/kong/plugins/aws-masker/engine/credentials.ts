@@ -196,8 +196,11 @@ const KEY_ENDINGS: [string, CredentialKey][] = [
   ["encrypt", CRED_GOSSIP],
 ];
 
-// the words before "-key" in headers that name data (x-sort-key, x-cache-key, x-idempotency-key)
-const DATA_KEY_HEADERS = ch.newSuffixSet([
+// the words before a "key" that names data or a public half, not a secret (PublicKey, S3_OBJECT_KEY, CacheKey; in
+// headers x-sort-key, x-cache-key, x-idempotency-key)
+const DATA_KEYS = ch.newSuffixSet([
+  "public",
+  "pub",
   "sort",
   "cache",
   "partition",
@@ -206,10 +209,51 @@ const DATA_KEY_HEADERS = ch.newSuffixSet([
   "primary",
   "idempotency",
   "routing",
-  "message",
   "object",
   "cursor",
   "dedup",
+  "dedupe",
+  "s3",
+  "file",
+  "foreign",
+  "composite",
+  "lookup",
+  // (a digest or a content address: CommitKey, ETAG_KEY, checksum_key, a CDK asset's or an image's hash)
+  "checksum",
+  "digest",
+  "etag",
+  "sha",
+  "sha1",
+  "sha256",
+  "sha512",
+  "md5",
+  "commit",
+  "asset",
+  "blob",
+  "layer",
+  "image",
+  "thumbnail",
+  "attachment",
+  "upload",
+  "restore",
+  // (a public half: a site's, a publishable one, a signing key's fingerprint: GPG_KEY, NGINX_GPGKEY, RSA key)
+  "publishable",
+  "site",
+  "gpg",
+  "pgp",
+  "rsa",
+  "dsa",
+  "ecdsa",
+  "ed25519",
+  // (a KMS key's id or alias, KMS_KEY: the KMS key's readers mask it by its kind)
+  "kms",
+  // (a UI string's: i18nKey, translationKey, labelKey)
+  "i18n",
+  "l10n",
+  "translation",
+  "label",
+  "locale",
+  "message",
 ]);
 
 /** For the specs: the endings and what they name, most specific first. */
@@ -442,7 +486,7 @@ function keyCode(s: string, a: number, b: number, mayHaveW: boolean): Credential
     byteAt(s, a + 1) === DASH &&
     byteAt(s, b - 4) === DASH &&
     ch.matchesLowerAt(s, b - 3, b, "key") &&
-    suffixIn(DATA_KEY_HEADERS, s, a, b - 4, KEY_SKIP) < 0
+    suffixIn(DATA_KEYS, s, a, b - 4, KEY_SKIP) < 0
   )
     code = CRED_OTHER;
   // (an ending that names no credential, get-login-password, is not asked again)
@@ -1192,64 +1236,6 @@ export function randomToken(s: string, a: number, b: number): boolean {
   }
   return upper > 0 && lower > 0 && digit > 0 && changes * 3 >= len;
 }
-
-// the words before a "key" that names data or a public half, not a secret (PublicKey, S3_OBJECT_KEY, CacheKey)
-const DATA_KEYS = ch.newSuffixSet([
-  "public",
-  "pub",
-  "sort",
-  "cache",
-  "partition",
-  "range",
-  "hash",
-  "primary",
-  "idempotency",
-  "object",
-  "cursor",
-  "dedup",
-  "dedupe",
-  "s3",
-  "file",
-  "foreign",
-  "composite",
-  "lookup",
-  // (a digest or a content address: CommitKey, ETAG_KEY, checksum_key, a CDK asset's or an image's hash)
-  "checksum",
-  "digest",
-  "etag",
-  "sha",
-  "sha1",
-  "sha256",
-  "sha512",
-  "md5",
-  "commit",
-  "asset",
-  "blob",
-  "layer",
-  "image",
-  "thumbnail",
-  "attachment",
-  "upload",
-  "restore",
-  // (a public half: a site's, a publishable one, a signing key's fingerprint: GPG_KEY, NGINX_GPGKEY, RSA key)
-  "publishable",
-  "site",
-  "gpg",
-  "pgp",
-  "rsa",
-  "dsa",
-  "ecdsa",
-  "ed25519",
-  // (a KMS key's id or alias, KMS_KEY: the KMS key's readers mask it by its kind)
-  "kms",
-  // (a UI string's: i18nKey, translationKey, labelKey)
-  "i18n",
-  "l10n",
-  "translation",
-  "label",
-  "locale",
-  "message",
-]);
 
 // the words before a blank and "key" that make it prose, not a key's name ("Cache restored from key: x", "the key")
 const PROSE_KEY_WORDS = ch.wordSet("from with the this that for by of on in using input restore primary a an any each");
