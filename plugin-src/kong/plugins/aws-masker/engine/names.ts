@@ -1440,7 +1440,9 @@ const BUILT_IN_HEADS = " pg rds awsdms stl stv svl svv sys wp ";
 const FRAMEWORK_TABLES = ch.wordSet(
   "django_migrations django_session django_content_type django_admin_log auth_user auth_group auth_permission " +
     "schema_migrations ar_internal_metadata alembic_version flyway_schema_history knex_migrations " +
-    "knex_migrations_lock goose_db_version template_postgis",
+    "knex_migrations_lock goose_db_version template_postgis " +
+    // (Snowflake's shared database's schema: snowflake.account_usage.query_history)
+    "account_usage",
 );
 
 /**
@@ -4057,8 +4059,8 @@ export function spanNounBefore(s: string, p: number, strong: boolean): boolean {
 
 /**
  * True when the code span's s[a, b) is a database's schema and table in snake_case (`fin_mart.gl_postings`,
- * `raw_loyalty.points_events`: both parts with a "_"), not PostgreSQL's catalogs (`pg_catalog.pg_class`,
- * `information_schema.x`) nor MySQL's (`performance_schema.x`) or Snowflake's (`account_usage.x`); read as a table
+ * `raw_loyalty.points_events`: both parts with a "_"), not an engine's own (builtInTable: `pg_catalog.pg_class`,
+ * `information_schema.x`, MySQL's `performance_schema.x`, Snowflake's `account_usage.x`); read as a table
  * by the text around it (tableContext: a module's function, `dbt_utils.generate_surrogate_key`, an extension's setting,
  * `auto_explain.log_min_duration`, Ansible's fact, {{ansible_facts.os_family}}, are written so too, and the value is
  * learned). m: the mark's length.
@@ -4077,16 +4079,7 @@ export function snakeTable(s: string, a: number, b: number, m: number, n: number
       else after = true;
     }
   }
-  return (
-    before &&
-    after &&
-    dot > a + 2 &&
-    !(byteAt(s, a) === 112 && byteAt(s, a + 1) === 103 && byteAt(s, a + 2) === 95) &&
-    !ch.matchesAt(s, a, dot, "information_schema") &&
-    !ch.matchesAt(s, a, dot, "performance_schema") &&
-    !ch.matchesAt(s, a, dot, "account_usage") &&
-    tableContext(s, a - m, b + m, n)
-  );
+  return before && after && dot > a + 2 && !builtInTable(s, a, b) && tableContext(s, a - m, b + m, n);
 }
 
 // the words before a table's name (SQL's and prose's: "reads from `x`", "it reads `x`", "INSERT INTO {{x}}", "the table

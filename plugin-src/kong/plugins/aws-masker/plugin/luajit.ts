@@ -2,8 +2,8 @@
 // the engine's rules make ~20,000-30,000 traces (the detection corpus's documents in turn: bench/mixed-traffic.ts);
 // Kong's LuaJIT (OpenResty's branch) holds 8,000 traces and 40 MB of machine code, and flushes every trace when either
 // is full, so on such traffic the worker compiles all the time. Only the cache's size is changed: a worker that never
-// fills Kong's cache runs the same code. (hotexit=40, fewer side traces, was tried: the warm gateway path's cost rose
-// in some runs.)
+// fills Kong's cache runs the same code. (hotexit=40, fewer side traces, was measured: no faster on mixed traffic, a
+// little slower on the warm path, ~37 MB less per worker: performance-history.md, fiftieth pass.)
 
 /** The parameters the plugin applies at worker start (jit.opt.start's syntax, blank-separated). */
 export const ENGINE_JIT_PARAMS = "maxtrace=30000 maxmcode=131072";
