@@ -554,11 +554,6 @@ function isBlank(c: number): boolean {
 }
 
 /**
- * After a credential key ending at j: the separator and the value. Separators: ':' '=' ':=' '=>' '|' (table cell),
- * or blanks after a CLI flag (flag). A value may stand quoted (an escaped quote \" too: JSON inside a string), on the
- * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets value to its span.
- */
-/**
  * A `key   value` line (Fluent Bit's classic config `HTTP_Passwd   x`, aligned settings): the key [ks, j) opens its
  * line, two or more blanks or a tab follow it, then one word to the line's end. Linear: only a key that opens its line
  * walks on to the line's end.
@@ -575,6 +570,11 @@ export function alignedValue(s: string, ks: number, j: number, n: number): boole
   return k >= n || byteAt(s, k) === LF || byteAt(s, k) === CR;
 }
 
+/**
+ * After a credential key ending at j: the separator and the value. Separators: ':' '=' ':=' '=>' '|' (table cell),
+ * or blanks after a CLI flag (flag). A value may stand quoted (an escaped quote \" too: JSON inside a string), on the
+ * next, indented line after ':' (YAML), or after a block indicator (`key: |`). Returns true and sets value to its span.
+ */
 export function credentialValueAfter(s: string, j: number, n: number, flag: boolean, value: Span): boolean {
   let k = j;
   // the key's closing quote (possibly escaped)

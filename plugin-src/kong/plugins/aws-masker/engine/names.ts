@@ -2143,10 +2143,6 @@ function kebab(s: string, a: number, b: number): boolean {
 }
 
 /**
- * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
- * Returns true and sets value to its span when a complete, plausible value follows.
- */
-/**
  * Whether a key ending at j is followed by a unit valueAfter and matchNameList can take for its separator (a test
  * before a text's signal is searched for a key): past closing quotes (escaped or not), a subscript's or a call's close
  * and blanks, one of ":", "=", "(", ">", "?", "+", "!", "<". A flag's value needs none (the caller's test).
@@ -2164,6 +2160,10 @@ export function keySeparatorFollows(s: string, j: number, n: number): boolean {
   return c === 58 || c === 61 || c === 40 || c === 62 || c === 63 || c === 43 || c === 33 || c === 60;
 }
 
+/**
+ * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
+ * Returns true and sets value to its span when a complete, plausible value follows.
+ */
 export function valueAfter(
   s: string,
   j: number,
@@ -2869,16 +2869,16 @@ function codeReference(s: string, a: number, b: number, j: number, keyStart: num
   return false;
 }
 
-/**
- * Units of a word of a name of several words after its first (spacedName): printable ASCII but quotes, backslashes,
- * brackets and the openers of references and placeholders ($ < >): an account's name may hold any printable unit
- * ("Ledger (Prod)", "Dana's Sandbox").
- */
 /** The units of a letter beyond ASCII at k (1 in Node, 2 in Lua: ch.latinLetterBefore), or 0. */
 function latinUnitAt(s: string, k: number): number {
   return ch.latinLetterBefore(s, k + 2) === 2 ? 2 : ch.latinLetterBefore(s, k + 1);
 }
 
+/**
+ * Units of a word of a name of several words after its first (spacedName): printable ASCII but quotes, backslashes,
+ * brackets and the openers of references and placeholders ($ < >): an account's name may hold any printable unit
+ * ("Ledger (Prod)", "Dana's Sandbox").
+ */
 function spacedUnit(c: number): boolean {
   return (
     c > 32 &&
