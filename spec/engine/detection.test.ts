@@ -8225,3 +8225,16 @@ describe("fresh material, fiftieth pass: review of the new families' leak rules"
     }
   }, 120000);
 });
+
+describe("fresh material, fifty-first pass: error sentences after a credential's key", () => {
+  it("an STS error's sentence after ExpiredToken: is no secret", () => {
+    const out = mask("An error occurred.\nExpiredToken: The security token included in the request is expired");
+    expect(out).toContain("ExpiredToken: The security token included");
+    expect(out).not.toContain("CREDENTIAL_");
+  });
+  it("a token's value that is no article is still masked", () => {
+    const out = mask("token: Theodora2026xyz\npassword: these-are-secret");
+    expect(out).not.toContain("Theodora2026xyz");
+    expect(out).not.toContain("these-are-secret");
+  });
+});

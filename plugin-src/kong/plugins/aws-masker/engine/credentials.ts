@@ -355,6 +355,11 @@ const NOT_A_VALUE: Record<string, boolean> = {
   type: true,
   yes: true,
   no: true,
+  // the sentence an error message goes on with after its class (STS: "ExpiredToken: The security token included in
+  // the request is expired")
+  the: true,
+  this: true,
+  your: true,
   // GitHub Actions permissions (id-token: write)
   read: true,
   write: true,
