@@ -222,6 +222,26 @@ describe("warm worker", () => {
     expect(maskJson(newSession(masker, "t"), input, MESSAGES).text).toBe(plain);
   });
 
+  it("gives a kept string's original the pseudonym an earlier string of the request gave it as another kind", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const fleet = "fleet-0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+    const tagged = `Tags: [{\\"Key\\": \\"aws:ec2:fleet-id\\", \\"Value\\": \\"${fleet}\\"}]`;
+    const alone = `{"messages":[{"role":"user","content":"${tagged}"}]}`;
+    // the tag's string seen twice alone: its masking (the fleet id as a tag's value) is kept
+    maskJson(newSession(masker, "t"), alone, MESSAGES);
+    const keptOut = maskJson(newSession(masker, "t"), alone, MESSAGES).text as string;
+    const both = `{"messages":[{"role":"user","content":"FleetId: ${fleet}"},{"role":"user","content":"${tagged}"}]}`;
+    const s = newSession(masker, "t");
+    const out = maskJson(s, both, MESSAGES).text as string;
+    expect(s.entries.filter((e) => e.original === fleet)).toHaveLength(1);
+    const pseudonym = s.entries.find((e) => e.original === fleet)?.pseudonym as string;
+    expect(pseudonym).toMatch(/^EC2_FLEET_/);
+    expect(out.split(pseudonym)).toHaveLength(3);
+    expect(restoreJson(s, out, MESSAGES).text).toBe(both);
+    // the string alone still gets its kept masking
+    expect(maskJson(newSession(masker, "t"), alone, MESSAGES).text).toBe(keptOut);
+  });
+
   it("lends a kept string's entries to a request's first identifiers, which then count as taken as any other", () => {
     const masker = createNodeMasker({ secret: SECRET });
     const input = '{"messages":[{"role":"user","content":"restart i-0a1b2c3d4e5f67890 and i-0fedcba9876543210"}]}';

@@ -145,7 +145,8 @@ export function tenantScope(masker: Masker, mode: string, who: TenantIdentity): 
   if (credential !== undefined) return "cr:" + credential;
   if (consumer !== undefined) return "c:" + consumer;
   if (who.apiKey === undefined || who.apiKey === "") return "anonymous";
-  return "k:" + hashPart(masker.hmac, masker.secret, "tenant", "credential", who.apiKey, 0);
+  // (the message "tenant \x1f credential \x1f key": no pseudonym's, whose scopes are "global", "c:", "cr:", "k:" ...)
+  return "k:" + hashPart(masker.hmac, masker.secret, "tenant\x1fcredential", who.apiKey, 0);
 }
 
 /**

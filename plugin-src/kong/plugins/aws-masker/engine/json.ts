@@ -472,7 +472,8 @@ const NOT_KEPT: never[] = [];
 
 /**
  * maskScanned without a kept masking: each identifier masked in turn; the masking is kept with a cached scan unless a
- * pseudonym was salted (a scan that is not cached is a string seen once: nothing of its masking is built to keep).
+ * pseudonym was salted or named by an earlier appearance as another kind (both depend on the rest of the request; a
+ * scan that is not cached is a string seen once: nothing of its masking is built to keep).
  */
 function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
   const sess = w.sess;

@@ -1,7 +1,9 @@
 // Pseudonyms: TAG_xxxxxxxxxx — an upper-case kind tag, "_", and 10 characters of lower-case Crockford base32 taken
-// from HMAC-SHA1(secret, scope \x1f tag \x1f original). Deterministic for the same secret, tenant scope and original
-// (every worker and node agrees with no coordination), 50 bits of hash, ASCII letters/digits/_ only (nothing to escape
-// in JSON), and upper-case tags can never be real AWS ids (those are lower-case hex or upper-case base32 without "_").
+// from HMAC-SHA1(secret, scope \x1f original). Deterministic for the same secret, tenant scope and original (every
+// worker and node agrees with no coordination), 50 bits of hash, ASCII letters/digits/_ only (nothing to escape in
+// JSON), and upper-case tags can never be real AWS ids (those are lower-case hex or upper-case base32 without "_").
+// The tag is not hashed: one original has one hash part whatever it was found as, and a session gives it the tag of
+// its first appearance (session.ts pseudonymOf).
 // See docs/pseudonyms.md.
 
 import * as ch from "./chars";
@@ -109,9 +111,9 @@ export function hashInput(original: string): string {
   return parts.join("");
 }
 
-/** What the keyed hash reads before the original: scope \x1f tag \x1f (derivedPseudonym keeps it per scope and tag). */
-export function messagePrefix(scope: string, tag: string): string {
-  return scope + "\x1f" + tag + "\x1f";
+/** What the keyed hash reads before the original: scope \x1f (derivedPseudonym keeps it per scope). */
+export function messagePrefix(scope: string): string {
+  return scope + "\x1f";
 }
 
 /** The 10-character hash part of the keyed hash of message (messagePrefix + hashInput(original) [+ \x1f salt]). */
@@ -130,16 +132,9 @@ export function hashOfMessage(hmac: Hmac, secret: string, message: string): stri
   );
 }
 
-/** The 10-character hash part of a pseudonym for (scope, tag, original); salt > 0 only to resolve a collision. */
-export function hashPart(
-  hmac: Hmac,
-  secret: string,
-  scope: string,
-  tag: string,
-  original: string,
-  salt: number,
-): string {
-  const msg = messagePrefix(scope, tag) + hashInput(original);
+/** The 10-character hash part of a pseudonym for (scope, original); salt > 0 only to resolve a collision. */
+export function hashPart(hmac: Hmac, secret: string, scope: string, original: string, salt: number): string {
+  const msg = messagePrefix(scope) + hashInput(original);
   return hashOfMessage(hmac, secret, salt > 0 ? msg + "\x1f" + salt : msg);
 }
 

@@ -182,8 +182,8 @@ export interface Session {
    * adoptKept): shared with the cache, never written; byHash holds the entries added after it.
    */
   lent: Record<string, Entry> | undefined;
-  /** Collisions only: tag -> original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
-  salted: Record<string, Record<string, string>> | undefined;
+  /** Collisions only: original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
+  salted: Record<string, string> | undefined;
   entries: Entry[]; // in order of first appearance
   /** Longest pseudonym produced so far (bounds what a stream must hold back). */
   maxLen: number;
@@ -229,6 +229,8 @@ export function newSession(masker: Masker, scope: string): Session {
 /**
  * The pseudonym for original (of a kind with this tag), creating it if new. The session's pseudonym of an original
  * is the one its hash part names, unless another original took that hash part first (a collision: then a salted one).
+ * The hash part is the original's whatever its kind, so an original found as two kinds (a fleet id under FleetId and
+ * as a tag's value) keeps the pseudonym of its first appearance: the model sees one thing, not two.
  */
 export function pseudonymFor(sess: Session, tag: string, kindId: string, original: string): string {
   return pseudonymOf(sess, derivedPseudonym(sess, tag, kindId, original), tag, kindId, original);
@@ -241,7 +243,7 @@ export function pseudonymOf(sess: Session, derived: Derived, tag: string, kindId
     addEntry(sess, derived.hash, entryOfKind(derived, kindId));
     return derived.pseudonym;
   }
-  if (have.original === original && have.pseudonym === derived.pseudonym) return have.pseudonym;
+  if (have.original === original) return have.pseudonym;
   return saltedPseudonym(sess, tag, kindId, original);
 }
 
@@ -275,22 +277,17 @@ function saltedPseudonym(sess: Session, tag: string, kindId: string, original: s
     sess.salted = salted;
   }
   // typeof: in JS a plain object answers "constructor" and friends with functions
-  let ofTag = salted[tag];
-  if (typeof ofTag !== "object") {
-    ofTag = {};
-    salted[tag] = ofTag;
-  }
-  const known = ofTag[original];
+  const known = salted[original];
   if (typeof known === "string") return known;
-  const hash = saltedHash(sess, tag, original);
+  const hash = saltedHash(sess, original);
   const pseudonym = tag + "_" + hash;
   addEntry(sess, hash, { pseudonym, original, kind: kindId });
-  ofTag[original] = pseudonym;
+  salted[original] = pseudonym;
   return pseudonym;
 }
 
 /**
- * The keyed-hash messages (scope, tag and original) derived once and not kept (see derivedPseudonym), per worker: a mark
+ * The keyed-hash messages (scope and original) derived once and not kept (see derivedPseudonym), per worker: a mark
  * is per tenant scope, so what one tenant sent never changes how another's identifiers are cached. Bounded by few
  * entries: marks hold their messages, and a table
  * of tens of thousands of short strings is itself what the GC walks and sweeps (measured: 50,000 marks cost a cold
@@ -309,7 +306,7 @@ function tagHashes(m: Masker, scope: string, tag: string): TagHashes {
   }
   let ofTag = ofScope[tag];
   if (typeof ofTag !== "object" || ofTag.byOriginal === undefined) {
-    ofTag = { message: messagePrefix(scope, tag), prefix: tag + "_", byOriginal: {} };
+    ofTag = { message: messagePrefix(scope), prefix: tag + "_", byOriginal: {} };
     ofScope[tag] = ofTag;
   }
   return ofTag;
@@ -346,11 +343,11 @@ export function derivedPseudonym(sess: Session, tag: string, kindId: string, ori
 }
 
 /** The first salted hash part of original that no other original of the session has (a collision, astronomically rare). */
-function saltedHash(sess: Session, tag: string, original: string): string {
+function saltedHash(sess: Session, original: string): string {
   const m = sess.masker;
   for (let salt = 1; salt <= MAX_SALT; salt++) {
     sess.collisions++;
-    const hash = hashPart(m.hmac, m.secret, sess.scope, tag, original, salt);
+    const hash = hashPart(m.hmac, m.secret, sess.scope, original, salt);
     if (entryOf(sess, hash) === undefined) return hash;
   }
   throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
