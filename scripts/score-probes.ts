@@ -1,4 +1,4 @@
-// Held-out probes: pasted material of 43 format families (spec/fixtures/probes/<family>/), each written by a separate
+// Held-out probes: pasted material of 48 format families (spec/fixtures/probes/<family>/), each written by a separate
 // agent from the formats' own documentation, with the identifying values it planted (planted.tsv: file, value, note).
 // The corpus (spec/fixtures/corpus) was written together with the detector; these were not: a family's figure when
 // it was written is the detector's honest recall on that family. Later passes fixed much of what they found, so the
@@ -8,7 +8,8 @@
 // everything else as text); a planted value still in the output leaks. --leaks lists them; --pin writes the current
 // counts into probes.json. The same files go through the compiled Lua engine under LuaJIT (build/, from
 // `npm run build`; spec/lua/support/mask_batch.lua), whose outputs must be byte-identical. FAILED (exit 1): a family
-// leaks more values than probes.json pins or has no pin, or a file's output differs between Node and LuaJIT.
+// leaks more values than probes.json pins or has no pin, a file's output differs between Node and LuaJIT, or an
+// original has two pseudonyms in one file's output (found as two kinds: the model would see two things).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -35,6 +36,9 @@ const pins = JSON.parse(readFileSync(PINS, "utf8")) as Record<string, Pin>;
 const masker = createNodeMasker(maskerConfigOf({ secret: SECRET }));
 // every file masked, for the comparison with LuaJIT
 const cases: { name: string; input: string; json: boolean; output: string }[] = [];
+/** file -> originals of its masking that got more than one pseudonym */
+const doubled: string[] = [];
+let originalsMasked = 0;
 
 function masked(dir: string, family: string, file: string): string {
   const input = readFileSync(join(dir, file), "utf8");
@@ -42,6 +46,10 @@ function masked(dir: string, family: string, file: string): string {
   const json = file.endsWith(".json") && input.trimStart().startsWith("{") && input.includes('"messages"');
   const output = json ? (maskJson(session, input, policyFor("/v1/messages")).text ?? "") : maskText(session, input, "");
   cases.push({ name: family + "/" + file, input, json, output });
+  const pseudonyms = new Map<string, number>();
+  for (const e of session.entries) pseudonyms.set(e.original, (pseudonyms.get(e.original) ?? 0) + 1);
+  originalsMasked += pseudonyms.size;
+  for (const [original, count] of pseudonyms) if (count > 1) doubled.push(`${family}/${file}: ${original}`);
   return output;
 }
 
@@ -94,6 +102,8 @@ console.log(
   `all: ${totalPlanted} planted values in ${rows.length} families; leaked when written ${totalWritten} ` +
     `(${share(totalWritten)}), now ${totalLeaked} (${share(totalLeaked)})`,
 );
+console.log(`one pseudonym per original: ${doubled.length} of ${originalsMasked} masked originals have more`);
+for (const d of doubled) failures.push(`${d}: two pseudonyms for one original`);
 if (withLua) {
   const work = mkdtempSync(join(tmpdir(), "aws-masker-probes-"));
   const scope = "probe";
