@@ -8238,3 +8238,27 @@ describe("fresh material, fifty-first pass: error sentences after a credential's
     expect(out).not.toContain("these-are-secret");
   });
 });
+
+describe("fresh material, fifty-first pass: prose nouns of eleven letters, and accounts", () => {
+  const long =
+    "aws: We spent the whole morning looking at the dashboards and then we saw that the environment " +
+    "ledger-onboarding-x is down, and the accelerator bc-edge-ga-01 too";
+  it("a noun of eleven letters names what follows it after a run of plain prose (environment, accelerator)", () => {
+    const out = mask(long);
+    expect(out).not.toContain("ledger-onboarding-x");
+    expect(out).not.toContain("bc-edge-ga-01");
+    expect(out).toContain("the environment RESOURCE_NAME_");
+  });
+  it("an account's name after for, member or payer account, or before AWS account, is masked", () => {
+    const out = mask(
+      "aws: reconciliation failed for account northwind-payments-sub-04; the member account bc-sandbox-07 and " +
+        "the brindlecove-prod-data AWS account are fine",
+    );
+    for (const v of ["northwind-payments-sub-04", "bc-sandbox-07", "brindlecove-prod-data"])
+      expect(out).not.toContain(v);
+  });
+  it("the words around an account that name no account stay (the shared-services account, account sign-in)", () => {
+    const t = "aws: the account sign-in page of the shared-services account and the log-archive account";
+    expect(mask(t)).toBe(t);
+  });
+});

@@ -4710,7 +4710,8 @@ export function countNotAccount(s: string, i: number): boolean {
  * "inference", "from", "using" or "AWS", "system" only after "file", "point" only after "access", "plan" only after
  * "backup", "usage" or "testing", "source" only after "data", "model" only after "provisioned", "custom" or
  * "imported", "flow" only after "prompt" (Bedrock's), "template" only after "launch" or "with", "provider" only after
- * "capacity", "action" only after "scheduled"; every other noun anywhere. Loop-free but for those nouns.
+ * "capacity", "action" only after "scheduled", "account" only after "AWS", "for", "member" or "payer" (not "the
+ * shared-services account", "the account sign-in page"); every other noun anywhere. Loop-free but for those nouns.
  */
 export function qualifiedNoun(s: string, a: number, b: number): boolean {
   // (each noun's first unit and length compared before its letters: the compare is a loop, and this function runs from
@@ -4735,7 +4736,9 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
   const set = len === 3 && f === 115 && ch.matchesLowerAt(s, a, b, "set");
   const layer = len === 5 && f === 108 && ch.matchesLowerAt(s, a, b, "layer");
   const action = len === 6 && f === 97 && ch.matchesLowerAt(s, a, b, "action");
+  const account = len === 7 && f === 97 && ch.matchesLowerAt(s, a, b, "account");
   if (
+    !account &&
     !acl &&
     !set &&
     !layer &&
@@ -4780,6 +4783,12 @@ export function qualifiedNoun(s: string, a: number, b: number): boolean {
     return (w === 6 && ch.matchesLowerAt(s, k, a - 1, "launch")) || (w === 4 && ch.matchesLowerAt(s, k, a - 1, "with"));
   // an Auto Scaling scheduled action
   if (action) return w === 9 && ch.matchesLowerAt(s, k, a - 1, "scheduled");
+  if (account)
+    return (
+      (w === 3 && (ch.matchesLowerAt(s, k, a - 1, "aws") || ch.matchesLowerAt(s, k, a - 1, "for"))) ||
+      (w === 6 && ch.matchesLowerAt(s, k, a - 1, "member")) ||
+      (w === 5 && ch.matchesLowerAt(s, k, a - 1, "payer"))
+    );
   if (provider) return w === 8 && ch.matchesLowerAt(s, k, a - 1, "capacity");
   // an EFS or FSx file system, an S3 access point
   if (system) return w === 4 && ch.matchesLowerAt(s, k, a - 1, "file");

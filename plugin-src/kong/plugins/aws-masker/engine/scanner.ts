@@ -290,6 +290,9 @@ function nounKinds(): void {
     // an Auto Scaling scheduled action (forty-eighth pass: an activity's Cause, "the scheduled action x executed";
     // "action" only after "scheduled")
     ["action", "resource-name"],
+    // an account by its name (fifty-first pass: "AWS account brindlecove-prod-data", "for account
+    // northwind-payments-sub-04"; the account's id has its own kind)
+    ["account", "resource-name"],
   ];
   for (const [w, id] of nouns) {
     nm.addKey(PROSE_NOUNS, w, byId[id] !== undefined ? byId[id] : generic);
@@ -1947,7 +1950,7 @@ function matchNameBeforeNoun(cfg: ScanConfig, s: string, i: number, n: number, o
     const len = b - a;
     // (the noun ends its token: not "cluster" of cluster-autoscaler)
     const c = b < n ? byteAt(s, b) : SPACE;
-    if (len >= 3 && len <= 10 && (cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE) {
+    if (len >= 3 && len <= Run.LongestNoun && (cls(c) & C_ALNUM) === 0 && c !== DASH && c !== UNDERSCORE) {
       // (a service's name as the noun is capitalised: the x Lambda)
       // (in capitals after a name that is no compound: the x-y-z ASG; "the rds-data API" stays)
       const last = compound ? byteAt(s, b - 1) : lowerCode(byteAt(s, b - 1));
@@ -9109,7 +9112,9 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
         (ws === 0 || byteAt(s, ws - 1) === SPACE) &&
         i + 1 < n &&
         (WORD_UNIT[unitAt(s, i + 1)] & C_LOWER) !== 0 &&
-        (wl < 4 || wl > 10 || (NOUN_ENDS[lowerCode(byteAt(s, ws)) * 128 + unitAt(s, i - 1)] & (1 << wl)) === 0)
+        (wl < 4 ||
+          wl > Run.LongestNoun ||
+          (NOUN_ENDS[lowerCode(byteAt(s, ws)) * 128 + unitAt(s, i - 1)] & (1 << wl)) === 0)
       )
         plainInRow = 2;
       i++;
@@ -9162,7 +9167,9 @@ for (let c = 0; c < 256; c++) {
  * (Run.Stop). Which words it stops at is a choice of speed only: scanWords looks at each of them as before.
  * States: a separator (Run.Separator, or Run.Glued after ":" "-" "_"), a word's blank, "(" or closing quote awaiting the
  * next unit (Run.AfterBlank, Run.AfterParen, Run.AfterQuote), and words: Run.Word + ((len - 1) * 26 + first letter) * 2 + (1 when first and last
- * letter are those of a prose noun) up to 10 letters, then one state per length up to 64 and one beyond.
+ * letter are those of a prose noun) up to Run.LongestNoun letters, then one state per length up to 64 and one beyond.
+ * Past Run.FirstLetterKept letters a word forgets its first letter (the states would pass 255) and counts as a
+ * possible noun by its last letter and length alone: a few more stops, each looked at by plainWord.
  */
 const enum Run {
   Stop = 0,
@@ -9172,8 +9179,10 @@ const enum Run {
   AfterParen = 4,
   AfterQuote = 5,
   Word = 6,
-  LongWord = 6 + 10 * 26 * 2, // 11 letters; + (len - 11) up to 64
-  Longest = LongWord + 54, // more than 64 letters
+  LongWord = 6 + 12 * 26 * 2, // 13 letters; + (len - 13) up to 64
+  Longest = LongWord + 52, // more than 64 letters
+  LongestNoun = 12, // (LongWord's letters less one) the longest prose noun ("environment", "accelerator")
+  FirstLetterKept = 8, // the longest word whose first letter the automaton keeps
   States = Longest + 1,
   // unit classes: 0-25 lower-case letters, 26-51 upper-case letters
   Upper = 26,
@@ -9236,6 +9245,22 @@ function buildPlainRun(): void {
     return u === Run.Colon || u === Run.Dash || u === Run.Underscore ? Run.Glued : Run.Separator;
   }
 
+  // the longest prose noun of each first letter up to FirstLetterKept (a word state of that letter and a length from
+  // it on forgets it), and per last letter the lengths of the nouns past FirstLetterKept
+  const nounMax: number[] = [];
+  const nounLastLetters: number[] = [];
+  for (let l = 0; l < 26; l++) nounLastLetters.push(0);
+  for (let f = 0; f < 26; f++) {
+    nounMax.push(0);
+    for (let len = 1; len <= Run.LongestNoun; len++) {
+      for (let l = 0; l < 26; l++) {
+        if ((NOUN_ENDS[(97 + f) * 128 + 97 + l] & (1 << len)) === 0) continue;
+        if (len <= Run.FirstLetterKept) nounMax[f] = len;
+        else nounLastLetters[l] |= 1 << len;
+      }
+    }
+  }
+  const FORGOTTEN = 23; // "x": no noun starts with it
   /** The state after unit class u in state st. */
   function runStep(st: number, u: number): number {
     const letter = u < Run.Digit;
@@ -9265,37 +9290,32 @@ function buildPlainRun(): void {
       first = Math.floor(w / 2) % 26;
       len = Math.floor(w / 2 / 26) + 1;
     } else {
-      len = st - Run.LongWord + 11;
+      len = st - Run.LongWord + Run.LongestNoun + 1;
     }
     if (u < Run.Upper) {
       const grown = len + 1;
-      if (grown <= 10) {
+      if (grown <= Run.FirstLetterKept) {
         const isNoun = (NOUN_ENDS[(97 + first) * 128 + 97 + u] & (1 << grown)) !== 0;
         return Run.Word + ((grown - 1) * 26 + first) * 2 + (isNoun ? 1 : 0);
       }
-      return grown <= 64 ? Run.LongWord + grown - 11 : Run.Longest;
+      if (grown <= Run.LongestNoun) {
+        const isNoun = (nounLastLetters[u] & (1 << grown)) !== 0;
+        return Run.Word + ((grown - 1) * 26 + FORGOTTEN) * 2 + (isNoun ? 1 : 0);
+      }
+      return grown <= 64 ? Run.LongWord + grown - Run.LongestNoun - 1 : Run.Longest;
     }
     // a unit after the first that is upper case or a digit: wordMatch looks at the word
     if (u < Run.Blank) return Run.Stop;
     if (len === 17 || len === 40 || len === 64) return Run.Stop;
     if (u === Run.PlainNext) return Run.Separator;
     if (u === Run.Underscore) return Run.Glued;
-    if (u === Run.Blank) return len >= 2 && len <= 10 && noun ? Run.Stop : Run.AfterBlank;
+    if (u === Run.Blank) return len >= 2 && len <= Run.LongestNoun && noun ? Run.Stop : Run.AfterBlank;
     if (u === Run.Paren) return Run.AfterParen;
     // a closing quote: "value" (matchPairedValue) is looked at
     if (u === Run.Quote) return len === 5 && first === ch.LOWER_V - 97 ? Run.Stop : Run.AfterQuote;
     return Run.Stop;
   }
 
-  // the longest prose noun of each first letter (a word state of that letter and a length from it on forgets it)
-  const nounMax: number[] = [];
-  for (let f = 0; f < 26; f++) {
-    nounMax.push(0);
-    for (let len = 1; len <= 10; len++) {
-      for (let l = 0; l < 26; l++) if ((NOUN_ENDS[(97 + f) * 128 + 97 + l] & (1 << len)) !== 0) nounMax[f] = len;
-    }
-  }
-  const FORGOTTEN = 23; // "x": no noun starts with it
   /** st with the first letter forgotten when it can no longer matter. */
   function canonical(st: number): number {
     if (st < Run.Word || st >= Run.LongWord) return st;
@@ -9375,7 +9395,7 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   if (nxt === SPACE) {
     return (
       len < 2 ||
-      len > 10 ||
+      len > Run.LongestNoun ||
       (NOUN_ENDS[lowerCode(byteAt(s, i)) * 128 + byteAt(s, j - 1)] & (1 << len)) === 0 ||
       kindOfKeyEndingAt(PROSE_NOUNS, s, j, KEY_TOKEN) === undefined
     );
@@ -10336,7 +10356,7 @@ function wordMatch(
         if (
           consumed === 0 &&
           len >= 2 &&
-          len <= 10 &&
+          len <= Run.LongestNoun &&
           nxt === 32 &&
           byteAt(s, i) < 128 &&
           byteAt(s, j - 1) < 128 &&
