@@ -8262,3 +8262,113 @@ describe("fresh material, fifty-first pass: prose nouns of eleven letters, and a
     expect(mask(t)).toBe(t);
   });
 });
+
+describe("fresh material, fifty-first pass: the CLI's output modes", () => {
+  it("a TAGS, TAGSET or TAGLIST text row's value of words is masked; a one-word classification stays", () => {
+    const out = mask(
+      "$ aws ec2 describe-instances --output text\nTAGS\tTeam\tLedger Platform\n" +
+        "TAGSET\tdata-steward\tMaeve Kinsella\nTAGLIST\tDataClassification\tPCI\n",
+    );
+    for (const v of ["Ledger Platform", "Maeve Kinsella"]) expect(out).not.toContain(v);
+    expect(out).toContain("TAGLIST\tDataClassification\tPCI");
+    expect(mask(out)).toBe(out);
+  });
+  it("a table's Tags sub-table reads its Value cells by their Key, words too", () => {
+    const out = mask(
+      "$ aws ec2 describe-instances --output table\n" +
+        "|||+-----------------+-------------------------------------+|||\n" +
+        "||||       Key       |                Value                ||||\n" +
+        "|||+-----------------+-------------------------------------+|||\n" +
+        "||||  Owner          |  Tomasz Wieczorek                   ||||\n" +
+        "||||  Purpose        |  jump host for halvorsen migration  ||||\n" +
+        "|||+-----------------+-------------------------------------+|||\n",
+    );
+    for (const v of ["Tomasz Wieczorek", "jump host for halvorsen migration"]) expect(out).not.toContain(v);
+    expect(out).toContain("Owner");
+    expect(out).toContain("Purpose");
+  });
+  it("a security group's, an IP range's and a Route 53 change's description in text rows; Terraform's default stays", () => {
+    const out = mask(
+      "$ aws ec2 describe-security-groups --output text\nSECURITYGROUPS\tallow pg from ledger workers\tsg-0a1b2c3d4e5f60718\n" +
+        "IPRANGES\t203.0.113.44/32\tTomasz home\nCHANGEINFO\tUpserting oakridge portal record\t/change/C04117823R9T2ZQ8PVX1M\n" +
+        "CONFIG\tManaged by Terraform\tTrue\n",
+    );
+    for (const v of ["allow pg from ledger workers", "Tomasz home", "Upserting oakridge portal record"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("Managed by Terraform");
+    expect(mask(out)).toBe(out);
+  });
+  it("an ECS task's log stream under the team's own prefix: the container and the task id", () => {
+    const out = mask(
+      "$ aws logs tail /x --since 1h\n2024-05-14T08:12:03.481000+00:00 ledger-api/recon-batch/3b8e0c1f5a7d4e2b9c6f1a0d8e7b4c2a ERROR\n",
+    );
+    for (const v of ["3b8e0c1f5a7d4e2b9c6f1a0d8e7b4c2a", "recon-batch"]) expect(out).not.toContain(v);
+  });
+  it("aws s3 ls: a PRE line's prefix and the segments of --recursive keys; one-word and date segments stay", () => {
+    const out = mask(
+      "$ aws s3 ls s3://bc-exports/tenants/\n                           PRE halvorsen-freight/\n" +
+        "                           PRE settlements/\n" +
+        "$ aws s3 ls s3://nwp-sftp-inbound/ --recursive --human-readable\n" +
+        "2024-03-31 23:58:02   47.1 KiB inbound/acme-logistics/ACH_RETURNS_20240331.txt\n" +
+        "2024-04-01 00:03:11       9120 inbound/pinecrest-utilities/2024/remit_0401.xml\n",
+    );
+    for (const v of ["halvorsen-freight", "acme-logistics", "pinecrest-utilities"]) expect(out).not.toContain(v);
+    for (const v of ["PRE settlements/", "inbound/", "/2024/remit_0401.xml"]) expect(out).toContain(v);
+  });
+  it("YAML Environment Variables and head-object Metadata values; settings, URLs and enums stay", () => {
+    const out = mask(
+      "$ aws lambda get-function-configuration --output yaml\nEnvironment:\n  Variables:\n" +
+        "    TEMPLATE_SET: harbourline-v3\n    STRIPE_ACCOUNT: acct_1NbX3pK9QzR2mT7v\n    LOG_LEVEL: INFO\n" +
+        "    NODE_ENV: production\n    DOCS_URL: https://docs.aws.amazon.com/lambda/\n" +
+        "$ aws s3api head-object --output yaml\nMetadata:\n  generated-by: brindle-invoice-render\n",
+    );
+    for (const v of ["harbourline-v3", "acct_1NbX3pK9QzR2mT7v", "brindle-invoice-render"]) expect(out).not.toContain(v);
+    for (const v of ["LOG_LEVEL: INFO", "NODE_ENV: production", "https://docs.aws.amazon.com/lambda/"])
+      expect(out).toContain(v);
+  });
+  it("aws configure get prints a name key's value alone on the next line; region and output stay", () => {
+    const out = mask(
+      "$ aws configure get sso_role_name --profile bc-admin\nLedgerPlatformAdmin\n" +
+        "$ aws configure get region\nus-east-1\n$ aws configure get output\njson\n",
+    );
+    expect(out).not.toContain("LedgerPlatformAdmin");
+    for (const v of ["\nus-east-1\n", "\njson"]) expect(out).toContain(v);
+  });
+  it("AWS's own enums in text cells and values stay (rule fields, ENI types, grantee types, stop codes, RDS CAs)", () => {
+    const out = mask(
+      "$ aws elbv2 describe-rules --output text\nCONDITIONS\thost-header\nCONDITIONS\tpath-pattern\n" +
+        "NETWORKINTERFACES\t\t0a:3f:91:c2:7e:1d\teni-0f0060a9925934051\tinterface\n" +
+        "GRANTEE\tnwp-billing\t8e079d1b832dc10dfd660fe13fa17168d13375f2e0156de57d38d902881dfb00\tCanonicalUser\n" +
+        "Task failed ELB health checks\tServiceSchedulerInitiated\n" +
+        "  CACertificateIdentifier: rds-ca-rsa2048-g1\n" +
+        "upload: build/asset-manifest.json to s3://bc-web-prod/asset-manifest.json\n",
+    );
+    for (const v of [
+      "host-header",
+      "path-pattern",
+      "\tinterface",
+      "\tCanonicalUser",
+      "ServiceSchedulerInitiated",
+      "rds-ca-rsa2048-g1",
+      "build/asset-manifest.json",
+    ])
+      expect(out).toContain(v);
+  });
+  it("Logs Insights' get-query-results table keeps its field and statistic names", () => {
+    const out = mask(
+      "$ aws logs get-query-results --query-id x --output table\n" +
+        "||                results                ||\n" +
+        "|+-----------+---------------------------+|\n" +
+        "||   field   |           value           ||\n" +
+        "|+-----------+---------------------------+|\n" +
+        "||  tenant   |  oakridge-dental-group    ||\n" +
+        "|+-----------+---------------------------+|\n" +
+        "||                statistics             ||\n" +
+        "|+-------------------+-------------------+|\n" +
+        "||  bytesScanned     |  1183342.0        ||\n" +
+        "|+-------------------+-------------------+|\n",
+    );
+    expect(out).not.toContain("oakridge-dental-group");
+    for (const v of ["|  tenant   |", "|  bytesScanned     |"]) expect(out).toContain(v);
+  });
+});

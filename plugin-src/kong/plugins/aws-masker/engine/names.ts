@@ -1484,6 +1484,42 @@ export function tagKey(s: string, a: number, b: number): boolean {
   return tagEnding(s, a, b) >= 0;
 }
 
+// (fifty-first pass) --output text rows whose free-text field (a Description or a Comment) stands at a known column,
+// the fields being printed in their names' order: a security group's (Description, GroupId ...), a group pair's, an
+// IP range's (CidrIp, Description), a Route 53 change's (Comment, Id ...) and hosted zone's Config (Comment,
+// PrivateZone)
+const TEXT_COMMENT_ROWS: Record<string, number> = {
+  SECURITYGROUPS: 2,
+  USERIDGROUPPAIRS: 2,
+  PREFIXLISTIDS: 2,
+  IPRANGES: 3,
+  IPV6RANGES: 3,
+  CHANGEINFO: 2,
+  CONFIG: 2,
+};
+
+/**
+ * The column of the free-text field of an --output text row whose key (its first cell) is s[a, b) (TEXT_COMMENT_ROWS),
+ * or 0.
+ */
+export function textCommentColumn(s: string, a: number, b: number): number {
+  if (b - a < 6 || b - a > 16 || byteAt(s, a) < 65 || byteAt(s, a) > 90) return 0;
+  const c = TEXT_COMMENT_ROWS[sub(s, a, b)];
+  return c === undefined ? 0 : c;
+}
+
+/**
+ * True when the words s[a, b) of a tag's value or a text row's comment name someone or something of the company's:
+ * letters in them, not a tool's default comment (Terraform's "Managed by Terraform", the AWS provider's default
+ * description of a security group).
+ */
+export function wordsValue(s: string, a: number, b: number): boolean {
+  if (b - a > 256) return false;
+  let k = a;
+  while (k < b && (ch.cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) === 0) k++;
+  return k < b && !(b - a === 20 && ch.matchesLowerAt(s, a, b, "managed by terraform"));
+}
+
 /**
  * The end of a tag's value that goes on in words after s[.., b) (Owner: Adaeze Okafor, BusinessUnit: Treasury Ops):
  * at most four more words of letters, digits, ".", "&", "-", the value ending its line, quote or cell; b otherwise.
@@ -1519,6 +1555,32 @@ export function metadataValue(s: string, a: number, b: number, kind: Kind): bool
     digits++;
   if (digits === b) return false;
   return b - a >= 2 && !ch.plainWord(s, a, b) && (plausibleName(s, a, b, kind) || spacedName(s, a, b));
+}
+
+/**
+ * (fifty-first pass) True when s[a, b), an environment variable's value, is left to other readers or is a setting: a
+ * URL, an ARN, a path or an e-mail (":", "/", "@"), words, or capitals and "_" alone (INFO, PAY_PER_REQUEST).
+ */
+export function settingValue(s: string, a: number, b: number): boolean {
+  let upper = true;
+  for (let k = a; k < b && k - a < 256; k++) {
+    const c = byteAt(s, k);
+    if (c === 58 || c === 47 || c === 64 || c === 32) return true;
+    if ((cls(c) & ch.C_UPPER) === 0 && c !== 95) upper = false;
+  }
+  return upper;
+}
+
+/**
+ * (fifty-first pass) True when s[a, b), a key of ~/.aws/config read by `aws configure get`, names the company's
+ * resource: a name key (sso_role_name), a profile's or an SSO session's (source_profile, sso_session).
+ */
+export function profileSettingKey(s: string, a: number, b: number): boolean {
+  return (
+    genericKey(s, a, b) ||
+    (b - a >= 7 && ch.matchesLowerAt(s, b - 7, b, "profile")) ||
+    (b - a >= 7 && ch.matchesLowerAt(s, b - 7, b, "session"))
+  );
 }
 
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
@@ -2093,6 +2155,31 @@ export const ENUM_WORDS: Record<string, boolean> = {
   deep_archive: true,
   glacier: true,
   killed: true,
+  // (fifty-first pass) ELBv2 rule conditions' fields, an ENI's InterfaceType, an S3 ACL grantee's type, ECS tasks'
+  // stopCode, RDS's own CA certificates (CACertificateIdentifier), create-react-app's build manifest
+  "host-header": true,
+  "path-pattern": true,
+  "http-header": true,
+  "http-request-method": true,
+  "query-string": true,
+  "source-ip": true,
+  interface: true,
+  efa: true,
+  branch: true,
+  trunk: true,
+  canonicaluser: true,
+  group: true,
+  amazoncustomerbyemail: true,
+  serviceschedulerinitiated: true,
+  taskfailedtostart: true,
+  essentialcontainerexited: true,
+  userinitiated: true,
+  spotinterruption: true,
+  "rds-ca-2019": true,
+  "rds-ca-rsa2048-g1": true,
+  "rds-ca-ecc384-g1": true,
+  "rds-ca-rsa4096-g1": true,
+  "asset-manifest": true,
 };
 
 /** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */
@@ -5086,4 +5173,53 @@ export function dbProductValue(s: string, a: number, b: number): boolean {
   if (DB_PRODUCTS[w] === true) return true;
   const dot = lastDot(s, a, b);
   return dot > 0 && dot < b - a - 1 && w.indexOf("/") < 0 && DB_FILE_EXTENSIONS[sub(s, a + dot + 1, b)] === true;
+}
+
+/** A log stream's segment unit (letters, digits, ".", "_", "-"). */
+function streamUnit(c: number): boolean {
+  return c < 128 && ((ch.cls(c) & ch.C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45);
+}
+
+/**
+ * (fifty-first pass) Where the container's name starts in an ECS task's log stream `<prefix>/<container>/<task id>`
+ * whose task id (32 hex) starts at i: the awslogs driver's streams, the prefix the team's own (awslogs-stream-prefix),
+ * the stream standing as a token (a blank, a tab, a quote or its line's start before it; `aws logs tail` prints it
+ * after its timestamp). Each segment read back at most 64 units; -1 when s holds no such stream.
+ */
+export function taskStreamContainer(s: string, i: number): number {
+  if (i < 4 || byteAt(s, i - 1) !== 47) return -1;
+  let m = i - 1;
+  while (m > 0 && i - m < 65 && streamUnit(byteAt(s, m - 1))) m--;
+  if (m === i - 1 || m < 2 || byteAt(s, m - 1) !== 47) return -1;
+  let p = m - 1;
+  while (p > 0 && m - p < 65 && streamUnit(byteAt(s, p - 1))) p--;
+  if (p === m - 1) return -1;
+  const c = p > 0 ? byteAt(s, p - 1) : 10;
+  return c === 32 || c === 9 || c === 10 || c === 34 || c === 39 ? m : -1;
+}
+
+/**
+ * (fifty-first pass) Where the key starts on an `aws s3 ls --recursive` line at ls (`<date> <time> <size> <key>`, the
+ * size in bytes or, with --human-readable, `14.2 MiB`), or -1.
+ */
+export function s3ListingKey(s: string, ls: number, n: number): number {
+  const shape = "dddd-dd-dd dd:dd:dd ";
+  if (ls + shape.length + 3 > n) return -1;
+  for (let k = 0; k < shape.length; k++) {
+    const c = byteAt(s, ls + k);
+    const want = byteAt(shape, k);
+    if (want === 100 ? (ch.cls(c) & ch.C_DIGIT) === 0 : c !== want) return -1;
+  }
+  let k = ls + shape.length;
+  while (k < n && k - ls < 48 && byteAt(s, k) === 32) k++;
+  const d = k;
+  while (k < n && k - d < 24 && ((ch.cls(byteAt(s, k)) & ch.C_DIGIT) !== 0 || byteAt(s, k) === 46)) k++;
+  if (k === d || k >= n || byteAt(s, k) !== 32) return -1;
+  // (a unit after the size: Bytes, KiB, MiB, GiB, TiB)
+  if (k + 1 < n && (ch.cls(byteAt(s, k + 1)) & ch.C_UPPER) !== 0) {
+    const u = k + 1 + ch.runOf(s, k + 1, k + 6 < n ? k + 6 : n, ch.C_LOWER | ch.C_UPPER);
+    if (u < n && byteAt(s, u) === 32 && u - k <= 6 && byteAt(s, u - 1) === 66) k = u;
+  }
+  while (k < n && k - d < 48 && byteAt(s, k) === 32) k++;
+  return k < n && byteAt(s, k) !== 10 && byteAt(s, k) !== 13 ? k : -1;
 }

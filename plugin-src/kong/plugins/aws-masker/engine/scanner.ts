@@ -1152,6 +1152,15 @@ function matchCtxId(
       push(cfg, s, out, i, j, kind);
       return j;
     }
+  } else if (len === 32 && i > 3 && byteAt(s, i - 1) === SLASH && endsAt(s, j, n)) {
+    // an ECS task's log stream under the team's own prefix (<prefix>/<container>/<task id>: aws logs tail, the
+    // awslogs driver's streams), in text with an AWS signal: the container's name and the task's id
+    const m = nm.taskStreamContainer(s, i);
+    if (m >= 0 && runOf(s, i, j, C_HEX) === 32 && hasSignal(s, out)) {
+      if (plausibleName(s, m, i - 1, cfg.byId["resource-name"])) push(cfg, s, out, m, i - 1, cfg.byId["resource-name"]);
+      push(cfg, s, out, i, j, kind);
+      return j;
+    }
   } else if (
     len === 32 &&
     i > 3 &&
@@ -6191,9 +6200,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
   }
   // the same tag maps in YAML (a Batch compute environment's, job queue's or job definition's `tags:`; a list of
-  // Key/Value pairs is another reader's), in a text with an AWS signal: each `<key>: <value>` line indented under it
-  for (let q = 0; q < 2 && name !== undefined; q++) {
-    const lit = q === 0 ? "tags:" : "Tags:";
+  // Key/Value pairs is another reader's), in a text with an AWS signal: each `<key>: <value>` line indented under it;
+  // and the CLI's YAML output of other maps of the company's words: head-object's `Metadata:`, a Lambda function's
+  // `Environment:` / `Variables:` (a variable's value there only when no URL, ARN, path, e-mail or upper-case enum:
+  // their own readers, or settings: LOG_LEVEL: INFO)
+  for (let q = 0; q < 4 && name !== undefined; q++) {
+    const lit = q === 0 ? "tags:" : q === 1 ? "Tags:" : q === 2 ? "Metadata:" : "Variables:";
     p = firstOf(s, lit);
     if (p >= 0 && !hasSignal(s, [])) p = -1;
     while (p >= 0) {
@@ -6228,7 +6240,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           a++;
           b--;
         }
-        if (a < b && nm.metadataValue(s, a, b, name) && !idShaped(cfg, s, a, b)) push(cfg, s, extra, a, b, name);
+        if (
+          a < b &&
+          !(q === 3 && nm.settingValue(s, a, b)) &&
+          !(q === 2 && unitWithin(s, 64, a, b, b - a) >= 0) &&
+          nm.metadataValue(s, a, b, name) &&
+          !idShaped(cfg, s, a, b)
+        )
+          push(cfg, s, extra, a, b, name);
         r = le + 1;
       }
       p = s.indexOf(lit, r > p + lit.length ? r : p + lit.length);
@@ -6626,10 +6645,26 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // a file's stem (its extensions cut), that holds a name, two words of letters joined by "-", "_" or "."
   // (clients/halvorsen-marine/, Priya_Raman_offer.pdf): customers and people. Dates, numbers, one word, ids, regions,
   // machine-made names (six digits in a row) and AWS's own folders stay (names.ts keptKeySegment). At most 1,024 units
-  // of a path; each read once.
-  for (let q = 0; q < 5 && name !== undefined; q++) {
-    const lit = q === 0 ? "s3://" : q === 1 ? 'ey": "' : q === 2 ? '"path":"' : q === 3 ? " file /" : '","';
+  // of a path; each read once. (And aws s3 ls's lines: a common prefix's `PRE <prefix>/`, the keys of the lines under
+  // `s3 ls --recursive`.)
+  for (let q = 0; q < 7 && name !== undefined; q++) {
+    const lit =
+      q === 0
+        ? "s3://"
+        : q === 1
+          ? 'ey": "'
+          : q === 2
+            ? '"path":"'
+            : q === 3
+              ? " file /"
+              : q === 4
+                ? '","'
+                : q === 5
+                  ? " PRE "
+                  : "--recursive";
     p = firstOf(s, lit);
+    // (the next line of s3 ls --recursive's listing, read after the line before it)
+    let listing = -1;
     while (p >= 0) {
       let a = p + lit.length;
       // (an anchor without a path skips to the next one; a path's leading "/" is no segment)
@@ -6684,6 +6719,26 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           if (signal === 1) push(cfg, s, extra, b, p, cfg.byFamily["s3-bucket"]);
           else skip = true;
         }
+      } else if (q === 5) {
+        // (blanks, PRE and the prefix alone on its line)
+        let b = p;
+        while (b > 0 && p - b < 64 && byteAt(s, b - 1) === SPACE) b--;
+        let e = a;
+        while (e < n && e - a < 255 && nm.isNameUnit(byteAt(s, e))) e++;
+        skip = !(
+          (b === 0 || byteAt(s, b - 1) === LF) &&
+          e > a &&
+          e < n &&
+          byteAt(s, e) === SLASH &&
+          (e + 1 >= n || byteAt(s, e + 1) === LF || byteAt(s, e + 1) === 13)
+        );
+      } else if (q === 6) {
+        // (the command's line, then <date> <time> <size> <key> lines: names.ts s3ListingKey)
+        const le = listing >= 0 ? listing - 1 : unitWithin(s, LF, a, n, 1024);
+        const key = le >= 0 ? nm.s3ListingKey(s, le + 1, n) : -1;
+        skip = key < 0;
+        if (!skip) a = key;
+        listing = -1;
       }
       if (a < n && byteAt(s, a) === SLASH) a++;
       let k = a;
@@ -6742,7 +6797,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         }
         k = e + 1;
       }
-      p = s.indexOf(lit, !skip && k > p + lit.length ? k : p + lit.length);
+      if (q === 6 && !skip) {
+        const le = unitWithin(s, LF, k, n, 1024);
+        if (le >= 0 && nm.s3ListingKey(s, le + 1, n) >= 0) listing = le + 1;
+      }
+      if (listing >= 0) p = k;
+      else p = s.indexOf(lit, !skip && k > p + lit.length ? k : p + lit.length);
     }
   }
   p = firstOf(s, "eksctl-");
@@ -7571,36 +7631,50 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
   }
   // a sensitive output as Terraform prints it on request (terraform output [-raw|-json|-no-color ...] db_password: the
-  // next line), when the output's name is a credential's
-  p = firstOf(s, "output ");
-  while (p >= 0) {
-    let k = p + 7;
-    const tf =
-      (p >= 10 && ch.matchesAt(s, p - 10, p, "terraform ")) ||
-      (p >= 5 && ch.matchesAt(s, p - 5, p, "tofu ")) ||
-      (p >= 11 && ch.matchesAt(s, p - 11, p, "terragrunt "));
-    // (its flags first)
-    while (tf && k < n && k - p < 128 && byteAt(s, k) === DASH) {
-      while (k < n && k - p < 128 && byteAt(s, k) > SPACE) k++;
-      while (k < n && byteAt(s, k) === SPACE) k++;
+  // next line), when the output's name is a credential's; and a setting as `aws configure get <key>` prints it (the
+  // next line: a credential's, or a name's, sso_role_name, sso_session, source_profile; region and output stay)
+  for (let q = 0; q < 2; q++) {
+    const lit = q === 0 ? "output " : "configure get ";
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      let k = p + lit.length;
+      const tf =
+        q === 1
+          ? p >= 4 && ch.matchesAt(s, p - 4, p, "aws ")
+          : (p >= 10 && ch.matchesAt(s, p - 10, p, "terraform ")) ||
+            (p >= 5 && ch.matchesAt(s, p - 5, p, "tofu ")) ||
+            (p >= 11 && ch.matchesAt(s, p - 11, p, "terragrunt "));
+      // (its flags first)
+      while (tf && k < n && k - p < 128 && byteAt(s, k) === DASH) {
+        while (k < n && k - p < 128 && byteAt(s, k) > SPACE) k++;
+        while (k < n && byteAt(s, k) === SPACE) k++;
+      }
+      const quoted = k < n && byteAt(s, k) === QUOTE ? 1 : 0;
+      let ke = k + quoted;
+      while (ke < n && ke - k < 128 && ch.isKeyUnit(byteAt(s, ke))) ke++;
+      let ne = ke + quoted;
+      // (configure get's options after its key: --profile x)
+      if (q === 1) ne = unitWithin(s, LF, ne, n, 256) < 0 ? ne : unitWithin(s, LF, ne, n, 256);
+      const a = ne < n && byteAt(s, ne) === LF ? ne : ne + 1 < n && byteAt(s, ne) === 13 ? ne + 1 : -1;
+      let e = ne;
+      const secret = ke > k + quoted && creds.credentialKeyCode(s, k + quoted, ke) !== CRED_NONE;
+      if (
+        tf &&
+        a >= 0 &&
+        ke > k + quoted &&
+        (secret || (q === 1 && nm.profileSettingKey(s, k, ke))) &&
+        creds.printsSecret(s, p, a, n)
+      ) {
+        e = creds.secretLine(s, a + 1, n, true, CRED_SPAN);
+        const kind = secret ? cfg.byId["credential"] : cfg.byId["resource-name"];
+        if (
+          CRED_SPAN.e > CRED_SPAN.s &&
+          (secret || (creds.loneToken(s, CRED_SPAN.s, CRED_SPAN.e) && !idShaped(cfg, s, CRED_SPAN.s, CRED_SPAN.e)))
+        )
+          push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, kind);
+      }
+      p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
-    const quoted = k < n && byteAt(s, k) === QUOTE ? 1 : 0;
-    let ke = k + quoted;
-    while (ke < n && ke - k < 128 && ch.isKeyUnit(byteAt(s, ke))) ke++;
-    const ne = ke + quoted;
-    const a = ne < n && byteAt(s, ne) === LF ? ne : ne + 1 < n && byteAt(s, ne) === 13 ? ne + 1 : -1;
-    let e = ne;
-    if (
-      tf &&
-      a >= 0 &&
-      ke > k + quoted &&
-      creds.credentialKeyCode(s, k + quoted, ke) !== CRED_NONE &&
-      creds.printsSecret(s, p, a, n)
-    ) {
-      e = creds.secretLine(s, a + 1, n, true, CRED_SPAN);
-      if (CRED_SPAN.e > CRED_SPAN.s) push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
-    }
-    p = s.indexOf("output ", e > p + 7 ? e : p + 7);
   }
   // a file that holds a secret alone, as cat prints it on the next line: a path whose last segment names a credential
   // (Lightsail's WordPress guide: cat $HOME/bitnami_application_password; /run/secrets/db_password, a .token file;
@@ -9431,6 +9505,8 @@ function borderLine(s: string, a: number, b: number): boolean {
  * CostCenter ...) and the value is no id of its own shape, no region and not one plain word under a tag key.
  */
 function tagValueCell(cfg: ScanConfig, s: string, ka: number, kb: number, a: number, b: number): boolean {
+  // (a value of words, whatever the key: Ledger Platform under Team, a person's name under Owner, a Purpose's phrase)
+  if (unitWithin(s, SPACE, a, b, b - a) >= 0) return nm.wordsValue(s, a, b);
   return (
     nm.genericKey(s, ka, kb) &&
     !nm.plainTagValue(s, ka, kb, s, a, b) &&
@@ -9501,6 +9577,11 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   // those whose header is a tag's key (Cost center, Team): a value no plain word in them
   let people = 0;
   let tagCols = 0;
+  // the rows of --output table's Tags (TagSet, TagList) sub-table, under its | Key | Value | header: read as TAGS rows
+  let tagTable = false;
+  // the rows of Logs Insights' get-query-results --output table (under | field | value | and the statistics title): a
+  // row's first cell is a field's or a statistic's name
+  let fieldRows = false;
   // the lines under `aws ... --output text | column -t` (its tabs turned into aligned blanks), up to a blank line, the
   // next prompt or the first line of another shape (nm.columnRowCells: prose, a code fence, a prompt, other cells than
   // the first row's): every blank-separated token a cell (column -t splits at whitespace); colAt, the next "column -t";
@@ -9588,6 +9669,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       let tagsRow = false; // --output text's TAGS<tab>key<tab>value: the tag's key is AWS's or the company's vocabulary
       let tagKey = 0;
       let tagKeyEnd = 0;
+      // (the column of a text row's Description or Comment: nm.textCommentColumn)
+      let commentAt = 0;
       // an Organizations row: --output text's ACCOUNTS / ORGANIZATIONALUNITS row, or a table's cell after an account id
       // (list-accounts --output table: | <id> | <name> | <email> |); an account's or OU's name of several words in it
       let orgRow = false;
@@ -9656,19 +9739,31 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           // (and S3's TAGSET: get-object-tagging, get-bucket-tagging)
           if (count === 1 && sep === 9 && byteAt(s, b - 1) === 83 && (b - a === 8 || b - a === 19))
             orgRow = ch.matchesAt(s, a, b, "ACCOUNTS") || ch.matchesAt(s, a, b, "ORGANIZATIONALUNITS");
-          if (count === 1)
+          if (count === 1 && sep === 9) commentAt = nm.textCommentColumn(s, a, b);
+          if (count === 1 && tagTable) {
+            tagsRow = true;
+            tagKey = a;
+            tagKeyEnd = b;
+          } else if (count === 1)
             tagsRow =
               ((b - a >= 4 &&
                 byteAt(s, b - 1) === 83 &&
                 byteAt(s, b - 4) === 84 &&
                 ch.matchesAt(s, b - 4, b, "TAGS")) ||
-                (b - a === 6 && ch.matchesAt(s, a, b, "TAGSET"))) &&
+                (b - a === 6 && ch.matchesAt(s, a, b, "TAGSET")) ||
+                // (and RDS's TAGLIST: describe-db-instances, list-tags-for-resource)
+                (b - a === 7 && ch.matchesAt(s, a, b, "TAGLIST"))) &&
               runOf(s, a, b, C_UPPER) === b - a;
           // (the tag's value: read by its key, as a Key/Value pair's is)
-          else if (tagsRow && count === 2) {
+          else if (tagsRow && count === 2 && !tagTable) {
             tagKey = a;
             tagKeyEnd = b;
-          } else if (tagsRow && count === 3 && b - a >= 2 && tagValueCell(cfg, s, tagKey, tagKeyEnd, a, b))
+          } else if (
+            tagsRow &&
+            count === (tagTable ? 2 : 3) &&
+            b - a >= 2 &&
+            tagValueCell(cfg, s, tagKey, tagKeyEnd, a, b)
+          )
             cells.push({ s: a, e: b, kind: cfg.byId["resource-name"] });
           if (count < 31 && headRow && nm.tagKey(s, a, b)) rowTags = rowTags | (1 << count);
           if (count < 31 && headRow && ct.personColumn(s, a, b)) rowPeople = rowPeople | (1 << count);
@@ -9706,9 +9801,11 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           // (in a Markdown table, written by a person, a word of letters alone is one: an owner, a tool, a rating;
           // and one that opens with a digit, a version's or a size's: 4.x, 16GB)
           // (a labelled field's one word is its value, a state or a rating: Priority:<tab>High)
+          if (blank && count === commentAt && nm.wordsValue(s, a, b)) cells.push({ s: a, e: b, kind }); // (a security group's description: allow pg from ledger workers)
           if (
             !blank &&
-            !(tagsRow && count === 2) &&
+            !(tagsRow && count === (tagTable ? 1 : 2)) &&
+            !(tagTable && count === 2) &&
             !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
             !(label && headerWord(s, a, b, true)) &&
             // (a token that holds a pseudonym is output masked before: bucket-AWS_ACCOUNT_<hash>-logs)
@@ -9797,14 +9894,30 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           nextBorder
         ) {
           cells.length = first; // a header or title row
+          tagTable =
+            count === 2 &&
+            lastCellEnd - lastCellStart === 5 &&
+            ch.matchesAt(s, lastCellStart, lastCellEnd, "Value") &&
+            ch.matchesAt(s, firstCellStart, lastCellStart, "Key ");
+          fieldRows =
+            (count === 2 &&
+              lastCellEnd - lastCellStart === 5 &&
+              ch.matchesAt(s, lastCellStart, lastCellEnd, "value") &&
+              ch.matchesAt(s, firstCellStart, lastCellStart, "field ")) ||
+            (count === 1 && lastCellEnd - lastCellStart === 10 && ch.matchesAt(s, firstCellStart, n, "statistics"));
         } else if (sep === ch.PIPE && !prevBorder && nextDelimiter) {
           cells.length = first; // a Markdown table's header row (its words are no names, whatever they are)
           markdown = true;
           people = rowPeople;
           tagCols = rowTags;
+        } else if (count === 2 && fieldRows && cells.length > first && cells[first].s === firstCellStart) {
+          // (a Logs Insights field's or statistic's name: | tenant | x |, | bytesScanned | 1183342.0 |)
+          for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
+          cells.length = cells.length - 1;
         } else if (
           count === 2 &&
           cells.length > first &&
+          !tagTable &&
           // (a people's column's name is a value, not a key: | checkout | Dana Okafor |)
           cells[first].kind.id !== "person-name" &&
           (headerWord(s, cells[first].s, cells[first].e, false) ||
@@ -9826,6 +9939,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     if (!pipeRow) {
       markdown = false;
       keyRows = false;
+      tagTable = false;
+      fieldRows = false;
     }
     if (!pipeRow && !hasTab) {
       people = 0;
