@@ -8372,3 +8372,106 @@ describe("fresh material, fifty-first pass: the CLI's output modes", () => {
     for (const v of ["|  tenant   |", "|  bytesScanned     |"]) expect(out).toContain(v);
   });
 });
+
+describe("fresh material, fifty-first pass: people, markup and diagrams in documents", () => {
+  it("a meeting's attendees and note taker, a review's reviewer and a bold approver are masked", () => {
+    const out = mask(
+      "**Attendees:** Marcus Ebbesen, Rahul Menon, Priya Raman (Brindlecove, guest)\n**Notes by:** Sofia Marchetti\n" +
+        "Reviewer: Hannah Brookes (AWS account 602934175518)\n<p><strong>Approved</strong> by Tomas Okafor</p>",
+    );
+    for (const v of [
+      "Marcus Ebbesen",
+      "Rahul Menon",
+      "Priya Raman",
+      "Sofia Marchetti",
+      "Hannah Brookes",
+      "Tomas Okafor",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("(Brindlecove, guest)");
+    expect(out).toContain("<strong>Approved</strong> by ");
+  });
+  it("an on-call roster's Primary, Secondary and Escalation manager columns are masked", () => {
+    const out = mask(
+      "On-call for AWS account 602934175518\n\n| Week | Primary | Secondary | Escalation manager |\n" +
+        "|------|---------|-----------|--------------------|\n| 03-03 | Dana Whitfield | Rahul Menon | Gregor Albescu |\n",
+    );
+    for (const v of ["Dana Whitfield", "Rahul Menon", "Gregor Albescu"]) expect(out).not.toContain(v);
+    expect(out).toContain("| Week | Primary | Secondary | Escalation manager |");
+  });
+  it("a person after a field's date and 'by' is masked; a sort by a column stays", () => {
+    const out = mask("Last rotation: 2024-11-03 by Priya Raman. Sorted 2024-11-03 by Region Name.");
+    expect(out).not.toContain("Priya Raman");
+    expect(out).toContain("by Region Name");
+  });
+  it("HTML's and Confluence's <code> is read as a Markdown code span after a prose noun", () => {
+    const out = mask(
+      "<p>ECS service <code>cardvault-tokenizer</code> on cluster <code>nwp-pci-ecs</code>, IRSA role " +
+        "<code>bc-payouts-worker-irsa</code> in namespace <code>payouts-legacy</code> (AWS account 418273651904)</p>",
+    );
+    for (const v of ["cardvault-tokenizer", "nwp-pci-ecs", "bc-payouts-worker-irsa", "payouts-legacy"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("ECS service <code>");
+    expect(out).toContain("</code> on cluster <code>");
+  });
+  it("a <code> element alone and a code span after NLB are read as code spans; ordinary ones stay", () => {
+    const out = mask("On AWS: <code>bc-pay-prod</code> and behind NLB `cardvault-nlb-int`");
+    expect(out).not.toContain("bc-pay-prod");
+    expect(out).not.toContain("cardvault-nlb-int");
+    const t =
+      "On AWS: install <code>aws-sdk-js</code> and <code>eslint-plugin-jest</code>, encode <code>utf-8</code>; " +
+      "the NLB `cross-zone` setting, the cluster <code>self-managed</code>, and WHERE key <> 'x'.";
+    const kept = mask(t + " The ALB <code>bc-edge-alb-01</code>.");
+    expect(kept.startsWith(t)).toBe(true);
+    expect(kept).not.toContain("bc-edge-alb-01");
+  });
+  it("aws-icons-for-plantuml macros' labels are masked", () => {
+    const out = mask(
+      "!include AWSPuml/Compute/EC2Instance.puml\n" +
+        'EC2Instance(wrk1, "settle-wrk-01", "i-07a4c19e2b38fd561", "c6i.xlarge")\n' +
+        'AuroraPostgreSQLInstance(vaultdb, "cardvault-writer", "Aurora PostgreSQL 15", "")\n' +
+        'SimpleQueueServiceQueue(events, "ledger-events-fifo", "SQS FIFO", "")\n',
+    );
+    for (const v of ["settle-wrk-01", "cardvault-writer", "ledger-events-fifo", "i-07a4c19e2b38fd561"])
+      expect(out).not.toContain(v);
+    expect(out).toContain('"Aurora PostgreSQL 15"');
+    expect(out).toContain("EC2Instance(wrk1, ");
+  });
+  it("Mermaid flowchart nodes, Graphviz labels and draw.io AWS cells are masked", () => {
+    const mmd = mask(
+      "flowchart LR\n  alb[merchant-portal-alb] --> db[(cardvault-aurora-cluster)]\n  pg[(pg-ledger-03<br/>10.112.20.45)]\n",
+    );
+    for (const v of ["merchant-portal-alb", "cardvault-aurora-cluster", "pg-ledger-03"]) expect(mmd).not.toContain(v);
+    expect(mmd).toContain("alb[");
+    const dot = mask('digraph core {\n  fw [label="rst-fw-pa3220-01\\nPAN-OS 10.2"];\n}');
+    expect(dot).not.toContain("rst-fw-pa3220-01");
+    expect(dot).toContain("\\nPAN-OS 10.2");
+    const drawio = mask(
+      '<mxfile host="app.diagrams.net">\n<mxCell id="rds1" value="ledgerdb-primary&lt;br&gt;db.r6g.2xlarge" ' +
+        'style="shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.rds;" vertex="1" />\n' +
+        '<UserObject label="kc-idp-prod-1" id="kc1">',
+    );
+    expect(drawio).not.toContain("ledgerdb-primary");
+    expect(drawio).not.toContain("kc-idp-prod-1");
+    expect(drawio).toContain("&lt;br&gt;db.r6g.2xlarge");
+  });
+  it("diagram text that is no name stays beside a node that is one", () => {
+    for (const t of [
+      "flowchart LR\n  A[start-here] --> B[Check order] --> C[(Orders DB)]\n  x = arr[i-1]",
+      'digraph g {\n  a [label="step-1"]; b [label="Check input\\nthen go"]; c [label="on-demand"];\n}',
+      'EC2Instance(wrk1, "settle-wrk-01", "i-x", "")',
+    ]) {
+      const node = t.startsWith("flowchart")
+        ? "\n  d[(orders-db-prod)]"
+        : t.startsWith("digraph")
+          ? '\nfw [label="rst-fw-01"]'
+          : "";
+      if (node === "") expect(mask(t)).toBe(t);
+      else {
+        const out = mask(t + node);
+        expect(out.startsWith(t)).toBe(true);
+        expect(out).not.toContain(node.includes("orders") ? "orders-db-prod" : "rst-fw-01");
+      }
+    }
+  });
+});

@@ -5,6 +5,7 @@
 // (brindlecove.atlassian.net, brindlecove.okta.com) is the company's: that label is masked, the SaaS's domain stays.
 import * as ch from "./chars";
 import { terminalNames, homeLogins } from "./terminal";
+import { markedParts, mixedPart } from "./names";
 
 const byteAt = ch.byteAt;
 const sub = ch.sub;
@@ -371,6 +372,7 @@ function directoryNames(s: string, n: number, count: number): number {
   count = homeLogins(s, n, HOST_SPANS, count, HOST_LOGIN, HOST_ACCOUNT);
   count = clusterServices(s, n, count);
   count = tagPolicyValues(s, n, count);
+  count = diagramNames(s, n, count);
   count = certificateNames(s, n, count);
   count = personNames(s, n, count);
   count = chatSpeakers(s, n, count);
@@ -975,7 +977,7 @@ function listItemEnd(s: string, a: number, n: number): number {
 // personNames' anchors: 0-3 a workflow's verb and "by"/"to"; 4-6, 10, 12 a label and one blank; 7 a chat line's time;
 // 8, 9, 11 a role's cell or label; 13-17 a list's label (reviewers, approvers, authors, deciders, an escalation's
 // order); 18-23 a ticket's or a document's field, its value after blanks or a tab (Jira's Reporter:<tab>x); 24-29 a
-// cue in prose
+// cue in prose; 30-32 a meeting's lists, 33-34 a review's fields, 35-36 "by" past an inline tag (fifty-first pass)
 const PERSON_ANCHORS = [
   "ed by",
   "ed By",
@@ -1009,6 +1011,15 @@ const PERSON_ANCHORS = [
   "ew Hire",
   "lease Welcome",
   "eam Lead is",
+  // (fifty-first pass) Confluence's meeting-notes blueprint (**Attendees:** x, y), an access review's or a SOC 2
+  // template's fields (Reviewer: x, Approver: x), and HTML's or Confluence's bold verb (<strong>Approved</strong> by x)
+  "ttendees:",
+  "articipants:",
+  "otes by:",
+  "eviewer:",
+  "pprover:",
+  "ed</strong> by",
+  "ed</b> by",
 ];
 
 /**
@@ -1024,7 +1035,7 @@ function personNames(s: string, n: number, count: number): number {
     while (p >= 0) {
       let a = p + lit.length;
       // (a cue of prose opens a word: "new hire", "please welcome", not "crew hire"; "team lead is" after a blank)
-      if (w >= 24) {
+      if (w >= 24 && w <= 29) {
         a = cueStarts(s, p, a, n, w === 24 || w === 27 ? 110 : w === 25 || w === 28 ? 112 : 116);
         if (a < 0) {
           p = ch.indexFrom(s, lit, p + lit.length);
@@ -1034,7 +1045,7 @@ function personNames(s: string, n: number, count: number): number {
       // (a role's cell or label before the name: |Incident commander|Lena Hofstaedter|, Scribe: Diego Fontanarrosa,
       // **Incident Commander:** x, "OwnerInformation": "x", | OwnerInformation | x |; "Scribe" a whole word, not
       // describe's or Transcribe's)
-      if (w === 8 || w === 9 || w === 11 || (w >= 15 && w <= 23)) {
+      if (w === 8 || w === 9 || w === 11 || (w >= 15 && w <= 23) || (w >= 30 && w <= 34)) {
         const from = a;
         while (
           a < n &&
@@ -1064,7 +1075,7 @@ function personNames(s: string, n: number, count: number): number {
         }
       }
       // ("by" and "by:": Requested by: Lena Hofstaedter)
-      const by = w <= 3;
+      const by = w <= 3 || w >= 35;
       const field = by && a < n && byteAt(s, a) === 58;
       if (field) a++;
       if (by) {
@@ -1076,12 +1087,16 @@ function personNames(s: string, n: number, count: number): number {
       // (a quoted name: owner: "Lena Hofstaedter", --owner-information "x")
       if (a < n && byteAt(s, a) === 34) a++;
       let e = a < n ? personName(s, a, n) : -1;
-      if (e > 0 && w <= 3) {
+      if (e > 0 && by) {
         // (after a workflow's verb: requested, approved, reported ... by; assigned, escalated ... to)
         let v = p + 2;
         while (v > 0 && p + 2 - v < 16 && (cls(byteAt(s, v - 1)) & (C_LOWER | C_UPPER)) !== 0) v--;
         const verb = sub(s, v, p + 2).toLowerCase();
-        if ((w <= 1 ? PERSON_VERBS[verb] : TO_VERBS[verb]) !== true && !(field && FIELD_VERBS[verb] === true)) e = -1;
+        if (
+          (w <= 1 || w >= 35 ? PERSON_VERBS[verb] : TO_VERBS[verb]) !== true &&
+          !(field && FIELD_VERBS[verb] === true)
+        )
+          e = -1;
       } else if (e > 0 && w === 7) {
         // (a chat line's time opening the line: [03:07] or [14:22:05] before the speaker's name and ":"; not a log's
         // [2024-01-15 10:00:01] ERROR x:)
@@ -1100,13 +1115,13 @@ function personNames(s: string, n: number, count: number): number {
       // (git's Author: line, the name before its address: the mailbox's rule decides, a reserved example domain's stays)
       if (e > 0 && w === 20 && byteAt(s, e) === 32 && byteAt(s, e + 1) === 60) e = -1;
       // (a field's one name ends the field: "Lead: Time Series forecasting" names no one)
-      if (e > 0 && w >= 18 && w <= 23 && !fieldEnd(s, e, n)) e = -1;
+      if (e > 0 && ((w >= 18 && w <= 23) || w === 33 || w === 34) && !fieldEnd(s, e, n)) e = -1;
       // (a cue's name is no title's words: "new hire Laptop Setup:", "please welcome New Relic users")
-      if (e > 0 && w >= 24 && !cueName(s, a, e, n)) e = -1;
+      if (e > 0 && w >= 24 && w <= 29 && !cueName(s, a, e, n)) e = -1;
       if (e > 0) count = span(count, a, e, HOST_PERSON);
       // (a design document's reviewers and approvers, a list: "Reviewers: Sofia Marchetti, Jonas Berg and Ana Lima"; an
       // item that is no person's name, "Release Engineering", is passed over)
-      const list = w >= 13 && w <= 17;
+      const list = (w >= 13 && w <= 17) || (w >= 30 && w <= 32);
       if (e < 0 && list) e = listItemEnd(s, a, n);
       for (let more = 0; more < 16 && e > 0 && list; more++) {
         let b = e;
@@ -1331,9 +1346,20 @@ function ticketMentions(s: string, n: number, count: number): number {
 /**
  * A document's review line with its date (fiftieth pass): "Last reviewed: 2024-01-19 by Lukas Weber", "reviewed
  * 2024-01-19 by x", "Last updated: 2024-01-19 by x" (a runbook's or a wiki page's footer; the date ISO's or written
- * with "/" or "."): the person after it, and a second one after " and ".
+ * with "/" or "."): the person after it, and a second one after " and ". (fifty-first pass) Any date of four, two and
+ * two digits (or two, two and four) before " by ": "Last rotation: 2024-11-03 by Priya Raman", "signed 03/11/2024 by x".
  */
 function reviewedByDate(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, " by ");
+  while (p >= 0) {
+    const b = p >= 10 && p + 4 < n && datedAt(s, p - 10) ? personName(s, p + 4, n) : -1;
+    if (b > 0) {
+      count = span(count, p + 4, b, HOST_PERSON);
+      const b2 = ch.matchesAt(s, b, n, " and ") ? personName(s, b + 5, n) : -1;
+      if (b2 > 0) count = span(count, b + 5, b2, HOST_PERSON);
+    }
+    p = ch.indexFrom(s, " by ", p + 4);
+  }
   for (let w = 0; w < 2; w++) {
     const lit = w === 0 ? "eviewed" : "pdated";
     let p = ch.firstOf(s, lit);
@@ -1367,6 +1393,24 @@ function reviewedByDate(s: string, n: number, count: number): number {
     }
   }
   return count;
+}
+
+/**
+ * True when s[k, k + 10) is a date standing alone: 2024-11-03, 2024/11/03, 2024.11.03 or 03/11/2024 (one separator
+ * twice), after a field's label ("Last rotation: ") or the word "on" ("rotated on 2024-11-03"; not "Sorted
+ * 2024-11-03 by Region Name").
+ */
+function datedAt(s: string, k: number): boolean {
+  if (k < 3 || byteAt(s, k - 1) !== 32) return false;
+  const l0 = byteAt(s, k - 2);
+  const l1 = byteAt(s, k - 3);
+  if (!(l0 === 58 || (l0 === 110 && l1 === 111 && (k < 4 || (cls(byteAt(s, k - 4)) & C_ALNUM) === 0)))) return false;
+  const sep = byteAt(s, k + 4) === 45 || byteAt(s, k + 4) === 47 || byteAt(s, k + 4) === 46 ? 4 : 2;
+  const c = byteAt(s, k + sep);
+  if ((c !== 45 && c !== 47 && c !== 46) || byteAt(s, k + sep + 3) !== c) return false;
+  for (let d = k; d < k + 10; d++)
+    if (d !== k + sep && d !== k + sep + 3 && (cls(byteAt(s, d)) & C_DIGIT) === 0) return false;
+  return true;
 }
 
 /** True when a comment's time starts at k: "2d ago", "3 hours ago", "yesterday", "just now", "today", "edited". */
@@ -1487,7 +1531,10 @@ const PERSON_COLUMNS = setOf(
   "owner,owners,assignee,assigned to,assigned_to,lead,tech lead,team lead,author,authors,reporter,on-call,oncall," +
     "on call,supported by,supported_by,owned by,owned_by,managed by,managed_by,budget owner,business owner," +
     "technical owner,tech owner,service owner,app owner,data owner,product owner,point of contact,requester," +
-    "requested by,approver,reviewer,incident commander,commander,engineer,manager,contact person,dri,tam",
+    "requested by,approver,reviewer,incident commander,commander,engineer,manager,contact person,dri,tam," +
+    // (fifty-first pass) an on-call schedule's (PagerDuty's and Opsgenie's exports), a review's and a meeting's
+    "primary,secondary,backup,escalation,escalation manager,reviewers,approvers,approved by,tested by,prepared by," +
+    "attendees,participants,notes by",
   ",",
 );
 
@@ -1511,7 +1558,7 @@ const FIELD_VERBS = setOf("supported,managed", ",");
 const TO_VERBS = setOf("assigned,reassigned,escalated,handed", ",");
 const PERSON_VERBS = setOf(
   "requested,approved,reported,raised,opened,created,acknowledged,acked,resolved,escalated,paged,reviewed,owned,signed," +
-    "assigned,handed,reassigned,led,authored,written,submitted,maintained",
+    "assigned,handed,reassigned,led,authored,written,submitted,maintained,tested,prepared",
   ",",
 );
 // Words of services, products and teams that stand after the same words as people do ("created by Auto Scaling",
@@ -1602,6 +1649,117 @@ function tagPolicyValues(s: string, n: number, count: number): number {
     p = ch.indexFrom(s, "tag_value", q > p + 9 ? q : p + 9);
   }
   return count;
+}
+
+/**
+ * Names in diagrams as code (fifty-first pass): the label of an AWS icon's PlantUML macro (aws-icons-for-plantuml,
+ * `EC2Instance(wrk1, "settle-wrk-01", ...)`, in text that includes AWSPuml), a Mermaid flowchart's node text
+ * (`alb[merchant-portal-alb]`, `db[(cardvault-aurora-cluster)]`, `pg[(pg-ledger-03<br/>...)]`), a Graphviz or draw.io
+ * `label="x\n..."` (digraph, mxfile) and the `value` of a draw.io cell styled as an AWS 4 shape (`mxgraph.aws4.`): a
+ * kebab or snake token standing as the whole text or as its first line (diagramToken). Each search resumes past its
+ * hit; draw.io's style and tag end are found once per tag, not per value.
+ */
+function diagramNames(s: string, n: number, count: number): number {
+  if (ch.firstOf(s, "AWSPuml") >= 0) {
+    let p = ch.firstOf(s, ', "');
+    while (p >= 0) {
+      // (back over the alias to "(" and a macro's CamelCase name, opening its line after blanks)
+      let k = p;
+      while (k > 0 && p - k < 32 && ((cls(byteAt(s, k - 1)) & C_ALNUM) !== 0 || byteAt(s, k - 1) === 95)) k--;
+      let m = k - 1;
+      if (k < p && m > 0 && byteAt(s, m) === 40) {
+        while (m > 0 && k - 1 - m < 48 && (cls(byteAt(s, m - 1)) & C_ALNUM) !== 0) m--;
+        let l = m;
+        while (l > 0 && m - l < 16 && (byteAt(s, l - 1) === 32 || byteAt(s, l - 1) === 9)) l--;
+        const e =
+          (cls(byteAt(s, m)) & C_UPPER) !== 0 && (l === 0 || byteAt(s, l - 1) === 10)
+            ? diagramToken(s, p + 3, n, true)
+            : -1;
+        if (e > 0 && byteAt(s, e) === 34) count = span(count, p + 3, e, HOST_ACCOUNT);
+      }
+      p = ch.indexFrom(s, ', "', p + 3);
+    }
+  }
+  if (ch.firstOf(s, "flowchart ") >= 0 || ch.firstOf(s, "graph TD") >= 0 || ch.firstOf(s, "graph LR") >= 0) {
+    let p = s.indexOf("[");
+    while (p >= 0) {
+      // (a node's id right before it: alb[x], db[(x)])
+      let a = p + 1;
+      if (a < n && byteAt(s, a) === 40) a++;
+      const e = p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0 ? diagramToken(s, a, n, false) : -1;
+      const c = e > 0 ? byteAt(s, e) : 0;
+      if (
+        e > 0 &&
+        ((c === 93 && a === p + 1) ||
+          (c === 41 && a === p + 2 && byteAt(s, e + 1) === 93) ||
+          (c === 60 && ch.matchesAt(s, e, n, "<br")))
+      )
+        count = span(count, a, e, HOST_ACCOUNT);
+      p = s.indexOf("[", e > a ? e : p + 1);
+    }
+  }
+  if (ch.firstOf(s, "digraph") >= 0 || ch.firstOf(s, "<mxfile") >= 0) {
+    let p = ch.firstOf(s, 'label="');
+    while (p >= 0) {
+      const a = p + 7;
+      const e = diagramToken(s, a, n, false);
+      if (e > 0 && diagramLineEnd(s, e, n)) count = span(count, a, e, HOST_ACCOUNT);
+      p = ch.indexFrom(s, 'label="', e > a ? e : a);
+    }
+  }
+  if (ch.firstOf(s, "mxgraph.aws4.") >= 0) {
+    // (the tag's end and the next AWS 4 style, each found again only once passed: -1 becomes n)
+    let gt = -1;
+    let aws = -1;
+    let p = ch.firstOf(s, 'value="');
+    while (p >= 0) {
+      const a = p + 7;
+      if (gt < a) {
+        gt = s.indexOf(">", a);
+        if (gt < 0) gt = n;
+      }
+      if (aws < a) {
+        aws = ch.indexFrom(s, "mxgraph.aws4.", a);
+        if (aws < 0) aws = n;
+      }
+      const e = aws < gt ? diagramToken(s, a, n, true) : -1;
+      if (e > 0 && diagramLineEnd(s, e, n)) count = span(count, a, e, HOST_ACCOUNT);
+      p = ch.indexFrom(s, 'value="', e > a ? e : a);
+    }
+  }
+  return count;
+}
+
+/** True when a diagram's label line ends at e: its closing quote, Graphviz's escape \n / \l / \r, draw.io's &lt;br. */
+function diagramLineEnd(s: string, e: number, n: number): boolean {
+  const c = byteAt(s, e);
+  if (c === 34) return true;
+  if (c === 92) return e + 1 < n && (byteAt(s, e + 1) === 110 || byteAt(s, e + 1) === 108 || byteAt(s, e + 1) === 114);
+  return c === 38 && ch.matchesAt(s, e, n, "&lt;br");
+}
+
+/**
+ * The end of a diagram's name at a (diagramNames), or -1: lower case, digits, "-" and "_", one of these inside it, up
+ * to 64 units; not an id of its own shape (<prefix>-<8 or 17 hex>). Unless loose (an AWS icon's label), also two
+ * separators, a part of letters and digits (rst-jump01) or a marked part (prod, alb, euw1).
+ */
+function diagramToken(s: string, a: number, n: number, loose: boolean): number {
+  if (a >= n || (cls(byteAt(s, a)) & C_LOWER) === 0) return -1;
+  let e = a;
+  let seps = 0;
+  while (e < n && e - a < 64) {
+    const c = byteAt(s, e);
+    if (c === 45 || c === 95) seps++;
+    else if ((cls(c) & (C_LOWER | C_DIGIT)) === 0) break;
+    e++;
+  }
+  const last = byteAt(s, e - 1);
+  if (seps === 0 || e - a < 4 || last === 45 || last === 95) return -1;
+  let h = e;
+  while (h > a && e - h < 18 && (cls(byteAt(s, h - 1)) & ch.C_HEX) !== 0) h--;
+  if (byteAt(s, h - 1) === 45 && (e - h === 8 || e - h === 17) && h - a <= 12) return -1;
+  if (!loose && seps < 2 && !mixedPart(s, a, e) && !markedParts(s, a, e)) return -1;
+  return e;
 }
 
 /** Adds the span [a, b) of kind to HOST_SPANS at index count; returns the new count. */

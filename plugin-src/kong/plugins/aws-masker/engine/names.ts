@@ -4129,8 +4129,8 @@ export function versionAfter(s: string, e: number, n: number): number {
 /**
  * True when the code span or Jira monospace opening at p follows a noun that only names a resource before one (the
  * prose automaton has no room for them): "the registry `brindle-schemas`" (EventBridge's schema registry), "the
- * Looker connection {{looker-tidewater-ro}}" (a BI tool's or Glue's connection). strong: the name has two dashes or a
- * digit (what "connection" needs).
+ * Looker connection {{looker-tidewater-ro}}" (a BI tool's or Glue's connection), "behind
+ * NLB `cardvault-nlb-int`". strong: the name has two dashes or a digit (what "connection" and "NLB" / "ALB" need).
  */
 export function spanNounBefore(s: string, p: number, strong: boolean): boolean {
   if (p < 9 || byteAt(s, p - 1) !== 32) return false;
@@ -4141,6 +4141,10 @@ export function spanNounBefore(s: string, p: number, strong: boolean): boolean {
   // (after "connection", a name of two dashes or with a digit: not HTTP's Connection `keep-alive`, a word learned)
   if (c === 110 && p >= 11 && strong)
     return ch.matchesLowerAt(s, p - 11, p - 1, "connection") && (p === 11 || (cls(byteAt(s, p - 12)) & C_ALNUM) === 0);
+  // (fifty-first pass: a load balancer by its type's shorthand, in capitals, "behind NLB `cardvault-nlb-int`", "the ALB
+  // <code>x</code>")
+  if (c === 66 && strong && byteAt(s, p - 3) === 76 && (byteAt(s, p - 4) === 78 || byteAt(s, p - 4) === 65))
+    return (cls(byteAt(s, p - 5)) & C_ALNUM) === 0;
   return false;
 }
 

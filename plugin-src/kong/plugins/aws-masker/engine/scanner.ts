@@ -1744,9 +1744,12 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   // (in Jira's and Confluence's monospace: the secret {{prod/x/db}}, VPC {{orders-prod-vpc}})
   const braces = v + 1 < n && byteAt(s, v) === 123 && byteAt(s, v + 1) === 123;
   if (braces) v++;
+  // (fifty-first pass: HTML's and Confluence's <code>x</code>, read as the code span, "cluster <code>nwp-pci-ecs</code>")
+  const tag = !braces && v + 6 < n && byteAt(s, v) === 60 && ch.matchesAt(s, v, n, "<code>");
+  if (tag) v += 5;
   // (or in parentheses, a kebab name: "RDS MySQL (orders-replica-2)", "same cluster (checkout-aurora-prod)")
   const open = v < n ? byteAt(s, v) : 0;
-  const quoted = open === QUOTE || open === 39 || open === 96 || open === 42 || open === ch.LPAREN || braces;
+  const quoted = open === QUOTE || open === 39 || open === 96 || open === 42 || open === ch.LPAREN || braces || tag;
   const a = quoted ? v + 1 : v;
   let e = a;
   let dashes = 0;
@@ -1815,7 +1818,7 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     quoted &&
     (e >= n ||
       byteAt(s, open === 123 || open === 96 ? nm.versionAfter(s, e, n) : e) !==
-        (open === ch.LPAREN ? ch.RPAREN : open === 123 ? 125 : open))
+        (open === ch.LPAREN ? ch.RPAREN : open === 123 ? 125 : tag ? 60 : open))
   )
     return 0;
   if (open === ch.LPAREN && dashes === 0 && digits === 0) return 0;
@@ -8374,9 +8377,10 @@ const ERROR_NAMES = {
  */
 function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[]): void {
   const kind = cfg.byId["resource-name"];
-  // (a Markdown code span, then Jira's and Confluence's monospace {{x}}: fiftieth pass)
-  for (let q = 0; q < 2; q++) {
-    const mark = q === 0 ? "`" : "{{";
+  // (a Markdown code span, then Jira's and Confluence's monospace {{x}}: fiftieth pass; HTML's and Confluence's
+  // storage format's <code>x</code>: fifty-first pass)
+  for (let q = 0; q < 3; q++) {
+    const mark = q === 0 ? "`" : q === 1 ? "{{" : "<code>";
     let p = kind !== undefined && ENCODED.depth === 0 ? firstOf(s, mark) : -1;
     while (p >= 0) {
       const a = p + mark.length;
@@ -8399,9 +8403,9 @@ function findCodeSpanNames(cfg: ScanConfig, s: string, n: number, _extra: Match[
       }
       if (e >= a + 2 && e < n && (byteAt(s, e - 2) === DASH || byteAt(s, e - 2) === UNDERSCORE)) letter = true;
       if (
-        e + q < n &&
-        byteAt(s, e) === (q === 0 ? 96 : 125) &&
-        (q === 0 || byteAt(s, e + 1) === 125) &&
+        e + (q === 0 ? 0 : 1) < n &&
+        byteAt(s, e) === (q === 0 ? 96 : q === 1 ? 125 : 60) &&
+        (q === 0 || byteAt(s, e + 1) === (q === 1 ? 125 : SLASH)) &&
         (dots === 0
           ? (dashes >= 2 && snakes === 0 && (letter || (digits > 0 && nm.mixedPart(s, a, e)))) ||
             (dashes + snakes > 0 && nm.markedParts(s, a, e)) ||
@@ -10457,7 +10461,8 @@ function wordMatch(
         sep === 61 ||
         sep === 58 ||
         sep === 33 ||
-        sep === 60 ||
+        // (not an HTML code element after a prose noun: "cluster <code>x</code>", read by matchProseName)
+        (sep === 60 && !(byteAt(s, j + 2) === 99 && ch.matchesAt(s, j + 1, n, "<code>"))) ||
         ((sep === 63 || sep === 43) && nm.makeAssignmentAt(s, j, n))
       )
         consumed = matchKeyValue(cfg, s, j, n, false, out);
