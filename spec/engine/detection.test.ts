@@ -8475,3 +8475,109 @@ describe("fresh material, fifty-first pass: people, markup and diagrams in docum
     }
   });
 });
+
+describe("fresh material, fifty-first pass: third-party integrations", () => {
+  it("Splunk's and Opsgenie's authorization schemes carry a credential; the vendor's name in prose stays", () => {
+    const out = mask(
+      'curl https://http-inputs-acme.splunkcloud.com/services/collector -H "Authorization: Splunk 6598dead-2341-4cf3-bd5e-a9c7ae59255d"\n' +
+        "curl -H 'Authorization: GenieKey 3e8b1f6a-94c2-4d07-b5a3-e1f08c7d2a69' https://api.opsgenie.com/v2/alerts",
+    );
+    expect(out).not.toContain("6598dead-2341-4cf3-bd5e-a9c7ae59255d");
+    expect(out).not.toContain("3e8b1f6a-94c2-4d07-b5a3-e1f08c7d2a69");
+    const kept = "We forward to Splunk UniversalForwarder and Splunk Enterprise 9.2 in account 280833320783.";
+    expect(mask(kept)).toContain("Splunk UniversalForwarder and Splunk Enterprise 9.2");
+  });
+  it("a New Relic account id and GitHub's repository ids are masked as numbers, learned; other numbers stay", () => {
+    const out = mask(
+      '"NEW_RELIC_ACCOUNT_ID": "3847261", "nrAccountId": 3847261, "repository_owner_id": "92018344", ' +
+        '"repository_id": "718204455", "Role": "arn:aws:iam::430028960583:role/x"\nsts:ExternalId 3847261',
+    );
+    for (const v of ["3847261", "92018344", "718204455"]) expect(out).not.toContain(v);
+    const kept = mask(
+      '"build_id": 12345678, "run_number": 4821, "id": 291844, "Role": "arn:aws:iam::430028960583:role/x"',
+    );
+    for (const v of ["12345678", "4821", "291844"]) expect(kept).toContain(v);
+  });
+  it("Snowflake's storage integrations and a warehouse in prose are names", () => {
+    const out = mask(
+      "CREATE STORAGE INTEGRATION s3_nwp_finance_int TYPE = EXTERNAL_STAGE STORAGE_AWS_ROLE_ARN = 'arn:aws:iam::430028960583:role/sf';\n" +
+        "DESC INTEGRATION s3_bc_ops_int;\nCREATE STAGE x STORAGE_INTEGRATION = s3_bc_audit_int URL = 's3://b/x';\n" +
+        "The integration S3_BC_LEDGER_INT points at the bucket; Snowflake warehouse NWP_LOADING_WH loads it.",
+    );
+    for (const v of ["s3_nwp_finance_int", "s3_bc_ops_int", "s3_bc_audit_int", "S3_BC_LEDGER_INT", "NWP_LOADING_WH"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("TYPE = EXTERNAL_STAGE");
+    const kept = mask(
+      "The integration tests for the warehouse ran in AWS account 280833320783 (Integration Ledger_Core).",
+    );
+    expect(kept).toContain("integration tests for the warehouse");
+    expect(kept).toContain("Ledger_Core");
+  });
+  it("HCP Terraform's subject, organization path and run ids are masked", () => {
+    const out = mask(
+      '{"app.terraform.io:sub": "organization:brindlecove-platform:project:Ledger Core:workspace:ledger-core-prod-use1:run_phase:apply"}\n' +
+        "Run run-Q8vNzJ4p3KcT2mXa failed; agent pool apool-Ut5cR8eWn1bGk6Yj\n" +
+        "curl https://app.terraform.io/api/v2/organizations/nwp-infra/workspaces arn:aws:iam::280833320783:role/tfc",
+    );
+    for (const v of [
+      "brindlecove-platform",
+      "Ledger Core",
+      "run-Q8vNzJ4p3KcT2mXa",
+      "apool-Ut5cR8eWn1bGk6Yj",
+      "nwp-infra",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain(":run_phase:apply");
+    expect(mask("npm run run-database-migrations")).toContain("run-database-migrations");
+  });
+  it("CrowdStrike Falcon's CID and agent id are credentials; an e-mail's cid: stays", () => {
+    const out = mask(
+      '  "cid": "a756782581a8fd84f14be60073b2ff74",\n  FALCON_CID=A756782581A8FD84F14BE60073B2FF74-3C\n' +
+        '  sudo /opt/CrowdStrike/falconctl -s --cid=B756782581A8FD84F14BE60073B2FF74-3C\naid="8c3b1f20e6d94a7c95f2d0a1b3c4e5f6"',
+    );
+    for (const v of [
+      "a756782581a8fd84f14be60073b2ff74",
+      "A756782581A8FD84F14BE60073B2FF74",
+      "B756782581A8FD84F14BE60073B2FF74",
+      "8c3b1f20e6d94a7c95f2d0a1b3c4e5f6",
+    ])
+      expect(out).not.toContain(v);
+    const kept = '<img src="cid:image001.png@01D9A1B2.C3D4E5F0"> "said": "yes"';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("an external id, an integration key and a role's PascalCase name in chat prose are masked", () => {
+    const out = mask(
+      "Wiz still uses the role WizAccess-Role-bcprod with external id 5c8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45 in AWS account 280833320783.\n" +
+        "The Datadog external id is 4dafc3ea738ae7b4d38ddabe921ac150, role BrindlecoveDatadogIntegration in AWS.\n" +
+        "Check the external ID luminous_harbinger in the trust policy; PagerDuty integration key 226e7d3f0a1b4c5d9e8f7a6b5c4d3e2f.",
+    );
+    for (const v of [
+      "WizAccess-Role-bcprod",
+      "5c8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45",
+      "4dafc3ea738ae7b4d38ddabe921ac150",
+      "BrindlecoveDatadogIntegration",
+      "luminous_harbinger",
+      "226e7d3f0a1b4c5d9e8f7a6b5c4d3e2f",
+    ])
+      expect(out).not.toContain(v);
+    const kept = mask(
+      "Set the external id for the role; the role OrganizationAccountAccessRole and the role AdministratorAccess in account 280833320783.",
+    );
+    for (const v of ["external id for the role", "OrganizationAccountAccessRole", "AdministratorAccess"])
+      expect(kept).toContain(v);
+  });
+  it("Okta's AWS group names give the account's alias and the role", () => {
+    const out = mask("Okta group aws#bc-logarchive#AuditorBreakGlass#555694997845 and aws_555694997845_LedgerReadOnly");
+    for (const v of ["bc-logarchive", "AuditorBreakGlass", "LedgerReadOnly", "555694997845"])
+      expect(out).not.toContain(v);
+    expect(mask("aws_access_key_id and aws_region in aws#notes")).toBe("aws_access_key_id and aws_region in aws#notes");
+  });
+  it("a GitHub OIDC token's actor and a name prefix parameter are names; a factor stays", () => {
+    const out = mask(
+      '"actor": "dkowalczyk-nwp", "triggering_actor": "mlind-nwp", "ScanBucketNamePrefix": "orca-bc-sec-snapshots", ' +
+        '"aud": "sts.amazonaws.com", "scaling_factor": "x-2"',
+    );
+    for (const v of ["dkowalczyk-nwp", "mlind-nwp", "orca-bc-sec-snapshots"]) expect(out).not.toContain(v);
+    expect(out).toContain('"scaling_factor": "x-2"');
+  });
+});

@@ -862,6 +862,23 @@ export function proseSecret(s: string, a: number, b: number): boolean {
   return digits > 0 && lower && (symbol || turns >= 3 || (turns >= 2 && b - a >= 12));
 }
 
+/**
+ * True when s[a, b), after "external id" or "integration key" in prose, is such a value: 6-128 units of letters, digits,
+ * "-", "_", "=" and "+", a digit, "_" or "=" among them (a UUID, hex, Fivetran's luminous_harbinger, Snowflake's
+ * NW41822_SFCRole=2_...; not "the", "for", "field").
+ */
+export function externalIdValue(s: string, a: number, b: number): boolean {
+  if (b - a < 6 || b - a > 128) return false;
+  let marked = false;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if ((f & C_DIGIT) !== 0 || c === UNDERSCORE || c === EQUALS) marked = true;
+    else if ((f & (C_LOWER | C_UPPER)) === 0 && c !== DASH && c !== PLUS) return false;
+  }
+  return marked && (cls(byteAt(s, a)) & (C_LOWER | C_UPPER | C_DIGIT)) !== 0;
+}
+
 /** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
 export function plausibleCredential(s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
   const len = b - a;
@@ -1291,6 +1308,37 @@ export function keyedSecret(key: string, ka: number, kb: number, s: string, a: n
   return randomToken(s, a, b);
 }
 
+/** True when key[ka, kb) ends in the word `cid` or `aid` (alone or after "_", "-", "."): falconId's key. */
+export function falconKey(key: string, ka: number, kb: number): boolean {
+  if (kb - ka < 3 || lowerCode(byteAt(key, kb - 1)) !== 100 || lowerCode(byteAt(key, kb - 2)) !== 105) return false;
+  const c = lowerCode(byteAt(key, kb - 3));
+  if (c !== 99 && c !== 97) return false;
+  const p = kb - ka > 3 ? byteAt(key, kb - 4) : UNDERSCORE;
+  return p === UNDERSCORE || p === DASH || p === DOT;
+}
+
+/**
+ * CrowdStrike Falcon's customer id and agent id (the sensor's deployment guide: `falconctl -s --cid=<CID>`,
+ * `falconctl -g --aid --cid` printing `aid="..."`, `cid="..."`; `FALCON_CID=`, the CSPM API's `"cid"`): key[ka, kb)
+ * is the word `cid` or `aid` (alone or after "_", "-", "."), and s[a, b) 32 hex digits of one case, then the CID's
+ * checksum "-" and 2 hex digits or nothing. The tenant's id registers a sensor to it: a credential.
+ */
+export function falconId(key: string, ka: number, kb: number, s: string, a: number, b: number): boolean {
+  if ((b - a !== 32 && b - a !== 35) || !falconKey(key, ka, kb)) return false;
+  let lower = 0;
+  let upper = 0;
+  for (let k = a; k < a + 32; k++) {
+    const u = byteAt(s, k);
+    if (!ch.isHexDigit(u)) return false;
+    if (u >= 97) lower++;
+    else if (u >= 65) upper++;
+  }
+  if (lower > 0 && upper > 0) return false;
+  return (
+    b - a === 32 || (byteAt(s, a + 32) === DASH && ch.isHexDigit(byteAt(s, a + 33)) && ch.isHexDigit(byteAt(s, a + 34)))
+  );
+}
+
 /**
  * Where a credential stands after a fixed text (see anchoredCredentials): HTTP authentication schemes (RFC 9110
  * 11.6.2: `Authorization: Bearer <token>`) in header dumps, curl commands, logs and configs (the gateway's own
@@ -1300,6 +1348,10 @@ export const CREDENTIAL_ANCHORS = [
   "Bearer ",
   "Basic ",
   "bearer ",
+  // vendors' schemes, whose keys are UUIDs: Splunk's HTTP Event Collector (`Authorization: Splunk <HEC token>`, every
+  // example of its guide) and Opsgenie's Alert API (`Authorization: GenieKey <API key>`)
+  "Splunk ",
+  "GenieKey ",
   // SMTP AUTH (RFC 4954; the SES guide's openssl s_client test): AUTH PLAIN's and AUTH LOGIN's initial response, and
   // the lines a client answers to the server's base64 "Username:" and "Password:" challenges (an SMTP user's key id
   // and its SES SMTP password, in base64)
@@ -1833,7 +1885,9 @@ export function anchoredCredentials(
     else if (a + 1 < n && byteAt(s, a) === 67 && byteAt(s, a + 1) === COLON) a += 2;
     while (a < n && a - p < 64 && isBlank(byteAt(s, a))) a++;
   }
-  const e = authCredentialEnd(s, p, a, n);
+  // (a vendor's scheme takes its UUID only: "Splunk Enterprise", "Splunk UniversalForwarder" are prose)
+  const v = byteAt(s, p);
+  const e = (v === 83 || v === 71) && ch.uuidEnd(s, a, n, true) < 0 ? -1 : authCredentialEnd(s, p, a, n);
   end.e = e > 0 ? e : a;
   if (e < 0) return 0;
   spans[0] = a;

@@ -978,6 +978,12 @@ const GENERIC_ENDINGS = [
   "tagvalue",
   "storageloc",
   "administratorsgroup",
+  // (fifty-first pass) a GitHub OIDC token's actor and triggering_actor claims (a person's login, as its
+  // repository_owner is the organization's)
+  "actor",
+  // a name's prefix as a parameter (Orca's ScanBucketNamePrefix, CloudFormation's ResourceNamePrefix, Terraform's
+  // name_prefix)
+  "nameprefix",
 ];
 
 // Tag keys that name the company's people and structure (AWS's tagging best practices' own examples: Team, Owner,
@@ -1161,6 +1167,116 @@ export function idValue(s: string, a: number, b: number, kind: Kind): boolean {
   );
 }
 
+/**
+ * The number after an id key s[a, e) that names another system's account, owner or repository (its separator, blanks
+ * and a quote read as matchKeyValue's test does): 6-11 digits, quoted or a JSON number (12 are an AWS account's, found
+ * by their own matcher): New Relic's account id (`NEW_RELIC_ACCOUNT_ID`, NerdGraph's `accountId` / `nrAccountId`, also
+ * the external id of its AWS role), GitHub's OIDC claims `repository_id` and `repository_owner_id`. Sets value to its
+ * span; false for a bare `id` or any other key's number.
+ */
+export function numericAccountId(s: string, a: number, e: number, n: number, value: Span): boolean {
+  if (e - a < 7) return false;
+  // (cheap first: the key's last unit is a "d" or "D")
+  const d = byteAt(s, e - 1);
+  if (d !== 100 && d !== 68) return false;
+  let v = e;
+  let c = v < n ? byteAt(s, v) : 0;
+  let sep = false;
+  while (v - e < 8 && (c === 34 || c === 39 || c === 58 || c === 61 || c === 32 || c === 9)) {
+    if (c === 58 || c === 61) sep = true;
+    v++;
+    c = v < n ? byteAt(s, v) : 0;
+  }
+  const q = v > e ? byteAt(s, v - 1) : 0;
+  let k = v;
+  while (k < n && k - v < 12 && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+  if (!sep || k - v < 6 || k - v > 11) return false;
+  if (q === 34 || q === 39 ? k >= n || byteAt(s, k) !== q : k < n && (isKeyUnit(byteAt(s, k)) || byteAt(s, k) === 46))
+    return false;
+  // the key's last letters, its "_" and "-" left out (account_id, ACCOUNT-ID, accountId)
+  let t = "";
+  for (let p = e - 1; p >= a && e - p < 16 && t.length < 12; p--) {
+    const u = byteAt(s, p);
+    if (u !== 95 && u !== 45) t = sub(s, p, p + 1) + t;
+  }
+  t = t.toLowerCase();
+  const m = t.length;
+  if (!(
+    (m >= 9 && sub(t, m - 9, m) === "accountid") ||
+    (m >= 7 && sub(t, m - 7, m) === "ownerid") ||
+    (m >= 12 && sub(t, m - 12, m) === "repositoryid")
+  ))
+    return false;
+  value.s = v;
+  value.e = k;
+  return true;
+}
+
+/**
+ * True when s[a, b) is a snake_case or UPPER_SNAKE name in one case throughout, a "_" and a letter in it
+ * (S3_BC_LEDGER_INT, nwp_s3_landing; not Ledger_Core, nor a word).
+ */
+export function oneCaseSnake(s: string, a: number, b: number): boolean {
+  let lower = 0;
+  let upper = 0;
+  let joins = 0;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if ((f & C_LOWER) !== 0) lower++;
+    else if ((f & ch.C_UPPER) !== 0) upper++;
+    else if (c === 95) joins++;
+    else if ((f & C_DIGIT) === 0) return false;
+  }
+  return joins > 0 && (lower === 0) !== (upper === 0) && byteAt(s, a) !== 95 && byteAt(s, b - 1) !== 95;
+}
+
+/**
+ * HCP Terraform's (Terraform Enterprise's) ids: a prefix and 16 letters and digits (its API's and run logs' run-,
+ * workspace ws-, project prj-, agent pool apool-, state version sv-), found by tfcIdEnd.
+ */
+export const TFC_ID_PREFIXES = ["run-", "ws-", "prj-", "apool-", "sv-"];
+
+/**
+ * The end of the 16 letters and digits at a of an HCP Terraform id whose prefix starts at p (TFC_ID_PREFIXES), or -1:
+ * a digit, an upper- and a lower-case letter among them (run-Q8vNzJ4p3KcT2mXa; not run-database-migrations), nothing
+ * of a word or id glued on either side.
+ */
+export function tfcIdEnd(s: string, p: number, a: number, n: number): number {
+  if (a + 16 > n || (p > 0 && isKeyUnit(byteAt(s, p - 1))) || (a + 16 < n && isKeyUnit(byteAt(s, a + 16)))) return -1;
+  let f = 0;
+  for (let k = a; k < a + 16; k++) {
+    const c = cls(byteAt(s, k));
+    if ((c & ch.C_ALNUM) === 0) return -1;
+    f |= c;
+  }
+  return (f & ch.C_ALNUM) === ch.C_ALNUM ? a + 16 : -1;
+}
+
+/**
+ * True when s[a, e), after the prose noun "role", is a role's name that does not read as lower-case prose: PascalCase
+ * of three humps or more (BrindlecoveDatadogIntegration), or mixed case with a "-" (WizAccess-Role-bcprod); not AWS's
+ * own (awsReservedName: OrganizationAccountAccessRole, AWSServiceRoleFor...), a managed policy's ...Access, an API's
+ * operation (publicPascalName).
+ */
+export function pascalRoleName(s: string, a: number, e: number): boolean {
+  if (e - a < 10 || e - a > 64) return false;
+  let humps = 0;
+  let dashes = 0;
+  let lower = 0;
+  for (let k = a; k < e; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if (c === 45) dashes++;
+    else if ((f & C_LOWER) !== 0) lower++;
+    else if ((f & ch.C_UPPER) !== 0) {
+      if (k + 1 < e && (cls(byteAt(s, k + 1)) & C_LOWER) !== 0) humps++;
+    } else if ((f & C_DIGIT) === 0 && c !== 95) return false;
+  }
+  if (lower === 0 || byteAt(s, e - 1) === 45 || (dashes === 0 && humps < 3) || (dashes > 0 && humps < 1)) return false;
+  return !(ch.matchesAt(s, e - 6, e, "Access") || awsReservedName(s, a, e) || publicPascalName(s, a, e));
+}
+
 /** A single token of letters, digits, "-" and "_", with a letter and a digit or a dash: an opaque id. */
 export function opaqueToken(s: string, a: number, b: number): boolean {
   let letters = 0;
@@ -1180,6 +1296,11 @@ export function opaqueToken(s: string, a: number, b: number): boolean {
 // an AWS Health event type's (eventTypeName): AWS's vocabulary or the application's; a command (sts
 // get-caller-identity: ...)
 const NOT_GENERIC_ENDINGS = [
+  // (words that end in "actor" and name no person: a scaling factor, a log extractor)
+  "factor",
+  "extractor",
+  "reactor",
+  "compactor",
   "metricname",
   "eventname",
   "eventtypename",

@@ -1503,6 +1503,15 @@ const CONFIG_SECRETS = [
   " should be ",
   "psk is",
   "assphrase is",
+  // (fifty-first pass) a vendor's external id, an integration's or a routing key in prose, no separator needed:
+  // "with external id 5c8e2a71-...", "the external ID is 4dafc3ea...", "integration key 226e7d..." (Datadog, Wiz, Orca,
+  // Lacework, Snowflake and New Relic call it "External ID"; PagerDuty's Events API keys); the value must hold a
+  // digit, "_" or "=" (creds.externalIdValue)
+  "xternal id ",
+  "xternal ID ",
+  "xternal Id ",
+  "ntegration key ",
+  "outing key ",
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
   "authorization failure message: ",
@@ -1684,7 +1693,10 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
   // (and one in a code span: "the partner role `PartnerExportReader`")
   const ticked = v + 1 < n && byteAt(s, v) === 96 && (cls(byteAt(s, v + 1)) & ch.C_UPPER) !== 0;
   if (ticked) v++;
-  if ((named || stack || ticked) && v < n && (cls(byteAt(s, v)) & ch.C_UPPER) !== 0) {
+  // (fifty-first pass: a role's PascalCase or mixed-case name without the word, "role BrindlecoveDatadogIntegration",
+  // "points at WizAccess-Role-bcprod": nm.pascalRoleName)
+  const role = j - ks === 4 && lowerCode(byteAt(s, ks)) === 114 && matchesLowerAt(s, ks, j, "role");
+  if ((named || stack || ticked || role) && v < n && (cls(byteAt(s, v)) & ch.C_UPPER) !== 0) {
     let e = v;
     while (e < n && e - v < 128 && nm.isNameUnit(byteAt(s, e))) e++;
     while (e > v && byteAt(s, e - 1) === DOT) e--;
@@ -1698,7 +1710,9 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
         nm.publicPascalName(s, v, e))
     )
       return 0;
-    if (!named && !ticked && (e - v < 8 || !ch.matchesAt(s, e - 5, e, "Stack"))) return 0;
+    if (role && !named && !ticked && !stack) {
+      if (!nm.pascalRoleName(s, v, e)) return 0;
+    } else if (!named && !ticked && (e - v < 8 || !ch.matchesAt(s, e - 5, e, "Stack"))) return 0;
     if (e - v < 3 || !plausibleName(s, v, e, kind)) return 0;
     return proseName(cfg, s, out, v, e, kind);
   }
@@ -2403,6 +2417,11 @@ function matchKeyValue(
         // a quoted dotted key (Kafka Connect's "s3.bucket.name": x; valueAfter checks its opening quote)
         (byteAt(s, j) === QUOTE && j + 1 < n && byteAt(s, j + 1) === COLON));
     if ((c === 46 || c === 47) && !annotation && !property) return 0;
+  }
+  // (another system's account or repository as a number: NEW_RELIC_ACCOUNT_ID, repository_owner_id)
+  if (idKey && !flag && nm.numericAccountId(s, keyStart, j, n, VALUE_SPAN)) {
+    push(cfg, s, cfg.idValues, VALUE_SPAN.s, VALUE_SPAN.e, kind);
+    return VALUE_SPAN.e;
   }
   if (!aligned && !valueAfter(s, j, n, keyStart, flag, kind, VALUE_SPAN))
     return flag ? 0 : matchNameList(cfg, s, j, n, kind, out, idKey);
@@ -3696,6 +3715,18 @@ function matchCredential(
     const ka = CRED_KEY.start;
     const c = byteAt(s, j - 1);
     const constant = (c === 89 || c === 84) && j + 12 < n && byteAt(s, j) === ch.EQUALS;
+    // (CrowdStrike Falcon's cid and aid: creds.falconId)
+    if (
+      lowerCode(c) === 100 &&
+      j - ka >= 3 &&
+      j - ka < 32 &&
+      credentialValueAfter(s, j, n, false, CRED_SPAN) &&
+      creds.falconId(s, ka, j, s, CRED_SPAN.s, CRED_SPAN.e) &&
+      (out.length === 0 || out[out.length - 1].e <= CRED_SPAN.s)
+    ) {
+      push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
+      return CRED_SPAN.e;
+    }
     if (
       (lowerCode(c) !== 121 && !constant) ||
       ka > j - 5 ||
@@ -5622,6 +5653,15 @@ const GLUE_ANCHORS = [
   "repair table ",
   "EXTERNAL SCHEMA ",
   "external schema ",
+  // Snowflake's storage integrations (its guide to S3: CREATE STORAGE INTEGRATION <name>, DESC INTEGRATION <name>,
+  // CREATE STAGE ... STORAGE_INTEGRATION = <name>); in prose, after "integration" and "warehouse", a name with "_"
+  // in one case (S3_BC_LEDGER_INT, NWP_LOADING_WH)
+  "STORAGE INTEGRATION ",
+  "DESC INTEGRATION ",
+  "STORAGE_INTEGRATION = ",
+  "integration ",
+  "Integration ",
+  "warehouse ",
   "FROM ",
   "from ",
   "JOIN ",
@@ -5669,9 +5709,12 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
   // statement in capitals, its parts neither PostgreSQL's own nor one plain word: FROM gl_posting.journal_lines)
   let athena = -1;
   let rds = -1;
+  // (the three prose anchors, "integration " to "warehouse ", stand right before the query's eight)
+  const proseFirst = GLUE_ANCHORS.length - 11;
   for (let g = 0; g < GLUE_ANCHORS.length; g++) {
     const lit = GLUE_ANCHORS[g];
     const query = g >= GLUE_ANCHORS.length - 8;
+    const prose = !query && g >= proseFirst;
     if (query && athena < 0)
       athena = firstOf(s, "thena") >= 0 || firstOf(s, "awsdatacatalog") >= 0 || firstOf(s, "edshift") >= 0 ? 1 : 0;
     if (query && athena === 0 && rds < 0)
@@ -5725,6 +5768,16 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
         if (matchesLowerAt(s, q, n, " import ")) a1 = -1;
       }
       const own = query && athena === 0;
+      // (a name in prose: "_" in it, one case throughout, glued to no word before the noun, in text with an AWS signal)
+      if (
+        prose &&
+        a1 >= 0 &&
+        (a2 >= 0 ||
+          !nm.oneCaseSnake(s, a1, b1) ||
+          (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) ||
+          !hasSignal(s, extra))
+      )
+        a1 = -1;
       if (a1 >= 0 && (!query || a2 >= 0) && plausibleName(s, a1, b1, kind) && (!own || nm.psqlCell(s, a1, b1)))
         push(cfg, s, extra, a1, b1, kind);
       if (a1 >= 0 && a2 >= 0 && plausibleName(s, a2, b2, kind) && (!own || nm.psqlCell(s, a2, b2)))
@@ -6392,6 +6445,87 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (plausibleName(s, e + 1, r, name as Kind)) push(cfg, s, extra, e + 1, r, name);
     }
     p = s.indexOf('"repo:', e);
+  }
+  // HCP Terraform's workload identity subject (a trust policy's "app.terraform.io:sub": "organization:<org>:project:
+  // <project>:workspace:<workspace>:run_phase:<phase>"): the organization, the project (blanks allowed: "Ledger Core")
+  // and the workspace; and the organization in its API's paths (app.terraform.io/api/v2/organizations/<org>/...)
+  p = name !== undefined ? firstOf(s, "organization:") : -1;
+  while (p >= 0) {
+    let e = p + 13;
+    // (the part's word, then its value: 0 the organization, 1 the project, 2 the workspace)
+    for (let part = 0; part < 3 && (p === 0 || !ch.isKeyUnit(byteAt(s, p - 1))); part++) {
+      const a = e;
+      while (e < n && e - a < 128 && (nm.isNameUnit(byteAt(s, e)) || (part === 1 && byteAt(s, e) === SPACE))) e++;
+      if (e >= n || byteAt(s, e) !== COLON || e === a) break;
+      const w = e + 1;
+      const next = matchesLowerAt(s, w, n, "project:") ? 8 : matchesLowerAt(s, w, n, "workspace:") ? 10 : 0;
+      const spaced = part === 1 && unitWithin(s, SPACE, a, n, e - a) > 0;
+      if ((part > 0 || next > 0) && (spaced ? nm.spacedName(s, a, e) : plausibleName(s, a, e, name as Kind)))
+        push(cfg, s, extra, a, e, name);
+      if (next === 0 || (part === 1 && next !== 10)) break;
+      part = next === 8 ? 0 : 1;
+      e = w + next;
+    }
+    p = s.indexOf("organization:", e > p + 13 ? e : p + 13);
+  }
+  for (let t = 0; t < nm.TFC_ID_PREFIXES.length && name !== undefined; t++) {
+    const lit = nm.TFC_ID_PREFIXES[t];
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      const e = nm.tfcIdEnd(s, p, p + lit.length, n);
+      if (e > 0) push(cfg, s, extra, p, e, name);
+      p = s.indexOf(lit, e > 0 ? e : p + lit.length);
+    }
+  }
+  // Okta's AWS groups (its guide to several AWS accounts by groups: aws#<account alias>#<role>#<account id>, the group
+  // filter's other form aws_<account id>_<role>): the alias and the role (the account is found by its own matcher)
+  p = name !== undefined ? firstOf(s, "aws#") : -1;
+  while (p >= 0) {
+    const a = p + 4;
+    let e = a;
+    while (e < n && e - a < 64 && nm.isNameUnit(byteAt(s, e))) e++;
+    let r = e + 1;
+    while (r < n && r - e < 65 && nm.isNameUnit(byteAt(s, r))) r++;
+    if (
+      (p === 0 || !ch.isKeyUnit(byteAt(s, p - 1))) &&
+      e > a &&
+      r > e + 1 &&
+      r + 12 < n &&
+      byteAt(s, e) === ch.HASH &&
+      byteAt(s, r) === ch.HASH &&
+      runOf(s, r + 1, n, C_DIGIT) === 12
+    ) {
+      if (plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+      const role = cfg.byId["iam-role-name"] !== undefined ? cfg.byId["iam-role-name"] : name;
+      if (plausibleName(s, e + 1, r, role)) push(cfg, s, extra, e + 1, r, role);
+    }
+    p = s.indexOf("aws#", e);
+  }
+  p = name !== undefined ? firstOf(s, "aws_") : -1;
+  while (p >= 0) {
+    const a = p + 17;
+    let e = a;
+    while (e < n && e - a < 64 && nm.isNameUnit(byteAt(s, e))) e++;
+    const role = cfg.byId["iam-role-name"] !== undefined ? cfg.byId["iam-role-name"] : name;
+    if (
+      (p === 0 || !ch.isKeyUnit(byteAt(s, p - 1))) &&
+      e > a &&
+      a < n &&
+      byteAt(s, p + 16) === UNDERSCORE &&
+      runOf(s, p + 4, n, C_DIGIT) === 12 &&
+      plausibleName(s, a, e, role)
+    )
+      push(cfg, s, extra, a, e, role);
+    p = s.indexOf("aws_", p + 4);
+  }
+  p = name !== undefined ? firstOf(s, "/api/v2/organizations/") : -1;
+  while (p >= 0) {
+    const a = p + 22;
+    let e = a;
+    while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e))) e++;
+    if (e > a && (e >= n || !nm.isNameUnit(byteAt(s, e))) && plausibleName(s, a, e, name as Kind))
+      push(cfg, s, extra, a, e, name);
+    p = s.indexOf("/api/v2/organizations/", e);
   }
   // an FSx for Lustre file system's mount name (mount -t lustre fs-0abc.fsx.<region>.amazonaws.com@tcp:/<mount name>)
   p = name !== undefined ? firstOf(s, "@tcp:/") : -1;
@@ -8047,6 +8181,11 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           (byteAt(s, a) === QUOTE || byteAt(s, a) === ch.LPAREN || byteAt(s, a) === 60 || byteAt(s, a) === 42)
         )
           a++;
+      } else if (w >= 18 && w < CONFIG_SECRETS.length - 1) {
+        // (the words whole, "external" / "integration" / "routing"; then "is", "of", ":")
+        secret = p < 2 || (cls(byteAt(s, p - 2)) & C_ALNUM) === 0;
+        if (a + 3 < n && (ch.matchesAt(s, a, a + 3, "is ") || ch.matchesAt(s, a, a + 3, "of "))) a += 3;
+        if (a + 1 < n && byteAt(s, a) === COLON && byteAt(s, a + 1) === SPACE) a += 2;
       } else if (w === 7) {
         if (!matchesLowerAt(s, a, n, "code")) {
           p = s.indexOf(lit, a);
@@ -8078,6 +8217,9 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       } else if (w >= 10 && w <= 17) {
         while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
         secret = secret && creds.proseSecret(s, a, e);
+      } else if (w >= 18 && w < CONFIG_SECRETS.length - 1) {
+        while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
+        secret = secret && creds.externalIdValue(s, a, e);
       }
       if (secret && e - a >= 4 && creds.plausibleCredential(s, a, e, false, SPACE))
         push(cfg, s, extra, a, e, cfg.byId["credential"]);
@@ -10510,6 +10652,8 @@ function keylessWord(cfg: ScanConfig, s: string, i: number, j: number): boolean 
     !nm.serviceKeyEndingAt(s, j, KEY_TOKEN) &&
     // (an app's own key by its value's shape, webhookKey: matchCredential)
     !creds.keyedSecretKey(s, i, j) &&
+    // (CrowdStrike Falcon's cid and aid: matchCredential)
+    !creds.falconKey(s, i, j) &&
     // (a Transfer Family home directory mapping's Target: see matchKeyValue)
     word !== "Target";
   // an IAM action's service (table:Table, s3:GetObject) is no key where it stands, and only there (genericKeyEndingAt
