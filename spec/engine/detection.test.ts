@@ -8581,3 +8581,100 @@ describe("fresh material, fifty-first pass: third-party integrations", () => {
     expect(out).toContain('"scaling_factor": "x-2"');
   });
 });
+
+describe("fresh material, fifty-first pass: escapes, hosts and secrets in documents", () => {
+  it("a literal \\n or \\t escape's letter does not glue to the address, key id or account after it", () => {
+    const out = mask(
+      'pg03 [label="pg-ledger-03\\n10.112.20.45"]; keys "\\nAKIA2BCVQ7RLX4NYT3EH\\n418273651904" on AWS \\t10.112.20.0/24\\l34.205.77.162',
+    );
+    for (const v of ["10.112.20.45", "AKIA2BCVQ7RLX4NYT3EH", "418273651904", "10.112.20.0", "34.205.77.162"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("\\nACCESS_KEY_ID_");
+    // (ordinary backslashes and Windows paths are read as before)
+    for (const kept of ["Use \\n for a new line and \\t for a tab", "C:\\Program Files\\nodejs\\node.exe", "\\r\\n"])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("an escaped line break inside a JSON request's text leaks no address", () => {
+    const out = maskRequest("log line: \\n10.112.20.45 and \\nAKIA2BCVQ7RLX4NYT3EH on AWS");
+    expect(out).not.toContain("10.112.20.45");
+    expect(out).not.toContain("AKIA2BCVQ7RLX4NYT3EH");
+  });
+  it("an id after an escape keeps its own kind and the backslash escape stays whole", () => {
+    const out = mask("AWS vpc-0d2b1c3d4e5f60718 and \\nvpc-0d2b1c3d4e5f60718");
+    expect(out).not.toContain("AWS_RESOURCE_ID");
+    const tag = /VPC_\w+/.exec(out);
+    expect(tag).not.toBeNull();
+    expect(out).toContain("\\n" + (tag as RegExpExecArray)[0]);
+  });
+  it("a prose noun, a key and a learned name after an escape are read as after a line break", () => {
+    const out = mask("on AWS \\ncluster payments-prod-1 \\tbucket: acme-logs-prod-1 then\\nacme-logs-prod-1 again");
+    expect(out).not.toContain("payments-prod-1");
+    expect(out).not.toContain("acme-logs-prod-1");
+  });
+  it("CloudHSM cluster, HSM and backup ids are masked by their shape", () => {
+    const out = mask("CloudHSM cluster cluster-2xkq7v4bnmp with HSMs hsm-7ra3ky2qvcd and backup backup-4bq2ypg3vhy");
+    for (const v of ["cluster-2xkq7v4bnmp", "hsm-7ra3ky2qvcd", "backup-4bq2ypg3vhy"]) expect(out).not.toContain(v);
+    expect(out).toContain("CLOUDHSM_CLUSTER_");
+    const kept = "cluster-autoscaler and backup-daily-2024 on the hsm-client";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a password right after its word in a report's prose is masked", () => {
+    const out = mask("The tester obtained the password Winter2025!bc from a shared runbook page (AWS).");
+    expect(out).not.toContain("Winter2025!bc");
+    for (const kept of ["the password for the admin user was reset", "AWS: the password policy requires 14 characters"])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("a key given after the sentence's colon is masked", () => {
+    const out = mask("BGP auth key is still the one we set in October: Nwp-BGP-md5-7731 (please don't log it).");
+    expect(out).not.toContain("Nwp-BGP-md5-7731");
+    const kept = "The password is stored in Secrets Manager: prod/db-creds.";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a DKIM selector the company named is masked with its domain, a provider's stays", () => {
+    const out = mask("DKIM-Signature: v=1; a=rsa-sha256; d=brindlecove.com; s=bc2024q3; t=1741684461;");
+    expect(out).not.toContain("bc2024q3");
+    for (const kept of [
+      "DKIM-Signature: v=1; a=rsa-sha256; d=gmail.com; s=20230601; t=1;",
+      "DKIM-Signature: v=1; a=rsa-sha256; d=gmail.com; s=ab2023x1; t=1;",
+    ])
+      expect(mask(kept)).toBe(kept);
+    expect(mask("DKIM-Signature: v=1; d=brindlecove.com; s=selector1; t=1;")).toContain("s=selector1;");
+  });
+  it("a Confluence macro's parameter name and Graphviz's fontname stay", () => {
+    for (const kept of [
+      '<ac:parameter ac:name="language">yaml</ac:parameter> on AWS',
+      '<ac:parameter ac:name="title">deploy.yaml</ac:parameter> on AWS',
+      'digraph aws { node [shape=box, fontname="Helvetica"]; }',
+    ])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("break-glass and on-call before user are compound adjectives", () => {
+    for (const t of ["In AWS the break-glass user is bg-admin-01.", "In AWS the on-call user is jdoe-admin-01."]) {
+      const out = mask(t);
+      expect(out).toMatch(/the (break-glass|on-call) user is IAM_USER_/);
+    }
+  });
+  it("the diagram tools' own domains stay", () => {
+    for (const kept of [
+      "Open it in app.diagrams.net (AWS architecture)",
+      'AWS <mxfile host="app.diagrams.net"> see www.drawio.com and mermaid.live',
+    ])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("LuaJIT reads literal escapes as Node does", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    for (const text of [
+      'pg03 [label="pg-ledger-03\\n10.112.20.45"]; keys "\\nAKIA2BCVQ7RLX4NYT3EH\\n418273651904" on AWS',
+      "on AWS \\ncluster payments-prod-1 \\tbucket: acme-logs-prod-1 then\\nacme-logs-prod-1 again \\\\n10.1.2.3",
+      "DKIM-Signature: v=1; d=brindlecove.com; s=bc2024q3; t=1; hsm-7ra3ky2qvcd",
+    ]) {
+      const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+      expect(lua.error).toBeNull();
+      expect(lua.text).toBe(mask(text));
+      for (const v of ["10.112.20.45", "AKIA2BCVQ7RLX4NYT3EH", "payments-prod-1", "acme-logs-prod-1", "bc2024q3"])
+        expect(lua.text).not.toContain(v);
+    }
+  }, 120000);
+});

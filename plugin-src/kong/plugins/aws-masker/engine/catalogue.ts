@@ -18,7 +18,8 @@ export interface Kind {
     | "canonical-id" // 64 lower hex S3 canonical user id, as the value of an ...ID / Owner member
     | "org-id" // short-prefix lower alnum ids (with a digit): Organizations o-<10-32>, ou-<4-32>-<8-32>, r-<4-32>,
     //            p-<8-128>; an Elastic Beanstalk environment e-<10>, a WorkSpace ws-<8-63>, Direct Connect
-    //            dxcon-/dxvif-/dxlag-<8>, Service Catalog prod-/port-/pp-/pa-/rec-<13>
+    //            dxcon-/dxvif-/dxlag-<8>, Service Catalog prod-/port-/pp-/pa-/rec-<13>,
+    //            CloudHSM cluster-/hsm-/backup-<11>
     | "iam-id" // <4-letter prefix><16 or 17 upper alnum>
     | "arn-account" // the account component of an ARN, and 12 digits where the context says account/owner
     | "arn-resource" // the resource component of an ARN (when no more specific kind claims it)
@@ -451,6 +452,30 @@ export const KINDS: Kind[] = [
     prefix: "rec",
     title: "Service Catalog record id (rec- + 13 lower alnum)",
     example: "rec-3tjmr8zx2ld5a",
+  },
+  {
+    id: "cloudhsm-cluster",
+    tag: "CLOUDHSM_CLUSTER",
+    family: "org-id",
+    prefix: "cluster",
+    title: "CloudHSM cluster id (cluster- + 11 lower alnum)",
+    example: "cluster-igklspoyj5v",
+  },
+  {
+    id: "cloudhsm-hsm",
+    tag: "CLOUDHSM_HSM",
+    family: "org-id",
+    prefix: "hsm",
+    title: "CloudHSM HSM id (hsm- + 11 lower alnum)",
+    example: "hsm-ted36yp5b2x",
+  },
+  {
+    id: "cloudhsm-backup",
+    tag: "CLOUDHSM_BACKUP",
+    family: "org-id",
+    prefix: "backup",
+    title: "CloudHSM backup id (backup- + 11 lower alnum)",
+    example: "backup-4bq2ypg3vhy",
   },
   {
     id: "ec2-fleet",

@@ -880,6 +880,18 @@ export function afterEscape(s: string, h: number, p: number): number {
   return h + 2;
 }
 
+/**
+ * True when s[k] is the letter of a literal escape (`\n`, `\t`, `\r`, `\l` after one or more backslashes: Graphviz's
+ * escString, PlantUML labels, a JSON string's escapes pasted as text or escaped twice) and a word unit follows it: that
+ * letter is no part of the word after it (fifty-first pass: `"pg-03\n10.112.20.45"` holds an address, not `n10`). The
+ * word scanner's counterpart of afterEscape, which hosts use (there an even run of backslashes opens a UNC path).
+ */
+export function escapeLetterAt(s: string, k: number, n: number): boolean {
+  if (k < 1 || k + 1 >= n || byteAt(s, k - 1) !== 92) return false;
+  const c = byteAt(s, k);
+  return (c === 110 || c === 116 || c === 114 || c === 108) && (cls(byteAt(s, k + 1)) & C_ALNUM) !== 0;
+}
+
 export function hostEndsAt(s: string, e: number, n: number): boolean {
   return e >= n || ((cls(byteAt(s, e)) & C_ALNUM) === 0 && byteAt(s, e) !== 45 && byteAt(s, e) !== 95);
 }

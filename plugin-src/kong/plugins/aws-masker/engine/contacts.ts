@@ -116,6 +116,8 @@ for (const d of (
   "digicert.com sectigo.com globalsign.com verisign.com schema.org json-schema.org spdx.org opensource.org " +
   "java.io java.net socket.io asp.net x-k8s.io external-secrets.io sumologic.com honeycomb.io logz.io " +
   "discord.com discordapp.com " +
+  // diagram tools' own sites (draw.io's host="app.diagrams.net" on every file's first line; Mermaid's, PlantUML's)
+  "diagrams.net draw.io drawio.com mermaid.live mermaid.js.org plantuml.com graphviz.org " +
   // API clients' and capture tools' own sites (a Postman collection's schema, Bruno's, Insomnia's, a HAR's)
   "getpostman.com postman.com usebruno.com insomnia.rest mitmproxy.org charlesproxy.com " +
   // Kubernetes' API groups and annotation prefixes of common operators (monitoring.coreos.com/v1, velero.io/...)
@@ -400,10 +402,10 @@ function directoryNames(s: string, n: number, count: number): number {
  * or 1) up to 192 units, over the line feeds of a folded header (the next line opens with a blank or a tab); -1 for
  * none.
  */
-function dkimDomainAt(s: string, k: number, dir: number, n: number): number {
+function dkimDomainAt(s: string, k: number, dir: number, n: number, floor: number): number {
   for (let m = 0; m < 192; m++) {
     const c = byteAt(s, k);
-    if (k < 1 || k + 2 >= n || (c === 10 && byteAt(s, k + 1) !== 32 && byteAt(s, k + 1) !== 9)) return -1;
+    if (k < 1 || k < floor || k + 2 >= n || (c === 10 && byteAt(s, k + 1) !== 32 && byteAt(s, k + 1) !== 9)) return -1;
     const b = byteAt(s, k - 1);
     if (
       ((c === 100 && byteAt(s, k + 1) === 61) || (c === 105 && byteAt(s, k + 1) === 61 && byteAt(s, k + 2) === 64)) &&
@@ -413,6 +415,42 @@ function dkimDomainAt(s: string, k: number, dir: number, n: number): number {
     k += dir;
   }
   return -1;
+}
+
+// selectors that name no company: providers' and tools' defaults (Google Workspace's, Microsoft 365's, Mailchimp's ...)
+const KNOWN_SELECTORS = setOf(
+  "google selector1 selector2 s1 s2 k1 k2 k3 default dkim dkim1 dkim2 mail key1 key2 sig1 mte1 smtp mx pm amazonses",
+);
+
+/**
+ * A DKIM selector's end at a (RFC 6376 3.1: a DNS label; here 2-63 lower-case letters, digits and "-" with a letter
+ * and a digit, ending the tag), not a well-known one (KNOWN_SELECTORS); -1 for none.
+ */
+function selectorEnd(s: string, a: number, n: number): number {
+  let e = a;
+  let digit = false;
+  let letter = false;
+  while (e < n && e - a < 64) {
+    const f = cls(byteAt(s, e));
+    if ((f & C_DIGIT) !== 0) digit = true;
+    else if ((f & C_LOWER) !== 0) letter = true;
+    else if (byteAt(s, e) !== 45) break;
+    e++;
+  }
+  if (!digit || !letter || e - a < 2 || e - a > 63 || (e < n && byteAt(s, e) !== 59 && byteAt(s, e) > 32)) return -1;
+  return KNOWN_SELECTORS[sub(s, a, e)] === true ? -1 : e;
+}
+
+/** Whether the domain of the DKIM d= (or i=@) tag at d, or one it is under, is a public one (PUBLIC: gmail.com). */
+function publicSigner(s: string, d: number, n: number): boolean {
+  const a = byteAt(s, d + 2) === 64 ? d + 3 : d + 2;
+  let e = a;
+  while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 46))
+    e++;
+  for (let k = a; k < e; k++) {
+    if ((k === a || byteAt(s, k - 1) === 46) && PUBLIC[sub(s, k, e).toLowerCase()] !== undefined) return true;
+  }
+  return false;
 }
 
 /** A DKIM token's end at a (32 lower-case letters and digits, standing alone), or -1. */
@@ -476,18 +514,25 @@ function dkimTokens(s: string, n: number, count: number): number {
     p = ch.indexFrom(s, "TOKENS\t", e > 0 ? e : p + 7);
   }
   p = ch.firstOf(s, "s=");
+  let floor = 0;
   while (p >= 0) {
     const c = p > 0 ? byteAt(s, p - 1) : 10;
-    const e = p + 2 < n && (c === 32 || c === 9 || c === 10 || c === 59 || c === 46) ? dkimTokenEnd(s, p + 2, n) : -1;
+    const tag = p + 2 < n && (c === 32 || c === 9 || c === 10 || c === 59 || c === 46);
+    const token = tag ? dkimTokenEnd(s, p + 2, n) : -1;
+    // (fifty-first pass) or a selector the company named (s=bc2024q3): letters and a digit, no well-known one's
+    const e = tag && token < 0 ? selectorEnd(s, p + 2, n) : token;
     if (e > 0) {
       // (the signature's domain: the nearest d= tag before on the line, else after it; Authentication-Results puts
       // header.d= before header.s=, a DKIM-Signature d= after s=)
-      let d = dkimDomainAt(s, p, -1, n);
-      if (d < 0) d = dkimDomainAt(s, e, 1, n);
+      // (a named selector's: before it only, never back past the previous tag's place: linear in repeated tags)
+      let d = dkimDomainAt(s, p, -1, n, token > 0 ? 0 : floor);
+      if (d < 0 && token > 0) d = dkimDomainAt(s, e, 1, n, 0);
       const aws = d >= 0 && (ch.matchesAt(s, d, n, "d=amazonses.com") || ch.matchesAt(s, d, n, "i=@amazonses.com"));
-      // (only in a signature: a d= tag on the line; a hash's s=<32 alnum> is none)
-      if (d >= 0 && !aws) count = span(count, p + 2, e, HOST_LABELS);
+      // (only in a signature: a d= tag on the line; a hash's s=<32 alnum> is none; a named selector only for a domain
+      // that is no public one's, gmail.com's)
+      if (d >= 0 && !aws && (token > 0 || !publicSigner(s, d, n))) count = span(count, p + 2, e, HOST_LABELS);
     }
+    floor = p;
     p = ch.indexFrom(s, "s=", e > 0 ? e : p + 2);
   }
   return count;

@@ -735,16 +735,19 @@ export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyTok
   if (!ch.mayEndIn(t.trie, s, 0, j, KEY_JOINERS)) return undefined;
   // the first twelve units written out, as credentials.ts credentialKeyEndingAt's walk (a loop reached from a trace's
   // start aborts it); longer keys go on in the loop
-  TRIE_WALK.k = j - 1;
-  TRIE_WALK.node = 0;
-  TRIE_WALK.units = 0;
-  TRIE_WALK.done = false;
-  fourTrieSteps(t.trie.next, s);
-  fourTrieSteps(t.trie.next, s);
-  fourTrieSteps(t.trie.next, s);
-  while (!TRIE_WALK.done) trieStep(t.trie.next, s);
-  const node = TRIE_WALK.node;
-  const k = TRIE_WALK.k;
+  walkKey(t, s, j, 0);
+  let node = TRIE_WALK.node;
+  let k = TRIE_WALK.k;
+  if ((node < 0 || t.kinds[node] === undefined) && k >= 0) {
+    // (fifty-first pass) a literal escape's letter opening the token ("\ncluster x", "\tbucket: x"): the key starts
+    // after it (the walk failed at that letter, or stopped at its backslash)
+    const e = byteAt(s, k) === 92 ? k + 1 : k;
+    if (e < j - 1 && ch.escapeLetterAt(s, e, j)) {
+      walkKey(t, s, j, e + 1);
+      node = TRIE_WALK.node;
+      k = TRIE_WALK.k;
+    }
+  }
   if (node < 0) return undefined;
   const kind = t.kinds[node];
   if (kind === undefined) return undefined;
@@ -759,16 +762,29 @@ export function kindOfKeyEndingAt(t: KeyTable, s: string, j: number, key: KeyTok
   return kind;
 }
 
+/** kindOfKeyEndingAt's walk back from j - 1 down the key table's trie, not below stop (TRIE_WALK). */
+function walkKey(t: KeyTable, s: string, j: number, stop: number): void {
+  TRIE_WALK.k = j - 1;
+  TRIE_WALK.node = 0;
+  TRIE_WALK.units = 0;
+  TRIE_WALK.done = false;
+  TRIE_WALK.stop = stop;
+  fourTrieSteps(t.trie.next, s);
+  fourTrieSteps(t.trie.next, s);
+  fourTrieSteps(t.trie.next, s);
+  while (!TRIE_WALK.done) trieStep(t.trie.next, s);
+}
+
 /**
  * kindOfKeyEndingAt's walk back from k over a key's units (the joiners "_" "-" skipped) down the key table's trie: node
  * is -1 once the key ends like no key (or is longer than KEY_UNITS_MAX units); done when the walk stopped.
  */
-const TRIE_WALK = { k: 0, node: 0, units: 0, done: false };
+const TRIE_WALK = { k: 0, node: 0, units: 0, done: false, stop: 0 };
 
 function trieStep(next: Record<number, number>, s: string): void {
   if (TRIE_WALK.done) return;
   const k = TRIE_WALK.k;
-  const c = k >= 0 ? byteAt(s, k) : -1;
+  const c = k >= TRIE_WALK.stop ? byteAt(s, k) : -1;
   if (c < 0 || !isKeyUnit(c)) {
     TRIE_WALK.done = true;
     return;
@@ -1316,6 +1332,8 @@ const NOT_GENERIC_ENDINGS = [
   "classname",
   // a JVM thread's name (Flink's threadName: "Source: Kinesis source")
   "threadname",
+  // Graphviz's font attribute (node [fontname="Helvetica"]): a typeface
+  "fontname",
   // the DOM's element names (getElementsByTagName('script')), SageMaker's training channels (ChannelName: train,
   // validation: the algorithm's words, learned they replaced every such word of every S3 key)
   "tagname",
@@ -2368,6 +2386,16 @@ export function keySeparatorFollows(s: string, j: number, n: number): boolean {
   return c === 58 || c === 61 || c === 40 || c === 62 || c === 63 || c === 43 || c === 33 || c === 60;
 }
 
+/** Whether s[p, p + 2) is Confluence storage format's namespace, ac or ri, as an attribute's (after a blank or "<"). */
+function confluenceAttribute(s: string, p: number): boolean {
+  const a = byteAt(s, p);
+  const b = byteAt(s, p + 1);
+  return (
+    ((a === 97 && b === 99) || (a === 114 && b === 105)) &&
+    (p === 0 || byteAt(s, p - 1) === 32 || byteAt(s, p - 1) === 60)
+  );
+}
+
 /**
  * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
  * Returns true and sets value to its span when a complete, plausible value follows.
@@ -2381,6 +2409,9 @@ export function valueAfter(
   kind: Kind,
   value: Span,
 ): boolean {
+  // (fifty-first pass) Confluence storage format's own attributes (<ac:parameter ac:name="language">, ri:value): the
+  // schema's vocabulary, not a name key
+  if (keyStart >= 3 && byteAt(s, keyStart - 1) === 58 && confluenceAttribute(s, keyStart - 3)) return false;
   let k = j;
   const q0 = k < n ? byteAt(s, k) : -1;
   // JSON inside a string (a Step Functions input, a CloudWatch message): \"key\": \"value\"; one level deeper
@@ -3729,7 +3760,8 @@ export function allNameUnits(name: string): boolean {
  * "_3f2a....api.example.io" hold "api.example.io"; "x.orders" does not hold "orders".
  */
 function bounded(s: string, n: number, p: number, e: number, compound: boolean): boolean {
-  if (p > 0) {
+  // (a literal escape's letter before it glues nothing: "\npay-logs-prod-1", fifty-first pass)
+  if (p > 0 && !(p > 1 && byteAt(s, p - 2) === 92 && ch.escapeLetterAt(s, p - 1, n))) {
     const c = byteAt(s, p - 1);
     if (
       (glues(c) && !(compound && (c === 45 || c === 95))) ||
@@ -3794,6 +3826,14 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
       while (a < b && (cls(byteAt(s, a)) & C_ALNUM) === 0) a++;
       let e = b;
       while (e > a && byteAt(s, e - 1) === 46) e--;
+      // (a literal escape's letter opening the run, "\npay-logs-prod-1", when the run is no name with it)
+      if (
+        a > 0 &&
+        byteAt(s, a - 1) === 92 &&
+        ch.escapeLetterAt(s, a, e) &&
+        !(mayBeIndexed(s, a, e) && indexed(sub(s, a, e)) !== undefined)
+      )
+        a++;
       while (span < spanCount && spans[span].s <= a) {
         if (spans[span].e > coveredTo) coveredTo = spans[span].e;
         span++;
@@ -4030,7 +4070,7 @@ function before(x: Occurrence, y: Occurrence): boolean {
 // Parts of compound adjectives before a resource noun ("cross-account role", "read-only user", "multi-az instance"),
 // first parts (a set), and last parts besides those ending in -ed / -ing (packed " word " for one search each)
 const ADJECTIVE_HEADS = ch.wordSet(
-  " cross read write multi single service built third well long short non pre post auto self semi high low real full fine cloud user customer open time event data end opt per all any one two three zero same new old default custom ",
+  " cross read write multi single service built third well long short non pre post auto self semi high low real full fine cloud user customer open time event data end opt per all any one two three zero same new old default custom break on ",
 );
 const ADJECTIVE_TAILS =
   " only based wide level side like free safe aware native facing specific time scale term az region account ";

@@ -847,8 +847,8 @@ function mixedAlnum(s: string, a: number, n: number): number {
 
 /**
  * o-xxxxxxxxxx (10-32), ou-xxxx-xxxxxxxx (4-32, 8-32), r-xxxx (4-32), p-xxxxxxxx (8-128), e-xxxxxxxxxx (10),
- * ws-xxxxxxxx (8-63), dxcon-/dxvif-/dxlag-xxxxxxxx (8), prod-/port-/pp-/pa-/rec-xxxxxxxxxxxxx (13); lower alnum with a
- * letter and a digit.
+ * ws-xxxxxxxx (8-63), dxcon-/dxvif-/dxlag-xxxxxxxx (8), prod-/port-/pp-/pa-/rec-xxxxxxxxxxxxx (13), cluster-/hsm-/
+ * backup-xxxxxxxxxxx (11); lower alnum with a letter and a digit.
  */
 function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, out: Match[]): number {
   const len = j - i;
@@ -924,6 +924,14 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     // Service Catalog: prod-, port-, pp-, pa-, rec- and 13 lower alnum
     kind = cfg.orgKinds[sub(s, i, j)];
     if (kind !== undefined && mixedAlnum(s, j + 1, n) === 13) e = j + 14;
+  } else if (
+    (len === 7 && c0 === 99) ||
+    (len === 6 && c0 === 98) ||
+    (len === 3 && c0 === 104 && byteAt(s, i + 1) === 115)
+  ) {
+    // (fifty-first pass) CloudHSM: cluster-, hsm-, backup- and 11 lower alnum (describe-clusters' ClusterId, HsmId)
+    kind = cfg.orgKinds[sub(s, i, j)];
+    if (kind !== undefined && mixedAlnum(s, j + 1, n) === 11) e = j + 12;
   } else if (len === 6 && c0 === 105 && j + 2 < n && byteAt(s, j + 1) === 105 && byteAt(s, j + 2) === 45) {
     // a VM import's conversion task: import-i-fh95npoc
     if (ch.matchesAt(s, i, j, "import") && mixedAlnum(s, j + 3, n) === 8) e = j + 11;
@@ -1512,6 +1520,9 @@ const CONFIG_SECRETS = [
   "xternal Id ",
   "ntegration key ",
   "outing key ",
+  // (fifty-first pass) and right after the word: a pentest report's "obtained the password Winter2025!bc from ..."
+  "assword ",
+  "assphrase ",
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
   "authorization failure message: ",
@@ -2905,7 +2916,13 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
   if (i > 0) {
     const p = byteAt(s, i - 1);
     // inside a longer dotted number (1.10.0.0.1) or a word; not after an ellipsis (strongSwan's left...right)
-    if (p === 46 ? i < 2 || byteAt(s, i - 2) !== 46 : (cls(p) & C_ALNUM) !== 0) return 0;
+    // (a literal escape's letter is a separator: "\n10.0.0.1")
+    if (
+      p === 46
+        ? i < 2 || byteAt(s, i - 2) !== 46
+        : (cls(p) & C_ALNUM) !== 0 && !(i > 1 && byteAt(s, i - 2) === 92 && ch.escapeLetterAt(s, i - 1, n))
+    )
+      return 0;
   }
   const o: number[] = [0, 0, 0, 0];
   const e = dottedQuadEnd(s, i, n, 46, o);
@@ -8161,16 +8178,16 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         }
         a = le + 10;
         if ((byteAt(s, a) === 48 || byteAt(s, a) === 55) && byteAt(s, a + 1) === SPACE) a += 2;
-      } else if (w >= 10 && w <= 17) {
+      } else if (w >= 10 && w <= 19) {
         // (a credential's word before the verb: password, the PSK, tunnel2 key, API key, client secret; then "now", a
         // ":" and blanks: "the password is: x", "the api key is now: x"; an opening quote, parenthesis, "<" or "*")
-        const v = w === 15 ? p : p + lit.length - 3;
+        const v = w === 15 ? p : w >= 18 ? p + lit.length - 1 : p + lit.length - 3;
         secret = creds.credentialKeyEndingAt(s, v, true, KEY_TOKEN) !== CRED_NONE;
         for (let r = 0; r < 2 && a < n; r++) {
           if (byteAt(s, a) === COLON) a++;
           const from = a;
           while (a < n && a - from < 2 && byteAt(s, a) === SPACE) a++;
-          if (a === from && r === 0 && w !== 15) secret = false;
+          if (a === from && r === 0 && w !== 15 && w < 18) secret = false;
           if (r === 0 && byteAt(s, a) === 110 && ch.matchesAt(s, a, n, "now") && a + 3 < n) {
             if (byteAt(s, a + 3) === SPACE || byteAt(s, a + 3) === COLON) a += 3;
             else r++;
@@ -8205,7 +8222,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         byteAt(s, e) > 32 &&
         byteAt(s, e) !== QUOTE &&
         byteAt(s, e) !== 60 &&
-        !(w >= 10 && w <= 17 && (byteAt(s, e) === 62 || byteAt(s, e) === 42))
+        !(w >= 10 && w <= 19 && (byteAt(s, e) === 62 || byteAt(s, e) === 42))
       )
         e++;
       // (a sentence's full stop is no part of it)
@@ -8214,8 +8231,24 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       if (w === 7) {
         secret = false;
         for (let q = a; q < e && !secret; q++) secret = (cls(byteAt(s, q)) & C_DIGIT) !== 0;
-      } else if (w >= 10 && w <= 17) {
+      } else if (w >= 10 && w <= 19) {
         while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
+        if (secret && w <= 17 && !creds.proseSecret(s, a, e)) {
+          // (fifty-first pass) the value after a ": " further on in the sentence: "the BGP auth key is still the one we
+          // set in October: Nwp-BGP-md5-7731" (within 64 units, not past a full stop or the line's end)
+          let q = e;
+          while (q < n && q - a < 64 && byteAt(s, q) !== COLON && byteAt(s, q) !== DOT && byteAt(s, q) >= 32) q++;
+          if (q + 2 < n && byteAt(s, q) === COLON && byteAt(s, q + 1) === SPACE && byteAt(s, q + 2) > 32) {
+            a = q + 2;
+            e = a;
+            while (e < n && e - a < 128 && byteAt(s, e) > 32 && byteAt(s, e) !== QUOTE && byteAt(s, e) !== 60) e++;
+            while (
+              e > a + 1 &&
+              (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA || byteAt(s, e - 1) === ch.RPAREN)
+            )
+              e--;
+          }
+        }
         secret = secret && creds.proseSecret(s, a, e);
       } else if (w >= 18 && w < CONFIG_SECRETS.length - 1) {
         while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
@@ -9293,6 +9326,11 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       i++;
       continue;
     }
+    // (fifty-first pass: a literal escape's letter, "pg-03\n10.112.20.45", is a separator: the word starts after it)
+    if (i > 0 && byteAt(s, i - 1) === 92 && ch.escapeLetterAt(s, i, n)) {
+      i++;
+      continue;
+    }
     const lim = nextExtra < n ? nextExtra : n;
     const ws = i;
     let tail = 0; // classes of the word's units after its first
@@ -9452,6 +9490,8 @@ function buildPlainRun(): void {
   named[ch.LPAREN] = Run.Paren;
   named[QUOTE] = Run.Quote;
   named[ch.APOS] = Run.Quote;
+  // (a backslash stops the run as a digit does: the letter of its escape, "\ncluster x", is no part of the next word)
+  named[92] = Run.Digit;
   for (let c = 0; c < 256; c++) {
     const f = cls(c);
     if ((f & C_LOWER) !== 0) unit.push(c - 97);
@@ -10133,7 +10173,9 @@ function wordMatch(
 ): number {
   const c = byteAt(s, i);
   const f = cls(c);
-  const prev = i > 0 ? byteAt(s, i - 1) : 32;
+  // (a literal escape's letter before the word, \n10.0.0.1, stands for the line break it escapes)
+  const prev =
+    i > 0 ? (i > 1 && byteAt(s, i - 2) === 92 && ch.escapeLetterAt(s, i - 1, n) ? LF : byteAt(s, i - 1)) : 32;
   // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one; nor is a word of capitals, which
   // no hash opens with (ECR_REPOSITORY: a workflow's variable, not the tag of a pseudonym)
   if (
@@ -10281,7 +10323,11 @@ function wordMatch(
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
         if (
           consumed === 0 &&
-          (len <= 3 || (len === 4 && c === 112) || (len === 5 && (c === 100 || c === 102)) || (len === 6 && c === 105))
+          (len <= 3 ||
+            (len === 4 && c === 112) ||
+            (len === 5 && (c === 100 || c === 102)) ||
+            (len === 6 && (c === 105 || c === 98)) ||
+            (len === 7 && c === 99))
         ) {
           consumed = matchOrg(cfg, s, i, j, n, out);
           if (consumed === 0) consumed = matchDashedIpHost(cfg, s, i, j, n, out);
