@@ -1511,7 +1511,11 @@ const CONFIG_SECRETS = [
   " should be ",
   "psk is",
   "assphrase is",
-  // (fifty-first pass) a vendor's external id, an integration's or a routing key in prose, no separator needed:
+  // (fifty-first pass; 18-19) and right after the word: a pentest report's "obtained the password Winter2025!bc
+  // from ..."
+  "assword ",
+  "assphrase ",
+  // (fifty-first pass; 20 on) a vendor's external id, an integration's or a routing key in prose, no separator needed:
   // "with external id 5c8e2a71-...", "the external ID is 4dafc3ea...", "integration key 226e7d..." (Datadog, Wiz, Orca,
   // Lacework, Snowflake and New Relic call it "External ID"; PagerDuty's Events API keys); the value must hold a
   // digit, "_" or "=" (creds.externalIdValue)
@@ -1520,9 +1524,6 @@ const CONFIG_SECRETS = [
   "xternal Id ",
   "ntegration key ",
   "outing key ",
-  // (fifty-first pass) and right after the word: a pentest report's "obtained the password Winter2025!bc from ..."
-  "assword ",
-  "assphrase ",
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
   "authorization failure message: ",
@@ -8198,7 +8199,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           (byteAt(s, a) === QUOTE || byteAt(s, a) === ch.LPAREN || byteAt(s, a) === 60 || byteAt(s, a) === 42)
         )
           a++;
-      } else if (w >= 18 && w < CONFIG_SECRETS.length - 1) {
+      } else if (w >= 20 && w < CONFIG_SECRETS.length - 1) {
         // (the words whole, "external" / "integration" / "routing"; then "is", "of", ":")
         secret = p < 2 || (cls(byteAt(s, p - 2)) & C_ALNUM) === 0;
         if (a + 3 < n && (ch.matchesAt(s, a, a + 3, "is ") || ch.matchesAt(s, a, a + 3, "of "))) a += 3;
@@ -8250,7 +8251,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           }
         }
         secret = secret && creds.proseSecret(s, a, e);
-      } else if (w >= 18 && w < CONFIG_SECRETS.length - 1) {
+      } else if (w >= 20 && w < CONFIG_SECRETS.length - 1) {
         while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
         secret = secret && creds.externalIdValue(s, a, e);
       }
