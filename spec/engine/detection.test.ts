@@ -8678,3 +8678,24 @@ describe("fresh material, fifty-first pass: escapes, hosts and secrets in docume
     }
   }, 120000);
 });
+
+describe("fresh material, fifty-first pass: the branches merged", () => {
+  it("a compound tag value under the company's own tag key is masked in text rows and in a table's Tags rows", () => {
+    const text = mask(
+      "TAGS\taws:cloudformation:logical-id\tAppSg\nTAGS\tpurpose\tpgbouncer-from-kestrel\nTAGS\tcreated\t2024-05-01\n",
+    );
+    expect(text).not.toContain("pgbouncer-from-kestrel");
+    expect(text).toContain("2024-05-01");
+    const table = mask(
+      "$ aws ec2 describe-security-group-rules --output table\n" +
+        "||                Tags                ||\n" +
+        "|+-----------+----------------------+|\n" +
+        "||    Key    |        Value         ||\n" +
+        "|+-----------+----------------------+|\n" +
+        "||  purpose  |  pgbouncer-from-kestrel  ||\n" +
+        "|+-----------+----------------------+|\n",
+    );
+    expect(table).not.toContain("pgbouncer-from-kestrel");
+    expect(table).toContain("purpose");
+  });
+});

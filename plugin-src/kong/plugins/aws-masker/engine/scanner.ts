@@ -9689,13 +9689,17 @@ function borderLine(s: string, a: number, b: number): boolean {
 
 /**
  * A TAGS row's value s[a, b) under its key s[ka, kb): a name when the key is a name's or a tag key (Name, Team, Owner,
- * CostCenter ...) and the value is no id of its own shape, no region and not one plain word under a tag key.
+ * CostCenter ...), or the value is a compound opening with a letter (pgbouncer-from-kestrel under purpose: a tag's key
+ * is the company's own word; not a date), and the value is no id of its own shape, no region and not one plain word
+ * under a tag key.
  */
 function tagValueCell(cfg: ScanConfig, s: string, ka: number, kb: number, a: number, b: number): boolean {
   // (a value of words, whatever the key: Ledger Platform under Team, a person's name under Owner, a Purpose's phrase)
   if (unitWithin(s, SPACE, a, b, b - a) >= 0) return nm.wordsValue(s, a, b);
   return (
-    nm.genericKey(s, ka, kb) &&
+    (nm.genericKey(s, ka, kb) ||
+      ((cls(byteAt(s, a)) & (C_LOWER | C_UPPER)) !== 0 &&
+        (unitWithin(s, DASH, a, b, b - a) >= 0 || unitWithin(s, UNDERSCORE, a, b, b - a) >= 0))) &&
     !nm.plainTagValue(s, ka, kb, s, a, b) &&
     !idShaped(cfg, s, a, b) &&
     !isRegionLabel(s, a, b) &&
