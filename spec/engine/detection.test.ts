@@ -8699,3 +8699,201 @@ describe("fresh material, fifty-first pass: the branches merged", () => {
     expect(table).toContain("purpose");
   });
 });
+
+describe("fresh material, fifty-first pass: VPC networking and AWS Support and Health", () => {
+  it("EC2's route origins, interface types and association states and IPAM's statuses stay in CLI text and tables", () => {
+    const out = mask(
+      "ROUTETABLES\t418276093521\trtb-01074ca27bea4f5bb\tvpc-08e90373a0dca5ac9\nASSOCIATIONSTATE\tassociated\n" +
+        "ROUTES\t10.40.0.0/16\tlocal\tCreateRouteTable\tactive\nROUTES\t10.41.0.0/16\tvgw-0a1b2c3d\tEnableVgwRoutePropagation\tactive\n" +
+        "IPAMRESOURCECIDRS\tvpc-08e90373a0dca5ac9\tcompliant\tignored\tnoncompliant\tnonoverlapping\n" +
+        '{"AssociationState": {"State": "associated"}, "Origin": "CreateRoute"}',
+    );
+    for (const kept of [
+      "\tassociated\n",
+      "\tCreateRouteTable\t",
+      "\tEnableVgwRoutePropagation\t",
+      "\tcompliant\tignored\tnoncompliant\tnonoverlapping",
+      '"State": "associated"',
+      '"Origin": "CreateRoute"',
+    ])
+      expect(out).toContain(kept);
+    const table = mask(
+      "|  eni-0f1c2a9b7d3e4f501 |  nat_gateway  |  10.40.0.37   |  Primary network interface  |\n" +
+        "|  eni-0f1c2a9b7d3e4f502 |  interface  |  10.40.0.38   |  RDSNetworkInterface  |\n" +
+        "|  eni-0f1c2a9b7d3e4f503 |  gateway_load_balancer_endpoint  |  10.40.0.39   |  DMSNetworkInterface  |",
+    );
+    for (const kept of ["nat_gateway", "Primary network interface", "RDSNetworkInterface", "DMSNetworkInterface"])
+      expect(table).toContain(kept);
+    expect(table).toContain("gateway_load_balancer_endpoint");
+  });
+  it("AWS Health's status and category codes and a Health event ARN's service and type code stay", () => {
+    const out = mask(
+      "aws health describe-events --filter eventStatusCodes=open,upcoming --output text\n" +
+        "EVENTS\tarn:aws:health:us-east-1::event/RDS/AWS_RDS_MAINTENANCE_SCHEDULED/AWS_RDS_MAINTENANCE_SCHEDULED_8d2e4f61\t" +
+        "ACCOUNT_SPECIFIC\tscheduledChange\tAWS_RDS_MAINTENANCE_SCHEDULED\tus-east-1\tRDS\tupcoming\n" +
+        "EVENTS\tx\tissue\tclosed\taccountNotification\topen\n",
+    );
+    expect(out).toContain("eventStatusCodes=open,upcoming");
+    expect(out).toContain("\tscheduledChange\t");
+    expect(out).toContain("\tissue\tclosed\taccountNotification\topen");
+    expect(out).toContain("event/RDS/AWS_RDS_MAINTENANCE_SCHEDULED/");
+    expect(out).not.toContain("AWS_RDS_MAINTENANCE_SCHEDULED_8d2e4f61");
+  });
+  it("a --output table header row with an IP version in a title stays, and the key column under it too", () => {
+    const out = mask(
+      "|+---+---+---+---+---+---+|\n||  CidrIpv4 | FromPort | GroupId | GroupOwnerId | IpProtocol | ToPort ||\n" +
+        "|+---+---+---+---+---+---+|\n||  10.40.32.0/19 | 6432 | sg-0a9be04ad0a42448f | 418276093521 | tcp | 6432 ||\n" +
+        "|+---+---+|\n|||  GroupId  |  sg-0dec05b46a8280b58  |||\n",
+    );
+    expect(out).toContain("CidrIpv4 | FromPort | GroupId | GroupOwnerId | IpProtocol | ToPort");
+    expect(out).toContain("|||  GroupId  |");
+    expect(out).not.toContain("sg-0a9be04ad0a42448f");
+  });
+  it("a nested tags table's key cells stay; their values are masked", () => {
+    const out = mask(
+      "$ aws health describe-affected-entities --output table\n|+----+----+|\n|||  tags  |||\n|+----+----+|\n" +
+        "|||  Name     |  bc-orders-pg-prod-1   |||\n|||  team     |  orders-platform       |||\n|+----+----+|\n",
+    );
+    expect(out).toContain("|||  team     |");
+    expect(out).not.toContain("bc-orders-pg-prod-1");
+    expect(out).not.toContain("orders-platform");
+  });
+  it("AWS's own principals, managed prefix lists, endpoint zones and Resolver's auto-defined rule stay", () => {
+    for (const kept of [
+      '{"Attachment": {"InstanceOwnerId": "amazon-elb"}, "RequesterId": "amazon-rds"}',
+      '{"PrefixListId": "x", "PrefixListName": "com.amazonaws.eu-west-1.s3", "OwnerId": "AWS"}',
+      '{"Name": "eu-west-1.secretsmanager.amazonaws.com.", "Owner": {"OwningService": "vpce.amazonaws.com"}}',
+      '{"Id": "rslvr-autodefined-rr-internet-resolver", "Name": "Internet Resolver", "OwnerId": "Route 53 Resolver"}',
+    ])
+      expect(mask(kept)).toBe(kept);
+    // (an account's endpoint service under com.amazonaws.vpce. is the account's)
+    expect(mask('{"ServiceName": "com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f60718"}')).not.toContain(
+      "vpce-svc-0a1b2c3d4e5f60718",
+    );
+  });
+  it("an Athena console result's header row is no data row", () => {
+    const out = mask(
+      "aws athena: SELECT srcaddr, dstaddr FROM vpc_flow_logs\n#\tsrcaddr\tdstaddr\tflows\ttotal_bytes\n" +
+        "1\t172.22.9.61\t10.40.66.12\t80\t4800\n",
+    );
+    expect(out).toContain("SELECT srcaddr, dstaddr FROM");
+    expect(out).toContain("#\tsrcaddr\tdstaddr\tflows\ttotal_bytes");
+    expect(out).not.toContain("10.40.66.12");
+  });
+  it("Service Quotas' quota names and codes, Trusted Advisor's check ids and Compute Optimizer's metrics stay", () => {
+    const out = mask(
+      'aws service-quotas: {"QuotaName": "Concurrent executions", "QuotaArn": ' +
+        '"arn:aws:servicequotas:eu-central-1:271806645902:lambda/L-B99A9384", "QuotaCode": "L-B99A9384"} ' +
+        '{"checkId": "HCP4007jGY", "status": "warning"} {"name": "CPU", "statistic": "MAXIMUM", "value": 18.4} ' +
+        '{"name": "EBS_READ_OPS_PER_SECOND", "statistic": "MAXIMUM"}',
+    );
+    for (const kept of [
+      '"QuotaName": "Concurrent executions"',
+      ":lambda/L-B99A9384",
+      '"checkId": "HCP4007jGY"',
+      '"name": "CPU"',
+      '"name": "EBS_READ_OPS_PER_SECOND"',
+    ])
+      expect(out).toContain(kept);
+    expect(out).not.toContain("271806645902");
+  });
+  it("Trusted Advisor's statuses and column titles stay; break-glass is no role's name", () => {
+    const out = mask(
+      "Exposed Access Keys\n\nAccess Key ID\tUser Name (IAM or Root)\tFraud Type\tCase ID\tLocation\tDeadline\n" +
+        "AKIA5NQX2ZRH7PWD3KCV\tnwp-ci-deployer\tExposed\t172604718200945\thttps://github.com/x/y\t2024-09-12\n",
+    );
+    expect(out).toContain("Exposed Access Keys");
+    expect(out).toContain("\tExposed\t");
+    expect(out).not.toContain("nwp-ci-deployer");
+    expect(out).not.toContain("172604718200945");
+    const role = mask("AWS account review. Notes: break-glass role nwp-breakglass-admin still has AdministratorAccess");
+    expect(role).toContain("break-glass role");
+    expect(role).not.toContain("nwp-breakglass-admin");
+  });
+  it("a flow log's id inside its S3 object's name, and the ECS fields of custom-format records", () => {
+    expect(
+      mask("418276093521_vpcflowlogs_eu-west-1_fl-0bad57ebc01742fb7_20240611T0810Z_9c2e41b7.log.gz"),
+    ).not.toContain("fl-0bad57ebc01742fb7");
+    const out = mask(
+      "version vpc-id ecs-cluster-name ecs-service-name ecs-task-id ecs-container-id\n" +
+        "7 vpc-08e90373a0dca5ac9 tessera-prod tessera-report-builder 6b1f0e2c9a3d4e57b8c1d2e3f4a5b6c7 " +
+        "0e2c9a3d4e57b8c1d2e3f4a5b6c76b1f0e2c9a3d4e57b8c1d2e3f4a5b6c7aa11\n5 vpc-08e90373a0dca5ac9 - - - -\n",
+    );
+    for (const v of ["tessera-report-builder", "6b1f0e2c9a3d4e57b8c1d2e3f4a5b6c7", "0e2c9a3d4e57b8c1d2e3f4a5b6c76b1f"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("version vpc-id ecs-cluster-name ecs-service-name ecs-task-id ecs-container-id");
+    expect(out).toContain(" - - - -");
+  });
+  it("an ElastiCache node in an ENI's description, a log group after CloudWatch and PrivateLink's TXT record", () => {
+    const out = mask(
+      '"Description": "ElastiCache ledger-sessions-0001-002"\nResolver query log (CloudWatch /bc/r53resolver/querylogs):\n' +
+        '{"PrivateDnsNameConfiguration": {"State": "verified", "Type": "TXT", "Value": "vpce:K7qXr2mWz9PaLd4TfVb1", ' +
+        '"Name": "_c41fa9e2b7d35e08"}}',
+    );
+    for (const v of [
+      "ledger-sessions-0001-002",
+      "/bc/r53resolver/querylogs",
+      "K7qXr2mWz9PaLd4TfVb1",
+      "_c41fa9e2b7d35e08",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain('"Value": "vpce:');
+    const kept = "We run ElastiCache for Redis 7.1 behind CloudWatch alarms.";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a zone file's relative owner names under $ORIGIN are masked, @ stays", () => {
+    const out = mask(
+      "aws route53: zone file\n$ORIGIN ledger.brindlecove.internal.\n$TTL 300\n@   IN  SOA  ns1 admin 1 2 3 4 5\n" +
+        "vault-raft-0        IN  A      10.40.90.41\nkestrel-sched   60  IN  CNAME  x.example.com.\n",
+    );
+    expect(out).not.toContain("vault-raft-0");
+    expect(out).not.toContain("kestrel-sched");
+    expect(out).toContain("\n@   IN  SOA");
+  });
+  it("a Support case's number after displayId, Case ID and [Case ], and a case id's random tail", () => {
+    const out = mask(
+      'aws support describe-cases: {"displayId": "172384019500811", "caseId": ' +
+        '"case-483920175634-muen-2024-7be2c41f9d03a58e"} [Case 172511830900314] ' +
+        "https://console.aws.amazon.com/support/home#/case/?displayId=172511830900319\n" +
+        "This is what the case shows (Case ID\n172615339700281), thanks.",
+    );
+    for (const v of ["172384019500811", "7be2c41f9d03a58e", "172511830900314", "172511830900319", "172615339700281"])
+      expect(out).not.toContain(v);
+    const kept = "In case 2 fails, retry 3 times.";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Trusted Advisor metadata's user before an access key and group name before its id, whatever their shape", () => {
+    const out = mask(
+      'aws support: {"metadata": ["Yellow", "svc.jenkins", "AKIAXTR7QWNB4LCD2P6H", "2023-02-11T09:14:00.000Z"]}, ' +
+        '{"metadata": ["us-east-1", "brindlecove rdp jump", "sg-07c2b8e59a14d3f61 (vpc-0b6a2f41c8e9d7035)", "tcp", "Red"]}, ' +
+        '{"metadata": ["Green", "marta.okonkwo", "-"]}',
+    );
+    for (const v of ["svc.jenkins", "brindlecove rdp jump", "marta.okonkwo"]) expect(out).not.toContain(v);
+    expect(out).toContain('["Yellow", ');
+    expect(out).toContain('"tcp", "Red"');
+  });
+  it("a workload's name in words, an ACM console URL's certificate, a CSV cell's tag and an account's name", () => {
+    const yaml = mask(
+      "aws wellarchitected get-workload --output yaml\nWorkload:\n  WorkloadName: Brindlecove Ledger Platform (prod)\n",
+    );
+    expect(yaml).not.toContain("Brindlecove Ledger Platform");
+    const text = mask(
+      "$ aws wellarchitected list-workloads --output text\nWORKLOADSUMMARY\tIN_PROGRESS\t2024-09-09T13:22:51.204000+00:00\t4f1c9e7a2b6d08e35a9c1f7b4d2e6a80\tBrindle Checkout (prod)\n",
+    );
+    expect(text).not.toContain("Brindle Checkout");
+    expect(
+      mask(
+        "AWS Health: https://console.aws.amazon.com/acm/home?region=us-east-1#/certificates/0f3a7c21-5e8d-4b9a-b1c2-6d4e8f9a0b13",
+      ),
+    ).not.toContain("0f3a7c21-5e8d-4b9a-b1c2-6d4e8f9a0b13");
+    const csv = mask(
+      "accountId,functionArn,tags\n905512873346,arn:aws:lambda:us-east-1:905512873346:function:nwp-b," +
+        '"[{""key"":""team"",""value"":""receipts-squad""},{""key"":""Owner"",""value"":""Platform""}]"',
+    );
+    expect(csv).not.toContain("receipts-squad");
+    expect(csv).toContain('""value"":""Platform""');
+    expect(mask("Please apply the same limit to the AWS account brindlecove-prod-data as well.")).not.toContain(
+      "brindlecove-prod-data",
+    );
+  });
+});

@@ -138,6 +138,8 @@ export const STOPLIST: Record<string, boolean> = {
   karpenter: true,
   "external-dns": true,
   "cluster-autoscaler": true,
+  // (fifty-first pass) Route 53 Resolver's auto-defined rule's name
+  "internet resolver": true,
   "aws-load-balancer-controller": true,
   "aws-node": true,
   coredns: true,
@@ -1134,6 +1136,8 @@ export function idKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   // Lightsail's public catalogue (bundleId: medium_3_0, blueprintId: wordpress): AWS's values, the same in every account
   if (e - a === 8 && ch.matchesLowerAt(s, a, e, "bundleid")) return false;
   if (e - a === 11 && ch.matchesLowerAt(s, a, e, "blueprintid")) return false;
+  // (and Trusted Advisor's checks, checkId: HCP4007jGY)
+  if (e - a === 7 && ch.matchesLowerAt(s, a, e, "checkid")) return false;
   if (a < e - 2) {
     // the unit before: a word's end for "Id" / "ID" (DetectorId, DetectorID), a separator for any (fleet_id, run-id);
     // and a UUID's key (DRS's vmWareUuid, a UUID column)
@@ -1346,6 +1350,8 @@ const NOT_GENERIC_ENDINGS = [
   // repository
   "enablerepo",
   "disablerepo",
+  // (fifty-first pass) Service Quotas' quota names (QuotaName: Concurrent executions): AWS's public catalogue
+  "quotaname",
 ];
 
 /**
@@ -1354,6 +1360,46 @@ const NOT_GENERIC_ENDINGS = [
  * attachment): scanner.ts matchPrefixedHex.
  */
 export const EUM_ID_HEADS = ch.wordSet("phone pool registration optout keyword senderid attachment");
+
+/**
+ * True when the digit at k (4 or 6) ends an IP version's word in an API member's name (CidrIpv4, Ipv6CidrBlock,
+ * IPv6): "Ipv" or "IPv" before it, the next unit no digit.
+ */
+export function ipVersionAt(s: string, k: number): boolean {
+  return (
+    k >= 3 &&
+    byteAt(s, k - 1) === 118 &&
+    (byteAt(s, k - 2) === 112 || byteAt(s, k - 2) === 80) &&
+    byteAt(s, k - 3) === 73 &&
+    (cls(byteAt(s, k + 1)) & C_DIGIT) === 0
+  );
+}
+
+/**
+ * True when s[a, b) is a person's or a user's first.last (marta.okonkwo, svc.jenkins): two runs of lower-case letters
+ * around one dot, no digit (not a domain's label and TLD nor a file's name of two words: the caller's context says).
+ */
+export function dottedPerson(s: string, a: number, b: number): boolean {
+  const first = ch.runOf(s, a, b, C_LOWER);
+  return (
+    first >= 2 &&
+    a + first < b &&
+    byteAt(s, a + first) === 46 &&
+    ch.runOf(s, a + first + 1, b, C_LOWER) === b - a - first - 1 &&
+    b - a - first - 1 >= 3
+  );
+}
+
+/**
+ * A VPC flow log's custom-format fields after "ecs-" that name or identify the account's ECS resources (the VPC User
+ * Guide's "Available fields"): scanner.ts reads their columns under the S3 file's header line.
+ */
+export const ECS_FLOW_FIELDS = ch.wordSet(
+  "cluster-name service-name task-id container-id second-container-id container-instance-id",
+);
+
+/** A zone file's record types after an owner name, a TTL and a class (RFC 1035's master file, Route 53's import). */
+export const ZONE_RECORD_TYPES = ch.wordSet("A AAAA CNAME TXT MX SRV PTR NS CAA SPF NAPTR DS");
 
 /** For the specs. */
 export const GENERIC_KEY_ENDINGS: readonly string[] = GENERIC_ENDINGS;
@@ -1881,7 +1927,10 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   if (slashes > 0 && (byteAt(s, b - 1) === 47 || slashes * 2 >= len)) return false;
   // a service principal (sns.amazonaws.com) names a service, not a resource; a host under on.aws is read by its
   // anchor (its labels masked, its service and region kept)
+  // (also with a DNS name's root dot: the private hosted zone of an interface endpoint, OwningService
+  // vpce.amazonaws.com, is named eu-west-1.secretsmanager.amazonaws.com.)
   if (len > 14 && matchesAt(s, b - 14, b, ".amazonaws.com")) return false;
+  if (len > 15 && byteAt(s, b - 1) === 46 && matchesAt(s, b - 15, b, ".amazonaws.com.")) return false;
   // Route 53's name servers (ns-1536.awsdns-00.co.uk: a zone file's NS and SOA records)
   if (first === 110 && len > 16 && byteAt(s, a + 2) === 45 && byteAt(s, a + 1) === 115) {
     const d = a + 3 + ch.runOf(s, a + 3, b, C_DIGIT);
@@ -1900,7 +1949,15 @@ export function plausibleName(s: string, a: number, b: number, kind: Kind): bool
   // an instance type (m6i.large, db.r6g.2xlarge, cache.t3.micro, r6g.large.search) is AWS's, not the account's
   if (digits > 0 && dots > 0 && instanceType(s, a, b)) return false;
   if (
-    (first === 65 || first === 69 || first === 76 || first === 79 || first === 84 || first === 119) &&
+    (first === 65 ||
+      first === 69 ||
+      first === 76 ||
+      first === 79 ||
+      first === 84 ||
+      first === 119 ||
+      first === 97 ||
+      first === 99 ||
+      first === 114) &&
     len > 5 &&
     awsReservedName(s, a, b)
   )
@@ -2045,6 +2102,15 @@ export function awsReservedName(s: string, a: number, b: number): boolean {
       ch.runOf(s, a, b, C_ALNUM) === len
     );
   if (first === 84) return len > 23 && matchesAt(s, a, a + 23, "TransferSecurityPolicy-");
+  // (fifty-first pass) AWS's own principals as an owner or requester (an ENI's RequesterId / InstanceOwnerId:
+  // amazon-elb, amazon-aws, amazon-rds), an AWS service's or its managed prefix list's name
+  // (com.amazonaws.eu-west-1.s3; not an endpoint service of an account's: com.amazonaws.vpce.<region>.vpce-svc-...),
+  // Route 53 Resolver's auto-defined rules (rslvr-autodefined-rr-internet-resolver)
+  if (first === 97)
+    return len > 7 && len <= 24 && matchesAt(s, a, a + 7, "amazon-") && ch.runOf(s, a + 7, b, C_LOWER) === len - 7;
+  if (first === 99)
+    return len > 14 && matchesAt(s, a, a + 14, "com.amazonaws.") && sub(s, a + 14, b).indexOf("vpce") < 0;
+  if (first === 114) return len > 18 && matchesAt(s, a, a + 18, "rslvr-autodefined-");
   // (Lightsail's default key pair of a region, LightsailDefaultKey-eu-west-2: its key file is what users pass to ssh -i)
   if (first === 76) return len >= 19 && matchesAt(s, a, a + 19, "LightsailDefaultKey");
   if (first === 69 && len > 18 && matchesAt(s, a, a + 18, "ELBSecurityPolicy-")) return true;
@@ -2319,6 +2385,63 @@ export const ENUM_WORDS: Record<string, boolean> = {
   "rds-ca-ecc384-g1": true,
   "rds-ca-rsa4096-g1": true,
   "asset-manifest": true,
+  // (fifty-first pass) EC2's route origins, network interface types and route table association states, IPAM's
+  // compliance and overlap statuses, the fixed descriptions of RDS's and DMS's interfaces; AWS Health's event status
+  // and category codes; Trusted Advisor's statuses, fraud type and report column titles
+  associated: true,
+  associating: true,
+  disassociating: true,
+  disassociated: true,
+  createroutetable: true,
+  createroute: true,
+  enablevgwroutepropagation: true,
+  nat_gateway: true,
+  transit_gateway: true,
+  gateway_load_balancer: true,
+  gateway_load_balancer_endpoint: true,
+  vpc_endpoint: true,
+  lambda: true,
+  network_load_balancer: true,
+  compliant: true,
+  noncompliant: true,
+  ignored: true,
+  unmanaged: true,
+  overlapping: true,
+  nonoverlapping: true,
+  rdsnetworkinterface: true,
+  dmsnetworkinterface: true,
+  open: true,
+  upcoming: true,
+  closed: true,
+  issue: true,
+  scheduledchange: true,
+  accountnotification: true,
+  investigation: true,
+  green: true,
+  yellow: true,
+  red: true,
+  exposed: true,
+  suspected: true,
+  location: true,
+  deadline: true,
+  "region/az": true,
+  // Compute Optimizer's utilization metric names (utilizationMetrics[].name, beside its statistic)
+  cpu: true,
+  memory: true,
+  ebs_read_ops_per_second: true,
+  ebs_write_ops_per_second: true,
+  ebs_read_bytes_per_second: true,
+  ebs_write_bytes_per_second: true,
+  disk_read_ops_per_second: true,
+  disk_write_ops_per_second: true,
+  disk_read_bytes_per_second: true,
+  disk_write_bytes_per_second: true,
+  network_in_bytes_per_second: true,
+  network_out_bytes_per_second: true,
+  network_packets_in_per_second: true,
+  network_packets_out_per_second: true,
+  gpu: true,
+  gpu_memory: true,
 };
 
 /** length * 16384 + first unit * 128 + last unit (lower-cased) of each word of STOPLIST: stopWord's loop-free test. */
@@ -4585,7 +4708,8 @@ function kinesisPublicParts(s: string, a: number, dash: number, e: number): bool
 function cliOperationAt(s: string, i: number): boolean {
   let k = i - 1;
   while (k > 0 && i - k < 40 && byteAt(s, k - 1) !== 32) k--;
-  return k >= 4 && k < i - 1 && ch.matchesLowerAt(s, k - 4, k, "aws ") && (k === 4 || byteAt(s, k - 5) <= 32);
+  // (the command in lower case: "the AWS account brindlecove-prod-data" is prose, its service word a noun)
+  return k >= 4 && k < i - 1 && matchesAt(s, k - 4, k, "aws ") && (k === 4 || byteAt(s, k - 5) <= 32);
 }
 
 /**

@@ -2578,6 +2578,33 @@ function matchKeyValue(
       return t;
     }
   }
+  // (fifty-first pass, before the title rule too: a Well-Architected workload's or milestone's name, blanks allowed,
+  // WorkloadName: Brindlecove Ledger Platform (prod): up to the line's end or a quote, at most 100 units)
+  if (
+    generic &&
+    j - keyStart >= 12 &&
+    b + 1 < n &&
+    byteAt(s, b) === SPACE &&
+    byteAt(s, j - 4) === 78 &&
+    (matchesLowerAt(s, j - 12, j, "workloadname") ||
+      (j - keyStart >= 13 && matchesLowerAt(s, j - 13, j, "milestonename")))
+  ) {
+    let t = b;
+    while (
+      t < n &&
+      t - a < 100 &&
+      byteAt(s, t) !== LF &&
+      byteAt(s, t) !== 13 &&
+      byteAt(s, t) !== QUOTE &&
+      byteAt(s, t) !== 9
+    )
+      t++;
+    while (t > b && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === ch.COMMA)) t--;
+    if (t > b && t - a < 100) {
+      push(cfg, s, out, a, t, cfg.byId["resource-name"]);
+      return t;
+    }
+  }
   // (before the title rule below: a tag's value in words opening its line is a person or a team, Owner: Adaeze Okafor)
   if (generic && nm.tagKey(s, keyStart, j)) {
     if (nm.dottedHostValue(s, keyStart, j, a, b)) return 0;
@@ -3285,6 +3312,15 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
       (service === "elasticbeanstalk" && (rtype === "platform" || rtype === "solutionstack")))
   )
     return resEnd;
+  // (fifty-first pass) an AWS Health event's service and event type code are AWS's (event/EC2/<CODE>/<CODE>_<id>): the
+  // id after the last "/" only; a Service Quotas quota's service and quota code (<service>/L-B99A9384) are AWS's too
+  if (service === "health" && rtype === "event") {
+    let last = resEnd;
+    while (last > nameStart && byteAt(s, last - 1) !== 47) last--;
+    if (last > nameStart && last < resEnd) push(cfg, s, out, last, resEnd, cfg.byFamily["arn-resource"]);
+    return resEnd;
+  }
+  if (service === "servicequotas") return resEnd;
   // (any account, a policy's: only AWS's public parameters and documents, arn:aws:ssm:*:*:document/AWS-RunShellScript)
   if (
     accEnd === accStart + 1 &&
@@ -5344,6 +5380,9 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
   let signal = -1;
   while (p >= 0) {
     let k = p + 10;
+    let pa = -1;
+    let pe = -1;
+    let pushed = false;
     while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === COLON)) k++;
     if (k < n && byteAt(s, k) === ch.LBRACKET) {
       k++;
@@ -5361,9 +5400,21 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
           if (c === DASH || c === UNDERSCORE) joined = true;
           else if ((cls(c) & (C_LOWER | C_UPPER)) !== 0) letter = true;
         }
+        // (fifty-first pass) the item before an access key id (IAM Access Key Rotation's IAM User) or before a security
+        // group's "sg-... (vpc-...)" (a group's name, blanks too) whatever its shape, and a person's first.last
+        const idItem =
+          pa >= 0 &&
+          e - a >= 16 &&
+          ((byteAt(s, a) === 65 &&
+            byteAt(s, a + 2) === 73 &&
+            byteAt(s, a + 3) === 65 &&
+            runOf(s, a, e, C_UPPER | C_DIGIT) === 20) ||
+            (byteAt(s, a) === 115 && byteAt(s, a + 1) === 103 && byteAt(s, a + 2) === DASH));
+        if (idItem && signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+        if (idItem && !pushed && pe - pa >= 2 && signal === 1) push(cfg, s, extra, pa, pe, kind);
+        pushed = false;
         if (
-          joined &&
-          letter &&
+          ((joined && letter) || nm.dottedPerson(s, a, e)) &&
           plausibleName(s, a, e, kind as Kind) &&
           !isRegionLabel(s, a, e) &&
           !isRegionLabel(s, a, e - 1) &&
@@ -5371,13 +5422,147 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
         ) {
           if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
           if (signal === 1) push(cfg, s, extra, a, e, kind);
+          pushed = signal === 1;
         }
+        pa = a;
+        pe = e;
         while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
         if (k >= n || byteAt(s, k) !== ch.COMMA) break;
         k++;
       }
     }
     p = s.indexOf('"metadata"', k);
+  }
+  if (kind === undefined) return;
+  // (fifty-first pass) an AWS Support case's number (CaseDetails.displayId: "displayId": "<n>", --display-id <n>, the
+  // console's #/case/?displayId=<n>), after "Case ID" (the console's row, a label, an export's column: the cells under
+  // it) and "[Case <n>]" / "case <n>" in text with an AWS signal: 10 to 16 digits
+  for (let w = 0; w < 3; w++) {
+    const lit = w === 0 ? "isplayId" : w === 1 ? "display-id" : "ase ";
+    p = firstOf(s, lit);
+    let floor = 0;
+    while (p >= 0) {
+      let k = p + lit.length;
+      let label = w < 2;
+      let column = -1;
+      if (w === 2) {
+        const c = p > 0 ? byteAt(s, p - 1) : 0;
+        label = false;
+        if ((c === 67 || c === 99) && (p < 2 || (cls(byteAt(s, p - 2)) & C_ALNUM) === 0)) {
+          if (k + 1 < n && byteAt(s, k) === 73 && byteAt(s, k + 1) === 68) {
+            label = true;
+            k += 2;
+            if (k < n && byteAt(s, k) === 9) {
+              // (a tab-separated column title: its column's index in the line)
+              // (a walk back never passes the last anchor's end: linear on a line of repeated titles)
+              column = 0;
+              let q = p - 1;
+              while (q > floor && p - q < 2048 && byteAt(s, q - 1) !== LF) {
+                if (byteAt(s, q - 1) === 9) column++;
+                q--;
+              }
+              if (q > 0 && byteAt(s, q - 1) !== LF) column = -1;
+            }
+          } else if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+        } else k = -1;
+      }
+      if (k >= 0 && column < 0) {
+        const from = k;
+        while (k < n && k - from < 40) {
+          const c = byteAt(s, k);
+          if (
+            c === SPACE ||
+            c === 9 ||
+            c === LF ||
+            c === 13 ||
+            c === COLON ||
+            c === QUOTE ||
+            c === ch.EQUALS ||
+            c === ch.PIPE
+          )
+            k++;
+          else break;
+        }
+        if (k < n && byteAt(s, k) === ch.HASH) k++;
+        const e = k + runOf(s, k, n, C_DIGIT);
+        if (
+          e - k >= 10 &&
+          e - k <= 16 &&
+          (label || signal === 1) &&
+          (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0) &&
+          (k === 0 || (cls(byteAt(s, k - 1)) & C_ALNUM) === 0)
+        )
+          push(cfg, s, extra, k, e, kind);
+        k = e > k ? e : k;
+      } else if (column >= 0) {
+        // the rows under the title, while they hold tabs
+        let ls = unitWithin(s, LF, k, n, 4096) + 1;
+        for (let rows = 0; ls > 0 && rows < 4096; rows++) {
+          let le = unitWithin(s, LF, ls, n, 8192);
+          if (le < 0) le = n;
+          let a = ls;
+          for (let t = 0; t < column && a < le; t++) {
+            const tab = unitWithin(s, 9, a, n, le - a);
+            a = tab < 0 ? le : tab + 1;
+          }
+          if (a >= le || unitWithin(s, 9, ls, n, le - ls) < 0) break;
+          const e = a + runOf(s, a, le, C_DIGIT);
+          if (e - a >= 10 && e - a <= 16 && (e >= le || byteAt(s, e) === 9 || byteAt(s, e) === 13))
+            push(cfg, s, extra, a, e, kind);
+          k = le;
+          ls = le + 1;
+          if (ls >= n) break;
+        }
+      }
+      floor = k > p + lit.length ? k : p + lit.length;
+      p = s.indexOf(lit, floor);
+    }
+  }
+  // a tag's {"key", "value"} pair in a quoted CSV cell, its quotes doubled (Compute Optimizer's export, column tags:
+  // "[{""key"":""team"",""value"":""receipts-squad""}]"): the value read by its key, as a JSON pair's is
+  p = firstOf(s, '""key"":""');
+  while (p >= 0) {
+    const ka = p + 10;
+    const kb = unitWithin(s, QUOTE, ka, n, 128);
+    let next = ka;
+    if (kb > ka && ch.matchesAt(s, kb, kb + 15, '"",""value"":""')) {
+      const a = kb + 15;
+      const b = unitWithin(s, QUOTE, a, n, 256);
+      if (b > a && b + 1 < n && byteAt(s, b + 1) === QUOTE && tagValueCell(cfg, s, ka, kb, a, b))
+        push(cfg, s, extra, a, b, kind);
+      next = b > a ? b : a;
+    }
+    p = s.indexOf('""key"":""', next);
+  }
+  // a Support case's id (CaseDetails.caseId, Service Quotas' CaseId): case-<account>-<4 letters>-<year>-<16 hex>; the
+  // account is masked as one, the random tail here
+  p = firstOf(s, "case-");
+  while (p >= 0) {
+    const d = runOf(s, p + 5, n, C_DIGIT);
+    let k = p + 5 + d;
+    let e = -1;
+    if (
+      (d === 11 || d === 12) &&
+      byteAt(s, k) === DASH &&
+      runOf(s, k + 1, n, C_LOWER) === 4 &&
+      byteAt(s, k + 5) === DASH &&
+      runOf(s, k + 6, n, C_DIGIT) === 4 &&
+      byteAt(s, k + 10) === DASH
+    ) {
+      k += 11;
+      e = k + runOf(s, k, n, C_HEX);
+      if (e - k === 16 && (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0)) push(cfg, s, extra, k, e, kind);
+    }
+    p = s.indexOf("case-", e > k ? e : p + 5);
+  }
+  // an ACM certificate's console page (an AWS Health entity's entityUrl: acm/home?region=<r>#/certificates/<uuid>):
+  // the certificate's id, as its ARN's certificate/<uuid> reads it
+  p = firstOf(s, "#/certificates/");
+  while (p >= 0) {
+    const a = p + 15;
+    const e = ch.uuidEnd(s, a, n, false);
+    if (e > a) push(cfg, s, extra, a, e, kind);
+    p = s.indexOf("#/certificates/", e > a ? e : a);
   }
 }
 
@@ -5598,6 +5783,183 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     )
       push(cfg, s, extra, a, u - 1, fn);
     p = s.indexOf("Lambda VPC ENI-", e > a ? e : a);
+  }
+  // (fifty-first pass) an ElastiCache node in its requester-managed ENI's description, "ElastiCache <cluster>-<0001>-
+  // <002>": a name of a dash and a digit or of two dashes (as the prose nouns take one)
+  p = kind !== undefined ? firstOf(s, "ElastiCache ") : -1;
+  while (p >= 0) {
+    const a = p + 12;
+    let e = a;
+    let dashes = 0;
+    let digits = 0;
+    while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e)) && byteAt(s, e) !== DOT) {
+      if (byteAt(s, e) === DASH) dashes++;
+      else if ((cls(byteAt(s, e)) & C_DIGIT) !== 0) digits++;
+      e++;
+    }
+    if (
+      (dashes >= 2 || (dashes === 1 && digits > 0)) &&
+      byteAt(s, e - 1) !== DASH &&
+      (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0) &&
+      plausibleName(s, a, e, kind as Kind)
+    )
+      push(cfg, s, extra, a, e, kind as Kind);
+    p = s.indexOf("ElastiCache ", e > a ? e : a);
+  }
+  // a VPC flow log's S3 object, <account>_vpcflowlogs_<region>_<flow log id>_<time>_<hash>.log.gz (the VPC User Guide's
+  // "Flow log files"): the flow log id between "_"s, where an id never starts elsewhere
+  const flowLog = cfg.hexKinds["fl"];
+  p = flowLog !== undefined && kindOn(cfg, flowLog) ? firstOf(s, "_vpcflowlogs_") : -1;
+  while (p >= 0) {
+    let a = p + 13;
+    while (a < n && a - p < 40 && byteAt(s, a) !== UNDERSCORE && nm.isNameUnit(byteAt(s, a))) a++;
+    const e = a + 21;
+    if (
+      e <= n &&
+      byteAt(s, a) === UNDERSCORE &&
+      byteAt(s, a + 1) === 102 &&
+      byteAt(s, a + 2) === 108 &&
+      byteAt(s, a + 3) === DASH &&
+      runOf(s, a + 4, e, C_HEX) === 17 &&
+      (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0)
+    )
+      push(cfg, s, extra, a + 1, e, flowLog as Kind);
+    p = s.indexOf("_vpcflowlogs_", a > p + 13 ? a : p + 13);
+  }
+  // a VPC flow log's custom-format records under their header line (the S3 file's first line: version vpc-id ...
+  // ecs-cluster-name ecs-service-name ecs-task-id ...; the VPC User Guide's "Available fields"): the ECS fields' values
+  // by column ("-" where a record has none)
+  p = kind !== undefined ? firstOf(s, " ecs-") : -1;
+  // (a walk back never passes the last anchor's end: linear on a line of repeated anchors)
+  floor = 0;
+  while (p >= 0) {
+    let ls = p;
+    while (ls > floor && p - ls < 2048 && byteAt(s, ls - 1) !== LF) ls--;
+    let next = p + 5;
+    if ((ls === 0 || byteAt(s, ls - 1) === LF) && ch.matchesAt(s, ls, ls + 8, "version ")) {
+      let le = unitWithin(s, LF, ls, n, 4096);
+      if (le < 0) le = n;
+      // (the header's columns of those fields, in order)
+      const cols: number[] = [];
+      let col = 0;
+      let a = ls;
+      while (a < le && col < 128) {
+        let e = a;
+        while (e < le && byteAt(s, e) !== SPACE && byteAt(s, e) !== 13) e++;
+        if (
+          e - a > 4 &&
+          byteAt(s, a) === 101 &&
+          ch.matchesAt(s, a, a + 4, "ecs-") &&
+          nm.ECS_FLOW_FIELDS[sub(s, a + 4, e)] === true
+        )
+          cols.push(col);
+        col++;
+        a = e;
+        while (a < le && (byteAt(s, a) === SPACE || byteAt(s, a) === 13)) a++;
+      }
+      let rs = le + 1;
+      next = le;
+      for (let rows = 0; rows < 65536 && rs < n && cols.length > 0; rows++) {
+        if ((cls(byteAt(s, rs)) & C_DIGIT) === 0) break;
+        let re = unitWithin(s, LF, rs, n, 8192);
+        if (re < 0) re = n;
+        col = 0;
+        let at = 0;
+        a = rs;
+        while (a < re && at < cols.length) {
+          let e = a;
+          while (e < re && byteAt(s, e) !== SPACE && byteAt(s, e) !== 13) e++;
+          if (col === cols[at]) {
+            if (e - a >= 2) push(cfg, s, extra, a, e, kind);
+            at++;
+          }
+          col++;
+          a = e;
+          while (a < re && (byteAt(s, a) === SPACE || byteAt(s, a) === 13)) a++;
+        }
+        next = re;
+        rs = re + 1;
+      }
+    }
+    floor = p + 5;
+    p = s.indexOf(" ecs-", next);
+  }
+  // a zone file's records under its $ORIGIN (Route 53's zone import, cli53 export; RFC 1035's master file): the owner
+  // name of a line "<label> [ttl] [IN] <type> ..." relative to the origin, a host's label (not "@"); masked where it
+  // stands when a plain word (pgbouncer), as a column row's word is
+  p = kind !== undefined ? firstOf(s, "$ORIGIN ") : -1;
+  while (p >= 0) {
+    let ls = unitWithin(s, LF, p, n, 1024) + 1;
+    // (no line's end within 1024 units: none of the anchors up to there opens records)
+    let next = ls > 0 ? ls : p + 1024;
+    const signal = ls > 0 && hasSignal(s, extra);
+    for (let rows = 0; signal && rows < 65536 && ls < n; rows++) {
+      let le = unitWithin(s, LF, ls, n, 8192);
+      if (le < 0) le = n;
+      next = le;
+      const c = byteAt(s, ls);
+      // (a blank line ends them, as the next $ORIGIN does; $TTL and other directives go on)
+      if (le === ls || c === 13 || (c === ch.DOLLAR && ch.matchesAt(s, ls, le, "$ORIGIN"))) break;
+      let e = ls;
+      while (e < le && nm.isNameUnit(byteAt(s, e))) e++;
+      if (
+        e > ls &&
+        c !== ch.AT &&
+        c !== ch.STAR &&
+        byteAt(s, e - 1) !== DOT &&
+        (byteAt(s, e) === SPACE || byteAt(s, e) === 9)
+      ) {
+        let k = e;
+        while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
+        k += runOf(s, k, le, C_DIGIT);
+        while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
+        if (
+          k + 2 < le &&
+          byteAt(s, k) === 73 &&
+          byteAt(s, k + 1) === 78 &&
+          (byteAt(s, k + 2) === SPACE || byteAt(s, k + 2) === 9)
+        ) {
+          k += 2;
+          while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
+        }
+        const t = runOf(s, k, le, C_UPPER);
+        if (t > 0 && t <= 5 && nm.ZONE_RECORD_TYPES[sub(s, k, k + t)] === true && plausibleName(s, ls, e, kind as Kind))
+          push(cfg, s, extra, ls, e, kind, ch.plainWord(s, ls, e));
+      }
+      ls = le + 1;
+    }
+    p = s.indexOf("$ORIGIN ", next > p + 8 ? next : p + 8);
+  }
+  // PrivateLink's domain ownership verification (describe-vpc-endpoint-service-configurations'
+  // PrivateDnsNameConfiguration): the TXT record's value, vpce:<token>, and its name, _<random label>, within 400 units
+  const credential = cfg.byId["credential"];
+  p = credential !== undefined ? firstOf(s, "vpce:") : -1;
+  while (p >= 0) {
+    const a = p + 5;
+    const e = a + runOf(s, a, n, C_ALNUM);
+    if (
+      e - a >= 16 &&
+      e - a <= 64 &&
+      (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) &&
+      (e >= n || (byteAt(s, e) !== DOT && byteAt(s, e) !== DASH)) &&
+      runOf(s, a, e, C_DIGIT) < e - a
+    )
+      push(cfg, s, extra, a, e, credential as Kind);
+    p = s.indexOf("vpce:", e > a ? e : a);
+  }
+  p = kind !== undefined ? firstOf(s, "PrivateDnsNameConfiguration") : -1;
+  while (p >= 0) {
+    let k = p + 27;
+    const end = k + 400 < n ? k + 400 : n;
+    // (the record's name: the first "Name" member or key after it, whose value is "_" and 10 or more alnum)
+    while (k < end && !(byteAt(s, k) === 78 && ch.matchesAt(s, k, k + 4, "Name"))) k++;
+    k += 4;
+    while (k < end && (byteAt(s, k) === QUOTE || byteAt(s, k) === COLON || byteAt(s, k) === SPACE)) k++;
+    if (k < end && byteAt(s, k) === UNDERSCORE) {
+      const e = k + 1 + runOf(s, k + 1, n, C_ALNUM);
+      if (e - k > 10 && (e >= n || !nm.isNameUnit(byteAt(s, e)))) push(cfg, s, extra, k, e, kind as Kind);
+    }
+    p = s.indexOf("PrivateDnsNameConfiguration", k > p + 27 ? k : p + 27);
   }
 }
 
@@ -7722,8 +8084,8 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // AWS AppConfig's configuration locations (LocationUri): ssm-parameter://<parameter>, ssm-document://<document>,
   // secretsmanager://<secret>, codepipeline://<pipeline>: the name after the scheme, up to a quote, blank or comma; and
   // a log group named after "CloudWatch Logs " or "log group " in prose (a path of two slashes or more: "CloudWatch
-  // Logs /fis/gameday", "the log group /brindlecove/windows/security")
-  for (let scheme = 0; scheme < 6; scheme++) {
+  // Logs /fis/gameday", "the log group /brindlecove/windows/security"; fifty-first pass: "CloudWatch /bc/r53/logs")
+  for (let scheme = 0; scheme < 7; scheme++) {
     const lit =
       scheme === 0
         ? "ssm-parameter://"
@@ -7735,13 +8097,15 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
               ? "codepipeline://"
               : scheme === 4
                 ? "CloudWatch Logs /"
-                : "group /";
+                : scheme === 5
+                  ? "CloudWatch /"
+                  : "group /";
     p = firstOf(s, lit);
     while (p >= 0) {
       // (the log group starts at the literal's last unit, its "/"; "group /" after "log " or "logs ")
       const a = scheme >= 4 ? p + lit.length - 1 : p + lit.length;
       const logGroup =
-        scheme < 5 ||
+        scheme < 6 ||
         (p >= 5 &&
           byteAt(s, p - 1) === SPACE &&
           (matchesLowerAt(s, p - 4, p - 1, "log") || matchesLowerAt(s, p - 5, p - 1, "logs")));
@@ -9739,7 +10103,14 @@ function cellName(cfg: ScanConfig, s: string, a: number, b: number): boolean {
  */
 function headerWord(s: string, a: number, b: number, lower: boolean): boolean {
   if (!lower && (cls(byteAt(s, a)) & C_UPPER) === 0) return false;
-  for (let k = a; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0 && byteAt(s, k) !== 32) return false;
+  for (let k = a; k < b; k++)
+    if (
+      (cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0 &&
+      byteAt(s, k) !== 32 &&
+      // (an API member's name with an IP version, --output table's column titles: CidrIpv4, Ipv6CidrBlock)
+      !(!lower && k > a + 1 && (byteAt(s, k) === 52 || byteAt(s, k) === 54) && nm.ipVersionAt(s, k))
+    )
+      return false;
   return true;
 }
 
@@ -9778,6 +10149,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   // the first row's): every blank-separated token a cell (column -t splits at whitespace); colAt, the next "column -t";
   // colCells, the first row's cells; colFrom, the end of the last command's line
   let colAt = s.indexOf("column -t");
+  // (fifty-first pass) the rows of --output table's nested tags table (a title row "tags", describe-affected-entities'
+  // tags map, a Tags list's Key | Value rows): the first cell is the tag's key, AWS's or the company's vocabulary, kept
+  // as --output text's TAGS row keeps it
+  let tagRows = false;
   let columnRows = false;
   let colCells = 0;
   let colFrom = 0;
@@ -9930,6 +10305,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           // (and S3's TAGSET: get-object-tagging, get-bucket-tagging)
           if (count === 1 && sep === 9 && byteAt(s, b - 1) === 83 && (b - a === 8 || b - a === 19))
             orgRow = ch.matchesAt(s, a, b, "ACCOUNTS") || ch.matchesAt(s, a, b, "ORGANIZATIONALUNITS");
+          // (fifty-first pass: and a Well-Architected workload's, list-workloads' and list-milestones' WORKLOADSUMMARY)
+          else if (count === 1 && sep === 9 && b - a === 15 && byteAt(s, a) === 87)
+            orgRow = ch.matchesAt(s, a, b, "WORKLOADSUMMARY");
           if (count === 1 && sep === 9) commentAt = nm.textCommentColumn(s, a, b);
           if (count === 1 && tagTable) {
             tagsRow = true;
@@ -10048,7 +10426,16 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         c = ce;
       }
       lineCells = count;
-      if (!pipeRow && (!prevTab || count !== prevCount) && allHeaders && !caps && count >= 3 && le < n) {
+      if (pipeRow && !isBorder && count === 1)
+        tagRows = lastCellEnd - lastCellStart === 4 && matchesLowerAt(s, lastCellStart, lastCellEnd, "tags");
+      // (or a console's result header: Athena's, its row number's column "#" first, #<tab>srcaddr<tab>flows)
+      const hashHead =
+        !pipeRow &&
+        firstCellStart === ls &&
+        lastCellEnd > ls + 1 &&
+        byteAt(s, ls) === ch.HASH &&
+        byteAt(s, ls + 1) === 9;
+      if (!pipeRow && (!prevTab || count !== prevCount) && (allHeaders || hashHead) && !caps && count >= 3 && le < n) {
         // a spreadsheet's header row (Account<tab>Region<tab>InstanceId<tab>Owner), rows with tabs under it: the
         // first of its block, or one of another width than the row above (a second table pasted under the first)
         const ne = s.indexOf("\n", le + 1);
@@ -10101,8 +10488,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           markdown = true;
           people = rowPeople;
           tagCols = rowTags;
-        } else if (count === 2 && fieldRows && cells.length > first && cells[first].s === firstCellStart) {
-          // (a Logs Insights field's or statistic's name: | tenant | x |, | bytesScanned | 1183342.0 |)
+        } else if ((fieldRows || tagRows) && count === 2 && cells.length > first && cells[first].s === firstCellStart) {
+          // (a Logs Insights field's or statistic's name: | tenant | x |, | bytesScanned | 1183342.0 |; a nested tags
+          // table's key)
           for (let q = first; q + 1 < cells.length; q++) cells[q] = cells[q + 1];
           cells.length = cells.length - 1;
         } else if (
@@ -10132,6 +10520,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
       keyRows = false;
       tagTable = false;
       fieldRows = false;
+      tagRows = false;
     }
     if (!pipeRow && !hasTab) {
       people = 0;
