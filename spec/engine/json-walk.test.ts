@@ -69,6 +69,42 @@ function nested(depth: number): string {
   return head + "[".repeat(depth) + "]".repeat(depth) + "}]}]}]}";
 }
 
+const LEARNED_AFTER_DOCUMENT = JSON.stringify({
+  messages: [
+    {
+      role: "user",
+      content: [
+        {
+          type: "document",
+          source: {
+            type: "base64",
+            media_type: "text/plain",
+            data: Buffer.from("deploy-bot failed").toString("base64"),
+          },
+        },
+      ],
+    },
+    { role: "user", content: "arn:aws:iam::123456789012:role/deploy-bot" },
+  ],
+});
+const TWO_KINDS_IN_ONE_STRING = JSON.stringify({
+  messages: [
+    {
+      role: "user",
+      content: "session arn:aws:sts::123456789012:assumed-role/ssm-role/i-0d91f4a27c6b3e581 on i-0d91f4a27c6b3e581",
+    },
+  ],
+});
+
+/** The masking kept with the cached scan of content (any key), if any. */
+function keptMasking(masker: Masker, content: string): unknown {
+  for (const byContent of Object.values(masker.scans)) {
+    const sc = byContent[content];
+    if (sc !== undefined && sc.cached) return sc.kept;
+  }
+  return undefined;
+}
+
 /** Requests that take every path of the walker and the cache: escapes, learned names, weak accounts, media, pairs. */
 function requests(): string[] {
   const body = readFileSync("bench/fixtures/request-8k.json", "utf8");
@@ -78,6 +114,10 @@ function requests(): string[] {
   const text = Buffer.from("host i-0a1b2c3d4e5f67890 in arn:aws:iam::123456789012:role/deploy").toString("base64");
   return [
     body,
+    // a text document naming a name that a later string teaches (the second walk masks it in the decoded text)
+    LEARNED_AFTER_DOCUMENT,
+    // one original found twice in one string, as a role session's name and as an instance id (its masking is kept)
+    TWO_KINDS_IN_ONE_STRING,
     ...vectors.cases.filter((c) => c.expected !== null).map((c) => c.input),
     // a name learned in a later string (tool input) stands in an earlier one; a bare account before the first signal
     '{"messages":[{"role":"user","content":"account 123456789012, orders-db and acme-logs"},' +
@@ -127,6 +167,17 @@ describe("JSON walker", () => {
     const out = maskJson(newSession(masker, "t"), requests().at(-2) as string, MESSAGES).text as string;
     for (const original of ["orders-db", "acme-logs", "123456789012", "i-0a1b2c3d4e5f67890"])
       expect(out.includes(original), original).toBe(false);
+  });
+
+  it("masks a name learned in a later string inside an earlier base64 text document (the second walk)", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    for (let round = 0; round < 3; round++) {
+      const s = newSession(masker, "t");
+      const out = JSON.parse(maskJson(s, LEARNED_AFTER_DOCUMENT, MESSAGES).text as string);
+      const role = s.entries.find((e) => e.original === "deploy-bot")?.pseudonym as string;
+      expect(role).toMatch(/^IAM_ROLE_/);
+      expect(Buffer.from(out.messages[0].content[0].source.data, "base64").toString()).toBe(`${role} failed`);
+    }
   });
 });
 
@@ -240,6 +291,33 @@ describe("warm worker", () => {
     expect(restoreJson(s, out, MESSAGES).text).toBe(both);
     // the string alone still gets its kept masking
     expect(maskJson(newSession(masker, "t"), alone, MESSAGES).text).toBe(keptOut);
+  });
+
+  it("keeps the masking of a string that holds one original as two kinds, named by its first appearance there", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const content = JSON.parse(TWO_KINDS_IN_ONE_STRING).messages[0].content as string;
+    const fresh = maskJson(newSession(createNodeMasker({ secret: SECRET }), "t"), TWO_KINDS_IN_ONE_STRING, MESSAGES);
+    for (let round = 0; round < 3; round++) {
+      const s = newSession(masker, "t");
+      const out = maskJson(s, TWO_KINDS_IN_ONE_STRING, MESSAGES).text as string;
+      expect(out).toBe(fresh.text);
+      const instance = s.entries.filter((e) => e.original === "i-0d91f4a27c6b3e581");
+      expect(instance.map((e) => e.pseudonym.slice(0, 13))).toEqual(["ROLE_SESSION_"]);
+      expect(out.split(instance[0].pseudonym)).toHaveLength(3);
+      expect(restoreJson(s, out, MESSAGES).text).toBe(TWO_KINDS_IN_ONE_STRING);
+      // kept from the second sighting on (a string seen once keeps nothing)
+      if (round > 0) expect(keptMasking(masker, content), `round ${round}`).toBeDefined();
+    }
+    // after a string that names the instance as an instance, the kept masking is not used, nor replaced
+    const before = `{"messages":[{"role":"user","content":"on i-0d91f4a27c6b3e581"},${TWO_KINDS_IN_ONE_STRING.slice(13)}`;
+    const kept = keptMasking(masker, content);
+    const s = newSession(masker, "t");
+    const out = maskJson(s, before, MESSAGES).text as string;
+    const instance = s.entries.filter((e) => e.original === "i-0d91f4a27c6b3e581");
+    expect(instance.map((e) => e.pseudonym.slice(0, 13))).toEqual(["EC2_INSTANCE_"]);
+    expect(out.split(instance[0].pseudonym)).toHaveLength(4);
+    expect(restoreJson(s, out, MESSAGES).text).toBe(before);
+    expect(keptMasking(masker, content)).toBe(kept);
   });
 
   it("lends a kept string's entries to a request's first identifiers, which then count as taken as any other", () => {

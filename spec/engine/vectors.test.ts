@@ -138,6 +138,36 @@ describe("restore", () => {
     expect(s.entries.map((e) => e.original)).toEqual(ids.split(" "));
     expect(restoreText(s, ps.join(" "), false)).toBe(`${ids} ${ids}`);
   });
+  it("restores both pseudonyms of one original that two requests named as two kinds (mappings adopted from the store)", () => {
+    const instance = "i-0d91f4a27c6b3e581";
+    const a = newSession(masker, "t");
+    const asInstance = maskText(a, `on ${instance}`, "");
+    const b = newSession(masker, "t");
+    const asSession = maskText(b, `session arn:aws:sts::123456789012:assumed-role/ssm-role/${instance}`, "");
+    // one hash part (the kind is not hashed), two tags
+    expect(a.entries[0].pseudonym.slice(-10)).toBe(b.entries[2].pseudonym.slice(-10));
+    expect(a.entries[0].pseudonym).not.toBe(b.entries[2].pseudonym);
+    const r = newSession(masker, "t");
+    for (const e of [...a.entries, ...b.entries, ...a.entries]) expect(adoptEntry(r, { ...e }), e.pseudonym).toBe(true);
+    expect(r.entries).toHaveLength(4);
+    const both = `${asInstance} | ${asSession}`;
+    expect(restoreText(r, both, false)).toBe(
+      `on ${instance} | session arn:aws:sts::123456789012:assumed-role/ssm-role/${instance}`,
+    );
+    expect(JSON.parse(restoreJson(r, JSON.stringify({ text: both }), { k: "scan" }).text as string).text).toBe(
+      restoreText(r, both, false),
+    );
+    // another original under that hash part is still refused; a tag that ends another restores the longer one
+    expect(adoptEntry(r, { ...b.entries[2], original: "i-0000000000000000a" })).toBe(false);
+    const hash = a.entries[0].pseudonym.slice(-10);
+    const t = newSession(masker, "t");
+    expect(adoptEntry(t, { pseudonym: `ROUTE_TABLE_${hash}`, original: "rtb-1", kind: "route-table" })).toBe(true);
+    expect(adoptEntry(t, { pseudonym: `TGW_ROUTE_TABLE_${hash}`, original: "rtb-1", kind: "tgw-route-table" })).toBe(
+      true,
+    );
+    expect(restoreText(t, `x TGW_ROUTE_TABLE_${hash} ROUTE_TABLE_${hash}`, false)).toBe("x rtb-1 rtb-1");
+  });
+
   it("masks an original as the pseudonym an entry adopted from the store gives it, without a second entry", () => {
     const a = newSession(masker, "t");
     const out = maskText(a, "i-0a1b2c3d4e5f67890", "");

@@ -472,8 +472,9 @@ const NOT_KEPT: never[] = [];
 
 /**
  * maskScanned without a kept masking: each identifier masked in turn; the masking is kept with a cached scan unless a
- * pseudonym was salted or named by an earlier appearance as another kind (both depend on the rest of the request; a
- * scan that is not cached is a string seen once: nothing of its masking is built to keep).
+ * pseudonym was salted or named by an earlier string's appearance as another kind (both depend on the rest of the
+ * request; an appearance earlier in the string itself does not); a scan that is not cached is a string seen once:
+ * nothing of its masking is built to keep.
  */
 function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
   const sess = w.sess;
@@ -499,14 +500,20 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     }
     const derived = derivedPseudonym(sess, m.kind.tag, m.kind.id, original);
     const pseudonym = pseudonymOf(sess, derived, m.kind.tag, m.kind.id, original);
-    if (pseudonym !== derived.pseudonym) salted = true;
+    // another pseudonym than its own: salted, or named by an earlier appearance as another kind; when that appearance
+    // is in this string (the same original, unsalted), the string alone masks it so too: the masking is still kept
+    let same = -1;
+    if (pseudonym !== derived.pseudonym) {
+      same = keep && !salted ? hashes.indexOf(derived.hash) : -1;
+      if (same < 0 || entries[same].original !== original || entries[same].pseudonym !== pseudonym) salted = true;
+    }
     w.out.put(sub(w.s, w.at, rs));
     w.out.put(pseudonym);
     if (keep) {
       masked.push(sub(w.s, end, rs));
       masked.push(pseudonym);
       hashes.push(derived.hash);
-      entries.push(entryOfKind(derived, m.kind.id));
+      entries.push(same >= 0 ? entries[same] : entryOfKind(derived, m.kind.id));
     }
     w.at = re;
     end = re;
@@ -1109,13 +1116,36 @@ function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean 
       if (r === STANDS) break;
       if (r < 0) n++;
     }
-    if (n >= learned.length) return false;
+    // (a text document is base64 in the body: its decoded text is searched)
+    if (n >= learned.length && (w.textCount === 0 || !namedInText(w, learnedBefore))) return false;
   }
   if (changed) return true;
   // the rest, each string compared
   while (k < w.count && w.doneAt[k] <= last) {
     if (w.done[k] !== STRING_CONTENT || maskedDifferently(w, k, learnedBefore)) return true;
     k++;
+  }
+  return false;
+}
+
+/**
+ * True when a name learned since learnedBefore stands in the decoded text of a document the walk masked before the
+ * string it was learned from (the body holds that text in base64, where maskedOtherwise's search cannot see it). One
+ * loop over (document, name) pairs, for the same reason as maskedOtherwise's.
+ */
+function namedInText(w: Walk, learnedBefore: number): boolean {
+  const learned = w.sess.learned;
+  let k = 0;
+  let n = learnedBefore;
+  while (k < w.count) {
+    if (w.done[k] !== MEDIA_TEXT || n >= learned.length) {
+      k++;
+      n = learnedBefore;
+    } else if (w.doneAt[k] < learned[n].at && w.doneTexts[k].indexOf(learned[n].name) >= 0) {
+      return true;
+    } else {
+      n++;
+    }
   }
   return false;
 }
@@ -1289,4 +1319,5 @@ export const JSON_ENTRY_CALLS: EntryCall[] = [
   { fn: restoreContent, args: [{ occNext: 0, occCount: 0 } as Walk, 0, 0] },
   // nothing recorded
   { fn: maskedOtherwise, args: [{ count: 0 } as Walk, 0, 0] },
+  { fn: namedInText, args: [{ count: 0, sess: { learned: [] } } as unknown as Walk, 0] },
 ];

@@ -184,6 +184,11 @@ export interface Session {
   lent: Record<string, Entry> | undefined;
   /** Collisions only: original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
   salted: Record<string, string> | undefined;
+  /**
+   * Restore only (adoptEntry): hash part -> the other pseudonyms of its entry's original, adopted from mappings of
+   * several requests (one original named as two kinds by two requests has one hash part under two tags).
+   */
+  aliases: Record<string, Entry[]> | undefined;
   entries: Entry[]; // in order of first appearance
   /** Longest pseudonym produced so far (bounds what a stream must hold back). */
   maxLen: number;
@@ -214,6 +219,7 @@ export function newSession(masker: Masker, scope: string): Session {
     byHash: {},
     lent: undefined,
     salted: undefined,
+    aliases: undefined,
     entries: [],
     maxLen: 0,
     collisions: 0,
@@ -353,9 +359,32 @@ function saltedHash(sess: Session, original: string): string {
   throw "aws-masker: no free pseudonym (is the keyed hash broken?)";
 }
 
-/** Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when its hash is taken. */
+/**
+ * Registers an entry learned elsewhere (e.g. from Redis for a later restore); false when another original holds its
+ * hash part. Mappings of several requests may name one original under two tags with one hash part (the kind is not
+ * hashed): the other pseudonym is kept as an alias, restored to the same original.
+ */
 export function adoptEntry(sess: Session, entry: Entry): boolean {
-  return adoptEntryAt(sess, sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length), entry);
+  const hash = sub(entry.pseudonym, entry.pseudonym.length - HASH_LEN, entry.pseudonym.length);
+  if (adoptEntryAt(sess, hash, entry)) return true;
+  const have = entryOf(sess, hash) as Entry;
+  if (have.original !== entry.original) return false;
+  let aliases = sess.aliases;
+  if (aliases === undefined) {
+    aliases = {};
+    sess.aliases = aliases;
+  }
+  let list = aliases[hash];
+  // typeof: in JS a plain object answers "constructor" and friends with functions
+  if (typeof list !== "object") {
+    list = [];
+    aliases[hash] = list;
+  }
+  for (const e of list) if (e.pseudonym === entry.pseudonym) return true;
+  list.push(entry);
+  sess.entries.push(entry);
+  if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
+  return true;
 }
 
 /** adoptEntry of an entry whose hash part is known. */
@@ -917,8 +946,26 @@ export function entryEndingAt(sess: Session, s: string, e: number): Entry | unde
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;
-  if (start < 0 || !holdsAt(s, start, p)) return undefined;
-  return entry;
+  const found = start >= 0 && holdsAt(s, start, p) ? entry : undefined;
+  // a restore session with mappings of several requests: the original's other pseudonyms (see adoptEntry)
+  if (sess.aliases !== undefined) return aliasEndingAt(sess, s, h, e, found);
+  return found;
+}
+
+/**
+ * The longest of found and the aliases (see Session.aliases) of the hash part s[h, e) that stands whole before e (a
+ * tag may end another: ROUTE_TABLE_h inside TGW_ROUTE_TABLE_h).
+ */
+function aliasEndingAt(sess: Session, s: string, h: number, e: number, found: Entry | undefined): Entry | undefined {
+  const list = (sess.aliases as Record<string, Entry[]>)[sub(s, h, e)];
+  if (typeof list !== "object") return found;
+  let best = found;
+  for (const alias of list) {
+    const p = alias.pseudonym;
+    const start = e - p.length;
+    if ((best === undefined || p.length > best.pseudonym.length) && start >= 0 && holdsAt(s, start, p)) best = alias;
+  }
+  return best;
 }
 
 /** original escaped for `level` layers of JSON strings (0: as is; 2: JSON text inside a JSON string). */
