@@ -8897,3 +8897,104 @@ describe("fresh material, fifty-first pass: VPC networking and AWS Support and H
     );
   });
 });
+
+describe("fresh material, fifty-first pass: review of the CLI's output modes", () => {
+  it("a Lambda environment's public values stay, and a masked one is not learned into prose", () => {
+    const out = mask(
+      "$ aws lambda get-function-configuration --output yaml\nEnvironment:\n  Variables:\n" +
+        "    TEMPLATE_SET: harbourline-v3\n    ENCODING: utf-8\n    LOCALE: en-US\n    DD_SITE: datadoghq.com\n" +
+        "    EMBEDDING_MODEL: amazon.titan-embed-text-v1\n    DATE_FMT: YYYY-MM-DD\n    HASH_ALG: sha-256\n" +
+        "    VERSION: v2.3.1\n    DD_ENV: staging-eu\nsend utf-8 to datadoghq.com from staging-eu\n",
+    );
+    expect(out).not.toContain("harbourline-v3");
+    for (const v of [
+      "ENCODING: utf-8",
+      "LOCALE: en-US",
+      "DD_SITE: datadoghq.com",
+      "amazon.titan-embed-text-v1",
+      "YYYY-MM-DD",
+      "sha-256",
+      "v2.3.1",
+      "send utf-8 to datadoghq.com from staging-eu",
+    ])
+      expect(out).toContain(v);
+    expect(mask(out)).toBe(out);
+  });
+  it("a CloudFormation resource's Metadata is no head-object map: SAM's build settings stay", () => {
+    const t =
+      "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: rust-cargolambda\n" +
+      "      Dockerfile: Dockerfile.prod\n      DockerBuildTarget: build-stage\n";
+    expect(mask(t)).toBe(t);
+    expect(
+      mask("$ aws s3api head-object --output yaml\nMetadata:\n  generated-by: brindle-invoice-render\n"),
+    ).not.toContain("brindle-invoice-render");
+  });
+  it("aws configure get: AWS's permission sets, the default profile and botocore's session name stay", () => {
+    const t =
+      "$ aws configure get sso_role_name\nAdministratorAccess\n$ aws configure get source_profile --profile dev\n" +
+      "default\n$ aws configure get role_session_name\nbotocore-session-1700000000\nuse AdministratorAccess\n";
+    expect(mask(t)).toBe(t);
+  });
+  it("a text row's description is masked where it stands; AWS's default descriptions stay", () => {
+    const out = mask(
+      "$ aws ec2 describe-security-groups --output text\n" +
+        "SECURITYGROUPS\tdefault VPC security group\tsg-0a1b2c3d4e5f60718\tdefault\n" +
+        "SECURITYGROUPS\tCreated by RDS management console\tsg-0a1b2c3d4e5f60719\trds-x\n" +
+        "IPRANGES\t0.0.0.0/0\tAllow all\nThe default VPC security group allows all; Allow all from the console.\n",
+    );
+    expect(out).toContain("SECURITYGROUPS\tdefault VPC security group\t");
+    expect(out).toContain("SECURITYGROUPS\tCreated by RDS management console\t");
+    expect(out).not.toContain("0.0.0.0/0\tAllow all");
+    expect(out).toContain("The default VPC security group allows all; Allow all from the console.");
+    expect(mask(out)).toBe(out);
+  });
+  it("a tag's value of words opening with Amazon stays, and a long phrase is not learned into prose", () => {
+    const purpose = "jump host for the halvorsen sftp migration until the end of May";
+    const out = mask(
+      `$ aws ec2 describe-instances --output text\nTAGS\tOS\tAmazon Linux 2\nTAGS\tPurpose\t${purpose}\n` +
+        `Our OS is Amazon Linux 2; the ${purpose} box\n`,
+    );
+    expect(out).toContain("TAGS\tOS\tAmazon Linux 2");
+    expect(out).not.toContain(`TAGS\tPurpose\t${purpose}`);
+    expect(out).toContain(`Our OS is Amazon Linux 2; the ${purpose} box`);
+  });
+  it("a cache's <dir>/<word>/<32 hex> is no ECS stream: its word is not learned", () => {
+    const out = mask(
+      "https://s3.amazonaws.com/x\n see objects/pack/0123456789abcdef0123456789abcdef\n" +
+        "  cdn/thumbs/0123456789abcdef0123456789abcdef.jpg\nthe pack and the thumbs\n",
+    );
+    expect(out).toContain("objects/pack/");
+    expect(out).toContain("cdn/thumbs/0123456789abcdef0123456789abcdef.jpg");
+    expect(out).toContain("the pack and the thumbs");
+  });
+  it("aws s3 ls --human-readable: a key after a size in Bytes or Byte", () => {
+    const out = mask(
+      "$ aws s3 ls s3://nwp-sftp-inbound/ --recursive --human-readable\n" +
+        "2024-03-31 23:58:02  123 Bytes inbound/acme-logistics/x.txt\n" +
+        "2024-03-31 23:58:03    1 Byte inbound/pinecrest-utilities/y.txt\n",
+    );
+    for (const v of ["acme-logistics", "pinecrest-utilities"]) expect(out).not.toContain(v);
+    expect(out).toContain("123 Bytes inbound/");
+  });
+  it("describe-security-group-rules' text rows: the description, whatever its column", () => {
+    const out = mask(
+      "$ aws ec2 describe-security-group-rules --output text\n" +
+        "SECURITYGROUPRULES\t10.20.0.0/16\tallow pg from ledger workers\t5432\tsg-0a1b2c3d4e5f60718\n" +
+        "SECURITYGROUPRULES\tvpn access for oakridge\t443\tsg-0a1b2c3d4e5f60718\tpl-0123abcd\n",
+    );
+    for (const v of ["allow pg from ledger workers", "vpn access for oakridge"]) expect(out).not.toContain(v);
+  });
+  it("a Key | Value table of attributes: a value that is no plain word is masked, as before the Tags sub-table", () => {
+    const out = mask(
+      "$ aws elbv2 describe-load-balancer-attributes --output table\n" +
+        "|+---------------------------------------+--------------+|\n" +
+        "||                  Key                  |    Value     ||\n" +
+        "|+---------------------------------------+--------------+|\n" +
+        "||  access_logs.s3.enabled               |  true        ||\n" +
+        "||  access_logs.s3.prefix                |  ledger/alb  ||\n" +
+        "|+---------------------------------------+--------------+|\n",
+    );
+    expect(out).not.toContain("ledger/alb");
+    expect(out).toContain("|  true        |");
+  });
+});

@@ -1681,28 +1681,41 @@ const TEXT_COMMENT_ROWS: Record<string, number> = {
   IPV6RANGES: 3,
   CHANGEINFO: 2,
   CONFIG: 2,
+  // (describe-security-group-rules: its Description after CidrIpv4 or CidrIpv6, or second for a prefix list's rule;
+  // -1: the row's one cell with blanks)
+  SECURITYGROUPRULES: -1,
 };
 
 /**
  * The column of the free-text field of an --output text row whose key (its first cell) is s[a, b) (TEXT_COMMENT_ROWS),
- * or 0.
+ * -1 for any column after the key, or 0.
  */
 export function textCommentColumn(s: string, a: number, b: number): number {
-  if (b - a < 6 || b - a > 16 || byteAt(s, a) < 65 || byteAt(s, a) > 90) return 0;
+  if (b - a < 6 || b - a > 18 || byteAt(s, a) < 65 || byteAt(s, a) > 90) return 0;
   const c = TEXT_COMMENT_ROWS[sub(s, a, b)];
   return c === undefined ? 0 : c;
 }
 
 /**
  * True when the words s[a, b) of a tag's value or a text row's comment name someone or something of the company's:
- * letters in them, not a tool's default comment (Terraform's "Managed by Terraform", the AWS provider's default
- * description of a security group).
+ * letters in them, 256 characters at most (counted as characters: the same bound in Node and Lua), not a tool's
+ * default comment (Terraform's "Managed by Terraform"), not AWS's own (a default security group's "default VPC
+ * security group", the consoles' "Created by RDS management console" and "launch-wizard-1 created <time>", a public
+ * name opening with Amazon or AWS: Amazon Linux 2).
  */
 export function wordsValue(s: string, a: number, b: number): boolean {
-  if (b - a > 256) return false;
+  if (b - a > 1024 || (b - a > 256 && ch.charCount(s, a, b) > 256)) return false;
   let k = a;
   while (k < b && (ch.cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) === 0) k++;
-  return k < b && !(b - a === 20 && ch.matchesLowerAt(s, a, b, "managed by terraform"));
+  return (
+    k < b &&
+    !(b - a === 20 && ch.matchesLowerAt(s, a, b, "managed by terraform")) &&
+    !(b - a === 26 && ch.matchesAt(s, a, b, "default VPC security group")) &&
+    !(b - a === 33 && ch.matchesAt(s, a, b, "Created by RDS management console")) &&
+    !ch.matchesAt(s, a, b, "launch-wizard-") &&
+    !ch.matchesAt(s, a, b, "Amazon ") &&
+    !ch.matchesAt(s, a, b, "AWS ")
+  );
 }
 
 /**
@@ -1744,16 +1757,30 @@ export function metadataValue(s: string, a: number, b: number, kind: Kind): bool
 
 /**
  * (fifty-first pass) True when s[a, b), an environment variable's value, is left to other readers or is a setting: a
- * URL, an ARN, a path or an e-mail (":", "/", "@"), words, or capitals and "_" alone (INFO, PAY_PER_REQUEST).
+ * URL, an ARN, a path or an e-mail (":", "/", "@"), words, a host, a version or a model's id (a "."), a number or a
+ * hash (a digit first), capitals, digits, "_" and "-" alone (INFO, PAY_PER_REQUEST, UTF-8, YYYY-MM-DD), a code of three
+ * letters or fewer and digits (utf-8, sha-256, iso-8859-1) or a locale (en-US, pt_BR). Each line's value is read once.
  */
 export function settingValue(s: string, a: number, b: number): boolean {
+  if (a >= b || (cls(byteAt(s, a)) & ch.C_DIGIT) !== 0) return true;
   let upper = true;
-  for (let k = a; k < b && k - a < 256; k++) {
+  // (the letters before the first "-" or "_", and whether a letter follows it)
+  let head = -1;
+  let tailLetters = 0;
+  for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
-    if (c === 58 || c === 47 || c === 64 || c === 32) return true;
-    if ((cls(c) & ch.C_UPPER) === 0 && c !== 95) upper = false;
+    if (c === 58 || c === 47 || c === 64 || c === 32 || c === 46) return true;
+    const f = cls(c);
+    if ((f & (ch.C_UPPER | ch.C_DIGIT)) === 0 && c !== 95 && c !== 45) upper = false;
+    if (head < 0 && (c === 45 || c === 95)) head = k - a;
+    else if (head >= 0 && (f & (ch.C_LOWER | ch.C_UPPER)) !== 0) tailLetters++;
   }
-  return upper;
+  const locale =
+    b - a === 5 &&
+    head === 2 &&
+    (cls(byteAt(s, a + 3)) & ch.C_UPPER) !== 0 &&
+    (cls(byteAt(s, a + 4)) & ch.C_UPPER) !== 0;
+  return upper || locale || (head > 0 && head <= 3 && tailLetters === 0);
 }
 
 /**
@@ -5504,10 +5531,11 @@ export function s3ListingKey(s: string, ls: number, n: number): number {
   const d = k;
   while (k < n && k - d < 24 && ((ch.cls(byteAt(s, k)) & ch.C_DIGIT) !== 0 || byteAt(s, k) === 46)) k++;
   if (k === d || k >= n || byteAt(s, k) !== 32) return -1;
-  // (a unit after the size: Bytes, KiB, MiB, GiB, TiB)
+  // (a unit after the size: KiB, MiB, GiB, TiB; under 1 KiB, Bytes or Byte)
   if (k + 1 < n && (ch.cls(byteAt(s, k + 1)) & ch.C_UPPER) !== 0) {
     const u = k + 1 + ch.runOf(s, k + 1, k + 6 < n ? k + 6 : n, ch.C_LOWER | ch.C_UPPER);
-    if (u < n && byteAt(s, u) === 32 && u - k <= 6 && byteAt(s, u - 1) === 66) k = u;
+    if (u < n && byteAt(s, u) === 32 && u - k <= 6 && (byteAt(s, u - 1) === 66 || ch.matchesAt(s, k + 1, u, "Byte")))
+      k = u;
   }
   while (k < n && k - d < 48 && byteAt(s, k) === 32) k++;
   return k < n && byteAt(s, k) !== 10 && byteAt(s, k) !== 13 ? k : -1;

@@ -1160,12 +1160,14 @@ function matchCtxId(
       push(cfg, s, out, i, j, kind);
       return j;
     }
-  } else if (len === 32 && i > 3 && byteAt(s, i - 1) === SLASH && endsAt(s, j, n)) {
+  } else if (len === 32 && i > 3 && byteAt(s, i - 1) === SLASH && endsAt(s, j, n) && (j >= n || byteAt(s, j) !== DOT)) {
     // an ECS task's log stream under the team's own prefix (<prefix>/<container>/<task id>: aws logs tail, the
-    // awslogs driver's streams), in text with an AWS signal: the container's name and the task's id
+    // awslogs driver's streams), in text with an AWS signal: the container's name and the task's id (not a file's
+    // name, <dir>/<dir>/<md5>.jpg; a container's one plain word, web, app, or a cache's pack, is not learned)
     const m = nm.taskStreamContainer(s, i);
     if (m >= 0 && runOf(s, i, j, C_HEX) === 32 && hasSignal(s, out)) {
-      if (plausibleName(s, m, i - 1, cfg.byId["resource-name"])) push(cfg, s, out, m, i - 1, cfg.byId["resource-name"]);
+      if (plausibleName(s, m, i - 1, cfg.byId["resource-name"]) && !ch.plainWord(s, m, i - 1))
+        push(cfg, s, out, m, i - 1, cfg.byId["resource-name"]);
       push(cfg, s, out, i, j, kind);
       return j;
     }
@@ -6655,7 +6657,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       r = r < n && byteAt(s, r) === LF ? r + 1 : n;
       // (the members' indent: deeper lines, a nested map's or a list's, are skipped, as are quoted keys and comments)
       let indent = -1;
-      for (let lines = 0; lines < 256 && r < n && (ls === 0 || byteAt(s, ls - 1) === LF); lines++) {
+      // (head-object's Metadata: at its line's start, the CLI's top level; not a CloudFormation resource's)
+      for (
+        let lines = 0;
+        lines < 256 && r < n && (ls === 0 || byteAt(s, ls - 1) === LF) && !(q === 2 && ls < p);
+        lines++
+      ) {
         let k = r;
         while (k < n && k - r < 64 && byteAt(s, k) === SPACE) k++;
         if (k - r <= p - ls || k >= n) break;
@@ -6683,7 +6690,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           nm.metadataValue(s, a, b, name) &&
           !idShaped(cfg, s, a, b)
         )
-          push(cfg, s, extra, a, b, name);
+          push(cfg, s, extra, a, b, name, q === 3); // (a variable's value masked where it stands: not learned)
         r = le + 1;
       }
       p = s.indexOf(lit, r > p + lit.length ? r : p + lit.length);
@@ -8188,7 +8195,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         const kind = secret ? cfg.byId["credential"] : cfg.byId["resource-name"];
         if (
           CRED_SPAN.e > CRED_SPAN.s &&
-          (secret || (creds.loneToken(s, CRED_SPAN.s, CRED_SPAN.e) && !idShaped(cfg, s, CRED_SPAN.s, CRED_SPAN.e)))
+          (secret ||
+            (creds.loneToken(s, CRED_SPAN.s, CRED_SPAN.e) &&
+              !idShaped(cfg, s, CRED_SPAN.s, CRED_SPAN.e) &&
+              // (AWS's own: a predefined permission set, AdministratorAccess; the CLI's default profile; botocore's
+              // default session name)
+              !nm.predefinedPermissionSet(s, CRED_SPAN.s, CRED_SPAN.e) &&
+              !ch.plainWord(s, CRED_SPAN.s, CRED_SPAN.e) &&
+              !ch.matchesAt(s, CRED_SPAN.s, CRED_SPAN.e, "botocore-session-")))
         )
           push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, kind);
       }
@@ -10333,7 +10347,14 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             b - a >= 2 &&
             tagValueCell(cfg, s, tagKey, tagKeyEnd, a, b)
           )
-            cells.push({ s: a, e: b, kind: cfg.byId["resource-name"] });
+            // (words are learned when they are a name's, as the YAML and JSON tags' readers take them; a phrase is
+            // masked where it stands)
+            cells.push({
+              s: a,
+              e: b,
+              kind: cfg.byId["resource-name"],
+              local: unitWithin(s, SPACE, a, b, b - a) >= 0 && !nm.spacedName(s, a, b),
+            });
           if (count < 31 && headRow && nm.tagKey(s, a, b)) rowTags = rowTags | (1 << count);
           if (count < 31 && headRow && ct.personColumn(s, a, b)) rowPeople = rowPeople | (1 << count);
           else if (count < 31 && (people & (1 << count)) !== 0 && ct.personCell(s, a, b))
@@ -10370,11 +10391,13 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           // (in a Markdown table, written by a person, a word of letters alone is one: an owner, a tool, a rating;
           // and one that opens with a digit, a version's or a size's: 4.x, 16GB)
           // (a labelled field's one word is its value, a state or a rating: Priority:<tab>High)
-          if (blank && count === commentAt && nm.wordsValue(s, a, b)) cells.push({ s: a, e: b, kind }); // (a security group's description: allow pg from ledger workers)
+          // (a security group's description: allow pg from ledger workers; masked where it stands, free text)
+          if (blank && (count === commentAt || (commentAt < 0 && count > 1)) && nm.wordsValue(s, a, b))
+            cells.push({ s: a, e: b, kind, local: true });
           if (
             !blank &&
             !(tagsRow && count === (tagTable ? 1 : 2)) &&
-            !(tagTable && count === 2) &&
+            !(tagTable && count === 2 && ch.plainWord(s, a, name)) &&
             !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
             !(label && headerWord(s, a, b, true)) &&
             // (a token that holds a pseudonym is output masked before: bucket-AWS_ACCOUNT_<hash>-logs)
