@@ -8998,3 +8998,83 @@ describe("fresh material, fifty-first pass: review of the CLI's output modes", (
     expect(out).toContain("|  true        |");
   });
 });
+
+describe("fresh material, fifty-first pass: review of people, markup and diagrams in documents", () => {
+  it("a diagram's region and Availability Zone labels stay, in the diagram and in the prose", () => {
+    const out = mask(
+      "AWS account 602934175518\nflowchart LR\n  r1[us-east-1] --> r2[eu-west-1]\n  pg[(pg-ledger-03)]\n" +
+        'digraph g {\n  subgraph cluster_a { label="us-east-1"; }\n}\n' +
+        '<mxfile><mxCell value="us-east-1a" style="mxgraph.aws4.group;" /><mxCell value="use1-az1" ' +
+        'style="mxgraph.aws4.group;" /></mxfile>\nFailover from us-east-1 to eu-west-1, subnets in us-east-1a (use1-az1).',
+    );
+    expect(out).not.toContain("pg-ledger-03");
+    expect(out).toContain("Failover from us-east-1 to eu-west-1, subnets in us-east-1a (use1-az1).");
+    for (const v of ["r1[us-east-1]", 'label="us-east-1"', 'value="us-east-1a"', 'value="use1-az1"'])
+      expect(out).toContain(v);
+  });
+  it("a diagram's label of a compound adjective or with a function word stays; a name beside it is masked", () => {
+    const out = mask(
+      '!include AWSPuml/AWSCommon.puml\nUsers(users, "end-users", "")\n' +
+        'AuroraPostgreSQLInstance(vaultdb, "cardvault-writer", "Aurora PostgreSQL 15", "")\n' +
+        '<mxCell value="auto-scaling" style="shape=mxgraph.aws4.group" />\n' +
+        "flowchart LR\n  d[build-and-test] --> m[aws-load-balancer-controller]\n" +
+        "The end-users, the auto-scaling group, build-and-test and aws-load-balancer-controller.",
+    );
+    expect(out).not.toContain("cardvault-writer");
+    expect(out).toContain("The end-users, the auto-scaling group, build-and-test and aws-load-balancer-controller.");
+  });
+  it("Primary, Secondary and Backup are people's columns only in a schedule's header", () => {
+    const dr = mask(
+      "AWS account 602934175518\n| Tier | Primary | Secondary |\n|---|---|---|\n| Database | US East | US West |\n" +
+        "| Storage | General Purpose | Provisioned IOPS |\nFailover from US East to US West on General Purpose volumes.",
+    );
+    expect(dr).toContain("| Database | US East | US West |\n| Storage | General Purpose | Provisioned IOPS |");
+    expect(dr).toContain("Failover from US East to US West on General Purpose volumes.");
+    const roster = mask(
+      "AWS account 602934175518\n| Date | Primary | Backup |\n|---|---|---|\n| 2025-03-03 | Dana Whitfield | Rahul Menon |\n" +
+        "Week,Primary,Secondary\n03-10,Sofia Marchetti,Gregor Albescu\n",
+    );
+    for (const v of ["Dana Whitfield", "Rahul Menon", "Sofia Marchetti", "Gregor Albescu"])
+      expect(roster).not.toContain(v);
+  });
+  it("a date's 'by' before a report's dimension or an AWS tool stays; before a person it is masked", () => {
+    const out = mask(
+      "AWS account 602934175518\nSpend on 2024-11-03 by Usage Type. Report generated on 2024-11-03 by Cost Explorer. " +
+        "Last run: 2024-11-03 by Compute Optimizer. Filtered: 2024-11-03 by Region Name. " +
+        "Last rotation: 2024-11-03 by Priya Raman.",
+    );
+    expect(out).not.toContain("Priya Raman");
+    for (const v of ["by Usage Type", "by Cost Explorer", "by Compute Optimizer", "by Region Name"])
+      expect(out).toContain(v);
+  });
+  it("a meeting's label inside another word stays: Votes by:, Quotes by:", () => {
+    const out = mask(
+      "AWS account 602934175518\nVotes by: Region Name, Instance Type\nQuotes by: Famous People\nNotes by: Sofia Marchetti",
+    );
+    expect(out).toContain("Votes by: Region Name, Instance Type\nQuotes by: Famous People\nNotes by: ");
+    expect(out).not.toContain("Sofia Marchetti");
+  });
+  it("after NLB or ALB a code span is a name with the balancer's part, not ELB's own setting", () => {
+    const t =
+      "AWS account 602934175518: the ALB `http2-enabled`, the NLB `preserve-client-ip`, the ALB `idle-timeout-60`";
+    const out = mask(t + ", behind NLB `cardvault-nlb-int`");
+    expect(out).toContain("the ALB `http2-enabled`, the NLB `preserve-client-ip`, the ALB `idle-timeout-60`");
+    expect(out).not.toContain("cardvault-nlb-int");
+  });
+  it("a bold label closed after its colon is read: <strong>Approved by:</strong> x, **Approved by:** x", () => {
+    const out = mask(
+      "AWS account 602934175518\n<p><strong>Approved by:</strong> Tomas Okafor</p><p><strong>Reviewer:</strong> " +
+        "Hannah Brookes</p><p><strong>Attendees:</strong> Marcus Ebbesen, Rahul Menon</p>\n**Approved by:** Dana Whitfield",
+    );
+    for (const v of ["Tomas Okafor", "Hannah Brookes", "Marcus Ebbesen", "Rahul Menon", "Dana Whitfield"])
+      expect(out).not.toContain(v);
+    expect(out).toContain("<p><strong>Approved by:</strong> ");
+  });
+  it("Mermaid's graph TB and a quoted node text are read", () => {
+    const out = mask(
+      'AWS account 602934175518\ngraph TB\n  a[merchant-portal-alb] --> b["cardvault-aurora-cluster"]\n  c[("pg-ledger-03")]',
+    );
+    for (const v of ["merchant-portal-alb", "cardvault-aurora-cluster", "pg-ledger-03"]) expect(out).not.toContain(v);
+    expect(out).toContain('b["');
+  });
+});

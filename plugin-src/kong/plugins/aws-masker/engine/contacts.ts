@@ -5,7 +5,7 @@
 // (brindlecove.atlassian.net, brindlecove.okta.com) is the company's: that label is masked, the SaaS's domain stays.
 import * as ch from "./chars";
 import { terminalNames, homeLogins } from "./terminal";
-import { markedParts, mixedPart } from "./names";
+import { markedParts, mixedPart, regionName, functionWord, nameParts, notNameHead } from "./names";
 
 const byteAt = ch.byteAt;
 const sub = ch.sub;
@@ -1006,6 +1006,20 @@ function andAt(s: string, k: number): boolean {
   );
 }
 
+/** True when a label's anchor found at p opens a word: its initial head (either case) at p - 1, no letter before it. */
+function labelOpens(s: string, p: number, head: number): boolean {
+  return p >= 1 && (byteAt(s, p - 1) | 32) === head && (p < 2 || (cls(byteAt(s, p - 2)) & (C_LOWER | C_UPPER)) === 0);
+}
+
+/** a past a bold label's closing mark there (HTML's </strong> or </b>, Markdown's **), or a itself. */
+function boldClosed(s: string, a: number, n: number): number {
+  if (a + 1 >= n) return a;
+  if (byteAt(s, a) === 42 && byteAt(s, a + 1) === 42) return a + 2;
+  if (byteAt(s, a) !== 60 || byteAt(s, a + 1) !== 47) return a;
+  if (ch.matchesAt(s, a, n, "</strong>")) return a + 9;
+  return ch.matchesAt(s, a, n, "</b>") ? a + 4 : a;
+}
+
 /** The end of a list's item of capitalised words starting at a (at most 64 units), -1 when none starts there. */
 function listItemEnd(s: string, a: number, n: number): number {
   if (a >= n || (cls(byteAt(s, a)) & C_UPPER) === 0) return -1;
@@ -1091,6 +1105,13 @@ function personNames(s: string, n: number, count: number): number {
       // **Incident Commander:** x, "OwnerInformation": "x", | OwnerInformation | x |; "Scribe" a whole word, not
       // describe's or Transcribe's)
       if (w === 8 || w === 9 || w === 11 || (w >= 15 && w <= 23) || (w >= 30 && w <= 34)) {
+        // (review of the fifty-first pass: a meeting's and a review's labels open a word, not Votes by: or
+        // Quotes by:; and HTML's bold label closes after its ":", <strong>Reviewer:</strong> x)
+        if (w >= 30 && !labelOpens(s, p, w === 31 ? 112 : w === 32 ? 110 : w === 33 ? 114 : 97)) {
+          p = ch.indexFrom(s, lit, p + lit.length);
+          continue;
+        }
+        if (w >= 15 && a < n && byteAt(s, a) === 60) a = boldClosed(s, a, n);
         const from = a;
         while (
           a < n &&
@@ -1122,7 +1143,8 @@ function personNames(s: string, n: number, count: number): number {
       // ("by" and "by:": Requested by: Lena Hofstaedter)
       const by = w <= 3 || w >= 35;
       const field = by && a < n && byteAt(s, a) === 58;
-      if (field) a++;
+      // (past a bold label's end: <strong>Approved by:</strong> x, **Approved by:** x)
+      if (field) a = boldClosed(s, a + 1, n);
       if (by) {
         // (a form's field, its value aligned: "Supported by:         Ines Carvalho")
         const from = a;
@@ -1570,7 +1592,38 @@ function capitalWordEnd(s: string, a: number, n: number): number {
 export function personColumn(s: string, a: number, b: number): boolean {
   while (a < b && byteAt(s, a) === 42) a++;
   while (b > a && byteAt(s, b - 1) === 42) b--;
-  return b - a >= 3 && b - a <= 24 && PERSON_COLUMNS[sub(s, a, b).toLowerCase()] === true;
+  if (b - a < 3 || b - a > 24) return false;
+  const title = sub(s, a, b).toLowerCase();
+  return PERSON_COLUMNS[title] === true || (SCHEDULE_COLUMNS[title] === true && scheduleHeader(s, a));
+}
+// (review of the fifty-first pass) an on-call schedule's titles, which name people only in a schedule's header: in a
+// DR, storage or architecture table the cells under them are regions, tiers and modes (US East, General Purpose, Warm
+// Standby: each was learned as a person's name)
+const SCHEDULE_COLUMNS = setOf("primary,secondary,backup,escalation", ",");
+// (scheduleHeader: a schedule's first column, its time's)
+const TIME_COLUMNS = setOf(
+  "week,weeks,week of,week starting,date,dates,start date,date range,day,days,shift,start,starts,from,period," +
+    "rotation,month,when",
+  ",",
+);
+
+/**
+ * True when the header line holding a, a table's, CSV's or TSV's, opens with a time's column title (TIME_COLUMNS:
+ * "| Week | Primary | Secondary |", "Date,Primary,Backup"). The walk back to the line's start is bounded by 256 units and
+ * the first title by 24.
+ */
+function scheduleHeader(s: string, a: number): boolean {
+  let ls = a;
+  while (ls > 0 && a - ls < 256 && byteAt(s, ls - 1) !== 10) ls--;
+  if (ls > 0 && byteAt(s, ls - 1) !== 10) return false;
+  while (ls < a && (byteAt(s, ls) === 124 || byteAt(s, ls) === 32 || byteAt(s, ls) === 42 || byteAt(s, ls) === 34))
+    ls++;
+  let e = ls;
+  while (e < a && e - ls < 24 && ((cls(byteAt(s, e)) & (C_LOWER | C_UPPER)) !== 0 || byteAt(s, e) === 32)) e++;
+  const c = byteAt(s, e);
+  if (e >= a || !(c === 124 || c === 44 || c === 9 || c === 42 || c === 34 || c === 32)) return false;
+  while (e > ls && byteAt(s, e - 1) === 32) e--;
+  return e > ls && TIME_COLUMNS[sub(s, ls, e).toLowerCase()] === true;
 }
 const PERSON_COLUMNS = setOf(
   "owner,owners,assignee,assigned to,assigned_to,lead,tech lead,team lead,author,authors,reporter,on-call,oncall," +
@@ -1578,8 +1631,7 @@ const PERSON_COLUMNS = setOf(
     "technical owner,tech owner,service owner,app owner,data owner,product owner,point of contact,requester," +
     "requested by,approver,reviewer,incident commander,commander,engineer,manager,contact person,dri,tam," +
     // (fifty-first pass) an on-call schedule's (PagerDuty's and Opsgenie's exports), a review's and a meeting's
-    "primary,secondary,backup,escalation,escalation manager,reviewers,approvers,approved by,tested by,prepared by," +
-    "attendees,participants,notes by",
+    "escalation manager,reviewers,approvers,approved by,tested by,prepared by,attendees,participants,notes by",
   ",",
 );
 
@@ -1619,7 +1671,10 @@ const NOT_PERSON_WORDS = setOf(
     // (forty-eighth pass: schedules', notifications' and tools' words a copied chat or a ticket puts where a person's
     // name stands)
     "standup,sprint,review,retro,planning,daily,weekly,nightly,meeting,sync,demo,call,window,maintenance,completed," +
-    "reporter,author,unknown,series,app,integration,digest,reminder,enterprise",
+    "reporter,author,unknown,series,app,integration,digest,reminder,enterprise," +
+    // (review of the fifty-first pass: a report's group-by dimensions and AWS's tools after "<date> by", a review's
+    // "Not Applicable")
+    "type,types,name,names,usage,explorer,optimizer,region,applicable",
   ",",
 );
 
@@ -1725,19 +1780,22 @@ function diagramNames(s: string, n: number, count: number): number {
       p = ch.indexFrom(s, ', "', p + 3);
     }
   }
-  if (ch.firstOf(s, "flowchart ") >= 0 || ch.firstOf(s, "graph TD") >= 0 || ch.firstOf(s, "graph LR") >= 0) {
+  if (ch.firstOf(s, "flowchart ") >= 0 || mermaidGraph(s)) {
     let p = s.indexOf("[");
     while (p >= 0) {
-      // (a node's id right before it: alb[x], db[(x)])
+      // (a node's id right before it: alb[x], db[(x)]; its text may be quoted, alb["x"], db[("x")])
       let a = p + 1;
       if (a < n && byteAt(s, a) === 40) a++;
+      const q = a < n && byteAt(s, a) === 34 ? 1 : 0;
+      a += q;
       const e = p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0 ? diagramToken(s, a, n, false) : -1;
-      const c = e > 0 ? byteAt(s, e) : 0;
+      // (the unit after the text, past its closing quote)
+      const c = e > 0 ? byteAt(s, e + (q === 1 && byteAt(s, e) === 34 ? 1 : 0)) : 0;
       if (
         e > 0 &&
-        ((c === 93 && a === p + 1) ||
-          (c === 41 && a === p + 2 && byteAt(s, e + 1) === 93) ||
-          (c === 60 && ch.matchesAt(s, e, n, "<br")))
+        ((c === 93 && a === p + 1 + q && (q === 0 || byteAt(s, e) === 34)) ||
+          (c === 41 && a === p + 2 + q && (q === 0 || byteAt(s, e) === 34) && byteAt(s, e + 1 + q) === 93) ||
+          (c === 60 && byteAt(s, e) === 60 && ch.matchesAt(s, e, n, "<br")))
       )
         count = span(count, a, e, HOST_ACCOUNT);
       p = s.indexOf("[", e > a ? e : p + 1);
@@ -1775,6 +1833,20 @@ function diagramNames(s: string, n: number, count: number): number {
   return count;
 }
 
+/**
+ * True when s holds a Mermaid flowchart's header in its older form, "graph " and a direction (TD, TB, BT, LR, RL);
+ * "graph " in prose is passed over, each search resuming past it.
+ */
+function mermaidGraph(s: string): boolean {
+  let p = ch.firstOf(s, "graph ");
+  while (p >= 0) {
+    const d = sub(s, p + 6, p + 8 <= s.length ? p + 8 : p + 6);
+    if (d === "TD" || d === "TB" || d === "BT" || d === "LR" || d === "RL") return true;
+    p = ch.indexFrom(s, "graph ", p + 6);
+  }
+  return false;
+}
+
 /** True when a diagram's label line ends at e: its closing quote, Graphviz's escape \n / \l / \r, draw.io's &lt;br. */
 function diagramLineEnd(s: string, e: number, n: number): boolean {
   const c = byteAt(s, e);
@@ -1804,7 +1876,35 @@ function diagramToken(s: string, a: number, n: number, loose: boolean): number {
   while (h > a && e - h < 18 && (cls(byteAt(s, h - 1)) & ch.C_HEX) !== 0) h--;
   if (byteAt(s, h - 1) === 45 && (e - h === 8 || e - h === 17) && h - a <= 12) return -1;
   if (!loose && seps < 2 && !mixedPart(s, a, e) && !markedParts(s, a, e)) return -1;
-  return e;
+  return diagramWords(s, a, e, seps) ? e : -1;
+}
+
+/**
+ * True when the diagram's token s[a, e) (seps separators) reads as the company's name (review of the fifty-first
+ * pass: each was learned and masked in the prose): not a region's or an Availability Zone's name or id (us-east-1,
+ * us-east-1a, use1-az1: AWS 4 region and AZ groups, Graphviz clusters), not AWS's own software (aws-load-balancer-
+ * controller), no part a function word (build-and-test, point-in-time); of one separator, no compound adjective's or
+ * CLI verb's parts (end-users, on-demand, auto-scaling, self-managed).
+ */
+function diagramWords(s: string, a: number, e: number, seps: number): boolean {
+  if (regionName(s, a, e) || (e - a >= 10 && (cls(byteAt(s, e - 1)) & C_LOWER) !== 0 && regionName(s, a, e - 1)))
+    return false;
+  if (byteAt(s, a) === 97 && (ch.matchesAt(s, a, e, "aws-") || ch.matchesAt(s, a, e, "amazon-"))) return false;
+  let part = a;
+  let first = -1;
+  for (let k = a; k <= e; k++) {
+    const c = k < e ? byteAt(s, k) : 45;
+    if (c !== 45 && c !== 95) continue;
+    if (first < 0) first = k;
+    if (functionWord(s, part, k)) return false;
+    part = k + 1;
+  }
+  // (an AZ id: use1-az1, apse2-az3)
+  if (seps === 1 && e - first >= 4 && byteAt(s, first + 1) === 97 && byteAt(s, first + 2) === 122) {
+    if (ch.runOf(s, first + 3, e, C_DIGIT) === e - first - 3 && (cls(byteAt(s, first - 1)) & C_DIGIT) !== 0)
+      return false;
+  }
+  return seps > 1 || (nameParts(s, a, first, e) && !notNameHead(s, a, first));
 }
 
 /** Adds the span [a, b) of kind to HOST_SPANS at index count; returns the new count. */

@@ -4454,10 +4454,32 @@ export function spanNounBefore(s: string, p: number, strong: boolean): boolean {
     return ch.matchesLowerAt(s, p - 11, p - 1, "connection") && (p === 11 || (cls(byteAt(s, p - 12)) & C_ALNUM) === 0);
   // (fifty-first pass: a load balancer by its type's shorthand, in capitals, "behind NLB `cardvault-nlb-int`", "the ALB
   // <code>x</code>")
+  // (review: with the balancer's own part, cardvault-nlb-int, edge-alb-01; not ELB's settings, `http2-enabled`,
+  // `preserve-client-ip`, `idle-timeout-60`, each learned)
   if (c === 66 && strong && byteAt(s, p - 3) === 76 && (byteAt(s, p - 4) === 78 || byteAt(s, p - 4) === 65))
-    return (cls(byteAt(s, p - 5)) & C_ALNUM) === 0;
+    return (cls(byteAt(s, p - 5)) & C_ALNUM) === 0 && balancerPart(s, p);
   return false;
 }
+
+/**
+ * True when the name in the code span opening at p (`, {{ or <code>) has a load balancer's part, nlb, alb, elb or lb
+ * (a walk of 64 units at most).
+ */
+function balancerPart(s: string, p: number): boolean {
+  const n = s.length;
+  const a = byteAt(s, p) === 96 ? p + 1 : byteAt(s, p) === 123 ? p + 2 : p + 6;
+  let part = a;
+  for (let k = a; k <= n && k - a <= 64; k++) {
+    const c = k < n ? byteAt(s, k) : 32;
+    if (c === 45 || c === 95 || (cls(c) & (ch.C_LOWER | ch.C_DIGIT)) === 0) {
+      if (k - part >= 2 && k - part <= 3 && BALANCER_PARTS.indexOf(" " + sub(s, part, k) + " ") >= 0) return true;
+      if (c !== 45 && c !== 95) return false;
+      part = k + 1;
+    }
+  }
+  return false;
+}
+const BALANCER_PARTS = " nlb alb elb lb ";
 
 /**
  * True when the code span's s[a, b) is a database's schema and table in snake_case (`fin_mart.gl_postings`,
