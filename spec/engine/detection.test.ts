@@ -9078,3 +9078,82 @@ describe("fresh material, fifty-first pass: review of people, markup and diagram
     expect(out).toContain('b["');
   });
 });
+
+describe("fresh material, fifty-first pass: review of escapes, secrets in prose and the prose automaton", () => {
+  it("a phrasal compound after account, environment or accelerator is no name and is not learned", () => {
+    for (const kept of [
+      "aws: for account sign-in issues. The sign-in page and the follow-ups",
+      "AWS: the AWS account sign-in page, the member account e-mail and the payer account bill-to address",
+      "AWS: the environment clean-up, the environment tear-down and the accelerator fail-over",
+      "AWS: for account re-verification and account take-over protection for account look-ups",
+    ])
+      expect(mask(kept)).toBe(kept);
+    // (a name of one dash is still one: for account prod-data)
+    expect(mask("AWS: for account prod-data and the environment dev-2")).not.toMatch(/prod-data|dev-2/);
+  });
+  it("a value after the sentence's colon that is an id keeps its own kind", () => {
+    const out = mask("AWS: The token is bound to the instance: i-0123456789abcdef0 (see i-0123456789abcdef0)");
+    expect(out).not.toContain("i-0123456789abcdef0");
+    expect(out).not.toContain("CREDENTIAL_");
+    expect(out).toContain("EC2_INSTANCE_");
+  });
+  it("a digest's name after password is no secret", () => {
+    for (const kept of [
+      "AWS: the password PBKDF2-HMAC-SHA256 derived key. We use PBKDF2-HMAC-SHA256 for it",
+      "AWS: the password PBKDF2WithHmacSHA256 hash",
+    ])
+      expect(mask(kept)).toBe(kept);
+    expect(mask("AWS: the tester obtained the password Winter2025!bc")).not.toContain("Winter2025!bc");
+  });
+  it("a prose secret's place that holds a pseudonym is not masked again", () => {
+    for (const t of ["AWS password d=brindle.com;", "AWS: the password is d=brindle.com;"]) {
+      const once = mask(t);
+      expect(once).not.toContain("brindle.com");
+      expect(mask(once)).toBe(once);
+    }
+  });
+  it("a named DKIM selector needs a signature's dotted domain", () => {
+    const kept = "AWS register dump: d=0x10 s=0x1f";
+    expect(mask(kept)).toBe(kept);
+    expect(mask("DKIM-Signature: v=1; d=mail.brindlecove.co.uk.; s=bc2024q3; t=1")).not.toContain("bc2024q3");
+    expect(mask("DKIM-Signature: v=1; d=x.y.z.mail.google.com; s=ab2023x1; t=1;")).toContain("s=ab2023x1;");
+  });
+  it("Confluence's resource identifiers are still read by their keys, its macro parameter names stay", () => {
+    const out = mask(
+      'AWS <ac:link><ri:user ri:username="rkumar" /></ac:link> <ri:attachment ri:filename="bc-prod-db-creds.txt" />',
+    );
+    expect(out).not.toContain("rkumar");
+    expect(out).not.toContain("bc-prod-db-creds");
+    const kept = '<ac:parameter ac:name="language">yaml</ac:parameter> on AWS';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a \\uXXXX escape's hex does not glue to the address, key id or id after it", () => {
+    const out = mask(
+      "AWS from \\u003c10.0.0.1\\u003e, -\\u003e10.0.0.2, \\u003cAKIA2BCVQ7RLX4NYT3EH\\u003e, \\\\u003c123456789012\\\\u003e",
+    );
+    for (const v of ["10.0.0.1", "10.0.0.2", "AKIA2BCVQ7RLX4NYT3EH", "123456789012"]) expect(out).not.toContain(v);
+    expect(out).toContain("\\u003cPRIVATE_IP_");
+    const vpc = mask("AWS \\u003cvpc-0d2b1c3d4e5f60718\\u003e and vpc-0d2b1c3d4e5f60718");
+    expect(vpc).not.toContain("vpc-0d2b1c3d4e5f60718");
+    expect(vpc.match(/VPC_\w+/g)?.length).toBe(2);
+    for (const kept of ["caf\\u00e9 cr\\u00e8me", "AWS \\u003e", "AWS C:\\users\\u1234abc\\x"])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("LuaJIT reads \\uXXXX escapes, DKIM signers and phrasal compounds as Node does", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    for (const text of [
+      "AWS from \\u003c10.0.0.1\\u003e and \\u003cacme-logs-prod-1\\u003e; bucket: acme-logs-prod-1",
+      "DKIM-Signature: v=1; d=ab.ab.ab.ab.ab.brindle.com; s=bc2024q3; t=1; d=0x10 s=0x1f",
+      "aws: for account sign-in issues; for account prod-data; the password PBKDF2-HMAC-SHA256 hash",
+    ]) {
+      const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+      expect(lua.error).toBeNull();
+      expect(lua.text).toBe(mask(text));
+      for (const v of ["10.0.0.1", "acme-logs-prod-1", "bc2024q3", "prod-data"]) expect(lua.text).not.toContain(v);
+      for (const kept of ["s=0x1f", "account sign-in", "PBKDF2-HMAC-SHA256"])
+        if (text.includes(kept)) expect(lua.text).toContain(kept);
+    }
+  }, 120000);
+});

@@ -563,7 +563,9 @@ describe("a word followed by a blank is a credential key only before a separator
         ["s3cr3tvalue9", "orders.c9akciq32"],
       ],
       ["--spring.datasource.password-policy strict --spring.datasource.url jdbc", []],
-      ["the password s3cr3tvalue9 is weak", []],
+      ["the password policy is weak", []],
+      // (a value that looks random right after "password " is a secret in prose: the prose anchor's, fifty-first pass)
+      ["the password s3cr3tvalue9 is weak", ["s3cr3tvalue9"]],
       ["rotate the token daily", []],
     ];
     for (const [s, want] of cases) {

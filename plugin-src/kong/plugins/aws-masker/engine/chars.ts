@@ -892,6 +892,35 @@ export function escapeLetterAt(s: string, k: number, n: number): boolean {
   return (c === 110 || c === 116 || c === 114 || c === 108) && (cls(byteAt(s, k + 1)) & C_ALNUM) !== 0;
 }
 
+/**
+ * The end of a literal escape's units after the backslash before k when a word unit follows them, else -1: k + 1 for
+ * escapeLetterAt's letters, k + 5 for a `\uXXXX` escape (review of the fifty-first pass: Go's JSON encoder writes `<`
+ * as `\u003c`, and `\u003c10.0.0.1\u003e` held the address glued to the escape's hex).
+ */
+export function escapeEndAt(s: string, k: number, n: number): number {
+  if (escapeLetterAt(s, k, n)) return k + 1;
+  if (
+    k < 1 ||
+    k + 5 >= n ||
+    byteAt(s, k) !== 117 ||
+    byteAt(s, k - 1) !== 92 ||
+    !isHexDigit(byteAt(s, k + 1)) ||
+    !isHexDigit(byteAt(s, k + 2)) ||
+    !isHexDigit(byteAt(s, k + 3)) ||
+    !isHexDigit(byteAt(s, k + 4))
+  )
+    return -1;
+  return (cls(byteAt(s, k + 5)) & C_ALNUM) !== 0 ? k + 5 : -1;
+}
+
+/** Whether s[p - 1] is the last unit of a literal escape (escapeEndAt) and a word unit stands at p. */
+export function escapeEndsBefore(s: string, p: number, n: number): boolean {
+  return (
+    (p > 1 && byteAt(s, p - 2) === 92 && escapeLetterAt(s, p - 1, n)) ||
+    (p > 5 && byteAt(s, p - 6) === 92 && escapeEndAt(s, p - 5, n) === p)
+  );
+}
+
 export function hostEndsAt(s: string, e: number, n: number): boolean {
   return e >= n || ((cls(byteAt(s, e)) & C_ALNUM) === 0 && byteAt(s, e) !== 45 && byteAt(s, e) !== 95);
 }

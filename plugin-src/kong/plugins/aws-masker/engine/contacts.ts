@@ -441,16 +441,34 @@ function selectorEnd(s: string, a: number, n: number): number {
   return KNOWN_SELECTORS[sub(s, a, e)] === true ? -1 : e;
 }
 
-/** Whether the domain of the DKIM d= (or i=@) tag at d, or one it is under, is a public one (PUBLIC: gmail.com). */
-function publicSigner(s: string, d: number, n: number): boolean {
+/**
+ * Whether the DKIM d= (or i=@) tag at d names a domain the company may own: dotted (a signature's domain; "d=0x10" of a
+ * register dump is none), and neither it nor one it is under public (PUBLIC: gmail.com). Only the suffixes of its last
+ * four labels are looked up (PUBLIC's domains have three at most): one string per label of a long domain was quadratic
+ * in it (review of the fifty-first pass).
+ */
+function privateSigner(s: string, d: number, n: number): boolean {
   const a = byteAt(s, d + 2) === 64 ? d + 3 : d + 2;
   let e = a;
-  while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 46))
+  let dots = 0;
+  while (e < n && e - a < 253 && ((cls(byteAt(s, e)) & C_ALNUM) !== 0 || byteAt(s, e) === 45 || byteAt(s, e) === 46)) {
+    if (byteAt(s, e) === 46) dots++;
     e++;
-  for (let k = a; k < e; k++) {
-    if ((k === a || byteAt(s, k - 1) === 46) && PUBLIC[sub(s, k, e).toLowerCase()] !== undefined) return true;
   }
-  return false;
+  while (e > a && byteAt(s, e - 1) === 46) {
+    dots--;
+    e--;
+  }
+  if (dots <= 0) return false;
+  const domain = sub(s, a, e).toLowerCase();
+  let labels = 0;
+  for (let k = e - 1; k >= a && labels < 4; k--) {
+    if (k === a || byteAt(s, k - 1) === 46) {
+      labels++;
+      if (PUBLIC[sub(domain, k - a, e - a)] !== undefined) return false;
+    }
+  }
+  return true;
 }
 
 /** A DKIM token's end at a (32 lower-case letters and digits, standing alone), or -1. */
@@ -528,9 +546,9 @@ function dkimTokens(s: string, n: number, count: number): number {
       let d = dkimDomainAt(s, p, -1, n, token > 0 ? 0 : floor);
       if (d < 0 && token > 0) d = dkimDomainAt(s, e, 1, n, 0);
       const aws = d >= 0 && (ch.matchesAt(s, d, n, "d=amazonses.com") || ch.matchesAt(s, d, n, "i=@amazonses.com"));
-      // (only in a signature: a d= tag on the line; a hash's s=<32 alnum> is none; a named selector only for a domain
-      // that is no public one's, gmail.com's)
-      if (d >= 0 && !aws && (token > 0 || !publicSigner(s, d, n))) count = span(count, p + 2, e, HOST_LABELS);
+      // (only in a signature: a d= tag on the line; a hash's s=<32 alnum> is none; a named selector only for a dotted
+      // domain that is no public one's, gmail.com's)
+      if (d >= 0 && !aws && (token > 0 || privateSigner(s, d, n))) count = span(count, p + 2, e, HOST_LABELS);
     }
     floor = p;
     p = ch.indexFrom(s, "s=", e > 0 ? e : p + 2);

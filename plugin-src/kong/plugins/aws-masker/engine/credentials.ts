@@ -863,6 +863,23 @@ export function proseSecret(s: string, a: number, b: number): boolean {
 }
 
 /**
+ * Whether s[a, b) names a digest or a MAC, in any case: "sha" then a digit or "-" and a digit, "hmac", "pbkdf"
+ * (PBKDF2-HMAC-SHA256, PBKDF2WithHmacSHA256, SHA-512): an algorithm after "password" in prose, no secret (review of
+ * the fifty-first pass).
+ */
+export function digestName(s: string, a: number, b: number): boolean {
+  for (let k = a; k + 3 < b; k++) {
+    const c = ch.lowerCode(byteAt(s, k));
+    if (c === 115 && ch.matchesLowerAt(s, k, b, "sha")) {
+      const d = byteAt(s, k + 3) === 45 && k + 4 < b ? byteAt(s, k + 4) : byteAt(s, k + 3);
+      if ((cls(d) & C_DIGIT) !== 0) return true;
+    } else if (c === 104 && ch.matchesLowerAt(s, k, b, "hmac")) return true;
+    else if (c === 112 && ch.matchesLowerAt(s, k, b, "pbkdf")) return true;
+  }
+  return false;
+}
+
+/**
  * True when s[a, b), after "external id" or "integration key" in prose, is such a value: 6-128 units of letters, digits,
  * "-", "_", "=" and "+", a digit, "_" or "=" among them (a UUID, hex, Fivetran's luminous_harbinger, Snowflake's
  * NW41822_SFCRole=2_...; not "the", "for", "field").

@@ -2536,13 +2536,14 @@ export function keySeparatorFollows(s: string, j: number, n: number): boolean {
   return c === 58 || c === 61 || c === 40 || c === 62 || c === 63 || c === 43 || c === 33 || c === 60;
 }
 
-/** Whether s[p, p + 2) is Confluence storage format's namespace, ac or ri, as an attribute's (after a blank or "<"). */
+/**
+ * Whether s[p, p + 2) is Confluence storage format's macro namespace, ac, as an attribute's (after a blank or "<"):
+ * ac:name's value is a macro parameter's name. Not ri: a resource identifier's attributes hold the page's data
+ * (ri:username, ri:filename, ri:account-id: review of the fifty-first pass).
+ */
 function confluenceAttribute(s: string, p: number): boolean {
-  const a = byteAt(s, p);
-  const b = byteAt(s, p + 1);
   return (
-    ((a === 97 && b === 99) || (a === 114 && b === 105)) &&
-    (p === 0 || byteAt(s, p - 1) === 32 || byteAt(s, p - 1) === 60)
+    byteAt(s, p) === 97 && byteAt(s, p + 1) === 99 && (p === 0 || byteAt(s, p - 1) === 32 || byteAt(s, p - 1) === 60)
   );
 }
 
@@ -2559,8 +2560,8 @@ export function valueAfter(
   kind: Kind,
   value: Span,
 ): boolean {
-  // (fifty-first pass) Confluence storage format's own attributes (<ac:parameter ac:name="language">, ri:value): the
-  // schema's vocabulary, not a name key
+  // (fifty-first pass) Confluence storage format's macro attributes (<ac:parameter ac:name="language">): the schema's
+  // vocabulary, not a name key
   if (keyStart >= 3 && byteAt(s, keyStart - 1) === 58 && confluenceAttribute(s, keyStart - 3)) return false;
   let k = j;
   const q0 = k < n ? byteAt(s, k) : -1;
@@ -3911,7 +3912,7 @@ export function allNameUnits(name: string): boolean {
  */
 function bounded(s: string, n: number, p: number, e: number, compound: boolean): boolean {
   // (a literal escape's letter before it glues nothing: "\npay-logs-prod-1", fifty-first pass)
-  if (p > 0 && !(p > 1 && byteAt(s, p - 2) === 92 && ch.escapeLetterAt(s, p - 1, n))) {
+  if (p > 0 && !ch.escapeEndsBefore(s, p, n)) {
     const c = byteAt(s, p - 1);
     if (
       (glues(c) && !(compound && (c === 45 || c === 95))) ||
@@ -3976,14 +3977,15 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
       while (a < b && (cls(byteAt(s, a)) & C_ALNUM) === 0) a++;
       let e = b;
       while (e > a && byteAt(s, e - 1) === 46) e--;
-      // (a literal escape's letter opening the run, "\npay-logs-prod-1", when the run is no name with it)
+      // (a literal escape's letter opening the run, "\npay-logs-prod-1", or a \uXXXX escape's hex, when the run is no
+      // name with it)
       if (
         a > 0 &&
         byteAt(s, a - 1) === 92 &&
-        ch.escapeLetterAt(s, a, e) &&
+        ch.escapeEndAt(s, a, e) > a &&
         !(mayBeIndexed(s, a, e) && indexed(sub(s, a, e)) !== undefined)
       )
-        a++;
+        a = ch.escapeEndAt(s, a, e);
       while (span < spanCount && spans[span].s <= a) {
         if (spans[span].e > coveredTo) coveredTo = spans[span].e;
         span++;
@@ -4234,6 +4236,21 @@ export function nameParts(s: string, i: number, dash: number, e: number): boolea
   )
     return false;
   return !adjectiveParts(s, i, dash, e);
+}
+
+/**
+ * Whether s[i, e) (one "-" at dash) reads as an English compound noun of a phrasal verb or a prefix, not a name: a
+ * particle as last part (sign-in, follow-ups, roll-out, hand-off, take-over, tear-down, bill-to), a one-letter first
+ * part (e-mail, x-ray) or re-, de-, co-, un- (re-verification, co-owner). After "account", "environment" and
+ * "accelerator" (review of the fifty-first pass: "for account sign-in issues" masked and learned "sign-in").
+ */
+export function phrasalCompound(s: string, i: number, dash: number, e: number): boolean {
+  if (dash - i === 1 || (dash - i === 2 && " re de co un ".indexOf(" " + sub(s, i, dash) + " ") >= 0)) return true;
+  // (and their plurals: follow-ups, sign-ins)
+  const t = e - dash - 1 >= 3 && byteAt(s, e - 1) === 115 ? e - 1 : e;
+  return (
+    t - dash - 1 <= 4 && " in up out off over down on back by away to ".indexOf(" " + sub(s, dash + 1, t) + " ") >= 0
+  );
 }
 
 /** Whether s[i, dash) or s[dash + 1, e) is a compound adjective's usual part (cross-, read-, -only, -wide). */

@@ -1914,7 +1914,14 @@ function matchProseName(cfg: ScanConfig, s: string, j: number, n: number, out: M
     dash > a &&
     (quoted
       ? !nm.adjectiveParts(s, a, dash, e)
-      : (nm.nameParts(s, a, dash, e) && !nm.notNameHead(s, a, dash)) ||
+      : (nm.nameParts(s, a, dash, e) &&
+          !nm.notNameHead(s, a, dash) &&
+          // (after the nouns the fifty-first pass made readable, no phrasal compound: "for account sign-in", "the
+          // environment clean-up"; review of the fifty-first pass)
+          !(
+            (nounLen === 11 || (nounLen === 7 && n0 === 97 && matchesLowerAt(s, ks, j, "account"))) &&
+            nm.phrasalCompound(s, a, dash, e)
+          )) ||
         // Kinesis's error: "Stream clickstream-enriched under account <id> not found."
         matchesLowerAt(s, e, n, " under account "));
   // (not a public model's id after "inference profile" or "custom model": us.anthropic.claude-..., amazon.titan-...)
@@ -2947,11 +2954,7 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     const p = byteAt(s, i - 1);
     // inside a longer dotted number (1.10.0.0.1) or a word; not after an ellipsis (strongSwan's left...right)
     // (a literal escape's letter is a separator: "\n10.0.0.1")
-    if (
-      p === 46
-        ? i < 2 || byteAt(s, i - 2) !== 46
-        : (cls(p) & C_ALNUM) !== 0 && !(i > 1 && byteAt(s, i - 2) === 92 && ch.escapeLetterAt(s, i - 1, n))
-    )
+    if (p === 46 ? i < 2 || byteAt(s, i - 2) !== 46 : (cls(p) & C_ALNUM) !== 0 && !ch.escapeEndsBefore(s, i, n))
       return 0;
   }
   const o: number[] = [0, 0, 0, 0];
@@ -8626,9 +8629,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
               (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA || byteAt(s, e - 1) === ch.RPAREN)
             )
               e--;
+            // (not an id of its own kind there, "bound to the instance: i-0123...": learned as a secret, the instance
+            // was one in the whole request; review of the fifty-first pass)
+            if (idShaped(cfg, s, a, e)) secret = false;
           }
         }
-        secret = secret && creds.proseSecret(s, a, e);
+        // (no digest's name, "the password PBKDF2-HMAC-SHA256 hash"; nothing masked before, "d=DOMAIN_<hash>;": a
+        // second pass masked it again; review of the fifty-first pass)
+        secret = secret && creds.proseSecret(s, a, e) && !creds.digestName(s, a, e) && !nm.pseudonymWithin(s, a, e);
       } else if (w >= 20 && w < CONFIG_SECRETS.length - 1) {
         while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
         secret = secret && creds.externalIdValue(s, a, e);
@@ -9706,8 +9714,9 @@ function scanWords(cfg: ScanConfig, s: string, keyCtx: string, out: Match[]): vo
       continue;
     }
     // (fifty-first pass: a literal escape's letter, "pg-03\n10.112.20.45", is a separator: the word starts after it)
-    if (i > 0 && byteAt(s, i - 1) === 92 && ch.escapeLetterAt(s, i, n)) {
-      i++;
+    // (and a \uXXXX escape's hex: "\u003c10.0.0.1\u003e", review of the fifty-first pass)
+    if (i > 0 && byteAt(s, i - 1) === 92 && ch.escapeEndAt(s, i, n) > i) {
+      i = ch.escapeEndAt(s, i, n);
       continue;
     }
     const lim = nextExtra < n ? nextExtra : n;
@@ -10591,8 +10600,7 @@ function wordMatch(
   const c = byteAt(s, i);
   const f = cls(c);
   // (a literal escape's letter before the word, \n10.0.0.1, stands for the line break it escapes)
-  const prev =
-    i > 0 ? (i > 1 && byteAt(s, i - 2) === 92 && ch.escapeLetterAt(s, i - 1, n) ? LF : byteAt(s, i - 1)) : 32;
+  const prev = i > 0 ? (ch.escapeEndsBefore(s, i, n) ? LF : byteAt(s, i - 1)) : 32;
   // the hash part of a pseudonym (TAG_0123456789): "DB_PASSWORD" is a key, not one; nor is a word of capitals, which
   // no hash opens with (ECR_REPOSITORY: a workflow's variable, not the tag of a pseudonym)
   if (
