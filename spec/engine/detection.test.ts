@@ -9157,3 +9157,110 @@ describe("fresh material, fifty-first pass: review of escapes, secrets in prose 
     }
   }, 120000);
 });
+
+describe("fresh material, fifty-first pass: review of third-party integrations", () => {
+  it("API Gateway's integration types after 'integration' stay where Snowflake is not named; its default warehouse stays", () => {
+    const out = mask(
+      'Lambda proxy integration AWS_PROXY, then the integration VPC_LINK in arn:aws:iam::430028960583:role/x; "type": "AWS_PROXY"',
+    );
+    expect(out).toContain("integration AWS_PROXY");
+    expect(out).toContain("integration VPC_LINK");
+    expect(out).toContain('"type": "AWS_PROXY"');
+    const snow = mask(
+      "Snowflake: integration S3_BC_LEDGER_INT, warehouse COMPUTE_WH, in arn:aws:iam::430028960583:role/x",
+    );
+    expect(snow).not.toContain("S3_BC_LEDGER_INT");
+    expect(snow).toContain("warehouse COMPUTE_WH");
+  });
+  it("IAM's fields, API operations, Kubernetes kinds and dashed words after 'role' are no role names", () => {
+    const out = mask(
+      'Raise the role MaxSessionDuration in account 280833320783: {"Role": {"MaxSessionDuration": 3600}}; the role ' +
+        "AssumeRolePolicyDocument, the role RoleLastUsed, the role AssumeRoleWithWebIdentity, bind the role " +
+        "ClusterRoleBinding, the role CloudWatchAgentServerPolicy, --filter User Role LocalManagedPolicy, the role " +
+        "Cross-Account trust, the role Single-Sign-On",
+    );
+    for (const v of [
+      '"MaxSessionDuration": 3600',
+      "role AssumeRolePolicyDocument",
+      "role RoleLastUsed",
+      "role AssumeRoleWithWebIdentity",
+      "role ClusterRoleBinding",
+      "role CloudWatchAgentServerPolicy",
+      "Role LocalManagedPolicy",
+      "role Cross-Account",
+      "role Single-Sign-On",
+    ])
+      expect(out).toContain(v);
+    const kept = mask(
+      "the role BrindlecoveDatadogIntegration and the role WizAccess-Role-bcprod in account 280833320783",
+    );
+    expect(kept).not.toContain("BrindlecoveDatadogIntegration");
+    expect(kept).not.toContain("WizAccess-Role-bcprod");
+  });
+  it("a variable's or a field's name after 'external id' or 'routing key' is no credential; Fivetran's id is", () => {
+    const out = mask(
+      "Pass the external id EXTERNAL_ID env var; EXTERNAL_ID=abc\nthe integration key PD_INTEGRATION_KEY; routing key of service_a",
+    );
+    expect(out).toContain("external id EXTERNAL_ID env var; EXTERNAL_ID=");
+    expect(out).toContain("PD_INTEGRATION_KEY");
+    expect(out).toContain("service_a");
+    expect(mask("Check the external ID luminous_harbinger in the trust policy")).not.toContain("luminous_harbinger");
+  });
+  it("an external id after a label's colon or '=', quoted, and PagerDuty's Integration Key are credentials", () => {
+    const out = mask(
+      "External Id: luminous_harbinger\nexternal id: 5c8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45\n" +
+        "external id = 6d8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45\nthe external id '7e8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45'\n" +
+        "Integration Key 226e7d3f0a1b4c5d9e8f7a6b5c4d3e2f",
+    );
+    for (const v of [
+      "luminous_harbinger",
+      "5c8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45",
+      "6d8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45",
+      "7e8e2a71-93f4-4b0d-a6e2-1f7c9d3b8e45",
+      "226e7d3f0a1b4c5d9e8f7a6b5c4d3e2f",
+    ])
+      expect(out).not.toContain(v);
+    expect(mask("the external identity provider in account 280833320783")).toContain("external identity provider");
+  });
+  it("a name prefix of one word is masked where it stands, not learned", () => {
+    const out = mask('{"name_prefix": "tf-"} amazonaws.com; run tf- and {"name_prefix": "web-"}; web-');
+    expect(out).not.toContain('"tf-"');
+    expect(out).toContain("run tf- and");
+    expect(out).toContain("; web-");
+  });
+  it("Okta's plain-word and AWS job-function group parts are not learned; HCP's Default Project stays", () => {
+    const out = mask(
+      "Okta group aws_555694997845_AdministratorAccess; arn:aws:iam::aws:policy/AdministratorAccess; " +
+        "aws#prod#Developer#555694997845 is the Developer role; aws#bc-logarchive#AuditorBreakGlass#555694997845",
+    );
+    expect(out).toContain("arn:aws:iam::aws:policy/AdministratorAccess");
+    expect(out).toContain("the Developer role");
+    expect(out).not.toContain("bc-logarchive");
+    expect(out).not.toContain("AuditorBreakGlass");
+    const tfc = mask(
+      '{"sub": "organization:brindlecove-platform:project:Default Project:workspace:ledger-core:run_phase:apply"} and the Default Project',
+    );
+    expect(tfc).toContain("project:Default Project:");
+    expect(tfc).toContain("and the Default Project");
+    expect(tfc).not.toContain("brindlecove-platform");
+  });
+  it("a Splunk token is the UUID alone: a full stop after it is not learned with it", () => {
+    const out = mask(
+      'curl -H "Authorization: Splunk 6598dead-2341-4cf3-bd5e-a9c7ae59255d." ; the HEC token 6598dead-2341-4cf3-bd5e-a9c7ae59255d expired',
+    );
+    expect(out).not.toContain("6598dead-2341-4cf3-bd5e-a9c7ae59255d");
+    expect(out).toContain("CREDENTIAL_");
+    expect(out).toMatch(/Splunk CREDENTIAL_[a-z0-9]+\."/);
+  });
+  it("Snowflake's integration in lower case and with '=' alone, and falconctl's --cid flag with a blank, are masked", () => {
+    const out = mask(
+      "create storage integration s3_nwp_int type = external_stage;\nCREATE STAGE x STORAGE_INTEGRATION=s3_nwp_ops_int URL='s3://b/'\n" +
+        "create stage y storage_integration = s3_nwp_aud_int\nsudo /opt/CrowdStrike/falconctl -s --cid A756782581A8FD84F14BE60073B2FF74-3C",
+    );
+    for (const v of ["s3_nwp_int", "s3_nwp_ops_int", "s3_nwp_aud_int", "A756782581A8FD84F14BE60073B2FF74"])
+      expect(out).not.toContain(v);
+    expect(mask("We tested the storage integration object in account 280833320783")).toContain(
+      "storage integration object",
+    );
+  });
+});

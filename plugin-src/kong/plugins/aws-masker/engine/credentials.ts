@@ -882,18 +882,28 @@ export function digestName(s: string, a: number, b: number): boolean {
 /**
  * True when s[a, b), after "external id" or "integration key" in prose, is such a value: 6-128 units of letters, digits,
  * "-", "_", "=" and "+", a digit, "_" or "=" among them (a UUID, hex, Fivetran's luminous_harbinger, Snowflake's
- * NW41822_SFCRole=2_...; not "the", "for", "field").
+ * NW41822_SFCRole=2_...; not "the", "for", "field"). One marked by "_" alone is Fivetran's two words, lower case, of 4
+ * letters or more each: not a variable's or a field's name (EXTERNAL_ID, PD_INTEGRATION_KEY, routing_key, service_a),
+ * which, learned, replaced the name in the code all over the request.
  */
 export function externalIdValue(s: string, a: number, b: number): boolean {
   if (b - a < 6 || b - a > 128) return false;
   let marked = false;
+  let joins = 0;
+  let join = -1;
+  let plain = true;
   for (let k = a; k < b; k++) {
     const c = byteAt(s, k);
     const f = cls(c);
-    if ((f & C_DIGIT) !== 0 || c === UNDERSCORE || c === EQUALS) marked = true;
-    else if ((f & (C_LOWER | C_UPPER)) === 0 && c !== DASH && c !== PLUS) return false;
+    if ((f & C_DIGIT) !== 0 || c === EQUALS) marked = true;
+    else if (c === UNDERSCORE) {
+      joins++;
+      join = k;
+    } else if ((f & (C_LOWER | C_UPPER)) === 0 && c !== DASH && c !== PLUS) return false;
+    else if ((f & C_LOWER) === 0) plain = false;
   }
-  return marked && (cls(byteAt(s, a)) & (C_LOWER | C_UPPER | C_DIGIT)) !== 0;
+  if (!marked && (joins !== 1 || !plain || join - a < 4 || b - join - 1 < 4)) return false;
+  return (cls(byteAt(s, a)) & (C_LOWER | C_UPPER | C_DIGIT)) !== 0;
 }
 
 /** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
@@ -1902,9 +1912,12 @@ export function anchoredCredentials(
     else if (a + 1 < n && byteAt(s, a) === 67 && byteAt(s, a + 1) === COLON) a += 2;
     while (a < n && a - p < 64 && isBlank(byteAt(s, a))) a++;
   }
-  // (a vendor's scheme takes its UUID only: "Splunk Enterprise", "Splunk UniversalForwarder" are prose)
+  // (a vendor's scheme takes its UUID only, and the UUID alone: "Splunk Enterprise", "Splunk UniversalForwarder" are
+  // prose, and a sentence's full stop or a path after the token is none of it)
   const v = byteAt(s, p);
-  const e = (v === 83 || v === 71) && ch.uuidEnd(s, a, n, true) < 0 ? -1 : authCredentialEnd(s, p, a, n);
+  const u = v === 83 || v === 71 ? ch.uuidEnd(s, a, n, true) : 0;
+  let e = u < 0 ? -1 : authCredentialEnd(s, p, a, n);
+  if (u > 0 && e > 0) e = u;
   end.e = e > 0 ? e : a;
   if (e < 0) return 0;
   spans[0] = a;

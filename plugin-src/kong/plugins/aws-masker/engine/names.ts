@@ -1275,26 +1275,77 @@ export function tfcIdEnd(s: string, p: number, a: number, n: number): number {
 
 /**
  * True when s[a, e), after the prose noun "role", is a role's name that does not read as lower-case prose: PascalCase
- * of three humps or more (BrindlecoveDatadogIntegration), or mixed case with a "-" (WizAccess-Role-bcprod); not AWS's
- * own (awsReservedName: OrganizationAccountAccessRole, AWSServiceRoleFor...), a managed policy's ...Access, an API's
- * operation (publicPascalName).
+ * of three humps or more (BrindlecoveDatadogIntegration), or mixed case with a "-" and a part of inner capitals or a
+ * digit (WizAccess-Role-bcprod; not Cross-Account, Single-Sign-On); not AWS's own (awsReservedName:
+ * OrganizationAccountAccessRole, AWSServiceRoleFor...), a managed policy's ...Access, an API's operation
+ * (publicPascalName), nor IAM's own vocabulary: a "Role" hump before another (AssumeRolePolicyDocument, RoleLastUsed,
+ * AssumeRoleWithWebIdentity, Kubernetes' ClusterRoleBinding) or a field's or a policy's last hump (ROLE_FIELD_ENDS:
+ * MaxSessionDuration, LocalManagedPolicy, CloudWatchAgentServerPolicy). Learned, any of these replaced the API's own
+ * field ("MaxSessionDuration": 3600) all over the request.
  */
 export function pascalRoleName(s: string, a: number, e: number): boolean {
   if (e - a < 10 || e - a > 64) return false;
   let humps = 0;
   let dashes = 0;
   let lower = 0;
+  let inner = 0;
+  let digits = 0;
+  let last = a;
   for (let k = a; k < e; k++) {
     const c = byteAt(s, k);
     const f = cls(c);
     if (c === 45) dashes++;
     else if ((f & C_LOWER) !== 0) lower++;
     else if ((f & ch.C_UPPER) !== 0) {
-      if (k + 1 < e && (cls(byteAt(s, k + 1)) & C_LOWER) !== 0) humps++;
-    } else if ((f & C_DIGIT) === 0 && c !== 95) return false;
+      if (k > a && (cls(byteAt(s, k - 1)) & C_LOWER) !== 0) inner++;
+      if (k + 1 < e && (cls(byteAt(s, k + 1)) & C_LOWER) !== 0) {
+        humps++;
+        last = k;
+        // ("Role" and another hump right after it)
+        if (c === 82 && k + 4 < e && (cls(byteAt(s, k + 4)) & ch.C_UPPER) !== 0 && ch.matchesAt(s, k, e, "Role"))
+          return false;
+      }
+    } else if ((f & C_DIGIT) !== 0) digits++;
+    else if (c !== 95) return false;
   }
-  if (lower === 0 || byteAt(s, e - 1) === 45 || (dashes === 0 && humps < 3) || (dashes > 0 && humps < 1)) return false;
+  if (lower === 0 || byteAt(s, e - 1) === 45 || (dashes === 0 && humps < 3) || (dashes > 0 && inner + digits === 0))
+    return false;
+  if (ROLE_FIELD_ENDS[sub(s, last, e)] === true) return false;
   return !(ch.matchesAt(s, e - 6, e, "Access") || awsReservedName(s, a, e) || publicPascalName(s, a, e));
+}
+
+/** Last humps of IAM's role fields and of AWS's managed policies' names (pascalRoleName). */
+const ROLE_FIELD_ENDS: Record<string, boolean> = {
+  Policy: true,
+  Policies: true,
+  Document: true,
+  Duration: true,
+  Boundary: true,
+  Binding: true,
+  Identity: true,
+  Used: true,
+  Arn: true,
+  Arns: true,
+  Name: true,
+  List: true,
+  Date: true,
+};
+
+/**
+ * True when s[a, e) is a name distinctive enough to be learned (replaced all over the request) where a group's or a
+ * list's part stands (Okta's aws#<alias>#<role>#<account>): a digit, "-", "_" or "." in it (bc-prod), or PascalCase of
+ * three humps or more not ending in "Access" (LedgerReadOnly); not a plain word (Developer, Finance) nor AWS's job
+ * functions and permission sets (AdministratorAccess, SecurityAudit, ReadOnlyAccess).
+ */
+export function distinctivePart(s: string, a: number, e: number): boolean {
+  let humps = 0;
+  for (let k = a; k < e; k++) {
+    const c = byteAt(s, k);
+    const f = cls(c);
+    if ((f & C_DIGIT) !== 0 || c === 45 || c === 95 || c === 46) return true;
+    if ((f & ch.C_UPPER) !== 0 && k + 1 < e && (cls(byteAt(s, k + 1)) & C_LOWER) !== 0) humps++;
+  }
+  return humps >= 3 && !(e - a > 6 && ch.matchesAt(s, e - 6, e, "Access"));
 }
 
 /** A single token of letters, digits, "-" and "_", with a letter and a digit or a dash: an opaque id. */
@@ -1321,6 +1372,9 @@ const NOT_GENERIC_ENDINGS = [
   "extractor",
   "reactor",
   "compactor",
+  // (and a code's or a tool's: a use case's interactor, a log redactor)
+  "interactor",
+  "redactor",
   "metricname",
   "eventname",
   "eventtypename",
@@ -2264,10 +2318,13 @@ export function loginKeyHead(s: string, ks: number, j: number): number {
  * of lower-case letters (Consul's serf tag role=consul, role=node; a knife summary's Roles: base), a tool's word as
  * often as a name; learned, every `consul` command of the request became a pseudonym. Under a login key (user,
  * users, SlurmUser, db_username, login_name: loginKeyHead) only the tool's own user, the key's head repeated
- * (SlurmUser=slurm): a login is a person's.
+ * (SlurmUser=slurm): a login is a person's. (fifty-first pass) Also such a word and one "-" or "_" after it, a name
+ * prefix's (name_prefix = "web-", "tf-"): learned, every "tf-" of the request became a pseudonym.
  */
 export function unlearnedWord(s: string, ks: number, j: number, a: number, b: number): boolean {
-  if (b - a < 3 || ch.runOf(s, a, b, C_LOWER) !== b - a) return false;
+  const t = byteAt(s, b - 1);
+  const w = b - a >= 3 && (t === 45 || t === 95) ? b - 1 : b;
+  if (b - a < 3 || ch.runOf(s, a, w, C_LOWER) !== w - a) return false;
   const h = loginKeyHead(s, ks, j);
   if (h < 0) return true;
   return h - ks === b - a && ch.matchesLowerAt(s, ks, h, sub(s, a, b));

@@ -1520,12 +1520,15 @@ const CONFIG_SECRETS = [
   // (fifty-first pass; 20 on) a vendor's external id, an integration's or a routing key in prose, no separator needed:
   // "with external id 5c8e2a71-...", "the external ID is 4dafc3ea...", "integration key 226e7d..." (Datadog, Wiz, Orca,
   // Lacework, Snowflake and New Relic call it "External ID"; PagerDuty's Events API keys); the value must hold a
-  // digit, "_" or "=" (creds.externalIdValue)
-  "xternal id ",
-  "xternal ID ",
-  "xternal Id ",
-  "ntegration key ",
-  "outing key ",
+  // digit, "_" or "=" (creds.externalIdValue); then a blank, or a label's ":" or "=" ("External ID: x"; not "external
+  // identity", "integration keys")
+  "xternal id",
+  "xternal ID",
+  "xternal Id",
+  "ntegration key",
+  "ntegration Key",
+  "outing key",
+  "outing Key",
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
   "authorization failure message: ",
@@ -3774,12 +3777,14 @@ function matchCredential(
     const ka = CRED_KEY.start;
     const c = byteAt(s, j - 1);
     const constant = (c === 89 || c === 84) && j + 12 < n && byteAt(s, j) === ch.EQUALS;
-    // (CrowdStrike Falcon's cid and aid: creds.falconId)
+    // (CrowdStrike Falcon's cid and aid: creds.falconId; its key first, no value read for any other key's; a flag's
+    // value after a blank too, falconctl -s --cid <CID>)
     if (
       lowerCode(c) === 100 &&
       j - ka >= 3 &&
       j - ka < 32 &&
-      credentialValueAfter(s, j, n, false, CRED_SPAN) &&
+      creds.falconKey(s, ka, j) &&
+      credentialValueAfter(s, j, n, byteAt(s, ka) === DASH, CRED_SPAN) &&
       creds.falconId(s, ka, j, s, CRED_SPAN.s, CRED_SPAN.e) &&
       (out.length === 0 || out[out.length - 1].e <= CRED_SPAN.s)
     ) {
@@ -6039,11 +6044,17 @@ const GLUE_ANCHORS = [
   "EXTERNAL SCHEMA ",
   "external schema ",
   // Snowflake's storage integrations (its guide to S3: CREATE STORAGE INTEGRATION <name>, DESC INTEGRATION <name>,
-  // CREATE STAGE ... STORAGE_INTEGRATION = <name>); in prose, after "integration" and "warehouse", a name with "_"
-  // in one case (S3_BC_LEDGER_INT, NWP_LOADING_WH)
+  // CREATE STAGE ... STORAGE_INTEGRATION = <name>, its examples also with "=" alone; in lower case, "storage
+  // integration" takes a name with "_" only, as prose); in prose, after "integration" and "warehouse", a name with "_"
+  // in one case (S3_BC_LEDGER_INT, NWP_LOADING_WH) in text that names Snowflake
   "STORAGE INTEGRATION ",
   "DESC INTEGRATION ",
+  "DESCRIBE INTEGRATION ",
   "STORAGE_INTEGRATION = ",
+  "STORAGE_INTEGRATION=",
+  "storage_integration = ",
+  "storage_integration=",
+  "storage integration ",
   "integration ",
   "Integration ",
   "warehouse ",
@@ -6094,18 +6105,23 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
   // statement in capitals, its parts neither PostgreSQL's own nor one plain word: FROM gl_posting.journal_lines)
   let athena = -1;
   let rds = -1;
+  let snowflake = -1;
   // (the three prose anchors, "integration " to "warehouse ", stand right before the query's eight)
   const proseFirst = GLUE_ANCHORS.length - 11;
   for (let g = 0; g < GLUE_ANCHORS.length; g++) {
     const lit = GLUE_ANCHORS[g];
     const query = g >= GLUE_ANCHORS.length - 8;
     const prose = !query && g >= proseFirst;
+    // (the prose anchors only where Snowflake is named: API Gateway's integration types AWS_PROXY, VPC_LINK,
+    // WHEN_NO_MATCH are no names, and learned they replaced the API's own values)
+    if (prose && snowflake < 0) snowflake = firstOf(s, "nowflake") >= 0 || firstOf(s, "NOWFLAKE") >= 0 ? 1 : 0;
+    const snake = prose || lit === "storage integration ";
     if (query && athena < 0)
       athena = firstOf(s, "thena") >= 0 || firstOf(s, "awsdatacatalog") >= 0 || firstOf(s, "edshift") >= 0 ? 1 : 0;
     if (query && athena === 0 && rds < 0)
       rds = firstOf(s, "RDS") >= 0 || firstOf(s, "urora") >= 0 || firstOf(s, "ostgre") >= 0 ? 1 : 0;
     const capitals = byteAt(lit, 0) <= 90;
-    p = query && athena === 0 && (rds === 0 || !capitals) ? -1 : firstOf(s, lit);
+    p = (query && athena === 0 && (rds === 0 || !capitals)) || (prose && snowflake === 0) ? -1 : firstOf(s, lit);
     while (p >= 0) {
       let k = p + lit.length;
       if (g === 0) {
@@ -6153,14 +6169,16 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
         if (matchesLowerAt(s, q, n, " import ")) a1 = -1;
       }
       const own = query && athena === 0;
-      // (a name in prose: "_" in it, one case throughout, glued to no word before the noun, in text with an AWS signal)
+      // (a name in prose: "_" in it, one case throughout, glued to no word before the noun, in text with an AWS signal;
+      // not Snowflake's default warehouse)
       if (
-        prose &&
+        snake &&
         a1 >= 0 &&
         (a2 >= 0 ||
           !nm.oneCaseSnake(s, a1, b1) ||
           (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) ||
-          !hasSignal(s, extra))
+          (b1 - a1 === 10 && ch.matchesAt(s, a1, b1, "COMPUTE_WH")) ||
+          (prose && !hasSignal(s, extra)))
       )
         a1 = -1;
       if (a1 >= 0 && (!query || a2 >= 0) && plausibleName(s, a1, b1, kind) && (!own || nm.psqlCell(s, a1, b1)))
@@ -6850,7 +6868,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       const w = e + 1;
       const next = matchesLowerAt(s, w, n, "project:") ? 8 : matchesLowerAt(s, w, n, "workspace:") ? 10 : 0;
       const spaced = part === 1 && unitWithin(s, SPACE, a, n, e - a) > 0;
-      if ((part > 0 || next > 0) && (spaced ? nm.spacedName(s, a, e) : plausibleName(s, a, e, name as Kind)))
+      // (not HCP Terraform's own project, "Default Project", in every organization)
+      if (
+        (part > 0 || next > 0) &&
+        (spaced
+          ? nm.spacedName(s, a, e) && !(e - a === 15 && ch.matchesAt(s, a, e, "Default Project"))
+          : plausibleName(s, a, e, name as Kind))
+      )
         push(cfg, s, extra, a, e, name);
       if (next === 0 || (part === 1 && next !== 10)) break;
       part = next === 8 ? 0 : 1;
@@ -6885,27 +6909,29 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       byteAt(s, r) === ch.HASH &&
       runOf(s, r + 1, n, C_DIGIT) === 12
     ) {
-      if (plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name);
+      // (learned only when distinctive: a plain word, Developer, or AWS's job function, AdministratorAccess, is
+      // masked where it stands: learned, it replaced the word and AWS's managed policy all over the request)
+      if (plausibleName(s, a, e, name)) push(cfg, s, extra, a, e, name, !nm.distinctivePart(s, a, e));
       const role = cfg.byId["iam-role-name"] !== undefined ? cfg.byId["iam-role-name"] : name;
-      if (plausibleName(s, e + 1, r, role)) push(cfg, s, extra, e + 1, r, role);
+      if (plausibleName(s, e + 1, r, role)) push(cfg, s, extra, e + 1, r, role, !nm.distinctivePart(s, e + 1, r));
     }
     p = s.indexOf("aws#", e);
   }
   p = name !== undefined ? firstOf(s, "aws_") : -1;
   while (p >= 0) {
     const a = p + 17;
-    let e = a;
-    while (e < n && e - a < 64 && nm.isNameUnit(byteAt(s, e))) e++;
-    const role = cfg.byId["iam-role-name"] !== undefined ? cfg.byId["iam-role-name"] : name;
+    // (the "_" and the account's digits first: the walk runs for a matching group only)
     if (
-      (p === 0 || !ch.isKeyUnit(byteAt(s, p - 1))) &&
-      e > a &&
       a < n &&
       byteAt(s, p + 16) === UNDERSCORE &&
-      runOf(s, p + 4, n, C_DIGIT) === 12 &&
-      plausibleName(s, a, e, role)
-    )
-      push(cfg, s, extra, a, e, role);
+      (p === 0 || !ch.isKeyUnit(byteAt(s, p - 1))) &&
+      runOf(s, p + 4, n, C_DIGIT) === 12
+    ) {
+      let e = a;
+      while (e < n && e - a < 64 && nm.isNameUnit(byteAt(s, e))) e++;
+      const role = cfg.byId["iam-role-name"] !== undefined ? cfg.byId["iam-role-name"] : name;
+      if (e > a && plausibleName(s, a, e, role)) push(cfg, s, extra, a, e, role, !nm.distinctivePart(s, a, e));
+    }
     p = s.indexOf("aws_", p + 4);
   }
   p = name !== undefined ? firstOf(s, "/api/v2/organizations/") : -1;
@@ -8581,10 +8607,22 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         )
           a++;
       } else if (w >= 20 && w < CONFIG_SECRETS.length - 1) {
-        // (the words whole, "external" / "integration" / "routing"; then "is", "of", ":")
-        secret = p < 2 || (cls(byteAt(s, p - 2)) & C_ALNUM) === 0;
+        // (the words whole, "external" / "integration" / "routing"; then a blank, ":" or "="; "is", "of" and ":"
+        // after blanks; an opening quote, backtick or parenthesis)
+        secret = (p < 2 || (cls(byteAt(s, p - 2)) & C_ALNUM) === 0) && a < n;
+        if (a < n && (byteAt(s, a) === COLON || byteAt(s, a) === ch.EQUALS)) a++;
+        else if (a < n && byteAt(s, a) !== SPACE && byteAt(s, a) !== ch.TAB) secret = false;
+        while (a < n && a - p < lit.length + 6 && (byteAt(s, a) === SPACE || byteAt(s, a) === ch.TAB)) a++;
         if (a + 3 < n && (ch.matchesAt(s, a, a + 3, "is ") || ch.matchesAt(s, a, a + 3, "of "))) a += 3;
-        if (a + 1 < n && byteAt(s, a) === COLON && byteAt(s, a + 1) === SPACE) a += 2;
+        if (a + 1 < n && (byteAt(s, a) === COLON || byteAt(s, a) === ch.EQUALS) && byteAt(s, a + 1) === SPACE) a += 2;
+        if (
+          a < n &&
+          (byteAt(s, a) === QUOTE ||
+            byteAt(s, a) === ch.APOS ||
+            byteAt(s, a) === ch.BACKTICK ||
+            byteAt(s, a) === ch.LPAREN)
+        )
+          a++;
       } else if (w === 7) {
         if (!matchesLowerAt(s, a, n, "code")) {
           p = s.indexOf(lit, a);
@@ -8638,7 +8676,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         // second pass masked it again; review of the fifty-first pass)
         secret = secret && creds.proseSecret(s, a, e) && !creds.digestName(s, a, e) && !nm.pseudonymWithin(s, a, e);
       } else if (w >= 20 && w < CONFIG_SECRETS.length - 1) {
-        while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
+        while (
+          e > a + 1 &&
+          (byteAt(s, e - 1) === ch.RPAREN ||
+            byteAt(s, e - 1) === ch.SEMI ||
+            byteAt(s, e - 1) === ch.APOS ||
+            byteAt(s, e - 1) === ch.BACKTICK)
+        )
+          e--;
         secret = secret && creds.externalIdValue(s, a, e);
       }
       if (secret && e - a >= 4 && creds.plausibleCredential(s, a, e, false, SPACE))
