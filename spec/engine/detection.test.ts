@@ -9264,3 +9264,121 @@ describe("fresh material, fifty-first pass: review of third-party integrations",
     );
   });
 });
+
+describe("fresh material, fifty-first pass: review of VPC networking and AWS Support and Health", () => {
+  it("LuaJIT masks a row ending the text with an IP version's title, and bounds a workload's name as Node does", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    for (const text of [
+      "aws ec2\nFromPort\tToPort\tCidrIpv4",
+      "aws ec2 describe\n| GroupId | Ipv4",
+      "aws wellarchitected get-workload\nWorkloadName: Ledger Équipe Réseau Européenne Sécurité Développement Intégré " +
+        "Référence Opérations Clé Été\n",
+    ]) {
+      const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+      expect(lua.error).toBeNull();
+      expect(lua.text).toBe(mask(text));
+    }
+    const [wl] = maskInLua(luajit, "detection-test", [
+      {
+        scope: "t",
+        input:
+          "aws wellarchitected get-workload\nWorkloadName: Ledger Équipe Réseau Européenne Sécurité Développement " +
+          "Intégré Référence Opérations Clé Été\n",
+        json: false,
+      },
+    ]);
+    expect(wl.text).not.toContain("Été");
+  }, 120000);
+  it("Trusted Advisor's region, zone, status or protocol before an id stays and is not learned", () => {
+    const out = mask(
+      'aws support: {"metadata": ["us-east-1", "sg-0a7f3c91e2b84d065", "Yellow"]} then us-east-1 again ' +
+        '{"metadata": ["eu-west-1a", "sg-0a7f3c91e2b84d066 (vpc-0b6a2f41c8e9d7035)"]} ' +
+        '{"metadata": ["Yellow", "AKIAXTR7QWNB4LCD2P6H", "2023"]} {"metadata": ["tcp", "sg-0a7f3c91e2b84d067"]}',
+    );
+    for (const kept of ['["us-east-1", ', "then us-east-1 again", '["eu-west-1a", ', '["Yellow", ', '["tcp", '])
+      expect(out).toContain(kept);
+    const names = mask(
+      'aws support: {"metadata": ["us-east-1", "brindlecove rdp jump", "sg-07c2b8e59a14d3f61 (vpc-0b6a2f41c8e9d7035)"]} ' +
+        '{"metadata": ["Yellow", "deployer", "AKIAXTR7QWNB4LCD2P6H"]}',
+    );
+    expect(names).not.toContain("brindlecove rdp jump");
+    expect(names).not.toContain('"deployer"');
+  });
+  it("only an ElastiCache node's id follows the service's name, not prose's compounds, dates or versions", () => {
+    for (const kept of [
+      "Use ElastiCache cluster-mode-enabled setups on aws.",
+      "ElastiCache 2023-10-01 release notes for aws, 2023-10-01",
+      "aws: ElastiCache memcached-1.6.22 engine",
+      "aws: ElastiCache write-through-caching pattern",
+      "Amazon ElastiCache Redis-7 on aws",
+    ])
+      expect(mask(kept)).toBe(kept);
+    const out = mask('"Description": "ElastiCache ledger-sessions-0001-002" and ElastiCache ledger-cache-001.');
+    expect(out).not.toContain("ledger-sessions-0001-002");
+    expect(out).not.toContain("ledger-cache-001");
+  });
+  it("a flow log's ECS column of a plain word is masked where it stands only; ECS's default cluster stays", () => {
+    const out = mask(
+      "version vpc-id ecs-cluster-name ecs-service-name ecs-task-id\n" +
+        "7 vpc-08e90373a0dca5ac9 default payments 6b1f0e2c9a3d4e57b8c1d2e3f4a5b6c7\n" +
+        "The payments service drops packets.",
+    );
+    expect(out).toContain("vpc-id ecs-cluster-name");
+    expect(out).toContain(" default ");
+    expect(out).not.toContain(" payments 6b1f");
+    expect(out).not.toContain("6b1f0e2c9a3d4e57b8c1d2e3f4a5b6c7");
+    expect(out).toContain("The payments service drops packets.");
+  });
+  it("a case label's number in code and the idiom in case stay; a case number after case number is masked", () => {
+    for (const kept of [
+      "aws lambda invoke: switch (code) { case 2147483647: return 2; }\nnext 2147483647 again",
+      "aws s3 ls: in case 4155550123 calls, page me.",
+    ])
+      expect(mask(kept)).toBe(kept);
+    expect(mask("aws support: the case number 172511830900314 is still open")).not.toContain("172511830900314");
+    expect(mask("Re: [Case 172511830900314] AWS support")).not.toContain("172511830900314");
+  });
+  it("a Case ID column after another title that starts with Case is read", () => {
+    const out = mask("aws support\nCase subject\tCase ID\tStatus\nDisk full\t172604718200945\tOpen\n");
+    expect(out).not.toContain("172604718200945");
+    expect(out).toContain("Case subject\tCase ID\tStatus\nDisk full\t");
+  });
+  it("AWS's own log groups after CloudWatch / stay; a function's log group keeps the function's pseudonym", () => {
+    const glue = "Pasted from CloudWatch /aws-glue/jobs/error, stream jr_1 on aws";
+    expect(mask(glue)).toBe(glue);
+    const fn = mask("aws lambda: CloudWatch /aws/lambda/ledger-api and --function-name ledger-api");
+    expect(fn).toContain("CloudWatch /aws/lambda/");
+    expect(fn).not.toContain("ledger-api");
+    expect(mask("Resolver query log (CloudWatch /bc/r53resolver/querylogs):")).not.toContain("/bc/r53resolver");
+  });
+  it("a company's amazon-<word> resource is masked; AWS's amazon-elb and amazon-rds principals stay", () => {
+    const out = mask(
+      'aws lambda invoke --function-name amazon-orders out.json\n{"QueueName": "amazon-feed", "RequesterId": "amazon-elb"}',
+    );
+    expect(out).not.toContain("amazon-orders");
+    expect(out).not.toContain("amazon-feed");
+    expect(out).toContain('"RequesterId": "amazon-elb"');
+  });
+  it("a person's surname Green is masked and learned (no enum word)", () => {
+    const out = mask('aws iam: {"LastName": "Green", "FirstName": "Sarah"} and Green approved');
+    expect(out).not.toContain("Green");
+  });
+  it("prose right after a zone file's records keeps its words; records with a TTL or IN are masked", () => {
+    const out = mask(
+      "aws route53\n$ORIGIN ledger.brindlecove.internal.\nvault-raft-0 IN A 10.0.0.1\nkestrel-sched 60 CNAME x.\n" +
+        "Add A record for it?\nThen CNAME it.\n",
+    );
+    expect(out).toContain("\nAdd A record for it?\nThen CNAME it.\n");
+    expect(out).not.toContain("vault-raft-0");
+    expect(out).not.toContain("kestrel-sched");
+  });
+  it("a tag pair with the APIs' Key and Value in a quoted CSV cell is read", () => {
+    const out = mask(
+      "accountId,instanceArn,tags\n905512873346,arn:aws:ec2:us-east-1:905512873346:instance/i-0abc1234def567890," +
+        '"[{""Key"":""team"",""Value"":""receipts-squad""}]"',
+    );
+    expect(out).not.toContain("receipts-squad");
+  });
+});

@@ -1417,7 +1417,8 @@ export const EUM_ID_HEADS = ch.wordSet("phone pool registration optout keyword s
 
 /**
  * True when the digit at k (4 or 6) ends an IP version's word in an API member's name (CidrIpv4, Ipv6CidrBlock,
- * IPv6): "Ipv" or "IPv" before it, the next unit no digit.
+ * IPv6): "Ipv" or "IPv" before it, the next unit no digit (none at the text's end: read with clsAt, as Lua's byte
+ * past the end is nil and cls(nil) an error).
  */
 export function ipVersionAt(s: string, k: number): boolean {
   return (
@@ -1425,7 +1426,7 @@ export function ipVersionAt(s: string, k: number): boolean {
     byteAt(s, k - 1) === 118 &&
     (byteAt(s, k - 2) === 112 || byteAt(s, k - 2) === 80) &&
     byteAt(s, k - 3) === 73 &&
-    (cls(byteAt(s, k + 1)) & C_DIGIT) === 0
+    (ch.clsAt(s, k + 1, s.length) & C_DIGIT) === 0
   );
 }
 
@@ -2155,6 +2156,13 @@ export function awsPublicName(s: string, a: number, b: number): boolean {
 }
 
 /**
+ * The aliases AWS's services go by as an interface's requester or owner (describe-network-interfaces' RequesterId,
+ * Attachment.InstanceOwnerId: amazon-elb, amazon-rds): only these, amazon-<word> otherwise may be the company's name
+ * (a function amazon-orders, a queue amazon-feed).
+ */
+export const AMAZON_PRINCIPALS = ch.wordSet("aws elb rds redshift elasticache");
+
+/**
  * A name AWS reserves, the same in every account: SSM's own documents and runbooks (AWS-RunShellScript,
  * AWSSupport-TroubleshootSSH: no customer's name may start AWS-), service-linked roles (AWSServiceRoleForECS), the
  * roles of RESERVED_ROLES, a service's name in the Java SDK's errors (Service: AmazonCognitoIdentity; AmazonS3,
@@ -2188,7 +2196,7 @@ export function awsReservedName(s: string, a: number, b: number): boolean {
   // (com.amazonaws.eu-west-1.s3; not an endpoint service of an account's: com.amazonaws.vpce.<region>.vpce-svc-...),
   // Route 53 Resolver's auto-defined rules (rslvr-autodefined-rr-internet-resolver)
   if (first === 97)
-    return len > 7 && len <= 24 && matchesAt(s, a, a + 7, "amazon-") && ch.runOf(s, a + 7, b, C_LOWER) === len - 7;
+    return len > 7 && len <= 24 && matchesAt(s, a, a + 7, "amazon-") && AMAZON_PRINCIPALS[sub(s, a + 7, b)] === true;
   if (first === 99)
     return len > 14 && matchesAt(s, a, a + 14, "com.amazonaws.") && sub(s, a + 14, b).indexOf("vpce") < 0;
   if (first === 114) return len > 18 && matchesAt(s, a, a + 18, "rslvr-autodefined-");
@@ -2501,7 +2509,7 @@ export const ENUM_WORDS: Record<string, boolean> = {
   scheduledchange: true,
   accountnotification: true,
   investigation: true,
-  green: true,
+  // (not green: a surname as often, LastName: Green)
   yellow: true,
   red: true,
   exposed: true,

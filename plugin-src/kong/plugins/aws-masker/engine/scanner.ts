@@ -2591,7 +2591,8 @@ function matchKeyValue(
     }
   }
   // (fifty-first pass, before the title rule too: a Well-Architected workload's or milestone's name, blanks allowed,
-  // WorkloadName: Brindlecove Ledger Platform (prod): up to the line's end or a quote, at most 100 units)
+  // WorkloadName: Brindlecove Ledger Platform (prod): up to the line's end or a quote, at most 100 characters, counted
+  // as columnWidth counts them: the same bound in Node and Lua for a name with accents)
   if (
     generic &&
     j - keyStart >= 12 &&
@@ -2602,17 +2603,23 @@ function matchKeyValue(
       (j - keyStart >= 13 && matchesLowerAt(s, j - 13, j, "milestonename")))
   ) {
     let t = b;
+    let w = b - a;
     while (
       t < n &&
-      t - a < 100 &&
+      w < 100 &&
       byteAt(s, t) !== LF &&
       byteAt(s, t) !== 13 &&
       byteAt(s, t) !== QUOTE &&
       byteAt(s, t) !== 9
-    )
+    ) {
+      w += ch.columnWidth(byteAt(s, t));
       t++;
-    while (t > b && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === ch.COMMA)) t--;
-    if (t > b && t - a < 100) {
+    }
+    while (t > b && (byteAt(s, t - 1) === SPACE || byteAt(s, t - 1) === ch.COMMA)) {
+      t--;
+      w--;
+    }
+    if (t > b && w < 100) {
       push(cfg, s, out, a, t, cfg.byId["resource-name"]);
       return t;
     }
@@ -5393,6 +5400,8 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
     let pa = -1;
     let pe = -1;
     let pushed = false;
+    // (the previous item is words with a letter: a group's name with blanks)
+    let pw = false;
     while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === COLON)) k++;
     if (k < n && byteAt(s, k) === ch.LBRACKET) {
       k++;
@@ -5405,13 +5414,16 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
         k = e + 1;
         let joined = false;
         let letter = false;
+        let blank = false;
         for (let t = a; t < e; t++) {
           const c = byteAt(s, t);
           if (c === DASH || c === UNDERSCORE) joined = true;
+          else if (c === SPACE) blank = true;
           else if ((cls(c) & (C_LOWER | C_UPPER)) !== 0) letter = true;
         }
         // (fifty-first pass) the item before an access key id (IAM Access Key Rotation's IAM User) or before a security
-        // group's "sg-... (vpc-...)" (a group's name, blanks too) whatever its shape, and a person's first.last
+        // group's "sg-... (vpc-...)" (a group's name, blanks too) whatever its joints, and a person's first.last; one
+        // word only when it may be a name (a region, a zone, a status or a protocol before the id stays)
         const idItem =
           pa >= 0 &&
           e - a >= 16 &&
@@ -5421,7 +5433,18 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
             runOf(s, a, e, C_UPPER | C_DIGIT) === 20) ||
             (byteAt(s, a) === 115 && byteAt(s, a + 1) === 103 && byteAt(s, a + 2) === DASH));
         if (idItem && signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
-        if (idItem && !pushed && pe - pa >= 2 && signal === 1) push(cfg, s, extra, pa, pe, kind);
+        if (
+          idItem &&
+          !pushed &&
+          pe - pa >= 2 &&
+          signal === 1 &&
+          (pw ||
+            (plausibleName(s, pa, pe, kind as Kind) &&
+              !isRegionLabel(s, pa, pe) &&
+              !isRegionLabel(s, pa, pe - 1) &&
+              !idShaped(cfg, s, pa, pe)))
+        )
+          push(cfg, s, extra, pa, pe, kind);
         pushed = false;
         if (
           ((joined && letter) || nm.dottedPerson(s, a, e)) &&
@@ -5436,6 +5459,7 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
         }
         pa = a;
         pe = e;
+        pw = blank && letter;
         while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
         if (k >= n || byteAt(s, k) !== ch.COMMA) break;
         k++;
@@ -5446,11 +5470,17 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
   if (kind === undefined) return;
   // (fifty-first pass) an AWS Support case's number (CaseDetails.displayId: "displayId": "<n>", --display-id <n>, the
   // console's #/case/?displayId=<n>), after "Case ID" (the console's row, a label, an export's column: the cells under
-  // it) and "[Case <n>]" / "case <n>" in text with an AWS signal: 10 to 16 digits
+  // it) and "[Case <n>]" / "case <n>" / "case number <n>" in text with an AWS signal: 10 to 16 digits (not "in case
+  // <n>", an idiom, nor "case <n>:", a code's label: switch's case 2147483647:)
   for (let w = 0; w < 3; w++) {
     const lit = w === 0 ? "isplayId" : w === 1 ? "display-id" : "ase ";
     p = firstOf(s, lit);
-    let floor = 0;
+    // (the tabs since the last line's end before cur, a cursor that only moves forward: a column title's index in its
+    // line, linear, however many anchors the line holds)
+    let cur = 0;
+    let tabs = 0;
+    // (the first line end at or after the last title looked for one; n: none)
+    let lf = -1;
     while (p >= 0) {
       let k = p + lit.length;
       let label = w < 2;
@@ -5464,16 +5494,23 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
             k += 2;
             if (k < n && byteAt(s, k) === 9) {
               // (a tab-separated column title: its column's index in the line)
-              // (a walk back never passes the last anchor's end: linear on a line of repeated titles)
-              column = 0;
-              let q = p - 1;
-              while (q > floor && p - q < 2048 && byteAt(s, q - 1) !== LF) {
-                if (byteAt(s, q - 1) === 9) column++;
-                q--;
+              for (; cur < p; cur++) {
+                if (byteAt(s, cur) === LF) tabs = 0;
+                else if (byteAt(s, cur) === 9) tabs++;
               }
-              if (q > 0 && byteAt(s, q - 1) !== LF) column = -1;
+              column = tabs;
             }
-          } else if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+          } else if (
+            p >= 4 &&
+            byteAt(s, p - 2) === SPACE &&
+            matchesLowerAt(s, p - 4, p - 2, "in") &&
+            (p === 4 || (cls(byteAt(s, p - 5)) & C_ALNUM) === 0)
+          )
+            k = -1;
+          else {
+            if (signal < 0) signal = hasSignal(s, extra) ? 1 : 0;
+            if (matchesLowerAt(s, k, n, "number") && (ch.clsAt(s, k + 6, n) & C_ALNUM) === 0) k += 6;
+          }
         } else k = -1;
       }
       if (k >= 0 && column < 0) {
@@ -5498,15 +5535,20 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
         if (
           e - k >= 10 &&
           e - k <= 16 &&
-          (label || signal === 1) &&
+          (label || (signal === 1 && byteAt(s, e) !== COLON)) &&
           (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0) &&
           (k === 0 || (cls(byteAt(s, k - 1)) & C_ALNUM) === 0)
         )
           push(cfg, s, extra, k, e, kind);
         k = e > k ? e : k;
       } else if (column >= 0) {
-        // the rows under the title, while they hold tabs
-        let ls = unitWithin(s, LF, k, n, 4096) + 1;
+        // the rows under the title, while they hold tabs (its line's end looked for once per line, not per title: a
+        // line of titles without an end is read once)
+        if (lf < k) {
+          lf = s.indexOf("\n", k);
+          if (lf < 0) lf = n;
+        }
+        let ls = lf < n && lf - k < 4096 ? lf + 1 : 0;
         for (let rows = 0; ls > 0 && rows < 4096; rows++) {
           let le = unitWithin(s, LF, ls, n, 8192);
           if (le < 0) le = n;
@@ -5524,25 +5566,28 @@ function findAdvisorMetadata(cfg: ScanConfig, s: string, n: number, extra: Match
           if (ls >= n) break;
         }
       }
-      floor = k > p + lit.length ? k : p + lit.length;
-      p = s.indexOf(lit, floor);
+      p = s.indexOf(lit, k > p + lit.length ? k : p + lit.length);
     }
   }
   // a tag's {"key", "value"} pair in a quoted CSV cell, its quotes doubled (Compute Optimizer's export, column tags:
-  // "[{""key"":""team"",""value"":""receipts-squad""}]"): the value read by its key, as a JSON pair's is
-  p = firstOf(s, '""key"":""');
-  while (p >= 0) {
-    const ka = p + 10;
-    const kb = unitWithin(s, QUOTE, ka, n, 128);
-    let next = ka;
-    if (kb > ka && ch.matchesAt(s, kb, kb + 15, '"",""value"":""')) {
-      const a = kb + 15;
-      const b = unitWithin(s, QUOTE, a, n, 256);
-      if (b > a && b + 1 < n && byteAt(s, b + 1) === QUOTE && tagValueCell(cfg, s, ka, kb, a, b))
-        push(cfg, s, extra, a, b, kind);
-      next = b > a ? b : a;
+  // "[{""key"":""team"",""value"":""receipts-squad""}]"): the value read by its key, as a JSON pair's is; and the
+  // members' names as the APIs' Tags lists spell them (""Key"", ""Value"": an EC2 or RDS listing's Tags column)
+  for (let cap = 0; cap < 2; cap++) {
+    const keyLit = cap === 0 ? '""key"":""' : '""Key"":""';
+    p = firstOf(s, keyLit);
+    while (p >= 0) {
+      const ka = p + 10;
+      const kb = unitWithin(s, QUOTE, ka, n, 128);
+      let next = ka;
+      if (kb > ka && ch.matchesAt(s, kb, kb + 15, cap === 0 ? '"",""value"":""' : '"",""Value"":""')) {
+        const a = kb + 15;
+        const b = unitWithin(s, QUOTE, a, n, 256);
+        if (b > a && b + 1 < n && byteAt(s, b + 1) === QUOTE && tagValueCell(cfg, s, ka, kb, a, b))
+          push(cfg, s, extra, a, b, kind);
+        next = b > a ? b : a;
+      }
+      p = s.indexOf(keyLit, next);
     }
-    p = s.indexOf('""key"":""', next);
   }
   // a Support case's id (CaseDetails.caseId, Service Quotas' CaseId): case-<account>-<4 letters>-<year>-<16 hex>; the
   // account is masked as one, the random tail here
@@ -5795,22 +5840,27 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("Lambda VPC ENI-", e > a ? e : a);
   }
   // (fifty-first pass) an ElastiCache node in its requester-managed ENI's description, "ElastiCache <cluster>-<0001>-
-  // <002>": a name of a dash and a digit or of two dashes (as the prose nouns take one)
+  // <002>": a node's id, a cluster's name (a letter first) and "-" and its node's 3 or 4 digits last, no version's
+  // ".<digit>" after (not prose's compounds after the service's name: ElastiCache cluster-mode-enabled, Redis-7,
+  // 2023-10-01 release notes, memcached-1.6.22)
   p = kind !== undefined ? firstOf(s, "ElastiCache ") : -1;
   while (p >= 0) {
     const a = p + 12;
     let e = a;
-    let dashes = 0;
-    let digits = 0;
+    // (the digits since the last unit other than a digit)
+    let run = 0;
     while (e < n && e - a < 128 && nm.isNameUnit(byteAt(s, e)) && byteAt(s, e) !== DOT) {
-      if (byteAt(s, e) === DASH) dashes++;
-      else if ((cls(byteAt(s, e)) & C_DIGIT) !== 0) digits++;
+      if ((cls(byteAt(s, e)) & C_DIGIT) !== 0) run++;
+      else run = 0;
       e++;
     }
     if (
-      (dashes >= 2 || (dashes === 1 && digits > 0)) &&
-      byteAt(s, e - 1) !== DASH &&
-      (e >= n || (cls(byteAt(s, e)) & C_ALNUM) === 0) &&
+      run >= 3 &&
+      run <= 4 &&
+      byteAt(s, e - run - 1) === DASH &&
+      (cls(byteAt(s, a)) & (C_LOWER | C_UPPER)) !== 0 &&
+      (e >= n ||
+        ((cls(byteAt(s, e)) & C_ALNUM) === 0 && !(byteAt(s, e) === DOT && (ch.clsAt(s, e + 1, n) & C_ALNUM) !== 0))) &&
       plausibleName(s, a, e, kind as Kind)
     )
       push(cfg, s, extra, a, e, kind as Kind);
@@ -5880,7 +5930,9 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           let e = a;
           while (e < re && byteAt(s, e) !== SPACE && byteAt(s, e) !== 13) e++;
           if (col === cols[at]) {
-            if (e - a >= 2) push(cfg, s, extra, a, e, kind);
+            // (a plain word, a service payments, masked where it stands, not learned; ECS's default cluster stays)
+            if (e - a >= 2 && plausibleName(s, a, e, kind as Kind))
+              push(cfg, s, extra, a, e, kind, ch.plainWord(s, a, e));
             at++;
           }
           col++;
@@ -5921,6 +5973,8 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       ) {
         let k = e;
         while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
+        // (a record has its TTL or its class, or both: "Add A record for it?" after the records is prose)
+        let ttlOrClass = runOf(s, k, le, C_DIGIT) > 0;
         k += runOf(s, k, le, C_DIGIT);
         while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
         if (
@@ -5930,10 +5984,17 @@ function findJoinedNames(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           (byteAt(s, k + 2) === SPACE || byteAt(s, k + 2) === 9)
         ) {
           k += 2;
+          ttlOrClass = true;
           while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) === 9)) k++;
         }
         const t = runOf(s, k, le, C_UPPER);
-        if (t > 0 && t <= 5 && nm.ZONE_RECORD_TYPES[sub(s, k, k + t)] === true && plausibleName(s, ls, e, kind as Kind))
+        if (
+          ttlOrClass &&
+          t > 0 &&
+          t <= 5 &&
+          nm.ZONE_RECORD_TYPES[sub(s, k, k + t)] === true &&
+          plausibleName(s, ls, e, kind as Kind)
+        )
           push(cfg, s, extra, ls, e, kind, ch.plainWord(s, ls, e));
       }
       ls = le + 1;
@@ -8140,9 +8201,14 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     while (p >= 0) {
       // (the log group starts at the literal's last unit, its "/"; "group /" after "log " or "logs ")
       const a = scheme >= 4 ? p + lit.length - 1 : p + lit.length;
+      // ("CloudWatch /" leaves AWS's prefixes to the rules that read them: /aws/lambda/<function> its function,
+      // /aws-glue/jobs/error AWS's own)
       const logGroup =
-        scheme < 6 ||
-        (p >= 5 &&
+        scheme < 5 ||
+        (scheme === 5 &&
+          !(ch.matchesAt(s, a, a + 4, "/aws") && (byteAt(s, a + 4) === SLASH || byteAt(s, a + 4) === DASH))) ||
+        (scheme === 6 &&
+          p >= 5 &&
           byteAt(s, p - 1) === SPACE &&
           (matchesLowerAt(s, p - 4, p - 1, "log") || matchesLowerAt(s, p - 5, p - 1, "logs")));
       let e = a;
