@@ -219,9 +219,13 @@ describe("stream failures", () => {
       expect(events[0].data.type).toBe("message_start");
       const text = deltaText(events);
       expect(text.length).toBeGreaterThan(20);
-      expect(text).toBe(
-        await expectedFailedText(sent, stack.mock.received[0].body, { "x-mock-scenario": "stream-cut", ...headers }),
-      );
+      // (the upstream's cut reaches body_filter as no end of the body: text held back then, the start of a possible
+      // pseudonym, is not sent; docs/streaming.md)
+      const expected = await expectedFailedText(sent, stack.mock.received[0].body, {
+        "x-mock-scenario": "stream-cut",
+        ...headers,
+      });
+      expect([expected, expected.replace(/[A-Z][A-Z0-9_]*(?:_[0-9a-z]{0,9})?$/, "")]).toContain(text);
       expect(isRestoredPrefix(text, `Echo: ${content}`), text).toBe(true);
       expect(text).not.toMatch(/_[0-9a-z]{10}/);
       expect(ORIGINALS.some((o) => text.includes(o))).toBe(true);
