@@ -485,6 +485,9 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
   const hashes: string[] = keep ? [] : NOT_KEPT;
   const entries: Entry[] = keep ? [] : NOT_KEPT;
   let salted = false;
+  // hash part -> its first index in hashes, built at the first identifier named by an earlier appearance (a search of
+  // hashes per such identifier would be quadratic in a string of many)
+  let firstAt: Record<string, number> | undefined = undefined;
   let end = a;
   // the first pass's matches come with their text and raw bounds; others (learned and remembered names) are mapped
   let k = 0;
@@ -504,7 +507,13 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
     // is in this string (the same original, unsalted), the string alone masks it so too: the masking is still kept
     let same = -1;
     if (pseudonym !== derived.pseudonym) {
-      same = keep && !salted ? hashes.indexOf(derived.hash) : -1;
+      if (keep && !salted && firstAt === undefined) {
+        firstAt = {};
+        for (let q = hashes.length - 1; q >= 0; q--) firstAt[hashes[q]] = q;
+      }
+      // (typeof: in JS a plain object answers "constructor" and friends with functions)
+      const q = keep && !salted && firstAt !== undefined ? firstAt[derived.hash] : undefined;
+      if (typeof q === "number") same = q;
       if (same < 0 || entries[same].original !== original || entries[same].pseudonym !== pseudonym) salted = true;
     }
     w.out.put(sub(w.s, w.at, rs));
@@ -514,6 +523,7 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
       masked.push(pseudonym);
       hashes.push(derived.hash);
       entries.push(same >= 0 ? entries[same] : entryOfKind(derived, m.kind.id));
+      if (firstAt !== undefined && typeof firstAt[derived.hash] !== "number") firstAt[derived.hash] = hashes.length - 1;
     }
     w.at = re;
     end = re;
