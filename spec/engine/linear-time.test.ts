@@ -34,8 +34,9 @@ describe("masking is linear in the input on adversarial inputs of 1 MB", () => {
 
 describe("a resent string's masking is kept in linear time", () => {
   // each of n instance ids named first as an assumed role's session, then as an instance: every second appearance
-  // looks up its first one in the string (a search of the string's identifiers per appearance was quadratic: 500 ids
-  // ~45 ms, 8,000 ids 1.4-1.5 s, ratio 30-38; linear 5-7)
+  // looks up its first one in the string. A search of the string's identifiers per appearance was quadratic (best of
+  // three, quiet machine: 500 ids 26 ms, 8,000 ids 1.2 s, ratio 45); linear is 15-16. A single run, with other spec
+  // files running, once measured 15.4 for the linear code, so each size is timed as its best of three.
   function resentMs(n: number): number {
     const lines: string[] = [];
     const id = (i: number) => "i-0a1b2c3d" + (100000000 + i).toString(16).padStart(9, "0");
@@ -43,18 +44,22 @@ describe("a resent string's masking is kept in linear time", () => {
     for (let i = 0; i < n; i++) lines.push(`on ${id(i)}`);
     const body = JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: lines.join("\n") }] });
     const messages = policyFor("/v1/messages");
-    masker.scans = {};
-    masker.scanBytes = 0;
-    // the first sighting caches the scan; the second masks it and keeps its masking (what is timed)
-    maskJson(newSession(masker, "t"), body, messages);
-    const t0 = performance.now();
-    maskJson(newSession(masker, "t"), body, messages);
-    return performance.now() - t0;
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      masker.scans = {};
+      masker.scanBytes = 0;
+      // the first sighting caches the scan; the second masks it and keeps its masking (what is timed)
+      maskJson(newSession(masker, "t"), body, messages);
+      const t0 = performance.now();
+      maskJson(newSession(masker, "t"), body, messages);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
   }
-  it("sixteen times the identifiers named as two kinds cost under fifteen times the time", async () => {
+  it("sixteen times the identifiers named as two kinds cost under twenty-four times the time", async () => {
     await new Promise((resolve) => setImmediate(resolve));
     const small = resentMs(500);
     const large = resentMs(8000);
-    expect(large / small).toBeLessThan(15);
+    expect(large / small).toBeLessThan(24);
   }, 60000);
 });
