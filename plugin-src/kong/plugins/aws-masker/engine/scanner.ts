@@ -1488,50 +1488,74 @@ function valueOfKey(
   return aside ? 0 : t;
 }
 
-// anchors of findLineAnchors' secrets after a word: a mail's one-time secrets, then configuration files' (see there)
-const CONFIG_SECRETS = [
-  "temporary password is ",
-  "verification code is ",
-  "confirmation code is ",
-  "insecure-password ",
-  "requirepass ",
-  '"--requirepass", "',
-  "SetEnv ",
+/** How findLineAnchors reads the secret after each of CONFIG_SECRETS' words (see there). */
+const enum After {
+  /** the value right after the word */
+  Plain,
+  /** Apache's SetEnv: a credential's key, a blank, then the value */
+  SetEnv,
+  /** "code", then ":" or "=", blanks and "is": a value holding a digit */
+  Registration,
+  /** an optional opening quote */
+  QuotedKey,
+  /** IOS' neighbor: the address or peer group, " password ", and an optional 0 or 7 */
+  Neighbor,
+  /** a credential's word before "is": the value must look random (creds.proseSecret) */
+  Sentence,
+  /** " should be ": the credential's word is the one before it */
+  ShouldBe,
+  /** right after the credential's word: "obtained the password Winter2025!bc from" */
+  Word,
+  /** a vendor's external id, an integration's or a routing key: a value with a digit, "_" or "=" */
+  ExternalId,
+  /** an encoded authorization message: read up to 16,384 units */
+  EncodedMessage,
+}
+
+// anchors of findLineAnchors' secrets after a word, each with how its value is read: a mail's one-time secrets, then
+// configuration files' (see there)
+const CONFIG_SECRETS: [string, After][] = [
+  ["temporary password is ", After.Plain],
+  ["verification code is ", After.Plain],
+  ["confirmation code is ", After.Plain],
+  ["insecure-password ", After.Plain],
+  ["requirepass ", After.Plain],
+  ['"--requirepass", "', After.Plain],
+  ["SetEnv ", After.SetEnv],
   // a WorkSpaces directory's registration code in the client's log or in prose (Registration code: x, ... code is x)
-  "egistration ",
+  ["egistration ", After.Registration],
   // a BGP peer's MD5 key in a router's configuration (the Direct Connect console's downloads): Junos'
   // authentication-key "x", IOS' neighbor <address> password [0|7] x
-  "authentication-key ",
-  "neighbor ",
+  ["authentication-key ", After.QuotedKey],
+  ["neighbor ", After.Neighbor],
   // (forty-ninth pass) a secret given in a sentence after a credential's word: "the new PSK is x", "the password is
-  // now x", "tunnel2 key should be x" (10-17; the value must look random: creds.proseSecret; after "is" a blank or ":")
-  "PSK is",
-  "assword is",
-  " key is",
-  "oken is",
-  "ecret is",
-  " should be ",
-  "psk is",
-  "assphrase is",
-  // (fifty-first pass; 18-19) and right after the word: a pentest report's "obtained the password Winter2025!bc
-  // from ..."
-  "assword ",
-  "assphrase ",
-  // (fifty-first pass; 20 on) a vendor's external id, an integration's or a routing key in prose, no separator needed:
+  // now x", "tunnel2 key should be x" (the value must look random: creds.proseSecret; after "is" a blank or ":")
+  ["PSK is", After.Sentence],
+  ["assword is", After.Sentence],
+  [" key is", After.Sentence],
+  ["oken is", After.Sentence],
+  ["ecret is", After.Sentence],
+  [" should be ", After.ShouldBe],
+  ["psk is", After.Sentence],
+  ["assphrase is", After.Sentence],
+  // (fifty-first pass) and right after the word: a pentest report's "obtained the password Winter2025!bc from ..."
+  ["assword ", After.Word],
+  ["assphrase ", After.Word],
+  // (fifty-first pass) a vendor's external id, an integration's or a routing key in prose, no separator needed:
   // "with external id 5c8e2a71-...", "the external ID is 4dafc3ea...", "integration key 226e7d..." (Datadog, Wiz, Orca,
   // Lacework, Snowflake and New Relic call it "External ID"; PagerDuty's Events API keys); the value must hold a
   // digit, "_" or "=" (creds.externalIdValue); then a blank, or a label's ":" or "=" ("External ID: x"; not "external
   // identity", "integration keys")
-  "xternal id",
-  "xternal ID",
-  "xternal Id",
-  "ntegration key",
-  "ntegration Key",
-  "outing key",
-  "outing Key",
+  ["xternal id", After.ExternalId],
+  ["xternal ID", After.ExternalId],
+  ["xternal Id", After.ExternalId],
+  ["ntegration key", After.ExternalId],
+  ["ntegration Key", After.ExternalId],
+  ["outing key", After.ExternalId],
+  ["outing Key", After.ExternalId],
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
-  "authorization failure message: ",
+  ["authorization failure message: ", After.EncodedMessage],
 ];
 
 // Nouns after which prose names a resource ("cluster payments-prod", "alarm orders-5xx fired", "node group x").
@@ -8628,21 +8652,22 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
   // and a secret after its configuration's word and a blank: HAProxy's userlist (user x insecure-password y), Redis's
   // requirepass and masterauth (redis.conf's line; ["--requirepass", "x"] in a compose file's command list), Apache's
   // SetEnv <credential key> <value>; a WorkSpaces registration code
-  for (let w = 0; w < CONFIG_SECRETS.length; w++) {
-    const lit = CONFIG_SECRETS[w];
+  for (const [lit, after] of CONFIG_SECRETS) {
+    // (a credential's word before or right before the value)
+    const sentence = after === After.Sentence || after === After.ShouldBe || after === After.Word;
     p = firstOf(s, lit);
     while (p >= 0) {
       let a = p + lit.length;
       // (SetEnv's key: a credential's, DB_PASSWORD, API_TOKEN; another's value is no secret, SetEnv APP_ENV prod)
       let secret = true;
-      if (w === 6) {
+      if (after === After.SetEnv) {
         const k = a;
         while (a < n && a - k < 64 && ch.isKeyUnit(byteAt(s, a))) a++;
         secret = a > k && a < n && byteAt(s, a) === SPACE && creds.credentialKeyCode(s, k, a) !== CRED_NONE;
         if (secret) a++;
-      } else if (w === 8) {
+      } else if (after === After.QuotedKey) {
         if (byteAt(s, a) === QUOTE) a++;
-      } else if (w === 9) {
+      } else if (after === After.Neighbor) {
         // (its password right after the neighbor's address or peer group: IOS, NX-OS, FRR)
         let le = a;
         while (le < n && le - a < 64 && byteAt(s, le) > 32) le++;
@@ -8652,16 +8677,16 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         }
         a = le + 10;
         if ((byteAt(s, a) === 48 || byteAt(s, a) === 55) && byteAt(s, a + 1) === SPACE) a += 2;
-      } else if (w >= 10 && w <= 19) {
+      } else if (sentence) {
         // (a credential's word before the verb: password, the PSK, tunnel2 key, API key, client secret; then "now", a
         // ":" and blanks: "the password is: x", "the api key is now: x"; an opening quote, parenthesis, "<" or "*")
-        const v = w === 15 ? p : w >= 18 ? p + lit.length - 1 : p + lit.length - 3;
+        const v = after === After.ShouldBe ? p : after === After.Word ? p + lit.length - 1 : p + lit.length - 3;
         secret = creds.credentialKeyEndingAt(s, v, true, KEY_TOKEN) !== CRED_NONE;
         for (let r = 0; r < 2 && a < n; r++) {
           if (byteAt(s, a) === COLON) a++;
           const from = a;
           while (a < n && a - from < 2 && byteAt(s, a) === SPACE) a++;
-          if (a === from && r === 0 && w !== 15 && w < 18) secret = false;
+          if (a === from && r === 0 && after === After.Sentence) secret = false;
           if (r === 0 && byteAt(s, a) === 110 && ch.matchesAt(s, a, n, "now") && a + 3 < n) {
             if (byteAt(s, a + 3) === SPACE || byteAt(s, a + 3) === COLON) a += 3;
             else r++;
@@ -8672,7 +8697,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
           (byteAt(s, a) === QUOTE || byteAt(s, a) === ch.LPAREN || byteAt(s, a) === 60 || byteAt(s, a) === 42)
         )
           a++;
-      } else if (w >= 20 && w < CONFIG_SECRETS.length - 1) {
+      } else if (after === After.ExternalId) {
         // (the words whole, "external" / "integration" / "routing"; then a blank, ":" or "="; "is", "of" and ":"
         // after blanks; an opening quote, backtick or parenthesis)
         secret = (p < 2 || (cls(byteAt(s, p - 2)) & C_ALNUM) === 0) && a < n;
@@ -8689,7 +8714,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
             byteAt(s, a) === ch.LPAREN)
         )
           a++;
-      } else if (w === 7) {
+      } else if (after === After.Registration) {
         if (!matchesLowerAt(s, a, n, "code")) {
           p = s.indexOf(lit, a);
           continue;
@@ -8701,25 +8726,25 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
       let e = a;
       // (read whole: an encoded authorization message runs to a thousand units and more; the others' at most 128)
-      const most = w === CONFIG_SECRETS.length - 1 ? 16384 : 128;
+      const most = after === After.EncodedMessage ? 16384 : 128;
       while (
         e < n &&
         e - a < most &&
         byteAt(s, e) > 32 &&
         byteAt(s, e) !== QUOTE &&
         byteAt(s, e) !== 60 &&
-        !(w >= 10 && w <= 19 && (byteAt(s, e) === 62 || byteAt(s, e) === 42))
+        !(sentence && (byteAt(s, e) === 62 || byteAt(s, e) === 42))
       )
         e++;
       // (a sentence's full stop is no part of it)
       while (e > a + 1 && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === ch.COMMA)) e--;
       // (a registration code holds a digit: "enter the registration code here" names none)
-      if (w === 7) {
+      if (after === After.Registration) {
         secret = false;
         for (let q = a; q < e && !secret; q++) secret = (cls(byteAt(s, q)) & C_DIGIT) !== 0;
-      } else if (w >= 10 && w <= 19) {
+      } else if (sentence) {
         while (e > a + 1 && (byteAt(s, e - 1) === ch.RPAREN || byteAt(s, e - 1) === ch.SEMI)) e--;
-        if (secret && w <= 17 && !creds.proseSecret(s, a, e)) {
+        if (secret && after !== After.Word && !creds.proseSecret(s, a, e)) {
           // (fifty-first pass) the value after a ": " further on in the sentence: "the BGP auth key is still the one we
           // set in October: Nwp-BGP-md5-7731" (within 64 units, not past a full stop or the line's end)
           let q = e;
@@ -8741,7 +8766,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         // (no digest's name, "the password PBKDF2-HMAC-SHA256 hash"; nothing masked before, "d=DOMAIN_<hash>;": a
         // second pass masked it again; review of the fifty-first pass)
         secret = secret && creds.proseSecret(s, a, e) && !creds.digestName(s, a, e) && !nm.pseudonymWithin(s, a, e);
-      } else if (w >= 20 && w < CONFIG_SECRETS.length - 1) {
+      } else if (after === After.ExternalId) {
         while (
           e > a + 1 &&
           (byteAt(s, e - 1) === ch.RPAREN ||
