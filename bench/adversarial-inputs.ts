@@ -670,6 +670,18 @@ export function adversarialInputs(size: number): Input[] {
       "AUTH LOGIN\n334 VXNlcm5hbWU6\nQUtJQQ==\nrabbitmqctl add_user u1 p1 b-8d1e4c2a-77b0-4e5f-9a3d-1c6b8e2f0d47 " +
         "phone +44 7700 900418 s=abcdefghijklmnopqrstuvwxyz012345 d=x.com ",
     ],
+    // (fifty-second pass: application secrets and CI/CD logs)
+    [
+      "ci parameter and org run",
+      "password(name: 'P', defaultValue: 'x1-y') password(description: 'a (b)' oidc.circleci.com/org/8d1e4c2a-77b0-" +
+        "4e5f-9a3d-1c6b8e2f0d47:aud oidc.circleci.com/org/x a-b-c in 123456789012 s/t in 123456789012 ",
+    ],
+    ["unclosed parameter run", "password(defaultValue: 'a password('b "],
+    [
+      "config default and host run",
+      "k: &a ${P:-x} p: ${Q\\:y} AC6edc34f400624289d039b99d77956850 s-i-0af6b28d206206fae-1 https://u:p@h.x.internal/ " +
+        "u@h.y.internal:p@ Lock Info:\nci\tstep\t2024Z |   Who: a@b-c-1\n ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

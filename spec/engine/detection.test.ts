@@ -9382,3 +9382,122 @@ describe("fresh material, fifty-first pass: review of VPC networking and AWS Sup
     expect(out).not.toContain("receipts-squad");
   });
 });
+describe("fresh material, fifty-second pass: secretsci", () => {
+  it("a quoted password that opens with % is masked; printf, Python and cmd placeholders stay", () => {
+    const out = mask('aws compose:\n  SPRING_DATASOURCE_PASSWORD: "%yKKhDaPh#nbqiJZxI"\n');
+    expect(out).not.toContain("yKKhDaPh#nbqiJZxI");
+    const kept = 'aws: DB_PASSWORD: "%s" PASSWORD=%DB_PASS% password = "%(pw)s" secret: "%{hiera}"';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a YAML anchor before a secret's value is passed over: the value is masked, the anchor stays", () => {
+    const out = mask("aws:\n  promoter-webhooks:\n    hmac-secret: &hmac O7sc_yLwjwb9hEydjTmF\n    url: x\n");
+    expect(out).toContain("hmac-secret: &hmac ");
+    expect(out).not.toContain("O7sc_yLwjwb9hEydjTmF");
+  });
+  it("a placeholder's default is the value: Spring's ${X:y} (escaped by Properties.store) and the shell's ${X:-y}", () => {
+    const out = mask(
+      "aws\nspring.datasource.password=${DB_PASSWORD\\:G9Fp\\!nWd_ivSLiC2*Y}\n" +
+        'environment:\n  DB_PASSWORD: "${DB_PASSWORD:-Tr0ub4dor-77}"\n',
+    );
+    expect(out).toContain("spring.datasource.password=${DB_PASSWORD\\:");
+    expect(out).not.toContain("G9Fp");
+    expect(out).not.toContain("Tr0ub4dor-77");
+    const kept = "aws\nspring.datasource.password=${DB_PASSWORD}\nDB_PASSWORD: ${DB_PASSWORD:-}\n";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Active Record encryption's primary key of a generated value is masked; a table's primary_key stays", () => {
+    const out = mask(
+      "aws\nactive_record_encryption:\n  primary_key: 94be7ccc89bd40f6e4b2cb175a0e2d24\n" +
+        "ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY=EGY8WhulUOXixybod7ZWwMIL68R9o5kC\n",
+    );
+    expect(out).not.toContain("94be7ccc89bd40f6e4b2cb175a0e2d24");
+    expect(out).not.toContain("EGY8WhulUOXixybod7ZWwMIL68R9o5kC");
+    const kept =
+      'aws\nclass Order\n  self.primary_key = "order_id"\nend\nprimary_key: id\nsort_key: ab12cd34ef56ab12cd34ef56ab12cd34\n';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a private key's body line cut with ... (a scanner's report) is masked; the header stays", () => {
+    const out = mask(
+      "Finding:     -----BEGIN OPENSSH PRIVATE KEY-----\n" +
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n" +
+        "QyNTUxOQAAACBCpDh5SYYNxbQUoh/PWnTlB8v3uLl6CwGEJlyzkkInE5...\nRuleID:      private-key\n",
+    );
+    expect(out).toContain("-----BEGIN OPENSSH PRIVATE KEY-----\n");
+    expect(out).not.toContain("QyNTUxOQAAACBCpDh5SYYNxbQUoh");
+  });
+  it("a secret scanner's RuleID (gitleaks' rule names) stays; a WAF log's ruleId is still a name", () => {
+    const out = mask(
+      'aws\nRuleID:      aws-access-token\nRuleID:      generic-api-key\n{"terminatingRuleId": "x", "ruleId": "acme-geo-block"}',
+    );
+    expect(out).toContain("RuleID:      aws-access-token\nRuleID:      generic-api-key\n");
+    expect(out).not.toContain("acme-geo-block");
+  });
+  it("Twilio's account and API key SIDs are masked wherever they stand, the prefix kept; capitals words stay", () => {
+    const out = mask(
+      '{"Twilio": {"AccountSid": "AC6edc34f400624289d039b99d77956850", "ApiKeySid": "SK6d14368059bb0441e53ab1a24a599c4b"}}',
+    );
+    expect(out).not.toContain("6edc34f400624289d039b99d77956850");
+    expect(out).not.toContain("6d14368059bb0441e53ab1a24a599c4b");
+    expect(out).toContain('"AccountSid": "AC');
+    const kept = "aws: ACCESSIBILITYCONFIGURATIONPROPERTIES12 and SK6D14368059BB0441E53AB1A24A599C4B6";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("an internal host after a URL's userinfo is masked; an e-mail address's internal domain stays", () => {
+    const out = mask("extra-index-url = https://dev.r:PnMg8ukhmpMTcMG4@devpi.rvg.internal/ravenglass/prod/+simple/");
+    expect(out).not.toContain("devpi.rvg");
+    expect(out).toContain(".internal/ravenglass/prod/+simple/");
+    const kept = "aws: mail ops@build.corp.internal about it";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("Terraform's lock Who: is read behind a CI log's prefix (gh run view --log: job, step, timestamp, the rule)", () => {
+    const line = (t: string) => "plan (prod, network)\tTerraform Plan\t2024-06-12T08:42:06.0223447Z \u2502 " + t + "\n";
+    const out = mask(
+      line("Lock Info:") +
+        line("  ID:        55a2efd8-324a-40d6-8b3f-6468e65f5bd0") +
+        line("  Who:       mateus.carvalho@ovm-bastion-prod-01"),
+    );
+    expect(out).not.toContain("ovm-bastion-prod-01");
+    expect(out).not.toContain("mateus.carvalho");
+    expect(out).toContain("Terraform Plan\t2024-06-12T08:42:06.0223447Z \u2502   Who:       ");
+  });
+  it("a Jenkins password parameter's defaultValue is masked; a string parameter's and a method's argument stay", () => {
+    const out = mask(
+      "parameters {\n    password(name: 'NEXUS_PW', defaultValue: 'nx-Deploy!2291', description: 'nexus (deploy) user')\n}",
+    );
+    expect(out).not.toContain("nx-Deploy!2291");
+    expect(out).toContain("description: 'nexus (deploy) user')");
+    const kept =
+      "pipeline { parameters { string(name: 'TARGET', defaultValue: 'staging') } }\n" +
+      "user.password(defaultValue: 'x') hash_password(defaultValue: 'y') password(defaultValue: '${env.P}')";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("CircleCI's OIDC organization id is masked and learned (the aud's value, the sub's org/<id>/)", () => {
+    const out = maskRequest(
+      '"oidc.circleci.com/org/fe460d61-d02d-44eb-a911-43bfeec3a802:aud": "fe460d61-d02d-44eb-a911-43bfeec3a802",\n' +
+        '"oidc.circleci.com/org/fe460d61-d02d-44eb-a911-43bfeec3a802:sub": "org/fe460d61-d02d-44eb-a911-43bfeec3a802/project/x"',
+    );
+    expect(out).not.toContain("fe460d61-d02d-44eb-a911-43bfeec3a802");
+    expect(out).toContain("oidc.circleci.com/org/");
+  });
+  it("an instance id of 17 hex inside a CI agent's name is masked; an export task's export-i- keeps its kind", () => {
+    const out = mask('aws ec2\nname="ovm-buildkite-elastic-i-0af6b28d206206fae-%spawn"\n');
+    expect(out).not.toContain("0af6b28d206206fae");
+    expect(out).toContain("ovm-buildkite-elastic-");
+    expect(found("aws ec2 export-i-0af6b28d206206fae done").map((f) => f[1])).not.toContain("i-0af6b28d206206fae");
+  });
+  it("a CloudFront distribution id after invalidate is masked", () => {
+    expect(mask("aws: circleci-rider-web can't invalidate E3QK8WZ2N7VXLM.")).not.toContain("E3QK8WZ2N7VXLM");
+  });
+  it("a name before ' in ' and an account id is masked; a word, a compound adjective or a region there stays", () => {
+    const out = mask(
+      "CodeBuild: runs as x instead of buildkite-fleetpulse-deploy in 446019273850, can't read " +
+        "farecalc/stg/db-credentials-Qm7xKp in 270946183357.",
+    );
+    expect(out).not.toContain("buildkite-fleetpulse-deploy");
+    expect(out).not.toContain("farecalc/stg/db-credentials-Qm7xKp");
+    const kept = mask("aws: the user in 583104729461, read-only in 583104729461, us-east-1 in 583104729461");
+    expect(kept).toContain("the user in ");
+    expect(kept).toContain("read-only in ");
+    expect(kept).toContain("us-east-1 in ");
+  });
+});

@@ -789,7 +789,8 @@ export const KINDS: Kind[] = [
     minLen: 13,
     maxLen: 15,
     charset: "upper",
-    ctx: ["distribution"],
+    // (and an invalidation's: "can't invalidate E2ABCDEF12345X", create-invalidation)
+    ctx: ["distribution", "invalidat"],
     arn: ["cloudfront:distribution"],
     title: "CloudFront distribution id (by context)",
     example: "--distribution-id E2ABCDEF12345X",

@@ -612,6 +612,20 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   if (registry) k += 6;
   if (sep < 0 && !(flag && k > j) && !registry) return false;
   while (k < n && k - j < 96 && isBlank(byteAt(s, k))) k++;
+  // a YAML anchor before the value (`hmac-secret: &hmac <secret>`: the value is the secret, the anchor its label)
+  if (sep === COLON && k + 2 < n && byteAt(s, k) === AMP) {
+    let t = k + 1;
+    while (
+      t < n &&
+      t - k < 64 &&
+      ((cls(byteAt(s, t)) & C_ALNUM) !== 0 || byteAt(s, t) === DASH || byteAt(s, t) === UNDERSCORE)
+    )
+      t++;
+    if (t > k + 1 && t < n && isBlank(byteAt(s, t))) {
+      k = t;
+      while (k < n && k - t < 96 && isBlank(byteAt(s, k))) k++;
+    }
+  }
   // a YAML tag before a block scalar is no value (`key: !vault |`, `!unsafe >`, `!!binary |`)
   let tag = -1;
   if (sep === COLON && k + 1 < n && byteAt(s, k) === 33) {
@@ -821,6 +835,15 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   }
   // a nested mapping's first key (credentials:\n  access-key: ...), not a value
   if (nextLine && quote < 0 && byteAt(s, b - 1) === COLON) return false;
+  // a placeholder with a default (Spring's ${DB_PASSWORD:<default>}, written ${DB_PASSWORD\:x} by Properties.store;
+  // the shell's and Compose's ${DB_PASSWORD:-<default>}): the default is the value
+  const d = placeholderDefault(s, a, b);
+  if (d > a) {
+    if (!plausibleCredential(s, d, b - 1, true, sep)) return false;
+    value.s = d;
+    value.e = b - 1;
+    return true;
+  }
   if (!plausibleCredential(s, a, b, quote >= 0, sep)) return false;
   value.s = a;
   value.e = b;
@@ -906,11 +929,46 @@ export function externalIdValue(s: string, a: number, b: number): boolean {
   return (cls(byteAt(s, a)) & (C_LOWER | C_UPPER | C_DIGIT)) !== 0;
 }
 
+// the Serverless Framework's variable sources (${ssm:/path}, ${env:NAME}): a source and an address, no default
+const SERVERLESS_SOURCES = ch.wordSet("ssm env self opt cf s3 sls param aws file git sm");
+
+/**
+ * Where the default of the placeholder s[a, b) starts: `${NAME:default}` (Spring; `\:` as java.util.Properties
+ * writes it) or `${NAME:-default}` (the shell, Compose), the placeholder all of s[a, b); -1 for anything else.
+ */
+export function placeholderDefault(s: string, a: number, b: number): number {
+  if (b - a < 6 || byteAt(s, a) !== DOLLAR || byteAt(s, a + 1) !== LBRACE || byteAt(s, b - 1) !== RBRACE) return -1;
+  let t = a + 2;
+  while (
+    t < b &&
+    t - a < 66 &&
+    ((cls(byteAt(s, t)) & C_ALNUM) !== 0 ||
+      byteAt(s, t) === UNDERSCORE ||
+      byteAt(s, t) === DOT ||
+      byteAt(s, t) === DASH)
+  )
+    t++;
+  // (not the Serverless Framework's variables, ${ssm:/path}, ${env:NAME}, ${self:custom.x}: a source and an address)
+  if (t === a + 2 || (t - a <= 8 && SERVERLESS_SOURCES[sub(s, a + 2, t)] === true)) return -1;
+  if (t < b && byteAt(s, t) === BACKSLASH) t++;
+  if (t >= b || byteAt(s, t) !== COLON) return -1;
+  t++;
+  if (t < b && byteAt(s, t) === DASH) t++;
+  // (no other placeholder or brace inside: ${A:${B}} defaults to a reference)
+  for (let k = t; k < b - 1; k++) if (byteAt(s, k) === LBRACE || byteAt(s, k) === RBRACE) return -1;
+  return t < b - 1 ? t : -1;
+}
+
 /** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
 export function plausibleCredential(s: string, a: number, b: number, quoted: boolean, sep: number): boolean {
   const len = b - a;
   const c0 = byteAt(s, a);
-  if (c0 === DOLLAR || c0 === LT || c0 === PERCENT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE))
+  if (c0 === DOLLAR || c0 === LT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE)) return false;
+  // a format's or a shell's placeholder (%s, %(password)s, %{VAR}, %DB_PASS%), not a password that opens with "%"
+  if (
+    c0 === PERCENT &&
+    (len <= 3 || byteAt(s, a + 1) === LPAREN || byteAt(s, a + 1) === LBRACE || byteAt(s, b - 1) === PERCENT)
+  )
     return false;
   if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
   if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
@@ -1315,7 +1373,7 @@ export function keyedSecretKey(key: string, ka: number, kb: number): boolean {
  * (randomToken). A path, a name or a word under such a key (S3_KEY: uploads/x.csv, PartitionKey: userId) is no key.
  */
 export function keyedSecret(key: string, ka: number, kb: number, s: string, a: number, b: number): boolean {
-  if (b - a < 24 || b - a > 512 || !keyedSecretKey(key, ka, kb)) return false;
+  if (b - a < 24 || b - a > 512 || !(keyedSecretKey(key, ka, kb) || encryptionPrimaryKey(key, ka, kb))) return false;
   if (b - a >= 32) {
     let digits = 0;
     let lower = 0;
@@ -1333,6 +1391,53 @@ export function keyedSecret(key: string, ka: number, kb: number, s: string, a: n
   // (base64 holds no ".": a dotted value is an identifier, Checkout.Step2.PaymentTitle under an i18nKey)
   for (let k = a; k < b; k++) if (byteAt(s, k) === DOT) return false;
   return randomToken(s, a, b);
+}
+
+/**
+ * True when key[ka, kb) is Active Record encryption's primary key (`primary_key:` under `active_record_encryption:` in
+ * Rails' credentials, config.active_record.encryption.primary_key, ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY): a data key's
+ * word ("primary") that names a key only so, alone or after "encryption" (keyedSecret still asks for a generated value:
+ * a table's `primary_key: id` stays).
+ */
+function encryptionPrimaryKey(key: string, ka: number, kb: number): boolean {
+  if (kb - ka < 10 || lowerCode(byteAt(key, kb - 1)) !== 121) return false;
+  let k = kb;
+  let m = PRIMARY_KEY.length;
+  while (k > ka && m > 0) {
+    const c = lowerCode(byteAt(key, k - 1));
+    if (c < 256 && KEY_SKIP[c]) k--;
+    else if (c === byteAt(PRIMARY_KEY, m - 1)) {
+      k--;
+      m--;
+    } else break;
+  }
+  // (the whole key, or "primary key" after "encryption"; separators before it)
+  while (k > ka && byteAt(key, k - 1) < 256 && KEY_SKIP[byteAt(key, k - 1)]) k--;
+  return m === 0 || (m === PRIMARY_KEY.length - 10 && k === ka);
+}
+const PRIMARY_KEY = "encryptionprimarykey";
+
+/**
+ * True when s[a, b) is a Twilio String Identifier of the account (AC) or of an API key (SK): the two letters and 32
+ * hex digits of one case (Twilio's SIDs: a two-letter prefix, then 32 hex), with a digit and a letter among them. The
+ * API key's SID with its secret, or the account's with its auth token, calls Twilio as the company.
+ */
+export function twilioSid(s: string, a: number, b: number): boolean {
+  if (b - a !== 34) return false;
+  const p = byteAt(s, a);
+  const q = byteAt(s, a + 1);
+  if (!((p === 65 && q === 67) || (p === 83 && q === 75))) return false;
+  let digits = 0;
+  let lower = 0;
+  let upper = 0;
+  for (let k = a + 2; k < b; k++) {
+    const c = byteAt(s, k);
+    if (!ch.isHexDigit(c)) return false;
+    if (c <= 57) digits++;
+    else if (c >= 97) lower++;
+    else upper++;
+  }
+  return digits > 0 && (lower === 0 || upper === 0) && lower + upper > 0;
 }
 
 /** True when key[ka, kb) ends in the word `cid` or `aid` (alone or after "_", "-", "."): falconId's key. */
@@ -1603,6 +1708,9 @@ export const CREDENTIAL_ANCHORS = [
   "keyring install ",
   "keyring use ",
   "keyring remove ",
+  // (fifty-second pass) a Jenkins pipeline's password parameter (parameters { password(name: 'X', defaultValue: 'y') }):
+  // its default is the password the build runs with
+  "password(",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
@@ -1634,6 +1742,56 @@ const GOSSIP_LIST = CREDENTIAL_ANCHORS.indexOf("= [");
 const ISCSI_PASSWORD = CREDENTIAL_ANCHORS.indexOf(".auth.password");
 const ANSIBLE_RESULT = CREDENTIAL_ANCHORS.indexOf("] => {");
 const GOSSIP_ARGUMENT = CREDENTIAL_ANCHORS.indexOf("-encrypt ");
+const PASSWORD_PARAMETER = CREDENTIAL_ANCHORS.indexOf("password(");
+
+/**
+ * A Jenkins pipeline's password parameter at p ("password(", as anchoredCredentials): the quoted value of its
+ * defaultValue argument, up to the call's ")" or the line's end (quoted arguments passed whole: a description may
+ * hold a parenthesis), at most 512 units on. Not a method's call (hash_password(x), user.password()).
+ */
+function passwordParameter(s: string, p: number, n: number, spans: number[], end: Span): number {
+  const a = p + 9;
+  end.e = a;
+  if (p > 0 && ((cls(byteAt(s, p - 1)) & C_ALNUM) !== 0 || byteAt(s, p - 1) === UNDERSCORE || byteAt(s, p - 1) === DOT))
+    return 0;
+  const limit = a + 512 < n ? a + 512 : n;
+  let k = a;
+  while (k < limit) {
+    const c = byteAt(s, k);
+    if (c === RPAREN || c === LF) break;
+    if (c === APOS || c === QUOTE) {
+      let q = k + 1;
+      while (q < limit && byteAt(s, q) !== c && byteAt(s, q) !== LF) q++;
+      if (q >= limit || byteAt(s, q) !== c) {
+        // (an unclosed quote: what it walked is not read again by the next anchor)
+        k = q;
+        break;
+      }
+      k = q + 1;
+      continue;
+    }
+    if (c === 100 && k + 12 <= limit && ch.matchesAt(s, k, k + 12, "defaultValue") && byteAt(s, k - 1) !== 46) {
+      let v = k + 12;
+      while (v < limit && isBlank(byteAt(s, v))) v++;
+      if (v >= limit || (byteAt(s, v) !== COLON && byteAt(s, v) !== EQUALS)) break;
+      v++;
+      while (v < limit && isBlank(byteAt(s, v))) v++;
+      const q0 = v < limit ? byteAt(s, v) : -1;
+      if (q0 !== APOS && q0 !== QUOTE) break;
+      let e = v + 1;
+      while (e < limit && byteAt(s, e) !== q0 && byteAt(s, e) !== LF) e++;
+      if (e >= limit || byteAt(s, e) !== q0) break;
+      end.e = e;
+      if (e === v + 1 || !plausibleCredential(s, v + 1, e, true, COLON)) return 0;
+      spans[0] = v + 1;
+      spans[1] = e;
+      return 1;
+    }
+    k++;
+  }
+  end.e = k > a ? k : a;
+  return 0;
+}
 
 /**
  * The gossip key given after the command's argument at p (as anchoredCredentials: CREDENTIAL_ANCHORS[which]), blanks
@@ -1849,6 +2007,7 @@ export function anchoredCredentials(
   spans: number[],
   end: Span,
 ): number {
+  if (which === PASSWORD_PARAMETER) return passwordParameter(s, p, n, spans, end);
   if (which >= GOSSIP_ARGUMENT) return gossipArgument(s, p, which, n, spans, end);
   if (which >= ACL_TOKENS) return aclTokens(s, p, which, n, spans, end);
   if (which === ISCSI_PASSWORD) return iscsiSecret(s, p, n, spans, end);
@@ -2482,6 +2641,11 @@ function keyBlockBody(s: string, a: number, n: number, spans: number[], end: Spa
     while (q < limit) {
       let r = q;
       while (r < limit && byteAt(s, r) < 256 && ((cls(byteAt(s, r)) & C_B64) !== 0 || byteAt(s, r) === EQUALS)) r++;
+      // (a line cut with "..." where the paste or a scanner's report shortened it: the last line, its base64 masked)
+      if (r - q >= 16 && r + 3 <= limit && byteAt(s, r) === DOT && ch.matchesAt(s, r, r + 3, "...")) {
+        e = r;
+        break;
+      }
       if (r - q < 4 || (r < limit && byteAt(s, r) !== LF && byteAt(s, r) !== CR && byteAt(s, r) !== BACKSLASH)) break;
       e = r;
       q = r;

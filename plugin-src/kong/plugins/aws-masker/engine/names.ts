@@ -1110,6 +1110,67 @@ export function genericKeyEndingAt(s: string, j: number, key: KeyToken): boolean
 }
 
 /**
+ * True when the "i" at i, after a "-", opens an instance id of 17 hex digits inside a longer name (a CI agent's,
+ * <stack>-i-<17 hex>-<n>): the 17 hex end at a unit that continues no hex run, and the part before the "-" is a word
+ * (not "export" or "import": EC2's task ids, export-i-<id>).
+ */
+export function instanceInName(s: string, i: number, n: number): boolean {
+  if (i < 2 || i + 19 > n || byteAt(s, i + 1) !== 45 || ch.hexRunEnd(s, i + 2) !== i + 19) return false;
+  if ((cls(byteAt(s, i - 2)) & ch.C_ALNUM) === 0) return false;
+  return !(i >= 7 && (ch.matchesAt(s, i - 7, i - 1, "export") || ch.matchesAt(s, i - 7, i - 1, "import")));
+}
+
+/**
+ * Where the name before " in " and an account id at i starts ("instead of buildkite-fleetpulse-deploy in
+ * 446019273850", "can't read farecalc/stg/db-credentials-Qm7xKp in 270946183357": a role, a secret, a bucket named
+ * with the account that holds it), or -1: a token of name units and "/" (at most 255) standing alone after a blank, "("
+ * or a quote, opening and ending with a letter or digit, with a letter, and two "-" or "_" or more, or a "/" (so that a
+ * compound adjective, "read-only in ...", is none); not a region.
+ */
+export function nameBeforeIn(s: string, i: number): number {
+  if (
+    i < 9 ||
+    byteAt(s, i - 1) !== 32 ||
+    byteAt(s, i - 2) !== 110 ||
+    byteAt(s, i - 3) !== 105 ||
+    byteAt(s, i - 4) !== 32
+  )
+    return -1;
+  const e = i - 4;
+  let a = e;
+  let joins = 0;
+  let slashes = 0;
+  let letter = false;
+  while (a > 0 && e - a < 255) {
+    const c = byteAt(s, a - 1);
+    if (c === 45 || c === 95) joins++;
+    else if (c === 47) slashes++;
+    else if ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0) letter = true;
+    else if ((cls(c) & ch.C_DIGIT) === 0 && c !== 46) break;
+    a--;
+  }
+  if (e - a < 4 || e - a >= 255 || !letter || (joins < 2 && slashes === 0)) return -1;
+  const p = a > 0 ? byteAt(s, a - 1) : 32;
+  if (p !== 32 && p !== 9 && p !== 10 && p !== 40 && p !== 34 && p !== 39 && p !== 96) return -1;
+  if ((cls(byteAt(s, a)) & ch.C_ALNUM) === 0 || (cls(byteAt(s, e - 1)) & ch.C_ALNUM) === 0) return -1;
+  return regionName(s, a, e) ? -1 : a;
+}
+
+/**
+ * True when the "@" at k ends a URL's userinfo (https://user:password@host/, pip's extra-index-url): the host after it
+ * is the URL's, not an e-mail address's domain. Walks back at most 256 units, over no blank and no "/".
+ */
+export function urlUserinfoEndsAt(s: string, k: number): boolean {
+  let a = k;
+  while (a > 0 && k - a < 256) {
+    const c = byteAt(s, a - 1);
+    if (c <= 32 || c === 47) break;
+    a--;
+  }
+  return a >= 3 && a < k && byteAt(s, a - 1) === 47 && byteAt(s, a - 2) === 47 && byteAt(s, a - 3) === 58;
+}
+
+/**
  * True when the key token ending at j names an id (`DetectorId`, `fleet_id`, `--query-execution-id`, `FindingIds`,
  * `ID`); sets key. Case decides: "said", "valid", "android" end in "id" and are words. The value of such a key, when
  * an opaque token (opaqueToken), is the id of a resource no kind lists: fail closed.
@@ -1138,6 +1199,9 @@ export function idKeyEndingAt(s: string, j: number, key: KeyToken): boolean {
   if (e - a === 11 && ch.matchesLowerAt(s, a, e, "blueprintid")) return false;
   // (and Trusted Advisor's checks, checkId: HCP4007jGY)
   if (e - a === 7 && ch.matchesLowerAt(s, a, e, "checkid")) return false;
+  // (and a secret scanner's rule, gitleaks' report's RuleID: aws-access-token, private-key; a WAF log's ruleId names
+  // the company's rule)
+  if (e - a === 6 && ch.matchesAt(s, a, e, "RuleID")) return false;
   if (a < e - 2) {
     // the unit before: a word's end for "Id" / "ID" (DetectorId, DetectorID), a separator for any (fleet_id, run-id);
     // and a UUID's key (DRS's vmWareUuid, a UUID column)

@@ -3171,6 +3171,15 @@ function matchAccountByContext(
     const kind = cfg.byFamily["arn-account"];
     if (!kindOn(cfg, kind)) return 0;
     if (hasSignal(s, out)) {
+      // (a resource named with the account that holds it, "<name> in <account>": names.ts nameBeforeIn)
+      const a = nm.nameBeforeIn(s, i);
+      if (
+        a >= 0 &&
+        (out.length === 0 || out[out.length - 1].e <= a) &&
+        plausibleName(s, a, i - 4, cfg.byId["resource-name"]) &&
+        !idShaped(cfg, s, a, i - 4)
+      )
+        push(cfg, s, out, a, i - 4, cfg.byId["resource-name"]);
       push(cfg, s, out, i, j, kind);
       // an account map's key: the account's alias ({"payments-staging": "<id>"}; merged at the scan's end, in order)
       if (ENCODED.depth === 0 && nm.accountMapKey(s, i, VALUE_SPAN))
@@ -3838,6 +3847,15 @@ function matchCredential(
     return CRED_SPAN.e;
   }
   const ks = CRED_KEY.start;
+  // a placeholder's variable (${DB_PASSWORD:-x}, ${db.password:x}): its default, not what follows its ":", is a value
+  if (ks >= 2 && byteAt(s, ks - 1) === ch.LBRACE && byteAt(s, ks - 2) === ch.DOLLAR) {
+    const close = unitWithin(s, ch.RBRACE, j, n, 256);
+    const d = close > j ? creds.placeholderDefault(s, ks - 2, close + 1) : -1;
+    if (d < 0 || !creds.plausibleCredential(s, d, close, true, COLON) || (out.length > 0 && out[out.length - 1].e > d))
+      return 0;
+    push(cfg, s, out, d, close, credentialKind(cfg, code, s, d, close));
+    return close + 1;
+  }
   // (a flag may open the text: "--db-password x" as a whole string)
   // a value after blanks alone: a flag's, an aligned `key   value` line's (SQL's `PASSWORD 'x'` is an anchor's)
   // (and a single dash's password flag: keytool's -storepass, -srckeypass, PowerShell's -Password)
@@ -8922,7 +8940,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         if (
           p - h >= 3 &&
           (l > h || p - h >= 8 || runOf(s, h, p, C_LOWER) !== p - h) &&
-          (h === 0 || (byteAt(s, h - 1) !== 64 && byteAt(s, h - 1) !== DOT)) &&
+          (h === 0 || (byteAt(s, h - 1) !== 64 && byteAt(s, h - 1) !== DOT) || nm.urlUserinfoEndsAt(s, h - 1)) &&
           label !== "ec2" &&
           label !== "compute" &&
           label !== "cluster" &&
@@ -10874,11 +10892,15 @@ function wordMatch(
       // (and an instance's ip- label inside a longer name: a Fargate node's fargate-ip-10-42-140-22.<region>.compute.
       // internal, a log stream named after its host, app-ip-10-40-12-77: the private address)
       const ipLabel = len === 2 && c === 105 && byteAt(s, i + 1) === 112;
+      // (and an instance's id of 17 hex inside a name made of it: the Elastic CI Stack's Buildkite agents,
+      // <stack>-i-0af6b28d206206fae-1; not an export or import task's export-i-/import-i-)
+      const instance = len === 1 && c === 105 && prev === 45 && nm.instanceInName(s, i, n);
       if (
         (prev !== 45 && prev !== 95) ||
         dashes ||
         vpn ||
         ipLabel ||
+        instance ||
         (prev === 45 && len <= 8 && nm.regionEndsAt(s, i - 1))
       ) {
         consumed = matchPrefixedHex(cfg, s, i, j, n, out);
@@ -10947,6 +10969,11 @@ function wordMatch(
     if (len === 20 || len === 21) consumed = matchIamId(cfg, s, i, j, n, out);
     if (consumed > 0) {
       // an IAM id
+    } else if (len === 34 && (c === 65 || c === 83) && creds.twilioSid(s, i, j)) {
+      // a Twilio account's or API key's SID (AC / SK + 32 hex), wherever it stands: the prefix stays, as other
+      // services' prefixed secrets'
+      if (kindOn(cfg, cfg.byId["credential"])) push(cfg, s, out, i + 2, j, cfg.byId["credential"]);
+      consumed = j;
     } else if (c === 90 && len >= 11) consumed = matchCtxId(cfg, s, i, j, n, keyCtx, cfg.zoneKind, out);
     else if (
       c === 69 &&

@@ -1498,9 +1498,18 @@ function lockInfo(s: string, n: number, spans: number[], count: number): number 
       if (le < 0) le = n;
       // (past the box's rule and the indent: "│   Path:      ")
       let k = r;
-      while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) >= 128)) k++;
-      const w = k;
-      while (k < le && k - w < 12 && (cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k++;
+      let w = k;
+      // (a CI log's prefix before the rule: GitHub Actions' timestamp, `gh run view --log`'s job and step, tabbed;
+      // ASCII up to the rule, so that both runtimes count the same units)
+      for (let tries = 0; tries < 2; tries++) {
+        while (k < le && (byteAt(s, k) === SPACE || byteAt(s, k) >= 128)) k++;
+        w = k;
+        while (k < le && k - w < 12 && (cls(byteAt(s, k)) & (ch.C_LOWER | ch.C_UPPER)) !== 0) k++;
+        if (lines === 0 || (k > w && byteAt(s, k) === 58)) break;
+        k = r;
+        while (k < le && k - r < 256 && byteAt(s, k) < 128) k++;
+        if (k >= le || k - r >= 256) break;
+      }
       if (lines > 0 && (k === w || byteAt(s, k) !== 58)) break;
       let a = k + 1;
       while (a < le && byteAt(s, a) === SPACE) a++;
@@ -1528,6 +1537,23 @@ function lockInfo(s: string, n: number, spans: number[], count: number): number 
       r = le + 1;
     }
     p = ch.indexFrom(s, "Lock Info:", r > p + 10 ? r : p + 10);
+  }
+  return count;
+}
+
+/**
+ * CircleCI's OIDC tokens (fifty-second pass): the issuer is https://oidc.circleci.com/org/<organization id>, and IAM
+ * names it in the provider's ARN and in its trust policies' condition keys (oidc.circleci.com/org/<id>:aud, :sub): the
+ * organization's UUID is the company's, masked and learned (the aud's value, the sub's org/<id>/project/...).
+ */
+function circleciOrgs(s: string, n: number, spans: number[], count: number): number {
+  const lit = "oidc.circleci.com/org/";
+  let p = ch.firstOf(s, lit);
+  while (p >= 0) {
+    const a = p + lit.length;
+    const e = ch.uuidEnd(s, a, n, false);
+    if (e > 0) count = add(spans, count, a, e);
+    p = ch.indexFrom(s, lit, e > 0 ? e : a);
   }
   return count;
 }
@@ -1690,6 +1716,7 @@ export function terminalNames(s: string, n: number, spans: number[], count: numb
   count = slurmQueue(s, n, spans, count);
   count = vaultItems(s, n, spans, count);
   count = lockInfo(s, n, spans, count);
+  count = circleciOrgs(s, n, spans, count);
   count = moduleSources(s, n, spans, count);
   count = pulumiOutputs(s, n, spans, count);
   count = cdkQualifiers(s, n, spans, count);
