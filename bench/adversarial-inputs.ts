@@ -682,6 +682,26 @@ export function adversarialInputs(size: number): Input[] {
       "k: &a ${P:-x} p: ${Q\\:y} AC6edc34f400624289d039b99d77956850 s-i-0af6b28d206206fae-1 https://u:p@h.x.internal/ " +
         "u@h.y.internal:p@ Lock Info:\nci\tstep\t2024Z |   Who: a@b-c-1\n ",
     ],
+    // (fifty-second pass: tagging and cost allocation)
+    [
+      "required tags run",
+      '"tag1Value":"a-1,b-2" tag2Value = "c-3, d_4" \\"tag3Value\\":\\"e-5,\\" tag6Value: f-6,, tag4Value ',
+    ],
+    [
+      "prose tag value run",
+      'CostCenter CC-1 cost center 70231 Cost Centre AB-12. tag value "a b" cost category "x-1" tag value "',
+    ],
+    ["cost category rule run", '{"Value": "a-1", "Rule": {}}, "Value": "b c", "Rule" , "Rule" "x" "Rule"'],
+    [
+      "cur result run",
+      "#  resource_tags_user_team  line_item_resource_id  cost\n1  a-b                      c-d                    1.0\n" +
+        "resource_tags_user_a  resource_tags_user_b resource_tags_user_c\n",
+    ],
+    [
+      "tag table run",
+      "TAGVALUES\tCC-1\nTAGS\tOwner\ti-0123456789abcdef0\tinstance\tA B\n+--+\n| Key | ResourceId | ResourceType | Value |\n" +
+        "+--+\n| CostCenter | i-0123456789abcdef0 | instance | 70231 |\n",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

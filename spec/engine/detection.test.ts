@@ -9501,3 +9501,114 @@ describe("fresh material, fifty-second pass: secretsci", () => {
     expect(kept).toContain("us-east-1 in ");
   });
 });
+
+describe("fresh material, fifty-second pass: tagging", () => {
+  it("a cost center's code of digits under its key is masked and learned; a number under another key stays", () => {
+    const out = mask(
+      "aws resourcegroupstaggingapi get-resources --output text\nTAGS\tCostCenter\t70231\nTAGS\tVersion\t40213\n" +
+        "Tags={'cost_center': '4410', 'Team': 'payments-platform'}\nand the new CostCenter 70231 from May",
+    );
+    expect(out).not.toContain("70231");
+    expect(out).not.toContain("'4410'");
+    expect(out).toContain("TAGS\tVersion\t40213");
+  });
+  it("a cost center's year is no code", () => {
+    const kept = "aws ce get-cost-and-usage: CostCenter: 2024 budget, cost center 2023 review";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("get-tag-values' TAGVALUES rows are tag values; one plain word stays", () => {
+    const out = mask(
+      "aws resourcegroupstaggingapi get-tag-values --key CostCenter --output text\n" +
+        "TAGVALUES\tCC-4471\nTAGVALUES\tFIN-0932\nTAGVALUES\tproduction\n",
+    );
+    expect(out).not.toContain("CC-4471");
+    expect(out).not.toContain("FIN-0932");
+    expect(out).toContain("TAGVALUES\tproduction\n");
+  });
+  it("describe-tags' table masks the Value column and keeps the Key column; its text rows mask a value of words", () => {
+    const out = mask(
+      "aws ec2 describe-tags --output table\n" +
+        "+-------------+-------------------------+----------------+----------------------+\n" +
+        "| Key         | ResourceId              | ResourceType   | Value                |\n" +
+        "+-------------+-------------------------+----------------+----------------------+\n" +
+        "| CostCenter  | i-0f13c8a6e2d9b4751     | instance       | CC-4471              |\n" +
+        "| Team        | i-0f13c8a6e2d9b4751     | instance       | payments-platform    |\n" +
+        "+-------------+-------------------------+----------------+----------------------+\n" +
+        "TAGS\tOwner\tsg-07b1e6c93d2fa8514\tsecurity-group\tAdaeze Okafor\n",
+    );
+    expect(out).not.toContain("CC-4471");
+    expect(out).not.toContain("payments-platform");
+    expect(out).not.toContain("Adaeze Okafor");
+    expect(out).toContain("| CostCenter  | EC2_INSTANCE_");
+    expect(out).toContain("| Team        | EC2_INSTANCE_");
+    expect(out).toContain("\tsecurity-group\t");
+  });
+  it("Tag Editor's export and the CUR's user: columns mask a tag's value of words and a cost center's digits", () => {
+    const out = mask(
+      "Identifier,Tag: Name,Service,Tag: Project,Tag: CostCenter\n" +
+        "i-0d4e9b27a1c58f306,bc-batch-worker-7,EC2,Portal Refresh,70231\n" +
+        "lineItem/ResourceId,resourceTags/user:CostCenter,resourceTags/user:Project\ni-0c7a91e4f2b38d615,4410,Kestrel Scoring\n",
+    );
+    expect(out).not.toContain("Portal Refresh");
+    expect(out).not.toContain("70231");
+    expect(out).not.toContain(",4410,");
+    expect(out).not.toContain("Kestrel Scoring");
+    expect(out).toContain(",EC2,");
+  });
+  it("AWS Config's REQUIRED_TAGS values are masked one by one; one plain word stays", () => {
+    const out = mask(
+      '"InputParameters": "{\\"tag1Key\\":\\"Team\\",\\"tag1Value\\":\\"ledger-core,payments-platform,Marlin\\",' +
+        '\\"tag2Key\\":\\"Customer\\",\\"tag2Value\\":\\"contoso-bank\\"}"\ntag3Value = "data-eng, RiskAnalytics"',
+    );
+    for (const v of ["ledger-core", "payments-platform", "contoso-bank", "data-eng", "RiskAnalytics"])
+      expect(out).not.toContain(v);
+    expect(out).toContain(",Marlin\\");
+  });
+  it("a Cost Categories rule's Value before its Rule is masked; the category's DefaultValue word stays", () => {
+    const out = mask(
+      'aws ce describe-cost-category-definition\n{ "Rules": [ {\n  "Value": "Treasury Ops",\n' +
+        '  "Rule": { "Dimensions": { "Key": "LINKED_ACCOUNT", "Values": ["739104628553"] } }\n} ],\n' +
+        '"DefaultValue": "Unallocated" }',
+    );
+    expect(out).not.toContain("Treasury Ops");
+    expect(out).toContain('"DefaultValue": "Unallocated"');
+  });
+  it("an aligned CUR query result masks the cells under the tag columns and the resource column", () => {
+    const out = mask(
+      "#   line_item_usage_account_id  resource_tags_user_team  resource_tags_user_cost_center  line_item_resource_id   cost\n" +
+        "1   482915037261                ledger-core              CC-4471                         i-0c7a91e4f2b38d615     4121.88\n" +
+        "2   482915037261                RiskAnalytics            70231                           bc-risk-feature-store   988.55\n" +
+        "3   482915037261                data-eng                                                 brindle-lake-raw-eu     3310.02\n" +
+        "The data-eng row is cheap.\n",
+    );
+    for (const v of [
+      "ledger-core",
+      "CC-4471",
+      "RiskAnalytics",
+      "70231",
+      "bc-risk-feature-store",
+      "brindle-lake-raw-eu",
+    ])
+      expect(out).not.toContain(v);
+    expect(out).toContain("EC2_INSTANCE_");
+    expect(out).toContain("4121.88");
+  });
+  it("a SELECT naming the CUR's tag columns is no header: the words under it stay", () => {
+    const kept =
+      "SELECT resource_tags_user_team, line_item_resource_id, SUM(cost) AS cost\n" +
+      "FROM cur  GROUP BY 1  ORDER BY cost-center-code  DESC\n";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a cost center's code in prose and a quoted tag value or cost category are masked", () => {
+    const out = mask(
+      "aws: the May chargeback to CostCenter CC-4471 is wrong; the new cost center 70231 starts in July.\n" +
+        'The Project tag value "Kestrel Scoring" is retired. The cost category "BrindleBusinessUnits" maps teams.',
+    );
+    for (const v of ["CC-4471", "70231", "Kestrel Scoring", "BrindleBusinessUnits"]) expect(out).not.toContain(v);
+  });
+  it("prose about cost centers and tag values without a code keeps its words", () => {
+    const kept =
+      'aws: every cost center needs an owner; CostCenter 12% of spend; the tag value "prod" is fine; cost center 4.5k';
+    expect(mask(kept)).toBe(kept);
+  });
+});

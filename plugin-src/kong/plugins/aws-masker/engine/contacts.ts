@@ -5,7 +5,17 @@
 // (brindlecove.atlassian.net, brindlecove.okta.com) is the company's: that label is masked, the SaaS's domain stays.
 import * as ch from "./chars";
 import { terminalNames, homeLogins } from "./terminal";
-import { markedParts, mixedPart, regionName, functionWord, nameParts, notNameHead } from "./names";
+import {
+  markedParts,
+  mixedPart,
+  regionName,
+  functionWord,
+  nameParts,
+  notNameHead,
+  isNameUnit,
+  spacedName,
+  costCenterCode,
+} from "./names";
 
 const byteAt = ch.byteAt;
 const sub = ch.sub;
@@ -374,6 +384,10 @@ function directoryNames(s: string, n: number, count: number): number {
   count = homeLogins(s, n, HOST_SPANS, count, HOST_LOGIN, HOST_ACCOUNT);
   count = clusterServices(s, n, count);
   count = tagPolicyValues(s, n, count);
+  count = requiredTagValues(s, n, count);
+  count = costCategoryValues(s, n, count);
+  count = curResultColumns(s, n, count);
+  count = proseTagValues(s, n, count);
   count = diagramNames(s, n, count);
   count = certificateNames(s, n, count);
   count = personNames(s, n, count);
@@ -1769,6 +1783,259 @@ function tagPolicyValues(s: string, n: number, count: number): number {
   return count;
 }
 
+/**
+ * True when s[a, b) may be a tag's value of the company's (fifty-second pass): a token of name units with a letter, not
+ * one plain word (prod, Platform: learned, it would be masked in prose too), or 2-8 words (spacedName: Treasury Ops).
+ */
+function tagValueToken(s: string, a: number, b: number): boolean {
+  if (b - a < 2 || b - a > 128 || ch.plainWord(s, a, b)) return false;
+  let letters = 0;
+  let blank = false;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c === 32) blank = true;
+    else if (!isNameUnit(c)) return false;
+    else if ((cls(c) & (C_LOWER | C_UPPER)) !== 0) letters++;
+  }
+  if (letters === 0 || (blank && !spacedName(s, a, b))) return false;
+  // (not a resource's id, read by its own kind: i-0c7a91e4f2b38d615, vol-0a83f5d2c19e47b60)
+  const h = a + ch.runOf(s, a, a + 12 < b ? a + 12 : b, C_LOWER);
+  return !(h > a && h + 9 <= b && byteAt(s, h) === 45 && ch.runOf(s, h + 1, b, ch.C_HEX) === b - h - 1);
+}
+
+// AWS Config's managed rule REQUIRED_TAGS: its parameters tag1Key ... tag6Key and their allowed values
+const REQUIRED_TAG_VALUES = ["tag1Value", "tag2Value", "tag3Value", "tag4Value", "tag5Value", "tag6Value"];
+
+/**
+ * The allowed values of AWS Config's REQUIRED_TAGS rule (fifty-second pass): its InputParameters
+ * `{"tag1Key":"CostCenter","tag1Value":"CC-4471,FIN-0932"}` (JSON, escaped JSON in describe-config-rules, a
+ * template's `tag1Value: a,b`, Terraform's `tag1Value = "a,b"`): each comma-separated value a tag's value
+ * (tagValueToken). At most 64 values within 1,024 units of the key.
+ */
+function requiredTagValues(s: string, n: number, count: number): number {
+  for (const lit of REQUIRED_TAG_VALUES) {
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let q = p + 9;
+      // (the key's closing quote, escaped or not, the separator, blanks, the value's opening quote)
+      while (q < n && q - p < 24 && (byteAt(s, q) === 92 || byteAt(s, q) === 34 || byteAt(s, q) === 39)) q++;
+      while (q < n && q - p < 24 && (byteAt(s, q) === 32 || byteAt(s, q) === 9)) q++;
+      const sep = q < n ? byteAt(s, q) : 0;
+      if (sep === 58 || sep === 61) {
+        q++;
+        while (q < n && q - p < 32 && (byteAt(s, q) === 32 || byteAt(s, q) === 9)) q++;
+        while (q < n && q - p < 32 && (byteAt(s, q) === 92 || byteAt(s, q) === 34 || byteAt(s, q) === 39)) q++;
+        const lim = q + 1024 < n ? q + 1024 : n;
+        for (let items = 0; items < 64 && q < lim; items++) {
+          let e = q;
+          while (e < lim && byteAt(s, e) !== 44 && byteAt(s, e) !== 34 && byteAt(s, e) !== 39 && byteAt(s, e) !== 92) {
+            if (byteAt(s, e) === 10 || byteAt(s, e) === 13) break;
+            e++;
+          }
+          let a = q;
+          let b = e;
+          while (a < b && byteAt(s, a) === 32) a++;
+          while (b > a && byteAt(s, b - 1) === 32) b--;
+          if (tagValueToken(s, a, b)) count = span(count, a, b, HOST_ACCOUNT);
+          if (e >= lim || byteAt(s, e) !== 44) {
+            q = e;
+            break;
+          }
+          q = e + 1;
+        }
+      }
+      p = ch.indexFrom(s, lit, q > p + 9 ? q : p + 9);
+    }
+  }
+  return count;
+}
+
+/**
+ * A Cost Categories rule's value (fifty-second pass): describe-cost-category-definition's and a template's
+ * `"Value": "Treasury Ops",` right before the rule's `"Rule":` in the same object, the category's value the rule maps
+ * resources to (a business unit, a team). Read back from each `"Rule"`, at most 192 units.
+ */
+function costCategoryValues(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, '"Rule"');
+  while (p >= 0) {
+    let k = p;
+    while (k > 0 && p - k < 64 && byteAt(s, k - 1) <= 32) k--;
+    if (k > 0 && byteAt(s, k - 1) === 44) {
+      k--;
+      while (k > 0 && p - k < 96 && byteAt(s, k - 1) <= 32) k--;
+      if (k > 1 && byteAt(s, k - 1) === 34) {
+        const b = k - 1;
+        let a = b;
+        while (a > 0 && b - a < 128 && byteAt(s, a - 1) !== 34 && byteAt(s, a - 1) !== 10) a--;
+        let v = a - 1;
+        if (v > 0 && byteAt(s, v) === 34) {
+          while (v > 0 && a - v < 32 && byteAt(s, v - 1) <= 32) v--;
+          if (
+            v > 8 &&
+            byteAt(s, v - 1) === 58 &&
+            ch.matchesAt(s, v - 8, v - 1, '"Value"') &&
+            (byteAt(s, v - 9) <= 32 || byteAt(s, v - 9) === 123) &&
+            tagValueToken(s, a, b)
+          )
+            count = span(count, a, b, HOST_ACCOUNT);
+        }
+      }
+    }
+    p = ch.indexFrom(s, '"Rule"', p + 6);
+  }
+  return count;
+}
+
+// (proseTagValues' words: a cost center's before its code, a tag's value and a cost category before a quoted name)
+const COST_CENTER_WORDS = [
+  "CostCenter ",
+  "costcenter ",
+  "cost center ",
+  "Cost center ",
+  "Cost Center ",
+  "cost centre ",
+  "Cost centre ",
+  "Cost Centre ",
+];
+const QUOTED_VALUE_WORDS = ['tag value "', 'Tag value "', 'cost category "', 'Cost category "', 'Cost Category "'];
+
+/**
+ * Tags' values in prose (fifty-second pass), as FinOps notes write them: a cost center's code after its word
+ * ("chargeback to CostCenter CC-4471", "the new cost center 70231": digits, or capitals, an optional "-" and digits),
+ * and the quoted name after "tag value" or "cost category" (`the Project tag value "Kestrel Scoring"`, `the cost
+ * category "BrindleBusinessUnits"`: tagValueToken). Each word's search resumes past its hit.
+ */
+function proseTagValues(s: string, n: number, count: number): number {
+  for (const lit of COST_CENTER_WORDS) {
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) {
+        const caps = ch.runOf(s, a, a + 7 < n ? a + 7 : n, C_UPPER);
+        let d = a + caps;
+        if (caps > 0 && caps <= 6 && d < n && byteAt(s, d) === 45) d++;
+        const digits = ch.runOf(s, d, d + 13 < n ? d + 13 : n, C_DIGIT);
+        const e = d + digits;
+        const c = e < n ? byteAt(s, e) : 32;
+        const next = e + 1 < n ? byteAt(s, e + 1) : 32;
+        if (
+          digits >= (caps > 0 ? 2 : 3) &&
+          digits <= 12 &&
+          (cls(c) & C_ALNUM) === 0 &&
+          c !== 45 &&
+          c !== 37 &&
+          !((c === 46 || c === 44) && (cls(next) & C_DIGIT) !== 0) &&
+          (caps > 0 || costCenterCode(lit, 0, lit.length - 1, s, a, e))
+        )
+          count = span(count, a, e, HOST_ACCOUNT);
+      }
+      p = ch.indexFrom(s, lit, a);
+    }
+  }
+  for (const lit of QUOTED_VALUE_WORDS) {
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      const a = p + lit.length;
+      let b = a;
+      while (b < n && b - a < 129 && byteAt(s, b) !== 34 && byteAt(s, b) !== 10) b++;
+      if (
+        b < n &&
+        byteAt(s, b) === 34 &&
+        (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) &&
+        tagValueToken(s, a, b)
+      )
+        count = span(count, a, b, HOST_ACCOUNT);
+      p = ch.indexFrom(s, lit, a);
+    }
+  }
+  return count;
+}
+
+// (curResultColumns' columns: offset in the line, the header's name's start and end, -1 for the resource's)
+const CUR_COLS: number[] = [];
+
+/**
+ * A Cost and Usage Report's query result as Athena's console or a SQL client aligns it (fifty-second pass): a header
+ * of lower-case snake_case column names (and "#") apart by two blanks or more, one of them a cost allocation tag's
+ * (resource_tags_user_team, resource_tags_user_cost_center) or the line item's resource (line_item_resource_id), and
+ * rows under it up to a line of another shape: the cell that starts at such a column's offset is the tag's value
+ * (tagValueToken; a cost center's code of digits too) or the resource's name (an ARN is left to its own reader). At
+ * most 4,096 rows of 1,024 units and 16 such columns; the search resumes past the rows read.
+ */
+function curResultColumns(s: string, n: number, count: number): number {
+  let p = ch.firstOf(s, "resource_tags_user_");
+  while (p >= 0) {
+    let ls = p;
+    while (ls > 0 && p - ls < 1024 && byteAt(s, ls - 1) !== 10) ls--;
+    let le = ch.indexFrom(s, "\n", p);
+    if (le < 0) le = n;
+    let next = le;
+    let cols = 0;
+    let ok = (ls === 0 || byteAt(s, ls - 1) === 10) && le - ls <= 4096;
+    let tokens = 0;
+    for (let k = ls; ok && k < le;) {
+      const c = byteAt(s, k);
+      if (c === 32 || c === 13) {
+        k++;
+        continue;
+      }
+      const a = k;
+      while (
+        k < le &&
+        ((byteAt(s, k) >= 97 && byteAt(s, k) <= 122) ||
+          byteAt(s, k) === 95 ||
+          byteAt(s, k) === 35 ||
+          (cls(byteAt(s, k)) & C_DIGIT) !== 0)
+      )
+        k++;
+      // (a token of other units, or one blank only before the next: a sentence, a SELECT's list)
+      if (k === a || (k < le && byteAt(s, k) !== 32 && byteAt(s, k) !== 13)) ok = false;
+      else if (k + 1 < le && byteAt(s, k) === 32 && byteAt(s, k + 1) !== 32 && byteAt(s, k + 1) !== 13) ok = false;
+      else {
+        tokens++;
+        const tag = k - a > 19 && ch.matchesAt(s, a, k, "resource_tags_user_");
+        if ((tag || (k - a === 21 && ch.matchesAt(s, a, k, "line_item_resource_id"))) && cols < 16) {
+          CUR_COLS[3 * cols] = a - ls;
+          CUR_COLS[3 * cols + 1] = a;
+          CUR_COLS[3 * cols + 2] = tag ? k : -1;
+          cols++;
+        }
+      }
+    }
+    if (ok && tokens >= 3 && cols > 0) {
+      let r = le + 1;
+      for (let rows = 0; rows < 4096 && r < n; rows++) {
+        let re = ch.indexFrom(s, "\n", r);
+        if (re < 0) re = n;
+        if (re - r > 1024 || ch.runOf(s, r, re, C_ALNUM) === 0) break;
+        // (a row is aligned: two blanks in a row; a sentence under the table ends it)
+        let d = r + 1;
+        while (d < re && !(byteAt(s, d) === 32 && byteAt(s, d - 1) === 32)) d++;
+        if (d >= re) break;
+        for (let m = 0; m < cols; m++) {
+          const a = r + CUR_COLS[3 * m];
+          if (a >= re || byteAt(s, a) <= 32 || (a > r && byteAt(s, a - 1) !== 32)) continue;
+          let b = a;
+          while (b < re && b - a < 128 && byteAt(s, b) !== 9 && byteAt(s, b) !== 13) {
+            if (byteAt(s, b) === 32 && (b + 1 >= re || byteAt(s, b + 1) === 32)) break;
+            b++;
+          }
+          const ke = CUR_COLS[3 * m + 2];
+          if (
+            ke >= 0
+              ? tagValueToken(s, a, b) || costCenterCode(s, CUR_COLS[3 * m + 1], ke, s, a, b)
+              : tagValueToken(s, a, b)
+          )
+            count = span(count, a, b, HOST_ACCOUNT);
+        }
+        next = re;
+        r = re + 1;
+      }
+    }
+    p = ch.indexFrom(s, "resource_tags_user_", next > p + 19 ? next : p + 19);
+  }
+  return count;
+}
 /**
  * Names in diagrams as code (fifty-first pass): the label of an AWS icon's PlantUML macro (aws-icons-for-plantuml,
  * `EC2Instance(wrk1, "settle-wrk-01", ...)`, in text that includes AWSPuml), a Mermaid flowchart's node text

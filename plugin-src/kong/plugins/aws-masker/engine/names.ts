@@ -1012,6 +1012,8 @@ const TAG_ENDINGS = [
   "owner",
   "costcenter",
   "costcentre",
+  // (fifty-second pass) a cost center's code as a parameter's or a variable's name (CostCenterCode, cost_center_code)
+  "costcentercode",
   "application",
   "customer",
   "contact",
@@ -1781,6 +1783,37 @@ export function unitTitle(s: string, a: number, b: number): boolean {
   if (k === b - 2 || byteAt(s, k) !== 40 || byteAt(s, k - 1) !== 32) return false;
   for (let q = a; q < k - 1; q++) if ((cls(byteAt(s, q)) & C_ALNUM) === 0 && byteAt(s, q) !== 32) return false;
   return true;
+}
+
+const COST_CENTER_AT = TAG_ENDINGS.indexOf("costcenter");
+const COST_CENTER_CODE_AT = TAG_ENDINGS.indexOf("costcentercode");
+
+/**
+ * True when the key s[a, b) names a cost center (CostCenter, cost_center, Cost Centre, CostCenterCode) and v[c, d) is
+ * its code of digits, 3 to 12 (fifty-second pass: a finance system's cost center is often a number, 70231, 4410):
+ * a name, where a number under any other key stays one.
+ */
+export function costCenterCode(s: string, a: number, b: number, v: string, c: number, d: number): boolean {
+  if (d - c < 3 || d - c > 12 || ch.runOf(v, c, d, C_DIGIT) !== d - c) return false;
+  // (not a year: a cost center's 2024 budget)
+  if (
+    d - c === 4 &&
+    (byteAt(v, c) === 49 || byteAt(v, c) === 50) &&
+    (byteAt(v, c + 1) === 57 || byteAt(v, c + 1) === 48)
+  )
+    return false;
+  const w = tagEnding(s, a, b);
+  return w >= COST_CENTER_AT && w <= COST_CENTER_CODE_AT;
+}
+
+/**
+ * True when a spreadsheet's column title s[a, b) names a tag whatever its key (fifty-second pass): Tag Editor's export
+ * ("Tag: Project") and the Cost and Usage Report's cost allocation tags (resourceTags/user:Project): its cells are
+ * the tag's values, words included.
+ */
+export function tagColumn(s: string, a: number, b: number): boolean {
+  if (b - a > 5 && byteAt(s, a + 3) === 58 && byteAt(s, a + 4) === 32 && ch.matchesAt(s, a, a + 3, "Tag")) return true;
+  return b - a > 18 && byteAt(s, a + 12) === 47 && ch.matchesAt(s, a, a + 18, "resourceTags/user:");
 }
 
 /** True when the key s[a, b) ends like a tag key of TAG_ENDINGS (Team, Owner, CostCenter, BusinessUnit ...). */
@@ -2916,7 +2949,12 @@ export function valueAfter(
     while (end === b && b > a && byteAt(s, b - 1) === 46) b--; // a sentence ends after the value
     if (codeReference(s, a, b, j, keyStart, n)) return false;
   }
-  if (spaced ? !spacedName(s, a, b) : !plausibleName(s, a, b, kind)) return false;
+  if (
+    spaced
+      ? !spacedName(s, a, b)
+      : !plausibleName(s, a, b, kind) && !(slash && b - a <= 12 && costCenterCode(s, keyStart, j, s, a, b))
+  )
+    return false;
   value.s = a;
   value.e = b;
   return true;

@@ -9587,8 +9587,9 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           (kind.id === "credential"
             ? creds.plausibleCredential(s, a, b, true, sepUnit)
             : tagCols[k]
-              ? (plausibleName(s, a, b, kind) || nm.spacedName(s, a, b)) &&
-                !nm.plainTagValue(s, heads[2 * k], heads[2 * k + 1], s, a, b)
+              ? ((plausibleName(s, a, b, kind) || nm.spacedName(s, a, b)) &&
+                  !nm.plainTagValue(s, heads[2 * k], heads[2 * k + 1], s, a, b)) ||
+                nm.costCenterCode(s, heads[2 * k], heads[2 * k + 1], s, a, b)
               : plausibleName(s, a, b, kind) ||
                 // (a quoted name with blanks: an account's, a Name tag's, "Halvorsen Prod Workloads")
                 (a > 0 && byteAt(s, a - 1) === QUOTE && nm.spacedName(s, a, b)))
@@ -9646,6 +9647,7 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           kind !== undefined &&
           kind.id === "resource-name" &&
           (nm.tagKey(s, a, b) ||
+            nm.tagColumn(s, a, b) ||
             (b - a >= 11 &&
               (matchesLowerAt(s, b - 11, b, "accountname") ||
                 (b - a >= 12 &&
@@ -10237,6 +10239,8 @@ function borderLine(s: string, a: number, b: number): boolean {
 function tagValueCell(cfg: ScanConfig, s: string, ka: number, kb: number, a: number, b: number): boolean {
   // (a value of words, whatever the key: Ledger Platform under Team, a person's name under Owner, a Purpose's phrase)
   if (unitWithin(s, SPACE, a, b, b - a) >= 0) return nm.wordsValue(s, a, b);
+  // (a cost center's number: CostCenter<tab>70231)
+  if (nm.costCenterCode(s, ka, kb, s, a, b)) return true;
   return (
     (nm.genericKey(s, ka, kb) ||
       ((cls(byteAt(s, a)) & (C_LOWER | C_UPPER)) !== 0 &&
@@ -10316,8 +10320,10 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
   // those whose header is a tag's key (Cost center, Team): a value no plain word in them
   let people = 0;
   let tagCols = 0;
-  // the rows of --output table's Tags (TagSet, TagList) sub-table, under its | Key | Value | header: read as TAGS rows
-  let tagTable = false;
+  // the rows of --output table's Tags (TagSet, TagList) sub-table, under its | Key | Value | header: read as TAGS rows;
+  // the column of the value, 2, or 4 under describe-tags' | Key | ResourceId | ResourceType | Value | (fifty-second
+  // pass); 0 for none
+  let tagTable = 0;
   // the rows of Logs Insights' get-query-results --output table (under | field | value | and the statistics title): a
   // row's first cell is a field's or a statistic's name
   let fieldRows = false;
@@ -10345,6 +10351,9 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     if (isBorder) keyRows = false;
     // a row of | cells |, or of │ cells │ in a box-drawn frame
     const pipeRow = k < e && (byteAt(s, k) === ch.PIPE || ch.boxAt(s, k, e, true) > 0);
+    // (a top-level table's frame lines open with "+", a nested one's with "|": the Tags table's rows run to a line of
+    // another shape)
+    if (!pipeRow && !isBorder) tagTable = 0;
     let hasTab = false;
     if (!pipeRow) {
       for (let q = ls; q < e; q++) {
@@ -10486,7 +10495,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
           else if (count === 1 && sep === 9 && b - a === 15 && byteAt(s, a) === 87)
             orgRow = ch.matchesAt(s, a, b, "WORKLOADSUMMARY");
           if (count === 1 && sep === 9) commentAt = nm.textCommentColumn(s, a, b);
-          if (count === 1 && tagTable) {
+          if (count === 1 && tagTable > 0) {
             tagsRow = true;
             tagKey = a;
             tagKeyEnd = b;
@@ -10501,12 +10510,13 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
                 (b - a === 7 && ch.matchesAt(s, a, b, "TAGLIST"))) &&
               runOf(s, a, b, C_UPPER) === b - a;
           // (the tag's value: read by its key, as a Key/Value pair's is)
-          else if (tagsRow && count === 2 && !tagTable) {
+          else if (tagsRow && count === 2 && tagTable === 0) {
             tagKey = a;
             tagKeyEnd = b;
           } else if (
             tagsRow &&
-            count === (tagTable ? 2 : 3) &&
+            // (describe-tags --output text: TAGS<tab>key<tab>resource id<tab>resource type<tab>value)
+            (count === (tagTable > 0 ? tagTable : 3) || (count === 5 && tagTable === 0)) &&
             b - a >= 2 &&
             tagValueCell(cfg, s, tagKey, tagKeyEnd, a, b)
           )
@@ -10518,6 +10528,16 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
               kind: cfg.byId["resource-name"],
               local: unitWithin(s, SPACE, a, b, b - a) >= 0 && !nm.spacedName(s, a, b),
             });
+          // (fifty-second pass: get-tag-values --output text, TAGVALUES<tab>value: a tag's value of any key, read as a
+          // Key/Value pair's of no word of the lists)
+          else if (
+            count === 2 &&
+            sep === 9 &&
+            lastCellEnd - lastCellStart === 9 &&
+            ch.matchesAt(s, lastCellStart, lastCellEnd, "TAGVALUES") &&
+            tagValueCell(cfg, s, lastCellStart, lastCellEnd, a, b)
+          )
+            cells.push({ s: a, e: b, kind: cfg.byId["resource-name"] });
           if (count < 31 && headRow && nm.tagKey(s, a, b)) rowTags = rowTags | (1 << count);
           if (count < 31 && headRow && ct.personColumn(s, a, b)) rowPeople = rowPeople | (1 << count);
           else if (count < 31 && (people & (1 << count)) !== 0 && ct.personCell(s, a, b))
@@ -10559,8 +10579,8 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
             cells.push({ s: a, e: b, kind, local: true });
           if (
             !blank &&
-            !(tagsRow && count === (tagTable ? 1 : 2)) &&
-            !(tagTable && count === 2 && ch.plainWord(s, a, name)) &&
+            !(tagsRow && count === (tagTable > 0 ? 1 : 2)) &&
+            !(tagTable > 0 && count === tagTable && ch.plainWord(s, a, name)) &&
             !(markdown && (headerWord(s, a, b, true) || (cls(byteAt(s, a)) & C_DIGIT) !== 0)) &&
             !(label && headerWord(s, a, b, true)) &&
             // (a token that holds a pseudonym is output masked before: bucket-AWS_ACCOUNT_<hash>-logs)
@@ -10659,10 +10679,12 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         ) {
           cells.length = first; // a header or title row
           tagTable =
-            count === 2 &&
+            (count === 2 || (count === 4 && windowHas(s, firstCellStart, lastCellStart, "| resourceid"))) &&
             lastCellEnd - lastCellStart === 5 &&
             ch.matchesAt(s, lastCellStart, lastCellEnd, "Value") &&
-            ch.matchesAt(s, firstCellStart, lastCellStart, "Key ");
+            ch.matchesAt(s, firstCellStart, lastCellStart, "Key ")
+              ? count
+              : 0;
           fieldRows =
             (count === 2 &&
               lastCellEnd - lastCellStart === 5 &&
@@ -10682,7 +10704,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
         } else if (
           count === 2 &&
           cells.length > first &&
-          !tagTable &&
+          tagTable === 0 &&
           // (a people's column's name is a value, not a key: | checkout | Dana Okafor |)
           cells[first].kind.id !== "person-name" &&
           (headerWord(s, cells[first].s, cells[first].e, false) ||
@@ -10704,7 +10726,7 @@ function fillCells(cfg: ScanConfig, s: string, n: number, out: Match[], base: nu
     if (!pipeRow) {
       markdown = false;
       keyRows = false;
-      tagTable = false;
+      if (!isBorder) tagTable = 0;
       fieldRows = false;
       tagRows = false;
     }
