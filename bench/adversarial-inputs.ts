@@ -702,6 +702,18 @@ export function adversarialInputs(size: number): Input[] {
       "TAGVALUES\tCC-1\nTAGS\tOwner\ti-0123456789abcdef0\tinstance\tA B\n+--+\n| Key | ResourceId | ResourceType | Value |\n" +
         "+--+\n| CostCenter | i-0123456789abcdef0 | instance | 70231 |\n",
     ],
+    // (fifty-second pass: tracing and error tracking, audit and access logs)
+    [
+      "trace and audit run",
+      "FROM\n  FROM \t\n3a792393-60fb-44cf-b74d-df9aad0595a0 o-7h2kq9xw3d_123456789012_CloudTrail_x " +
+        "db_1@x.cluster-ab.eu-west-2.rds.amazonaws.com @@a@x.rds.amazonaws.com account(id: 3812207) account(id:" +
+        ' -> api_key: Slice(["Ab12Cd34Ef56"]) x_token: Str(Ab12Cd34) SSM at /a/b-c SSM under ' +
+        "sts:ExternalId condition (`a-b-1Ab2`) https://k@o4505518.ingest.de.sentry.io/1 ui.honeycomb.io/t-1/board/ " +
+        '| access_key | sourceIPAddress |\n|---|---|\n"configurations": { "a-b": { "queueARN": "x" }, "c": {',
+    ],
+    ["configurations object run", '"configurations": { "a-b": { "queueARN": {{{{ "x" '],
+    ["FROM blanks run", "FROM \n\t "],
+    ["rds database at run", "ab_c@d.e.rds.amazonaws.com"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

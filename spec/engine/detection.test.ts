@@ -9612,3 +9612,168 @@ describe("fresh material, fifty-second pass: tagging", () => {
     expect(mask(kept)).toBe(kept);
   });
 });
+
+describe("fresh material, fifty-second pass: traceaudit", () => {
+  it("an organization trail's log stream masks the org id before its account", () => {
+    const out = mask(
+      "@timestamp,@logStream,eventName\n" +
+        "2024-11-19 09:03:58.000,o-7h2kq9xw3d_583019462217_CloudTrail_us-east-1_2,CreateAccessKey\n",
+    );
+    expect(out).not.toContain("o-7h2kq9xw3d");
+    expect(out).not.toContain("583019462217");
+    expect(out).toContain("_CloudTrail_us-east-1_2,CreateAccessKey");
+  });
+  it("a CloudTrail Lake query's event data store after FROM on its own line is masked", () => {
+    const out = mask("```sql\nSELECT eventTime\nFROM\n    3a792393-60fb-44cf-b74d-df9aad0595a0\nWHERE x = 1\n```");
+    expect(out).not.toContain("3a792393-60fb-44cf-b74d-df9aad0595a0");
+    expect(out).toContain("SELECT eventTime\nFROM\n    ");
+  });
+  it("a canonical user id in the requester column of an Athena S3 access log result is masked", () => {
+    const out = mask(
+      '"requester","remoteip","operation","httpstatus"\n' +
+        '"arn:aws:iam::462718390051:user/halberd-sync","3.251.114.207","REST.GET.OBJECT","200"\n' +
+        '"d644107646a6b5a179341e04d7f71ba335b8fafcae2a04d1aa9b965540325b24","81.145.77.34","REST.GET.ACL","200"\n',
+    );
+    expect(out).not.toContain("d644107646a6b5a179341e04d7f71ba335b8fafcae2a04d1aa9b965540325b24");
+    expect(out).toContain('"REST.GET.ACL","200"');
+  });
+  it("a KMS key found in its ARN is learned: the bare UUID in a comment is masked too", () => {
+    const out = mask(
+      'DAS_KMS_KEY = "arn:aws:kms:eu-west-1:583019462217:key/fd438bde-f06a-4512-ba2e-62454793d0b2"\n' +
+        "# did the key\n#     fd438bde-f06a-4512-ba2e-62454793d0b2 get rotated?",
+    );
+    expect(out).not.toContain("fd438bde-f06a-4512-ba2e-62454793d0b2");
+    expect(out).toMatch(/# {5}KMS_KEY_\w+ get rotated/);
+  });
+  it("a request id near the words key id keeps the resource's pseudonym: a KMS key's kind does not spread", () => {
+    const id = "5c1e2d3f-8a9b-4c7d-9e0f-1a2b3c4d5e6f";
+    const out = mask(
+      `aws apigateway: "requestId": "${id}"\n(${id}) API Key ID: abcdef0123\n(${id}) Starting authorizer`,
+    );
+    expect(out).not.toContain(id);
+    expect(out).not.toContain("KMS_KEY");
+  });
+  it("an AWS Config S3 item's notification configuration named as a member is masked; a plain word stays", () => {
+    const out = mask(
+      '"BucketNotificationConfiguration": {\n  "configurations": {\n    "claims-doc-ingest": {\n' +
+        '      "queueARN": "arn:aws:sqs:eu-west-1:583019462217:claims-q",\n      "events": ["s3:ObjectCreated:*"]\n' +
+        '    },\n    "thumbnails": {\n      "topicARN": "arn:aws:sns:eu-west-1:583019462217:t"\n    }\n  }\n}',
+    );
+    expect(out).not.toContain("claims-doc-ingest");
+    expect(out).toContain('"thumbnails": {');
+    const kept = 'aws: "configurations": { "Default": { "Timeout": 30 } }';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("an SSM parameter's path in its ARN is learned, so the path with its leading slash is masked elsewhere", () => {
+    const out = mask(
+      "# /smm/prod/adot/collector-config  (SSM parameter)\n" +
+        '"valueFrom": "arn:aws:ssm:eu-west-2:583920174466:parameter/smm/prod/adot/collector-config"',
+    );
+    expect(out).not.toContain("collector-config");
+    // AWS's public parameters stay
+    const pub =
+      "aws ssm: arn:aws:ssm:us-east-1::parameter/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-x86_64";
+    expect(mask(pub)).toBe(pub);
+  });
+  it("a parameter's path after SSM in prose is masked; SSM before a time or a word stays", () => {
+    const out = mask("aws: the new key lives in SSM at /smm/prod/honeycomb/ingest-key, the collector has the old one");
+    expect(out).not.toContain("/smm/prod/honeycomb/ingest-key");
+    const kept = "aws: we patch with SSM at 10:00 and use SSM as a tool, SSM under load-test conditions";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("the OpenTelemetry Collector's debug output: a credential attribute's value in Str() or Slice() is masked", () => {
+    const out = mask(
+      "Attributes:\n     -> http.method: Str(POST)\n" +
+        '     -> http.request.header.x_fleet_api_key: Slice(["fgk_stg_9Rq2mXv7Lp4Tz8Wc3Nb6"])\n' +
+        "     -> db.password: Str(Hunter2Secret)\n",
+    );
+    expect(out).not.toContain("fgk_stg_9Rq2mXv7Lp4Tz8Wc3Nb6");
+    expect(out).not.toContain("Hunter2Secret");
+    expect(out).toContain('x_fleet_api_key: Slice(["');
+    expect(out).toContain("http.method: Str(POST)");
+  });
+  it("a span's name and a collector's pipeline, HTTP methods and OpenTelemetry's words, are no names", () => {
+    const text =
+      'aws ecs: {"kind": "processor", "name": "resourcedetection", "pipeline": "traces"}\n' +
+      "    Name           : POST\n     -> http.method: Str(POST)\n     -> telemetry.sdk.name: Str(opentelemetry)\n" +
+      "SpanEvent #0\n     -> Name: exception\nThe exception was a POST of traces to opentelemetry.";
+    const out = mask(text);
+    expect(out).toContain('"pipeline": "traces"');
+    expect(out).toContain("Name           : POST\n");
+    expect(out).toContain("Str(opentelemetry)");
+    expect(out).toContain("The exception was a POST of traces to opentelemetry.");
+  });
+  it("an X-Ray SQL subsegment's database@endpoint masks the database; an SSH user and a URL's user stay theirs", () => {
+    const out = mask(
+      '"Name": "ridepass_prod@smm-ridepass-pg.cluster-jiq58mvufsgx.eu-west-2.rds.amazonaws.com",\n' +
+        "ssh ec2-user@ec2-3-8-1-2.eu-west-2.compute.amazonaws.com",
+    );
+    expect(out).not.toContain("ridepass_prod");
+    expect(out).toContain("ssh ec2-user@");
+    expect(mask("psql -h x.cluster-ab12cd34ef56.eu-west-2.rds.amazonaws.com -U postgres")).toContain("-U postgres");
+  });
+  it("a Sentry DSN's organisation id in its ingest host is masked; Sentry's own hosts stay", () => {
+    const out = mask(
+      "aws lambda: SENTRY_DSN=https://7f3a9c21e04b4d8e9a6c5b1f2d0e8c47@o4505518244986880.ingest.de.sentry.io/4505518245011456",
+    );
+    expect(out).not.toContain("o4505518244986880");
+    expect(out).toContain(".ingest.de.sentry.io/");
+    const kept = "aws: see https://docs.sentry.io/platforms/ and https://de.sentry.io/ and o0.ingest.sentry.io";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a Honeycomb team's slug in its UI's URL is masked; Honeycomb's other pages stay", () => {
+    const out = mask(
+      "aws: Dashboards: https://ui.eu1.honeycomb.io/saltmarsh-mobility/environments/prod/board/7Hk2Qp9xWc",
+    );
+    expect(out).not.toContain("saltmarsh-mobility");
+    expect(out).toContain("https://ui.eu1.honeycomb.io/");
+    const kept = "aws: https://ui.honeycomb.io/login and https://docs.honeycomb.io/send-data/environments/";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("an organisation's slug under an org key (sentry-cli's .sentryclirc) is masked; one plain word and an ISP stay", () => {
+    const out = mask(
+      "aws codebuild: ~/.sentryclirc\n[defaults]\nurl=https://de.sentry.io/\norg=saltmarsh-mobility\nproject=rider-notifier\n",
+    );
+    expect(out).not.toContain("saltmarsh-mobility");
+    for (const kept of [
+      'aws iam: {"org": "acme", "region": "eu-west-1"}',
+      'aws sso: "securityContext": {"asNumber": 2856, "asOrg": "british telecommunications plc", "isp": "bt"}',
+    ])
+      expect(mask(kept)).toBe(kept);
+    // (a DNS name under --organization is a host, masked as one)
+    expect(mask("aws-okta-processor authenticate --organization brindlecove.okta.com")).toMatch(
+      /--organization DOMAIN_\w+\.okta\.com/,
+    );
+  });
+  it("New Relic's NerdGraph names the account by its number in account(id: ...)", () => {
+    const out = mask(
+      `curl https://api.eu.newrelic.com/graphql -d '{"query":"{ actor { account(id: 3812207) { nrql } } }"}'`,
+    );
+    expect(out).not.toContain("3812207");
+    expect(out).toContain("{ actor { account(id: ");
+  });
+  it("New Relic's collector hosts under nr-data.net are public endpoints and stay", () => {
+    const kept =
+      "aws ec2: newrelic.yml host: collector.eu01.nr-data.net, events to https://insights-collector.eu01.nr-data.net/v1/accounts/events";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("an sts:ExternalId condition's value in prose is masked; the words around the condition key stay", () => {
+    const out = mask(
+      "aws iam: the trust policy on the writer role got an sts:ExternalId condition (`smm-xray-7Hq2LxVw9c`) today",
+    );
+    expect(out).not.toContain("smm-xray-7Hq2LxVw9c");
+    const kept = "aws iam: an sts:ExternalId condition keys the role, and the ExternalId is required by the vendor";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a Markdown table's header row is no key and value: a credential-named title keeps the next title", () => {
+    const text =
+      "aws cloudtrail\n| eventTime | access_key | sourceIPAddress |\n|---|---|---|\n| 2024-11-19 | x | 10.0.0.1 |\n";
+    const out = mask(text);
+    expect(out).toContain("| access_key | sourceIPAddress |");
+    expect(out).not.toContain("10.0.0.1");
+    // a key and value row still is one
+    expect(mask("aws\n| password | Hunter2Secret |\n| api_key | sk_live_abcdefgh12345678 |\n")).not.toContain(
+      "Hunter2Secret",
+    );
+  });
+});

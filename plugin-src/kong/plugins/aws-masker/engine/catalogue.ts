@@ -593,7 +593,9 @@ export const KINDS: Kind[] = [
     family: "kms-key",
     keys: ["keyid", "kmskeyid", "kmskey", "kmskeyarn", "ssekmskeyid", "targetkeyid"],
     arn: ["kms:key"],
-    title: "KMS key id (UUID where the context says key id; key/<uuid> in KMS ARNs)",
+    // (learned when a UUID, fifty-second pass: the key of an ARN named alone in a comment or a sentence)
+    learn: true,
+    title: "KMS key id (UUID where the context says key id; key/<uuid> in KMS ARNs; a UUID learned)",
     example: '"KeyId": "1234abcd-12ab-34cd-56ef-1234567890ab"',
   },
   {

@@ -118,7 +118,7 @@ for (const d of (
   "mozilla.org w3.org ietf.org iana.org wikipedia.org stackoverflow.com stackexchange.com medium.com " +
   "youtube.com twitter.com x.com linkedin.com facebook.com slack-edge.com twitch.tv plex.tv tubi.tv pluto.tv sling.tv fubo.tv " +
   "datadoghq.com datadoghq.eu grafana.com prometheus.io elastic.co mongodb.com redis.io postgresql.org " +
-  "mysql.com oracle.com nginx.org nginx.com konghq.com anthropic.com claude.ai openai.com newrelic.com " +
+  "mysql.com oracle.com nginx.org nginx.com konghq.com anthropic.com claude.ai openai.com newrelic.com nr-data.net " +
   "sentry.io twilio.com stripe.com sendgrid.net mailgun.org readthedocs.io readthedocs.org sourceforge.net " +
   "jenkins.io circleci.com travis-ci.org travis-ci.com codecov.io snyk.io shields.io opencollective.com " +
   "jsdelivr.net unpkg.com cdnjs.com fastly.com akamai.com opentelemetry.io cncf.io envoyproxy.io istio.io " +
@@ -280,6 +280,28 @@ export function customHosts(s: string, n: number): number {
         // a tenant's label (not a region's: us-east-1.amazonses.com), with the labels before it (an app's host under
         // the tenant, hr-intranet.brindlecove.okta.com)
         count = span(count, h, pub === 2 ? l - 1 : f, HOST_LABELS);
+      } else if (
+        pub === 1 &&
+        f - h >= 5 &&
+        byteAt(s, h) === 111 &&
+        ch.runOf(s, h + 1, f, C_DIGIT) === f - h - 1 &&
+        ch.matchesAt(s, f, l, ".ingest.") &&
+        reg === "sentry.io"
+      ) {
+        // (fifty-second pass) a Sentry DSN's organisation id, https://<key>@o<org id>.ingest[.<region>].sentry.io/<project>
+        count = span(count, h, f, HOST_LABELS);
+      } else if (pub === 1 && first === "ui" && e + 3 < n && byteAt(s, e) === 47 && reg === "honeycomb.io") {
+        // (fifty-second pass) a Honeycomb team's slug, the first segment of its UI's pages:
+        // https://ui[.eu1].honeycomb.io/<team>/environments/<env>/..., /<team>/datasets/..., /<team>/board/<id>
+        let k = e + 1;
+        while (k < n && k - e < 64 && localUnit(byteAt(s, k)) && byteAt(s, k) !== 46) k++;
+        if (
+          k > e + 2 &&
+          (ch.matchesAt(s, k, n, "/environments/") ||
+            ch.matchesAt(s, k, n, "/datasets/") ||
+            ch.matchesAt(s, k, n, "/board/"))
+        )
+          count = span(count, e + 1, k, HOST_ACCOUNT);
       }
       floor = e;
     }

@@ -698,6 +698,12 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   let q = k;
   while (q < n && q - k < 2 && byteAt(s, q) < 256 && PY_PREFIX[byteAt(s, q)]) q++;
   if (q > k && q < n && (byteAt(s, q) === APOS || byteAt(s, q) === QUOTE)) k = q;
+  // (fifty-second pass) the OpenTelemetry Collector's debug exporter wraps an attribute's value, a string in Str(...)
+  // and a captured header's values in Slice([...]): `-> http.request.header.x_api_key: Slice(["<key>"])`
+  if (sep === COLON && byteAt(s, k) === 83) {
+    if (ch.matchesAt(s, k, n, "Str(")) k += 4;
+    else if (ch.matchesAt(s, k, n, 'Slice(["')) k += 7;
+  }
   // a Windows instance's console output (EC2Config, EC2Launch): `Password: <Password>`, the encrypted administrator
   // password on the next lines, `</Password>`
   if (sep === COLON && byteAt(s, k) === LT && ch.matchesAt(s, k, n, "<Password>")) {
@@ -835,6 +841,9 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   }
   // a nested mapping's first key (credentials:\n  access-key: ...), not a value
   if (nextLine && quote < 0 && byteAt(s, b - 1) === COLON) return false;
+  // (fifty-second pass) a Markdown table's header row, its delimiter row under it (| access_key | sourceIPAddress |
+  // then |---|---|): two column titles, no key and value
+  if (sep === PIPE && delimiterRowAfter(s, b, n)) return false;
   // a placeholder with a default (Spring's ${DB_PASSWORD:<default>}, written ${DB_PASSWORD\:x} by Properties.store;
   // the shell's and Compose's ${DB_PASSWORD:-<default>}): the default is the value
   const d = placeholderDefault(s, a, b);
@@ -848,6 +857,22 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   value.s = a;
   value.e = b;
   return true;
+}
+
+/**
+ * True when the line holding b (up to 512 units on) is followed by a Markdown table's delimiter row: "|", blanks, then
+ * "-" or ":" (| --- | :---: |).
+ */
+function delimiterRowAfter(s: string, b: number, n: number): boolean {
+  let k = b;
+  while (k < n && k - b < 512 && byteAt(s, k) !== LF) k++;
+  if (k >= n || byteAt(s, k) !== LF) return false;
+  k++;
+  while (k < n && isBlank(byteAt(s, k))) k++;
+  if (k >= n || byteAt(s, k) !== PIPE) return false;
+  k++;
+  while (k < n && isBlank(byteAt(s, k))) k++;
+  return k < n && (byteAt(s, k) === DASH || byteAt(s, k) === COLON);
 }
 
 /**

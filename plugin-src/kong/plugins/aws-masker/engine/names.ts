@@ -273,6 +273,17 @@ export const STOPLIST: Record<string, boolean> = {
   pythonshell: true,
   gluestreaming: true,
   "p-fullawsaccess": true,
+  // (fifty-second pass) HTTP's methods, a span's name (the OpenTelemetry Collector's debug exporter: Name : POST);
+  // OpenTelemetry's own name, its traces' pipeline ("pipeline": "traces"; not metrics or logs, a node group's or a
+  // cluster's names as often) and an exception's event
+  get: true,
+  post: true,
+  put: true,
+  patch: true,
+  head: true,
+  opentelemetry: true,
+  traces: true,
+  exception: true,
   // IAM's effects, CloudFormation's change actions and Amplify's provider (cdk diff and amplify status tables)
   allow: true,
   deny: true,
@@ -1039,6 +1050,10 @@ const TAG_ENDINGS = [
   // (forty-ninth pass) an inventory's on-call person or rota (oncall: m.haddad, on_call:) and its host's name (host:
   // nwp-edge-proxy-1, DB_HOST=; a dotted value is a DNS name the host rules read: Host: api.example.com stays theirs)
   "oncall",
+  // (fifty-second pass) an organisation's slug on a SaaS (sentry-cli's .sentryclirc org=, SENTRY_ORG, --org; Terraform
+  // Cloud's organization =; a GitHub organization): one plain word (org: acme) stays, as a tag's
+  "org",
+  "organization",
   "host",
 ];
 const TAG = ch.newSuffixSet(TAG_ENDINGS);
@@ -1068,9 +1083,20 @@ const HOST_KEYWORDS = ch.wordSet("host-gateway ip6-localhost ip6-loopback ip6-al
 
 /**
  * True when the key s[a, b) ends in "host" and its value s[c, d) holds a dot (a DNS name or an address, not a name:
- * the host rules read it) or is a host keyword of HOST_KEYWORDS (host: host-gateway).
+ * the host rules read it) or is a host keyword of HOST_KEYWORDS (host: host-gateway); or in "org" or "organization" and
+ * the value holds a dot before a letter or a digit.
  */
 export function dottedHostValue(s: string, a: number, b: number, c: number, d: number): boolean {
+  // (fifty-second pass) and an organisation's key with a DNS name: aws-okta's --organization <tenant>.okta.com (not a
+  // company's name ending its sentence, "Acme Inc.")
+  if (
+    (b - a >= 3 && ch.matchesLowerAt(s, b - 3, b, "org")) ||
+    (b - a >= 12 && ch.matchesLowerAt(s, b - 12, b, "organization"))
+  ) {
+    for (let k = c; k + 1 < d && k - c < 256; k++)
+      if (byteAt(s, k) === 46 && (cls(byteAt(s, k + 1)) & C_ALNUM) !== 0) return true;
+    return false;
+  }
   if (b - a < 4 || ch.lowerCode(byteAt(s, b - 1)) !== 116 || !ch.matchesLowerAt(s, b - 4, b, "host")) return false;
   for (let k = c; k < d && k - c < 256; k++) if (byteAt(s, k) === 46) return true;
   return d - c >= 12 && d - c <= 14 && HOST_KEYWORDS[sub(s, c, d).toLowerCase()] === true;
@@ -1433,6 +1459,8 @@ export function opaqueToken(s: string, a: number, b: number): boolean {
 // an AWS Health event type's (eventTypeName): AWS's vocabulary or the application's; a command (sts
 // get-caller-identity: ...)
 const NOT_GENERIC_ENDINGS = [
+  // (an address's autonomous system's organisation, an ISP's: Okta's securityContext.asOrg, ipinfo's as_org)
+  "asorg",
   // (words that end in "actor" and name no person: a scaling factor, a log extractor)
   "factor",
   "extractor",
@@ -5035,13 +5063,15 @@ export function unifyNameKinds(s: string, matches: { s: number; e: number; kind:
   for (let k = base; k < matches.length; k++) {
     const m = matches[k];
     if (m.kind.id === "resource-name") generic++;
-    else if (m.kind.learn === true) specific++;
+    else if (m.kind.learn === true && m.kind.family !== "kms-key") specific++;
   }
   if (generic === 0 || specific === 0) return;
   const kinds: Record<string, Kind> = {};
   for (let k = base; k < matches.length; k++) {
     const m = matches[k];
-    if (m.kind.id !== "resource-name" && m.kind.learn === true) kinds[sub(s, m.s, m.e)] = m.kind;
+    // (not a KMS key's, learned as a UUID but found by a looser context too: "API Key ID" before a request's id)
+    if (m.kind.id !== "resource-name" && m.kind.learn === true && m.kind.family !== "kms-key")
+      kinds[sub(s, m.s, m.e)] = m.kind;
   }
   for (let k = base; k < matches.length; k++) {
     const m = matches[k];

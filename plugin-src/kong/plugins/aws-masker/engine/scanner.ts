@@ -937,7 +937,17 @@ function matchOrg(cfg: ScanConfig, s: string, i: number, j: number, n: number, o
     if (ch.matchesAt(s, i, j, "import") && mixedAlnum(s, j + 3, n) === 8) e = j + 11;
     kind = cfg.orgKinds["import-i"];
   }
-  if (e < 0 || !endsAt(s, e, n) || (e < n && (byteAt(s, e) === 45 || byteAt(s, e) === 95))) return 0;
+  if (e < 0) return 0;
+  // (fifty-second pass) an organization trail's log stream, <org id>_<account>_CloudTrail_<region>: the id before its
+  // account's 12 digits
+  const stream =
+    len === 1 &&
+    c0 === 111 &&
+    e + 14 < n &&
+    byteAt(s, e) === 95 &&
+    runOf(s, e + 1, e + 13, C_DIGIT) === 12 &&
+    byteAt(s, e + 13) === 95;
+  if (!stream && (!endsAt(s, e, n) || (e < n && (byteAt(s, e) === 45 || byteAt(s, e) === 95)))) return 0;
   push(cfg, s, out, i, e, kind);
   return e;
 }
@@ -1553,6 +1563,8 @@ const CONFIG_SECRETS: [string, After][] = [
   ["ntegration Key", After.ExternalId],
   ["outing key", After.ExternalId],
   ["outing Key", After.ExternalId],
+  // (fifty-second pass) and IAM's condition key, in prose: "an sts:ExternalId condition (`x`)", "ExternalId x"
+  ["xternalId", After.ExternalId],
   // EC2's "Encoded authorization failure message: <blob>": decoded (sts decode-authorization-message), the principal,
   // the action, the resources and their tags
   ["authorization failure message: ", After.EncodedMessage],
@@ -3504,6 +3516,27 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   // one name after its type (stream/<name>, project/<name>, stateMachine:<name>): a name, learned, so that it is masked
   // where it stands alone too
   const generic = cfg.byId["resource-name"];
+  // (fifty-second pass) an SSM parameter's path (parameter/prod/app/db-url, no wildcard): a name, learned, so that the
+  // parameter written with its leading "/" is masked too (`# /prod/app/db-url (SSM parameter)`, "SSM at /prod/...")
+  if (
+    service === "ssm" &&
+    rtype === "parameter" &&
+    nameEnd === resEnd &&
+    nameEnd - nameStart >= 3 &&
+    generic !== undefined &&
+    cfg.on[generic.id] === true
+  ) {
+    let b = nameStart;
+    let slashes = 0;
+    while (b < nameEnd && (nm.isNameUnit(byteAt(s, b)) || (byteAt(s, b) === 47 && byteAt(s, b - 1) !== 47))) {
+      if (byteAt(s, b) === 47) slashes++;
+      b++;
+    }
+    if (b === nameEnd && slashes > 0 && (cls(byteAt(s, nameStart)) & C_ALNUM) !== 0) {
+      push(cfg, s, out, nameStart, nameEnd, generic);
+      return resEnd;
+    }
+  }
   if (nameStart > resStart && service !== "execute-api" && generic !== undefined && cfg.on[generic.id] === true) {
     let b = nameStart;
     while (b < nameEnd && byteAt(s, b) !== 47 && byteAt(s, b) !== 58) b++;
@@ -3739,6 +3772,24 @@ function hostAt(cfg: ScanConfig, s: string, n: number, p: number, after: number,
     }
   } else {
     push(cfg, s, extra, h, resEnd, kind !== undefined ? kind : cfg.hostFallback);
+    // (fifty-second pass) a database named with its endpoint, <database>@<host>: an X-Ray SQL subsegment's name as the
+    // SDKs write it (not a URL's user after "//" or a password: findUserinfo's), walked back within the anchor's floor
+    const db = cfg.byId["database-name"];
+    if (service === "rds" && h > floor + 1 && byteAt(s, h - 1) === 64 && db !== undefined) {
+      let d = h - 1;
+      while (d > floor && h - 1 - d < 64 && ((cls(byteAt(s, d - 1)) & C_ALNUM) !== 0 || byteAt(s, d - 1) === 95)) d--;
+      const c = d > 0 ? byteAt(s, d - 1) : SPACE;
+      if (
+        d < h - 1 &&
+        c !== SLASH &&
+        c !== COLON &&
+        c !== DASH &&
+        c !== DOT &&
+        (cls(byteAt(s, d)) & (C_LOWER | C_UPPER)) !== 0 &&
+        plausibleName(s, d, h - 1, db)
+      )
+        push(cfg, s, extra, d, h - 1, db);
+    }
     // a CodeArtifact repository endpoint: /<format>/<repository>/ (pip's index-url, npm's registry, Maven's url)
     if (t >= 2 && sub(s, starts[t - 1], ends[t - 1]) === "codeartifact" && after < n && byteAt(s, after) === 47) {
       const f = runOf(s, after + 1, n, C_LOWER);
@@ -6196,12 +6247,20 @@ function findDataLakeNames(cfg: ScanConfig, s: string, n: number, extra: Match[]
     }
     p = s.indexOf("/data/", p + 6);
   }
-  // CloudTrail Lake's queries read FROM <event data store id>, a UUID
-  p = firstOf(s, "FROM ");
+  // CloudTrail Lake's queries read FROM <event data store id>, a UUID (also on the next line, indented, as the
+  // console's editor formats a query: FROM\n    <id>)
+  p = firstOf(s, "FROM");
   while (p >= 0) {
-    const e = ch.uuidEnd(s, p + 5, n, false);
-    if (e > 0) push(cfg, s, extra, p + 5, e, kind);
-    p = s.indexOf("FROM ", p + 5);
+    let a = p + 4;
+    while (
+      a < n &&
+      a - p < 40 &&
+      (byteAt(s, a) === SPACE || byteAt(s, a) === LF || byteAt(s, a) === ch.TAB || byteAt(s, a) === 13)
+    )
+      a++;
+    const e = a > p + 4 ? ch.uuidEnd(s, a, n, false) : -1;
+    if (e > 0) push(cfg, s, extra, a, e, kind);
+    p = s.indexOf("FROM", a > p + 4 ? a : p + 4);
   }
   // (a query's FROM / JOIN / COPY / INSERT INTO only in text that names Athena or Redshift, and only
   // <database>.<table> or <schema>.<table>: "FROM events" stays; in text that names RDS, Aurora or PostgreSQL, a
@@ -6363,6 +6422,52 @@ function findLogFields(cfg: ScanConfig, s: string, n: number, extra: Match[]): v
       if (q > 0 && byteAt(s, q) === COLON && name !== undefined) push(cfg, s, extra, a, e, name);
     }
     p = s.indexOf(LOG_FIELDS.clbStampEnd, p + 2);
+  }
+  // (fifty-second pass) New Relic's NerdGraph names the account by its number, { actor { account(id: 3812207) { nrql(
+  // ...) } } }, as NEW_RELIC_ACCOUNT_ID holds it
+  p = name !== undefined ? firstOf(s, "account(id:") : -1;
+  while (p >= 0) {
+    const a = p + 11 < n && byteAt(s, p + 11) === SPACE ? p + 12 : p + 11;
+    const len = runOf(s, a, n, C_DIGIT);
+    if (len >= 4 && len <= 12 && a + len < n && byteAt(s, a + len) === ch.RPAREN) push(cfg, s, extra, a, a + len, name);
+    p = s.indexOf("account(id:", a);
+  }
+  // (fifty-second pass) AWS Config's item of an S3 bucket names its notification configurations by their ids, the
+  // members of "configurations": {"<id>": {"queueARN": ..., "events": [...]}, ...}: each member whose object holds an
+  // ARN's member (queueARN, topicARN, functionARN), its object walked once (4,096 units at most; after the anchor's
+  // members the search goes on from where the walk ended)
+  p = name !== undefined ? firstOf(s, '"configurations": {') : -1;
+  while (p >= 0) {
+    let k = p + 19;
+    for (let members = 0; members < 16; members++) {
+      const w = k;
+      while (k < n && k - w < 256 && (byteAt(s, k) === SPACE || byteAt(s, k) === LF || byteAt(s, k) === 13)) k++;
+      if (k >= n || byteAt(s, k) !== QUOTE) break;
+      const e = unitWithin(s, QUOTE, k + 1, n, 256);
+      if (e < 0 || !ch.matchesAt(s, e + 1, n, ": {")) break;
+      let depth = 0;
+      let arn = false;
+      let q = e + 3;
+      while (q < n && q - e < 4096) {
+        const c = byteAt(s, q);
+        if (c === ch.LBRACE) depth++;
+        else if (c === ch.RBRACE) depth--;
+        else if (c === QUOTE && !arn && byteAt(s, q - 1) === 78 && ch.matchesAt(s, q - 3, q, "ARN")) arn = true;
+        if (depth === 0) break;
+        q++;
+      }
+      // (an object not closed within the walk: the search goes on from where it stopped, never walking it again)
+      if (q >= n || depth !== 0) {
+        k = q;
+        break;
+      }
+      // (not one plain word, learned it would be masked all over the request: "thumbnails")
+      if (arn && !ch.plainWord(s, k + 1, e) && plausibleName(s, k + 1, e, name as Kind))
+        push(cfg, s, extra, k + 1, e, name);
+      k = q + 1;
+      if (k < n && byteAt(s, k) === ch.COMMA) k++;
+    }
+    p = s.indexOf('"configurations": {', k);
   }
 }
 
@@ -7657,12 +7762,13 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     p = s.indexOf("Stack Name [", e);
   }
   // a secret's or a parameter's name after its store's in prose: "in Secrets Manager under prod/ledger/db", "Parameter
-  // Store as /prod/app/db-url" (also at, named, called)
-  for (let q = 0; q < 2 && name !== undefined; q++) {
-    const lit = q === 0 ? "Secrets Manager " : "Parameter Store ";
+  // Store as /prod/app/db-url" (also at, named, called); (fifty-second pass) a parameter's path after "SSM", "lives in
+  // SSM at /prod/app/ingest-key" (a path only: "SSM at 10:00" stays)
+  for (let q = 0; q < 3 && name !== undefined; q++) {
+    const lit = q === 0 ? "Secrets Manager " : q === 1 ? "Parameter Store " : "SSM ";
     p = firstOf(s, lit);
     while (p >= 0) {
-      const v = p + 16;
+      const v = p + lit.length;
       const c0 = v + 3 < n ? byteAt(s, v) : 0;
       let w = v; // the connector's end
       if (c0 === 117 && matchesLowerAt(s, v, n, "under")) w = v + 5;
@@ -7671,7 +7777,7 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       else if (c0 === 110 && matchesLowerAt(s, v, n, "named")) w = v + 5;
       else if (c0 === 99 && matchesLowerAt(s, v, n, "called")) w = v + 6;
       // (a name's shape: a "/", "-", "_" or digit in it; "as well", "at rest", "under load" stay)
-      const spaced = w > v && w < n && byteAt(s, w) === SPACE;
+      const spaced = w > v && w + 1 < n && byteAt(s, w) === SPACE && (q < 2 || byteAt(s, w + 1) === SLASH);
       let k = w + 1;
       let marks = 0;
       while (spaced && k < n && k - w < 256 && (nm.isNameUnit(byteAt(s, k)) || byteAt(s, k) === SLASH)) {
@@ -8723,7 +8829,12 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         else if (a < n && byteAt(s, a) !== SPACE && byteAt(s, a) !== ch.TAB) secret = false;
         while (a < n && a - p < lit.length + 6 && (byteAt(s, a) === SPACE || byteAt(s, a) === ch.TAB)) a++;
         if (a + 3 < n && (ch.matchesAt(s, a, a + 3, "is ") || ch.matchesAt(s, a, a + 3, "of "))) a += 3;
+        // (the condition key's: "sts:ExternalId condition (`x`)")
+        else if (a + 10 < n && byteAt(s, a) === 99 && ch.matchesAt(s, a, a + 10, "condition ")) a += 10;
         if (a + 1 < n && (byteAt(s, a) === COLON || byteAt(s, a) === ch.EQUALS) && byteAt(s, a + 1) === SPACE) a += 2;
+        // (a parenthesis, then a quote or a backtick: "(`x`)")
+        if (a + 1 < n && byteAt(s, a) === ch.LPAREN && (byteAt(s, a + 1) === ch.BACKTICK || byteAt(s, a + 1) === QUOTE))
+          a++;
         if (
           a < n &&
           (byteAt(s, a) === QUOTE ||
@@ -9586,13 +9697,15 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           b > a &&
           (kind.id === "credential"
             ? creds.plausibleCredential(s, a, b, true, sepUnit)
-            : tagCols[k]
-              ? ((plausibleName(s, a, b, kind) || nm.spacedName(s, a, b)) &&
-                  !nm.plainTagValue(s, heads[2 * k], heads[2 * k + 1], s, a, b)) ||
-                nm.costCenterCode(s, heads[2 * k], heads[2 * k + 1], s, a, b)
-              : plausibleName(s, a, b, kind) ||
-                // (a quoted name with blanks: an account's, a Name tag's, "Halvorsen Prod Workloads")
-                (a > 0 && byteAt(s, a - 1) === QUOTE && nm.spacedName(s, a, b)))
+            : kind.family === "canonical-id"
+              ? b - a === 64 && runOf(s, a, b, C_HEX) === 64
+              : tagCols[k]
+                ? ((plausibleName(s, a, b, kind) || nm.spacedName(s, a, b)) &&
+                    !nm.plainTagValue(s, heads[2 * k], heads[2 * k + 1], s, a, b)) ||
+                  nm.costCenterCode(s, heads[2 * k], heads[2 * k + 1], s, a, b)
+                : plausibleName(s, a, b, kind) ||
+                  // (a quoted name with blanks: an account's, a Name tag's, "Halvorsen Prod Workloads")
+                  (a > 0 && byteAt(s, a - 1) === QUOTE && nm.spacedName(s, a, b)))
         ) {
           cells.push({ s: a, e: b, kind });
         }
@@ -9627,6 +9740,13 @@ function fillCsv(cfg: ScanConfig, s: string, n: number, out: Match[], base: numb
           kind = code === creds.CRED_SECRET_KEY ? cfg.byFamily["secret-key"] : cfg.byId["credential"];
         else if (nm.genericKey(s, a, t)) kind = cfg.byId["resource-name"];
         else if (b - a === 13 && matchesLowerAt(s, a, b, "resource_tags")) tags = k;
+        // (fifty-second pass) Athena's table of S3 server access logs: the requester and the bucket owner by their
+        // canonical ids (the requester's cell an ARN otherwise, read as text)
+        else if (
+          (b - a === 9 && matchesLowerAt(s, a, b, "requester")) ||
+          (b - a === 11 && matchesLowerAt(s, a, b, "bucketowner"))
+        )
+          kind = cfg.byId["canonical-user-id"];
         else if (b - a === 13 && matchesLowerAt(s, a, b, "cost_category")) costCategory = k;
         // (a title of words ending in " Id": AWS Backup's report columns, Backup Job Id, Recovery Point Id)
         else if (

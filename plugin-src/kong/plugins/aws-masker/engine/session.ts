@@ -3,7 +3,18 @@
 // never shared). restore: pseudonyms -> originals, for pseudonyms THIS session produced only (no unmask oracle).
 // Pure: the keyed hash is injected.
 
-import { byteAt, charCount, columnWidth, hasHighUnit, holdsAt, needsJsonEscape, newBuilder, sub, take } from "./chars";
+import {
+  byteAt,
+  charCount,
+  columnWidth,
+  hasHighUnit,
+  holdsAt,
+  needsJsonEscape,
+  newBuilder,
+  sub,
+  take,
+  uuidEnd,
+} from "./chars";
 import { Match, scan, ScanConfig, signalIn } from "./scanner";
 import {
   Learned,
@@ -524,7 +535,8 @@ export function keepScan(
         m.local !== true &&
         learnable(sc.originals[k]) &&
         (m.kind.family !== "secret-key" || secretLike(sc.originals[k])) &&
-        (m.kind.family !== "contact" || dotOrAt(sc.originals[k]) || m.kind.id === "person-name")
+        (m.kind.family !== "contact" || dotOrAt(sc.originals[k]) || m.kind.id === "person-name") &&
+        (m.kind.family !== "kms-key" || uuidEnd(sc.originals[k], 0, sc.originals[k].length, false) === 36)
       ) {
         if (sc.learns === NO_OFFSETS) sc.learns = [];
         sc.learns.push(k);
