@@ -9777,3 +9777,58 @@ describe("fresh material, fifty-second pass: traceaudit", () => {
     );
   });
 });
+describe("fresh material, fifty-second pass: review of rvtagging", () => {
+  it("a region, an Availability Zone or an instance type among tags' values is AWS's: kept, and not learned", () => {
+    const out = mask(
+      'aws configservice: {"tag1Key":"Region","tag1Value":"us-east-1,eu-west-1b,ledger-core"}\n' +
+        'The tag value "t3.micro" is banned. Instance arn:aws:ec2:us-east-1:482915037261:instance/i-0c7a91e4f2b38d615\n',
+    );
+    expect(out).not.toContain("ledger-core");
+    expect(out).toContain('"us-east-1,eu-west-1b,');
+    expect(out).toContain('tag value "t3.micro"');
+    expect(out).toContain("arn:aws:ec2:us-east-1:");
+  });
+  it('a "Value" before a "Rule" that is no rule object is no Cost Categories value', () => {
+    expect(mask('aws wafv2: {"Name": "edge-acl", "Value": "Block Requests", "Rule": "rate-limit-rule"}')).toContain(
+      '"Value": "Block Requests"',
+    );
+    expect(mask('aws ce: {"Value": "Treasury Ops", "Rule": {"Tags": {"Key": "Team"}}}')).not.toContain("Treasury Ops");
+  });
+  it("a cost center's code of digits as a Key/Value pair's value is masked; a number under another key stays", () => {
+    const out = mask(
+      'aws ec2 describe-instances: "Tags": [{"Key": "CostCenter", "Value": "70231"}, {"Key": "Version", ' +
+        '"Value": "40213"}]\naws ec2 create-tags --tags Key=cost-center,Value=4410 Key=Port,Value=8443\n',
+    );
+    expect(out).not.toContain("70231");
+    expect(out).not.toContain("4410");
+    expect(out).toContain('"Value": "40213"');
+    expect(out).toContain("Value=8443");
+  });
+  it("an aligned CUR result reads its cells by characters: a cell past an emoji or an accent is read", () => {
+    const out = mask(
+      "#   note    resource_tags_user_team  line_item_resource_id\n" +
+        "1   ok 🙂    ledger-core              bc-risk-feature-store\n" +
+        "2   Zürich  data-eng                 brindle-lake-raw-eu\n",
+    );
+    for (const v of ["ledger-core", "bc-risk-feature-store", "data-eng", "brindle-lake-raw-eu"])
+      expect(out).not.toContain(v);
+  });
+  it("an aligned CUR result past a non-ASCII cell masks the same cells in LuaJIT as in Node", async () => {
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    const text =
+      "#   resource_tags_user_team  line_item_resource_id   cost\n" +
+      "1   équipe-paie              bc-risk-feature-store   988.55\n";
+    const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+    expect(lua.error).toBeNull();
+    expect(lua.text).toBe(mask(text));
+    expect(lua.text).not.toContain("bc-risk-feature-store");
+  }, 120000);
+  it("a cost center's code after its word and a colon or a '#' in prose is masked; an amount in a currency stays", () => {
+    const out = mask("aws: Cost Center: 4410 owns it; bill cost center #70231 and Cost Centre: CC-4471.");
+    for (const v of ["4410", "70231", "CC-4471"]) expect(out).not.toContain(v);
+    const kept = "aws: CostCenter 5000 USD over budget; cost center 12000 EUR in May";
+    expect(mask(kept)).toBe(kept);
+  });
+});

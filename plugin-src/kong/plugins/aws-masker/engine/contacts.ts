@@ -4,6 +4,7 @@
 // registries', standards bodies', other clouds') stay. A tenant's label in front of a SaaS's domain
 // (brindlecove.atlassian.net, brindlecove.okta.com) is the company's: that label is masked, the SaaS's domain stays.
 import * as ch from "./chars";
+import { KINDS } from "./catalogue";
 import { terminalNames, homeLogins } from "./terminal";
 import {
   markedParts,
@@ -15,6 +16,7 @@ import {
   isNameUnit,
   spacedName,
   costCenterCode,
+  plausibleName,
 } from "./names";
 
 const byteAt = ch.byteAt;
@@ -1805,6 +1807,9 @@ function tagPolicyValues(s: string, n: number, count: number): number {
   return count;
 }
 
+// (tagValueToken's kind for plausibleName)
+const TAG_VALUE_KIND = KINDS.filter((k) => k.id === "resource-name")[0];
+
 /**
  * True when s[a, b) may be a tag's value of the company's (fifty-second pass): a token of name units with a letter, not
  * one plain word (prod, Platform: learned, it would be masked in prose too), or 2-8 words (spacedName: Treasury Ops).
@@ -1820,6 +1825,9 @@ function tagValueToken(s: string, a: number, b: number): boolean {
     else if ((cls(c) & (C_LOWER | C_UPPER)) !== 0) letters++;
   }
   if (letters === 0 || (blank && !spacedName(s, a, b))) return false;
+  // (review: a token is a name as a tag's value under a key is, plausibleName: not AWS's own, a region, an Availability
+  // Zone, an instance type: us-east-1, eu-west-1b, t3.micro; learned, a region was masked in every ARN of the request)
+  if (!blank && !plausibleName(s, a, b, TAG_VALUE_KIND)) return false;
   // (not a resource's id, read by its own kind: i-0c7a91e4f2b38d615, vol-0a83f5d2c19e47b60)
   const h = a + ch.runOf(s, a, a + 12 < b ? a + 12 : b, C_LOWER);
   return !(h > a && h + 9 <= b && byteAt(s, h) === 45 && ch.runOf(s, h + 1, b, ch.C_HEX) === b - h - 1);
@@ -1874,13 +1882,18 @@ function requiredTagValues(s: string, n: number, count: number): number {
 
 /**
  * A Cost Categories rule's value (fifty-second pass): describe-cost-category-definition's and a template's
- * `"Value": "Treasury Ops",` right before the rule's `"Rule":` in the same object, the category's value the rule maps
+ * `"Value": "Treasury Ops",` right before the rule's `"Rule": {` in the same object, the category's value the rule maps
  * resources to (a business unit, a team). Read back from each `"Rule"`, at most 192 units.
  */
 function costCategoryValues(s: string, n: number, count: number): number {
   let p = ch.firstOf(s, '"Rule"');
   while (p >= 0) {
-    let k = p;
+    // (review: the rule is an object, "Rule": {"Dimensions": ...}; a WAF's or a form's "Rule": "rate-limit" is none)
+    let o = p + 6;
+    while (o < n && o - p < 16 && byteAt(s, o) <= 32) o++;
+    if (o < n && byteAt(s, o) === 58) o++;
+    while (o < n && o - p < 24 && byteAt(s, o) <= 32) o++;
+    let k = o < n && byteAt(s, o) === 123 ? p : 0;
     while (k > 0 && p - k < 64 && byteAt(s, k - 1) <= 32) k--;
     if (k > 0 && byteAt(s, k - 1) === 44) {
       k--;
@@ -1910,20 +1923,21 @@ function costCategoryValues(s: string, n: number, count: number): number {
 
 // (proseTagValues' words: a cost center's before its code, a tag's value and a cost category before a quoted name)
 const COST_CENTER_WORDS = [
-  "CostCenter ",
-  "costcenter ",
-  "cost center ",
-  "Cost center ",
-  "Cost Center ",
-  "cost centre ",
-  "Cost centre ",
-  "Cost Centre ",
+  "CostCenter",
+  "costcenter",
+  "cost center",
+  "Cost center",
+  "Cost Center",
+  "cost centre",
+  "Cost centre",
+  "Cost Centre",
 ];
 const QUOTED_VALUE_WORDS = ['tag value "', 'Tag value "', 'cost category "', 'Cost category "', 'Cost Category "'];
 
 /**
  * Tags' values in prose (fifty-second pass), as FinOps notes write them: a cost center's code after its word
- * ("chargeback to CostCenter CC-4471", "the new cost center 70231": digits, or capitals, an optional "-" and digits),
+ * ("chargeback to CostCenter CC-4471", "the new cost center 70231", "Cost Center: 4410", "cost center #70231": digits,
+ * or capitals, an optional "-" and digits; not an amount, "5000 USD"),
  * and the quoted name after "tag value" or "cost category" (`the Project tag value "Kestrel Scoring"`, `the cost
  * category "BrindleBusinessUnits"`: tagValueToken). Each word's search resumes past its hit.
  */
@@ -1931,8 +1945,13 @@ function proseTagValues(s: string, n: number, count: number): number {
   for (const lit of COST_CENTER_WORDS) {
     let p = ch.firstOf(s, lit);
     while (p >= 0) {
-      const a = p + lit.length;
-      if (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0) {
+      // (review: the word, an optional ":", a blank, an optional "#": Cost Center: 4410, cost center #70231)
+      let a = p + lit.length;
+      if (a < n && byteAt(s, a) === 58) a++;
+      const blank = a < n && byteAt(s, a) === 32;
+      if (blank) a++;
+      if (blank && a < n && byteAt(s, a) === 35) a++;
+      if (blank && (p === 0 || (cls(byteAt(s, p - 1)) & C_ALNUM) === 0)) {
         const caps = ch.runOf(s, a, a + 7 < n ? a + 7 : n, C_UPPER);
         let d = a + caps;
         if (caps > 0 && caps <= 6 && d < n && byteAt(s, d) === 45) d++;
@@ -1947,7 +1966,13 @@ function proseTagValues(s: string, n: number, count: number): number {
           c !== 45 &&
           c !== 37 &&
           !((c === 46 || c === 44) && (cls(next) & C_DIGIT) !== 0) &&
-          (caps > 0 || costCenterCode(lit, 0, lit.length - 1, s, a, e))
+          // (review: nor an amount in a currency's code, CostCenter 5000 USD)
+          !(
+            c === 32 &&
+            ch.runOf(s, e + 1, e + 4 < n ? e + 4 : n, C_UPPER) === 3 &&
+            ch.runOf(s, e + 4, e + 5 < n ? e + 5 : n, C_ALNUM) === 0
+          ) &&
+          (caps > 0 || costCenterCode(lit, 0, lit.length, s, a, e))
         )
           count = span(count, a, e, HOST_ACCOUNT);
       }
@@ -1973,7 +1998,7 @@ function proseTagValues(s: string, n: number, count: number): number {
   return count;
 }
 
-// (curResultColumns' columns: offset in the line, the header's name's start and end, -1 for the resource's)
+// (curResultColumns' columns: column in the line's characters, the header's name's start and end, -1 for the resource's)
 const CUR_COLS: number[] = [];
 
 /**
@@ -2017,6 +2042,8 @@ function curResultColumns(s: string, n: number, count: number): number {
         tokens++;
         const tag = k - a > 19 && ch.matchesAt(s, a, k, "resource_tags_user_");
         if ((tag || (k - a === 21 && ch.matchesAt(s, a, k, "line_item_resource_id"))) && cols < 16) {
+          // (the header is ASCII: its offset is its column in characters, as a row's cells line up, "é" two units in
+          // Lua's UTF-8 and one in Node's UTF-16, an emoji one and two: columnWidth below)
           CUR_COLS[3 * cols] = a - ls;
           CUR_COLS[3 * cols + 1] = a;
           CUR_COLS[3 * cols + 2] = tag ? k : -1;
@@ -2034,9 +2061,16 @@ function curResultColumns(s: string, n: number, count: number): number {
         let d = r + 1;
         while (d < re && !(byteAt(s, d) === 32 && byteAt(s, d - 1) === 32)) d++;
         if (d >= re) break;
+        // (one walk along the row to each column's character, the columns left to right)
+        let u = r;
+        let w = 0;
         for (let m = 0; m < cols; m++) {
-          const a = r + CUR_COLS[3 * m];
-          if (a >= re || byteAt(s, a) <= 32 || (a > r && byteAt(s, a - 1) !== 32)) continue;
+          while (u < re && (w < CUR_COLS[3 * m] || ch.columnWidth(byteAt(s, u)) === 0)) {
+            w += ch.columnWidth(byteAt(s, u));
+            u++;
+          }
+          const a = u;
+          if (w !== CUR_COLS[3 * m] || a >= re || byteAt(s, a) <= 32 || (a > r && byteAt(s, a - 1) !== 32)) continue;
           let b = a;
           while (b < re && b - a < 128 && byteAt(s, b) !== 9 && byteAt(s, b) !== 13) {
             if (byteAt(s, b) === 32 && (b + 1 >= re || byteAt(s, b + 1) === 32)) break;

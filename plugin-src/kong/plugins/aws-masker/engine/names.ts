@@ -2739,7 +2739,8 @@ function confluenceAttribute(s: string, p: number): boolean {
 
 /**
  * After a key token ending at j: the separator and the value. `flag` allows a blank as the separator (CLI flags).
- * Returns true and sets value to its span when a complete, plausible value follows.
+ * Returns true and sets value to its span when a complete, plausible value follows. tagKey: the start of the key that
+ * names the value when it stands elsewhere (a Key/Value pair's Key, which ends at tagKeyEnd), -1 for the key before j.
  */
 export function valueAfter(
   s: string,
@@ -2749,6 +2750,8 @@ export function valueAfter(
   flag: boolean,
   kind: Kind,
   value: Span,
+  tagKey = -1,
+  tagKeyEnd = -1,
 ): boolean {
   // (fifty-first pass) Confluence storage format's macro attributes (<ac:parameter ac:name="language">): the schema's
   // vocabulary, not a name key
@@ -2980,7 +2983,12 @@ export function valueAfter(
   if (
     spaced
       ? !spacedName(s, a, b)
-      : !plausibleName(s, a, b, kind) && !(slash && b - a <= 12 && costCenterCode(s, keyStart, j, s, a, b))
+      : !plausibleName(s, a, b, kind) &&
+        !(
+          slash &&
+          b - a <= 12 &&
+          costCenterCode(s, tagKey >= 0 ? tagKey : keyStart, tagKey >= 0 ? tagKeyEnd : j, s, a, b)
+        )
   )
     return false;
   value.s = a;

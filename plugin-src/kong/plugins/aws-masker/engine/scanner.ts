@@ -1484,7 +1484,13 @@ function valueOfKey(
   const aside = named && (otherTag || tagPair) && ENCODED.depth === 0 && !hasSignal(s, out);
   const generic = named && (aside || hasSignal(s, out));
   if (generic) kind = cfg.byId["resource-name"];
-  if (kind === undefined || cfg.on[kind.id] !== true || !valueAfter(s, j, n, keyStart, false, kind, VALUE_SPAN))
+  // (review of the fifty-second pass: a cost center's code of digits by the pair's Key, {"Key": "CostCenter", "Value":
+  // "70231"}, Key=cost-center,Value=4410)
+  if (
+    kind === undefined ||
+    cfg.on[kind.id] !== true ||
+    !valueAfter(s, j, n, keyStart, false, kind, VALUE_SPAN, generic ? k : -1, e)
+  )
     return 0;
   const a = VALUE_SPAN.s;
   const b = VALUE_SPAN.e;
@@ -1625,7 +1631,13 @@ function matchShorthandPair(cfg: ScanConfig, s: string, i: number, j: number, n:
     let b = k;
     while (b > a && byteAt(s, b - 1) === DOT) b--;
     if (b === a || idShaped(cfg, s, a, b) || isRegionLabel(s, a, b)) break;
-    if (kind.family === "name" ? !plausibleName(s, a, b, kind) : b - a < 4) break;
+    // (review of the fifty-second pass: a cost center's code of digits, Key=CostCenter,Value=4410)
+    if (
+      kind.family === "name"
+        ? !plausibleName(s, a, b, kind) && !(kind.id === "resource-name" && nm.costCenterCode(s, ks, pe, s, a, b))
+        : b - a < 4
+    )
+      break;
     if (!otherTag || !ch.plainWord(s, a, b)) push(cfg, s, out, a, b, kind);
     last = b;
     if (k >= n || byteAt(s, k) !== ch.COMMA) break;
