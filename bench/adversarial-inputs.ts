@@ -714,6 +714,12 @@ export function adversarialInputs(size: number): Input[] {
     ["configurations object run", '"configurations": { "a-b": { "queueARN": {{{{ "x" '],
     ["FROM blanks run", "FROM \n\t "],
     ["rds database at run", "ab_c@d.e.rds.amazonaws.com"],
+    // (fifty-second pass: review of application secrets and CI/CD logs)
+    [
+      "percent value and phrase run",
+      'password: "%2$-10s\\n" secret=%2A%2A token: "%1$" end-to-end in 123456789012 CI/CD in 123456789012 ' +
+        "us-east-1/us-west-2 in 123456789012 ${P:?m} ${Q:=y} password(\n name: 'X',\n ",
+    ],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -9832,3 +9832,46 @@ describe("fresh material, fifty-second pass: review of rvtagging", () => {
     expect(mask(kept)).toBe(kept);
   });
 });
+describe("fresh material, fifty-second pass: review of rvsecretsci", () => {
+  it("a word pair with one '/', a phrase of short words or a region pair before ' in <account id>' is no name, nor learned", () => {
+    const out = maskRequest(
+      "AWS: we set up CI/CD in 583104729461, granted read/write in 583104729461, S3/DynamoDB in 583104729461, logs " +
+        "up-to-date in 583104729461, billed pay-as-you-go in 583104729461, us-east-1/us-west-2 in 583104729461. " +
+        "Later CI/CD and read/write broke.",
+    );
+    for (const kept of ["CI/CD in", "read/write in", "S3/DynamoDB in", "up-to-date in", "pay-as-you-go in"])
+      expect(out).toContain(kept);
+    expect(out).toContain("us-east-1/us-west-2 in");
+    expect(out).toContain("Later CI/CD and read/write broke.");
+    expect(out).not.toContain("583104729461");
+    const named = mask("aws: can't read orders-to-ledger in 583104729461 or dev/eu-west-1/app in 583104729461");
+    expect(named).not.toContain("orders-to-ledger");
+    expect(named).not.toContain("dev/eu-west-1/app");
+  });
+  it("a printf conversion or a URL-encoded placeholder under a credential key stays; an encoded secret is masked", () => {
+    const kept =
+      'aws config:\n  db_password: "%-16s"\n  api_secret: "%1$s"\n  token: \'%<token>s\'\n' +
+      'printf("password=%.*s\\n", n, pw); log.Printf("secret=%08x", h); "password": "%2$-10s"\n' +
+      "curl 'https://example.com/x?password=%7B%7Bpassword%7D%7D&client_secret=%2A%2A%2A%2A&token=%3Credacted%3E'";
+    expect(mask(kept)).toBe(kept);
+    const out = mask('aws: curl -d "grant_type=client_credentials&client_secret=%2Fk9vQ%2BzXy7LpW3mN8rT%3D" x');
+    expect(out).not.toContain("k9vQ%2BzXy7LpW3mN8rT");
+  });
+  it("the shell's ${X:?message} and ${X:+word} hold no default and stay; ${X:=y}'s default is masked", () => {
+    const kept =
+      "aws compose:\n  environment:\n    DB_PASSWORD: ${DB_PASSWORD:?DB_PASSWORD must be set}\n" +
+      "    API_KEY: ${API_KEY:+set}\n";
+    expect(mask(kept)).toBe(kept);
+    const out = mask("aws compose:\n  DB_PASSWORD: ${DB_PASSWORD:=S3cr3t-Pa55}\n");
+    expect(out).not.toContain("S3cr3t-Pa55");
+    expect(out).toContain("${DB_PASSWORD:=");
+  });
+  it("a Jenkins password parameter whose arguments stand on lines of their own: its defaultValue is masked", () => {
+    const out = mask(
+      "pipeline {\n  parameters {\n    password(\n      name: 'NEXUS_PW',\n      defaultValue: 'nx-Deploy!2291',\n" +
+        "      description: 'nexus deploy user'\n    )\n  }\n}\n",
+    );
+    expect(out).not.toContain("nx-Deploy!2291");
+    expect(out).toContain("name: 'NEXUS_PW',");
+  });
+});

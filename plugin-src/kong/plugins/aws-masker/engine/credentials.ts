@@ -978,10 +978,59 @@ export function placeholderDefault(s: string, a: number, b: number): number {
   if (t < b && byteAt(s, t) === BACKSLASH) t++;
   if (t >= b || byteAt(s, t) !== COLON) return -1;
   t++;
-  if (t < b && byteAt(s, t) === DASH) t++;
+  // (the shell's ${X:=y} assigns its default too; ${X:?message} fails with a message and ${X:+y} gives y only when X
+  // is set: no default, review of the fifty-second pass)
+  if (t < b && (byteAt(s, t) === 63 || byteAt(s, t) === PLUS)) return -1; // ? +
+  if (t < b && (byteAt(s, t) === DASH || byteAt(s, t) === EQUALS)) t++;
   // (no other placeholder or brace inside: ${A:${B}} defaults to a reference)
   for (let k = t; k < b - 1; k++) if (byteAt(s, k) === LBRACE || byteAt(s, k) === RBRACE) return -1;
   return t < b - 1 ? t : -1;
+}
+
+/**
+ * True when s[a, b), opening with "%", is a placeholder: a short one (%s), Python's %(pw)s, Ruby's %{pw} and %<pw>s,
+ * cmd's %DB_PASS%; a printf conversion alone (%-16s, %1$s, %.*s, %08x, %2$-10s; escapes after it, "%s\n"); or a
+ * URL-encoded placeholder (%7B%7Bpassword%7D%7D, %24%7BPW%7D, %3Credacted%3E, %2A%2A%2A%2A: decoded, it opens as
+ * plausibleCredential's placeholders do). A password that opens with "%" is none (review of the fifty-second
+ * pass: the conversions and the encoded placeholders were masked).
+ */
+function percentPlaceholder(s: string, a: number, b: number): boolean {
+  const len = b - a;
+  const c1 = len > 1 ? byteAt(s, a + 1) : -1;
+  if (len <= 3 || c1 === LPAREN || c1 === LBRACE || c1 === LT || byteAt(s, b - 1) === PERCENT) return true;
+  // (a percent-encoded first byte: $, <, "{{" or a "*" run's; not an encoded object, %7B%22keybase%22..., whose
+  // members no reader sees: a console's aws-userInfo cookie, masked whole)
+  if (ch.isHexPair(s, a + 1)) {
+    const d = hexNibble(c1) * 16 + hexNibble(byteAt(s, a + 2));
+    if (d === DOLLAR || d === LT) return true;
+    if (d === LBRACE && len >= 6 && ch.matchesLowerAt(s, a, a + 6, "%7b%7b")) return true;
+    if (d === STAR && len >= 6 && ch.matchesLowerAt(s, b - 3, b, "%2a")) return true;
+  }
+  // (a printf conversion: argument's index, flags, width, precision, length, the conversion's letter)
+  let k = a + 1;
+  let q = k;
+  while (q < b && q - k < 3 && (cls(byteAt(s, q)) & C_DIGIT) !== 0) q++;
+  if (q > k && q < b && byteAt(s, q) === DOLLAR) k = q + 1;
+  while (k < b && k - a < 12 && byteAt(s, k) < 256 && FORMAT_FLAGS[byteAt(s, k)]) k++;
+  if (k < b && byteAt(s, k) === STAR) k++;
+  else while (k < b && k - a < 12 && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+  if (k < b && byteAt(s, k) === DOT) {
+    k++;
+    if (k < b && byteAt(s, k) === STAR) k++;
+    else while (k < b && k - a < 16 && (cls(byteAt(s, k)) & C_DIGIT) !== 0) k++;
+  }
+  while (k < b && k - a < 20 && byteAt(s, k) < 256 && FORMAT_LENGTHS[byteAt(s, k)]) k++;
+  if (k >= b || (cls(byteAt(s, k)) & (C_LOWER | C_UPPER)) === 0) return false;
+  k++;
+  while (k + 1 < b && byteAt(s, k) === BACKSLASH) k += 2;
+  return k === b;
+}
+const FORMAT_FLAGS = ch.unitSet([DASH, PLUS, SPACE, 35, 48, APOS]); // - + blank # 0 '
+const FORMAT_LENGTHS = ch.unitSet([104, 108, 76, 113, 106, 122, 116]); // h l L q j z t
+
+/** The value of the hex digit c (0-9, a-f, A-F). */
+function hexNibble(c: number): number {
+  return c <= 57 ? c - 48 : (c | 32) - 87;
 }
 
 /** False for placeholders, references, types and code (`os.getenv("X")`, `${VAR}`, `<secret>`, `string`). */
@@ -990,11 +1039,7 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   const c0 = byteAt(s, a);
   if (c0 === DOLLAR || c0 === LT || (c0 === LBRACE && len > 1 && byteAt(s, a + 1) === LBRACE)) return false;
   // a format's or a shell's placeholder (%s, %(password)s, %{VAR}, %DB_PASS%), not a password that opens with "%"
-  if (
-    c0 === PERCENT &&
-    (len <= 3 || byteAt(s, a + 1) === LPAREN || byteAt(s, a + 1) === LBRACE || byteAt(s, b - 1) === PERCENT)
-  )
-    return false;
+  if (c0 === PERCENT && percentPlaceholder(s, a, b)) return false;
   if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
   if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
   if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
@@ -1771,8 +1816,9 @@ const PASSWORD_PARAMETER = CREDENTIAL_ANCHORS.indexOf("password(");
 
 /**
  * A Jenkins pipeline's password parameter at p ("password(", as anchoredCredentials): the quoted value of its
- * defaultValue argument, up to the call's ")" or the line's end (quoted arguments passed whole: a description may
- * hold a parenthesis), at most 512 units on. Not a method's call (hash_password(x), user.password()).
+ * defaultValue argument, up to the call's ")" (its arguments may stand on lines of their own; quoted arguments passed
+ * whole: a description may hold a parenthesis), at most 512 units on. Not a method's call (hash_password(x),
+ * user.password()).
  */
 function passwordParameter(s: string, p: number, n: number, spans: number[], end: Span): number {
   const a = p + 9;
@@ -1783,7 +1829,8 @@ function passwordParameter(s: string, p: number, n: number, spans: number[], end
   let k = a;
   while (k < limit) {
     const c = byteAt(s, k);
-    if (c === RPAREN || c === LF) break;
+    // (its arguments on lines of their own, as Jenkinsfiles often write them: the call's ")" ends it)
+    if (c === RPAREN) break;
     if (c === APOS || c === QUOTE) {
       let q = k + 1;
       while (q < limit && byteAt(s, q) !== c && byteAt(s, q) !== LF) q++;

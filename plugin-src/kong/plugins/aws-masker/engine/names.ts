@@ -1153,7 +1153,8 @@ export function instanceInName(s: string, i: number, n: number): boolean {
  * 446019273850", "can't read farecalc/stg/db-credentials-Qm7xKp in 270946183357": a role, a secret, a bucket named
  * with the account that holds it), or -1: a token of name units and "/" (at most 255) standing alone after a blank, "("
  * or a quote, opening and ending with a letter or digit, with a letter, and two "-" or "_" or more, or a "/" (so that a
- * compound adjective, "read-only in ...", is none); not a region.
+ * compound adjective, "read-only in ...", is none); not a region. A "/" without a "-" or "_" needs a second one (a pair
+ * of words is none: "CI/CD in", "read/write in"), and a phrase of short words (end-to-end) or a pair of regions is none.
  */
 export function nameBeforeIn(s: string, i: number): number {
   if (
@@ -1181,7 +1182,47 @@ export function nameBeforeIn(s: string, i: number): number {
   const p = a > 0 ? byteAt(s, a - 1) : 32;
   if (p !== 32 && p !== 9 && p !== 10 && p !== 40 && p !== 34 && p !== 39 && p !== 96) return -1;
   if ((cls(byteAt(s, a)) & ch.C_ALNUM) === 0 || (cls(byteAt(s, e - 1)) & ch.C_ALNUM) === 0) return -1;
-  return regionName(s, a, e) ? -1 : a;
+  // (review of the fifty-second pass: one "/" between words is a pair of words, "CI/CD in", "read/write in",
+  // "S3/DynamoDB in"; a phrase of short words and a connector, "end-to-end in", "pay-as-you-go in")
+  if (joins === 0 && slashes < 2) return -1;
+  return regionName(s, a, e) || (slashes > 0 && regionPart(s, a, e)) || wordPhrase(s, a, e) ? -1 : a;
+}
+
+/** True when each "/"-separated part of s[a, e), a token with a "/", is a region (us-east-1/us-west-2). */
+function regionPart(s: string, a: number, e: number): boolean {
+  let part = a;
+  for (let k = a; k <= e; k++) {
+    if (k < e && byteAt(s, k) !== 47) continue;
+    if (k === part || !regionName(s, part, k)) return false;
+    part = k + 1;
+  }
+  return true;
+}
+
+/** Connector words inside a phrase written with "-" (end-to-end, pay-as-you-go, step-by-step, state-of-the-art). */
+const PHRASE_WORDS = " to of in and or the as by a for per on at ";
+
+/**
+ * True when the kebab token s[a, e) is a phrase, not a name: lower-case letters only, a connector word (to, of, as,
+ * by...) among its inner parts, and every other part a short word of 5 letters or less (up-to-date, day-to-day,
+ * out-of-the-box, first-in-first-out, point-in-time).
+ */
+function wordPhrase(s: string, a: number, e: number): boolean {
+  let part = a;
+  let connector = false;
+  for (let k = a; k <= e; k++) {
+    const c = k < e ? byteAt(s, k) : 45;
+    if (c !== 45) {
+      if ((cls(c) & C_LOWER) === 0) return false;
+      continue;
+    }
+    if (k === part) return false;
+    const inner = part > a && k < e;
+    if (inner && PHRASE_WORDS.indexOf(" " + sub(s, part, k) + " ") >= 0) connector = true;
+    else if (k - part > 5) return false;
+    part = k + 1;
+  }
+  return connector;
 }
 
 /**
