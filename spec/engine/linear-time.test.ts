@@ -34,32 +34,35 @@ describe("masking is linear in the input on adversarial inputs of 1 MB", () => {
 
 describe("a resent string's masking is kept in linear time", () => {
   // each of n instance ids named first as an assumed role's session, then as an instance: every second appearance
-  // looks up its first one in the string. A search of the string's identifiers per appearance was quadratic (best of
-  // three, quiet machine: 500 ids 26 ms, 8,000 ids 1.2 s, ratio 45); linear is 15-16. A single run, with other spec
-  // files running, once measured 15.4 for the linear code, so each size is timed as its best of three.
-  function resentMs(n: number): number {
+  // looks up its first one in the string. A search of the string's identifiers per appearance was quadratic: with
+  // 8,000 ids the resend took 6 times the first sighting (best of three, f31873b), 1.2 times since. A ratio of two
+  // sizes' times flaked under load (a single run measured 15.4 against a bound of 15, best of three 24.7 and 30.6
+  // against 24, while other processes ran): the resend is measured against the first sighting of the same body, at
+  // the same moment, which a loaded machine slows alike.
+  function resendOverFirst(n: number): number {
     const lines: string[] = [];
     const id = (i: number) => "i-0a1b2c3d" + (100000000 + i).toString(16).padStart(9, "0");
     for (let i = 0; i < n; i++) lines.push(`arn:aws:sts::123456789012:assumed-role/ssm-role/${id(i)}`);
     for (let i = 0; i < n; i++) lines.push(`on ${id(i)}`);
     const body = JSON.stringify({ model: "m", max_tokens: 5, messages: [{ role: "user", content: lines.join("\n") }] });
     const messages = policyFor("/v1/messages");
-    let best = Infinity;
+    let first = Infinity;
+    let resend = Infinity;
     for (let run = 0; run < 3; run++) {
       masker.scans = {};
       masker.scanBytes = 0;
-      // the first sighting caches the scan; the second masks it and keeps its masking (what is timed)
+      // the first sighting scans; the second scans again, keeps the scan and masks it, keeping its masking
+      let t0 = performance.now();
       maskJson(newSession(masker, "t"), body, messages);
-      const t0 = performance.now();
+      first = Math.min(first, performance.now() - t0);
+      t0 = performance.now();
       maskJson(newSession(masker, "t"), body, messages);
-      best = Math.min(best, performance.now() - t0);
+      resend = Math.min(resend, performance.now() - t0);
     }
-    return best;
+    return resend / first;
   }
-  it("sixteen times the identifiers named as two kinds cost under twenty-four times the time", async () => {
+  it("the resend of 8,000 identifiers named as two kinds costs under 2.5 times their first sighting", async () => {
     await new Promise((resolve) => setImmediate(resolve));
-    const small = resentMs(500);
-    const large = resentMs(8000);
-    expect(large / small).toBeLessThan(24);
+    expect(resendOverFirst(8000)).toBeLessThan(2.5);
   }, 60000);
 });
