@@ -483,6 +483,32 @@ export function adversarialInputs(size: number): Input[] {
     ["one long tags table", ""],
     ["camel name run", "function a-b-cD function a-b-C-d-E-f-G function a-b- function API-Gateway-Execution-Logs_ x:1"],
     ["cur tags run", 'resource_tags,x,y\n"{""user_name"":""a-b"",""k"":""v""}",1,2\n"""""""",'],
+    // (fifty-second pass: labels, errors, chat lines and names of other languages' prose)
+    [
+      "localized password run",
+      utf8(
+        "Passwort Kennwort: mot de passe\u00a0: Contrase\u00f1a: `x senha do certificado da: \ube44\ubc00\ubc88\ud638\uff1a \u30d1\u30b9\u30ef\u30fc\u30c9 API-Schl\u00fcssel: {{a ",
+      ),
+    ],
+    ["full-width separator run", utf8("REDIS_AUTH\uff1dx a_password\uff1a \uff1d\uff1a token\uff1d")],
+    [
+      "localized user run",
+      utf8('Benutzer \u00bba utilisateur \u00ab b usu\u00e1rio " \uc0ac\uc6a9\uc790 "c \u30e6\u30fc\u30b6\u30fc"'),
+    ],
+    [
+      "secret store run",
+      utf8(
+        "Secrets Manager unter Secrets Manager, secreto `a/b Parameter Store \uff08x/ \ud30c\ub77c\ubbf8\ud130 \uc2a4\ud1a0\uc5b4 /a/b",
+      ),
+    ],
+    ["chat line run", "Ab Cd  07:58\n04/06/2024 22:32 - Ab Cd\n[09:12] Ab, Cd x\nEf Gh  2024/06/05 10:41\n"],
+    [
+      "person label run",
+      utf8(
+        "Bearbeiter: Autor:  R\u00e9daction\u00a0: \u62c5\u5f53\u8005  \u5831\u544a\u8005 | Relecture : Ab Cd, Ef Gh, ",
+      ),
+    ],
+    ["cjk glued name run", utf8("\u78ba\u8a8d\u3001a-prod-b-prod\u30d0\u30b1\u30c3\u30c8 x-prod-Bucket c-prod\u3002")],
     // (fortieth pass: a family's prefix all over the text, password hashes, Redis ACLs, database errors, internal hosts)
     ["family prefix run", "the lambda wren-a-b and the queue wren-c-d wren-x wren_y wren.z Wrenq wrenfield "],
     ["password hash run", "$6$a$b $9$ md5 md5d41d8cd98f00b204e9800998ecf8427e SCRAM-SHA-256$ $1$x$ $y$$ "],

@@ -9875,3 +9875,160 @@ describe("fresh material, fifty-second pass: review of rvsecretsci", () => {
     expect(out).toContain("name: 'NEXUS_PW',");
   });
 });
+
+describe("fresh material, fifty-second pass: multilingual", () => {
+  it("a password's or an API key's label in German, French, Spanish, Portuguese, Korean or Japanese masks its value", () => {
+    const out = mask(
+      "Zum Testen, Passwort: Qe4#vLm8!tRw2\n" +
+        "RDP: Benutzer {{Administrator}}, Kennwort {{Zu7$k2Pq!mWx}}\n" +
+        "Neuer API-Schl\u00fcssel: acme_4f9e2b7c1d0a\n" +
+        "> mot de passe\u00a0: Np5#rT8wQa3z\n" +
+        "   - Contrase\u00f1a: `Hm2vR7xK9qLp4Wd`\n" +
+        "22:36 - senha do certificado: Tb@Q7-2025#kL\n" +
+        "- \ube44\ubc00\ubc88\ud638: Pw!ledger#0711\n" +
+        "\u30d1\u30b9\u30ef\u30fc\u30c9\uff1aJp9-Xk2mQ7vRt",
+    );
+    for (const secret of [
+      "Qe4#vLm8!tRw2",
+      "Zu7$k2Pq!mWx",
+      "acme_4f9e2b7c1d0a",
+      "Np5#rT8wQa3z",
+      "Hm2vR7xK9qLp4Wd",
+      "Tb@Q7-2025#kL",
+      "Pw!ledger#0711",
+      "Jp9-Xk2mQ7vRt",
+    ])
+      expect(out).not.toContain(secret);
+    expect(out).toContain("Kennwort {{");
+    expect(out).toContain("senha do certificado: ");
+  });
+  it("a credential's key before a full-width = or : masks its value", () => {
+    const out = mask(
+      "\u74b0\u5883\u5909\u6570\u306b\u5e73\u6587\u3067\nREDIS_AUTH\uff1dRd5-Kp8qW2xZt9mLv\uff08\u79fb\u884c\u4e88\u5b9a\uff09",
+    );
+    expect(out).not.toContain("Rd5-Kp8qW2xZt9mLv");
+    expect(out).toContain("REDIS_AUTH\uff1d");
+    expect(out).toContain("\uff08\u79fb\u884c\u4e88\u5b9a\uff09");
+  });
+  it("prose after a password's label in another language, and a full-width = after no credential's key, stay", () => {
+    for (const kept of [
+      "Passwort: siehe Vault",
+      "der Passwort-Manager: 1Password7 ist installiert",
+      "Passwortrichtlinie: mindestens 12 Zeichen",
+      "senha: a mesma de ontem",
+      "\u30d1\u30b9\u30ef\u30fc\u30c9\u306f\u5225\u9014\u5171\u6709\u3057\u307e\u3059",
+      "REGION\uff1dap-northeast-1",
+      "mot de passe : voir le coffre",
+    ])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("the user of PostgreSQL's translated login errors is masked and learned", () => {
+    const out = mask(
+      "FATAL:  Passwort-Authentifizierung f\u00fcr Benutzer \u00bbledger_app\u00ab fehlgeschlagen\n" +
+        "FATAL:  authentification par mot de passe \u00e9chou\u00e9e pour l'utilisateur  \u00ab\u00a0billing_rw\u00a0\u00bb\n" +
+        "FATAL:  la autentificaci\u00f3n password fall\u00f3 para el usuario \u00abreservas_app\u00bb\n" +
+        'FATAL:  autentica\u00e7\u00e3o do tipo senha falhou para o usu\u00e1rio "nota_writer"\n' +
+        '\uce58\uba85\uc801\uc624\ub958: \uc0ac\uc6a9\uc790 "settle_ops"\uc758 password \uc778\uc99d\uc744 \uc2e4\ud328\ud588\uc2b5\ub2c8\ub2e4\n' +
+        "utilisateur : billing_rw",
+    );
+    for (const user of ["ledger_app", "billing_rw", "reservas_app", "nota_writer", "settle_ops"])
+      expect(out).not.toContain(user);
+    expect(out).toContain("Benutzer \u00bb");
+    const kept = "Rechte f\u00fcr Benutzer und Gruppen pr\u00fcfen";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a secret's or a parameter's path after Secrets Manager or Parameter Store and another language's words is masked", () => {
+    const out = mask(
+      "Neues Secret liegt in Secrets Manager unter prod/ledger/db-app\n" +
+        "Credenciales (tambi\u00e9n en Secrets Manager, secreto `prod/movil/redis-auth`)\n" +
+        "REDIS_AUTH \u3092 Secrets Manager\uff08acme/apne1/sessions-auth\uff09\u306b\u79fb\u884c\n" +
+        "\uc0c8 \ud0a4\ub294 \ud30c\ub77c\ubbf8\ud130 \uc2a4\ud1a0\uc5b4 /kr/pay/stripe-secret-key \uc5d0 \ub4e4\uc5b4 \uc788\uc5b4\uc694",
+    );
+    for (const path of [
+      "prod/ledger/db-app",
+      "prod/movil/redis-auth",
+      "acme/apne1/sessions-auth",
+      "/kr/pay/stripe-secret-key",
+    ])
+      expect(out).not.toContain(path);
+    for (const kept of [
+      "Secrets Manager und/oder Parameter Store",
+      "Secrets Manager unter https://console.aws.amazon.com/",
+    ])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("chat speakers of Slack with a 24-hour or Korean time, WhatsApp, Teams, Backlog and Jira in other locales are masked", () => {
+    const out = mask(
+      "Marta Kowalczyk  07:58\n@channel Ladepunkte offline\n" +
+        "Fr\u00e9d\u00e9ric Gu\u00e9rin  08:01\nTarget Group unhealthy\n" +
+        "\ubc15\uc9c0\ud6c8  \uc624\uc804 10:12\n502 \ub098\uace0 \uc788\uc5b4\uc694\n" +
+        "\u4e2d\u6751 \u7fd4\u592a  10:14\n\u78ba\u8a8d\u3057\u307e\u3059\n" +
+        "\u5c71\u7530 \u82b1\u5b50  2024/06/05 10:41\n\u30b3\u30e1\u30f3\u30c8\n" +
+        "Ines Albrecht hat einen Kommentar hinzugef\u00fcgt - 04.06.2024 09:26\nFix ist drin\n" +
+        "04/06/2024 22:32 - Lu\u00edsa Cavalcanti: a lambda parou\n" +
+        "[09:12] Ib\u00e1\u00f1ez Roca, Mart\u00edn\nBuenas\n",
+    );
+    for (const person of [
+      "Marta Kowalczyk",
+      "Fr\u00e9d\u00e9ric Gu\u00e9rin",
+      "\ubc15\uc9c0\ud6c8",
+      "\u4e2d\u6751 \u7fd4\u592a",
+      "\u5c71\u7530 \u82b1\u5b50",
+      "Ines Albrecht",
+      "Lu\u00edsa Cavalcanti",
+      "Ib\u00e1\u00f1ez Roca, Mart\u00edn",
+    ])
+      expect(out).not.toContain(person);
+    expect(out).toContain("  07:58\n");
+    expect(out).toContain(" hat einen Kommentar hinzugef\u00fcgt - 04.06.2024 09:26\n");
+  });
+  it("an agenda's timed lines, a single timed line of capitalised nouns or CJK words, and a Japanese field's word stay", () => {
+    for (const kept of [
+      "Kickoff Planung  10:00\nDesign Review  11:00\n",
+      "Wartung ab  22:00\nbitte nichts deployen",
+      "Wartung Beginn  22:00\nbitte nichts deployen",
+      "\u958b\u59cb\u6642\u523b  10:00\n\u4f5c\u696d\u5185\u5bb9\u306f\u4ee5\u4e0b",
+      "\u62c5\u5f53\u8005        \u672a\u5b9a\n",
+      "04/06/2024 22:31 - As mensagens s\u00e3o protegidas\n",
+    ])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("people after a ticket's or a document's field in German, French, Japanese or Korean are masked", () => {
+    const out = mask(
+      "Bearbeiter:              Anke Vogel\nAutor:                   Tobias Reuter\n" +
+        "**R\u00e9daction\u00a0:** Claire Dubois \u00b7 **Relecture\u00a0:** Hugo Marchand, No\u00e9mie Faure\n" +
+        "\u62c5\u5f53\u8005        \u677e\u672c \u5927\u8f14\n| \u5831\u544a\u8005 | \u9234\u6728 \u4e00\u90ce\uff08SRE\uff09 |\n- \uc791\uc131\uc790: \ucd5c\uc720\ub9ac (choi@example.com)\n",
+    );
+    for (const person of [
+      "Anke Vogel",
+      "Tobias Reuter",
+      "Claire Dubois",
+      "Hugo Marchand",
+      "No\u00e9mie Faure",
+      "\u677e\u672c \u5927\u8f14",
+      "\u9234\u6728 \u4e00\u90ce",
+      "\ucd5c\uc720\ub9ac",
+    ])
+      expect(out).not.toContain(person);
+    for (const kept of [
+      "Autor: unbekannt",
+      "Responsable : Platform Team",
+      "\u62c5\u5f53\u8005\u306b\u9023\u7d61\u3057\u307e\u3059",
+    ])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("a marked kebab name glued to CJK text or to a German noun by a dash is masked; regions and adjectives stay", () => {
+    const out = mask(
+      "EC2: CloudTrail\u3092\u78ba\u8a8d\u3057\u3001acme-firmware-prod\u30d0\u30b1\u30c3\u30c8\u306e\u30aa\u30d6\u30b8\u30a7\u30af\u30c8\n" +
+        "\u78ba\u8a8d\u3057\u307e\u3059\u3002ledger-sessions-apne1\u30af\u30e9\u30b9\u30bf\u30fc\u306e\u30d7\u30e9\u30a4\u30de\u30ea\n" +
+        "Die ledger-pg-prod-euc1-Instanz hatte 1.400 Verbindungen",
+    );
+    for (const name of ["acme-firmware-prod", "ledger-sessions-apne1", "ledger-pg-prod-euc1"])
+      expect(out).not.toContain(name);
+    expect(out).toContain("-Instanz hatte");
+    const kept =
+      "EC2\u306eap-northeast-1\u30ea\u30fc\u30b8\u30e7\u30f3\u3067 eu-central-1-Region und dev-only\u30e2\u30fc\u30c9, pre-prod\u74b0\u5883 aws-cli\u3067\n" +
+      "S3-Bucket und EC2-Instanz, die prod-Umgebung, das staging-Cluster";
+    expect(mask(kept)).toBe(kept);
+  });
+});

@@ -60,6 +60,105 @@ export const latinLetterBefore: (this: void, s: string, k: number) => number =
 export const columnWidth: (this: void, c: number) => number =
   luaByte !== undefined ? (c) => (c >= 0x80 && c <= 0xbf ? 0 : 1) : (c) => (c >= 0xdc00 && c <= 0xdfff ? 0 : 1);
 
+/**
+ * Units of a blank at k: a blank or a tab (1), or a no-break space (U+00A0, and U+202F, which French typography puts
+ * before ":" and inside « »): one UTF-16 unit in Node, two or three bytes in Lua; 0 for any other unit.
+ */
+export const blankUnitsAt: (this: void, s: string, k: number) => number =
+  luaByte !== undefined
+    ? (s, k) => {
+        const c = luaByte(s, k + 1);
+        if (c === 32 || c === 9) return 1;
+        if (c === 0xc2) return luaByte(s, k + 2) === 0xa0 ? 2 : 0;
+        return c === 0xe2 && luaByte(s, k + 2) === 0x80 && luaByte(s, k + 3) === 0xaf ? 3 : 0;
+      }
+    : (s, k) => {
+        const c = s.charCodeAt(k);
+        return c === 32 || c === 9 || c === 0xa0 || c === 0x202f ? 1 : 0;
+      };
+
+/**
+ * Units of the full-width form of the ASCII unit c at k (U+FF01-U+FF5E, as CJK text writes "：", "＝", "（"): one
+ * UTF-16 unit in Node, three bytes in Lua; 0 for anything else.
+ */
+export const fullWidthAt: (this: void, s: string, k: number, c: number) => number =
+  luaByte !== undefined
+    ? (s, k, c) => {
+        const cp = c + 0xfee0;
+        return luaByte(s, k + 1) === 0xef &&
+          luaByte(s, k + 2) === 0x80 + (Math.floor(cp / 64) % 64) &&
+          luaByte(s, k + 3) === 0x80 + (cp % 64)
+          ? 3
+          : 0;
+      }
+    : (s, k, c) => (s.charCodeAt(k) === c + 0xfee0 ? 1 : 0);
+
+/**
+ * Units of the character U+cp (0x80-0xFFFF) at k: one UTF-16 unit in Node, its two or three UTF-8 bytes in Lua; 0
+ * when another character stands there (guillemets, curly quotes, CJK brackets).
+ */
+export const charUnitsAt: (this: void, s: string, k: number, cp: number) => number =
+  luaByte !== undefined
+    ? (s, k, cp) => {
+        if (cp < 0x800)
+          return luaByte(s, k + 1) === 0xc0 + Math.floor(cp / 64) && luaByte(s, k + 2) === 0x80 + (cp % 64) ? 2 : 0;
+        return luaByte(s, k + 1) === 0xe0 + Math.floor(cp / 4096) &&
+          luaByte(s, k + 2) === 0x80 + (Math.floor(cp / 64) % 64) &&
+          luaByte(s, k + 3) === 0x80 + (cp % 64)
+          ? 3
+          : 0;
+      }
+    : (s, k, cp) => (s.charCodeAt(k) === cp ? 1 : 0);
+
+/**
+ * Units of a CJK letter at k: a kana (U+3040-U+30FF), an ideograph (U+4000-U+9FFF) or a Hangul syllable
+ * (U+AC00-U+D7FF): one UTF-16 unit in Node, three bytes in Lua; 0 for anything else (people's names in Japanese,
+ * Chinese and Korean text).
+ */
+export const cjkLetterAt: (this: void, s: string, k: number) => number =
+  luaByte !== undefined
+    ? (s, k) => {
+        const c = luaByte(s, k + 1);
+        if (c === undefined || c < 0xe3 || c > 0xed) return 0;
+        const d = luaByte(s, k + 2);
+        const e = luaByte(s, k + 3);
+        if (d === undefined || e === undefined || d < 0x80 || d > 0xbf || e < 0x80 || e > 0xbf) return 0;
+        if (c === 0xe3) return d >= 0x81 && d <= 0x83 ? 3 : 0;
+        if (c <= 0xe9) return 3;
+        if (c === 0xea) return d >= 0xb0 ? 3 : 0;
+        return c < 0xed || d <= 0x9f ? 3 : 0;
+      }
+    : (s, k) => {
+        const c = s.charCodeAt(k);
+        return (c >= 0x3040 && c <= 0x30ff) || (c >= 0x4000 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7ff) ? 1 : 0;
+      };
+
+/**
+ * Units of a CJK character at k: a CJK letter (cjkLetterAt), CJK punctuation (U+3000-U+303F: "\u3001", "\u3002", "\u300c")
+ * or a full-width form (U+FF00-U+FFEF: "\uff08", "\uff1a"): one UTF-16 unit in Node, three bytes in Lua; else 0. Such text
+ * puts no blank around a name.
+ */
+export const cjkCharAt: (this: void, s: string, k: number) => number =
+  luaByte !== undefined
+    ? (s, k) => {
+        const c = luaByte(s, k + 1);
+        if (c === 0xe3) {
+          const d = luaByte(s, k + 2);
+          const e = luaByte(s, k + 3);
+          return d !== undefined && e !== undefined && d >= 0x80 && d <= 0x83 && e >= 0x80 && e <= 0xbf ? 3 : 0;
+        }
+        if (c === 0xef) {
+          const d = luaByte(s, k + 2);
+          const e = luaByte(s, k + 3);
+          return d !== undefined && e !== undefined && d >= 0xbc && d <= 0xbf && e >= 0x80 && e <= 0xbf ? 3 : 0;
+        }
+        return cjkLetterAt(s, k);
+      }
+    : (s, k) => {
+        const c = s.charCodeAt(k);
+        return (c >= 0x3000 && c <= 0x30ff) || (c >= 0xff00 && c <= 0xffef) ? 1 : cjkLetterAt(s, k);
+      };
+
 /** Characters in s[a, b), the same count in Node and Lua (columnWidth): units less UTF-8 continuation bytes in Lua. */
 export function charCount(s: string, a: number, b: number): number {
   let count = 0;

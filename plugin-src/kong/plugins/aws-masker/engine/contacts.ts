@@ -416,6 +416,8 @@ function directoryNames(s: string, n: number, count: number): number {
   count = certificateNames(s, n, count);
   count = personNames(s, n, count);
   count = chatSpeakers(s, n, count);
+  count = chatLines(s, n, count);
+  count = localizedPersonLabels(s, n, count);
   count = ticketMentions(s, n, count);
   count = reviewedByDate(s, n, count);
   count = derivedNames(s, n, count);
@@ -1382,6 +1384,308 @@ function chatSpeakers(s: string, n: number, count: number): number {
         }
       }
       p = ch.indexFrom(s, lit, p + lit.length);
+    }
+  }
+  return count;
+}
+
+// (fifty-second pass) units of a Hangul syllable: 1 in Node, 3 bytes in Lua (Slack's Korean "\uc624\uc804 10:12")
+const HANGUL_UNITS = "\uc624".length;
+// a Jira comment's header in the locales it ships ("<name> added a comment - <date> <time>", de, fr, es, pt, it)
+const COMMENT_PHRASES = [
+  " added a comment",
+  " hat einen Kommentar hinzugef\u00fcgt",
+  " a ajout\u00e9 un commentaire",
+  " agreg\u00f3 un comentario",
+  " adicionou um coment\u00e1rio",
+  " ha aggiunto un commento",
+];
+
+/**
+ * Chats and trackers copied in other locales (fifty-second pass), read per line (each line's end and start looked at,
+ * and the next line's end once): Slack's desktop copy with a 24-hour time ("Lukas Brandmeier  07:58", Korean's
+ * "\ubc15\uc11c\uc5f0  \uc624\uc804 10:12"), Backlog's comment header with its date ("\u68ee\u672c \u62d3\u6d77  2024/06/05 10:41"), Jira's comment
+ * header ("J\u00f6rg H\u00fcttenrauch hat einen Kommentar hinzugef\u00fcgt - 04.06.2024 09:26"), an Android WhatsApp export's
+ * line ("04/06/2024 22:32 - Tha\u00eds Menezes: ..."), and Teams' copy with a 24-hour time ("[09:12] Ferr\u00e1ndiz Soler,
+ * Ignacio"). The name is a person's in Latin letters (personName, or Teams' "Last, First") or in CJK letters
+ * (cjkName); a speaker's line is not one of an agenda's (the next line does not end with a time too).
+ */
+function chatLines(s: string, n: number, count: number): number {
+  let ls = 0;
+  let p = ch.firstOf(s, "\n");
+  SPEAKERS.n = 0;
+  while (ls < n) {
+    const le = p >= 0 ? p : n;
+    count = chatLine(s, ls, le, n, count);
+    if (p < 0) break;
+    ls = p + 1;
+    p = ch.indexFrom(s, "\n", ls);
+  }
+  // (a line of a name and a time alone is a speaker's only beside another: "Wartung Beginn  22:00" in a runbook, whose
+  // nouns are capitalised, is none)
+  if (SPEAKERS.n >= 2)
+    for (let k = 0; k < SPEAKERS.n; k++) count = span(count, SPEAKERS.at[2 * k], SPEAKERS.at[2 * k + 1], HOST_PERSON);
+  return count;
+}
+/** The speaker lines of chatLines' text with a name and a time only (emitted when there are two or more). */
+const SPEAKERS = { n: 0, at: [] as number[] };
+
+/** Where the time H:MM or HH:MM that ends s[ls, le) (a CR before le aside) starts, or -1. */
+function endTime(s: string, ls: number, le: number): number {
+  let e = le;
+  if (e > ls && byteAt(s, e - 1) === 13) e--;
+  if (e - ls < 6 || byteAt(s, e - 3) !== 58) return -1;
+  if (ch.runOf(s, e - 2, e, C_DIGIT) !== 2 || (cls(byteAt(s, e - 4)) & C_DIGIT) === 0) return -1;
+  return (cls(byteAt(s, e - 5)) & C_DIGIT) !== 0 ? e - 5 : e - 4;
+}
+
+/** Where a date ending at e starts (YYYY/MM/DD, YYYY-MM-DD, DD.MM.YYYY, DD/MM/YYYY), or -1. */
+function dateBefore(s: string, ls: number, e: number): number {
+  if (e - ls < 10 || ch.runOf(s, e - 2, e, C_DIGIT) !== 2) return -1;
+  const c = byteAt(s, e - 3);
+  if ((c === 47 || c === 45) && byteAt(s, e - 6) === c && ch.runOf(s, e - 5, e - 3, C_DIGIT) === 2) {
+    if (ch.runOf(s, e - 10, e - 6, C_DIGIT) === 4) return e - 10;
+  }
+  if (ch.runOf(s, e - 4, e, C_DIGIT) === 4 && (byteAt(s, e - 5) === 46 || byteAt(s, e - 5) === 47)) {
+    const d = byteAt(s, e - 5);
+    if (byteAt(s, e - 8) === d && ch.runOf(s, e - 7, e - 5, C_DIGIT) === 2 && ch.runOf(s, e - 10, e - 8, C_DIGIT) === 2)
+      return e - 10;
+  }
+  return -1;
+}
+
+/** One line s[ls, le) of chatLines. */
+function chatLine(s: string, ls: number, le: number, n: number, count: number): number {
+  const t = endTime(s, ls, le);
+  if (t > ls + 2 && byteAt(s, t - 1) === 32) {
+    let b = t - 1;
+    // (Korean's AM and PM before the time)
+    const w = 2 * HANGUL_UNITS;
+    let korean = false;
+    if (
+      b - w >= ls + 2 &&
+      ch.charUnitsAt(s, b - w, 0xc624) > 0 &&
+      (ch.charUnitsAt(s, b - HANGUL_UNITS, 0xc804) > 0 || ch.charUnitsAt(s, b - HANGUL_UNITS, 0xd6c4) > 0) &&
+      byteAt(s, b - w - 1) === 32
+    ) {
+      b = b - w - 1;
+      korean = true;
+    } else {
+      const d = dateBefore(s, ls, b);
+      if (d > ls + 2 && byteAt(s, d - 1) === 32) b = d - 1;
+      // (Jira's comment header: " - " before the date, the phrase before that)
+      if (d > ls + 3 && byteAt(s, d - 2) === 45 && byteAt(s, d - 3) === 32) {
+        const h = d - 3;
+        for (let k = 0; k < COMMENT_PHRASES.length; k++) {
+          const phrase = COMMENT_PHRASES[k];
+          const a = h - phrase.length;
+          if (a > ls && ch.matchesAt(s, a, h, phrase) && personName(s, ls, n) === a) {
+            count = span(count, ls, a, HOST_PERSON);
+            break;
+          }
+        }
+      }
+    }
+    // the name, two blanks before the time (or the date, or Korean's AM/PM)
+    if (b - ls >= 3 && b < t && byteAt(s, b - 1) === 32 && byteAt(s, b) === 32) {
+      const ne = b - 1;
+      // (a name of one CJK run, a Korean one, only before Korean's AM/PM: 開始時刻  10:00 is a schedule's)
+      if ((personName(s, ls, n) === ne || cjkName(s, ls, n, korean) === ne) && !timedNext(s, le, n)) {
+        if (korean) count = span(count, ls, ne, HOST_PERSON);
+        else {
+          SPEAKERS.at[2 * SPEAKERS.n] = ls;
+          SPEAKERS.at[2 * SPEAKERS.n + 1] = ne;
+          SPEAKERS.n++;
+        }
+      }
+    }
+  }
+  const c = ls < le ? byteAt(s, ls) : 0;
+  if ((cls(c) & C_DIGIT) !== 0) {
+    // WhatsApp (Android's export): "<date>[,] <time> - <name>: <message>"
+    let k = ls + ch.runOf(s, ls, le, C_DIGIT);
+    for (let parts = 0; parts < 2 && k < le && byteAt(s, k) === 47; parts++) k += 1 + ch.runOf(s, k + 1, le, C_DIGIT);
+    if (k - ls >= 6 && k < le && byteAt(s, k) === 44) k++;
+    if (k - ls >= 6 && k + 1 < le && byteAt(s, k) === 32) {
+      const h = k + 1;
+      k = h + ch.runOf(s, h, le, C_DIGIT);
+      if (k - h >= 1 && k - h <= 2 && byteAt(s, k) === 58 && ch.runOf(s, k + 1, le, C_DIGIT) === 2) {
+        k += 3;
+        if (byteAt(s, k) === 32 && (byteAt(s, k + 1) === 65 || byteAt(s, k + 1) === 80) && byteAt(s, k + 2) === 77)
+          k += 3;
+        if (k + 3 < le && byteAt(s, k) === 32 && byteAt(s, k + 1) === 45 && byteAt(s, k + 2) === 32) {
+          const a = k + 3;
+          const f = personName(s, a, n);
+          if (f > a && f < le && byteAt(s, f) === 58) count = span(count, a, f, HOST_PERSON);
+        }
+      }
+    }
+  } else if (c === ch.LBRACKET) {
+    // Teams with a 24-hour time: "[09:12] Last, First" or "[09:12] First Last" ending the line
+    const k = ls + 1 + ch.runOf(s, ls + 1, le, C_DIGIT);
+    if (
+      k - ls >= 2 &&
+      k - ls <= 3 &&
+      byteAt(s, k) === 58 &&
+      ch.runOf(s, k + 1, le, C_DIGIT) === 2 &&
+      byteAt(s, k + 3) === ch.RBRACKET &&
+      byteAt(s, k + 4) === 32
+    ) {
+      const a = k + 5;
+      let e = le;
+      if (e > a && byteAt(s, e - 1) === 13) e--;
+      if (personName(s, a, n) === e || teamsName(s, a, n) === e) count = span(count, a, e, HOST_PERSON);
+    }
+  }
+  return count;
+}
+
+/** True when the line after the one ending at le ends with a time too (an agenda's, a timetable's lines). */
+function timedNext(s: string, le: number, n: number): boolean {
+  if (le + 1 >= n) return false;
+  let e = ch.indexFrom(s, "\n", le + 1);
+  if (e < 0) e = n;
+  return endTime(s, le + 1, e) > 0;
+}
+
+/** The end of a capitalised word at a in Latin letters (a capital or a letter beyond ASCII, then two or more), or -1. */
+function latinWordEnd(s: string, a: number, n: number): number {
+  if (a >= n) return -1;
+  const l = (cls(byteAt(s, a)) & C_UPPER) !== 0 ? 1 : latinAt(s, a);
+  if (l === 0) return -1;
+  let w = a + l;
+  let letters = 1;
+  while (w < n && letters < 24) {
+    const c = byteAt(s, w);
+    const m = (cls(c) & C_LOWER) !== 0 || c === 45 || c === 39 ? 1 : latinAt(s, w);
+    if (m === 0) break;
+    w += m;
+    letters++;
+  }
+  if (letters < 3) return -1;
+  const word = sub(s, a, w).toLowerCase();
+  return ROLE_WORDS[word] === true || NOT_PERSON_WORDS[word] === true ? -1 : w;
+}
+
+/** Teams' "Last, First" at a (one or two words each side, Latin letters): its end, or -1. */
+function teamsName(s: string, a: number, n: number): number {
+  let e = latinWordEnd(s, a, n);
+  if (e > 0 && byteAt(s, e) === 32) {
+    const f = latinWordEnd(s, e + 1, n);
+    if (f > 0 && byteAt(s, f) === 44) e = f;
+  }
+  if (e < 0 || byteAt(s, e) !== 44 || byteAt(s, e + 1) !== 32) return -1;
+  let f = latinWordEnd(s, e + 2, n);
+  if (f > 0 && byteAt(s, f) === 32) {
+    const g = latinWordEnd(s, f + 1, n);
+    if (g > 0) f = g;
+  }
+  return f;
+}
+
+/**
+ * The end of a person's name in CJK letters at a: a family and a given name of 1-4 letters each, one blank (or an
+ * ideographic space) between (\u4f50\u85e4 \u5065\u592a), or, when single (where a Chinese or a Korean name stands), 2-4 letters
+ * without one (\ubc15\uc11c\uc5f0, \u738b\u6d69\u7136): a Japanese field's \u672a\u5b9a (undecided) is no one. -1 when there is none.
+ */
+function cjkName(s: string, a: number, n: number, single: boolean): number {
+  let e = a;
+  let first = 0;
+  while (e < n && first < 5) {
+    const u = ch.cjkLetterAt(s, e);
+    if (u === 0) break;
+    e += u;
+    first++;
+  }
+  if (first === 0 || first > 4) return -1;
+  const gap = byteAt(s, e) === 32 ? 1 : ch.charUnitsAt(s, e, 0x3000);
+  if (gap > 0) {
+    let f = e + gap;
+    let second = 0;
+    while (f < n && second < 5) {
+      const u = ch.cjkLetterAt(s, f);
+      if (u === 0) break;
+      f += u;
+      second++;
+    }
+    if (second >= 1 && second <= 4) return f;
+  }
+  return single && first >= 2 ? e : -1;
+}
+
+// (fifty-second pass) a ticket's or a document's people fields in other languages: Jira's German fields (Bearbeiter,
+// Autor, Melder), a French or Spanish document's (R\u00e9daction, Relecture, Auteur, Responsable, Propietario), Backlog's
+// and Redmine's Japanese (\u62c5\u5f53\u8005, \u5831\u544a\u8005, \u767b\u9332\u8005, \u4f5c\u6210\u8005), Chinese (\u8d1f\u8d23\u4eba, \u7ef4\u62a4\u4eba), Korean (\uc791\uc131\uc790, \uac80\ud1a0\uc790, \ub2f4\ub2f9\uc790)
+const PERSON_LABELS = [
+  "Bearbeiter",
+  "Autor",
+  "Melder",
+  "Auteur",
+  "R\u00e9daction",
+  "Relecture",
+  "Responsable",
+  "Propietario",
+  "Respons\u00e1vel",
+  "\u62c5\u5f53\u8005",
+  "\u5831\u544a\u8005",
+  "\u767b\u9332\u8005",
+  "\u4f5c\u6210\u8005",
+  "\u8d1f\u8d23\u4eba",
+  "\u7ef4\u62a4\u4eba",
+  "\uc791\uc131\uc790",
+  "\uac80\ud1a0\uc790",
+  "\ub2f4\ub2f9\uc790",
+];
+const CJK_SINGLE_LABELS = PERSON_LABELS.indexOf("\u8d1f\u8d23\u4eba");
+
+/**
+ * People after PERSON_LABELS: the label opens a word (no letter before it, ASCII or Latin), then its separator: ":"
+ * (also full-width, blanks and no-break blanks before it, a bold label's "**" after), a table's "|", or two blanks or a
+ * tab (Backlog's and Jira's aligned fields); then a person's name (personName, cjkName) and a list of more after ", "
+ * or "\u3001" (at most 8). The label's text, at most 8 units of separators and 24 of blanks, is all it reads before the
+ * name.
+ */
+function localizedPersonLabels(s: string, n: number, count: number): number {
+  for (let w = 0; w < PERSON_LABELS.length; w++) {
+    const lit = PERSON_LABELS[w];
+    let p = ch.firstOf(s, lit);
+    while (p >= 0) {
+      let a = p + lit.length;
+      const before = p > 0 ? byteAt(s, p - 1) : 32;
+      if ((cls(before) & (C_LOWER | C_UPPER | C_DIGIT)) === 0 && ch.latinLetterBefore(s, p) === 0) {
+        let seps = 0;
+        let blanks = 0;
+        while (a < n && a - p - lit.length < 32) {
+          const u = ch.blankUnitsAt(s, a);
+          if (u > 0) {
+            a += u;
+            blanks += byteAt(s, a - 1) === 9 ? 2 : 1;
+            continue;
+          }
+          const c = byteAt(s, a);
+          const f = ch.fullWidthAt(s, a, 58);
+          if (c === 58 || c === ch.PIPE || f > 0) {
+            seps++;
+            a += f > 0 ? f : 1;
+          } else if (c === 42 && seps > 0) a++;
+          else break;
+        }
+        if (seps > 0 || blanks >= 2) {
+          // (a name of one CJK run only after a Chinese or a Korean label)
+          const single = w >= CJK_SINGLE_LABELS;
+          let e = personName(s, a, n);
+          if (e < 0) e = cjkName(s, a, n, single);
+          for (let more = 0; more < 8 && e > 0; more++) {
+            count = span(count, a, e, HOST_PERSON);
+            const next = byteAt(s, e) === 44 && byteAt(s, e + 1) === 32 ? e + 2 : e + ch.charUnitsAt(s, e, 0x3001);
+            if (next === e) break;
+            a = next;
+            e = personName(s, a, n);
+            if (e < 0) e = cjkName(s, a, n, single);
+          }
+        }
+      }
+      p = ch.indexFrom(s, lit, a > p + lit.length ? a : p + lit.length);
     }
   }
   return count;

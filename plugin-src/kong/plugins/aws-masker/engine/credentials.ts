@@ -1781,6 +1781,27 @@ export const CREDENTIAL_ANCHORS = [
   // (fifty-second pass) a Jenkins pipeline's password parameter (parameters { password(name: 'X', defaultValue: 'y') }):
   // its default is the password the build runs with
   "password(",
+  // (fifty-second pass) a password's or an API key's label in the language of the text around it (German, French,
+  // Spanish, Portuguese, Korean, Japanese, Chinese: "Passwort: x", "mot de passe : x", "Contrase\u00f1a: `x`", "senha do
+  // certificado: x", Jira's "Kennwort {{x}}", "\ube44\ubc00\ubc88\ud638: x", "\u30d1\u30b9\u30ef\u30fc\u30c9\uff1ax"), and the
+  // full-width ":" and "=" of CJK text after a credential's key in ASCII (REDIS_AUTH\uff1dx): localizedSecret
+  "Passwort",
+  "passwort",
+  "Kennwort",
+  "kennwort",
+  "mot de passe",
+  "Mot de passe",
+  "Contrase\u00f1a",
+  "contrase\u00f1a",
+  "Senha",
+  "senha",
+  "API-Schl\u00fcssel",
+  "\ube44\ubc00\ubc88\ud638",
+  "\u30d1\u30b9\u30ef\u30fc\u30c9",
+  "\u5bc6\u7801",
+  "\u5bc6\u78bc",
+  "\uff1a",
+  "\uff1d",
 ];
 // Where each group of CREDENTIAL_ANCHORS starts (anchoredCredentials dispatches on the index)
 export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
@@ -1864,7 +1885,113 @@ function passwordParameter(s: string, p: number, n: number, spans: number[], end
   end.e = k > a ? k : a;
   return 0;
 }
+const LOCALIZED_LABEL = CREDENTIAL_ANCHORS.indexOf("Passwort");
+const FULL_WIDTH_COLON = CREDENTIAL_ANCHORS.indexOf("\uff1a");
 
+/**
+ * The secret after a password's or an API key's label in another language at p (CREDENTIAL_ANCHORS[which], as
+ * anchoredCredentials): the label opens a word (no letter before it, ASCII or Latin), up to three words may qualify it
+ * before a separator ("senha do certificado: x"), then blanks (no-break ones too: French writes "mot de passe : x"), ":"
+ * or "=" (also full-width), blanks, and the value, bare or in Jira's {{...}}, backticks or quotes (without a separator
+ * only so wrapped: "Kennwort {{x}}"). After a full-width ":" or "=", the key before it must name a credential
+ * (REDIS_AUTH\uff1dx). The value is one token of 6-128 ASCII units with a letter and a digit or a symbol: prose after a
+ * label ("Passwort: siehe Vault", "senha: a mesma de ontem") stays. Bounded: the qualifier by 48 units, the value by 128.
+ */
+const KEY_BEFORE: KeyToken = { start: 0, dashes: 0 };
+function localizedSecret(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  const lit = CREDENTIAL_ANCHORS[which];
+  let k = p + lit.length;
+  end.e = k;
+  if (which >= FULL_WIDTH_COLON) {
+    if (p === 0 || credentialKeyEndingAt(s, p, false, KEY_BEFORE) === CRED_NONE) return 0;
+  } else {
+    const before = p > 0 ? byteAt(s, p - 1) : SPACE;
+    if ((cls(before) & C_ALNUM) !== 0 || ch.latinLetterBefore(s, p) > 0) return 0;
+    // (a qualifier of up to three words before the separator: "senha do certificado:", "Passwort f\u00fcr root:")
+    let q = k;
+    let words = 0;
+    while (words < 3 && q < n && q - k < 48 && byteAt(s, q) === SPACE) {
+      let w = q + 1;
+      while (
+        w < n &&
+        w - q < 24 &&
+        ((cls(byteAt(s, w)) & (C_LOWER | C_UPPER)) !== 0 || ch.latinLetterBefore(s, w + 1) > 0)
+      )
+        w++;
+      if (w === q + 1) break;
+      words++;
+      q = w;
+      if (q < n && (byteAt(s, q) === COLON || ch.fullWidthAt(s, q, COLON) > 0)) {
+        k = q;
+        break;
+      }
+    }
+    // (the label glued to a longer word: Passwortrichtlinie, Passwort-Authentifizierung)
+    if (
+      k < n &&
+      ((cls(byteAt(s, k)) & (C_ALNUM | C_HIGH)) !== 0 || byteAt(s, k) === DASH) &&
+      ch.blankUnitsAt(s, k) + ch.fullWidthAt(s, k, COLON) + ch.fullWidthAt(s, k, EQUALS) === 0
+    )
+      return 0;
+  }
+  let a = k;
+  for (let blanks = 0; blanks < 3 && a < n; blanks++) {
+    const u = ch.blankUnitsAt(s, a);
+    if (u === 0) break;
+    a += u;
+  }
+  let sep = 0;
+  if (which >= FULL_WIDTH_COLON) sep = 1;
+  else if (a < n && (byteAt(s, a) === COLON || byteAt(s, a) === EQUALS)) {
+    sep = 1;
+    a++;
+  } else {
+    const f = ch.fullWidthAt(s, a, COLON) + ch.fullWidthAt(s, a, EQUALS);
+    if (f > 0) {
+      sep = 1;
+      a += f;
+    }
+  }
+  for (let blanks = 0; blanks < 3 && a < n; blanks++) {
+    const u = ch.blankUnitsAt(s, a);
+    if (u === 0) break;
+    a += u;
+  }
+  end.e = a > end.e ? a : end.e;
+  // the value's wrapper: Jira's {{...}}, a code span, quotes
+  let close = 0;
+  if (a + 1 < n && byteAt(s, a) === LBRACE && byteAt(s, a + 1) === LBRACE) {
+    close = RBRACE;
+    a += 2;
+  } else if (a < n && (byteAt(s, a) === BACKTICK || byteAt(s, a) === QUOTE || byteAt(s, a) === APOS)) {
+    close = byteAt(s, a);
+    a++;
+  }
+  if (sep === 0 && close === 0) return 0;
+  let e = a;
+  while (e < n && e - a < 128) {
+    const c = byteAt(s, e);
+    if (c <= SPACE || c >= 127 || c === close) break;
+    e++;
+  }
+  if (close !== 0 && (e >= n || byteAt(s, e) !== close)) return 0;
+  // (a sentence's punctuation after a bare value)
+  if (close === 0)
+    while (e > a && (byteAt(s, e - 1) === DOT || byteAt(s, e - 1) === COMMA || byteAt(s, e - 1) === SEMI)) e--;
+  end.e = e > end.e ? e : end.e;
+  if (e - a < 6 || e - a >= 128 || byteAt(s, a) === DOLLAR || byteAt(s, a) === LT || byteAt(s, a) === STAR) return 0;
+  let letters = 0;
+  let others = 0;
+  for (let k2 = a; k2 < e; k2++) {
+    if ((cls(byteAt(s, k2)) & (C_LOWER | C_UPPER)) !== 0) letters++;
+    else others++;
+  }
+  if (letters === 0 || others === 0) return 0;
+  SPAN_IS_NAME[0] = false;
+  spans[0] = a;
+  spans[1] = e;
+  return 1;
+}
 /**
  * The gossip key given after the command's argument at p (as anchoredCredentials: CREDENTIAL_ANCHORS[which]), blanks
  * and a quote allowed before it: a token in a gossip key's shape (gossipKey) that ends there.
@@ -2080,6 +2207,7 @@ export function anchoredCredentials(
   end: Span,
 ): number {
   if (which === PASSWORD_PARAMETER) return passwordParameter(s, p, n, spans, end);
+  if (which >= LOCALIZED_LABEL) return localizedSecret(s, p, which, n, spans, end);
   if (which >= GOSSIP_ARGUMENT) return gossipArgument(s, p, which, n, spans, end);
   if (which >= ACL_TOKENS) return aclTokens(s, p, which, n, spans, end);
   if (which === ISCSI_PASSWORD) return iscsiSecret(s, p, n, spans, end);

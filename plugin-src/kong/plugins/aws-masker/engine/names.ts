@@ -2016,6 +2016,127 @@ export function profileSettingKey(s: string, a: number, b: number): boolean {
   );
 }
 
+/**
+ * The word for "user" in PostgreSQL's translated login errors (its message catalogues: de "Passwort-Authentifizierung
+ * f\u00fcr Benutzer \u00bbx\u00ab fehlgeschlagen", fr "... pour l'utilisateur \u00ab x \u00bb", es "... para el usuario \u00abx\u00bb",
+ * pt_BR "... para o usu\u00e1rio "x"", it, sv, pl, ko "\uc0ac\uc6a9\uc790 "x"\uc758 password \uc778\uc99d\uc744 \uc2e4\ud328\ud588\uc2b5\ub2c8\ub2e4", ja, zh_CN, ru):
+ * the quoted user after it is a name (localizedQuotedUser), as "for user "x"" is in English.
+ */
+export const LOCALIZED_USER_WORDS = [
+  "Benutzer",
+  "utilisateur",
+  "usuario",
+  "usu\u00e1rio",
+  "utente",
+  "anv\u00e4ndare",
+  "u\u017cytkownika",
+  "\uc0ac\uc6a9\uc790",
+  "\u30e6\u30fc\u30b6\u30fc",
+  "\u7528\u6237",
+  "\u043f\u043e\u043b\u044c\u0437\u043e\u0432\u0430\u0442\u0435\u043b\u044c",
+];
+/** Units of an opening or closing quote at k: " ' \u00ab \u00bb \u201c \u201d \u300c \u300d (ASCII 1; beyond, as chars.ts charUnitsAt). */
+function quoteUnitsAt(s: string, k: number, n: number): number {
+  if (k >= n) return 0;
+  const c = byteAt(s, k);
+  if (c === 34 || c === 39) return 1;
+  if (c < 128) return 0;
+  return (
+    ch.charUnitsAt(s, k, 0xab) +
+    ch.charUnitsAt(s, k, 0xbb) +
+    ch.charUnitsAt(s, k, 0x201c) +
+    ch.charUnitsAt(s, k, 0x201d) +
+    ch.charUnitsAt(s, k, 0x300c) +
+    ch.charUnitsAt(s, k, 0x300d)
+  );
+}
+/**
+ * The user quoted after LOCALIZED_USER_WORDS[w] found at p: the word opens a word (no ASCII letter before it), then
+ * at most two blanks (no-break ones too), a quote, at most one blank, 1-64 name units, at most one blank and a quote.
+ * Sets span.s and span.e to the user and returns true; span.e past the word otherwise.
+ */
+export function localizedQuotedUser(s: string, p: number, w: number, n: number, span: Span): boolean {
+  let a = p + LOCALIZED_USER_WORDS[w].length;
+  span.e = a;
+  if (p > 0 && (cls(byteAt(s, p - 1)) & (C_LOWER | ch.C_UPPER)) !== 0) return false;
+  for (let k = 0; k < 2 && a < n; k++) a += ch.blankUnitsAt(s, a);
+  const q = quoteUnitsAt(s, a, n);
+  if (q === 0) return false;
+  a += q;
+  a += ch.blankUnitsAt(s, a);
+  let e = a;
+  while (e < n && e - a < 64 && isNameUnit(byteAt(s, e))) e++;
+  if (e === a) return false;
+  const close = e + ch.blankUnitsAt(s, e);
+  if (quoteUnitsAt(s, close, n) === 0) return false;
+  span.s = a;
+  span.e = e;
+  return true;
+}
+
+/**
+ * Where secrets and parameters are kept, as prose in any language names the service (Korean's and Japanese's
+ * transliterations of Parameter Store): a path after it names a secret or a parameter (pathAfterStore).
+ */
+export const SECRET_STORES = [
+  "Secrets Manager",
+  "Parameter Store",
+  "\ud30c\ub77c\ubbf8\ud130 \uc2a4\ud1a0\uc5b4",
+  "\u30d1\u30e9\u30e1\u30fc\u30bf\u30b9\u30c8\u30a2",
+];
+/**
+ * The path after SECRET_STORES[w] found at p, past what a sentence in another language puts between ("Secrets Manager
+ * unter prod/x/db", "Secrets Manager, secreto `prod/x/db`", "Secrets Manager\uff08kvt/x/db\uff09", "\ud30c\ub77c\ubbf8\ud130
+ * \uc2a4\ud1a0\uc5b4 /kr/x/key"): blanks, a comma or a colon, an opening parenthesis (also full-width), at most one word of
+ * 2-12 letters (ASCII or Latin), a quote or backtick, within 32 units; then a path of two slashes or more (name units
+ * and "/", at most 256) that ends at no name unit. Not a path one blank after "Secrets Manager" (read where a path follows
+ * "Secrets Manager " at once). Sets span to the path and returns true.
+ */
+export function pathAfterStore(s: string, p: number, w: number, n: number, span: Span): boolean {
+  const from = p + SECRET_STORES[w].length;
+  let a = from;
+  span.e = a;
+  let words = 0;
+  while (a < n && a - from < 32) {
+    const c = byteAt(s, a);
+    const u = ch.blankUnitsAt(s, a) + ch.fullWidthAt(s, a, 40);
+    if (u > 0) a += u;
+    else if (c === 44 || c === 58 || c === 40 || c === 96 || c === 34 || c === 39) a++;
+    else if (words === 0 && ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0 || ch.latinLetterBefore(s, a + 1) > 0)) {
+      let e = a;
+      let letters = 0;
+      while (e < n && letters < 13) {
+        const l =
+          (cls(byteAt(s, e)) & (C_LOWER | ch.C_UPPER)) !== 0
+            ? 1
+            : ch.latinLetterBefore(s, e + 2) === 2
+              ? 2
+              : ch.latinLetterBefore(s, e + 1);
+        if (l === 0) break;
+        e += l;
+        letters++;
+      }
+      // (the path's first segment: read as the path)
+      if (ch.blankUnitsAt(s, e) === 0) break;
+      if (letters < 2 || letters > 12) return false;
+      words++;
+      a = e;
+    } else break;
+  }
+  if (w === 0 && a === from + 1 && byteAt(s, from) === 32) return false;
+  let e = a;
+  let slashes = 0;
+  while (e < n && e - a < 256 && (isNameUnit(byteAt(s, e)) || byteAt(s, e) === 47)) {
+    if (byteAt(s, e) === 47) slashes++;
+    e++;
+  }
+  while (e > a && byteAt(s, e - 1) === 46) e--;
+  span.e = e > a ? e : a;
+  if (slashes < 2 || byteAt(s, e - 1) === 47 || (e < n && isNameUnit(byteAt(s, e)))) return false;
+  span.s = a;
+  return true;
+}
+
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */
 export function isNameUnit(c: number): boolean {
   return c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === 46 || c === 95 || c === 45 || c === 64 || c === 43);
@@ -5023,6 +5144,27 @@ function cliOperationAt(s: string, i: number): boolean {
 }
 
 /**
+ * True when a German noun is glued to a name by the dash at d (kvt-frames-prod-Bucket, x-euc1-Instanz): a capital, then
+ * 2-23 lower-case letters (ASCII or Latin), then no letter or digit (not CloudFormation's export names, x-prod-VpcId).
+ */
+function gluedNoun(s: string, d: number, n: number): boolean {
+  if (d + 3 >= n || (cls(byteAt(s, d + 1)) & ch.C_UPPER) === 0) return false;
+  let k = d + 2;
+  while (k < n && k - d < 24) {
+    const l =
+      (cls(byteAt(s, k)) & C_LOWER) !== 0
+        ? 1
+        : ch.latinLetterBefore(s, k + 2) === 2
+          ? 2
+          : ch.latinLetterBefore(s, k + 1);
+    if (l === 0) break;
+    k += l;
+  }
+  return k - d >= 4 && (k >= n || (cls(byteAt(s, k)) & (C_ALNUM | ch.C_UPPER)) === 0);
+}
+// units of a CJK character: 1 in Node, 3 bytes in Lua
+const CJK_UNITS = "\u4e00".length;
+/**
  * The end of a kebab token at i (lower-case letters, digits, dashes) that stands alone between blanks or punctuation
  * and that a part marks as a name (ENV_MARKS, TYPE_MARKS); -1 when it is none: no mark, a part of one unit, a CLI operation or
  * prefix first (NOT_NAME_HEADS), or one dash and no digit between parts of a compound adjective (dev-only).
@@ -5040,7 +5182,9 @@ export function markedNameEnd(s: string, i: number, n: number): number {
     prev === 96 ||
     prev === 44 ||
     // (Jira's and Confluence's monospace, {{x}})
-    (prev === 123 && i > 1 && byteAt(s, i - 2) === 123)
+    (prev === 123 && i > 1 && byteAt(s, i - 2) === 123) ||
+    // (CJK text, which puts no blank around a name: \u30ea\u30dd\u30b8\u30c8\u30eakvt-x-prod\u30d0\u30b1\u30c3\u30c8)
+    (prev >= 128 && i >= CJK_UNITS && ch.cjkCharAt(s, i - CJK_UNITS) === CJK_UNITS)
   ))
     return -1;
   // the token's shape first, without a string: parts of two units or more, the unit after it
@@ -5051,9 +5195,11 @@ export function markedNameEnd(s: string, i: number, n: number): number {
   let part = i;
   for (;;) {
     const c = e < n ? byteAt(s, e) : 32;
+    // (German glues a noun to a name with a dash: kvt-frames-prod-Bucket, x-pg-prod-euc1-Instanz)
+    const glued = c === 45 && gluedNoun(s, e, n);
     if (c === 45 || (cls(c) & (C_LOWER | C_DIGIT)) === 0) {
       if (e - part < 2) return -1;
-      if (c !== 45) break;
+      if (c !== 45 || glued) break;
       dashes++;
       dash = e;
       part = e + 1;
@@ -5079,7 +5225,9 @@ export function markedNameEnd(s: string, i: number, n: number): number {
     c === 33 ||
     c === 63 ||
     c === 59 ||
-    ((c === 46 || c === 58) && (after === 32 || after === 10 || after === 13 || e + 1 >= n));
+    ((c === 46 || c === 58) && (after === 32 || after === 10 || after === 13 || e + 1 >= n)) ||
+    (c === 45 && gluedNoun(s, e, n)) ||
+    (c >= 128 && ch.cjkCharAt(s, e) > 0);
   if (!ends) return -1;
   // then its words
   let marked = false;

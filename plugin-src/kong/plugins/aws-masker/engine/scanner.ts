@@ -6687,6 +6687,22 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       p = s.indexOf(lit, e > p + lit.length ? e : p + lit.length);
     }
   }
+  // (fifty-second pass) and past the words another language puts between: "Secrets Manager unter prod/x/db",
+  // "Secrets Manager, secreto `prod/x/db`", "Secrets Manager\uff08x/y/z\uff09", Korean's "\ud30c\ub77c\ubbf8\ud130 \uc2a4\ud1a0\uc5b4 /kr/x/key"
+  for (let q = 0; q < nm.SECRET_STORES.length && name !== undefined; q++) {
+    const lit = nm.SECRET_STORES[q];
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      if (
+        nm.pathAfterStore(s, p, q, n, VALUE_SPAN) &&
+        !matchesLowerAt(s, VALUE_SPAN.s, VALUE_SPAN.e, "/aws/") &&
+        !idShaped(cfg, s, VALUE_SPAN.s, VALUE_SPAN.e) &&
+        plausibleName(s, VALUE_SPAN.s, VALUE_SPAN.e, name)
+      )
+        push(cfg, s, extra, VALUE_SPAN.s, VALUE_SPAN.e, name);
+      p = s.indexOf(lit, VALUE_SPAN.e > p + lit.length ? VALUE_SPAN.e : p + lit.length);
+    }
+  }
   // PagerDuty's references (a V3 webhook's or the REST API's {"id": ..., "summary": x, "type": "service_reference"}):
   // the summary names the service, the escalation policy, the team or the person, in words
   // (each object read once: the next search starts past its closing brace)
@@ -8163,6 +8179,16 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
     }
     p = s.indexOf("for user ", e);
+  }
+  // (fifty-second pass) the same error in PostgreSQL's translations (psql run with LANG=de_DE.UTF-8, fr_FR, es_ES,
+  // pt_BR, ko_KR ...): "f\u00fcr Benutzer \u00bbx\u00ab", "pour l'utilisateur \u00ab x \u00bb", "para o usu\u00e1rio "x"", "\uc0ac\uc6a9\uc790 "x"\uc758"
+  for (let q = 0; q < nm.LOCALIZED_USER_WORDS.length && name !== undefined; q++) {
+    const lit = nm.LOCALIZED_USER_WORDS[q];
+    p = firstOf(s, lit);
+    while (p >= 0) {
+      if (nm.localizedQuotedUser(s, p, q, n, VALUE_SPAN)) nameAt(cfg, s, VALUE_SPAN.s, VALUE_SPAN.e, name, extra);
+      p = s.indexOf(lit, VALUE_SPAN.e);
+    }
   }
   // the names a database's errors quote: PostgreSQL's `database "<db>" does not exist`, `role "<role>" does not
   // exist`, pg_hba's `no pg_hba.conf entry for host "<ip>", user "<user>", database "<db>"`, MySQL's `Unknown database
