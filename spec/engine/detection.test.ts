@@ -10032,3 +10032,53 @@ describe("fresh material, fifty-second pass: multilingual", () => {
     expect(mask(kept)).toBe(kept);
   });
 });
+
+describe("fresh material, fifty-second pass: review of rvtraceaudit", () => {
+  it("a Markdown body row before a row whose first cell opens with '-' or ':' still masks its credential", () => {
+    // (only a delimiter row, |---|:--:|, makes the row above it a header)
+    for (const next of ["| - | n/a |", "| :x: | rotated |", "| -1 | retries |"]) {
+      for (const head of ["", "| Key | Value |\n|---|---|\n"]) {
+        const out = mask(`aws\n${head}| password | Hunter2Secret |\n${next}\n`);
+        expect(out).toMatch(/\| password \| CREDENTIAL_\w+ \|/);
+        expect(out).toContain(`\n${next.slice(0, 5)}`);
+      }
+    }
+  });
+  it("a Markdown header row without outer pipes, above ---|---, is no key and value either", () => {
+    const text = "aws cloudtrail\naccess_key | sourceIPAddress\n--- | ---\nx | 10.0.0.1\n";
+    expect(mask(text)).toContain("access_key | sourceIPAddress\n--- | ---\n");
+    // (a rule under a key and value line is no delimiter row)
+    expect(mask("aws\npassword | Hunter2Secret\n---\n")).not.toContain("Hunter2Secret");
+  });
+  it("a parameter's or a secret's name in backticks or quotes after SSM / Parameter Store / Secrets Manager is masked", () => {
+    const out = mask(
+      "aws: the key lives in SSM at `/smm/prod/honeycomb/ingest-key`, the DSN in Parameter Store as " +
+        "\"/smm/prod/sentry/dsn\" and the password in Secrets Manager under 'smm/prod/pg-main'.",
+    );
+    expect(out).not.toContain("ingest-key");
+    expect(out).not.toContain("sentry/dsn");
+    expect(out).not.toContain("pg-main");
+    expect(out).toMatch(/SSM at `RESOURCE_NAME_\w+`, the DSN/);
+  });
+  it("AWS's public parameters (/aws/service/...) stay after SSM in prose and are not learned from an ARN", () => {
+    const path = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    const kept = `aws: the AMI id lives in SSM at ${path}, resolved at deploy time`;
+    expect(mask(kept)).toBe(kept);
+    const out = mask(`aws: "arn:aws:ssm:us-east-1:583019462217:parameter${path}"\nnote: ${path} is public`);
+    expect(out).toContain(`note: ${path} is public`);
+  });
+  it("an SSM parameter's path holding a tool's default (the CDK's bootstrap qualifier) is not learned from its ARN", () => {
+    const out = mask(
+      "aws cdk: not authorized to perform: ssm:GetParameter on resource: " +
+        "arn:aws:ssm:us-east-1:583019462217:parameter/cdk-bootstrap/hnb659fds/version\n" +
+        "# cdk.json reads /cdk-bootstrap/hnb659fds/version",
+    );
+    expect(out).toContain("# cdk.json reads /cdk-bootstrap/hnb659fds/version");
+    // (a custom qualifier's path is learned)
+    expect(
+      mask(
+        "aws cdk: arn:aws:ssm:us-east-1:583019462217:parameter/cdk-bootstrap/smmprod7/version\n# /cdk-bootstrap/smmprod7/version",
+      ),
+    ).not.toContain("smmprod7");
+  });
+});

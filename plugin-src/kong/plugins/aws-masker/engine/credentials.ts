@@ -860,19 +860,26 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
 }
 
 /**
- * True when the line holding b (up to 512 units on) is followed by a Markdown table's delimiter row: "|", blanks, then
- * "-" or ":" (| --- | :---: |).
+ * True when the line holding b (up to 512 units on) is followed by a Markdown table's delimiter row: only "-", ":",
+ * "|" and blanks to the line's end, a "-" and a "|" among them (| --- | :---: |, or ---|--- without the outer pipes;
+ * not a body row whose first cell opens with "-" or ":", | - | n/a |, | :x: | token |; not a rule, ---).
  */
 function delimiterRowAfter(s: string, b: number, n: number): boolean {
   let k = b;
   while (k < n && k - b < 512 && byteAt(s, k) !== LF) k++;
   if (k >= n || byteAt(s, k) !== LF) return false;
   k++;
-  while (k < n && isBlank(byteAt(s, k))) k++;
-  if (k >= n || byteAt(s, k) !== PIPE) return false;
-  k++;
-  while (k < n && isBlank(byteAt(s, k))) k++;
-  return k < n && (byteAt(s, k) === DASH || byteAt(s, k) === COLON);
+  const w = k;
+  let dashes = 0;
+  let pipes = 0;
+  for (; k < n && k - w < 512; k++) {
+    const c = byteAt(s, k);
+    if (c === LF || c === CR) break;
+    if (c === DASH) dashes++;
+    else if (c === PIPE) pipes++;
+    else if (c !== COLON && !isBlank(c)) return false;
+  }
+  return dashes > 0 && pipes > 0 && (k >= n || byteAt(s, k) === LF || byteAt(s, k) === CR);
 }
 
 /**

@@ -3530,21 +3530,31 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   const generic = cfg.byId["resource-name"];
   // (fifty-second pass) an SSM parameter's path (parameter/prod/app/db-url, no wildcard): a name, learned, so that the
   // parameter written with its leading "/" is masked too (`# /prod/app/db-url (SSM parameter)`, "SSM at /prod/...")
+  // (not AWS's public parameters, parameter/aws/service/..., the same in every account)
   if (
     service === "ssm" &&
     rtype === "parameter" &&
     nameEnd === resEnd &&
     nameEnd - nameStart >= 3 &&
+    !ch.matchesAt(s, nameStart, nameEnd, "aws/service/") &&
     generic !== undefined &&
     cfg.on[generic.id] === true
   ) {
     let b = nameStart;
     let slashes = 0;
+    // (not a path holding a tool's default, the CDK's /cdk-bootstrap/hnb659fds/version: the same in every account)
+    let preset = false;
+    let seg = nameStart;
     while (b < nameEnd && (nm.isNameUnit(byteAt(s, b)) || (byteAt(s, b) === 47 && byteAt(s, b - 1) !== 47))) {
-      if (byteAt(s, b) === 47) slashes++;
+      if (byteAt(s, b) === 47) {
+        slashes++;
+        if (b - seg <= 32 && nm.ENUM_WORDS[sub(s, seg, b).toLowerCase()] === true) preset = true;
+        seg = b + 1;
+      }
       b++;
     }
-    if (b === nameEnd && slashes > 0 && (cls(byteAt(s, nameStart)) & C_ALNUM) !== 0) {
+    if (b - seg <= 32 && nm.ENUM_WORDS[sub(s, seg, b).toLowerCase()] === true) preset = true;
+    if (b === nameEnd && slashes > 0 && !preset && (cls(byteAt(s, nameStart)) & C_ALNUM) !== 0) {
       push(cfg, s, out, nameStart, nameEnd, generic);
       return resEnd;
     }
@@ -7804,16 +7814,25 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         w = v + 2; // as, at
       else if (c0 === 110 && matchesLowerAt(s, v, n, "named")) w = v + 5;
       else if (c0 === 99 && matchesLowerAt(s, v, n, "called")) w = v + 6;
-      // (a name's shape: a "/", "-", "_" or digit in it; "as well", "at rest", "under load" stay)
-      const spaced = w > v && w + 1 < n && byteAt(s, w) === SPACE && (q < 2 || byteAt(s, w + 1) === SLASH);
-      let k = w + 1;
+      // (a name's shape: a "/", "-", "_" or digit in it; "as well", "at rest", "under load" stay; the name may stand in
+      // backticks or quotes, "SSM at `/prod/app/key`"; after "SSM" a path, not one of AWS's public parameters,
+      // /aws/service/ami-amazon-linux-latest/...)
+      let f = w + 1;
+      if (f + 1 < n && (byteAt(s, f) === ch.BACKTICK || byteAt(s, f) === QUOTE || byteAt(s, f) === ch.APOS)) f++;
+      const spaced =
+        w > v &&
+        f < n &&
+        byteAt(s, w) === SPACE &&
+        (q < 2 || (byteAt(s, f) === SLASH && !ch.matchesAt(s, f, n, "/aws/service/")));
+      let k = f;
       let marks = 0;
       while (spaced && k < n && k - w < 256 && (nm.isNameUnit(byteAt(s, k)) || byteAt(s, k) === SLASH)) {
         const c = byteAt(s, k);
         if (c === SLASH || c === DASH || c === UNDERSCORE || (cls(c) & C_DIGIT) !== 0) marks++;
         k++;
       }
-      const e = marks > 0 ? nameAt(cfg, s, w + 1, n, name, extra) : v;
+      // (a name in a code span ends at its backtick)
+      const e = marks > 0 ? nameAt(cfg, s, f, f > w + 1 && byteAt(s, w + 1) === ch.BACKTICK ? k : n, name, extra) : v;
       p = s.indexOf(lit, e > v ? e : v);
     }
   }
