@@ -10374,6 +10374,10 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   // (a Remote Desktop file's `password 51:b:<hex>`: matchCredential)
   if (after === 53 && j + 3 < n && byteAt(s, j + 2) === 49 && byteAt(s, j + 3) === COLON) return false;
   if (nxt === SPACE) {
+    // (a credential's word before its value, "password 0a1b2c3dValue", starts a match in wordMatch: not plain; in
+    // prose the automaton still passes it, and CONFIG_SECRETS' "assword " anchor reads the value)
+    if ((len === 8 || len === 10) && lowerCode(byteAt(s, i)) === 112 && creds.credentialKeyCode(s, i, j) !== CRED_NONE)
+      return false;
     return (
       len < 2 ||
       len > Run.LongestNoun ||
