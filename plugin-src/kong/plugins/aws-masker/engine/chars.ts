@@ -52,6 +52,11 @@ export const latinLetterBefore: (this: void, s: string, k: number) => number =
         return c >= 0xc0 && c <= 0x27f && c !== 0xd7 && c !== 0xf7 ? 1 : 0;
       };
 
+/** Units of a Latin letter beyond ASCII starting at k (latinLetterBefore read forward: 1 in Node, 2 in Lua), or 0. */
+export function latinLetterAt(s: string, k: number): number {
+  return latinLetterBefore(s, k + 2) === 2 ? 2 : latinLetterBefore(s, k + 1);
+}
+
 /**
  * Columns the unit c takes in a line of aligned text: 0 for a UTF-8 continuation byte in Lua and a UTF-16 low surrogate
  * in Node, 1 otherwise, so that a character beyond ASCII takes one column in both runtimes (docker ps's "…", a name's

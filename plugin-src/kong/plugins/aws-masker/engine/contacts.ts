@@ -1551,13 +1551,13 @@ function timedNext(s: string, le: number, n: number): boolean {
 /** The end of a capitalised word at a in Latin letters (a capital or a letter beyond ASCII, then two or more), or -1. */
 function latinWordEnd(s: string, a: number, n: number): number {
   if (a >= n) return -1;
-  const l = (cls(byteAt(s, a)) & C_UPPER) !== 0 ? 1 : latinAt(s, a);
+  const l = (cls(byteAt(s, a)) & C_UPPER) !== 0 ? 1 : ch.latinLetterAt(s, a);
   if (l === 0) return -1;
   let w = a + l;
   let letters = 1;
   while (w < n && letters < 24) {
     const c = byteAt(s, w);
-    const m = (cls(c) & C_LOWER) !== 0 || c === 45 || c === 39 ? 1 : latinAt(s, w);
+    const m = (cls(c) & C_LOWER) !== 0 || c === 45 || c === 39 ? 1 : ch.latinLetterAt(s, w);
     if (m === 0) break;
     w += m;
     letters++;
@@ -2047,14 +2047,14 @@ function personName(s: string, a: number, n: number): number {
   let e = a;
   let words = 0;
   for (; words < 3 && e < n; words++) {
-    const l = (cls(byteAt(s, e)) & C_UPPER) !== 0 ? 1 : latinAt(s, e);
+    const l = (cls(byteAt(s, e)) & C_UPPER) !== 0 ? 1 : ch.latinLetterAt(s, e);
     if (l === 0) break;
     let w = e + l;
     // (letters counted, not units: a letter beyond ASCII is one unit in Node, two bytes in Lua)
     let letters = 1;
     while (w < n && letters < 24) {
       const c = byteAt(s, w);
-      const m = (cls(c) & (C_LOWER | C_UPPER)) !== 0 || c === 45 || c === 39 ? 1 : latinAt(s, w);
+      const m = (cls(c) & (C_LOWER | C_UPPER)) !== 0 || c === 45 || c === 39 ? 1 : ch.latinLetterAt(s, w);
       if (m === 0) break;
       w += m;
       letters++;
@@ -2064,7 +2064,7 @@ function personName(s: string, a: number, n: number): number {
     if (ROLE_WORDS[word] === true || NOT_PERSON_WORDS[word] === true) return -1;
     e = w;
     const next = e + 1 < n && byteAt(s, e) === 32 ? byteAt(s, e + 1) : 0;
-    if (words < 2 && ((cls(next) & C_UPPER) !== 0 || (next >= 128 && latinAt(s, e + 1) > 0))) e++;
+    if (words < 2 && ((cls(next) & C_UPPER) !== 0 || (next >= 128 && ch.latinLetterAt(s, e + 1) > 0))) e++;
     else {
       words++;
       break;
@@ -2072,12 +2072,7 @@ function personName(s: string, a: number, n: number): number {
   }
   if (words < 2) return -1;
   const c = e < n ? byteAt(s, e) : 32;
-  return (cls(c) & C_ALNUM) !== 0 || c === 45 || latinAt(s, e) > 0 ? -1 : e;
-}
-
-/** Units of a Latin letter beyond ASCII at k (chars.ts latinLetterBefore: 1 in Node, 2 in Lua), or 0. */
-function latinAt(s: string, k: number): number {
-  return ch.latinLetterBefore(s, k + 2) === 2 ? 2 : ch.latinLetterBefore(s, k + 1);
+  return (cls(c) & C_ALNUM) !== 0 || c === 45 || ch.latinLetterAt(s, e) > 0 ? -1 : e;
 }
 
 /**

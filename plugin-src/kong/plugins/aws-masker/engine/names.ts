@@ -2106,12 +2106,7 @@ export function pathAfterStore(s: string, p: number, w: number, n: number, span:
       let e = a;
       let letters = 0;
       while (e < n && letters < 13) {
-        const l =
-          (cls(byteAt(s, e)) & (C_LOWER | ch.C_UPPER)) !== 0
-            ? 1
-            : ch.latinLetterBefore(s, e + 2) === 2
-              ? 2
-              : ch.latinLetterBefore(s, e + 1);
+        const l = (cls(byteAt(s, e)) & (C_LOWER | ch.C_UPPER)) !== 0 ? 1 : ch.latinLetterAt(s, e);
         if (l === 0) break;
         e += l;
         letters++;
@@ -3082,7 +3077,7 @@ export function valueAfter(
   let b = k;
   // a quoted name of several words ("Name": "Ledger Finance Prod": an account's, a Name tag's)
   // (or a word with a letter beyond ASCII: "Équipe Paiements", "Zahlungsverkehr Süd", as spacedName takes them)
-  const latin = quote >= 0 && b < n && byteAt(s, b) >= 128 && latinUnitAt(s, b) > 0;
+  const latin = quote >= 0 && b < n && byteAt(s, b) >= 128 && ch.latinLetterAt(s, b) > 0;
   const spaced =
     slash &&
     quote >= 0 &&
@@ -3624,11 +3619,6 @@ function codeReference(s: string, a: number, b: number, j: number, keyStart: num
   return false;
 }
 
-/** The units of a letter beyond ASCII at k (1 in Node, 2 in Lua: ch.latinLetterBefore), or 0. */
-function latinUnitAt(s: string, k: number): number {
-  return ch.latinLetterBefore(s, k + 2) === 2 ? 2 : ch.latinLetterBefore(s, k + 1);
-}
-
 /**
  * Units of a word of a name of several words after its first (spacedName): printable ASCII but quotes, backslashes,
  * brackets and the openers of references and placeholders ($ < >): an account's name may hold any printable unit
@@ -3661,7 +3651,7 @@ function spacedNameEnd(s: string, a: number, b: number, n: number, quote: number
     // pass)
     while (k < n && k - a <= 128) {
       const c = byteAt(s, k);
-      const l = c >= 128 ? latinUnitAt(s, k) : 0;
+      const l = c >= 128 ? ch.latinLetterAt(s, k) : 0;
       if (l > 0) k += l;
       else if (spacedUnit(c) && c !== quote) k++;
       else break;
@@ -3670,7 +3660,7 @@ function spacedNameEnd(s: string, a: number, b: number, n: number, quote: number
       words === 8 ||
       k + 1 >= n ||
       byteAt(s, k) !== 32 ||
-      !(spacedUnit(byteAt(s, k + 1)) || (byteAt(s, k + 1) >= 128 && latinUnitAt(s, k + 1) > 0))
+      !(spacedUnit(byteAt(s, k + 1)) || (byteAt(s, k + 1) >= 128 && ch.latinLetterAt(s, k + 1) > 0))
     )
       break;
     k++;
@@ -3688,7 +3678,7 @@ export function spacedName(s: string, a: number, b: number): boolean {
   if (
     b - a > 128 ||
     b - a < 3 ||
-    !(isNameUnit(byteAt(s, a)) || latinUnitAt(s, a) > 0) ||
+    !(isNameUnit(byteAt(s, a)) || ch.latinLetterAt(s, a) > 0) ||
     !(spacedUnit(byteAt(s, b - 1)) || ch.latinLetterBefore(s, b) > 0)
   )
     return false;
@@ -3709,7 +3699,7 @@ export function spacedName(s: string, a: number, b: number): boolean {
       if (byteAt(s, k - 1) === 32) return false;
       blanks++;
     } else if (!spacedUnit(c)) {
-      const l = c >= 128 ? latinUnitAt(s, k) : 0;
+      const l = c >= 128 ? ch.latinLetterAt(s, k) : 0;
       if (l === 0) return false;
       letters++;
       k += l - 1;
@@ -5151,12 +5141,7 @@ function gluedNoun(s: string, d: number, n: number): boolean {
   if (d + 3 >= n || (cls(byteAt(s, d + 1)) & ch.C_UPPER) === 0) return false;
   let k = d + 2;
   while (k < n && k - d < 24) {
-    const l =
-      (cls(byteAt(s, k)) & C_LOWER) !== 0
-        ? 1
-        : ch.latinLetterBefore(s, k + 2) === 2
-          ? 2
-          : ch.latinLetterBefore(s, k + 1);
+    const l = (cls(byteAt(s, k)) & C_LOWER) !== 0 ? 1 : ch.latinLetterAt(s, k);
     if (l === 0) break;
     k += l;
   }
