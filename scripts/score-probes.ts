@@ -1,4 +1,4 @@
-// Held-out probes: pasted material of 53 format families (spec/fixtures/probes/<family>/), each written by a separate
+// Held-out probes: pasted material of 58 format families (spec/fixtures/probes/<family>/), each written by a separate
 // agent from the formats' own documentation, with the identifying values it planted (planted.tsv: file, value, note).
 // The corpus (spec/fixtures/corpus) was written together with the detector; these were not: a family's figure when
 // it was written is the detector's honest recall on that family. Later passes fixed much of what they found, so the
