@@ -746,6 +746,19 @@ export function adversarialInputs(size: number): Input[] {
       'password: "%2$-10s\\n" secret=%2A%2A token: "%1$" end-to-end in 123456789012 CI/CD in 123456789012 ' +
         "us-east-1/us-west-2 in 123456789012 ${P:?m} ${Q:=y} password(\n name: 'X',\n ",
     ],
+    // (fifty-third pass: load testing)
+    [
+      "load test run",
+      '.basicAuth("ab", .digestAuth(\'cd\',  BasicAuth("x", "y" .header("Cookie", "a=Ab12Cd34; b= -C "c=Ab12Cd34 ' +
+        '-C \'d= <stringProp name="Argument.name">PASSWORD</stringProp><stringProp name="Argument.value">' +
+        '${__P(a.password,</stringProp> <stringProp name="Header.value">x</stringProp> SECRET = __ENV.S || \'' +
+        ' h["x-api-key"] = &key=Ab12Cd34Ef56Gh78Ij90Kl --key ',
+    ],
+    [
+      "jmeter value run",
+      '<elementProp name="a_key" elementType="Argument"><stringProp name="Argument.value">x</stringProp>',
+    ],
+    ["basic auth run", 'basicAuth("'],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

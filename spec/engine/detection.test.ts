@@ -10082,3 +10082,109 @@ describe("fresh material, fifty-second pass: review of rvtraceaudit", () => {
     ).not.toContain("smmprod7");
   });
 });
+
+describe("fresh material, fifty-third pass: loadtest", () => {
+  it("a JMeter Argument.value is read by the Argument.name before it, or the elementProp's name around it", () => {
+    const plan =
+      '<elementProp name="SEARCH_KEY" elementType="Argument">\n' +
+      '  <stringProp name="Argument.name">SEARCH_KEY</stringProp>\n' +
+      '  <stringProp name="Argument.value">lsk_perf_Vb3Nq8Zt1Xw6Rm4K</stringProp>\n' +
+      "</elementProp>\n" +
+      '<elementProp name="influxdbToken" elementType="Argument">\n' +
+      '  <stringProp name="Argument.name">influxdbToken</stringProp>\n' +
+      '  <stringProp name="Argument.value">pX3k9Vn2Qm7Lr5Tz8Wb1Yc4Hd6Jf0Gs2==</stringProp>\n' +
+      "</elementProp>\n" +
+      '<elementProp name="password" elementType="HTTPArgument">\n' +
+      '  <stringProp name="Argument.value">Tr0ub4dor-perf-3</stringProp>\n' +
+      '  <stringProp name="Argument.name">password</stringProp>\n' +
+      "</elementProp>\n";
+    const out = mask(plan);
+    for (const v of ["lsk_perf_Vb3Nq8Zt1Xw6Rm4K", "pX3k9Vn2Qm7Lr5Tz8Wb1Yc4Hd6Jf0Gs2==", "Tr0ub4dor-perf-3"])
+      expect(out).not.toContain(v);
+  });
+  it("a JMeter ${__P(name,default)} under a credential's name masks its default, a bare ${VAR} is no value", () => {
+    const out = mask(
+      '<stringProp name="Argument.name">DB_PASSWORD</stringProp>\n' +
+        '<stringProp name="Argument.value">${__P(db.password,Ldr-9fK2#xQ7mW4v)}</stringProp>\n' +
+        '<stringProp name="password">${DB_PASSWORD}</stringProp>\n' +
+        "db_password=${__property(db.password,,Zq8-default-Pw4)}\n",
+    );
+    expect(out).not.toContain("Ldr-9fK2#xQ7mW4v");
+    expect(out).not.toContain("Zq8-default-Pw4");
+    expect(out).toContain("${__P(db.password,CREDENTIAL_");
+    expect(out).toContain('<stringProp name="password">${DB_PASSWORD}</stringProp>');
+  });
+  it("a JavaScript credential's fallback literal after || or ?? is masked, the reference before it stays", () => {
+    const out = mask(
+      "const CLIENT_SECRET = __ENV.CLIENT_SECRET || 'c0r7vd2k9q5m1x8h4t6b3n0lz7p2w9s5e1y8g4j6u3a0f7';\n" +
+        'const apiToken = process.env.API_TOKEN ?? "tok-9Xv2Lm7Qr4";\n',
+    );
+    expect(out).not.toContain("c0r7vd2k9q5m1x8h4t6b3n0lz7p2w9s5e1y8g4j6u3a0f7");
+    expect(out).not.toContain("tok-9Xv2Lm7Qr4");
+    expect(out).toContain("= __ENV.CLIENT_SECRET || 'CREDENTIAL_");
+  });
+  it("a call's basic or digest authentication masks the user as a name and the password", () => {
+    const out = mask(
+      '.basicAuth("storefront-preview", "Sh0pfr0nt-Prev!ew-88")\n' +
+        "auth = HTTPDigestAuth('perf-runner', 'Dg5t-Pw-2291')\n",
+    );
+    for (const v of ["storefront-preview", "Sh0pfr0nt-Prev!ew-88", "perf-runner", "Dg5t-Pw-2291"])
+      expect(out).not.toContain(v);
+    expect(out).toMatch(/\.basicAuth\("RESOURCE_NAME_\w+", "CREDENTIAL_\w+"\)/);
+  });
+  it("a Cookie header as a call's arguments and ab's -C cookie mask the cookies' values", () => {
+    const out = mask(
+      '.header("Cookie", "qm_sid=s%3A7Kq2Vx9Lm4Rz8Tn1Wb5Yc3Hd6.e9Qf2Zk7; AWSALB=Zx8Qm2Lr7Vb4Tn9Kw1Yc5Hd3Fg6")\n' +
+        'ab -n 20000 -c 200 -k -C "qm_sid=s%3AXb9Lm2Qr7Vt4Nk1Wz8Yc5Hd3.Tq6Jf2Lp9" https://example.com/quote\n',
+    );
+    for (const v of ["7Kq2Vx9Lm4Rz8Tn1", "Zx8Qm2Lr7Vb4Tn9Kw1Yc5Hd3Fg6", "Xb9Lm2Qr7Vt4Nk1Wz8"])
+      expect(out).not.toContain(v);
+    expect(out).toContain('.header("Cookie", "qm_sid=CREDENTIAL_');
+  });
+  it('a credential\'s key as a subscript, assigned (wrk.headers["x-api-key"] = ...), masks the value', () => {
+    const out = mask(
+      'wrk.headers["x-api-key"]     = "qmk_live_7Hq2Lx9vR4tW8mZ3pK6nB1cY"\n' +
+        "os.environ['DB_PASSWORD'] = 'Hunter2-perf-9'\n",
+    );
+    expect(out).not.toContain("qmk_live_7Hq2Lx9vR4tW8mZ3pK6nB1cY");
+    expect(out).not.toContain("Hunter2-perf-9");
+  });
+  it("a random token after a bare --key flag or a URL query's key= parameter is masked", () => {
+    const out = mask(
+      "npx artillery run-fargate spike.yml --record --key a9_Hn3Kq7Vz2Lm8Tx5Rw1Yb4Cd6\n" +
+        "1715763601204,88,GET /search,200,OK,https://search.example.com/v3/search?q=tea&key=lsk_perf_Vb3Nq8Zt1Xw6Rm4K,86\n",
+    );
+    expect(out).not.toContain("a9_Hn3Kq7Vz2Lm8Tx5Rw1Yb4Cd6");
+    expect(out).not.toContain("lsk_perf_Vb3Nq8Zt1Xw6Rm4K");
+    expect(out).toContain("&key=CREDENTIAL_");
+    expect(out).toMatch(/CREDENTIAL_\w+,86\n/);
+  });
+  it("an API Gateway id found in an execute-api host is masked where the text names it alone", () => {
+    const out = mask(
+      "Benchmarking 7rx2kq9vd4.execute-api.eu-west-1.amazonaws.com (be patient)\n" +
+        'Stage is "perf" on REST API quote-api (7rx2kq9vd4) in eu-west-1.\n',
+    );
+    expect(out).not.toContain("7rx2kq9vd4");
+  });
+  it("keys, paths and placeholders of these formats stay", () => {
+    const kept = [
+      "aws s3api get-object --bucket b --key reports/Q3Summary2024Final.pdf out.pdf",
+      "https://maps.example.com/api?key=YOUR_API_KEY&x=1",
+      'git -C "/home/me/repo" log --oneline',
+      '.basicAuth("#{user}", "#{password}")',
+      'const API_TOKEN = process.env.API_TOKEN ?? "";',
+      'if cfg["password"] == "x": pass',
+      "const x = a || b;",
+    ];
+    for (const t of kept) expect(mask(t)).toBe(t);
+    // a JMeter name/value pair's name is a variable's, no resource's
+    const out = mask(
+      '<stringProp name="Argument.name">HOST</stringProp>\n' +
+        '<stringProp name="Argument.value">${__P(host,perf.example.com)}</stringProp>\n' +
+        '<stringProp name="Header.name">Authorization</stringProp>\n' +
+        '<stringProp name="Header.value">${token}</stringProp>\n',
+    );
+    expect(out).toContain('<stringProp name="Argument.name">HOST</stringProp>');
+    expect(out).toContain('<stringProp name="Header.name">Authorization</stringProp>');
+  });
+});

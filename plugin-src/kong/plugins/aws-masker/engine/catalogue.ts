@@ -709,6 +709,8 @@ export const KINDS: Kind[] = [
     services: ["execute-api"],
     title: "API Gateway execute-api hostname",
     example: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
+    // (learned: the API's id named alone elsewhere, "REST API orders-api (a1b2c3d4e5)", review of the fifty-third pass)
+    learn: true,
   },
   {
     id: "eks-endpoint",

@@ -584,7 +584,12 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   let k = j;
   // the key's closing quote (possibly escaped)
   if (k < n && byteAt(s, k) === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) k += 2;
-  else if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === APOS)) k++;
+  else if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === APOS)) {
+    k++;
+    // (a subscript's key, assigned: wrk's wrk.headers["x-api-key"] = "x", Python's headers['X-Api-Key'] = x; review of
+    // the fifty-third pass)
+    if (k + 1 < n && byteAt(s, k) === RBRACKET) k++;
+  }
   while (k < n && k - j < 48 && isBlank(byteAt(s, k))) k++;
   let sep = -1;
   if (k < n) {
@@ -811,6 +816,17 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     }
   }
   if (b <= a) return false;
+  // a reference with a fallback (a k6 script's `__ENV.CLIENT_SECRET || 'x'`, `process.env.X ?? "x"`): the fallback
+  // literal is the value the script runs with, the reference none (review of the fifty-third pass)
+  if (quote < 0 && (sep === EQUALS || sep === COLON)) {
+    const f = fallbackLiteral(s, a, b, n);
+    if (f > 0) {
+      if (!plausibleCredential(s, f, FALLBACK_END.e, true, sep)) return false;
+      value.s = f;
+      value.e = FALLBACK_END.e;
+      return true;
+    }
+  }
   // another key and its value after a log message's noun (Vault's `rotating root credential: access_key_id=AKIA...`):
   // read by that key (the key id keeps its own pseudonym), not as this key's value
   if (quote < 0 && sep === COLON && !nextLine && (cls(byteAt(s, a)) & C_LOWER) !== 0) {
@@ -853,10 +869,48 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     value.e = b - 1;
     return true;
   }
+  // (JMeter's ${__P(db.password,<default>)}: the default is the value, review of the fifty-third pass)
+  const jd = byteAt(s, a) === DOLLAR ? jmeterPropertyDefault(s, a, b) : -1;
+  if (jd > a) {
+    if (!plausibleCredential(s, jd, b - 2, true, sep)) return false;
+    value.s = jd;
+    value.e = b - 2;
+    return true;
+  }
   if (!plausibleCredential(s, a, b, quote >= 0, sep)) return false;
   value.s = a;
   value.e = b;
   return true;
+}
+
+/** fallbackLiteral's literal's end. */
+const FALLBACK_END: Span = { s: 0, e: 0 };
+
+/**
+ * Where the fallback literal after the reference s[a, b) starts (`__ENV.CLIENT_SECRET || 'x'`, `process.env.X ??
+ * "x"`: an identifier chain, "||" or "??", a quoted literal on the line), its end in FALLBACK_END.e; -1 for none.
+ */
+function fallbackLiteral(s: string, a: number, b: number, n: number): number {
+  if (b - a > 128) return -1;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c >= 256 || ((cls(c) & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DOT && c !== DOLLAR)) return -1;
+  }
+  let k = b;
+  while (k < n && k - b < 8 && isBlank(byteAt(s, k))) k++;
+  const o = k + 1 < n ? byteAt(s, k) : -1;
+  if (k === b || !((o === PIPE || o === 63) && byteAt(s, k + 1) === o)) return -1; // || ??
+  k += 2;
+  const blank = k;
+  while (k < n && k - blank < 8 && isBlank(byteAt(s, k))) k++;
+  const q = k < n ? byteAt(s, k) : -1;
+  if (k === blank || (q !== QUOTE && q !== APOS && q !== BACKTICK)) return -1;
+  const la = k + 1;
+  let e = la;
+  while (e < n && e - la < MAX_VALUE && byteAt(s, e) !== q && byteAt(s, e) !== LF) e++;
+  if (e >= n || byteAt(s, e) !== q || e === la) return -1;
+  FALLBACK_END.e = e;
+  return la;
 }
 
 /**
@@ -992,6 +1046,61 @@ export function placeholderDefault(s: string, a: number, b: number): number {
   // (no other placeholder or brace inside: ${A:${B}} defaults to a reference)
   for (let k = t; k < b - 1; k++) if (byteAt(s, k) === LBRACE || byteAt(s, k) === RBRACE) return -1;
   return t < b - 1 ? t : -1;
+}
+
+/**
+ * Where the default of JMeter's property function s[a, b) starts: `${__P(name,default)}`,
+ * `${__property(name,variable,default)}` (the value a test plan runs with when no -J/-G property is given), the
+ * function all of s[a, b) and its default ending at b - 2; -1 for anything else (`${__P(name)}`, another function).
+ */
+export function jmeterPropertyDefault(s: string, a: number, b: number): number {
+  if (b - a < 10 || byteAt(s, a) !== DOLLAR || byteAt(s, a + 1) !== LBRACE || byteAt(s, a + 2) !== UNDERSCORE)
+    return -1;
+  if (byteAt(s, b - 1) !== RBRACE || byteAt(s, b - 2) !== RPAREN) return -1;
+  let t = ch.matchesAt(s, a + 2, b, "__P(") ? a + 6 : ch.matchesAt(s, a + 2, b, "__property(") ? a + 13 : -1;
+  if (t < 0) return -1;
+  // (the property's name, then for __property the variable's, which may be empty)
+  const commas = byteAt(s, a + 5) === LPAREN ? 1 : 2;
+  for (let c = 0; c < commas; c++) {
+    const from = t;
+    while (
+      t < b - 2 &&
+      t - from < 128 &&
+      ((cls(byteAt(s, t)) & C_ALNUM) !== 0 ||
+        byteAt(s, t) === UNDERSCORE ||
+        byteAt(s, t) === DOT ||
+        byteAt(s, t) === DASH)
+    )
+      t++;
+    if ((c === 0 && t === from) || t >= b - 2 || byteAt(s, t) !== COMMA) return -1;
+    t++;
+  }
+  // (no other function or brace inside: a default of ${__P(x,${y})} is a reference)
+  for (let k = t; k < b - 2; k++) if (byteAt(s, k) === LBRACE || byteAt(s, k) === RBRACE) return -1;
+  return t < b - 2 ? t : -1;
+}
+
+/**
+ * The credential in the text s[a, b) of a credential's element or cell (JMeter's <stringProp name="password">, an
+ * Argument.value under a credential's Argument.name): the default of a placeholder (`${DB_PASSWORD:x}`,
+ * `${__P(db.password,x)}`), or the text itself when it is no placeholder, reference or type (plausibleCredential), in
+ * span; false when there is none.
+ */
+export function credentialText(s: string, a: number, b: number, span: Span): boolean {
+  let d = placeholderDefault(s, a, b);
+  let e = b - 1;
+  if (d < 0) {
+    d = jmeterPropertyDefault(s, a, b);
+    e = b - 2;
+  }
+  if (d < 0) {
+    d = a;
+    e = b;
+  }
+  if (e <= d || !plausibleCredential(s, d, e, true, EQUALS)) return false;
+  span.s = d;
+  span.e = e;
+  return true;
 }
 
 /**
@@ -1599,6 +1708,10 @@ export const CREDENTIAL_ANCHORS = [
   "user ",
   // RabbitMQ's CLIs (Amazon MQ for RabbitMQ): rabbitmqadmin's -u/-p, rabbitmqctl's add_user <user> <password>
   "rabbitmq",
+  // (fifty-third pass) the user and password of an HTTP client's basic or digest authentication as a call's two string
+  // arguments: Gatling's .basicAuth("user", "pw") / .digestAuth(...), Python requests' HTTPBasicAuth('user', 'pw')
+  "asicAuth(",
+  "igestAuth(",
   // Cookie and Set-Cookie headers (request dumps, HAR files, curl -H): a session cookie is a bearer credential
   "Cookie: ",
   "cookie: ",
@@ -1607,6 +1720,13 @@ export const CREDENTIAL_ANCHORS = [
   ' -b "',
   " --cookie '",
   ' --cookie "',
+  // (fifty-third pass) a header's name and value as a call's arguments (Gatling's and OkHttp's .header("Cookie", "..."),
+  // HttpURLConnection's setRequestProperty), and ab's cookie option (-C 'name=value')
+  'Cookie", "',
+  "Cookie', '",
+  'cookie", "',
+  " -C '",
+  ' -C "',
   // a PEM private key's body (RSA, EC, OPENSSH, ENCRYPTED ...): "-----BEGIN <type> PRIVATE KEY-----"
   "PRIVATE KEY-----",
   // settings whose value is a secret whatever its shape: a VPN connection's pre-shared key in the configuration AWS
@@ -3003,6 +3123,7 @@ function commandPasswords(s: string, p: number, which: number, n: number, spans:
   if (command === 8) return redisAuth(s, p, k, n, spans, end);
   if (command === 9) return externalSourceUser(s, k, n, spans, end);
   if (command === 13) return rabbitmqCredentials(s, p, k, n, spans, end);
+  if (command >= 14) return authArguments(s, p, k, n, spans, end);
   if (command >= 10) return redisAcl(s, p, k, command === 12, n, spans, end);
   if (p > 0 && (cls(byteAt(s, p - 1)) & C_ALNUM) !== 0) return 0;
   // mysqldump, mysqladmin: the name may go on; the others end at a blank
@@ -3142,6 +3263,60 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
     }
   }
   end.e = WORD.next;
+  return count;
+}
+
+/**
+ * The quoted string argument of a call at k (blanks before it; a separating "," first when comma): its text's span in
+ * WORD (WORD.next after its closing quote); false when there is none on the line within 512 units.
+ */
+function quotedArgument(s: string, k: number, n: number, comma: boolean): boolean {
+  const from = k;
+  while (k < n && k - from < 64 && isBlank(byteAt(s, k))) k++;
+  if (comma) {
+    if (k >= n || byteAt(s, k) !== COMMA) return false;
+    k++;
+    while (k < n && k - from < 64 && isBlank(byteAt(s, k))) k++;
+  }
+  const q = k < n ? byteAt(s, k) : -1;
+  if (q !== QUOTE && q !== APOS) return false;
+  const a = k + 1;
+  let b = a;
+  while (b < n && b - a < 512 && byteAt(s, b) !== q && byteAt(s, b) !== LF) b++;
+  if (b >= n || byteAt(s, b) !== q) return false;
+  WORD.s = a;
+  WORD.e = b;
+  WORD.next = b + 1;
+  return true;
+}
+
+/**
+ * A call's basic or digest authentication (CREDENTIAL_ANCHORS "asicAuth(", "igestAuth(" at p, its arguments from k):
+ * Gatling's .basicAuth("user", "pw"), requests' HTTPBasicAuth('user', 'pw'), as anchoredCredentials; the user a name
+ * (SPAN_IS_NAME), the password a credential; an expression or a variable in quotes ("#{user}", "${PW}") is neither.
+ */
+function authArguments(s: string, p: number, k: number, n: number, spans: number[], end: Span): number {
+  if (p === 0 || lowerCode(byteAt(s, p - 1)) !== (byteAt(s, p) === 97 ? 98 : 100)) return 0; // b(asicAuth) d(igestAuth)
+  if (!quotedArgument(s, k, n, false)) return 0;
+  const ua = WORD.s;
+  const ub = WORD.e;
+  if (!quotedArgument(s, WORD.next, n, true)) return 0;
+  end.e = WORD.next;
+  let count = 0;
+  const c = byteAt(s, ua);
+  if (ub - ua >= 3 && c !== 35 && c !== DOLLAR && c !== LBRACE && c !== LT) {
+    spans[0] = ua;
+    spans[1] = ub;
+    SPAN_IS_NAME[0] = true;
+    count = 1;
+  }
+  const pc = byteAt(s, WORD.s);
+  if (WORD.e > WORD.s && pc !== 35 && plausibleCredential(s, WORD.s, WORD.e, true, COMMA)) {
+    spans[2 * count] = WORD.s;
+    spans[2 * count + 1] = WORD.e;
+    SPAN_IS_NAME[count] = false;
+    count++;
+  }
   return count;
 }
 

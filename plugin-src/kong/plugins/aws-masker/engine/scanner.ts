@@ -3904,6 +3904,25 @@ function matchCredential(
       push(cfg, s, out, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
       return CRED_SPAN.e;
     }
+    // a bare "key" as a flag's name (--key <x>: Artillery Cloud's API key) or a URL query's parameter (?key=<x>, &key=:
+    // a search service's API key): its value up to the query's next unit when it is a random token of 20 units or
+    // more (an S3 object's key, --key reports/q3.pdf, is a path; review of the fifty-third pass)
+    const flagKey = j - ka === 5 && byteAt(s, ka) === DASH && byteAt(s, ka + 1) === DASH;
+    const queryKey = j - ka === 3 && ka > 0 && (byteAt(s, ka - 1) === 63 || byteAt(s, ka - 1) === ch.AMP);
+    if (
+      (flagKey || queryKey) &&
+      matchesLowerAt(s, j - 3, j, "key") &&
+      credentialValueAfter(s, j, n, flagKey, CRED_SPAN) &&
+      (out.length === 0 || out[out.length - 1].e <= CRED_SPAN.s)
+    ) {
+      const a = CRED_SPAN.s;
+      let e = a;
+      while (e < CRED_SPAN.e && (nm.isNameUnit(byteAt(s, e)) || byteAt(s, e) === 126 || byteAt(s, e) === 37)) e++;
+      if (e - a >= 20 && creds.randomToken(s, a, e)) {
+        push(cfg, s, out, a, e, cfg.byId["credential"]);
+        return e;
+      }
+    }
     if (
       (lowerCode(c) !== 121 && !constant) ||
       ka > j - 5 ||
@@ -4268,6 +4287,12 @@ function findCdkDiffValues(cfg: ScanConfig, s: string, n: number, extra: Match[]
 function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   let p = firstOf(s, "</");
   let floor = 0;
+  // the last JMeter <stringProp name="<X>.name">: its closing tag's ">", its text, its "<X>" (and its length)
+  let pairEnd = -1;
+  let pairKey = 0;
+  let pairKeyEnd = 0;
+  let pairPrefix = 0;
+  let pairDot = 0;
   while (p >= 0) {
     let e = p + 2;
     // (element names of letters, digits, "_" and "-": the VPN configuration's <pre_shared_key>)
@@ -4338,10 +4363,63 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
             break;
           }
         }
-        if (close > at + 6 && kb - ka >= 2) {
+        // JMeter's name/value properties (a test plan's Arguments, a header manager's Headers): <stringProp
+        // name="Argument.name">K</stringProp> names the next <stringProp name="Argument.value">, or the <elementProp
+        // name="K"> around it (an HTTP sampler's arguments write the value first); the name is a variable's, no
+        // resource's (review of the fifty-third pass)
+        const prop =
+          close > at + 6 &&
+          kb - ka > 5 &&
+          ch.matchesAt(s, t, n, "<stringProp ") &&
+          (cls(byteAt(s, ka)) & ch.C_UPPER) !== 0;
+        const named = prop && byteAt(s, kb - 5) === DOT && ch.matchesAt(s, kb - 4, kb, "name");
+        const valued = prop && kb - ka > 6 && byteAt(s, kb - 6) === DOT && ch.matchesAt(s, kb - 5, kb, "value");
+        let pk = -1;
+        let pke = -1;
+        if (valued) {
+          let q = t;
+          while (q > pairEnd && t - q < 128 && byteAt(s, q - 1) <= SPACE) q--;
+          if (q === pairEnd && pairDot === kb - 6 - ka) {
+            let same = true;
+            for (let k = 0; k < pairDot && same; k++) same = byteAt(s, pairPrefix + k) === byteAt(s, ka + k);
+            if (same) {
+              pk = pairKey;
+              pke = pairKeyEnd;
+            }
+          }
+          // (the <elementProp> opened last within 512 units, none closed since)
+          for (let o = t - 1; pk < 0 && o >= 0 && t - o < 512; o--) {
+            if (byteAt(s, o) !== 60) continue;
+            if (ch.matchesAt(s, o, n, "</elementProp>")) break;
+            if (!ch.matchesAt(s, o, n, '<elementProp name="')) continue;
+            const qe = unitWithin(s, QUOTE, o + 19, t, 128);
+            if (qe > o + 19) {
+              pk = o + 19;
+              pke = qe;
+            }
+            break;
+          }
+        }
+        pairEnd = -1;
+        if (named && v < p) {
+          pairEnd = ne + 1;
+          pairKey = v;
+          pairKeyEnd = p;
+          pairPrefix = ka;
+          pairDot = kb - 5 - ka;
+        } else if (
+          pk >= 0 &&
+          pke - pk >= 2 &&
+          (creds.credentialKeyCode(s, pk, pke) !== CRED_NONE || creds.keyedSecret(s, pk, pke, s, v, p))
+        ) {
+          if (creds.credentialText(s, v, p, CRED_SPAN))
+            push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
+        } else if (close > at + 6 && kb - ka >= 2) {
           const code = creds.credentialKeyCode(s, ka, kb);
-          if (code !== CRED_NONE) push(cfg, s, extra, v, p, credentialKind(cfg, code, s, v, p));
-          else valueOfKey(cfg, s, ka, kb, t + 1, v - 1, n, extra);
+          if (code !== CRED_NONE) {
+            if (creds.credentialText(s, v, p, CRED_SPAN))
+              push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
+          } else valueOfKey(cfg, s, ka, kb, t + 1, v - 1, n, extra);
         }
       }
     }
@@ -10996,8 +11074,9 @@ function wordMatch(
     (cls(prev) & C_ALNUM) === 0 &&
     prev !== UNDERSCORE &&
     prev !== DASH &&
-    // ("key" after a word and a blank may end a credential key of two words: "API key: x", matchCredential)
-    !(len === 3 && prev === SPACE && (c === 107 || c === 75))
+    // ("key" after a word and a blank may end a credential key of two words: "API key: x", matchCredential; as a URL
+    // query's parameter, &key=, it may hold an API key)
+    !(len === 3 && (prev === SPACE || prev === ch.AMP || prev === 63) && (c === 107 || c === 75))
   ) {
     keyless = keylessWord(cfg, s, i, j);
     // a tag condition's key ("aws:RequestTag/Project": x, ec2:ResourceTag/CostCenter=y): its value is the tag's
