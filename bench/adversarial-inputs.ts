@@ -759,6 +759,21 @@ export function adversarialInputs(size: number): Input[] {
       '<elementProp name="a_key" elementType="Argument"><stringProp name="Argument.value">x</stringProp>',
     ],
     ["basic auth run", 'basicAuth("'],
+    // (fifty-third pass: encoded and escaped text)
+    ["&#x2F; run", "&#x2F;"],
+    ["&#47; run", "a&#47;"],
+    ["&quot; value run", "password=&quot;"],
+    ["&quot; open value run", "secret: &quot;a&amp;"],
+    ["arn &#x2F; run", "arn:aws:iam::123456789012:role&#x2F;"],
+    ["*2f run", "*2f"],
+    ["base64 part run", "Content-Transfer-Encoding: base64\n"],
+    ["base64 part body run", "Content-Transfer-Encoding: base64\n\nQUJD\n"],
+    ["Secret data: run", "kind: Secret\ndata:\n  a: QUJD\n"],
+    ['Secret "data": run', 'kind: Secret "data":{"a":"QUJD",'],
+    ["prefixed element run", '<ns:Name a="b">x</ns:Name>'],
+    ["prefixed close run", "</ns:Password>"],
+    ["database url slash run", "postgres://a:b/"],
+    ["continued command run", "curl \\\n"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

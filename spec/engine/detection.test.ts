@@ -10188,3 +10188,97 @@ describe("fresh material, fifty-third pass: loadtest", () => {
     expect(out).toContain('<stringProp name="Header.name">Authorization</stringProp>');
   });
 });
+
+describe("fresh material, fifty-third pass: encoded", () => {
+  it("a credential's value quoted with character references (&quot;...&quot;) is masked whole, &amp; and all", () => {
+    const out = mask(
+      "aws <pre>PGPASSWORD=&quot;Tq7&amp;vR!m2Lx#9w&quot; psql\nexport APP_HMAC_KEY=&quot;QuGA8iU7aTtliLIOFFmWvGgBMA8fk2mo&quot;</pre>",
+    );
+    expect(out).not.toContain("Tq7");
+    expect(out).not.toContain("vR!m2Lx");
+    expect(out).not.toContain("QuGA8iU7");
+    expect(out).toMatch(/PGPASSWORD=&quot;CREDENTIAL_\w+&quot; psql/);
+    // (a query's value ends before the reference that closes the attribute: the quote is no part of it)
+    expect(mask("aws &lt;Callback url=&quot;https://h.example.com/ack?token=Ue7tN2qXc9LmP4sR&quot;/&gt;")).toMatch(
+      /token=CREDENTIAL_\w+&quot;\/&gt;/,
+    );
+  });
+  it("text written with character references (&#x2F; &#47;) is decoded and what it holds masked", () => {
+    const out = mask(
+      "<dd><code>s3:&#x2F;&#x2F;acme-raw-prod&#x2F;raw&#x2F;</code></dd>\n" +
+        "<dd><code>arn:aws:iam::583014726690:role&#x2F;acme-dashboard-reader</code></dd>\n" +
+        "<code>postgres:&#x2F;&#x2F;app_ro:r0-Acme&#x3D;2024@db.cluster-ro-c7rk2mwq9xzt.eu-west-1.rds.amazonaws.com:5432&#x2F;acme</code>\n" +
+        '<a href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;&#111;&#110;&#99;&#97;&#108;&#108;&#64;&#97;&#99;&#109;&#101;&#46;&#105;&#111;">x</a>',
+    );
+    for (const v of ["acme-raw-prod", "acme-dashboard-reader", "r0-Acme", "&#111;&#110;&#99;&#97;&#108;&#108;&#64;"])
+      expect(out).not.toContain(v);
+    // (the resource's type stays: the ARN is read where the references are decoded, not cut at the "&")
+    expect(out).toMatch(/:role&#x2F;IAM_ROLE_\w+</);
+  });
+  it("a Logs Insights query's log groups in the console's *2f escapes are masked", () => {
+    const out = mask(
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home#logsV2:logs-insights$3FqueryDetail$3D~(source~(~'*2faws*2fecs*2facme-relay))",
+    );
+    expect(out).not.toContain("acme-relay");
+  });
+  it("a database URL's password holding an unescaped '/' is masked whole", () => {
+    const out = mask("aws postgres://app_ro:r0-Acme=2024/05@db.example.internal:5432/acme");
+    expect(out).not.toContain("r0-Acme");
+    expect(out).not.toContain("2024/05@");
+  });
+  it("a prefixed XML element with attributes is read by its name (WS-Security's Username and Password)", () => {
+    const out = mask(
+      "<soapenv:Header><wsse:UsernameToken>\n<wsse:Username>svc_acme_billing</wsse:Username>\n" +
+        '<wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordText">K3v&amp;9pLq&lt;Zr2</wsse:Password>',
+    );
+    expect(out).not.toContain("svc_acme_billing");
+    expect(out).not.toContain("K3v&amp;9pLq");
+    expect(out).toMatch(/#PasswordText">CREDENTIAL_\w+<\/wsse:Password>/);
+  });
+  it("a MIME part's base64 body is decoded and masked whole when it holds an identifier", () => {
+    const csv = "Access key ID,Secret access key\r\nAKIARFEXUQ7DEO256IVD,xyI0C9iryb9ztAqCLypdjTBf4HmKG687DJEC98q9\r\n";
+    const body = Buffer.from(csv).toString("base64");
+    const lines = body.slice(0, 76) + "\n" + body.slice(76);
+    const out = mask(
+      '--b1\nContent-Type: text/csv; name="keys.csv"\nContent-Transfer-Encoding: base64\nX-Attachment-Id: f_1\n\n' +
+        lines +
+        "\n--b1--\n",
+    );
+    expect(out).not.toContain(body.slice(0, 40));
+    expect(out).not.toContain(body.slice(76, 116));
+    expect(out).toContain("\n--b1--");
+  });
+  it("a Kubernetes Secret's data values are masked, in kubectl's YAML and in its last-applied JSON", () => {
+    const id = Buffer.from("AKIA2X32DIK7TCAMQUSG").toString("base64");
+    const dsn = Buffer.from("https://7c0d81633c8f6504b63c62afb8b58c2a@o418273.ingest.sentry.io/4505129384").toString(
+      "base64",
+    );
+    const user = Buffer.from("tg-viewer").toString("base64");
+    const out = mask(
+      `apiVersion: v1\ndata:\n  AWS_ACCESS_KEY_ID: ${id}\n  SENTRY_DSN: ${dsn}\n  username: ${user}\nkind: Secret\n` +
+        `metadata:\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n` +
+        `      {"apiVersion":"v1","data":{"AWS_ACCESS_KEY_ID":"${id}","SENTRY_DSN":"${dsn}"},"kind":"Secret"}\n`,
+    );
+    for (const v of [id, dsn, user]) expect(out).not.toContain(v);
+    expect(out).toContain('"kind":"Secret"}');
+  });
+  it("curl's flags continued on the next line with '\\' still mask -u's password", () => {
+    const out = mask(
+      "$ curl -X POST https://auth.example.com/oauth2/token \\\n    -u 'xfpojiehbk896ry1bo0arl1qw7:bd5vk6c7wp5xg0e6lib2gdiwrofol4x74522nfzh0fgx5as620v' \\\n    -d x",
+    );
+    expect(out).not.toContain("bd5vk6c7wp5xg0e6lib2gdiwrofol4x74522nfzh0fgx5as620v");
+  });
+  it("ordinary escaped text, a typeface, a port and a base64 part of prose stay", () => {
+    const kept =
+      "AWS S3: Don&#39;t paste the export link &ndash; it carries the exporter&#39;s key &amp; on-call rota.\n" +
+      '<body style=3D"font-family: Arial, sans-serif;"><p style="font-family: Helvetica">EC2</p>\n' +
+      "postgres://localhost:5432/app and https://medium.com/@acme/post\n";
+    expect(mask(kept)).toBe(kept);
+    const prose = Buffer.from("Hello, the report is attached. Regards\r\n").toString("base64");
+    const mail = `aws\nContent-Transfer-Encoding: base64\n\n${prose}\n--b--\n`;
+    expect(mask(mail)).toBe(mail);
+    // (a ConfigMap's data, no Secret named: its values stay)
+    const cm = "aws\napiVersion: v1\ndata:\n  mode: dGVzdA==\nkind: ConfigMap\n";
+    expect(mask(cm)).toBe(cm);
+  });
+});

@@ -1028,3 +1028,50 @@ export function escapeEndsBefore(s: string, p: number, n: number): boolean {
 export function hostEndsAt(s: string, e: number, n: number): boolean {
   return e >= n || ((cls(byteAt(s, e)) & C_ALNUM) === 0 && byteAt(s, e) !== 45 && byteAt(s, e) !== 95);
 }
+
+/** The code of the character reference charRefEnd read last (0: a named one other than XML's five). */
+export const CHAR_REF = { code: 0 };
+
+/**
+ * End of the character reference at k, -1 where none stands: XML's five named ones (`&quot;` `&amp;` `&lt;` `&gt;`
+ * `&apos;`), HTML's other names (`&aelig;`, `&ndash;`: code 0), decimal `&#NN;` and hexadecimal `&#xHH;` ones (a
+ * Confluence export, mustache.js's escapes, a SOAP payload escaped into an element). Its code in CHAR_REF.code.
+ */
+export function charRefEnd(s: string, k: number, n: number): number {
+  if (k + 3 >= n || byteAt(s, k) !== 38) return -1;
+  let t = k + 1;
+  let code = 0;
+  if (byteAt(s, t) === 35) {
+    t++;
+    const hex = t < n && (byteAt(s, t) | 32) === 120;
+    if (hex) t++;
+    const d = t;
+    while (t < n && t - d < 7) {
+      const c = byteAt(s, t);
+      const v = c >= 48 && c <= 57 ? c - 48 : hex && (c | 32) >= 97 && (c | 32) <= 102 ? (c | 32) - 87 : -1;
+      if (v < 0) break;
+      code = code * (hex ? 16 : 10) + v;
+      t++;
+    }
+    if (t === d) return -1;
+  } else {
+    const d = t;
+    while (t < n && t - d < 10 && (cls(byteAt(s, t)) & (C_LOWER | C_UPPER)) !== 0) t++;
+    if (t - d < 2) return -1;
+    const w = t - d;
+    if (w === 4 && matchesAt(s, d, t, "quot")) code = 34;
+    else if (w === 3 && matchesAt(s, d, t, "amp")) code = 38;
+    else if (w === 2 && matchesAt(s, d, t, "lt")) code = 60;
+    else if (w === 2 && matchesAt(s, d, t, "gt")) code = 62;
+    else if (w === 4 && matchesAt(s, d, t, "apos")) code = 39;
+  }
+  if (t >= n || byteAt(s, t) !== 59) return -1;
+  CHAR_REF.code = code;
+  return t + 1;
+}
+
+/** End of a character reference at k that stands for a quote (`&quot;`, `&#34;`, `&#x22;`, `&apos;`, `&#39;`), or -1. */
+export function quoteRefEnd(s: string, k: number, n: number): number {
+  const e = charRefEnd(s, k, n);
+  return e > 0 && (CHAR_REF.code === 34 || CHAR_REF.code === 39) ? e : -1;
+}

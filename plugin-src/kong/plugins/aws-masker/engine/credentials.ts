@@ -732,16 +732,24 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
   } else if (c0 === QUOTE || c0 === APOS || c0 === BACKTICK) {
     quote = c0;
     k++;
+  } else if (c0 === AMP && ch.quoteRefEnd(s, k, n) > 0) {
+    // (fifty-third pass) a quote escaped as a character reference (HTML or XML text: PGPASSWORD=&quot;x&quot; in a
+    // Confluence export's code block): the value ends at the same quote's reference; `&amp;` in it is the value's
+    quote = ch.CHAR_REF.code;
+    k = ch.quoteRefEnd(s, k, n);
   }
   const a = k;
   let b = k;
   if (quote >= 0) {
     // a value opened by \" ends at the next \"; a plainly quoted one at its quote (not an escaped one)
     const escapedQuote = c0 === BACKSLASH;
+    const refQuote = c0 === AMP;
     while (b < n && b - a < MAX_VALUE) {
       const c = byteAt(s, b);
       if (c === LF) break;
-      if (escapedQuote) {
+      if (refQuote) {
+        if (c === AMP && ch.quoteRefEnd(s, b, n) > 0 && ch.CHAR_REF.code === quote) break;
+      } else if (escapedQuote) {
         if (c === BACKSLASH && b + 1 < n && byteAt(s, b + 1) === QUOTE) break;
       } else if (c === quote && (b === a || byteAt(s, b - 1) !== BACKSLASH)) {
         break;
@@ -772,7 +780,7 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
     // a connection string's `Password=Tide&Anchor2291;`: its fields end at ";", so an "&" with no "=" after it before
     // the ";" is the value's (in a query string, `&key=` ends it); so is one before the line's end (a properties
     // file's ssl.keystore.password=Tr0ub4dor&3-msk)
-    if (sep === EQUALS && b < n && byteAt(s, b) === AMP) {
+    if (sep === EQUALS && b < n && byteAt(s, b) === AMP && !(ch.charRefEnd(s, b, n) > 0 && ch.CHAR_REF.code > 0)) {
       let e = b + 1;
       while (e < n && e - a < 256) {
         const c = byteAt(s, e);
@@ -3072,7 +3080,13 @@ const WORD = { s: 0, e: 0, next: 0 };
  * its closing quote ("S3cret Pass") and loses its quotes.
  */
 function commandWord(s: string, k: number, limit: number): boolean {
-  while (k < limit && isBlank(byteAt(s, k))) k++;
+  // (blanks, and a line continued with "\": curl's flags one a line, as runbooks write them)
+  for (;;) {
+    if (k < limit && isBlank(byteAt(s, k))) k++;
+    else if (k + 1 < limit && byteAt(s, k) === BACKSLASH && byteAt(s, k + 1) === LF) k += 2;
+    else if (k + 2 < limit && byteAt(s, k) === BACKSLASH && byteAt(s, k + 1) === CR && byteAt(s, k + 2) === LF) k += 3;
+    else break;
+  }
   WORD.next = k;
   if (k >= limit) return false;
   const c = byteAt(s, k);
@@ -3588,4 +3602,165 @@ export const SECRET_QUERIES = [
 /** True for SECRET_QUERIES' gossip key commands (their line is a secret only in a gossip key's shape, gossipKey). */
 export function gossipQuery(q: string): boolean {
   return q === SECRET_QUERIES[1] || q === SECRET_QUERIES[2] || q === SECRET_QUERIES[3];
+}
+
+/** Longest MIME part body (base64) read after its Content-Transfer-Encoding header. */
+const MIME_BODY_MAX = 1 << 20;
+
+/**
+ * (fifty-third pass) The base64 body of a MIME part whose headers hold `Content-Transfer-Encoding: base64` (p: the
+ * header's end): after the part's blank line, the lines of base64 up to the first other line (the boundary). Its span
+ * in span, false when there is none (no blank line within 4,096 units, or no base64 line; span.e: where the look
+ * ended).
+ */
+export function mimeBase64Body(s: string, p: number, n: number, span: Span): boolean {
+  let k = p;
+  // (the part's other headers, up to its blank line)
+  while (k < n && k - p < 4096) {
+    if (byteAt(s, k) === LF) {
+      let t = k + 1;
+      if (t < n && byteAt(s, t) === CR) t++;
+      if (t < n && byteAt(s, t) === LF) {
+        k = t + 1;
+        break;
+      }
+    }
+    k++;
+  }
+  // (where the look ended, found or not: the caller searches on from there)
+  span.e = k;
+  if (k - p >= 4096 || k >= n || byteAt(s, k - 1) !== LF) return false;
+  const a = k;
+  let b = a;
+  while (k < n && k - a < MIME_BODY_MAX) {
+    let e = k;
+    while (
+      e < n &&
+      e - k < 1024 &&
+      byteAt(s, e) < 256 &&
+      ((cls(byteAt(s, e)) & C_B64) !== 0 || byteAt(s, e) === EQUALS)
+    )
+      e++;
+    if (e === k) break;
+    let t = e;
+    if (t < n && byteAt(s, t) === CR) t++;
+    if (t < n && byteAt(s, t) !== LF) break;
+    b = e;
+    k = t + 1;
+  }
+  if (b - a < 16) return false;
+  span.s = a;
+  span.e = b;
+  return true;
+}
+
+/** Whether s names a Kubernetes Secret's kind (`kind: Secret`, `"kind":"Secret"`, `"kind": "Secret"`, escaped too). */
+export function namesSecretKind(s: string, n: number): boolean {
+  let p = ch.firstOf(s, "Secret");
+  for (let count = 0; p >= 0 && count < 64; count++) {
+    let k = p;
+    if (k > 0 && byteAt(s, k - 1) === QUOTE) k--;
+    if (k > 0 && byteAt(s, k - 1) === BACKSLASH) k--;
+    while (k > 0 && p - k < 8 && byteAt(s, k - 1) === SPACE) k--;
+    if (k > 0 && byteAt(s, k - 1) === COLON) k--;
+    if (k > 0 && byteAt(s, k - 1) === QUOTE) k--;
+    if (k > 0 && byteAt(s, k - 1) === BACKSLASH) k--;
+    const after = p + 6 < n ? byteAt(s, p + 6) : LF;
+    if (
+      k >= 4 &&
+      k < p &&
+      ch.matchesAt(s, k - 4, k, "kind") &&
+      (after === LF || after === CR || after === QUOTE || after === BACKSLASH)
+    )
+      return true;
+    p = ch.indexFrom(s, "Secret", p + 6);
+  }
+  return false;
+}
+
+/** Whether s[a, b) is padded base64 (a multiple of 4 units, "=" only at its end). */
+function paddedBase64(s: string, a: number, b: number): boolean {
+  if (b - a < 4 || (b - a) % 4 !== 0) return false;
+  let e = b;
+  while (e > a && b - e < 2 && byteAt(s, e - 1) === EQUALS) e--;
+  return ch.runOf(s, a, e, C_B64) === e - a;
+}
+
+/**
+ * (fifty-third pass) The values of a Kubernetes Secret's data (p: at `data:` opening its line, or `"data":`): base64
+ * of the secret's values, every one of them secret, whatever it decodes to (an access key's id, an error tracker's
+ * DSN, a user name). YAML: the indented `key: <base64>` lines under it; JSON: the members of its object, quoted or
+ * with escaped quotes (kubectl's last-applied-configuration). Spans into spans (at most 256), their count returned;
+ * where the look ended in end.e.
+ */
+export function secretDataValues(s: string, p: number, n: number, spans: number[], end: Span): number {
+  let count = 0;
+  let k = p + 5;
+  end.e = k;
+  if (byteAt(s, p) !== QUOTE && byteAt(s, p) !== BACKSLASH) {
+    // YAML: `data:` opening its line, then lines of one indentation
+    if (k >= n || byteAt(s, k) !== LF || (p > 0 && byteAt(s, p - 1) !== LF)) return 0;
+    k++;
+    let indent = -1;
+    while (k < n && count < 256) {
+      let t = k;
+      while (t < n && t - k < 32 && byteAt(s, t) === SPACE) t++;
+      if (t === k || (indent >= 0 && t - k !== indent)) break;
+      indent = t - k;
+      const ka = t;
+      while (t < n && t - ka < 253 && (ch.isKeyUnit(byteAt(s, t)) || byteAt(s, t) === DOT)) t++;
+      if (t === ka || t + 1 >= n || byteAt(s, t) !== COLON || byteAt(s, t + 1) !== SPACE) break;
+      const a = t + 2;
+      let b = a;
+      while (b < n && b - a < MAX_VALUE && byteAt(s, b) !== LF && byteAt(s, b) !== CR) b++;
+      if (!paddedBase64(s, a, b)) break;
+      spans[count * 2] = a;
+      spans[count * 2 + 1] = b;
+      count += 1;
+      k = b < n && byteAt(s, b) === CR ? b + 2 : b + 1;
+    }
+    end.e = k;
+    return count;
+  }
+  // JSON: "data": { "key": "value", ... } (or with \" for each quote)
+  const esc = byteAt(s, p) === BACKSLASH;
+  const q = esc ? 2 : 1;
+  k = p + (esc ? 9 : 7);
+  while (k < n && k - p < 64 && isBlank(byteAt(s, k))) k++;
+  if (k >= n || byteAt(s, k) !== LBRACE) return 0;
+  k++;
+  while (k < n && count < 256) {
+    while (k < n && k - p < MAX_VALUE && (isBlank(byteAt(s, k)) || byteAt(s, k) === LF || byteAt(s, k) === CR)) k++;
+    // (a member: its quoted name, ":", its quoted value)
+    if (!(esc ? byteAt(s, k) === BACKSLASH && byteAt(s, k + 1) === QUOTE : byteAt(s, k) === QUOTE)) break;
+    let t = k + q;
+    while (t < n && t - k < 256 && (ch.isKeyUnit(byteAt(s, t)) || byteAt(s, t) === DOT)) t++;
+    if (esc ? byteAt(s, t) !== BACKSLASH || byteAt(s, t + 1) !== QUOTE : byteAt(s, t) !== QUOTE) break;
+    t += q;
+    while (t < n && t - k < 300 && isBlank(byteAt(s, t))) t++;
+    if (t >= n || byteAt(s, t) !== COLON) break;
+    t++;
+    while (t < n && t - k < 300 && isBlank(byteAt(s, t))) t++;
+    if (esc ? byteAt(s, t) !== BACKSLASH || byteAt(s, t + 1) !== QUOTE : byteAt(s, t) !== QUOTE) break;
+    const a = t + q;
+    let b = a;
+    while (
+      b < n &&
+      b - a < MAX_VALUE &&
+      byteAt(s, b) < 256 &&
+      ((cls(byteAt(s, b)) & C_B64) !== 0 || byteAt(s, b) === EQUALS)
+    )
+      b++;
+    if (esc ? byteAt(s, b) !== BACKSLASH || byteAt(s, b + 1) !== QUOTE : byteAt(s, b) !== QUOTE) break;
+    if (!paddedBase64(s, a, b)) break;
+    spans[count * 2] = a;
+    spans[count * 2 + 1] = b;
+    count += 1;
+    k = b + q;
+    while (k < n && k - b < 64 && isBlank(byteAt(s, k))) k++;
+    if (k < n && byteAt(s, k) === COMMA) k++;
+    else break;
+  }
+  end.e = k;
+  return count;
 }

@@ -1527,6 +1527,9 @@ const NOT_GENERIC_ENDINGS = [
   "threadname",
   // Graphviz's font attribute (node [fontname="Helvetica"]): a typeface
   "fontname",
+  // (fifty-third pass) CSS's font-family (an HTML e-mail's style="font-family: Arial"): typefaces, learned they
+  // replaced the word everywhere
+  "fontfamily",
   // the DOM's element names (getElementsByTagName('script')), SageMaker's training channels (ChannelName: train,
   // validation: the algorithm's words, learned they replaced every such word of every S3 key)
   "tagname",

@@ -3302,6 +3302,15 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
   ) {
     // (and a Python f-string's or str.format's, function:{fn_name}: the name is the placeholder, the type no name)
     templated = true;
+  } else if (
+    resEnd < n &&
+    byteAt(s, resEnd) === ch.AMP &&
+    ch.charRefEnd(s, resEnd, n) > 0 &&
+    (ch.CHAR_REF.code === 47 || ch.CHAR_REF.code === 58)
+  ) {
+    // (fifty-third pass) a "/" or ":" written as a character reference (role&#x2F;<name>, mustache.js's escape): the
+    // resource is read where findEncoded decodes the references, not cut at the "&"
+    templated = true;
   }
   // a sentence may end right after an ARN
   while (resEnd > resStart) {
@@ -4424,12 +4433,19 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
       }
     }
     // a credential's element under a namespace's prefix (XML-DSig's <ds:SignatureValue>: a captured SAML assertion's)
+    // (fifty-third pass) also with attributes (WS-Security's <wsse:Password Type="...#PasswordText">), and another
+    // key's element (<wsse:Username>) read by its name as an unprefixed one is
     const full = ne - p - 2;
-    if (ne > e && v < p && v - 1 - full > floor && byteAt(s, v - 1) === 62 && byteAt(s, v - 2 - full) === 60) {
-      let same = true;
-      for (let k = 0; k < full && same; k++) same = byteAt(s, v - 1 - full + k) === byteAt(s, p + 2 + k);
-      if (same && creds.credentialKeyCode(s, v - full + len, v - 1) !== CRED_NONE)
+    if (ne > e && ne < n && byteAt(s, ne) === 62 && v < p && v - 1 > floor && byteAt(s, v - 1) === 62) {
+      let t = v - 2;
+      while (t > floor && v - t < 512 && byteAt(s, t) !== 60 && byteAt(s, t) !== 62) t--;
+      const lb = t + 1 + full;
+      const after = lb < v ? byteAt(s, lb) : 0;
+      let same = byteAt(s, t) === 60 && (lb === v - 1 || after === SPACE || after === ch.TAB || after === LF);
+      for (let k = 0; k < full && same; k++) same = byteAt(s, t + 1 + k) === byteAt(s, p + 2 + k);
+      if (same && creds.credentialKeyCode(s, lb - full + len + 1, lb) !== CRED_NONE)
         push(cfg, s, extra, v, p, cfg.byId["credential"]);
+      else if (same && lb === v - 1) valueOfKey(cfg, s, lb - full + len + 1, lb, t + 1, v - 1, n, extra);
     }
     if (
       len >= 2 &&
@@ -5003,12 +5019,23 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
     let k = a;
     let colon = -1;
     let at = -1;
+    // (the "@" after a database URL's password that holds a "/", read ahead once)
+    let ahead = -1;
     while (k < n && k - a < 512) {
       const c = byteAt(s, k);
       if (c === 64)
         at = k; // the last "@" of the authority
       else if (c === COLON && colon < 0 && at < 0) colon = k;
-      else if (
+      else if (c === SLASH && colon >= 0 && at < 0 && ahead !== -2 && k > colon + 1 && creds.isDatabaseScheme(s, p)) {
+        // (fifty-third pass) a database URL's password with a "/" as people write it (postgres://app:r0=2024/05@host,
+        // unescaped): the authority runs on to its "@" when one comes before the URL's end; not a port (host:5432/db)
+        if (ahead < 0) {
+          let t = k + 1;
+          while (t < n && t - k < 128 && byteAt(s, t) > 32 && byteAt(s, t) !== 64 && byteAt(s, t) !== QUOTE) t++;
+          ahead = t < n && byteAt(s, t) === 64 && ch.runOf(s, colon + 1, k, C_DIGIT) !== k - colon - 1 ? t : -2;
+        }
+        if (ahead < 0) break;
+      } else if (
         c === SLASH ||
         c === 32 ||
         c === 9 ||
@@ -5093,8 +5120,14 @@ function findUserinfo(cfg: ScanConfig, s: string, n: number, extra: Match[]): vo
 /** Nesting of findEncoded (a decoded run is scanned once, never decoded again). */
 const ENCODED = { depth: 0, signal: false };
 
-/** True for a unit of a URL-encoded run (no "&", "?", "#": those separate query parameters). */
-function urlUnit(c: number): boolean {
+/**
+ * True for a unit of an encoded run of findEncoded's mode: 0, a URL-encoded run (no "&", "?", "#": those separate
+ * query parameters); 1, text with character references, up to a blank, a quote or an angle bracket (an element's text
+ * or an attribute's value); 2, a Logs Insights query's run (a URL's units and "*", not the "~" between its values).
+ */
+function urlUnit(c: number, mode: number): boolean {
+  if (mode === 1) return c > SPACE && c < 128 && c !== QUOTE && c !== ch.APOS && c !== ch.LT && c !== ch.GT;
+  if (mode === 2 && (c === 42 || c === 126)) return c === 42;
   return (
     c < 256 &&
     ((cls(c) & C_ALNUM) !== 0 ||
@@ -5117,11 +5150,16 @@ function hexValue(c: number): number {
   return l >= 97 && l <= 102 ? l - 87 : -1;
 }
 
-const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F", "%253A", "%252F"];
+// (fifty-third pass) and the last two: a character reference (&#x2F; &#47;, HTML and XML text: mustache.js escapes "/"
+// and "=" so, a mailto: link is written in decimal references), and a Logs Insights query's escapes in the console's
+// URL (~'*2faws*2fecs*2f<service>: "*" in place of "%")
+const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F", "%253A", "%252F", "&#", "*2f"];
 
 /**
  * URL-encoded text (console URLs: arn%3Aaws%3A..., CloudWatch's $252F): the run around an escape is decoded (%XX, and
- * $25XX or %25XX for a doubly encoded %XX), scanned, and what is found there masks the raw span it came from.
+ * $25XX or %25XX for a doubly encoded %XX), scanned, and what is found there masks the raw span it came from. Text with
+ * character references the same way: the run between blanks, quotes and angle brackets, its references decoded
+ * (chars.ts charRefEnd); a Logs Insights query's run with its *XX escapes.
  */
 function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): void {
   let first = true;
@@ -5142,11 +5180,13 @@ function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): voi
         p = s.indexOf(lit, floor);
         continue;
       }
+      // (mode: 0 URL escapes, 1 character references, 2 the *XX escapes)
+      const mode = k < 8 ? 0 : k - 7;
       let a = p;
-      while (a > floor && p - a < 2048 && urlUnit(byteAt(s, a - 1))) a--;
+      while (a > floor && p - a < 2048 && urlUnit(byteAt(s, a - 1), mode)) a--;
       let b = p;
-      while (b < n && b - p < 4096 && urlUnit(byteAt(s, b))) b++;
-      decodeAndScan(cfg, s, a, b, extra);
+      while (b < n && b - p < 4096 && urlUnit(byteAt(s, b), mode)) b++;
+      decodeAndScan(cfg, s, a, b, extra, mode);
       floor = b;
       p = s.indexOf(lit, b);
     }
@@ -5165,7 +5205,7 @@ function scanDecoded(cfg: ScanConfig, text: string): Match[] {
   return found;
 }
 
-function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: Match[]): void {
+function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: Match[], mode: number): void {
   const parts: string[] = [];
   const raw: number[] = []; // raw index of each decoded unit
   let k = a;
@@ -5173,7 +5213,23 @@ function decodeAndScan(cfg: ScanConfig, s: string, a: number, b: number, extra: 
     const c = byteAt(s, k);
     let w = 1;
     let code = c;
-    if (
+    const ref = mode === 1 && c === ch.AMP ? ch.charRefEnd(s, k, b) : -1;
+    if (ref > 0) {
+      // (a name other than XML's five, &aelig; &ndash;, is one opaque unit too)
+      code = ch.CHAR_REF.code > 0 ? ch.CHAR_REF.code : 128;
+      w = ref - k;
+    } else if (
+      mode === 2 &&
+      c === 42 &&
+      k + 2 < b &&
+      hexValue(byteAt(s, k + 1)) >= 0 &&
+      hexValue(byteAt(s, k + 2)) >= 0
+    ) {
+      code = hexValue(byteAt(s, k + 1)) * 16 + hexValue(byteAt(s, k + 2));
+      w = 3;
+    } else if (mode === 1) {
+      // (references only: a "%" in HTML text is itself)
+    } else if (
       (c === 37 || c === 36) &&
       k + 4 < b &&
       byteAt(s, k + 1) === 50 &&
@@ -5233,10 +5289,42 @@ function findBase64(cfg: ScanConfig, s: string, n: number, extra: Match[]): void
   // read before a nested scan marks the decoded text's units
   let gates = 0;
   for (let k = 0; k < BASE64_ANCHORS.length; k++) if (ch.mayHold(BASE64_ANCHORS[k])) gates |= 1 << k;
-  if (gates === 0) return;
+  let nested = false;
+  // (fifty-third pass) base64 its format declares: a MIME part's body under `Content-Transfer-Encoding: base64` (an
+  // attachment in an e-mail's source: decoded, scanned, masked whole when anything is found there), and a Kubernetes
+  // Secret's data values (creds.secretDataValues: the secret, masked whole whatever they decode to)
+  const mime = ch.firstOf(s, "Transfer-Encoding: base64");
+  const secret = ch.mayHold("data:") && creds.namesSecretKind(s, n);
+  for (let w = mime >= 0 ? 0 : 1; w < (secret ? 4 : 1); w++) {
+    const lit = w === 0 ? "Transfer-Encoding: base64" : w === 1 ? "data:\n" : w === 2 ? '"data":' : '\\"data\\":';
+    let p = w === 0 ? mime : ch.indexFrom(s, lit, 0);
+    const span: Span = { s: 0, e: 0 };
+    const spans: number[] = [];
+    while (p >= 0) {
+      let next = p + lit.length;
+      if (w === 0 && creds.mimeBase64Body(s, next, n, span)) {
+        const a = span.s;
+        const b = span.e;
+        const text = b64.base64Decode(sub(s, a, b));
+        nested = true;
+        if (text !== undefined && scanDecoded(cfg, text).length > 0) push(cfg, s, extra, a, b, cred);
+        next = b;
+      } else if (w === 0) {
+        if (span.e > next) next = span.e;
+      } else {
+        const count = creds.secretDataValues(s, p, n, spans, span);
+        for (let k = 0; k < count; k++) push(cfg, s, extra, spans[2 * k], spans[2 * k + 1], cred);
+        if (span.e > next) next = span.e;
+      }
+      p = ch.indexFrom(s, lit, next);
+    }
+  }
+  if (gates === 0) {
+    if (nested) ch.markUnits(s, n);
+    return;
+  }
   // the starts of the runs decoded: a run is decoded once, whichever anchor finds it
   const tried: Record<number, boolean> = {};
-  let nested = false;
   for (let w = 0; w < BASE64_ANCHORS.length; w++) {
     const lit = BASE64_ANCHORS[w];
     let p = (gates & (1 << w)) !== 0 ? ch.indexFrom(s, lit, 0) : -1;
