@@ -774,6 +774,25 @@ export function adversarialInputs(size: number): Input[] {
     ["prefixed close run", "</ns:Password>"],
     ["database url slash run", "postgres://a:b/"],
     ["continued command run", "curl \\\n"],
+    // (fifty-third pass: secret scanning reports, version control and code review)
+    [
+      "scanner report run",
+      "Authorization: Token a1B2c3 glrt-t1_Ab12 glptt-x acct_1Ab acct_ unblock-secret/2hR8 share/incidents/cb8c- " +
+        'cfg["password"] = "x" a["b"]=\'c\'] = "] = ["password"] = os.x {"name": "password", "match": "x"} "match": "',
+    ],
+    ["quoted subscript assignment run", '["password"] = '],
+    ["jwt call run", 'jwt.encode(a, jwt.sign((b, "c"), jwt.decode("d, jwt.verify(x'],
+    ["unclosed jwt call run", "jwt.encode(["],
+    ["match member run", '{"name": "client_secret", "match": "'],
+    ["match name run", '{"name": "client_id", "n": 1, "match": 2} '],
+    [
+      "parenthesized id run",
+      "aws Route 53: a.example.com (Z0734186JQ8V3MX1CP4K) E2QH7Y4KXW9TLM (b.example.app) secretsmanager a/b/c " +
+        "health check 3f9c27d1-6b0e-4a58-9d42-7e1c05ab83f6 UUID `{b27e90c4-5a13-4f8d-9e61-0c3d7a2f84b5}` " +
+        '"account_id": "557058:0d7c3a91-4e2b-48f6-b1a9-5c8e7f2d0a63" ari:cloud:bitbucket::workspace/8c4f2a1e-93d7-' +
+        "4b60-a5e8-1f7d0c3b9e26 arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1V0ZC3M8RPD6A OAC ",
+    ],
+    ["dns name before id run", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z (Z0734186JQ8V3MX1CP4K"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

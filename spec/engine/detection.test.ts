@@ -10282,3 +10282,155 @@ describe("fresh material, fifty-third pass: encoded", () => {
     expect(mask(cm)).toBe(cm);
   });
 });
+
+describe("fresh material, fifty-third pass: secretscan", () => {
+  it("the value assigned to a quoted subscript's credential key is masked (Django settings, ENV, PHP), in JSON text too", () => {
+    const out = mask(
+      'DATABASES["default"]["PASSWORD"] = "Vq7!mZ2p#Lk9"\n' +
+        "ENV['DB_PASSWORD'] = 'rT5-wQ8x-Jn3'\n" +
+        "$cfg['password'] = 'h8Yc2Nd6Pw';\n",
+    );
+    for (const secret of ["Vq7!mZ2p#Lk9", "rT5-wQ8x-Jn3", "h8Yc2Nd6Pw"]) expect(out).not.toContain(secret);
+    expect(out).toContain('DATABASES["default"]["PASSWORD"] = "CREDENTIAL_');
+    // (detect-secrets' audit --report: the line as a JSON string)
+    const report = mask('{"lines": {"24": "DATABASES[\\"default\\"][\\"PASSWORD\\"] = \\"Vq7!mZ2p#Lk9\\""}}');
+    expect(report).not.toContain("Vq7!mZ2p#Lk9");
+  });
+  it("a subscript that names no credential, a comparison and code after the key stay", () => {
+    for (const kept of [
+      'DATABASES["default"]["HOST"] = "localhost"',
+      'if cfg["password"] == "changeme":',
+      'cfg["password"] = os.environ["DB_PASSWORD"]',
+      'fields = ["user", "password"]',
+    ])
+      expect(mask(kept)).toBe(kept);
+  });
+  it("a JWT library's key given as a string literal (the call's second argument) is masked", () => {
+    const out = mask(
+      '34┆ return jwt.encode(claims, "svc-HS256-Qm4Lx8Rt2Vn6Zp", algorithm="HS256")\n' +
+        'const t = jwt.sign({ sub: user }, "k3y-Ab9Xy7Wq", { expiresIn: "1h" });\n' +
+        "payload = JWT.decode(token, 'r0t8-Hq3Ns5', true, { algorithm: 'HS256' })",
+    );
+    for (const secret of ["svc-HS256-Qm4Lx8Rt2Vn6Zp", "k3y-Ab9Xy7Wq", "r0t8-Hq3Ns5"]) expect(out).not.toContain(secret);
+    expect(out).toContain('algorithm="HS256"');
+    // (a key passed by name, or read from the environment, is no literal)
+    const kept = 'jwt.decode(token, os.environ["JWT_KEY"], algorithms=["HS256"]) jwt.encode(claims, signing_key)';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("the credentials of an Authorization header's Token scheme are masked; the word Token in prose stays", () => {
+    const out = mask(
+      'curl -s -H "Authorization: Token 4f1c9e2a7b3d8c6e0f5a1b9d2c7e4a8f3b6d0c9e" https://api.example.com/v1/incidents\n' +
+        "authorization: token 9b8c7d6e5f4a3b2c1d0e9f8a",
+    );
+    expect(out).not.toContain("4f1c9e2a7b3d8c6e0f5a1b9d2c7e4a8f3b6d0c9e");
+    expect(out).not.toContain("9b8c7d6e5f4a3b2c1d0e9f8a");
+    expect(out).toContain("Authorization: Token CREDENTIAL_");
+    const kept = "Token validationFailed for the webhook; the Token expiresAfter7d setting";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("GitLab's other prefixed tokens (runner, deploy, trigger, job, feed) are masked after their prefix", () => {
+    const tokens = [
+      "glrt-t2_Kq8Zm3Vx7Lp4Nw9Rb2Tc",
+      "gldt-Hs7Km2Qp9Xw4Zn6Lb3Vd",
+      "glptt-7a1c9e3b5d2f8a4c6e0b1d7f3a9c5e2b",
+      "glcbt-64_Rm2Vq8Xk5Lp3Nw7Zs9T",
+      "glft-Ab3Cd9Ef2Gh7Jk4Lm8Np",
+    ];
+    const out = mask(tokens.map((t) => `was \`${t}\`, already rotated`).join("\n"));
+    for (const t of tokens) {
+      expect(out).not.toContain(t.slice(t.indexOf("-") + 1));
+      expect(out).toContain(t.slice(0, t.indexOf("-") + 1) + "CREDENTIAL_");
+    }
+  });
+  it("a Stripe account's id is masked after acct_; a snake_case name after the same prefix stays", () => {
+    const out = mask("STRIPE_ACCOUNT=acct_1Qw8ErTy5UiOp3As\nconnected account acct_2Zx9CvBn4MlKj7Hg");
+    expect(out).not.toContain("1Qw8ErTy5UiOp3As");
+    expect(out).not.toContain("2Zx9CvBn4MlKj7Hg");
+    expect(out).toContain("acct_CREDENTIAL_");
+    const kept = "SELECT acct_balance_total_2024 FROM acct_ledger_entries_v2";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("GitHub push protection's unblock-secret link and a GitGuardian share link: the token after the path is masked", () => {
+    const out = mask(
+      "remote:        https://github.com/acme/payments/security/secret-scanning/unblock-secret/3jK9pQwX2mLr7TyVb5Nc8Hd4Fs1\n" +
+        '"share_url": "https://dashboard.gitguardian.com/share/incidents/5f1e9c2a-7b3d-4e8f-a6c0-d2b9e4f71a38",',
+    );
+    expect(out).not.toContain("3jK9pQwX2mLr7TyVb5Nc8Hd4Fs1");
+    expect(out).not.toContain("5f1e9c2a-7b3d-4e8f-a6c0-d2b9e4f71a38");
+    expect(out).toContain("/unblock-secret/CREDENTIAL_");
+    expect(out).toContain("/share/incidents/CREDENTIAL_");
+  });
+  it("a GitGuardian match under a credential field's name is masked, and the fields' names stay", () => {
+    const text =
+      'aws "matches": [\n' +
+      '  {"name": "host", "match": "db.example.com"},\n' +
+      '  {"name": "password", "match": "Tq4!Zw8Lm2Rx"},\n' +
+      '  {"name": "client_id", "indice_start": 412, "indice_end": 432, "match": "AKIAQ7XMZ2LPR4TNV6WB"}\n]';
+    const out = mask(text);
+    expect(out).not.toContain("Tq4!Zw8Lm2Rx");
+    expect(out).not.toContain("AKIAQ7XMZ2LPR4TNV6WB");
+    for (const field of ['"name": "host"', '"name": "password"', '"name": "client_id"']) expect(out).toContain(field);
+  });
+  it("a secret's path after secretsmanager in prose is masked; the CLI's command and its verb stay", () => {
+    const out = mask("aws: rotated in Slack admin, new token in secretsmanager acme/ops/slack-bot");
+    expect(out).not.toContain("acme/ops/slack-bot");
+    const kept = "aws secretsmanager get-secret-value --query SecretString and secretsmanager:GetSecretValue";
+    expect(mask(kept)).toBe(kept);
+  });
+});
+
+describe("fresh material, fifty-third pass: vcs", () => {
+  it("an origin access identity's principal keeps CloudFront visible, and its id is masked wherever it stands", () => {
+    const out = mask(
+      '- AWS = "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E2K7QW9XL4MZPT"\n' +
+        "drop the legacy identity E2K7QW9XL4MZPT after the cut-over",
+    );
+    expect(out).toContain("arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity CLOUDFRONT_DISTRIBUTION_");
+    expect(out).not.toContain("E2K7QW9XL4MZPT");
+  });
+  it("an origin access control's or identity's id named by OAC or OAI is masked", () => {
+    const out = mask("aws: OAC is E3B8TR5MZQ1WK7, created by #2297; the legacy OAI\n  E1X4NC8PV2LQ6R.");
+    expect(out).not.toContain("E3B8TR5MZQ1WK7");
+    expect(out).not.toContain("E1X4NC8PV2LQ6R");
+  });
+  it("a hosted zone's id in parentheses after its DNS name is masked; after a version number it stays", () => {
+    const out = mask("# Route 53: example.app (Z08123456ABCDEFGH1JK) and int.example.io (Z0456789LMNPQRS2TUV3)");
+    expect(out).not.toContain("Z08123456ABCDEFGH1JK");
+    expect(out).not.toContain("Z0456789LMNPQRS2TUV3");
+    const kept = "release 1.2 (Z0456789LMNPQRS2TUV3) e.g. (Z08123456ABCDEFGH1JK)";
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a distribution's alternate domain name in parentheses after its id is masked, and learned", () => {
+    const out = mask(
+      "aws: behind the existing distribution E2QH4K8XW9TLMB (files.example.app) with OAC\n" +
+        "curl -I https://files.example.app/x.pdf",
+    );
+    expect(out).not.toContain("files.example.app");
+    expect(out).toMatch(/CLOUDFRONT_DISTRIBUTION_\w+ \(DOMAIN_\w+\)/);
+    // (CloudFront's own domain keeps its kind)
+    expect(mask("distribution E2QH4K8XW9TLMB (d111111abcdef8.cloudfront.net)")).toContain("CLOUDFRONT_DOMAIN_");
+  });
+  it("a Route 53 health check's UUID after 'health check' is masked", () => {
+    const out = mask("Adds the health check 7c2e9b41-5d0a-4f36-8e1b-a94d2c0f7e53 for api.example.io.");
+    expect(out).not.toContain("7c2e9b41-5d0a-4f36-8e1b-a94d2c0f7e53");
+  });
+  it("Bitbucket's braced UUIDs after their word, an ARI's id and an Atlassian account id are masked", () => {
+    const out = mask(
+      "aws: audience `ari:cloud:bitbucket::workspace/9d3e1b7a-42c8-4f05-b6a1-e7c0d5f2a948`. Restrict the `sub` to " +
+        "this repo's UUID `{c18f2a7e-6b4d-4e93-8a05-1d9c3e7b2f60}`.\n" +
+        '"uuid": "{4a7c9e1b-d305-4f82-9b6e-0c2d8a5f1e37}",\n"account_id": "712020:5b8d0f3a-9c1e-4d72-a6b4-e2f7c0d9a153",',
+    );
+    for (const id of [
+      "9d3e1b7a-42c8-4f05-b6a1-e7c0d5f2a948",
+      "c18f2a7e-6b4d-4e93-8a05-1d9c3e7b2f60",
+      "4a7c9e1b-d305-4f82-9b6e-0c2d8a5f1e37",
+      "712020:5b8d0f3a",
+    ])
+      expect(out).not.toContain(id);
+    expect(out).toContain("ari:cloud:bitbucket::workspace/RESOURCE_NAME_");
+  });
+  it("a UUID after a time or a number of no account stays", () => {
+    const kept = "at 10:5b8d0f3a-9c1e-4d72-a6b4-e2f7c0d9a153 build 712020:5b8d0f3a-9c1e-4d72-a6b4-e2f7c0d9a153";
+    expect(mask(kept)).toBe(kept);
+  });
+});

@@ -793,8 +793,10 @@ export const KINDS: Kind[] = [
     minLen: 13,
     maxLen: 15,
     charset: "upper",
-    // (and an invalidation's: "can't invalidate E2ABCDEF12345X", create-invalidation)
-    ctx: ["distribution", "invalidat"],
+    // (and an invalidation's: "can't invalidate E2ABCDEF12345X", create-invalidation; fifty-third pass: an origin access
+    // identity's and an origin access control's ids have the same shape and say the distribution they serve: "Origin
+    // Access Identity E1V0ZC3M8RPD6A" as its principal's ARN ends, "the legacy OAI E1V0...", "OAC is E3A6...")
+    ctx: ["distribution", "invalidat", "origin access", " oai", " oac"],
     arn: ["cloudfront:distribution"],
     title: "CloudFront distribution id (by context)",
     example: "--distribution-id E2ABCDEF12345X",

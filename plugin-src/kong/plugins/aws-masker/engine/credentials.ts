@@ -1674,6 +1674,12 @@ export const CREDENTIAL_ANCHORS = [
   "Bearer ",
   "Basic ",
   "bearer ",
+  // (fifty-third pass) the "Token" scheme of Django REST framework's TokenAuthentication and of the APIs that follow it
+  // (GitGuardian's, NetBox's; GitHub's own docs write "token"): only as the Authorization header's, a word alone
+  // ("Token expiredAt...") is prose
+  "Authorization: Token ",
+  "Authorization: token ",
+  "authorization: token ",
   // vendors' schemes, whose keys are UUIDs: Splunk's HTTP Event Collector (`Authorization: Splunk <HEC token>`, every
   // example of its guide) and Opsgenie's Alert API (`Authorization: GenieKey <API key>`)
   "Splunk ",
@@ -1785,6 +1791,22 @@ export const CREDENTIAL_ANCHORS = [
   // an IVS channel's stream key (sk_<region>_<key>: whoever holds it can stream to the channel); not Stripe's above
   "sk_",
   "glpat-",
+  // (fifty-third pass) GitLab's other prefixed tokens (its docs' "Token prefixes"): a runner's authentication token
+  // (glrt-, and glrtr- with routing), a deploy token, a pipeline trigger token, a CI/CD job token, a feed token, an
+  // incoming mail token, an agent for Kubernetes token, a SCIM token, an OAuth application secret
+  "glrt-",
+  "glrtr-",
+  "gldt-",
+  "glptt-",
+  "glcbt-",
+  "glft-",
+  "glimt-",
+  "glagent-",
+  "glsoat-",
+  "gloas-",
+  // (fifty-third pass) a Stripe account's id (acct_ and 16 letters and digits: a Connect account, the STRIPE_ACCOUNT of
+  // an app's environment); only a token of letters and digits of both cases (stripeAccount)
+  "acct_",
   // Grafana's service account tokens and Grafana Cloud's access policy tokens
   "glsa_",
   "glc_",
@@ -1824,6 +1846,11 @@ export const CREDENTIAL_ANCHORS = [
   "sumologic.com/receiver/v1/http/",
   // (PagerDuty's Events API endpoint for an SNS subscription or a CloudWatch integration: the integration key)
   "pagerduty.com/integration/",
+  // (fifty-third pass) GitHub push protection's link to allow a blocked secret (remote: .../security/secret-scanning/
+  // unblock-secret/<id>: whoever opens it may push the secret), a GitGuardian incident's public share link
+  // (share_url: https://dashboard.gitguardian.com/share/incidents/<token>: whoever holds it reads the incident)
+  "unblock-secret/",
+  "share/incidents/",
   // (and a Microsoft Teams incoming webhook's: <group>@<tenant>/IncomingWebhook/<id>/<owner>, Grafana's and
   // Alertmanager's msteams receivers)
   "webhook.office.com/webhookb2/",
@@ -1916,6 +1943,25 @@ export const CREDENTIAL_ANCHORS = [
   // (fifty-second pass) a Jenkins pipeline's password parameter (parameters { password(name: 'X', defaultValue: 'y') }):
   // its default is the password the build runs with
   "password(",
+  // (fifty-third pass) a quoted subscript's key before an assignment (Django's DATABASES["default"]["PASSWORD"] = "x",
+  // Ruby's ENV["DB_PASSWORD"] = "x", PHP's $cfg['password'] = 'x'), read back from its closing bracket: subscriptSecret
+  '"] = ',
+  '"]=',
+  "'] = ",
+  "']=",
+  // (fifty-third pass) a JWT library's call with its signing or verifying key as a string literal, the second argument
+  // (PyJWT's jwt.encode(payload, key, algorithm=...) and jwt.decode(token, key, ...), jsonwebtoken's jwt.sign(payload,
+  // secret) and jwt.verify(token, secret), ruby-jwt's JWT.encode / JWT.decode): jwtKeyArgument
+  "jwt.encode(",
+  "jwt.decode(",
+  "jwt.sign(",
+  "jwt.verify(",
+  "JWT.encode(",
+  "JWT.decode(",
+  // (fifty-third pass) a secret scanner's match under its field's name, GitGuardian's incidents API ("matches":
+  // [{"name": "password", "match": "x"}, ...]): matchedSecret
+  '"match": "',
+  '"match":"',
   // (fifty-second pass) a password's or an API key's label in the language of the text around it (German, French,
   // Spanish, Portuguese, Korean, Japanese, Chinese: "Passwort: x", "mot de passe : x", "Contrase\u00f1a: `x`", "senha do
   // certificado: x", Jira's "Kennwort {{x}}", "\ube44\ubc00\ubc88\ud638: x", "\u30d1\u30b9\u30ef\u30fc\u30c9\uff1ax"), and the
@@ -1969,6 +2015,121 @@ const ISCSI_PASSWORD = CREDENTIAL_ANCHORS.indexOf(".auth.password");
 const ANSIBLE_RESULT = CREDENTIAL_ANCHORS.indexOf("] => {");
 const GOSSIP_ARGUMENT = CREDENTIAL_ANCHORS.indexOf("-encrypt ");
 const PASSWORD_PARAMETER = CREDENTIAL_ANCHORS.indexOf("password(");
+const SUBSCRIPT_KEY = CREDENTIAL_ANCHORS.indexOf('"] = ');
+const JWT_CALL = CREDENTIAL_ANCHORS.indexOf("jwt.encode(");
+const MATCH_MEMBER = CREDENTIAL_ANCHORS.indexOf('"match": "');
+/** The value a subscript's key names (subscriptSecret). */
+const SUBSCRIPT_VALUE: Span = { s: 0, e: 0 };
+
+/**
+ * Whether s[a, b) is a credential the word matchers find by its shape with a kind of its own (a secret access key's 40
+ * units, an IAM key id or unique id, A??A and 16 upper-case letters and digits; a PEM key by its header): an anchor
+ * that reads it as a key's value leaves it to them.
+ */
+function shapedCredential(s: string, a: number, b: number): boolean {
+  if (b - a === 40) return secretShapeEnd(s, a, b) === b;
+  if (b - a === 20 && byteAt(s, a) === 65 && byteAt(s, a + 3) === 65)
+    return ch.runOf(s, a, b, C_UPPER | C_DIGIT) === 20;
+  return b - a > 10 && byteAt(s, a) === DASH && ch.matchesAt(s, a, a + 10, "-----BEGIN");
+}
+
+/**
+ * The value assigned to a quoted subscript's key that names a credential (as anchoredCredentials: the anchor at p is
+ * the key's closing quote, "]", and "=", `DATABASES["default"]["PASSWORD"] = "x"`; in JSON text the quotes escaped,
+ * cfg[\"password\"] = \"x\"): the key is read back from its closing quote to its opening quote and "[" (at most 64
+ * units), the value as a key's value after its "=" (credentialValueAfter: placeholders and code are none).
+ */
+function subscriptSecret(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  end.e = p + CREDENTIAL_ANCHORS[which].length;
+  const ke = p > 0 && byteAt(s, p - 1) === BACKSLASH ? p - 1 : p;
+  let ks = ke;
+  while (ks > 0 && ke - ks < 64 && isKeyUnit(byteAt(s, ks - 1))) ks--;
+  let o = ks - 1;
+  if (ks === ke || o < 1 || byteAt(s, o) !== byteAt(s, p)) return 0;
+  if (byteAt(s, o - 1) === BACKSLASH && ke < p) o--;
+  if (o < 1 || byteAt(s, o - 1) !== LBRACKET || credentialKeyCode(s, ks, ke) === CRED_NONE) return 0;
+  if (!credentialValueAfter(s, p + 2, n, false, SUBSCRIPT_VALUE)) return 0;
+  end.e = SUBSCRIPT_VALUE.e;
+  if (shapedCredential(s, SUBSCRIPT_VALUE.s, SUBSCRIPT_VALUE.e)) return 0;
+  spans[0] = SUBSCRIPT_VALUE.s;
+  spans[1] = SUBSCRIPT_VALUE.e;
+  return 1;
+}
+
+/**
+ * The value of a "match" member at p (as anchoredCredentials) whose object names a credential's field before it
+ * ({"name": "password", "match": "x"}: GitGuardian's matches), the object's "{" at most 256 units back: the value as
+ * a key's (credentialValueAfter).
+ */
+function matchedSecret(s: string, p: number, n: number, spans: number[], end: Span): number {
+  end.e = p + 8;
+  let open = p - 1;
+  while (open > 0 && p - open < 256 && byteAt(s, open) !== LBRACE && byteAt(s, open) !== RBRACE) open--;
+  if (open < 0 || byteAt(s, open) !== LBRACE) return 0;
+  const at = sub(s, open, p).indexOf('"name":');
+  if (at < 0) return 0;
+  let a = open + at + 7;
+  while (a < p && isBlank(byteAt(s, a))) a++;
+  if (byteAt(s, a) !== QUOTE) return 0;
+  let b = a + 1;
+  while (b < p && isKeyUnit(byteAt(s, b))) b++;
+  if (b === a + 1 || byteAt(s, b) !== QUOTE || credentialKeyCode(s, a + 1, b) === CRED_NONE) return 0;
+  if (!credentialValueAfter(s, p + 6, n, false, SUBSCRIPT_VALUE)) return 0;
+  const va = SUBSCRIPT_VALUE.s;
+  const vb = SUBSCRIPT_VALUE.e;
+  end.e = vb;
+  // (the PEM's header stays)
+  if (shapedCredential(s, va, vb)) return 0;
+  spans[0] = va;
+  spans[1] = vb;
+  return 1;
+}
+
+/**
+ * The key of a JWT library's call at p (as anchoredCredentials: "jwt.encode(" ...): its second argument when a string
+ * literal, after the first (a name, a call, a literal: quotes passed whole, brackets counted) and its comma, within 512
+ * units; not a method of a longer name (myjwt.encode), nor a key passed by name (a variable, an environment lookup).
+ */
+function jwtKeyArgument(s: string, p: number, which: number, n: number, spans: number[], end: Span): number {
+  const a = p + CREDENTIAL_ANCHORS[which].length;
+  end.e = a;
+  if (p > 0 && isKeyUnit(byteAt(s, p - 1))) return 0;
+  const limit = a + 512 < n ? a + 512 : n;
+  let k = a;
+  let depth = 0;
+  while (k < limit) {
+    const c = byteAt(s, k);
+    if (c === QUOTE || c === APOS) {
+      let q = k + 1;
+      while (q < limit && byteAt(s, q) !== c && byteAt(s, q) !== LF) q++;
+      if (q >= limit || byteAt(s, q) !== c) {
+        end.e = q;
+        return 0;
+      }
+      k = q + 1;
+      continue;
+    }
+    if (c === LPAREN || c === LBRACKET || c === LBRACE) depth++;
+    else if (c === RPAREN || c === RBRACKET || c === RBRACE) {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === COMMA && depth === 0) break;
+    k++;
+  }
+  end.e = k;
+  if (k >= limit || byteAt(s, k) !== COMMA || k === a) return 0;
+  k++;
+  while (k < limit && (isBlank(byteAt(s, k)) || byteAt(s, k) === LF || byteAt(s, k) === CR)) k++;
+  const q0 = k < limit ? byteAt(s, k) : -1;
+  if (q0 !== QUOTE && q0 !== APOS) return 0;
+  let e = k + 1;
+  while (e < n && e - k < MAX_VALUE && byteAt(s, e) !== q0 && byteAt(s, e) !== LF) e++;
+  end.e = e;
+  if (e >= n || byteAt(s, e) !== q0 || e === k + 1 || !plausibleCredential(s, k + 1, e, true, COLON)) return 0;
+  spans[0] = k + 1;
+  spans[1] = e;
+  return 1;
+}
 
 /**
  * A Jenkins pipeline's password parameter at p ("password(", as anchoredCredentials): the quoted value of its
@@ -2342,6 +2503,9 @@ export function anchoredCredentials(
   end: Span,
 ): number {
   if (which === PASSWORD_PARAMETER) return passwordParameter(s, p, n, spans, end);
+  if (which >= MATCH_MEMBER && which < LOCALIZED_LABEL) return matchedSecret(s, p, n, spans, end);
+  if (which >= SUBSCRIPT_KEY && which < LOCALIZED_LABEL)
+    return which >= JWT_CALL ? jwtKeyArgument(s, p, which, n, spans, end) : subscriptSecret(s, p, which, n, spans, end);
   if (which >= LOCALIZED_LABEL) return localizedSecret(s, p, which, n, spans, end);
   if (which >= GOSSIP_ARGUMENT) return gossipArgument(s, p, which, n, spans, end);
   if (which >= ACL_TOKENS) return aclTokens(s, p, which, n, spans, end);
@@ -2651,6 +2815,9 @@ function prefixedToken(s: string, p: number, a: number, n: number, spans: number
   // (an AppSync key is 26 units of a-z0-9 and may hold no digit)
   const appSyncKey = b - a === 26 && byteAt(s, p) === 100 && byteAt(s, p + 2) === 50 && byteAt(s, p + 3) === DASH;
   if (b - a < PREFIXED_MIN || (digits === 0 && !appSyncKey && !eyaml)) return 0;
+  // (a Stripe account's id, after "acct_", the one prefix opening with "a" and "_" fifth: letters and digits of both
+  // cases; acct_balance_total_2024 is a name)
+  if (byteAt(s, p) === 97 && byteAt(s, p + 4) === UNDERSCORE && !ch.mixedCaseToken(s, a, b)) return 0;
   // (an FCM token's app instance id before its ":APA91b" names the device as well)
   let q = p - 1;
   if (q > 0 && byteAt(s, q) === COLON && byteAt(s, p) === 65 && byteAt(s, p + 3) === 57) {

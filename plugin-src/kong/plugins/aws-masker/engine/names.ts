@@ -2086,7 +2086,11 @@ export const SECRET_STORES = [
   "Parameter Store",
   "\ud30c\ub77c\ubbf8\ud130 \uc2a4\ud1a0\uc5b4",
   "\u30d1\u30e9\u30e1\u30fc\u30bf\u30b9\u30c8\u30a2",
+  // (fifty-third pass) the service as its CLI and API name it, written so in prose ("new token in secretsmanager
+  // qm/app/slack-bot"): a word of its own, a blank after it (aws secretsmanager get-secret-value: a verb, no path)
+  "secretsmanager",
 ];
+const CLI_STORE = SECRET_STORES.indexOf("secretsmanager");
 /**
  * The path after SECRET_STORES[w] found at p, past what a sentence in another language puts between ("Secrets Manager
  * unter prod/x/db", "Secrets Manager, secreto `prod/x/db`", "Secrets Manager\uff08kvt/x/db\uff09", "\ud30c\ub77c\ubbf8\ud130
@@ -2099,6 +2103,7 @@ export function pathAfterStore(s: string, p: number, w: number, n: number, span:
   const from = p + SECRET_STORES[w].length;
   let a = from;
   span.e = a;
+  if (w === CLI_STORE && (ch.blankUnitsAt(s, from) === 0 || (p > 0 && isKeyUnit(byteAt(s, p - 1))))) return false;
   let words = 0;
   while (a < n && a - from < 32) {
     const c = byteAt(s, a);
@@ -2133,6 +2138,59 @@ export function pathAfterStore(s: string, p: number, w: number, n: number, span:
   if (slashes < 2 || byteAt(s, e - 1) === 47 || (e < n && isNameUnit(byteAt(s, e)))) return false;
   span.s = a;
   return true;
+}
+
+/**
+ * The end of the DNS name s[a, b) when it is one: labels of letters, digits and "-" joined by dots (two labels or
+ * more), the last of two letters or more (a TLD: no version number, 1.2, nor "e.g."); else -1.
+ */
+function dnsNameEnd(s: string, a: number, b: number): number {
+  if (b - a < 4 || b - a > 253 || (cls(byteAt(s, a)) & C_ALNUM) === 0) return -1;
+  let dot = -1;
+  for (let k = a; k < b; k++) {
+    const c = byteAt(s, k);
+    if (c === 46) {
+      if (k === dot + 1 || k === a) return -1;
+      dot = k;
+    } else if (c !== 45 && (cls(c) & C_ALNUM) === 0) return -1;
+  }
+  if (dot < 0 || b - dot < 3) return -1;
+  for (let k = dot + 1; k < b; k++) if ((cls(byteAt(s, k)) & (C_LOWER | ch.C_UPPER)) === 0) return -1;
+  return b;
+}
+
+/**
+ * Whether the id at i stands in parentheses right after a DNS name (`example.com (Z0734...)`, `cdn.example.com
+ * (E2QH...)`): the name read back from its blank, at most 253 units.
+ */
+export function dnsNameBefore(s: string, i: number): boolean {
+  if (i < 6 || byteAt(s, i - 1) !== 40 || byteAt(s, i - 2) !== 32) return false;
+  const b = i - 2;
+  let a = b;
+  while (
+    a > 0 &&
+    b - a < 254 &&
+    (byteAt(s, a - 1) === 46 || byteAt(s, a - 1) === 45 || (cls(byteAt(s, a - 1)) & C_ALNUM) !== 0)
+  )
+    a--;
+  if (a > 0 && isNameUnit(byteAt(s, a - 1))) return false;
+  return dnsNameEnd(s, a, b) === b;
+}
+
+/**
+ * The end of a DNS name in parentheses one blank after j (`E2QH7Y4KXW9TLM (invoices.example.app)`: a distribution's
+ * alternate domain name) at its ")", at most 253 units; -1 when there is none, or it is CloudFront's own domain (found
+ * by its anchor, with its own kind).
+ */
+export function dnsNameInParens(s: string, j: number, n: number): number {
+  if (j + 6 >= n || byteAt(s, j) !== 32 || byteAt(s, j + 1) !== 40) return -1;
+  const a = j + 2;
+  let e = a;
+  while (e < n && e - a < 254 && (byteAt(s, e) === 46 || byteAt(s, e) === 45 || (cls(byteAt(s, e)) & C_ALNUM) !== 0))
+    e++;
+  if (e >= n || byteAt(s, e) !== 41 || dnsNameEnd(s, a, e) < 0) return -1;
+  if (e - a > 15 && ch.matchesAt(s, e - 15, e, ".cloudfront.net")) return -1;
+  return e;
 }
 
 /** Units of a name value: A-Z a-z 0-9 . _ - @ + */

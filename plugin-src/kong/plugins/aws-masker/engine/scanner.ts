@@ -998,11 +998,31 @@ function matchKmsUuid(cfg: ScanConfig, s: string, i: number, n: number, keyCtx: 
         windowHas(s, i - 8, i, "command ") ||
         windowHas(s, i - 10, i, "execution ") ||
         windowHas(s, i - 4, i, "job ") ||
+        // (fifty-third pass: a Route 53 health check's, "the health check <id>")
+        windowHas(s, i - 13, i, "health check ") ||
         // (an Amazon Connect instance's, as its console and its people write it: "which instance? <id>")
         windowHas(s, i - 9, i, "instance ") ||
         windowHas(s, i - 10, i, "instance? "))
     )
       push(cfg, s, out, i, e, cfg.byId["resource-name"]);
+    // (fifty-third pass) Bitbucket's and Atlassian's: a workspace's, a repository's or a user's UUID in braces after its
+    // word ("the repo's UUID `{<uuid>}`", "uuid": "{<uuid>}"), the id of an Atlassian resource identifier
+    // (ari:cloud:bitbucket::workspace/<uuid>, an OIDC audience), an Atlassian account id (<digits>:<uuid>) under its key
+    else if (
+      (byteAt(s, i - 1) === ch.LBRACE && windowHas(s, i - 10, i, "uuid")) ||
+      (byteAt(s, i - 1) === SLASH && windowHas(s, i - 48, i, "ari:cloud:"))
+    )
+      push(cfg, s, out, i, e, cfg.byId["resource-name"]);
+    else if (byteAt(s, i - 1) === COLON && i > 2 && (cls(byteAt(s, i - 2)) & C_DIGIT) !== 0) {
+      let d = i - 2;
+      while (d > 0 && i - d < 12 && (cls(byteAt(s, d - 1)) & C_DIGIT) !== 0) d--;
+      if (
+        (cls(byteAt(s, d - 1)) & C_ALNUM) === 0 &&
+        windowHas(s, d - 16, d, "account") &&
+        (out.length === 0 || out[out.length - 1].e <= d)
+      )
+        push(cfg, s, out, d, e, cfg.byId["resource-name"]);
+    }
     return e;
   }
   push(cfg, s, out, i, e, cfg.byFamily["kms-key"]);
@@ -1141,7 +1161,9 @@ function saysCtx(s: string, i: number, keyCtx: string, kind: Kind): boolean {
     if (windowHas(s, i - 40, i, w)) return true;
     if (keyCtx !== "" && windowHas(keyCtx, 0, keyCtx.length, w)) return true;
   }
-  return false;
+  // (fifty-third pass) a hosted zone's or a distribution's id in parentheses after its DNS name, as people write them:
+  // "Route 53: example.com (Z0734...)", "app.example.com (E2QH...)"
+  return (kind.first === "Z" || kind.first === "E") && nm.dnsNameBefore(s, i);
 }
 
 function matchCtxId(
@@ -1216,6 +1238,13 @@ function matchCtxId(
     return 0;
   if (!listed && !saysCtx(s, i, keyCtx, kind)) return 0;
   push(cfg, s, out, i, j, kind);
+  // (fifty-third pass) a distribution's alternate domain name in parentheses after its id, "E2QH7Y4KXW9TLM
+  // (invoices.example.app)": the company's host the distribution serves
+  const alias = kind.first === "E" ? nm.dnsNameInParens(s, j, n) : -1;
+  if (alias > 0 && cfg.on["domain-name"] === true) {
+    push(cfg, s, out, j + 2, alias, cfg.byId["domain-name"]);
+    return alias;
+  }
   return j;
 }
 
@@ -2275,6 +2304,10 @@ function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean 
     return k + 6 < n && lowerCode(byteAt(s, k)) === 118 && matchesLowerAt(s, k, n, "value");
   }
   if (k >= n || byteAt(s, k) !== ch.COMMA) return false;
+  // (fifty-third pass) a secret scanner's match names its field so, GitGuardian's {"name": "client_secret", "indice_start":
+  // 459, ..., "match": "x"}: a "match" member further on in the same object (the object's "}" within 256 units)
+  const close = byteAt(s, open) === 123 ? unitWithin(s, 125, k, n, 256) : -1;
+  if (close > k && windowHas(s, k, close, '"match":')) return true;
   k++;
   while (k < n && k - b < 40 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB || byteAt(s, k) === LF)) k++;
   return k + 7 < n && byteAt(s, k) === QUOTE && matchesLowerAt(s, k + 1, n, "value") && byteAt(s, k + 6) === QUOTE;
@@ -3319,7 +3352,11 @@ function matchArn(cfg: ScanConfig, s: string, i: number, n: number, out: Match[]
     else break;
   }
   const accStart = regEnd + 1;
-  const awsOwned = accEnd - accStart === 3 && sub(s, accStart, accEnd) === "aws";
+  // (and CloudFront's: an origin access identity's principal, arn:aws:iam::cloudfront:user/CloudFront Origin Access
+  // Identity <id>, names AWS's user; the id after the blanks is read as text)
+  const awsOwned =
+    (accEnd - accStart === 3 && sub(s, accStart, accEnd) === "aws") ||
+    (accEnd - accStart === 10 && sub(s, accStart, accEnd) === "cloudfront");
   if (accEnd - accStart === 12 && isDigits(s, accStart, accEnd)) {
     push(cfg, s, out, accStart, accEnd, cfg.byFamily["arn-account"]);
   }
