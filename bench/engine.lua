@@ -56,7 +56,14 @@ local function measure(fn)
   return median(rates)
 end
 
+-- warm: the caches of an earlier request of the same body, its history forgotten (the walk of a warm request)
 local mask_rate = measure(function()
+  E.forgetHistories(masker)
+  E.maskJson(session(), body, policy)
+end)
+
+-- resent: the same body again, resumed from its history (every turn of a conversation resends the earlier ones)
+local resent_rate = measure(function()
   E.maskJson(session(), body, policy)
 end)
 
@@ -79,9 +86,10 @@ collectgarbage("stop")
 local before = collectgarbage("count")
 local garbageRuns = math.min(1000, iterations)
 for _ = 1, garbageRuns do
+  E.forgetHistories(masker)
   E.maskJson(session(), body, policy)
 end
 local garbage = (collectgarbage("count") - before) * 1024 / garbageRuns
 collectgarbage("restart")
 
-print(string.format('{"mask_mbps":%.1f,"mask_cold_mbps":%.1f,"restore_mbps":%.1f,"bytes":%d,"garbage_per_request":%d}', mask_rate, cold_rate, restore_rate, #body, garbage))
+print(string.format('{"mask_mbps":%.1f,"mask_resent_mbps":%.1f,"mask_cold_mbps":%.1f,"restore_mbps":%.1f,"bytes":%d,"garbage_per_request":%d}', mask_rate, resent_rate, cold_rate, restore_rate, #body, garbage))

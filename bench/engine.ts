@@ -8,6 +8,7 @@ import {
   createNodeMasker,
   newSession,
   maskJson,
+  forgetHistories,
   restoreJson,
   policyFor,
   answerPolicyFor,
@@ -34,7 +35,11 @@ function measure(fn: () => void): number {
   return rates[Math.floor((rates.length - 1) / 2)];
 }
 
-const nodeMask = measure(() => maskJson(newSession(masker, "bench"), body, policy));
+const nodeMask = measure(() => {
+  forgetHistories(masker);
+  maskJson(newSession(masker, "bench"), body, policy);
+});
+const nodeResent = measure(() => maskJson(newSession(masker, "bench"), body, policy));
 const nodeCold = measure(() => {
   resetCaches(masker);
   maskJson(newSession(masker, "bench"), body, policy);
@@ -51,6 +56,7 @@ const luaOut = execFileSync("luajit", ["bench/engine.lua"], {
 });
 const lua = JSON.parse(luaOut.trim().split("\n").pop() as string) as {
   mask_mbps: number;
+  mask_resent_mbps: number;
   mask_cold_mbps: number;
   restore_mbps: number;
   garbage_per_request: number;
@@ -61,16 +67,19 @@ console.log(
   `engine throughput on ${Buffer.byteLength(body)} B request with ${ids} identifiers (median of ${runs} x ${iterations})`,
 );
 console.log(
-  `  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s (cold caches ${lua.mask_cold_mbps.toFixed(1)})   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`,
+  `  LuaJIT  mask ${lua.mask_mbps.toFixed(1)} MB/s (resent ${lua.mask_resent_mbps.toFixed(1)}, cold caches ${lua.mask_cold_mbps.toFixed(1)})   restore ${lua.restore_mbps.toFixed(1)} MB/s   garbage ${lua.garbage_per_request} B/request`,
 );
 console.log(
-  `  Node    mask ${nodeMask.toFixed(1)} MB/s (cold caches ${nodeCold.toFixed(1)})   restore ${nodeRestore.toFixed(1)} MB/s`,
+  `  Node    mask ${nodeMask.toFixed(1)} MB/s (resent ${nodeResent.toFixed(1)}, cold caches ${nodeCold.toFixed(1)})   restore ${nodeRestore.toFixed(1)} MB/s`,
 );
 console.log(
   "  (warm: the per-worker caches hold this request's long strings and identifiers, as on every turn after the first of a",
 );
 console.log(
-  "   conversation, which resends the system prompt, tools and earlier turns; cold: every string scanned, every pseudonym an HMAC)",
+  "   conversation, which resends the system prompt, tools and earlier turns; resent: the same body walked on from the end of",
+);
+console.log(
+  "   the history kept from the last time, as a conversation's resent turns are; cold: every string scanned, every pseudonym an HMAC)",
 );
 // the target is judged on the cold figure: new content must be masked at that speed too
 const ok = lua.mask_cold_mbps >= TARGET_LUAJIT_MBPS;

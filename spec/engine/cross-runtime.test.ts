@@ -3,11 +3,22 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createNodeMasker, newSession, maskText, maskJson, restoreText, policyFor, warmUp } from "../../lib/engine";
+import {
+  createNodeMasker,
+  newSession,
+  maskText,
+  maskJson,
+  restoreText,
+  policyFor,
+  warmUp,
+  HISTORY_STATS,
+} from "../../lib/engine";
+import { conversations } from "./conversations";
 import { randomText, randomBody, rng } from "./corpus";
 import { buildPlugin, luajitPath, maskInLua, type LuaCase } from "./luajit";
 
 const SECRET = "cross-runtime-secret-0123";
+const MESSAGES = policyFor("/v1/messages");
 const masker = createNodeMasker({ secret: SECRET });
 
 describe("properties (Node)", () => {
@@ -104,6 +115,19 @@ describe("Node and LuaJIT agree", () => {
       }
     });
     expect(diverged).toBe(0);
+  });
+  it("byte-identical masks of conversations' turns, each resumed from the history of the one before as often", () => {
+    const turns = conversations(5302, 16);
+    const lua = maskInLua(
+      luajit,
+      SECRET,
+      turns.map((t) => ({ scope: t.scope, input: t.body, json: true })),
+    );
+    const own = createNodeMasker({ secret: SECRET });
+    const before = HISTORY_STATS.resumed;
+    turns.forEach((t, k) => expect(lua[k].text).toBe(maskJson(newSession(own, t.scope), t.body, MESSAGES).text));
+    expect(HISTORY_STATS.resumed - before).toBeGreaterThan(turns.length / 2);
+    expect(lua[lua.length - 1].resumed).toBe(HISTORY_STATS.resumed - before);
   });
   /** Each corpus document's first `length` units (ASCII only) cut right after every unit of `after`. */
   function cutsOfCorpus(length: number, after: string): LuaCase[] {

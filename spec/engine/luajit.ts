@@ -44,6 +44,8 @@ export interface LuaResult {
   answer?: string | null;
   answerError?: string | null;
   answerOffset?: number | null;
+  /** Walks resumed from a kept history so far (engine/json.ts HISTORY_STATS). */
+  resumed: number;
 }
 
 /** Masks the cases in order with one LuaJIT masker (a warm worker: later cases see the caches of earlier ones). */

@@ -22,6 +22,7 @@ for i, c in ipairs(input.cases) do
     local a = E.restoreJson(s, c.answer, E.answerPolicyFor("/v1/messages"))
     r.answer, r.answerError, r.answerOffset = a.text or cjson.null, a.error or cjson.null, a.offset or cjson.null
   end
+  r.resumed = E.HISTORY_STATS.resumed
   out[i] = r
 end
 local o = assert(io.open(arg[2], "wb"))

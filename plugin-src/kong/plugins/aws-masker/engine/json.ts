@@ -28,9 +28,16 @@ import {
 } from "./chars";
 import {
   Entry,
+  Masker,
   Scanned,
   Session,
   adoptKept,
+  lentOf,
+  restartSession,
+  resumeSession,
+  untouched,
+  notePoint,
+  SessionPoint,
   cachedScan,
   derivedPseudonym,
   entryOfKind,
@@ -48,7 +55,8 @@ import {
   pseudonymsIn,
   rawIndex,
 } from "./session";
-import { nextSearchRound, nextEarlierPlace, STANDS } from "./names";
+import { nextSearchRound, nextEarlierPlace, STANDS, Learned } from "./names";
+import type { TenantMemory } from "./memory";
 import { base64Decode, base64Encode } from "./base64";
 import type { EntryCall } from "./warmup";
 import type { Match } from "./scanner";
@@ -109,6 +117,8 @@ interface Walk {
    * walk ends.
    */
   out: Builder;
+  /** The output's length minus at: the output holds the masked text of [0, at) (see replaced). */
+  shift: number;
   sess: Session;
   restore: boolean; // restore pseudonyms instead of masking identifiers
   nextEscape: number; // index of the next backslash at or after the last search (n when none)
@@ -152,6 +162,26 @@ interface Walk {
   occStart: number[];
   occEnd: number[];
   occOriginal: string[];
+  /**
+   * Masking: the points a later request may resume from (see History): the last two ends of an item of the root's
+   * "messages" array, marks[markCount % 2] written next. marking: false once the walk can leave none (restoring, weak
+   * candidates left alone, a collision, a second walk).
+   */
+  marking: boolean;
+  marks: Mark[];
+  markCount: number;
+  /** The root object's and the "messages" array's frames at the first mark (copies), and the root's keys before it. */
+  markRoot: Frame;
+  markItems: Frame;
+  markRootKeys: number;
+  /** Keys of the root object read so far (as checkDuplicate keeps them): a resumed walk registers them again. */
+  rootKeys: string[];
+  rootKeyCount: number;
+  /** The point the walk resumed from, its history and that history's slot (-1: walked from the start). */
+  resumed: ResumePoint | undefined;
+  resumedSlot: number;
+  /** The tenant memory's version when the walk started (a history is resumed under the same version only). */
+  memoryVersion: number;
 }
 
 /** What a recorded piece of content is (Walk.done). */
@@ -417,10 +447,8 @@ function restoreContent(w: Walk, a: number, b: number): void {
   const count = w.occCount;
   while (k < count && w.occStart[k] < a) k++;
   while (k < count && w.occEnd[k] <= b) {
-    w.out.put(sub(w.s, w.at, w.occStart[k]));
     // originals JSON-escaped
-    w.out.put(jsonEscape(w.occOriginal[k]));
-    w.at = w.occEnd[k];
+    replaced(w, w.occStart[k], w.occEnd[k], jsonEscape(w.occOriginal[k]));
     k++;
   }
   w.occNext = k;
@@ -450,6 +478,14 @@ function recordText(w: Walk, what: number, a: number, b: number, text: string): 
   w.textCount++;
 }
 
+/** The input [a, b) replaced by piece in the output (what is between the last change and a copied as it is). */
+function replaced(w: Walk, a: number, b: number, piece: string): void {
+  w.out.put(sub(w.s, w.at, a));
+  w.out.put(piece);
+  w.shift += piece.length - (b - a);
+  w.at = b;
+}
+
 /** Masks string content that starts at a and was scanned as sc: the identifiers it masked. */
 function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   const sess = w.sess;
@@ -458,9 +494,7 @@ function maskScanned(w: Walk, a: number, sc: Scanned): Match[] {
   // a string resent to the same tenant (every turn of a conversation): its masking kept with its scan
   const kept = sc.kept;
   if (kept !== undefined && kept.found === found && kept.scope === sess.scope && adoptKept(sess, kept)) {
-    w.out.put(sub(w.s, w.at, a));
-    w.out.put(kept.masked);
-    w.at = a + kept.end;
+    replaced(w, a, a + kept.end, kept.masked);
     return found;
   }
   maskFound(w, a, sc, found);
@@ -516,8 +550,7 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
       if (typeof q === "number") same = q;
       if (same < 0 || entries[same].original !== original || entries[same].pseudonym !== pseudonym) salted = true;
     }
-    w.out.put(sub(w.s, w.at, rs));
-    w.out.put(pseudonym);
+    replaced(w, rs, re, pseudonym);
     if (keep) {
       masked.push(sub(w.s, end, rs));
       masked.push(pseudonym);
@@ -525,7 +558,6 @@ function maskFound(w: Walk, a: number, sc: Scanned, found: Match[]): void {
       entries.push(same >= 0 ? entries[same] : entryOfKind(derived, m.kind.id));
       if (firstAt !== undefined && typeof firstAt[derived.hash] !== "number") firstAt[derived.hash] = hashes.length - 1;
     }
-    w.at = re;
     end = re;
   }
   if (keep && !salted) keepMasking(sess, sc, found, masked.join(""), end - a, hashes, entries);
@@ -570,22 +602,41 @@ function number(w: Walk): void {
 function frameAt(w: Walk, d: number): Frame {
   let f = w.frames[d];
   if (f === undefined) {
-    f = {
-      obj: false,
-      fields: undefined,
-      other: KEEP_NODE,
-      media: "",
-      scanKeys: false,
-      serial: 0,
-      pair: "",
-      key: "",
-      valueStart: 0,
-      item: KEEP_NODE,
-      ctx: "",
-    };
+    f = newFrame();
     w.frames[d] = f;
   }
   return f;
+}
+
+function newFrame(): Frame {
+  return {
+    obj: false,
+    fields: undefined,
+    other: KEEP_NODE,
+    media: "",
+    scanKeys: false,
+    serial: 0,
+    pair: "",
+    key: "",
+    valueStart: 0,
+    item: KEEP_NODE,
+    ctx: "",
+  };
+}
+
+/** Frame from's fields written into to. */
+function copyFrame(from: Frame, to: Frame): void {
+  to.obj = from.obj;
+  to.fields = from.fields;
+  to.other = from.other;
+  to.media = from.media;
+  to.scanKeys = from.scanKeys;
+  to.serial = from.serial;
+  to.pair = from.pair;
+  to.key = from.key;
+  to.valueStart = from.valueStart;
+  to.item = from.item;
+  to.ctx = from.ctx;
 }
 
 /** The string value of member `name` of the object starting at w.pos ("" if none), without moving w.pos. */
@@ -714,6 +765,10 @@ function checkDuplicate(w: Walk, serial: number, key: string, ka: number, kb: nu
   }
   if (last === undefined) w.keysHeld++;
   seen[k] = serial;
+  if (w.depth === 1) {
+    w.rootKeys[w.rootKeyCount] = k;
+    w.rootKeyCount++;
+  }
 }
 
 const NUL = "\0";
@@ -757,9 +812,7 @@ function mediaString(w: Walk, media: string): void {
 function maskMediaText(w: Walk, a: number, b: number, text: string): void {
   const masked = maskText(w.sess, text, "", a);
   if (masked === text) return;
-  w.out.put(sub(w.s, w.at, a));
-  w.out.put(base64Encode(masked));
-  w.at = b;
+  replaced(w, a, b, base64Encode(masked));
 }
 
 /**
@@ -857,15 +910,16 @@ const NEXT = 2; // the next member or item of the innermost container
  * explicit stack of frames, no recursion: LuaJIT compiles it as one trace with side traces (a recursive walker
  * aborted on down-recursion and was blacklisted).
  */
-function walkValue(w: Walk, root: PolicyNode): void {
+function walkValue(w: Walk, root: PolicyNode, first: number): void {
   const s = w.s;
   const n = w.n;
-  const base = w.depth;
+  // (a resumed walk starts inside the root's "messages" array, after an item)
+  const base = first === VALUE ? w.depth : 0;
   let node = root;
   let ctx = "";
   // the value is an object member whose node is MEDIA (base64 data read by the object's media type)
   let media = false;
-  let step = VALUE;
+  let step = first;
   while (true) {
     if (step === VALUE) {
       ws(w);
@@ -921,6 +975,8 @@ function walkValue(w: Walk, root: PolicyNode): void {
       if (f.obj) {
         const key = f.key;
         if (key === "Key" || key === "key" || key === "Name" || key === "name") f.pair = stringAt(w, f.valueStart);
+      } else if (w.depth === 2 && w.marking) {
+        markItem(w);
       }
       if (closesAfterItem(w, f)) w.depth--;
       else step = NEXT;
@@ -1029,9 +1085,7 @@ function accountNumber(w: Walk, a: number, b: number, digits: string): void {
   // scanned with an account context, so that it is learned (its occurrences in text are masked too)
   const found = findIn(w.sess, digits, "account", a);
   if (found.length !== 1 || found[0].s !== 0 || found[0].e !== 12) return;
-  w.out.put(sub(w.s, w.at, a));
-  w.out.put('"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
-  w.at = b;
+  replaced(w, a, b, '"' + pseudonymFor(w.sess, found[0].kind.tag, found[0].kind.id, digits) + '"');
 }
 
 const SCAN_NODE: PolicyNode = { k: SCAN };
@@ -1044,28 +1098,57 @@ export interface JsonResult {
    * sources). Restoring counts none (0).
    */
   unscannable?: number;
+  /** Masking: walked on from a kept history of an earlier body (History). */
+  resumed?: boolean;
   error?: string;
   offset?: number;
 }
 
-/** Masks the JSON text s under policy. */
+/**
+ * Masks the JSON text s under policy. A body that starts with the history of an earlier one (History) is walked from
+ * where that history ends.
+ */
 export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const learnedBefore = sess.learned.length;
   nextSearchRound();
   const w = startWalk(sess, s, false);
-  const error = walk(w, policy);
-  if (error === undefined && walkAgain(w, learnedBefore)) replay(w);
+  resumeHistory(w, policy);
+  let error = walk(w, policy);
+  const from = w.resumed;
+  if (error === undefined && from !== undefined && walkAgain(w, from.learned, from)) {
+    // walked again from the start, as if nothing were kept
+    const slot = w.resumedSlot;
+    HISTORY_STATS.restarted++;
+    restartSession(sess);
+    nextSearchRound();
+    resetWalk(w, sess, s, false);
+    w.resumedSlot = slot;
+    error = walk(w, policy);
+  }
+  if (error === undefined && w.resumed === undefined && walkAgain(w, learnedBefore, undefined)) {
+    replay(w);
+    w.marking = false;
+  }
   nextSearchRound();
-  return error !== undefined ? error : resultOf(w);
+  if (error !== undefined) return error;
+  const unscannable = w.unscannable;
+  const text = outputOf(w);
+  // (a resumed walk marks its point first: kept again only with a later one)
+  if (w.marking && w.markCount > (w.resumed !== undefined ? 1 : 0)) keepHistory(w, policy, text);
+  const resumed = w.resumed !== undefined;
+  endWalk(w);
+  return { text, unscannable, resumed };
 }
 
 /**
  * True when the masking must be done again, with what the first walk learned: bare 12-digit numbers left alone
  * before the first AWS signal are account ids after all, and a name learned in a later string may also stand in an
  * earlier one. A second walk that would mask every string as the first did is skipped: the strings before the last
- * name learned are looked at first (their learned names are cached with their scans on a warm worker).
+ * name learned are looked at first (their learned names are cached with their scans on a warm worker). resumed: the
+ * point a walk resumed from (History), whose records the walk does not hold: the history's strings name AWS in no
+ * words (its walk would have been made again, and no history kept, if they had).
  */
-function walkAgain(w: Walk, learnedBefore: number): boolean {
+function walkAgain(w: Walk, learnedBefore: number, resumed: ResumePoint | undefined): boolean {
   const sess = w.sess;
   if (sess.weakDropped && sess.awsSignal) return true;
   // (weak names left alone, and no AWS match anywhere: a string that names AWS in words keeps them; asked only here,
@@ -1079,6 +1162,9 @@ function walkAgain(w: Walk, learnedBefore: number): boolean {
     }
   }
   if (sess.learned.length === learnedBefore) return false;
+  // a walk resumed from a history holds no records of it: the body's searches alone (which cannot see into the
+  // history's documents, counted as standing)
+  if (resumed !== undefined) return resumed.texts > 0 || namedEarlier(w, learnedBefore);
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;
   return maskedOtherwise(w, last, learnedBefore);
@@ -1115,20 +1201,7 @@ function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean 
     }
     if (!changed && (k >= w.count || w.doneAt[k] > last)) return false;
   }
-  // a name learned since learnedBefore stands in the body before where it was learned (many: always, without
-  // searching for each, which would be quadratic)
-  const learned = sess.learned;
-  if (learned.length - learnedBefore <= 16) {
-    let n = learnedBefore;
-    let r = -1;
-    while (n < learned.length) {
-      r = nextEarlierPlace(learned[n], w.s, r);
-      if (r === STANDS) break;
-      if (r < 0) n++;
-    }
-    // (a text document is base64 in the body: its decoded text is searched)
-    if (n >= learned.length && (w.textCount === 0 || !namedInText(w, learnedBefore))) return false;
-  }
+  if (!namedEarlier(w, learnedBefore)) return false;
   if (changed) return true;
   // the rest, each string compared
   while (k < w.count && w.doneAt[k] <= last) {
@@ -1136,6 +1209,24 @@ function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean 
     k++;
   }
   return false;
+}
+
+/**
+ * True unless the body's plain searches show that no name learned since learnedBefore stands in it before where it was
+ * learned (many names: true, without searching for each, which would be quadratic).
+ */
+function namedEarlier(w: Walk, learnedBefore: number): boolean {
+  const learned = w.sess.learned;
+  if (learned.length - learnedBefore > 16) return true;
+  let n = learnedBefore;
+  let r = -1;
+  while (n < learned.length) {
+    r = nextEarlierPlace(learned[n], w.s, r);
+    if (r === STANDS) return true;
+    if (r < 0) n++;
+  }
+  // (a text document is base64 in the body: its decoded text is searched)
+  return w.textCount > 0 && namedInText(w, learnedBefore);
 }
 
 /**
@@ -1198,6 +1289,246 @@ function replay(w: Walk): void {
 }
 
 /**
+ * Resent history. Every turn of a conversation resends the earlier turns byte for byte, and walking them again is
+ * most of what a warm request's masking costs (docs/performance.md). So a masked body is kept per worker (Masker
+ * .histories) with points to resume from: the ends of the last two items of its root's "messages" array (a client
+ * that marks its last turn for caching, as Claude Code does, changes that turn's bytes in the next request, not the
+ * one before). At each point: the input before it, the output for that input, and what the walk and the session held
+ * there. A later request of the same tenant scope, policy and tenant memory whose body starts with the same bytes up
+ * to a point is walked from there: the same bytes, walked from the same state, mask the same. What the whole body
+ * decides is asked after the walk, as for any walk (walkAgain): a name learned in the new part may stand in the
+ * history, or weak candidates left alone may need a second walk; then the body is walked again from its start, as if
+ * nothing were kept (no record of the history is kept to walk it again from).
+ */
+export interface History {
+  scope: string;
+  policy: PolicyNode;
+  memory: TenantMemory | undefined;
+  memoryVersion: number;
+  /** the session's entries and learned names up to the last point (each point counts its own) */
+  entries: Entry[];
+  learned: Learned[];
+  /** the root object's keys before "messages", and its frame and the array's at the points */
+  rootKeys: string[];
+  root: Frame;
+  items: Frame;
+  /** ascending */
+  points: ResumePoint[];
+  /** what it holds, in string units (Masker.historyBytes) */
+  bytes: number;
+}
+
+/** Where the walk was after an item of "messages" (Walk.marks): what a ResumePoint keeps, written in place. */
+interface Mark extends SessionPoint {
+  pos: number;
+  at: number;
+  shift: number;
+  unscannable: number;
+  /** records of decoded text and digits before pos (Walk.textCount) */
+  texts: number;
+}
+
+interface ResumePoint extends Mark {
+  /** the input before pos, and its last units (the first, cheap comparison) */
+  prefix: string;
+  tail: string;
+  /** the output for prefix (undefined: prefix itself, nothing was masked in it) */
+  masked: string | undefined;
+  /** hash part -> entry of the first `entries` entries (lent to a resumed session; made at the first resume) */
+  lent: Record<string, Entry> | undefined;
+}
+
+/** Walks resumed from a history, and resumed walks walked again from the start (per worker; for tests and benchmarks). */
+export const HISTORY_STATS = { resumed: 0, restarted: 0 };
+
+/** Histories kept per masker, and the units they may hold together (past it they start over). */
+const HISTORIES_MAX = 16;
+const HISTORY_BYTES_MAX = 8388608;
+/** Units of a point's tail (a body of another conversation rarely shares them at that offset). */
+const TAIL = 32;
+
+function newMark(): Mark {
+  return {
+    pos: 0,
+    at: 0,
+    shift: 0,
+    unscannable: 0,
+    texts: 0,
+    entries: 0,
+    learned: 0,
+    learnedKey: undefined,
+    learnedKeyCount: 0,
+    awsSignal: false,
+    weakDropped: false,
+    maxLen: 0,
+  };
+}
+
+/** After an item of an array at depth 2 (the walk's AFTER step): marks the end of an item of the root's "messages". */
+function markItem(w: Walk): void {
+  const root = w.frames[1];
+  if (!root.obj || root.key !== "messages") return;
+  const sess = w.sess;
+  if (sess.collisions > 0) {
+    w.marking = false;
+    return;
+  }
+  if (w.markCount === 0) {
+    copyFrame(root, w.markRoot);
+    copyFrame(w.frames[2], w.markItems);
+    w.markRootKeys = w.rootKeyCount;
+  }
+  const m = w.marks[w.markCount % 2];
+  m.pos = w.pos;
+  m.at = w.at;
+  m.shift = w.shift;
+  m.unscannable = w.unscannable;
+  m.texts = w.textCount;
+  notePoint(sess, m);
+  w.markCount++;
+}
+
+/**
+ * Before the walk: the latest point of a kept history that w's body starts with, if any, set up to walk from (the
+ * session as it was there, the output for the input before it, the root's frames and keys). One loop over (history,
+ * point) pairs, newest history first, each one's last point first.
+ */
+function resumeHistory(w: Walk, policy: PolicyNode): void {
+  const sess = w.sess;
+  const hs = sess.masker.histories;
+  const count = hs.length;
+  if (count === 0 || !untouched(sess)) return;
+  const s = w.s;
+  const n = w.n;
+  const newest = sess.masker.historyNext - 1 + count;
+  for (let k = 0; k < 2 * count; k++) {
+    const slot = (newest - Math.floor(k / 2)) % count;
+    const h = hs[slot];
+    const j = h.points.length - 1 - (k % 2);
+    if (j < 0 || h.scope !== sess.scope || h.policy !== policy || h.memory !== sess.memory) continue;
+    if (h.memoryVersion !== w.memoryVersion) continue;
+    const p = h.points[j];
+    if (p.pos > n || sub(s, p.pos - p.tail.length, p.pos) !== p.tail || sub(s, 0, p.pos) !== p.prefix) continue;
+    resumeAt(w, h, p, slot);
+    return;
+  }
+}
+
+/** Sets w and its session up to walk on from point p of history h (kept in slot). */
+function resumeAt(w: Walk, h: History, p: ResumePoint, slot: number): void {
+  const sess = w.sess;
+  if (p.entries > 0 && p.lent === undefined) p.lent = lentOf(h.entries, p.entries);
+  resumeSession(sess, h.entries, h.learned, p, p.lent);
+  w.serial++;
+  const root = frameAt(w, 1);
+  copyFrame(h.root, root);
+  root.serial = w.serial;
+  copyFrame(h.items, frameAt(w, 2));
+  registerRootKeys(w, h.rootKeys);
+  w.depth = 2;
+  w.pos = p.pos;
+  if (p.masked !== undefined) {
+    w.out.put(p.masked);
+    w.at = p.pos;
+    w.shift = p.masked.length - p.pos;
+  }
+  w.unscannable = p.unscannable;
+  // (the history's documents: walkAgain asks the point resumed from, a later point of this walk counts them too)
+  w.textCount = p.texts;
+  HISTORY_STATS.resumed++;
+  w.resumed = p;
+  w.resumedSlot = slot;
+}
+
+/** The root object's keys before the point resumed from, registered as checkDuplicate would have (and as read). */
+function registerRootKeys(w: Walk, keys: string[]): void {
+  let seen = w.keysAt[1];
+  if (seen === undefined) {
+    seen = newKeySerials();
+    w.keysAt[1] = seen;
+  }
+  for (let k = 0; k < keys.length; k++) {
+    if (seen[keys[k]] === undefined) w.keysHeld++;
+    seen[keys[k]] = w.serial;
+    w.rootKeys[k] = keys[k];
+  }
+  w.rootKeyCount = keys.length;
+}
+
+/**
+ * After a walk that marked points (and made no second walk): its history kept, in the slot of the history it resumed
+ * from (a conversation holds one slot), else in the next. text: the walk's output.
+ */
+function keepHistory(w: Walk, policy: PolicyNode, text: string): void {
+  const sess = w.sess;
+  const m = w.marks[(w.markCount - 1) % 2];
+  // a point holds its input and output before pos; the last two: about four times the last one's
+  const bytes = (w.markCount > 1 ? 2 : 1) * (2 * m.pos + m.shift);
+  if (sess.collisions > 0 || bytes > HISTORY_BYTES_MAX / 4) return;
+  const last = pointOf(w, w.markCount - 1, text);
+  const points = w.markCount > 1 ? [pointOf(w, w.markCount - 2, text), last] : [last];
+  const root = newFrame();
+  copyFrame(w.markRoot, root);
+  const items = newFrame();
+  copyFrame(w.markItems, items);
+  const h: History = {
+    scope: sess.scope,
+    policy,
+    memory: sess.memory,
+    memoryVersion: w.memoryVersion,
+    entries: firstOf(sess.entries, last.entries),
+    learned: firstOf(sess.learned, last.learned),
+    rootKeys: firstOf(w.rootKeys, w.markRootKeys),
+    root,
+    items,
+    points,
+    bytes,
+  };
+  keepIn(sess.masker, h, w.resumedSlot);
+}
+
+/** The k-th mark of w made a point (text: the walk's output); the walk marks in a new one after it. */
+function pointOf(w: Walk, k: number, text: string): ResumePoint {
+  const p = w.marks[k % 2] as ResumePoint;
+  w.marks[k % 2] = newMark();
+  p.prefix = sub(w.s, 0, p.pos);
+  p.tail = sub(p.prefix, p.pos > TAIL ? p.pos - TAIL : 0, p.pos);
+  // (the output holds the masked text of [0, at) and the input [at, pos) as it is)
+  p.masked = p.at > 0 ? sub(text, 0, p.pos + p.shift) : undefined;
+  p.lent = undefined;
+  return p;
+}
+
+/** Keeps h among m's histories (in slot, or the next one), within HISTORY_BYTES_MAX. */
+function keepIn(m: Masker, h: History, slot: number): void {
+  const hs = m.histories;
+  let at = slot;
+  if (at < 0) {
+    at = m.historyNext;
+    m.historyNext = (at + 1) % HISTORIES_MAX;
+  }
+  const old = at < hs.length ? hs[at] : undefined;
+  if (old !== undefined) m.historyBytes -= old.bytes;
+  if (m.historyBytes + h.bytes > HISTORY_BYTES_MAX) {
+    // starts over (as the other per-worker caches do)
+    m.histories = [h];
+    m.historyNext = 1 % HISTORIES_MAX;
+    m.historyBytes = h.bytes;
+    return;
+  }
+  if (at < hs.length) hs[at] = h;
+  else hs.push(h);
+  m.historyBytes += h.bytes;
+}
+
+/** A new array of the first count items of list. */
+function firstOf<T>(list: T[], count: number): T[] {
+  const out: T[] = [];
+  for (let k = 0; k < count; k++) out.push(list[k]);
+  return out;
+}
+
+/**
  * Restores this session's pseudonyms in the JSON text s, in the strings policy scans. The pseudonyms are found first
  * (one search over the text): a text without any is only validated and comes back as it is; else the policy walk
  * restores the ones in scanned strings and, past the last one, only validates.
@@ -1216,7 +1547,7 @@ export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonR
 
 /** Walks the document under policy; with no policy, only validates it. */
 function walkDocument(w: Walk, policy: PolicyNode | undefined): void {
-  if (policy !== undefined) walkValue(w, policy);
+  if (policy !== undefined) walkValue(w, policy, w.resumed !== undefined ? AFTER : VALUE);
   else skipValue(w, 0, VALUE);
   ws(w);
   if (w.pos < w.n) fail(w, "unexpected data after the JSON value");
@@ -1239,6 +1570,7 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
       pos: 0,
       at: 0,
       out: newBuilder(),
+      shift: 0,
       sess,
       restore,
       nextEscape: -1,
@@ -1263,12 +1595,30 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
       occStart: [],
       occEnd: [],
       occOriginal: [],
+      marking: false,
+      marks: [newMark(), newMark()],
+      markCount: 0,
+      markRoot: newFrame(),
+      markItems: newFrame(),
+      markRootKeys: 0,
+      rootKeys: [],
+      rootKeyCount: 0,
+      resumed: undefined,
+      resumedSlot: -1,
+      memoryVersion: 0,
     };
   }
+  resetWalk(w, sess, s, restore);
+  return w;
+}
+
+/** Sets w up to walk s from its start (startWalk; maskJson again when a resumed walk cannot stand). */
+function resetWalk(w: Walk, sess: Session, s: string, restore: boolean): void {
   w.s = s;
   w.n = s.length;
   w.pos = 0;
   w.at = 0;
+  w.shift = 0;
   w.sess = sess;
   w.restore = restore;
   w.nextEscape = -1;
@@ -1279,9 +1629,15 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
   w.textCount = 0;
   w.occCount = 0;
   w.occNext = 0;
+  w.marking = !restore;
+  w.markCount = 0;
+  w.rootKeyCount = 0;
+  w.resumed = undefined;
+  w.resumedSlot = -1;
+  const mem = sess.memory;
+  w.memoryVersion = mem !== undefined ? mem.version : 0;
   // a walk an exception ended (see walk) may still hold output
   w.out.reset();
-  return w;
 }
 
 /** Ends a walk: it is kept for the next call unless it grew large; no body, original or decoded text stays in it. */
@@ -1309,14 +1665,17 @@ function walk(w: Walk, policy: PolicyNode | undefined): JsonResult | undefined {
   throw thrown;
 }
 
-/** The walk's output, and the walk ended: the input itself when nothing changed. */
+/** The walk's output: the input itself when nothing changed. */
+function outputOf(w: Walk): string {
+  if (w.at === 0) return w.s;
+  w.out.put(sub(w.s, w.at, w.n));
+  return take(w.out);
+}
+
+/** The walk's output, and the walk ended. */
 function resultOf(w: Walk): JsonResult {
   const unscannable = w.unscannable;
-  let text = w.s;
-  if (w.at > 0) {
-    w.out.put(sub(w.s, w.at, w.n));
-    text = take(w.out);
-  }
+  const text = outputOf(w);
   endWalk(w);
   return { text, unscannable };
 }
@@ -1330,4 +1689,12 @@ export const JSON_ENTRY_CALLS: EntryCall[] = [
   // nothing recorded
   { fn: maskedOtherwise, args: [{ count: 0 } as Walk, 0, 0] },
   { fn: namedInText, args: [{ count: 0, sess: { learned: [] } } as unknown as Walk, 0] },
+  { fn: namedEarlier, args: [{ textCount: 0, sess: { learned: [] } } as unknown as Walk, 0] },
+  // no history kept
+  { fn: resumeHistory, args: [{ sess: { masker: { histories: [] } } } as unknown as Walk, KEEP_NODE] },
+  // nothing to copy, register or lend
+  { fn: registerRootKeys, args: [{ keysAt: [{}, {}], rootKeys: [] } as unknown as Walk, []] },
+  { fn: firstOf, args: [[], 0] },
+  { fn: lentOf, args: [[], 0] },
+  { fn: resumeSession, args: [{ entries: [], learned: [] }, [], [], { entries: 0, learned: 0 }, undefined] },
 ];

@@ -32,6 +32,7 @@ import { Kind } from "./catalogue";
 import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
 import { TenantMemory, withRemembered } from "./memory";
+import type { History } from "./json";
 
 export interface Entry {
   pseudonym: string;
@@ -67,6 +68,13 @@ export interface Masker {
    */
   keySteps: Record<string, Record<string, KeyStep>>;
   keyStepCount: number;
+  /**
+   * Masked bodies kept to resume a later body that resends them (json.ts History): at most HISTORIES_MAX, in a ring
+   * (historyNext: the slot written next), holding historyBytes units together.
+   */
+  histories: History[];
+  historyNext: number;
+  historyBytes: number;
 }
 
 /** One step of a learnedKey (Masker.keySteps). */
@@ -241,6 +249,88 @@ export function newSession(masker: Masker, scope: string): Session {
     awsWords: false,
     weakDropped: false,
   };
+}
+
+/** True when nothing was masked or learned in sess yet (the state a resumed walk starts from: json.ts History). */
+export function untouched(sess: Session): boolean {
+  return (
+    sess.entries.length === 0 &&
+    sess.learned.length === 0 &&
+    sess.lent === undefined &&
+    sess.collisions === 0 &&
+    !sess.awsSignal &&
+    !sess.weakDropped
+  );
+}
+
+/** Empties sess again, as newSession made it (its masker, scope and memory stay). */
+export function restartSession(sess: Session): void {
+  sess.byHash = {};
+  sess.lent = undefined;
+  sess.salted = undefined;
+  sess.aliases = undefined;
+  sess.entries = [];
+  sess.maxLen = 0;
+  sess.collisions = 0;
+  sess.learned = [];
+  sess.learnedKey = "";
+  sess.learnedKeyCount = 0;
+  sess.awsSignal = false;
+  sess.awsWords = false;
+  sess.weakDropped = false;
+}
+
+/** What a session held at a point of a request (json.ts History): its first entries and learned names, and flags. */
+export interface SessionPoint {
+  entries: number;
+  learned: number;
+  learnedKey: string | undefined;
+  learnedKeyCount: number;
+  awsSignal: boolean;
+  weakDropped: boolean;
+  maxLen: number;
+}
+
+/** Notes in p what sess holds now. */
+export function notePoint(sess: Session, p: SessionPoint): void {
+  p.entries = sess.entries.length;
+  p.learned = sess.learned.length;
+  p.learnedKey = sess.learnedKey;
+  p.learnedKeyCount = sess.learnedKeyCount;
+  p.awsSignal = sess.awsSignal;
+  p.weakDropped = sess.weakDropped;
+  p.maxLen = sess.maxLen;
+}
+
+/**
+ * Sets an untouched sess to what a session held at point p, whose entries and learned names were the first of these;
+ * lent: the hash parts of those entries (lentOf), lent as adoptKept lends a kept masking's.
+ */
+export function resumeSession(
+  sess: Session,
+  entries: Entry[],
+  learned: Learned[],
+  p: SessionPoint,
+  lent: Record<string, Entry> | undefined,
+): void {
+  for (let k = 0; k < p.entries; k++) sess.entries.push(entries[k]);
+  sess.lent = lent;
+  sess.maxLen = p.maxLen;
+  for (let k = 0; k < p.learned; k++) sess.learned.push(learned[k]);
+  sess.learnedKey = p.learnedKey;
+  sess.learnedKeyCount = p.learnedKeyCount;
+  sess.awsSignal = p.awsSignal;
+  sess.weakDropped = p.weakDropped;
+}
+
+/** Hash part -> entry of the first count entries of a session (a pseudonym ends with its hash part). */
+export function lentOf(entries: Entry[], count: number): Record<string, Entry> {
+  const byHash: Record<string, Entry> = {};
+  for (let k = 0; k < count; k++) {
+    const pseudonym = entries[k].pseudonym;
+    byHash[sub(pseudonym, pseudonym.length - HASH_LEN, pseudonym.length)] = entries[k];
+  }
+  return byHash;
 }
 
 /**

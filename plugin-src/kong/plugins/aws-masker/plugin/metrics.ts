@@ -38,6 +38,7 @@ const FAMILIES: Record<string, Family> = {
 const PLAIN_HELP: Record<string, string> = {
   requests_masked: "Request bodies that went through the masker (with or without identifiers).",
   identifiers_masked: "Identifiers replaced by pseudonyms, all kinds.",
+  bodies_resumed: "Request bodies masked on from the kept history of an earlier one (a conversation's resent turns).",
   invalid_json: "Request bodies refused as invalid JSON.",
   mapping_collisions: "Pseudonym mappings that clashed with a different original in Redis.",
   redis_writes: "Pseudonym mappings written to Redis.",

@@ -238,5 +238,6 @@ function maskBody(conf: PluginConf, session: Session, path: string, method: stri
     }
     count("unscannable_forwarded", unscannable);
   }
+  if (result.resumed === true) count("bodies_resumed");
   if (result.text !== body) kong.service.request.set_raw_body(result.text);
 }
