@@ -746,6 +746,14 @@ export function adversarialInputs(size: number): Input[] {
       'password: "%2$-10s\\n" secret=%2A%2A token: "%1$" end-to-end in 123456789012 CI/CD in 123456789012 ' +
         "us-east-1/us-west-2 in 123456789012 ${P:?m} ${Q:=y} password(\n name: 'X',\n ",
     ],
+    // (fifty-third pass: log shipping)
+    ["kinesis agent logger run", "2024-06-11 12:08:31.355+0000 a-b-01 (x) com.amazon.kinesis.streaming.agent. "],
+    ["kinesis agent logger line run", ") com.amazon.kinesis.streaming.agent."],
+    ["prose key and vault path run", " shared key a1B2c3D4e5F6g7H8 vault path a/b/c Vault at x/y "],
+    ["vault newline run", "vault\n"],
+    ["host, address run", "bastion-obs-01, 10.42.3.9; "],
+    ["fluentd shared_key run", '\n shared_key a1B2c3D4e5\n s3_bucket "a-b"\n'],
+    ["sumo kinesis receiver run", "sumologic.com/receiver/v1/kinesis/log/"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {
