@@ -793,6 +793,14 @@ export function adversarialInputs(size: number): Input[] {
         "4b60-a5e8-1f7d0c3b9e26 arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1V0ZC3M8RPD6A OAC ",
     ],
     ["dns name before id run", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z (Z0734186JQ8V3MX1CP4K"],
+    // (fifty-third pass: log shipping)
+    ["kinesis agent logger run", "2024-06-11 12:08:31.355+0000 a-b-01 (x) com.amazon.kinesis.streaming.agent. "],
+    ["kinesis agent logger line run", ") com.amazon.kinesis.streaming.agent."],
+    ["prose key and vault path run", " shared key a1B2c3D4e5F6g7H8 vault path a/b/c Vault at x/y "],
+    ["vault newline run", "vault\n"],
+    ["host, address run", "bastion-obs-01, 10.42.3.9; "],
+    ["fluentd shared_key run", '\n shared_key a1B2c3D4e5\n s3_bucket "a-b"\n'],
+    ["sumo kinesis receiver run", "sumologic.com/receiver/v1/kinesis/log/"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

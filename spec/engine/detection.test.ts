@@ -10434,3 +10434,102 @@ describe("fresh material, fifty-third pass: vcs", () => {
     expect(mask(kept)).toBe(kept);
   });
 });
+
+describe("fresh material, fifty-third pass: logshipping", () => {
+  it("a Fluentd parameter after a snake_case credential key and one blank is masked; a flag and a redaction stay", () => {
+    const conf =
+      "<source>\n  @type forward\n  <security>\n    shared_key 9fQ2mXv7LkP4tR8sWb\n    user_auth true\n  </security>\n</source>\n";
+    const out = mask(conf);
+    expect(out).not.toContain("9fQ2mXv7LkP4tR8sWb");
+    expect(out).toContain("    user_auth true\n");
+    // (Fluentd prints its secret parameters as xxxxxx at startup: no value)
+    const dump = "using configuration file: <ROOT>\n    shared_key xxxxxx\n    private_key_passphrase xxxxxx\n";
+    expect(mask(dump)).toBe(dump);
+    // (nor is a file's path after one blank: Chef's client.rb names the file that holds the secret)
+    const chef = 'aws\nencrypted_data_bag_secret "/etc/chef/encrypted_data_bag_secret"\nssl_verify_mode :verify_peer\n';
+    expect(mask(chef)).toBe(chef);
+    // (nor an nginx directive's URL or socket after proxy_pass, fastcgi_pass)
+    const nginx =
+      "aws\n  location / {\n    proxy_pass http://checkout_api;\n    fastcgi_pass unix:/run/php.sock;\n  }\n";
+    expect(mask(nginx)).toBe(nginx);
+  });
+  it('a quoted value in Fluentd\'s printed configuration (s3_bucket "x", log_group_name "/x/y") is masked', () => {
+    const out = mask(
+      '  <store>\n    @type "s3"\n    s3_bucket "co-edge-access-archive"\n    s3_region "eu-central-1"\n' +
+        '    log_group_name "/corvidae/prod/edge/access"\n  </store>\n',
+    );
+    expect(out).not.toContain("co-edge-access-archive");
+    expect(out).not.toContain("/corvidae/prod/edge/access");
+    expect(out).toContain('s3_region "eu-central-1"');
+  });
+  it("a random secret right after a credential key's words in prose (shared key, access key) is masked", () => {
+    const out = mask(
+      "- 09:03 it still has the old shared key 9fQ2mXv7LkP4tR8sWb in its forward output\n" +
+        "- 13:20 Sumo returns 401, access key suHx7ArBqW0nUjQpL3eTyZ9vK was for the old collector",
+    );
+    expect(out).not.toContain("9fQ2mXv7LkP4tR8sWb");
+    expect(out).not.toContain("suHx7ArBqW0nUjQpL3eTyZ9vK");
+    // (an AWS key id keeps its kind; a data key's column is no secret)
+    expect(mask("aws: the access key AKIAHLIOAP5R83BJ6TF5 was rotated")).toMatch(/access key ACCESS_KEY_ID_\w+ was/);
+    const kept = "aws s3: the primary key user_id2 and the sort key created_at3 of the table";
+    expect(mask(kept)).toBe(kept);
+    // (a vendor's prefixed token keeps its prefix: its own anchor reads it)
+    expect(mask("aws: our IVS stream key sk_us-west-2_AbCdEf12345678XyZ was rotated")).toMatch(
+      /stream key sk_CREDENTIAL_/,
+    );
+  });
+  it("a log shipper's own name before 'user' is not learned as a user (fluent-bit, td-agent)", () => {
+    const out = mask(
+      "aws: 08:41 fluent-bit on co-prod-eks crashlooping on the opensearch output, 403 for flb_trailpass_wr.\n" +
+        "  The new master password is G7v!pQ2xR9mLw4Tz, the fluent-bit user password was NOT rotated.",
+    );
+    expect(out).toContain("aws: 08:41 fluent-bit on ");
+    expect(out).toContain("the fluent-bit user password");
+  });
+  it("a WAF web ACL's name in its ARN is learned and masked where it stands alone", () => {
+    const out = mask(
+      "aws wafv2 put-logging-configuration --logging-configuration ResourceArn=arn:aws:wafv2:eu-central-1:" +
+        "638105927341:regional/webacl/trailpass-edge-acl/3f9a2c71-5e84-4d0b-b6c2-8a1d7e4f0c95\n" +
+        '"AttributeValue": "corvidae/prod/waf/trailpass-edge-acl"',
+    );
+    expect(out).not.toContain("trailpass-edge-acl");
+    expect(out).toContain("regional/webacl/RESOURCE_NAME_");
+  });
+  it("a Kinesis Agent log line's host, between its time and the thread, is masked and learned", () => {
+    const out = mask(
+      "Friday store-pos-gw-07 parses records but sends 0:\n" +
+        "2024-06-11 12:08:31.355+0000 store-pos-gw-07 (main) com.amazon.kinesis.streaming.agent.Agent [INFO] Agent: Starting up...\n" +
+        "2024-06-11 12:08:33.118+0000 store-pos-gw-07 (sender-0000) com.amazon.kinesis.streaming.agent.tailing.AsyncPublisher [ERROR] x\n",
+    );
+    expect(out).not.toContain("store-pos-gw-07");
+    expect(out).toContain(" (main) com.amazon.kinesis.streaming.agent.Agent [INFO]");
+  });
+  it("a Sumo Logic Firehose source's URL token is masked, the receiver's path stays", () => {
+    const out = mask(
+      '"Url": "https://endpoint4.collection.eu.sumologic.com/receiver/v1/kinesis/log/' +
+        'ZaVnC4dhaV3N2hbXqTr0kUpS7gM9wYeLx1fBj6Qo5c8KsAtGyHmPRzDIuWEi1v-4_xQ9fRk",',
+    );
+    expect(out).not.toContain("ZaVnC4dhaV3N2hbXqTr0kUpS7gM9");
+    expect(out).toContain("sumologic.com/receiver/v1/kinesis/log/CREDENTIAL_");
+  });
+  it("a numbered host before its private address in a sentence (name, address;) is masked; utf-8 is not", () => {
+    const out = mask("notes (run from the bastion\nbastion-obs-01, 10.42.3.9; master user creds from 1Password):");
+    expect(out).not.toContain("bastion-obs-01");
+    expect(out).toContain("run from the bastion\nRESOURCE_NAME_");
+    expect(mask("charset utf-8, 10.0.0.2; sha-256, 10.0.0.4;")).toMatch(/^charset utf-8, PRIVATE_IP_\w+; sha-256, /);
+  });
+  it("a HashiCorp Vault path after 'vault path' or 'Vault at' in prose is masked; ansible-vault's file path stays", () => {
+    const out = mask(
+      "I replaced it in the vault\npath secret/edge/vector-s3 and re-ran ansible. The new key is in Vault at " +
+        "secret/obs/td-agent-s3.",
+    );
+    expect(out).not.toContain("secret/edge/vector-s3");
+    expect(out).not.toContain("secret/obs/td-agent-s3");
+    expect(out).toMatch(/in Vault at RESOURCE_NAME_\w+\.$/);
+    const kept = "aws: ansible-vault encrypt group_vars/prod/vault.yml; the vault encrypts a/b/c";
+    expect(mask(kept)).toBe(kept);
+    // (nor Kong's vault reference)
+    const kong = "aws: use a vault reference: `{vault://env/AWS_MASKER_SECRET}`, {vault://env/NAME/key}";
+    expect(mask(kong)).toBe(kong);
+  });
+});

@@ -560,7 +560,8 @@ function isBlank(c: number): boolean {
 
 /**
  * A `key   value` line (Fluent Bit's classic config `HTTP_Passwd   x`, aligned settings): the key [ks, j) opens its
- * line, two or more blanks or a tab follow it, then one word to the line's end. Linear: only a key that opens its line
+ * line, two or more blanks or a tab follow it, then one word to the line's end; or one blank after a snake_case key
+ * (Fluentd's `shared_key x`, `aws_sec_key y`: its parameters are `name value`). Linear: only a key that opens its line
  * walks on to the line's end.
  */
 export function alignedValue(s: string, ks: number, j: number, n: number): boolean {
@@ -569,7 +570,20 @@ export function alignedValue(s: string, ks: number, j: number, n: number): boole
   if (p > 0 && byteAt(s, p - 1) !== LF) return false;
   let k = j;
   while (k < n && isBlank(byteAt(s, k))) k++;
-  if (k - j < 2 && byteAt(s, j) !== TAB) return false;
+  if (k - j < 2 && byteAt(s, j) !== TAB) {
+    let snake = false;
+    for (let u = ks; u < j && !snake; u++) snake = byteAt(s, u) === UNDERSCORE;
+    // (not a file's path: Chef's encrypted_data_bag_secret "/etc/chef/x" names the file that holds the secret)
+    const v = byteAt(s, k) === QUOTE || byteAt(s, k) === APOS ? k + 1 : k;
+    if (k - j !== 1 || !snake || byteAt(s, v) === SLASH || byteAt(s, v) === 126) return false;
+    // (nor an nginx directive's, proxy_pass http://x; fastcgi_pass unix:/run/php.sock;: a URL, a statement's ";")
+    let w = k;
+    while (w < n && w - k < 256 && !isBlank(byteAt(s, w)) && byteAt(s, w) !== LF && byteAt(s, w) !== CR) {
+      if (byteAt(s, w) === COLON && w + 1 < n && byteAt(s, w + 1) === SLASH) return false;
+      w++;
+    }
+    if (byteAt(s, w - 1) === SEMI) return false;
+  }
   while (k < n && !isBlank(byteAt(s, k)) && byteAt(s, k) !== LF && byteAt(s, k) !== CR) k++;
   while (k < n && isBlank(byteAt(s, k))) k++;
   return k >= n || byteAt(s, k) === LF || byteAt(s, k) === CR;
@@ -1166,6 +1180,12 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
   if (c0 === PERCENT && percentPlaceholder(s, a, b)) return false;
   if (c0 === LBRACE || c0 === 91 || c0 === LPAREN) return false; // an object, list or tuple: its members are scanned
   if (c0 === STAR && byteAt(s, b - 1) === STAR) return false; // ****
+  // (fifty-third pass) a mask of one letter repeated: Fluentd prints its secret parameters as xxxxxx at startup
+  if (len >= 3 && (c0 === 120 || c0 === 88)) {
+    let k = a + 1;
+    while (k < b && byteAt(s, k) === c0) k++;
+    if (k === b) return false;
+  }
   if (len <= 24 && NOT_A_VALUE[sub(s, a, b).toLowerCase()] === true) return false;
   // (one character identifies nothing: a Redshift connection log's "| password | 0 |" is an auth method and a
   // duration; a placeholder's "…", 3 bytes in Lua)
@@ -1844,6 +1864,9 @@ export const CREDENTIAL_ANCHORS = [
   "hooks.slack.com/services/",
   "discord.com/api/webhooks/",
   "sumologic.com/receiver/v1/http/",
+  // (fifty-third pass: and a Sumo Logic source for Firehose, the URL of a Firehose HTTP endpoint destination)
+  "sumologic.com/receiver/v1/kinesis/log/",
+  "sumologic.com/receiver/v1/kinesis/metric/",
   // (PagerDuty's Events API endpoint for an SNS subscription or a CloudWatch integration: the integration key)
   "pagerduty.com/integration/",
   // (fifty-third pass) GitHub push protection's link to allow a blocked secret (remote: .../security/secret-scanning/

@@ -133,6 +133,15 @@ export const STOPLIST: Record<string, boolean> = {
   tail: true,
   forward: true,
   systemd: true,
+  // (fifty-third pass) and the log shippers themselves, which also name their users and roles ("the fluent-bit user
+  // password was not rotated"): learned, the tool's name was replaced in every command and path of the request
+  "fluent-bit": true,
+  fluentbit: true,
+  fluentd: true,
+  "td-agent": true,
+  filebeat: true,
+  logstash: true,
+  "kinesis-agent": true,
   // Kubernetes add-ons on EKS under their own names (a namespace, a service account, a role session): learned, they
   // replaced karpenter.sh, external-dns.alpha.kubernetes.io and the like in every key of the text
   karpenter: true,
@@ -2089,8 +2098,14 @@ export const SECRET_STORES = [
   // (fifty-third pass) the service as its CLI and API name it, written so in prose ("new token in secretsmanager
   // qm/app/slack-bot"): a word of its own, a blank after it (aws secretsmanager get-secret-value: a verb, no path)
   "secretsmanager",
+  // (fifty-third pass) HashiCorp Vault's KV paths in prose: "in the vault path secret/edge/x", "in Vault at secret/y/z"
+  // (the word "vault" alone, not aws-vault's or ansible-vault's, and only "path", "at", "under" or "in" between)
+  "Vault",
+  "vault",
 ];
 const CLI_STORE = SECRET_STORES.indexOf("secretsmanager");
+const FIRST_VAULT = SECRET_STORES.indexOf("Vault");
+const VAULT_WORDS = ch.wordSet("path at under in");
 /**
  * The path after SECRET_STORES[w] found at p, past what a sentence in another language puts between ("Secrets Manager
  * unter prod/x/db", "Secrets Manager, secreto `prod/x/db`", "Secrets Manager\uff08kvt/x/db\uff09", "\ud30c\ub77c\ubbf8\ud130
@@ -2104,12 +2119,15 @@ export function pathAfterStore(s: string, p: number, w: number, n: number, span:
   let a = from;
   span.e = a;
   if (w === CLI_STORE && (ch.blankUnitsAt(s, from) === 0 || (p > 0 && isKeyUnit(byteAt(s, p - 1))))) return false;
+  const vault = w >= FIRST_VAULT;
+  if (vault && p > 0 && (isNameUnit(byteAt(s, p - 1)) || byteAt(s, p - 1) === 47)) return false;
   let words = 0;
   while (a < n && a - from < 32) {
     const c = byteAt(s, a);
     const u = ch.blankUnitsAt(s, a) + ch.fullWidthAt(s, a, 40);
     if (u > 0) a += u;
-    else if (c === 44 || c === 58 || c === 40 || c === 96 || c === 34 || c === 39) a++;
+    // (a sentence wrapped after the store's name: "in the vault\npath secret/x/y")
+    else if (c === 44 || c === 58 || c === 40 || c === 96 || c === 34 || c === 39 || (vault && c === 10)) a++;
     else if (words === 0 && ((cls(c) & (C_LOWER | ch.C_UPPER)) !== 0 || ch.latinLetterBefore(s, a + 1) > 0)) {
       let e = a;
       let letters = 0;
@@ -2122,20 +2140,25 @@ export function pathAfterStore(s: string, p: number, w: number, n: number, span:
       // (the path's first segment: read as the path)
       if (ch.blankUnitsAt(s, e) === 0) break;
       if (letters < 2 || letters > 12) return false;
+      if (vault && VAULT_WORDS[sub(s, a, e).toLowerCase()] !== true) return false;
       words++;
       a = e;
     } else break;
   }
   if (w === 0 && a === from + 1 && byteAt(s, from) === 32) return false;
+  // (a Vault KV path opens with its mount's name: not Kong's vault reference, {vault://env/NAME})
+  if (vault && (a >= n || (cls(byteAt(s, a)) & C_ALNUM) === 0)) return false;
   let e = a;
   let slashes = 0;
   while (e < n && e - a < 256 && (isNameUnit(byteAt(s, e)) || byteAt(s, e) === 47)) {
     if (byteAt(s, e) === 47) slashes++;
     e++;
   }
+  // (a sentence's full stop after the path is no part of it)
+  const end = e;
   while (e > a && byteAt(s, e - 1) === 46) e--;
   span.e = e > a ? e : a;
-  if (slashes < 2 || byteAt(s, e - 1) === 47 || (e < n && isNameUnit(byteAt(s, e)))) return false;
+  if (slashes < 2 || byteAt(s, e - 1) === 47 || (end < n && isNameUnit(byteAt(s, end)))) return false;
   span.s = a;
   return true;
 }
@@ -6018,4 +6041,54 @@ export function s3ListingKey(s: string, ls: number, n: number): number {
   }
   while (k < n && k - d < 48 && byteAt(s, k) === 32) k++;
   return k < n && byteAt(s, k) !== 10 && byteAt(s, k) !== 13 ? k : -1;
+}
+
+/**
+ * The host column of the Kinesis Agent's log line whose logger's name stands at p (KINESIS_AGENT_LOGGER, after the
+ * thread's closing parenthesis): the agent's log4j layout is `%d{yyyy-MM-dd HH:mm:ss.SSSZ} %X{hostname} (%t) %c [%p]
+ * %m`, so the line opens with the date, the time with its milliseconds and zone, then the host and " (". Read from the
+ * line's start, found at most 512 units back and never before floor (the previous logger's name: linear). Sets host.
+ */
+export function kinesisAgentHost(s: string, p: number, floor: number, host: Span): boolean {
+  let l = p;
+  while (l > floor && p - l < 512 && byteAt(s, l - 1) !== 10) l--;
+  if (l > 0 && byteAt(s, l - 1) !== 10) return false;
+  // yyyy-MM-dd HH:mm:ss.SSS then the zone, +0000 or -0700: 28 units and a blank
+  if (
+    p - l < 32 ||
+    byteAt(s, l + 4) !== 45 ||
+    byteAt(s, l + 7) !== 45 ||
+    byteAt(s, l + 10) !== 32 ||
+    byteAt(s, l + 13) !== 58 ||
+    byteAt(s, l + 16) !== 58 ||
+    byteAt(s, l + 19) !== 46 ||
+    (byteAt(s, l + 23) !== 43 && byteAt(s, l + 23) !== 45) ||
+    byteAt(s, l + 28) !== 32 ||
+    (cls(byteAt(s, l)) & C_DIGIT) === 0 ||
+    (cls(byteAt(s, l + 27)) & C_DIGIT) === 0
+  )
+    return false;
+  const a = l + 29;
+  let e = a;
+  while (e < p && e - a < 64 && isNameUnit(byteAt(s, e))) e++;
+  if (e === a || e + 1 >= p || byteAt(s, e) !== 32 || byteAt(s, e + 1) !== 40) return false;
+  host.s = a;
+  host.e = e;
+  return true;
+}
+export const KINESIS_AGENT_LOGGER = ") com.amazon.kinesis.streaming.agent.";
+
+/**
+ * Whether s[a, b) is a numbered host's name as fleets number them: lower-case words joined by "-", the last 1-3
+ * digits, with two dashes or more (bastion-obs-01, store-pos-gw-7) or a zero-padded number (web-01); not utf-8,
+ * sha-256, iso-8859-1.
+ */
+export function numberedHost(s: string, a: number, b: number): boolean {
+  let d = b;
+  while (d > a && b - d < 4 && (cls(byteAt(s, d - 1)) & C_DIGIT) !== 0) d--;
+  if (d === b || d - a < 3 || byteAt(s, d - 1) !== 45 || (cls(byteAt(s, d)) & C_DIGIT) === 0) return false;
+  if (b - d === 2 && byteAt(s, d) === 48) return true;
+  let dashes = 0;
+  for (let k = a; k < d; k++) if (byteAt(s, k) === 45) dashes++;
+  return dashes >= 2 && (cls(byteAt(s, a)) & C_LOWER) !== 0;
 }

@@ -1586,6 +1586,9 @@ const CONFIG_SECRETS: [string, After][] = [
   // (fifty-first pass) and right after the word: a pentest report's "obtained the password Winter2025!bc from ..."
   ["assword ", After.Word],
   ["assphrase ", After.Word],
+  // (fifty-third pass) and a key of a credential's name: "the old shared key x in its forward output" (Fluentd's),
+  // "access key x was for the old collector" (an HTTP endpoint's; an AWS key id keeps its own kind: lower case needed)
+  [" key ", After.Word],
   // (fifty-first pass) a vendor's external id, an integration's or a routing key in prose, no separator needed:
   // "with external id 5c8e2a71-...", "the external ID is 4dafc3ea...", "integration key 226e7d..." (Datadog, Wiz, Orca,
   // Lacework, Snowflake and New Relic call it "External ID"; PagerDuty's Events API keys); the value must hold a
@@ -2493,6 +2496,15 @@ function matchKeyValue(
     if (flag || !lower || (k > 0 && byteAt(s, k - 1) !== LF)) return 0;
     if (!valueAfter(s, j, n, keyStart, true, kind, VALUE_SPAN)) return 0;
     k = VALUE_SPAN.e;
+    // (a quoted value after one blank: Fluentd prints its configuration so at startup, `s3_bucket "x"`; Chef's
+    // client.rb aligns its quoted values, read by the prose nouns: node_name   "x")
+    if (
+      k < n &&
+      VALUE_SPAN.s === j + 2 &&
+      byteAt(s, k) === byteAt(s, VALUE_SPAN.s - 1) &&
+      (byteAt(s, k) === QUOTE || byteAt(s, k) === 39)
+    )
+      k++;
     while (k < n && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB)) k++;
     if (k < n && byteAt(s, k) !== LF && byteAt(s, k) !== 13) return 0;
   }
@@ -3024,6 +3036,9 @@ const ARN_LAYOUTS: Record<string, string> = {
   "ecs:task-set": "cni",
   "eks:nodegroup": "cni",
   "eks:fargateprofile": "cni",
+  // (fifty-third pass) WAF's web ACLs, IP sets, rule groups and regex pattern sets: <scope>/<type>/<name>/<id>
+  "wafv2:regional": "vni",
+  "wafv2:global": "vni",
 };
 
 /** "version 1.2.3.4", "ver 1.2.3.4", and the next dotted number of such a phrase ("version 2.7.0.4 (was 2.6.9.1)"). */
@@ -3084,12 +3099,16 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
     // instance's id; the host in a code span or Jira's monospace, "{{tableau-gw01}} (10.40.12.19)"; a host without a
     // digit after "on", "cron on jenkins-old (10.4.7.21)")
     const item = pair ? nm.hostBeforeInstance(s, i - 2) : -1;
+    // (fifty-third pass: or the pair in a sentence, "run from the bastion bastion-obs-01, 10.42.3.9; creds from ...",
+    // the address ending a clause: a numbered host's name then, below)
+    const after = e < n ? byteAt(s, e) : LF;
+    const closed = after === ch.RPAREN;
     if (
       i >= 6 &&
       (item > 0 ||
         (pair
-          ? e < n && byteAt(s, e) === ch.RPAREN
-          : byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE && e < n && byteAt(s, e) === ch.RPAREN))
+          ? closed || after === ch.SEMI || after === ch.COMMA || after === LF || after === 13
+          : byteAt(s, i - 1) === ch.LPAREN && byteAt(s, i - 2) === SPACE && closed))
     ) {
       const he = item > 0 ? item : nm.spanClose(s, i - 2);
       let h = he;
@@ -3108,7 +3127,10 @@ function matchIpv4(cfg: ScanConfig, s: string, i: number, n: number, out: Match[
         (item > 0
           ? dash && nm.listItemStart(s, h)
           : pair
-            ? (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN && !nm.interfaceName(s, h, he)
+            ? (closed && (dash || digit) && h > 0 && byteAt(s, h - 1) === ch.LPAREN && !nm.interfaceName(s, h, he)) ||
+              (nm.numberedHost(s, h, he) &&
+                (h === 0 || byteAt(s, h - 1) === SPACE || byteAt(s, h - 1) === LF) &&
+                !nm.interfaceName(s, h, he))
             : // (in a span with a digit as outside one: `kube-dns` (10.96.0.10) is Kubernetes'; after "on" without one,
               // a name's parts: not "on wi-fi (x)", "on built-in (x)")
               dash && (digit || (!spanned && nm.hostAfterOn(s, h, he)))) &&
@@ -6968,6 +6990,21 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
     }
     p = s.indexOf("]: ", p + 3);
   }
+  // (fifty-third pass) and a Kinesis Agent log line's host, between its time and the thread (the agent's log4j layout:
+  // "2024-06-11 12:08:31.355+0000 pos-gw-07 (main) com.amazon.kinesis.streaming.agent.Agent [INFO] ...")
+  p = name !== undefined ? firstOf(s, nm.KINESIS_AGENT_LOGGER) : -1;
+  let agentLine = 0;
+  while (p >= 0) {
+    if (
+      nm.kinesisAgentHost(s, p, agentLine, VALUE_SPAN) &&
+      !ch.matchesAt(s, VALUE_SPAN.s, VALUE_SPAN.e, "ip-") &&
+      !idShaped(cfg, s, VALUE_SPAN.s, VALUE_SPAN.e) &&
+      plausibleName(s, VALUE_SPAN.s, VALUE_SPAN.e, name as Kind)
+    )
+      push(cfg, s, extra, VALUE_SPAN.s, VALUE_SPAN.e, name as Kind);
+    agentLine = p;
+    p = s.indexOf(nm.KINESIS_AGENT_LOGGER, p + nm.KINESIS_AGENT_LOGGER.length);
+  }
   // S3's user-defined object metadata, the company's own words: PutObject's and HeadObject's x-amz-meta-<key> headers
   // (curl -v, a HAR's or a log's header dump), s3 cp's --metadata k=v,k=v and head-object's "Metadata": {"k": "v"};
   // each value masked unless one plain word or an id of its own shape
@@ -9155,6 +9192,15 @@ function findLineAnchors(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         // (no digest's name, "the password PBKDF2-HMAC-SHA256 hash"; nothing masked before, "d=DOMAIN_<hash>;": a
         // second pass masked it again; review of the fifty-first pass)
         secret = secret && creds.proseSecret(s, a, e) && !creds.digestName(s, a, e) && !nm.pseudonymWithin(s, a, e);
+        // (after " key ": a lower-case letter, and not a secret access key's shape: AKIA... and the key's secret keep
+        // their kinds and pseudonyms; nor a vendor's prefixed token, sk_..., glpat-...: its own anchor reads it)
+        if (secret && lit === " key ") {
+          let lower = false;
+          for (let q = a; q < e && !lower; q++) lower = (cls(byteAt(s, q)) & C_LOWER) !== 0;
+          const w = a + runOf(s, a, e < a + 7 ? e : a + 7, C_LOWER);
+          const prefixed = w > a + 1 && w < e && (byteAt(s, w) === UNDERSCORE || byteAt(s, w) === DASH);
+          secret = lower && !prefixed && !(e - a === 40 && creds.secretShaped(s, a, e));
+        }
       } else if (after === After.ExternalId) {
         while (
           e > a + 1 &&
