@@ -774,6 +774,12 @@ export function adversarialInputs(size: number): Input[] {
     ["prefixed close run", "</ns:Password>"],
     ["database url slash run", "postgres://a:b/"],
     ["continued command run", "curl \\\n"],
+    // (review of the fifty-third pass)
+    ["Secret item data: run", "kind: Secret\n- data:\n    a: QUJD\n  b: c\n"],
+    ["Secret data: nested run", "kind: Secret\ndata:\n  a: 'QUJD' # c\nx:\n  y: z\n"],
+    ['Secret "data": kind run', '"kind":"Secret" {"data":{"a":"QUJD"},"x":{"y":1},'],
+    ["&amp; value run", "PASSWORD=a&amp;b&lt;"],
+    ["*2F run", "*2F"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {
