@@ -801,6 +801,12 @@ export function adversarialInputs(size: number): Input[] {
     ["host, address run", "bastion-obs-01, 10.42.3.9; "],
     ["fluentd shared_key run", '\n shared_key a1B2c3D4e5\n s3_bucket "a-b"\n'],
     ["sumo kinesis receiver run", "sumologic.com/receiver/v1/kinesis/log/"],
+    // (review of the fifty-third pass)
+    ["Secret item data: run", "kind: Secret\n- data:\n    a: QUJD\n  b: c\n"],
+    ["Secret data: nested run", "kind: Secret\ndata:\n  a: 'QUJD' # c\nx:\n  y: z\n"],
+    ['Secret "data": kind run', '"kind":"Secret" {"data":{"a":"QUJD"},"x":{"y":1},'],
+    ["&amp; value run", "PASSWORD=a&amp;b&lt;"],
+    ["*2F run", "*2F"],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

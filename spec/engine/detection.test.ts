@@ -10533,3 +10533,52 @@ describe("fresh material, fifty-third pass: logshipping", () => {
     expect(mask(kong)).toBe(kong);
   });
 });
+
+describe("fresh material, fifty-third pass: review of rvencoded", () => {
+  const pw = Buffer.from("Xq7vR2mLp9wZ").toString("base64");
+  const id = Buffer.from("AKIA2X32DIK7TCAMQUSG").toString("base64");
+  it("a ConfigMap's data pasted with a Secret stays: the block's own object names another kind", () => {
+    const yaml =
+      `apiVersion: v1\ndata:\n  password: ${pw}\nkind: Secret\n---\napiVersion: v1\ndata:\n  LOG_LEVEL: info\n` +
+      `  ENABLED: true\nkind: ConfigMap\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  MODE: fast\n`;
+    const out = mask(yaml);
+    expect(out).not.toContain(pw);
+    expect(out).toContain("  LOG_LEVEL: info\n  ENABLED: true\n");
+    expect(out).toContain("  MODE: fast\n");
+    const json =
+      `$ kubectl get cm,secret -o json\n{"items":[{"apiVersion":"v1","data":{"NAME":"demo","ENV":"prod"},"kind":"ConfigMap"},` +
+      `{"apiVersion":"v1","data":{"token":"${pw}"},"kind":"Secret"}]}\n`;
+    const jout = mask(json);
+    expect(jout).not.toContain(pw);
+    expect(jout).toContain('"data":{"NAME":"demo","ENV":"prod"}');
+  });
+  it("a Secret's data values are masked in a List's items, quoted, or before a comment", () => {
+    const list = `apiVersion: v1\nitems:\n- apiVersion: v1\n  data:\n    password: ${pw}\n    AWS_ACCESS_KEY_ID: ${id}\n  kind: Secret\nkind: List\n`;
+    expect(mask(list)).not.toContain(id);
+    const quoted = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ndata:\n  token: "${pw}"\n  AWS_ACCESS_KEY_ID: '${id}'  # ci\n`;
+    const out = mask(quoted);
+    expect(out).not.toContain(pw);
+    expect(out).not.toContain(id);
+    expect(out).toMatch(/AWS_ACCESS_KEY_ID: 'CREDENTIAL_\w+' {2}# ci\n/);
+  });
+  it("a character reference inside an unquoted credential value is the value's, not &amp;key= of a query", () => {
+    const out = mask(
+      "aws <pre>DB_PASSWORD=Tide&amp;Anchor2291 psql</pre>\nServer=db;User Id=sa;Password=Tide&amp;Anchor2291;Encrypt=true\n" +
+        "<pre>API_KEY=Ue7tN2qXc9LmP4sR&#x3D;&#x3D; x</pre>\n<pre>DB_PASSWORD=ab&lt;cd9Qz7 psql</pre>",
+    );
+    for (const v of ["Anchor2291", "&#x3D;", "cd9Qz7"]) expect(out).not.toContain(v);
+    expect(out).toContain(";Encrypt=true");
+    expect(out).toMatch(/API_KEY=CREDENTIAL_\w+ x<\/pre>/);
+    // (a query's separator escaped in an attribute still ends the value; a closing tag escaped ends it)
+    expect(mask('aws <a href="https://h.example.com/cb?token=Ue7tN2qXc9LmP4sR&amp;state=abc">x</a>')).toMatch(
+      /token=CREDENTIAL_\w+&amp;state=abc"/,
+    );
+    expect(mask("aws &lt;td&gt;DB_PASSWORD=abQz7x9k2&lt;/td&gt;")).toMatch(/=CREDENTIAL_\w+&lt;\/td&gt;$/);
+  });
+  it("a Logs Insights link built with uppercase *2F escapes masks its log group", () => {
+    const out = mask(
+      "https://eu-west-1.console.aws.amazon.com/cloudwatch/home#logsV2:logs-insights$3FqueryDetail$3D~(source~(~'*2Faws*2Flambda*2Facme-relay-fn))",
+    );
+    expect(out).not.toContain("acme-relay-fn");
+  });
+});

@@ -803,13 +803,39 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
       }
       if (e >= n || byteAt(s, e) === SEMI || byteAt(s, e) === LF || byteAt(s, e) === CR) b = e;
     }
+    // (review of the fifty-third pass) in HTML or XML text a character reference in the value is the value's
+    // (Password=Tide&amp;Anchor2291;, DB_PASSWORD=ab&lt;cd9 in a Confluence export): not a quote's, a blank's or a
+    // closing tag's (&lt;/), nor `&amp;key=` (a query's separator escaped in an attribute)
+    // (the end of the last reference read: its ";" is no separator after the value)
+    let refEnd = -1;
+    for (let r = 0; r < 32 && b < n && byteAt(s, b) === AMP && b - a < MAX_VALUE; r++) {
+      const e = ch.charRefEnd(s, b, n);
+      const code = ch.CHAR_REF.code;
+      if (e < 0 || code <= SPACE || code === QUOTE || code === APOS || code === BACKTICK) break;
+      // (C1 controls, no-break and other Unicode spaces end it; a letter &#233; is the value's)
+      if ((code >= 127 && code <= 160) || (code >= 8192 && code <= 8239) || code === 12288 || code === 65279) break;
+      if (code === LT && e < n && byteAt(s, e) === SLASH) break;
+      let t = e;
+      while (t < n && t - e < 256 && ch.isKeyUnit(byteAt(s, t))) t++;
+      if (code === AMP && t > e && t < n && byteAt(s, t) === EQUALS) break;
+      t = e;
+      while (t < n && t - a < MAX_VALUE) {
+        const c = byteAt(s, t);
+        if (c <= SPACE || c === QUOTE || c === APOS || c === AMP || c === BACKTICK || c === SEMI) break;
+        if (c === LT || c === 62 || (sep === PIPE && c === PIPE)) break;
+        if (c === BACKSLASH && t + 1 < n && byteAt(s, t + 1) === QUOTE) break;
+        t++;
+      }
+      b = t;
+      refEnd = t === e ? t : -1;
+    }
     WALK.from = a;
     WALK.to = b;
     WALK.pipe = sep === PIPE;
     // a separator after the value, not part of it
     while (b > a) {
       const c = byteAt(s, b - 1);
-      if (c === COMMA || c === SEMI || (c === RBRACE && b - 1 === a + 0)) b--;
+      if (c === COMMA || (c === SEMI && b !== refEnd) || (c === RBRACE && b - 1 === a + 0)) b--;
       else break;
     }
     // closers the value does not open close what opened before it: `{"x":{"password":null}}` reads `null`, not
@@ -3876,40 +3902,149 @@ function paddedBase64(s: string, a: number, b: number): boolean {
   return ch.runOf(s, a, e, C_B64) === e - a;
 }
 
+/** (review of the fifty-third pass) Lines and units a data block's object is looked through for its kind. */
+const KIND_LINES = 48;
+const KIND_UNITS = 16384;
+
+/** At k, a kind's value (after `kind:` or `"kind":`, blanks and quote to come): 1 when it is Secret, 0 another. */
+function secretKindValue(s: string, k: number, n: number): number {
+  while (k < n && isBlank(byteAt(s, k))) k++;
+  if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === APOS)) k++;
+  else if (k + 1 < n && byteAt(s, k) === BACKSLASH && byteAt(s, k + 1) === QUOTE) k += 2;
+  if (!ch.matchesAt(s, k, n, "Secret")) return 0;
+  const c = k + 6 < n ? byteAt(s, k + 6) : LF;
+  return c === LF || c === CR || isBlank(c) || c === QUOTE || c === APOS || c === BACKSLASH || c === COMMA ? 1 : 0;
+}
+
+/**
+ * (review of the fifty-third pass) The kind named by the object of a YAML data block whose `data:` stands at column d:
+ * its sibling lines read from the line at k forward (dir 1: k starts the line after the block) or backward (dir -1:
+ * k starts the data line). 1 Secret, 0 another kind (a ConfigMap pasted with the Secret), -1 none seen before the
+ * object's end, a document's `---`, another `data:` line or the bound.
+ */
+function yamlObjectKind(s: string, k: number, d: number, dir: number, n: number): number {
+  const from = k;
+  for (let lines = 0; lines < KIND_LINES; lines++) {
+    let a = k;
+    if (dir < 0) {
+      if (k <= 0) return -1;
+      a = k - 1;
+      while (a > 0 && from - a < KIND_UNITS && byteAt(s, a - 1) !== LF) a--;
+    }
+    if (a >= n || (dir < 0 ? from - a : a - from) >= KIND_UNITS) return -1;
+    let e = a;
+    while (e < n && e - a < KIND_UNITS && byteAt(s, e) !== LF) e++;
+    let c = a;
+    while (c < e && byteAt(s, c) === SPACE) c++;
+    const item = c + 1 < e && byteAt(s, c) === DASH && byteAt(s, c + 1) === SPACE;
+    if (item) {
+      c += 2;
+      while (c < e && byteAt(s, c) === SPACE) c++;
+    }
+    const col = c - a;
+    if (c < e && byteAt(s, c) !== CR && byteAt(s, c) !== 35) {
+      if (col < d || ch.matchesAt(s, a, e, "---") || ch.matchesAt(s, c, e, "data:")) return -1;
+      if (col === d) {
+        // (an item's dash: forward, the next object's first line; backward, this one's)
+        if (item && dir > 0) return -1;
+        if (ch.matchesAt(s, c, e, "kind:")) return secretKindValue(s, c + 5, e);
+        if (item) return -1;
+      }
+    }
+    k = dir > 0 ? e + 1 : a;
+  }
+  return -1;
+}
+
+/**
+ * (review of the fifty-third pass) The kind named by the object of a JSON data member (p: its `"data"`, o: the `{` of
+ * its value): the members after the data object and before p at the same depth, up to the object's braces, another
+ * data member or the bound. 1 Secret, 0 another kind, -1 none seen.
+ */
+function jsonObjectKind(s: string, p: number, o: number, esc: boolean, n: number): number {
+  const key = esc ? '\\"kind\\"' : '"kind"';
+  const data = esc ? '\\"data\\"' : '"data"';
+  const open = esc ? BACKSLASH : QUOTE;
+  for (let dir = 1; dir >= -1; dir -= 2) {
+    let depth = 0;
+    const from = dir > 0 ? o : p - 1;
+    for (let t = from; t >= 0 && t < n && (dir > 0 ? t - from : from - t) < KIND_UNITS; t += dir) {
+      const c = byteAt(s, t);
+      if (c === LBRACE || c === LBRACKET || c === RBRACE || c === RBRACKET) {
+        const opens = c === LBRACE || c === LBRACKET;
+        depth += opens === dir > 0 ? 1 : -1;
+        if (depth < 0) break;
+      } else if (c === open && depth === 0 && ch.matchesAt(s, t, n, key)) {
+        let k = t + key.length;
+        while (k < n && k - t < 64 && isBlank(byteAt(s, k))) k++;
+        if (k < n && byteAt(s, k) === COLON) return secretKindValue(s, k + 1, n);
+      } else if (c === open && ch.matchesAt(s, t, n, data)) break;
+    }
+  }
+  return -1;
+}
+
 /**
  * (fifty-third pass) The values of a Kubernetes Secret's data (p: at `data:` opening its line, or `"data":`): base64
  * of the secret's values, every one of them secret, whatever it decodes to (an access key's id, an error tracker's
- * DSN, a user name). YAML: the indented `key: <base64>` lines under it; JSON: the members of its object, quoted or
- * with escaped quotes (kubectl's last-applied-configuration). Spans into spans (at most 256), their count returned;
- * where the look ended in end.e.
+ * DSN, a user name). YAML: the indented `key: <base64>` lines under it (a list's item's too, `kubectl get secrets -o
+ * yaml`; a value quoted or followed by a comment); JSON: the members of its object, quoted or with escaped quotes
+ * (kubectl's last-applied-configuration). Not when the block's own object names another kind (a ConfigMap's data
+ * pasted with the Secret: `LOG_LEVEL: info` is padded base64 too). Spans into spans (at most 256), their count
+ * returned; where the look ended in end.e.
  */
 export function secretDataValues(s: string, p: number, n: number, spans: number[], end: Span): number {
   let count = 0;
   let k = p + 5;
   end.e = k;
   if (byteAt(s, p) !== QUOTE && byteAt(s, p) !== BACKSLASH) {
-    // YAML: `data:` opening its line, then lines of one indentation
-    if (k >= n || byteAt(s, k) !== LF || (p > 0 && byteAt(s, p - 1) !== LF)) return 0;
-    k++;
+    // YAML: `data:` ending its line, its own or an item's of a list (`- ` before it), then lines of one indentation
+    if (k >= n || (byteAt(s, k) !== LF && byteAt(s, k) !== CR)) return 0;
+    let ls = p;
+    while (ls > 0 && p - ls < 64 && byteAt(s, ls - 1) === SPACE) ls--;
+    if (ls > 0 && byteAt(s, ls - 1) === DASH && p - ls < 62) {
+      ls--;
+      while (ls > 0 && p - ls < 64 && byteAt(s, ls - 1) === SPACE) ls--;
+    }
+    if (ls > 0 && byteAt(s, ls - 1) !== LF) return 0;
+    const d = p - ls;
+    k = byteAt(s, k) === CR ? k + 2 : k + 1;
     let indent = -1;
     while (k < n && count < 256) {
       let t = k;
-      while (t < n && t - k < 32 && byteAt(s, t) === SPACE) t++;
-      if (t === k || (indent >= 0 && t - k !== indent)) break;
+      while (t < n && t - k < 96 && byteAt(s, t) === SPACE) t++;
+      if (t - k <= d || (indent >= 0 && t - k !== indent)) break;
       indent = t - k;
       const ka = t;
       while (t < n && t - ka < 253 && (ch.isKeyUnit(byteAt(s, t)) || byteAt(s, t) === DOT)) t++;
-      if (t === ka || t + 1 >= n || byteAt(s, t) !== COLON || byteAt(s, t + 1) !== SPACE) break;
-      const a = t + 2;
+      if (t === ka || t + 1 >= n || byteAt(s, t) !== COLON || !isBlank(byteAt(s, t + 1))) break;
+      t++;
+      while (t < n && t - ka < 300 && isBlank(byteAt(s, t))) t++;
+      // (quoted, "..." or '...')
+      const q = t < n && (byteAt(s, t) === QUOTE || byteAt(s, t) === APOS) ? byteAt(s, t) : -1;
+      const a = q >= 0 ? t + 1 : t;
       let b = a;
-      while (b < n && b - a < MAX_VALUE && byteAt(s, b) !== LF && byteAt(s, b) !== CR) b++;
-      if (!paddedBase64(s, a, b)) break;
+      while (b < n && b - a < MAX_VALUE && byteAt(s, b) !== LF && byteAt(s, b) !== CR && !isBlank(byteAt(s, b))) {
+        if (byteAt(s, b) === q) break;
+        b++;
+      }
+      if (!paddedBase64(s, a, b) || (q >= 0 && (b >= n || byteAt(s, b) !== q))) break;
+      // (the line's rest: blanks, a comment)
+      let r = q >= 0 ? b + 1 : b;
+      while (r < n && r - b < 64 && isBlank(byteAt(s, r))) r++;
+      if (r < n && byteAt(s, r) === 35) while (r < n && byteAt(s, r) !== LF && byteAt(s, r) !== CR) r++;
+      if (r < n && byteAt(s, r) !== LF && byteAt(s, r) !== CR) break;
       spans[count * 2] = a;
       spans[count * 2 + 1] = b;
       count += 1;
-      k = b < n && byteAt(s, b) === CR ? b + 2 : b + 1;
+      k = r < n && byteAt(s, r) === CR ? r + 2 : r + 1;
     }
     end.e = k;
+    if (count > 0) {
+      let kind = yamlObjectKind(s, k, d, 1, n);
+      if (kind < 0) kind = yamlObjectKind(s, ls, d, -1, n);
+      if (kind === 0) return 0;
+    }
     return count;
   }
   // JSON: "data": { "key": "value", ... } (or with \" for each quote)
@@ -3918,6 +4053,7 @@ export function secretDataValues(s: string, p: number, n: number, spans: number[
   k = p + (esc ? 9 : 7);
   while (k < n && k - p < 64 && isBlank(byteAt(s, k))) k++;
   if (k >= n || byteAt(s, k) !== LBRACE) return 0;
+  const o = k;
   k++;
   while (k < n && count < 256) {
     while (k < n && k - p < MAX_VALUE && (isBlank(byteAt(s, k)) || byteAt(s, k) === LF || byteAt(s, k) === CR)) k++;
@@ -3952,5 +4088,6 @@ export function secretDataValues(s: string, p: number, n: number, spans: number[
     else break;
   }
   end.e = k;
+  if (count > 0 && jsonObjectKind(s, p, o, esc, n) === 0) return 0;
   return count;
 }

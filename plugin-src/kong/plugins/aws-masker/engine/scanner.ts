@@ -5212,7 +5212,8 @@ function hexValue(c: number): number {
 // (fifty-third pass) and the last two: a character reference (&#x2F; &#47;, HTML and XML text: mustache.js escapes "/"
 // and "=" so, a mailto: link is written in decimal references), and a Logs Insights query's escapes in the console's
 // URL (~'*2faws*2fecs*2f<service>: "*" in place of "%")
-const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F", "%253A", "%252F", "&#", "*2f"];
+// (review of the fifty-third pass) "*2F" too: a link built with encodeURIComponent and "%" replaced, as blog posts do
+const ENCODED_ANCHORS = ["%3A", "%3a", "%2F", "%2f", "$253A", "$252F", "%253A", "%252F", "&#", "*2f", "*2F"];
 
 /**
  * URL-encoded text (console URLs: arn%3Aaws%3A..., CloudWatch's $252F): the run around an escape is decoded (%XX, and
@@ -5240,7 +5241,7 @@ function findEncoded(cfg: ScanConfig, s: string, n: number, extra: Match[]): voi
         continue;
       }
       // (mode: 0 URL escapes, 1 character references, 2 the *XX escapes)
-      const mode = k < 8 ? 0 : k - 7;
+      const mode = k < 8 ? 0 : k === 8 ? 1 : 2;
       let a = p;
       while (a > floor && p - a < 2048 && urlUnit(byteAt(s, a - 1), mode)) a--;
       let b = p;
