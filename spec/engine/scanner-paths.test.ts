@@ -281,6 +281,7 @@ describe("the fast exit for words of prose", () => {
       "aws lambda get-function --function-name orders-api",
       "password = hunter2x", // a key, blanks, a separator
       "password\t: hunter2x",
+      "secret\tKeepKeepanswers0a1b2c3d", // a credential's word, a tab, its value (the property found it)
       "secret | s3cr3t-value",
       '"Secret": "abc"',
       "'token'='abc'",

@@ -10623,6 +10623,9 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   if (after === SPACE || after === ch.TAB || after === COLON || after === ch.EQUALS || after === ch.PIPE) return false;
   // (a Remote Desktop file's `password 51:b:<hex>`: matchCredential)
   if (after === 53 && j + 3 < n && byteAt(s, j + 2) === 49 && byteAt(s, j + 3) === COLON) return false;
+  // (a credential's word before its value after a tab, "secret\tValue0a1b", starts a match in wordMatch: not plain;
+  // tabs are rare in prose, so every word before one is asked)
+  if (nxt === ch.TAB && creds.credentialKeyCode(s, i, j) !== CRED_NONE) return false;
   if (nxt === SPACE) {
     // (a credential's word before its value, "password 0a1b2c3dValue", starts a match in wordMatch: not plain; in
     // prose the automaton still passes it, and CONFIG_SECRETS' "assword " anchor reads the value)
