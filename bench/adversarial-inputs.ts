@@ -807,6 +807,14 @@ export function adversarialInputs(size: number): Input[] {
     ['Secret "data": kind run', '"kind":"Secret" {"data":{"a":"QUJD"},"x":{"y":1},'],
     ["&amp; value run", "PASSWORD=a&amp;b&lt;"],
     ["*2F run", "*2F"],
+    // (review of the fifty-third pass: ab's -C without ab, with ab on a continued line; cookie members; fallbacks by
+    // subscript; a subscript's one-word key)
+    [
+      "load test review run",
+      ' -C "a=Ab12Cd34Ef56 ab \\\n -C x=Ab12Cd34Ef56 {"Cookie": "s=Ab12Cd34Ef56", cookie\', \'t=Ab12Cd34 ' +
+        'P = ENV[\'P\']||\'Ab12-x\' Q = __ENV.Q\n ?? \\"Ab12\\" h["password"] = "Pw-9xq-88" .basicAuth(\\"u\\",\n "',
+    ],
+    ["ab cookie run", " -C "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

@@ -10582,3 +10582,98 @@ describe("fresh material, fifty-third pass: review of rvencoded", () => {
     expect(out).not.toContain("acme-relay-fn");
   });
 });
+
+describe("fresh material, fifty-third pass: review of rvloadtest", () => {
+  it('a JMeter <stringProp name="X.value"> at the text\'s very start masks in LuaJIT without an error', async () => {
+    // (LuaJIT compared the nil byte before the text's start with a number and raised)
+    const { buildPlugin, luajitPath, maskInLua } = await import("./luajit");
+    const luajit = luajitPath();
+    buildPlugin();
+    const text = '<stringProp name="Argument.value">Pw-9xq-88</stringProp>\n';
+    const [lua] = maskInLua(luajit, "detection-test", [{ scope: "t", input: text, json: false }]);
+    expect(lua.error).toBeNull();
+    expect(lua.text).toBe(mask(text));
+  }, 120000);
+  it("a JMeter Header.value under a header that is no credential's (Content-Type, User-Agent) stays", () => {
+    const header = (name: string, value: string) =>
+      '<elementProp name="" elementType="Header">\n' +
+      `  <stringProp name="Header.name">${name}</stringProp>\n` +
+      `  <stringProp name="Header.value">${value}</stringProp>\n` +
+      "</elementProp>\n";
+    const kept =
+      '<collectionProp name="HeaderManager.headers">\n' +
+      header("Content-Type", "application/json") +
+      header("User-Agent", "JMeter/5.6.3") +
+      header("Accept-Language", "en-US,en;q=0.9") +
+      header("Authorization", "Bearer ${access_token}") +
+      "</collectionProp>\n";
+    expect(mask(kept)).toBe(kept);
+    // (a credential's header keeps its value masked, and so does a random token under a header of the company's own)
+    const out = mask(
+      header("X-Api-Key", "qmk_live_7Hq2Lx9vR4tW8mZ3pK6nB1cY") +
+        header("Cookie", "sid=Ab12Cd34Ef56Gh") +
+        header("X-Origin-Bypass", "obx_7Lm2Qr9Vt4Nk1Wz8Yc5H"),
+    );
+    for (const v of ["qmk_live_7Hq2Lx9vR4tW8mZ3pK6nB1cY", "Ab12Cd34Ef56Gh", "obx_7Lm2Qr9Vt4Nk1Wz8Yc5H"])
+      expect(out).not.toContain(v);
+  });
+  it("-C 'name=value' is read as a cookie on ab's command line only (quoted or not, its lines continued)", () => {
+    const kept = [
+      'pip install . -C "cmake.define.CMAKE_PREFIX_PATH=/opt/qt6"',
+      'python -m build --wheel -C "setup-args=-Dblas=openblas64"',
+      'meson configure -C "buildtype=release2"',
+    ];
+    for (const t of kept) expect(mask(t)).toBe(t);
+    const out = mask(
+      "ab -n 1000 -c 50 \\\n   -C 'sessionid=k2j3h4g5f6d7s8a9' \\\n   https://staging.example.com/api/\n" +
+        "/usr/bin/ab -k -C JSESSIONID=8F2A1C3B9D7E6F5A4B3C http://localhost:8080/\n",
+    );
+    expect(out).not.toContain("k2j3h4g5f6d7s8a9");
+    expect(out).not.toContain("8F2A1C3B9D7E6F5A4B3C");
+    expect(out).toContain("-C JSESSIONID=CREDENTIAL_");
+  });
+  it("a Cookie header as an object's member or a call's argument without a blank masks the cookies' values", () => {
+    const out = mask(
+      "http.get(url, { headers: { Cookie: 'qm_sid=Vb3Nq8Zt1Xw6Rm4K' } });\n" +
+        'headers = {"Cookie": "csrftoken=Zx8Qm2Lr7Vb4Tn9K"}\n' +
+        '.header("Cookie","AWSALB=Hd3Fg6Zx8Qm2Lr7V")\n',
+    );
+    for (const v of ["Vb3Nq8Zt1Xw6Rm4K", "Zx8Qm2Lr7Vb4Tn9K", "Hd3Fg6Zx8Qm2Lr7V"]) expect(out).not.toContain(v);
+    const kept = '.header("Cookie", cookieHeader)\nconst names = ["Cookie", "Authorization"];\n';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("a fallback literal is masked after a subscripted reference, without blanks, after a line break, JSON-escaped", () => {
+    const out = mask(
+      "const PASSWORD = __ENV.PASSWORD||'Pw-9xq-88a';\n" +
+        "DB_PASSWORD = ENV['DB_PASSWORD'] || 'Pw-9xq-88b'\n" +
+        "const API_KEY = process.env['API_KEY']\n  || 'Pw-9xq-88c';\n" +
+        '{"script": "const TOKEN = __ENV.TOKEN ?? \\"Pw-9xq-88d\\";"}\n',
+    );
+    for (const v of ["Pw-9xq-88a", "Pw-9xq-88b", "Pw-9xq-88c", "Pw-9xq-88d"]) expect(out).not.toContain(v);
+    expect(out).toContain("ENV['DB_PASSWORD'] || 'CREDENTIAL_");
+  });
+  it("k6's __ENV.X reference under a credential's key is no value (an identifier may open with _)", () => {
+    const kept = [
+      "const TOKEN = __ENV.TOKEN;",
+      "const API_TOKEN = __ENV.API_TOKEN || '';",
+      "const password = __ENV.PASSWORD || DEFAULT_PASSWORD;",
+    ];
+    for (const t of kept) expect(mask(t)).toBe(t);
+  });
+  it('a credential\'s one-word key as an assigned subscript (payload["password"] = ...) masks the value', () => {
+    const out = mask(
+      'payload["password"] = "Pw-9xq-88e"\n' +
+        "self.client.headers['token'] = 'Tk-9xq-88f'\n" +
+        '{"script": "wrk.headers[\\"x-api-key\\"] = \\"qmk_live_7Hq2Lx9vR4tW8mZ3pK6nB1cY\\""}\n',
+    );
+    for (const v of ["Pw-9xq-88e", "Tk-9xq-88f", "qmk_live_7Hq2Lx9vR4tW8mZ3pK6nB1cY"]) expect(out).not.toContain(v);
+    const kept = 'pw = request.form["password"]\nfields = ["password", "token"]\nif cfg["password"] == "x": pass\n';
+    expect(mask(kept)).toBe(kept);
+  });
+  it("basicAuth's arguments on two lines or JSON-escaped are read", () => {
+    const out = mask(
+      '.basicAuth("perf-bot",\n    "Pf-9xq-88g")\n' + '{"script": ".digestAuth(\\"perf-bot2\\", \\"Pf-9xq-88h\\")"}\n',
+    );
+    for (const v of ["Pf-9xq-88g", "Pf-9xq-88h", "perf-bot"]) expect(out).not.toContain(v);
+  });
+});

@@ -531,6 +531,8 @@ export function newCredentialScan(): void {
   VALUE_KEY.from = -1;
   ACL_FLOOR.at = -1;
   ACL_FLOOR.found = false;
+  AB_LINE.at = -1;
+  AB_LINE.found = false;
 }
 
 /**
@@ -597,8 +599,11 @@ export function alignedValue(s: string, ks: number, j: number, n: number): boole
 export function credentialValueAfter(s: string, j: number, n: number, flag: boolean, value: Span): boolean {
   let k = j;
   // the key's closing quote (possibly escaped)
-  if (k < n && byteAt(s, k) === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) k += 2;
-  else if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === APOS)) {
+  if (k < n && byteAt(s, k) === BACKSLASH && k + 1 < n && byteAt(s, k + 1) === QUOTE) {
+    k += 2;
+    // (and a subscript's, JSON-escaped: wrk.headers[\"x-api-key\"] = \"x\")
+    if (k + 1 < n && byteAt(s, k) === RBRACKET) k++;
+  } else if (k < n && (byteAt(s, k) === QUOTE || byteAt(s, k) === APOS)) {
     k++;
     // (a subscript's key, assigned: wrk's wrk.headers["x-api-key"] = "x", Python's headers['X-Api-Key'] = x; review of
     // the fifty-third pass)
@@ -935,28 +940,55 @@ export function credentialValueAfter(s: string, j: number, n: number, flag: bool
 const FALLBACK_END: Span = { s: 0, e: 0 };
 
 /**
- * Where the fallback literal after the reference s[a, b) starts (`__ENV.CLIENT_SECRET || 'x'`, `process.env.X ??
- * "x"`: an identifier chain, "||" or "??", a quoted literal on the line), its end in FALLBACK_END.e; -1 for none.
+ * Where the fallback literal after the reference at a starts (`__ENV.CLIENT_SECRET || 'x'`, `process.env.X ?? "x"`,
+ * Ruby's `ENV['X'] || 'x'`: an identifier chain, its links maybe subscripts by a quoted name, "||" or "??", blanks or
+ * a line break around it or none, a quoted literal on the line, its quotes maybe JSON-escaped), its end in
+ * FALLBACK_END.e; -1 for none. The value read at a, s[a, b), ends in the reference or its operator.
  */
 function fallbackLiteral(s: string, a: number, b: number, n: number): number {
   if (b - a > 128) return -1;
-  for (let k = a; k < b; k++) {
+  let k = a;
+  while (k < n && k - a < 128) {
     const c = byteAt(s, k);
-    if (c >= 256 || ((cls(c) & C_ALNUM) === 0 && c !== UNDERSCORE && c !== DOT && c !== DOLLAR)) return -1;
+    if (c < 256 && ((cls(c) & C_ALNUM) !== 0 || c === UNDERSCORE || c === DOT || c === DOLLAR)) k++;
+    else if (c === LBRACKET && k > a && k + 1 < n && (byteAt(s, k + 1) === QUOTE || byteAt(s, k + 1) === APOS)) {
+      // (a subscript by a quoted name: __ENV['DB_PASSWORD'], process.env["API_KEY"])
+      const q = byteAt(s, k + 1);
+      let e = k + 2;
+      while (e < n && e - k < 64 && isKeyUnit(byteAt(s, e))) e++;
+      if (e === k + 2 || e + 1 >= n || byteAt(s, e) !== q || byteAt(s, e + 1) !== RBRACKET) return -1;
+      k = e + 2;
+    } else break;
   }
-  let k = b;
-  while (k < n && k - b < 8 && isBlank(byteAt(s, k))) k++;
+  if (k === a) return -1;
+  // (the value read ends in the reference, or runs on over the operator: __ENV.X||'x')
+  for (let t = k; t < b; t++) {
+    const c = byteAt(s, t);
+    if (!isBlank(c) && c !== PIPE && c !== 63) return -1;
+  }
+  const from = k;
+  while (k < n && k - from < 16 && (isBlank(byteAt(s, k)) || byteAt(s, k) === LF || byteAt(s, k) === CR)) k++;
   const o = k + 1 < n ? byteAt(s, k) : -1;
-  if (k === b || !((o === PIPE || o === 63) && byteAt(s, k + 1) === o)) return -1; // || ??
+  if (!((o === PIPE || o === 63) && byteAt(s, k + 1) === o)) return -1; // || ??
   k += 2;
   const blank = k;
-  while (k < n && k - blank < 8 && isBlank(byteAt(s, k))) k++;
+  while (k < n && k - blank < 16 && (isBlank(byteAt(s, k)) || byteAt(s, k) === LF || byteAt(s, k) === CR)) k++;
+  // (a JSON string's escaped quote: "const PASSWORD = __ENV.PASSWORD || \\"x\\";")
+  const escaped = k + 1 < n && byteAt(s, k) === BACKSLASH && byteAt(s, k + 1) === QUOTE;
+  if (escaped) k++;
   const q = k < n ? byteAt(s, k) : -1;
-  if (k === blank || (q !== QUOTE && q !== APOS && q !== BACKTICK)) return -1;
+  if (q !== QUOTE && q !== APOS && q !== BACKTICK) return -1;
   const la = k + 1;
   let e = la;
-  while (e < n && e - la < MAX_VALUE && byteAt(s, e) !== q && byteAt(s, e) !== LF) e++;
-  if (e >= n || byteAt(s, e) !== q || e === la) return -1;
+  while (
+    e < n &&
+    e - la < MAX_VALUE &&
+    byteAt(s, e) !== q &&
+    byteAt(s, e) !== LF &&
+    !(escaped && byteAt(s, e) === BACKSLASH && e + 1 < n && byteAt(s, e + 1) === QUOTE)
+  )
+    e++;
+  if (e >= n || e === la || (escaped ? byteAt(s, e) !== BACKSLASH : byteAt(s, e) !== q)) return -1;
   FALLBACK_END.e = e;
   return la;
 }
@@ -1275,8 +1307,9 @@ export function plausibleCredential(s: string, a: number, b: number, quoted: boo
       const c = byteAt(s, k);
       if (c === LPAREN || c === 91 || c === SEMI) call = true;
     }
+    // (an identifier may open with "_": k6's __ENV.API_TOKEN, review of the fifty-third pass)
     if (
-      (cls(c0) & (C_LOWER | C_UPPER)) !== 0 &&
+      ((cls(c0) & (C_LOWER | C_UPPER)) !== 0 || c0 === UNDERSCORE) &&
       (call || (dots > 0 && k === b && dots < 4 && !hasDigitOrUpperMix(s, a, b)))
     )
       return false;
@@ -1781,12 +1814,18 @@ export const CREDENTIAL_ANCHORS = [
   " --cookie '",
   ' --cookie "',
   // (fifty-third pass) a header's name and value as a call's arguments (Gatling's and OkHttp's .header("Cookie", "..."),
-  // HttpURLConnection's setRequestProperty), and ab's cookie option (-C 'name=value')
-  'Cookie", "',
-  "Cookie', '",
-  'cookie", "',
-  " -C '",
-  ' -C "',
+  // HttpURLConnection's setRequestProperty) or an object's member (k6's and Locust's headers {"Cookie": "..."}, a
+  // Node request's {"cookie": "..."}), a quoted value after them; and ab's cookie option (-C 'name=value', on ab's
+  // command line only: pip's -C "key=value" is a build setting)
+  'Cookie",',
+  "Cookie',",
+  'cookie",',
+  "cookie',",
+  'Cookie":',
+  "Cookie':",
+  'cookie":',
+  "cookie':",
+  " -C ",
   // a PEM private key's body (RSA, EC, OPENSSH, ENCRYPTED ...): "-----BEGIN <type> PRIVATE KEY-----"
   "PRIVATE KEY-----",
   // settings whose value is a secret whatever its shape: a VPN connection's pre-shared key in the configuration AWS
@@ -2038,6 +2077,7 @@ export const NETRC = CREDENTIAL_ANCHORS.indexOf("machine ");
 const FIRST_PGPASS = NETRC + 1;
 const FIRST_COMMAND = CREDENTIAL_ANCHORS.indexOf("mysql");
 const FIRST_COOKIE = CREDENTIAL_ANCHORS.indexOf("Cookie: ");
+const AB_COOKIE = CREDENTIAL_ANCHORS.indexOf(" -C ");
 
 /** True when the spans of CREDENTIAL_ANCHORS[which] may be names (SPAN_IS_NAME): a .netrc entry's, a .pgpass line's, a command's. */
 export function namesUsers(which: number): boolean {
@@ -2599,7 +2639,21 @@ export function anchoredCredentials(
   if (which === SECURE_STRING) return secureStringValue(s, p, n, spans, end);
   if (which >= FIRST_SETTING) return presharedKey(s, p, which, n, spans, end);
   if (which === KEY_BLOCK) return keyBlockBody(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
-  if (which >= FIRST_COOKIE) return cookieValues(s, p + CREDENTIAL_ANCHORS[which].length, n, spans, end);
+  if (which >= FIRST_COOKIE) {
+    const lit = CREDENTIAL_ANCHORS[which];
+    let a = p + lit.length;
+    end.e = a;
+    if (which >= AB_COOKIE && !abCommandBefore(s, p)) return 0;
+    // (a member's or an argument's value: its opening quote; review of the fifty-third pass)
+    const last = byteAt(lit, lit.length - 1);
+    if (last === COMMA || last === COLON || last === SPACE) {
+      while (a < n && a - p < 32 && isBlank(byteAt(s, a))) a++;
+      const q = a < n ? byteAt(s, a) : -1;
+      if (q === QUOTE || q === APOS) a++;
+      else if (last !== SPACE) return 0;
+    }
+    return cookieValues(s, a, n, spans, end);
+  }
   if (which >= FIRST_COMMAND) return commandPasswords(s, p, which, n, spans, end);
   if (which === NETRC) return netrcSecrets(s, p, n, spans, end);
   if (which >= FIRST_PGPASS) return pgpassPassword(s, p, n, spans, end);
@@ -3226,6 +3280,44 @@ const COOKIE_ATTRIBUTES: Record<string, boolean> = {
   comment: true,
 };
 
+/** abCommandBefore's last answer: the anchor it was asked for, and whether ab stood before it. */
+const AB_LINE = { at: -1, found: false };
+
+/**
+ * True when the ab (ApacheBench) command stands before p on its command line (its lines continued by a trailing "\\",
+ * "`" or "^"; up to 2048 units back): the word ab, a path's last segment ab (/usr/bin/ab, an image jordi/ab) or ab.exe.
+ * A walk that reaches the last anchor asked for on the same command line takes its answer (each unit is looked at once).
+ */
+function abCommandBefore(s: string, p: number): boolean {
+  let found = false;
+  let k = p;
+  const floor = AB_LINE.at >= 0 && AB_LINE.at < p ? AB_LINE.at : -1;
+  while (k > 0 && p - k < 2048 && !found) {
+    if (k === floor) {
+      found = AB_LINE.found;
+      break;
+    }
+    const c = byteAt(s, k - 1);
+    if (c === LF) {
+      let e = k - 1;
+      if (e > 0 && byteAt(s, e - 1) === CR) e--;
+      const d = e > 0 ? byteAt(s, e - 1) : -1;
+      if (d !== BACKSLASH && d !== BACKTICK && d !== 94) break;
+    } else if (c === 98 && k >= 2 && byteAt(s, k - 2) === 97) {
+      // "ab" ending at k: then a blank or ".exe", before it the line's start, a blank, a path's "/" or "\\"
+      const next = byteAt(s, k);
+      const before = k >= 3 ? byteAt(s, k - 3) : LF;
+      found =
+        (isBlank(next) || (next === DOT && ch.matchesAt(s, k, k + 5, ".exe") && isBlank(byteAt(s, k + 4)))) &&
+        (isBlank(before) || before === LF || before === SLASH || before === BACKSLASH || before === BACKTICK);
+    }
+    k--;
+  }
+  AB_LINE.at = p;
+  AB_LINE.found = found;
+  return found;
+}
+
 /** Longest cookie header looked at. */
 const COOKIE_LINE_MAX = 8192;
 
@@ -3497,26 +3589,31 @@ function rabbitmqCredentials(s: string, p: number, k: number, n: number, spans: 
 }
 
 /**
- * The quoted string argument of a call at k (blanks before it; a separating "," first when comma): its text's span in
- * WORD (WORD.next after its closing quote); false when there is none on the line within 512 units.
+ * The quoted string argument of a call at k (blanks or line breaks before it; a separating "," first when comma; its
+ * quotes maybe JSON-escaped, \\"user\\"): its text's span in WORD (WORD.next after its closing quote); false when there is
+ * none on the line within 512 units.
  */
 function quotedArgument(s: string, k: number, n: number, comma: boolean): boolean {
   const from = k;
-  while (k < n && k - from < 64 && isBlank(byteAt(s, k))) k++;
+  while (k < n && k - from < 64 && (isBlank(byteAt(s, k)) || byteAt(s, k) === LF || byteAt(s, k) === CR)) k++;
   if (comma) {
     if (k >= n || byteAt(s, k) !== COMMA) return false;
     k++;
-    while (k < n && k - from < 64 && isBlank(byteAt(s, k))) k++;
+    while (k < n && k - from < 64 && (isBlank(byteAt(s, k)) || byteAt(s, k) === LF || byteAt(s, k) === CR)) k++;
   }
+  const escaped = k + 1 < n && byteAt(s, k) === BACKSLASH && byteAt(s, k + 1) === QUOTE;
+  if (escaped) k++;
   const q = k < n ? byteAt(s, k) : -1;
   if (q !== QUOTE && q !== APOS) return false;
   const a = k + 1;
   let b = a;
-  while (b < n && b - a < 512 && byteAt(s, b) !== q && byteAt(s, b) !== LF) b++;
-  if (b >= n || byteAt(s, b) !== q) return false;
+  while (b < n && b - a < 512 && byteAt(s, b) !== q && byteAt(s, b) !== LF && !(escaped && byteAt(s, b) === BACKSLASH))
+    b++;
+  if (b >= n || (escaped ? byteAt(s, b) !== BACKSLASH || b + 1 >= n || byteAt(s, b + 1) !== q : byteAt(s, b) !== q))
+    return false;
   WORD.s = a;
   WORD.e = b;
-  WORD.next = b + 1;
+  WORD.next = escaped ? b + 2 : b + 1;
   return true;
 }
 

@@ -4446,7 +4446,7 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         let pke = -1;
         if (valued) {
           let q = t;
-          while (q > pairEnd && t - q < 128 && byteAt(s, q - 1) <= SPACE) q--;
+          while (q > pairEnd && q > 0 && t - q < 128 && byteAt(s, q - 1) <= SPACE) q--;
           if (q === pairEnd && pairDot === kb - 6 - ka) {
             let same = true;
             for (let k = 0; k < pairDot && same; k++) same = byteAt(s, pairPrefix + k) === byteAt(s, ka + k);
@@ -4478,13 +4478,22 @@ function findXmlElements(cfg: ScanConfig, s: string, n: number, extra: Match[]):
         } else if (
           pk >= 0 &&
           pke - pk >= 2 &&
-          (creds.credentialKeyCode(s, pk, pke) !== CRED_NONE || creds.keyedSecret(s, pk, pke, s, v, p))
+          (creds.credentialKeyCode(s, pk, pke) !== CRED_NONE ||
+            creds.keyedSecret(s, pk, pke, s, v, p) ||
+            (pke - pk === 6 && matchesLowerAt(s, pk, pke, "cookie")))
         ) {
           if (creds.credentialText(s, v, p, CRED_SPAN))
             push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, cfg.byId["credential"]);
         } else if (close > at + 6 && kb - ka >= 2) {
           const code = creds.credentialKeyCode(s, ka, kb);
-          if (code !== CRED_NONE) {
+          if (pk >= 0 && pke - pk >= 2) {
+            // (a value under a name that is no credential's is no credential by its property's name: a header
+            // manager's <stringProp name="Header.value"> under Content-Type is no CloudFront origin's HeaderValue; a
+            // random token of 20 units or more is a secret whatever its name, X-Perf-Bypass's; review of the
+            // fifty-third pass)
+            if (p - v >= 20 && creds.randomToken(s, v, p)) push(cfg, s, extra, v, p, cfg.byId["credential"]);
+            else if (code === CRED_NONE) valueOfKey(cfg, s, ka, kb, t + 1, v - 1, n, extra);
+          } else if (code !== CRED_NONE) {
             if (creds.credentialText(s, v, p, CRED_SPAN))
               push(cfg, s, extra, CRED_SPAN.s, CRED_SPAN.e, credentialKind(cfg, code, s, CRED_SPAN.s, CRED_SPAN.e));
           } else valueOfKey(cfg, s, ka, kb, t + 1, v - 1, n, extra);
@@ -10427,7 +10436,9 @@ const enum Run {
   Quote = 61, // " and '
   PlainNext = 62, // any other unit plainWord lets a word end with (PLAIN_NEXT)
   OtherNext = 63,
-  Classes = 64, // (each a block of 256 units of PLAIN_RUN.table)
+  // "]": PlainNext, but after a closing quote a subscript's key (h["password"] = x; review of the fifty-third pass)
+  Bracket = 64,
+  Classes = 65, // (each a block of 256 units of PLAIN_RUN.table)
 }
 /**
  * The automaton as LuaJIT runs it fastest: states renumbered 1..255 (0: stopped), and the state after unit class u in
@@ -10463,6 +10474,7 @@ function buildPlainRun(): void {
   named[ch.APOS] = Run.Quote;
   // (a backslash stops the run as a digit does: the letter of its escape, "\ncluster x", is no part of the next word)
   named[92] = Run.Digit;
+  named[93] = Run.Bracket;
   for (let c = 0; c < 256; c++) {
     const f = cls(c);
     if ((f & C_LOWER) !== 0) unit.push(c - 97);
@@ -10496,6 +10508,10 @@ function buildPlainRun(): void {
   function runStep(st: number, u: number): number {
     const letter = u < Run.Digit;
     if (st === Run.Stop) return Run.Stop;
+    if (u === Run.Bracket) {
+      if (st === Run.AfterQuote) return Run.Stop;
+      u = Run.PlainNext;
+    }
     if (st === Run.AfterBlank || st === Run.AfterParen || st === Run.AfterQuote) {
       // plainWord looks at the unit after the blank / "(" / quote too
       if (
@@ -10621,6 +10637,8 @@ function plainWord(s: string, i: number, j: number, n: number, nxt: number): boo
   if (nxt === ch.LPAREN) return after !== QUOTE && after !== ch.APOS;
   if (nxt !== SPACE && nxt !== ch.TAB && nxt !== QUOTE && nxt !== ch.APOS) return false;
   if (after === SPACE || after === ch.TAB || after === COLON || after === ch.EQUALS || after === ch.PIPE) return false;
+  // (a credential's key as a subscript: payload["password"] = x, matchCredential; review of the fifty-third pass)
+  if (after === 93 && nxt !== SPACE && nxt !== ch.TAB && creds.credentialKeyCode(s, i, j) !== CRED_NONE) return false;
   // (a Remote Desktop file's `password 51:b:<hex>`: matchCredential)
   if (after === 53 && j + 3 < n && byteAt(s, j + 2) === 49 && byteAt(s, j + 3) === COLON) return false;
   // (a credential's word before its value after a tab, "secret\tValue0a1b", starts a match in wordMatch: not plain;
