@@ -793,6 +793,10 @@ export function adversarialInputs(size: number): Input[] {
         "4b60-a5e8-1f7d0c3b9e26 arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1V0ZC3M8RPD6A OAC ",
     ],
     ["dns name before id run", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z (Z0734186JQ8V3MX1CP4K"],
+    // (review of the fifty-third pass: the Token scheme as a member, a match before its field's type, a company's host)
+    ["token member run", '{"Authorization": "Token x", \'Authorization\': \'Token a1B2c3d4 '],
+    ["match type run", '{"match": "Tq4!Zw8Lm2Rx", "type": "password", "match": "'],
+    ["host in parens run", "E2QH7Y4KXW9TLM (a.example.co.uk) distribution b.co.uk (E2QH7Y4KXW9TLM) "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {
