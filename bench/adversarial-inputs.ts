@@ -815,6 +815,10 @@ export function adversarialInputs(size: number): Input[] {
         'P = ENV[\'P\']||\'Ab12-x\' Q = __ENV.Q\n ?? \\"Ab12\\" h["password"] = "Pw-9xq-88" .basicAuth(\\"u\\",\n "',
     ],
     ["ab cookie run", " -C "],
+    // (review of the fifty-third pass: the Token scheme as a member, a match before its field's type, a company's host)
+    ["token member run", '{"Authorization": "Token x", \'Authorization\': \'Token a1B2c3d4 '],
+    ["match type run", '{"match": "Tq4!Zw8Lm2Rx", "type": "password", "match": "'],
+    ["host in parens run", "E2QH7Y4KXW9TLM (a.example.co.uk) distribution b.co.uk (E2QH7Y4KXW9TLM) "],
   ];
   const out: Input[] = [];
   for (const [name, unit] of units) {

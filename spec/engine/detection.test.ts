@@ -10679,3 +10679,49 @@ describe("fresh material, fifty-third pass: review of rvloadtest", () => {
     for (const v of ["Pf-9xq-88g", "Pf-9xq-88h", "perf-bot"]) expect(out).not.toContain(v);
   });
 });
+
+describe("fresh material, fifty-third pass: review of rvsecretvcs", () => {
+  it("a file's name or a public domain in parentheses after a distribution's id stays, and is not learned", () => {
+    for (const kept of ["README.md", "index.html", "main.tf", "github.com", "S3.Bucket", "us-east-1.prod"]) {
+      const out = mask(`aws distribution E2QH4K8XW9TLMB (${kept}) and ${kept}`);
+      expect(out).toContain(`(${kept}) and ${kept}`);
+    }
+    // (a company's own keeps being masked, under a country's second level too)
+    expect(mask("aws distribution E2QH4K8XW9TLMB (cdn.acme-retail.co.uk)")).not.toContain("acme-retail");
+  });
+  it("an upper-case word in parentheses after a file's name or a public domain is no hosted zone's or distribution's id", () => {
+    const kept =
+      "aws see main.tf (Z0734186JQ8V3MX1CP4K), index.html (ERRORDOCUMENT1), Node.js (ECMASCRIPT2023), " +
+      "ASP.NET (ENTERPRISE2019), github.com (EVERYTHING123)";
+    expect(mask(kept)).toBe(kept);
+    // (a SaaS tenant's host is the company's: its private hosted zone's id is masked)
+    const zone = "aws Route 53 private hosted zone dom4kq2mzx.us-west-2.aws.confluent.cloud (Z04418723KX9QF7TB2YRM)";
+    expect(mask(zone)).not.toContain("Z04418723KX9QF7TB2YRM");
+  });
+  it("the name of an object whose match member is an object (an Envoy route) is still learned", () => {
+    const out = mask(
+      'aws "routes": [{"name": "acme_backend_route", "match": {"prefix": "/"}, "route": {"cluster": "x"}}]\n' +
+        "reload acme_backend_route",
+    );
+    expect(out).not.toContain("acme_backend_route");
+  });
+  it("a match before its field's type (GitGuardian's scan API, ggshield's JSON) is masked; a username stays", () => {
+    const out = mask(
+      'aws "occurrences": [{"match": "Tq4!Zw8Lm2Rx", "type": "password", "line_start": 4},\n' +
+        '{\n  "match": "DDACC73DdB04c2e8f1a9b3d5e7c057c78317C39",\n  "type": "apikey"\n}, {"match": "jen_barber", "type": "username"}]',
+    );
+    expect(out).not.toContain("Tq4!Zw8Lm2Rx");
+    expect(out).not.toContain("DDACC73DdB04c2e8f1a9b3d5e7c057c78317C39");
+    expect(out).toContain('"match": "jen_barber"');
+  });
+  it("the Token scheme as a JSON member or a Python dict's is masked; a placeholder and a concatenation stay", () => {
+    const out = mask(
+      'aws curl -d \'{"headers": {"Authorization": "Token 4f1c9e2a7b3d8c6e0f5a1b9d2c7e4a8f"}}\'\n' +
+        "requests.get(url, headers={'Authorization': 'Token 9b8c7d6e5f4a3b2c1d0e9f8a'})",
+    );
+    expect(out).not.toContain("4f1c9e2a7b3d8c6e0f5a1b9d2c7e4a8f");
+    expect(out).not.toContain("9b8c7d6e5f4a3b2c1d0e9f8a");
+    const kept = "aws headers = {\"Authorization\": \"Token YOUR_API_KEY\"} or {'Authorization': 'Token ' + api_key}";
+    expect(mask(kept)).toBe(kept);
+  });
+});

@@ -178,6 +178,32 @@ for (const d of (
   "splunkcloud.com snowflakecomputing.com databricks.com confluent.cloud supabase.co duosecurity.com"
 ).split(" "))
   PUBLIC[d] = 2;
+// (of those, a file's extension as often: README.md, deploy.sh, lib.so, build.pl, setup.in)
+const FILE_TLDS = setOf("md sh so pl in");
+/**
+ * Whether the DNS name s[a, b) (labels joined by dots) is a company's host: its top-level domain one a company's names
+ * end with, in lower case (TLDS, those of addresses too: example.app; not a file's extension: main.tf, README.md,
+ * index.html, Node.js, nor ASP.NET), its registrable domain no public one (github.com, example.com, cloudfront.net,
+ * Route 53's awsdns-) but a SaaS whose first label is its tenant's, under that label. a < 0: none.
+ */
+export function companyHost(s: string, a: number, b: number): boolean {
+  if (a < 0) return false;
+  let p = b;
+  while (p > a && byteAt(s, p - 1) !== 46) p--;
+  if (p < a + 2) return false;
+  const tld = sub(s, p, b);
+  if (TLDS[tld] === undefined || FILE_TLDS[tld] === true) return false;
+  let l = p - 1;
+  while (l > a && byteAt(s, l - 1) !== 46) l--;
+  if (l > a + 1 && b - p === 2 && SECOND_LEVEL[sub(s, l, p - 1)] === true) {
+    l--;
+    while (l > a && byteAt(s, l - 1) !== 46) l--;
+  }
+  const reg = sub(s, l, b).toLowerCase();
+  // (a SaaS tenant's host is the company's: lkc-6q2x8.us-east-1.aws.confluent.cloud (Z0441...))
+  const pub = PUBLIC[reg];
+  return (pub === undefined && reg.indexOf("awsdns-") !== 0) || ((pub === 2 || pub === 4) && l > a + 1);
+}
 const TENANT_NOT = setOf(
   "www api app apps docs help support status hooks events login auth cdn static developer developers blog " +
     "community forum id my raw gist pages cloud console portal admin",

@@ -1759,6 +1759,9 @@ export const CREDENTIAL_ANCHORS = [
   "Authorization: Token ",
   "Authorization: token ",
   "authorization: token ",
+  // (and the header as a JSON or a Python dict's member, a client's headers: {"Authorization": "Token x"})
+  'Authorization": "Token ',
+  "Authorization': 'Token ",
   // vendors' schemes, whose keys are UUIDs: Splunk's HTTP Event Collector (`Authorization: Splunk <HEC token>`, every
   // example of its guide) and Opsgenie's Alert API (`Authorization: GenieKey <API key>`)
   "Splunk ",
@@ -2146,26 +2149,41 @@ function subscriptSecret(s: string, p: number, which: number, n: number, spans: 
 }
 
 /**
- * The value of a "match" member at p (as anchoredCredentials) whose object names a credential's field before it
- * ({"name": "password", "match": "x"}: GitGuardian's matches), the object's "{" at most 256 units back: the value as
- * a key's (credentialValueAfter).
+ * Whether s[a, b) holds a "name" or a "type" member whose string names a credential's field ("name": "password", the
+ * incidents API's; "type": "client_secret", the scan API's and ggshield's): the first of each.
+ */
+function namesCredentialField(s: string, a: number, b: number): boolean {
+  const w = sub(s, a, b);
+  for (let f = 0; f < 2; f++) {
+    const at = w.indexOf(f === 0 ? '"name":' : '"type":');
+    if (at < 0) continue;
+    let k = a + at + 7;
+    while (k < b && isBlank(byteAt(s, k))) k++;
+    if (k >= b || byteAt(s, k) !== QUOTE) continue;
+    let e = k + 1;
+    while (e < b && isKeyUnit(byteAt(s, e))) e++;
+    if (e > k + 1 && e < b && byteAt(s, e) === QUOTE && credentialKeyCode(s, k + 1, e) !== CRED_NONE) return true;
+  }
+  return false;
+}
+
+/**
+ * The value of a "match" member at p (as anchoredCredentials) whose object names a credential's field, before it or
+ * after it ({"name": "password", "match": "x"}: GitGuardian's incidents; {"match": "x", "type": "password"}: its scan
+ * API's and ggshield's), the object's "{" at most 256 units back, its "}" at most 256 units on: the value as a key's
+ * (credentialValueAfter).
  */
 function matchedSecret(s: string, p: number, n: number, spans: number[], end: Span): number {
   end.e = p + 8;
   let open = p - 1;
   while (open > 0 && p - open < 256 && byteAt(s, open) !== LBRACE && byteAt(s, open) !== RBRACE) open--;
   if (open < 0 || byteAt(s, open) !== LBRACE) return 0;
-  const at = sub(s, open, p).indexOf('"name":');
-  if (at < 0) return 0;
-  let a = open + at + 7;
-  while (a < p && isBlank(byteAt(s, a))) a++;
-  if (byteAt(s, a) !== QUOTE) return 0;
-  let b = a + 1;
-  while (b < p && isKeyUnit(byteAt(s, b))) b++;
-  if (b === a + 1 || byteAt(s, b) !== QUOTE || credentialKeyCode(s, a + 1, b) === CRED_NONE) return 0;
   if (!credentialValueAfter(s, p + 6, n, false, SUBSCRIPT_VALUE)) return 0;
   const va = SUBSCRIPT_VALUE.s;
   const vb = SUBSCRIPT_VALUE.e;
+  let close = vb;
+  while (close < n && close - vb < 256 && byteAt(s, close) !== RBRACE && byteAt(s, close) !== LBRACE) close++;
+  if (!namesCredentialField(s, open, p) && !(close < n && namesCredentialField(s, vb, close))) return 0;
   end.e = vb;
   // (the PEM's header stays)
   if (shapedCredential(s, va, vb)) return 0;

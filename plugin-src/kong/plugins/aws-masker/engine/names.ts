@@ -2183,11 +2183,11 @@ function dnsNameEnd(s: string, a: number, b: number): number {
 }
 
 /**
- * Whether the id at i stands in parentheses right after a DNS name (`example.com (Z0734...)`, `cdn.example.com
- * (E2QH...)`): the name read back from its blank, at most 253 units.
+ * The start of the DNS name the id at i stands in parentheses right after (`example.com (Z0734...)`, `cdn.example.com
+ * (E2QH...)`; the name ends at i - 2): the name read back from its blank, at most 253 units; else -1.
  */
-export function dnsNameBefore(s: string, i: number): boolean {
-  if (i < 6 || byteAt(s, i - 1) !== 40 || byteAt(s, i - 2) !== 32) return false;
+export function dnsNameBefore(s: string, i: number): number {
+  if (i < 6 || byteAt(s, i - 1) !== 40 || byteAt(s, i - 2) !== 32) return -1;
   const b = i - 2;
   let a = b;
   while (
@@ -2196,8 +2196,8 @@ export function dnsNameBefore(s: string, i: number): boolean {
     (byteAt(s, a - 1) === 46 || byteAt(s, a - 1) === 45 || (cls(byteAt(s, a - 1)) & C_ALNUM) !== 0)
   )
     a--;
-  if (a > 0 && isNameUnit(byteAt(s, a - 1))) return false;
-  return dnsNameEnd(s, a, b) === b;
+  if (a > 0 && isNameUnit(byteAt(s, a - 1))) return -1;
+  return dnsNameEnd(s, a, b) === b ? a : -1;
 }
 
 /**

@@ -1163,7 +1163,8 @@ function saysCtx(s: string, i: number, keyCtx: string, kind: Kind): boolean {
   }
   // (fifty-third pass) a hosted zone's or a distribution's id in parentheses after its DNS name, as people write them:
   // "Route 53: example.com (Z0734...)", "app.example.com (E2QH...)"
-  return (kind.first === "Z" || kind.first === "E") && nm.dnsNameBefore(s, i);
+  // (a company's: not a file's name, README.md (E...), nor a public domain's, github.com (E...))
+  return (kind.first === "Z" || kind.first === "E") && ct.companyHost(s, nm.dnsNameBefore(s, i), i - 2);
 }
 
 function matchCtxId(
@@ -1240,8 +1241,9 @@ function matchCtxId(
   push(cfg, s, out, i, j, kind);
   // (fifty-third pass) a distribution's alternate domain name in parentheses after its id, "E2QH7Y4KXW9TLM
   // (invoices.example.app)": the company's host the distribution serves
+  // (a company's host: not a file's name, (index.html), nor a public domain, (github.com): ct.companyHost)
   const alias = kind.first === "E" ? nm.dnsNameInParens(s, j, n) : -1;
-  if (alias > 0 && cfg.on["domain-name"] === true) {
+  if (alias > 0 && cfg.on["domain-name"] === true && ct.companyHost(s, j + 2, alias)) {
     push(cfg, s, out, j + 2, alias, cfg.byId["domain-name"]);
     return alias;
   }
@@ -2308,9 +2310,10 @@ function pairNameAt(s: string, keyStart: number, b: number, n: number): boolean 
   }
   if (k >= n || byteAt(s, k) !== ch.COMMA) return false;
   // (fifty-third pass) a secret scanner's match names its field so, GitGuardian's {"name": "client_secret", "indice_start":
-  // 459, ..., "match": "x"}: a "match" member further on in the same object (the object's "}" within 256 units)
+  // 459, ..., "match": "x"}: a "match" member further on in the same object (the object's "}" within 256 units), a
+  // string (an Envoy route's {"name": "x", "match": {"prefix": "/"}} names the route)
   const close = byteAt(s, open) === 123 ? unitWithin(s, 125, k, n, 256) : -1;
-  if (close > k && windowHas(s, k, close, '"match":')) return true;
+  if (close > k && (windowHas(s, k, close, '"match": "') || windowHas(s, k, close, '"match":"'))) return true;
   k++;
   while (k < n && k - b < 40 && (byteAt(s, k) === SPACE || byteAt(s, k) === ch.TAB || byteAt(s, k) === LF)) k++;
   return k + 7 < n && byteAt(s, k) === QUOTE && matchesLowerAt(s, k + 1, n, "value") && byteAt(s, k + 6) === QUOTE;
