@@ -182,6 +182,26 @@ describe("resent history", () => {
     }
   });
 
+  it("looks for a name every resend learns again (metadata.user_id) only past the prefix known not to hold it", () => {
+    const masker = createNodeMasker({ secret: SECRET });
+    const fresh = () => forgetting(createNodeMasker({ secret: SECRET }));
+    const meta = ',"metadata":{"user_id":"user_bench_session_7f3a"}';
+    const first = request(["web i-0a1b2c3d4e5f67890 is down", "check it"], meta);
+    expect(JSON.parse(outcome(masker, "t", first))[5].map((l: string[]) => l[0])).toContain("user_bench_session_7f3a");
+    // the resends: the name is looked for in the whole body once, then only from the end of the prefix
+    outcome(masker, "t", first);
+    const shortened = HISTORY_STATS.searchesShortened;
+    for (let k = 0; k < 3; k++) expect(outcome(masker, "t", first)).toBe(outcome(fresh(), "t", first));
+    expect(HISTORY_STATS.searchesShortened).toBe(shortened + 3);
+    // a new turn names it before the place it is learned at: found there, and the walk made again
+    const second = request(["web i-0a1b2c3d4e5f67890 is down", "check it", "is user_bench_session_7f3a mine?"], meta);
+    const restarted = HISTORY_STATS.restarted;
+    const got = outcome(masker, "t", second);
+    expect(got).toBe(outcome(fresh(), "t", second));
+    expect(HISTORY_STATS.restarted).toBe(restarted + 1);
+    expect(JSON.parse(got)[0]).not.toContain("user_bench_session_7f3a");
+  });
+
   it("counts the history's unscannable content in a resumed body", () => {
     const masker = createNodeMasker({ secret: SECRET });
     const image =

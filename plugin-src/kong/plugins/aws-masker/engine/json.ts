@@ -55,7 +55,7 @@ import {
   pseudonymsIn,
   rawIndex,
 } from "./session";
-import { nextSearchRound, nextEarlierPlace, STANDS, Learned } from "./names";
+import { nextSearchRound, nextEarlierPlace, anchorOf, STANDS, Learned } from "./names";
 import type { TenantMemory } from "./memory";
 import { base64Decode, base64Encode } from "./base64";
 import type { EntryCall } from "./warmup";
@@ -182,6 +182,10 @@ interface Walk {
   resumedSlot: number;
   /** The tenant memory's version when the walk started (a history is resumed under the same version only). */
   memoryVersion: number;
+  /** Names namedEarlier found nowhere before where they were learned, and those places (the points' absent) */
+  absentNames: string[];
+  absentAt: number[];
+  absentCount: number;
 }
 
 /** What a recorded piece of content is (Walk.done). */
@@ -1135,6 +1139,7 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
   const text = outputOf(w);
   // (a resumed walk marks its point first: kept again only with a later one)
   if (w.marking && w.markCount > (w.resumed !== undefined ? 1 : 0)) keepHistory(w, policy, text);
+  else if (w.resumed !== undefined && w.absentCount > 0) absentIn(w, w.resumed);
   const resumed = w.resumed !== undefined;
   endWalk(w);
   return { text, unscannable, resumed };
@@ -1164,7 +1169,7 @@ function walkAgain(w: Walk, learnedBefore: number, resumed: ResumePoint | undefi
   if (sess.learned.length === learnedBefore) return false;
   // a walk resumed from a history holds no records of it: the body's searches alone (which cannot see into the
   // history's documents, counted as standing)
-  if (resumed !== undefined) return resumed.texts > 0 || namedEarlier(w, learnedBefore);
+  if (resumed !== undefined) return resumed.texts > 0 || namedEarlier(w, learnedBefore, resumed);
   // the walk learns in the order of the body: its last name was learned last
   const last = sess.learned[sess.learned.length - 1].at;
   return maskedOtherwise(w, last, learnedBefore);
@@ -1201,7 +1206,7 @@ function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean 
     }
     if (!changed && (k >= w.count || w.doneAt[k] > last)) return false;
   }
-  if (!namedEarlier(w, learnedBefore)) return false;
+  if (!namedEarlier(w, learnedBefore, undefined)) return false;
   if (changed) return true;
   // the rest, each string compared
   while (k < w.count && w.doneAt[k] <= last) {
@@ -1215,18 +1220,55 @@ function maskedOtherwise(w: Walk, last: number, learnedBefore: number): boolean 
  * True unless the body's plain searches show that no name learned since learnedBefore stands in it before where it was
  * learned (many names: true, without searching for each, which would be quadratic).
  */
-function namedEarlier(w: Walk, learnedBefore: number): boolean {
+function namedEarlier(w: Walk, learnedBefore: number, resumed: ResumePoint | undefined): boolean {
   const learned = w.sess.learned;
   if (learned.length - learnedBefore > 16) return true;
   let n = learnedBefore;
-  let r = -1;
+  let r = firstPlaceAfter(resumed, learned, n);
   while (n < learned.length) {
     r = nextEarlierPlace(learned[n], w.s, r);
     if (r === STANDS) return true;
-    if (r < 0) n++;
+    if (r < 0) {
+      noteAbsent(w, learned[n]);
+      n++;
+      r = firstPlaceAfter(resumed, learned, n);
+    }
   }
   // (a text document is base64 in the body: its decoded text is searched)
   return w.textCount > 0 && namedInText(w, learnedBefore);
+}
+
+/**
+ * Where namedEarlier starts its search for learned[n] (see nextEarlierPlace): -1, from the start, unless the point
+ * resumed from knows the name absent from its prefix: then past the places of its tail that leave the name inside it.
+ */
+function firstPlaceAfter(resumed: ResumePoint | undefined, learned: Learned[], n: number): number {
+  if (resumed === undefined || resumed.absent === undefined || n >= learned.length) return -1;
+  const l = learned[n];
+  if (resumed.absent[l.name] !== true) return -1;
+  HISTORY_STATS.searchesShortened++;
+  // a place p of the tail puts the name at p - anchor: inside the prefix while p - anchor + length <= pos
+  return resumed.pos - l.name.length + anchorOf(l);
+}
+
+/** Notes that the learned name l stands nowhere in the body before where it was learned (for the points: absentIn). */
+function noteAbsent(w: Walk, l: Learned): void {
+  const k = w.absentCount;
+  if (k >= NAMES_ABSENT_MAX) return;
+  w.absentNames[k] = l.name;
+  w.absentAt[k] = l.at;
+  w.absentCount = k + 1;
+}
+
+/** Gives point p the names the walk found nowhere before a place at or after p's end: none stands in p's prefix. */
+function absentIn(w: Walk, p: ResumePoint): void {
+  for (let k = 0; k < w.absentCount; k++) {
+    if (w.absentAt[k] < p.pos || p.absentCount >= NAMES_ABSENT_MAX) continue;
+    if (p.absent === undefined) p.absent = {};
+    if (p.absent[w.absentNames[k]] === true) continue;
+    p.absent[w.absentNames[k]] = true;
+    p.absentCount++;
+  }
 }
 
 /**
@@ -1336,10 +1378,23 @@ interface ResumePoint extends Mark {
   masked: string | undefined;
   /** hash part -> entry of the first `entries` entries (lent to a resumed session; made at the first resume) */
   lent: Record<string, Entry> | undefined;
+  /**
+   * Names known to stand nowhere in prefix (a walk learned them at or after pos and found them nowhere before): a walk
+   * resumed from here searches for them only from the prefix's end (namedEarlier). A body's last string (Claude Code's
+   * metadata.user_id) is learned again on every turn, and its search would read the whole body each time. At most
+   * NAMES_ABSENT_MAX.
+   */
+  absent: Record<string, boolean> | undefined;
+  absentCount: number;
 }
 
-/** Walks resumed from a history, and resumed walks walked again from the start (per worker; for tests and benchmarks). */
-export const HISTORY_STATS = { resumed: 0, restarted: 0 };
+const NAMES_ABSENT_MAX = 16;
+
+/**
+ * Walks resumed from a history, resumed walks walked again from the start, and searches for a learned name that
+ * started at the end of the prefix resumed from (ResumePoint.absent). Per worker; for tests and benchmarks.
+ */
+export const HISTORY_STATS = { resumed: 0, restarted: 0, searchesShortened: 0 };
 
 /** Histories kept per masker, and the units they may hold together (past it they start over). */
 const HISTORIES_MAX = 16;
@@ -1496,6 +1551,9 @@ function pointOf(w: Walk, k: number, text: string): ResumePoint {
   // (the output holds the masked text of [0, at) and the input [at, pos) as it is)
   p.masked = p.at > 0 ? sub(text, 0, p.pos + p.shift) : undefined;
   p.lent = undefined;
+  p.absent = undefined;
+  p.absentCount = 0;
+  absentIn(w, p);
   return p;
 }
 
@@ -1524,7 +1582,7 @@ function keepIn(m: Masker, h: History, slot: number): void {
 /** A new array of the first count items of list. */
 function firstOf<T>(list: T[], count: number): T[] {
   const out: T[] = [];
-  for (let k = 0; k < count; k++) out.push(list[k]);
+  for (let k = 0; k < count; k++) out[k] = list[k];
   return out;
 }
 
@@ -1606,6 +1664,9 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
       resumed: undefined,
       resumedSlot: -1,
       memoryVersion: 0,
+      absentNames: [],
+      absentAt: [],
+      absentCount: 0,
     };
   }
   resetWalk(w, sess, s, restore);
@@ -1634,6 +1695,7 @@ function resetWalk(w: Walk, sess: Session, s: string, restore: boolean): void {
   w.rootKeyCount = 0;
   w.resumed = undefined;
   w.resumedSlot = -1;
+  w.absentCount = 0;
   const mem = sess.memory;
   w.memoryVersion = mem !== undefined ? mem.version : 0;
   // a walk an exception ended (see walk) may still hold output

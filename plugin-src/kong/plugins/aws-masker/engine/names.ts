@@ -4508,7 +4508,7 @@ export function learnedIn(learned: Learned[], s: string, body?: string, rawAt = 
 }
 
 /** Sets the learned name's anchor, tail and head (see Learned) if not yet set; returns the anchor. */
-function anchorOf(l: Learned): number {
+export function anchorOf(l: Learned): number {
   const at = l.anchor;
   if (at !== undefined && l.tail !== undefined) return at;
   const anchor = ch.rarestUnit(l.name);

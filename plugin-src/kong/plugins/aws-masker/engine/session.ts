@@ -313,10 +313,13 @@ export function resumeSession(
   p: SessionPoint,
   lent: Record<string, Entry> | undefined,
 ): void {
-  for (let k = 0; k < p.entries; k++) sess.entries.push(entries[k]);
+  // (an untouched session's lists are empty: filled by index, without a length read per item)
+  const into = sess.entries;
+  for (let k = 0; k < p.entries; k++) into[k] = entries[k];
   sess.lent = lent;
   sess.maxLen = p.maxLen;
-  for (let k = 0; k < p.learned; k++) sess.learned.push(learned[k]);
+  const names = sess.learned;
+  for (let k = 0; k < p.learned; k++) names[k] = learned[k];
   sess.learnedKey = p.learnedKey;
   sess.learnedKeyCount = p.learnedKeyCount;
   sess.awsSignal = p.awsSignal;
