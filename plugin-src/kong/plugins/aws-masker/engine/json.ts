@@ -1742,10 +1742,21 @@ function resultOf(w: Walk): JsonResult {
   return { text, unscannable };
 }
 
+/** Quotes of scannedString's entry call: two per call, for every call of the plugin's warm-up (240) and more. */
+const ENTRY_QUOTES = 4096;
+
 /** The walk's functions that hold a loop and run once per string or request, on input where each returns first. */
 export const JSON_ENTRY_CALLS: EntryCall[] = [
   // an empty string
   { fn: maskContent, args: [{} as Walk, 0, 0, false, ""] },
+  // the walker's string step on empty strings, the next one at each call ("" after "": it moves two units a call). A
+  // resumed walk's only string is often its body's last, which teaches a name again every request (Claude Code's
+  // metadata.user_id): each attempt to compile the step at its entry ran into the name's loops and aborted, and in
+  // some gateway workers LuaJIT blacklisted it
+  {
+    fn: scannedString,
+    args: [{ s: '"'.repeat(ENTRY_QUOTES), n: ENTRY_QUOTES, pos: 0, nextEscape: -1, escaped: false } as Walk, ""],
+  },
   // no pseudonym left to restore: both loops' tests fail at once
   { fn: restoreContent, args: [{ occNext: 0, occCount: 0 } as Walk, 0, 0] },
   // nothing recorded
