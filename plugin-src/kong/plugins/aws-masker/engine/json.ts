@@ -1742,7 +1742,7 @@ function resultOf(w: Walk): JsonResult {
   return { text, unscannable };
 }
 
-/** Quotes of scannedString's entry call: two per call, for every call of the plugin's warm-up (240) and more. */
+/** Quotes of scannedString's entry call: two per call, for every call of the plugin's warm-up (1,000) and more. */
 const ENTRY_QUOTES = 4096;
 
 /** The walk's functions that hold a loop and run once per string or request, on input where each returns first. */

@@ -6,8 +6,8 @@ import { bodyFilter } from "./response";
 /** Key of the warm-up's own masker: it masks only the warm-up's text, which never leaves the worker (not a secret). */
 const WARM_UP_KEY = "aws-masker warm-up: its own text only";
 
-/** Calls of each entry call: over LuaJIT's hot count of a function's entry (112 calls). */
-const ENTRY_ROUNDS = 240;
+/** Calls of each entry call: well over LuaJIT's hot count of a function's entry (112 calls); see engine/warmup.ts ROUNDS. */
+const ENTRY_ROUNDS = 1000;
 
 /**
  * The functions given a trace at their entry, each with arguments on which it returns first: the engine's
