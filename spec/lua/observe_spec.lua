@@ -34,7 +34,7 @@ local function fresh_worker()
   for name in pairs(package.loaded) do
     if name:find("^kong%.plugins%.aws%-masker") then package.loaded[name] = nil end
   end
-  env = { timers = {}, timer_ok = true, notices = {}, infos = {}, debugs = {}, dict = shared_dict() }
+  env = { timers = {}, timer_ok = true, notices = {}, infos = {}, debugs = {}, dict = shared_dict(), confs = {} }
   _G.ngx = {
     hmac_sha1 = hmac,
     now = os.time,
@@ -80,13 +80,16 @@ local function request(handler, text, level, body)
     },
     ctx = { plugin = {} },
   }
-  local conf = {
+  -- one configuration per level in a worker, as Kong keeps it: the engine's per-configuration state (its caches, the
+  -- conversations it walks on from) lasts from request to request
+  local conf = env.confs[level or "info"] or {
     secret = "unit-test-secret-0123456789", tenant_scope = "global", mapping_ttl_seconds = 86400,
     max_body_size = 1048576, redis_port = 6379, redis_database = 0, redis_timeout_ms = 250, redis_pool_size = 32,
     disabled_kinds = {}, allowlist = {}, mask_public_ips = true, custom_patterns = {},
     learn_names = false, learned_names_max = 0, learned_names_ttl_seconds = 604800,
     request_log_level = level or "info",
   }
+  env.confs[level or "info"] = conf
   local ok, err = pcall(handler.access, handler, conf)
   if not ok and not (type(err) == "table" and err.exited) then error(err, 0) end
   handler:log(conf)
@@ -167,6 +170,25 @@ describe("the log phase of masked requests", function()
     assert.are.same({ decision = "masked", identifiers = 4, kinds = { ["ec2-instance"] = 2, ["private-ipv4"] = 2 } }, f)
     assert.are.equal("aws-masker: decision=masked identifiers=4 kinds=ec2-instance:2,private-ipv4:2", env.infos[1])
     assert.are.equal(2, stats().counter("identifiers_total" .. SEP .. "private-ipv4"))
+  end)
+
+  it("gives a resent conversation's requests the kinds of what each added after the resent part", function()
+    local handler = fresh_worker()
+    local messages = '{"model":"m","messages":[{"role":"user","content":"why is i-0a1b2c3d4e5f67890 slow on 10.1.2.3"}],'
+    local x = messages .. '"metadata":{"user_id":"i-0a1b2c3d4e5f67891"}}'
+    local y = messages .. '"metadata":{"user_id":"10.1.2.44"}}'
+    request(handler, nil, nil, x)
+    -- walked on from the first request's history: the two resent entries are lent, the one in metadata added
+    local a = request(handler, nil, nil, x)
+    local b = request(handler, nil, nil, y)
+    local c = request(handler, nil, nil, x)
+    assert.are.equal(3, stats().counter("bodies_resumed"))
+    assert.are.same({ decision = "masked", identifiers = 3, kinds = { ["ec2-instance"] = 2, ["private-ipv4"] = 1 } }, a)
+    assert.are.same({ decision = "masked", identifiers = 3, kinds = { ["ec2-instance"] = 1, ["private-ipv4"] = 2 } }, b)
+    assert.are.same(a, c)
+    assert.are.equal("aws-masker: decision=masked identifiers=3 kinds=ec2-instance:1,private-ipv4:2", env.infos[3])
+    assert.are.equal(7, stats().counter("identifiers_total" .. SEP .. "ec2-instance"))
+    assert.are.equal(5, stats().counter("identifiers_total" .. SEP .. "private-ipv4"))
   end)
 
   it("hands each request its own figures: a log plugin changing one request's leaves the next one's alone", function()

@@ -121,6 +121,42 @@ describe("mapping records", function()
     now = 1764590400.25
   end)
 
+  it("a session's lent entries are looked at again only once one of them is due; the entries after them always", function()
+    local c = conf()
+    local keys = sealed.sealKeysFor(c.secret)
+    local function written(cmds)
+      local out = {}
+      for _, cmd in ipairs(cmds) do
+        if cmd[1] == "rpush" then
+          for k = 3, #cmd do
+            for _, m in ipairs(unpackRecord(sealed.unseal(keys, cmd[2], cmd[k]))) do out[#out + 1] = m:match("|(.-)|") end
+          end
+        end
+      end
+      return out
+    end
+    local lent = {} -- Session.lent: the table the lent entries came with
+    local lentEntries = { entry(31), entry(32, "aws-secret-access-key"), entry(33) }
+    store.storeEntries(c, "k:tenant-e", lentEntries, credential, lent, 3)
+    assert.are.same({ entry(31).pseudonym, entry(33).pseudonym }, written(flush()))
+    -- the worker forgets what it wrote lately (past RECENT_MAX pseudonyms it starts over)
+    local many = {}
+    for k = 1, 20002 do many[k] = entry(100000 + k) end
+    store.storeEntries(c, "k:tenant-f", many, credential)
+    flush()
+    -- the same lent entries and one after them: only that one is written, the lent ones are not due yet
+    local more = { entry(31), entry(32, "aws-secret-access-key"), entry(33), entry(34) }
+    store.storeEntries(c, "k:tenant-e", more, credential, lent, 3)
+    assert.are.same({ entry(34).pseudonym }, written(flush()))
+    -- once they are due (a tenth of the TTL), they are looked at and written again
+    now = now + 8640 + 1
+    store.storeEntries(c, "k:tenant-e", more, credential, lent, 3)
+    assert.are.same({ entry(31).pseudonym, entry(33).pseudonym, entry(34).pseudonym }, written(flush()))
+    store.storeEntries(c, "k:tenant-e", more, credential, lent, 3)
+    assert.are.same({}, written(flush()))
+    now = 1764590400.25
+  end)
+
   it("a TTL under 6,000 s uses 60 s slots: a record is kept the TTL and at most a minute more", function()
     local c = conf(120)
     local keys = sealed.sealKeysFor(c.secret)

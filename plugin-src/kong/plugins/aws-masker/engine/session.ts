@@ -201,6 +201,11 @@ export interface Session {
    * adoptKept): shared with the cache, never written; byHash holds the entries added after it.
    */
   lent: Record<string, Entry> | undefined;
+  /**
+   * How many of the first entries came with lent (0 without): the same entries, in the same order, for every session
+   * lent the same table, so a caller may keep what it derived from them by the table (plugin/store.ts, observe.ts).
+   */
+  lentCount: number;
   /** Collisions only: original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
   salted: Record<string, string> | undefined;
   /**
@@ -215,6 +220,12 @@ export interface Session {
   collisions: number;
   /** Names learned from their context (names.ts): every other occurrence in the request is masked too. */
   learned: Learned[];
+  /**
+   * How many of the first learned names came with the history walked on from (resumeSession): the request that kept
+   * it offered them to the tenant memory, and a history is walked on from only while that memory is as it was then
+   * (json.ts resumeHistory), so offering them again changes nothing.
+   */
+  resumedLearned: number;
   /**
    * The learned names and kinds as one string (undefined past LEARNED_KEY_NAMES / LEARNED_KEY_BYTES): cached scans
    * keep the learned-name occurrences found in them by this key. learnedKeyCount: how many names it covers.
@@ -237,12 +248,14 @@ export function newSession(masker: Masker, scope: string): Session {
     scope,
     byHash: {},
     lent: undefined,
+    lentCount: 0,
     salted: undefined,
     aliases: undefined,
     entries: [],
     maxLen: 0,
     collisions: 0,
     learned: [],
+    resumedLearned: 0,
     learnedKey: "",
     learnedKeyCount: 0,
     awsSignal: false,
@@ -267,12 +280,14 @@ export function untouched(sess: Session): boolean {
 export function restartSession(sess: Session): void {
   sess.byHash = {};
   sess.lent = undefined;
+  sess.lentCount = 0;
   sess.salted = undefined;
   sess.aliases = undefined;
   sess.entries = [];
   sess.maxLen = 0;
   sess.collisions = 0;
   sess.learned = [];
+  sess.resumedLearned = 0;
   sess.learnedKey = "";
   sess.learnedKeyCount = 0;
   sess.awsSignal = false;
@@ -317,9 +332,11 @@ export function resumeSession(
   const into = sess.entries;
   for (let k = 0; k < p.entries; k++) into[k] = entries[k];
   sess.lent = lent;
+  sess.lentCount = lent !== undefined ? p.entries : 0;
   sess.maxLen = p.maxLen;
   const names = sess.learned;
   for (let k = 0; k < p.learned; k++) names[k] = learned[k];
+  sess.resumedLearned = p.learned;
   sess.learnedKey = p.learnedKey;
   sess.learnedKeyCount = p.learnedKeyCount;
   sess.awsSignal = p.awsSignal;
@@ -535,6 +552,7 @@ export function adoptKept(sess: Session, kept: KeptMasking): boolean {
   // the session's first identifiers: nothing to collide with; the kept ones are lent instead of copied one by one
   if (sess.entries.length === 0 && sess.lent === undefined) {
     sess.lent = kept.byHash;
+    sess.lentCount = kept.unique.length;
     for (const e of kept.unique) sess.entries.push(e);
     sess.maxLen = kept.maxLen;
     return true;

@@ -4,8 +4,8 @@
 // Counts and kinds only: never a value, a key, a path or a query.
 import { RequestState } from "./request";
 import { PluginConf } from "./conf";
-import { Entry } from "../engine/index";
-import { count, countLabelled, labelledName, LABEL_SEP } from "./stats";
+import { Entry, Session } from "../engine/index";
+import { count, countGroup, countLabelled, labelledName, CounterGroup, LABEL_SEP } from "./stats";
 
 /** kong.ctx.plugin.refusal, set by refuse() (errors.ts). */
 export interface Refusal {
@@ -59,8 +59,8 @@ interface MaskedSummary {
   /** kind ids, sorted, and the identifiers of each */
   kinds: string[];
   counts: number[];
-  /** the identifiers_total counter of each kind */
-  counters: string[];
+  /** the identifiers_total counter of each kind, by its count: one count per request */
+  counters: CounterGroup;
   line: string;
 }
 
@@ -72,7 +72,41 @@ const LINE_PREFIX = "aws-masker: ";
 /** LuaJIT's table.new (Kong's LuaJIT and the host's have it): a table sized for its keys, no rehash as they go in. */
 const newTable = require("table.new") as (this: void, narray: number, nhash: number) => object;
 
-function maskedSummary(entries: Entry[]): MaskedSummary {
+/** A summary by a session's lent table (see lentSummaries): with the kinds of the entries the session added to it. */
+interface LentSummary {
+  summary: MaskedSummary;
+  addedKinds: string[];
+}
+
+/**
+ * Per worker, by a session's lent table (Session.lent, weak keys): the summary of the last request lent it. A
+ * conversation resent turn after turn lends the same entries every time, so its summary is found by comparing the
+ * kinds of the few entries the request added, not of all its entries (hundreds in a long conversation).
+ */
+const lentSummaries = setmetatable(new LuaTable<object, LentSummary>(), { __mode: "k" });
+
+/** True when the kinds of entries from `from` on are kinds. */
+function kindsFrom(entries: Entry[], from: number, kinds: string[]): boolean {
+  if (entries.length - from !== kinds.length) return false;
+  for (let i = 0; i < kinds.length; i++) if (entries[from + i].kind !== kinds[i]) return false;
+  return true;
+}
+
+function maskedSummary(sess: Session): MaskedSummary {
+  const lent = sess.lent;
+  if (lent === undefined) return summaryOf(sess.entries);
+  const entries = sess.entries;
+  const from = sess.lentCount;
+  const known = lentSummaries.get(lent);
+  if (known !== undefined && kindsFrom(entries, from, known.addedKinds)) return known.summary;
+  const summary = summaryOf(entries);
+  const addedKinds: string[] = [];
+  for (let i = from; i < entries.length; i++) addedKinds.push(entries[i].kind);
+  lentSummaries.set(lent, { summary, addedKinds });
+  return summary;
+}
+
+function summaryOf(entries: Entry[]): MaskedSummary {
   const last = lastMasked;
   if (last !== undefined && last.entryKinds.length === entries.length) {
     let same = true;
@@ -100,7 +134,7 @@ function maskedSummary(entries: Entry[]): MaskedSummary {
     counters.push(labelledName("identifiers_total", k));
   }
   const line = LINE_PREFIX + logLine({ decision: "masked", identifiers: entries.length, kinds: byKind });
-  const summary = { entryKinds, kinds, counts, counters, line };
+  const summary = { entryKinds, kinds, counts, counters: { names: counters, amounts: counts, times: 0 }, line };
   lastMasked = summary;
   return summary;
 }
@@ -117,11 +151,12 @@ export interface MaskedReport {
  * the log phase: this loops over the entries and kinds, and with a loop in it LuaJIT did not compile the log phase
  * (each trace started at its entry aborted on the inner loop, and after a few aborts the phase ran interpreted).
  */
-export function reportMasked(entries: Entry[]): MaskedReport {
-  const summary = maskedSummary(entries);
+export function reportMasked(sess: Session): MaskedReport {
+  const entries = sess.entries;
+  const summary = maskedSummary(sess);
   const kinds = newTable(0, summary.kinds.length) as Record<string, number>;
   for (let i = 0; i < summary.kinds.length; i++) kinds[summary.kinds[i]] = summary.counts[i];
-  for (let i = 0; i < summary.counters.length; i++) count(summary.counters[i], summary.counts[i]);
+  countGroup(summary.counters);
   return { line: summary.line, figures: { decision: "masked", identifiers: entries.length, kinds } };
 }
 
@@ -183,7 +218,7 @@ export function observe(conf: PluginConf): void {
   if (st !== undefined && ctx.refusal === undefined) {
     // masked: its URL was checked, so the line is written in the request; a batch results request's state comes
     // without a report (batches.ts): made here
-    const report = st.report !== undefined ? st.report : reportMasked(st.session.entries);
+    const report = st.report !== undefined ? st.report : reportMasked(st.session);
     logAt(conf.request_log_level)(report.line);
     setValue(SERIALIZE_KEY, report.figures);
     setValue("request.headers.x-api-key", REDACTED, REPLACE);

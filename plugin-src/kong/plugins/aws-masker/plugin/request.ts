@@ -174,7 +174,7 @@ export function access(conf: PluginConf, pctx: Record<string, unknown>): void {
       session,
       path,
       batchCreate: path === BATCHES_PATH && method === "POST" ? storableEntries(session) : undefined,
-      report: reportMasked(session.entries),
+      report: reportMasked(session),
     };
     pctx.state = st;
   }

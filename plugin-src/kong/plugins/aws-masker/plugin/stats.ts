@@ -16,10 +16,32 @@ let pending: Record<string, number> = {};
 /** A flush timer is scheduled: counts only go into pending. */
 let flushScheduled = false;
 
+/**
+ * Counters a request adds to together, by the same amounts (the identifiers of each kind of a masked request's shape,
+ * observe.ts): a request counts the group once, and the flush adds each counter's amount times the group's count.
+ */
+export interface CounterGroup {
+  names: string[];
+  amounts: number[];
+  /** counted since the last flush (pendingGroups holds the group while this is above 0) */
+  times: number;
+}
+
+/** The groups counted since the last flush. */
+let pendingGroups: CounterGroup[] = [];
+
 /** Adds the pending counts to the shared dict (or to local when there is none). */
 function flushPending(): void {
   const counts = pending;
   pending = {};
+  const groups = pendingGroups;
+  pendingGroups = [];
+  for (const g of groups) {
+    for (let i = 0; i < g.names.length; i++) {
+      counts[g.names[i]] = (counts[g.names[i]] !== undefined ? counts[g.names[i]] : 0) + g.amounts[i] * g.times;
+    }
+    g.times = 0;
+  }
   const dict = ngx.shared.kong_aws_masker;
   for (const [name, n] of pairs(counts)) {
     if (dict !== undefined) dict.incr(name as string, n as number, 0);
@@ -36,6 +58,18 @@ function onFlushTimer(_premature: boolean): void {
 export function count(name: string, by?: number): void {
   const n = by !== undefined ? by : 1;
   pending[name] = (pending[name] !== undefined ? pending[name] : 0) + n;
+  scheduleFlush();
+}
+
+/** Counts each counter of g by its amount (see CounterGroup). */
+export function countGroup(g: CounterGroup): void {
+  if (g.times === 0) pendingGroups.push(g);
+  g.times++;
+  scheduleFlush();
+}
+
+/** Makes sure a flush timer is pending (or flushes now when no timer can be had). */
+function scheduleFlush(): void {
   if (flushScheduled) return;
   const [ok] = ngx.timer.at(FLUSH_SECONDS, onFlushTimer);
   // ngx.timer.at answers nil, err on failure, Kong 3.x's timer library false, err: no timer (too many pending, the

@@ -97,6 +97,12 @@ interface StoreState {
   /** scope -> pseudonym -> time after which it is written again (TTL refresh); recentCount pseudonyms in all */
   recent: Record<string, Record<string, number>>;
   recentCount: number;
+  /**
+   * A session's lent entries (Session.lent, by that table: weak keys) -> the time after which one of them is written
+   * again. A conversation resent turn after turn lends the same entries every time: until then they are not looked
+   * at one by one.
+   */
+  lentUntil: LuaTable<object, number>;
 }
 
 // one state per plugin configuration (weak: a replaced config's state goes with it)
@@ -118,6 +124,7 @@ export function stateFor(conf: PluginConf): StoreState {
       nextTry: 0,
       recent: {},
       recentCount: 0,
+      lentUntil: setmetatable(new LuaTable<object, number>(), { __mode: "k" }),
     };
     states.set(conf, st);
   }
@@ -405,24 +412,36 @@ function scopeKeys(st: StoreState, scope: string): ScopeKeys {
 
 /**
  * Queues the request's mappings not written (or refreshed) lately, as one record; those of a kind credential() names
- * are never written. No-op without Redis.
+ * are never written. No-op without Redis. The first lentCount entries came with the table lent (Session.lent).
  */
 export function storeEntries(
   conf: PluginConf,
   scope: string,
   entries: StoredEntry[],
   credential: (this: void, kind: string) => boolean,
+  lent?: object,
+  lentCount = 0,
 ): void {
   if (entries.length === 0 || !hasRedis(conf)) return;
   const st = stateFor(conf);
   const now = ngx.now();
   const until = now + conf.mapping_ttl_seconds / 10;
+  // the lent entries: none due before lentUntil; else looked at, and when the next of them is due noted
+  let from = 0;
+  let lentDue = -1;
+  if (lent !== undefined && lentCount > 0) {
+    const due = st.lentUntil.get(lent);
+    if (due !== undefined && due > now) from = lentCount;
+    else lentDue = math.huge;
+  }
   // keyed by (scope, pseudonym) in the worker: a mapping is written again only when its refresh is due
   let recent: Record<string, number> | undefined = st.recent[scope];
   let n = 0;
   let fresh = 0;
-  for (const e of entries) {
+  for (let k = from; k < entries.length; k++) {
+    const e = entries[k];
     const at = recent !== undefined ? recent[e.pseudonym] : undefined;
+    if (k < lentCount && lentDue >= 0 && at !== undefined && at >= now && at < lentDue) lentDue = at;
     if ((at === undefined || at < now) && !credential(e.kind)) {
       if (st.recentCount > RECENT_MAX) {
         st.recent = {};
@@ -437,8 +456,10 @@ export function storeEntries(
       recent[e.pseudonym] = until;
       n = packEntry(recordParts, n, e);
       fresh++;
+      if (k < lentCount && lentDue >= 0 && until < lentDue) lentDue = until;
     }
   }
+  if (lentDue >= 0 && lent !== undefined) st.lentUntil.set(lent, lentDue);
   if (fresh === 0) return;
   const seconds = st.slotSeconds;
   const slot = math.floor(now / seconds) * seconds;
