@@ -3,7 +3,13 @@
 // escapes in one walk; each must give exactly what its plain definition gives (the Lua side: spec/lua/pseudonym_spec.lua).
 import { describe, it, expect } from "vitest";
 import { createNodeMasker, newSession, maskJson, maskText, policyFor, learnedIn, kindById } from "../../lib/engine";
-import { ALPHABET, hashInput, hashOfMessage } from "../../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
+import {
+  ALPHABET,
+  HASH_KEY_NONE,
+  hashInput,
+  hashKeyAt,
+  hashOfMessage,
+} from "../../plugin-src/kong/plugins/aws-masker/engine/pseudonym";
 import { nextEarlierPlace, STANDS, type Learned } from "../../plugin-src/kong/plugins/aws-masker/engine/names";
 import { rng, randomText } from "./corpus";
 
@@ -24,6 +30,27 @@ function referenceHash(mac: string): string {
 }
 
 describe("deriving a pseudonym", () => {
+  it("hashKeyAt keys a hash part by its 50 bits, and any other unit there past every key", () => {
+    const random = rng(5501);
+    const seen = new Map<number, string>();
+    for (let k = 0; k < 20000; k++) {
+      let hash = "";
+      for (let i = 0; i < 10; i++) hash += ALPHABET[Math.floor(random() * 32)];
+      const key = hashKeyAt(`x_${hash}y`, 2);
+      // the definition: the hash part read as a base-32 number
+      expect(key).toBe([...hash].reduce((v, c) => v * 32 + ALPHABET.indexOf(c), 0));
+      expect(seen.get(key) ?? hash).toBe(hash);
+      seen.set(key, hash);
+    }
+    expect(hashKeyAt("zzzzzzzzzz", 0)).toBe(HASH_KEY_NONE - 1);
+    for (const bad of ["i", "l", "o", "u", "A", "_", "-", "\u00e9", "\u4e2d"]) {
+      for (let at = 0; at < 10; at++) {
+        const text = "0123456789".slice(0, at) + bad + "0123456789".slice(at + 1);
+        expect(hashKeyAt(text, 0)).toBeGreaterThanOrEqual(HASH_KEY_NONE);
+      }
+    }
+  });
+
   it("hashInput equals its definition at every length up to 80, with high units (one, a run, a pair) anywhere", () => {
     for (let n = 0; n <= 80; n++) {
       const ascii = "a1-".repeat(27).slice(0, n);

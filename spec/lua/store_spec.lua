@@ -135,9 +135,9 @@ describe("mapping records", function()
       end
       return out
     end
-    local lent = {} -- Session.lent: the table the lent entries came with
+    local lent = { count = 3 } -- Session.lent: the entries a session was lent (the first three)
     local lentEntries = { entry(31), entry(32, "aws-secret-access-key"), entry(33) }
-    store.storeEntries(c, "k:tenant-e", lentEntries, credential, lent, 3)
+    store.storeEntries(c, "k:tenant-e", lentEntries, credential, lent)
     assert.are.same({ entry(31).pseudonym, entry(33).pseudonym }, written(flush()))
     -- the worker forgets what it wrote lately (past RECENT_MAX pseudonyms it starts over)
     local many = {}
@@ -146,13 +146,13 @@ describe("mapping records", function()
     flush()
     -- the same lent entries and one after them: only that one is written, the lent ones are not due yet
     local more = { entry(31), entry(32, "aws-secret-access-key"), entry(33), entry(34) }
-    store.storeEntries(c, "k:tenant-e", more, credential, lent, 3)
+    store.storeEntries(c, "k:tenant-e", more, credential, lent)
     assert.are.same({ entry(34).pseudonym }, written(flush()))
     -- once they are due (a tenth of the TTL), they are looked at and written again
     now = now + 8640 + 1
-    store.storeEntries(c, "k:tenant-e", more, credential, lent, 3)
+    store.storeEntries(c, "k:tenant-e", more, credential, lent)
     assert.are.same({ entry(31).pseudonym, entry(33).pseudonym, entry(34).pseudonym }, written(flush()))
-    store.storeEntries(c, "k:tenant-e", more, credential, lent, 3)
+    store.storeEntries(c, "k:tenant-e", more, credential, lent)
     assert.are.same({}, written(flush()))
     now = 1764590400.25
   end)

@@ -9,7 +9,7 @@ import { Masker } from "./session";
 export type { Kind } from "./catalogue";
 export type { Match, CustomPattern, RegexFind } from "./scanner";
 export type { Hmac } from "./pseudonym";
-export type { Masker, Session, Entry } from "./session";
+export type { Masker, Session, Entry, LentEntries } from "./session";
 export type { JsonResult, PolicyNode } from "./json";
 export { KINDS } from "./catalogue";
 export { HASH_LEN } from "./pseudonym";

@@ -33,6 +33,7 @@ import {
   Session,
   adoptKept,
   lentOf,
+  LentEntries,
   restartSession,
   resumeSession,
   untouched,
@@ -1376,8 +1377,8 @@ interface ResumePoint extends Mark {
   tail: string;
   /** the output for prefix (undefined: prefix itself, nothing was masked in it) */
   masked: string | undefined;
-  /** hash part -> entry of the first `entries` entries (lent to a resumed session; made at the first resume) */
-  lent: Record<string, Entry> | undefined;
+  /** the first `entries` entries (lent to a resumed session; made at the first resume) */
+  lent: LentEntries | undefined;
   /**
    * Names known to stand nowhere in prefix (a walk learned them at or after pos and found them nowhere before): a walk
    * resumed from here searches for them only from the prefix's end (namedEarlier). A body's last string (Claude Code's

@@ -29,7 +29,7 @@ import {
   withOccurrences,
 } from "./names";
 import { Kind } from "./catalogue";
-import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn } from "./pseudonym";
+import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn, hashKeyAt } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
 import { TenantMemory, withRemembered } from "./memory";
 import type { History } from "./json";
@@ -160,8 +160,8 @@ export interface KeptMasking {
   /** Per identifier: its hash part, and the entry a session registers for it (see entryOfKind). */
   hashes: string[];
   entries: Entry[];
-  /** The same by hash part, and the entries once each in order (a session with no entries yet takes them as they are). */
-  byHash: Record<string, Entry>;
+  /** The entries once each in order, and lent (a session with no entries yet takes them as they are). */
+  lent: LentEntries;
   unique: Entry[];
   maxLen: number;
 }
@@ -197,15 +197,12 @@ export interface Session {
   scope: string;
   byHash: Record<string, Entry>; // hash part -> entry (with lent: see entryOf)
   /**
-   * The hash parts and entries of the first kept masking the session adopted with no entries of its own yet (see
-   * adoptKept): shared with the cache, never written; byHash holds the entries added after it.
+   * The session's first entries, lent by the history it was walked on from (resumeSession) or by the first kept masking
+   * it adopted with no entries of its own yet (adoptKept): shared, never written; byHash holds the entries added after
+   * them. Every session lent the same object has the same first entries, so a caller may keep what it derived from
+   * them by the object (plugin/store.ts, observe.ts).
    */
-  lent: Record<string, Entry> | undefined;
-  /**
-   * How many of the first entries came with lent (0 without): the same entries, in the same order, for every session
-   * lent the same table, so a caller may keep what it derived from them by the table (plugin/store.ts, observe.ts).
-   */
-  lentCount: number;
+  lent: LentEntries | undefined;
   /** Collisions only: original -> salted pseudonym (created on the first; an unsalted one is found by its hash). */
   salted: Record<string, string> | undefined;
   /**
@@ -248,7 +245,6 @@ export function newSession(masker: Masker, scope: string): Session {
     scope,
     byHash: {},
     lent: undefined,
-    lentCount: 0,
     salted: undefined,
     aliases: undefined,
     entries: [],
@@ -280,7 +276,6 @@ export function untouched(sess: Session): boolean {
 export function restartSession(sess: Session): void {
   sess.byHash = {};
   sess.lent = undefined;
-  sess.lentCount = 0;
   sess.salted = undefined;
   sess.aliases = undefined;
   sess.entries = [];
@@ -326,13 +321,12 @@ export function resumeSession(
   entries: Entry[],
   learned: Learned[],
   p: SessionPoint,
-  lent: Record<string, Entry> | undefined,
+  lent: LentEntries | undefined,
 ): void {
   // (an untouched session's lists are empty: filled by index, without a length read per item)
   const into = sess.entries;
   for (let k = 0; k < p.entries; k++) into[k] = entries[k];
   sess.lent = lent;
-  sess.lentCount = lent !== undefined ? p.entries : 0;
   sess.maxLen = p.maxLen;
   const names = sess.learned;
   for (let k = 0; k < p.learned; k++) names[k] = learned[k];
@@ -343,14 +337,27 @@ export function resumeSession(
   sess.weakDropped = p.weakDropped;
 }
 
-/** Hash part -> entry of the first count entries of a session (a pseudonym ends with its hash part). */
-export function lentOf(entries: Entry[], count: number): Record<string, Entry> {
+/** Entries a session is lent (Session.lent): never written once made. */
+export interface LentEntries {
+  /** hash part -> entry (a pseudonym ends with its hash part), what masking looks up */
+  byHash: Record<string, Entry>;
+  /** the same by hash key (hashKeyAt), what restoring looks up: no string cut out of the answer */
+  byKey: Record<number, Entry>;
+  /** how many: the session's first entries */
+  count: number;
+}
+
+/** The first count of entries (distinct hash parts), to lend. */
+export function lentOf(entries: Entry[], count: number): LentEntries {
   const byHash: Record<string, Entry> = {};
+  const byKey: Record<number, Entry> = {};
   for (let k = 0; k < count; k++) {
     const pseudonym = entries[k].pseudonym;
-    byHash[sub(pseudonym, pseudonym.length - HASH_LEN, pseudonym.length)] = entries[k];
+    const h = pseudonym.length - HASH_LEN;
+    byHash[sub(pseudonym, h, pseudonym.length)] = entries[k];
+    byKey[hashKeyAt(pseudonym, h)] = entries[k];
   }
-  return byHash;
+  return { byHash, byKey, count };
 }
 
 /**
@@ -381,9 +388,9 @@ export function entryOfKind(derived: Derived, kindId: string): Entry {
 
 /** The session's entry whose hash part is hash, if any. */
 function entryOf(sess: Session, hash: string): Entry | undefined {
-  // the lent table first: on a warm worker it holds most of a request's entries
+  // the lent entries first: on a warm worker they are most of a request's entries
   if (sess.lent !== undefined) {
-    const lent = sess.lent[hash];
+    const lent = sess.lent.byHash[hash];
     if (lent !== undefined) return lent;
   }
   return sess.byHash[hash];
@@ -531,16 +538,26 @@ export function keepMasking(
 ): void {
   if (!sc.cached) return;
   if (sc.kept === undefined) sess.masker.scanBytes += masked.length + found.length * MATCH_BYTES;
-  const byHash: Record<string, Entry> = {};
+  const seen: Record<string, boolean> = {};
   const unique: Entry[] = [];
   let maxLen = 0;
   for (let k = 0; k < hashes.length; k++) {
-    if (byHash[hashes[k]] !== undefined) continue;
-    byHash[hashes[k]] = entries[k];
+    if (seen[hashes[k]] === true) continue;
+    seen[hashes[k]] = true;
     unique.push(entries[k]);
     if (entries[k].pseudonym.length > maxLen) maxLen = entries[k].pseudonym.length;
   }
-  sc.kept = { scope: sess.scope, found, masked, end, hashes, entries, byHash, unique, maxLen };
+  sc.kept = {
+    scope: sess.scope,
+    found,
+    masked,
+    end,
+    hashes,
+    entries,
+    lent: lentOf(unique, unique.length),
+    unique,
+    maxLen,
+  };
 }
 
 /**
@@ -551,8 +568,7 @@ export function keepMasking(
 export function adoptKept(sess: Session, kept: KeptMasking): boolean {
   // the session's first identifiers: nothing to collide with; the kept ones are lent instead of copied one by one
   if (sess.entries.length === 0 && sess.lent === undefined) {
-    sess.lent = kept.byHash;
-    sess.lentCount = kept.unique.length;
+    sess.lent = kept.lent;
     for (const e of kept.unique) sess.entries.push(e);
     sess.maxLen = kept.maxLen;
     return true;
@@ -1065,7 +1081,10 @@ function escapedOf(s: string): string {
 export function entryEndingAt(sess: Session, s: string, e: number): Entry | undefined {
   const h = e - HASH_LEN;
   if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
-  const entry = entryOf(sess, sub(s, h, e));
+  // the lent entries by hash key, the session's own by hash part (a resumed session's are few)
+  const lent = sess.lent;
+  let entry = lent !== undefined ? lent.byKey[hashKeyAt(s, h)] : undefined;
+  if (entry === undefined) entry = sess.byHash[sub(s, h, e)];
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;

@@ -214,7 +214,7 @@ export function storableEntries(sess: Session): StoredEntry[] {
  * Credential kinds go nowhere.
  */
 export function rememberSession(conf: PluginConf, sess: Session): void {
-  storeEntries(conf, sess.scope, sess.entries, credentialId, sess.lent, sess.lentCount);
+  storeEntries(conf, sess.scope, sess.entries, credentialId, sess.lent);
   const mem = sess.memory;
   // a full memory stays full (it never forgets a name): nothing to offer it. A known name costs remember() one lookup;
   // no set of the names offered is kept (for cold requests it was ~20,000 strings more for every GC cycle to walk).

@@ -4,7 +4,7 @@
 // Counts and kinds only: never a value, a key, a path or a query.
 import { RequestState } from "./request";
 import { PluginConf } from "./conf";
-import { Entry, Session } from "../engine/index";
+import { Entry, Session, LentEntries } from "../engine/index";
 import { count, countGroup, countLabelled, labelledName, CounterGroup, LABEL_SEP } from "./stats";
 
 /** kong.ctx.plugin.refusal, set by refuse() (errors.ts). */
@@ -72,18 +72,18 @@ const LINE_PREFIX = "aws-masker: ";
 /** LuaJIT's table.new (Kong's LuaJIT and the host's have it): a table sized for its keys, no rehash as they go in. */
 const newTable = require("table.new") as (this: void, narray: number, nhash: number) => object;
 
-/** A summary by a session's lent table (see lentSummaries): with the kinds of the entries the session added to it. */
+/** A summary by a session's lent entries (see lentSummaries): with the kinds of the entries the session added. */
 interface LentSummary {
   summary: MaskedSummary;
   addedKinds: string[];
 }
 
 /**
- * Per worker, by a session's lent table (Session.lent, weak keys): the summary of the last request lent it. A
+ * Per worker, by a session's lent entries (Session.lent, weak keys): the summary of the last request lent them. A
  * conversation resent turn after turn lends the same entries every time, so its summary is found by comparing the
  * kinds of the few entries the request added, not of all its entries (hundreds in a long conversation).
  */
-const lentSummaries = setmetatable(new LuaTable<object, LentSummary>(), { __mode: "k" });
+const lentSummaries = setmetatable(new LuaTable<LentEntries, LentSummary>(), { __mode: "k" });
 
 /** True when the kinds of entries from `from` on are kinds. */
 function kindsFrom(entries: Entry[], from: number, kinds: string[]): boolean {
@@ -96,7 +96,7 @@ function maskedSummary(sess: Session): MaskedSummary {
   const lent = sess.lent;
   if (lent === undefined) return summaryOf(sess.entries);
   const entries = sess.entries;
-  const from = sess.lentCount;
+  const from = lent.count;
   const known = lentSummaries.get(lent);
   if (known !== undefined && kindsFrom(entries, from, known.addedKinds)) return known.summary;
   const summary = summaryOf(entries);

@@ -98,11 +98,11 @@ interface StoreState {
   recent: Record<string, Record<string, number>>;
   recentCount: number;
   /**
-   * A session's lent entries (Session.lent, by that table: weak keys) -> the time after which one of them is written
+   * A session's lent entries (Session.lent, weak keys) -> the time after which one of them is written
    * again. A conversation resent turn after turn lends the same entries every time: until then they are not looked
    * at one by one.
    */
-  lentUntil: LuaTable<object, number>;
+  lentUntil: LuaTable<{ count: number }, number>;
 }
 
 // one state per plugin configuration (weak: a replaced config's state goes with it)
@@ -124,7 +124,7 @@ export function stateFor(conf: PluginConf): StoreState {
       nextTry: 0,
       recent: {},
       recentCount: 0,
-      lentUntil: setmetatable(new LuaTable<object, number>(), { __mode: "k" }),
+      lentUntil: setmetatable(new LuaTable<{ count: number }, number>(), { __mode: "k" }),
     };
     states.set(conf, st);
   }
@@ -412,15 +412,14 @@ function scopeKeys(st: StoreState, scope: string): ScopeKeys {
 
 /**
  * Queues the request's mappings not written (or refreshed) lately, as one record; those of a kind credential() names
- * are never written. No-op without Redis. The first lentCount entries came with the table lent (Session.lent).
+ * are never written. No-op without Redis. The first lent.count entries are the ones the session was lent (Session.lent).
  */
 export function storeEntries(
   conf: PluginConf,
   scope: string,
   entries: StoredEntry[],
   credential: (this: void, kind: string) => boolean,
-  lent?: object,
-  lentCount = 0,
+  lent?: { count: number },
 ): void {
   if (entries.length === 0 || !hasRedis(conf)) return;
   const st = stateFor(conf);
@@ -429,6 +428,7 @@ export function storeEntries(
   // the lent entries: none due before lentUntil; else looked at, and when the next of them is due noted
   let from = 0;
   let lentDue = -1;
+  const lentCount = lent !== undefined ? lent.count : 0;
   if (lent !== undefined && lentCount > 0) {
     const due = st.lentUntil.get(lent);
     if (due !== undefined && due > now) from = lentCount;
