@@ -1080,7 +1080,7 @@ function escapedOf(s: string): string {
  */
 export function entryEndingAt(sess: Session, s: string, e: number): Entry | undefined {
   const h = e - HASH_LEN;
-  if (h < 2 || byteAt(s, h - 1) !== 95) return undefined;
+  if (h < 2 || e > s.length || byteAt(s, h - 1) !== 95) return undefined;
   // the lent entries by hash key, the session's own by hash part (a resumed session's are few)
   const lent = sess.lent;
   let entry = lent !== undefined ? lent.byKey[hashKeyAt(s, h)] : undefined;
