@@ -78,29 +78,6 @@ describe("resent history", () => {
     }
   });
 
-  it("carries over learned names the tenant memory was offered already: offering them again adds none", () => {
-    // plugin/learned.ts offers a request's learned names to the memory from Session.resumedLearned on
-    for (const max of [10000, 8]) {
-      const turns = conversations(5302, 20);
-      const masker = createNodeMasker({ secret: SECRET });
-      const memories: Record<string, TenantMemory> = {};
-      let carried = 0;
-      for (const t of turns) {
-        const memory = (memories[t.scope] ??= newMemory(max));
-        const s = newSession(masker, t.scope);
-        s.memory = memory;
-        maskJson(s, t.body, MESSAGES);
-        for (let k = 0; k < s.learned.length; k++) {
-          const l = s.learned[k];
-          const added = !isCredential(l.kind) && remember(memory, l.name, l.kind);
-          if (k < s.resumedLearned) expect(added).toBe(false);
-        }
-        carried += s.resumedLearned;
-      }
-      expect(carried).toBeGreaterThan(0);
-    }
-  });
-
   it("resumes an identical resend at its last item, and a Claude Code turn at the item before the moved cache mark", () => {
     const masker = createNodeMasker({ secret: SECRET });
     const first = request(["web i-0a1b2c3d4e5f67890 is down", "check its security group", "sg-0123456789abcdef0"]);

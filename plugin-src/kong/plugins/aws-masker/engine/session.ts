@@ -218,12 +218,6 @@ export interface Session {
   /** Names learned from their context (names.ts): every other occurrence in the request is masked too. */
   learned: Learned[];
   /**
-   * How many of the first learned names came with the history walked on from (resumeSession): the request that kept
-   * it offered them to the tenant memory, and a history is walked on from only while that memory is as it was then
-   * (json.ts resumeHistory), so offering them again changes nothing.
-   */
-  resumedLearned: number;
-  /**
    * The learned names and kinds as one string (undefined past LEARNED_KEY_NAMES / LEARNED_KEY_BYTES): cached scans
    * keep the learned-name occurrences found in them by this key. learnedKeyCount: how many names it covers.
    */
@@ -251,7 +245,6 @@ export function newSession(masker: Masker, scope: string): Session {
     maxLen: 0,
     collisions: 0,
     learned: [],
-    resumedLearned: 0,
     learnedKey: "",
     learnedKeyCount: 0,
     awsSignal: false,
@@ -282,7 +275,6 @@ export function restartSession(sess: Session): void {
   sess.maxLen = 0;
   sess.collisions = 0;
   sess.learned = [];
-  sess.resumedLearned = 0;
   sess.learnedKey = "";
   sess.learnedKeyCount = 0;
   sess.awsSignal = false;
@@ -330,7 +322,6 @@ export function resumeSession(
   sess.maxLen = p.maxLen;
   const names = sess.learned;
   for (let k = 0; k < p.learned; k++) names[k] = learned[k];
-  sess.resumedLearned = p.learned;
   sess.learnedKey = p.learnedKey;
   sess.learnedKeyCount = p.learnedKeyCount;
   sess.awsSignal = p.awsSignal;

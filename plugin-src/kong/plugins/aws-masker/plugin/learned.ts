@@ -218,12 +218,10 @@ export function rememberSession(conf: PluginConf, sess: Session): void {
   const mem = sess.memory;
   // a full memory stays full (it never forgets a name): nothing to offer it. A known name costs remember() one lookup;
   // no set of the names offered is kept (for cold requests it was ~20,000 strings more for every GC cycle to walk).
-  // The names that came with a resent conversation's history were offered already (Session.resumedLearned)
-  const learned = sess.learned;
-  if (mem === undefined || learned.length <= sess.resumedLearned || mem.count >= mem.max) return;
+  // All of them, those resumed from a history too: the request that kept it may have been refused before this
+  if (mem === undefined || sess.learned.length === 0 || mem.count >= mem.max) return;
   let fresh: string[][] | undefined = undefined;
-  for (let k = sess.resumedLearned; k < learned.length; k++) {
-    const l = learned[k];
+  for (const l of sess.learned) {
     if (!credentialId(l.kind.id) && remember(mem, l.name, l.kind)) {
       if (fresh === undefined) fresh = [];
       fresh.push([l.kind.id, l.name]);
