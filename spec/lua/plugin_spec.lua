@@ -214,6 +214,28 @@ describe("access with a fake PDK", function()
     assert_refused(send("hello", "tag=billing-reconciler"), 400)
   end)
 
+  it("offers the names of a history kept by a refused request to the tenant memory when a later request resumes it", function()
+    local c = conf()
+    local history = require("kong.plugins.aws-masker.engine.json").HISTORY_STATS
+    local first = '{"role":"user","content":"aws lambda invoke --function-name ledger-sweeper o.json"}'
+    local function send(items, headers)
+      local b = '{"model":"m","messages":[' .. table.concat(items, ",") .. ']}'
+      local h = { ["content-type"] = "application/json", ["content-length"] = tostring(#b), ["x-api-key"] = "resume-tenant" }
+      for k, v in pairs(headers or {}) do h[k] = v end
+      local sent = fake_env({ body = b, headers = h })
+      run(function() handler:access(c) end)
+      return sent
+    end
+    -- masked (the name learned, the history kept), then refused for a header name: nothing offered to the memory
+    assert.are.equal(400, send({ first }, { ["x-trace-i-0a1b2c3d4e5f67890"] = "1" }).status)
+    assert.is_nil(send({ '"hello"' }, { ["x-note"] = "ask ledger-sweeper" }).headers_set["x-note"])
+    -- the next turn resumes that history and offers the name it came with
+    local resumed = history.resumed
+    assert.is_nil(send({ first, '{"role":"assistant","content":"done"}', '{"role":"user","content":"thanks"}' }).status)
+    assert.are.equal(resumed + 1, history.resumed)
+    assert.matches("^ask LAMBDA_FUNCTION_[0-9a-z]+$", send({ '"hello"' }, { ["x-note"] = "ask ledger-sweeper" }).headers_set["x-note"])
+  end)
+
   it("refuses invalid JSON with 400 and forwards nothing", function()
     local bad = '{"messages":[{"content":"i-0a1b2c3d4e5f67890"'
     local sent = fake_env({ body = bad, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#bad) } })

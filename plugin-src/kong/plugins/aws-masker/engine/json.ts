@@ -1473,7 +1473,7 @@ function resumeHistory(w: Walk, policy: PolicyNode): void {
 /** Sets w and its session up to walk on from point p of history h (kept in slot). */
 function resumeAt(w: Walk, h: History, p: ResumePoint, slot: number): void {
   const sess = w.sess;
-  if (p.entries > 0 && p.lent === undefined) p.lent = lentOf(h.entries, p.entries);
+  if (p.entries > 0 && p.lent === undefined) p.lent = lentOf(h.entries, p.entries, p.learned);
   resumeSession(sess, h.entries, h.learned, p, p.lent);
   w.serial++;
   const root = frameAt(w, 1);
@@ -1769,6 +1769,6 @@ export const JSON_ENTRY_CALLS: EntryCall[] = [
   // nothing to copy, register or lend
   { fn: registerRootKeys, args: [{ keysAt: [{}, {}], rootKeys: [] } as unknown as Walk, []] },
   { fn: firstOf, args: [[], 0] },
-  { fn: lentOf, args: [[], 0] },
+  { fn: lentOf, args: [[], 0, 0] },
   { fn: resumeSession, args: [{ entries: [], learned: [] }, [], [], { entries: 0, learned: 0 }, undefined] },
 ];

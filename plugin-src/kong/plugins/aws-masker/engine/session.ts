@@ -336,10 +336,15 @@ export interface LentEntries {
   byKey: Record<number, Entry>;
   /** how many: the session's first entries */
   count: number;
+  /**
+   * How many of the session's first learned names came with them: a resumed history point's (resumeSession), 0 for a
+   * kept masking (adoptKept). plugin/learned.ts skips offering them again once one request lent this object offered all.
+   */
+  learned: number;
 }
 
-/** The first count of entries (distinct hash parts), to lend. */
-export function lentOf(entries: Entry[], count: number): LentEntries {
+/** The first count of entries (distinct hash parts), to lend, with the first learned names that come with them. */
+export function lentOf(entries: Entry[], count: number, learned: number): LentEntries {
   const byHash: Record<string, Entry> = {};
   const byKey: Record<number, Entry> = {};
   for (let k = 0; k < count; k++) {
@@ -348,7 +353,7 @@ export function lentOf(entries: Entry[], count: number): LentEntries {
     byHash[sub(pseudonym, h, pseudonym.length)] = entries[k];
     byKey[hashKeyAt(pseudonym, h)] = entries[k];
   }
-  return { byHash, byKey, count };
+  return { byHash, byKey, count, learned };
 }
 
 /**
@@ -545,7 +550,7 @@ export function keepMasking(
     end,
     hashes,
     entries,
-    lent: lentOf(unique, unique.length),
+    lent: lentOf(unique, unique.length, 0),
     unique,
     maxLen,
   };

@@ -6,7 +6,7 @@
 //     pipeline) and reloads the names of those whose version moved;
 //   - tenants idle for IDLE_SECONDS are forgotten by the worker (Redis still has them); at most TENANTS_MAX per worker.
 // Credential kinds are never remembered (they have a fixed shape anyway) and never stored.
-import { newMemory, remember, TenantMemory, kindById, isCredential, Kind, Session } from "../engine/index";
+import { newMemory, remember, TenantMemory, kindById, isCredential, Kind, Session, LentEntries } from "../engine/index";
 import { PluginConf } from "./conf";
 import {
   hasRedis,
@@ -210,18 +210,29 @@ export function storableEntries(sess: Session): StoredEntry[] {
 }
 
 /**
+ * Per worker, by a session's lent entries (Session.lent, weak keys): the tenant memory that a request lent them offered
+ * every learned name to, those that came with them (LentEntries.learned) included. A memory never forgets a name, so
+ * the later requests lent the same object skip those. Recorded here only, after the offer: the request that kept the
+ * history may have been refused after its body was masked, before it offered anything.
+ */
+const offeredTo = setmetatable(new LuaTable<LentEntries, TenantMemory>(), { __mode: "k" });
+
+/**
  * After masking: the request's learned names go into the tenant's memory and to Redis, and its mappings to Redis.
  * Credential kinds go nowhere.
  */
 export function rememberSession(conf: PluginConf, sess: Session): void {
   storeEntries(conf, sess.scope, sess.entries, credentialId, sess.lent);
   const mem = sess.memory;
+  const learned = sess.learned;
   // a full memory stays full (it never forgets a name): nothing to offer it. A known name costs remember() one lookup;
-  // no set of the names offered is kept (for cold requests it was ~20,000 strings more for every GC cycle to walk).
-  // All of them, those resumed from a history too: the request that kept it may have been refused before this
-  if (mem === undefined || sess.learned.length === 0 || mem.count >= mem.max) return;
+  // no set of the names offered is kept (for cold requests it was ~20,000 strings more for every GC cycle to walk)
+  if (mem === undefined || learned.length === 0 || mem.count >= mem.max) return;
+  const lent = sess.lent;
+  const from = lent !== undefined && offeredTo.get(lent) === mem ? lent.learned : 0;
   let fresh: string[][] | undefined = undefined;
-  for (const l of sess.learned) {
+  for (let k = from; k < learned.length; k++) {
+    const l = learned[k];
     if (!credentialId(l.kind.id) && remember(mem, l.name, l.kind)) {
       if (fresh === undefined) fresh = [];
       fresh.push([l.kind.id, l.name]);
@@ -229,6 +240,7 @@ export function rememberSession(conf: PluginConf, sess: Session): void {
       if (t !== undefined) t.recent[l.name] = { kind: l.kind, at: ngx.now() };
     }
   }
+  if (lent !== undefined && lent.learned > 0 && from === 0) offeredTo.set(lent, mem);
   if (fresh !== undefined) {
     count("learned_names", fresh.length);
     storeNames(conf, sess.scope, fresh);
