@@ -12,6 +12,7 @@ import {
   answerPolicyFor,
   adoptEntry,
 } from "../../lib/engine";
+import { lentOf, resumeSession } from "../../plugin-src/kong/plugins/aws-masker/engine/session";
 
 interface Vector {
   name: string;
@@ -81,6 +82,30 @@ describe("restore", () => {
     adoptEntry(s, { pseudonym: "ARN_RESOURCE_abcdefghjk", original: 'we"ird\\name\n', kind: "arn-resource" });
     const r = restoreJson(s, '{"text":"x ARN_RESOURCE_abcdefghjk y"}', answerPolicyFor("/v1/messages"));
     expect(JSON.parse(r.text as string).text).toBe('x we"ird\\name\n y');
+  });
+  it("restores the entries a session was lent as its own: JSON-escaped, each under its own tag only", () => {
+    const entries = [
+      { pseudonym: "ARN_RESOURCE_abcdefghjk", original: 'we"ird\\name\n', kind: "arn-resource" },
+      { pseudonym: "EC2_INSTANCE_bcdefghjkm", original: "i-0a1b2c3d4e5f67890", kind: "ec2-instance" },
+    ];
+    const point = {
+      entries: 2,
+      learned: 0,
+      learnedKey: "",
+      learnedKeyCount: 0,
+      awsSignal: false,
+      weakDropped: false,
+      maxLen: 23,
+    };
+    const s = newSession(masker, "t");
+    resumeSession(s, entries, [], point, lentOf(entries, 2, 0));
+    const answer =
+      "see the host VPC_bcdefghjkm, ARN_RESOURCE_abcdefghjk and EC2_INSTANCE_bcdefghjkm EC2_INSTANCE_bcdefghjk";
+    const r = restoreJson(s, JSON.stringify({ text: answer }), answerPolicyFor("/v1/messages"));
+    // (another tag before a lent hash part is no pseudonym of the session; nor is a hash part cut short)
+    const restored = 'see the host VPC_bcdefghjkm, we"ird\\name\n and i-0a1b2c3d4e5f67890 EC2_INSTANCE_bcdefghjk';
+    expect(JSON.parse(r.text as string).text).toBe(restored);
+    expect(restoreText(s, answer, false)).toBe(restored);
   });
   it("keeps thinking blocks of an answer as signed", () => {
     const s = newSession(masker, "t");

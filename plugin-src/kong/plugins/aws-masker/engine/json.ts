@@ -49,7 +49,6 @@ import {
   learnedLaterMayStandIn,
   learnedKept,
   namesAws,
-  jsonEscape,
   keepScan,
   maskText,
   pseudonymFor,
@@ -155,14 +154,14 @@ interface Walk {
   doneScans: Scanned[];
   doneFound: Match[][];
   /**
-   * Restoring: the session's pseudonyms in the text, in order (start, end, original), found before the walk;
+   * Restoring: the session's pseudonyms in the text, in order (start, end, original JSON-escaped), found before the walk;
    * occNext: the first one not yet passed by the walk.
    */
   occCount: number;
   occNext: number;
   occStart: number[];
   occEnd: number[];
-  occOriginal: string[];
+  occEscaped: string[];
   /**
    * Masking: the points a later request may resume from (see History): the last two ends of an item of the root's
    * "messages" array, marks[markCount % 2] written next. marking: false once the walk can leave none (restoring, weak
@@ -452,8 +451,8 @@ function restoreContent(w: Walk, a: number, b: number): void {
   const count = w.occCount;
   while (k < count && w.occStart[k] < a) k++;
   while (k < count && w.occEnd[k] <= b) {
-    // originals JSON-escaped
-    replaced(w, w.occStart[k], w.occEnd[k], jsonEscape(w.occOriginal[k]));
+    // originals JSON-escaped (pseudonymsIn)
+    replaced(w, w.occStart[k], w.occEnd[k], w.occEscaped[k]);
     k++;
   }
   w.occNext = k;
@@ -1594,13 +1593,13 @@ function firstOf<T>(list: T[], count: number): T[] {
  */
 export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
   const w = startWalk(sess, s, true);
-  const originals = w.occOriginal;
-  const count = pseudonymsIn(sess, s, w.occStart, w.occEnd, originals);
+  const escaped = w.occEscaped;
+  const count = pseudonymsIn(sess, s, w.occStart, w.occEnd, escaped);
   w.occCount = count;
   const error = walk(w, count > 0 ? policy : undefined);
   const result = error !== undefined ? error : resultOf(w);
   // the kept walk holds no original
-  for (let k = 0; k < count; k++) originals[k] = "";
+  for (let k = 0; k < count; k++) escaped[k] = "";
   return result;
 }
 
@@ -1653,7 +1652,7 @@ function startWalk(sess: Session, s: string, restore: boolean): Walk {
       occNext: 0,
       occStart: [],
       occEnd: [],
-      occOriginal: [],
+      occEscaped: [],
       marking: false,
       marks: [newMark(), newMark()],
       markCount: 0,

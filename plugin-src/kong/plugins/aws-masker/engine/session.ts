@@ -29,7 +29,17 @@ import {
   withOccurrences,
 } from "./names";
 import { Kind } from "./catalogue";
-import { hashPart, hashOfMessage, hashInput, messagePrefix, Hmac, HASH_LEN, hashCharsIn, hashKeyAt } from "./pseudonym";
+import {
+  hashPart,
+  hashOfMessage,
+  hashInput,
+  messagePrefix,
+  Hmac,
+  HASH_LEN,
+  HASH_KEY_NONE,
+  hashCharsIn,
+  hashKeyAt,
+} from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
 import { TenantMemory, withRemembered } from "./memory";
 import type { History } from "./json";
@@ -332,8 +342,18 @@ export function resumeSession(
 export interface LentEntries {
   /** hash part -> entry (a pseudonym ends with its hash part), what masking looks up */
   byHash: Record<string, Entry>;
-  /** the same by hash key (hashKeyAt), what restoring looks up: no string cut out of the answer */
-  byKey: Record<number, Entry>;
+  /**
+   * The same by hash key (hashKeyAt), what restoring looks up: the index in entries, prefixes and escaped. No string
+   * cut out of the answer, and no entry read: a busy worker's restore misses the CPU caches at each object it reads per
+   * pseudonym (issue 12), and these lists are read together.
+   */
+  byKey: Record<number, number>;
+  /** the entries, in their order (the first count of the list lent) */
+  entries: Entry[];
+  /** each one's pseudonym less its hash part: its tag and "_", one string per tag */
+  prefixes: string[];
+  /** each one's original JSON-escaped (jsonEscape) */
+  escaped: string[];
   /** how many: the session's first entries */
   count: number;
   /**
@@ -346,14 +366,18 @@ export interface LentEntries {
 /** The first count of entries (distinct hash parts), to lend, with the first learned names that come with them. */
 export function lentOf(entries: Entry[], count: number, learned: number): LentEntries {
   const byHash: Record<string, Entry> = {};
-  const byKey: Record<number, Entry> = {};
+  const byKey: Record<number, number> = {};
+  const prefixes: string[] = [];
+  const escaped: string[] = [];
   for (let k = 0; k < count; k++) {
     const pseudonym = entries[k].pseudonym;
     const h = pseudonym.length - HASH_LEN;
     byHash[sub(pseudonym, h, pseudonym.length)] = entries[k];
-    byKey[hashKeyAt(pseudonym, h)] = entries[k];
+    byKey[hashKeyAt(pseudonym, h)] = k;
+    prefixes[k] = sub(pseudonym, 0, h);
+    escaped[k] = jsonEscape(entries[k].original);
   }
-  return { byHash, byKey, count, learned };
+  return { byHash, byKey, entries, prefixes, escaped, count, learned };
 }
 
 /**
@@ -1079,8 +1103,8 @@ export function entryEndingAt(sess: Session, s: string, e: number): Entry | unde
   if (h < 2 || e > s.length || byteAt(s, h - 1) !== 95) return undefined;
   // the lent entries by hash key, the session's own by hash part (a resumed session's are few)
   const lent = sess.lent;
-  let entry = lent !== undefined ? lent.byKey[hashKeyAt(s, h)] : undefined;
-  if (entry === undefined) entry = sess.byHash[sub(s, h, e)];
+  const i = lent !== undefined ? lent.byKey[hashKeyAt(s, h)] : undefined;
+  const entry = i !== undefined ? (lent as LentEntries).entries[i] : sess.byHash[sub(s, h, e)];
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;
@@ -1125,13 +1149,16 @@ function pseudonymEndingAt(sess: Session, s: string, u: number, e: number): Entr
 }
 
 /**
- * Finds this session's pseudonyms in s, in order: their start, end (exclusive) and original in starts, ends and
- * originals from index 0 (entries past the returned count are left as they were). Pseudonyms the session did not
- * produce are never found: they are anchored on "_" (a plain search), then the 10 hash units, then the exact
- * pseudonym; one never starts inside the one before.
+ * Finds this session's pseudonyms in s, in order: their start, end (exclusive) and original JSON-escaped in starts,
+ * ends and escaped from index 0 (entries past the returned count are left as they were). Pseudonyms the session did
+ * not produce are never found: they are anchored on "_" (a plain search), then the 10 hash units, then the exact
+ * pseudonym; one never starts inside the one before. A lent one is found in the lent lists (LentEntries.byKey), the
+ * others as entryEndingAt finds them.
  */
-export function pseudonymsIn(sess: Session, s: string, starts: number[], ends: number[], originals: string[]): number {
+export function pseudonymsIn(sess: Session, s: string, starts: number[], ends: number[], escaped: string[]): number {
   if (sess.entries.length === 0) return 0;
+  // (with aliases, a longer alias may stand where a lent pseudonym ends: entryEndingAt weighs them)
+  const lent = sess.aliases === undefined ? sess.lent : undefined;
   let count = 0;
   let at = 0;
   const n = s.length;
@@ -1139,11 +1166,27 @@ export function pseudonymsIn(sess: Session, s: string, starts: number[], ends: n
   while (u >= 0) {
     const e = u + 1 + HASH_LEN;
     if (e > n) break;
-    const entry = pseudonymEndingAt(sess, s, u, e);
-    if (entry !== undefined && e - entry.pseudonym.length >= at) {
-      starts[count] = e - entry.pseudonym.length;
+    const key = hashKeyAt(s, u + 1);
+    const i = key < HASH_KEY_NONE && lent !== undefined ? lent.byKey[key] : undefined;
+    let start = -1;
+    let piece = "";
+    if (i !== undefined) {
+      const prefix = (lent as LentEntries).prefixes[i];
+      if (holdsAt(s, u + 1 - prefix.length, prefix)) {
+        start = u + 1 - prefix.length;
+        piece = (lent as LentEntries).escaped[i];
+      }
+    } else if (key < HASH_KEY_NONE) {
+      const entry = entryEndingAt(sess, s, e);
+      if (entry !== undefined) {
+        start = e - entry.pseudonym.length;
+        piece = jsonEscape(entry.original);
+      }
+    }
+    if (start >= at) {
+      starts[count] = start;
       ends[count] = e;
-      originals[count] = entry.original;
+      escaped[count] = piece;
       count++;
       at = e;
       u = s.indexOf("_", e);
