@@ -37,7 +37,6 @@ import {
   Hmac,
   HASH_LEN,
   HASH_KEY_NONE,
-  hashCharsIn,
   hashKeyAt,
 } from "./pseudonym";
 import { admitsKey, newMemo, memoSet } from "./memo";
@@ -1143,21 +1142,57 @@ export interface RestoreMark {
   end: number;
 }
 
-/** The session's entry whose pseudonym ends at e, the "_" before its hash part at u (e = u + 1 + HASH_LEN). */
-function pseudonymEndingAt(sess: Session, s: string, u: number, e: number): Entry | undefined {
-  return hashCharsIn(s, u + 1, e) ? entryEndingAt(sess, s, e) : undefined;
+/** Where pseudonymAt found a pseudonym: its start (-1: none), and its index in the lent lists (-1: entry holds it). */
+const FOUND: { start: number; lent: number; entry: Entry | undefined } = { start: -1, lent: -1, entry: undefined };
+
+/**
+ * The session's pseudonym whose hash part follows the "_" at u (e = u + 1 + HASH_LEN, within s), into FOUND. A lent
+ * one is found in the lent lists (LentEntries.byKey: its tag checked in place, no entry read), the others as
+ * entryEndingAt finds them. lent: sess.lent, or undefined when the session has aliases (a longer alias may stand where
+ * a lent pseudonym ends: entryEndingAt weighs them).
+ */
+function pseudonymAt(sess: Session, lent: LentEntries | undefined, s: string, u: number, e: number): void {
+  FOUND.start = -1;
+  FOUND.entry = undefined;
+  const key = hashKeyAt(s, u + 1);
+  if (key >= HASH_KEY_NONE) return;
+  const i = lent !== undefined ? lent.byKey[key] : undefined;
+  if (i !== undefined) {
+    const prefix = (lent as LentEntries).prefixes[i];
+    if (holdsAt(s, u + 1 - prefix.length, prefix)) {
+      FOUND.start = u + 1 - prefix.length;
+      FOUND.lent = i;
+    }
+    return;
+  }
+  const entry = entryEndingAt(sess, s, e);
+  if (entry !== undefined) {
+    FOUND.start = e - entry.pseudonym.length;
+    FOUND.lent = -1;
+    FOUND.entry = entry;
+  }
+}
+
+/** The original of what pseudonymAt found, escaped `level` times (see escapeLevel); FOUND lets go of its entry. */
+function foundOriginal(lent: LentEntries | undefined, level: number): string {
+  const i = FOUND.lent;
+  if (i >= 0) {
+    const l = lent as LentEntries;
+    return level === 1 ? l.escaped[i] : escapeLevel(l.entries[i].original, level);
+  }
+  const original = (FOUND.entry as Entry).original;
+  FOUND.entry = undefined;
+  return escapeLevel(original, level);
 }
 
 /**
  * Finds this session's pseudonyms in s, in order: their start, end (exclusive) and original JSON-escaped in starts,
  * ends and escaped from index 0 (entries past the returned count are left as they were). Pseudonyms the session did
  * not produce are never found: they are anchored on "_" (a plain search), then the 10 hash units, then the exact
- * pseudonym; one never starts inside the one before. A lent one is found in the lent lists (LentEntries.byKey), the
- * others as entryEndingAt finds them.
+ * pseudonym (pseudonymAt); one never starts inside the one before.
  */
 export function pseudonymsIn(sess: Session, s: string, starts: number[], ends: number[], escaped: string[]): number {
   if (sess.entries.length === 0) return 0;
-  // (with aliases, a longer alias may stand where a lent pseudonym ends: entryEndingAt weighs them)
   const lent = sess.aliases === undefined ? sess.lent : undefined;
   let count = 0;
   let at = 0;
@@ -1166,27 +1201,11 @@ export function pseudonymsIn(sess: Session, s: string, starts: number[], ends: n
   while (u >= 0) {
     const e = u + 1 + HASH_LEN;
     if (e > n) break;
-    const key = hashKeyAt(s, u + 1);
-    const i = key < HASH_KEY_NONE && lent !== undefined ? lent.byKey[key] : undefined;
-    let start = -1;
-    let piece = "";
-    if (i !== undefined) {
-      const prefix = (lent as LentEntries).prefixes[i];
-      if (holdsAt(s, u + 1 - prefix.length, prefix)) {
-        start = u + 1 - prefix.length;
-        piece = (lent as LentEntries).escaped[i];
-      }
-    } else if (key < HASH_KEY_NONE) {
-      const entry = entryEndingAt(sess, s, e);
-      if (entry !== undefined) {
-        start = e - entry.pseudonym.length;
-        piece = jsonEscape(entry.original);
-      }
-    }
-    if (start >= at) {
-      starts[count] = start;
+    pseudonymAt(sess, lent, s, u, e);
+    if (FOUND.start >= at) {
+      starts[count] = FOUND.start;
       ends[count] = e;
-      escaped[count] = piece;
+      escaped[count] = foundOriginal(lent, 1);
       count++;
       at = e;
       u = s.indexOf("_", e);
@@ -1207,16 +1226,17 @@ export function restoreLevel(sess: Session, s: string, level: number, mark?: Res
   if (mark !== undefined) mark.end = 0;
   if (sess.entries.length === 0) return s;
   const out = restored;
+  const lent = sess.aliases === undefined ? sess.lent : undefined;
   let at = 0;
   const n = s.length;
   let u = s.indexOf("_", 0);
   while (u >= 0) {
     const e = u + 1 + HASH_LEN;
     if (e > n) break;
-    const entry = pseudonymEndingAt(sess, s, u, e);
-    if (entry !== undefined && e - entry.pseudonym.length >= at) {
-      out.put(sub(s, at, e - entry.pseudonym.length));
-      out.put(escapeLevel(entry.original, level));
+    pseudonymAt(sess, lent, s, u, e);
+    if (FOUND.start >= at) {
+      out.put(sub(s, at, FOUND.start));
+      out.put(foundOriginal(lent, level));
       at = e;
       u = s.indexOf("_", e);
     } else {
