@@ -18,6 +18,8 @@
 //        run's directory and the engine functions and loops found blacklisted there are reported; BENCH_KEEP_JIT=1
 //        keeps that directory)
 //        BENCH_PERF_MAP=1 (the gateway worker names its traces in /tmp/perf-<pid>.map for perf; it replaces the jit.v log)
+//        BENCH_GARBAGE=<n> (the gateway worker logs the bytes each phase allocated per request, the median of every n
+//        requests, in its error log: host/lua/kong_host KONG_HOST_GARBAGE; with BENCH_HOLD, for comparing two builds)
 //
 // Paths, both ending at bench/echo-upstream.lua (nginx + a few lines of Lua, 1 worker; it echoes the last user text,
 // as JSON or as Server-Sent Events, so the client can check that every original came back):
@@ -325,6 +327,8 @@ async function startGatewayPath(upstream: string, redis: boolean, plugin: boolea
       KONG_HOST_JIT_V: process.env.BENCH_JIT_V ?? jitLog,
       // BENCH_PERF_MAP=1: the worker names its traces for perf (host/lua/kong_host: KONG_HOST_PERF_MAP)
       ...(process.env.BENCH_PERF_MAP === "1" ? { KONG_HOST_PERF_MAP: "1" } : {}),
+      // BENCH_GARBAGE=<n>: the bytes each phase allocates per request (host/lua/kong_host: KONG_HOST_GARBAGE)
+      ...(process.env.BENCH_GARBAGE ? { KONG_HOST_GARBAGE: process.env.BENCH_GARBAGE } : {}),
     },
     log: () => {},
     clientBodyBufferSize: "2m",

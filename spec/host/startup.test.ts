@@ -214,3 +214,27 @@ describe("upstream failures are Claude-API-shaped JSON", () => {
       expect(conf).toContain(line);
   });
 });
+
+describe("the host's bench switches", () => {
+  it("KONG_HOST_GARBAGE=<n> logs each phase's bytes allocated per request, the median of every n requests", async () => {
+    const gw = await startGateway({
+      redis: "none",
+      mock: true,
+      workers: 1,
+      log: () => {},
+      env: { AWS_MASKER_SECRET: SECRET, KONG_HOST_GARBAGE: "3" },
+    });
+    try {
+      const line =
+        /kong_host: garbage per request, median of 3 requests: access (-?\d+) B, header_filter (-?\d+) B, body_filter (-?\d+) B, log (-?\d+) B/;
+      for (let k = 0; k < 3; k++) expect((await post(gw.url)).status).toBe(200);
+      expect(await waitFor(() => line.test(gw.errorLog()))).toBe(true);
+      const [, access, , , log] = line.exec(gw.errorLog())!.map(Number);
+      // the access phase makes the request's session, state and masked body: never nothing
+      expect(access).toBeGreaterThan(1000);
+      expect(log).toBeGreaterThan(0);
+    } finally {
+      await gw.stop();
+    }
+  });
+});

@@ -244,6 +244,41 @@ function _M.init(config_path)
 end
 
 -- ------------------------------------------------------------ init_worker
+-- KONG_HOST_GARBAGE=<n>: the bytes each phase allocates per request, the median over every n requests of the worker,
+-- logged at notice (a dev tool for bench/: BENCH_GARBAGE). What a request allocates costs the worker again when the
+-- collector frees it (docs/performance.md, "What a request costs"). A collector step that freed memory inside a phase
+-- lowers that request's figure (below zero, even); the median leaves those few out.
+local GARBAGE_PHASES = { "access", "header_filter", "body_filter", "log" }
+
+local function count_garbage(window)
+  local count = collectgarbage
+  local samples, taken = {}, {}
+  for _, name in ipairs(GARBAGE_PHASES) do
+    local phase = _M[name]
+    samples[name], taken[name] = {}, 0
+    _M[name] = function(...)
+      local before = count("count")
+      phase(...)
+      local k = taken[name] + 1
+      taken[name] = k
+      samples[name][k] = (count("count") - before) * 1024
+    end
+  end
+  local log_phase = _M.log
+  _M.log = function(...)
+    log_phase(...)
+    if taken.log < window then return end
+    local parts = {}
+    for _, name in ipairs(GARBAGE_PHASES) do
+      local list, k = samples[name], taken[name]
+      table.sort(list)
+      parts[#parts + 1] = string.format("%s %d B", name, k > 0 and list[math.floor((k + 1) / 2)] or 0)
+      samples[name], taken[name] = {}, 0
+    end
+    ngx.log(ngx.NOTICE, "kong_host: garbage per request, median of ", window, " requests: ", table.concat(parts, ", "))
+  end
+end
+
 function _M.init_worker()
   -- KONG_HOST_JIT_PROFILE=<file>: LuaJIT's sampling profiler (jit.p) over the worker's life, written to <file>.<pid>
   -- when the worker exits (a dev tool for bench/; Kong has no such switch)
@@ -253,6 +288,8 @@ function _M.init_worker()
     jp.start(os.getenv("KONG_HOST_JIT_PROFILE_MODE") or "Fl,i1", profile .. "." .. ngx.worker.pid())
     ngx.timer.at(31536000, function() jp.stop() end)
   end
+  local garbage = tonumber(os.getenv("KONG_HOST_GARBAGE") or "")
+  if garbage and garbage > 0 then count_garbage(garbage) end
   -- KONG_HOST_JIT_V=<file>: LuaJIT's trace log (jit.v: traces, aborts, blacklisting) of the worker, to <file>.<pid>
   local jitv = os.getenv("KONG_HOST_JIT_V")
   if jitv and jitv ~= "" then require("jit.v").start(jitv .. "." .. ngx.worker.pid()) end
