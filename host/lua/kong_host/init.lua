@@ -244,10 +244,11 @@ function _M.init(config_path)
 end
 
 -- ------------------------------------------------------------ init_worker
--- KONG_HOST_GARBAGE=<n>: the bytes each phase allocates per request, the median over every n requests of the worker,
--- logged at notice (a dev tool for bench/: BENCH_GARBAGE). What a request allocates costs the worker again when the
--- collector frees it (docs/performance.md, "What a request costs"). A collector step that freed memory inside a phase
--- lowers that request's figure (below zero, even); the median leaves those few out.
+-- KONG_HOST_GARBAGE=<n>: the bytes each phase allocates per call (once per request; body_filter once per buffer), the
+-- median over every n requests of the worker, logged at notice (a dev tool for bench/: BENCH_GARBAGE). Each KB a
+-- request allocates costs the worker in making it and in collecting it (docs/performance.md, "Little garbage on the
+-- warm path"). A collector step that freed memory inside a phase lowers that call's figure (below zero, even); the
+-- median leaves those few out.
 local GARBAGE_PHASES = { "access", "header_filter", "body_filter", "log" }
 
 local function count_garbage(window)
