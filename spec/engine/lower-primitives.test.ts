@@ -81,3 +81,28 @@ describe("holdsAt in JavaScript (LuaJIT: spec/lua/pseudonym_spec.lua)", () => {
     }
   });
 });
+
+describe("sameUnits and putUnits in JavaScript (LuaJIT: spec/lua/pseudonym_spec.lua)", () => {
+  it("sameUnits equals comparing the two ranges cut out, for every range of two bodies that differ in a unit", async () => {
+    const { sameUnits } = await import("../../plugin-src/kong/plugins/aws-masker/engine/chars");
+    const a = "ab\0cdEC2_x\0abcab";
+    for (const b of [a, a.slice(0, 5) + "Z" + a.slice(6), "X" + a.slice(1), a.slice(0, -1) + "Y", a + "tail"]) {
+      for (let from = 0; from <= a.length; from++) {
+        for (let to = from; to <= a.length; to++) {
+          const expected = a.slice(from, to) === b.slice(from, to);
+          expect(sameUnits(a, b, from, to), `${JSON.stringify(b)} [${from}, ${to})`).toBe(expected);
+        }
+      }
+    }
+  });
+  it("putUnits puts exactly s[a, e) into a builder, between other pieces", async () => {
+    const { newBuilder, putUnits, take } = await import("../../plugin-src/kong/plugins/aws-masker/engine/chars");
+    const b = newBuilder();
+    b.put("<");
+    putUnits(b, "ab\0cdEC2", 1, 5);
+    putUnits(b, "xyz", 0, 0);
+    putUnits(b, "xyz", 0, 3);
+    b.put(">");
+    expect(take(b)).toBe("<b\0cdxyz>");
+  });
+});

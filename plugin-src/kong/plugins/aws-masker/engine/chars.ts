@@ -209,7 +209,13 @@ function luaModule(name: string): unknown {
 }
 
 /** LuaJIT's FFI with libc's memcmp declared (Kong's and the host's LuaJIT have it), or undefined. */
-const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) | undefined = (() => {
+const luaFfi:
+  | {
+      cast: (this: void, ct: unknown, v: unknown) => number;
+      charp: unknown;
+      memcmp: (this: void, a: unknown, b: unknown, n: number) => number;
+    }
+  | undefined = (() => {
   const mod = luaModule("ffi");
   if (mod === undefined || luaPcall === undefined) return undefined;
   const ffi = mod as {
@@ -220,10 +226,13 @@ const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) |
   };
   // declared already by another module (Kong, lua-resty-*): a second cdef of it is an error, and the first stands
   luaPcall((f) => (f as typeof ffi).cdef("int memcmp(const void *, const void *, size_t);"), ffi, undefined);
-  const charp = ffi.typeof("const char *");
-  const C = ffi.C;
-  return (s, at, lit) => C.memcmp(ffi.cast(charp, s) + at, lit, lit.length) === 0;
+  return { cast: ffi.cast, charp: ffi.typeof("const char *"), memcmp: ffi.C.memcmp };
 })();
+
+const luaMemcmp: ((this: void, s: string, at: number, lit: string) => boolean) | undefined =
+  luaFfi !== undefined
+    ? (s, at, lit) => luaFfi.memcmp(luaFfi.cast(luaFfi.charp, s) + at, lit, lit.length) === 0
+    : undefined;
 
 /** s[at, at + lit.length) === lit for an offset in bounds, without cutting it out. */
 const compareAt: (this: void, s: string, at: number, lit: string) => boolean =
@@ -237,6 +246,17 @@ const compareAt: (this: void, s: string, at: number, lit: string) => boolean =
  */
 export const holdsAt: (this: void, s: string, at: number, lit: string) => boolean = (s, at, lit) =>
   at >= 0 && at + lit.length <= s.length && compareAt(s, at, lit);
+
+/**
+ * True when a[from, to) === b[from, to) (both strings at least `to` long), compared in place: with memcmp through the
+ * FFI in LuaJIT, where cutting both ranges out would make two strings (a kept history's prefix against a body's).
+ */
+export const sameUnits: (this: void, a: string, b: string, from: number, to: number) => boolean =
+  luaFfi !== undefined
+    ? (a, b, from, to) =>
+        a === b ||
+        luaFfi.memcmp(luaFfi.cast(luaFfi.charp, a) + from, luaFfi.cast(luaFfi.charp, b) + from, to - from) === 0
+    : (a, b, from, to) => a === b || sub(a, from, to) === sub(b, from, to);
 
 /**
  * Calls f(a, b) and returns undefined, or what it threw. In Lua a plain pcall of a module-level function: a try/catch
@@ -296,6 +316,20 @@ class PieceList implements Builder {
 
 /** LuaJIT's string.buffer module (Kong's and the host's LuaJIT have it), or undefined. */
 const luaStringBuffer = luaModule("string.buffer") as { new: (this: void) => Builder } | undefined;
+
+/**
+ * Puts s[a, e) into b without making it a string of its own in LuaJIT (string.buffer's putcdata of the units in place;
+ * a put of the piece cut out makes it a string unless a compiled trace sinks it, and a resumed walk's output before
+ * its point is one put per request, made where no trace may run).
+ */
+export function putUnits(b: Builder, s: string, a: number, e: number): void {
+  if (luaFfi !== undefined && luaStringBuffer !== undefined)
+    (b as unknown as { putcdata(this: unknown, p: unknown, n: number): unknown }).putcdata(
+      luaFfi.cast(luaFfi.charp, s) + a,
+      e - a,
+    );
+  else b.put(sub(s, a, e));
+}
 
 /** A new, empty Builder (keep one per use and reuse it: get empties it). */
 export function newBuilder(): Builder {

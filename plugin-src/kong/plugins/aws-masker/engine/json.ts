@@ -8,6 +8,8 @@ import {
   byteAt,
   callProtected,
   newBuilder,
+  putUnits,
+  sameUnits,
   take,
   Builder,
   isHexDigit,
@@ -1371,11 +1373,16 @@ interface Mark extends SessionPoint {
 }
 
 interface ResumePoint extends Mark {
-  /** the input before pos, and its last units (the first, cheap comparison) */
-  prefix: string;
-  tail: string;
-  /** the output for prefix (undefined: prefix itself, nothing was masked in it) */
-  masked: string | undefined;
+  /**
+   * The body the walk read: a body resumes from here when it holds the same units before pos (its last TAIL units
+   * compared first). Kept whole, with the output, and compared in place: copies of what stood before each point made
+   * every walk four strings of about the body's length, which LuaJIT hashes into a chain of the other bodies' copies
+   * when the bodies have one length.
+   */
+  input: string;
+  /** the walk's output, whose first pos + shift units are the output for the input before pos (undefined: the input
+   * itself, nothing was masked before pos) */
+  output: string | undefined;
   /** the first `entries` entries (lent to a resumed session; made at the first resume) */
   lent: LentEntries | undefined;
   /**
@@ -1463,7 +1470,8 @@ function resumeHistory(w: Walk, policy: PolicyNode): void {
     if (j < 0 || h.scope !== sess.scope || h.policy !== policy || h.memory !== sess.memory) continue;
     if (h.memoryVersion !== w.memoryVersion) continue;
     const p = h.points[j];
-    if (p.pos > n || sub(s, p.pos - p.tail.length, p.pos) !== p.tail || sub(s, 0, p.pos) !== p.prefix) continue;
+    const tail = p.pos > TAIL ? p.pos - TAIL : 0;
+    if (p.pos > n || !sameUnits(s, p.input, tail, p.pos) || !sameUnits(s, p.input, 0, tail)) continue;
     resumeAt(w, h, p, slot);
     return;
   }
@@ -1482,10 +1490,10 @@ function resumeAt(w: Walk, h: History, p: ResumePoint, slot: number): void {
   registerRootKeys(w, h.rootKeys);
   w.depth = 2;
   w.pos = p.pos;
-  if (p.masked !== undefined) {
-    w.out.put(p.masked);
+  if (p.output !== undefined) {
+    putUnits(w.out, p.output, 0, p.pos + p.shift);
     w.at = p.pos;
-    w.shift = p.masked.length - p.pos;
+    w.shift = p.shift;
   }
   w.unscannable = p.unscannable;
   // (the history's documents: walkAgain asks the point resumed from, a later point of this walk counts them too)
@@ -1517,8 +1525,8 @@ function registerRootKeys(w: Walk, keys: string[]): void {
 function keepHistory(w: Walk, policy: PolicyNode, text: string): void {
   const sess = w.sess;
   const m = w.marks[(w.markCount - 1) % 2];
-  // a point holds its input and output before pos; the last two: about four times the last one's
-  const bytes = (w.markCount > 1 ? 2 : 1) * (2 * m.pos + m.shift);
+  // its points hold the body and, when they have masked text before them, the output (shared)
+  const bytes = w.n + (m.at > 0 ? text.length : 0);
   if (sess.collisions > 0 || bytes > HISTORY_BYTES_MAX / 4) return;
   const last = pointOf(w, w.markCount - 1, text);
   const points = w.markCount > 1 ? [pointOf(w, w.markCount - 2, text), last] : [last];
@@ -1546,10 +1554,9 @@ function keepHistory(w: Walk, policy: PolicyNode, text: string): void {
 function pointOf(w: Walk, k: number, text: string): ResumePoint {
   const p = w.marks[k % 2] as ResumePoint;
   w.marks[k % 2] = newMark();
-  p.prefix = sub(w.s, 0, p.pos);
-  p.tail = sub(p.prefix, p.pos > TAIL ? p.pos - TAIL : 0, p.pos);
+  p.input = w.s;
   // (the output holds the masked text of [0, at) and the input [at, pos) as it is)
-  p.masked = p.at > 0 ? sub(text, 0, p.pos + p.shift) : undefined;
+  p.output = p.at > 0 ? text : undefined;
   p.lent = undefined;
   p.absent = undefined;
   p.absentCount = 0;
