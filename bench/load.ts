@@ -208,6 +208,17 @@ async function waitPort(port: number, child: ChildProcess, what: string, log: ()
   throw new Error(`${what} did not start: ${log()}`);
 }
 
+/** A LuaJIT benchmark's report line; when it fails (it printed FAILED and exited 1), the line goes to failures too. */
+function luaBenchLine(script: string, failures: string[]): string {
+  try {
+    return execFileSync("luajit", [script], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch (e) {
+    const line = String((e as any).stdout ?? e).trim();
+    failures.push(`${script}: ${line.slice(0, 300)}`);
+    return line;
+  }
+}
+
 function stopChild(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -898,6 +909,8 @@ async function main(): Promise<number> {
   let streamUs: { name: string; median: number }[] = [];
   /** bench/same-length.lua's line: requests whose long strings share one length vs varied lengths */
   let sameLength = "";
+  /** bench/conversation.lua's line: a growing conversation's turns, walked on from their history and walked whole */
+  let conversation = "";
   try {
     const upstream = await startEchoUpstream(path.join(dir, "echo"));
     stops.push(upstream.stop);
@@ -1113,13 +1126,10 @@ async function main(): Promise<number> {
       } catch (e) {
         failures.push(`bench/stream.lua failed: ${String((e as any).stdout ?? e).slice(0, 300)}`);
       }
-    if (ENGINE)
-      try {
-        sameLength = execFileSync("luajit", ["bench/same-length.lua"], { cwd: ROOT, encoding: "utf8" }).trim();
-      } catch (e) {
-        sameLength = String((e as any).stdout ?? e).trim();
-        failures.push(`bench/same-length.lua: ${sameLength.slice(0, 300)}`);
-      }
+    if (ENGINE) {
+      sameLength = luaBenchLine("bench/same-length.lua", failures);
+      conversation = luaBenchLine("bench/conversation.lua", failures);
+    }
   } catch (e) {
     failures.push(`harness aborted: ${(e as Error).stack ?? e}`);
   } finally {
@@ -1310,6 +1320,12 @@ async function main(): Promise<number> {
       md.push("### Same-length strings (bench/same-length.lua)");
       md.push("");
       md.push(`- ${sameLength}`);
+      md.push("");
+    }
+    if (conversation) {
+      md.push("### Conversation turns (bench/conversation.lua)");
+      md.push("");
+      md.push(`- ${conversation}`);
       md.push("");
     }
     md.push(`### JIT health (${health.processes} fresh LuaJIT processes, bench/jit-health.ts)`);

@@ -1,5 +1,5 @@
--- engine/chars.ts's one-search tests in LuaJIT: a Lua pattern stands in for a loop there (a loop in a short hot
--- function gets blacklisted), so the pattern has to say exactly what the loop said.
+-- engine/chars.ts in LuaJIT: its one-search tests (a Lua pattern stands in for a loop there: a loop in a short hot
+-- function gets blacklisted, so the pattern has to say exactly what the loop said), and its in-place comparison.
 package.path = "build/?.lua;" .. package.path
 local chars = require "kong.plugins.aws-masker.engine.chars"
 
@@ -35,6 +35,22 @@ describe("hexRunEnd, digitDashRunEnd and arnFieldRunEnd (chars.ts) in LuaJIT", f
       local field = (b >= 48 and b <= 57) or (b >= 65 and b <= 90) or (b >= 97 and b <= 122) or b == 95 or b == 45
         or b == 42 or b == 63
       assert.equals(field and 3 or 2, chars.arnFieldRunEnd("x:" .. string.char(b) .. "!", 2), "byte " .. b)
+    end
+  end)
+end)
+
+-- a body is resumed from a kept history by comparing its units with the kept body's in place (memcmp through the FFI)
+describe("sameUnits (chars.ts) in LuaJIT", function()
+  it("equals comparing the two ranges cut out, for every range of two bodies that differ in a unit", function()
+    local a = "ab\0cdEC2_x\0abcab"
+    local others = { a, a:sub(1, 5) .. "Z" .. a:sub(7), "X" .. a:sub(2), a:sub(1, -2) .. "Y", a .. "tail" }
+    for _, b in ipairs(others) do
+      for from = 0, #a do
+        for to = from, #a do
+          local expected = a:sub(from + 1, to) == b:sub(from + 1, to)
+          assert.are.equal(expected, chars.sameUnits(a, b, from, to), ("%q [%d, %d)"):format(b, from, to))
+        end
+      end
     end
   end)
 end)

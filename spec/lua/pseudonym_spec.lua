@@ -75,29 +75,3 @@ describe("holdsAt and the exact-pseudonym check (LuaJIT)", function()
   end)
 end)
 
--- sameUnits and putUnits (engine/chars.ts) work in place through the FFI in LuaJIT: a body is resumed from a kept
--- history by comparing its units with the kept body's, and the kept output before the point is put into the new one
-describe("sameUnits and putUnits, in place (LuaJIT)", function()
-  local ch = require "kong.plugins.aws-masker.engine.chars"
-  it("sameUnits equals comparing the two ranges cut out, for every range of two bodies that differ in a unit", function()
-    local a = "ab\0cdEC2_x\0abcab"
-    local others = { a, a:sub(1, 5) .. "Z" .. a:sub(7), "X" .. a:sub(2), a:sub(1, -2) .. "Y", a .. "tail" }
-    for _, b in ipairs(others) do
-      for from = 0, #a do
-        for to = from, #a do
-          local expected = a:sub(from + 1, to) == b:sub(from + 1, to)
-          assert.are.equal(expected, ch.sameUnits(a, b, from, to), ("%q [%d, %d)"):format(b, from, to))
-        end
-      end
-    end
-  end)
-  it("putUnits puts exactly s[a, e) into a builder, between other pieces", function()
-    local b = ch.newBuilder()
-    b:put("<")
-    ch.putUnits(b, "ab\0cdEC2", 1, 5)
-    ch.putUnits(b, "xyz", 0, 0)
-    ch.putUnits(b, "xyz", 0, 3)
-    b:put(">")
-    assert.are.equal("<b\0cdxyz>", ch.take(b))
-  end)
-end)
