@@ -82,7 +82,7 @@ describe("holdsAt in JavaScript (LuaJIT: spec/lua/pseudonym_spec.lua)", () => {
   });
 });
 
-describe("sameUnits and putUnits in JavaScript (LuaJIT: spec/lua/pseudonym_spec.lua)", () => {
+describe("sameUnits and putUnits in JavaScript (LuaJIT: spec/lua/chars_spec.lua, builder_spec.lua)", () => {
   it("sameUnits equals comparing the two ranges cut out, for every range of two bodies that differ in a unit", async () => {
     const { sameUnits } = await import("../../plugin-src/kong/plugins/aws-masker/engine/chars");
     const a = "ab\0cdEC2_x\0abcab";

@@ -74,4 +74,3 @@ describe("holdsAt and the exact-pseudonym check (LuaJIT)", function()
     assert.are.equal("at i-0a1b2c3d4e5f67890.", E.restoreText(s, "at " .. masked .. ".", false))
   end)
 end)
-
