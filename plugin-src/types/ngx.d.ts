@@ -2,8 +2,8 @@
 /** @noSelfInFile */
 
 declare namespace ngx {
-  /** body_filter: arg.get(1) is the chunk, arg.get(2) the eof flag. */
-  const arg: LuaTable<number, string | boolean | undefined>;
+  /** body_filter: arg.get(1) is the chunk, arg.get(2) the eof flag; arg.set(1, ...) also takes a list of strings. */
+  const arg: LuaTable<number, string | string[] | boolean | undefined>;
   /** The answer's headers (header_filter); a repeated header reads as an array. Read one by one: no table of all. */
   const header: LuaTable<string, string | string[] | undefined>;
   function hmac_sha1(key: string, message: string): string;

@@ -10,6 +10,7 @@ import {
   Session,
   newStream,
   streamFeed,
+  streamFeedParts,
   streamFinish,
   streamHeld,
   streamHeldText,
@@ -211,6 +212,33 @@ describe("stream: SSE fixtures in seeded chunkings", () => {
       expect(perEvent, c.name).toBe(whole);
     }
   });
+  it("streamFeedParts gives streamFeed's output in parts (a list where it rewrote), one event per call and in 7-byte chunks", () => {
+    let lists = 0;
+    for (const c of META.cases) {
+      const input = readFileSync(join(DIR, c.file)).toString("latin1");
+      const cuts = [...input.matchAll(/\r?\n\r?\n/g)].map((m) => (m.index as number) + m[0].length);
+      const perEvent = cuts.map((end, k) => end - (k > 0 ? cuts[k - 1] : 0));
+      const sevens = Array.from({ length: Math.ceil(input.length / 7) }, () => 7);
+      for (const sizes of [perEvent, sevens]) {
+        const joined = newStream(session(c.maskInputs), c.maxEvent);
+        const parted = newStream(session(c.maskInputs), c.maxEvent);
+        let at = 0;
+        for (const n of sizes) {
+          const chunk = input.substring(at, at + n);
+          at += n;
+          const parts = streamFeedParts(parted, chunk);
+          if (typeof parts !== "string") {
+            lists++;
+            expect(parts.length, c.name).toBeGreaterThan(0);
+          }
+          expect(typeof parts === "string" ? parts : parts.join(""), c.name).toBe(streamFeed(joined, chunk));
+        }
+        expect(streamFinish(parted), c.name).toBe(streamFinish(joined));
+      }
+    }
+    expect(lists).toBeGreaterThan(0);
+  });
+
   it("two tenants' streams fed turn by turn come out as each fed alone, and neither gets the other's originals", () => {
     // the feeding's output is built in one place for all streams (engine/stream.ts): nothing may carry from one call
     // to the next

@@ -297,6 +297,25 @@ describe("access with a fake PDK", function()
     assert.matches("EC2_INSTANCE_", sent.body_upstream)
   end)
 
+  it("hands nginx a streamed answer's rewritten event in parts (ngx.arg[1] a list of strings), restored", function()
+    local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) },
+      response_headers = { ["content-type"] = "text/event-stream" } })
+    run(function() handler:access(conf()) end)
+    local pseudonym = sent.body_upstream:match("EC2_INSTANCE_[0-9a-z]+")
+    handler:header_filter(conf())
+    local event = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"it is '
+      .. pseudonym .. ' now"}}\n\n'
+    ngx.arg[1], ngx.arg[2] = event, false
+    handler:body_filter(conf())
+    assert.are.equal("table", type(ngx.arg[1]))
+    assert.are.equal(event:gsub(pseudonym, "i-0a1b2c3d4e5f67890"), table.concat(ngx.arg[1]))
+    -- an event with nothing to restore goes out as it came
+    local ping = 'event: ping\ndata: {"type": "ping"}\n\n'
+    ngx.arg[1], ngx.arg[2] = ping, true
+    handler:body_filter(conf())
+    assert.are.equal(ping, ngx.arg[1])
+  end)
+
   it("restores a JSON answer across chunks and clears Content-Length", function()
     local sent = fake_env({ body = body, headers = { ["content-type"] = "application/json", ["content-length"] = tostring(#body) },
       response_headers = { ["content-type"] = "application/json" } })

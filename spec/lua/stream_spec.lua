@@ -160,6 +160,41 @@ describe("stream (LuaJIT): SSE fixtures in seeded chunkings", function()
     end)
   end
 
+  -- the gateway hands nginx the parts (ngx.arg[1] takes a list of strings): spec/engine/stream.test.ts's twin
+  it("streamFeedParts gives streamFeed's output in parts (a list where it rewrote), one event per call and in 7-byte chunks", function()
+    local lists = 0
+    for _, c in ipairs(META.cases) do
+      local input = read(c.file)
+      local per_event, at = {}, 1
+      while true do
+        local _, b = input:find("\r?\n\r?\n", at)
+        if not b then break end
+        per_event[#per_event + 1] = b - at + 1
+        at = b + 1
+      end
+      local sevens = {}
+      for _ = 1, math.ceil(#input / 7) do sevens[#sevens + 1] = 7 end
+      local max_event = c.maxEvent ~= nil and c.maxEvent ~= cjson.null and c.maxEvent or nil
+      for _, sizes in ipairs({ per_event, sevens }) do
+        local joined, parted = E.newStream(session(c.maskInputs), max_event), E.newStream(session(c.maskInputs), max_event)
+        at = 1
+        for _, n in ipairs(sizes) do
+          local chunk = input:sub(at, at + n - 1)
+          at = at + n
+          local parts = E.streamFeedParts(parted, chunk)
+          if type(parts) == "table" then
+            lists = lists + 1
+            assert.is_true(#parts > 0, c.name)
+            parts = table.concat(parts)
+          end
+          assert.are.equal(E.streamFeed(joined, chunk), parts, c.name)
+        end
+        assert.are.equal(E.streamFinish(joined), E.streamFinish(parted), c.name)
+      end
+    end
+    assert.is_true(lists > 0)
+  end)
+
   it("a session without pseudonyms passes chunks through untouched", function()
     local st = E.newStream(session({}))
     local chunk = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"EC2_INS'

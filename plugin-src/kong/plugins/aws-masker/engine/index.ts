@@ -19,7 +19,15 @@ export { newMemo, memoSet, type Memo } from "./memo";
 export { policyFor, answerPolicyFor, MESSAGES } from "./policy";
 // the rest of the surface used by the plugin modules, the CLI, benches and specs: nothing imports engine files directly
 export type { StreamState } from "./stream";
-export { newStream, streamFeed, streamFinish, streamHeld, streamHeldText, MAX_EVENT_BYTES } from "./stream";
+export {
+  newStream,
+  streamFeed,
+  streamFeedParts,
+  streamFinish,
+  streamHeld,
+  streamHeldText,
+  MAX_EVENT_BYTES,
+} from "./stream";
 export { DUPLICATE_KEY } from "./json";
 export { BATCH_RESULT } from "./policy";
 export { urlForms } from "./url";

@@ -13,22 +13,7 @@
 // Strings: in Lua they are bytes; in Node pass "binary" strings (latin1, one unit per byte) for byte-exact results —
 // UTF-16 strings work as well, since only ASCII is ever interpreted.
 
-import {
-  byteAt,
-  cls,
-  clsAt,
-  runOf,
-  isHexDigit,
-  sub,
-  newBuilder,
-  take,
-  C_DIGIT,
-  C_WORD,
-  LF,
-  CR,
-  BACKSLASH,
-  UNDERSCORE,
-} from "./chars";
+import { byteAt, cls, clsAt, runOf, isHexDigit, sub, C_DIGIT, C_WORD, LF, CR, BACKSLASH, UNDERSCORE } from "./chars";
 import { HASH_LEN, hashCharsIn } from "./pseudonym";
 import { Session, restoreLevel, RestoreMark } from "./session";
 import type { EntryCall } from "./warmup";
@@ -450,12 +435,17 @@ function textDelta(
   st.heldText += rest.length - b.held.length;
   b.held = rest;
   if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
-  openEvent(s, a);
-  feed(prefix);
-  FED.put(sub(s, a, fa));
-  FED.put(out);
-  FED.put(sub(s, fb, e));
-  fedTo = e;
+  if (prefix !== "") {
+    openEvent(s, a);
+    feed(prefix);
+    fedTo = a;
+  }
+  // the input before the text goes in one part with what went before it unchanged (an earlier event's end, the events
+  // between), and the event's end with what follows it (see closeFed): two parts per rewritten event, not four
+  fedPut(sub(s, fedTo, fa));
+  fedPut(out);
+  fedTo = fb;
+  fedAny = true;
   return WRITTEN;
 }
 
@@ -675,14 +665,17 @@ function processEvent(st: StreamState, s: string, a: number, e: number): string 
 }
 
 /**
- * The output of the streamFeed call under way: the input, with each rewritten event in place of the original. A
- * rewritten event is put here in pieces, not made a string of its own: the events of a stream share their first, middle
- * and last bytes and often their length, about all LuaJIT's string hash reads of a string that long (see memo.ts), so
- * every new event string was compared byte by byte with the ones of its length not yet collected (the cold streamed
- * cell spent half of its worker's time so, in lj_str_new and memcmp). One builder for all streams: a call puts and
- * takes within itself.
+ * The output of the streamFeed call under way, in parts: the input, with each rewritten event in place of the
+ * original. A rewritten event is not made a string of its own, nor is the output of a call of a few parts: the events
+ * of all streams share their first, middle and last bytes and often their length, about all LuaJIT's string hash reads
+ * of a string of 128 bytes or more (see memo.ts), so every new such string is compared byte by byte with the ones of
+ * its length not yet collected (the cold streamed cell spent half of its worker's time so, in lj_str_new and memcmp,
+ * when each event was a string). nginx's body filter takes the parts as they are (ngx.arg[1] accepts a list of strings:
+ * streamFeedParts). One list for all streams: a call fills and hands it within itself: its first fedCount parts are
+ * the call's, any after them an earlier call's.
  */
-const FED = newBuilder();
+const FED: string[] = [];
+let fedCount = 0;
 /** How far the input of the call under way (data in processData, the chunk in streamFeed) is in FED. */
 let fedTo = 0;
 /** True when the call under way put anything in FED. */
@@ -693,16 +686,44 @@ let fedWhole: string | undefined = undefined;
 /** What a function that rewrites an event returns once it has put the event in FED itself (see openEvent). */
 const WRITTEN = "\u0000written";
 
+/** piece as the call's next part. */
+function fedPut(piece: string): void {
+  if (piece === "") return;
+  FED[fedCount] = piece;
+  fedCount++;
+}
+
+/**
+ * Most parts a call hands over as they are; more are joined into one string. nginx copies a list part by part through
+ * Lua's C API (~0.15 µs a part in the gateway worker), where a joined string costs one string made, which can be far
+ * more for an event (see FED) but less for a chunk of many events, whose lengths vary from call to call. Claude flushes
+ * every event: a call usually rewrites one, two parts, three with the event's end.
+ */
+const PARTS_MAX = 16;
+
+/** The call's output: its parts (FED cut to them), joined when there are many, or "" when it has none. */
+function fedParts(): string | string[] {
+  if (fedCount === 0) return "";
+  while (FED.length > fedCount) FED.pop();
+  return fedCount > PARTS_MAX ? FED.join("") : FED;
+}
+
 /** Before a rewritten event [a, ...) of s is put in FED: the input not put yet up to a goes first. */
 function openEvent(s: string, a: number): void {
-  if (fedTo < a) FED.put(sub(s, fedTo, a));
+  if (fedTo < a) fedPut(sub(s, fedTo, a));
   fedAny = true;
+}
+
+/** The input of the call under way not put yet, up to e, put (after the last rewritten event of [0, e) of s). */
+function closeFed(s: string, e: number): void {
+  if (fedTo < e) feed(sub(s, fedTo, e));
+  fedTo = e;
 }
 
 /** piece in FED. */
 function feed(piece: string): void {
   if (piece === "") return;
-  FED.put(piece);
+  fedPut(piece);
   fedAny = true;
 }
 
@@ -718,14 +739,14 @@ function processData(st: StreamState, data: string): void {
       st.rewritten++;
       if (rep !== WRITTEN) {
         openEvent(data, pos);
-        FED.put(rep);
+        fedPut(rep);
         fedTo = e;
       }
     }
     pos = e;
   }
   if (fedTo === 0 && pos === data.length && !fedAny) fedWhole = data;
-  else if (fedTo < pos) feed(sub(data, fedTo, pos));
+  else closeFed(data, pos);
   if (pos < data.length) {
     const tail = pos === 0 ? data : sub(data, pos, data.length);
     st.pend = [tail];
@@ -751,14 +772,14 @@ function startOverflow(st: StreamState): void {
 /** Starts a streamFeed call's output. */
 function startFeed(): void {
   // nothing an earlier call left (one that failed half-way) goes out with this one
-  FED.reset();
+  fedCount = 0;
   fedTo = 0;
   fedAny = false;
   fedWhole = undefined;
 }
 
 /** The output of the streamFeed call under way. */
-function result(st: StreamState): string {
+function result(st: StreamState): string | string[] {
   const h = streamHeld(st);
   if (h > st.maxHeld) st.maxHeld = h;
   const whole = fedWhole;
@@ -766,10 +787,20 @@ function result(st: StreamState): string {
     fedWhole = undefined;
     return whole;
   }
-  return fedAny ? take(FED) : "";
+  return fedAny ? fedParts() : "";
 }
 
+/** The restored output of chunk, one string (see streamFeedParts). */
 export function streamFeed(st: StreamState, chunk: string): string {
+  const out = streamFeedParts(st, chunk);
+  return typeof out === "string" ? out : out.join("");
+}
+
+/**
+ * The restored output of chunk: one string, or the parts to send in order (the stream module's list, valid until the
+ * next call; see FED), for a caller that can send parts without joining them (nginx's body filter).
+ */
+export function streamFeedParts(st: StreamState, chunk: string): string | string[] {
   if (st.mode === "undecided") st.mode = st.sess.entries.length === 0 ? "pass" : "restore";
   if (st.mode === "pass" || chunk.length === 0) return chunk;
   startFeed();
@@ -779,7 +810,9 @@ export function streamFeed(st: StreamState, chunk: string): string {
     if (rep !== undefined) st.rewritten++;
     const h = streamHeld(st);
     if (h > st.maxHeld) st.maxHeld = h;
-    return rep === undefined ? chunk : rep === WRITTEN ? take(FED) : rep;
+    if (rep !== WRITTEN) return rep === undefined ? chunk : rep;
+    closeFed(chunk, chunk.length);
+    return fedParts();
   }
   let data = chunk;
   if (st.overflow) {

@@ -1,7 +1,7 @@
 // header_filter / body_filter: put the originals back into Claude's answer, using only the pseudonyms this request
 // produced. JSON answers are buffered (they are small and must be restored as a whole); SSE streams are restored as
 // they flow. Error answers, compressed answers and other content types pass through untouched.
-import { restoreJson, newStream, streamFeed, streamFinish, StreamState, answerPolicyFor } from "../engine/index";
+import { restoreJson, newStream, streamFeedParts, streamFinish, StreamState, answerPolicyFor } from "../engine/index";
 import { PluginConf } from "./conf";
 import { RequestState, isJsonType, isEventStream } from "./request";
 import { storeDegraded } from "./store";
@@ -112,11 +112,13 @@ export function bodyFilter(conf: PluginConf, state: unknown): void {
     ngx.arg.set(1, restoreResults(st, chunk !== undefined ? chunk : "", eof));
     return;
   }
-  // SSE: restored as it flows; only a possible pseudonym prefix and a partial event are held back
+  // SSE: restored as it flows; only a possible pseudonym prefix and a partial event are held back. The output goes to
+  // nginx in parts (ngx.arg[1] takes a list of strings): no string of it is made (engine/stream.ts FED)
   const stream = st.stream as StreamState;
-  let out = streamFeed(stream, chunk !== undefined ? chunk : "");
+  let out = streamFeedParts(stream, chunk !== undefined ? chunk : "");
   if (eof) {
-    out = out + streamFinish(stream);
+    const rest = streamFinish(stream);
+    if (rest !== "") out = typeof out === "string" ? out + rest : out.concat([rest]);
     st.stream = undefined;
   }
   ngx.arg.set(1, out);
