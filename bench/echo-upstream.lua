@@ -71,7 +71,18 @@ if doc.stream == true then
   ngx.header["Content-Type"] = "text/event-stream"
   ngx.header["X-Bench-Body-Md5"] = ngx.md5(body)
   ngx.header["X-Bench-Events"] = #events
-  ngx.print(events) -- one write: a burst, like a fast model; the gateway still restores event by event
+  -- X-Bench-Pace: <ms>: the events written one at a time, each flushed, that many ms apart, as Claude sends them (the
+  -- gateway then gets about one event per body_filter call); without it one write: a burst, like a fast model
+  local pace = tonumber(ngx.var.http_x_bench_pace or "")
+  if pace == nil then
+    ngx.print(events)
+    return
+  end
+  for _, ev in ipairs(events) do
+    ngx.print(ev)
+    ngx.flush(true)
+    ngx.sleep(pace / 1000)
+  end
   return
 end
 

@@ -464,8 +464,8 @@ interface WrkResult {
 }
 
 /** The wrk script of a body: warm posts the same bytes; cold fills new identifier values into the template per request. */
-function wrkScript(dir: string, b: Body, cold: boolean, counterBase: number, varied = false): string {
-  const name = `${b.size}-${b.ids}-${b.stream ? "s" : "j"}-${cold ? "c" : "w"}${varied ? "v" : ""}`;
+function wrkScript(dir: string, b: Body, cold: boolean, counterBase: number, varied = false, paced = false): string {
+  const name = `${b.size}-${b.ids}-${b.stream ? "s" : "j"}-${cold ? "c" : "w"}${varied ? "v" : ""}${paced ? "p" : ""}`;
   const template = path.join(dir, `${name}.tpl`);
   writeFileSync(template, b.parts.join("\u0001"));
   const shapes = b.shapes.map(
@@ -504,7 +504,7 @@ wrk.path = "/v1/messages"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["x-api-key"] = ${JSON.stringify(API_KEY)}
 wrk.headers["anthropic-version"] = "2023-06-01"
-wrk.body = body(1)
+${paced ? 'wrk.headers["X-Bench-Pace"] = "1"\n' : ""}wrk.body = body(1)
 if cold then
   request = function()
     counter = counter + 1
@@ -681,6 +681,8 @@ interface Cell {
   varied?: boolean;
   /** false: the same gateway path with no plugin on the route (a reference: what the runtime costs by itself) */
   plugin?: boolean;
+  /** streamed answers written one event at a time, 1 ms apart (X-Bench-Pace), as Claude flushes every event */
+  paced?: boolean;
 }
 interface CellResult extends Cell {
   masked: number;
@@ -735,7 +737,8 @@ const cellName = (c: Cell) =>
   `${c.size >= 1048576 ? `${c.size / 1048576} MB` : `${c.size / KB} KB`} / ${c.ids} ids / ` +
   `${c.cold ? "cold" : "warm"} / ${c.stream ? "streamed" : "JSON"} / ` +
   (c.plugin === false ? "no plugin (the runtime alone)" : c.redis ? "Redis" : "no Redis") +
-  (c.varied ? " / varied lengths" : "");
+  (c.varied ? " / varied lengths" : "") +
+  (c.paced ? " / one event at a time" : "");
 /** A cell's name in the report: its fresh gateway process, if it ran on one. */
 const cellLabel = (c: Cell) => cellName(c) + (c.fresh ? ` (fresh gateway #${c.fresh})` : "");
 
@@ -761,6 +764,7 @@ function matrix(): Cell[] {
   add({ size: 32 * KB, ids: 200, cold: true, stream: false, redis: true });
   add({ size: 4 * KB, ids: 20, cold: false, stream: true, redis: true });
   add({ size: 4 * KB, ids: 20, cold: true, stream: true, redis: true });
+  add({ size: 4 * KB, ids: 20, cold: true, stream: true, redis: true, paced: true });
   add({ size: 4 * KB, ids: 20, cold: false, stream: false, redis: false });
   add({ size: 4 * KB, ids: 20, cold: true, stream: false, redis: false });
   add({ size: 4 * KB, ids: 20, cold: false, stream: false, redis: false, plugin: false });
@@ -907,6 +911,8 @@ async function main(): Promise<number> {
   /** bench/engine.lua on the 8 KB request, one entry per fresh LuaJIT process */
   let engine8k: { mask: number[]; resent: number[]; cold: number[]; restore: number[] } | undefined;
   let streamUs: { name: string; median: number }[] = [];
+  /** bench/stream.lua's line on answers whose pseudonyms are new in every stream (cold), as it printed it */
+  let streamFresh = "";
   /** bench/same-length.lua's line: requests whose long strings share one length vs varied lengths */
   let sameLength = "";
   /** bench/conversation.lua's line: a growing conversation's turns, walked on from their history and walked whole */
@@ -951,7 +957,7 @@ async function main(): Promise<number> {
         const b = buildBody(cell.size, cell.ids, cell.stream);
         if (!b) continue;
         const gw = await gatewayFor(cell, false);
-        const script = wrkScript(dir, b, cell.cold, (counterBase += 1_000_000), cell.varied);
+        const script = wrkScript(dir, b, cell.cold, (counterBase += 1_000_000), cell.varied, cell.paced);
         console.log(`${cellName(cell)}:\n  wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${gw.url}/v1/messages`);
         console.log(`  plain: wrk -t1 -c${CONNS} -d${DURATION}s -s ${script} ${plain.url}/v1/messages`);
         console.log(
@@ -977,7 +983,7 @@ async function main(): Promise<number> {
       const gw = await gatewayFor(cell, cell.fresh !== undefined && !cell.cold);
       const run = async (url: string, conns: number, seconds: number) => {
         counterBase += 1_000_000; // cold ids never repeat across runs
-        const script = wrkScript(dir, b, cell.cold, counterBase, cell.varied);
+        const script = wrkScript(dir, b, cell.cold, counterBase, cell.varied, cell.paced);
         return runWrk(script, url, conns, seconds);
       };
       // a short warm-up per path (JIT, connection pools, caches for the warm body)
@@ -1119,10 +1125,11 @@ async function main(): Promise<number> {
           encoding: "utf8",
           env: { ...process.env, BENCH_MB: "2", BENCH_RUNS: "3" },
         });
-        streamUs = [...out.matchAll(/^(\S+)\s+per-event streamFeed: median ([\d.]+) µs/gm)].map((m) => ({
+        streamUs = [...out.matchAll(/^(\S+)\s+per-event streamFeed\w*: median ([\d.]+) µs/gm)].map((m) => ({
           name: m[1],
           median: Number(m[2]),
         }));
+        streamFresh = (/^fresh\s+(.*)$/m.exec(out) ?? [])[1] ?? "";
       } catch (e) {
         failures.push(`bench/stream.lua failed: ${String((e as any).stdout ?? e).slice(0, 300)}`);
       }
@@ -1259,7 +1266,10 @@ async function main(): Promise<number> {
       "CPU µs/req: CPU time of the hop's nginx worker per request during the throughput run (/proc/<pid>/schedstat), " +
       "the gateway hop (aws-masker) against the first plain hop; the second hops (egress, plain) are the same plain nginx. " +
       '"no plugin (the runtime alone)": the same gateway path with no plugin on the route (the host\'s routing, phases ' +
-      "and proxying, which Kong has too): what the plugin's own ratio is measured against.",
+      "and proxying, which Kong has too): what the plugin's own ratio is measured against. " +
+      '"one event at a time": the upstream writes each event of the streamed answer 1 ms after the one before, as Claude ' +
+      "flushes every event (the gateway gets about one event per body_filter call); its throughput is the pacing's, " +
+      "its CPU columns are the figures.",
   );
   md.push("");
   md.push(
@@ -1326,6 +1336,12 @@ async function main(): Promise<number> {
       md.push("### Conversation turns (bench/conversation.lua)");
       md.push("");
       md.push(`- ${conversation}`);
+      md.push("");
+    }
+    if (streamFresh) {
+      md.push("### Streamed answers with new pseudonyms (bench/stream.lua)");
+      md.push("");
+      md.push(`- ${streamFresh}`);
       md.push("");
     }
     md.push(`### JIT health (${health.processes} fresh LuaJIT processes, bench/jit-health.ts)`);

@@ -148,7 +148,8 @@ local function throughput(name, input)
 end
 
 -- per-event cost on a warmed-up path, as in a gateway worker that has streamed before: the events are fed one per call
--- (the chunk the gateway usually gets) once untimed to a stream of their own, then timed one by one
+-- (the chunk the gateway usually gets) once untimed to a stream of their own, then timed one by one, the output in
+-- parts as the plugin hands it to nginx
 local function latency(name, input)
   local events, at = {}, 1
   while #events < 20000 do
@@ -164,23 +165,26 @@ local function latency(name, input)
   local lat = {}
   for i = 1, #events do
     local t0 = now()
-    E.streamFeed(st, events[i])
+    E.streamFeedParts(st, events[i])
     lat[i] = (now() - t0) * 1e6
   end
   E.streamFinish(st)
   table.sort(lat)
   local med, p99 = lat[math.floor(#lat / 2) + 1], lat[math.floor(#lat * 0.99) + 1]
-  print(string.format("%-6s per-event streamFeed: median %.2f µs, p99 %.2f µs (%d events)", name, med, p99, #lat))
+  print(string.format("%-6s per-event streamFeedParts: median %.2f µs, p99 %.2f µs (%d events)", name, med, p99, #lat))
   check(name .. ": median per-event latency above 1 ms", med <= 1000)
 end
 
 -- answers whose pseudonyms are new in every stream (a new session's, as in the harness's cold cells): the rewritten
 -- events are new strings each time, all of a length and with the same first, middle and last bytes (what LuaJIT's
 -- string hash reads), unlike the warm scenarios above, whose outputs repeat. Deltas of 40 bytes, as
--- bench/echo-upstream.lua cuts them, fed in CHUNK-byte chunks and one event per call; the events are cut before timing.
+-- bench/echo-upstream.lua cuts them, fed in CHUNK-byte chunks and one event per call (the chunk the gateway gets from
+-- Claude, which flushes every event), the output in parts as the plugin hands it to nginx (streamFeedParts) and, for
+-- comparison, joined into one string per call (streamFeed); the events are cut before timing. Each stream is fed one
+-- way only: a stream fed twice would find its rewritten events made by the first feeding.
 local function fresh(streams)
   local masker = E.createMasker({ secret = META.secret }, hmac)
-  local per_chunk, per_event, events = 0, 0, 0
+  local cost, count = { 0, 0, 0 }, { 0, 0, 0 }
   for r = 1, streams do
     local lines = {}
     for k = 1, 20 do
@@ -193,23 +197,27 @@ local function fresh(streams)
       evs[#evs + 1] = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":'
         .. cjson.encode(text:sub(at, at + 39)) .. '}}\n\n'
     end
-    -- each stream fed one way only (odd: in chunks, even: one event per call): a stream fed twice would find its
-    -- rewritten events made by the first feeding
+    -- way 1: in CHUNK-byte chunks; 2: one event per call, in parts; 3: one event per call, joined
+    local way = r % 3 + 1
     local pieces = evs
-    if r % 2 == 1 then
+    if way == 1 then
       local body = table.concat(evs)
       pieces = {}
       for at = 1, #body, CHUNK do pieces[#pieces + 1] = body:sub(at, at + CHUNK - 1) end
     end
+    local feed = way == 2 and E.streamFeedParts or E.streamFeed
     local t0 = now()
     local st = E.newStream(s)
-    for i = 1, #pieces do E.streamFeed(st, pieces[i]) end
+    for i = 1, #pieces do feed(st, pieces[i]) end
     E.streamFinish(st)
-    if r % 2 == 1 then per_chunk = per_chunk + (now() - t0) else per_event = per_event + (now() - t0) end
-    events = events + #evs
+    cost[way] = cost[way] + (now() - t0)
+    count[way] = count[way] + #evs
   end
-  print(string.format("fresh  new pseudonyms in every stream: %.2f µs per event in %d B chunks, %.2f µs one event per call (%d streams of %d events)",
-    per_chunk / events * 2e6, CHUNK, per_event / events * 2e6, streams, events / streams))
+  local per = function(way) return cost[way] / count[way] * 1e6 end
+  print(string.format("fresh  new pseudonyms in every stream: %.2f µs per event in %d B chunks; one event per call %.2f µs in parts, %.2f µs joined (%d streams of %d events)",
+    per(1), CHUNK, per(2), per(3), streams, (count[1] + count[2] + count[3]) / streams))
+  check("fresh: one event per call in parts costs more than 2/3 of joined (is the call's output a string again?)",
+    per(2) <= per(3) * 2 / 3)
 end
 
 throughput("dense", dense)
