@@ -113,7 +113,7 @@ export function bodyFilter(conf: PluginConf, state: unknown): void {
     return;
   }
   // SSE: restored as it flows; only a possible pseudonym prefix and a partial event are held back. The output goes to
-  // nginx in parts (ngx.arg[1] takes a list of strings): no string of it is made (engine/stream.ts FED)
+  // nginx in parts (ngx.arg[1] takes a list of strings): a rewritten event is not made a string (engine/stream.ts FED)
   const stream = st.stream as StreamState;
   let out = streamFeedParts(stream, chunk !== undefined ? chunk : "");
   if (eof) {
