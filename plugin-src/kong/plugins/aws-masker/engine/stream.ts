@@ -437,7 +437,7 @@ function textDelta(
   if (held === "" && rest === "" && out === raw && prefix === "") return undefined;
   if (prefix !== "") {
     openEvent(s, a);
-    feed(prefix);
+    fedPut(prefix);
     fedTo = a;
   }
   // the input before the text goes in one part with what went before it unchanged (an earlier event's end, the events
@@ -445,7 +445,6 @@ function textDelta(
   fedPut(sub(s, fedTo, fa));
   fedPut(out);
   fedTo = fb;
-  fedAny = true;
   return WRITTEN;
 }
 
@@ -678,8 +677,6 @@ const FED: string[] = [];
 let fedCount = 0;
 /** How far the input of the call under way (data in processData, the chunk in streamFeed) is in FED. */
 let fedTo = 0;
-/** True when the call under way put anything in FED. */
-let fedAny = false;
 /** The input of the call under way when it goes out whole and unchanged, and nothing else with it (not copied). */
 let fedWhole: string | undefined = undefined;
 
@@ -711,20 +708,12 @@ function fedParts(): string | string[] {
 /** Before a rewritten event [a, ...) of s is put in FED: the input not put yet up to a goes first. */
 function openEvent(s: string, a: number): void {
   if (fedTo < a) fedPut(sub(s, fedTo, a));
-  fedAny = true;
 }
 
 /** The input of the call under way not put yet, up to e, put (after the last rewritten event of [0, e) of s). */
 function closeFed(s: string, e: number): void {
-  if (fedTo < e) feed(sub(s, fedTo, e));
+  if (fedTo < e) fedPut(sub(s, fedTo, e));
   fedTo = e;
-}
-
-/** piece in FED. */
-function feed(piece: string): void {
-  if (piece === "") return;
-  fedPut(piece);
-  fedAny = true;
 }
 
 /** Complete events of data: rewritten ones put in FED in place of the originals; the unfinished tail carried. */
@@ -745,7 +734,7 @@ function processData(st: StreamState, data: string): void {
     }
     pos = e;
   }
-  if (fedTo === 0 && pos === data.length && !fedAny) fedWhole = data;
+  if (fedTo === 0 && pos === data.length && fedCount === 0) fedWhole = data;
   else closeFed(data, pos);
   if (pos < data.length) {
     const tail = pos === 0 ? data : sub(data, pos, data.length);
@@ -759,13 +748,13 @@ function processData(st: StreamState, data: string): void {
 /** The carried event outgrew maxEvent: release held text, then stream the event's bytes through restored. */
 function startOverflow(st: StreamState): void {
   st.overflows++;
-  feed(flushAll(st));
+  fedPut(flushAll(st));
   const raw = st.pend.length === 1 ? st.pend[0] : st.pend.join("");
   st.pend = [];
   st.pendLen = 0;
   st.overflow = true;
   st.last2 = lastTwo(raw);
-  feed(restoreSpan(st, raw, 1, true));
+  fedPut(restoreSpan(st, raw, 1, true));
   st.ovTail = st.rest;
 }
 
@@ -774,7 +763,6 @@ function startFeed(): void {
   // nothing an earlier call left (one that failed half-way) goes out with this one
   fedCount = 0;
   fedTo = 0;
-  fedAny = false;
   fedWhole = undefined;
 }
 
@@ -787,7 +775,7 @@ function result(st: StreamState): string | string[] {
     fedWhole = undefined;
     return whole;
   }
-  return fedAny ? fedParts() : "";
+  return fedParts();
 }
 
 /** The restored output of chunk, one string (see streamFeedParts). */
@@ -819,13 +807,13 @@ export function streamFeedParts(st: StreamState, chunk: string): string | string
     const look = st.last2 + chunk;
     const t = terminatorEnd(look, 0);
     if (t < 0) {
-      feed(restoreSpan(st, st.ovTail + chunk, 1, true));
+      fedPut(restoreSpan(st, st.ovTail + chunk, 1, true));
       st.ovTail = st.rest;
       st.last2 = lastTwo(look);
       return result(st);
     }
     const cut = t - st.last2.length; // the event ends at chunk[cut]
-    feed(restoreSpan(st, st.ovTail + sub(chunk, 0, cut), 1, false));
+    fedPut(restoreSpan(st, st.ovTail + sub(chunk, 0, cut), 1, false));
     st.overflow = false;
     st.ovTail = "";
     st.last2 = "";
