@@ -103,6 +103,33 @@ describe("reused walk state", () => {
   });
 });
 
+describe("a caller's result object (into)", () => {
+  it("maskJson and restoreJson write every field into it, keeping nothing of the call before: as a new result", () => {
+    // two workers given the same calls in the same order (a body masked again resumes from its history)
+    const [one, two] = [createNodeMasker({ secret: SECRET }), createNodeMasker({ secret: SECRET })];
+    const [a, b] = [sessionOf(one), sessionOf(two)];
+    const answer = JSON.stringify({ content: [{ type: "text", text: `see ${a.id}` }] });
+    const into = {};
+    const calls: [string, () => object, () => object][] = [];
+    for (const input of [...VALID, ...BROKEN, VALID[0], VALID[0]]) {
+      calls.push([
+        input,
+        () => maskJson(newSession(one, "u"), input, MESSAGES),
+        () => maskJson(newSession(two, "u"), input, MESSAGES, into),
+      ]);
+      calls.push([answer, () => restoreJson(a.s, answer, ANSWER), () => restoreJson(b.s, answer, ANSWER, into)]);
+      calls.push([input, () => restoreJson(a.s, input, ANSWER), () => restoreJson(b.s, input, ANSWER, into)]);
+    }
+    for (const [input, fresh, reused] of calls) {
+      const expected = fresh();
+      const got = reused();
+      expect(got, input).toBe(into);
+      // (a field a new result lacks is undefined in into)
+      expect(JSON.parse(JSON.stringify(got)), input).toEqual(JSON.parse(JSON.stringify(expected)));
+    }
+  });
+});
+
 describe("restoreJson", () => {
   const masker = createNodeMasker({ secret: SECRET });
 

@@ -314,6 +314,20 @@ class PieceList implements Builder {
   }
 }
 
+/** LuaJIT's table.clear (Kong's and the host's LuaJIT have it), or undefined. */
+const luaClear = luaModule("table.clear") as ((this: void, t: object) => void) | undefined;
+
+/**
+ * Empties t in place and keeps its room, true; false, t untouched, where there is no such call (JavaScript). A table
+ * emptied and kept is one a request need not make: in a gateway worker each table made costs its allocation and its
+ * collection, ~0.2 us (docs/performance-history.md, sixtieth pass).
+ */
+export function emptied(t: object): boolean {
+  if (luaClear === undefined) return false;
+  luaClear(t);
+  return true;
+}
+
 /** LuaJIT's string.buffer module (Kong's and the host's LuaJIT have it), or undefined. */
 const luaStringBuffer = luaModule("string.buffer") as { new: (this: void) => Builder } | undefined;
 

@@ -1112,9 +1112,9 @@ export interface JsonResult {
 
 /**
  * Masks the JSON text s under policy. A body that starts with the history of an earlier one (History) is walked from
- * where that history ends.
+ * where that history ends. The result is a new object, or into (a caller's, reused: see settled).
  */
-export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
+export function maskJson(sess: Session, s: string, policy: PolicyNode, into?: JsonResult): JsonResult {
   const learnedBefore = sess.learned.length;
   nextSearchRound();
   const w = startWalk(sess, s, false);
@@ -1136,7 +1136,7 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
     w.marking = false;
   }
   nextSearchRound();
-  if (error !== undefined) return error;
+  if (error !== undefined) return into !== undefined ? settled(into, undefined, undefined, undefined, error) : error;
   const unscannable = w.unscannable;
   const text = outputOf(w);
   // (a resumed walk marks its point first: kept again only with a later one)
@@ -1144,7 +1144,27 @@ export function maskJson(sess: Session, s: string, policy: PolicyNode): JsonResu
   else if (w.resumed !== undefined && w.absentCount > 0) absentIn(w, w.resumed);
   const resumed = w.resumed !== undefined;
   endWalk(w);
-  return { text, unscannable, resumed };
+  return into !== undefined ? settled(into, text, unscannable, resumed, undefined) : { text, unscannable, resumed };
+}
+
+/**
+ * The result written into a caller's object (every field: what an earlier call left is gone), for callers that keep
+ * one and reuse it, as the plugin does once per request: each table a request makes costs a gateway worker its
+ * allocation and its collection (docs/performance-history.md, sixtieth pass).
+ */
+function settled(
+  into: JsonResult,
+  text: string | undefined,
+  unscannable: number | undefined,
+  resumed: boolean | undefined,
+  error: JsonResult | undefined,
+): JsonResult {
+  into.text = text;
+  into.unscannable = unscannable;
+  into.resumed = resumed;
+  into.error = error !== undefined ? error.error : undefined;
+  into.offset = error !== undefined ? error.offset : undefined;
+  return into;
 }
 
 /**
@@ -1598,15 +1618,20 @@ function firstOf<T>(list: T[], count: number): T[] {
 /**
  * Restores this session's pseudonyms in the JSON text s, in the strings policy scans. The pseudonyms are found first
  * (one search over the text): a text without any is only validated and comes back as it is; else the policy walk
- * restores the ones in scanned strings and, past the last one, only validates.
+ * restores the ones in scanned strings and, past the last one, only validates. The result is a new object, or into.
  */
-export function restoreJson(sess: Session, s: string, policy: PolicyNode): JsonResult {
+export function restoreJson(sess: Session, s: string, policy: PolicyNode, into?: JsonResult): JsonResult {
   const w = startWalk(sess, s, true);
   const escaped = w.occEscaped;
   const count = pseudonymsIn(sess, s, w.occStart, w.occEnd, escaped);
   w.occCount = count;
   const error = walk(w, count > 0 ? policy : undefined);
-  const result = error !== undefined ? error : resultOf(w);
+  const result =
+    error !== undefined
+      ? into !== undefined
+        ? settled(into, undefined, undefined, undefined, error)
+        : error
+      : resultOf(w, into);
   // the kept walk holds no original
   for (let k = 0; k < count; k++) escaped[k] = "";
   return result;
@@ -1743,12 +1768,12 @@ function outputOf(w: Walk): string {
   return take(w.out);
 }
 
-/** The walk's output, and the walk ended. */
-function resultOf(w: Walk): JsonResult {
+/** The walk's output (into, when the caller gave one), and the walk ended. */
+function resultOf(w: Walk, into: JsonResult | undefined): JsonResult {
   const unscannable = w.unscannable;
   const text = outputOf(w);
   endWalk(w);
-  return { text, unscannable };
+  return into !== undefined ? settled(into, text, unscannable, undefined, undefined) : { text, unscannable };
 }
 
 /** Quotes of scannedString's entry call: two per call, for every call of the plugin's warm-up (1,000) and more. */

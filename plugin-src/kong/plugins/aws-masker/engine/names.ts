@@ -4271,14 +4271,23 @@ const ODD_SEARCH_MAX = 16;
 
 const PROTO = "__proto__";
 
+/**
+ * Up to this many indexed names, another list's index empties the tables and keeps them (every request's session has
+ * a list of its own: two tables and their parts per request less to make and collect); above it, new tables (an
+ * emptied table keeps its room, and one that held thousands of names would be emptied again each time).
+ */
+const INDEX_KEPT_MAX = 64;
+
 /** Brings INDEX's byName up to the list learned. */
 function indexOf(learned: Learned[]): void {
   if (INDEX.list !== learned || INDEX.count > learned.length) {
+    if (!(INDEX.count <= INDEX_KEPT_MAX && ch.emptied(INDEX.byName) && ch.emptied(INDEX.shapes))) {
+      INDEX.byName = {};
+      INDEX.shapes = {};
+    }
     INDEX.list = learned;
     INDEX.count = 0;
-    INDEX.byName = {};
     INDEX.proto = undefined;
-    INDEX.shapes = {};
     INDEX.oddCount = 0;
     // made when the first such name is found: a request's few names make one table here (byName), as few as before
     INDEX.odd = NO_ODD;

@@ -204,7 +204,11 @@ const HASH_CACHE_MAX = 50000;
 export interface Session {
   masker: Masker;
   scope: string;
-  byHash: Record<string, Entry>; // hash part -> entry (with lent: see entryOf)
+  /**
+   * hash part -> entry (with lent: see entryOf); made with the session's first entry of its own (a resumed warm
+   * request's are all lent: one table less to make and collect per request)
+   */
+  byHash: Record<string, Entry> | undefined;
   /**
    * The session's first entries, lent by the history it was walked on from (resumeSession) or by the first kept masking
    * it adopted with no entries of its own yet (adoptKept): shared, never written; byHash holds the entries added after
@@ -246,7 +250,7 @@ export function newSession(masker: Masker, scope: string): Session {
   return {
     masker,
     scope,
-    byHash: {},
+    byHash: undefined,
     lent: undefined,
     salted: undefined,
     aliases: undefined,
@@ -276,7 +280,7 @@ export function untouched(sess: Session): boolean {
 
 /** Empties sess again, as newSession made it (its masker, scope and memory stay). */
 export function restartSession(sess: Session): void {
-  sess.byHash = {};
+  sess.byHash = undefined;
   sess.lent = undefined;
   sess.salted = undefined;
   sess.aliases = undefined;
@@ -412,12 +416,17 @@ function entryOf(sess: Session, hash: string): Entry | undefined {
     const lent = sess.lent.byHash[hash];
     if (lent !== undefined) return lent;
   }
-  return sess.byHash[hash];
+  return sess.byHash !== undefined ? sess.byHash[hash] : undefined;
 }
 
 /** Registers a new entry of the session under its hash part (no entry of the session has it). */
 function addEntry(sess: Session, hash: string, entry: Entry): void {
-  sess.byHash[hash] = entry;
+  let byHash = sess.byHash;
+  if (byHash === undefined) {
+    byHash = {};
+    sess.byHash = byHash;
+  }
+  byHash[hash] = entry;
   sess.entries.push(entry);
   if (entry.pseudonym.length > sess.maxLen) sess.maxLen = entry.pseudonym.length;
 }
@@ -1103,7 +1112,8 @@ export function entryEndingAt(sess: Session, s: string, e: number): Entry | unde
   // the lent entries by hash key, the session's own by hash part (a resumed session's are few)
   const lent = sess.lent;
   const i = lent !== undefined ? lent.byKey[hashKeyAt(s, h)] : undefined;
-  const entry = i !== undefined ? (lent as LentEntries).entries[i] : sess.byHash[sub(s, h, e)];
+  const own = sess.byHash;
+  const entry = i !== undefined ? (lent as LentEntries).entries[i] : own !== undefined ? own[sub(s, h, e)] : undefined;
   if (entry === undefined) return undefined;
   const p = entry.pseudonym;
   const start = e - p.length;

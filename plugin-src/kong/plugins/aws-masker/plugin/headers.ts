@@ -206,10 +206,11 @@ function maskValue(sess: Session, value: string): string {
   return out;
 }
 
-/** The request's headers, read once in access (kong.request.get_headers builds the whole table on every call). */
-export interface RequestHeaders {
-  headers: LuaTable<string, string | string[]>;
-}
+/**
+ * The request's headers, read once in access (kong.request.get_headers builds the whole table on every call): that
+ * table itself, not wrapped (each table a request makes costs the worker its allocation and its collection).
+ */
+export type RequestHeaders = LuaTable<string, string | string[]>;
 
 /** The request's headers; a request with more than MAX_HEADERS is refused rather than partly read. */
 export function requestHeaders(): RequestHeaders {
@@ -221,7 +222,7 @@ export function requestHeaders(): RequestHeaders {
       "more than " + MAX_HEADERS + " request headers; they were not forwarded",
     );
   }
-  return { headers };
+  return headers;
 }
 
 /**
@@ -231,7 +232,7 @@ export function requestHeaders(): RequestHeaders {
 export function headerOf(rh: RequestHeaders, name: string): string | undefined {
   // name is lower-case, as the table's keys: rawget skips the table's case-folding __index (a tail call to rawget
   // that LuaJIT cannot compile, which blacklisted the trace of the caller; issue 12)
-  const v = rawget(rh.headers as unknown as Record<string, string | string[] | undefined>, name);
+  const v = rawget(rh as unknown as Record<string, string | string[] | undefined>, name);
   if (v === undefined || typeof v === "string") return v;
   return kong.request.get_header(name);
 }
@@ -239,7 +240,7 @@ export function headerOf(rh: RequestHeaders, name: string): string | undefined {
 /** Removes client-address headers and masks identifiers in every scanned header, with the request's session. */
 export function maskHeaders(sess: Session, rh: RequestHeaders): void {
   let masked = 0;
-  for (const [name, value] of rh.headers) {
+  for (const [name, value] of rh) {
     const action = headerAction(name);
     if (action === DROP) {
       kong.service.request.clear_header(name);

@@ -139,25 +139,22 @@ function summaryOf(entries: Entry[]): MaskedSummary {
   return summary;
 }
 
-/** What the log phase reports for a masked request (see reportMasked). */
-export interface MaskedReport {
-  line: string;
-  /** the request's own figures (a log plugin may add to what it serializes) */
-  figures: RequestFigures;
-}
-
 /**
- * A masked request's identifiers counted by kind, and what its log phase reports: made at the end of access. Not in
- * the log phase: this loops over the entries and kinds, and with a loop in it LuaJIT did not compile the log phase
- * (each trace started at its entry aborted on the inner loop, and after a few aborts the phase ran interpreted).
+ * A masked request's identifiers counted by kind, and what its log phase reports, written into its state (reportLine,
+ * figures; no object of their own: each table a request makes costs the worker its allocation and its collection):
+ * made at the end of access. Not in the log phase: this loops over the entries and kinds, and with a loop in it LuaJIT
+ * did not compile the log phase (each trace started at its entry aborted on the inner loop, and after a few aborts the
+ * phase ran interpreted).
  */
-export function reportMasked(sess: Session): MaskedReport {
-  const entries = sess.entries;
-  const summary = maskedSummary(sess);
+export function reportMasked(st: RequestState): void {
+  const entries = st.session.entries;
+  const summary = maskedSummary(st.session);
   const kinds = newTable(0, summary.kinds.length) as Record<string, number>;
   for (let i = 0; i < summary.kinds.length; i++) kinds[summary.kinds[i]] = summary.counts[i];
   countGroup(summary.counters);
-  return { line: summary.line, figures: { decision: "masked", identifiers: entries.length, kinds } };
+  st.reportLine = summary.line;
+  // the request's own figures: a log plugin may add to what it serializes
+  st.figures = { decision: "masked", identifiers: entries.length, kinds };
 }
 
 function figuresOf(ctx: Record<string, unknown>): RequestFigures {
@@ -218,9 +215,9 @@ export function observe(conf: PluginConf): void {
   if (st !== undefined && ctx.refusal === undefined) {
     // masked: its URL was checked, so the line is written in the request; a batch results request's state comes
     // without a report (batches.ts): made here
-    const report = st.report !== undefined ? st.report : reportMasked(st.session);
-    logAt(conf.request_log_level)(report.line);
-    setValue(SERIALIZE_KEY, report.figures);
+    if (st.reportLine === undefined) reportMasked(st);
+    logAt(conf.request_log_level)(st.reportLine);
+    setValue(SERIALIZE_KEY, st.figures);
     setValue("request.headers.x-api-key", REDACTED, REPLACE);
     count(REQUESTS_MASKED);
     return;

@@ -15,6 +15,7 @@ import {
   Memo,
   newMemo,
   memoSet,
+  JsonResult,
 } from "../engine/index";
 import { dropForwarding, maskHeaders, nginxVars, requestHeaders, headerOf, namesIn, RequestHeaders } from "./headers";
 import { PluginConf, maskerFor } from "./conf";
@@ -23,14 +24,15 @@ import { scopeFor } from "./tenant";
 import { memoryFor, rememberSession, storableEntries } from "./learned";
 import { batchResultsAccess, BATCHES_PATH, BatchState } from "./batches";
 import { count } from "./stats";
-import { MaskedReport, reportMasked } from "./observe";
+import { RequestFigures, reportMasked } from "./observe";
 
 /** What access leaves for the response phases in kong.ctx.plugin. */
 export interface RequestState {
   session: Session;
   path: string;
-  /** what the log phase reports (observe.ts) */
-  report?: MaskedReport;
+  /** what the log phase reports (observe.ts reportMasked): its line, and the figures Kong's log plugins serialize */
+  reportLine?: string;
+  figures?: RequestFigures;
 }
 
 /** What a Content-Type value says, once per value and worker (clients and the API send the same few). */
@@ -174,11 +176,17 @@ export function access(conf: PluginConf, pctx: Record<string, unknown>): void {
       session,
       path,
       batchCreate: path === BATCHES_PATH && method === "POST" ? storableEntries(session) : undefined,
-      report: reportMasked(session),
     };
+    reportMasked(st);
     pctx.state = st;
   }
 }
+
+/**
+ * The body's masking result, one per worker, written by each request's maskJson and read right after it (nothing
+ * yields in between): a table less to make and collect per request.
+ */
+const MASKED: JsonResult = {};
 
 /** Masks the JSON body in place (set_raw_body), or refuses; a request without a body passes. */
 function maskBody(conf: PluginConf, session: Session, path: string, method: string, rh: RequestHeaders): void {
@@ -205,7 +213,7 @@ function maskBody(conf: PluginConf, session: Session, path: string, method: stri
   }
   const body = readBody(conf);
   if (body === "") return;
-  const result = maskJson(session, body, policyFor(path));
+  const result = maskJson(session, body, policyFor(path), MASKED);
   if (result.text === undefined) {
     if (result.error === DUPLICATE_KEY) {
       count("duplicate_keys");
@@ -240,4 +248,5 @@ function maskBody(conf: PluginConf, session: Session, path: string, method: stri
   }
   if (result.resumed === true) count("bodies_resumed");
   if (result.text !== body) kong.service.request.set_raw_body(result.text);
+  result.text = undefined;
 }

@@ -1,7 +1,15 @@
 // header_filter / body_filter: put the originals back into Claude's answer, using only the pseudonyms this request
 // produced. JSON answers are buffered (they are small and must be restored as a whole); SSE streams are restored as
 // they flow. Error answers, compressed answers and other content types pass through untouched.
-import { restoreJson, newStream, streamFeedParts, streamFinish, StreamState, answerPolicyFor } from "../engine/index";
+import {
+  restoreJson,
+  newStream,
+  streamFeedParts,
+  streamFinish,
+  StreamState,
+  answerPolicyFor,
+  JsonResult,
+} from "../engine/index";
 import { PluginConf } from "./conf";
 import { RequestState, isJsonType, isEventStream } from "./request";
 import { storeDegraded } from "./store";
@@ -90,6 +98,12 @@ function jsonAnswer(st: ResponseState): string | undefined {
   return body;
 }
 
+/**
+ * A JSON answer's restore result, one per worker, read right after restoreJson (its text, the originals, let go of
+ * then): a table less per answer.
+ */
+const RESTORED: JsonResult = {};
+
 /** state: kong.ctx.plugin.state (read by the handler: plugin/warmup.ts calls this outside any request). */
 export function bodyFilter(conf: PluginConf, state: unknown): void {
   const st = state as ResponseState | undefined;
@@ -98,10 +112,12 @@ export function bodyFilter(conf: PluginConf, state: unknown): void {
     const body = jsonAnswer(st);
     if (body === undefined) return;
     if (st.batchCreate !== undefined) batchCreated(conf, st, body);
-    const result = restoreJson(st.session, body, answerPolicyFor(st.path));
+    const result = restoreJson(st.session, body, answerPolicyFor(st.path), RESTORED);
     // an answer that is not valid JSON is passed on as it came (it holds pseudonyms, never originals); marked last
     // (it may be last already: marking it again changes nothing)
     ngx.arg.set(1, result.text !== undefined ? result.text : body);
+    // the worker's result object keeps no original past the answer
+    result.text = undefined;
     ngx.arg.set(2, true);
     st.mode = undefined;
     return;
